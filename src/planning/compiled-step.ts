@@ -1,0 +1,57 @@
+import { compileExpression, evaluateExpression, ExpressionEvaluationError, type CompiledExpression, type ExpressionContext } from './expressions.js';
+import { compileTemplate, renderTemplate, templateStepReferences, type CompiledTemplate } from './templates.js';
+import type { Step } from './schema.js';
+
+/** A step with its expressions compiled once, ready to evaluate against earlier results. */
+export type CompiledStep = {
+  readonly step: Step;
+  readonly when?: CompiledExpression;
+  readonly args?: CompiledTemplate;
+  readonly prompt?: CompiledTemplate;
+  readonly rollbackArgs?: CompiledTemplate;
+};
+
+export function compileStep(step: Step): CompiledStep {
+  const when = step.when === undefined ? undefined : mustCompile(step.when);
+  if (step.type === 'condition') return { step, when };
+  if (step.type === 'llm_query') return { step, when, prompt: compileTemplate(step.prompt) };
+  return {
+    step,
+    when,
+    args: compileTemplate(step.args),
+    rollbackArgs: step.rollback ? compileTemplate(step.rollback.args) : undefined,
+  };
+}
+
+/** Evaluates with a clearer message when the expression read a skipped step's output. */
+export function evaluateIn(expression: CompiledExpression, context: ExpressionContext): unknown {
+  try {
+    return evaluateExpression(expression, context);
+  } catch (error) {
+    throw explainSkipped(error, expression.references.steps, context);
+  }
+}
+
+export function renderIn(template: CompiledTemplate, context: ExpressionContext): unknown {
+  try {
+    return renderTemplate(template, context);
+  } catch (error) {
+    throw explainSkipped(error, [...templateStepReferences(template)], context);
+  }
+}
+
+function explainSkipped(error: unknown, referenced: readonly string[], context: ExpressionContext): unknown {
+  if (!(error instanceof ExpressionEvaluationError)) return error;
+  const skipped = referenced.filter((id) => (context.steps[id] as { status?: string } | undefined)?.status === 'skipped');
+  if (skipped.length === 0) return error;
+  return new ExpressionEvaluationError(
+    error.source,
+    `${error.reason}; step ${skipped.map((id) => `"${id}"`).join(', ')} was skipped, so it has no output (test steps.<id>.status first)`,
+  );
+}
+
+function mustCompile(source: string): CompiledExpression {
+  const result = compileExpression(source);
+  if (!result.ok) throw new Error(`expression "${source}" does not compile: ${result.message}`);
+  return result.expression;
+}

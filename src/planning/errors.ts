@@ -1,0 +1,56 @@
+import { formatIssue, type ValidationIssue } from './validate.js';
+
+const MARKER = Symbol.for('kubestack-ai.error');
+
+/** Base of every error ksa raises on purpose: a stable `name` and a message a user can act on. */
+export class KsaError extends Error {
+  readonly [MARKER] = true;
+
+  constructor({ name, message, cause }: { name: string; message: string; cause?: unknown }) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = name;
+  }
+
+  static isInstance(error: unknown): error is KsaError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
+  }
+}
+
+export class PlanValidationError extends KsaError {
+  readonly issues: readonly ValidationIssue[];
+
+  constructor({ issues, source }: { issues: readonly ValidationIssue[]; source?: string }) {
+    const where = source ? `${source}: ` : '';
+    super({
+      name: 'PlanValidationError',
+      message: `${where}the plan has ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${issues.map((issue) => `  ${formatIssue(issue)}`).join('\n')}`,
+    });
+    this.issues = issues;
+  }
+}
+
+export class AttemptTimeoutError extends KsaError {
+  readonly timeoutMs: number;
+
+  constructor({ timeoutMs, attempt }: { timeoutMs: number; attempt: number }) {
+    super({ name: 'AttemptTimeoutError', message: `attempt ${attempt} timed out after ${timeoutMs} ms (raise timeoutMs if the step needs longer)` });
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+export class RunCancelledError extends KsaError {
+  constructor({ reason }: { reason: string }) {
+    super({ name: 'RunCancelledError', message: `cancelled: ${reason}` });
+  }
+}
+
+/** The one-line message of anything thrown by a tool, a model or an expression. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}

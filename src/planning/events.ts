@@ -1,0 +1,31 @@
+import type { RunStatus } from './state.js';
+
+/** Run events; the `type` names are part of the user contract (NDJSON of `ksa run --json`). */
+
+type RunBase = { readonly runId: string; readonly ts: string };
+type StepBase = RunBase & { readonly stepId: string; readonly attempt: number };
+
+export type RunEvent =
+  | (RunBase & { readonly type: 'run_started'; readonly goal: string; readonly stepCount: number; readonly resumed: boolean })
+  | (StepBase & { readonly type: 'step_started' })
+  | (StepBase & { readonly type: 'step_output'; readonly stream: 'stdout' | 'stderr'; readonly line: string })
+  | (StepBase & { readonly type: 'step_retrying'; readonly delayMs: number; readonly error: string })
+  | (StepBase & { readonly type: 'step_succeeded'; readonly durationMs: number; readonly output: unknown })
+  | (StepBase & { readonly type: 'step_failed'; readonly durationMs: number; readonly error: string; readonly timedOut: boolean })
+  | (StepBase & { readonly type: 'step_skipped'; readonly reason: string })
+  | (StepBase & { readonly type: 'step_cancelled' })
+  | (RunBase & { readonly type: 'run_paused' })
+  | (RunBase & { readonly type: 'run_resumed' })
+  | (RunBase & { readonly type: 'rollback_started'; readonly stepIds: readonly string[] })
+  | (StepBase & { readonly type: 'rollback_step_succeeded' })
+  | (StepBase & { readonly type: 'rollback_step_failed'; readonly error: string })
+  | (RunBase & {
+      readonly type: 'run_finished';
+      readonly status: RunStatus;
+      readonly durationMs: number;
+      readonly failedStepId?: string;
+      readonly error?: string;
+    });
+
+export type RunEventType = RunEvent['type'];
+export type RunEventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;

@@ -1,0 +1,518 @@
+import { retryDelayMs } from './backoff.js';
+import { systemClock, type Clock } from './clock.js';
+import { compileStep, evaluateIn, renderIn, type CompiledStep } from './compiled-step.js';
+import { AttemptTimeoutError, errorMessage, RunCancelledError } from './errors.js';
+import type { RunEvent } from './events.js';
+import type { ExpressionContext } from './expressions.js';
+import { buildGraph, criticalPathLengths, type PlanGraph } from './graph.js';
+import { ReadyQueue } from './ready-queue.js';
+import { DEFAULT_MAX_PARALLEL, type Plan, type RetryPolicy, type Step } from './schema.js';
+import { initialRunState, type RunState, type RunStatus, type StepState } from './state.js';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export type ToolCall = {
+  readonly tool: string;
+  readonly args: Record<string, unknown>;
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly phase: 'run' | 'rollback';
+  readonly signal: AbortSignal;
+  readonly onOutput: (line: string, stream: OutputStream) => void;
+};
+
+export type InvokeTool = (call: ToolCall) => Promise<unknown>;
+export type QueryModel = (query: { readonly prompt: string; readonly stepId: string; readonly signal: AbortSignal }) => Promise<string>;
+
+export type ExecutionOptions = {
+  readonly plan: Plan;
+  readonly runId: string;
+  readonly invokeTool: InvokeTool;
+  /** Answers `llm_query` steps; without it they fail with a clear message. */
+  readonly queryModel?: QueryModel;
+  readonly clock?: Clock;
+  /** In [0, 1); drives retry jitter. */
+  readonly random?: () => number;
+  /** Overrides the plan's maxParallel. */
+  readonly maxParallel?: number;
+  /** Overrides and additions to the plan's inputs. */
+  readonly inputs?: Readonly<Record<string, unknown>>;
+  /** The allow-listed environment that expressions read as env.NAME. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly onEvent?: (event: RunEvent) => void;
+  /** A saved state to continue: succeeded and skipped steps are not run again. */
+  readonly resumeFrom?: RunState;
+  /** Expected cost of a step for critical-path priority (default 1 per step). */
+  readonly stepWeight?: (step: Step) => number;
+};
+
+const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
+
+/**
+ * Runs a validated plan: a step starts the moment its dependencies are done,
+ * at most maxParallel at once, longest remaining critical path first. On a
+ * failure (or cancel) running steps are aborted, the rest cancelled, and the
+ * succeeded steps' rollbacks run newest first.
+ */
+export class Execution {
+  readonly state: RunState;
+  private readonly steps: readonly CompiledStep[];
+  private readonly stepStates: StepState[];
+  private readonly graph: PlanGraph;
+  private readonly remaining: Int32Array;
+  private readonly queue: ReadyQueue;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly maxParallel: number;
+  private readonly context: ExpressionContext;
+  private readonly stepViews: Record<string, unknown> = {};
+  private readonly controllers = new Map<number, AbortController>();
+  private readonly retryTimers = new Map<number, () => void>();
+  private readonly resumed: boolean;
+  private running = 0;
+  private done = 0;
+  private paused = false;
+  private pumping = false;
+  private stopping: 'failed' | 'cancelled' | undefined;
+  private started = false;
+  private finished = false;
+  private rollingBack = false;
+  private startMs = 0;
+  private resolveRun!: (state: RunState) => void;
+  readonly finishedPromise: Promise<RunState>;
+
+  constructor(private readonly options: ExecutionOptions) {
+    const { plan } = options;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.maxParallel = Math.max(1, options.maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL);
+    this.graph = buildGraph(plan.steps);
+    if (!this.graph.order) throw new Error('the plan has a dependency cycle; validate it before running');
+    this.steps = plan.steps.map(compileStep);
+    const weight = options.stepWeight;
+    const lengths = criticalPathLengths(this.graph, weight ? (i) => weight(plan.steps[i]!) : undefined);
+    this.queue = new ReadyQueue(lengths, Math.min(plan.steps.length, 1024));
+    this.remaining = new Int32Array(plan.steps.length);
+
+    const inputs = { ...plan.inputs, ...options.inputs };
+    this.resumed = options.resumeFrom !== undefined;
+    this.state = options.resumeFrom ? prepareResume(options.resumeFrom, plan) : initialRunState(options.runId, plan.goal, this.graph.ids, inputs);
+    this.state.inputs = { ...this.state.inputs, ...options.inputs };
+    this.stepStates = this.graph.ids.map((id) => this.state.steps[id]!);
+    this.context = { steps: this.stepViews, inputs: this.state.inputs, env: { ...options.env } };
+    this.finishedPromise = new Promise((resolve) => (this.resolveRun = resolve));
+  }
+
+  get status(): RunStatus {
+    return this.state.status;
+  }
+
+  /** Starts the run (once) and resolves with the final state. */
+  start(): Promise<RunState> {
+    if (this.started) return this.finishedPromise;
+    this.started = true;
+    this.startMs = this.clock.now();
+    this.state.status = 'running';
+    this.state.startedAt ??= this.iso(this.startMs);
+    this.emit({ type: 'run_started', runId: this.state.runId, ts: this.iso(this.startMs), goal: this.state.goal, stepCount: this.steps.length, resumed: this.resumed });
+
+    const n = this.steps.length;
+    for (let i = 0; i < n; i++) this.remaining[i] = this.graph.deps[i]!.length;
+    for (let i = 0; i < n; i++) {
+      const st = this.stepStates[i]!;
+      if (st.status === 'succeeded' || st.status === 'skipped') this.markDone(i, false);
+    }
+    for (let i = 0; i < n; i++) {
+      if (this.stepStates[i]!.status === 'pending' && this.remaining[i] === 0) this.queue.push(i);
+    }
+    this.pump();
+    return this.finishedPromise;
+  }
+
+  /** No new steps start; running steps finish. */
+  pause(): void {
+    if (this.finished || this.stopping || this.paused || !this.started) return;
+    this.paused = true;
+    this.state.status = 'paused';
+    this.emit({ type: 'run_paused', runId: this.state.runId, ts: this.nowIso() });
+  }
+
+  resume(): void {
+    if (!this.paused || this.finished) return;
+    this.paused = false;
+    if (!this.stopping) this.state.status = 'running';
+    this.emit({ type: 'run_resumed', runId: this.state.runId, ts: this.nowIso() });
+    this.pump();
+  }
+
+  /** Aborts running steps, cancels the rest and rolls back what succeeded. */
+  cancel(reason = 'cancelled by the user'): void {
+    if (this.finished || this.stopping) return;
+    if (!this.started) {
+      this.started = true;
+      this.startMs = this.clock.now();
+    }
+    this.state.error = reason;
+    this.stopping = 'cancelled';
+    this.stopAll(reason);
+  }
+
+  private pump(): void {
+    if (this.pumping || this.finished) return;
+    this.pumping = true;
+    try {
+      while (!this.paused && !this.stopping && this.running < this.maxParallel && this.queue.size > 0) {
+        this.startStep(this.queue.pop()!);
+      }
+    } finally {
+      this.pumping = false;
+    }
+    if (!this.stopping && this.done === this.steps.length && this.running === 0) this.finish('succeeded');
+  }
+
+  private startStep(i: number): void {
+    const compiled = this.steps[i]!;
+    const { step } = compiled;
+    const st = this.stepStates[i]!;
+    if (st.attempts === 0) {
+      if (step.type === 'condition') {
+        this.settleSync(i, () => {
+          const value = evaluateIn(compiled.when!, this.context);
+          if (typeof value !== 'boolean') throw new Error(`condition "${step.when}" must be true or false, got ${JSON.stringify(value)}`);
+          return { value };
+        });
+        return;
+      }
+      if (compiled.when) {
+        let value: unknown;
+        try {
+          value = evaluateIn(compiled.when, this.context);
+          if (typeof value !== 'boolean') throw new Error(`when "${step.when}" must be true or false, got ${JSON.stringify(value)}`);
+        } catch (error) {
+          this.failWithoutAttempt(i, errorMessage(error));
+          return;
+        }
+        if (!value) {
+          this.skip(i, `when "${step.when}" is false`);
+          return;
+        }
+      }
+    }
+    this.runAttempt(i);
+  }
+
+  private runAttempt(i: number): void {
+    const { step, args, prompt } = this.steps[i]!;
+    const st = this.stepStates[i]!;
+    const id = step.id;
+    const attempt = ++st.attempts;
+    const startMs = this.clock.now();
+    st.status = 'running';
+    if (attempt === 1) st.startedAt = this.iso(startMs);
+    this.running++;
+
+    const controller = new AbortController();
+    this.controllers.set(i, controller);
+    let timedOut = false;
+    const timeoutMs = step.type === 'condition' ? undefined : step.timeoutMs;
+    const cancelTimer =
+      timeoutMs === undefined
+        ? undefined
+        : this.clock.setTimer(timeoutMs, () => {
+            timedOut = true;
+            controller.abort(new AttemptTimeoutError({ timeoutMs, attempt }));
+          });
+    this.emit({ type: 'step_started', runId: this.state.runId, ts: this.iso(startMs), stepId: id, attempt });
+
+    let work: Promise<unknown>;
+    try {
+      if (step.type === 'llm_query') {
+        const query = this.options.queryModel;
+        if (!query) throw new Error('llm_query steps need a model: set OPENAI_BASE_URL, OPENAI_API_KEY and KSA_MODEL');
+        work = query({ prompt: String(renderIn(prompt!, this.context)), stepId: id, signal: controller.signal });
+      } else if (step.type === 'condition') {
+        throw new Error('unreachable: condition steps do not run attempts');
+      } else {
+        const rendered = renderIn(args!, this.context) as Record<string, unknown>;
+        work = this.options.invokeTool({
+          tool: step.tool,
+          args: rendered,
+          stepId: id,
+          attempt,
+          phase: 'run',
+          signal: controller.signal,
+          onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line }),
+        });
+      }
+    } catch (error) {
+      work = Promise.reject(error);
+    }
+
+    const end = (ok: boolean, value: unknown) => {
+      cancelTimer?.();
+      this.controllers.delete(i);
+      this.running--;
+      this.attemptEnded(i, attempt, startMs, ok, value, timedOut, controller.signal.aborted && !timedOut);
+    };
+    untilAborted(work, controller.signal).then(
+      (value) => end(true, value),
+      (error) => end(false, error),
+    );
+  }
+
+  private attemptEnded(i: number, attempt: number, startMs: number, ok: boolean, value: unknown, timedOut: boolean, aborted: boolean): void {
+    const { step } = this.steps[i]!;
+    const st = this.stepStates[i]!;
+    const endMs = this.clock.now();
+    if (ok) {
+      this.succeed(i, attempt, value === undefined ? null : value, endMs - startMs);
+    } else if (aborted && this.stopping) {
+      this.cancelStep(i);
+    } else {
+      const error = errorMessage(value);
+      st.error = error;
+      const retry = step.type === 'condition' ? NO_RETRY : (step.retry ?? NO_RETRY);
+      if (attempt < retry.maxAttempts && !this.stopping) {
+        const delayMs = retryDelayMs(retry, attempt, this.random);
+        this.emit({ type: 'step_retrying', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, delayMs, error });
+        // The slot is free while the step waits; it queues again by priority.
+        this.retryTimers.set(
+          i,
+          this.clock.setTimer(delayMs, () => {
+            this.retryTimers.delete(i);
+            this.queue.push(i);
+            this.pump();
+          }),
+        );
+      } else {
+        st.status = 'failed';
+        st.endedAt = this.iso(endMs);
+        this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, durationMs: endMs - startMs, error, timedOut });
+        this.fail(i, error);
+      }
+    }
+    if (this.stopping) this.maybeRollback();
+    else this.pump();
+  }
+
+  /** Conditions and similar instant steps: no attempt, no slot. */
+  private settleSync(i: number, compute: () => unknown): void {
+    const st = this.stepStates[i]!;
+    const nowMs = this.clock.now();
+    st.attempts = 1;
+    st.startedAt = this.iso(nowMs);
+    this.emit({ type: 'step_started', runId: this.state.runId, ts: this.iso(nowMs), stepId: this.steps[i]!.step.id, attempt: 1 });
+    let output: unknown;
+    try {
+      output = compute();
+    } catch (error) {
+      this.failWithoutAttempt(i, errorMessage(error));
+      return;
+    }
+    this.succeed(i, 1, output, 0);
+  }
+
+  private succeed(i: number, attempt: number, output: unknown, durationMs: number): void {
+    const st = this.stepStates[i]!;
+    const id = this.steps[i]!.step.id;
+    const ts = this.nowIso();
+    st.status = 'succeeded';
+    st.output = output;
+    st.endedAt = ts;
+    delete st.error;
+    this.state.completed.push(id);
+    this.emit({ type: 'step_succeeded', runId: this.state.runId, ts, stepId: id, attempt, durationMs, output });
+    this.markDone(i, true);
+  }
+
+  private skip(i: number, reason: string): void {
+    const st = this.stepStates[i]!;
+    const id = this.steps[i]!.step.id;
+    st.status = 'skipped';
+    st.skipReason = reason;
+    st.endedAt = this.nowIso();
+    this.emit({ type: 'step_skipped', runId: this.state.runId, ts: st.endedAt, stepId: id, attempt: 0, reason });
+    this.markDone(i, true);
+  }
+
+  /** A done step (succeeded or skipped) satisfies its dependents. */
+  private markDone(i: number, enqueue: boolean): void {
+    const st = this.stepStates[i]!;
+    this.stepViews[this.graph.ids[i]!] = st.status === 'succeeded' ? { status: st.status, output: st.output, attempts: st.attempts } : { status: st.status };
+    this.done++;
+    for (const next of this.graph.dependents[i]!) {
+      if (--this.remaining[next]! === 0 && enqueue && this.stepStates[next]!.status === 'pending') this.queue.push(next);
+    }
+  }
+
+  private failWithoutAttempt(i: number, error: string): void {
+    const st = this.stepStates[i]!;
+    const id = this.steps[i]!.step.id;
+    st.status = 'failed';
+    st.error = error;
+    st.endedAt = this.nowIso();
+    this.emit({ type: 'step_failed', runId: this.state.runId, ts: st.endedAt, stepId: id, attempt: st.attempts, durationMs: 0, error, timedOut: false });
+    this.fail(i, error);
+    this.maybeRollback();
+  }
+
+  private fail(i: number, error: string): void {
+    if (this.stopping) return;
+    this.stopping = 'failed';
+    this.state.failedStepId = this.steps[i]!.step.id;
+    this.state.error = `step "${this.steps[i]!.step.id}" failed: ${error}`;
+    this.stopAll('a step failed');
+  }
+
+  private stopAll(reason: string): void {
+    for (const [i, cancelTimer] of this.retryTimers) {
+      cancelTimer();
+      this.cancelStep(i);
+    }
+    this.retryTimers.clear();
+    this.queue.clear();
+    this.stepStates.forEach((st, i) => {
+      if (st.status === 'pending') this.cancelStep(i);
+    });
+    for (const controller of this.controllers.values()) controller.abort(new RunCancelledError({ reason }));
+    this.maybeRollback();
+  }
+
+  private cancelStep(i: number): void {
+    const st = this.stepStates[i]!;
+    st.status = 'cancelled';
+    st.endedAt = this.nowIso();
+    this.emit({ type: 'step_cancelled', runId: this.state.runId, ts: st.endedAt, stepId: this.steps[i]!.step.id, attempt: st.attempts });
+  }
+
+  private maybeRollback(): void {
+    if (!this.stopping || this.running > 0 || this.rollingBack || this.finished) return;
+    this.rollingBack = true;
+    void this.rollback().then((rollbackFailed) => this.finish(rollbackFailed ? 'rollback_failed' : this.stopping!));
+  }
+
+  /** Newest first, every one tried even when another fails. */
+  private async rollback(): Promise<boolean> {
+    const targets = [...this.state.completed].reverse().filter((id) => {
+      const step = this.steps[this.graph.indexOf.get(id)!]!.step;
+      return step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined && this.state.steps[id]!.status === 'succeeded';
+    });
+    if (targets.length === 0) return false;
+    this.emit({ type: 'rollback_started', runId: this.state.runId, ts: this.nowIso(), stepIds: targets });
+    let failed = false;
+    for (const id of targets) {
+      const i = this.graph.indexOf.get(id)!;
+      const compiled = this.steps[i]!;
+      const step = compiled.step;
+      if (step.type === 'condition' || step.type === 'llm_query' || !step.rollback) continue;
+      const st = this.stepStates[i]!;
+      const startedAt = this.nowIso();
+      const controller = new AbortController();
+      const timeoutMs = step.rollback.timeoutMs ?? step.timeoutMs;
+      const cancelTimer = timeoutMs === undefined ? undefined : this.clock.setTimer(timeoutMs, () => controller.abort(new AttemptTimeoutError({ timeoutMs, attempt: 1 })));
+      try {
+        const args = renderIn(compiled.rollbackArgs!, this.context) as Record<string, unknown>;
+        await untilAborted(
+          this.options.invokeTool({
+            tool: step.rollback.tool,
+            args,
+            stepId: id,
+            attempt: st.attempts,
+            phase: 'rollback',
+            signal: controller.signal,
+            onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt: st.attempts, stream, line }),
+          }),
+          controller.signal,
+        );
+        st.status = 'rolled_back';
+        st.rollback = { status: 'succeeded', startedAt, endedAt: this.nowIso() };
+        this.emit({ type: 'rollback_step_succeeded', runId: this.state.runId, ts: st.rollback.endedAt, stepId: id, attempt: st.attempts });
+      } catch (error) {
+        failed = true;
+        const message = errorMessage(error);
+        st.rollback = { status: 'failed', startedAt, endedAt: this.nowIso(), error: message };
+        this.emit({ type: 'rollback_step_failed', runId: this.state.runId, ts: st.rollback.endedAt, stepId: id, attempt: st.attempts, error: message });
+      } finally {
+        cancelTimer?.();
+      }
+    }
+    return failed;
+  }
+
+  private finish(status: RunStatus): void {
+    if (this.finished) return;
+    this.finished = true;
+    const endMs = this.clock.now();
+    this.state.status = status;
+    this.state.endedAt = this.iso(endMs);
+    if (status === 'succeeded') delete this.state.error;
+    this.emit({
+      type: 'run_finished',
+      runId: this.state.runId,
+      ts: this.state.endedAt,
+      status,
+      durationMs: endMs - this.startMs,
+      ...(this.state.failedStepId ? { failedStepId: this.state.failedStepId } : {}),
+      ...(this.state.error ? { error: this.state.error } : {}),
+    });
+    this.resolveRun(this.state);
+  }
+
+  private emit(event: RunEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  private nowIso(): string {
+    return this.iso(this.clock.now());
+  }
+
+  private iso(ms: number): string {
+    return new Date(ms).toISOString();
+  }
+}
+
+/** Runs a plan to the end; `abortSignal` cancels it (with rollback). */
+export function executePlan(options: ExecutionOptions & { readonly abortSignal?: AbortSignal }): Promise<RunState> {
+  const execution = new Execution(options);
+  const { abortSignal } = options;
+  if (abortSignal) {
+    if (abortSignal.aborted) execution.cancel();
+    else abortSignal.addEventListener('abort', () => execution.cancel(), { once: true });
+  }
+  return execution.start();
+}
+
+/** Settles with the work, or rejects as soon as the signal aborts: a tool that ignores its signal cannot hold the run. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Steps that were running when the run stopped are run again (at-least-once); finished ones are kept. */
+function prepareResume(saved: RunState, plan: Plan): RunState {
+  const state: RunState = structuredClone(saved);
+  for (const step of plan.steps) {
+    const st = (state.steps[step.id] ??= { status: 'pending', attempts: 0 });
+    if (st.status !== 'succeeded' && st.status !== 'skipped') {
+      state.steps[step.id] = { status: 'pending', attempts: 0 };
+    }
+  }
+  state.completed = state.completed.filter((id) => state.steps[id]?.status === 'succeeded');
+  delete state.error;
+  delete state.failedStepId;
+  delete state.endedAt;
+  return state;
+}

@@ -1,0 +1,235 @@
+import { parse } from '@marcbachmann/cel-js';
+
+/**
+ * CEL expressions (the language of Kubernetes admission policies) for `when`
+ * conditions and `{{ }}` templates. Compiled once at validation time; never `eval`.
+ */
+
+export type ExpressionRoot = 'steps' | 'inputs' | 'env';
+
+/** What an expression reads, found by walking its syntax tree. */
+export type ExpressionReferences = {
+  readonly steps: string[];
+  readonly inputs: string[];
+  readonly env: string[];
+  /** Identifiers other than steps/inputs/env, e.g. a typo like `step.build`. */
+  readonly unknownRoots: string[];
+  /** `steps[expr]` with a non-literal key: cannot be checked before the run. */
+  readonly dynamicStepAccess: boolean;
+};
+
+export type CompiledExpression = {
+  readonly source: string;
+  readonly references: ExpressionReferences;
+  evaluate(context: ExpressionContext): unknown;
+};
+
+export type ExpressionContext = {
+  readonly steps: Record<string, unknown>;
+  readonly inputs: Record<string, unknown>;
+  readonly env: Record<string, unknown>;
+};
+
+export type CompileResult = { ok: true; expression: CompiledExpression } | { ok: false; message: string };
+
+type Node = { op: string; args: unknown };
+
+const MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+const cache = new Map<string, CompileResult>();
+const CACHE_LIMIT = 10_000;
+
+export function compileExpression(source: string): CompileResult {
+  const hit = cache.get(source);
+  if (hit) return hit;
+  let result: CompileResult;
+  try {
+    const evaluator = parse(source);
+    const references = collectReferences(evaluator.ast as unknown as Node);
+    result = {
+      ok: true,
+      expression: {
+        source,
+        references,
+        evaluate: (context) => fromCel(evaluator(celContext(context, references))),
+      },
+    };
+  } catch (error) {
+    result = { ok: false, message: describeCelError(error) };
+  }
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(source, result);
+  return result;
+}
+
+/** Evaluates and turns CEL's multi-line errors into one line. */
+export function evaluateExpression(expression: CompiledExpression, context: ExpressionContext): unknown {
+  try {
+    return expression.evaluate(context);
+  } catch (error) {
+    throw new ExpressionEvaluationError(expression.source, describeCelError(error));
+  }
+}
+
+export class ExpressionEvaluationError extends Error {
+  override readonly name = 'ExpressionEvaluationError';
+  constructor(
+    readonly source: string,
+    readonly reason: string,
+  ) {
+    super(`expression "${source}" failed: ${reason}`);
+  }
+}
+
+/** First line of a CEL error plus the column its caret points at. */
+export function describeCelError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message.split('\n');
+  const head = (lines[0] ?? message).trim();
+  const sourceLine = lines.find((line) => /^>\s+\d+ \| /.test(line));
+  const caretLine = lines.find((line) => /^\s+\^\s*$/.test(line));
+  if (sourceLine && caretLine) {
+    const prefix = sourceLine.indexOf('| ') + 2;
+    const column = caretLine.indexOf('^') - prefix + 1;
+    if (column > 0) return `${head} (at column ${column})`;
+  }
+  return head;
+}
+
+function collectReferences(ast: Node): ExpressionReferences {
+  const steps = new Set<string>();
+  const inputs = new Set<string>();
+  const env = new Set<string>();
+  const unknownRoots = new Set<string>();
+  let dynamicStepAccess = false;
+
+  const visit = (node: unknown, bound: ReadonlySet<string>): void => {
+    if (!isNode(node)) {
+      if (Array.isArray(node)) for (const child of node) visit(child, bound);
+      return;
+    }
+    const { op, args } = node;
+    if (op === 'id') {
+      const name = args as string;
+      if (bound.has(name)) return;
+      if (name !== 'steps' && name !== 'inputs' && name !== 'env') unknownRoots.add(name);
+      return;
+    }
+    if (op === '.' || op === '.?' || op === '[]' || op === '[?]') {
+      const [target, key] = args as [Node, unknown];
+      if (isNode(target) && target.op === 'id' && !bound.has(target.args as string)) {
+        const root = target.args as string;
+        const literal = op === '.' || op === '.?' ? (key as string) : literalString(key);
+        if (root === 'steps' || root === 'inputs' || root === 'env') {
+          if (literal === undefined) {
+            if (root === 'steps') dynamicStepAccess = true;
+            visit(key, bound);
+            return;
+          }
+          (root === 'steps' ? steps : root === 'inputs' ? inputs : env).add(literal);
+          return;
+        }
+      }
+      visit(target, bound);
+      if (op === '[]' || op === '[?]') visit(key, bound);
+      return;
+    }
+    if (op === 'rcall') {
+      const [name, receiver, callArgs] = args as [string, Node, Node[]];
+      visit(receiver, bound);
+      const first = callArgs[0];
+      if (MACROS.has(name) && callArgs.length >= 2 && isNode(first) && first.op === 'id') {
+        const inner = new Set(bound).add(first.args as string);
+        for (const arg of callArgs.slice(1)) visit(arg, inner);
+        return;
+      }
+      visit(callArgs, bound);
+      return;
+    }
+    if (op === 'call') {
+      const [, callArgs] = args as [string, Node[]];
+      visit(callArgs, bound);
+      return;
+    }
+    if (op === 'value') return;
+    visit(args, bound);
+  };
+
+  visit(ast, new Set());
+  return {
+    steps: [...steps],
+    inputs: [...inputs],
+    env: [...env],
+    unknownRoots: [...unknownRoots],
+    dynamicStepAccess,
+  };
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'op' in value && 'args' in value;
+}
+
+function literalString(node: unknown): string | undefined {
+  return isNode(node) && node.op === 'value' && typeof node.args === 'string' ? node.args : undefined;
+}
+
+/**
+ * Only what the expression references is converted, so evaluating one
+ * expression costs the same in a 10-step and a 100k-step run.
+ */
+function celContext(context: ExpressionContext, references: ExpressionReferences): Record<string, unknown> {
+  if (references.dynamicStepAccess) {
+    return { steps: toCel(context.steps), inputs: toCel(context.inputs), env: toCel(context.env) };
+  }
+  const pick = (source: Record<string, unknown>, keys: readonly string[]) => {
+    const out: Record<string, unknown> = {};
+    for (const key of keys) if (Object.hasOwn(source, key)) out[key] = toCel(source[key]);
+    return out;
+  };
+  return {
+    steps: pick(context.steps, references.steps),
+    inputs: pick(context.inputs, references.inputs),
+    env: pick(context.env, references.env),
+  };
+}
+
+/**
+ * JSON numbers are doubles in CEL, so `inputs.port + 1` would fail with
+ * "no such overload: double + int". Whole numbers become CEL ints instead.
+ */
+function toCel(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value.map(toCel);
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = toCel(value[key]);
+    return out;
+  }
+  return value;
+}
+
+/** CEL ints come back as bigint; JSON and tools expect numbers. */
+function fromCel(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : value.toString();
+  }
+  if (Array.isArray(value)) return value.map(fromCel);
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [key, entry] of value) out[String(key)] = fromCel(entry);
+    return out;
+  }
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = fromCel(value[key]);
+    return out;
+  }
+  return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,16 @@
+export * from './schema.js';
+export * from './state.js';
+export * from './events.js';
+export * from './errors.js';
+export * from './clock.js';
+export { validatePlan, formatIssue, formatPath } from './validate.js';
+export type { ValidationIssue, ValidationResult, ValidateOptions, ToolCatalog, IssueCode, IssuePath } from './validate.js';
+export { buildGraph, criticalPathLengths, depthLevels, createAncestorCheck } from './graph.js';
+export type { PlanGraph, GraphNode } from './graph.js';
+export { compileExpression, evaluateExpression, ExpressionEvaluationError } from './expressions.js';
+export type { CompiledExpression, ExpressionContext, ExpressionReferences } from './expressions.js';
+export { findTemplates, compileTemplate, renderTemplate, hasTemplate } from './templates.js';
+export { retryDelayMs, JITTER_RATIO } from './backoff.js';
+export { closestMatch, didYouMean } from './suggest.js';
+export { Execution, executePlan } from './executor.js';
+export type { ExecutionOptions, InvokeTool, QueryModel, ToolCall, OutputStream } from './executor.js';

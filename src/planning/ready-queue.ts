@@ -1,0 +1,68 @@
+/**
+ * Max-heap of ready step indices ordered by remaining critical path (longest
+ * first), ties broken by plan order so runs are deterministic. O(log n) push/pop.
+ */
+export class ReadyQueue {
+  private heap: Int32Array;
+  private length = 0;
+
+  constructor(
+    private readonly priority: Float64Array,
+    capacity = 16,
+  ) {
+    this.heap = new Int32Array(Math.max(1, capacity));
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  push(index: number): void {
+    if (this.length === this.heap.length) {
+      const grown = new Int32Array(this.heap.length * 2);
+      grown.set(this.heap);
+      this.heap = grown;
+    }
+    let i = this.length++;
+    const heap = this.heap;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(index, heap[parent]!)) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = index;
+  }
+
+  pop(): number | undefined {
+    if (this.length === 0) return undefined;
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap[--this.length]!;
+    let i = 0;
+    const n = this.length;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && this.before(heap[right]!, heap[left]!) ? right : left;
+      if (!this.before(heap[child]!, last)) break;
+      heap[i] = heap[child]!;
+      i = child;
+    }
+    if (n > 0) heap[i] = last;
+    return top;
+  }
+
+  clear(): number[] {
+    const rest = Array.from(this.heap.subarray(0, this.length));
+    this.length = 0;
+    return rest;
+  }
+
+  private before(a: number, b: number): boolean {
+    const pa = this.priority[a]!;
+    const pb = this.priority[b]!;
+    return pa > pb || (pa === pb && a < b);
+  }
+}

@@ -1,0 +1,61 @@
+/** The run's state: a plain, serialisable object the store persists and `resume` starts from. */
+
+export const STEP_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled', 'rolled_back'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const RUN_STATUSES = [
+  'pending',
+  'awaiting_approval',
+  'running',
+  'paused',
+  'succeeded',
+  'failed',
+  'rollback_failed',
+  'cancelled',
+  'interrupted',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const FINISHED_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'rollback_failed', 'cancelled']);
+
+export type RollbackResult =
+  | { readonly status: 'succeeded'; readonly startedAt: string; readonly endedAt: string }
+  | { readonly status: 'failed'; readonly startedAt: string; readonly endedAt: string; readonly error: string };
+
+export type StepState = {
+  status: StepStatus;
+  /** Attempts started so far. */
+  attempts: number;
+  startedAt?: string;
+  endedAt?: string;
+  output?: unknown;
+  error?: string;
+  /** Why a step was skipped (its `when` was false). */
+  skipReason?: string;
+  rollback?: RollbackResult;
+};
+
+export type RunState = {
+  runId: string;
+  goal: string;
+  status: RunStatus;
+  startedAt?: string;
+  endedAt?: string;
+  inputs: Record<string, unknown>;
+  steps: Record<string, StepState>;
+  /** Succeeded steps in order of completion: rollback walks it backwards. */
+  completed: string[];
+  /** The step whose failure ended the run, if any. */
+  failedStepId?: string;
+  error?: string;
+};
+
+export function initialRunState(runId: string, goal: string, stepIds: readonly string[], inputs: Record<string, unknown>): RunState {
+  const steps: Record<string, StepState> = {};
+  for (const id of stepIds) steps[id] = { status: 'pending', attempts: 0 };
+  return { runId, goal, status: 'pending', inputs, steps, completed: [] };
+}
+
+export function isFinished(status: RunStatus): boolean {
+  return FINISHED_RUN_STATUSES.has(status);
+}

@@ -1,0 +1,133 @@
+import {
+  compileExpression,
+  evaluateExpression,
+  type CompiledExpression,
+  type ExpressionContext,
+} from './expressions.js';
+
+/**
+ * `{{ expr }}` templates inside step arguments and prompts. A string that is
+ * exactly one template takes the expression's typed value; any other string
+ * is interpolated as text.
+ */
+
+export type TemplateSite = { readonly path: (string | number)[]; readonly source: string };
+
+export type CompiledTemplate =
+  | { readonly kind: 'literal'; readonly value: unknown }
+  | { readonly kind: 'expression'; readonly expression: CompiledExpression }
+  | { readonly kind: 'text'; readonly parts: readonly (string | CompiledExpression)[] }
+  | { readonly kind: 'array'; readonly items: readonly CompiledTemplate[] }
+  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, CompiledTemplate])[] };
+
+const TEMPLATE = /\{\{([\s\S]*?)\}\}/g;
+const WHOLE = /^\{\{([\s\S]*?)\}\}$/;
+
+export function hasTemplate(value: string): boolean {
+  return value.includes('{{');
+}
+
+/** Every `{{ }}` in a value, with the path of the string that holds it. */
+export function findTemplates(value: unknown, path: (string | number)[] = []): TemplateSite[] {
+  const sites: TemplateSite[] = [];
+  const walk = (node: unknown, at: (string | number)[]) => {
+    if (typeof node === 'string') {
+      if (!hasTemplate(node)) return;
+      for (const match of node.matchAll(TEMPLATE)) sites.push({ path: at, source: (match[1] ?? '').trim() });
+    } else if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, [...at, i]));
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, item] of Object.entries(node)) walk(item, [...at, key]);
+    }
+  };
+  walk(value, path);
+  return sites;
+}
+
+/** True when the string at this value is (or contains) a template, so its type is only known at run time. */
+export function isTemplated(value: unknown): boolean {
+  return typeof value === 'string' && hasTemplate(value);
+}
+
+/** Compiles templates once; expressions must already be known to compile (validation checked them). */
+export function compileTemplate(value: unknown): CompiledTemplate {
+  if (typeof value === 'string') {
+    if (!hasTemplate(value)) return { kind: 'literal', value };
+    const whole = WHOLE.exec(value);
+    if (whole && !(whole[1] ?? '').includes('{{')) return { kind: 'expression', expression: mustCompile(whole[1] ?? '') };
+    const parts: (string | CompiledExpression)[] = [];
+    let last = 0;
+    for (const match of value.matchAll(TEMPLATE)) {
+      if (match.index > last) parts.push(value.slice(last, match.index));
+      parts.push(mustCompile(match[1] ?? ''));
+      last = match.index + match[0].length;
+    }
+    if (last < value.length) parts.push(value.slice(last));
+    return { kind: 'text', parts };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map(compileTemplate);
+    return items.every((item) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'array', items };
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]) => [key, compileTemplate(item)] as const);
+    return entries.every(([, item]) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'object', entries };
+  }
+  return { kind: 'literal', value };
+}
+
+export function renderTemplate(template: CompiledTemplate, context: ExpressionContext): unknown {
+  switch (template.kind) {
+    case 'literal':
+      return template.value;
+    case 'expression':
+      return evaluateExpression(template.expression, context);
+    case 'text':
+      return template.parts
+        .map((part) => (typeof part === 'string' ? part : toText(evaluateExpression(part, context))))
+        .join('');
+    case 'array':
+      return template.items.map((item) => renderTemplate(item, context));
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of template.entries) out[key] = renderTemplate(item, context);
+      return out;
+    }
+  }
+}
+
+/** Step ids a compiled template reads. */
+export function templateStepReferences(template: CompiledTemplate, into: Set<string> = new Set()): Set<string> {
+  switch (template.kind) {
+    case 'literal':
+      break;
+    case 'expression':
+      for (const id of template.expression.references.steps) into.add(id);
+      break;
+    case 'text':
+      for (const part of template.parts) {
+        if (typeof part !== 'string') for (const id of part.references.steps) into.add(id);
+      }
+      break;
+    case 'array':
+      for (const item of template.items) templateStepReferences(item, into);
+      break;
+    case 'object':
+      for (const [, item] of template.entries) templateStepReferences(item, into);
+      break;
+  }
+  return into;
+}
+
+function toText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
+}
+
+function mustCompile(source: string): CompiledExpression {
+  const result = compileExpression(source.trim());
+  if (!result.ok) throw new Error(`template "{{${source}}}" does not compile: ${result.message}`);
+  return result.expression;
+}

@@ -1,0 +1,309 @@
+import { z } from 'zod';
+import { buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from './graph.js';
+import { compileExpression } from './expressions.js';
+import { findTemplates, isTemplated } from './templates.js';
+import { closestMatch, didYouMean } from './suggest.js';
+import { DEFAULT_MAX_STEPS, PlanSchema, StepSchema, STEP_ID_PATTERN, type Plan, type Step } from './schema.js';
+
+export type IssueCode =
+  | 'invalid_document'
+  | 'invalid_field'
+  | 'unknown_field'
+  | 'too_many_steps'
+  | 'duplicate_id'
+  | 'unknown_dependency'
+  | 'self_dependency'
+  | 'cycle'
+  | 'unknown_tool'
+  | 'invalid_args'
+  | 'invalid_expression'
+  | 'unknown_reference'
+  | 'not_an_ancestor'
+  | 'unknown_input'
+  | 'env_not_allowed';
+
+export type IssuePath = readonly (string | number)[];
+
+export type ValidationIssue = {
+  readonly code: IssueCode;
+  readonly path: IssuePath;
+  readonly message: string;
+};
+
+/** What validation needs to know of a tool: its name and argument schema. */
+export type ToolCatalog = ReadonlyMap<string, { readonly inputSchema: z.ZodType }>;
+
+export type ValidateOptions = {
+  readonly tools: ToolCatalog;
+  /** Default 200: a guard against runaway generated plans, not an engine limit. */
+  readonly maxSteps?: number;
+  /** Inputs supplied at run time (e.g. `--input port=9090`); they may add to the plan's inputs. */
+  readonly inputs?: Readonly<Record<string, unknown>>;
+  /** Environment variable names that expressions may read as `env.NAME`. */
+  readonly allowedEnv?: readonly string[];
+};
+
+export type ValidationResult =
+  | { readonly ok: true; readonly plan: Plan; readonly issues: readonly [] }
+  | { readonly ok: false; readonly plan?: undefined; readonly issues: readonly ValidationIssue[] };
+
+const PlanShellSchema = PlanSchema.extend({ steps: z.array(z.unknown()).min(1, 'a plan needs at least one step') });
+
+/** Checks a plan document and reports every problem at once, each with its path. */
+export function validatePlan(document: unknown, options: ValidateOptions): ValidationResult {
+  const issues: ValidationIssue[] = [];
+  const add = (code: IssueCode, path: IssuePath, message: string) => issues.push({ code, path, message });
+
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    add('invalid_document', [], 'a plan must be an object with "goal" and "steps"');
+    return { ok: false, issues };
+  }
+
+  const shell = PlanShellSchema.safeParse(document);
+  if (!shell.success) for (const issue of shell.error.issues) issues.push(fromZodIssue(issue, []));
+  const rawSteps = Array.isArray((document as { steps?: unknown }).steps) ? ((document as { steps: unknown[] }).steps) : [];
+
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  if (rawSteps.length > maxSteps) {
+    add('too_many_steps', ['steps'], `the plan has ${rawSteps.length} steps; the limit is ${maxSteps} (raise it with --max-steps)`);
+  }
+
+  // Each step is parsed on its own so one bad step does not hide the others' problems.
+  const steps: (Step | undefined)[] = new Array(rawSteps.length);
+  const nodes: GraphNode[] = new Array(rawSteps.length);
+  for (let i = 0; i < rawSteps.length; i++) {
+    const raw = rawSteps[i];
+    const parsed = StepSchema.safeParse(raw);
+    if (parsed.success) {
+      steps[i] = parsed.data;
+      nodes[i] = parsed.data;
+    } else {
+      for (const issue of parsed.error.issues) issues.push(fromZodIssue(issue, ['steps', i], raw));
+      nodes[i] = skeleton(raw, i);
+    }
+  }
+
+  const firstIndex = new Map<string, number>();
+  for (let i = 0; i < nodes.length; i++) {
+    const id = nodes[i]!.id;
+    const seen = firstIndex.get(id);
+    if (seen === undefined) firstIndex.set(id, i);
+    else if (STEP_ID_PATTERN.test(id)) add('duplicate_id', ['steps', i, 'id'], `duplicate step id "${id}" (already used by steps[${seen}])`);
+  }
+
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    node.dependsOn.forEach((dep, j) => {
+      if (dep === node.id) add('self_dependency', ['steps', i, 'dependsOn', j], `step "${dep}" cannot depend on itself`);
+      else if (!firstIndex.has(dep)) {
+        add('unknown_dependency', ['steps', i, 'dependsOn', j], `unknown step "${dep}"${didYouMean(dep, firstIndex.keys())}`);
+      }
+    });
+  }
+
+  const graph = buildGraph(nodes);
+  for (const cycle of graph.cycles) {
+    const at = firstIndex.get(cycle[0]!) ?? 0;
+    add('cycle', ['steps', at, 'dependsOn'], `dependency cycle: ${cycle.join(' -> ')} (each step depends on the next); remove one dependsOn entry`);
+  }
+
+  const declaredInputs = new Set([
+    ...Object.keys(isRecord((document as { inputs?: unknown }).inputs) ? (document as { inputs: object }).inputs : {}),
+    ...Object.keys(options.inputs ?? {}),
+  ]);
+  const checker = new StepChecker(graph, firstIndex, options, declaredInputs, add);
+  steps.forEach((step, i) => {
+    if (step) checker.check(step, i);
+  });
+
+  if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };
+  const plan: Plan = { ...shell.data, steps: steps as Step[] };
+  return { ok: true, plan, issues: [] };
+}
+
+class StepChecker {
+  private readonly isAncestor: (step: number, ancestor: number) => boolean;
+  private readonly allowedEnv: ReadonlySet<string>;
+
+  constructor(
+    private readonly graph: PlanGraph,
+    private readonly firstIndex: ReadonlyMap<string, number>,
+    private readonly options: ValidateOptions,
+    private readonly declaredInputs: ReadonlySet<string>,
+    private readonly add: (code: IssueCode, path: IssuePath, message: string) => void,
+  ) {
+    this.isAncestor = createAncestorCheck(graph);
+    this.allowedEnv = new Set(options.allowedEnv ?? []);
+  }
+
+  check(step: Step, i: number): void {
+    const at = ['steps', i] as const;
+    if (step.type === 'condition') {
+      this.expression(step.when, [...at, 'when'], i, false);
+      return;
+    }
+    if (step.when !== undefined) this.expression(step.when, [...at, 'when'], i, false);
+    if (step.type === 'llm_query') {
+      this.templates(step.prompt, [...at, 'prompt'], i, false);
+      return;
+    }
+    this.toolCall(step.tool, step.args, [...at], i, false);
+    if (step.rollback) this.toolCall(step.rollback.tool, step.rollback.args, [...at, 'rollback'], i, true);
+  }
+
+  private toolCall(name: string, args: Record<string, unknown>, at: IssuePath, i: number, isRollback: boolean): void {
+    const tool = this.options.tools.get(name);
+    if (!tool) {
+      const available = [...this.options.tools.keys()].sort().join(', ');
+      this.add('unknown_tool', [...at, 'tool'], `unknown tool "${name}"${didYouMean(name, this.options.tools.keys())}; available: ${available}`);
+    } else {
+      const parsed = tool.inputSchema.safeParse(args);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          // A templated value's type is only known at run time.
+          if (pathHitsTemplate(args, issue.path)) continue;
+          const mapped = fromZodIssue(issue, [...at, 'args'], args);
+          this.add('invalid_args', mapped.path, `${mapped.message} (tool "${name}")`);
+        }
+      }
+    }
+    this.templates(args, [...at, 'args'], i, isRollback);
+  }
+
+  private templates(value: unknown, at: IssuePath, i: number, allowSelf: boolean): void {
+    for (const site of findTemplates(value, [...at])) this.expression(site.source, site.path, i, allowSelf);
+  }
+
+  private expression(source: string, path: IssuePath, i: number, allowSelf: boolean): void {
+    const compiled = compileExpression(source);
+    if (!compiled.ok) {
+      this.add('invalid_expression', path, `expression "${source}" does not compile: ${compiled.message}`);
+      return;
+    }
+    const refs = compiled.expression.references;
+    const selfId = this.graph.ids[i]!;
+    for (const root of refs.unknownRoots) {
+      this.add('unknown_reference', path, `unknown variable "${root}" in "${source}" (expressions can use steps, inputs and env)`);
+    }
+    if (refs.dynamicStepAccess) {
+      this.add('unknown_reference', path, `"${source}" reads steps[...] with a computed key; use steps.<id> so the dependency can be checked`);
+    }
+    for (const id of refs.steps) {
+      const target = this.firstIndex.get(id);
+      if (target === undefined) {
+        this.add('unknown_reference', path, `"${source}" references unknown step "${id}"${didYouMean(id, this.firstIndex.keys())}`);
+      } else if (target === i) {
+        if (!allowSelf) this.add('not_an_ancestor', path, `"${source}" references the step itself ("${id}"); only its dependencies have results yet`);
+      } else if (this.graph.order !== null && !this.isAncestor(i, target)) {
+        this.add('not_an_ancestor', path, `"${source}" references step "${id}", which "${selfId}" does not depend on; add "${id}" to dependsOn`);
+      }
+    }
+    for (const name of refs.inputs) {
+      if (!this.declaredInputs.has(name)) {
+        const hint = closestMatch(name, this.declaredInputs);
+        this.add('unknown_input', path, `"${source}" reads inputs.${name}, which the plan does not declare${hint ? ` (did you mean "${hint}"?)` : '; add it under inputs'}`);
+      }
+    }
+    for (const name of refs.env) {
+      if (!this.allowedEnv.has(name)) {
+        this.add('env_not_allowed', path, `"${source}" reads env.${name}, which is not allow-listed (allow it with --allow-env ${name})`);
+      }
+    }
+  }
+}
+
+/** Enough of a broken step (its id and dependencies) to keep checking the graph around it. */
+function skeleton(raw: unknown, index: number): GraphNode {
+  const record = isRecord(raw) ? raw : {};
+  const id = typeof record.id === 'string' ? record.id : `#${index}`;
+  const dependsOn = Array.isArray(record.dependsOn) ? record.dependsOn.filter((d): d is string => typeof d === 'string') : [];
+  return { id, dependsOn };
+}
+
+function pathHitsTemplate(root: unknown, path: readonly PropertyKey[]): boolean {
+  let value: unknown = root;
+  for (const key of path) {
+    if (isTemplated(value)) return true;
+    if (value === null || typeof value !== 'object') return false;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return isTemplated(value);
+}
+
+function fromZodIssue(issue: z.core.$ZodIssue, base: IssuePath, root?: unknown): ValidationIssue {
+  const path = [...base, ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key))];
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+      const hint = unknownFieldHint(root, issue.path);
+      return { code: 'unknown_field', path, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}${hint}` };
+    }
+    case 'invalid_union':
+      if ('discriminator' in issue && issue.discriminator === 'type') {
+        return { code: 'invalid_field', path, message: 'unknown step type; expected "tool_call" (the default), "llm_query" or "condition"' };
+      }
+      return { code: 'invalid_field', path, message: issue.message };
+    case 'invalid_type': {
+      const received = valueAt(root, issue.path);
+      if (received === undefined) return { code: 'invalid_field', path, message: `is required (${issue.expected})` };
+      return { code: 'invalid_field', path, message: `expected ${issue.expected}, got ${describeValue(received)}` };
+    }
+    default:
+      return { code: 'invalid_field', path, message: issue.message.replace(/^Invalid input: /, '') };
+  }
+}
+
+function unknownFieldHint(root: unknown, path: readonly PropertyKey[]): string {
+  const target = valueAt(root, path);
+  if (!isRecord(target)) return '';
+  const type = target.type;
+  if (path.length === 0 && typeof type === 'string') {
+    if (type === 'llm_query') return '; llm_query steps take id, name, dependsOn, retry, timeoutMs, when and prompt';
+    if (type === 'condition') return '; condition steps take only id, name, dependsOn and when';
+  }
+  return '';
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
+  const rank = (issue: ValidationIssue) => (issue.path[0] === 'steps' && typeof issue.path[1] === 'number' ? issue.path[1] : -1);
+  return issues
+    .map((issue, order) => ({ issue, order }))
+    .sort((a, b) => rank(a.issue) - rank(b.issue) || a.order - b.order)
+    .map(({ issue }) => issue);
+}
+
+/** `steps[3].dependsOn[0]`, `inputs["my key"]`. */
+export function formatPath(path: IssuePath): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(key)}]`;
+  }
+  return out || '(plan)';
+}
+
+export function formatIssue(issue: ValidationIssue): string {
+  return `${formatPath(issue.path)}: ${issue.message}`;
+}
