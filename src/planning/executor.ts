@@ -193,7 +193,7 @@ export class Execution {
           return;
         }
         if (!value) {
-          this.skip(i, `when "${step.when}" is false`);
+          this.skip(i, `when is false: ${step.when}`);
           return;
         }
       }

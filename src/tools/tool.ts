@@ -23,7 +23,11 @@ export type Tool<Input = any, Output = unknown> = {
   readonly inputSchema: z.ZodType<Input>;
   readonly outputSchema: z.ZodType<Output>;
   readonly risk: ToolRisk;
-  /** A one-line human rendering of a call, e.g. the exact command, for approval and progress views. */
+  /**
+   * A one-line human rendering of a call, e.g. the exact command, for approval and progress views.
+   * Approval may show a plan before its templates are rendered, so the input can be unvalidated
+   * (`"{{ inputs.port }}"` where a number belongs): render what is there, never throw.
+   */
   describe(input: Input): string;
   execute(input: Input, context: ToolContext): Promise<Output>;
 };

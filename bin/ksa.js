@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Entry point: checks the Node version before loading anything that needs it.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  process.stderr.write(
+    `ksa: needs Node.js 22 or newer, this is ${process.version}. From the project folder run "npx ksa" (it uses the pinned Node 24), or install Node 22+.\n`,
+  );
+  process.exit(2);
+}
+
+let cli;
+try {
+  cli = await import('../dist/src/cli.js');
+} catch (error) {
+  if (error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/src/cli.js')) {
+    process.stderr.write('ksa: not built yet; run "npm install" (or "npm run build") in the project folder first.\n');
+    process.exit(2);
+  }
+  throw error;
+}
+const code = await cli.main(process.argv);
+process.exit(code);

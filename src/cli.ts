@@ -1,0 +1,120 @@
+import { Command, CommanderError } from 'commander';
+import { KsaError } from './planning/index.js';
+import { runCommand } from './cli/commands/run.js';
+import { schemaCommand } from './cli/commands/schema.js';
+import { toolsCommand } from './cli/commands/tools.js';
+import { validateCommand } from './cli/commands/validate.js';
+import { CliError } from './cli/errors.js';
+import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
+import { processIO, type CliIO } from './cli/io.js';
+import { collect } from './cli/options.js';
+import { VERSION } from './version.js';
+
+/** The composition root: parses arguments, wires layers, maps outcomes to exit codes. */
+export async function main(argv: readonly string[] = process.argv, io: CliIO = processIO()): Promise<ExitCodeValue> {
+  const debug = argv.includes('--debug');
+  let exitCode: ExitCodeValue = ExitCode.ok;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    return reportError(io, error, debug);
+  }
+}
+
+function buildProgram(io: CliIO, setExit: (code: ExitCodeValue) => void): Command {
+  const program = new Command('ksa')
+    .description('KubeStack AI: plan, approve and run deploys as validated DAGs of steps, with retries, timeouts and rollback.')
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'show stack traces for unexpected errors')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`ksa: ${text.replace(/^error: /, '')}`),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ksa validate examples/deploy-local/plan.yaml
+  $ ksa run examples/deploy-local/plan.yaml --dry-run
+  $ ksa run examples/deploy-local/plan.yaml --yes --input port=9090
+  $ ksa run plan.yaml --yes --json | jq -c 'select(.type == "step_failed")'
+
+Exit codes: 0 succeeded, 1 run failed, 2 invalid plan/usage/not approved, 130 cancelled (143 on SIGTERM).
+Environment: KSA_HOME (runs and logs), NO_COLOR, OPENAI_BASE_URL, OPENAI_API_KEY, KSA_MODEL.`,
+    );
+
+  program
+    .command('validate')
+    .description('check a plan file and report every problem with its line')
+    .argument('<plan>', 'plan file (.yaml, .yml or .json)')
+    .option('--json', 'print the result as one JSON document')
+    .option('--input <name=value>', 'an input value (repeatable); makes inputs.<name> known', collect, [])
+    .option('--max-steps <n>', 'largest plan accepted (default 200)')
+    .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
+    .action(async (file: string, flags) => setExit(await validateCommand(io, file, flags)));
+
+  program
+    .command('run')
+    .description('validate a plan, show it, ask for approval, then run it with live progress')
+    .argument('<plan>', 'plan file (.yaml, .yml or .json)')
+    .option('-y, --yes', 'approve without asking (needed when there is no terminal)')
+    .option('--max-parallel <n>', "steps running at once (overrides the plan's maxParallel)")
+    .option('--dry-run', 'print the plan, the execution order and what runs in parallel; run nothing')
+    .option('--json', 'write events as NDJSON to stdout (human output goes to stderr)')
+    .option('--input <name=value>', 'set inputs.<name> (repeatable), e.g. --input port=9090', collect, [])
+    .option('--workspace <dir>', "root for relative paths and file tools (default: the plan's directory)")
+    .option('--max-steps <n>', 'largest plan accepted (default 200)')
+    .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
+    .addHelpText(
+      'after',
+      `
+Press Ctrl-C once to cancel: running steps are aborted and finished steps rolled back (exit 130).
+Press it twice to stop at once without rollback.
+Full step logs are kept in $KSA_HOME/runs/<run-id>/logs.`,
+    )
+    .action(async (file: string, flags) => setExit(await runCommand(io, file, flags)));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of plan files (for editors: # yaml-language-server: $schema=...)')
+    .action(() => setExit(schemaCommand(io)));
+
+  program
+    .command('tools')
+    .description('list the built-in tools with their arguments')
+    .option('--json', 'print names, descriptions and JSON Schemas as one JSON document')
+    .action((flags) => setExit(toolsCommand(io, flags)));
+
+  return program;
+}
+
+function reportError(io: CliIO, error: unknown, debug: boolean): ExitCodeValue {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return ExitCode.ok;
+    }
+    if (error.code === 'commander.executeSubCommandAsync') return ExitCode.ok;
+    // Commander already printed the message.
+    return ExitCode.usage;
+  }
+  if (error instanceof CliError) {
+    io.stderr.write(`ksa: ${error.message}\n`);
+    for (const line of error.details) io.stderr.write(`${line}\n`);
+    if (debug && error.cause instanceof Error) io.stderr.write(`${error.cause.stack}\n`);
+    return error.exitCode;
+  }
+  if (KsaError.isInstance(error)) {
+    io.stderr.write(`ksa: ${error.message}\n`);
+    if (debug) io.stderr.write(`${error.stack}\n`);
+    return ExitCode.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`ksa: unexpected error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`);
+  if (debug && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+  return ExitCode.runFailed;
+}

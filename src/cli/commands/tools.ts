@@ -1,0 +1,41 @@
+import { createBuiltinRegistry, toolsAsJson } from '../../tools/index.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeLine, type CliIO } from '../io.js';
+import { colorEnabled, createStyler } from '../style.js';
+
+export function toolsCommand(io: CliIO, flags: { json?: boolean }): ExitCodeValue {
+  const tools = toolsAsJson(createBuiltinRegistry());
+  if (flags.json) {
+    writeLine(io.stdout, JSON.stringify({ tools }, null, 2));
+    return ExitCode.ok;
+  }
+  const style = createStyler(colorEnabled(io.stdout, io.env));
+  for (const tool of tools) {
+    writeLine(io.stdout, `${style.bold(tool.name)} ${style.dim(`(risk: ${tool.risk})`)}`);
+    writeLine(io.stdout, `  ${tool.description}`);
+    for (const line of describeArguments(tool.inputSchema)) writeLine(io.stdout, `    ${line}`);
+    writeLine(io.stdout);
+  }
+  writeLine(io.stdout, style.dim('Use them in a plan step as  tool: <name>  with  args: {...}; "ksa tools --json" prints the full JSON Schemas.'));
+  return ExitCode.ok;
+}
+
+type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; required?: string[]; description?: string; items?: JsonSchema; anyOf?: JsonSchema[]; enum?: unknown[] };
+
+function describeArguments(schema: JsonSchema): string[] {
+  const properties = schema.properties ?? {};
+  const required = new Set(schema.required ?? []);
+  return Object.entries(properties).map(([name, property]) => {
+    const type = typeName(property);
+    const optional = required.has(name) ? '' : '?';
+    return `${name}${optional}: ${type}${property.description ? `  ${property.description}` : ''}`;
+  });
+}
+
+function typeName(schema: JsonSchema): string {
+  if (schema.enum) return schema.enum.map((value) => JSON.stringify(value)).join(' | ');
+  if (schema.anyOf) return schema.anyOf.map(typeName).join(' | ');
+  if (schema.type === 'array') return `${schema.items ? typeName(schema.items) : 'any'}[]`;
+  if (typeof schema.type === 'string') return schema.type === 'object' && !schema.properties ? 'object' : schema.type;
+  return 'any';
+}

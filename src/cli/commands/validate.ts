@@ -1,0 +1,39 @@
+import { buildGraph, criticalPathLengths, DEFAULT_MAX_PARALLEL } from '../../planning/index.js';
+import { createBuiltinRegistry } from '../../tools/index.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeLine, type CliIO } from '../io.js';
+import { loadPlan } from '../load-plan.js';
+import { parseInputs, parsePositiveInt } from '../options.js';
+import { colorEnabled, createStyler } from '../style.js';
+import { formatIssues } from '../validation-report.js';
+
+export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string; allowEnv: string[] };
+
+export async function validateCommand(io: CliIO, file: string, flags: ValidateFlags): Promise<ExitCodeValue> {
+  const registry = createBuiltinRegistry();
+  const loaded = await loadPlan(file, registry, {
+    inputs: parseInputs(flags.input),
+    maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'),
+    allowedEnv: flags.allowEnv,
+  });
+  if (flags.json) {
+    const doc = loaded.ok
+      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [] }
+      : { valid: false, file: loaded.file.displayPath, issues: loaded.issues.map(({ code, where, message, line, column }) => ({ code, path: where, message, line, column })) };
+    writeLine(io.stdout, JSON.stringify(doc, null, 2));
+    return loaded.ok ? ExitCode.ok : ExitCode.usage;
+  }
+  const style = createStyler(colorEnabled(io.stdout, io.env));
+  if (!loaded.ok) {
+    for (const line of formatIssues(loaded.file, loaded.issues, style)) writeLine(io.stdout, line);
+    return ExitCode.usage;
+  }
+  const { plan } = loaded;
+  const graph = buildGraph(plan.steps);
+  const longest = Math.max(...criticalPathLengths(graph));
+  writeLine(
+    io.stdout,
+    `${style.green('✓')} ${loaded.file.displayPath}: valid plan, ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, critical path ${longest} step${longest === 1 ? '' : 's'}, up to ${plan.maxParallel ?? DEFAULT_MAX_PARALLEL} in parallel`,
+  );
+  return ExitCode.ok;
+}

@@ -1,0 +1,10 @@
+/** Exit codes are part of the user contract (§2). */
+export const ExitCode = {
+  ok: 0,
+  runFailed: 1,
+  usage: 2,
+  interrupted: 130,
+  terminated: 143,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,0 +1,39 @@
+import { validatePlan, type Plan } from '../planning/index.js';
+import type { ToolRegistry } from '../tools/index.js';
+import { CliError } from './errors.js';
+import type { CliIO } from './io.js';
+import { readPlanFile, type PlanFile } from './plan-file.js';
+import { colorEnabled, createStyler } from './style.js';
+import { formatIssues, locateIssues, type LocatedIssue } from './validation-report.js';
+
+export type LoadPlanOptions = {
+  readonly inputs?: Record<string, unknown>;
+  readonly maxSteps?: number;
+  readonly allowedEnv?: readonly string[];
+};
+
+export type LoadedPlan =
+  | { readonly ok: true; readonly file: PlanFile; readonly plan: Plan }
+  | { readonly ok: false; readonly file: PlanFile; readonly issues: readonly LocatedIssue[] };
+
+/** Reads and validates a plan file; syntax errors throw a CliError, plan problems come back located. */
+export async function loadPlan(path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<LoadedPlan> {
+  const file = await readPlanFile(path);
+  const result = validatePlan(file.document, {
+    tools: registry.catalog(),
+    inputs: options.inputs,
+    maxSteps: options.maxSteps,
+    allowedEnv: options.allowedEnv,
+  });
+  if (result.ok) return { ok: true, file, plan: result.plan };
+  return { ok: false, file, issues: locateIssues(file, result.issues) };
+}
+
+/** As loadPlan, but an invalid plan is a CliError (exit 2) listing every problem. */
+export async function loadValidPlan(io: CliIO, path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<{ file: PlanFile; plan: Plan }> {
+  const loaded = await loadPlan(path, registry, options);
+  if (loaded.ok) return loaded;
+  const style = createStyler(colorEnabled(io.stderr, io.env));
+  const [head, ...details] = formatIssues(loaded.file, loaded.issues, style);
+  throw new CliError({ message: head!, details });
+}

@@ -1,0 +1,55 @@
+import type { RunEvent } from '../planning/index.js';
+import { formatDuration } from '../tui/run-view-model.js';
+import type { Styler } from './style.js';
+
+/** Without a terminal: one plain line per event, for logs and CI. */
+export function createPlainProgress(write: (line: string) => void, style: Styler, options: { showOutput: boolean }): (event: RunEvent) => void {
+  const time = (ts: string) => style.dim(ts.slice(11, 19));
+  return (event) => {
+    const t = time(event.ts);
+    switch (event.type) {
+      case 'run_started':
+        write(`${t} run ${event.runId} ${event.resumed ? 'resumed' : 'started'}: ${event.goal} (${event.stepCount} steps)`);
+        break;
+      case 'step_started':
+        write(`${t} ${style.cyan('▶')} ${event.stepId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
+        break;
+      case 'step_output':
+        if (options.showOutput) write(`${t}   ${style.dim(`${event.stepId} |`)} ${event.line}`);
+        break;
+      case 'step_retrying':
+        write(`${t} ${style.yellow('↻')} ${event.stepId} attempt ${event.attempt} failed: ${event.error}; retrying in ${formatDuration(event.delayMs)}`);
+        break;
+      case 'step_succeeded':
+        write(`${t} ${style.green('✓')} ${event.stepId} succeeded in ${formatDuration(event.durationMs)}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
+        break;
+      case 'step_failed':
+        write(`${t} ${style.red('✗')} ${event.stepId} failed${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}: ${event.error}`);
+        break;
+      case 'step_skipped':
+        write(`${t} ${style.dim('○')} ${event.stepId} skipped: ${event.reason}`);
+        break;
+      case 'step_cancelled':
+        write(`${t} ${style.dim('⊘')} ${event.stepId} cancelled`);
+        break;
+      case 'run_paused':
+        write(`${t} run paused: running steps finish, no new step starts`);
+        break;
+      case 'run_resumed':
+        write(`${t} run resumed`);
+        break;
+      case 'rollback_started':
+        write(`${t} ${style.yellow('↶')} rolling back, newest first: ${event.stepIds.join(', ')}`);
+        break;
+      case 'rollback_step_succeeded':
+        write(`${t} ${style.yellow('↶')} ${event.stepId} rolled back`);
+        break;
+      case 'rollback_step_failed':
+        write(`${t} ${style.red('✗')} rollback of ${event.stepId} failed: ${event.error}`);
+        break;
+      case 'run_finished':
+        write(`${t} run ${event.runId} ${event.status} in ${formatDuration(event.durationMs)}`);
+        break;
+    }
+  };
+}

@@ -1,0 +1,114 @@
+import { criticalPathLengths, buildGraph, depthLevels, DEFAULT_MAX_PARALLEL, type Plan, type Step } from '../planning/index.js';
+import type { Styler } from './style.js';
+
+/** What the plan view needs of the tools: how to show a call, and how risky it is. */
+export type ToolDescriber = {
+  describe(tool: string, args: Record<string, unknown>): string;
+  risk(tool: string): 'low' | 'medium' | 'high' | undefined;
+};
+
+/** The plan as shown for approval: every step with its dependencies and the exact command. */
+export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxParallel?: number): string[] {
+  const lines: string[] = [];
+  const parallel = maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL;
+  lines.push(`${style.bold('Plan:')} ${plan.goal}`);
+  const inputs = Object.entries(plan.inputs);
+  if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([key, value]) => `${key}=${formatValue(value)}`).join(', ')}`);
+  lines.push(`  ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, up to ${parallel} at once`);
+  lines.push('');
+  const width = String(plan.steps.length).length;
+  let risky = false;
+  plan.steps.forEach((step, index) => {
+    const isRisky = step.type !== 'llm_query' && step.type !== 'condition' && tools.risk(step.tool) === 'high';
+    risky ||= isRisky;
+    const marker = isRisky ? style.yellow('!') : ' ';
+    const number = `${String(index + 1).padStart(width)}.`;
+    const label = step.name ? ` ${style.dim(`(${step.name})`)}` : '';
+    lines.push(`${marker}${number} ${style.bold(step.id)}${label}`);
+    const indent = ' '.repeat(width + 3);
+    for (const line of describeStep(step, tools)) lines.push(`${indent}${line}`);
+    const facts = stepFacts(step);
+    if (facts.length > 0) lines.push(`${indent}${style.dim(facts.join(' · '))}`);
+    if (step.when !== undefined && step.type !== 'condition') lines.push(`${indent}${style.dim(`when: ${step.when}`)}`);
+    if (step.type !== 'llm_query' && step.type !== 'condition' && step.rollback) {
+      const [first = '', ...rest] = tools.describe(step.rollback.tool, step.rollback.args).trimEnd().split('\n');
+      lines.push(`${indent}${style.dim(`rollback: ${step.rollback.tool}: ${first}`)}`);
+      for (const line of rest) lines.push(`${indent}${style.dim(`  ${line}`)}`);
+    }
+  });
+  if (risky) {
+    lines.push('');
+    lines.push(style.dim(`${style.yellow('!')} runs commands on this machine`));
+  }
+  return lines;
+}
+
+function describeStep(step: Step, tools: ToolDescriber): string[] {
+  if (step.type === 'condition') return [`condition: ${step.when}`];
+  if (step.type === 'llm_query') return [`ask the model: ${oneLine(step.prompt)}`];
+  const text = tools.describe(step.tool, step.args).trimEnd();
+  const [first = '', ...rest] = text.split('\n');
+  return [`${step.tool}: ${first}`, ...rest.map((line) => `  ${line}`)];
+}
+
+function stepFacts(step: Step): string[] {
+  const facts: string[] = [];
+  facts.push(step.dependsOn.length > 0 ? `after ${step.dependsOn.join(', ')}` : 'no dependencies');
+  if (step.type !== 'condition') {
+    if (step.retry && step.retry.maxAttempts > 1) facts.push(`up to ${step.retry.maxAttempts} attempts`);
+    if (step.timeoutMs !== undefined) facts.push(`timeout ${formatMs(step.timeoutMs)} per attempt`);
+  }
+  return facts;
+}
+
+/** Dry run: which steps can start together, and the longest chain. */
+export function formatDryRun(plan: Plan, style: Styler, maxParallel?: number): string[] {
+  const graph = buildGraph(plan.steps);
+  const levels = depthLevels(graph);
+  const parallel = maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL;
+  const lines = [style.bold('Dry run: nothing is executed.'), `Execution order (steps on one line can run in parallel, up to ${parallel} at once):`];
+  levels.forEach((level, index) => {
+    const ids = level.map((i) => graph.ids[i]!);
+    const note = ids.length > 1 ? style.dim(`  (${ids.length} in parallel${ids.length > parallel ? `, ${parallel} at a time` : ''})`) : '';
+    lines.push(`  ${String(index + 1).padStart(String(levels.length).length)}. ${ids.join(', ')}${note}`);
+  });
+  const longest = criticalPath(graph);
+  lines.push(`Critical path: ${longest.join(' -> ')} (${longest.length} step${longest.length === 1 ? '' : 's'})`);
+  lines.push(style.dim('A step starts as soon as its own dependencies are done, not when the whole line above is.'));
+  return lines;
+}
+
+function criticalPath(graph: ReturnType<typeof buildGraph>): string[] {
+  const lengths = criticalPathLengths(graph);
+  let current = -1;
+  let best = -1;
+  graph.ids.forEach((_, i) => {
+    if (graph.deps[i]!.length === 0 && lengths[i]! > best) {
+      best = lengths[i]!;
+      current = i;
+    }
+  });
+  const path: string[] = [];
+  while (current !== -1) {
+    path.push(graph.ids[current]!);
+    let next = -1;
+    for (const dependent of graph.dependents[current]!) if (next === -1 || lengths[dependent]! > lengths[next]!) next = dependent;
+    current = next;
+  }
+  return path;
+}
+
+export function formatMs(ms: number): string {
+  if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0 && ms >= 1000) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+function formatValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s*\n\s*/g, ' ⏎ ');
+  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+}

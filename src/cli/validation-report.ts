@@ -1,0 +1,24 @@
+import { formatPath, type ValidationIssue } from '../planning/index.js';
+import type { PlanFile } from './plan-file.js';
+import type { Styler } from './style.js';
+
+export type LocatedIssue = ValidationIssue & { readonly line?: number; readonly column?: number; readonly where: string };
+
+export function locateIssues(file: PlanFile, issues: readonly ValidationIssue[]): LocatedIssue[] {
+  return issues.map((issue) => {
+    const at = file.locate(issue.path);
+    return { ...issue, ...at, where: `${formatPath(issue.path)}` };
+  });
+}
+
+/** `plan.yaml:12:7: steps[2].dependsOn[0]: unknown step "biuld" (did you mean "build"?)` */
+export function formatIssues(file: PlanFile, issues: readonly LocatedIssue[], style: Styler): string[] {
+  const head = style.red(`${file.displayPath}: invalid plan, ${issues.length} problem${issues.length === 1 ? '' : 's'}:`);
+  return [
+    head,
+    ...issues.map((issue) => {
+      const at = issue.line === undefined ? file.displayPath : `${file.displayPath}:${issue.line}:${issue.column}`;
+      return `  ${style.dim(at)} ${style.bold(issue.where)}: ${issue.message}`;
+    }),
+  ];
+}

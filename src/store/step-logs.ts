@@ -1,0 +1,90 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import type { RunEvent } from '../planning/index.js';
+
+/**
+ * Full output of every step, one file per step (`<stepId>.log`), kept beside
+ * the run while events carry only bounded output. Files are 0600.
+ */
+export class StepLogs {
+  private readonly streams = new Map<string, WriteStream>();
+  private dirReady = false;
+  private disabled = false;
+
+  /** `onError` hears once, with a one-line reason, if logs cannot be written; the run goes on. */
+  constructor(
+    readonly dir: string,
+    private readonly onError: (message: string) => void = () => {},
+  ) {}
+
+  fileFor(stepId: string): string {
+    return path.join(this.dir, `${stepId}.log`);
+  }
+
+  /** Feed every run event; output lines are appended, attempts get a header line. */
+  onEvent(event: RunEvent): void {
+    switch (event.type) {
+      case 'step_started':
+        this.write(event.stepId, `--- attempt ${event.attempt} started ${event.ts}\n`);
+        break;
+      case 'step_output':
+        this.write(event.stepId, event.stream === 'stderr' ? `[stderr] ${event.line}\n` : `${event.line}\n`);
+        break;
+      case 'step_retrying':
+        this.write(event.stepId, `--- attempt ${event.attempt} failed: ${event.error}\n`);
+        break;
+      case 'step_failed':
+        this.write(event.stepId, `--- failed: ${event.error}\n`);
+        this.end(event.stepId);
+        break;
+      case 'step_succeeded':
+      case 'step_cancelled':
+        this.end(event.stepId);
+        break;
+      case 'rollback_step_failed':
+        this.write(event.stepId, `--- rollback failed: ${event.error}\n`);
+        this.end(event.stepId);
+        break;
+      case 'rollback_step_succeeded':
+        this.end(event.stepId);
+        break;
+    }
+  }
+
+  private write(stepId: string, text: string): void {
+    if (this.disabled) return;
+    let stream = this.streams.get(stepId);
+    if (!stream) {
+      if (!this.dirReady) {
+        try {
+          mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+        } catch (error) {
+          this.disabled = true;
+          this.onError(`cannot keep step logs in ${this.dir}: ${(error as Error).message}`);
+          return;
+        }
+        this.dirReady = true;
+      }
+      const opened = createWriteStream(this.fileFor(stepId), { flags: 'a', mode: 0o600 });
+      // A log that cannot be written must not break the run; the events still carry the output.
+      opened.on('error', () => this.streams.delete(stepId));
+      stream = opened;
+      this.streams.set(stepId, stream);
+    }
+    stream.write(text);
+  }
+
+  private end(stepId: string): void {
+    const stream = this.streams.get(stepId);
+    if (!stream) return;
+    this.streams.delete(stepId);
+    stream.end();
+  }
+
+  /** Closes every file; resolves when all output is on disk. */
+  async close(): Promise<void> {
+    const pending = [...this.streams.values()].map((stream) => new Promise<void>((resolve) => stream.end(resolve)));
+    this.streams.clear();
+    await Promise.all(pending);
+  }
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { defineTool, type Tool } from './tool.js';
+import { ProcessOutputSchema, runProcess, type ProcessOutput } from './process-runner.js';
+
+export const ArgvInputSchema = z
+  .strictObject({
+    args: z.array(z.string()).describe('Arguments, one per element, passed without a shell: ["get", "pods", "-n", "shop"].'),
+    cwd: z.string().min(1).optional().describe('Working directory, relative to the workspace (default: the workspace).'),
+  })
+  .describe('Runs the program with these arguments; a non-zero exit code fails the step.');
+
+export type ArgvInput = z.infer<typeof ArgvInputSchema>;
+
+export type ArgvToolOptions = {
+  readonly name: string;
+  /** The program looked up on PATH; default: the tool's name. */
+  readonly binary?: string;
+  readonly description?: string;
+};
+
+/** A tool that runs one program with an argv array: no shell, so no quoting or injection surprises. */
+export function createArgvTool({ name, binary = name, description }: ArgvToolOptions): Tool<ArgvInput, ProcessOutput> {
+  return defineTool({
+    name,
+    description:
+      description ??
+      `Run \`${binary}\` with an argument array (never through a shell). Output is streamed and returned (stdout, stderr, exitCode); a non-zero exit fails the step.`,
+    inputSchema: ArgvInputSchema,
+    outputSchema: ProcessOutputSchema,
+    risk: 'high',
+    describe: (input) => {
+      const args = Array.isArray(input.args) ? input.args.map(String) : [String(input.args)];
+      const line = [binary, ...args].map(quoteArg).join(' ');
+      return input.cwd ? `${line} (in ${input.cwd})` : line;
+    },
+    execute: (input, context) =>
+      runProcess({
+        command: binary,
+        args: input.args,
+        label: binary,
+        cwd: input.cwd,
+        workspace: context.workspace,
+        signal: context.signal,
+        onOutput: context.onOutput,
+      }),
+  });
+}
+
+export const kubectlTool = createArgvTool({
+  name: 'kubectl',
+  description:
+    'Run kubectl with an argument array (never through a shell), e.g. ["apply", "-f", "k8s/"] or ["rollout", "status", "deploy/web", "-n", "shop"]. A non-zero exit fails the step.',
+});
+
+export const helmTool = createArgvTool({
+  name: 'helm',
+  description: 'Run helm with an argument array (never through a shell), e.g. ["upgrade", "--install", "web", "./chart", "-n", "shop"]. A non-zero exit fails the step.',
+});
+
+export const dockerTool = createArgvTool({
+  name: 'docker',
+  description: 'Run docker with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."]. A non-zero exit fails the step.',
+});
+
+/** Shell-style quoting for display only: the arguments are never given to a shell. */
+export function quoteArg(arg: string): string {
+  if (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}

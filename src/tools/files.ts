@@ -1,0 +1,92 @@
+import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { defineTool } from './tool.js';
+import { ToolError, WorkspacePathError } from './errors.js';
+import { resolveInWorkspace } from './workspace.js';
+
+/** Contents become a step output that is kept in the run's state; bigger files belong to `shell`. */
+export const MAX_READ_BYTES = 8 * 1024 * 1024;
+
+const PathSchema = z.string().min(1).describe('File path relative to the workspace (absolute paths must lie inside it).');
+
+export const ReadFileInputSchema = z
+  .strictObject({ path: PathSchema })
+  .describe('Reads a UTF-8 text file from the workspace.');
+
+export const ReadFileOutputSchema = z.strictObject({
+  content: z.string().describe('The file content, decoded as UTF-8.'),
+});
+
+export const readFileTool = defineTool({
+  name: 'read_file',
+  description: 'Read a UTF-8 text file inside the workspace. Paths outside the workspace (also through symlinks) are refused.',
+  inputSchema: ReadFileInputSchema,
+  outputSchema: ReadFileOutputSchema,
+  risk: 'low',
+  describe: (input) => `read ${input.path}`,
+  async execute(input, { workspace, signal }) {
+    signal.throwIfAborted();
+    const target = await resolveInWorkspace(workspace, input.path);
+    const problem = (kind: 'not_found' | 'not_a_file' | 'too_large', message: string) =>
+      new WorkspacePathError({ path: input.path, workspace: path.resolve(workspace), problem: kind, message: `read_file: ${message}` });
+    if (!target.exists) throw problem('not_found', `no such file "${input.path}" in the workspace`);
+    const stats = await stat(target.real);
+    if (!stats.isFile()) throw problem('not_a_file', `"${input.path}" is ${stats.isDirectory() ? 'a directory' : 'not a regular file'}`);
+    if (stats.size > MAX_READ_BYTES) {
+      throw problem('too_large', `"${input.path}" has ${stats.size} bytes, more than the ${MAX_READ_BYTES} a step can read (use shell, e.g. head or grep)`);
+    }
+    return { content: await readFile(target.real, { encoding: 'utf8', signal }) };
+  },
+});
+
+export const WriteFileInputSchema = z
+  .strictObject({
+    path: PathSchema,
+    content: z.string().describe('Text to write, as UTF-8.'),
+    append: z.boolean().optional().describe('Append instead of replacing the file (default false).'),
+  })
+  .describe('Writes a UTF-8 text file in the workspace, creating parent directories.');
+
+export const WriteFileOutputSchema = z.strictObject({
+  path: z.string().describe('Where the file was written, relative to the workspace.'),
+  bytes: z.int().describe('Bytes written by this call.'),
+});
+
+export const writeFileTool = defineTool({
+  name: 'write_file',
+  description: 'Write (or append to) a UTF-8 text file inside the workspace, creating parent directories. Paths outside the workspace (also through symlinks) are refused.',
+  inputSchema: WriteFileInputSchema,
+  outputSchema: WriteFileOutputSchema,
+  risk: 'medium',
+  describe: (input) => `${input.append ? 'append to' : 'write'} ${input.path}${typeof input.content === 'string' ? ` (${Buffer.byteLength(input.content)} bytes)` : ''}`,
+  async execute(input, { workspace, signal }) {
+    signal.throwIfAborted();
+    const target = await resolveInWorkspace(workspace, input.path);
+    try {
+      await mkdir(path.dirname(target.real), { recursive: true });
+      // Resolved again after mkdir: a directory created meanwhile could be a symlink.
+      const checked = await resolveInWorkspace(workspace, input.path);
+      if (input.append) await appendFile(checked.real, input.content, 'utf8');
+      else await writeFile(checked.real, input.content, { encoding: 'utf8', signal });
+      return { path: checked.relative, bytes: Buffer.byteLength(input.content) };
+    } catch (error) {
+      throw asWriteError(error, input.path);
+    }
+  },
+});
+
+function asWriteError(error: unknown, userPath: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reasons: Record<string, string> = {
+    EISDIR: 'is a directory',
+    ENOTDIR: 'has a parent that is a file, not a directory',
+    EEXIST: 'has a parent that is a file, not a directory',
+    EACCES: 'is not writable (permission denied)',
+    EPERM: 'is not writable (operation not permitted)',
+    EROFS: 'is on a read-only file system',
+    ENOSPC: 'cannot be written: no space left on the device',
+  };
+  const reason = code === undefined ? undefined : reasons[code];
+  return reason ? new ToolError({ message: `write_file: "${userPath}" ${reason}`, cause: error }) : error;
+}

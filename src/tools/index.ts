@@ -1,0 +1,30 @@
+export { defineTool } from './tool.js';
+export type { Tool, ToolContext, ToolRisk } from './tool.js';
+export { ToolRegistry } from './registry.js';
+export type { InvokeOptions } from './registry.js';
+export { builtinTools, createBuiltinRegistry } from './builtin.js';
+export { toolsAsJson } from './tools-json.js';
+export type { ToolJson } from './tools-json.js';
+export { runProcess, ProcessOutputSchema, DEFAULT_KILL_GRACE_MS } from './process-runner.js';
+export type { ProcessOutput, RunProcessOptions } from './process-runner.js';
+export { killAllProcessGroups, liveProcessGroups } from './process-groups.js';
+export { shellTool, ShellInputSchema } from './shell.js';
+export { createArgvTool, kubectlTool, helmTool, dockerTool, ArgvInputSchema } from './argv-tools.js';
+export type { ArgvInput, ArgvToolOptions } from './argv-tools.js';
+export { httpTool, HttpInputSchema, HttpOutputSchema, HTTP_METHODS, MAX_BODY_BYTES } from './http.js';
+export type { HttpInput, HttpOutput } from './http.js';
+export { readFileTool, writeFileTool, MAX_READ_BYTES } from './files.js';
+export { sleepTool, MAX_SLEEP_MS } from './sleep.js';
+export { resolveInWorkspace } from './workspace.js';
+export type { WorkspacePath } from './workspace.js';
+export {
+  ToolError,
+  UnknownToolError,
+  ToolInputError,
+  CommandFailedError,
+  CommandNotFoundError,
+  WorkspacePathError,
+  HttpStatusError,
+  HttpRequestError,
+} from './errors.js';
+export type { WorkspacePathProblem } from './errors.js';

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { didYouMean, formatPath } from '../planning/index.js';
+
+/**
+ * One short line per zod issue, with the argument's path:
+ * `args.port: expected number, got string "abc"`.
+ * Arguments are checked again at run time because templates fill them in.
+ */
+export function describeInputProblems(error: z.ZodError, args: unknown, schema: z.ZodType): string[] {
+  return error.issues.map((issue) => describeIssue(issue, [], args, schema));
+}
+
+function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], args: unknown, schema: z.ZodType): string {
+  const fullPath = [...prefix, ...issue.path];
+  const keys = fullPath.map((key) => (typeof key === 'symbol' ? String(key) : key));
+  const at = formatPath(['args', ...keys]);
+  switch (issue.code) {
+    case 'invalid_type': {
+      const received = valueAt(args, fullPath);
+      if (received === undefined) return `${at}: is required (${issue.expected})`;
+      return `${at}: expected ${issue.expected}, got ${describeValue(received)}`;
+    }
+    case 'unrecognized_keys':
+      return issue.keys
+        .map((key) => `${formatPath(['args', ...keys, key])}: unknown argument${didYouMean(key, knownKeys(schema, fullPath))}`)
+        .join('; ');
+    case 'invalid_union': {
+      // A branch whose type matched failed a check (a status of 700, an array with a bad item): that is the useful message.
+      const matched = issue.errors.find((branch) => branch[0] !== undefined && !(branch[0].code === 'invalid_type' && branch[0].path.length === 0));
+      if (matched) return describeIssue(matched[0]!, fullPath, args, schema);
+      return `${at}: ${unionExpectation(issue)}, got ${describeValue(valueAt(args, fullPath))}`;
+    }
+    default:
+      return `${at}: ${issue.message.replace(/^Invalid input: /, '')}`;
+  }
+}
+
+/** "expected number or array" from the branches' own type errors. */
+function unionExpectation(issue: z.core.$ZodIssueInvalidUnion): string {
+  const expected = new Set<string>();
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first?.code === 'invalid_type' && first.path.length === 0) expected.add(first.expected);
+  }
+  return expected.size > 0 ? `expected ${[...expected].join(' or ')}` : issue.message.replace(/^Invalid input: /, '').toLowerCase();
+}
+
+function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let current: unknown = schema;
+  for (const key of path) {
+    if (!(current instanceof z.ZodObject)) return [];
+    current = (current.shape as Record<PropertyKey, unknown>)[key];
+    while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) current = current.unwrap();
+  }
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'object') return 'object';
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,127 @@
+import { StringDecoder } from 'node:string_decoder';
+
+export const DEFAULT_MAX_CAPTURE_BYTES = 1024 * 1024;
+/** Longer lines are delivered in pieces, so one line without a newline cannot grow without bound. */
+export const MAX_LINE_CHARS = 64 * 1024;
+
+/**
+ * Turns a byte stream into lines as they arrive. A chunk may end mid-line or
+ * mid-character; the rest waits for the next chunk, and `end()` delivers a
+ * final line that has no newline. A trailing `\r` (CRLF output) is dropped.
+ */
+export class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+
+  constructor(
+    private readonly emit: (line: string) => void,
+    private readonly maxLineChars = MAX_LINE_CHARS,
+  ) {}
+
+  write(chunk: Uint8Array | string): void {
+    this.feed(typeof chunk === 'string' ? chunk : this.decoder.write(chunk as Buffer));
+  }
+
+  end(): void {
+    this.feed(this.decoder.end());
+    if (this.pending) this.emit(stripCr(this.pending));
+    this.pending = '';
+  }
+
+  private feed(text: string): void {
+    if (!text) return;
+    let start = 0;
+    let newline = text.indexOf('\n');
+    if (newline !== -1) {
+      this.emit(stripCr(this.pending + text.slice(0, newline)));
+      this.pending = '';
+      start = newline + 1;
+      while ((newline = text.indexOf('\n', start)) !== -1) {
+        this.emit(stripCr(text.slice(start, newline)));
+        start = newline + 1;
+      }
+    }
+    this.pending += text.slice(start);
+    while (this.pending.length > this.maxLineChars) {
+      let cut = this.maxLineChars;
+      // Do not split a surrogate pair.
+      if (isHighSurrogate(this.pending.charCodeAt(cut - 1))) cut--;
+      this.emit(this.pending.slice(0, cut));
+      this.pending = this.pending.slice(cut);
+    }
+  }
+}
+
+/**
+ * Keeps the first and the last half of `maxBytes` of a stream and counts what
+ * falls in between: the start of a log says what ran, its end says why it failed.
+ */
+export class BoundedCapture {
+  private readonly head: Buffer[] = [];
+  private readonly tail: Buffer[] = [];
+  private headBytes = 0;
+  private tailBytes = 0;
+  private totalBytes = 0;
+  private readonly headLimit: number;
+  private readonly tailLimit: number;
+
+  constructor(maxBytes = DEFAULT_MAX_CAPTURE_BYTES) {
+    this.headLimit = Math.floor(maxBytes / 2);
+    this.tailLimit = maxBytes - this.headLimit;
+  }
+
+  write(chunk: Uint8Array | string): void {
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.totalBytes += bytes.length;
+    if (this.headBytes < this.headLimit) {
+      const take = Math.min(bytes.length, this.headLimit - this.headBytes);
+      this.head.push(bytes.subarray(0, take));
+      this.headBytes += take;
+      bytes = bytes.subarray(take);
+    }
+    if (bytes.length === 0) return;
+    this.tail.push(bytes);
+    this.tailBytes += bytes.length;
+    while (this.tailBytes - this.tail[0]!.length >= this.tailLimit) this.tailBytes -= this.tail.shift()!.length;
+    if (this.tailBytes > this.tailLimit) {
+      const excess = this.tailBytes - this.tailLimit;
+      this.tail[0] = this.tail[0]!.subarray(excess);
+      this.tailBytes -= excess;
+    }
+  }
+
+  /** Bytes dropped from the middle. */
+  get droppedBytes(): number {
+    return this.totalBytes - this.headBytes - this.tailBytes;
+  }
+
+  get truncated(): boolean {
+    return this.droppedBytes > 0;
+  }
+
+  /** The captured text; when truncated, head and tail are joined by a `…[N bytes truncated]…` line. */
+  text(): string {
+    if (!this.truncated) return Buffer.concat([...this.head, ...this.tail]).toString('utf8');
+    // The cuts may fall inside a UTF-8 character: hold back its start, skip its continuation bytes.
+    const head = new StringDecoder('utf8').write(Buffer.concat(this.head));
+    const tailBytes = Buffer.concat(this.tail);
+    let skip = 0;
+    while (skip < tailBytes.length && skip < 4 && (tailBytes[skip]! & 0xc0) === 0x80) skip++;
+    return `${head}\n…[${this.droppedBytes} bytes truncated]…\n${tailBytes.subarray(skip).toString('utf8')}`;
+  }
+}
+
+/** Like a shell's `$(...)`: one final newline is not part of the value. */
+export function stripFinalNewline(text: string): string {
+  if (text.endsWith('\r\n')) return text.slice(0, -2);
+  if (text.endsWith('\n')) return text.slice(0, -1);
+  return text;
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}

@@ -1,0 +1,175 @@
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { execa, type Options } from 'execa';
+import { z } from 'zod';
+import type { OutputStream } from '../planning/index.js';
+import { CommandFailedError, CommandNotFoundError, ToolError } from './errors.js';
+import { BoundedCapture, DEFAULT_MAX_CAPTURE_BYTES, LineSplitter, stripFinalNewline } from './output-capture.js';
+import { isProcessGroupAlive, signalProcessGroup, trackProcessGroup } from './process-groups.js';
+
+export const DEFAULT_KILL_GRACE_MS = 2000;
+// After SIGKILL, a descendant that left the group may still hold our pipes open.
+const PIPE_RELEASE_MS = 500;
+const GROUP_POLL_MS = 50;
+
+export const ProcessOutputSchema = z.strictObject({
+  stdout: z.string().describe('Standard output (one trailing newline removed; head and tail kept when longer than 1 MiB).'),
+  stderr: z.string().describe('Standard error (same rules as stdout).'),
+  exitCode: z.int().describe('Always 0 in a result: a non-zero exit fails the step.'),
+  truncated: z.literal(true).optional().describe('Present when the middle of stdout or stderr was dropped.'),
+});
+
+export type ProcessOutput = z.infer<typeof ProcessOutputSchema>;
+
+export type RunProcessOptions = {
+  /** The binary (looked up on PATH), or the whole command line when `shell` is true. */
+  readonly command: string;
+  /** Passed as argv, never through a shell. */
+  readonly args?: readonly string[];
+  readonly shell?: boolean;
+  /** Relative to the workspace; an absolute path is used as is. */
+  readonly cwd?: string;
+  readonly workspace: string;
+  /** Merged over the current environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly signal: AbortSignal;
+  readonly onOutput?: (line: string, stream: OutputStream) => void;
+  /** How error messages name the process, e.g. `kubectl`; default `command`. */
+  readonly label?: string;
+  /** Per stream; default 1 MiB. */
+  readonly maxCaptureBytes?: number;
+  /** Between SIGTERM and SIGKILL on abort; default 2 s. */
+  readonly killGraceMs?: number;
+};
+
+/**
+ * Runs one process to its end. Its output reaches `onOutput` line by line as it
+ * is produced, and is captured (bounded) for the result. Stdin is closed. The
+ * process leads its own process group, so an abort takes down everything it
+ * started: SIGTERM to the group, SIGKILL after the grace period; the promise
+ * then rejects with the signal's reason. A non-zero exit rejects with a
+ * `CommandFailedError` whose one-line message ends with the last stderr line.
+ *
+ * A shell command may leave a background process behind (`nohup srv > log 2>&1 &`):
+ * once the shell has exited and nothing holds the output pipes, the step is done
+ * and that process keeps running.
+ */
+export async function runProcess(options: RunProcessOptions): Promise<ProcessOutput> {
+  const { signal } = options;
+  const label = options.label ?? 'command';
+  signal.throwIfAborted();
+  const cwd = await resolveCwd(options.workspace, options.cwd);
+  signal.throwIfAborted();
+
+  const execaOptions = {
+    cwd,
+    env: options.env,
+    stdin: 'ignore',
+    buffer: false,
+    detached: true,
+    reject: false,
+    cleanup: false,
+    windowsHide: true,
+  } as const satisfies Options;
+  const shell = options.shell ? preferredShell() : undefined;
+  const subprocess = shell
+    ? execa(options.command, { ...execaOptions, shell })
+    : execa(options.command, [...(options.args ?? [])], execaOptions);
+  const { pid } = subprocess;
+  const untrack = pid === undefined ? () => {} : trackProcessGroup(pid);
+
+  const maxBytes = options.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
+  const captures = { stdout: new BoundedCapture(maxBytes), stderr: new BoundedCapture(maxBytes) };
+  let forwarding = true;
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = subprocess[name];
+    if (!stream) continue;
+    const splitter = new LineSplitter((line) => {
+      if (forwarding) options.onOutput?.(line, name);
+    });
+    stream.on('data', (chunk: Uint8Array | string) => {
+      captures[name].write(chunk);
+      splitter.write(chunk);
+    });
+    stream.once('end', () => splitter.end());
+  }
+
+  let aborted = false;
+  const onAbort = () => {
+    aborted = true;
+    // The step is over for the executor; lines printed while dying would come after its end.
+    forwarding = false;
+    if (pid === undefined) return;
+    signalProcessGroup(pid, 'SIGTERM');
+    const deadline = Date.now() + (options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+    // Unref'd: if ksa exits first, the exit hook kills the still-tracked group.
+    const watch = setInterval(() => {
+      if (!isProcessGroupAlive(pid)) {
+        clearInterval(watch);
+        untrack();
+      } else if (Date.now() >= deadline) {
+        clearInterval(watch);
+        signalProcessGroup(pid, 'SIGKILL');
+        untrack();
+        setTimeout(() => {
+          subprocess.stdout?.destroy();
+          subprocess.stderr?.destroy();
+        }, PIPE_RELEASE_MS).unref();
+      }
+    }, GROUP_POLL_MS).unref();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+
+  let result: Awaited<typeof subprocess>;
+  try {
+    result = await subprocess;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    forwarding = false;
+    if (!aborted) untrack();
+  }
+
+  if (aborted) throw signal.reason;
+  if (pid === undefined) throw spawnError(result, shell ?? options.command);
+
+  const stdout = stripFinalNewline(captures.stdout.text());
+  const stderr = stripFinalNewline(captures.stderr.text());
+  const truncated = captures.stdout.truncated || captures.stderr.truncated;
+  if (result.exitCode === 0) return { stdout, stderr, exitCode: 0, ...(truncated ? { truncated: true as const } : {}) };
+  if (result.exitCode !== undefined || result.signal !== undefined) {
+    throw new CommandFailedError({ label, exitCode: result.exitCode, signal: result.signal, stdout, stderr, truncated });
+  }
+  throw new ToolError({ message: `${label} failed: ${result.shortMessage ?? 'unknown error'}`, cause: result });
+}
+
+/** The failure of a process that never started: usually a binary missing from PATH. */
+function spawnError(result: { code?: string; originalMessage?: string; shortMessage?: string }, binary: string | boolean): Error {
+  const name = typeof binary === 'string' ? binary : 'sh';
+  if (result.code === 'ENOENT') return new CommandNotFoundError({ binary: name, cause: result });
+  if (result.code === 'EACCES') return new ToolError({ message: `${name}: permission denied (is it executable?)`, cause: result });
+  return new ToolError({ message: `${name}: could not start: ${result.originalMessage ?? result.shortMessage ?? result.code ?? 'unknown error'}`, cause: result });
+}
+
+/** Checked up front: a missing cwd would otherwise look like a missing binary (both are ENOENT). */
+export async function resolveCwd(workspace: string, cwd: string | undefined): Promise<string> {
+  const dir = path.resolve(workspace, cwd ?? '.');
+  const shown = cwd === undefined ? `workspace ${dir}` : `cwd "${cwd}"${cwd === dir ? '' : ` (${dir})`}`;
+  let stats;
+  try {
+    stats = await stat(dir);
+  } catch {
+    throw new ToolError({ message: `${shown} does not exist` });
+  }
+  if (!stats.isDirectory()) throw new ToolError({ message: `${shown} is not a directory` });
+  return dir;
+}
+
+let shellPath: string | true | undefined;
+
+// Commands written by people and models use bash-isms (pipefail, [[ ]], arrays);
+// plain sh (dash on Debian) would fail them in confusing ways.
+function preferredShell(): string | true {
+  shellPath ??= existsSync('/bin/bash') ? '/bin/bash' : true;
+  return shellPath;
+}

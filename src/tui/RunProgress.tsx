@@ -1,0 +1,108 @@
+import { Box, Static, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import { useEffect, useState } from 'react';
+import { countByStatus, formatDuration, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
+
+export type Props = {
+  readonly view: RunView;
+  /** Changes whenever the view changed, so the component re-renders. */
+  readonly version: number;
+  readonly color: boolean;
+  readonly now?: () => number;
+  /** Steps shown in the live area at most; the rest are counted. */
+  readonly maxLive?: number;
+};
+
+/**
+ * Live progress of a run: finished steps are printed once (Static, so they
+ * stay in scrollback and never re-render); running steps redraw in place.
+ */
+export function RunProgress({ view, color, now = Date.now, maxLive = 12 }: Props) {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => tick((n) => n + 1), 250);
+    return () => clearInterval(timer);
+  }, []);
+
+  const live: StepView[] = [];
+  for (const id of view.order) {
+    const step = view.steps.get(id)!;
+    if (step.status === 'running' || step.status === 'retrying' || view.rollingBack === id) live.push(step);
+  }
+  const counts = countByStatus(view);
+  const total = view.order.length;
+  const done = total - counts.pending - counts.running - counts.retrying;
+  const shown = live.slice(0, maxLive);
+  const at = now();
+
+  return (
+    <Box flexDirection="column">
+      <Static items={[...view.log]}>{(entry) => <LogLine key={entry.key} entry={entry} step={view.steps.get(entry.stepId)!} color={color} />}</Static>
+      {shown.map((step) => (
+        <LiveLine key={step.id} step={step} rollingBack={view.rollingBack === step.id} color={color} now={at} />
+      ))}
+      {live.length > shown.length ? <Text dimColor={color}>  … and {live.length - shown.length} more running</Text> : null}
+      <ProgressBar done={done} total={total} running={counts.running} elapsedMs={view.startedAtMs === undefined ? 0 : at - view.startedAtMs} status={view.status} color={color} />
+    </Box>
+  );
+}
+
+function LogLine({ entry, step, color }: { readonly entry: RunLogEntry; readonly step: StepView; readonly color: boolean }) {
+  if (entry.kind === 'rollback') {
+    const failed = step.rollback?.status === 'failed';
+    return (
+      <Text color={color ? (failed ? 'red' : 'yellow') : undefined}>
+        {failed ? `✗ rollback of ${step.id} failed: ${step.rollback?.error ?? ''}` : `↶ ${step.id} rolled back`}
+      </Text>
+    );
+  }
+  const status = step.status === 'rolled_back' ? 'succeeded' : step.status;
+  const tone = status === 'succeeded' ? 'green' : status === 'failed' ? 'red' : undefined;
+  const detail = status === 'failed' ? step.error : status === 'skipped' ? step.skipReason : undefined;
+  return (
+    <Text>
+      <Text color={color ? tone : undefined}>{STATUS_ICONS[status]}</Text> {step.id} {status}
+      {step.durationMs !== undefined ? ` in ${formatDuration(step.durationMs)}` : ''}
+      {step.attempt > 1 ? ` (${step.attempt} attempts)` : ''}
+      {detail ? <Text color={color && status === 'failed' ? 'red' : undefined} dimColor={color && status !== 'failed'}> · {detail}</Text> : null}
+    </Text>
+  );
+}
+
+function LiveLine({ step, rollingBack, color, now }: { readonly step: StepView; readonly rollingBack: boolean; readonly color: boolean; readonly now: number }) {
+  const elapsed = step.startedAtMs === undefined ? undefined : now - step.startedAtMs;
+  const attempt = step.maxAttempts > 1 && !rollingBack ? ` attempt ${step.attempt}/${step.maxAttempts}` : '';
+  const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? `retrying in ${formatDuration(step.retryDelayMs)}` : step.status;
+  const line = step.status === 'retrying' ? step.error : step.lastLine;
+  return (
+    <Box>
+      <Text color={color ? (rollingBack ? 'yellow' : 'cyan') : undefined}>{step.status === 'retrying' ? STATUS_ICONS.retrying : <Spinner type="dots" />}</Text>
+      <Text>
+        {' '}
+        {step.id} {state}
+        {attempt}
+        {rollingBack ? '' : ` ${formatDuration(elapsed)}`}
+      </Text>
+      {line ? (
+        <Box flexShrink={1}>
+          <Text dimColor={color} wrap="truncate-end">
+            {'  │ '}
+            {line}
+          </Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
+
+function ProgressBar(props: { readonly done: number; readonly total: number; readonly running: number; readonly elapsedMs: number; readonly status: string; readonly color: boolean }) {
+  const width = 24;
+  const filled = props.total === 0 ? width : Math.round((props.done / props.total) * width);
+  return (
+    <Text>
+      <Text color={props.color ? 'green' : undefined}>{'█'.repeat(filled)}</Text>
+      <Text dimColor={props.color}>{'░'.repeat(width - filled)}</Text> {props.done}/{props.total} done · {props.running} running · {formatDuration(props.elapsedMs)}
+      {props.status === 'paused' ? ' · paused' : ''}
+    </Text>
+  );
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { compileTemplate, findTemplates, hasTemplate, renderTemplate, type ExpressionContext } from '../../src/planning/index.js';
+
+const context: ExpressionContext = {
+  steps: { start: { status: 'succeeded', output: { pid: 4242, host: 'localhost', meta: { tags: ['a', 'b'] } } } },
+  inputs: { port: 8080, name: 'web', on: true, nothing: null, ratio: 0.5 },
+  env: { MODE: 'ci' },
+};
+
+const render = (value: unknown) => renderTemplate(compileTemplate(value), context);
+
+describe('findTemplates', () => {
+  it('finds every {{ }} with the path of the string holding it', () => {
+    const sites = findTemplates({ command: 'run {{ inputs.name }} on {{inputs.port}}', list: ['x', '{{ steps.start.output.pid }}'], plain: 'none', n: 3 }, ['steps', 0, 'args']);
+    expect(sites).toEqual([
+      { path: ['steps', 0, 'args', 'command'], source: 'inputs.name' },
+      { path: ['steps', 0, 'args', 'command'], source: 'inputs.port' },
+      { path: ['steps', 0, 'args', 'list', 1], source: 'steps.start.output.pid' },
+    ]);
+  });
+
+  it('hasTemplate spots "{{"', () => {
+    expect(hasTemplate('a {{ b }}')).toBe(true);
+    expect(hasTemplate('a { b }')).toBe(false);
+  });
+});
+
+describe('renderTemplate', () => {
+  it('a string that is exactly one {{ expr }} takes the typed value', () => {
+    expect(render('{{ inputs.port }}')).toBe(8080);
+    expect(render('{{ inputs.port + 1 }}')).toBe(8081);
+    expect(render('{{inputs.port}}')).toBe(8080);
+    expect(render('{{ inputs.on }}')).toBe(true);
+    expect(render('{{ inputs.nothing }}')).toBeNull();
+    expect(render('{{ inputs.ratio }}')).toBe(0.5);
+    expect(render('{{ steps.start.output.meta }}')).toEqual({ tags: ['a', 'b'] });
+    expect(render('{{ steps.start.output.meta.tags }}')).toEqual(['a', 'b']);
+  });
+
+  it('anything else is interpolated as text', () => {
+    expect(render('http://{{ steps.start.output.host }}:{{ inputs.port }}/')).toBe('http://localhost:8080/');
+    expect(render(' {{ inputs.port }}')).toBe(' 8080');
+    expect(render('{{ inputs.port }}{{ inputs.port }}')).toBe('80808080');
+    expect(render('on={{ inputs.on }} none={{ inputs.nothing }}.')).toBe('on=true none=.');
+    expect(render('meta={{ steps.start.output.meta }}')).toBe('meta={"tags":["a","b"]}');
+    expect(render('{{ env.MODE }}-{{ inputs.name.upperAscii() }}')).toBe('ci-WEB');
+  });
+
+  it('renders nested objects and arrays, leaving literals untouched', () => {
+    const args = { pid: '{{ steps.start.output.pid }}', cmd: ['kill', '-9', '{{ string(steps.start.output.pid) }}'], opts: { port: '{{ inputs.port }}', keep: false, n: 1 }, text: 'plain' };
+    expect(render(args)).toEqual({ pid: 4242, cmd: ['kill', '-9', '4242'], opts: { port: 8080, keep: false, n: 1 }, text: 'plain' });
+  });
+
+  it('a value without templates compiles to a literal and is returned as is', () => {
+    const value = { a: [1, 'two', { three: null }] };
+    const template = compileTemplate(value);
+    expect(template.kind).toBe('literal');
+    expect(renderTemplate(template, context)).toBe(value);
+  });
+
+  it('compiles once and renders against different contexts', () => {
+    const template = compileTemplate({ port: '{{ inputs.port }}', url: 'x:{{ inputs.port }}' });
+    expect(renderTemplate(template, { ...context, inputs: { port: 1 } })).toEqual({ port: 1, url: 'x:1' });
+    expect(renderTemplate(template, { ...context, inputs: { port: 2 } })).toEqual({ port: 2, url: 'x:2' });
+  });
+
+  it('a run-time error is one line naming the expression', () => {
+    expect(() => render('port {{ inputs.missing }}')).toThrow(/^expression "inputs.missing" failed: [^\n]*missing[^\n]*$/);
+  });
+
+  it('refuses to compile a template that does not parse', () => {
+    expect(() => compileTemplate('{{ 1 + }}')).toThrow(/does not compile/);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { issuesOf, linesOf, shell, validate } from '../helpers/catalog.js';
+
+describe('validatePlan: dependencies', () => {
+  it('unknown dependency, with "did you mean"', () => {
+    const issues = issuesOf({ goal: 'g', steps: [shell('build'), shell('test', { dependsOn: ['biuld'] })] });
+    expect(issues).toEqual([{ code: 'unknown_dependency', path: ['steps', 1, 'dependsOn', 0], message: 'unknown step "biuld" (did you mean "build"?)' }]);
+  });
+
+  it('unknown dependency with nothing close: no suggestion', () => {
+    expect(linesOf({ goal: 'g', steps: [shell('build'), shell('test', { dependsOn: ['build', 'provision-cluster'] })] })).toEqual([
+      'steps[1].dependsOn[1]: unknown step "provision-cluster"',
+    ]);
+  });
+
+  it('a dependency on a later step is fine (order in the file does not matter)', () => {
+    expect(validate({ goal: 'g', steps: [shell('test', { dependsOn: ['build'] }), shell('build')] }).ok).toBe(true);
+  });
+
+  it('self-dependency', () => {
+    const issues = issuesOf({ goal: 'g', steps: [shell('a'), shell('b', { dependsOn: ['a', 'b'] })] });
+    expect(issues).toEqual([{ code: 'self_dependency', path: ['steps', 1, 'dependsOn', 1], message: expect.stringContaining('"b" cannot depend on itself') }]);
+  });
+
+  it('a 2-cycle is reported once as a path a -> b -> a', () => {
+    const issues = issuesOf({ goal: 'g', steps: [shell('a', { dependsOn: ['b'] }), shell('b', { dependsOn: ['a'] })] });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: 'cycle', path: ['steps', 0, 'dependsOn'] });
+    expect(issues[0]!.message).toContain('a -> b -> a');
+  });
+
+  it('a 3-cycle is reported as the path along dependsOn', () => {
+    // a depends on c, c on b, b on a.
+    const steps = [shell('a', { dependsOn: ['c'] }), shell('b', { dependsOn: ['a'] }), shell('c', { dependsOn: ['b'] })];
+    const issues = issuesOf({ goal: 'g', steps });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.message).toContain('a -> c -> b -> a');
+  });
+
+  it('the cycle path starts at the first step of the cycle in plan order', () => {
+    const steps = [shell('root'), shell('x', { dependsOn: ['root', 'z'] }), shell('y', { dependsOn: ['x'] }), shell('z', { dependsOn: ['y'] })];
+    const issues = issuesOf({ goal: 'g', steps });
+    expect(issues.map((i) => [i.code, i.path])).toEqual([['cycle', ['steps', 1, 'dependsOn']]]);
+    expect(issues[0]!.message).toContain('x -> z -> y -> x');
+  });
+
+  it('two independent cycles are both reported; steps downstream of a cycle are not blamed', () => {
+    const steps = [
+      shell('a', { dependsOn: ['b'] }),
+      shell('b', { dependsOn: ['a'] }),
+      shell('c', { dependsOn: ['d'] }),
+      shell('d', { dependsOn: ['c'] }),
+      shell('after', { dependsOn: ['a'] }),
+    ];
+    const messages = issuesOf({ goal: 'g', steps }).map((i) => i.message);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toContain('a -> b -> a');
+    expect(messages[1]).toContain('c -> d -> c');
+  });
+
+  it('a cycle does not hide other problems, and ancestor checks are skipped without a valid order', () => {
+    const steps = [shell('a', { dependsOn: ['b'] }), shell('b', { dependsOn: ['a'], when: 'steps.a.status == "succeeded"' }), shell('c', { dependsOn: ['nope'] })];
+    const codes = issuesOf({ goal: 'g', steps }).map((i) => i.code);
+    expect(codes).toEqual(['cycle', 'unknown_dependency']);
+  });
+
+  it('a duplicate dependency entry is harmless', () => {
+    expect(validate({ goal: 'g', steps: [shell('a'), shell('b', { dependsOn: ['a', 'a'] })] }).ok).toBe(true);
+  });
+
+  it('dependencies of a step that failed its schema are still checked', () => {
+    const steps = [shell('build'), { id: 'test', tool: 'shell', args: { command: 'x' }, timeoutMs: 'soon', dependsOn: ['biuld'] }];
+    expect(issuesOf({ goal: 'g', steps }).map((i) => i.code)).toEqual(['invalid_field', 'unknown_dependency']);
+  });
+});
+
+describe('validatePlan: tools', () => {
+  it('unknown tool, with "did you mean" and the list of tools', () => {
+    const issues = issuesOf({ goal: 'g', steps: [{ id: 'a', tool: 'kubctl', args: { args: ['get', 'pods'] } }] });
+    expect(issues).toEqual([{ code: 'unknown_tool', path: ['steps', 0, 'tool'], message: expect.stringContaining('unknown tool "kubctl" (did you mean "kubectl"?)') }]);
+    expect(issues[0]!.message).toContain('available: http, kubectl, shell, sleep');
+  });
+
+  it('unknown rollback tool', () => {
+    const issues = issuesOf({ goal: 'g', steps: [shell('a', { rollback: { tool: 'shel', args: { command: 'undo' } } })] });
+    expect(issues).toEqual([{ code: 'unknown_tool', path: ['steps', 0, 'rollback', 'tool'], message: expect.stringContaining('did you mean "shell"?') }]);
+  });
+
+  it('llm_query and condition steps need no tool', () => {
+    const steps = [{ id: 'q', type: 'llm_query', prompt: 'hi' }, { id: 'c', type: 'condition', when: 'true' }];
+    expect(validate({ goal: 'g', steps }).ok).toBe(true);
+  });
+});

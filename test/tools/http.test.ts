@@ -1,0 +1,151 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpOutputSchema, HttpRequestError, HttpStatusError, httpTool } from '../../src/tools/index.js';
+import { createToolContext } from '../helpers/tool-context.js';
+
+let server: Server;
+let base: string;
+const ws = process.cwd();
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of request) text += String(chunk);
+  return text;
+}
+
+beforeAll(async () => {
+  server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://x');
+    switch (url.pathname) {
+      case '/json':
+        response.setHeader('content-type', 'application/json; charset=utf-8');
+        response.end(JSON.stringify({ hello: 'world', n: 1 }));
+        return;
+      case '/text':
+        response.setHeader('content-type', 'text/plain');
+        response.setHeader('x-custom', 'yes');
+        response.end('plain text\n');
+        return;
+      case '/echo': {
+        const body = await readBody(request);
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ method: request.method, contentType: request.headers['content-type'] ?? null, auth: request.headers.authorization ?? null, body }));
+        return;
+      }
+      case '/down':
+        response.statusCode = 503;
+        response.setHeader('content-type', 'text/plain');
+        response.end(`service down\n${'x'.repeat(500)}`);
+        return;
+      case '/created':
+        response.statusCode = 201;
+        response.end();
+        return;
+      case '/big':
+        response.setHeader('content-type', 'application/json');
+        response.end('"' + 'b'.repeat(2 * 1024 * 1024) + '"');
+        return;
+      case '/hang':
+        return; // never answers
+      default:
+        response.statusCode = 404;
+        response.end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('http', () => {
+  it('GETs JSON and parses it', async () => {
+    const context = createToolContext(ws);
+    const output = await httpTool.execute({ url: `${base}/json` }, context);
+    expect(output.status).toBe(200);
+    expect(output.body).toEqual({ hello: 'world', n: 1 });
+    expect(output.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(HttpOutputSchema.parse(output)).toEqual(output);
+    expect(context.lines[0]!.line).toMatch(new RegExp(`^GET ${base}/json -> 200 OK \\(\\d+ ms\\)$`));
+  });
+
+  it('returns other bodies as text, with the headers', async () => {
+    const output = await httpTool.execute({ url: `${base}/text` }, createToolContext(ws));
+    expect(output.body).toBe('plain text\n');
+    expect(output.headers['x-custom']).toBe('yes');
+  });
+
+  it('sends an object body as JSON and a string body as is', async () => {
+    const json = await httpTool.execute(
+      { url: `${base}/echo`, method: 'POST', body: { name: 'web', replicas: 2 }, headers: { authorization: 'Bearer t' } },
+      createToolContext(ws),
+    );
+    expect(json.body).toEqual({ method: 'POST', contentType: 'application/json', auth: 'Bearer t', body: '{"name":"web","replicas":2}' });
+    const text = await httpTool.execute(
+      { url: `${base}/echo`, method: 'PUT', body: 'a=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+      createToolContext(ws),
+    );
+    expect(text.body).toEqual({ method: 'PUT', contentType: 'application/x-www-form-urlencoded', auth: null, body: 'a=1' });
+  });
+
+  it('accepts a lower-case method', () => {
+    expect(httpTool.inputSchema.parse({ url: `${base}/echo`, method: 'post' }).method).toBe('POST');
+  });
+
+  it('fails on an unexpected status with the start of the body', async () => {
+    const error = await httpTool.execute({ url: `${base}/down` }, createToolContext(ws)).catch((e: unknown) => e);
+    expect(HttpStatusError.isInstance(error)).toBe(true);
+    expect((error as HttpStatusError).status).toBe(503);
+    const message = (error as Error).message;
+    expect(message.startsWith(`GET ${base}/down answered 503 (expected 2xx): service down xxx`)).toBe(true);
+    expect(message).not.toContain('\n');
+    expect(message.length).toBeLessThan(`GET ${base}/down answered 503 (expected 2xx): `.length + 202);
+  });
+
+  it('honours expectStatus, a number or a list', async () => {
+    await expect(httpTool.execute({ url: `${base}/down`, expectStatus: 503 }, createToolContext(ws))).resolves.toMatchObject({ status: 503 });
+    await expect(httpTool.execute({ url: `${base}/created`, expectStatus: [200, 204] }, createToolContext(ws))).rejects.toThrow(
+      `GET ${base}/created answered 201 (expected 200 or 204)`,
+    );
+  });
+
+  it('says "connection refused" when nothing listens', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await httpTool.execute({ url: `http://127.0.0.1:${port}/healthz` }, createToolContext(ws)).catch((e: unknown) => e);
+    expect(HttpRequestError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(`GET http://127.0.0.1:${port}/healthz: connection refused`);
+  });
+
+  it('names a host that does not resolve', async () => {
+    await expect(httpTool.execute({ url: 'http://ksa-no-such-host.invalid/' }, createToolContext(ws))).rejects.toThrow(
+      'GET http://ksa-no-such-host.invalid/: could not resolve host ksa-no-such-host.invalid',
+    );
+  });
+
+  it('stops on abort with the signal reason', async () => {
+    const controller = new AbortController();
+    const run = httpTool.execute({ url: `${base}/hang` }, createToolContext(ws, controller.signal));
+    const reason = new Error('attempt 1 timed out after 50 ms');
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(run).rejects.toBe(reason);
+  });
+
+  it('cuts a body over 1 MiB and returns it as text', async () => {
+    const output = await httpTool.execute({ url: `${base}/big` }, createToolContext(ws));
+    expect(output.truncated).toBe(true);
+    expect(typeof output.body).toBe('string');
+    expect((output.body as string).length).toBe(1024 * 1024);
+  });
+
+  it('rejects URLs that are not http(s)', () => {
+    expect(httpTool.inputSchema.safeParse({ url: 'file:///etc/passwd' }).success).toBe(false);
+    expect(httpTool.inputSchema.safeParse({ url: 'localhost:8080' }).success).toBe(false);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { BoundedCapture, LineSplitter, stripFinalNewline } from '../../src/tools/output-capture.js';
+
+function split(chunks: (string | Uint8Array)[], maxLineChars?: number): string[] {
+  const lines: string[] = [];
+  const splitter = new LineSplitter((line) => lines.push(line), maxLineChars);
+  for (const chunk of chunks) splitter.write(chunk);
+  splitter.end();
+  return lines;
+}
+
+describe('LineSplitter', () => {
+  it('joins lines split across chunks and flushes the last line without newline', () => {
+    expect(split(['a\nb', 'c', '\r\n\nd'])).toEqual(['a', 'bc', '', 'd']);
+    expect(split(['x\n'])).toEqual(['x']);
+    expect(split([])).toEqual([]);
+  });
+
+  it('keeps a multi-byte character split across chunks whole', () => {
+    const bytes = Buffer.from('é€\n');
+    expect(split([bytes.subarray(0, 1), bytes.subarray(1, 3), bytes.subarray(3)])).toEqual(['é€']);
+  });
+
+  it('delivers an overlong line in pieces without splitting surrogate pairs', () => {
+    expect(split(['abcdefg'], 3)).toEqual(['abc', 'def', 'g']);
+    expect(split(['ab😀cd'], 3)).toEqual(['ab', '😀c', 'd']);
+  });
+});
+
+describe('BoundedCapture', () => {
+  it('keeps everything under the limit', () => {
+    const capture = new BoundedCapture(10);
+    capture.write('hello');
+    capture.write(Buffer.from('world'));
+    expect(capture.truncated).toBe(false);
+    expect(capture.text()).toBe('helloworld');
+  });
+
+  it('keeps head and tail and counts the dropped middle', () => {
+    const capture = new BoundedCapture(10);
+    for (const chunk of ['01234', '56789', 'abcde', 'fghij']) capture.write(chunk);
+    expect(capture.truncated).toBe(true);
+    expect(capture.droppedBytes).toBe(10);
+    expect(capture.text()).toBe('01234\n…[10 bytes truncated]…\nfghij');
+  });
+
+  it('does not leave broken characters at the cuts', () => {
+    const capture = new BoundedCapture(6);
+    capture.write('ab€cd€€xy');
+    expect(capture.text()).toMatch(/^ab\n…\[\d+ bytes truncated\]…\nxy$/);
+  });
+});
+
+describe('stripFinalNewline', () => {
+  it('removes exactly one trailing newline', () => {
+    expect(stripFinalNewline('a\n\n')).toBe('a\n');
+    expect(stripFinalNewline('a\r\n')).toBe('a');
+    expect(stripFinalNewline('a')).toBe('a');
+  });
+});

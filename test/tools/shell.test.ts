@@ -1,0 +1,112 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommandFailedError, ProcessOutputSchema, ToolError, shellTool } from '../../src/tools/index.js';
+import { createTempDir, createToolContext } from '../helpers/tool-context.js';
+
+let ws: string;
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  ({ dir: ws, cleanup } = await createTempDir());
+});
+
+afterEach(async () => {
+  await cleanup();
+});
+
+describe('shell', () => {
+  it('returns stdout, stderr and exit code 0, one trailing newline removed', async () => {
+    const output = await shellTool.execute({ command: 'echo hello; echo warn >&2' }, createToolContext(ws));
+    expect(output).toEqual({ stdout: 'hello', stderr: 'warn', exitCode: 0 });
+    expect(ProcessOutputSchema.parse(output)).toEqual(output);
+  });
+
+  it('fails on a non-zero exit with the last stderr line in a one-line message', async () => {
+    const error = await shellTool
+      .execute({ command: 'echo partial; echo "first problem" >&2; echo "  real cause  " >&2; echo >&2; exit 3' }, createToolContext(ws))
+      .catch((e: unknown) => e);
+    expect(CommandFailedError.isInstance(error)).toBe(true);
+    const failed = error as CommandFailedError;
+    expect(failed.message).toBe('command exited with code 3: real cause');
+    expect(failed.exitCode).toBe(3);
+    expect(failed.stdout).toBe('partial');
+    expect(failed.stderr).toBe('first problem\n  real cause  \n');
+  });
+
+  it('uses stdout for the message when stderr is empty, and says so when both are', async () => {
+    await expect(shellTool.execute({ command: 'echo "no such thing"; exit 4' }, createToolContext(ws))).rejects.toThrow(
+      'command exited with code 4: no such thing',
+    );
+    await expect(shellTool.execute({ command: 'exit 1' }, createToolContext(ws))).rejects.toThrow(/^command exited with code 1$/);
+  });
+
+  it('streams lines in order as they arrive, joining partial lines and keeping a last line without newline', async () => {
+    const context = createToolContext(ws);
+    const started = Date.now();
+    let firstSeenBeforeEnd = false;
+    const run = shellTool.execute(
+      { command: "printf 'one\\ntw'; sleep 0.05; printf 'o\\r\\n'; echo err >&2; sleep 0.3; printf 'three'" },
+      { ...context, onOutput: (line, stream) => {
+        context.onOutput(line, stream);
+        if (line === 'one') firstSeenBeforeEnd = true;
+      } },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(firstSeenBeforeEnd).toBe(true);
+    const output = await run;
+    expect(context.lines.map(({ line, stream }) => [stream, line])).toEqual([
+      ['stdout', 'one'],
+      ['stdout', 'two'],
+      ['stderr', 'err'],
+      ['stdout', 'three'],
+    ]);
+    expect(context.lines[0]!.at - started).toBeLessThan(context.lines[3]!.at - started - 200);
+    expect(output.stdout).toBe('one\ntwo\r\nthree');
+  });
+
+  it('bounds the captured output but still streams all of it', async () => {
+    const context = createToolContext(ws);
+    const output = await shellTool.execute({ command: "head -c 3000000 /dev/zero | tr '\\0' a; echo; echo tail-marker" }, context);
+    expect(output.truncated).toBe(true);
+    expect(output.stdout.length).toBeLessThan(1024 * 1024 + 100);
+    expect(output.stdout).toMatch(/^a{1000}/);
+    expect(output.stdout).toMatch(/\n…\[\d+ bytes truncated\]…\n/);
+    expect(output.stdout.endsWith('a\ntail-marker')).toBe(true);
+    const streamed = context.lines.map((l) => l.line);
+    expect(streamed.at(-1)).toBe('tail-marker');
+    expect(streamed.slice(0, -1).join('').length).toBe(3_000_000);
+  });
+
+  it('merges env over the current environment', async () => {
+    const output = await shellTool.execute({ command: 'echo "$KSA_TEST_VAR|$PATH"', env: { KSA_TEST_VAR: 'a b' } }, createToolContext(ws));
+    const [value, pathVar] = output.stdout.split('|');
+    expect(value).toBe('a b');
+    expect(pathVar).toBe(process.env.PATH);
+  });
+
+  it('runs in the workspace, or in cwd relative to it', async () => {
+    await mkdir(path.join(ws, 'app'));
+    expect((await shellTool.execute({ command: 'pwd' }, createToolContext(ws))).stdout).toBe(ws);
+    expect((await shellTool.execute({ command: 'pwd', cwd: 'app' }, createToolContext(ws))).stdout).toBe(path.join(ws, 'app'));
+    expect((await shellTool.execute({ command: 'pwd', cwd: ws }, createToolContext('/'))).stdout).toBe(ws);
+  });
+
+  it('says clearly when cwd does not exist or is a file', async () => {
+    await writeFile(path.join(ws, 'file'), 'x');
+    const missing = await shellTool.execute({ command: 'true', cwd: 'nope' }, createToolContext(ws)).catch((e: unknown) => e);
+    expect(ToolError.isInstance(missing)).toBe(true);
+    expect((missing as Error).message).toBe(`cwd "nope" (${path.join(ws, 'nope')}) does not exist`);
+    await expect(shellTool.execute({ command: 'true', cwd: 'file' }, createToolContext(ws))).rejects.toThrow(/cwd "file" .* is not a directory/);
+  });
+
+  it('closes stdin, so a command waiting for input ends at once', async () => {
+    const output = await shellTool.execute({ command: 'cat; echo done' }, createToolContext(ws));
+    expect(output.stdout).toBe('done');
+  });
+
+  it('describes the call as the command, with its cwd', () => {
+    expect(shellTool.describe({ command: 'npm ci' })).toBe('npm ci');
+    expect(shellTool.describe({ command: 'npm ci', cwd: 'app' })).toBe('npm ci (in app)');
+  });
+});
