@@ -32,6 +32,16 @@ export function evaluateIn(expression: CompiledExpression, context: ExpressionCo
   }
 }
 
+/** A step's `when` (or a condition step's expression) as a boolean; anything else is an error, never silently true. */
+export function evaluateCondition(compiled: CompiledStep, context: ExpressionContext): boolean {
+  const value = evaluateIn(compiled.when!, context);
+  if (typeof value !== 'boolean') {
+    const what = compiled.step.type === 'condition' ? 'condition' : 'when';
+    throw new Error(`${what} "${compiled.step.when}" must be true or false, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 export function renderIn(template: CompiledTemplate, context: ExpressionContext): unknown {
   try {
     return renderTemplate(template, context);

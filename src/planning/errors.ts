@@ -11,8 +11,10 @@ export class KsaError extends Error {
     this.name = name;
   }
 
-  static isInstance(error: unknown): error is KsaError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
+  /** True for ksa errors; on a subclass, only for that subclass (`AttemptTimeoutError.isInstance(e)`). */
+  static isInstance<T extends KsaError>(this: abstract new (...args: never[]) => T, error: unknown): error is T {
+    if (typeof error !== 'object' || error === null || (error as Record<symbol, unknown>)[MARKER] !== true) return false;
+    return this === (KsaError as unknown) || error instanceof this;
   }
 }
 

@@ -1,50 +1,26 @@
+import { UnsettledWork, untilAborted } from './abort.js';
 import { retryDelayMs } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
-import { compileStep, evaluateIn, renderIn, type CompiledStep } from './compiled-step.js';
+import { compileStep, evaluateCondition, type CompiledStep } from './compiled-step.js';
 import { AttemptTimeoutError, errorMessage, RunCancelledError } from './errors.js';
+import { ExpressionEvaluationError } from './expressions.js';
 import type { RunEvent } from './events.js';
 import type { ExpressionContext } from './expressions.js';
 import { buildGraph, criticalPathLengths, type PlanGraph } from './graph.js';
 import { ReadyQueue } from './ready-queue.js';
 import { DEFAULT_MAX_PARALLEL, type Plan, type RetryPolicy, type Step } from './schema.js';
+import { prepareResume } from './resume.js';
+import { runRollbacks } from './rollback.js';
 import { initialRunState, type RunState, type RunStatus, type StepState } from './state.js';
+import type { ExecutionOptions } from './execution-options.js';
+import { startWork } from './start-work.js';
 
-export type OutputStream = 'stdout' | 'stderr';
+export type { InvokeTool, OutputStream, QueryModel, ToolCall } from './tool-call.js';
+export type { ExecutionOptions } from './execution-options.js';
 
-export type ToolCall = {
-  readonly tool: string;
-  readonly args: Record<string, unknown>;
-  readonly stepId: string;
-  readonly attempt: number;
-  readonly phase: 'run' | 'rollback';
-  readonly signal: AbortSignal;
-  readonly onOutput: (line: string, stream: OutputStream) => void;
-};
 
-export type InvokeTool = (call: ToolCall) => Promise<unknown>;
-export type QueryModel = (query: { readonly prompt: string; readonly stepId: string; readonly signal: AbortSignal }) => Promise<string>;
-
-export type ExecutionOptions = {
-  readonly plan: Plan;
-  readonly runId: string;
-  readonly invokeTool: InvokeTool;
-  /** Answers `llm_query` steps; without it they fail with a clear message. */
-  readonly queryModel?: QueryModel;
-  readonly clock?: Clock;
-  /** In [0, 1); drives retry jitter. */
-  readonly random?: () => number;
-  /** Overrides the plan's maxParallel. */
-  readonly maxParallel?: number;
-  /** Overrides and additions to the plan's inputs. */
-  readonly inputs?: Readonly<Record<string, unknown>>;
-  /** The allow-listed environment that expressions read as env.NAME. */
-  readonly env?: Readonly<Record<string, string>>;
-  readonly onEvent?: (event: RunEvent) => void;
-  /** A saved state to continue: succeeded and skipped steps are not run again. */
-  readonly resumeFrom?: RunState;
-  /** Expected cost of a step for critical-path priority (default 1 per step). */
-  readonly stepWeight?: (step: Step) => number;
-};
+/** How long rollback waits for aborted tools to wind down (e.g. a process tree to die) before it starts. */
+export const ABORT_SETTLE_MS = 5_000;
 
 const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
 
@@ -68,6 +44,8 @@ export class Execution {
   private readonly stepViews: Record<string, unknown> = {};
   private readonly controllers = new Map<number, AbortController>();
   private readonly retryTimers = new Map<number, () => void>();
+  /** Tool calls that were aborted but have not settled yet: rollback waits for them (bounded). */
+  private readonly unsettled: UnsettledWork;
   private readonly resumed: boolean;
   private running = 0;
   private done = 0;
@@ -77,6 +55,7 @@ export class Execution {
   private started = false;
   private finished = false;
   private rollingBack = false;
+  private closed = false;
   private startMs = 0;
   private resolveRun!: (state: RunState) => void;
   readonly finishedPromise: Promise<RunState>;
@@ -84,6 +63,7 @@ export class Execution {
   constructor(private readonly options: ExecutionOptions) {
     const { plan } = options;
     this.clock = options.clock ?? systemClock;
+    this.unsettled = new UnsettledWork(this.clock);
     this.random = options.random ?? Math.random;
     this.maxParallel = Math.max(1, options.maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL);
     this.graph = buildGraph(plan.steps);
@@ -111,10 +91,7 @@ export class Execution {
   start(): Promise<RunState> {
     if (this.started) return this.finishedPromise;
     this.started = true;
-    this.startMs = this.clock.now();
-    this.state.status = 'running';
-    this.state.startedAt ??= this.iso(this.startMs);
-    this.emit({ type: 'run_started', runId: this.state.runId, ts: this.iso(this.startMs), goal: this.state.goal, stepCount: this.steps.length, resumed: this.resumed });
+    this.announceStart();
 
     const n = this.steps.length;
     for (let i = 0; i < n; i++) this.remaining[i] = this.graph.deps[i]!.length;
@@ -127,6 +104,13 @@ export class Execution {
     }
     this.pump();
     return this.finishedPromise;
+  }
+
+  private announceStart(): void {
+    this.startMs = this.clock.now();
+    this.state.status = 'running';
+    this.state.startedAt ??= this.iso(this.startMs);
+    this.emit({ type: 'run_started', runId: this.state.runId, ts: this.iso(this.startMs), goal: this.state.goal, stepCount: this.steps.length, resumed: this.resumed });
   }
 
   /** No new steps start; running steps finish. */
@@ -150,7 +134,7 @@ export class Execution {
     if (this.finished || this.stopping) return;
     if (!this.started) {
       this.started = true;
-      this.startMs = this.clock.now();
+      this.announceStart();
     }
     this.state.error = reason;
     this.stopping = 'cancelled';
@@ -172,37 +156,25 @@ export class Execution {
 
   private startStep(i: number): void {
     const compiled = this.steps[i]!;
-    const { step } = compiled;
-    const st = this.stepStates[i]!;
-    if (st.attempts === 0) {
-      if (step.type === 'condition') {
-        this.settleSync(i, () => {
-          const value = evaluateIn(compiled.when!, this.context);
-          if (typeof value !== 'boolean') throw new Error(`condition "${step.when}" must be true or false, got ${JSON.stringify(value)}`);
-          return { value };
-        });
-        return;
-      }
-      if (compiled.when) {
-        let value: unknown;
-        try {
-          value = evaluateIn(compiled.when, this.context);
-          if (typeof value !== 'boolean') throw new Error(`when "${step.when}" must be true or false, got ${JSON.stringify(value)}`);
-        } catch (error) {
-          this.failWithoutAttempt(i, errorMessage(error));
-          return;
-        }
-        if (!value) {
-          this.skip(i, `when is false: ${step.when}`);
-          return;
-        }
-      }
+    if (this.stepStates[i]!.attempts > 0) return this.runAttempt(i);
+    let value: boolean | undefined;
+    try {
+      value = compiled.when ? evaluateCondition(compiled, this.context) : undefined;
+    } catch (error) {
+      if (compiled.step.type === 'condition') this.stepStates[i]!.attempts = 1;
+      return this.failWithoutAttempt(i, errorMessage(error));
     }
+    if (compiled.step.type === 'condition') {
+      this.stepStates[i]!.attempts = 1;
+      this.emit({ type: 'step_started', runId: this.state.runId, ts: this.nowIso(), stepId: compiled.step.id, attempt: 1 });
+      return this.succeed(i, 1, { value }, 0);
+    }
+    if (value === false) return this.skip(i, `when is false: ${compiled.step.when}`);
     this.runAttempt(i);
   }
 
   private runAttempt(i: number): void {
-    const { step, args, prompt } = this.steps[i]!;
+    const { step } = this.steps[i]!;
     const st = this.stepStates[i]!;
     const id = step.id;
     const attempt = ++st.attempts;
@@ -224,34 +196,21 @@ export class Execution {
           });
     this.emit({ type: 'step_started', runId: this.state.runId, ts: this.iso(startMs), stepId: id, attempt });
 
-    let work: Promise<unknown>;
-    try {
-      if (step.type === 'llm_query') {
-        const query = this.options.queryModel;
-        if (!query) throw new Error('llm_query steps need a model: set OPENAI_BASE_URL, OPENAI_API_KEY and KSA_MODEL');
-        work = query({ prompt: String(renderIn(prompt!, this.context)), stepId: id, signal: controller.signal });
-      } else if (step.type === 'condition') {
-        throw new Error('unreachable: condition steps do not run attempts');
-      } else {
-        const rendered = renderIn(args!, this.context) as Record<string, unknown>;
-        work = this.options.invokeTool({
-          tool: step.tool,
-          args: rendered,
-          stepId: id,
-          attempt,
-          phase: 'run',
-          signal: controller.signal,
-          onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line }),
-        });
-      }
-    } catch (error) {
-      work = Promise.reject(error);
-    }
+    const work = startWork({
+      compiled: this.steps[i]!,
+      context: this.context,
+      attempt,
+      signal: controller.signal,
+      invokeTool: this.options.invokeTool,
+      queryModel: this.options.queryModel,
+      onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line }),
+    });
 
     const end = (ok: boolean, value: unknown) => {
       cancelTimer?.();
       this.controllers.delete(i);
       this.running--;
+      if (controller.signal.aborted) this.unsettled.track(work);
       this.attemptEnded(i, attempt, startMs, ok, value, timedOut, controller.signal.aborted && !timedOut);
     };
     untilAborted(work, controller.signal).then(
@@ -271,7 +230,8 @@ export class Execution {
     } else {
       const error = errorMessage(value);
       st.error = error;
-      const retry = step.type === 'condition' ? NO_RETRY : (step.retry ?? NO_RETRY);
+      // An expression that failed once fails the same way every time: no retry.
+      const retry = step.type === 'condition' || value instanceof ExpressionEvaluationError ? NO_RETRY : (step.retry ?? NO_RETRY);
       if (attempt < retry.maxAttempts && !this.stopping) {
         const delayMs = retryDelayMs(retry, attempt, this.random);
         this.emit({ type: 'step_retrying', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, delayMs, error });
@@ -293,23 +253,6 @@ export class Execution {
     }
     if (this.stopping) this.maybeRollback();
     else this.pump();
-  }
-
-  /** Conditions and similar instant steps: no attempt, no slot. */
-  private settleSync(i: number, compute: () => unknown): void {
-    const st = this.stepStates[i]!;
-    const nowMs = this.clock.now();
-    st.attempts = 1;
-    st.startedAt = this.iso(nowMs);
-    this.emit({ type: 'step_started', runId: this.state.runId, ts: this.iso(nowMs), stepId: this.steps[i]!.step.id, attempt: 1 });
-    let output: unknown;
-    try {
-      output = compute();
-    } catch (error) {
-      this.failWithoutAttempt(i, errorMessage(error));
-      return;
-    }
-    this.succeed(i, 1, output, 0);
   }
 
   private succeed(i: number, attempt: number, output: unknown, durationMs: number): void {
@@ -388,55 +331,19 @@ export class Execution {
   private maybeRollback(): void {
     if (!this.stopping || this.running > 0 || this.rollingBack || this.finished) return;
     this.rollingBack = true;
-    void this.rollback().then((rollbackFailed) => this.finish(rollbackFailed ? 'rollback_failed' : this.stopping!));
-  }
-
-  /** Newest first, every one tried even when another fails. */
-  private async rollback(): Promise<boolean> {
-    const targets = [...this.state.completed].reverse().filter((id) => {
-      const step = this.steps[this.graph.indexOf.get(id)!]!.step;
-      return step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined && this.state.steps[id]!.status === 'succeeded';
-    });
-    if (targets.length === 0) return false;
-    this.emit({ type: 'rollback_started', runId: this.state.runId, ts: this.nowIso(), stepIds: targets });
-    let failed = false;
-    for (const id of targets) {
-      const i = this.graph.indexOf.get(id)!;
-      const compiled = this.steps[i]!;
-      const step = compiled.step;
-      if (step.type === 'condition' || step.type === 'llm_query' || !step.rollback) continue;
-      const st = this.stepStates[i]!;
-      const startedAt = this.nowIso();
-      const controller = new AbortController();
-      const timeoutMs = step.rollback.timeoutMs ?? step.timeoutMs;
-      const cancelTimer = timeoutMs === undefined ? undefined : this.clock.setTimer(timeoutMs, () => controller.abort(new AttemptTimeoutError({ timeoutMs, attempt: 1 })));
-      try {
-        const args = renderIn(compiled.rollbackArgs!, this.context) as Record<string, unknown>;
-        await untilAborted(
-          this.options.invokeTool({
-            tool: step.rollback.tool,
-            args,
-            stepId: id,
-            attempt: st.attempts,
-            phase: 'rollback',
-            signal: controller.signal,
-            onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt: st.attempts, stream, line }),
-          }),
-          controller.signal,
-        );
-        st.status = 'rolled_back';
-        st.rollback = { status: 'succeeded', startedAt, endedAt: this.nowIso() };
-        this.emit({ type: 'rollback_step_succeeded', runId: this.state.runId, ts: st.rollback.endedAt, stepId: id, attempt: st.attempts });
-      } catch (error) {
-        failed = true;
-        const message = errorMessage(error);
-        st.rollback = { status: 'failed', startedAt, endedAt: this.nowIso(), error: message };
-        this.emit({ type: 'rollback_step_failed', runId: this.state.runId, ts: st.rollback.endedAt, stepId: id, attempt: st.attempts, error: message });
-      } finally {
-        cancelTimer?.();
-      }
-    }
-    return failed;
+    void this.unsettled.settled(ABORT_SETTLE_MS)
+      .then(() =>
+        runRollbacks({
+          state: this.state,
+          steps: this.steps,
+          indexOf: this.graph.indexOf,
+          context: this.context,
+          clock: this.clock,
+          invokeTool: this.options.invokeTool,
+          emit: (event) => this.emit(event),
+        }),
+      )
+      .then((rollbackFailed) => this.finish(rollbackFailed ? 'rollback_failed' : this.stopping!));
   }
 
   private finish(status: RunStatus): void {
@@ -459,7 +366,14 @@ export class Execution {
   }
 
   private emit(event: RunEvent): void {
-    this.options.onEvent?.(event);
+    // Nothing follows run_finished, even output of a tool that ignored its abort.
+    if (this.closed) return;
+    if (event.type === 'run_finished') this.closed = true;
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // A failing subscriber (a view, a store) must not stall or break the run.
+    }
   }
 
   private nowIso(): string {
@@ -480,39 +394,4 @@ export function executePlan(options: ExecutionOptions & { readonly abortSignal?:
     else abortSignal.addEventListener('abort', () => execution.cancel(), { once: true });
   }
   return execution.start();
-}
-
-/** Settles with the work, or rejects as soon as the signal aborts: a tool that ignores its signal cannot hold the run. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/** Steps that were running when the run stopped are run again (at-least-once); finished ones are kept. */
-function prepareResume(saved: RunState, plan: Plan): RunState {
-  const state: RunState = structuredClone(saved);
-  for (const step of plan.steps) {
-    const st = (state.steps[step.id] ??= { status: 'pending', attempts: 0 });
-    if (st.status !== 'succeeded' && st.status !== 'skipped') {
-      state.steps[step.id] = { status: 'pending', attempts: 0 };
-    }
-  }
-  state.completed = state.completed.filter((id) => state.steps[id]?.status === 'succeeded');
-  delete state.error;
-  delete state.failedStepId;
-  delete state.endedAt;
-  return state;
 }

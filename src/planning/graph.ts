@@ -26,11 +26,14 @@ export function buildGraph(nodes: readonly GraphNode[]): PlanGraph {
 
   const deps: number[][] = new Array(n);
   const dependents: number[][] = Array.from({ length: n }, () => []);
+  // Marks which step last added each dependency, so duplicates drop out in O(1).
+  const addedBy = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     const list: number[] = [];
     for (const depId of nodes[i]!.dependsOn) {
       const d = indexOf.get(depId);
-      if (d === undefined || d === i || list.includes(d)) continue;
+      if (d === undefined || d === i || addedBy[d] === i) continue;
+      addedBy[d] = i;
       list.push(d);
       dependents[d]!.push(i);
     }
@@ -135,15 +138,44 @@ export function criticalPathLengths(graph: PlanGraph, weight: (index: number) =>
   return lengths;
 }
 
-/** Whether `ancestor` is a transitive dependency of `step`; BFS over dependsOn with a reusable stamp array. */
+/** Memory the ancestor check may spend on cached descendant sets before it falls back to searching. */
+const DESCENDANT_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Whether `ancestor` is a transitive dependency of `step`. The first question
+ * about an ancestor computes all its descendants once (a bitset), so checking
+ * every reference of a 100k-step plan stays linear; past a memory cap it
+ * searches backwards instead.
+ */
 export function createAncestorCheck(graph: PlanGraph): (step: number, ancestor: number) => boolean {
   const n = graph.ids.length;
+  const words = Math.ceil(n / 32);
+  const cache = new Map<number, Uint32Array>();
+  let cachedBytes = 0;
   const seen = new Uint32Array(n);
   let stamp = 0;
   const queue: number[] = [];
-  return (step, ancestor) => {
-    const direct = graph.deps[step]!;
-    if (direct.includes(ancestor)) return true;
+
+  const descendantsOf = (ancestor: number): Uint32Array | undefined => {
+    const hit = cache.get(ancestor);
+    if (hit || cachedBytes + words * 4 > DESCENDANT_CACHE_BYTES) return hit;
+    const bits = new Uint32Array(words);
+    queue.length = 0;
+    queue.push(ancestor);
+    for (let head = 0; head < queue.length; head++) {
+      for (const next of graph.dependents[queue[head]!]!) {
+        if ((bits[next >>> 5]! & (1 << (next & 31))) === 0) {
+          bits[next >>> 5]! |= 1 << (next & 31);
+          queue.push(next);
+        }
+      }
+    }
+    cache.set(ancestor, bits);
+    cachedBytes += words * 4;
+    return bits;
+  };
+
+  const searchBack = (step: number, ancestor: number): boolean => {
     if (++stamp === 0xffffffff) {
       seen.fill(0);
       stamp = 1;
@@ -161,6 +193,13 @@ export function createAncestorCheck(graph: PlanGraph): (step: number, ancestor: 
       }
     }
     return false;
+  };
+
+  return (step, ancestor) => {
+    if (graph.deps[step]!.includes(ancestor)) return true;
+    const bits = descendantsOf(ancestor);
+    if (bits) return (bits[step >>> 5]! & (1 << (step & 31))) !== 0;
+    return searchBack(step, ancestor);
   };
 }
 

@@ -9,8 +9,11 @@ export { buildGraph, criticalPathLengths, depthLevels, createAncestorCheck } fro
 export type { PlanGraph, GraphNode } from './graph.js';
 export { compileExpression, evaluateExpression, ExpressionEvaluationError } from './expressions.js';
 export type { CompiledExpression, ExpressionContext, ExpressionReferences } from './expressions.js';
-export { findTemplates, compileTemplate, renderTemplate, hasTemplate } from './templates.js';
+export { findTemplates, compileTemplate, renderTemplate, hasTemplate, toText } from './templates.js';
 export { retryDelayMs, JITTER_RATIO } from './backoff.js';
 export { closestMatch, didYouMean } from './suggest.js';
 export { Execution, executePlan } from './executor.js';
-export type { ExecutionOptions, InvokeTool, QueryModel, ToolCall, OutputStream } from './executor.js';
+export type { ExecutionOptions } from './executor.js';
+export type { InvokeTool, QueryModel, ToolCall, OutputStream } from './tool-call.js';
+export { ABORT_SETTLE_MS } from './executor.js';
+export { runRollbacks } from './rollback.js';

@@ -20,11 +20,17 @@ export type CompiledTemplate =
   | { readonly kind: 'array'; readonly items: readonly CompiledTemplate[] }
   | { readonly kind: 'object'; readonly entries: readonly (readonly [string, CompiledTemplate])[] };
 
-const TEMPLATE = /\{\{([\s\S]*?)\}\}/g;
-const WHOLE = /^\{\{([\s\S]*?)\}\}$/;
+// `\{{` is a literal `{{`, e.g. for Go templates: `docker inspect -f '\{{.State.Status}}'`.
+const TEMPLATE = /(?<!\\)\{\{([\s\S]*?)\}\}/g;
+const OPEN = /(?<!\\)\{\{/;
+const ESCAPED = /\\\{\{/g;
 
 export function hasTemplate(value: string): boolean {
-  return value.includes('{{');
+  return value.includes('{{') && OPEN.test(value);
+}
+
+function unescape(text: string): string {
+  return text.includes('\\{{') ? text.replace(ESCAPED, '{{') : text;
 }
 
 /** Every `{{ }}` in a value, with the path of the string that holds it. */
@@ -52,26 +58,35 @@ export function isTemplated(value: unknown): boolean {
 /** Compiles templates once; expressions must already be known to compile (validation checked them). */
 export function compileTemplate(value: unknown): CompiledTemplate {
   if (typeof value === 'string') {
-    if (!hasTemplate(value)) return { kind: 'literal', value };
-    const whole = WHOLE.exec(value);
-    if (whole && !(whole[1] ?? '').includes('{{')) return { kind: 'expression', expression: mustCompile(whole[1] ?? '') };
+    if (!hasTemplate(value)) return { kind: 'literal', value: unescape(value) };
+    const matches = [...value.matchAll(TEMPLATE)];
+    const [only] = matches;
+    if (matches.length === 1 && only && only.index === 0 && only[0].length === value.length) {
+      return { kind: 'expression', expression: mustCompile(only[1] ?? '') };
+    }
     const parts: (string | CompiledExpression)[] = [];
     let last = 0;
-    for (const match of value.matchAll(TEMPLATE)) {
-      if (match.index > last) parts.push(value.slice(last, match.index));
+    for (const match of matches) {
+      if (match.index > last) parts.push(unescape(value.slice(last, match.index)));
       parts.push(mustCompile(match[1] ?? ''));
       last = match.index + match[0].length;
     }
-    if (last < value.length) parts.push(value.slice(last));
+    if (last < value.length) parts.push(unescape(value.slice(last)));
     return { kind: 'text', parts };
   }
   if (Array.isArray(value)) {
     const items = value.map(compileTemplate);
-    return items.every((item) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'array', items };
+    if (!items.every((item) => item.kind === 'literal')) return { kind: 'array', items };
+    const values = items.map((item) => (item as { value: unknown }).value);
+    // Unchanged literals keep their identity: no copies of big argument objects.
+    return { kind: 'literal', value: values.every((item, i) => item === value[i]) ? value : values };
   }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).map(([key, item]) => [key, compileTemplate(item)] as const);
-    return entries.every(([, item]) => item.kind === 'literal') ? { kind: 'literal', value } : { kind: 'object', entries };
+    if (!entries.every(([, item]) => item.kind === 'literal')) return { kind: 'object', entries };
+    const original = value as Record<string, unknown>;
+    if (entries.every(([key, item]) => (item as { value: unknown }).value === original[key])) return { kind: 'literal', value };
+    return { kind: 'literal', value: Object.fromEntries(entries.map(([key, item]) => [key, (item as { value: unknown }).value])) };
   }
   return { kind: 'literal', value };
 }
@@ -119,7 +134,8 @@ export function templateStepReferences(template: CompiledTemplate, into: Set<str
   return into;
 }
 
-function toText(value: unknown): string {
+/** How a value reads inside text: strings as is, everything else as JSON. */
+export function toText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

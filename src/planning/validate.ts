@@ -3,7 +3,19 @@ import { buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from 
 import { compileExpression } from './expressions.js';
 import { findTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean } from './suggest.js';
-import { DEFAULT_MAX_STEPS, PlanSchema, StepSchema, STEP_ID_PATTERN, type Plan, type Step } from './schema.js';
+import {
+  ConditionStepSchema,
+  DEFAULT_MAX_STEPS,
+  LlmQueryStepSchema,
+  PlanSchema,
+  RetryPolicySchema,
+  RollbackSchema,
+  StepSchema,
+  STEP_ID_PATTERN,
+  ToolCallStepSchema,
+  type Plan,
+  type Step,
+} from './schema.js';
 
 export type IssueCode =
   | 'invalid_document'
@@ -60,7 +72,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   }
 
   const shell = PlanShellSchema.safeParse(document);
-  if (!shell.success) for (const issue of shell.error.issues) issues.push(fromZodIssue(issue, []));
+  if (!shell.success) for (const issue of shell.error.issues) issues.push(...fromZodIssue(issue, [], document, PLAN_FIELDS));
   const rawSteps = Array.isArray((document as { steps?: unknown }).steps) ? ((document as { steps: unknown[] }).steps) : [];
 
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
@@ -77,8 +89,16 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     if (parsed.success) {
       steps[i] = parsed.data;
       nodes[i] = parsed.data;
+      continue;
+    }
+    for (const issue of parsed.error.issues) issues.push(...fromZodIssue(issue, ['steps', i], raw, STEP_FIELDS));
+    // A step whose only fault is an unknown field is still checked in full, so its other problems show now.
+    const trimmed = withoutUnknownFields(raw, parsed.error.issues);
+    const again = trimmed === undefined ? undefined : StepSchema.safeParse(trimmed);
+    if (again?.success) {
+      steps[i] = again.data;
+      nodes[i] = again.data;
     } else {
-      for (const issue of parsed.error.issues) issues.push(fromZodIssue(issue, ['steps', i], raw));
       nodes[i] = skeleton(raw, i);
     }
   }
@@ -151,6 +171,13 @@ class StepChecker {
     if (step.rollback) this.toolCall(step.rollback.tool, step.rollback.args, [...at, 'rollback'], i, true);
   }
 
+  /** did-you-mean, or the bracket syntax for ids with a dash (CEL reads `-` as minus). */
+  private stepHint(id: string, source: string): string {
+    const dashed = [...this.firstIndex.keys()].find((known) => known.startsWith(`${id}-`) && source.includes(known));
+    if (dashed) return `; to read a step whose id has a dash, write steps["${dashed}"]`;
+    return didYouMean(id, this.firstIndex.keys());
+  }
+
   private toolCall(name: string, args: Record<string, unknown>, at: IssuePath, i: number, isRollback: boolean): void {
     const tool = this.options.tools.get(name);
     if (!tool) {
@@ -162,8 +189,9 @@ class StepChecker {
         for (const issue of parsed.error.issues) {
           // A templated value's type is only known at run time.
           if (pathHitsTemplate(args, issue.path)) continue;
-          const mapped = fromZodIssue(issue, [...at, 'args'], args);
-          this.add('invalid_args', mapped.path, `${mapped.message} (tool "${name}")`);
+          for (const mapped of fromZodIssue(issue, [...at, 'args'], args, shapeKeys(tool.inputSchema))) {
+            this.add('invalid_args', mapped.path, `${mapped.message.replace(/^unknown field/, 'unknown argument')} (tool "${name}")`);
+          }
         }
       }
     }
@@ -183,6 +211,8 @@ class StepChecker {
     const refs = compiled.expression.references;
     const selfId = this.graph.ids[i]!;
     for (const root of refs.unknownRoots) {
+      // `steps.deploy-web.status` parses as `steps.deploy - web.status`: the hint is on the step reference.
+      if (refs.steps.some((id) => this.firstIndex.has(`${id}-${root}`) || [...this.firstIndex.keys()].some((known) => known.startsWith(`${id}-${root}`)))) continue;
       this.add('unknown_reference', path, `unknown variable "${root}" in "${source}" (expressions can use steps, inputs and env)`);
     }
     if (refs.dynamicStepAccess) {
@@ -191,7 +221,7 @@ class StepChecker {
     for (const id of refs.steps) {
       const target = this.firstIndex.get(id);
       if (target === undefined) {
-        this.add('unknown_reference', path, `"${source}" references unknown step "${id}"${didYouMean(id, this.firstIndex.keys())}`);
+        this.add('unknown_reference', path, `"${source}" references unknown step "${id}"${this.stepHint(id, source)}`);
       } else if (target === i) {
         if (!allowSelf) this.add('not_an_ancestor', path, `"${source}" references the step itself ("${id}"); only its dependencies have results yet`);
       } else if (this.graph.order !== null && !this.isAncestor(i, target)) {
@@ -212,6 +242,17 @@ class StepChecker {
   }
 }
 
+/** A copy of a step without the fields zod did not know, or undefined if it has other faults too. */
+function withoutUnknownFields(raw: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+  if (!isRecord(raw) || !issues.every((issue) => issue.code === 'unrecognized_keys')) return undefined;
+  const copy = structuredClone(raw);
+  for (const issue of issues) {
+    const target = valueAt(copy, issue.path);
+    if (isRecord(target) && issue.code === 'unrecognized_keys') for (const key of issue.keys) delete target[key];
+  }
+  return copy;
+}
+
 /** Enough of a broken step (its id and dependencies) to keep checking the graph around it. */
 function skeleton(raw: unknown, index: number): GraphNode {
   const record = isRecord(raw) ? raw : {};
@@ -230,14 +271,30 @@ function pathHitsTemplate(root: unknown, path: readonly PropertyKey[]): boolean 
   return isTemplated(value);
 }
 
-function fromZodIssue(issue: z.core.$ZodIssue, base: IssuePath, root?: unknown): ValidationIssue {
+function fromZodIssue(issue: z.core.$ZodIssue, base: IssuePath, root: unknown, known: readonly string[]): ValidationIssue[] {
   const path = [...base, ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key))];
+  if (issue.code === 'unrecognized_keys') {
+    const hint = unknownFieldHint(root, issue.path);
+    return issue.keys.map((key) => ({
+      code: 'unknown_field' as const,
+      path: [...path, key],
+      message: `unknown field "${key}"${hint || (known.length > 0 ? didYouMean(key, known) : '')}`,
+    }));
+  }
+  return [singleIssue(issue, path, root)];
+}
+
+/** Field names of an object schema, for "did you mean" on unknown fields. */
+function shapeKeys(schema: z.ZodType): string[] {
+  const shape = (schema as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+const PLAN_FIELDS = shapeKeys(PlanSchema);
+const STEP_FIELDS = [...new Set([ToolCallStepSchema, LlmQueryStepSchema, ConditionStepSchema, RetryPolicySchema, RollbackSchema].flatMap(shapeKeys))];
+
+function singleIssue(issue: z.core.$ZodIssue, path: IssuePath, root: unknown): ValidationIssue {
   switch (issue.code) {
-    case 'unrecognized_keys': {
-      const keys = issue.keys.map((key) => `"${key}"`).join(', ');
-      const hint = unknownFieldHint(root, issue.path);
-      return { code: 'unknown_field', path, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}${hint}` };
-    }
     case 'invalid_union':
       if ('discriminator' in issue && issue.discriminator === 'type') {
         return { code: 'invalid_field', path, message: 'unknown step type; expected "tool_call" (the default), "llm_query" or "condition"' };

@@ -1,18 +1,9 @@
 import { KsaError } from '../planning/index.js';
 
-// KsaError.isInstance answers for every ksa error, so each class narrows by its own name.
-function hasName(error: unknown, name: string): boolean {
-  return KsaError.isInstance(error) && error.name === name;
-}
-
 /** A misuse of a tool that is not about one argument's type, e.g. a `cwd` that does not exist. */
 export class ToolError extends KsaError {
   constructor({ message, cause }: { message: string; cause?: unknown }) {
     super({ name: 'ToolError', message, cause });
-  }
-
-  static override isInstance(error: unknown): error is ToolError {
-    return hasName(error, 'ToolError');
   }
 }
 
@@ -25,10 +16,6 @@ export class UnknownToolError extends KsaError {
     this.toolName = toolName;
     this.available = available;
   }
-
-  static override isInstance(error: unknown): error is UnknownToolError {
-    return hasName(error, 'UnknownToolError');
-  }
 }
 
 /** Arguments that fail the tool's input schema at run time (templates filled in with the wrong type). */
@@ -40,10 +27,6 @@ export class ToolInputError extends KsaError {
     super({ name: 'ToolInputError', message: `${problems.join('; ')} (tool "${toolName}")` });
     this.toolName = toolName;
     this.problems = problems;
-  }
-
-  static override isInstance(error: unknown): error is ToolInputError {
-    return hasName(error, 'ToolInputError');
   }
 }
 
@@ -66,10 +49,6 @@ export class CommandFailedError extends KsaError {
     this.stderr = stderr;
     this.truncated = fields.truncated;
   }
-
-  static override isInstance(error: unknown): error is CommandFailedError {
-    return hasName(error, 'CommandFailedError');
-  }
 }
 
 export class CommandNotFoundError extends KsaError {
@@ -78,10 +57,6 @@ export class CommandNotFoundError extends KsaError {
   constructor({ binary, cause }: { binary: string; cause?: unknown }) {
     super({ name: 'CommandNotFoundError', message: `${binary}: command not found on PATH (install it or fix PATH)`, cause });
     this.binary = binary;
-  }
-
-  static override isInstance(error: unknown): error is CommandNotFoundError {
-    return hasName(error, 'CommandNotFoundError');
   }
 }
 
@@ -99,10 +74,6 @@ export class WorkspacePathError extends KsaError {
     this.workspace = workspace;
     this.problem = problem;
   }
-
-  static override isInstance(error: unknown): error is WorkspacePathError {
-    return hasName(error, 'WorkspacePathError');
-  }
 }
 
 /** The server answered, but not with a status the step expects. */
@@ -116,10 +87,6 @@ export class HttpStatusError extends KsaError {
     this.status = status;
     this.body = body;
   }
-
-  static override isInstance(error: unknown): error is HttpStatusError {
-    return hasName(error, 'HttpStatusError');
-  }
 }
 
 /** No answer at all: refused, unresolvable host, reset, TLS failure. */
@@ -129,10 +96,6 @@ export class HttpRequestError extends KsaError {
   constructor({ method, url, reason, code, cause }: { method: string; url: string; reason: string; code?: string; cause?: unknown }) {
     super({ name: 'HttpRequestError', message: `${method} ${url}: ${reason}`, cause });
     this.code = code;
-  }
-
-  static override isInstance(error: unknown): error is HttpRequestError {
-    return hasName(error, 'HttpRequestError');
   }
 }
 

@@ -107,9 +107,7 @@ describe('executor: llm_query steps', () => {
     expect(clock.elapsed).toBe(40);
   });
 
-  // BUG (src/planning/executor.ts, runAttempt): a prompt that is exactly one `{{ expr }}` with an object value
-  // is turned into text with String(), so the model is asked "[object Object]". It should be JSON, as in text interpolation.
-  it('a prompt that is one template of an object value is sent as JSON text [BUG: sends "[object Object]"]', async () => {
+  it('a prompt that is one template of an object value is sent as JSON text"]', async () => {
     const plan = {
       goal: 'g',
       steps: [toolStep('a'), { id: 'ask', type: 'llm_query' as const, prompt: '{{ steps.a.output }}', dependsOn: ['a'] }],

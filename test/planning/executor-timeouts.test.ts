@@ -54,9 +54,14 @@ describe('executor: per-attempt timeout', () => {
     expect(state.status).toBe('failed');
     expect(state.steps.stubborn!.status).toBe('failed');
     expect(state.steps.after!.status).toBe('cancelled');
-    expect(h.clock.elapsed).toBe(100);
+    // The attempt ends at the timeout; the run itself may give the aborted tool a bounded grace period.
+    const failed = h.of('step_failed')[0]!;
+    expect(h.at(failed)).toBe(100);
+    expect(failed).toMatchObject({ timedOut: true, durationMs: 100 });
+    expect(state.steps.stubborn!.endedAt).toBe(new Date(h.clock.epochMs + 100).toISOString());
     const call = h.tools.first('stubborn');
     expect(call.signal.aborted).toBe(true);
+    expect(call.abortedAt).toBe(100);
     expect(call.outcome).toBeUndefined(); // still "running" as far as the tool knows
   });
 

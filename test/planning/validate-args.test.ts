@@ -41,12 +41,12 @@ describe('validatePlan: tool arguments against each tool’s zod schema', () => 
 
   it('unknown argument', () => {
     const issues = issuesOf(plan('shell', { command: 'ls', shell: 'bash' }));
-    expect(issues).toEqual([{ code: 'invalid_args', path: ['steps', 0, 'args'], message: 'unknown field "shell" (tool "shell")' }]);
+    expect(issues).toEqual([{ code: 'invalid_args', path: ['steps', 0, 'args', 'shell'], message: 'unknown argument "shell" (tool "shell")' }]);
   });
 
   it('several bad arguments of one step are all reported', () => {
     const codes = issuesOf(plan('http', { method: 1, extra: true })).map((i) => i.path.join('.'));
-    expect(codes.sort()).toEqual(['steps.0.args', 'steps.0.args.method', 'steps.0.args.url']);
+    expect(codes.sort()).toEqual(['steps.0.args.extra', 'steps.0.args.method', 'steps.0.args.url']);
   });
 
   it('rollback args are checked against the rollback tool', () => {
@@ -72,6 +72,6 @@ describe('validatePlan: tool arguments against each tool’s zod schema', () => 
 
   it('an unknown argument is reported even when its value is templated', () => {
     const issues = issuesOf(plan('shell', { command: 'ls', timeout: '{{ inputs.port }}' }));
-    expect(issues.map((i) => i.message)).toEqual(['unknown field "timeout" (tool "shell")']);
+    expect(issues.map((i) => i.message)).toEqual(['unknown argument "timeout" (tool "shell")']);
   });
 });

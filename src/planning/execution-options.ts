@@ -1,0 +1,27 @@
+import type { Clock } from './clock.js';
+import type { RunEvent } from './events.js';
+import type { Plan, Step } from './schema.js';
+import type { RunState } from './state.js';
+import type { InvokeTool, QueryModel } from './tool-call.js';
+
+export type ExecutionOptions = {
+  readonly plan: Plan;
+  readonly runId: string;
+  readonly invokeTool: InvokeTool;
+  /** Answers `llm_query` steps; without it they fail with a clear message. */
+  readonly queryModel?: QueryModel;
+  readonly clock?: Clock;
+  /** In [0, 1); drives retry jitter. */
+  readonly random?: () => number;
+  /** Overrides the plan's maxParallel. */
+  readonly maxParallel?: number;
+  /** Overrides and additions to the plan's inputs. */
+  readonly inputs?: Readonly<Record<string, unknown>>;
+  /** The allow-listed environment that expressions read as env.NAME. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly onEvent?: (event: RunEvent) => void;
+  /** A saved state to continue: succeeded and skipped steps are not run again. */
+  readonly resumeFrom?: RunState;
+  /** Expected cost of a step for critical-path priority (default 1 per step). */
+  readonly stepWeight?: (step: Step) => number;
+};

@@ -1,0 +1,74 @@
+import { untilAborted } from './abort.js';
+import type { Clock } from './clock.js';
+import { renderIn, type CompiledStep } from './compiled-step.js';
+import { AttemptTimeoutError, errorMessage } from './errors.js';
+import type { RunEvent } from './events.js';
+import type { ExpressionContext } from './expressions.js';
+import type { RunState } from './state.js';
+import type { InvokeTool } from './tool-call.js';
+
+export type RollbackContext = {
+  readonly state: RunState;
+  readonly steps: readonly CompiledStep[];
+  readonly indexOf: ReadonlyMap<string, number>;
+  readonly context: ExpressionContext;
+  readonly clock: Clock;
+  readonly invokeTool: InvokeTool;
+  readonly emit: (event: RunEvent) => void;
+};
+
+/**
+ * Undoes the succeeded steps newest first (reverse order of completion).
+ * Best-effort: every rollback is tried even when another fails. Resolves
+ * true when at least one rollback failed.
+ */
+export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
+  const { state, clock } = ctx;
+  const nowIso = () => new Date(clock.now()).toISOString();
+  const targets = [...state.completed].reverse().filter((id) => {
+    const { step } = ctx.steps[ctx.indexOf.get(id)!]!;
+    return step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined && state.steps[id]!.status === 'succeeded';
+  });
+  if (targets.length === 0) return false;
+  ctx.emit({ type: 'rollback_started', runId: state.runId, ts: nowIso(), stepIds: targets });
+
+  let failed = false;
+  for (const id of targets) {
+    const compiled = ctx.steps[ctx.indexOf.get(id)!]!;
+    const { step } = compiled;
+    if (step.type === 'condition' || step.type === 'llm_query' || !step.rollback) continue;
+    const st = state.steps[id]!;
+    const attempt = st.attempts;
+    const startedAt = nowIso();
+    const controller = new AbortController();
+    const timeoutMs = step.rollback.timeoutMs ?? step.timeoutMs;
+    const cancelTimer =
+      timeoutMs === undefined ? undefined : clock.setTimer(timeoutMs, () => controller.abort(new AttemptTimeoutError({ timeoutMs, attempt: 1 })));
+    try {
+      const args = renderIn(compiled.rollbackArgs!, ctx.context) as Record<string, unknown>;
+      await untilAborted(
+        ctx.invokeTool({
+          tool: step.rollback.tool,
+          args,
+          stepId: id,
+          attempt,
+          phase: 'rollback',
+          signal: controller.signal,
+          onOutput: (line, stream) => ctx.emit({ type: 'step_output', runId: state.runId, ts: nowIso(), stepId: id, attempt, stream, line }),
+        }),
+        controller.signal,
+      );
+      st.status = 'rolled_back';
+      st.rollback = { status: 'succeeded', startedAt, endedAt: nowIso() };
+      ctx.emit({ type: 'rollback_step_succeeded', runId: state.runId, ts: st.rollback.endedAt, stepId: id, attempt });
+    } catch (error) {
+      failed = true;
+      const message = errorMessage(error);
+      st.rollback = { status: 'failed', startedAt, endedAt: nowIso(), error: message };
+      ctx.emit({ type: 'rollback_step_failed', runId: state.runId, ts: st.rollback.endedAt, stepId: id, attempt, error: message });
+    } finally {
+      cancelTimer?.();
+    }
+  }
+  return failed;
+}

@@ -1,0 +1,39 @@
+import { renderIn, type CompiledStep } from './compiled-step.js';
+import type { ExpressionContext } from './expressions.js';
+import { toText } from './templates.js';
+import type { InvokeTool, OutputStream, QueryModel } from './tool-call.js';
+
+export type StartWorkOptions = {
+  readonly compiled: CompiledStep;
+  readonly context: ExpressionContext;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+  readonly invokeTool: InvokeTool;
+  readonly queryModel?: QueryModel;
+  readonly onOutput: (line: string, stream: OutputStream) => void;
+};
+
+/** One attempt's work: the tool call or model query with its arguments rendered now. Never throws synchronously. */
+export function startWork(options: StartWorkOptions): Promise<unknown> {
+  const { compiled, context, signal } = options;
+  const { step } = compiled;
+  try {
+    if (step.type === 'llm_query') {
+      const query = options.queryModel;
+      if (!query) throw new Error('llm_query steps need a model: set OPENAI_BASE_URL, OPENAI_API_KEY and KSA_MODEL');
+      return query({ prompt: toText(renderIn(compiled.prompt!, context)), stepId: step.id, signal });
+    }
+    if (step.type === 'condition') throw new Error('condition steps are evaluated, not run');
+    return options.invokeTool({
+      tool: step.tool,
+      args: renderIn(compiled.args!, context) as Record<string, unknown>,
+      stepId: step.id,
+      attempt: options.attempt,
+      phase: 'run',
+      signal,
+      onOutput: options.onOutput,
+    });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
