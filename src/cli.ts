@@ -29,6 +29,7 @@ function buildProgram(io: CliIO, setExit: (code: ExitCodeValue) => void): Comman
     .version(VERSION, '-V, --version')
     .option('--debug', 'show stack traces for unexpected errors')
     .showSuggestionAfterError(true)
+    .showHelpAfterError("(see 'ksa --help' or 'ksa <command> --help')")
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),

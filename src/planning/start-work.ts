@@ -20,7 +20,7 @@ export function startWork(options: StartWorkOptions): Promise<unknown> {
   try {
     if (step.type === 'llm_query') {
       const query = options.queryModel;
-      if (!query) throw new Error('llm_query steps need a model: set OPENAI_BASE_URL, OPENAI_API_KEY and KSA_MODEL');
+      if (!query) throw new Error('llm_query steps need a model, and none is configured for this run');
       return query({ prompt: toText(renderIn(compiled.prompt!, context)), stepId: step.id, signal });
     }
     if (step.type === 'condition') throw new Error('condition steps are evaluated, not run');
