@@ -13,6 +13,7 @@ import { VERSION } from './version.js';
 /** The composition root: parses arguments, wires layers, maps outcomes to exit codes. */
 export async function main(argv: readonly string[] = process.argv, io: CliIO = processIO()): Promise<ExitCodeValue> {
   const debug = argv.includes('--debug');
+  ignoreBrokenPipes(io);
   let exitCode: ExitCodeValue = ExitCode.ok;
   const program = buildProgram(io, (code) => (exitCode = code));
   try {
@@ -92,6 +93,20 @@ Full step logs are kept in $KSA_HOME/runs/<run-id>/logs.`,
     .action((flags) => setExit(toolsCommand(io, flags)));
 
   return program;
+}
+
+/**
+ * `ksa run --json | head -1`: when the reader goes away, writes fail with EPIPE.
+ * That must not crash the run half-way (no rollback, no summary): the output
+ * is dropped and the run goes on.
+ */
+function ignoreBrokenPipes(io: CliIO): void {
+  for (const stream of [io.stdout, io.stderr]) {
+    if (stream.listenerCount('error') > 0) continue;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
+  }
 }
 
 function reportError(io: CliIO, error: unknown, debug: boolean): ExitCodeValue {

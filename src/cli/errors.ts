@@ -6,10 +6,25 @@ export class CliError extends KsaError {
   readonly exitCode: ExitCodeValue;
   /** Extra lines printed after the message (e.g. every validation problem). */
   readonly details: readonly string[];
+  /** Where in a file the problem is, when it is about a file (syntax errors). */
+  readonly location?: { readonly line: number; readonly column: number };
 
-  constructor({ message, exitCode = ExitCode.usage, details = [], cause }: { message: string; exitCode?: ExitCodeValue; details?: readonly string[]; cause?: unknown }) {
+  constructor({
+    message,
+    exitCode = ExitCode.usage,
+    details = [],
+    cause,
+    location,
+  }: {
+    message: string;
+    exitCode?: ExitCodeValue;
+    details?: readonly string[];
+    cause?: unknown;
+    location?: { line: number; column: number };
+  }) {
     super({ name: 'CliError', message, cause });
     this.exitCode = exitCode;
     this.details = details;
+    this.location = location;
   }
 }

@@ -29,7 +29,9 @@ export async function readPlanFile(file: string): Promise<PlanFile> {
   return parsePlanText(text, file, absolute);
 }
 
-export function parsePlanText(text: string, displayPath: string, absolute = path.resolve(displayPath)): PlanFile {
+export function parsePlanText(raw: string, displayPath: string, absolute = path.resolve(displayPath)): PlanFile {
+  // Some editors start UTF-8 files with a byte order mark; JSON.parse rejects it.
+  const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
   if (text.trim() === '') throw new CliError({ message: `${displayPath}: the file is empty; a plan needs "goal" and "steps"` });
   const lineCounter = new LineCounter();
   if (absolute.endsWith('.json')) strictJson(text, displayPath);
@@ -39,7 +41,10 @@ export function parsePlanText(text: string, displayPath: string, absolute = path
     const where = first.linePos?.[0];
     const at = where ? `:${where.line}:${where.col}` : '';
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
-    throw new CliError({ message: `${displayPath}${at}: YAML syntax error: ${firstLine(first.message)}${more}` });
+    throw new CliError({
+      message: `${displayPath}${at}: YAML syntax error: ${firstLine(first.message)}${more}`,
+      location: where ? { line: where.line, column: where.col } : undefined,
+    });
   }
   return {
     path: absolute,
@@ -55,13 +60,16 @@ function strictJson(text: string, displayPath: string): void {
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
-    let at = '';
+    let location: { line: number; column: number } | undefined;
     if (position) {
-      const offset = Number(position[1]);
-      const before = text.slice(0, offset).split('\n');
-      at = `:${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+      const before = text.slice(0, Number(position[1])).split('\n');
+      location = { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
     }
-    throw new CliError({ message: `${displayPath}${at}: JSON syntax error: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '')}` });
+    const at = location ? `:${location.line}:${location.column}` : '';
+    throw new CliError({
+      message: `${displayPath}${at}: JSON syntax error: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '')}`,
+      location,
+    });
   }
 }
 

@@ -4,7 +4,6 @@ import { killAllProcessGroups, type ToolRegistry } from '../tools/index.js';
 import { applyRunEvent, createRunView, type RunView } from '../tui/run-view-model.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import { createLiveProgress } from './live-progress.js';
 import { createPlainProgress } from './plain-progress.js';
 import { colorEnabled, createStyler } from './style.js';
 import { formatSummary } from './summary.js';
@@ -23,6 +22,8 @@ export type RunSessionOptions = {
   readonly resumeFrom?: RunState;
   /** Extra subscribers (the store). */
   readonly onEvent?: (event: RunEvent) => void;
+  /** Last words before a hard stop (second Ctrl-C): flush what can be flushed. */
+  readonly onStopNow?: () => Promise<void> | void;
 };
 
 export type RunSessionResult = { readonly state: RunState; readonly exitCode: ExitCodeValue; readonly view: RunView };
@@ -43,7 +44,8 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   );
   const logs = new StepLogs(options.logDir, (message) => io.stderr.write(`ksa: warning: ${message}\n`));
   const interactive = io.stderr.isTTY === true && !isCI(io.env);
-  const live = interactive ? createLiveProgress(view, io.stderr, color) : undefined;
+  // Ink and React load only for a terminal: plain runs and other commands start faster.
+  const live = interactive ? (await import('./live-progress.js')).createLiveProgress(view, io.stderr, color) : undefined;
   const plain = interactive ? undefined : createPlainProgress((line) => io.stderr.write(`${line}\n`), style, { showOutput: !options.json });
 
   const onEvent = (event: RunEvent) => {
@@ -68,12 +70,18 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     resumeFrom: options.resumeFrom,
   });
 
+  const startedMs = Date.now();
   let signalExit: ExitCodeValue | undefined;
   let interrupts = 0;
   const stopNow = (code: ExitCodeValue) => {
     killAllProcessGroups('SIGKILL');
+    // Consumers of --json still learn how the run ended.
+    if (options.json) {
+      const ended = { type: 'run_finished', runId: options.runId, ts: new Date().toISOString(), status: 'interrupted', durationMs: Date.now() - startedMs, error: 'stopped at once (second interrupt); rollback did not run' };
+      io.stdout.write(`${JSON.stringify(ended)}\n`);
+    }
     io.stderr.write(`\nksa: stopped at once; rollback did not run. Run ${options.runId} may have left work behind.\n`);
-    process.exit(code);
+    void Promise.resolve(options.onStopNow?.()).finally(() => process.exit(code));
   };
   const onSignal = (code: ExitCodeValue, name: string) => () => {
     interrupts++;

@@ -1,5 +1,6 @@
 import { buildGraph, criticalPathLengths, DEFAULT_MAX_PARALLEL } from '../../planning/index.js';
 import { createBuiltinRegistry } from '../../tools/index.js';
+import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadPlan } from '../load-plan.js';
@@ -11,11 +12,17 @@ export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string
 
 export async function validateCommand(io: CliIO, file: string, flags: ValidateFlags): Promise<ExitCodeValue> {
   const registry = createBuiltinRegistry();
-  const loaded = await loadPlan(file, registry, {
-    inputs: parseInputs(flags.input),
-    maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'),
-    allowedEnv: flags.allowEnv,
-  });
+  const options = { inputs: parseInputs(flags.input), maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'), allowedEnv: flags.allowEnv };
+  let loaded: Awaited<ReturnType<typeof loadPlan>>;
+  try {
+    loaded = await loadPlan(file, registry, options);
+  } catch (error) {
+    // --json promises one JSON document, also when the file cannot be read or parsed.
+    if (!flags.json || !(error instanceof CliError)) throw error;
+    const issue = { code: error.location ? 'syntax_error' : 'unreadable_file', path: '', message: error.message, ...error.location };
+    writeLine(io.stdout, JSON.stringify({ valid: false, file, issues: [issue] }, null, 2));
+    return error.exitCode;
+  }
   if (flags.json) {
     const doc = loaded.ok
       ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [] }

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, nonEmptyLines, REPO_ROOT, runKsa, stackTraceLines, type CliResult, type CliSandbox } from '../helpers/cli.js';
+
+// `ksa --help`, `--version` and usage errors, through the real binary.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox();
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+const ksa = (...args: string[]) => runKsa(args, { home: sandbox.home, cwd: sandbox.dir });
+
+describe.concurrent('help and version', () => {
+  it('ksa --help lists the commands and exit codes, exit 0', async () => {
+    const result = await ksa('--help');
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toMatch(/Usage: ksa/);
+    for (const command of ['validate', 'run', 'schema', 'tools']) expect(result.stdout).toContain(command);
+    expect(result.stdout).toContain('--version');
+    expect(result.stdout).toMatch(/Exit codes: 0 succeeded, 1 run failed, 2 .*130/);
+    expect(result.stderr).toBe('');
+  });
+
+  it('ksa run --help mentions every run flag, exit 0', async () => {
+    const result = await ksa('run', '--help');
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toMatch(/Usage: ksa run \[options\] <plan>/);
+    for (const flag of ['--yes', '--max-parallel', '--dry-run', '--json', '--input', '--workspace', '--max-steps']) {
+      expect(result.stdout).toContain(flag);
+    }
+    expect(result.stdout).toContain('Ctrl-C');
+  });
+
+  it('ksa --version prints the package version, exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const result = await ksa('--version');
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+  });
+});
+
+/**
+ * A usage error is one `ksa: ...` line, optionally followed by hints (a did-you-mean,
+ * a pointer to --help), never a stack trace; nothing on stdout. Returns the hint lines.
+ */
+function expectUsageError(result: CliResult, message: string): string[] {
+  expect(result.code, describeResult(result)).toBe(2);
+  expect(result.stdout).toBe('');
+  const [first, ...hints] = nonEmptyLines(result.stderr);
+  expect(first, describeResult(result)).toBe(message);
+  expect(hints.filter((line) => line.startsWith('ksa:')), describeResult(result)).toEqual([]);
+  expect(hints.length, describeResult(result)).toBeLessThanOrEqual(2);
+  expect(stackTraceLines(result.stderr)).toEqual([]);
+  return hints;
+}
+
+describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () => {
+  it('an unknown command', async () => {
+    const hints = expectUsageError(await ksa('frobnicate'), "ksa: unknown command 'frobnicate'");
+    expect(hints.join('\n')).not.toMatch(/did you mean/i);
+  });
+
+  it('a mistyped command gets a suggestion', async () => {
+    const hints = expectUsageError(await ksa('valdate', 'plan.yaml'), "ksa: unknown command 'valdate'");
+    expect(hints.join('\n')).toMatch(/did you mean validate\?/i);
+  });
+
+  it('an unknown run flag, with a suggestion for a near miss', async () => {
+    const plan = await sandbox.writePlan('usage.yaml', 'goal: g\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "touch ran" }\n');
+    const hints = expectUsageError(await ksa('run', plan, '--yess'), "ksa: unknown option '--yess'");
+    expect(hints.join('\n')).toMatch(/did you mean --yes\?/i);
+  });
+
+  it('bad flag values are one line each', async () => {
+    const plan = await sandbox.writePlan('values.yaml', 'goal: g\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "true" }\n');
+    const cases: [string[], RegExp][] = [
+      [['run', plan, '--yes', '--max-parallel', '0'], /^ksa: --max-parallel expects a whole number of at least 1, got "0"$/],
+      [['run', plan, '--yes', '--input', 'novalue'], /^ksa: --input "novalue": expected name=value/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => ksa(...args)));
+    for (const [index, [, expected]] of cases.entries()) {
+      const result = results[index]!;
+      expect(result.code, describeResult(result)).toBe(2);
+      const lines = nonEmptyLines(result.stderr).filter((line) => line.startsWith('ksa:'));
+      expect(lines, describeResult(result)).toHaveLength(1);
+      expect(lines[0]).toMatch(expected);
+      expect(stackTraceLines(result.stderr)).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, nonEmptyLines, runKsa, stackTraceLines, startKsa, type CliSandbox } from '../helpers/cli.js';
+
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox();
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+describe('robust output and input', () => {
+  it('ksa run --json whose stdout reader goes away keeps running (or rolls back) without a stack trace', async () => {
+    const plan = await sandbox.writePlan(
+      'epipe/plan.yaml',
+      `goal: Outlive the reader
+steps:
+  - id: a
+    tool: shell
+    args: { command: "for i in $(seq 50); do echo line $i; done; sleep 0.5; echo a >> done.log" }
+    rollback: { tool: shell, args: { command: "echo undo-a >> done.log" } }
+  - id: b
+    tool: shell
+    dependsOn: [a]
+    args: { command: "sleep 0.2; for i in $(seq 50); do echo line $i; done; echo b >> done.log" }
+`,
+    );
+    const dir = path.dirname(plan);
+    const ksa = startKsa(['run', plan, '--yes', '--json'], { home: sandbox.home, cwd: dir, timeoutMs: 15_000 });
+    // Like `| head -1`: read one line, then close the pipe.
+    await ksa.waitForOutput((stdout) => stdout.includes('\n'));
+    ksa.child.stdout!.destroy();
+    const result = await ksa.result;
+    expect(stackTraceLines(result.stderr), describeResult(result)).toEqual([]);
+    expect(result.stderr).not.toMatch(/Unhandled 'error' event|EPIPE/);
+    const log = existsSync(path.join(dir, 'done.log')) ? nonEmptyLines(readFileSync(path.join(dir, 'done.log'), 'utf8')) : [];
+    // Either the run completed or it was undone: never abandoned half-way.
+    expect(log.join(',') === 'a,b' || log.includes('undo-a'), `done.log: ${JSON.stringify(log)}\n${describeResult(result)}`).toBe(true);
+  });
+
+  it('ksa validate --json on a YAML syntax error still prints one JSON document', async () => {
+    await sandbox.writePlan('syntax.yaml', 'goal: x\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo" \n  - id: b\n');
+    const result = await runKsa(['validate', '--json', 'syntax.yaml'], { home: sandbox.home, cwd: sandbox.dir });
+    expect(result.code, describeResult(result)).toBe(2);
+    const doc = JSON.parse(result.stdout) as { valid: boolean; issues: { line?: number; column?: number }[] };
+    expect(doc.valid).toBe(false);
+    expect(doc.issues[0]).toMatchObject({ line: 6, column: 3 });
+  });
+
+  it('a .json plan saved with a UTF-8 byte order mark is valid', async () => {
+    await sandbox.writePlan('bom.json', '\uFEFF{"goal":"x","steps":[{"id":"a","tool":"shell","args":{"command":"echo"}}]}\n');
+    const result = await runKsa(['validate', 'bom.json'], { home: sandbox.home, cwd: sandbox.dir });
+    expect(result.code, describeResult(result)).toBe(0);
+  });
+});

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, nonEmptyLines, REPO_ROOT, runKsa, stackTraceLines, type CliResult, type CliSandbox } from '../helpers/cli.js';
+
+// `ksa validate` on real files: every problem on its own line with file:line:col and its path.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox();
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+/** Runs in the sandbox dir, so a relative plan path is shown as given. */
+const ksa = (...args: string[]) => runKsa(args, { home: sandbox.home, cwd: sandbox.dir });
+
+function expectNoStackTrace(result: CliResult): void {
+  expect(stackTraceLines(result.stdout), describeResult(result)).toEqual([]);
+  expect(stackTraceLines(result.stderr), describeResult(result)).toEqual([]);
+}
+
+// Line numbers matter: the assertions below point into this text.
+const MANY_PROBLEMS = `goal: A plan with many problems
+steps:
+  - id: build
+    tool: shell
+    args: { command: "echo build" }
+  - id: test
+    tool: shell
+    args: { command: "echo test" }
+    dependsOn: [biuld]
+  - id: a
+    tool: shell
+    args: { command: "echo a" }
+    dependsOn: [b]
+  - id: b
+    tool: shell
+    args: { command: "echo b" }
+    dependsOn: [a]
+  - id: c
+    tool: frobnicate
+    args: {}
+  - id: d
+    tool: shell
+    args: { command: "echo d" }
+    when: "steps.build.output.stdout == "
+    dependsOn: [build]
+  - id: e
+    tool: sleep
+    args: { ms: "soon" }
+  - id: f
+    tool: shell
+    args: { command: "echo {{ steps.nope.output.stdout }}" }
+    colour: red
+`;
+
+describe.concurrent('ksa validate', () => {
+  it('accepts the deploy-local example: exit 0, one summary line', async () => {
+    const result = await runKsa(['validate', 'examples/deploy-local/plan.yaml'], { home: sandbox.home, cwd: REPO_ROOT });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(nonEmptyLines(result.stdout)).toEqual([expect.stringMatching(/^✓ examples\/deploy-local\/plan\.yaml: valid plan, 10 steps, critical path \d+ steps/)]);
+    expectNoStackTrace(result);
+  });
+
+  it('reports every problem at once, each on its own line with file:line:col and its path, exit 2', async () => {
+    await sandbox.writePlan('many.yaml', MANY_PROBLEMS);
+    const result = await ksa('validate', 'many.yaml');
+    expect(result.code, describeResult(result)).toBe(2);
+    const lines = nonEmptyLines(result.stdout);
+    expect(lines[0]).toMatch(/^many\.yaml: invalid plan, \d+ problems:$/);
+    const problems = lines.slice(1);
+    const expected = [
+      /^ {2}many\.yaml:9:17 steps\[1\]\.dependsOn\[0\]: unknown step "biuld" \(did you mean "build"\?\)$/,
+      /^ {2}many\.yaml:\d+:\d+ steps\[2\]\.dependsOn: dependency cycle: a -> b -> a\b/,
+      /^ {2}many\.yaml:19:11 steps\[4\]\.tool: unknown tool "frobnicate"; available: .*shell/,
+      /^ {2}many\.yaml:24:11 steps\[5\]\.when: expression "steps\.build\.output\.stdout == " does not compile/,
+      /^ {2}many\.yaml:28:17 steps\[6\]\.args\.ms: expected number/,
+      /^ {2}many\.yaml:\d+:\d+ steps\[7\]\.colour: unknown field "colour"$/,
+      // The unknown field must not hide the same step's other problem.
+      /^ {2}many\.yaml:31:\d+ steps\[7\]\.args\.command: .*references unknown step "nope"/,
+    ];
+    for (const pattern of expected) expect(problems.filter((line) => pattern.test(line)), `${pattern}\n${result.stdout}`).toHaveLength(1);
+    expect(problems).toHaveLength(expected.length);
+    expect(lines[0]).toContain(`${expected.length} problems`);
+    expectNoStackTrace(result);
+  });
+
+  it('--json prints one JSON document with every problem located, exit 2', async () => {
+    await sandbox.writePlan('many-json.yaml', MANY_PROBLEMS);
+    const result = await ksa('validate', '--json', 'many-json.yaml');
+    expect(result.code, describeResult(result)).toBe(2);
+    const doc = JSON.parse(result.stdout) as { valid: boolean; file: string; issues: { code: string; path: string; message: string; line?: number; column?: number }[] };
+    expect(doc.valid).toBe(false);
+    expect(doc.file).toBe('many-json.yaml');
+    expect(doc.issues.map((issue) => issue.path)).toEqual(
+      expect.arrayContaining(['steps[1].dependsOn[0]', 'steps[2].dependsOn', 'steps[4].tool', 'steps[5].when', 'steps[6].args.ms', 'steps[7].colour']),
+    );
+    expect(doc.issues.find((issue) => issue.path === 'steps[1].dependsOn[0]')).toMatchObject({ code: 'unknown_dependency', line: 9, column: 17 });
+    for (const issue of doc.issues) {
+      expect(issue.line, JSON.stringify(issue)).toEqual(expect.any(Number));
+      expect(issue.column, JSON.stringify(issue)).toEqual(expect.any(Number));
+    }
+    expectNoStackTrace(result);
+  });
+
+  it('--json on a valid plan prints one JSON document, exit 0', async () => {
+    const result = await runKsa(['validate', '--json', 'examples/deploy-local/plan.yaml'], { home: sandbox.home, cwd: REPO_ROOT });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ valid: true, file: 'examples/deploy-local/plan.yaml', steps: 10, issues: [] });
+  });
+
+  it('a YAML syntax error: exit 2, one line with line and column', async () => {
+    await sandbox.writePlan('syntax.yaml', 'goal: x\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo" \n  - id: b\n');
+    const result = await ksa('validate', 'syntax.yaml');
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(nonEmptyLines(result.stderr)).toEqual([expect.stringMatching(/^ksa: syntax\.yaml:6:3: YAML syntax error: /)]);
+    expectNoStackTrace(result);
+  });
+
+  it('a JSON syntax error in a .json plan: exit 2, one line with line and column', async () => {
+    await sandbox.writePlan('syntax.json', '{\n  "goal": "x",\n  "steps": [\n    { "id": "a", "tool": "shell" "args": {} }\n  ]\n}\n');
+    const result = await ksa('validate', 'syntax.json');
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(nonEmptyLines(result.stderr)).toEqual([expect.stringMatching(/^ksa: syntax\.json:4:34: JSON syntax error: /)]);
+    expectNoStackTrace(result);
+  });
+
+  it('problems in a .json plan are located too', async () => {
+    await sandbox.writePlan(
+      'bad.json',
+      '{\n  "goal": "x",\n  "steps": [\n    { "id": "a", "tool": "shell", "args": { "command": 42 } },\n    { "id": "b", "tool": "shell", "args": { "command": "true" }, "dependsOn": ["aa"] }\n  ]\n}\n',
+    );
+    const result = await ksa('validate', 'bad.json');
+    expect(result.code, describeResult(result)).toBe(2);
+    const problems = nonEmptyLines(result.stdout).slice(1);
+    expect(problems).toEqual([
+      expect.stringMatching(/^ {2}bad\.json:4:\d+ steps\[0\]\.args\.command: expected string/),
+      expect.stringMatching(/^ {2}bad\.json:5:\d+ steps\[1\]\.dependsOn\[0\]: unknown step "aa" \(did you mean "a"\?\)$/),
+    ]);
+  });
+
+  it('a missing file: exit 2, one line', async () => {
+    const result = await ksa('validate', 'nope.yaml');
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(nonEmptyLines(result.stderr)).toEqual(['ksa: nope.yaml: no such file']);
+    expectNoStackTrace(result);
+  });
+
+  it('an empty file and a comment-only file: exit 2, no stack trace', async () => {
+    await sandbox.writePlan('empty.yaml', '');
+    await sandbox.writePlan('comment.yaml', '# nothing here yet\n');
+    const empty = await ksa('validate', 'empty.yaml');
+    expect(empty.code, describeResult(empty)).toBe(2);
+    expect(nonEmptyLines(empty.stderr)).toEqual([expect.stringMatching(/^ksa: empty\.yaml: the file is empty/)]);
+    const comment = await ksa('validate', 'comment.yaml');
+    expect(comment.code, describeResult(comment)).toBe(2);
+    expect(comment.stdout).toMatch(/a plan must be an object with "goal" and "steps"/);
+    expectNoStackTrace(empty);
+    expectNoStackTrace(comment);
+  });
+});
