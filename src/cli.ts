@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { KsaError } from './planning/index.js';
+import { cancelCommand } from './cli/commands/cancel.js';
+import { resumeCommand } from './cli/commands/resume.js';
 import { runCommand } from './cli/commands/run.js';
+import { runsCommand } from './cli/commands/runs.js';
+import { statusCommand } from './cli/commands/status.js';
 import { schemaCommand } from './cli/commands/schema.js';
 import { toolsCommand } from './cli/commands/tools.js';
 import { validateCommand } from './cli/commands/validate.js';
@@ -46,8 +50,12 @@ Examples:
   $ ksa run examples/deploy-local/plan.yaml --yes --input port=9090
   $ ksa run plan.yaml --yes --json | jq -c 'select(.type == "step_failed")'
 
+  $ ksa runs
+  $ ksa status               # the latest run
+  $ ksa resume 20261125-1542 # a unique prefix of a run id is enough
+
 Exit codes: 0 succeeded, 1 run failed, 2 invalid plan/usage/not approved, 130 cancelled (143 on SIGTERM).
-Environment: KSA_HOME (runs and logs), NO_COLOR, OPENAI_BASE_URL, OPENAI_API_KEY, KSA_MODEL.`,
+Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_API_KEY, KSA_MODEL.`,
     );
 
   program
@@ -80,6 +88,46 @@ Press it twice to stop at once without rollback.
 Full step logs are kept in $KSA_HOME/runs/<run-id>/logs.`,
     )
     .action(async (file: string, flags) => setExit(await runCommand(io, file, flags)));
+
+  program
+    .command('runs')
+    .description('list runs, newest first (a run whose process died shows as interrupted)')
+    .option('--json', 'print the list as one JSON document')
+    .option('--limit <n>', 'show only the newest n runs')
+    .action(async (flags) => setExit(await runsCommand(io, flags)));
+
+  program
+    .command('status')
+    .description("show one run's steps: status, attempts, durations, errors and the failed steps' log tails")
+    .argument('[run]', 'run id or a unique prefix of it (default: the latest run)')
+    .option('--json', 'print the status as one JSON document')
+    .option('--log-lines <n>', 'lines of each failed step\'s log to show (default 8)')
+    .action(async (run: string | undefined, flags) => setExit(await statusCommand(io, run, flags)));
+
+  program
+    .command('resume')
+    .description('continue an interrupted or paused run; steps that succeeded are not run again')
+    .argument('<run>', 'run id or a unique prefix of it')
+    .option('-y, --yes', 'approve without asking (needed when there is no terminal)')
+    .option('--json', 'write events as NDJSON to stdout (human output goes to stderr)')
+    .option('--input <name=value>', 'give an input again (e.g. a secret one, which is never stored)', collect, [])
+    .option('--max-parallel <n>', 'steps running at once')
+    .addHelpText(
+      'after',
+      `
+Steps that were running when the run stopped run again (at-least-once): make them safe to repeat.
+Rollback on a later failure still covers the steps that succeeded before the interruption.`,
+    )
+    .action(async (run: string, flags) => setExit(await resumeCommand(io, run, flags)));
+
+  program
+    .command('cancel')
+    .description('cancel a run: ask its process to stop and roll back, or roll back an interrupted run here')
+    .argument('<run>', 'run id or a unique prefix of it')
+    .option('-y, --yes', 'approve the rollback of an interrupted run without asking')
+    .option('--json', 'print the outcome as JSON')
+    .option('--timeout <seconds>', 'how long to wait for a running run to finish its rollback (default 300)')
+    .action(async (run: string, flags) => setExit(await cancelCommand(io, run, flags)));
 
   program
     .command('schema')

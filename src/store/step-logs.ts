@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { RunEvent } from '../planning/index.js';
+import { createRedactor, type Redactor } from './redact.js';
 
 /**
  * Full output of every step, one file per step (`<stepId>.log`), kept beside
@@ -15,6 +16,7 @@ export class StepLogs {
   constructor(
     readonly dir: string,
     private readonly onError: (message: string) => void = () => {},
+    private readonly redactor: Redactor = createRedactor([]),
   ) {}
 
   fileFor(stepId: string): string {
@@ -71,7 +73,7 @@ export class StepLogs {
       stream = opened;
       this.streams.set(stepId, stream);
     }
-    stream.write(text);
+    stream.write(this.redactor.active ? this.redactor.text(text) : text);
   }
 
   private end(stepId: string): void {
@@ -86,5 +88,28 @@ export class StepLogs {
     const pending = [...this.streams.values()].map((stream) => new Promise<void>((resolve) => stream.end(resolve)));
     this.streams.clear();
     await Promise.all(pending);
+  }
+}
+
+/** The last lines of a step's log (at most `maxBytes` read), for "why did it fail?". */
+export async function readLogTail(dir: string, stepId: string, maxLines = 20, maxBytes = 64 * 1024): Promise<string[]> {
+  const { open } = await import('node:fs/promises');
+  let handle;
+  try {
+    handle = await open(path.join(dir, `${stepId}.log`), 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    const lines = buffer.toString('utf8').split('\n');
+    if (length < size) lines.shift();
+    while (lines.length > 0 && lines.at(-1) === '') lines.pop();
+    return lines.slice(-maxLines);
+  } finally {
+    await handle.close();
   }
 }

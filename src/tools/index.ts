@@ -7,7 +7,7 @@ export { toolsAsJson } from './tools-json.js';
 export type { ToolJson } from './tools-json.js';
 export { runProcess, ProcessOutputSchema, DEFAULT_KILL_GRACE_MS } from './process-runner.js';
 export type { ProcessOutput, RunProcessOptions } from './process-runner.js';
-export { killAllProcessGroups, liveProcessGroups } from './process-groups.js';
+export { killAllProcessGroups, liveProcessGroups, onProcessGroupsChanged, terminateProcessGroups } from './process-groups.js';
 export { shellTool, ShellInputSchema } from './shell.js';
 export { createArgvTool, kubectlTool, helmTool, dockerTool, ArgvInputSchema } from './argv-tools.js';
 export type { ArgvInput, ArgvToolOptions } from './argv-tools.js';

@@ -5,15 +5,43 @@
  * groups of the processes that are still running.
  */
 const live = new Set<number>();
+const listeners = new Set<(groups: readonly number[]) => void>();
 let exitHookInstalled = false;
 
 /** Remembers a group until the returned function is called. */
 export function trackProcessGroup(pid: number): () => void {
   live.add(pid);
   installExitHook();
+  notify();
   return () => {
-    live.delete(pid);
+    if (live.delete(pid)) notify();
   };
+}
+
+/**
+ * Hears every change of the running groups, so a run can record them: after a
+ * crash (kill -9) they are still running, and resume must stop them before it
+ * starts the same steps again.
+ */
+export function onProcessGroupsChanged(listener: (groups: readonly number[]) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function notify(): void {
+  if (listeners.size === 0) return;
+  const groups = [...live];
+  for (const listener of listeners) listener(groups);
+}
+
+/** SIGTERM to each group still alive, SIGKILL to those alive after `graceMs`. Returns how many were running. */
+export async function terminateProcessGroups(pids: readonly number[], graceMs = 2000): Promise<number> {
+  const alive = pids.filter((pid) => pid > 1 && isProcessGroupAlive(pid));
+  for (const pid of alive) signalProcessGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && alive.some(isProcessGroupAlive)) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const pid of alive) if (isProcessGroupAlive(pid)) signalProcessGroup(pid, 'SIGKILL');
+  return alive.length;
 }
 
 /** Sends `signal` to the group; false when the group is already gone. */

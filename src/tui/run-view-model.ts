@@ -1,4 +1,4 @@
-import type { RunEvent, RunStatus, StepStatus } from '../planning/index.js';
+import type { RunEvent, RunState, RunStatus, StepStatus } from '../planning/index.js';
 
 /** What a progress view shows of one step, folded from run events. */
 export type StepView = {
@@ -51,6 +51,19 @@ export function createRunView(runId: string, goal: string, steps: readonly { id:
     log: [],
     version: 0,
   };
+}
+
+/** Shows the steps a resumed run had already finished before this process took it over. */
+export function seedRunView(view: RunView, state: RunState): void {
+  for (const [id, st] of Object.entries(state.steps)) {
+    const step = view.steps.get(id);
+    if (!step || (st.status !== 'succeeded' && st.status !== 'skipped')) continue;
+    step.status = st.status;
+    step.attempt = st.attempts;
+    if (st.startedAt && st.endedAt) step.durationMs = Date.parse(st.endedAt) - Date.parse(st.startedAt);
+    if (st.skipReason) step.skipReason = st.skipReason;
+  }
+  view.version++;
 }
 
 /** Applies one event in place (views are long-lived and large plans must stay cheap). */

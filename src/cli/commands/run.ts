@@ -1,18 +1,19 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { buildGraph, criticalPathLengths, depthLevels, type Plan } from '../../planning/index.js';
-import { ksaHome, stepLogDir } from '../../store/index.js';
-import { createBuiltinRegistry, type ToolRegistry } from '../../tools/index.js';
-import { askApproval, canPrompt } from '../approval.js';
+import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
+import { createBuiltinRegistry } from '../../tools/index.js';
+import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
 import { parseInputs, parsePositiveInt } from '../options.js';
-import { formatDryRun, formatPlan, type ToolDescriber } from '../plan-view.js';
+import { formatDryRun, formatPlan } from '../plan-view.js';
+import { describer } from '../tool-describer.js';
 import { newRunId } from '../run-id.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../style.js';
+import { allowedEnvironment, openStores } from '../stores.js';
 
 export type RunFlags = {
   yes?: boolean;
@@ -54,53 +55,37 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
   writeLine(io.stderr);
 
-  if (!flags.yes) {
-    if (!canPrompt(io)) {
-      throw new CliError({
-        message: 'not approved: this plan runs commands, and there is no terminal to ask for approval. Review the plan above and pass --yes to run it.',
-      });
-    }
-    const answer = await askApproval(io, `Run these ${plan.steps.length} steps?`);
-    if (answer === 'interrupted') return ExitCode.interrupted;
-    if (answer === 'rejected') {
-      writeLine(io.stderr, 'Not run: the plan was not approved.');
-      return ExitCode.usage;
-    }
-  }
+  const approval = await obtainApproval(io, { yes: flags.yes, question: `Run these ${plan.steps.length} steps?` });
+  if (approval !== ExitCode.ok) return approval;
 
   const runId = newRunId();
-  const allowedEnv: Record<string, string> = {};
-  for (const name of flags.allowEnv) {
-    const value = io.env[name];
-    if (value !== undefined) allowedEnv[name] = value;
-  }
+  const stores = openStores(io);
+  const run = await stores.runs.create(
+    {
+      runId,
+      goal: plan.goal,
+      createdAt: new Date().toISOString(),
+      planFile: planFile.path,
+      workspace,
+      plan,
+      inputs,
+      allowedEnv: flags.allowEnv,
+      ...(maxParallel ? { maxParallel } : {}),
+      state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), { ...plan.inputs, ...inputs }),
+    },
+    `ksa run ${file}`,
+  );
   const { exitCode } = await runSession(io, {
-    plan,
-    runId,
+    run,
     registry,
-    workspace,
-    logDir: stepLogDir(ksaHome(io.env), runId),
-    maxParallel,
+    env: allowedEnvironment(io, flags.allowEnv),
     inputs,
-    env: allowedEnv,
+    maxParallel,
     json: flags.json === true,
+    resume: false,
+    redactor: stores.redactor,
   });
   return exitCode;
-}
-
-function describer(registry: ToolRegistry): ToolDescriber {
-  return {
-    describe(tool, args) {
-      const found = registry.get(tool);
-      if (!found) return JSON.stringify(args);
-      try {
-        return found.describe(args);
-      } catch {
-        return JSON.stringify(args);
-      }
-    },
-    risk: (tool) => registry.get(tool)?.risk,
-  };
 }
 
 function dryRunDocument(plan: Plan): unknown {

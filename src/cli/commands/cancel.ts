@@ -1,0 +1,84 @@
+import { isFinished, type RunStatus } from '../../planning/index.js';
+import { requestCancel, runDir, type RunRecord } from '../../store/index.js';
+import { createBuiltinRegistry } from '../../tools/index.js';
+import { obtainApproval } from '../approval.js';
+import { CliError } from '../errors.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeLine, type CliIO } from '../io.js';
+import { runSession } from '../run-session.js';
+import { allowedEnvironment, openStores } from '../stores.js';
+
+export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string };
+
+/**
+ * Cancels a run. A run owned by a live process is asked to stop (it aborts
+ * its steps and rolls back as for Ctrl-C); this command waits for that. A run
+ * whose process died is rolled back here.
+ */
+export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFlags): Promise<ExitCodeValue> {
+  const stores = openStores(io);
+  const runId = await stores.runs.resolve(runIdArg);
+  const record = await stores.runs.read(runId);
+  const { status, owner } = await stores.runs.effectiveStatus(record);
+  if (isFinished(status)) throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to cancel` });
+
+  if (owner) {
+    writeLine(io.stderr, `Asking process ${owner.pid} to cancel run ${runId}; it aborts running steps and rolls back…`);
+    await requestCancel(runDir(stores.home, runId), owner);
+    const timeoutMs = Math.max(1, Number(flags.timeout ?? 300)) * 1000;
+    const final = await waitUntilFinished(() => stores.runs.read(runId), timeoutMs);
+    if (!final) {
+      throw new CliError({ message: `run ${runId} has not finished ${timeoutMs / 1000}s after the cancel request; see: ksa status ${runId}`, exitCode: ExitCode.runFailed });
+    }
+    return report(io, final, flags.json === true);
+  }
+
+  const undo = record.state.completed.filter((id) => {
+    const step = record.plan.steps.find((candidate) => candidate.id === id);
+    return step && step.type !== 'llm_query' && step.type !== 'condition' && step.rollback && record.state.steps[id]?.status === 'succeeded';
+  });
+  writeLine(io.stderr, `Run ${runId} is ${status}: its process is gone.`);
+  writeLine(io.stderr, undo.length > 0 ? `Cancelling rolls back, newest first: ${[...undo].reverse().join(', ')}.` : 'No step needs rolling back; it is only marked cancelled.');
+  if (undo.length > 0) {
+    const approval = await obtainApproval(io, { yes: flags.yes, question: `Roll back ${undo.length} step${undo.length === 1 ? '' : 's'} of run ${runId}?` });
+    if (approval !== ExitCode.ok) return approval;
+  }
+  const run = await stores.runs.open(runId, `ksa cancel ${runId}`);
+  const { state } = await runSession(io, {
+    run,
+    registry: createBuiltinRegistry(),
+    env: allowedEnvironment(io, record.allowedEnv),
+    inputs: {},
+    json: flags.json === true,
+    resume: false,
+    rollbackOnly: true,
+    redactor: stores.redactor,
+  });
+  return state.status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;
+}
+
+async function waitUntilFinished(read: () => Promise<RunRecord>, timeoutMs: number): Promise<RunRecord | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const record = await read().catch(() => undefined);
+    if (record && isFinished(record.state.status)) return record;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return undefined;
+}
+
+function report(io: CliIO, record: RunRecord, json: boolean): ExitCodeValue {
+  const { state } = record;
+  const rolledBack = Object.entries(state.steps).filter(([, st]) => st.rollback?.status === 'succeeded').map(([id]) => id);
+  const failedRollbacks = Object.entries(state.steps).filter(([, st]) => st.rollback?.status === 'failed').map(([id]) => id);
+  if (json) {
+    writeLine(io.stdout, JSON.stringify({ runId: record.runId, status: state.status, rolledBack, failedRollbacks }, null, 2));
+  } else {
+    writeLine(io.stderr, `Run ${record.runId} ${state.status}${rolledBack.length ? `; rolled back ${rolledBack.join(', ')}` : ''}${failedRollbacks.length ? `; rollback FAILED for ${failedRollbacks.join(', ')} (see ksa status ${record.runId})` : ''}.`);
+  }
+  return outcome(state.status);
+}
+
+function outcome(status: RunStatus): ExitCodeValue {
+  return status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;
+}

@@ -1,0 +1,73 @@
+import { isFinished } from '../../planning/index.js';
+import { REDACTED, looksSecret } from '../../store/index.js';
+import { createBuiltinRegistry } from '../../tools/index.js';
+import { obtainApproval } from '../approval.js';
+import { CliError } from '../errors.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeLine, type CliIO } from '../io.js';
+import { parseInputs, parsePositiveInt } from '../options.js';
+import { formatPlan } from '../plan-view.js';
+import { runSession } from '../run-session.js';
+import { colorEnabled, createStyler } from '../style.js';
+import { allowedEnvironment, openStores } from '../stores.js';
+import { describer } from '../tool-describer.js';
+
+export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string };
+
+/**
+ * Continues an interrupted or paused run: steps recorded as succeeded (or
+ * skipped) are not run again and their outputs still feed templates; steps
+ * that were running when it stopped run again (at-least-once).
+ */
+export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFlags): Promise<ExitCodeValue> {
+  const stores = openStores(io);
+  const runId = await stores.runs.resolve(runIdArg);
+  const record = await stores.runs.read(runId);
+  const { status, owner } = await stores.runs.effectiveStatus(record);
+  if (isFinished(status)) {
+    throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to resume${record.planFile ? `. Run it again with: ksa run ${record.planFile}` : ''}` });
+  }
+  if (owner) {
+    throw new CliError({ message: `run ${runId} is still running in process ${owner.pid} (${owner.command}); wait for it, or stop it with: ksa cancel ${runId}` });
+  }
+  const inputs = parseInputs(flags.input);
+  const missing = Object.entries({ ...record.inputs, ...record.state.inputs })
+    .filter(([name, value]) => value === REDACTED && looksSecret(name) && !(name in inputs))
+    .map(([name]) => name);
+  if (missing.length > 0) {
+    throw new CliError({ message: `input${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not stored (they look secret); pass ${missing.map((name) => `--input ${name}=…`).join(' ')} again` });
+  }
+
+  const style = createStyler(colorEnabled(io.stderr, io.env));
+  const registry = createBuiltinRegistry();
+  for (const line of formatPlan(record.plan, describer(registry), style, record.maxParallel)) writeLine(io.stderr, line);
+  writeLine(io.stderr);
+  for (const line of resumeOutline(record.plan.steps.map((step) => step.id), record.state.steps)) writeLine(io.stderr, line);
+  writeLine(io.stderr);
+
+  const approval = await obtainApproval(io, { yes: flags.yes, question: `Resume run ${runId}?` });
+  if (approval !== ExitCode.ok) return approval;
+
+  const run = await stores.runs.open(runId, `ksa resume ${runId}`);
+  const { exitCode } = await runSession(io, {
+    run,
+    registry,
+    env: allowedEnvironment(io, record.allowedEnv),
+    inputs,
+    maxParallel: parsePositiveInt(flags.maxParallel, '--max-parallel'),
+    json: flags.json === true,
+    resume: true,
+    redactor: stores.redactor,
+  });
+  return exitCode;
+}
+
+function resumeOutline(order: readonly string[], steps: Record<string, { status: string }>): string[] {
+  const done = order.filter((id) => steps[id]?.status === 'succeeded' || steps[id]?.status === 'skipped');
+  const again = order.filter((id) => steps[id]?.status === 'running');
+  const rest = order.filter((id) => !done.includes(id) && !again.includes(id));
+  const lines = [`Resuming: ${done.length} of ${order.length} steps are done and will not run again${done.length ? ` (${done.join(', ')})` : ''}.`];
+  if (again.length > 0) lines.push(`  ${again.join(', ')} ${again.length > 1 ? 'were' : 'was'} running when the run stopped and will run again.`);
+  if (rest.length > 0) lines.push(`  Still to run: ${rest.join(', ')}.`);
+  return lines;
+}

@@ -1,0 +1,45 @@
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeLine, type CliIO } from '../io.js';
+import { colorEnabled, createStyler, type Styler } from '../style.js';
+import { openStores } from '../stores.js';
+import { durationBetween, formatWhen } from '../time-format.js';
+
+export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: string }): Promise<ExitCodeValue> {
+  const { runs } = openStores(io);
+  const listings = await runs.list();
+  const limit = flags.limit === undefined ? undefined : Math.max(1, Number(flags.limit) || 20);
+  const shown = limit === undefined ? listings : listings.slice(0, limit);
+  if (flags.json) {
+    const doc = shown.map(({ effectiveStatus, owner, ...summary }) => ({
+      ...summary,
+      status: effectiveStatus,
+      recordedStatus: summary.status,
+      ...(owner ? { ownerPid: owner.pid } : {}),
+    }));
+    writeLine(io.stdout, JSON.stringify({ runs: doc }, null, 2));
+    return ExitCode.ok;
+  }
+  if (shown.length === 0) {
+    writeLine(io.stdout, 'No runs yet. Start one with: ksa run <plan>');
+    return ExitCode.ok;
+  }
+  const style = createStyler(colorEnabled(io.stdout, io.env));
+  const rows = shown.map((run) => [run.runId, run.effectiveStatus, formatWhen(run.startedAt ?? run.createdAt), durationBetween(run.startedAt, run.endedAt), `${run.steps}`, run.goal]);
+  const header = ['RUN', 'STATUS', 'STARTED', 'DURATION', 'STEPS', 'GOAL'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[], paint?: (status: string) => string) =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : i === 1 && paint ? paint(cell.padEnd(widths[i]!)) : cell.padEnd(widths[i]!))).join('  ');
+  writeLine(io.stdout, style.bold(line(header)));
+  for (const row of rows) writeLine(io.stdout, line(row, (cell) => paintStatus(cell, style)));
+  if (limit !== undefined && listings.length > shown.length) writeLine(io.stdout, style.dim(`… ${listings.length - shown.length} older runs (ksa runs without --limit shows all)`));
+  return ExitCode.ok;
+}
+
+export function paintStatus(text: string, style: Styler): string {
+  const status = text.trim();
+  if (status === 'succeeded') return style.green(text);
+  if (status === 'failed' || status === 'rollback_failed') return style.red(text);
+  if (status === 'interrupted' || status === 'cancelled' || status === 'paused') return style.yellow(text);
+  if (status === 'running') return style.cyan(text);
+  return text;
+}

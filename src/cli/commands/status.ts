@@ -1,0 +1,100 @@
+import { isFinished } from '../../planning/index.js';
+import { readLogTail, type LockOwner, type RunRecord } from '../../store/index.js';
+import { formatDuration } from '../../tui/run-view-model.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeLine, type CliIO } from '../io.js';
+import { colorEnabled, createStyler } from '../style.js';
+import { openStores } from '../stores.js';
+import { durationBetween } from '../time-format.js';
+import { paintStatus } from './runs.js';
+
+export async function statusCommand(io: CliIO, runIdArg: string | undefined, flags: { json?: boolean; logLines?: string }): Promise<ExitCodeValue> {
+  const { runs } = openStores(io);
+  const runId = await runs.resolve(runIdArg);
+  const record = await runs.read(runId);
+  const { status, owner } = await runs.effectiveStatus(record);
+  const logDir = runs.logDir(runId);
+  const logLines = Math.max(0, Number(flags.logLines ?? 8) || 0);
+  const failed = record.plan.steps.filter((step) => record.state.steps[step.id]?.status === 'failed');
+  const tails = Object.fromEntries(await Promise.all(failed.map(async (step) => [step.id, await readLogTail(logDir, step.id, logLines)] as const)));
+
+  if (flags.json) {
+    writeLine(io.stdout, JSON.stringify(statusDocument(record, status, owner, logDir, tails), null, 2));
+    return ExitCode.ok;
+  }
+
+  const style = createStyler(colorEnabled(io.stdout, io.env));
+  const { state } = record;
+  writeLine(io.stdout, `${style.bold(`Run ${runId}`)}  ${paintStatus(status, style)}`);
+  writeLine(io.stdout, `  goal: ${record.goal}`);
+  if (record.planFile) writeLine(io.stdout, `  plan: ${record.planFile}`);
+  writeLine(io.stdout, `  workspace: ${record.workspace}`);
+  writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? 'took' : 'running for'} ${durationBetween(state.startedAt, state.endedAt)}`);
+  if (owner) writeLine(io.stdout, `  owned by process ${owner.pid} (${owner.command})`);
+  if (state.error && status !== 'succeeded') writeLine(io.stdout, `  ${style.red(state.error)}`);
+  writeLine(io.stdout);
+
+  const rows = record.plan.steps.map((step) => {
+    const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
+    const duration = st.startedAt && st.endedAt ? formatDuration(Date.parse(st.endedAt) - Date.parse(st.startedAt)) : st.startedAt ? durationBetween(st.startedAt, undefined) : '–';
+    let detail = st.status === 'failed' ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
+    if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
+    const shownStatus = status === 'interrupted' && st.status === 'running' ? 'interrupted' : st.status;
+    return [step.id, shownStatus, String(st.attempts), duration, detail];
+  });
+  const header = ['STEP', 'STATUS', 'ATTEMPTS', 'DURATION', 'DETAIL'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  writeLine(io.stdout, `  ${style.bold(line(header))}`);
+  for (const row of rows) writeLine(io.stdout, `  ${line(row)}`);
+
+  for (const [stepId, tail] of Object.entries(tails)) {
+    if (tail.length === 0) continue;
+    writeLine(io.stdout);
+    writeLine(io.stdout, style.dim(`  last lines of ${stepId}'s log (${logDir}/${stepId}.log):`));
+    for (const text of tail) writeLine(io.stdout, `    ${text}`);
+  }
+  writeLine(io.stdout);
+  for (const hint of nextSteps(runId, status)) writeLine(io.stdout, style.dim(hint));
+  return ExitCode.ok;
+}
+
+function nextSteps(runId: string, status: string): string[] {
+  if (status === 'interrupted') return [`The process running it is gone. Continue with: ksa resume ${runId}   or undo what it did with: ksa cancel ${runId}`];
+  if (status === 'paused') return [`Continue with: ksa resume ${runId}`];
+  if (status === 'running') return [`Cancel it with: ksa cancel ${runId}`];
+  return [];
+}
+
+function statusDocument(record: RunRecord, status: string, owner: LockOwner | undefined, logDir: string, tails: Record<string, string[]>) {
+  const { state } = record;
+  return {
+    runId: record.runId,
+    goal: record.goal,
+    status,
+    recordedStatus: state.status,
+    planFile: record.planFile,
+    workspace: record.workspace,
+    startedAt: state.startedAt,
+    endedAt: state.endedAt,
+    error: state.error,
+    failedStepId: state.failedStepId,
+    ...(owner ? { owner: { pid: owner.pid, command: owner.command, since: owner.startedAt } } : {}),
+    logDir,
+    steps: record.plan.steps.map((step) => {
+      const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
+      return {
+        id: step.id,
+        status: st.status,
+        attempts: st.attempts,
+        startedAt: st.startedAt,
+        endedAt: st.endedAt,
+        durationMs: st.startedAt && st.endedAt ? Date.parse(st.endedAt) - Date.parse(st.startedAt) : undefined,
+        error: st.error,
+        skipReason: st.skipReason,
+        rollback: st.rollback,
+        ...(tails[step.id] ? { logTail: tails[step.id] } : {}),
+      };
+    }),
+  };
+}

@@ -1,0 +1,18 @@
+import type { ToolRegistry } from '../tools/index.js';
+import type { ToolDescriber } from './plan-view.js';
+
+/** How the plan view shows a call: the tool's own one-line rendering, or the raw arguments. */
+export function describer(registry: ToolRegistry): ToolDescriber {
+  return {
+    describe(tool, args) {
+      const found = registry.get(tool);
+      if (!found) return JSON.stringify(args);
+      try {
+        return found.describe(args);
+      } catch {
+        return JSON.stringify(args);
+      }
+    },
+    risk: (tool) => registry.get(tool)?.risk,
+  };
+}

@@ -1,0 +1,265 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { KsaError } from '../planning/index.js';
+import { ensurePrivateDir } from './paths.js';
+import { createRedactor, type Redactor } from './redact.js';
+import { RunLock } from './run-lock.js';
+import { SharedIndex } from './shared-index.js';
+import { StoredDocument } from './stored-document.js';
+import {
+  SEGMENT_SIZE,
+  SegmentSchema,
+  SessionMetaSchema,
+  SessionSummarySchema,
+  type Message,
+  type NewMessage,
+  type Segment,
+  type SessionMeta,
+  type SessionSummary,
+} from './conversation-record.js';
+
+export class SessionNotFoundError extends KsaError {
+  constructor({ id, reason }: { id: string; reason?: string }) {
+    super({ name: 'SessionNotFoundError', message: reason ?? `no session "${id}" (list them with /sessions in the chat)` });
+  }
+}
+
+export type ConversationStoreOptions = {
+  readonly onWarning?: (message: string) => void;
+  readonly secrets?: readonly string[];
+};
+
+/** Chat sessions on disk: `conversations/<id>/session.json` plus message segments, and a shared index. */
+export class ConversationStore {
+  readonly dir: string;
+  private readonly index: SharedIndex<SessionSummary>;
+  private readonly warn: (message: string) => void;
+  private readonly redactor: Redactor;
+
+  constructor(
+    readonly home: string,
+    options: ConversationStoreOptions = {},
+  ) {
+    this.dir = path.join(home, 'conversations');
+    this.warn = options.onWarning ?? (() => {});
+    this.redactor = createRedactor(options.secrets ?? []);
+    this.index = new SharedIndex<SessionSummary>({
+      dir: this.dir,
+      entrySchema: SessionSummarySchema,
+      key: (session) => session.id,
+      onWarning: this.warn,
+      rebuildEntry: async (sessionDir) => {
+        const parsed = SessionMetaSchema.safeParse(JSON.parse(await readFile(path.join(sessionDir, 'session.json'), 'utf8')));
+        return parsed.success ? toSummary(parsed.data) : undefined;
+      },
+    });
+  }
+
+  async create(options: { title?: string; workspace?: string } = {}): Promise<Conversation> {
+    const now = new Date();
+    const id = `${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;
+    const meta: SessionMeta = {
+      version: 1,
+      id,
+      title: options.title ?? 'New session',
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      messageCount: 0,
+      segments: 1,
+      runIds: [],
+      ...(options.workspace ? { workspace: options.workspace } : {}),
+    };
+    const conversation = await this.openDir(id, meta);
+    conversation.touch();
+    await conversation.flush();
+    return conversation;
+  }
+
+  /** Opens a session for writing; one process at a time. */
+  async open(id: string): Promise<Conversation> {
+    const sessions = await this.list();
+    const match = sessions.find((session) => session.id === id) ?? uniquePrefix(sessions, id);
+    if (!match) throw new SessionNotFoundError({ id });
+    return this.openDir(match.id, undefined);
+  }
+
+  /** The most recently used session, if any. */
+  async latest(): Promise<string | undefined> {
+    return (await this.list())[0]?.id;
+  }
+
+  /** Newest first. */
+  async list(): Promise<SessionSummary[]> {
+    return (await this.index.read()).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  /** @internal */
+  updateIndex(meta: SessionMeta): Promise<void> {
+    return this.index.upsert(toSummary(meta));
+  }
+
+  private async openDir(id: string, fresh: SessionMeta | undefined): Promise<Conversation> {
+    const sessionDir = path.join(this.dir, id);
+    await ensurePrivateDir(sessionDir);
+    const lock = await RunLock.acquire(sessionDir, id, `ksa chat (session ${id})`).catch((error: unknown) => {
+      if (KsaError.isInstance(error)) throw new KsaError({ name: 'SessionBusyError', message: error.message.replace(/^run /, 'session ').replace('ksa cancel', 'ksa chat --session') });
+      throw error;
+    });
+    try {
+      const meta = await StoredDocument.open<SessionMeta>({
+        file: path.join(sessionDir, 'session.json'),
+        schema: SessionMetaSchema,
+        defaults: () => fresh ?? emptyMeta(id),
+        onWarning: this.warn,
+        replacer: this.redactor.replacer,
+        pretty: true,
+      });
+      const conversation = new Conversation(this, sessionDir, meta, lock, this.redactor, this.warn);
+      await conversation.loadLastSegment();
+      return conversation;
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+}
+
+/**
+ * One open session. Appending touches only the last segment file, so the
+ * 10,000th message costs what the 10th does; older segments load on demand.
+ */
+export class Conversation {
+  private segments = new Map<number, StoredDocument<Segment>>();
+  private seq = 0;
+
+  constructor(
+    private readonly store: ConversationStore,
+    readonly dir: string,
+    private readonly meta: StoredDocument<SessionMeta>,
+    private readonly lock: RunLock,
+    private readonly redactor: Redactor,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  get id(): string {
+    return this.meta.data.id;
+  }
+
+  get info(): Readonly<SessionMeta> {
+    return this.meta.data;
+  }
+
+  append(message: NewMessage): Message {
+    const full = { ...message, id: `m${this.meta.data.messageCount + 1}-${(this.seq++).toString(36)}`, ts: new Date().toISOString() } as Message;
+    const data = this.meta.data;
+    let last = this.segments.get(data.segments - 1);
+    if (last && last.data.messages.length >= SEGMENT_SIZE) {
+      data.segments++;
+      last = undefined;
+    }
+    const target = last ?? this.newSegment(data.segments - 1);
+    target.data.messages.push(full);
+    target.changed();
+    data.messageCount++;
+    if (message.kind === 'run' && !data.runIds.includes(message.runId)) data.runIds.push(message.runId);
+    if (data.title === 'New session' && message.kind === 'user') data.title = message.text.slice(0, 80);
+    this.touch();
+    return full;
+  }
+
+  linkRun(runId: string): void {
+    if (!this.meta.data.runIds.includes(runId)) this.meta.data.runIds.push(runId);
+    this.touch();
+  }
+
+  setTitle(title: string): void {
+    this.meta.data.title = title;
+    this.touch();
+  }
+
+  /** The last `limit` messages (all when omitted), oldest first. */
+  async messages(limit = Infinity): Promise<Message[]> {
+    const out: Message[] = [];
+    for (let index = this.meta.data.segments - 1; index >= 0 && out.length < limit; index--) {
+      const segment = await this.segment(index);
+      out.unshift(...segment.data.messages.slice(-Math.min(limit - out.length, segment.data.messages.length)));
+    }
+    return out;
+  }
+
+  /** @internal */
+  async loadLastSegment(): Promise<void> {
+    await this.segment(this.meta.data.segments - 1);
+  }
+
+  touch(): void {
+    this.meta.data.updatedAt = new Date().toISOString();
+    this.meta.changed();
+    this.indexDirty = true;
+  }
+
+  private indexDirty = false;
+
+  async flush(): Promise<void> {
+    await Promise.all([this.meta.flush(), ...[...this.segments.values()].map((segment) => segment.flush())]);
+    if (this.indexDirty) {
+      this.indexDirty = false;
+      await this.store.updateIndex(this.meta.data).catch((error: unknown) => this.warn(`could not update the session index: ${(error as Error).message}`));
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+      await Promise.all([this.meta.close(), ...[...this.segments.values()].map((segment) => segment.close())]);
+    } finally {
+      await this.lock.release();
+    }
+  }
+
+  private async segment(index: number): Promise<StoredDocument<Segment>> {
+    const cached = this.segments.get(index);
+    if (cached) return cached;
+    const document = await StoredDocument.open<Segment>({
+      file: this.segmentFile(index),
+      schema: SegmentSchema,
+      defaults: () => ({ version: 1, messages: [] }),
+      onWarning: this.warn,
+      replacer: this.redactor.replacer,
+    });
+    this.segments.set(index, document);
+    return document;
+  }
+
+  private newSegment(index: number): StoredDocument<Segment> {
+    const existing = this.segments.get(index);
+    if (existing) return existing;
+    // A fresh segment starts empty; it is created on its first write.
+    const document = StoredDocument.create<Segment>({
+      file: this.segmentFile(index),
+      data: { version: 1, messages: [] },
+      replacer: this.redactor.replacer,
+    });
+    this.segments.set(index, document);
+    return document;
+  }
+
+  private segmentFile(index: number): string {
+    return path.join(this.dir, `messages-${String(index + 1).padStart(6, '0')}.json`);
+  }
+}
+
+function emptyMeta(id: string): SessionMeta {
+  const now = new Date().toISOString();
+  return { version: 1, id, title: 'New session', createdAt: now, updatedAt: now, messageCount: 0, segments: 1, runIds: [] };
+}
+
+function toSummary(meta: SessionMeta): SessionSummary {
+  return { id: meta.id, title: meta.title, createdAt: meta.createdAt, updatedAt: meta.updatedAt, messageCount: meta.messageCount };
+}
+
+function uniquePrefix(sessions: readonly SessionSummary[], prefix: string): SessionSummary | undefined {
+  const matches = sessions.filter((session) => session.id.startsWith(prefix));
+  return matches.length === 1 ? matches[0] : undefined;
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Adapter } from 'lowdb';
+
+/**
+ * A lowdb adapter like lowdb's JSONFile (temp file + rename, so a kill -9
+ * never leaves half a file) that also creates files 0600 and fsyncs before the
+ * rename. lowdb's own adapter can do neither: its temp file gets the umask's
+ * mode (usually 0644) and is renamed without a sync.
+ */
+export class PrivateJSONFile<T> implements Adapter<T> {
+  constructor(
+    readonly filename: string,
+    private readonly options: { readonly pretty?: boolean; readonly replacer?: (key: string, value: unknown) => unknown } = {},
+  ) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.filename, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    return JSON.parse(text) as T;
+  }
+
+  async write(data: T): Promise<void> {
+    const text = JSON.stringify(data, this.options.replacer, this.options.pretty ? 2 : undefined);
+    // A unique temp name: two writers (which the locks prevent) could not even collide on it.
+    const temp = path.join(path.dirname(this.filename), `.${path.basename(this.filename)}.${randomBytes(4).toString('hex')}.tmp`);
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temp, this.filename);
+    } catch (error) {
+      await unlink(temp).catch(() => {});
+      throw error;
+    }
+  }
+}

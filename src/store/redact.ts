@@ -1,0 +1,37 @@
+/** Names whose values are treated as secrets wherever they could be written down. */
+const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIAL|AUTH|COOKIE|SESSION)/i;
+const MIN_SECRET_LENGTH = 4;
+export const REDACTED = '***';
+
+export function looksSecret(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/** The values of secret-looking variables in an environment (e.g. OPENAI_API_KEY, GITHUB_TOKEN). */
+export function secretValues(env: Readonly<Record<string, string | undefined>>, names: Iterable<string> = Object.keys(env)): string[] {
+  const values: string[] = [];
+  for (const name of names) {
+    const value = env[name];
+    if (value && looksSecret(name)) values.push(value);
+  }
+  return values;
+}
+
+export type Redactor = {
+  readonly active: boolean;
+  text(value: string): string;
+  /** A JSON.stringify replacer that redacts every string. */
+  readonly replacer: ((key: string, value: unknown) => unknown) | undefined;
+};
+
+/** Replaces every occurrence of a secret with ***, longest first so one secret inside another is still hidden. */
+export function createRedactor(secrets: Iterable<string>): Redactor {
+  const list = [...new Set([...secrets].filter((secret) => secret.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  if (list.length === 0) return { active: false, text: (value) => value, replacer: undefined };
+  const text = (value: string) => {
+    let out = value;
+    for (const secret of list) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return out;
+  };
+  return { active: true, text, replacer: (_key, value) => (typeof value === 'string' ? text(value) : value) };
+}

@@ -1,0 +1,177 @@
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { KsaError } from '../planning/index.js';
+
+/** Who runs a run: one writer per run, named by pid so a dead one can be detected and replaced. */
+export type LockOwner = {
+  readonly pid: number;
+  readonly hostname: string;
+  readonly startedAt: string;
+  readonly command: string;
+};
+
+export class RunBusyError extends KsaError {
+  readonly owner: LockOwner;
+
+  constructor({ runId, owner }: { runId: string; owner: LockOwner }) {
+    super({
+      name: 'RunBusyError',
+      message: `run ${runId} is being run by process ${owner.pid} (${owner.command}, since ${owner.startedAt}); wait for it, or stop it with: ksa cancel ${runId}`,
+    });
+    this.owner = owner;
+  }
+}
+
+const LOCK_FILE = 'owner.lock';
+const CANCEL_FILE = 'cancel.request';
+
+export function currentOwner(command: string): LockOwner {
+  return { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), command };
+}
+
+/** A pid on this host that no longer exists means the owner died (kill -9, crash, closed laptop). */
+export function isOwnerAlive(owner: LockOwner): boolean {
+  if (owner.hostname !== hostname()) return true;
+  if (owner.pid === process.pid) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function readLockOwner(runDir: string): Promise<LockOwner | undefined> {
+  try {
+    const owner = JSON.parse(await readFile(path.join(runDir, LOCK_FILE), 'utf8')) as Partial<LockOwner>;
+    if (typeof owner.pid !== 'number' || typeof owner.hostname !== 'string') return undefined;
+    return { pid: owner.pid, hostname: owner.hostname, startedAt: String(owner.startedAt ?? ''), command: String(owner.command ?? '') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The owner of a run, if it has one that is alive. */
+export async function liveOwner(runDir: string): Promise<LockOwner | undefined> {
+  const owner = await readLockOwner(runDir);
+  return owner && isOwnerAlive(owner) ? owner : undefined;
+}
+
+export class RunLock {
+  private released = false;
+
+  private constructor(
+    readonly runDir: string,
+    readonly owner: LockOwner,
+  ) {}
+
+  /** Takes the run; a lock left by a dead process is taken over; a live owner makes it throw RunBusyError. */
+  static async acquire(runDir: string, runId: string, command: string): Promise<RunLock> {
+    const owner = currentOwner(command);
+    const file = path.join(runDir, LOCK_FILE);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const handle = await open(file, 'wx', 0o600);
+        try {
+          await handle.writeFile(JSON.stringify(owner));
+        } finally {
+          await handle.close();
+        }
+        return new RunLock(runDir, owner);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const existing = await readLockOwner(runDir);
+      if (existing && isOwnerAlive(existing)) throw new RunBusyError({ runId, owner: existing });
+      if (!existing && (await isFresh(file))) {
+        // Being written by another process this very moment: give it a moment.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      await unlink(file).catch(() => {});
+    }
+    const existing = await readLockOwner(runDir);
+    throw new RunBusyError({ runId, owner: existing ?? owner });
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    const current = await readLockOwner(this.runDir);
+    if (current?.pid === this.owner.pid && current.hostname === this.owner.hostname) {
+      await unlink(path.join(this.runDir, LOCK_FILE)).catch(() => {});
+    }
+  }
+}
+
+async function isFresh(file: string): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(file)).mtimeMs < 2000;
+  } catch {
+    return false;
+  }
+}
+
+/** Asks the live owner of a run to cancel it (as if Ctrl-C was pressed there). */
+export async function requestCancel(runDir: string, owner: LockOwner): Promise<void> {
+  await writeFile(path.join(runDir, CANCEL_FILE), JSON.stringify({ requestedAt: new Date().toISOString(), by: process.pid }), { mode: 0o600 });
+  try {
+    // Wakes the owner at once; it also polls, so a missed signal only delays.
+    if (owner.hostname === hostname()) process.kill(owner.pid, 'SIGUSR2');
+  } catch {
+    // Gone already: the poll or the resume will see the request.
+  }
+}
+
+/** Watches for a cancel request for this run: SIGUSR2 wakes it, a poll backs it up. Returns a stop function. */
+export function watchCancelRequest(runDir: string, onCancel: () => void, pollMs = 500): () => void {
+  const file = path.join(runDir, CANCEL_FILE);
+  let done = false;
+  const check = async () => {
+    if (done) return;
+    try {
+      await stat(file);
+    } catch {
+      return;
+    }
+    done = true;
+    await unlink(file).catch(() => {});
+    onCancel();
+  };
+  const onSignal = () => void check();
+  process.on('SIGUSR2', onSignal);
+  const timer = setInterval(() => void check(), pollMs);
+  timer.unref();
+  return () => {
+    done = true;
+    clearInterval(timer);
+    process.off('SIGUSR2', onSignal);
+  };
+}
+
+export async function clearCancelRequest(runDir: string): Promise<void> {
+  await unlink(path.join(runDir, CANCEL_FILE)).catch(() => {});
+}
+
+const PROCESSES_FILE = 'processes.json';
+
+/** Records the process groups a run's steps are running right now (small, written synchronously). */
+export function recordProcessGroups(runDir: string, groups: readonly number[]): void {
+  try {
+    writeFileSync(path.join(runDir, PROCESSES_FILE), JSON.stringify({ pid: process.pid, groups }), { mode: 0o600 });
+  } catch {
+    // Only a help for resume after a crash: never worth failing a step for.
+  }
+}
+
+/** The groups a crashed owner left running, to stop before its steps run again. */
+export async function readProcessGroups(runDir: string): Promise<number[]> {
+  try {
+    const data = JSON.parse(await readFile(path.join(runDir, PROCESSES_FILE), 'utf8')) as { groups?: unknown };
+    return Array.isArray(data.groups) ? data.groups.filter((pid): pid is number => Number.isInteger(pid) && pid > 1) : [];
+  } catch {
+    return [];
+  }
+}

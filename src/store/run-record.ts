@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { PlanSchema, RUN_STATUSES, STEP_STATUSES } from '../planning/index.js';
+
+/** What is kept of a run: enough to show it, resume it and roll it back. Validated on every load. */
+
+const RollbackResultSchema = z.union([
+  z.object({ status: z.literal('succeeded'), startedAt: z.string(), endedAt: z.string() }),
+  z.object({ status: z.literal('failed'), startedAt: z.string(), endedAt: z.string(), error: z.string() }),
+]);
+
+export const StepStateSchema = z.object({
+  status: z.enum(STEP_STATUSES),
+  attempts: z.int().min(0),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  output: z.unknown().optional(),
+  error: z.string().optional(),
+  skipReason: z.string().optional(),
+  rollback: RollbackResultSchema.optional(),
+});
+
+export const RunStateSchema = z.object({
+  runId: z.string(),
+  goal: z.string(),
+  status: z.enum(RUN_STATUSES),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  inputs: z.record(z.string(), z.unknown()),
+  steps: z.record(z.string(), StepStateSchema),
+  completed: z.array(z.string()),
+  failedStepId: z.string().optional(),
+  error: z.string().optional(),
+});
+
+export const RunRecordSchema = z.object({
+  version: z.literal(1),
+  runId: z.string(),
+  goal: z.string(),
+  createdAt: z.string(),
+  /** The plan file it came from, if any (a chat plan has none). */
+  planFile: z.string().optional(),
+  workspace: z.string(),
+  plan: PlanSchema,
+  /** As given (`--input`); secret-looking values are redacted when written. */
+  inputs: z.record(z.string(), z.unknown()),
+  /** Names only: values are read from the environment again on resume. */
+  allowedEnv: z.array(z.string()).default([]),
+  maxParallel: z.int().min(1).optional(),
+  sessionId: z.string().optional(),
+  state: RunStateSchema,
+});
+
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+/** One line of `ksa runs`: kept in the index so listing never reads whole runs. */
+export const RunSummarySchema = z.object({
+  runId: z.string(),
+  goal: z.string(),
+  status: z.enum(RUN_STATUSES),
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  steps: z.int().min(0),
+  sessionId: z.string().optional(),
+});
+
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export function summarize(record: RunRecord): RunSummary {
+  const { state } = record;
+  return {
+    runId: record.runId,
+    goal: record.goal,
+    status: state.status,
+    createdAt: record.createdAt,
+    ...(state.startedAt ? { startedAt: state.startedAt } : {}),
+    ...(state.endedAt ? { endedAt: state.endedAt } : {}),
+    steps: record.plan.steps.length,
+    ...(record.sessionId ? { sessionId: record.sessionId } : {}),
+  };
+}

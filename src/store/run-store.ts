@@ -1,0 +1,241 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { isFinished, KsaError, type Execution, type RunEvent, type RunStatus } from '../planning/index.js';
+import { ensurePrivateDir, runDir, stepLogDir } from './paths.js';
+import { createRedactor, looksSecret } from './redact.js';
+import { SharedIndex } from './shared-index.js';
+import { Low } from 'lowdb';
+import { PrivateJSONFile } from './private-json-file.js';
+import { liveOwner, readLockOwner, RunLock, type LockOwner } from './run-lock.js';
+import { RunRecordSchema, RunSummarySchema, summarize, type RunRecord, type RunSummary } from './run-record.js';
+import { StoredDocument } from './stored-document.js';
+
+export class RunNotFoundError extends KsaError {
+  constructor({ runId, reason }: { runId: string; reason?: string }) {
+    super({ name: 'RunNotFoundError', message: reason ?? `no run "${runId}" (list them with: ksa runs)` });
+  }
+}
+
+/** A run as listed: its status is "interrupted" when it claims to run but its owner process is gone. */
+export type RunListing = RunSummary & { readonly effectiveStatus: RunStatus; readonly owner?: LockOwner };
+
+export type RunStoreOptions = {
+  readonly onWarning?: (message: string) => void;
+  /** Secret values that must never be written (they are replaced by ***). */
+  readonly secrets?: readonly string[];
+};
+
+/** Runs on disk: `runs/<id>/run.json` (the plan and its state), `runs/<id>/logs/`, and a small shared index. */
+export class RunStore {
+  readonly runsDir: string;
+  private readonly index: SharedIndex<RunSummary>;
+  private readonly warn: (message: string) => void;
+  private readonly secrets: readonly string[];
+
+  constructor(
+    readonly home: string,
+    options: RunStoreOptions = {},
+  ) {
+    this.runsDir = path.join(home, 'runs');
+    this.warn = options.onWarning ?? (() => {});
+    this.index = new SharedIndex<RunSummary>({
+      dir: this.runsDir,
+      entrySchema: RunSummarySchema,
+      key: (summary) => summary.runId,
+      onWarning: this.warn,
+      rebuildEntry: async (dir) => {
+        const low = new Low<unknown>(new PrivateJSONFile(path.join(dir, 'run.json')), null);
+        await low.read();
+        const parsed = RunRecordSchema.safeParse(low.data);
+        return parsed.success ? summarize(parsed.data) : undefined;
+      },
+    });
+    this.secrets = options.secrets ?? [];
+  }
+
+  /** Creates a run, owned (locked) by this process. */
+  async create(record: Omit<RunRecord, 'version'>, command: string): Promise<OpenRun> {
+    const dir = runDir(this.home, record.runId);
+    await ensurePrivateDir(dir);
+    const lock = await RunLock.acquire(dir, record.runId, command);
+    const document = await this.document(record.runId, () => ({ version: 1 as const, ...record }), secretInputValues(record.inputs));
+    document.changed();
+    const run = new OpenRun(this, document, lock);
+    await run.updateIndex();
+    return run;
+  }
+
+  /** Opens an existing run for writing (resume, or rollback after a crash); a dead owner's lock is taken over. */
+  async open(runId: string, command: string): Promise<OpenRun> {
+    const dir = runDir(this.home, runId);
+    const record = await this.read(runId);
+    const lock = await RunLock.acquire(dir, runId, command);
+    try {
+      const document = await this.document(runId, () => ({ ...record }), secretInputValues(record.state.inputs));
+      return new OpenRun(this, document, lock);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  /** Reads a run without taking it. */
+  async read(runId: string): Promise<RunRecord> {
+    const dir = runDir(this.home, runId);
+    let corrupt: string | undefined;
+    const document = await StoredDocument.open<RunRecord | null>({
+      file: path.join(dir, 'run.json'),
+      schema: RunRecordSchema.nullable(),
+      defaults: () => null,
+      onWarning: (message) => {
+        corrupt = message;
+        this.warn(message);
+      },
+    });
+    await document.close();
+    if (document.data === null) throw new RunNotFoundError({ runId, reason: corrupt ? `run ${runId} cannot be read: ${corrupt}` : undefined });
+    return document.data;
+  }
+
+  /** Newest first, with owners checked so crashed runs show as interrupted. */
+  async list(): Promise<RunListing[]> {
+    const listings = await Promise.all(
+      (await this.index.read()).map(async (summary): Promise<RunListing> => {
+        if (isFinished(summary.status)) return { ...summary, effectiveStatus: summary.status };
+        const dir = runDir(this.home, summary.runId);
+        const owner = await liveOwner(dir);
+        if (owner) return { ...summary, effectiveStatus: summary.status, owner };
+        return { ...summary, effectiveStatus: summary.status === 'paused' ? 'paused' : 'interrupted' };
+      }),
+    );
+    return listings.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.runId.localeCompare(a.runId));
+  }
+
+  /** A run id from a unique prefix ("2026112" → the one run that starts so), or the latest run. */
+  async resolve(idOrPrefix: string | undefined): Promise<string> {
+    const runs = await this.list();
+    if (idOrPrefix === undefined) {
+      const latest = runs[0];
+      if (!latest) throw new RunNotFoundError({ runId: '', reason: 'there are no runs yet (start one with: ksa run <plan>)' });
+      return latest.runId;
+    }
+    if (runs.some((run) => run.runId === idOrPrefix)) return idOrPrefix;
+    const matches = runs.filter((run) => run.runId.startsWith(idOrPrefix));
+    if (matches.length === 1) return matches[0]!.runId;
+    if (matches.length > 1) {
+      throw new RunNotFoundError({ runId: idOrPrefix, reason: `"${idOrPrefix}" matches ${matches.length} runs (${matches.slice(0, 3).map((run) => run.runId).join(', ')}…); give more of the id` });
+    }
+    // Not in the index (e.g. it was lost): the run directory may still exist.
+    const dirs = await readdir(this.runsDir).catch(() => [] as string[]);
+    if (dirs.includes(idOrPrefix)) return idOrPrefix;
+    throw new RunNotFoundError({ runId: idOrPrefix });
+  }
+
+  async effectiveStatus(record: RunRecord): Promise<{ status: RunStatus; owner?: LockOwner }> {
+    const status = record.state.status;
+    if (isFinished(status)) return { status };
+    const dir = runDir(this.home, record.runId);
+    const owner = await readLockOwner(dir);
+    const alive = owner ? await liveOwner(dir) : undefined;
+    if (alive) return { status, owner: alive };
+    return { status: status === 'paused' ? 'paused' : 'interrupted' };
+  }
+
+  logDir(runId: string): string {
+    return stepLogDir(this.home, runId);
+  }
+
+  /** @internal */
+  updateIndex(record: RunRecord): Promise<void> {
+    return this.index.upsert(summarize(record));
+  }
+
+  private document(runId: string, defaults: () => RunRecord, moreSecrets: readonly string[]): Promise<StoredDocument<RunRecord>> {
+    return StoredDocument.open<RunRecord>({
+      file: path.join(runDir(this.home, runId), 'run.json'),
+      schema: RunRecordSchema,
+      defaults,
+      onWarning: this.warn,
+      replacer: createRedactor([...this.secrets, ...moreSecrets]).replacer,
+    });
+  }
+}
+
+/** A run this process owns: the executor's events keep its file current. */
+export class OpenRun {
+  private indexWrite: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: RunStore,
+    readonly document: StoredDocument<RunRecord>,
+    private readonly lock: RunLock,
+  ) {}
+
+  get record(): RunRecord {
+    return this.document.data;
+  }
+
+  get runId(): string {
+    return this.record.runId;
+  }
+
+  get dir(): string {
+    return this.lock.runDir;
+  }
+
+  get logDir(): string {
+    return this.store.logDir(this.runId);
+  }
+
+  /**
+   * From now on the record holds the execution's own state object, so every
+   * event only needs to mark the file changed; group commit does the rest.
+   */
+  attach(execution: Execution): (event: RunEvent) => void {
+    this.record.state = execution.state;
+    this.document.changed();
+    return (event) => {
+      this.document.changed();
+      if (event.type === 'run_started' || event.type === 'run_paused' || event.type === 'run_resumed' || event.type === 'run_finished') {
+        void this.updateIndex();
+      }
+    };
+  }
+
+  /** Marks the run's status (e.g. interrupted) outside an execution. */
+  setStatus(status: RunStatus): void {
+    this.record.state.status = status;
+    this.document.changed();
+  }
+
+  updateIndex(): Promise<void> {
+    this.indexWrite = this.indexWrite
+      .then(() => this.store.updateIndex(this.record))
+      .catch((error: unknown) => {
+        // The run file is the truth; a stale index line is rebuilt from it later.
+        void error;
+      });
+    return this.indexWrite;
+  }
+
+  async flush(): Promise<void> {
+    await this.document.flush();
+  }
+
+  /** Writes everything and gives the run up. */
+  async close(): Promise<void> {
+    try {
+      await this.document.close();
+      await this.updateIndex();
+    } finally {
+      await this.lock.release();
+    }
+  }
+}
+
+/** Inputs named like secrets (`--input dbPassword=…`) are never written down; resume asks for them again. */
+function secretInputValues(inputs: Record<string, unknown>): string[] {
+  return Object.entries(inputs)
+    .filter(([key, value]) => looksSecret(key) && typeof value === 'string')
+    .map(([, value]) => value as string);
+}
