@@ -1,5 +1,5 @@
 import { compileExpression, evaluateExpression, ExpressionEvaluationError, type CompiledExpression, type ExpressionContext } from './expressions.js';
-import { compileTemplate, renderTemplate, templateStepReferences, type CompiledTemplate } from './templates.js';
+import { compileTemplate, renderTemplate, templateExpressions, templateStepReferences, type CompiledTemplate } from './templates.js';
 import type { Step } from './schema.js';
 
 /** A step with its expressions compiled once, ready to evaluate against earlier results. */
@@ -21,6 +21,25 @@ export function compileStep(step: Step): CompiledStep {
     args: compileTemplate(step.args),
     rollbackArgs: step.rollback ? compileTemplate(step.rollback.args) : undefined,
   };
+}
+
+/** Every expression of a step: its `when` and those inside its templates (args, prompt, rollback args). */
+export function stepExpressions(compiled: CompiledStep): CompiledExpression[] {
+  const out: CompiledExpression[] = compiled.when ? [compiled.when] : [];
+  for (const template of [compiled.args, compiled.prompt, compiled.rollbackArgs]) if (template && template.kind !== 'literal') templateExpressions(template, out);
+  return out;
+}
+
+/** Ids of the steps whose results some expression reads (`all` when one reads `steps[...]` with a computed key). */
+export function referencedSteps(steps: readonly CompiledStep[]): ReadonlySet<string> | 'all' {
+  const ids = new Set<string>();
+  for (const compiled of steps) {
+    for (const expression of stepExpressions(compiled)) {
+      if (expression.references.dynamicStepAccess) return 'all';
+      for (const id of expression.references.steps) ids.add(id);
+    }
+  }
+  return ids;
 }
 
 /** Evaluates with a clearer message when the expression read a skipped step's output. */

@@ -1,8 +1,9 @@
-import { UnsettledWork, untilAborted } from './abort.js';
+import { UnsettledWork } from './abort.js';
+import { RunningAttempt, type AttemptEnd } from './attempt.js';
 import { retryDelayMs } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
-import { compileStep, evaluateCondition, type CompiledStep } from './compiled-step.js';
-import { AttemptTimeoutError, errorMessage, RunCancelledError } from './errors.js';
+import { compileStep, evaluateCondition, referencedSteps, type CompiledStep } from './compiled-step.js';
+import { errorMessage, RunCancelledError } from './errors.js';
 import { ExpressionEvaluationError } from './expressions.js';
 import type { RunEvent } from './events.js';
 import type { ExpressionContext } from './expressions.js';
@@ -13,7 +14,6 @@ import { prepareResume } from './resume.js';
 import { runRollbacks } from './rollback.js';
 import { initialRunState, type RunState, type RunStatus, type StepState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
-import { startWork } from './start-work.js';
 
 export type { InvokeTool, OutputStream, QueryModel, ToolCall } from './tool-call.js';
 export type { ExecutionOptions } from './execution-options.js';
@@ -42,7 +42,9 @@ export class Execution {
   private readonly maxParallel: number;
   private readonly context: ExpressionContext;
   private readonly stepViews: Record<string, unknown> = {};
-  private readonly controllers = new Map<number, AbortController>();
+  private readonly attempts = new Map<number, RunningAttempt>();
+  /** Step ids some expression reads; only their results are copied into the expression context. */
+  private readonly referenced: ReadonlySet<string> | 'all';
   private readonly retryTimers = new Map<number, () => void>();
   /** Tool calls that were aborted but have not settled yet: rollback waits for them (bounded). */
   private readonly unsettled: UnsettledWork;
@@ -57,6 +59,8 @@ export class Execution {
   private rollingBack = false;
   private closed = false;
   private startMs = 0;
+  private lastIsoMs = NaN;
+  private lastIso = '';
   private resolveRun!: (state: RunState) => void;
   readonly finishedPromise: Promise<RunState>;
 
@@ -69,6 +73,7 @@ export class Execution {
     this.graph = buildGraph(plan.steps);
     if (!this.graph.order) throw new Error('the plan has a dependency cycle; validate it before running');
     this.steps = plan.steps.map(compileStep);
+    this.referenced = referencedSteps(this.steps);
     const weight = options.stepWeight;
     const lengths = criticalPathLengths(this.graph, weight ? (i) => weight(plan.steps[i]!) : undefined);
     this.queue = new ReadyQueue(lengths, Math.min(plan.steps.length, 1024));
@@ -94,7 +99,8 @@ export class Execution {
     this.announceStart();
 
     const n = this.steps.length;
-    for (let i = 0; i < n; i++) this.remaining[i] = this.graph.deps[i]!.length;
+    const { start } = this.graph.depEdges;
+    for (let i = 0; i < n; i++) this.remaining[i] = start[i + 1]! - start[i]!;
     for (let i = 0; i < n; i++) {
       const st = this.stepStates[i]!;
       if (st.status === 'succeeded' || st.status === 'skipped') this.markDone(i, false);
@@ -183,40 +189,24 @@ export class Execution {
     if (attempt === 1) st.startedAt = this.iso(startMs);
     this.running++;
 
-    const controller = new AbortController();
-    this.controllers.set(i, controller);
-    let timedOut = false;
-    const timeoutMs = step.type === 'condition' ? undefined : step.timeoutMs;
-    const cancelTimer =
-      timeoutMs === undefined
-        ? undefined
-        : this.clock.setTimer(timeoutMs, () => {
-            timedOut = true;
-            controller.abort(new AttemptTimeoutError({ timeoutMs, attempt }));
-          });
-    this.emit({ type: 'step_started', runId: this.state.runId, ts: this.iso(startMs), stepId: id, attempt });
-
-    const work = startWork({
+    const running: RunningAttempt = new RunningAttempt({
       compiled: this.steps[i]!,
       context: this.context,
       attempt,
-      signal: controller.signal,
+      clock: this.clock,
       invokeTool: this.options.invokeTool,
       queryModel: this.options.queryModel,
       onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line }),
+      onEnd: (end: AttemptEnd) => {
+        this.attempts.delete(i);
+        this.running--;
+        if (end.timedOut || end.aborted) this.unsettled.track(end.work);
+        this.attemptEnded(i, attempt, startMs, end.ok, end.value, end.timedOut, end.aborted);
+      },
     });
-
-    const end = (ok: boolean, value: unknown) => {
-      cancelTimer?.();
-      this.controllers.delete(i);
-      this.running--;
-      if (controller.signal.aborted) this.unsettled.track(work);
-      this.attemptEnded(i, attempt, startMs, ok, value, timedOut, controller.signal.aborted && !timedOut);
-    };
-    untilAborted(work, controller.signal).then(
-      (value) => end(true, value),
-      (error) => end(false, error),
-    );
+    this.attempts.set(i, running);
+    this.emit({ type: 'step_started', runId: this.state.runId, ts: this.iso(startMs), stepId: id, attempt });
+    running.start();
   }
 
   private attemptEnded(i: number, attempt: number, startMs: number, ok: boolean, value: unknown, timedOut: boolean, aborted: boolean): void {
@@ -281,9 +271,14 @@ export class Execution {
   /** A done step (succeeded or skipped) satisfies its dependents. */
   private markDone(i: number, enqueue: boolean): void {
     const st = this.stepStates[i]!;
-    this.stepViews[this.graph.ids[i]!] = st.status === 'succeeded' ? { status: st.status, output: st.output, attempts: st.attempts } : { status: st.status };
+    const id = this.graph.ids[i]!;
+    if (this.referenced === 'all' || this.referenced.has(id)) {
+      this.stepViews[id] = st.status === 'succeeded' ? { status: st.status, output: st.output, attempts: st.attempts } : { status: st.status };
+    }
     this.done++;
-    for (const next of this.graph.dependents[i]!) {
+    const { start, targets } = this.graph.dependentEdges;
+    for (let e = start[i]!; e < start[i + 1]!; e++) {
+      const next = targets[e]!;
       if (--this.remaining[next]! === 0 && enqueue && this.stepStates[next]!.status === 'pending') this.queue.push(next);
     }
   }
@@ -313,11 +308,12 @@ export class Execution {
       this.cancelStep(i);
     }
     this.retryTimers.clear();
-    this.queue.clear();
+    // A step whose retry delay is over but which still waits for a slot is queued, not pending: cancel it too.
+    for (const i of this.queue.clear()) if (this.stepStates[i]!.status !== 'pending') this.cancelStep(i);
     this.stepStates.forEach((st, i) => {
       if (st.status === 'pending') this.cancelStep(i);
     });
-    for (const controller of this.controllers.values()) controller.abort(new RunCancelledError({ reason }));
+    for (const running of this.attempts.values()) running.abort(new RunCancelledError({ reason }));
     this.maybeRollback();
   }
 
@@ -380,8 +376,13 @@ export class Execution {
     return this.iso(this.clock.now());
   }
 
+  /** Events come in bursts within one millisecond: formatting every timestamp anew was a quarter of a no-op step's cost. */
   private iso(ms: number): string {
-    return new Date(ms).toISOString();
+    if (ms !== this.lastIsoMs) {
+      this.lastIsoMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
   }
 }
 

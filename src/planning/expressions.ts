@@ -61,6 +61,11 @@ export function compileExpression(source: string): CompileResult {
   return result;
 }
 
+/** Forgets every compiled expression, so a measurement (or a long-lived process) starts cold. */
+export function clearExpressionCache(): void {
+  cache.clear();
+}
+
 /** Evaluates and turns CEL's multi-line errors into one line. */
 export function evaluateExpression(expression: CompiledExpression, context: ExpressionContext): unknown {
   try {

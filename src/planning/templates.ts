@@ -34,20 +34,45 @@ function unescape(text: string): string {
 }
 
 /** Every `{{ }}` in a value, with the path of the string that holds it. */
-export function findTemplates(value: unknown, path: (string | number)[] = []): TemplateSite[] {
+export function findTemplates(value: unknown, path: readonly (string | number)[] = []): TemplateSite[] {
+  if (!containsTemplate(value)) return [];
   const sites: TemplateSite[] = [];
-  const walk = (node: unknown, at: (string | number)[]) => {
+  // One path grows and shrinks with the walk and is copied only where a template is: most arguments have none.
+  const at = [...path];
+  const walk = (node: unknown): void => {
     if (typeof node === 'string') {
       if (!hasTemplate(node)) return;
-      for (const match of node.matchAll(TEMPLATE)) sites.push({ path: at, source: (match[1] ?? '').trim() });
+      const where = [...at];
+      for (const match of node.matchAll(TEMPLATE)) sites.push({ path: where, source: (match[1] ?? '').trim() });
     } else if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, [...at, i]));
+      for (let i = 0; i < node.length; i++) {
+        at.push(i);
+        walk(node[i]);
+        at.pop();
+      }
     } else if (node !== null && typeof node === 'object') {
-      for (const [key, item] of Object.entries(node)) walk(item, [...at, key]);
+      for (const key of Object.keys(node)) {
+        at.push(key);
+        walk((node as Record<string, unknown>)[key]);
+        at.pop();
+      }
     }
   };
-  walk(value, path);
+  walk(value);
   return sites;
+}
+
+/** A walk without allocations: most arguments have no template at all. */
+function containsTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return hasTemplate(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (containsTemplate(value[i])) return true;
+    return false;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) if (Object.hasOwn(value, key) && containsTemplate((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
 /** True when the string at this value is (or contains) a template, so its type is only known at run time. */
@@ -111,26 +136,30 @@ export function renderTemplate(template: CompiledTemplate, context: ExpressionCo
   }
 }
 
-/** Step ids a compiled template reads. */
-export function templateStepReferences(template: CompiledTemplate, into: Set<string> = new Set()): Set<string> {
+/** The expressions inside a compiled template, in order. */
+export function templateExpressions(template: CompiledTemplate, into: CompiledExpression[] = []): CompiledExpression[] {
   switch (template.kind) {
     case 'literal':
       break;
     case 'expression':
-      for (const id of template.expression.references.steps) into.add(id);
+      into.push(template.expression);
       break;
     case 'text':
-      for (const part of template.parts) {
-        if (typeof part !== 'string') for (const id of part.references.steps) into.add(id);
-      }
+      for (const part of template.parts) if (typeof part !== 'string') into.push(part);
       break;
     case 'array':
-      for (const item of template.items) templateStepReferences(item, into);
+      for (const item of template.items) templateExpressions(item, into);
       break;
     case 'object':
-      for (const [, item] of template.entries) templateStepReferences(item, into);
+      for (const [, item] of template.entries) templateExpressions(item, into);
       break;
   }
+  return into;
+}
+
+/** Step ids a compiled template reads. */
+export function templateStepReferences(template: CompiledTemplate, into: Set<string> = new Set()): Set<string> {
+  for (const expression of templateExpressions(template)) for (const id of expression.references.steps) into.add(id);
   return into;
 }
 

@@ -3,6 +3,8 @@ import { buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from 
 import { compileExpression } from './expressions.js';
 import { findTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean } from './suggest.js';
+import { parseStepFast } from './step-fast-path.js';
+import { isObviouslyValid } from './obviously-valid.js';
 import {
   ConditionStepSchema,
   DEFAULT_MAX_STEPS,
@@ -85,6 +87,12 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   const nodes: GraphNode[] = new Array(rawSteps.length);
   for (let i = 0; i < rawSteps.length; i++) {
     const raw = rawSteps[i];
+    const fast = parseStepFast(raw);
+    if (fast) {
+      steps[i] = fast;
+      nodes[i] = fast;
+      continue;
+    }
     const parsed = StepSchema.safeParse(raw);
     if (parsed.success) {
       steps[i] = parsed.data;
@@ -103,25 +111,21 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     }
   }
 
-  const firstIndex = new Map<string, number>();
-  for (let i = 0; i < nodes.length; i++) {
-    const id = nodes[i]!.id;
-    const seen = firstIndex.get(id);
-    if (seen === undefined) firstIndex.set(id, i);
-    else if (STEP_ID_PATTERN.test(id)) add('duplicate_id', ['steps', i, 'id'], `duplicate step id "${id}" (already used by steps[${seen}])`);
+  // Duplicate ids and dependency problems come out of building the graph: one pass, one id index.
+  const dependencyProblems: { i: number; j: number; dep: string; self: boolean }[] = [];
+  const graph = buildGraph(nodes, {
+    onDuplicateId: (i, first) => {
+      const id = nodes[i]!.id;
+      if (STEP_ID_PATTERN.test(id)) add('duplicate_id', ['steps', i, 'id'], `duplicate step id "${id}" (already used by steps[${first}])`);
+    },
+    onSelfDependency: (i, j, dep) => dependencyProblems.push({ i, j, dep, self: true }),
+    onUnknownDependency: (i, j, dep) => dependencyProblems.push({ i, j, dep, self: false }),
+  });
+  const firstIndex = graph.indexOf;
+  for (const { i, j, dep, self } of dependencyProblems) {
+    if (self) add('self_dependency', ['steps', i, 'dependsOn', j], `step "${dep}" cannot depend on itself`);
+    else add('unknown_dependency', ['steps', i, 'dependsOn', j], `unknown step "${dep}"${didYouMean(dep, firstIndex.keys())}`);
   }
-
-  for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i]!;
-    node.dependsOn.forEach((dep, j) => {
-      if (dep === node.id) add('self_dependency', ['steps', i, 'dependsOn', j], `step "${dep}" cannot depend on itself`);
-      else if (!firstIndex.has(dep)) {
-        add('unknown_dependency', ['steps', i, 'dependsOn', j], `unknown step "${dep}"${didYouMean(dep, firstIndex.keys())}`);
-      }
-    });
-  }
-
-  const graph = buildGraph(nodes);
   for (const cycle of graph.cycles) {
     const at = firstIndex.get(cycle[0]!) ?? 0;
     add('cycle', ['steps', at, 'dependsOn'], `dependency cycle: ${cycle.join(' -> ')} (each step depends on the next); remove one dependsOn entry`);
@@ -157,7 +161,7 @@ class StepChecker {
   }
 
   check(step: Step, i: number): void {
-    const at = ['steps', i] as const;
+    const at: IssuePath = ['steps', i];
     if (step.type === 'condition') {
       this.expression(step.when, [...at, 'when'], i, false);
       return;
@@ -167,7 +171,7 @@ class StepChecker {
       this.templates(step.prompt, [...at, 'prompt'], i, false);
       return;
     }
-    this.toolCall(step.tool, step.args, [...at], i, false);
+    this.toolCall(step.tool, step.args, at, i, false);
     if (step.rollback) this.toolCall(step.rollback.tool, step.rollback.args, [...at, 'rollback'], i, true);
   }
 
@@ -184,9 +188,9 @@ class StepChecker {
       const available = [...this.options.tools.keys()].sort().join(', ');
       this.add('unknown_tool', [...at, 'tool'], `unknown tool "${name}"${didYouMean(name, this.options.tools.keys())}; available: ${available}`);
     } else {
-      const parsed = tool.inputSchema.safeParse(args);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
+      const problems = isObviouslyValid(tool.inputSchema, args) ? [] : schemaIssues(tool.inputSchema, args);
+      if (problems.length > 0) {
+        for (const issue of problems) {
           // A templated value's type is only known at run time.
           if (pathHitsTemplate(args, issue.path)) continue;
           for (const mapped of fromZodIssue(issue, [...at, 'args'], args, shapeKeys(tool.inputSchema))) {
@@ -240,6 +244,21 @@ class StepChecker {
       }
     }
   }
+}
+
+/**
+ * A schema's issues for a value, as `safeParse(value).error.issues` lists
+ * them but without building the ZodError (an Error with a stack): templated
+ * arguments fail the schema on purpose, and that error was most of their cost.
+ */
+function schemaIssues(schema: z.ZodType, value: unknown): readonly z.core.$ZodIssue[] {
+  const result = schema['~standard'].validate(value);
+  if (result instanceof Promise) {
+    // Async or throwing schemas: safeParse behaves (and throws) as it always has.
+    result.catch(() => {});
+    return schema.safeParse(value).error?.issues ?? [];
+  }
+  return (result.issues ?? []) as readonly z.core.$ZodIssue[];
 }
 
 /** A copy of a step without the fields zod did not know, or undefined if it has other faults too. */

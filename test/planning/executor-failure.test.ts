@@ -54,6 +54,23 @@ describe('executor: a failing step stops the run', () => {
   });
 });
 
+describe('executor: a step waiting for its retry slot', () => {
+  it('is cancelled when another step fails (found by the property tests)', async () => {
+    // One slot. flaky fails at once and may retry at 5 ms; bad holds the slot and fails at 5 ms.
+    // The retry timer fires first, so flaky waits in the queue, no longer pending, when the run stops.
+    const p = {
+      goal: 'g',
+      maxParallel: 1,
+      steps: [toolStep('flaky', [], { retry: { maxAttempts: 2, initialDelayMs: 5 } }), toolStep('bad')],
+    };
+    const { state, h } = await runPlan(p, { tools: { steps: { flaky: { ms: 0, fail: true }, bad: { ms: 5, fail: true } } } });
+    expect(state.failedStepId).toBe('bad');
+    expect(state.steps.flaky).toMatchObject({ status: 'cancelled', attempts: 1 });
+    expect(h.of('step_cancelled').map((e) => e.stepId)).toEqual(['flaky']);
+    expect(h.tools.callsOf('flaky')).toHaveLength(1);
+  });
+});
+
 describe('executor: rollback', () => {
   it('rolls back succeeded steps in reverse order of completion (LIFO), not reverse plan order', async () => {
     // Plan order: slow, quick, mid. Completion order: quick (10), mid (20), slow (30). boom fails at 40.

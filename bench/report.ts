@@ -1,0 +1,153 @@
+import type { MemoryFigures } from './memory.js';
+import type { OverheadFigures } from './overhead.js';
+import type { ScheduleQuality } from './schedule-quality.js';
+import { round } from './stats.js';
+import type { ValidationFigures } from './validation-bench.js';
+
+export type BenchResults = {
+  readonly quality: ScheduleQuality;
+  readonly overhead: OverheadFigures;
+  readonly validation: ValidationFigures;
+  readonly validationWithExpressions: ValidationFigures;
+  readonly memory: MemoryFigures;
+};
+
+export type RunInfo = {
+  readonly commit: string;
+  readonly dirty: boolean;
+  readonly seed: number;
+  readonly quick: boolean;
+  readonly node: string;
+  readonly platform: string;
+  readonly cpus: number;
+  /** One-minute load average before and after the run: other work on the machine skews absolute times. */
+  readonly load: { readonly before: number; readonly after: number };
+  readonly date: string;
+  readonly durationMs: number;
+};
+
+type Row = { id: string; what: string; result: string; goal: string; verdict: 'pass' | 'MISS' | 'info' };
+
+const x = (value: number, digits = 3) => value.toFixed(digits);
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+/** The goals of issue #4, checked against this run. */
+export function verdicts(r: BenchResults) {
+  const { quality: q, overhead: o, validation: v, memory: m } = r;
+  return {
+    P1: q.p1.mean <= 1.05 && q.p1.worst <= 1.25,
+    P2: q.p2.mean >= 1.3,
+    P3: o.usPerStep10k <= 20 && o.usPerStep100k <= 20 && o.ratio100kTo10k <= 12,
+    P4: v.ms100k <= 200,
+    P4m: m.bytesPerStep <= 2048,
+  };
+}
+
+export function tableRows(r: BenchResults): Row[] {
+  const { quality: q, overhead: o, validation: v, validationWithExpressions: ve, memory: m } = r;
+  const ok = verdicts(r);
+  const verdict = (pass: boolean) => (pass ? 'pass' : 'MISS');
+  const worst = q.p1.worstPlan;
+  return [
+    {
+      id: 'P1',
+      what: `makespan ÷ max(CP, work ÷ slots), ${q.plans} plans, ${q.steps} steps, default priority`,
+      result: `mean ${x(q.p1.mean)} · p95 ${x(q.p1.p95)} · worst ${x(q.p1.worst)} (${worst.family}, ${worst.steps} steps, ${worst.maxParallel} slots: ${x(worst.oursMs / 1000, 1)} s vs ${x(worst.boundMs / 1000, 1)} s)`,
+      goal: 'mean ≤ 1.05 · worst ≤ 1.25',
+      verdict: verdict(ok.P1),
+    },
+    {
+      id: 'P1c',
+      what: 'the same makespans ÷ node-cut bound (stronger, valid for every scheduler)',
+      result: `mean ${x(q.p1c.mean)} · worst ${x(q.p1c.worst)}; the bound gap alone (cut ÷ P1 bound): mean ${x(q.boundGap.mean)} · worst ${x(q.boundGap.worst)}`,
+      goal: '—',
+      verdict: 'info',
+    },
+    {
+      id: 'P1h',
+      what: 'makespan ÷ max(CP, work ÷ slots) with duration hints (stepWeight = true duration)',
+      result: `mean ${x(q.p1h.mean)} · p95 ${x(q.p1h.p95)} · worst ${x(q.p1h.worst)}`,
+      goal: '—',
+      verdict: 'info',
+    },
+    {
+      id: 'P2',
+      what: 'level barriers (pool of slots per level) ÷ ours, same plans, tools, clock',
+      result: `mean ${x(q.p2.mean)}× · p95 ${x(q.p2.p95)}× · worst ${x(q.p2.worst)}× · best for barriers ${x(q.p2.min)}×`,
+      goal: 'mean ≥ 1.3×',
+      verdict: verdict(ok.P2),
+    },
+    {
+      id: 'P2w',
+      what: 'level barriers in strict waves of maxParallel ÷ ours',
+      result: `mean ${x(q.p2w.mean)}× · p95 ${x(q.p2w.p95)}× · worst ${x(q.p2w.worst)}×`,
+      goal: '—',
+      verdict: 'info',
+    },
+    {
+      id: 'P3',
+      what: 'scheduler overhead, no-op steps, real clock (slowest of wide/deep/random)',
+      result: `${x(o.usPerStep10k, 2)} µs/step at 10k · ${x(o.usPerStep100k, 2)} µs/step at 100k · time 100k ÷ 10k ${x(o.ratio100kTo10k, 2)} · ${x(o.vsBare100k, 2)}× a bare-bones runner`,
+      goal: '≤ 20 µs/step · ratio ≤ 12',
+      verdict: verdict(ok.P3),
+    },
+    {
+      id: 'P4',
+      what: 'validatePlan of a 100k-step plan (built-in tools, 1–3 deps, no expressions)',
+      result: `${ms(v.ms100k)} (fastest ${ms(v.minMs100k)}) · 10k ${ms(v.ms10k)} · ratio ${x(v.ratio100kTo10k, 2)} · ${x(v.vsJsonParse100k, 2)}× JSON.parse of its text (${ms(v.jsonParseMs100k)})`,
+      goal: '≤ 200 ms · near linear',
+      verdict: verdict(ok.P4),
+    },
+    {
+      id: 'P4e',
+      what: `the same plan with CEL in ${(ve.expressionShare * 100).toFixed(0)}% of the steps (half unique)`,
+      result: `${ms(ve.ms100k)} (fastest ${ms(ve.minMs100k)}) · 10k ${ms(ve.ms10k)} · ratio ${x(ve.ratio100kTo10k, 2)} · ${x(ve.vsJsonParse100k, 2)}× JSON.parse (${ms(ve.jsonParseMs100k)})`,
+      goal: '—',
+      verdict: 'info',
+    },
+    {
+      id: 'P4m',
+      what: 'heap held by a 100k-step run at its end, per step (plan excluded)',
+      result: `${m.bytesPerStep.toFixed(0)} B/step · peak during the run ${m.peakBytesPerStep.toFixed(0)} B/step · the plan itself ${m.planBytesPerStep.toFixed(0)} B/step${m.exact ? '' : ' (no --expose-gc: rough)'}`,
+      goal: '≤ 2 KB/step',
+      verdict: verdict(ok.P4m),
+    },
+  ];
+}
+
+/** A Markdown table: readable in a terminal, and pasted as is into the README and docs/performance.md. */
+export function formatTable(rows: readonly Row[]): string {
+  const escape = (text: string) => text.replace(/\|/g, '\\|');
+  const lines = ['| id | what | result | goal | |', '|---|---|---|---|---|'];
+  for (const row of rows) lines.push(`| ${row.id} | ${escape(row.what)} | ${escape(row.result)} | ${escape(row.goal)} | ${row.verdict} |`);
+  return lines.join('\n');
+}
+
+/** bench/results.json: the figures the issue asks for, then everything else measured. */
+export function resultsJson(r: BenchResults, info: RunInfo): unknown {
+  const { quality: q, overhead: o, validation: v, validationWithExpressions: ve, memory: m } = r;
+  const digits = (value: number) => round(value, 4);
+  const summary = (s: { mean: number; p95: number; worst: number }) => ({ mean: digits(s.mean), p95: digits(s.p95), worst: digits(s.worst) });
+  return {
+    P1: { ...summary(q.p1), plans: q.plans, steps: q.steps, worstPlan: q.p1.worstPlan, byFamily: roundDeep(q.byFamily), byMaxParallel: roundDeep(q.byMaxParallel) },
+    P1c: summary(q.p1c),
+    P1h: summary(q.p1h),
+    boundGap: summary(q.boundGap),
+    P2: { ...summary(q.p2), min: digits(q.p2.min) },
+    P2w: summary(q.p2w),
+    P3: roundDeep(o),
+    P4: roundDeep(v),
+    P4e: roundDeep(ve),
+    P4m: roundDeep(m),
+    pass: verdicts(r),
+    simulationWallMs: Math.round(q.wallMs),
+    ...info,
+  };
+}
+
+function roundDeep<T>(value: T): T {
+  if (typeof value === 'number') return round(value, 4) as T;
+  if (Array.isArray(value)) return value.map(roundDeep) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundDeep(v)])) as T;
+  return value;
+}

@@ -1,0 +1,77 @@
+import type { Clock } from './clock.js';
+import type { CompiledStep } from './compiled-step.js';
+import { AttemptTimeoutError } from './errors.js';
+import type { ExpressionContext } from './expressions.js';
+import { startWork } from './start-work.js';
+import type { InvokeTool, OutputStream, QueryModel } from './tool-call.js';
+
+export type AttemptEnd = {
+  readonly ok: boolean;
+  /** The output, or what the work (or the abort) rejected with. */
+  readonly value: unknown;
+  readonly timedOut: boolean;
+  /** Aborted for another reason than its timeout (a failure elsewhere, a cancel). */
+  readonly aborted: boolean;
+  /** The tool's own promise, which may still be running after an abort. */
+  readonly work: Promise<unknown>;
+};
+
+export type AttemptOptions = {
+  readonly compiled: CompiledStep;
+  readonly context: ExpressionContext;
+  readonly attempt: number;
+  readonly clock: Clock;
+  readonly invokeTool: InvokeTool;
+  readonly queryModel?: QueryModel;
+  readonly onOutput: (line: string, stream: OutputStream) => void;
+  readonly onEnd: (end: AttemptEnd) => void;
+};
+
+/**
+ * One attempt of a step: its work raced against its abort and its timeout.
+ * Aborts go through `abort()`, which settles the race directly instead of a
+ * listener added to and removed from the signal on every attempt (Node's
+ * EventTarget makes that a noticeable part of a no-op step's cost).
+ */
+export class RunningAttempt {
+  private readonly controller = new AbortController();
+  private rejectRace: ((reason: unknown) => void) | undefined;
+  private timedOut = false;
+  private readonly cancelTimer: (() => void) | undefined;
+
+  /** Arms the timeout; `start()` then starts the work (the executor announces the attempt in between). */
+  constructor(private readonly options: AttemptOptions) {
+    const { compiled, attempt, clock } = options;
+    const timeoutMs = compiled.step.type === 'condition' ? undefined : compiled.step.timeoutMs;
+    this.cancelTimer =
+      timeoutMs === undefined
+        ? undefined
+        : clock.setTimer(timeoutMs, () => {
+            this.timedOut = true;
+            this.abort(new AttemptTimeoutError({ timeoutMs, attempt }));
+          });
+  }
+
+  start(): void {
+    const { signal } = this.controller;
+    const work = startWork({ ...this.options, signal });
+    const end = (ok: boolean, value: unknown) => {
+      this.cancelTimer?.();
+      this.options.onEnd({ ok, value, timedOut: this.timedOut, aborted: signal.aborted && !this.timedOut, work });
+    };
+    new Promise<unknown>((resolve, reject) => {
+      this.rejectRace = reject;
+      work.then(resolve, reject);
+    }).then(
+      (value) => end(true, value),
+      (error) => end(false, error),
+    );
+  }
+
+  /** Aborts the tool (through its signal) and ends the attempt now, whether or not the tool stops. */
+  abort(reason: unknown): void {
+    if (this.controller.signal.aborted) return;
+    this.controller.abort(reason);
+    this.rejectRace?.(this.controller.signal.reason);
+  }
+}

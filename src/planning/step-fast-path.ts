@@ -1,0 +1,139 @@
+import { STEP_ID_PATTERN, type Step } from './schema.js';
+
+/**
+ * The common, valid step checked by hand, with exactly the result
+ * `StepSchema.parse` gives: the same fields in the same order, defaults
+ * applied, fresh copies of objects and arrays. zod's generic parsing was
+ * most of the cost of validating a 100k-step plan. Anything unusual (a wrong
+ * type, an unknown or undefined field, a non-plain object, a symbol key)
+ * returns undefined, and zod decides — with its messages.
+ * test/planning/step-fast-path.test.ts holds the two to the same answers.
+ */
+
+const TOOL_CALL_FIELDS = new Set(['id', 'name', 'dependsOn', 'retry', 'timeoutMs', 'when', 'type', 'tool', 'args', 'rollback']);
+const LLM_QUERY_FIELDS = new Set(['id', 'name', 'dependsOn', 'retry', 'timeoutMs', 'when', 'type', 'prompt']);
+const CONDITION_FIELDS = new Set(['id', 'name', 'dependsOn', 'type', 'when']);
+const RETRY_FIELDS = new Set(['maxAttempts', 'initialDelayMs', 'multiplier', 'maxDelayMs']);
+const ROLLBACK_FIELDS = new Set(['tool', 'args', 'timeoutMs']);
+
+/** Nothing before zod's answer may differ: a miss is always safe, a wrong hit never is. */
+const MISS = undefined;
+
+export function parseStepFast(raw: unknown): Step | undefined {
+  if (!isPlain(raw)) return MISS;
+  const type = raw.type;
+  const fields = type === undefined || type === 'tool_call' ? TOOL_CALL_FIELDS : type === 'llm_query' ? LLM_QUERY_FIELDS : type === 'condition' ? CONDITION_FIELDS : undefined;
+  if (!fields || !onlyDefinedFields(raw, fields)) return MISS;
+
+  const { id, name, when } = raw;
+  if (typeof id !== 'string' || !STEP_ID_PATTERN.test(id)) return MISS;
+  if (name !== undefined && typeof name !== 'string') return MISS;
+  const dependsOn = stringArray(raw.dependsOn);
+  if (!dependsOn) return MISS;
+  if (when !== undefined && !nonEmptyString(when)) return MISS;
+
+  const out: Record<string, unknown> = { id };
+  if (name !== undefined) out.name = name;
+  out.dependsOn = dependsOn;
+  if (type === 'condition') {
+    if (when === undefined) return MISS;
+    out.type = type;
+    out.when = when;
+    return out as Step;
+  }
+
+  if (raw.retry !== undefined) {
+    const retry = retryPolicy(raw.retry);
+    if (!retry) return MISS;
+    out.retry = retry;
+  }
+  if (raw.timeoutMs !== undefined) {
+    if (!isInt(raw.timeoutMs, 1)) return MISS;
+    out.timeoutMs = raw.timeoutMs;
+  }
+  if (when !== undefined) out.when = when;
+  if (type === 'llm_query') {
+    if (!nonEmptyString(raw.prompt)) return MISS;
+    out.type = type;
+    out.prompt = raw.prompt;
+    return out as Step;
+  }
+
+  if (type !== undefined) out.type = type;
+  if (!nonEmptyString(raw.tool)) return MISS;
+  out.tool = raw.tool;
+  const args = argsRecord(raw.args);
+  if (!args) return MISS;
+  out.args = args;
+  if (raw.rollback !== undefined) {
+    const rollback = rollbackAction(raw.rollback);
+    if (!rollback) return MISS;
+    out.rollback = rollback;
+  }
+  return out as Step;
+}
+
+function retryPolicy(value: unknown): Record<string, unknown> | undefined {
+  if (!isPlain(value) || !onlyDefinedFields(value, RETRY_FIELDS)) return MISS;
+  const { maxAttempts = 1, initialDelayMs = 500, multiplier = 2, maxDelayMs = 10_000 } = value;
+  if (!isInt(maxAttempts, 1, 100) || !isInt(initialDelayMs, 0) || !isInt(maxDelayMs, 0)) return MISS;
+  if (typeof multiplier !== 'number' || !Number.isFinite(multiplier) || multiplier < 1 || multiplier > 10) return MISS;
+  return { maxAttempts, initialDelayMs, multiplier, maxDelayMs };
+}
+
+function rollbackAction(value: unknown): Record<string, unknown> | undefined {
+  if (!isPlain(value) || !onlyDefinedFields(value, ROLLBACK_FIELDS) || !nonEmptyString(value.tool)) return MISS;
+  const args = argsRecord(value.args);
+  if (!args) return MISS;
+  const out: Record<string, unknown> = { tool: value.tool, args };
+  if (value.timeoutMs !== undefined) {
+    if (!isInt(value.timeoutMs, 1)) return MISS;
+    out.timeoutMs = value.timeoutMs;
+  }
+  return out;
+}
+
+/** A shallow copy of the arguments, as z.record(z.string(), z.unknown()) makes; `{}` when absent. */
+function argsRecord(value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined) return {};
+  if (!isPlain(value) || Object.getOwnPropertySymbols(value).length > 0) return MISS;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    if (key === '__proto__') return MISS;
+    out[key] = value[key];
+  }
+  return out;
+}
+
+function stringArray(value: unknown): string[] | undefined {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return MISS;
+  const out = new Array<string>(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (typeof item !== 'string') return MISS;
+    out[i] = item;
+  }
+  return out;
+}
+
+/** Every own enumerable key is a known field with a value (zod keeps a present `undefined`; the fast path leaves that to it). */
+function onlyDefinedFields(value: Record<string, unknown>, fields: ReadonlySet<string>): boolean {
+  for (const key in value) if (!fields.has(key) || value[key] === undefined) return false;
+  return true;
+}
+
+/** A data object as YAML and JSON parsers make them; class instances and exotic prototypes go to zod. */
+function isPlain(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function isInt(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
+}

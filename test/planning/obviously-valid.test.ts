@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+// Internal: validation skips zod for tool arguments this says are fine, so it must never be wrong.
+import { isObviouslyValid } from '../../src/planning/obviously-valid.js';
+
+/** Argument schemas of the kinds tools declare, including the kinds the check leaves to zod. */
+const schemas: Record<string, z.ZodType> = {
+  shell: z.strictObject({ command: z.string().min(1), cwd: z.string().min(1).optional(), env: z.record(z.string(), z.string()).optional() }),
+  argv: z.strictObject({ args: z.array(z.string()), cwd: z.string().min(1).optional() }),
+  sleep: z.strictObject({ ms: z.int().min(0).max(86_400_000) }),
+  numbers: z.strictObject({ ratio: z.number().gt(0).lt(1), count: z.int().min(1).max(1).optional(), any: z.number().optional() }),
+  lengths: z.strictObject({ code: z.string().length(3), tags: z.array(z.string().max(2)).min(1).max(2), flag: z.boolean() }),
+  choices: z.strictObject({ method: z.enum(['GET', 'POST']), mode: z.literal('fast').optional() }),
+  stripping: z.object({ name: z.string() }),
+  loose: z.looseObject({ name: z.string() }),
+  http: z.strictObject({ url: z.url({ protocol: /^https?$/ }), method: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['GET'])).optional() }),
+  refined: z.strictObject({ a: z.string() }).refine((v) => v.a !== 'no'),
+  regex: z.strictObject({ id: z.string().regex(/^[a-z]+$/) }),
+  trimmed: z.strictObject({ s: z.string().trim().min(1) }),
+  defaults: z.strictObject({ s: z.string().default('x') }),
+  union: z.strictObject({ v: z.union([z.string(), z.int()]) }),
+  nullable: z.strictObject({ v: z.string().nullable() }),
+  coerced: z.strictObject({ n: z.coerce.number() }),
+  nested: z.strictObject({ inner: z.strictObject({ n: z.int().min(0) }), list: z.array(z.strictObject({ k: z.string() })).optional() }),
+};
+
+const near = fc.oneof(
+  fc.string({ maxLength: 4 }),
+  fc.constantFrom('', 'abc', 'GET', 'POST', 'get', 'fast', ' x ', 'no', 'http://x', 'ftp://x'),
+  fc.integer({ min: -2, max: 3 }),
+  fc.constantFrom(0, 1, 0.5, -0, 1.5, 2 ** 53, Number.NaN, Infinity, 86_400_001),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), { maxLength: 3 }),
+);
+/** Mostly valid arguments for each schema, with values at and past their limits. */
+const str = fc.string({ maxLength: 4 });
+const valid: Record<string, fc.Arbitrary<unknown>> = {
+  shell: fc.record({ command: str, cwd: str, env: fc.dictionary(str, str, { maxKeys: 1 }) }, { requiredKeys: ['command'] }),
+  argv: fc.record({ args: fc.array(str, { maxLength: 3 }), cwd: str }, { requiredKeys: ['args'] }),
+  sleep: fc.record({ ms: fc.oneof(fc.integer({ min: -1, max: 2 }), fc.constantFrom(86_400_000, 86_400_001, 0.5, -0)) }),
+  numbers: fc.record({ ratio: fc.oneof(fc.double({ min: -0.5, max: 1.5 }), fc.constantFrom(0, 1)), count: fc.integer({ min: 0, max: 2 }), any: fc.double() }, { requiredKeys: ['ratio'] }),
+  lengths: fc.record({ code: fc.string({ minLength: 2, maxLength: 4 }), tags: fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }), flag: fc.oneof(fc.boolean(), fc.constant(0)) }),
+  choices: fc.record({ method: fc.constantFrom('GET', 'POST', 'get'), mode: fc.constantFrom('fast', 'slow') }, { requiredKeys: ['method'] }),
+  stripping: fc.record({ name: str, other: near }, { requiredKeys: ['name'] }),
+  loose: fc.record({ name: str, other: near }, { requiredKeys: ['name'] }),
+  http: fc.record({ url: fc.constantFrom('http://x', 'https://a.b/c', 'ftp://x', 'nope'), method: fc.constantFrom('get', 'GET', 'PUT') }, { requiredKeys: ['url'] }),
+  refined: fc.record({ a: fc.constantFrom('yes', 'no') }),
+  regex: fc.record({ id: fc.constantFrom('abc', 'ABC', '') }),
+  trimmed: fc.record({ s: fc.constantFrom(' x ', '  ', 'y') }),
+  defaults: fc.record({ s: str }, { requiredKeys: [] }),
+  union: fc.record({ v: fc.oneof(str, fc.integer(), fc.double()) }),
+  nullable: fc.record({ v: fc.oneof(str, fc.constant(null)) }),
+  coerced: fc.record({ n: fc.oneof(fc.integer(), str) }),
+  nested: fc.record({ inner: fc.record({ n: fc.integer({ min: -1, max: 2 }) }), list: fc.array(fc.record({ k: fc.oneof(str, fc.integer()) }), { maxLength: 2 }) }, { requiredKeys: ['inner'] }),
+};
+/** One field replaced, removed or added. */
+const mutated = (arb: fc.Arbitrary<unknown>) =>
+  fc.tuple(arb, fc.constantFrom('command', 'args', 'ms', 'ratio', 'code', 'tags', 'method', 'name', 'inner', 'extra'), near, fc.boolean()).map(([value, key, replacement, remove]) => {
+    const out = { ...(value as Record<string, unknown>) };
+    if (remove) delete out[key];
+    else out[key] = replacement;
+    return out;
+  });
+const argsFor = (name: string) => fc.oneof({ arbitrary: valid[name]!, weight: 4 }, { arbitrary: mutated(valid[name]!), weight: 3 }, { arbitrary: fc.anything(), weight: 1 });
+
+describe('isObviouslyValid', () => {
+  it('never says yes where zod says no', () => {
+    let yes = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(schemas)).chain((name) => fc.tuple(fc.constant(name), argsFor(name))), ([name, value]) => {
+        const schema = schemas[name]!;
+        if (!isObviouslyValid(schema, value)) return;
+        yes++;
+        expect(schema.safeParse(value).success, `${name}: ${JSON.stringify(value)}`).toBe(true);
+      }),
+      { numRuns: 20_000, seed: 11 },
+    );
+    expect(yes).toBeGreaterThan(2_000);
+  });
+
+  it('says yes to plain valid arguments of the kinds it knows', () => {
+    expect(isObviouslyValid(schemas.shell!, { command: 'make', cwd: 'app' })).toBe(true);
+    expect(isObviouslyValid(schemas.argv!, { args: ['get', 'pods'] })).toBe(true);
+    expect(isObviouslyValid(schemas.sleep!, { ms: 0 })).toBe(true);
+    expect(isObviouslyValid(schemas.numbers!, { ratio: 0.5, count: 1 })).toBe(true);
+    expect(isObviouslyValid(schemas.lengths!, { code: 'abc', tags: ['a'], flag: false })).toBe(true);
+    expect(isObviouslyValid(schemas.choices!, { method: 'POST' })).toBe(true);
+    expect(isObviouslyValid(schemas.stripping!, { name: 'n', other: 1 })).toBe(true);
+    expect(isObviouslyValid(schemas.nested!, { inner: { n: 1 }, list: [{ k: 'x' }] })).toBe(true);
+  });
+
+  it('leaves to zod what it cannot judge, and what is wrong', () => {
+    expect(isObviouslyValid(schemas.http!, { url: 'http://localhost' })).toBe(false);
+    expect(isObviouslyValid(schemas.refined!, { a: 'yes' })).toBe(false);
+    expect(isObviouslyValid(schemas.shell!, { command: 'x', env: {} })).toBe(false);
+    expect(isObviouslyValid(schemas.shell!, { command: '' })).toBe(false);
+    expect(isObviouslyValid(schemas.shell!, { command: 'x', shell: 'bash' })).toBe(false);
+    expect(isObviouslyValid(schemas.sleep!, { ms: '{{ inputs.port }}' })).toBe(false);
+    expect(isObviouslyValid(schemas.loose!, { name: 'n' })).toBe(false);
+  });
+});
