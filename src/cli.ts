@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { KsaError } from './planning/index.js';
+import { askCommand } from './cli/commands/ask.js';
 import { cancelCommand } from './cli/commands/cancel.js';
+import { planCommand } from './cli/commands/plan.js';
 import { resumeCommand } from './cli/commands/resume.js';
 import { runCommand } from './cli/commands/run.js';
 import { runsCommand } from './cli/commands/runs.js';
@@ -18,6 +20,8 @@ import { VERSION } from './version.js';
 export async function main(argv: readonly string[] = process.argv, io: CliIO = processIO()): Promise<ExitCodeValue> {
   const debug = argv.includes('--debug');
   ignoreBrokenPipes(io);
+  // The SDK's compatibility notes (e.g. schema features a server ignores) are not the user's business.
+  (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
   let exitCode: ExitCodeValue = ExitCode.ok;
   const program = buildProgram(io, (code) => (exitCode = code));
   try {
@@ -88,6 +92,29 @@ Press it twice to stop at once without rollback.
 Full step logs are kept in $KSA_HOME/runs/<run-id>/logs.`,
     )
     .action(async (file: string, flags) => setExit(await runCommand(io, file, flags)));
+
+  program
+    .command('plan')
+    .description('ask the model for a plan for a goal; validates and repairs it, prints it, runs nothing')
+    .argument('<goal>', 'what to do, in words, e.g. "deploy ./shop on port 8080"')
+    .option('--json', 'print the plan and how it was made as one JSON document')
+    .option('--format <format>', 'yaml (default; accepted by ksa run as is), json or mermaid')
+    .option('-o, --output <file>', 'write the plan to a file instead of stdout')
+    .option('--workspace <dir>', 'the folder the plan is for (default: the current one)')
+    .option('--max-repairs <n>', 'rounds of feeding validation errors back to the model (default 3)')
+    .action(async (goal: string, flags) => setExit(await planCommand(io, goal, flags)));
+
+  program
+    .command('ask')
+    .description('one chat turn without the TUI: the answer is printed; a proposed plan is printed, not run (unless --yes)')
+    .argument('<message>', 'what to say, e.g. "deploy ./shop" or "why did build fail?"')
+    .option('-c, --continue', 'continue the most recent session')
+    .option('--session <id>', 'continue a given session')
+    .option('--json', 'print the answer, any plan and any run as one JSON document')
+    .option('-y, --yes', 'approve the proposed plan and run it; its reflection is added to the session')
+    .option('-o, --output <file>', 'save a proposed plan as YAML (run it later with ksa run <file>)')
+    .option('--workspace <dir>', 'the folder to deploy from (default: the current one)')
+    .action(async (message: string, flags) => setExit(await askCommand(io, message, flags)));
 
   program
     .command('runs')

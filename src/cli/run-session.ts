@@ -1,4 +1,4 @@
-import { Execution, type RunEvent, type RunState } from '../planning/index.js';
+import { Execution, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { readProcessGroups, recordProcessGroups, StepLogs, watchCancelRequest, type OpenRun, type Redactor } from '../store/index.js';
 import { killAllProcessGroups, onProcessGroupsChanged, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
 import { applyRunEvent, createRunView, seedRunView, type RunView } from '../tui/run-view-model.js';
@@ -24,6 +24,8 @@ export type RunSessionOptions = {
   /** Cancel at once: roll back what the stored state says succeeded (ksa cancel of an interrupted run). */
   readonly rollbackOnly?: boolean;
   readonly redactor: Redactor;
+  /** Answers llm_query steps (the configured model). */
+  readonly queryModel?: QueryModel;
 };
 
 export type RunSessionResult = { readonly state: RunState; readonly exitCode: ExitCodeValue; readonly view: RunView };
@@ -62,6 +64,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     plan,
     runId: run.runId,
     invokeTool: (call) => options.registry.invoke(call, { workspace: run.record.workspace }),
+    queryModel: options.queryModel,
     maxParallel: options.maxParallel ?? run.record.maxParallel,
     inputs: { ...run.record.inputs, ...options.inputs },
     env: options.env,

@@ -16,3 +16,4 @@ export { ConversationStore, Conversation, SessionNotFoundError } from './convers
 export type { ConversationStoreOptions } from './conversation-store.js';
 export { MessageSchema, ReflectionSchema, SessionMetaSchema, SEGMENT_SIZE } from './conversation-record.js';
 export type { Message, NewMessage, Reflection, SessionMeta, SessionSummary } from './conversation-record.js';
+export { runStatusDocument } from './run-status.js';

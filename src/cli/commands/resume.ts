@@ -7,6 +7,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseInputs, parsePositiveInt } from '../options.js';
 import { formatPlan } from '../plan-view.js';
+import { queryModelFor } from '../model.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
@@ -45,6 +46,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   for (const line of resumeOutline(record.plan.steps.map((step) => step.id), record.state.steps)) writeLine(io.stderr, line);
   writeLine(io.stderr);
 
+  const queryModel = await queryModelFor(io, record.plan, stores.home);
   const approval = await obtainApproval(io, { yes: flags.yes, question: `Resume run ${runId}?` });
   if (approval !== ExitCode.ok) return approval;
 
@@ -58,6 +60,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     json: flags.json === true,
     resume: true,
     redactor: stores.redactor,
+    queryModel,
   });
   return exitCode;
 }

@@ -11,6 +11,8 @@ import { parseInputs, parsePositiveInt } from '../options.js';
 import { formatDryRun, formatPlan } from '../plan-view.js';
 import { describer } from '../tool-describer.js';
 import { newRunId } from '../run-id.js';
+import { queryModelFor } from '../model.js';
+import { ksaHome } from '../../store/index.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
@@ -55,6 +57,8 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
   writeLine(io.stderr);
 
+  // Checked before approval: a plan that cannot run is refused before anything starts.
+  const queryModel = await queryModelFor(io, plan, ksaHome(io.env));
   const approval = await obtainApproval(io, { yes: flags.yes, question: `Run these ${plan.steps.length} steps?` });
   if (approval !== ExitCode.ok) return approval;
 
@@ -84,6 +88,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     json: flags.json === true,
     resume: false,
     redactor: stores.redactor,
+    queryModel,
   });
   return exitCode;
 }

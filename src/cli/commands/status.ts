@@ -1,5 +1,5 @@
 import { isFinished } from '../../planning/index.js';
-import { readLogTail, type LockOwner, type RunRecord } from '../../store/index.js';
+import { readLogTail, runStatusDocument } from '../../store/index.js';
 import { formatDuration } from '../../tui/run-view-model.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -19,7 +19,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const tails = Object.fromEntries(await Promise.all(failed.map(async (step) => [step.id, await readLogTail(logDir, step.id, logLines)] as const)));
 
   if (flags.json) {
-    writeLine(io.stdout, JSON.stringify(statusDocument(record, status, owner, logDir, tails), null, 2));
+    writeLine(io.stdout, JSON.stringify(runStatusDocument(record, status, owner, logDir, tails), null, 2));
     return ExitCode.ok;
   }
 
@@ -64,37 +64,4 @@ function nextSteps(runId: string, status: string): string[] {
   if (status === 'paused') return [`Continue with: ksa resume ${runId}`];
   if (status === 'running') return [`Cancel it with: ksa cancel ${runId}`];
   return [];
-}
-
-function statusDocument(record: RunRecord, status: string, owner: LockOwner | undefined, logDir: string, tails: Record<string, string[]>) {
-  const { state } = record;
-  return {
-    runId: record.runId,
-    goal: record.goal,
-    status,
-    recordedStatus: state.status,
-    planFile: record.planFile,
-    workspace: record.workspace,
-    startedAt: state.startedAt,
-    endedAt: state.endedAt,
-    error: state.error,
-    failedStepId: state.failedStepId,
-    ...(owner ? { owner: { pid: owner.pid, command: owner.command, since: owner.startedAt } } : {}),
-    logDir,
-    steps: record.plan.steps.map((step) => {
-      const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
-      return {
-        id: step.id,
-        status: st.status,
-        attempts: st.attempts,
-        startedAt: st.startedAt,
-        endedAt: st.endedAt,
-        durationMs: st.startedAt && st.endedAt ? Date.parse(st.endedAt) - Date.parse(st.startedAt) : undefined,
-        error: st.error,
-        skipReason: st.skipReason,
-        rollback: st.rollback,
-        ...(tails[step.id] ? { logTail: tails[step.id] } : {}),
-      };
-    }),
-  };
 }

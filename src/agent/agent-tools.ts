@@ -1,0 +1,105 @@
+import { tool, type ToolSet } from 'ai';
+import { z } from 'zod';
+import { isFinished, type Plan } from '../planning/index.js';
+import { readLogTail, requestCancel, runDir, runStatusDocument, type RunStore } from '../store/index.js';
+import type { PlannerOptions } from './planner.js';
+import { planGoal, revisePlan } from './planner.js';
+
+/** A plan the agent proposed in this turn: shown to the user, who decides. Never run by the model. */
+export type ProposedPlan = { readonly planId: string; readonly plan: Plan; readonly changes?: string; readonly revises?: string };
+
+export type AgentToolsOptions = {
+  readonly planner: Omit<PlannerOptions, 'abortSignal'>;
+  readonly runs: RunStore;
+  /** The plan the user is looking at, if any (the target of revise_plan). */
+  readonly currentPlan: () => ProposedPlan | undefined;
+  readonly onPlan: (proposal: ProposedPlan) => void;
+  /** Cancels a run this very process runs (the TUI); others are asked through the store. */
+  readonly cancelOwnRun?: (runId: string) => boolean;
+  readonly newPlanId: () => string;
+  readonly abortSignal?: AbortSignal;
+};
+
+/**
+ * What the chat model may do: propose and revise plans (the user approves
+ * them), and read or cancel runs. Nothing here executes a plan.
+ */
+export function createAgentTools(options: AgentToolsOptions): ToolSet {
+  const { runs } = options;
+  const resolve = async (runId: string | undefined) => runs.resolve(runId === undefined || runId === '' || runId === 'latest' ? undefined : runId);
+
+  return {
+    propose_plan: tool({
+      description: 'Make a plan for a goal (deploy, restart, roll back, retry a step, clean up). The plan is shown to the user for approval; you cannot run it.',
+      inputSchema: z.object({ goal: z.string().min(1).describe('What the plan must achieve, with every detail the user gave (paths, ports, cluster).') }),
+      execute: async ({ goal }) => {
+        const result = await planGoal(goal, { ...options.planner, abortSignal: options.abortSignal });
+        const proposal = { planId: options.newPlanId(), plan: result.plan };
+        options.onPlan(proposal);
+        return { planId: proposal.planId, steps: outline(result.plan), note: 'Shown to the user, who will approve, edit or reject it.' };
+      },
+    }),
+    revise_plan: tool({
+      description: 'Change the plan the user is looking at as they ask ("skip the tests", "use port 9090").',
+      inputSchema: z.object({ request: z.string().min(1).describe('The change, in the user’s words.') }),
+      execute: async ({ request }) => {
+        const current = options.currentPlan();
+        if (!current) return { error: 'there is no plan to revise; call propose_plan with the goal instead' };
+        const result = await revisePlan(current.plan, request, { ...options.planner, abortSignal: options.abortSignal });
+        const proposal = { planId: options.newPlanId(), plan: result.plan, changes: result.changes, revises: current.planId };
+        options.onPlan(proposal);
+        return { planId: proposal.planId, changes: result.changes, steps: outline(result.plan) };
+      },
+    }),
+    get_run_status: tool({
+      description: 'The status of a run: every step with status, attempts, errors. Default: the latest run.',
+      inputSchema: z.object({ runId: z.string().optional().describe('Run id or a unique prefix; omit for the latest run.') }),
+      execute: async ({ runId }) => {
+        const id = await resolve(runId);
+        const record = await runs.read(id);
+        const { status, owner } = await runs.effectiveStatus(record);
+        return runStatusDocument(record, status, owner, runs.logDir(id));
+      },
+    }),
+    list_runs: tool({
+      description: 'Recent runs, newest first: id, goal, status, start time.',
+      inputSchema: z.object({ limit: z.int().min(1).max(50).optional() }),
+      execute: async ({ limit }) =>
+        (await runs.list()).slice(0, limit ?? 10).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),
+    }),
+    get_step_error: tool({
+      description: "Why a step failed: its error and the last lines of its log. Default: the latest run's failed step.",
+      inputSchema: z.object({ runId: z.string().optional(), stepId: z.string().optional() }),
+      execute: async ({ runId, stepId }) => {
+        const id = await resolve(runId);
+        const record = await runs.read(id);
+        const target = stepId ?? record.state.failedStepId ?? Object.entries(record.state.steps).find(([, st]) => st.status === 'failed')?.[0];
+        if (!target) return { runId: id, status: record.state.status, error: 'no step of this run failed' };
+        const st = record.state.steps[target];
+        if (!st) return { runId: id, error: `run ${id} has no step "${target}"; its steps are ${Object.keys(record.state.steps).join(', ')}` };
+        return { runId: id, stepId: target, status: st.status, attempts: st.attempts, error: st.error, logTail: await readLogTail(runs.logDir(id), target, 30) };
+      },
+    }),
+    cancel_run: tool({
+      description: 'Stop a running run; it aborts running steps and rolls back what succeeded.',
+      inputSchema: z.object({ runId: z.string().optional().describe('Default: the latest run.') }),
+      execute: async ({ runId }) => {
+        const id = await resolve(runId);
+        if (options.cancelOwnRun?.(id)) return { runId: id, result: 'cancelling: running steps are aborted and finished ones rolled back' };
+        const record = await runs.read(id);
+        const { status, owner } = await runs.effectiveStatus(record);
+        if (isFinished(status)) return { runId: id, result: `nothing to cancel: the run already ${status}` };
+        if (!owner) return { runId: id, result: `the run is ${status} (its process is gone); roll it back with: ksa cancel ${id}` };
+        await requestCancel(runDir(runs.home, id), owner);
+        return { runId: id, result: `asked process ${owner.pid} to cancel; it rolls back what succeeded` };
+      },
+    }),
+  };
+}
+
+function outline(plan: Plan): string[] {
+  return plan.steps.map((step) => {
+    const what = step.type === 'llm_query' ? 'ask the model' : step.type === 'condition' ? `if ${step.when}` : `${step.tool} ${JSON.stringify(step.args).slice(0, 120)}`;
+    return `${step.id}: ${what}${step.dependsOn.length ? ` (after ${step.dependsOn.join(', ')})` : ''}`;
+  });
+}

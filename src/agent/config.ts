@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { KsaError } from '../planning/index.js';
+
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/** Where the model is and how to reach it. Environment variables win over the config file. */
+export type ModelConfig = {
+  readonly baseURL: string;
+  readonly apiKey: string;
+  readonly model: string;
+  /** Where each value came from, for messages ("set in KSA_HOME/config.json"). */
+  readonly sources: { readonly baseURL: string; readonly model: string };
+  /** Request timeout per model call. */
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+};
+
+const ConfigFileSchema = z.object({
+  baseURL: z.string().url().optional(),
+  apiKey: z.string().optional(),
+  model: z.string().min(1).optional(),
+  timeoutMs: z.int().min(1000).optional(),
+  maxRetries: z.int().min(0).max(10).optional(),
+});
+
+export class ModelConfigError extends KsaError {
+  constructor(message: string) {
+    super({ name: 'ModelConfigError', message });
+  }
+}
+
+/**
+ * OPENAI_BASE_URL, OPENAI_API_KEY and KSA_MODEL, else KSA_HOME/config.json
+ * ({ "baseURL", "apiKey", "model" }). Local servers (Ollama, vLLM, LM Studio,
+ * llama.cpp) need no real key; OpenAI itself does.
+ */
+export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Promise<ModelConfig> {
+  const file = path.join(home, 'config.json');
+  let fromFile: z.infer<typeof ConfigFileSchema> = {};
+  try {
+    const parsed = ConfigFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ModelConfigError(`${file}: ${issue?.path.join('.') || 'config'}: ${issue?.message ?? 'invalid'}; expected { "baseURL", "apiKey", "model" }`);
+    }
+    fromFile = parsed.data;
+  } catch (error) {
+    if (error instanceof ModelConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new ModelConfigError(`${file}: cannot read it (${error instanceof SyntaxError ? 'not valid JSON' : (error as Error).message})`);
+  }
+
+  const envBase = env.OPENAI_BASE_URL?.trim();
+  const baseURL = (envBase || fromFile.baseURL || OPENAI_BASE_URL).replace(/\/+$/, '');
+  const baseSource = envBase ? 'OPENAI_BASE_URL' : fromFile.baseURL ? file : 'the default';
+  const envModel = env.KSA_MODEL?.trim();
+  const model = envModel || fromFile.model || DEFAULT_MODEL;
+  const modelSource = envModel ? 'KSA_MODEL' : fromFile.model ? file : 'the default';
+  const key = env.OPENAI_API_KEY?.trim() || fromFile.apiKey;
+  const isOpenAI = /^https:\/\/api\.openai\.com\b/.test(baseURL);
+  if (!key && isOpenAI) {
+    throw new ModelConfigError(
+      'no model endpoint configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local server (e.g. http://localhost:11434/v1 for Ollama) and KSA_MODEL',
+    );
+  }
+  try {
+    new URL(baseURL);
+  } catch {
+    throw new ModelConfigError(`${baseSource}: "${baseURL}" is not a URL; expected e.g. http://localhost:11434/v1`);
+  }
+  return {
+    baseURL,
+    // Local OpenAI-compatible servers accept any key, but the client insists on one.
+    apiKey: key || 'not-needed',
+    model,
+    sources: { baseURL: baseSource, model: modelSource },
+    timeoutMs: Number(env.KSA_MODEL_TIMEOUT_MS) || fromFile.timeoutMs || 120_000,
+    maxRetries: fromFile.maxRetries ?? 2,
+  };
+}

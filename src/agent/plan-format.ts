@@ -1,0 +1,50 @@
+import { stringify } from 'yaml';
+import { stepType, type Plan } from '../planning/index.js';
+
+export type PlanFormat = 'yaml' | 'json' | 'mermaid';
+
+/** YAML that `ksa run` accepts as is, with a schema hint for editors. */
+export function planToYaml(plan: Plan): string {
+  return `# yaml-language-server: $schema=https://kubestack.ai/schemas/plan.json\n${stringify(compact(plan), { lineWidth: 0 })}`;
+}
+
+export function planToJson(plan: Plan): string {
+  return `${JSON.stringify(compact(plan), null, 2)}\n`;
+}
+
+/** A flowchart of the DAG; risky tools are not marked here, only structure. */
+export function planToMermaid(plan: Plan): string {
+  const lines = ['flowchart TD'];
+  const node = (id: string) => `s_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  for (const step of plan.steps) {
+    const kind = stepType(step);
+    const what = kind === 'tool_call' && 'tool' in step ? step.tool : kind;
+    const label = `${step.id}<br/>${what}`.replace(/"/g, "'");
+    lines.push(kind === 'condition' ? `  ${node(step.id)}{"${label}"}` : `  ${node(step.id)}["${label}"]`);
+  }
+  for (const step of plan.steps) for (const dep of step.dependsOn) lines.push(`  ${node(dep)} --> ${node(step.id)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatPlanAs(plan: Plan, format: PlanFormat): string {
+  return format === 'json' ? planToJson(plan) : format === 'mermaid' ? planToMermaid(plan) : planToYaml(plan);
+}
+
+/** Drops defaults that only add noise (empty dependsOn, empty inputs), so files read like hand-written ones. */
+function compact(plan: Plan): Record<string, unknown> {
+  const steps = plan.steps.map((step) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(step)) {
+      if (value === undefined) continue;
+      if (key === 'dependsOn' && Array.isArray(value) && value.length === 0) continue;
+      out[key] = value;
+    }
+    return out;
+  });
+  return {
+    goal: plan.goal,
+    ...(Object.keys(plan.inputs).length ? { inputs: plan.inputs } : {}),
+    ...(plan.maxParallel !== undefined ? { maxParallel: plan.maxParallel } : {}),
+    steps,
+  };
+}

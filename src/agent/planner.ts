@@ -1,0 +1,131 @@
+import { generateText, NoObjectGeneratedError, Output, type LanguageModel, type ModelMessage } from 'ai';
+import { formatIssue, KsaError, PlanSchema, validatePlan, type Plan } from '../planning/index.js';
+import type { ToolRegistry } from '../tools/index.js';
+import { describePlanDiff, diffPlans, type PlanDiff } from './plan-diff.js';
+import { plannerInstructions, repairRequest, revisionRequest } from './prompts.js';
+import { extractJsonText, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
+
+export const DEFAULT_MAX_REPAIRS = 3;
+/** Generated plans for one goal stay small; a hand-written plan file may use the engine's 200. */
+export const DEFAULT_PLANNED_MAX_STEPS = 20;
+
+export type PlannerOptions = {
+  readonly model: LanguageModel;
+  readonly tools: ToolRegistry;
+  /** What the planner knows of the workspace (formatWorkspaceContext). */
+  readonly context?: string;
+  /** The conversation so far, oldest first. */
+  readonly history?: readonly ModelMessage[];
+  readonly maxRepairs?: number;
+  readonly maxSteps?: number;
+  readonly abortSignal?: AbortSignal;
+  readonly timeoutMs?: number;
+  readonly maxRetries?: number;
+  /** Told about each rejected attempt, e.g. to show "repairing (2/3)…". */
+  readonly onRepair?: (attempt: number, problems: readonly string[]) => void;
+};
+
+export type PlanResult = {
+  readonly plan: Plan;
+  /** Model calls it took: 1 + repairs. */
+  readonly attempts: number;
+  /** The problems each rejected attempt had. */
+  readonly repairs: readonly (readonly string[])[];
+  readonly totalTokens: number;
+};
+
+export type RevisionResult = PlanResult & { readonly diff: PlanDiff; readonly changes: string };
+
+export class PlanningError extends KsaError {
+  readonly problems: readonly string[];
+  readonly attempts: number;
+
+  constructor({ problems, attempts }: { problems: readonly string[]; attempts: number }) {
+    super({
+      name: 'PlanningError',
+      message: `the model did not produce a valid plan after ${attempts} attempt${attempts === 1 ? '' : 's'}; remaining problems:\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
+    });
+    this.problems = problems;
+    this.attempts = attempts;
+  }
+}
+
+/** Goal → validated plan. Every validation problem goes back to the model, for a bounded number of repair rounds. */
+export function planGoal(goal: string, options: PlannerOptions): Promise<PlanResult> {
+  const context = options.context ? `\n\n${options.context}` : '';
+  return generatePlan([...(options.history ?? []), { role: 'user', content: `Goal: ${goal}${context}` }], options);
+}
+
+/** A plan + a request in plain words → a revised, validated plan and what changed. */
+export async function revisePlan(plan: Plan, request: string, options: PlannerOptions): Promise<RevisionResult> {
+  const context = options.context ? `\n\n${options.context}` : '';
+  const result = await generatePlan(
+    [...(options.history ?? []), { role: 'user', content: `${revisionRequest(JSON.stringify(plan, null, 2), request)}${context}` }],
+    options,
+  );
+  const diff = diffPlans(plan, result.plan);
+  return { ...result, diff, changes: describePlanDiff(diff) };
+}
+
+async function generatePlan(start: ModelMessage[], options: PlannerOptions): Promise<PlanResult> {
+  const maxRepairs = options.maxRepairs ?? DEFAULT_MAX_REPAIRS;
+  const maxSteps = options.maxSteps ?? DEFAULT_PLANNED_MAX_STEPS;
+  const model = withJsonExtraction(options.model);
+  const messages: ModelMessage[] = [...start];
+  const repairs: string[][] = [];
+  let totalTokens = 0;
+
+  for (let attempt = 1; attempt <= maxRepairs + 1; attempt++) {
+    let text: string;
+    let candidate: unknown;
+    try {
+      const result = await generateText({
+        model,
+        instructions: plannerInstructions(options.tools, maxSteps),
+        messages,
+        output: Output.object({ schema: PlanSchema, name: 'plan', description: 'A KubeStack AI plan: a DAG of steps' }),
+        providerOptions: STRUCTURED_PROVIDER_OPTIONS,
+        abortSignal: options.abortSignal,
+        maxRetries: options.maxRetries,
+        ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+      });
+      totalTokens += result.usage.totalTokens ?? 0;
+      text = result.text;
+      candidate = result.output;
+    } catch (error) {
+      // Text that is not JSON or not plan-shaped still goes through our own validation, whose messages name paths.
+      if (!NoObjectGeneratedError.isInstance(error)) throw error;
+      totalTokens += error.usage?.totalTokens ?? 0;
+      text = error.text ?? '';
+      candidate = parseJson(text);
+    }
+
+    const checked = checkCandidate(candidate, options.tools, maxSteps);
+    if ('plan' in checked) return { plan: checked.plan, attempts: attempt, repairs, totalTokens };
+    const { problems } = checked;
+    repairs.push(problems);
+    options.onRepair?.(attempt, problems);
+    messages.push({ role: 'assistant', content: text || '(empty answer)' });
+    messages.push({ role: 'user', content: repairRequest(problems) });
+  }
+  throw new PlanningError({ problems: repairs.at(-1) ?? [], attempts: maxRepairs + 1 });
+}
+
+type NotJson = { readonly notJson: string };
+
+function parseJson(text: string): unknown {
+  const body = extractJsonText(text);
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    return { notJson: body ? (error as Error).message : 'the answer was empty' } satisfies NotJson;
+  }
+}
+
+function checkCandidate(candidate: unknown, tools: ToolRegistry, maxSteps: number): { plan: Plan } | { problems: string[] } {
+  if (candidate && typeof candidate === 'object' && 'notJson' in candidate && Object.keys(candidate).length === 1) {
+    return { problems: [`the answer is not valid JSON (${(candidate as NotJson).notJson}); answer with one JSON object and nothing else`] };
+  }
+  const result = validatePlan(candidate, { tools: tools.catalog(), maxSteps });
+  return result.ok ? { plan: result.plan } : { problems: result.issues.map(formatIssue) };
+}

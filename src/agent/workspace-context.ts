@@ -1,0 +1,146 @@
+import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+
+/** What the planner is told about the place it deploys from. Gathered once per turn; bounded. */
+export type WorkspaceContext = {
+  readonly dir: string;
+  readonly files: readonly string[];
+  readonly packageJson?: { readonly name?: string; readonly scripts: readonly string[]; readonly dependencies: number; readonly main?: string };
+  readonly dockerfiles: readonly string[];
+  readonly composeFiles: readonly string[];
+  readonly manifests: readonly { readonly file: string; readonly kinds: readonly string[] }[];
+  readonly helmCharts: readonly string[];
+  readonly binaries: Readonly<Record<string, boolean>>;
+  readonly kubeContext?: string;
+};
+
+const BINARIES = ['kubectl', 'helm', 'docker', 'podman', 'kind', 'minikube', 'node', 'npm'] as const;
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', '.deploy', 'coverage', '.venv', 'vendor', 'target']);
+const MAX_FILES = 400;
+const MAX_DEPTH = 3;
+
+export async function gatherWorkspaceContext(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<WorkspaceContext> {
+  const files = await listFiles(dir);
+  const [packageJson, manifests, binaries] = await Promise.all([readPackageJson(dir, files), findManifests(dir, files), findBinaries(env)]);
+  const kubeContext = binaries.kubectl ? await currentKubeContext(env) : undefined;
+  return {
+    dir,
+    files: files.slice(0, 60),
+    packageJson,
+    dockerfiles: files.filter((file) => /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$/.test(file)),
+    composeFiles: files.filter((file) => /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(file)),
+    manifests,
+    helmCharts: files.filter((file) => file.endsWith('Chart.yaml')).map((file) => path.dirname(file) || '.'),
+    binaries,
+    ...(kubeContext ? { kubeContext } : {}),
+  };
+}
+
+/** The context as the model reads it. */
+export function formatWorkspaceContext(context: WorkspaceContext): string {
+  const lines = [`Workspace: ${context.dir} (relative paths and file tools resolve here)`];
+  if (context.packageJson) {
+    const pkg = context.packageJson;
+    lines.push(`- package.json: name ${pkg.name ?? '(none)'}, scripts: ${pkg.scripts.join(', ') || '(none)'}, ${pkg.dependencies} dependencies${pkg.main ? `, main ${pkg.main}` : ''}`);
+  }
+  if (context.dockerfiles.length) lines.push(`- Dockerfiles: ${context.dockerfiles.join(', ')}`);
+  if (context.composeFiles.length) lines.push(`- Compose files: ${context.composeFiles.join(', ')}`);
+  if (context.manifests.length) lines.push(`- Kubernetes manifests: ${context.manifests.map((m) => `${m.file} (${m.kinds.join(', ')})`).join('; ')}`);
+  if (context.helmCharts.length) lines.push(`- Helm charts: ${context.helmCharts.join(', ')}`);
+  const present = Object.entries(context.binaries).filter(([, ok]) => ok).map(([name]) => name);
+  const missing = Object.entries(context.binaries).filter(([, ok]) => !ok).map(([name]) => name);
+  lines.push(`- Installed: ${present.join(', ') || 'none of ' + BINARIES.join(', ')}${missing.length ? `; NOT installed: ${missing.join(', ')}` : ''}`);
+  if (context.kubeContext) lines.push(`- Current kube context: ${context.kubeContext}`);
+  lines.push(`- Files: ${context.files.join(', ')}${context.files.length >= 60 ? ', …' : ''}`);
+  return lines.join('\n');
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (out.length >= MAX_FILES || depth > MAX_DEPTH) return;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      if (out.length >= MAX_FILES) return;
+      // Never read secrets into a prompt.
+      if (entry.name.startsWith('.env') || entry.name.endsWith('.pem') || entry.name.endsWith('.key')) continue;
+      const full = path.join(dir, entry.name);
+      const rel = path.relative(root, full);
+      if (entry.isDirectory()) {
+        if (SKIP_DIRS.has(entry.name) || entry.name.startsWith('.')) continue;
+        await walk(full, depth + 1);
+      } else if (entry.isFile()) {
+        out.push(rel);
+      }
+    }
+  };
+  await walk(root, 0);
+  return out;
+}
+
+async function readPackageJson(dir: string, files: readonly string[]): Promise<WorkspaceContext['packageJson']> {
+  const candidate = files.includes('package.json') ? 'package.json' : files.find((file) => file.endsWith('/package.json') && file.split('/').length === 2);
+  if (!candidate) return undefined;
+  try {
+    const pkg = JSON.parse(await readFile(path.join(dir, candidate), 'utf8')) as { name?: string; scripts?: Record<string, string>; dependencies?: object; main?: string };
+    return { name: pkg.name, scripts: Object.keys(pkg.scripts ?? {}), dependencies: Object.keys(pkg.dependencies ?? {}).length, main: pkg.main };
+  } catch {
+    return undefined;
+  }
+}
+
+async function findManifests(dir: string, files: readonly string[]): Promise<{ file: string; kinds: string[] }[]> {
+  const out: { file: string; kinds: string[] }[] = [];
+  for (const file of files) {
+    if (!/\.ya?ml$/.test(file) || file.endsWith('Chart.yaml') || /(^|\/)(docker-)?compose/.test(file) || /(^|\/)templates\//.test(file)) continue;
+    try {
+      const info = await stat(path.join(dir, file));
+      if (info.size > 256 * 1024) continue;
+      const text = await readFile(path.join(dir, file), 'utf8');
+      if (!/^apiVersion:/m.test(text)) continue;
+      const kinds = [...text.matchAll(/^kind:\s*(\w+)/gm)].map((match) => match[1]!);
+      if (kinds.length) out.push({ file, kinds: [...new Set(kinds)] });
+    } catch {
+      continue;
+    }
+    if (out.length >= 30) break;
+  }
+  return out;
+}
+
+async function findBinaries(env: NodeJS.ProcessEnv): Promise<Record<string, boolean>> {
+  const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const result: Record<string, boolean> = {};
+  await Promise.all(
+    BINARIES.map(async (name) => {
+      for (const dir of dirs) {
+        try {
+          await access(path.join(dir, name), constants.X_OK);
+          result[name] = true;
+          return;
+        } catch {
+          // Not in this directory.
+        }
+      }
+      result[name] = false;
+    }),
+  );
+  return result;
+}
+
+async function currentKubeContext(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    const { stdout } = await execa('kubectl', ['config', 'current-context'], { env, timeout: 3000, reject: false, stdin: 'ignore' });
+    return stdout.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

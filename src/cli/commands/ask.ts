@@ -1,0 +1,168 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createQueryModel, formatWorkspaceContext, gatherWorkspaceContext, latestProposal, planToYaml, reflectOnRun, runChatTurn, type ProposedPlan, type TurnEvent } from '../../agent/index.js';
+import { initialRunState } from '../../planning/index.js';
+import { readLogTail, type Conversation, type Reflection } from '../../store/index.js';
+import { createBuiltinRegistry, type ToolRegistry } from '../../tools/index.js';
+import { CliError } from '../errors.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeLine, type CliIO } from '../io.js';
+import { describeEndpoint, modelFailure, openModel, type CliModel } from '../model.js';
+import { formatPlan } from '../plan-view.js';
+import { newRunId } from '../run-id.js';
+import { runSession } from '../run-session.js';
+import { colorEnabled, createStyler, type Styler } from '../style.js';
+import { openStores, type Stores } from '../stores.js';
+import { describer } from '../tool-describer.js';
+
+export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string };
+
+/**
+ * One non-interactive chat turn: the answer is printed, a proposed plan is
+ * printed (and saved with -o) but not run — unless --yes approves it, in which
+ * case it runs here and its reflection comes back into the session.
+ */
+export async function askCommand(io: CliIO, message: string, flags: AskFlags): Promise<ExitCodeValue> {
+  if (!message.trim()) throw new CliError({ message: 'the message is empty; e.g. ksa ask "deploy ./shop on port 8080"' });
+  if (flags.continue && flags.session) throw new CliError({ message: '--continue and --session cannot be used together' });
+  const stores = openStores(io);
+  const cli = await openModel(io.env, stores.home);
+  const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
+  const conversation = await openConversation(stores, flags, workspace);
+  const style = createStyler(colorEnabled(io.stderr, io.env));
+  const tools = createBuiltinRegistry();
+  try {
+    if (!flags.json) writeLine(io.stderr, style.dim(`session ${conversation.id} · ${describeEndpoint(cli.config)}`));
+    const turn = await runChatTurn({
+      model: cli.model,
+      tools,
+      runs: stores.runs,
+      conversation,
+      context: formatWorkspaceContext(await gatherWorkspaceContext(workspace, io.env)),
+      text: message,
+      timeoutMs: cli.config.timeoutMs,
+      maxRetries: cli.config.maxRetries,
+      onEvent: flags.json ? undefined : (event) => showTurnEvent(io, style, event),
+    }).catch((error: unknown) => {
+      throw modelFailure(error, cli.config);
+    });
+    if (!flags.json && turn.text && !turn.text.endsWith('\n')) writeLine(io.stdout);
+
+    let proposalFile: string | undefined;
+    if (turn.proposal && flags.output) {
+      proposalFile = path.resolve(io.cwd, flags.output);
+      await writeFile(proposalFile, planToYaml(turn.proposal.plan));
+    }
+    if (turn.proposal && !flags.json) showProposal(io, style, tools, turn.proposal, flags, proposalFile);
+
+    let run: { runId: string; status: string; reflection: Reflection } | undefined;
+    let exitCode: ExitCodeValue = ExitCode.ok;
+    // --yes approves the plan on the table after this turn: the one just proposed, or the one still waiting.
+    const approved = flags.yes ? (turn.proposal ?? (await latestProposal(conversation))) : undefined;
+    if (flags.yes && !approved && !flags.json) writeLine(io.stderr, style.dim('No plan to approve: nothing was run.'));
+    if (approved) {
+      if (!turn.proposal && !flags.json) showProposal(io, style, tools, approved, flags, undefined);
+      const outcome = await runApproved(io, { stores, cli, tools, conversation, proposal: approved, workspace, json: flags.json === true, style });
+      run = outcome.run;
+      exitCode = outcome.exitCode;
+    }
+    if (flags.json) {
+      writeLine(
+        io.stdout,
+        JSON.stringify({ sessionId: conversation.id, text: turn.text, plan: turn.proposal, totalTokens: turn.totalTokens, ...(proposalFile ? { planFile: proposalFile } : {}), ...(run ? { run } : {}) }, null, 2),
+      );
+    }
+    return exitCode;
+  } finally {
+    await conversation.close();
+  }
+}
+
+async function openConversation(stores: Stores, flags: AskFlags, workspace: string): Promise<Conversation> {
+  if (flags.session) return stores.conversations.open(flags.session);
+  if (flags.continue) {
+    const latest = await stores.conversations.latest();
+    if (latest) return stores.conversations.open(latest);
+  }
+  return stores.conversations.create({ workspace });
+}
+
+function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent): void {
+  switch (event.type) {
+    case 'text':
+      io.stdout.write(event.text);
+      break;
+    case 'tool-call':
+      writeLine(io.stderr, style.dim(`· ${event.tool} ${JSON.stringify(event.input)}`));
+      break;
+    case 'tool-result':
+      if (event.isError) writeLine(io.stderr, style.red(`· ${event.tool} failed: ${JSON.stringify(event.output)}`));
+      break;
+    case 'repairing':
+      writeLine(io.stderr, style.yellow(`· the plan had ${event.problems.length} problem(s); asking the model to fix them (repair ${event.attempt})`));
+      break;
+    case 'plan':
+      break;
+  }
+}
+
+function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, proposal: ProposedPlan, flags: AskFlags, file: string | undefined): void {
+  writeLine(io.stdout);
+  for (const line of formatPlan(proposal.plan, describer(tools), style)) writeLine(io.stdout, line);
+  if (proposal.changes) {
+    writeLine(io.stdout);
+    writeLine(io.stdout, style.bold('Changes:'));
+    for (const line of proposal.changes.split('\n')) writeLine(io.stdout, `  ${line}`);
+  }
+  writeLine(io.stdout);
+  if (flags.yes) return;
+  const save = file ? `Saved to ${path.relative(io.cwd, file) || file}; run it with: ksa run ${path.relative(io.cwd, file)}` : 'Save it with -o plan.yaml and run it with: ksa run plan.yaml';
+  writeLine(io.stdout, style.dim(`Not run. ${save} — or approve it here with: ksa ask --continue --yes "run it"`));
+}
+
+type RunApprovedOptions = {
+  readonly stores: Stores;
+  readonly cli: CliModel;
+  readonly tools: ToolRegistry;
+  readonly conversation: Conversation;
+  readonly proposal: ProposedPlan;
+  readonly workspace: string;
+  readonly json: boolean;
+  readonly style: Styler;
+};
+
+/** --yes: the user approved on the command line. Run, then reflect into the session. */
+async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ exitCode: ExitCodeValue; run: { runId: string; status: string; reflection: Reflection } }> {
+  const { stores, conversation, proposal } = options;
+  const plan = proposal.plan;
+  const runId = newRunId();
+  conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'approved', runId });
+  const run = await stores.runs.create(
+    { runId, goal: plan.goal, createdAt: new Date().toISOString(), workspace: options.workspace, plan, inputs: {}, allowedEnv: [], sessionId: conversation.id, state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), plan.inputs) },
+    `ksa ask (session ${conversation.id})`,
+  );
+  const { state, exitCode } = await runSession(io, {
+    run,
+    registry: options.tools,
+    env: {},
+    inputs: {},
+    json: false,
+    resume: false,
+    redactor: stores.redactor,
+    queryModel: createQueryModel(options.cli.model, options.cli.config),
+  });
+  conversation.append({ kind: 'run', runId, status: state.status });
+  const failed = plan.steps.filter((step) => state.steps[step.id]?.status === 'failed').map((step) => step.id);
+  const logTails = Object.fromEntries(await Promise.all(failed.map(async (id) => [id, await readLogTail(stores.runs.logDir(runId), id, 20)] as const)));
+  const { reflection, fallback } = await reflectOnRun({ plan, state, logTails }, { model: options.cli.model, timeoutMs: options.cli.config.timeoutMs });
+  conversation.append({ kind: 'reflection', runId, reflection, ...(fallback ? { fallback: true } : {}) });
+  if (!options.json) showReflection(io, options.style, reflection);
+  return { exitCode, run: { runId, status: state.status, reflection } };
+}
+
+export function showReflection(io: CliIO, style: Styler, reflection: Reflection): void {
+  writeLine(io.stdout);
+  writeLine(io.stdout, `${reflection.success ? style.green('✓') : style.red('✗')} ${style.bold('Reflection:')} ${reflection.summary}`);
+  for (const issue of reflection.issues) writeLine(io.stdout, `  ${style.red('•')} ${issue}`);
+  for (const suggestion of reflection.suggestions) writeLine(io.stdout, `  ${style.cyan('→')} ${suggestion}`);
+}

@@ -1,0 +1,52 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatPlanAs, formatWorkspaceContext, gatherWorkspaceContext, planGoal, type PlanFormat } from '../../agent/index.js';
+import { createBuiltinRegistry } from '../../tools/index.js';
+import { CliError } from '../errors.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeLine, type CliIO } from '../io.js';
+import { describeEndpoint, modelFailure, openModel } from '../model.js';
+import { parsePositiveInt } from '../options.js';
+import { colorEnabled, createStyler } from '../style.js';
+import { openStores } from '../stores.js';
+
+export type PlanFlags = { json?: boolean; format?: string; output?: string; workspace?: string; maxRepairs?: string };
+
+/** Asks the model for a plan, validates and repairs it, prints it. Runs nothing. */
+export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Promise<ExitCodeValue> {
+  if (!goal.trim()) throw new CliError({ message: 'the goal is empty; say what to do, e.g. ksa plan "deploy ./shop on port 8080"' });
+  const format = (flags.format ?? 'yaml') as PlanFormat;
+  if (!['yaml', 'json', 'mermaid'].includes(format)) throw new CliError({ message: `--format must be yaml, json or mermaid, got "${flags.format}"` });
+  const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
+  const stores = openStores(io);
+  const { config, model } = await openModel(io.env, stores.home);
+  const style = createStyler(colorEnabled(io.stderr, io.env));
+  writeLine(io.stderr, style.dim(`Planning with ${describeEndpoint(config)}…`));
+
+  const tools = createBuiltinRegistry();
+  let result;
+  try {
+    result = await planGoal(goal, {
+      model,
+      tools,
+      context: formatWorkspaceContext(await gatherWorkspaceContext(workspace, io.env)),
+      maxRepairs: parsePositiveInt(flags.maxRepairs, '--max-repairs'),
+      timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries,
+      onRepair: (attempt, problems) => writeLine(io.stderr, style.yellow(`The plan had ${problems.length} problem${problems.length === 1 ? '' : 's'}; asking the model to fix ${problems.length === 1 ? 'it' : 'them'} (repair ${attempt})…`)),
+    });
+  } catch (error) {
+    throw modelFailure(error, config);
+  }
+
+  const text = flags.json ? `${JSON.stringify({ plan: result.plan, attempts: result.attempts, repairs: result.repairs, totalTokens: result.totalTokens }, null, 2)}\n` : formatPlanAs(result.plan, format);
+  if (flags.output) {
+    const file = path.resolve(io.cwd, flags.output);
+    await writeFile(file, text);
+    const hint = path.dirname(file) === workspace ? `ksa run ${flags.output}` : `ksa run ${flags.output} --workspace ${path.relative(io.cwd, workspace) || '.'}`;
+    writeLine(io.stderr, `Wrote ${flags.output} (${result.plan.steps.length} steps${result.attempts > 1 ? `, valid after ${result.attempts - 1} repair${result.attempts > 2 ? 's' : ''}` : ''}). Review it, then run it with: ${hint}`);
+  } else {
+    io.stdout.write(text);
+  }
+  return ExitCode.ok;
+}

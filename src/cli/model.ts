@@ -1,0 +1,47 @@
+import type { LanguageModel } from 'ai';
+import { createChatModel, createQueryModel, loadModelConfig, ModelConfigError, ModelError, PlanningError, toModelError, type ModelConfig } from '../agent/index.js';
+import { KsaError, type Plan, type QueryModel } from '../planning/index.js';
+import { CliError } from './errors.js';
+import { ExitCode } from './exit-codes.js';
+import type { CliIO } from './io.js';
+
+export type CliModel = { readonly config: ModelConfig; readonly model: LanguageModel };
+
+/** The configured model; a missing or broken configuration is a usage error (exit 2). */
+export async function openModel(env: NodeJS.ProcessEnv, home: string): Promise<CliModel> {
+  try {
+    const config = await loadModelConfig(env, home);
+    return { config, model: createChatModel(config) };
+  } catch (error) {
+    if (error instanceof ModelConfigError) throw new CliError({ message: error.message });
+    throw error;
+  }
+}
+
+/** Model failures become one clear line (exit 1): unreachable endpoint, 401, unknown model, timeouts, invalid plans. */
+export function modelFailure(error: unknown, config: ModelConfig): unknown {
+  if (error instanceof CliError) return error;
+  if (error instanceof PlanningError) {
+    const [first, ...rest] = error.message.split('\n');
+    return new CliError({ message: first!, details: rest, exitCode: ExitCode.runFailed, cause: error });
+  }
+  if (KsaError.isInstance(error) && !ModelError.isInstance(error)) return error;
+  const modelError = toModelError(error, config);
+  return new CliError({ message: modelError.message, exitCode: ExitCode.runFailed, cause: error });
+}
+
+export function describeEndpoint(config: ModelConfig): string {
+  return `${config.model} at ${config.baseURL}`;
+}
+
+/** A model for the plan's llm_query steps, if it has any; without a configured endpoint the run is refused up front. */
+export async function queryModelFor(io: CliIO, plan: Plan, home: string): Promise<QueryModel | undefined> {
+  if (!plan.steps.some((step) => step.type === 'llm_query')) return undefined;
+  try {
+    const { config, model } = await openModel(io.env, home);
+    return createQueryModel(model, config);
+  } catch (error) {
+    if (error instanceof CliError) throw new CliError({ message: `the plan has llm_query steps, which need a model: ${error.message}` });
+    throw error;
+  }
+}

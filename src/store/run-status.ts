@@ -1,0 +1,36 @@
+import type { LockOwner } from './run-lock.js';
+import type { RunRecord } from './run-record.js';
+
+/** A run's status as one JSON-able document: `ksa status --json` and the agent's get_run_status tool. */
+export function runStatusDocument(record: RunRecord, status: string, owner: LockOwner | undefined, logDir: string, tails: Record<string, readonly string[]> = {}) {
+  const { state } = record;
+  return {
+    runId: record.runId,
+    goal: record.goal,
+    status,
+    recordedStatus: state.status,
+    planFile: record.planFile,
+    workspace: record.workspace,
+    startedAt: state.startedAt,
+    endedAt: state.endedAt,
+    error: state.error,
+    failedStepId: state.failedStepId,
+    ...(owner ? { owner: { pid: owner.pid, command: owner.command, since: owner.startedAt } } : {}),
+    logDir,
+    steps: record.plan.steps.map((step) => {
+      const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
+      return {
+        id: step.id,
+        status: st.status,
+        attempts: st.attempts,
+        startedAt: st.startedAt,
+        endedAt: st.endedAt,
+        durationMs: st.startedAt && st.endedAt ? Date.parse(st.endedAt) - Date.parse(st.startedAt) : undefined,
+        error: st.error,
+        skipReason: st.skipReason,
+        rollback: st.rollback,
+        ...(tails[step.id] ? { logTail: tails[step.id] } : {}),
+      };
+    }),
+  };
+}
