@@ -18,3 +18,5 @@ export { buildContext, estimateTokens, DEFAULT_CONTEXT_TOKENS } from './memory.j
 export { reflectOnRun, deterministicReflection, describeOutcome } from './reflection.js';
 export type { ReflectionResult, RunOutcome } from './reflection.js';
 export { createQueryModel } from './llm-query.js';
+export { driveRun } from './run-controller.js';
+export type { DriveRunOptions, RunHandle, RunMode } from './run-controller.js';

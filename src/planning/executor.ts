@@ -324,12 +324,32 @@ export class Execution {
     this.emit({ type: 'step_cancelled', runId: this.state.runId, ts: st.endedAt, stepId: this.steps[i]!.step.id, attempt: st.attempts });
   }
 
+  /**
+   * Stops at once (a second Ctrl-C): no new step, no rollback, nothing more
+   * emitted after run_finished. Running steps are abandoned (the caller kills
+   * their processes) and stay `running` in the state, so a resume runs them
+   * again. The run ends `interrupted`.
+   */
+  halt(reason = 'stopped at once; rollback did not run'): void {
+    if (this.finished) return;
+    if (!this.started) {
+      this.started = true;
+      this.announceStart();
+    }
+    for (const cancelTimer of this.retryTimers.values()) cancelTimer();
+    this.retryTimers.clear();
+    this.queue.clear();
+    this.state.error = reason;
+    this.finish('interrupted');
+  }
+
   private maybeRollback(): void {
     if (!this.stopping || this.running > 0 || this.rollingBack || this.finished) return;
     this.rollingBack = true;
     void this.unsettled.settled(ABORT_SETTLE_MS)
       .then(() =>
         runRollbacks({
+          halted: () => this.finished,
           state: this.state,
           steps: this.steps,
           indexOf: this.graph.indexOf,

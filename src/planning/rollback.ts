@@ -8,6 +8,8 @@ import type { RunState } from './state.js';
 import type { InvokeTool } from './tool-call.js';
 
 export type RollbackContext = {
+  /** True once the run was halted: no further rollback starts. */
+  readonly halted?: () => boolean;
   readonly state: RunState;
   readonly steps: readonly CompiledStep[];
   readonly indexOf: ReadonlyMap<string, number>;
@@ -34,6 +36,7 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
 
   let failed = false;
   for (const id of targets) {
+    if (ctx.halted?.()) break;
     const compiled = ctx.steps[ctx.indexOf.get(id)!]!;
     const { step } = compiled;
     if (step.type === 'condition' || step.type === 'llm_query' || !step.rollback) continue;

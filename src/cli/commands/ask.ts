@@ -147,7 +147,7 @@ async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ ex
     env: {},
     inputs: {},
     json: false,
-    resume: false,
+    mode: 'fresh',
     redactor: stores.redactor,
     queryModel: createQueryModel(options.cli.model, options.cli.config),
   });

@@ -50,8 +50,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     env: allowedEnvironment(io, record.allowedEnv),
     inputs: {},
     json: flags.json === true,
-    resume: false,
-    rollbackOnly: true,
+    mode: 'rollback',
     redactor: stores.redactor,
   });
   return state.status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;

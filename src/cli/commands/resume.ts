@@ -58,7 +58,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     inputs,
     maxParallel: parsePositiveInt(flags.maxParallel, '--max-parallel'),
     json: flags.json === true,
-    resume: true,
+    mode: 'resume',
     redactor: stores.redactor,
     queryModel,
   });

@@ -86,7 +86,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     inputs,
     maxParallel,
     json: flags.json === true,
-    resume: false,
+    mode: 'fresh',
     redactor: stores.redactor,
     queryModel,
   });
