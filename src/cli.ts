@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { KsaError } from './planning/index.js';
 import { askCommand } from './cli/commands/ask.js';
 import { cancelCommand } from './cli/commands/cancel.js';
+import { chatCommand } from './cli/commands/chat.js';
 import { planCommand } from './cli/commands/plan.js';
 import { resumeCommand } from './cli/commands/resume.js';
 import { runCommand } from './cli/commands/run.js';
@@ -24,8 +25,11 @@ export async function main(argv: readonly string[] = process.argv, io: CliIO = p
   (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
   let exitCode: ExitCodeValue = ExitCode.ok;
   const program = buildProgram(io, (code) => (exitCode = code));
+  // Plain `ksa` opens the chat; anything else is parsed as given (so typos are "unknown command").
+  const args = argv.slice(2).filter((arg) => arg !== '--debug');
+  const effective = args.length === 0 ? [...argv, 'chat'] : [...argv];
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(effective);
     return exitCode;
   } catch (error) {
     return reportError(io, error, debug);
@@ -92,6 +96,20 @@ Press it twice to stop at once without rollback.
 Full step logs are kept in $KSA_HOME/runs/<run-id>/logs.`,
     )
     .action(async (file: string, flags) => setExit(await runCommand(io, file, flags)));
+
+  program
+    .command('chat')
+    .description('the chat TUI: say what to deploy, approve or edit the plan, watch it run (the default command)')
+    .option('-c, --continue', 'reopen the most recent session with its history')
+    .option('--session <id>', 'reopen a given session')
+    .option('--workspace <dir>', 'the folder to deploy from (default: the current one)')
+    .addHelpText(
+      'after',
+      `
+Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $VISUAL/$EDITOR, other text revises it
+      Esc interrupts the answer or asks to cancel a running plan · Ctrl-C twice quits · /help lists commands`,
+    )
+    .action(async (flags) => setExit(await chatCommand(io, flags)));
 
   program
     .command('plan')

@@ -6,7 +6,14 @@ import type { PlannerOptions } from './planner.js';
 import { planGoal, revisePlan } from './planner.js';
 
 /** A plan the agent proposed in this turn: shown to the user, who decides. Never run by the model. */
-export type ProposedPlan = { readonly planId: string; readonly plan: Plan; readonly changes?: string; readonly revises?: string };
+export type ProposedPlan = {
+  readonly planId: string;
+  readonly plan: Plan;
+  readonly changes?: string;
+  readonly revises?: string;
+  /** Approving it continues this interrupted run instead of starting a new one. */
+  readonly resumeRunId?: string;
+};
 
 export type AgentToolsOptions = {
   readonly planner: Omit<PlannerOptions, 'abortSignal'>;

@@ -20,3 +20,7 @@ export type { ReflectionResult, RunOutcome } from './reflection.js';
 export { createQueryModel } from './llm-query.js';
 export { driveRun } from './run-controller.js';
 export type { DriveRunOptions, RunHandle, RunMode } from './run-controller.js';
+export { ChatSession } from './chat-session.js';
+export type { ChatSessionDeps, Phase, SessionSnapshot } from './chat-session.js';
+export { historyFromMessages } from './session-history.js';
+export type { HistoryItem } from './session-history.js';

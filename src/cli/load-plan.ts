@@ -3,7 +3,7 @@ import type { ToolRegistry } from '../tools/index.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
 import { readPlanFile, type PlanFile } from './plan-file.js';
-import { colorEnabled, createStyler } from './style.js';
+import { colorEnabled, createStyler } from '../tui/style.js';
 import { formatIssues, locateIssues, type LocatedIssue } from './validation-report.js';
 
 export type LoadPlanOptions = {

@@ -1,6 +1,6 @@
 import type { RunEvent } from '../planning/index.js';
 import { formatDuration } from '../tui/run-view-model.js';
-import type { Styler } from './style.js';
+import type { Styler } from '../tui/style.js';
 
 /** Without a terminal: one plain line per event, for logs and CI. */
 export function createPlainProgress(write: (line: string) => void, style: Styler, options: { showOutput: boolean }): (event: RunEvent) => void {

@@ -6,7 +6,7 @@ import { applyRunEvent, createRunView, seedRunView, type RunView } from '../tui/
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { createPlainProgress } from './plain-progress.js';
-import { colorEnabled, createStyler } from './style.js';
+import { colorEnabled, createStyler } from '../tui/style.js';
 import { formatSummary } from './summary.js';
 
 export type RunSessionOptions = {

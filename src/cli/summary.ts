@@ -1,6 +1,6 @@
 import type { RunStatus } from '../planning/index.js';
 import { countByStatus, formatDuration, STATUS_ICONS, type RunView, type StepView } from '../tui/run-view-model.js';
-import type { Styler } from './style.js';
+import type { Styler } from '../tui/style.js';
 
 /** The end-of-run report: every step's status, attempts and duration, and every rollback result. */
 export function formatSummary(view: RunView, style: Styler, options: { logDir?: string } = {}): string[] {

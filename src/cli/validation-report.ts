@@ -1,6 +1,6 @@
 import { formatPath, type ValidationIssue } from '../planning/index.js';
 import type { PlanFile } from './plan-file.js';
-import type { Styler } from './style.js';
+import type { Styler } from '../tui/style.js';
 
 export type LocatedIssue = ValidationIssue & { readonly line?: number; readonly column?: number; readonly where: string };
 

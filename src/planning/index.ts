@@ -19,3 +19,5 @@ export { ABORT_SETTLE_MS } from './executor.js';
 export { runRollbacks } from './rollback.js';
 export { VirtualClock, settle } from './virtual-clock.js';
 export type { RunOptions } from './virtual-clock.js';
+export { applyRunEvent, countByStatus, createRunView, seedRunView } from './run-progress.js';
+export type { RunLogEntry, RunView, StepView } from './run-progress.js';

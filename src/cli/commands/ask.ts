@@ -8,12 +8,12 @@ import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { describeEndpoint, modelFailure, openModel, type CliModel } from '../model.js';
-import { formatPlan } from '../plan-view.js';
+import { formatPlan } from '../../tui/plan-lines.js';
 import { newRunId } from '../run-id.js';
 import { runSession } from '../run-session.js';
-import { colorEnabled, createStyler, type Styler } from '../style.js';
+import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { openStores, type Stores } from '../stores.js';
-import { describer } from '../tool-describer.js';
+import { describer } from '../../tui/tool-describer.js';
 
 export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string };
 

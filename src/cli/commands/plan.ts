@@ -7,7 +7,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { describeEndpoint, modelFailure, openModel } from '../model.js';
 import { parsePositiveInt } from '../options.js';
-import { colorEnabled, createStyler } from '../style.js';
+import { colorEnabled, createStyler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
 
 export type PlanFlags = { json?: boolean; format?: string; output?: string; workspace?: string; maxRepairs?: string };

@@ -6,12 +6,12 @@ import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseInputs, parsePositiveInt } from '../options.js';
-import { formatPlan } from '../plan-view.js';
+import { formatPlan } from '../../tui/plan-lines.js';
 import { queryModelFor } from '../model.js';
 import { runSession } from '../run-session.js';
-import { colorEnabled, createStyler } from '../style.js';
+import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
-import { describer } from '../tool-describer.js';
+import { describer } from '../../tui/tool-describer.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string };
 

@@ -8,13 +8,13 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
 import { parseInputs, parsePositiveInt } from '../options.js';
-import { formatDryRun, formatPlan } from '../plan-view.js';
-import { describer } from '../tool-describer.js';
+import { formatDryRun, formatPlan } from '../../tui/plan-lines.js';
+import { describer } from '../../tui/tool-describer.js';
 import { newRunId } from '../run-id.js';
 import { queryModelFor } from '../model.js';
 import { ksaHome } from '../../store/index.js';
 import { runSession } from '../run-session.js';
-import { colorEnabled, createStyler } from '../style.js';
+import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 
 export type RunFlags = {

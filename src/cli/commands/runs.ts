@@ -1,6 +1,6 @@
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
-import { colorEnabled, createStyler, type Styler } from '../style.js';
+import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
 import { durationBetween, formatWhen } from '../time-format.js';
 

@@ -3,7 +3,7 @@ import { readLogTail, runStatusDocument } from '../../store/index.js';
 import { formatDuration } from '../../tui/run-view-model.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
-import { colorEnabled, createStyler } from '../style.js';
+import { colorEnabled, createStyler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
 import { durationBetween } from '../time-format.js';
 import { paintStatus } from './runs.js';

@@ -1,7 +1,7 @@
 import { createBuiltinRegistry, toolsAsJson } from '../../tools/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
-import { colorEnabled, createStyler } from '../style.js';
+import { colorEnabled, createStyler } from '../../tui/style.js';
 
 export function toolsCommand(io: CliIO, flags: { json?: boolean }): ExitCodeValue {
   const tools = toolsAsJson(createBuiltinRegistry());

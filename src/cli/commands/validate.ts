@@ -5,7 +5,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadPlan } from '../load-plan.js';
 import { parseInputs, parsePositiveInt } from '../options.js';
-import { colorEnabled, createStyler } from '../style.js';
+import { colorEnabled, createStyler } from '../../tui/style.js';
 import { formatIssues } from '../validation-report.js';
 
 export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string; allowEnv: string[] };

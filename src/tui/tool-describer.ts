@@ -1,5 +1,5 @@
 import type { ToolRegistry } from '../tools/index.js';
-import type { ToolDescriber } from './plan-view.js';
+import type { ToolDescriber } from './plan-lines.js';
 
 /** How the plan view shows a call: the tool's own one-line rendering, or the raw arguments. */
 export function describer(registry: ToolRegistry): ToolDescriber {

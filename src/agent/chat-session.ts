@@ -1,0 +1,434 @@
+import type { LanguageModel } from 'ai';
+import { applyRunEvent, createRunView, formatIssue, initialRunState, validatePlan, type Plan, type QueryModel, type RunEvent, type RunState, type RunView } from '../planning/index.js';
+import { readLogTail, type Conversation, type Redactor, type RunStore } from '../store/index.js';
+import type { ToolRegistry } from '../tools/index.js';
+import type { ProposedPlan } from './agent-tools.js';
+import { latestProposal, runChatTurn, type TurnEvent } from './chat.js';
+import type { ModelConfig } from './config.js';
+import { buildContext } from './memory.js';
+import { toModelError } from './model-errors.js';
+import { describePlanDiff, diffPlans } from './plan-diff.js';
+import { revisePlan } from './planner.js';
+import { reflectOnRun } from './reflection.js';
+import { driveRun, type RunHandle } from './run-controller.js';
+import { historyFromMessages, summarizeToolOutput, type HistoryItem } from './session-history.js';
+
+export type ChatSessionDeps = {
+  readonly model: LanguageModel;
+  readonly modelConfig: ModelConfig;
+  readonly tools: ToolRegistry;
+  readonly runs: RunStore;
+  readonly redactor: Redactor;
+  readonly conversation: Conversation;
+  readonly workspace: string;
+  /** Workspace facts for the planner (formatWorkspaceContext). */
+  readonly context: string;
+  readonly queryModel?: QueryModel;
+  readonly newRunId: () => string;
+};
+
+export type Phase = 'idle' | 'thinking' | 'awaiting_approval' | 'editing' | 'running' | 'confirm_cancel';
+
+/** Everything a view needs, recomputed on every change. */
+export type SessionSnapshot = {
+  readonly phase: Phase;
+  readonly history: readonly HistoryItem[];
+  /** The answer being streamed right now. */
+  readonly streaming: string;
+  /** What the agent is doing, e.g. "planning", "repairing the plan (1/3)". */
+  readonly activity?: string;
+  readonly pending?: ProposedPlan;
+  /** Problems of the last edited plan, when it did not validate. */
+  readonly editProblems?: readonly string[];
+  readonly runId?: string;
+  /** The run in progress, folded from its events (mutated in place; runVersion tells a view it changed). */
+  readonly runView?: RunView;
+  readonly runPlan?: Plan;
+  readonly runVersion: number;
+  readonly tokens: number;
+  readonly sessionId: string;
+};
+
+/**
+ * One chat session without any terminal: the TUI renders its snapshots and
+ * calls its methods. Plans are proposed by the model but only ever run after
+ * approve(); every message, decision, run and reflection is stored.
+ */
+export class ChatSession {
+  private history: HistoryItem[] = [];
+  private streaming = '';
+  private activity: string | undefined;
+  private pending: ProposedPlan | undefined;
+  private editProblems: string[] | undefined;
+  private editing = false;
+  private confirmCancel = false;
+  private turn: AbortController | undefined;
+  private run: RunHandle | undefined;
+  private runView: RunView | undefined;
+  private runPlan: Plan | undefined;
+  private runVersion = 0;
+  private tokens = 0;
+  private seq = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly runListeners = new Set<(event: RunEvent) => void>();
+
+  private constructor(readonly deps: ChatSessionDeps) {}
+
+  static async open(deps: ChatSessionDeps): Promise<ChatSession> {
+    const session = new ChatSession(deps);
+    const messages = await deps.conversation.messages(500);
+    session.history = historyFromMessages(messages);
+    session.pending = await latestProposal(deps.conversation);
+    return session;
+  }
+
+  snapshot(): SessionSnapshot {
+    return {
+      phase: this.phase(),
+      history: this.history,
+      streaming: this.streaming,
+      activity: this.activity,
+      pending: this.pending,
+      editProblems: this.editProblems,
+      runId: this.run?.runId,
+      runView: this.run ? this.runView : undefined,
+      runPlan: this.run ? this.runPlan : undefined,
+      runVersion: this.runVersion,
+      tokens: this.tokens,
+      sessionId: this.deps.conversation.id,
+    };
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every event of the run in progress (for a live run view). */
+  onRunEvent(listener: (event: RunEvent) => void): () => void {
+    this.runListeners.add(listener);
+    return () => this.runListeners.delete(listener);
+  }
+
+  /** What the user typed; its meaning depends on the phase. */
+  async submit(text: string): Promise<void> {
+    const trimmed = text.trim();
+    if (this.confirmCancel) {
+      this.confirmCancel = false;
+      if (/^y(es)?$/i.test(trimmed)) this.cancelRun();
+      else this.notice('The run goes on.', 'info');
+      this.changed();
+      return;
+    }
+    if (this.turn) return;
+    if (this.pending && !this.editing) {
+      if (trimmed === '' || /^(y|yes)$/i.test(trimmed)) return this.approve();
+      if (/^(n|no)$/i.test(trimmed)) return this.reject();
+      return this.revise(trimmed);
+    }
+    if (trimmed === '') return;
+    await this.chat(trimmed);
+  }
+
+  /** Esc: stops the answer being streamed, or asks whether to cancel the run. */
+  interrupt(): void {
+    if (this.turn) {
+      this.turn.abort();
+      return;
+    }
+    if (this.run && !this.confirmCancel) {
+      this.confirmCancel = true;
+      this.changed();
+    }
+  }
+
+  cancelRun(reason = 'cancelled by the user'): boolean {
+    if (!this.run) return false;
+    this.run.execution.cancel(reason);
+    this.notice('Cancelling: running steps are aborted and finished ones rolled back…', 'warning');
+    return true;
+  }
+
+  async approve(): Promise<void> {
+    const proposal = this.pending;
+    if (!proposal || this.run) {
+      if (this.run) this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
+      return;
+    }
+    this.pending = undefined;
+    this.decide(proposal, 'approved');
+    const plan = proposal.plan;
+    const runId = proposal.resumeRunId ?? this.deps.newRunId();
+    this.deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'approved', runId });
+    this.runPlan = plan;
+    this.runView = createRunView(runId, plan.goal, plan.steps.map((step) => ({ id: step.id, maxAttempts: step.type === 'condition' ? 1 : (step.retry?.maxAttempts ?? 1) })));
+    try {
+      const owner = `ksa chat (session ${this.deps.conversation.id})`;
+      const stored = proposal.resumeRunId
+        ? await this.deps.runs.open(proposal.resumeRunId, owner)
+        : await this.deps.runs.create(
+            { runId, goal: plan.goal, createdAt: new Date().toISOString(), workspace: this.deps.workspace, plan, inputs: {}, allowedEnv: [], sessionId: this.deps.conversation.id, state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), plan.inputs) },
+            owner,
+          );
+      this.run = await driveRun({
+        run: stored,
+        registry: this.deps.tools,
+        redactor: this.deps.redactor,
+        mode: proposal.resumeRunId ? 'resume' : 'fresh',
+        queryModel: this.deps.queryModel,
+        onWarning: (message) => this.notice(message, 'warning'),
+        onEvent: (event) => {
+          if (this.runView) applyRunEvent(this.runView, event);
+          this.runVersion++;
+          for (const listener of this.runListeners) listener(event);
+          this.changed();
+        },
+      });
+    } catch (error) {
+      this.notice(`Could not start the run: ${(error as Error).message}`, 'error');
+      return;
+    }
+    this.changed();
+    const state = await this.run.done;
+    await this.finishRun(state);
+  }
+
+  /** /resume: shows an interrupted or paused run for approval; approving continues it where it stopped. */
+  async proposeResume(runIdOrPrefix: string | undefined): Promise<void> {
+    try {
+      const runId = await this.deps.runs.resolve(runIdOrPrefix);
+      const record = await this.deps.runs.read(runId);
+      const { status, owner } = await this.deps.runs.effectiveStatus(record);
+      if (owner) return this.notice(`Run ${runId} is still running in process ${owner.pid}.`, 'warning');
+      if (status !== 'interrupted' && status !== 'paused') return this.notice(`Run ${runId} is ${status}; only interrupted or paused runs can be resumed.`, 'warning');
+      const done = Object.entries(record.state.steps).filter(([, st]) => st.status === 'succeeded' || st.status === 'skipped').map(([id]) => id);
+      if (this.pending) this.decide(this.pending, 'superseded');
+      this.pending = {
+        planId: `resume-${runId}`,
+        plan: record.plan,
+        resumeRunId: runId,
+        changes: `resumes run ${runId}: ${done.length ? `${done.join(', ')} already done and not run again` : 'nothing was finished yet'}`,
+      };
+      this.changed();
+    } catch (error) {
+      this.notice((error as Error).message, 'error');
+    }
+  }
+
+  reject(): void {
+    const proposal = this.pending;
+    if (!proposal) return;
+    this.pending = undefined;
+    this.decide(proposal, 'rejected');
+    this.deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'rejected' });
+    this.notice('Plan rejected; nothing was run.', 'info');
+  }
+
+  /** Starts editing: the pending plan, for an editor. */
+  beginEdit(): ProposedPlan | undefined {
+    if (!this.pending) return undefined;
+    this.editing = true;
+    this.changed();
+    return this.pending;
+  }
+
+  /** The edited plan document: valid → the new pending plan (with what changed); invalid → its problems. */
+  applyEdit(document: unknown): { ok: true } | { ok: false; problems: string[] } {
+    const previous = this.pending;
+    if (!previous) return { ok: false, problems: ['there is no plan to edit'] };
+    const result = validatePlan(document, { tools: this.deps.tools.catalog() });
+    if (!result.ok) {
+      this.editProblems = result.issues.map(formatIssue);
+      this.changed();
+      return { ok: false, problems: this.editProblems };
+    }
+    this.editing = false;
+    this.editProblems = undefined;
+    const changes = describePlanDiff(diffPlans(previous.plan, result.plan));
+    const next: ProposedPlan = { planId: `${previous.planId}e${++this.seq}`, plan: result.plan, changes, revises: previous.planId };
+    this.decide(previous, 'edited');
+    this.propose(next);
+    return { ok: true };
+  }
+
+  endEdit(): void {
+    this.editing = false;
+    this.editProblems = undefined;
+    this.changed();
+  }
+
+  async close(): Promise<void> {
+    this.turn?.abort();
+    if (this.run) {
+      this.run.execution.cancel('the chat was closed');
+      await this.run.done.catch(() => undefined);
+    }
+    await this.deps.conversation.close();
+  }
+
+  /** For slash commands and tests. */
+  notice(text: string, tone: 'info' | 'warning' | 'error'): void {
+    this.push({ kind: 'notice', id: this.nextId(), text, tone });
+  }
+
+  private async chat(text: string): Promise<void> {
+    this.push({ kind: 'user', id: this.nextId(), text });
+    const controller = new AbortController();
+    this.turn = controller;
+    this.activity = 'thinking';
+    this.changed();
+    try {
+      const result = await runChatTurn({
+        model: this.deps.model,
+        tools: this.deps.tools,
+        runs: this.deps.runs,
+        conversation: this.deps.conversation,
+        context: this.deps.context,
+        text,
+        abortSignal: controller.signal,
+        timeoutMs: this.deps.modelConfig.timeoutMs,
+        maxRetries: this.deps.modelConfig.maxRetries,
+        cancelOwnRun: (runId) => (this.run?.runId === runId ? this.cancelRun('cancelled from the chat') : false),
+        onEvent: (event) => this.onTurnEvent(event),
+      });
+      this.tokens += result.totalTokens;
+      this.flushStreaming();
+      if (result.aborted) this.notice('Interrupted.', 'info');
+    } catch (error) {
+      this.flushStreaming();
+      this.notice(controller.signal.aborted ? 'Interrupted.' : toModelError(error, this.deps.modelConfig).message, controller.signal.aborted ? 'info' : 'error');
+    } finally {
+      this.turn = undefined;
+      this.activity = undefined;
+      this.changed();
+    }
+  }
+
+  private async revise(request: string): Promise<void> {
+    const current = this.pending!;
+    this.push({ kind: 'user', id: this.nextId(), text: request });
+    this.deps.conversation.append({ kind: 'user', text: request });
+    const controller = new AbortController();
+    this.turn = controller;
+    this.activity = 'revising the plan';
+    this.changed();
+    try {
+      const history = buildContext(await this.deps.conversation.messages(200));
+      const result = await revisePlan(current.plan, request, {
+        model: this.deps.model,
+        tools: this.deps.tools,
+        context: this.deps.context,
+        history,
+        abortSignal: controller.signal,
+        timeoutMs: this.deps.modelConfig.timeoutMs,
+        maxRetries: this.deps.modelConfig.maxRetries,
+        onRepair: (attempt) => this.setActivity(`repairing the revised plan (${attempt})`),
+      });
+      this.tokens += result.totalTokens;
+      this.decide(current, 'superseded');
+      this.propose({ planId: `${current.planId}r${++this.seq}`, plan: result.plan, changes: result.changes, revises: current.planId });
+    } catch (error) {
+      this.notice(controller.signal.aborted ? 'Interrupted; the plan is unchanged.' : toModelError(error, this.deps.modelConfig).message, controller.signal.aborted ? 'info' : 'error');
+    } finally {
+      this.turn = undefined;
+      this.activity = undefined;
+      this.changed();
+    }
+  }
+
+  private propose(proposal: ProposedPlan): void {
+    this.pending = proposal;
+    this.deps.conversation.append({ kind: 'plan', planId: proposal.planId, plan: proposal.plan, ...(proposal.changes ? { changes: proposal.changes } : {}), ...(proposal.revises ? { revises: proposal.revises } : {}) });
+    this.changed();
+  }
+
+  private onTurnEvent(event: TurnEvent): void {
+    switch (event.type) {
+      case 'text':
+        this.streaming += event.text;
+        break;
+      case 'tool-call':
+        this.flushStreaming();
+        this.activity = event.tool === 'propose_plan' ? 'planning' : event.tool === 'revise_plan' ? 'revising the plan' : `running ${event.tool}`;
+        break;
+      case 'tool-result':
+        if (event.tool !== 'propose_plan' && event.tool !== 'revise_plan') {
+          this.history = [...this.history, { kind: 'tool', id: this.nextId(), tool: event.tool, summary: summarizeToolOutput(event.output), isError: event.isError }];
+        }
+        this.activity = 'thinking';
+        break;
+      case 'repairing':
+        this.activity = `repairing the plan (${event.attempt})`;
+        break;
+      case 'plan':
+        if (this.pending && this.pending.planId !== event.proposal.planId) this.decide(this.pending, 'superseded');
+        this.pending = event.proposal;
+        break;
+    }
+    this.changed();
+  }
+
+  private async finishRun(state: RunState): Promise<void> {
+    const counts = Object.values(state.steps).reduce<Record<string, number>>((acc, st) => ({ ...acc, [st.status]: (acc[st.status] ?? 0) + 1 }), {});
+    const lines = [
+      Object.entries(counts).map(([status, n]) => `${n} ${status.replace('_', ' ')}`).join(', '),
+      ...(state.error && state.status !== 'succeeded' ? [state.error] : []),
+    ];
+    this.run = undefined;
+    this.confirmCancel = false;
+    this.push({ kind: 'run', id: this.nextId(), runId: state.runId, status: state.status, lines });
+    this.deps.conversation.append({ kind: 'run', runId: state.runId, status: state.status });
+    this.activity = 'reflecting on the run';
+    this.changed();
+    const record = await this.deps.runs.read(state.runId).catch(() => undefined);
+    const planOfRun = record?.plan;
+    if (!planOfRun) return this.setActivity(undefined);
+    const failed = planOfRun.steps.filter((step) => state.steps[step.id]?.status === 'failed').map((step) => step.id);
+    const logTails = Object.fromEntries(await Promise.all(failed.map(async (id) => [id, await readLogTail(this.deps.runs.logDir(state.runId), id, 20)] as const)));
+    const { reflection, fallback } = await reflectOnRun({ plan: planOfRun, state, logTails }, { model: this.deps.model, timeoutMs: this.deps.modelConfig.timeoutMs });
+    this.deps.conversation.append({ kind: 'reflection', runId: state.runId, reflection, ...(fallback ? { fallback: true } : {}) });
+    this.push({ kind: 'reflection', id: this.nextId(), runId: state.runId, reflection, fallback });
+    this.setActivity(undefined);
+  }
+
+  private decide(proposal: ProposedPlan, decision: 'approved' | 'rejected' | 'edited' | 'superseded'): void {
+    // The card is final once decided: it moves from the live area into the history.
+    this.push({ kind: 'plan', id: this.nextId(), proposal, decision });
+  }
+
+  private flushStreaming(): void {
+    if (!this.streaming.trim()) {
+      this.streaming = '';
+      return;
+    }
+    this.history = [...this.history, { kind: 'assistant', id: this.nextId(), text: this.streaming }];
+    this.streaming = '';
+  }
+
+  private push(item: HistoryItem): void {
+    this.history = [...this.history, item];
+    this.changed();
+  }
+
+  private setActivity(activity: string | undefined): void {
+    this.activity = activity;
+    this.changed();
+  }
+
+  private phase(): Phase {
+    if (this.confirmCancel) return 'confirm_cancel';
+    if (this.turn) return 'thinking';
+    if (this.editing) return 'editing';
+    if (this.pending) return 'awaiting_approval';
+    if (this.run) return 'running';
+    return 'idle';
+  }
+
+  private nextId(): string {
+    return `h${++this.seq}`;
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,73 @@
+import type { Plan } from '../planning/index.js';
+import type { Message, Reflection } from '../store/index.js';
+import type { ProposedPlan } from './agent-tools.js';
+
+/** One finished entry of the chat transcript, as a terminal shows it. Never changes once added. */
+export type HistoryItem =
+  | { readonly kind: 'notice'; readonly id: string; readonly text: string; readonly tone: 'info' | 'warning' | 'error' }
+  | { readonly kind: 'user'; readonly id: string; readonly text: string }
+  | { readonly kind: 'assistant'; readonly id: string; readonly text: string }
+  | { readonly kind: 'tool'; readonly id: string; readonly tool: string; readonly summary: string; readonly isError: boolean }
+  | { readonly kind: 'plan'; readonly id: string; readonly proposal: ProposedPlan; readonly decision?: 'approved' | 'rejected' | 'edited' | 'superseded' }
+  | { readonly kind: 'run'; readonly id: string; readonly runId: string; readonly status: string; readonly lines: readonly string[] }
+  | { readonly kind: 'reflection'; readonly id: string; readonly runId: string; readonly reflection: Reflection; readonly fallback: boolean };
+
+/** A reopened session's transcript: stored messages become history items; tool chatter is summarised. */
+export function historyFromMessages(messages: readonly Message[]): HistoryItem[] {
+  const items: HistoryItem[] = [];
+  const decisions = new Map<string, 'approved' | 'rejected' | 'edited'>();
+  for (const message of messages) if (message.kind === 'approval') decisions.set(message.planId, message.decision);
+  for (const message of messages) {
+    switch (message.kind) {
+      case 'user':
+        items.push({ kind: 'user', id: message.id, text: message.text });
+        break;
+      case 'assistant':
+        items.push({ kind: 'assistant', id: message.id, text: message.text });
+        break;
+      case 'tool_result':
+        if (message.tool !== 'propose_plan' && message.tool !== 'revise_plan') {
+          items.push({ kind: 'tool', id: message.id, tool: message.tool, summary: summarizeToolOutput(message.output), isError: message.isError === true });
+        }
+        break;
+      case 'plan':
+        items.push({
+          kind: 'plan',
+          id: message.id,
+          proposal: { planId: message.planId, plan: message.plan as Plan, changes: message.changes, revises: message.revises },
+          decision: decisions.get(message.planId) ?? 'superseded',
+        });
+        break;
+      case 'run':
+        items.push({ kind: 'run', id: message.id, runId: message.runId, status: message.status, lines: [] });
+        break;
+      case 'reflection':
+        items.push({ kind: 'reflection', id: message.id, runId: message.runId, reflection: message.reflection, fallback: message.fallback === true });
+        break;
+      case 'summary':
+        items.push({ kind: 'notice', id: message.id, text: `Earlier: ${message.text}`, tone: 'info' });
+        break;
+      case 'tool_call':
+      case 'approval':
+        break;
+    }
+  }
+  // The last plan may still be waiting for a decision.
+  const last = items.findLast((item) => item.kind === 'plan');
+  if (last && last.kind === 'plan' && !decisions.has(last.proposal.planId) && last === items.at(-1)) {
+    items[items.length - 1] = { ...last, decision: undefined };
+  }
+  return items;
+}
+
+export function summarizeToolOutput(output: unknown): string {
+  if (output && typeof output === 'object') {
+    const record = output as Record<string, unknown>;
+    if (typeof record.error === 'string') return record.error;
+    if (typeof record.result === 'string') return record.result;
+    if (typeof record.runId === 'string' && typeof record.status === 'string') return `run ${record.runId}: ${record.status}`;
+    if (Array.isArray(output)) return `${output.length} item${output.length === 1 ? '' : 's'}`;
+  }
+  const text = JSON.stringify(output) ?? '';
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { ChatSession, createQueryModel, formatWorkspaceContext, gatherWorkspaceContext } from '../../agent/index.js';
+import { createBuiltinRegistry } from '../../tools/index.js';
+import { colorEnabled } from '../../tui/style.js';
+import { describer } from '../../tui/tool-describer.js';
+import { CliError } from '../errors.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { CliIO } from '../io.js';
+import { openModel } from '../model.js';
+import { newRunId } from '../run-id.js';
+import { isCI } from '../run-session.js';
+import { openStores } from '../stores.js';
+
+export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
+
+/** The chat TUI: needs an interactive terminal. */
+export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCodeValue> {
+  if (!io.stdin.isTTY || !io.stdout.isTTY || isCI(io.env)) {
+    throw new CliError({
+      message: 'ksa chat needs an interactive terminal. Without one, use ksa ask "<message>" for one chat turn, or ksa run <plan> for a plan file.',
+    });
+  }
+  if (flags.continue && flags.session) throw new CliError({ message: '--continue and --session cannot be used together' });
+  const stores = openStores(io);
+  const { config, model } = await openModel(io.env, stores.home);
+  const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
+  const registry = createBuiltinRegistry();
+  const context = await gatherWorkspaceContext(workspace, io.env);
+
+  const open = async (target: { id?: string; latest?: boolean }) => {
+    let conversation;
+    if (target.id) conversation = await stores.conversations.open(target.id);
+    else if (target.latest) {
+      const latest = await stores.conversations.latest();
+      conversation = latest ? await stores.conversations.open(latest) : await stores.conversations.create({ workspace });
+    } else conversation = await stores.conversations.create({ workspace });
+    return ChatSession.open({
+      model,
+      modelConfig: config,
+      tools: registry,
+      runs: stores.runs,
+      redactor: stores.redactor,
+      conversation,
+      workspace,
+      context: formatWorkspaceContext(context),
+      queryModel: createQueryModel(model, config),
+      newRunId,
+    });
+  };
+  const session = await open({ id: flags.session, latest: flags.continue });
+  const { runChat } = await import('../../tui/run-chat.js');
+  await runChat({
+    session,
+    openSession: (target) => open({ id: target.id }),
+    runs: stores.runs,
+    conversations: stores.conversations,
+    model: config,
+    header: {
+      model: config.model,
+      endpoint: config.baseURL,
+      workspace,
+      kubeContext: context.kubeContext,
+      sessionId: session.deps.conversation.id,
+      resumed: session.snapshot().history.length > 0,
+    },
+    tools: describer(registry),
+    color: colorEnabled(io.stdout, io.env),
+    env: io.env,
+    workspace,
+    stdin: io.stdin as NodeJS.ReadStream,
+    stdout: io.stdout as NodeJS.WriteStream,
+    stderr: io.stderr as NodeJS.WriteStream,
+  });
+  return ExitCode.ok;
+}

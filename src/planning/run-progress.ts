@@ -1,0 +1,168 @@
+import type { RunEvent } from './events.js';
+import type { RunState, RunStatus, StepStatus } from './state.js';
+
+/**
+ * A projection of the event stream for progress views (CLI, chat, tests): one
+ * object, updated in place per event, so large plans stay cheap.
+ */
+
+/** What a progress view shows of one step, folded from run events. */
+export type StepView = {
+  readonly id: string;
+  status: StepStatus | 'retrying';
+  attempt: number;
+  maxAttempts: number;
+  startedAtMs?: number;
+  endedAtMs?: number;
+  /** Sum of the attempts' durations when finished. */
+  durationMs?: number;
+  lastLine?: string;
+  error?: string;
+  retryDelayMs?: number;
+  skipReason?: string;
+  rollback?: { status: 'succeeded' | 'failed'; error?: string };
+};
+
+export type RunView = {
+  runId: string;
+  goal: string;
+  status: RunStatus;
+  startedAtMs?: number;
+  endedAtMs?: number;
+  durationMs?: number;
+  error?: string;
+  failedStepId?: string;
+  rollbackStepIds: string[];
+  /** Plan order. */
+  readonly order: readonly string[];
+  readonly steps: Map<string, StepView>;
+  /** Finished steps and rollback results in the order they happened (append-only, for Ink's Static). */
+  readonly log: RunLogEntry[];
+  /** The step whose rollback is running now. */
+  rollingBack?: string;
+  /** Bumped on every change so views can memoise cheaply. */
+  version: number;
+};
+
+export type RunLogEntry = { readonly key: string; readonly stepId: string; readonly kind: 'finished' | 'rollback' };
+
+export function createRunView(runId: string, goal: string, steps: readonly { id: string; maxAttempts: number }[]): RunView {
+  return {
+    runId,
+    goal,
+    status: 'pending',
+    rollbackStepIds: [],
+    order: steps.map((step) => step.id),
+    steps: new Map(steps.map((step) => [step.id, { id: step.id, status: 'pending', attempt: 0, maxAttempts: step.maxAttempts }])),
+    log: [],
+    version: 0,
+  };
+}
+
+/** Shows the steps a resumed run had already finished before this process took it over. */
+export function seedRunView(view: RunView, state: RunState): void {
+  for (const [id, st] of Object.entries(state.steps)) {
+    const step = view.steps.get(id);
+    if (!step || (st.status !== 'succeeded' && st.status !== 'skipped')) continue;
+    step.status = st.status;
+    step.attempt = st.attempts;
+    if (st.startedAt && st.endedAt) step.durationMs = Date.parse(st.endedAt) - Date.parse(st.startedAt);
+    if (st.skipReason) step.skipReason = st.skipReason;
+  }
+  view.version++;
+}
+
+/** Applies one event in place (views are long-lived and large plans must stay cheap). */
+export function applyRunEvent(view: RunView, event: RunEvent): void {
+  view.version++;
+  const ms = Date.parse(event.ts);
+  switch (event.type) {
+    case 'run_started':
+      view.status = 'running';
+      view.startedAtMs ??= ms;
+      return;
+    case 'run_paused':
+      view.status = 'paused';
+      return;
+    case 'run_resumed':
+      view.status = 'running';
+      return;
+    case 'rollback_started':
+      view.rollbackStepIds = [...event.stepIds];
+      view.rollingBack = event.stepIds[0];
+      return;
+    case 'run_finished':
+      view.status = event.status;
+      view.endedAtMs = ms;
+      view.durationMs = event.durationMs;
+      view.error = event.error;
+      view.failedStepId = event.failedStepId;
+      view.rollingBack = undefined;
+      return;
+  }
+  const step = view.steps.get(event.stepId);
+  if (!step) return;
+  const finished = () => view.log.push({ key: `f:${step.id}`, stepId: step.id, kind: 'finished' });
+  const rolledBack = () => {
+    view.log.push({ key: `r:${step.id}`, stepId: step.id, kind: 'rollback' });
+    const next = view.rollbackStepIds.indexOf(step.id) + 1;
+    view.rollingBack = view.rollbackStepIds[next];
+  };
+  switch (event.type) {
+    case 'step_started':
+      step.status = 'running';
+      step.attempt = event.attempt;
+      step.startedAtMs ??= ms;
+      step.retryDelayMs = undefined;
+      return;
+    case 'step_output':
+      step.lastLine = event.line;
+      return;
+    case 'step_retrying':
+      step.status = 'retrying';
+      step.error = event.error;
+      step.retryDelayMs = event.delayMs;
+      return;
+    case 'step_succeeded':
+      step.status = 'succeeded';
+      step.endedAtMs = ms;
+      step.durationMs = step.startedAtMs === undefined ? event.durationMs : ms - step.startedAtMs;
+      step.error = undefined;
+      finished();
+      return;
+    case 'step_failed':
+      step.status = 'failed';
+      step.endedAtMs = ms;
+      step.durationMs = step.startedAtMs === undefined ? event.durationMs : ms - step.startedAtMs;
+      step.error = event.error;
+      finished();
+      return;
+    case 'step_skipped':
+      step.status = 'skipped';
+      step.skipReason = event.reason;
+      step.endedAtMs = ms;
+      finished();
+      return;
+    case 'step_cancelled':
+      step.status = 'cancelled';
+      step.endedAtMs = ms;
+      if (step.startedAtMs !== undefined) step.durationMs = ms - step.startedAtMs;
+      finished();
+      return;
+    case 'rollback_step_succeeded':
+      step.status = 'rolled_back';
+      step.rollback = { status: 'succeeded' };
+      rolledBack();
+      return;
+    case 'rollback_step_failed':
+      step.rollback = { status: 'failed', error: event.error };
+      rolledBack();
+      return;
+  }
+}
+
+export function countByStatus(view: RunView): Record<StepView['status'], number> {
+  const counts = { pending: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, rolled_back: 0 };
+  for (const step of view.steps.values()) counts[step.status]++;
+  return counts;
+}

@@ -1,0 +1,227 @@
+import { Box, Static, Text, useApp, useInput, useStdin, useStdout } from 'ink';
+import Spinner from 'ink-spinner';
+import { useCallback, useRef, useState } from 'react';
+import { parse as parseYaml } from 'yaml';
+import { planToYaml, type ChatSession, type HistoryItem, type ModelConfig } from '../agent/index.js';
+import type { ConversationStore, RunStore } from '../store/index.js';
+import { editText } from './editor.js';
+import { Header, type HeaderInfo } from './Header.js';
+import { HistoryItemView } from './HistoryItemView.js';
+import { InputLine } from './InputLine.js';
+import { Markdown } from './Markdown.js';
+import { PlanCard } from './PlanCard.js';
+import type { ToolDescriber } from './plan-lines.js';
+import { RunPanel } from './RunPanel.js';
+import { runSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
+import { StatusLine } from './StatusLine.js';
+import { useSessionSnapshot } from './use-session.js';
+
+export type Props = {
+  readonly session: ChatSession;
+  /** Opens another session (/new, /sessions <id>); the app switches to it. */
+  readonly openSession: (target: { readonly id?: string }) => Promise<ChatSession>;
+  readonly runs: RunStore;
+  readonly conversations: ConversationStore;
+  readonly model: ModelConfig;
+  readonly header: HeaderInfo;
+  readonly tools: ToolDescriber;
+  readonly color: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly workspace: string;
+};
+
+type StaticItem = { readonly kind: 'header'; readonly id: string } | HistoryItem;
+
+const QUIT_WINDOW_MS = 3000;
+
+export function App(props: Props) {
+  const [session, setSession] = useState(props.session);
+  return <SessionView key={session.deps.conversation.id} {...props} session={session} switchTo={setSession} />;
+}
+
+function SessionView(props: Props & { readonly switchTo: (session: ChatSession) => void }) {
+  const { session, color } = props;
+  const snapshot = useSessionSnapshot(session);
+  const { exit } = useApp();
+  const { setRawMode } = useStdin();
+  const { stdout } = useStdout();
+  const lastCtrlC = useRef(0);
+  const [quitting, setQuitting] = useState(false);
+  const [hint, setHint] = useState<string | undefined>(undefined);
+  const editedText = useRef<string | undefined>(undefined);
+
+  const quit = useCallback(async () => {
+    setQuitting(true);
+    await session.close();
+    exit();
+  }, [session, exit]);
+
+  const edit = useCallback(() => {
+    const proposal = snapshot.phase === 'editing' ? snapshot.pending : session.beginEdit();
+    if (!proposal) return;
+    const text = editedText.current ?? planToYaml(proposal.plan);
+    setRawMode(false);
+    const result = editText(text, { env: props.env });
+    setRawMode(true);
+    if (!result.ok) {
+      session.notice(result.message, 'error');
+      session.endEdit();
+      return;
+    }
+    editedText.current = result.text;
+    let document: unknown;
+    try {
+      document = parseYaml(result.text);
+    } catch (error) {
+      session.notice(`Your edit is not valid YAML: ${(error as Error).message.split('\n')[0]}. Press e to edit again or n to discard it.`, 'error');
+      return;
+    }
+    if (session.applyEdit(document).ok) editedText.current = undefined;
+  }, [session, snapshot.phase, snapshot.pending, setRawMode, props.env]);
+
+  const onEmptyKey = (key: string): boolean => {
+    const lower = key.toLowerCase();
+    if (snapshot.phase === 'awaiting_approval') {
+      if (lower === 'y') void session.approve();
+      else if (lower === 'n') session.reject();
+      else if (lower === 'e') edit();
+      else return false;
+      return true;
+    }
+    if (snapshot.phase === 'editing') {
+      if (lower === 'e') edit();
+      else if (lower === 'n') {
+        editedText.current = undefined;
+        session.endEdit();
+      } else return false;
+      return true;
+    }
+    if (snapshot.phase === 'confirm_cancel' && (lower === 'y' || lower === 'n')) {
+      void session.submit(lower);
+      return true;
+    }
+    return false;
+  };
+
+  const submit = async (text: string) => {
+    setHint(undefined);
+    if (text.startsWith('/')) {
+      const action = await runSlashCommand(text.trim(), { session, runs: props.runs, conversations: props.conversations, model: props.model, workspace: props.workspace });
+      if (action.type === 'quit') await quit();
+      else if (action.type === 'clear') stdout.write('\u001b[2J\u001b[3J\u001b[H');
+      else if (action.type === 'new-session' || action.type === 'switch-session') {
+        try {
+          const next = await props.openSession(action.type === 'switch-session' ? { id: action.id } : {});
+          await session.close();
+          props.switchTo(next);
+        } catch (error) {
+          session.notice((error as Error).message, 'error');
+        }
+      }
+      return;
+    }
+    if (snapshot.phase === 'editing' && text.trim() === '') {
+      editedText.current = undefined;
+      session.endEdit();
+      return;
+    }
+    await session.submit(text);
+  };
+
+  useInput((input, key) => {
+    if (key.escape) {
+      session.interrupt();
+      return;
+    }
+    if (key.ctrl && input === 'c') {
+      const now = Date.now();
+      if (now - lastCtrlC.current < QUIT_WINDOW_MS) {
+        void quit();
+        return;
+      }
+      lastCtrlC.current = now;
+      setHint(snapshot.runId ? 'Press Ctrl-C again to quit (the running plan is cancelled and rolled back first).' : 'Press Ctrl-C again to quit.');
+    }
+  });
+
+  const items: StaticItem[] = [{ kind: 'header', id: 'header' }, ...snapshot.history];
+  const inputActive = !quitting;
+  return (
+    <Box flexDirection="column">
+      <Static items={items}>
+        {(item) => (item.kind === 'header' ? <Header key="header" info={props.header} color={color} /> : <HistoryItemView key={item.id} item={item} tools={props.tools} color={color} />)}
+      </Static>
+      {snapshot.streaming ? (
+        <Box marginTop={1}>
+          <Markdown text={snapshot.streaming} color={color} />
+        </Box>
+      ) : null}
+      {snapshot.activity ? (
+        <Text color={color ? 'magenta' : undefined}>
+          <Spinner type="dots" /> {snapshot.activity}… <Text dimColor={color}>(Esc to interrupt)</Text>
+        </Text>
+      ) : null}
+      {snapshot.pending && snapshot.phase !== 'thinking' ? <PlanCard proposal={snapshot.pending} tools={props.tools} color={color} /> : null}
+      {snapshot.phase === 'editing' && snapshot.editProblems ? (
+        <Box flexDirection="column" borderStyle="round" borderColor={color ? 'red' : undefined} paddingX={1}>
+          <Text bold color={color ? 'red' : undefined}>
+            Your edited plan has {snapshot.editProblems.length} problem{snapshot.editProblems.length === 1 ? '' : 's'}:
+          </Text>
+          {snapshot.editProblems.map((problem, i) => (
+            <Text key={i}>  {problem}</Text>
+          ))}
+          <Text>e edit again · n (or Enter) discard your edit and keep the proposed plan</Text>
+        </Box>
+      ) : null}
+      {snapshot.runView && snapshot.runPlan ? <RunPanel view={snapshot.runView} plan={snapshot.runPlan} version={snapshot.runVersion} color={color} /> : null}
+      {snapshot.phase === 'confirm_cancel' ? (
+        <Text color={color ? 'yellow' : undefined} bold>
+          Cancel the run? Running steps are aborted and finished ones rolled back. y/n
+        </Text>
+      ) : null}
+      {hint ? <Text color={color ? 'yellow' : undefined}>{hint}</Text> : null}
+      {quitting ? (
+        <Text>
+          <Spinner type="dots" /> saving the session{snapshot.runId ? ' and cancelling the run' : ''}…
+        </Text>
+      ) : (
+        <InputLine
+          prompt={promptFor(snapshot.phase)}
+          placeholder={placeholderFor(snapshot.phase)}
+          active={inputActive}
+          commands={SLASH_COMMANDS}
+          color={color}
+          onSubmit={(text) => void submit(text)}
+          onEmptyKey={onEmptyKey}
+        />
+      )}
+      <StatusLine snapshot={snapshot} model={props.model.model} color={color} />
+    </Box>
+  );
+}
+
+function promptFor(phase: string): string {
+  switch (phase) {
+    case 'awaiting_approval':
+      return 'run? [y/n/e]';
+    case 'editing':
+      return 'edit? [e/n]';
+    case 'confirm_cancel':
+      return 'cancel? [y/n]';
+    default:
+      return '›';
+  }
+}
+
+function placeholderFor(phase: string): string {
+  switch (phase) {
+    case 'awaiting_approval':
+      return 'y or Enter runs it · n rejects · e edits · or say what to change';
+    case 'running':
+      return 'ask about the run ("what\'s the status?") · Esc to cancel it';
+    case 'thinking':
+      return 'the agent is answering · Esc interrupts';
+    default:
+      return 'say what to deploy, or ask · /help';
+  }
+}

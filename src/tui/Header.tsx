@@ -1,0 +1,41 @@
+import { Box, Text } from 'ink';
+
+export type HeaderInfo = {
+  readonly model: string;
+  readonly endpoint: string;
+  readonly workspace: string;
+  readonly kubeContext?: string;
+  readonly sessionId: string;
+  readonly resumed: boolean;
+};
+
+export type Props = { readonly info: HeaderInfo; readonly color: boolean };
+
+/** Printed once at the top of the transcript: where the agent points and what it acts on. */
+export function Header({ info, color }: Props) {
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={color ? 'cyan' : undefined} paddingX={1}>
+      <Text bold color={color ? 'cyan' : undefined}>
+        KubeStack AI
+      </Text>
+      <Text>
+        <Text dimColor={color}>model </Text>
+        {info.model} <Text dimColor={color}>at</Text> {info.endpoint}
+      </Text>
+      <Text>
+        <Text dimColor={color}>workspace </Text>
+        {info.workspace}
+        {info.kubeContext ? (
+          <>
+            <Text dimColor={color}> · kube context </Text>
+            {info.kubeContext}
+          </>
+        ) : null}
+      </Text>
+      <Text dimColor={color}>
+        session {info.sessionId}
+        {info.resumed ? ' (continued)' : ''} · /help for keys and commands · Ctrl-C twice quits
+      </Text>
+    </Box>
+  );
+}

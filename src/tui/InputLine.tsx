@@ -1,0 +1,89 @@
+import { Box, Text, useInput } from 'ink';
+import TextInput from 'ink-text-input';
+import { useState } from 'react';
+import type { SlashCommand } from './slash-commands.js';
+
+export type Props = {
+  readonly prompt: string;
+  readonly placeholder: string;
+  readonly active: boolean;
+  readonly commands: readonly SlashCommand[];
+  readonly color: boolean;
+  readonly onSubmit: (text: string) => void;
+  /** Keys that act at once on an empty line (y/n/e while a plan waits). Return true if handled. */
+  readonly onEmptyKey?: (key: string) => boolean;
+};
+
+/** The input line: history on Up/Down, paste, and Tab completion of slash commands. */
+export function InputLine({ prompt, placeholder, active, commands, color, onSubmit, onEmptyKey }: Props) {
+  const [value, setValue] = useState('');
+  const [history, setHistory] = useState<string[]>([]);
+  const [cursor, setCursor] = useState<number | undefined>(undefined);
+  const [textKey, setTextKey] = useState(0);
+
+  const matches = value.startsWith('/') && !value.includes(' ') ? commands.filter((command) => `/${command.name}`.startsWith(value)) : [];
+
+  const replace = (next: string) => {
+    setValue(next);
+    // Remount the text input so its cursor moves to the end of the new text.
+    setTextKey((key) => key + 1);
+  };
+
+  useInput(
+    (input, key) => {
+      if (key.upArrow && history.length > 0) {
+        const next = cursor === undefined ? history.length - 1 : Math.max(0, cursor - 1);
+        setCursor(next);
+        replace(history[next]!);
+      } else if (key.downArrow && cursor !== undefined) {
+        const next = cursor + 1;
+        if (next >= history.length) {
+          setCursor(undefined);
+          replace('');
+        } else {
+          setCursor(next);
+          replace(history[next]!);
+        }
+      } else if (key.tab && matches[0]) {
+        replace(`/${matches[0].name} `);
+      }
+      void input;
+    },
+    { isActive: active },
+  );
+
+  const change = (next: string) => {
+    // A single key on an empty line may be an approval key (y/n/e); pasted text never is.
+    if (value === '' && next.length === 1 && onEmptyKey?.(next)) return;
+    setValue(next);
+  };
+
+  const submit = (text: string) => {
+    if (text.trim()) setHistory((previous) => (previous.at(-1) === text ? previous : [...previous, text]));
+    setCursor(undefined);
+    setValue('');
+    onSubmit(text);
+  };
+
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text color={color ? 'cyan' : undefined} bold>
+          {prompt}{' '}
+        </Text>
+        <TextInput key={textKey} value={value} onChange={change} onSubmit={submit} placeholder={placeholder} focus={active} showCursor />
+      </Box>
+      {matches.length > 0 ? (
+        <Box flexDirection="column" paddingLeft={2}>
+          {matches.slice(0, 8).map((command, i) => (
+            <Text key={command.name} dimColor={color && i > 0}>
+              /{command.name}
+              {command.args ? ` ${command.args}` : ''} <Text dimColor={color}>{command.description}</Text>
+              {i === 0 ? <Text dimColor={color}> (Tab)</Text> : null}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

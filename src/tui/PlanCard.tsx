@@ -1,0 +1,53 @@
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import type { ProposedPlan } from '../agent/index.js';
+import { formatPlan, type ToolDescriber } from './plan-lines.js';
+import { createStyler } from './style.js';
+
+export type Props = {
+  readonly proposal: ProposedPlan;
+  readonly tools: ToolDescriber;
+  readonly color: boolean;
+  /** Set once the user decided; a pending card shows the approval keys instead. */
+  readonly decision?: 'approved' | 'rejected' | 'edited' | 'superseded';
+};
+
+const DECISIONS = {
+  approved: { text: '✓ approved', tone: 'green' },
+  rejected: { text: '✗ rejected', tone: 'red' },
+  edited: { text: '✎ replaced by your edit', tone: 'yellow' },
+  superseded: { text: '↻ replaced by a revision', tone: 'gray' },
+} as const;
+
+/** The plan as the user approves it: numbered steps, dependencies, exact commands, retries, rollbacks, risky steps marked. */
+export const PlanCard = memo(function PlanCard({ proposal, tools, color, decision }: Props) {
+  const lines = formatPlan(proposal.plan, tools, createStyler(color));
+  const border = decision === undefined ? 'cyan' : 'gray';
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={color ? border : undefined} paddingX={1} marginY={0}>
+      {lines.map((line, i) => (
+        <Text key={i}>{line}</Text>
+      ))}
+      {proposal.changes ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>What changed:</Text>
+          {proposal.changes.split('\n').map((line, i) => (
+            <Text key={i} color={color ? (line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : 'yellow') : undefined}>
+              {'  '}
+              {line}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
+      {decision === undefined ? (
+        <Box marginTop={1}>
+          <Text>
+            <Text bold color={color ? 'green' : undefined}>y</Text>/Enter run it · <Text bold color={color ? 'red' : undefined}>n</Text> reject · <Text bold color={color ? 'yellow' : undefined}>e</Text> edit in $EDITOR · or type what to change
+          </Text>
+        </Box>
+      ) : (
+        <Text color={color ? DECISIONS[decision].tone : undefined}>{DECISIONS[decision].text}</Text>
+      )}
+    </Box>
+  );
+});

@@ -1,0 +1,96 @@
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import { buildGraph, depthLevels, type Plan, type RunView, type StepView } from '../planning/index.js';
+import { countByStatus, formatDuration, STATUS_ICONS } from './run-view-model.js';
+import { useTicker } from './use-ticker.js';
+
+export type Props = {
+  readonly view: RunView;
+  readonly plan: Plan;
+  readonly version: number;
+  readonly color: boolean;
+  /** Lines of steps shown at most; beyond that only active steps and counts. */
+  readonly maxLines?: number;
+};
+
+type Row = { readonly step: StepView; readonly branch: string; readonly after: readonly string[] };
+
+/**
+ * The run while it runs: one line per step in dependency order, steps that
+ * can run side by side bracketed (┬ ├ ┴) so parallel branches show, then a
+ * progress bar. It is replaced by a one-line summary in the history when done.
+ */
+export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
+  const active = view.status === 'running' || view.status === 'paused';
+  const now = useTicker(200, active);
+  const rows = orderedRows(view, plan);
+  const busy = (row: Row) => row.step.status === 'running' || row.step.status === 'retrying' || view.rollingBack === row.step.id;
+  const shown = rows.length <= maxLines ? rows : rows.filter(busy).slice(0, maxLines);
+  const counts = countByStatus(view);
+  const done = view.order.length - counts.pending - counts.running - counts.retrying;
+  const width = 28;
+  const filled = view.order.length === 0 ? width : Math.round((done / view.order.length) * width);
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={color ? 'blue' : undefined} paddingX={1}>
+      <Text bold>
+        Run {view.runId} · {view.goal}
+      </Text>
+      {shown.map((row) => (
+        <StepLine key={row.step.id} row={row} rollingBack={view.rollingBack === row.step.id} color={color} now={now} />
+      ))}
+      {shown.length < rows.length ? <Text dimColor={color}>… {rows.length - shown.length} more steps not shown</Text> : null}
+      <Text>
+        <Text color={color ? 'green' : undefined}>{'█'.repeat(filled)}</Text>
+        <Text dimColor={color}>{'░'.repeat(width - filled)}</Text> {done}/{view.order.length} done · {counts.running} running
+        {counts.failed ? ` · ${counts.failed} failed` : ''} · {formatDuration(view.startedAtMs === undefined ? 0 : now - view.startedAtMs)}
+        {view.rollingBack ? ' · rolling back' : ''}
+      </Text>
+      <Text dimColor={color}>Esc cancels the run (finished steps are rolled back) · you can keep chatting</Text>
+    </Box>
+  );
+}
+
+function StepLine({ row, rollingBack, color, now }: { readonly row: Row; readonly rollingBack: boolean; readonly color: boolean; readonly now: number }) {
+  const { step } = row;
+  const running = step.status === 'running' || rollingBack;
+  const tone = step.status === 'succeeded' ? 'green' : step.status === 'failed' ? 'red' : step.status === 'retrying' || rollingBack ? 'yellow' : undefined;
+  const elapsed = step.durationMs ?? (step.startedAtMs !== undefined ? now - step.startedAtMs : undefined);
+  const attempt = step.maxAttempts > 1 && step.attempt > 0 ? ` ${step.attempt}/${step.maxAttempts}` : '';
+  const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? `retry in ${formatDuration(step.retryDelayMs)}` : step.status.replace('_', ' ');
+  const detail = step.status === 'failed' ? step.error : step.status === 'retrying' ? step.error : step.status === 'pending' && row.after.length ? `after ${row.after.join(', ')}` : step.lastLine;
+  return (
+    <Box>
+      <Text color={color ? tone : undefined}>{running ? <Spinner type="dots" /> : STATUS_ICONS[step.status]}</Text>
+      <Text dimColor={color}> {row.branch} </Text>
+      <Text>
+        {step.id} <Text color={color ? tone : undefined}>{state}</Text>
+        {attempt}
+        {elapsed !== undefined && step.status !== 'pending' ? ` ${formatDuration(elapsed)}` : ''}
+      </Text>
+      {detail ? (
+        <Box flexShrink={1}>
+          <Text dimColor={color} wrap="truncate-end">
+            {'  │ '}
+            {detail}
+          </Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
+
+/** Steps by depth: those sharing a depth can run side by side and get a bracket. */
+function orderedRows(view: RunView, plan: Plan): Row[] {
+  const graph = buildGraph(plan.steps);
+  if (!graph.order) return view.order.map((id) => ({ step: view.steps.get(id)!, branch: '─', after: [] }));
+  const rows: Row[] = [];
+  for (const level of depthLevels(graph)) {
+    level.forEach((index, i) => {
+      const id = graph.ids[index]!;
+      const branch = level.length === 1 ? '─' : i === 0 ? '┬' : i === level.length - 1 ? '┴' : '├';
+      const step = plan.steps[index]!;
+      rows.push({ step: view.steps.get(id)!, branch, after: step.dependsOn });
+    });
+  }
+  return rows;
+}

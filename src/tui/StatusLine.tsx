@@ -1,0 +1,24 @@
+import { Text } from 'ink';
+import type { SessionSnapshot } from '../agent/index.js';
+
+export type Props = { readonly snapshot: SessionSnapshot; readonly model: string; readonly color: boolean };
+
+const PHASES: Record<SessionSnapshot['phase'], string> = {
+  idle: 'ready',
+  thinking: 'answering',
+  awaiting_approval: 'plan waiting for approval',
+  editing: 'editing the plan',
+  running: 'running',
+  confirm_cancel: 'confirm cancel',
+};
+
+/** One dim line under the input: session, what is going on, tokens used. */
+export function StatusLine({ snapshot, model, color }: Props) {
+  const run = snapshot.runId ? ` · run ${snapshot.runId}${snapshot.runView ? ` ${snapshot.runView.status}` : ''}` : '';
+  return (
+    <Text dimColor={color} wrap="truncate-end">
+      session {snapshot.sessionId} · {PHASES[snapshot.phase]}
+      {run} · {snapshot.tokens.toLocaleString('en-US')} tokens · {model}
+    </Text>
+  );
+}

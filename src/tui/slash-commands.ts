@@ -1,0 +1,132 @@
+import type { ChatSession, ModelConfig } from '../agent/index.js';
+import { runStatusDocument, type ConversationStore, type RunStore } from '../store/index.js';
+import { formatDuration } from './run-view-model.js';
+
+export type SlashContext = {
+  readonly session: ChatSession;
+  readonly runs: RunStore;
+  readonly conversations: ConversationStore;
+  readonly model: ModelConfig;
+  readonly workspace: string;
+};
+
+/** What the app itself must do after a command (the session cannot: it is the thing being replaced or closed). */
+export type SlashAction = { readonly type: 'none' } | { readonly type: 'quit' } | { readonly type: 'clear' } | { readonly type: 'new-session' } | { readonly type: 'switch-session'; readonly id: string };
+
+export type SlashCommand = {
+  readonly name: string;
+  readonly args?: string;
+  readonly description: string;
+  run(context: SlashContext, args: string): Promise<SlashAction> | SlashAction;
+};
+
+const NONE: SlashAction = { type: 'none' };
+
+export const SLASH_COMMANDS: readonly SlashCommand[] = [
+  {
+    name: 'help',
+    description: 'keys and commands',
+    run: ({ session }) => {
+      session.notice(
+        [
+          'Type a goal ("deploy ./shop on port 8080") or a question ("why did build fail?").',
+          'A proposed plan waits for you: y or Enter runs it, n rejects it, e opens it in $VISUAL/$EDITOR, any other text asks for a change.',
+          'Esc interrupts the answer, or asks to cancel a running plan. Ctrl-C twice quits. Up/Down: earlier inputs. Tab completes commands.',
+          `Commands: ${SLASH_COMMANDS.map((command) => `/${command.name}${command.args ? ` ${command.args}` : ''}`).join('  ')}`,
+        ].join('\n'),
+        'info',
+      );
+      return NONE;
+    },
+  },
+  {
+    name: 'plans',
+    description: 'the plans of this session',
+    run: ({ session }) => {
+      const plans = session.snapshot().history.filter((item) => item.kind === 'plan');
+      const pending = session.snapshot().pending;
+      const lines = plans.map((item) => (item.kind === 'plan' ? `${item.proposal.planId}  ${item.decision ?? 'waiting'}  ${item.proposal.plan.goal} (${item.proposal.plan.steps.length} steps)` : ''));
+      if (pending) lines.push(`${pending.planId}  waiting for you  ${pending.plan.goal} (${pending.plan.steps.length} steps)`);
+      session.notice(lines.length ? lines.join('\n') : 'No plans in this session yet.', 'info');
+      return NONE;
+    },
+  },
+  {
+    name: 'runs',
+    description: 'recent runs',
+    run: async ({ session, runs }) => {
+      const list = (await runs.list()).slice(0, 10);
+      session.notice(
+        list.length
+          ? list.map((run) => `${run.runId}  ${run.effectiveStatus.padEnd(11)} ${run.goal}`).join('\n')
+          : 'No runs yet.',
+        'info',
+      );
+      return NONE;
+    },
+  },
+  {
+    name: 'status',
+    args: '[run]',
+    description: "a run's steps (default: the current or latest run)",
+    run: async ({ session, runs }, args) => {
+      try {
+        const id = await runs.resolve(args.trim() || session.snapshot().runId);
+        const record = await runs.read(id);
+        const { status, owner } = await runs.effectiveStatus(record);
+        const doc = runStatusDocument(record, status, owner, runs.logDir(id));
+        const lines = [`Run ${id}: ${status} · ${record.goal}`];
+        for (const step of doc.steps) {
+          lines.push(`  ${step.id.padEnd(16)} ${step.status.padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${step.error ? `  ${step.error}` : ''}`);
+        }
+        session.notice(lines.join('\n'), 'info');
+      } catch (error) {
+        session.notice((error as Error).message, 'error');
+      }
+      return NONE;
+    },
+  },
+  {
+    name: 'resume',
+    args: '<run>',
+    description: 'continue an interrupted run (asks first)',
+    run: async ({ session }, args) => {
+      await session.proposeResume(args.trim() || undefined);
+      return NONE;
+    },
+  },
+  { name: 'new', description: 'start a new session', run: () => ({ type: 'new-session' }) },
+  {
+    name: 'sessions',
+    args: '[id]',
+    description: 'list sessions, or switch to one',
+    run: async ({ session, conversations }, args) => {
+      const id = args.trim();
+      if (id) return { type: 'switch-session', id };
+      const list = (await conversations.list()).slice(0, 15);
+      session.notice(list.map((entry) => `${entry.id}  ${entry.updatedAt.slice(0, 16).replace('T', ' ')}  ${String(entry.messageCount).padStart(4)} msgs  ${entry.title}`).join('\n') || 'No sessions.', 'info');
+      return NONE;
+    },
+  },
+  {
+    name: 'model',
+    description: 'the model and endpoint in use',
+    run: ({ session, model }) => {
+      session.notice(`Model ${model.model} (from ${model.sources.model}) at ${model.baseURL} (from ${model.sources.baseURL}). Change them with KSA_MODEL and OPENAI_BASE_URL.`, 'info');
+      return NONE;
+    },
+  },
+  { name: 'clear', description: 'clear the screen (the session keeps its history)', run: () => ({ type: 'clear' }) },
+  { name: 'quit', description: 'leave (a running plan is cancelled and rolled back first)', run: () => ({ type: 'quit' }) },
+];
+
+/** Runs "/name args"; unknown commands are answered with the list. */
+export async function runSlashCommand(text: string, context: SlashContext): Promise<SlashAction> {
+  const [head = '', ...rest] = text.slice(1).split(' ');
+  const command = SLASH_COMMANDS.find((candidate) => candidate.name === head.toLowerCase());
+  if (!command) {
+    context.session.notice(`Unknown command /${head}. Try: ${SLASH_COMMANDS.map((candidate) => `/${candidate.name}`).join(' ')}`, 'warning');
+    return NONE;
+  }
+  return command.run(context, rest.join(' '));
+}
