@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { KsaError } from './planning/index.js';
+import { flushAllDocuments } from './store/index.js';
 import { askCommand } from './cli/commands/ask.js';
 import { cancelCommand } from './cli/commands/cancel.js';
 import { chatCommand } from './cli/commands/chat.js';
@@ -33,6 +34,9 @@ export async function main(argv: readonly string[] = process.argv, io: CliIO = p
     return exitCode;
   } catch (error) {
     return reportError(io, error, debug);
+  } finally {
+    // Nothing a command changed stays only in memory.
+    await flushAllDocuments().catch(() => {});
   }
 }
 

@@ -1,6 +1,6 @@
 import type { LanguageModel } from 'ai';
 import { applyRunEvent, createRunView, formatIssue, initialRunState, validatePlan, type Plan, type QueryModel, type RunEvent, type RunState, type RunView } from '../planning/index.js';
-import { readLogTail, type Conversation, type Redactor, type RunStore } from '../store/index.js';
+import { readLogTail, type Conversation, type RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { latestProposal, runChatTurn, type TurnEvent } from './chat.js';
@@ -18,7 +18,6 @@ export type ChatSessionDeps = {
   readonly modelConfig: ModelConfig;
   readonly tools: ToolRegistry;
   readonly runs: RunStore;
-  readonly redactor: Redactor;
   readonly conversation: Conversation;
   readonly workspace: string;
   /** Workspace facts for the planner (formatWorkspaceContext). */
@@ -173,7 +172,6 @@ export class ChatSession {
       this.run = await driveRun({
         run: stored,
         registry: this.deps.tools,
-        redactor: this.deps.redactor,
         mode: proposal.resumeRunId ? 'resume' : 'fresh',
         queryModel: this.deps.queryModel,
         onWarning: (message) => this.notice(message, 'warning'),

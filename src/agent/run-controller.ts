@@ -1,5 +1,5 @@
 import { Execution, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
-import { readProcessGroups, recordProcessGroups, StepLogs, watchCancelRequest, type OpenRun, type Redactor } from '../store/index.js';
+import { readProcessGroups, recordProcessGroups, secretInputValues, StepLogs, watchCancelRequest, type OpenRun } from '../store/index.js';
 import { killAllProcessGroups, onProcessGroupsChanged, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
@@ -8,7 +8,6 @@ export type DriveRunOptions = {
   /** The stored run this process owns (created or opened, and locked). */
   readonly run: OpenRun;
   readonly registry: ToolRegistry;
-  readonly redactor: Redactor;
   /** 'resume' continues the stored state; 'rollback' cancels at once and undoes what it says succeeded. */
   readonly mode: RunMode;
   /** The allow-listed environment for `env.NAME` in expressions. */
@@ -17,6 +16,7 @@ export type DriveRunOptions = {
   readonly inputs?: Record<string, unknown>;
   readonly maxParallel?: number;
   readonly queryModel?: QueryModel;
+  /** Every event, in order; run_finished comes only once the final state is on disk. */
   readonly onEvent?: (event: RunEvent) => void;
   readonly onWarning?: (message: string) => void;
   /** Told when a cancel request came from another terminal (`ksa cancel`). */
@@ -33,24 +33,37 @@ export type RunHandle = {
   stopNow(): Promise<void>;
 };
 
+const CANCEL_REASON = 'cancelled with ksa cancel';
+
 /**
  * Runs a stored plan in this process, without any UI: the executor's events
  * keep the run file, the step logs and the record of running process groups
- * current; `ksa cancel` from elsewhere is honoured. The CLI and the chat TUI
- * both drive runs through this.
+ * current; `ksa cancel` from elsewhere is honoured from the moment the run is
+ * taken. The CLI and the chat TUI both drive runs through this.
  */
 export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   const { run } = options;
   const warn = options.onWarning ?? (() => {});
+  let execution: Execution | undefined;
+  let cancelRequested = false;
+  // Watch first: a cancel that arrives while leftovers of a crash are being stopped must not be lost.
+  const stopWatching = watchCancelRequest(run.dir, () => {
+    cancelRequested = true;
+    options.onCancelRequest?.();
+    execution?.cancel(CANCEL_REASON);
+  });
+
   const continuing = options.mode !== 'fresh';
   if (continuing) {
     // After a kill -9 the steps that were running may still be: stop them before anything runs again.
-    const leftover = await terminateProcessGroups(await readProcessGroups(run.dir));
+    const leftover = await terminateProcessGroups(await readProcessGroups(run.dir, warn));
     if (leftover > 0) warn(`stopped ${leftover} process group${leftover === 1 ? '' : 's'} left running by the interrupted run`);
   }
-  const logs = new StepLogs(run.logDir, warn, options.redactor);
+  // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
+  const logs = new StepLogs(run.logDir, warn, run.redactor.with(secretInputValues(options.inputs ?? {})));
   let record: (event: RunEvent) => void = () => {};
-  const execution = new Execution({
+  let finished: Promise<void> = Promise.resolve();
+  execution = new Execution({
     plan: run.record.plan,
     runId: run.runId,
     invokeTool: (call) => options.registry.invoke(call, { workspace: run.record.workspace }),
@@ -62,37 +75,44 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     onEvent: (event) => {
       logs.onEvent(event);
       record(event);
-      options.onEvent?.(event);
+      if (event.type !== 'run_finished') return options.onEvent?.(event);
+      // Whoever hears run_finished may act on it (or be killed right after): the final state must be on disk first.
+      finished = run.flush().then(
+        () => options.onEvent?.(event),
+        () => options.onEvent?.(event),
+      );
     },
   });
   record = run.attach(execution);
-
   const stopRecording = onProcessGroupsChanged((groups) => recordProcessGroups(run.dir, groups));
-  const stopWatching = watchCancelRequest(run.dir, () => {
-    options.onCancelRequest?.();
-    execution.cancel('cancelled with ksa cancel');
-  });
-  let released = false;
-  const release = async () => {
-    if (released) return;
-    released = true;
-    stopRecording();
-    recordProcessGroups(run.dir, []);
-    stopWatching();
-    await logs.close();
-    await run.close().catch((error: unknown) => warn(`could not save run ${run.runId}: ${(error as Error).message}`));
-  };
+
+  let releasing: Promise<void> | undefined;
+  const release = () =>
+    (releasing ??= (async () => {
+      stopRecording();
+      recordProcessGroups(run.dir, []);
+      stopWatching();
+      await logs.close();
+      await run.close().catch((error: unknown) => warn(`could not save run ${run.runId}: ${(error as Error).message}`));
+    })());
 
   if (options.mode === 'rollback') execution.cancel('cancelled with ksa cancel after the run was interrupted');
-  const done = execution.start().finally(release);
+  else if (cancelRequested) execution.cancel(CANCEL_REASON);
+  const started = execution;
+  const done = started.start().then(async (state) => {
+    await finished;
+    await release();
+    return state;
+  });
   return {
     runId: run.runId,
-    execution,
+    execution: started,
     logDir: run.logDir,
     done,
     async stopNow() {
-      execution.halt();
+      started.halt();
       killAllProcessGroups('SIGKILL');
+      await finished;
       await release();
     },
   };

@@ -1,6 +1,6 @@
 import { driveRun, type RunMode } from '../agent/index.js';
 import type { QueryModel, RunEvent, RunState } from '../planning/index.js';
-import type { OpenRun, Redactor } from '../store/index.js';
+import type { OpenRun } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import { applyRunEvent, createRunView, seedRunView, type RunView } from '../tui/run-view-model.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
@@ -21,7 +21,6 @@ export type RunSessionOptions = {
   /** NDJSON events on stdout. */
   readonly json: boolean;
   readonly mode: RunMode;
-  readonly redactor: Redactor;
   /** Answers llm_query steps (the configured model). */
   readonly queryModel?: QueryModel;
 };
@@ -55,7 +54,6 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const handle = await driveRun({
     run,
     registry: options.registry,
-    redactor: options.redactor,
     mode: options.mode,
     env: options.env,
     inputs: options.inputs,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/index.js';
 import { ensurePrivateDir } from './paths.js';
@@ -49,6 +49,7 @@ export class ConversationStore {
       entrySchema: SessionSummarySchema,
       key: (session) => session.id,
       onWarning: this.warn,
+      replacer: this.redactor.replacer,
       rebuildEntry: async (sessionDir) => {
         const parsed = SessionMetaSchema.safeParse(JSON.parse(await readFile(path.join(sessionDir, 'session.json'), 'utf8')));
         return parsed.success ? toSummary(parsed.data) : undefined;
@@ -188,9 +189,22 @@ export class Conversation {
     return out;
   }
 
-  /** @internal */
+  /**
+   * @internal
+   * Session and segment files are written by separate commits, so a crash can
+   * leave a newer segment on disk than session.json knows: count from the
+   * files, so a rollover never overwrites messages that made it to disk.
+   */
   async loadLastSegment(): Promise<void> {
-    await this.segment(this.meta.data.segments - 1);
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const onDisk = Math.max(0, ...names.map((name) => /^messages-(\d{6})\.json$/.exec(name)).filter((match) => match !== null).map((match) => Number(match[1])));
+    const data = this.meta.data;
+    if (onDisk > data.segments) {
+      for (let index = data.segments; index < onDisk; index++) data.messageCount += (await this.segment(index)).data.messages.length;
+      data.segments = onDisk;
+      this.meta.changed();
+    }
+    await this.segment(data.segments - 1);
   }
 
   touch(): void {

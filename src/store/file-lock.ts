@@ -1,11 +1,12 @@
-import { open, stat, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 
 /**
  * A short-lived cross-process lock for read-modify-write of a shared file
- * (the run index): O_EXCL create, retry, and a stale lock (its holder died)
- * is broken after `staleMs`.
+ * (the indexes, a lock takeover): O_EXCL create and retry. A lock whose
+ * holder (the pid written in it) is dead is broken at once; one that is
+ * merely old is broken after `staleMs`, well before we would give up.
  */
-export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, { timeoutMs = 5000, staleMs = 10_000 } = {}): Promise<T> {
+export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, { timeoutMs = 5000, staleMs = 2500 } = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
     try {
@@ -15,11 +16,7 @@ export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, 
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = await stat(lockFile).then(
-        (info) => Date.now() - info.mtimeMs,
-        () => 0,
-      );
-      if (age > staleMs) {
+      if (await isAbandoned(lockFile, staleMs)) {
         await unlink(lockFile).catch(() => {});
         continue;
       }
@@ -31,5 +28,24 @@ export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, 
     return await work();
   } finally {
     await unlink(lockFile).catch(() => {});
+  }
+}
+
+async function isAbandoned(lockFile: string, staleMs: number): Promise<boolean> {
+  let age: number;
+  try {
+    age = Date.now() - (await stat(lockFile)).mtimeMs;
+  } catch {
+    return false;
+  }
+  if (age > staleMs) return true;
+  const pid = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
+  // An empty file is being written this very moment; a pid that is gone will never unlock it.
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

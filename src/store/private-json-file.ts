@@ -23,7 +23,10 @@ export class PrivateJSONFile<T> implements Adapter<T> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
-    return JSON.parse(text) as T;
+    const data: unknown = JSON.parse(text);
+    // lowdb would take `null`, `0` or `false` for "no file" and silently start afresh.
+    if (typeof data !== 'object' || data === null) throw new SyntaxError(`expected a JSON object, found ${data === null ? 'null' : typeof data}`);
+    return data as T;
   }
 
   async write(data: T): Promise<void> {

@@ -19,6 +19,9 @@ export function secretValues(env: Readonly<Record<string, string | undefined>>, 
 
 export type Redactor = {
   readonly active: boolean;
+  readonly secrets: readonly string[];
+  /** This redactor plus more secrets (e.g. a run's secret inputs). */
+  with(more: Iterable<string>): Redactor;
   text(value: string): string;
   /** A JSON.stringify replacer that redacts every string. */
   readonly replacer: ((key: string, value: unknown) => unknown) | undefined;
@@ -27,11 +30,19 @@ export type Redactor = {
 /** Replaces every occurrence of a secret with ***, longest first so one secret inside another is still hidden. */
 export function createRedactor(secrets: Iterable<string>): Redactor {
   const list = [...new Set([...secrets].filter((secret) => secret.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
-  if (list.length === 0) return { active: false, text: (value) => value, replacer: undefined };
+  const withMore = (more: Iterable<string>) => createRedactor([...list, ...more]);
+  if (list.length === 0) return { active: false, secrets: list, with: withMore, text: (value) => value, replacer: undefined };
   const text = (value: string) => {
     let out = value;
     for (const secret of list) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   };
-  return { active: true, text, replacer: (_key, value) => (typeof value === 'string' ? text(value) : value) };
+  return { active: true, secrets: list, with: withMore, text, replacer: (_key, value) => (typeof value === 'string' ? text(value) : value) };
+}
+
+/** Inputs named like secrets (`--input dbPassword=…`) are never written down. */
+export function secretInputValues(inputs: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(inputs)
+    .filter(([key, value]) => looksSecret(key) && typeof value === 'string' && value !== REDACTED)
+    .map(([, value]) => value as string);
 }

@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/index.js';
+import { withFileLock } from './file-lock.js';
 
 /** Who runs a run: one writer per run, named by pid so a dead one can be detected and replaced. */
 export type LockOwner = {
@@ -62,16 +63,22 @@ export async function liveOwner(runDir: string): Promise<LockOwner | undefined> 
 export class RunLock {
   private released = false;
 
+  private readonly keepAlive = () => {};
+
   private constructor(
     readonly runDir: string,
     readonly owner: LockOwner,
-  ) {}
+  ) {
+    // Another ksa may send SIGUSR2 (a cancel request) at any moment while we hold the run;
+    // without a listener Node would die of it before the run's own handler is installed.
+    process.on('SIGUSR2', this.keepAlive);
+  }
 
   /** Takes the run; a lock left by a dead process is taken over; a live owner makes it throw RunBusyError. */
   static async acquire(runDir: string, runId: string, command: string): Promise<RunLock> {
     const owner = currentOwner(command);
     const file = path.join(runDir, LOCK_FILE);
-    for (let attempt = 0; attempt < 3; attempt++) {
+    for (let attempt = 0; attempt < 5; attempt++) {
       try {
         const handle = await open(file, 'wx', 0o600);
         try {
@@ -90,15 +97,23 @@ export class RunLock {
         await new Promise((resolve) => setTimeout(resolve, 50));
         continue;
       }
-      await unlink(file).catch(() => {});
+      // Two processes may find the same dead owner: only one may remove its lock, and only that lock.
+      await withFileLock(`${file}.takeover`, async () => {
+        const now = await readLockOwner(runDir);
+        if (now && isOwnerAlive(now)) return;
+        if (now && existing && (now.pid !== existing.pid || now.startedAt !== existing.startedAt)) return;
+        await unlink(file).catch(() => {});
+      });
     }
     const existing = await readLockOwner(runDir);
-    throw new RunBusyError({ runId, owner: existing ?? owner });
+    if (existing && isOwnerAlive(existing)) throw new RunBusyError({ runId, owner: existing });
+    throw new KsaError({ name: 'RunLockError', message: `could not take run ${runId}: its lock (${file}) keeps changing; is another ksa taking it right now? Try again.` });
   }
 
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    process.off('SIGUSR2', this.keepAlive);
     const current = await readLockOwner(this.runDir);
     if (current?.pid === this.owner.pid && current.hostname === this.owner.hostname) {
       await unlink(path.join(this.runDir, LOCK_FILE)).catch(() => {});
@@ -159,19 +174,31 @@ const PROCESSES_FILE = 'processes.json';
 
 /** Records the process groups a run's steps are running right now (small, written synchronously). */
 export function recordProcessGroups(runDir: string, groups: readonly number[]): void {
+  const file = path.join(runDir, PROCESSES_FILE);
+  const temp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(path.join(runDir, PROCESSES_FILE), JSON.stringify({ pid: process.pid, groups }), { mode: 0o600 });
+    // Temp file + rename: a kill -9 mid-write leaves the old record, never an empty one.
+    writeFileSync(temp, JSON.stringify({ pid: process.pid, groups }), { mode: 0o600 });
+    renameSync(temp, file);
   } catch {
     // Only a help for resume after a crash: never worth failing a step for.
   }
 }
 
 /** The groups a crashed owner left running, to stop before its steps run again. */
-export async function readProcessGroups(runDir: string): Promise<number[]> {
+export async function readProcessGroups(runDir: string, onWarning: (message: string) => void = () => {}): Promise<number[]> {
+  const file = path.join(runDir, PROCESSES_FILE);
+  let text: string;
   try {
-    const data = JSON.parse(await readFile(path.join(runDir, PROCESSES_FILE), 'utf8')) as { groups?: unknown };
+    text = await readFile(file, 'utf8');
+  } catch {
+    return [];
+  }
+  try {
+    const data = JSON.parse(text) as { groups?: unknown };
     return Array.isArray(data.groups) ? data.groups.filter((pid): pid is number => Number.isInteger(pid) && pid > 1) : [];
   } catch {
+    onWarning(`${file} is unreadable: processes left running by the interrupted run cannot be stopped automatically; check for them by hand`);
     return [];
   }
 }

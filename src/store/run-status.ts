@@ -13,6 +13,7 @@ export function runStatusDocument(record: RunRecord, status: string, owner: Lock
     workspace: record.workspace,
     startedAt: state.startedAt,
     endedAt: state.endedAt,
+    ...(state.startedAt && state.endedAt ? { durationMs: Date.parse(state.endedAt) - Date.parse(state.startedAt) } : {}),
     error: state.error,
     failedStepId: state.failedStepId,
     ...(owner ? { owner: { pid: owner.pid, command: owner.command, since: owner.startedAt } } : {}),

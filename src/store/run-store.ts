@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isFinished, KsaError, type Execution, type RunEvent, type RunStatus } from '../planning/index.js';
 import { ensurePrivateDir, runDir, stepLogDir } from './paths.js';
-import { createRedactor, looksSecret } from './redact.js';
+import { createRedactor, secretInputValues, type Redactor } from './redact.js';
 import { SharedIndex } from './shared-index.js';
 import { Low } from 'lowdb';
 import { PrivateJSONFile } from './private-json-file.js';
@@ -30,7 +30,7 @@ export class RunStore {
   readonly runsDir: string;
   private readonly index: SharedIndex<RunSummary>;
   private readonly warn: (message: string) => void;
-  private readonly secrets: readonly string[];
+  private readonly redactor: Redactor;
 
   constructor(
     readonly home: string,
@@ -38,11 +38,13 @@ export class RunStore {
   ) {
     this.runsDir = path.join(home, 'runs');
     this.warn = options.onWarning ?? (() => {});
+    this.redactor = createRedactor(options.secrets ?? []);
     this.index = new SharedIndex<RunSummary>({
       dir: this.runsDir,
       entrySchema: RunSummarySchema,
       key: (summary) => summary.runId,
       onWarning: this.warn,
+      replacer: this.redactor.replacer,
       rebuildEntry: async (dir) => {
         const low = new Low<unknown>(new PrivateJSONFile(path.join(dir, 'run.json')), null);
         await low.read();
@@ -50,7 +52,6 @@ export class RunStore {
         return parsed.success ? summarize(parsed.data) : undefined;
       },
     });
-    this.secrets = options.secrets ?? [];
   }
 
   /** Creates a run, owned (locked) by this process. */
@@ -58,21 +59,26 @@ export class RunStore {
     const dir = runDir(this.home, record.runId);
     await ensurePrivateDir(dir);
     const lock = await RunLock.acquire(dir, record.runId, command);
-    const document = await this.document(record.runId, () => ({ version: 1 as const, ...record }), secretInputValues(record.inputs));
+    const redactor = this.redactor.with(secretInputValues(record.inputs));
+    const document = await this.document(record.runId, () => ({ version: 1 as const, ...record }), redactor);
     document.changed();
-    const run = new OpenRun(this, document, lock);
+    // On disk before it is listed: another process may read it the moment the index names it.
+    await document.flush();
+    const run = new OpenRun(this, document, lock, redactor);
     await run.updateIndex();
     return run;
   }
 
   /** Opens an existing run for writing (resume, or rollback after a crash); a dead owner's lock is taken over. */
-  async open(runId: string, command: string): Promise<OpenRun> {
+  async open(runId: string, command: string, options: { readonly inputs?: Readonly<Record<string, unknown>> } = {}): Promise<OpenRun> {
     const dir = runDir(this.home, runId);
     const record = await this.read(runId);
     const lock = await RunLock.acquire(dir, runId, command);
     try {
-      const document = await this.document(runId, () => ({ ...record }), secretInputValues(record.state.inputs));
-      return new OpenRun(this, document, lock);
+      // Secret inputs were stored as ***; the ones given again now must not be written either.
+      const redactor = this.redactor.with(secretInputValues(options.inputs ?? {}));
+      const document = await this.document(runId, () => ({ ...record }), redactor);
+      return new OpenRun(this, document, lock, redactor);
     } catch (error) {
       await lock.release();
       throw error;
@@ -100,11 +106,15 @@ export class RunStore {
   /** Newest first, with owners checked so crashed runs show as interrupted. */
   async list(): Promise<RunListing[]> {
     const listings = await Promise.all(
-      (await this.index.read()).map(async (summary): Promise<RunListing> => {
-        if (isFinished(summary.status)) return { ...summary, effectiveStatus: summary.status };
-        const dir = runDir(this.home, summary.runId);
+      (await this.index.read()).map(async (entry): Promise<RunListing> => {
+        if (isFinished(entry.status)) return { ...entry, effectiveStatus: entry.status };
+        const dir = runDir(this.home, entry.runId);
         const owner = await liveOwner(dir);
-        if (owner) return { ...summary, effectiveStatus: summary.status, owner };
+        if (owner) return { ...entry, effectiveStatus: entry.status, owner };
+        // The index may have missed the last update (a crash right after the run ended): the run file decides.
+        const summary = await this.read(entry.runId).then(summarize, () => entry);
+        if (summary.status !== entry.status) await this.index.upsert(summary).catch(() => {});
+        if (isFinished(summary.status)) return { ...summary, effectiveStatus: summary.status };
         return { ...summary, effectiveStatus: summary.status === 'paused' ? 'paused' : 'interrupted' };
       }),
     );
@@ -150,13 +160,13 @@ export class RunStore {
     return this.index.upsert(summarize(record));
   }
 
-  private document(runId: string, defaults: () => RunRecord, moreSecrets: readonly string[]): Promise<StoredDocument<RunRecord>> {
+  private document(runId: string, defaults: () => RunRecord, redactor: Redactor): Promise<StoredDocument<RunRecord>> {
     return StoredDocument.open<RunRecord>({
       file: path.join(runDir(this.home, runId), 'run.json'),
       schema: RunRecordSchema,
       defaults,
       onWarning: this.warn,
-      replacer: createRedactor([...this.secrets, ...moreSecrets]).replacer,
+      replacer: redactor.replacer,
     });
   }
 }
@@ -169,6 +179,8 @@ export class OpenRun {
     private readonly store: RunStore,
     readonly document: StoredDocument<RunRecord>,
     private readonly lock: RunLock,
+    /** Everything written for this run (its file, its logs) goes through this. */
+    readonly redactor: Redactor,
   ) {}
 
   get record(): RunRecord {
@@ -233,9 +245,4 @@ export class OpenRun {
   }
 }
 
-/** Inputs named like secrets (`--input dbPassword=…`) are never written down; resume asks for them again. */
-function secretInputValues(inputs: Record<string, unknown>): string[] {
-  return Object.entries(inputs)
-    .filter(([key, value]) => looksSecret(key) && typeof value === 'string')
-    .map(([, value]) => value as string);
-}
+

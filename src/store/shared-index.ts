@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { withFileLock } from './file-lock.js';
 import { ensurePrivateDir } from './paths.js';
 import { PrivateJSONFile } from './private-json-file.js';
+import { moveAside } from './stored-document.js';
 
 export type SharedIndexOptions<Entry> = {
   /** The folder holding one sub-folder per item and the index file. */
@@ -14,14 +15,18 @@ export type SharedIndexOptions<Entry> = {
   /** Reads one item's folder to rebuild its entry (only when the index is missing or broken). */
   readonly rebuildEntry: (itemDir: string) => Promise<Entry | undefined>;
   readonly onWarning: (message: string) => void;
+  /** Applied to everything written (secrets redacted: titles and goals are user text). */
+  readonly replacer?: (key: string, value: unknown) => unknown;
 };
 
 type IndexData<Entry> = { version: 1; entries: Entry[] };
+type Loaded<Entry> = { readonly data?: IndexData<Entry>; readonly corrupt?: string };
 
 /**
  * A small index (`index.json`) shared by every ksa process, so listings never
  * read whole runs or conversations: each change is a locked read-modify-write.
- * A missing or corrupt index is rebuilt from the items themselves.
+ * A missing or corrupt index is rebuilt from the items themselves (a corrupt
+ * one is moved aside first) and written back.
  */
 export class SharedIndex<Entry> {
   readonly file: string;
@@ -35,38 +40,47 @@ export class SharedIndex<Entry> {
   }
 
   async read(): Promise<Entry[]> {
-    return ((await this.load()) ?? (await this.rebuild())).entries;
+    const loaded = await this.load();
+    if (loaded.data) return loaded.data.entries;
+    return (await this.update(() => {})).entries;
   }
 
   /** Adds or replaces one entry. */
   async upsert(entry: Entry): Promise<void> {
-    await ensurePrivateDir(this.options.dir);
-    await withFileLock(this.lockFile, async () => {
-      const low = new Low<IndexData<Entry>>(new PrivateJSONFile(this.file), { version: 1, entries: [] });
-      low.data = (await this.load()) ?? (await this.rebuild());
+    await this.update((data) => {
       const key = this.options.key(entry);
-      const at = low.data.entries.findIndex((existing) => this.options.key(existing) === key);
-      if (at === -1) low.data.entries.push(entry);
-      else low.data.entries[at] = entry;
-      await low.write();
+      const at = data.entries.findIndex((existing) => this.options.key(existing) === key);
+      if (at === -1) data.entries.push(entry);
+      else data.entries[at] = entry;
     });
   }
 
-  private async load(): Promise<IndexData<Entry> | undefined> {
+  private async update(mutate: (data: IndexData<Entry>) => void): Promise<IndexData<Entry>> {
+    await ensurePrivateDir(this.options.dir);
+    return withFileLock(this.lockFile, async () => {
+      const low = new Low<IndexData<Entry>>(new PrivateJSONFile(this.file, { replacer: this.options.replacer }), { version: 1, entries: [] });
+      const loaded = await this.load();
+      if (loaded.corrupt) {
+        const backup = await moveAside(this.file);
+        this.options.onWarning(`${this.file} ${loaded.corrupt}; ${backup ? `moved it to ${backup} and ` : ''}rebuilt it from the files it lists`);
+      }
+      low.data = loaded.data ?? (await this.rebuild());
+      mutate(low.data);
+      await low.write();
+      return low.data;
+    });
+  }
+
+  private async load(): Promise<Loaded<Entry>> {
     const low = new Low<unknown>(new PrivateJSONFile(this.file), null);
     try {
       await low.read();
     } catch (error) {
-      this.options.onWarning(`${this.file} is unreadable (${(error as Error).message}); rebuilding it`);
-      return undefined;
+      return { corrupt: `is unreadable (${(error as Error).message})` };
     }
-    if (low.data === null) return undefined;
+    if (low.data === null) return {};
     const parsed = this.schema.safeParse(low.data);
-    if (!parsed.success) {
-      this.options.onWarning(`${this.file} has unexpected content; rebuilding it`);
-      return undefined;
-    }
-    return parsed.data;
+    return parsed.success ? { data: parsed.data } : { corrupt: 'has unexpected content' };
   }
 
   private async rebuild(): Promise<IndexData<Entry>> {

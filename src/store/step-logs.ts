@@ -9,6 +9,8 @@ import { createRedactor, type Redactor } from './redact.js';
  */
 export class StepLogs {
   private readonly streams = new Map<string, WriteStream>();
+  /** Streams of steps that ended: close() waits for them to reach the disk too. */
+  private readonly ending = new Set<Promise<void>>();
   private dirReady = false;
   private disabled = false;
 
@@ -80,15 +82,23 @@ export class StepLogs {
     const stream = this.streams.get(stepId);
     if (!stream) return;
     this.streams.delete(stepId);
-    stream.end();
+    this.ending.add(finish(stream, this.ending));
   }
 
-  /** Closes every file; resolves when all output is on disk. */
+  /** Closes every file; resolves when all output, of ended steps too, is on disk. */
   async close(): Promise<void> {
-    const pending = [...this.streams.values()].map((stream) => new Promise<void>((resolve) => stream.end(resolve)));
+    for (const stream of this.streams.values()) this.ending.add(finish(stream, this.ending));
     this.streams.clear();
-    await Promise.all(pending);
+    await Promise.all([...this.ending]);
   }
+}
+
+function finish(stream: WriteStream, pending: Set<Promise<void>>): Promise<void> {
+  const done: Promise<void> = new Promise<void>((resolve) => {
+    stream.once('error', () => resolve());
+    stream.end(() => resolve());
+  }).finally(() => pending.delete(done));
+  return done;
 }
 
 /** The last lines of a step's log (at most `maxBytes` read), for "why did it fail?". */

@@ -1,4 +1,4 @@
-import { rename } from 'node:fs/promises';
+import { link, rename, unlink } from 'node:fs/promises';
 import { Low } from 'lowdb';
 import type { z } from 'zod';
 import { trackDocument } from './open-documents.js';
@@ -138,12 +138,27 @@ export class StoredDocument<T> {
   }
 }
 
-async function moveAside(file: string): Promise<string | undefined> {
-  const backup = `${file}.corrupt-${new Date().toISOString().replaceAll(':', '').replace(/\.\d+Z$/, 'Z')}`;
-  try {
-    await rename(file, backup);
-    return backup;
-  } catch {
-    return undefined;
+/** Moves a broken file to `<file>.corrupt-<timestamp>`; never over an earlier backup. */
+export async function moveAside(file: string): Promise<string | undefined> {
+  const stamp = new Date().toISOString().replaceAll(':', '').replace('.', '-');
+  for (let n = 0; n < 100; n++) {
+    const backup = `${file}.corrupt-${stamp}${n ? `-${n}` : ''}`;
+    try {
+      // link() fails if the backup exists, where rename() would silently replace it.
+      await link(file, backup);
+      await unlink(file);
+      return backup;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code === 'ENOENT') return undefined;
+      try {
+        await rename(file, backup);
+        return backup;
+      } catch {
+        return undefined;
+      }
+    }
   }
+  return undefined;
 }

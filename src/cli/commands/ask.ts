@@ -12,6 +12,7 @@ import { formatPlan } from '../../tui/plan-lines.js';
 import { newRunId } from '../run-id.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
+import { interruptible } from '../interrupt.js';
 import { openStores, type Stores } from '../stores.js';
 import { describer } from '../../tui/tool-describer.js';
 
@@ -31,6 +32,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   const conversation = await openConversation(stores, flags, workspace);
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const tools = createBuiltinRegistry();
+  const interrupt = interruptible();
   try {
     if (!flags.json) writeLine(io.stderr, style.dim(`session ${conversation.id} · ${describeEndpoint(cli.config)}`));
     const turn = await runChatTurn({
@@ -40,12 +42,19 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       conversation,
       context: formatWorkspaceContext(await gatherWorkspaceContext(workspace, io.env)),
       text: message,
+      abortSignal: interrupt.signal,
       timeoutMs: cli.config.timeoutMs,
       maxRetries: cli.config.maxRetries,
       onEvent: flags.json ? undefined : (event) => showTurnEvent(io, style, event),
     }).catch((error: unknown) => {
       throw modelFailure(error, cli.config);
     });
+    const interrupted = interrupt.exitCode();
+    if (interrupted !== undefined) {
+      if (!flags.json) writeLine(io.stderr, '\nInterrupted; what was said so far is saved in the session.');
+      return interrupted;
+    }
+    interrupt.dispose();
     if (!flags.json && turn.text && !turn.text.endsWith('\n')) writeLine(io.stdout);
 
     let proposalFile: string | undefined;
@@ -74,6 +83,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     }
     return exitCode;
   } finally {
+    interrupt.dispose();
     await conversation.close();
   }
 }
@@ -148,7 +158,6 @@ async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ ex
     inputs: {},
     json: false,
     mode: 'fresh',
-    redactor: stores.redactor,
     queryModel: createQueryModel(options.cli.model, options.cli.config),
   });
   conversation.append({ kind: 'run', runId, status: state.status });

@@ -1,5 +1,5 @@
 import { isFinished, type RunStatus } from '../../planning/index.js';
-import { requestCancel, runDir, type RunRecord } from '../../store/index.js';
+import { liveOwner, requestCancel, runDir, type RunRecord } from '../../store/index.js';
 import { createBuiltinRegistry } from '../../tools/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
@@ -24,9 +24,16 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
 
   if (owner) {
     writeLine(io.stderr, `Asking process ${owner.pid} to cancel run ${runId}; it aborts running steps and rolls back…`);
-    await requestCancel(runDir(stores.home, runId), owner);
+    const dir = runDir(stores.home, runId);
+    await requestCancel(dir, owner);
     const timeoutMs = Math.max(1, Number(flags.timeout ?? 300)) * 1000;
-    const final = await waitUntilFinished(() => stores.runs.read(runId), timeoutMs);
+    const final = await waitUntilFinished(() => stores.runs.read(runId), () => liveOwner(dir), timeoutMs);
+    if (final === 'owner-died') {
+      throw new CliError({
+        message: `the process running ${runId} (pid ${owner.pid}) died before it finished its rollback; roll back what is left with: ksa cancel ${runId} --yes`,
+        exitCode: ExitCode.runFailed,
+      });
+    }
     if (!final) {
       throw new CliError({ message: `run ${runId} has not finished ${timeoutMs / 1000}s after the cancel request; see: ksa status ${runId}`, exitCode: ExitCode.runFailed });
     }
@@ -51,16 +58,20 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     inputs: {},
     json: flags.json === true,
     mode: 'rollback',
-    redactor: stores.redactor,
   });
   return state.status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;
 }
 
-async function waitUntilFinished(read: () => Promise<RunRecord>, timeoutMs: number): Promise<RunRecord | undefined> {
+async function waitUntilFinished(read: () => Promise<RunRecord>, owner: () => Promise<unknown>, timeoutMs: number): Promise<RunRecord | 'owner-died' | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const record = await read().catch(() => undefined);
     if (record && isFinished(record.state.status)) return record;
+    if (!(await owner())) {
+      // It may have written its final state just before exiting.
+      const last = await read().catch(() => undefined);
+      return last && isFinished(last.state.status) ? last : 'owner-died';
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return undefined;

@@ -39,7 +39,6 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       modelConfig: config,
       tools: registry,
       runs: stores.runs,
-      redactor: stores.redactor,
       conversation,
       workspace,
       context: formatWorkspaceContext(context),

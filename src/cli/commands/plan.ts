@@ -8,6 +8,7 @@ import { writeLine, type CliIO } from '../io.js';
 import { describeEndpoint, modelFailure, openModel } from '../model.js';
 import { parsePositiveInt } from '../options.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
+import { interruptible } from '../interrupt.js';
 import { openStores } from '../stores.js';
 
 export type PlanFlags = { json?: boolean; format?: string; output?: string; workspace?: string; maxRepairs?: string };
@@ -24,6 +25,7 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   writeLine(io.stderr, style.dim(`Planning with ${describeEndpoint(config)}…`));
 
   const tools = createBuiltinRegistry();
+  const interrupt = interruptible();
   let result;
   try {
     result = await planGoal(goal, {
@@ -33,10 +35,15 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
       maxRepairs: parsePositiveInt(flags.maxRepairs, '--max-repairs'),
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,
+      abortSignal: interrupt.signal,
       onRepair: (attempt, problems) => writeLine(io.stderr, style.yellow(`The plan had ${problems.length} problem${problems.length === 1 ? '' : 's'}; asking the model to fix ${problems.length === 1 ? 'it' : 'them'} (repair ${attempt})…`)),
     });
   } catch (error) {
+    const interrupted = interrupt.exitCode();
+    if (interrupted !== undefined) return interrupted;
     throw modelFailure(error, config);
+  } finally {
+    interrupt.dispose();
   }
 
   const text = flags.json ? `${JSON.stringify({ plan: result.plan, attempts: result.attempts, repairs: result.repairs, totalTokens: result.totalTokens }, null, 2)}\n` : formatPlanAs(result.plan, format);

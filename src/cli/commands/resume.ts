@@ -50,7 +50,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   const approval = await obtainApproval(io, { yes: flags.yes, question: `Resume run ${runId}?` });
   if (approval !== ExitCode.ok) return approval;
 
-  const run = await stores.runs.open(runId, `ksa resume ${runId}`);
+  const run = await stores.runs.open(runId, `ksa resume ${runId}`, { inputs });
   const { exitCode } = await runSession(io, {
     run,
     registry,
@@ -59,7 +59,6 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     maxParallel: parsePositiveInt(flags.maxParallel, '--max-parallel'),
     json: flags.json === true,
     mode: 'resume',
-    redactor: stores.redactor,
     queryModel,
   });
   return exitCode;

@@ -87,7 +87,6 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     maxParallel,
     json: flags.json === true,
     mode: 'fresh',
-    redactor: stores.redactor,
     queryModel,
   });
   return exitCode;

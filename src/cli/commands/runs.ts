@@ -12,6 +12,7 @@ export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: st
   if (flags.json) {
     const doc = shown.map(({ effectiveStatus, owner, ...summary }) => ({
       ...summary,
+      ...(summary.startedAt && summary.endedAt ? { durationMs: Date.parse(summary.endedAt) - Date.parse(summary.startedAt) } : {}),
       status: effectiveStatus,
       recordedStatus: summary.status,
       ...(owner ? { ownerPid: owner.pid } : {}),

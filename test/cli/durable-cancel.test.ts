@@ -1,0 +1,104 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, eventually, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
+import { expectExit, killGroup, ksaJson, lineCounts, lockPid, statusOf, type StatusDoc } from '../helpers/durable.js';
+import { readLockOwner, requestCancel } from '../../src/store/index.js';
+import { startLongRun } from '../helpers/long-run.js';
+import { expectWellFormedRun } from '../helpers/run-events.js';
+import { isProcessAlive, waitFor } from '../helpers/tool-context.js';
+
+// ksa cancel: a run owned by a live process is asked to stop (request file + SIGUSR2)
+// and rolls back there; an interrupted run is rolled back here, after approval.
+
+let sandbox: CliSandbox;
+const leftovers = new Set<number>();
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-durable-cancel-');
+});
+afterAll(async () => {
+  for (const pid of leftovers) killGroup(pid);
+  await sandbox.cleanup();
+});
+
+describe.concurrent('ksa cancel', () => {
+  it('of a run owned by a live ksa run: the owner rolls back and exits 130, cancel reports it and exits 0', async () => {
+    const { ksa, dir, home, runId, longPid } = await startLongRun(sandbox, 'live', leftovers);
+    const cancel = await runKsa(['cancel', runId, '--json'], { home, timeoutMs: 20_000 });
+    expectExit(cancel, 0);
+    expect(cancel.stderr).toMatch(new RegExp(`Asking process ${ksa.pid} to cancel run ${runId}`));
+    expect(JSON.parse(cancel.stdout)).toEqual({ runId, status: 'cancelled', rolledBack: ['first'], failedRollbacks: [] });
+
+    const owner = await ksa.result;
+    expectExit(owner, 130);
+    expect(owner.stderr).toMatch(/cancel requested from another terminal/);
+    expect(expectWellFormedRun(parseNdjson(owner.stdout))).toBe('cancelled');
+    expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
+    expect(await waitFor(() => !isProcessAlive(longPid), 3000)).toBe(true);
+    const status = await ksaJson<StatusDoc>(['status', runId], { home });
+    expect(status.status).toBe('cancelled');
+    expect(statusOf(status, 'long').status).toBe('cancelled');
+    expect(existsSync(path.join(home, 'runs', runId, 'cancel.request'))).toBe(false);
+  });
+
+  it('of an interrupted run (kill -9): asks first (exit 2 without a TTY or --yes), then with --yes rolls back here', async () => {
+    const { ksa, dir, home, runId, longPid } = await startLongRun(sandbox, 'interrupted', leftovers);
+    ksa.kill('SIGKILL');
+    await ksa.result;
+
+    const refused = await runKsa(['cancel', runId], { home, cwd: dir });
+    expectExit(refused, 2);
+    expect(refused.stderr).toMatch(new RegExp(`Run ${runId} is interrupted: its process is gone`));
+    expect(refused.stderr).toMatch(/Cancelling rolls back, newest first: first\./);
+    expect(existsSync(path.join(dir, 'rollback.marker'))).toBe(false);
+    expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('interrupted');
+
+    const cancel = await runKsa(['cancel', runId.slice(0, -1), '--yes'], { home, cwd: dir, timeoutMs: 20_000 });
+    expectExit(cancel, 0);
+    expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
+    // The crashed run's `long` is stopped, and nothing ran again.
+    expect(await waitFor(() => !isProcessAlive(longPid), 3000)).toBe(true);
+    expect(lineCounts(dir).get('first')).toBe(1);
+    expect(lineCounts(dir).has('after got first-output')).toBe(false);
+    const status = await ksaJson<StatusDoc>(['status', runId], { home });
+    expect(status.status).toBe('cancelled');
+    expect(statusOf(status, 'first')).toMatchObject({ status: 'rolled_back', rollback: { status: 'succeeded' } });
+    expect(status.steps.some((step) => step.status === 'running')).toBe(false);
+    expect(lockPid(home, runId)).toBeUndefined();
+
+    const again = await runKsa(['cancel', runId], { home });
+    expectExit(again, 2);
+    expect(again.stderr).toMatch(/already finished \(cancelled\); there is nothing to cancel/);
+  });
+
+  it('cancel while a resume is still stopping the leftovers of the crash: the resume cancels cleanly', async () => {
+    const { ksa, dir, home, runId } = await startLongRun(sandbox, 'cancel-resume', leftovers, { stubborn: true });
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    writeFileSync(path.join(dir, 'fast'), '');
+    const resume = startKsa(['resume', runId, '--yes', '--json'], { home, cwd: dir, timeoutMs: 20_000 });
+    leftovers.add(resume.pid);
+    // The resume owns the run and is waiting out the 2 s grace of the stubborn leftover.
+    await eventually(() => (lockPid(home, runId) === resume.pid ? true : undefined), 10_000, 10);
+    // What `ksa cancel` does for a live owner (request file + SIGUSR2), sent at once so it
+    // lands in that window whatever the machine's load.
+    const owner = (await readLockOwner(path.join(home, 'runs', runId)))!;
+    await requestCancel(path.join(home, 'runs', runId), owner);
+    const resumed = await resume.result;
+    expect(resumed.signal, describeResult(resumed)).toBeNull();
+    expect(resumed.code).toBe(130);
+    expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
+    expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('cancelled');
+  });
+
+  it('the owner dies while cancel waits for its rollback: cancel notices at once instead of waiting out --timeout', async () => {
+    const { ksa, home, runId } = await startLongRun(sandbox, 'owner-dies', leftovers, { slowRollbackMs: 3000 });
+    const cancel = startKsa(['cancel', runId, '--timeout', '4'], { home, timeoutMs: 20_000 });
+    await ksa.waitForOutput((stdout) => stdout.includes('"rollback_started"'), 10_000);
+    ksa.kill('SIGKILL');
+    const killedAt = Date.now();
+    const result = await cancel.result;
+    expect(Date.now() - killedAt, describeResult(result)).toBeLessThan(2500);
+    expect(result.stderr).toMatch(/interrupted|died|gone/);
+  });
+});

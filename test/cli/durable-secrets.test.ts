@@ -1,0 +1,110 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { expectExit, killGroup } from '../helpers/durable.js';
+import { startLongRun } from '../helpers/long-run.js';
+import { modeOf, walk } from '../helpers/store-fixtures.js';
+
+// What `ksa run` leaves in KSA_HOME: private (0700/0600), free of secrets, outputs bounded.
+
+const TOKEN = 'ghp_SeCrEt0123456789';
+const PASSWORD = 'hunter2-correct-horse';
+
+let sandbox: CliSandbox;
+const leftovers = new Set<number>();
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-durable-secrets-');
+});
+afterAll(async () => {
+  for (const pid of leftovers) killGroup(pid);
+  await sandbox.cleanup();
+});
+
+/** Every file under home whose content contains `secret`. */
+function filesContaining(home: string, entries: { rel: string; dir: boolean }[], secret: string): string[] {
+  return entries.filter((entry) => !entry.dir && readFileSync(path.join(home, entry.rel), 'utf8').includes(secret)).map((entry) => entry.rel);
+}
+
+const SECRET_PLAN = `goal: Use a token
+inputs:
+  dbPassword: change-me
+steps:
+  - id: login
+    tool: shell
+    args: { command: "echo logging in with $DEPLOY_TOKEN; echo using {{ inputs.dbPassword }}" }
+    rollback: { tool: shell, args: { command: "echo logout $DEPLOY_TOKEN" } }
+  - id: push
+    tool: shell
+    dependsOn: [login]
+    args: { command: "echo denied for $DEPLOY_TOKEN >&2; exit 1" }
+`;
+
+describe.concurrent('secrets and permissions on disk', () => {
+  it('a fresh KSA_HOME: directories 0700, files 0600; an env secret appears only as *** in run.json and logs', async () => {
+    const home = path.join(sandbox.home, 'fresh', 'ksa-home');
+    const plan = await sandbox.writePlan('env-secret/plan.yaml', SECRET_PLAN);
+    const result = await runKsa(['run', plan, '--yes'], { home, cwd: path.dirname(plan), env: { DEPLOY_TOKEN: TOKEN } });
+    expectExit(result, 1);
+    expect(await modeOf(home)).toBe(0o700);
+    const entries = await walk(home);
+    expect(entries.filter((entry) => entry.rel.endsWith('.log')).map((entry) => path.basename(entry.rel)).sort()).toEqual(['login.log', 'push.log']);
+    for (const entry of entries) expect((await modeOf(path.join(home, entry.rel))).toString(8), entry.rel).toBe(entry.dir ? '700' : '600');
+    expect(filesContaining(home, entries, TOKEN)).toEqual([]);
+    const runJson = entries.find((entry) => entry.rel.endsWith('run.json'))!;
+    const record = JSON.parse(readFileSync(path.join(home, runJson.rel), 'utf8'));
+    expect(record.state.steps.login.output.stdout).toContain('logging in with ***');
+    expect(record.state.steps.push.error).toContain('denied for ***');
+    const pushLog = entries.find((entry) => entry.rel.endsWith('push.log'))!;
+    expect(readFileSync(path.join(home, pushLog.rel), 'utf8')).toContain('[stderr] denied for ***');
+  });
+
+  it('a step output of 3 MB: run.json keeps a bounded output (head and tail, marked truncated), the log keeps all of it', async () => {
+    const home = path.join(sandbox.home, 'big-output');
+    const plan = await sandbox.writePlan(
+      'big-output/plan.yaml',
+      `goal: Big output\nsteps:\n  - id: big\n    tool: shell\n    args: { command: "head -c 3000000 /dev/zero | tr '\\\\0' x | fold -w 100; echo done-marker" }\n`,
+    );
+    expectExit(await runKsa(['run', plan, '--yes'], { home, cwd: path.dirname(plan) }), 0);
+    const entries = await walk(home);
+    const runJson = path.join(home, entries.find((entry) => entry.rel.endsWith('run.json'))!.rel);
+    const output = JSON.parse(readFileSync(runJson, 'utf8')).state.steps.big.output as { stdout: string; truncated?: boolean };
+    expect(output.truncated).toBe(true);
+    expect(output.stdout.length).toBeLessThan(1.1 * 1024 * 1024);
+    expect(output.stdout.endsWith('done-marker')).toBe(true);
+    const log = readFileSync(path.join(home, entries.find((entry) => entry.rel.endsWith('big.log'))!.rel), 'utf8');
+    expect(log.split('\n').filter((line) => line === 'x'.repeat(100))).toHaveLength(29_999); // + the last 100 x's with done-marker after them
+    expect(log).toContain(`${'x'.repeat(100)}done-marker`);
+  });
+
+  it('a secret-named --input value never reaches the step logs', async () => {
+    const home = path.join(sandbox.home, 'input-secret');
+    const plan = await sandbox.writePlan('input-secret/plan.yaml', SECRET_PLAN);
+    const result = await runKsa(['run', plan, '--yes', '--input', `dbPassword=${PASSWORD}`], { home, cwd: path.dirname(plan), env: { DEPLOY_TOKEN: TOKEN } });
+    expectExit(result, 1);
+    const entries = await walk(home);
+    expect(filesContaining(home, entries, PASSWORD)).toEqual([]);
+  });
+
+  it('a secret input given again to ksa resume is not written to run.json or the logs', async () => {
+    const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-secret', leftovers);
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    // Pretend the original run had the secret input: it is stored redacted, resume asks for it again.
+    const file = path.join(home, 'runs', runId, 'run.json');
+    const record = JSON.parse(readFileSync(file, 'utf8'));
+    record.inputs = { dbPassword: '***' };
+    record.state.inputs = { dbPassword: '***' };
+    record.plan.steps[2].args.command = 'echo connecting with {{ inputs.dbPassword }}';
+    writeFileSync(file, JSON.stringify(record));
+    writeFileSync(path.join(dir, 'fast'), '');
+
+    const missing = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
+    expectExit(missing, 2);
+    expect(missing.stderr).toMatch(/input dbPassword was not stored \(they look secret\); pass --input dbPassword=… again/);
+
+    const resume = await runKsa(['resume', runId, '--yes', '--input', `dbPassword=${PASSWORD}`], { home, cwd: dir });
+    expectExit(resume, 0);
+    expect(filesContaining(home, await walk(home), PASSWORD)).toEqual([]);
+  });
+});

@@ -1,0 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { eventually, parseNdjson, startKsa, type CliSandbox, type KsaProcess } from './cli.js';
+import { longPlan, readPids, readRunFile } from './durable.js';
+
+export type LongRun = { readonly ksa: KsaProcess; readonly dir: string; readonly home: string; readonly runId: string; readonly longPid: number };
+
+/**
+ * Starts `ksa run --yes --json` on longPlan() in its own dir and KSA_HOME, and resolves
+ * once run.json records `first` succeeded and `long` running (its pid known).
+ * Every pid seen is added to `leftovers` for the test file's cleanup.
+ */
+export async function startLongRun(sandbox: CliSandbox, name: string, leftovers: Set<number>, options: { stubborn?: boolean; slowRollbackMs?: number } = {}): Promise<LongRun> {
+  const planFile = await sandbox.writePlan(`${name}/plan.yaml`, longPlan(options));
+  const dir = path.dirname(planFile);
+  const home = path.join(sandbox.home, name);
+  mkdirSync(home, { recursive: true });
+  const ksa = startKsa(['run', planFile, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
+  leftovers.add(ksa.pid);
+  await ksa.waitForOutput((stdout) => stdout.includes('"run_started"'), 10_000);
+  const runId = parseNdjson(ksa.stdout().split('\n')[0]! + '\n')[0]!.runId;
+  const longPid = await eventually(() => readPids(dir, 'long.pids')[0], 10_000);
+  leftovers.add(longPid);
+  await eventually(() => {
+    const run = readRunFile(home, runId);
+    return run?.state.steps.first?.status === 'succeeded' && run.state.steps.long?.status === 'running' ? true : undefined;
+  }, 10_000);
+  return { ksa, dir, home, runId, longPid };
+}

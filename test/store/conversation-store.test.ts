@@ -1,0 +1,192 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConversationStore, SEGMENT_SIZE, SessionNotFoundError, type Conversation } from '../../src/store/index.js';
+import { createTempDir } from '../helpers/tool-context.js';
+import { chainPlan, observeWrites, sleep } from '../helpers/store-fixtures.js';
+
+// Chat sessions: session.json + message segments of SEGMENT_SIZE; appending
+// touches only the last segment; reopening keeps the history; one writer per session.
+
+let home: string;
+let cleanup: () => Promise<void>;
+let store: ConversationStore;
+const open: Conversation[] = [];
+beforeEach(async () => {
+  ({ dir: home, cleanup } = await createTempDir('ksa-store-chat-'));
+  store = new ConversationStore(home);
+});
+afterEach(async () => {
+  for (const conversation of open.splice(0)) await conversation.close().catch(() => {});
+  await cleanup();
+});
+
+async function created(options?: { title?: string }): Promise<Conversation> {
+  const conversation = await store.create(options);
+  open.push(conversation);
+  return conversation;
+}
+
+function appendUsers(conversation: Conversation, from: number, to: number): void {
+  for (let i = from; i < to; i++) conversation.append({ kind: 'user', text: `message ${i}` });
+}
+
+describe('ConversationStore', () => {
+  it('every kind of message round-trips, linked runs are recorded, the title comes from the first user message', async () => {
+    const conversation = await created();
+    expect(conversation.info.title).toBe('New session');
+    conversation.append({ kind: 'assistant', text: 'Hi, what shall we deploy?' });
+    conversation.append({ kind: 'user', text: 'deploy my app in ./shop to my kind cluster, on port 9090 please, and run the smoke tests after that' });
+    conversation.append({ kind: 'user', text: 'second user message' });
+    conversation.append({ kind: 'tool_call', toolCallId: 't1', tool: 'shell', input: { command: 'ls' } });
+    conversation.append({ kind: 'tool_result', toolCallId: 't1', tool: 'shell', output: { stdout: 'a b' }, isError: false });
+    conversation.append({ kind: 'plan', planId: 'p1', plan: chainPlan('Deploy shop') });
+    conversation.append({ kind: 'approval', planId: 'p1', decision: 'approved', runId: 'run-1' });
+    conversation.append({ kind: 'run', runId: 'run-1', status: 'succeeded' });
+    conversation.append({ kind: 'reflection', runId: 'run-1', reflection: { success: true, summary: 'ok', issues: [], suggestions: ['add a health check'] } });
+    conversation.linkRun('run-2');
+    expect(conversation.info.title).toBe('deploy my app in ./shop to my kind cluster, on port 9090 please, and run the smok'.slice(0, 80));
+    expect(conversation.info.title.length).toBeLessThanOrEqual(80);
+    const id = conversation.id;
+    await conversation.close();
+    open.length = 0;
+
+    const again = await store.open(id);
+    open.push(again);
+    const messages = await again.messages();
+    expect(messages.map((message) => message.kind)).toEqual(['assistant', 'user', 'user', 'tool_call', 'tool_result', 'plan', 'approval', 'run', 'reflection']);
+    expect(new Set(messages.map((message) => message.id)).size).toBe(messages.length);
+    expect(again.info.runIds).toEqual(['run-1', 'run-2']);
+    expect(again.info.messageCount).toBe(9);
+    expect(again.info.title).toMatch(/^deploy my app in \.\/shop/);
+  });
+
+  it('a given title is kept', async () => {
+    const conversation = await created({ title: 'Ops' });
+    conversation.append({ kind: 'user', text: 'hello' });
+    expect(conversation.info.title).toBe('Ops');
+  });
+
+  it(`more than SEGMENT_SIZE (${SEGMENT_SIZE}) messages spread over segment files; reopening keeps all of them in order`, async () => {
+    const total = SEGMENT_SIZE * 2 + 37;
+    const conversation = await created();
+    appendUsers(conversation, 0, total);
+    const id = conversation.id;
+    await conversation.close();
+    open.length = 0;
+
+    const dir = path.join(home, 'conversations', id);
+    const segments = (await readdir(dir)).filter((name) => name.startsWith('messages-')).sort();
+    expect(segments).toEqual(['messages-000001.json', 'messages-000002.json', 'messages-000003.json']);
+    const sizes = await Promise.all(segments.map(async (name) => JSON.parse(await readFile(path.join(dir, name), 'utf8')).messages.length as number));
+    expect(sizes).toEqual([SEGMENT_SIZE, SEGMENT_SIZE, 37]);
+
+    const again = await store.open(id);
+    open.push(again);
+    const all = await again.messages();
+    expect(all.map((message) => (message.kind === 'user' ? message.text : ''))).toEqual(Array.from({ length: total }, (_, i) => `message ${i}`));
+    const last = await again.messages(SEGMENT_SIZE + 5);
+    expect(last).toHaveLength(SEGMENT_SIZE + 5);
+    expect(last[0]).toMatchObject({ text: `message ${total - SEGMENT_SIZE - 5}` });
+    // Appending after reopen continues the history.
+    appendUsers(again, total, total + SEGMENT_SIZE);
+    expect(await again.messages()).toHaveLength(total + SEGMENT_SIZE);
+    expect(again.info.messageCount).toBe(total + SEGMENT_SIZE);
+  });
+
+  it('appending is O(1): only the last segment and the session file are written, not the history', async () => {
+    const conversation = await created();
+    appendUsers(conversation, 0, SEGMENT_SIZE * 3);
+    await conversation.flush();
+    const writes = observeWrites();
+    try {
+      for (let i = 0; i < 20; i++) {
+        conversation.append({ kind: 'assistant', text: `late ${i}` });
+        await sleep(2);
+      }
+      await conversation.flush();
+      const dir = conversation.dir;
+      expect(writes.count(path.join(dir, 'messages-000001.json'))).toBe(0);
+      expect(writes.count(path.join(dir, 'messages-000002.json'))).toBe(0);
+      expect(writes.count(path.join(dir, 'messages-000003.json'))).toBe(0);
+      expect(writes.count(path.join(dir, 'messages-000004.json'))).toBeGreaterThanOrEqual(1);
+      expect(writes.count(path.join(dir, 'messages-000004.json'))).toBeLessThan(20);
+    } finally {
+      writes.restore();
+    }
+  });
+
+  it('list() is newest-updated first; latest() is the most recently used session; prefixes open', async () => {
+    const first = await created();
+    await first.flush();
+    await sleep(5);
+    const second = await created();
+    await second.flush();
+    expect((await store.list()).map((session) => session.id)).toEqual([second.id, first.id]);
+    expect(await store.latest()).toBe(second.id);
+    await sleep(5);
+    first.append({ kind: 'user', text: 'back to the first one' });
+    await first.flush();
+    const listed = await store.list();
+    expect(listed.map((session) => session.id)).toEqual([first.id, second.id]);
+    expect(listed[0]).toMatchObject({ title: 'back to the first one', messageCount: 1 });
+    expect(await store.latest()).toBe(first.id);
+
+    await first.close();
+    const reopened = await store.open(first.id.slice(0, first.id.length - 1));
+    open.push(reopened);
+    expect(reopened.id).toBe(first.id);
+  });
+
+  it('a session that is open cannot be opened a second time; after close it can', async () => {
+    const conversation = await created();
+    await expect(store.open(conversation.id)).rejects.toThrow(/session .* is being run by process \d+/);
+    await conversation.close();
+    const again = await store.open(conversation.id);
+    open.push(again);
+    expect(again.id).toBe(conversation.id);
+  });
+
+  it('an unknown session id is a SessionNotFoundError; an empty store has no latest', async () => {
+    await expect(store.open('nope')).rejects.toBeInstanceOf(SessionNotFoundError);
+    expect(await store.latest()).toBeUndefined();
+    expect(await store.list()).toEqual([]);
+  });
+
+  it('a corrupt segment is moved aside with one warning; the session still opens and appends', async () => {
+    const warnings: string[] = [];
+    const warned = new ConversationStore(home, { onWarning: (message) => warnings.push(message) });
+    const conversation = await warned.create();
+    appendUsers(conversation, 0, 3);
+    const id = conversation.id;
+    await conversation.close();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(home, 'conversations', id, 'messages-000001.json'), '{"version":1,"messages":[{"kind":"user"');
+    const again = await warned.open(id);
+    open.push(again);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/messages-000001\.json\.corrupt-/);
+    again.append({ kind: 'user', text: 'after repair' });
+    expect((await again.messages()).map((message) => (message.kind === 'user' ? message.text : ''))).toEqual(['after repair']);
+  });
+
+  it('a segment written just before a crash (session.json not yet updated) is not overwritten on reopen', async () => {
+    const conversation = await created();
+    appendUsers(conversation, 0, SEGMENT_SIZE);
+    const id = conversation.id;
+    await conversation.close();
+    open.length = 0;
+    // What a crash between the two writes leaves: segment 2 on disk, session.json still at 1 segment.
+    const { writeFile } = await import('node:fs/promises');
+    const ts = new Date().toISOString();
+    const orphan = Array.from({ length: 3 }, (_, i) => ({ id: `x${i}`, ts, kind: 'user', text: `written before the crash ${i}` }));
+    await writeFile(path.join(home, 'conversations', id, 'messages-000002.json'), JSON.stringify({ version: 1, messages: orphan }));
+
+    const again = await store.open(id);
+    open.push(again);
+    again.append({ kind: 'user', text: 'after the crash' });
+    await again.flush();
+    const texts = (await again.messages()).map((message) => (message.kind === 'user' ? message.text : ''));
+    expect(texts.slice(SEGMENT_SIZE)).toEqual(['written before the crash 0', 'written before the crash 1', 'written before the crash 2', 'after the crash']);
+  });
+});

@@ -1,0 +1,155 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import envPaths from 'env-paths';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConversationStore, createRedactor, ksaHome, looksSecret, RunStore, secretValues, StepLogs } from '../../src/store/index.js';
+import type { RunEvent } from '../../src/planning/index.js';
+import { eventually } from '../helpers/cli.js';
+import { createTempDir } from '../helpers/tool-context.js';
+import { modeOf, newRunRecord, walk } from '../helpers/store-fixtures.js';
+
+// Secrets never reach the store or the logs; everything ksa writes is private
+// (directories 0700, files 0600), whatever the umask.
+
+const SECRET = 'tok-9f8e7d6c5b4a';
+
+let root: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir: root, cleanup } = await createTempDir('ksa-store-private-'));
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+function stepEvent(type: string, extra: Record<string, unknown>): RunEvent {
+  return { type, runId: 'r', ts: new Date().toISOString(), stepId: 'a', attempt: 1, ...extra } as unknown as RunEvent;
+}
+
+describe('secrets', () => {
+  it('names like *KEY, *TOKEN, *SECRET, *PASSWORD are secret; their values (>= 4 chars) are collected', () => {
+    for (const name of ['OPENAI_API_KEY', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'DB_PASSWORD', 'dbPassword', 'npm_config__authToken']) expect(looksSecret(name), name).toBe(true);
+    for (const name of ['PATH', 'HOME', 'SHELL', 'port']) expect(looksSecret(name), name).toBe(false);
+    expect(secretValues({ GITHUB_TOKEN: SECRET, PATH: '/bin', SHORT_KEY: 'abc', EMPTY_TOKEN: '' }).sort()).toEqual(['abc', SECRET]);
+    const redactor = createRedactor(['abc', SECRET, `${SECRET}-longer`]);
+    expect(redactor.text(`x ${SECRET}-longer y ${SECRET} abc`)).toBe('x *** y *** abc');
+  });
+
+  it('a secret in a step output, error or secret-named input is written as *** in run.json', async () => {
+    const home = path.join(root, 'home');
+    const store = new RunStore(home, { secrets: [SECRET] });
+    const run = await store.create(newRunRecord('20260101-000001-secr', { inputs: { dbPassword: 'hunter2-pw', port: 8080 } }), 'test');
+    const { state } = run.record;
+    state.status = 'failed';
+    state.steps.a = { status: 'succeeded', attempts: 1, output: { stdout: `token is ${SECRET}`, stderr: '', exitCode: 0, nested: [{ deep: SECRET }] } };
+    state.steps.b = { status: 'failed', attempts: 2, error: `curl: 401 for Bearer ${SECRET}` };
+    run.document.changed();
+    await run.close();
+
+    const text = await readFile(path.join(home, 'runs', '20260101-000001-secr', 'run.json'), 'utf8');
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain('hunter2-pw');
+    const record = JSON.parse(text);
+    expect(record.state.steps.a.output.stdout).toBe('token is ***');
+    expect(record.state.steps.a.output.nested[0].deep).toBe('***');
+    expect(record.state.steps.b.error).toBe('curl: 401 for Bearer ***');
+    expect(record.inputs).toEqual({ dbPassword: '***', port: 8080 });
+    expect(record.state.inputs.dbPassword).toBe('***');
+    // The store itself still reads it back (redaction is only on disk).
+    expect((await store.read('20260101-000001-secr')).state.steps.b!.error).toContain('***');
+  });
+
+  it('step logs are written with *** instead of the secret (output, retries and failures)', async () => {
+    const dir = path.join(root, 'logs');
+    const logs = new StepLogs(dir, () => {}, createRedactor([SECRET]));
+    logs.onEvent(stepEvent('step_started', {}));
+    logs.onEvent(stepEvent('step_output', { stream: 'stdout', line: `export TOKEN=${SECRET}` }));
+    logs.onEvent(stepEvent('step_output', { stream: 'stderr', line: `warning about ${SECRET}` }));
+    logs.onEvent(stepEvent('step_retrying', { attempt: 2, error: `denied: ${SECRET}` }));
+    logs.onEvent(stepEvent('step_failed', { error: `failed with ${SECRET}` }));
+    await logs.close();
+    // (close() does not wait for a log its step already ended: see step-logs-close.test.ts)
+    const text = await eventually(() => {
+      const content = existsSync(path.join(dir, 'a.log')) ? readFileSync(path.join(dir, 'a.log'), 'utf8') : '';
+      return content.includes('--- failed') ? content : undefined;
+    }, 2000);
+    expect(text).not.toContain(SECRET);
+    expect(text).toContain('export TOKEN=***');
+    expect(text).toContain('[stderr] warning about ***');
+    expect(text).toContain('--- attempt 2 failed: denied: ***');
+    expect(text).toContain('--- failed: failed with ***');
+    expect(await modeOf(dir)).toBe(0o700);
+    expect(await modeOf(path.join(dir, 'a.log'))).toBe(0o600);
+  });
+
+  it('the conversation store redacts messages and the session file', async () => {
+    const home = path.join(root, 'home');
+    const store = new ConversationStore(home, { secrets: [SECRET] });
+    const conversation = await store.create();
+    conversation.append({ kind: 'user', text: `use the token ${SECRET}` });
+    conversation.append({ kind: 'tool_result', toolCallId: 't', tool: 'shell', output: { stdout: SECRET } });
+    await conversation.close();
+    const dir = path.join(home, 'conversations', conversation.id);
+    for (const name of ['session.json', 'messages-000001.json']) {
+      const text = await readFile(path.join(dir, name), 'utf8');
+      expect(text, name).not.toContain(SECRET);
+      expect(text, name).toContain('***');
+    }
+  });
+
+  it('no file of the conversation store, index included, contains the secret', async () => {
+    const home = path.join(root, 'home');
+    const store = new ConversationStore(home, { secrets: [SECRET] });
+    const conversation = await store.create();
+    conversation.append({ kind: 'user', text: `deploy with token ${SECRET}` });
+    await conversation.close();
+    for (const entry of await walk(home)) {
+      if (entry.dir) continue;
+      expect(await readFile(path.join(home, entry.rel), 'utf8'), entry.rel).not.toContain(SECRET);
+    }
+  });
+});
+
+describe('home and permissions', () => {
+  it('KSA_HOME wins (resolved to an absolute path); otherwise the platform data dir', () => {
+    expect(ksaHome({ KSA_HOME: '/srv/ksa' })).toBe('/srv/ksa');
+    expect(ksaHome({ KSA_HOME: 'rel/dir' })).toBe(path.resolve('rel/dir'));
+    expect(ksaHome({ KSA_HOME: '  ' })).toBe(envPaths('ksa', { suffix: '' }).data);
+    expect(ksaHome({})).toBe(envPaths('ksa', { suffix: '' }).data);
+  });
+
+  it('a fresh KSA_HOME: every directory is 0700 and every file 0600, even with umask 000', async () => {
+    const previous = process.umask(0);
+    try {
+      const home = path.join(root, 'fresh', 'home');
+      const runs = new RunStore(home);
+      const run = await runs.create(newRunRecord('20260101-000001-perm'), 'test');
+      const logs = new StepLogs(run.logDir);
+      logs.onEvent(stepEvent('step_output', { stream: 'stdout', line: 'hello' }));
+      await logs.close();
+      // Held while running: the lock is private too.
+      expect(await modeOf(path.join(run.dir, 'owner.lock'))).toBe(0o600);
+      await run.close();
+
+      const conversations = new ConversationStore(home);
+      const conversation = await conversations.create();
+      conversation.append({ kind: 'user', text: 'hi' });
+      await conversation.close();
+
+      expect(await modeOf(home)).toBe(0o700);
+      const entries = await walk(home);
+      const rels = entries.map((entry) => entry.rel);
+      for (const expected of ['runs', 'runs/index.json', 'runs/20260101-000001-perm/run.json', 'runs/20260101-000001-perm/logs/a.log', 'conversations/index.json']) {
+        expect(rels).toContain(expected);
+      }
+      expect(rels.some((rel) => /^conversations\/[^/]+\/session\.json$/.test(rel))).toBe(true);
+      expect(rels.some((rel) => /^conversations\/[^/]+\/messages-000001\.json$/.test(rel))).toBe(true);
+      for (const entry of entries) {
+        expect((await modeOf(path.join(home, entry.rel))).toString(8), entry.rel).toBe(entry.dir ? '700' : '600');
+      }
+    } finally {
+      process.umask(previous);
+    }
+  });
+});
