@@ -7,7 +7,7 @@ import { latestProposal, runChatTurn, type TurnEvent } from './chat.js';
 import type { ModelConfig } from './config.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
-import { describePlanDiff, diffPlans } from './plan-diff.js';
+import { describePlanDiff, diffPlans, isEmptyDiff } from './plan-diff.js';
 import { revisePlan } from './planner.js';
 import { reflectOnRun } from './reflection.js';
 import { driveRun, type RunHandle } from './run-controller.js';
@@ -242,7 +242,12 @@ export class ChatSession {
     }
     this.editing = false;
     this.editProblems = undefined;
-    const changes = describePlanDiff(diffPlans(previous.plan, result.plan));
+    const diff = diffPlans(previous.plan, result.plan);
+    if (isEmptyDiff(diff)) {
+      this.notice('The edited plan is the same as before.', 'info');
+      return { ok: true };
+    }
+    const changes = describePlanDiff(diff);
     const next: ProposedPlan = { planId: `${previous.planId}e${++this.seq}`, plan: result.plan, changes, revises: previous.planId };
     this.decide(previous, 'edited');
     this.propose(next);
