@@ -3,10 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { measureAgent } from './agent-loop.js';
 import { measureMemory } from './memory.js';
 import { measureOverhead } from './overhead.js';
 import { formatTable, resultsJson, tableRows, type BenchResults } from './report.js';
 import { measureScheduleQuality } from './schedule-quality.js';
+import { measureStore } from './store-bench.js';
 import { collectGarbage, hasGc, round } from './stats.js';
 import { measureValidation } from './validation-bench.js';
 
@@ -83,7 +85,9 @@ async function main(): Promise<void> {
   const validationWithExpressions = await section('P4e validation with expressions', () => measureValidation(seed, quick, true));
   const memory = await section('P4m heap per step', () => measureMemory(seed));
   const quality = await section(`P1/P2 ${plans} simulated plans`, () => measureScheduleQuality(seed, plans));
-  const results: BenchResults = { quality, overhead, validation, validationWithExpressions, memory };
+  const store = await section('P5 durable store', () => measureStore(quick ? 1 : 3));
+  const agent = await section('P6 plan-and-execute vs tool loop', () => measureAgent(seed));
+  const results: BenchResults = { quality, overhead, validation, validationWithExpressions, memory, store, agent };
 
   const table = formatTable(tableRows(results));
   console.log();

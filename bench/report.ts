@@ -1,6 +1,8 @@
+import type { AgentFigures } from './agent-loop.js';
 import type { MemoryFigures } from './memory.js';
 import type { OverheadFigures } from './overhead.js';
 import type { ScheduleQuality } from './schedule-quality.js';
+import type { StoreResults } from './store-bench.js';
 import { round } from './stats.js';
 import type { ValidationFigures } from './validation-bench.js';
 
@@ -10,6 +12,8 @@ export type BenchResults = {
   readonly validation: ValidationFigures;
   readonly validationWithExpressions: ValidationFigures;
   readonly memory: MemoryFigures;
+  readonly store: StoreResults;
+  readonly agent: AgentFigures;
 };
 
 export type RunInfo = {
@@ -31,20 +35,22 @@ type Row = { id: string; what: string; result: string; goal: string; verdict: 'p
 const x = (value: number, digits = 3) => value.toFixed(digits);
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
-/** The goals of issue #4, checked against this run. */
+/** The goals of the bench (P1–P4m), durable store (P5) and agent (P6) issues, checked against this run. */
 export function verdicts(r: BenchResults) {
-  const { quality: q, overhead: o, validation: v, memory: m } = r;
+  const { quality: q, overhead: o, validation: v, memory: m, store: s, agent: a } = r;
   return {
     P1: q.p1.mean <= 1.05 && q.p1.worst <= 1.25,
     P2: q.p2.mean >= 1.3,
     P3: o.usPerStep10k <= 20 && o.usPerStep100k <= 20 && o.ratio100kTo10k <= 12,
     P4: v.ms100k <= 200,
     P4m: m.bytesPerStep <= 2048,
+    P5: s.ratio10k <= 3 && s.appendRatio10kTo10 <= 2,
+    P6: a.speedup >= 2.5 && a.modelCallRatio >= 2,
   };
 }
 
 export function tableRows(r: BenchResults): Row[] {
-  const { quality: q, overhead: o, validation: v, validationWithExpressions: ve, memory: m } = r;
+  const { quality: q, overhead: o, validation: v, validationWithExpressions: ve, memory: m, store: s, agent: a } = r;
   const ok = verdicts(r);
   const verdict = (pass: boolean) => (pass ? 'pass' : 'MISS');
   const worst = q.p1.worstPlan;
@@ -112,6 +118,27 @@ export function tableRows(r: BenchResults): Row[] {
       goal: '≤ 2 KB/step',
       verdict: verdict(ok.P4m),
     },
+    {
+      id: 'P5',
+      what: '10k no-op steps with the run persisted (group commit) ÷ in memory only; one more message in a 10,000- vs a 10-message conversation, each written before the next',
+      result: `${x(s.ratio10k, 2)}× (${ms(s.msPersisted10k)} vs ${ms(s.msMemory10k)}, ${s.writes10k} writes of run.json for 20k events) · append ${x(s.appendRatio10kTo10, 2)}× (${s.appendMs10k.toFixed(2)} ms vs ${s.appendMs10.toFixed(2)} ms)`,
+      goal: '≤ 3× · append about equal',
+      verdict: verdict(ok.P5),
+    },
+    {
+      id: 'P6',
+      what: `plan-and-execute (1 planner call, DAG with ${a.maxParallel} slots, 1 reflection) vs an AI SDK tool loop (one tool call per model turn), ${a.tasks.length} tasks, ${a.modelMs} ms per model call, simulated time`,
+      result: `${x(a.speedup, 2)}× faster · ${x(a.modelCallRatio, 2)}× fewer model calls · per task ${a.tasks.map((t) => `${t.name} ${x(t.speedup, 2)}×/${x(t.modelCallRatio, 1)}×`).join(', ')}`,
+      goal: '≥ 2.5× faster · ≥ 2× fewer calls',
+      verdict: verdict(ok.P6),
+    },
+    {
+      id: 'P6r',
+      what: 'the same when every plan needs one repair round (a cycle sent back once)',
+      result: `${x(a.repaired.speedup, 2)}× faster · ${x(a.repaired.modelCallRatio, 2)}× fewer model calls`,
+      goal: '—',
+      verdict: 'info',
+    },
   ];
 }
 
@@ -125,7 +152,7 @@ export function formatTable(rows: readonly Row[]): string {
 
 /** bench/results.json: the figures the issue asks for, then everything else measured. */
 export function resultsJson(r: BenchResults, info: RunInfo): unknown {
-  const { quality: q, overhead: o, validation: v, validationWithExpressions: ve, memory: m } = r;
+  const { quality: q, overhead: o, validation: v, validationWithExpressions: ve, memory: m, store: s, agent: a } = r;
   const digits = (value: number) => round(value, 4);
   const summary = (s: { mean: number; p95: number; worst: number }) => ({ mean: digits(s.mean), p95: digits(s.p95), worst: digits(s.worst) });
   return {
@@ -139,6 +166,8 @@ export function resultsJson(r: BenchResults, info: RunInfo): unknown {
     P4: roundDeep(v),
     P4e: roundDeep(ve),
     P4m: roundDeep(m),
+    P5: roundDeep(s),
+    P6: roundDeep({ speedup: a.speedup, modelCallRatio: a.modelCallRatio, minSpeedup: a.minSpeedup, minModelCallRatio: a.minModelCallRatio, repaired: a.repaired, modelMs: a.modelMs, maxParallel: a.maxParallel, tasks: a.tasks }),
     pass: verdicts(r),
     simulationWallMs: Math.round(q.wallMs),
     ...info,

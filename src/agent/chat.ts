@@ -77,7 +77,8 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
     stopWhen: isStepCount(6),
     abortSignal: options.abortSignal,
     maxRetries: options.maxRetries,
-    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    // Per model call, not per turn: a turn may plan, repair and answer. Waiting for headers is bounded by the provider's fetch.
+    ...(options.timeoutMs ? { timeout: { firstChunkMs: options.timeoutMs, chunkMs: options.timeoutMs } } : {}),
     onError: ({ error }) => {
       failure ??= error;
     },
@@ -107,7 +108,9 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
         totalTokens += part.totalUsage.totalTokens ?? 0;
         break;
       case 'abort':
-        aborted = true;
+        // The SDK's own timeouts end the stream with 'abort' too: only the user's signal is an interruption.
+        if (options.abortSignal?.aborted) aborted = true;
+        else failure ??= new DOMException(part.reason ?? 'the model stopped answering', 'TimeoutError');
         break;
       case 'error':
         failure ??= part.error;

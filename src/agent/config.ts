@@ -66,10 +66,18 @@ export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Pro
       'no model endpoint configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local server (e.g. http://localhost:11434/v1 for Ollama) and KSA_MODEL',
     );
   }
+  let url: URL | undefined;
   try {
-    new URL(baseURL);
+    url = new URL(baseURL);
   } catch {
-    throw new ModelConfigError(`${baseSource}: "${baseURL}" is not a URL; expected e.g. http://localhost:11434/v1`);
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ModelConfigError(`${baseSource}: "${baseURL}" is not an http(s) URL; expected e.g. http://localhost:11434/v1`);
+  }
+  const envTimeout = env.KSA_MODEL_TIMEOUT_MS?.trim();
+  if (envTimeout && !(Number(envTimeout) >= 1000)) {
+    throw new ModelConfigError(`KSA_MODEL_TIMEOUT_MS: expected milliseconds (at least 1000), got "${envTimeout}"`);
   }
   return {
     baseURL,

@@ -70,11 +70,21 @@ function toModelMessage(message: Message, isLatestPlan: boolean): ModelMessage |
 }
 
 function digest(messages: readonly Message[]): string {
-  const goals = messages.filter((m) => m.kind === 'user').map((m) => (m as { text: string }).text.slice(0, 60));
-  const runs = messages.filter((m) => m.kind === 'run').map((m) => `${(m as { runId: string }).runId} ${(m as { status: string }).status}`);
+  const goals: string[] = [];
+  const plans: string[] = [];
+  const runs: string[] = [];
+  const reflections: string[] = [];
+  for (const m of messages) {
+    if (m.kind === 'user') goals.push(`"${m.text.slice(0, 60)}"`);
+    else if (m.kind === 'plan') plans.push(`${m.planId} "${m.plan.goal}" (${m.plan.steps.length} steps)`);
+    else if (m.kind === 'run') runs.push(`${m.runId} ${m.status}`);
+    else if (m.kind === 'reflection') reflections.push(`${m.runId}: ${m.reflection.summary.slice(0, 120)}`);
+  }
   const parts = [`[${messages.length} earlier messages left out to save space.`];
-  if (goals.length) parts.push(`The user asked: ${goals.slice(-5).map((goal) => `"${goal}"`).join(', ')}.`);
+  if (goals.length) parts.push(`The user asked: ${goals.slice(-5).join(', ')}.`);
+  if (plans.length) parts.push(`Plans: ${plans.slice(-5).join(', ')}.`);
   if (runs.length) parts.push(`Runs: ${runs.slice(-5).join(', ')}.`);
+  if (reflections.length) parts.push(`Reflections: ${reflections.slice(-3).join('; ')}.`);
   return `${parts.join(' ')}]`;
 }
 

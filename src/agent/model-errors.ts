@@ -20,7 +20,8 @@ export function toModelError(error: unknown, config: Pick<ModelConfig, 'baseURL'
   if (ModelError.isInstance(error)) return error;
   const endpoint = config.baseURL;
   const last = RetryError.isInstance(error) ? error.lastError : error;
-  const attempts = RetryError.isInstance(error) ? ` after ${error.errors.length} attempts` : '';
+  const tries = RetryError.isInstance(error) ? error.errors.length : 1;
+  const attempts = tries > 1 ? ` after ${tries} attempts` : '';
 
   if (isAbort(last)) {
     const timedOut = (last as Error).name === 'TimeoutError';

@@ -15,7 +15,9 @@ export function planToJson(plan: Plan): string {
 /** A flowchart of the DAG; risky tools are not marked here, only structure. */
 export function planToMermaid(plan: Plan): string {
   const lines = ['flowchart TD'];
-  const node = (id: string) => `s_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  // By position: ids like deploy-web and deploy_web must stay two nodes.
+  const index = new Map(plan.steps.map((step, i) => [step.id, i]));
+  const node = (id: string) => `s${index.get(id) ?? id}`;
   for (const step of plan.steps) {
     const kind = stepType(step);
     const what = kind === 'tool_call' && 'tool' in step ? step.tool : kind;

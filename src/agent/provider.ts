@@ -7,7 +7,24 @@ import type { ModelConfig } from './config.js';
  * OpenAI-compatible server works: OpenAI, Ollama, vLLM, LM Studio, llama.cpp.
  */
 export function createChatModel(config: ModelConfig): LanguageModel {
-  return createOpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, name: 'openai' }).chat(config.model);
+  return createOpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, name: 'openai', fetch: fetchWithHeaderTimeout(config.timeoutMs) }).chat(config.model);
+}
+
+/**
+ * A server that accepts the connection but never answers (a model still
+ * loading, a hung proxy) must not hang ksa: no response headers within
+ * `timeoutMs` aborts the call. Streaming gaps are bounded by the SDK's chunk timeouts.
+ */
+export function fetchWithHeaderTimeout(timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const timer = new AbortController();
+    const handle = setTimeout(() => timer.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    try {
+      return await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timer.signal]) : timer.signal });
+    } finally {
+      clearTimeout(handle);
+    }
+  };
 }
 
 /**
@@ -20,8 +37,10 @@ export function withJsonExtraction(model: LanguageModel): LanguageModel {
 }
 
 export function extractJsonText(text: string): string {
-  const fenced = /```(?:json|JSON)?\s*\n?([\s\S]*?)```/.exec(text);
-  const body = (fenced ? fenced[1]! : text).trim();
+  // The first fenced block that holds JSON: a model may show a shell snippet before its plan.
+  const fences = [...text.matchAll(/```(?:json|JSON)?[ \t]*\n?([\s\S]*?)```/g)].map((match) => match[1]!.trim());
+  const fenced = fences.find((body) => body.startsWith('{') || body.startsWith('[')) ?? fences[0];
+  const body = (fenced ?? text).trim();
   if (body.startsWith('{') || body.startsWith('[')) return body;
   const start = body.indexOf('{');
   const end = body.lastIndexOf('}');

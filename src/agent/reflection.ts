@@ -86,7 +86,7 @@ export function deterministicReflection({ plan, state }: RunOutcome): Reflection
       summary = `The run succeeded: ${succeeded} of ${steps.length} steps done${steps.some((step) => step.status === 'skipped') ? ', some skipped by their conditions' : ''}.`;
       break;
     case 'cancelled':
-      summary = `The run was cancelled after ${succeeded} steps${rolledBack.length ? `; rolled back ${rolledBack.join(', ')}` : ''}.`;
+      summary = `The run was cancelled after ${succeeded} step${succeeded === 1 ? '' : 's'}${rolledBack.length ? `; rolled back ${rolledBack.join(', ')}` : ''}.`;
       break;
     case 'rollback_failed':
       summary = `The run failed at ${state.failedStepId ?? 'a step'} and a rollback failed too; the system may be half-changed.`;

@@ -78,7 +78,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     if (flags.json) {
       writeLine(
         io.stdout,
-        JSON.stringify({ sessionId: conversation.id, text: turn.text, plan: turn.proposal, totalTokens: turn.totalTokens, ...(proposalFile ? { planFile: proposalFile } : {}), ...(run ? { run } : {}) }, null, 2),
+        JSON.stringify({ sessionId: conversation.id, text: turn.text, plan: turn.proposal ?? approved, totalTokens: turn.totalTokens, ...(proposalFile ? { planFile: proposalFile } : {}), ...(run ? { run } : {}) }, null, 2),
       );
     }
     return exitCode;
@@ -163,7 +163,7 @@ async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ ex
   conversation.append({ kind: 'run', runId, status: state.status });
   const failed = plan.steps.filter((step) => state.steps[step.id]?.status === 'failed').map((step) => step.id);
   const logTails = Object.fromEntries(await Promise.all(failed.map(async (id) => [id, await readLogTail(stores.runs.logDir(runId), id, 20)] as const)));
-  const { reflection, fallback } = await reflectOnRun({ plan, state, logTails }, { model: options.cli.model, timeoutMs: options.cli.config.timeoutMs });
+  const { reflection, fallback } = await reflectOnRun({ plan, state, logTails }, { model: options.cli.model, timeoutMs: options.cli.config.timeoutMs, maxRetries: options.cli.config.maxRetries });
   conversation.append({ kind: 'reflection', runId, reflection, ...(fallback ? { fallback: true } : {}) });
   if (!options.json) showReflection(io, options.style, reflection);
   return { exitCode, run: { runId, status: state.status, reflection } };

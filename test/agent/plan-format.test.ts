@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatPlanAs, planToJson, planToMermaid, planToYaml } from '../../src/agent/index.js';
+import { parsePlanText } from '../../src/cli/plan-file.js';
+import { validatePlan, type Plan, type PlanInput } from '../../src/planning/index.js';
+import { parsed, tools } from '../helpers/agent-fixtures.js';
+
+// `ksa plan --format yaml` / `-o` output must be accepted by `ksa run` as is:
+// the same parser (parsePlanText) and validator (validatePlan with the
+// built-in tools) must give back exactly the plan.
+
+const RICH = {
+  goal: 'Deploy: the "shop" app # not a comment',
+  inputs: { port: 8080, host: 'localhost', flags: ['--prod'], version: '1.10', answer: 'yes', empty: '' },
+  maxParallel: 3,
+  steps: [
+    { id: 'install', name: 'Install: deps', tool: 'shell', args: { command: 'npm ci --no-audit && echo "ok: done" # trailing', cwd: 'shop' }, retry: { maxAttempts: 3, initialDelayMs: 100 } },
+    { id: 'lint', tool: 'shell', args: { command: "echo 'single' \"double\" `tick` $HOME \\back\\slash" }, dependsOn: ['install'] },
+    { id: 'test', tool: 'shell', args: { command: 'npm test\nnpm run e2e\n' }, dependsOn: ['install'], timeoutMs: 60_000 },
+    { id: 'check', type: 'condition', when: 'steps.test.output.exitCode == 0 && inputs.port > 1000', dependsOn: ['test'] },
+    {
+      id: 'start',
+      tool: 'shell',
+      args: { command: 'nohup npm start -- --port {{ inputs.port }} > server.log 2>&1 &' },
+      dependsOn: ['lint', 'check'],
+      when: 'steps.check.output.value',
+      rollback: { tool: 'shell', args: { command: 'pkill -f "npm start"' }, timeoutMs: 5000 },
+    },
+    { id: 'health', tool: 'http', args: { url: 'http://{{ inputs.host }}:{{ inputs.port }}/health', expectStatus: 200 }, dependsOn: ['start'], retry: { maxAttempts: 10, initialDelayMs: 500 } },
+    { id: 'k8s', tool: 'kubectl', args: { args: ['apply', '-f', 'k8s/', '--dry-run=client'] }, dependsOn: ['health'] },
+    { id: 'summary', type: 'llm_query', prompt: 'Summarise: {{ steps.health.output.status }} — ✓ ünïcödé', dependsOn: ['health'] },
+  ],
+} satisfies PlanInput;
+
+/** What `ksa run` does with a file: parse it as `name`, validate it with the built-in tools. */
+function reload(text: string, name: string): Plan {
+  const file = parsePlanText(text, name, `/tmp/${name}`);
+  const result = validatePlan(file.document, { tools: tools.catalog() });
+  if (!result.ok) throw new Error(`not valid: ${JSON.stringify(result.issues)}`);
+  return result.plan;
+}
+
+describe('planToYaml', () => {
+  it('round-trips a plan with every kind of step and tricky strings through the CLI parser and validator', () => {
+    const plan = parsed(RICH);
+    const yaml = planToYaml(plan);
+    expect(reload(yaml, 'plan.yaml')).toEqual(plan);
+  });
+
+  it('starts with the schema hint and reads like a hand-written file (no empty dependsOn or inputs)', () => {
+    const yaml = planToYaml(parsed({ goal: 'One step', steps: [{ id: 'hello', tool: 'shell', args: { command: 'echo hi' } }] }));
+    expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=https://kubestack.ai/schemas/plan.json');
+    expect(yaml).not.toContain('dependsOn');
+    expect(yaml).not.toContain('inputs');
+    expect(yaml).not.toContain('maxParallel');
+    expect(yaml).toContain('goal: One step');
+  });
+
+  it('keeps long commands on one line (no folding that could change them)', () => {
+    const command = `echo ${'x'.repeat(300)}`;
+    const yaml = planToYaml(parsed({ goal: 'g', steps: [{ id: 'a', tool: 'shell', args: { command } }] }));
+    expect(yaml).toContain(`command: ${command}`);
+  });
+
+  it('any goal, command and input text survives the round trip (property)', () => {
+    const text = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).filter((value) => !value.includes('{{') && !value.includes('}}'));
+    fc.assert(
+      fc.property(text, text, text, (goal, command, input) => {
+        fc.pre(goal.trim().length > 0);
+        const plan = parsed({ goal, inputs: { value: input }, steps: [{ id: 'a', tool: 'shell', args: { command } }] });
+        expect(reload(planToYaml(plan), 'plan.yaml')).toEqual(plan);
+        expect(reload(planToJson(plan), 'plan.json')).toEqual(plan);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('planToJson', () => {
+  it('round-trips through the CLI parser as a .json file', () => {
+    const plan = parsed(RICH);
+    const text = planToJson(plan);
+    expect(text.endsWith('\n')).toBe(true);
+    expect(reload(text, 'plan.json')).toEqual(plan);
+    expect(JSON.parse(text).steps[0]).not.toHaveProperty('dependsOn');
+  });
+});
+
+describe('planToMermaid', () => {
+  it('a flowchart with one node per step (conditions as diamonds), labelled with the id, and one edge per dependency', () => {
+    const plan = parsed(RICH);
+    const text = planToMermaid(plan);
+    const lines = text.trimEnd().split('\n');
+    const node = (id: string) => `s${plan.steps.findIndex((step) => step.id === id)}`;
+    expect(lines[0]).toBe('flowchart TD');
+    expect(lines).toContain(`  ${node('install')}["install<br/>shell"]`);
+    expect(lines).toContain(`  ${node('check')}{"check<br/>condition"}`);
+    expect(lines).toContain(`  ${node('summary')}["summary<br/>llm_query"]`);
+    expect(lines).toContain(`  ${node('k8s')}["k8s<br/>kubectl"]`);
+    const edges = lines.filter((line) => line.includes('-->'));
+    expect(edges).toHaveLength(RICH.steps.reduce((n, step) => n + (step.dependsOn?.length ?? 0), 0));
+    expect(edges).toContain(`  ${node('install')} --> ${node('lint')}`);
+    expect(edges).toContain(`  ${node('check')} --> ${node('start')}`);
+  });
+
+  it('ids with "-" keep their name in the label and valid node names', () => {
+    const text = planToMermaid(parsed({ goal: 'g', steps: [{ id: 'deploy-web', tool: 'shell', args: { command: 'x' } }, { id: 'smoke-test', tool: 'shell', args: { command: 'y' }, dependsOn: ['deploy-web'] }] }));
+    expect(text).toContain('  s0["deploy-web<br/>shell"]');
+    expect(text).toContain('  s0 --> s1');
+  });
+
+  it('steps whose ids differ only by "-" and "_" stay distinct nodes', () => {
+    const text = planToMermaid(parsed({ goal: 'g', steps: [{ id: 'deploy-web', tool: 'shell', args: { command: 'x' } }, { id: 'deploy_web', tool: 'shell', args: { command: 'y' } }] }));
+    const nodes = text.split('\n').filter((line) => line.includes('["'));
+    const names = nodes.map((line) => line.trim().split('[')[0]);
+    expect(new Set(names).size).toBe(2);
+  });
+});
+
+describe('formatPlanAs', () => {
+  it('dispatches on the format; yaml is the default of the CLI', () => {
+    const plan = parsed(RICH);
+    expect(formatPlanAs(plan, 'yaml')).toBe(planToYaml(plan));
+    expect(formatPlanAs(plan, 'json')).toBe(planToJson(plan));
+    expect(formatPlanAs(plan, 'mermaid')).toBe(planToMermaid(plan));
+  });
+});

@@ -1,0 +1,144 @@
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatWorkspaceContext, gatherWorkspaceContext, type WorkspaceContext } from '../../src/agent/index.js';
+
+// What the planner is told about the folder it deploys from: scripts,
+// Dockerfiles, compose files, manifests, charts, installed tools — never secrets.
+
+const SECRET = 'sk-live-DO-NOT-LEAK-1234567890';
+let root: string;
+let dir: string;
+let bin: string;
+
+async function put(file: string, content = ''): Promise<void> {
+  const full = path.join(dir, file);
+  await mkdir(path.dirname(full), { recursive: true });
+  await writeFile(full, content);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'ksa-workspace-'));
+  dir = path.join(root, 'shop');
+  bin = path.join(root, 'bin');
+  await mkdir(bin);
+  await put('package.json', JSON.stringify({ name: 'shop', main: 'server.js', scripts: { build: 'tsc', start: 'node server.js', test: 'vitest' }, dependencies: { express: '5', pg: '8' } }));
+  await put('server.js', 'console.log(1)');
+  await put('Dockerfile', 'FROM node:24');
+  await put('api/Dockerfile.dev', 'FROM node:24');
+  await put('compose.yaml', 'services: {}');
+  await put('docker-compose.override.yml', 'services: {}');
+  await put('k8s/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: shop }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: shop }\n---\napiVersion: v1\nkind: Service\n');
+  await put('k8s/notes.yaml', 'just: yaml\nkind: NotAManifest\n');
+  await put('charts/shop/Chart.yaml', 'apiVersion: v2\nname: shop\n');
+  await put('charts/shop/templates/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\n');
+  // Secrets and noise that must never reach a prompt.
+  await put('.env', `OPENAI_API_KEY=${SECRET}`);
+  await put('.env.production', `DB_PASSWORD=${SECRET}`);
+  await put('config/.env.local', `TOKEN=${SECRET}`);
+  await put('certs/tls.key', SECRET);
+  await put('certs/server.pem', SECRET);
+  await put('node_modules/express/package.json', '{}');
+  await put('.git/config', SECRET);
+  await put('.github/workflows/ci.yml', 'on: push');
+  await put('dist/bundle.js', '');
+  await put('a/b/c/d/too-deep.yaml', 'apiVersion: v1\nkind: ConfigMap\n');
+  // Fake tools on PATH: kubectl answers its current context.
+  await writeFile(path.join(bin, 'kubectl'), '#!/bin/sh\n[ "$1 $2" = "config current-context" ] && echo kind-shop\n');
+  await writeFile(path.join(bin, 'docker'), '#!/bin/sh\nexit 0\n');
+  await writeFile(path.join(bin, 'helm'), 'not executable');
+  await chmod(path.join(bin, 'kubectl'), 0o755);
+  await chmod(path.join(bin, 'docker'), 0o755);
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('gatherWorkspaceContext', () => {
+  let context: WorkspaceContext;
+  beforeAll(async () => {
+    context = await gatherWorkspaceContext(dir, { PATH: bin });
+  });
+
+  it('finds package.json with its scripts, dependency count and main', () => {
+    expect(context.packageJson).toEqual({ name: 'shop', scripts: ['build', 'start', 'test'], dependencies: 2, main: 'server.js' });
+  });
+
+  it('finds Dockerfiles and compose files', () => {
+    expect([...context.dockerfiles].sort()).toEqual(['Dockerfile', 'api/Dockerfile.dev']);
+    expect([...context.composeFiles].sort()).toEqual(['compose.yaml', 'docker-compose.override.yml']);
+  });
+
+  it('finds Kubernetes manifests with their kinds; not charts’ templates, not YAML without apiVersion', () => {
+    expect(context.manifests).toEqual([{ file: 'k8s/app.yaml', kinds: ['Deployment', 'Service'] }]);
+  });
+
+  it('finds Helm charts by their Chart.yaml', () => {
+    expect(context.helmCharts).toEqual(['charts/shop']);
+  });
+
+  it('knows which tools are installed (executable on PATH) and the kube context', () => {
+    expect(context.binaries).toMatchObject({ kubectl: true, docker: true, helm: false, kind: false });
+    expect(context.kubeContext).toBe('kind-shop');
+  });
+
+  it('never lists .env files, keys, certificates, node_modules, dot-folders, dist, or what is deeper than 3 folders', () => {
+    for (const file of context.files) {
+      expect(file).not.toMatch(/(^|\/)\.env|\.key$|\.pem$|node_modules|^\.git|^dist\//);
+    }
+    expect(context.files).not.toContain('a/b/c/d/too-deep.yaml');
+    expect(context.files).toContain('server.js');
+  });
+
+  it('the text for the model has every fact and no secret', () => {
+    const text = formatWorkspaceContext(context);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain('.env');
+    expect(text.split('\n')).toEqual([
+      `Workspace: ${dir} (relative paths and file tools resolve here)`,
+      '- package.json: name shop, scripts: build, start, test, 2 dependencies, main server.js',
+      expect.stringMatching(/^- Dockerfiles: (Dockerfile, api\/Dockerfile\.dev|api\/Dockerfile\.dev, Dockerfile)$/),
+      expect.stringMatching(/^- Compose files: /),
+      '- Kubernetes manifests: k8s/app.yaml (Deployment, Service)',
+      '- Helm charts: charts/shop',
+      expect.stringMatching(/^- Installed: (kubectl, docker|docker, kubectl); NOT installed: /),
+      '- Current kube context: kind-shop',
+      expect.stringMatching(/^- Files: /),
+    ]);
+  });
+});
+
+describe('gatherWorkspaceContext, edge cases', () => {
+  it('an empty folder and nothing on PATH', async () => {
+    const empty = await mkdtemp(path.join(root, 'empty-'));
+    const context = await gatherWorkspaceContext(empty, { PATH: '' });
+    expect(context).toMatchObject({ files: [], dockerfiles: [], composeFiles: [], manifests: [], helmCharts: [] });
+    expect(context.packageJson).toBeUndefined();
+    expect(context.kubeContext).toBeUndefined();
+    expect(formatWorkspaceContext(context)).toContain('- Installed: none of kubectl, helm, docker, podman, kind, minikube, node, npm');
+  });
+
+  it('a folder that does not exist is an empty workspace, not an error', async () => {
+    const context = await gatherWorkspaceContext(path.join(root, 'nope'), { PATH: '' });
+    expect(context.files).toEqual([]);
+  });
+
+  it('a broken package.json is ignored; a package.json one level down is used', async () => {
+    const broken = await mkdtemp(path.join(root, 'broken-'));
+    await writeFile(path.join(broken, 'package.json'), '{ not json');
+    expect((await gatherWorkspaceContext(broken, { PATH: '' })).packageJson).toBeUndefined();
+    const nested = await mkdtemp(path.join(root, 'nested-'));
+    await mkdir(path.join(nested, 'app'));
+    await writeFile(path.join(nested, 'app', 'package.json'), JSON.stringify({ name: 'inner', scripts: { start: 'x' } }));
+    expect((await gatherWorkspaceContext(nested, { PATH: '' })).packageJson).toMatchObject({ name: 'inner', scripts: ['start'] });
+  });
+
+  it('many files: at most 60 are named, with an ellipsis', async () => {
+    const many = await mkdtemp(path.join(root, 'many-'));
+    await Promise.all(Array.from({ length: 500 }, (_, i) => writeFile(path.join(many, `f${String(i).padStart(3, '0')}.txt`), '')));
+    const context = await gatherWorkspaceContext(many, { PATH: '' });
+    expect(context.files).toHaveLength(60);
+    expect(formatWorkspaceContext(context)).toMatch(/- Files: f000\.txt, .*f059\.txt, …$/);
+  });
+});

@@ -1,0 +1,194 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agentCliFor, ksaLines, singleFailureLine, type AgentCli } from '../helpers/agent-cli.js';
+import { describeResult } from '../helpers/cli.js';
+import { contentText, lastUserText, offeredTools, planReply, requestText, type RecordedRequest } from '../helpers/fake-openai-server.js';
+
+// `ksa ask` end to end: one chat turn per process, the session on disk,
+// --continue, --yes running a real plan, the reflection stored and sent back.
+
+
+const marker = (cli: AgentCli) => path.join(cli.sandbox.dir, 'marker.txt');
+const MARKER_PLAN = {
+  goal: 'Write a marker file',
+  steps: [
+    { id: 'write', tool: 'shell', args: { command: 'echo from-ask > marker.txt' } },
+    { id: 'check', tool: 'shell', args: { command: 'cat marker.txt' }, dependsOn: ['write'] },
+  ],
+};
+const FAILING_PLAN = {
+  goal: 'Build the shop',
+  steps: [
+    { id: 'prepare', tool: 'shell', args: { command: 'echo prepared > prepared.txt' }, rollback: { tool: 'shell', args: { command: 'rm -f prepared.txt' } } },
+    { id: 'build', tool: 'shell', args: { command: 'echo "error TS2322: bad type" >&2; exit 2' }, dependsOn: ['prepare'] },
+  ],
+};
+const REFLECTION = { success: true, summary: 'The marker file was written.', issues: [], suggestions: ['delete marker.txt when done'] };
+const propose = (goal: string) => ({ toolCalls: [{ name: 'propose_plan', arguments: { goal } }] });
+const messagesOf = (request: RecordedRequest) => request.body.messages.map((message) => `${message.role}: ${contentText(message)}`).join('\n');
+
+describe.concurrent('ksa ask', () => {
+  it('a question: the streamed answer on stdout, the session on stderr, tools offered', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: 'I deploy apps from plans you approve.' });
+    const result = await cli.ksa(['ask', 'what can you do?']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toBe('I deploy apps from plans you approve.\n');
+    expect(result.stderr).toMatch(new RegExp(`^session \\d{8}-[0-9a-f]{6} · fake-model at ${cli.server.baseURL.replace(/[.]/g, '\\.')}\\n`));
+    const [request] = cli.server.requests;
+    expect(request!.body.stream).toBe(true);
+    expect(offeredTools(request!)).toContain('get_run_status');
+    expect(offeredTools(request!)).toContain('propose_plan');
+  });
+
+  it('a proposed plan is printed, not run; ksa ask --continue sees it; --continue --yes runs it and stores the reflection', async (context) => {
+    const cli = await agentCliFor(context);
+    // Turn 1: the model proposes; the planner answers; the model comments.
+    cli.server.enqueue(propose('write a marker file'), planReply(MARKER_PLAN), { text: 'Here is a plan that writes marker.txt.' });
+    const first = await cli.ksa(['ask', 'write a marker file please']);
+    expect(first.code, describeResult(first)).toBe(0);
+    expect(first.stdout).toContain('Here is a plan that writes marker.txt.');
+    expect(first.stdout).toContain('Plan: Write a marker file');
+    expect(first.stdout).toContain('shell: echo from-ask > marker.txt');
+    expect(first.stdout).toContain('Not run.');
+    expect(first.stdout).toContain('ksa ask --continue --yes "run it"');
+    expect(existsSync(marker(cli))).toBe(false);
+
+    // Turn 2 (--continue): the request carries turn 1, with the plan in full.
+    cli.server.enqueue({ text: 'It writes marker.txt, then prints it.' });
+    const second = await cli.ksa(['ask', '--continue', 'what does it do?']);
+    expect(second.code, describeResult(second)).toBe(0);
+    const history = messagesOf(cli.server.requests.at(-1)!);
+    expect(history).toContain('user: write a marker file please');
+    expect(history).toContain('"command":"echo from-ask > marker.txt"');
+    expect(history).toContain('Here is a plan that writes marker.txt.');
+    expect(lastUserText(cli.server.requests.at(-1)!)).toBe('what does it do?');
+
+    // Turn 3 (--continue --yes): the plan still on the table runs; the reflection comes from the model.
+    cli.server.enqueue({ text: 'Running it now.' }, { text: JSON.stringify(REFLECTION) });
+    const third = await cli.ksa(['ask', '--continue', '--yes', 'run it']);
+    expect(third.code, describeResult(third)).toBe(0);
+    expect(readFileSync(marker(cli), 'utf8')).toBe('from-ask\n');
+    expect(third.stdout).toContain('✓ Reflection: The marker file was written.');
+    expect(third.stdout).toContain('→ delete marker.txt when done');
+    const reflectionRequest = cli.server.requests.at(-1)!;
+    expect(reflectionRequest.body.response_format).toMatchObject({ json_schema: { name: 'reflection' } });
+    expect(lastUserText(reflectionRequest)).toMatch(/Run \d{8}-\d{6}-[0-9a-f]+: succeeded/);
+    expect(lastUserText(reflectionRequest)).toContain('- write [shell]: succeeded, 1 attempt(s)');
+
+    // Turn 4 (--continue --json): the reflection is in the messages the model gets.
+    cli.server.enqueue({ text: 'It went well: the marker was written.' });
+    const fourth = await cli.ksa(['ask', '--continue', '--json', 'how did it go?']);
+    expect(fourth.code, describeResult(fourth)).toBe(0);
+    const document = JSON.parse(fourth.stdout) as { sessionId: string; text: string; totalTokens: number };
+    expect(document.text).toBe('It went well: the marker was written.');
+    const sent = messagesOf(cli.server.requests.at(-1)!);
+    expect(sent).toMatch(/\[approved plan p[\w-]+; started run \d{8}-\d{6}-[0-9a-f]+\]/);
+    expect(sent).toMatch(/\[run \d{8}-\d{6}-[0-9a-f]+: succeeded\]/);
+    expect(sent).toContain('[reflection on run ');
+    expect(sent).toContain('The marker file was written. Suggestions: delete marker.txt when done.]');
+    // All four turns were one session.
+    expect(fourth.stderr).toBe('');
+    expect(third.stderr).toContain(`session ${document.sessionId}`);
+  });
+
+  it('--yes in one turn: proposes, runs, reflects; --json reports the run and the reflection', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(propose('write a marker'), planReply(MARKER_PLAN), { text: 'Plan ready.' }, { text: JSON.stringify(REFLECTION) });
+    const result = await cli.ksa(['ask', '--yes', '--json', 'write a marker']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(readFileSync(marker(cli), 'utf8')).toBe('from-ask\n');
+    const document = JSON.parse(result.stdout) as { plan: { plan: { goal: string } }; run: { runId: string; status: string; reflection: unknown } };
+    expect(document.plan.plan.goal).toBe('Write a marker file');
+    expect(document.run).toMatchObject({ status: 'succeeded', reflection: REFLECTION });
+    const listed = await cli.ksa(['runs', '--json']);
+    expect(listed.code, describeResult(listed)).toBe(0);
+    const { runs } = JSON.parse(listed.stdout) as { runs: { runId: string; status: string }[] };
+    expect(runs).toMatchObject([{ runId: document.run.runId, status: 'succeeded' }]);
+  });
+
+  it('--yes with a plan that fails: exit 1, rolled back, the reflection sees the failing step and its log', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(propose('build the shop'), planReply(FAILING_PLAN), { text: 'Plan ready.' }, (request) => {
+      expect(lastUserText(request)).toContain('- build [shell]: failed, 1 attempt(s), error: ');
+      expect(lastUserText(request)).toContain('Last log lines of build:');
+      expect(lastUserText(request)).toContain('error TS2322: bad type');
+      return { text: JSON.stringify({ success: false, summary: 'build failed on a type error.', issues: ['error TS2322: bad type'], suggestions: ['fix the type, then retry build'] }) };
+    });
+    const result = await cli.ksa(['ask', '--yes', 'build the shop']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(existsSync(path.join(cli.sandbox.dir, 'prepared.txt'))).toBe(false);
+    expect(result.stdout).toContain('✗ Reflection: build failed on a type error.');
+    expect(result.stdout).toContain('• error TS2322: bad type');
+    expect(cli.server.pending()).toBe(0);
+  });
+
+  it('--yes with a failing plan and a model that cannot reflect: the deterministic reflection is stored and shown', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(propose('build the shop'), planReply(FAILING_PLAN), { text: 'Plan ready.' });
+    cli.server.setFallback({ status: 500, error: 'reflection backend down', headers: { 'retry-after-ms': '1' } });
+    const result = await cli.ksa(['ask', '--yes', 'build the shop']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stdout).toContain('✗ Reflection: The run failed at build; rolled back prepare.');
+    expect(result.stdout).toContain('→ retry just the failed step (build)');
+    // The next turn's request carries that reflection too.
+    cli.server.setFallback(undefined);
+    cli.server.enqueue({ text: 'The build step failed.' });
+    expect((await cli.ksa(['ask', '--continue', 'what happened?'])).code).toBe(0);
+    expect(messagesOf(cli.server.requests.at(-1)!)).toContain('The run failed at build; rolled back prepare.');
+  });
+
+  it('--yes with no plan on the table runs nothing', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: 'Nothing to run.' });
+    const result = await cli.ksa(['ask', '--yes', 'run it']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stderr).toContain('No plan to approve: nothing was run.');
+  });
+
+  it('-o saves the proposed plan as YAML that ksa run accepts', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(propose('write a marker'), planReply(MARKER_PLAN), { text: 'Saved.' });
+    const result = await cli.ksa(['ask', '-o', 'proposal.yaml', 'write a marker']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toContain('Saved to proposal.yaml; run it with: ksa run proposal.yaml');
+    const run = await cli.ksa(['run', 'proposal.yaml', '--yes']);
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(readFileSync(marker(cli), 'utf8')).toBe('from-ask\n');
+  });
+
+  it('the status tool in a CLI turn: the run recorded by ksa run is what the model is sent', async (context) => {
+    const cli = await agentCliFor(context);
+    await cli.sandbox.writePlan('fail.yaml', 'goal: Fail on purpose\nsteps:\n  - id: build\n    tool: shell\n    args: { command: "echo compile error xyz >&2; exit 3" }\n');
+    expect((await cli.ksa(['run', 'fail.yaml', '--yes'])).code).toBe(1);
+    cli.server.enqueue({ toolCalls: [{ name: 'get_step_error', arguments: {} }] }, { text: 'build exited with 3: compile error xyz' });
+    const result = await cli.ksa(['ask', 'why did build fail?']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stderr).toContain('· get_step_error {}');
+    expect(result.stdout).toBe('build exited with 3: compile error xyz\n');
+    const toolMessage = cli.server.requests[1]!.body.messages.find((message) => message.role === 'tool');
+    expect(contentText(toolMessage!)).toContain('compile error xyz');
+    expect(JSON.parse(contentText(toolMessage!))).toMatchObject({ stepId: 'build', status: 'failed' });
+  });
+
+  it('--session picks a session; an unknown one and --continue with --session are usage errors', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: 'first' });
+    const first = await cli.ksa(['ask', '--json', 'one']);
+    const { sessionId } = JSON.parse(first.stdout) as { sessionId: string };
+    cli.server.enqueue({ text: 'other session' }, { text: 'back' });
+    await cli.ksa(['ask', 'a new session']);
+    await cli.ksa(['ask', '--session', sessionId, 'two']);
+    const history = requestText(cli.server.requests.at(-1)!);
+    expect(history).toContain('user: one');
+    expect(history).not.toContain('a new session');
+
+    const unknown = await cli.ksa(['ask', '--session', 'nope', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(singleFailureLine(unknown)).toContain('no session "nope"');
+    const both = await cli.ksa(['ask', '--continue', '--session', sessionId, 'x']);
+    expect(both.code).toBe(2);
+    expect(ksaLines(both.stderr)).toEqual(['ksa: --continue and --session cannot be used together']);
+  });
+});

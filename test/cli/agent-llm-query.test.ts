@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agentCliFor, singleFailureLine } from '../helpers/agent-cli.js';
+import { describeResult, eventsOf, parseNdjson } from '../helpers/cli.js';
+import { lastUserText } from '../helpers/fake-openai-server.js';
+
+// `ksa run` of a plan with an llm_query step: the prompt goes to the
+// configured endpoint, the answer text is the step's output, a later shell
+// step uses it.
+
+const PLAN = `goal: Ask the model, then use its answer
+inputs:
+  service: shop
+steps:
+  - id: pick_port
+    type: llm_query
+    prompt: "Which port should {{ inputs.service }} use? Answer with the number only."
+  - id: write
+    tool: shell
+    dependsOn: [pick_port]
+    args: { command: "echo port={{ steps.pick_port.output }} > answer.txt" }
+`;
+
+describe.concurrent('llm_query steps in ksa run', () => {
+  it('the rendered prompt is sent; the answer feeds the next step', async (context) => {
+    const cli = await agentCliFor(context);
+    await cli.sandbox.writePlan('plan.yaml', PLAN);
+    cli.server.enqueue({ text: '9090' });
+    const result = await cli.ksa(['run', 'plan.yaml', '--yes', '--json']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(readFileSync(path.join(cli.sandbox.dir, 'answer.txt'), 'utf8')).toBe('port=9090\n');
+    expect(cli.server.requests).toHaveLength(1);
+    expect(lastUserText(cli.server.requests[0]!)).toBe('Which port should shop use? Answer with the number only.');
+    expect(cli.server.requests[0]!.body.model).toBe('fake-model');
+    const events = parseNdjson(result.stdout);
+    expect(eventsOf(events, 'step_succeeded', 'pick_port')).toHaveLength(1);
+  });
+
+  it('a failing model call fails the step with the endpoint in its error; the run ends failed (exit 1)', async (context) => {
+    const cli = await agentCliFor(context);
+    await cli.writeConfig({ maxRetries: 0 });
+    await cli.sandbox.writePlan('plan.yaml', PLAN);
+    cli.server.setFallback({ status: 404, error: 'model "fake-model" not found' });
+    const result = await cli.ksa(['run', 'plan.yaml', '--yes', '--json']);
+    expect(result.code, describeResult(result)).toBe(1);
+    const failed = eventsOf(parseNdjson(result.stdout), 'step_failed', 'pick_port');
+    expect(failed[0]?.error).toContain(`${cli.server.baseURL} does not know model "fake-model"`);
+    expect(existsSync(path.join(cli.sandbox.dir, 'answer.txt'))).toBe(false);
+  });
+
+  it('no model configured: refused up front (exit 2), nothing runs', async (context) => {
+    const cli = await agentCliFor(context);
+    await cli.sandbox.writePlan('plan.yaml', PLAN.replace('steps:\n', 'steps:\n  - id: first\n    tool: shell\n    args: { command: "touch ran.txt" }\n'));
+    const result = await cli.ksa(['run', 'plan.yaml', '--yes'], { env: { OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined } });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(singleFailureLine(result)).toBe(
+      'ksa: the plan has llm_query steps, which need a model: no model endpoint configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local server (e.g. http://localhost:11434/v1 for Ollama) and KSA_MODEL',
+    );
+    expect(existsSync(path.join(cli.sandbox.dir, 'ran.txt'))).toBe(false);
+  });
+
+  it('validating or dry-running such a plan needs no model', async (context) => {
+    const cli = await agentCliFor(context);
+    await cli.sandbox.writePlan('plan.yaml', PLAN);
+    const env = { OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined };
+    expect((await cli.ksa(['validate', 'plan.yaml'], { env })).code).toBe(0);
+    const dryRun = await cli.ksa(['run', 'plan.yaml', '--dry-run'], { env });
+    expect(dryRun.code, describeResult(dryRun)).toBe(0);
+    expect(cli.server.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,145 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CYCLIC_PLAN, HALLUCINATED_TOOL_PLAN, VALID_PLAN } from '../helpers/agent-fixtures.js';
+import { agentCliFor, FAKE_KEY, ksaLines, singleFailureLine } from '../helpers/agent-cli.js';
+import { describeResult, stackTraceLines } from '../helpers/cli.js';
+import { lastUserText, planReply } from '../helpers/fake-openai-server.js';
+
+// `ksa plan "<goal>"` end to end: the real binary, a fake OpenAI-compatible
+// server over HTTP, the plan printed (yaml/json/mermaid) or written, nothing run.
+
+
+const MARKER_PLAN = {
+  goal: 'Write a marker file',
+  steps: [
+    { id: 'write', tool: 'shell', args: { command: 'echo planned > marker.txt' } },
+    { id: 'check', tool: 'shell', args: { command: 'grep -q planned marker.txt' }, dependsOn: ['write'] },
+  ],
+};
+
+describe.concurrent('ksa plan', () => {
+  it('prints the plan as YAML by default, runs nothing, and tells the model about the workspace', async (context) => {
+    const cli = await agentCliFor(context);
+    await writeFile(path.join(cli.sandbox.dir, 'package.json'), JSON.stringify({ name: 'shop', scripts: { build: 'tsc', start: 'node .' } }));
+    await writeFile(path.join(cli.sandbox.dir, '.env'), 'SECRET_TOKEN=do-not-send-me');
+    cli.server.enqueue(planReply(MARKER_PLAN));
+    const result = await cli.ksa(['plan', 'write a marker file']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe('# yaml-language-server: $schema=https://kubestack.ai/schemas/plan.json');
+    expect(result.stdout).toContain('goal: Write a marker file');
+    expect(result.stdout).toContain('command: echo planned > marker.txt');
+    expect(result.stderr).toContain(`Planning with fake-model at ${cli.server.baseURL}`);
+    expect(existsSync(path.join(cli.sandbox.dir, 'marker.txt'))).toBe(false);
+
+    const [request] = cli.server.requests;
+    expect(request!.headers.authorization).toBe(`Bearer ${FAKE_KEY}`);
+    expect(request!.body.model).toBe('fake-model');
+    const goal = lastUserText(request!);
+    expect(goal).toContain('Goal: write a marker file');
+    expect(goal).toContain(`Workspace: ${cli.sandbox.dir}`);
+    expect(goal).toContain('- package.json: name shop, scripts: build, start');
+    expect(JSON.stringify(request!.body)).not.toContain('do-not-send-me');
+  });
+
+  it('-o plan.yaml writes a file that ksa run accepts as is', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(planReply(MARKER_PLAN));
+    const planned = await cli.ksa(['plan', 'write a marker file', '-o', 'plan.yaml']);
+    expect(planned.code, describeResult(planned)).toBe(0);
+    expect(planned.stdout).toBe('');
+    expect(planned.stderr).toContain('Wrote plan.yaml (2 steps). Review it, then run it with: ksa run plan.yaml');
+    expect(existsSync(path.join(cli.sandbox.dir, 'marker.txt'))).toBe(false);
+
+    const validated = await cli.ksa(['validate', 'plan.yaml']);
+    expect(validated.code, describeResult(validated)).toBe(0);
+    const run = await cli.ksa(['run', 'plan.yaml', '--yes']);
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(readFileSync(path.join(cli.sandbox.dir, 'marker.txt'), 'utf8')).toBe('planned\n');
+    // Running a plan file never asks the model.
+    expect(cli.server.requests).toHaveLength(1);
+  });
+
+  it('--format json and --format mermaid', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(planReply(MARKER_PLAN), planReply(MARKER_PLAN));
+    const json = await cli.ksa(['plan', 'marker', '--format', 'json']);
+    expect(json.code, describeResult(json)).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ goal: 'Write a marker file', steps: [MARKER_PLAN.steps[0], MARKER_PLAN.steps[1]] });
+    const mermaid = await cli.ksa(['plan', 'marker', '--format', 'mermaid']);
+    expect(mermaid.code, describeResult(mermaid)).toBe(0);
+    expect(mermaid.stdout).toBe('flowchart TD\n  s0["write<br/>shell"]\n  s1["check<br/>shell"]\n  s0 --> s1\n');
+  });
+
+  it('-o plan.json with --format json is accepted by ksa run too', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(planReply(MARKER_PLAN));
+    expect((await cli.ksa(['plan', 'marker', '--format', 'json', '-o', 'plan.json'])).code).toBe(0);
+    const run = await cli.ksa(['run', 'plan.json', '--yes', '--json']);
+    expect(run.code, describeResult(run)).toBe(0);
+  });
+
+  it('--json: the plan, the attempts and every repair, as one document', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(planReply(CYCLIC_PLAN), planReply(VALID_PLAN));
+    const result = await cli.ksa(['plan', 'build', '--json']);
+    expect(result.code, describeResult(result)).toBe(0);
+    const document = JSON.parse(result.stdout) as { plan: { goal: string }; attempts: number; repairs: string[][]; totalTokens: number };
+    expect(document.plan.goal).toBe(VALID_PLAN.goal);
+    expect(document.attempts).toBe(2);
+    expect(document.repairs).toEqual([[expect.stringContaining('steps[0].dependsOn: dependency cycle: a -> b -> a')]]);
+    expect(document.totalTokens).toBe(36);
+  });
+
+  it('a cycle, then a valid plan: the repair is shown, and the second request carries the error with its path', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(planReply(CYCLIC_PLAN), planReply(VALID_PLAN));
+    const result = await cli.ksa(['plan', 'build']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stderr).toContain('The plan had 1 problem; asking the model to fix it (repair 1)…');
+    expect(cli.server.requests).toHaveLength(2);
+    expect(lastUserText(cli.server.requests[1]!)).toContain('- steps[0].dependsOn: dependency cycle: a -> b -> a');
+  });
+
+  it('always invalid: exit 1, one ksa: line, then the remaining problems; 4 requests', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.setFallback(planReply(HALLUCINATED_TOOL_PLAN));
+    const result = await cli.ksa(['plan', 'deploy the shop']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(singleFailureLine(result)).toBe('ksa: the model did not produce a valid plan after 4 attempts; remaining problems:');
+    expect(result.stderr).toContain('\n  steps[0].tool: unknown tool "deploy_app"; available: docker, helm, http, kubectl, read_file, shell, sleep, write_file\n');
+    expect(result.stdout).toBe('');
+    expect(cli.server.requests).toHaveLength(4);
+  });
+
+  it('--max-repairs 1: two requests, then the failure', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.setFallback(planReply(HALLUCINATED_TOOL_PLAN));
+    const result = await cli.ksa(['plan', 'deploy', '--max-repairs', '1']);
+    expect(result.code).toBe(1);
+    expect(ksaLines(result.stderr)).toEqual(['ksa: the model did not produce a valid plan after 2 attempts; remaining problems:']);
+    expect(cli.server.requests).toHaveLength(2);
+  });
+
+  it('JSON in ``` fences with prose around it is accepted', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: `Here you go:\n\`\`\`json\n${JSON.stringify(MARKER_PLAN, null, 2)}\n\`\`\`\nAnything else?` });
+    const result = await cli.ksa(['plan', 'marker']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toContain('goal: Write a marker file');
+    expect(cli.server.requests).toHaveLength(1);
+  });
+
+  it.for([
+    [['plan', '   '], 'ksa: the goal is empty; say what to do, e.g. ksa plan "deploy ./shop on port 8080"'],
+    [['plan', 'x', '--format', 'toml'], 'ksa: --format must be yaml, json or mermaid, got "toml"'],
+  ] as const)('usage errors exit 2 without calling the model: %j', async ([args, line], context) => {
+    const cli = await agentCliFor(context);
+    const result = await cli.ksa(args);
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(ksaLines(result.stderr)).toEqual([line]);
+    expect(stackTraceLines(result.stderr)).toEqual([]);
+    expect(cli.server.requests).toHaveLength(0);
+  });
+});
