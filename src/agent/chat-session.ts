@@ -388,7 +388,8 @@ export class ChatSession {
     if (!planOfRun) return this.setActivity(undefined);
     const failed = planOfRun.steps.filter((step) => state.steps[step.id]?.status === 'failed').map((step) => step.id);
     const logTails = Object.fromEntries(await Promise.all(failed.map(async (id) => [id, await readLogTail(this.deps.runs.logDir(state.runId), id, 20)] as const)));
-    const { reflection, fallback } = await reflectOnRun({ plan: planOfRun, state, logTails }, { model: this.deps.model, timeoutMs: this.deps.modelConfig.timeoutMs, maxRetries: this.deps.modelConfig.maxRetries });
+    // The stored run, not the in-memory one: it is redacted, and this goes to the model.
+    const { reflection, fallback } = await reflectOnRun({ plan: planOfRun, state: record.state, logTails }, { model: this.deps.model, timeoutMs: this.deps.modelConfig.timeoutMs, maxRetries: this.deps.modelConfig.maxRetries });
     this.deps.conversation.append({ kind: 'reflection', runId: state.runId, reflection, ...(fallback ? { fallback: true } : {}) });
     this.push({ kind: 'reflection', id: this.nextId(), runId: state.runId, reflection, fallback });
     this.setActivity(undefined);

@@ -163,7 +163,9 @@ async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ ex
   conversation.append({ kind: 'run', runId, status: state.status });
   const failed = plan.steps.filter((step) => state.steps[step.id]?.status === 'failed').map((step) => step.id);
   const logTails = Object.fromEntries(await Promise.all(failed.map(async (id) => [id, await readLogTail(stores.runs.logDir(runId), id, 20)] as const)));
-  const { reflection, fallback } = await reflectOnRun({ plan, state, logTails }, { model: options.cli.model, timeoutMs: options.cli.config.timeoutMs, maxRetries: options.cli.config.maxRetries });
+  // The stored run, not the in-memory one: it is redacted, and this goes to the model.
+  const stored = await stores.runs.read(runId).catch(() => undefined);
+  const { reflection, fallback } = await reflectOnRun({ plan, state: stored?.state ?? state, logTails }, { model: options.cli.model, timeoutMs: options.cli.config.timeoutMs, maxRetries: options.cli.config.maxRetries });
   conversation.append({ kind: 'reflection', runId, reflection, ...(fallback ? { fallback: true } : {}) });
   if (!options.json) showReflection(io, options.style, reflection);
   return { exitCode, run: { runId, status: state.status, reflection } };
