@@ -1,6 +1,6 @@
 import type { LanguageModel } from 'ai';
-import { applyRunEvent, createRunView, formatIssue, initialRunState, validatePlan, type Plan, type QueryModel, type RunEvent, type RunState, type RunView } from '../planning/index.js';
-import { readLogTail, type Conversation, type RunStore } from '../store/index.js';
+import { applyRunEvent, createRunView, formatIssue, validatePlan, type Plan, type QueryModel, type RunEvent, type RunState, type RunView } from '../planning/index.js';
+import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { latestProposal, runChatTurn, type TurnEvent } from './chat.js';
@@ -9,9 +9,12 @@ import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { describePlanDiff, diffPlans, isEmptyDiff } from './plan-diff.js';
 import { revisePlan } from './planner.js';
-import { reflectOnRun } from './reflection.js';
 import { driveRun, type RunHandle } from './run-controller.js';
+import { openApprovedRun, recordRunOutcome, resumeProposal, runSummaryLines } from './session-runs.js';
 import { historyFromMessages, summarizeToolOutput, type HistoryItem } from './session-history.js';
+import type { Phase, SessionSnapshot } from './session-snapshot.js';
+
+export type { Phase, SessionSnapshot } from './session-snapshot.js';
 
 export type ChatSessionDeps = {
   readonly model: LanguageModel;
@@ -24,28 +27,6 @@ export type ChatSessionDeps = {
   readonly context: string;
   readonly queryModel?: QueryModel;
   readonly newRunId: () => string;
-};
-
-export type Phase = 'idle' | 'thinking' | 'awaiting_approval' | 'editing' | 'running' | 'confirm_cancel';
-
-/** Everything a view needs, recomputed on every change. */
-export type SessionSnapshot = {
-  readonly phase: Phase;
-  readonly history: readonly HistoryItem[];
-  /** The answer being streamed right now. */
-  readonly streaming: string;
-  /** What the agent is doing, e.g. "planning", "repairing the plan (1/3)". */
-  readonly activity?: string;
-  readonly pending?: ProposedPlan;
-  /** Problems of the last edited plan, when it did not validate. */
-  readonly editProblems?: readonly string[];
-  readonly runId?: string;
-  /** The run in progress, folded from its events (mutated in place; runVersion tells a view it changed). */
-  readonly runView?: RunView;
-  readonly runPlan?: Plan;
-  readonly runVersion: number;
-  readonly tokens: number;
-  readonly sessionId: string;
 };
 
 /**
@@ -157,18 +138,11 @@ export class ChatSession {
     this.pending = undefined;
     this.decide(proposal, 'approved');
     const plan = proposal.plan;
-    const runId = proposal.resumeRunId ?? this.deps.newRunId();
-    this.deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'approved', runId });
     this.runPlan = plan;
-    this.runView = createRunView(runId, plan.goal, plan.steps.map((step) => ({ id: step.id, maxAttempts: step.type === 'condition' ? 1 : (step.retry?.maxAttempts ?? 1) })));
+    this.runView = createRunView(proposal.resumeRunId ?? 'starting', plan.goal, plan.steps.map((step) => ({ id: step.id, maxAttempts: step.type === 'condition' ? 1 : (step.retry?.maxAttempts ?? 1) })));
     try {
-      const owner = `ksa chat (session ${this.deps.conversation.id})`;
-      const stored = proposal.resumeRunId
-        ? await this.deps.runs.open(proposal.resumeRunId, owner)
-        : await this.deps.runs.create(
-            { runId, goal: plan.goal, createdAt: new Date().toISOString(), workspace: this.deps.workspace, plan, inputs: {}, allowedEnv: [], sessionId: this.deps.conversation.id, state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), plan.inputs) },
-            owner,
-          );
+      const stored = await openApprovedRun(this.deps, proposal, `ksa chat (session ${this.deps.conversation.id})`);
+      this.runView.runId = stored.runId;
       this.run = await driveRun({
         run: stored,
         registry: this.deps.tools,
@@ -193,24 +167,11 @@ export class ChatSession {
 
   /** /resume: shows an interrupted or paused run for approval; approving continues it where it stopped. */
   async proposeResume(runIdOrPrefix: string | undefined): Promise<void> {
-    try {
-      const runId = await this.deps.runs.resolve(runIdOrPrefix);
-      const record = await this.deps.runs.read(runId);
-      const { status, owner } = await this.deps.runs.effectiveStatus(record);
-      if (owner) return this.notice(`Run ${runId} is still running in process ${owner.pid}.`, 'warning');
-      if (status !== 'interrupted' && status !== 'paused') return this.notice(`Run ${runId} is ${status}; only interrupted or paused runs can be resumed.`, 'warning');
-      const done = Object.entries(record.state.steps).filter(([, st]) => st.status === 'succeeded' || st.status === 'skipped').map(([id]) => id);
-      if (this.pending) this.decide(this.pending, 'superseded');
-      this.pending = {
-        planId: `resume-${runId}`,
-        plan: record.plan,
-        resumeRunId: runId,
-        changes: `resumes run ${runId}: ${done.length ? `${done.join(', ')} already done and not run again` : 'nothing was finished yet'}`,
-      };
-      this.changed();
-    } catch (error) {
-      this.notice((error as Error).message, 'error');
-    }
+    const proposal = await resumeProposal(this.deps.runs, runIdOrPrefix);
+    if (typeof proposal === 'string') return this.notice(proposal, 'warning');
+    if (this.pending) this.decide(this.pending, 'superseded');
+    this.pending = proposal;
+    this.changed();
   }
 
   reject(): void {
@@ -372,26 +333,12 @@ export class ChatSession {
   }
 
   private async finishRun(state: RunState): Promise<void> {
-    const counts = Object.values(state.steps).reduce<Record<string, number>>((acc, st) => ({ ...acc, [st.status]: (acc[st.status] ?? 0) + 1 }), {});
-    const lines = [
-      Object.entries(counts).map(([status, n]) => `${n} ${status.replace('_', ' ')}`).join(', '),
-      ...(state.error && state.status !== 'succeeded' ? [state.error] : []),
-    ];
     this.run = undefined;
     this.confirmCancel = false;
-    this.push({ kind: 'run', id: this.nextId(), runId: state.runId, status: state.status, lines });
-    this.deps.conversation.append({ kind: 'run', runId: state.runId, status: state.status });
-    this.activity = 'reflecting on the run';
-    this.changed();
-    const record = await this.deps.runs.read(state.runId).catch(() => undefined);
-    const planOfRun = record?.plan;
-    if (!planOfRun) return this.setActivity(undefined);
-    const failed = planOfRun.steps.filter((step) => state.steps[step.id]?.status === 'failed').map((step) => step.id);
-    const logTails = Object.fromEntries(await Promise.all(failed.map(async (id) => [id, await readLogTail(this.deps.runs.logDir(state.runId), id, 20)] as const)));
-    // The stored run, not the in-memory one: it is redacted, and this goes to the model.
-    const { reflection, fallback } = await reflectOnRun({ plan: planOfRun, state: record.state, logTails }, { model: this.deps.model, timeoutMs: this.deps.modelConfig.timeoutMs, maxRetries: this.deps.modelConfig.maxRetries });
-    this.deps.conversation.append({ kind: 'reflection', runId: state.runId, reflection, ...(fallback ? { fallback: true } : {}) });
-    this.push({ kind: 'reflection', id: this.nextId(), runId: state.runId, reflection, fallback });
+    this.push({ kind: 'run', id: this.nextId(), runId: state.runId, status: state.status, lines: runSummaryLines(state) });
+    this.setActivity('reflecting on the run');
+    const outcome = await recordRunOutcome(this.deps, state);
+    if (outcome) this.push({ kind: 'reflection', id: this.nextId(), runId: state.runId, reflection: outcome.reflection, fallback: outcome.fallback });
     this.setActivity(undefined);
   }
 

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 import { compileStep, evaluateCondition, referencedSteps, type CompiledStep } from './compiled-step.js';
 import { errorMessage, RunCancelledError } from './errors.js';
 import { ExpressionEvaluationError } from './expressions.js';
+import { EventSink } from './event-sink.js';
 import type { RunEvent } from './events.js';
 import type { ExpressionContext } from './expressions.js';
 import { buildGraph, criticalPathLengths, type PlanGraph } from './graph.js';
@@ -57,16 +58,15 @@ export class Execution {
   private started = false;
   private finished = false;
   private rollingBack = false;
-  private closed = false;
+  private readonly events: EventSink;
   private startMs = 0;
-  private lastIsoMs = NaN;
-  private lastIso = '';
   private resolveRun!: (state: RunState) => void;
   readonly finishedPromise: Promise<RunState>;
 
   constructor(private readonly options: ExecutionOptions) {
     const { plan } = options;
     this.clock = options.clock ?? systemClock;
+    this.events = new EventSink(this.clock, options.onEvent);
     this.unsettled = new UnsettledWork(this.clock);
     this.random = options.random ?? Math.random;
     this.maxParallel = Math.max(1, options.maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL);
@@ -382,37 +382,14 @@ export class Execution {
   }
 
   private emit(event: RunEvent): void {
-    // Nothing follows run_finished, even output of a tool that ignored its abort.
-    if (this.closed) return;
-    if (event.type === 'run_finished') this.closed = true;
-    try {
-      this.options.onEvent?.(event);
-    } catch {
-      // A failing subscriber (a view, a store) must not stall or break the run.
-    }
+    this.events.emit(event);
   }
 
   private nowIso(): string {
-    return this.iso(this.clock.now());
+    return this.events.now();
   }
 
-  /** Events come in bursts within one millisecond: formatting every timestamp anew was a quarter of a no-op step's cost. */
   private iso(ms: number): string {
-    if (ms !== this.lastIsoMs) {
-      this.lastIsoMs = ms;
-      this.lastIso = new Date(ms).toISOString();
-    }
-    return this.lastIso;
+    return this.events.iso(ms);
   }
-}
-
-/** Runs a plan to the end; `abortSignal` cancels it (with rollback). */
-export function executePlan(options: ExecutionOptions & { readonly abortSignal?: AbortSignal }): Promise<RunState> {
-  const execution = new Execution(options);
-  const { abortSignal } = options;
-  if (abortSignal) {
-    if (abortSignal.aborted) execution.cancel();
-    else abortSignal.addEventListener('abort', () => execution.cancel(), { once: true });
-  }
-  return execution.start();
 }

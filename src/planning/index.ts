@@ -12,7 +12,8 @@ export type { CompiledExpression, ExpressionContext, ExpressionReferences } from
 export { findTemplates, compileTemplate, renderTemplate, hasTemplate, toText } from './templates.js';
 export { retryDelayMs, JITTER_RATIO } from './backoff.js';
 export { closestMatch, didYouMean } from './suggest.js';
-export { Execution, executePlan } from './executor.js';
+export { Execution } from './executor.js';
+export { executePlan } from './execute-plan.js';
 export type { ExecutionOptions } from './executor.js';
 export type { InvokeTool, QueryModel, ToolCall, OutputStream } from './tool-call.js';
 export { ABORT_SETTLE_MS } from './executor.js';
@@ -21,3 +22,4 @@ export { VirtualClock, settle } from './virtual-clock.js';
 export type { RunOptions } from './virtual-clock.js';
 export { applyRunEvent, countByStatus, createRunView, seedRunView } from './run-progress.js';
 export type { RunLogEntry, RunView, StepView } from './run-progress.js';
+export { describeValue, valueAt } from './values.js';

@@ -3,6 +3,7 @@ import { buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from 
 import { compileExpression } from './expressions.js';
 import { findTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean } from './suggest.js';
+import { describeValue, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
 import { isObviouslyValid } from './obviously-valid.js';
 import {
@@ -338,23 +339,6 @@ function unknownFieldHint(root: unknown, path: readonly PropertyKey[]): string {
     if (type === 'condition') return '; condition steps take only id, name, dependsOn and when';
   }
   return '';
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value = root;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

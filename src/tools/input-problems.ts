@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { didYouMean, formatPath } from '../planning/index.js';
+import { describeValue, didYouMean, formatPath, valueAt } from '../planning/index.js';
 
 /**
  * One short line per zod issue, with the argument's path:
@@ -55,20 +55,3 @@ function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value = root;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'object') return 'object';
-  return `${typeof value} ${String(value)}`;
-}

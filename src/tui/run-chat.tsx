@@ -1,21 +1,7 @@
 import { render } from 'ink';
-import type { ChatSession, ModelConfig } from '../agent/index.js';
-import type { ConversationStore, RunStore } from '../store/index.js';
-import { App } from './App.js';
-import type { HeaderInfo } from './Header.js';
-import type { ToolDescriber } from './plan-lines.js';
+import { App, type Props as AppProps } from './App.js';
 
-export type RunChatOptions = {
-  readonly session: ChatSession;
-  readonly openSession: (target: { readonly id?: string }) => Promise<ChatSession>;
-  readonly runs: RunStore;
-  readonly conversations: ConversationStore;
-  readonly model: ModelConfig;
-  readonly header: HeaderInfo;
-  readonly tools: ToolDescriber;
-  readonly color: boolean;
-  readonly env: NodeJS.ProcessEnv;
-  readonly workspace: string;
+export type RunChatOptions = AppProps & {
   readonly stdin: NodeJS.ReadStream;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;

@@ -24,7 +24,7 @@ describe('validatePlan: tool arguments against each tool’s zod schema', () => 
 
   it('wrong type', () => {
     const issues = issuesOf(plan('sleep', { ms: 'soon' }));
-    expect(issues).toEqual([{ code: 'invalid_args', path: ['steps', 0, 'args', 'ms'], message: 'expected number, got the string "soon" (tool "sleep")' }]);
+    expect(issues).toEqual([{ code: 'invalid_args', path: ['steps', 0, 'args', 'ms'], message: 'expected number, got string "soon" (tool "sleep")' }]);
   });
 
   it('wrong type inside an array', () => {

@@ -110,7 +110,7 @@ describe('validatePlan: the document', () => {
   });
 
   it('a plan-level field of the wrong type says what it got, not "is required"', () => {
-    expect(linesOf({ goal: 'g', maxParallel: 'four', steps: [shell('a')] })).toEqual(['maxParallel: expected number, got the string "four"']);
+    expect(linesOf({ goal: 'g', maxParallel: 'four', steps: [shell('a')] })).toEqual(['maxParallel: expected number, got string "four"']);
     expect(linesOf({ goal: 42, steps: [shell('a')] })).toEqual(['goal: expected string, got number 42']);
   });
 

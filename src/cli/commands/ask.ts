@@ -1,8 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createQueryModel, formatWorkspaceContext, gatherWorkspaceContext, latestProposal, planToYaml, reflectOnRun, runChatTurn, type ProposedPlan, type TurnEvent } from '../../agent/index.js';
-import { initialRunState } from '../../planning/index.js';
-import { readLogTail, type Conversation, type Reflection } from '../../store/index.js';
+import {
+  createQueryModel,
+  deterministicReflection,
+  formatWorkspaceContext,
+  gatherWorkspaceContext,
+  latestProposal,
+  openApprovedRun,
+  planToYaml,
+  recordRunOutcome,
+  runChatTurn,
+  type ProposedPlan,
+  type TurnEvent,
+} from '../../agent/index.js';
+import type { Conversation, Reflection } from '../../store/index.js';
 import { createBuiltinRegistry, type ToolRegistry } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -143,32 +154,22 @@ type RunApprovedOptions = {
 
 /** --yes: the user approved on the command line. Run, then reflect into the session. */
 async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ exitCode: ExitCodeValue; run: { runId: string; status: string; reflection: Reflection } }> {
-  const { stores, conversation, proposal } = options;
-  const plan = proposal.plan;
-  const runId = newRunId();
-  conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'approved', runId });
-  const run = await stores.runs.create(
-    { runId, goal: plan.goal, createdAt: new Date().toISOString(), workspace: options.workspace, plan, inputs: {}, allowedEnv: [], sessionId: conversation.id, state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), plan.inputs) },
-    `ksa ask (session ${conversation.id})`,
-  );
+  const { stores, conversation, proposal, cli } = options;
+  const deps = { runs: stores.runs, conversation, workspace: options.workspace, model: cli.model, modelConfig: cli.config, newRunId };
+  const run = await openApprovedRun(deps, proposal, `ksa ask (session ${conversation.id})`);
   const { state, exitCode } = await runSession(io, {
     run,
     registry: options.tools,
     env: {},
     inputs: {},
     json: false,
-    mode: 'fresh',
-    queryModel: createQueryModel(options.cli.model, options.cli.config),
+    mode: proposal.resumeRunId ? 'resume' : 'fresh',
+    queryModel: createQueryModel(cli.model, cli.config),
   });
-  conversation.append({ kind: 'run', runId, status: state.status });
-  const failed = plan.steps.filter((step) => state.steps[step.id]?.status === 'failed').map((step) => step.id);
-  const logTails = Object.fromEntries(await Promise.all(failed.map(async (id) => [id, await readLogTail(stores.runs.logDir(runId), id, 20)] as const)));
-  // The stored run, not the in-memory one: it is redacted, and this goes to the model.
-  const stored = await stores.runs.read(runId).catch(() => undefined);
-  const { reflection, fallback } = await reflectOnRun({ plan, state: stored?.state ?? state, logTails }, { model: options.cli.model, timeoutMs: options.cli.config.timeoutMs, maxRetries: options.cli.config.maxRetries });
-  conversation.append({ kind: 'reflection', runId, reflection, ...(fallback ? { fallback: true } : {}) });
+  const outcome = await recordRunOutcome(deps, state);
+  const reflection = outcome?.reflection ?? deterministicReflection({ plan: proposal.plan, state, logTails: {} });
   if (!options.json) showReflection(io, options.style, reflection);
-  return { exitCode, run: { runId, status: state.status, reflection } };
+  return { exitCode, run: { runId: run.runId, status: state.status, reflection } };
 }
 
 export function showReflection(io: CliIO, style: Styler, reflection: Reflection): void {

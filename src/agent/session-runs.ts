@@ -1,0 +1,87 @@
+import type { LanguageModel } from 'ai';
+import { initialRunState, type RunState } from '../planning/index.js';
+import { readLogTail, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
+import type { ProposedPlan } from './agent-tools.js';
+import type { ModelConfig } from './config.js';
+import { reflectOnRun } from './reflection.js';
+
+/** What running an approved plan from a chat needs; shared by the TUI session and `ksa ask --yes`. */
+export type SessionRunDeps = {
+  readonly runs: RunStore;
+  readonly conversation: Conversation;
+  readonly workspace: string;
+  readonly model: LanguageModel;
+  readonly modelConfig: ModelConfig;
+  readonly newRunId: () => string;
+};
+
+/**
+ * The user approved: the decision is stored, and the run is created (or, for
+ * a /resume proposal, taken over) and owned by this process.
+ */
+export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPlan, owner: string): Promise<OpenRun> {
+  const { plan } = proposal;
+  const runId = proposal.resumeRunId ?? deps.newRunId();
+  deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'approved', runId });
+  if (proposal.resumeRunId) return deps.runs.open(proposal.resumeRunId, owner);
+  return deps.runs.create(
+    {
+      runId,
+      goal: plan.goal,
+      createdAt: new Date().toISOString(),
+      workspace: deps.workspace,
+      plan,
+      inputs: {},
+      allowedEnv: [],
+      sessionId: deps.conversation.id,
+      state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), plan.inputs),
+    },
+    owner,
+  );
+}
+
+/** After every outcome: the run goes into the session, then a reflection on it (the model's, or one built from the run). */
+export async function recordRunOutcome(deps: SessionRunDeps, state: RunState): Promise<{ reflection: Reflection; fallback: boolean } | undefined> {
+  deps.conversation.append({ kind: 'run', runId: state.runId, status: state.status });
+  // The stored run, not the in-memory one: it is redacted, and it goes to the model.
+  const record = await deps.runs.read(state.runId).catch(() => undefined);
+  if (!record) return undefined;
+  const failed = record.plan.steps.filter((step) => record.state.steps[step.id]?.status === 'failed').map((step) => step.id);
+  const logTails = Object.fromEntries(await Promise.all(failed.map(async (id) => [id, await readLogTail(deps.runs.logDir(state.runId), id, 20)] as const)));
+  const { reflection, fallback } = await reflectOnRun(
+    { plan: record.plan, state: record.state, logTails },
+    { model: deps.model, timeoutMs: deps.modelConfig.timeoutMs, maxRetries: deps.modelConfig.maxRetries },
+  );
+  deps.conversation.append({ kind: 'reflection', runId: state.runId, reflection, ...(fallback ? { fallback: true } : {}) });
+  return { reflection, fallback };
+}
+
+/** "3 succeeded, 1 failed" and the run's error: the collapsed view of a finished run. */
+export function runSummaryLines(state: RunState): string[] {
+  const counts = new Map<string, number>();
+  for (const st of Object.values(state.steps)) counts.set(st.status, (counts.get(st.status) ?? 0) + 1);
+  return [
+    [...counts].map(([status, n]) => `${n} ${status.replace('_', ' ')}`).join(', '),
+    ...(state.error && state.status !== 'succeeded' ? [state.error] : []),
+  ];
+}
+
+/** An interrupted or paused run as a proposal (approving it resumes the run), or why it cannot be resumed. */
+export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | undefined): Promise<ProposedPlan | string> {
+  try {
+    const runId = await runs.resolve(runIdOrPrefix);
+    const record = await runs.read(runId);
+    const { status, owner } = await runs.effectiveStatus(record);
+    if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
+    if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} is ${status}; only interrupted or paused runs can be resumed.`;
+    const done = Object.entries(record.state.steps).filter(([, st]) => st.status === 'succeeded' || st.status === 'skipped').map(([id]) => id);
+    return {
+      planId: `resume-${runId}`,
+      plan: record.plan,
+      resumeRunId: runId,
+      changes: `resumes run ${runId}: ${done.length ? `${done.join(', ')} already done and not run again` : 'nothing was finished yet'}`,
+    };
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

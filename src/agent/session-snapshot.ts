@@ -1,0 +1,25 @@
+import type { Plan, RunView } from '../planning/index.js';
+import type { ProposedPlan } from './agent-tools.js';
+import type { HistoryItem } from './session-history.js';
+
+export type Phase = 'idle' | 'thinking' | 'awaiting_approval' | 'editing' | 'running' | 'confirm_cancel';
+
+/** Everything a view needs, recomputed on every change. */
+export type SessionSnapshot = {
+  readonly phase: Phase;
+  readonly history: readonly HistoryItem[];
+  /** The answer being streamed right now. */
+  readonly streaming: string;
+  /** What the agent is doing, e.g. "planning", "repairing the plan (1/3)". */
+  readonly activity?: string;
+  readonly pending?: ProposedPlan;
+  /** Problems of the last edited plan, when it did not validate. */
+  readonly editProblems?: readonly string[];
+  readonly runId?: string;
+  /** The run in progress, folded from its events (mutated in place; runVersion tells a view it changed). */
+  readonly runView?: RunView;
+  readonly runPlan?: Plan;
+  readonly runVersion: number;
+  readonly tokens: number;
+  readonly sessionId: string;
+};
