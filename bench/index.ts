@@ -10,6 +10,7 @@ import { formatTable, resultsJson, tableRows, type BenchResults } from './report
 import { measureScheduleQuality } from './schedule-quality.js';
 import { measureStore } from './store-bench.js';
 import { collectGarbage, hasGc, round } from './stats.js';
+import { measureTui } from './tui-bench.js';
 import { measureValidation } from './validation-bench.js';
 
 /**
@@ -87,7 +88,8 @@ async function main(): Promise<void> {
   const quality = await section(`P1/P2 ${plans} simulated plans`, () => measureScheduleQuality(seed, plans));
   const store = await section('P5 durable store', () => measureStore(quick ? 1 : 3));
   const agent = await section('P6 plan-and-execute vs tool loop', () => measureAgent(seed));
-  const results: BenchResults = { quality, overhead, validation, validationWithExpressions, memory, store, agent };
+  const tui = await section('P7 chat TUI keystroke to frame, first frame', () => measureTui(quick));
+  const results: BenchResults = { quality, overhead, validation, validationWithExpressions, memory, store, agent, tui };
 
   const table = formatTable(tableRows(results));
   console.log();

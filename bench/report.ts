@@ -3,6 +3,7 @@ import type { MemoryFigures } from './memory.js';
 import type { OverheadFigures } from './overhead.js';
 import type { ScheduleQuality } from './schedule-quality.js';
 import type { StoreResults } from './store-bench.js';
+import type { TuiFigures } from './tui-bench.js';
 import { round } from './stats.js';
 import type { ValidationFigures } from './validation-bench.js';
 
@@ -14,6 +15,7 @@ export type BenchResults = {
   readonly memory: MemoryFigures;
   readonly store: StoreResults;
   readonly agent: AgentFigures;
+  readonly tui: TuiFigures;
 };
 
 export type RunInfo = {
@@ -35,9 +37,9 @@ type Row = { id: string; what: string; result: string; goal: string; verdict: 'p
 const x = (value: number, digits = 3) => value.toFixed(digits);
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
-/** The goals of the bench (P1–P4m), durable store (P5) and agent (P6) issues, checked against this run. */
+/** The goals of the bench (P1–P4m), durable store (P5), agent (P6) and chat TUI (P7) issues, checked against this run. */
 export function verdicts(r: BenchResults) {
-  const { quality: q, overhead: o, validation: v, memory: m, store: s, agent: a } = r;
+  const { quality: q, overhead: o, validation: v, memory: m, store: s, agent: a, tui: t } = r;
   return {
     P1: q.p1.mean <= 1.05 && q.p1.worst <= 1.25,
     P2: q.p2.mean >= 1.3,
@@ -46,11 +48,12 @@ export function verdicts(r: BenchResults) {
     P4m: m.bytesPerStep <= 2048,
     P5: s.ratio10k <= 3 && s.appendRatio10kTo10 <= 2,
     P6: a.speedup >= 2.5 && a.modelCallRatio >= 2,
+    P7: t.ratio1000To10 <= 1.2,
   };
 }
 
 export function tableRows(r: BenchResults): Row[] {
-  const { quality: q, overhead: o, validation: v, validationWithExpressions: ve, memory: m, store: s, agent: a } = r;
+  const { quality: q, overhead: o, validation: v, validationWithExpressions: ve, memory: m, store: s, agent: a, tui: t } = r;
   const ok = verdicts(r);
   const verdict = (pass: boolean) => (pass ? 'pass' : 'MISS');
   const worst = q.p1.worstPlan;
@@ -139,6 +142,20 @@ export function tableRows(r: BenchResults): Row[] {
       goal: '—',
       verdict: 'info',
     },
+    {
+      id: 'P7',
+      what: `chat TUI: keystroke to frame (Ink, interactive, fake TTY) with 1,000 vs 10 messages in the history, ${t.keystrokes} keys each, same run`,
+      result: `${x(t.ratio1000To10, 2)}× (median ${t.keystrokeMs1000.toFixed(2)} ms vs ${t.keystrokeMs10.toFixed(2)} ms · p95 ${t.p95Ms1000.toFixed(2)} ms vs ${t.p95Ms10.toFixed(2)} ms)`,
+      goal: '≤ 1.2×',
+      verdict: verdict(ok.P7),
+    },
+    {
+      id: 'P7s',
+      what: 'time to the first frame of ksa chat in a pseudo-terminal vs node -e 0; and of ksa chat --continue of a 1,000-message session',
+      result: `${ms(t.firstFrameMs)} vs ${ms(t.nodeMs)} (${x(t.firstFrameVsNode, 1)}×) · --continue ${ms(t.firstFrameContinueMs)}`,
+      goal: '—',
+      verdict: 'info',
+    },
   ];
 }
 
@@ -152,7 +169,7 @@ export function formatTable(rows: readonly Row[]): string {
 
 /** bench/results.json: the figures the issue asks for, then everything else measured. */
 export function resultsJson(r: BenchResults, info: RunInfo): unknown {
-  const { quality: q, overhead: o, validation: v, validationWithExpressions: ve, memory: m, store: s, agent: a } = r;
+  const { quality: q, overhead: o, validation: v, validationWithExpressions: ve, memory: m, store: s, agent: a, tui: t } = r;
   const digits = (value: number) => round(value, 4);
   const summary = (s: { mean: number; p95: number; worst: number }) => ({ mean: digits(s.mean), p95: digits(s.p95), worst: digits(s.worst) });
   return {
@@ -168,6 +185,7 @@ export function resultsJson(r: BenchResults, info: RunInfo): unknown {
     P4m: roundDeep(m),
     P5: roundDeep(s),
     P6: roundDeep({ speedup: a.speedup, modelCallRatio: a.modelCallRatio, minSpeedup: a.minSpeedup, minModelCallRatio: a.minModelCallRatio, repaired: a.repaired, modelMs: a.modelMs, maxParallel: a.maxParallel, tasks: a.tasks }),
+    P7: roundDeep(t),
     pass: verdicts(r),
     simulationWallMs: Math.round(q.wallMs),
     ...info,

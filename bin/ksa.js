@@ -8,6 +8,9 @@ if (major < 22) {
   process.exit(2);
 }
 
+// React's development build is several times slower per keystroke; ksa runs the production one.
+process.env.NODE_ENV ??= 'production';
+
 let cli;
 try {
   cli = await import('../dist/src/cli.js');

@@ -11,10 +11,13 @@ import { describePlanDiff, diffPlans, isEmptyDiff } from './plan-diff.js';
 import { revisePlan } from './planner.js';
 import { driveRun, type RunHandle } from './run-controller.js';
 import { openApprovedRun, recordRunOutcome, resumeProposal, runSummaryLines } from './session-runs.js';
-import { historyFromMessages, summarizeToolOutput, type HistoryItem } from './session-history.js';
+import { historyFromMessages, summarizeToolOutput, type HistoryItem, type PlanDecision } from './session-history.js';
 import type { Phase, SessionSnapshot } from './session-snapshot.js';
 
 export type { Phase, SessionSnapshot } from './session-snapshot.js';
+
+/** Messages shown when a session is reopened; older ones are summarised for the model, not drawn. */
+const SHOWN_ON_OPEN = 200;
 
 export type ChatSessionDeps = {
   readonly model: LanguageModel;
@@ -50,15 +53,19 @@ export class ChatSession {
   private tokens = 0;
   private seq = 0;
   private readonly listeners = new Set<() => void>();
+  private readonly queued: string[] = [];
   private readonly runListeners = new Set<(event: RunEvent) => void>();
 
   private constructor(readonly deps: ChatSessionDeps) {}
 
   static async open(deps: ChatSessionDeps): Promise<ChatSession> {
     const session = new ChatSession(deps);
-    const messages = await deps.conversation.messages(500);
-    session.history = historyFromMessages(messages);
+    // The latest messages only: a long session opens as fast as a short one.
+    const messages = await deps.conversation.messages(SHOWN_ON_OPEN);
     session.pending = await latestProposal(deps.conversation);
+    session.history = historyFromMessages(messages, session.pending?.planId);
+    const hidden = deps.conversation.info.messageCount - messages.length;
+    if (hidden > 0) session.history.unshift({ kind: 'notice', id: 'earlier', text: `${hidden} earlier messages of this session are not shown (the agent still knows the gist).`, tone: 'info' });
     return session;
   }
 
@@ -95,12 +102,22 @@ export class ChatSession {
     const trimmed = text.trim();
     if (this.confirmCancel) {
       this.confirmCancel = false;
-      if (/^y(es)?$/i.test(trimmed)) this.cancelRun();
-      else this.notice('The run goes on.', 'info');
+      if (/^y(es)?$/i.test(trimmed)) {
+        this.cancelRun();
+        return;
+      }
+      this.notice('The run goes on.', 'info');
       this.changed();
+      if (trimmed === '' || /^(n|no)$/i.test(trimmed)) return;
+    }
+    if (this.turn) {
+      // Said while the agent answers: it goes next, not nowhere.
+      if (trimmed) {
+        this.queued.push(trimmed);
+        this.notice(`Sent after the current answer: ${trimmed}`, 'info');
+      }
       return;
     }
-    if (this.turn) return;
     if (this.pending && !this.editing) {
       if (trimmed === '' || /^(y|yes)$/i.test(trimmed)) return this.approve();
       if (/^(n|no)$/i.test(trimmed)) return this.reject();
@@ -211,6 +228,7 @@ export class ChatSession {
     const changes = describePlanDiff(diff);
     const next: ProposedPlan = { planId: `${previous.planId}e${++this.seq}`, plan: result.plan, changes, revises: previous.planId };
     this.decide(previous, 'edited');
+    this.deps.conversation.append({ kind: 'approval', planId: previous.planId, decision: 'edited' });
     this.propose(next);
     return { ok: true };
   }
@@ -266,6 +284,12 @@ export class ChatSession {
       this.activity = undefined;
       this.changed();
     }
+    this.sendQueued();
+  }
+
+  private sendQueued(): void {
+    const next = this.queued.shift();
+    if (next !== undefined) void this.submit(next);
   }
 
   private async revise(request: string): Promise<void> {
@@ -298,6 +322,7 @@ export class ChatSession {
       this.activity = undefined;
       this.changed();
     }
+    this.sendQueued();
   }
 
   private propose(proposal: ProposedPlan): void {
@@ -342,7 +367,7 @@ export class ChatSession {
     this.setActivity(undefined);
   }
 
-  private decide(proposal: ProposedPlan, decision: 'approved' | 'rejected' | 'edited' | 'superseded'): void {
+  private decide(proposal: ProposedPlan, decision: PlanDecision): void {
     // The card is final once decided: it moves from the live area into the history.
     this.push({ kind: 'plan', id: this.nextId(), proposal, decision });
   }

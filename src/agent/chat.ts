@@ -66,6 +66,12 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   });
 
   let text = '';
+  // The part of the answer not stored yet: text before a tool call is its own message, so order and paragraphs survive.
+  let unsaved = '';
+  const saveText = () => {
+    if (unsaved.trim()) conversation.append({ kind: 'assistant', text: unsaved });
+    unsaved = '';
+  };
   let totalTokens = 0;
   let aborted = false;
   let failure: unknown;
@@ -88,9 +94,12 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
     switch (part.type) {
       case 'text-delta':
         text += part.text;
+        unsaved += part.text;
         options.onEvent?.({ type: 'text', text: part.text });
         break;
       case 'tool-call':
+        saveText();
+        if (text && !text.endsWith('\n\n')) text += '\n\n';
         conversation.append({ kind: 'tool_call', toolCallId: part.toolCallId, tool: part.toolName, input: part.input });
         options.onEvent?.({ type: 'tool-call', tool: part.toolName, input: part.input });
         break;
@@ -117,7 +126,8 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
         break;
     }
   }
-  if (text.trim()) conversation.append({ kind: 'assistant', text });
+  saveText();
+  text = text.trimEnd();
   if (options.abortSignal?.aborted) aborted = true;
   if (failure !== undefined && !aborted) throw failure;
   return { text, proposal: turnProposal, totalTokens, aborted };

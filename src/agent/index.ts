@@ -23,6 +23,6 @@ export type { DriveRunOptions, RunHandle, RunMode } from './run-controller.js';
 export { ChatSession } from './chat-session.js';
 export type { ChatSessionDeps, Phase, SessionSnapshot } from './chat-session.js';
 export { historyFromMessages } from './session-history.js';
-export type { HistoryItem } from './session-history.js';
+export type { HistoryItem, PlanDecision } from './session-history.js';
 export { openApprovedRun, recordRunOutcome, resumeProposal, runSummaryLines } from './session-runs.js';
 export type { SessionRunDeps } from './session-runs.js';

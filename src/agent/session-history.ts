@@ -2,21 +2,31 @@ import type { Plan } from '../planning/index.js';
 import type { Message, Reflection } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 
+/** What became of a proposed plan; `undecided` is one the conversation moved on from. */
+export type PlanDecision = 'approved' | 'rejected' | 'edited' | 'superseded' | 'undecided';
+
 /** One finished entry of the chat transcript, as a terminal shows it. Never changes once added. */
 export type HistoryItem =
   | { readonly kind: 'notice'; readonly id: string; readonly text: string; readonly tone: 'info' | 'warning' | 'error' }
   | { readonly kind: 'user'; readonly id: string; readonly text: string }
   | { readonly kind: 'assistant'; readonly id: string; readonly text: string }
   | { readonly kind: 'tool'; readonly id: string; readonly tool: string; readonly summary: string; readonly isError: boolean }
-  | { readonly kind: 'plan'; readonly id: string; readonly proposal: ProposedPlan; readonly decision?: 'approved' | 'rejected' | 'edited' | 'superseded' }
+  | { readonly kind: 'plan'; readonly id: string; readonly proposal: ProposedPlan; readonly decision: PlanDecision }
   | { readonly kind: 'run'; readonly id: string; readonly runId: string; readonly status: string; readonly lines: readonly string[] }
   | { readonly kind: 'reflection'; readonly id: string; readonly runId: string; readonly reflection: Reflection; readonly fallback: boolean };
 
-/** A reopened session's transcript: stored messages become history items; tool chatter is summarised. */
-export function historyFromMessages(messages: readonly Message[]): HistoryItem[] {
+/**
+ * A reopened session's transcript: stored messages become history items; tool
+ * chatter is summarised. The plan still waiting for a decision (`pendingPlanId`)
+ * is left out: it is shown as the live card.
+ */
+export function historyFromMessages(messages: readonly Message[], pendingPlanId?: string): HistoryItem[] {
   const items: HistoryItem[] = [];
-  const decisions = new Map<string, 'approved' | 'rejected' | 'edited'>();
-  for (const message of messages) if (message.kind === 'approval') decisions.set(message.planId, message.decision);
+  const decisions = new Map<string, PlanDecision>();
+  for (const message of messages) {
+    if (message.kind === 'approval') decisions.set(message.planId, message.decision);
+    else if (message.kind === 'plan' && message.revises && !decisions.has(message.revises)) decisions.set(message.revises, 'superseded');
+  }
   for (const message of messages) {
     switch (message.kind) {
       case 'user':
@@ -31,11 +41,12 @@ export function historyFromMessages(messages: readonly Message[]): HistoryItem[]
         }
         break;
       case 'plan':
+        if (message.planId === pendingPlanId) break;
         items.push({
           kind: 'plan',
           id: message.id,
           proposal: { planId: message.planId, plan: message.plan as Plan, changes: message.changes, revises: message.revises },
-          decision: decisions.get(message.planId) ?? 'superseded',
+          decision: decisions.get(message.planId) ?? 'undecided',
         });
         break;
       case 'run':
@@ -51,11 +62,6 @@ export function historyFromMessages(messages: readonly Message[]): HistoryItem[]
       case 'approval':
         break;
     }
-  }
-  // The last plan may still be waiting for a decision.
-  const last = items.findLast((item) => item.kind === 'plan');
-  if (last && last.kind === 'plan' && !decisions.has(last.proposal.planId) && last === items.at(-1)) {
-    items[items.length - 1] = { ...last, decision: undefined };
   }
   return items;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { KsaError } from '../planning/index.js';
 import { ensurePrivateDir } from './paths.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { RunLock } from './run-lock.js';
+import { RunBusyError, RunLock } from './run-lock.js';
 import { SharedIndex } from './shared-index.js';
 import { StoredDocument } from './stored-document.js';
 import {
@@ -104,7 +104,12 @@ export class ConversationStore {
     const sessionDir = path.join(this.dir, id);
     await ensurePrivateDir(sessionDir);
     const lock = await RunLock.acquire(sessionDir, id, `ksa chat (session ${id})`).catch((error: unknown) => {
-      if (KsaError.isInstance(error)) throw new KsaError({ name: 'SessionBusyError', message: error.message.replace(/^run /, 'session ').replace('ksa cancel', 'ksa chat --session') });
+      if (RunBusyError.isInstance(error)) {
+        throw new KsaError({
+          name: 'SessionBusyError',
+          message: `session ${id} is open in another ksa (process ${error.owner.pid}, ${error.owner.command}); quit that one first, or start a new session (ksa chat without --session)`,
+        });
+      }
       throw error;
     });
     try {

@@ -1,10 +1,10 @@
-import { Box, Static, Text, useApp, useInput, useStdin, useStdout } from 'ink';
+import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import Spinner from 'ink-spinner';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { parse as parseYaml } from 'yaml';
 import { planToYaml, type ChatSession, type HistoryItem, type ModelConfig } from '../agent/index.js';
 import type { ConversationStore, RunStore } from '../store/index.js';
-import { editText } from './editor.js';
+import { editText, type EditResult } from './editor.js';
 import { Header, type HeaderInfo } from './Header.js';
 import { HistoryItemView } from './HistoryItemView.js';
 import { InputLine } from './InputLine.js';
@@ -42,13 +42,13 @@ export function App(props: Props) {
 function SessionView(props: Props & { readonly switchTo: (session: ChatSession) => void }) {
   const { session, color } = props;
   const snapshot = useSessionSnapshot(session);
-  const { exit } = useApp();
-  const { setRawMode } = useStdin();
+  const { exit, suspendTerminal } = useApp();
   const { stdout } = useStdout();
   const lastCtrlC = useRef(0);
   const [quitting, setQuitting] = useState(false);
   const [hint, setHint] = useState<string | undefined>(undefined);
   const editedText = useRef<string | undefined>(undefined);
+  const staticKey = useRedrawOnShrink(stdout as NodeJS.WriteStream);
 
   const quit = useCallback(async () => {
     setQuitting(true);
@@ -56,13 +56,16 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     exit();
   }, [session, exit]);
 
-  const edit = useCallback(() => {
+  const edit = useCallback(async () => {
     const proposal = snapshot.phase === 'editing' ? snapshot.pending : session.beginEdit();
     if (!proposal) return;
     const text = editedText.current ?? planToYaml(proposal.plan);
-    setRawMode(false);
-    const result = editText(text, { env: props.env });
-    setRawMode(true);
+    const outcome: { result: EditResult } = { result: { ok: false, message: 'the editor did not run' } };
+    // The editor gets the terminal to itself; Ink redraws when it is back.
+    await suspendTerminal(() => {
+      outcome.result = editText(text, { env: props.env });
+    });
+    const { result } = outcome;
     if (!result.ok) {
       session.notice(result.message, 'error');
       session.endEdit();
@@ -77,31 +80,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       return;
     }
     if (session.applyEdit(document).ok) editedText.current = undefined;
-  }, [session, snapshot.phase, snapshot.pending, setRawMode, props.env]);
-
-  const onEmptyKey = (key: string): boolean => {
-    const lower = key.toLowerCase();
-    if (snapshot.phase === 'awaiting_approval') {
-      if (lower === 'y') void session.approve();
-      else if (lower === 'n') session.reject();
-      else if (lower === 'e') edit();
-      else return false;
-      return true;
-    }
-    if (snapshot.phase === 'editing') {
-      if (lower === 'e') edit();
-      else if (lower === 'n') {
-        editedText.current = undefined;
-        session.endEdit();
-      } else return false;
-      return true;
-    }
-    if (snapshot.phase === 'confirm_cancel' && (lower === 'y' || lower === 'n')) {
-      void session.submit(lower);
-      return true;
-    }
-    return false;
-  };
+  }, [session, snapshot.phase, snapshot.pending, suspendTerminal, props.env]);
 
   const submit = async (text: string) => {
     setHint(undefined);
@@ -109,7 +88,9 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       const action = await runSlashCommand(text.trim(), { session, runs: props.runs, conversations: props.conversations, model: props.model, workspace: props.workspace });
       if (action.type === 'quit') await quit();
       else if (action.type === 'clear') stdout.write('\u001b[2J\u001b[3J\u001b[H');
-      else if (action.type === 'new-session' || action.type === 'switch-session') {
+      else if (action.type === 'switch-session' && snapshot.sessionId.startsWith(action.id)) {
+        session.notice(`You are in session ${snapshot.sessionId} already.`, 'info');
+      } else if (action.type === 'new-session' || action.type === 'switch-session') {
         try {
           const next = await props.openSession(action.type === 'switch-session' ? { id: action.id } : {});
           await session.close();
@@ -120,15 +101,19 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       }
       return;
     }
-    if (snapshot.phase === 'editing' && text.trim() === '') {
+    const word = text.trim().toLowerCase();
+    if (snapshot.phase === 'awaiting_approval' && word === 'e') return edit();
+    if (snapshot.phase === 'editing') {
+      if (word === 'e') return edit();
       editedText.current = undefined;
       session.endEdit();
-      return;
+      if (word === '' || word === 'n' || word === 'no') return;
     }
     await session.submit(text);
   };
 
   useInput((input, key) => {
+    if (hint?.startsWith('Press Ctrl-C') && Date.now() - lastCtrlC.current >= QUIT_WINDOW_MS) setHint(undefined);
     if (key.escape) {
       session.interrupt();
       return;
@@ -141,15 +126,17 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       }
       lastCtrlC.current = now;
       setHint(snapshot.runId ? 'Press Ctrl-C again to quit (the running plan is cancelled and rolled back first).' : 'Press Ctrl-C again to quit.');
+      setTimeout(() => setHint((current) => (current?.startsWith('Press Ctrl-C') && Date.now() - lastCtrlC.current >= QUIT_WINDOW_MS ? undefined : current)), QUIT_WINDOW_MS);
     }
   });
 
+  const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId };
   const items: StaticItem[] = [{ kind: 'header', id: 'header' }, ...snapshot.history];
   const inputActive = !quitting;
   return (
     <Box flexDirection="column">
-      <Static items={items}>
-        {(item) => (item.kind === 'header' ? <Header key="header" info={props.header} color={color} /> : <HistoryItemView key={item.id} item={item} tools={props.tools} color={color} />)}
+      <Static key={staticKey} items={items}>
+        {(item) => (item.kind === 'header' ? <Header key="header" info={header} color={color} /> : <HistoryItemView key={item.id} item={item} tools={props.tools} color={color} />)}
       </Static>
       {snapshot.streaming ? (
         <Box marginTop={1}>
@@ -192,12 +179,35 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
           commands={SLASH_COMMANDS}
           color={color}
           onSubmit={(text) => void submit(text)}
-          onEmptyKey={onEmptyKey}
         />
       )}
       <StatusLine snapshot={snapshot} model={props.model.model} color={color} />
     </Box>
   );
+}
+
+/**
+ * A narrower terminal re-wraps what is on screen and leaves torn pieces of the
+ * old frame: clear it (and the scrollback) and print the transcript again.
+ */
+function useRedrawOnShrink(stdout: NodeJS.WriteStream): number {
+  const [key, setKey] = useState(0);
+  const width = useRef(stdout.columns);
+  useEffect(() => {
+    const onResize = () => {
+      const previous = width.current;
+      width.current = stdout.columns;
+      if (stdout.columns < (previous ?? 0)) {
+        stdout.write('\u001b[2J\u001b[3J\u001b[H');
+        setKey((value) => value + 1);
+      }
+    };
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return key;
 }
 
 function promptFor(phase: string): string {
@@ -216,11 +226,15 @@ function promptFor(phase: string): string {
 function placeholderFor(phase: string): string {
   switch (phase) {
     case 'awaiting_approval':
-      return 'y or Enter runs it · n rejects · e edits · or say what to change';
+      return 'Enter or y runs it · n rejects · e edits · or say what to change';
     case 'running':
       return 'ask about the run ("what\'s the status?") · Esc to cancel it';
     case 'thinking':
-      return 'the agent is answering · Esc interrupts';
+      return 'the agent is answering · Esc interrupts (what you send now waits for it)';
+    case 'editing':
+      return 'e edits again · n or Enter keeps the proposed plan';
+    case 'confirm_cancel':
+      return 'y cancels the run · anything else lets it go on';
     default:
       return 'say what to deploy, or ask · /help';
   }

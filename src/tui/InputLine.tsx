@@ -1,4 +1,4 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text, useInput, usePaste } from 'ink';
 import TextInput from 'ink-text-input';
 import { useState } from 'react';
 import type { SlashCommand } from './slash-commands.js';
@@ -10,12 +10,15 @@ export type Props = {
   readonly commands: readonly SlashCommand[];
   readonly color: boolean;
   readonly onSubmit: (text: string) => void;
-  /** Keys that act at once on an empty line (y/n/e while a plan waits). Return true if handled. */
-  readonly onEmptyKey?: (key: string) => boolean;
 };
 
-/** The input line: history on Up/Down, paste, and Tab completion of slash commands. */
-export function InputLine({ prompt, placeholder, active, commands, color, onSubmit, onEmptyKey }: Props) {
+/**
+ * The input line: history on Up/Down, Tab completion of slash commands, and
+ * paste (bracketed, so a pasted newline is text, not Enter). Keys like y/n/e
+ * are plain text here: they act when sent with Enter, so "yes, but use port
+ * 9090" is a revision, not an approval.
+ */
+export function InputLine({ prompt, placeholder, active, commands, color, onSubmit }: Props) {
   const [value, setValue] = useState('');
   const [history, setHistory] = useState<string[]>([]);
   const [cursor, setCursor] = useState<number | undefined>(undefined);
@@ -30,7 +33,7 @@ export function InputLine({ prompt, placeholder, active, commands, color, onSubm
   };
 
   useInput(
-    (input, key) => {
+    (_input, key) => {
       if (key.upArrow && history.length > 0) {
         const next = cursor === undefined ? history.length - 1 : Math.max(0, cursor - 1);
         setCursor(next);
@@ -47,21 +50,17 @@ export function InputLine({ prompt, placeholder, active, commands, color, onSubm
       } else if (key.tab && matches[0]) {
         replace(`/${matches[0].name} `);
       }
-      void input;
     },
     { isActive: active },
   );
 
-  const change = (next: string) => {
-    // A single key on an empty line may be an approval key (y/n/e); pasted text never is.
-    if (value === '' && next.length === 1 && onEmptyKey?.(next)) return;
-    setValue(next);
-  };
+  // Lines of a paste stay lines (joined with a space in this one-line input), never glued together.
+  usePaste((text) => replace(`${value}${text.replace(/\r\n?/g, '\n').split('\n').map((line) => line.trim()).filter(Boolean).join(' ')}`), { isActive: active });
 
   const submit = (text: string) => {
     if (text.trim()) setHistory((previous) => (previous.at(-1) === text ? previous : [...previous, text]));
     setCursor(undefined);
-    setValue('');
+    replace('');
     onSubmit(text);
   };
 
@@ -71,7 +70,7 @@ export function InputLine({ prompt, placeholder, active, commands, color, onSubm
         <Text color={color ? 'cyan' : undefined} bold>
           {prompt}{' '}
         </Text>
-        <TextInput key={textKey} value={value} onChange={change} onSubmit={submit} placeholder={placeholder} focus={active} showCursor />
+        <TextInput key={textKey} value={value} onChange={setValue} onSubmit={submit} placeholder={placeholder} focus={active} showCursor />
       </Box>
       {matches.length > 0 ? (
         <Box flexDirection="column" paddingLeft={2}>

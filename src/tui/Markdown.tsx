@@ -52,10 +52,12 @@ function renderBlock(token: Token, key: string, color: boolean): ReactNode {
         <Box key={key} flexDirection="column">
           {list.items.map((item, i) => (
             <Box key={`${key}.${i}`}>
-              <Text>{list.ordered ? `${start + i}. ` : '• '}</Text>
+              <Text>
+                {list.ordered ? `${start + i}. ` : '• '}
+                {item.task ? (item.checked ? '[x] ' : '[ ] ') : ''}
+              </Text>
               <Box flexDirection="column" flexShrink={1}>
-                {item.task ? <Text>{item.checked ? '[x] ' : '[ ] '}</Text> : null}
-                {item.tokens.map((child, j) => renderBlock(child, `${key}.${i}.${j}`, color))}
+                {item.tokens.filter((child) => child.type !== 'checkbox').map((child, j) => renderBlock(child, `${key}.${i}.${j}`, color))}
               </Box>
             </Box>
           ))}
@@ -129,6 +131,9 @@ function renderInline(tokens: readonly Token[] | undefined, key: string, color: 
       }
       case 'br':
         return <Text key={k}>{'\n'}</Text>;
+      case 'checkbox':
+        // Drawn with the list bullet.
+        return null;
       case 'text': {
         const text = token as Tokens.Text;
         return text.tokens ? <Fragment key={k}>{renderInline(text.tokens, k, color)}</Fragment> : <Fragment key={k}>{decode(text.text)}</Fragment>;

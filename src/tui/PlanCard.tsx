@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import type { ProposedPlan } from '../agent/index.js';
+import type { PlanDecision, ProposedPlan } from '../agent/index.js';
 import { formatPlan, type ToolDescriber } from './plan-lines.js';
 import { createStyler } from './style.js';
 
@@ -9,7 +9,7 @@ export type Props = {
   readonly tools: ToolDescriber;
   readonly color: boolean;
   /** Set once the user decided; a pending card shows the approval keys instead. */
-  readonly decision?: 'approved' | 'rejected' | 'edited' | 'superseded';
+  readonly decision?: PlanDecision;
 };
 
 const DECISIONS = {
@@ -17,6 +17,7 @@ const DECISIONS = {
   rejected: { text: '✗ rejected', tone: 'red' },
   edited: { text: '✎ replaced by your edit', tone: 'yellow' },
   superseded: { text: '↻ replaced by a revision', tone: 'gray' },
+  undecided: { text: '· not run (the conversation moved on)', tone: 'gray' },
 } as const;
 
 /** The plan as the user approves it: numbered steps, dependencies, exact commands, retries, rollbacks, risky steps marked. */
@@ -26,7 +27,8 @@ export const PlanCard = memo(function PlanCard({ proposal, tools, color, decisio
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? border : undefined} paddingX={1} marginY={0}>
       {lines.map((line, i) => (
-        <Text key={i}>{line}</Text>
+        // An empty Text has no height in Ink: a space keeps the blank line.
+        <Text key={i}>{line || ' '}</Text>
       ))}
       {proposal.changes ? (
         <Box flexDirection="column" marginTop={1}>

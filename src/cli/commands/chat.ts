@@ -47,6 +47,8 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
     });
   };
   const session = await open({ id: flags.session, latest: flags.continue });
+  // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.
+  if (!colorEnabled(io.stdout, io.env)) process.env.FORCE_COLOR = '0';
   const { runChat } = await import('../../tui/run-chat.js');
   await runChat({
     session,

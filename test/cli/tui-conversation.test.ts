@@ -1,0 +1,122 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chatHarnessFor, type ChatHarness } from '../helpers/chat-pty.js';
+import { markerPlan, proposal, reflectionReply, requestKind, toolAnswer } from '../helpers/chat-script.js';
+import { lastUserText, planReply } from '../helpers/fake-openai-server.js';
+
+// `ksa chat` end to end in a pseudo-terminal, against a local fake
+// OpenAI-compatible server: a whole conversation with a plan that really runs,
+// then a restart with --continue that shows it all again.
+
+const markers = (harness: ChatHarness) => readdirSync(harness.sandbox.dir).filter((name) => name.startsWith('marker-')).sort();
+
+/** The marker plan, with a serve step slow enough to watch in the live view. */
+function slowServePlan(port: number) {
+  const plan = markerPlan(port);
+  const serve = plan.steps[3]!;
+  return { ...plan, steps: [...plan.steps.slice(0, 3), { ...serve, args: { command: `echo serving on ${port}; sleep 0.5; touch marker-serve-${port}` } }] };
+}
+
+describe.concurrent('ksa chat: a conversation', () => {
+  it('goal → plan card → revision → approve → the steps run → reflection → "what\'s the status?" → answer; --continue shows it all', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const { server } = harness;
+    const chat = await harness.open();
+    let screen = await chat.screen();
+    expect(screen).toContain('KubeStack AI');
+    expect(screen).toContain(`model fake-model at ${server.baseURL}`);
+    expect(screen).toContain(`workspace ${harness.sandbox.dir}`);
+
+    // The goal: the model proposes, the planner answers, the card waits for approval.
+    server.enqueue(...proposal('deploy the marker app', slowServePlan(8080), 'The plan is ready for you.'));
+    await chat.send('deploy the marker app');
+    screen = await chat.waitForScreen('run? [y/n/e]');
+    expect(screen).toContain('Let me plan that.');
+    expect(screen).toContain('Plan: Deploy the marker app');
+    expect(screen).toContain('!1. prepare (Prepare the workspace)');
+    expect(screen).toContain('shell: echo serving on 8080; sleep 0.5; touch marker-serve-8080');
+    expect(screen).toContain('after lint, unit · up to 3 attempts · timeout 30s per attempt');
+    expect(screen).toContain('rollback: shell: rm -f marker-serve-8080');
+    expect(screen).toContain('y/Enter run it · n reject · e edit in $EDITOR · or type what to change');
+    expect(server.requests.map(requestKind)).toEqual(['chat', 'plan', 'chat']);
+
+    // A revision in plain words: the planner is asked, the new card shows what changed.
+    server.enqueue(planReply(slowServePlan(9090)));
+    await chat.send('use port 9090');
+    screen = await chat.waitForScreen('What changed:');
+    expect(lastUserText(server.requests.at(-1)!)).toContain('Revise it as the user asks: "use port 9090"');
+    expect(screen).toContain('↻ replaced by a revision');
+    expect(screen).toContain('shell: echo serving on 9090; sleep 0.5; touch marker-serve-9090');
+    expect(screen).toMatch(/~ serve: args\.command/);
+    expect(markers(harness)).toEqual([]);
+
+    // Approve: the live view while serve runs, then the summary and the reflection.
+    server.enqueue(reflectionReply());
+    chat.press('enter');
+    screen = await chat.waitForScreen(/─ serve running/);
+    expect(screen).toMatch(/✓ ┬ lint succeeded/);
+    expect(screen).toMatch(/✓ ┴ unit succeeded/);
+    expect(screen).toMatch(/3\/4 done · 1 running/);
+    screen = await chat.waitForScreen('Reflection on run', 15_000);
+    expect(markers(harness)).toEqual(['marker-lint', 'marker-prepare', 'marker-serve-9090', 'marker-unit']);
+    const runId = /✓ Run (\S+) succeeded · 4 succeeded/.exec(screen)?.[1];
+    expect(runId, screen).toBeDefined();
+    expect(screen).toContain('All four steps succeeded; the app serves.');
+    expect(screen).toContain('→ open http://localhost:8080 to check it');
+    expect(requestKind(server.requests.at(-1)!)).toBe('reflection');
+
+    // A question answered from the store: the model calls get_run_status and reads its result.
+    server.enqueue(...toolAnswer('get_run_status', {}, (result) => {
+      const doc = result as { runId: string; status: string; steps: { id: string; status: string }[] };
+      return `Run ${doc.runId} ${doc.status}: ${doc.steps.map((step) => `${step.id} ${step.status}`).join(', ')}.`;
+    }));
+    await chat.send("what's the status?");
+    screen = await chat.waitForScreen(`Run ${runId} succeeded: prepare succeeded, lint succeeded, unit succeeded, serve succeeded.`);
+    expect(screen).toContain(`· get_run_status: run ${runId}: succeeded`);
+
+    // Ctrl-C twice quits (the session is saved); --continue reopens it with its history.
+    expect(await chat.quit()).toMatchObject({ exitCode: 0, timedOut: false });
+    const again = await harness.open(['--continue']);
+    screen = await again.screen();
+    expect(screen).toContain('(continued)');
+    for (const text of ['› deploy the marker app', '› use port 9090', '✓ approved', `Run ${runId} succeeded`, `✓ Reflection on run ${runId}`, "› what's the status?", 'serve succeeded.']) {
+      expect(screen, text).toContain(text);
+    }
+    expect(await again.bottom(1)).toMatch(/· ready ·/);
+    expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('n rejects the plan: nothing runs, no run is recorded', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const chat = await harness.open();
+    harness.server.enqueue(...proposal('deploy', markerPlan()));
+    await chat.send('deploy the marker app');
+    await chat.waitForScreen('run? [y/n/e]');
+    await chat.send('n');
+    const screen = await chat.waitForScreen('Plan rejected; nothing was run.');
+    expect(screen).toContain('✗ rejected');
+    expect(markers(harness)).toEqual([]);
+    expect(existsSync(path.join(harness.sandbox.home, 'runs'))).toBe(false);
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('e opens the plan in $EDITOR (a script here); the saved edit is validated, shown with what changed, and runs', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const editor = await harness.script('edit-plan.sh', `sed -i 's/touch marker-lint/touch marker-lint-edited/' "$1"`);
+    const chat = await harness.open([], { env: { EDITOR: editor } });
+    harness.server.enqueue(...proposal('deploy', markerPlan()));
+    await chat.send('deploy the marker app');
+    await chat.waitForScreen('run? [y/n/e]');
+    await chat.send('e');
+    let screen = await chat.waitForScreen('What changed:');
+    expect(screen).toContain('✎ replaced by your edit');
+    expect(screen).toContain('shell: touch marker-lint-edited');
+    expect(screen).toMatch(/~ lint: args\.command/);
+    harness.server.enqueue(reflectionReply());
+    await chat.send('y');
+    screen = await chat.waitForScreen('Reflection on run', 15_000);
+    expect(markers(harness)).toEqual(['marker-lint-edited', 'marker-prepare', 'marker-serve-8080', 'marker-unit']);
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+});

@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/cli.js';
+import { chatHarnessFor, occurrences } from '../helpers/chat-pty.js';
+import { markerPlan, proposal, reflectionReply } from '../helpers/chat-script.js';
+import { startPacedProxy } from '../helpers/paced-proxy.js';
+
+// Esc and Ctrl-C in a real terminal: Esc stops a streaming answer at once (the
+// HTTP stream is closed), and asks before cancelling a run; Ctrl-C twice
+// quits, cancelling a run and saving the session first.
+
+const WORDS = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+
+describe.concurrent('ksa chat: interrupting', () => {
+  it('Esc during a streaming answer stops it at once; "Interrupted." shows; the next message works', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const proxy = await startPacedProxy(harness.server.baseURL);
+    context.onTestFinished(() => proxy.close());
+    const chat = await harness.open([], { env: { OPENAI_BASE_URL: proxy.baseURL } });
+    // One SSE event every 100 ms, 4 characters each: 40 words take ~6 s to arrive.
+    proxy.paceNext(100);
+    harness.server.enqueue({ text: WORDS, chunkSize: 4 });
+    await chat.send('tell me a long story');
+    await chat.waitForScreen('w3 ');
+    const pressed = Date.now();
+    chat.press('esc');
+    let screen = await chat.waitForScreen('Interrupted.', 3000);
+    expect(Date.now() - pressed).toBeLessThan(1000);
+    const shown = occurrences(screen, /\bw\d+\b/);
+    expect(shown).toBeLessThan(40);
+    // The stream really stopped: the client closed it, and nothing more arrives on screen.
+    await eventually(() => (proxy.abandoned === 1 ? true : undefined), 2000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(occurrences(await chat.screen(), /\bw\d+\b/)).toBe(shown);
+    expect(await chat.bottom(1)).toMatch(/· ready ·/);
+
+    harness.server.enqueue({ text: 'Second answer, in full.' });
+    await chat.send('a short one please');
+    screen = await chat.waitForScreen('Second answer, in full.');
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('Esc during a run asks first; y cancels it: the running step is stopped, the finished one rolled back', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const plan = {
+      goal: 'Deploy and wait',
+      steps: [
+        { id: 'first', tool: 'shell', args: { command: 'touch marker-first' }, rollback: { tool: 'shell', args: { command: 'rm -f marker-first; touch marker-rolled-back' } } },
+        { id: 'wait', tool: 'shell', args: { command: 'echo $$ > wait.pid; echo waiting; exec sleep 30' }, dependsOn: ['first'] },
+      ],
+    };
+    const chat = await harness.open();
+    harness.server.enqueue(...proposal('deploy and wait', plan));
+    await chat.send('deploy and wait');
+    await chat.waitForScreen('run? [y/n/e]');
+    harness.server.enqueue(reflectionReply({ success: false, summary: 'Cancelled; first was rolled back.', issues: [], suggestions: [] }));
+    await chat.send('y');
+    await chat.waitForScreen(/─ wait running .*│ waiting/, 10_000);
+    const pidFile = path.join(harness.sandbox.dir, 'wait.pid');
+    const pid = await eventually(() => (existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() ? Number(readFileSync(pidFile, 'utf8')) : undefined));
+    chat.press('esc');
+    await chat.waitForScreen('Cancel the run? Running steps are aborted and finished ones rolled back. y/n');
+    expect(await chat.bottom(2)).toMatch(/^cancel\? \[y\/n\]/m);
+    await chat.send('y');
+    const screen = await chat.waitForScreen('Reflection on run', 10_000);
+    expect(screen).toMatch(/⊘ Run \S+ cancelled/);
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-rolled-back'))).toBe(true);
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('Ctrl-C twice during a run: cancelled and rolled back, the session saved, exit 0; --continue shows the cancelled run', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const plan = {
+      goal: 'Deploy behind a gate',
+      steps: [
+        { id: 'first', tool: 'shell', args: { command: 'touch marker-first' }, rollback: { tool: 'shell', args: { command: 'rm -f marker-first' } } },
+        { id: 'wait', tool: 'shell', args: { command: 'echo waiting; while [ ! -f go ]; do sleep 0.05; done' }, dependsOn: ['first'] },
+      ],
+    };
+    const chat = await harness.open();
+    harness.server.enqueue(...proposal('deploy', plan));
+    await chat.send('deploy behind the gate');
+    await chat.waitForScreen('run? [y/n/e]');
+    await chat.send('y');
+    await chat.waitForScreen(/─ wait running .*│ waiting/, 10_000);
+    chat.press('ctrlC');
+    await chat.waitForScreen('Press Ctrl-C again to quit (the running plan is cancelled and rolled back first).');
+    chat.press('ctrlC');
+    expect(await chat.term.exited).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
+    await writeFile(path.join(harness.sandbox.dir, 'go'), '');
+    const again = await harness.open(['--continue']);
+    const screen = await again.screen();
+    expect(screen).toContain('› deploy behind the gate');
+    expect(screen).toMatch(/⊘ Run \S+ cancelled/);
+    expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+});

@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { driveRun } from '../../src/agent/index.js';
+import { initialRunState, PlanSchema } from '../../src/planning/index.js';
+import { createBuiltinRegistry } from '../../src/tools/index.js';
+import { json } from '../helpers/agent-fixtures.js';
+import { REFLECTION } from '../helpers/chat-script.js';
+import { eventually } from '../helpers/cli.js';
+import { chatModel, renderChatApp, type ChatApp } from '../helpers/tui-app.js';
+
+// Slash commands: /help /plans /runs /status /resume /new /sessions /model /clear /quit.
+
+const tail = (frame: string, n: number) => frame.split('\n').slice(-n).join('\n');
+const SMALL_PLAN = { goal: 'Touch two files', steps: [{ id: 'one', tool: 'shell', args: { command: 'touch marker-one' } }, { id: 'two', tool: 'shell', args: { command: 'touch marker-two' }, dependsOn: ['one'] }] };
+const propose = { text: 'Planning.', toolCalls: [{ name: 'propose_plan', input: { goal: 'touch' } }] };
+
+async function afterOneRun(context: Parameters<typeof renderChatApp>[0]): Promise<ChatApp> {
+  const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(SMALL_PLAN), json(REFLECTION)]) });
+  await app.send('touch two files');
+  await app.waitFor('run? [y/n/e]');
+  await app.send('y');
+  await app.waitFor('Reflection on run run-1', 10_000);
+  return app;
+}
+
+/** A run that was stopped after its first step (as if ksa had been killed): interrupted, resumable. */
+async function interruptedRun(app: ChatApp): Promise<void> {
+  const plan = PlanSchema.parse({ goal: 'Resume me', steps: [{ id: 'first', tool: 'shell', args: { command: 'touch marker-first' } }, { id: 'second', tool: 'shell', args: { command: 'echo started; [ -f go ] || sleep 30; touch marker-second' }, dependsOn: ['first'] }] });
+  const stored = await app.runs.create({ runId: 'old-run', goal: plan.goal, createdAt: new Date().toISOString(), workspace: app.workspace, plan, inputs: {}, allowedEnv: [], state: initialRunState('old-run', plan.goal, ['first', 'second'], {}) }, 'test');
+  let second = false;
+  const handle = await driveRun({ run: stored, registry: createBuiltinRegistry(), mode: 'fresh', onEvent: (event) => void (event.type === 'step_output' && event.stepId === 'second' && (second = true)) });
+  await eventually(() => (second ? true : undefined), 10_000);
+  await handle.stopNow();
+  await import('node:fs/promises').then((fs) => fs.writeFile(path.join(app.workspace, 'go'), ''));
+}
+
+describe('slash commands', () => {
+  it('/help lists the keys and every command', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    await app.send('/help');
+    await app.waitForText('y or Enter runs it, n rejects it, e opens it in $VISUAL/$EDITOR');
+    await app.waitForText('Esc interrupts the answer, or asks to cancel a running plan. Ctrl-C twice quits.');
+    await app.waitForText('Commands: /help /plans /runs /status [run] /resume <run> /new /sessions [id] /model /clear /quit');
+  });
+
+  it('an unknown command is answered with the list, and is not sent to the model', async (context) => {
+    const model = chatModel();
+    const app = await renderChatApp(context, { model });
+    await app.send('/deploy');
+    await app.waitForText('! Unknown command /deploy. Try: /help /plans /runs /status /resume /new /sessions /model /clear /quit');
+    expect(model.doStreamCalls).toHaveLength(0);
+  });
+
+  it('/plans, /runs and /status after a run', async (context) => {
+    const app = await afterOneRun(context);
+    await app.send('/plans');
+    await app.waitFor(/p\d+-1 {2}approved {2}Touch two files \(2 steps\)/);
+    await app.send('/runs');
+    await app.waitFor(/run-1 {2}succeeded {3}Touch two files/);
+    await app.send('/status');
+    const frame = await app.waitFor('Run run-1: succeeded · Touch two files');
+    expect(frame).toMatch(/ {2}one {14}succeeded +\d+ms/);
+    expect(frame).toMatch(/ {2}two {14}succeeded +\d+ms/);
+    await app.send('/status nope');
+    await app.waitFor('✗ ');
+  });
+
+  it('/status and /runs with no runs say so', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    await app.send('/runs');
+    await app.waitFor('No runs yet.');
+    await app.send('/plans');
+    await app.waitFor('No plans in this session yet.');
+    await app.send('/status');
+    await app.waitFor(/✗ .*no runs yet/);
+  });
+
+  it('/resume shows an interrupted run for approval; y continues it without redoing finished steps', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([], [json(REFLECTION)]) });
+    await interruptedRun(app);
+    await app.send('/resume old-run');
+    let frame = await app.waitFor('run? [y/n/e]');
+    expect(frame).toContain('resumes run old-run: first already done and not run again');
+    await import('node:fs/promises').then((fs) => fs.rm(path.join(app.workspace, 'marker-first')));
+    await app.send('y');
+    frame = await app.waitFor('Reflection on run old-run', 10_000);
+    expect(frame).toContain('✓ Run old-run succeeded');
+    expect(existsSync(path.join(app.workspace, 'marker-second'))).toBe(true);
+    expect(existsSync(path.join(app.workspace, 'marker-first'))).toBe(false);
+  });
+
+  it('/resume of a finished run says it cannot', async (context) => {
+    const app = await afterOneRun(context);
+    await app.send('/resume run-1');
+    await app.waitForText('! Run run-1 is succeeded; only interrupted or paused runs can be resumed.');
+  });
+
+  it('/model names the model and endpoint and where they came from', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    await app.send('/model');
+    await app.waitForText('Model mock-model (from KSA_MODEL) at http://127.0.0.1:9/v1 (from OPENAI_BASE_URL). Change them with KSA_MODEL and OPENAI_BASE_URL.');
+  });
+
+  it('/new starts an empty session; /sessions lists both; /sessions <id> switches back with its history', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([{ text: 'First answer.' }]) });
+    const firstId = app.session.deps.conversation.id;
+    await app.send('first session message');
+    await app.waitFor('First answer.');
+    await app.send('/new');
+    let frame = await app.waitFor((f) => /session (\S+) · ready/.exec(tail(f, 1))?.[1] !== firstId);
+    const secondId = /session (\S+) · ready/.exec(tail(frame, 1))![1]!;
+    await app.send('/sessions');
+    frame = await app.waitFor(new RegExp(`${secondId} .* 0 msgs`));
+    expect(frame).toMatch(new RegExp(`${firstId} .* {3}2 msgs  first session message`));
+    await app.send(`/sessions ${firstId}`);
+    frame = await app.waitFor((f) => tail(f, 1).includes(`session ${firstId} · ready`));
+    // The reopened session's history is drawn again below.
+    expect(frame.lastIndexOf('› first session message')).toBeGreaterThan(frame.lastIndexOf(`${secondId}`));
+    await app.send('/sessions nope');
+    await app.waitFor(/✗ .*nope/);
+  });
+
+  it('/new: the header of the new session names the new session', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    const firstId = app.session.deps.conversation.id;
+    await app.send('/new');
+    const frame = await app.waitFor((f) => !tail(f, 1).includes(firstId));
+    const secondId = /session (\S+) · ready/.exec(tail(frame, 1))![1]!;
+    const headers = [...frame.matchAll(/│ session (\S+)/g)].map((match) => match[1]);
+    expect(secondId).not.toBe(firstId);
+    expect(headers.at(-1)).toBe(secondId);
+  });
+
+  it('/sessions <the current id> says you are in it already', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    const id = app.session.deps.conversation.id;
+    await app.send(`/sessions ${id}`);
+    const frame = await app.waitFor((f) => f.includes('✗') || /already/i.test(f), 3000);
+    expect(frame).not.toContain('being run by process');
+    expect(frame).toMatch(/already/i);
+  });
+
+  it('a session open elsewhere is refused with advice that works', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    const error = await app.conversations.open(app.session.deps.conversation.id).then(
+      () => undefined,
+      (reason: unknown) => reason as Error,
+    );
+    expect(error?.message).toMatch(/is being run by process|is open in/);
+    expect(error?.message).not.toContain('stop it with: ksa chat --session');
+  });
+
+  it('/clear clears the screen and keeps the session', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([{ text: 'Kept.' }]) });
+    await app.send('hello');
+    await app.waitFor('Kept.');
+    await app.send('/clear');
+    await eventually(() => (app.stdout.frames.some((frame) => frame.includes('\u001b[2J')) ? true : undefined));
+    expect(app.session.snapshot().history.map((item) => item.kind)).toEqual(['user', 'assistant']);
+  });
+
+  it('/quit saves the session and leaves', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([{ text: 'Bye.' }]) });
+    await app.send('bye');
+    await app.waitFor('Bye.');
+    await app.send('/quit');
+    const store = new (await import('../../src/store/index.js')).ConversationStore(app.home);
+    const conversation = await eventually(() => store.open(app.session.deps.conversation.id), 5000);
+    expect((await conversation.messages()).map((message) => message.kind)).toEqual(['user', 'assistant']);
+    await conversation.close();
+  });
+});

@@ -1,0 +1,125 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import type { ProposedPlan } from '../../src/agent/index.js';
+import { PlanSchema, type PlanInput } from '../../src/planning/index.js';
+import { createBuiltinRegistry } from '../../src/tools/index.js';
+import { PlanCard } from '../../src/tui/PlanCard.js';
+import { describer } from '../../src/tui/tool-describer.js';
+import { colourSequences } from '../helpers/pty.js';
+
+// The plan card: what the user approves. Every step numbered, with its
+// dependencies, tool, exact command or URL, retry/timeout, rollback, and a
+// marker on risky steps; a revision shows what changed; a decided card says so.
+
+const tools = describer(createBuiltinRegistry());
+
+const PLAN: PlanInput = {
+  goal: 'Deploy the shop on port 9090',
+  inputs: { port: 9090 },
+  maxParallel: 3,
+  steps: [
+    { id: 'install', name: 'Install dependencies', tool: 'shell', args: { command: 'npm ci', cwd: 'shop' } },
+    { id: 'lint', tool: 'shell', args: { command: 'npm run lint' }, dependsOn: ['install'] },
+    { id: 'unit', tool: 'shell', args: { command: 'npm test' }, dependsOn: ['install'], timeoutMs: 120_000 },
+    {
+      id: 'image',
+      tool: 'docker',
+      args: { args: ['build', '-t', 'shop:dev', '.'] },
+      dependsOn: ['lint', 'unit'],
+      retry: { maxAttempts: 3, initialDelayMs: 500 },
+      rollback: { tool: 'docker', args: { args: ['rmi', 'shop:dev'] } },
+    },
+    { id: 'health', tool: 'http', args: { url: 'http://localhost:9090/healthz' }, dependsOn: ['image'], retry: { maxAttempts: 10, initialDelayMs: 500 }, timeoutMs: 5000 },
+    { id: 'notes', tool: 'read_file', args: { path: 'shop/README.md' }, dependsOn: ['health'], when: "steps.health.output.status == 200" },
+    { id: 'summary', type: 'llm_query', prompt: 'Summarize:\n{{ steps.notes.output.content }}', dependsOn: ['notes'] },
+  ],
+};
+
+const proposal = (plan: PlanInput, extra: Partial<ProposedPlan> = {}): ProposedPlan => ({ planId: 'p1', plan: PlanSchema.parse(plan), ...extra });
+const frameOf = (element: React.ReactElement) => {
+  const app = render(element);
+  const frame = app.lastFrame() ?? '';
+  app.unmount();
+  return frame;
+};
+/** The card's lines without the border. */
+const body = (frame: string) =>
+  frame
+    .split('\n')
+    .map((line) => line.replace(/^[│╭╰]\s?/, '').replace(/\s*[│╮╯]$/, '').trimEnd());
+
+describe('PlanCard', () => {
+  const frame = frameOf(<PlanCard proposal={proposal(PLAN)} tools={tools} color={false} />);
+  const lines = body(frame);
+
+  it('heads the card with the goal, the inputs and the parallelism', () => {
+    expect(lines).toContain('Plan: Deploy the shop on port 9090');
+    expect(lines).toContain('  inputs: port=9090');
+    expect(lines).toContain('  7 steps, up to 3 at once');
+  });
+
+  it('numbers every step in plan order, with its name', () => {
+    const numbered = lines.filter((line) => /^.\d\. /.test(line)).map((line) => line.slice(1));
+    expect(numbered).toEqual(['1. install (Install dependencies)', '2. lint', '3. unit', '4. image', '5. health', '6. notes', '7. summary']);
+  });
+
+  it('shows each step’s tool and exact command, argv or URL', () => {
+    expect(frame).toContain('shell: npm ci');
+    expect(frame).toContain('shell: npm test');
+    expect(frame).toMatch(/docker: .*build -t shop:dev \./);
+    expect(frame).toContain('http://localhost:9090/healthz');
+    expect(frame).toMatch(/read_file: .*shop\/README\.md/);
+    expect(frame).toContain('ask the model: Summarize: ⏎ {{ steps.notes.output.content }}');
+  });
+
+  it('shows dependencies, retries, timeouts, conditions and rollbacks', () => {
+    const trimmed = lines.map((line) => line.trim());
+    expect(trimmed).toContain('no dependencies');
+    expect(trimmed).toContain('after install · timeout 2m per attempt');
+    expect(trimmed).toContain('after lint, unit · up to 3 attempts');
+    expect(trimmed).toContain('after image · up to 10 attempts · timeout 5s per attempt');
+    expect(trimmed).toContain('when: steps.health.output.status == 200');
+    expect(frame).toMatch(/rollback: docker: .*rmi shop:dev/);
+  });
+
+  it('marks risky steps (shell, docker) with ! and explains the mark; safe ones are not marked', () => {
+    const marked = lines.filter((line) => /^!\d\. /.test(line)).map((line) => line.split(' ')[1]);
+    expect(marked).toEqual(['install', 'lint', 'unit', 'image']);
+    expect(lines).toContain('! runs commands on this machine');
+  });
+
+  it('a pending card lists the approval keys', () => {
+    expect(frame).toContain('y/Enter run it · n reject · e edit in $EDITOR · or type what to change');
+  });
+
+  it('a revision lists what changed', () => {
+    const revised = frameOf(<PlanCard proposal={proposal(PLAN, { changes: '~ health: args.url changed\n+ smoke: added\n- notes: removed', revises: 'p0' })} tools={tools} color={false} />);
+    expect(revised).toContain('What changed:');
+    expect(revised).toContain('  ~ health: args.url changed');
+    expect(revised).toContain('  + smoke: added');
+    expect(revised).toContain('  - notes: removed');
+  });
+
+  it.each([
+    ['approved', '✓ approved'],
+    ['rejected', '✗ rejected'],
+    ['edited', '✎ replaced by your edit'],
+    ['superseded', '↻ replaced by a revision'],
+  ] as const)('a %s card says so instead of listing the keys', (decision, label) => {
+    const decided = frameOf(<PlanCard proposal={proposal(PLAN)} tools={tools} color={false} decision={decision} />);
+    expect(decided).toContain(label);
+    expect(decided).not.toContain('y/Enter run it');
+  });
+
+  it('without colour it has no colour escapes; with colour it has some', () => {
+    expect(colourSequences(frame)).toEqual([]);
+    expect(colourSequences(frameOf(<PlanCard proposal={proposal(PLAN)} tools={tools} color />)).length).toBeGreaterThan(0);
+  });
+
+  it('keeps the blank lines between the header, the steps and the legend', () => {
+    const at = lines.indexOf('  7 steps, up to 3 at once');
+    expect(lines[at + 1]).toBe('');
+    const legend = lines.indexOf('! runs commands on this machine');
+    expect(lines[legend - 1]).toBe('');
+  });
+});

@@ -1,0 +1,122 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { applyRunEvent, createRunView, PlanSchema, type PlanInput, type RunEvent, type RunView } from '../../src/planning/index.js';
+import { RunPanel } from '../../src/tui/RunPanel.js';
+
+// The live run view: one line per step (spinner, status, attempt, elapsed,
+// last output line) in dependency order, parallel branches bracketed, and a
+// progress bar. (Colours and NO_COLOR are checked in a real terminal: test/cli/tui-terminal.test.ts.)
+
+const PLAN: PlanInput = {
+  goal: 'Deploy the shop',
+  steps: [
+    { id: 'install', tool: 'shell', args: { command: 'npm ci' } },
+    { id: 'lint', tool: 'shell', args: { command: 'npm run lint' }, dependsOn: ['install'] },
+    { id: 'unit', tool: 'shell', args: { command: 'npm test' }, dependsOn: ['install'], retry: { maxAttempts: 3 } },
+    { id: 'types', tool: 'shell', args: { command: 'tsc' }, dependsOn: ['install'] },
+    { id: 'deploy', tool: 'shell', args: { command: 'kubectl apply -f k8s' }, dependsOn: ['lint', 'unit', 'types'], rollback: { tool: 'shell', args: { command: 'kubectl delete -f k8s' } } },
+  ],
+};
+const plan = PlanSchema.parse(PLAN);
+
+function view(events: ((at: (msAgo: number) => string) => Omit<RunEvent, 'runId'>)[]): RunView {
+  const v = createRunView('run-7', plan.goal, plan.steps.map((step) => ({ id: step.id, maxAttempts: step.type === 'condition' ? 1 : (step.retry?.maxAttempts ?? 1) })));
+  const now = Date.now();
+  const at = (msAgo: number) => new Date(now - msAgo).toISOString();
+  for (const make of events) applyRunEvent(v, { runId: 'run-7', ...make(at) } as RunEvent);
+  return v;
+}
+
+const started = (stepId: string, msAgo: number, attempt = 1) => (at: (ms: number) => string) => ({ type: 'step_started', stepId, attempt, ts: at(msAgo) }) as const;
+const succeeded = (stepId: string, msAgo: number) => (at: (ms: number) => string) => ({ type: 'step_succeeded', stepId, attempt: 1, durationMs: 0, output: {}, ts: at(msAgo) }) as const;
+
+const MID_RUN = view([
+  (at) => ({ type: 'run_started', goal: plan.goal, stepCount: 5, resumed: false, ts: at(5000) }),
+  started('install', 5000),
+  succeeded('install', 3800),
+  started('lint', 3700),
+  (at) => ({ type: 'step_output', stepId: 'lint', attempt: 1, stream: 'stdout', line: 'checked 41 files', ts: at(3000) }),
+  started('unit', 3700),
+  (at) => ({ type: 'step_retrying', stepId: 'unit', attempt: 1, delayMs: 2000, error: 'exit code 1: 2 tests failed', ts: at(500) }),
+  started('types', 3700),
+  (at) => ({ type: 'step_failed', stepId: 'types', attempt: 1, durationMs: 0, error: "error TS2322: Type 'string' is not assignable", timedOut: false, ts: at(1000) }),
+]);
+
+function frameOf(v: RunView, extra: { maxLines?: number } = {}): string {
+  const app = render(<RunPanel view={v} plan={plan} version={v.version} color={false} maxLines={extra.maxLines} />);
+  const frame = app.lastFrame() ?? '';
+  app.unmount();
+  return frame;
+}
+
+const lineOf = (frame: string, stepId: string) => frame.split('\n').find((line) => new RegExp(`[─┬├┴] ${stepId} `).test(line)) ?? '';
+
+describe('RunPanel', () => {
+  const frame = frameOf(MID_RUN);
+
+  it('titles the panel with the run id and goal', () => {
+    expect(frame).toContain('Run run-7 · Deploy the shop');
+  });
+
+  it('one line per step, in dependency order', () => {
+    const order = frame
+      .split('\n')
+      .map((line) => /[─┬├┴] (\w+) /.exec(line)?.[1])
+      .filter(Boolean);
+    expect(order).toEqual(['install', 'lint', 'unit', 'types', 'deploy']);
+  });
+
+  it('brackets steps that can run side by side (the parallel branches)', () => {
+    expect(lineOf(frame, 'install')).toMatch(/─ install/);
+    expect(lineOf(frame, 'lint')).toMatch(/┬ lint/);
+    expect(lineOf(frame, 'unit')).toMatch(/├ unit/);
+    expect(lineOf(frame, 'types')).toMatch(/┴ types/);
+    expect(lineOf(frame, 'deploy')).toMatch(/─ deploy/);
+  });
+
+  it('a finished step: its icon, status and duration', () => {
+    expect(lineOf(frame, 'install')).toMatch(/✓ ─ install succeeded 1\.2s/);
+  });
+
+  it('a running step: a spinner, its elapsed time and the last line of its output', () => {
+    const line = lineOf(frame, 'lint');
+    expect(line).toMatch(/^│ [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] ┬ lint running 3\.\ds {2}│ checked 41 files/);
+  });
+
+  it('a retrying step: its attempt of the maximum, the delay and why', () => {
+    expect(lineOf(frame, 'unit')).toMatch(/↻ ├ unit retry in 2\.0s 1\/3 .*│ exit code 1: 2 tests failed/);
+  });
+
+  it('a failed step: its error', () => {
+    expect(lineOf(frame, 'types')).toMatch(/✗ ┴ types failed 2\.\ds {2}│ error TS2322: Type 'string' is not assignable/);
+  });
+
+  it('a waiting step: what it waits for', () => {
+    expect(lineOf(frame, 'deploy')).toMatch(/· ─ deploy pending {2}│ after lint, unit, types/);
+  });
+
+  it('a progress bar with done/total, running and failed counts and the elapsed time', () => {
+    expect(frame).toMatch(/█{11}░{17} 2\/5 done · 1 running · 1 failed · 5\.\ds/);
+    expect(frame).toContain('Esc cancels the run');
+  });
+
+  it('rolling back: the step being undone says so', () => {
+    const v = view([
+      (at) => ({ type: 'run_started', goal: plan.goal, stepCount: 5, resumed: false, ts: at(2000) }),
+      started('install', 2000),
+      succeeded('install', 1000),
+      (at) => ({ type: 'rollback_started', stepIds: ['install'], ts: at(100) }),
+    ]);
+    const panel = frameOf(v);
+    expect(lineOf(panel, 'install')).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] ─ install rolling back/);
+    expect(panel).toContain('· rolling back');
+  });
+
+  it('a plan longer than maxLines shows only the busy steps and how many are hidden', () => {
+    const panel = frameOf(MID_RUN, { maxLines: 3 });
+    expect(panel).toContain('lint running');
+    expect(panel).toContain('unit retry in');
+    expect(panel).not.toContain('install succeeded');
+    expect(panel).toContain('… 3 more steps not shown');
+  });
+});
