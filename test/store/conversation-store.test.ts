@@ -140,7 +140,7 @@ describe('ConversationStore', () => {
 
   it('a session that is open cannot be opened a second time; after close it can', async () => {
     const conversation = await created();
-    await expect(store.open(conversation.id)).rejects.toThrow(/session .* is being run by process \d+/);
+    await expect(store.open(conversation.id)).rejects.toThrow(/session .* is open in another ksa \(process \d+/);
     await conversation.close();
     const again = await store.open(conversation.id);
     open.push(again);
