@@ -1,5 +1,5 @@
 import type { LanguageModel } from 'ai';
-import { applyRunEvent, createRunView, formatIssue, validatePlan, type Plan, type QueryModel, type RunEvent, type RunState, type RunView } from '../planning/index.js';
+import { applyRunEvent, createRunView, type Plan, type QueryModel, type RunEvent, type RunState, type RunView } from '../planning/index.js';
 import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import type { ProposedPlan } from './agent-tools.js';
@@ -7,10 +7,10 @@ import { latestProposal, runChatTurn, type TurnEvent } from './chat.js';
 import type { ModelConfig } from './config.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
-import { describePlanDiff, diffPlans, isEmptyDiff } from './plan-diff.js';
+import { checkEditedPlan } from './plan-diff.js';
 import { revisePlan } from './planner.js';
 import { driveRun, type RunHandle } from './run-controller.js';
-import { openApprovedRun, recordRunOutcome, resumeProposal, runSummaryLines } from './session-runs.js';
+import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines } from './session-runs.js';
 import { historyFromMessages, summarizeToolOutput, type HistoryItem, type PlanDecision } from './session-history.js';
 import type { Phase, SessionSnapshot } from './session-snapshot.js';
 
@@ -148,23 +148,15 @@ export class ChatSession {
 
   async approve(): Promise<void> {
     const proposal = this.pending;
-    if (!proposal || this.run) {
-      if (this.run) this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
-      return;
-    }
+    if (this.run) return this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
+    if (!proposal) return;
     this.pending = undefined;
     this.decide(proposal, 'approved');
     const plan = proposal.plan;
     this.runPlan = plan;
-    this.runView = createRunView(proposal.resumeRunId ?? 'starting', plan.goal, plan.steps.map((step) => ({ id: step.id, maxAttempts: step.type === 'condition' ? 1 : (step.retry?.maxAttempts ?? 1) })));
+    this.runView = createRunView(proposal.resumeRunId ?? 'starting', plan);
     try {
-      const stored = await openApprovedRun(this.deps, proposal, `ksa chat (session ${this.deps.conversation.id})`);
-      this.runView.runId = stored.runId;
-      this.run = await driveRun({
-        run: stored,
-        registry: this.deps.tools,
-        mode: proposal.resumeRunId ? 'resume' : 'fresh',
-        queryModel: this.deps.queryModel,
+      this.run = await startChatRun({ ...this.deps, registry: this.deps.tools }, proposal, {
         onWarning: (message) => this.notice(message, 'warning'),
         onEvent: (event) => {
           if (this.runView) applyRunEvent(this.runView, event);
@@ -173,6 +165,7 @@ export class ChatSession {
           this.changed();
         },
       });
+      this.runView.runId = this.run.runId;
     } catch (error) {
       this.notice(`Could not start the run: ${(error as Error).message}`, 'error');
       return;
@@ -212,21 +205,19 @@ export class ChatSession {
   applyEdit(document: unknown): { ok: true } | { ok: false; problems: string[] } {
     const previous = this.pending;
     if (!previous) return { ok: false, problems: ['there is no plan to edit'] };
-    const result = validatePlan(document, { tools: this.deps.tools.catalog() });
+    const result = checkEditedPlan(previous.plan, document, this.deps.tools.catalog());
     if (!result.ok) {
-      this.editProblems = result.issues.map(formatIssue);
+      this.editProblems = result.problems;
       this.changed();
-      return { ok: false, problems: this.editProblems };
+      return { ok: false, problems: result.problems };
     }
     this.editing = false;
     this.editProblems = undefined;
-    const diff = diffPlans(previous.plan, result.plan);
-    if (isEmptyDiff(diff)) {
+    if (result.changes === undefined) {
       this.notice('The edited plan is the same as before.', 'info');
       return { ok: true };
     }
-    const changes = describePlanDiff(diff);
-    const next: ProposedPlan = { planId: `${previous.planId}e${++this.seq}`, plan: result.plan, changes, revises: previous.planId };
+    const next: ProposedPlan = { planId: `${previous.planId}e${++this.seq}`, plan: result.plan, changes: result.changes, revises: previous.planId };
     this.decide(previous, 'edited');
     this.deps.conversation.append({ kind: 'approval', planId: previous.planId, decision: 'edited' });
     this.propose(next);
@@ -255,11 +246,7 @@ export class ChatSession {
 
   private async chat(text: string): Promise<void> {
     this.push({ kind: 'user', id: this.nextId(), text });
-    const controller = new AbortController();
-    this.turn = controller;
-    this.activity = 'thinking';
-    this.changed();
-    try {
+    await this.modelTurn('thinking', 'Interrupted.', async (abortSignal) => {
       const result = await runChatTurn({
         model: this.deps.model,
         tools: this.deps.tools,
@@ -267,7 +254,7 @@ export class ChatSession {
         conversation: this.deps.conversation,
         context: this.deps.context,
         text,
-        abortSignal: controller.signal,
+        abortSignal,
         timeoutMs: this.deps.modelConfig.timeoutMs,
         maxRetries: this.deps.modelConfig.maxRetries,
         cancelOwnRun: (runId) => (this.run?.runId === runId ? this.cancelRun('cancelled from the chat') : false),
@@ -276,9 +263,23 @@ export class ChatSession {
       this.tokens += result.totalTokens;
       this.flushStreaming();
       if (result.aborted) this.notice('Interrupted.', 'info');
+    });
+  }
+
+  /**
+   * One model call the user can interrupt with Esc: the activity shown while it
+   * runs, one notice if it fails, and the messages typed meanwhile sent after.
+   */
+  private async modelTurn(activity: string, interrupted: string, body: (abortSignal: AbortSignal) => Promise<void>): Promise<void> {
+    const controller = new AbortController();
+    this.turn = controller;
+    this.activity = activity;
+    this.changed();
+    try {
+      await body(controller.signal);
     } catch (error) {
       this.flushStreaming();
-      this.notice(controller.signal.aborted ? 'Interrupted.' : toModelError(error, this.deps.modelConfig).message, controller.signal.aborted ? 'info' : 'error');
+      this.notice(controller.signal.aborted ? interrupted : toModelError(error, this.deps.modelConfig).message, controller.signal.aborted ? 'info' : 'error');
     } finally {
       this.turn = undefined;
       this.activity = undefined;
@@ -296,18 +297,14 @@ export class ChatSession {
     const current = this.pending!;
     this.push({ kind: 'user', id: this.nextId(), text: request });
     this.deps.conversation.append({ kind: 'user', text: request });
-    const controller = new AbortController();
-    this.turn = controller;
-    this.activity = 'revising the plan';
-    this.changed();
-    try {
+    await this.modelTurn('revising the plan', 'Interrupted; the plan is unchanged.', async (abortSignal) => {
       const history = buildContext(await this.deps.conversation.messages(200));
       const result = await revisePlan(current.plan, request, {
         model: this.deps.model,
         tools: this.deps.tools,
         context: this.deps.context,
         history,
-        abortSignal: controller.signal,
+        abortSignal,
         timeoutMs: this.deps.modelConfig.timeoutMs,
         maxRetries: this.deps.modelConfig.maxRetries,
         onRepair: (attempt) => this.setActivity(`repairing the revised plan (${attempt})`),
@@ -315,14 +312,7 @@ export class ChatSession {
       this.tokens += result.totalTokens;
       this.decide(current, 'superseded');
       this.propose({ planId: `${current.planId}r${++this.seq}`, plan: result.plan, changes: result.changes, revises: current.planId });
-    } catch (error) {
-      this.notice(controller.signal.aborted ? 'Interrupted; the plan is unchanged.' : toModelError(error, this.deps.modelConfig).message, controller.signal.aborted ? 'info' : 'error');
-    } finally {
-      this.turn = undefined;
-      this.activity = undefined;
-      this.changed();
-    }
-    this.sendQueued();
+    });
   }
 
   private propose(proposal: ProposedPlan): void {

@@ -1,4 +1,4 @@
-import type { Plan, Step } from '../planning/index.js';
+import { formatIssue, validatePlan, type Plan, type Step, type ToolCatalog } from '../planning/index.js';
 
 export type StepChange = { readonly id: string; readonly fields: readonly string[] };
 
@@ -72,4 +72,16 @@ function same(a: unknown, b: unknown): boolean {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export type EditedPlanCheck =
+  | { readonly ok: false; readonly problems: string[] }
+  | { readonly ok: true; readonly plan: Plan; /** What changed; undefined when nothing did. */ readonly changes: string | undefined };
+
+/** A plan document back from the user's editor: its problems, or the plan and what changed against `before`. */
+export function checkEditedPlan(before: Plan, document: unknown, tools: ToolCatalog): EditedPlanCheck {
+  const result = validatePlan(document, { tools });
+  if (!result.ok) return { ok: false, problems: result.issues.map(formatIssue) };
+  const diff = diffPlans(before, result.plan);
+  return { ok: true, plan: result.plan, changes: isEmptyDiff(diff) ? undefined : describePlanDiff(diff) };
 }

@@ -4,6 +4,7 @@ import { readLogTail, type Conversation, type OpenRun, type Reflection, type Run
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
 import { reflectOnRun } from './reflection.js';
+import { driveRun, type DriveRunOptions, type RunHandle } from './run-controller.js';
 
 /** What running an approved plan from a chat needs; shared by the TUI session and `ksa ask --yes`. */
 export type SessionRunDeps = {
@@ -41,6 +42,16 @@ export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPl
 }
 
 /** After every outcome: the run goes into the session, then a reflection on it (the model's, or one built from the run). */
+/** The chat's approved plan: stored, then run by this process; events and warnings go to the chat. */
+export async function startChatRun(
+  deps: SessionRunDeps & Pick<DriveRunOptions, 'registry' | 'queryModel'>,
+  proposal: ProposedPlan,
+  hooks: Pick<DriveRunOptions, 'onEvent' | 'onWarning'>,
+): Promise<RunHandle> {
+  const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`);
+  return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, mode: proposal.resumeRunId ? 'resume' : 'fresh', ...hooks });
+}
+
 export async function recordRunOutcome(deps: SessionRunDeps, state: RunState): Promise<{ reflection: Reflection; fallback: boolean } | undefined> {
   deps.conversation.append({ kind: 'run', runId: state.runId, status: state.status });
   // The stored run, not the in-memory one: it is redacted, and it goes to the model.

@@ -38,11 +38,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const { plan } = run.record;
   const color = colorEnabled(io.stderr, io.env);
   const style = createStyler(color);
-  const view = createRunView(
-    run.runId,
-    plan.goal,
-    plan.steps.map((step) => ({ id: step.id, maxAttempts: step.type === 'condition' ? 1 : (step.retry?.maxAttempts ?? 1) })),
-  );
+  const view = createRunView(run.runId, plan);
   if (options.mode !== 'fresh') seedRunView(view, run.record.state);
   const warn = (message: string) => io.stderr.write(`ksa: ${message.startsWith('stopped') ? '' : 'warning: '}${message}\n`);
   const interactive = io.stderr.isTTY === true && !isCI(io.env);

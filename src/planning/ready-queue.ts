@@ -1,3 +1,5 @@
+import { siftDown, siftUp } from './heap.js';
+
 /**
  * Max-heap of ready step indices ordered by remaining critical path (longest
  * first), ties broken by plan order so runs are deterministic. O(log n) push/pop.
@@ -23,15 +25,7 @@ export class ReadyQueue {
       grown.set(this.heap);
       this.heap = grown;
     }
-    let i = this.length++;
-    const heap = this.heap;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(index, heap[parent]!)) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = index;
+    siftUp(this.heap, this.length++, index, this.before);
   }
 
   pop(): number | undefined {
@@ -39,18 +33,7 @@ export class ReadyQueue {
     const heap = this.heap;
     const top = heap[0]!;
     const last = heap[--this.length]!;
-    let i = 0;
-    const n = this.length;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      const child = right < n && this.before(heap[right]!, heap[left]!) ? right : left;
-      if (!this.before(heap[child]!, last)) break;
-      heap[i] = heap[child]!;
-      i = child;
-    }
-    if (n > 0) heap[i] = last;
+    if (this.length > 0) siftDown(heap, this.length, last, this.before);
     return top;
   }
 
@@ -60,9 +43,9 @@ export class ReadyQueue {
     return rest;
   }
 
-  private before(a: number, b: number): boolean {
+  private readonly before = (a: number, b: number): boolean => {
     const pa = this.priority[a]!;
     const pb = this.priority[b]!;
     return pa > pb || (pa === pb && a < b);
-  }
+  };
 }

@@ -1,4 +1,5 @@
 import type { RunEvent } from './events.js';
+import type { Plan } from './schema.js';
 import type { RunState, RunStatus, StepStatus } from './state.js';
 
 /**
@@ -46,7 +47,10 @@ export type RunView = {
 
 export type RunLogEntry = { readonly key: string; readonly stepId: string; readonly kind: 'finished' | 'rollback' };
 
-export function createRunView(runId: string, goal: string, steps: readonly { id: string; maxAttempts: number }[]): RunView {
+/** The view of a plan's run before its first event: every step pending. */
+export function createRunView(runId: string, plan: Plan): RunView {
+  const steps = plan.steps.map((step) => ({ id: step.id, maxAttempts: step.type === 'condition' ? 1 : (step.retry?.maxAttempts ?? 1) }));
+  const goal = plan.goal;
   return {
     runId,
     goal,

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { siftDown, siftUp } from './heap.js';
 
 /**
  * Simulated time for the executor, for tests and the benchmark. Timers live
@@ -147,21 +148,12 @@ export class VirtualClock implements Clock {
     while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
   }
 
-  private before(a: Timer, b: Timer): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
+  private readonly before = (a: Timer, b: Timer): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
 
   private push(timer: Timer): void {
-    const heap = this.heap;
-    let i = heap.length;
-    heap.push(timer);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(timer, heap[parent]!)) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = timer;
+    const i = this.heap.length;
+    this.heap.push(timer);
+    siftUp(this.heap, i, timer, this.before);
   }
 
   private pop(): Timer | undefined {
@@ -169,18 +161,7 @@ export class VirtualClock implements Clock {
     const top = heap[0];
     const last = heap.pop();
     if (top === undefined || last === undefined || heap.length === 0) return top;
-    let i = 0;
-    const n = heap.length;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      const child = right < n && this.before(heap[right]!, heap[left]!) ? right : left;
-      if (!this.before(heap[child]!, last)) break;
-      heap[i] = heap[child]!;
-      i = child;
-    }
-    heap[i] = last;
+    siftDown(heap, heap.length, last, this.before);
     return top;
   }
 }

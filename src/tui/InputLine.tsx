@@ -57,6 +57,17 @@ export function InputLine({ prompt, placeholder, active, commands, color, onSubm
   // Lines of a paste stay lines (joined with a space in this one-line input), never glued together.
   usePaste((text) => replace(`${value}${text.replace(/\r\n?/g, '\n').split('\n').map((line) => line.trim()).filter(Boolean).join(' ')}`), { isActive: active });
 
+  // A terminal may deliver typed text and Enter in one read ("y\r" from a fast
+  // typist over ssh, or a script): Ink hands that over as text, so the line
+  // ending is the Enter, and anything after it starts the next input.
+  const change = (next: string) => {
+    const end = next.search(/[\r\n]/);
+    if (end === -1) return setValue(next);
+    submit(next.slice(0, end));
+    const rest = next.slice(end + 1).replace(/[\r\n]+/g, ' ').trim();
+    if (rest) replace(rest);
+  };
+
   const submit = (text: string) => {
     if (text.trim()) setHistory((previous) => (previous.at(-1) === text ? previous : [...previous, text]));
     setCursor(undefined);
@@ -70,7 +81,7 @@ export function InputLine({ prompt, placeholder, active, commands, color, onSubm
         <Text color={color ? 'cyan' : undefined} bold>
           {prompt}{' '}
         </Text>
-        <TextInput key={textKey} value={value} onChange={setValue} onSubmit={submit} placeholder={placeholder} focus={active} showCursor />
+        <TextInput key={textKey} value={value} onChange={change} onSubmit={submit} placeholder={placeholder} focus={active} showCursor />
       </Box>
       {matches.length > 0 ? (
         <Box flexDirection="column" paddingLeft={2}>

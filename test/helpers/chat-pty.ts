@@ -94,6 +94,11 @@ export async function startChatHarness(): Promise<ChatHarness> {
 
 const PROMPT_LINE = /^(›|run\? \[y\/n\/e\]|edit\? \[e\/n\]|cancel\? \[y\/n\]) /;
 
+/** The line the user types on (its prompt first), as drawn. */
+function inputLineOf(screen: string): string {
+  return screen.split('\n').slice(-12).findLast((line) => PROMPT_LINE.test(line))?.trimEnd() ?? '';
+}
+
 /**
  * Waits for the first frame, then for Ink to read keys raw: until then the
  * terminal is in cooked mode (Ctrl-C would be SIGINT, text would wait for a
@@ -101,11 +106,10 @@ const PROMPT_LINE = /^(›|run\? \[y\/n\/e\]|edit\? \[e\/n\]|cancel\? \[y\/n\]) 
  */
 async function firstFrame(chat: ChatTerminal): Promise<ChatTerminal> {
   await chat.waitForScreen(/ · (ready|plan waiting for approval|answering|running) · /, 15_000);
-  const inputLine = (screen: string) => screen.split('\n').slice(-12).findLast((line) => PROMPT_LINE.test(line))?.trimEnd() ?? '';
   chat.term.write('x');
-  await chat.waitForScreen((screen) => / x$/.test(inputLine(screen)), 5000);
+  await chat.waitForScreen((screen) => / x$/.test(inputLineOf(screen)), 5000);
   chat.press('backspace');
-  await chat.waitForScreen((screen) => !/ x$/.test(inputLine(screen)), 5000);
+  await chat.waitForScreen((screen) => !/ x$/.test(inputLineOf(screen)), 5000);
   return chat;
 }
 
@@ -137,7 +141,7 @@ export function chatTerminal(term: KsaPty): ChatTerminal {
     term.write(text);
     // The input line ends with the text (the cursor follows it); the placeholder may contain the same words, so match the end.
     const tail = text.slice(-20);
-    await waitForScreen((s) => s.split('\n').slice(-12).some((line) => line.trimEnd().endsWith(tail)), 5000);
+    await waitForScreen((s) => inputLineOf(s).endsWith(tail), 5000);
   };
   return {
     term,

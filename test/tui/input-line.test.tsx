@@ -42,6 +42,17 @@ describe('InputLine', () => {
     input.unmount();
   });
 
+  it('text and Enter delivered in one read submit the text; what follows the Enter stays on the line', async () => {
+    const input = setup();
+    await input.write('e\r');
+    expect(input.submitted).toEqual(['e']);
+    expect(input.line()).toBe('› say what to deploy');
+    await input.write('y\rskip the tests');
+    expect(input.submitted).toEqual(['e', 'y']);
+    expect(input.line()).toBe('› skip the tests');
+    input.unmount();
+  });
+
   it('Backspace edits', async () => {
     const input = setup();
     await input.keys('helo');

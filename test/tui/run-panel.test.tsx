@@ -20,7 +20,7 @@ const PLAN: PlanInput = {
 const plan = PlanSchema.parse(PLAN);
 
 function view(events: ((at: (msAgo: number) => string) => Omit<RunEvent, 'runId'>)[]): RunView {
-  const v = createRunView('run-7', plan.goal, plan.steps.map((step) => ({ id: step.id, maxAttempts: step.type === 'condition' ? 1 : (step.retry?.maxAttempts ?? 1) })));
+  const v = createRunView('run-7', plan);
   const now = Date.now();
   const at = (msAgo: number) => new Date(now - msAgo).toISOString();
   for (const make of events) applyRunEvent(v, { runId: 'run-7', ...make(at) } as RunEvent);
