@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   const validationWithExpressions = await section('P4e validation with expressions', () => measureValidation(seed, quick, true));
   const memory = await section('P4m heap per step', () => measureMemory(seed));
   const quality = await section(`P1/P2 ${plans} simulated plans`, () => measureScheduleQuality(seed, plans));
-  const store = await section('P5 durable store', () => measureStore(quick ? 1 : 3));
+  const store = await section('P5 durable store', () => measureStore(quick ? 1 : 5));
   const agent = await section('P6 plan-and-execute vs tool loop', () => measureAgent(seed));
   const tui = await section('P7 chat TUI keystroke to frame, first frame', () => measureTui(quick));
   const results: BenchResults = { quality, overhead, validation, validationWithExpressions, memory, store, agent, tui };

@@ -33,6 +33,9 @@ export async function measureStore(rounds: number): Promise<StoreResults> {
     const memory: number[] = [];
     const persisted: number[] = [];
     let writes = 0;
+    // One round of each, not counted: both sides measured with warm code.
+    await timeInMemory(plan);
+    await timePersisted(plan, home, -1);
     for (let round = 0; round < rounds; round++) {
       memory.push(await timeInMemory(plan));
       const result = await timePersisted(plan, home, round);
