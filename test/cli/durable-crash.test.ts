@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, eventsOf, eventually, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
-import { CRASH_PLAN, CRASH_STEP_IDS, expectExit, killGroup, ksaJson, lineCounts, readPids, runIdsOnDisk, seededRandom, type RunsDoc, type StatusDoc } from '../helpers/durable.js';
+import { CRASH_PLAN, CRASH_STEP_IDS, expectExit, killGroup, ksaJson, lineCounts, readPids, runIdsOnDisk, type RunsDoc, type StatusDoc } from '../helpers/durable.js';
+import { seededRandom } from '../helpers/random.js';
 import { expectWellFormedRun } from '../helpers/run-events.js';
 import { isProcessAlive, waitFor } from '../helpers/tool-context.js';
 

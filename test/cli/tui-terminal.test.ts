@@ -67,7 +67,7 @@ describe.concurrent('ksa chat and its terminal', () => {
 
   it('resizing redraws the live area at the new width, once, with the typed text kept', async (context) => {
     const harness = await chatHarnessFor(context);
-    const chat = await harness.openResizable([], { cols: 100, rows: 30 });
+    const chat = await harness.open([], { cols: 100, rows: 30 });
     harness.server.enqueue(...proposal('deploy', markerPlan()));
     await chat.send('deploy the marker app');
     await chat.waitForScreen('run? [y/n/e]');
@@ -87,7 +87,7 @@ describe.concurrent('ksa chat and its terminal', () => {
 
   it('after shrinking the window no torn pieces of the old frame are visible', async (context) => {
     const harness = await chatHarnessFor(context);
-    const chat = await harness.openResizable([], { cols: 100, rows: 30 });
+    const chat = await harness.open([], { cols: 100, rows: 30 });
     harness.server.enqueue(...proposal('deploy', markerPlan()));
     await chat.send('deploy the marker app');
     await chat.waitForScreen('run? [y/n/e]');

@@ -5,7 +5,6 @@ import { FAKE_KEY } from './agent-cli.js';
 import { createCliSandbox, type CliSandbox } from './cli.js';
 import { startFakeOpenAI, type FakeOpenAIServer } from './fake-openai-server.js';
 import { spawnKsaPty, type KsaPty, type PtyExit, type PtyOptions } from './pty.js';
-import { spawnResizableKsaPty, type ResizableKsaPty } from './pty-resizable.js';
 
 /**
  * `ksa chat` end to end: the real binary in a pseudo-terminal (CI removed from
@@ -50,8 +49,6 @@ export type ChatHarness = {
   open(args?: readonly string[], options?: Omit<PtyOptions, 'home'>): Promise<ChatTerminal>;
   /** Starts ksa with exactly these arguments (e.g. none: plain `ksa`) and waits for the chat's first frame. */
   openWith(argv: readonly string[], options?: Omit<PtyOptions, 'home'>): Promise<ChatTerminal>;
-  /** The same as open, in a terminal the test can resize. */
-  openResizable(args?: readonly string[], options?: Omit<PtyOptions, 'home'>): Promise<ChatTerminal & { readonly term: ResizableKsaPty }>;
   /** Writes an executable shell script into the sandbox root (outside the workspace) and returns its path. */
   script(name: string, body: string): Promise<string>;
   cleanup(): Promise<void>;
@@ -73,11 +70,6 @@ export async function startChatHarness(): Promise<ChatHarness> {
     env,
     open: (args = [], options = {}) => openWith(['chat', ...args], options),
     openWith,
-    async openResizable(args = [], options = {}) {
-      const term = spawnResizableKsaPty(['chat', ...args], { cwd: sandbox.dir, home: sandbox.home, timeoutMs: 40_000, ...options, env: { ...env, ...options.env } });
-      terminals.push(term);
-      return { ...(await firstFrame(chatTerminal(term))), term };
-    },
     async script(name, body) {
       const file = path.join(path.dirname(sandbox.dir), name);
       await writeFile(file, `#!/bin/sh\n${body}\n`);

@@ -5,18 +5,6 @@ import { describeResult, runKsa, type CliResult, type KsaOptions } from './cli.j
 
 /** Helpers for the end-to-end tests of the durable store (test/cli/durable-*.test.ts). */
 
-/** A deterministic pseudo-random sequence (mulberry32), so "random" crash moments are the same every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const CRASH_STEP_IDS = ['prepare', 'build-api', 'build-web', 'migrate', 'test-api', 'long', 'deploy', 'verify'] as const;
 
 /**

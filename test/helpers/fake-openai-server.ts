@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from './local-server.js';
 
 /**
  * A fake OpenAI-compatible Chat Completions server on 127.0.0.1 (a real
@@ -136,12 +136,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAIServer> {
     return sendJson(res, reply);
   }
 
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
 
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
@@ -155,11 +150,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAIServer> {
       requests.length = 0;
       fallback = undefined;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 

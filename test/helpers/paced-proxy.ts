@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from './local-server.js';
 
 /**
  * A pass-through proxy in front of the fake OpenAI server that can pace a
@@ -53,22 +53,13 @@ export async function startPacedProxy(upstreamBaseURL: string): Promise<PacedPro
     res.end();
   }
 
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     paceNext: (delayMs) => void paces.push(delayMs),
     get abandoned() {
       return abandoned;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -32,6 +32,10 @@ export type KsaPty = {
   raw(): string;
   /** The visible screen plus scrollback, one string per line, trailing blanks trimmed. */
   screen(): Promise<string>;
+  /** Only the rows currently in the viewport (not the scrollback). */
+  viewport(): Promise<string[]>;
+  /** The pseudo-terminal and the xterm that reads it change size together, as when a user resizes the window (the child gets SIGWINCH). */
+  resize(cols: number, rows: number): void;
   /** Types into the terminal (e.g. "y\r"). */
   write(data: string): void;
   /** Resolves when the raw output matches; rejects on exit or timeout first. */
@@ -95,20 +99,31 @@ export function spawnKsaPty(args: readonly string[], options: PtyOptions = {}): 
     });
   });
 
+  // An empty write resolves once everything written before has been parsed.
+  const lines = (which: 'all' | 'viewport') =>
+    new Promise<string[]>((resolve) =>
+      term.write('', () => {
+        const buffer = term.buffer.active;
+        const [from, to] = which === 'all' ? [0, buffer.length] : [buffer.viewportY, buffer.viewportY + term.rows];
+        const out: string[] = [];
+        for (let i = from; i < to; i++) out.push(buffer.getLine(i)?.translateToString(true) ?? '');
+        resolve(out);
+      }),
+    );
+
   return {
     pid: child.pid,
     raw: () => raw,
-    screen: () =>
-      new Promise<string>((resolve) => {
-        // An empty write resolves once everything written before has been parsed.
-        term.write('', () => {
-          const buffer = term.buffer.active;
-          const lines: string[] = [];
-          for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
-          while (lines.length > 0 && lines.at(-1) === '') lines.pop();
-          resolve(lines.join('\n'));
-        });
-      }),
+    async screen() {
+      const all = await lines('all');
+      while (all.length > 0 && all.at(-1) === '') all.pop();
+      return all.join('\n');
+    },
+    viewport: () => lines('viewport'),
+    resize(nextCols, nextRows) {
+      term.resize(nextCols, nextRows);
+      child.resize(nextCols, nextRows);
+    },
     write: (data) => child.write(data),
     waitForOutput(pattern, timeoutMs = 10_000) {
       const matches = () => (typeof pattern === 'string' ? raw.includes(pattern) : pattern.test(raw));

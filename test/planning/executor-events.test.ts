@@ -1,35 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/planning/index.js';
 import { Harness, runPlan, toolStep } from '../helpers/run-plan.js';
-
-/** A small deterministic PRNG (mulberry32) in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const CONTRACT_TYPES = new Set([
-  'run_started',
-  'step_started',
-  'step_output',
-  'step_retrying',
-  'step_succeeded',
-  'step_failed',
-  'step_skipped',
-  'step_cancelled',
-  'run_paused',
-  'run_resumed',
-  'rollback_started',
-  'rollback_step_succeeded',
-  'rollback_step_failed',
-  'run_finished',
-]);
+import { seededRandom } from '../helpers/random.js';
+import { EVENT_TYPES } from '../helpers/run-events.js';
 
 /** A plan that exercises most event types: parallel steps, retries with jitter, a skip, output, a failure and rollback. */
 const busyPlan = {
@@ -56,13 +29,13 @@ const busyTools = {
 
 describe('executor: events', () => {
   it('every step event has runId, an ISO ts, stepId and a numeric attempt; all types are contract types', async () => {
-    const { h } = await runPlan(busyPlan, { random: seeded(1), tools: busyTools });
+    const { h } = await runPlan(busyPlan, { random: seededRandom(1), tools: busyTools });
     const types = new Set(h.events.map((e) => e.type));
     for (const t of ['run_started', 'step_started', 'step_output', 'step_retrying', 'step_succeeded', 'step_failed', 'step_skipped', 'step_cancelled', 'rollback_started', 'rollback_step_succeeded', 'rollback_step_failed', 'run_finished']) {
       expect(types, t).toContain(t);
     }
     for (const event of h.events) {
-      expect(CONTRACT_TYPES.has(event.type)).toBe(true);
+      expect(EVENT_TYPES.has(event.type)).toBe(true);
       expect(event.runId).toBe('run-1');
       expect(typeof event.ts).toBe('string');
       expect(new Date(event.ts).toISOString()).toBe(event.ts);
@@ -75,7 +48,7 @@ describe('executor: events', () => {
   });
 
   it('timestamps never go backwards and the run is bracketed by run_started … run_finished', async () => {
-    const { h } = await runPlan(busyPlan, { random: seeded(2), tools: busyTools });
+    const { h } = await runPlan(busyPlan, { random: seededRandom(2), tools: busyTools });
     const times = h.events.map((e) => Date.parse(e.ts));
     expect([...times].sort((x, y) => x - y)).toEqual(times);
     expect(h.events[0]!.type).toBe('run_started');
@@ -88,13 +61,13 @@ describe('executor: events', () => {
     expect(ok.h.of('run_finished')).toEqual([expect.objectContaining({ status: 'succeeded', durationMs: 42 })]);
     expect(ok.h.of('run_finished')[0]).not.toHaveProperty('error');
 
-    const bad = await runPlan(busyPlan, { random: seeded(3), tools: busyTools });
+    const bad = await runPlan(busyPlan, { random: seededRandom(3), tools: busyTools });
     expect(bad.h.of('run_finished')[0]).toMatchObject({ status: 'rollback_failed', failedStepId: 'd' });
     expect(bad.state.status).toBe('rollback_failed');
   });
 
   it('step_output events carry the line, the stream and the attempt, also during rollback', async () => {
-    const { h } = await runPlan(busyPlan, { random: seeded(4), tools: busyTools });
+    const { h } = await runPlan(busyPlan, { random: seededRandom(4), tools: busyTools });
     const out = h.of('step_output').map((e) => [e.stepId, e.attempt, e.stream, e.line, h.at(e)]);
     expect(out).toContainEqual(['a', 1, 'stdout', 'building…', 0]);
     expect(out).toContainEqual(['a', 1, 'stderr', 'warn', 3]);
@@ -111,7 +84,7 @@ describe('executor: events', () => {
   });
 
   it('the same plan with the same seed gives the identical event sequence', async () => {
-    const once = async () => (await runPlan(busyPlan, { random: seeded(42), tools: busyTools })).h.events;
+    const once = async () => (await runPlan(busyPlan, { random: seededRandom(42), tools: busyTools })).h.events;
     const first = await once();
     const second = await once();
     expect(second).toEqual(first);
@@ -119,20 +92,20 @@ describe('executor: events', () => {
   });
 
   it('a different seed changes the jittered delays', async () => {
-    const run = async (seed: number) => (await runPlan(busyPlan, { random: seeded(seed), tools: busyTools })).h.of('step_retrying').map((e) => e.delayMs);
+    const run = async (seed: number) => (await runPlan(busyPlan, { random: seededRandom(seed), tools: busyTools })).h.of('step_retrying').map((e) => e.delayMs);
     expect(await run(1)).not.toEqual(await run(99));
   });
 });
 
 describe('executor: state', () => {
   it('is a plain serialisable object at the end of a run', async () => {
-    const { state } = await runPlan(busyPlan, { random: seeded(5), tools: busyTools });
+    const { state } = await runPlan(busyPlan, { random: seededRandom(5), tools: busyTools });
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
     expect(structuredClone(state)).toEqual(state);
   });
 
   it('is serialisable in the middle of a run, and the run’s final state is the same object', async () => {
-    const h = new Harness(busyPlan, { random: seeded(6), tools: busyTools });
+    const h = new Harness(busyPlan, { random: seededRandom(6), tools: busyTools });
     const snapshots: unknown[] = [];
     h.clock.at(12, () => snapshots.push(JSON.parse(JSON.stringify(h.execution.state))));
     h.clock.at(12, () => expect(JSON.parse(JSON.stringify(h.execution.state))).toEqual(h.execution.state));

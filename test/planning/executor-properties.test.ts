@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunEvent, RunState } from '../../src/planning/index.js';
 import type { FakeBehaviour } from '../helpers/fake-tools.js';
 import { Harness } from '../helpers/run-plan.js';
+import { seededRandom } from '../helpers/random.js';
 
 /**
  * The executor's invariants over random plans (fast-check, fixed seeds):
@@ -23,18 +24,6 @@ type StepSpec = {
 };
 
 type Spec = { readonly maxParallel: number; readonly steps: readonly StepSpec[]; readonly positions: readonly number[]; readonly seed: number };
-
-/** In [0, 1), deterministic (mulberry32): the executor's retry jitter. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rare = (percent: number) => fc.integer({ min: 0, max: 99 }).map((k) => k < percent);
 
@@ -81,7 +70,7 @@ function harness(spec: Spec): Harness {
   });
   const behaviours: Record<string, FakeBehaviour> = {};
   spec.steps.forEach((s, k) => (behaviours[idOf(k)] = { ms: s.ms, failTimes: s.failTimes, fail: s.fatal }));
-  return new Harness({ goal: 'property', maxParallel: spec.maxParallel, steps }, { random: seeded(spec.seed), tools: { steps: behaviours, rollbacks: {} } });
+  return new Harness({ goal: 'property', maxParallel: spec.maxParallel, steps }, { random: seededRandom(spec.seed), tools: { steps: behaviours, rollbacks: {} } });
 }
 
 const TERMINAL = new Set(['step_succeeded', 'step_failed', 'step_skipped', 'step_cancelled']);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { seededRandom } from '../helpers/durable.js';
+import { seededRandom } from '../helpers/random.js';
 import { createTempDir } from '../helpers/tool-context.js';
 
 // processes.json tells `ksa resume` which process groups a crashed run left

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpOutputSchema, HttpRequestError, HttpStatusError, httpTool } from '../../src/tools/index.js';
 import { createToolContext } from '../helpers/tool-context.js';
+import { freePort } from '../helpers/cli.js';
+import { closeServer, listenLocal } from '../helpers/local-server.js';
 
 let server: Server;
 let base: string;
@@ -53,14 +54,10 @@ beforeAll(async () => {
         response.end('not found');
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${await listenLocal(server)}`;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => closeServer(server));
 
 describe('http', () => {
   it('GETs JSON and parses it', async () => {
@@ -114,10 +111,7 @@ describe('http', () => {
   });
 
   it('says "connection refused" when nothing listens', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freePort();
     const error = await httpTool.execute({ url: `http://127.0.0.1:${port}/healthz` }, createToolContext(ws)).catch((e: unknown) => e);
     expect(HttpRequestError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(`GET http://127.0.0.1:${port}/healthz: connection refused`);
