@@ -1,4 +1,4 @@
-import { formatIssue, validatePlan, type Plan, type Step, type ToolCatalog } from '../planning/index.js';
+import { formatIssue, isRecord, validatePlan, type Plan, type Step, type ToolCatalog } from '../planning/index.js';
 
 export type StepChange = { readonly id: string; readonly fields: readonly string[] };
 
@@ -68,10 +68,6 @@ function changedFields(before: Step, after: Step): string[] {
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export type EditedPlanCheck =

@@ -79,9 +79,9 @@ export class Execution {
     this.queue = new ReadyQueue(lengths, Math.min(plan.steps.length, 1024));
     this.remaining = new Int32Array(plan.steps.length);
 
-    const inputs = { ...plan.inputs, ...options.inputs };
     this.resumed = options.resumeFrom !== undefined;
-    this.state = options.resumeFrom ? prepareResume(options.resumeFrom, plan) : initialRunState(options.runId, plan.goal, this.graph.ids, inputs);
+    this.state = options.resumeFrom ? prepareResume(options.resumeFrom, plan) : initialRunState(options.runId, plan.goal, this.graph.ids, { ...plan.inputs });
+    // Inputs given now win over the plan's, and over a resumed run's earlier ones.
     this.state.inputs = { ...this.state.inputs, ...options.inputs };
     this.stepStates = this.graph.ids.map((id) => this.state.steps[id]!);
     this.context = { steps: this.stepViews, inputs: this.state.inputs, env: { ...options.env } };
@@ -94,9 +94,7 @@ export class Execution {
 
   /** Starts the run (once) and resolves with the final state. */
   start(): Promise<RunState> {
-    if (this.started) return this.finishedPromise;
-    this.started = true;
-    this.announceStart();
+    if (!this.announceStart()) return this.finishedPromise;
 
     const n = this.steps.length;
     const { start } = this.graph.depEdges;
@@ -112,11 +110,15 @@ export class Execution {
     return this.finishedPromise;
   }
 
-  private announceStart(): void {
+  /** Emits run_started the first time only; false when the run had started already. */
+  private announceStart(): boolean {
+    if (this.started) return false;
+    this.started = true;
     this.startMs = this.clock.now();
     this.state.status = 'running';
     this.state.startedAt ??= this.iso(this.startMs);
     this.emit({ type: 'run_started', runId: this.state.runId, ts: this.iso(this.startMs), goal: this.state.goal, stepCount: this.steps.length, resumed: this.resumed });
+    return true;
   }
 
   /** No new steps start; running steps finish. */
@@ -138,10 +140,7 @@ export class Execution {
   /** Aborts running steps, cancels the rest and rolls back what succeeded. */
   cancel(reason = 'cancelled by the user'): void {
     if (this.finished || this.stopping) return;
-    if (!this.started) {
-      this.started = true;
-      this.announceStart();
-    }
+    this.announceStart();
     this.state.error = reason;
     this.stopping = 'cancelled';
     this.stopAll(reason);
@@ -332,10 +331,7 @@ export class Execution {
    */
   halt(reason = 'stopped at once; rollback did not run'): void {
     if (this.finished) return;
-    if (!this.started) {
-      this.started = true;
-      this.announceStart();
-    }
+    this.announceStart();
     for (const cancelTimer of this.retryTimers.values()) cancelTimer();
     this.retryTimers.clear();
     this.queue.clear();

@@ -1,4 +1,5 @@
 import { parse } from '@marcbachmann/cel-js';
+import { isPlainObject } from './values.js';
 
 /**
  * CEL expressions (the language of Kubernetes admission policies) for `when`
@@ -233,8 +234,3 @@ function fromCel(value: unknown): unknown {
   return value;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}

@@ -94,8 +94,9 @@ export function buildGraph(nodes: readonly GraphNode[], problems: GraphProblems 
 
   const depEdges = { start: depStart, targets: depTargets };
   const dependentEdges = { start: dependentStart, targets: dependentTargets };
-  const order = topologicalOrder(depEdges, dependentEdges);
-  const cycles = order ? [] : findCycles(ids, depEdges, dependentEdges);
+  const sorted = kahnOrder(depEdges, dependentEdges);
+  const order = sorted.length === n ? sorted : null;
+  const cycles = order ? [] : findCycles(ids, depEdges, sorted);
   let deps: number[][] | undefined;
   let dependents: number[][] | undefined;
   return {
@@ -135,8 +136,11 @@ function asArrays(lists: EdgeLists): number[][] {
   return out;
 }
 
-/** Kahn's algorithm; ties broken by plan order so results are stable. */
-function topologicalOrder(deps: EdgeLists, dependents: EdgeLists): number[] | null {
+/**
+ * Kahn's algorithm; ties broken by plan order so results are stable. With a
+ * cycle the order is partial: it lacks every step on a cycle or after one.
+ */
+function kahnOrder(deps: EdgeLists, dependents: EdgeLists): number[] {
   const n = deps.start.length - 1;
   const indegree = new Int32Array(n);
   for (let i = 0; i < n; i++) indegree[i] = deps.start[i + 1]! - deps.start[i]!;
@@ -150,23 +154,14 @@ function topologicalOrder(deps: EdgeLists, dependents: EdgeLists): number[] | nu
       if (--indegree[next]! === 0) order.push(next);
     }
   }
-  return order.length === n ? order : null;
+  return order;
 }
 
-/** Iterative DFS over the nodes Kahn could not order; one cycle per back edge found, at most `limit`. */
-function findCycles(ids: readonly string[], deps: EdgeLists, dependents: EdgeLists, limit = 10): string[][] {
+/** Iterative DFS over the nodes Kahn could not order (`partialOrder` holds the others); one cycle per back edge found, at most `limit`. */
+function findCycles(ids: readonly string[], deps: EdgeLists, partialOrder: readonly number[], limit = 10): string[][] {
   const n = ids.length;
-  // Nodes outside every cycle and not downstream of one are removed first.
-  const indegree = new Int32Array(n);
-  for (let i = 0; i < n; i++) indegree[i] = deps.start[i + 1]! - deps.start[i]!;
-  const queue: number[] = [];
-  for (let i = 0; i < n; i++) if (indegree[i] === 0) queue.push(i);
   const removed = new Uint8Array(n);
-  for (let head = 0; head < queue.length; head++) {
-    const node = queue[head]!;
-    removed[node] = 1;
-    for (const next of edgesOf(dependents, node)) if (--indegree[next]! === 0) queue.push(next);
-  }
+  for (const node of partialOrder) removed[node] = 1;
 
   const WHITE = 0, GREY = 1, BLACK = 2;
   const color = new Uint8Array(n);

@@ -22,4 +22,4 @@ export { VirtualClock, settle } from './virtual-clock.js';
 export type { RunOptions } from './virtual-clock.js';
 export { applyRunEvent, countByStatus, createRunView, seedRunView } from './run-progress.js';
 export type { RunLogEntry, RunView, StepView } from './run-progress.js';
-export { describeValue, valueAt } from './values.js';
+export { describeValue, isPlainObject, isRecord, valueAt } from './values.js';

@@ -76,14 +76,13 @@ export function seedRunView(view: RunView, state: RunState): void {
   view.version++;
 }
 
-/** Applies one event in place (views are long-lived and large plans must stay cheap). */
+/** Applies one event in place (views are long-lived and large plans must stay cheap: output lines only set a field). */
 export function applyRunEvent(view: RunView, event: RunEvent): void {
   view.version++;
-  const ms = Date.parse(event.ts);
   switch (event.type) {
     case 'run_started':
       view.status = 'running';
-      view.startedAtMs ??= ms;
+      view.startedAtMs ??= Date.parse(event.ts);
       return;
     case 'run_paused':
       view.status = 'paused';
@@ -97,7 +96,7 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       return;
     case 'run_finished':
       view.status = event.status;
-      view.endedAtMs = ms;
+      view.endedAtMs = Date.parse(event.ts);
       view.durationMs = event.durationMs;
       view.error = event.error;
       view.failedStepId = event.failedStepId;
@@ -106,17 +105,11 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
   }
   const step = view.steps.get(event.stepId);
   if (!step) return;
-  const finished = () => view.log.push({ key: `f:${step.id}`, stepId: step.id, kind: 'finished' });
-  const rolledBack = () => {
-    view.log.push({ key: `r:${step.id}`, stepId: step.id, kind: 'rollback' });
-    const next = view.rollbackStepIds.indexOf(step.id) + 1;
-    view.rollingBack = view.rollbackStepIds[next];
-  };
   switch (event.type) {
     case 'step_started':
       step.status = 'running';
       step.attempt = event.attempt;
-      step.startedAtMs ??= ms;
+      step.startedAtMs ??= Date.parse(event.ts);
       step.retryDelayMs = undefined;
       return;
     case 'step_output':
@@ -128,41 +121,44 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       step.retryDelayMs = event.delayMs;
       return;
     case 'step_succeeded':
-      step.status = 'succeeded';
+    case 'step_failed': {
+      const ms = Date.parse(event.ts);
+      step.status = event.type === 'step_succeeded' ? 'succeeded' : 'failed';
       step.endedAtMs = ms;
       step.durationMs = step.startedAtMs === undefined ? event.durationMs : ms - step.startedAtMs;
-      step.error = undefined;
-      finished();
-      return;
-    case 'step_failed':
-      step.status = 'failed';
-      step.endedAtMs = ms;
-      step.durationMs = step.startedAtMs === undefined ? event.durationMs : ms - step.startedAtMs;
-      step.error = event.error;
-      finished();
-      return;
+      step.error = event.type === 'step_failed' ? event.error : undefined;
+      return logFinished(view, step);
+    }
     case 'step_skipped':
       step.status = 'skipped';
       step.skipReason = event.reason;
-      step.endedAtMs = ms;
-      finished();
-      return;
-    case 'step_cancelled':
+      step.endedAtMs = Date.parse(event.ts);
+      return logFinished(view, step);
+    case 'step_cancelled': {
+      const ms = Date.parse(event.ts);
       step.status = 'cancelled';
       step.endedAtMs = ms;
       if (step.startedAtMs !== undefined) step.durationMs = ms - step.startedAtMs;
-      finished();
-      return;
+      return logFinished(view, step);
+    }
     case 'rollback_step_succeeded':
       step.status = 'rolled_back';
       step.rollback = { status: 'succeeded' };
-      rolledBack();
-      return;
+      return logRolledBack(view, step);
     case 'rollback_step_failed':
       step.rollback = { status: 'failed', error: event.error };
-      rolledBack();
-      return;
+      return logRolledBack(view, step);
   }
+}
+
+function logFinished(view: RunView, step: StepView): void {
+  view.log.push({ key: `f:${step.id}`, stepId: step.id, kind: 'finished' });
+}
+
+/** Logs the step's rollback and points at the next step being rolled back. */
+function logRolledBack(view: RunView, step: StepView): void {
+  view.log.push({ key: `r:${step.id}`, stepId: step.id, kind: 'rollback' });
+  view.rollingBack = view.rollbackStepIds[view.rollbackStepIds.indexOf(step.id) + 1];
 }
 
 export function countByStatus(view: RunView): Record<StepView['status'], number> {

@@ -1,4 +1,5 @@
 import { STEP_ID_PATTERN, type Step } from './schema.js';
+import { isPlainObject } from './values.js';
 
 /**
  * The common, valid step checked by hand, with exactly the result
@@ -20,7 +21,7 @@ const ROLLBACK_FIELDS = new Set(['tool', 'args', 'timeoutMs']);
 const MISS = undefined;
 
 export function parseStepFast(raw: unknown): Step | undefined {
-  if (!isPlain(raw)) return MISS;
+  if (!isPlainObject(raw)) return MISS;
   const type = raw.type;
   const fields = type === undefined || type === 'tool_call' ? TOOL_CALL_FIELDS : type === 'llm_query' ? LLM_QUERY_FIELDS : type === 'condition' ? CONDITION_FIELDS : undefined;
   if (!fields || !onlyDefinedFields(raw, fields)) return MISS;
@@ -74,7 +75,7 @@ export function parseStepFast(raw: unknown): Step | undefined {
 }
 
 function retryPolicy(value: unknown): Record<string, unknown> | undefined {
-  if (!isPlain(value) || !onlyDefinedFields(value, RETRY_FIELDS)) return MISS;
+  if (!isPlainObject(value) || !onlyDefinedFields(value, RETRY_FIELDS)) return MISS;
   const { maxAttempts = 1, initialDelayMs = 500, multiplier = 2, maxDelayMs = 10_000 } = value;
   if (!isInt(maxAttempts, 1, 100) || !isInt(initialDelayMs, 0) || !isInt(maxDelayMs, 0)) return MISS;
   if (typeof multiplier !== 'number' || !Number.isFinite(multiplier) || multiplier < 1 || multiplier > 10) return MISS;
@@ -82,7 +83,7 @@ function retryPolicy(value: unknown): Record<string, unknown> | undefined {
 }
 
 function rollbackAction(value: unknown): Record<string, unknown> | undefined {
-  if (!isPlain(value) || !onlyDefinedFields(value, ROLLBACK_FIELDS) || !nonEmptyString(value.tool)) return MISS;
+  if (!isPlainObject(value) || !onlyDefinedFields(value, ROLLBACK_FIELDS) || !nonEmptyString(value.tool)) return MISS;
   const args = argsRecord(value.args);
   if (!args) return MISS;
   const out: Record<string, unknown> = { tool: value.tool, args };
@@ -96,7 +97,7 @@ function rollbackAction(value: unknown): Record<string, unknown> | undefined {
 /** A shallow copy of the arguments, as z.record(z.string(), z.unknown()) makes; `{}` when absent. */
 function argsRecord(value: unknown): Record<string, unknown> | undefined {
   if (value === undefined) return {};
-  if (!isPlain(value) || Object.getOwnPropertySymbols(value).length > 0) return MISS;
+  if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return MISS;
   const out: Record<string, unknown> = {};
   for (const key in value) {
     if (key === '__proto__') return MISS;
@@ -121,13 +122,6 @@ function stringArray(value: unknown): string[] | undefined {
 function onlyDefinedFields(value: Record<string, unknown>, fields: ReadonlySet<string>): boolean {
   for (const key in value) if (!fields.has(key) || value[key] === undefined) return false;
   return true;
-}
-
-/** A data object as YAML and JSON parsers make them; class instances and exotic prototypes go to zod. */
-function isPlain(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function nonEmptyString(value: unknown): value is string {

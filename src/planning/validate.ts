@@ -3,7 +3,7 @@ import { buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from 
 import { compileExpression } from './expressions.js';
 import { findTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean } from './suggest.js';
-import { describeValue, valueAt } from './values.js';
+import { describeValue, isRecord, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
 import { isObviouslyValid } from './obviously-valid.js';
 import {
@@ -339,10 +339,6 @@ function unknownFieldHint(root: unknown, path: readonly PropertyKey[]): string {
     if (type === 'condition') return '; condition steps take only id, name, dependsOn and when';
   }
   return '';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {

@@ -17,3 +17,15 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'object';
   return `${typeof value} ${String(value)}`;
 }
+
+/** Any non-array object. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A data object as YAML and JSON parsers make them; class instances and exotic prototypes are not. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

@@ -29,10 +29,6 @@ export class ToolRegistry {
     return this.tools.get(name);
   }
 
-  has(name: string): boolean {
-    return this.tools.has(name);
-  }
-
   /** In registration order. */
   list(): readonly Tool[] {
     return [...this.tools.values()];
