@@ -1,5 +1,5 @@
 import type { LanguageModel } from 'ai';
-import { applyRunEvent, createRunView, type Plan, type QueryModel, type RunEvent, type RunState, type RunView } from '../planning/index.js';
+import { applyRunEvent, createRunView, type Plan, type QueryModel, type RunState, type RunView } from '../planning/index.js';
 import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import type { ProposedPlan } from './agent-tools.js';
@@ -9,7 +9,7 @@ import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
 import { revisePlan } from './planner.js';
-import { driveRun, type RunHandle } from './run-controller.js';
+import type { RunHandle } from './run-controller.js';
 import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines } from './session-runs.js';
 import { historyFromMessages, summarizeToolOutput, type HistoryItem, type PlanDecision } from './session-history.js';
 import type { Phase, SessionSnapshot } from './session-snapshot.js';
@@ -49,12 +49,10 @@ export class ChatSession {
   private run: RunHandle | undefined;
   private runView: RunView | undefined;
   private runPlan: Plan | undefined;
-  private runVersion = 0;
   private tokens = 0;
   private seq = 0;
   private readonly listeners = new Set<() => void>();
   private readonly queued: string[] = [];
-  private readonly runListeners = new Set<(event: RunEvent) => void>();
 
   private constructor(readonly deps: ChatSessionDeps) {}
 
@@ -80,7 +78,6 @@ export class ChatSession {
       runId: this.run?.runId,
       runView: this.run ? this.runView : undefined,
       runPlan: this.run ? this.runPlan : undefined,
-      runVersion: this.runVersion,
       tokens: this.tokens,
       sessionId: this.deps.conversation.id,
     };
@@ -92,11 +89,6 @@ export class ChatSession {
   }
 
   /** Every event of the run in progress (for a live run view). */
-  onRunEvent(listener: (event: RunEvent) => void): () => void {
-    this.runListeners.add(listener);
-    return () => this.runListeners.delete(listener);
-  }
-
   /** What the user typed; its meaning depends on the phase. */
   async submit(text: string): Promise<void> {
     const trimmed = text.trim();
@@ -156,16 +148,13 @@ export class ChatSession {
     this.runPlan = plan;
     this.runView = createRunView(proposal.resumeRunId ?? 'starting', plan);
     try {
-      this.run = await startChatRun({ ...this.deps, registry: this.deps.tools }, proposal, {
+      this.run = await startChatRun({ ...this.deps, registry: this.deps.tools }, proposal, this.runView, {
         onWarning: (message) => this.notice(message, 'warning'),
         onEvent: (event) => {
           if (this.runView) applyRunEvent(this.runView, event);
-          this.runVersion++;
-          for (const listener of this.runListeners) listener(event);
           this.changed();
         },
       });
-      this.runView.runId = this.run.runId;
     } catch (error) {
       this.notice(`Could not start the run: ${(error as Error).message}`, 'error');
       return;

@@ -1,5 +1,5 @@
 import type { LanguageModel } from 'ai';
-import { initialRunState, type RunState } from '../planning/index.js';
+import { initialRunState, seedRunView, type RunState, type RunView } from '../planning/index.js';
 import { readLogTail, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
@@ -41,17 +41,24 @@ export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPl
   );
 }
 
-/** After every outcome: the run goes into the session, then a reflection on it (the model's, or one built from the run). */
-/** The chat's approved plan: stored, then run by this process; events and warnings go to the chat. */
+/**
+ * The chat's approved plan: stored, then run by this process; events and
+ * warnings go to the chat. The view is named after the run and, for a resume,
+ * shows the steps done before as done (they send no events again).
+ */
 export async function startChatRun(
   deps: SessionRunDeps & Pick<DriveRunOptions, 'registry' | 'queryModel'>,
   proposal: ProposedPlan,
+  view: RunView,
   hooks: Pick<DriveRunOptions, 'onEvent' | 'onWarning'>,
 ): Promise<RunHandle> {
   const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`);
+  view.runId = run.runId;
+  if (proposal.resumeRunId) seedRunView(view, run.record.state);
   return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, mode: proposal.resumeRunId ? 'resume' : 'fresh', ...hooks });
 }
 
+/** After every outcome: the run goes into the session, then a reflection on it (the model's, or one built from the run). */
 export async function recordRunOutcome(deps: SessionRunDeps, state: RunState): Promise<{ reflection: Reflection; fallback: boolean } | undefined> {
   deps.conversation.append({ kind: 'run', runId: state.runId, status: state.status });
   // The stored run, not the in-memory one: it is redacted, and it goes to the model.

@@ -16,10 +16,9 @@ export type SessionSnapshot = {
   /** Problems of the last edited plan, when it did not validate. */
   readonly editProblems?: readonly string[];
   readonly runId?: string;
-  /** The run in progress, folded from its events (mutated in place; runVersion tells a view it changed). */
+  /** The run in progress, folded from its events (mutated in place; its version counts the events applied). */
   readonly runView?: RunView;
   readonly runPlan?: Plan;
-  readonly runVersion: number;
   readonly tokens: number;
   readonly sessionId: string;
 };

@@ -12,7 +12,7 @@ export type LiveProgress = {
 
 /** The in-place progress view for a terminal; re-renders at most every 50 ms however many events arrive. */
 export function createLiveProgress(view: RunView, stream: Writable, color: boolean): LiveProgress {
-  const element = () => <RunProgress view={view} version={view.version} color={color} />;
+  const element = () => <RunProgress view={view} color={color} />;
   const instance = render(element(), {
     stdout: stream as NodeJS.WriteStream,
     exitOnCtrlC: false,

@@ -160,7 +160,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
           <Text>e edit again · n (or Enter) discard your edit and keep the proposed plan</Text>
         </Box>
       ) : null}
-      {snapshot.runView && snapshot.runPlan ? <RunPanel view={snapshot.runView} plan={snapshot.runPlan} version={snapshot.runVersion} color={color} /> : null}
+      {snapshot.runView && snapshot.runPlan ? <RunPanel view={snapshot.runView} plan={snapshot.runPlan} color={color} /> : null}
       {snapshot.phase === 'confirm_cancel' ? (
         <Text color={color ? 'yellow' : undefined} bold>
           Cancel the run? Running steps are aborted and finished ones rolled back. y/n

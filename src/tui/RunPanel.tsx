@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
+import { useMemo } from 'react';
 import { buildGraph, depthLevels, type Plan, type RunView, type StepView } from '../planning/index.js';
 import { countByStatus, formatDuration, STATUS_ICONS } from './run-view-model.js';
 import { useTicker } from './use-ticker.js';
@@ -7,7 +8,6 @@ import { useTicker } from './use-ticker.js';
 export type Props = {
   readonly view: RunView;
   readonly plan: Plan;
-  readonly version: number;
   readonly color: boolean;
   /** Lines of steps shown at most; beyond that only active steps and counts. */
   readonly maxLines?: number;
@@ -23,7 +23,9 @@ type Row = { readonly step: StepView; readonly branch: string; readonly after: r
 export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
   const active = view.status === 'running' || view.status === 'paused';
   const now = useTicker(200, active);
-  const rows = orderedRows(view, plan);
+  // The plan does not change during a run: its layout is worked out once, not on every event and tick.
+  const layout = useMemo(() => planLayout(plan), [plan]);
+  const rows = layout.map(({ id, branch, after }) => ({ step: view.steps.get(id)!, branch, after }));
   const busy = (row: Row) => row.step.status === 'running' || row.step.status === 'retrying' || view.rollingBack === row.step.id;
   const shown = rows.length <= maxLines ? rows : rows.filter(busy).slice(0, maxLines);
   const counts = countByStatus(view);
@@ -79,17 +81,18 @@ function StepLine({ row, rollingBack, color, now }: { readonly row: Row; readonl
   );
 }
 
+type RowLayout = { readonly id: string; readonly branch: string; readonly after: readonly string[] };
+
 /** Steps by depth: those sharing a depth can run side by side and get a bracket. */
-function orderedRows(view: RunView, plan: Plan): Row[] {
+function planLayout(plan: Plan): RowLayout[] {
   const graph = buildGraph(plan.steps);
-  if (!graph.order) return view.order.map((id) => ({ step: view.steps.get(id)!, branch: '─', after: [] }));
-  const rows: Row[] = [];
+  if (!graph.order) return plan.steps.map((step) => ({ id: step.id, branch: '─', after: [] }));
+  const rows: RowLayout[] = [];
   for (const level of depthLevels(graph)) {
     level.forEach((index, i) => {
-      const id = graph.ids[index]!;
       const branch = level.length === 1 ? '─' : i === 0 ? '┬' : i === level.length - 1 ? '┴' : '├';
       const step = plan.steps[index]!;
-      rows.push({ step: view.steps.get(id)!, branch, after: step.dependsOn });
+      rows.push({ id: step.id, branch, after: step.dependsOn });
     });
   }
   return rows;

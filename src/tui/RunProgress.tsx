@@ -1,28 +1,23 @@
 import { Box, Static, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import { useEffect, useState } from 'react';
+import { useTicker } from './use-ticker.js';
 import { countByStatus, formatDuration, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
 
 export type Props = {
   readonly view: RunView;
-  /** Changes whenever the view changed, so the component re-renders. */
-  readonly version: number;
   readonly color: boolean;
-  readonly now?: () => number;
-  /** Steps shown in the live area at most; the rest are counted. */
-  readonly maxLive?: number;
 };
+
+/** Steps shown in the live area at most; the rest are counted. */
+const MAX_LIVE = 12;
 
 /**
  * Live progress of a run: finished steps are printed once (Static, so they
  * stay in scrollback and never re-render); running steps redraw in place.
  */
-export function RunProgress({ view, color, now = Date.now, maxLive = 12 }: Props) {
-  const [, tick] = useState(0);
-  useEffect(() => {
-    const timer = setInterval(() => tick((n) => n + 1), 250);
-    return () => clearInterval(timer);
-  }, []);
+export function RunProgress({ view, color }: Props) {
+  // Elapsed times move on between events too.
+  useTicker(250, true);
 
   const live: StepView[] = [];
   for (const id of view.order) {
@@ -32,8 +27,8 @@ export function RunProgress({ view, color, now = Date.now, maxLive = 12 }: Props
   const counts = countByStatus(view);
   const total = view.order.length;
   const done = total - counts.pending - counts.running - counts.retrying;
-  const shown = live.slice(0, maxLive);
-  const at = now();
+  const shown = live.slice(0, MAX_LIVE);
+  const at = Date.now();
 
   return (
     <Box flexDirection="column">

@@ -25,14 +25,19 @@ async function afterOneRun(context: Parameters<typeof renderChatApp>[0]): Promis
 }
 
 /** A run that was stopped after its first step (as if ksa had been killed): interrupted, resumable. */
-async function interruptedRun(app: ChatApp): Promise<void> {
+/** A run stopped at once while its second step ran; that step finishes on resume once the file `go` exists (written here unless `holdSecond`). */
+async function interruptedRun(app: ChatApp, options: { holdSecond?: boolean } = {}): Promise<void> {
   const plan = PlanSchema.parse({ goal: 'Resume me', steps: [{ id: 'first', tool: 'shell', args: { command: 'touch marker-first' } }, { id: 'second', tool: 'shell', args: { command: 'echo started; [ -f go ] || sleep 30; touch marker-second' }, dependsOn: ['first'] }] });
   const stored = await app.runs.create({ runId: 'old-run', goal: plan.goal, createdAt: new Date().toISOString(), workspace: app.workspace, plan, inputs: {}, allowedEnv: [], state: initialRunState('old-run', plan.goal, ['first', 'second'], {}) }, 'test');
   let second = false;
   const handle = await driveRun({ run: stored, registry: createBuiltinRegistry(), mode: 'fresh', onEvent: (event) => void (event.type === 'step_output' && event.stepId === 'second' && (second = true)) });
   await eventually(() => (second ? true : undefined), 10_000);
   await handle.stopNow();
-  await import('node:fs/promises').then((fs) => fs.writeFile(path.join(app.workspace, 'go'), ''));
+  if (!options.holdSecond) await releaseSecond(app);
+}
+
+function releaseSecond(app: ChatApp): Promise<void> {
+  return import('node:fs/promises').then((fs) => fs.writeFile(path.join(app.workspace, 'go'), ''));
 }
 
 describe('slash commands', () => {
@@ -88,6 +93,18 @@ describe('slash commands', () => {
     expect(frame).toContain('✓ Run old-run succeeded');
     expect(existsSync(path.join(app.workspace, 'marker-second'))).toBe(true);
     expect(existsSync(path.join(app.workspace, 'marker-first'))).toBe(false);
+  });
+
+  it('while a resumed run runs, the steps done before it count as done in the live view', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([], [json(REFLECTION)]) });
+    await interruptedRun(app, { holdSecond: true });
+    await app.send('/resume old-run');
+    await app.waitFor('run? [y/n/e]');
+    await app.send('y');
+    const frame = await app.waitFor(/1\/2 done · 1 running/, 10_000);
+    expect(frame).toMatch(/first\s+succeeded/);
+    await releaseSecond(app);
+    await app.waitFor('Reflection on run old-run', 40_000);
   });
 
   it('/resume of a finished run says it cannot', async (context) => {

@@ -43,7 +43,7 @@ const MID_RUN = view([
 ]);
 
 function frameOf(v: RunView, extra: { maxLines?: number } = {}): string {
-  const app = render(<RunPanel view={v} plan={plan} version={v.version} color={false} maxLines={extra.maxLines} />);
+  const app = render(<RunPanel view={v} plan={plan} color={false} maxLines={extra.maxLines} />);
   const frame = app.lastFrame() ?? '';
   app.unmount();
   return frame;
