@@ -6,7 +6,7 @@ import { createRedactor, secretInputValues, type Redactor } from './redact.js';
 import { SharedIndex } from './shared-index.js';
 import { Low } from 'lowdb';
 import { PrivateJSONFile } from './private-json-file.js';
-import { liveOwner, readLockOwner, RunLock, type LockOwner } from './run-lock.js';
+import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
 import { RunRecordSchema, RunSummarySchema, summarize, type RunRecord, type RunSummary } from './run-record.js';
 import { StoredDocument } from './stored-document.js';
 
@@ -119,12 +119,13 @@ export class RunStore {
         return { ...summary, effectiveStatus: summary.status === 'paused' ? 'paused' : 'interrupted' };
       }),
     );
-    return listings.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.runId.localeCompare(a.runId));
+    return listings.sort(newestFirst);
   }
 
   /** A run id from a unique prefix ("2026112" → the one run that starts so), or the latest run. */
   async resolve(idOrPrefix: string | undefined): Promise<string> {
-    const runs = await this.list();
+    // Ids and their order are all it needs: no owners checked, no run files read.
+    const runs = (await this.index.read()).sort(newestFirst);
     if (idOrPrefix === undefined) {
       const latest = runs[0];
       if (!latest) throw new RunNotFoundError({ runId: '', reason: 'there are no runs yet (start one with: ksa run <plan>)' });
@@ -145,10 +146,8 @@ export class RunStore {
   async effectiveStatus(record: RunRecord): Promise<{ status: RunStatus; owner?: LockOwner }> {
     const status = record.state.status;
     if (isFinished(status)) return { status };
-    const dir = runDir(this.home, record.runId);
-    const owner = await readLockOwner(dir);
-    const alive = owner ? await liveOwner(dir) : undefined;
-    if (alive) return { status, owner: alive };
+    const owner = await liveOwner(runDir(this.home, record.runId));
+    if (owner) return { status, owner };
     return { status: status === 'paused' ? 'paused' : 'interrupted' };
   }
 
@@ -175,6 +174,8 @@ export class RunStore {
 /** A run this process owns: the executor's events keep its file current. */
 export class OpenRun {
   private indexWrite: Promise<void> = Promise.resolve();
+  /** The index line last written by this process. */
+  private indexed: string | undefined;
 
   constructor(
     private readonly store: RunStore,
@@ -221,9 +222,15 @@ export class OpenRun {
     this.document.changed();
   }
 
+  /** Writes the run's index line, unless it is the same as the last one this process wrote (run_finished, then close). */
   updateIndex(): Promise<void> {
     this.indexWrite = this.indexWrite
-      .then(() => this.store.updateIndex(this.record))
+      .then(async () => {
+        const line = JSON.stringify(summarize(this.record));
+        if (line === this.indexed) return;
+        await this.store.updateIndex(this.record);
+        this.indexed = line;
+      })
       .catch((error: unknown) => {
         // The run file is the truth; a stale index line is rebuilt from it later.
         void error;
@@ -246,4 +253,6 @@ export class OpenRun {
   }
 }
 
-
+function newestFirst(a: RunSummary, b: RunSummary): number {
+  return b.createdAt.localeCompare(a.createdAt) || b.runId.localeCompare(a.runId);
+}
