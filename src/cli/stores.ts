@@ -1,4 +1,4 @@
-import { ConversationStore, createRedactor, ksaHome, RunStore, secretValues, type Redactor } from '../store/index.js';
+import { ConversationStore, createRedactor, ksaHome, RunStore, secretValues, type Conversation, type Redactor } from '../store/index.js';
 import type { CliIO } from './io.js';
 
 export type Stores = {
@@ -19,6 +19,16 @@ export function openStores(io: CliIO): Stores {
     conversations: new ConversationStore(home, { onWarning, secrets }),
     redactor: createRedactor(secrets),
   };
+}
+
+/** `--session id`, or with `--continue` the latest session (a new one when there is none), else a new session. */
+export async function openConversation(stores: Stores, target: { readonly id?: string; readonly latest?: boolean }, workspace: string): Promise<Conversation> {
+  if (target.id) return stores.conversations.open(target.id);
+  if (target.latest) {
+    const latest = await stores.conversations.latest();
+    if (latest) return stores.conversations.open(latest);
+  }
+  return stores.conversations.create({ workspace });
 }
 
 /** The allow-listed environment (`--allow-env NAME`), read now. */

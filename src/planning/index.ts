@@ -17,7 +17,7 @@ export { executePlan } from './execute-plan.js';
 export type { ExecutionOptions } from './executor.js';
 export type { InvokeTool, QueryModel, ToolCall, OutputStream } from './tool-call.js';
 export { ABORT_SETTLE_MS } from './executor.js';
-export { runRollbacks } from './rollback.js';
+export { rollbackTargets, runRollbacks } from './rollback.js';
 export { VirtualClock, settle } from './virtual-clock.js';
 export type { RunOptions } from './virtual-clock.js';
 export { applyRunEvent, countByStatus, createRunView, seedRunView } from './run-progress.js';

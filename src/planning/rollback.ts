@@ -4,6 +4,7 @@ import { renderIn, type CompiledStep } from './compiled-step.js';
 import { AttemptTimeoutError, errorMessage } from './errors.js';
 import type { RunEvent } from './events.js';
 import type { ExpressionContext } from './expressions.js';
+import type { Step } from './schema.js';
 import type { RunState } from './state.js';
 import type { InvokeTool } from './tool-call.js';
 
@@ -19,6 +20,14 @@ export type RollbackContext = {
   readonly emit: (event: RunEvent) => void;
 };
 
+/** The steps a rollback undoes, newest first: succeeded steps (in order of completion) that have a rollback action. */
+export function rollbackTargets(state: RunState, stepOf: (id: string) => Step | undefined): string[] {
+  return [...state.completed].reverse().filter((id) => {
+    const step = stepOf(id);
+    return step !== undefined && step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined && state.steps[id]?.status === 'succeeded';
+  });
+}
+
 /**
  * Undoes the succeeded steps newest first (reverse order of completion).
  * Best-effort: every rollback is tried even when another fails. Resolves
@@ -27,10 +36,7 @@ export type RollbackContext = {
 export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
   const { state, clock } = ctx;
   const nowIso = () => new Date(clock.now()).toISOString();
-  const targets = [...state.completed].reverse().filter((id) => {
-    const { step } = ctx.steps[ctx.indexOf.get(id)!]!;
-    return step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined && state.steps[id]!.status === 'succeeded';
-  });
+  const targets = rollbackTargets(state, (id) => ctx.steps[ctx.indexOf.get(id)!]!.step);
   if (targets.length === 0) return false;
   ctx.emit({ type: 'rollback_started', runId: state.runId, ts: nowIso(), stepIds: targets });
 

@@ -24,7 +24,7 @@ import { newRunId } from '../run-id.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { interruptible } from '../interrupt.js';
-import { openStores, type Stores } from '../stores.js';
+import { openConversation, openStores, type Stores } from '../stores.js';
 import { describer } from '../../tui/tool-describer.js';
 
 export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string };
@@ -40,7 +40,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   const stores = openStores(io);
   const cli = await openModel(io.env, stores.home);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
-  const conversation = await openConversation(stores, flags, workspace);
+  const conversation = await openConversation(stores, { id: flags.session, latest: flags.continue }, workspace);
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const tools = createBuiltinRegistry();
   const interrupt = interruptible();
@@ -97,15 +97,6 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     interrupt.dispose();
     await conversation.close();
   }
-}
-
-async function openConversation(stores: Stores, flags: AskFlags, workspace: string): Promise<Conversation> {
-  if (flags.session) return stores.conversations.open(flags.session);
-  if (flags.continue) {
-    const latest = await stores.conversations.latest();
-    if (latest) return stores.conversations.open(latest);
-  }
-  return stores.conversations.create({ workspace });
 }
 
 function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent): void {

@@ -1,4 +1,4 @@
-import { isFinished, type RunStatus } from '../../planning/index.js';
+import { isFinished, rollbackTargets, type RunStatus } from '../../planning/index.js';
 import { liveOwner, requestCancel, runDir, type RunRecord } from '../../store/index.js';
 import { createBuiltinRegistry } from '../../tools/index.js';
 import { obtainApproval } from '../approval.js';
@@ -40,12 +40,10 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     return report(io, final, flags.json === true);
   }
 
-  const undo = record.state.completed.filter((id) => {
-    const step = record.plan.steps.find((candidate) => candidate.id === id);
-    return step && step.type !== 'llm_query' && step.type !== 'condition' && step.rollback && record.state.steps[id]?.status === 'succeeded';
-  });
+  const stepsById = new Map(record.plan.steps.map((step) => [step.id, step]));
+  const undo = rollbackTargets(record.state, (id) => stepsById.get(id));
   writeLine(io.stderr, `Run ${runId} is ${status}: its process is gone.`);
-  writeLine(io.stderr, undo.length > 0 ? `Cancelling rolls back, newest first: ${[...undo].reverse().join(', ')}.` : 'No step needs rolling back; it is only marked cancelled.');
+  writeLine(io.stderr, undo.length > 0 ? `Cancelling rolls back, newest first: ${undo.join(', ')}.` : 'No step needs rolling back; it is only marked cancelled.');
   if (undo.length > 0) {
     const approval = await obtainApproval(io, { yes: flags.yes, question: `Roll back ${undo.length} step${undo.length === 1 ? '' : 's'} of run ${runId}?` });
     if (approval !== ExitCode.ok) return approval;

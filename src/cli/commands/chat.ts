@@ -9,7 +9,7 @@ import type { CliIO } from '../io.js';
 import { openModel } from '../model.js';
 import { newRunId } from '../run-id.js';
 import { isCI } from '../run-session.js';
-import { openStores } from '../stores.js';
+import { openConversation, openStores } from '../stores.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
 
@@ -28,12 +28,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   const context = await gatherWorkspaceContext(workspace, io.env);
 
   const open = async (target: { id?: string; latest?: boolean }) => {
-    let conversation;
-    if (target.id) conversation = await stores.conversations.open(target.id);
-    else if (target.latest) {
-      const latest = await stores.conversations.latest();
-      conversation = latest ? await stores.conversations.open(latest) : await stores.conversations.create({ workspace });
-    } else conversation = await stores.conversations.create({ workspace });
+    const conversation = await openConversation(stores, target, workspace);
     return ChatSession.open({
       model,
       modelConfig: config,

@@ -1,6 +1,5 @@
 import { isFinished } from '../../planning/index.js';
 import { readLogTail, runStatusDocument } from '../../store/index.js';
-import { formatDuration } from '../../tui/run-view-model.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
@@ -36,7 +35,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
 
   const rows = record.plan.steps.map((step) => {
     const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
-    const duration = st.startedAt && st.endedAt ? formatDuration(Date.parse(st.endedAt) - Date.parse(st.startedAt)) : st.startedAt ? durationBetween(st.startedAt, undefined) : '–';
+    const duration = durationBetween(st.startedAt, st.endedAt);
     let detail = st.status === 'failed' ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
     const shownStatus = status === 'interrupted' && st.status === 'running' ? 'interrupted' : st.status;
