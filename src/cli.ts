@@ -1,17 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { KsaError } from './planning/index.js';
 import { flushAllDocuments } from './store/index.js';
-import { askCommand } from './cli/commands/ask.js';
-import { cancelCommand } from './cli/commands/cancel.js';
-import { chatCommand } from './cli/commands/chat.js';
-import { planCommand } from './cli/commands/plan.js';
-import { resumeCommand } from './cli/commands/resume.js';
-import { runCommand } from './cli/commands/run.js';
-import { runsCommand } from './cli/commands/runs.js';
-import { statusCommand } from './cli/commands/status.js';
-import { schemaCommand } from './cli/commands/schema.js';
-import { toolsCommand } from './cli/commands/tools.js';
-import { validateCommand } from './cli/commands/validate.js';
 import { CliError } from './cli/errors.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
@@ -40,6 +29,7 @@ export async function main(argv: readonly string[] = process.argv, io: CliIO = p
   }
 }
 
+/** Each command's module loads only when it runs: `ksa validate` does not pay for the model SDK or the TUI. */
 function buildProgram(io: CliIO, setExit: (code: ExitCodeValue) => void): Command {
   const program = new Command('ksa')
     .description('KubeStack AI: plan, approve and run deploys as validated DAGs of steps, with retries, timeouts and rollback.')
@@ -78,7 +68,7 @@ Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_
     .option('--input <name=value>', 'an input value (repeatable); makes inputs.<name> known', collect, [])
     .option('--max-steps <n>', 'largest plan accepted (default 200)')
     .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
-    .action(async (file: string, flags) => setExit(await validateCommand(io, file, flags)));
+    .action(async (file: string, flags) => setExit(await (await import('./cli/commands/validate.js')).validateCommand(io, file, flags)));
 
   program
     .command('run')
@@ -99,7 +89,7 @@ Press Ctrl-C once to cancel: running steps are aborted and finished steps rolled
 Press it twice to stop at once without rollback.
 Full step logs are kept in $KSA_HOME/runs/<run-id>/logs.`,
     )
-    .action(async (file: string, flags) => setExit(await runCommand(io, file, flags)));
+    .action(async (file: string, flags) => setExit(await (await import('./cli/commands/run.js')).runCommand(io, file, flags)));
 
   program
     .command('chat')
@@ -113,7 +103,7 @@ Full step logs are kept in $KSA_HOME/runs/<run-id>/logs.`,
 Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $VISUAL/$EDITOR, other text revises it
       Esc interrupts the answer or asks to cancel a running plan · Ctrl-C twice quits · /help lists commands`,
     )
-    .action(async (flags) => setExit(await chatCommand(io, flags)));
+    .action(async (flags) => setExit(await (await import('./cli/commands/chat.js')).chatCommand(io, flags)));
 
   program
     .command('plan')
@@ -124,7 +114,7 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .option('-o, --output <file>', 'write the plan to a file instead of stdout')
     .option('--workspace <dir>', 'the folder the plan is for (default: the current one)')
     .option('--max-repairs <n>', 'rounds of feeding validation errors back to the model (default 3)')
-    .action(async (goal: string, flags) => setExit(await planCommand(io, goal, flags)));
+    .action(async (goal: string, flags) => setExit(await (await import('./cli/commands/plan.js')).planCommand(io, goal, flags)));
 
   program
     .command('ask')
@@ -136,14 +126,14 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .option('-y, --yes', 'approve the proposed plan and run it; its reflection is added to the session')
     .option('-o, --output <file>', 'save a proposed plan as YAML (run it later with ksa run <file>)')
     .option('--workspace <dir>', 'the folder to deploy from (default: the current one)')
-    .action(async (message: string, flags) => setExit(await askCommand(io, message, flags)));
+    .action(async (message: string, flags) => setExit(await (await import('./cli/commands/ask.js')).askCommand(io, message, flags)));
 
   program
     .command('runs')
     .description('list runs, newest first (a run whose process died shows as interrupted)')
     .option('--json', 'print the list as one JSON document')
     .option('--limit <n>', 'show only the newest n runs')
-    .action(async (flags) => setExit(await runsCommand(io, flags)));
+    .action(async (flags) => setExit(await (await import('./cli/commands/runs.js')).runsCommand(io, flags)));
 
   program
     .command('status')
@@ -151,7 +141,7 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .argument('[run]', 'run id or a unique prefix of it (default: the latest run)')
     .option('--json', 'print the status as one JSON document')
     .option('--log-lines <n>', 'lines of each failed step\'s log to show (default 8)')
-    .action(async (run: string | undefined, flags) => setExit(await statusCommand(io, run, flags)));
+    .action(async (run: string | undefined, flags) => setExit(await (await import('./cli/commands/status.js')).statusCommand(io, run, flags)));
 
   program
     .command('resume')
@@ -167,7 +157,7 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
 Steps that were running when the run stopped run again (at-least-once): make them safe to repeat.
 Rollback on a later failure still covers the steps that succeeded before the interruption.`,
     )
-    .action(async (run: string, flags) => setExit(await resumeCommand(io, run, flags)));
+    .action(async (run: string, flags) => setExit(await (await import('./cli/commands/resume.js')).resumeCommand(io, run, flags)));
 
   program
     .command('cancel')
@@ -176,18 +166,18 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('-y, --yes', 'approve the rollback of an interrupted run without asking')
     .option('--json', 'print the outcome as JSON')
     .option('--timeout <seconds>', 'how long to wait for a running run to finish its rollback (default 300)')
-    .action(async (run: string, flags) => setExit(await cancelCommand(io, run, flags)));
+    .action(async (run: string, flags) => setExit(await (await import('./cli/commands/cancel.js')).cancelCommand(io, run, flags)));
 
   program
     .command('schema')
     .description('print the JSON Schema of plan files (for editors: # yaml-language-server: $schema=...)')
-    .action(() => setExit(schemaCommand(io)));
+    .action(async () => setExit((await import('./cli/commands/schema.js')).schemaCommand(io)));
 
   program
     .command('tools')
     .description('list the built-in tools with their arguments')
     .option('--json', 'print names, descriptions and JSON Schemas as one JSON document')
-    .action((flags) => setExit(toolsCommand(io, flags)));
+    .action(async (flags) => setExit((await import('./cli/commands/tools.js')).toolsCommand(io, flags)));
 
   return program;
 }

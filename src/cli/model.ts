@@ -1,6 +1,6 @@
 import type { LanguageModel } from 'ai';
-import { createChatModel, createQueryModel, loadModelConfig, ModelConfigError, ModelError, PlanningError, toModelError, type ModelConfig } from '../agent/index.js';
-import { KsaError, type Plan, type QueryModel } from '../planning/index.js';
+import { createChatModel, loadModelConfig, ModelConfigError, ModelError, PlanningError, toModelError, type ModelConfig } from '../agent/index.js';
+import { KsaError } from '../planning/index.js';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -34,14 +34,3 @@ export function describeEndpoint(config: ModelConfig): string {
   return `${config.model} at ${config.baseURL}`;
 }
 
-/** A model for the plan's llm_query steps, if it has any; without a configured endpoint the run is refused up front. */
-export async function queryModelFor(io: CliIO, plan: Plan, home: string): Promise<QueryModel | undefined> {
-  if (!plan.steps.some((step) => step.type === 'llm_query')) return undefined;
-  try {
-    const { config, model } = await openModel(io.env, home);
-    return createQueryModel(model, config);
-  } catch (error) {
-    if (error instanceof CliError) throw new CliError({ message: `the plan has llm_query steps, which need a model: ${error.message}` });
-    throw error;
-  }
-}

@@ -1,4 +1,5 @@
-import { driveRun, type RunMode } from '../agent/index.js';
+// The run controller alone, not the agent's index: plain runs do not load the model SDK.
+import { driveRun, type RunMode } from '../agent/run-controller.js';
 import type { QueryModel, RunEvent, RunState } from '../planning/index.js';
 import type { OpenRun } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';

@@ -7,7 +7,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseInputs, parsePositiveInt } from '../options.js';
 import { formatPlan } from '../../tui/plan-lines.js';
-import { queryModelFor } from '../model.js';
+import { queryModelFor } from '../query-model.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';

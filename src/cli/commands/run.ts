@@ -11,7 +11,7 @@ import { parseInputs, parsePositiveInt } from '../options.js';
 import { formatDryRun, formatPlan } from '../../tui/plan-lines.js';
 import { describer } from '../../tui/tool-describer.js';
 import { newRunId } from '../run-id.js';
-import { queryModelFor } from '../model.js';
+import { queryModelFor } from '../query-model.js';
 import { ksaHome } from '../../store/index.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
