@@ -33,7 +33,9 @@ export type AgentToolsOptions = {
  */
 export function createAgentTools(options: AgentToolsOptions): ToolSet {
   const { runs } = options;
-  const resolve = async (runId: string | undefined) => runs.resolve(runId === undefined || runId === '' || runId === 'latest' ? undefined : runId);
+  // Models say "latest" or send "" for the default run.
+  const idOrLatest = (runId: string | undefined) => (runId === undefined || runId === '' || runId === 'latest' ? undefined : runId);
+  const resolve = async (runId: string | undefined) => runs.resolve(idOrLatest(runId));
 
   return {
     propose_plan: tool({
@@ -62,9 +64,7 @@ export function createAgentTools(options: AgentToolsOptions): ToolSet {
       description: 'The status of a run: every step with status, attempts, errors. Default: the latest run.',
       inputSchema: z.object({ runId: z.string().optional().describe('Run id or a unique prefix; omit for the latest run.') }),
       execute: async ({ runId }) => {
-        const id = await resolve(runId);
-        const record = await runs.read(id);
-        const { status, owner } = await runs.effectiveStatus(record);
+        const { runId: id, record, status, owner } = await runs.inspect(idOrLatest(runId));
         return runStatusDocument(record, status, owner, runs.logDir(id));
       },
     }),
@@ -93,8 +93,7 @@ export function createAgentTools(options: AgentToolsOptions): ToolSet {
       execute: async ({ runId }) => {
         const id = await resolve(runId);
         if (options.cancelOwnRun?.(id)) return { runId: id, result: 'cancelling: running steps are aborted and finished ones rolled back' };
-        const record = await runs.read(id);
-        const { status, owner } = await runs.effectiveStatus(record);
+        const { status, owner } = await runs.inspect(id);
         if (isFinished(status)) return { runId: id, result: `nothing to cancel: the run already ${status}` };
         if (!owner) return { runId: id, result: `the run is ${status} (its process is gone); roll it back with: ksa cancel ${id}` };
         await requestCancel(runDir(runs.home, id), owner);

@@ -1,6 +1,6 @@
 import type { LanguageModel } from 'ai';
 import { initialRunState, seedRunView, type RunState, type RunView } from '../planning/index.js';
-import { readLogTail, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
+import { failedStepLogTails, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
 import { reflectOnRun } from './reflection.js';
@@ -64,8 +64,7 @@ export async function recordRunOutcome(deps: SessionRunDeps, state: RunState): P
   // The stored run, not the in-memory one: it is redacted, and it goes to the model.
   const record = await deps.runs.read(state.runId).catch(() => undefined);
   if (!record) return undefined;
-  const failed = record.plan.steps.filter((step) => record.state.steps[step.id]?.status === 'failed').map((step) => step.id);
-  const logTails = Object.fromEntries(await Promise.all(failed.map(async (id) => [id, await readLogTail(deps.runs.logDir(state.runId), id, 20)] as const)));
+  const logTails = await failedStepLogTails(deps.runs.logDir(state.runId), record, 20);
   const { reflection, fallback } = await reflectOnRun(
     { plan: record.plan, state: record.state, logTails },
     { model: deps.model, timeoutMs: deps.modelConfig.timeoutMs, maxRetries: deps.modelConfig.maxRetries },
@@ -87,9 +86,7 @@ export function runSummaryLines(state: RunState): string[] {
 /** An interrupted or paused run as a proposal (approving it resumes the run), or why it cannot be resumed. */
 export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | undefined): Promise<ProposedPlan | string> {
   try {
-    const runId = await runs.resolve(runIdOrPrefix);
-    const record = await runs.read(runId);
-    const { status, owner } = await runs.effectiveStatus(record);
+    const { runId, record, status, owner } = await runs.inspect(runIdOrPrefix);
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
     if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} is ${status}; only interrupted or paused runs can be resumed.`;
     const done = Object.entries(record.state.steps).filter(([, st]) => st.status === 'succeeded' || st.status === 'skipped').map(([id]) => id);

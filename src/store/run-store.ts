@@ -143,6 +143,13 @@ export class RunStore {
     throw new RunNotFoundError({ runId: idOrPrefix });
   }
 
+  /** A run by id, unique prefix or (undefined) the latest: its record and its status as a user should see it. */
+  async inspect(idOrPrefix: string | undefined): Promise<{ runId: string; record: RunRecord; status: RunStatus; owner?: LockOwner }> {
+    const runId = await this.resolve(idOrPrefix);
+    const record = await this.read(runId);
+    return { runId, record, ...(await this.effectiveStatus(record)) };
+  }
+
   async effectiveStatus(record: RunRecord): Promise<{ status: RunStatus; owner?: LockOwner }> {
     const status = record.state.status;
     if (isFinished(status)) return { status };

@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunEvent } from '../planning/index.js';
+import type { Plan, RunEvent, RunState } from '../planning/index.js';
 import { createRedactor, type Redactor } from './redact.js';
 
 /**
@@ -103,7 +104,6 @@ function finish(stream: WriteStream, pending: Set<Promise<void>>): Promise<void>
 
 /** The last lines of a step's log (at most `maxBytes` read), for "why did it fail?". */
 export async function readLogTail(dir: string, stepId: string, maxLines = 20, maxBytes = 64 * 1024): Promise<string[]> {
-  const { open } = await import('node:fs/promises');
   let handle;
   try {
     handle = await open(path.join(dir, `${stepId}.log`), 'r');
@@ -122,4 +122,10 @@ export async function readLogTail(dir: string, stepId: string, maxLines = 20, ma
   } finally {
     await handle.close();
   }
+}
+
+/** The log tails of a run's failed steps, by step id in plan order. */
+export async function failedStepLogTails(dir: string, run: { readonly plan: Plan; readonly state: RunState }, maxLines: number): Promise<Record<string, string[]>> {
+  const failed = run.plan.steps.filter((step) => run.state.steps[step.id]?.status === 'failed').map((step) => step.id);
+  return Object.fromEntries(await Promise.all(failed.map(async (id) => [id, await readLogTail(dir, id, maxLines)] as const)));
 }

@@ -71,9 +71,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     description: "a run's steps (default: the current or latest run)",
     run: async ({ session, runs }, args) => {
       try {
-        const id = await runs.resolve(args.trim() || session.snapshot().runId);
-        const record = await runs.read(id);
-        const { status, owner } = await runs.effectiveStatus(record);
+        const { runId: id, record, status, owner } = await runs.inspect(args.trim() || session.snapshot().runId);
         const doc = runStatusDocument(record, status, owner, runs.logDir(id));
         const lines = [`Run ${id}: ${status} · ${record.goal}`];
         for (const step of doc.steps) {

@@ -17,9 +17,7 @@ export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string };
  */
 export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFlags): Promise<ExitCodeValue> {
   const stores = openStores(io);
-  const runId = await stores.runs.resolve(runIdArg);
-  const record = await stores.runs.read(runId);
-  const { status, owner } = await stores.runs.effectiveStatus(record);
+  const { runId, record, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to cancel` });
 
   if (owner) {

@@ -22,9 +22,7 @@ export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxP
  */
 export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFlags): Promise<ExitCodeValue> {
   const stores = openStores(io);
-  const runId = await stores.runs.resolve(runIdArg);
-  const record = await stores.runs.read(runId);
-  const { status, owner } = await stores.runs.effectiveStatus(record);
+  const { runId, record, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) {
     throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to resume${record.planFile ? `. Run it again with: ksa run ${record.planFile}` : ''}` });
   }

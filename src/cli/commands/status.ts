@@ -1,5 +1,5 @@
 import { isFinished } from '../../planning/index.js';
-import { readLogTail, runStatusDocument } from '../../store/index.js';
+import { failedStepLogTails, runStatusDocument } from '../../store/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
@@ -9,13 +9,10 @@ import { paintStatus } from './runs.js';
 
 export async function statusCommand(io: CliIO, runIdArg: string | undefined, flags: { json?: boolean; logLines?: string }): Promise<ExitCodeValue> {
   const { runs } = openStores(io);
-  const runId = await runs.resolve(runIdArg);
-  const record = await runs.read(runId);
-  const { status, owner } = await runs.effectiveStatus(record);
+  const { runId, record, status, owner } = await runs.inspect(runIdArg);
   const logDir = runs.logDir(runId);
   const logLines = Math.max(0, Number(flags.logLines ?? 8) || 0);
-  const failed = record.plan.steps.filter((step) => record.state.steps[step.id]?.status === 'failed');
-  const tails = Object.fromEntries(await Promise.all(failed.map(async (step) => [step.id, await readLogTail(logDir, step.id, logLines)] as const)));
+  const tails = await failedStepLogTails(logDir, record, logLines);
 
   if (flags.json) {
     writeLine(io.stdout, JSON.stringify(runStatusDocument(record, status, owner, logDir, tails), null, 2));
