@@ -3,7 +3,7 @@ import { applyRunEvent, createRunView, type Plan, type QueryModel, type RunState
 import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import type { ProposedPlan } from './agent-tools.js';
-import { latestProposal, runChatTurn, type TurnEvent } from './chat.js';
+import { runChatTurn, type TurnEvent } from './chat.js';
 import type { ModelConfig } from './config.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
@@ -11,7 +11,7 @@ import { checkEditedPlan } from './plan-diff.js';
 import { revisePlan } from './planner.js';
 import type { RunHandle } from './run-controller.js';
 import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines } from './session-runs.js';
-import { historyFromMessages, summarizeToolOutput, type HistoryItem, type PlanDecision } from './session-history.js';
+import { historyFromMessages, pendingProposal, planMessage, showsToolResult, toolItem, type HistoryItem, type PlanDecision } from './session-history.js';
 import type { Phase, SessionSnapshot } from './session-snapshot.js';
 
 export type { Phase, SessionSnapshot } from './session-snapshot.js';
@@ -60,7 +60,7 @@ export class ChatSession {
     const session = new ChatSession(deps);
     // The latest messages only: a long session opens as fast as a short one.
     const messages = await deps.conversation.messages(SHOWN_ON_OPEN);
-    session.pending = await latestProposal(deps.conversation);
+    session.pending = pendingProposal(messages);
     session.history = historyFromMessages(messages, session.pending?.planId);
     const hidden = deps.conversation.info.messageCount - messages.length;
     if (hidden > 0) session.history.unshift({ kind: 'notice', id: 'earlier', text: `${hidden} earlier messages of this session are not shown (the agent still knows the gist).`, tone: 'info' });
@@ -306,7 +306,7 @@ export class ChatSession {
 
   private propose(proposal: ProposedPlan): void {
     this.pending = proposal;
-    this.deps.conversation.append({ kind: 'plan', planId: proposal.planId, plan: proposal.plan, ...(proposal.changes ? { changes: proposal.changes } : {}), ...(proposal.revises ? { revises: proposal.revises } : {}) });
+    this.deps.conversation.append(planMessage(proposal));
     this.changed();
   }
 
@@ -320,9 +320,7 @@ export class ChatSession {
         this.activity = event.tool === 'propose_plan' ? 'planning' : event.tool === 'revise_plan' ? 'revising the plan' : `running ${event.tool}`;
         break;
       case 'tool-result':
-        if (event.tool !== 'propose_plan' && event.tool !== 'revise_plan') {
-          this.history = [...this.history, { kind: 'tool', id: this.nextId(), tool: event.tool, summary: summarizeToolOutput(event.output), isError: event.isError }];
-        }
+        if (showsToolResult(event.tool)) this.history = [...this.history, toolItem(this.nextId(), event.tool, event.output, event.isError)];
         this.activity = 'thinking';
         break;
       case 'repairing':

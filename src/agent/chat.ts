@@ -4,6 +4,7 @@ import type { ToolRegistry } from '../tools/index.js';
 import { createAgentTools, type ProposedPlan } from './agent-tools.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
 import { CHAT_INSTRUCTIONS } from './prompts.js';
+import { pendingProposal, planMessage } from './session-history.js';
 
 /** What a turn reports as it goes, for a terminal to draw. */
 export type TurnEvent =
@@ -44,10 +45,11 @@ export type ChatTurnResult = {
  */
 export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnResult> {
   const { conversation } = options;
-  const history = buildContext(await conversation.messages(400), options.contextTokens ?? DEFAULT_CONTEXT_TOKENS);
+  const earlier = await conversation.messages(400);
+  const history = buildContext(earlier, options.contextTokens ?? DEFAULT_CONTEXT_TOKENS);
   conversation.append({ kind: 'user', text: options.text });
 
-  let proposal: ProposedPlan | undefined = await latestProposal(conversation);
+  let proposal: ProposedPlan | undefined = pendingProposal(earlier.slice(-200));
   let turnProposal: ProposedPlan | undefined;
   let planCount = 0;
   const tools = createAgentTools({
@@ -57,7 +59,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
     onPlan: (next) => {
       proposal = next;
       turnProposal = next;
-      conversation.append({ kind: 'plan', planId: next.planId, plan: next.plan, ...(next.changes ? { changes: next.changes } : {}), ...(next.revises ? { revises: next.revises } : {}) });
+      conversation.append(planMessage(next));
       options.onEvent?.({ type: 'plan', proposal: next });
     },
     cancelOwnRun: options.cancelOwnRun,
@@ -133,13 +135,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   return { text, proposal: turnProposal, totalTokens, aborted };
 }
 
-/** The plan under discussion: the newest proposal not yet decided on. */
+/** The plan under discussion: the newest proposal not yet decided on (among the last 200 messages). */
 export async function latestProposal(conversation: Conversation): Promise<ProposedPlan | undefined> {
-  const messages = await conversation.messages(200);
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i]!;
-    if (message.kind === 'approval') return undefined;
-    if (message.kind === 'plan') return { planId: message.planId, plan: message.plan, changes: message.changes, revises: message.revises };
-  }
-  return undefined;
+  return pendingProposal(await conversation.messages(200));
 }

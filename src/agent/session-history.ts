@@ -1,5 +1,5 @@
 import type { Plan } from '../planning/index.js';
-import type { Message, Reflection } from '../store/index.js';
+import type { Message, NewMessage, Reflection } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 
 /** What became of a proposed plan; `undecided` is one the conversation moved on from. */
@@ -36,16 +36,14 @@ export function historyFromMessages(messages: readonly Message[], pendingPlanId?
         items.push({ kind: 'assistant', id: message.id, text: message.text });
         break;
       case 'tool_result':
-        if (message.tool !== 'propose_plan' && message.tool !== 'revise_plan') {
-          items.push({ kind: 'tool', id: message.id, tool: message.tool, summary: summarizeToolOutput(message.output), isError: message.isError === true });
-        }
+        if (showsToolResult(message.tool)) items.push(toolItem(message.id, message.tool, message.output, message.isError === true));
         break;
       case 'plan':
         if (message.planId === pendingPlanId) break;
         items.push({
           kind: 'plan',
           id: message.id,
-          proposal: { planId: message.planId, plan: message.plan as Plan, changes: message.changes, revises: message.revises },
+          proposal: proposalOf(message),
           decision: decisions.get(message.planId) ?? 'undecided',
         });
         break;
@@ -76,4 +74,32 @@ export function summarizeToolOutput(output: unknown): string {
   }
   const text = JSON.stringify(output) ?? '';
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** Plans proposed or revised show as plan cards, not as tool results. */
+export function showsToolResult(tool: string): boolean {
+  return tool !== 'propose_plan' && tool !== 'revise_plan';
+}
+
+export function toolItem(id: string, tool: string, output: unknown, isError: boolean): HistoryItem {
+  return { kind: 'tool', id, tool, summary: summarizeToolOutput(output), isError };
+}
+
+/** A proposal as the conversation stores it. */
+export function planMessage(proposal: ProposedPlan): NewMessage {
+  return { kind: 'plan', planId: proposal.planId, plan: proposal.plan, ...(proposal.changes ? { changes: proposal.changes } : {}), ...(proposal.revises ? { revises: proposal.revises } : {}) };
+}
+
+export function proposalOf(message: Extract<Message, { kind: 'plan' }>): ProposedPlan {
+  return { planId: message.planId, plan: message.plan as Plan, changes: message.changes, revises: message.revises };
+}
+
+/** The plan under discussion in these messages: the newest proposal not yet decided on. */
+export function pendingProposal(messages: readonly Message[]): ProposedPlan | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i]!;
+    if (message.kind === 'approval') return undefined;
+    if (message.kind === 'plan') return proposalOf(message);
+  }
+  return undefined;
 }
