@@ -34,14 +34,36 @@ function notify(): void {
   for (const listener of listeners) listener(groups);
 }
 
+/** How long a process group gets to exit after SIGTERM before SIGKILL. */
+export const DEFAULT_KILL_GRACE_MS = 2000;
+const GROUP_POLL_MS = 50;
+
 /** SIGTERM to each group still alive, SIGKILL to those alive after `graceMs`. Returns how many were running. */
-export async function terminateProcessGroups(pids: readonly number[], graceMs = 2000): Promise<number> {
+export async function terminateProcessGroups(pids: readonly number[], graceMs = DEFAULT_KILL_GRACE_MS): Promise<number> {
   const alive = pids.filter((pid) => pid > 1 && isProcessGroupAlive(pid));
-  for (const pid of alive) signalProcessGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && alive.some(isProcessGroupAlive)) await new Promise((resolve) => setTimeout(resolve, 50));
-  for (const pid of alive) if (isProcessGroupAlive(pid)) signalProcessGroup(pid, 'SIGKILL');
+  await Promise.all(alive.map((pid) => stopProcessGroup(pid, graceMs)));
   return alive.length;
+}
+
+/**
+ * SIGTERM to the group, then SIGKILL if it is still alive after `graceMs`.
+ * Resolves once it is gone or killed: true when SIGKILL was needed. With
+ * `unref`, its timers do not keep ksa alive (the exit hook kills what is left).
+ */
+export async function stopProcessGroup(pid: number, graceMs: number, options: { readonly unref?: boolean } = {}): Promise<boolean> {
+  signalProcessGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isProcessGroupAlive(pid)) {
+    if (Date.now() >= deadline) {
+      signalProcessGroup(pid, 'SIGKILL');
+      return true;
+    }
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, GROUP_POLL_MS);
+      if (options.unref) timer.unref();
+    });
+  }
+  return false;
 }
 
 /** Sends `signal` to the group; false when the group is already gone. */

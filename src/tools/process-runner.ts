@@ -6,12 +6,10 @@ import { z } from 'zod';
 import type { OutputStream } from '../planning/index.js';
 import { CommandFailedError, CommandNotFoundError, ToolError } from './errors.js';
 import { BoundedCapture, DEFAULT_MAX_CAPTURE_BYTES, LineSplitter, stripFinalNewline } from './output-capture.js';
-import { isProcessGroupAlive, signalProcessGroup, trackProcessGroup } from './process-groups.js';
+import { DEFAULT_KILL_GRACE_MS, stopProcessGroup, trackProcessGroup } from './process-groups.js';
 
-export const DEFAULT_KILL_GRACE_MS = 2000;
 // After SIGKILL, a descendant that left the group may still hold our pipes open.
 const PIPE_RELEASE_MS = 500;
-const GROUP_POLL_MS = 50;
 
 export const ProcessOutputSchema = z.strictObject({
   stdout: z.string().describe('Standard output (one trailing newline removed; head and tail kept when longer than 1 MiB).'),
@@ -101,23 +99,15 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
     // The step is over for the executor; lines printed while dying would come after its end.
     forwarding = false;
     if (pid === undefined) return;
-    signalProcessGroup(pid, 'SIGTERM');
-    const deadline = Date.now() + (options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
-    // Unref'd: if ksa exits first, the exit hook kills the still-tracked group.
-    const watch = setInterval(() => {
-      if (!isProcessGroupAlive(pid)) {
-        clearInterval(watch);
-        untrack();
-      } else if (Date.now() >= deadline) {
-        clearInterval(watch);
-        signalProcessGroup(pid, 'SIGKILL');
-        untrack();
-        setTimeout(() => {
-          subprocess.stdout?.destroy();
-          subprocess.stderr?.destroy();
-        }, PIPE_RELEASE_MS).unref();
-      }
-    }, GROUP_POLL_MS).unref();
+    void stopProcessGroup(pid, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS, { unref: true }).then((killed) => {
+      untrack();
+      if (!killed) return;
+      // A killed group's grandchildren may still hold the pipes open: let execa settle without them.
+      setTimeout(() => {
+        subprocess.stdout?.destroy();
+        subprocess.stderr?.destroy();
+      }, PIPE_RELEASE_MS).unref();
+    });
   };
   signal.addEventListener('abort', onAbort, { once: true });
 
