@@ -52,13 +52,12 @@ export function toModelError(error: unknown, config: Pick<ModelConfig, 'baseURL'
     if (status !== undefined) {
       return new ModelError({ reason: 'bad_request', statusCode: status, message: `${endpoint} rejected the request (${status}${detail ? `: ${detail}` : ''})`, cause: error });
     }
-    if (status === undefined) {
-      return new ModelError({
-        reason: 'unreachable',
-        message: `cannot reach the model endpoint ${endpoint}${attempts} (${connectionProblem(last)}); is the server running? It is set by ${config.sources.baseURL}`,
-        cause: error,
-      });
-    }
+    // No status: the request never got an answer.
+    return new ModelError({
+      reason: 'unreachable',
+      message: `cannot reach the model endpoint ${endpoint}${attempts} (${connectionProblem(last)}); is the server running? It is set by ${config.sources.baseURL}`,
+      cause: error,
+    });
   }
   const message = last instanceof Error ? last.message : String(last);
   return new ModelError({ reason: 'other', message: `the model call to ${endpoint} failed: ${message.split('\n')[0]}`, cause: error });

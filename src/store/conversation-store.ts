@@ -168,20 +168,19 @@ export class Conversation {
     target.data.messages.push(full);
     target.changed();
     data.messageCount++;
-    if (message.kind === 'run' && !data.runIds.includes(message.runId)) data.runIds.push(message.runId);
+    if (message.kind === 'run') this.addRunId(message.runId);
     if (data.title === 'New session' && message.kind === 'user') data.title = message.text.slice(0, 80);
     this.touch();
     return full;
   }
 
   linkRun(runId: string): void {
-    if (!this.meta.data.runIds.includes(runId)) this.meta.data.runIds.push(runId);
+    this.addRunId(runId);
     this.touch();
   }
 
-  setTitle(title: string): void {
-    this.meta.data.title = title;
-    this.touch();
+  private addRunId(runId: string): void {
+    if (!this.meta.data.runIds.includes(runId)) this.meta.data.runIds.push(runId);
   }
 
   /** The last `limit` messages (all when omitted), oldest first. */

@@ -87,7 +87,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     if (text.startsWith('/')) {
       const action = await runSlashCommand(text.trim(), { session, runs: props.runs, conversations: props.conversations, model: props.model, workspace: props.workspace });
       if (action.type === 'quit') await quit();
-      else if (action.type === 'clear') stdout.write('\u001b[2J\u001b[3J\u001b[H');
+      else if (action.type === 'clear') clearScreen(stdout);
       else if (action.type === 'switch-session' && snapshot.sessionId.startsWith(action.id)) {
         session.notice(`You are in session ${snapshot.sessionId} already.`, 'info');
       } else if (action.type === 'new-session' || action.type === 'switch-session') {
@@ -198,7 +198,7 @@ function useRedrawOnShrink(stdout: NodeJS.WriteStream): number {
       const previous = width.current;
       width.current = stdout.columns;
       if (stdout.columns < (previous ?? 0)) {
-        stdout.write('\u001b[2J\u001b[3J\u001b[H');
+        clearScreen(stdout);
         setKey((value) => value + 1);
       }
     };
@@ -238,4 +238,9 @@ function placeholderFor(phase: string): string {
     default:
       return 'say what to deploy, or ask · /help';
   }
+}
+
+/** Clears the screen and the scrollback, cursor home. */
+function clearScreen(stdout: NodeJS.WritableStream): void {
+  stdout.write('\u001b[2J\u001b[3J\u001b[H');
 }
