@@ -11,7 +11,7 @@ export { clearExpressionCache, compileExpression, evaluateExpression, Expression
 export type { CompiledExpression, ExpressionContext, ExpressionReferences } from './expressions.js';
 export { findTemplates, compileTemplate, renderTemplate, hasTemplate, toText } from './templates.js';
 export { retryDelayMs, JITTER_RATIO } from './backoff.js';
-export { closestMatch, didYouMean } from './suggest.js';
+export { closestMatch, didYouMean, unknownToolMessage } from './suggest.js';
 export { Execution } from './executor.js';
 export { executePlan } from './execute-plan.js';
 export type { ExecutionOptions } from './executor.js';
@@ -22,4 +22,4 @@ export { VirtualClock, settle } from './virtual-clock.js';
 export type { RunOptions } from './virtual-clock.js';
 export { applyRunEvent, countByStatus, createRunView, seedRunView } from './run-progress.js';
 export type { RunLogEntry, RunView, StepView } from './run-progress.js';
-export { describeValue, isPlainObject, isRecord, valueAt } from './values.js';
+export { describeValue, isPlainObject, isRecord, typeProblem, valueAt } from './values.js';

@@ -42,3 +42,10 @@ export function editDistance(a: string, b: string, max = Infinity): number {
   }
   return prev[cols - 1]!;
 }
+
+/** `unknown tool "kubctl" (did you mean "kubectl"?); available: docker, helm, …`: the same words at validation and at run time. */
+export function unknownToolMessage(name: string, toolNames: Iterable<string>): string {
+  const names = [...toolNames];
+  const hint = didYouMean(name, names);
+  return `unknown tool "${name}"${hint}; available: ${names.sort().join(', ')}`;
+}

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from './graph.js';
 import { compileExpression } from './expressions.js';
 import { findTemplates, isTemplated } from './templates.js';
-import { closestMatch, didYouMean } from './suggest.js';
-import { describeValue, isRecord, valueAt } from './values.js';
+import { closestMatch, didYouMean, unknownToolMessage } from './suggest.js';
+import { isRecord, typeProblem, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
 import { isObviouslyValid } from './obviously-valid.js';
 import {
@@ -186,8 +186,7 @@ class StepChecker {
   private toolCall(name: string, args: Record<string, unknown>, at: IssuePath, i: number, isRollback: boolean): void {
     const tool = this.options.tools.get(name);
     if (!tool) {
-      const available = [...this.options.tools.keys()].sort().join(', ');
-      this.add('unknown_tool', [...at, 'tool'], `unknown tool "${name}"${didYouMean(name, this.options.tools.keys())}; available: ${available}`);
+      this.add('unknown_tool', [...at, 'tool'], unknownToolMessage(name, this.options.tools.keys()));
     } else {
       const problems = isObviouslyValid(tool.inputSchema, args) ? [] : schemaIssues(tool.inputSchema, args);
       if (problems.length > 0) {
@@ -320,11 +319,8 @@ function singleIssue(issue: z.core.$ZodIssue, path: IssuePath, root: unknown): V
         return { code: 'invalid_field', path, message: 'unknown step type; expected "tool_call" (the default), "llm_query" or "condition"' };
       }
       return { code: 'invalid_field', path, message: issue.message };
-    case 'invalid_type': {
-      const received = valueAt(root, issue.path);
-      if (received === undefined) return { code: 'invalid_field', path, message: `is required (${issue.expected})` };
-      return { code: 'invalid_field', path, message: `expected ${issue.expected}, got ${describeValue(received)}` };
-    }
+    case 'invalid_type':
+      return { code: 'invalid_field', path, message: typeProblem(issue.expected, valueAt(root, issue.path)) };
     default:
       return { code: 'invalid_field', path, message: issue.message.replace(/^Invalid input: /, '') };
   }

@@ -29,3 +29,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
+
+/** What a value of the wrong type gets told: `is required (number)` when absent, else `expected number, got string "abc"`. */
+export function typeProblem(expected: string, received: unknown): string {
+  return received === undefined ? `is required (${expected})` : `expected ${expected}, got ${describeValue(received)}`;
+}

@@ -1,4 +1,4 @@
-import { KsaError } from '../planning/index.js';
+import { KsaError, unknownToolMessage } from '../planning/index.js';
 
 /** A misuse of a tool that is not about one argument's type, e.g. a `cwd` that does not exist. */
 export class ToolError extends KsaError {
@@ -11,10 +11,10 @@ export class UnknownToolError extends KsaError {
   readonly toolName: string;
   readonly available: readonly string[];
 
-  constructor({ toolName, available, hint = '' }: { toolName: string; available: readonly string[]; hint?: string }) {
-    super({ name: 'UnknownToolError', message: `unknown tool "${toolName}"${hint}; available: ${available.join(', ')}` });
+  constructor({ toolName, available }: { toolName: string; available: readonly string[] }) {
+    super({ name: 'UnknownToolError', message: unknownToolMessage(toolName, available) });
     this.toolName = toolName;
-    this.available = available;
+    this.available = [...available].sort();
   }
 }
 

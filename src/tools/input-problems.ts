@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeValue, didYouMean, formatPath, valueAt } from '../planning/index.js';
+import { describeValue, didYouMean, formatPath, typeProblem, valueAt } from '../planning/index.js';
 
 /**
  * One short line per zod issue, with the argument's path:
@@ -15,11 +15,8 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
   const keys = fullPath.map((key) => (typeof key === 'symbol' ? String(key) : key));
   const at = formatPath(['args', ...keys]);
   switch (issue.code) {
-    case 'invalid_type': {
-      const received = valueAt(args, fullPath);
-      if (received === undefined) return `${at}: is required (${issue.expected})`;
-      return `${at}: expected ${issue.expected}, got ${describeValue(received)}`;
-    }
+    case 'invalid_type':
+      return `${at}: ${typeProblem(issue.expected, valueAt(args, fullPath))}`;
     case 'unrecognized_keys':
       return issue.keys
         .map((key) => `${formatPath(['args', ...keys, key])}: unknown argument${didYouMean(key, knownKeys(schema, fullPath))}`)

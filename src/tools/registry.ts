@@ -1,4 +1,4 @@
-import { didYouMean, type InvokeTool, type ToolCall, type ToolCatalog } from '../planning/index.js';
+import { type InvokeTool, type ToolCall, type ToolCatalog } from '../planning/index.js';
 import { ToolInputError, UnknownToolError } from './errors.js';
 import { describeInputProblems } from './input-problems.js';
 import type { Tool } from './tool.js';
@@ -50,7 +50,7 @@ export class ToolRegistry {
   async invoke(call: ToolCall, options: InvokeOptions): Promise<unknown> {
     const tool = this.tools.get(call.tool);
     if (!tool) {
-      throw new UnknownToolError({ toolName: call.tool, available: this.names().sort(), hint: didYouMean(call.tool, this.tools.keys()) });
+      throw new UnknownToolError({ toolName: call.tool, available: this.names() });
     }
     const parsed = tool.inputSchema.safeParse(call.args);
     if (!parsed.success) {
