@@ -73,12 +73,15 @@ export class RunStore {
   /** Opens an existing run for writing (resume, or rollback after a crash); a dead owner's lock is taken over. */
   async open(runId: string, command: string, options: { readonly inputs?: Readonly<Record<string, unknown>> } = {}): Promise<OpenRun> {
     const dir = runDir(this.home, runId);
-    const record = await this.read(runId);
-    const lock = await RunLock.acquire(dir, runId, command);
+    // The lock first, then one read: the record is the one as of taking the run over.
+    const lock = await RunLock.acquire(dir, runId, command).catch((error: unknown) => {
+      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new RunNotFoundError({ runId }) : error;
+    });
     try {
+      const record = await this.read(runId);
       // Secret inputs were stored as ***; the ones given again now must not be written either.
       const redactor = this.redactor.with(secretInputValues(options.inputs ?? {}));
-      const document = await this.document(runId, () => ({ ...record }), redactor);
+      const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: record, replacer: redactor.replacer });
       return new OpenRun(this, document, lock, redactor);
     } catch (error) {
       await lock.release();
@@ -165,16 +168,6 @@ export class RunStore {
   /** @internal */
   updateIndex(record: RunRecord): Promise<void> {
     return this.index.upsert(summarize(record));
-  }
-
-  private document(runId: string, defaults: () => RunRecord, redactor: Redactor): Promise<StoredDocument<RunRecord>> {
-    return StoredDocument.open<RunRecord>({
-      file: path.join(runDir(this.home, runId), 'run.json'),
-      schema: RunRecordSchema,
-      defaults,
-      onWarning: this.warn,
-      replacer: redactor.replacer,
-    });
   }
 }
 

@@ -91,6 +91,24 @@ describe('RunStore', () => {
     expect((await store.read('20260101-000001-good')).runId).toBe('20260101-000001-good');
   });
 
+  it('open(): a run that does not exist is a RunNotFoundError; a corrupt one is refused and leaves no lock behind; a good one is taken over and written back', async () => {
+    await expect(store.open('20260101-000009-none', 'test')).rejects.toBeInstanceOf(RunNotFoundError);
+
+    await createClosed('20260101-000002-bad0', '2026-01-01T00:00:02.000Z');
+    const badDir = path.join(home, 'runs', '20260101-000002-bad0');
+    await writeFile(path.join(badDir, 'run.json'), '{"version":1,"runId":');
+    await expect(store.open('20260101-000002-bad0', 'test')).rejects.toThrow(/run 20260101-000002-bad0 cannot be read/);
+    expect(await readdir(badDir)).not.toContain('owner.lock');
+
+    await createClosed('20260101-000001-good', '2026-01-01T00:00:01.000Z', 'failed');
+    const run = await store.open('20260101-000001-good', 'test');
+    expect(run.record.state.status).toBe('failed');
+    run.setStatus('cancelled');
+    await run.close();
+    expect((await store.read('20260101-000001-good')).state.status).toBe('cancelled');
+    expect(await readdir(path.join(home, 'runs', '20260101-000001-good'))).not.toContain('owner.lock');
+  });
+
   it('a missing index is rebuilt from the run files (a corrupt run file is skipped)', async () => {
     await createClosed('20260101-000001-aaaa', '2026-01-01T00:00:01.000Z');
     await createClosed('20260101-000002-bbbb', '2026-01-01T00:00:02.000Z', 'failed');
