@@ -2,7 +2,8 @@ import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useMemo } from 'react';
 import { buildGraph, depthLevels, type Plan, type RunView, type StepView } from '../planning/index.js';
-import { countByStatus, formatDuration, STATUS_ICONS } from './run-view-model.js';
+import { ProgressBlocks, StepDetail } from './run-parts.js';
+import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS } from './run-view-model.js';
 import { useTicker } from './use-ticker.js';
 
 export type Props = {
@@ -26,12 +27,9 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
   // The plan does not change during a run: its layout is worked out once, not on every event and tick.
   const layout = useMemo(() => planLayout(plan), [plan]);
   const rows = layout.map(({ id, branch, after }) => ({ step: view.steps.get(id)!, branch, after }));
-  const busy = (row: Row) => row.step.status === 'running' || row.step.status === 'retrying' || view.rollingBack === row.step.id;
-  const shown = rows.length <= maxLines ? rows : rows.filter(busy).slice(0, maxLines);
+  const shown = rows.length <= maxLines ? rows : rows.filter((row) => isActiveStep(view, row.step)).slice(0, maxLines);
   const counts = countByStatus(view);
-  const done = view.order.length - counts.pending - counts.running - counts.retrying;
-  const width = 28;
-  const filled = view.order.length === 0 ? width : Math.round((done / view.order.length) * width);
+  const done = finishedStepCount(view, counts);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? 'blue' : undefined} paddingX={1}>
       <Text bold>
@@ -42,8 +40,7 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
       ))}
       {shown.length < rows.length ? <Text dimColor={color}>… {rows.length - shown.length} more steps not shown</Text> : null}
       <Text>
-        <Text color={color ? 'green' : undefined}>{'█'.repeat(filled)}</Text>
-        <Text dimColor={color}>{'░'.repeat(width - filled)}</Text> {done}/{view.order.length} done · {counts.running} running
+        <ProgressBlocks done={done} total={view.order.length} width={28} color={color} /> {done}/{view.order.length} done · {counts.running} running
         {counts.failed ? ` · ${counts.failed} failed` : ''} · {formatDuration(view.startedAtMs === undefined ? 0 : now - view.startedAtMs)}
         {view.rollingBack ? ' · rolling back' : ''}
       </Text>
@@ -69,14 +66,7 @@ function StepLine({ row, rollingBack, color, now }: { readonly row: Row; readonl
         {attempt}
         {elapsed !== undefined && step.status !== 'pending' ? ` ${formatDuration(elapsed)}` : ''}
       </Text>
-      {detail ? (
-        <Box flexShrink={1}>
-          <Text dimColor={color} wrap="truncate-end">
-            {'  │ '}
-            {detail}
-          </Text>
-        </Box>
-      ) : null}
+      <StepDetail text={detail} color={color} />
     </Box>
   );
 }

@@ -1,7 +1,8 @@
 import { Box, Static, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useTicker } from './use-ticker.js';
-import { countByStatus, formatDuration, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
+import { ProgressBlocks, StepDetail } from './run-parts.js';
+import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
 
 export type Props = {
   readonly view: RunView;
@@ -22,11 +23,11 @@ export function RunProgress({ view, color }: Props) {
   const live: StepView[] = [];
   for (const id of view.order) {
     const step = view.steps.get(id)!;
-    if (step.status === 'running' || step.status === 'retrying' || view.rollingBack === id) live.push(step);
+    if (isActiveStep(view, step)) live.push(step);
   }
   const counts = countByStatus(view);
   const total = view.order.length;
-  const done = total - counts.pending - counts.running - counts.retrying;
+  const done = finishedStepCount(view, counts);
   const shown = live.slice(0, MAX_LIVE);
   const at = Date.now();
 
@@ -78,25 +79,15 @@ function LiveLine({ step, rollingBack, color, now }: { readonly step: StepView; 
         {attempt}
         {rollingBack ? '' : ` ${formatDuration(elapsed)}`}
       </Text>
-      {line ? (
-        <Box flexShrink={1}>
-          <Text dimColor={color} wrap="truncate-end">
-            {'  │ '}
-            {line}
-          </Text>
-        </Box>
-      ) : null}
+      <StepDetail text={line} color={color} />
     </Box>
   );
 }
 
 function ProgressBar(props: { readonly done: number; readonly total: number; readonly running: number; readonly elapsedMs: number; readonly status: string; readonly color: boolean }) {
-  const width = 24;
-  const filled = props.total === 0 ? width : Math.round((props.done / props.total) * width);
   return (
     <Text>
-      <Text color={props.color ? 'green' : undefined}>{'█'.repeat(filled)}</Text>
-      <Text dimColor={props.color}>{'░'.repeat(width - filled)}</Text> {props.done}/{props.total} done · {props.running} running · {formatDuration(props.elapsedMs)}
+      <ProgressBlocks done={props.done} total={props.total} width={24} color={props.color} /> {props.done}/{props.total} done · {props.running} running · {formatDuration(props.elapsedMs)}
       {props.status === 'paused' ? ' · paused' : ''}
     </Text>
   );

@@ -1,4 +1,4 @@
-import type { StepView } from '../planning/index.js';
+import type { RunView, StepView } from '../planning/index.js';
 
 export { applyRunEvent, countByStatus, createRunView, seedRunView } from '../planning/index.js';
 export type { RunLogEntry, RunView, StepView } from '../planning/index.js';
@@ -24,3 +24,13 @@ export const STATUS_ICONS: Record<StepView['status'], string> = {
   cancelled: '⊘',
   rolled_back: '↶',
 };
+
+/** A step with something happening now: running, waiting to retry, or being rolled back. */
+export function isActiveStep(view: RunView, step: StepView): boolean {
+  return step.status === 'running' || step.status === 'retrying' || view.rollingBack === step.id;
+}
+
+/** Steps that are over, whatever their outcome. */
+export function finishedStepCount(view: RunView, counts: Record<StepView['status'], number>): number {
+  return view.order.length - counts.pending - counts.running - counts.retrying;
+}
