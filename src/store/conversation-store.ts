@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/index.js';
 import { ensurePrivateDir } from './paths.js';
@@ -50,8 +50,9 @@ export class ConversationStore {
       key: (session) => session.id,
       onWarning: this.warn,
       replacer: this.redactor.replacer,
-      rebuildEntry: async (sessionDir) => {
-        const parsed = SessionMetaSchema.safeParse(JSON.parse(await readFile(path.join(sessionDir, 'session.json'), 'utf8')));
+      itemFile: 'session.json',
+      toEntry: (data) => {
+        const parsed = SessionMetaSchema.safeParse(data);
         return parsed.success ? toSummary(parsed.data) : undefined;
       },
     });

@@ -4,8 +4,6 @@ import { isFinished, KsaError, type Execution, type RunEvent, type RunStatus } f
 import { ensurePrivateDir, runDir, stepLogDir } from './paths.js';
 import { createRedactor, secretInputValues, type Redactor } from './redact.js';
 import { SharedIndex } from './shared-index.js';
-import { Low } from 'lowdb';
-import { PrivateJSONFile } from './private-json-file.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
 import { RunRecordSchema, RunSummarySchema, summarize, type RunRecord, type RunSummary } from './run-record.js';
 import { StoredDocument } from './stored-document.js';
@@ -45,10 +43,9 @@ export class RunStore {
       key: (summary) => summary.runId,
       onWarning: this.warn,
       replacer: this.redactor.replacer,
-      rebuildEntry: async (dir) => {
-        const low = new Low<unknown>(new PrivateJSONFile(path.join(dir, 'run.json')), null);
-        await low.read();
-        const parsed = RunRecordSchema.safeParse(low.data);
+      itemFile: 'run.json',
+      toEntry: (data) => {
+        const parsed = RunRecordSchema.safeParse(data);
         return parsed.success ? summarize(parsed.data) : undefined;
       },
     });

@@ -12,8 +12,10 @@ export type SharedIndexOptions<Entry> = {
   readonly dir: string;
   readonly entrySchema: z.ZodType<Entry>;
   readonly key: (entry: Entry) => string;
-  /** Reads one item's folder to rebuild its entry (only when the index is missing or broken). */
-  readonly rebuildEntry: (itemDir: string) => Promise<Entry | undefined>;
+  /** Each item's own file in its folder (e.g. run.json), read to rebuild the index when it is missing or broken. */
+  readonly itemFile: string;
+  /** An item file's content as an index entry; undefined when it is not a valid item. */
+  readonly toEntry: (data: unknown) => Entry | undefined;
   readonly onWarning: (message: string) => void;
   /** Applied to everything written (secrets redacted: titles and goals are user text). */
   readonly replacer?: (key: string, value: unknown) => unknown;
@@ -88,7 +90,9 @@ export class SharedIndex<Entry> {
     const entries: Entry[] = [];
     for (const entry of names) {
       if (!entry.isDirectory()) continue;
-      const rebuilt = await this.options.rebuildEntry(path.join(this.options.dir, entry.name)).catch(() => undefined);
+      const rebuilt = await new PrivateJSONFile<unknown>(path.join(this.options.dir, entry.name, this.options.itemFile))
+        .read()
+        .then((data) => this.options.toEntry(data), () => undefined);
       if (rebuilt !== undefined) entries.push(rebuilt);
     }
     return { version: 1, entries };

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConversationStore, SEGMENT_SIZE, SessionNotFoundError, type Conversation } from '../../src/store/index.js';
@@ -136,6 +136,20 @@ describe('ConversationStore', () => {
     const reopened = await store.open(first.id.slice(0, first.id.length - 1));
     open.push(reopened);
     expect(reopened.id).toBe(first.id);
+  });
+
+  it('a missing or corrupt session index is rebuilt from the session files', async () => {
+    const first = await created();
+    first.append({ kind: 'user', text: 'deploy the shop' });
+    await first.close();
+    const second = await created();
+    await second.close();
+    const indexFile = path.join(home, 'conversations', 'index.json');
+    await rm(indexFile);
+    expect((await store.list()).map((session) => session.id).sort()).toEqual([first.id, second.id].sort());
+    expect((await store.list()).find((session) => session.id === first.id)).toMatchObject({ title: 'deploy the shop', messageCount: 1 });
+    await writeFile(indexFile, '{"version":1,"entries":[{"id":');
+    expect((await store.list()).map((session) => session.id).sort()).toEqual([first.id, second.id].sort());
   });
 
   it('a session that is open cannot be opened a second time; after close it can', async () => {
