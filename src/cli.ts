@@ -201,7 +201,6 @@ function reportError(io: CliIO, error: unknown, debug: boolean): ExitCodeValue {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
       return ExitCode.ok;
     }
-    if (error.code === 'commander.executeSubCommandAsync') return ExitCode.ok;
     // Commander already printed the message.
     return ExitCode.usage;
   }

@@ -1,11 +1,11 @@
 import { render } from 'ink';
 import type { Writable } from 'node:stream';
-import type { RunEvent } from '../planning/index.js';
 import { RunProgress } from '../tui/RunProgress.js';
-import { applyRunEvent, type RunView } from '../tui/run-view-model.js';
+import type { RunView } from '../tui/run-view-model.js';
 
 export type LiveProgress = {
-  onEvent(event: RunEvent): void;
+  /** The view changed: draw it again soon. */
+  redraw(): void;
   /** Draws the final frame and releases the terminal. */
   stop(): Promise<void>;
 };
@@ -25,8 +25,7 @@ export function createLiveProgress(view: RunView, stream: Writable, color: boole
     instance.rerender(element());
   };
   return {
-    onEvent(event) {
-      applyRunEvent(view, event);
+    redraw() {
       timer ??= setTimeout(flush, 50);
     },
     async stop() {

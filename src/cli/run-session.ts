@@ -63,11 +63,9 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     },
     onEvent: (event: RunEvent) => {
       if (options.json) io.stdout.write(`${JSON.stringify(event)}\n`);
-      if (live) live.onEvent(event);
-      else {
-        applyRunEvent(view, event);
-        plain!(event);
-      }
+      applyRunEvent(view, event);
+      if (live) live.redraw();
+      else plain!(event);
     },
   });
 

@@ -4,6 +4,11 @@ import path from 'node:path';
 import type { Plan, RunEvent, RunState } from '../planning/index.js';
 import { createRedactor, type Redactor } from './redact.js';
 
+/** Where a step's full log is kept in a run's log folder. */
+export function stepLogFile(dir: string, stepId: string): string {
+  return path.join(dir, `${stepId}.log`);
+}
+
 /**
  * Full output of every step, one file per step (`<stepId>.log`), kept beside
  * the run while events carry only bounded output. Files are 0600.
@@ -23,7 +28,7 @@ export class StepLogs {
   ) {}
 
   fileFor(stepId: string): string {
-    return path.join(this.dir, `${stepId}.log`);
+    return stepLogFile(this.dir, stepId);
   }
 
   /** Feed every run event; output lines are appended, attempts get a header line. */
@@ -106,7 +111,7 @@ function finish(stream: WriteStream, pending: Set<Promise<void>>): Promise<void>
 export async function readLogTail(dir: string, stepId: string, maxLines = 20, maxBytes = 64 * 1024): Promise<string[]> {
   let handle;
   try {
-    handle = await open(path.join(dir, `${stepId}.log`), 'r');
+    handle = await open(stepLogFile(dir, stepId), 'r');
   } catch {
     return [];
   }

@@ -1,5 +1,5 @@
 import { isFinished } from '../../planning/index.js';
-import { failedStepLogTails, runStatusDocument } from '../../store/index.js';
+import { failedStepLogTails, runStatusDocument, stepLogFile } from '../../store/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
@@ -47,7 +47,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   for (const [stepId, tail] of Object.entries(tails)) {
     if (tail.length === 0) continue;
     writeLine(io.stdout);
-    writeLine(io.stdout, style.dim(`  last lines of ${stepId}'s log (${logDir}/${stepId}.log):`));
+    writeLine(io.stdout, style.dim(`  last lines of ${stepId}'s log (${stepLogFile(logDir, stepId)}):`));
     for (const text of tail) writeLine(io.stdout, `    ${text}`);
   }
   writeLine(io.stdout);
