@@ -1,4 +1,4 @@
-import { STEP_ID_PATTERN, type Step } from './schema.js';
+import { ConditionStepSchema, LlmQueryStepSchema, RetryPolicySchema, RollbackSchema, STEP_ID_PATTERN, ToolCallStepSchema, type Step } from './schema.js';
 import { isPlainObject } from './values.js';
 
 /**
@@ -11,11 +11,14 @@ import { isPlainObject } from './values.js';
  * test/planning/step-fast-path.test.ts holds the two to the same answers.
  */
 
-const TOOL_CALL_FIELDS = new Set(['id', 'name', 'dependsOn', 'retry', 'timeoutMs', 'when', 'type', 'tool', 'args', 'rollback']);
-const LLM_QUERY_FIELDS = new Set(['id', 'name', 'dependsOn', 'retry', 'timeoutMs', 'when', 'type', 'prompt']);
-const CONDITION_FIELDS = new Set(['id', 'name', 'dependsOn', 'type', 'when']);
-const RETRY_FIELDS = new Set(['maxAttempts', 'initialDelayMs', 'multiplier', 'maxDelayMs']);
-const ROLLBACK_FIELDS = new Set(['tool', 'args', 'timeoutMs']);
+// Field names and defaults come from the schemas, so a field added there is never missed here.
+const fieldsOf = (schema: { readonly shape: object }) => new Set(Object.keys(schema.shape));
+const TOOL_CALL_FIELDS = fieldsOf(ToolCallStepSchema);
+const LLM_QUERY_FIELDS = fieldsOf(LlmQueryStepSchema);
+const CONDITION_FIELDS = fieldsOf(ConditionStepSchema);
+const RETRY_FIELDS = fieldsOf(RetryPolicySchema);
+const ROLLBACK_FIELDS = fieldsOf(RollbackSchema);
+const RETRY_DEFAULTS = RetryPolicySchema.parse({});
 
 /** Nothing before zod's answer may differ: a miss is always safe, a wrong hit never is. */
 const MISS = undefined;
@@ -76,7 +79,7 @@ export function parseStepFast(raw: unknown): Step | undefined {
 
 function retryPolicy(value: unknown): Record<string, unknown> | undefined {
   if (!isPlainObject(value) || !onlyDefinedFields(value, RETRY_FIELDS)) return MISS;
-  const { maxAttempts = 1, initialDelayMs = 500, multiplier = 2, maxDelayMs = 10_000 } = value;
+  const { maxAttempts = RETRY_DEFAULTS.maxAttempts, initialDelayMs = RETRY_DEFAULTS.initialDelayMs, multiplier = RETRY_DEFAULTS.multiplier, maxDelayMs = RETRY_DEFAULTS.maxDelayMs } = value;
   if (!isInt(maxAttempts, 1, 100) || !isInt(initialDelayMs, 0) || !isInt(maxDelayMs, 0)) return MISS;
   if (typeof multiplier !== 'number' || !Number.isFinite(multiplier) || multiplier < 1 || multiplier > 10) return MISS;
   return { maxAttempts, initialDelayMs, multiplier, maxDelayMs };
