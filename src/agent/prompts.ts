@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import type { ToolRegistry } from '../tools/index.js';
+import { inputJsonSchemaOf, type ToolRegistry } from '../tools/index.js';
 
 /** How plans work, for the model: the contract's semantics in a few rules, plus the tools with their argument schemas. */
 export function plannerInstructions(tools: ToolRegistry, maxSteps: number): string {
@@ -29,7 +28,7 @@ export function describeTools(tools: ToolRegistry): string {
   return tools
     .list()
     .map((tool) => {
-      const schema = z.toJSONSchema(tool.inputSchema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
+      const schema = inputJsonSchemaOf(tool) as { properties?: Record<string, unknown>; required?: string[] };
       return `- ${tool.name} (risk ${tool.risk}): ${tool.description}\n  args: ${JSON.stringify({ properties: schema.properties, required: schema.required })}`;
     })
     .join('\n');

@@ -1,5 +1,5 @@
-export { defineTool } from './tool.js';
-export type { Tool, ToolContext, ToolRisk } from './tool.js';
+export { defineTool, inputJsonSchemaOf } from './tool.js';
+export type { Tool, ToolAnnotations, ToolContext, ToolRisk } from './tool.js';
 export { ToolRegistry } from './registry.js';
 export type { InvokeOptions } from './registry.js';
 export { builtinTools, createBuiltinRegistry } from './builtin.js';
@@ -28,3 +28,4 @@ export {
   HttpRequestError,
 } from './errors.js';
 export type { WorkspacePathProblem } from './errors.js';
+export * from './mcp/index.js';

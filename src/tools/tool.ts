@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { OutputStream } from '../planning/index.js';
 
 /** How much harm a tool can do; the approval view marks `high` steps. */
@@ -23,6 +23,12 @@ export type Tool<Input = any, Output = unknown> = {
   readonly inputSchema: z.ZodType<Input>;
   readonly outputSchema: z.ZodType<Output>;
   readonly risk: ToolRisk;
+  /** The argument schema as JSON Schema, for tools that bring their own (MCP tools); else derived from `inputSchema`. */
+  readonly inputJsonSchema?: Record<string, unknown>;
+  /** An MCP tool's hints as its server gave them (readOnlyHint, destructiveHint, idempotentHint, openWorldHint, title). */
+  readonly annotations?: ToolAnnotations;
+  /** Where an MCP tool comes from: its server and its own name there. */
+  readonly mcp?: { readonly server: string; readonly tool: string };
   /**
    * A one-line human rendering of a call, e.g. the exact command, for approval and progress views.
    * Approval may show a plan before its templates are rendered, so the input can be unvalidated
@@ -31,6 +37,20 @@ export type Tool<Input = any, Output = unknown> = {
   describe(input: Input): string;
   execute(input: Input, context: ToolContext): Promise<Output>;
 };
+
+/** MCP tool annotations (hints, never guarantees). */
+export type ToolAnnotations = {
+  readonly title?: string;
+  readonly readOnlyHint?: boolean;
+  readonly destructiveHint?: boolean;
+  readonly idempotentHint?: boolean;
+  readonly openWorldHint?: boolean;
+};
+
+/** The JSON Schema of what a tool takes: its own (MCP) or generated from its zod schema. */
+export function inputJsonSchemaOf(tool: Tool): Record<string, unknown> {
+  return tool.inputJsonSchema ?? (z.toJSONSchema(tool.inputSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
+}
 
 export function defineTool<Input, Output>(tool: Tool<Input, Output>): Tool<Input, Output> {
   return tool;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ToolRegistry } from './registry.js';
-import type { ToolRisk } from './tool.js';
+import { inputJsonSchemaOf, type ToolAnnotations, type ToolRisk } from './tool.js';
 
 export type ToolJson = {
   readonly name: string;
@@ -8,6 +8,9 @@ export type ToolJson = {
   readonly risk: ToolRisk;
   readonly inputSchema: Record<string, unknown>;
   readonly outputSchema: Record<string, unknown>;
+  /** MCP tools: the server and the tool's hints. */
+  readonly mcp?: { readonly server: string; readonly tool: string };
+  readonly annotations?: ToolAnnotations;
 };
 
 /** The document `ksa tools --json` prints: every tool with the JSON Schema of what it takes and gives. */
@@ -17,7 +20,9 @@ export function toolsAsJson(registry: ToolRegistry): ToolJson[] {
     description: tool.description,
     risk: tool.risk,
     // What a plan may write (defaults optional), and what a step's output holds.
-    inputSchema: z.toJSONSchema(tool.inputSchema, { io: 'input', unrepresentable: 'any' }),
+    inputSchema: inputJsonSchemaOf(tool),
     outputSchema: z.toJSONSchema(tool.outputSchema, { io: 'output', unrepresentable: 'any' }),
+    ...(tool.mcp ? { mcp: tool.mcp } : {}),
+    ...(tool.annotations ? { annotations: tool.annotations } : {}),
   }));
 }

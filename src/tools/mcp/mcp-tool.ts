@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool, ToolAnnotations, ToolRisk } from '../tool.js';
+import { McpToolError } from './errors.js';
+import { compileArgsSchema, type JsonSchema } from './json-schema.js';
+import type { McpServerSession, McpToolDefinition } from './server-session.js';
+import { mcpToolName } from './tool-names.js';
+
+/** A step's output: the text parts joined, the content as the server gave it (binary data replaced by its size), and structuredContent. */
+export const McpOutputSchema = z.object({
+  text: z.string(),
+  content: z.array(z.record(z.string(), z.unknown())),
+  structured: z.unknown().optional(),
+});
+export type McpOutput = z.infer<typeof McpOutputSchema>;
+
+/** Tool metadata without a live connection: what `ksa tools` and validation need. */
+export type McpToolSource = Pick<McpServerSession, 'call'> & { readonly config: { readonly name: string } };
+
+/** One tool of a server as a registry tool named `<server>__<tool>`; its arguments are checked against the server's own JSON Schema. */
+export function createMcpTool(session: McpToolSource, definition: McpToolDefinition): Tool<Record<string, unknown>, McpOutput> {
+  const server = session.config.name;
+  const name = mcpToolName(server, definition.name);
+  const inputJsonSchema = (definition.inputSchema ?? { type: 'object' }) as JsonSchema;
+  const compiled = compileArgsSchema(inputJsonSchema);
+  const annotations = definition.annotations as ToolAnnotations | undefined;
+  const summary = definition.description?.trim() || definition.title || annotations?.title || definition.name;
+  return {
+    name,
+    description: `${summary} (MCP server "${server}", tool "${definition.name}")`,
+    inputSchema: compiled.zod,
+    inputJsonSchema,
+    outputSchema: McpOutputSchema,
+    risk: riskOf(annotations),
+    ...(annotations ? { annotations } : {}),
+    mcp: { server, tool: definition.name },
+    describe: (input) => `${name} ${safeJson(input)}`,
+    async execute(input, { signal, onOutput }) {
+      const result = await session.call(definition.name, input, signal, name);
+      const output = toOutput(result);
+      for (const line of output.text.split('\n')) if (line) onOutput(line, result.isError ? 'stderr' : 'stdout');
+      if (result.isError) throw new McpToolError({ toolName: name, text: output.text, result: output });
+      return output;
+    },
+  };
+}
+
+/** MCP's defaults: a tool is not read-only and may be destructive unless it says otherwise. */
+function riskOf(annotations: ToolAnnotations | undefined): ToolRisk {
+  if (annotations?.readOnlyHint === true) return 'low';
+  if (annotations?.destructiveHint === false) return 'medium';
+  return 'high';
+}
+
+export function toOutput(result: CallToolResult): McpOutput {
+  const content = (result.content ?? []).map(withoutBinary);
+  const text = content
+    .filter((part) => part.type === 'text' && typeof part.text === 'string')
+    .map((part) => part.text as string)
+    .join('\n');
+  return result.structuredContent === undefined ? { text, content } : { text, content, structured: result.structuredContent };
+}
+
+/** Images and audio come base64-encoded: a run record keeps their type and size, not the bytes. */
+function withoutBinary(part: Record<string, unknown>): Record<string, unknown> {
+  if ((part.type === 'image' || part.type === 'audio') && typeof part.data === 'string') {
+    const { data, ...rest } = part;
+    return { ...rest, bytes: Math.floor((data.length * 3) / 4) };
+  }
+  return part;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,212 @@
+import { stat } from 'node:fs/promises';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ErrorCode, McpError, type CallToolResult, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
+import { VERSION } from '../../version.js';
+import { describeTarget, type McpServerConfig, type McpTransportConfig } from './config.js';
+import { McpCallError, McpServerUnavailableError } from './errors.js';
+import { expandTransport } from './expand.js';
+import { ProcessGroupStdioTransport } from './stdio-transport.js';
+
+export type { McpToolDefinition };
+
+/**
+ * One connected MCP server (official SDK client: it has a per-request timeout
+ * and sends `notifications/cancelled` when a call is aborted). A server whose
+ * connection closed is started again by the next call.
+ */
+export class McpServerSession {
+  private client: Client | undefined;
+  private transport: Transport | undefined;
+  private reconnecting: Promise<void> | undefined;
+
+  private constructor(
+    readonly config: McpServerConfig,
+    private readonly env: NodeJS.ProcessEnv,
+    readonly tools: readonly McpToolDefinition[],
+    connection: { client: Client; transport: Transport },
+  ) {
+    this.adopt(connection);
+  }
+
+  get target(): string {
+    return describeTarget(this.config.transport);
+  }
+
+  /** Connects, lists the tools (every page) and keeps the connection; failures are McpServerUnavailableError. */
+  static async start(config: McpServerConfig, env: NodeJS.ProcessEnv): Promise<McpServerSession> {
+    const connection = await connect(config, env);
+    try {
+      const tools: McpToolDefinition[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await connection.client.listTools(cursor ? { cursor } : undefined, { timeout: config.startupTimeoutMs });
+        tools.push(...page.tools);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return new McpServerSession(config, env, tools, connection);
+    } catch (error) {
+      const reason = startFailure(config, error, connection.transport);
+      await connection.client.close().catch(() => {});
+      throw new McpServerUnavailableError({ server: config.name, target: describeTarget(config.transport), reason, cause: error });
+    }
+  }
+
+  /** Calls a tool; `signal` aborts it (the server is told), `timeoutMs` bounds it. Protocol results come back as they are, isError included. */
+  async call(tool: string, args: Record<string, unknown>, signal: AbortSignal, toolName: string): Promise<CallToolResult> {
+    if (!this.client) await this.restart();
+    const client = this.client!;
+    const transport = this.transport;
+    try {
+      return (await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: this.config.timeoutMs })) as CallToolResult;
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+        throw new McpCallError({
+          toolName,
+          reason: 'timeout',
+          message: `no answer from MCP server "${this.config.name}" within ${this.config.timeoutMs} ms (its timeoutMs); the call was cancelled`,
+          cause: error,
+        });
+      }
+      if (this.client !== client || isDisconnect(error)) {
+        this.forget(client);
+        throw new McpCallError({
+          toolName,
+          reason: 'disconnected',
+          message: `MCP server "${this.config.name}" (${this.target}) ${ended(transport)} during the call`,
+          cause: error,
+        });
+      }
+      throw new McpCallError({ toolName, reason: 'protocol', message: (error as Error).message, cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.close().catch(() => {});
+    await this.transport?.close().catch(() => {});
+  }
+
+  private adopt({ client, transport }: { client: Client; transport: Transport }): void {
+    this.client = client;
+    this.transport = transport;
+    client.onclose = () => this.forget(client);
+    client.onerror = () => {};
+  }
+
+  private forget(client: Client): void {
+    if (this.client === client) this.client = undefined;
+  }
+
+  /** After a crash: start the server again (once, however many calls wait for it). */
+  private restart(): Promise<void> {
+    this.reconnecting ??= (async () => {
+      try {
+        await this.transport?.close().catch(() => {});
+        this.adopt(await connect(this.config, this.env));
+      } finally {
+        this.reconnecting = undefined;
+      }
+    })();
+    return this.reconnecting;
+  }
+}
+
+async function connect(config: McpServerConfig, env: NodeJS.ProcessEnv): Promise<{ client: Client; transport: Transport }> {
+  const fail = (reason: string, cause?: unknown) =>
+    new McpServerUnavailableError({ server: config.name, target: describeTarget(config.transport), reason, cause });
+  let transport: McpTransportConfig;
+  try {
+    transport = expandTransport(config.transport, env);
+  } catch (error) {
+    throw fail((error as Error).message, error);
+  }
+  if (transport.kind === 'stdio') {
+    const cwd = await stat(transport.cwd).catch(() => undefined);
+    if (!cwd?.isDirectory()) throw fail(`cwd ${transport.cwd} is not a directory`);
+    const stdio = new ProcessGroupStdioTransport(transport);
+    return attempt(config, stdio).catch((error) => {
+      throw fail(startFailure(config, error, stdio), error);
+    });
+  }
+  let url: URL;
+  try {
+    url = new URL(transport.url);
+  } catch (error) {
+    throw fail('not a valid URL', error);
+  }
+  const requestInit = { headers: transport.headers };
+  if (transport.sse) {
+    return attempt(config, new SSEClientTransport(url, { requestInit })).catch((error) => {
+      throw fail(startFailure(config, error), error);
+    });
+  }
+  try {
+    return await attempt(config, new StreamableHTTPClientTransport(url, { requestInit }));
+  } catch (error) {
+    // Servers of the older protocol answer a POST with 4xx: try their SSE endpoint before giving up.
+    if (error instanceof StreamableHTTPError && error.code !== undefined && error.code >= 400 && error.code < 500 && error.code !== 401 && error.code !== 403) {
+      try {
+        return await attempt(config, new SSEClientTransport(url, { requestInit }));
+      } catch {
+        // The Streamable HTTP error says more than the fallback's.
+      }
+    }
+    throw fail(startFailure(config, error), error);
+  }
+}
+
+async function attempt(config: McpServerConfig, transport: Transport): Promise<{ client: Client; transport: Transport }> {
+  const client = new Client({ name: 'ksa', version: VERSION });
+  try {
+    await client.connect(transport, { timeout: config.startupTimeoutMs });
+  } catch (error) {
+    await client.close().catch(() => {});
+    await transport.close().catch(() => {});
+    throw error;
+  }
+  return { client, transport };
+}
+
+/** Why a server did not start, as the end of one line. */
+function startFailure(config: McpServerConfig, error: unknown, transport?: Transport): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' && config.transport.kind === 'stdio') return `command "${config.transport.command}" not found (install it or fix PATH)`;
+  if (code === 'EACCES') return 'permission denied (is the command executable?)';
+  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+    return `no answer within ${config.startupTimeoutMs} ms while starting (startupTimeoutMs)`;
+  }
+  if (isDisconnect(error)) return `${ended(transport)} while starting`;
+  if (error instanceof StreamableHTTPError) return `HTTP ${error.code ?? 'error'}: ${firstLine(error.message.replace(/^Streamable HTTP error: /, ''))}`;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (error instanceof TypeError && cause) return `cannot connect: ${cause.code === 'ECONNREFUSED' ? 'connection refused' : (cause.message ?? cause.code)}`;
+  return firstLine((error as Error).message ?? String(error));
+}
+
+/** "exited with code 3: <its last stderr line>" for a stdio server, "closed the connection" otherwise. */
+function ended(transport: Transport | undefined): string {
+  if (!(transport instanceof ProcessGroupStdioTransport)) return 'closed the connection';
+  const status = transport.exitStatus();
+  const how = !status ? 'closed the connection' : status.code !== null ? `exited with code ${status.code}` : `was killed by ${status.signal}`;
+  const said = lastLine(transport.stderrTail());
+  return said ? `${how}: ${said}` : how;
+}
+
+function isDisconnect(error: unknown): boolean {
+  return (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) || (error as Error)?.message === 'Not connected';
+}
+
+function lastLine(text: string): string | undefined {
+  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const last = lines.at(-1);
+  return last === undefined ? undefined : last.length > 200 ? `${last.slice(0, 199)}…` : last;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0]!.trim();
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
