@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { KsaError } from './planning/index.js';
 import { flushAllDocuments } from './store/index.js';
+import { closeAllMcpServers } from './tools/mcp/lifecycle.js';
 import { CliError } from './cli/errors.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
@@ -24,8 +25,8 @@ export async function main(argv: readonly string[] = process.argv, io: CliIO = p
   } catch (error) {
     return reportError(io, error, debug);
   } finally {
-    // Nothing a command changed stays only in memory.
-    await flushAllDocuments().catch(() => {});
+    // Nothing a command changed stays only in memory; MCP servers it started are stopped.
+    await Promise.all([flushAllDocuments().catch(() => {}), closeAllMcpServers()]);
   }
 }
 
@@ -175,9 +176,24 @@ Rollback on a later failure still covers the steps that succeeded before the int
 
   program
     .command('tools')
-    .description('list the built-in tools with their arguments')
+    .description('list the tools (built-in and from MCP servers) with their arguments')
     .option('--json', 'print names, descriptions and JSON Schemas as one JSON document')
-    .action(async (flags) => setExit((await import('./cli/commands/tools.js')).toolsCommand(io, flags)));
+    .option('--workspace <dir>', 'whose .mcp.json servers to include, once trusted (default: the current folder)')
+    .action(async (flags) => setExit(await (await import('./cli/commands/tools.js')).toolsCommand(io, flags)));
+
+  const mcp = program.command('mcp').description('MCP servers: their state and tools, and trusting a workspace\'s .mcp.json');
+  mcp
+    .command('list')
+    .description('each configured MCP server, its state (ready / failed: why / not trusted) and its tools')
+    .option('--json', 'print the servers as one JSON document')
+    .option('--workspace <dir>', 'whose .mcp.json to include (default: the current folder)')
+    .action(async (flags) => setExit(await (await import('./cli/commands/mcp.js')).mcpListCommand(io, flags)));
+  mcp
+    .command('trust')
+    .description("trust the servers of the workspace's .mcp.json (asked again when the file changes)")
+    .option('--json', 'print the outcome as one JSON document')
+    .option('--workspace <dir>', 'the folder holding .mcp.json (default: the current folder)')
+    .action(async (flags) => setExit(await (await import('./cli/commands/mcp.js')).mcpTrustCommand(io, flags)));
 
   return program;
 }

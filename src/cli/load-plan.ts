@@ -2,6 +2,7 @@ import { validatePlan, type Plan } from '../planning/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
+import type { CommandTools } from './mcp-tools.js';
 import { readPlanFile, type PlanFile } from './plan-file.js';
 import { colorEnabled, createStyler } from '../tui/style.js';
 import { formatIssues, locateIssues, type LocatedIssue } from './validation-report.js';
@@ -10,6 +11,8 @@ export type LoadPlanOptions = {
   readonly inputs?: Record<string, unknown>;
   readonly maxSteps?: number;
   readonly allowedEnv?: readonly string[];
+  /** MCP: start the servers the plan uses before validating, and explain their tools when they are missing. */
+  readonly mcp?: Pick<CommandTools, 'prepareFor' | 'explain'>;
 };
 
 export type LoadedPlan =
@@ -19,6 +22,7 @@ export type LoadedPlan =
 /** Reads and validates a plan file; syntax errors throw a CliError, plan problems come back located. */
 export async function loadPlan(path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<LoadedPlan> {
   const file = await readPlanFile(path);
+  await options.mcp?.prepareFor(file.document);
   const result = validatePlan(file.document, {
     tools: registry.catalog(),
     inputs: options.inputs,
@@ -26,7 +30,8 @@ export async function loadPlan(path: string, registry: ToolRegistry, options: Lo
     allowedEnv: options.allowedEnv,
   });
   if (result.ok) return { ok: true, file, plan: result.plan };
-  return { ok: false, file, issues: locateIssues(file, result.issues) };
+  const issues = options.mcp ? result.issues.map((issue) => options.mcp!.explain(issue, file.document)) : result.issues;
+  return { ok: false, file, issues: locateIssues(file, issues) };
 }
 
 /** As loadPlan, but an invalid plan is a CliError (exit 2) listing every problem. */

@@ -14,7 +14,7 @@ import {
   type TurnEvent,
 } from '../../agent/index.js';
 import type { Conversation, Reflection } from '../../store/index.js';
-import { createBuiltinRegistry, type ToolRegistry } from '../../tools/index.js';
+import type { ToolRegistry } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -26,6 +26,7 @@ import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { interruptible } from '../interrupt.js';
 import { openConversation, openStores, type Stores } from '../stores.js';
 import { describer } from '../../tui/tool-describer.js';
+import { openCommandTools } from '../mcp-tools.js';
 
 export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string };
 
@@ -42,7 +43,9 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   const conversation = await openConversation(stores, { id: flags.session, latest: flags.continue }, workspace);
   const style = createStyler(colorEnabled(io.stderr, io.env));
-  const tools = createBuiltinRegistry();
+  const commandTools = await openCommandTools(io, workspace);
+  await commandTools.startAll();
+  const tools = commandTools.registry;
   const interrupt = interruptible();
   try {
     if (!flags.json) writeLine(io.stderr, style.dim(`session ${conversation.id} · ${describeEndpoint(cli.config)}`));

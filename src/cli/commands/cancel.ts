@@ -1,12 +1,12 @@
 import { isFinished, rollbackTargets, type RunStatus } from '../../planning/index.js';
 import { liveOwner, requestCancel, runDir, type RunRecord } from '../../store/index.js';
-import { createBuiltinRegistry } from '../../tools/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { runSession } from '../run-session.js';
 import { allowedEnvironment, openStores } from '../stores.js';
+import { openCommandTools } from '../mcp-tools.js';
 
 export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string };
 
@@ -46,10 +46,13 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     const approval = await obtainApproval(io, { yes: flags.yes, question: `Roll back ${undo.length} step${undo.length === 1 ? '' : 's'} of run ${runId}?` });
     if (approval !== ExitCode.ok) return approval;
   }
+  // Rollback steps may use MCP tools: their servers start, the others do not.
+  const tools = await openCommandTools(io, record.workspace);
+  await tools.prepareFor(record.plan);
   const run = await stores.runs.open(runId, `ksa cancel ${runId}`);
   const { state } = await runSession(io, {
     run,
-    registry: createBuiltinRegistry(),
+    registry: tools.registry,
     env: allowedEnvironment(io, record.allowedEnv),
     inputs: {},
     json: flags.json === true,

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { ChatSession, createQueryModel, formatWorkspaceContext, gatherWorkspaceContext } from '../../agent/index.js';
-import { createBuiltinRegistry } from '../../tools/index.js';
 import { colorEnabled } from '../../tui/style.js';
 import { describer } from '../../tui/tool-describer.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
+import { askToTrustWorkspace, openCommandTools } from '../mcp-tools.js';
 import { openModel } from '../model.js';
 import { newRunId } from '../run-id.js';
 import { isCI } from '../run-session.js';
@@ -24,7 +24,10 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   const stores = openStores(io);
   const { config, model } = await openModel(io.env, stores.home);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
-  const registry = createBuiltinRegistry();
+  const tools = await openCommandTools(io, workspace);
+  await askToTrustWorkspace(io, tools);
+  await tools.startAll();
+  const { registry } = tools;
   const context = await gatherWorkspaceContext(workspace, io.env);
 
   const open = async (target: { id?: string; latest?: boolean }) => {

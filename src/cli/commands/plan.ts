@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatPlanAs, formatWorkspaceContext, gatherWorkspaceContext, planGoal, type PlanFormat } from '../../agent/index.js';
-import { createBuiltinRegistry } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -10,6 +9,7 @@ import { parsePositiveInt } from '../options.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { interruptible } from '../interrupt.js';
 import { openStores } from '../stores.js';
+import { openCommandTools } from '../mcp-tools.js';
 
 export type PlanFlags = { json?: boolean; format?: string; output?: string; workspace?: string; maxRepairs?: string };
 
@@ -24,7 +24,9 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   const style = createStyler(colorEnabled(io.stderr, io.env));
   writeLine(io.stderr, style.dim(`Planning with ${describeEndpoint(config)}…`));
 
-  const tools = createBuiltinRegistry();
+  const commandTools = await openCommandTools(io, workspace);
+  await commandTools.startAll();
+  const tools = commandTools.registry;
   const interrupt = interruptible();
   let result;
   try {

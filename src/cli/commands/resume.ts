@@ -1,6 +1,5 @@
 import { isFinished } from '../../planning/index.js';
 import { REDACTED, looksSecret } from '../../store/index.js';
-import { createBuiltinRegistry } from '../../tools/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -12,6 +11,7 @@ import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { describer } from '../../tui/tool-describer.js';
+import { openCommandTools } from '../mcp-tools.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string };
 
@@ -38,7 +38,9 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   }
 
   const style = createStyler(colorEnabled(io.stderr, io.env));
-  const registry = createBuiltinRegistry();
+  const tools = await openCommandTools(io, record.workspace);
+  await tools.prepareFor(record.plan);
+  const { registry } = tools;
   for (const line of formatPlan(record.plan, describer(registry), style, record.maxParallel)) writeLine(io.stderr, line);
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps.map((step) => step.id), record.state.steps)) writeLine(io.stderr, line);

@@ -1,12 +1,12 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
-import { createBuiltinRegistry } from '../../tools/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
+import { openCommandTools } from '../mcp-tools.js';
 import { parseInputs, parsePositiveInt } from '../options.js';
 import { formatDryRun, formatPlan } from '../../tui/plan-lines.js';
 import { describer } from '../../tui/tool-describer.js';
@@ -29,15 +29,18 @@ export type RunFlags = {
 };
 
 export async function runCommand(io: CliIO, file: string, flags: RunFlags): Promise<ExitCodeValue> {
-  const registry = createBuiltinRegistry();
   const inputs = parseInputs(flags.input);
   const maxParallel = parsePositiveInt(flags.maxParallel, '--max-parallel');
+  const workspaceDir = flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(path.resolve(io.cwd, file));
+  const tools = await openCommandTools(io, workspaceDir);
+  const { registry } = tools;
   const { file: planFile, plan } = await loadValidPlan(io, file, registry, {
     inputs,
     maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'),
     allowedEnv: flags.allowEnv,
+    mcp: tools,
   });
-  const workspace = await resolveWorkspace(flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(planFile.path));
+  const workspace = await resolveWorkspace(flags.workspace ? workspaceDir : path.dirname(planFile.path));
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
 

@@ -1,10 +1,15 @@
-import { createBuiltinRegistry, toolsAsJson } from '../../tools/index.js';
+import path from 'node:path';
+import { toolsAsJson } from '../../tools/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
+import { openCommandTools } from '../mcp-tools.js';
 
-export function toolsCommand(io: CliIO, flags: { json?: boolean }): ExitCodeValue {
-  const tools = toolsAsJson(createBuiltinRegistry());
+/** Built-in tools, then those of every MCP server that started (the others are named on stderr). */
+export async function toolsCommand(io: CliIO, flags: { json?: boolean; workspace?: string }): Promise<ExitCodeValue> {
+  const opened = await openCommandTools(io, flags.workspace ? path.resolve(io.cwd, flags.workspace) : io.cwd);
+  await opened.startAll();
+  const tools = toolsAsJson(opened.registry);
   if (flags.json) {
     writeLine(io.stdout, JSON.stringify({ tools }, null, 2));
     return ExitCode.ok;

@@ -1,9 +1,10 @@
 import { buildGraph, criticalPathLengths, DEFAULT_MAX_PARALLEL } from '../../planning/index.js';
-import { createBuiltinRegistry } from '../../tools/index.js';
+import path from 'node:path';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadPlan } from '../load-plan.js';
+import { openCommandTools } from '../mcp-tools.js';
 import { parseInputs, parsePositiveInt } from '../options.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { formatIssues } from '../validation-report.js';
@@ -11,8 +12,10 @@ import { formatIssues } from '../validation-report.js';
 export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string; allowEnv: string[] };
 
 export async function validateCommand(io: CliIO, file: string, flags: ValidateFlags): Promise<ExitCodeValue> {
-  const registry = createBuiltinRegistry();
-  const options = { inputs: parseInputs(flags.input), maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'), allowedEnv: flags.allowEnv };
+  // The workspace of `ksa run` without --workspace: the plan's folder (its .mcp.json servers, once trusted).
+  const tools = await openCommandTools(io, path.dirname(path.resolve(io.cwd, file)));
+  const { registry } = tools;
+  const options = { inputs: parseInputs(flags.input), maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'), allowedEnv: flags.allowEnv, mcp: tools };
   let loaded: Awaited<ReturnType<typeof loadPlan>>;
   try {
     loaded = await loadPlan(file, registry, options);

@@ -48,6 +48,7 @@ type Entry = {
   started?: Promise<void>;
   session?: McpServerSession;
   tools: Tool[];
+  summaries: McpToolSummary[];
 };
 
 export type LoadMcpOptions = {
@@ -80,7 +81,7 @@ export class McpHub {
   ) {
     for (const config of servers) {
       const untrusted = config.source === 'workspace' && !workspaceFile?.trusted;
-      this.entries.set(config.name, { config, target: targetOf(config), state: untrusted ? 'untrusted' : 'not_started', tools: [] });
+      this.entries.set(config.name, { config, target: targetOf(config), state: untrusted ? 'untrusted' : 'not_started', tools: [], summaries: [] });
       if (untrusted) this.entries.get(config.name)!.reason = untrustedLine(config, this.workspaceFile!);
     }
   }
@@ -164,6 +165,12 @@ export class McpHub {
         }
         entry.session = session;
         entry.tools = session.tools.map((definition) => createMcpTool(session, definition));
+        entry.summaries = session.tools.map((definition, i) => ({
+          name: entry.tools[i]!.name,
+          tool: definition.name,
+          description: definition.description?.trim() || definition.title || '',
+          ...(definition.annotations ? { annotations: definition.annotations as ToolAnnotations } : {}),
+        }));
         entry.state = 'ready';
       } catch (error) {
         entry.state = 'failed';
@@ -183,12 +190,7 @@ export class McpHub {
       target: entry.target,
       state: entry.state,
       ...(entry.reason ? { reason: entry.reason } : {}),
-      tools: entry.tools.map((tool) => ({
-        name: tool.name,
-        tool: tool.mcp!.tool,
-        description: tool.description,
-        ...(tool.annotations ? { annotations: tool.annotations } : {}),
-      })),
+      tools: entry.summaries,
     }));
   }
 

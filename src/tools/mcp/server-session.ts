@@ -76,7 +76,7 @@ export class McpServerSession {
         throw new McpCallError({
           toolName,
           reason: 'disconnected',
-          message: `MCP server "${this.config.name}" (${this.target}) ${ended(transport)} during the call`,
+          message: `MCP server "${this.config.name}" (${this.target}) ${ended(transport, 'during the call')}`,
           cause: error,
         });
       }
@@ -180,20 +180,20 @@ function startFailure(config: McpServerConfig, error: unknown, transport?: Trans
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
     return `no answer within ${config.startupTimeoutMs} ms while starting (startupTimeoutMs)`;
   }
-  if (isDisconnect(error)) return `${ended(transport)} while starting`;
+  if (isDisconnect(error)) return ended(transport, 'while starting');
   if (error instanceof StreamableHTTPError) return `HTTP ${error.code ?? 'error'}: ${firstLine(error.message.replace(/^Streamable HTTP error: /, ''))}`;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (error instanceof TypeError && cause) return `cannot connect: ${cause.code === 'ECONNREFUSED' ? 'connection refused' : (cause.message ?? cause.code)}`;
   return firstLine((error as Error).message ?? String(error));
 }
 
-/** "exited with code 3: <its last stderr line>" for a stdio server, "closed the connection" otherwise. */
-function ended(transport: Transport | undefined): string {
-  if (!(transport instanceof ProcessGroupStdioTransport)) return 'closed the connection';
+/** "exited with code 3 while starting: <its last stderr line>" for a stdio server, "closed the connection …" otherwise. */
+function ended(transport: Transport | undefined, when: string): string {
+  if (!(transport instanceof ProcessGroupStdioTransport)) return `closed the connection ${when}`;
   const status = transport.exitStatus();
   const how = !status ? 'closed the connection' : status.code !== null ? `exited with code ${status.code}` : `was killed by ${status.signal}`;
   const said = lastLine(transport.stderrTail());
-  return said ? `${how}: ${said}` : how;
+  return said ? `${how} ${when}: ${said}` : `${how} ${when}`;
 }
 
 function isDisconnect(error: unknown): boolean {
