@@ -23,9 +23,9 @@ export async function writeWorkspaceConfig(workspace: string, mcpServers: Record
 
 export type HttpLab = { readonly url: string; readonly pid: number; stop(): Promise<void> };
 
-/** Starts the lab server over Streamable HTTP on a free loopback port. */
-export async function startHttpLab(env: Record<string, string> = {}): Promise<HttpLab> {
-  const child = spawn(process.execPath, [LAB_SERVER, '--http'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the lab server over Streamable HTTP (or the older SSE protocol) on a free loopback port. */
+export async function startHttpLab(env: Record<string, string> = {}, mode: '--http' | '--sse' = '--http'): Promise<HttpLab> {
+  const child = spawn(process.execPath, [LAB_SERVER, mode], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';

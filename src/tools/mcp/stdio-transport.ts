@@ -118,12 +118,13 @@ export class ProcessGroupStdioTransport implements Transport {
       child.stdin?.end();
       await Promise.race([closed, delay(CLOSE_GRACE_MS)]);
     }
-    if (pid !== undefined && isProcessGroupAlive(pid)) await stopProcessGroup(pid, KILL_GRACE_MS, { unref: true });
+    // Timers stay referenced: once the server is gone nothing else may keep ksa alive until this resolves.
+    if (pid !== undefined && isProcessGroupAlive(pid)) await stopProcessGroup(pid, KILL_GRACE_MS);
     this.untrack?.();
     this.buffer.clear();
   }
 }
 
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ToolCall } from '../../../src/planning/index.js';
+import { createBuiltinRegistry, McpHub } from '../../../src/tools/index.js';
+import { freePort } from '../../helpers/cli.js';
+import { LAB_SERVER, labStdio, startHttpLab, writeUserConfig, type HttpLab } from '../../helpers/mcp.js';
+import { createTempDir } from '../../helpers/tool-context.js';
+
+function call(tool: string, args: Record<string, unknown>): ToolCall {
+  return { tool, args, stepId: 's', attempt: 1, phase: 'run', signal: new AbortController().signal, onOutput: () => {} };
+}
+
+describe('MCP servers that do not work, and HTTP servers', () => {
+  let temp: Awaited<ReturnType<typeof createTempDir>>;
+  let web: HttpLab;
+  let old: HttpLab;
+  let hub: McpHub;
+  const registry = createBuiltinRegistry();
+  let deadPort: number;
+
+  beforeAll(async () => {
+    temp = await createTempDir('ksa-mcp-failures-');
+    [web, old] = await Promise.all([startHttpLab({ LAB_REQUIRE_AUTH: 'Bearer s3cret' }), startHttpLab({}, '--sse')]);
+    deadPort = await freePort();
+    const home = path.join(temp.dir, 'home');
+    await writeUserConfig(home, {
+      web: { url: web.url, headers: { Authorization: 'Bearer ${MCP_TEST_TOKEN}' } },
+      noauth: { url: web.url, headers: { Authorization: 'Bearer ${MCP_TEST_MISSING:-wrong}' } },
+      unset: { url: web.url, headers: { Authorization: 'Bearer ${MCP_TEST_MISSING}' } },
+      old: { url: old.url },
+      notfound: { url: web.url.replace('/mcp', '/elsewhere') },
+      refused: { type: 'http', url: `http://127.0.0.1:${deadPort}/mcp` },
+      missing: { command: 'no-such-mcp-server-xyz' },
+      dies: labStdio({ env: { LAB_EXIT_AT_START: '3' } }),
+      hangs: labStdio({ env: { LAB_HANG: '1' }, startupTimeoutMs: 800 }),
+      nowhere: labStdio({ cwd: 'no/such/dir' }),
+      broken: { args: ['x'] },
+    });
+    hub = await McpHub.load({ home, env: { ...process.env, MCP_TEST_TOKEN: 's3cret', MCP_TEST_MISSING: undefined }, cwd: temp.dir });
+    await hub.start();
+    hub.addTo(registry);
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+    await web?.stop();
+    await old?.stop();
+    await temp?.cleanup();
+  });
+
+  const reasonOf = (name: string) => hub.statuses().find((status) => status.name === name)?.reason;
+
+  it('talks Streamable HTTP with the configured headers (${VAR} expanded)', async () => {
+    expect(hub.statuses().find((status) => status.name === 'web')?.state).toBe('ready');
+    expect(await registry.invoke(call('web__add', { a: 40, b: 2 }), { workspace: temp.dir })).toMatchObject({ structured: { sum: 42 } });
+  });
+
+  it('falls back to the older SSE protocol when a server refuses Streamable HTTP', async () => {
+    expect(hub.statuses().find((status) => status.name === 'old')?.state).toBe('ready');
+    expect(await registry.invoke(call('old__echo', { text: 'over sse' }), { workspace: temp.dir })).toMatchObject({ text: 'over sse' });
+  });
+
+  it('reports each failure as one line naming the server, its command or URL, and the cause', () => {
+    expect(reasonOf('noauth')).toBe(`MCP server "noauth" (${web.url}): HTTP 401: Error POSTing to endpoint: unauthorized`);
+    expect(reasonOf('unset')).toBe(`MCP server "unset" (${web.url}): headers.Authorization: \${MCP_TEST_MISSING} is not set (set it, or write \${MCP_TEST_MISSING:-default})`);
+    expect(reasonOf('notfound')).toMatch(/^MCP server "notfound" \(http:\/\/127\.0\.0\.1:\d+\/elsewhere\): HTTP 404: /);
+    expect(reasonOf('refused')).toBe(`MCP server "refused" (http://127.0.0.1:${deadPort}/mcp): cannot connect: connection refused`);
+    expect(reasonOf('missing')).toBe('MCP server "missing" (no-such-mcp-server-xyz): command "no-such-mcp-server-xyz" not found (install it or fix PATH)');
+    expect(reasonOf('dies')).toMatch(/^MCP server "dies" \(.*lab-server\.mjs\): exited with code 3 while starting: lab-server: LAB_TOKEN is not set, cannot start$/);
+    expect(reasonOf('hangs')).toMatch(/^MCP server "hangs" \(.*lab-server\.mjs\): no answer within 800 ms while starting \(startupTimeoutMs\)$/);
+    expect(reasonOf('nowhere')).toBe(`MCP server "nowhere" (${process.execPath} ${LAB_SERVER}): cwd ${path.join(temp.dir, 'no/such/dir')} is not a directory`);
+  });
+
+  it('keeps a bad entry out with its file and path, and explains tools of unusable servers', () => {
+    expect(hub.problems.map((problem) => problem.message)).toEqual([
+      `${path.join(temp.dir, 'home', 'config.json')}: mcpServers.broken: needs "command" (a local server) or "url" (an HTTP server); expected { "command", "args"?, "env"?, "cwd"?, "timeoutMs"? } or { "url", "headers"?, "timeoutMs"? }`,
+    ]);
+    expect(hub.unavailableReason('broken__x')).toContain('mcpServers.broken: needs "command"');
+    expect(hub.unavailableReason('missing__x')).toBe(reasonOf('missing'));
+    expect(hub.unavailableReason('web__nope')).toMatch(/^MCP server "web" has no tool named web__nope \(its tools: web__echo, /);
+    expect(hub.unavailableReason('shell')).toBeUndefined();
+  });
+
+  it('leaves the other tools working', async () => {
+    expect(registry.names().filter((name) => name.includes('__')).every((name) => name.startsWith('web__') || name.startsWith('old__'))).toBe(true);
+    expect(await registry.invoke(call('shell', { command: 'echo ok' }), { workspace: temp.dir })).toMatchObject({ stdout: 'ok' });
+  });
+});
