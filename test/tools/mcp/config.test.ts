@@ -1,0 +1,140 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { McpHub, definitionsHash, mcpToolName, readWorkspaceMcpConfig } from '../../../src/tools/index.js';
+import { expandTransport, expandVariables } from '../../../src/tools/mcp/expand.js';
+import { plannerInstructions } from '../../../src/agent/prompts.js';
+import { createBuiltinRegistry } from '../../../src/tools/index.js';
+import { compileArgsSchema } from '../../../src/tools/mcp/json-schema.js';
+import { createTempDir } from '../../helpers/tool-context.js';
+
+let temp: Awaited<ReturnType<typeof createTempDir>>;
+beforeAll(async () => {
+  temp = await createTempDir('ksa-mcp-config-');
+});
+afterAll(async () => {
+  await temp.cleanup();
+});
+
+describe('MCP configuration', () => {
+  it('reads .mcp.json in the shape other agents use: stdio (type optional) and HTTP, with defaults', async () => {
+    const ws = path.join(temp.dir, 'ws');
+    await mkdir(ws);
+    await writeFile(
+      path.join(ws, '.mcp.json'),
+      JSON.stringify({
+        mcpServers: {
+          files: { type: 'stdio', command: 'npx', args: ['-y', 'some-server'], env: { TOKEN: '${TOKEN}' }, cwd: 'tools', timeoutMs: 5000, description: 'ignored' },
+          api: { type: 'http', url: 'https://example.test/mcp', headers: { Authorization: 'Bearer ${API_TOKEN:-none}' } },
+          legacy: { type: 'sse', url: 'https://example.test/sse' },
+          'bad name!': { command: 'x' },
+          wrong: { command: 'x', args: 'not-a-list' },
+        },
+      }),
+    );
+    const file = await readWorkspaceMcpConfig(ws);
+    expect(file.servers.map((server) => [server.name, server.source, server.transport.kind, server.timeoutMs, server.startupTimeoutMs])).toEqual([
+      ['files', 'workspace', 'stdio', 5000, 30_000],
+      ['api', 'workspace', 'http', 60_000, 30_000],
+      ['legacy', 'workspace', 'http', 60_000, 30_000],
+    ]);
+    expect(file.servers[2]!.transport).toMatchObject({ sse: true });
+    expect(file.servers[1]!.transport).toMatchObject({ sse: false });
+    expect(expandTransport(file.servers[0]!.transport, { TOKEN: 't' })).toMatchObject({ env: { TOKEN: 't' }, cwd: path.join(ws, 'tools') });
+    expect(file.problems.map((problem) => problem.message)).toEqual([
+      `${path.join(ws, '.mcp.json')}: mcpServers.bad name!: a server name is letters, digits, "_", "-" or "." (at most 48)`,
+      `${path.join(ws, '.mcp.json')}: mcpServers.wrong: args: expected array, received string`,
+    ]);
+  });
+
+  it('says which file is not JSON', async () => {
+    const ws = path.join(temp.dir, 'broken');
+    await mkdir(ws);
+    await writeFile(path.join(ws, '.mcp.json'), '{ "mcpServers": ');
+    const file = await readWorkspaceMcpConfig(ws);
+    expect(file.servers).toEqual([]);
+    expect(file.problems[0]!.message).toMatch(new RegExp(`^${path.join(ws, '.mcp.json').replace(/[.]/g, '\\.')}: not valid JSON \\(`));
+  });
+
+  it('expands ${VAR} and ${VAR:-default}, and names a variable that is not set', () => {
+    expect(expandVariables('Bearer ${T}', { T: 'abc' }, 'headers.Authorization')).toBe('Bearer abc');
+    expect(expandVariables('${HOME_X:-/tmp}/x-${NOPE:-dflt}', {}, 'env.LAB')).toBe('/tmp/x-dflt');
+    expect(expandVariables('${EMPTY:-fallback}', { EMPTY: '' }, 'env.E')).toBe('fallback');
+    expect(expandVariables('$PLAIN and $$', {}, 'x')).toBe('$PLAIN and $$');
+    expect(() => expandVariables('${MISSING}', {}, 'env.TOKEN')).toThrow('env.TOKEN: ${MISSING} is not set (set it, or write ${MISSING:-default})');
+  });
+
+  it('hashes definitions independently of key order', () => {
+    expect(definitionsHash({ a: { command: 'x', args: ['1'] }, b: { url: 'u' } })).toBe(definitionsHash({ b: { url: 'u' }, a: { args: ['1'], command: 'x' } }));
+    expect(definitionsHash({ a: { command: 'x' } })).not.toBe(definitionsHash({ a: { command: 'y' } }));
+  });
+
+  it('names tools <server>__<tool>, valid as OpenAI function names', () => {
+    expect(mcpToolName('github', 'create_issue')).toBe('github__create_issue');
+    expect(mcpToolName('my.server', 'tool/with spaces')).toBe('my_server__tool_with_spaces');
+    const long = mcpToolName('a-very-long-server-name-indeed', 'an_equally_long_tool_name_that_goes_on_and_on');
+    expect(long).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+    expect(long).toHaveLength(64);
+    expect(long).not.toBe(mcpToolName('a-very-long-server-name-indeed', 'an_equally_long_tool_name_that_goes_on_and_on_2'));
+  });
+
+  it('a workspace server cannot replace a user server of the same name', async () => {
+    const home = path.join(temp.dir, 'home');
+    const ws = path.join(temp.dir, 'shadow');
+    await mkdir(home, { recursive: true });
+    await mkdir(ws);
+    await writeFile(path.join(home, 'config.json'), JSON.stringify({ model: 'x', mcpServers: { gh: { command: 'mine' } } }));
+    await writeFile(path.join(ws, '.mcp.json'), JSON.stringify({ mcpServers: { gh: { command: 'theirs' }, extra: { command: 'x' } } }));
+    const hub = await McpHub.load({ home, workspace: ws, env: {}, cwd: temp.dir });
+    expect(hub.statuses().map((status) => [status.name, status.source, status.target, status.state])).toEqual([
+      ['gh', 'user', 'mine', 'not_started'],
+      ['extra', 'workspace', 'x', 'untrusted'],
+    ]);
+    expect(hub.problems[0]!.message).toContain('mcpServers.gh: ignored, $KSA_HOME/config.json defines a server of that name');
+  });
+});
+
+describe('JSON Schema arguments', () => {
+  const { zod } = compileArgsSchema({
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    type: 'object',
+    properties: {
+      owner: { type: 'string' },
+      labels: { type: 'array', items: { type: 'string' } },
+      state: { enum: ['open', 'closed'] },
+      url: { type: 'string', format: 'uri' },
+    },
+    required: ['owner'],
+    additionalProperties: false,
+  });
+  const problems = (value: unknown) => zod.safeParse(value).error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [];
+
+  it('reports every problem with its path', () => {
+    expect(problems({ owner: 'me', labels: ['a'], state: 'open', url: 'https://x.test' })).toEqual([]);
+    expect(problems({ labels: ['a', 7], state: 'gone', url: 'not a url', extra: 1 })).toEqual([
+      'owner: required argument missing',
+      'extra: unknown argument',
+      'labels.1: expected string, got number 7',
+      'state: expected one of "open", "closed", got string "gone"',
+      'url: must match format "uri"',
+    ]);
+    expect(problems('nope')).toEqual([': expected an object of arguments, got string "nope"']);
+  });
+
+  it('gives the planner the server schema of each MCP tool', async () => {
+    const registry = createBuiltinRegistry();
+    registry.register({
+      name: 'gh__list_issues',
+      description: 'List issues (MCP server "gh", tool "list_issues")',
+      inputSchema: zod,
+      inputJsonSchema: { type: 'object', properties: { owner: { type: 'string' } }, required: ['owner'] },
+      outputSchema: zod,
+      risk: 'low',
+      describe: () => 'gh__list_issues',
+      execute: async () => ({}),
+    });
+    expect(plannerInstructions(registry, 10)).toContain(
+      '- gh__list_issues (risk low): List issues (MCP server "gh", tool "list_issues")\n  args: {"properties":{"owner":{"type":"string"}},"required":["owner"]}',
+    );
+  });
+});
