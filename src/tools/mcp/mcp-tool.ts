@@ -34,7 +34,8 @@ export function createMcpTool(session: McpToolSource, definition: McpToolDefinit
     risk: riskOf(annotations),
     ...(annotations ? { annotations } : {}),
     mcp: { server, tool: definition.name },
-    describe: (input) => `${name} ${safeJson(input)}`,
+    // Like `kubectl get pods`: the tool's own name, then its arguments (as JSON).
+    describe: (input) => `${definition.name} ${safeJson(input)}`,
     async execute(input, { signal, onOutput }) {
       const result = await session.call(definition.name, input, signal, name);
       const output = toOutput(result);
