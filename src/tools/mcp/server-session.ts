@@ -95,7 +95,14 @@ export class McpServerSession {
     this.client = client;
     this.transport = transport;
     client.onclose = () => this.forget(client);
-    client.onerror = () => {};
+    client.onerror = (error) => {
+      // An HTTP server that went away: its event stream cannot be reopened. Closing the client fails
+      // the calls waiting for it now (as a closed connection) instead of at their timeout.
+      if (/^(Maximum reconnection attempts|Failed to reconnect SSE stream: .*fetch failed)/.test(error.message)) {
+        this.forget(client);
+        void client.close().catch(() => {});
+      }
+    };
   }
 
   private forget(client: Client): void {
@@ -115,6 +122,9 @@ export class McpServerSession {
     return this.reconnecting;
   }
 }
+
+/** Reopening a dropped event stream: a few quick tries, so a server that is gone is noticed within about a second. */
+const RECONNECTION = { initialReconnectionDelay: 200, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 2, maxRetries: 3 };
 
 async function connect(config: McpServerConfig, env: NodeJS.ProcessEnv): Promise<{ client: Client; transport: Transport }> {
   const fail = (reason: string, cause?: unknown) =>
@@ -146,7 +156,7 @@ async function connect(config: McpServerConfig, env: NodeJS.ProcessEnv): Promise
     });
   }
   try {
-    return await attempt(config, new StreamableHTTPClientTransport(url, { requestInit }));
+    return await attempt(config, new StreamableHTTPClientTransport(url, { requestInit, reconnectionOptions: RECONNECTION }));
   } catch (error) {
     // Servers of the older protocol answer a POST with 4xx: try their SSE endpoint before giving up.
     if (error instanceof StreamableHTTPError && error.code !== undefined && error.code >= 400 && error.code < 500 && error.code !== 401 && error.code !== 403) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolCall } from '../../../src/planning/index.js';
-import { createBuiltinRegistry, McpHub } from '../../../src/tools/index.js';
+import { createBuiltinRegistry, McpCallError, McpHub } from '../../../src/tools/index.js';
 import { freePort } from '../../helpers/cli.js';
 import { LAB_SERVER, labStdio, startHttpLab, writeUserConfig, type HttpLab } from '../../helpers/mcp.js';
 import { createTempDir } from '../../helpers/tool-context.js';
@@ -79,6 +79,33 @@ describe('MCP servers that do not work, and HTTP servers', () => {
     expect(hub.unavailableReason('missing__x')).toBe(reasonOf('missing'));
     expect(hub.unavailableReason('web__nope')).toMatch(/^MCP server "web" has no tool named web__nope \(its tools: web__echo, /);
     expect(hub.unavailableReason('shell')).toBeUndefined();
+  });
+
+  it('fails a call at once when its HTTP server goes away in the middle, not at the timeout', async () => {
+    const doomed = await startHttpLab();
+    const home = path.join(temp.dir, 'home-doomed');
+    await writeUserConfig(home, { doomed: { url: doomed.url, timeoutMs: 30_000 } });
+    const own = await McpHub.load({ home, env: process.env, cwd: temp.dir });
+    try {
+      await own.start();
+      const tools = createBuiltinRegistry();
+      own.addTo(tools);
+      const pending = tools.invoke(call('doomed__slow', { ms: 25_000 }), { workspace: temp.dir }).catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const killedAt = Date.now();
+      await doomed.stop();
+      const error = await pending;
+      expect(McpCallError.isInstance(error)).toBe(true);
+      expect((error as McpCallError).reason).toBe('disconnected');
+      expect((error as Error).message).toBe(`doomed__slow: MCP server "doomed" (${doomed.url}) closed the connection during the call`);
+      expect(Date.now() - killedAt).toBeLessThan(10_000);
+      // The next call says the server cannot be reached.
+      await expect(tools.invoke(call('doomed__echo', { text: 'x' }), { workspace: temp.dir })).rejects.toThrow(
+        `MCP server "doomed" (${doomed.url}): cannot connect: connection refused`,
+      );
+    } finally {
+      await own.close();
+    }
   });
 
   it('leaves the other tools working', async () => {
