@@ -168,6 +168,28 @@ steps:
     expect(eventsOf(events, 'step_failed', 'check')[0]).toMatchObject({ attempt: 2, error: 'lab__fail: bad input: no cluster' });
   });
 
+  it('rolls back through MCP tools when a later step fails', async () => {
+    await sandbox.writePlan(
+      'rollback.yaml',
+      `goal: Undo with an MCP tool
+steps:
+  - id: open
+    tool: web__echo
+    args: { text: opened }
+    rollback: { tool: lab__echo, args: { text: "undo {{ steps.open.output.text }}" } }
+  - id: check
+    tool: lab__fail
+    args: {}
+    dependsOn: [open]
+`,
+    );
+    const result = await ksa('run', 'rollback.yaml', '--yes', '--json');
+    expect(result.code, describeResult(result)).toBe(1);
+    const events = parseNdjson(result.stdout);
+    expect(eventsOf(events, 'rollback_step_succeeded', 'open')).toHaveLength(1);
+    expect(eventsOf(events, 'step_output', 'open').map((event) => event.line)).toContain('undo web:opened');
+  });
+
   it("aborts an MCP call at the step's timeout: the server is told", async () => {
     await sandbox.writePlan(
       'slow.yaml',
