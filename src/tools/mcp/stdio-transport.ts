@@ -30,6 +30,8 @@ export class ProcessGroupStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child: ChildProcess | undefined;
+  /** The server's process group, kept after the server itself has exited: what it forked may still run. */
+  private pid: number | undefined;
   private readonly buffer = new ReadBuffer();
   private stderr = '';
   private untrack: (() => void) | undefined;
@@ -62,6 +64,7 @@ export class ProcessGroupStdioTransport implements Transport {
         this.onerror?.(error);
       });
       child.once('spawn', () => {
+        this.pid = child.pid;
         if (child.pid !== undefined) this.untrack = trackServerGroup(child.pid);
         resolve();
       });
@@ -112,7 +115,7 @@ export class ProcessGroupStdioTransport implements Transport {
   /** Ends stdin (servers exit on that), then SIGTERM and SIGKILL to the group if anything of it is left. */
   async close(): Promise<void> {
     const child = this.child;
-    const pid = child?.pid;
+    const pid = this.pid;
     if (child) {
       const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
       child.stdin?.end();

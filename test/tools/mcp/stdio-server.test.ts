@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolCall } from '../../../src/planning/index.js';
 import { createBuiltinRegistry, McpCallError, McpHub, McpToolError, ToolInputError, liveServerGroups } from '../../../src/tools/index.js';
 import { labStdio, writeUserConfig } from '../../helpers/mcp.js';
-import { createTempDir, waitFor } from '../../helpers/tool-context.js';
+import { createTempDir, isProcessAlive, waitFor } from '../../helpers/tool-context.js';
 
 function call(tool: string, args: Record<string, unknown>, signal = new AbortController().signal): ToolCall {
   return { tool, args, stepId: 's', attempt: 1, phase: 'run', signal, onOutput: () => {} };
@@ -36,7 +36,7 @@ describe('an MCP server over stdio', () => {
   it('lists its tools as <server>__<tool> with the raw JSON Schema and annotations', () => {
     const [lab] = hub.statuses();
     expect(lab).toMatchObject({ name: 'lab', source: 'user', state: 'ready' });
-    expect(lab!.tools.map((tool) => tool.name)).toEqual(['lab__echo', 'lab__add', 'lab__fail', 'lab__slow', 'lab__crash', 'lab__pid']);
+    expect(lab!.tools.map((tool) => tool.name)).toEqual(['lab__echo', 'lab__add', 'lab__fail', 'lab__slow', 'lab__crash', 'lab__fork', 'lab__pid']);
     const echo = registry.get('lab__echo')!;
     expect(echo.mcp).toEqual({ server: 'lab', tool: 'echo' });
     expect(echo.annotations).toEqual({ readOnlyHint: true });
@@ -100,6 +100,15 @@ describe('an MCP server over stdio', () => {
     expect((error as Error).message).toMatch(/^lab__crash: MCP server "lab" \(.*lab-server\.mjs\) exited with code 7 during the call$/);
     const second = Number(((await registry.invoke(call('lab__pid', {}), { workspace: temp.dir })) as { text: string }).text);
     expect(second).not.toBe(first);
+  });
+
+  it('stops what a crashed server forked before it starts it again', async () => {
+    const forked = Number(((await registry.invoke(call('lab__fork', {}), { workspace: temp.dir })) as { text: string }).text);
+    expect(isProcessAlive(forked)).toBe(true);
+    await expect(registry.invoke(call('lab__crash', {}), { workspace: temp.dir })).rejects.toThrow('exited with code 7 during the call');
+    expect(isProcessAlive(forked)).toBe(true);
+    await registry.invoke(call('lab__echo', { text: 'again' }), { workspace: temp.dir });
+    expect(await waitFor(() => !isProcessAlive(forked), 5000)).toBe(true);
   });
 
   it('stops every server process group on close', async () => {
