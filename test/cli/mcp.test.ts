@@ -79,7 +79,7 @@ describe('ksa tools and ksa mcp list', () => {
 
     const text = await ksa('mcp', 'list');
     expect(text.code, describeResult(text)).toBe(0);
-    expect(text.stdout).toMatch(/^lab \(user, .*lab-server\.mjs\): ready, 7 tools$/m);
+    expect(text.stdout).toMatch(/^lab \(user, .*lab-server\.mjs\): ready, 8 tools$/m);
     expect(text.stdout).toMatch(/^ {2}web__echo +Echo the text back$/m);
     expect(text.stdout).toContain('nope (user, no-such-mcp-server-xyz --stdio): failed: command "no-such-mcp-server-xyz" not found (install it or fix PATH)');
   });

@@ -37,7 +37,8 @@ export function createMcpTool(session: McpToolSource, definition: McpToolDefinit
     // Like `kubectl get pods`: the tool's own name, then its arguments (as JSON).
     describe: (input) => `${definition.name} ${safeJson(input)}`,
     async execute(input, { signal, onOutput }) {
-      const result = await session.call(definition.name, input, signal, name);
+      // Progress notifications show as output lines while the call runs (the live view's last line, the step log).
+      const result = await session.call(definition.name, input, signal, name, (line) => onOutput(line, 'stdout'));
       const output = toOutput(result);
       for (const line of output.text.split('\n')) if (line) onOutput(line, result.isError ? 'stderr' : 'stdout');
       if (result.isError) throw new McpToolError({ toolName: name, text: output.text, result: output });

@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError, type CallToolResult, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult, type Progress, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
 import { VERSION } from '../../version.js';
 import { describeTarget, type McpServerConfig, type McpTransportConfig } from './config.js';
 import { McpCallError, McpServerUnavailableError } from './errors.js';
@@ -55,12 +55,13 @@ export class McpServerSession {
   }
 
   /** Calls a tool; `signal` aborts it (the server is told), `timeoutMs` bounds it. Protocol results come back as they are, isError included. */
-  async call(tool: string, args: Record<string, unknown>, signal: AbortSignal, toolName: string): Promise<CallToolResult> {
+  async call(tool: string, args: Record<string, unknown>, signal: AbortSignal, toolName: string, onProgress?: (line: string) => void): Promise<CallToolResult> {
     if (!this.client) await this.restart();
     const client = this.client!;
     const transport = this.transport;
     try {
-      return (await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: this.config.timeoutMs })) as CallToolResult;
+      const onprogress = onProgress && ((p: Progress) => onProgress(progressLine(p)));
+      return (await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: this.config.timeoutMs, ...(onprogress ? { onprogress } : {}) })) as CallToolResult;
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
@@ -204,6 +205,12 @@ function ended(transport: Transport | undefined, when: string): string {
   const how = !status ? 'closed the connection' : status.code !== null ? `exited with code ${status.code}` : `was killed by ${status.signal}`;
   const said = lastLine(transport.stderrTail());
   return said ? `${how} ${when}: ${said}` : `${how} ${when}`;
+}
+
+/** `progress 3/10: uploading layers`, as a line of the step's output. */
+function progressLine(progress: Progress): string {
+  const amount = progress.total !== undefined ? `${progress.progress}/${progress.total}` : `${progress.progress}`;
+  return `progress ${amount}${progress.message ? `: ${progress.message}` : ''}`;
 }
 
 function isDisconnect(error: unknown): boolean {

@@ -36,7 +36,7 @@ describe('an MCP server over stdio', () => {
   it('lists its tools as <server>__<tool> with the raw JSON Schema and annotations', () => {
     const [lab] = hub.statuses();
     expect(lab).toMatchObject({ name: 'lab', source: 'user', state: 'ready' });
-    expect(lab!.tools.map((tool) => tool.name)).toEqual(['lab__echo', 'lab__add', 'lab__fail', 'lab__slow', 'lab__crash', 'lab__fork', 'lab__pid']);
+    expect(lab!.tools.map((tool) => tool.name)).toEqual(['lab__echo', 'lab__add', 'lab__fail', 'lab__slow', 'lab__crash', 'lab__steps', 'lab__fork', 'lab__pid']);
     const echo = registry.get('lab__echo')!;
     expect(echo.mcp).toEqual({ server: 'lab', tool: 'echo' });
     expect(echo.annotations).toEqual({ readOnlyHint: true });
@@ -56,6 +56,13 @@ describe('an MCP server over stdio', () => {
       content: [{ type: 'text', text: '5' }],
       structured: { sum: 5 },
     });
+  });
+
+  it('shows progress notifications as output lines while the call runs', async () => {
+    const lines: string[] = [];
+    const output = await registry.invoke({ ...call('lab__steps', {}), onOutput: (line) => lines.push(line) }, { workspace: temp.dir });
+    expect(output).toMatchObject({ text: 'done' });
+    expect(lines).toEqual(['progress 1/3: step 1', 'progress 2/3: step 2', 'progress 3/3: step 3', 'done']);
   });
 
   it('checks arguments against the server schema, with their path', async () => {
