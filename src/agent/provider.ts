@@ -1,13 +1,28 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { extractJsonMiddleware, wrapLanguageModel, type LanguageModel } from 'ai';
 import type { ModelConfig } from './config.js';
+import type { CapabilityUpdate, StructuredMode } from './model/capabilities.js';
+import { reasoningMiddleware } from './model/reasoning.js';
+import { structuredFallbackMiddleware } from './model/structured-fallback.js';
+
+export type ChatModelOptions = {
+  /** The structured-output mode known to work (from the capability cache); default json_schema. */
+  readonly structured?: StructuredMode;
+  /** Told when a call teaches something the cache did not know (e.g. json_schema rejected). */
+  readonly onCapability?: (update: CapabilityUpdate, why: string) => void | Promise<void>;
+};
 
 /**
  * The Chat Completions API (`.chat()`), not OpenAI's Responses API, so any
  * OpenAI-compatible server works: OpenAI, Ollama, vLLM, LM Studio, llama.cpp.
+ * Around it, the model boundary every caller shares (planner, ksa ask, llm_query
+ * steps, the chat): reasoning output split from the answer, and structured
+ * output that falls back from json_schema to json_object to the schema in the prompt.
  */
-export function createChatModel(config: ModelConfig): LanguageModel {
-  return createOpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, name: 'openai', fetch: fetchWithHeaderTimeout(config.timeoutMs) }).chat(config.model);
+export function createChatModel(config: ModelConfig, options: ChatModelOptions = {}): LanguageModel {
+  const base = createOpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, name: 'openai', fetch: fetchWithHeaderTimeout(config.timeoutMs) }).chat(config.model);
+  const structured = { mode: options.structured ?? 'json_schema', onChange: (mode: StructuredMode, why: string) => options.onCapability?.({ structured: mode, source: why }, why) };
+  return wrapLanguageModel({ model: base, middleware: [structuredFallbackMiddleware(structured), reasoningMiddleware()] });
 }
 
 /**
