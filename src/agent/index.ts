@@ -1,7 +1,17 @@
 export { loadModelConfig, ModelConfigError, DEFAULT_MODEL } from './config.js';
 export type { ModelConfig } from './config.js';
 export { createChatModel, withJsonExtraction, extractJsonText } from './provider.js';
-export { ModelError, toModelError } from './model-errors.js';
+export type { ChatModelOptions } from './provider.js';
+export { readCapabilities, recordCapability, capabilitiesFile, STRUCTURED_MODES } from './model/capabilities.js';
+export type { ModelCapabilities, CapabilityUpdate, StructuredMode, ModelKey, ProbeResult } from './model/capabilities.js';
+export { withContextRetry, trimMessages, DEFAULT_HISTORY_TOKENS } from './model/context-retry.js';
+export type { ContextBudget } from './model/context-retry.js';
+export { modelErrorKind, isToolsUnsupportedError, isStructuredOutputError, isContextLengthError, serverWords } from './model/error-kinds.js';
+export type { ModelErrorKind } from './model/error-kinds.js';
+export { reasoningMiddleware } from './model/reasoning.js';
+export { ThinkTagSplitter, splitThinkTags } from './model/think-tags.js';
+export { structuredFallbackMiddleware } from './model/structured-fallback.js';
+export { ModelError, toModelError, CONTEXT_HINT } from './model-errors.js';
 export type { ModelErrorReason } from './model-errors.js';
 export { gatherWorkspaceContext, formatWorkspaceContext } from './workspace-context.js';
 export type { WorkspaceContext } from './workspace-context.js';

@@ -27,18 +27,28 @@ export function createChatModel(config: ModelConfig, options: ChatModelOptions =
 
 /**
  * A server that accepts the connection but never answers (a model still
- * loading, a hung proxy) must not hang ksa: no response headers within
- * `timeoutMs` aborts the call. Streaming gaps are bounded by the SDK's chunk timeouts.
+ * loading, a hung proxy), or streams forever (a model caught in a loop), must
+ * not hang ksa: one call, answer included, gets `timeoutMs`; then it is aborted.
  */
 export function fetchWithHeaderTimeout(timeoutMs: number): typeof fetch {
   return async (input, init) => {
     const timer = new AbortController();
-    const handle = setTimeout(() => timer.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const handle = setTimeout(() => timer.abort(new DOMException(`no complete answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    // Never the reason a process stays alive.
+    handle.unref();
+    let response: Response;
     try {
-      return await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timer.signal]) : timer.signal });
-    } finally {
+      response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timer.signal]) : timer.signal });
+    } catch (error) {
       clearTimeout(handle);
+      throw error;
     }
+    if (!response.body) {
+      clearTimeout(handle);
+      return response;
+    }
+    const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => clearTimeout(handle) }));
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
 

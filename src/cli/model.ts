@@ -1,5 +1,5 @@
 import type { LanguageModel } from 'ai';
-import { createChatModel, loadModelConfig, ModelConfigError, ModelError, PlanningError, toModelError, type ModelConfig } from '../agent/index.js';
+import { createChatModel, loadModelConfig, ModelConfigError, ModelError, PlanningError, readCapabilities, recordCapability, toModelError, type ModelConfig } from '../agent/index.js';
 import { KsaError } from '../planning/index.js';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -11,7 +11,10 @@ export type CliModel = { readonly config: ModelConfig; readonly model: LanguageM
 export async function openModel(env: NodeJS.ProcessEnv, home: string): Promise<CliModel> {
   try {
     const config = await loadModelConfig(env, home);
-    return { config, model: createChatModel(config) };
+    // What `ksa model check` or an earlier call learnt about this endpoint + model; a call that fails otherwise updates it.
+    const key = { home, baseURL: config.baseURL, model: config.model };
+    const known = await readCapabilities(key);
+    return { config, model: createChatModel(config, { structured: known?.structured, onCapability: async (update) => void (await recordCapability(key, update)) }) };
   } catch (error) {
     if (error instanceof ModelConfigError) throw new CliError({ message: error.message });
     throw error;

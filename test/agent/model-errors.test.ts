@@ -31,11 +31,12 @@ describe('toModelError', () => {
       404,
       openAiBody('The model `llama3.1` does not exist'),
       'unknown_model',
-      'http://127.0.0.1:9999/v1 does not know model "llama3.1" (404: The model `llama3.1` does not exist); set KSA_MODEL to a model it serves, and check that OPENAI_BASE_URL ends in /v1',
+      'http://127.0.0.1:9999/v1 does not know model "llama3.1" (404: The model `llama3.1` does not exist); set KSA_MODEL to a model it serves (ksa model list), and check that OPENAI_BASE_URL ends in /v1',
     ],
     [429, openAiBody('Rate limit reached'), 'rate_limited', 'http://127.0.0.1:9999/v1 is rate limiting requests (429): Rate limit reached; wait and try again'],
     [500, openAiBody('boom'), 'server_error', 'http://127.0.0.1:9999/v1 failed with 500: boom; try again later'],
-    [400, openAiBody("Invalid value for 'response_format'"), 'bad_request', "http://127.0.0.1:9999/v1 rejected the request (400: Invalid value for 'response_format')"],
+    [400, openAiBody("Invalid value for 'response_format'"), 'structured_unsupported', "http://127.0.0.1:9999/v1 rejected the structured-output request (400: Invalid value for 'response_format'); run ksa model check to see which mode works with \"llama3.1\""],
+    [400, openAiBody("Invalid value for 'temperature'"), 'bad_request', "http://127.0.0.1:9999/v1 rejected the request (400: Invalid value for 'temperature'); check KSA_MODEL and the server's log, or run ksa model check"],
   ] as const)('HTTP %i → %s', (status, body, reason, message) => {
     const error = toModelError(apiError(status, body), CONFIG);
     expect(error).toBeInstanceOf(ModelError);
@@ -87,10 +88,10 @@ describe('toModelError', () => {
     expect(toModelError(new DOMException('This operation was aborted', 'AbortError'), CONFIG)).toMatchObject({ reason: 'aborted', message: 'the model call was interrupted' });
   });
 
-  it('a non-JSON error body is shown on one line, cut at 200 characters', () => {
+  it('an HTML page without a title is reduced to its text, on one line, cut at 200 characters', () => {
     const error = toModelError(apiError(502, `<html>\n<body>\nBad gateway ${'x'.repeat(400)}</body></html>`), CONFIG);
     expect(error.message).not.toContain('\n');
-    expect(error.message).toMatch(/^http:\/\/127\.0\.0\.1:9999\/v1 failed with 502: <html> <body> Bad gateway x+\.\.\.; try again later$/);
+    expect(error.message).toMatch(/^http:\/\/127\.0\.0\.1:9999\/v1 failed with 502: Bad gateway x+\.\.\.; try again later$/);
     expect(error.message.length).toBeLessThan(300);
   });
 
