@@ -2,6 +2,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { extractJsonMiddleware, wrapLanguageModel, type LanguageModel } from 'ai';
 import type { ModelConfig } from './config.js';
 import type { CapabilityUpdate, StructuredMode } from './model/capabilities.js';
+import { capabilityWatchMiddleware } from './model/capability-watch.js';
 import { reasoningMiddleware } from './model/reasoning.js';
 import { structuredFallbackMiddleware } from './model/structured-fallback.js';
 
@@ -22,7 +23,8 @@ export type ChatModelOptions = {
 export function createChatModel(config: ModelConfig, options: ChatModelOptions = {}): LanguageModel {
   const base = createOpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, name: 'openai', fetch: fetchWithHeaderTimeout(config.timeoutMs) }).chat(config.model);
   const structured = { mode: options.structured ?? 'json_schema', onChange: (mode: StructuredMode, why: string) => options.onCapability?.({ structured: mode, source: why }, why) };
-  return wrapLanguageModel({ model: base, middleware: [structuredFallbackMiddleware(structured), reasoningMiddleware()] });
+  const watch = options.onCapability ? [capabilityWatchMiddleware(options.onCapability)] : [];
+  return wrapLanguageModel({ model: base, middleware: [...watch, structuredFallbackMiddleware(structured), reasoningMiddleware()] });
 }
 
 /**

@@ -22,6 +22,8 @@ function argsFor(kind: string): string[] {
       return ['ask', 'hello'];
     case 'check':
       return ['model', 'check', '--json'];
+    case 'list':
+      return ['model', 'list'];
     default:
       throw new Error(`unknown corpus kind "${kind}"`);
   }
@@ -71,7 +73,8 @@ describe.concurrent('model answer corpus', () => {
       const [key, value] = pair.split('=') as [string, string];
       env[key] = value;
     }
-    const result = await runKsa(argsFor(corpus.meta.kind!), { cwd: sandbox.dir, home: sandbox.home, env, timeoutMs: 40_000 });
+    const args = corpus.meta.args ? corpus.meta.args.split(' ') : argsFor(corpus.meta.kind!);
+    const result = await runKsa(args, { cwd: sandbox.dir, home: sandbox.home, env, timeoutMs: 40_000 });
     // KSA_CORPUS_SHOW=1 prints what ksa said for each case.
     if (process.env.KSA_CORPUS_SHOW) console.log(`${file}\n${describeResult(result)}`);
     checkOutcome(corpus, result);
@@ -79,7 +82,7 @@ describe.concurrent('model answer corpus', () => {
     const chat = server.requests.filter((request) => request.path.endsWith('/chat/completions'));
     if (corpus.meta.requests) expect(chat.length, describeResult(result)).toBe(Number(corpus.meta.requests));
     if (corpus.meta.formats) expect(chat.map((request) => request.format).join(','), describeResult(result)).toBe(corpus.meta.formats);
-    if (corpus.meta.kind === 'check') {
+    if (corpus.meta.kind === 'check' && args.includes('--json')) {
       const report = JSON.parse(result.stdout) as { tools: boolean; chatMode: string };
       if (corpus.meta['check-tools']) expect(report.tools).toBe(corpus.meta['check-tools'] === 'yes');
       if (corpus.meta['check-mode']) expect(report.chatMode).toBe(corpus.meta['check-mode']);
