@@ -10,6 +10,7 @@ export { modelErrorKind, isToolsUnsupportedError, isStructuredOutputError, isCon
 export type { ModelErrorKind } from './model/error-kinds.js';
 export { reasoningMiddleware } from './model/reasoning.js';
 export { ThinkTagSplitter, splitThinkTags } from './model/think-tags.js';
+export type { TextSegment } from './model/think-tags.js';
 export { structuredFallbackMiddleware } from './model/structured-fallback.js';
 export { checkModel, CAPABILITIES } from './model/probe.js';
 export type { ModelCheck, ChatMode } from './model/probe.js';

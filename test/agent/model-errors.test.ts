@@ -113,3 +113,26 @@ describe('toModelError', () => {
     expect(toModelError(original, CONFIG).cause).toBe(original);
   });
 });
+
+describe('toModelError: what the server cannot do', () => {
+  it.each([
+    [400, openAiBody('registry.ollama.ai/library/gemma3:4b does not support tools'), OLLAMA, 'tools_unsupported', /: "llama3.1" cannot call tools \(400: registry\.ollama\.ai\/library\/gemma3:4b does not support tools\); pick a model with tool support \(ollama\.com\/search\?c=tools\), or use ksa plan$/],
+    [400, { object: 'error', message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set' }, CONFIG, 'tools_unsupported', /start vLLM with --enable-auto-tool-choice --tool-call-parser <parser>, or use ksa plan$/],
+    [500, { error: { message: 'tools param requires --jinja flag', type: 'server_error' } }, CONFIG, 'tools_unsupported', /\(500: tools param requires --jinja flag\); start llama-server with --jinja, or use ksa plan$/],
+    [400, { error: { message: 'This model\'s maximum context length is 4096 tokens.', code: 'context_length_exceeded' } }, CONFIG, 'context_length', /^http:\/\/127\.0\.0\.1:9999\/v1: the prompt does not fit the context window of "llama3\.1" \(400: .*\); give the model a larger context window \(Ollama: OLLAMA_CONTEXT_LENGTH=16384/],
+    [200, undefined, CONFIG, 'bad_response', /^http:\/\/127\.0\.0\.1:9999\/v1 sent an answer ksa could not read \(200: HTTP 200\): it was cut off/],
+  ] as const)('HTTP %i %j → %s', (status, body, config, reason, message) => {
+    const error = toModelError(apiError(status, body), config);
+    expect(error.reason).toBe(reason);
+    expect(error.message).toMatch(message);
+  });
+
+  it('an HTML page from a proxy is reduced to its title', () => {
+    const page = '<!DOCTYPE html>\n<html><head><title>504 Gateway Time-out</title><style>body{}</style></head><body><h1>504</h1>nginx</body></html>';
+    expect(toModelError(apiError(504, page), CONFIG).message).toBe('http://127.0.0.1:9999/v1 failed with 504: 504 Gateway Time-out; try again later');
+  });
+
+  it('a FastAPI {"detail": …} body gives its detail', () => {
+    expect(toModelError(apiError(422, { detail: 'field required: messages' }), CONFIG).message).toContain('(422: field required: messages)');
+  });
+});

@@ -131,7 +131,7 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
 /** A probe's failure in a few words: the server's own, without the endpoint (the table names it once). */
 function shortReason(error: unknown, config: ModelConfig): string {
   const message = toModelError(error, config).message;
-  return clip(message.replace(`${config.baseURL}: `, "").replace(`${config.baseURL} `, ""), 160);
+  return clip(message.replace(`${config.baseURL}: `, '').replace(`${config.baseURL} `, ''), 160);
 }
 
 function clip(text: string, length: number): string {
