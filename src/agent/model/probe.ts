@@ -23,6 +23,10 @@ export type ModelCheck = {
   readonly chatMode: ChatMode;
   /** Why the model cannot be used, when the plain answer failed. */
   readonly failure?: string;
+  /** The server, when it says what it is (Ollama answers /api/version). */
+  readonly server?: string;
+  /** Advice about the server's known quirks. */
+  readonly notes: readonly string[];
 };
 
 /**
@@ -59,6 +63,11 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
     const listed = models.some((served) => served.id === config.model);
     return { ok: true, detail: `${models.length} model${models.length === 1 ? '' : 's'}; ${listed ? `"${config.model}" is one of them` : `"${config.model}" is not listed`}` };
   });
+
+  const server = await detectOllama(config, signal);
+  const notes = server
+    ? [`${server} cuts prompts longer than its context window without an error (the default is 2k-8k tokens by version); give it more room: OLLAMA_CONTEXT_LENGTH=16384 ollama serve, or PARAMETER num_ctx 16384 in a Modelfile`]
+    : [];
 
   let failure: string | undefined;
   const answers = await run('plain answer', async () => {
@@ -125,7 +134,22 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
     streaming,
     chatMode: tools ? 'tools' : 'no-tools chat',
     ...(failure ? { failure } : {}),
+    ...(server ? { server } : {}),
+    notes,
   };
+}
+
+/** Ollama serves /api/version beside /v1; other servers do not. */
+async function detectOllama(config: ModelConfig, signal: AbortSignal | undefined): Promise<string | undefined> {
+  try {
+    const origin = config.baseURL.replace(/\/v1$/, '');
+    const response = await fetch(`${origin}/api/version`, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(3000)]) : AbortSignal.timeout(3000) });
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { version?: unknown };
+    return typeof body.version === 'string' ? `Ollama ${body.version}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A probe's failure in a few words: the server's own, without the endpoint (the table names it once). */

@@ -39,7 +39,7 @@ function printCheck(io: CliIO, style: Styler, check: ModelCheck, file: string): 
   const rows = check.probes.map((probe) => [probe.capability, probe.ok ? 'yes' : 'no', `${probe.ms} ms`, probe.detail ?? '']);
   const widths = [0, 1, 2].map((column) => Math.max(...[['capability', 'works', 'time'][column]!, ...rows.map((row) => row[column]!)].map((cell) => cell.length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd();
-  writeLine(io.stdout, `Model ${check.model} at ${check.endpoint}`);
+  writeLine(io.stdout, `Model ${check.model} at ${check.endpoint}${check.server ? ` (${check.server})` : ''}`);
   writeLine(io.stdout);
   writeLine(io.stdout, style.bold(line(['capability', 'works', 'time', 'detail'])));
   for (const row of rows) {
@@ -50,6 +50,7 @@ function printCheck(io: CliIO, style: Styler, check: ModelCheck, file: string): 
   if (!check.answers) return;
   writeLine(io.stdout, `Chat: ${check.chatMode === 'tools' ? 'with tool calling' : 'without tool calling (each turn is routed by one structured-output call)'}`);
   writeLine(io.stdout, `Structured output: ${check.structured ?? 'text'}${check.structured === 'json_schema' ? '' : check.structured ? ' (fallback)' : ' with the schema in the prompt and repair rounds'}`);
+  for (const note of check.notes) writeLine(io.stdout, style.yellow(`Note: ${note}.`));
   writeLine(io.stdout, style.dim(`Saved in ${file}; ksa uses it until a call fails in a way it did not expect.`));
 }
 

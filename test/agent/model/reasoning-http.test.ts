@@ -65,3 +65,10 @@ it('the planner: braces in the reasoning never reach JSON extraction', async () 
   expect(result.attempts).toBe(1);
   expect(result.plan.goal).toBe(VALID_PLAN.goal);
 });
+
+it('llm_query steps: the step output is the answer, without the reasoning', async () => {
+  const { createQueryModel } = await import('../../../src/agent/index.js');
+  server.enqueue({ text: '<think>Count the tests {42}.</think>\n42 tests passed.' });
+  const ask = createQueryModel(createChatModel(config), config);
+  expect(await ask({ prompt: 'How many tests passed?', stepId: 'count', signal: new AbortController().signal })).toBe('42 tests passed.');
+});
