@@ -82,6 +82,9 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
     }
   });
 
+  // A model that cannot answer at all cannot do anything else either.
+  if (!answers) return { endpoint: config.baseURL, model: config.model, probes, answers, tools: false, streaming: false, chatMode: 'no-tools chat', ...(failure ? { failure } : {}), ...(server ? { server } : {}), notes };
+
   const tools = await run('tool calling', async () => {
     const result = await generateText({
       ...common,
@@ -111,7 +114,8 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
   });
 
   const streaming = await run('streaming', async () => {
-    const result = streamText({ ...common, prompt: 'Count from 1 to 5, separated by spaces.', timeout: { totalMs: config.timeoutMs } });
+    // Errors arrive as stream parts; the default onError would also print them.
+    const result = streamText({ ...common, prompt: 'Count from 1 to 5, separated by spaces.', timeout: { totalMs: config.timeoutMs }, onError: () => {} });
     let deltas = 0;
     let text = '';
     for await (const part of result.stream) {
