@@ -21,7 +21,7 @@ export type ChatModelOptions = {
  * output that falls back from json_schema to json_object to the schema in the prompt.
  */
 export function createChatModel(config: ModelConfig, options: ChatModelOptions = {}): LanguageModel {
-  const base = createOpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, name: 'openai', fetch: fetchWithHeaderTimeout(config.timeoutMs) }).chat(config.model);
+  const base = createOpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, name: 'openai', fetch: fetchWithTimeout(config.timeoutMs) }).chat(config.model);
   const structured = { mode: options.structured ?? 'json_schema', onChange: (mode: StructuredMode, why: string) => options.onCapability?.({ structured: mode, source: why }, why) };
   const watch = options.onCapability ? [capabilityWatchMiddleware(options.onCapability)] : [];
   return wrapLanguageModel({ model: base, middleware: [...watch, structuredFallbackMiddleware(structured), reasoningMiddleware()] });
@@ -32,7 +32,7 @@ export function createChatModel(config: ModelConfig, options: ChatModelOptions =
  * loading, a hung proxy), or streams forever (a model caught in a loop), must
  * not hang ksa: one call, answer included, gets `timeoutMs`; then it is aborted.
  */
-export function fetchWithHeaderTimeout(timeoutMs: number): typeof fetch {
+export function fetchWithTimeout(timeoutMs: number): typeof fetch {
   return async (input, init) => {
     const timer = new AbortController();
     const handle = setTimeout(() => timer.abort(new DOMException(`no complete answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);

@@ -2,7 +2,7 @@ import { APICallError } from 'ai';
 import type { ModelConfig } from '../config.js';
 import { ModelError, toModelError } from '../model-errors.js';
 import { serverWords } from './error-kinds.js';
-import { fetchWithHeaderTimeout } from '../provider.js';
+import { fetchWithTimeout } from '../provider.js';
 
 export type ServedModel = { readonly id: string; readonly ownedBy?: string };
 
@@ -12,7 +12,7 @@ export type ServedModel = { readonly id: string; readonly ownedBy?: string };
  */
 export async function listModels(config: ModelConfig, { signal }: { signal?: AbortSignal } = {}): Promise<ServedModel[]> {
   const url = `${config.baseURL}/models`;
-  const fetcher = fetchWithHeaderTimeout(config.timeoutMs);
+  const fetcher = fetchWithTimeout(config.timeoutMs);
   let response: Response;
   try {
     response = await fetcher(url, { headers: { authorization: `Bearer ${config.apiKey}`, accept: 'application/json' }, signal });
