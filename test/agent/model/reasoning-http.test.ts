@@ -72,3 +72,21 @@ it('llm_query steps: the step output is the answer, without the reasoning', asyn
   const ask = createQueryModel(createChatModel(config), config);
   expect(await ask({ prompt: 'How many tests passed?', stepId: 'count', signal: new AbortController().signal })).toBe('42 tests passed.');
 });
+
+it('in a tool loop, the reasoning is not sent back to the model', async () => {
+  const { isStepCount, tool } = await import('ai');
+  const { z } = await import('zod');
+  server.enqueue({ text: '<think>SECRET-REASONING {</think>Checking.', toolCalls: [{ name: 'echo', arguments: { text: 'x' } }], reasoning: { field: 'reasoning_content', text: 'FIELD-REASONING' } }, { text: 'Done.' });
+  const result = streamText({
+    model: createChatModel(config),
+    prompt: 'q',
+    maxRetries: 0,
+    stopWhen: isStepCount(3),
+    tools: { echo: tool({ inputSchema: z.object({ text: z.string() }), execute: async ({ text }) => text }) },
+  });
+  expect(await result.text).toBe('Done.');
+  const second = JSON.stringify(server.requests[1]!.body.messages);
+  expect(second).toContain('Checking.');
+  expect(second).not.toContain('SECRET-REASONING');
+  expect(second).not.toContain('FIELD-REASONING');
+});
