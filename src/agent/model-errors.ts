@@ -1,7 +1,7 @@
 import { APICallError, RetryError } from 'ai';
 import { KsaError } from '../planning/index.js';
 import type { ModelConfig } from './config.js';
-import { modelErrorKind, oneLine, serverWords } from './model/error-kinds.js';
+import { kindOfWords, modelErrorKind, oneLine, serverWords } from './model/error-kinds.js';
 
 export type ModelErrorReason =
   | 'unauthorized'
@@ -102,6 +102,10 @@ export function toModelError(error: unknown, config: ErrorConfig): ModelError {
     });
   }
   const message = last instanceof Error ? last.message : String(last);
+  // An error frame in the middle of a stream has words but no status.
+  if (kindOfWords(message) === 'context_length') {
+    return new ModelError({ reason: 'context_length', message: `${endpoint}: the prompt does not fit the context window of "${config.model}" (${oneLine(message)}); ${CONTEXT_HINT}`, cause: error });
+  }
   return new ModelError({ reason: 'other', message: `the model call to ${endpoint} failed: ${message.split('\n')[0]}`, cause: error });
 }
 

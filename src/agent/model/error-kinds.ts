@@ -23,9 +23,13 @@ export function modelErrorKind(error: unknown): ModelErrorKind | undefined {
   const api = apiCallErrorOf(error);
   if (!api || api.statusCode === undefined || api.statusCode < 400) return undefined;
   if (api.statusCode === 401 || api.statusCode === 403 || api.statusCode === 404 || api.statusCode === 429) return undefined;
-  const words = `${api.responseBody ?? ''} ${api.message}`;
-  const code = errorCode(api.responseBody);
-  if (code === 'context_length_exceeded' || CONTEXT.test(words)) return 'context_length';
+  if (errorCode(api.responseBody) === 'context_length_exceeded') return 'context_length';
+  return kindOfWords(`${api.responseBody ?? ''} ${api.message}`);
+}
+
+/** The same judgement from words alone, e.g. an error frame in the middle of a stream. */
+export function kindOfWords(words: string): ModelErrorKind | undefined {
+  if (CONTEXT.test(words)) return 'context_length';
   if (TOOLS.test(words)) return 'tools_unsupported';
   if (STRUCTURED.test(words)) return 'structured_unsupported';
   return undefined;
