@@ -195,6 +195,28 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('--workspace <dir>', 'the folder holding .mcp.json (default: the current folder)')
     .action(async (flags) => setExit(await (await import('./cli/commands/mcp.js')).mcpTrustCommand(io, flags)));
 
+  const model = program
+    .command('model')
+    .description('check what the configured model endpoint can do, and list its models')
+    .addHelpText(
+      'after',
+      `
+The endpoint and model come from OPENAI_BASE_URL and KSA_MODEL (or $KSA_HOME/config.json).
+Examples:
+  $ ksa model check          # probes: list models, plain answer, tool calling, JSON-schema output, streaming
+  $ ksa model list --json`,
+    );
+  model
+    .command('check')
+    .description('probe the configured endpoint and model in a few small calls; print what works, how long it took and the mode ksa uses')
+    .option('--json', 'print the result as one JSON document')
+    .action(async (flags) => setExit(await (await import('./cli/commands/model.js')).modelCheckCommand(io, flags)));
+  model
+    .command('list')
+    .description("list the endpoint's models (GET /v1/models), the configured one marked")
+    .option('--json', 'print the list as one JSON document')
+    .action(async (flags) => setExit(await (await import('./cli/commands/model.js')).modelListCommand(io, flags)));
+
   return program;
 }
 

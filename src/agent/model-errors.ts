@@ -1,8 +1,22 @@
 import { APICallError, RetryError } from 'ai';
 import { KsaError } from '../planning/index.js';
 import type { ModelConfig } from './config.js';
+import { kindOfWords, modelErrorKind, oneLine, serverWords } from './model/error-kinds.js';
 
-export type ModelErrorReason = 'unauthorized' | 'unknown_model' | 'rate_limited' | 'server_error' | 'unreachable' | 'timeout' | 'bad_request' | 'aborted' | 'other';
+export type ModelErrorReason =
+  | 'unauthorized'
+  | 'unknown_model'
+  | 'rate_limited'
+  | 'server_error'
+  | 'unreachable'
+  | 'timeout'
+  | 'bad_request'
+  | 'tools_unsupported'
+  | 'structured_unsupported'
+  | 'context_length'
+  | 'bad_response'
+  | 'aborted'
+  | 'other';
 
 /** A failed model call, said in one line that names the endpoint and what to do. */
 export class ModelError extends KsaError {
@@ -16,7 +30,9 @@ export class ModelError extends KsaError {
   }
 }
 
-export function toModelError(error: unknown, config: Pick<ModelConfig, 'baseURL' | 'model' | 'sources'>): ModelError {
+type ErrorConfig = Pick<ModelConfig, 'baseURL' | 'model' | 'sources'>;
+
+export function toModelError(error: unknown, config: ErrorConfig): ModelError {
   if (ModelError.isInstance(error)) return error;
   const endpoint = config.baseURL;
   const last = RetryError.isInstance(error) ? error.lastError : error;
@@ -32,25 +48,51 @@ export function toModelError(error: unknown, config: Pick<ModelConfig, 'baseURL'
   if (APICallError.isInstance(last)) {
     const status = last.statusCode;
     const detail = serverMessage(last);
+    const said = (code: number) => `${code}${detail ? `: ${detail}` : ''}`;
     if (status === 401 || status === 403) {
-      return new ModelError({ reason: 'unauthorized', statusCode: status, message: `${endpoint} refused the API key (${status}${detail ? `: ${detail}` : ''}); check OPENAI_API_KEY`, cause: error });
+      return new ModelError({ reason: 'unauthorized', statusCode: status, message: `${endpoint} refused the API key (${said(status)}); check OPENAI_API_KEY`, cause: error });
     }
     if (status === 404) {
       return new ModelError({
         reason: 'unknown_model',
         statusCode: status,
-        message: `${endpoint} does not know model "${config.model}" (404${detail ? `: ${detail}` : ''}); set KSA_MODEL to a model it serves${/ollama|11434/.test(endpoint) ? ' (ollama list), or pull it (ollama pull <model>)' : ''}, and check that OPENAI_BASE_URL ends in /v1`,
+        message: `${endpoint} does not know model "${config.model}" (${said(status)}); set KSA_MODEL to a model it serves${isOllama(endpoint) ? ' (ollama list), or pull it (ollama pull <model>)' : ' (ksa model list)'}, and check that OPENAI_BASE_URL ends in /v1`,
         cause: error,
       });
     }
     if (status === 429) {
       return new ModelError({ reason: 'rate_limited', statusCode: status, message: `${endpoint} is rate limiting requests (429)${attempts}${detail ? `: ${detail}` : ''}; wait and try again`, cause: error });
     }
+    if (status !== undefined) {
+      const kind = modelErrorKind(last);
+      if (kind === 'context_length') {
+        return new ModelError({ reason: 'context_length', statusCode: status, message: `${endpoint}: the prompt does not fit the context window of "${config.model}" (${said(status)}); ${CONTEXT_HINT}`, cause: error });
+      }
+      if (kind === 'tools_unsupported') {
+        return new ModelError({ reason: 'tools_unsupported', statusCode: status, message: `${endpoint}: "${config.model}" cannot call tools (${said(status)}); ${toolsHint(endpoint, detail)}`, cause: error });
+      }
+      if (kind === 'structured_unsupported') {
+        return new ModelError({
+          reason: 'structured_unsupported',
+          statusCode: status,
+          message: `${endpoint} rejected the structured-output request (${said(status)}); run ksa model check to see which mode works with "${config.model}"`,
+          cause: error,
+        });
+      }
+    }
+    if (status !== undefined && status < 300) {
+      return new ModelError({
+        reason: 'bad_response',
+        statusCode: status,
+        message: `${endpoint} sent an answer ksa could not read (${said(status)}): it was cut off or is not in the Chat Completions format; try again, and check the server's log if it persists`,
+        cause: error,
+      });
+    }
     if (status !== undefined && status >= 500) {
       return new ModelError({ reason: 'server_error', statusCode: status, message: `${endpoint} failed with ${status}${attempts}${detail ? `: ${detail}` : ''}; try again later`, cause: error });
     }
     if (status !== undefined) {
-      return new ModelError({ reason: 'bad_request', statusCode: status, message: `${endpoint} rejected the request (${status}${detail ? `: ${detail}` : ''})`, cause: error });
+      return new ModelError({ reason: 'bad_request', statusCode: status, message: `${endpoint} rejected the request (${said(status)}); check KSA_MODEL and the server's log, or run ksa model check`, cause: error });
     }
     // No status: the request never got an answer.
     return new ModelError({
@@ -60,24 +102,32 @@ export function toModelError(error: unknown, config: Pick<ModelConfig, 'baseURL'
     });
   }
   const message = last instanceof Error ? last.message : String(last);
+  // An error frame in the middle of a stream has words but no status.
+  if (kindOfWords(message) === 'context_length') {
+    return new ModelError({ reason: 'context_length', message: `${endpoint}: the prompt does not fit the context window of "${config.model}" (${oneLine(message)}); ${CONTEXT_HINT}`, cause: error });
+  }
   return new ModelError({ reason: 'other', message: `the model call to ${endpoint} failed: ${message.split('\n')[0]}`, cause: error });
 }
+
+/** How to give a model a larger context window, per server. */
+export const CONTEXT_HINT =
+  'give the model a larger context window (Ollama: OLLAMA_CONTEXT_LENGTH=16384 ollama serve, or PARAMETER num_ctx 16384 in a Modelfile; llama.cpp: --ctx-size; vLLM: --max-model-len; LM Studio: the model\'s context length setting)';
+
+function toolsHint(endpoint: string, detail: string): string {
+  if (/enable-auto-tool-choice|tool-call-parser/.test(detail)) return 'start vLLM with --enable-auto-tool-choice --tool-call-parser <parser>, or use ksa plan';
+  if (/--jinja/.test(detail)) return 'start llama-server with --jinja, or use ksa plan';
+  if (isOllama(endpoint) || /does not support tools/.test(detail)) return 'pick a model with tool support (ollama.com/search?c=tools), or use ksa plan';
+  return 'pick a model with tool support, or use ksa plan';
+}
+
+const isOllama = (endpoint: string) => /ollama|:11434\b/.test(endpoint);
 
 function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 }
 
 function serverMessage(error: APICallError): string {
-  const body = error.responseBody;
-  if (body) {
-    try {
-      const parsed = JSON.parse(body) as { error?: { message?: string } | string; message?: string };
-      const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
-      if (message) return oneLine(message);
-    } catch {
-      return oneLine(body);
-    }
-  }
+  if (error.responseBody?.trim()) return serverWords(error.responseBody);
   return error.message && !/^Cannot connect/.test(error.message) ? oneLine(error.message) : '';
 }
 
@@ -94,9 +144,4 @@ function connectionProblem(error: APICallError): string {
   if (codes.includes('ECONNRESET')) return 'connection reset';
   if (codes.includes('ETIMEDOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) return 'connection timed out';
   return oneLine(error.message.replace(/^Cannot connect to API: /, '')) || 'no connection';
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }

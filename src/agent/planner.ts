@@ -1,9 +1,10 @@
-import { generateText, NoObjectGeneratedError, Output, type LanguageModel, type ModelMessage } from 'ai';
+import { generateText, NoObjectGeneratedError, NoOutputGeneratedError, Output, type LanguageModel, type ModelMessage } from 'ai';
 import { formatIssue, KsaError, PlanSchema, validatePlan, type Plan } from '../planning/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import { describePlanDiff, diffPlans, type PlanDiff } from './plan-diff.js';
 import { plannerInstructions, repairRequest, revisionRequest } from './prompts.js';
 import { extractJsonText, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
+import { trimMessages, withContextRetry, type ContextBudget } from './model/context-retry.js';
 
 export const DEFAULT_MAX_REPAIRS = 3;
 /** Generated plans for one goal stay small; a hand-written plan file may use the engine's 200. */
@@ -23,6 +24,8 @@ export type PlannerOptions = {
   readonly maxRetries?: number;
   /** Told about each rejected attempt, e.g. to show "repairing (2/3)…". */
   readonly onRepair?: (attempt: number, problems: readonly string[]) => void;
+  /** Told when the prompt did not fit the model's context window and is sent again, smaller. */
+  readonly onContextRetry?: () => void;
 };
 
 export type PlanResult = {
@@ -52,36 +55,41 @@ export class PlanningError extends KsaError {
 
 /** Goal → validated plan. Every validation problem goes back to the model, for a bounded number of repair rounds. */
 export function planGoal(goal: string, options: PlannerOptions): Promise<PlanResult> {
-  const context = options.context ? `\n\n${options.context}` : '';
-  return generatePlan([...(options.history ?? []), { role: 'user', content: `Goal: ${goal}${context}` }], options);
+  return generatePlan((context) => `Goal: ${goal}${context}`, options);
 }
 
 /** A plan + a request in plain words → a revised, validated plan and what changed. */
 export async function revisePlan(plan: Plan, request: string, options: PlannerOptions): Promise<RevisionResult> {
-  const context = options.context ? `\n\n${options.context}` : '';
-  const result = await generatePlan(
-    [...(options.history ?? []), { role: 'user', content: `${revisionRequest(JSON.stringify(plan, null, 2), request)}${context}` }],
-    options,
-  );
+  const result = await generatePlan((context) => `${revisionRequest(JSON.stringify(plan, null, 2), request)}${context}`, options);
   const diff = diffPlans(plan, result.plan);
   return { ...result, diff, changes: describePlanDiff(diff) };
 }
 
-async function generatePlan(start: ModelMessage[], options: PlannerOptions): Promise<PlanResult> {
+/** The workspace facts kept when the context window is small. */
+const SMALL_CONTEXT_CHARS = 2_000;
+
+async function generatePlan(request: (context: string) => string, options: PlannerOptions): Promise<PlanResult> {
   const maxRepairs = options.maxRepairs ?? DEFAULT_MAX_REPAIRS;
   const maxSteps = options.maxSteps ?? DEFAULT_PLANNED_MAX_STEPS;
   const model = withJsonExtraction(options.model);
-  const messages: ModelMessage[] = [...start];
+  const history = options.history ?? [];
+  const contextOf = (small: boolean) => {
+    if (!options.context) return '';
+    return small && options.context.length > SMALL_CONTEXT_CHARS ? `\n\n${options.context.slice(0, SMALL_CONTEXT_CHARS)}\n[…]` : `\n\n${options.context}`;
+  };
+  /** The repair rounds so far: the rejected answers and the problems sent back. */
+  const rounds: ModelMessage[] = [];
   const repairs: string[][] = [];
   let totalTokens = 0;
+  // After one context-length failure every later call of this plan is sent small.
+  let small: ContextBudget | undefined;
 
-  for (let attempt = 1; attempt <= maxRepairs + 1; attempt++) {
-    let text: string;
-    let candidate: unknown;
+  const ask = async (budget: ContextBudget | undefined): Promise<{ text: string; candidate: unknown }> => {
+    const messages: ModelMessage[] = [...(budget ? trimMessages(history, budget.historyTokens) : history), { role: 'user', content: request(contextOf(budget !== undefined)) }, ...rounds];
     try {
       const result = await generateText({
         model,
-        instructions: plannerInstructions(options.tools, maxSteps),
+        instructions: plannerInstructions(options.tools, maxSteps, { compact: budget?.trimTools }),
         messages,
         output: Output.object({ schema: PlanSchema, name: 'plan', description: 'A KubeStack AI plan: a DAG of steps' }),
         providerOptions: STRUCTURED_PROVIDER_OPTIONS,
@@ -90,23 +98,42 @@ async function generatePlan(start: ModelMessage[], options: PlannerOptions): Pro
         ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
       });
       totalTokens += result.usage.totalTokens ?? 0;
-      text = result.text;
-      candidate = result.output;
+      // An answer cut off (finish_reason length) with no text, e.g. all of it reasoning, has no output at all.
+      let candidate: unknown;
+      try {
+        candidate = result.output;
+      } catch (error) {
+        if (!NoOutputGeneratedError.isInstance(error)) throw error;
+        candidate = parseJson(result.text);
+      }
+      return { text: result.text, candidate };
     } catch (error) {
       // Text that is not JSON or not plan-shaped still goes through our own validation, whose messages name paths.
       if (!NoObjectGeneratedError.isInstance(error)) throw error;
       totalTokens += error.usage?.totalTokens ?? 0;
-      text = error.text ?? '';
-      candidate = parseJson(text);
+      const text = error.text ?? '';
+      return { text, candidate: parseJson(text) };
     }
+  };
+
+  for (let attempt = 1; attempt <= maxRepairs + 1; attempt++) {
+    const { text, candidate } = small
+      ? await ask(small)
+      : await withContextRetry(
+          (budget) => {
+            if (budget.retried) small = budget;
+            return ask(small);
+          },
+          { onRetry: () => options.onContextRetry?.() },
+        );
 
     const checked = checkCandidate(candidate, options.tools, maxSteps);
     if ('plan' in checked) return { plan: checked.plan, attempts: attempt, repairs, totalTokens };
     const { problems } = checked;
     repairs.push(problems);
     options.onRepair?.(attempt, problems);
-    messages.push({ role: 'assistant', content: text || '(empty answer)' });
-    messages.push({ role: 'user', content: repairRequest(problems) });
+    rounds.push({ role: 'assistant', content: text || '(empty answer)' });
+    rounds.push({ role: 'user', content: repairRequest(problems) });
   }
   throw new PlanningError({ problems: repairs.at(-1) ?? [], attempts: maxRepairs + 1 });
 }

@@ -1,7 +1,7 @@
 import { inputJsonSchemaOf, type ToolRegistry } from '../tools/index.js';
 
 /** How plans work, for the model: the contract's semantics in a few rules, plus the tools with their argument schemas. */
-export function plannerInstructions(tools: ToolRegistry, maxSteps: number): string {
+export function plannerInstructions(tools: ToolRegistry, maxSteps: number, { compact = false }: { compact?: boolean } = {}): string {
   return `You are the planner of KubeStack AI, a careful deploy operator. You turn a goal into a plan: a JSON object that a workflow engine validates, shows to the user for approval, and runs.
 
 Plan format:
@@ -21,7 +21,19 @@ Rules:
 - Answer with the plan JSON only.
 
 Tools:
-${describeTools(tools)}`;
+${compact ? describeToolsBriefly(tools) : describeTools(tools)}`;
+}
+
+/** For a small context window: each tool's name, argument names and first sentence. */
+export function describeToolsBriefly(tools: ToolRegistry): string {
+  return tools
+    .list()
+    .map((tool) => {
+      const schema = z.toJSONSchema(tool.inputSchema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
+      const args = Object.keys(schema.properties ?? {}).map((name) => (schema.required?.includes(name) ? name : `${name}?`));
+      return `- ${tool.name}(${args.join(', ')}): ${tool.description.split(/(?<=\.)\s/)[0]}`;
+    })
+    .join('\n');
 }
 
 export function describeTools(tools: ToolRegistry): string {

@@ -1,29 +1,56 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { extractJsonMiddleware, wrapLanguageModel, type LanguageModel } from 'ai';
 import type { ModelConfig } from './config.js';
+import type { CapabilityUpdate, StructuredMode } from './model/capabilities.js';
+import { capabilityWatchMiddleware } from './model/capability-watch.js';
+import { reasoningMiddleware } from './model/reasoning.js';
+import { structuredFallbackMiddleware } from './model/structured-fallback.js';
+
+export type ChatModelOptions = {
+  /** The structured-output mode known to work (from the capability cache); default json_schema. */
+  readonly structured?: StructuredMode;
+  /** Told when a call teaches something the cache did not know (e.g. json_schema rejected). */
+  readonly onCapability?: (update: CapabilityUpdate, why: string) => void | Promise<void>;
+};
 
 /**
  * The Chat Completions API (`.chat()`), not OpenAI's Responses API, so any
  * OpenAI-compatible server works: OpenAI, Ollama, vLLM, LM Studio, llama.cpp.
+ * Around it, the model boundary every caller shares (planner, ksa ask, llm_query
+ * steps, the chat): reasoning output split from the answer, and structured
+ * output that falls back from json_schema to json_object to the schema in the prompt.
  */
-export function createChatModel(config: ModelConfig): LanguageModel {
-  return createOpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, name: 'openai', fetch: fetchWithHeaderTimeout(config.timeoutMs) }).chat(config.model);
+export function createChatModel(config: ModelConfig, options: ChatModelOptions = {}): LanguageModel {
+  const base = createOpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, name: 'openai', fetch: fetchWithTimeout(config.timeoutMs) }).chat(config.model);
+  const structured = { mode: options.structured ?? 'json_schema', onChange: (mode: StructuredMode, why: string) => options.onCapability?.({ structured: mode, source: why }, why) };
+  const watch = options.onCapability ? [capabilityWatchMiddleware(options.onCapability)] : [];
+  return wrapLanguageModel({ model: base, middleware: [...watch, structuredFallbackMiddleware(structured), reasoningMiddleware()] });
 }
 
 /**
  * A server that accepts the connection but never answers (a model still
- * loading, a hung proxy) must not hang ksa: no response headers within
- * `timeoutMs` aborts the call. Streaming gaps are bounded by the SDK's chunk timeouts.
+ * loading, a hung proxy), or streams forever (a model caught in a loop), must
+ * not hang ksa: one call, answer included, gets `timeoutMs`; then it is aborted.
  */
-export function fetchWithHeaderTimeout(timeoutMs: number): typeof fetch {
+export function fetchWithTimeout(timeoutMs: number): typeof fetch {
   return async (input, init) => {
     const timer = new AbortController();
-    const handle = setTimeout(() => timer.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const handle = setTimeout(() => timer.abort(new DOMException(`no complete answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    // Never the reason a process stays alive.
+    handle.unref();
+    let response: Response;
     try {
-      return await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timer.signal]) : timer.signal });
-    } finally {
+      response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timer.signal]) : timer.signal });
+    } catch (error) {
       clearTimeout(handle);
+      throw error;
     }
+    if (!response.body) {
+      clearTimeout(handle);
+      return response;
+    }
+    const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => clearTimeout(handle) }));
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
 

@@ -1,17 +1,40 @@
 import type { LanguageModel } from 'ai';
-import { createChatModel, loadModelConfig, ModelConfigError, ModelError, PlanningError, toModelError, type ModelConfig } from '../agent/index.js';
+import {
+  createChatModel,
+  loadModelConfig,
+  ModelConfigError,
+  ModelError,
+  PlanningError,
+  readCapabilities,
+  recordCapability,
+  toModelError,
+  type ModelCapabilities,
+  type ModelConfig,
+  type ModelKey,
+} from '../agent/index.js';
 import { KsaError } from '../planning/index.js';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
-export type CliModel = { readonly config: ModelConfig; readonly model: LanguageModel };
+export type CliModel = {
+  readonly config: ModelConfig;
+  readonly model: LanguageModel;
+  /** What `ksa model check` or an earlier call learnt about this endpoint + model (undefined: nothing yet). */
+  readonly capabilities?: ModelCapabilities;
+  /** Where to record what a call learns: recordCapability(cacheKey, { tools: false }). */
+  readonly cacheKey: ModelKey;
+};
 
 /** The configured model; a missing or broken configuration is a usage error (exit 2). */
 export async function openModel(env: NodeJS.ProcessEnv, home: string): Promise<CliModel> {
   try {
     const config = await loadModelConfig(env, home);
-    return { config, model: createChatModel(config) };
+    // What `ksa model check` or an earlier call learnt about this endpoint + model; a call that fails otherwise updates it.
+    const key = { home, baseURL: config.baseURL, model: config.model };
+    const known = await readCapabilities(key);
+    const model = createChatModel(config, { structured: known?.structured, onCapability: async (update) => void (await recordCapability(key, update)) });
+    return { config, model, cacheKey: key, ...(known ? { capabilities: known } : {}) };
   } catch (error) {
     if (error instanceof ModelConfigError) throw new CliError({ message: error.message });
     throw error;

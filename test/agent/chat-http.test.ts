@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createChatModel, describeOutcome, loadModelConfig, reflectOnRun, runChatTurn, toModelError, type ModelConfig, type TurnEvent } from '../../src/agent/index.js';
+import { CONTEXT_HINT, createChatModel, describeOutcome, loadModelConfig, reflectOnRun, runChatTurn, toModelError, type ModelConfig, type TurnEvent } from '../../src/agent/index.js';
 import { PlanSchema } from '../../src/planning/index.js';
 import { ConversationStore, readLogTail, RunStore, type Conversation } from '../../src/store/index.js';
 import { CYCLIC_PLAN, json, parsed, tools, VALID_PLAN } from '../helpers/agent-fixtures.js';
@@ -114,10 +114,10 @@ describe('chat turns over HTTP (SSE)', () => {
   it('an error frame in the stream (context too long): the turn fails with the server’s words', async () => {
     server.enqueue({ text: 'Let me', streamError: { message: 'the request exceeds the available context size', type: 'exceed_context_size_error', code: 400 } });
     const error = await chat('hi').catch((caught: unknown) => caught);
-    expect(toModelError(error, config).message).toBe(`the model call to ${server.baseURL} failed: the request exceeds the available context size`);
+    expect(toModelError(error, config).message).toBe(`${server.baseURL}: the prompt does not fit the context window of "fake-model" (the request exceeds the available context size); ${CONTEXT_HINT}`);
     server.enqueue({ streamError: { message: 'the request exceeds the available context size', type: 'exceed_context_size_error', code: 400 } });
     const early = await chat('hi').catch((caught: unknown) => caught);
-    expect(toModelError(early, config).message).toBe(`${server.baseURL} rejected the request (400: the request exceeds the available context size)`);
+    expect(toModelError(early, config).message).toMatch(new RegExp(`^${server.baseURL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the prompt does not fit the context window of "fake-model" \\(400: the request exceeds the available context size\\); give the model a larger context window`));
   });
 
   it('the timeout applies to each model call, not to the whole turn with its planner calls', async () => {

@@ -31,11 +31,12 @@ describe('toModelError', () => {
       404,
       openAiBody('The model `llama3.1` does not exist'),
       'unknown_model',
-      'http://127.0.0.1:9999/v1 does not know model "llama3.1" (404: The model `llama3.1` does not exist); set KSA_MODEL to a model it serves, and check that OPENAI_BASE_URL ends in /v1',
+      'http://127.0.0.1:9999/v1 does not know model "llama3.1" (404: The model `llama3.1` does not exist); set KSA_MODEL to a model it serves (ksa model list), and check that OPENAI_BASE_URL ends in /v1',
     ],
     [429, openAiBody('Rate limit reached'), 'rate_limited', 'http://127.0.0.1:9999/v1 is rate limiting requests (429): Rate limit reached; wait and try again'],
     [500, openAiBody('boom'), 'server_error', 'http://127.0.0.1:9999/v1 failed with 500: boom; try again later'],
-    [400, openAiBody("Invalid value for 'response_format'"), 'bad_request', "http://127.0.0.1:9999/v1 rejected the request (400: Invalid value for 'response_format')"],
+    [400, openAiBody("Invalid value for 'response_format'"), 'structured_unsupported', "http://127.0.0.1:9999/v1 rejected the structured-output request (400: Invalid value for 'response_format'); run ksa model check to see which mode works with \"llama3.1\""],
+    [400, openAiBody("Invalid value for 'temperature'"), 'bad_request', "http://127.0.0.1:9999/v1 rejected the request (400: Invalid value for 'temperature'); check KSA_MODEL and the server's log, or run ksa model check"],
   ] as const)('HTTP %i → %s', (status, body, reason, message) => {
     const error = toModelError(apiError(status, body), CONFIG);
     expect(error).toBeInstanceOf(ModelError);
@@ -87,10 +88,10 @@ describe('toModelError', () => {
     expect(toModelError(new DOMException('This operation was aborted', 'AbortError'), CONFIG)).toMatchObject({ reason: 'aborted', message: 'the model call was interrupted' });
   });
 
-  it('a non-JSON error body is shown on one line, cut at 200 characters', () => {
+  it('an HTML page without a title is reduced to its text, on one line, cut at 200 characters', () => {
     const error = toModelError(apiError(502, `<html>\n<body>\nBad gateway ${'x'.repeat(400)}</body></html>`), CONFIG);
     expect(error.message).not.toContain('\n');
-    expect(error.message).toMatch(/^http:\/\/127\.0\.0\.1:9999\/v1 failed with 502: <html> <body> Bad gateway x+\.\.\.; try again later$/);
+    expect(error.message).toMatch(/^http:\/\/127\.0\.0\.1:9999\/v1 failed with 502: Bad gateway x+\.\.\.; try again later$/);
     expect(error.message.length).toBeLessThan(300);
   });
 
@@ -110,5 +111,28 @@ describe('toModelError', () => {
     expect(toModelError(first, CONFIG)).toBe(first);
     const original = apiError(500);
     expect(toModelError(original, CONFIG).cause).toBe(original);
+  });
+});
+
+describe('toModelError: what the server cannot do', () => {
+  it.each([
+    [400, openAiBody('registry.ollama.ai/library/gemma3:4b does not support tools'), OLLAMA, 'tools_unsupported', /: "llama3.1" cannot call tools \(400: registry\.ollama\.ai\/library\/gemma3:4b does not support tools\); pick a model with tool support \(ollama\.com\/search\?c=tools\), or use ksa plan$/],
+    [400, { object: 'error', message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set' }, CONFIG, 'tools_unsupported', /start vLLM with --enable-auto-tool-choice --tool-call-parser <parser>, or use ksa plan$/],
+    [500, { error: { message: 'tools param requires --jinja flag', type: 'server_error' } }, CONFIG, 'tools_unsupported', /\(500: tools param requires --jinja flag\); start llama-server with --jinja, or use ksa plan$/],
+    [400, { error: { message: 'This model\'s maximum context length is 4096 tokens.', code: 'context_length_exceeded' } }, CONFIG, 'context_length', /^http:\/\/127\.0\.0\.1:9999\/v1: the prompt does not fit the context window of "llama3\.1" \(400: .*\); give the model a larger context window \(Ollama: OLLAMA_CONTEXT_LENGTH=16384/],
+    [200, undefined, CONFIG, 'bad_response', /^http:\/\/127\.0\.0\.1:9999\/v1 sent an answer ksa could not read \(200: HTTP 200\): it was cut off/],
+  ] as const)('HTTP %i %j → %s', (status, body, config, reason, message) => {
+    const error = toModelError(apiError(status, body), config);
+    expect(error.reason).toBe(reason);
+    expect(error.message).toMatch(message);
+  });
+
+  it('an HTML page from a proxy is reduced to its title', () => {
+    const page = '<!DOCTYPE html>\n<html><head><title>504 Gateway Time-out</title><style>body{}</style></head><body><h1>504</h1>nginx</body></html>';
+    expect(toModelError(apiError(504, page), CONFIG).message).toBe('http://127.0.0.1:9999/v1 failed with 504: 504 Gateway Time-out; try again later');
+  });
+
+  it('a FastAPI {"detail": …} body gives its detail', () => {
+    expect(toModelError(apiError(422, { detail: 'field required: messages' }), CONFIG).message).toContain('(422: field required: messages)');
   });
 });

@@ -91,11 +91,20 @@ describe('planGoal over HTTP', () => {
     expect(result.plan).toEqual(parsed(VALID_PLAN));
   });
 
-  it('prose only: a repair round asking for JSON, then the plan', async () => {
+  it('prose only (response_format ignored): asked again with the schema in the prompt, then the plan', async () => {
     server.enqueue({ text: 'I would build the app and then check it.' }, planReply(VALID_PLAN));
     const result = await plan('build');
+    expect(result.attempts).toBe(1);
+    expect(server.requests[0]!.body.response_format?.type).toBe('json_schema');
+    expect(server.requests[1]!.body.response_format).toBeUndefined();
+    expect(contentText(server.requests[1]!.body.messages[0]!)).toContain('Answer with one JSON object and nothing else');
+  });
+
+  it('prose twice: a repair round asking for JSON, then the plan', async () => {
+    server.enqueue({ text: 'I would build the app.' }, { text: 'Then I would check it.' }, planReply(VALID_PLAN));
+    const result = await plan('build');
     expect(result.attempts).toBe(2);
-    expect(lastUserText(server.requests[1]!)).toMatch(/the answer is not valid JSON \(.*\); answer with one JSON object and nothing else/);
+    expect(lastUserText(server.requests[2]!)).toMatch(/the answer is not valid JSON \(.*\); answer with one JSON object and nothing else/);
   });
 
   it('revisePlan: the request holds the current plan and the change; the answer is diffed', async () => {

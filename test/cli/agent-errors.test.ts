@@ -24,7 +24,7 @@ const CASES: { name: string; reply: FakeReply; requests: number; line: (endpoint
     name: '404 (unknown model)',
     reply: { status: 404, error: { message: 'model "fake-model" not found, try pulling it first', code: 'model_not_found' } },
     requests: 1,
-    line: (endpoint) => new RegExp(`^ksa: ${escape(endpoint)} does not know model "fake-model" \\(404: .*\\); set KSA_MODEL to a model it serves, and check that OPENAI_BASE_URL ends in /v1$`),
+    line: (endpoint) => new RegExp(`^ksa: ${escape(endpoint)} does not know model "fake-model" \\(404: .*\\); set KSA_MODEL to a model it serves \\(ksa model list\\), and check that OPENAI_BASE_URL ends in /v1$`),
   },
   {
     name: '500 after retries',

@@ -38,6 +38,8 @@ export type FakeReply = {
   readonly hang?: boolean;
   /** Characters per streamed text or argument chunk (default 7), so deltas really are split. */
   readonly chunkSize?: number;
+  /** Reasoning sent beside the answer, in `reasoning_content` (DeepSeek, vLLM) or `reasoning` (Ollama ≥ 0.12); streamed before the text. */
+  readonly reasoning?: { readonly field: 'reasoning_content' | 'reasoning'; readonly text: string };
   /** Streamed replies only: after the text, an error frame (`data: { error }`) ends the stream, as vLLM and llama.cpp send mid-stream failures. */
   readonly streamError?: { readonly message: string; readonly type?: string; readonly code?: string | number };
 };
@@ -194,7 +196,7 @@ function sendJson(res: ServerResponse, reply: FakeReply): void {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: reply.text ?? null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+        message: { role: 'assistant', content: reply.text ?? null, ...(reply.reasoning ? { [reply.reasoning.field]: reply.reasoning.text } : {}), ...(toolCalls ? { tool_calls: toolCalls } : {}) },
         finish_reason: finishOf(reply),
         logprobs: null,
       },
@@ -224,6 +226,7 @@ function sendStream(res: ServerResponse, reply: FakeReply): void {
   const hasText = reply.text !== undefined && reply.text !== '';
   // Like OpenAI: the first chunk names the role; content is "" for text answers, null for tool calls.
   events.push(delta({ role: 'assistant', content: hasText || !reply.toolCalls?.length ? '' : null }));
+  if (reply.reasoning) for (const piece of splitText(reply.reasoning.text, size)) events.push(delta({ [reply.reasoning.field]: piece }));
   if (hasText) for (const piece of splitText(reply.text!, size)) events.push(delta({ content: piece }));
   reply.toolCalls?.forEach((call, index) => {
     events.push(delta({ tool_calls: [{ index, id: callIdOf(call), type: 'function', function: { name: call.name, arguments: '' } }] }));

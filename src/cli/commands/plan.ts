@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { formatPlanAs, formatWorkspaceContext, gatherWorkspaceContext, planGoal, type PlanFormat } from '../../agent/index.js';
+import { CONTEXT_HINT, formatPlanAs, formatWorkspaceContext, gatherWorkspaceContext, planGoal, type PlanFormat } from '../../agent/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -38,6 +38,7 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,
       abortSignal: interrupt.signal,
+      onContextRetry: () => writeLine(io.stderr, style.yellow(`The prompt did not fit the model's context window; asking again with less context. To avoid this, ${CONTEXT_HINT}.`)),
       onRepair: (attempt, problems) => writeLine(io.stderr, style.yellow(`The plan had ${problems.length} problem${problems.length === 1 ? '' : 's'}; asking the model to fix ${problems.length === 1 ? 'it' : 'them'} (repair ${attempt})…`)),
     });
   } catch (error) {

@@ -1,0 +1,71 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { PrivateJSONFile } from '../../store/index.js';
+
+/** How ksa asks this endpoint + model for structured output, best first. */
+export const STRUCTURED_MODES = ['json_schema', 'json_object', 'text'] as const;
+export type StructuredMode = (typeof STRUCTURED_MODES)[number];
+
+const ProbeSchema = z.object({ capability: z.string(), ok: z.boolean(), ms: z.number(), detail: z.string().optional() });
+export type ProbeResult = z.infer<typeof ProbeSchema>;
+
+const CapabilitiesSchema = z.object({
+  /** Tool calling works (false: the chat uses its no-tools mode). */
+  tools: z.boolean().optional(),
+  structured: z.enum(STRUCTURED_MODES).optional(),
+  streaming: z.boolean().optional(),
+  /** The last `ksa model check`, if any. */
+  probes: z.array(ProbeSchema).optional(),
+  updatedAt: z.string(),
+  /** What changed it last: "ksa model check", or the call that failed in a way the cache did not expect. */
+  source: z.string().optional(),
+});
+export type ModelCapabilities = z.infer<typeof CapabilitiesSchema>;
+export type CapabilityUpdate = Partial<Omit<ModelCapabilities, 'updatedAt'>>;
+
+const FileSchema = z.object({ version: z.literal(1), models: z.record(z.string(), CapabilitiesSchema) });
+type CapabilityFile = z.infer<typeof FileSchema>;
+
+export type ModelKey = { readonly home: string; readonly baseURL: string; readonly model: string };
+
+/** `$KSA_HOME/model-capabilities.json`, private (0600). */
+export function capabilitiesFile(home: string): string {
+  return path.join(home, 'model-capabilities.json');
+}
+
+const keyOf = ({ baseURL, model }: Pick<ModelKey, 'baseURL' | 'model'>) => `${baseURL.replace(/\/+$/, '')} ${model}`;
+
+async function readFileData(home: string): Promise<CapabilityFile> {
+  try {
+    const data = await new PrivateJSONFile<unknown>(capabilitiesFile(home)).read();
+    const parsed = FileSchema.safeParse(data);
+    return parsed.success ? parsed.data : { version: 1, models: {} };
+  } catch {
+    // A broken cache is only a cache: probe again.
+    return { version: 1, models: {} };
+  }
+}
+
+/** What is known about this endpoint + model, or undefined when nothing is cached. */
+export async function readCapabilities(key: ModelKey): Promise<ModelCapabilities | undefined> {
+  return (await readFileData(key.home)).models[keyOf(key)];
+}
+
+/** Merges what was learnt into the cache and returns the new entry. Never throws: a cache that cannot be written is skipped. */
+export async function recordCapability(key: ModelKey, update: CapabilityUpdate, now: () => Date = () => new Date()): Promise<ModelCapabilities | undefined> {
+  try {
+    const data = await readFileData(key.home);
+    const entry: ModelCapabilities = { ...data.models[keyOf(key)], ...stripUndefined(update), updatedAt: now().toISOString() };
+    data.models[keyOf(key)] = entry;
+    await mkdir(key.home, { recursive: true, mode: 0o700 });
+    await new PrivateJSONFile<CapabilityFile>(capabilitiesFile(key.home), { pretty: true }).write(data);
+    return entry;
+  } catch {
+    return undefined;
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

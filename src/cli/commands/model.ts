@@ -1,0 +1,76 @@
+import { capabilitiesFile, checkModel, listModels, recordCapability, type ModelCheck } from '../../agent/index.js';
+import { ksaHome } from '../../store/index.js';
+import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
+import { CliError } from '../errors.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeLine, type CliIO } from '../io.js';
+import { describeEndpoint, modelFailure, openModel } from '../model.js';
+import { interruptible } from '../interrupt.js';
+
+/** `ksa model check`: probes the configured endpoint + model, prints what works and the mode ksa uses, caches it. */
+export async function modelCheckCommand(io: CliIO, flags: { json?: boolean }): Promise<ExitCodeValue> {
+  const home = ksaHome(io.env);
+  const { config } = await openModel(io.env, home);
+  const style = createStyler(colorEnabled(io.stdout, io.env));
+  if (!flags.json) writeLine(io.stderr, style.dim(`Checking ${describeEndpoint(config)}…`));
+  const interrupt = interruptible();
+  let check: ModelCheck;
+  try {
+    check = await checkModel(config, { signal: interrupt.signal });
+  } finally {
+    interrupt.dispose();
+  }
+  const interrupted = interrupt.exitCode();
+  if (interrupted !== undefined) return interrupted;
+  const file = capabilitiesFile(home);
+  if (check.answers) {
+    await recordCapability({ home, baseURL: config.baseURL, model: config.model }, { tools: check.tools, structured: check.structured ?? 'text', streaming: check.streaming, probes: [...check.probes], source: 'ksa model check' });
+  }
+  if (flags.json) {
+    writeLine(io.stdout, JSON.stringify({ ...check, structured: check.structured ?? null, cache: check.answers ? file : null }, null, 2));
+  } else {
+    printCheck(io, style, check, file);
+  }
+  if (!check.answers) throw new CliError({ message: check.failure ?? `${config.baseURL} did not answer`, exitCode: ExitCode.runFailed });
+  return ExitCode.ok;
+}
+
+function printCheck(io: CliIO, style: Styler, check: ModelCheck, file: string): void {
+  const rows = check.probes.map((probe) => [probe.capability, probe.ok ? 'yes' : 'no', `${probe.ms} ms`, probe.detail ?? '']);
+  const widths = [0, 1, 2].map((column) => Math.max(...[['capability', 'works', 'time'][column]!, ...rows.map((row) => row[column]!)].map((cell) => cell.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd();
+  writeLine(io.stdout, `Model ${check.model} at ${check.endpoint}${check.server ? ` (${check.server})` : ''}`);
+  writeLine(io.stdout);
+  writeLine(io.stdout, style.bold(line(['capability', 'works', 'time', 'detail'])));
+  for (const row of rows) {
+    const text = line(row);
+    writeLine(io.stdout, row[1] === 'yes' ? text : style.yellow(text));
+  }
+  writeLine(io.stdout);
+  if (!check.answers) return;
+  writeLine(io.stdout, `Chat: ${check.chatMode === 'tools' ? 'with tool calling' : 'without tool calling (each turn is routed by one structured-output call)'}`);
+  writeLine(io.stdout, `Structured output: ${check.structured ?? 'text'}${check.structured === 'json_schema' ? '' : check.structured ? ' (fallback)' : ' with the schema in the prompt and repair rounds'}`);
+  for (const note of check.notes) writeLine(io.stdout, style.yellow(`Note: ${note}.`));
+  writeLine(io.stdout, style.dim(`Saved in ${file}; ksa uses it until a call fails in a way it did not expect.`));
+}
+
+/** `ksa model list`: the endpoint's models, the configured one marked. */
+export async function modelListCommand(io: CliIO, flags: { json?: boolean }): Promise<ExitCodeValue> {
+  const { config } = await openModel(io.env, ksaHome(io.env));
+  let models;
+  try {
+    models = await listModels(config);
+  } catch (error) {
+    throw modelFailure(error, config);
+  }
+  const listed = models.some((served) => served.id === config.model);
+  if (flags.json) {
+    writeLine(io.stdout, JSON.stringify({ endpoint: config.baseURL, configured: config.model, models: models.map((served) => ({ ...served, configured: served.id === config.model })) }, null, 2));
+    return ExitCode.ok;
+  }
+  const style = createStyler(colorEnabled(io.stdout, io.env));
+  for (const served of models) writeLine(io.stdout, served.id === config.model ? `${style.green('*')} ${style.bold(served.id)}  ${style.dim('(configured)')}` : `  ${served.id}`);
+  if (models.length === 0) writeLine(io.stderr, style.dim(`${config.baseURL} serves no models`));
+  if (!listed) writeLine(io.stderr, style.yellow(`The configured model "${config.model}" (${config.sources.model}) is not in this list; set KSA_MODEL to one of them.`));
+  return ExitCode.ok;
+}
