@@ -52,7 +52,7 @@ export class TurnOutput {
 
   toolCall(tool: string, input: unknown, toolCallId = `ksa_${++this.seq}`): string {
     this.saveText();
-    if (this.text && !this.text.endsWith('\n\n')) this.text += '\n\n';
+    if (this.text.trim()) this.text = `${this.text.trimEnd()}\n\n`;
     this.conversation.append({ kind: 'tool_call', toolCallId, tool, input });
     this.emit({ type: 'tool-call', tool, input });
     return toolCallId;
