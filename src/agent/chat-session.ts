@@ -3,6 +3,7 @@ import { applyRunEvent, createRunView, type Plan, type QueryModel, type RunState
 import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import type { ProposedPlan } from './agent-tools.js';
+import { chatModeFor, type ChatMode, type ToolsHint } from './chat-mode.js';
 import { runChatTurn, type TurnEvent } from './chat.js';
 import type { ModelConfig } from './config.js';
 import { buildContext } from './memory.js';
@@ -30,6 +31,10 @@ export type ChatSessionDeps = {
   readonly context: string;
   readonly queryModel?: QueryModel;
   readonly newRunId: () => string;
+  /** With or without tool calling; default: this process's mode for the endpoint + model. */
+  readonly chatMode?: ChatMode;
+  /** What a capability check found (`tools: false` starts without tools). */
+  readonly capabilities?: ToolsHint;
 };
 
 /**
@@ -51,10 +56,17 @@ export class ChatSession {
   private runPlan: Plan | undefined;
   private tokens = 0;
   private seq = 0;
+  /** The reasoning of the current (or last) answer: shown behind /think, never stored. */
+  private reasoning = '';
+  private reasoningShown = false;
+  private showThinking = false;
+  readonly mode: ChatMode;
   private readonly listeners = new Set<() => void>();
   private readonly queued: string[] = [];
 
-  private constructor(readonly deps: ChatSessionDeps) {}
+  private constructor(readonly deps: ChatSessionDeps) {
+    this.mode = deps.chatMode ?? chatModeFor(deps.modelConfig, deps.capabilities);
+  }
 
   static async open(deps: ChatSessionDeps): Promise<ChatSession> {
     const session = new ChatSession(deps);
@@ -80,6 +92,9 @@ export class ChatSession {
       runPlan: this.run ? this.runPlan : undefined,
       tokens: this.tokens,
       sessionId: this.deps.conversation.id,
+      chatMode: this.mode.info,
+      thinking: this.turn && this.reasoning && !this.reasoningShown ? this.reasoning : undefined,
+      showThinking: this.showThinking,
     };
   }
 
@@ -228,6 +243,17 @@ export class ChatSession {
     await this.deps.conversation.close();
   }
 
+  /** /think: shows or hides the model's reasoning; turning it on shows the last answer's reasoning too. */
+  toggleThinking(): void {
+    this.showThinking = !this.showThinking;
+    if (!this.showThinking) return this.notice('Reasoning hidden; the chat shows "thinking…" while the model reasons. /think shows it again.', 'info');
+    this.notice('Reasoning shown (dimmed) as the model thinks. /think hides it.', 'info');
+    if (!this.turn && this.reasoning && !this.reasoningShown) {
+      this.showReasoning();
+      this.changed();
+    }
+  }
+
   /** For slash commands and tests. */
   notice(text: string, tone: 'info' | 'warning' | 'error'): void {
     this.push({ kind: 'notice', id: this.nextId(), text, tone });
@@ -235,7 +261,9 @@ export class ChatSession {
 
   private async chat(text: string): Promise<void> {
     this.push({ kind: 'user', id: this.nextId(), text });
-    await this.modelTurn('thinking', 'Interrupted.', async (abortSignal) => {
+    this.reasoning = '';
+    this.reasoningShown = false;
+    await this.modelTurn('waiting for the model', 'Interrupted.', async (abortSignal) => {
       const result = await runChatTurn({
         model: this.deps.model,
         tools: this.deps.tools,
@@ -246,6 +274,7 @@ export class ChatSession {
         abortSignal,
         timeoutMs: this.deps.modelConfig.timeoutMs,
         maxRetries: this.deps.modelConfig.maxRetries,
+        chatMode: this.mode,
         cancelOwnRun: (runId) => (this.run?.runId === runId ? this.cancelRun('cancelled from the chat') : false),
         onEvent: (event) => this.onTurnEvent(event),
       });
@@ -313,7 +342,21 @@ export class ChatSession {
   private onTurnEvent(event: TurnEvent): void {
     switch (event.type) {
       case 'text':
+        if (this.reasoning && !this.reasoningShown && this.showThinking) this.showReasoning();
         this.streaming += event.text;
+        this.activity = 'answering';
+        break;
+      case 'reasoning':
+        this.reasoning += event.text;
+        this.activity = 'thinking';
+        break;
+      case 'mode':
+        if (event.discarded) this.streaming = '';
+        if (event.announce) {
+          const { model, baseURL } = this.deps.modelConfig;
+          this.notice(`${model} at ${baseURL} cannot call tools (${event.mode.reason}). The chat goes on without tools: ksa works out what each message asks and calls its functions itself. /model shows this.`, 'warning');
+        }
+        this.activity = 'working out what you asked';
         break;
       case 'tool-call':
         this.flushStreaming();
@@ -349,7 +392,13 @@ export class ChatSession {
     this.push({ kind: 'plan', id: this.nextId(), proposal, decision });
   }
 
+  private showReasoning(): void {
+    this.reasoningShown = true;
+    this.history = [...this.history, { kind: 'thinking', id: this.nextId(), text: this.reasoning.trim() }];
+  }
+
   private flushStreaming(): void {
+    if (this.reasoning && !this.reasoningShown && this.showThinking) this.showReasoning();
     if (!this.streaming.trim()) {
       this.streaming = '';
       return;
