@@ -38,6 +38,8 @@ export type FakeReply = {
   readonly hang?: boolean;
   /** Characters per streamed text or argument chunk (default 7), so deltas really are split. */
   readonly chunkSize?: number;
+  /** Streamed replies only: wait this long between chunks (to watch a slow answer arrive). */
+  readonly chunkDelayMs?: number;
   /** Streamed replies only: after the text, an error frame (`data: { error }`) ends the stream, as vLLM and llama.cpp send mid-stream failures. */
   readonly streamError?: { readonly message: string; readonly type?: string; readonly code?: string | number };
 };
@@ -237,8 +239,19 @@ function sendStream(res: ServerResponse, reply: FakeReply): void {
   }
 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...reply.headers });
-  for (const event of events) res.write(`data: ${JSON.stringify(event)}\n\n`);
-  res.end('data: [DONE]\n\n');
+  if (!reply.chunkDelayMs) {
+    for (const event of events) res.write(`data: ${JSON.stringify(event)}\n\n`);
+    res.end('data: [DONE]\n\n');
+    return;
+  }
+  void (async () => {
+    for (const event of events) {
+      if (res.destroyed) return;
+      res.write(`data: ${JSON.stringify(event)}\n\n`);
+      await sleepUnlessClosed(reply.chunkDelayMs!, res);
+    }
+    if (!res.destroyed) res.end('data: [DONE]\n\n');
+  })();
 }
 
 /** The text of a request message, whether its content is a string or parts. */
