@@ -19,9 +19,10 @@ export type ChatModeInfo = {
  * switch is remembered for the process, so every later turn and session of
  * this process starts in the right mode.
  */
-export class ChatMode {
+export class ChatModeState {
   private state: ChatModeInfo;
   private told = false;
+  private readonly listeners = new Set<(info: ChatModeInfo) => void>();
 
   constructor(
     readonly endpoint: { readonly baseURL: string; readonly model: string },
@@ -42,7 +43,14 @@ export class ChatMode {
   switchOff(reason: string): boolean {
     if (!this.state.tools) return false;
     this.state = { tools: false, reason, source: 'detected' };
+    for (const listener of this.listeners) listener(this.state);
     return true;
+  }
+
+  /** Told when the mode switches off tools (e.g. to remember it in a capability cache). */
+  onSwitch(listener: (info: ChatModeInfo) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** True once per mode without tools: the caller says it, then never again. */
@@ -59,17 +67,17 @@ export class ChatMode {
   }
 }
 
-const processModes = new Map<string, ChatMode>();
+const processModes = new Map<string, ChatModeState>();
 
 /** The mode for this endpoint and model in this process; a hint applies to a mode not yet switched. */
-export function chatModeFor(endpoint: { readonly baseURL: string; readonly model: string }, hint?: ToolsHint, registry: Map<string, ChatMode> = processModes): ChatMode {
+export function chatModeFor(endpoint: { readonly baseURL: string; readonly model: string }, hint?: ToolsHint, registry: Map<string, ChatModeState> = processModes): ChatModeState {
   const key = `${endpoint.baseURL}\u0000${endpoint.model}`;
   const known = registry.get(key);
   if (known) {
     if (hint?.tools === false) known.switchOff('the model check found no tool calling');
     return known;
   }
-  const mode = new ChatMode(endpoint, hint);
+  const mode = new ChatModeState(endpoint, hint);
   registry.set(key, mode);
   return mode;
 }

@@ -3,7 +3,7 @@ import { applyRunEvent, createRunView, type Plan, type QueryModel, type RunState
 import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import type { ProposedPlan } from './agent-tools.js';
-import { chatModeFor, type ChatMode, type ToolsHint } from './chat-mode.js';
+import { chatModeFor, type ChatModeState, type ToolsHint } from './chat-mode.js';
 import { runChatTurn, type TurnEvent } from './chat.js';
 import type { ModelConfig } from './config.js';
 import { buildContext } from './memory.js';
@@ -32,7 +32,7 @@ export type ChatSessionDeps = {
   readonly queryModel?: QueryModel;
   readonly newRunId: () => string;
   /** With or without tool calling; default: this process's mode for the endpoint + model. */
-  readonly chatMode?: ChatMode;
+  readonly chatMode?: ChatModeState;
   /** What a capability check found (`tools: false` starts without tools). */
   readonly capabilities?: ToolsHint;
 };
@@ -60,7 +60,7 @@ export class ChatSession {
   private reasoning = '';
   private reasoningShown = false;
   private showThinking = false;
-  readonly mode: ChatMode;
+  readonly mode: ChatModeState;
   private readonly listeners = new Set<() => void>();
   private readonly queued: string[] = [];
 

@@ -3,7 +3,7 @@ import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import { createAgentActions, createAgentTools, type AgentToolsOptions, type ProposedPlan } from './agent-tools.js';
 import { runRoutedTurn } from './chat-router.js';
-import { ChatMode, ignoredTools, toolsRefusal, toolsRefusalMiddleware } from './chat-mode.js';
+import { ChatModeState, ignoredTools, toolsRefusal, toolsRefusalMiddleware } from './chat-mode.js';
 import { consumeStream, TurnOutput, type TurnEvent } from './chat-stream.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
 import { CHAT_INSTRUCTIONS } from './prompts.js';
@@ -24,7 +24,7 @@ export type ChatTurnOptions = {
   readonly onEvent?: (event: TurnEvent) => void;
   readonly cancelOwnRun?: (runId: string) => boolean;
   /** With or without tool calling, for this endpoint + model (chatModeFor); default: tools, for this turn only. */
-  readonly chatMode?: ChatMode;
+  readonly chatMode?: ChatModeState;
   readonly maxRepairs?: number;
   readonly contextTokens?: number;
   readonly timeoutMs?: number;
@@ -52,7 +52,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   const earlier = await conversation.messages(400);
   const history = buildContext(earlier, options.contextTokens ?? DEFAULT_CONTEXT_TOKENS);
   conversation.append({ kind: 'user', text: options.text });
-  const mode = options.chatMode ?? new ChatMode({ baseURL: '', model: '' });
+  const mode = options.chatMode ?? new ChatModeState({ baseURL: '', model: '' });
 
   let proposal: ProposedPlan | undefined = pendingProposal(earlier.slice(-200));
   let turnProposal: ProposedPlan | undefined;

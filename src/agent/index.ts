@@ -14,7 +14,7 @@ export type { PlanFormat } from './plan-format.js';
 export { runChatTurn, latestProposal } from './chat.js';
 export type { ChatTurnOptions, ChatTurnResult, TurnEvent } from './chat.js';
 export type { ProposedPlan } from './agent-tools.js';
-export { ChatMode, chatModeFor, toolsRefusal, ToolsUnsupportedError } from './chat-mode.js';
+export { ChatModeState, chatModeFor, toolsRefusal, ToolsUnsupportedError } from './chat-mode.js';
 export type { ChatModeInfo, ToolsHint } from './chat-mode.js';
 export { routeMessage, RouteSchema } from './chat-router.js';
 export type { Route } from './chat-router.js';

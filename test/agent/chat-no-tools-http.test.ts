@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ChatMode, chatModeFor, createChatModel, loadModelConfig, runChatTurn, type ModelConfig, type TurnEvent } from '../../src/agent/index.js';
+import { ChatModeState, chatModeFor, createChatModel, loadModelConfig, runChatTurn, type ModelConfig, type TurnEvent } from '../../src/agent/index.js';
 import { ConversationStore, RunStore, type Conversation } from '../../src/store/index.js';
 import { parsed, tools, VALID_PLAN } from '../helpers/agent-fixtures.js';
 import { BUILD_ERROR, recordRun } from '../helpers/agent-runs.js';
@@ -38,7 +38,7 @@ const OLLAMA_NO_TOOLS = { status: 400, error: { message: 'registry.ollama.ai/lib
 const route = (value: Record<string, unknown>) => ({ text: JSON.stringify(value) });
 const routeRequest = (request: RecordedRequest | undefined) => request?.body.response_format?.json_schema?.name === 'route';
 
-async function chat(text: string, mode: ChatMode, runs = new RunStore(home), maxRetries = 0) {
+async function chat(text: string, mode: ChatModeState, runs = new RunStore(home), maxRetries = 0) {
   const events: TurnEvent[] = [];
   const result = await runChatTurn({ model: createChatModel(config), tools, runs, conversation, context: 'Workspace: /srv/shop', text, maxRetries, chatMode: mode, onEvent: (event) => events.push(event) });
   return { result, events };
@@ -46,7 +46,7 @@ async function chat(text: string, mode: ChatMode, runs = new RunStore(home), max
 
 describe('no tool calling: the server refuses tools', () => {
   it('Ollama 400 "does not support tools": switches, routes, proposes a plan; the next turn asks no tools at all', async () => {
-    const mode = new ChatMode({ baseURL: server.baseURL, model: 'fake-model' });
+    const mode = new ChatModeState({ baseURL: server.baseURL, model: 'fake-model' });
     server.enqueue(OLLAMA_NO_TOOLS, route({ action: 'propose', goal: 'build and check the shop on port 8080' }), planReply(VALID_PLAN));
     const { result, events } = await chat('deploy the shop', mode);
 
@@ -79,7 +79,7 @@ describe('no tool calling: the server refuses tools', () => {
     ['llama.cpp without --jinja (a 500, not retried)', { status: 500, error: { message: 'tools param requires --jinja flag', type: 'server_error' } }, /^500: tools param requires --jinja flag$/],
     ['Ollama native shape', { status: 400, rawBody: '{"error":"llama3 does not support tools"}' }, /^400: llama3 does not support tools$/],
   ])('%s', async (_name, refusal, reason) => {
-    const mode = new ChatMode({ baseURL: server.baseURL, model: 'fake-model' });
+    const mode = new ChatModeState({ baseURL: server.baseURL, model: 'fake-model' });
     server.enqueue(refusal, route({ action: 'answer', reply: 'Hello.' }));
     const { result } = await chat('hi', mode, undefined, 2);
     expect(result.text).toBe('Hello.');
@@ -89,14 +89,14 @@ describe('no tool calling: the server refuses tools', () => {
   });
 
   it('an error that is not about tools is not a switch', async () => {
-    const mode = new ChatMode({ baseURL: server.baseURL, model: 'fake-model' });
+    const mode = new ChatModeState({ baseURL: server.baseURL, model: 'fake-model' });
     server.enqueue({ status: 400, error: 'messages: field required' });
     await expect(chat('hi', mode)).rejects.toThrow();
     expect(mode.tools).toBe(true);
   });
 
   it('the process remembers the switch per endpoint + model; a hint starts without tools', () => {
-    const registry = new Map<string, ChatMode>();
+    const registry = new Map<string, ChatModeState>();
     const first = chatModeFor({ baseURL: server.baseURL, model: 'm1' }, undefined, registry);
     first.switchOff('400: m1 does not support tools');
     expect(chatModeFor({ baseURL: server.baseURL, model: 'm1' }, undefined, registry).tools).toBe(false);
@@ -110,7 +110,7 @@ describe('no tool calling: the server refuses tools', () => {
 
 describe('no tool calling: the server ignores tools and answers in text', () => {
   it('the model names propose_plan in text: the answer is dropped, the turn is routed, a plan proposed', async () => {
-    const mode = new ChatMode({ baseURL: server.baseURL, model: 'fake-model' });
+    const mode = new ChatModeState({ baseURL: server.baseURL, model: 'fake-model' });
     server.enqueue({ text: 'I will call propose_plan with the goal "deploy the shop".' }, route({ action: 'propose', goal: 'deploy the shop' }), planReply(VALID_PLAN));
     const { result, events } = await chat('deploy the shop', mode);
     expect(mode.info.reason).toMatch(/ignored the tools: the model wrote "propose_plan" as text/);
@@ -122,7 +122,7 @@ describe('no tool calling: the server ignores tools and answers in text', () => 
   });
 
   it('an ordinary text answer (no tool needed) stays in tools mode', async () => {
-    const mode = new ChatMode({ baseURL: server.baseURL, model: 'fake-model' });
+    const mode = new ChatModeState({ baseURL: server.baseURL, model: 'fake-model' });
     server.enqueue({ text: 'Hello! Tell me what to deploy.' });
     const { result } = await chat('hi', mode);
     expect(result.text).toBe('Hello! Tell me what to deploy.');
@@ -132,7 +132,7 @@ describe('no tool calling: the server ignores tools and answers in text', () => 
 
 describe('no tool calling: every route', () => {
   const noTools = () => {
-    const mode = new ChatMode({ baseURL: server.baseURL, model: 'fake-model' });
+    const mode = new ChatModeState({ baseURL: server.baseURL, model: 'fake-model' });
     mode.switchOff('400: does not support tools');
     return mode;
   };

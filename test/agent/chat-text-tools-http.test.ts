@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { extractReasoningMiddleware, wrapLanguageModel, type LanguageModel } from 'ai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ChatMode, createChatModel, loadModelConfig, runChatTurn, type ModelConfig, type TurnEvent } from '../../src/agent/index.js';
+import { ChatModeState, createChatModel, loadModelConfig, runChatTurn, type ModelConfig, type TurnEvent } from '../../src/agent/index.js';
 import { ConversationStore, RunStore, type Conversation } from '../../src/store/index.js';
 import { parsed, tools, VALID_PLAN } from '../helpers/agent-fixtures.js';
 import { recordRun } from '../helpers/agent-runs.js';
@@ -33,9 +33,9 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-async function chat(text: string, options: { runs?: RunStore; model?: LanguageModel; mode?: ChatMode } = {}) {
+async function chat(text: string, options: { runs?: RunStore; model?: LanguageModel; mode?: ChatModeState } = {}) {
   const events: TurnEvent[] = [];
-  const mode = options.mode ?? new ChatMode({ baseURL: server.baseURL, model: 'fake-model' });
+  const mode = options.mode ?? new ChatModeState({ baseURL: server.baseURL, model: 'fake-model' });
   const result = await runChatTurn({ model: options.model ?? createChatModel(config), tools, runs: options.runs ?? new RunStore(home), conversation, context: '', text, maxRetries: 0, chatMode: mode, onEvent: (event) => events.push(event) });
   return { result, events, mode };
 }
