@@ -89,6 +89,8 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
     }
   }
   if (!mode.tools && !aborted) {
+    // Started without tools (a capability check said so): said once too.
+    if (mode.takeAnnouncement()) out.emit({ type: 'mode', mode: mode.info, announce: true, discarded: false });
     const routed = await runRoutedTurn({
       model: options.model,
       history,

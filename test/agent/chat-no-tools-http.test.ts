@@ -95,6 +95,16 @@ describe('no tool calling: the server refuses tools', () => {
     expect(mode.tools).toBe(true);
   });
 
+  it('a hint from a capability check: no request with tools at all; said once, on the first turn', async () => {
+    const mode = chatModeFor({ baseURL: server.baseURL, model: 'fake-model' }, { tools: false }, new Map());
+    server.enqueue(route({ action: 'answer', reply: 'Hello.' }), route({ action: 'answer', reply: 'Again.' }));
+    const first = await chat('hi', mode);
+    expect(first.events.filter((event) => event.type === 'mode')).toEqual([{ type: 'mode', mode: { tools: false, source: 'hint', reason: 'the model check found no tool calling' }, announce: true, discarded: false }]);
+    const second = await chat('hi again', mode);
+    expect(second.events.some((event) => event.type === 'mode')).toBe(false);
+    expect(server.requests.every((request) => !request.body.tools)).toBe(true);
+  });
+
   it('the process remembers the switch per endpoint + model; a hint starts without tools', () => {
     const registry = new Map<string, ChatModeState>();
     const first = chatModeFor({ baseURL: server.baseURL, model: 'm1' }, undefined, registry);
