@@ -67,6 +67,11 @@ export class ChatModeState {
   }
 }
 
+/** What the chat says, once, when it goes on without tools. */
+export function switchNotice(endpoint: { readonly baseURL: string; readonly model: string }, info: ChatModeInfo): string {
+  return `${endpoint.model} at ${endpoint.baseURL} cannot call tools (${info.reason}). The chat goes on without tools: ksa works out what each message asks and calls its functions itself. /model shows this.`;
+}
+
 const processModes = new Map<string, ChatModeState>();
 
 /** The mode for this endpoint and model in this process; a hint applies to a mode not yet switched. */
