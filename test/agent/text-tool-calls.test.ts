@@ -55,3 +55,27 @@ describe('think text', () => {
     expect(out.map((part) => part.answer).join('')).toBe('answer <b>');
   });
 });
+
+describe('textToolCallMiddleware with generateText', () => {
+  it('a call written as text runs the tool; without tools offered the text stays text', async () => {
+    const { generateText, isStepCount, tool, wrapLanguageModel } = await import('ai');
+    const { MockLanguageModelV4 } = await import('ai/test');
+    const { z } = await import('zod');
+    const { textToolCallMiddleware } = await import('../../src/agent/index.js');
+    const { textAnswer } = await import('../helpers/mock-model.js');
+    const answers = ['<tool_call>{"name":"echo","arguments":{"value":"hi"}}</tool_call>', 'Done.'];
+    const inner = new MockLanguageModelV4({ doGenerate: async () => textAnswer(answers.shift() ?? 'Done.') });
+    const model = wrapLanguageModel({ model: inner, middleware: textToolCallMiddleware() });
+    const seen: string[] = [];
+    const result = await generateText({
+      model,
+      prompt: 'say hi',
+      tools: { echo: tool({ inputSchema: z.object({ value: z.string() }), execute: async ({ value }) => (seen.push(value), { value }) }) },
+      stopWhen: isStepCount(3),
+    });
+    expect(seen).toEqual(['hi']);
+    expect(result.text).toBe('Done.');
+    const plain = await generateText({ model: wrapLanguageModel({ model: new MockLanguageModelV4({ doGenerate: async () => textAnswer('{"name":"echo","arguments":{}}') }), middleware: textToolCallMiddleware() }), prompt: 'x' });
+    expect(plain.text).toBe('{"name":"echo","arguments":{}}');
+  });
+});
