@@ -101,9 +101,16 @@ function textCallTransform(names: readonly string[]): TransformStream<StreamPart
       }
       if (capturing) {
         held += part.delta;
-        return;
+        const fence = /^```[^\n]*\n[\s\S]*?```/.exec(held);
+        if (!fence || parseTextToolCalls(fence[0], names).calls.length) return;
+        // A code block that is no call is shown at once; what follows is scanned again.
+        emitText(controller, fence[0]);
+        pending = held.slice(fence[0].length);
+        held = '';
+        capturing = false;
+      } else {
+        pending += part.delta;
       }
-      pending += part.delta;
       // Reasoning written in the text may quote JSON: it never starts a capture.
       for (;;) {
         if (inThink) {

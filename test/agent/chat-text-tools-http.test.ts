@@ -130,3 +130,32 @@ describe('reasoning in the chat', () => {
     expect(requestText(server.requests[1]!)).not.toContain('Plan: greet.');
   });
 });
+
+describe('streaming around code blocks', () => {
+  it('a code block that is no call streams on; a later block that is a call is still found', async () => {
+    const { runs } = await recordRun(home, '20260101-120000-abc');
+    const answer = 'First:\n```sh\nkubectl get pods\n```\nThen I check the run.\n```json\n{"name": "get_run_status", "arguments": {}}\n```';
+    server.enqueue({ text: answer, chunkSize: 3 }, { text: 'It succeeded.' });
+    const texts: string[] = [];
+    let textsBeforeCall = 0;
+    const mode = new ChatModeState({ baseURL: server.baseURL, model: 'fake-model' });
+    await runChatTurn({
+      model: createChatModel(config),
+      tools,
+      runs,
+      conversation,
+      context: '',
+      text: 'status?',
+      maxRetries: 0,
+      chatMode: mode,
+      onEvent: (event) => {
+        if (event.type === 'text') texts.push(event.text);
+        if (event.type === 'tool-call') textsBeforeCall = texts.length;
+      },
+    });
+    // The sh block arrived as its own piece before the end, not held back with the call.
+    expect(texts.slice(0, textsBeforeCall).join('')).toBe('First:\n```sh\nkubectl get pods\n```\nThen I check the run.\n');
+    expect(texts.some((text) => text === '```sh\nkubectl get pods\n```')).toBe(true);
+    expect(textsBeforeCall).toBeGreaterThan(0);
+  });
+});
