@@ -34,12 +34,12 @@ export type FakeReply = {
   readonly headers?: Readonly<Record<string, string>>;
   /** Wait this long before answering. */
   readonly delayMs?: number;
+  /** Streamed replies only: wait this long between chunks (to watch a slow answer arrive). */
+  readonly chunkDelayMs?: number;
   /** Never answer: the request stays open until the client gives up or the server closes. */
   readonly hang?: boolean;
   /** Characters per streamed text or argument chunk (default 7), so deltas really are split. */
   readonly chunkSize?: number;
-  /** Streamed replies only: wait this long between chunks (to watch a slow answer arrive). */
-  readonly chunkDelayMs?: number;
   /** Streamed replies only: after the text, an error frame (`data: { error }`) ends the stream, as vLLM and llama.cpp send mid-stream failures. */
   readonly streamError?: { readonly message: string; readonly type?: string; readonly code?: string | number };
 };
