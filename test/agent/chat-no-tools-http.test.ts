@@ -206,7 +206,8 @@ describe('no tool calling: every route', () => {
   });
 
   it('an answer that is not JSON at all is shown as the reply', async () => {
-    server.enqueue({ text: 'Hi! I can deploy things for you.' });
+    // Every request gets prose (a structured-output fallback may ask again in another format).
+    server.setFallback({ text: 'Hi! I can deploy things for you.' });
     const { result } = await chat('hello', noTools());
     expect(result.text).toBe('Hi! I can deploy things for you.');
   });
