@@ -1,6 +1,6 @@
 import { generateText, isStepCount, tool } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
-import { planGoal, reflectOnRun } from '../src/agent/index.js';
+import { parseTextToolCalls, planGoal, reflectOnRun, routeMessage } from '../src/agent/index.js';
 import { Execution, VirtualClock, type Clock, type InvokeTool } from '../src/planning/index.js';
 import { createBuiltinRegistry, ShellInputSchema } from '../src/tools/index.js';
 import { agentTasks, sequentialOrder, type AgentTask } from './agent-tasks.js';
@@ -35,6 +35,9 @@ export type AgentTaskFigures = {
   readonly toolLoop: AgentRun;
   readonly speedup: number;
   readonly modelCallRatio: number;
+  /** Without tool calling: ours routes the message first (1 structured call); the loop's calls are written as text. */
+  readonly planExecuteNoTools: AgentRun;
+  readonly toolLoopNoTools: AgentRun;
 };
 
 export type AgentFigures = {
@@ -49,6 +52,8 @@ export type AgentFigures = {
   readonly minModelCallRatio: number;
   /** The same ratios when every plan needs one repair round. */
   readonly repaired: { readonly speedup: number; readonly modelCallRatio: number };
+  /** The same comparison for a model without tool calling (the chat's no-tools mode vs a loop of tool calls written as text). */
+  readonly noTools: { readonly speedup: number; readonly modelCallRatio: number; readonly minSpeedup: number; readonly minModelCallRatio: number };
 };
 
 type Content = Awaited<ReturnType<MockLanguageModelV4['doGenerate']>>['content'];
@@ -120,6 +125,67 @@ async function planAndExecute(task: AgentTask, repair: boolean): Promise<AgentRu
   return { ms: clock.elapsed, modelCalls: model.doGenerateCalls.length, toolCalls };
 }
 
+/**
+ * Ours without tool calling, as the chat's no-tools mode and `ksa ask --yes`
+ * do it: one structured call routes the message (routeMessage), then plan,
+ * run, reflect.
+ */
+async function planAndExecuteNoTools(task: AgentTask): Promise<AgentRun> {
+  const clock = new VirtualClock();
+  const registry = createBuiltinRegistry();
+  const model = simulatedModel(clock, (options) => {
+    if (options.tools?.length) throw new Error('no-tools mode offered tools');
+    if (options.responseFormat?.type === 'json' && options.responseFormat.name === 'route') return text(JSON.stringify({ action: 'propose', goal: task.plan.goal }));
+    if (options.responseFormat?.type === 'json' && options.responseFormat.name === 'reflection') return text(REFLECTION);
+    return text(JSON.stringify(task.plan));
+  });
+  let toolCalls = 0;
+  const invokeTool: InvokeTool = ({ args, signal }) => {
+    toolCalls++;
+    return sleepFor(clock, durationOf(task, args.command), signal).then(() => ({ stdout: '', stderr: '', exitCode: 0 }));
+  };
+  const work = async () => {
+    const { route } = await routeMessage({ model, history: [], text: task.plan.goal, maxRetries: 0 });
+    if (route.action !== 'propose') throw new Error(`task ${task.name}: routed to ${route.action}`);
+    const { plan } = await planGoal(route.goal ?? task.plan.goal, { model, tools: registry, maxRetries: 0 });
+    const state = await new Execution({ plan, runId: `p6n-${task.name}`, clock, maxParallel: MAX_PARALLEL, random: () => 0, invokeTool }).start();
+    if (state.status !== 'succeeded') throw new Error(`task ${task.name}: run ended ${state.status}: ${state.error}`);
+    await reflectOnRun({ plan, state, logTails: {} }, { model, maxRetries: 0 });
+  };
+  await clock.run(work(), { maxTimeMs: MAX_VIRTUAL_MS });
+  return { ms: clock.elapsed, modelCalls: model.doGenerateCalls.length, toolCalls };
+}
+
+/** A loop for a model without tool calling: each turn writes one call as text (<tool_call>), parsed, run, its result sent back as text. */
+async function toolLoopNoTools(task: AgentTask): Promise<AgentRun> {
+  const clock = new VirtualClock();
+  const order = sequentialOrder(task);
+  let done = 0;
+  const model = simulatedModel(clock, (options) => {
+    if (options.tools?.length) throw new Error('the text loop offered tools');
+    const next = order[done];
+    return next ? text(`<tool_call>{"name": "shell", "arguments": ${JSON.stringify(next.args)}}</tool_call>`) : text(`Done: ${order.length} commands ran.`);
+  });
+  let toolCalls = 0;
+  const messages: { role: 'user' | 'assistant'; content: string }[] = [{ role: 'user', content: task.plan.goal }];
+  const work = async () => {
+    for (let turn = 0; turn < 100; turn++) {
+      const result = await generateText({ model, instructions: 'You are a deploy agent. Write one <tool_call>{"name","arguments"}</tool_call> at a time (tool: shell); when everything is done, answer in one sentence.', messages, maxRetries: 0 });
+      const { calls } = parseTextToolCalls(result.text, ['shell']);
+      if (!calls.length) return;
+      if (calls.length > 1 || !calls[0]!.known) throw new Error(`task ${task.name}: unexpected calls ${JSON.stringify(calls)}`);
+      const { command } = ShellInputSchema.parse(JSON.parse(calls[0]!.input));
+      toolCalls++;
+      done++;
+      await sleepFor(clock, durationOf(task, command));
+      messages.push({ role: 'assistant', content: result.text }, { role: 'user', content: '[shell returned: {"exitCode":0}]' });
+    }
+  };
+  await clock.run(work(), { maxTimeMs: MAX_VIRTUAL_MS });
+  if (toolCalls !== order.length) throw new Error(`task ${task.name}: the text loop made ${toolCalls} of ${order.length} tool calls`);
+  return { ms: clock.elapsed, modelCalls: model.doGenerateCalls.length, toolCalls };
+}
+
 /** ReAct: one tool call per model turn, in dependency order, then a final answer. */
 async function toolLoop(task: AgentTask): Promise<AgentRun> {
   const clock = new VirtualClock();
@@ -161,6 +227,8 @@ export async function measureAgent(seed: number): Promise<AgentFigures> {
     const planExecute = await planAndExecute(task, false);
     const planExecuteRepaired = await planAndExecute(task, true);
     const loop = await toolLoop(task);
+    const planExecuteNoTools = await planAndExecuteNoTools(task);
+    const loopNoTools = await toolLoopNoTools(task);
     if (planExecute.toolCalls !== loop.toolCalls) throw new Error(`task ${task.name}: ${planExecute.toolCalls} vs ${loop.toolCalls} tool calls`);
     tasks.push({
       name: task.name,
@@ -170,6 +238,8 @@ export async function measureAgent(seed: number): Promise<AgentFigures> {
       toolLoop: loop,
       speedup: loop.ms / planExecute.ms,
       modelCallRatio: loop.modelCalls / planExecute.modelCalls,
+      planExecuteNoTools,
+      toolLoopNoTools: loopNoTools,
     });
   }
   const sum = (pick: (t: AgentTaskFigures) => number) => tasks.reduce((total, t) => total + pick(t), 0);
@@ -184,6 +254,12 @@ export async function measureAgent(seed: number): Promise<AgentFigures> {
     repaired: {
       speedup: sum((t) => t.toolLoop.ms) / sum((t) => t.planExecuteRepaired.ms),
       modelCallRatio: sum((t) => t.toolLoop.modelCalls) / sum((t) => t.planExecuteRepaired.modelCalls),
+    },
+    noTools: {
+      speedup: sum((t) => t.toolLoopNoTools.ms) / sum((t) => t.planExecuteNoTools.ms),
+      modelCallRatio: sum((t) => t.toolLoopNoTools.modelCalls) / sum((t) => t.planExecuteNoTools.modelCalls),
+      minSpeedup: min(tasks.map((t) => t.toolLoopNoTools.ms / t.planExecuteNoTools.ms)),
+      minModelCallRatio: min(tasks.map((t) => t.toolLoopNoTools.modelCalls / t.planExecuteNoTools.modelCalls)),
     },
   };
 }

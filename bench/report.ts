@@ -143,6 +143,13 @@ export function tableRows(r: BenchResults): Row[] {
       verdict: 'info',
     },
     {
+      id: 'P6n',
+      what: 'the same for a model without tool calling: the chat’s no-tools mode (1 routing call first) vs a loop of tool calls written as text',
+      result: `${x(a.noTools.speedup, 2)}× faster · ${x(a.noTools.modelCallRatio, 2)}× fewer model calls (worst task ${x(a.noTools.minSpeedup, 2)}×/${x(a.noTools.minModelCallRatio, 2)}×)`,
+      goal: '—',
+      verdict: 'info',
+    },
+    {
       id: 'P7',
       what: `chat TUI: keystroke to frame (Ink, interactive, fake TTY) with 1,000 vs 10 messages in the history, ${t.keystrokes} keys each, same run`,
       result: `${x(t.ratio1000To10, 2)}× (median ${t.keystrokeMs1000.toFixed(2)} ms vs ${t.keystrokeMs10.toFixed(2)} ms · p95 ${t.p95Ms1000.toFixed(2)} ms vs ${t.p95Ms10.toFixed(2)} ms)`,
@@ -184,7 +191,7 @@ export function resultsJson(r: BenchResults, info: RunInfo): unknown {
     P4e: roundDeep(ve),
     P4m: roundDeep(m),
     P5: roundDeep(s),
-    P6: roundDeep({ speedup: a.speedup, modelCallRatio: a.modelCallRatio, minSpeedup: a.minSpeedup, minModelCallRatio: a.minModelCallRatio, repaired: a.repaired, modelMs: a.modelMs, maxParallel: a.maxParallel, tasks: a.tasks }),
+    P6: roundDeep({ speedup: a.speedup, modelCallRatio: a.modelCallRatio, minSpeedup: a.minSpeedup, minModelCallRatio: a.minModelCallRatio, repaired: a.repaired, noTools: a.noTools, modelMs: a.modelMs, maxParallel: a.maxParallel, tasks: a.tasks }),
     P7: roundDeep(t),
     pass: verdicts(r),
     simulationWallMs: Math.round(q.wallMs),

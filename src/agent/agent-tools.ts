@@ -27,78 +27,111 @@ export type AgentToolsOptions = {
   readonly abortSignal?: AbortSignal;
 };
 
+/** The names of the chat's functions, as the model calls them (tools) or the router picks them (no-tools mode). */
+export const AGENT_TOOL_NAMES = ['propose_plan', 'revise_plan', 'get_run_status', 'list_runs', 'get_step_error', 'cancel_run'] as const;
+export type AgentToolName = (typeof AGENT_TOOL_NAMES)[number];
+
+const ProposeInput = z.object({ goal: z.string().min(1).describe('What the plan must achieve, with every detail the user gave (paths, ports, cluster).') });
+const ReviseInput = z.object({ request: z.string().min(1).describe('The change, in the user’s words.') });
+const RunInput = z.object({ runId: z.string().optional().describe('Run id or a unique prefix; omit for the latest run.') });
+const ListInput = z.object({ limit: z.int().min(1).max(50).optional() });
+const StepInput = z.object({ runId: z.string().optional(), stepId: z.string().optional() });
+
 /**
- * What the chat model may do: propose and revise plans (the user approves
- * them), and read or cancel runs. Nothing here executes a plan.
+ * ksa's own functions behind the chat: propose and revise plans (the user
+ * approves them), read or cancel runs. Nothing here executes a plan. The
+ * tools the model calls and the no-tools router both call these.
  */
-export function createAgentTools(options: AgentToolsOptions): ToolSet {
+export type AgentActions = {
+  readonly propose_plan: (input: z.infer<typeof ProposeInput>) => Promise<unknown>;
+  readonly revise_plan: (input: z.infer<typeof ReviseInput>) => Promise<unknown>;
+  readonly get_run_status: (input: z.infer<typeof RunInput>) => Promise<unknown>;
+  readonly list_runs: (input: z.infer<typeof ListInput>) => Promise<unknown>;
+  readonly get_step_error: (input: z.infer<typeof StepInput>) => Promise<unknown>;
+  readonly cancel_run: (input: z.infer<typeof RunInput>) => Promise<unknown>;
+};
+
+export function createAgentActions(options: AgentToolsOptions): AgentActions {
   const { runs } = options;
   // Models say "latest" or send "" for the default run.
   const idOrLatest = (runId: string | undefined) => (runId === undefined || runId === '' || runId === 'latest' ? undefined : runId);
   const resolve = async (runId: string | undefined) => runs.resolve(idOrLatest(runId));
 
   return {
+    propose_plan: async ({ goal }) => {
+      const result = await planGoal(goal, { ...options.planner, abortSignal: options.abortSignal });
+      const proposal = { planId: options.newPlanId(), plan: result.plan };
+      options.onPlan(proposal);
+      return { planId: proposal.planId, steps: outline(result.plan), note: 'Shown to the user, who will approve, edit or reject it.' };
+    },
+    revise_plan: async ({ request }) => {
+      const current = options.currentPlan();
+      if (!current) return { error: 'there is no plan to revise; call propose_plan with the goal instead' };
+      const result = await revisePlan(current.plan, request, { ...options.planner, abortSignal: options.abortSignal });
+      const proposal = { planId: options.newPlanId(), plan: result.plan, changes: result.changes, revises: current.planId };
+      options.onPlan(proposal);
+      return { planId: proposal.planId, changes: result.changes, steps: outline(result.plan) };
+    },
+    get_run_status: async ({ runId }) => {
+      const { runId: id, record, status, owner } = await runs.inspect(idOrLatest(runId));
+      return runStatusDocument(record, status, owner, runs.logDir(id));
+    },
+    list_runs: async ({ limit }) =>
+      (await runs.list()).slice(0, limit ?? 10).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),
+    get_step_error: async ({ runId, stepId }) => {
+      const id = await resolve(runId);
+      const record = await runs.read(id);
+      const target = stepId ?? record.state.failedStepId ?? Object.entries(record.state.steps).find(([, st]) => st.status === 'failed')?.[0];
+      if (!target) return { runId: id, status: record.state.status, error: 'no step of this run failed' };
+      const st = record.state.steps[target];
+      if (!st) return { runId: id, error: `run ${id} has no step "${target}"; its steps are ${Object.keys(record.state.steps).join(', ')}` };
+      return { runId: id, stepId: target, status: st.status, attempts: st.attempts, error: st.error, logTail: await readLogTail(runs.logDir(id), target, 30) };
+    },
+    cancel_run: async ({ runId }) => {
+      const id = await resolve(runId);
+      if (options.cancelOwnRun?.(id)) return { runId: id, result: 'cancelling: running steps are aborted and finished ones rolled back' };
+      const { status, owner } = await runs.inspect(id);
+      if (isFinished(status)) return { runId: id, result: `nothing to cancel: the run already ${status}` };
+      if (!owner) return { runId: id, result: `the run is ${status} (its process is gone); roll it back with: ksa cancel ${id}` };
+      await requestCancel(runDir(runs.home, id), owner);
+      return { runId: id, result: `asked process ${owner.pid} to cancel; it rolls back what succeeded` };
+    },
+  };
+}
+
+/** The same functions as AI SDK tools, for a model with tool calling. */
+export function createAgentTools(options: AgentToolsOptions): ToolSet {
+  const actions = createAgentActions(options);
+  return {
     propose_plan: tool({
       description: 'Make a plan for a goal (deploy, restart, roll back, retry a step, clean up). The plan is shown to the user for approval; you cannot run it.',
-      inputSchema: z.object({ goal: z.string().min(1).describe('What the plan must achieve, with every detail the user gave (paths, ports, cluster).') }),
-      execute: async ({ goal }) => {
-        const result = await planGoal(goal, { ...options.planner, abortSignal: options.abortSignal });
-        const proposal = { planId: options.newPlanId(), plan: result.plan };
-        options.onPlan(proposal);
-        return { planId: proposal.planId, steps: outline(result.plan), note: 'Shown to the user, who will approve, edit or reject it.' };
-      },
+      inputSchema: ProposeInput,
+      execute: actions.propose_plan,
     }),
     revise_plan: tool({
       description: 'Change the plan the user is looking at as they ask ("skip the tests", "use port 9090").',
-      inputSchema: z.object({ request: z.string().min(1).describe('The change, in the user’s words.') }),
-      execute: async ({ request }) => {
-        const current = options.currentPlan();
-        if (!current) return { error: 'there is no plan to revise; call propose_plan with the goal instead' };
-        const result = await revisePlan(current.plan, request, { ...options.planner, abortSignal: options.abortSignal });
-        const proposal = { planId: options.newPlanId(), plan: result.plan, changes: result.changes, revises: current.planId };
-        options.onPlan(proposal);
-        return { planId: proposal.planId, changes: result.changes, steps: outline(result.plan) };
-      },
+      inputSchema: ReviseInput,
+      execute: actions.revise_plan,
     }),
     get_run_status: tool({
       description: 'The status of a run: every step with status, attempts, errors. Default: the latest run.',
-      inputSchema: z.object({ runId: z.string().optional().describe('Run id or a unique prefix; omit for the latest run.') }),
-      execute: async ({ runId }) => {
-        const { runId: id, record, status, owner } = await runs.inspect(idOrLatest(runId));
-        return runStatusDocument(record, status, owner, runs.logDir(id));
-      },
+      inputSchema: RunInput,
+      execute: actions.get_run_status,
     }),
     list_runs: tool({
       description: 'Recent runs, newest first: id, goal, status, start time.',
-      inputSchema: z.object({ limit: z.int().min(1).max(50).optional() }),
-      execute: async ({ limit }) =>
-        (await runs.list()).slice(0, limit ?? 10).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),
+      inputSchema: ListInput,
+      execute: actions.list_runs,
     }),
     get_step_error: tool({
       description: "Why a step failed: its error and the last lines of its log. Default: the latest run's failed step.",
-      inputSchema: z.object({ runId: z.string().optional(), stepId: z.string().optional() }),
-      execute: async ({ runId, stepId }) => {
-        const id = await resolve(runId);
-        const record = await runs.read(id);
-        const target = stepId ?? record.state.failedStepId ?? Object.entries(record.state.steps).find(([, st]) => st.status === 'failed')?.[0];
-        if (!target) return { runId: id, status: record.state.status, error: 'no step of this run failed' };
-        const st = record.state.steps[target];
-        if (!st) return { runId: id, error: `run ${id} has no step "${target}"; its steps are ${Object.keys(record.state.steps).join(', ')}` };
-        return { runId: id, stepId: target, status: st.status, attempts: st.attempts, error: st.error, logTail: await readLogTail(runs.logDir(id), target, 30) };
-      },
+      inputSchema: StepInput,
+      execute: actions.get_step_error,
     }),
     cancel_run: tool({
       description: 'Stop a running run; it aborts running steps and rolls back what succeeded.',
       inputSchema: z.object({ runId: z.string().optional().describe('Default: the latest run.') }),
-      execute: async ({ runId }) => {
-        const id = await resolve(runId);
-        if (options.cancelOwnRun?.(id)) return { runId: id, result: 'cancelling: running steps are aborted and finished ones rolled back' };
-        const { status, owner } = await runs.inspect(id);
-        if (isFinished(status)) return { runId: id, result: `nothing to cancel: the run already ${status}` };
-        if (!owner) return { runId: id, result: `the run is ${status} (its process is gone); roll it back with: ksa cancel ${id}` };
-        await requestCancel(runDir(runs.home, id), owner);
-        return { runId: id, result: `asked process ${owner.pid} to cancel; it rolls back what succeeded` };
-      },
+      execute: actions.cancel_run,
     }),
   };
 }

@@ -3,7 +3,9 @@ import { applyRunEvent, createRunView, type Plan, type QueryModel, type RunState
 import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import type { ProposedPlan } from './agent-tools.js';
+import { chatModeFor, switchNotice, type ChatModeState, type ToolsHint } from './chat-mode.js';
 import { runChatTurn, type TurnEvent } from './chat.js';
+import { Transcript } from './session-transcript.js';
 import type { ModelConfig } from './config.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
@@ -30,6 +32,10 @@ export type ChatSessionDeps = {
   readonly context: string;
   readonly queryModel?: QueryModel;
   readonly newRunId: () => string;
+  /** With or without tool calling; default: this process's mode for the endpoint + model. */
+  readonly chatMode?: ChatModeState;
+  /** What a capability check found (`tools: false` starts without tools). */
+  readonly capabilities?: ToolsHint;
 };
 
 /**
@@ -38,8 +44,7 @@ export type ChatSessionDeps = {
  * approve(); every message, decision, run and reflection is stored.
  */
 export class ChatSession {
-  private history: HistoryItem[] = [];
-  private streaming = '';
+  private readonly transcript = new Transcript();
   private activity: string | undefined;
   private pending: ProposedPlan | undefined;
   private editProblems: string[] | undefined;
@@ -50,28 +55,32 @@ export class ChatSession {
   private runView: RunView | undefined;
   private runPlan: Plan | undefined;
   private tokens = 0;
+  /** For the ids of revised and edited plans. */
   private seq = 0;
+  readonly mode: ChatModeState;
   private readonly listeners = new Set<() => void>();
   private readonly queued: string[] = [];
 
-  private constructor(readonly deps: ChatSessionDeps) {}
+  private constructor(readonly deps: ChatSessionDeps) {
+    this.mode = deps.chatMode ?? chatModeFor(deps.modelConfig, deps.capabilities);
+  }
 
   static async open(deps: ChatSessionDeps): Promise<ChatSession> {
     const session = new ChatSession(deps);
     // The latest messages only: a long session opens as fast as a short one.
     const messages = await deps.conversation.messages(SHOWN_ON_OPEN);
     session.pending = pendingProposal(messages);
-    session.history = historyFromMessages(messages, session.pending?.planId);
+    session.transcript.items = historyFromMessages(messages, session.pending?.planId);
     const hidden = deps.conversation.info.messageCount - messages.length;
-    if (hidden > 0) session.history.unshift({ kind: 'notice', id: 'earlier', text: `${hidden} earlier messages of this session are not shown (the agent still knows the gist).`, tone: 'info' });
+    if (hidden > 0) session.transcript.items.unshift({ kind: 'notice', id: 'earlier', text: `${hidden} earlier messages of this session are not shown (the agent still knows the gist).`, tone: 'info' });
     return session;
   }
 
   snapshot(): SessionSnapshot {
     return {
       phase: this.phase(),
-      history: this.history,
-      streaming: this.streaming,
+      history: this.transcript.items,
+      streaming: this.transcript.streaming,
       activity: this.activity,
       pending: this.pending,
       editProblems: this.editProblems,
@@ -80,6 +89,9 @@ export class ChatSession {
       runPlan: this.run ? this.runPlan : undefined,
       tokens: this.tokens,
       sessionId: this.deps.conversation.id,
+      chatMode: this.mode.info,
+      thinking: this.turn ? this.transcript.liveReasoning : undefined,
+      showThinking: this.transcript.showThinking,
     };
   }
 
@@ -88,7 +100,6 @@ export class ChatSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** Every event of the run in progress (for a live run view). */
   /** What the user typed; its meaning depends on the phase. */
   async submit(text: string): Promise<void> {
     const trimmed = text.trim();
@@ -99,7 +110,6 @@ export class ChatSession {
         return;
       }
       this.notice('The run goes on.', 'info');
-      this.changed();
       if (trimmed === '' || /^(n|no)$/i.test(trimmed)) return;
     }
     if (this.turn) {
@@ -121,10 +131,7 @@ export class ChatSession {
 
   /** Esc: stops the answer being streamed, or asks whether to cancel the run. */
   interrupt(): void {
-    if (this.turn) {
-      this.turn.abort();
-      return;
-    }
+    if (this.turn) return this.turn.abort();
     if (this.run && !this.confirmCancel) {
       this.confirmCancel = true;
       this.changed();
@@ -228,14 +235,22 @@ export class ChatSession {
     await this.deps.conversation.close();
   }
 
+  /** /think: shows or hides the model's reasoning; turning it on shows the last answer's reasoning too. */
+  toggleThinking(): void {
+    this.transcript.toggleThinking(!this.turn);
+    this.changed();
+  }
+
   /** For slash commands and tests. */
   notice(text: string, tone: 'info' | 'warning' | 'error'): void {
-    this.push({ kind: 'notice', id: this.nextId(), text, tone });
+    this.transcript.notice(text, tone);
+    this.changed();
   }
 
   private async chat(text: string): Promise<void> {
-    this.push({ kind: 'user', id: this.nextId(), text });
-    await this.modelTurn('thinking', 'Interrupted.', async (abortSignal) => {
+    this.push({ kind: 'user', id: this.transcript.nextId(), text });
+    this.transcript.startAnswer();
+    await this.modelTurn('waiting for the model', 'Interrupted.', async (abortSignal) => {
       const result = await runChatTurn({
         model: this.deps.model,
         tools: this.deps.tools,
@@ -246,11 +261,12 @@ export class ChatSession {
         abortSignal,
         timeoutMs: this.deps.modelConfig.timeoutMs,
         maxRetries: this.deps.modelConfig.maxRetries,
+        chatMode: this.mode,
         cancelOwnRun: (runId) => (this.run?.runId === runId ? this.cancelRun('cancelled from the chat') : false),
         onEvent: (event) => this.onTurnEvent(event),
       });
       this.tokens += result.totalTokens;
-      this.flushStreaming();
+      this.transcript.flush();
       if (result.aborted) this.notice('Interrupted.', 'info');
     });
   }
@@ -267,7 +283,7 @@ export class ChatSession {
     try {
       await body(controller.signal);
     } catch (error) {
-      this.flushStreaming();
+      this.transcript.flush();
       this.notice(controller.signal.aborted ? interrupted : toModelError(error, this.deps.modelConfig).message, controller.signal.aborted ? 'info' : 'error');
     } finally {
       this.turn = undefined;
@@ -284,7 +300,7 @@ export class ChatSession {
 
   private async revise(request: string): Promise<void> {
     const current = this.pending!;
-    this.push({ kind: 'user', id: this.nextId(), text: request });
+    this.push({ kind: 'user', id: this.transcript.nextId(), text: request });
     this.deps.conversation.append({ kind: 'user', text: request });
     await this.modelTurn('revising the plan', 'Interrupted; the plan is unchanged.', async (abortSignal) => {
       const history = buildContext(await this.deps.conversation.messages(200));
@@ -313,14 +329,24 @@ export class ChatSession {
   private onTurnEvent(event: TurnEvent): void {
     switch (event.type) {
       case 'text':
-        this.streaming += event.text;
+        this.transcript.say(event.text);
+        this.activity = 'answering';
+        break;
+      case 'reasoning':
+        this.transcript.think(event.text);
+        this.activity = 'thinking';
+        break;
+      case 'mode':
+        if (event.discarded) this.transcript.streaming = '';
+        if (event.announce) this.transcript.notice(switchNotice(this.deps.modelConfig, event.mode), 'warning');
+        this.activity = 'working out what you asked';
         break;
       case 'tool-call':
-        this.flushStreaming();
+        this.transcript.flush();
         this.activity = event.tool === 'propose_plan' ? 'planning' : event.tool === 'revise_plan' ? 'revising the plan' : `running ${event.tool}`;
         break;
       case 'tool-result':
-        if (showsToolResult(event.tool)) this.history = [...this.history, toolItem(this.nextId(), event.tool, event.output, event.isError)];
+        if (showsToolResult(event.tool)) this.transcript.push(toolItem(this.transcript.nextId(), event.tool, event.output, event.isError));
         this.activity = 'thinking';
         break;
       case 'repairing':
@@ -337,29 +363,20 @@ export class ChatSession {
   private async finishRun(state: RunState): Promise<void> {
     this.run = undefined;
     this.confirmCancel = false;
-    this.push({ kind: 'run', id: this.nextId(), runId: state.runId, status: state.status, lines: runSummaryLines(state) });
+    this.push({ kind: 'run', id: this.transcript.nextId(), runId: state.runId, status: state.status, lines: runSummaryLines(state) });
     this.setActivity('reflecting on the run');
     const outcome = await recordRunOutcome(this.deps, state);
-    if (outcome) this.push({ kind: 'reflection', id: this.nextId(), runId: state.runId, reflection: outcome.reflection, fallback: outcome.fallback });
+    if (outcome) this.push({ kind: 'reflection', id: this.transcript.nextId(), runId: state.runId, reflection: outcome.reflection, fallback: outcome.fallback });
     this.setActivity(undefined);
   }
 
   private decide(proposal: ProposedPlan, decision: PlanDecision): void {
     // The card is final once decided: it moves from the live area into the history.
-    this.push({ kind: 'plan', id: this.nextId(), proposal, decision });
-  }
-
-  private flushStreaming(): void {
-    if (!this.streaming.trim()) {
-      this.streaming = '';
-      return;
-    }
-    this.history = [...this.history, { kind: 'assistant', id: this.nextId(), text: this.streaming }];
-    this.streaming = '';
+    this.push({ kind: 'plan', id: this.transcript.nextId(), proposal, decision });
   }
 
   private push(item: HistoryItem): void {
-    this.history = [...this.history, item];
+    this.transcript.push(item);
     this.changed();
   }
 
@@ -375,10 +392,6 @@ export class ChatSession {
     if (this.pending) return 'awaiting_approval';
     if (this.run) return 'running';
     return 'idle';
-  }
-
-  private nextId(): string {
-    return `h${++this.seq}`;
   }
 
   private changed(): void {

@@ -1,18 +1,16 @@
-import { isStepCount, streamText, type LanguageModel } from 'ai';
+import { isStepCount, streamText, wrapLanguageModel, type LanguageModel, type ModelMessage, type ToolSet } from 'ai';
 import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
-import { createAgentTools, type ProposedPlan } from './agent-tools.js';
+import { createAgentActions, createAgentTools, type AgentToolsOptions, type ProposedPlan } from './agent-tools.js';
+import { runRoutedTurn } from './chat-router.js';
+import { ChatModeState, ignoredTools, toolsRefusal, toolsRefusalMiddleware } from './chat-mode.js';
+import { consumeStream, TurnOutput, type TurnEvent } from './chat-stream.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
 import { CHAT_INSTRUCTIONS } from './prompts.js';
 import { pendingProposal, planMessage } from './session-history.js';
+import { textToolCallMiddleware } from './text-tool-call-middleware.js';
 
-/** What a turn reports as it goes, for a terminal to draw. */
-export type TurnEvent =
-  | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'tool-call'; readonly tool: string; readonly input: unknown }
-  | { readonly type: 'tool-result'; readonly tool: string; readonly output: unknown; readonly isError: boolean }
-  | { readonly type: 'plan'; readonly proposal: ProposedPlan }
-  | { readonly type: 'repairing'; readonly attempt: number; readonly problems: readonly string[] };
+export type { TurnEvent } from './chat-stream.js';
 
 export type ChatTurnOptions = {
   readonly model: LanguageModel;
@@ -25,6 +23,8 @@ export type ChatTurnOptions = {
   readonly abortSignal?: AbortSignal;
   readonly onEvent?: (event: TurnEvent) => void;
   readonly cancelOwnRun?: (runId: string) => boolean;
+  /** With or without tool calling, for this endpoint + model (chatModeFor); default: tools, for this turn only. */
+  readonly chatMode?: ChatModeState;
   readonly maxRepairs?: number;
   readonly contextTokens?: number;
   readonly timeoutMs?: number;
@@ -37,48 +37,85 @@ export type ChatTurnResult = {
   readonly proposal?: ProposedPlan;
   readonly totalTokens: number;
   readonly aborted: boolean;
+  /** The model's reasoning in this turn (not stored, not sent back). */
+  readonly reasoning?: string;
 };
 
 /**
  * One turn of the conversation: the user's message, a streamed answer, and
- * any agent tool calls. Everything said is stored in the conversation.
+ * the agent's functions — called by the model as tools, or, for a model
+ * without tool calling, routed by ksa. Everything said is stored in the
+ * conversation; reasoning is not.
  */
 export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnResult> {
   const { conversation } = options;
   const earlier = await conversation.messages(400);
   const history = buildContext(earlier, options.contextTokens ?? DEFAULT_CONTEXT_TOKENS);
   conversation.append({ kind: 'user', text: options.text });
+  const mode = options.chatMode ?? new ChatModeState({ baseURL: '', model: '' });
 
   let proposal: ProposedPlan | undefined = pendingProposal(earlier.slice(-200));
   let turnProposal: ProposedPlan | undefined;
   let planCount = 0;
-  const tools = createAgentTools({
-    planner: { model: options.model, tools: options.tools, context: options.context, history, maxRepairs: options.maxRepairs, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, onRepair: (attempt, problems) => options.onEvent?.({ type: 'repairing', attempt, problems }) },
+  const out = new TurnOutput(conversation, options.onEvent);
+  const agent: AgentToolsOptions = {
+    planner: { model: options.model, tools: options.tools, context: options.context, history, maxRepairs: options.maxRepairs, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, onRepair: (attempt, problems) => out.emit({ type: 'repairing', attempt, problems }) },
     runs: options.runs,
     currentPlan: () => proposal,
     onPlan: (next) => {
       proposal = next;
       turnProposal = next;
       conversation.append(planMessage(next));
-      options.onEvent?.({ type: 'plan', proposal: next });
+      out.emit({ type: 'plan', proposal: next });
     },
     cancelOwnRun: options.cancelOwnRun,
     newPlanId: () => `p${conversation.info.messageCount + 1}-${++planCount}`,
     abortSignal: options.abortSignal,
-  });
-
-  let text = '';
-  // The part of the answer not stored yet: text before a tool call is its own message, so order and paragraphs survive.
-  let unsaved = '';
-  const saveText = () => {
-    if (unsaved.trim()) conversation.append({ kind: 'assistant', text: unsaved });
-    unsaved = '';
   };
-  let totalTokens = 0;
+
   let aborted = false;
-  let failure: unknown;
+  if (mode.tools) {
+    const outcome = await toolsTurn(options, history, createAgentTools(agent), out);
+    aborted = outcome.aborted;
+    const refused = outcome.failure !== undefined && !outcome.streamed ? toolsRefusal(outcome.failure) : undefined;
+    if (outcome.failure !== undefined && !aborted && !refused) throw outcome.failure;
+    // Plain text where a tool was needed: the server dropped the tools on the way to the model.
+    const ignored = refused || aborted || outcome.toolCalls > 0 ? undefined : ignoredTools(out.text);
+    const reason = refused ?? ignored;
+    if (reason) {
+      mode.switchOff(reason);
+      const discarded = out.discardUnsaved();
+      out.emit({ type: 'mode', mode: mode.info, announce: mode.takeAnnouncement(), discarded });
+    }
+  }
+  if (!mode.tools && !aborted) {
+    // Started without tools (a capability check said so): said once too.
+    if (mode.takeAnnouncement()) out.emit({ type: 'mode', mode: mode.info, announce: true, discarded: false });
+    const routed = await runRoutedTurn({
+      model: options.model,
+      history,
+      text: options.text,
+      pending: proposal,
+      abortSignal: options.abortSignal,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+      actions: createAgentActions(agent),
+      out,
+    }).catch((error: unknown) => {
+      if (options.abortSignal?.aborted) return { aborted: true };
+      throw error;
+    });
+    aborted = routed.aborted;
+  }
+  out.saveText();
+  if (options.abortSignal?.aborted) aborted = true;
+  return { text: out.text.trimEnd(), proposal: turnProposal, totalTokens: out.totalTokens, aborted, ...(out.reasoning ? { reasoning: out.reasoning } : {}) };
+}
+
+/** The model with tools: the AI SDK's loop, tool calls written as text included. */
+async function toolsTurn(options: ChatTurnOptions, history: ModelMessage[], tools: ToolSet, out: TurnOutput) {
   const result = streamText({
-    model: options.model,
+    model: chatModel(options.model),
     instructions: CHAT_INSTRUCTIONS,
     messages: [...history, { role: 'user', content: options.text }],
     tools,
@@ -87,52 +124,15 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
     maxRetries: options.maxRetries,
     // Per model call, not per turn: a turn may plan, repair and answer. Waiting for headers is bounded by the provider's fetch.
     ...(options.timeoutMs ? { timeout: { firstChunkMs: options.timeoutMs, chunkMs: options.timeoutMs } } : {}),
-    onError: ({ error }) => {
-      failure ??= error;
-    },
+    onError: () => undefined,
   });
+  return consumeStream(result, out, options.abortSignal);
+}
 
-  for await (const part of result.stream) {
-    switch (part.type) {
-      case 'text-delta':
-        text += part.text;
-        unsaved += part.text;
-        options.onEvent?.({ type: 'text', text: part.text });
-        break;
-      case 'tool-call':
-        saveText();
-        if (text && !text.endsWith('\n\n')) text += '\n\n';
-        conversation.append({ kind: 'tool_call', toolCallId: part.toolCallId, tool: part.toolName, input: part.input });
-        options.onEvent?.({ type: 'tool-call', tool: part.toolName, input: part.input });
-        break;
-      case 'tool-result':
-        conversation.append({ kind: 'tool_result', toolCallId: part.toolCallId, tool: part.toolName, output: part.output });
-        options.onEvent?.({ type: 'tool-result', tool: part.toolName, output: part.output, isError: false });
-        break;
-      case 'tool-error': {
-        const message = part.error instanceof Error ? part.error.message : String(part.error);
-        conversation.append({ kind: 'tool_result', toolCallId: part.toolCallId, tool: part.toolName, output: { error: message }, isError: true });
-        options.onEvent?.({ type: 'tool-result', tool: part.toolName, output: { error: message }, isError: true });
-        break;
-      }
-      case 'finish':
-        totalTokens += part.totalUsage.totalTokens ?? 0;
-        break;
-      case 'abort':
-        // The SDK's own timeouts end the stream with 'abort' too: only the user's signal is an interruption.
-        if (options.abortSignal?.aborted) aborted = true;
-        else failure ??= new DOMException(part.reason ?? 'the model stopped answering', 'TimeoutError');
-        break;
-      case 'error':
-        failure ??= part.error;
-        break;
-    }
-  }
-  saveText();
-  text = text.trimEnd();
-  if (options.abortSignal?.aborted) aborted = true;
-  if (failure !== undefined && !aborted) throw failure;
-  return { text, proposal: turnProposal, totalTokens, aborted };
+/** The chat's view of the model: a refusal of tools fails at once (no retries), and tool calls written as text become tool calls. */
+function chatModel(model: LanguageModel): LanguageModel {
+  if (typeof model === 'string') return model;
+  return wrapLanguageModel({ model: model as Parameters<typeof wrapLanguageModel>[0]['model'], middleware: [toolsRefusalMiddleware(), textToolCallMiddleware()] });
 }
 
 /** The plan under discussion: the newest proposal not yet decided on (among the last 200 messages). */

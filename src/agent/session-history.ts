@@ -10,6 +10,8 @@ export type HistoryItem =
   | { readonly kind: 'notice'; readonly id: string; readonly text: string; readonly tone: 'info' | 'warning' | 'error' }
   | { readonly kind: 'user'; readonly id: string; readonly text: string }
   | { readonly kind: 'assistant'; readonly id: string; readonly text: string }
+  /** The model's reasoning, shown because the user asked (/think); never stored. */
+  | { readonly kind: 'thinking'; readonly id: string; readonly text: string }
   | { readonly kind: 'tool'; readonly id: string; readonly tool: string; readonly summary: string; readonly isError: boolean }
   | { readonly kind: 'plan'; readonly id: string; readonly proposal: ProposedPlan; readonly decision: PlanDecision }
   | { readonly kind: 'run'; readonly id: string; readonly runId: string; readonly status: string; readonly lines: readonly string[] }

@@ -1,5 +1,6 @@
 import type { Plan, RunView } from '../planning/index.js';
 import type { ProposedPlan } from './agent-tools.js';
+import type { ChatModeInfo } from './chat-mode.js';
 import type { HistoryItem } from './session-history.js';
 
 export type Phase = 'idle' | 'thinking' | 'awaiting_approval' | 'editing' | 'running' | 'confirm_cancel';
@@ -21,4 +22,9 @@ export type SessionSnapshot = {
   readonly runPlan?: Plan;
   readonly tokens: number;
   readonly sessionId: string;
+  /** With or without tool calling, and why. */
+  readonly chatMode: ChatModeInfo;
+  /** The reasoning streaming right now (not shown as the answer; visible behind /think). */
+  readonly thinking?: string;
+  readonly showThinking: boolean;
 };

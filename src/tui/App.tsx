@@ -143,9 +143,17 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
           <Markdown text={snapshot.streaming} color={color} />
         </Box>
       ) : null}
+      {snapshot.thinking && snapshot.showThinking ? (
+        <Box marginTop={1}>
+          <Text dimColor={color} italic={color}>
+            {lastLines(snapshot.thinking, 8)}
+          </Text>
+        </Box>
+      ) : null}
       {snapshot.activity ? (
         <Text color={color ? 'magenta' : undefined}>
-          <Spinner type="dots" /> {snapshot.activity}… <Text dimColor={color}>(Esc to interrupt)</Text>
+          <Spinner type="dots" /> {snapshot.activity}…{' '}
+          <Text dimColor={color}>({snapshot.activity === 'thinking' && !snapshot.showThinking ? '/think shows the reasoning · ' : ''}Esc to interrupt)</Text>
         </Text>
       ) : null}
       {snapshot.pending && snapshot.phase !== 'thinking' ? <PlanCard proposal={snapshot.pending} tools={props.tools} color={color} /> : null}
@@ -238,6 +246,11 @@ function placeholderFor(phase: string): string {
     default:
       return 'say what to deploy, or ask · /help';
   }
+}
+
+/** The end of a long text, for a live area that must stay small. */
+function lastLines(text: string, count: number): string {
+  return text.trim().split('\n').slice(-count).join('\n');
 }
 
 /** Clears the screen and the scrollback, cursor home. */

@@ -31,6 +31,14 @@ export const HistoryItemView = memo(function HistoryItemView({ item, tools, colo
           <Markdown text={item.text} color={color} />
         </Box>
       );
+    case 'thinking':
+      return (
+        <Box marginTop={1} flexDirection="column">
+          <Text dimColor={color} italic={color}>
+            {`thought: ${item.text}`}
+          </Text>
+        </Box>
+      );
     case 'tool':
       return (
         <Text dimColor={color && !item.isError} color={color && item.isError ? 'red' : undefined}>

@@ -12,13 +12,14 @@ const PHASES: Record<SessionSnapshot['phase'], string> = {
   confirm_cancel: 'confirm cancel',
 };
 
-/** One dim line under the input: session, what is going on, tokens used. */
+/** One dim line under the input: session, what is going on, tokens used, and the chat mode when it is without tools. */
 export function StatusLine({ snapshot, model, color }: Props) {
   const run = snapshot.runId ? ` · run ${snapshot.runId}${snapshot.runView ? ` ${snapshot.runView.status}` : ''}` : '';
   return (
     <Text dimColor={color} wrap="truncate-end">
       session {snapshot.sessionId} · {PHASES[snapshot.phase]}
       {run} · {snapshot.tokens.toLocaleString('en-US')} tokens · {model}
+      {snapshot.chatMode.tools ? '' : ' · no tools'}
     </Text>
   );
 }

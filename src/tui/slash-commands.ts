@@ -32,6 +32,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
           'Type a goal ("deploy ./shop on port 8080") or a question ("why did build fail?").',
           'A proposed plan waits for you: y or Enter runs it, n rejects it, e opens it in $VISUAL/$EDITOR, any other text asks for a change.',
           'Esc interrupts the answer, or asks to cancel a running plan. Ctrl-C twice quits. Up/Down: earlier inputs. Tab completes commands.',
+          'While the model reasons the chat shows "thinking…"; /think shows or hides the reasoning itself (it is never stored or sent back).',
           `Commands: ${SLASH_COMMANDS.map((command) => `/${command.name}${command.args ? ` ${command.args}` : ''}`).join('  ')}`,
         ].join('\n'),
         'info',
@@ -110,7 +111,21 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     name: 'model',
     description: 'the model and endpoint in use',
     run: ({ session, model }) => {
-      session.notice(`Model ${model.model} (from ${model.sources.model}) at ${model.baseURL} (from ${model.sources.baseURL}). Change them with KSA_MODEL and OPENAI_BASE_URL.`, 'info');
+      session.notice(
+        [
+          `Model ${model.model} (from ${model.sources.model}) at ${model.baseURL} (from ${model.sources.baseURL}). Change them with KSA_MODEL and OPENAI_BASE_URL.`,
+          `Chat mode: ${session.mode.describe()}.`,
+        ].join('\n'),
+        'info',
+      );
+      return NONE;
+    },
+  },
+  {
+    name: 'think',
+    description: "show or hide the model's reasoning",
+    run: ({ session }) => {
+      session.toggleThinking();
       return NONE;
     },
   },

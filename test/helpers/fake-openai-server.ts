@@ -34,6 +34,8 @@ export type FakeReply = {
   readonly headers?: Readonly<Record<string, string>>;
   /** Wait this long before answering. */
   readonly delayMs?: number;
+  /** Streamed replies only: wait this long between chunks (to watch a slow answer arrive). */
+  readonly chunkDelayMs?: number;
   /** Never answer: the request stays open until the client gives up or the server closes. */
   readonly hang?: boolean;
   /** Characters per streamed text or argument chunk (default 7), so deltas really are split. */
@@ -240,8 +242,19 @@ function sendStream(res: ServerResponse, reply: FakeReply): void {
   }
 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...reply.headers });
-  for (const event of events) res.write(`data: ${JSON.stringify(event)}\n\n`);
-  res.end('data: [DONE]\n\n');
+  if (!reply.chunkDelayMs) {
+    for (const event of events) res.write(`data: ${JSON.stringify(event)}\n\n`);
+    res.end('data: [DONE]\n\n');
+    return;
+  }
+  void (async () => {
+    for (const event of events) {
+      if (res.destroyed) return;
+      res.write(`data: ${JSON.stringify(event)}\n\n`);
+      await sleepUnlessClosed(reply.chunkDelayMs!, res);
+    }
+    if (!res.destroyed) res.end('data: [DONE]\n\n');
+  })();
 }
 
 /** The text of a request message, whether its content is a string or parts. */

@@ -61,6 +61,8 @@ export function lastUserPrompt(options: CallOptions): string {
 }
 
 export type StreamTurn = {
+  /** Reasoning parts streamed before the text (as a provider's reasoning middleware yields them). */
+  readonly reasoning?: string;
   readonly text?: string;
   readonly toolCalls?: readonly { readonly id?: string; readonly name: string; readonly input: Record<string, unknown> }[];
   /** Milliseconds before the first chunk. */
@@ -70,6 +72,11 @@ export type StreamTurn = {
 /** The stream parts of one model turn: text deltas, then complete tool calls, then finish. */
 export function streamParts(turn: StreamTurn, index = 0): StreamPart[] {
   const parts: StreamPart[] = [{ type: 'stream-start', warnings: [] }];
+  if (turn.reasoning) {
+    parts.push({ type: 'reasoning-start', id: `r${index}` });
+    for (const piece of turn.reasoning.match(/.{1,5}/gs) ?? []) parts.push({ type: 'reasoning-delta', id: `r${index}`, delta: piece });
+    parts.push({ type: 'reasoning-end', id: `r${index}` });
+  }
   if (turn.text) {
     parts.push({ type: 'text-start', id: `t${index}` });
     for (const piece of turn.text.match(/.{1,5}/gs) ?? []) parts.push({ type: 'text-delta', id: `t${index}`, delta: piece });

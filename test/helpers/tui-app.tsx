@@ -5,7 +5,7 @@ import { simulateReadableStream, type LanguageModel } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { render } from 'ink-testing-library';
 import type { TestContext } from 'vitest';
-import { ChatSession, type ModelConfig } from '../../src/agent/index.js';
+import { ChatModeState, ChatSession, type ModelConfig } from '../../src/agent/index.js';
 import { ConversationStore, RunStore, type Conversation, type NewMessage } from '../../src/store/index.js';
 import { createBuiltinRegistry } from '../../src/tools/index.js';
 import { App } from '../../src/tui/App.js';
@@ -92,6 +92,8 @@ export type ChatAppOptions = {
   /** Messages stored in the conversation before the app opens (a reopened session). */
   readonly history?: readonly NewMessage[];
   readonly kubeContext?: string;
+  /** The chat mode of every session of this app (default: a new one, tools on: tests never share a switch). */
+  readonly chatMode?: ChatModeState;
 };
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -106,6 +108,7 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
   const conversations = new ConversationStore(home);
   const registry = createBuiltinRegistry();
   let runCount = 0;
+  const chatMode = options.chatMode ?? new ChatModeState(MODEL_CONFIG);
   const open = async (conversation: Conversation) =>
     ChatSession.open({
       model: options.model,
@@ -116,6 +119,7 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
       workspace,
       context: 'Workspace: test',
       newRunId: () => `run-${++runCount}`,
+      chatMode,
     });
   const first = await conversations.create({ workspace });
   for (const message of options.history ?? []) first.append(message);

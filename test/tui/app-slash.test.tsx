@@ -9,7 +9,7 @@ import { REFLECTION } from '../helpers/chat-script.js';
 import { eventually } from '../helpers/cli.js';
 import { chatModel, renderChatApp, type ChatApp } from '../helpers/tui-app.js';
 
-// Slash commands: /help /plans /runs /status /resume /new /sessions /model /clear /quit.
+// Slash commands: /help /plans /runs /status /resume /new /sessions /model /think /clear /quit.
 
 const tail = (frame: string, n: number) => frame.split('\n').slice(-n).join('\n');
 const SMALL_PLAN = { goal: 'Touch two files', steps: [{ id: 'one', tool: 'shell', args: { command: 'touch marker-one' } }, { id: 'two', tool: 'shell', args: { command: 'touch marker-two' }, dependsOn: ['one'] }] };
@@ -46,14 +46,14 @@ describe('slash commands', () => {
     await app.send('/help');
     await app.waitForText('y or Enter runs it, n rejects it, e opens it in $VISUAL/$EDITOR');
     await app.waitForText('Esc interrupts the answer, or asks to cancel a running plan. Ctrl-C twice quits.');
-    await app.waitForText('Commands: /help /plans /runs /status [run] /resume <run> /new /sessions [id] /model /clear /quit');
+    await app.waitForText('Commands: /help /plans /runs /status [run] /resume <run> /new /sessions [id] /model /think /clear /quit');
   });
 
   it('an unknown command is answered with the list, and is not sent to the model', async (context) => {
     const model = chatModel();
     const app = await renderChatApp(context, { model });
     await app.send('/deploy');
-    await app.waitForText('! Unknown command /deploy. Try: /help /plans /runs /status /resume /new /sessions /model /clear /quit');
+    await app.waitForText('! Unknown command /deploy. Try: /help /plans /runs /status /resume /new /sessions /model /think /clear /quit');
     expect(model.doStreamCalls).toHaveLength(0);
   });
 
@@ -117,6 +117,7 @@ describe('slash commands', () => {
     const app = await renderChatApp(context, { model: chatModel() });
     await app.send('/model');
     await app.waitForText('Model mock-model (from KSA_MODEL) at http://127.0.0.1:9/v1 (from OPENAI_BASE_URL). Change them with KSA_MODEL and OPENAI_BASE_URL.');
+    await app.waitForText('Chat mode: tools (the model calls ksa’s functions).');
   });
 
   it('/new starts an empty session; /sessions lists both; /sessions <id> switches back with its history', async (context) => {

@@ -82,7 +82,7 @@ describe('Header', () => {
 });
 
 describe('StatusLine', () => {
-  const snapshot = (extra: Partial<SessionSnapshot>): SessionSnapshot => ({ phase: 'idle', history: [], streaming: '', tokens: 0, sessionId: 's1', ...extra });
+  const snapshot = (extra: Partial<SessionSnapshot>): SessionSnapshot => ({ phase: 'idle', history: [], streaming: '', tokens: 0, sessionId: 's1', chatMode: { tools: true, source: 'default' }, showThinking: false, ...extra });
 
   it.each([
     ['idle', 'ready'],

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  chatModeFor,
   createQueryModel,
   deterministicReflection,
   formatWorkspaceContext,
@@ -47,6 +48,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   await commandTools.startAll();
   const tools = commandTools.registry;
   const interrupt = interruptible();
+  const thinking = { said: false };
   try {
     if (!flags.json) writeLine(io.stderr, style.dim(`session ${conversation.id} · ${describeEndpoint(cli.config)}`));
     const turn = await runChatTurn({
@@ -59,7 +61,8 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       abortSignal: interrupt.signal,
       timeoutMs: cli.config.timeoutMs,
       maxRetries: cli.config.maxRetries,
-      onEvent: flags.json ? undefined : (event) => showTurnEvent(io, style, event),
+      chatMode: chatModeFor(cli.config),
+      onEvent: flags.json ? undefined : (event) => showTurnEvent(io, style, event, thinking),
     }).catch((error: unknown) => {
       throw modelFailure(error, cli.config);
     });
@@ -102,10 +105,19 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   }
 }
 
-function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent): void {
+function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, thinking: { said: boolean }): void {
   switch (event.type) {
     case 'text':
       io.stdout.write(event.text);
+      break;
+    case 'reasoning':
+      // The reasoning itself is not the answer: said once, not printed.
+      if (!thinking.said) writeLine(io.stderr, style.dim('· thinking…'));
+      thinking.said = true;
+      break;
+    case 'mode':
+      if (event.discarded) writeLine(io.stdout);
+      if (event.announce) writeLine(io.stderr, style.yellow(`· this model cannot call tools (${event.mode.reason}); going on without tools: ksa works out what the message asks and calls its functions itself`));
       break;
     case 'tool-call':
       writeLine(io.stderr, style.dim(`· ${event.tool} ${JSON.stringify(event.input)}`));

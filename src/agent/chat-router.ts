@@ -1,0 +1,153 @@
+import { generateText, NoObjectGeneratedError, Output, streamText, type LanguageModel, type ModelMessage } from 'ai';
+import { z } from 'zod';
+import type { AgentActions, AgentToolName, ProposedPlan } from './agent-tools.js';
+import { consumeStream, type TurnOutput } from './chat-stream.js';
+import { PlanningError } from './planner.js';
+import { extractJsonText, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
+import { splitThinking } from './think-text.js';
+
+/**
+ * The chat without tool calling: one structured-output call says what the
+ * message asks for, and ksa calls the function itself — the same functions the
+ * tools call, so plans still wait for the user's approval.
+ */
+export const ROUTE_ACTIONS = ['propose', 'revise', 'status', 'runs', 'cancel', 'answer'] as const;
+
+export const RouteSchema = z.object({
+  action: z.enum(ROUTE_ACTIONS),
+  goal: z.string().optional().describe('propose: what the plan must achieve, with every detail the user gave (paths, ports, cluster, the run or step to retry or roll back)'),
+  request: z.string().optional().describe('revise: the change to the waiting plan, in the user’s words'),
+  runId: z.string().optional().describe('status/cancel: a run id or prefix the user named; omit for the latest run'),
+  stepId: z.string().optional().describe('status: the step the user asks about ("why did build fail?" → build)'),
+  reply: z.string().optional().describe('answer: the whole answer; other actions: at most one short sentence said first'),
+});
+export type Route = z.infer<typeof RouteSchema>;
+
+export function routerInstructions(pending: ProposedPlan | undefined): string {
+  const waiting = pending
+    ? `A plan is waiting for the user's decision: "${pending.plan.goal}" (${pending.plan.steps.length} steps: ${pending.plan.steps.map((step) => step.id).join(', ')}). A change to it ("skip the tests", "use port 9090") is "revise".`
+    : 'No plan is waiting for a decision.';
+  return `You are KubeStack AI (ksa), a terminal agent that deploys and operates apps by conversation. You cannot run anything yourself: ksa makes plans that the user approves.
+Decide what the user's last message asks for and answer with ONE JSON object, nothing else:
+{ "action": "propose" | "revise" | "status" | "runs" | "cancel" | "answer", "goal"?, "request"?, "runId"?, "stepId"?, "reply"? }
+- "propose": the user wants something done (deploy, restart, roll back, retry a step, clean up); "goal" is the goal in words with every detail.
+- "revise": the user wants the waiting plan changed; "request" is the change.
+- "status": a question about a run ("what's the status?", "why did build fail?"); "runId" and "stepId" when named.
+- "runs": the user asks which runs there were.
+- "cancel": stop the running run.
+- "answer": anything else (greetings, questions about ksa or the conversation); "reply" is your brief answer.
+${waiting}`;
+}
+
+export type RouteOptions = {
+  readonly model: LanguageModel;
+  readonly history: readonly ModelMessage[];
+  readonly text: string;
+  readonly pending?: ProposedPlan;
+  readonly abortSignal?: AbortSignal;
+  readonly timeoutMs?: number;
+  readonly maxRetries?: number;
+};
+
+/** One structured-output call, the way the planner makes them; an answer that is not a route is taken as a plain reply. */
+export async function routeMessage(options: RouteOptions): Promise<{ route: Route; totalTokens: number }> {
+  try {
+    const result = await generateText({
+      model: withJsonExtraction(options.model),
+      instructions: routerInstructions(options.pending),
+      messages: [...options.history, { role: 'user', content: options.text }],
+      output: Output.object({ schema: RouteSchema, name: 'route', description: 'What the user’s message asks ksa to do' }),
+      providerOptions: STRUCTURED_PROVIDER_OPTIONS,
+      abortSignal: options.abortSignal,
+      maxRetries: options.maxRetries,
+      ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    });
+    return { route: result.output, totalTokens: result.usage.totalTokens ?? 0 };
+  } catch (error) {
+    if (!NoObjectGeneratedError.isInstance(error)) throw error;
+    const answer = splitThinking(error.text ?? '').answer;
+    let candidate: unknown;
+    try {
+      candidate = JSON.parse(extractJsonText(answer));
+    } catch {
+      candidate = undefined;
+    }
+    const parsed = RouteSchema.safeParse(candidate);
+    const route: Route = parsed.success ? parsed.data : { action: 'answer', reply: answer.trim() || undefined };
+    return { route, totalTokens: error.usage?.totalTokens ?? 0 };
+  }
+}
+
+export type RoutedTurnOptions = RouteOptions & { readonly actions: AgentActions; readonly out: TurnOutput };
+
+/** A whole turn without tools: route, call ksa's function, say the outcome. Failures of the model reach the caller. */
+export async function runRoutedTurn(options: RoutedTurnOptions): Promise<{ aborted: boolean }> {
+  const { out } = options;
+  const { route, totalTokens } = await routeMessage(options);
+  out.totalTokens += totalTokens;
+  const call = async (tool: AgentToolName, input: Record<string, unknown>) => {
+    const id = out.toolCall(tool, input);
+    try {
+      const output = await options.actions[tool](input as never);
+      const failed = typeof output === 'object' && output !== null && 'error' in output;
+      out.toolResult(id, tool, output, failed);
+      return output;
+    } catch (error) {
+      out.toolResult(id, tool, { error: error instanceof Error ? error.message : String(error) }, true);
+      if (PlanningError.isInstance(error)) {
+        out.say(`I could not make a valid plan: ${error.message.split('\n')[0]}. Say it differently, or give more detail.`);
+        return undefined;
+      }
+      throw error;
+    }
+  };
+  const lead = route.action === 'answer' ? '' : (route.reply?.trim() ?? '');
+  if (lead) out.say(`${lead}\n\n`);
+
+  switch (route.action) {
+    case 'propose':
+    case 'revise': {
+      const revising = route.action === 'revise' && options.pending;
+      const output = revising ? await call('revise_plan', { request: route.request?.trim() || options.text }) : await call('propose_plan', { goal: route.goal?.trim() || options.text });
+      if (output && !lead) out.say(revising ? 'Here is the revised plan.' : 'Here is the plan.');
+      return { aborted: false };
+    }
+    case 'cancel': {
+      const output = (await call('cancel_run', route.runId ? { runId: route.runId } : {})) as { result?: string } | undefined;
+      if (output?.result) out.say(output.result.charAt(0).toUpperCase() + output.result.slice(1) + '.');
+      return { aborted: false };
+    }
+    case 'status':
+    case 'runs': {
+      const why = route.stepId !== undefined || /\bwhy\b|fail|error|broke/i.test(options.text);
+      const tool: AgentToolName = route.action === 'runs' ? 'list_runs' : why ? 'get_step_error' : 'get_run_status';
+      const input = route.action === 'runs' ? {} : { ...(route.runId ? { runId: route.runId } : {}), ...(why && route.stepId ? { stepId: route.stepId } : {}) };
+      const output = await call(tool, input);
+      return answerFrom(options, `[ksa looked this up: ${tool} returned ${JSON.stringify(output)}]`);
+    }
+    case 'answer':
+      if (route.reply?.trim()) {
+        out.say(route.reply.trim());
+        return { aborted: false };
+      }
+      return answerFrom(options, undefined);
+  }
+}
+
+const ANSWER_INSTRUCTIONS = `You are KubeStack AI (ksa), a terminal agent that deploys and operates apps by conversation. Answer the user briefly and concretely from what ksa looked up; quote error lines exactly. Use Markdown lists and code blocks for commands. You cannot run anything: to get something done, the user asks for it and approves the plan ksa shows.`;
+
+/** A plain streamed answer, no tools offered, from what ksa found. */
+async function answerFrom(options: RoutedTurnOptions, found: string | undefined): Promise<{ aborted: boolean }> {
+  const result = streamText({
+    model: options.model,
+    instructions: ANSWER_INSTRUCTIONS,
+    messages: [...options.history, { role: 'user', content: found ? `${options.text}\n\n${found}` : options.text }],
+    abortSignal: options.abortSignal,
+    maxRetries: options.maxRetries,
+    ...(options.timeoutMs ? { timeout: { firstChunkMs: options.timeoutMs, chunkMs: options.timeoutMs } } : {}),
+    onError: () => undefined,
+  });
+  const outcome = await consumeStream(result, options.out, options.abortSignal);
+  if (outcome.failure !== undefined && !outcome.aborted) throw outcome.failure;
+  return { aborted: outcome.aborted };
+}

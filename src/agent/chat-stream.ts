@@ -1,0 +1,133 @@
+import type { streamText, ToolSet } from 'ai';
+import type { Conversation } from '../store/index.js';
+import type { ProposedPlan } from './agent-tools.js';
+import type { ChatModeInfo } from './chat-mode.js';
+import { ThinkFilter } from './think-text.js';
+
+/** What a turn reports as it goes, for a terminal to draw. */
+export type TurnEvent =
+  | { readonly type: 'text'; readonly text: string }
+  /** The model's reasoning, streamed: shown as "thinking…", never stored nor sent back. */
+  | { readonly type: 'reasoning'; readonly text: string }
+  | { readonly type: 'tool-call'; readonly tool: string; readonly input: unknown }
+  | { readonly type: 'tool-result'; readonly tool: string; readonly output: unknown; readonly isError: boolean }
+  | { readonly type: 'plan'; readonly proposal: ProposedPlan }
+  | { readonly type: 'repairing'; readonly attempt: number; readonly problems: readonly string[] }
+  /** The chat now works without tools; `discarded`: the text streamed so far in this turn was dropped (it answered a request the server mangled). */
+  | { readonly type: 'mode'; readonly mode: ChatModeInfo; readonly announce: boolean; readonly discarded: boolean };
+
+/**
+ * The answer of one turn as it is said: text (reasoning filtered out) and tool
+ * activity, stored in the conversation in order — text before a tool call is
+ * its own message, so order and paragraphs survive.
+ */
+export class TurnOutput {
+  text = '';
+  reasoning = '';
+  totalTokens = 0;
+  private unsaved = '';
+  private seq = 0;
+
+  constructor(
+    private readonly conversation: Conversation,
+    private readonly onEvent: ((event: TurnEvent) => void) | undefined,
+  ) {}
+
+  emit(event: TurnEvent): void {
+    this.onEvent?.(event);
+  }
+
+  say(text: string): void {
+    if (!text) return;
+    this.text += text;
+    this.unsaved += text;
+    this.emit({ type: 'text', text });
+  }
+
+  think(text: string): void {
+    if (!text) return;
+    this.reasoning += text;
+    this.emit({ type: 'reasoning', text });
+  }
+
+  toolCall(tool: string, input: unknown, toolCallId = `ksa_${++this.seq}`): string {
+    this.saveText();
+    if (this.text.trim()) this.text = `${this.text.trimEnd()}\n\n`;
+    this.conversation.append({ kind: 'tool_call', toolCallId, tool, input });
+    this.emit({ type: 'tool-call', tool, input });
+    return toolCallId;
+  }
+
+  toolResult(toolCallId: string, tool: string, output: unknown, isError: boolean): void {
+    this.conversation.append({ kind: 'tool_result', toolCallId, tool, output, ...(isError ? { isError: true } : {}) });
+    this.emit({ type: 'tool-result', tool, output, isError });
+  }
+
+  saveText(): void {
+    if (this.unsaved.trim()) this.conversation.append({ kind: 'assistant', text: this.unsaved });
+    this.unsaved = '';
+  }
+
+  /** Drops the text not stored yet (an answer that is being replaced). */
+  discardUnsaved(): boolean {
+    const had = this.unsaved.trim() !== '';
+    this.text = this.text.slice(0, this.text.length - this.unsaved.length);
+    this.unsaved = '';
+    return had;
+  }
+}
+
+export type StreamOutcome = { readonly failure?: unknown; readonly aborted: boolean; readonly toolCalls: number; readonly streamed: boolean };
+
+/** Reads a streamText result into the turn: text, reasoning (parts, or think tags in the text), tool calls and results. */
+export async function consumeStream(result: ReturnType<typeof streamText<ToolSet>>, out: TurnOutput, abortSignal: AbortSignal | undefined): Promise<StreamOutcome> {
+  const filter = new ThinkFilter();
+  const take = ({ answer, reasoning }: { answer: string; reasoning: string }) => {
+    out.think(reasoning);
+    out.say(answer);
+  };
+  let failure: unknown;
+  let aborted = false;
+  let toolCalls = 0;
+  let streamed = false;
+  for await (const part of result.stream) {
+    switch (part.type) {
+      case 'text-delta':
+        streamed = true;
+        take(filter.push(part.text));
+        break;
+      case 'reasoning-delta':
+        streamed = true;
+        out.think(part.text);
+        break;
+      case 'tool-call':
+        streamed = true;
+        toolCalls++;
+        take(filter.end());
+        out.toolCall(part.toolName, part.input, part.toolCallId);
+        break;
+      case 'tool-result':
+        out.toolResult(part.toolCallId, part.toolName, part.output, false);
+        break;
+      case 'tool-error': {
+        const message = part.error instanceof Error ? part.error.message : String(part.error);
+        out.toolResult(part.toolCallId, part.toolName, { error: message }, true);
+        break;
+      }
+      case 'finish':
+        out.totalTokens += part.totalUsage.totalTokens ?? 0;
+        break;
+      case 'abort':
+        // The SDK's own timeouts end the stream with 'abort' too: only the user's signal is an interruption.
+        if (abortSignal?.aborted) aborted = true;
+        else failure ??= new DOMException(part.reason ?? 'the model stopped answering', 'TimeoutError');
+        break;
+      case 'error':
+        failure ??= part.error;
+        break;
+    }
+  }
+  take(filter.end());
+  if (abortSignal?.aborted) aborted = true;
+  return { failure, aborted, toolCalls, streamed };
+}

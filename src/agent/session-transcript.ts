@@ -1,0 +1,71 @@
+import type { HistoryItem } from './session-history.js';
+
+/**
+ * What a chat session shows: the finished entries, the answer streaming right
+ * now, and the model's reasoning — collected while it streams ("thinking…"),
+ * its text visible only behind /think, never stored.
+ */
+export class Transcript {
+  items: HistoryItem[] = [];
+  /** The answer being streamed right now. */
+  streaming = '';
+  /** /think is on. */
+  showThinking = false;
+  private reasoning = '';
+  private reasoningShown = false;
+  private seq = 0;
+
+  nextId(): string {
+    return `h${++this.seq}`;
+  }
+
+  push(item: HistoryItem): void {
+    this.items = [...this.items, item];
+  }
+
+  notice(text: string, tone: 'info' | 'warning' | 'error'): void {
+    this.push({ kind: 'notice', id: this.nextId(), text, tone });
+  }
+
+  /** A new answer begins. */
+  startAnswer(): void {
+    this.reasoning = '';
+    this.reasoningShown = false;
+  }
+
+  think(text: string): void {
+    this.reasoning += text;
+  }
+
+  say(text: string): void {
+    this.showReasoning();
+    this.streaming += text;
+  }
+
+  /** /think: on shows the reasoning from now on (and the last answer's, when `idle`); off hides it. */
+  toggleThinking(idle: boolean): void {
+    this.showThinking = !this.showThinking;
+    if (!this.showThinking) return this.notice('Reasoning hidden; the chat shows "thinking…" while the model reasons. /think shows it again.', 'info');
+    this.notice('Reasoning shown (dimmed) as the model thinks. /think hides it.', 'info');
+    if (idle) this.showReasoning(true);
+  }
+
+  /** The reasoning not in the transcript yet (for the live area). */
+  get liveReasoning(): string | undefined {
+    return this.reasoning && !this.reasoningShown ? this.reasoning : undefined;
+  }
+
+  /** Puts the reasoning into the transcript, once: when /think is on, or `force` (it was just turned on). */
+  showReasoning(force = false): void {
+    if (!this.reasoning || this.reasoningShown || !(this.showThinking || force)) return;
+    this.reasoningShown = true;
+    this.push({ kind: 'thinking', id: this.nextId(), text: this.reasoning.trim() });
+  }
+
+  /** The streamed answer becomes a finished entry. */
+  flush(): void {
+    this.showReasoning();
+    if (this.streaming.trim()) this.push({ kind: 'assistant', id: this.nextId(), text: this.streaming });
+    this.streaming = '';
+  }
+}

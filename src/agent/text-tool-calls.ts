@@ -1,0 +1,94 @@
+import { splitThinking } from './think-text.js';
+
+/**
+ * Tool calls a model wrote as text because the server did not turn them into
+ * `tool_calls`: `<tool_call>{"name", "arguments"}</tool_call>` (Hermes, Qwen),
+ * a fenced ```json block, or the whole answer a bare JSON object. Arguments
+ * may be an object or a JSON string. A call is recognised only when its JSON
+ * names a tool: a known name, or an explicit call shape (`name` + `arguments`).
+ */
+export type TextToolCall = {
+  readonly name: string;
+  /** The arguments as a JSON string, as a provider would hand them over. */
+  readonly input: string;
+  readonly known: boolean;
+};
+
+export type ParsedToolText = {
+  /** What the model said besides its calls (reasoning blocks removed). */
+  readonly text: string;
+  readonly calls: readonly TextToolCall[];
+};
+
+const TAGGED = /<tool_call>\s*([\s\S]*?)\s*(?:<\/tool_call>|$)/gi;
+const FENCED = /```(?:json|JSON|tool_call)?[ \t]*\n?([\s\S]*?)```/g;
+
+export function parseTextToolCalls(raw: string, knownTools: readonly string[]): ParsedToolText {
+  const { answer } = splitThinking(raw);
+  const known = new Set(knownTools);
+
+  if (/<tool_call>/i.test(answer)) {
+    const calls: TextToolCall[] = [];
+    for (const match of answer.matchAll(TAGGED)) {
+      for (const value of jsonValues(match[1]!)) {
+        const call = toCall(value, known, true);
+        if (call) calls.push(call);
+      }
+    }
+    if (calls.length) return { text: answer.replace(TAGGED, '').trim(), calls };
+  }
+
+  const fenced = [...answer.matchAll(FENCED)];
+  if (fenced.length) {
+    const calls: TextToolCall[] = [];
+    let text = answer;
+    for (const match of fenced) {
+      const found = jsonValues(match[1]!.trim()).map((value) => toCall(value, known, false));
+      if (found.length && found.every((call) => call !== undefined)) {
+        calls.push(...(found as TextToolCall[]));
+        text = text.replace(match[0], '');
+      }
+    }
+    if (calls.length) return { text: text.trim(), calls };
+  }
+
+  const trimmed = answer.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const values = jsonValues(trimmed);
+    const calls = values.map((value) => toCall(value, known, false));
+    if (calls.length && calls.every((call) => call !== undefined)) return { text: '', calls: calls as TextToolCall[] };
+  }
+  return { text: answer, calls: [] };
+}
+
+/** One JSON value, an array of calls, or `{ "tool_calls": [...] }`, flattened to the candidate call objects. */
+function jsonValues(body: string): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  if (Array.isArray(value)) return value;
+  if (isRecord(value) && Array.isArray(value.tool_calls)) return value.tool_calls;
+  return [value];
+}
+
+function toCall(value: unknown, known: ReadonlySet<string>, tagged: boolean): TextToolCall | undefined {
+  if (!isRecord(value)) return undefined;
+  const fn = isRecord(value.function) ? value.function : undefined;
+  const name = [value.name, value.tool, value.tool_name, fn?.name].find((candidate): candidate is string => typeof candidate === 'string' && candidate.length > 0);
+  if (!name) return undefined;
+  const argsKey = ['arguments', 'parameters', 'args', 'input'].find((key) => key in value || (fn && key in fn));
+  const args = argsKey ? (value[argsKey] ?? fn?.[argsKey]) : undefined;
+  const isKnown = known.has(name);
+  // An unknown name counts as a call only when the shape says so; otherwise it is just JSON the model showed.
+  if (!isKnown && !tagged && argsKey === undefined) return undefined;
+  if (!isKnown && !tagged && !('name' in value || fn)) return undefined;
+  const input = typeof args === 'string' ? args : JSON.stringify(args ?? {});
+  return { name, input, known: isKnown };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
