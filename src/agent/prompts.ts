@@ -29,7 +29,7 @@ export function describeToolsBriefly(tools: ToolRegistry): string {
   return tools
     .list()
     .map((tool) => {
-      const schema = z.toJSONSchema(tool.inputSchema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
+      const schema = inputJsonSchemaOf(tool) as { properties?: Record<string, unknown>; required?: string[] };
       const args = Object.keys(schema.properties ?? {}).map((name) => (schema.required?.includes(name) ? name : `${name}?`));
       return `- ${tool.name}(${args.join(', ')}): ${tool.description.split(/(?<=\.)\s/)[0]}`;
     })
