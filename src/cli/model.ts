@@ -1,5 +1,6 @@
 import type { LanguageModel } from 'ai';
 import {
+  chatModeFor,
   createChatModel,
   loadModelConfig,
   ModelConfigError,
@@ -8,6 +9,7 @@ import {
   readCapabilities,
   recordCapability,
   toModelError,
+  type ChatModeState,
   type ModelCapabilities,
   type ModelConfig,
   type ModelKey,
@@ -39,6 +41,16 @@ export async function openModel(env: NodeJS.ProcessEnv, home: string): Promise<C
     if (error instanceof ModelConfigError) throw new CliError({ message: error.message });
     throw error;
   }
+}
+
+/**
+ * The chat's mode for this endpoint + model: starts without tools when the cache says so, and a
+ * switch found during the session (a refusal, or tools ignored) is remembered for the next start.
+ */
+export function chatModeOf(cli: CliModel): ChatModeState {
+  const mode = chatModeFor(cli.config, cli.capabilities?.tools === undefined ? undefined : { tools: cli.capabilities.tools });
+  mode.onSwitch((info) => void recordCapability(cli.cacheKey, { tools: false, ...(info.reason ? { source: info.reason } : {}) }));
+  return mode;
 }
 
 /** Model failures become one clear line (exit 1): unreachable endpoint, 401, unknown model, timeouts, invalid plans. */

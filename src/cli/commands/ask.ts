@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  chatModeFor,
   createQueryModel,
   deterministicReflection,
   formatWorkspaceContext,
@@ -19,7 +18,7 @@ import type { ToolRegistry } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
-import { describeEndpoint, modelFailure, openModel, type CliModel } from '../model.js';
+import { chatModeOf, describeEndpoint, modelFailure, openModel, type CliModel } from '../model.js';
 import { formatPlan } from '../../tui/plan-lines.js';
 import { newRunId } from '../run-id.js';
 import { runSession } from '../run-session.js';
@@ -61,7 +60,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       abortSignal: interrupt.signal,
       timeoutMs: cli.config.timeoutMs,
       maxRetries: cli.config.maxRetries,
-      chatMode: chatModeFor(cli.config),
+      chatMode: chatModeOf(cli),
       onEvent: flags.json ? undefined : (event) => showTurnEvent(io, style, event, thinking),
     }).catch((error: unknown) => {
       throw modelFailure(error, cli.config);

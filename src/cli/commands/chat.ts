@@ -6,7 +6,7 @@ import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { askToTrustWorkspace, openCommandTools } from '../mcp-tools.js';
-import { openModel } from '../model.js';
+import { chatModeOf, openModel } from '../model.js';
 import { newRunId } from '../run-id.js';
 import { isCI } from '../run-session.js';
 import { openConversation, openStores } from '../stores.js';
@@ -22,7 +22,9 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   }
   if (flags.continue && flags.session) throw new CliError({ message: '--continue and --session cannot be used together' });
   const stores = openStores(io);
-  const { config, model } = await openModel(io.env, stores.home);
+  const cli = await openModel(io.env, stores.home);
+  const { config, model } = cli;
+  const chatMode = chatModeOf(cli);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   const tools = await openCommandTools(io, workspace);
   await askToTrustWorkspace(io, tools);
@@ -35,6 +37,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
     return ChatSession.open({
       model,
       modelConfig: config,
+      chatMode,
       tools: registry,
       runs: stores.runs,
       conversation,
