@@ -62,6 +62,12 @@ export const dockerTool = createArgvTool({
   description: 'Run docker with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."]. A non-zero exit fails the step.',
 });
 
+export const podmanTool = createArgvTool({
+  name: 'podman',
+  description:
+    'Run podman with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."] or ["run", "-d", "--name", "web", "-p", "8080:8080", "shop:dev"]. Same arguments as docker. A non-zero exit fails the step.',
+});
+
 /** Shell-style quoting for display only: the arguments are never given to a shell. */
 export function quoteArg(arg: string): string {
   if (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg)) return arg;

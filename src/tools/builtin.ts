@@ -1,4 +1,4 @@
-import { dockerTool, helmTool, kubectlTool } from './argv-tools.js';
+import { dockerTool, helmTool, kubectlTool, podmanTool } from './argv-tools.js';
 import { readFileTool, writeFileTool } from './files.js';
 import { httpTool } from './http.js';
 import { ToolRegistry } from './registry.js';
@@ -7,7 +7,7 @@ import { sleepTool } from './sleep.js';
 import type { Tool } from './tool.js';
 
 /** The tools of contract §3, in the order `ksa tools` lists them. */
-export const builtinTools: readonly Tool[] = [shellTool, httpTool, readFileTool, writeFileTool, sleepTool, kubectlTool, helmTool, dockerTool];
+export const builtinTools: readonly Tool[] = [shellTool, httpTool, readFileTool, writeFileTool, sleepTool, kubectlTool, helmTool, dockerTool, podmanTool];
 
 export function createBuiltinRegistry(): ToolRegistry {
   return new ToolRegistry(builtinTools);

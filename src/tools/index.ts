@@ -9,7 +9,7 @@ export { runProcess, ProcessOutputSchema } from './process-runner.js';
 export type { ProcessOutput, RunProcessOptions } from './process-runner.js';
 export { DEFAULT_KILL_GRACE_MS, killAllProcessGroups, liveProcessGroups, onProcessGroupsChanged, terminateProcessGroups } from './process-groups.js';
 export { shellTool, ShellInputSchema } from './shell.js';
-export { createArgvTool, kubectlTool, helmTool, dockerTool, ArgvInputSchema } from './argv-tools.js';
+export { createArgvTool, kubectlTool, helmTool, dockerTool, podmanTool, ArgvInputSchema } from './argv-tools.js';
 export type { ArgvInput, ArgvToolOptions } from './argv-tools.js';
 export { httpTool, HttpInputSchema, HttpOutputSchema, HTTP_METHODS, MAX_BODY_BYTES } from './http.js';
 export type { HttpInput, HttpOutput } from './http.js';
