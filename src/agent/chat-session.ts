@@ -5,6 +5,7 @@ import type { ToolRegistry } from '../tools/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { runChatTurn, type TurnEvent } from './chat.js';
 import type { ModelConfig } from './config.js';
+import type { KubeDefaults } from './kube-pinning.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
@@ -28,6 +29,10 @@ export type ChatSessionDeps = {
   readonly workspace: string;
   /** Workspace facts for the planner (formatWorkspaceContext). */
   readonly context: string;
+  /** The current kube context and namespace, for the planner. */
+  readonly kube?: KubeDefaults;
+  /** The project's instructions (AGENTS.md, .ksa/instructions.md) for the chat model. */
+  readonly instructions?: string;
   readonly queryModel?: QueryModel;
   readonly newRunId: () => string;
 };
@@ -242,6 +247,8 @@ export class ChatSession {
         runs: this.deps.runs,
         conversation: this.deps.conversation,
         context: this.deps.context,
+        kube: this.deps.kube,
+        instructions: this.deps.instructions,
         text,
         abortSignal,
         timeoutMs: this.deps.modelConfig.timeoutMs,
@@ -292,6 +299,7 @@ export class ChatSession {
         model: this.deps.model,
         tools: this.deps.tools,
         context: this.deps.context,
+        kube: this.deps.kube,
         history,
         abortSignal,
         timeoutMs: this.deps.modelConfig.timeoutMs,

@@ -3,6 +3,7 @@ import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import { createAgentTools, type ProposedPlan } from './agent-tools.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
+import type { KubeDefaults } from './kube-pinning.js';
 import { CHAT_INSTRUCTIONS } from './prompts.js';
 import { pendingProposal, planMessage } from './session-history.js';
 
@@ -21,6 +22,10 @@ export type ChatTurnOptions = {
   readonly conversation: Conversation;
   /** The workspace facts for the planner. */
   readonly context: string;
+  /** The current kube context and namespace, for the planner. */
+  readonly kube?: KubeDefaults;
+  /** The project's instructions (AGENTS.md, .ksa/instructions.md), for the chat model too. */
+  readonly instructions?: string;
   readonly text: string;
   readonly abortSignal?: AbortSignal;
   readonly onEvent?: (event: TurnEvent) => void;
@@ -53,7 +58,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   let turnProposal: ProposedPlan | undefined;
   let planCount = 0;
   const tools = createAgentTools({
-    planner: { model: options.model, tools: options.tools, context: options.context, history, maxRepairs: options.maxRepairs, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, onRepair: (attempt, problems) => options.onEvent?.({ type: 'repairing', attempt, problems }) },
+    planner: { model: options.model, tools: options.tools, context: options.context, kube: options.kube, history, maxRepairs: options.maxRepairs, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, onRepair: (attempt, problems) => options.onEvent?.({ type: 'repairing', attempt, problems }) },
     runs: options.runs,
     currentPlan: () => proposal,
     onPlan: (next) => {
@@ -79,7 +84,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   let failure: unknown;
   const result = streamText({
     model: options.model,
-    instructions: CHAT_INSTRUCTIONS,
+    instructions: options.instructions ? `${CHAT_INSTRUCTIONS}\n\n${options.instructions}` : CHAT_INSTRUCTIONS,
     messages: [...history, { role: 'user', content: options.text }],
     tools,
     stopWhen: isStepCount(6),

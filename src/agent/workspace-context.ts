@@ -2,6 +2,8 @@ import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { currentKubeTarget } from '../tools/index.js';
+import { formatProjectInstructions, readProjectInstructions, type ProjectInstructions } from './project-instructions.js';
 
 /** What the planner is told about the place it deploys from. Gathered once per turn; bounded. */
 export type WorkspaceContext = {
@@ -20,6 +22,8 @@ export type WorkspaceContext = {
   readonly containerEngines: Readonly<Partial<Record<ContainerEngine, 'ready' | 'unreachable'>>>;
   /** The container tool plans should use: the first that answers (docker, then podman), else the first installed. */
   readonly containerEngine?: ContainerEngine;
+  /** AGENTS.md and .ksa/instructions.md, bounded. */
+  readonly instructions?: ProjectInstructions;
 };
 
 export type ContainerEngine = 'docker' | 'podman';
@@ -32,7 +36,11 @@ const MAX_DEPTH = 3;
 export async function gatherWorkspaceContext(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<WorkspaceContext> {
   const files = await listFiles(dir);
   const [packageJson, manifests, binaries] = await Promise.all([readPackageJson(dir, files), findManifests(dir, files), findBinaries(env)]);
-  const [kube, containerEngines] = await Promise.all([binaries.kubectl ? currentKube(env) : undefined, probeContainerEngines(binaries, env)]);
+  const [kube, containerEngines, instructions] = await Promise.all([
+    binaries.kubectl ? currentKubeTarget(env) : undefined,
+    probeContainerEngines(binaries, env),
+    readProjectInstructions(dir),
+  ]);
   const containerEngine = pickContainerEngine(containerEngines);
   return {
     dir,
@@ -46,6 +54,7 @@ export async function gatherWorkspaceContext(dir: string, env: NodeJS.ProcessEnv
     ...(kube?.context ? { kubeContext: kube.context, kubeNamespace: kube.namespace ?? 'default' } : {}),
     containerEngines,
     ...(containerEngine ? { containerEngine } : {}),
+    ...(instructions ? { instructions } : {}),
   };
 }
 
@@ -67,6 +76,7 @@ export function formatWorkspaceContext(context: WorkspaceContext): string {
   const containerLine = describeContainerEngines(context);
   if (containerLine) lines.push(containerLine);
   lines.push(`- Files: ${context.files.join(', ')}${context.files.length >= 60 ? ', …' : ''}`);
+  if (context.instructions) lines.push('', formatProjectInstructions(context.instructions));
   return lines.join('\n');
 }
 
@@ -177,17 +187,4 @@ async function probeContainerEngines(binaries: Record<string, boolean>, env: Nod
     }),
   );
   return result;
-}
-
-async function currentKube(env: NodeJS.ProcessEnv): Promise<{ context?: string; namespace?: string }> {
-  try {
-    const { stdout } = await execa('kubectl', ['config', 'current-context'], { env, timeout: 3000, reject: false, stdin: 'ignore' });
-    const context = stdout.trim() || undefined;
-    if (!context) return {};
-    const view = await execa('kubectl', ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}'], { env, timeout: 3000, reject: false, stdin: 'ignore' });
-    const namespace = view.exitCode === 0 ? view.stdout.trim().split(/\s+/)[0] || undefined : undefined;
-    return { context, namespace };
-  } catch {
-    return {};
-  }
 }

@@ -25,13 +25,15 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   writeLine(io.stderr, style.dim(`Planning with ${describeEndpoint(config)}…`));
 
   const tools = createBuiltinRegistry();
+  const scan = await gatherWorkspaceContext(workspace, io.env);
   const interrupt = interruptible();
   let result;
   try {
     result = await planGoal(goal, {
       model,
       tools,
-      context: formatWorkspaceContext(await gatherWorkspaceContext(workspace, io.env)),
+      context: formatWorkspaceContext(scan),
+      kube: { context: scan.kubeContext, namespace: scan.kubeNamespace },
       maxRepairs: parsePositiveInt(flags.maxRepairs, '--max-repairs'),
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
-import { createBuiltinRegistry } from '../../tools/index.js';
+import { approvedKubeContext, createBuiltinRegistry, currentKubeTarget, planTouchesKube } from '../../tools/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -40,21 +40,26 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const workspace = await resolveWorkspace(flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(planFile.path));
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
+  // Cluster steps show the context and namespace they touch; the run refuses any other context.
+  const kube = planTouchesKube(plan, registry) ? await currentKubeTarget(io.env) : {};
+  const kubeContext = await approvedKubeContext(plan, inputs, registry, async () => kube.context);
+  const tools = describer(registry, kube);
 
   if (flags.dryRun) {
     if (flags.json) {
       writeLine(io.stdout, JSON.stringify(dryRunDocument(shown), null, 2));
     } else {
       const out = createStyler(colorEnabled(io.stdout, io.env));
-      for (const line of formatPlan(shown, describer(registry), out, maxParallel)) writeLine(io.stdout, line);
+      for (const line of formatPlan(shown, tools, out, maxParallel)) writeLine(io.stdout, line);
       writeLine(io.stdout);
       for (const line of formatDryRun(shown, out, maxParallel)) writeLine(io.stdout, line);
     }
     return ExitCode.ok;
   }
 
-  for (const line of formatPlan(shown, describer(registry), style, maxParallel)) writeLine(io.stderr, line);
+  for (const line of formatPlan(shown, tools, style, maxParallel)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
+  if (kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${kubeContext} (a cluster step that would touch another context is refused)`));
   writeLine(io.stderr);
 
   // Checked before approval: a plan that cannot run is refused before anything starts.
@@ -75,6 +80,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
       inputs,
       allowedEnv: flags.allowEnv,
       ...(maxParallel ? { maxParallel } : {}),
+      ...(kubeContext ? { kubeContext } : {}),
       state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), { ...plan.inputs, ...inputs }),
     },
     `ksa run ${file}`,
