@@ -57,6 +57,8 @@ if (program === 'kubectl') {
     console.log(state.context);
   } else if (verb === 'config' && second === 'view') {
     console.log(state.namespace || '');
+  } else if (verb === 'get' && !String(args[1]).includes('/')) {
+    console.log('NAME    READY   STATUS\nweb-0   1/1     Running');
   } else if (verb === 'get') {
     const name = args[1];
     const revision = (state.revisions || {})[name];
