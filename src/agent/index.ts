@@ -30,3 +30,4 @@ export { pinKubeTarget } from './kube-pinning.js';
 export type { KubeDefaults } from './kube-pinning.js';
 export { formatProjectInstructions, instructionsCutNote, readProjectInstructions, INSTRUCTION_FILES, MAX_INSTRUCTION_CHARS } from './project-instructions.js';
 export type { ProjectInstructions } from './project-instructions.js';
+export { AGENTS_SECTION_HEADING, draftAgentsSection, writeAgentsSection } from './agents-md.js';
