@@ -92,6 +92,8 @@ export type ChatAppOptions = {
   /** Messages stored in the conversation before the app opens (a reopened session). */
   readonly history?: readonly NewMessage[];
   readonly kubeContext?: string;
+  /** With kubeContext: the current namespace; plans are pinned to both, as `ksa chat` does. */
+  readonly kubeNamespace?: string;
 };
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -115,6 +117,7 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
       conversation,
       workspace,
       context: 'Workspace: test',
+      ...(options.kubeContext ? { kube: { context: options.kubeContext, namespace: options.kubeNamespace } } : {}),
       newRunId: () => `run-${++runCount}`,
     });
   const first = await conversations.create({ workspace });
@@ -134,7 +137,7 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
       conversations={conversations}
       model={MODEL_CONFIG}
       header={{ model: 'mock-model', endpoint: MODEL_CONFIG.baseURL, workspace, kubeContext: options.kubeContext, sessionId: session.deps.conversation.id, resumed: (options.history?.length ?? 0) > 0 }}
-      tools={describer(registry)}
+      tools={describer(registry, { context: options.kubeContext, namespace: options.kubeNamespace })}
       color={options.color ?? false}
       env={options.env ?? {}}
       workspace={workspace}
