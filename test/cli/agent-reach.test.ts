@@ -75,7 +75,7 @@ describe.concurrent('the kube context in generated plans', () => {
     const shown = await cli.ksa(['run', 'plan.yaml', '--dry-run'], { env });
     expect(shown.code, describeResult(shown)).toBe(0);
     expect(shown.stdout.match(/^ +cluster kind-dev · namespace shop$/gm)).toHaveLength(2);
-    expect(shown.stdout).toContain("k8s_apply: kubectl --context '{{ inputs.kubeContext }}' --namespace '{{ inputs.namespace }}' apply -f k8s/ -o json");
+    expect(shown.stdout).toContain("k8s_apply: kubectl apply -f k8s/ -o json --context '{{ inputs.kubeContext }}' -n '{{ inputs.namespace }}'");
   });
 
   it('the chat (ksa ask) proposes a Kubernetes deploy that shows the cluster of each step', async (context) => {

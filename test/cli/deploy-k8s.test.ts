@@ -50,8 +50,9 @@ describe('examples/deploy-k8s against a stand-in kubectl', () => {
     expect(calls).toContainEqual(['docker', 'build', '-t', `shop:${tag}`, '-f', 'Containerfile', '../deploy-local/app']);
     expect(calls).toContainEqual(['kind', 'load', 'docker-image', `shop:${tag}`, '--name', 'ksa']);
     const cluster = calls.filter(([program, ...args]) => program === 'kubectl' && args[0] !== 'config');
-    for (const call of cluster) expect(call.slice(1, 5), call.join(' ')).toEqual(['--context', 'kind-ksa', '--namespace', 'default']);
-    expect(cluster.map((call) => call.slice(5, 7).join(' ')).sort()).toEqual(
+    // The subcommand first, the cluster last: `kubectl apply -f k8s/ -o json --context kind-ksa -n default`.
+    for (const call of cluster) expect(call.slice(-4), call.join(' ')).toEqual(['--context', 'kind-ksa', '-n', 'default']);
+    expect(cluster.map((call) => call.slice(1, 3).join(' ')).sort()).toEqual(
       ['apply -f', 'apply -f', 'diff -f', 'get deployment/shop-web', 'port-forward svc/shop-web', 'rollout status', 'set image'].sort(),
     );
     expect(eventsOf(events, 'step_succeeded', 'apply')[0]!.output).toMatchObject({ previousRevision: 2 });
@@ -68,7 +69,7 @@ describe('examples/deploy-k8s against a stand-in kubectl', () => {
     expect(stepIdsOf(events, 'rollback_step_succeeded')).toEqual(['apply']);
     const calls = (await kube.calls()).slice(before);
     expect(calls.some(([program, verb, image]) => program === 'docker' && verb === 'push' && String(image).startsWith('registry.example.com/shop:v'))).toBe(true);
-    expect(calls.at(-1)).toEqual(['kubectl', '--context', 'kind-ksa', '--namespace', 'default', 'rollout', 'undo', 'deployment/shop-web', '--to-revision=7']);
+    expect(calls.at(-1)).toEqual(['kubectl', 'rollout', 'undo', 'deployment/shop-web', '--to-revision=7', '--context', 'kind-ksa', '-n', 'default']);
   });
 
   it('a first deploy that fails removes the new deployment (no revision to go back to)', async () => {
@@ -76,7 +77,7 @@ describe('examples/deploy-k8s against a stand-in kubectl', () => {
     const result = await ksa(['run', 'plan.yaml', '--yes', '--json']);
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stderr).toContain('exceeded its progress deadline');
-    expect((await clusterCalls()).at(-1)).toEqual(['kubectl', '--context', 'kind-ksa', '--namespace', 'default', 'delete', 'deployment/shop-web', '--ignore-not-found']);
+    expect((await clusterCalls()).at(-1)).toEqual(['kubectl', 'delete', 'deployment/shop-web', '--ignore-not-found', '--context', 'kind-ksa', '-n', 'default']);
   });
 });
 

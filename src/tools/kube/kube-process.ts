@@ -4,14 +4,20 @@ import type { ToolContext } from '../tool.js';
 import { quoteArg } from '../quote-arg.js';
 import { kubeFlags, type KubeProgram, type KubeScope } from './kube-scope.js';
 
-/** The argv of one kubectl/helm call: the target flags first, then the call's own arguments. */
+/**
+ * The argv of one kubectl/helm call: the call's own arguments, then the target
+ * flags (before a `--`, whose rest belongs to another program). The subcommand
+ * stays first, so the command line reads (and policy globs match) as usual: `get pods --context kind-dev -n shop`.
+ */
 export function kubeArgv(program: KubeProgram, scope: KubeScope, args: readonly string[]): string[] {
-  return [...kubeFlags(program, scope), ...args];
+  const flags = kubeFlags(program, scope);
+  const dash = args.indexOf('--');
+  return dash === -1 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
 }
 
 /** How approval and progress show a call: the exact command line. */
 export function kubeCommandLine(program: KubeProgram, scope: KubeScope, args: readonly unknown[]): string {
-  return [program, ...kubeFlags(program, scope), ...args.map(String)].map(quoteArg).join(' ');
+  return [program, ...kubeArgv(program, scope, args.map(String))].map(quoteArg).join(' ');
 }
 
 export type KubeRun = { readonly program: KubeProgram; readonly scope: KubeScope; readonly args: readonly string[]; readonly cwd?: string };

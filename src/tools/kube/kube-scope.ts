@@ -19,14 +19,14 @@ export const KubeTargetShape = {
     .min(1)
     .optional()
     .describe('The kube context (cluster) the step touches, passed as --context (helm: --kube-context). Plans set it to "{{ inputs.kubeContext }}". Default: the current context.'),
-  namespace: z.string().min(1).optional().describe('The namespace, passed as --namespace. Default: the context\'s namespace.'),
+  namespace: z.string().min(1).optional().describe('The namespace, passed as -n. Default: the context\'s namespace.'),
 };
 
-/** The flags that name the target, in front of the call's own arguments. */
+/** The flags that name the target (kubectl and helm both take -n for the namespace). */
 export function kubeFlags(program: KubeProgram, scope: KubeScope): string[] {
   const flags: string[] = [];
   if (scope.context) flags.push(program === 'helm' ? '--kube-context' : '--context', scope.context);
-  if (scope.namespace) flags.push('--namespace', scope.namespace);
+  if (scope.namespace) flags.push('-n', scope.namespace);
   return flags;
 }
 

@@ -40,10 +40,10 @@ describe('kubectl and helm (argv)', () => {
     await kube.setState({ context: 'kind-dev', revisions: { 'deployment/web': 4 } });
     const found = await invoke('kubectl', { args: ['get', 'deployment/web', '-o', 'json'], context: 'kind-dev', namespace: 'shop' });
     expect(found.json).toMatchObject({ kind: 'Deployment', metadata: { name: 'web' } });
-    expect(await lastCalls(1)).toEqual([['kubectl', '--context', 'kind-dev', '--namespace', 'shop', 'get', 'deployment/web', '-o', 'json']]);
+    expect(await lastCalls(1)).toEqual([['kubectl', 'get', 'deployment/web', '-o', 'json', '--context', 'kind-dev', '-n', 'shop']]);
     const list = await invoke('helm', { args: ['list'], context: 'kind-dev' });
     expect(list.json).toBeUndefined();
-    expect(await lastCalls(1)).toEqual([['helm', '--kube-context', 'kind-dev', 'list']]);
+    expect(await lastCalls(1)).toEqual([['helm', 'list', '--kube-context', 'kind-dev']]);
   });
 
   it('-o json output that is not JSON fails with a clear message', async () => {
@@ -59,8 +59,8 @@ describe('k8s_apply, k8s_diff', () => {
     const output = await invoke('k8s_apply', { manifests: ['k8s/web.yaml', 'k8s/svc.yaml'], context: 'kind-dev', namespace: 'shop', record: 'deployment/web' });
     expect(output).toMatchObject({ previousRevision: 3, dryRun: 'none', resources: [{ kind: 'Deployment', name: 'web', namespace: 'shop' }, { kind: 'Deployment', name: 'svc', namespace: 'shop' }] });
     expect(await lastCalls(2)).toEqual([
-      ['kubectl', '--context', 'kind-dev', '--namespace', 'shop', 'get', 'deployment/web', '-o', 'json'],
-      ['kubectl', '--context', 'kind-dev', '--namespace', 'shop', 'apply', '-f', 'k8s/web.yaml', '-f', 'k8s/svc.yaml', '-o', 'json'],
+      ['kubectl', 'get', 'deployment/web', '-o', 'json', '--context', 'kind-dev', '-n', 'shop'],
+      ['kubectl', 'apply', '-f', 'k8s/web.yaml', '-f', 'k8s/svc.yaml', '-o', 'json', '--context', 'kind-dev', '-n', 'shop'],
     ]);
   });
 
@@ -99,7 +99,7 @@ describe('k8s_rollout_status, k8s_rollback', () => {
     expect(await lastCalls(3)).toEqual([
       ['kubectl', 'rollout', 'undo', 'deployment/web', '--to-revision=3'],
       ['kubectl', 'rollout', 'undo', 'deployment/web'],
-      ['kubectl', '--context', 'kind-dev', 'delete', 'deployment/web', '--ignore-not-found'],
+      ['kubectl', 'delete', 'deployment/web', '--ignore-not-found', '--context', 'kind-dev'],
     ]);
   });
 
@@ -116,7 +116,7 @@ describe('k8s_port_forward', () => {
     const output = await invoke('k8s_port_forward', { resource: 'svc/web', remotePort: 80, path: '/healthz', context: 'kind-dev', namespace: 'shop' });
     expect(output).toMatchObject({ status: 200, body: { path: '/healthz', remote: 80 } });
     expect(output.localPort).toBeGreaterThan(0);
-    expect((await lastCalls(1))[0]).toEqual(['kubectl', '--context', 'kind-dev', '--namespace', 'shop', 'port-forward', 'svc/web', ':80', '--address', '127.0.0.1']);
+    expect((await lastCalls(1))[0]).toEqual(['kubectl', 'port-forward', 'svc/web', ':80', '--address', '127.0.0.1', '--context', 'kind-dev', '-n', 'shop']);
     // The forward is gone once the step is over.
     await expect(fetch(`http://127.0.0.1:${output.localPort}/`)).rejects.toThrow();
   });
@@ -145,8 +145,8 @@ describe('helm_upgrade, helm_rollback', () => {
     const second = await invoke('helm_upgrade', { release: 'web', chart: './chart' });
     expect(second).toMatchObject({ revision: 2, previousRevision: 1 });
     expect((await kube.calls()).filter((call) => call[0] === 'helm').slice(-4)).toEqual([
-      ['helm', '--kube-context', 'kind-dev', '--namespace', 'shop', 'status', 'web', '-o', 'json'],
-      ['helm', '--kube-context', 'kind-dev', '--namespace', 'shop', 'upgrade', '--install', 'web', './chart', '-f', 'prod.yaml', '--set', 'image.tag=v2', '--wait', '--timeout', '120s', '-o', 'json'],
+      ['helm', 'status', 'web', '-o', 'json', '--kube-context', 'kind-dev', '-n', 'shop'],
+      ['helm', 'upgrade', '--install', 'web', './chart', '-f', 'prod.yaml', '--set', 'image.tag=v2', '--wait', '--timeout', '120s', '-o', 'json', '--kube-context', 'kind-dev', '-n', 'shop'],
       ['helm', 'status', 'web', '-o', 'json'],
       ['helm', 'upgrade', '--install', 'web', './chart', '--wait', '--timeout', '300s', '-o', 'json'],
     ]);

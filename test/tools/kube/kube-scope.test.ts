@@ -30,7 +30,7 @@ describe('scopeOfInput', () => {
 
 describe('kubeFlags and wantsJson', () => {
   it('kubectl says --context, helm --kube-context', () => {
-    expect(kubeFlags('kubectl', { context: 'c', namespace: 'n' })).toEqual(['--context', 'c', '--namespace', 'n']);
+    expect(kubeFlags('kubectl', { context: 'c', namespace: 'n' })).toEqual(['--context', 'c', '-n', 'n']);
     expect(kubeFlags('helm', { context: 'c' })).toEqual(['--kube-context', 'c']);
     expect(kubeFlags('helm', {})).toEqual([]);
   });
