@@ -78,7 +78,12 @@ export async function routeMessage(options: RouteOptions): Promise<{ route: Rout
   }
 }
 
-export type RoutedTurnOptions = RouteOptions & { readonly actions: AgentActions; readonly out: TurnOutput };
+export type RoutedTurnOptions = RouteOptions & {
+  readonly actions: AgentActions;
+  readonly out: TurnOutput;
+  /** The project's own instructions (AGENTS.md), as the chat with tools is given them. */
+  readonly instructions?: string;
+};
 
 /** A whole turn without tools: route, call ksa's function, say the outcome. Failures of the model reach the caller. */
 export async function runRoutedTurn(options: RoutedTurnOptions): Promise<{ aborted: boolean }> {
@@ -140,7 +145,7 @@ const ANSWER_INSTRUCTIONS = `You are KubeStack AI (ksa), a terminal agent that d
 async function answerFrom(options: RoutedTurnOptions, found: string | undefined): Promise<{ aborted: boolean }> {
   const result = streamText({
     model: options.model,
-    instructions: ANSWER_INSTRUCTIONS,
+    instructions: options.instructions ? `${ANSWER_INSTRUCTIONS}\n\n${options.instructions}` : ANSWER_INSTRUCTIONS,
     messages: [...options.history, { role: 'user', content: found ? `${options.text}\n\n${found}` : options.text }],
     abortSignal: options.abortSignal,
     maxRetries: options.maxRetries,

@@ -7,6 +7,7 @@ import { chatModeFor, switchNotice, type ChatModeState, type ToolsHint } from '.
 import { runChatTurn, type TurnEvent } from './chat.js';
 import { Transcript } from './session-transcript.js';
 import type { ModelConfig } from './config.js';
+import type { KubeDefaults } from './kube-pinning.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
@@ -30,6 +31,10 @@ export type ChatSessionDeps = {
   readonly workspace: string;
   /** Workspace facts for the planner (formatWorkspaceContext). */
   readonly context: string;
+  /** The current kube context and namespace, for the planner. */
+  readonly kube?: KubeDefaults;
+  /** The project's instructions (AGENTS.md, .ksa/instructions.md) for the chat model. */
+  readonly instructions?: string;
   readonly queryModel?: QueryModel;
   readonly newRunId: () => string;
   /** With or without tool calling; default: this process's mode for the endpoint + model. */
@@ -257,6 +262,8 @@ export class ChatSession {
         runs: this.deps.runs,
         conversation: this.deps.conversation,
         context: this.deps.context,
+        kube: this.deps.kube,
+        instructions: this.deps.instructions,
         text,
         abortSignal,
         timeoutMs: this.deps.modelConfig.timeoutMs,
@@ -308,6 +315,7 @@ export class ChatSession {
         model: this.deps.model,
         tools: this.deps.tools,
         context: this.deps.context,
+        kube: this.deps.kube,
         history,
         abortSignal,
         timeoutMs: this.deps.modelConfig.timeoutMs,

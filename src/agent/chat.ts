@@ -6,6 +6,7 @@ import { runRoutedTurn } from './chat-router.js';
 import { ChatModeState, ignoredTools, toolsRefusal, toolsRefusalMiddleware } from './chat-mode.js';
 import { consumeStream, TurnOutput, type TurnEvent } from './chat-stream.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
+import type { KubeDefaults } from './kube-pinning.js';
 import { CHAT_INSTRUCTIONS } from './prompts.js';
 import { pendingProposal, planMessage } from './session-history.js';
 import { textToolCallMiddleware } from './text-tool-call-middleware.js';
@@ -19,6 +20,10 @@ export type ChatTurnOptions = {
   readonly conversation: Conversation;
   /** The workspace facts for the planner. */
   readonly context: string;
+  /** The current kube context and namespace, for the planner. */
+  readonly kube?: KubeDefaults;
+  /** The project's instructions (AGENTS.md, .ksa/instructions.md), for the chat model too. */
+  readonly instructions?: string;
   readonly text: string;
   readonly abortSignal?: AbortSignal;
   readonly onEvent?: (event: TurnEvent) => void;
@@ -59,7 +64,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   let planCount = 0;
   const out = new TurnOutput(conversation, options.onEvent);
   const agent: AgentToolsOptions = {
-    planner: { model: options.model, tools: options.tools, context: options.context, history, maxRepairs: options.maxRepairs, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, onRepair: (attempt, problems) => out.emit({ type: 'repairing', attempt, problems }) },
+    planner: { model: options.model, tools: options.tools, context: options.context, kube: options.kube, history, maxRepairs: options.maxRepairs, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, onRepair: (attempt, problems) => out.emit({ type: 'repairing', attempt, problems }) },
     runs: options.runs,
     currentPlan: () => proposal,
     onPlan: (next) => {
@@ -101,6 +106,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
       maxRetries: options.maxRetries,
       actions: createAgentActions(agent),
       out,
+      ...(options.instructions ? { instructions: options.instructions } : {}),
     }).catch((error: unknown) => {
       if (options.abortSignal?.aborted) return { aborted: true };
       throw error;
@@ -116,7 +122,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
 async function toolsTurn(options: ChatTurnOptions, history: ModelMessage[], tools: ToolSet, out: TurnOutput) {
   const result = streamText({
     model: chatModel(options.model),
-    instructions: CHAT_INSTRUCTIONS,
+    instructions: options.instructions ? `${CHAT_INSTRUCTIONS}\n\n${options.instructions}` : CHAT_INSTRUCTIONS,
     messages: [...history, { role: 'user', content: options.text }],
     tools,
     stopWhen: isStepCount(6),

@@ -1,6 +1,7 @@
 import { generateText, NoObjectGeneratedError, NoOutputGeneratedError, Output, type LanguageModel, type ModelMessage } from 'ai';
 import { formatIssue, KsaError, PlanSchema, validatePlan, type Plan } from '../planning/index.js';
 import type { ToolRegistry } from '../tools/index.js';
+import { pinKubeTarget, type KubeDefaults } from './kube-pinning.js';
 import { describePlanDiff, diffPlans, type PlanDiff } from './plan-diff.js';
 import { plannerInstructions, repairRequest, revisionRequest } from './prompts.js';
 import { extractJsonText, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
@@ -15,6 +16,8 @@ export type PlannerOptions = {
   readonly tools: ToolRegistry;
   /** What the planner knows of the workspace (formatWorkspaceContext). */
   readonly context?: string;
+  /** The current kube context and namespace: cluster steps of the plan are pinned to them (kube-pinning.ts). */
+  readonly kube?: KubeDefaults;
   /** The conversation so far, oldest first. */
   readonly history?: readonly ModelMessage[];
   readonly maxRepairs?: number;
@@ -128,7 +131,10 @@ async function generatePlan(request: (context: string) => string, options: Plann
         );
 
     const checked = checkCandidate(candidate, options.tools, maxSteps);
-    if ('plan' in checked) return { plan: checked.plan, attempts: attempt, repairs, totalTokens };
+    if ('plan' in checked) {
+      const plan = options.kube ? pinKubeTarget(checked.plan, options.tools, options.kube) : checked.plan;
+      return { plan, attempts: attempt, repairs, totalTokens };
+    }
     const { problems } = checked;
     repairs.push(problems);
     options.onRepair?.(attempt, problems);

@@ -16,6 +16,8 @@ Rules:
 - Expressions are CEL over steps.<id>.status, steps.<id>.output (e.g. steps.build.output.stdout, steps.health.output.status), inputs.<name>. A string that is exactly "{{ expr }}" takes the typed value; otherwise {{ }} interpolates text. A step may only read steps it depends on (directly or transitively).
 - shell output is { stdout, stderr, exitCode }; a non-zero exit fails the step. Commands run non-interactively (no prompts; add -y flags). Start long-running servers in the background: nohup cmd > server.log 2>&1 &
 - Give steps that change things a rollback (stop what was started, restore what was replaced). Give network checks a retry (e.g. maxAttempts 10, initialDelayMs 500) and timeoutMs.
+- Containers: use the tool the workspace facts name ("Containers: use the podman tool" → tool podman; docker and podman take the same args), never a shell string.
+- Kubernetes: prefer k8s_apply, k8s_rollout_status, k8s_port_forward, k8s_rollback, helm_upgrade, helm_rollback over raw kubectl/helm args. Every kubectl/helm/k8s_*/helm_* step names its cluster with args.context "{{ inputs.kubeContext }}" (and args.namespace "{{ inputs.namespace }}" unless the step needs another one); declare both in inputs.
 - Use tools that are installed; if something needed is missing, plan a clear check step that fails with a helpful message rather than guessing.
 - Keep plans small: at most ${maxSteps} steps; a simple goal needs 2-8.
 - Answer with the plan JSON only.

@@ -1,6 +1,6 @@
 import { Execution, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { readProcessGroups, recordProcessGroups, secretInputValues, StepLogs, watchCancelRequest, type OpenRun } from '../store/index.js';
-import { killAllProcessGroups, onProcessGroupsChanged, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
+import { guardKubeContext, killAllProcessGroups, onProcessGroupsChanged, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
 
@@ -62,11 +62,13 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
   const logs = new StepLogs(run.logDir, warn, run.redactor.with(secretInputValues(options.inputs ?? {})));
   let record: (event: RunEvent) => void = () => {};
+  const invoke = (call: Parameters<ToolRegistry['invoke']>[0]) => options.registry.invoke(call, { workspace: run.record.workspace });
+  const approved = run.record.kubeContext;
   let finished: Promise<void> = Promise.resolve();
   execution = new Execution({
     plan: run.record.plan,
     runId: run.runId,
-    invokeTool: (call) => options.registry.invoke(call, { workspace: run.record.workspace }),
+    invokeTool: approved ? guardKubeContext(invoke, { tools: options.registry, approved }) : invoke,
     queryModel: options.queryModel,
     maxParallel: options.maxParallel ?? run.record.maxParallel,
     inputs: { ...run.record.inputs, ...options.inputs },

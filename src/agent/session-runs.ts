@@ -3,6 +3,7 @@ import { initialRunState, seedRunView, type RunState, type RunView } from '../pl
 import { failedStepLogTails, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
+import { approvedKubeContext, type ToolRegistry } from '../tools/index.js';
 import { reflectOnRun } from './reflection.js';
 import { driveRun, type DriveRunOptions, type RunHandle } from './run-controller.js';
 
@@ -20,11 +21,13 @@ export type SessionRunDeps = {
  * The user approved: the decision is stored, and the run is created (or, for
  * a /resume proposal, taken over) and owned by this process.
  */
-export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPlan, owner: string): Promise<OpenRun> {
+export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPlan, owner: string, registry?: ToolRegistry): Promise<OpenRun> {
   const { plan } = proposal;
   const runId = proposal.resumeRunId ?? deps.newRunId();
   deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'approved', runId });
   if (proposal.resumeRunId) return deps.runs.open(proposal.resumeRunId, owner);
+  // Approved now, for the cluster it names (or the current one): its cluster steps may touch no other.
+  const kubeContext = registry ? await approvedKubeContext(plan, plan.inputs, registry) : undefined;
   return deps.runs.create(
     {
       runId,
@@ -35,6 +38,7 @@ export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPl
       inputs: {},
       allowedEnv: [],
       sessionId: deps.conversation.id,
+      ...(kubeContext ? { kubeContext } : {}),
       state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), plan.inputs),
     },
     owner,
@@ -52,7 +56,7 @@ export async function startChatRun(
   view: RunView,
   hooks: Pick<DriveRunOptions, 'onEvent' | 'onWarning'>,
 ): Promise<RunHandle> {
-  const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`);
+  const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`, deps.registry);
   view.runId = run.runId;
   if (proposal.resumeRunId) seedRunView(view, run.record.state);
   return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, mode: proposal.resumeRunId ? 'resume' : 'fresh', ...hooks });

@@ -2,6 +2,8 @@ import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { currentKubeTarget } from '../tools/index.js';
+import { formatProjectInstructions, readProjectInstructions, type ProjectInstructions } from './project-instructions.js';
 
 /** What the planner is told about the place it deploys from. Gathered once per turn; bounded. */
 export type WorkspaceContext = {
@@ -14,7 +16,17 @@ export type WorkspaceContext = {
   readonly helmCharts: readonly string[];
   readonly binaries: Readonly<Record<string, boolean>>;
   readonly kubeContext?: string;
+  /** The namespace of the current kube context (default when it names none: "default"). */
+  readonly kubeNamespace?: string;
+  /** docker / podman: whether each is installed and answers (`version` reaches its engine). */
+  readonly containerEngines: Readonly<Partial<Record<ContainerEngine, 'ready' | 'unreachable'>>>;
+  /** The container tool plans should use: the first that answers (docker, then podman), else the first installed. */
+  readonly containerEngine?: ContainerEngine;
+  /** AGENTS.md and .ksa/instructions.md, bounded. */
+  readonly instructions?: ProjectInstructions;
 };
+
+export type ContainerEngine = 'docker' | 'podman';
 
 const BINARIES = ['kubectl', 'helm', 'docker', 'podman', 'kind', 'minikube', 'node', 'npm'] as const;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', '.deploy', 'coverage', '.venv', 'vendor', 'target']);
@@ -24,7 +36,12 @@ const MAX_DEPTH = 3;
 export async function gatherWorkspaceContext(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<WorkspaceContext> {
   const files = await listFiles(dir);
   const [packageJson, manifests, binaries] = await Promise.all([readPackageJson(dir, files), findManifests(dir, files), findBinaries(env)]);
-  const kubeContext = binaries.kubectl ? await currentKubeContext(env) : undefined;
+  const [kube, containerEngines, instructions] = await Promise.all([
+    binaries.kubectl ? currentKubeTarget(env) : undefined,
+    probeContainerEngines(binaries, env),
+    readProjectInstructions(dir),
+  ]);
+  const containerEngine = pickContainerEngine(containerEngines);
   return {
     dir,
     files: files.slice(0, 60),
@@ -34,7 +51,10 @@ export async function gatherWorkspaceContext(dir: string, env: NodeJS.ProcessEnv
     manifests,
     helmCharts: files.filter((file) => file.endsWith('Chart.yaml')).map((file) => path.dirname(file) || '.'),
     binaries,
-    ...(kubeContext ? { kubeContext } : {}),
+    ...(kube?.context ? { kubeContext: kube.context, kubeNamespace: kube.namespace ?? 'default' } : {}),
+    containerEngines,
+    ...(containerEngine ? { containerEngine } : {}),
+    ...(instructions ? { instructions } : {}),
   };
 }
 
@@ -52,8 +72,11 @@ export function formatWorkspaceContext(context: WorkspaceContext): string {
   const present = Object.entries(context.binaries).filter(([, ok]) => ok).map(([name]) => name);
   const missing = Object.entries(context.binaries).filter(([, ok]) => !ok).map(([name]) => name);
   lines.push(`- Installed: ${present.join(', ') || 'none of ' + BINARIES.join(', ')}${missing.length ? `; NOT installed: ${missing.join(', ')}` : ''}`);
-  if (context.kubeContext) lines.push(`- Current kube context: ${context.kubeContext}`);
+  if (context.kubeContext) lines.push(`- Current kube context: ${context.kubeContext} (namespace ${context.kubeNamespace ?? 'default'}); kubectl/helm/k8s_* steps name it with args.context`);
+  const containerLine = describeContainerEngines(context);
+  if (containerLine) lines.push(containerLine);
   lines.push(`- Files: ${context.files.join(', ')}${context.files.length >= 60 ? ', …' : ''}`);
+  if (context.instructions) lines.push('', formatProjectInstructions(context.instructions));
   return lines.join('\n');
 }
 
@@ -136,11 +159,32 @@ async function findBinaries(env: NodeJS.ProcessEnv): Promise<Record<string, bool
   return result;
 }
 
-async function currentKubeContext(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  try {
-    const { stdout } = await execa('kubectl', ['config', 'current-context'], { env, timeout: 3000, reject: false, stdin: 'ignore' });
-    return stdout.trim() || undefined;
-  } catch {
-    return undefined;
-  }
+function describeContainerEngines(context: WorkspaceContext): string | undefined {
+  const engine = context.containerEngine;
+  if (!engine) return undefined;
+  const state = context.containerEngines[engine];
+  const other = engine === 'docker' ? 'podman' : 'docker';
+  const otherState = context.containerEngines[other];
+  const otherNote = otherState === undefined ? `${other} is not installed` : otherState === 'ready' ? `${other} also works` : `${other} is installed but does not answer`;
+  const stateNote = state === 'ready' ? 'answers' : 'is installed but its engine does not answer';
+  return `- Containers: use the ${engine} tool (${engine} ${stateNote}; ${otherNote}); never the other one`;
+}
+
+/** Prefers an engine that answers; docker first (a podman-docker wrapper is podman anyway). */
+export function pickContainerEngine(engines: WorkspaceContext['containerEngines']): ContainerEngine | undefined {
+  const order: ContainerEngine[] = ['docker', 'podman'];
+  return order.find((name) => engines[name] === 'ready') ?? order.find((name) => engines[name] !== undefined);
+}
+
+async function probeContainerEngines(binaries: Record<string, boolean>, env: NodeJS.ProcessEnv): Promise<WorkspaceContext['containerEngines']> {
+  const result: Partial<Record<ContainerEngine, 'ready' | 'unreachable'>> = {};
+  await Promise.all(
+    (['docker', 'podman'] as const).map(async (name) => {
+      if (!binaries[name]) return;
+      // `version` asks the engine too: docker without its daemon exits non-zero.
+      const answer = await execa(name, ['version'], { env, timeout: 3000, reject: false, stdin: 'ignore' }).catch(() => undefined);
+      result[name] = answer?.exitCode === 0 ? 'ready' : 'unreachable';
+    }),
+  );
+  return result;
 }

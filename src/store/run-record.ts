@@ -47,6 +47,8 @@ export const RunRecordSchema = z.object({
   allowedEnv: z.array(z.string()).default([]),
   maxParallel: z.int().min(1).optional(),
   sessionId: z.string().optional(),
+  /** The kube context the plan was approved for: cluster steps that would touch another are refused. */
+  kubeContext: z.string().optional(),
   state: RunStateSchema,
 });
 

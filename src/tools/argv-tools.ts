@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { defineTool, type Tool } from './tool.js';
 import { ProcessOutputSchema, runProcess, type ProcessOutput } from './process-runner.js';
+import { quoteArg } from './quote-arg.js';
+
+export { quoteArg } from './quote-arg.js';
+export { kubectlTool, helmTool } from './kube/kube-argv-tools.js';
 
 export const ArgvInputSchema = z
   .strictObject({
-    args: z.array(z.string()).describe('Arguments, one per element, passed without a shell: ["get", "pods", "-n", "shop"].'),
+    args: z.array(z.string()).describe('Arguments, one per element, passed without a shell: ["build", "-t", "shop:dev", "."].'),
     cwd: z.string().min(1).optional().describe('Working directory, relative to the workspace (default: the workspace).'),
   })
   .describe('Runs the program with these arguments; a non-zero exit code fails the step.');
@@ -46,24 +50,13 @@ export function createArgvTool({ name, binary = name, description }: ArgvToolOpt
   });
 }
 
-export const kubectlTool = createArgvTool({
-  name: 'kubectl',
-  description:
-    'Run kubectl with an argument array (never through a shell), e.g. ["apply", "-f", "k8s/"] or ["rollout", "status", "deploy/web", "-n", "shop"]. A non-zero exit fails the step.',
-});
-
-export const helmTool = createArgvTool({
-  name: 'helm',
-  description: 'Run helm with an argument array (never through a shell), e.g. ["upgrade", "--install", "web", "./chart", "-n", "shop"]. A non-zero exit fails the step.',
-});
-
 export const dockerTool = createArgvTool({
   name: 'docker',
   description: 'Run docker with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."]. A non-zero exit fails the step.',
 });
 
-/** Shell-style quoting for display only: the arguments are never given to a shell. */
-export function quoteArg(arg: string): string {
-  if (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+export const podmanTool = createArgvTool({
+  name: 'podman',
+  description:
+    'Run podman with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."] or ["run", "-d", "--name", "web", "-p", "8080:8080", "shop:dev"]. Same arguments as docker. A non-zero exit fails the step.',
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OutputStream } from '../planning/index.js';
+import type { KubeScope } from './kube/kube-scope.js';
 
 /** How much harm a tool can do; the approval view marks `high` steps. */
 export type ToolRisk = 'low' | 'medium' | 'high';
@@ -35,6 +36,12 @@ export type Tool<Input = any, Output = unknown> = {
    * (`"{{ inputs.port }}"` where a number belongs): render what is there, never throw.
    */
   describe(input: Input): string;
+  /**
+   * Set by the tools that talk to a Kubernetes cluster (kubectl, helm, k8s_*, helm_*): the context
+   * and namespace a call names. Approval shows them, and a run refuses a call whose context is not
+   * the one the plan was approved with. Like describe, it must accept unvalidated input.
+   */
+  kubeScope?(input: Input): KubeScope;
   execute(input: Input, context: ToolContext): Promise<Output>;
 };
 

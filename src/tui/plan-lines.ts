@@ -5,6 +5,10 @@ import type { Styler } from './style.js';
 export type ToolDescriber = {
   describe(tool: string, args: Record<string, unknown>): string;
   risk(tool: string): 'low' | 'medium' | 'high' | undefined;
+  /** For cluster tools: the context and namespace a call names (undefined: not a cluster tool). */
+  kubeScope?(tool: string, args: Record<string, unknown>): { context?: string; namespace?: string; allNamespaces?: boolean } | undefined;
+  /** The current kube context and namespace, for calls that name none. */
+  readonly kube?: { readonly context?: string; readonly namespace?: string };
 };
 
 /** The plan as shown for approval: every step with its dependencies and the exact command. */
@@ -27,6 +31,8 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
     lines.push(`${marker}${number} ${style.bold(step.id)}${label}`);
     const indent = ' '.repeat(width + 3);
     for (const line of describeStep(step, tools)) lines.push(`${indent}${line}`);
+    const target = kubeTarget(step, tools, plan.inputs);
+    if (target) lines.push(`${indent}${style.cyan(target)}`);
     const facts = stepFacts(step);
     if (facts.length > 0) lines.push(`${indent}${style.dim(facts.join(' · '))}`);
     if (step.when !== undefined && step.type !== 'condition') lines.push(`${indent}${style.dim(`when: ${step.when}`)}`);
@@ -49,6 +55,17 @@ function describeStep(step: Step, tools: ToolDescriber): string[] {
   const text = tools.describe(step.tool, step.args).trimEnd();
   const [first = '', ...rest] = text.split('\n');
   return [`${step.tool}: ${first}`, ...rest.map((line) => `  ${line}`)];
+}
+
+/** "cluster kind-dev · namespace shop": what a kubectl/helm step will touch, templates of inputs filled in. */
+export function kubeTarget(step: Step, tools: ToolDescriber, inputs: Record<string, unknown>): string | undefined {
+  if (step.type === 'llm_query' || step.type === 'condition') return undefined;
+  const scope = tools.kubeScope?.(step.tool, step.args);
+  if (!scope) return undefined;
+  const fill = (text: string) => text.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, (whole, name: string) => (inputs[name] === undefined ? whole : String(inputs[name])));
+  const context = scope.context ? fill(scope.context) : tools.kube?.context ? `${tools.kube.context} (current)` : '(the current context)';
+  const namespace = scope.allNamespaces ? 'all namespaces' : scope.namespace ? `namespace ${fill(scope.namespace)}` : `namespace ${tools.kube?.namespace ?? 'default'} (the context's)`;
+  return `cluster ${context} · ${namespace}`;
 }
 
 function stepFacts(step: Step): string[] {

@@ -1,4 +1,4 @@
-import type { ChatSession, ModelConfig } from '../agent/index.js';
+import { draftAgentsSection, gatherWorkspaceContext, writeAgentsSection, type ChatSession, type ModelConfig } from '../agent/index.js';
 import { runStatusDocument, type ConversationStore, type RunStore } from '../store/index.js';
 import { formatDuration } from './run-view-model.js';
 
@@ -131,6 +131,21 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   },
   { name: 'clear', description: 'clear the screen (the session keeps its history)', run: () => ({ type: 'clear' }) },
   { name: 'quit', description: 'leave (a running plan is cancelled and rolled back first)', run: () => ({ type: 'quit' }) },
+  {
+    name: 'init',
+    args: '[write]',
+    description: 'draft an AGENTS.md section from a scan of the workspace; /init write adds it',
+    run: async ({ session, workspace }, args) => {
+      const draft = draftAgentsSection(await gatherWorkspaceContext(workspace));
+      if (args.trim() !== 'write') {
+        session.notice(`A draft for AGENTS.md (nothing is written yet):\n\n${draft}\nType /init write to add it to ${workspace}/AGENTS.md, then edit the blanks.`, 'info');
+        return NONE;
+      }
+      const result = await writeAgentsSection(workspace, draft);
+      session.notice(result.written ? `Added the section to ${result.file}: fill in its blanks; the planner and the chat read it from the next start of ksa.` : result.reason, result.written ? 'info' : 'warning');
+      return NONE;
+    },
+  },
 ];
 
 /** Runs "/name args"; unknown commands are answered with the list. */

@@ -2,8 +2,16 @@ import type { ToolRegistry } from '../tools/index.js';
 import type { ToolDescriber } from './plan-lines.js';
 
 /** How the plan view shows a call: the tool's own one-line rendering, or the raw arguments. */
-export function describer(registry: ToolRegistry): ToolDescriber {
+export function describer(registry: ToolRegistry, kube?: ToolDescriber['kube']): ToolDescriber {
   return {
+    kube,
+    kubeScope(tool, args) {
+      try {
+        return registry.get(tool)?.kubeScope?.(args);
+      } catch {
+        return undefined;
+      }
+    },
     describe(tool, args) {
       const found = registry.get(tool);
       if (!found) return JSON.stringify(args);

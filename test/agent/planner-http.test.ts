@@ -65,7 +65,7 @@ describe('planGoal over HTTP', () => {
     const error = await plan('deploy').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PlanningError);
     expect((error as PlanningError).message).toBe(
-      'the model did not produce a valid plan after 4 attempts; remaining problems:\n  steps[0].tool: unknown tool "deploy_app"; available: docker, helm, http, kubectl, read_file, shell, sleep, write_file',
+      'the model did not produce a valid plan after 4 attempts; remaining problems:\n  steps[0].tool: unknown tool "deploy_app"; available: docker, helm, helm_rollback, helm_upgrade, http, k8s_apply, k8s_diff, k8s_port_forward, k8s_rollback, k8s_rollout_status, kubectl, podman, read_file, shell, sleep, write_file',
     );
     expect(server.requests).toHaveLength(4);
     for (const request of server.requests.slice(1)) expect(lastUserText(request)).toContain('steps[0].tool: unknown tool "deploy_app"');
@@ -74,7 +74,7 @@ describe('planGoal over HTTP', () => {
   it('a hallucinated tool, then a real one', async () => {
     server.enqueue(planReply(HALLUCINATED_TOOL_PLAN), planReply(VALID_PLAN));
     const result = await plan('deploy');
-    expect(result.repairs).toEqual([['steps[0].tool: unknown tool "deploy_app"; available: docker, helm, http, kubectl, read_file, shell, sleep, write_file']]);
+    expect(result.repairs).toEqual([['steps[0].tool: unknown tool "deploy_app"; available: docker, helm, helm_rollback, helm_upgrade, http, k8s_apply, k8s_diff, k8s_port_forward, k8s_rollback, k8s_rollout_status, kubectl, podman, read_file, shell, sleep, write_file']]);
   });
 
   it('bad arguments name the argument and the tool', async () => {

@@ -72,7 +72,7 @@ describe('planGoal: repair rounds', () => {
   });
 
   it.each([
-    ['a hallucinated tool', HALLUCINATED_TOOL_PLAN, 'steps[0].tool: unknown tool "deploy_app"; available: docker, helm, http, kubectl, read_file, shell, sleep, write_file'],
+    ['a hallucinated tool', HALLUCINATED_TOOL_PLAN, 'steps[0].tool: unknown tool "deploy_app"; available: docker, helm, helm_rollback, helm_upgrade, http, k8s_apply, k8s_diff, k8s_port_forward, k8s_rollback, k8s_rollout_status, kubectl, podman, read_file, shell, sleep, write_file'],
     ['bad arguments', BAD_ARGS_PLAN, 'steps[0].args.cmd: unknown argument "cmd" (did you mean "cwd"?) (tool "shell")'],
     ['a CEL expression that does not compile', BAD_CEL_PLAN, 'steps[1].when: expression "steps.build.output.exitCode ==" does not compile'],
     ['more than 20 steps', wideParallelPlan(21), 'steps: the plan has 21 steps; the limit is 20'],

@@ -103,9 +103,47 @@ describe('gatherWorkspaceContext', () => {
       '- Kubernetes manifests: k8s/app.yaml (Deployment, Service)',
       '- Helm charts: charts/shop',
       expect.stringMatching(/^- Installed: (kubectl, docker|docker, kubectl); NOT installed: /),
-      '- Current kube context: kind-shop',
+      '- Current kube context: kind-shop (namespace default); kubectl/helm/k8s_* steps name it with args.context',
+      '- Containers: use the docker tool (docker answers; podman is not installed); never the other one',
       expect.stringMatching(/^- Files: /),
     ]);
+  });
+});
+
+describe('container engines', () => {
+  async function fakeBin(scripts: Record<string, string>): Promise<string> {
+    const dir = await mkdtemp(path.join(root, 'bin-'));
+    for (const [name, body] of Object.entries(scripts)) {
+      await writeFile(path.join(dir, name), `#!/bin/sh\n${body}\n`);
+      await chmod(path.join(dir, name), 0o755);
+    }
+    return dir;
+  }
+
+  it('docker whose daemon does not answer and a working podman: plans are told to use podman', async () => {
+    const PATH = await fakeBin({ docker: 'echo "Cannot connect to the Docker daemon" >&2; exit 1', podman: '[ "$1" = version ] && echo 4.3.1' });
+    const context = await gatherWorkspaceContext(dir, { PATH });
+    expect(context.containerEngines).toEqual({ docker: 'unreachable', podman: 'ready' });
+    expect(context.containerEngine).toBe('podman');
+    expect(formatWorkspaceContext(context)).toContain('- Containers: use the podman tool (podman answers; docker is installed but does not answer); never the other one');
+  });
+
+  it('only podman, not answering: still podman, said so; none installed: no container line', async () => {
+    const PATH = await fakeBin({ podman: 'exit 125' });
+    const context = await gatherWorkspaceContext(dir, { PATH });
+    expect(context.containerEngine).toBe('podman');
+    expect(formatWorkspaceContext(context)).toContain('use the podman tool (podman is installed but its engine does not answer; docker is not installed)');
+    const none = await gatherWorkspaceContext(dir, { PATH: await fakeBin({}) });
+    expect(none.containerEngine).toBeUndefined();
+    expect(formatWorkspaceContext(none)).not.toContain('Containers:');
+  });
+
+  it('the kube namespace comes from the current context', async () => {
+    const PATH = await fakeBin({
+      kubectl: 'if [ "$2" = current-context ]; then echo prod-eu; elif [ "$2" = view ]; then echo billing; else exit 1; fi',
+    });
+    const context = await gatherWorkspaceContext(dir, { PATH });
+    expect(context).toMatchObject({ kubeContext: 'prod-eu', kubeNamespace: 'billing' });
   });
 });
 

@@ -108,7 +108,7 @@ describe.concurrent('ksa plan', () => {
     const result = await cli.ksa(['plan', 'deploy the shop']);
     expect(result.code, describeResult(result)).toBe(1);
     expect(singleFailureLine(result)).toBe('ksa: the model did not produce a valid plan after 4 attempts; remaining problems:');
-    expect(result.stderr).toContain('\n  steps[0].tool: unknown tool "deploy_app"; available: docker, helm, http, kubectl, read_file, shell, sleep, write_file\n');
+    expect(result.stderr).toContain('\n  steps[0].tool: unknown tool "deploy_app"; available: docker, helm, helm_rollback, helm_upgrade, http, k8s_apply, k8s_diff, k8s_port_forward, k8s_rollback, k8s_rollout_status, kubectl, podman, read_file, shell, sleep, write_file\n');
     expect(result.stdout).toBe('');
     expect(cli.server.requests).toHaveLength(4);
   });

@@ -3,7 +3,7 @@ import { createCliSandbox, describeResult, runKsa, stackTraceLines, type CliSand
 
 // `ksa schema` and `ksa tools`: machine-readable output that editors and scripts rely on.
 
-const BUILTIN_TOOLS = ['shell', 'http', 'read_file', 'write_file', 'sleep', 'kubectl', 'helm', 'docker'];
+const BUILTIN_TOOLS = ['shell', 'http', 'read_file', 'write_file', 'sleep', 'kubectl', 'helm', 'docker', 'podman', 'k8s_apply', 'k8s_diff', 'k8s_rollout_status', 'k8s_rollback', 'k8s_port_forward', 'helm_upgrade', 'helm_rollback'];
 
 let sandbox: CliSandbox;
 beforeAll(async () => {

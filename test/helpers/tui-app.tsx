@@ -94,6 +94,8 @@ export type ChatAppOptions = {
   readonly kubeContext?: string;
   /** The chat mode of every session of this app (default: a new one, tools on: tests never share a switch). */
   readonly chatMode?: ChatModeState;
+  /** With kubeContext: the current namespace; plans are pinned to both, as `ksa chat` does. */
+  readonly kubeNamespace?: string;
 };
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,6 +120,7 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
       conversation,
       workspace,
       context: 'Workspace: test',
+      ...(options.kubeContext ? { kube: { context: options.kubeContext, namespace: options.kubeNamespace } } : {}),
       newRunId: () => `run-${++runCount}`,
       chatMode,
     });
@@ -138,7 +141,7 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
       conversations={conversations}
       model={MODEL_CONFIG}
       header={{ model: 'mock-model', endpoint: MODEL_CONFIG.baseURL, workspace, kubeContext: options.kubeContext, sessionId: session.deps.conversation.id, resumed: (options.history?.length ?? 0) > 0 }}
-      tools={describer(registry)}
+      tools={describer(registry, { context: options.kubeContext, namespace: options.kubeNamespace })}
       color={options.color ?? false}
       env={options.env ?? {}}
       workspace={workspace}

@@ -20,9 +20,9 @@ describe('ToolRegistry', () => {
   const registry = createBuiltinRegistry();
 
   it('holds the built-in tools of the contract', () => {
-    expect(registry.names()).toEqual(['shell', 'http', 'read_file', 'write_file', 'sleep', 'kubectl', 'helm', 'docker']);
+    expect(registry.names()).toEqual(['shell', 'http', 'read_file', 'write_file', 'sleep', 'kubectl', 'helm', 'docker', 'podman', 'k8s_apply', 'k8s_diff', 'k8s_rollout_status', 'k8s_rollback', 'k8s_port_forward', 'helm_upgrade', 'helm_rollback']);
     expect(registry.get('shell')?.risk).toBe('high');
-    expect(registry.list()).toHaveLength(8);
+    expect(registry.list()).toHaveLength(16);
   });
 
   it('refuses two tools with one name', () => {
@@ -38,7 +38,7 @@ describe('ToolRegistry', () => {
     const error = await registry.invoke(call('shel', {}), { workspace: ws }).catch((e: unknown) => e);
     expect(UnknownToolError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(
-      'unknown tool "shel" (did you mean "shell"?); available: docker, helm, http, kubectl, read_file, shell, sleep, write_file',
+      'unknown tool "shel" (did you mean "shell"?); available: docker, helm, helm_rollback, helm_upgrade, http, k8s_apply, k8s_diff, k8s_port_forward, k8s_rollback, k8s_rollout_status, kubectl, podman, read_file, shell, sleep, write_file',
     );
   });
 
@@ -99,6 +99,14 @@ describe('describe()', () => {
       "kubectl '{{ inputs.args }}'",
       "helm '{{ inputs.args }}'",
       "docker '{{ inputs.args }}'",
+      "podman '{{ inputs.args }}'",
+      'kubectl apply -o json',
+      'kubectl diff',
+      'kubectl rollout status undefined --watch --timeout=120s',
+      'kubectl rollout undo undefined',
+      'kubectl port-forward undefined :undefined --address 127.0.0.1, then GET x',
+      'helm upgrade --install undefined undefined --wait --timeout 300s -o json (after reading the current revision)',
+      'helm rollback undefined --wait --timeout 300s',
     ]);
   });
 });

@@ -46,14 +46,35 @@ describe('slash commands', () => {
     await app.send('/help');
     await app.waitForText('y or Enter runs it, n rejects it, e opens it in $VISUAL/$EDITOR');
     await app.waitForText('Esc interrupts the answer, or asks to cancel a running plan. Ctrl-C twice quits.');
-    await app.waitForText('Commands: /help /plans /runs /status [run] /resume <run> /new /sessions [id] /model /think /clear /quit');
+    await app.waitForText('Commands: /help /plans /runs /status [run] /resume <run> /new /sessions [id] /model /think /clear /quit /init [write]');
+  });
+
+  it('/init shows an AGENTS.md draft from the workspace scan, writes it only on /init write, and never twice', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    const fs = await import('node:fs/promises');
+    await fs.writeFile(path.join(app.workspace, 'package.json'), JSON.stringify({ name: 'shop', scripts: { test: 'node --test' } }));
+    const agents = path.join(app.workspace, 'AGENTS.md');
+    await fs.writeFile(agents, '# Shop\n\nUse pnpm.\n');
+    await app.send('/init');
+    await app.waitForText('A draft for AGENTS.md (nothing is written yet):');
+    await app.waitForText('- App: `shop`; scripts: `npm run test`.');
+    await app.waitForText('Type /init write to add it to');
+    expect(await fs.readFile(agents, 'utf8')).toBe('# Shop\n\nUse pnpm.\n');
+    await app.send('/init write');
+    await app.waitForText(`Added the section to ${agents}`);
+    const written = await fs.readFile(agents, 'utf8');
+    expect(written).toMatch(/^# Shop\n\nUse pnpm\.\n\n## Deploying with ksa\n/);
+    expect(written).toContain('- Run `npm test` before any deploy; do not deploy when it fails.');
+    await app.send('/init write');
+    await app.waitForText('already has a "Deploying with ksa" section; edit it there');
+    expect(await fs.readFile(agents, 'utf8')).toBe(written);
   });
 
   it('an unknown command is answered with the list, and is not sent to the model', async (context) => {
     const model = chatModel();
     const app = await renderChatApp(context, { model });
     await app.send('/deploy');
-    await app.waitForText('! Unknown command /deploy. Try: /help /plans /runs /status /resume /new /sessions /model /think /clear /quit');
+    await app.waitForText('! Unknown command /deploy. Try: /help /plans /runs /status /resume /new /sessions /model /think /clear /quit /init');
     expect(model.doStreamCalls).toHaveLength(0);
   });
 

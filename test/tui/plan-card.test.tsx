@@ -123,3 +123,25 @@ describe('PlanCard', () => {
     expect(lines[legend - 1]).toBe('');
   });
 });
+
+describe('PlanCard: cluster steps', () => {
+  it('shows the context and namespace each kubectl/helm step touches, inputs filled in, the current ones for a step that names none', () => {
+    const kube = describer(createBuiltinRegistry(), { context: 'kind-dev', namespace: 'shop' });
+    const plan: PlanInput = {
+      goal: 'Deploy web',
+      inputs: { kubeContext: 'prod-eu', namespace: 'web' },
+      steps: [
+        { id: 'apply', tool: 'k8s_apply', args: { manifests: 'k8s/', context: '{{ inputs.kubeContext }}', namespace: '{{ inputs.namespace }}' } },
+        { id: 'pods', tool: 'kubectl', args: { args: ['get', 'pods', '-A'] }, dependsOn: ['apply'] },
+        { id: 'chart', tool: 'helm', args: { args: ['list', '--kube-context', 'staging', '-n', 'tools'] }, dependsOn: ['apply'] },
+        { id: 'image', tool: 'podman', args: { args: ['build', '.'] } },
+      ],
+    };
+    const frame = frameOf(<PlanCard proposal={proposal(plan)} tools={kube} color={false} />);
+    const lines = frame.split('\n').map((line) => line.replace(/^│\s*|\s*│$/g, ''));
+    expect(lines).toContain('cluster prod-eu · namespace web');
+    expect(lines).toContain('cluster kind-dev (current) · all namespaces');
+    expect(lines).toContain('cluster staging · namespace tools');
+    expect(frame.match(/cluster /g)).toHaveLength(3);
+  });
+});

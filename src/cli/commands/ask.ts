@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   createQueryModel,
   deterministicReflection,
+  formatProjectInstructions,
   formatWorkspaceContext,
   gatherWorkspaceContext,
   latestProposal,
@@ -46,6 +47,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   const commandTools = await openCommandTools(io, workspace);
   await commandTools.startAll();
   const tools = commandTools.registry;
+  const scan = await gatherWorkspaceContext(workspace, io.env);
   const interrupt = interruptible();
   const thinking = { said: false };
   try {
@@ -55,7 +57,9 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       tools,
       runs: stores.runs,
       conversation,
-      context: formatWorkspaceContext(await gatherWorkspaceContext(workspace, io.env)),
+      context: formatWorkspaceContext(scan),
+      kube: { context: scan.kubeContext, namespace: scan.kubeNamespace },
+      ...(scan.instructions ? { instructions: formatProjectInstructions(scan.instructions) } : {}),
       text: message,
       abortSignal: interrupt.signal,
       timeoutMs: cli.config.timeoutMs,
@@ -161,7 +165,7 @@ type RunApprovedOptions = {
 async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ exitCode: ExitCodeValue; run: { runId: string; status: string; reflection: Reflection } }> {
   const { stores, conversation, proposal, cli } = options;
   const deps = { runs: stores.runs, conversation, workspace: options.workspace, model: cli.model, modelConfig: cli.config, newRunId };
-  const run = await openApprovedRun(deps, proposal, `ksa ask (session ${conversation.id})`);
+  const run = await openApprovedRun(deps, proposal, `ksa ask (session ${conversation.id})`, options.tools);
   const { state, exitCode } = await runSession(io, {
     run,
     registry: options.tools,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ChatSession, createQueryModel, formatWorkspaceContext, gatherWorkspaceContext } from '../../agent/index.js';
+import { ChatSession, createQueryModel, formatProjectInstructions, formatWorkspaceContext, gatherWorkspaceContext, instructionsCutNote } from '../../agent/index.js';
 import { colorEnabled } from '../../tui/style.js';
 import { describer } from '../../tui/tool-describer.js';
 import { CliError } from '../errors.js';
@@ -43,11 +43,15 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       conversation,
       workspace,
       context: formatWorkspaceContext(context),
+      kube: { context: context.kubeContext, namespace: context.kubeNamespace },
+      ...(context.instructions ? { instructions: formatProjectInstructions(context.instructions) } : {}),
       queryModel: createQueryModel(model, config),
       newRunId,
     });
   };
   const session = await open({ id: flags.session, latest: flags.continue });
+  const cutNote = instructionsCutNote(context.instructions);
+  if (cutNote) session.notice(cutNote, 'warning');
   // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.
   if (!colorEnabled(io.stdout, io.env)) process.env.FORCE_COLOR = '0';
   const { runChat } = await import('../../tui/run-chat.js');
@@ -65,7 +69,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       sessionId: session.deps.conversation.id,
       resumed: session.snapshot().history.length > 0,
     },
-    tools: describer(registry),
+    tools: describer(registry, { context: context.kubeContext, namespace: context.kubeNamespace }),
     color: colorEnabled(io.stdout, io.env),
     env: io.env,
     workspace,

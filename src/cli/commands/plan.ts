@@ -27,13 +27,15 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   const commandTools = await openCommandTools(io, workspace);
   await commandTools.startAll();
   const tools = commandTools.registry;
+  const scan = await gatherWorkspaceContext(workspace, io.env);
   const interrupt = interruptible();
   let result;
   try {
     result = await planGoal(goal, {
       model,
       tools,
-      context: formatWorkspaceContext(await gatherWorkspaceContext(workspace, io.env)),
+      context: formatWorkspaceContext(scan),
+      kube: { context: scan.kubeContext, namespace: scan.kubeNamespace },
       maxRepairs: parsePositiveInt(flags.maxRepairs, '--max-repairs'),
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,

@@ -42,6 +42,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   await tools.prepareFor(record.plan);
   const { registry } = tools;
   for (const line of formatPlan(record.plan, describer(registry), style, record.maxParallel)) writeLine(io.stderr, line);
+  if (record.kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${record.kubeContext}, as approved (a cluster step that would touch another context is refused)`));
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps.map((step) => step.id), record.state.steps)) writeLine(io.stderr, line);
   writeLine(io.stderr);

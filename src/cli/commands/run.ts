@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
+import { approvedKubeContext, currentKubeTarget, planTouchesKube } from '../../tools/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -32,32 +33,37 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const inputs = parseInputs(flags.input);
   const maxParallel = parsePositiveInt(flags.maxParallel, '--max-parallel');
   const workspaceDir = flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(path.resolve(io.cwd, file));
-  const tools = await openCommandTools(io, workspaceDir);
-  const { registry } = tools;
+  const commandTools = await openCommandTools(io, workspaceDir);
+  const { registry } = commandTools;
   const { file: planFile, plan } = await loadValidPlan(io, file, registry, {
     inputs,
     maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'),
     allowedEnv: flags.allowEnv,
-    mcp: tools,
+    mcp: commandTools,
   });
   const workspace = await resolveWorkspace(flags.workspace ? workspaceDir : path.dirname(planFile.path));
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
+  // Cluster steps show the context and namespace they touch; the run refuses any other context.
+  const kube = planTouchesKube(plan, registry) ? await currentKubeTarget(io.env) : {};
+  const kubeContext = await approvedKubeContext(plan, inputs, registry, async () => kube.context);
+  const tools = describer(registry, kube);
 
   if (flags.dryRun) {
     if (flags.json) {
       writeLine(io.stdout, JSON.stringify(dryRunDocument(shown), null, 2));
     } else {
       const out = createStyler(colorEnabled(io.stdout, io.env));
-      for (const line of formatPlan(shown, describer(registry), out, maxParallel)) writeLine(io.stdout, line);
+      for (const line of formatPlan(shown, tools, out, maxParallel)) writeLine(io.stdout, line);
       writeLine(io.stdout);
       for (const line of formatDryRun(shown, out, maxParallel)) writeLine(io.stdout, line);
     }
     return ExitCode.ok;
   }
 
-  for (const line of formatPlan(shown, describer(registry), style, maxParallel)) writeLine(io.stderr, line);
+  for (const line of formatPlan(shown, tools, style, maxParallel)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
+  if (kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${kubeContext} (a cluster step that would touch another context is refused)`));
   writeLine(io.stderr);
 
   // Checked before approval: a plan that cannot run is refused before anything starts.
@@ -78,6 +84,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
       inputs,
       allowedEnv: flags.allowEnv,
       ...(maxParallel ? { maxParallel } : {}),
+      ...(kubeContext ? { kubeContext } : {}),
       state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), { ...plan.inputs, ...inputs }),
     },
     `ksa run ${file}`,

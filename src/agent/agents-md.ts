@@ -1,0 +1,50 @@
+import { appendFile, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { WorkspaceContext } from './workspace-context.js';
+
+/** The heading of the section /init drafts; its presence means the section was already added. */
+export const AGENTS_SECTION_HEADING = '## Deploying with ksa';
+
+/**
+ * An AGENTS.md section drafted from the workspace scan, for the user to review:
+ * the facts the scan found, and blanks for what only the user knows (which
+ * cluster is production, what must never be touched).
+ */
+export function draftAgentsSection(context: WorkspaceContext): string {
+  const lines = [AGENTS_SECTION_HEADING, '', '<!-- Drafted by ksa /init from a scan of this workspace: check it, fill in the blanks. -->'];
+  const pkg = context.packageJson;
+  if (pkg) {
+    const scripts = pkg.scripts.length ? `; scripts: ${pkg.scripts.map((name) => `\`npm run ${name}\``).join(', ')}` : '';
+    lines.push(`- App: \`${pkg.name ?? 'package.json'}\`${pkg.main ? ` (entry ${pkg.main})` : ''}${scripts}.`);
+    if (pkg.scripts.includes('test')) lines.push('- Run `npm test` before any deploy; do not deploy when it fails.');
+  }
+  if (context.containerEngine) {
+    const files = context.dockerfiles.length ? ` from ${context.dockerfiles.map((file) => `\`${file}\``).join(', ')}` : '';
+    lines.push(`- Containers: build and run images with ${context.containerEngine}${files}.`);
+  } else if (context.dockerfiles.length) {
+    lines.push(`- Container files: ${context.dockerfiles.map((file) => `\`${file}\``).join(', ')} (no docker or podman found here).`);
+  }
+  if (context.composeFiles.length) lines.push(`- Compose: ${context.composeFiles.map((file) => `\`${file}\``).join(', ')}.`);
+  if (context.manifests.length) lines.push(`- Kubernetes manifests: ${context.manifests.map((m) => `\`${m.file}\` (${m.kinds.join(', ')})`).join(', ')}.`);
+  if (context.helmCharts.length) lines.push(`- Helm charts: ${context.helmCharts.map((chart) => `\`${chart}\``).join(', ')}.`);
+  if (context.kubeContext) lines.push(`- Development cluster: kube context \`${context.kubeContext}\`, namespace \`${context.kubeNamespace ?? 'default'}\`.`);
+  lines.push('- Production cluster: kube context `<fill in>`; deploy there only when asked by name.');
+  lines.push('- Never touch: namespaces `<fill in>`.');
+  lines.push('- Health check after a deploy: `<URL or path, fill in>`.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Appends the section to <workspace>/AGENTS.md (created when missing); refuses when the section is there already. */
+export async function writeAgentsSection(workspace: string, section: string): Promise<{ written: true; file: string } | { written: false; file: string; reason: string }> {
+  const file = path.join(workspace, 'AGENTS.md');
+  let existing = '';
+  try {
+    existing = await readFile(file, 'utf8');
+  } catch {
+    // A new file.
+  }
+  if (existing.includes(AGENTS_SECTION_HEADING)) return { written: false, file, reason: `${file} already has a "${AGENTS_SECTION_HEADING.slice(3)}" section; edit it there` };
+  const separator = existing === '' ? '' : existing.endsWith('\n\n') ? '' : existing.endsWith('\n') ? '\n' : '\n\n';
+  await appendFile(file, `${separator}${section}`);
+  return { written: true, file };
+}

@@ -1,0 +1,39 @@
+import type { Plan, Step } from '../planning/index.js';
+import type { ToolRegistry } from '../tools/index.js';
+
+/** The cluster the user is on when the plan is made: the workspace scan's kube context and namespace. */
+export type KubeDefaults = { readonly context?: string; readonly namespace?: string };
+
+type ToolCallFields = { tool: string; args: Record<string, unknown> };
+
+/**
+ * Makes every cluster step of a generated plan name its cluster: the plan gets
+ * `inputs.kubeContext` (and `inputs.namespace`) from the current context, and each
+ * kubectl/helm/k8s_*\/helm_* call (rollbacks too) that names no context gets
+ * `context: "{{ inputs.kubeContext }}"`, and no namespace `namespace: "{{ inputs.namespace }}"`.
+ * What the plan already says is kept. Plans without cluster steps are returned as they are.
+ */
+export function pinKubeTarget(plan: Plan, tools: Pick<ToolRegistry, 'get'>, kube: KubeDefaults): Plan {
+  if (!kube.context) return plan;
+  const isKube = (call: ToolCallFields) => tools.get(call.tool)?.kubeScope !== undefined;
+  const calls = plan.steps.flatMap((step) => (step.type === 'llm_query' || step.type === 'condition' ? [] : [step, ...(step.rollback ? [step.rollback] : [])]));
+  if (!calls.some(isKube)) return plan;
+
+  const inputs = { ...plan.inputs };
+  if (typeof inputs.kubeContext !== 'string' || !inputs.kubeContext) inputs.kubeContext = kube.context;
+  if (inputs.namespace === undefined) inputs.namespace = kube.namespace ?? 'default';
+  const pin = (call: ToolCallFields): Record<string, unknown> => {
+    if (!isKube(call)) return call.args;
+    const scope = tools.get(call.tool)!.kubeScope!(call.args);
+    return {
+      ...call.args,
+      ...(scope.context ? {} : { context: '{{ inputs.kubeContext }}' }),
+      ...(scope.namespace || scope.allNamespaces ? {} : { namespace: '{{ inputs.namespace }}' }),
+    };
+  };
+  const steps = plan.steps.map((step): Step => {
+    if (step.type === 'llm_query' || step.type === 'condition') return step;
+    return { ...step, args: pin(step), ...(step.rollback ? { rollback: { ...step.rollback, args: pin(step.rollback) } } : {}) };
+  });
+  return { ...plan, inputs, steps };
+}

@@ -1,0 +1,80 @@
+import { execa } from 'execa';
+import { KsaError, type InvokeTool, type Plan } from '../../planning/index.js';
+import type { Tool } from '../tool.js';
+
+export class KubeContextMismatchError extends KsaError {
+  readonly approved: string;
+  readonly actual: string | undefined;
+
+  constructor({ tool, stepId, approved, actual }: { tool: string; stepId: string; approved: string; actual: string | undefined }) {
+    const touched = actual === undefined ? 'no kube context (none is current)' : `kube context "${actual}"`;
+    super({
+      name: 'KubeContextMismatchError',
+      message: `step ${stepId} (${tool}) would touch ${touched}, but the plan was approved for "${approved}"; nothing was run. Switch back with kubectl config use-context ${approved}, or plan again for the other cluster.`,
+    });
+    this.approved = approved;
+    this.actual = actual;
+  }
+}
+
+/** `kubectl config current-context`; undefined when kubectl is missing or no context is set. */
+export async function currentKubeContext(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const result = await execa('kubectl', ['config', 'current-context'], { env, timeout: 5000, reject: false, stdin: 'ignore' }).catch(() => undefined);
+  return result?.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
+}
+
+/** The current context and its namespace (undefined when it names none). */
+export async function currentKubeTarget(env: NodeJS.ProcessEnv = process.env): Promise<{ context?: string; namespace?: string }> {
+  const context = await currentKubeContext(env);
+  if (!context) return {};
+  const view = await execa('kubectl', ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}'], { env, timeout: 5000, reject: false, stdin: 'ignore' }).catch(() => undefined);
+  const namespace = view?.exitCode === 0 ? view.stdout.trim().split(/\s+/)[0] || undefined : undefined;
+  return { context, ...(namespace ? { namespace } : {}) };
+}
+
+type ToolLookup = { get(name: string): Tool | undefined };
+
+/** Whether a plan has a step (or rollback) that talks to a cluster. */
+export function planTouchesKube(plan: Plan, tools: ToolLookup): boolean {
+  return plan.steps.some((step) => {
+    if (step.type === 'llm_query' || step.type === 'condition') return false;
+    return tools.get(step.tool)?.kubeScope !== undefined || (step.rollback !== undefined && tools.get(step.rollback.tool)?.kubeScope !== undefined);
+  });
+}
+
+/**
+ * The context a plan is approved for: its `kubeContext` input when it has one
+ * (the steps name it), else the current context. Undefined when the plan does
+ * not touch a cluster, or no context is known.
+ */
+export async function approvedKubeContext(
+  plan: Plan,
+  inputs: Record<string, unknown>,
+  tools: ToolLookup,
+  current: () => Promise<string | undefined> = () => currentKubeContext(),
+): Promise<string | undefined> {
+  if (!planTouchesKube(plan, tools)) return undefined;
+  const input = inputs.kubeContext ?? plan.inputs.kubeContext;
+  if (typeof input === 'string' && input && !input.includes('{{')) return input;
+  return current();
+}
+
+/**
+ * Refuses, before anything runs, a cluster call whose context is not the one the
+ * plan was approved with: the context its (rendered) arguments name, or else the
+ * kubeconfig's current context at that moment (switched in another terminal?).
+ */
+export function guardKubeContext(
+  invoke: InvokeTool,
+  options: { readonly tools: ToolLookup; readonly approved: string; readonly current?: () => Promise<string | undefined> },
+): InvokeTool {
+  const current = options.current ?? (() => currentKubeContext());
+  return async (call) => {
+    const scope = options.tools.get(call.tool)?.kubeScope?.(call.args);
+    if (scope) {
+      const actual = scope.context ?? (await current());
+      if (actual !== options.approved) throw new KubeContextMismatchError({ tool: call.tool, stepId: call.stepId, approved: options.approved, actual });
+    }
+    return invoke(call);
+  };
+}

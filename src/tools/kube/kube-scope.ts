@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Which cluster and namespace a kubectl/helm call touches, as far as its arguments say. */
+export type KubeScope = {
+  /** The kube context named by the call; undefined = the current context of the kubeconfig. */
+  readonly context?: string;
+  /** The namespace named by the call; undefined = the context's namespace. */
+  readonly namespace?: string;
+  /** `-A` / `--all-namespaces`. */
+  readonly allNamespaces?: boolean;
+};
+
+export type KubeProgram = 'kubectl' | 'helm';
+
+/** The `context` and `namespace` arguments every kubectl/helm tool takes. */
+export const KubeTargetShape = {
+  context: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The kube context (cluster) the step touches, passed as --context (helm: --kube-context). Plans set it to "{{ inputs.kubeContext }}". Default: the current context.'),
+  namespace: z.string().min(1).optional().describe('The namespace, passed as -n. Default: the context\'s namespace.'),
+};
+
+/** The flags that name the target (kubectl and helm both take -n for the namespace). */
+export function kubeFlags(program: KubeProgram, scope: KubeScope): string[] {
+  const flags: string[] = [];
+  if (scope.context) flags.push(program === 'helm' ? '--kube-context' : '--context', scope.context);
+  if (scope.namespace) flags.push('-n', scope.namespace);
+  return flags;
+}
+
+const CONTEXT_FLAGS = new Set(['--context', '--kube-context']);
+const NAMESPACE_FLAGS = new Set(['-n', '--namespace']);
+
+/** The target named inside an argv (`--context x`, `--context=x`, `-n x`, `-nx`, `--namespace=x`, `-A`); the last one wins, as in kubectl. */
+export function scopeFromArgv(args: readonly unknown[]): KubeScope {
+  let context: string | undefined;
+  let namespace: string | undefined;
+  let allNamespaces = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = String(args[i]);
+    if (arg === '--') break;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? (i + 1 < args.length ? String(args[++i]) : undefined);
+    if (CONTEXT_FLAGS.has(flag)) context = value();
+    else if (NAMESPACE_FLAGS.has(flag)) namespace = value();
+    else if (/^-n[^-]/.test(arg)) namespace = arg.slice(2);
+    else if (arg === '-A' || arg === '--all-namespaces') allNamespaces = true;
+  }
+  return { ...(context ? { context } : {}), ...(namespace ? { namespace } : {}), ...(allNamespaces ? { allNamespaces } : {}) };
+}
+
+/** A call's target: the `context`/`namespace` arguments first, then what its argv says. */
+export function scopeOfInput(input: { readonly context?: unknown; readonly namespace?: unknown; readonly args?: unknown }): KubeScope {
+  const fromArgv = Array.isArray(input.args) ? scopeFromArgv(input.args) : {};
+  const context = typeof input.context === 'string' && input.context ? input.context : fromArgv.context;
+  const namespace = typeof input.namespace === 'string' && input.namespace ? input.namespace : fromArgv.namespace;
+  return { ...(context ? { context } : {}), ...(namespace ? { namespace } : {}), ...(fromArgv.allNamespaces ? { allNamespaces: true } : {}) };
+}
+
+/** Whether an argv asks for JSON output (`-o json`, `-ojson`, `--output json`, `--output=json`). */
+export function wantsJson(args: readonly string[]): boolean {
+  return args.some((arg, i) => arg === '-ojson' || arg === '--output=json' || ((arg === '-o' || arg === '--output') && args[i + 1] === 'json'));
+}

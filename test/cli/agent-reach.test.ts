@@ -1,0 +1,90 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agentCliFor, type AgentCli } from '../helpers/agent-cli.js';
+import { describeResult } from '../helpers/cli.js';
+import { contentText, lastUserText, planReply, type RecordedRequest } from '../helpers/fake-openai-server.js';
+import { createFakeKube } from '../helpers/fake-kube.js';
+
+// Project instructions (AGENTS.md, .ksa/instructions.md) and the kube context, end to
+// end: the real binary, a fake model server, a stand-in kubectl on PATH.
+
+const K8S_PLAN = {
+  goal: 'Deploy web to the cluster',
+  steps: [
+    { id: 'apply', tool: 'k8s_apply', args: { manifests: 'k8s/', record: 'deployment/web' }, rollback: { tool: 'k8s_rollback', args: { resource: 'deployment/web', toRevision: '{{ steps.apply.output.previousRevision }}' } } },
+    { id: 'rollout', tool: 'k8s_rollout_status', args: { resource: 'deployment/web' }, dependsOn: ['apply'] },
+  ],
+};
+
+const systemText = (request: RecordedRequest) => request.body.messages.filter((message) => message.role === 'system').map(contentText).join('\n');
+
+async function withKube(cli: AgentCli, context = 'kind-dev', namespace = 'shop'): Promise<Record<string, string>> {
+  const kube = await createFakeKube(path.join(cli.sandbox.dir, '..', 'fake-kube'), { context, namespace });
+  return { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` };
+}
+
+describe.concurrent('project instructions', () => {
+  it('AGENTS.md and .ksa/instructions.md reach the planner, in that order', async (context) => {
+    const cli = await agentCliFor(context);
+    await writeFile(path.join(cli.sandbox.dir, 'AGENTS.md'), '# Shop\nOur prod context is prod-eu. Never touch namespace billing.\n');
+    await mkdir(path.join(cli.sandbox.dir, '.ksa'));
+    await writeFile(path.join(cli.sandbox.dir, '.ksa/instructions.md'), 'Use pnpm, never npm.\n');
+    cli.server.enqueue(planReply({ goal: 'g', steps: [{ id: 'a', tool: 'shell', args: { command: 'pnpm test' } }] }));
+    const result = await cli.ksa(['plan', 'test it']);
+    expect(result.code, describeResult(result)).toBe(0);
+    const text = lastUserText(cli.server.requests[0]!);
+    expect(text).toContain('Project instructions, written by the user for agents working in this workspace (AGENTS.md, .ksa/instructions.md). Follow them');
+    expect(text).toContain('--- AGENTS.md ---\n# Shop\nOur prod context is prod-eu. Never touch namespace billing.\n--- .ksa/instructions.md ---\nUse pnpm, never npm.');
+  });
+
+  it('a long AGENTS.md is cut at a line end, with a note saying so', async (context) => {
+    const cli = await agentCliFor(context);
+    const line = 'Rule: deploy with care and check the health endpoint after every change.\n';
+    await writeFile(path.join(cli.sandbox.dir, 'AGENTS.md'), line.repeat(400));
+    cli.server.enqueue(planReply({ goal: 'g', steps: [{ id: 'a', tool: 'shell', args: { command: 'true' } }] }));
+    expect((await cli.ksa(['plan', 'x'])).code).toBe(0);
+    const text = lastUserText(cli.server.requests[0]!);
+    const kept = text.split('--- AGENTS.md ---\n')[1]!.split('\n[AGENTS.md was cut here')[0]!;
+    expect(kept.length).toBeLessThanOrEqual(12_000);
+    expect(kept.endsWith('after every change.')).toBe(true);
+    expect(text).toMatch(/\[AGENTS\.md was cut here: \d+ of its 29199 characters are shown\]/);
+  });
+
+  it('the chat model gets them too (ksa ask)', async (context) => {
+    const cli = await agentCliFor(context);
+    await writeFile(path.join(cli.sandbox.dir, 'AGENTS.md'), 'Never touch namespace billing.\n');
+    cli.server.enqueue({ text: 'Noted.' });
+    expect((await cli.ksa(['ask', 'hello'])).code).toBe(0);
+    expect(systemText(cli.server.requests[0]!)).toContain('--- AGENTS.md ---\nNever touch namespace billing.');
+  });
+});
+
+describe.concurrent('the kube context in generated plans', () => {
+  it('ksa plan pins every cluster step to the current context and namespace; ksa run shows them per step', async (context) => {
+    const cli = await agentCliFor(context);
+    const env = await withKube(cli);
+    cli.server.enqueue(planReply(K8S_PLAN));
+    const planned = await cli.ksa(['plan', 'deploy web', '-o', 'plan.yaml'], { env });
+    expect(planned.code, describeResult(planned)).toBe(0);
+    expect(lastUserText(cli.server.requests[0]!)).toContain('- Current kube context: kind-dev (namespace shop)');
+    const yaml = await readFile(path.join(cli.sandbox.dir, 'plan.yaml'), 'utf8');
+    expect(yaml).toMatch(/inputs:\n {2}kubeContext: kind-dev\n {2}namespace: shop\n/);
+    expect(yaml.match(/context: "\{\{ inputs\.kubeContext \}\}"/g)).toHaveLength(3);
+
+    const shown = await cli.ksa(['run', 'plan.yaml', '--dry-run'], { env });
+    expect(shown.code, describeResult(shown)).toBe(0);
+    expect(shown.stdout.match(/^ +cluster kind-dev · namespace shop$/gm)).toHaveLength(2);
+    expect(shown.stdout).toContain("k8s_apply: kubectl apply -f k8s/ -o json --context '{{ inputs.kubeContext }}' -n '{{ inputs.namespace }}'");
+  });
+
+  it('the chat (ksa ask) proposes a Kubernetes deploy that shows the cluster of each step', async (context) => {
+    const cli = await agentCliFor(context);
+    const env = await withKube(cli, 'kind-staging', 'web');
+    cli.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { goal: 'deploy web' } }] }, planReply(K8S_PLAN), { text: 'Here is the plan.' });
+    const result = await cli.ksa(['ask', 'deploy web to my cluster'], { env });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toContain('inputs: kubeContext=kind-staging, namespace=web');
+    expect(result.stdout.match(/^ +cluster kind-staging · namespace web$/gm)).toHaveLength(2);
+  });
+});
