@@ -87,6 +87,8 @@ Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_
       `
 Press Ctrl-C once to cancel: running steps are aborted and finished steps rolled back (exit 130).
 Press it twice to stop at once without rollback.
+Press p in the live view to pause (running steps finish, no new step starts) and p again to go on;
+from another terminal: ksa pause <run> and ksa resume <run>.
 Full step logs are kept in $KSA_HOME/runs/<run-id>/logs.`,
     )
     .action(async (file: string, flags) => setExit(await (await import('./cli/commands/run.js')).runCommand(io, file, flags)));
@@ -167,6 +169,14 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('--json', 'print the outcome as JSON')
     .option('--timeout <seconds>', 'how long to wait for a running run to finish its rollback (default 300)')
     .action(async (run: string, flags) => setExit(await (await import('./cli/commands/cancel.js')).cancelCommand(io, run, flags)));
+
+  program
+    .command('pause')
+    .description('pause a running run where it runs: running steps finish, no new step starts (ksa resume goes on)')
+    .argument('<run>', 'run id or a unique prefix of it')
+    .option('--json', 'print the outcome as JSON')
+    .option('--timeout <seconds>', 'how long to wait for the run to pause (default 30)')
+    .action(async (run: string, flags) => setExit(await (await import('./cli/commands/pause.js')).pauseCommand(io, run, flags)));
 
   program
     .command('schema')

@@ -98,6 +98,11 @@ export class ChatSession {
         this.cancelRun();
         return;
       }
+      if (/^[pr]$/i.test(trimmed)) {
+        if (this.run?.execution.status === 'paused') this.resumeRun();
+        else this.pauseRun();
+        return;
+      }
       this.notice('The run goes on.', 'info');
       this.changed();
       if (trimmed === '' || /^(n|no)$/i.test(trimmed)) return;
@@ -138,6 +143,34 @@ export class ChatSession {
     return true;
   }
 
+  /** /pause: running steps finish, no new step starts. */
+  pauseRun(): boolean {
+    if (!this.run) {
+      this.notice('No run is in progress in this chat (pause one run elsewhere with: ksa pause <run>).', 'warning');
+      return false;
+    }
+    if (this.run.execution.status === 'paused') {
+      this.notice('The run is paused already; /resume continues it.', 'info');
+      return false;
+    }
+    this.run.execution.pause();
+    this.notice(`Run paused: no new step starts${this.runningSteps()}. /resume continues it.`, 'info');
+    return true;
+  }
+
+  /** /resume of this chat's paused run: new steps start again. */
+  resumeRun(): boolean {
+    if (this.run?.execution.status !== 'paused') return false;
+    this.run.execution.resume();
+    this.notice('Run resumed.', 'info');
+    return true;
+  }
+
+  private runningSteps(): string {
+    const running = this.runView ? [...this.runView.steps.values()].filter((step) => step.status === 'running').map((step) => step.id) : [];
+    return running.length ? `; still running (they finish): ${running.join(', ')}` : '; nothing is running';
+  }
+
   async approve(): Promise<void> {
     const proposal = this.pending;
     if (this.run) return this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
@@ -150,6 +183,7 @@ export class ChatSession {
     try {
       this.run = await startChatRun({ ...this.deps, registry: this.deps.tools }, proposal, this.runView, {
         onWarning: (message) => this.notice(message, 'warning'),
+        onPauseRequest: (paused) => this.notice(`${paused ? 'Pause' : 'Resume'} requested from another terminal (ksa ${paused ? 'pause' : 'resume'}).`, 'info'),
         onEvent: (event) => {
           if (this.runView) applyRunEvent(this.runView, event);
           this.changed();
@@ -166,6 +200,11 @@ export class ChatSession {
 
   /** /resume: shows an interrupted or paused run for approval; approving continues it where it stopped. */
   async proposeResume(runIdOrPrefix: string | undefined): Promise<void> {
+    // This chat's own paused run goes on here; another run is proposed for approval.
+    if (this.run && (runIdOrPrefix === undefined || this.run.runId.startsWith(runIdOrPrefix))) {
+      if (!this.resumeRun()) this.notice(`Run ${this.run.runId} is running already.`, 'info');
+      return;
+    }
     const proposal = await resumeProposal(this.deps.runs, runIdOrPrefix);
     if (typeof proposal === 'string') return this.notice(proposal, 'warning');
     if (this.pending) this.decide(this.pending, 'superseded');

@@ -1,5 +1,5 @@
 import { Execution, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
-import { readProcessGroups, recordProcessGroups, secretInputValues, StepLogs, watchCancelRequest, type OpenRun } from '../store/index.js';
+import { readProcessGroups, recordProcessGroups, secretInputValues, StepLogs, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
 import { killAllProcessGroups, onProcessGroupsChanged, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
@@ -21,6 +21,8 @@ export type DriveRunOptions = {
   readonly onWarning?: (message: string) => void;
   /** Told when a cancel request came from another terminal (`ksa cancel`). */
   readonly onCancelRequest?: () => void;
+  /** Told when `ksa pause` / `ksa resume` from another terminal paused (true) or resumed (false) the run. */
+  readonly onPauseRequest?: (paused: boolean) => void;
 };
 
 export type RunHandle = {
@@ -53,6 +55,18 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     execution?.cancel(CANCEL_REASON);
   });
 
+  // `ksa pause` / `ksa resume` from elsewhere; a request before the run starts is applied when it does.
+  let pauseRequested: boolean | undefined;
+  const applyPause = (paused: boolean) => {
+    if (paused) execution?.pause();
+    else execution?.resume();
+  };
+  const stopWatchingPause = watchPauseRequest(run.dir, (paused) => {
+    pauseRequested = paused;
+    options.onPauseRequest?.(paused);
+    applyPause(paused);
+  });
+
   const continuing = options.mode !== 'fresh';
   if (continuing) {
     // After a kill -9 the steps that were running may still be: stop them before anything runs again.
@@ -63,6 +77,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   const logs = new StepLogs(run.logDir, warn, run.redactor.with(secretInputValues(options.inputs ?? {})));
   let record: (event: RunEvent) => void = () => {};
   let finished: Promise<void> = Promise.resolve();
+  let keepAlive: NodeJS.Timeout | undefined;
   execution = new Execution({
     plan: run.record.plan,
     runId: run.runId,
@@ -73,6 +88,12 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     env: options.env ?? {},
     resumeFrom: continuing ? run.record.state : undefined,
     onEvent: (event) => {
+      // A paused run with nothing running has no pending work: keep the process alive for `p` / `ksa resume`.
+      if (event.type === 'run_paused') keepAlive ??= setInterval(() => {}, 60_000);
+      else if ((event.type === 'run_resumed' || event.type === 'run_finished') && keepAlive) {
+        clearInterval(keepAlive);
+        keepAlive = undefined;
+      }
       logs.onEvent(event);
       record(event);
       if (event.type !== 'run_finished') return options.onEvent?.(event);
@@ -92,6 +113,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
       stopRecording();
       recordProcessGroups(run.dir, []);
       stopWatching();
+      stopWatchingPause();
       await logs.close();
       await run.close().catch((error: unknown) => warn(`could not save run ${run.runId}: ${(error as Error).message}`));
     })());
@@ -104,6 +126,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     await release();
     return state;
   });
+  if (pauseRequested !== undefined) applyPause(pauseRequested);
   return {
     runId: run.runId,
     execution: started,

@@ -12,6 +12,7 @@ export { RunRecordSchema, RunStateSchema, summarize } from './run-record.js';
 export type { RunRecord, RunSummary } from './run-record.js';
 export { RunLock, RunBusyError, readLockOwner, liveOwner, isOwnerAlive, requestCancel, watchCancelRequest, clearCancelRequest, recordProcessGroups, readProcessGroups } from './run-lock.js';
 export type { LockOwner } from './run-lock.js';
+export { requestPause, watchPauseRequest } from './run-requests.js';
 export { ConversationStore, Conversation, SessionNotFoundError } from './conversation-store.js';
 export type { ConversationStoreOptions } from './conversation-store.js';
 export { MessageSchema, ReflectionSchema, SessionMetaSchema, SEGMENT_SIZE } from './conversation-record.js';

@@ -164,6 +164,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       {snapshot.phase === 'confirm_cancel' ? (
         <Text color={color ? 'yellow' : undefined} bold>
           Cancel the run? Running steps are aborted and finished ones rolled back. y/n
+          <Text bold={false}> · or p to {snapshot.runView?.status === 'paused' ? 'resume' : 'pause'} it</Text>
         </Text>
       ) : null}
       {hint ? <Text color={color ? 'yellow' : undefined}>{hint}</Text> : null}
@@ -228,13 +229,13 @@ function placeholderFor(phase: string): string {
     case 'awaiting_approval':
       return 'Enter or y runs it · n rejects · e edits · or say what to change';
     case 'running':
-      return 'ask about the run ("what\'s the status?") · Esc to cancel it';
+      return 'ask about the run ("what\'s the status?") · Esc to cancel it (or p in its menu to pause)';
     case 'thinking':
       return 'the agent is answering · Esc interrupts (what you send now waits for it)';
     case 'editing':
       return 'e edits again · n or Enter keeps the proposed plan';
     case 'confirm_cancel':
-      return 'y cancels the run · anything else lets it go on';
+      return 'y cancels the run · p pauses or resumes it · anything else lets it go on';
     default:
       return 'say what to deploy, or ask · /help';
   }

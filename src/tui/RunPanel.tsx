@@ -43,7 +43,13 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
         <ProgressBlocks done={done} total={view.order.length} width={28} color={color} /> {done}/{view.order.length} done · {counts.running} running
         {counts.failed ? ` · ${counts.failed} failed` : ''} · {formatDuration(view.startedAtMs === undefined ? 0 : now - view.startedAtMs)}
         {view.rollingBack ? ' · rolling back' : ''}
+        {view.status === 'paused' ? ' · paused' : ''}
       </Text>
+      {view.status === 'paused' ? (
+        <Text color={color ? 'yellow' : undefined}>
+          paused: no new step starts{counts.running ? `; still running (they finish): ${shown.filter((row) => row.step.status === 'running').map((row) => row.step.id).join(', ')}` : '; nothing is running'} · /resume goes on
+        </Text>
+      ) : null}
       <Text dimColor={color}>Esc cancels the run (finished steps are rolled back) · you can keep chatting</Text>
     </Box>
   );

@@ -7,6 +7,8 @@ import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_
 export type Props = {
   readonly view: RunView;
   readonly color: boolean;
+  /** Shows which keys act on the run (the live view of `ksa run` reads them). */
+  readonly keysHint?: boolean;
 };
 
 /** Steps shown in the live area at most; the rest are counted. */
@@ -16,7 +18,7 @@ const MAX_LIVE = 12;
  * Live progress of a run: finished steps are printed once (Static, so they
  * stay in scrollback and never re-render); running steps redraw in place.
  */
-export function RunProgress({ view, color }: Props) {
+export function RunProgress({ view, color, keysHint = false }: Props) {
   // Elapsed times move on between events too.
   useTicker(250, true);
 
@@ -39,6 +41,12 @@ export function RunProgress({ view, color }: Props) {
       ))}
       {live.length > shown.length ? <Text dimColor={color}>  … and {live.length - shown.length} more running</Text> : null}
       <ProgressBar done={done} total={total} running={counts.running} elapsedMs={view.startedAtMs === undefined ? 0 : at - view.startedAtMs} status={view.status} color={color} />
+      {view.status === 'paused' ? (
+        <Text color={color ? 'yellow' : undefined}>
+          paused: no new step starts{live.length ? `; still running (they finish): ${live.map((step) => step.id).join(', ')}` : '; nothing is running'}
+        </Text>
+      ) : null}
+      {keysHint ? <Text dimColor={color}>{view.status === 'paused' ? 'p resumes' : 'p pauses'} · Ctrl-C cancels (finished steps are rolled back)</Text> : null}
     </Box>
   );
 }

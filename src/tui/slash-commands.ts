@@ -31,7 +31,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         [
           'Type a goal ("deploy ./shop on port 8080") or a question ("why did build fail?").',
           'A proposed plan waits for you: y or Enter runs it, n rejects it, e opens it in $VISUAL/$EDITOR, any other text asks for a change.',
-          'Esc interrupts the answer, or asks to cancel a running plan. Ctrl-C twice quits. Up/Down: earlier inputs. Tab completes commands.',
+          'Esc interrupts the answer, or opens the run menu (y cancels, p pauses/resumes). /pause and /resume too. Ctrl-C twice quits. Up/Down: earlier inputs. Tab completes commands.',
           `Commands: ${SLASH_COMMANDS.map((command) => `/${command.name}${command.args ? ` ${command.args}` : ''}`).join('  ')}`,
         ].join('\n'),
         'info',
@@ -85,9 +85,17 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     },
   },
   {
+    name: 'pause',
+    description: 'pause the running plan: running steps finish, no new step starts',
+    run: ({ session }) => {
+      session.pauseRun();
+      return NONE;
+    },
+  },
+  {
     name: 'resume',
-    args: '<run>',
-    description: 'continue an interrupted run (asks first)',
+    args: '[run]',
+    description: 'continue the paused plan, or an interrupted run (asks first)',
     run: async ({ session }, args) => {
       await session.proposeResume(args.trim() || undefined);
       return NONE;

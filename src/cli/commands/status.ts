@@ -28,6 +28,10 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? 'took' : 'running for'} ${durationBetween(state.startedAt, state.endedAt)}`);
   if (owner) writeLine(io.stdout, `  owned by process ${owner.pid} (${owner.command})`);
   if (state.error && status !== 'succeeded') writeLine(io.stdout, `  ${style.red(state.error)}`);
+  if (status === 'paused') {
+    const running = record.plan.steps.filter((step) => state.steps[step.id]?.status === 'running').map((step) => step.id);
+    writeLine(io.stdout, style.yellow(`  paused: no new step starts${owner && running.length ? `; still running (they finish): ${running.join(', ')}` : ''}`));
+  }
   writeLine(io.stdout);
 
   const rows = record.plan.steps.map((step) => {
