@@ -193,6 +193,7 @@ export class ChatSession {
       this.notice(`Could not start the run: ${(error as Error).message}`, 'error');
       return;
     }
+    if (this.run.expected.size > 0) this.runView.estimates = { plan, stats: this.run.expected };
     this.changed();
     const state = await this.run.done;
     await this.finishRun(state);

@@ -1,5 +1,5 @@
-import { Execution, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
-import { readProcessGroups, recordProcessGroups, secretInputValues, StepLogs, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
+import { Execution, stepWeights, type DurationStats, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
+import { readProcessGroups, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
 import { killAllProcessGroups, onProcessGroupsChanged, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
@@ -29,6 +29,8 @@ export type RunHandle = {
   readonly runId: string;
   readonly execution: Execution;
   readonly logDir: string;
+  /** Each step's learned duration (steps without history are missing). */
+  readonly expected: ReadonlyMap<string, DurationStats>;
   /** Resolves with the final state once the run's files are written and its lock released. */
   readonly done: Promise<RunState>;
   /** Kills every process tree now, records the run as interrupted (resumable) and releases it. */
@@ -75,12 +77,24 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   }
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
   const logs = new StepLogs(run.logDir, warn, run.redactor.with(secretInputValues(options.inputs ?? {})));
+  // Learned durations weigh the critical path; this run's are added when it ends.
+  const durations = new StepDurations(run.home);
+  const plan = run.record.plan;
+  const runInputs = { ...run.record.inputs, ...options.inputs };
+  const expected = await durations.statsFor(plan, runInputs).catch(() => new Map<string, DurationStats>());
+  const weight = stepWeights(plan, expected);
+  const succeeded: { stepId: string; durationMs: number }[] = [];
+  const learned = (): { keys: StepDurationKeys; durationMs: number }[] => {
+    const byId = new Map(plan.steps.map((step) => [step.id, step]));
+    return succeeded.map(({ stepId, durationMs }) => ({ keys: stepDurationKeys(plan, byId.get(stepId)!, runInputs), durationMs }));
+  };
   let record: (event: RunEvent) => void = () => {};
   let finished: Promise<void> = Promise.resolve();
   let keepAlive: NodeJS.Timeout | undefined;
   execution = new Execution({
-    plan: run.record.plan,
+    plan,
     runId: run.runId,
+    ...(weight ? { stepWeight: (step) => weight(step.id) } : {}),
     invokeTool: (call) => options.registry.invoke(call, { workspace: run.record.workspace }),
     queryModel: options.queryModel,
     maxParallel: options.maxParallel ?? run.record.maxParallel,
@@ -94,6 +108,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
         clearInterval(keepAlive);
         keepAlive = undefined;
       }
+      if (event.type === 'step_succeeded') succeeded.push({ stepId: event.stepId, durationMs: event.durationMs });
       logs.onEvent(event);
       record(event);
       if (event.type !== 'run_finished') return options.onEvent?.(event);
@@ -114,6 +129,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
       recordProcessGroups(run.dir, []);
       stopWatching();
       stopWatchingPause();
+      await durations.record(learned()).catch((error: unknown) => warn(`could not record step durations: ${(error as Error).message}`));
       await logs.close();
       await run.close().catch((error: unknown) => warn(`could not save run ${run.runId}: ${(error as Error).message}`));
     })());
@@ -131,6 +147,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     runId: run.runId,
     execution: started,
     logDir: run.logDir,
+    expected,
     done,
     async stopNow() {
       started.halt();

@@ -75,6 +75,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     },
   });
 
+  if (handle.expected.size > 0) view.estimates = { plan, stats: handle.expected };
   let interrupts = 0;
   const stopNow = (code: ExitCodeValue) => {
     io.stderr.write(`\nksa: stopped at once; rollback did not run. Continue with: ksa resume ${run.runId}, or undo with: ksa cancel ${run.runId}\n`);

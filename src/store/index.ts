@@ -18,3 +18,5 @@ export type { ConversationStoreOptions } from './conversation-store.js';
 export { MessageSchema, ReflectionSchema, SessionMetaSchema, SEGMENT_SIZE } from './conversation-record.js';
 export type { Message, NewMessage, Reflection, SessionMeta, SessionSummary } from './conversation-record.js';
 export { runStatusDocument } from './run-status.js';
+export { StepDurations, stepDurationKeys, estimateStoredRun, DURATIONS_KEPT } from './step-durations.js';
+export type { StepDurationKeys } from './step-durations.js';

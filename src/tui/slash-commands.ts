@@ -1,5 +1,6 @@
 import type { ChatSession, ModelConfig } from '../agent/index.js';
-import { runStatusDocument, type ConversationStore, type RunStore } from '../store/index.js';
+import { estimateStoredRun, runStatusDocument, type ConversationStore, type RunStore } from '../store/index.js';
+import { formatEstimate } from './estimate-text.js';
 import { formatDuration } from './run-view-model.js';
 
 export type SlashContext = {
@@ -73,7 +74,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       try {
         const { runId: id, record, status, owner } = await runs.inspect(args.trim() || session.snapshot().runId);
         const doc = runStatusDocument(record, status, owner, runs.logDir(id));
-        const lines = [`Run ${id}: ${status} · ${record.goal}`];
+        const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
+        const lines = [`Run ${id}: ${status} · ${record.goal}${estimate ? ` · ${formatEstimate(estimate)}` : ''}`];
         for (const step of doc.steps) {
           lines.push(`  ${step.id.padEnd(16)} ${step.status.padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${step.error ? `  ${step.error}` : ''}`);
         }
