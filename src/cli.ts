@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
-import { KsaError } from './planning/index.js';
-import { flushAllDocuments } from './store/index.js';
+// Deep imports on purpose: the entry loads only what every command needs (see docs/performance.md, P9).
+import { KsaError } from './planning/ksa-error.js';
+import { flushAllDocuments } from './store/open-documents.js';
 import { CliError } from './cli/errors.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
-import { collect } from './cli/options.js';
+import { collect } from './cli/collect.js';
 import { VERSION } from './version.js';
 
 /** The composition root: parses arguments, wires layers, maps outcomes to exit codes. */

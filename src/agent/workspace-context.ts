@@ -1,7 +1,6 @@
 import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 
 /** What the planner is told about the place it deploys from. Gathered once per turn; bounded. */
 export type WorkspaceContext = {
@@ -138,6 +137,7 @@ async function findBinaries(env: NodeJS.ProcessEnv): Promise<Record<string, bool
 
 async function currentKubeContext(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   try {
+    const { execa } = await import('execa');
     const { stdout } = await execa('kubectl', ['config', 'current-context'], { env, timeout: 3000, reject: false, stdin: 'ignore' });
     return stdout.trim() || undefined;
   } catch {

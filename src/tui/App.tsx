@@ -131,7 +131,9 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   });
 
   const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId };
-  const items: StaticItem[] = [{ kind: 'header', id: 'header' }, ...snapshot.history];
+  // The header and the input come first; a long history is drawn right after that first frame.
+  const historyShown = useAfterFirstFrame();
+  const items: StaticItem[] = historyShown ? [{ kind: 'header', id: 'header' }, ...snapshot.history] : [{ kind: 'header', id: 'header' }];
   const inputActive = !quitting;
   return (
     <Box flexDirection="column">
@@ -185,6 +187,16 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       <StatusLine snapshot={snapshot} model={props.model.model} color={color} />
     </Box>
   );
+}
+
+/** False for the first render, true from the next tick on. */
+function useAfterFirstFrame(): boolean {
+  const [after, setAfter] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setAfter(true), 0);
+    return () => clearTimeout(timer);
+  }, []);
+  return after;
 }
 
 /**

@@ -22,10 +22,14 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   }
   if (flags.continue && flags.session) throw new CliError({ message: '--continue and --session cannot be used together' });
   const stores = openStores(io);
-  const { config, model } = await openModel(io.env, stores.home);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
+  // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.
+  if (!colorEnabled(io.stdout, io.env)) process.env.FORCE_COLOR = '0';
+  // Started together: the TUI's modules load while the workspace is looked at (kubectl) and the model set up.
+  const tui = import('../../tui/run-chat.js');
+  tui.catch(() => {});
+  const [{ config, model }, context] = await Promise.all([openModel(io.env, stores.home), gatherWorkspaceContext(workspace, io.env)]);
   const registry = createBuiltinRegistry();
-  const context = await gatherWorkspaceContext(workspace, io.env);
 
   const open = async (target: { id?: string; latest?: boolean }) => {
     const conversation = await openConversation(stores, target, workspace);
@@ -42,9 +46,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
     });
   };
   const session = await open({ id: flags.session, latest: flags.continue });
-  // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.
-  if (!colorEnabled(io.stdout, io.env)) process.env.FORCE_COLOR = '0';
-  const { runChat } = await import('../../tui/run-chat.js');
+  const { runChat } = await tui;
   await runChat({
     session,
     openSession: (target) => open({ id: target.id }),
