@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
@@ -136,11 +137,9 @@ async function findBinaries(env: NodeJS.ProcessEnv): Promise<Record<string, bool
 }
 
 async function currentKubeContext(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  try {
-    const { execa } = await import('execa');
-    const { stdout } = await execa('kubectl', ['config', 'current-context'], { env, timeout: 3000, reject: false, stdin: 'ignore' });
-    return stdout.trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  // Plain execFile: one short command does not need execa (whose loading would delay the chat's first frame).
+  return new Promise((resolve) => {
+    const child = execFile('kubectl', ['config', 'current-context'], { env, timeout: 3000 }, (error, stdout) => resolve(error ? undefined : String(stdout).trim() || undefined));
+    child.stdin?.end();
+  });
 }

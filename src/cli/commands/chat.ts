@@ -10,6 +10,7 @@ import { openModel } from '../model.js';
 import { newRunId } from '../run-id.js';
 import { isCI } from '../run-session.js';
 import { openConversation, openStores } from '../stores.js';
+import { withoutFetch } from '../without-fetch.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
 
@@ -26,7 +27,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.
   if (!colorEnabled(io.stdout, io.env)) process.env.FORCE_COLOR = '0';
   // Started together: the TUI's modules load while the workspace is looked at (kubectl) and the model set up.
-  const tui = import('../../tui/run-chat.js');
+  const tui = withoutFetch(() => import('../../tui/run-chat.js'));
   tui.catch(() => {});
   const [{ config, model }, context] = await Promise.all([openModel(io.env, stores.home), gatherWorkspaceContext(workspace, io.env)]);
   const registry = createBuiltinRegistry();
