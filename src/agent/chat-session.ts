@@ -10,6 +10,7 @@ import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
 import { revisePlan } from './planner.js';
 import type { RunHandle } from './run-controller.js';
+import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines } from './session-runs.js';
 import { historyFromMessages, pendingProposal, planMessage, showsToolResult, toolItem, type HistoryItem, type PlanDecision } from './session-history.js';
 import type { Phase, SessionSnapshot } from './session-snapshot.js';
@@ -88,7 +89,6 @@ export class ChatSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** Every event of the run in progress (for a live run view). */
   /** What the user typed; its meaning depends on the phase. */
   async submit(text: string): Promise<void> {
     const trimmed = text.trim();
@@ -98,11 +98,7 @@ export class ChatSession {
         this.cancelRun();
         return;
       }
-      if (/^[pr]$/i.test(trimmed)) {
-        if (this.run?.execution.status === 'paused') this.resumeRun();
-        else this.pauseRun();
-        return;
-      }
+      if (/^[pr]$/i.test(trimmed)) return void (this.resumeRun() || this.pauseRun()); // Esc's menu: p pauses or resumes
       this.notice('The run goes on.', 'info');
       this.changed();
       if (trimmed === '' || /^(n|no)$/i.test(trimmed)) return;
@@ -144,32 +140,10 @@ export class ChatSession {
   }
 
   /** /pause: running steps finish, no new step starts. */
-  pauseRun(): boolean {
-    if (!this.run) {
-      this.notice('No run is in progress in this chat (pause one run elsewhere with: ksa pause <run>).', 'warning');
-      return false;
-    }
-    if (this.run.execution.status === 'paused') {
-      this.notice('The run is paused already; /resume continues it.', 'info');
-      return false;
-    }
-    this.run.execution.pause();
-    this.notice(`Run paused: no new step starts${this.runningSteps()}. /resume continues it.`, 'info');
-    return true;
-  }
+  pauseRun = (): boolean => pauseChatRun(this.run, this.runView, (text, tone) => this.notice(text, tone));
 
   /** /resume of this chat's paused run: new steps start again. */
-  resumeRun(): boolean {
-    if (this.run?.execution.status !== 'paused') return false;
-    this.run.execution.resume();
-    this.notice('Run resumed.', 'info');
-    return true;
-  }
-
-  private runningSteps(): string {
-    const running = this.runView ? [...this.runView.steps.values()].filter((step) => step.status === 'running').map((step) => step.id) : [];
-    return running.length ? `; still running (they finish): ${running.join(', ')}` : '; nothing is running';
-  }
+  resumeRun = (): boolean => resumeChatRun(this.run, (text, tone) => this.notice(text, tone));
 
   async approve(): Promise<void> {
     const proposal = this.pending;
@@ -199,9 +173,8 @@ export class ChatSession {
     await this.finishRun(state);
   }
 
-  /** /resume: shows an interrupted or paused run for approval; approving continues it where it stopped. */
+  /** /resume: this chat's paused run goes on; another interrupted or paused run is shown for approval (approving continues it). */
   async proposeResume(runIdOrPrefix: string | undefined): Promise<void> {
-    // This chat's own paused run goes on here; another run is proposed for approval.
     if (this.run && (runIdOrPrefix === undefined || this.run.runId.startsWith(runIdOrPrefix))) {
       if (!this.resumeRun()) this.notice(`Run ${this.run.runId} is running already.`, 'info');
       return;
