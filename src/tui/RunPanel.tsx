@@ -53,7 +53,7 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
           paused: no new step starts{counts.running ? `; still running (they finish): ${shown.filter((row) => row.step.status === 'running').map((row) => row.step.id).join(', ')}` : '; nothing is running'} · /resume goes on
         </Text>
       ) : null}
-      <Text dimColor={color}>Esc cancels the run (finished steps are rolled back) · you can keep chatting</Text>
+      <Text dimColor={color}>Esc cancels the run (finished steps are rolled back) or pauses it (p) · you can keep chatting</Text>
     </Box>
   );
 }
