@@ -10,6 +10,7 @@ import { formatTable, resultsJson, tableRows, type BenchResults } from './report
 import { measureScheduleQuality } from './schedule-quality.js';
 import { measureStore } from './store-bench.js';
 import { collectGarbage, hasGc, round } from './stats.js';
+import { measureStartup } from './startup-bench.js';
 import { measureTui } from './tui-bench.js';
 import { measureValidation } from './validation-bench.js';
 
@@ -88,8 +89,9 @@ async function main(): Promise<void> {
   const quality = await section(`P1/P2 ${plans} simulated plans`, () => measureScheduleQuality(seed, plans));
   const store = await section('P5 durable store', () => measureStore(quick ? 1 : 5));
   const agent = await section('P6 plan-and-execute vs tool loop', () => measureAgent(seed));
-  const tui = await section('P7 chat TUI keystroke to frame, first frame', () => measureTui(quick));
-  const results: BenchResults = { quality, overhead, validation, validationWithExpressions, memory, store, agent, tui };
+  const tui = await section('P7 chat TUI keystroke to frame', () => measureTui());
+  const startup = await section('P9 startup', () => measureStartup(quick ? 3 : 9));
+  const results: BenchResults = { quality, overhead, validation, validationWithExpressions, memory, store, agent, tui, startup };
 
   const table = formatTable(tableRows(results));
   console.log();

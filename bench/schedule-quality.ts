@@ -1,4 +1,4 @@
-import { Execution, VirtualClock, type Plan } from '../src/planning/index.js';
+import { durationStats, Execution, stepWeights, VirtualClock, type DurationStats, type Plan } from '../src/planning/index.js';
 import { runWithBarriers, type BarrierMode } from './barrier-scheduler.js';
 import { lowerBound } from './lower-bound.js';
 import { FAMILIES, generatePlan, MAX_PARALLEL_CHOICES, type BenchPlan, type Family } from './plan-families.js';
@@ -18,6 +18,8 @@ export type PlanOutcome = {
   readonly cutBoundMs: number;
   readonly oursMs: number;
   readonly hintedMs: number;
+  /** With durations learned from one earlier run (each ±30 %), weighed as ksa weighs them. */
+  readonly learnedMs: number;
   readonly barrierMs: number;
   readonly wavesMs: number;
 };
@@ -36,7 +38,11 @@ export type ScheduleQuality = {
   /** ours ÷ lower bound when the engine is told each step's duration (stepWeight), as a store of earlier runs could. */
   readonly p1h: Summary;
   /** ours ÷ the stronger node-cut bound: how far the default is from what any scheduler could reach. */
-  readonly p1c: Summary;
+  readonly p1c: Summary & { readonly worstPlan: PlanOutcome };
+  /** ours ÷ node-cut bound with learned durations: one earlier run of each plan, each duration ±30 %. */
+  readonly p1l: Summary & { readonly worstPlan: PlanOutcome };
+  /** the same with the true durations as weights (the best hints can do). */
+  readonly p1hc: Summary;
   /** node-cut bound ÷ lower bound: the part of P1 that no scheduler can remove. */
   readonly boundGap: Summary;
   /** barrier (pool within a level) ÷ ours. */
@@ -58,8 +64,16 @@ export function benchPlans(seed: number, count: number): BenchPlan[] {
   });
 }
 
-/** Makespan of the real executor under simulated time. */
-export async function runOurs(bench: BenchPlan, hinted: boolean): Promise<number> {
+/** What ksa would have learned from one earlier run of the plan: each step's duration off by up to ±30 %. */
+export function learnedOnce(bench: BenchPlan, rng: Random): Map<string, DurationStats> {
+  const stats = new Map<string, DurationStats>();
+  for (const step of bench.plan.steps) stats.set(step.id, durationStats([bench.durations.get(step.id)! * (0.7 + 0.6 * rng.next())])!);
+  return stats;
+}
+
+/** Makespan of the real executor under simulated time; `hinted` true = the true durations as weights, a map = learned ones. */
+export async function runOurs(bench: BenchPlan, hinted: boolean | ReadonlyMap<string, DurationStats>): Promise<number> {
+  const learned = typeof hinted === 'object' ? stepWeights(bench.plan, hinted) : undefined;
   const clock = new VirtualClock();
   const execution = new Execution({
     plan: bench.plan,
@@ -68,7 +82,8 @@ export async function runOurs(bench: BenchPlan, hinted: boolean): Promise<number
     maxParallel: bench.maxParallel,
     invokeTool: simulatedTool(clock, bench.durations),
     random: () => 0,
-    ...(hinted ? { stepWeight: (step: Plan['steps'][number]) => bench.durations.get(step.id)! } : {}),
+    ...(hinted === true ? { stepWeight: (step: Plan['steps'][number]) => bench.durations.get(step.id)! } : {}),
+    ...(learned ? { stepWeight: (step: Plan['steps'][number]) => learned(step.id) } : {}),
   });
   const state = await clock.run(execution.start(), { maxTimeMs: MAX_VIRTUAL_MS });
   if (state.status !== 'succeeded') throw new Error(`bench plan ended ${state.status}: ${state.error}`);
@@ -84,6 +99,8 @@ export async function runBarrier(bench: BenchPlan, mode: BarrierMode): Promise<n
 export async function measureScheduleQuality(seed: number, count: number): Promise<ScheduleQuality> {
   const started = performance.now();
   const plans = benchPlans(seed, count);
+  // The noise of the "earlier run" has its own generator: the plans stay those of the seed.
+  const noise = new Random(seed ^ 0x5eed);
   const outcomes: PlanOutcome[] = [];
   for (const [index, bench] of plans.entries()) {
     const bound = lowerBound(bench.plan, bench.durations, bench.maxParallel);
@@ -96,6 +113,7 @@ export async function measureScheduleQuality(seed: number, count: number): Promi
       cutBoundMs: bound.cutBoundMs,
       oursMs: await runOurs(bench, false),
       hintedMs: await runOurs(bench, true),
+      learnedMs: await runOurs(bench, learnedOnce(bench, noise.fork())),
       barrierMs: await runBarrier(bench, 'pool'),
       wavesMs: await runBarrier(bench, 'waves'),
     });
@@ -123,7 +141,9 @@ export async function measureScheduleQuality(seed: number, count: number): Promi
     wallMs: performance.now() - started,
     p1: { ...summarize(p1), worstPlan: outcomes[worstIndex]! },
     p1h: summarize(outcomes.map((o) => o.hintedMs / o.boundMs)),
-    p1c: summarize(outcomes.map((o) => o.oursMs / o.cutBoundMs)),
+    p1c: worstOf(outcomes, (o) => o.oursMs / o.cutBoundMs),
+    p1l: worstOf(outcomes, (o) => o.learnedMs / o.cutBoundMs),
+    p1hc: summarize(outcomes.map((o) => o.hintedMs / o.cutBoundMs)),
     boundGap: summarize(outcomes.map((o) => o.cutBoundMs / o.boundMs)),
     p2: { ...summarize(p2), min: Math.min(...p2) },
     p2w: summarize(outcomes.map((o) => o.wavesMs / o.oursMs)),
@@ -134,4 +154,9 @@ export async function measureScheduleQuality(seed: number, count: number): Promi
 
 function summarize(values: readonly number[]): Summary {
   return { mean: mean(values), p95: quantile(values, 0.95), worst: max(values) };
+}
+
+function worstOf(outcomes: readonly PlanOutcome[], ratio: (o: PlanOutcome) => number): Summary & { readonly worstPlan: PlanOutcome } {
+  const values = outcomes.map(ratio);
+  return { ...summarize(values), worstPlan: outcomes[values.indexOf(max(values))]! };
 }

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -21,8 +20,7 @@ import { collectGarbage, median, quantile, round } from './stats.js';
  * the same run: the time from a key arriving on stdin to Ink writing the frame
  * that shows it. Finished messages live in <Static>, so the ratio should be ~1.
  *
- * Time to the first frame: the real `ksa chat` in a pseudo-terminal until its
- * status line is drawn, next to `node -e 0` (the floor of any Node CLI).
+ * Time to the first frame of the real `ksa chat` is P9 (startup-bench.ts).
  */
 
 export type TuiFigures = {
@@ -33,27 +31,18 @@ export type TuiFigures = {
   readonly p95Ms10: number;
   readonly p95Ms1000: number;
   readonly keystrokes: number;
-  /** `ksa chat` (empty session) from spawn to its first full frame, median. */
-  readonly firstFrameMs: number;
-  /** `ksa chat --continue` of a 1,000-message session (the last 500 are drawn). */
-  readonly firstFrameContinueMs: number;
-  /** `node -e 0`, spawn to exit, median. */
-  readonly nodeMs: number;
-  readonly firstFrameVsNode: number;
 };
 
 const MODEL_CONFIG: ModelConfig = { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'bench', model: 'bench-model', sources: { baseURL: 'bench', model: 'bench' }, timeoutMs: 60_000, maxRetries: 0 };
 const root = path.resolve(import.meta.dirname, '..', '..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function measureTui(quick: boolean): Promise<TuiFigures> {
+export async function measureTui(): Promise<TuiFigures> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ksa-bench-tui-'));
   try {
     // runChat patches the console while Ink draws (patchConsole); two apps at once would restore each other's patch.
     const consoleMethods = { ...console };
-    const keys = await measureKeystrokes(dir, 22).finally(() => Object.assign(console, consoleMethods));
-    const startup = await measureStartup(dir, quick ? { node: 3, fresh: 1, resumed: 1 } : { node: 5, fresh: 2, resumed: 1 });
-    return { ...keys, ...startup, firstFrameVsNode: round(startup.firstFrameMs / startup.nodeMs, 2) };
+    return await measureKeystrokes(dir, 22).finally(() => Object.assign(console, consoleMethods));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -206,33 +195,8 @@ async function measureKeystrokes(dir: string, count: number): Promise<Pick<TuiFi
 
 // ---- time to the first frame ---------------------------------------------
 
-async function measureStartup(dir: string, runs: { node: number; fresh: number; resumed: number }): Promise<Pick<TuiFigures, 'firstFrameMs' | 'firstFrameContinueMs' | 'nodeMs'>> {
-  const workspace = path.join(dir, 'work');
-  const freshHome = path.join(dir, 'home-fresh');
-  const longHome = path.join(dir, 'home-long');
-  await mkdir(workspace, { recursive: true });
-  // A stored 1,000-message session for --continue.
-  const store = new ConversationStore(longHome);
-  const conversation = await store.create({ workspace });
-  for (const message of benchMessages(1000)) conversation.append(message);
-  await conversation.close();
-
-  const node: number[] = [];
-  const fresh: number[] = [];
-  const resumed: number[] = [];
-  for (let i = 0; i < runs.node; i++) node.push(await timeNode());
-  for (let i = 0; i < runs.fresh; i++) fresh.push(await timeFirstFrame(['chat'], freshHome, workspace));
-  for (let i = 0; i < runs.resumed; i++) resumed.push(await timeFirstFrame(['chat', '--continue'], longHome, workspace));
-  return { nodeMs: round(median(node), 1), firstFrameMs: round(median(fresh), 1), firstFrameContinueMs: round(median(resumed), 1) };
-}
-
-function timeNode(): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => execFile(process.execPath, ['-e', '0'], (error) => (error ? reject(error) : resolve(performance.now() - started))));
-}
-
 /** Spawn → the status line of the first frame ("· ready ·"), in a pseudo-terminal as a user runs it. */
-function timeFirstFrame(args: readonly string[], home: string, cwd: string): Promise<number> {
+export function timeFirstFrame(args: readonly string[], home: string, cwd: string): Promise<number> {
   const require = createRequire(import.meta.url);
   const pty = require('node-pty') as typeof import('node-pty');
   const env: Record<string, string> = {};

@@ -11,9 +11,16 @@ if (major < 22) {
 // React's development build is several times slower per keystroke; ksa runs the production one.
 process.env.NODE_ENV ??= 'production';
 
+// Node keeps the compiled code of ksa's modules on disk (in the temp dir): later starts skip most parsing.
+(await import('node:module')).enableCompileCache?.();
+
+// The bundle (npm run build: dist/cli) loads fastest; the plain compiled modules (dist/src) serve when it is absent.
 let cli;
 try {
-  cli = await import('../dist/src/cli.js');
+  cli = await import('../dist/cli/cli.js').catch((error) => {
+    if (error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli/cli.js')) return import('../dist/src/cli.js');
+    throw error;
+  });
 } catch (error) {
   if (error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/src/cli.js')) {
     process.stderr.write('ksa: not built yet; run "npm install" (or "npm run build") in the project folder first.\n');

@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { KsaError } from './planning/index.js';
-import { flushAllDocuments } from './store/index.js';
+// Deep imports on purpose: the entry loads only what every command needs (see docs/performance.md, P9).
+import { KsaError } from './planning/ksa-error.js';
+import { flushAllDocuments } from './store/open-documents.js';
 import { closeAllMcpServers } from './tools/mcp/lifecycle.js';
 import { CliError } from './cli/errors.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
-import { collect } from './cli/options.js';
+import { collect } from './cli/collect.js';
 import { VERSION } from './version.js';
 
 /** The composition root: parses arguments, wires layers, maps outcomes to exit codes. */
@@ -88,6 +89,8 @@ Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_
       `
 Press Ctrl-C once to cancel: running steps are aborted and finished steps rolled back (exit 130).
 Press it twice to stop at once without rollback.
+Press p in the live view to pause (running steps finish, no new step starts) and p again to go on;
+from another terminal: ksa pause <run> and ksa resume <run>.
 Full step logs are kept in $KSA_HOME/runs/<run-id>/logs.`,
     )
     .action(async (file: string, flags) => setExit(await (await import('./cli/commands/run.js')).runCommand(io, file, flags)));
@@ -168,6 +171,14 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('--json', 'print the outcome as JSON')
     .option('--timeout <seconds>', 'how long to wait for a running run to finish its rollback (default 300)')
     .action(async (run: string, flags) => setExit(await (await import('./cli/commands/cancel.js')).cancelCommand(io, run, flags)));
+
+  program
+    .command('pause')
+    .description('pause a running run where it runs: running steps finish, no new step starts (ksa resume goes on)')
+    .argument('<run>', 'run id or a unique prefix of it')
+    .option('--json', 'print the outcome as JSON')
+    .option('--timeout <seconds>', 'how long to wait for the run to pause (default 30)')
+    .action(async (run: string, flags) => setExit(await (await import('./cli/commands/pause.js')).pauseCommand(io, run, flags)));
 
   program
     .command('schema')

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 function readVersion(): string {
-  for (const candidate of ['../package.json', '../../package.json']) {
+  // dist/src/version.js, src/version.ts, the bundle's dist/cli/cli.js or one of its dist/cli/chunks.
+  for (const candidate of ['../package.json', '../../package.json', '../../../package.json']) {
     try {
       const pkg = require(candidate) as { name?: string; version?: string };
       if (pkg.name === 'kubestack-ai' && pkg.version) return pkg.version;

@@ -1,7 +1,7 @@
 import { tool, type ToolSet } from 'ai';
 import { z } from 'zod';
 import { isFinished, type Plan } from '../planning/index.js';
-import { readLogTail, requestCancel, runDir, runStatusDocument, type RunStore } from '../store/index.js';
+import { estimateStoredRun, readLogTail, requestCancel, runDir, runStatusDocument, type RunStore } from '../store/index.js';
 import type { PlannerOptions } from './planner.js';
 import { planGoal, revisePlan } from './planner.js';
 
@@ -74,7 +74,8 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
     },
     get_run_status: async ({ runId }) => {
       const { runId: id, record, status, owner } = await runs.inspect(idOrLatest(runId));
-      return runStatusDocument(record, status, owner, runs.logDir(id));
+      const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
+      return runStatusDocument(record, status, owner, runs.logDir(id), {}, estimate);
     },
     list_runs: async ({ limit }) =>
       (await runs.list()).slice(0, limit ?? 10).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),
@@ -114,7 +115,7 @@ export function createAgentTools(options: AgentToolsOptions): ToolSet {
       execute: actions.revise_plan,
     }),
     get_run_status: tool({
-      description: 'The status of a run: every step with status, attempts, errors. Default: the latest run.',
+      description: 'The status of a run: every step with status, attempts, errors, and for a running run the estimated time left (from earlier runs). Default: the latest run.',
       inputSchema: RunInput,
       execute: actions.get_run_status,
     }),

@@ -13,6 +13,7 @@ import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
 import { revisePlan } from './planner.js';
 import type { RunHandle } from './run-controller.js';
+import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines } from './session-runs.js';
 import { historyFromMessages, pendingProposal, planMessage, showsToolResult, toolItem, type HistoryItem, type PlanDecision } from './session-history.js';
 import type { Phase, SessionSnapshot } from './session-snapshot.js';
@@ -114,6 +115,7 @@ export class ChatSession {
         this.cancelRun();
         return;
       }
+      if (/^[pr]$/i.test(trimmed)) return void (this.resumeRun() || this.pauseRun()); // Esc's menu: p pauses or resumes
       this.notice('The run goes on.', 'info');
       if (trimmed === '' || /^(n|no)$/i.test(trimmed)) return;
     }
@@ -150,6 +152,12 @@ export class ChatSession {
     return true;
   }
 
+  /** /pause: running steps finish, no new step starts. */
+  pauseRun = (): boolean => pauseChatRun(this.run, this.runView, (text, tone) => this.notice(text, tone));
+
+  /** /resume of this chat's paused run: new steps start again. */
+  resumeRun = (): boolean => resumeChatRun(this.run, (text, tone) => this.notice(text, tone));
+
   async approve(): Promise<void> {
     const proposal = this.pending;
     if (this.run) return this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
@@ -162,6 +170,7 @@ export class ChatSession {
     try {
       this.run = await startChatRun({ ...this.deps, registry: this.deps.tools }, proposal, this.runView, {
         onWarning: (message) => this.notice(message, 'warning'),
+        onPauseRequest: (paused) => this.notice(`${paused ? 'Pause' : 'Resume'} requested from another terminal (ksa ${paused ? 'pause' : 'resume'}).`, 'info'),
         onEvent: (event) => {
           if (this.runView) applyRunEvent(this.runView, event);
           this.changed();
@@ -171,13 +180,18 @@ export class ChatSession {
       this.notice(`Could not start the run: ${(error as Error).message}`, 'error');
       return;
     }
+    if (this.run.expected.size > 0) this.runView.estimates = { plan, stats: this.run.expected };
     this.changed();
     const state = await this.run.done;
     await this.finishRun(state);
   }
 
-  /** /resume: shows an interrupted or paused run for approval; approving continues it where it stopped. */
+  /** /resume: this chat's paused run goes on; another interrupted or paused run is shown for approval (approving continues it). */
   async proposeResume(runIdOrPrefix: string | undefined): Promise<void> {
+    if (this.run && (runIdOrPrefix === undefined || this.run.runId.startsWith(runIdOrPrefix))) {
+      if (!this.resumeRun()) this.notice(`Run ${this.run.runId} is running already.`, 'info');
+      return;
+    }
     const proposal = await resumeProposal(this.deps.runs, runIdOrPrefix);
     if (typeof proposal === 'string') return this.notice(proposal, 'warning');
     if (this.pending) this.decide(this.pending, 'superseded');

@@ -1,5 +1,5 @@
-import { Execution, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
-import { readProcessGroups, recordProcessGroups, secretInputValues, StepLogs, watchCancelRequest, type OpenRun } from '../store/index.js';
+import { Execution, stepWeights, type DurationStats, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
+import { readProcessGroups, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
 import { guardKubeContext, killAllProcessGroups, onProcessGroupsChanged, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
@@ -21,12 +21,16 @@ export type DriveRunOptions = {
   readonly onWarning?: (message: string) => void;
   /** Told when a cancel request came from another terminal (`ksa cancel`). */
   readonly onCancelRequest?: () => void;
+  /** Told when `ksa pause` / `ksa resume` from another terminal paused (true) or resumed (false) the run. */
+  readonly onPauseRequest?: (paused: boolean) => void;
 };
 
 export type RunHandle = {
   readonly runId: string;
   readonly execution: Execution;
   readonly logDir: string;
+  /** Each step's learned duration (steps without history are missing). */
+  readonly expected: ReadonlyMap<string, DurationStats>;
   /** Resolves with the final state once the run's files are written and its lock released. */
   readonly done: Promise<RunState>;
   /** Kills every process tree now, records the run as interrupted (resumable) and releases it. */
@@ -53,6 +57,18 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     execution?.cancel(CANCEL_REASON);
   });
 
+  // `ksa pause` / `ksa resume` from elsewhere; a request before the run starts is applied when it does.
+  let pauseRequested: boolean | undefined;
+  const applyPause = (paused: boolean) => {
+    if (paused) execution?.pause();
+    else execution?.resume();
+  };
+  const stopWatchingPause = watchPauseRequest(run.dir, (paused) => {
+    pauseRequested = paused;
+    options.onPauseRequest?.(paused);
+    applyPause(paused);
+  });
+
   const continuing = options.mode !== 'fresh';
   if (continuing) {
     // After a kill -9 the steps that were running may still be: stop them before anything runs again.
@@ -61,13 +77,26 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   }
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
   const logs = new StepLogs(run.logDir, warn, run.redactor.with(secretInputValues(options.inputs ?? {})));
+  // Learned durations weigh the critical path; this run's are added when it ends.
+  const durations = new StepDurations(run.home);
+  const plan = run.record.plan;
+  const runInputs = { ...run.record.inputs, ...options.inputs };
+  const expected = await durations.statsFor(plan, runInputs).catch(() => new Map<string, DurationStats>());
+  const weight = stepWeights(plan, expected);
+  const succeeded: { stepId: string; durationMs: number }[] = [];
+  const learned = (): { keys: StepDurationKeys; durationMs: number }[] => {
+    const byId = new Map(plan.steps.map((step) => [step.id, step]));
+    return succeeded.map(({ stepId, durationMs }) => ({ keys: stepDurationKeys(plan, byId.get(stepId)!, runInputs), durationMs }));
+  };
   let record: (event: RunEvent) => void = () => {};
   const invoke = (call: Parameters<ToolRegistry['invoke']>[0]) => options.registry.invoke(call, { workspace: run.record.workspace });
   const approved = run.record.kubeContext;
   let finished: Promise<void> = Promise.resolve();
+  let keepAlive: NodeJS.Timeout | undefined;
   execution = new Execution({
-    plan: run.record.plan,
+    plan,
     runId: run.runId,
+    ...(weight ? { stepWeight: (step) => weight(step.id) } : {}),
     invokeTool: approved ? guardKubeContext(invoke, { tools: options.registry, approved }) : invoke,
     queryModel: options.queryModel,
     maxParallel: options.maxParallel ?? run.record.maxParallel,
@@ -75,6 +104,13 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     env: options.env ?? {},
     resumeFrom: continuing ? run.record.state : undefined,
     onEvent: (event) => {
+      // A paused run with nothing running has no pending work: keep the process alive for `p` / `ksa resume`.
+      if (event.type === 'run_paused') keepAlive ??= setInterval(() => {}, 60_000);
+      else if ((event.type === 'run_resumed' || event.type === 'run_finished') && keepAlive) {
+        clearInterval(keepAlive);
+        keepAlive = undefined;
+      }
+      if (event.type === 'step_succeeded') succeeded.push({ stepId: event.stepId, durationMs: event.durationMs });
       logs.onEvent(event);
       record(event);
       if (event.type !== 'run_finished') return options.onEvent?.(event);
@@ -94,6 +130,8 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
       stopRecording();
       recordProcessGroups(run.dir, []);
       stopWatching();
+      stopWatchingPause();
+      await durations.record(learned()).catch((error: unknown) => warn(`could not record step durations: ${(error as Error).message}`));
       await logs.close();
       await run.close().catch((error: unknown) => warn(`could not save run ${run.runId}: ${(error as Error).message}`));
     })());
@@ -106,10 +144,12 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     await release();
     return state;
   });
+  if (pauseRequested !== undefined) applyPause(pauseRequested);
   return {
     runId: run.runId,
     execution: started,
     logDir: run.logDir,
+    expected,
     done,
     async stopNow() {
       started.halt();

@@ -54,7 +54,7 @@ export async function startChatRun(
   deps: SessionRunDeps & Pick<DriveRunOptions, 'registry' | 'queryModel'>,
   proposal: ProposedPlan,
   view: RunView,
-  hooks: Pick<DriveRunOptions, 'onEvent' | 'onWarning'>,
+  hooks: Pick<DriveRunOptions, 'onEvent' | 'onWarning' | 'onPauseRequest'>,
 ): Promise<RunHandle> {
   const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`, deps.registry);
   view.runId = run.runId;

@@ -1,8 +1,7 @@
 import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
-import { currentKubeTarget } from '../tools/index.js';
+import { currentKubeTarget, quickCommand } from '../tools/index.js';
 import { formatProjectInstructions, readProjectInstructions, type ProjectInstructions } from './project-instructions.js';
 
 /** What the planner is told about the place it deploys from. Gathered once per turn; bounded. */
@@ -182,7 +181,7 @@ async function probeContainerEngines(binaries: Record<string, boolean>, env: Nod
     (['docker', 'podman'] as const).map(async (name) => {
       if (!binaries[name]) return;
       // `version` asks the engine too: docker without its daemon exits non-zero.
-      const answer = await execa(name, ['version'], { env, timeout: 3000, reject: false, stdin: 'ignore' }).catch(() => undefined);
+      const answer = await quickCommand(name, ['version'], { env, timeoutMs: 3000 });
       result[name] = answer?.exitCode === 0 ? 'ready' : 'unreachable';
     }),
   );

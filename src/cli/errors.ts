@@ -1,4 +1,4 @@
-import { KsaError } from '../planning/index.js';
+import { KsaError } from '../planning/ksa-error.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 /** An error the CLI reports as one line and turns into an exit code. */

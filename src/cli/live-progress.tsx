@@ -1,4 +1,4 @@
-import { render } from 'ink';
+import { render, useInput } from 'ink';
 import type { Writable } from 'node:stream';
 import { RunProgress } from '../tui/RunProgress.js';
 import type { RunView } from '../tui/run-view-model.js';
@@ -10,11 +10,20 @@ export type LiveProgress = {
   stop(): Promise<void>;
 };
 
+/** Keys of the live view; without them (no keyboard) it only draws. */
+export type LiveKeys = {
+  /** `p`: pause the run, or resume it when paused. */
+  readonly togglePause: () => void;
+  /** Ctrl-C: the terminal is in raw mode while keys are read, so it arrives as a key, not as SIGINT. */
+  readonly interrupt: () => void;
+};
+
 /** The in-place progress view for a terminal; re-renders at most every 50 ms however many events arrive. */
-export function createLiveProgress(view: RunView, stream: Writable, color: boolean): LiveProgress {
-  const element = () => <RunProgress view={view} color={color} />;
+export function createLiveProgress(view: RunView, stream: Writable, color: boolean, keys?: LiveKeys, stdin?: NodeJS.ReadStream): LiveProgress {
+  const element = () => (keys ? <KeyedProgress view={view} color={color} keys={keys} /> : <RunProgress view={view} color={color} />);
   const instance = render(element(), {
     stdout: stream as NodeJS.WriteStream,
+    ...(stdin ? { stdin } : {}),
     exitOnCtrlC: false,
     patchConsole: false,
     interactive: true,
@@ -36,4 +45,16 @@ export function createLiveProgress(view: RunView, stream: Writable, color: boole
       await instance.waitUntilExit().catch(() => {});
     },
   };
+}
+
+function KeyedProgress({ view, color, keys }: { readonly view: RunView; readonly color: boolean; readonly keys: LiveKeys }) {
+  const active = view.status === 'running' || view.status === 'paused';
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') keys.interrupt();
+      else if (input === 'p' || input === 'P') keys.togglePause();
+    },
+    { isActive: active },
+  );
+  return <RunProgress view={view} color={color} keysHint={active} />;
 }

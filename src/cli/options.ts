@@ -1,6 +1,8 @@
 import { parse as parseYamlScalar } from 'yaml';
 import { CliError } from './errors.js';
 
+export { collect } from './collect.js';
+
 /** `--input port=9090` → { port: 9090 }; values are read as YAML scalars (numbers, booleans, strings). */
 export function parseInputs(pairs: readonly string[]): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
@@ -28,6 +30,3 @@ export function parsePositiveInt(value: string | undefined, flag: string): numbe
   return n;
 }
 
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}

@@ -44,7 +44,10 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const warn = (message: string) => io.stderr.write(`ksa: ${message.startsWith('stopped') ? '' : 'warning: '}${message}\n`);
   const interactive = io.stderr.isTTY === true && !isCI(io.env);
   // Ink and React load only for a terminal: plain runs and other commands start faster.
-  const live = interactive ? (await import('./live-progress.js')).createLiveProgress(view, io.stderr, color) : undefined;
+  // Keys (p pauses, Ctrl-C cancels) when there is a keyboard; they act on the run once it is driven.
+  const control: { togglePause?: () => void; interrupt?: () => void } = {};
+  const keys = io.stdin.isTTY === true ? { togglePause: () => control.togglePause?.(), interrupt: () => control.interrupt?.() } : undefined;
+  const live = interactive ? (await import('./live-progress.js')).createLiveProgress(view, io.stderr, color, keys, keys ? (io.stdin as NodeJS.ReadStream) : undefined) : undefined;
   const plain = interactive ? undefined : createPlainProgress((line) => io.stderr.write(`${line}\n`), style, { showOutput: !options.json });
 
   let signalExit: ExitCodeValue | undefined;
@@ -61,6 +64,9 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
       signalExit ??= ExitCode.interrupted;
       io.stderr.write(`\nksa: cancel requested from another terminal (ksa cancel): aborting running steps and rolling back\n`);
     },
+    onPauseRequest: (paused) => {
+      if (!live) io.stderr.write(`ksa: ${paused ? 'pause' : 'resume'} requested from another terminal (ksa ${paused ? 'pause' : 'resume'})\n`);
+    },
     onEvent: (event: RunEvent) => {
       if (options.json) io.stdout.write(`${JSON.stringify(event)}\n`);
       applyRunEvent(view, event);
@@ -69,6 +75,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     },
   });
 
+  if (handle.expected.size > 0) view.estimates = { plan, stats: handle.expected };
   let interrupts = 0;
   const stopNow = (code: ExitCodeValue) => {
     io.stderr.write(`\nksa: stopped at once; rollback did not run. Continue with: ksa resume ${run.runId}, or undo with: ksa cancel ${run.runId}\n`);
@@ -86,6 +93,8 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   };
   const onSigint = onSignal(ExitCode.interrupted, 'SIGINT');
   const onSigterm = onSignal(ExitCode.terminated, 'SIGTERM');
+  control.interrupt = onSigint;
+  control.togglePause = () => (handle.execution.status === 'paused' ? handle.execution.resume() : handle.execution.pause());
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
 

@@ -1,3 +1,4 @@
+import { estimateRemaining, type DurationStats, type RunEstimate } from './estimate.js';
 import type { RunEvent } from './events.js';
 import type { Plan } from './schema.js';
 import type { RunState, RunStatus, StepStatus } from './state.js';
@@ -43,7 +44,15 @@ export type RunView = {
   rollingBack?: string;
   /** Bumped on every change so views can memoise cheaply. */
   version: number;
+  /** Learned step durations, when there are any: the view shows time left and expected durations. */
+  estimates?: { readonly plan: Plan; readonly stats: ReadonlyMap<string, DurationStats> };
 };
+
+/** The run's time left at `now`, from its learned durations (undefined without them). */
+export function viewEstimate(view: RunView, now: number): RunEstimate | undefined {
+  if (!view.estimates || (view.status !== 'running' && view.status !== 'paused')) return undefined;
+  return estimateRemaining(view.estimates.plan, (id) => view.steps.get(id), view.estimates.stats, now);
+}
 
 export type RunLogEntry = { readonly key: string; readonly stepId: string; readonly kind: 'finished' | 'rollback' };
 

@@ -1,8 +1,9 @@
+import type { RunEstimate } from '../planning/index.js';
 import type { LockOwner } from './run-lock.js';
 import type { RunRecord } from './run-record.js';
 
 /** A run's status as one JSON-able document: `ksa status --json` and the agent's get_run_status tool. */
-export function runStatusDocument(record: RunRecord, status: string, owner: LockOwner | undefined, logDir: string, tails: Record<string, readonly string[]> = {}) {
+export function runStatusDocument(record: RunRecord, status: string, owner: LockOwner | undefined, logDir: string, tails: Record<string, readonly string[]> = {}, estimate?: RunEstimate) {
   const { state } = record;
   return {
     runId: record.runId,
@@ -18,6 +19,7 @@ export function runStatusDocument(record: RunRecord, status: string, owner: Lock
     failedStepId: state.failedStepId,
     ...(owner ? { owner: { pid: owner.pid, command: owner.command, since: owner.startedAt } } : {}),
     logDir,
+    ...(estimate ? { estimate: { remainingLowMs: Math.round(estimate.lowMs), remainingHighMs: Math.round(estimate.highMs), untimedSteps: estimate.untimedSteps } } : {}),
     steps: record.plan.steps.map((step) => {
       const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
       return {

@@ -194,6 +194,11 @@ export class OpenRun {
     return this.lock.runDir;
   }
 
+  /** The KSA_HOME the run lives in. */
+  get home(): string {
+    return this.store.home;
+  }
+
   get logDir(): string {
     return this.store.logDir(this.runId);
   }

@@ -47,3 +47,4 @@ export {
 } from './errors.js';
 export type { WorkspacePathProblem } from './errors.js';
 export * from './mcp/index.js';
+export { quickCommand } from './quick-command.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { execa, type Options } from 'execa';
+import type { Options } from 'execa';
 import { z } from 'zod';
 import type { OutputStream } from '../planning/index.js';
 import { CommandFailedError, CommandNotFoundError, ToolError } from './errors.js';
@@ -58,6 +58,8 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   const label = options.label ?? 'command';
   signal.throwIfAborted();
   const cwd = await resolveCwd(options.workspace, options.cwd);
+  // Loaded on the first process: commands that run none (validate, status, the chat's first frame) do not pay for it.
+  const { execa } = await import('execa');
   signal.throwIfAborted();
 
   const execaOptions = {

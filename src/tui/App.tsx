@@ -131,7 +131,9 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   });
 
   const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId };
-  const items: StaticItem[] = [{ kind: 'header', id: 'header' }, ...snapshot.history];
+  // The header and the input come first; a long history is drawn right after that first frame.
+  const historyShown = useAfterFirstFrame();
+  const items: StaticItem[] = historyShown ? [{ kind: 'header', id: 'header' }, ...snapshot.history] : [{ kind: 'header', id: 'header' }];
   const inputActive = !quitting;
   return (
     <Box flexDirection="column">
@@ -172,6 +174,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       {snapshot.phase === 'confirm_cancel' ? (
         <Text color={color ? 'yellow' : undefined} bold>
           Cancel the run? Running steps are aborted and finished ones rolled back. y/n
+          <Text bold={false}> · or p to {snapshot.runView?.status === 'paused' ? 'resume' : 'pause'} it</Text>
         </Text>
       ) : null}
       {hint ? <Text color={color ? 'yellow' : undefined}>{hint}</Text> : null}
@@ -192,6 +195,16 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       <StatusLine snapshot={snapshot} model={props.model.model} color={color} />
     </Box>
   );
+}
+
+/** False for the first render, true from the next tick on. */
+function useAfterFirstFrame(): boolean {
+  const [after, setAfter] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setAfter(true), 0);
+    return () => clearTimeout(timer);
+  }, []);
+  return after;
 }
 
 /**
@@ -236,13 +249,13 @@ function placeholderFor(phase: string): string {
     case 'awaiting_approval':
       return 'Enter or y runs it · n rejects · e edits · or say what to change';
     case 'running':
-      return 'ask about the run ("what\'s the status?") · Esc to cancel it';
+      return 'ask about the run ("what\'s the status?") · Esc to cancel it (or p in its menu to pause)';
     case 'thinking':
       return 'the agent is answering · Esc interrupts (what you send now waits for it)';
     case 'editing':
       return 'e edits again · n or Enter keeps the proposed plan';
     case 'confirm_cancel':
-      return 'y cancels the run · anything else lets it go on';
+      return 'y cancels the run · p pauses or resumes it · anything else lets it go on';
     default:
       return 'say what to deploy, or ask · /help';
   }

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useMemo } from 'react';
-import { buildGraph, depthLevels, type Plan, type RunView, type StepView } from '../planning/index.js';
+import { buildGraph, depthLevels, viewEstimate, type DurationStats, type Plan, type RunView, type StepView } from '../planning/index.js';
+import { expectationText, formatEstimate } from './estimate-text.js';
 import { ProgressBlocks, StepDetail } from './run-parts.js';
 import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS } from './run-view-model.js';
 import { useTicker } from './use-ticker.js';
@@ -30,27 +31,36 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
   const shown = rows.length <= maxLines ? rows : rows.filter((row) => isActiveStep(view, row.step)).slice(0, maxLines);
   const counts = countByStatus(view);
   const done = finishedStepCount(view, counts);
+  const estimate = viewEstimate(view, now);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? 'blue' : undefined} paddingX={1}>
       <Text bold>
         Run {view.runId} · {view.goal}
       </Text>
       {shown.map((row) => (
-        <StepLine key={row.step.id} row={row} rollingBack={view.rollingBack === row.step.id} color={color} now={now} />
+        <StepLine key={row.step.id} row={row} rollingBack={view.rollingBack === row.step.id} color={color} now={now} stats={view.estimates?.stats.get(row.step.id)} />
       ))}
       {shown.length < rows.length ? <Text dimColor={color}>… {rows.length - shown.length} more steps not shown</Text> : null}
       <Text>
         <ProgressBlocks done={done} total={view.order.length} width={28} color={color} /> {done}/{view.order.length} done · {counts.running} running
         {counts.failed ? ` · ${counts.failed} failed` : ''} · {formatDuration(view.startedAtMs === undefined ? 0 : now - view.startedAtMs)}
         {view.rollingBack ? ' · rolling back' : ''}
+        {view.status === 'paused' ? ' · paused' : ''}
+        {estimate ? ` · ${formatEstimate(estimate)}` : ''}
       </Text>
-      <Text dimColor={color}>Esc cancels the run (finished steps are rolled back) · you can keep chatting</Text>
+      {view.status === 'paused' ? (
+        <Text color={color ? 'yellow' : undefined}>
+          paused: no new step starts{counts.running ? `; still running (they finish): ${shown.filter((row) => row.step.status === 'running').map((row) => row.step.id).join(', ')}` : '; nothing is running'} · /resume goes on
+        </Text>
+      ) : null}
+      <Text dimColor={color}>Esc cancels the run (finished steps are rolled back) or pauses it (p) · you can keep chatting</Text>
     </Box>
   );
 }
 
-function StepLine({ row, rollingBack, color, now }: { readonly row: Row; readonly rollingBack: boolean; readonly color: boolean; readonly now: number }) {
+function StepLine({ row, rollingBack, color, now, stats }: { readonly row: Row; readonly rollingBack: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {
   const { step } = row;
+  const expected = step.status === 'running' && !rollingBack && step.startedAtMs !== undefined ? expectationText(stats, now - step.startedAtMs) : undefined;
   const running = step.status === 'running' || rollingBack;
   const tone = step.status === 'succeeded' ? 'green' : step.status === 'failed' ? 'red' : step.status === 'retrying' || rollingBack ? 'yellow' : undefined;
   const elapsed = step.durationMs ?? (step.startedAtMs !== undefined ? now - step.startedAtMs : undefined);
@@ -66,6 +76,7 @@ function StepLine({ row, rollingBack, color, now }: { readonly row: Row; readonl
         {attempt}
         {elapsed !== undefined && step.status !== 'pending' ? ` ${formatDuration(elapsed)}` : ''}
       </Text>
+      {expected ? <Text color={color && expected.slow ? 'yellow' : undefined} dimColor={color && !expected.slow}> ({expected.text})</Text> : null}
       <StepDetail text={detail} color={color} />
     </Box>
   );

@@ -2,11 +2,15 @@ import { Box, Static, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useTicker } from './use-ticker.js';
 import { ProgressBlocks, StepDetail } from './run-parts.js';
+import { viewEstimate, type DurationStats } from '../planning/index.js';
+import { expectationText, formatEstimate } from './estimate-text.js';
 import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
 
 export type Props = {
   readonly view: RunView;
   readonly color: boolean;
+  /** Shows which keys act on the run (the live view of `ksa run` reads them). */
+  readonly keysHint?: boolean;
 };
 
 /** Steps shown in the live area at most; the rest are counted. */
@@ -16,7 +20,7 @@ const MAX_LIVE = 12;
  * Live progress of a run: finished steps are printed once (Static, so they
  * stay in scrollback and never re-render); running steps redraw in place.
  */
-export function RunProgress({ view, color }: Props) {
+export function RunProgress({ view, color, keysHint = false }: Props) {
   // Elapsed times move on between events too.
   useTicker(250, true);
 
@@ -35,10 +39,16 @@ export function RunProgress({ view, color }: Props) {
     <Box flexDirection="column">
       <Static items={[...view.log]}>{(entry) => <LogLine key={entry.key} entry={entry} step={view.steps.get(entry.stepId)!} color={color} />}</Static>
       {shown.map((step) => (
-        <LiveLine key={step.id} step={step} rollingBack={view.rollingBack === step.id} color={color} now={at} />
+        <LiveLine key={step.id} step={step} rollingBack={view.rollingBack === step.id} color={color} now={at} stats={view.estimates?.stats.get(step.id)} />
       ))}
       {live.length > shown.length ? <Text dimColor={color}>  … and {live.length - shown.length} more running</Text> : null}
-      <ProgressBar done={done} total={total} running={counts.running} elapsedMs={view.startedAtMs === undefined ? 0 : at - view.startedAtMs} status={view.status} color={color} />
+      <ProgressBar done={done} total={total} running={counts.running} elapsedMs={view.startedAtMs === undefined ? 0 : at - view.startedAtMs} status={view.status} color={color} eta={estimateOf(view, at)} />
+      {view.status === 'paused' ? (
+        <Text color={color ? 'yellow' : undefined}>
+          paused: no new step starts{live.length ? `; still running (they finish): ${live.map((step) => step.id).join(', ')}` : '; nothing is running'}
+        </Text>
+      ) : null}
+      {keysHint ? <Text dimColor={color}>{view.status === 'paused' ? 'p resumes' : 'p pauses'} · Ctrl-C cancels (finished steps are rolled back)</Text> : null}
     </Box>
   );
 }
@@ -65,8 +75,15 @@ function LogLine({ entry, step, color }: { readonly entry: RunLogEntry; readonly
   );
 }
 
-function LiveLine({ step, rollingBack, color, now }: { readonly step: StepView; readonly rollingBack: boolean; readonly color: boolean; readonly now: number }) {
+function estimateOf(view: RunView, now: number): string | undefined {
+  const estimate = viewEstimate(view, now);
+  return estimate ? formatEstimate(estimate) : undefined;
+}
+
+function LiveLine(props: { readonly step: StepView; readonly rollingBack: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {
+  const { step, rollingBack, color, now } = props;
   const elapsed = step.startedAtMs === undefined ? undefined : now - step.startedAtMs;
+  const expected = step.status === 'running' && !rollingBack ? expectationText(props.stats, elapsed) : undefined;
   const attempt = step.maxAttempts > 1 && !rollingBack ? ` attempt ${step.attempt}/${step.maxAttempts}` : '';
   const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? `retrying in ${formatDuration(step.retryDelayMs)}` : step.status;
   const line = step.status === 'retrying' ? step.error : step.lastLine;
@@ -79,16 +96,18 @@ function LiveLine({ step, rollingBack, color, now }: { readonly step: StepView; 
         {attempt}
         {rollingBack ? '' : ` ${formatDuration(elapsed)}`}
       </Text>
+      {expected ? <Text color={color && expected.slow ? 'yellow' : undefined} dimColor={color && !expected.slow}> ({expected.text})</Text> : null}
       <StepDetail text={line} color={color} />
     </Box>
   );
 }
 
-function ProgressBar(props: { readonly done: number; readonly total: number; readonly running: number; readonly elapsedMs: number; readonly status: string; readonly color: boolean }) {
+function ProgressBar(props: { readonly done: number; readonly total: number; readonly running: number; readonly elapsedMs: number; readonly status: string; readonly color: boolean; readonly eta?: string }) {
   return (
     <Text>
       <ProgressBlocks done={props.done} total={props.total} width={24} color={props.color} /> {props.done}/{props.total} done · {props.running} running · {formatDuration(props.elapsedMs)}
       {props.status === 'paused' ? ' · paused' : ''}
+      {props.eta ? ` · ${props.eta}` : ''}
     </Text>
   );
 }

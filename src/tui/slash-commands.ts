@@ -1,5 +1,6 @@
 import { draftAgentsSection, gatherWorkspaceContext, writeAgentsSection, type ChatSession, type ModelConfig } from '../agent/index.js';
-import { runStatusDocument, type ConversationStore, type RunStore } from '../store/index.js';
+import { estimateStoredRun, runStatusDocument, type ConversationStore, type RunStore } from '../store/index.js';
+import { formatEstimate } from './estimate-text.js';
 import { formatDuration } from './run-view-model.js';
 
 export type SlashContext = {
@@ -31,7 +32,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         [
           'Type a goal ("deploy ./shop on port 8080") or a question ("why did build fail?").',
           'A proposed plan waits for you: y or Enter runs it, n rejects it, e opens it in $VISUAL/$EDITOR, any other text asks for a change.',
-          'Esc interrupts the answer, or asks to cancel a running plan. Ctrl-C twice quits. Up/Down: earlier inputs. Tab completes commands.',
+          'Esc interrupts the answer, or opens the run menu (y cancels, p pauses/resumes). /pause and /resume too. Ctrl-C twice quits. Up/Down: earlier inputs. Tab completes commands.',
           'While the model reasons the chat shows "thinking…"; /think shows or hides the reasoning itself (it is never stored or sent back).',
           `Commands: ${SLASH_COMMANDS.map((command) => `/${command.name}${command.args ? ` ${command.args}` : ''}`).join('  ')}`,
         ].join('\n'),
@@ -74,7 +75,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       try {
         const { runId: id, record, status, owner } = await runs.inspect(args.trim() || session.snapshot().runId);
         const doc = runStatusDocument(record, status, owner, runs.logDir(id));
-        const lines = [`Run ${id}: ${status} · ${record.goal}`];
+        const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
+        const lines = [`Run ${id}: ${status} · ${record.goal}${estimate ? ` · ${formatEstimate(estimate)}` : ''}`];
         for (const step of doc.steps) {
           lines.push(`  ${step.id.padEnd(16)} ${step.status.padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${step.error ? `  ${step.error}` : ''}`);
         }
@@ -86,9 +88,17 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     },
   },
   {
+    name: 'pause',
+    description: 'pause the running plan: running steps finish, no new step starts',
+    run: ({ session }) => {
+      session.pauseRun();
+      return NONE;
+    },
+  },
+  {
     name: 'resume',
-    args: '<run>',
-    description: 'continue an interrupted run (asks first)',
+    args: '[run]',
+    description: 'continue the paused plan, or an interrupted run (asks first)',
     run: async ({ session }, args) => {
       await session.proposeResume(args.trim() || undefined);
       return NONE;

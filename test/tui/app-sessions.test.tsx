@@ -34,7 +34,8 @@ const FINISHED: NewMessage[] = [
 describe('a reopened session', () => {
   it('shows its history: messages, the decided plan card, the run, the reflection, tool results; then goes on', async (context) => {
     const app = await renderChatApp(context, { model: chatModel([{ text: 'Still here.' }]), history: FINISHED });
-    const frame = await app.waitFor('· ready ·');
+    // The history is drawn right after the first frame (header and input).
+    const frame = await app.waitFor((f) => f.includes('· ready ·') && f.includes('Run r1 succeeded.'));
     expect(frame).toContain('(continued)');
     const order = ['› deploy the marker app', 'Plan: Deploy the marker app', '✓ approved', 'Here is the plan.', '✓ Run r1 succeeded', '✓ Reflection on run r1', "› what's the status?", '· get_run_status: run r1: succeeded', 'Run r1 succeeded.'];
     const at = order.map((text) => frame.indexOf(text));

@@ -45,8 +45,8 @@ describe('slash commands', () => {
     const app = await renderChatApp(context, { model: chatModel() });
     await app.send('/help');
     await app.waitForText('y or Enter runs it, n rejects it, e opens it in $VISUAL/$EDITOR');
-    await app.waitForText('Esc interrupts the answer, or asks to cancel a running plan. Ctrl-C twice quits.');
-    await app.waitForText('Commands: /help /plans /runs /status [run] /resume <run> /new /sessions [id] /model /think /clear /quit /init [write]');
+    await app.waitForText('Esc interrupts the answer, or opens the run menu (y cancels, p pauses/resumes). /pause and /resume too. Ctrl-C twice quits.');
+    await app.waitForText('Commands: /help /plans /runs /status [run] /pause /resume [run] /new /sessions [id] /model /think /clear /quit /init [write]');
   });
 
   it('/init shows an AGENTS.md draft from the workspace scan, writes it only on /init write, and never twice', async (context) => {
@@ -74,7 +74,7 @@ describe('slash commands', () => {
     const model = chatModel();
     const app = await renderChatApp(context, { model });
     await app.send('/deploy');
-    await app.waitForText('! Unknown command /deploy. Try: /help /plans /runs /status /resume /new /sessions /model /think /clear /quit /init');
+    await app.waitForText('! Unknown command /deploy. Try: /help /plans /runs /status /pause /resume /new /sessions /model /think /clear /quit /init');
     expect(model.doStreamCalls).toHaveLength(0);
   });
 
@@ -153,8 +153,8 @@ describe('slash commands', () => {
     frame = await app.waitFor(new RegExp(`${secondId} .* 0 msgs`));
     expect(frame).toMatch(new RegExp(`${firstId} .* {3}2 msgs  first session message`));
     await app.send(`/sessions ${firstId}`);
-    frame = await app.waitFor((f) => tail(f, 1).includes(`session ${firstId} · ready`));
-    // The reopened session's history is drawn again below.
+    // The reopened session's history is drawn again below (right after its first frame).
+    frame = await app.waitFor((f) => tail(f, 1).includes(`session ${firstId} · ready`) && f.lastIndexOf('› first session message') > f.lastIndexOf(`${secondId}`));
     expect(frame.lastIndexOf('› first session message')).toBeGreaterThan(frame.lastIndexOf(`${secondId}`));
     await app.send('/sessions nope');
     await app.waitFor(/✗ .*nope/);

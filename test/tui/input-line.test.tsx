@@ -109,7 +109,7 @@ describe('InputLine', () => {
   it('"/" lists the slash commands; typing narrows them; Tab completes the first', async () => {
     const input = setup();
     await input.keys('/');
-    for (const name of ['help', 'plans', 'runs', 'status', 'resume', 'new', 'sessions', 'model', 'clear', 'quit'].slice(0, 8)) expect(input.frame()).toContain(`/${name}`);
+    for (const name of ['help', 'plans', 'runs', 'status', 'pause', 'resume', 'new', 'sessions', 'model', 'clear', 'quit'].slice(0, 8)) expect(input.frame()).toContain(`/${name}`);
     await input.keys('s');
     const suggestions = input.frame().split('\n').slice(1);
     expect(suggestions.map((line) => line.trim().split(' ')[0])).toEqual(['/status', '/sessions']);

@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { applyRunEvent, createRunView, PlanSchema, type PlanInput, type RunEvent, type RunView } from '../../src/planning/index.js';
+import { applyRunEvent, createRunView, durationStats, PlanSchema, type PlanInput, type RunEvent, type RunView } from '../../src/planning/index.js';
 import { RunPanel } from '../../src/tui/RunPanel.js';
 
 // The live run view: one line per step (spinner, status, attempt, elapsed,
@@ -118,5 +118,24 @@ describe('RunPanel', () => {
     expect(panel).toContain('unit retry in');
     expect(panel).not.toContain('install succeeded');
     expect(panel).toContain('… 3 more steps not shown');
+  });
+});
+
+describe('RunPanel with learned durations', () => {
+  it('shows the time left, a running step\'s usual duration, and flags one three times slower than usual', () => {
+    const v = view([
+      (at) => ({ type: 'run_started', goal: plan.goal, stepCount: 5, resumed: false, ts: at(200_000) }),
+      started('install', 200_000),
+      succeeded('install', 130_000),
+      started('lint', 130_000),
+      started('types', 10_000),
+    ]);
+    const point = (ms: number) => durationStats([ms, ms, ms])!;
+    v.estimates = { plan, stats: new Map([['install', point(70_000)], ['lint', point(40_000)], ['types', point(30_000)], ['unit', point(60_000)], ['deploy', point(20_000)]]) };
+    const frame = render(<RunPanel view={v} plan={plan} color={false} />).lastFrame()!;
+    expect(frame).toMatch(/lint running 2m10s \(slower than usual: 2m10s, usually 40s\)/);
+    expect(frame).toMatch(/types running 10s \(usually 30s\)/);
+    // unit (60 s, not started) then deploy (20 s): about 1m20s left.
+    expect(frame).toMatch(/1\/5 done · 2 running · 3m20s · about 1m20s left/);
   });
 });

@@ -10,6 +10,7 @@ import { chatModeOf, openModel } from '../model.js';
 import { newRunId } from '../run-id.js';
 import { isCI } from '../run-session.js';
 import { openConversation, openStores } from '../stores.js';
+import { withoutFetch } from '../without-fetch.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
 
@@ -22,15 +23,18 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   }
   if (flags.continue && flags.session) throw new CliError({ message: '--continue and --session cannot be used together' });
   const stores = openStores(io);
-  const cli = await openModel(io.env, stores.home);
-  const { config, model } = cli;
-  const chatMode = chatModeOf(cli);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
+  // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.
+  if (!colorEnabled(io.stdout, io.env)) process.env.FORCE_COLOR = '0';
+  // Started together: the TUI's modules load while the workspace is looked at (kubectl), the model set up and MCP servers start.
+  const tui = withoutFetch(() => import('../../tui/run-chat.js'));
+  tui.catch(() => {});
   const tools = await openCommandTools(io, workspace);
   await askToTrustWorkspace(io, tools);
-  await tools.startAll();
+  const [cli, context] = await Promise.all([openModel(io.env, stores.home), gatherWorkspaceContext(workspace, io.env), tools.startAll()]);
+  const { config, model } = cli;
+  const chatMode = chatModeOf(cli);
   const { registry } = tools;
-  const context = await gatherWorkspaceContext(workspace, io.env);
 
   const open = async (target: { id?: string; latest?: boolean }) => {
     const conversation = await openConversation(stores, target, workspace);
@@ -52,9 +56,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   const session = await open({ id: flags.session, latest: flags.continue });
   const cutNote = instructionsCutNote(context.instructions);
   if (cutNote) session.notice(cutNote, 'warning');
-  // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.
-  if (!colorEnabled(io.stdout, io.env)) process.env.FORCE_COLOR = '0';
-  const { runChat } = await import('../../tui/run-chat.js');
+  const { runChat } = await tui;
   await runChat({
     session,
     openSession: (target) => open({ id: target.id }),

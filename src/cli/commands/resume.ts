@@ -26,6 +26,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   if (isFinished(status)) {
     throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to resume${record.planFile ? `. Run it again with: ksa run ${record.planFile}` : ''}` });
   }
+  if (owner && status === 'paused') return (await import('./pause.js')).resumeLiveRun(io, stores, runId, owner, flags.json === true);
   if (owner) {
     throw new CliError({ message: `run ${runId} is still running in process ${owner.pid} (${owner.command}); wait for it, or stop it with: ksa cancel ${runId}` });
   }

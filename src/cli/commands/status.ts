@@ -1,5 +1,6 @@
 import { isFinished } from '../../planning/index.js';
-import { failedStepLogTails, runStatusDocument, stepLogFile } from '../../store/index.js';
+import { estimateStoredRun, failedStepLogTails, runStatusDocument, stepLogFile } from '../../store/index.js';
+import { formatEstimate } from '../../tui/estimate-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
@@ -13,9 +14,10 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const logDir = runs.logDir(runId);
   const logLines = Math.max(0, Number(flags.logLines ?? 8) || 0);
   const tails = await failedStepLogTails(logDir, record, logLines);
+  const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
 
   if (flags.json) {
-    writeLine(io.stdout, JSON.stringify(runStatusDocument(record, status, owner, logDir, tails), null, 2));
+    writeLine(io.stdout, JSON.stringify(runStatusDocument(record, status, owner, logDir, tails, estimate), null, 2));
     return ExitCode.ok;
   }
 
@@ -27,7 +29,12 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   writeLine(io.stdout, `  workspace: ${record.workspace}`);
   writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? 'took' : 'running for'} ${durationBetween(state.startedAt, state.endedAt)}`);
   if (owner) writeLine(io.stdout, `  owned by process ${owner.pid} (${owner.command})`);
+  if (estimate) writeLine(io.stdout, `  estimated: ${formatEstimate(estimate)} (from earlier runs)`);
   if (state.error && status !== 'succeeded') writeLine(io.stdout, `  ${style.red(state.error)}`);
+  if (status === 'paused') {
+    const running = record.plan.steps.filter((step) => state.steps[step.id]?.status === 'running').map((step) => step.id);
+    writeLine(io.stdout, style.yellow(`  paused: no new step starts${owner && running.length ? `; still running (they finish): ${running.join(', ')}` : ''}`));
+  }
   writeLine(io.stdout);
 
   const rows = record.plan.steps.map((step) => {

@@ -1,5 +1,5 @@
-import { execa } from 'execa';
 import { KsaError, type InvokeTool, type Plan } from '../../planning/index.js';
+import { quickCommand } from '../quick-command.js';
 import type { Tool } from '../tool.js';
 
 export class KubeContextMismatchError extends KsaError {
@@ -19,7 +19,7 @@ export class KubeContextMismatchError extends KsaError {
 
 /** `kubectl config current-context`; undefined when kubectl is missing or no context is set. */
 export async function currentKubeContext(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  const result = await execa('kubectl', ['config', 'current-context'], { env, timeout: 5000, reject: false, stdin: 'ignore' }).catch(() => undefined);
+  const result = await quickCommand('kubectl', ['config', 'current-context'], { env, timeoutMs: 5000 });
   return result?.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
 }
 
@@ -27,7 +27,7 @@ export async function currentKubeContext(env: NodeJS.ProcessEnv = process.env): 
 export async function currentKubeTarget(env: NodeJS.ProcessEnv = process.env): Promise<{ context?: string; namespace?: string }> {
   const context = await currentKubeContext(env);
   if (!context) return {};
-  const view = await execa('kubectl', ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}'], { env, timeout: 5000, reject: false, stdin: 'ignore' }).catch(() => undefined);
+  const view = await quickCommand('kubectl', ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}'], { env, timeoutMs: 5000 });
   const namespace = view?.exitCode === 0 ? view.stdout.trim().split(/\s+/)[0] || undefined : undefined;
   return { context, ...(namespace ? { namespace } : {}) };
 }

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { z } from 'zod';
 import { CommandNotFoundError, ToolError } from '../errors.js';
 import { HTTP_METHODS, HttpOutputSchema, httpTool } from '../http.js';
@@ -60,6 +59,8 @@ async function startForward(input: K8sPortForwardInput, context: ToolContext): P
   signal.throwIfAborted();
   const cwd = await resolveCwd(context.workspace, undefined);
   const scope = scopeOfInput(input);
+  // Loaded with the first forward: execa is not needed to start ksa.
+  const { execa } = await import('execa');
   const subprocess = execa('kubectl', kubeArgv('kubectl', scope, forwardArgs(input)), { cwd, stdin: 'ignore', buffer: false, detached: true, reject: false, cleanup: false });
   const { pid } = subprocess;
   const untrack = pid === undefined ? () => {} : trackProcessGroup(pid);

@@ -1,0 +1,28 @@
+// Bundles the CLI (src/cli.ts and everything it imports, dependencies included) into
+// dist/cli/: one file for what every command needs, and one chunk per dynamic import,
+// so a command's module (and the model SDK, React, Ink) still loads only when used.
+// New modules need nothing here: whatever src/cli.ts imports, statically or lazily, is bundled.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const outdir = path.join(root, 'dist/cli');
+await rm(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: { cli: path.join(root, 'src/cli.ts') },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  tsconfig: path.join(root, 'tsconfig.json'),
+  // CommonJS dependencies call require() for Node's own modules; an ES module has none.
+  banner: { js: "import { createRequire as __ksaCreateRequire } from 'node:module'; const require = __ksaCreateRequire(import.meta.url);" },
+  chunkNames: 'chunks/[name]-[hash]',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Optional native or development-only pieces some dependencies try to load.
+  external: ['react-devtools-core'],
+});

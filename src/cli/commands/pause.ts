@@ -1,0 +1,83 @@
+import { isFinished, type RunStatus } from '../../planning/index.js';
+import { liveOwner, requestPause, runDir, type LockOwner, type RunRecord } from '../../store/index.js';
+import { CliError } from '../errors.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeLine, type CliIO } from '../io.js';
+import { openStores, type Stores } from '../stores.js';
+
+export type PauseFlags = { json?: boolean; timeout?: string };
+
+/**
+ * Pauses a run where it runs (its owner process, reached as `ksa cancel`
+ * reaches it): running steps finish, no new step starts, retries wait.
+ */
+export async function pauseCommand(io: CliIO, runIdArg: string, flags: PauseFlags): Promise<ExitCodeValue> {
+  const stores = openStores(io);
+  const { runId, status, owner } = await stores.runs.inspect(runIdArg);
+  if (isFinished(status)) throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to pause` });
+  if (!owner) {
+    throw new CliError({ message: `run ${runId} is ${status}: no process is running it, so it makes no progress to pause; continue it with: ksa resume ${runId}` });
+  }
+  if (status === 'paused') {
+    report(io, await stores.runs.read(runId), flags.json === true);
+    return ExitCode.ok;
+  }
+  writeLine(io.stderr, `Asking process ${owner.pid} to pause run ${runId}…`);
+  const record = await changeLiveRun(stores, runId, owner, true, timeoutOf(flags));
+  report(io, record, flags.json === true);
+  return ExitCode.ok;
+}
+
+/** `ksa resume` of a paused run whose process is alive: it goes on in that process. */
+export async function resumeLiveRun(io: CliIO, stores: Stores, runId: string, owner: LockOwner, json: boolean): Promise<ExitCodeValue> {
+  writeLine(io.stderr, `Run ${runId} is paused in process ${owner.pid} (${owner.command}); asking it to go on…`);
+  const record = await changeLiveRun(stores, runId, owner, false, 30_000);
+  const running = stepsWith(record, 'running');
+  if (json) writeLine(io.stdout, JSON.stringify({ type: 'run_resumed', runId, ts: new Date().toISOString(), owner: owner.pid }));
+  else if (isFinished(record.state.status)) writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid} and has finished since (${record.state.status}).`);
+  else writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid}${running.length ? `; running: ${running.join(', ')}` : ''}. Follow it with: ksa status ${runId}`);
+  return ExitCode.ok;
+}
+
+/** Sends the request and waits until the run's file says it was applied (or the run ended). */
+async function changeLiveRun(stores: Stores, runId: string, owner: LockOwner, paused: boolean, timeoutMs: number): Promise<RunRecord> {
+  const dir = runDir(stores.home, runId);
+  await requestPause(dir, owner, paused);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const record = await stores.runs.read(runId).catch(() => undefined);
+    const status = record?.state.status;
+    if (record && status && (isFinished(status) || (paused ? status === 'paused' : status !== 'paused'))) {
+      // A resumed run may well have finished by the time it is looked at.
+      if (paused && isFinished(status)) throw new CliError({ message: `run ${runId} finished (${status}) before it could be paused`, exitCode: ExitCode.runFailed });
+      return record;
+    }
+    if (!(await liveOwner(dir))) {
+      throw new CliError({ message: `the process running ${runId} (pid ${owner.pid}) ended before it ${paused ? 'paused' : 'resumed'} the run; see: ksa status ${runId}`, exitCode: ExitCode.runFailed });
+    }
+    if (Date.now() > deadline) {
+      throw new CliError({ message: `run ${runId} has not ${paused ? 'paused' : 'resumed'} ${Math.round(timeoutMs / 1000)}s after the request; see: ksa status ${runId}`, exitCode: ExitCode.runFailed });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function report(io: CliIO, record: RunRecord, json: boolean): void {
+  const running = stepsWith(record, 'running');
+  if (json) {
+    writeLine(io.stdout, JSON.stringify({ runId: record.runId, status: record.state.status, running }, null, 2));
+    return;
+  }
+  writeLine(io.stderr, `Run ${record.runId} paused: no new step starts${running.length ? `; still running (they finish): ${running.join(', ')}` : '; nothing is running'}.`);
+  writeLine(io.stderr, `Continue it with: ksa resume ${record.runId}`);
+}
+
+function stepsWith(record: RunRecord, status: RunStatus | 'running'): string[] {
+  return record.plan.steps.filter((step) => record.state.steps[step.id]?.status === status).map((step) => step.id);
+}
+
+function timeoutOf(flags: PauseFlags): number {
+  const seconds = Number(flags.timeout ?? 30);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError({ message: `--timeout ${flags.timeout}: expected a positive number of seconds` });
+  return seconds * 1000;
+}

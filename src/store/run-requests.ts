@@ -1,0 +1,58 @@
+import { hostname } from 'node:os';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { LockOwner } from './run-lock.js';
+
+/** A pause/resume request for a run's live owner: the latest one wins (pause then resume = resume). */
+const PAUSE_FILE = 'pause.request';
+
+/**
+ * Asks the live owner of a run to pause it (no new step starts; running steps
+ * finish) or to resume it. SIGUSR2 wakes the owner at once, as for `ksa cancel`.
+ */
+export async function requestPause(runDir: string, owner: LockOwner, paused: boolean): Promise<void> {
+  await writeFile(path.join(runDir, PAUSE_FILE), JSON.stringify({ paused, requestedAt: new Date().toISOString(), by: process.pid }), { mode: 0o600 });
+  try {
+    if (owner.hostname === hostname()) process.kill(owner.pid, 'SIGUSR2');
+  } catch {
+    // Gone already: nothing to pause; the caller sees the owner is dead.
+  }
+}
+
+/** Watches for pause/resume requests for this run: SIGUSR2 wakes it, a poll backs it up. Returns a stop function. */
+export function watchPauseRequest(runDir: string, onRequest: (paused: boolean) => void, pollMs = 500): () => void {
+  const file = path.join(runDir, PAUSE_FILE);
+  let stopped = false;
+  let checking = false;
+  const check = async () => {
+    if (stopped || checking) return;
+    checking = true;
+    try {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch {
+        return;
+      }
+      await unlink(file).catch(() => {});
+      let paused: unknown;
+      try {
+        paused = (JSON.parse(text) as { paused?: unknown }).paused;
+      } catch {
+        return;
+      }
+      if (!stopped && typeof paused === 'boolean') onRequest(paused);
+    } finally {
+      checking = false;
+    }
+  };
+  const onSignal = () => void check();
+  process.on('SIGUSR2', onSignal);
+  const timer = setInterval(() => void check(), pollMs);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    process.off('SIGUSR2', onSignal);
+  };
+}

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { compileTemplate, durationStats, estimateRemaining, renderTemplate, type DurationStats, type Plan, type RunEstimate, type RunStatus, type Step } from '../planning/index.js';
+import type { RunRecord } from './run-record.js';
+import { withFileLock } from './file-lock.js';
+import { ensurePrivateDir } from './paths.js';
+import { looksSecret, REDACTED } from './redact.js';
+
+/** Durations kept per key (the most recent). */
+export const DURATIONS_KEPT = 10;
+/** Keys kept in the file at most; the least recently updated go first. */
+const MAX_KEYS = 5000;
+const FILE = 'durations.json';
+
+type DurationsFile = { readonly version: 1; readonly steps: Record<string, number[]> };
+
+/** The two keys a step's durations are filed under: this exact step of this plan, and any step of that id and tool. */
+export type StepDurationKeys = { readonly exact: string; readonly loose: string };
+
+/**
+ * How long steps took, learned from every run (`$KSA_HOME/durations.json`):
+ * a step's key is its plan's goal, id, tool and a hash of its arguments as
+ * rendered with the run's inputs (secret-looking inputs left out); a looser
+ * key (id + tool) serves a step whose arguments changed. Only hashes and
+ * numbers are stored.
+ */
+export class StepDurations {
+  private readonly file: string;
+
+  constructor(readonly home: string) {
+    this.file = path.join(home, FILE);
+  }
+
+  /** Each step's stats: from its exact key when it has history, else from its loose key. */
+  async statsFor(plan: Plan, inputs: Readonly<Record<string, unknown>>): Promise<Map<string, DurationStats>> {
+    const { steps } = await this.read();
+    const stats = new Map<string, DurationStats>();
+    for (const step of plan.steps) {
+      const keys = stepDurationKeys(plan, step, inputs);
+      const found = durationStats(steps[keys.exact] ?? []) ?? durationStats(steps[keys.loose] ?? []);
+      if (found) stats.set(step.id, found);
+    }
+    return stats;
+  }
+
+  /** Adds finished steps' durations (one read-modify-write, under a lock shared by every ksa process). */
+  async record(entries: readonly { readonly keys: StepDurationKeys; readonly durationMs: number }[]): Promise<void> {
+    if (entries.length === 0) return;
+    await ensurePrivateDir(this.home);
+    await withFileLock(`${this.file}.lock`, async () => {
+      const steps = { ...(await this.read()).steps };
+      for (const { keys, durationMs } of entries) {
+        for (const key of [keys.exact, keys.loose]) {
+          const list = (steps[key] ?? []).concat(Math.max(0, Math.round(durationMs))).slice(-DURATIONS_KEPT);
+          // Re-inserted so the object's order is "least recently updated first".
+          delete steps[key];
+          steps[key] = list;
+        }
+      }
+      const keys = Object.keys(steps);
+      for (const key of keys.slice(0, Math.max(0, keys.length - MAX_KEYS))) delete steps[key];
+      const temp = `${this.file}.${process.pid}.tmp`;
+      await writeFile(temp, JSON.stringify({ version: 1, steps } satisfies DurationsFile), { mode: 0o600 });
+      await rename(temp, this.file);
+    });
+  }
+
+  private async read(): Promise<DurationsFile> {
+    try {
+      const data = JSON.parse(await readFile(this.file, 'utf8')) as Partial<DurationsFile>;
+      if (data && typeof data.steps === 'object' && data.steps !== null) return { version: 1, steps: data.steps };
+    } catch {
+      // Missing or unreadable: only estimates are lost; the next run writes it again.
+    }
+    return { version: 1, steps: {} };
+  }
+}
+
+export function stepDurationKeys(plan: Plan, step: Step, inputs: Readonly<Record<string, unknown>>): StepDurationKeys {
+  const tool = step.type === 'llm_query' ? 'llm_query' : step.type === 'condition' ? 'condition' : step.tool;
+  const args = step.type === 'llm_query' ? step.prompt : step.type === 'condition' ? step.when : step.args;
+  const hash = createHash('sha256').update(JSON.stringify([plan.goal, step.id, tool, renderedArgs(args, { ...plan.inputs, ...inputs })])).digest('hex').slice(0, 24);
+  return { exact: `step:${hash}`, loose: `id:${step.id}:${tool}` };
+}
+
+/** The arguments with the run's inputs filled in; those that read other steps' outputs stay as written. */
+function renderedArgs(args: unknown, inputs: Readonly<Record<string, unknown>>): unknown {
+  const shown = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, looksSecret(name) ? REDACTED : value]));
+  try {
+    return renderTemplate(compileTemplate(args), { steps: {}, inputs: shown, env: {} });
+  } catch {
+    return args;
+  }
+}
+
+/** Time left of a stored run that is running or paused, from the durations learned so far. */
+export async function estimateStoredRun(home: string, record: RunRecord, status: RunStatus, now = Date.now()): Promise<RunEstimate | undefined> {
+  if (status !== 'running' && status !== 'paused') return undefined;
+  const stats = await new StepDurations(home).statsFor(record.plan, { ...record.inputs, ...record.state.inputs });
+  if (stats.size === 0) return undefined;
+  return estimateRemaining(
+    record.plan,
+    (id) => {
+      const st = record.state.steps[id];
+      return st && { status: st.status, startedAtMs: st.startedAt ? Date.parse(st.startedAt) : undefined };
+    },
+    stats,
+    now,
+  );
+}

@@ -1,0 +1,23 @@
+import { isSlowerThanUsual, type DurationStats, type RunEstimate } from '../planning/index.js';
+import { formatDuration } from './run-view-model.js';
+
+/** "about 2m10s left", "1m30s–3m00s left" while history is thin, "+ 2 steps never timed". */
+export function formatEstimate(estimate: RunEstimate): string {
+  const low = roundForDisplay(estimate.lowMs);
+  const high = roundForDisplay(estimate.highMs);
+  const span = low === high ? `about ${formatDuration(low)} left` : `${formatDuration(low)}–${formatDuration(high)} left`;
+  return estimate.untimedSteps > 0 ? `${span} (+ ${estimate.untimedSteps} step${estimate.untimedSteps === 1 ? '' : 's'} never timed)` : span;
+}
+
+/** What a running step's history says: its usual duration, or that it is far slower than usual. */
+export function expectationText(stats: DurationStats | undefined, elapsedMs: number | undefined): { readonly text: string; readonly slow: boolean } | undefined {
+  if (!stats) return undefined;
+  const usual = formatDuration(stats.medianMs);
+  if (elapsedMs !== undefined && isSlowerThanUsual(stats, elapsedMs)) return { text: `slower than usual: ${formatDuration(elapsedMs)}, usually ${usual}`, slow: true };
+  return { text: `usually ${usual}`, slow: false };
+}
+
+/** Whole seconds past ten seconds: an estimate has no sub-second precision. */
+function roundForDisplay(ms: number): number {
+  return ms >= 10_000 ? Math.round(ms / 1000) * 1000 : ms;
+}

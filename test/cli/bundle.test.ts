@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+// The bundle bin/ksa.js loads (dist/cli, built by npm run build and the test setup):
+// what every command loads at start stays small, and the heavy libraries stay in
+// chunks that only the commands needing them import.
+
+const DIR = path.join(REPO_ROOT, 'dist/cli');
+
+/** Files reached from `file` through static imports only (what loads before any command runs). */
+function staticallyLoaded(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const match of text.matchAll(/^(?:import|export)\s+(?:[^;]*?\s+from\s+)?"(\.[^"]+)";/gm)) staticallyLoaded(path.resolve(path.dirname(file), match[1]!), seen);
+  return seen;
+}
+
+describe('the CLI bundle', () => {
+  it('exists, and what loads before a command runs has no zod, CEL, YAML, React, Ink, AI SDK or execa', () => {
+    const entry = path.join(DIR, 'cli.js');
+    expect(existsSync(entry)).toBe(true);
+    const loaded = [...staticallyLoaded(entry)];
+    const text = loaded.map((file) => readFileSync(file, 'utf8')).join('\n');
+    for (const marker of ['node_modules/zod/', 'node_modules/@marcbachmann/cel-js/', 'node_modules/yaml/', 'node_modules/react/', 'node_modules/ink/', 'node_modules/ai/', 'node_modules/execa/']) {
+      expect(text.includes(`// ${marker}`), marker).toBe(false);
+    }
+    expect(text).toContain('// node_modules/commander/');
+  });
+
+  it('each command is its own chunk, loaded with import()', () => {
+    const entry = readFileSync(path.join(DIR, 'cli.js'), 'utf8');
+    for (const command of ['validate', 'run', 'chat', 'status', 'pause', 'resume', 'cancel']) {
+      expect(entry, command).toMatch(new RegExp(`import\\("\\./chunks/${command}-[A-Z0-9]+\\.js"\\)`));
+    }
+  });
+});

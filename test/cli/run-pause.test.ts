@@ -1,0 +1,138 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, eventsOf, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
+import { expectExit, killGroup, ksaJson, lineCounts, readRunFile, statusOf, type StatusDoc } from '../helpers/durable.js';
+import { expectWellFormedRun } from '../helpers/run-events.js';
+import { spawnKsaPty, type KsaPty } from '../helpers/pty.js';
+
+// Live pause: `ksa pause` from another process, `ksa resume` of the paused live run
+// (it goes on in its owner), a paused run surviving its process, and `p` in the live view.
+
+/** `first` runs until the file go-first exists; `second` only after it. */
+const PAUSE_PLAN = `goal: Pause and resume
+steps:
+  - id: first
+    tool: shell
+    args: { command: "echo $$ >> first.pids; while [ ! -f go-first ]; do sleep 0.05; done; echo first >> ran.log" }
+  - id: second
+    tool: shell
+    dependsOn: [first]
+    args: { command: "echo second >> ran.log" }
+`;
+
+let sandbox: CliSandbox;
+const leftovers = new Set<number>();
+const terminals: KsaPty[] = [];
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-pause-');
+});
+afterAll(async () => {
+  for (const terminal of terminals) terminal.dispose();
+  for (const pid of leftovers) killGroup(pid);
+  await sandbox.cleanup();
+});
+
+async function setUp(name: string): Promise<{ plan: string; dir: string; home: string }> {
+  const plan = await sandbox.writePlan(`${name}/plan.yaml`, PAUSE_PLAN);
+  const home = path.join(sandbox.home, name);
+  mkdirSync(home, { recursive: true });
+  return { plan, dir: path.dirname(plan), home };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.concurrent('pause and resume', () => {
+  it('ksa pause from another process: running steps finish, none starts; ksa resume goes on in the owner; --json has run_paused and run_resumed', async () => {
+    const { plan, dir, home } = await setUp('live');
+    const owner = startKsa(['run', plan, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
+    leftovers.add(owner.pid);
+    await owner.waitForOutput((stdout) => stdout.includes('"step_started"'), 10_000);
+    const runId = parseNdjson(owner.stdout())[0]!.runId;
+
+    const pause = await runKsa(['pause', runId, '--json'], { home, timeoutMs: 15_000 });
+    expectExit(pause, 0);
+    expect(JSON.parse(pause.stdout)).toEqual({ runId, status: 'paused', running: ['first'] });
+    const status = await ksaJson<StatusDoc>(['status', runId], { home });
+    expect(status.status).toBe('paused');
+    expect(statusOf(status, 'first').status).toBe('running');
+    const text = await runKsa(['status', runId], { home });
+    expect(text.stdout).toMatch(/paused/);
+    expect(text.stdout).toMatch(/still running \(they finish\): first/);
+
+    // The running step finishes; the next one does not start while paused.
+    writeFileSync(path.join(dir, 'go-first'), '');
+    await owner.waitForOutput((stdout) => stdout.includes('"step_succeeded"'), 10_000);
+    await sleep(700);
+    expect(lineCounts(dir).get('first')).toBe(1);
+    expect(lineCounts(dir).has('second')).toBe(false);
+    expect(eventsOf(parseNdjson(owner.stdout()), 'step_started', 'second')).toEqual([]);
+    expect(readRunFile(home, runId)?.state.status).toBe('paused');
+
+    const resume = await runKsa(['resume', runId, '--json'], { home, timeoutMs: 15_000 });
+    expectExit(resume, 0);
+    expect(JSON.parse(resume.stdout)).toMatchObject({ type: 'run_resumed', runId, owner: owner.pid });
+    const result = await owner.result;
+    expectExit(result, 0);
+    const events = parseNdjson(result.stdout);
+    expect(expectWellFormedRun(events)).toBe('succeeded');
+    const types = events.map((event) => event.type);
+    expect(types.indexOf('run_paused')).toBeGreaterThan(types.indexOf('step_started'));
+    expect(types.indexOf('run_resumed')).toBeGreaterThan(types.indexOf('step_succeeded'));
+    expect(types.indexOf('run_resumed')).toBeLessThan(types.lastIndexOf('step_started'));
+    expect(lineCounts(dir).get('second')).toBe(1);
+    expect(existsSync(path.join(home, 'runs', runId, 'pause.request'))).toBe(false);
+  });
+
+  it('a paused run survives its process (kill -9) and ksa resume continues it; pause of a run without a process is refused', async () => {
+    const { plan, dir, home } = await setUp('survive');
+    const owner = startKsa(['run', plan, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
+    leftovers.add(owner.pid);
+    await owner.waitForOutput((stdout) => stdout.includes('"step_started"'), 10_000);
+    const runId = parseNdjson(owner.stdout())[0]!.runId;
+    expectExit(await runKsa(['pause', runId], { home, timeoutMs: 15_000 }), 0);
+    owner.kill('SIGKILL');
+    await owner.result;
+
+    expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('paused');
+    const refused = await runKsa(['pause', runId], { home });
+    expectExit(refused, 2);
+    expect(refused.stderr).toMatch(new RegExp(`run ${runId} is paused: no process is running it.*ksa resume ${runId}`));
+
+    writeFileSync(path.join(dir, 'go-first'), '');
+    const resumed = await runKsa(['resume', runId, '--yes', '--json'], { home, cwd: dir, timeoutMs: 20_000 });
+    expectExit(resumed, 0);
+    expect(expectWellFormedRun(parseNdjson(resumed.stdout))).toBe('succeeded');
+    expect(lineCounts(dir).get('second')).toBe(1);
+
+    const finished = await runKsa(['pause', runId], { home });
+    expectExit(finished, 2);
+    expect(finished.stderr).toMatch(/already finished \(succeeded\); there is nothing to pause/);
+  });
+
+  it('p in the live view of ksa run pauses and resumes the run', async () => {
+    const { plan, dir, home } = await setUp('pty');
+    const terminal = spawnKsaPty(['run', plan, '--yes'], { cwd: dir, home, timeoutMs: 25_000 });
+    terminals.push(terminal);
+    await terminal.waitForOutput('p pauses');
+    await terminal.waitForOutput(/first running/);
+    terminal.write('p');
+    await terminal.waitForOutput('paused: no new step starts; still running (they finish): first');
+    await terminal.waitForOutput('p resumes');
+    writeFileSync(path.join(dir, 'go-first'), '');
+    await terminal.waitForOutput(/first succeeded/);
+    await sleep(700);
+    expect(lineCounts(dir).has('second')).toBe(false);
+    const runId = readRunId(home);
+    expect(readRunFile(home, runId)?.state.status).toBe('paused');
+    terminal.write('p');
+    const exit = await terminal.exited;
+    expect(exit.exitCode).toBe(0);
+    expect(lineCounts(dir).get('second')).toBe(1);
+    expect(await terminal.screen()).toMatch(/2\/2 steps succeeded|succeeded/);
+  });
+});
+
+function readRunId(home: string): string {
+  return readdirSync(path.join(home, 'runs')).filter((name) => existsSync(path.join(home, 'runs', name, 'run.json')))[0]!;
+}

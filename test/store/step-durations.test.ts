@@ -1,0 +1,66 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PlanSchema } from '../../src/planning/index.js';
+import { DURATIONS_KEPT, StepDurations, stepDurationKeys } from '../../src/store/index.js';
+
+// The learned durations file: keys per step, the last ten durations, no secrets.
+
+let home: string;
+beforeEach(async () => {
+  home = await mkdtemp(path.join(tmpdir(), 'ksa-durations-'));
+});
+afterEach(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+const plan = PlanSchema.parse({
+  goal: 'deploy the shop',
+  inputs: { port: 8080, apiToken: 'tok-very-secret-123' },
+  steps: [
+    { id: 'build', tool: 'shell', args: { command: 'make build PORT={{ inputs.port }}' } },
+    { id: 'push', tool: 'shell', dependsOn: ['build'], args: { command: 'push --token {{ inputs.apiToken }}' } },
+  ],
+});
+
+describe('StepDurations', () => {
+  it('keeps the last ten durations per step; stats are their median', async () => {
+    const durations = new StepDurations(home);
+    const keys = stepDurationKeys(plan, plan.steps[0]!, {});
+    for (let i = 1; i <= 12; i++) await durations.record([{ keys, durationMs: i * 100 }]);
+    const stats = await durations.statsFor(plan, {});
+    expect(stats.get('build')).toEqual({ medianMs: 750, lowMs: 750, highMs: 750, samples: DURATIONS_KEPT });
+    expect(stats.has('push')).toBe(false);
+    expect((await stat(path.join(home, 'durations.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('the exact key follows the rendered arguments; the loose key (id + tool) serves when they change', async () => {
+    const durations = new StepDurations(home);
+    await durations.record([{ keys: stepDurationKeys(plan, plan.steps[0]!, { port: 9090 }), durationMs: 5000 }]);
+    await durations.record([{ keys: stepDurationKeys(plan, plan.steps[0]!, {}), durationMs: 1000 }]);
+    expect(stepDurationKeys(plan, plan.steps[0]!, { port: 9090 }).exact).not.toBe(stepDurationKeys(plan, plan.steps[0]!, {}).exact);
+    expect((await durations.statsFor(plan, { port: 9090 })).get('build')?.medianMs).toBe(5000);
+    expect((await durations.statsFor(plan, {})).get('build')?.medianMs).toBe(1000);
+    // A port never seen: the step's history under any arguments (median of 5000 and 1000).
+    expect((await durations.statsFor(plan, { port: 7070 })).get('build')?.medianMs).toBe(3000);
+  });
+
+  it('secret-looking inputs do not change the key and never reach the file', async () => {
+    const durations = new StepDurations(home);
+    const keys = stepDurationKeys(plan, plan.steps[1]!, { apiToken: 'another-secret-456' });
+    expect(keys).toEqual(stepDurationKeys(plan, plan.steps[1]!, {}));
+    await durations.record([{ keys, durationMs: 42 }]);
+    const text = await readFile(path.join(home, 'durations.json'), 'utf8');
+    expect(text).not.toContain('secret');
+    expect(text).not.toContain('push --token');
+  });
+
+  it('a corrupt file costs only the estimates', async () => {
+    const durations = new StepDurations(home);
+    await import('node:fs/promises').then((fs) => fs.writeFile(path.join(home, 'durations.json'), '{not json'));
+    expect((await durations.statsFor(plan, {})).size).toBe(0);
+    await durations.record([{ keys: stepDurationKeys(plan, plan.steps[0]!, {}), durationMs: 10 }]);
+    expect((await durations.statsFor(plan, {})).get('build')?.medianMs).toBe(10);
+  });
+});

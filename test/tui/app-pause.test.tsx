@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json } from '../helpers/agent-fixtures.js';
+import { REFLECTION } from '../helpers/chat-script.js';
+import { chatModel, renderChatApp, type ChatApp } from '../helpers/tui-app.js';
+
+// Pausing the chat's run: /pause and /resume, and p in Esc's menu.
+
+/** `wait` runs until the file `go` appears; `after` follows it. */
+const GATED_PLAN = {
+  goal: 'Deploy behind a gate',
+  steps: [
+    { id: 'wait', tool: 'shell', args: { command: 'echo waiting-for-go; while [ ! -f go ]; do sleep 0.05; done' } },
+    { id: 'after', tool: 'shell', args: { command: 'touch marker-after' }, dependsOn: ['wait'] },
+  ],
+};
+const propose = { text: 'Planning.', toolCalls: [{ name: 'propose_plan', input: { goal: 'deploy' } }] };
+const has = (app: ChatApp, name: string) => existsSync(path.join(app.workspace, name));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function startGatedRun(app: ChatApp): Promise<void> {
+  await app.send('deploy behind the gate');
+  await app.waitFor('run? [y/n/e]');
+  await app.send('y');
+  await app.waitFor(/─ wait running .*│ waiting-for-go/, 10_000);
+}
+
+describe('pausing a run in the chat', () => {
+  it('/pause: the running step finishes, the next does not start, the panel says paused; /resume goes on', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(GATED_PLAN), json(REFLECTION)]) });
+    await startGatedRun(app);
+    await app.send('/pause');
+    let frame = await app.waitFor('Run paused: no new step starts; still running (they finish): wait. /resume continues it.');
+    frame = await app.waitFor(/paused: no new step starts; still running \(they finish\): wait · \/resume goes on/);
+    expect(frame).toMatch(/0\/2 done · 1 running · .* · paused/);
+    await writeFile(path.join(app.workspace, 'go'), '');
+    await app.waitFor(/✓ ─ wait succeeded/, 10_000);
+    await sleep(500);
+    expect(has(app, 'marker-after')).toBe(false);
+    expect((await app.runs.read('run-1')).state.status).toBe('paused');
+    await app.send('/resume');
+    await app.waitFor('Run resumed.');
+    frame = await app.waitFor('Reflection on run run-1', 10_000);
+    expect(frame).toContain('✓ Run run-1 succeeded');
+    expect(has(app, 'marker-after')).toBe(true);
+  });
+
+  it('Esc opens the run menu: p pauses, and p again resumes', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(GATED_PLAN), json(REFLECTION)]) });
+    await startGatedRun(app);
+    await app.press('esc');
+    await app.waitFor('or p to pause it');
+    await app.send('p');
+    await app.waitFor('Run paused: no new step starts');
+    await writeFile(path.join(app.workspace, 'go'), '');
+    await app.waitFor(/✓ ─ wait succeeded/, 10_000);
+    await sleep(300);
+    expect(has(app, 'marker-after')).toBe(false);
+    await app.press('esc');
+    await app.waitFor('or p to resume it');
+    await app.send('p');
+    await app.waitFor('Reflection on run run-1', 10_000);
+    expect(has(app, 'marker-after')).toBe(true);
+  });
+});
