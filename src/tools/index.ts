@@ -28,3 +28,5 @@ export {
   HttpRequestError,
 } from './errors.js';
 export type { WorkspacePathProblem } from './errors.js';
+export { parseShell } from './shell-parser.js';
+export { riskOptions } from './risk-options.js';

@@ -23,6 +23,8 @@ export type Tool<Input = any, Output = unknown> = {
   readonly inputSchema: z.ZodType<Input>;
   readonly outputSchema: z.ZodType<Output>;
   readonly risk: ToolRisk;
+  /** MCP-style annotations; the risk classifier reads them for tools it does not know. */
+  readonly annotations?: { readonly readOnlyHint?: boolean; readonly destructiveHint?: boolean };
   /**
    * A one-line human rendering of a call, e.g. the exact command, for approval and progress views.
    * Approval may show a plan before its templates are rendered, so the input can be unvalidated
