@@ -1,5 +1,6 @@
 import { validatePlan, type Plan } from '../planning/index.js';
-import type { ToolRegistry } from '../tools/index.js';
+import { assessPolicy, denialIssues, type Policy } from '../policy/rules/index.js';
+import { riskOptions, type ToolRegistry } from '../tools/index.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
 import { readPlanFile, type PlanFile } from './plan-file.js';
@@ -10,6 +11,8 @@ export type LoadPlanOptions = {
   readonly inputs?: Record<string, unknown>;
   readonly maxSteps?: number;
   readonly allowedEnv?: readonly string[];
+  /** The permission policy: a step it denies is a problem of the plan, located like the others. */
+  readonly policy?: Policy;
 };
 
 export type LoadedPlan =
@@ -25,8 +28,12 @@ export async function loadPlan(path: string, registry: ToolRegistry, options: Lo
     maxSteps: options.maxSteps,
     allowedEnv: options.allowedEnv,
   });
-  if (result.ok) return { ok: true, file, plan: result.plan };
-  return { ok: false, file, issues: locateIssues(file, result.issues) };
+  if (!result.ok) return { ok: false, file, issues: locateIssues(file, result.issues) };
+  if (options.policy && options.policy.rules.length > 0) {
+    const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry));
+    if (decision.decision === 'deny') return { ok: false, file, issues: locateIssues(file, denialIssues(decision)) };
+  }
+  return { ok: true, file, plan: result.plan };
 }
 
 /** As loadPlan, but an invalid plan is a CliError (exit 2) listing every problem. */

@@ -35,7 +35,9 @@ export type IssueCode =
   | 'unknown_reference'
   | 'not_an_ancestor'
   | 'unknown_input'
-  | 'env_not_allowed';
+  | 'env_not_allowed'
+  /** A step the user's permission policy denies (checked outside validation, reported like it). */
+  | 'policy_denied';
 
 export type IssuePath = readonly (string | number)[];
 

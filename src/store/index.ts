@@ -17,3 +17,5 @@ export type { ConversationStoreOptions } from './conversation-store.js';
 export { MessageSchema, ReflectionSchema, SessionMetaSchema, SEGMENT_SIZE } from './conversation-record.js';
 export type { Message, NewMessage, Reflection, SessionMeta, SessionSummary } from './conversation-record.js';
 export { runStatusDocument } from './run-status.js';
+export { ApprovalSchema, ApprovalMismatchError, localUser, planHash } from './approval.js';
+export type { Approval } from './approval.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PlanSchema, RUN_STATUSES, STEP_STATUSES } from '../planning/index.js';
+import { ApprovalSchema } from './approval.js';
 
 /** What is kept of a run: enough to show it, resume it and roll it back. Validated on every load. */
 
@@ -47,6 +48,8 @@ export const RunRecordSchema = z.object({
   allowedEnv: z.array(z.string()).default([]),
   maxParallel: z.int().min(1).optional(),
   sessionId: z.string().optional(),
+  /** Every approval this run got (its start, each resume), oldest first. */
+  approvals: z.array(ApprovalSchema).default([]),
   state: RunStateSchema,
 });
 

@@ -2,7 +2,6 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
 import { createBuiltinRegistry } from '../../tools/index.js';
-import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -16,6 +15,8 @@ import { ksaHome } from '../../store/index.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
+import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
+import { loadPolicy } from '../policy-files.js';
 
 export type RunFlags = {
   yes?: boolean;
@@ -26,16 +27,22 @@ export type RunFlags = {
   input: string[];
   allowEnv: string[];
   workspace?: string;
+  approve?: string;
+  allowDestroy?: boolean;
 };
 
 export async function runCommand(io: CliIO, file: string, flags: RunFlags): Promise<ExitCodeValue> {
   const registry = createBuiltinRegistry();
   const inputs = parseInputs(flags.input);
   const maxParallel = parsePositiveInt(flags.maxParallel, '--max-parallel');
+  const mode = parseApprovalMode(flags.approve);
+  const home = ksaHome(io.env);
+  const policy = await loadPolicy(home, flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(path.resolve(file)));
   const { file: planFile, plan } = await loadValidPlan(io, file, registry, {
     inputs,
     maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'),
     allowedEnv: flags.allowEnv,
+    policy,
   });
   const workspace = await resolveWorkspace(flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(planFile.path));
   const style = createStyler(colorEnabled(io.stderr, io.env));
@@ -58,9 +65,18 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   writeLine(io.stderr);
 
   // Checked before approval: a plan that cannot run is refused before anything starts.
-  const queryModel = await queryModelFor(io, plan, ksaHome(io.env));
-  const approval = await obtainApproval(io, { yes: flags.yes, question: `Run these ${plan.steps.length} steps?` });
-  if (approval !== ExitCode.ok) return approval;
+  const queryModel = await queryModelFor(io, plan, home);
+  const assessment = await assessOrRefuse(plan, policy, mode, registry, file);
+  const { exitCode: approved, approval } = await approvePlan(io, {
+    ...flags,
+    plan,
+    inputs,
+    assessment,
+    question: `Run these ${plan.steps.length} steps?`,
+    command: `ksa run ${file}`,
+    style,
+  });
+  if (approved !== ExitCode.ok || !approval) return approved;
 
   const runId = newRunId();
   const stores = openStores(io);
@@ -79,6 +95,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     },
     `ksa run ${file}`,
   );
+  run.recordApproval(approval, inputs);
   const { exitCode } = await runSession(io, {
     run,
     registry,

@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { buildGraph, criticalPathLengths, DEFAULT_MAX_PARALLEL } from '../../planning/index.js';
+import { PolicyFileError } from '../../policy/rules/index.js';
+import { ksaHome } from '../../store/index.js';
 import { createBuiltinRegistry } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -7,17 +10,24 @@ import { loadPlan } from '../load-plan.js';
 import { parseInputs, parsePositiveInt } from '../options.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { formatIssues } from '../validation-report.js';
+import { loadPolicy } from '../policy-files.js';
 
-export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string; allowEnv: string[] };
+export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string; allowEnv: string[]; workspace?: string };
 
 export async function validateCommand(io: CliIO, file: string, flags: ValidateFlags): Promise<ExitCodeValue> {
   const registry = createBuiltinRegistry();
   const options = { inputs: parseInputs(flags.input), maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'), allowedEnv: flags.allowEnv };
   let loaded: Awaited<ReturnType<typeof loadPlan>>;
   try {
-    loaded = await loadPlan(file, registry, options);
+    // The permission policy that applies where the plan would run: a denied step makes the plan invalid.
+    const policy = await loadPolicy(ksaHome(io.env), flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(path.resolve(file)));
+    loaded = await loadPlan(file, registry, { ...options, policy });
   } catch (error) {
     // --json promises one JSON document, also when the file cannot be read or parsed.
+    if (flags.json && error instanceof PolicyFileError) {
+      writeLine(io.stdout, JSON.stringify({ valid: false, file, issues: [{ code: 'policy_file', path: '', message: error.message, file: error.file, line: error.line }] }, null, 2));
+      return ExitCode.usage;
+    }
     if (!flags.json || !(error instanceof CliError)) throw error;
     const issue = { code: error.location ? 'syntax_error' : 'unreadable_file', path: '', message: error.message, ...error.location };
     writeLine(io.stdout, JSON.stringify({ valid: false, file, issues: [issue] }, null, 2));

@@ -102,12 +102,15 @@ export function decideStep(step: StepFacts, rules: readonly PolicyRule[], mode: 
   return { ...base, decision: 'allow', why: `${step.level} step; --approve ${mode} lets it through` };
 }
 
-/** Messages for the planner and `ksa validate`: one per denied step, with the rule and its file:line. */
-export function denialProblems(decision: PlanDecision): string[] {
-  return decision.denied.map((step) => {
-    const where = step.matched?.role === 'rollback' ? `steps[${step.index}].rollback` : `steps[${step.index}]`;
-    return `${where} (${step.stepId}): ${step.why}; the policy forbids it, leave it out or do it another way`;
-  });
+/** A denied step as a validation problem: where (the step, or its rollback) and why, with the rule and its file:line. */
+export type PolicyIssue = { readonly code: 'policy_denied'; readonly path: (string | number)[]; readonly message: string };
+
+export function denialIssues(decision: PlanDecision): PolicyIssue[] {
+  return decision.denied.map((step) => ({
+    code: 'policy_denied',
+    path: step.matched?.role === 'rollback' ? ['steps', step.index, 'rollback'] : ['steps', step.index],
+    message: `${step.why}; the permission policy forbids it: leave it out or do it another way`,
+  }));
 }
 
 /** Separators of a shell command line: each part is checked by deny and ask rules on its own. */

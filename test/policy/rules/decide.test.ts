@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decidePlan, denialProblems, parsePolicy, type StepFacts, type StepLevel } from '../../../src/policy/rules/index.js';
+import { decidePlan, denialIssues, parsePolicy, type StepFacts, type StepLevel } from '../../../src/policy/rules/index.js';
 
 const POLICY = parsePolicy(
   `deny:
@@ -35,7 +35,7 @@ describe('decidePlan', () => {
       expect(result.decision).toBe('deny');
       expect(result.denied.map((s) => s.stepId)).toHaveLength(1);
       expect(result.denied[0]!.why).toBe('kubectl delete ns shop -n prod x: denied by deny kubectl: "delete *" (/ws/.ksa/policy.yaml:2)');
-      expect(denialProblems(result)[0]).toMatch(/^steps\[\d+\] \(s\d+\): kubectl delete ns shop -n prod x: denied by .*policy\.yaml:2\)/);
+      expect(denialIssues(result)[0]).toEqual({ code: 'policy_denied', path: ['steps', result.denied[0]!.index], message: expect.stringMatching(/^kubectl delete ns shop -n prod x: denied by .*policy\.yaml:2\); the permission policy forbids it/) });
     }
   });
 
@@ -46,7 +46,8 @@ describe('decidePlan', () => {
     expect(substitution.decision).toBe('deny');
     const rollback = decidePlan([step('kubectl', 'apply -f k8s/', 'write', ['kubectl', 'delete -f k8s/'])], POLICY, 'write');
     expect(rollback.decision).toBe('deny');
-    expect(denialProblems(rollback)[0]).toMatch(/^steps\[\d+\]\.rollback \(s\d+\): its rollback \(kubectl delete -f k8s\/\): denied/);
+    expect(denialIssues(rollback)[0]!.path).toEqual(['steps', rollback.steps[0]!.index, 'rollback']);
+    expect(denialIssues(rollback)[0]!.message).toMatch(/^its rollback \(kubectl delete -f k8s\/\): denied/);
   });
 
   it('--approve ask: every plan asks, even when every step is allowed by a rule', () => {
