@@ -1,5 +1,6 @@
 import { isStepCount, streamText, type LanguageModel } from 'ai';
 import type { Conversation, RunStore } from '../store/index.js';
+import type { Policy } from '../policy/rules/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import { createAgentTools, type ProposedPlan } from './agent-tools.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
@@ -29,6 +30,8 @@ export type ChatTurnOptions = {
   readonly contextTokens?: number;
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
+  /** The permission policy the planner must respect. */
+  readonly policy?: Policy;
 };
 
 export type ChatTurnResult = {
@@ -53,7 +56,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   let turnProposal: ProposedPlan | undefined;
   let planCount = 0;
   const tools = createAgentTools({
-    planner: { model: options.model, tools: options.tools, context: options.context, history, maxRepairs: options.maxRepairs, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, onRepair: (attempt, problems) => options.onEvent?.({ type: 'repairing', attempt, problems }) },
+    planner: { model: options.model, tools: options.tools, context: options.context, history, maxRepairs: options.maxRepairs, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, policy: options.policy, onRepair: (attempt, problems) => options.onEvent?.({ type: 'repairing', attempt, problems }) },
     runs: options.runs,
     currentPlan: () => proposal,
     onPlan: (next) => {

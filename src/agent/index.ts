@@ -25,4 +25,4 @@ export type { ChatSessionDeps, Phase, SessionSnapshot } from './chat-session.js'
 export { historyFromMessages } from './session-history.js';
 export type { HistoryItem, PlanDecision } from './session-history.js';
 export { openApprovedRun, recordRunOutcome, resumeProposal, runSummaryLines } from './session-runs.js';
-export type { SessionRunDeps } from './session-runs.js';
+export type { ApprovalGrant, SessionRunDeps } from './session-runs.js';

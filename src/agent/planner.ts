@@ -1,6 +1,7 @@
 import { generateText, NoObjectGeneratedError, Output, type LanguageModel, type ModelMessage } from 'ai';
 import { formatIssue, KsaError, PlanSchema, validatePlan, type Plan } from '../planning/index.js';
-import type { ToolRegistry } from '../tools/index.js';
+import { assessPolicy, denialIssues, policyInstructions, type Policy } from '../policy/rules/index.js';
+import { riskOptions, type ToolRegistry } from '../tools/index.js';
 import { describePlanDiff, diffPlans, type PlanDiff } from './plan-diff.js';
 import { plannerInstructions, repairRequest, revisionRequest } from './prompts.js';
 import { extractJsonText, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
@@ -21,6 +22,8 @@ export type PlannerOptions = {
   readonly abortSignal?: AbortSignal;
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
+  /** The user's permission policy: the planner is told its rules, and a plan with a denied step goes back for repair. */
+  readonly policy?: Policy;
   /** Told about each rejected attempt, e.g. to show "repairing (2/3)…". */
   readonly onRepair?: (attempt: number, problems: readonly string[]) => void;
 };
@@ -81,7 +84,7 @@ async function generatePlan(start: ModelMessage[], options: PlannerOptions): Pro
     try {
       const result = await generateText({
         model,
-        instructions: plannerInstructions(options.tools, maxSteps),
+        instructions: withPolicy(plannerInstructions(options.tools, maxSteps), options.policy),
         messages,
         output: Output.object({ schema: PlanSchema, name: 'plan', description: 'A KubeStack AI plan: a DAG of steps' }),
         providerOptions: STRUCTURED_PROVIDER_OPTIONS,
@@ -100,7 +103,7 @@ async function generatePlan(start: ModelMessage[], options: PlannerOptions): Pro
       candidate = parseJson(text);
     }
 
-    const checked = checkCandidate(candidate, options.tools, maxSteps);
+    const checked = await checkPolicy(checkCandidate(candidate, options.tools, maxSteps), options);
     if ('plan' in checked) return { plan: checked.plan, attempts: attempt, repairs, totalTokens };
     const { problems } = checked;
     repairs.push(problems);
@@ -128,4 +131,16 @@ function checkCandidate(candidate: unknown, tools: ToolRegistry, maxSteps: numbe
   }
   const result = validatePlan(candidate, { tools: tools.catalog(), maxSteps });
   return result.ok ? { plan: result.plan } : { problems: result.issues.map(formatIssue) };
+}
+
+function withPolicy(instructions: string, policy: Policy | undefined): string {
+  const rules = policy ? policyInstructions(policy) : '';
+  return rules ? `${instructions}\n\n${rules}` : instructions;
+}
+
+/** A valid plan with a step the policy denies is rejected like an invalid one: its problems name the rule. */
+async function checkPolicy(checked: { plan: Plan } | { problems: string[] }, options: PlannerOptions): Promise<{ plan: Plan } | { problems: string[] }> {
+  if (!('plan' in checked) || !options.policy || options.policy.rules.length === 0) return checked;
+  const { decision } = await assessPolicy(checked.plan, options.policy, 'ask', riskOptions(options.tools));
+  return decision.decision === 'deny' ? { problems: denialIssues(decision).map(formatIssue) } : checked;
 }

@@ -1,4 +1,5 @@
 import type { Plan, RunView } from '../planning/index.js';
+import type { ApprovalMode } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { HistoryItem } from './session-history.js';
 
@@ -21,4 +22,6 @@ export type SessionSnapshot = {
   readonly runPlan?: Plan;
   readonly tokens: number;
   readonly sessionId: string;
+  /** ask, read or write (`/approve`): which plans run without a question. */
+  readonly approvalMode?: ApprovalMode;
 };

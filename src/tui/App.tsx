@@ -130,7 +130,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     }
   });
 
-  const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId };
+  const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId, approvalMode: snapshot.approvalMode };
   const items: StaticItem[] = [{ kind: 'header', id: 'header' }, ...snapshot.history];
   const inputActive = !quitting;
   return (

@@ -1,4 +1,5 @@
 import type { ChatSession, ModelConfig } from '../agent/index.js';
+import { APPROVAL_MODES, isApprovalMode } from '../policy/rules/index.js';
 import { runStatusDocument, type ConversationStore, type RunStore } from '../store/index.js';
 import { formatDuration } from './run-view-model.js';
 
@@ -111,6 +112,18 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     description: 'the model and endpoint in use',
     run: ({ session, model }) => {
       session.notice(`Model ${model.model} (from ${model.sources.model}) at ${model.baseURL} (from ${model.sources.baseURL}). Change them with KSA_MODEL and OPENAI_BASE_URL.`, 'info');
+      return NONE;
+    },
+  },
+  {
+    name: 'approve',
+    args: '[ask|read|write]',
+    description: 'which plans run without asking: ask (all ask), read (read-only ones run), write (only destroy steps ask)',
+    run: ({ session }, args) => {
+      const mode = args.trim().toLowerCase();
+      if (mode === '') session.notice(`Approval mode: ${session.snapshot().approvalMode ?? 'ask'}. Change it with /approve ${APPROVAL_MODES.join('|')}.`, 'info');
+      else if (isApprovalMode(mode)) session.setApprovalMode(mode);
+      else session.notice(`Unknown approval mode "${mode}": use /approve ${APPROVAL_MODES.join('|')}.`, 'warning');
       return NONE;
     },
   },

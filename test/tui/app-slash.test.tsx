@@ -46,14 +46,14 @@ describe('slash commands', () => {
     await app.send('/help');
     await app.waitForText('y or Enter runs it, n rejects it, e opens it in $VISUAL/$EDITOR');
     await app.waitForText('Esc interrupts the answer, or asks to cancel a running plan. Ctrl-C twice quits.');
-    await app.waitForText('Commands: /help /plans /runs /status [run] /resume <run> /new /sessions [id] /model /clear /quit');
+    await app.waitForText('Commands: /help /plans /runs /status [run] /resume <run> /new /sessions [id] /model /approve [ask|read|write] /clear /quit');
   });
 
   it('an unknown command is answered with the list, and is not sent to the model', async (context) => {
     const model = chatModel();
     const app = await renderChatApp(context, { model });
     await app.send('/deploy');
-    await app.waitForText('! Unknown command /deploy. Try: /help /plans /runs /status /resume /new /sessions /model /clear /quit');
+    await app.waitForText('! Unknown command /deploy. Try: /help /plans /runs /status /resume /new /sessions /model /approve /clear /quit');
     expect(model.doStreamCalls).toHaveLength(0);
   });
 

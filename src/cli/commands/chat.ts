@@ -10,6 +10,7 @@ import { openModel } from '../model.js';
 import { newRunId } from '../run-id.js';
 import { isCI } from '../run-session.js';
 import { openConversation, openStores } from '../stores.js';
+import { loadPolicy } from '../policy-files.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
 
@@ -26,6 +27,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   const registry = createBuiltinRegistry();
   const context = await gatherWorkspaceContext(workspace, io.env);
+  const policy = await loadPolicy(stores.home, workspace);
 
   const open = async (target: { id?: string; latest?: boolean }) => {
     const conversation = await openConversation(stores, target, workspace);
@@ -39,6 +41,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       context: formatWorkspaceContext(context),
       queryModel: createQueryModel(model, config),
       newRunId,
+      policy,
     });
   };
   const session = await open({ id: flags.session, latest: flags.continue });
