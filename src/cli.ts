@@ -49,7 +49,7 @@ function buildProgram(io: CliIO, setExit: (code: ExitCodeValue) => void): Comman
 Examples:
   $ ksa validate examples/deploy-local/plan.yaml
   $ ksa run examples/deploy-local/plan.yaml --dry-run
-  $ ksa run examples/deploy-local/plan.yaml --yes --input port=9090
+  $ ksa run examples/deploy-local/plan.yaml --yes --allow-destroy --input port=9090
   $ ksa run plan.yaml --yes --json | jq -c 'select(.type == "step_failed")'
 
   $ ksa runs
