@@ -111,7 +111,10 @@ function interpreterRisk(name: string, args: readonly (string | undefined)[], co
   if (args.some((arg) => arg !== undefined && /^(-e|-c|-E|--eval|-p|--print|-r|-x)$/.test(arg))) return writeRisk(`${name} runs inline code`);
   if (args.some((arg) => arg === '--version' || arg === '-V' || arg === '--help' || arg === '-h') && args.length === 1) return readRisk(`${name} --version`);
   const script = args.find((arg) => arg === undefined || !arg.startsWith('-'));
-  if (script === undefined || script === '-' || script === '/dev/stdin') return stdinCode(name, context);
+  if ((script === undefined && context.stdin.kind === 'none') || script === '-' || script === '/dev/stdin') {
+    return context.stdin.kind === 'none' ? writeRisk(`${name} ${args.join(' ')}`.trim()) : stdinCode(name, context);
+  }
+  if (script === undefined) return stdinCode(name, context);
   return writeRisk(`${name} runs ${script}`);
 }
 

@@ -115,6 +115,9 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     return verb !== undefined && /^(show|list|ls|lst|get)$/.test(verb) ? readRisk('ip show') : writeRisk(`ip ${words[0] ?? ''} ${verb ?? ''}`.trim());
   },
   iptables: (args) => (has(args, '-L', '--list', '-S', '--list-rules') ? readRisk('iptables -L') : writeRisk('iptables changes firewall rules')),
+  kill: (args) => (args[0] === '-0' || args[0] === '-s0' || args[0] === '-l' || args[0] === '-L' ? readRisk(`kill ${args[0]} only checks`) : writeRisk('kill stops processes')),
+  pkill: () => writeRisk('pkill stops processes'),
+  killall: () => writeRisk('killall stops processes'),
   make: (args) => (has(args, '-n', '--dry-run', '--just-print') ? readRisk('make -n') : writeRisk(`make ${positional(args)[0] ?? ''}`.trim())),
 };
 

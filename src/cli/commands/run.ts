@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
-import { createBuiltinRegistry } from '../../tools/index.js';
+import { createBuiltinRegistry, riskOptions } from '../../tools/index.js';
+import { assessPlanRisk } from '../../policy/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -47,20 +48,21 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const workspace = await resolveWorkspace(flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(planFile.path));
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
+  const risk = await assessPlanRisk(shown, riskOptions(registry));
 
   if (flags.dryRun) {
     if (flags.json) {
       writeLine(io.stdout, JSON.stringify(dryRunDocument(shown), null, 2));
     } else {
       const out = createStyler(colorEnabled(io.stdout, io.env));
-      for (const line of formatPlan(shown, describer(registry), out, maxParallel)) writeLine(io.stdout, line);
+      for (const line of formatPlan(shown, describer(registry), out, maxParallel, risk)) writeLine(io.stdout, line);
       writeLine(io.stdout);
       for (const line of formatDryRun(shown, out, maxParallel)) writeLine(io.stdout, line);
     }
     return ExitCode.ok;
   }
 
-  for (const line of formatPlan(shown, describer(registry), style, maxParallel)) writeLine(io.stderr, line);
+  for (const line of formatPlan(shown, describer(registry), style, maxParallel, risk)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
   writeLine(io.stderr);
 

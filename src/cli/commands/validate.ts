@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { buildGraph, criticalPathLengths, DEFAULT_MAX_PARALLEL } from '../../planning/index.js';
+import { buildGraph, criticalPathLengths, DEFAULT_MAX_PARALLEL, type Plan } from '../../planning/index.js';
+import { assessPlanRisk } from '../../policy/index.js';
 import { PolicyFileError } from '../../policy/rules/index.js';
 import { ksaHome } from '../../store/index.js';
-import { createBuiltinRegistry } from '../../tools/index.js';
+import { createBuiltinRegistry, riskOptions, type ToolRegistry } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -35,7 +36,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   }
   if (flags.json) {
     const doc = loaded.ok
-      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [] }
+      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], ...(await riskFields(loaded.plan, registry)) }
       : { valid: false, file: loaded.file.displayPath, issues: loaded.issues.map(({ code, where, message, line, column }) => ({ code, path: where, message, line, column })) };
     writeLine(io.stdout, JSON.stringify(doc, null, 2));
     return loaded.ok ? ExitCode.ok : ExitCode.usage;
@@ -53,4 +54,10 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
     `${style.green('✓')} ${loaded.file.displayPath}: valid plan, ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, critical path ${longest} step${longest === 1 ? '' : 's'}, up to ${plan.maxParallel ?? DEFAULT_MAX_PARALLEL} in parallel`,
   );
   return ExitCode.ok;
+}
+
+/** The plan's level and, in plan order, each step's `risk` and `riskReason`. */
+async function riskFields(plan: Plan, registry: ToolRegistry) {
+  const risk = await assessPlanRisk(plan, riskOptions(registry));
+  return { risk: risk.level, stepRisks: plan.steps.map((step) => ({ id: step.id, risk: risk.steps[step.id]!.level, riskReason: risk.steps[step.id]!.reason })) };
 }
