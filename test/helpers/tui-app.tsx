@@ -6,6 +6,7 @@ import { MockLanguageModelV4 } from 'ai/test';
 import { render } from 'ink-testing-library';
 import type { TestContext } from 'vitest';
 import { ChatSession, type ModelConfig } from '../../src/agent/index.js';
+import type { Policy } from '../../src/policy/rules/index.js';
 import { ConversationStore, RunStore, type Conversation, type NewMessage } from '../../src/store/index.js';
 import { createBuiltinRegistry } from '../../src/tools/index.js';
 import { App } from '../../src/tui/App.js';
@@ -92,6 +93,8 @@ export type ChatAppOptions = {
   /** Messages stored in the conversation before the app opens (a reopened session). */
   readonly history?: readonly NewMessage[];
   readonly kubeContext?: string;
+  /** The permission policy the session applies. */
+  readonly policy?: Policy;
 };
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -116,6 +119,7 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
       workspace,
       context: 'Workspace: test',
       newRunId: () => `run-${++runCount}`,
+      policy: options.policy,
     });
   const first = await conversations.create({ workspace });
   for (const message of options.history ?? []) first.append(message);
