@@ -36,7 +36,7 @@ export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPl
   const inputs = proposal.resumeRunId ? run.record.inputs : {};
   const approval = { planHash: planHash(proposal.plan, inputs), approvedAt: new Date().toISOString(), approvedBy: grant.approvedBy, mode: grant.mode, user: localUser(), command: owner, ...(grant.allowDestroy ? { allowDestroy: true as const } : {}) };
   try {
-    run.recordApproval(approval, inputs);
+    await run.recordApproval(approval, inputs);
   } catch (error) {
     await run.close();
     throw error;

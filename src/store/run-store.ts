@@ -217,12 +217,13 @@ export class OpenRun {
   /**
    * Stores an approval, after checking it is for this very plan and these
    * inputs (what was shown when the question was asked): a record changed in
-   * between is refused, and nothing runs.
+   * between is refused, and nothing runs. On disk before anything runs.
    */
-  recordApproval(approval: Approval, inputs: Readonly<Record<string, unknown>>): void {
+  async recordApproval(approval: Approval, inputs: Readonly<Record<string, unknown>>): Promise<void> {
     if (approval.planHash !== planHash(this.record.plan, inputs)) throw new ApprovalMismatchError(this.runId);
     this.record.approvals = [...(this.record.approvals ?? []), approval];
     this.document.changed();
+    await this.document.flush();
   }
 
   /** Marks the run's status (e.g. interrupted) outside an execution. */

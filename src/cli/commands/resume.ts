@@ -66,7 +66,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   const run = await stores.runs.open(runId, `ksa resume ${runId}`, { inputs });
   try {
     // Checked against the record as reopened under the lock: a run changed since it was shown is not run.
-    run.recordApproval(approval, { ...run.record.inputs, ...inputs });
+    await run.recordApproval(approval, { ...run.record.inputs, ...inputs });
   } catch (error) {
     await run.close();
     throw error;

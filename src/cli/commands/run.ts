@@ -97,7 +97,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     },
     `ksa run ${file}`,
   );
-  run.recordApproval(approval, inputs);
+  await run.recordApproval(approval, inputs);
   const { exitCode } = await runSession(io, {
     run,
     registry,
