@@ -25,13 +25,33 @@ type PolicyCase = {
 
 const cases = (await readdir(CORPUS)).filter((name) => name.startsWith('policy-')).sort();
 
-describe.concurrent('model answers that break the permission policy', () => {
-  it.for(cases)('%s', async (name, context) => {
-    const corpusCase = parse(await readFile(path.join(CORPUS, name), 'utf8')) as PolicyCase;
-    const cli = await agentCliFor(context);
-    const policyFile = path.join(cli.sandbox.dir, corpusCase.policyFile);
-    await mkdir(path.dirname(policyFile), { recursive: true });
-    await writeFile(policyFile, corpusCase.policy);
+async function setUp(name: string, context: Parameters<typeof agentCliFor>[0]) {
+  const corpusCase = parse(await readFile(path.join(CORPUS, name), 'utf8')) as PolicyCase;
+  const cli = await agentCliFor(context);
+  const policyFile = path.join(cli.sandbox.dir, corpusCase.policyFile);
+  await mkdir(path.dirname(policyFile), { recursive: true });
+  await writeFile(policyFile, corpusCase.policy);
+  return { corpusCase, cli, policyFile };
+}
+
+describe.concurrent('model answers that break the permission policy', { timeout: 120_000 }, () => {
+  it.for(cases)('ksa plan: %s', async (name, context) => {
+    const { corpusCase, cli, policyFile } = await setUp(name, context);
+    cli.server.enqueue(...corpusCase.answers.map((answer) => planReply(answer)));
+    const result = await cli.ksa(['plan', corpusCase.goal, '--json']);
+    expect(result.code, describeResult(result)).toBe(0);
+    type Steps = { steps: { id: string; tool: string; args: unknown }[] };
+    const doc = JSON.parse(result.stdout) as { plan: Steps; attempts: number; repairs: string[][] };
+    expect(doc.attempts).toBe(corpusCase.expect.repairs + 1);
+    expect(doc.repairs[0]![0]).toContain(corpusCase.expect.denied);
+    expect(doc.repairs[0]![0]).toContain(`${policyFile}:${corpusCase.ruleLine}`);
+    // The printed plan is the repaired answer.
+    const repaired = corpusCase.answers.at(-1) as Steps;
+    expect(doc.plan.steps.map(({ id, tool, args }) => ({ id, tool, args }))).toEqual(repaired.steps.map(({ id, tool, args }) => ({ id, tool, args })));
+  });
+
+  it.for(cases)('ksa ask: %s', async (name, context) => {
+    const { corpusCase, cli, policyFile } = await setUp(name, context);
     // Something the denied command would have removed.
     await mkdir(path.join(cli.sandbox.dir, 'build'));
     await writeFile(path.join(cli.sandbox.dir, 'build', 'keep-me.txt'), 'still here\n');
