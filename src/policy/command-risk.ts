@@ -7,10 +7,22 @@ import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
 import { isWrapper, unwrap } from './wrappers.js';
 
-const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = { kubectl: classifyKubectl, helm: classifyHelm, docker: classifyDocker, podman: classifyPodman, oc: classifyKubectl };
+const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
+  kubectl: classifyKubectl,
+  oc: classifyKubectl,
+  helm: classifyHelm,
+  docker: classifyDocker,
+  podman: classifyPodman,
+  'docker-compose': (args, inner) => classifyDocker(['compose', ...args], inner),
+  'podman-compose': (args, inner) => classifyPodman(['compose', ...args], inner),
+};
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox-sh']);
 const INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'perl', 'ruby', 'php', 'deno', 'bun', 'lua', 'tclsh', 'Rscript', 'pwsh', 'powershell', 'osascript']);
-const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'sudo', 'doas', 'time', 'builtin', 'nohup', 'watch']);
+/** Wrappers that, given no command, do nothing harmful (`env` prints, `xargs` echoes); the others start a shell. */
+const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'time', 'builtin', 'nohup', 'watch', 'exec', 'nice', 'stdbuf']);
+const SHELL_WRAPPERS = new Set(['sudo', 'doas', 'su', 'runuser', 'chroot']);
+/** Inline code (python -c, perl -e, node -e) that deletes things. */
+const DELETING_CODE = /\b(rmtree|unlink(Sync)?|rmSync|rmdirSync|remove|rmdir|truncate|DROP\s+(TABLE|DATABASE)|rm\s+-[a-zA-Z]*[rf])\b|os\.system|subprocess|child_process|exec(Sync)?\s*\(|system\s*\(/i;
 
 /** Classifies one simple command: its words, program first, after quotes and escapes are resolved. */
 export async function classifyCommand(words: readonly ShellWord[], context: CommandContext, depth = 0): Promise<StepRisk> {
@@ -25,7 +37,11 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
 
   if (isWrapper(name)) {
     const unwrapped = unwrap(name, args);
-    if (unwrapped.kind === 'none') return WRAPPERS_WITHOUT_COMMAND_READ.has(name) ? readRisk(name) : writeRisk(name);
+    if (unwrapped.kind === 'query') return readRisk(`${name} ${texts.join(' ')}`.trim());
+    if (unwrapped.kind === 'none') {
+      if (SHELL_WRAPPERS.has(name)) return context.stdin.kind === 'none' ? writeRisk(`${name} starts a shell`) : stdinCode(name, context);
+      return WRAPPERS_WITHOUT_COMMAND_READ.has(name) ? readRisk(name) : writeRisk(name);
+    }
     if (unwrapped.kind === 'script') return scriptRisk(unwrapped.code, context, name);
     const risk = await classifyCommand(unwrapped.words, context, depth + 1);
     return name === 'sudo' || name === 'doas' ? { ...risk, reason: `${name} ${risk.reason}` } : risk;
@@ -108,11 +124,16 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
 }
 
 function interpreterRisk(name: string, args: readonly (string | undefined)[], context: CommandContext): StepRisk | Promise<StepRisk> {
-  if (args.some((arg) => arg !== undefined && /^(-e|-c|-E|--eval|-p|--print|-r|-x)$/.test(arg))) return writeRisk(`${name} runs inline code`);
+  const inline = args.findIndex((arg) => arg !== undefined && /^(-e|-c|-E|--eval|-p|--print|-r|-x)$/.test(arg));
+  if (inline !== -1) {
+    const code = args[inline + 1];
+    if (code === undefined) return writeRisk(`${name} runs inline code built at run time`);
+    return DELETING_CODE.test(code) ? destroyRisk(`${name} runs inline code that deletes files or runs commands`) : writeRisk(`${name} runs inline code`);
+  }
   if (args.some((arg) => arg === '--version' || arg === '-V' || arg === '--help' || arg === '-h') && args.length === 1) return readRisk(`${name} --version`);
   const script = args.find((arg) => arg === undefined || !arg.startsWith('-'));
   if ((script === undefined && context.stdin.kind === 'none') || script === '-' || script === '/dev/stdin') {
-    return context.stdin.kind === 'none' ? writeRisk(`${name} ${args.join(' ')}`.trim()) : stdinCode(name, context);
+    return context.stdin.kind === 'none' ? writeRisk(`${name} ${args.map((arg) => arg ?? '…').join(' ')}`.trim()) : stdinCode(name, context);
   }
   if (script === undefined) return stdinCode(name, context);
   return writeRisk(`${name} runs ${script}`);
@@ -122,7 +143,7 @@ function interpreterRisk(name: string, args: readonly (string | undefined)[], co
 async function stdinCode(name: string, context: CommandContext): Promise<StepRisk> {
   const stdin: Stdin = context.stdin;
   if (stdin.kind === 'none') return writeRisk(`${name} without a script`);
-  if ((stdin.kind === 'text' || stdin.kind === 'pipe') && stdin.literal !== undefined && SHELLS.has(name)) {
+  if ((stdin.kind === 'text' || stdin.kind === 'pipe') && stdin.literal !== undefined && (SHELLS.has(name) || SHELL_WRAPPERS.has(name))) {
     const risk = await context.script(stdin.literal);
     return risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} piped into ${name}` };
   }

@@ -115,11 +115,22 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     return verb !== undefined && /^(show|list|ls|lst|get)$/.test(verb) ? readRisk('ip show') : writeRisk(`ip ${words[0] ?? ''} ${verb ?? ''}`.trim());
   },
   iptables: (args) => (has(args, '-L', '--list', '-S', '--list-rules') ? readRisk('iptables -L') : writeRisk('iptables changes firewall rules')),
+  mv: (args) => copyRisk('mv', args),
+  cp: (args) => copyRisk('cp', args),
+  install: (args) => copyRisk('install', args),
   kill: (args) => (args[0] === '-0' || args[0] === '-s0' || args[0] === '-l' || args[0] === '-L' ? readRisk(`kill ${args[0]} only checks`) : writeRisk('kill stops processes')),
   pkill: () => writeRisk('pkill stops processes'),
   killall: () => writeRisk('killall stops processes'),
   make: (args) => (has(args, '-n', '--dry-run', '--just-print') ? readRisk('make -n') : writeRisk(`make ${positional(args)[0] ?? ''}`.trim())),
 };
+
+/** `mv x /dev/null` deletes x; `cp image /dev/sdb` overwrites a disk; otherwise files are copied or moved. */
+function copyRisk(name: string, args: Args): StepRisk {
+  const target = positional(args).at(-1);
+  if (target !== undefined && DEVICE_TARGET.test(target)) return destroyRisk(`${name} overwrites the device ${target}`);
+  if (name === 'mv' && target === '/dev/null') return destroyRisk('mv to /dev/null deletes files');
+  return writeRisk(name === 'mv' ? 'mv moves files' : `${name} copies files`);
+}
 
 function flagValue(args: Args, name: string): string | undefined {
   for (let i = 0; i < args.length; i++) {

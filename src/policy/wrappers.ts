@@ -42,6 +42,7 @@ const WRAPPERS: Readonly<Record<string, Wrapper>> = {
   chrt: { operands: 1 },
   taskset: { operands: 1 },
   numactl: {},
+  parallel: { valueFlags: ['-j', '--jobs', '-S', '--sshlogin', '--joblog', '-a', '--arg-file', '-d', '--delimiter', '--timeout', '--delay'] },
   runuser: { valueFlags: ['-u', '--user', '-g', '--group', '-G', '--supp-group'] },
   su: { valueFlags: ['-g', '--group', '-G', '--supp-group', '-s', '--shell'] },
 };
@@ -52,7 +53,10 @@ export function isWrapper(name: string): boolean {
 
 export type Unwrapped =
   | { readonly kind: 'command'; readonly words: readonly ShellWord[] }
+  /** Runs nothing else (`env`, `xargs` with no command); `sudo`/`su` then start a shell. */
   | { readonly kind: 'none' }
+  /** Only asks something (`sudo -l`, `command -v rm`). */
+  | { readonly kind: 'query' }
   | { readonly kind: 'script'; readonly code: ShellWord };
 
 /** The command a wrapper runs (the words after its own flags and operands). */
@@ -64,7 +68,7 @@ export function unwrap(name: string, args: readonly ShellWord[]): Unwrapped {
     const text = word.literal;
     if (text === undefined) return { kind: 'command', words: args.slice(i) };
     if (text === '--') return rest(args.slice(i + 1 + operands));
-    if (wrapper.queryFlags?.includes(text)) return { kind: 'none' };
+    if (wrapper.queryFlags?.includes(text)) return { kind: 'query' };
     if (name === 'env' && (text === '-S' || text === '--split-string')) {
       const split = args[i + 1];
       return split === undefined ? { kind: 'none' } : { kind: 'command', words: [...splitWords(split), ...args.slice(i + 2)] };
