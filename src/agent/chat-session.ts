@@ -1,5 +1,5 @@
 import type { LanguageModel } from 'ai';
-import { applyRunEvent, createRunView, type Plan, type QueryModel, type RunState, type RunView } from '../planning/index.js';
+import { applyRunEvent, createRunView, formatIssue, type Plan, type QueryModel, type RunState, type RunView } from '../planning/index.js';
 import { assessPolicy, denialIssues, EMPTY_POLICY, type ApprovalMode, type Policy, type PolicyAssessment } from '../policy/rules/index.js';
 import type { Conversation, RunStore } from '../store/index.js';
 import { riskOptions, type ToolRegistry } from '../tools/index.js';
@@ -174,7 +174,7 @@ export class ChatSession {
       this.pending = undefined;
       this.decide(proposal, 'rejected');
       this.deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'rejected' });
-      return this.notice(`Not run: the permission policy denies this plan.\n${denialIssues(assessment.decision).map((issue) => `  steps[${issue.path[1]}]: ${issue.message}`).join('\n')}`, 'error');
+      return this.notice(`Not run: the permission policy denies this plan.\n${denialIssues(assessment.decision).map((issue) => `  ${formatIssue(issue)}`).join('\n')}`, 'error');
     }
     if (this.pending !== proposal) return;
     this.pending = undefined;

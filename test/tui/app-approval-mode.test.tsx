@@ -70,4 +70,17 @@ describe('approval modes in the chat', () => {
     expect(JSON.stringify(first!.prompt)).toContain('Never plan these');
     expect(lastUserPrompt(repair!)).toContain('steps[0]: shell rm -rf build: denied by deny shell: "rm -rf *" (/policies/team.yaml:2)');
   });
+
+  it('an edit that brings in a denied step is refused when approved, and nothing runs', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(WRITE_PLAN)]), policy: POLICY });
+    await app.send('leave a marker');
+    await app.waitFor('run? [y/n/e]', 10_000);
+    expect(app.session.applyEdit({ ...WRITE_PLAN, steps: [...WRITE_PLAN.steps, { id: 'wipe', tool: 'shell', args: { command: 'rm -rf build' }, dependsOn: ['mark'] }] })).toEqual({ ok: true });
+    await app.waitFor('rm -rf build');
+    await app.send('y');
+    await app.waitForText('Not run: the permission policy denies this plan.');
+    await app.waitForText('steps[1]: shell rm -rf build: denied by deny shell: "rm -rf *" (/policies/team.yaml:2)');
+    expect(existsSync(path.join(app.workspace, 'marker-chat'))).toBe(false);
+    expect(await app.runs.list()).toEqual([]);
+  });
 });

@@ -79,8 +79,6 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       proposalFile = path.resolve(io.cwd, flags.output);
       await writeFile(proposalFile, planToYaml(turn.proposal.plan));
     }
-    if (turn.proposal && !flags.json) showProposal(io, style, tools, turn.proposal, { ...flags, yes: flags.yes || mode !== 'ask' }, proposalFile);
-
     let run: { runId: string; status: string; reflection: Reflection } | undefined;
     let exitCode: ExitCodeValue = ExitCode.ok;
     // --yes approves the plan on the table after this turn: the one just proposed, or the one still waiting.
@@ -92,8 +90,9 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     if (candidate) {
       // A denied plan (the policy changed since it was proposed) is refused, --yes or not: exit 2.
       const assessment = await assessOrRefuse(candidate.plan, policy, mode, tools, `plan ${candidate.planId}`);
-      if (flags.yes || assessment.decision.decision === 'allow') {
-        if (!turn.proposal && !flags.json) showProposal(io, style, tools, candidate, flags, undefined);
+      const runs = flags.yes === true || assessment.decision.decision === 'allow';
+      if (!flags.json && (turn.proposal || runs)) showProposal(io, style, tools, candidate, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
+      if (runs) {
         const { approval } = await approvePlan(io, { ...flags, plan: candidate.plan, inputs: {}, assessment, question: '', command: 'ksa ask', style });
         if (approval) {
           approved = candidate;
