@@ -75,8 +75,8 @@ export async function approvePlan(io: CliIO, request: ApprovalRequest): Promise<
       message: `not approved: this plan runs commands, and there is no terminal to ask for approval (${decision.why}). Review the plan above and pass --yes to run it${decision.destroy.length > 0 ? ' (with --allow-destroy: it destroys things)' : ''}.`,
     });
   }
-  const warning = decision.destroy.length > 0 ? ` It DESTROYS things (${decision.destroy.join(', ')}).` : '';
-  const answer = await askApproval(io, `${request.question}${warning}`);
+  if (decision.destroy.length > 0) writeLine(io.stderr, request.style.red(`This plan destroys things: ${decision.destroy.join(', ')} (see the steps marked above). y approves them too.`));
+  const answer = await askApproval(io, request.question);
   if (answer === 'interrupted') return { exitCode: ExitCode.interrupted };
   if (answer === 'rejected') {
     io.stderr.write('Not run: the plan was not approved.\n');
