@@ -37,7 +37,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
 
   if (isWrapper(name)) {
     const unwrapped = unwrap(name, args);
-    if (unwrapped.kind === 'query') return readRisk(`${name} ${texts.join(' ')}`.trim());
+    if (unwrapped.kind === 'query') return readRisk(`${name} ${texts.map((text) => text ?? '…').join(' ')}`.trim());
     if (unwrapped.kind === 'none') {
       if (SHELL_WRAPPERS.has(name)) return context.stdin.kind === 'none' ? writeRisk(`${name} starts a shell`) : stdinCode(name, context);
       return WRAPPERS_WITHOUT_COMMAND_READ.has(name) ? readRisk(name) : writeRisk(name);

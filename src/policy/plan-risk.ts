@@ -81,8 +81,15 @@ async function stepRisk(step: Step, assess: AssessCall): Promise<StepRisk> {
 
 const ARGV_TOOLS: Readonly<Record<string, ArgvClassifier>> = { kubectl: classifyKubectl, helm: classifyHelm, docker: classifyDocker, podman: classifyPodman };
 
-/** The risk of one tool call (a step's action or its rollback). */
+/** The risk of one tool call (a step's action or its rollback); the reason fits on a line. */
 export async function assessCallRisk(tool: string, args: Readonly<Record<string, unknown>>, options: RiskOptions = {}): Promise<StepRisk> {
+  const risk = await callRisk(tool, args, options);
+  return risk.reason.length <= MAX_REASON ? risk : { ...risk, reason: `${risk.reason.slice(0, MAX_REASON - 1)}…` };
+}
+
+const MAX_REASON = 100;
+
+async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, options: RiskOptions): Promise<StepRisk> {
   switch (tool) {
     case 'shell': {
       if (typeof args.command !== 'string') return writeRisk('shell command not given as text');
