@@ -1,4 +1,4 @@
-import type { Plan, Step } from '../planning/index.js';
+import { KsaError, type Plan, type Step } from '../planning/index.js';
 import { classifyDocker, classifyHelm, classifyKubectl, classifyPodman, type ArgvClassifier } from './cluster-tools.js';
 import { classifyCommand } from './command-risk.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';
@@ -40,10 +40,9 @@ function once(seen: Map<string, Promise<StepRisk>>, tool: string, args: Readonly
   return risk;
 }
 
-export class ShellParserMissingError extends Error {
+export class ShellParserMissingError extends KsaError {
   constructor() {
-    super('assessing the risk of a shell step needs a shell parser: pass { parseShell } (from src/tools) to assessPlanRisk');
-    this.name = 'ShellParserMissingError';
+    super({ name: 'ShellParserMissingError', message: 'assessing the risk of a shell step needs a shell parser: pass riskOptions(registry) (or { parseShell }) from src/tools to assessPlanRisk' });
   }
 }
 
