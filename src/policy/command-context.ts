@@ -13,6 +13,8 @@ export type Stdin =
 
 export interface CommandContext {
   readonly stdin: Stdin;
+  /** Every value the command line assigns to each variable (`CMD=rm`), for words that read them. */
+  readonly variables?: ReadonlyMap<string, readonly string[]>;
   /** Classifies a shell script given as text (`bash -c "…"`, `eval`, `ssh host "…"`). */
   script(code: string): Promise<StepRisk>;
 }

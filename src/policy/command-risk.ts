@@ -2,7 +2,7 @@ import { classifyDocker, classifyHelm, classifyKubectl, classifyPodman, type Arg
 import { UNREVIEWED_SOURCES, type CommandContext, type Stdin } from './command-context.js';
 import { DESTROY_VERBS, READ_PROGRAMS, destroyProgramReason, programName } from './program-name.js';
 import { PROGRAM_RULES } from './program-rules.js';
-import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { destroyRisk, readRisk, riskRank, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
 import { isWrapper, unwrap } from './wrappers.js';
@@ -29,7 +29,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   if (depth > 16) return writeRisk('commands nested too deeply to follow');
   const [program, ...args] = words;
   if (program === undefined) return readRisk('variable assignment');
-  if (program.literal === undefined) return computedName(program);
+  if (program.literal === undefined) return computedName(program, context);
   const name = programName(program.literal);
   const texts = args.map((word) => word.literal);
   const inner = (innerWords: readonly ShellWord[], where: string) =>
@@ -37,7 +37,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
 
   if (isWrapper(name)) {
     const unwrapped = unwrap(name, args);
-    if (unwrapped.kind === 'query') return readRisk(`${name} ${texts.join(' ')}`.trim());
+    if (unwrapped.kind === 'query') return readRisk(`${name} ${texts.map((text) => text ?? '…').join(' ')}`.trim());
     if (unwrapped.kind === 'none') {
       if (SHELL_WRAPPERS.has(name)) return context.stdin.kind === 'none' ? writeRisk(`${name} starts a shell`) : stdinCode(name, context);
       return WRAPPERS_WITHOUT_COMMAND_READ.has(name) ? readRisk(name) : writeRisk(name);
@@ -69,8 +69,8 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
 }
 
 /** `$(echo rm) -rf x`, `$CMD x`: the program is only known at run time. */
-function computedName(program: ShellWord): StepRisk {
-  const danger = program.hints.map(programName).find((hint) => destroyProgramReason(hint) !== undefined || hint === 'sh' || hint === 'bash');
+function computedName(program: ShellWord, context: CommandContext): StepRisk {
+  const danger = expandHints(program.hints, context).map(programName).find((hint) => destroyProgramReason(hint) !== undefined || hint === 'sh' || hint === 'bash');
   if (danger !== undefined) return destroyRisk(`command name computed at run time (may be ${danger})`);
   return writeRisk('command name computed at run time');
 }
@@ -92,9 +92,22 @@ async function scriptRisk(code: ShellWord, context: CommandContext, via: string)
     const risk = await context.script(code.literal);
     return risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} in ${via}` };
   }
-  const source = code.hints.map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
+  const source = expandHints(code.hints, context).map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
   if (source !== undefined) return destroyRisk(`${via} runs code from ${source}`);
-  return writeRisk(`${via} runs code built at run time`);
+  // `C="rm -rf x"; eval $C`: what the line assigns is what may run.
+  let risk = writeRisk(`${via} runs code built at run time`);
+  for (const hint of code.hints.filter((word) => word.startsWith('$'))) {
+    for (const value of context.variables?.get(hint.slice(1)) ?? []) {
+      const found = await context.script(value);
+      if (riskRank(found.level) > riskRank(risk.level)) risk = { ...found, reason: `${found.reason} in ${via} (through ${hint})` };
+    }
+  }
+  return risk;
+}
+
+/** Hints with each `$NAME` replaced by the words the line assigns to it. */
+function expandHints(hints: readonly string[], context: CommandContext): string[] {
+  return hints.flatMap((hint) => (hint.startsWith('$') ? (context.variables?.get(hint.slice(1)) ?? []).flatMap((value) => value.split(/\s+/).filter(Boolean)) : [hint]));
 }
 
 /** `bash -c "…"` runs its string; `bash script.sh` a file; a bare `bash` reads its code from stdin. */

@@ -1,3 +1,7 @@
+/**
+ * Risk per step, a pure layer like src/planning: no I/O. Outer layers pass the bash parser,
+ * e.g. `assessPlanRisk(plan, riskOptions(registry))` with `riskOptions` from src/tools.
+ */
 export type { RiskLevel, StepRisk } from './risk-level.js';
 export { RISK_LEVELS, riskRank, maxRisk } from './risk-level.js';
 export type { ToolHints, PlanRisk, RiskOptions } from './plan-risk.js';

@@ -1,4 +1,4 @@
-import type { Plan, Step } from '../planning/index.js';
+import { KsaError, type Plan, type Step } from '../planning/index.js';
 import { classifyDocker, classifyHelm, classifyKubectl, classifyPodman, type ArgvClassifier } from './cluster-tools.js';
 import { classifyCommand } from './command-risk.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';
@@ -28,10 +28,21 @@ export interface RiskOptions {
   readonly parseShell?: ShellParser;
 }
 
-export class ShellParserMissingError extends Error {
+type AssessCall = (tool: string, args: Readonly<Record<string, unknown>>) => Promise<StepRisk>;
+
+function once(seen: Map<string, Promise<StepRisk>>, tool: string, args: Readonly<Record<string, unknown>>, options: RiskOptions): Promise<StepRisk> {
+  const key = `${tool}\u0000${JSON.stringify(args)}`;
+  let risk = seen.get(key);
+  if (risk === undefined) {
+    risk = assessCallRisk(tool, args, options);
+    seen.set(key, risk);
+  }
+  return risk;
+}
+
+export class ShellParserMissingError extends KsaError {
   constructor() {
-    super('assessing the risk of a shell step needs a shell parser: pass { parseShell } (from src/tools) to assessPlanRisk');
-    this.name = 'ShellParserMissingError';
+    super({ name: 'ShellParserMissingError', message: 'assessing the risk of a shell step needs a shell parser: pass riskOptions(registry) (or { parseShell }) from src/tools to assessPlanRisk' });
   }
 }
 
@@ -43,27 +54,41 @@ export class ShellParserMissingError extends Error {
 export async function assessPlanRisk(plan: Plan, options: RiskOptions = {}): Promise<PlanRisk> {
   const steps: Record<string, StepRisk> = {};
   let level: RiskLevel = 'read';
+  // Generated plans repeat calls (the same check on every host): each distinct call is assessed once.
+  const seen = new Map<string, Promise<StepRisk>>();
+  const assess: AssessCall = (tool, args) => once(seen, tool, args, options);
   for (const step of plan.steps) {
-    const risk = await assessStepRisk(step, options);
+    const risk = await stepRisk(step, assess);
     steps[step.id] = risk;
     level = maxRisk({ level, reason: '' }, risk).level;
   }
   return { level, steps };
 }
 
-export async function assessStepRisk(step: Step, options: RiskOptions = {}): Promise<StepRisk> {
+export function assessStepRisk(step: Step, options: RiskOptions = {}): Promise<StepRisk> {
+  return stepRisk(step, (tool, args) => assessCallRisk(tool, args, options));
+}
+
+async function stepRisk(step: Step, assess: AssessCall): Promise<StepRisk> {
   if (step.type === 'llm_query') return readRisk('asks the model');
   if (step.type === 'condition') return readRisk('evaluates a condition');
-  const action = await assessCallRisk(step.tool, step.args, options);
+  const action = await assess(step.tool, step.args);
   if (!step.rollback) return action;
-  const rollback = await assessCallRisk(step.rollback.tool, step.rollback.args, options);
+  const rollback = await assess(step.rollback.tool, step.rollback.args);
   return rollback.level === 'read' || maxRisk(action, rollback) === action ? action : { ...rollback, reason: `rollback: ${rollback.reason}` };
 }
 
 const ARGV_TOOLS: Readonly<Record<string, ArgvClassifier>> = { kubectl: classifyKubectl, helm: classifyHelm, docker: classifyDocker, podman: classifyPodman };
 
-/** The risk of one tool call (a step's action or its rollback). */
+/** The risk of one tool call (a step's action or its rollback); the reason fits on a line. */
 export async function assessCallRisk(tool: string, args: Readonly<Record<string, unknown>>, options: RiskOptions = {}): Promise<StepRisk> {
+  const risk = await callRisk(tool, args, options);
+  return risk.reason.length <= MAX_REASON ? risk : { ...risk, reason: `${risk.reason.slice(0, MAX_REASON - 1)}…` };
+}
+
+const MAX_REASON = 100;
+
+async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, options: RiskOptions): Promise<StepRisk> {
   switch (tool) {
     case 'shell': {
       if (typeof args.command !== 'string') return writeRisk('shell command not given as text');

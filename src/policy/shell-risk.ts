@@ -22,6 +22,7 @@ interface Unit {
 
 interface Scan {
   readonly units: Unit[];
+  readonly variables: Map<string, string[]>;
   readonly effects: StepRisk[];
   error: boolean;
   truncated: boolean;
@@ -36,12 +37,13 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   const templated = TEMPLATE.test(command);
   const source = templated ? command.replace(TEMPLATE, '"$KSA_TEMPLATE"') : command;
   const scan = await parse(source, (root) => {
-    const found: Scan = { units: [], effects: [], error: root.hasError, truncated: false };
+    const found: Scan = { units: [], variables: new Map(), effects: [], error: root.hasError, truncated: false };
     visit(root, { kind: 'none' }, '', found, 0);
     return found;
   });
   const context = (stdin: Stdin): CommandContext => ({
     stdin,
+    variables: scan.variables,
     script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1)),
   });
   let risk: StepRisk | undefined;
@@ -79,6 +81,9 @@ function visit(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: 
       return visitPipeline(namedChildren(node), stdin, where || 'in a pipeline', scan, depth);
     case 'redirected_statement':
       return visitRedirected(node, stdin, where, scan, depth);
+    case 'variable_assignment':
+      assign(node, scan);
+      return visitNested(node, where, scan, depth);
     default: {
       const inner = NESTING[node.type] ?? where;
       for (const child of namedChildren(node)) visit(child, node.type in NESTING ? { kind: 'none' } : stdin, inner, scan, depth + 1);
@@ -91,6 +96,7 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
   let input = stdin;
   for (const child of namedChildren(node)) {
     if (child.type === 'variable_assignment') {
+      assign(child, scan);
       visitNested(child, where, scan, depth);
       continue;
     }
@@ -103,6 +109,17 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
     visitNested(word, where, scan, depth);
   }
   scan.units.push({ words, stdin: input, where });
+}
+
+/** Remembers what `NAME=value` gives NAME: its text when literal, else the words found in it. */
+function assign(node: ShellNode, scan: Scan): void {
+  const name = node.childForFieldName('name')?.text;
+  const value = node.childForFieldName('value');
+  if (name === undefined) return;
+  const word = value ? evaluateWord(value) : undefined;
+  const values = scan.variables.get(name) ?? [];
+  if (values.length < 16) values.push(word === undefined ? '' : (word.literal ?? word.hints.join(' ')));
+  scan.variables.set(name, values);
 }
 
 /** Commands inside a word: `$(…)`, `<(…)`, backquotes. */

@@ -25,7 +25,7 @@ export interface ShellWord {
   readonly literal?: string;
   /** As written. */
   readonly text: string;
-  /** Literal words inside command substitutions, e.g. `rm` for `$(echo rm)`: what a computed word may become. */
+  /** Literal words inside expansions, e.g. `rm` for `$(echo rm)`, and `$NAME` for variables read: what a computed word may become. */
   readonly hints: readonly string[];
 }
 
@@ -102,11 +102,15 @@ function safeCodePoint(code: number): string {
   return code <= 0x10ffff ? String.fromCodePoint(code) : '';
 }
 
-/** Literal words anywhere inside a node's command substitutions (bounded). */
+/** Literal words anywhere inside a node's expansions (bounded), and `$NAME` for each variable it reads. */
 function hintsOf(node: ShellNode): string[] {
   const hints: string[] = [];
   const visit = (current: ShellNode, depth: number) => {
     if (hints.length >= 64 || depth > 64) return;
+    if (current.type === 'simple_expansion' || current.type === 'expansion') {
+      const name = namedChildren(current).find((child) => child.type === 'variable_name');
+      if (name) hints.push(`$${name.text}`);
+    }
     if (current.type === 'word' || current.type === 'raw_string' || current.type === 'string') {
       const value = literalOf(current);
       if (value !== DYNAMIC) for (const part of value.split(/\s+/)) if (part) hints.push(part);

@@ -77,6 +77,13 @@ describe('assessPlanRisk', () => {
     expect(risk.steps.unknown).toEqual({ level: 'write', reason: 'x__unknown is not known to be read-only' });
   });
 
+  it('keeps reasons to one short line, whatever the command names', async () => {
+    const risk = await assessPlanRisk(plan([{ id: 'a', tool: 'shell', args: { command: `date > /tmp/${'x'.repeat(500)}.txt` } }]), { parseShell });
+    expect(risk.steps.a!.level).toBe('write');
+    expect(risk.steps.a!.reason).toMatch(/^> writes \/tmp\/x+…$/);
+    expect(risk.steps.a!.reason.length).toBe(100);
+  });
+
   it('refuses to guess a shell step without a parser', async () => {
     await expect(assessPlanRisk(plan([{ id: 'a', tool: 'shell', args: { command: 'ls' } }]))).rejects.toBeInstanceOf(ShellParserMissingError);
     // Plans without shell steps need none.

@@ -43,6 +43,10 @@ describe('classifyShell', () => {
     ['> app.log', 'write'],
     ['ls 2>&1 >/dev/null', 'read'],
     ['sh deploy.sh', 'write'],
+    ['CMD=rm; $CMD -rf x', 'destroy'],
+    ['export T=/bin/rm; "$T" x', 'destroy'],
+    ['C="rm -rf x"; eval $C', 'destroy'],
+    ['A=ls; $A -la', 'write'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);

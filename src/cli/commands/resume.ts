@@ -41,7 +41,8 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
 
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const registry = createBuiltinRegistry();
-  for (const line of formatPlan(record.plan, describer(registry), style, record.maxParallel)) writeLine(io.stderr, line);
+  const tools = describer(registry);
+  for (const line of formatPlan(record.plan, tools, style, record.maxParallel, await tools.assess?.(record.plan))) writeLine(io.stderr, line);
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps.map((step) => step.id), record.state.steps)) writeLine(io.stderr, line);
   writeLine(io.stderr);
