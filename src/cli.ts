@@ -51,7 +51,7 @@ function buildProgram(io: CliIO, setExit: (code: ExitCodeValue) => void): Comman
 Examples:
   $ ksa validate examples/deploy-local/plan.yaml
   $ ksa run examples/deploy-local/plan.yaml --dry-run
-  $ ksa run examples/deploy-local/plan.yaml --yes --input port=9090
+  $ ksa run examples/deploy-local/plan.yaml --yes --allow-destroy --input port=9090
   $ ksa run plan.yaml --yes --json | jq -c 'select(.type == "step_failed")'
 
   $ ksa runs
@@ -70,6 +70,7 @@ Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_
     .option('--input <name=value>', 'an input value (repeatable); makes inputs.<name> known', collect, [])
     .option('--max-steps <n>', 'largest plan accepted (default 200)')
     .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
+    .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory)")
     .action(async (file: string, flags) => setExit(await (await import('./cli/commands/validate.js')).validateCommand(io, file, flags)));
 
   program
@@ -77,6 +78,8 @@ Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_
     .description('validate a plan, show it, ask for approval, then run it with live progress')
     .argument('<plan>', 'plan file (.yaml, .yml or .json)')
     .option('-y, --yes', 'approve without asking (needed when there is no terminal)')
+    .option('--approve <mode>', 'ask (default: every plan asks), read (read-only or allowed plans run unasked) or write (only destroy steps ask)')
+    .option('--allow-destroy', 'let --yes approve destroy steps too')
     .option('--max-parallel <n>', "steps running at once (overrides the plan's maxParallel)")
     .option('--dry-run', 'print the plan, the execution order and what runs in parallel; run nothing')
     .option('--json', 'write events as NDJSON to stdout (human output goes to stderr)')
@@ -128,6 +131,8 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .option('--session <id>', 'continue a given session')
     .option('--json', 'print the answer, any plan and any run as one JSON document')
     .option('-y, --yes', 'approve the proposed plan and run it; its reflection is added to the session')
+    .option('--approve <mode>', 'ask (default: every plan asks), read (read-only or allowed plans run unasked) or write (only destroy steps ask)')
+    .option('--allow-destroy', 'let --yes approve destroy steps too')
     .option('-o, --output <file>', 'save a proposed plan as YAML (run it later with ksa run <file>)')
     .option('--workspace <dir>', 'the folder to deploy from (default: the current one)')
     .action(async (message: string, flags) => setExit(await (await import('./cli/commands/ask.js')).askCommand(io, message, flags)));
@@ -152,6 +157,8 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .description('continue an interrupted or paused run; steps that succeeded are not run again')
     .argument('<run>', 'run id or a unique prefix of it')
     .option('-y, --yes', 'approve without asking (needed when there is no terminal)')
+    .option('--approve <mode>', 'ask (default: every plan asks), read (read-only or allowed plans run unasked) or write (only destroy steps ask)')
+    .option('--allow-destroy', 'let --yes approve destroy steps too')
     .option('--json', 'write events as NDJSON to stdout (human output goes to stderr)')
     .option('--input <name=value>', 'give an input again (e.g. a secret one, which is never stored)', collect, [])
     .option('--max-parallel <n>', 'steps running at once')
@@ -179,6 +186,18 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('--json', 'print the outcome as JSON')
     .option('--timeout <seconds>', 'how long to wait for the run to pause (default 30)')
     .action(async (run: string, flags) => setExit(await (await import('./cli/commands/pause.js')).pauseCommand(io, run, flags)));
+
+  program
+    .command('policy')
+    .description('the permission policy ($KSA_HOME/policy.yaml, <workspace>/.ksa/policy.yaml)')
+    .command('check')
+    .description("show each step's risk, the rule that decides it and the outcome (allow, ask, deny); runs nothing, exit 2 when a step is denied")
+    .argument('<plan>', 'plan file (.yaml, .yml or .json)')
+    .option('--json', 'print the result as one JSON document')
+    .option('--approve <mode>', 'the approval mode to check against: ask (default), read or write')
+    .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory)")
+    .option('--input <name=value>', 'an input value (repeatable)', collect, [])
+    .action(async (file: string, flags) => setExit(await (await import('./cli/commands/policy.js')).policyCheckCommand(io, file, flags)));
 
   program
     .command('schema')

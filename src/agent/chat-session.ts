@@ -1,7 +1,8 @@
 import type { LanguageModel } from 'ai';
-import { applyRunEvent, createRunView, type Plan, type QueryModel, type RunState, type RunView } from '../planning/index.js';
+import { applyRunEvent, createRunView, formatIssue, type Plan, type QueryModel, type RunState, type RunView } from '../planning/index.js';
+import { assessPolicy, denialIssues, EMPTY_POLICY, type ApprovalMode, type Policy, type PolicyAssessment } from '../policy/rules/index.js';
 import type { Conversation, RunStore } from '../store/index.js';
-import type { ToolRegistry } from '../tools/index.js';
+import { riskOptions, type ToolRegistry } from '../tools/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { chatModeFor, switchNotice, type ChatModeState, type ToolsHint } from './chat-mode.js';
 import { runChatTurn, type TurnEvent } from './chat.js';
@@ -14,11 +15,17 @@ import { checkEditedPlan } from './plan-diff.js';
 import { revisePlan } from './planner.js';
 import type { RunHandle } from './run-controller.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
-import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines } from './session-runs.js';
+import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
 import { historyFromMessages, pendingProposal, planMessage, showsToolResult, toolItem, type HistoryItem, type PlanDecision } from './session-history.js';
 import type { Phase, SessionSnapshot } from './session-snapshot.js';
 
 export type { Phase, SessionSnapshot } from './session-snapshot.js';
+
+const APPROVAL_MODE_NOTES: Record<ApprovalMode, string> = {
+  ask: 'Approval mode ask: every plan waits for your y/n.',
+  read: 'Approval mode read: plans whose steps only read (or that your policy allows) run without asking; others wait for your y/n.',
+  write: 'Approval mode write: only plans with a destroy step wait for your y/n; the others run without asking.',
+};
 
 /** Messages shown when a session is reopened; older ones are summarised for the model, not drawn. */
 const SHOWN_ON_OPEN = 200;
@@ -42,6 +49,10 @@ export type ChatSessionDeps = {
   readonly chatMode?: ChatModeState;
   /** What a capability check found (`tools: false` starts without tools). */
   readonly capabilities?: ToolsHint;
+  /** The permission policy (files read by the caller): the planner is told it, a denied plan never runs. */
+  readonly policy?: Policy;
+  /** The approval mode the session starts in (`/approve` changes it). */
+  readonly approvalMode?: ApprovalMode;
 };
 
 /**
@@ -66,9 +77,11 @@ export class ChatSession {
   readonly mode: ChatModeState;
   private readonly listeners = new Set<() => void>();
   private readonly queued: string[] = [];
+  private approvalMode: ApprovalMode;
 
   private constructor(readonly deps: ChatSessionDeps) {
     this.mode = deps.chatMode ?? chatModeFor(deps.modelConfig, deps.capabilities);
+    this.approvalMode = deps.approvalMode ?? 'ask';
   }
 
   static async open(deps: ChatSessionDeps): Promise<ChatSession> {
@@ -98,7 +111,14 @@ export class ChatSession {
       chatMode: this.mode.info,
       thinking: this.turn ? this.transcript.liveReasoning : undefined,
       showThinking: this.transcript.showThinking,
+      approvalMode: this.approvalMode,
     };
+  }
+
+  /** `/approve read`: from now on plans the mode and the policy allow run without a question. */
+  setApprovalMode(mode: ApprovalMode): void {
+    this.approvalMode = mode;
+    this.notice(APPROVAL_MODE_NOTES[mode], 'info');
   }
 
   subscribe(listener: () => void): () => void {
@@ -158,24 +178,44 @@ export class ChatSession {
   /** /resume of this chat's paused run: new steps start again. */
   resumeRun = (): boolean => resumeChatRun(this.run, (text, tone) => this.notice(text, tone));
 
-  async approve(): Promise<void> {
+  /** The user said yes (or, with `grant` from the policy, nobody needed to): the pending plan runs, unless the policy denies it. */
+  async approve(grant?: ApprovalGrant): Promise<void> {
     const proposal = this.pending;
     if (this.run) return this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
     if (!proposal) return;
+    let assessment: PolicyAssessment;
+    try {
+      assessment = await this.assess(proposal);
+    } catch (error) {
+      return this.notice(`Could not check the plan against the permission policy: ${(error as Error).message}`, 'error');
+    }
+    if (assessment.decision.decision === 'deny') {
+      this.pending = undefined;
+      this.decide(proposal, 'rejected');
+      this.deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'rejected' });
+      return this.notice(`Not run: the permission policy denies this plan.\n${denialIssues(assessment.decision).map((issue) => `  ${formatIssue(issue)}`).join('\n')}`, 'error');
+    }
+    if (this.pending !== proposal) return;
     this.pending = undefined;
     this.decide(proposal, 'approved');
     const plan = proposal.plan;
     this.runPlan = plan;
     this.runView = createRunView(proposal.resumeRunId ?? 'starting', plan);
     try {
-      this.run = await startChatRun({ ...this.deps, registry: this.deps.tools }, proposal, this.runView, {
-        onWarning: (message) => this.notice(message, 'warning'),
-        onPauseRequest: (paused) => this.notice(`${paused ? 'Pause' : 'Resume'} requested from another terminal (ksa ${paused ? 'pause' : 'resume'}).`, 'info'),
-        onEvent: (event) => {
-          if (this.runView) applyRunEvent(this.runView, event);
-          this.changed();
+      this.run = await startChatRun(
+        { ...this.deps, registry: this.deps.tools },
+        proposal,
+        this.runView,
+        {
+          onWarning: (message) => this.notice(message, 'warning'),
+          onPauseRequest: (paused) => this.notice(`${paused ? 'Pause' : 'Resume'} requested from another terminal (ksa ${paused ? 'pause' : 'resume'}).`, 'info'),
+          onEvent: (event) => {
+            if (this.runView) applyRunEvent(this.runView, event);
+            this.changed();
+          },
         },
-      });
+        grant ?? userGrant(this.approvalMode, assessment.decision.destroy.length > 0),
+      );
     } catch (error) {
       this.notice(`Could not start the run: ${(error as Error).message}`, 'error');
       return;
@@ -236,6 +276,7 @@ export class ChatSession {
     this.decide(previous, 'edited');
     this.deps.conversation.append({ kind: 'approval', planId: previous.planId, decision: 'edited' });
     this.propose(next);
+    void this.approveByPolicy();
     return { ok: true };
   }
 
@@ -283,6 +324,7 @@ export class ChatSession {
         timeoutMs: this.deps.modelConfig.timeoutMs,
         maxRetries: this.deps.modelConfig.maxRetries,
         chatMode: this.mode,
+        policy: this.deps.policy,
         cancelOwnRun: (runId) => (this.run?.runId === runId ? this.cancelRun('cancelled from the chat') : false),
         onEvent: (event) => this.onTurnEvent(event),
       });
@@ -311,7 +353,31 @@ export class ChatSession {
       this.activity = undefined;
       this.changed();
     }
+    await this.approveByPolicy();
     this.sendQueued();
+  }
+
+  /**
+   * In the read and write modes, a new plan the policy lets through runs
+   * without a question (`approvedBy: policy`); anything else waits for y/n.
+   */
+  private async approveByPolicy(): Promise<void> {
+    const proposal = this.pending;
+    if (this.approvalMode === 'ask' || !proposal || this.run || this.editing || this.queued.length > 0 || proposal.resumeRunId) return;
+    let assessment: PolicyAssessment;
+    try {
+      assessment = await this.assess(proposal);
+    } catch {
+      return;
+    }
+    if (assessment.decision.decision !== 'allow' || this.pending !== proposal) return;
+    this.notice(`Runs without asking: ${assessment.decision.why}.`, 'info');
+    // Not awaited: approve() lasts as long as the run, and the chat stays usable meanwhile.
+    void this.approve({ approvedBy: 'policy', mode: this.approvalMode });
+  }
+
+  private assess(proposal: ProposedPlan): Promise<PolicyAssessment> {
+    return assessPolicy(proposal.plan, this.deps.policy ?? EMPTY_POLICY, this.approvalMode, riskOptions(this.deps.tools));
   }
 
   private sendQueued(): void {
@@ -334,6 +400,7 @@ export class ChatSession {
         abortSignal,
         timeoutMs: this.deps.modelConfig.timeoutMs,
         maxRetries: this.deps.modelConfig.maxRetries,
+        policy: this.deps.policy,
         onRepair: (attempt) => this.setActivity(`repairing the revised plan (${attempt})`),
       });
       this.tokens += result.totalTokens;

@@ -1,5 +1,6 @@
 import { isStepCount, streamText, wrapLanguageModel, type LanguageModel, type ModelMessage, type ToolSet } from 'ai';
 import type { Conversation, RunStore } from '../store/index.js';
+import type { Policy } from '../policy/rules/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import { createAgentActions, createAgentTools, type AgentToolsOptions, type ProposedPlan } from './agent-tools.js';
 import { runRoutedTurn } from './chat-router.js';
@@ -34,6 +35,8 @@ export type ChatTurnOptions = {
   readonly contextTokens?: number;
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
+  /** The permission policy the planner must respect. */
+  readonly policy?: Policy;
 };
 
 export type ChatTurnResult = {
@@ -64,7 +67,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   let planCount = 0;
   const out = new TurnOutput(conversation, options.onEvent);
   const agent: AgentToolsOptions = {
-    planner: { model: options.model, tools: options.tools, context: options.context, kube: options.kube, history, maxRepairs: options.maxRepairs, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, onRepair: (attempt, problems) => out.emit({ type: 'repairing', attempt, problems }) },
+    planner: { model: options.model, tools: options.tools, context: options.context, kube: options.kube, history, maxRepairs: options.maxRepairs, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries, policy: options.policy, onRepair: (attempt, problems) => out.emit({ type: 'repairing', attempt, problems }) },
     runs: options.runs,
     currentPlan: () => proposal,
     onPlan: (next) => {

@@ -1,6 +1,7 @@
 import { generateText, NoObjectGeneratedError, NoOutputGeneratedError, Output, type LanguageModel, type ModelMessage } from 'ai';
 import { formatIssue, KsaError, PlanSchema, validatePlan, type Plan } from '../planning/index.js';
-import type { ToolRegistry } from '../tools/index.js';
+import { assessPolicy, denialIssues, policyInstructions, type Policy } from '../policy/rules/index.js';
+import { riskOptions, type ToolRegistry } from '../tools/index.js';
 import { pinKubeTarget, type KubeDefaults } from './kube-pinning.js';
 import { describePlanDiff, diffPlans, type PlanDiff } from './plan-diff.js';
 import { plannerInstructions, repairRequest, revisionRequest } from './prompts.js';
@@ -25,6 +26,8 @@ export type PlannerOptions = {
   readonly abortSignal?: AbortSignal;
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
+  /** The user's permission policy: the planner is told its rules, and a plan with a denied step goes back for repair. */
+  readonly policy?: Policy;
   /** Told about each rejected attempt, e.g. to show "repairing (2/3)…". */
   readonly onRepair?: (attempt: number, problems: readonly string[]) => void;
   /** Told when the prompt did not fit the model's context window and is sent again, smaller. */
@@ -92,7 +95,7 @@ async function generatePlan(request: (context: string) => string, options: Plann
     try {
       const result = await generateText({
         model,
-        instructions: plannerInstructions(options.tools, maxSteps, { compact: budget?.trimTools }),
+        instructions: withPolicy(plannerInstructions(options.tools, maxSteps, { compact: budget?.trimTools }), options.policy),
         messages,
         output: Output.object({ schema: PlanSchema, name: 'plan', description: 'A KubeStack AI plan: a DAG of steps' }),
         providerOptions: STRUCTURED_PROVIDER_OPTIONS,
@@ -130,7 +133,7 @@ async function generatePlan(request: (context: string) => string, options: Plann
           { onRetry: () => options.onContextRetry?.() },
         );
 
-    const checked = checkCandidate(candidate, options.tools, maxSteps);
+    const checked = await checkPolicy(checkCandidate(candidate, options.tools, maxSteps), options);
     if ('plan' in checked) {
       const plan = options.kube ? pinKubeTarget(checked.plan, options.tools, options.kube) : checked.plan;
       return { plan, attempts: attempt, repairs, totalTokens };
@@ -161,4 +164,16 @@ function checkCandidate(candidate: unknown, tools: ToolRegistry, maxSteps: numbe
   }
   const result = validatePlan(candidate, { tools: tools.catalog(), maxSteps });
   return result.ok ? { plan: result.plan } : { problems: result.issues.map(formatIssue) };
+}
+
+function withPolicy(instructions: string, policy: Policy | undefined): string {
+  const rules = policy ? policyInstructions(policy) : '';
+  return rules ? `${instructions}\n\n${rules}` : instructions;
+}
+
+/** A valid plan with a step the policy denies is rejected like an invalid one: its problems name the rule. */
+async function checkPolicy(checked: { plan: Plan } | { problems: string[] }, options: PlannerOptions): Promise<{ plan: Plan } | { problems: string[] }> {
+  if (!('plan' in checked) || !options.policy || options.policy.rules.length === 0) return checked;
+  const { decision } = await assessPolicy(checked.plan, options.policy, 'ask', riskOptions(options.tools));
+  return decision.decision === 'deny' ? { problems: denialIssues(decision).map(formatIssue) } : checked;
 }

@@ -1,6 +1,7 @@
 import type { LanguageModel } from 'ai';
 import { initialRunState, seedRunView, type RunState, type RunView } from '../planning/index.js';
-import { failedStepLogTails, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
+import type { ApprovalMode } from '../policy/rules/index.js';
+import { failedStepLogTails, localUser, planHash, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
 import { approvedKubeContext, type ToolRegistry } from '../tools/index.js';
@@ -17,14 +18,37 @@ export type SessionRunDeps = {
   readonly newRunId: () => string;
 };
 
+/** Who approved a chat's plan (`user@host`, `--yes` or `policy`), in which mode. */
+export type ApprovalGrant = { readonly approvedBy: string; readonly mode: ApprovalMode; readonly allowDestroy?: boolean };
+
+/** The user at this terminal approved, in the chat. */
+export function userGrant(mode: ApprovalMode, destroys: boolean): ApprovalGrant {
+  return { approvedBy: localUser(), mode, ...(destroys ? { allowDestroy: true } : {}) };
+}
+
 /**
  * The user approved: the decision is stored, and the run is created (or, for
- * a /resume proposal, taken over) and owned by this process.
+ * a /resume proposal, taken over) and owned by this process. The approval is
+ * stored with the run, bound to the plan shown: a resumed run whose plan is
+ * not the one shown any more is refused.
  */
-export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPlan, owner: string, registry?: ToolRegistry): Promise<OpenRun> {
+export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPlan, owner: string, grant: ApprovalGrant, registry?: ToolRegistry): Promise<OpenRun> {
+  const run = await createOrOpenRun(deps, proposal, owner, registry);
+  const inputs = proposal.resumeRunId ? run.record.inputs : {};
+  const approval = { planHash: planHash(proposal.plan, inputs), approvedAt: new Date().toISOString(), approvedBy: grant.approvedBy, mode: grant.mode, user: localUser(), command: owner, ...(grant.allowDestroy ? { allowDestroy: true as const } : {}) };
+  try {
+    await run.recordApproval(approval, inputs);
+  } catch (error) {
+    await run.close();
+    throw error;
+  }
+  deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'approved', runId: run.runId });
+  return run;
+}
+
+async function createOrOpenRun(deps: SessionRunDeps, proposal: ProposedPlan, owner: string, registry: ToolRegistry | undefined): Promise<OpenRun> {
   const { plan } = proposal;
   const runId = proposal.resumeRunId ?? deps.newRunId();
-  deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'approved', runId });
   if (proposal.resumeRunId) return deps.runs.open(proposal.resumeRunId, owner);
   // Approved now, for the cluster it names (or the current one): its cluster steps may touch no other.
   const kubeContext = registry ? await approvedKubeContext(plan, plan.inputs, registry) : undefined;
@@ -55,8 +79,9 @@ export async function startChatRun(
   proposal: ProposedPlan,
   view: RunView,
   hooks: Pick<DriveRunOptions, 'onEvent' | 'onWarning' | 'onPauseRequest'>,
+  grant: ApprovalGrant,
 ): Promise<RunHandle> {
-  const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`, deps.registry);
+  const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`, grant, deps.registry);
   view.runId = run.runId;
   if (proposal.resumeRunId) seedRunView(view, run.record.state);
   return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, mode: proposal.resumeRunId ? 'resume' : 'fresh', ...hooks });

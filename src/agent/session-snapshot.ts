@@ -1,4 +1,5 @@
 import type { Plan, RunView } from '../planning/index.js';
+import type { ApprovalMode } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ChatModeInfo } from './chat-mode.js';
 import type { HistoryItem } from './session-history.js';
@@ -27,4 +28,6 @@ export type SessionSnapshot = {
   /** The reasoning streaming right now (not shown as the answer; visible behind /think). */
   readonly thinking?: string;
   readonly showThinking: boolean;
+  /** ask, read or write (`/approve`): which plans run without a question. */
+  readonly approvalMode?: ApprovalMode;
 };

@@ -1,5 +1,6 @@
 import { validatePlan, type Plan } from '../planning/index.js';
-import type { ToolRegistry } from '../tools/index.js';
+import { assessPolicy, denialIssues, type Policy } from '../policy/rules/index.js';
+import { riskOptions, type ToolRegistry } from '../tools/index.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
 import type { CommandTools } from './mcp-tools.js';
@@ -13,6 +14,8 @@ export type LoadPlanOptions = {
   readonly allowedEnv?: readonly string[];
   /** MCP: start the servers the plan uses before validating, and explain their tools when they are missing. */
   readonly mcp?: Pick<CommandTools, 'prepareFor' | 'explain'>;
+  /** The permission policy: a step it denies is a problem of the plan, located like the others. */
+  readonly policy?: Policy;
 };
 
 export type LoadedPlan =
@@ -29,9 +32,15 @@ export async function loadPlan(path: string, registry: ToolRegistry, options: Lo
     maxSteps: options.maxSteps,
     allowedEnv: options.allowedEnv,
   });
-  if (result.ok) return { ok: true, file, plan: result.plan };
-  const issues = options.mcp ? result.issues.map((issue) => options.mcp!.explain(issue, file.document)) : result.issues;
-  return { ok: false, file, issues: locateIssues(file, issues) };
+  if (!result.ok) {
+    const issues = options.mcp ? result.issues.map((issue) => options.mcp!.explain(issue, file.document)) : result.issues;
+    return { ok: false, file, issues: locateIssues(file, issues) };
+  }
+  if (options.policy && options.policy.rules.length > 0) {
+    const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry));
+    if (decision.decision === 'deny') return { ok: false, file, issues: locateIssues(file, denialIssues(decision)) };
+  }
+  return { ok: true, file, plan: result.plan };
 }
 
 /** As loadPlan, but an invalid plan is a CliError (exit 2) listing every problem. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { Lexer, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { IssuePath } from '../planning/index.js';
 import { CliError } from './errors.js';
 
@@ -33,13 +33,19 @@ export function parsePlanText(raw: string, displayPath: string, absolute = path.
   // Some editors start UTF-8 files with a byte order mark; JSON.parse rejects it.
   const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
   if (text.trim() === '') throw new CliError({ message: `${displayPath}: the file is empty; a plan needs "goal" and "steps"` });
+  if (absolute.endsWith('.json')) {
+    const data = strictJson(text, displayPath);
+    if (text.length > BIG_JSON_CHARS) return bigJsonPlan(data, displayPath, absolute);
+  }
+  const deep = flowDepthProblem(text);
+  if (deep) throw new CliError({ message: `${displayPath}:${deep.line}:${deep.column}: the document nests more than ${MAX_DEPTH} levels deep`, location: deep });
   const lineCounter = new LineCounter();
-  if (absolute.endsWith('.json')) strictJson(text, displayPath);
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   const [first] = doc.errors;
   if (first) {
     const where = first.linePos?.[0];
     const at = where ? `:${where.line}:${where.col}` : '';
+    if (/call stack/i.test(first.message)) throw new CliError({ message: `${displayPath}${at}: the document nests too deeply`, location: where ? { line: where.line, column: where.col } : undefined });
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
     throw new CliError({
       message: `${displayPath}${at}: YAML syntax error: ${firstLine(first.message)}${more}`,
@@ -49,14 +55,107 @@ export function parsePlanText(raw: string, displayPath: string, absolute = path.
   return {
     path: absolute,
     displayPath,
-    document: doc.toJS({ maxAliasCount: 100 }),
+    document: toPlainData(doc, lineCounter, displayPath),
     locate: (issuePath) => locate(doc, lineCounter, issuePath),
   };
 }
 
-function strictJson(text: string, displayPath: string): void {
+/** Aliases that expand past a bound (a "billion laughs" document) or point nowhere are a syntax error, exit 2. */
+function toPlainData(doc: Document, lineCounter: LineCounter, displayPath: string): unknown {
   try {
-    JSON.parse(text);
+    const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    const shape = shapeProblem(data);
+    if (shape) throw new CliError({ message: `${displayPath}: ${shape}` });
+    return data;
+  } catch (error) {
+    if (!(error instanceof ReferenceError) && !(error instanceof RangeError)) throw error;
+    let first: { line: number; column: number } | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        if (!node.range) return undefined;
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        first = { line, column: col };
+        return visit.BREAK;
+      },
+    });
+    const at = first ? `:${first.line}:${first.column}` : '';
+    const problem = /excessive alias/i.test(error.message)
+      ? `YAML aliases expand to too much data (more than ${MAX_ALIAS_COUNT} copies); write the repeated parts out or use fewer aliases`
+      : error instanceof RangeError
+        ? 'the document nests too deeply (or an alias refers to the node that contains it)'
+        : `YAML syntax error: ${firstLine((error as Error).message)}`;
+    throw new CliError({ message: `${displayPath}${at}: ${problem}`, location: first });
+  }
+}
+
+/** Deeper than any plan needs, far below what the validators' recursion can take. */
+const MAX_DEPTH = 200;
+
+/** An alias inside the node it names makes the data cyclic; absurd nesting exhausts the stack. Checked without recursion. */
+function shapeProblem(data: unknown): string | undefined {
+  const onPath = new Set<object>();
+  const stack: { value: object; depth: number; leave: boolean }[] = [];
+  if (typeof data === 'object' && data !== null) stack.push({ value: data, depth: 0, leave: false });
+  while (stack.length > 0) {
+    const { value, depth, leave } = stack.pop()!;
+    if (leave) {
+      onPath.delete(value);
+      continue;
+    }
+    if (onPath.has(value)) return 'a YAML alias refers to the node that contains it, which makes the plan endless';
+    if (depth > MAX_DEPTH) return `the document nests more than ${MAX_DEPTH} levels deep`;
+    onPath.add(value);
+    stack.push({ value, depth, leave: true });
+    for (const child of Object.values(value)) if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1, leave: false });
+  }
+  return undefined;
+}
+
+/**
+ * Flow collections nested thousands deep (`[[[[…`) make the YAML parser use memory without
+ * bound, so they are refused first, from the tokens (which know what is quoted).
+ */
+function flowDepthProblem(text: string): { line: number; column: number } | undefined {
+  let openers = 0;
+  for (let i = 0; i < text.length && openers <= MAX_DEPTH; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 91 || code === 123) openers++;
+  }
+  if (openers <= MAX_DEPTH) return undefined;
+  let depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === '[' || token === '{') depth++;
+    else if (token === ']' || token === '}') depth = Math.max(0, depth - 1);
+    if (depth > MAX_DEPTH) {
+      const before = text.slice(0, offset).split('\n');
+      return { line: before.length, column: before.at(-1)!.length + 1 };
+    }
+    // Control tokens (document start, scalar markers) are not in the text.
+    if (token.length > 1 || token.charCodeAt(0) >= 32 || token === '\n' || token === '\t') offset += token.length;
+  }
+  return undefined;
+}
+
+/** yaml's own default: enough for a few shared blocks, far from an expansion attack. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Past this size a JSON plan is read with JSON.parse alone (the YAML parser, which finds
+ * duplicate keys and lines, takes seconds per megabyte); problems then carry their path
+ * but no line number.
+ */
+const BIG_JSON_CHARS = 1024 * 1024;
+
+function bigJsonPlan(data: unknown, displayPath: string, absolute: string): PlanFile {
+  const shape = shapeProblem(data);
+  if (shape) throw new CliError({ message: `${displayPath}: ${shape}` });
+  return { path: absolute, displayPath, document: data, locate: () => undefined };
+}
+
+function strictJson(text: string, displayPath: string): unknown {
+  try {
+    return JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
@@ -67,7 +166,7 @@ function strictJson(text: string, displayPath: string): void {
     }
     const at = location ? `:${location.line}:${location.column}` : '';
     throw new CliError({
-      message: `${displayPath}${at}: JSON syntax error: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '')}`,
+      message: `${displayPath}${at}: JSON syntax error: ${firstLine(message.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)/, '').replace(/, (\.\.\.)?"[\s\S]*$/, ''))}`,
       location,
     });
   }

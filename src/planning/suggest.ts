@@ -16,7 +16,21 @@ export function closestMatch(name: string, candidates: Iterable<string>): string
 
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   const match = closestMatch(name, candidates);
-  return match ? ` (did you mean "${match}"?)` : '';
+  const hidden = lookAlikeNote(name);
+  if (match) return ` (did you mean "${match}"?${hidden ? ` ${hidden}` : ''})`;
+  return hidden ? ` (${hidden})` : '';
+}
+
+/**
+ * Names that look right but are not: `dеploy` with a Cyrillic е, a zero-width space, a
+ * right-to-left override. Says which characters, so the user can see what the eye cannot.
+ */
+export function lookAlikeNote(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  const odd = [...new Set([...value].filter((char) => char.codePointAt(0)! > 0x7e || char.codePointAt(0)! < 0x20))];
+  if (odd.length === 0) return '';
+  const shown = odd.slice(0, 3).map((char) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  return `it contains ${shown.join(', ')}${odd.length > 3 ? '…' : ''}, not plain ASCII`;
 }
 
 /** Levenshtein distance with transpositions counted as one edit, giving up past `max`. */

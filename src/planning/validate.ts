@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from './graph.js';
 import { compileExpression } from './expressions.js';
 import { findTemplates, isTemplated } from './templates.js';
-import { closestMatch, didYouMean, unknownToolMessage } from './suggest.js';
+import { closestMatch, didYouMean, lookAlikeNote, unknownToolMessage } from './suggest.js';
 import { isRecord, typeProblem, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
 import { isObviouslyValid } from './obviously-valid.js';
@@ -35,7 +35,9 @@ export type IssueCode =
   | 'unknown_reference'
   | 'not_an_ancestor'
   | 'unknown_input'
-  | 'env_not_allowed';
+  | 'env_not_allowed'
+  /** A step the user's permission policy denies (checked outside validation, reported like it). */
+  | 'policy_denied';
 
 export type IssuePath = readonly (string | number)[];
 
@@ -321,8 +323,10 @@ function singleIssue(issue: z.core.$ZodIssue, path: IssuePath, root: unknown): V
       return { code: 'invalid_field', path, message: issue.message };
     case 'invalid_type':
       return { code: 'invalid_field', path, message: typeProblem(issue.expected, valueAt(root, issue.path)) };
-    default:
-      return { code: 'invalid_field', path, message: issue.message.replace(/^Invalid input: /, '') };
+    default: {
+      const note = issue.code === 'invalid_format' ? lookAlikeNote(valueAt(root, issue.path)) : '';
+      return { code: 'invalid_field', path, message: `${issue.message.replace(/^Invalid input: /, '')}${note ? ` (${note})` : ''}` };
+    }
   }
 }
 

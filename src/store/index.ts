@@ -20,3 +20,5 @@ export type { Message, NewMessage, Reflection, SessionMeta, SessionSummary } fro
 export { runStatusDocument } from './run-status.js';
 export { StepDurations, stepDurationKeys, estimateStoredRun, DURATIONS_KEPT } from './step-durations.js';
 export type { StepDurationKeys } from './step-durations.js';
+export { ApprovalSchema, ApprovalMismatchError, localUser, planHash } from './approval.js';
+export type { Approval } from './approval.js';

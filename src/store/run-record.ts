@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PlanSchema, RUN_STATUSES, STEP_STATUSES } from '../planning/index.js';
+import { ApprovalSchema } from './approval.js';
 
 /** What is kept of a run: enough to show it, resume it and roll it back. Validated on every load. */
 
@@ -49,6 +50,8 @@ export const RunRecordSchema = z.object({
   sessionId: z.string().optional(),
   /** The kube context the plan was approved for: cluster steps that would touch another are refused. */
   kubeContext: z.string().optional(),
+  /** Every approval this run got (its start, each resume), oldest first. */
+  approvals: z.array(ApprovalSchema).default([]),
   state: RunStateSchema,
 });
 

@@ -20,6 +20,8 @@ export function runStatusDocument(record: RunRecord, status: string, owner: Lock
     ...(owner ? { owner: { pid: owner.pid, command: owner.command, since: owner.startedAt } } : {}),
     logDir,
     ...(estimate ? { estimate: { remainingLowMs: Math.round(estimate.lowMs), remainingHighMs: Math.round(estimate.highMs), untimedSteps: estimate.untimedSteps } } : {}),
+    /** Who approved what (the plan's hash), when, in which mode: the start, then each resume. */
+    approvals: record.approvals ?? [],
     steps: record.plan.steps.map((step) => {
       const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
       return {

@@ -5,6 +5,7 @@ import { ensurePrivateDir, runDir, stepLogDir } from './paths.js';
 import { createRedactor, secretInputValues, type Redactor } from './redact.js';
 import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
+import { ApprovalMismatchError, planHash, type Approval } from './approval.js';
 import { RunRecordSchema, RunSummarySchema, summarize, type RunRecord, type RunSummary } from './run-record.js';
 import { StoredDocument } from './stored-document.js';
 
@@ -52,13 +53,13 @@ export class RunStore {
   }
 
   /** Creates a run, owned (locked) by this process. */
-  async create(record: Omit<RunRecord, 'version'>, command: string): Promise<OpenRun> {
+  async create(record: Omit<RunRecord, 'version' | 'approvals'> & { approvals?: RunRecord['approvals'] }, command: string): Promise<OpenRun> {
     const dir = runDir(this.home, record.runId);
     await ensurePrivateDir(dir);
     const lock = await RunLock.acquire(dir, record.runId, command);
     const redactor = this.redactor.with(secretInputValues(record.inputs));
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
-    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, ...record }, replacer: redactor.replacer });
+    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, approvals: [], ...record }, replacer: redactor.replacer });
     document.changed();
     // On disk before it is listed: another process may read it the moment the index names it.
     await document.flush();
@@ -216,6 +217,18 @@ export class OpenRun {
         void this.updateIndex();
       }
     };
+  }
+
+  /**
+   * Stores an approval, after checking it is for this very plan and these
+   * inputs (what was shown when the question was asked): a record changed in
+   * between is refused, and nothing runs. On disk before anything runs.
+   */
+  async recordApproval(approval: Approval, inputs: Readonly<Record<string, unknown>>): Promise<void> {
+    if (approval.planHash !== planHash(this.record.plan, inputs)) throw new ApprovalMismatchError(this.runId);
+    this.record.approvals = [...(this.record.approvals ?? []), approval];
+    this.document.changed();
+    await this.document.flush();
   }
 
   /** Marks the run's status (e.g. interrupted) outside an execution. */

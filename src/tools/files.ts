@@ -1,4 +1,5 @@
-import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineTool } from './tool.js';
@@ -36,7 +37,14 @@ export const readFileTool = defineTool({
     if (stats.size > MAX_READ_BYTES) {
       throw problem('too_large', `"${input.path}" has ${stats.size} bytes, more than the ${MAX_READ_BYTES} a step can read (use shell, e.g. head or grep)`);
     }
-    return { content: await readFile(target.real, { encoding: 'utf8', signal }) };
+    const handle = await open(target.real, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) => {
+      throw (error as NodeJS.ErrnoException).code === 'ELOOP' ? problem('not_a_file', `"${input.path}" became a symbolic link while it was read`) : error;
+    });
+    try {
+      return { content: await handle.readFile({ encoding: 'utf8', signal }) };
+    } finally {
+      await handle.close();
+    }
   },
 });
 
@@ -67,8 +75,14 @@ export const writeFileTool = defineTool({
       await mkdir(path.dirname(target.real), { recursive: true });
       // Resolved again after mkdir: a directory created meanwhile could be a symlink.
       const checked = await resolveInWorkspace(workspace, input.path);
-      if (input.append) await appendFile(checked.real, input.content, 'utf8');
-      else await writeFile(checked.real, input.content, { encoding: 'utf8', signal });
+      // O_NOFOLLOW: a symlink planted at the checked location after the check is refused, not followed.
+      const mode = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (input.append ? constants.O_APPEND : constants.O_TRUNC);
+      const handle = await open(checked.real, mode, 0o666);
+      try {
+        await handle.writeFile(input.content, { encoding: 'utf8', signal });
+      } finally {
+        await handle.close();
+      }
       return { path: checked.relative, bytes: Buffer.byteLength(input.content) };
     } catch (error) {
       throw asWriteError(error, input.path);
@@ -86,7 +100,10 @@ function asWriteError(error: unknown, userPath: string): unknown {
     EPERM: 'is not writable (operation not permitted)',
     EROFS: 'is on a read-only file system',
     ENOSPC: 'cannot be written: no space left on the device',
+    ENAMETOOLONG: 'is too long a path',
+    ELOOP: 'has too many levels of symbolic links',
   };
   const reason = code === undefined ? undefined : reasons[code];
-  return reason ? new ToolError({ message: `write_file: "${userPath}" ${reason}`, cause: error }) : error;
+  const shown = userPath.length > 200 ? `${userPath.slice(0, 100)}…${userPath.slice(-60)}` : userPath;
+  return reason ? new ToolError({ message: `write_file: "${shown}" ${reason}`, cause: error }) : error;
 }

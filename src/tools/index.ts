@@ -48,3 +48,5 @@ export {
 export type { WorkspacePathProblem } from './errors.js';
 export * from './mcp/index.js';
 export { quickCommand } from './quick-command.js';
+export { parseShell } from './shell-parser.js';
+export { riskOptions } from './risk-options.js';

@@ -28,17 +28,19 @@ export async function resolveInWorkspace(workspace: string, userPath: string): P
   } catch {
     throw new ToolError({ message: `workspace ${root} does not exist` });
   }
-  if (userPath.includes('\0')) throw new ToolError({ message: `path ${JSON.stringify(userPath)} contains a NUL byte` });
+  if (userPath.includes('\0')) throw new ToolError({ message: `path ${JSON.stringify(shorten(userPath))} contains a NUL byte` });
 
   const target = path.resolve(root, userPath);
-  const { real, exists } = await realLocation(target, 0);
+  const { real, exists } = await realLocation(target, 0).catch((error: unknown) => {
+    throw pathError(error, userPath);
+  });
   if (!isInside(realRoot, real)) {
     const viaLink = isInside(root, target) || isInside(realRoot, target);
     throw new WorkspacePathError({
       path: userPath,
       workspace: root,
       problem: 'outside_workspace',
-      message: `path "${userPath}" is outside the workspace ${root}${viaLink ? ` (a symlink leads to ${real})` : ''}`,
+      message: `path "${shorten(userPath)}" is outside the workspace ${root}${viaLink ? ` (a symlink leads to ${real})` : ''}`,
     });
   }
   return { real, relative: path.relative(realRoot, real).split(path.sep).join('/') || '.', exists };
@@ -67,6 +69,23 @@ async function realLocation(target: string, hops: number): Promise<{ real: strin
   );
   if (link === undefined) return { real: here, exists: false };
   return realLocation(path.resolve(realParent, link), hops + 1);
+}
+
+const PATH_PROBLEMS: Readonly<Record<string, string>> = {
+  ELOOP: 'has too many levels of symbolic links',
+  ENAMETOOLONG: 'is too long',
+  EACCES: 'cannot be looked at (permission denied)',
+};
+
+/** A system error about the path itself becomes a one-line ToolError; others pass. */
+function pathError(error: unknown, userPath: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const problem = code === undefined ? undefined : PATH_PROBLEMS[code];
+  return problem ? new ToolError({ message: `path "${shorten(userPath)}" ${problem}`, cause: error }) : error;
+}
+
+function shorten(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 100)}…${text.slice(-60)}` : text;
 }
 
 function isInside(root: string, candidate: string): boolean {

@@ -130,7 +130,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     }
   });
 
-  const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId };
+  const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId, approvalMode: snapshot.approvalMode };
   // The header and the input come first; a long history is drawn right after that first frame.
   const historyShown = useAfterFirstFrame();
   const items: StaticItem[] = historyShown ? [{ kind: 'header', id: 'header' }, ...snapshot.history] : [{ kind: 'header', id: 'header' }];

@@ -7,6 +7,8 @@ export type HeaderInfo = {
   readonly kubeContext?: string;
   readonly sessionId: string;
   readonly resumed: boolean;
+  /** ask, read or write: which plans run without a question (`/approve`). */
+  readonly approvalMode?: string;
 };
 
 export type Props = { readonly info: HeaderInfo; readonly color: boolean };
@@ -32,6 +34,13 @@ export function Header({ info, color }: Props) {
           </>
         ) : null}
       </Text>
+      {info.approvalMode ? (
+        <Text>
+          <Text dimColor={color}>approval mode </Text>
+          {info.approvalMode}
+          <Text dimColor={color}> · /approve ask|read|write changes it</Text>
+        </Text>
+      ) : null}
       <Text dimColor={color}>
         session {info.sessionId}
         {info.resumed ? ' (continued)' : ''} · /help for keys and commands · Ctrl-C twice quits

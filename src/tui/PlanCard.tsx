@@ -3,6 +3,7 @@ import { memo } from 'react';
 import type { PlanDecision, ProposedPlan } from '../agent/index.js';
 import { formatPlan, type ToolDescriber } from './plan-lines.js';
 import { createStyler } from './style.js';
+import { usePlanRisk } from './use-plan-risk.js';
 
 export type Props = {
   readonly proposal: ProposedPlan;
@@ -20,9 +21,10 @@ const DECISIONS = {
   undecided: { text: '· not run (the conversation moved on)', tone: 'gray' },
 } as const;
 
-/** The plan as the user approves it: numbered steps, dependencies, exact commands, retries, rollbacks, risky steps marked. */
+/** The plan as the user approves it: numbered steps, dependencies, exact commands, retries, rollbacks, each step's risk level and why. */
 export const PlanCard = memo(function PlanCard({ proposal, tools, color, decision }: Props) {
-  const lines = formatPlan(proposal.plan, tools, createStyler(color));
+  const risk = usePlanRisk(proposal.plan, tools);
+  const lines = formatPlan(proposal.plan, tools, createStyler(color), undefined, risk);
   const border = decision === undefined ? 'cyan' : 'gray';
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? border : undefined} paddingX={1} marginY={0}>

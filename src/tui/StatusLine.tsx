@@ -17,7 +17,7 @@ export function StatusLine({ snapshot, model, color }: Props) {
   const run = snapshot.runId ? ` · run ${snapshot.runId}${snapshot.runView ? ` ${snapshot.runView.status}` : ''}` : '';
   return (
     <Text dimColor={color} wrap="truncate-end">
-      session {snapshot.sessionId} · {PHASES[snapshot.phase]}
+      session {snapshot.sessionId} · {PHASES[snapshot.phase]}{snapshot.approvalMode && snapshot.approvalMode !== 'ask' ? ` · approve ${snapshot.approvalMode}` : ''}
       {run} · {snapshot.tokens.toLocaleString('en-US')} tokens · {model}
       {snapshot.chatMode.tools ? '' : ' · no tools'}
     </Text>

@@ -1,4 +1,5 @@
 import { criticalPathLengths, buildGraph, depthLevels, DEFAULT_MAX_PARALLEL, type Plan, type Step } from '../planning/index.js';
+import type { PlanRisk, RiskLevel } from '../policy/index.js';
 import type { Styler } from './style.js';
 
 /** What the plan view needs of the tools: how to show a call, and how risky it is. */
@@ -9,23 +10,27 @@ export type ToolDescriber = {
   kubeScope?(tool: string, args: Record<string, unknown>): { context?: string; namespace?: string; allNamespaces?: boolean } | undefined;
   /** The current kube context and namespace, for calls that name none. */
   readonly kube?: { readonly context?: string; readonly namespace?: string };
+  /** Each step's risk level and why; when given, the plan view shows them instead of marking risky tools. */
+  assess?(plan: Plan): Promise<PlanRisk>;
 };
 
 /** The plan as shown for approval: every step with its dependencies and the exact command. */
-export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxParallel?: number): string[] {
+export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxParallel?: number, risk?: PlanRisk): string[] {
   const lines: string[] = [];
   const parallel = maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL;
   lines.push(`${style.bold('Plan:')} ${plan.goal}`);
   const inputs = Object.entries(plan.inputs);
   if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([key, value]) => `${key}=${formatValue(value)}`).join(', ')}`);
-  lines.push(`  ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, up to ${parallel} at once`);
+  const risks = risk ? `, risk: ${levelText(risk.level, style)}` : '';
+  lines.push(`  ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, up to ${parallel} at once${risks}`);
   lines.push('');
   const width = String(plan.steps.length).length;
   let risky = false;
   plan.steps.forEach((step, index) => {
-    const isRisky = step.type !== 'llm_query' && step.type !== 'condition' && tools.risk(step.tool) === 'high';
+    const stepRisk = risk?.steps[step.id];
+    const isRisky = stepRisk ? stepRisk.level === 'destroy' : step.type !== 'llm_query' && step.type !== 'condition' && tools.risk(step.tool) === 'high';
     risky ||= isRisky;
-    const marker = isRisky ? style.yellow('!') : ' ';
+    const marker = isRisky ? (stepRisk ? style.red('!') : style.yellow('!')) : ' ';
     const number = `${String(index + 1).padStart(width)}.`;
     const label = step.name ? ` ${style.dim(`(${step.name})`)}` : '';
     lines.push(`${marker}${number} ${style.bold(step.id)}${label}`);
@@ -41,12 +46,19 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
       lines.push(`${indent}${style.dim(`rollback: ${step.rollback.tool}: ${first}`)}`);
       for (const line of rest) lines.push(`${indent}${style.dim(`  ${line}`)}`);
     }
+    if (stepRisk) lines.push(`${indent}${levelText(stepRisk.level, style)}${style.dim(`: ${stepRisk.reason}`)}`);
   });
   if (risky) {
     lines.push('');
-    lines.push(style.dim(`${style.yellow('!')} runs commands on this machine`));
+    lines.push(style.dim(risk ? `${style.red('!')} destroy: deletes or overwrites what cannot be restored` : `${style.yellow('!')} runs commands on this machine`));
   }
   return lines;
+}
+
+const LEVEL_TONE = { read: 'green', write: 'yellow', destroy: 'red' } as const;
+
+function levelText(level: RiskLevel, style: Styler): string {
+  return level === 'destroy' ? style.bold(style.red(level)) : style[LEVEL_TONE[level]](level);
 }
 
 function describeStep(step: Step, tools: ToolDescriber): string[] {

@@ -1,6 +1,7 @@
 import { draftAgentsSection, gatherWorkspaceContext, writeAgentsSection, type ChatSession, type ModelConfig } from '../agent/index.js';
 import { estimateStoredRun, runStatusDocument, type ConversationStore, type RunStore } from '../store/index.js';
 import { formatEstimate } from './estimate-text.js';
+import { APPROVAL_MODES, isApprovalMode } from '../policy/rules/index.js';
 import { formatDuration } from './run-view-model.js';
 
 export type SlashContext = {
@@ -136,6 +137,18 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     description: "show or hide the model's reasoning",
     run: ({ session }) => {
       session.toggleThinking();
+      return NONE;
+    },
+  },
+  {
+    name: 'approve',
+    args: '[ask|read|write]',
+    description: 'which plans run without asking: ask (all ask), read (read-only ones run), write (only destroy steps ask)',
+    run: ({ session }, args) => {
+      const mode = args.trim().toLowerCase();
+      if (mode === '') session.notice(`Approval mode: ${session.snapshot().approvalMode ?? 'ask'}. Change it with /approve ${APPROVAL_MODES.join('|')}.`, 'info');
+      else if (isApprovalMode(mode)) session.setApprovalMode(mode);
+      else session.notice(`Unknown approval mode "${mode}": use /approve ${APPROVAL_MODES.join('|')}.`, 'warning');
       return NONE;
     },
   },

@@ -1,4 +1,5 @@
-import type { ToolRegistry } from '../tools/index.js';
+import { assessPlanRisk } from '../policy/index.js';
+import { riskOptions, type ToolRegistry } from '../tools/index.js';
 import type { ToolDescriber } from './plan-lines.js';
 
 /** How the plan view shows a call: the tool's own one-line rendering, or the raw arguments. */
@@ -22,5 +23,6 @@ export function describer(registry: ToolRegistry, kube?: ToolDescriber['kube']):
       }
     },
     risk: (tool) => registry.get(tool)?.risk,
+    assess: (plan) => assessPlanRisk(plan, riskOptions(registry)),
   };
 }

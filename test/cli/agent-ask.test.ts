@@ -116,7 +116,7 @@ describe.concurrent('ksa ask', () => {
       expect(lastUserText(request)).toContain('error TS2322: bad type');
       return { text: JSON.stringify({ success: false, summary: 'build failed on a type error.', issues: ['error TS2322: bad type'], suggestions: ['fix the type, then retry build'] }) };
     });
-    const result = await cli.ksa(['ask', '--yes', 'build the shop']);
+    const result = await cli.ksa(['ask', '--yes', '--allow-destroy', 'build the shop']);
     expect(result.code, describeResult(result)).toBe(1);
     expect(existsSync(path.join(cli.sandbox.dir, 'prepared.txt'))).toBe(false);
     expect(result.stdout).toContain('✗ Reflection: build failed on a type error.');
@@ -128,7 +128,7 @@ describe.concurrent('ksa ask', () => {
     const cli = await agentCliFor(context);
     cli.server.enqueue(propose('build the shop'), planReply(FAILING_PLAN), { text: 'Plan ready.' });
     cli.server.setFallback({ status: 500, error: 'reflection backend down', headers: { 'retry-after-ms': '1' } });
-    const result = await cli.ksa(['ask', '--yes', 'build the shop']);
+    const result = await cli.ksa(['ask', '--yes', '--allow-destroy', 'build the shop']);
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stdout).toContain('✗ Reflection: The run failed at build; rolled back prepare.');
     expect(result.stdout).toContain('→ retry just the failed step (build)');

@@ -106,7 +106,13 @@ describe.concurrent('ksa validate', () => {
   it('--json on a valid plan prints one JSON document, exit 0', async () => {
     const result = await runKsa(['validate', '--json', 'examples/deploy-local/plan.yaml'], { home: sandbox.home, cwd: REPO_ROOT });
     expect(result.code, describeResult(result)).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ valid: true, file: 'examples/deploy-local/plan.yaml', steps: 10, issues: [] });
+    const doc = JSON.parse(result.stdout);
+    expect(doc).toMatchObject({ valid: true, file: 'examples/deploy-local/plan.yaml', steps: 10, issues: [], risk: 'destroy' });
+    // Each step's level and why, in plan order; the plan's level is its highest step's.
+    expect(doc.stepRisks).toHaveLength(10);
+    expect(doc.stepRisks).toContainEqual({ id: 'health', risk: 'read', riskReason: 'GET request' });
+    expect(doc.stepRisks).toContainEqual({ id: 'install', risk: 'write', riskReason: 'npm install' });
+    expect(doc.stepRisks).toContainEqual({ id: 'build', risk: 'destroy', riskReason: 'rollback: rm -rf' });
   });
 
   it('a YAML syntax error: exit 2, one line with line and column', async () => {

@@ -27,7 +27,7 @@ export function chainPlan(goal = 'Store test', count = 2): Plan {
 }
 
 /** What RunStore.create takes: a fresh run of `plan`. */
-export function newRunRecord(runId: string, options: { plan?: Plan; createdAt?: string; inputs?: Record<string, unknown>; workspace?: string } = {}): Omit<RunRecord, 'version'> {
+export function newRunRecord(runId: string, options: { plan?: Plan; createdAt?: string; inputs?: Record<string, unknown>; workspace?: string } = {}): Omit<RunRecord, 'version' | 'approvals'> {
   const plan = options.plan ?? chainPlan();
   const inputs = options.inputs ?? {};
   return {

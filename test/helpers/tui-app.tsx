@@ -6,6 +6,7 @@ import { MockLanguageModelV4 } from 'ai/test';
 import { render } from 'ink-testing-library';
 import type { TestContext } from 'vitest';
 import { ChatModeState, ChatSession, type ModelConfig } from '../../src/agent/index.js';
+import type { Policy } from '../../src/policy/rules/index.js';
 import { ConversationStore, RunStore, type Conversation, type NewMessage } from '../../src/store/index.js';
 import { createBuiltinRegistry } from '../../src/tools/index.js';
 import { App } from '../../src/tui/App.js';
@@ -96,6 +97,8 @@ export type ChatAppOptions = {
   readonly chatMode?: ChatModeState;
   /** With kubeContext: the current namespace; plans are pinned to both, as `ksa chat` does. */
   readonly kubeNamespace?: string;
+  /** The permission policy the session applies. */
+  readonly policy?: Policy;
 };
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -123,6 +126,7 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
       ...(options.kubeContext ? { kube: { context: options.kubeContext, namespace: options.kubeNamespace } } : {}),
       newRunId: () => `run-${++runCount}`,
       chatMode,
+      policy: options.policy,
     });
   const first = await conversations.create({ workspace });
   for (const message of options.history ?? []) first.append(message);

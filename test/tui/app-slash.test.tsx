@@ -46,7 +46,7 @@ describe('slash commands', () => {
     await app.send('/help');
     await app.waitForText('y or Enter runs it, n rejects it, e opens it in $VISUAL/$EDITOR');
     await app.waitForText('Esc interrupts the answer, or opens the run menu (y cancels, p pauses/resumes). /pause and /resume too. Ctrl-C twice quits.');
-    await app.waitForText('Commands: /help /plans /runs /status [run] /pause /resume [run] /new /sessions [id] /model /think /clear /quit /init [write]');
+    await app.waitForText('Commands: /help /plans /runs /status [run] /pause /resume [run] /new /sessions [id] /model /think /approve [ask|read|write] /clear /quit /init [write]');
   });
 
   it('/init shows an AGENTS.md draft from the workspace scan, writes it only on /init write, and never twice', async (context) => {
@@ -74,7 +74,7 @@ describe('slash commands', () => {
     const model = chatModel();
     const app = await renderChatApp(context, { model });
     await app.send('/deploy');
-    await app.waitForText('! Unknown command /deploy. Try: /help /plans /runs /status /pause /resume /new /sessions /model /think /clear /quit /init');
+    await app.waitForText('! Unknown command /deploy. Try: /help /plans /runs /status /pause /resume /new /sessions /model /think /approve /clear /quit /init');
     expect(model.doStreamCalls).toHaveLength(0);
   });
 

@@ -5,6 +5,7 @@ import { PlanSchema, type PlanInput } from '../../src/planning/index.js';
 import { createBuiltinRegistry } from '../../src/tools/index.js';
 import { PlanCard } from '../../src/tui/PlanCard.js';
 import { describer } from '../../src/tui/tool-describer.js';
+import { eventually } from '../helpers/cli.js';
 import { colourSequences } from '../helpers/pty.js';
 
 // The plan card: what the user approves. Every step numbered, with its
@@ -82,10 +83,28 @@ describe('PlanCard', () => {
     expect(frame).toMatch(/rollback: docker: .*rmi shop:dev/);
   });
 
-  it('marks risky steps (shell, docker) with ! and explains the mark; safe ones are not marked', () => {
+  it('until the risk is assessed, marks steps that run commands (shell, docker) with ! and explains the mark', () => {
     const marked = lines.filter((line) => /^!\d\. /.test(line)).map((line) => line.split(' ')[1]);
     expect(marked).toEqual(['install', 'lint', 'unit', 'image']);
     expect(lines).toContain('! runs commands on this machine');
+  });
+
+  it('once assessed, shows each step’s risk level and why, marks only destroy steps, and the plan’s level', async () => {
+    const app = render(<PlanCard proposal={proposal(PLAN)} tools={tools} color={false} />);
+    try {
+      await eventually(() => (app.lastFrame()?.includes('risk: destroy') ? true : undefined));
+      const assessed = body(app.lastFrame() ?? '');
+      expect(assessed).toContain('  7 steps, up to 3 at once, risk: destroy');
+      const trimmed = assessed.map((line) => line.trim());
+      expect(trimmed).toContain('write: npm ci');
+      expect(trimmed).toContain('destroy: rollback: docker rmi');
+      expect(trimmed).toContain('read: GET request');
+      expect(trimmed).toContain('read: asks the model');
+      expect(assessed.filter((line) => /^!\d\. /.test(line)).map((line) => line.split(' ')[1])).toEqual(['image']);
+      expect(assessed).toContain('! destroy: deletes or overwrites what cannot be restored');
+    } finally {
+      app.unmount();
+    }
   });
 
   it('a pending card lists the approval keys', () => {

@@ -28,8 +28,11 @@ import { interruptible } from '../interrupt.js';
 import { openConversation, openStores, type Stores } from '../stores.js';
 import { describer } from '../../tui/tool-describer.js';
 import { openCommandTools } from '../mcp-tools.js';
+import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
+import { loadPolicy } from '../policy-files.js';
+import type { ApprovalGrant } from '../../agent/index.js';
 
-export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string };
+export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string; approve?: string; allowDestroy?: boolean };
 
 /**
  * One non-interactive chat turn: the answer is printed, a proposed plan is
@@ -39,9 +42,11 @@ export type AskFlags = { continue?: boolean; session?: string; json?: boolean; y
 export async function askCommand(io: CliIO, message: string, flags: AskFlags): Promise<ExitCodeValue> {
   if (!message.trim()) throw new CliError({ message: 'the message is empty; e.g. ksa ask "deploy ./shop on port 8080"' });
   if (flags.continue && flags.session) throw new CliError({ message: '--continue and --session cannot be used together' });
+  const mode = parseApprovalMode(flags.approve);
   const stores = openStores(io);
   const cli = await openModel(io.env, stores.home);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
+  const policy = await loadPolicy(stores.home, workspace);
   const conversation = await openConversation(stores, { id: flags.session, latest: flags.continue }, workspace);
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const commandTools = await openCommandTools(io, workspace);
@@ -65,6 +70,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       timeoutMs: cli.config.timeoutMs,
       maxRetries: cli.config.maxRetries,
       chatMode: chatModeOf(cli),
+      policy,
       onEvent: flags.json ? undefined : (event) => showTurnEvent(io, style, event, thinking),
     }).catch((error: unknown) => {
       throw modelFailure(error, cli.config);
@@ -82,16 +88,29 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       proposalFile = path.resolve(io.cwd, flags.output);
       await writeFile(proposalFile, planToYaml(turn.proposal.plan));
     }
-    if (turn.proposal && !flags.json) showProposal(io, style, tools, turn.proposal, flags, proposalFile);
-
     let run: { runId: string; status: string; reflection: Reflection } | undefined;
     let exitCode: ExitCodeValue = ExitCode.ok;
     // --yes approves the plan on the table after this turn: the one just proposed, or the one still waiting.
-    const approved = flags.yes ? (turn.proposal ?? (await latestProposal(conversation))) : undefined;
-    if (flags.yes && !approved && !flags.json) writeLine(io.stderr, style.dim('No plan to approve: nothing was run.'));
-    if (approved) {
-      if (!turn.proposal && !flags.json) showProposal(io, style, tools, approved, flags, undefined);
-      const outcome = await runApproved(io, { stores, cli, tools, conversation, proposal: approved, workspace, json: flags.json === true, style });
+    // Without --yes, the approval mode and the policy may let the one just proposed run (--approve read|write).
+    const candidate = flags.yes ? (turn.proposal ?? (await latestProposal(conversation))) : turn.proposal;
+    if (flags.yes && !candidate && !flags.json) writeLine(io.stderr, style.dim('No plan to approve: nothing was run.'));
+    let approved: ProposedPlan | undefined;
+    let grant: ApprovalGrant | undefined;
+    if (candidate) {
+      // A denied plan (the policy changed since it was proposed) is refused, --yes or not: exit 2.
+      const assessment = await assessOrRefuse(candidate.plan, policy, mode, tools, `plan ${candidate.planId}`);
+      const runs = flags.yes === true || assessment.decision.decision === 'allow';
+      if (!flags.json && (turn.proposal || runs)) showProposal(io, style, tools, candidate, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
+      if (runs) {
+        const { approval } = await approvePlan(io, { ...flags, plan: candidate.plan, inputs: {}, assessment, question: '', command: 'ksa ask', style });
+        if (approval) {
+          approved = candidate;
+          grant = { approvedBy: approval.approvedBy, mode, ...(approval.allowDestroy ? { allowDestroy: true } : {}) };
+        }
+      }
+    }
+    if (approved && grant) {
+      const outcome = await runApproved(io, { stores, cli, tools, conversation, proposal: approved, workspace, json: flags.json === true, style, grant });
       run = outcome.run;
       exitCode = outcome.exitCode;
     }
@@ -159,13 +178,14 @@ type RunApprovedOptions = {
   readonly workspace: string;
   readonly json: boolean;
   readonly style: Styler;
+  readonly grant: ApprovalGrant;
 };
 
 /** --yes: the user approved on the command line. Run, then reflect into the session. */
 async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ exitCode: ExitCodeValue; run: { runId: string; status: string; reflection: Reflection } }> {
   const { stores, conversation, proposal, cli } = options;
   const deps = { runs: stores.runs, conversation, workspace: options.workspace, model: cli.model, modelConfig: cli.config, newRunId };
-  const run = await openApprovedRun(deps, proposal, `ksa ask (session ${conversation.id})`, options.tools);
+  const run = await openApprovedRun(deps, proposal, `ksa ask (session ${conversation.id})`, options.grant, options.tools);
   const { state, exitCode } = await runSession(io, {
     run,
     registry: options.tools,

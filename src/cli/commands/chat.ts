@@ -11,6 +11,7 @@ import { newRunId } from '../run-id.js';
 import { isCI } from '../run-session.js';
 import { openConversation, openStores } from '../stores.js';
 import { withoutFetch } from '../without-fetch.js';
+import { loadPolicy } from '../policy-files.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
 
@@ -35,6 +36,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   const { config, model } = cli;
   const chatMode = chatModeOf(cli);
   const { registry } = tools;
+  const policy = await loadPolicy(stores.home, workspace);
 
   const open = async (target: { id?: string; latest?: boolean }) => {
     const conversation = await openConversation(stores, target, workspace);
@@ -51,6 +53,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       ...(context.instructions ? { instructions: formatProjectInstructions(context.instructions) } : {}),
       queryModel: createQueryModel(model, config),
       newRunId,
+      policy,
     });
   };
   const session = await open({ id: flags.session, latest: flags.continue });

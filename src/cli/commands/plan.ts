@@ -10,6 +10,7 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { interruptible } from '../interrupt.js';
 import { openStores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
+import { loadPolicy } from '../policy-files.js';
 
 export type PlanFlags = { json?: boolean; format?: string; output?: string; workspace?: string; maxRepairs?: string };
 
@@ -21,6 +22,8 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   const stores = openStores(io);
   const { config, model } = await openModel(io.env, stores.home);
+  // The plan must pass the policy `ksa run` will apply: the planner is told it and repairs denied plans.
+  const policy = await loadPolicy(stores.home, workspace);
   const style = createStyler(colorEnabled(io.stderr, io.env));
   writeLine(io.stderr, style.dim(`Planning with ${describeEndpoint(config)}…`));
 
@@ -41,6 +44,7 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
       maxRetries: config.maxRetries,
       abortSignal: interrupt.signal,
       onContextRetry: () => writeLine(io.stderr, style.yellow(`The prompt did not fit the model's context window; asking again with less context. To avoid this, ${CONTEXT_HINT}.`)),
+      policy,
       onRepair: (attempt, problems) => writeLine(io.stderr, style.yellow(`The plan had ${problems.length} problem${problems.length === 1 ? '' : 's'}; asking the model to fix ${problems.length === 1 ? 'it' : 'them'} (repair ${attempt})…`)),
     });
   } catch (error) {

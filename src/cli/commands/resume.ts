@@ -1,6 +1,5 @@
 import { isFinished } from '../../planning/index.js';
 import { REDACTED, looksSecret } from '../../store/index.js';
-import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -12,8 +11,10 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { describer } from '../../tui/tool-describer.js';
 import { openCommandTools } from '../mcp-tools.js';
+import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
+import { loadPolicy } from '../policy-files.js';
 
-export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string };
+export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean };
 
 /**
  * Continues an interrupted or paused run: steps recorded as succeeded (or
@@ -31,6 +32,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     throw new CliError({ message: `run ${runId} is still running in process ${owner.pid} (${owner.command}); wait for it, or stop it with: ksa cancel ${runId}` });
   }
   const inputs = parseInputs(flags.input);
+  const mode = parseApprovalMode(flags.approve);
   const missing = Object.entries({ ...record.inputs, ...record.state.inputs })
     .filter(([name, value]) => value === REDACTED && looksSecret(name) && !(name in inputs))
     .map(([name]) => name);
@@ -39,20 +41,41 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   }
 
   const style = createStyler(colorEnabled(io.stderr, io.env));
-  const tools = await openCommandTools(io, record.workspace);
-  await tools.prepareFor(record.plan);
-  const { registry } = tools;
-  for (const line of formatPlan(record.plan, describer(registry), style, record.maxParallel)) writeLine(io.stderr, line);
+  const commandTools = await openCommandTools(io, record.workspace);
+  await commandTools.prepareFor(record.plan);
+  const { registry } = commandTools;
+  const tools = describer(registry);
+  for (const line of formatPlan(record.plan, tools, style, record.maxParallel, await tools.assess?.(record.plan))) writeLine(io.stderr, line);
   if (record.kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${record.kubeContext}, as approved (a cluster step that would touch another context is refused)`));
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps.map((step) => step.id), record.state.steps)) writeLine(io.stderr, line);
   writeLine(io.stderr);
 
   const queryModel = await queryModelFor(io, record.plan, stores.home);
-  const approval = await obtainApproval(io, { yes: flags.yes, question: `Resume run ${runId}?` });
-  if (approval !== ExitCode.ok) return approval;
+  // The policy as it is now: a step denied since the run started does not run.
+  const policy = await loadPolicy(stores.home, record.workspace);
+  const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`);
+  // An approval binds to the plan and the inputs as they are now: the stored ones with the ones given again.
+  const approvedInputs = { ...record.inputs, ...inputs };
+  const { exitCode: approved, approval } = await approvePlan(io, {
+    ...flags,
+    plan: record.plan,
+    inputs: approvedInputs,
+    assessment,
+    question: `Resume run ${runId}?`,
+    command: `ksa resume ${runId}`,
+    style,
+  });
+  if (approved !== ExitCode.ok || !approval) return approved;
 
   const run = await stores.runs.open(runId, `ksa resume ${runId}`, { inputs });
+  try {
+    // Checked against the record as reopened under the lock: a run changed since it was shown is not run.
+    await run.recordApproval(approval, { ...run.record.inputs, ...inputs });
+  } catch (error) {
+    await run.close();
+    throw error;
+  }
   const { exitCode } = await runSession(io, {
     run,
     registry,

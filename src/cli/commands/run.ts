@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
-import { approvedKubeContext, currentKubeTarget, planTouchesKube } from '../../tools/index.js';
-import { obtainApproval } from '../approval.js';
+import { approvedKubeContext, currentKubeTarget, planTouchesKube, riskOptions } from '../../tools/index.js';
+import { assessPlanRisk } from '../../policy/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -17,6 +17,8 @@ import { ksaHome } from '../../store/index.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
+import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
+import { loadPolicy } from '../policy-files.js';
 
 export type RunFlags = {
   yes?: boolean;
@@ -27,19 +29,25 @@ export type RunFlags = {
   input: string[];
   allowEnv: string[];
   workspace?: string;
+  approve?: string;
+  allowDestroy?: boolean;
 };
 
 export async function runCommand(io: CliIO, file: string, flags: RunFlags): Promise<ExitCodeValue> {
   const inputs = parseInputs(flags.input);
   const maxParallel = parsePositiveInt(flags.maxParallel, '--max-parallel');
+  const mode = parseApprovalMode(flags.approve);
+  const home = ksaHome(io.env);
   const workspaceDir = flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(path.resolve(io.cwd, file));
   const commandTools = await openCommandTools(io, workspaceDir);
   const { registry } = commandTools;
+  const policy = await loadPolicy(home, workspaceDir);
   const { file: planFile, plan } = await loadValidPlan(io, file, registry, {
     inputs,
     maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'),
     allowedEnv: flags.allowEnv,
     mcp: commandTools,
+    policy,
   });
   const workspace = await resolveWorkspace(flags.workspace ? workspaceDir : path.dirname(planFile.path));
   const style = createStyler(colorEnabled(io.stderr, io.env));
@@ -48,28 +56,38 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const kube = planTouchesKube(plan, registry) ? await currentKubeTarget(io.env) : {};
   const kubeContext = await approvedKubeContext(plan, inputs, registry, async () => kube.context);
   const tools = describer(registry, kube);
+  const risk = await assessPlanRisk(shown, riskOptions(registry));
 
   if (flags.dryRun) {
     if (flags.json) {
       writeLine(io.stdout, JSON.stringify(dryRunDocument(shown), null, 2));
     } else {
       const out = createStyler(colorEnabled(io.stdout, io.env));
-      for (const line of formatPlan(shown, tools, out, maxParallel)) writeLine(io.stdout, line);
+      for (const line of formatPlan(shown, tools, out, maxParallel, risk)) writeLine(io.stdout, line);
       writeLine(io.stdout);
       for (const line of formatDryRun(shown, out, maxParallel)) writeLine(io.stdout, line);
     }
     return ExitCode.ok;
   }
 
-  for (const line of formatPlan(shown, tools, style, maxParallel)) writeLine(io.stderr, line);
+  for (const line of formatPlan(shown, tools, style, maxParallel, risk)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
   if (kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${kubeContext} (a cluster step that would touch another context is refused)`));
   writeLine(io.stderr);
 
   // Checked before approval: a plan that cannot run is refused before anything starts.
-  const queryModel = await queryModelFor(io, plan, ksaHome(io.env));
-  const approval = await obtainApproval(io, { yes: flags.yes, question: `Run these ${plan.steps.length} steps?` });
-  if (approval !== ExitCode.ok) return approval;
+  const queryModel = await queryModelFor(io, plan, home);
+  const assessment = await assessOrRefuse(plan, policy, mode, registry, file);
+  const { exitCode: approved, approval } = await approvePlan(io, {
+    ...flags,
+    plan,
+    inputs,
+    assessment,
+    question: `Run these ${plan.steps.length} steps?`,
+    command: `ksa run ${file}`,
+    style,
+  });
+  if (approved !== ExitCode.ok || !approval) return approved;
 
   const runId = newRunId();
   const stores = openStores(io);
@@ -89,6 +107,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     },
     `ksa run ${file}`,
   );
+  await run.recordApproval(approval, inputs);
   const { exitCode } = await runSession(io, {
     run,
     registry,

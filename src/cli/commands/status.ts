@@ -28,6 +28,11 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   if (record.planFile) writeLine(io.stdout, `  plan: ${record.planFile}`);
   writeLine(io.stdout, `  workspace: ${record.workspace}`);
   writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? 'took' : 'running for'} ${durationBetween(state.startedAt, state.endedAt)}`);
+  for (const approval of record.approvals ?? []) {
+    const when = approval.approvedAt.replace('T', ' ').slice(0, 19);
+    const by = approval.approvedBy === approval.user ? approval.user : `${approval.approvedBy} (run by ${approval.user})`;
+    writeLine(io.stdout, `  approved by ${by} · ${when} · --approve ${approval.mode}${approval.allowDestroy ? ' · destroy allowed' : ''} · ${approval.command} · plan ${approval.planHash.slice(0, 19)}…`);
+  }
   if (owner) writeLine(io.stdout, `  owned by process ${owner.pid} (${owner.command})`);
   if (estimate) writeLine(io.stdout, `  estimated: ${formatEstimate(estimate)} (from earlier runs)`);
   if (state.error && status !== 'succeeded') writeLine(io.stdout, `  ${style.red(state.error)}`);

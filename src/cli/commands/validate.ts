@@ -1,5 +1,9 @@
-import { buildGraph, criticalPathLengths, DEFAULT_MAX_PARALLEL } from '../../planning/index.js';
 import path from 'node:path';
+import { buildGraph, criticalPathLengths, DEFAULT_MAX_PARALLEL, type Plan } from '../../planning/index.js';
+import { assessPlanRisk } from '../../policy/index.js';
+import { PolicyFileError } from '../../policy/rules/index.js';
+import { ksaHome } from '../../store/index.js';
+import { riskOptions, type ToolRegistry } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -8,19 +12,27 @@ import { openCommandTools } from '../mcp-tools.js';
 import { parseInputs, parsePositiveInt } from '../options.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { formatIssues } from '../validation-report.js';
+import { loadPolicy } from '../policy-files.js';
 
-export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string; allowEnv: string[] };
+export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string; allowEnv: string[]; workspace?: string };
 
 export async function validateCommand(io: CliIO, file: string, flags: ValidateFlags): Promise<ExitCodeValue> {
-  // The workspace of `ksa run` without --workspace: the plan's folder (its .mcp.json servers, once trusted).
-  const tools = await openCommandTools(io, path.dirname(path.resolve(io.cwd, file)));
+  // The workspace of `ksa run`: --workspace, or the plan's folder (its .mcp.json servers, once trusted, and its .ksa/policy.yaml).
+  const workspace = flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(path.resolve(io.cwd, file));
+  const tools = await openCommandTools(io, workspace);
   const { registry } = tools;
   const options = { inputs: parseInputs(flags.input), maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'), allowedEnv: flags.allowEnv, mcp: tools };
   let loaded: Awaited<ReturnType<typeof loadPlan>>;
   try {
-    loaded = await loadPlan(file, registry, options);
+    // The permission policy that applies where the plan would run: a denied step makes the plan invalid.
+    const policy = await loadPolicy(ksaHome(io.env), workspace);
+    loaded = await loadPlan(file, registry, { ...options, policy });
   } catch (error) {
     // --json promises one JSON document, also when the file cannot be read or parsed.
+    if (flags.json && error instanceof PolicyFileError) {
+      writeLine(io.stdout, JSON.stringify({ valid: false, file, issues: [{ code: 'policy_file', path: '', message: error.message, file: error.file, line: error.line }] }, null, 2));
+      return ExitCode.usage;
+    }
     if (!flags.json || !(error instanceof CliError)) throw error;
     const issue = { code: error.location ? 'syntax_error' : 'unreadable_file', path: '', message: error.message, ...error.location };
     writeLine(io.stdout, JSON.stringify({ valid: false, file, issues: [issue] }, null, 2));
@@ -28,7 +40,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   }
   if (flags.json) {
     const doc = loaded.ok
-      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [] }
+      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], ...(await riskFields(loaded.plan, registry)) }
       : { valid: false, file: loaded.file.displayPath, issues: loaded.issues.map(({ code, where, message, line, column }) => ({ code, path: where, message, line, column })) };
     writeLine(io.stdout, JSON.stringify(doc, null, 2));
     return loaded.ok ? ExitCode.ok : ExitCode.usage;
@@ -46,4 +58,10 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
     `${style.green('✓')} ${loaded.file.displayPath}: valid plan, ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, critical path ${longest} step${longest === 1 ? '' : 's'}, up to ${plan.maxParallel ?? DEFAULT_MAX_PARALLEL} in parallel`,
   );
   return ExitCode.ok;
+}
+
+/** The plan's level and, in plan order, each step's `risk` and `riskReason`. */
+async function riskFields(plan: Plan, registry: ToolRegistry) {
+  const risk = await assessPlanRisk(plan, riskOptions(registry));
+  return { risk: risk.level, stepRisks: plan.steps.map((step) => ({ id: step.id, risk: risk.steps[step.id]!.level, riskReason: risk.steps[step.id]!.reason })) };
 }

@@ -1,0 +1,86 @@
+import { formatIssue, type Plan } from '../planning/index.js';
+import { APPROVAL_MODES, assessPolicy, denialIssues, isApprovalMode, type ApprovalMode, type Policy, type PolicyAssessment } from '../policy/rules/index.js';
+import { riskOptions, type ToolRegistry } from '../tools/index.js';
+import { localUser, planHash, type Approval } from '../store/index.js';
+import { askApproval, canPrompt } from './approval.js';
+import { CliError } from './errors.js';
+import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { writeLine, type CliIO } from './io.js';
+import type { Styler } from '../tui/style.js';
+
+/** The flags every command that starts a plan takes. */
+export type ApprovalFlags = { readonly yes?: boolean; readonly approve?: string; readonly allowDestroy?: boolean };
+
+export function parseApprovalMode(value: string | undefined): ApprovalMode {
+  if (value === undefined) return 'ask';
+  if (isApprovalMode(value)) return value;
+  throw new CliError({ message: `--approve expects one of ${APPROVAL_MODES.join(', ')}, got "${value}"` });
+}
+
+/** Risk and policy decision of a plan; a denied step is a CliError (exit 2) naming the rule and its file:line. */
+export async function assessOrRefuse(plan: Plan, policy: Policy, mode: ApprovalMode, registry: ToolRegistry, source: string): Promise<PolicyAssessment> {
+  const assessment = await assessPolicy(plan, policy, mode, riskOptions(registry));
+  if (assessment.decision.decision === 'deny') throw policyDenial(assessment, source);
+  return assessment;
+}
+
+export function policyDenial(assessment: PolicyAssessment, source: string): CliError {
+  const issues = denialIssues(assessment.decision);
+  return new CliError({
+    message: `${source}: not allowed by the permission policy, ${issues.length} step${issues.length === 1 ? '' : 's'} denied (nothing was run):`,
+    details: issues.map((issue) => `  ${formatIssue(issue)}`),
+  });
+}
+
+export type ApprovalRequest = ApprovalFlags & {
+  readonly plan: Plan;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly assessment: PolicyAssessment;
+  readonly question: string;
+  /** What is approved, for the run record: `ksa run plan.yaml`. */
+  readonly command: string;
+  readonly style: Styler;
+};
+
+/**
+ * Nothing runs without approval. The policy and the mode may approve a plan
+ * (`policy`); otherwise `--yes` does (never a destroy step without
+ * `--allow-destroy`), or the user at the terminal. Without either: exit 2.
+ * The approval is bound to the plan and inputs shown (their hash).
+ */
+export async function approvePlan(io: CliIO, request: ApprovalRequest): Promise<{ exitCode: ExitCodeValue; approval?: Approval }> {
+  const { decision } = request.assessment;
+  const mode = decision.mode;
+  const base = { planHash: planHash(request.plan, request.inputs), mode, user: localUser(), command: request.command };
+  const approved = (approvedBy: string, extra: Partial<Approval> = {}) => ({ exitCode: ExitCode.ok, approval: { ...base, approvedAt: new Date().toISOString(), approvedBy, ...extra } });
+
+  for (const step of decision.steps) {
+    if (step.decision === 'ask' && (step.rule || step.level === 'destroy')) writeLine(io.stderr, request.style.yellow(`  ! ${step.stepId}: ${step.why}`));
+  }
+  if (decision.decision === 'allow') {
+    writeLine(io.stderr, request.style.dim(`Approved by the policy: ${decision.why}.`));
+    return approved('policy');
+  }
+  if (request.yes) {
+    if (decision.destroy.length > 0 && !request.allowDestroy) {
+      const steps = decision.destroy.join(', ');
+      throw new CliError({
+        message: `not approved: ${steps} ${decision.destroy.length === 1 ? 'is a destroy step' : 'are destroy steps'} (${decision.steps.find((step) => step.level === 'destroy')?.reason}), and --yes alone never approves those. Add --allow-destroy to approve them too, or approve in a terminal.`,
+      });
+    }
+    return approved('--yes', request.allowDestroy && decision.destroy.length > 0 ? { allowDestroy: true } : {});
+  }
+  if (!canPrompt(io)) {
+    throw new CliError({
+      message: `not approved: this plan runs commands, and there is no terminal to ask for approval (${decision.why}). Review the plan above and pass --yes to run it${decision.destroy.length > 0 ? ' (with --allow-destroy: it destroys things)' : ''}.`,
+    });
+  }
+  if (decision.destroy.length > 0) writeLine(io.stderr, request.style.red(`This plan destroys things: ${decision.destroy.join(', ')} (see the steps marked above). y approves them too.`));
+  const answer = await askApproval(io, request.question);
+  if (answer === 'interrupted') return { exitCode: ExitCode.interrupted };
+  if (answer === 'rejected') {
+    io.stderr.write('Not run: the plan was not approved.\n');
+    return { exitCode: ExitCode.usage };
+  }
+  return approved(localUser(), decision.destroy.length > 0 ? { allowDestroy: true } : {});
+}

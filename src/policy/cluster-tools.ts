@@ -1,0 +1,146 @@
+import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+
+/** Classifies argv of kubectl, helm, docker and podman (as tools or inside a shell line). */
+export type ArgvClassifier = (args: readonly (string | undefined)[], inner: InnerCommand) => Promise<StepRisk>;
+
+/** Classifies a command run inside another (`kubectl exec … -- rm -rf /data`). */
+export type InnerCommand = (argv: readonly (string | undefined)[], where: string) => Promise<StepRisk>;
+
+/** Global flags that take a value as the next argument; the subcommand is the first other non-flag. */
+const KUBECTL_VALUE_FLAGS = new Set([
+  '-n', '--namespace', '--context', '--cluster', '--user', '--kubeconfig', '-s', '--server', '--token', '--as', '--as-group',
+  '--as-uid', '--request-timeout', '--cache-dir', '--certificate-authority', '--client-certificate', '--client-key',
+  '--tls-server-name', '-v', '--v', '--log-file', '--profile', '--profile-output', '-l', '--selector', '-o', '--output',
+  '-f', '--filename', '-c', '--container', '--field-selector', '-k', '--kustomize', '--type', '--replicas', '--image',
+]);
+const HELM_VALUE_FLAGS = new Set(['-n', '--namespace', '--kube-context', '--kubeconfig', '--kube-apiserver', '--kube-token', '--kube-as-user', '--kube-as-group', '--registry-config', '--repository-cache', '--repository-config', '--burst-limit', '--qps', '-o', '--output', '-f', '--values', '--set', '--set-string', '--set-file', '--version', '--timeout']);
+const DOCKER_VALUE_FLAGS = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '-f', '--file', '-p', '--project-name', '--project-directory', '--profile', '--env-file', '--connection', '--url', '--identity', '--root', '--runroot', '--storage-driver', '--cgroup-manager', '--events-backend', '--network-cmd-path']);
+
+/** Positional (non-flag) arguments, skipping flag values; `undefined` marks a word only known at run time. */
+function positionals(args: readonly (string | undefined)[], valueFlags: ReadonlySet<string>): (string | undefined)[] {
+  const out: (string | undefined)[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') break;
+    if (arg !== undefined && arg.startsWith('-') && arg !== '-') {
+      if (!arg.includes('=') && valueFlags.has(arg)) i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+function hasFlag(args: readonly (string | undefined)[], ...names: string[]): boolean {
+  return args.some((arg) => arg !== undefined && names.some((name) => arg === name || arg.startsWith(`${name}=`)));
+}
+
+function flagValue(args: readonly (string | undefined)[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === name) return args[i + 1] ?? '';
+    if (arg?.startsWith(`${name}=`)) return arg.slice(name.length + 1);
+  }
+  return undefined;
+}
+
+/** `--dry-run`, `--dry-run=client|server`, but not `--dry-run=none`. */
+function isDryRun(args: readonly (string | undefined)[]): boolean {
+  const value = flagValue(args, '--dry-run');
+  return value !== undefined && value !== 'none' && value !== 'false';
+}
+
+function afterDoubleDash(args: readonly (string | undefined)[]): (string | undefined)[] | undefined {
+  const index = args.indexOf('--');
+  return index === -1 ? undefined : args.slice(index + 1);
+}
+
+const KUBECTL_READ = new Set(['get', 'describe', 'logs', 'diff', 'explain', 'api-resources', 'api-versions', 'version', 'cluster-info', 'top', 'wait', 'events', 'kustomize', 'completion', 'options', 'help']);
+const KUBECTL_WRITE = new Set(['apply', 'create', 'run', 'scale', 'autoscale', 'expose', 'set', 'label', 'annotate', 'patch', 'edit', 'cordon', 'uncordon', 'taint', 'port-forward', 'cp', 'attach', 'proxy', 'debug', 'certificate', 'replace', 'rollout', 'exec', 'auth', 'config', 'plugin']);
+const KUBECTL_DESTROY = new Set(['delete', 'drain']);
+
+export const classifyKubectl: ArgvClassifier = async (args, inner) => {
+  const [verb, sub] = positionals(args, KUBECTL_VALUE_FLAGS);
+  if (verb === undefined) return args.length === 0 ? readRisk('kubectl without a command') : writeRisk('kubectl command built at run time');
+  const name = `kubectl ${verb}`;
+  if (isDryRun(args)) return readRisk(`${name} --dry-run`);
+  if (KUBECTL_DESTROY.has(verb)) return destroyRisk(name);
+  if (verb === 'replace' && hasFlag(args, '--force')) return destroyRisk('kubectl replace --force');
+  if (verb === 'apply' && hasFlag(args, '--prune')) return destroyRisk('kubectl apply --prune deletes what is not in the manifests');
+  if (hasFlag(args, '--force') || flagValue(args, '--grace-period') === '0') return destroyRisk(`${name} --force`);
+  if (verb === 'exec') {
+    const command = afterDoubleDash(args);
+    return command && command.length > 0 ? inner(command, 'in kubectl exec') : writeRisk('kubectl exec');
+  }
+  if (verb === 'rollout') return sub === 'status' || sub === 'history' ? readRisk(`kubectl rollout ${sub}`) : writeRisk(`kubectl rollout ${sub ?? ''}`.trim());
+  if (verb === 'auth') return sub === 'can-i' || sub === 'whoami' ? readRisk(`kubectl auth ${sub}`) : writeRisk(`kubectl auth ${sub ?? ''}`.trim());
+  if (verb === 'config') {
+    return sub !== undefined && /^(view|get-contexts|get-clusters|get-users|current-context)$/.test(sub) ? readRisk(`kubectl config ${sub}`) : writeRisk(`kubectl config ${sub ?? ''}`.trim());
+  }
+  if (verb === 'plugin') return sub === 'list' ? readRisk('kubectl plugin list') : writeRisk('kubectl plugin');
+  if (KUBECTL_READ.has(verb)) return readRisk(name);
+  if (KUBECTL_WRITE.has(verb)) return writeRisk(name);
+  return writeRisk(`${name} (not a known read-only kubectl command)`);
+};
+
+const HELM_READ = new Set(['list', 'ls', 'status', 'get', 'history', 'hist', 'show', 'inspect', 'template', 'lint', 'search', 'version', 'env', 'diff', 'verify', 'help', 'completion']);
+const HELM_DESTROY = new Set(['uninstall', 'delete', 'del', 'un']);
+
+export const classifyHelm: ArgvClassifier = async (args) => {
+  const [verb, sub] = positionals(args, HELM_VALUE_FLAGS);
+  if (verb === undefined) return args.length === 0 ? readRisk('helm without a command') : writeRisk('helm command built at run time');
+  const name = `helm ${verb}`;
+  if (HELM_DESTROY.has(verb)) return isDryRun(args) ? readRisk(`${name} --dry-run`) : destroyRisk(name);
+  if ((verb === 'install' || verb === 'upgrade' || verb === 'rollback') && isDryRun(args)) return readRisk(`${name} --dry-run`);
+  if (hasFlag(args, '--force')) return destroyRisk(`${name} --force replaces resources`);
+  if (verb === 'repo' || verb === 'plugin' || verb === 'dependency' || verb === 'dep' || verb === 'registry') {
+    return sub === 'list' || sub === 'ls' ? readRisk(`helm ${verb} ${sub}`) : writeRisk(`helm ${verb} ${sub ?? ''}`.trim());
+  }
+  if (HELM_READ.has(verb)) return readRisk(name);
+  return writeRisk(name);
+};
+
+const DOCKER_READ = new Set(['ps', 'images', 'inspect', 'logs', 'version', 'info', 'stats', 'top', 'history', 'events', 'port', 'diff', 'search', 'help']);
+const DOCKER_DESTROY = new Set(['rm', 'rmi', 'prune']);
+/** Management commands: `docker image ls`, `docker volume rm x`, `docker compose down`. */
+const DOCKER_GROUPS = new Set(['container', 'image', 'volume', 'network', 'system', 'builder', 'buildx', 'compose', 'context', 'manifest', 'plugin', 'secret', 'config', 'service', 'stack', 'node', 'swarm', 'trust', 'pod', 'machine', 'kube']);
+const GROUP_READ = new Set(['ls', 'list', 'inspect', 'df', 'ps', 'logs', 'config', 'show', 'top', 'images', 'version', 'events', 'port', 'exists', 'history', 'info']);
+const GROUP_DESTROY = new Set(['rm', 'remove', 'prune', 'down', 'reset', 'leave', 'delete']);
+
+export function dockerLike(program: string): ArgvClassifier {
+  return async (args, inner) => {
+    const [verb, sub] = positionals(args, DOCKER_VALUE_FLAGS);
+    if (verb === undefined) return args.length === 0 ? readRisk(`${program} without a command`) : writeRisk(`${program} command built at run time`);
+    if (DOCKER_GROUPS.has(verb)) {
+      const name = `${program} ${verb} ${sub ?? ''}`.trim();
+      if (sub === undefined) return writeRisk(`${name} command built at run time`);
+      if (GROUP_DESTROY.has(sub) || sub === 'rmi') return destroyRisk(name);
+      if (verb === 'compose' && (sub === 'rm' || hasFlag(args, '--volumes', '-v', '--rmi'))) return destroyRisk(`${name} removes volumes or images`);
+      if (sub === 'exec' || sub === 'run') return execRisk(program, args, inner, name);
+      if (GROUP_READ.has(sub)) return readRisk(name);
+      return writeRisk(name);
+    }
+    const name = `${program} ${verb}`;
+    if (DOCKER_DESTROY.has(verb)) return destroyRisk(name);
+    if (verb === 'exec') return execRisk(program, args, inner, name);
+    if (DOCKER_READ.has(verb)) return readRisk(name);
+    return writeRisk(name);
+  };
+}
+
+const EXEC_VALUE_FLAGS = new Set(['-e', '--env', '-u', '--user', '-w', '--workdir', '--env-file', '--detach-keys']);
+
+/** `docker exec -it c rm -rf /data`: the command after the container is what runs. */
+async function execRisk(program: string, args: readonly (string | undefined)[], inner: InnerCommand, name: string): Promise<StepRisk> {
+  let i = args.indexOf('exec') + 1;
+  if (i === 0) return writeRisk(name);
+  while (i < args.length && args[i]?.startsWith('-')) {
+    const flag = args[i]!;
+    i += !flag.includes('=') && EXEC_VALUE_FLAGS.has(flag) ? 2 : 1;
+  }
+  const command = args.slice(i + 1);
+  return command.length === 0 ? writeRisk(name) : inner(command, `in ${program} exec`);
+}
+
+export const classifyDocker = dockerLike('docker');
+export const classifyPodman = dockerLike('podman');

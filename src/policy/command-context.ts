@@ -1,0 +1,29 @@
+import type { StepRisk } from './risk-level.js';
+import type { ShellWord } from './shell-syntax.js';
+
+/** What feeds a command's standard input, as far as the command line tells. */
+export type Stdin =
+  | { readonly kind: 'none' }
+  /** From earlier commands of a pipeline; `programs` are their names, `literal` the text they print when it is known (echo/printf). */
+  | { readonly kind: 'pipe'; readonly programs: readonly string[]; readonly literal?: string }
+  /** A here-document or here-string; `literal` unless it expands something. */
+  | { readonly kind: 'text'; readonly literal?: string }
+  /** `< file` or a process substitution. */
+  | { readonly kind: 'file'; readonly programs: readonly string[] };
+
+export interface CommandContext {
+  readonly stdin: Stdin;
+  /** Every value the command line assigns to each variable (`CMD=rm`), for words that read them. */
+  readonly variables?: ReadonlyMap<string, readonly string[]>;
+  /** Classifies a shell script given as text (`bash -c "…"`, `eval`, `ssh host "…"`). */
+  script(code: string): Promise<StepRisk>;
+}
+
+/** The command to classify: its words (program first) and where it runs. */
+export interface SimpleCommand {
+  readonly words: readonly ShellWord[];
+  readonly context: CommandContext;
+}
+
+/** Programs whose output, run as code, is code nobody reviewed: downloads and decoders. */
+export const UNREVIEWED_SOURCES = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'base64', 'base32', 'xxd', 'openssl', 'gpg', 'gunzip', 'zcat', 'bzcat', 'xzcat', 'uudecode', 'rev', 'tr', 'fetch', 'http', 'aria2c']);

@@ -1,0 +1,189 @@
+import { classifyDocker, classifyHelm, classifyKubectl, classifyPodman, type ArgvClassifier } from './cluster-tools.js';
+import { UNREVIEWED_SOURCES, type CommandContext, type Stdin } from './command-context.js';
+import { DESTROY_VERBS, READ_PROGRAMS, destroyProgramReason, programName } from './program-name.js';
+import { PROGRAM_RULES } from './program-rules.js';
+import { destroyRisk, readRisk, riskRank, writeRisk, type StepRisk } from './risk-level.js';
+import { literalWord, type ShellWord } from './shell-syntax.js';
+import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
+import { isWrapper, unwrap } from './wrappers.js';
+
+const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
+  kubectl: classifyKubectl,
+  oc: classifyKubectl,
+  helm: classifyHelm,
+  docker: classifyDocker,
+  podman: classifyPodman,
+  'docker-compose': (args, inner) => classifyDocker(['compose', ...args], inner),
+  'podman-compose': (args, inner) => classifyPodman(['compose', ...args], inner),
+};
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox-sh']);
+const INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'perl', 'ruby', 'php', 'deno', 'bun', 'lua', 'tclsh', 'Rscript', 'pwsh', 'powershell', 'osascript']);
+/** Wrappers that, given no command, do nothing harmful (`env` prints, `xargs` echoes); the others start a shell. */
+const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'time', 'builtin', 'nohup', 'watch', 'exec', 'nice', 'stdbuf']);
+const SHELL_WRAPPERS = new Set(['sudo', 'doas', 'su', 'runuser', 'chroot']);
+/** Inline code (python -c, perl -e, node -e) that deletes things. */
+const DELETING_CODE = /\b(rmtree|unlink(Sync)?|rmSync|rmdirSync|remove|rmdir|truncate|DROP\s+(TABLE|DATABASE)|rm\s+-[a-zA-Z]*[rf])\b|os\.system|subprocess|child_process|exec(Sync)?\s*\(|system\s*\(/i;
+
+/** Classifies one simple command: its words, program first, after quotes and escapes are resolved. */
+export async function classifyCommand(words: readonly ShellWord[], context: CommandContext, depth = 0): Promise<StepRisk> {
+  if (depth > 16) return writeRisk('commands nested too deeply to follow');
+  const [program, ...args] = words;
+  if (program === undefined) return readRisk('variable assignment');
+  if (program.literal === undefined) return computedName(program, context);
+  const name = programName(program.literal);
+  const texts = args.map((word) => word.literal);
+  const inner = (innerWords: readonly ShellWord[], where: string) =>
+    classifyCommand(innerWords, { ...context, stdin: { kind: 'none' } }, depth + 1).then((risk) => (risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} ${where}` }));
+
+  if (isWrapper(name)) {
+    const unwrapped = unwrap(name, args);
+    if (unwrapped.kind === 'query') return readRisk(`${name} ${texts.map((text) => text ?? '…').join(' ')}`.trim());
+    if (unwrapped.kind === 'none') {
+      if (SHELL_WRAPPERS.has(name)) return context.stdin.kind === 'none' ? writeRisk(`${name} starts a shell`) : stdinCode(name, context);
+      return WRAPPERS_WITHOUT_COMMAND_READ.has(name) ? readRisk(name) : writeRisk(name);
+    }
+    if (unwrapped.kind === 'script') return scriptRisk(unwrapped.code, context, name);
+    const risk = await classifyCommand(unwrapped.words, context, depth + 1);
+    return name === 'sudo' || name === 'doas' ? { ...risk, reason: `${name} ${risk.reason}` } : risk;
+  }
+  const cluster = CLUSTER_TOOLS[name];
+  if (cluster) return cluster(texts, (argv, where) => inner(argv.map((text) => (text === undefined ? { text: '', hints: [] } : literalWord(text))), where));
+  if (SHELLS.has(name)) return shellRisk(name, args, context);
+  if (INTERPRETERS.has(name)) return interpreterRisk(name, texts, context);
+  if (name === 'eval') return scriptRisk(joinWords(args), context, 'eval');
+  if (name === 'source' || name === '.') return sourceRisk(name, args, context);
+  if (name === 'trap' || name === 'alias') return args.length === 0 || texts.includes('-p') || texts.includes('-l') ? readRisk(name) : scriptRisk(name === 'trap' ? args[0]! : aliasValue(args), context, name);
+  if (name === 'ssh') return sshRisk(args, context);
+  if (isDatabaseClient(name)) return classifyDatabaseClient(name, texts, context.stdin);
+  const destroys = destroyProgramReason(name);
+  if (destroys !== undefined) {
+    const rule = PROGRAM_RULES[name];
+    return rule ? rule(texts, args, inner) : destroyRisk(destroys);
+  }
+  const rule = Object.hasOwn(PROGRAM_RULES, name) ? PROGRAM_RULES[name] : undefined;
+  if (rule) return rule(texts, args, inner);
+  if (READ_PROGRAMS.has(name)) return readRisk(name);
+  const verb = texts.slice(0, 3).find((text) => text !== undefined && DESTROY_VERBS.has(text.toLowerCase()));
+  if (verb !== undefined) return destroyRisk(`${name} ${verb}`);
+  return writeRisk(`${name} is not known to be read-only`);
+}
+
+/** `$(echo rm) -rf x`, `$CMD x`: the program is only known at run time. */
+function computedName(program: ShellWord, context: CommandContext): StepRisk {
+  const danger = expandHints(program.hints, context).map(programName).find((hint) => destroyProgramReason(hint) !== undefined || hint === 'sh' || hint === 'bash');
+  if (danger !== undefined) return destroyRisk(`command name computed at run time (may be ${danger})`);
+  return writeRisk('command name computed at run time');
+}
+
+function joinWords(words: readonly ShellWord[]): ShellWord {
+  const literal = words.every((word) => word.literal !== undefined) ? words.map((word) => word.literal).join(' ') : undefined;
+  return { literal, text: words.map((word) => word.text).join(' '), hints: words.flatMap((word) => word.hints) };
+}
+
+function aliasValue(args: readonly ShellWord[]): ShellWord {
+  const word = args.find((arg) => arg.literal === undefined || arg.literal.includes('=')) ?? args[0]!;
+  if (word.literal === undefined) return word;
+  return literalWord(word.literal.slice(word.literal.indexOf('=') + 1));
+}
+
+/** Code given as text: parsed and classified when it is literal; otherwise judged by where it comes from. */
+async function scriptRisk(code: ShellWord, context: CommandContext, via: string): Promise<StepRisk> {
+  if (code.literal !== undefined) {
+    const risk = await context.script(code.literal);
+    return risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} in ${via}` };
+  }
+  const source = expandHints(code.hints, context).map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
+  if (source !== undefined) return destroyRisk(`${via} runs code from ${source}`);
+  // `C="rm -rf x"; eval $C`: what the line assigns is what may run.
+  let risk = writeRisk(`${via} runs code built at run time`);
+  for (const hint of code.hints.filter((word) => word.startsWith('$'))) {
+    for (const value of context.variables?.get(hint.slice(1)) ?? []) {
+      const found = await context.script(value);
+      if (riskRank(found.level) > riskRank(risk.level)) risk = { ...found, reason: `${found.reason} in ${via} (through ${hint})` };
+    }
+  }
+  return risk;
+}
+
+/** Hints with each `$NAME` replaced by the words the line assigns to it. */
+function expandHints(hints: readonly string[], context: CommandContext): string[] {
+  return hints.flatMap((hint) => (hint.startsWith('$') ? (context.variables?.get(hint.slice(1)) ?? []).flatMap((value) => value.split(/\s+/).filter(Boolean)) : [hint]));
+}
+
+/** `bash -c "…"` runs its string; `bash script.sh` a file; a bare `bash` reads its code from stdin. */
+async function shellRisk(name: string, args: readonly ShellWord[], context: CommandContext): Promise<StepRisk> {
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.literal;
+    if (text === undefined) {
+      const source = args[i]!.hints.map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
+      return source ? destroyRisk(`${name} runs code from ${source}`) : writeRisk(`${name} with arguments built at run time`);
+    }
+    if (text === '--') break;
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) {
+      const code = args[i + 1];
+      return code === undefined ? writeRisk(`${name} -c`) : scriptRisk(code, context, `${name} -c`);
+    }
+    if (text === '-o' || text === '+o' || text === '-O' || text === '+O') {
+      i++;
+      continue;
+    }
+    if (text.startsWith('-') || text.startsWith('+')) {
+      if (text === '-s' || text === '-') return stdinCode(name, context);
+      continue;
+    }
+    return text === '/dev/stdin' ? stdinCode(name, context) : writeRisk(`${name} runs the script ${text}`);
+  }
+  return stdinCode(name, context);
+}
+
+function interpreterRisk(name: string, args: readonly (string | undefined)[], context: CommandContext): StepRisk | Promise<StepRisk> {
+  const inline = args.findIndex((arg) => arg !== undefined && /^(-e|-c|-E|--eval|-p|--print|-r|-x)$/.test(arg));
+  if (inline !== -1) {
+    const code = args[inline + 1];
+    if (code === undefined) return writeRisk(`${name} runs inline code built at run time`);
+    return DELETING_CODE.test(code) ? destroyRisk(`${name} runs inline code that deletes files or runs commands`) : writeRisk(`${name} runs inline code`);
+  }
+  if (args.some((arg) => arg === '--version' || arg === '-V' || arg === '--help' || arg === '-h') && args.length === 1) return readRisk(`${name} --version`);
+  const script = args.find((arg) => arg === undefined || !arg.startsWith('-'));
+  if ((script === undefined && context.stdin.kind === 'none') || script === '-' || script === '/dev/stdin') {
+    return context.stdin.kind === 'none' ? writeRisk(`${name} ${args.map((arg) => arg ?? '…').join(' ')}`.trim()) : stdinCode(name, context);
+  }
+  if (script === undefined) return stdinCode(name, context);
+  return writeRisk(`${name} runs ${script}`);
+}
+
+/** A shell or interpreter that reads its program from stdin. */
+async function stdinCode(name: string, context: CommandContext): Promise<StepRisk> {
+  const stdin: Stdin = context.stdin;
+  if (stdin.kind === 'none') return writeRisk(`${name} without a script`);
+  if ((stdin.kind === 'text' || stdin.kind === 'pipe') && stdin.literal !== undefined && (SHELLS.has(name) || SHELL_WRAPPERS.has(name))) {
+    const risk = await context.script(stdin.literal);
+    return risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} piped into ${name}` };
+  }
+  if (stdin.kind === 'text') return writeRisk(`${name} runs a here-document built at run time`);
+  const source = stdin.programs.find((program) => UNREVIEWED_SOURCES.has(program));
+  if (source !== undefined) return destroyRisk(`${source} … | ${name} runs code nobody reviewed`);
+  return destroyRisk(`${stdin.programs.join(' | ') || 'a file'} piped into ${name} runs code nobody reviewed`);
+}
+
+async function sourceRisk(name: string, args: readonly ShellWord[], context: CommandContext): Promise<StepRisk> {
+  const file = args[0];
+  if (file === undefined) return writeRisk(name);
+  if (file.literal === '/dev/stdin' || file.literal === '-') return stdinCode(name, context);
+  if (file.literal === undefined) {
+    const source = file.hints.map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
+    return source ? destroyRisk(`${name} runs code from ${source}`) : writeRisk(`${name} runs a script chosen at run time`);
+  }
+  return writeRisk(`${name} runs ${file.literal}`);
+}
+
+const SSH_VALUE_FLAGS = new Set(['-p', '-i', '-l', '-o', '-F', '-J', '-L', '-R', '-D', '-b', '-c', '-E', '-e', '-m', '-O', '-Q', '-S', '-W', '-w', '-B', '-I']);
+
+/** `ssh host "rm -rf /data"`: the remote command is still a command. */
+async function sshRisk(args: readonly ShellWord[], context: CommandContext): Promise<StepRisk> {
+  let i = 0;
+  while (i < args.length && args[i]!.literal?.startsWith('-')) i += SSH_VALUE_FLAGS.has(args[i]!.literal!) ? 2 : 1;
+  const remote = args.slice(i + 1);
+  if (remote.length === 0) return writeRisk('ssh session');
+  return scriptRisk(joinWords(remote), context, 'ssh');
+}

@@ -1,0 +1,140 @@
+import { KsaError, type Plan, type Step } from '../planning/index.js';
+import { classifyDocker, classifyHelm, classifyKubectl, classifyPodman, type ArgvClassifier } from './cluster-tools.js';
+import { classifyCommand } from './command-risk.js';
+import { destroyRisk, maxRisk, readRisk, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';
+import { classifyShell } from './shell-risk.js';
+import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
+
+/** MCP tool annotations (`readOnlyHint`, `destructiveHint`), as a server declares them. */
+export interface ToolHints {
+  readonly readOnlyHint?: boolean;
+  readonly destructiveHint?: boolean;
+}
+
+export interface PlanRisk {
+  /** The highest level of its steps. */
+  readonly level: RiskLevel;
+  /** By step id. */
+  readonly steps: Readonly<Record<string, StepRisk>>;
+}
+
+export interface RiskOptions {
+  /** Annotations of tools that are not built in (MCP tools), by tool name. */
+  readonly toolHints?: (tool: string) => ToolHints | undefined;
+  /**
+   * Parses bash; required as soon as a plan has a `shell` step (the parser is a WASM module
+   * that an outer layer loads: `parseShell` from src/tools).
+   */
+  readonly parseShell?: ShellParser;
+}
+
+type AssessCall = (tool: string, args: Readonly<Record<string, unknown>>) => Promise<StepRisk>;
+
+function once(seen: Map<string, Promise<StepRisk>>, tool: string, args: Readonly<Record<string, unknown>>, options: RiskOptions): Promise<StepRisk> {
+  const key = `${tool}\u0000${JSON.stringify(args)}`;
+  let risk = seen.get(key);
+  if (risk === undefined) {
+    risk = assessCallRisk(tool, args, options);
+    seen.set(key, risk);
+  }
+  return risk;
+}
+
+export class ShellParserMissingError extends KsaError {
+  constructor() {
+    super({ name: 'ShellParserMissingError', message: 'assessing the risk of a shell step needs a shell parser: pass riskOptions(registry) (or { parseShell }) from src/tools to assessPlanRisk' });
+  }
+}
+
+/**
+ * Each step's risk and the plan's (its highest step). A step's risk is the higher of its
+ * action's and its rollback's: the rollback runs without a further question when a later
+ * step fails, so approving the step approves its undo too.
+ */
+export async function assessPlanRisk(plan: Plan, options: RiskOptions = {}): Promise<PlanRisk> {
+  const steps: Record<string, StepRisk> = {};
+  let level: RiskLevel = 'read';
+  // Generated plans repeat calls (the same check on every host): each distinct call is assessed once.
+  const seen = new Map<string, Promise<StepRisk>>();
+  const assess: AssessCall = (tool, args) => once(seen, tool, args, options);
+  for (const step of plan.steps) {
+    const risk = await stepRisk(step, assess);
+    steps[step.id] = risk;
+    level = maxRisk({ level, reason: '' }, risk).level;
+  }
+  return { level, steps };
+}
+
+export function assessStepRisk(step: Step, options: RiskOptions = {}): Promise<StepRisk> {
+  return stepRisk(step, (tool, args) => assessCallRisk(tool, args, options));
+}
+
+async function stepRisk(step: Step, assess: AssessCall): Promise<StepRisk> {
+  if (step.type === 'llm_query') return readRisk('asks the model');
+  if (step.type === 'condition') return readRisk('evaluates a condition');
+  const action = await assess(step.tool, step.args);
+  if (!step.rollback) return action;
+  const rollback = await assess(step.rollback.tool, step.rollback.args);
+  return rollback.level === 'read' || maxRisk(action, rollback) === action ? action : { ...rollback, reason: `rollback: ${rollback.reason}` };
+}
+
+const ARGV_TOOLS: Readonly<Record<string, ArgvClassifier>> = { kubectl: classifyKubectl, helm: classifyHelm, docker: classifyDocker, podman: classifyPodman };
+
+/** The risk of one tool call (a step's action or its rollback); the reason fits on a line. */
+export async function assessCallRisk(tool: string, args: Readonly<Record<string, unknown>>, options: RiskOptions = {}): Promise<StepRisk> {
+  const risk = await callRisk(tool, args, options);
+  return risk.reason.length <= MAX_REASON ? risk : { ...risk, reason: `${risk.reason.slice(0, MAX_REASON - 1)}…` };
+}
+
+const MAX_REASON = 100;
+
+async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, options: RiskOptions): Promise<StepRisk> {
+  switch (tool) {
+    case 'shell': {
+      if (typeof args.command !== 'string') return writeRisk('shell command not given as text');
+      if (!options.parseShell) throw new ShellParserMissingError();
+      return classifyShell(args.command, options.parseShell);
+    }
+    case 'http':
+      return httpRisk(args.method);
+    case 'read_file':
+      return readRisk('reads a file');
+    case 'write_file':
+      return writeRisk(args.append === true ? 'appends to a file' : 'writes a file');
+    case 'sleep':
+      return readRisk('waits');
+  }
+  const argv = ARGV_TOOLS[tool];
+  if (argv) {
+    const list = Array.isArray(args.args) ? args.args.map(argWord) : undefined;
+    if (list === undefined) return writeRisk(`${tool} arguments not given as a list`);
+    const parse = options.parseShell;
+    return argv(
+      list.map((word) => word.literal),
+      (inner, where) =>
+        classifyCommand(inner.map((text) => (text === undefined ? { text: '', hints: [] } : literalWord(text))), {
+          stdin: { kind: 'none' },
+          script: (code) => (parse ? classifyShell(code, parse) : Promise.resolve(writeRisk('runs a shell script'))),
+        }).then((risk) => (risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} ${where}` })),
+    );
+  }
+  const hints = options.toolHints?.(tool);
+  if (hints?.destructiveHint === true) return destroyRisk(`${tool} is marked destructive`);
+  if (hints?.readOnlyHint === true) return readRisk(`${tool} is marked read-only`);
+  return writeRisk(hints ? `${tool} is not marked read-only` : `${tool} is not known to be read-only`);
+}
+
+/** An argv word; a `{{ template }}` is only known at run time. */
+function argWord(value: unknown): ShellWord {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return /\{\{[\s\S]*?\}\}/.test(text) ? { text, hints: [] } : literalWord(text);
+}
+
+function httpRisk(method: unknown): StepRisk {
+  if (method === undefined) return readRisk('GET request');
+  if (typeof method !== 'string') return writeRisk('HTTP method chosen at run time');
+  const upper = method.toUpperCase();
+  if (upper === 'GET' || upper === 'HEAD' || upper === 'OPTIONS') return readRisk(`${upper} request`);
+  if (upper === 'DELETE') return destroyRisk('DELETE request');
+  return writeRisk(`${/^[A-Z]+$/.test(upper) ? upper : 'HTTP'} request`);
+}

@@ -1,0 +1,199 @@
+import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import type { ShellWord } from './shell-syntax.js';
+
+/** Arguments as text; words only known at run time are `undefined`. */
+export type Args = readonly (string | undefined)[];
+
+/** Runs the classifier on a command found inside another's arguments (`find -exec rm {} ;`). */
+export type Inner = (words: readonly ShellWord[], where: string) => Promise<StepRisk>;
+
+export type ProgramRule = (args: Args, words: readonly ShellWord[], inner: Inner) => StepRisk | Promise<StepRisk>;
+
+const has = (args: Args, ...names: string[]) => args.some((arg) => arg !== undefined && names.some((name) => arg === name || arg.startsWith(`${name}=`)));
+
+/** Short flags in one word (`-rf`, `-fr`, `-Rf`) or long ones. */
+function hasShort(args: Args, letter: string, long?: string): boolean {
+  return args.some((arg) => arg !== undefined && ((/^-[A-Za-z]+$/.test(arg) && arg.includes(letter)) || (long !== undefined && arg === long)));
+}
+
+function positional(args: Args): Args {
+  return args.filter((arg) => arg === undefined || !arg.startsWith('-'));
+}
+
+const QUIET_TARGETS = /^\/dev\/(null|stdout|stderr|tty|fd\/[0-2])$/;
+export const DEVICE_TARGET = /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|disk|md|dm-|mapper\/|loop|mem|kmem|port)/;
+
+export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
+  rm(args) {
+    const recursive = hasShort(args, 'r', '--recursive') || hasShort(args, 'R');
+    const force = hasShort(args, 'f', '--force');
+    return destroyRisk(recursive && force ? 'rm -rf' : recursive ? 'rm -r' : 'rm deletes files');
+  },
+  dd(args) {
+    const target = args.find((arg) => arg?.startsWith('of='));
+    if (target === undefined && args.every((arg) => arg !== undefined)) return readRisk('dd to standard output');
+    return destroyRisk(target && DEVICE_TARGET.test(target.slice(3)) ? `dd overwrites the device ${target.slice(3)}` : 'dd overwrites its output');
+  },
+  find(args, words, inner) {
+    if (has(args, '-delete')) return destroyRisk('find -delete');
+    const exec = args.findIndex((arg) => arg === '-exec' || arg === '-execdir' || arg === '-ok' || arg === '-okdir');
+    if (exec !== -1) {
+      const end = args.findIndex((arg, i) => i > exec && (arg === ';' || arg === '+'));
+      return inner(words.slice(exec + 1, end === -1 ? undefined : end), `in find ${args[exec]}`);
+    }
+    if (has(args, '-fprint', '-fprint0', '-fprintf', '-fls')) return writeRisk('find writes a file list');
+    return args.includes(undefined) ? writeRisk('find with arguments built at run time') : readRisk('find lists files');
+  },
+  git: gitRisk,
+  curl(args) {
+    const method = flagValue(args, '-X') ?? flagValue(args, '--request');
+    if (method?.toUpperCase() === 'DELETE') return destroyRisk('curl -X DELETE');
+    if (method !== undefined && !/^(GET|HEAD|OPTIONS)$/i.test(method)) return writeRisk(`curl -X ${method}`);
+    if (has(args, '-d', '--data', '--data-raw', '--data-binary', '--data-urlencode', '--json', '-F', '--form', '-T', '--upload-file')) return writeRisk('curl sends data');
+    const output = flagValue(args, '-o') ?? flagValue(args, '--output');
+    if ((output !== undefined && !QUIET_TARGETS.test(output)) || hasShort(args, 'O', '--remote-name') || has(args, '--remote-name-all', '-K', '--config')) {
+      return writeRisk('curl saves a file');
+    }
+    return readRisk('curl GET');
+  },
+  wget(args) {
+    const output = flagValue(args, '-O') ?? flagValue(args, '--output-document') ?? args.find((arg) => arg?.startsWith('-qO'))?.slice(3);
+    if (output === '-' || output === '/dev/null' || has(args, '--spider') || args.includes('-qO-')) return readRisk('wget to standard output');
+    return writeRisk('wget saves a file');
+  },
+  sed(args) {
+    if (hasShort(args, 'i', '--in-place') || args.some((arg) => arg?.startsWith('--in-place') || arg?.startsWith('-i'))) return writeRisk('sed -i edits files');
+    const scripts = args.filter((arg) => arg !== undefined && !arg.startsWith('-'));
+    if (args.includes(undefined) || scripts.some((script) => /(^|[;{}\s\n/])[wWe](\s|$)|\/[gpIiMm0-9]*[wWe]\s/.test(script!))) return writeRisk('sed script writes files or runs commands');
+    return readRisk('sed prints');
+  },
+  awk: awkRisk,
+  gawk: awkRisk,
+  mawk: awkRisk,
+  tee(args) {
+    const files = positional(args).filter((arg) => arg === undefined || !QUIET_TARGETS.test(arg));
+    if (files.some((file) => file !== undefined && DEVICE_TARGET.test(file))) return destroyRisk('tee overwrites a device');
+    return files.length === 0 ? readRisk('tee to standard output') : writeRisk(`tee writes ${files[0] ?? 'a file'}`);
+  },
+  sort: (args) => (has(args, '-o', '--output') ? writeRisk('sort -o writes a file') : readRisk('sort')),
+  date: (args) => (has(args, '-s', '--set') ? writeRisk('date --set') : readRisk('date')),
+  hostname: (args) => (positional(args).length > 0 ? writeRisk('hostname sets the host name') : readRisk('hostname')),
+  tar(args) {
+    const mode = args.find((arg) => arg !== undefined && (/^-?[A-Za-z]+$/.test(arg) || arg.startsWith('--')));
+    if (has(args, '--delete')) return destroyRisk('tar --delete');
+    if (mode !== undefined && (/^-?[^-]*t/.test(mode) || mode === '--list')) return readRisk('tar lists an archive');
+    return writeRisk('tar writes files');
+  },
+  rsync: (args) => (args.some((arg) => arg?.startsWith('--delete') || arg === '--remove-source-files') ? destroyRisk('rsync --delete') : writeRisk('rsync copies files')),
+  systemctl(args) {
+    const [verb] = positional(args);
+    if (verb !== undefined && /^(status|show|cat|is-active|is-enabled|is-failed|list-.*|get-default|help)$/.test(verb)) return readRisk(`systemctl ${verb}`);
+    return writeRisk(`systemctl ${verb ?? ''}`.trim());
+  },
+  service: (args) => (positional(args)[1] === 'status' ? readRisk('service status') : writeRisk('service')),
+  crontab(args) {
+    if (has(args, '-r')) return destroyRisk('crontab -r deletes the crontab');
+    return has(args, '-l') ? readRisk('crontab -l') : writeRisk('crontab');
+  },
+  terraform: terraformRisk,
+  tofu: terraformRisk,
+  npm: packageManager('npm', /^(ls|list|ll|la|view|info|show|outdated|whoami|search|help|explain|why|query|fund|doctor|-v|--version|version|config|get|prefix|root|bin)$/),
+  yarn: packageManager('yarn', /^(list|info|why|outdated|--version|-v|help|config|licenses)$/),
+  pnpm: packageManager('pnpm', /^(ls|list|ll|why|outdated|view|info|--version|-v|help)$/),
+  pip: packageManager('pip', /^(list|show|freeze|check|search|--version|-V|help|download|inspect)$/),
+  pip3: packageManager('pip3', /^(list|show|freeze|check|search|--version|-V|help|inspect)$/),
+  'apt-get': packageManager('apt-get', /^(check|source|changelog|help)$/),
+  apt: packageManager('apt', /^(list|show|search|policy|depends|rdepends|help)$/),
+  'apt-cache': packageManager('apt-cache', /^.*/),
+  dnf: packageManager('dnf', /^(list|info|search|provides|repolist|check-update|help)$/),
+  yum: packageManager('yum', /^(list|info|search|provides|repolist|check-update|help)$/),
+  apk: packageManager('apk', /^(info|search|list|policy|stats|version)$/),
+  brew: packageManager('brew', /^(list|ls|info|search|outdated|config|doctor|deps|uses|--version)$/),
+  ip(args) {
+    const words = positional(args);
+    const verb = words.length <= 1 ? 'show' : words[1];
+    return verb !== undefined && /^(show|list|ls|lst|get)$/.test(verb) ? readRisk('ip show') : writeRisk(`ip ${words[0] ?? ''} ${verb ?? ''}`.trim());
+  },
+  iptables: (args) => (has(args, '-L', '--list', '-S', '--list-rules') ? readRisk('iptables -L') : writeRisk('iptables changes firewall rules')),
+  mv: (args) => copyRisk('mv', args),
+  cp: (args) => copyRisk('cp', args),
+  install: (args) => copyRisk('install', args),
+  kill: (args) => (args[0] === '-0' || args[0] === '-s0' || args[0] === '-l' || args[0] === '-L' ? readRisk(`kill ${args[0]} only checks`) : writeRisk('kill stops processes')),
+  pkill: () => writeRisk('pkill stops processes'),
+  killall: () => writeRisk('killall stops processes'),
+  make: (args) => (has(args, '-n', '--dry-run', '--just-print') ? readRisk('make -n') : writeRisk(`make ${positional(args)[0] ?? ''}`.trim())),
+};
+
+/** `mv x /dev/null` deletes x; `cp image /dev/sdb` overwrites a disk; otherwise files are copied or moved. */
+function copyRisk(name: string, args: Args): StepRisk {
+  const target = positional(args).at(-1);
+  if (target !== undefined && DEVICE_TARGET.test(target)) return destroyRisk(`${name} overwrites the device ${target}`);
+  if (name === 'mv' && target === '/dev/null') return destroyRisk('mv to /dev/null deletes files');
+  return writeRisk(name === 'mv' ? 'mv moves files' : `${name} copies files`);
+}
+
+function flagValue(args: Args, name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === name) return args[i + 1] ?? '';
+    if (arg?.startsWith(`${name}=`)) return arg.slice(name.length + 1);
+    if (name.length === 2 && arg?.startsWith(name) && !arg.startsWith('--')) return arg.slice(2);
+  }
+  return undefined;
+}
+
+function awkRisk(args: Args): StepRisk {
+  if (args.includes(undefined)) return writeRisk('awk program built at run time');
+  if (args.some((arg) => arg === '-i' || arg === 'inplace' || arg === '--in-place')) return writeRisk('awk edits files in place');
+  const program = positional(args)[0] ?? '';
+  if (/system\s*\(|\|\s*"|>|getline\s*</.test(program)) return writeRisk('awk program writes files or runs commands');
+  return readRisk('awk prints');
+}
+
+const GIT_READ = /^(status|log|diff|show|rev-parse|ls-files|ls-remote|ls-tree|describe|blame|grep|shortlog|cat-file|rev-list|whatchanged|reflog|help|version|--version|var|check-ignore|merge-base|name-rev|for-each-ref|show-ref|count-objects|fsck|verify-commit|verify-tag)$/;
+
+function gitRisk(args: Args): StepRisk {
+  // Global options before the subcommand: -C dir, -c key=value, --git-dir=…
+  let i = 0;
+  while (i < args.length && args[i]?.startsWith('-')) i += args[i] === '-C' || args[i] === '-c' ? 2 : 1;
+  const verb = args[i];
+  const rest = args.slice(i + 1);
+  if (verb === undefined) return args.length === i ? readRisk('git') : writeRisk('git command built at run time');
+  const name = `git ${verb}`;
+  if (verb === 'push') {
+    if (hasShort(rest, 'f', '--force') || rest.some((arg) => arg?.startsWith('--force') || arg === '--delete' || arg === '-d' || arg === '--mirror' || arg === '--prune')) return destroyRisk('git push --force');
+    if (positional(rest).some((arg) => arg !== undefined && (arg.startsWith('+') || arg.startsWith(':')))) return destroyRisk('git push overwrites or deletes a remote branch');
+    return writeRisk(name);
+  }
+  if (verb === 'reset' && has(rest, '--hard', '--merge', '--keep')) return destroyRisk('git reset --hard');
+  if (verb === 'clean' && (hasShort(rest, 'f', '--force') || hasShort(rest, 'x'))) return destroyRisk('git clean -f deletes untracked files');
+  if ((verb === 'checkout' || verb === 'restore') && (rest.includes('.') || rest.includes('--') || has(rest, '-f', '--force'))) return destroyRisk(`${name} discards changes`);
+  if (verb === 'branch' && (hasShort(rest, 'D') || has(rest, '--delete', '-d'))) return destroyRisk('git branch -D');
+  if (verb === 'tag' && has(rest, '-d', '--delete')) return destroyRisk('git tag -d');
+  if (verb === 'stash' && (rest[0] === 'drop' || rest[0] === 'clear')) return destroyRisk(`git stash ${rest[0]}`);
+  if (verb === 'filter-branch' || verb === 'filter-repo' || (verb === 'reflog' && rest[0] === 'expire') || (verb === 'gc' && rest.some((arg) => arg?.startsWith('--prune')))) return destroyRisk(name);
+  if (verb === 'branch' || verb === 'tag' || verb === 'remote' || verb === 'stash') {
+    const listing = rest.length === 0 || rest.every((arg) => arg !== undefined && /^(-a|-r|-v|-vv|--list|-l|--all|--remotes|show|list|get-url)$/.test(arg));
+    return listing ? readRisk(`${name} lists`) : writeRisk(name);
+  }
+  if (verb === 'config') return has(rest, '--get', '--get-all', '--list', '-l', '--get-regexp') ? readRisk('git config --get') : writeRisk('git config');
+  if (GIT_READ.test(verb)) return readRisk(name);
+  return writeRisk(name);
+}
+
+function terraformRisk(args: Args): StepRisk {
+  const [verb, sub] = positional(args);
+  if (verb === 'destroy' || (verb === 'apply' && has(args, '-destroy'))) return destroyRisk('terraform destroy');
+  if (verb === 'state' && (sub === 'rm' || sub === 'replace-provider')) return destroyRisk(`terraform state ${sub}`);
+  if (verb !== undefined && /^(plan|show|validate|output|version|providers|graph|fmt|console|state)$/.test(verb) && !(verb === 'state' && sub === 'mv') && !(verb === 'fmt' && !has(args, '-check'))) return readRisk(`terraform ${verb}`);
+  return writeRisk(`terraform ${verb ?? ''}`.trim());
+}
+
+function packageManager(name: string, read: RegExp): ProgramRule {
+  return (args) => {
+    const verb = positional(args)[0];
+    if (verb === undefined) return args.length === 0 ? readRisk(name) : read.test(args[0] ?? '') ? readRisk(`${name} ${args[0]}`) : writeRisk(name);
+    if (verb === 'audit') return has(args, 'fix') || positional(args).includes('fix') ? writeRisk(`${name} audit fix`) : readRisk(`${name} audit`);
+    return read.test(verb) ? readRisk(`${name} ${verb}`) : writeRisk(`${name} ${verb}`);
+  };
+}

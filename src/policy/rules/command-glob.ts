@@ -1,0 +1,39 @@
+import picomatch from 'picomatch';
+
+/**
+ * Globs over tool names and command lines. Unlike path globs, `*` matches any
+ * characters, `/` and spaces included (`kubectl: "get *"` covers
+ * `get pods/web -n shop`), dots too (`rm -rf /*` covers `/.ssh`); `!` at the start is
+ * literal, not a negation; matching is case-sensitive. Line breaks in the subject
+ * count as spaces, so a multi-line command cannot slip past `*`.
+ */
+const OPTIONS: picomatch.PicomatchOptions = { bash: true, dot: true, nonegate: true, windows: false };
+
+export type GlobMatcher = (subject: string) => boolean;
+
+export class GlobSyntaxError extends Error {
+  constructor(readonly pattern: string, reason: string) {
+    super(`invalid pattern ${JSON.stringify(pattern)}: ${reason}`);
+    this.name = 'GlobSyntaxError';
+  }
+}
+
+const cache = new Map<string, GlobMatcher>();
+
+export function compileGlob(pattern: string): GlobMatcher {
+  const known = cache.get(pattern);
+  if (known) return known;
+  let test: (subject: string) => boolean;
+  try {
+    test = picomatch(pattern, OPTIONS);
+  } catch (error) {
+    throw new GlobSyntaxError(pattern, (error as Error).message);
+  }
+  const matcher: GlobMatcher = (subject) => test(subject.replace(/\r\n|\r|\n/g, ' '));
+  cache.set(pattern, matcher);
+  return matcher;
+}
+
+export function globMatches(pattern: string, subject: string): boolean {
+  return compileGlob(pattern)(subject);
+}

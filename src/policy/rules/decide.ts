@@ -1,0 +1,140 @@
+import { compileGlob } from './command-glob.js';
+import { describeRuleWithSource, type ApprovalMode, type Policy, type PolicyEffect, type PolicyRule, type StepLevel } from './policy-rule.js';
+
+/** One call a step can make: its own tool call, or its rollback's. */
+export type StepCall = { readonly role: 'step' | 'rollback'; readonly tool: string; readonly commandLine: string };
+
+/** What the policy needs to know of a step: its risk and the calls it makes. */
+export type StepFacts = {
+  readonly stepId: string;
+  /** Position in plan.steps, for problem paths (`steps[2]`). */
+  readonly index: number;
+  readonly level: StepLevel;
+  /** Why the level, e.g. "rm -rf in a pipeline". */
+  readonly reason: string;
+  /** Empty for llm_query and condition steps. */
+  readonly calls: readonly StepCall[];
+};
+
+export type StepDecision = {
+  readonly stepId: string;
+  readonly index: number;
+  readonly level: StepLevel;
+  readonly reason: string;
+  readonly decision: PolicyEffect;
+  /** The rule that decided, if a rule did (else the mode and the level did). */
+  readonly rule?: PolicyRule;
+  /** Which call the rule matched, when it was the rollback's. */
+  readonly matched?: StepCall;
+  /** Why this decision, in words. */
+  readonly why: string;
+};
+
+export type PlanDecision = {
+  readonly decision: PolicyEffect;
+  readonly mode: ApprovalMode;
+  /** The highest step level. */
+  readonly level: StepLevel;
+  readonly why: string;
+  readonly steps: readonly StepDecision[];
+  readonly denied: readonly StepDecision[];
+  /** Ids of `destroy` steps: `--yes` alone never approves them. */
+  readonly destroy: readonly string[];
+};
+
+const LEVEL_ORDER: readonly StepLevel[] = ['read', 'write', 'destroy'];
+
+export function highestLevel(levels: Iterable<StepLevel>): StepLevel {
+  let highest = 0;
+  for (const level of levels) highest = Math.max(highest, LEVEL_ORDER.indexOf(level));
+  return LEVEL_ORDER[highest]!;
+}
+
+/**
+ * Deny wins over everything, then ask, then allow. A step no rule decides is
+ * decided by the mode and its level: `ask` asks for every step, `read` lets
+ * read steps through, `write` everything but destroy. A destroy step is never
+ * let through without a question, not even by an allow rule.
+ */
+export function decidePlan(steps: readonly StepFacts[], policy: Policy, mode: ApprovalMode): PlanDecision {
+  const decided = steps.map((step) => decideStep(step, policy.rules, mode));
+  const denied = decided.filter((step) => step.decision === 'deny');
+  const asking = decided.filter((step) => step.decision === 'ask');
+  const level = highestLevel(steps.map((step) => step.level));
+  const destroy = steps.filter((step) => step.level === 'destroy').map((step) => step.stepId);
+  let decision: PolicyEffect;
+  let why: string;
+  if (denied.length > 0) {
+    decision = 'deny';
+    why = `${denied.length === 1 ? 'a step is' : `${denied.length} steps are`} denied by the policy (${denied.map((step) => step.stepId).join(', ')})`;
+  } else if (mode === 'ask') {
+    decision = 'ask';
+    why = 'every plan asks (--approve ask)';
+  } else if (asking.length > 0) {
+    decision = 'ask';
+    why = `${asking.map((step) => step.stepId).join(', ')} need${asking.length === 1 ? 's' : ''} approval (--approve ${mode})`;
+  } else {
+    decision = 'allow';
+    why = mode === 'read' ? 'every step is read-only or allowed by a rule (--approve read)' : 'no step destroys anything and no rule asks (--approve write)';
+  }
+  return { decision, mode, level, why, steps: decided, denied, destroy };
+}
+
+export function decideStep(step: StepFacts, rules: readonly PolicyRule[], mode: ApprovalMode): StepDecision {
+  const base = { stepId: step.stepId, index: step.index, level: step.level, reason: step.reason };
+  for (const effect of ['deny', 'ask'] as const) {
+    for (const call of step.calls) {
+      const rule = rules.find((candidate) => candidate.effect === effect && matchesAnyPart(candidate, call));
+      if (rule) {
+        const what = call.role === 'rollback' ? `its rollback (${call.tool} ${call.commandLine})` : `${call.tool} ${call.commandLine}`;
+        return { ...base, decision: effect, rule, ...(call.role === 'rollback' ? { matched: call } : {}), why: `${what}: ${effect === 'deny' ? 'denied' : 'always asked'} by ${describeRuleWithSource(rule)}` };
+      }
+    }
+  }
+  const own = step.calls.find((call) => call.role === 'step');
+  const allowedBy = own ? rules.find((candidate) => candidate.effect === 'allow' && matchesWhole(candidate, own)) : undefined;
+  if (step.level === 'destroy') {
+    return { ...base, decision: 'ask', why: `destroy step (${step.reason}): always asked; --yes needs --allow-destroy` };
+  }
+  if (allowedBy) return { ...base, decision: 'allow', rule: allowedBy, why: `allowed by ${describeRuleWithSource(allowedBy)}` };
+  if (mode === 'ask') return { ...base, decision: 'ask', why: 'no rule; --approve ask asks for every step' };
+  if (mode === 'read' && step.level !== 'read') return { ...base, decision: 'ask', why: `${step.level} step; --approve read lets only read steps through` };
+  return { ...base, decision: 'allow', why: `${step.level} step; --approve ${mode} lets it through` };
+}
+
+/** A denied step as a validation problem: where (the step, or its rollback) and why, with the rule and its file:line. */
+export type PolicyIssue = { readonly code: 'policy_denied'; readonly path: (string | number)[]; readonly message: string };
+
+export function denialIssues(decision: PlanDecision): PolicyIssue[] {
+  return decision.denied.map((step) => ({
+    code: 'policy_denied',
+    path: step.matched?.role === 'rollback' ? ['steps', step.index, 'rollback'] : ['steps', step.index],
+    message: `${step.why}; the permission policy forbids it: leave it out or do it another way`,
+  }));
+}
+
+/** Separators of a shell command line: each part is checked by deny and ask rules on its own. */
+const SHELL_SEPARATORS = /\s*(?:&&|\|\||[;|&\n]|\$\(|`|\))\s*/;
+/** An allow rule never covers a compound shell command: what follows a separator could be anything. */
+const COMPOUND_SHELL = /&&|\|\||[;|&\n`]|\$\(|<\(|>\(/;
+
+function matchesTool(rule: PolicyRule, call: StepCall): boolean {
+  return compileGlob(rule.tool)(call.tool);
+}
+
+function matchesWhole(rule: PolicyRule, call: StepCall): boolean {
+  if (!matchesTool(rule, call)) return false;
+  if (call.tool === 'shell' && COMPOUND_SHELL.test(call.commandLine)) return false;
+  return compileGlob(rule.command)(call.commandLine);
+}
+
+function matchesAnyPart(rule: PolicyRule, call: StepCall): boolean {
+  if (!matchesTool(rule, call)) return false;
+  const matches = compileGlob(rule.command);
+  if (matches(call.commandLine)) return true;
+  if (call.tool !== 'shell') return false;
+  return call.commandLine
+    .split(SHELL_SEPARATORS)
+    .map((part) => part.trim())
+    .some((part) => part !== '' && matches(part));
+}

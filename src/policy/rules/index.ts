@@ -1,0 +1,10 @@
+export * from './policy-rule.js';
+export { compileGlob, globMatches, GlobSyntaxError } from './command-glob.js';
+export type { GlobMatcher } from './command-glob.js';
+export { parsePolicy, PolicyFileError } from './parse-policy.js';
+export { decidePlan, decideStep, denialIssues, highestLevel } from './decide.js';
+export type { PlanDecision, PolicyIssue, StepCall, StepDecision, StepFacts } from './decide.js';
+export { assessPolicy, planFacts } from './assess.js';
+export type { PolicyAssessment } from './assess.js';
+export { policyInstructions } from './policy-prompt.js';
+export { canonicalJson } from './canonical-json.js';

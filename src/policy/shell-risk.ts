@@ -1,0 +1,216 @@
+import { classifyCommand } from './command-risk.js';
+import type { CommandContext, Stdin } from './command-context.js';
+import { programName } from './program-name.js';
+import { DEVICE_TARGET } from './program-rules.js';
+import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
+
+/** How deep `bash -c "bash -c '…'"` is followed. */
+const MAX_SCRIPT_DEPTH = 8;
+/** Commands looked at in one command line. */
+const MAX_COMMANDS = 10_000;
+const TEMPLATE = /\{\{[\s\S]*?\}\}/g;
+const QUIET_TARGETS = /^\/dev\/(null|stdout|stderr|tty|fd\/[0-2])$/;
+
+/** One simple command found in the tree, with what surrounds it. */
+interface Unit {
+  readonly words: readonly ShellWord[];
+  readonly stdin: Stdin;
+  /** "in a pipeline", "in a command substitution"…, or '' at the top. */
+  readonly where: string;
+}
+
+interface Scan {
+  readonly units: Unit[];
+  readonly variables: Map<string, string[]>;
+  readonly effects: StepRisk[];
+  error: boolean;
+  truncated: boolean;
+}
+
+/**
+ * The risk of a shell command line: every command in it (pipelines, lists, subshells,
+ * substitutions, functions, `bash -c` strings) classified, plus its redirections.
+ * `{{ templates }}` are filled in at run time, so they count as unknown words.
+ */
+export async function classifyShell(command: string, parse: ShellParser, depth = 0): Promise<StepRisk> {
+  const templated = TEMPLATE.test(command);
+  const source = templated ? command.replace(TEMPLATE, '"$KSA_TEMPLATE"') : command;
+  const scan = await parse(source, (root) => {
+    const found: Scan = { units: [], variables: new Map(), effects: [], error: root.hasError, truncated: false };
+    visit(root, { kind: 'none' }, '', found, 0);
+    return found;
+  });
+  const context = (stdin: Stdin): CommandContext => ({
+    stdin,
+    variables: scan.variables,
+    script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1)),
+  });
+  let risk: StepRisk | undefined;
+  for (const unit of scan.units) {
+    const found = await classifyCommand(unit.words, context(unit.stdin));
+    const located = found.level !== 'read' && unit.where ? { ...found, reason: `${found.reason} ${unit.where}` } : found;
+    risk = risk === undefined ? located : maxRisk(risk, located);
+    if (risk.level === 'destroy') break;
+  }
+  for (const effect of scan.effects) risk = risk === undefined ? effect : maxRisk(risk, effect);
+  risk ??= readRisk('no command');
+  if (scan.error) risk = maxRisk(risk, writeRisk('the command line does not parse as bash'));
+  if (scan.truncated) risk = maxRisk(risk, writeRisk('too many commands to look at'));
+  if (templated) risk = maxRisk(risk, writeRisk('the command line is filled in at run time ({{ … }})'));
+  return risk;
+}
+
+const NESTING: Readonly<Record<string, string>> = {
+  command_substitution: 'in a command substitution',
+  process_substitution: 'in a process substitution',
+  subshell: 'in a subshell',
+  function_definition: 'in a function',
+};
+
+function visit(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: number): void {
+  if (scan.units.length >= MAX_COMMANDS || depth > 500) {
+    scan.truncated = true;
+    return;
+  }
+  if (node.type === 'ERROR') scan.error = true;
+  switch (node.type) {
+    case 'command':
+      return visitCommand(node, stdin, where, scan, depth);
+    case 'pipeline':
+      return visitPipeline(namedChildren(node), stdin, where || 'in a pipeline', scan, depth);
+    case 'redirected_statement':
+      return visitRedirected(node, stdin, where, scan, depth);
+    case 'variable_assignment':
+      assign(node, scan);
+      return visitNested(node, where, scan, depth);
+    default: {
+      const inner = NESTING[node.type] ?? where;
+      for (const child of namedChildren(node)) visit(child, node.type in NESTING ? { kind: 'none' } : stdin, inner, scan, depth + 1);
+    }
+  }
+}
+
+function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: number): void {
+  const words: ShellWord[] = [];
+  let input = stdin;
+  for (const child of namedChildren(node)) {
+    if (child.type === 'variable_assignment') {
+      assign(child, scan);
+      visitNested(child, where, scan, depth);
+      continue;
+    }
+    if (child.type.endsWith('_redirect')) {
+      input = redirect(child, input, scan, where, depth);
+      continue;
+    }
+    const word = child.type === 'command_name' ? (namedChildren(child)[0] ?? child) : child;
+    words.push(evaluateWord(word));
+    visitNested(word, where, scan, depth);
+  }
+  scan.units.push({ words, stdin: input, where });
+}
+
+/** Remembers what `NAME=value` gives NAME: its text when literal, else the words found in it. */
+function assign(node: ShellNode, scan: Scan): void {
+  const name = node.childForFieldName('name')?.text;
+  const value = node.childForFieldName('value');
+  if (name === undefined) return;
+  const word = value ? evaluateWord(value) : undefined;
+  const values = scan.variables.get(name) ?? [];
+  if (values.length < 16) values.push(word === undefined ? '' : (word.literal ?? word.hints.join(' ')));
+  scan.variables.set(name, values);
+}
+
+/** Commands inside a word: `$(…)`, `<(…)`, backquotes. */
+function visitNested(node: ShellNode, where: string, scan: Scan, depth: number): void {
+  for (const child of namedChildren(node)) {
+    if (child.type in NESTING) visit(child, { kind: 'none' }, NESTING[child.type]!, scan, depth + 1);
+    else visitNested(child, where, scan, depth + 1);
+  }
+}
+
+function visitPipeline(stages: readonly ShellNode[], stdin: Stdin, where: string, scan: Scan, depth: number): void {
+  let input = stdin;
+  const programs: string[] = stdin.kind === 'pipe' ? [...stdin.programs] : [];
+  for (const stage of stages) {
+    const before = scan.units.length;
+    visit(stage, input, where, scan, depth + 1);
+    const produced = scan.units.slice(before);
+    const first = produced.find((unit) => unit.where === where);
+    const name = first?.words[0]?.literal;
+    programs.push(name === undefined ? (first ? '(computed)' : stage.type) : programName(name));
+    input = { kind: 'pipe', programs: [...programs], literal: printed(first, input) };
+  }
+}
+
+/** The text a pipeline stage prints when it is known before running: `echo …`, `printf …`, `cat` of a known input. */
+function printed(unit: Unit | undefined, input: Stdin): string | undefined {
+  const [program, ...args] = unit?.words ?? [];
+  const name = program?.literal === undefined ? undefined : programName(program.literal);
+  if (name === 'cat' && args.length === 0 && (input.kind === 'text' || input.kind === 'pipe')) return input.literal;
+  if ((name !== 'echo' && name !== 'printf') || args.some((arg) => arg.literal === undefined)) return undefined;
+  return args.map((arg) => arg.literal).filter((arg) => !/^-[neE]+$/.test(arg!)).join(' ');
+}
+
+function visitRedirected(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: number): void {
+  let input = stdin;
+  const body = node.childForFieldName('body');
+  const continuations: ShellNode[] = [];
+  for (const child of namedChildren(node)) {
+    if (body !== null && child.startIndex === body.startIndex && child.type === body.type) continue;
+    if (child.type.endsWith('_redirect')) {
+      input = redirect(child, input, scan, where, depth);
+      // `cat <<EOF | sh`: the rest of the pipeline hangs under the here-document.
+      for (const part of namedChildren(child)) if (!/^heredoc_(start|body|end)$/.test(part.type) && part.type !== 'word') continuations.push(part);
+    } else visit(child, stdin, where, scan, depth + 1);
+  }
+  if (body === null) return;
+  if (continuations.length === 0) return visit(body, input, where, scan, depth + 1);
+  const before = scan.units.length;
+  visit(body, input, where, scan, depth + 1);
+  const first = scan.units[before];
+  const name = first?.words[0]?.literal;
+  const piped: Stdin = { kind: 'pipe', programs: [name === undefined ? '(computed)' : programName(name)], literal: printed(first, input) };
+  for (const part of continuations) {
+    if (part.type === 'pipeline') visitPipeline(namedChildren(part), piped, where || 'in a pipeline', scan, depth + 1);
+    else visit(part, { kind: 'none' }, where, scan, depth + 1);
+  }
+}
+
+/** Records what a redirection writes and returns the stdin it gives the command. */
+function redirect(node: ShellNode, stdin: Stdin, scan: Scan, where: string, depth: number): Stdin {
+  if (node.type === 'heredoc_redirect') {
+    const body = namedChildren(node).find((child) => child.type === 'heredoc_body');
+    if (body) visitNested(body, where, scan, depth);
+    const expands = body !== undefined && namedChildren(body).some((child) => child.type !== 'heredoc_content');
+    return { kind: 'text', literal: body === undefined || expands ? undefined : body.text };
+  }
+  if (node.type === 'herestring_redirect') {
+    const word = namedChildren(node)[0];
+    if (word) visitNested(word, where, scan, depth);
+    return { kind: 'text', literal: word ? evaluateWord(word).literal : undefined };
+  }
+  const operator = allChildren(node).find((child) => !child.isNamed)?.text ?? '>';
+  const destination = node.childForFieldName('destination') ?? namedChildren(node).at(-1);
+  if (destination) visitNested(destination, where, scan, depth);
+  if (operator === '<' || operator === '<&' || operator === '<&-') {
+    const programs = destination ? [...collectPrograms(destination)] : [];
+    return { kind: 'file', programs };
+  }
+  if (destination === undefined || (operator.includes('&') && (destination.type === 'number' || destination.text === '-'))) return stdin;
+  const target = evaluateWord(destination).literal;
+  if (target !== undefined && QUIET_TARGETS.test(target)) return stdin;
+  if (target !== undefined && DEVICE_TARGET.test(target)) scan.effects.push(destroyRisk(`${operator} overwrites the device ${target}`));
+  else scan.effects.push(writeRisk(`${operator} writes ${target ?? 'a file named at run time'}`));
+  return stdin;
+}
+
+function* collectPrograms(node: ShellNode): Iterable<string> {
+  if (node.type === 'command') {
+    const name = node.childForFieldName('name');
+    const literal = name ? evaluateWord(namedChildren(name)[0] ?? name).literal : undefined;
+    if (literal) yield programName(literal);
+  }
+  for (const child of namedChildren(node)) yield* collectPrograms(child);
+}

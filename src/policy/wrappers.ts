@@ -1,0 +1,106 @@
+import { literalWord, type ShellWord } from './shell-syntax.js';
+
+/**
+ * Programs that run another command given as their arguments (`sudo rm x`, `xargs rm`,
+ * `env X=1 rm`, `timeout 5 rm`). `unwrap` returns the inner command's words, or
+ * `undefined` when the wrapper runs nothing else (`sudo -l`, a bare `env`).
+ */
+interface Wrapper {
+  /** Flags that take the next word as their value. */
+  readonly valueFlags?: readonly string[];
+  /** Leading words that are not flags but still belong to the wrapper (`timeout 5`, `chroot /srv`). */
+  readonly operands?: number;
+  /** `env NAME=value cmd`: assignments before the command. */
+  readonly assignments?: boolean;
+  /** Flags after which the rest is not a command (`command -v x` looks a name up). */
+  readonly queryFlags?: readonly string[];
+}
+
+const WRAPPERS: Readonly<Record<string, Wrapper>> = {
+  sudo: { valueFlags: ['-u', '--user', '-g', '--group', '-C', '--close-from', '-h', '--host', '-p', '--prompt', '-D', '--chdir', '-r', '--role', '-t', '--type', '-T', '--command-timeout', '-U', '--other-user', '-R', '--chroot'], queryFlags: ['-l', '--list', '-v', '--validate', '-k', '-K', '-V', '--version'] },
+  doas: { valueFlags: ['-u', '-C'] },
+  env: { valueFlags: ['-u', '--unset', '-C', '--chdir', '-P', '--split-string-path'], assignments: true },
+  nohup: {},
+  time: { valueFlags: ['-f', '--format', '-o', '--output'] },
+  nice: { valueFlags: ['-n', '--adjustment'] },
+  ionice: { valueFlags: ['-c', '--class', '-n', '--classdata', '-p', '--pid', '-P', '--pgid', '-u', '--uid'] },
+  timeout: { valueFlags: ['-s', '--signal', '-k', '--kill-after'], operands: 1 },
+  stdbuf: { valueFlags: ['-i', '--input', '-o', '--output', '-e', '--error'] },
+  setsid: {},
+  unbuffer: {},
+  caffeinate: {},
+  chroot: { valueFlags: ['--userspec', '--groups'], operands: 1 },
+  exec: { valueFlags: ['-a'] },
+  command: { queryFlags: ['-v', '-V'] },
+  builtin: {},
+  xargs: { valueFlags: ['-a', '--arg-file', '-d', '--delimiter', '-E', '-e', '-I', '-i', '-L', '-l', '-n', '--max-args', '-P', '--max-procs', '-s', '--max-chars', '--process-slot-var'] },
+  watch: { valueFlags: ['-n', '--interval', '-d', '--differences', '-q', '--equexit'] },
+  flock: { valueFlags: ['-w', '--timeout', '-E', '--conflict-exit-code'], operands: 1 },
+  strace: { valueFlags: ['-o', '-e', '-p', '-s', '-u', '-E', '-O', '-S', '-a', '-b', '-I', '-P', '-X'] },
+  ltrace: { valueFlags: ['-o', '-e', '-p', '-s', '-u', '-n', '-a', '-A', '-D', '-F', '-l', '-w', '-x'] },
+  busybox: {},
+  chrt: { operands: 1 },
+  taskset: { operands: 1 },
+  numactl: {},
+  parallel: { valueFlags: ['-j', '--jobs', '-S', '--sshlogin', '--joblog', '-a', '--arg-file', '-d', '--delimiter', '--timeout', '--delay'] },
+  runuser: { valueFlags: ['-u', '--user', '-g', '--group', '-G', '--supp-group'] },
+  su: { valueFlags: ['-g', '--group', '-G', '--supp-group', '-s', '--shell'] },
+};
+
+export function isWrapper(name: string): boolean {
+  return Object.hasOwn(WRAPPERS, name);
+}
+
+export type Unwrapped =
+  | { readonly kind: 'command'; readonly words: readonly ShellWord[] }
+  /** Runs nothing else (`env`, `xargs` with no command); `sudo`/`su` then start a shell. */
+  | { readonly kind: 'none' }
+  /** Only asks something (`sudo -l`, `command -v rm`). */
+  | { readonly kind: 'query' }
+  | { readonly kind: 'script'; readonly code: ShellWord };
+
+/** The command a wrapper runs (the words after its own flags and operands). */
+export function unwrap(name: string, args: readonly ShellWord[]): Unwrapped {
+  const wrapper = WRAPPERS[name]!;
+  let operands = wrapper.operands ?? 0;
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!;
+    const text = word.literal;
+    if (text === undefined) return { kind: 'command', words: args.slice(i) };
+    if (text === '--') return rest(args.slice(i + 1 + operands));
+    if (wrapper.queryFlags?.includes(text)) return { kind: 'query' };
+    if (name === 'env' && (text === '-S' || text === '--split-string')) {
+      const split = args[i + 1];
+      return split === undefined ? { kind: 'none' } : { kind: 'command', words: [...splitWords(split), ...args.slice(i + 2)] };
+    }
+    if ((name === 'su' || name === 'runuser') && (text === '-c' || text === '--command')) {
+      const code = args[i + 1];
+      return code === undefined ? { kind: 'none' } : { kind: 'script', code };
+    }
+    if (name === 'flock' && (text === '-c' || text === '--command')) {
+      const code = args[i + 1];
+      return code === undefined ? { kind: 'none' } : { kind: 'script', code };
+    }
+    if (text.startsWith('-') && text !== '-') {
+      if (!text.includes('=') && wrapper.valueFlags?.includes(text)) i++;
+      continue;
+    }
+    if (wrapper.assignments && /^[A-Za-z_][A-Za-z0-9_]*=/.test(text)) continue;
+    if (operands > 0) {
+      operands--;
+      continue;
+    }
+    return { kind: 'command', words: args.slice(i) };
+  }
+  return { kind: 'none' };
+}
+
+function rest(words: readonly ShellWord[]): Unwrapped {
+  return words.length === 0 ? { kind: 'none' } : { kind: 'command', words };
+}
+
+/** `env -S "rm -rf x"`: a string split on blanks (its quoting rules are simpler than the shell's). */
+function splitWords(word: ShellWord): ShellWord[] {
+  if (word.literal === undefined) return [word];
+  return word.literal.split(/\s+/).filter(Boolean).map(literalWord);
+}

@@ -1,0 +1,8 @@
+import type { RiskOptions } from '../policy/index.js';
+import type { ToolRegistry } from './registry.js';
+import { parseShell } from './shell-parser.js';
+
+/** What `assessPlanRisk` needs from this layer: the bash parser and the tools' annotations. */
+export function riskOptions(registry: ToolRegistry): RiskOptions {
+  return { parseShell, toolHints: (name) => registry.get(name)?.annotations };
+}

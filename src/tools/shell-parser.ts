@@ -1,0 +1,33 @@
+import { createRequire } from 'node:module';
+import { Language, Parser } from 'web-tree-sitter';
+import type { ShellParser } from '../policy/index.js';
+
+let loading: Promise<Parser> | undefined;
+
+/** tree-sitter-bash as WASM, loaded once on first use. */
+function bashParser(): Promise<Parser> {
+  loading ??= (async () => {
+    await Parser.init();
+    const require = createRequire(import.meta.url);
+    const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return parser;
+  })();
+  loading.catch(() => {
+    loading = undefined;
+  });
+  return loading;
+}
+
+/** Parses a bash command line for the risk classifier (src/policy); the tree is freed after `read`. */
+export const parseShell: ShellParser = async (command, read) => {
+  const parser = await bashParser();
+  const tree = parser.parse(command);
+  if (tree === null) throw new Error('the bash parser returned no tree');
+  try {
+    return read(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+};

@@ -1,0 +1,72 @@
+import { writeFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
+import { killGroup } from '../helpers/durable.js';
+
+// ksa resume and the policy: the policy as it is now is checked again, and every resume is
+// approved again; the run record keeps each approval with the hash of what it covered.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-policy-resume-');
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+const GATED = `goal: Wait for a gate
+inputs:
+  who: nobody
+steps:
+  - id: first
+    tool: shell
+    args: { command: "echo first" }
+  - id: gate
+    tool: shell
+    dependsOn: [first]
+    args: { command: "while [ ! -f go ]; do sleep 0.05; done; echo {{ inputs.who }} > passed" }
+`;
+
+type Approval = { approvedBy: string; mode: string; command: string; planHash: string };
+
+describe('ksa resume under the permission policy', { timeout: 120_000 }, () => {
+  it('a resume asks again, is refused when the policy now denies a step, and records its own approval', async () => {
+    const plan = await sandbox.writePlan('gated/plan.yaml', GATED);
+    const dir = path.dirname(plan);
+    const home = sandbox.home;
+    // An interrupted run: ksa is killed (-9) while `gate` waits.
+    const ksa = startKsa(['run', plan, '--yes', '--json'], { home, cwd: dir });
+    await ksa.waitForOutput((stdout) => parseNdjson(stdout).some((event) => event.type === 'step_started' && event.stepId === 'gate'), 30_000);
+    const runId = parseNdjson(ksa.stdout())[0]!.runId;
+    killGroup(ksa.pid);
+    await ksa.result;
+
+    const unasked = await runKsa(['resume', runId], { home, cwd: dir });
+    expect(unasked.code, describeResult(unasked)).toBe(2);
+    expect(unasked.stderr).toContain('not approved');
+
+    const policyFile = path.join(dir, '.ksa', 'policy.yaml');
+    await mkdir(path.dirname(policyFile), { recursive: true });
+    await writeFile(policyFile, 'deny:\n  - shell: "while *"\n');
+    const denied = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
+    expect(denied.code, describeResult(denied)).toBe(2);
+    expect(denied.stderr).toContain(`run ${runId}: not allowed by the permission policy, 1 step denied (nothing was run):`);
+    expect(denied.stderr).toContain(`steps[1]: shell while [ ! -f go ]; do sleep 0.05; done; echo {{ inputs.who }} > passed: denied by deny shell: "while *" (${policyFile}:2)`);
+
+    await rm(policyFile);
+    writeFileSync(path.join(dir, 'go'), '');
+    const resumed = await runKsa(['resume', runId, '--yes', '--input', 'who=resumer'], { home, cwd: dir });
+    expect(resumed.code, describeResult(resumed)).toBe(0);
+
+    const status = await runKsa(['status', runId, '--json'], { home });
+    const approvals = (JSON.parse(status.stdout) as { approvals: Approval[] }).approvals;
+    expect(approvals.map((approval) => [approval.approvedBy, approval.command])).toEqual([
+      ['--yes', `ksa run ${plan}`],
+      ['--yes', `ksa resume ${runId}`],
+    ]);
+    // Other inputs, another hash: the first approval did not cover this resume.
+    expect(approvals[1]!.planHash).not.toBe(approvals[0]!.planHash);
+  });
+});

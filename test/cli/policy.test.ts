@@ -1,0 +1,204 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, runKsa, stackTraceLines, type CliSandbox } from '../helpers/cli.js';
+
+// The permission policy end to end: policy files, deny (even with --yes), approval modes,
+// --allow-destroy, `ksa policy check`, and the approval kept in the run record.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-policy-');
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+const WORKSPACE_POLICY = `# team rules
+deny:
+  - shell: "rm -rf /*"
+  - kubectl: "delete *"
+ask:
+  - shell: "* --prod*"
+allow:
+  - shell: "touch allowed-*"
+`;
+
+/** A workspace of its own (the plan's folder) with .ksa/policy.yaml, and a KSA_HOME of its own. */
+async function workspace(name: string, plan: string, policy = WORKSPACE_POLICY): Promise<{ dir: string; home: string; plan: string; policyFile: string }> {
+  const planFile = await sandbox.writePlan(`${name}/ws/plan.yaml`, plan);
+  const dir = path.dirname(planFile);
+  const home = path.join(sandbox.dir, name, 'home');
+  await mkdir(home, { recursive: true });
+  const policyFile = path.join(dir, '.ksa', 'policy.yaml');
+  await mkdir(path.dirname(policyFile), { recursive: true });
+  await writeFile(policyFile, policy);
+  return { dir, home, plan: planFile, policyFile };
+}
+
+const DENIED_PLAN = `goal: Wipe everything
+steps:
+  - id: hello
+    tool: shell
+    args: { command: "touch marker-hello" }
+  - id: wipe
+    tool: shell
+    dependsOn: [hello]
+    args: { command: "cd / && rm -rf /var/tmp/nothing-here" }
+`;
+
+const READ_PLAN = `goal: Look around
+steps:
+  - id: list
+    tool: shell
+    args: { command: "ls -la" }
+  - id: where
+    tool: shell
+    args: { command: "pwd" }
+`;
+
+const WRITE_PLAN = `goal: Leave a marker
+steps:
+  - id: list
+    tool: shell
+    args: { command: "ls" }
+  - id: mark
+    tool: shell
+    args: { command: "touch marker-write" }
+`;
+
+const DESTROY_PLAN = `goal: Clean up
+steps:
+  - id: make
+    tool: shell
+    args: { command: "mkdir -p build && touch build/old" }
+  - id: clean
+    tool: shell
+    dependsOn: [make]
+    args: { command: "rm -rf build" }
+`;
+
+describe.concurrent('permission policy', { timeout: 120_000 }, () => {
+  it('ksa validate: a denied step makes the plan invalid, exit 2, naming the step line and the rule with its file:line', async () => {
+    const ws = await workspace('validate-deny', DENIED_PLAN);
+    const result = await runKsa(['validate', ws.plan], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stdout).toContain('invalid plan, 1 problem');
+    expect(result.stdout).toMatch(/plan\.yaml:6:5 steps\[1\]: shell cd \/ && rm -rf \/var\/tmp\/nothing-here: denied by deny shell: "rm -rf \/\*"/);
+    expect(result.stdout).toContain(`(${ws.policyFile}:3)`);
+
+    const json = await runKsa(['validate', ws.plan, '--json'], { home: ws.home, cwd: ws.dir });
+    expect(json.code, describeResult(json)).toBe(2);
+    const doc = JSON.parse(json.stdout) as { valid: boolean; issues: { code: string; path: string; line: number; message: string }[] };
+    expect(doc.valid).toBe(false);
+    expect(doc.issues).toEqual([expect.objectContaining({ code: 'policy_denied', path: 'steps[1]', line: 6 })]);
+  });
+
+  it('ksa run --yes: a denied plan is refused before anything runs, exit 2 with the rule; $KSA_HOME/policy.yaml counts too', async () => {
+    const ws = await workspace('run-deny', DENIED_PLAN, '');
+    await writeFile(path.join(ws.home, 'policy.yaml'), 'deny:\n  - shell: "rm -rf /*"\n');
+    const result = await runKsa(['run', ws.plan, '--yes', '--allow-destroy', '--approve', 'write'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toContain(`denied by deny shell: "rm -rf /*" (${path.join(ws.home, 'policy.yaml')}:2)`);
+    expect(stackTraceLines(result.stderr)).toEqual([]);
+    expect(existsSync(path.join(ws.dir, 'marker-hello'))).toBe(false);
+    expect(existsSync(path.join(ws.home, 'runs'))).toBe(false);
+  });
+
+  it('a malformed policy file: one line with file:line, exit 2, for validate and run', async () => {
+    const ws = await workspace('malformed', READ_PLAN, 'deny:\n  - shell: "rm *"\n  - { shell: "a", kubectl: "b" }\n');
+    for (const args of [['validate', ws.plan], ['run', ws.plan, '--yes']]) {
+      const result = await runKsa(args, { home: ws.home, cwd: ws.dir });
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([`ksa: ${ws.policyFile}:3: a rule is a map with exactly one key, the tool name (e.g. - { shell: "npm test" }); this one has 2`]);
+    }
+  });
+
+  it('--approve read: a read-only plan runs without a terminal and without --yes; the run records "policy" as the approver', async () => {
+    const ws = await workspace('approve-read', READ_PLAN);
+    const result = await runKsa(['run', ws.plan, '--approve', 'read'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stderr).toContain('Approved by the policy: every step is read-only or allowed by a rule (--approve read).');
+    const status = await runKsa(['status', '--json'], { home: ws.home });
+    const doc = JSON.parse(status.stdout) as { approvals: Record<string, unknown>[] };
+    expect(doc.approvals).toEqual([
+      expect.objectContaining({ approvedBy: 'policy', mode: 'read', command: `ksa run ${ws.plan}`, planHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), user: expect.stringContaining('@') }),
+    ]);
+    const text = await runKsa(['status'], { home: ws.home });
+    expect(text.stdout).toMatch(/approved by policy \(run by .+@.+\) · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · --approve read · ksa run .*plan\.yaml · plan sha256:[0-9a-f]{12}…/);
+  });
+
+  it('--approve read: a plan that writes needs a terminal or --yes (exit 2), unless an allow rule covers the step', async () => {
+    const ws = await workspace('approve-read-write', WRITE_PLAN);
+    const refused = await runKsa(['run', ws.plan, '--approve', 'read'], { home: ws.home, cwd: ws.dir });
+    expect(refused.code, describeResult(refused)).toBe(2);
+    expect(refused.stderr).toContain('not approved: this plan runs commands, and there is no terminal to ask for approval (mark needs approval (--approve read))');
+    expect(existsSync(path.join(ws.dir, 'marker-write'))).toBe(false);
+
+    const allowed = await workspace('approve-read-allowed', WRITE_PLAN.replace('touch marker-write', 'touch allowed-marker'));
+    const result = await runKsa(['run', allowed.plan, '--approve', 'read'], { home: allowed.home, cwd: allowed.dir });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(existsSync(path.join(allowed.dir, 'allowed-marker'))).toBe(true);
+  });
+
+  it('--approve write: a plan that writes runs unasked; an ask rule still forces the question', async () => {
+    const ws = await workspace('approve-write', WRITE_PLAN);
+    const result = await runKsa(['run', ws.plan, '--approve', 'write'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(existsSync(path.join(ws.dir, 'marker-write'))).toBe(true);
+
+    const asked = await workspace('approve-write-ask', WRITE_PLAN.replace('touch marker-write', 'touch marker-write --prod'));
+    const refused = await runKsa(['run', asked.plan, '--approve', 'write'], { home: asked.home, cwd: asked.dir });
+    expect(refused.code, describeResult(refused)).toBe(2);
+    expect(refused.stderr).toContain(`! mark: shell touch marker-write --prod: always asked by ask shell: "* --prod*" (${asked.policyFile}:6)`);
+  });
+
+  it('--yes never approves a destroy step without --allow-destroy (exit 2, saying so); with it the plan runs and the run says so', async () => {
+    const ws = await workspace('destroy', DESTROY_PLAN);
+    for (const mode of ['ask', 'write']) {
+      const refused = await runKsa(['run', ws.plan, '--yes', '--approve', mode], { home: ws.home, cwd: ws.dir });
+      expect(refused.code, describeResult(refused)).toBe(2);
+      expect(refused.stderr).toMatch(/ksa: not approved: clean is a destroy step \(.*rm -rf.*\), and --yes alone never approves those\. Add --allow-destroy/);
+      expect(existsSync(path.join(ws.dir, 'build'))).toBe(false);
+    }
+    const result = await runKsa(['run', ws.plan, '--yes', '--allow-destroy'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(0);
+    const status = await runKsa(['status', '--json'], { home: ws.home });
+    expect((JSON.parse(status.stdout) as { approvals: unknown[] }).approvals).toEqual([expect.objectContaining({ approvedBy: '--yes', mode: 'ask', allowDestroy: true })]);
+  });
+
+  it('ksa policy check: per step the level, the reason, the rule (file:line) and the outcome; JSON too; exit 2 on a deny', async () => {
+    const ws = await workspace('check', `${WRITE_PLAN}  - id: nuke\n    tool: kubectl\n    args: { args: [delete, ns, shop] }\n`);
+    const text = await runKsa(['policy', 'check', ws.plan], { home: ws.home, cwd: ws.dir });
+    expect(text.code, describeResult(text)).toBe(2);
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).toMatch(/plan\.yaml: deny — a step is denied by the policy \(nuke\); highest risk destroy/);
+    expect(lines).toContain(`  policy files: ${ws.policyFile}`);
+    expect(text.stdout).toMatch(/ {2}list +read +ask +–/);
+    expect(text.stdout).toMatch(new RegExp(`  nuke +destroy +deny +deny kubectl: "delete \\*" \\(${ws.policyFile.replace(/[.]/g, '\\.')}:4\\)`));
+
+    const json = await runKsa(['policy', 'check', ws.plan, '--json', '--approve', 'write'], { home: ws.home, cwd: ws.dir });
+    expect(json.code, describeResult(json)).toBe(2);
+    const doc = JSON.parse(json.stdout) as { decision: string; mode: string; risk: string; steps: Record<string, unknown>[] };
+    expect(doc).toMatchObject({ decision: 'deny', mode: 'write', risk: 'destroy' });
+    expect(doc.steps).toEqual([
+      expect.objectContaining({ id: 'list', risk: 'read', decision: 'allow', rule: null }),
+      expect.objectContaining({ id: 'mark', risk: 'write', decision: 'allow', rule: null }),
+      expect.objectContaining({ id: 'nuke', risk: 'destroy', riskReason: expect.any(String), decision: 'deny', rule: { effect: 'deny', tool: 'kubectl', command: 'delete *', file: ws.policyFile, line: 4 } }),
+    ]);
+
+    const fine = await workspace('check-fine', READ_PLAN);
+    const ok = await runKsa(['policy', 'check', fine.plan, '--approve', 'read'], { home: fine.home, cwd: fine.dir });
+    expect(ok.code, describeResult(ok)).toBe(0);
+    expect(ok.stdout.split('\n')[0]).toMatch(/plan\.yaml: allow — every step is read-only or allowed by a rule \(--approve read\); highest risk read/);
+  });
+
+  it('--approve with an unknown mode is a usage error', async () => {
+    const ws = await workspace('bad-mode', READ_PLAN);
+    const result = await runKsa(['run', ws.plan, '--approve', 'sometimes'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr.trim()).toBe('ksa: --approve expects one of ask, read, write, got "sometimes"');
+    expect(readFileSync(ws.plan, 'utf8')).toBe(READ_PLAN);
+  });
+});

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+
+// `ksa run` shows each step's risk level and why before it asks, and the plan's level.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox();
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+const PLAN = `goal: Look, then clean up
+steps:
+  - id: pods
+    tool: kubectl
+    args: { args: [get, pods, -n, prod] }
+  - id: build
+    tool: shell
+    args: { command: npm run build }
+  - id: clean
+    tool: shell
+    args: { command: "find dist -name '*.map' | xargs rm -f" }
+    dependsOn: [build]
+`;
+
+describe('ksa run shows the risk of each step', () => {
+  it('--dry-run prints each level with its reason, marks destroy steps, and the plan level', async () => {
+    await sandbox.writePlan('risk.yaml', PLAN);
+    const result = await runKsa(['run', '--dry-run', 'risk.yaml'], { home: sandbox.home, cwd: sandbox.dir });
+    expect(result.code, describeResult(result)).toBe(0);
+    const lines = result.stdout.split('\n').map((line) => line.trimEnd());
+    expect(lines).toContain('  3 steps, up to 5 at once, risk: destroy');
+    expect(lines).toContain('    read: kubectl get');
+    expect(lines).toContain('    write: npm run');
+    expect(lines).toContain('    destroy: rm deletes files in a pipeline');
+    expect(lines.filter((line) => /^!\d/.test(line)).map((line) => line.split(' ')[1])).toEqual(['clean']);
+    expect(lines).toContain('! destroy: deletes or overwrites what cannot be restored');
+  });
+
+  it('shows the same before asking for approval', async () => {
+    await sandbox.writePlan('risk.yaml', PLAN);
+    const result = await runKsa(['run', 'risk.yaml'], { home: sandbox.home, cwd: sandbox.dir });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toContain('destroy: rm deletes files in a pipeline');
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { assessCallRisk, type RiskLevel } from '../../src/policy/index.js';
+import { parseShell } from '../../src/tools/index.js';
+
+// kubectl, helm, docker and podman run as argv tools (never through a shell): the level comes
+// from the subcommand and its flags, global flags and their values skipped.
+
+const risk = (tool: string, ...args: string[]) => assessCallRisk(tool, { args }, { parseShell });
+
+describe('argv tools', () => {
+  it.each<[string, string[], RiskLevel, string]>([
+    ['kubectl', ['get', 'pods'], 'read', 'kubectl get'],
+    ['kubectl', ['-n', 'prod', '--context', 'eu', 'get', 'deploy'], 'read', 'kubectl get'],
+    ['kubectl', ['--namespace=prod', 'describe', 'pod', 'web-0'], 'read', 'kubectl describe'],
+    ['kubectl', ['logs', '-f', 'deploy/web'], 'read', 'kubectl logs'],
+    ['kubectl', ['diff', '-f', 'k8s/'], 'read', 'kubectl diff'],
+    ['kubectl', ['apply', '-f', 'k8s/', '--dry-run=client'], 'read', 'kubectl apply --dry-run'],
+    ['kubectl', ['delete', 'ns', 'prod', '--dry-run=server'], 'read', 'kubectl delete --dry-run'],
+    ['kubectl', ['apply', '-f', 'k8s/', '--dry-run=none'], 'write', 'kubectl apply'],
+    ['kubectl', ['rollout', 'status', 'deploy/web'], 'read', 'kubectl rollout status'],
+    ['kubectl', ['rollout', 'undo', 'deploy/web'], 'write', 'kubectl rollout undo'],
+    ['kubectl', ['auth', 'can-i', 'delete', 'pods'], 'read', 'kubectl auth can-i'],
+    ['kubectl', ['config', 'use-context', 'prod'], 'write', 'kubectl config use-context'],
+    ['kubectl', ['scale', 'deploy/web', '--replicas=3'], 'write', 'kubectl scale'],
+    ['kubectl', ['create', 'namespace', 'shop'], 'write', 'kubectl create'],
+    ['kubectl', ['run', 'tmp', '--image=busybox'], 'write', 'kubectl run'],
+    ['kubectl', ['delete', 'pod', 'web-0'], 'destroy', 'kubectl delete'],
+    ['kubectl', ['-n', 'prod', 'delete', '-f', 'k8s/'], 'destroy', 'kubectl delete'],
+    ['kubectl', ['drain', 'node-1'], 'destroy', 'kubectl drain'],
+    ['kubectl', ['replace', '--force', '-f', 'x.yaml'], 'destroy', 'kubectl replace --force'],
+    ['kubectl', ['apply', '--force', '-f', 'x.yaml'], 'destroy', 'kubectl apply --force'],
+    ['kubectl', ['delete', 'pod', 'x', '--grace-period=0'], 'destroy', 'kubectl delete'],
+    ['kubectl', ['exec', 'web-0', '--', 'ls', '/data'], 'read', 'ls'],
+    ['kubectl', ['exec', 'web-0', '--', 'sh', '-c', 'rm -rf /data/*'], 'destroy', 'rm -rf'],
+    ['kubectl', ['frobnicate'], 'write', 'kubectl frobnicate'],
+    ['kubectl', [], 'read', 'kubectl'],
+    ['helm', ['list', '-A'], 'read', 'helm list'],
+    ['helm', ['status', 'web'], 'read', 'helm status'],
+    ['helm', ['template', 'web', './chart'], 'read', 'helm template'],
+    ['helm', ['upgrade', '--install', 'web', './chart', '--dry-run'], 'read', 'helm upgrade --dry-run'],
+    ['helm', ['upgrade', '--install', 'web', './chart'], 'write', 'helm upgrade'],
+    ['helm', ['rollback', 'web', '3'], 'write', 'helm rollback'],
+    ['helm', ['repo', 'add', 'bitnami', 'https://charts.bitnami.com'], 'write', 'helm repo add'],
+    ['helm', ['repo', 'list'], 'read', 'helm repo list'],
+    ['helm', ['upgrade', 'web', './chart', '--force'], 'destroy', 'helm upgrade --force'],
+    ['helm', ['uninstall', 'web', '-n', 'prod'], 'destroy', 'helm uninstall'],
+    ['helm', ['-n', 'prod', 'delete', 'web'], 'destroy', 'helm delete'],
+    ['docker', ['ps', '-a'], 'read', 'docker ps'],
+    ['docker', ['image', 'ls'], 'read', 'docker image ls'],
+    ['docker', ['compose', 'ps'], 'read', 'docker compose ps'],
+    ['docker', ['logs', '--tail', '20', 'web'], 'read', 'docker logs'],
+    ['docker', ['build', '-t', 'x', '.'], 'write', 'docker build'],
+    ['docker', ['-H', 'tcp://remote:2375', 'run', '-d', 'nginx'], 'write', 'docker run'],
+    ['docker', ['compose', '-f', 'dc.yaml', 'up', '-d'], 'write', 'docker compose up'],
+    ['docker', ['compose', 'down'], 'destroy', 'docker compose down'],
+    ['docker', ['rm', '-f', 'web'], 'destroy', 'docker rm'],
+    ['docker', ['rmi', 'shop:dev'], 'destroy', 'docker rmi'],
+    ['docker', ['volume', 'rm', 'data'], 'destroy', 'docker volume rm'],
+    ['docker', ['system', 'prune', '-af', '--volumes'], 'destroy', 'docker system prune'],
+    ['docker', ['exec', 'db', 'psql', '-c', 'DROP DATABASE shop'], 'destroy', 'DROP through psql in docker exec'],
+    ['docker', ['exec', '-e', 'A=1', 'web', 'cat', '/etc/hosts'], 'read', 'cat'],
+    ['podman', ['pod', 'rm', 'shop'], 'destroy', 'podman pod rm'],
+    ['podman', ['images'], 'read', 'podman images'],
+  ])('%s %j → %s', async (tool, args, level, reason) => {
+    const result = await risk(tool, ...args);
+    expect(result.level, result.reason).toBe(level);
+    expect(result.reason).toContain(reason);
+  });
+
+  it('an argument filled in at run time makes a subcommand unknown, never read', async () => {
+    expect((await risk('kubectl', '{{ inputs.verb }}', 'pods')).level).toBe('write');
+    expect((await risk('helm', '{{ inputs.verb }}')).level).toBe('write');
+  });
+});

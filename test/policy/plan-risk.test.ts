@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { PlanSchema, type PlanInput } from '../../src/planning/index.js';
+import { assessPlanRisk, commandLineOf, ShellParserMissingError, sqlRisk } from '../../src/policy/index.js';
+import { parseShell } from '../../src/tools/index.js';
+
+const plan = (steps: PlanInput['steps']) => PlanSchema.parse({ goal: 'risk', steps });
+
+describe('assessPlanRisk', () => {
+  it('gives every step a level and the plan the highest one', async () => {
+    const risk = await assessPlanRisk(
+      plan([
+        { id: 'status', tool: 'kubectl', args: { args: ['get', 'pods'] } },
+        { id: 'think', type: 'llm_query', prompt: 'What is running?' },
+        { id: 'check', type: 'condition', when: 'true' },
+        { id: 'wait', tool: 'sleep', args: { ms: 10 } },
+      ]),
+      { parseShell },
+    );
+    expect(risk.level).toBe('read');
+    expect(Object.keys(risk.steps)).toEqual(['status', 'think', 'check', 'wait']);
+    expect(risk.steps.think).toEqual({ level: 'read', reason: 'asks the model' });
+
+    const more = await assessPlanRisk(plan([{ id: 'a', tool: 'shell', args: { command: 'ls' } }, { id: 'b', tool: 'shell', args: { command: 'rm -rf x' } }]), { parseShell });
+    expect(more.level).toBe('destroy');
+  });
+
+  it('a step is as risky as its rollback, which runs without another question', async () => {
+    const risk = await assessPlanRisk(
+      plan([
+        { id: 'deploy', tool: 'helm', args: { args: ['upgrade', '--install', 'web', './chart'] }, rollback: { tool: 'helm', args: { args: ['uninstall', 'web'] } } },
+        { id: 'image', tool: 'docker', args: { args: ['build', '-t', 'x', '.'] }, rollback: { tool: 'shell', args: { command: 'echo undo' } } },
+      ]),
+      { parseShell },
+    );
+    expect(risk.steps.deploy).toEqual({ level: 'destroy', reason: 'rollback: helm uninstall' });
+    expect(risk.steps.image).toEqual({ level: 'write', reason: 'docker build' });
+  });
+
+  it('http by method, files by what they do', async () => {
+    const risk = await assessPlanRisk(
+      plan([
+        { id: 'get', tool: 'http', args: { url: 'http://x/a' } },
+        { id: 'head', tool: 'http', args: { url: 'http://x/a', method: 'head' } },
+        { id: 'put', tool: 'http', args: { url: 'http://x/a', method: 'PUT' } },
+        { id: 'del', tool: 'http', args: { url: 'http://x/a', method: 'delete' } },
+        { id: 'read', tool: 'read_file', args: { path: 'a' } },
+        { id: 'write', tool: 'write_file', args: { path: 'a', content: 'x' } },
+        { id: 'append', tool: 'write_file', args: { path: 'a', content: 'x', append: true } },
+      ]),
+      { parseShell },
+    );
+    expect(Object.fromEntries(Object.entries(risk.steps).map(([id, step]) => [id, step.level]))).toEqual({
+      get: 'read',
+      head: 'read',
+      put: 'write',
+      del: 'destroy',
+      read: 'read',
+      write: 'write',
+      append: 'write',
+    });
+  });
+
+  it('tools it does not know: by their annotations, else write', async () => {
+    const hints = { x__list: { readOnlyHint: true }, x__drop: { destructiveHint: true, readOnlyHint: true }, x__plain: {} } as const;
+    const risk = await assessPlanRisk(
+      plan([
+        { id: 'list', tool: 'x__list', args: {} },
+        { id: 'drop', tool: 'x__drop', args: {} },
+        { id: 'plain', tool: 'x__plain', args: {} },
+        { id: 'unknown', tool: 'x__unknown', args: {} },
+      ]),
+      { parseShell, toolHints: (tool) => hints[tool as keyof typeof hints] },
+    );
+    expect(risk.steps.list!.level).toBe('read');
+    expect(risk.steps.drop!.level).toBe('destroy');
+    expect(risk.steps.plain).toEqual({ level: 'write', reason: 'x__plain is not marked read-only' });
+    expect(risk.steps.unknown).toEqual({ level: 'write', reason: 'x__unknown is not known to be read-only' });
+  });
+
+  it('keeps reasons to one short line, whatever the command names', async () => {
+    const risk = await assessPlanRisk(plan([{ id: 'a', tool: 'shell', args: { command: `date > /tmp/${'x'.repeat(500)}.txt` } }]), { parseShell });
+    expect(risk.steps.a!.level).toBe('write');
+    expect(risk.steps.a!.reason).toMatch(/^> writes \/tmp\/x+…$/);
+    expect(risk.steps.a!.reason.length).toBe(100);
+  });
+
+  it('refuses to guess a shell step without a parser', async () => {
+    await expect(assessPlanRisk(plan([{ id: 'a', tool: 'shell', args: { command: 'ls' } }]))).rejects.toBeInstanceOf(ShellParserMissingError);
+    // Plans without shell steps need none.
+    expect((await assessPlanRisk(plan([{ id: 'a', tool: 'kubectl', args: { args: ['get', 'pods'] } }]))).level).toBe('read');
+  });
+});
+
+describe('commandLineOf', () => {
+  it('is the command line as ksa run shows it, without the program', () => {
+    const [shell, kubectl, http, put, file, think] = plan([
+      { id: 'a', tool: 'shell', args: { command: 'npm run build', cwd: 'app' } },
+      { id: 'b', tool: 'kubectl', args: { args: ['get', 'pods', '-n', 'prod', '-l', 'app=web shop'] } },
+      { id: 'c', tool: 'http', args: { url: 'https://api.example.com/v1/x' } },
+      { id: 'd', tool: 'http', args: { url: 'https://api.example.com/v1/x', method: 'put' } },
+      { id: 'e', tool: 'write_file', args: { path: 'out/a.txt', content: 'x' } },
+      { id: 'f', type: 'llm_query', prompt: 'why?' },
+    ]).steps;
+    expect(commandLineOf(shell!)).toBe('npm run build');
+    expect(commandLineOf(kubectl!)).toBe("get pods -n prod -l 'app=web shop'");
+    expect(commandLineOf(http!)).toBe('GET https://api.example.com/v1/x');
+    expect(commandLineOf(put!)).toBe('PUT https://api.example.com/v1/x');
+    expect(commandLineOf(file!)).toBe('out/a.txt');
+    expect(commandLineOf(think!)).toBe('why?');
+  });
+});
+
+describe('sqlRisk', () => {
+  it.each([
+    ['SELECT * FROM users', 'read'],
+    ['select 1; show tables', 'read'],
+    ['\\dt', 'read'],
+    ['INSERT INTO t VALUES (1)', 'write'],
+    ['SELECT * INTO backup FROM t', 'write'],
+    ['UPDATE t SET a = 1', 'write'],
+    ['drop table users', 'destroy'],
+    ['TRUNCATE audit', 'destroy'],
+    ['delete from orders where id = 1', 'destroy'],
+    ['ALTER TABLE t DROP COLUMN a', 'destroy'],
+    ['SELECT 1; -- DROP TABLE x', 'read'],
+  ])('%s → %s', (sql, level) => {
+    expect(sqlRisk(sql).level).toBe(level);
+  });
+});

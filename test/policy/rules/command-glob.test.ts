@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { globMatches } from '../../../src/policy/rules/index.js';
+
+describe('command-line globs', () => {
+  it.each([
+    ['npm run *', 'npm run build', true],
+    ['npm run *', 'npm run build -- --out=/tmp/a/b', true],
+    ['npm test', 'npm test', true],
+    ['npm test', 'npm test --watch', false],
+    ['get *', 'get pods/web -n shop', true],
+    ['get *', 'delete pods', false],
+    ['* -n prod *', 'get pods -n prod -o wide', true],
+    ['* -n prod *', 'get pods -n production -o wide', false],
+    ['GET https://*.example.com/*', 'GET https://api.example.com/v1/items?x=1', true],
+    ['GET https://*.example.com/*', 'POST https://api.example.com/v1/items', false],
+    ['rm -rf /*', 'rm -rf /', true],
+    ['rm -rf /*', 'rm -rf /.ssh', true],
+    ['github__*', 'github__create_issue', true],
+    ['github__*', 'gitlab__create_issue', false],
+    ['Get *', 'get pods', false],
+    ['!rm *', '!rm x', true],
+    ['!rm *', 'ls', false],
+    ['*', 'echo a\nrm -rf /', true],
+    ['echo *', 'echo a\nrm -rf /', true],
+  ])('%j against %j → %s', (pattern, subject, expected) => {
+    expect(globMatches(pattern, subject)).toBe(expected);
+  });
+});

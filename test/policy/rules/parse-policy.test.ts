@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parsePolicy, PolicyFileError } from '../../../src/policy/rules/index.js';
+
+function problemOf(text: string): string {
+  try {
+    parsePolicy(text, 'policy.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(PolicyFileError);
+    return (error as Error).message;
+  }
+  throw new Error('parsed without a problem');
+}
+
+describe('parsePolicy', () => {
+  it('reads allow, ask and deny lists in file order, each rule with its line', () => {
+    const policy = parsePolicy(
+      `# team rules
+deny:
+  - kubectl: "delete *"
+  - { shell: "rm -rf /*" }
+ask:
+  - kubectl: "* -n prod *"
+allow: [ { shell: "npm test" }, { kubectl: "get *" }, "github__*" ]
+`,
+      '/home/me/.ksa/policy.yaml',
+    );
+    expect(policy.files).toEqual(['/home/me/.ksa/policy.yaml']);
+    expect(policy.rules.map((rule) => [rule.effect, rule.tool, rule.command, rule.source.line])).toEqual([
+      ['deny', 'kubectl', 'delete *', 3],
+      ['deny', 'shell', 'rm -rf /*', 4],
+      ['ask', 'kubectl', '* -n prod *', 6],
+      ['allow', 'shell', 'npm test', 7],
+      ['allow', 'kubectl', 'get *', 7],
+      ['allow', 'github__*', '*', 7],
+    ]);
+    expect(policy.rules[0]!.source.file).toBe('/home/me/.ksa/policy.yaml');
+  });
+
+  it('an empty file, a comment-only file and empty lists are no rules', () => {
+    expect(parsePolicy('', 'p.yaml').rules).toEqual([]);
+    expect(parsePolicy('# nothing yet\n', 'p.yaml').rules).toEqual([]);
+    expect(parsePolicy('deny:\nallow: []\n', 'p.yaml').rules).toEqual([]);
+  });
+
+  it.each([
+    ['deny:\n  - kubectl: "delete *"\n  - kubectl: [get\n', /^policy\.yaml:\d+: YAML syntax error/],
+    ['- kubectl: "get *"\n', /^policy\.yaml:1: expected a map with allow, ask and deny lists/],
+    ['allow:\n  - shell: "npm test"\nforbid:\n  - shell: "rm *"\n', /^policy\.yaml:3: unknown key "forbid"; a policy has only allow, ask and deny lists/],
+    ['deny: { kubectl: "delete *" }\n', /^policy\.yaml:1: deny must be a list of rules/],
+    ['deny:\n  - { kubectl: "delete *", helm: "uninstall *" }\n', /^policy\.yaml:2: a rule is a map with exactly one key, the tool name .* this one has 2/],
+    ['ask:\n  - kubectl: ""\n', /^policy\.yaml:2: the command-line pattern of kubectl must be a non-empty string/],
+    ['ask:\n  - kubectl: 3\n', /^policy\.yaml:2: the command-line pattern of kubectl must be a non-empty string/],
+    ['ask:\n  - [kubectl, "get *"]\n', /^policy\.yaml:2: a rule is a one-key map from a tool to a command-line pattern/],
+    ['allow:\n  - &a { shell: "npm test" }\n  - *a\n', /^policy\.yaml:3: aliases are not allowed/],
+    ['deny:\n  - kubectl: "a"\n  - kubectl: "b"\ndeny:\n  - kubectl: "c"\n', /^policy\.yaml:4: YAML syntax error: Map keys must be unique/],
+  ])('a malformed policy is one line with file:line: %j', (text, expected) => {
+    const message = problemOf(text);
+    expect(message).toMatch(expected);
+    expect(message).not.toContain('\n');
+  });
+});

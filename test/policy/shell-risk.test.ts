@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { classifyShell, type RiskLevel } from '../../src/policy/index.js';
+import { parseShell } from '../../src/tools/index.js';
+
+// The shell classifier on real bash syntax trees (tree-sitter-bash): every command of a line
+// counts, wherever it hides, and a line is as risky as its riskiest command or redirection.
+
+const classify = (command: string) => classifyShell(command, parseShell);
+
+describe('classifyShell', () => {
+  it.each<[string, RiskLevel]>([
+    ['ls -la', 'read'],
+    ['cat package.json | jq .version', 'read'],
+    ['kubectl get pods -n prod && kubectl describe pod web-0', 'read'],
+    ['echo started', 'read'],
+    ['test -f x || echo missing', 'read'],
+    ['for f in *.log; do wc -l "$f"; done', 'read'],
+    ['npm ci', 'write'],
+    ['mkdir -p build && cp a build/', 'write'],
+    ['ls; rm -rf build', 'destroy'],
+    ['if true; then rm x; fi', 'destroy'],
+    ['while read f; do rm "$f"; done < list.txt', 'destroy'],
+    ['case "$1" in clean) rm -rf dist ;; esac', 'destroy'],
+    ['[[ -n "$(rm -rf x)" ]]', 'destroy'],
+    ['export A=$(rm -rf x)', 'destroy'],
+    ['x=$(rm -rf x)', 'destroy'],
+    ['cat <<EOF\n$(rm -rf x)\nEOF', 'destroy'],
+    ["cat <<'EOF'\n$(rm -rf x)\nEOF", 'read'],
+    ['bash <<< "rm -rf x"', 'destroy'],
+    ['echo "ls -la" | sh', 'read'],
+    ['echo "rm -rf /" | sudo -s', 'destroy'],
+    ['sudo -l', 'read'],
+    ['sudo -i', 'write'],
+    ['command -v rm', 'read'],
+    ['python3 -c "import shutil; shutil.rmtree(\'/srv\')"', 'destroy'],
+    ['node -p "1 + 1"', 'write'],
+    ['mv build /dev/null', 'destroy'],
+    ['docker-compose down -v', 'destroy'],
+    ['parallel rm ::: a b', 'destroy'],
+    ['echo x | sudo tee /dev/sda', 'destroy'],
+    ['echo x >> notes.txt', 'write'],
+    ['> app.log', 'write'],
+    ['ls 2>&1 >/dev/null', 'read'],
+    ['sh deploy.sh', 'write'],
+    ['CMD=rm; $CMD -rf x', 'destroy'],
+    ['export T=/bin/rm; "$T" x', 'destroy'],
+    ['C="rm -rf x"; eval $C', 'destroy'],
+    ['A=ls; $A -la', 'write'],
+  ])('%s → %s', async (command, level) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+
+  it('says where a risky command sits', async () => {
+    expect((await classify('find . -name "*.tmp" | xargs rm -rf')).reason).toBe('rm -rf in a pipeline');
+    expect((await classify('echo "$(rm x)"')).reason).toBe('rm deletes files in a command substitution');
+    expect((await classify('(rm -rf x)')).reason).toBe('rm -rf in a subshell');
+    expect((await classify('sudo rm -rf /var/cache')).reason).toBe('sudo rm -rf');
+  });
+
+  it('names what a redirection writes', async () => {
+    expect(await classify('date > stamp.txt')).toEqual({ level: 'write', reason: '> writes stamp.txt' });
+    expect(await classify('cat disk.img > /dev/nvme0n1')).toEqual({ level: 'destroy', reason: '> overwrites the device /dev/nvme0n1' });
+  });
+
+  it('a line that does not parse is at least write, even when what parses only reads', async () => {
+    expect(await classify('echo "unclosed')).toMatchObject({ level: 'write', reason: 'the command line does not parse as bash' });
+    expect((await classify('rm -rf x; echo "unclosed')).level).toBe('destroy');
+  });
+
+  it('{{ templates }} are filled in at run time, so the line is at least write', async () => {
+    expect(await classify('echo {{ inputs.name }}')).toMatchObject({ level: 'write' });
+    expect((await classify('rm -rf {{ inputs.dir }}')).level).toBe('destroy');
+  });
+
+  it('follows bash -c strings only so deep, then stops at write', async () => {
+    let line = 'ls';
+    for (let i = 0; i < 12; i++) line = `bash -c ${JSON.stringify(line)}`;
+    expect((await classify(line)).level).toBe('write');
+    expect((await classify('bash -c "bash -c \\"rm -rf x\\""')).level).toBe('destroy');
+  });
+
+  it('a line with very many commands stays bounded', async () => {
+    const risk = await classify(Array.from({ length: 12_000 }, () => 'true').join('; '));
+    expect(risk).toMatchObject({ level: 'write', reason: 'too many commands to look at' });
+  });
+
+  const wrappers = ['sudo', 'sudo -u root', 'env', 'env A=1', 'nohup', 'timeout 5', 'nice -n 10', 'command', 'exec', 'xargs', 'time', 'stdbuf -oL', 'doas'];
+  const pieces = (word: string) => fc.array(fc.integer({ min: 1, max: word.length - 1 }), { maxLength: 3 }).map((cuts) => splitQuoted(word, cuts));
+
+  it('rm -rf stays destroy behind any wrappers and any quoting of its name', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...wrappers), { maxLength: 4 }), pieces('rm'), fc.constantFrom('', '\\', '/bin/'), async (chain, name, prefix) => {
+        // A backslash escapes the next character only: before a quote it would quote the quote.
+        const line = [...chain, `${/^[a-z]/.test(name) ? prefix : prefix.replace('\\', '')}${name}`, '-rf', 'x'].join(' ');
+        const risk = await classify(line);
+        expect(risk.level, `${line}: ${risk.reason}`).toBe('destroy');
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('never says read for a line that runs an unknown program, however it is wrapped', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...wrappers, 'bash -c', 'sh -c', 'eval'), { maxLength: 3 }), fc.stringMatching(/^[a-z][a-z0-9]{2,8}$/), async (chain, program) => {
+        fc.pre(!['ls', 'cat', 'echo', 'true', 'test', 'pwd', 'env', 'sleep', 'read', 'wait', 'type', 'which', 'date', 'seq', 'yes', 'tree', 'file', 'stat', 'sort', 'uniq', 'grep', 'head', 'tail', 'less', 'more', 'diff', 'cmp', 'expr', 'hash', 'help', 'dirs', 'tput', 'arch', 'users', 'who', 'free', 'host', 'ping', 'dig', 'jq', 'nproc', 'cal', 'factor', 'locale', 'getent', 'groups', 'logname', 'tty', 'clear', 'uptime', 'uname', 'whoami', 'printenv', 'hostname', 'printf', 'column', 'paste', 'join', 'fold', 'expand', 'rev', 'tac', 'strings', 'hexdump', 'base32', 'base64', 'xxd', 'od', 'nl', 'fmt', 'wc', 'cut', 'comm', 'find', 'kill', 'shift', 'alias', 'set', 'unset', 'local', 'let', 'trap', 'umask', 'shopt', 'getopts', 'declare', 'typeset', 'readonly', 'export', 'popd', 'pushd', 'return', 'exit', 'break', 'continue', 'lsof', 'lsblk', 'blkid', 'findmnt', 'lscpu', 'lsmod', 'lspci', 'lsusb', 'vmstat', 'iostat', 'journalctl', 'realpath', 'readlink', 'dirname', 'basename', 'egrep', 'fgrep', 'pgrep', 'last', 'netstat', 'nslookup', 'traceroute', 'zcat', 'bzcat', 'xzcat', 'unexpand', 'cksum', 'md5sum', 'b2sum', 'bc', 'sed', 'awk', 'gawk', 'mawk', 'tee', 'curl', 'wget'].includes(program));
+        let line = `${program} --flag value`;
+        for (const wrapper of chain) line = wrapper.endsWith('-c') || wrapper === 'eval' ? `${wrapper} ${JSON.stringify(line)}` : `${wrapper} ${line}`;
+        const risk = await classify(line);
+        expect(risk.level, `${line}: ${risk.reason}`).not.toBe('read');
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+/** `rm` cut at the given places, each piece quoted differently: r""m, 'r'm, "r"'m'… */
+function splitQuoted(word: string, cuts: readonly number[]): string {
+  const points = [...new Set(cuts)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  let start = 0;
+  for (const point of [...points, word.length]) {
+    parts.push(word.slice(start, point));
+    start = point;
+  }
+  const quotes = [(s: string) => s, (s: string) => `"${s}"`, (s: string) => `'${s}'`, (s: string) => `$'${s}'`, (s: string) => `${s}""`];
+  return parts.map((part, i) => quotes[(i + part.length) % quotes.length]!(part)).join('');
+}
