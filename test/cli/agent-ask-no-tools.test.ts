@@ -43,10 +43,14 @@ describe.concurrent('ksa ask without tool calling', () => {
     const first = await cli.ksa(['ask', 'write a marker file']);
     expect(first.code, describeResult(first)).toBe(0);
     expect(first.stdout).toContain('Not run.');
-    cli.server.enqueue(OLLAMA_NO_TOOLS, { text: JSON.stringify({ action: 'runs' }) }, { text: 'There are no runs yet.' });
+    // The refusal is remembered in KSA_HOME: the next ksa offers no tools at all, and says why once.
+    cli.server.enqueue({ text: JSON.stringify({ action: 'runs' }) }, { text: 'There are no runs yet.' });
+    const before = cli.server.requests.length;
     const second = await cli.ksa(['ask', '--continue', 'which runs were there?']);
     expect(second.code, describeResult(second)).toBe(0);
     expect(second.stdout).toBe('There are no runs yet.\n');
+    expect(second.stderr).toContain('cannot call tools');
+    expect(cli.server.requests.slice(before).every((request) => request.body.tools === undefined)).toBe(true);
     expect(requestText(cli.server.requests.at(-1)!)).toContain('[ksa looked this up: list_runs returned []]');
   });
 
