@@ -72,6 +72,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     inputs: { ...run.record.inputs, ...options.inputs },
     env: options.env ?? {},
     resumeFrom: continuing ? run.record.state : undefined,
+    commitSuccess: (stepId) => run.commitSuccess(stepId),
     onEvent: (event) => {
       logs.onEvent(event);
       record(event);

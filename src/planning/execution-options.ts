@@ -24,4 +24,10 @@ export type ExecutionOptions = {
   readonly resumeFrom?: RunState;
   /** Expected cost of a step for critical-path priority (default 1 per step). */
   readonly stepWeight?: (step: Step) => number;
+  /**
+   * Write-ahead: makes a step's success durable (its state is already set)
+   * before step_succeeded is emitted and before any dependent starts. A
+   * rejection fails the step. Without it, successes are announced at once.
+   */
+  readonly commitSuccess?: (stepId: string) => Promise<void>;
 };

@@ -51,6 +51,8 @@ export class Execution {
   private readonly unsettled: UnsettledWork;
   private readonly resumed: boolean;
   private running = 0;
+  /** Successes waiting for commitSuccess: not announced, dependents not released. */
+  private committing = 0;
   private done = 0;
   private paused = false;
   private pumping = false;
@@ -253,8 +255,44 @@ export class Execution {
     st.endedAt = ts;
     delete st.error;
     this.state.completed.push(id);
-    this.emit({ type: 'step_succeeded', runId: this.state.runId, ts, stepId: id, attempt, durationMs, output });
+    const event: RunEvent = { type: 'step_succeeded', runId: this.state.runId, ts, stepId: id, attempt, durationMs, output };
+    const commit = this.options.commitSuccess;
+    if (!commit) {
+      this.emit(event);
+      this.markDone(i, true);
+      return;
+    }
+    this.committing++;
+    commit(id).then(
+      () => this.committed(i, event),
+      (error: unknown) => this.commitFailed(i, attempt, durationMs, `could not record its success: ${errorMessage(error)}`),
+    );
+  }
+
+  /** The success is on disk: announce it and release the dependents. */
+  private committed(i: number, event: RunEvent): void {
+    this.committing--;
+    if (this.finished) return;
+    // Stamped now: events keep their order of time although the commit took a while.
+    this.emit({ ...event, ts: this.nowIso() });
     this.markDone(i, true);
+    if (this.stopping) this.maybeRollback();
+    else this.pump();
+  }
+
+  private commitFailed(i: number, attempt: number, durationMs: number, error: string): void {
+    this.committing--;
+    if (this.finished) return;
+    const st = this.stepStates[i]!;
+    const id = this.steps[i]!.step.id;
+    st.status = 'failed';
+    st.error = error;
+    delete st.output;
+    const at = this.state.completed.lastIndexOf(id);
+    if (at >= 0) this.state.completed.splice(at, 1);
+    this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, durationMs, error, timedOut: false });
+    this.fail(i, error);
+    this.maybeRollback();
   }
 
   private skip(i: number, reason: string): void {
@@ -340,7 +378,7 @@ export class Execution {
   }
 
   private maybeRollback(): void {
-    if (!this.stopping || this.running > 0 || this.rollingBack || this.finished) return;
+    if (!this.stopping || this.running > 0 || this.committing > 0 || this.rollingBack || this.finished) return;
     this.rollingBack = true;
     void this.unsettled.settled(ABORT_SETTLE_MS)
       .then(() =>
