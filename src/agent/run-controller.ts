@@ -1,4 +1,4 @@
-import { Execution, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
+import { Execution, type ExecutionOptions, type InvokeTool, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { readProcessGroups, recordProcessGroups, secretInputValues, StepLogs, watchCancelRequest, type OpenRun } from '../store/index.js';
 import { killAllProcessGroups, onProcessGroupsChanged, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
 
@@ -21,6 +21,8 @@ export type DriveRunOptions = {
   readonly onWarning?: (message: string) => void;
   /** Told when a cancel request came from another terminal (`ksa cancel`). */
   readonly onCancelRequest?: () => void;
+  /** Workers (`--redis`): which steps run remotely, and the invoker that sends them (given the local one). */
+  readonly remote?: { readonly placeStep: NonNullable<ExecutionOptions['placeStep']>; readonly invoker: (local: InvokeTool) => InvokeTool };
 };
 
 export type RunHandle = {
@@ -62,11 +64,13 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
   const logs = new StepLogs(run.logDir, warn, run.redactor.with(secretInputValues(options.inputs ?? {})));
   let record: (event: RunEvent) => void = () => {};
+  const local: InvokeTool = (call) => options.registry.invoke(call, { workspace: run.record.workspace });
   let finished: Promise<void> = Promise.resolve();
   execution = new Execution({
     plan: run.record.plan,
     runId: run.runId,
-    invokeTool: (call) => options.registry.invoke(call, { workspace: run.record.workspace }),
+    invokeTool: options.remote ? options.remote.invoker(local) : local,
+    ...(options.remote ? { placeStep: options.remote.placeStep } : {}),
     queryModel: options.queryModel,
     maxParallel: options.maxParallel ?? run.record.maxParallel,
     inputs: { ...run.record.inputs, ...options.inputs },

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import type { RunEvent } from './events.js';
+import type { Placement } from './runs-on.js';
 import type { Plan, Step } from './schema.js';
 import type { RunState } from './state.js';
 import type { InvokeTool, QueryModel } from './tool-call.js';
@@ -30,4 +31,9 @@ export type ExecutionOptions = {
    * rejection fails the step. Without it, successes are announced at once.
    */
   readonly commitSuccess?: (stepId: string) => Promise<void>;
+  /**
+   * Where a tool step runs when the run uses workers; undefined runs it here.
+   * A placed step's step_started waits until the invoker names its worker.
+   */
+  readonly placeStep?: (step: Step) => Placement | undefined;
 };

@@ -23,6 +23,11 @@ export type { ExecutionOptions } from './execution-options.js';
 /** How long rollback waits for aborted tools to wind down (e.g. a process tree to die) before it starts. */
 export const ABORT_SETTLE_MS = 5_000;
 
+/** `{ worker }` for the events of a step a worker ran. */
+function workerOf(st: StepState): { worker?: string } {
+  return st.worker === undefined ? {} : { worker: st.worker };
+}
+
 const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
 
 /**
@@ -188,8 +193,18 @@ export class Execution {
     const startMs = this.clock.now();
     st.status = 'running';
     if (attempt === 1) st.startedAt = this.iso(startMs);
+    delete st.worker;
     this.running++;
 
+    // A step placed on workers is announced when a worker takes it, with the worker's name.
+    const placement = step.type === 'llm_query' || step.type === 'condition' ? undefined : this.options.placeStep?.(step);
+    let announced = false;
+    const announce = (worker?: string) => {
+      if (announced || this.finished) return;
+      announced = true;
+      if (worker !== undefined) st.worker = worker;
+      this.emit({ type: 'step_started', runId: this.state.runId, ts: placement ? this.nowIso() : this.iso(startMs), stepId: id, attempt, ...(worker !== undefined ? { worker } : {}) });
+    };
     const running: RunningAttempt = new RunningAttempt({
       compiled: this.steps[i]!,
       context: this.context,
@@ -198,15 +213,17 @@ export class Execution {
       invokeTool: this.options.invokeTool,
       queryModel: this.options.queryModel,
       onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line }),
+      ...(placement ? { placement, onWorker: (worker: string) => announce(worker) } : {}),
       onEnd: (end: AttemptEnd) => {
         this.attempts.delete(i);
         this.running--;
+        announce();
         if (end.timedOut || end.aborted) this.unsettled.track(end.work);
         this.attemptEnded(i, attempt, startMs, end.ok, end.value, end.timedOut, end.aborted);
       },
     });
     this.attempts.set(i, running);
-    this.emit({ type: 'step_started', runId: this.state.runId, ts: this.iso(startMs), stepId: id, attempt });
+    if (!placement) announce();
     running.start();
   }
 
@@ -225,7 +242,7 @@ export class Execution {
       const retry = step.type === 'condition' || value instanceof ExpressionEvaluationError ? NO_RETRY : (step.retry ?? NO_RETRY);
       if (attempt < retry.maxAttempts && !this.stopping) {
         const delayMs = retryDelayMs(retry, attempt, this.random);
-        this.emit({ type: 'step_retrying', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, delayMs, error });
+        this.emit({ type: 'step_retrying', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, delayMs, error, ...workerOf(st) });
         // The slot is free while the step waits; it queues again by priority.
         this.retryTimers.set(
           i,
@@ -238,7 +255,7 @@ export class Execution {
       } else {
         st.status = 'failed';
         st.endedAt = this.iso(endMs);
-        this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, durationMs: endMs - startMs, error, timedOut });
+        this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, durationMs: endMs - startMs, error, timedOut, ...workerOf(st) });
         this.fail(i, error);
       }
     }
@@ -255,7 +272,7 @@ export class Execution {
     st.endedAt = ts;
     delete st.error;
     this.state.completed.push(id);
-    const event: RunEvent = { type: 'step_succeeded', runId: this.state.runId, ts, stepId: id, attempt, durationMs, output };
+    const event: RunEvent = { type: 'step_succeeded', runId: this.state.runId, ts, stepId: id, attempt, durationMs, output, ...workerOf(st) };
     const commit = this.options.commitSuccess;
     if (!commit) {
       this.emit(event);

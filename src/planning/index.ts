@@ -23,3 +23,5 @@ export type { RunOptions } from './virtual-clock.js';
 export { applyRunEvent, countByStatus, createRunView, seedRunView } from './run-progress.js';
 export type { RunLogEntry, RunView, StepView } from './run-progress.js';
 export { describeValue, isPlainObject, isRecord, typeProblem, valueAt } from './values.js';
+export { RunsOnSchema, placementOf, describePlacement, LABEL_PATTERN, MAX_LABELS } from './runs-on.js';
+export type { RunsOn, Placement } from './runs-on.js';

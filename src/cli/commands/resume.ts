@@ -12,8 +12,9 @@ import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { describer } from '../../tui/tool-describer.js';
+import { describeWorkers, openRemote, redisUrlFor, type RemoteFlags } from '../remote-run.js';
 
-export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string };
+export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string } & RemoteFlags;
 
 /**
  * Continues an interrupted or paused run: steps recorded as succeeded (or
@@ -42,6 +43,12 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   for (const line of formatPlan(record.plan, describer(registry), style, record.maxParallel)) writeLine(io.stderr, line);
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps.map((step) => step.id), record.state.steps)) writeLine(io.stderr, line);
+  const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
+  if (redisUrl) {
+    const { lines, warnings } = await describeWorkers(redisUrl, record.plan, flags.localDefault === true);
+    for (const line of lines) writeLine(io.stderr, style.dim(line));
+    for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
+  }
   writeLine(io.stderr);
 
   const queryModel = await queryModelFor(io, record.plan, stores.home);
@@ -49,8 +56,14 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   if (approval !== ExitCode.ok) return approval;
 
   const run = await stores.runs.open(runId, `ksa resume ${runId}`, { inputs });
+  // Steps its predecessor sent to workers are collected by their job ids, not run again.
+  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, flags).catch(async (error: unknown) => {
+    await run.close();
+    throw error;
+  }) : undefined;
   const { exitCode } = await runSession(io, {
     run,
+    remote: remote?.remote,
     registry,
     env: allowedEnvironment(io, record.allowedEnv),
     inputs,
@@ -58,7 +71,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     json: flags.json === true,
     mode: 'resume',
     queryModel,
-  });
+  }).finally(() => remote?.close());
   return exitCode;
 }
 

@@ -16,6 +16,7 @@ import { ksaHome } from '../../store/index.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
+import { describeWorkers, openRemote, redisUrlFor, type RemoteFlags } from '../remote-run.js';
 
 export type RunFlags = {
   yes?: boolean;
@@ -26,7 +27,7 @@ export type RunFlags = {
   input: string[];
   allowEnv: string[];
   workspace?: string;
-};
+} & RemoteFlags;
 
 export async function runCommand(io: CliIO, file: string, flags: RunFlags): Promise<ExitCodeValue> {
   const registry = createBuiltinRegistry();
@@ -55,6 +56,13 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
 
   for (const line of formatPlan(shown, describer(registry), style, maxParallel)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
+  // Workers: Redis is checked before approval, so a bad URL starts nothing.
+  const redisUrl = await redisUrlFor(io, flags.redis, ksaHome(io.env));
+  if (redisUrl) {
+    const { lines, warnings } = await describeWorkers(redisUrl, plan, flags.localDefault === true);
+    for (const line of lines) writeLine(io.stderr, style.dim(line));
+    for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
+  }
   writeLine(io.stderr);
 
   // Checked before approval: a plan that cannot run is refused before anything starts.
@@ -79,8 +87,13 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     },
     `ksa run ${file}`,
   );
+  const remote = redisUrl ? await openRemote(redisUrl, runId, plan, flags).catch(async (error: unknown) => {
+    await run.close();
+    throw error;
+  }) : undefined;
   const { exitCode } = await runSession(io, {
     run,
+    remote: remote?.remote,
     registry,
     env: allowedEnvironment(io, flags.allowEnv),
     inputs,
@@ -88,7 +101,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     json: flags.json === true,
     mode: 'fresh',
     queryModel,
-  });
+  }).finally(() => remote?.close());
   return exitCode;
 }
 
