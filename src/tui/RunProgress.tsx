@@ -76,6 +76,7 @@ function LiveLine({ step, rollingBack, color, now }: { readonly step: StepView; 
       <Text>
         {' '}
         {step.id} {state}
+        {step.worker ? ` on ${step.worker}` : ''}
         {attempt}
         {rollingBack ? '' : ` ${formatDuration(elapsed)}`}
       </Text>

@@ -49,9 +49,12 @@ export function parseRedisUrl(url: string): RedisTarget {
 export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTarget> {
   const target = parseRedisUrl(url);
   const client = new Redis({ ...target.options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => {});
+  // ioredis rejects with "Connection is closed."; the cause is in the error event before it.
+  let lastError: unknown;
+  client.on('error', (error: unknown) => (lastError ??= error));
   try {
     await client.connect();
+    await client.ping();
     const info = await client.info('server');
     const version = /redis_version:([\d.]+)/.exec(info)?.[1] ?? '0';
     if (compareVersions(version, MIN_REDIS_VERSION) < 0) {
@@ -60,14 +63,19 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
     return target;
   } catch (error) {
     if (error instanceof RedisUnavailableError) throw error;
-    throw new RedisUnavailableError({ url: target.display, reason: describeRedisError(error), cause: error });
+    const cause = lastError !== undefined && /Connection is closed/i.test(errorText(error)) ? lastError : error;
+    throw new RedisUnavailableError({ url: target.display, reason: describeRedisError(cause), cause });
   } finally {
     client.disconnect();
   }
 }
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function describeRedisError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ECONNREFUSED') return 'connection refused (is redis-server running there?)';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host';

@@ -64,7 +64,7 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
 
 function parseLabels(value: string | undefined): string[] {
   if (value === undefined || value.trim() === '') return [];
-  const labels = [...new Set(value.split(',').map((label) => label.trim()).filter((label) => label !== ''))];
+  const labels = [...new Set(value.split(',').map((label) => label.trim()).filter((label) => label !== ''))].sort();
   const bad = labels.find((label) => !LABEL_PATTERN.test(label));
   if (bad !== undefined) throw new CliError({ message: `--labels: "${bad}" is not a label (lower-case letters, digits, "-" and "_", at most 32)` });
   if (labels.length > MAX_LABELS) throw new CliError({ message: `--labels: at most ${MAX_LABELS} labels, got ${labels.length}` });
