@@ -162,13 +162,19 @@ export class RemoteSteps {
         this.outstanding.delete(entry);
         fn();
       };
-      const onCompleted = ({ returnvalue }: { returnvalue: unknown }) => finish(() => resolve(asResult(returnvalue)));
+      const onCompleted = ({ returnvalue }: { returnvalue: unknown }) => complete(asResult(returnvalue));
       const onFailed = ({ failedReason }: { failedReason: string }) => finish(() => reject(new RemoteStepError(lostOr(failedReason))));
       let named = false;
       const nameWorker = (worker: string | undefined) => {
         if (named || !worker) return;
         named = true;
         call.onWorker?.(worker);
+      };
+      // A job finished before this process watched it (a resumed run) still names its worker.
+      const complete = (result: StepJobResult) => {
+        if (settled) return;
+        nameWorker(result.worker || undefined);
+        finish(() => resolve(result));
       };
       const onActive = () => {
         void Job.fromId(queue, id).then((job) => nameWorker(job?.processedBy), () => {});
@@ -182,7 +188,7 @@ export class RemoteSteps {
       };
       const fromJob = async (job: Job<StepJobData, StepJobResult>): Promise<string> => {
         const state = await job.getState();
-        if (state === 'completed') finish(() => resolve(asResult(job.returnvalue)));
+        if (state === 'completed') complete(asResult(job.returnvalue));
         else if (state === 'failed') finish(() => reject(new RemoteStepError(lostOr(job.failedReason))));
         else if (state === 'active') nameWorker(job.processedBy);
         return state;
