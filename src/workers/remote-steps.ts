@@ -50,11 +50,19 @@ export class RemoteSteps {
   private readonly sweepTimer: NodeJS.Timeout;
   private workersCache: { at: number; list: Promise<WorkerInfo[]> } | undefined;
   private closed = false;
+  private sweeping = false;
 
   constructor(private readonly options: RemoteStepsOptions) {
     this.client = new Redis(options.target.options);
     this.client.on('error', () => {});
-    this.sweepTimer = setInterval(() => void this.sweep().catch(() => {}), SWEEP_MS);
+    this.sweepTimer = setInterval(() => {
+      // While Redis is away commands wait for the reconnect: one sweep at a time.
+      if (this.sweeping) return;
+      this.sweeping = true;
+      void this.sweep()
+        .catch(() => {})
+        .finally(() => (this.sweeping = false));
+    }, SWEEP_MS);
     this.sweepTimer.unref();
   }
 

@@ -135,3 +135,35 @@ steps:
     expect(eventsOf(events, 'rollback_step_succeeded', 'first')).toHaveLength(1);
   }, 90_000);
 });
+
+describe('workers: Redis restarted mid-run', () => {
+  it('coordinator and worker reconnect; the attempt whose job Redis lost is retried under its policy; every step succeeds once', async () => {
+    const { redis, dir, home } = await setup('redis-restart', ['w-r']);
+    const planFile = await sandbox.writePlan('redis-restart/plan.yaml', `goal: Survive a Redis restart
+steps:
+  - id: a
+    tool: shell
+    retry: { maxAttempts: 3, initialDelayMs: 200 }
+    args: { command: "echo a-start >> started.log; sleep 1.5; echo a >> ran.log" }
+  - id: b
+    tool: shell
+    dependsOn: [a]
+    retry: { maxAttempts: 3, initialDelayMs: 200 }
+    args: { command: "echo b >> ran.log" }
+`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
+    await eventually(() => (lineCounts(dir, 'started.log').size > 0 ? true : undefined), 20_000);
+    await redis.stop('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.restart();
+    const result = await run.result;
+    expect(result.code, describeResult(result)).toBe(0);
+    const events = parseNdjson(result.stdout);
+    expect(eventsOf(events, 'step_succeeded', 'a')).toHaveLength(1);
+    expect(eventsOf(events, 'step_succeeded', 'b')).toHaveLength(1);
+    const retried = eventsOf(events, 'step_retrying', 'a') as unknown as { error: string }[];
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+    expect(retried[0]!.error).toMatch(/attempt lost/);
+    expect(lineCounts(dir).get('b')).toBe(1);
+  }, 90_000);
+});
