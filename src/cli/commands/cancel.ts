@@ -6,6 +6,7 @@ import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { runSession } from '../run-session.js';
+import { openRemote, redisUrlFor } from '../remote-run.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 
 export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string };
@@ -46,15 +47,22 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     const approval = await obtainApproval(io, { yes: flags.yes, question: `Roll back ${undo.length} step${undo.length === 1 ? '' : 's'} of run ${runId}?` });
     if (approval !== ExitCode.ok) return approval;
   }
+  // Steps that ran on workers are undone there: through KSA_REDIS_URL or config.json's redis.
+  const redisUrl = Object.values(record.state.steps).some((st) => st.worker !== undefined) ? await redisUrlFor(io, undefined, stores.home) : undefined;
   const run = await stores.runs.open(runId, `ksa cancel ${runId}`);
+  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, {}).catch(async (error: unknown) => {
+    await run.close();
+    throw error;
+  }) : undefined;
   const { state } = await runSession(io, {
     run,
+    remote: remote?.remote,
     registry: createBuiltinRegistry(),
     env: allowedEnvironment(io, record.allowedEnv),
     inputs: {},
     json: flags.json === true,
     mode: 'rollback',
-  });
+  }).finally(() => remote?.close());
   return state.status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;
 }
 
