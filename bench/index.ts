@@ -4,6 +4,7 @@ import { cpus, loadavg, platform } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureAgent } from './agent-loop.js';
+import { measureFleet } from './fleet-bench.js';
 import { measureMemory } from './memory.js';
 import { measureOverhead } from './overhead.js';
 import { formatTable, resultsJson, tableRows, type BenchResults } from './report.js';
@@ -89,7 +90,8 @@ async function main(): Promise<void> {
   const store = await section('P5 durable store', () => measureStore(quick ? 1 : 5));
   const agent = await section('P6 plan-and-execute vs tool loop', () => measureAgent(seed));
   const tui = await section('P7 chat TUI keystroke to frame, first frame', () => measureTui(quick));
-  const results: BenchResults = { quality, overhead, validation, validationWithExpressions, memory, store, agent, tui };
+  const fleet = await section('P8 steps through workers on Redis', () => measureFleet());
+  const results: BenchResults = { quality, overhead, validation, validationWithExpressions, memory, store, agent, tui, fleet };
 
   const table = formatTable(tableRows(results));
   console.log();

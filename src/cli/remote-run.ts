@@ -48,10 +48,10 @@ export type OpenedRemote = { readonly remote: NonNullable<DriveRunOptions['remot
  * naming the URL and the cause, exit 1, before anything starts). Loaded only
  * when a run uses workers: one-machine runs never load BullMQ.
  */
-export async function openRemote(url: string, runId: string, plan: Plan, flags: RemoteFlags): Promise<OpenedRemote> {
+export async function openRemote(url: string, runId: string, plan: Plan, flags: RemoteFlags & { reattach?: boolean }): Promise<OpenedRemote> {
   const workers = await import('../workers/index.js');
   const target = await checkedTarget(url);
-  const steps = new workers.RemoteSteps({ target, runId, workerWaitMs: parseDuration(flags.workerWait, '--worker-wait') });
+  const steps = new workers.RemoteSteps({ target, runId, workerWaitMs: parseDuration(flags.workerWait, '--worker-wait'), reattach: flags.reattach === true });
   return {
     remote: { placeStep: placeStepFor(plan, flags.localDefault === true), invoker: (local) => steps.invoker(local) },
     close: () => steps.close(),

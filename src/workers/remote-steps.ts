@@ -23,6 +23,12 @@ export type RemoteStepsOptions = {
   readonly runId: string;
   /** How long a step waits for a worker with its labels before it fails. */
   readonly workerWaitMs?: number;
+  /**
+   * A resumed run: its jobs may exist already (queued, running or finished
+   * by the workers while no coordinator watched), so each add is followed by
+   * a look at the stored job. A fresh run's ids are new: the sweep suffices.
+   */
+  readonly reattach?: boolean;
 };
 
 type Outstanding = {
@@ -211,11 +217,12 @@ export class RemoteSteps {
       this.outstanding.add(entry);
 
       const data: StepJobData = { runId: this.options.runId, stepId: call.stepId, attempt: call.attempt, phase: call.phase, tool: call.tool, args: call.args };
-      queue
-        .add(call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP })
-        // The id may exist already (a resumed run): take the stored job's state as it is.
-        .then(() => Job.fromId<StepJobData, StepJobResult>(queue, id))
-        .then(async (job) => {
+      const added = queue.add(call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
+      void added
+        .then(async () => {
+          if (!this.options.reattach) return this.showWaiting(entry, call);
+          // The id may exist already (a resumed run): take the stored job's state as it is.
+          const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
           if (!job) return;
           const state = await fromJob(job);
           if (state === 'waiting' || state === 'prioritized') await this.showWaiting(entry, call);

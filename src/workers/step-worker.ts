@@ -122,7 +122,6 @@ export class StepWorker {
     await this.acquire();
     const started = performance.now();
     this.running.set(jobId, undefined);
-    void this.heartbeat?.beat().catch(() => {});
     let pending: { line: string; stream: 'stdout' | 'stderr' }[] = [];
     let flushTimer: NodeJS.Timeout | undefined;
     const flush = () => {
@@ -162,7 +161,6 @@ export class StepWorker {
       flush();
       this.running.delete(jobId);
       this.release();
-      void this.heartbeat?.beat().catch(() => {});
     }
   }
 }

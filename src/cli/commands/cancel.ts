@@ -50,7 +50,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // Steps that ran on workers are undone there: through KSA_REDIS_URL or config.json's redis.
   const redisUrl = Object.values(record.state.steps).some((st) => st.worker !== undefined) ? await redisUrlFor(io, undefined, stores.home) : undefined;
   const run = await stores.runs.open(runId, `ksa cancel ${runId}`);
-  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, {}).catch(async (error: unknown) => {
+  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, { reattach: true }).catch(async (error: unknown) => {
     await run.close();
     throw error;
   }) : undefined;

@@ -57,7 +57,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
 
   const run = await stores.runs.open(runId, `ksa resume ${runId}`, { inputs });
   // Steps its predecessor sent to workers are collected by their job ids, not run again.
-  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, flags).catch(async (error: unknown) => {
+  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, { ...flags, reattach: true }).catch(async (error: unknown) => {
     await run.close();
     throw error;
   }) : undefined;
