@@ -136,6 +136,39 @@ steps:
   }, 90_000);
 });
 
+describe('workers: stopping', () => {
+  it('SIGTERM: the worker finishes the step it runs, takes no new one, leaves the registry and exits 143', async () => {
+    const { redis, dir, home, workers } = await setup('sigterm', ['w-t']);
+    const planFile = await sandbox.writePlan('sigterm/plan.yaml', `goal: Finish before stopping
+steps:
+  - id: running
+    tool: shell
+    args: { command: "echo started >> started.log; sleep 1.5; echo running >> ran.log" }
+  - id: next
+    tool: shell
+    dependsOn: [running]
+    args: { command: "echo next >> ran.log" }
+`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--worker-wait', '3s'], { home, cwd: dir, timeoutMs: 60_000 });
+    await eventually(() => (lineCounts(dir, 'started.log').size > 0 ? true : undefined), 20_000);
+    const worker = workers.get('w-t')!;
+    worker.kill('SIGTERM');
+    const stopped = await worker.result;
+    expect(stopped.code, describeResult(stopped)).toBe(143);
+    expect(stopped.stdout).toMatch(/SIGTERM: finishing 1 running step/);
+    expect(stopped.stdout).toMatch(/✓ \S+ running \(attempt 1\)/);
+    // The step it ran succeeded; the next one found no worker and failed after --worker-wait.
+    const result = await run.result;
+    expect(result.code, describeResult(result)).toBe(1);
+    const events = parseNdjson(result.stdout);
+    expect(eventsOf(events, 'step_succeeded', 'running')).toHaveLength(1);
+    expect(String((eventsOf(events, 'step_failed', 'next')[0] as unknown as { error: string }).error)).toMatch(/no worker took it within 3s/);
+    expect(Object.fromEntries(lineCounts(dir))).toEqual({ running: 1 });
+    const listed = await runKsa(['workers', '--redis', redis.url, '--json'], { home });
+    expect(JSON.parse(listed.stdout).workers).toEqual([]);
+  }, 90_000);
+});
+
 describe('workers: Redis restarted mid-run', () => {
   it('coordinator and worker reconnect; the attempt whose job Redis lost is retried under its policy; every step succeeds once', async () => {
     const { redis, dir, home } = await setup('redis-restart', ['w-r']);
