@@ -216,7 +216,8 @@ export class Execution {
       ...(placement ? { placement, onWorker: (worker: string) => announce(worker) } : {}),
       onEnd: (end: AttemptEnd) => {
         this.attempts.delete(i);
-        this.running--;
+        // A success keeps its slot until it is committed: observers never see more than maxParallel running.
+        if (!(end.ok && this.options.commitSuccess)) this.running--;
         announce();
         if (end.timedOut || end.aborted) this.unsettled.track(end.work);
         this.attemptEnded(i, attempt, startMs, end.ok, end.value, end.timedOut, end.aborted);
@@ -232,7 +233,7 @@ export class Execution {
     const st = this.stepStates[i]!;
     const endMs = this.clock.now();
     if (ok) {
-      this.succeed(i, attempt, value === undefined ? null : value, endMs - startMs);
+      this.succeed(i, attempt, value === undefined ? null : value, endMs - startMs, true);
     } else if (aborted && this.stopping) {
       this.cancelStep(i);
     } else {
@@ -263,7 +264,8 @@ export class Execution {
     else this.pump();
   }
 
-  private succeed(i: number, attempt: number, output: unknown, durationMs: number): void {
+  /** `holdsSlot`: an attempt's success, whose slot is freed once it is committed (condition steps hold none). */
+  private succeed(i: number, attempt: number, output: unknown, durationMs: number, holdsSlot = false): void {
     const st = this.stepStates[i]!;
     const id = this.steps[i]!.step.id;
     const ts = this.nowIso();
@@ -281,14 +283,15 @@ export class Execution {
     }
     this.committing++;
     commit(id).then(
-      () => this.committed(i, event),
-      (error: unknown) => this.commitFailed(i, attempt, durationMs, `could not record its success: ${errorMessage(error)}`),
+      () => this.committed(i, event, holdsSlot),
+      (error: unknown) => this.commitFailed(i, attempt, durationMs, `could not record its success: ${errorMessage(error)}`, holdsSlot),
     );
   }
 
   /** The success is on disk: announce it and release the dependents. */
-  private committed(i: number, event: RunEvent): void {
+  private committed(i: number, event: RunEvent, holdsSlot: boolean): void {
     this.committing--;
+    if (holdsSlot) this.running--;
     if (this.finished) return;
     // Stamped now: events keep their order of time although the commit took a while.
     this.emit({ ...event, ts: this.nowIso() });
@@ -297,8 +300,9 @@ export class Execution {
     else this.pump();
   }
 
-  private commitFailed(i: number, attempt: number, durationMs: number, error: string): void {
+  private commitFailed(i: number, attempt: number, durationMs: number, error: string, holdsSlot: boolean): void {
     this.committing--;
+    if (holdsSlot) this.running--;
     if (this.finished) return;
     const st = this.stepStates[i]!;
     const id = this.steps[i]!.step.id;

@@ -21,6 +21,8 @@ export type StepWorkerOptions = {
   readonly timings?: StallTimings;
   /** One line per step (and per state change of the worker). */
   readonly log: (entry: WorkerLogEntry) => void;
+  /** Hides the worker's secrets (values of its secret-looking environment variables) in all that leaves it. */
+  readonly redact?: (text: string) => string;
 };
 
 export type WorkerLogEntry =
@@ -117,6 +119,7 @@ export class StepWorker {
   private async process(job: Job<StepJobData, StepJobResult>, signal: AbortSignal | undefined): Promise<StepJobResult> {
     const { data } = job;
     const jobId = job.id!;
+    const redact = this.options.redact ?? ((text: string) => text);
     if (await this.client!.exists(cancelledKey(jobId))) throw new UnrecoverableError('cancelled before it started');
     // One --concurrency for all the queues this worker listens to.
     await this.acquire();
@@ -143,16 +146,17 @@ export class StepWorker {
           phase: data.phase,
           signal: signal ?? new AbortController().signal,
           onOutput: (line, stream) => {
-            pending.push({ line, stream });
+            pending.push({ line: redact(line), stream });
             flushTimer ??= setTimeout(flush, OUTPUT_FLUSH_MS);
           },
         },
         { workspace: this.options.workspace },
       );
       done(true);
-      return { worker: this.options.name, output: output === undefined ? null : output };
+      const replacer = this.options.redact ? (_key: string, value: unknown) => (typeof value === 'string' ? redact(value) : value) : undefined;
+      return { worker: this.options.name, output: output === undefined ? null : replacer ? (JSON.parse(JSON.stringify(output, replacer)) as unknown) : output };
     } catch (error) {
-      const message = signal?.aborted ? `cancelled on worker ${this.options.name}` : errorMessage(error);
+      const message = signal?.aborted ? `cancelled on worker ${this.options.name}` : redact(errorMessage(error));
       done(false, message);
       // Never retried by BullMQ: the coordinator applies the step's retry policy.
       throw new UnrecoverableError(message);

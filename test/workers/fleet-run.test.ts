@@ -20,6 +20,7 @@ beforeAll(async () => {
   mkdirSync(workDir);
   workers.push(await startWorker(redis.url, 'build-1', { labels: ['build'], cwd: workDir, home: sandbox.home }));
   workers.push(await startWorker(redis.url, 'web-1', { labels: ['web', 'eu'], cwd: workDir, home: sandbox.home }));
+  workers.push(await startWorker(redis.url, 'vault-1', { labels: ['vault'], cwd: workDir, home: sandbox.home, env: { DEPLOY_TOKEN: 'tok-4242-very-secret' } }));
 }, 60_000);
 afterAll(async () => {
   await stopAll(workers);
@@ -77,6 +78,7 @@ describe('ksa run --redis', () => {
     const doc = await ksaJson<{ workers: { name: string; labels: string[]; pid: number; running: string[] }[] }>(['workers', '--redis', redis.url], { home: sandbox.home });
     expect(doc.workers.map((info) => [info.name, info.labels])).toEqual([
       ['build-1', ['build']],
+      ['vault-1', ['vault']],
       ['web-1', ['eu', 'web']],
     ]);
     expect(doc.workers.every((info) => info.pid > 0 && Array.isArray(info.running))).toBe(true);
@@ -99,6 +101,17 @@ describe('ksa run --redis', () => {
     expect((eventsOf(events, 'step_succeeded', 'here')[0] as { output: { stdout: string }; worker?: string }).output.stdout).toBe('here::');
     expect((eventsOf(events, 'step_succeeded', 'here')[0] as { worker?: string }).worker).toBeUndefined();
     expect((eventsOf(events, 'step_succeeded', 'there')[0] as { output: { stdout: string } }).output.stdout).toBe('there:build-1:');
+  });
+});
+
+describe('secrets on a worker', () => {
+  it("values of the worker's secret-looking variables are masked in outputs, output lines and errors", async () => {
+    const planFile = await sandbox.writePlan('secret/plan.yaml', `goal: Secrets\nsteps:\n  - id: use\n    tool: shell\n    runsOn: [vault]\n    args: { command: "echo token=$DEPLOY_TOKEN; echo bad $DEPLOY_TOKEN >&2; exit 4" }\n`);
+    const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home: sandbox.home, cwd: path.dirname(planFile) });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stdout + result.stderr).not.toContain('tok-4242-very-secret');
+    expect(result.stdout).toContain('token=***');
+    expect(workers[2]!.stdout()).not.toContain('tok-4242-very-secret');
   });
 });
 

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
+import { createRedactor, secretValues } from '../../store/index.js';
 import { createBuiltinRegistry, killAllProcessGroups } from '../../tools/index.js';
 import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
 import { CliError } from '../errors.js';
@@ -30,7 +31,19 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
   // Every step this worker runs sees its name.
   process.env.KSA_WORKER = name;
   const log = (fields: Record<string, unknown>, text: string) => io.stdout.write(flags.json ? `${JSON.stringify({ ts: new Date().toISOString(), worker: name, ...fields })}\n` : `${text}\n`);
-  const worker = new StepWorker({ target, name, labels, concurrency, workspace, registry: createBuiltinRegistry(), timings: timingsFrom(io.env), log: (entry) => log(entry, formatEntry(entry)) });
+  // As for a local run: values of secret-looking variables never leave the worker in clear.
+  const redactor = createRedactor(secretValues(io.env));
+  const worker = new StepWorker({
+    target,
+    name,
+    labels,
+    concurrency,
+    workspace,
+    registry: createBuiltinRegistry(),
+    timings: timingsFrom(io.env),
+    log: (entry) => log(entry, formatEntry(entry)),
+    ...(redactor.active ? { redact: redactor.text } : {}),
+  });
   await worker.start();
   log({ type: 'worker_started', labels, concurrency, workspace, redis: target.display, pid: process.pid }, `ksa worker ${name} ready · labels ${labels.length > 0 ? labels.join(', ') : '(none)'} · concurrency ${concurrency} · ${target.display} · workspace ${workspace}`);
 
