@@ -27,10 +27,11 @@ export type ExecutionOptions = {
   readonly stepWeight?: (step: Step) => number;
   /**
    * Write-ahead: makes a step's success durable (its state is already set)
-   * before step_succeeded is emitted and before any dependent starts. A
-   * rejection fails the step. Without it, successes are announced at once.
+   * before step_succeeded is emitted and before any dependent starts; it
+   * returns once done, or a promise. A throw or rejection fails the step.
+   * Without it, successes are announced at once.
    */
-  readonly commitSuccess?: (stepId: string) => Promise<void>;
+  readonly commitSuccess?: (stepId: string) => void | Promise<void>;
   /**
    * Where a tool step runs when the run uses workers; undefined runs it here.
    * A placed step's step_started waits until the invoker names its worker.

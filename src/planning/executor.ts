@@ -276,13 +276,24 @@ export class Execution {
     this.state.completed.push(id);
     const event: RunEvent = { type: 'step_succeeded', runId: this.state.runId, ts, stepId: id, attempt, durationMs, output, ...workerOf(st) };
     const commit = this.options.commitSuccess;
-    if (!commit) {
+    let pending: Promise<void> | void = undefined;
+    if (commit) {
+      try {
+        pending = commit(id);
+      } catch (error) {
+        this.committing++;
+        return this.commitFailed(i, attempt, durationMs, `could not record its success: ${errorMessage(error)}`, holdsSlot);
+      }
+    }
+    if (!pending) {
+      // Committed at once (or nothing to commit): announced now.
+      if (commit && holdsSlot) this.running--;
       this.emit(event);
       this.markDone(i, true);
       return;
     }
     this.committing++;
-    commit(id).then(
+    pending.then(
       () => this.committed(i, event, holdsSlot),
       (error: unknown) => this.commitFailed(i, attempt, durationMs, `could not record its success: ${errorMessage(error)}`, holdsSlot),
     );

@@ -188,9 +188,9 @@ export class OpenRun {
     this.journal = new SuccessJournal(lock.runDir, () => this.record.state, redactor.replacer);
   }
 
-  /** Write-ahead for the executor (`commitSuccess`): the step's success is on disk when this resolves. */
-  commitSuccess(stepId: string): Promise<void> {
-    return this.journal.commit(stepId);
+  /** Write-ahead for the executor (`commitSuccess`): the step's success is on disk when this returns. */
+  commitSuccess(stepId: string): void {
+    this.journal.commit(stepId);
   }
 
   get record(): RunRecord {

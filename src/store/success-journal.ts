@@ -12,15 +12,12 @@ type Entry = { readonly stepId: string; readonly state: StepState | undefined };
 /**
  * The write-ahead log of step successes. run.json is rewritten whole with
  * group commit (tens of ms for a big run), far too slow to wait for before
- * every dependent starts; an append of a few lines is a few µs. Successes that
- * arrive in the same turn of the event loop are written as one append, then
- * released together. Reading a run replays the journal over run.json, and
- * closing a run (run.json flushed) removes it.
+ * every dependent starts; the append of one line is a few µs. Reading a run
+ * replays the journal over run.json, and closing a run (run.json flushed)
+ * removes it.
  */
 export class SuccessJournal {
   private fd: number | undefined;
-  private batch: { stepId: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
-  private scheduled = false;
 
   constructor(
     private readonly dir: string,
@@ -28,31 +25,16 @@ export class SuccessJournal {
     private readonly replacer: ((key: string, value: unknown) => unknown) | undefined,
   ) {}
 
-  /** Resolves once the step's current (succeeded) state is in the journal. */
-  commit(stepId: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.batch.push({ stepId, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => this.write());
-    });
-  }
-
-  private write(): void {
-    this.scheduled = false;
-    const batch = this.batch;
-    this.batch = [];
-    const steps = this.state().steps;
-    try {
-      const text = batch.map(({ stepId }) => `${JSON.stringify({ stepId, state: steps[stepId] } satisfies Entry, this.replacer)}\n`).join('');
-      this.fd ??= openSync(path.join(this.dir, JOURNAL_FILE), 'a', 0o600);
-      // Synchronous on purpose: one small append, and the batch is released right after it.
-      writeSync(this.fd, text);
-    } catch (error) {
-      for (const entry of batch) entry.reject(error);
-      return;
-    }
-    for (const entry of batch) entry.resolve();
+  /**
+   * Appends the step's current (succeeded) state; on return it is in the
+   * file (the kernel's page cache: a kill -9 cannot lose it). Synchronous on
+   * purpose: one small append costs a few µs, where waiting a turn of the
+   * event loop to batch several cost each dependent more than the write.
+   */
+  commit(stepId: string): void {
+    const entry: Entry = { stepId, state: this.state().steps[stepId] };
+    this.fd ??= openSync(path.join(this.dir, JOURNAL_FILE), 'a', 0o600);
+    writeSync(this.fd, `${JSON.stringify(entry, this.replacer)}\n`);
   }
 
   /** run.json now holds everything: the journal is not needed any more. */

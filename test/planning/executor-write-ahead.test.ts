@@ -64,4 +64,36 @@ describe('executor: write-ahead of successes (commitSuccess)', () => {
     expect(types.indexOf('rollback_started')).toBeGreaterThan(events.findIndex((e) => e.type === 'step_succeeded' && e.stepId === 'c'));
     expect(state.steps.c!.status).toBe('rolled_back');
   });
+
+  it('a synchronous commit announces at once; one that throws fails the step without step_succeeded', async () => {
+    const events: RunEvent[] = [];
+    const committed: string[] = [];
+    const execution = new Execution({
+      plan,
+      runId: 'r',
+      invokeTool: () => Promise.resolve(null),
+      onEvent: (e) => events.push(e),
+      maxParallel: 1,
+      commitSuccess: (stepId) => {
+        if (stepId === 'c') throw new Error('EIO: i/o error');
+        committed.push(stepId);
+      },
+    });
+    const state = await execution.start();
+    expect(state.status).toBe('failed');
+    expect(state.steps.c!.error).toMatch(/could not record its success: EIO/);
+    expect(events.some((e) => e.type === 'step_succeeded' && e.stepId === 'c')).toBe(false);
+    for (const id of committed) {
+      const succeededAt = events.findIndex((e) => e.type === 'step_succeeded' && e.stepId === id);
+      expect(succeededAt, id).toBeGreaterThan(0);
+    }
+    // Never more than maxParallel steps between step_started and their end.
+    let running = 0;
+    let most = 0;
+    for (const e of events) {
+      if (e.type === 'step_started') most = Math.max(most, ++running);
+      if (e.type === 'step_succeeded' || e.type === 'step_failed') running--;
+    }
+    expect(most).toBe(1);
+  });
 });
