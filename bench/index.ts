@@ -4,6 +4,7 @@ import { cpus, loadavg, platform } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureAgent } from './agent-loop.js';
+import { measureFleet } from './fleet-bench.js';
 import { measureMemory } from './memory.js';
 import { measureOverhead } from './overhead.js';
 import { formatTable, resultsJson, tableRows, type BenchResults } from './report.js';
@@ -90,8 +91,9 @@ async function main(): Promise<void> {
   const store = await section('P5 durable store', () => measureStore(quick ? 1 : 5));
   const agent = await section('P6 plan-and-execute vs tool loop', () => measureAgent(seed));
   const tui = await section('P7 chat TUI keystroke to frame', () => measureTui());
+  const fleet = await section('P8 steps through workers on Redis', () => measureFleet());
   const startup = await section('P9 startup', () => measureStartup(quick ? 3 : 9));
-  const results: BenchResults = { quality, overhead, validation, validationWithExpressions, memory, store, agent, tui, startup };
+  const results: BenchResults = { quality, overhead, validation, validationWithExpressions, memory, store, agent, tui, fleet, startup };
 
   const table = formatTable(tableRows(results));
   console.log();

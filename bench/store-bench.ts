@@ -78,7 +78,7 @@ async function timePersisted(plan: ReturnType<typeof overheadPlan>, home: string
       'bench',
     );
     let record: (event: RunEvent) => void = () => {};
-    const execution = new Execution({ plan, runId, invokeTool: () => Promise.resolve(null), onEvent: (event) => record(event) });
+    const execution = new Execution({ plan, runId, invokeTool: () => Promise.resolve(null), onEvent: (event) => record(event), commitSuccess: (stepId) => run.commitSuccess(stepId) });
     record = run.attach(execution);
     await execution.start();
     await run.close();

@@ -87,6 +87,9 @@ Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_
     .option('--workspace <dir>', "root for relative paths and file tools (default: the plan's directory)")
     .option('--max-steps <n>', 'largest plan accepted (default 200)')
     .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
+    .option('--redis <url>', 'send steps to workers through this Redis (or KSA_REDIS_URL, or "redis" in config.json)')
+    .option('--local-default', 'with workers: steps without runsOn run here instead of on any worker')
+    .option('--worker-wait <duration>', 'how long a step waits for a worker with its labels (default 5m)')
     .addHelpText(
       'after',
       `
@@ -162,6 +165,9 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .option('--json', 'write events as NDJSON to stdout (human output goes to stderr)')
     .option('--input <name=value>', 'give an input again (e.g. a secret one, which is never stored)', collect, [])
     .option('--max-parallel <n>', 'steps running at once')
+    .option('--redis <url>', 'send steps to workers through this Redis (or KSA_REDIS_URL, or "redis" in config.json)')
+    .option('--local-default', 'with workers: steps without runsOn run here instead of on any worker')
+    .option('--worker-wait <duration>', 'how long a step waits for a worker with its labels (default 5m)')
     .addHelpText(
       'after',
       `
@@ -198,6 +204,24 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory)")
     .option('--input <name=value>', 'an input value (repeatable)', collect, [])
     .action(async (file: string, flags) => setExit(await (await import('./cli/commands/policy.js')).policyCheckCommand(io, file, flags)));
+
+  program
+    .command('worker')
+    .description('run steps sent through Redis by ksa run --redis (until SIGTERM / Ctrl-C)')
+    .requiredOption('--redis <url>', 'the Redis the coordinators use, e.g. redis://host:6379')
+    .option('--labels <a,b>', 'labels steps can ask for with runsOn (comma-separated)')
+    .option('--concurrency <n>', 'steps run at once (default 4)')
+    .option('--name <id>', 'worker name (default <host>-<pid>)')
+    .option('--workspace <dir>', 'root for relative paths and file tools (default: the current folder)')
+    .option('--json', 'log one JSON object per line instead of text')
+    .action(async (flags) => setExit(await (await import('./cli/commands/worker.js')).workerCommand(io, flags)));
+
+  program
+    .command('workers')
+    .description('list the live workers: name, labels, host, pid, running steps, last seen')
+    .option('--redis <url>', 'the Redis (or KSA_REDIS_URL, or "redis" in config.json)')
+    .option('--json', 'print the list as one JSON document')
+    .action(async (flags) => setExit(await (await import('./cli/commands/workers.js')).workersCommand(io, flags)));
 
   program
     .command('schema')

@@ -1,4 +1,4 @@
-import { Execution, stepWeights, type DurationStats, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
+import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { readProcessGroups, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
 import { guardKubeContext, killAllProcessGroups, onProcessGroupsChanged, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
 
@@ -23,6 +23,8 @@ export type DriveRunOptions = {
   readonly onCancelRequest?: () => void;
   /** Told when `ksa pause` / `ksa resume` from another terminal paused (true) or resumed (false) the run. */
   readonly onPauseRequest?: (paused: boolean) => void;
+  /** Workers (`--redis`): which steps run remotely, and the invoker that sends them (given the local one). */
+  readonly remote?: { readonly placeStep: NonNullable<ExecutionOptions['placeStep']>; readonly invoker: (local: InvokeTool) => InvokeTool };
 };
 
 export type RunHandle = {
@@ -89,20 +91,24 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     return succeeded.map(({ stepId, durationMs }) => ({ keys: stepDurationKeys(plan, byId.get(stepId)!, runInputs), durationMs }));
   };
   let record: (event: RunEvent) => void = () => {};
-  const invoke = (call: Parameters<ToolRegistry['invoke']>[0]) => options.registry.invoke(call, { workspace: run.record.workspace });
+  const local: InvokeTool = (call) => options.registry.invoke(call, { workspace: run.record.workspace });
+  // A local cluster step may touch only the context the plan was approved for.
   const approved = run.record.kubeContext;
+  const guarded = approved ? guardKubeContext(local, { tools: options.registry, approved }) : local;
   let finished: Promise<void> = Promise.resolve();
   let keepAlive: NodeJS.Timeout | undefined;
   execution = new Execution({
     plan,
     runId: run.runId,
     ...(weight ? { stepWeight: (step) => weight(step.id) } : {}),
-    invokeTool: approved ? guardKubeContext(invoke, { tools: options.registry, approved }) : invoke,
+    invokeTool: options.remote ? options.remote.invoker(guarded) : guarded,
+    ...(options.remote ? { placeStep: options.remote.placeStep } : {}),
     queryModel: options.queryModel,
     maxParallel: options.maxParallel ?? run.record.maxParallel,
     inputs: { ...run.record.inputs, ...options.inputs },
     env: options.env ?? {},
     resumeFrom: continuing ? run.record.state : undefined,
+    commitSuccess: (stepId) => run.commitSuccess(stepId),
     onEvent: (event) => {
       // A paused run with nothing running has no pending work: keep the process alive for `p` / `ksa resume`.
       if (event.type === 'run_paused') keepAlive ??= setInterval(() => {}, 60_000);

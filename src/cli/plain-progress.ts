@@ -12,7 +12,7 @@ export function createPlainProgress(write: (line: string) => void, style: Styler
         write(`${t} run ${event.runId} ${event.resumed ? 'resumed' : 'started'}: ${event.goal} (${event.stepCount} steps)`);
         break;
       case 'step_started':
-        write(`${t} ${style.cyan('▶')} ${event.stepId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
+        write(`${t} ${style.cyan('▶')} ${event.stepId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}${event.worker ? ` on ${event.worker}` : ''}`);
         break;
       case 'step_output':
         if (options.showOutput) write(`${t}   ${style.dim(`${event.stepId} |`)} ${event.line}`);
@@ -21,7 +21,7 @@ export function createPlainProgress(write: (line: string) => void, style: Styler
         write(`${t} ${style.yellow('↻')} ${event.stepId} attempt ${event.attempt} failed: ${event.error}; retrying in ${formatDuration(event.delayMs)}`);
         break;
       case 'step_succeeded':
-        write(`${t} ${style.green('✓')} ${event.stepId} succeeded in ${formatDuration(event.durationMs)}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
+        write(`${t} ${style.green('✓')} ${event.stepId} succeeded in ${formatDuration(event.durationMs)}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}${event.worker ? ` on ${event.worker}` : ''}`);
         break;
       case 'step_failed':
         write(`${t} ${style.red('✗')} ${event.stepId} failed${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}: ${event.error}`);

@@ -1,5 +1,5 @@
 // The run controller alone, not the agent's index: plain runs do not load the model SDK.
-import { driveRun, type RunMode } from '../agent/run-controller.js';
+import { driveRun, type DriveRunOptions, type RunMode } from '../agent/run-controller.js';
 import type { QueryModel, RunEvent, RunState } from '../planning/index.js';
 import type { OpenRun } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
@@ -24,6 +24,8 @@ export type RunSessionOptions = {
   readonly mode: RunMode;
   /** Answers llm_query steps (the configured model). */
   readonly queryModel?: QueryModel;
+  /** Workers (`--redis`). */
+  readonly remote?: DriveRunOptions['remote'];
 };
 
 export type RunSessionResult = { readonly state: RunState; readonly exitCode: ExitCodeValue; readonly view: RunView };
@@ -59,6 +61,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     inputs: options.inputs,
     maxParallel: options.maxParallel,
     queryModel: options.queryModel,
+    remote: options.remote,
     onWarning: warn,
     onCancelRequest: () => {
       signalExit ??= ExitCode.interrupted;

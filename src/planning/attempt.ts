@@ -3,6 +3,7 @@ import type { CompiledStep } from './compiled-step.js';
 import { AttemptTimeoutError } from './errors.js';
 import type { ExpressionContext } from './expressions.js';
 import { startWork } from './start-work.js';
+import type { Placement } from './runs-on.js';
 import type { InvokeTool, OutputStream, QueryModel } from './tool-call.js';
 
 export type AttemptEnd = {
@@ -24,6 +25,8 @@ export type AttemptOptions = {
   readonly invokeTool: InvokeTool;
   readonly queryModel?: QueryModel;
   readonly onOutput: (line: string, stream: OutputStream) => void;
+  readonly placement?: Placement;
+  readonly onWorker?: (worker: string) => void;
   readonly onEnd: (end: AttemptEnd) => void;
 };
 

@@ -7,11 +7,11 @@ type StepBase = RunBase & { readonly stepId: string; readonly attempt: number };
 
 export type RunEvent =
   | (RunBase & { readonly type: 'run_started'; readonly goal: string; readonly stepCount: number; readonly resumed: boolean })
-  | (StepBase & { readonly type: 'step_started' })
+  | (StepBase & { readonly type: 'step_started'; readonly worker?: string })
   | (StepBase & { readonly type: 'step_output'; readonly stream: 'stdout' | 'stderr'; readonly line: string })
-  | (StepBase & { readonly type: 'step_retrying'; readonly delayMs: number; readonly error: string })
-  | (StepBase & { readonly type: 'step_succeeded'; readonly durationMs: number; readonly output: unknown })
-  | (StepBase & { readonly type: 'step_failed'; readonly durationMs: number; readonly error: string; readonly timedOut: boolean })
+  | (StepBase & { readonly type: 'step_retrying'; readonly delayMs: number; readonly error: string; readonly worker?: string })
+  | (StepBase & { readonly type: 'step_succeeded'; readonly durationMs: number; readonly output: unknown; readonly worker?: string })
+  | (StepBase & { readonly type: 'step_failed'; readonly durationMs: number; readonly error: string; readonly timedOut: boolean; readonly worker?: string })
   | (StepBase & { readonly type: 'step_skipped'; readonly reason: string })
   | (StepBase & { readonly type: 'step_cancelled' })
   | (RunBase & { readonly type: 'run_paused' })

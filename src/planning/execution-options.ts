@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import type { RunEvent } from './events.js';
+import type { Placement } from './runs-on.js';
 import type { Plan, Step } from './schema.js';
 import type { RunState } from './state.js';
 import type { InvokeTool, QueryModel } from './tool-call.js';
@@ -24,4 +25,16 @@ export type ExecutionOptions = {
   readonly resumeFrom?: RunState;
   /** Expected cost of a step for critical-path priority (default 1 per step). */
   readonly stepWeight?: (step: Step) => number;
+  /**
+   * Write-ahead: makes a step's success durable (its state is already set)
+   * before step_succeeded is emitted and before any dependent starts; it
+   * returns once done, or a promise. A throw or rejection fails the step.
+   * Without it, successes are announced at once.
+   */
+  readonly commitSuccess?: (stepId: string) => void | Promise<void>;
+  /**
+   * Where a tool step runs when the run uses workers; undefined runs it here.
+   * A placed step's step_started waits until the invoker names its worker.
+   */
+  readonly placeStep?: (step: Step) => Placement | undefined;
 };

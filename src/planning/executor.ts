@@ -23,6 +23,11 @@ export type { ExecutionOptions } from './execution-options.js';
 /** How long rollback waits for aborted tools to wind down (e.g. a process tree to die) before it starts. */
 export const ABORT_SETTLE_MS = 5_000;
 
+/** `{ worker }` for the events of a step a worker ran. */
+function workerOf(st: StepState): { worker?: string } {
+  return st.worker === undefined ? {} : { worker: st.worker };
+}
+
 const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
 
 /**
@@ -51,6 +56,8 @@ export class Execution {
   private readonly unsettled: UnsettledWork;
   private readonly resumed: boolean;
   private running = 0;
+  /** Successes waiting for commitSuccess: not announced, dependents not released. */
+  private committing = 0;
   private done = 0;
   private paused = false;
   private pumping = false;
@@ -186,8 +193,18 @@ export class Execution {
     const startMs = this.clock.now();
     st.status = 'running';
     if (attempt === 1) st.startedAt = this.iso(startMs);
+    delete st.worker;
     this.running++;
 
+    // A step placed on workers is announced when a worker takes it, with the worker's name.
+    const placement = step.type === 'llm_query' || step.type === 'condition' ? undefined : this.options.placeStep?.(step);
+    let announced = false;
+    const announce = (worker?: string) => {
+      if (announced || this.finished) return;
+      announced = true;
+      if (worker !== undefined) st.worker = worker;
+      this.emit({ type: 'step_started', runId: this.state.runId, ts: placement ? this.nowIso() : this.iso(startMs), stepId: id, attempt, ...(worker !== undefined ? { worker } : {}) });
+    };
     const running: RunningAttempt = new RunningAttempt({
       compiled: this.steps[i]!,
       context: this.context,
@@ -196,15 +213,18 @@ export class Execution {
       invokeTool: this.options.invokeTool,
       queryModel: this.options.queryModel,
       onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line }),
+      ...(placement ? { placement, onWorker: (worker: string) => announce(worker) } : {}),
       onEnd: (end: AttemptEnd) => {
         this.attempts.delete(i);
-        this.running--;
+        // A success keeps its slot until it is committed: observers never see more than maxParallel running.
+        if (!(end.ok && this.options.commitSuccess)) this.running--;
+        announce();
         if (end.timedOut || end.aborted) this.unsettled.track(end.work);
         this.attemptEnded(i, attempt, startMs, end.ok, end.value, end.timedOut, end.aborted);
       },
     });
     this.attempts.set(i, running);
-    this.emit({ type: 'step_started', runId: this.state.runId, ts: this.iso(startMs), stepId: id, attempt });
+    if (!placement) announce();
     running.start();
   }
 
@@ -213,7 +233,7 @@ export class Execution {
     const st = this.stepStates[i]!;
     const endMs = this.clock.now();
     if (ok) {
-      this.succeed(i, attempt, value === undefined ? null : value, endMs - startMs);
+      this.succeed(i, attempt, value === undefined ? null : value, endMs - startMs, true);
     } else if (aborted && this.stopping) {
       this.cancelStep(i);
     } else {
@@ -223,7 +243,7 @@ export class Execution {
       const retry = step.type === 'condition' || value instanceof ExpressionEvaluationError ? NO_RETRY : (step.retry ?? NO_RETRY);
       if (attempt < retry.maxAttempts && !this.stopping) {
         const delayMs = retryDelayMs(retry, attempt, this.random);
-        this.emit({ type: 'step_retrying', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, delayMs, error });
+        this.emit({ type: 'step_retrying', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, delayMs, error, ...workerOf(st) });
         // The slot is free while the step waits; it queues again by priority.
         this.retryTimers.set(
           i,
@@ -236,7 +256,7 @@ export class Execution {
       } else {
         st.status = 'failed';
         st.endedAt = this.iso(endMs);
-        this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, durationMs: endMs - startMs, error, timedOut });
+        this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, durationMs: endMs - startMs, error, timedOut, ...workerOf(st) });
         this.fail(i, error);
       }
     }
@@ -244,7 +264,8 @@ export class Execution {
     else this.pump();
   }
 
-  private succeed(i: number, attempt: number, output: unknown, durationMs: number): void {
+  /** `holdsSlot`: an attempt's success, whose slot is freed once it is committed (condition steps hold none). */
+  private succeed(i: number, attempt: number, output: unknown, durationMs: number, holdsSlot = false): void {
     const st = this.stepStates[i]!;
     const id = this.steps[i]!.step.id;
     const ts = this.nowIso();
@@ -253,8 +274,57 @@ export class Execution {
     st.endedAt = ts;
     delete st.error;
     this.state.completed.push(id);
-    this.emit({ type: 'step_succeeded', runId: this.state.runId, ts, stepId: id, attempt, durationMs, output });
+    const event: RunEvent = { type: 'step_succeeded', runId: this.state.runId, ts, stepId: id, attempt, durationMs, output, ...workerOf(st) };
+    const commit = this.options.commitSuccess;
+    let pending: Promise<void> | void = undefined;
+    if (commit) {
+      try {
+        pending = commit(id);
+      } catch (error) {
+        this.committing++;
+        return this.commitFailed(i, attempt, durationMs, `could not record its success: ${errorMessage(error)}`, holdsSlot);
+      }
+    }
+    if (!pending) {
+      // Committed at once (or nothing to commit): announced now.
+      if (commit && holdsSlot) this.running--;
+      this.emit(event);
+      this.markDone(i, true);
+      return;
+    }
+    this.committing++;
+    pending.then(
+      () => this.committed(i, event, holdsSlot),
+      (error: unknown) => this.commitFailed(i, attempt, durationMs, `could not record its success: ${errorMessage(error)}`, holdsSlot),
+    );
+  }
+
+  /** The success is on disk: announce it and release the dependents. */
+  private committed(i: number, event: RunEvent, holdsSlot: boolean): void {
+    this.committing--;
+    if (holdsSlot) this.running--;
+    if (this.finished) return;
+    // Stamped now: events keep their order of time although the commit took a while.
+    this.emit({ ...event, ts: this.nowIso() });
     this.markDone(i, true);
+    if (this.stopping) this.maybeRollback();
+    else this.pump();
+  }
+
+  private commitFailed(i: number, attempt: number, durationMs: number, error: string, holdsSlot: boolean): void {
+    this.committing--;
+    if (holdsSlot) this.running--;
+    if (this.finished) return;
+    const st = this.stepStates[i]!;
+    const id = this.steps[i]!.step.id;
+    st.status = 'failed';
+    st.error = error;
+    delete st.output;
+    const at = this.state.completed.lastIndexOf(id);
+    if (at >= 0) this.state.completed.splice(at, 1);
+    this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, durationMs, error, timedOut: false });
+    this.fail(i, error);
+    this.maybeRollback();
   }
 
   private skip(i: number, reason: string): void {
@@ -340,7 +410,7 @@ export class Execution {
   }
 
   private maybeRollback(): void {
-    if (!this.stopping || this.running > 0 || this.rollingBack || this.finished) return;
+    if (!this.stopping || this.running > 0 || this.committing > 0 || this.rollingBack || this.finished) return;
     this.rollingBack = true;
     void this.unsettled.settled(ABORT_SETTLE_MS)
       .then(() =>

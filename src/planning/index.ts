@@ -25,3 +25,5 @@ export type { RunLogEntry, RunView, StepView } from './run-progress.js';
 export { describeValue, isPlainObject, isRecord, typeProblem, valueAt } from './values.js';
 export { durationStats, estimateRemaining, isSlowerThanUsual, stepWeights, SAMPLES_FOR_POINT_ESTIMATE, SLOWER_THAN_USUAL } from './estimate.js';
 export type { DurationStats, RunEstimate, StepProgress } from './estimate.js';
+export { RunsOnSchema, placementOf, describePlacement, LABEL_PATTERN, MAX_LABELS } from './runs-on.js';
+export type { RunsOn, Placement } from './runs-on.js';

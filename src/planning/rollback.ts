@@ -63,6 +63,7 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
           attempt,
           phase: 'rollback',
           signal: controller.signal,
+          ...(st.worker !== undefined ? { workers: st.worker.split(',') } : {}),
           onOutput: (line, stream) => ctx.emit({ type: 'step_output', runId: state.runId, ts: nowIso(), stepId: id, attempt, stream, line }),
         }),
         controller.signal,

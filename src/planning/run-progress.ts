@@ -23,6 +23,8 @@ export type StepView = {
   retryDelayMs?: number;
   skipReason?: string;
   rollback?: { status: 'succeeded' | 'failed'; error?: string };
+  /** The worker running (or that ran) the attempt, when the run uses workers. */
+  worker?: string;
 };
 
 export type RunView = {
@@ -120,6 +122,7 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       step.attempt = event.attempt;
       step.startedAtMs ??= Date.parse(event.ts);
       step.retryDelayMs = undefined;
+      step.worker = event.worker;
       return;
     case 'step_output':
       step.lastLine = event.line;
@@ -136,6 +139,7 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       step.endedAtMs = ms;
       step.durationMs = step.startedAtMs === undefined ? event.durationMs : ms - step.startedAtMs;
       step.error = event.type === 'step_failed' ? event.error : undefined;
+      if (event.worker !== undefined) step.worker = event.worker;
       return logFinished(view, step);
     }
     case 'step_skipped':

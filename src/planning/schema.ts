@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunsOnSchema } from './runs-on.js';
 
 /** Step ids are short, lower-case and safe to use in file names and CEL (`steps.<id>`). */
 export const STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -50,6 +51,7 @@ export const ToolCallStepSchema = z.strictObject({
   tool: z.string().min(1).describe('Name of a registered tool, e.g. "shell".'),
   args: ArgsSchema.default({}),
   rollback: RollbackSchema.optional(),
+  runsOn: RunsOnSchema.optional(),
 });
 
 export const LlmQueryStepSchema = z.strictObject({
@@ -74,6 +76,7 @@ export const PlanSchema = z
       .default({})
       .describe('Named inputs, referenced as inputs.<name>; the CLI can override them.'),
     maxParallel: z.int().min(1).max(1000).optional().describe('Steps running at once (default 5).'),
+    runsOn: RunsOnSchema.optional().describe('Default runsOn of the tool steps (workers only).'),
     steps: z.array(StepSchema).min(1, 'a plan needs at least one step'),
   })
   .describe('A KubeStack AI plan: a DAG of steps.');

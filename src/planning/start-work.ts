@@ -1,6 +1,7 @@
 import { renderIn, type CompiledStep } from './compiled-step.js';
 import type { ExpressionContext } from './expressions.js';
 import { toText } from './templates.js';
+import type { Placement } from './runs-on.js';
 import type { InvokeTool, OutputStream, QueryModel } from './tool-call.js';
 
 export type StartWorkOptions = {
@@ -11,6 +12,8 @@ export type StartWorkOptions = {
   readonly invokeTool: InvokeTool;
   readonly queryModel?: QueryModel;
   readonly onOutput: (line: string, stream: OutputStream) => void;
+  readonly placement?: Placement;
+  readonly onWorker?: (worker: string) => void;
 };
 
 /** One attempt's work: the tool call or model query with its arguments rendered now. Never throws synchronously. */
@@ -32,6 +35,7 @@ export function startWork(options: StartWorkOptions): Promise<unknown> {
       phase: 'run',
       signal,
       onOutput: options.onOutput,
+      ...(options.placement ? { placement: options.placement, onWorker: options.onWorker } : {}),
     });
   } catch (error) {
     return Promise.reject(error);

@@ -33,6 +33,8 @@ export type StepState = {
   /** Why a step was skipped (its `when` was false). */
   skipReason?: string;
   rollback?: RollbackResult;
+  /** The worker(s) that ran the last attempt (comma-separated for a fan-out), when the run used workers. */
+  worker?: string;
 };
 
 export type RunState = {

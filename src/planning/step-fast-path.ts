@@ -64,6 +64,8 @@ export function parseStepFast(raw: unknown): Step | undefined {
   }
 
   if (type !== undefined) out.type = type;
+  // Placement on workers is rare: zod parses it.
+  if (raw.runsOn !== undefined) return MISS;
   if (!nonEmptyString(raw.tool)) return MISS;
   out.tool = raw.tool;
   const args = argsRecord(raw.args);

@@ -1,3 +1,5 @@
+import type { Placement } from './runs-on.js';
+
 /** How the executor reaches tools and the model: injected, so the core does no I/O itself. */
 
 export type OutputStream = 'stdout' | 'stderr';
@@ -10,6 +12,12 @@ export type ToolCall = {
   readonly phase: 'run' | 'rollback';
   readonly signal: AbortSignal;
   readonly onOutput: (line: string, stream: OutputStream) => void;
+  /** Where the step runs when the run uses workers (its runsOn, or the plan's). */
+  readonly placement?: Placement;
+  /** Rollback: the worker(s) that ran the step, where the undo must run too. */
+  readonly workers?: readonly string[];
+  /** A remote invoker says which worker took the attempt (the executor then announces step_started). */
+  readonly onWorker?: (worker: string) => void;
 };
 
 export type InvokeTool = (call: ToolCall) => Promise<unknown>;

@@ -18,6 +18,7 @@ export const StepStateSchema = z.object({
   error: z.string().optional(),
   skipReason: z.string().optional(),
   rollback: RollbackResultSchema.optional(),
+  worker: z.string().optional(),
 });
 
 export const RunStateSchema = z.object({

@@ -34,6 +34,7 @@ export function runStatusDocument(record: RunRecord, status: string, owner: Lock
         error: st.error,
         skipReason: st.skipReason,
         rollback: st.rollback,
+        ...(st.worker !== undefined ? { worker: st.worker } : {}),
         ...(tails[step.id] ? { logTail: tails[step.id] } : {}),
       };
     }),

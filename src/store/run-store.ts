@@ -8,6 +8,7 @@ import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
 import { ApprovalMismatchError, planHash, type Approval } from './approval.js';
 import { RunRecordSchema, RunSummarySchema, summarize, type RunRecord, type RunSummary } from './run-record.js';
 import { StoredDocument } from './stored-document.js';
+import { replayJournal, SuccessJournal } from './success-journal.js';
 
 export class RunNotFoundError extends KsaError {
   constructor({ runId, reason }: { runId: string; reason?: string }) {
@@ -102,6 +103,8 @@ export class RunStore {
     });
     await document.close();
     if (document.data === null) throw new RunNotFoundError({ runId, reason: corrupt ? `run ${runId} cannot be read: ${corrupt}` : undefined });
+    // Successes announced after run.json's last write are in the journal.
+    await replayJournal(dir, document.data.state);
     return document.data;
   }
 
@@ -174,6 +177,7 @@ export class OpenRun {
   private indexWrite: Promise<void> = Promise.resolve();
   /** The index line last written by this process. */
   private indexed: string | undefined;
+  private readonly journal: SuccessJournal;
 
   constructor(
     private readonly store: RunStore,
@@ -181,7 +185,14 @@ export class OpenRun {
     private readonly lock: RunLock,
     /** Everything written for this run (its file, its logs) goes through this. */
     readonly redactor: Redactor,
-  ) {}
+  ) {
+    this.journal = new SuccessJournal(lock.runDir, () => this.record.state, redactor.replacer);
+  }
+
+  /** Write-ahead for the executor (`commitSuccess`): the step's success is on disk when this returns. */
+  commitSuccess(stepId: string): void {
+    this.journal.commit(stepId);
+  }
 
   get record(): RunRecord {
     return this.document.data;
@@ -261,6 +272,7 @@ export class OpenRun {
   async close(): Promise<void> {
     try {
       await this.document.close();
+      this.journal.discard();
       await this.updateIndex();
     } finally {
       await this.lock.release();

@@ -73,6 +73,7 @@ function StepLine({ row, rollingBack, color, now, stats }: { readonly row: Row; 
       <Text dimColor={color}> {row.branch} </Text>
       <Text>
         {step.id} <Text color={color ? tone : undefined}>{state}</Text>
+        {step.worker ? ` on ${step.worker}` : ''}
         {attempt}
         {elapsed !== undefined && step.status !== 'pending' ? ` ${formatDuration(elapsed)}` : ''}
       </Text>

@@ -93,6 +93,7 @@ function LiveLine(props: { readonly step: StepView; readonly rollingBack: boolea
       <Text>
         {' '}
         {step.id} {state}
+        {step.worker ? ` on ${step.worker}` : ''}
         {attempt}
         {rollingBack ? '' : ` ${formatDuration(elapsed)}`}
       </Text>

@@ -1,4 +1,4 @@
-import { criticalPathLengths, buildGraph, depthLevels, DEFAULT_MAX_PARALLEL, type Plan, type Step } from '../planning/index.js';
+import { criticalPathLengths, buildGraph, depthLevels, DEFAULT_MAX_PARALLEL, describePlacement, placementOf, type Plan, type Step } from '../planning/index.js';
 import type { PlanRisk, RiskLevel } from '../policy/index.js';
 import type { Styler } from './style.js';
 
@@ -41,6 +41,9 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
     const facts = stepFacts(step);
     if (facts.length > 0) lines.push(`${indent}${style.dim(facts.join(' · '))}`);
     if (step.when !== undefined && step.type !== 'condition') lines.push(`${indent}${style.dim(`when: ${step.when}`)}`);
+    if (step.type !== 'llm_query' && step.type !== 'condition' && (step.runsOn ?? plan.runsOn) !== undefined) {
+      lines.push(`${indent}${style.dim(`runs on ${describePlacement(placementOf(step, plan))} (with --redis)`)}`);
+    }
     if (step.type !== 'llm_query' && step.type !== 'condition' && step.rollback) {
       const [first = '', ...rest] = tools.describe(step.rollback.tool, step.rollback.args).trimEnd().split('\n');
       lines.push(`${indent}${style.dim(`rollback: ${step.rollback.tool}: ${first}`)}`);

@@ -5,6 +5,7 @@ import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { runSession } from '../run-session.js';
+import { openRemote, redisUrlFor } from '../remote-run.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
 
@@ -49,15 +50,22 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // Rollback steps may use MCP tools: their servers start, the others do not.
   const tools = await openCommandTools(io, record.workspace);
   await tools.prepareFor(record.plan);
+  // Steps that ran on workers are undone there: through KSA_REDIS_URL or config.json's redis.
+  const redisUrl = Object.values(record.state.steps).some((st) => st.worker !== undefined) ? await redisUrlFor(io, undefined, stores.home) : undefined;
   const run = await stores.runs.open(runId, `ksa cancel ${runId}`);
+  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, { reattach: true }).catch(async (error: unknown) => {
+    await run.close();
+    throw error;
+  }) : undefined;
   const { state } = await runSession(io, {
     run,
+    remote: remote?.remote,
     registry: tools.registry,
     env: allowedEnvironment(io, record.allowedEnv),
     inputs: {},
     json: flags.json === true,
     mode: 'rollback',
-  });
+  }).finally(() => remote?.close());
   return state.status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;
 }
 

@@ -14,7 +14,9 @@ import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
 
-export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean };
+import { describeWorkers, openRemote, redisUrlFor, type RemoteFlags } from '../remote-run.js';
+
+export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean } & RemoteFlags;
 
 /**
  * Continues an interrupted or paused run: steps recorded as succeeded (or
@@ -49,6 +51,12 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   if (record.kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${record.kubeContext}, as approved (a cluster step that would touch another context is refused)`));
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps.map((step) => step.id), record.state.steps)) writeLine(io.stderr, line);
+  const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
+  if (redisUrl) {
+    const { lines, warnings } = await describeWorkers(redisUrl, record.plan, flags.localDefault === true);
+    for (const line of lines) writeLine(io.stderr, style.dim(line));
+    for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
+  }
   writeLine(io.stderr);
 
   const queryModel = await queryModelFor(io, record.plan, stores.home);
@@ -76,8 +84,14 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     await run.close();
     throw error;
   }
+  // Steps its predecessor sent to workers are collected by their job ids, not run again.
+  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, { ...flags, reattach: true }).catch(async (error: unknown) => {
+    await run.close();
+    throw error;
+  }) : undefined;
   const { exitCode } = await runSession(io, {
     run,
+    remote: remote?.remote,
     registry,
     env: allowedEnvironment(io, record.allowedEnv),
     inputs,
@@ -85,7 +99,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     json: flags.json === true,
     mode: 'resume',
     queryModel,
-  });
+  }).finally(() => remote?.close());
   return exitCode;
 }
 

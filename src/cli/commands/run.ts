@@ -19,6 +19,7 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
+import { describeWorkers, openRemote, redisUrlFor, type RemoteFlags } from '../remote-run.js';
 
 export type RunFlags = {
   yes?: boolean;
@@ -31,7 +32,7 @@ export type RunFlags = {
   workspace?: string;
   approve?: string;
   allowDestroy?: boolean;
-};
+} & RemoteFlags;
 
 export async function runCommand(io: CliIO, file: string, flags: RunFlags): Promise<ExitCodeValue> {
   const inputs = parseInputs(flags.input);
@@ -73,6 +74,13 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   for (const line of formatPlan(shown, tools, style, maxParallel, risk)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
   if (kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${kubeContext} (a cluster step that would touch another context is refused)`));
+  // Workers: Redis is checked before approval, so a bad URL starts nothing.
+  const redisUrl = await redisUrlFor(io, flags.redis, ksaHome(io.env));
+  if (redisUrl) {
+    const { lines, warnings } = await describeWorkers(redisUrl, plan, flags.localDefault === true);
+    for (const line of lines) writeLine(io.stderr, style.dim(line));
+    for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
+  }
   writeLine(io.stderr);
 
   // Checked before approval: a plan that cannot run is refused before anything starts.
@@ -108,8 +116,13 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     `ksa run ${file}`,
   );
   await run.recordApproval(approval, inputs);
+  const remote = redisUrl ? await openRemote(redisUrl, runId, plan, flags).catch(async (error: unknown) => {
+    await run.close();
+    throw error;
+  }) : undefined;
   const { exitCode } = await runSession(io, {
     run,
+    remote: remote?.remote,
     registry,
     env: allowedEnvironment(io, flags.allowEnv),
     inputs,
@@ -117,7 +130,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     json: flags.json === true,
     mode: 'fresh',
     queryModel,
-  });
+  }).finally(() => remote?.close());
   return exitCode;
 }
 

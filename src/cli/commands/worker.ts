@@ -1,0 +1,98 @@
+import { stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
+import { createRedactor, secretValues } from '../../store/index.js';
+import { createBuiltinRegistry, killAllProcessGroups } from '../../tools/index.js';
+import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
+import { CliError } from '../errors.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { CliIO } from '../io.js';
+import { parsePositiveInt } from '../options.js';
+import { checkedTarget } from '../remote-run.js';
+
+export type WorkerFlags = { redis: string; labels?: string; concurrency?: string; name?: string; workspace?: string; json?: boolean };
+
+/**
+ * `ksa worker`: runs the steps coordinators send through Redis until SIGTERM
+ * or Ctrl-C. The first signal finishes the running steps; a second one stops
+ * at once (their process trees are killed and the attempts are detected as
+ * lost, then retried elsewhere under their retry policy).
+ */
+export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<ExitCodeValue> {
+  const labels = parseLabels(flags.labels);
+  const concurrency = parsePositiveInt(flags.concurrency, '--concurrency') ?? 4;
+  const name = flags.name ?? `${hostname().split('.')[0]}-${process.pid}`;
+  if (!WORKER_NAME_PATTERN.test(name)) throw new CliError({ message: `--name "${name}": use letters, digits, ".", "_" and "-" (no ":"), at most 63 characters` });
+  const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
+  if (!(await stat(workspace).then((info) => info.isDirectory(), () => false))) throw new CliError({ message: `--workspace ${workspace}: no such directory` });
+  const target = await checkedTarget(flags.redis);
+
+  // Every step this worker runs sees its name.
+  process.env.KSA_WORKER = name;
+  const log = (fields: Record<string, unknown>, text: string) => io.stdout.write(flags.json ? `${JSON.stringify({ ts: new Date().toISOString(), worker: name, ...fields })}\n` : `${text}\n`);
+  // As for a local run: values of secret-looking variables never leave the worker in clear.
+  const redactor = createRedactor(secretValues(io.env));
+  const worker = new StepWorker({
+    target,
+    name,
+    labels,
+    concurrency,
+    workspace,
+    registry: createBuiltinRegistry(),
+    timings: timingsFrom(io.env),
+    log: (entry) => log(entry, formatEntry(entry)),
+    ...(redactor.active ? { redact: redactor.text } : {}),
+  });
+  await worker.start();
+  log({ type: 'worker_started', labels, concurrency, workspace, redis: target.display, pid: process.pid }, `ksa worker ${name} ready · labels ${labels.length > 0 ? labels.join(', ') : '(none)'} · concurrency ${concurrency} · ${target.display} · workspace ${workspace}`);
+
+  return new Promise<ExitCodeValue>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      const code = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
+      if (signals === 1) {
+        const running = worker.runningJobs.length;
+        log({ type: 'worker_stopping', running }, `ksa worker ${name}: ${signal}: finishing ${running} running step${running === 1 ? '' : 's'} (again to stop at once and hand them back)`);
+        void worker.stop().then(() => {
+          log({ type: 'worker_stopped' }, `ksa worker ${name} stopped`);
+          finish(code);
+        });
+        return;
+      }
+      log({ type: 'worker_stopped', handedBack: worker.runningJobs }, `ksa worker ${name}: stopping at once; ${worker.runningJobs.length} step(s) handed back`);
+      killAllProcessGroups('SIGKILL');
+      void worker.stop({ now: true }).finally(() => finish(code));
+    };
+    const finish = (code: ExitCodeValue) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(code);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+function parseLabels(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  const labels = [...new Set(value.split(',').map((label) => label.trim()).filter((label) => label !== ''))].sort();
+  const bad = labels.find((label) => !LABEL_PATTERN.test(label));
+  if (bad !== undefined) throw new CliError({ message: `--labels: "${bad}" is not a label (lower-case letters, digits, "-" and "_", at most 32)` });
+  if (labels.length > MAX_LABELS) throw new CliError({ message: `--labels: at most ${MAX_LABELS} labels, got ${labels.length}` });
+  return labels;
+}
+
+/** Lost-attempt detection timings; tests shorten them (KSA_WORKER_LOCK_MS, KSA_WORKER_STALLED_MS). */
+function timingsFrom(env: NodeJS.ProcessEnv): StallTimings {
+  const lockMs = Number(env.KSA_WORKER_LOCK_MS) || DEFAULT_STALL_TIMINGS.lockMs;
+  const stalledMs = Number(env.KSA_WORKER_STALLED_MS) || DEFAULT_STALL_TIMINGS.stalledMs;
+  return { lockMs, stalledMs };
+}
+
+function formatEntry(entry: WorkerLogEntry): string {
+  const what = `${entry.runId} ${entry.stepId}${entry.phase === 'rollback' ? ' (rollback)' : ` (attempt ${entry.attempt})`} ${entry.tool}`;
+  const took = entry.durationMs < 1000 ? `${entry.durationMs}ms` : `${(entry.durationMs / 1000).toFixed(1)}s`;
+  return entry.ok ? `✓ ${what} in ${took}` : `✗ ${what} after ${took}: ${entry.error}`;
+}

@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { placementOf, type Placement, type Plan, type Step } from '../planning/index.js';
+import type { DriveRunOptions } from '../agent/run-controller.js';
+import { CliError } from './errors.js';
+import { ExitCode } from './exit-codes.js';
+import type { CliIO } from './io.js';
+
+/** The run/resume flags about workers. */
+export type RemoteFlags = { redis?: string; localDefault?: boolean; workerWait?: string };
+
+/** `--redis`, else KSA_REDIS_URL, else `redis` in $KSA_HOME/config.json; undefined runs everything here. */
+export async function redisUrlFor(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
+  if (flag) return flag;
+  const fromEnv = io.env.KSA_REDIS_URL?.trim();
+  if (fromEnv) return fromEnv;
+  try {
+    const config = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')) as { redis?: unknown };
+    return typeof config.redis === 'string' && config.redis.trim() !== '' ? config.redis.trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `--worker-wait 5m` / `90s` / `500ms` / `120000` → ms. */
+export function parseDuration(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new CliError({ message: `${flag} expects a duration like 30s, 5m or 120000 (ms), got "${value}"` });
+  const n = Number(match[1]);
+  const unit = match[2] ?? 'ms';
+  return Math.round(n * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1));
+}
+
+/** Where a step runs in a run with workers: tool steps on workers, unless it has no runsOn and --local-default. */
+export function placeStepFor(plan: Plan, localDefault: boolean): (step: Step) => Placement | undefined {
+  return (step) => {
+    if (step.type === 'llm_query' || step.type === 'condition') return undefined;
+    if (localDefault && step.runsOn === undefined && plan.runsOn === undefined) return undefined;
+    return placementOf(step, plan);
+  };
+}
+
+export type OpenedRemote = { readonly remote: NonNullable<DriveRunOptions['remote']>; close(): Promise<void> };
+
+/**
+ * Connects the coordinator to Redis for one run, after checking it (one line
+ * naming the URL and the cause, exit 1, before anything starts). Loaded only
+ * when a run uses workers: one-machine runs never load BullMQ.
+ */
+export async function openRemote(url: string, runId: string, plan: Plan, flags: RemoteFlags & { reattach?: boolean }): Promise<OpenedRemote> {
+  const workers = await import('../workers/index.js');
+  const target = await checkedTarget(url);
+  const steps = new workers.RemoteSteps({ target, runId, workerWaitMs: parseDuration(flags.workerWait, '--worker-wait'), reattach: flags.reattach === true });
+  return {
+    remote: { placeStep: placeStepFor(plan, flags.localDefault === true), invoker: (local) => steps.invoker(local) },
+    close: () => steps.close(),
+  };
+}
+
+export async function checkedTarget(url: string) {
+  const workers = await import('../workers/index.js');
+  try {
+    return await workers.checkRedis(url);
+  } catch (error) {
+    if (workers.RedisUnavailableError.isInstance(error)) throw new CliError({ message: error.message, exitCode: ExitCode.runFailed, cause: error });
+    throw error;
+  }
+}
+
+/**
+ * Warnings (not errors: workers may start later) about steps whose labels no
+ * live worker offers, and one line per placed step for the plan print.
+ */
+export async function describeWorkers(url: string, plan: Plan, localDefault: boolean): Promise<{ warnings: string[]; lines: string[] }> {
+  const workers = await import('../workers/index.js');
+  const target = await checkedTarget(url);
+  const { Redis } = await import('ioredis');
+  const client = new Redis({ ...target.options, lazyConnect: true });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const live = await workers.liveWorkers(client);
+    const place = placeStepFor(plan, localDefault);
+    const missing = new Map<string, string[]>();
+    const lines: string[] = [];
+    for (const step of plan.steps) {
+      const placement = place(step);
+      const labels = placement?.labels ?? [];
+      const matching = placement ? live.filter((info) => workers.offers(info, labels)).map((info) => info.name) : [];
+      if (placement && matching.length === 0) {
+        const key = labels.join(', ') || 'any';
+        missing.set(key, [...(missing.get(key) ?? []), step.id]);
+      }
+      const where = !placement ? 'here (this machine)' : `${placement.each ? 'every worker' : 'a worker'} with ${labels.length > 0 ? `labels ${labels.join(', ')}` : 'any labels'}${matching.length > 0 ? ` (live: ${matching.join(', ')})` : ' (none live)'}`;
+      lines.push(`  ${step.id} runs on ${where}`);
+    }
+    const warnings = [...missing].map(([labels, ids]) => `no live worker offers labels ${labels} (steps: ${ids.join(', ')}); they will wait for one`);
+    return { warnings, lines };
+  } finally {
+    client.disconnect();
+  }
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** Worker labels: short, lower-case, safe in queue names. */
+export const LABEL_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+/** A worker listens to one queue per subset of its labels: the count stays small. */
+export const MAX_LABELS = 5;
+
+const LabelSchema = z.string().regex(LABEL_PATTERN, 'must match ^[a-z0-9][a-z0-9_-]{0,31}$');
+const LabelsSchema = z.array(LabelSchema).max(MAX_LABELS, `at most ${MAX_LABELS} labels`);
+
+export const RunsOnSchema = z
+  .union([
+    LabelsSchema,
+    z.strictObject({
+      labels: LabelsSchema.describe('Labels every chosen worker must have.'),
+      each: z.boolean().optional().describe('Run once on every live worker with these labels; the output is keyed by worker name.'),
+    }),
+  ])
+  .describe('Where the step runs when the run uses workers (--redis): a worker with all these labels.');
+
+export type RunsOn = z.infer<typeof RunsOnSchema>;
+
+/** Where a step runs: its labels (sorted, unique) and whether it fans out to every matching worker. */
+export type Placement = { readonly labels: readonly string[]; readonly each: boolean };
+
+/** The step's own runsOn, else the plan's, else any worker. */
+export function placementOf(step: { readonly runsOn?: RunsOn }, plan: { readonly runsOn?: RunsOn }): Placement {
+  const runsOn = step.runsOn ?? plan.runsOn;
+  if (runsOn === undefined) return { labels: [], each: false };
+  const labels = Array.isArray(runsOn) ? runsOn : runsOn.labels;
+  return { labels: [...new Set(labels)].sort(), each: !Array.isArray(runsOn) && runsOn.each === true };
+}
+
+/** `web, eu` — for messages and the plan card. */
+export function describePlacement(placement: Placement): string {
+  const labels = placement.labels.length > 0 ? placement.labels.join(', ') : 'any';
+  return placement.each ? `every worker (labels: ${labels})` : `a worker (labels: ${labels})`;
+}

@@ -1,0 +1,50 @@
+/**
+ * How steps reach workers through BullMQ: one queue per label set (keys
+ * `ksa:<queue>:*`; queue names and job ids may not contain ':'). A worker
+ * listens to the queue of every subset of its labels (a step with
+ * `runsOn: [web]` goes to any worker that has `web`), and to its own queue for
+ * the fan-out and the rollbacks that must run where their step ran.
+ */
+
+export const PREFIX = 'ksa';
+export const CANCEL_CHANNEL = 'ksa:cancel';
+export const WORKERS_KEY = 'ksa:workers';
+export const cancelledKey = (jobId: string) => `ksa:cancelled:${jobId}`;
+
+/** Worker names: used in queue names, so no ':' and nothing odd. */
+export const WORKER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+export function labelQueue(labels: readonly string[]): string {
+  return labels.length === 0 ? 'steps' : `steps-${[...labels].sort().join('+')}`;
+}
+
+export function workerQueue(worker: string): string {
+  return `worker-${worker}`;
+}
+
+/** Every subset of the labels (2^n, n ≤ 5), the empty one included. */
+export function labelSubsets(labels: readonly string[]): string[][] {
+  const sorted = [...new Set(labels)].sort();
+  const subsets: string[][] = [];
+  for (let mask = 0; mask < 1 << sorted.length; mask++) subsets.push(sorted.filter((_, i) => (mask & (1 << i)) !== 0));
+  return subsets;
+}
+
+/** `<runId>.<stepId>.<attempt>` (+ `.<worker>` for a fan-out, `.rollback` for an undo): the same attempt is the same job. */
+export function jobId(parts: { runId: string; stepId: string; attempt: number; phase: 'run' | 'rollback'; worker?: string }): string {
+  const base = `${parts.runId}.${parts.stepId}.${parts.phase === 'rollback' ? 'rollback' : parts.attempt}`;
+  return parts.worker === undefined ? base : `${base}.${parts.worker}`;
+}
+
+/** What a job carries to the worker, and what the worker gives back. */
+export type StepJobData = {
+  readonly runId: string;
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly phase: 'run' | 'rollback';
+  readonly tool: string;
+  readonly args: Record<string, unknown>;
+};
+export type StepJobResult = { readonly worker: string; readonly output: unknown };
+/** Progress updates: output lines, batched. */
+export type StepJobProgress = { readonly lines: readonly { readonly line: string; readonly stream: 'stdout' | 'stderr' }[] };

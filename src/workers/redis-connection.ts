@@ -1,0 +1,97 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { KsaError } from '../planning/index.js';
+
+/** BullMQ 6 runs on Redis 5 but recommends 6.2; older servers lack commands it relies on. */
+export const MIN_REDIS_VERSION = '6.2.0';
+
+export class RedisUnavailableError extends KsaError {
+  readonly url: string;
+
+  constructor({ url, cause, reason }: { url: string; reason: string; cause?: unknown }) {
+    super({ name: 'RedisUnavailableError', message: `cannot use Redis at ${url}: ${reason}`, cause });
+    this.url = url;
+  }
+}
+
+/** A Redis URL as options for ioredis/BullMQ, and as shown to users (without the password). */
+export type RedisTarget = { readonly options: RedisOptions; readonly display: string };
+
+export function parseRedisUrl(url: string): RedisTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RedisUnavailableError({ url, reason: 'not a URL (expected redis://[:password@]host[:port][/db])' });
+  }
+  const display = `${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname.length > 1 ? parsed.pathname : ''}`;
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new RedisUnavailableError({ url: display, reason: `unsupported scheme "${parsed.protocol}" (use redis:// or rediss://)` });
+  }
+  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) throw new RedisUnavailableError({ url: display, reason: `"${parsed.pathname.slice(1)}" is not a database number` });
+  const options: RedisOptions = {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 6379,
+    db,
+    // BullMQ's blocking commands must wait for a reconnect instead of failing.
+    maxRetriesPerRequest: null,
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+  return { options, display };
+}
+
+/**
+ * Checks a Redis before anything starts: reachable, the password right, the
+ * version recent enough. Throws RedisUnavailableError with the cause in words.
+ */
+export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTarget> {
+  const target = parseRedisUrl(url);
+  const client = new Redis({ ...target.options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  // ioredis rejects with "Connection is closed."; the cause is in the error event before it.
+  let lastError: unknown;
+  client.on('error', (error: unknown) => (lastError ??= error));
+  try {
+    await client.connect();
+    await client.ping();
+    const info = await client.info('server');
+    const version = /redis_version:([\d.]+)/.exec(info)?.[1] ?? '0';
+    if (compareVersions(version, MIN_REDIS_VERSION) < 0) {
+      throw new RedisUnavailableError({ url: target.display, reason: `Redis ${version} is too old (ksa needs ${MIN_REDIS_VERSION} or newer)` });
+    }
+    return target;
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) throw error;
+    const cause = lastError !== undefined && /Connection is closed/i.test(errorText(error)) ? lastError : error;
+    throw new RedisUnavailableError({ url: target.display, reason: describeRedisError(cause), cause });
+  } finally {
+    client.disconnect();
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function describeRedisError(error: unknown): string {
+  const message = errorText(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNREFUSED') return 'connection refused (is redis-server running there?)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host';
+  if (code === 'ETIMEDOUT' || /timeout/i.test(message)) return 'no answer (timed out)';
+  if (/WRONGPASS|invalid username-password/i.test(message)) return 'wrong password (or user)';
+  if (/NOAUTH/i.test(message)) return 'a password is required (redis://:password@host:port)';
+  if (/ERR AUTH.*without any password/i.test(message)) return 'a password was given but the server has none';
+  return message.split('\n')[0]!;
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

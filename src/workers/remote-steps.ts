@@ -1,0 +1,289 @@
+import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import type { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+import { describePlacement, errorMessage, KsaError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
+import { CANCEL_CHANNEL, cancelledKey, jobId as makeJobId, labelQueue, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
+import type { RedisTarget } from './redis-connection.js';
+import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
+
+export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
+/** How often outstanding jobs are looked at: jobs Redis lost, steps nobody takes. */
+const SWEEP_MS = 1000;
+/** Finished jobs are kept a day, so a resumed coordinator can still collect them. */
+const KEEP = { age: 24 * 3600 };
+
+export class RemoteStepError extends KsaError {
+  constructor(message: string) {
+    super({ name: 'RemoteStepError', message });
+  }
+}
+
+export type RemoteStepsOptions = {
+  readonly target: RedisTarget;
+  readonly runId: string;
+  /** How long a step waits for a worker with its labels before it fails. */
+  readonly workerWaitMs?: number;
+  /**
+   * A resumed run: its jobs may exist already (queued, running or finished
+   * by the workers while no coordinator watched), so each add is followed by
+   * a look at the stored job. A fresh run's ids are new: the sweep suffices.
+   */
+  readonly reattach?: boolean;
+};
+
+type Outstanding = {
+  readonly queue: string;
+  readonly id: string;
+  readonly labels: readonly string[];
+  readonly queuedAt: number;
+  readonly lost: (reason: string) => void;
+  /** Settles from the stored job when its event was missed (e.g. across a reconnect). */
+  readonly fromJob: (job: Job<StepJobData, StepJobResult>) => Promise<string>;
+  waitingShown: boolean;
+};
+
+/**
+ * The coordinator's side: a tool call becomes a BullMQ job (id = run, step,
+ * attempt), and the result, the failure, the output lines and the worker's
+ * name come back as queue events. Adding a job id that exists does nothing,
+ * so a resumed run reattaches to the jobs its crashed predecessor left.
+ */
+export class RemoteSteps {
+  private readonly queues = new Map<string, Queue>();
+  private readonly events = new Map<string, Promise<QueueEvents>>();
+  private readonly outstanding = new Set<Outstanding>();
+  private readonly client: Redis;
+  private readonly sweepTimer: NodeJS.Timeout;
+  private workersCache: { at: number; list: Promise<WorkerInfo[]> } | undefined;
+  private closed = false;
+  private sweeping = false;
+
+  constructor(private readonly options: RemoteStepsOptions) {
+    this.client = new Redis(options.target.options);
+    this.client.on('error', () => {});
+    this.sweepTimer = setInterval(() => {
+      // While Redis is away commands wait for the reconnect: one sweep at a time.
+      if (this.sweeping) return;
+      this.sweeping = true;
+      void this.sweep()
+        .catch(() => {})
+        .finally(() => (this.sweeping = false));
+    }, SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  /** Calls with a placement (or a rollback of a step a worker ran) go to workers; the rest to `local`. */
+  invoker(local: InvokeTool): InvokeTool {
+    return (call) => {
+      if (call.phase === 'rollback') return call.workers && call.workers.length > 0 ? this.rollback(call, call.workers) : local(call);
+      if (!call.placement) return local(call);
+      return call.placement.each ? this.fanOut(call, call.placement) : this.runOn(call, labelQueue(call.placement.labels), call.placement.labels);
+    };
+  }
+
+  async workers(): Promise<WorkerInfo[]> {
+    const now = Date.now();
+    if (!this.workersCache || now - this.workersCache.at > SWEEP_MS) this.workersCache = { at: now, list: liveWorkers(this.client, now) };
+    return this.workersCache.list;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweepTimer);
+    await Promise.all([...this.events.values()].map(async (events) => (await events).close().catch(() => {})));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => {})));
+    this.client.disconnect();
+  }
+
+  private async runOn(call: ToolCall, queue: string, labels: readonly string[], worker?: string): Promise<unknown> {
+    const id = makeJobId({ runId: this.options.runId, stepId: call.stepId, attempt: call.attempt, phase: call.phase, ...(worker ? { worker } : {}) });
+    const result = await this.runJob(call, queue, id, labels);
+    return result.output;
+  }
+
+  private async fanOut(call: ToolCall, placement: Placement): Promise<unknown> {
+    const started = Date.now();
+    let matching = (await this.workers()).filter((info) => offers(info, placement.labels));
+    while (matching.length === 0) {
+      if (call.signal.aborted) throw call.signal.reason;
+      if (Date.now() - started > this.waitMs) throw new RemoteStepError(this.noWorkerMessage(placement.labels));
+      if (Date.now() - started < SWEEP_MS) call.onOutput(`waiting for ${describePlacement(placement)}`, 'stderr');
+      await new Promise((resolve) => setTimeout(resolve, SWEEP_MS));
+      this.workersCache = undefined;
+      matching = (await this.workers()).filter((info) => offers(info, placement.labels));
+    }
+    const names = matching.map((info) => info.name);
+    call.onWorker?.(names.join(','));
+    const settled = await Promise.allSettled(names.map((name) => this.runOn({ ...call, onWorker: undefined }, workerQueue(name), placement.labels, name)));
+    const failures = settled.flatMap((result, i) => (result.status === 'rejected' ? [`${names[i]}: ${errorMessage(result.reason)}`] : []));
+    // Where it succeeded, its rollback must run (the step failed as a whole, so it is undone there now).
+    if (failures.length > 0) throw new RemoteStepError(`failed on ${failures.length} of ${names.length} workers: ${failures.join('; ')}`);
+    return Object.fromEntries(settled.map((result, i) => [names[i], (result as PromiseFulfilledResult<unknown>).value]));
+  }
+
+  private async rollback(call: ToolCall, workers: readonly string[]): Promise<unknown> {
+    const results = await Promise.allSettled(workers.map((name) => this.runOn(call, workerQueue(name), [], name)));
+    const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [`${workers[i]}: ${errorMessage(result.reason)}`] : []));
+    if (failures.length > 0) throw new RemoteStepError(failures.join('; '));
+    return null;
+  }
+
+  private get waitMs(): number {
+    return this.options.workerWaitMs ?? DEFAULT_WORKER_WAIT_MS;
+  }
+
+  private noWorkerMessage(labels: readonly string[]): string {
+    return `no worker took it within ${formatWait(this.waitMs)}: waiting for a worker (labels: ${labels.length > 0 ? labels.join(', ') : 'any'})`;
+  }
+
+  private queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.options.target.options as ConnectionOptions, prefix: PREFIX });
+      queue.setMaxListeners(0);
+      queue.on('error', () => {});
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private queueEvents(name: string): Promise<QueueEvents> {
+    let events = this.events.get(name);
+    if (!events) {
+      const created = new QueueEvents(name, { connection: this.options.target.options as ConnectionOptions, prefix: PREFIX });
+      created.setMaxListeners(0);
+      created.on('error', () => {});
+      events = created.waitUntilReady().then(() => created);
+      this.events.set(name, events);
+    }
+    return events;
+  }
+
+  private async runJob(call: ToolCall, queueName: string, id: string, labels: readonly string[]): Promise<StepJobResult> {
+    const queue = this.queue(queueName);
+    // Per-job event names (`completed:<id>`) are emitted by QueueEvents but not in its typings.
+    const events = (await this.queueEvents(queueName)) as unknown as EventEmitter;
+    return new Promise<StepJobResult>((resolve, reject) => {
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        events.off(`completed:${id}`, onCompleted);
+        events.off(`failed:${id}`, onFailed);
+        events.off(`active:${id}`, onActive);
+        events.off(`progress:${id}`, onProgress);
+        call.signal.removeEventListener('abort', onAbort);
+        this.outstanding.delete(entry);
+        fn();
+      };
+      const onCompleted = ({ returnvalue }: { returnvalue: unknown }) => complete(asResult(returnvalue));
+      const onFailed = ({ failedReason }: { failedReason: string }) => finish(() => reject(new RemoteStepError(lostOr(failedReason))));
+      let named = false;
+      const nameWorker = (worker: string | undefined) => {
+        if (named || !worker) return;
+        named = true;
+        call.onWorker?.(worker);
+      };
+      // A job finished before this process watched it (a resumed run) still names its worker.
+      const complete = (result: StepJobResult) => {
+        if (settled) return;
+        nameWorker(result.worker || undefined);
+        finish(() => resolve(result));
+      };
+      const onActive = () => {
+        void Job.fromId(queue, id).then((job) => nameWorker(job?.processedBy), () => {});
+      };
+      const onProgress = ({ data }: { data: unknown }) => {
+        for (const { line, stream } of (data as StepJobProgress | undefined)?.lines ?? []) call.onOutput(line, stream);
+      };
+      const onAbort = () => {
+        finish(() => reject(call.signal.reason));
+        void this.cancel(queue, id);
+      };
+      const fromJob = async (job: Job<StepJobData, StepJobResult>): Promise<string> => {
+        const state = await job.getState();
+        if (state === 'completed') complete(asResult(job.returnvalue));
+        else if (state === 'failed') finish(() => reject(new RemoteStepError(lostOr(job.failedReason))));
+        else if (state === 'active') nameWorker(job.processedBy);
+        return state;
+      };
+      const entry: Outstanding = { queue: queueName, id, labels, queuedAt: Date.now(), waitingShown: false, fromJob, lost: (reason) => finish(() => reject(new RemoteStepError(reason))) };
+      events.on(`completed:${id}`, onCompleted);
+      events.on(`failed:${id}`, onFailed);
+      events.on(`active:${id}`, onActive);
+      events.on(`progress:${id}`, onProgress);
+      if (call.signal.aborted) return onAbort();
+      call.signal.addEventListener('abort', onAbort, { once: true });
+      this.outstanding.add(entry);
+
+      const data: StepJobData = { runId: this.options.runId, stepId: call.stepId, attempt: call.attempt, phase: call.phase, tool: call.tool, args: call.args };
+      const added = queue.add(call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
+      void added
+        .then(async () => {
+          if (!this.options.reattach) return this.showWaiting(entry, call);
+          // The id may exist already (a resumed run): take the stored job's state as it is.
+          const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
+          if (!job) return;
+          const state = await fromJob(job);
+          if (state === 'waiting' || state === 'prioritized') await this.showWaiting(entry, call);
+        })
+        .catch((error: unknown) => finish(() => reject(new RemoteStepError(`could not queue the step: ${errorMessage(error)}`))));
+    });
+  }
+
+  /** Says once that the step waits, when no live worker offers its labels. */
+  private async showWaiting(entry: Outstanding, call: Pick<ToolCall, 'onOutput'>): Promise<void> {
+    if (entry.waitingShown) return;
+    const workers = await this.workers();
+    if (workers.some((info) => offers(info, entry.labels))) return;
+    entry.waitingShown = true;
+    call.onOutput(`waiting for a worker (labels: ${entry.labels.length > 0 ? entry.labels.join(', ') : 'any'})`, 'stderr');
+  }
+
+  private async cancel(queue: Queue, id: string): Promise<void> {
+    try {
+      await this.client.set(cancelledKey(id), '1', 'EX', 3600);
+      await this.client.publish(CANCEL_CHANNEL, id);
+      const job = await Job.fromId(queue, id);
+      const state = await job?.getState();
+      if (state === 'waiting' || state === 'delayed' || state === 'prioritized') await job!.remove().catch(() => {});
+    } catch {
+      // Best effort: the cancel key stops it when a worker takes it.
+    }
+  }
+
+  /** Jobs Redis no longer has (restarted without persistence) are lost attempts; steps nobody takes time out. */
+  private async sweep(): Promise<void> {
+    if (this.closed) return;
+    for (const entry of [...this.outstanding]) {
+      const queue = this.queue(entry.queue);
+      const job = await Job.fromId(queue, entry.id);
+      if (!job) {
+        entry.lost('attempt lost: Redis no longer has its job (was Redis restarted?)');
+        continue;
+      }
+      const state = await entry.fromJob(job);
+      if (state !== 'waiting' && state !== 'prioritized') continue;
+      if (Date.now() - entry.queuedAt > this.waitMs) {
+        await job.remove().catch(() => {});
+        entry.lost(this.noWorkerMessage(entry.labels));
+      }
+    }
+  }
+}
+
+function asResult(value: unknown): StepJobResult {
+  if (typeof value === 'object' && value !== null && 'worker' in value) return value as StepJobResult;
+  return { worker: '', output: value };
+}
+
+/** BullMQ's words for a job whose worker died, in ours. */
+function lostOr(reason: string | undefined): string {
+  if (!reason) return 'the worker gave no reason';
+  if (/stalled/i.test(reason)) return 'attempt lost: its worker stopped answering (crashed or cut off)';
+  return reason;
+}
+
+function formatWait(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}

@@ -1,0 +1,170 @@
+import { hostname } from 'node:os';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { errorMessage } from '../planning/index.js';
+import type { ToolRegistry } from '../tools/index.js';
+import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
+import type { RedisTarget } from './redis-connection.js';
+import { startHeartbeat } from './worker-registry.js';
+
+/** Lost-attempt detection: a crashed worker's lock expires after lockMs; another worker checks every stalledMs. */
+export type StallTimings = { readonly lockMs: number; readonly stalledMs: number };
+export const DEFAULT_STALL_TIMINGS: StallTimings = { lockMs: 5000, stalledMs: 2000 };
+
+export type StepWorkerOptions = {
+  readonly target: RedisTarget;
+  readonly name: string;
+  readonly labels: readonly string[];
+  readonly concurrency: number;
+  readonly workspace: string;
+  readonly registry: ToolRegistry;
+  readonly timings?: StallTimings;
+  /** One line per step (and per state change of the worker). */
+  readonly log: (entry: WorkerLogEntry) => void;
+  /** Hides the worker's secrets (values of its secret-looking environment variables) in all that leaves it. */
+  readonly redact?: (text: string) => string;
+};
+
+export type WorkerLogEntry =
+  | { readonly type: 'step_done'; readonly jobId: string; readonly runId: string; readonly stepId: string; readonly attempt: number; readonly phase: 'run' | 'rollback'; readonly tool: string; readonly ok: boolean; readonly durationMs: number; readonly error?: string };
+
+const OUTPUT_FLUSH_MS = 100;
+
+/**
+ * `ksa worker`: takes steps from the queues of its labels (and its own queue)
+ * and runs them with the same tool registry as a local run: process-tree
+ * kill, output capture and workspace confinement are the tools' own. Each
+ * attempt is one BullMQ job with one delivery: a crash is not redelivered
+ * by BullMQ (maxStalledCount 0) but reported as a failed attempt, which the
+ * coordinator retries under the step's retry policy.
+ */
+export class StepWorker {
+  private readonly workers: Worker[] = [];
+  private readonly running = new Map<string, AbortController | undefined>();
+  private subscriber: Redis | undefined;
+  private client: Redis | undefined;
+  private heartbeat: { beat: () => Promise<void>; stop: () => Promise<void> } | undefined;
+  private slots: number;
+  private readonly waiting: (() => void)[] = [];
+  readonly startedAt = new Date().toISOString();
+
+  constructor(private readonly options: StepWorkerOptions) {
+    this.slots = options.concurrency;
+  }
+
+  get runningJobs(): string[] {
+    return [...this.running.keys()];
+  }
+
+  async start(): Promise<void> {
+    const { target, name, labels, concurrency } = this.options;
+    const timings = this.options.timings ?? DEFAULT_STALL_TIMINGS;
+    this.client = new Redis(target.options);
+    this.client.on('error', () => {});
+    this.heartbeat = startHeartbeat(this.client, () => ({ name, labels: [...labels], host: hostname(), pid: process.pid, concurrency, running: this.runningJobs, startedAt: this.startedAt }));
+    await this.heartbeat.beat();
+
+    this.subscriber = new Redis(target.options);
+    this.subscriber.on('error', () => {});
+    this.subscriber.on('message', (_channel: string, jobId: string) => this.cancelJob(jobId));
+    await this.subscriber.subscribe(CANCEL_CHANNEL);
+
+    const queues = [...labelSubsets(labels).map(labelQueue), workerQueue(name)];
+    const processor = (job: Job<StepJobData, StepJobResult>, _token?: string, signal?: AbortSignal) => this.process(job, signal);
+    for (const queue of queues) {
+      const worker = new Worker<StepJobData, StepJobResult>(queue, processor, {
+        connection: target.options as ConnectionOptions,
+        prefix: PREFIX,
+        name,
+        concurrency,
+        lockDuration: timings.lockMs,
+        stalledInterval: timings.stalledMs,
+        maxStalledCount: 0,
+        autorun: false,
+      });
+      worker.on('error', () => {});
+      this.workers.push(worker);
+    }
+    for (const worker of this.workers) void worker.run().catch(() => {});
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+  }
+
+  /** Finishes what runs (or, with `now`, abandons it to be detected as lost) and leaves the registry. */
+  async stop({ now = false }: { now?: boolean } = {}): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close(now).catch(() => {})));
+    await this.heartbeat?.stop();
+    this.subscriber?.disconnect();
+    this.client?.disconnect();
+  }
+
+  private cancelJob(jobId: string): void {
+    for (const worker of this.workers) worker.cancelJob(jobId, 'cancelled by the coordinator');
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.slots > 0) {
+      this.slots--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.slots++;
+  }
+
+  // 3 parameters: BullMQ only creates the AbortSignal for processors that declare it.
+  private async process(job: Job<StepJobData, StepJobResult>, signal: AbortSignal | undefined): Promise<StepJobResult> {
+    const { data } = job;
+    const jobId = job.id!;
+    const redact = this.options.redact ?? ((text: string) => text);
+    if (await this.client!.exists(cancelledKey(jobId))) throw new UnrecoverableError('cancelled before it started');
+    // One --concurrency for all the queues this worker listens to.
+    await this.acquire();
+    const started = performance.now();
+    this.running.set(jobId, undefined);
+    let pending: { line: string; stream: 'stdout' | 'stderr' }[] = [];
+    let flushTimer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      flushTimer = undefined;
+      if (pending.length === 0) return;
+      const progress: StepJobProgress = { lines: pending };
+      pending = [];
+      void job.updateProgress(progress).catch(() => {});
+    };
+    const done = (ok: boolean, error?: string) =>
+      this.options.log({ type: 'step_done', jobId, runId: data.runId, stepId: data.stepId, attempt: data.attempt, phase: data.phase, tool: data.tool, ok, durationMs: Math.round(performance.now() - started), ...(error ? { error } : {}) });
+    try {
+      const output = await this.options.registry.invoke(
+        {
+          tool: data.tool,
+          args: data.args,
+          stepId: data.stepId,
+          attempt: data.attempt,
+          phase: data.phase,
+          signal: signal ?? new AbortController().signal,
+          onOutput: (line, stream) => {
+            pending.push({ line: redact(line), stream });
+            flushTimer ??= setTimeout(flush, OUTPUT_FLUSH_MS);
+          },
+        },
+        { workspace: this.options.workspace },
+      );
+      done(true);
+      const replacer = this.options.redact ? (_key: string, value: unknown) => (typeof value === 'string' ? redact(value) : value) : undefined;
+      return { worker: this.options.name, output: output === undefined ? null : replacer ? (JSON.parse(JSON.stringify(output, replacer)) as unknown) : output };
+    } catch (error) {
+      const message = signal?.aborted ? `cancelled on worker ${this.options.name}` : redact(errorMessage(error));
+      done(false, message);
+      // Never retried by BullMQ: the coordinator applies the step's retry policy.
+      throw new UnrecoverableError(message);
+    } finally {
+      if (flushTimer) clearTimeout(flushTimer);
+      flush();
+      this.running.delete(jobId);
+      this.release();
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, portRefuses } from './cli.js';
+
+/** A real redis-server of the test's own, on a free loopback port, without persistence. */
+export type TestRedis = {
+  readonly port: number;
+  readonly url: string;
+  /** Stops it (SIGKILL by default) and waits until the port refuses. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port (empty: no persistence). */
+  restart(): Promise<void>;
+  cleanup(): Promise<void>;
+};
+
+export async function startRedis(options: { password?: string } = {}): Promise<TestRedis> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksa-redis-'));
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(options.password ? ['--requirepass', options.password] : [])];
+    child = spawn('redis-server', args, { stdio: 'ignore' });
+    const deadline = Date.now() + 10_000;
+    while (await portRefuses(port)) {
+      if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const stop = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+    while (!(await portRefuses(port))) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  await launch();
+  return {
+    port,
+    url: `redis://${options.password ? `:${options.password}@` : ''}127.0.0.1:${port}`,
+    stop,
+    restart: launch,
+    async cleanup() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,202 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, eventsOf, eventually, parseNdjson, runKsa, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
+import { killGroup, lineCounts, readPids } from '../helpers/durable.js';
+import { startWorker, stopAll } from '../helpers/fleet.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { isProcessAlive, waitFor } from '../helpers/tool-context.js';
+
+// Crashes and cancels with workers, each against its own redis-server and `ksa worker` processes
+// (lost-attempt detection shortened to a 2 s lock and a 1 s stalled check).
+
+let sandbox: CliSandbox;
+const cleanups: (() => Promise<void>)[] = [];
+const orphans = new Set<number>();
+
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-fleet-faults-');
+});
+afterAll(async () => {
+  for (const pid of orphans) killGroup(pid);
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  await sandbox?.cleanup();
+});
+
+async function setup(name: string, workerNames: string[], concurrency = 1) {
+  const redis: TestRedis = await startRedis();
+  const dir = path.join(sandbox.dir, name);
+  const home = path.join(sandbox.dir, `${name}-home`);
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(home, { recursive: true });
+  const workers = new Map<string, KsaProcess>();
+  for (const worker of workerNames) workers.set(worker, await startWorker(redis.url, worker, { cwd: dir, home, concurrency }));
+  cleanups.push(async () => {
+    await stopAll([...workers.values()]);
+    await redis.cleanup();
+  });
+  return { redis, dir, home, workers };
+}
+
+describe.concurrent('workers: faults', () => {
+  it('a worker killed with kill -9 mid-step: the attempt is detected as lost and retried on another worker; counted once', async () => {
+    const { redis, dir, home, workers } = await setup('worker-kill', ['w-a', 'w-b']);
+    const planFile = await sandbox.writePlan('worker-kill/plan.yaml', `goal: Survive a worker
+steps:
+  - id: slow
+    tool: shell
+    retry: { maxAttempts: 2, initialDelayMs: 0 }
+    args: { command: "echo $$ >> slow.pids; echo $KSA_WORKER >> started.log; sleep 3; echo $KSA_WORKER >> finished.log" }
+`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
+    const first = await eventually(() => lineCounts(dir, 'started.log').keys().next().value, 20_000);
+    const killedAt = Date.now();
+    workers.get(first)!.kill('SIGKILL');
+    // Its shell is an orphan now: a dead machine would not finish it either.
+    for (const pid of readPids(dir, 'slow.pids')) {
+      orphans.add(pid);
+      killGroup(pid);
+    }
+    const result = await run.result;
+    expect(result.code, describeResult(result)).toBe(0);
+    const events = parseNdjson(result.stdout);
+    const retrying = eventsOf(events, 'step_retrying', 'slow') as unknown as { attempt: number; worker?: string; error: string; ts: string }[];
+    expect(retrying).toHaveLength(1);
+    expect(retrying[0]!.worker).toBe(first);
+    expect(retrying[0]!.error).toMatch(/attempt lost: its worker stopped answering/);
+    const detectedMs = Date.parse(retrying[0]!.ts) - killedAt;
+    console.log(`lost attempt detected ${detectedMs} ms after kill -9 (lock 2 s, stalled check 1 s)`);
+    expect(detectedMs).toBeLessThan(10_000);
+    const succeeded = eventsOf(events, 'step_succeeded', 'slow') as unknown as { attempt: number; worker?: string }[];
+    const other = first === 'w-a' ? 'w-b' : 'w-a';
+    expect(succeeded.map((event) => [event.attempt, event.worker])).toEqual([[2, other]]);
+    expect([...lineCounts(dir, 'finished.log')]).toEqual([[other, 1]]);
+  }, 90_000);
+
+  it('the coordinator killed with kill -9: the worker finishes the step; ksa resume collects it by its job id without running it again', async () => {
+    const { redis, dir, home, workers } = await setup('coordinator-kill', ['w-1']);
+    const planFile = await sandbox.writePlan('coordinator-kill/plan.yaml', `goal: Survive the coordinator
+steps:
+  - id: first
+    tool: shell
+    args: { command: "echo first >> ran.log" }
+  - id: middle
+    tool: shell
+    dependsOn: [first]
+    args: { command: "sleep 1.5; echo middle >> ran.log; echo middle-output" }
+  - id: last
+    tool: shell
+    dependsOn: [middle]
+    args: { command: "echo 'last got {{ steps.middle.output.stdout }}' >> ran.log" }
+`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
+    await run.waitForOutput((stdout) => /"type":"step_started"[^\n]*"stepId":"middle"/.test(stdout), 20_000);
+    const runId = (parseNdjson(run.stdout())[0] as { runId: string }).runId;
+    run.kill('SIGKILL');
+    await run.result;
+    // The worker finishes the step on its own and keeps the result.
+    await workers.get('w-1')!.waitForOutput((stdout) => /✓ \S+ middle \(attempt 1\)/.test(stdout), 20_000);
+    expect(lineCounts(dir).get('middle')).toBe(1);
+
+    const resume = await runKsa(['resume', runId, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
+    expect(resume.code, describeResult(resume)).toBe(0);
+    const events = parseNdjson(resume.stdout);
+    const middle = eventsOf(events, 'step_succeeded', 'middle') as unknown as { attempt: number; worker: string; output: { stdout: string } }[];
+    expect(middle.map((event) => [event.attempt, event.worker, event.output.stdout])).toEqual([[1, 'w-1', 'middle-output']]);
+    expect(Object.fromEntries(lineCounts(dir))).toEqual({ first: 1, middle: 1, 'last got middle-output': 1 });
+  }, 90_000);
+
+  it('ksa cancel reaches the worker: the running step is aborted there (process tree killed) and rollbacks run where their steps ran', async () => {
+    const { redis, dir, home } = await setup('cancel', ['w-x']);
+    const planFile = await sandbox.writePlan('cancel/plan.yaml', `goal: Cancel on a worker
+steps:
+  - id: first
+    tool: shell
+    args: { command: "echo first-on-$KSA_WORKER" }
+    rollback: { tool: shell, args: { command: "echo undone-on-$KSA_WORKER >> rollback.log" } }
+  - id: long
+    tool: shell
+    dependsOn: [first]
+    args: { command: "sh -c 'echo $$ > child.pid; sleep 30' & echo $$ > long.pid; wait" }
+`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
+    await eventually(() => (existsSync(path.join(dir, 'child.pid')) && existsSync(path.join(dir, 'long.pid')) ? true : undefined), 20_000);
+    const pids = [...readPids(dir, 'long.pid'), ...readPids(dir, 'child.pid')];
+    for (const pid of pids) orphans.add(pid);
+    const runId = (parseNdjson(run.stdout())[0] as { runId: string }).runId;
+    const cancel = await runKsa(['cancel', runId], { home, cwd: dir, timeoutMs: 30_000 });
+    expect(cancel.code, describeResult(cancel)).toBe(0);
+    const result = await run.result;
+    expect(result.code).toBe(130);
+    for (const pid of pids) expect(await waitFor(() => !isProcessAlive(pid), 5000), `pid ${pid} still alive`).toBe(true);
+    expect([...lineCounts(dir, 'rollback.log').keys()]).toEqual(['undone-on-w-x']);
+    const events = parseNdjson(result.stdout);
+    expect(eventsOf(events, 'step_cancelled', 'long')).toHaveLength(1);
+    expect(eventsOf(events, 'rollback_step_succeeded', 'first')).toHaveLength(1);
+  }, 90_000);
+});
+
+describe('workers: stopping', () => {
+  it('SIGTERM: the worker finishes the step it runs, takes no new one, leaves the registry and exits 143', async () => {
+    const { redis, dir, home, workers } = await setup('sigterm', ['w-t']);
+    const planFile = await sandbox.writePlan('sigterm/plan.yaml', `goal: Finish before stopping
+steps:
+  - id: running
+    tool: shell
+    args: { command: "echo started >> started.log; sleep 1.5; echo running >> ran.log" }
+  - id: next
+    tool: shell
+    dependsOn: [running]
+    args: { command: "echo next >> ran.log" }
+`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--worker-wait', '3s'], { home, cwd: dir, timeoutMs: 60_000 });
+    await eventually(() => (lineCounts(dir, 'started.log').size > 0 ? true : undefined), 20_000);
+    const worker = workers.get('w-t')!;
+    worker.kill('SIGTERM');
+    const stopped = await worker.result;
+    expect(stopped.code, describeResult(stopped)).toBe(143);
+    expect(stopped.stdout).toMatch(/SIGTERM: finishing 1 running step/);
+    expect(stopped.stdout).toMatch(/✓ \S+ running \(attempt 1\)/);
+    // The step it ran succeeded; the next one found no worker and failed after --worker-wait.
+    const result = await run.result;
+    expect(result.code, describeResult(result)).toBe(1);
+    const events = parseNdjson(result.stdout);
+    expect(eventsOf(events, 'step_succeeded', 'running')).toHaveLength(1);
+    expect(String((eventsOf(events, 'step_failed', 'next')[0] as unknown as { error: string }).error)).toMatch(/no worker took it within 3s/);
+    expect(Object.fromEntries(lineCounts(dir))).toEqual({ running: 1 });
+    const listed = await runKsa(['workers', '--redis', redis.url, '--json'], { home });
+    expect(JSON.parse(listed.stdout).workers).toEqual([]);
+  }, 90_000);
+});
+
+describe('workers: Redis restarted mid-run', () => {
+  it('coordinator and worker reconnect; the attempt whose job Redis lost is retried under its policy; every step succeeds once', async () => {
+    const { redis, dir, home } = await setup('redis-restart', ['w-r']);
+    const planFile = await sandbox.writePlan('redis-restart/plan.yaml', `goal: Survive a Redis restart
+steps:
+  - id: a
+    tool: shell
+    retry: { maxAttempts: 3, initialDelayMs: 200 }
+    args: { command: "echo a-start >> started.log; sleep 1.5; echo a >> ran.log" }
+  - id: b
+    tool: shell
+    dependsOn: [a]
+    retry: { maxAttempts: 3, initialDelayMs: 200 }
+    args: { command: "echo b >> ran.log" }
+`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
+    await eventually(() => (lineCounts(dir, 'started.log').size > 0 ? true : undefined), 20_000);
+    await redis.stop('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.restart();
+    const result = await run.result;
+    expect(result.code, describeResult(result)).toBe(0);
+    const events = parseNdjson(result.stdout);
+    expect(eventsOf(events, 'step_succeeded', 'a')).toHaveLength(1);
+    expect(eventsOf(events, 'step_succeeded', 'b')).toHaveLength(1);
+    const retried = eventsOf(events, 'step_retrying', 'a') as unknown as { error: string }[];
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+    expect(retried[0]!.error).toMatch(/attempt lost/);
+    expect(lineCounts(dir).get('b')).toBe(1);
+  }, 90_000);
+});

@@ -1,0 +1,145 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, eventsOf, parseNdjson, runKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
+import { ksaJson, type StatusDoc } from '../helpers/durable.js';
+import { startWorker, stopAll } from '../helpers/fleet.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+
+// ksa run --redis against a real redis-server and real `ksa worker` processes.
+
+let sandbox: CliSandbox;
+let redis: TestRedis;
+const workers: KsaProcess[] = [];
+let workDir: string;
+
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-fleet-run-');
+  redis = await startRedis();
+  workDir = path.join(sandbox.dir, 'ws');
+  mkdirSync(workDir);
+  workers.push(await startWorker(redis.url, 'build-1', { labels: ['build'], cwd: workDir, home: sandbox.home }));
+  workers.push(await startWorker(redis.url, 'web-1', { labels: ['web', 'eu'], cwd: workDir, home: sandbox.home }));
+  workers.push(await startWorker(redis.url, 'vault-1', { labels: ['vault'], cwd: workDir, home: sandbox.home, env: { DEPLOY_TOKEN: 'tok-4242-very-secret' } }));
+}, 60_000);
+afterAll(async () => {
+  await stopAll(workers);
+  await redis?.cleanup();
+  await sandbox?.cleanup();
+});
+
+const PLAN = `goal: Build here and there
+runsOn: [build]
+steps:
+  - id: compile
+    tool: shell
+    args: { command: "echo compiled by $KSA_WORKER" }
+  - id: restart
+    tool: shell
+    dependsOn: [compile]
+    runsOn: [web]
+    args: { command: "echo '{{ steps.compile.output.stdout }}' > restarted.txt; echo restarted by $KSA_WORKER" }
+  - id: note
+    tool: write_file
+    dependsOn: [restart]
+    runsOn: [eu, web]
+    args: { path: notes/done.txt, content: "done" }
+`;
+
+describe('ksa run --redis', () => {
+  it('sends each step to a worker with its labels; events, status and the step env name the worker', async () => {
+    const planFile = await sandbox.writePlan('labels/plan.yaml', PLAN);
+    const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home: sandbox.home, cwd: path.dirname(planFile), timeoutMs: 30_000 });
+    expect(result.code, describeResult(result)).toBe(0);
+    const events = parseNdjson(result.stdout);
+    const worker = (type: string, id: string) => eventsOf(events, type, id).map((event) => (event as { worker?: string }).worker);
+    expect(worker('step_started', 'compile')).toEqual(['build-1']);
+    expect(worker('step_succeeded', 'compile')).toEqual(['build-1']);
+    expect(worker('step_succeeded', 'restart')).toEqual(['web-1']);
+    expect(worker('step_succeeded', 'note')).toEqual(['web-1']);
+    const compile = eventsOf(events, 'step_succeeded', 'compile')[0] as { output: { stdout: string } };
+    expect(compile.output.stdout).toBe('compiled by build-1');
+    // The worker's own workspace: files are written there, confined to it.
+    expect(readFileSync(path.join(workDir, 'restarted.txt'), 'utf8')).toBe('compiled by build-1\n');
+    expect(readFileSync(path.join(workDir, 'notes/done.txt'), 'utf8')).toBe('done');
+    // The plan print says where each step runs.
+    expect(result.stderr).toMatch(/restart runs on a worker with labels web \(live: web-1\)/);
+    const status = await ksaJson<StatusDoc>(['status'], { home: sandbox.home });
+    expect(status.steps.map((step) => [step.id, step.worker])).toEqual([
+      ['compile', 'build-1'],
+      ['restart', 'web-1'],
+      ['note', 'web-1'],
+    ]);
+    // One log line per step on the worker.
+    expect(workers[0]!.stdout()).toMatch(/✓ \S+ compile \(attempt 1\) shell in/);
+  });
+
+  it('lists live workers with ksa workers --json', async () => {
+    const doc = await ksaJson<{ workers: { name: string; labels: string[]; pid: number; running: string[] }[] }>(['workers', '--redis', redis.url], { home: sandbox.home });
+    expect(doc.workers.map((info) => [info.name, info.labels])).toEqual([
+      ['build-1', ['build']],
+      ['vault-1', ['vault']],
+      ['web-1', ['eu', 'web']],
+    ]);
+    expect(doc.workers.every((info) => info.pid > 0 && Array.isArray(info.running))).toBe(true);
+  });
+
+  it('a step whose labels no worker offers waits, says so, and fails after --worker-wait', async () => {
+    const planFile = await sandbox.writePlan('nowhere/plan.yaml', `goal: Nowhere\nsteps:\n  - id: gpu\n    tool: shell\n    runsOn: [gpu]\n    args: { command: "echo never" }\n`);
+    const result = await runKsa(['run', planFile, '--yes', '--redis', redis.url, '--worker-wait', '2s'], { home: sandbox.home, cwd: path.dirname(planFile), timeoutMs: 30_000 });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr).toMatch(/warning: no live worker offers labels gpu \(steps: gpu\)/);
+    expect(result.stderr).toMatch(/waiting for a worker \(labels: gpu\)/);
+    expect(result.stderr).toMatch(/gpu failed: no worker took it within 2s: waiting for a worker \(labels: gpu\)/);
+  });
+
+  it('--local-default runs steps without runsOn here', async () => {
+    const planFile = await sandbox.writePlan('local/plan.yaml', `goal: Mixed\nsteps:\n  - id: here\n    tool: shell\n    args: { command: "echo here:$KSA_WORKER:" }\n  - id: there\n    tool: shell\n    runsOn: [build]\n    args: { command: "echo there:$KSA_WORKER:" }\n`);
+    const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--local-default'], { home: sandbox.home, cwd: path.dirname(planFile), env: { KSA_WORKER: undefined } });
+    expect(result.code, describeResult(result)).toBe(0);
+    const events = parseNdjson(result.stdout);
+    expect((eventsOf(events, 'step_succeeded', 'here')[0] as { output: { stdout: string }; worker?: string }).output.stdout).toBe('here::');
+    expect((eventsOf(events, 'step_succeeded', 'here')[0] as { worker?: string }).worker).toBeUndefined();
+    expect((eventsOf(events, 'step_succeeded', 'there')[0] as { output: { stdout: string } }).output.stdout).toBe('there:build-1:');
+  });
+});
+
+describe('secrets on a worker', () => {
+  it("values of the worker's secret-looking variables are masked in outputs, output lines and errors", async () => {
+    const planFile = await sandbox.writePlan('secret/plan.yaml', `goal: Secrets\nsteps:\n  - id: use\n    tool: shell\n    runsOn: [vault]\n    args: { command: "echo token=$DEPLOY_TOKEN; echo bad $DEPLOY_TOKEN >&2; exit 4" }\n`);
+    const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home: sandbox.home, cwd: path.dirname(planFile) });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stdout + result.stderr).not.toContain('tok-4242-very-secret');
+    expect(result.stdout).toContain('token=***');
+    expect(workers[2]!.stdout()).not.toContain('tok-4242-very-secret');
+  });
+});
+
+describe('bad Redis', () => {
+  it('an unreachable URL: one line naming it and the cause, exit 1, no run created', async () => {
+    const planFile = await sandbox.writePlan('bad/plan.yaml', `goal: Bad\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo a" }\n`);
+    const home = path.join(sandbox.dir, 'bad-home');
+    mkdirSync(home);
+    const result = await runKsa(['run', planFile, '--yes', '--redis', 'redis://127.0.0.1:1'], { home, cwd: path.dirname(planFile) });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr).toMatch(/^ksa: cannot use Redis at redis:\/\/127\.0\.0\.1:1: connection refused/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const runs = await ksaJson<{ runs: unknown[] }>(['runs'], { home });
+    expect(runs.runs).toEqual([]);
+  });
+
+  it('a wrong password: one line, exit 1 (worker and run alike)', async () => {
+    const locked = await startRedis({ password: 'right' });
+    try {
+      const url = `redis://:wrong@127.0.0.1:${locked.port}`;
+      const worker = await runKsa(['worker', '--redis', url], { home: sandbox.home });
+      expect(worker.code, describeResult(worker)).toBe(1);
+      expect(worker.stderr.trim()).toBe(`ksa: cannot use Redis at redis://127.0.0.1:${locked.port}: wrong password (or user)`);
+      const noPassword = await runKsa(['workers', '--redis', `redis://127.0.0.1:${locked.port}`], { home: sandbox.home });
+      expect(noPassword.code).toBe(1);
+      expect(noPassword.stderr).toMatch(/a password is required/);
+    } finally {
+      await locked.cleanup();
+    }
+  });
+});
