@@ -7,8 +7,9 @@ let loading: Promise<Parser> | undefined;
 /** tree-sitter-bash as WASM, loaded once on first use. */
 function bashParser(): Promise<Parser> {
   loading ??= (async () => {
-    await Parser.init();
     const require = createRequire(import.meta.url);
+    // Found through the package, not next to the code that loads it: inside the bundled CLI that is another folder.
+    await Parser.init({ locateFile: () => require.resolve('web-tree-sitter/tree-sitter.wasm') });
     const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
     const parser = new Parser();
     parser.setLanguage(language);

@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 async function deploy(planFile: string): Promise<{ code: number | null; events: KsaEvent[]; stderr: string }> {
-  const result = await runKsa(['run', planFile, '--yes', '--json', '--input', `port=${port}`, '--input', `name=${NAME}`, '--input', `image=${IMAGE}`], {
+  const result = await runKsa(['run', planFile, '--yes', '--allow-destroy', '--json', '--input', `port=${port}`, '--input', `name=${NAME}`, '--input', `image=${IMAGE}`], {
     home: sandbox.home,
     cwd: workdir,
     timeoutMs: DEPLOY_TIMEOUT_MS,
@@ -137,7 +137,7 @@ describe.skipIf(PODMAN_MISSING)(TITLE, () => {
   });
 
   it('stop.yaml removes the containers: the port refuses connections', { timeout: DEPLOY_TIMEOUT_MS }, async () => {
-    const result = await runKsa(['run', 'stop.yaml', '--yes', '--json', '--input', `name=${NAME}`], { home: sandbox.home, cwd: workdir, timeoutMs: DEPLOY_TIMEOUT_MS });
+    const result = await runKsa(['run', 'stop.yaml', '--yes', '--allow-destroy', '--json', '--input', `name=${NAME}`], { home: sandbox.home, cwd: workdir, timeoutMs: DEPLOY_TIMEOUT_MS });
     expect(result.code, describeResult(result)).toBe(0);
     expect(expectWellFormedRun(parseNdjson(result.stdout))).toBe('succeeded');
     expect(await eventually(async () => ((await portRefuses(port)) ? true : undefined), 10_000)).toBe(true);

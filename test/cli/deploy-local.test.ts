@@ -68,7 +68,7 @@ function rememberServerPid(): number | undefined {
 }
 
 async function deploy(planFile: string): Promise<{ code: number | null; events: KsaEvent[]; stderr: string }> {
-  const result = await runKsa(['run', planFile, '--yes', '--allow-destroy', '--json', '--input', `port=${port}`], {
+  const result = await runKsa(['run', planFile, '--yes', '--json', '--input', `port=${port}`], {
     home: sandbox.home,
     cwd: workdir,
     timeoutMs: DEPLOY_TIMEOUT_MS,
@@ -158,7 +158,7 @@ describe('examples/deploy-local, deployed for real', () => {
   it('stop.yaml stops the server: exit 0 and the port refuses connections', { timeout: DEPLOY_TIMEOUT_MS }, async () => {
     const pid = rememberServerPid();
     expect(pid).toBeDefined();
-    const result = await runKsa(['run', 'stop.yaml', '--yes', '--allow-destroy', '--json'], { home: sandbox.home, cwd: workdir, timeoutMs: DEPLOY_TIMEOUT_MS });
+    const result = await runKsa(['run', 'stop.yaml', '--yes', '--json'], { home: sandbox.home, cwd: workdir, timeoutMs: DEPLOY_TIMEOUT_MS });
     expect(result.code, describeResult(result)).toBe(0);
     expect(expectWellFormedRun(parseNdjson(result.stdout))).toBe('succeeded');
     expect(await eventually(async () => ((await portRefuses(port)) ? true : undefined), 5000)).toBe(true);
