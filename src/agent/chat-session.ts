@@ -441,6 +441,9 @@ export class ChatSession {
       case 'repairing':
         this.activity = `repairing the plan (${event.attempt})`;
         break;
+      case 'context-retry':
+        this.notice(`The prompt did not fit the model's context window; asking again with less of the conversation. To avoid this, ${event.hint}.`, 'warning');
+        break;
       case 'plan':
         if (this.pending && this.pending.planId !== event.proposal.planId) this.decide(this.pending, 'superseded');
         this.pending = event.proposal;

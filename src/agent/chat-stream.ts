@@ -13,6 +13,8 @@ export type TurnEvent =
   | { readonly type: 'tool-result'; readonly tool: string; readonly output: unknown; readonly isError: boolean }
   | { readonly type: 'plan'; readonly proposal: ProposedPlan }
   | { readonly type: 'repairing'; readonly attempt: number; readonly problems: readonly string[] }
+  /** The prompt did not fit the model's context window: asked once more with less history; `hint` says how to raise the window. */
+  | { readonly type: 'context-retry'; readonly hint: string }
   /** The chat now works without tools; `discarded`: the text streamed so far in this turn was dropped (it answered a request the server mangled). */
   | { readonly type: 'mode'; readonly mode: ChatModeInfo; readonly announce: boolean; readonly discarded: boolean };
 

@@ -7,6 +7,9 @@ import { runRoutedTurn } from './chat-router.js';
 import { ChatModeState, ignoredTools, toolsRefusal, toolsRefusalMiddleware } from './chat-mode.js';
 import { consumeStream, TurnOutput, type TurnEvent } from './chat-stream.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
+import { CONTEXT_HINT } from './model-errors.js';
+import { RETRY_HISTORY_FACTOR } from './model/context-retry.js';
+import { isContextLengthError } from './model/error-kinds.js';
 import type { KubeDefaults } from './kube-pinning.js';
 import { CHAT_INSTRUCTIONS } from './prompts.js';
 import { pendingProposal, planMessage } from './session-history.js';
@@ -83,7 +86,13 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
 
   let aborted = false;
   if (mode.tools) {
-    const outcome = await toolsTurn(options, history, createAgentTools(agent), out);
+    let outcome = await toolsTurn(options, history, createAgentTools(agent), out);
+    // A prompt too long for the server's window (Ollama's small default, a long session): once more with a quarter of the history.
+    if (outcome.failure !== undefined && !outcome.streamed && !outcome.aborted && isContextLengthError(outcome.failure)) {
+      out.emit({ type: 'context-retry', hint: CONTEXT_HINT });
+      const smaller = buildContext(earlier, Math.floor((options.contextTokens ?? DEFAULT_CONTEXT_TOKENS) * RETRY_HISTORY_FACTOR));
+      outcome = await toolsTurn(options, smaller, createAgentTools({ ...agent, planner: { ...agent.planner, history: smaller } }), out);
+    }
     aborted = outcome.aborted;
     const refused = outcome.failure !== undefined && !outcome.streamed ? toolsRefusal(outcome.failure) : undefined;
     if (outcome.failure !== undefined && !aborted && !refused) throw outcome.failure;

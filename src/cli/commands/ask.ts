@@ -150,6 +150,9 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, thinking: { s
     case 'repairing':
       writeLine(io.stderr, style.yellow(`· the plan had ${event.problems.length} problem(s); asking the model to fix them (repair ${event.attempt})`));
       break;
+    case 'context-retry':
+      writeLine(io.stderr, style.yellow(`· the prompt did not fit the model's context window; asking again with less of the conversation. To avoid this, ${event.hint}.`));
+      break;
     case 'plan':
       break;
   }
