@@ -24,5 +24,6 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   // Optional native or development-only pieces some dependencies try to load.
-  external: ['react-devtools-core'],
+  // bullmq and ioredis load only for runs with workers, and ioredis's CommonJS exports do not survive bundling.
+  external: ['react-devtools-core', 'bullmq', 'ioredis'],
 });

@@ -97,7 +97,7 @@ describe('the context a plan was approved with', () => {
         '',
       ].join('\n'),
     );
-    const result = await runKsa(['run', plan, '--yes', '--json'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
+    const result = await runKsa(['run', plan, '--yes', '--allow-destroy', '--json'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stderr).toMatch(/^ +cluster kind-dev \(current\) · namespace default \(the context's\)$/m);
     const failed = eventsOf(parseNdjson(result.stdout), 'step_failed', 'after')[0]!;

@@ -107,12 +107,14 @@ describe.concurrent('ksa validate', () => {
     const result = await runKsa(['validate', '--json', 'examples/deploy-local/plan.yaml'], { home: sandbox.home, cwd: REPO_ROOT });
     expect(result.code, describeResult(result)).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc).toMatchObject({ valid: true, file: 'examples/deploy-local/plan.yaml', steps: 10, issues: [], risk: 'destroy' });
+    expect(doc).toMatchObject({ valid: true, file: 'examples/deploy-local/plan.yaml', steps: 10, issues: [], risk: 'write' });
     // Each step's level and why, in plan order; the plan's level is its highest step's.
     expect(doc.stepRisks).toHaveLength(10);
     expect(doc.stepRisks).toContainEqual({ id: 'health', risk: 'read', riskReason: 'GET request' });
     expect(doc.stepRisks).toContainEqual({ id: 'install', risk: 'write', riskReason: 'npm install' });
-    expect(doc.stepRisks).toContainEqual({ id: 'build', risk: 'destroy', riskReason: 'rollback: rm -rf' });
+    // The example moves failed releases aside instead of deleting them: no step of it destroys anything.
+    expect(doc.stepRisks).toContainEqual({ id: 'build', risk: 'write', riskReason: 'node runs app/scripts/build.js' });
+    expect(doc.stepRisks).toContainEqual({ id: 'detect', risk: 'read', riskReason: 'cat' });
   });
 
   it('a YAML syntax error: exit 2, one line with line and column', async () => {
