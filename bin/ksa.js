@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --liftoff-only
+// --liftoff-only: V8 would optimise the 1.4 MB bash parser (WASM, used to rate each step's risk) in the
+// background, and a process then waits for that compile when it exits: half a second on a second Ctrl-C.
+// Parsing command lines never runs long enough to gain from optimised WASM code.
 // Entry point: checks the Node version before loading anything that needs it.
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {

@@ -115,8 +115,12 @@ describe('chat turns over HTTP (SSE)', () => {
     server.enqueue({ text: 'Let me', streamError: { message: 'the request exceeds the available context size', type: 'exceed_context_size_error', code: 400 } });
     const error = await chat('hi').catch((caught: unknown) => caught);
     expect(toModelError(error, config).message).toBe(`${server.baseURL}: the prompt does not fit the context window of "fake-model" (the request exceeds the available context size); ${CONTEXT_HINT}`);
-    server.enqueue({ streamError: { message: 'the request exceeds the available context size', type: 'exceed_context_size_error', code: 400 } });
+    // Refused before any text: asked once more with less history; refused again, the turn fails with the server's words.
+    const tooLong = { streamError: { message: 'the request exceeds the available context size', type: 'exceed_context_size_error', code: 400 } };
+    server.enqueue(tooLong, tooLong);
+    const before = server.requests.length;
     const early = await chat('hi').catch((caught: unknown) => caught);
+    expect(server.requests.length - before).toBe(2);
     expect(toModelError(early, config).message).toMatch(new RegExp(`^${server.baseURL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the prompt does not fit the context window of "fake-model" \\(400: the request exceeds the available context size\\); give the model a larger context window`));
   });
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,10 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const KSA_BIN = path.join(REPO_ROOT, 'bin/ksa.js');
+/** The Node flags of bin/ksa.js's `#!/usr/bin/env -S node …` line: tests start ksa as `npx ksa` does. */
+export const KSA_NODE_FLAGS = readFileSync(KSA_BIN, 'utf8').split('\n', 1)[0]!.split(/\s+/).slice(3);
+/** How a test starts ksa: node, the flags of its shebang, the script. */
+export const KSA_ARGV = [...KSA_NODE_FLAGS, KSA_BIN];
 
 export type CliResult = {
   /** Exit code, or null when the process died of a signal. */
@@ -77,7 +82,7 @@ export type KsaProcess = {
 /** Starts `node bin/ksa.js ...args` with the Node that runs the tests. */
 export function startKsa(args: readonly string[], options: KsaOptions = {}): KsaProcess {
   const started = Date.now();
-  const child = spawn(process.execPath, [KSA_BIN, ...args], {
+  const child = spawn(process.execPath, [...KSA_ARGV, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: ksaEnv(options),
     stdio: ['pipe', 'pipe', 'pipe'],

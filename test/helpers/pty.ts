@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { KSA_BIN, REPO_ROOT, userEnv } from './cli.js';
+import { KSA_ARGV, REPO_ROOT, userEnv } from './cli.js';
 
 /**
  * Runs the real `ksa` in a pseudo-terminal (node-pty), so it sees a TTY on
@@ -64,7 +64,7 @@ export function spawnKsaPty(args: readonly string[], options: PtyOptions = {}): 
   const cols = options.cols ?? 120;
   const rows = options.rows ?? 40;
   const term = new Terminal({ cols, rows, scrollback: 5000, allowProposedApi: true });
-  const child = pty.spawn(process.execPath, [KSA_BIN, ...args], {
+  const child = pty.spawn(process.execPath, [...KSA_ARGV, ...args], {
     name: 'xterm-256color',
     cols,
     rows,
