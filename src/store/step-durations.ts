@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compileTemplate, durationStats, estimateRemaining, renderTemplate, type DurationStats, type Plan, type RunEstimate, type RunStatus, type Step } from '../planning/index.js';
 import type { RunRecord } from './run-record.js';
 import { withFileLock } from './file-lock.js';
 import { ensurePrivateDir } from './paths.js';
+import { PrivateJSONFile } from './private-json-file.js';
 import { looksSecret, REDACTED } from './redact.js';
 
 /** Durations kept per key (the most recent). */
@@ -27,9 +27,12 @@ export type StepDurationKeys = { readonly exact: string; readonly loose: string 
  */
 export class StepDurations {
   private readonly file: string;
+  /** 0600, written through a synced temp file and a rename, like every other file of the store. */
+  private readonly document: PrivateJSONFile<Partial<DurationsFile>>;
 
   constructor(readonly home: string) {
     this.file = path.join(home, FILE);
+    this.document = new PrivateJSONFile(this.file);
   }
 
   /** Each step's stats: from its exact key when it has history, else from its loose key. */
@@ -60,15 +63,13 @@ export class StepDurations {
       }
       const keys = Object.keys(steps);
       for (const key of keys.slice(0, Math.max(0, keys.length - MAX_KEYS))) delete steps[key];
-      const temp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify({ version: 1, steps } satisfies DurationsFile), { mode: 0o600 });
-      await rename(temp, this.file);
+      await this.document.write({ version: 1, steps } satisfies DurationsFile);
     });
   }
 
   private async read(): Promise<DurationsFile> {
     try {
-      const data = JSON.parse(await readFile(this.file, 'utf8')) as Partial<DurationsFile>;
+      const data = await this.document.read();
       if (data && typeof data.steps === 'object' && data.steps !== null) return { version: 1, steps: data.steps };
     } catch {
       // Missing or unreadable: only estimates are lost; the next run writes it again.
