@@ -178,14 +178,17 @@ export class ChatSession {
   /** /resume of this chat's paused run: new steps start again. */
   resumeRun = (): boolean => resumeChatRun(this.run, (text, tone) => this.notice(text, tone));
 
-  /** The user said yes (or, with `grant` from the policy, nobody needed to): the pending plan runs, unless the policy denies it. */
-  async approve(grant?: ApprovalGrant): Promise<void> {
+  /**
+   * The user said yes (or, with `grant` from the policy, nobody needed to): the pending plan runs, unless the policy denies it.
+   * `assessed`: the policy's verdict on this very plan, when the caller has it already.
+   */
+  async approve(grant?: ApprovalGrant, assessed?: PolicyAssessment): Promise<void> {
     const proposal = this.pending;
     if (this.run) return this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
     if (!proposal) return;
     let assessment: PolicyAssessment;
     try {
-      assessment = await this.assess(proposal);
+      assessment = assessed ?? (await this.assess(proposal));
     } catch (error) {
       return this.notice(`Could not check the plan against the permission policy: ${(error as Error).message}`, 'error');
     }
@@ -373,7 +376,7 @@ export class ChatSession {
     if (assessment.decision.decision !== 'allow' || this.pending !== proposal) return;
     this.notice(`Runs without asking: ${assessment.decision.why}.`, 'info');
     // Not awaited: approve() lasts as long as the run, and the chat stays usable meanwhile.
-    void this.approve({ approvedBy: 'policy', mode: this.approvalMode });
+    void this.approve({ approvedBy: 'policy', mode: this.approvalMode }, assessment);
   }
 
   private assess(proposal: ProposedPlan): Promise<PolicyAssessment> {
