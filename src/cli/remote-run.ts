@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { placementOf, type Placement, type Plan, type Step } from '../planning/index.js';
 import type { DriveRunOptions } from '../agent/run-controller.js';
+import type { WorkerInfo } from '../workers/index.js';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -74,29 +75,35 @@ export async function checkedTarget(url: string) {
  */
 export async function describeWorkers(url: string, plan: Plan, localDefault: boolean): Promise<{ warnings: string[]; lines: string[] }> {
   const workers = await import('../workers/index.js');
+  const { workers: live } = await readLiveWorkers(url);
+  const place = placeStepFor(plan, localDefault);
+  const missing = new Map<string, string[]>();
+  const lines: string[] = [];
+  for (const step of plan.steps) {
+    const placement = place(step);
+    const labels = placement?.labels ?? [];
+    const matching = placement ? live.filter((info) => workers.offers(info, labels)).map((info) => info.name) : [];
+    if (placement && matching.length === 0) {
+      const key = labels.join(', ') || 'any';
+      missing.set(key, [...(missing.get(key) ?? []), step.id]);
+    }
+    const where = !placement ? 'here (this machine)' : `${placement.each ? 'every worker' : 'a worker'} with ${labels.length > 0 ? `labels ${labels.join(', ')}` : 'any labels'}${matching.length > 0 ? ` (live: ${matching.join(', ')})` : ' (none live)'}`;
+    lines.push(`  ${step.id} runs on ${where}`);
+  }
+  const warnings = [...missing].map(([labels, ids]) => `no live worker offers labels ${labels} (steps: ${ids.join(', ')}); they will wait for one`);
+  return { warnings, lines };
+}
+
+/** The live workers registered in the Redis at `url` (checked first, so a bad URL or password is one line). */
+export async function readLiveWorkers(url: string): Promise<{ display: string; workers: WorkerInfo[] }> {
+  const { liveWorkers } = await import('../workers/index.js');
   const target = await checkedTarget(url);
   const { Redis } = await import('ioredis');
   const client = new Redis({ ...target.options, lazyConnect: true });
   client.on('error', () => {});
   try {
     await client.connect();
-    const live = await workers.liveWorkers(client);
-    const place = placeStepFor(plan, localDefault);
-    const missing = new Map<string, string[]>();
-    const lines: string[] = [];
-    for (const step of plan.steps) {
-      const placement = place(step);
-      const labels = placement?.labels ?? [];
-      const matching = placement ? live.filter((info) => workers.offers(info, labels)).map((info) => info.name) : [];
-      if (placement && matching.length === 0) {
-        const key = labels.join(', ') || 'any';
-        missing.set(key, [...(missing.get(key) ?? []), step.id]);
-      }
-      const where = !placement ? 'here (this machine)' : `${placement.each ? 'every worker' : 'a worker'} with ${labels.length > 0 ? `labels ${labels.join(', ')}` : 'any labels'}${matching.length > 0 ? ` (live: ${matching.join(', ')})` : ' (none live)'}`;
-      lines.push(`  ${step.id} runs on ${where}`);
-    }
-    const warnings = [...missing].map(([labels, ids]) => `no live worker offers labels ${labels} (steps: ${ids.join(', ')}); they will wait for one`);
-    return { warnings, lines };
+    return { display: target.display, workers: await liveWorkers(client) };
   } finally {
     client.disconnect();
   }
