@@ -16,11 +16,8 @@ export type StepFacts = {
   readonly calls: readonly StepCall[];
 };
 
-export type StepDecision = {
-  readonly stepId: string;
-  readonly index: number;
-  readonly level: StepLevel;
-  readonly reason: string;
+/** A step's facts (without its calls) and what the policy decided about it. */
+export type StepDecision = Omit<StepFacts, 'calls'> & {
   readonly decision: PolicyEffect;
   /** The rule that decided, if a rule did (else the mode and the level did). */
   readonly rule?: PolicyRule;
