@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
-import { approvedKubeContext, currentKubeTarget, planTouchesKube, riskOptions } from '../../tools/index.js';
-import { assessPlanRisk } from '../../policy/index.js';
+import { approvedKubeContext, currentKubeTarget, planTouchesKube } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -57,7 +56,9 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const kube = planTouchesKube(plan, registry) ? await currentKubeTarget(io.env) : {};
   const kubeContext = await approvedKubeContext(plan, inputs, registry, async () => kube.context);
   const tools = describer(registry, kube);
-  const risk = await assessPlanRisk(shown, riskOptions(registry));
+  // One assessment serves the plan print (each step's risk) and the approval.
+  const assessment = await assessOrRefuse(plan, policy, mode, registry, file);
+  const { risk } = assessment;
 
   if (flags.dryRun) {
     if (flags.json) {
@@ -85,7 +86,6 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
 
   // Checked before approval: a plan that cannot run is refused before anything starts.
   const queryModel = await queryModelFor(io, plan, home);
-  const assessment = await assessOrRefuse(plan, policy, mode, registry, file);
   const { exitCode: approved, approval } = await approvePlan(io, {
     ...flags,
     plan,
