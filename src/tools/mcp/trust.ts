@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { PrivateJSONFile } from '../../store/private-json-file.js';
 
 /**
  * A workspace's `.mcp.json` starts commands someone else may have written, so
@@ -27,14 +28,15 @@ export async function trustWorkspace(home: string, workspace: string, sha256: st
   const document = await readTrust(home);
   const entry: TrustEntry = { sha256, servers: [...servers], trustedAt: new Date().toISOString() };
   document.workspaces[path.resolve(workspace)] = entry;
-  await writePrivate(path.join(home, TRUST_FILE), `${JSON.stringify(document, null, 2)}\n`);
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  await trustFile(home).write(document);
   return entry;
 }
 
 async function readTrust(home: string): Promise<TrustDocument> {
   try {
-    const parsed: unknown = JSON.parse(await readFile(path.join(home, TRUST_FILE), 'utf8'));
-    const workspaces = (parsed as Partial<TrustDocument> | null)?.workspaces;
+    const parsed = await trustFile(home).read();
+    const workspaces = parsed?.workspaces;
     if (typeof workspaces === 'object' && workspaces !== null) return { version: 1, workspaces: { ...workspaces } };
   } catch {
     // Missing or unreadable: nothing is trusted (the safe answer); `ksa mcp trust` writes it anew.
@@ -42,23 +44,9 @@ async function readTrust(home: string): Promise<TrustDocument> {
   return { version: 1, workspaces: {} };
 }
 
-/** Temp file 0600 + rename: never half a file, never readable by others. */
-async function writePrivate(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
+/** 0600, temp file + fsync + rename: the same private write as every file of the store. */
+function trustFile(home: string): PrivateJSONFile<Partial<TrustDocument>> {
+  return new PrivateJSONFile(path.join(home, TRUST_FILE), { pretty: true });
 }
 
 function stableStringify(value: unknown): string {
