@@ -47,7 +47,11 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   await commandTools.prepareFor(record.plan);
   const { registry } = commandTools;
   const tools = describer(registry);
-  for (const line of formatPlan(record.plan, tools, style, record.maxParallel, await tools.assess?.(record.plan))) writeLine(io.stderr, line);
+  // The policy as it is now: a step denied since the run started does not run.
+  const policy = await loadPolicy(stores.home, record.workspace);
+  // One assessment serves the plan print (each step's risk) and the approval.
+  const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`);
+  for (const line of formatPlan(record.plan, tools, style, record.maxParallel, assessment.risk)) writeLine(io.stderr, line);
   if (record.kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${record.kubeContext}, as approved (a cluster step that would touch another context is refused)`));
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps.map((step) => step.id), record.state.steps)) writeLine(io.stderr, line);
@@ -60,9 +64,6 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   writeLine(io.stderr);
 
   const queryModel = await queryModelFor(io, record.plan, stores.home);
-  // The policy as it is now: a step denied since the run started does not run.
-  const policy = await loadPolicy(stores.home, record.workspace);
-  const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`);
   // An approval binds to the plan and the inputs as they are now: the stored ones with the ones given again.
   const approvedInputs = { ...record.inputs, ...inputs };
   const { exitCode: approved, approval } = await approvePlan(io, {
