@@ -27,29 +27,53 @@ export function createChatModel(config: ModelConfig, options: ChatModelOptions =
   return wrapLanguageModel({ model: base, middleware: [...watch, structuredFallbackMiddleware(structured), reasoningMiddleware()] });
 }
 
+/** How much longer than `timeoutMs` a steadily streaming answer may run in all. */
+export const STREAM_TOTAL_FACTOR = 5;
+
 /**
  * A server that accepts the connection but never answers (a model still
- * loading, a hung proxy), or streams forever (a model caught in a loop), must
- * not hang ksa: one call, answer included, gets `timeoutMs`; then it is aborted.
+ * loading, a hung proxy), stalls mid-answer, or streams forever (a model caught
+ * in a loop) must not hang ksa. `timeoutMs` bounds the wait for the answer to
+ * start and every silence within it; a slow local model that keeps writing is
+ * not cut for being slow, only once its answer runs STREAM_TOTAL_FACTOR times
+ * `timeoutMs` in all.
  */
 export function fetchWithTimeout(timeoutMs: number): typeof fetch {
   return async (input, init) => {
     const timer = new AbortController();
-    const handle = setTimeout(() => timer.abort(new DOMException(`no complete answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-    // Never the reason a process stays alive.
-    handle.unref();
+    const abortAfter = (ms: number, why: string) => {
+      const handle = setTimeout(() => timer.abort(new DOMException(why, 'TimeoutError')), ms);
+      // Never the reason a process stays alive.
+      handle.unref();
+      return handle;
+    };
+    let idle = abortAfter(timeoutMs, `no answer within ${timeoutMs} ms`);
+    const total = abortAfter(timeoutMs * STREAM_TOTAL_FACTOR, `no complete answer within ${timeoutMs * STREAM_TOTAL_FACTOR} ms`);
+    const stop = () => {
+      clearTimeout(idle);
+      clearTimeout(total);
+    };
     let response: Response;
     try {
       response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timer.signal]) : timer.signal });
     } catch (error) {
-      clearTimeout(handle);
+      stop();
       throw error;
     }
     if (!response.body) {
-      clearTimeout(handle);
+      stop();
       return response;
     }
-    const body = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => clearTimeout(handle) }));
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform: (chunk, controller) => {
+          clearTimeout(idle);
+          idle = abortAfter(timeoutMs, `the answer stopped for ${timeoutMs} ms`);
+          controller.enqueue(chunk);
+        },
+        flush: stop,
+      }),
+    );
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
