@@ -1,52 +1,31 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONTEXT_HINT, createChatModel, describeOutcome, loadModelConfig, reflectOnRun, runChatTurn, toModelError, type ModelConfig, type TurnEvent } from '../../src/agent/index.js';
+import { describe, expect, it } from 'vitest';
+import { CONTEXT_HINT, createChatModel, describeOutcome, reflectOnRun, runChatTurn, toModelError, type TurnEvent } from '../../src/agent/index.js';
 import { PlanSchema } from '../../src/planning/index.js';
-import { ConversationStore, readLogTail, RunStore, type Conversation } from '../../src/store/index.js';
+import { readLogTail, RunStore } from '../../src/store/index.js';
 import { CYCLIC_PLAN, json, parsed, tools, VALID_PLAN } from '../helpers/agent-fixtures.js';
 import { BUILD_ERROR, FAILING_PLAN, recordRun } from '../helpers/agent-runs.js';
-import { contentText, lastUserText, offeredTools, planReply, startFakeOpenAI, type FakeOpenAIServer } from '../helpers/fake-openai-server.js';
+import { useChatHttpRig } from '../helpers/chat-http-rig.js';
+import { contentText, lastUserText, offeredTools, planReply } from '../helpers/fake-openai-server.js';
 
 // Chat turns and reflection over real HTTP: SSE streaming, tool calls whose
 // arguments arrive split across chunks, tool results sent back, all asserted
 // in the fake server's request log.
 
-let server: FakeOpenAIServer;
-let home: string;
-let config: ModelConfig;
-let conversation: Conversation;
-beforeAll(async () => {
-  server = await startFakeOpenAI();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  server.reset();
-  home = await mkdtemp(path.join(tmpdir(), 'ksa-chat-http-'));
-  config = await loadModelConfig({ OPENAI_BASE_URL: server.baseURL, KSA_MODEL: 'fake-model' }, home);
-  conversation = await new ConversationStore(home).create();
-});
-afterEach(async () => {
-  await conversation.close();
-  await rm(home, { recursive: true, force: true });
-});
+const rig = useChatHttpRig('ksa-chat-http-');
 
-async function chat(text: string, runs = new RunStore(home), timeoutMs?: number) {
+async function chat(text: string, runs = new RunStore(rig.home), timeoutMs?: number) {
   const events: TurnEvent[] = [];
-  const result = await runChatTurn({ model: createChatModel(config), tools, runs, conversation, context: 'Workspace: /srv/shop', text, maxRetries: 0, timeoutMs, onEvent: (event) => events.push(event) });
+  const result = await runChatTurn({ model: createChatModel(rig.config), tools, runs, conversation: rig.conversation, context: 'Workspace: /srv/shop', text, maxRetries: 0, timeoutMs, onEvent: (event) => events.push(event) });
   return { result, events };
 }
 
 describe('chat turns over HTTP (SSE)', () => {
   it('a streamed answer arrives in pieces; the request streams and offers every agent tool', async () => {
-    server.enqueue({ text: 'I can deploy, check runs and explain failures.', chunkSize: 4 });
+    rig.server.enqueue({ text: 'I can deploy, check runs and explain failures.', chunkSize: 4 });
     const { result, events } = await chat('what can you do?');
     expect(result.text).toBe('I can deploy, check runs and explain failures.');
     expect(events.filter((event) => event.type === 'text').length).toBeGreaterThanOrEqual(10);
-    const [request] = server.requests;
+    const [request] = rig.server.requests;
     expect(request!.body.stream).toBe(true);
     expect(offeredTools(request!).sort()).toEqual(['cancel_run', 'get_run_status', 'get_step_error', 'list_runs', 'propose_plan', 'revise_plan']);
     expect(contentText(request!.body.messages[0]!)).toContain('You are KubeStack AI (ksa)');
@@ -54,8 +33,8 @@ describe('chat turns over HTTP (SSE)', () => {
   });
 
   it('"why did build fail?": the model calls get_step_error, the result goes back, the answer quotes it', async () => {
-    const { runs } = await recordRun(home, '20260101-120000-abc', { failStep: 'build' });
-    server.enqueue(
+    const { runs } = await recordRun(rig.home, '20260101-120000-abc', { failStep: 'build' });
+    rig.server.enqueue(
       // Arguments split over several SSE chunks.
       { toolCalls: [{ id: 'call_status_1', name: 'get_run_status', arguments: { runId: '20260101-120000' } }], chunkSize: 5 },
       { text: 'build failed: `error TS2322` in src/app.ts line 3.' },
@@ -64,8 +43,8 @@ describe('chat turns over HTTP (SSE)', () => {
     expect(result.text).toBe('build failed: `error TS2322` in src/app.ts line 3.');
     expect(events.find((event) => event.type === 'tool-call')).toEqual({ type: 'tool-call', tool: 'get_run_status', input: { runId: '20260101-120000' } });
 
-    expect(server.requests).toHaveLength(2);
-    const second = server.requests[1]!.body.messages;
+    expect(rig.server.requests).toHaveLength(2);
+    const second = rig.server.requests[1]!.body.messages;
     const assistant = second.find((message) => message.role === 'assistant' && message.tool_calls);
     expect(assistant?.tool_calls).toEqual([{ id: 'call_status_1', type: 'function', function: { name: 'get_run_status', arguments: '{"runId":"20260101-120000"}' } }]);
     const toolMessage = second.find((message) => message.role === 'tool');
@@ -74,23 +53,23 @@ describe('chat turns over HTTP (SSE)', () => {
     expect(status).toMatchObject({ runId: '20260101-120000-abc', status: 'failed' });
     expect(status.steps.find((step) => step.id === 'build')?.error).toBe(BUILD_ERROR);
     // Stored for the next turn.
-    expect((await conversation.messages()).map((message) => message.kind)).toEqual(['user', 'tool_call', 'tool_result', 'assistant']);
+    expect((await rig.conversation.messages()).map((message) => message.kind)).toEqual(['user', 'tool_call', 'tool_result', 'assistant']);
   });
 
   it('two tool calls in one answer are both run and both answered', async () => {
-    const { runs } = await recordRun(home, '20260101-120000-abc', { failStep: 'build' });
-    server.enqueue({ toolCalls: [{ name: 'list_runs', arguments: {} }, { name: 'get_step_error', arguments: {} }], chunkSize: 3 }, { text: 'One run; build failed.' });
+    const { runs } = await recordRun(rig.home, '20260101-120000-abc', { failStep: 'build' });
+    rig.server.enqueue({ toolCalls: [{ name: 'list_runs', arguments: {} }, { name: 'get_step_error', arguments: {} }], chunkSize: 3 }, { text: 'One run; build failed.' });
     await chat('status?', runs);
-    const toolMessages = server.requests[1]!.body.messages.filter((message) => message.role === 'tool');
+    const toolMessages = rig.server.requests[1]!.body.messages.filter((message) => message.role === 'tool');
     expect(toolMessages).toHaveLength(2);
     expect(toolMessages.map(contentText).join('\n')).toContain('error TS2322');
   });
 
   it('propose_plan: a streamed tool call, a JSON planner request, then the streamed answer', async () => {
-    server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { goal: 'build and check the shop on port 8080' } }] }, planReply(VALID_PLAN), { text: 'Plan ready: 2 steps.' });
+    rig.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { goal: 'build and check the shop on port 8080' } }] }, planReply(VALID_PLAN), { text: 'Plan ready: 2 steps.' });
     const { result } = await chat('deploy the shop');
     expect(result.proposal?.plan).toEqual(parsed(VALID_PLAN));
-    const [, planner, answer] = server.requests;
+    const [, planner, answer] = rig.server.requests;
     expect(planner!.body.stream).toBeFalsy();
     expect(planner!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'plan' } });
     expect(lastUserText(planner!)).toBe('Goal: build and check the shop on port 8080\n\nWorkspace: /srv/shop');
@@ -99,11 +78,11 @@ describe('chat turns over HTTP (SSE)', () => {
   });
 
   it('the next turn’s request carries the conversation so far', async () => {
-    server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { goal: 'build' } }] }, planReply(VALID_PLAN), { text: 'Plan ready.' });
+    rig.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { goal: 'build' } }] }, planReply(VALID_PLAN), { text: 'Plan ready.' });
     const { result } = await chat('deploy');
-    server.enqueue({ text: 'It has 2 steps.' });
+    rig.server.enqueue({ text: 'It has 2 steps.' });
     await chat('how many steps?');
-    const last = server.requests.at(-1)!;
+    const last = rig.server.requests.at(-1)!;
     const history = last.body.messages.map((message) => `${message.role}: ${contentText(message)}`).join('\n');
     expect(history).toContain('user: deploy');
     expect(history).toContain(`[proposed plan ${result.proposal!.planId}: ${JSON.stringify(result.proposal!.plan)}]`);
@@ -112,20 +91,20 @@ describe('chat turns over HTTP (SSE)', () => {
   });
 
   it('an error frame in the stream (context too long): the turn fails with the server’s words', async () => {
-    server.enqueue({ text: 'Let me', streamError: { message: 'the request exceeds the available context size', type: 'exceed_context_size_error', code: 400 } });
+    rig.server.enqueue({ text: 'Let me', streamError: { message: 'the request exceeds the available context size', type: 'exceed_context_size_error', code: 400 } });
     const error = await chat('hi').catch((caught: unknown) => caught);
-    expect(toModelError(error, config).message).toBe(`${server.baseURL}: the prompt does not fit the context window of "fake-model" (the request exceeds the available context size); ${CONTEXT_HINT}`);
+    expect(toModelError(error, rig.config).message).toBe(`${rig.server.baseURL}: the prompt does not fit the context window of "fake-model" (the request exceeds the available context size); ${CONTEXT_HINT}`);
     // Refused before any text: asked once more with less history; refused again, the turn fails with the server's words.
     const tooLong = { streamError: { message: 'the request exceeds the available context size', type: 'exceed_context_size_error', code: 400 } };
-    server.enqueue(tooLong, tooLong);
-    const before = server.requests.length;
+    rig.server.enqueue(tooLong, tooLong);
+    const before = rig.server.requests.length;
     const early = await chat('hi').catch((caught: unknown) => caught);
-    expect(server.requests.length - before).toBe(2);
-    expect(toModelError(early, config).message).toMatch(new RegExp(`^${server.baseURL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the prompt does not fit the context window of "fake-model" \\(400: the request exceeds the available context size\\); give the model a larger context window`));
+    expect(rig.server.requests.length - before).toBe(2);
+    expect(toModelError(early, rig.config).message).toMatch(new RegExp(`^${rig.server.baseURL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the prompt does not fit the context window of "fake-model" \\(400: the request exceeds the available context size\\); give the model a larger context window`));
   });
 
   it('the timeout applies to each model call, not to the whole turn with its planner calls', async () => {
-    server.enqueue(
+    rig.server.enqueue(
       { toolCalls: [{ name: 'propose_plan', arguments: { goal: 'build' } }] },
       { ...planReply(CYCLIC_PLAN), delayMs: 1_200 },
       { ...planReply(VALID_PLAN), delayMs: 1_200 },
@@ -138,22 +117,22 @@ describe('chat turns over HTTP (SSE)', () => {
   });
 
   it('401 on the chat request: the turn fails with the mapped one-line error', async () => {
-    server.setFallback({ status: 401, error: 'invalid api key' });
+    rig.server.setFallback({ status: 401, error: 'invalid api key' });
     const error = await chat('hi').catch((caught: unknown) => caught);
-    expect(toModelError(error, config).message).toBe(`${server.baseURL} refused the API key (401: invalid api key); check OPENAI_API_KEY`);
+    expect(toModelError(error, rig.config).message).toBe(`${rig.server.baseURL} refused the API key (401: invalid api key); check OPENAI_API_KEY`);
   });
 });
 
 describe('reflection over HTTP', () => {
   it('on a failed run: the request holds every step and the failed step’s log; the answer is stored as is', async () => {
-    const { runs, state } = await recordRun(home, '20260101-130000-abc', { failStep: 'build' });
+    const { runs, state } = await recordRun(rig.home, '20260101-130000-abc', { failStep: 'build' });
     const plan = PlanSchema.parse(FAILING_PLAN);
     const logTails = { build: await readLogTail(runs.logDir(state.runId), 'build', 20) };
     const answer = { success: false, summary: 'The TypeScript build failed.', issues: ['src/app.ts(3,7): error TS2322'], suggestions: ['fix the type error, then retry build'] };
-    server.enqueue({ text: `\`\`\`json\n${json(answer)}\n\`\`\`` });
-    const result = await reflectOnRun({ plan, state, logTails }, { model: createChatModel(config), maxRetries: 0 });
+    rig.server.enqueue({ text: `\`\`\`json\n${json(answer)}\n\`\`\`` });
+    const result = await reflectOnRun({ plan, state, logTails }, { model: createChatModel(rig.config), maxRetries: 0 });
     expect(result).toEqual({ reflection: answer, fallback: false });
-    const [request] = server.requests;
+    const [request] = rig.server.requests;
     expect(request!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'reflection' } });
     expect(lastUserText(request!)).toBe(describeOutcome({ plan, state, logTails }));
     expect(lastUserText(request!)).toContain('- build [shell]: failed, 1 attempt(s), error: command exited with code 2');
@@ -161,9 +140,9 @@ describe('reflection over HTTP', () => {
   });
 
   it('the endpoint fails: the deterministic reflection, flagged as a fallback', async () => {
-    const { state } = await recordRun(home, '20260101-130000-abc', { failStep: 'build' });
-    server.setFallback({ status: 500, error: 'boom' });
-    const result = await reflectOnRun({ plan: PlanSchema.parse(FAILING_PLAN), state, logTails: {} }, { model: createChatModel(config), maxRetries: 0 });
+    const { state } = await recordRun(rig.home, '20260101-130000-abc', { failStep: 'build' });
+    rig.server.setFallback({ status: 500, error: 'boom' });
+    const result = await reflectOnRun({ plan: PlanSchema.parse(FAILING_PLAN), state, logTails: {} }, { model: createChatModel(rig.config), maxRetries: 0 });
     expect(result.fallback).toBe(true);
     expect(result.reflection).toEqual({
       success: false,

@@ -1,46 +1,25 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { extractReasoningMiddleware, wrapLanguageModel, type LanguageModel } from 'ai';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ChatModeState, createChatModel, loadModelConfig, runChatTurn, type ModelConfig, type TurnEvent } from '../../src/agent/index.js';
-import { ConversationStore, RunStore, type Conversation } from '../../src/store/index.js';
+import { describe, expect, it } from 'vitest';
+import { ChatModeState, createChatModel, runChatTurn, type TurnEvent } from '../../src/agent/index.js';
+import { RunStore } from '../../src/store/index.js';
 import { parsed, tools, VALID_PLAN } from '../helpers/agent-fixtures.js';
 import { recordRun } from '../helpers/agent-runs.js';
-import { contentText, planReply, requestText, startFakeOpenAI, type FakeOpenAIServer } from '../helpers/fake-openai-server.js';
+import { useChatHttpRig } from '../helpers/chat-http-rig.js';
+import { contentText, planReply, requestText } from '../helpers/fake-openai-server.js';
 
 // Tool calls written as text (the server did not parse them) and reasoning
 // written into the answer, over real HTTP and SSE.
 
-let server: FakeOpenAIServer;
-let home: string;
-let config: ModelConfig;
-let conversation: Conversation;
-beforeAll(async () => {
-  server = await startFakeOpenAI();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  server.reset();
-  home = await mkdtemp(path.join(tmpdir(), 'ksa-chat-text-tools-'));
-  config = await loadModelConfig({ OPENAI_BASE_URL: server.baseURL, KSA_MODEL: 'fake-model' }, home);
-  conversation = await new ConversationStore(home).create();
-});
-afterEach(async () => {
-  await conversation.close();
-  await rm(home, { recursive: true, force: true });
-});
+const rig = useChatHttpRig('ksa-chat-text-tools-');
 
 async function chat(text: string, options: { runs?: RunStore; model?: LanguageModel; mode?: ChatModeState } = {}) {
   const events: TurnEvent[] = [];
-  const mode = options.mode ?? new ChatModeState({ baseURL: server.baseURL, model: 'fake-model' });
-  const result = await runChatTurn({ model: options.model ?? createChatModel(config), tools, runs: options.runs ?? new RunStore(home), conversation, context: '', text, maxRetries: 0, chatMode: mode, onEvent: (event) => events.push(event) });
+  const mode = options.mode ?? new ChatModeState({ baseURL: rig.server.baseURL, model: 'fake-model' });
+  const result = await runChatTurn({ model: options.model ?? createChatModel(rig.config), tools, runs: options.runs ?? new RunStore(rig.home), conversation: rig.conversation, context: '', text, maxRetries: 0, chatMode: mode, onEvent: (event) => events.push(event) });
   return { result, events, mode };
 }
 
-const toolMessages = (index: number) => server.requests[index]!.body.messages.filter((message) => message.role === 'tool');
+const toolMessages = (index: number) => rig.server.requests[index]!.body.messages.filter((message) => message.role === 'tool');
 
 describe('tool calls written as text', () => {
   it.each([
@@ -48,8 +27,8 @@ describe('tool calls written as text', () => {
     ['a bare JSON object', '{"name": "get_run_status", "arguments": {"runId": "20260101-120000"}}', ''],
     ['a fenced json block, arguments as a JSON string', 'Checking:\n```json\n{"name": "get_run_status", "arguments": "{\\"runId\\": \\"20260101-120000\\"}"}\n```', 'Checking:'],
   ])('%s: executed as a tool call, its result goes back, the answer follows', async (_name, written, said) => {
-    const { runs } = await recordRun(home, '20260101-120000-abc', { failStep: 'build' });
-    server.enqueue({ text: written, chunkSize: 4 }, { text: 'Run 20260101-120000-abc failed at build.' });
+    const { runs } = await recordRun(rig.home, '20260101-120000-abc', { failStep: 'build' });
+    rig.server.enqueue({ text: written, chunkSize: 4 }, { text: 'Run 20260101-120000-abc failed at build.' });
     const { result, events, mode } = await chat('status?', { runs });
     expect(events.find((event) => event.type === 'tool-call')).toEqual({ type: 'tool-call', tool: 'get_run_status', input: { runId: '20260101-120000' } });
     expect(events.find((event) => event.type === 'tool-result')).toMatchObject({ tool: 'get_run_status', isError: false, output: { runId: '20260101-120000-abc', status: 'failed' } });
@@ -62,14 +41,14 @@ describe('tool calls written as text', () => {
   });
 
   it('propose_plan written as text proposes a plan that waits for approval; nothing runs', async () => {
-    server.enqueue({ text: '<tool_call>{"name":"propose_plan","arguments":{"goal":"build and check"}}</tool_call>' }, planReply(VALID_PLAN), { text: 'Plan ready.' });
+    rig.server.enqueue({ text: '<tool_call>{"name":"propose_plan","arguments":{"goal":"build and check"}}</tool_call>' }, planReply(VALID_PLAN), { text: 'Plan ready.' });
     const { result } = await chat('deploy');
     expect(result.proposal?.plan).toEqual(parsed(VALID_PLAN));
-    expect(await new RunStore(home).list()).toEqual([]);
+    expect(await new RunStore(rig.home).list()).toEqual([]);
   });
 
   it('an unknown tool name is never executed: the model is told which tools exist', async () => {
-    server.enqueue({ text: '<tool_call>{"name": "run_shell", "arguments": {"command": "rm -rf /"}}</tool_call>' }, { text: 'Sorry, I cannot run commands; I can propose a plan.' });
+    rig.server.enqueue({ text: '<tool_call>{"name": "run_shell", "arguments": {"command": "rm -rf /"}}</tool_call>' }, { text: 'Sorry, I cannot run commands; I can propose a plan.' });
     const { result, events } = await chat('wipe it');
     expect(events.find((event) => event.type === 'tool-result')).toMatchObject({ tool: 'run_shell', isError: true });
     const [back] = toolMessages(1);
@@ -79,7 +58,7 @@ describe('tool calls written as text', () => {
   });
 
   it('JSON that names no tool is just text', async () => {
-    server.enqueue({ text: 'The config is:\n```json\n{"port": 8080}\n```' });
+    rig.server.enqueue({ text: 'The config is:\n```json\n{"port": 8080}\n```' });
     const { result, events } = await chat('show the config');
     expect(result.text).toBe('The config is:\n```json\n{"port": 8080}\n```');
     expect(events.some((event) => event.type === 'tool-call')).toBe(false);
@@ -91,59 +70,59 @@ describe('reasoning in the chat', () => {
   const answerOf = (events: TurnEvent[]) => events.map((event) => (event.type === 'text' ? event.text : '')).join('');
 
   it('<think> in the content streams as reasoning, not as the answer; it is not stored nor sent back', async () => {
-    server.enqueue({ text: '<think>The user greets me. {"name": "x"} is not a call.</think>\n\nHello! What shall I deploy?', chunkSize: 3 });
+    rig.server.enqueue({ text: '<think>The user greets me. {"name": "x"} is not a call.</think>\n\nHello! What shall I deploy?', chunkSize: 3 });
     const { result, events } = await chat('hi');
     expect(reasoningOf(events)).toBe('The user greets me. {"name": "x"} is not a call.');
     expect(answerOf(events)).toBe('Hello! What shall I deploy?');
     expect(result.text).toBe('Hello! What shall I deploy?');
     expect(result.reasoning).toBe('The user greets me. {"name": "x"} is not a call.');
     expect(events.some((event) => event.type === 'tool-call')).toBe(false);
-    server.enqueue({ text: 'Fine.' });
+    rig.server.enqueue({ text: 'Fine.' });
     await chat('next');
-    expect(requestText(server.requests[1]!)).toContain('assistant: Hello! What shall I deploy?');
-    expect(requestText(server.requests[1]!)).not.toContain('greets');
+    expect(requestText(rig.server.requests[1]!)).toContain('assistant: Hello! What shall I deploy?');
+    expect(requestText(rig.server.requests[1]!)).not.toContain('greets');
   });
 
   it('an unclosed <thinking> (a truncated answer) is all reasoning', async () => {
-    server.enqueue({ text: '<thinking>I should deploy with npm ci and then', finishReason: 'length' });
+    rig.server.enqueue({ text: '<thinking>I should deploy with npm ci and then', finishReason: 'length' });
     const { result, events } = await chat('deploy');
     expect(result.text).toBe('');
     expect(reasoningOf(events)).toBe('I should deploy with npm ci and then');
-    expect((await conversation.messages()).map((message) => message.kind)).toEqual(['user']);
+    expect((await rig.conversation.messages()).map((message) => message.kind)).toEqual(['user']);
   });
 
   it('reasoning before a tool call written as text: the call is found, the reasoning is not parsed', async () => {
-    const { runs } = await recordRun(home, '20260101-120000-abc');
-    server.enqueue({ text: '<think>Maybe {"name": "cancel_run"}? No, status.</think><tool_call>{"name":"get_run_status","arguments":{}}</tool_call>' }, { text: 'It succeeded.' });
+    const { runs } = await recordRun(rig.home, '20260101-120000-abc');
+    rig.server.enqueue({ text: '<think>Maybe {"name": "cancel_run"}? No, status.</think><tool_call>{"name":"get_run_status","arguments":{}}</tool_call>' }, { text: 'It succeeded.' });
     const { events } = await chat('status?', { runs });
     expect(events.filter((event) => event.type === 'tool-call')).toEqual([{ type: 'tool-call', tool: 'get_run_status', input: {} }]);
   });
 
   it('reasoning parts from the provider (reasoning middleware) show as thinking and are not sent back', async () => {
-    const model = wrapLanguageModel({ model: createChatModel(config) as Parameters<typeof wrapLanguageModel>[0]['model'], middleware: extractReasoningMiddleware({ tagName: 'think' }) });
-    server.enqueue({ text: '<think>Plan: greet.</think>Hi there.' });
+    const model = wrapLanguageModel({ model: createChatModel(rig.config) as Parameters<typeof wrapLanguageModel>[0]['model'], middleware: extractReasoningMiddleware({ tagName: 'think' }) });
+    rig.server.enqueue({ text: '<think>Plan: greet.</think>Hi there.' });
     const { result, events } = await chat('hi', { model });
     expect(reasoningOf(events)).toBe('Plan: greet.');
     expect(result.text).toBe('Hi there.');
-    server.enqueue({ text: 'Ok.' });
+    rig.server.enqueue({ text: 'Ok.' });
     await chat('and?', { model });
-    expect(requestText(server.requests[1]!)).not.toContain('Plan: greet.');
+    expect(requestText(rig.server.requests[1]!)).not.toContain('Plan: greet.');
   });
 });
 
 describe('streaming around code blocks', () => {
   it('a code block that is no call streams on; a later block that is a call is still found', async () => {
-    const { runs } = await recordRun(home, '20260101-120000-abc');
+    const { runs } = await recordRun(rig.home, '20260101-120000-abc');
     const answer = 'First:\n```sh\nkubectl get pods\n```\nThen I check the run.\n```json\n{"name": "get_run_status", "arguments": {}}\n```';
-    server.enqueue({ text: answer, chunkSize: 3 }, { text: 'It succeeded.' });
+    rig.server.enqueue({ text: answer, chunkSize: 3 }, { text: 'It succeeded.' });
     const texts: string[] = [];
     let textsBeforeCall = 0;
-    const mode = new ChatModeState({ baseURL: server.baseURL, model: 'fake-model' });
+    const mode = new ChatModeState({ baseURL: rig.server.baseURL, model: 'fake-model' });
     await runChatTurn({
-      model: createChatModel(config),
+      model: createChatModel(rig.config),
       tools,
       runs,
-      conversation,
+      conversation: rig.conversation,
       context: '',
       text: 'status?',
       maxRetries: 0,
