@@ -1,10 +1,11 @@
 import { constants } from 'node:fs';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { defineTool } from './tool.js';
 import { ToolError, WorkspacePathError } from './errors.js';
 import { resolveInWorkspace } from './workspace.js';
+import { openInWorkspace } from './workspace-open.js';
 
 /** Contents become a step output that is kept in the run's state; bigger files belong to `shell`. */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -32,15 +33,17 @@ export const readFileTool = defineTool({
     const problem = (kind: 'not_found' | 'not_a_file' | 'too_large', message: string) =>
       new WorkspacePathError({ path: input.path, workspace: path.resolve(workspace), problem: kind, message: `read_file: ${message}` });
     if (!target.exists) throw problem('not_found', `no such file "${input.path}" in the workspace`);
-    const stats = await stat(target.real);
-    if (!stats.isFile()) throw problem('not_a_file', `"${input.path}" is ${stats.isDirectory() ? 'a directory' : 'not a regular file'}`);
-    if (stats.size > MAX_READ_BYTES) {
-      throw problem('too_large', `"${input.path}" has ${stats.size} bytes, more than the ${MAX_READ_BYTES} a step can read (use shell, e.g. head or grep)`);
-    }
-    const handle = await open(target.real, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) => {
+    // O_NONBLOCK: a FIFO planted there must not hang the step in open(2); it is refused below as not a file.
+    const handle = await openInWorkspace(target, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: unknown) => {
       throw (error as NodeJS.ErrnoException).code === 'ELOOP' ? problem('not_a_file', `"${input.path}" became a symbolic link while it was read`) : error;
     });
     try {
+      // The opened file's own facts, not the path's: the path may have changed since.
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw problem('not_a_file', `"${input.path}" is ${stats.isDirectory() ? 'a directory' : 'not a regular file'}`);
+      if (stats.size > MAX_READ_BYTES) {
+        throw problem('too_large', `"${input.path}" has ${stats.size} bytes, more than the ${MAX_READ_BYTES} a step can read (use shell, e.g. head or grep)`);
+      }
       return { content: await handle.readFile({ encoding: 'utf8', signal }) };
     } finally {
       await handle.close();
@@ -75,9 +78,9 @@ export const writeFileTool = defineTool({
       await mkdir(path.dirname(target.real), { recursive: true });
       // Resolved again after mkdir: a directory created meanwhile could be a symlink.
       const checked = await resolveInWorkspace(workspace, input.path);
-      // O_NOFOLLOW: a symlink planted at the checked location after the check is refused, not followed.
-      const mode = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (input.append ? constants.O_APPEND : constants.O_TRUNC);
-      const handle = await open(checked.real, mode, 0o666);
+      // A symlink planted at the checked location, or a folder swapped for one, after the check is refused, not followed.
+      const mode = constants.O_WRONLY | constants.O_CREAT | (input.append ? constants.O_APPEND : constants.O_TRUNC);
+      const handle = await openInWorkspace(checked, mode, 0o666);
       try {
         await handle.writeFile(input.content, { encoding: 'utf8', signal });
       } finally {

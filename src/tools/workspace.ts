@@ -12,6 +12,8 @@ export type WorkspacePath = {
   readonly relative: string;
   /** Whether something exists there. */
   readonly exists: boolean;
+  /** The real workspace the location was checked against. */
+  readonly realRoot: string;
 };
 
 /**
@@ -43,7 +45,7 @@ export async function resolveInWorkspace(workspace: string, userPath: string): P
       message: `path "${shorten(userPath)}" is outside the workspace ${root}${viaLink ? ` (a symlink leads to ${real})` : ''}`,
     });
   }
-  return { real, relative: path.relative(realRoot, real).split(path.sep).join('/') || '.', exists };
+  return { real, relative: path.relative(realRoot, real).split(path.sep).join('/') || '.', exists, realRoot };
 }
 
 /**
@@ -88,7 +90,7 @@ function shorten(text: string): string {
   return text.length > 200 ? `${text.slice(0, 100)}…${text.slice(-60)}` : text;
 }
 
-function isInside(root: string, candidate: string): boolean {
+export function isInside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
   return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
 }
