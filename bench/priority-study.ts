@@ -1,6 +1,7 @@
 import { buildGraph, criticalPathLengths, edgesOf } from '../src/planning/index.js';
 import { lowerBound } from './lower-bound.js';
-import { FAMILIES, type BenchPlan, type Family } from './plan-families.js';
+import { FAMILIES, MAX_PARALLEL_CHOICES, type BenchPlan, type Family } from './plan-families.js';
+import { lookaheadMakespan } from './priority-lookahead.js';
 import { Random } from './random.js';
 import { benchPlans, runOurs } from './schedule-quality.js';
 import { max, mean } from './stats.js';
@@ -14,7 +15,9 @@ import { max, mean } from './stats.js';
  * steps are done or running and for how long. `checkAgainstExecutor` proves the
  * replay is the executor's schedule for the default priority.
  *
- * Run: `npm run build && node dist/bench/priority-study.js [--plans N]`.
+ * Run: `npm run build && node dist/bench/priority-study.js [--plans N] [--lookahead N]`
+ * (`--lookahead N`: also the first N plans of each family and slot count under
+ * the Monte Carlo lookahead of priority-lookahead.ts; slow).
  */
 
 /** A plan as the study replays it: edge lists, true durations (for the clock only), structural features. */
@@ -253,10 +256,31 @@ export async function checkAgainstExecutor(benches: readonly BenchPlan[], plans:
 
 const SHORT: Record<Family, string> = { layered: 'layered', 'series-parallel': 'ser-par', 'staggered-chains': 'stagger', 'fan-out-fan-in': 'fan-out' };
 
+function intFlag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got \`${process.argv[at + 1]}\``);
+  return value;
+}
+
+/** Default priority against the lookahead on the first `perGroup` plans of each family and slot count. */
+function compareLookahead(plans: readonly StudyPlan[], perGroup: number): void {
+  console.log(`\nMonte Carlo lookahead (knows the duration distribution; 64 samples, best 3 by chain), first ${perGroup} plans of each group:`);
+  for (const family of FAMILIES) {
+    for (const slots of MAX_PARALLEL_CHOICES) {
+      const group = plans.filter((p) => p.family === family && p.maxParallel === slots).slice(0, perGroup);
+      if (group.length === 0) continue;
+      const chain = mean(group.map((p) => replay(p, HEURISTICS[0]!.priority(p)) / p.cutBoundMs));
+      const lookahead = mean(group.map((p) => lookaheadMakespan(p) / p.cutBoundMs));
+      console.log(`  ${`${family}, ${slots} slots`.padEnd(28)} default ${chain.toFixed(4)}  lookahead ${lookahead.toFixed(4)}`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
-  const at = process.argv.indexOf('--plans');
-  const count = at > 0 ? Number(process.argv[at + 1]) : 1200;
-  if (!Number.isSafeInteger(count) || count < 1) throw new Error(`--plans must be a positive integer, got \`${process.argv[at + 1]}\``);
+  const count = intFlag('--plans', 1200);
+  if (count < 1) throw new Error('--plans must be at least 1');
   const benches = benchPlans(1, count);
   const plans = benches.map(studyPlan);
   const wrong = await checkAgainstExecutor(benches, plans);
@@ -269,6 +293,8 @@ async function main(): Promise<void> {
   for (const heuristic of [...HEURISTICS, WITH_TRUE_DURATIONS]) show(studyRow(plans, heuristic));
   const noise = Array.from({ length: 20 }, (_, s) => studyRow(plans, randomTieBreak(s + 1)).mean).sort((a, b) => a - b);
   console.log(`\nchain with 20 random tie-breaks: mean from ${noise[0]!.toFixed(4)} to ${noise.at(-1)!.toFixed(4)} (median ${noise[10]!.toFixed(4)})`);
+  const perGroup = intFlag('--lookahead', 0);
+  if (perGroup > 0) compareLookahead(plans, perGroup);
 }
 
 if (process.argv[1]?.endsWith('priority-study.js')) {

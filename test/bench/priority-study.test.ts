@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/planning/index.js';
+import { lookaheadMakespan } from '../../bench/priority-lookahead.js';
 import { checkAgainstExecutor, HEURISTICS, replay, studyPlan, studyRow, WITH_TRUE_DURATIONS } from '../../bench/priority-study.js';
 import { benchPlans } from '../../bench/schedule-quality.js';
 
@@ -29,5 +30,15 @@ describe('bench priority study', () => {
     for (const row of [def, hinted]) expect(row.worst).toBeGreaterThanOrEqual(row.mean);
     expect(Math.min(def.mean, hinted.mean)).toBeGreaterThanOrEqual(1);
     expect(hinted.mean).toBeLessThan(def.mean);
+  });
+
+  it('the lookahead yardstick is deterministic and its schedules are valid: between the node-cut bound and running one step at a time', () => {
+    for (const bench of benchPlans(1, 8)) {
+      const plan = studyPlan(bench);
+      const makespan = lookaheadMakespan(plan, 4, 2);
+      expect(makespan).toBe(lookaheadMakespan(plan, 4, 2));
+      expect(makespan).toBeGreaterThanOrEqual(Math.floor(plan.cutBoundMs));
+      expect(makespan).toBeLessThanOrEqual(plan.ms.reduce((a, b) => a + b, 0));
+    }
   });
 });
