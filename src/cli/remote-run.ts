@@ -94,6 +94,22 @@ export async function describeWorkers(url: string, plan: Plan, localDefault: boo
   return { warnings, lines };
 }
 
+/**
+ * For `ksa validate`: warnings about runsOn labels no live worker offers.
+ * Only with a Redis configured and a plan that says runsOn (otherwise nothing
+ * is contacted); a Redis that cannot be read is one warning, not an error.
+ */
+export async function runsOnWarnings(url: string | undefined, plan: Plan): Promise<string[]> {
+  const place = placeStepFor(plan, true);
+  if (!url || !plan.steps.some((step) => place(step) !== undefined)) return [];
+  try {
+    return (await describeWorkers(url, plan, true)).warnings;
+  } catch (error) {
+    const cause = error instanceof CliError ? error.message : `cannot read the live workers: ${(error as Error).message}`;
+    return [`runsOn labels not checked against live workers: ${cause}`];
+  }
+}
+
 /** The live workers registered in the Redis at `url` (checked first, so a bad URL or password is one line). */
 export async function readLiveWorkers(url: string): Promise<{ display: string; workers: WorkerInfo[] }> {
   const { liveWorkers } = await import('../workers/index.js');
