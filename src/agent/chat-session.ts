@@ -15,7 +15,7 @@ import { checkEditedPlan } from './plan-diff.js';
 import { revisePlan } from './planner.js';
 import type { RunHandle } from './run-controller.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
-import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
+import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant, type RunWorkers } from './session-runs.js';
 import { historyFromMessages, pendingProposal, planMessage, showsToolResult, toolItem, type HistoryItem, type PlanDecision } from './session-history.js';
 import type { Phase, SessionSnapshot } from './session-snapshot.js';
 
@@ -53,6 +53,8 @@ export type ChatSessionDeps = {
   readonly policy?: Policy;
   /** The approval mode the session starts in (`/approve` changes it). */
   readonly approvalMode?: ApprovalMode;
+  /** Workers (a Redis is configured): approved plans send their steps to them. */
+  readonly workers?: RunWorkers;
 };
 
 /**
