@@ -118,6 +118,12 @@ export class ChatSession extends ChatSessionView {
       this.deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'rejected' });
       return this.notice(denialNotice(assessment), 'error');
     }
+    try {
+      // Workers: a Redis that cannot be used is said before anything is decided; the plan stays waiting.
+      await this.deps.workers?.check();
+    } catch (error) {
+      return this.notice(`Could not start the run: ${(error as Error).message}`, 'error');
+    }
     if (this.pending !== proposal) return;
     this.pending = undefined;
     this.decide(proposal, 'approved');

@@ -23,9 +23,9 @@ export type SessionRunDeps = {
 /** A run's connection to the workers, and its end. */
 export type OpenedRemote = { readonly remote: NonNullable<DriveRunOptions['remote']>; close(): Promise<void> };
 
-/** How a chat reaches the workers: its Redis checked before a run is created, then opened for that run. */
+/** How a chat reaches the workers: its Redis checked before a plan is approved, then opened for each run. */
 export type RunWorkers = {
-  /** Throws one line naming the Redis and the cause when it cannot be used. */
+  /** Throws one line naming the Redis and the cause when it cannot be used (nothing is created then). */
   check(): Promise<void>;
   /** `reattach`: a resumed run takes the results of the jobs its steps already have. */
   open(runId: string, plan: Plan, reattach: boolean): Promise<OpenedRemote>;
@@ -94,8 +94,6 @@ export async function startChatRun(
   hooks: Pick<DriveRunOptions, 'onEvent' | 'onWarning' | 'onPauseRequest'>,
   grant: ApprovalGrant,
 ): Promise<RunHandle> {
-  // A Redis that cannot be used is refused before a run is created, as by `ksa run --redis`.
-  await deps.workers?.check();
   const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`, grant, deps.registry);
   const opened = deps.workers
     ? await deps.workers.open(run.runId, run.record.plan, proposal.resumeRunId !== undefined).catch(async (error: unknown) => {

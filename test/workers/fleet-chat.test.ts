@@ -83,7 +83,7 @@ describe('ksa chat with workers', () => {
     expect(await chat.quit()).toMatchObject({ exitCode: 0, timedOut: false });
   });
 
-  it('an unreachable Redis: the card says the workers were not checked, approving starts nothing', async (context) => {
+  it('an unreachable Redis: the card says the workers were not checked; approving starts nothing and the plan keeps waiting', async (context) => {
     const harness = await chatHarnessFor(context);
     const { server } = harness;
     const down = 'redis://127.0.0.1:1';
@@ -92,7 +92,9 @@ describe('ksa chat with workers', () => {
     await chat.send('build it');
     await chat.waitForScreen('workers not checked: cannot use Redis at redis://127.0.0.1:1: connection refused', 15_000);
     chat.press('enter');
-    await chat.waitForScreen('Could not start the run: cannot use Redis at redis://127.0.0.1:1: connection refused', 15_000);
+    const screen = await chat.waitForScreen('Could not start the run: cannot use Redis at redis://127.0.0.1:1: connection refused', 15_000);
+    expect(screen).not.toContain('✓ approved');
+    expect(await chat.bottom(2)).toMatch(/plan waiting for approval/);
     const runs = await ksaJson<{ runs: unknown[] }>(['runs'], { home: harness.sandbox.home });
     expect(runs.runs).toEqual([]);
     expect(await chat.quit()).toMatchObject({ exitCode: 0, timedOut: false });
