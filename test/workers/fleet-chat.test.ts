@@ -83,6 +83,46 @@ describe('ksa chat with workers', () => {
     expect(await chat.quit()).toMatchObject({ exitCode: 0, timedOut: false });
   });
 
+  it('the chat killed with kill -9 mid-step: the worker finishes it; /resume in a new chat takes its result without running it again', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const { server } = harness;
+    const env = { KSA_REDIS_URL: redis.url };
+    const chat = await harness.open([], { env });
+    const plan = {
+      goal: 'Survive the chat',
+      steps: [
+        { id: 'slow', tool: 'shell', runsOn: ['web'], args: { command: 'sleep 2; echo slow >> slow.log' } },
+        { id: 'after', tool: 'shell', dependsOn: ['slow'], runsOn: ['web'], args: { command: 'echo after >> after.log' } },
+      ],
+    };
+    server.enqueue(...proposal('survive', plan));
+    await chat.send('survive');
+    await chat.waitForScreen('slow runs on a worker with labels web (live: chat-w1)', 15_000);
+    chat.press('enter');
+    const screen = await chat.waitForScreen(/slow running on chat-w1/, 20_000);
+    const runId = /Run (\S+) · Survive the chat/.exec(screen)?.[1];
+    expect(runId, screen).toBeDefined();
+    chat.term.kill('SIGKILL');
+    await chat.term.exited;
+    // The worker finishes the step although its coordinator is gone.
+    await workers[0]!.waitForOutput((stdout) => stdout.includes(`✓ ${runId} slow (attempt 1)`), 20_000);
+
+    server.enqueue(reflectionReply({ success: true, summary: 'Resumed.', issues: [], suggestions: [] }));
+    const again = await harness.open(['--continue'], { env });
+    await again.send(`/resume ${runId}`);
+    await again.waitForScreen(`resumes run ${runId}`, 15_000);
+    again.press('enter');
+    await again.waitForScreen(`✓ Run ${runId} succeeded`, 30_000);
+    expect(readFileSync(path.join(workerDir, 'slow.log'), 'utf8')).toBe('slow\n');
+    expect(readFileSync(path.join(workerDir, 'after.log'), 'utf8')).toBe('after\n');
+    const status = await ksaJson<StatusDoc>(['status', runId!], { home: harness.sandbox.home });
+    expect(status.steps.map((step) => [step.id, step.status, step.worker])).toEqual([
+      ['slow', 'succeeded', 'chat-w1'],
+      ['after', 'succeeded', 'chat-w1'],
+    ]);
+    expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
   it('an unreachable Redis: the card says the workers were not checked; approving starts nothing and the plan keeps waiting', async (context) => {
     const harness = await chatHarnessFor(context);
     const { server } = harness;
