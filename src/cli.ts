@@ -71,6 +71,7 @@ Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_
     .option('--max-steps <n>', 'largest plan accepted (default 200)')
     .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
     .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory)")
+    .option('--redis <url>', 'warn about runsOn labels no live worker offers (or KSA_REDIS_URL, or "redis" in config.json)')
     .action(async (file: string, flags) => setExit(await (await import('./cli/commands/validate.js')).validateCommand(io, file, flags)));
 
   program

@@ -1,87 +1,32 @@
-import type { LanguageModel } from 'ai';
-import { applyRunEvent, createRunView, formatIssue, type Plan, type QueryModel, type RunState, type RunView } from '../planning/index.js';
-import { assessPolicy, denialIssues, EMPTY_POLICY, type ApprovalMode, type Policy, type PolicyAssessment } from '../policy/rules/index.js';
-import type { Conversation, RunStore } from '../store/index.js';
-import { riskOptions, type ToolRegistry } from '../tools/index.js';
+import { applyRunEvent, createRunView, type RunState } from '../planning/index.js';
+import type { ApprovalMode, PolicyAssessment } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
-import { chatModeFor, switchNotice, type ChatModeState, type ToolsHint } from './chat-mode.js';
+import { switchNotice } from './chat-mode.js';
+import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
 import { runChatTurn, type TurnEvent } from './chat.js';
-import { Transcript } from './session-transcript.js';
-import type { ModelConfig } from './config.js';
-import type { KubeDefaults } from './kube-pinning.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
 import { revisePlan } from './planner.js';
-import type { RunHandle } from './run-controller.js';
+import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, unaskedApproval } from './session-approval.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
-import { historyFromMessages, pendingProposal, planMessage, showsToolResult, toolItem, type HistoryItem, type PlanDecision } from './session-history.js';
-import type { Phase, SessionSnapshot } from './session-snapshot.js';
+import { historyFromMessages, pendingProposal, planMessage, showsToolResult, toolItem } from './session-history.js';
 
+export type { ChatSessionDeps } from './chat-session-view.js';
 export type { Phase, SessionSnapshot } from './session-snapshot.js';
-
-const APPROVAL_MODE_NOTES: Record<ApprovalMode, string> = {
-  ask: 'Approval mode ask: every plan waits for your y/n.',
-  read: 'Approval mode read: plans whose steps only read (or that your policy allows) run without asking; others wait for your y/n.',
-  write: 'Approval mode write: only plans with a destroy step wait for your y/n; the others run without asking.',
-};
 
 /** Messages shown when a session is reopened; older ones are summarised for the model, not drawn. */
 const SHOWN_ON_OPEN = 200;
-
-export type ChatSessionDeps = {
-  readonly model: LanguageModel;
-  readonly modelConfig: ModelConfig;
-  readonly tools: ToolRegistry;
-  readonly runs: RunStore;
-  readonly conversation: Conversation;
-  readonly workspace: string;
-  /** Workspace facts for the planner (formatWorkspaceContext). */
-  readonly context: string;
-  /** The current kube context and namespace, for the planner. */
-  readonly kube?: KubeDefaults;
-  /** The project's instructions (AGENTS.md, .ksa/instructions.md) for the chat model. */
-  readonly instructions?: string;
-  readonly queryModel?: QueryModel;
-  readonly newRunId: () => string;
-  /** With or without tool calling; default: this process's mode for the endpoint + model. */
-  readonly chatMode?: ChatModeState;
-  /** What a capability check found (`tools: false` starts without tools). */
-  readonly capabilities?: ToolsHint;
-  /** The permission policy (files read by the caller): the planner is told it, a denied plan never runs. */
-  readonly policy?: Policy;
-  /** The approval mode the session starts in (`/approve` changes it). */
-  readonly approvalMode?: ApprovalMode;
-};
 
 /**
  * One chat session without any terminal: the TUI renders its snapshots and
  * calls its methods. Plans are proposed by the model but only ever run after
  * approve(); every message, decision, run and reflection is stored.
  */
-export class ChatSession {
-  private readonly transcript = new Transcript();
-  private activity: string | undefined;
-  private pending: ProposedPlan | undefined;
-  private editProblems: string[] | undefined;
-  private editing = false;
-  private confirmCancel = false;
-  private turn: AbortController | undefined;
-  private run: RunHandle | undefined;
-  private runView: RunView | undefined;
-  private runPlan: Plan | undefined;
-  private tokens = 0;
-  /** For the ids of revised and edited plans. */
-  private seq = 0;
-  readonly mode: ChatModeState;
-  private readonly listeners = new Set<() => void>();
-  private readonly queued: string[] = [];
-  private approvalMode: ApprovalMode;
-
-  private constructor(readonly deps: ChatSessionDeps) {
-    this.mode = deps.chatMode ?? chatModeFor(deps.modelConfig, deps.capabilities);
-    this.approvalMode = deps.approvalMode ?? 'ask';
+export class ChatSession extends ChatSessionView {
+  private constructor(deps: ChatSessionDeps) {
+    super(deps);
   }
 
   static async open(deps: ChatSessionDeps): Promise<ChatSession> {
@@ -95,35 +40,10 @@ export class ChatSession {
     return session;
   }
 
-  snapshot(): SessionSnapshot {
-    return {
-      phase: this.phase(),
-      history: this.transcript.items,
-      streaming: this.transcript.streaming,
-      activity: this.activity,
-      pending: this.pending,
-      editProblems: this.editProblems,
-      runId: this.run?.runId,
-      runView: this.run ? this.runView : undefined,
-      runPlan: this.run ? this.runPlan : undefined,
-      tokens: this.tokens,
-      sessionId: this.deps.conversation.id,
-      chatMode: this.mode.info,
-      thinking: this.turn ? this.transcript.liveReasoning : undefined,
-      showThinking: this.transcript.showThinking,
-      approvalMode: this.approvalMode,
-    };
-  }
-
   /** `/approve read`: from now on plans the mode and the policy allow run without a question. */
   setApprovalMode(mode: ApprovalMode): void {
     this.approvalMode = mode;
     this.notice(APPROVAL_MODE_NOTES[mode], 'info');
-  }
-
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** What the user typed; its meaning depends on the phase. */
@@ -196,7 +116,13 @@ export class ChatSession {
       this.pending = undefined;
       this.decide(proposal, 'rejected');
       this.deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'rejected' });
-      return this.notice(`Not run: the permission policy denies this plan.\n${denialIssues(assessment.decision).map((issue) => `  ${formatIssue(issue)}`).join('\n')}`, 'error');
+      return this.notice(denialNotice(assessment), 'error');
+    }
+    try {
+      // Workers: a Redis that cannot be used is said before anything is decided; the plan stays waiting.
+      await this.deps.workers?.check();
+    } catch (error) {
+      return this.notice(`Could not start the run: ${(error as Error).message}`, 'error');
     }
     if (this.pending !== proposal) return;
     this.pending = undefined;
@@ -298,18 +224,6 @@ export class ChatSession {
     await this.deps.conversation.close();
   }
 
-  /** /think: shows or hides the model's reasoning; turning it on shows the last answer's reasoning too. */
-  toggleThinking(): void {
-    this.transcript.toggleThinking(!this.turn);
-    this.changed();
-  }
-
-  /** For slash commands and tests. */
-  notice(text: string, tone: 'info' | 'warning' | 'error'): void {
-    this.transcript.notice(text, tone);
-    this.changed();
-  }
-
   private async chat(text: string): Promise<void> {
     this.push({ kind: 'user', id: this.transcript.nextId(), text });
     this.transcript.startAnswer();
@@ -360,27 +274,19 @@ export class ChatSession {
     this.sendQueued();
   }
 
-  /**
-   * In the read and write modes, a new plan the policy lets through runs
-   * without a question (`approvedBy: policy`); anything else waits for y/n.
-   */
+  /** A new plan the approval mode and the policy let through runs without a question (see unaskedApproval). */
   private async approveByPolicy(): Promise<void> {
     const proposal = this.pending;
-    if (this.approvalMode === 'ask' || !proposal || this.run || this.editing || this.queued.length > 0 || proposal.resumeRunId) return;
-    let assessment: PolicyAssessment;
-    try {
-      assessment = await this.assess(proposal);
-    } catch {
-      return;
-    }
-    if (assessment.decision.decision !== 'allow' || this.pending !== proposal) return;
+    if (!proposal || this.run || this.editing || this.queued.length > 0) return;
+    const assessment = await unaskedApproval(proposal, this.deps, this.approvalMode);
+    if (!assessment || this.pending !== proposal) return;
     this.notice(`Runs without asking: ${assessment.decision.why}.`, 'info');
     // Not awaited: approve() lasts as long as the run, and the chat stays usable meanwhile.
     void this.approve({ approvedBy: 'policy', mode: this.approvalMode }, assessment);
   }
 
   private assess(proposal: ProposedPlan): Promise<PolicyAssessment> {
-    return assessPolicy(proposal.plan, this.deps.policy ?? EMPTY_POLICY, this.approvalMode, riskOptions(this.deps.tools));
+    return assessProposal(proposal, this.deps, this.approvalMode);
   }
 
   private sendQueued(): void {
@@ -465,31 +371,4 @@ export class ChatSession {
     this.setActivity(undefined);
   }
 
-  private decide(proposal: ProposedPlan, decision: PlanDecision): void {
-    // The card is final once decided: it moves from the live area into the history.
-    this.push({ kind: 'plan', id: this.transcript.nextId(), proposal, decision });
-  }
-
-  private push(item: HistoryItem): void {
-    this.transcript.push(item);
-    this.changed();
-  }
-
-  private setActivity(activity: string | undefined): void {
-    this.activity = activity;
-    this.changed();
-  }
-
-  private phase(): Phase {
-    if (this.confirmCancel) return 'confirm_cancel';
-    if (this.turn) return 'thinking';
-    if (this.editing) return 'editing';
-    if (this.pending) return 'awaiting_approval';
-    if (this.run) return 'running';
-    return 'idle';
-  }
-
-  private changed(): void {
-    for (const listener of this.listeners) listener();
-  }
 }

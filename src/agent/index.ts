@@ -47,7 +47,7 @@ export type { ChatSessionDeps, Phase, SessionSnapshot } from './chat-session.js'
 export { historyFromMessages } from './session-history.js';
 export type { HistoryItem, PlanDecision } from './session-history.js';
 export { openApprovedRun, recordRunOutcome, resumeProposal, runSummaryLines } from './session-runs.js';
-export type { ApprovalGrant, SessionRunDeps } from './session-runs.js';
+export type { ApprovalGrant, OpenedRemote, RunWorkers, SessionRunDeps } from './session-runs.js';
 export { pinKubeTarget } from './kube-pinning.js';
 export type { KubeDefaults } from './kube-pinning.js';
 export { formatProjectInstructions, instructionsCutNote, readProjectInstructions, INSTRUCTION_FILES, MAX_INSTRUCTION_CHARS } from './project-instructions.js';

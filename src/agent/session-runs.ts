@@ -1,5 +1,5 @@
 import type { LanguageModel } from 'ai';
-import { initialRunState, seedRunView, type RunState, type RunView } from '../planning/index.js';
+import { initialRunState, seedRunView, type Plan, type RunState, type RunView } from '../planning/index.js';
 import type { ApprovalMode } from '../policy/rules/index.js';
 import { failedStepLogTails, localUser, planHash, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
@@ -16,6 +16,19 @@ export type SessionRunDeps = {
   readonly model: LanguageModel;
   readonly modelConfig: ModelConfig;
   readonly newRunId: () => string;
+  /** Workers (a Redis is configured): the chat's runs send their steps to them, as `ksa run --redis` does. */
+  readonly workers?: RunWorkers;
+};
+
+/** A run's connection to the workers, and its end. */
+export type OpenedRemote = { readonly remote: NonNullable<DriveRunOptions['remote']>; close(): Promise<void> };
+
+/** How a chat reaches the workers: its Redis checked before a plan is approved, then opened for each run. */
+export type RunWorkers = {
+  /** Throws one line naming the Redis and the cause when it cannot be used (nothing is created then). */
+  check(): Promise<void>;
+  /** `reattach`: a resumed run takes the results of the jobs its steps already have. */
+  open(runId: string, plan: Plan, reattach: boolean): Promise<OpenedRemote>;
 };
 
 /** Who approved a chat's plan (`user@host`, `--yes` or `policy`), in which mode. */
@@ -82,9 +95,21 @@ export async function startChatRun(
   grant: ApprovalGrant,
 ): Promise<RunHandle> {
   const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`, grant, deps.registry);
+  const opened = deps.workers
+    ? await deps.workers.open(run.runId, run.record.plan, proposal.resumeRunId !== undefined).catch(async (error: unknown) => {
+        await run.close();
+        throw error;
+      })
+    : undefined;
   view.runId = run.runId;
   if (proposal.resumeRunId) seedRunView(view, run.record.state);
-  return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, mode: proposal.resumeRunId ? 'resume' : 'fresh', ...hooks });
+  const mode = proposal.resumeRunId ? 'resume' : 'fresh';
+  if (!opened) return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, mode, ...hooks });
+  const handle = await driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, mode, remote: opened.remote, ...hooks }).catch(async (error: unknown) => {
+    await opened.close();
+    throw error;
+  });
+  return { ...handle, done: handle.done.finally(() => opened.close().catch(() => undefined)) };
 }
 
 /** After every outcome: the run goes into the session, then a reflection on it (the model's, or one built from the run). */

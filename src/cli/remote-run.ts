@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { placementOf, type Placement, type Plan, type Step } from '../planning/index.js';
-import type { DriveRunOptions } from '../agent/run-controller.js';
+import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
 import type { WorkerInfo } from '../workers/index.js';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -42,7 +42,15 @@ export function placeStepFor(plan: Plan, localDefault: boolean): (step: Step) =>
   };
 }
 
-export type OpenedRemote = { readonly remote: NonNullable<DriveRunOptions['remote']>; close(): Promise<void> };
+export type { OpenedRemote } from '../agent/session-runs.js';
+
+/** The chat's runs through the workers at `url`: the Redis checked before each run is created, then opened for it. */
+export function runWorkers(url: string, flags: RemoteFlags = {}): RunWorkers {
+  return {
+    check: async () => void (await checkedTarget(url)),
+    open: (runId, plan, reattach) => openRemote(url, runId, plan, { ...flags, reattach }),
+  };
+}
 
 /**
  * Connects the coordinator to Redis for one run, after checking it (one line
@@ -92,6 +100,32 @@ export async function describeWorkers(url: string, plan: Plan, localDefault: boo
   }
   const warnings = [...missing].map(([labels, ids]) => `no live worker offers labels ${labels} (steps: ${ids.join(', ')}); they will wait for one`);
   return { warnings, lines };
+}
+
+/**
+ * For `ksa validate`: warnings about runsOn labels no live worker offers.
+ * Only with a Redis configured and a plan that says runsOn (otherwise nothing
+ * is contacted); a Redis that cannot be read is one warning, not an error.
+ */
+export async function runsOnWarnings(url: string | undefined, plan: Plan): Promise<string[]> {
+  const place = placeStepFor(plan, true);
+  if (!url || !plan.steps.some((step) => place(step) !== undefined)) return [];
+  try {
+    return (await describeWorkers(url, plan, true)).warnings;
+  } catch (error) {
+    const cause = error instanceof CliError ? error.message : `cannot read the live workers: ${(error as Error).message}`;
+    return [`runsOn labels not checked against live workers: ${cause}`];
+  }
+}
+
+/** For the chat's plan card: describeWorkers, with a Redis that cannot be read as a warning. */
+export async function planCardWorkers(url: string, plan: Plan): Promise<{ lines: string[]; warnings: string[] }> {
+  try {
+    const { lines, warnings } = await describeWorkers(url, plan, false);
+    return { lines: lines.map((line) => line.trim()), warnings };
+  } catch (error) {
+    return { lines: [], warnings: [`workers not checked: ${(error as Error).message}`] };
+  }
 }
 
 /** The live workers registered in the Redis at `url` (checked first, so a bad URL or password is one line). */

@@ -1,32 +1,21 @@
 import { UnsettledWork } from './abort.js';
 import { RunningAttempt, type AttemptEnd } from './attempt.js';
 import { retryDelayMs } from './backoff.js';
-import { systemClock, type Clock } from './clock.js';
-import { compileStep, evaluateCondition, referencedSteps, type CompiledStep } from './compiled-step.js';
+import { evaluateCondition } from './compiled-step.js';
 import { errorMessage, RunCancelledError } from './errors.js';
 import { ExpressionEvaluationError } from './expressions.js';
-import { EventSink } from './event-sink.js';
 import type { RunEvent } from './events.js';
-import type { ExpressionContext } from './expressions.js';
-import { buildGraph, criticalPathLengths, type PlanGraph } from './graph.js';
-import { ReadyQueue } from './ready-queue.js';
-import { DEFAULT_MAX_PARALLEL, type Plan, type RetryPolicy, type Step } from './schema.js';
-import { prepareResume } from './resume.js';
+import { ExecutionBase, workerOf } from './execution-base.js';
+import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
 import { runRollbacks } from './rollback.js';
-import { initialRunState, type RunState, type RunStatus, type StepState } from './state.js';
+import type { RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
 
 export type { InvokeTool, OutputStream, QueryModel, ToolCall } from './tool-call.js';
 export type { ExecutionOptions } from './execution-options.js';
 
-
 /** How long rollback waits for aborted tools to wind down (e.g. a process tree to die) before it starts. */
 export const ABORT_SETTLE_MS = 5_000;
-
-/** `{ worker }` for the events of a step a worker ran. */
-function workerOf(st: StepState): { worker?: string } {
-  return st.worker === undefined ? {} : { worker: st.worker };
-}
 
 const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
 
@@ -36,67 +25,25 @@ const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 0, multiplier: 1
  * failure (or cancel) running steps are aborted, the rest cancelled, and the
  * succeeded steps' rollbacks run newest first.
  */
-export class Execution {
-  readonly state: RunState;
-  private readonly steps: readonly CompiledStep[];
-  private readonly stepStates: StepState[];
-  private readonly graph: PlanGraph;
-  private readonly remaining: Int32Array;
-  private readonly queue: ReadyQueue;
-  private readonly clock: Clock;
+export class Execution extends ExecutionBase {
   private readonly random: () => number;
   private readonly maxParallel: number;
-  private readonly context: ExpressionContext;
-  private readonly stepViews: Record<string, unknown> = {};
   private readonly attempts = new Map<number, RunningAttempt>();
-  /** Step ids some expression reads; only their results are copied into the expression context. */
-  private readonly referenced: ReadonlySet<string> | 'all';
   private readonly retryTimers = new Map<number, () => void>();
   /** Tool calls that were aborted but have not settled yet: rollback waits for them (bounded). */
   private readonly unsettled: UnsettledWork;
-  private readonly resumed: boolean;
   private running = 0;
   /** Successes waiting for commitSuccess: not announced, dependents not released. */
   private committing = 0;
-  private done = 0;
   private paused = false;
   private pumping = false;
-  private stopping: 'failed' | 'cancelled' | undefined;
-  private started = false;
-  private finished = false;
   private rollingBack = false;
-  private readonly events: EventSink;
-  private startMs = 0;
-  private resolveRun!: (state: RunState) => void;
-  readonly finishedPromise: Promise<RunState>;
 
-  constructor(private readonly options: ExecutionOptions) {
-    const { plan } = options;
-    this.clock = options.clock ?? systemClock;
-    this.events = new EventSink(this.clock, options.onEvent);
+  constructor(options: ExecutionOptions) {
+    super(options);
     this.unsettled = new UnsettledWork(this.clock);
     this.random = options.random ?? Math.random;
-    this.maxParallel = Math.max(1, options.maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL);
-    this.graph = buildGraph(plan.steps);
-    if (!this.graph.order) throw new Error('the plan has a dependency cycle; validate it before running');
-    this.steps = plan.steps.map(compileStep);
-    this.referenced = referencedSteps(this.steps);
-    const weight = options.stepWeight;
-    const lengths = criticalPathLengths(this.graph, weight ? (i) => weight(plan.steps[i]!) : undefined);
-    this.queue = new ReadyQueue(lengths, Math.min(plan.steps.length, 1024));
-    this.remaining = new Int32Array(plan.steps.length);
-
-    this.resumed = options.resumeFrom !== undefined;
-    this.state = options.resumeFrom ? prepareResume(options.resumeFrom, plan) : initialRunState(options.runId, plan.goal, this.graph.ids, { ...plan.inputs });
-    // Inputs given now win over the plan's, and over a resumed run's earlier ones.
-    this.state.inputs = { ...this.state.inputs, ...options.inputs };
-    this.stepStates = this.graph.ids.map((id) => this.state.steps[id]!);
-    this.context = { steps: this.stepViews, inputs: this.state.inputs, env: { ...options.env } };
-    this.finishedPromise = new Promise((resolve) => (this.resolveRun = resolve));
-  }
-
-  get status(): RunStatus {
-    return this.state.status;
+    this.maxParallel = Math.max(1, options.maxParallel ?? options.plan.maxParallel ?? DEFAULT_MAX_PARALLEL);
   }
 
   /** Starts the run (once) and resolves with the final state. */
@@ -115,17 +62,6 @@ export class Execution {
     }
     this.pump();
     return this.finishedPromise;
-  }
-
-  /** Emits run_started the first time only; false when the run had started already. */
-  private announceStart(): boolean {
-    if (this.started) return false;
-    this.started = true;
-    this.startMs = this.clock.now();
-    this.state.status = 'running';
-    this.state.startedAt ??= this.iso(this.startMs);
-    this.emit({ type: 'run_started', runId: this.state.runId, ts: this.iso(this.startMs), goal: this.state.goal, stepCount: this.steps.length, resumed: this.resumed });
-    return true;
   }
 
   /** No new steps start; running steps finish. */
@@ -327,31 +263,6 @@ export class Execution {
     this.maybeRollback();
   }
 
-  private skip(i: number, reason: string): void {
-    const st = this.stepStates[i]!;
-    const id = this.steps[i]!.step.id;
-    st.status = 'skipped';
-    st.skipReason = reason;
-    st.endedAt = this.nowIso();
-    this.emit({ type: 'step_skipped', runId: this.state.runId, ts: st.endedAt, stepId: id, attempt: 0, reason });
-    this.markDone(i, true);
-  }
-
-  /** A done step (succeeded or skipped) satisfies its dependents. */
-  private markDone(i: number, enqueue: boolean): void {
-    const st = this.stepStates[i]!;
-    const id = this.graph.ids[i]!;
-    if (this.referenced === 'all' || this.referenced.has(id)) {
-      this.stepViews[id] = st.status === 'succeeded' ? { status: st.status, output: st.output, attempts: st.attempts } : { status: st.status };
-    }
-    this.done++;
-    const { start, targets } = this.graph.dependentEdges;
-    for (let e = start[i]!; e < start[i + 1]!; e++) {
-      const next = targets[e]!;
-      if (--this.remaining[next]! === 0 && enqueue && this.stepStates[next]!.status === 'pending') this.queue.push(next);
-    }
-  }
-
   private failWithoutAttempt(i: number, error: string): void {
     const st = this.stepStates[i]!;
     const id = this.steps[i]!.step.id;
@@ -384,13 +295,6 @@ export class Execution {
     });
     for (const running of this.attempts.values()) running.abort(new RunCancelledError({ reason }));
     this.maybeRollback();
-  }
-
-  private cancelStep(i: number): void {
-    const st = this.stepStates[i]!;
-    st.status = 'cancelled';
-    st.endedAt = this.nowIso();
-    this.emit({ type: 'step_cancelled', runId: this.state.runId, ts: st.endedAt, stepId: this.steps[i]!.step.id, attempt: st.attempts });
   }
 
   /**
@@ -426,36 +330,5 @@ export class Execution {
         }),
       )
       .then((rollbackFailed) => this.finish(rollbackFailed ? 'rollback_failed' : this.stopping!));
-  }
-
-  private finish(status: RunStatus): void {
-    if (this.finished) return;
-    this.finished = true;
-    const endMs = this.clock.now();
-    this.state.status = status;
-    this.state.endedAt = this.iso(endMs);
-    if (status === 'succeeded') delete this.state.error;
-    this.emit({
-      type: 'run_finished',
-      runId: this.state.runId,
-      ts: this.state.endedAt,
-      status,
-      durationMs: endMs - this.startMs,
-      ...(this.state.failedStepId ? { failedStepId: this.state.failedStepId } : {}),
-      ...(this.state.error ? { error: this.state.error } : {}),
-    });
-    this.resolveRun(this.state);
-  }
-
-  private emit(event: RunEvent): void {
-    this.events.emit(event);
-  }
-
-  private nowIso(): string {
-    return this.events.now();
-  }
-
-  private iso(ms: number): string {
-    return this.events.iso(ms);
   }
 }

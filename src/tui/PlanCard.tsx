@@ -4,6 +4,7 @@ import type { PlanDecision, ProposedPlan } from '../agent/index.js';
 import { formatPlan, type ToolDescriber } from './plan-lines.js';
 import { createStyler } from './style.js';
 import { usePlanRisk } from './use-plan-risk.js';
+import { usePlanWorkers } from './use-plan-workers.js';
 
 export type Props = {
   readonly proposal: ProposedPlan;
@@ -25,6 +26,7 @@ const DECISIONS = {
 export const PlanCard = memo(function PlanCard({ proposal, tools, color, decision }: Props) {
   const risk = usePlanRisk(proposal.plan, tools);
   const lines = formatPlan(proposal.plan, tools, createStyler(color), undefined, risk);
+  const workers = usePlanWorkers(proposal.plan, tools, decision === undefined);
   const border = decision === undefined ? 'cyan' : 'gray';
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? border : undefined} paddingX={1} marginY={0}>
@@ -32,6 +34,23 @@ export const PlanCard = memo(function PlanCard({ proposal, tools, color, decisio
         // An empty Text has no height in Ink: a space keeps the blank line.
         <Text key={i}>{line || ' '}</Text>
       ))}
+      {workers && workers.lines.length + workers.warnings.length > 0 ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>Where the steps run (workers):</Text>
+          {workers.lines.map((line, i) => (
+            <Text key={i} dimColor={color}>
+              {'  '}
+              {line}
+            </Text>
+          ))}
+          {workers.warnings.map((warning, i) => (
+            <Text key={`w${i}`} color={color ? 'yellow' : undefined}>
+              {'  ! '}
+              {warning}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
       {proposal.changes ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>What changed:</Text>

@@ -12,6 +12,8 @@ export type ToolDescriber = {
   readonly kube?: { readonly context?: string; readonly namespace?: string };
   /** Each step's risk level and why; when given, the plan view shows them instead of marking risky tools. */
   assess?(plan: Plan): Promise<PlanRisk>;
+  /** With workers (a Redis configured): where each step runs, and warnings (labels no live worker offers, an unreadable Redis). */
+  workers?(plan: Plan): Promise<{ lines: string[]; warnings: string[] }>;
 };
 
 /** The plan as shown for approval: every step with its dependencies and the exact command. */

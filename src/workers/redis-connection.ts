@@ -1,7 +1,11 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { KsaError } from '../planning/index.js';
 
-/** BullMQ 6 runs on Redis 5 but recommends 6.2; older servers lack commands it relies on. */
+/**
+ * BullMQ 6 refuses Redis below 5.0.0 and prints a multi-line warning below
+ * 6.2.0 (RedisConnection.minimumVersion / recommendedMinimumVersion in its
+ * source); ksa asks for 6.2 so neither a refusal mid-start nor that warning can happen.
+ */
 export const MIN_REDIS_VERSION = '6.2.0';
 
 export class RedisUnavailableError extends KsaError {

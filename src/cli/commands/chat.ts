@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Plan } from '../../planning/index.js';
 import { ChatSession, createQueryModel, formatProjectInstructions, formatWorkspaceContext, gatherWorkspaceContext, instructionsCutNote } from '../../agent/index.js';
 import { colorEnabled } from '../../tui/style.js';
 import { describer } from '../../tui/tool-describer.js';
@@ -12,6 +13,7 @@ import { isCI } from '../run-session.js';
 import { openConversation, openStores } from '../stores.js';
 import { withoutFetch } from '../without-fetch.js';
 import { loadPolicy } from '../policy-files.js';
+import { planCardWorkers, redisUrlFor, runWorkers } from '../remote-run.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
 
@@ -37,6 +39,9 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   const chatMode = chatModeOf(cli);
   const { registry } = tools;
   const policy = await loadPolicy(stores.home, workspace);
+  // Workers (KSA_REDIS_URL or "redis" in config.json): approved plans send their steps to them, as ksa run --redis does.
+  const redisUrl = await redisUrlFor(io, undefined, stores.home);
+  const workers = redisUrl ? runWorkers(redisUrl) : undefined;
 
   const open = async (target: { id?: string; latest?: boolean }) => {
     const conversation = await openConversation(stores, target, workspace);
@@ -54,6 +59,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       queryModel: createQueryModel(model, config),
       newRunId,
       policy,
+      ...(workers ? { workers } : {}),
     });
   };
   const session = await open({ id: flags.session, latest: flags.continue });
@@ -74,7 +80,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       sessionId: session.deps.conversation.id,
       resumed: session.snapshot().history.length > 0,
     },
-    tools: describer(registry, { context: context.kubeContext, namespace: context.kubeNamespace }),
+    tools: { ...describer(registry, { context: context.kubeContext, namespace: context.kubeNamespace }), ...(redisUrl ? { workers: (plan: Plan) => planCardWorkers(redisUrl, plan) } : {}) },
     color: colorEnabled(io.stdout, io.env),
     env: io.env,
     workspace,

@@ -13,8 +13,9 @@ import { parseInputs, parsePositiveInt } from '../options.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { formatIssues } from '../validation-report.js';
 import { loadPolicy } from '../policy-files.js';
+import { redisUrlFor, runsOnWarnings } from '../remote-run.js';
 
-export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string; allowEnv: string[]; workspace?: string };
+export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string; allowEnv: string[]; workspace?: string; redis?: string };
 
 export async function validateCommand(io: CliIO, file: string, flags: ValidateFlags): Promise<ExitCodeValue> {
   // The workspace of `ksa run`: --workspace, or the plan's folder (its .mcp.json servers, once trusted, and its .ksa/policy.yaml).
@@ -38,9 +39,13 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
     writeLine(io.stdout, JSON.stringify({ valid: false, file, issues: [issue] }, null, 2));
     return error.exitCode;
   }
+  // With workers configured: runsOn labels no live worker offers are warnings (workers may start later), not errors.
+  const redisUrl = loaded.ok ? await redisUrlFor(io, flags.redis, ksaHome(io.env)) : undefined;
+  const warnings = loaded.ok ? await runsOnWarnings(redisUrl, loaded.plan) : [];
+  for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
   if (flags.json) {
     const doc = loaded.ok
-      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], ...(await riskFields(loaded.plan, registry)) }
+      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], warnings, ...(await riskFields(loaded.plan, registry)) }
       : { valid: false, file: loaded.file.displayPath, issues: loaded.issues.map(({ code, where, message, line, column }) => ({ code, path: where, message, line, column })) };
     writeLine(io.stdout, JSON.stringify(doc, null, 2));
     return loaded.ok ? ExitCode.ok : ExitCode.usage;

@@ -1,0 +1,136 @@
+import type { LanguageModel } from 'ai';
+import type { Plan, QueryModel, RunView } from '../planning/index.js';
+import type { ApprovalMode, Policy } from '../policy/rules/index.js';
+import type { Conversation, RunStore } from '../store/index.js';
+import type { ToolRegistry } from '../tools/index.js';
+import type { ProposedPlan } from './agent-tools.js';
+import { chatModeFor, type ChatModeState, type ToolsHint } from './chat-mode.js';
+import type { ModelConfig } from './config.js';
+import type { KubeDefaults } from './kube-pinning.js';
+import type { RunHandle } from './run-controller.js';
+import type { RunWorkers } from './session-runs.js';
+import type { HistoryItem, PlanDecision } from './session-history.js';
+import type { Phase, SessionSnapshot } from './session-snapshot.js';
+import { Transcript } from './session-transcript.js';
+
+export type ChatSessionDeps = {
+  readonly model: LanguageModel;
+  readonly modelConfig: ModelConfig;
+  readonly tools: ToolRegistry;
+  readonly runs: RunStore;
+  readonly conversation: Conversation;
+  readonly workspace: string;
+  /** Workspace facts for the planner (formatWorkspaceContext). */
+  readonly context: string;
+  /** The current kube context and namespace, for the planner. */
+  readonly kube?: KubeDefaults;
+  /** The project's instructions (AGENTS.md, .ksa/instructions.md) for the chat model. */
+  readonly instructions?: string;
+  readonly queryModel?: QueryModel;
+  readonly newRunId: () => string;
+  /** With or without tool calling; default: this process's mode for the endpoint + model. */
+  readonly chatMode?: ChatModeState;
+  /** What a capability check found (`tools: false` starts without tools). */
+  readonly capabilities?: ToolsHint;
+  /** The permission policy (files read by the caller): the planner is told it, a denied plan never runs. */
+  readonly policy?: Policy;
+  /** The approval mode the session starts in (`/approve` changes it). */
+  readonly approvalMode?: ApprovalMode;
+  /** Workers (a Redis is configured): approved plans send their steps to them. */
+  readonly workers?: RunWorkers;
+};
+
+/**
+ * What a chat session shows: its state, the snapshot the TUI renders, and the
+ * listeners told of every change. ChatSession adds what the user can do.
+ */
+export abstract class ChatSessionView {
+  protected readonly transcript = new Transcript();
+  protected activity: string | undefined;
+  protected pending: ProposedPlan | undefined;
+  protected editProblems: string[] | undefined;
+  protected editing = false;
+  protected confirmCancel = false;
+  protected turn: AbortController | undefined;
+  protected run: RunHandle | undefined;
+  protected runView: RunView | undefined;
+  protected runPlan: Plan | undefined;
+  protected tokens = 0;
+  /** For the ids of revised and edited plans. */
+  protected seq = 0;
+  readonly mode: ChatModeState;
+  private readonly listeners = new Set<() => void>();
+  protected readonly queued: string[] = [];
+  protected approvalMode: ApprovalMode;
+
+
+  protected constructor(readonly deps: ChatSessionDeps) {
+    this.mode = deps.chatMode ?? chatModeFor(deps.modelConfig, deps.capabilities);
+    this.approvalMode = deps.approvalMode ?? 'ask';
+  }
+
+  snapshot(): SessionSnapshot {
+    return {
+      phase: this.phase(),
+      history: this.transcript.items,
+      streaming: this.transcript.streaming,
+      activity: this.activity,
+      pending: this.pending,
+      editProblems: this.editProblems,
+      runId: this.run?.runId,
+      runView: this.run ? this.runView : undefined,
+      runPlan: this.run ? this.runPlan : undefined,
+      tokens: this.tokens,
+      sessionId: this.deps.conversation.id,
+      chatMode: this.mode.info,
+      thinking: this.turn ? this.transcript.liveReasoning : undefined,
+      showThinking: this.transcript.showThinking,
+      approvalMode: this.approvalMode,
+    };
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** /think: shows or hides the model's reasoning; turning it on shows the last answer's reasoning too. */
+  toggleThinking(): void {
+    this.transcript.toggleThinking(!this.turn);
+    this.changed();
+  }
+
+  /** For slash commands and tests. */
+  notice(text: string, tone: 'info' | 'warning' | 'error'): void {
+    this.transcript.notice(text, tone);
+    this.changed();
+  }
+
+  protected decide(proposal: ProposedPlan, decision: PlanDecision): void {
+    // The card is final once decided: it moves from the live area into the history.
+    this.push({ kind: 'plan', id: this.transcript.nextId(), proposal, decision });
+  }
+
+  protected push(item: HistoryItem): void {
+    this.transcript.push(item);
+    this.changed();
+  }
+
+  protected setActivity(activity: string | undefined): void {
+    this.activity = activity;
+    this.changed();
+  }
+
+  private phase(): Phase {
+    if (this.confirmCancel) return 'confirm_cancel';
+    if (this.turn) return 'thinking';
+    if (this.editing) return 'editing';
+    if (this.pending) return 'awaiting_approval';
+    if (this.run) return 'running';
+    return 'idle';
+  }
+
+  protected changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

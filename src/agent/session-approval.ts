@@ -1,0 +1,38 @@
+import { formatIssue } from '../planning/index.js';
+import { assessPolicy, denialIssues, EMPTY_POLICY, type ApprovalMode, type Policy, type PolicyAssessment } from '../policy/rules/index.js';
+import { riskOptions, type ToolRegistry } from '../tools/index.js';
+import type { ProposedPlan } from './agent-tools.js';
+
+/** What `/approve <mode>` tells the user. */
+export const APPROVAL_MODE_NOTES: Record<ApprovalMode, string> = {
+  ask: 'Approval mode ask: every plan waits for your y/n.',
+  read: 'Approval mode read: plans whose steps only read (or that your policy allows) run without asking; others wait for your y/n.',
+  write: 'Approval mode write: only plans with a destroy step wait for your y/n; the others run without asking.',
+};
+
+/** The permission policy's verdict on a proposed plan in an approval mode. */
+export function assessProposal(proposal: ProposedPlan, deps: { readonly policy?: Policy; readonly tools: ToolRegistry }, mode: ApprovalMode): Promise<PolicyAssessment> {
+  return assessPolicy(proposal.plan, deps.policy ?? EMPTY_POLICY, mode, riskOptions(deps.tools));
+}
+
+/** The notice for a plan the policy denies: why, step by step. */
+export function denialNotice(assessment: PolicyAssessment): string {
+  return `Not run: the permission policy denies this plan.\n${denialIssues(assessment.decision).map((issue) => `  ${formatIssue(issue)}`).join('\n')}`;
+}
+
+/**
+ * In the read and write modes, a new plan the policy lets through runs
+ * without a question (`approvedBy: policy`); anything else (the ask mode, a
+ * resumed run, a plan that needs a yes, a policy that cannot be checked)
+ * waits for y/n. The policy's assessment when it may run unasked.
+ */
+export async function unaskedApproval(proposal: ProposedPlan, deps: { readonly policy?: Policy; readonly tools: ToolRegistry }, mode: ApprovalMode): Promise<PolicyAssessment | undefined> {
+  if (mode === 'ask' || proposal.resumeRunId) return undefined;
+  let assessment: PolicyAssessment;
+  try {
+    assessment = await assessProposal(proposal, deps, mode);
+  } catch {
+    return undefined;
+  }
+  return assessment.decision.decision === 'allow' ? assessment : undefined;
+}
