@@ -1,5 +1,4 @@
 import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
-import type { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
 import { describePlacement, errorMessage, KsaError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
@@ -32,6 +31,14 @@ export type RemoteStepsOptions = {
   readonly reattach?: boolean;
 };
 
+/** What a job's events do in the run that waits for it. */
+type Watcher = {
+  readonly completed: (returnvalue: unknown) => void;
+  readonly failed: (failedReason: string) => void;
+  readonly active: () => void;
+  readonly progress: (data: unknown) => void;
+};
+
 type Outstanding = {
   readonly queue: string;
   readonly id: string;
@@ -56,6 +63,8 @@ type Outstanding = {
 export class RemoteSteps {
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, Promise<QueueEvents>>();
+  /** Per queue, the jobs waited for, by id: one listener per event type, not four per job. */
+  private readonly watchers = new Map<string, Map<string, Watcher>>();
   private readonly outstanding = new Set<Outstanding>();
   private readonly adds = new AddBatcher();
   private readonly client: Redis;
@@ -171,8 +180,14 @@ export class RemoteSteps {
     let events = this.events.get(name);
     if (!events) {
       const created = new QueueEvents(name, { connection: this.options.target.options as ConnectionOptions, prefix: PREFIX });
-      created.setMaxListeners(0);
       created.on('error', () => {});
+      const watching = new Map<string, Watcher>();
+      this.watchers.set(name, watching);
+      // The stream's events carry parsed values (returnvalue, data), whatever the typings say.
+      created.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => watching.get(jobId)?.completed(returnvalue));
+      created.on('failed', ({ jobId, failedReason }) => watching.get(jobId)?.failed(failedReason));
+      created.on('active', ({ jobId }) => watching.get(jobId)?.active());
+      created.on('progress', ({ jobId, data }: { jobId: string; data: unknown }) => watching.get(jobId)?.progress(data));
       events = created.waitUntilReady().then(() => created);
       this.events.set(name, events);
     }
@@ -181,23 +196,20 @@ export class RemoteSteps {
 
   private async runJob(call: ToolCall, queueName: string, id: string, labels: readonly string[]): Promise<StepJobResult> {
     const queue = this.queue(queueName);
-    // Per-job event names (`completed:<id>`) are emitted by QueueEvents but not in its typings.
-    const events = (await this.queueEvents(queueName)) as unknown as EventEmitter;
+    await this.queueEvents(queueName);
+    const watching = this.watchers.get(queueName)!;
     return new Promise<StepJobResult>((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
-        events.off(`completed:${id}`, onCompleted);
-        events.off(`failed:${id}`, onFailed);
-        events.off(`active:${id}`, onActive);
-        events.off(`progress:${id}`, onProgress);
+        if (watching.get(id) === watcher) watching.delete(id);
         call.signal.removeEventListener('abort', onAbort);
         this.outstanding.delete(entry);
         fn();
       };
-      const onCompleted = ({ returnvalue }: { returnvalue: unknown }) => complete(asResult(returnvalue));
-      const onFailed = ({ failedReason }: { failedReason: string }) => finish(() => reject(new RemoteStepError(lostOr(failedReason))));
+      const onCompleted = (returnvalue: unknown) => complete(asResult(returnvalue));
+      const onFailed = (failedReason: string) => finish(() => reject(new RemoteStepError(lostOr(failedReason))));
       let named = false;
       const nameWorker = (worker: string | undefined) => {
         if (named || !worker) return;
@@ -214,7 +226,7 @@ export class RemoteSteps {
       const onActive = () => {
         void this.client.hget(queue.toKey(id), 'pb').then((worker) => nameWorker(worker ?? undefined), () => {});
       };
-      const onProgress = ({ data }: { data: unknown }) => {
+      const onProgress = (data: unknown) => {
         for (const { line, stream } of (data as StepJobProgress | undefined)?.lines ?? []) call.onOutput(line, stream);
       };
       const onAbort = () => {
@@ -229,10 +241,8 @@ export class RemoteSteps {
         return state;
       };
       const entry: Outstanding = { queue: queueName, id, labels, queuedAt: Date.now(), added: false, waitingShown: false, fromJob, active: nameWorker, lost: (reason) => finish(() => reject(new RemoteStepError(reason))) };
-      events.on(`completed:${id}`, onCompleted);
-      events.on(`failed:${id}`, onFailed);
-      events.on(`active:${id}`, onActive);
-      events.on(`progress:${id}`, onProgress);
+      const watcher: Watcher = { completed: onCompleted, failed: onFailed, active: onActive, progress: onProgress };
+      watching.set(id, watcher);
       if (call.signal.aborted) return onAbort();
       call.signal.addEventListener('abort', onAbort, { once: true });
       this.outstanding.add(entry);
