@@ -61,8 +61,14 @@ export async function openRemote(url: string, runId: string, plan: Plan, flags: 
   const workers = await import('../workers/index.js');
   const target = await checkedTarget(url);
   const steps = new workers.RemoteSteps({ target, runId, workerWaitMs: parseDuration(flags.workerWait, '--worker-wait'), reattach: flags.reattach === true });
+  const placeStep = placeStepFor(plan, flags.localDefault === true);
+  // The queues of the plan's placed steps open now, not when its first steps wait for them.
+  await steps.ready(plan.steps.flatMap((step) => {
+    const placement = placeStep(step);
+    return placement && !placement.each ? [placement.labels] : [];
+  }));
   return {
-    remote: { placeStep: placeStepFor(plan, flags.localDefault === true), invoker: (local) => steps.invoker(local) },
+    remote: { placeStep, invoker: (local) => steps.invoker(local) },
     close: () => steps.close(),
   };
 }

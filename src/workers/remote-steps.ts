@@ -1,6 +1,6 @@
 import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
-import type { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
+import { AddBatcher } from './add-batcher.js';
 import { describePlacement, errorMessage, KsaError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
 import { CANCEL_CHANNEL, cancelledKey, jobId as makeJobId, labelQueue, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
@@ -31,12 +31,24 @@ export type RemoteStepsOptions = {
   readonly reattach?: boolean;
 };
 
+/** What a job's events do in the run that waits for it. */
+type Watcher = {
+  readonly completed: (returnvalue: unknown) => void;
+  readonly failed: (failedReason: string) => void;
+  readonly active: () => void;
+  readonly progress: (data: unknown) => void;
+};
+
 type Outstanding = {
   readonly queue: string;
   readonly id: string;
   readonly labels: readonly string[];
   readonly queuedAt: number;
+  /** Its add reached Redis: before that the sweep must not take the missing job for a lost one. */
+  added: boolean;
   readonly lost: (reason: string) => void;
+  /** A worker took it (the sweep saw its name where the active event was missed). */
+  readonly active: (worker: string) => void;
   /** Settles from the stored job when its event was missed (e.g. across a reconnect). */
   readonly fromJob: (job: Job<StepJobData, StepJobResult>) => Promise<string>;
   waitingShown: boolean;
@@ -51,7 +63,10 @@ type Outstanding = {
 export class RemoteSteps {
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, Promise<QueueEvents>>();
+  /** Per queue, the jobs waited for, by id: one listener per event type, not four per job. */
+  private readonly watchers = new Map<string, Map<string, Watcher>>();
   private readonly outstanding = new Set<Outstanding>();
+  private readonly adds = new AddBatcher();
   private readonly client: Redis;
   private readonly sweepTimer: NodeJS.Timeout;
   private workersCache: { at: number; list: Promise<WorkerInfo[]> } | undefined;
@@ -59,7 +74,8 @@ export class RemoteSteps {
   private sweeping = false;
 
   constructor(private readonly options: RemoteStepsOptions) {
-    this.client = new Redis(options.target.options);
+    // Commands issued in one turn (the worker names of a batch of active events) go out as one write.
+    this.client = new Redis({ ...options.target.options, enableAutoPipelining: true });
     this.client.on('error', () => {});
     this.sweepTimer = setInterval(() => {
       // While Redis is away commands wait for the reconnect: one sweep at a time.
@@ -79,6 +95,19 @@ export class RemoteSteps {
       if (!call.placement) return local(call);
       return call.placement.each ? this.fanOut(call, call.placement) : this.runOn(call, labelQueue(call.placement.labels), call.placement.labels);
     };
+  }
+
+  /**
+   * Opens the queues a run will use (their connections and event streams)
+   * before its first step: otherwise the first wave of steps waits for them.
+   * Gives up quietly after `timeoutMs`: a queue still opens on first use.
+   */
+  async ready(labelSets: readonly (readonly string[])[] = [[]], timeoutMs = 5000): Promise<void> {
+    const names = [...new Set(labelSets.map(labelQueue))];
+    const opened = Promise.all(names.map(async (name) => Promise.all([this.queue(name).waitUntilReady(), this.queueEvents(name)])));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([opened.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   async workers(): Promise<WorkerInfo[]> {
@@ -151,8 +180,14 @@ export class RemoteSteps {
     let events = this.events.get(name);
     if (!events) {
       const created = new QueueEvents(name, { connection: this.options.target.options as ConnectionOptions, prefix: PREFIX });
-      created.setMaxListeners(0);
       created.on('error', () => {});
+      const watching = new Map<string, Watcher>();
+      this.watchers.set(name, watching);
+      // The stream's events carry parsed values (returnvalue, data), whatever the typings say.
+      created.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => watching.get(jobId)?.completed(returnvalue));
+      created.on('failed', ({ jobId, failedReason }) => watching.get(jobId)?.failed(failedReason));
+      created.on('active', ({ jobId }) => watching.get(jobId)?.active());
+      created.on('progress', ({ jobId, data }: { jobId: string; data: unknown }) => watching.get(jobId)?.progress(data));
       events = created.waitUntilReady().then(() => created);
       this.events.set(name, events);
     }
@@ -161,23 +196,20 @@ export class RemoteSteps {
 
   private async runJob(call: ToolCall, queueName: string, id: string, labels: readonly string[]): Promise<StepJobResult> {
     const queue = this.queue(queueName);
-    // Per-job event names (`completed:<id>`) are emitted by QueueEvents but not in its typings.
-    const events = (await this.queueEvents(queueName)) as unknown as EventEmitter;
+    await this.queueEvents(queueName);
+    const watching = this.watchers.get(queueName)!;
     return new Promise<StepJobResult>((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
-        events.off(`completed:${id}`, onCompleted);
-        events.off(`failed:${id}`, onFailed);
-        events.off(`active:${id}`, onActive);
-        events.off(`progress:${id}`, onProgress);
+        if (watching.get(id) === watcher) watching.delete(id);
         call.signal.removeEventListener('abort', onAbort);
         this.outstanding.delete(entry);
         fn();
       };
-      const onCompleted = ({ returnvalue }: { returnvalue: unknown }) => complete(asResult(returnvalue));
-      const onFailed = ({ failedReason }: { failedReason: string }) => finish(() => reject(new RemoteStepError(lostOr(failedReason))));
+      const onCompleted = (returnvalue: unknown) => complete(asResult(returnvalue));
+      const onFailed = (failedReason: string) => finish(() => reject(new RemoteStepError(lostOr(failedReason))));
       let named = false;
       const nameWorker = (worker: string | undefined) => {
         if (named || !worker) return;
@@ -190,10 +222,11 @@ export class RemoteSteps {
         nameWorker(result.worker || undefined);
         finish(() => resolve(result));
       };
+      // Only the worker's name is needed: one field, not the whole job.
       const onActive = () => {
-        void Job.fromId(queue, id).then((job) => nameWorker(job?.processedBy), () => {});
+        void this.client.hget(queue.toKey(id), 'pb').then((worker) => nameWorker(worker ?? undefined), () => {});
       };
-      const onProgress = ({ data }: { data: unknown }) => {
+      const onProgress = (data: unknown) => {
         for (const { line, stream } of (data as StepJobProgress | undefined)?.lines ?? []) call.onOutput(line, stream);
       };
       const onAbort = () => {
@@ -207,19 +240,18 @@ export class RemoteSteps {
         else if (state === 'active') nameWorker(job.processedBy);
         return state;
       };
-      const entry: Outstanding = { queue: queueName, id, labels, queuedAt: Date.now(), waitingShown: false, fromJob, lost: (reason) => finish(() => reject(new RemoteStepError(reason))) };
-      events.on(`completed:${id}`, onCompleted);
-      events.on(`failed:${id}`, onFailed);
-      events.on(`active:${id}`, onActive);
-      events.on(`progress:${id}`, onProgress);
+      const entry: Outstanding = { queue: queueName, id, labels, queuedAt: Date.now(), added: false, waitingShown: false, fromJob, active: nameWorker, lost: (reason) => finish(() => reject(new RemoteStepError(reason))) };
+      const watcher: Watcher = { completed: onCompleted, failed: onFailed, active: onActive, progress: onProgress };
+      watching.set(id, watcher);
       if (call.signal.aborted) return onAbort();
       call.signal.addEventListener('abort', onAbort, { once: true });
       this.outstanding.add(entry);
 
       const data: StepJobData = { runId: this.options.runId, stepId: call.stepId, attempt: call.attempt, phase: call.phase, tool: call.tool, args: call.args };
-      const added = queue.add(call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
-      void added
+      void this.adds
+        .add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP })
         .then(async () => {
+          entry.added = true;
           if (!this.options.reattach) return this.showWaiting(entry, call);
           // The id may exist already (a resumed run): take the stored job's state as it is.
           const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
@@ -252,16 +284,34 @@ export class RemoteSteps {
     }
   }
 
-  /** Jobs Redis no longer has (restarted without persistence) are lost attempts; steps nobody takes time out. */
+  /**
+   * Jobs Redis no longer has (restarted without persistence) are lost
+   * attempts; steps nobody takes time out; a finish whose event was missed is
+   * taken from the job. One pipelined look at a few fields of every
+   * outstanding job; the whole job is read only for those that need it.
+   */
   private async sweep(): Promise<void> {
     if (this.closed) return;
-    for (const entry of [...this.outstanding]) {
-      const queue = this.queue(entry.queue);
-      const job = await Job.fromId(queue, entry.id);
-      if (!job) {
+    const entries = [...this.outstanding].filter((entry) => entry.added);
+    if (entries.length === 0) return;
+    const pipeline = this.client.pipeline();
+    for (const entry of entries) pipeline.hmget(this.queue(entry.queue).toKey(entry.id), 'name', 'finishedOn', 'pb');
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [i, entry] of entries.entries()) {
+      const [error, fields] = replies[i] ?? [null, null];
+      if (error || !Array.isArray(fields)) continue;
+      const [name, finishedOn, worker] = fields as (string | null)[];
+      if (name === null) {
         entry.lost('attempt lost: Redis no longer has its job (was Redis restarted?)');
         continue;
       }
+      if (worker && finishedOn === null) {
+        entry.active(worker);
+        continue;
+      }
+      if (finishedOn === null && Date.now() - entry.queuedAt <= this.waitMs) continue;
+      const job = await Job.fromId<StepJobData, StepJobResult>(this.queue(entry.queue), entry.id);
+      if (!job) continue;
       const state = await entry.fromJob(job);
       if (state !== 'waiting' && state !== 'prioritized') continue;
       if (Date.now() - entry.queuedAt > this.waitMs) {
