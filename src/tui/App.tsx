@@ -52,7 +52,6 @@ export function App(props: Props) {
 function SessionView(props: Props & { readonly switchTo: (session: ChatSession) => void }) {
   const { session, color } = props;
   const snapshot = useSessionSnapshot(session);
-  const shown = snapshot;
   const { exit, suspendTerminal } = useApp();
   const { stdout } = useStdout();
   const lastCtrlC = useRef(0);
@@ -99,13 +98,13 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     // session, whose state decides what it means.
     const pending = props.session instanceof PendingSession ? props.session : undefined;
     const session = pending ? await pending.ready : (props.session as ChatSession);
-    const snapshot = pending ? session.snapshot() : shown;
+    const state = pending ? session.snapshot() : snapshot;
     if (text.startsWith('/')) {
       const action = await runSlashCommand(text.trim(), { session, runs: props.runs, conversations: props.conversations, model: props.model, workspace: props.workspace });
       if (action.type === 'quit') await quit();
       else if (action.type === 'clear') clearScreen(stdout);
-      else if (action.type === 'switch-session' && snapshot.sessionId.startsWith(action.id)) {
-        session.notice(`You are in session ${snapshot.sessionId} already.`, 'info');
+      else if (action.type === 'switch-session' && state.sessionId.startsWith(action.id)) {
+        session.notice(`You are in session ${state.sessionId} already.`, 'info');
       } else if (action.type === 'new-session' || action.type === 'switch-session') {
         try {
           const next = await props.openSession(action.type === 'switch-session' ? { id: action.id } : {});
@@ -118,9 +117,9 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       return;
     }
     const word = text.trim().toLowerCase();
-    if (snapshot.phase === 'awaiting_approval' && word === 'e') return edit(session, snapshot);
-    if (snapshot.phase === 'editing') {
-      if (word === 'e') return edit(session, snapshot);
+    if (state.phase === 'awaiting_approval' && word === 'e') return edit(session, state);
+    if (state.phase === 'editing') {
+      if (word === 'e') return edit(session, state);
       editedText.current = undefined;
       session.endEdit();
       if (word === '' || word === 'n' || word === 'no') return;
