@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConversationStore } from '../src/store/index.js';
+import { KSA_ARGV } from './ksa-argv.js';
 import { median, round } from './stats.js';
 import { benchMessages, timeFirstFrame } from './tui-bench.js';
 
@@ -30,7 +31,6 @@ export type StartupFigures = {
 };
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const KSA = path.join(root, 'bin/ksa.js');
 
 export async function measureStartup(rounds: number): Promise<StartupFigures> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ksa-bench-startup-'));
@@ -49,8 +49,8 @@ export async function measureStartup(rounds: number): Promise<StartupFigures> {
     // One warm-up round: Node's compile cache and the file cache filled, as for a user's second start.
     for (let round = -1; round < rounds; round++) {
       const node = await timeProcess(['-e', '0']);
-      const help = await timeProcess([KSA, '--help']);
-      const validate = await timeProcess([KSA, 'validate', plan]);
+      const help = await timeProcess([...KSA_ARGV, '--help']);
+      const validate = await timeProcess([...KSA_ARGV, 'validate', plan]);
       const chat = await timeFirstFrame(['chat'], freshHome, workspace);
       const resumed = await timeFirstFrame(['chat', '--continue'], longHome, workspace);
       if (round < 0) continue;
@@ -82,7 +82,7 @@ export async function measureStartup(rounds: number): Promise<StartupFigures> {
   }
 }
 
-/** Spawn to exit of `node …args` (the Node running the bench), in ms. */
+/** Spawn to exit of `node …args` (the Node running the bench; ksa with the flags of its shebang line), in ms. */
 function timeProcess(args: readonly string[]): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.NODE_ENV;

@@ -9,6 +9,7 @@ import { ConversationStore, RunStore, type Message, type NewMessage } from '../s
 import { createBuiltinRegistry } from '../src/tools/index.js';
 import { runChat } from '../src/tui/run-chat.js';
 import { describer } from '../src/tui/tool-describer.js';
+import { KSA_ARGV } from './ksa-argv.js';
 import { collectGarbage, median, quantile, round } from './stats.js';
 
 /**
@@ -203,7 +204,7 @@ export function timeFirstFrame(args: readonly string[], home: string, cwd: strin
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'CI' && key !== 'NODE_ENV') env[key] = value;
   Object.assign(env, { TERM: 'xterm-256color', NO_COLOR: '1', KSA_HOME: home, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: 'bench', KSA_MODEL: 'bench-model' });
   const started = performance.now();
-  const child = pty.spawn(process.execPath, [path.join(root, 'bin/ksa.js'), ...args], { name: 'xterm-256color', cols: 120, rows: 40, cwd, env });
+  const child = pty.spawn(process.execPath, [...KSA_ARGV, ...args], { name: 'xterm-256color', cols: 120, rows: 40, cwd, env });
   return new Promise((resolve, reject) => {
     let output = '';
     let ms: number | undefined;

@@ -32,11 +32,16 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', '.deploy', '
 const MAX_FILES = 400;
 const MAX_DEPTH = 3;
 
-export async function gatherWorkspaceContext(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<WorkspaceContext> {
+export async function gatherWorkspaceContext(
+  dir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  /** The current kube target when the caller asked kubectl already (the chat does, for its header). */
+  kubeTarget?: Promise<{ readonly context?: string; readonly namespace?: string }>,
+): Promise<WorkspaceContext> {
   const files = await listFiles(dir);
   const [packageJson, manifests, binaries] = await Promise.all([readPackageJson(dir, files), findManifests(dir, files), findBinaries(env)]);
   const [kube, containerEngines, instructions] = await Promise.all([
-    binaries.kubectl ? currentKubeTarget(env) : undefined,
+    binaries.kubectl ? (kubeTarget ?? currentKubeTarget(env)) : undefined,
     probeContainerEngines(binaries, env),
     readProjectInstructions(dir),
   ]);

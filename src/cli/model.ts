@@ -2,11 +2,8 @@ import type { LanguageModel } from 'ai';
 import {
   chatModeFor,
   createChatModel,
-  loadModelConfig,
-  ModelConfigError,
   ModelError,
   PlanningError,
-  readCapabilities,
   recordCapability,
   toModelError,
   type ChatModeState,
@@ -18,6 +15,7 @@ import { KsaError } from '../planning/index.js';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { loadModelSetup, type ModelSetup } from './model-setup.js';
 
 export type CliModel = {
   readonly config: ModelConfig;
@@ -30,17 +28,14 @@ export type CliModel = {
 
 /** The configured model; a missing or broken configuration is a usage error (exit 2). */
 export async function openModel(env: NodeJS.ProcessEnv, home: string): Promise<CliModel> {
-  try {
-    const config = await loadModelConfig(env, home);
-    // What `ksa model check` or an earlier call learnt about this endpoint + model; a call that fails otherwise updates it.
-    const key = { home, baseURL: config.baseURL, model: config.model };
-    const known = await readCapabilities(key);
-    const model = createChatModel(config, { structured: known?.structured, onCapability: async (update) => void (await recordCapability(key, update)) });
-    return { config, model, cacheKey: key, ...(known ? { capabilities: known } : {}) };
-  } catch (error) {
-    if (error instanceof ModelConfigError) throw new CliError({ message: error.message });
-    throw error;
-  }
+  return modelFromSetup(await loadModelSetup(env, home));
+}
+
+/** The chat model of a setup read by loadModelSetup; a call that fails otherwise updates the capability cache. */
+export function modelFromSetup(setup: ModelSetup): CliModel {
+  const key = setup.cacheKey;
+  const model = createChatModel(setup.config, { structured: setup.capabilities?.structured, onCapability: async (update) => void (await recordCapability(key, update)) });
+  return { ...setup, model };
 }
 
 /**

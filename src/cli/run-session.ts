@@ -4,6 +4,7 @@ import type { QueryModel, RunEvent, RunState } from '../planning/index.js';
 import type { OpenRun } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import { applyRunEvent, createRunView, seedRunView, type RunView } from '../tui/run-view-model.js';
+import { isCI } from './ci.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { createPlainProgress } from './plain-progress.js';
@@ -121,6 +122,4 @@ export function exitCodeFor(state: RunState, signalExit: ExitCodeValue | undefin
   return ExitCode.runFailed;
 }
 
-export function isCI(env: NodeJS.ProcessEnv): boolean {
-  return env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI !== 'false';
-}
+export { isCI };

@@ -2,13 +2,15 @@ import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import Spinner from 'ink-spinner';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { parse as parseYaml } from 'yaml';
-import { planToYaml, type ChatSession, type HistoryItem, type ModelConfig } from '../agent/index.js';
+import type { ChatSession, HistoryItem, ModelConfig, SessionSnapshot } from '../agent/index.js';
+import { planToYaml } from '../agent/plan-format.js';
 import type { ConversationStore, RunStore } from '../store/index.js';
 import { editText, type EditResult } from './editor.js';
 import { Header, type HeaderInfo } from './Header.js';
 import { HistoryItemView } from './HistoryItemView.js';
 import { InputLine } from './InputLine.js';
 import { Markdown } from './Markdown.js';
+import { PendingSession } from './pending-session.js';
 import { PlanCard } from './PlanCard.js';
 import type { ToolDescriber } from './plan-lines.js';
 import { RunPanel } from './RunPanel.js';
@@ -17,7 +19,8 @@ import { StatusLine } from './StatusLine.js';
 import { useSessionSnapshot } from './use-session.js';
 
 export type Props = {
-  readonly session: ChatSession;
+  /** The session; a pending one draws the first frame while the chat's engine loads, then the app switches to the real one. */
+  readonly session: ChatSession | PendingSession;
   /** Opens another session (/new, /sessions <id>); the app switches to it. */
   readonly openSession: (target: { readonly id?: string }) => Promise<ChatSession>;
   readonly runs: RunStore;
@@ -36,6 +39,13 @@ const QUIT_WINDOW_MS = 3000;
 
 export function App(props: Props) {
   const [session, setSession] = useState(props.session);
+  useEffect(() => {
+    const first = props.session;
+    if (!(first instanceof PendingSession)) return;
+    // After the first frame: load the engine; the same view (same session id) goes on with the real session.
+    first.begin();
+    first.ready.then(setSession, () => {});
+  }, [props.session]);
   return <SessionView key={session.deps.conversation.id} {...props} session={session} switchTo={setSession} />;
 }
 
@@ -56,7 +66,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     exit();
   }, [session, exit]);
 
-  const edit = useCallback(async () => {
+  const edit = useCallback(async (session: ChatSession, snapshot: SessionSnapshot) => {
     const proposal = snapshot.phase === 'editing' ? snapshot.pending : session.beginEdit();
     if (!proposal) return;
     const text = editedText.current ?? planToYaml(proposal.plan);
@@ -80,16 +90,21 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       return;
     }
     if (session.applyEdit(document).ok) editedText.current = undefined;
-  }, [session, snapshot.phase, snapshot.pending, suspendTerminal, props.env]);
+  }, [suspendTerminal, props.env]);
 
   const submit = async (text: string) => {
     setHint(undefined);
+    // Sent before the engine was loaded (the first frame comes before the model SDK): it waits for the real
+    // session, whose state decides what it means.
+    const pending = props.session instanceof PendingSession ? props.session : undefined;
+    const session = pending ? await pending.ready : (props.session as ChatSession);
+    const state = pending ? session.snapshot() : snapshot;
     if (text.startsWith('/')) {
       const action = await runSlashCommand(text.trim(), { session, runs: props.runs, conversations: props.conversations, model: props.model, workspace: props.workspace });
       if (action.type === 'quit') await quit();
       else if (action.type === 'clear') clearScreen(stdout);
-      else if (action.type === 'switch-session' && snapshot.sessionId.startsWith(action.id)) {
-        session.notice(`You are in session ${snapshot.sessionId} already.`, 'info');
+      else if (action.type === 'switch-session' && state.sessionId.startsWith(action.id)) {
+        session.notice(`You are in session ${state.sessionId} already.`, 'info');
       } else if (action.type === 'new-session' || action.type === 'switch-session') {
         try {
           const next = await props.openSession(action.type === 'switch-session' ? { id: action.id } : {});
@@ -102,9 +117,9 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       return;
     }
     const word = text.trim().toLowerCase();
-    if (snapshot.phase === 'awaiting_approval' && word === 'e') return edit();
-    if (snapshot.phase === 'editing') {
-      if (word === 'e') return edit();
+    if (state.phase === 'awaiting_approval' && word === 'e') return edit(session, state);
+    if (state.phase === 'editing') {
+      if (word === 'e') return edit(session, state);
       editedText.current = undefined;
       session.endEdit();
       if (word === '' || word === 'n' || word === 'no') return;
@@ -115,7 +130,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   useInput((input, key) => {
     if (hint?.startsWith('Press Ctrl-C') && Date.now() - lastCtrlC.current >= QUIT_WINDOW_MS) setHint(undefined);
     if (key.escape) {
-      session.interrupt();
+      if (!(session instanceof PendingSession)) session.interrupt();
       return;
     }
     if (key.ctrl && input === 'c') {

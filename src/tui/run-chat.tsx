@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import * as nodeModule from 'node:module';
 import { App, type Props as AppProps } from './App.js';
+import { PendingSession } from './pending-session.js';
 
 export type RunChatOptions = AppProps & {
   readonly stdin: NodeJS.ReadStream;
@@ -21,7 +22,17 @@ export async function runChat(options: RunChatOptions): Promise<void> {
   });
   // The code compiled so far goes to Node's compile cache now, not only at a clean exit: the next start is faster
   // even when this one ends with the terminal closed.
-  setTimeout(() => (nodeModule as { flushCompileCache?: () => void }).flushCompileCache?.(), 0);
+  const flushCompileCache = () => setTimeout(() => (nodeModule as { flushCompileCache?: () => void }).flushCompileCache?.(), 0);
+  flushCompileCache();
+  // A pending session loads the chat's engine after the first frame: its code is cached once loaded; a failed
+  // start ends the app and is the command's error.
+  let failed: { readonly error: unknown } | undefined;
+  if (options.session instanceof PendingSession) {
+    options.session.ready.then(flushCompileCache, (error: unknown) => {
+      failed = { error };
+      instance.unmount();
+    });
+  }
   const onTerm = () => {
     void options.session.close().finally(() => instance.unmount());
   };
@@ -33,4 +44,5 @@ export async function runChat(options: RunChatOptions): Promise<void> {
     process.off('SIGTERM', onTerm);
     process.off('SIGHUP', onTerm);
   }
+  if (failed) throw failed.error;
 }

@@ -1,4 +1,5 @@
-import { draftAgentsSection, gatherWorkspaceContext, writeAgentsSection, type ChatSession, type ModelConfig } from '../agent/index.js';
+import { draftAgentsSection, writeAgentsSection } from '../agent/agents-md.js';
+import type { ChatSession, ModelConfig } from '../agent/index.js';
 import { estimateStoredRun, runStatusDocument, type ConversationStore, type RunStore } from '../store/index.js';
 import { formatEstimate } from './estimate-text.js';
 import { APPROVAL_MODES, isApprovalMode } from '../policy/rules/index.js';
@@ -159,6 +160,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     args: '[write]',
     description: 'draft an AGENTS.md section from a scan of the workspace; /init write adds it',
     run: async ({ session, workspace }, args) => {
+      // Loaded when used: the chat's first frame does not wait for the workspace scanner.
+      const { gatherWorkspaceContext } = await import('../agent/workspace-context.js');
       const draft = draftAgentsSection(await gatherWorkspaceContext(workspace));
       if (args.trim() !== 'write') {
         session.notice(`A draft for AGENTS.md (nothing is written yet):\n\n${draft}\nType /init write to add it to ${workspace}/AGENTS.md, then edit the blanks.`, 'info');

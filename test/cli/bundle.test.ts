@@ -30,6 +30,20 @@ describe('the CLI bundle', () => {
     expect(text).toContain('// node_modules/commander/');
   });
 
+  it("the chat's first frame loads no AI SDK: the chat command and its TUI do not reach it, the engine loaded after the frame does", () => {
+    const chunks = path.join(DIR, 'chunks');
+    const entry = readFileSync(path.join(DIR, 'cli.js'), 'utf8');
+    const command = path.join(DIR, /import\("\.\/(chunks\/chat-[A-Z0-9]+\.js)"\)/.exec(entry)![1]!);
+    const commandText = readFileSync(command, 'utf8');
+    const lazily = (name: string) => path.join(chunks, new RegExp(`import\\("\\./(${name}-[A-Z0-9]+\\.js)"\\)`).exec(commandText)![1]!);
+    const firstFrame = [...staticallyLoaded(command), ...staticallyLoaded(lazily('run-chat'))];
+    const text = firstFrame.map((file) => readFileSync(file, 'utf8')).join('\n');
+    expect(text).toContain('// node_modules/ink/');
+    for (const marker of ['node_modules/ai/', 'node_modules/@ai-sdk/openai/', 'node_modules/@ai-sdk/provider-utils/']) expect(text.includes(`// ${marker}`), marker).toBe(false);
+    const engine = [...staticallyLoaded(lazily('chat-engine'))].map((file) => readFileSync(file, 'utf8')).join('\n');
+    expect(engine).toContain('// node_modules/ai/');
+  });
+
   it('each command is its own chunk, loaded with import()', () => {
     const entry = readFileSync(path.join(DIR, 'cli.js'), 'utf8');
     for (const command of ['validate', 'run', 'chat', 'status', 'pause', 'resume', 'cancel']) {

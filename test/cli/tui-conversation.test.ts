@@ -78,7 +78,8 @@ describe.concurrent('ksa chat: a conversation', () => {
     // Ctrl-C twice quits (the session is saved); --continue reopens it with its history.
     expect(await chat.quit()).toMatchObject({ exitCode: 0, timedOut: false });
     const again = await harness.open(['--continue']);
-    screen = await again.screen();
+    // The history is drawn right after the first frame (header, input, status line).
+    screen = await again.waitForScreen('serve succeeded.');
     expect(screen).toContain('(continued)');
     for (const text of ['› deploy the marker app', '› use port 9090', '✓ approved', `Run ${runId} succeeded`, `✓ Reflection on run ${runId}`, "› what's the status?", 'serve succeeded.']) {
       expect(screen, text).toContain(text);

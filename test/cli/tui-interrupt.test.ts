@@ -94,7 +94,8 @@ describe.concurrent('ksa chat: interrupting', () => {
     expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
     await writeFile(path.join(harness.sandbox.dir, 'go'), '');
     const again = await harness.open(['--continue']);
-    const screen = await again.screen();
+    // The history is drawn right after the first frame (header, input, status line).
+    const screen = await again.waitForScreen(/⊘ Run \S+ cancelled/);
     expect(screen).toContain('› deploy behind the gate');
     expect(screen).toMatch(/⊘ Run \S+ cancelled/);
     expect(await again.quit()).toMatchObject({ exitCode: 0 });

@@ -109,7 +109,8 @@ describe.concurrent('ksa chat and its terminal', () => {
     await (await new ConversationStore(harness.sandbox.home).create({ workspace: harness.sandbox.dir })).close();
 
     const reopened = await harness.open(['--session', id]);
-    const screen = await reopened.screen();
+    // The history is drawn right after the first frame (header, input, status line).
+    const screen = await reopened.waitForScreen('Noted: first session.');
     expect(screen).toContain(`session ${id} (continued)`);
     expect(screen).toContain('› remember the first session');
     expect(screen).toContain('Noted: first session.');

@@ -10,6 +10,7 @@ import type { Policy } from '../../src/policy/rules/index.js';
 import { ConversationStore, RunStore, type Conversation, type NewMessage } from '../../src/store/index.js';
 import { createBuiltinRegistry } from '../../src/tools/index.js';
 import { App } from '../../src/tui/App.js';
+import { PendingSession } from '../../src/tui/pending-session.js';
 import { describer } from '../../src/tui/tool-describer.js';
 import { streamParts, textAnswer, type Scripted, type StreamTurn } from './mock-model.js';
 
@@ -99,6 +100,8 @@ export type ChatAppOptions = {
   readonly kubeNamespace?: string;
   /** The permission policy the session applies. */
   readonly policy?: Policy;
+  /** Starts the app on a pending session, as ksa chat does: the real one is handed over when `gate` resolves. */
+  readonly gate?: Promise<void>;
 };
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -135,7 +138,14 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
   const sessions = [session];
   const app = render(
     <App
-      session={session}
+      session={
+        options.gate
+          ? new PendingSession({ ...session.snapshot(), history: [] }, async () => {
+              await options.gate;
+              return session;
+            })
+          : session
+      }
       openSession={async (target) => {
         const next = await open(target.id ? await conversations.open(target.id) : await conversations.create({ workspace }));
         sessions.push(next);

@@ -1,23 +1,30 @@
 import path from 'node:path';
+import type { SessionSnapshot } from '../../agent/index.js';
+import { currentKubeTarget } from '../../tools/kube/context-guard.js';
+import { PendingSession } from '../../tui/pending-session.js';
 import type { Plan } from '../../planning/index.js';
-import { ChatSession, createQueryModel, formatProjectInstructions, formatWorkspaceContext, gatherWorkspaceContext, instructionsCutNote } from '../../agent/index.js';
 import { colorEnabled } from '../../tui/style.js';
 import { describer } from '../../tui/tool-describer.js';
+import type { ChatEngine, KubeTarget } from '../chat-engine.js';
+import { isCI } from '../ci.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { askToTrustWorkspace, openCommandTools } from '../mcp-tools.js';
-import { chatModeOf, openModel } from '../model.js';
-import { newRunId } from '../run-id.js';
-import { isCI } from '../run-session.js';
+import { loadModelSetup } from '../model-setup.js';
+import { loadPolicy } from '../policy-files.js';
 import { openConversation, openStores } from '../stores.js';
 import { withoutFetch } from '../without-fetch.js';
-import { loadPolicy } from '../policy-files.js';
 import { planCardWorkers, redisUrlFor, runWorkers } from '../remote-run.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
 
-/** The chat TUI: needs an interactive terminal. */
+/**
+ * The chat TUI: needs an interactive terminal. Its first frame (header, input,
+ * status line) needs only the TUI, the model's name, the kube context and the
+ * session id; the model SDK, the workspace scan and the session's history load
+ * right after it, while the user types (what is sent meanwhile waits for them).
+ */
 export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCodeValue> {
   if (!io.stdin.isTTY || !io.stdout.isTTY || isCI(io.env)) {
     throw new CliError({
@@ -29,46 +36,35 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.
   if (!colorEnabled(io.stdout, io.env)) process.env.FORCE_COLOR = '0';
-  // Started together: the TUI's modules load while the workspace is looked at (kubectl), the model set up and MCP servers start.
+  // Started together: the TUI's modules load while kubectl is asked and MCP servers start.
   const tui = withoutFetch(() => import('../../tui/run-chat.js'));
   tui.catch(() => {});
   const tools = await openCommandTools(io, workspace);
   await askToTrustWorkspace(io, tools);
-  const [cli, context] = await Promise.all([openModel(io.env, stores.home), gatherWorkspaceContext(workspace, io.env), tools.startAll()]);
-  const { config, model } = cli;
-  const chatMode = chatModeOf(cli);
-  const { registry } = tools;
-  const policy = await loadPolicy(stores.home, workspace);
+  const kube: Promise<KubeTarget> = currentKubeTarget(io.env);
+  const [setup, , policy] = await settledInOrder([loadModelSetup(io.env, stores.home), tools.startAll(), loadPolicy(stores.home, workspace)] as const);
+  const conversation = await openConversation(stores, { id: flags.session, latest: flags.continue }, workspace);
+  const { context: kubeContext, namespace } = await kube;
+  const { config } = setup;
   // Workers (KSA_REDIS_URL or "redis" in config.json): approved plans send their steps to them, as ksa run --redis does.
   const redisUrl = await redisUrlFor(io, undefined, stores.home);
   const workers = redisUrl ? runWorkers(redisUrl) : undefined;
 
-  const open = async (target: { id?: string; latest?: boolean }) => {
-    const conversation = await openConversation(stores, target, workspace);
-    return ChatSession.open({
-      model,
-      modelConfig: config,
-      chatMode,
-      tools: registry,
-      runs: stores.runs,
-      conversation,
-      workspace,
-      context: formatWorkspaceContext(context),
-      kube: { context: context.kubeContext, namespace: context.kubeNamespace },
-      ...(context.instructions ? { instructions: formatProjectInstructions(context.instructions) } : {}),
-      queryModel: createQueryModel(model, config),
-      newRunId,
-      policy,
-      ...(workers ? { workers } : {}),
-    });
-  };
-  const session = await open({ id: flags.session, latest: flags.continue });
-  const cutNote = instructionsCutNote(context.instructions);
-  if (cutNote) session.notice(cutNote, 'warning');
+  let engine: Promise<ChatEngine> | undefined;
+  const loadEngine = () =>
+    (engine ??= import('../chat-engine.js').then(({ startChatEngine }) =>
+      startChatEngine({ env: io.env, workspace, setup, kube, registry: tools.registry, runs: stores.runs, policy, ...(workers ? { workers } : {}) }),
+    ));
+  const session = new PendingSession(firstSnapshot(conversation.id, setup.capabilities?.tools), async () => {
+    const { open, cutNote } = await loadEngine();
+    const started = await open(conversation);
+    if (cutNote) started.notice(cutNote, 'warning');
+    return started;
+  });
   const { runChat } = await tui;
   await runChat({
     session,
-    openSession: (target) => open({ id: target.id }),
+    openSession: async (target) => (await loadEngine()).open(await openConversation(stores, { id: target.id }, workspace)),
     runs: stores.runs,
     conversations: stores.conversations,
     model: config,
@@ -76,11 +72,11 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       model: config.model,
       endpoint: config.baseURL,
       workspace,
-      kubeContext: context.kubeContext,
-      sessionId: session.deps.conversation.id,
-      resumed: session.snapshot().history.length > 0,
+      kubeContext,
+      sessionId: conversation.id,
+      resumed: conversation.info.messageCount > 0,
     },
-    tools: { ...describer(registry, { context: context.kubeContext, namespace: context.kubeNamespace }), ...(redisUrl ? { workers: (plan: Plan) => planCardWorkers(redisUrl, plan) } : {}) },
+    tools: { ...describer(tools.registry, { context: kubeContext, namespace: kubeContext ? (namespace ?? 'default') : undefined }), ...(redisUrl ? { workers: (plan: Plan) => planCardWorkers(redisUrl, plan) } : {}) },
     color: colorEnabled(io.stdout, io.env),
     env: io.env,
     workspace,
@@ -89,4 +85,17 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
     stderr: io.stderr as NodeJS.WriteStream,
   });
   return ExitCode.ok;
+}
+
+/** A session as it starts (what ChatSession.snapshot() says before anything happened), for the first frame. */
+function firstSnapshot(sessionId: string, tools: boolean | undefined): SessionSnapshot {
+  const chatMode = tools === false ? { tools: false, reason: 'the model check found no tool calling', source: 'hint' as const } : { tools: true, source: tools ? ('hint' as const) : ('default' as const) };
+  return { phase: 'idle', history: [], streaming: '', tokens: 0, sessionId, chatMode, showThinking: false, approvalMode: 'ask' };
+}
+
+/** Awaits all, then throws the first failure in the order given (not the first to fail). */
+async function settledInOrder<T extends readonly unknown[]>(promises: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
