@@ -1,17 +1,19 @@
-// An esbuild plugin for the CLI bundle: a few of Node's own modules reach the bundled code through
-// an object that reads each export only when the code uses it.
+// An esbuild plugin for the CLI bundle: Node's own modules are loaded with require(), not imported.
 // Importing a built-in module from an ES module makes Node build its ES facade, which reads every
-// export; `fs` and `util` define many exports lazily, so that loads the file streams, the worker
-// threads, the argument parser… (esbuild's CommonJS interop, which reads each export's descriptor,
-// does the same). That was about a tenth of `ksa validate`'s start. The modules in LAZY are not even
-// loaded until something of theirs is used: most commands start no process, hash nothing and ask nothing.
+// export: `node:process` creates stdin and stdout, `fs` and `util` load what their lazily defined
+// exports need (the file streams, the worker threads, the argument parser…). That was a sixth of
+// `ksa validate`'s start. esbuild's CommonJS interop reads each export's descriptor instead, which
+// costs nothing except for the modules in FORWARDED (reading a descriptor there loads the code
+// behind it): those reach the code through an object that reads an export when it is used. The
+// modules in LAZY are not loaded until something of theirs is used: most commands start no process,
+// hash nothing and ask nothing.
 import { builtinModules, createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const NAMESPACE = 'ksa-node-builtin';
 /** Plain objects of functions and constants (no export depends on `this`), so an object standing in for them is safe. */
-const FORWARDED = new Set(['fs', 'fs/promises', 'util', 'os', 'crypto', 'child_process', 'readline', 'readline/promises']);
-/** Loaded on first use. */
+const FORWARDED = new Set(['fs', 'fs/promises', 'util', 'os', 'buffer', 'crypto', 'child_process', 'readline', 'readline/promises']);
+/** Loaded on first use (a subset of FORWARDED). */
 const LAZY = new Set(['crypto', 'child_process', 'readline', 'readline/promises']);
 
 function builtinName(specifier) {
@@ -28,12 +30,12 @@ export const builtinsOnUse = {
       if (args.namespace === NAMESPACE) return { path: args.path, external: true };
       // import() loads when it runs already, and expects Node's own namespace.
       if (args.kind === 'dynamic-import') return undefined;
-      const name = builtinName(args.path);
-      return name !== undefined && FORWARDED.has(name) ? { path: args.path, namespace: NAMESPACE } : undefined;
+      return builtinName(args.path) === undefined ? undefined : { path: args.path, namespace: NAMESPACE };
     });
     build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
       const name = builtinName(args.path);
       const specifier = JSON.stringify(`node:${name}`);
+      if (!FORWARDED.has(name)) return { loader: 'js', contents: `module.exports = require(${specifier});` };
       // The export names of a lazy module are listed at build time, so listing them (as esbuild's interop does) loads nothing.
       const names = LAZY.has(name) ? JSON.stringify(Object.getOwnPropertyNames(require(`node:${name}`))) : undefined;
       return {
