@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { asciiOnly } from './bundle-ascii.mjs';
 import { builtinsOnUse } from './bundle-builtins.mjs';
+import { zodEnglishOnly } from './bundle-zod-en.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outdir = path.join(root, 'dist/cli');
@@ -28,6 +29,6 @@ await build({
   // Optional native or development-only pieces some dependencies try to load.
   // bullmq and ioredis load only for runs with workers, and ioredis's CommonJS exports do not survive bundling.
   external: ['react-devtools-core', 'bullmq', 'ioredis'],
-  plugins: [builtinsOnUse],
+  plugins: [builtinsOnUse, zodEnglishOnly],
 });
 await asciiOnly(outdir);
