@@ -5,6 +5,9 @@
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { asciiOnly } from './bundle-ascii.mjs';
+import { builtinsOnUse } from './bundle-builtins.mjs';
+import { zodEnglishOnly } from './bundle-zod-en.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outdir = path.join(root, 'dist/cli');
@@ -26,8 +29,9 @@ await build({
   // Optional native or development-only pieces some dependencies try to load.
   // bullmq and ioredis load only for runs with workers, and ioredis's CommonJS exports do not survive bundling.
   external: ['react-devtools-core', 'bullmq', 'ioredis'],
-  plugins: [fastStringWidth()],
+  plugins: [fastStringWidth(), builtinsOnUse, zodEnglishOnly],
 });
+await asciiOnly(outdir);
 
 /**
  * Ink and its helpers measure every piece of text with string-width, whose module builds Unicode tables

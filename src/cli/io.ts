@@ -10,7 +10,16 @@ export type CliIO = {
 };
 
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Made when first used: process.stdin of a pipe or a file loads Node's socket or file streams, and most commands never read it.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 export function writeLine(stream: Writable, line = ''): void {

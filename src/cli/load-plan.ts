@@ -1,6 +1,10 @@
-import { validatePlan, type Plan } from '../planning/index.js';
-import { assessPolicy, denialIssues, type Policy } from '../policy/rules/index.js';
-import { riskOptions, type ToolRegistry } from '../tools/index.js';
+import type { Plan } from '../planning/schema.js';
+import { validatePlan } from '../planning/validate.js';
+import { assessPolicy } from '../policy/rules/assess.js';
+import { denialIssues } from '../policy/rules/decide.js';
+import type { Policy } from '../policy/rules/policy-rule.js';
+import type { ToolRegistry } from '../tools/registry.js';
+import { riskOptions } from '../tools/risk-options.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
 import type { CommandTools } from './mcp-tools.js';

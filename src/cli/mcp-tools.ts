@@ -1,6 +1,9 @@
-import { isRecord, valueAt, type ValidationIssue } from '../planning/index.js';
-import { ksaHome } from '../store/index.js';
-import { createBuiltinRegistry, McpHub, type ToolRegistry } from '../tools/index.js';
+import type { ValidationIssue } from '../planning/validate.js';
+import { isRecord, valueAt } from '../planning/values.js';
+import { ksaHome } from '../store/paths.js';
+import { createBuiltinRegistry } from '../tools/builtin.js';
+import { McpHub } from '../tools/mcp/hub.js';
+import type { ToolRegistry } from '../tools/registry.js';
 import { askApproval, canPrompt } from './approval.js';
 import type { CliIO } from './io.js';
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { combinePolicies, EMPTY_POLICY, parsePolicy, type Policy } from '../policy/rules/index.js';
+import { parsePolicy } from '../policy/rules/parse-policy.js';
+import { combinePolicies, EMPTY_POLICY, type Policy } from '../policy/rules/policy-rule.js';
 import { CliError } from './errors.js';
 
 /** The policy files that apply to a workspace, in order: the user's, then the workspace's. */

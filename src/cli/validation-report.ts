@@ -1,4 +1,4 @@
-import { formatPath, type ValidationIssue } from '../planning/index.js';
+import { formatPath, type ValidationIssue } from '../planning/validate.js';
 import type { PlanFile } from './plan-file.js';
 import type { Styler } from '../tui/style.js';
 

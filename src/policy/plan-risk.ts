@@ -1,4 +1,5 @@
-import { KsaError, type Plan, type Step } from '../planning/index.js';
+import { KsaError } from '../planning/ksa-error.js';
+import type { Plan, Step } from '../planning/schema.js';
 import { classifyDocker, classifyHelm, classifyKubectl, classifyPodman, type ArgvClassifier } from './cluster-tools.js';
 import { classifyCommand } from './command-risk.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';

@@ -1,4 +1,5 @@
-import { KsaError, unknownToolMessage } from '../planning/index.js';
+import { KsaError } from '../planning/ksa-error.js';
+import { unknownToolMessage } from '../planning/suggest.js';
 
 /** A misuse of a tool that is not about one argument's type, e.g. a `cwd` that does not exist. */
 export class ToolError extends KsaError {

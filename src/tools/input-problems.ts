@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { describeValue, didYouMean, formatPath, typeProblem, valueAt } from '../planning/index.js';
+import { didYouMean } from '../planning/suggest.js';
+import { formatPath } from '../planning/validate.js';
+import { describeValue, typeProblem, valueAt } from '../planning/values.js';
 
 /**
  * One short line per zod issue, with the argument's path:

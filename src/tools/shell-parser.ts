@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Language, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
 import type { ShellParser } from '../policy/index.js';
 
 let loading: Promise<Parser> | undefined;
@@ -7,6 +7,8 @@ let loading: Promise<Parser> | undefined;
 /** tree-sitter-bash as WASM, loaded once on first use. */
 function bashParser(): Promise<Parser> {
   loading ??= (async () => {
+    // Loaded with the first shell command to rate: ksa validate of a plan without a policy rates none.
+    const { Language, Parser } = await import('web-tree-sitter');
     const require = createRequire(import.meta.url);
     // Found through the package, not next to the code that loads it: inside the bundled CLI that is another folder.
     await Parser.init({ locateFile: () => require.resolve('web-tree-sitter/tree-sitter.wasm') });

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { KSA_ARGV, ksaEnv, REPO_ROOT } from '../helpers/cli.js';
 
 // The bundle bin/ksa.js loads (dist/cli, built by npm run build and the test setup):
 // what every command loads at start stays small, and the heavy libraries stay in
@@ -49,5 +51,28 @@ describe('the CLI bundle', () => {
     for (const command of ['validate', 'run', 'chat', 'status', 'pause', 'resume', 'cancel']) {
       expect(entry, command).toMatch(new RegExp(`import\\("\\./chunks/${command}-[A-Z0-9]+\\.js"\\)`));
     }
+  });
+
+  it("ksa validate's chunks leave out the executor and the store's run and conversation records", () => {
+    const chunk = readdirSync(path.join(DIR, 'chunks')).find((name) => name.startsWith('validate-'));
+    expect(chunk).toBeDefined();
+    const text = [...staticallyLoaded(path.join(DIR, 'chunks', chunk!))].map((file) => readFileSync(file, 'utf8')).join('\n');
+    expect(text).toContain('// src/planning/validate.ts');
+    for (const marker of ['src/planning/executor.ts', 'src/store/run-record.ts', 'src/store/conversation-record.ts', 'src/store/run-store.ts']) {
+      expect(text.includes(`// ${marker}`), marker).toBe(false);
+    }
+  });
+
+  it('ksa validate loads neither child_process, crypto nor readline, and the bundle it loads is one byte per character', async () => {
+    // Node's list of the built-in modules it loaded, printed as the process exits.
+    const preload = `data:text/javascript,process.on('exit', () => process.stderr.write('MODULES ' + JSON.stringify(process.moduleLoadList) + '\\n'))`;
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', preload, ...KSA_ARGV, 'validate', 'examples/deploy-local/plan.yaml'], { cwd: REPO_ROOT, env: ksaEnv() });
+    expect(stdout).toContain('valid plan, 10 steps');
+    const loaded: string[] = JSON.parse(/^MODULES (.*)$/m.exec(stderr)![1]!);
+    expect(loaded).toContain('NativeModule fs');
+    for (const name of ['child_process', 'crypto', 'readline']) expect(loaded, name).not.toContain(`NativeModule ${name}`);
+    // A character beyond Latin-1 anywhere in a file makes Node hold all of it as two bytes per character.
+    const chunk = readdirSync(path.join(DIR, 'chunks')).find((name) => name.startsWith('validate-'))!;
+    for (const file of staticallyLoaded(path.join(DIR, 'chunks', chunk))) expect(/[^\x00-\xff]/u.test(readFileSync(file, 'utf8')), file).toBe(false);
   });
 });

@@ -1,9 +1,12 @@
 import path from 'node:path';
-import { buildGraph, criticalPathLengths, DEFAULT_MAX_PARALLEL, type Plan } from '../../planning/index.js';
-import { assessPlanRisk } from '../../policy/index.js';
-import { PolicyFileError } from '../../policy/rules/index.js';
-import { ksaHome } from '../../store/index.js';
-import { riskOptions, type ToolRegistry } from '../../tools/index.js';
+// Deep imports: ksa validate loads only the modules it uses (the barrels would bring the executor and the store's records).
+import { buildGraph, criticalPathLengths } from '../../planning/graph.js';
+import { DEFAULT_MAX_PARALLEL, type Plan } from '../../planning/schema.js';
+import { assessPlanRisk } from '../../policy/plan-risk.js';
+import { PolicyFileError } from '../../policy/rules/parse-policy.js';
+import { ksaHome } from '../../store/paths.js';
+import type { ToolRegistry } from '../../tools/registry.js';
+import { riskOptions } from '../../tools/risk-options.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { KsaError } from '../../planning/index.js';
+import { KsaError } from '../../planning/ksa-error.js';
 import { compileGlob, GlobSyntaxError } from './command-glob.js';
 import { POLICY_EFFECTS, type Policy, type PolicyEffect, type PolicyRule } from './policy-rule.js';
 

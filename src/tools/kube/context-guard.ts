@@ -1,4 +1,6 @@
-import { KsaError, type InvokeTool, type Plan } from '../../planning/index.js';
+import { KsaError } from '../../planning/ksa-error.js';
+import type { Plan } from '../../planning/schema.js';
+import type { InvokeTool } from '../../planning/tool-call.js';
 import { quickCommand } from '../quick-command.js';
 import type { Tool } from '../tool.js';
 

@@ -1,4 +1,4 @@
-import { KsaError } from '../../planning/index.js';
+import { KsaError } from '../../planning/ksa-error.js';
 
 /** A server that could not be started or reached: one line naming it, its command or URL, and the cause. */
 export class McpServerUnavailableError extends KsaError {
