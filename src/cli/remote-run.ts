@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { placementOf, type Placement, type Plan, type Step } from '../planning/index.js';
+// Deep imports: ksa validate loads this module, and the planning barrel would bring the executor.
+import { placementOf, type Placement } from '../planning/runs-on.js';
+import type { Plan, Step } from '../planning/schema.js';
 import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
 import type { WorkerInfo } from '../workers/index.js';
 import { CliError } from './errors.js';
