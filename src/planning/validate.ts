@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from './graph.js';
 import { compileExpression } from './expressions.js';
-import { findTemplates, isTemplated } from './templates.js';
+import { containsTemplate, findTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean, lookAlikeNote, unknownToolMessage } from './suggest.js';
 import { isRecord, typeProblem, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
-import { isObviouslyValid } from './obviously-valid.js';
+import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import {
   ConditionStepSchema,
   DEFAULT_MAX_STEPS,
@@ -151,6 +151,8 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 class StepChecker {
   private readonly isAncestor: (step: number, ancestor: number) => boolean;
   private readonly allowedEnv: ReadonlySet<string>;
+  /** zod's verdicts on format strings (URLs) seen in this plan's arguments. */
+  private readonly formatMemo: FormatMemo = new Map();
 
   constructor(
     private readonly graph: PlanGraph,
@@ -164,18 +166,18 @@ class StepChecker {
   }
 
   check(step: Step, i: number): void {
-    const at: IssuePath = ['steps', i];
+    // Paths are built only for an issue or a template: most steps have neither.
     if (step.type === 'condition') {
-      this.expression(step.when, [...at, 'when'], i, false);
+      this.expression(step.when, ['steps', i, 'when'], i, false);
       return;
     }
-    if (step.when !== undefined) this.expression(step.when, [...at, 'when'], i, false);
+    if (step.when !== undefined) this.expression(step.when, ['steps', i, 'when'], i, false);
     if (step.type === 'llm_query') {
-      this.templates(step.prompt, [...at, 'prompt'], i, false);
+      this.templates(step.prompt, 'prompt', i, false);
       return;
     }
-    this.toolCall(step.tool, step.args, at, i, false);
-    if (step.rollback) this.toolCall(step.rollback.tool, step.rollback.args, [...at, 'rollback'], i, true);
+    this.toolCall(step.tool, step.args, i, false);
+    if (step.rollback) this.toolCall(step.rollback.tool, step.rollback.args, i, true);
   }
 
   /** did-you-mean, or the bracket syntax for ids with a dash (CEL reads `-` as minus). */
@@ -185,27 +187,27 @@ class StepChecker {
     return didYouMean(id, this.firstIndex.keys());
   }
 
-  private toolCall(name: string, args: Record<string, unknown>, at: IssuePath, i: number, isRollback: boolean): void {
+  private toolCall(name: string, args: Record<string, unknown>, i: number, isRollback: boolean): void {
+    const at: () => IssuePath = () => (isRollback ? ['steps', i, 'rollback'] : ['steps', i]);
     const tool = this.options.tools.get(name);
     if (!tool) {
-      this.add('unknown_tool', [...at, 'tool'], unknownToolMessage(name, this.options.tools.keys()));
-    } else {
-      const problems = isObviouslyValid(tool.inputSchema, args) ? [] : schemaIssues(tool.inputSchema, args);
-      if (problems.length > 0) {
-        for (const issue of problems) {
-          // A templated value's type is only known at run time.
-          if (pathHitsTemplate(args, issue.path)) continue;
-          for (const mapped of fromZodIssue(issue, [...at, 'args'], args, shapeKeys(tool.inputSchema))) {
-            this.add('invalid_args', mapped.path, `${mapped.message.replace(/^unknown field/, 'unknown argument')} (tool "${name}")`);
-          }
+      this.add('unknown_tool', [...at(), 'tool'], unknownToolMessage(name, this.options.tools.keys()));
+    } else if (!isObviouslyValid(tool.inputSchema, args, this.formatMemo)) {
+      for (const issue of schemaIssues(tool.inputSchema, args)) {
+        // A templated value's type is only known at run time.
+        if (pathHitsTemplate(args, issue.path)) continue;
+        for (const mapped of fromZodIssue(issue, [...at(), 'args'], args, shapeKeys(tool.inputSchema))) {
+          this.add('invalid_args', mapped.path, `${mapped.message.replace(/^unknown field/, 'unknown argument')} (tool "${name}")`);
         }
       }
     }
-    this.templates(args, [...at, 'args'], i, isRollback);
+    if (containsTemplate(args)) this.templates(args, isRollback ? 'rollback' : 'args', i, isRollback);
   }
 
-  private templates(value: unknown, at: IssuePath, i: number, allowSelf: boolean): void {
-    for (const site of findTemplates(value, [...at])) this.expression(site.source, site.path, i, allowSelf);
+  /** The expressions of the templates in a step's prompt, args or rollback args. */
+  private templates(value: unknown, field: 'prompt' | 'args' | 'rollback', i: number, allowSelf: boolean): void {
+    const at = field === 'rollback' ? ['steps', i, 'rollback', 'args'] : ['steps', i, field];
+    for (const site of findTemplates(value, at)) this.expression(site.source, site.path, i, allowSelf);
   }
 
   private expression(source: string, path: IssuePath, i: number, allowSelf: boolean): void {
