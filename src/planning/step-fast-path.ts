@@ -1,4 +1,4 @@
-import { ConditionStepSchema, LlmQueryStepSchema, RetryPolicySchema, RollbackSchema, STEP_ID_PATTERN, ToolCallStepSchema, type Step } from './schema.js';
+import { ConditionStepSchema, LlmQueryStepSchema, RetryPolicySchema, RollbackSchema, ToolCallStepSchema, type Step } from './schema.js';
 import { isPlainObject } from './values.js';
 
 /**
@@ -30,7 +30,7 @@ export function parseStepFast(raw: unknown): Step | undefined {
   if (!fields || !onlyDefinedFields(raw, fields)) return MISS;
 
   const { id, name, when } = raw;
-  if (typeof id !== 'string' || !STEP_ID_PATTERN.test(id)) return MISS;
+  if (typeof id !== 'string' || !isStepId(id)) return MISS;
   if (name !== undefined && typeof name !== 'string') return MISS;
   const dependsOn = stringArray(raw.dependsOn);
   if (!dependsOn) return MISS;
@@ -126,6 +126,17 @@ function stringArray(value: unknown): string[] | undefined {
 /** Every own enumerable key is a known field with a value (zod keeps a present `undefined`; the fast path leaves that to it). */
 function onlyDefinedFields(value: Record<string, unknown>, fields: ReadonlySet<string>): boolean {
   for (const key in value) if (!fields.has(key) || value[key] === undefined) return false;
+  return true;
+}
+
+/** STEP_ID_PATTERN (`^[a-z0-9][a-z0-9_-]{0,62}$`) without the regex engine: one test per step. */
+function isStepId(id: string): boolean {
+  if (id.length === 0 || id.length > 63) return false;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    const ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (i > 0 && (c === 45 || c === 95));
+    if (!ok) return false;
+  }
   return true;
 }
 

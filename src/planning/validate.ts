@@ -65,6 +65,8 @@ export type ValidationResult =
   | { readonly ok: false; readonly plan?: undefined; readonly issues: readonly ValidationIssue[] };
 
 const PlanShellSchema = PlanSchema.extend({ steps: z.array(z.unknown()).min(1, 'a plan needs at least one step') });
+/** The same when `steps` is known to be a non-empty array: zod need not copy a 100k-element array item by item. */
+const PlanShellWithStepsSchema = PlanSchema.extend({ steps: z.unknown() });
 
 /** Checks a plan document and reports every problem at once, each with its path. */
 export function validatePlan(document: unknown, options: ValidateOptions): ValidationResult {
@@ -76,7 +78,8 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     return { ok: false, issues };
   }
 
-  const shell = PlanShellSchema.safeParse(document);
+  const stepsField = (document as { steps?: unknown }).steps;
+  const shell = (Array.isArray(stepsField) && stepsField.length > 0 ? PlanShellWithStepsSchema : PlanShellSchema).safeParse(document);
   if (!shell.success) for (const issue of shell.error.issues) issues.push(...fromZodIssue(issue, [], document, PLAN_FIELDS));
   const rawSteps = Array.isArray((document as { steps?: unknown }).steps) ? ((document as { steps: unknown[] }).steps) : [];
 
@@ -124,13 +127,12 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     onSelfDependency: (i, j, dep) => dependencyProblems.push({ i, j, dep, self: true }),
     onUnknownDependency: (i, j, dep) => dependencyProblems.push({ i, j, dep, self: false }),
   });
-  const firstIndex = graph.indexOf;
   for (const { i, j, dep, self } of dependencyProblems) {
     if (self) add('self_dependency', ['steps', i, 'dependsOn', j], `step "${dep}" cannot depend on itself`);
-    else add('unknown_dependency', ['steps', i, 'dependsOn', j], `unknown step "${dep}"${didYouMean(dep, firstIndex.keys())}`);
+    else add('unknown_dependency', ['steps', i, 'dependsOn', j], `unknown step "${dep}"${didYouMean(dep, graph.indexOf.keys())}`);
   }
   for (const cycle of graph.cycles) {
-    const at = firstIndex.get(cycle[0]!) ?? 0;
+    const at = Math.max(graph.indexOfId(cycle[0]!), 0);
     add('cycle', ['steps', at, 'dependsOn'], `dependency cycle: ${cycle.join(' -> ')} (each step depends on the next); remove one dependsOn entry`);
   }
 
@@ -138,7 +140,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     ...Object.keys(isRecord((document as { inputs?: unknown }).inputs) ? (document as { inputs: object }).inputs : {}),
     ...Object.keys(options.inputs ?? {}),
   ]);
-  const checker = new StepChecker(graph, firstIndex, options, declaredInputs, add);
+  const checker = new StepChecker(graph, options, declaredInputs, add);
   steps.forEach((step, i) => {
     if (step) checker.check(step, i);
   });
@@ -156,7 +158,6 @@ class StepChecker {
 
   constructor(
     private readonly graph: PlanGraph,
-    private readonly firstIndex: ReadonlyMap<string, number>,
     private readonly options: ValidateOptions,
     private readonly declaredInputs: ReadonlySet<string>,
     private readonly add: (code: IssueCode, path: IssuePath, message: string) => void,
@@ -182,9 +183,9 @@ class StepChecker {
 
   /** did-you-mean, or the bracket syntax for ids with a dash (CEL reads `-` as minus). */
   private stepHint(id: string, source: string): string {
-    const dashed = [...this.firstIndex.keys()].find((known) => known.startsWith(`${id}-`) && source.includes(known));
+    const dashed = [...this.graph.indexOf.keys()].find((known) => known.startsWith(`${id}-`) && source.includes(known));
     if (dashed) return `; to read a step whose id has a dash, write steps["${dashed}"]`;
-    return didYouMean(id, this.firstIndex.keys());
+    return didYouMean(id, this.graph.indexOf.keys());
   }
 
   private toolCall(name: string, args: Record<string, unknown>, i: number, isRollback: boolean): void {
@@ -220,15 +221,15 @@ class StepChecker {
     const selfId = this.graph.ids[i]!;
     for (const root of refs.unknownRoots) {
       // `steps.deploy-web.status` parses as `steps.deploy - web.status`: the hint is on the step reference.
-      if (refs.steps.some((id) => this.firstIndex.has(`${id}-${root}`) || [...this.firstIndex.keys()].some((known) => known.startsWith(`${id}-${root}`)))) continue;
+      if (refs.steps.some((id) => this.graph.indexOfId(`${id}-${root}`) >= 0 || [...this.graph.indexOf.keys()].some((known) => known.startsWith(`${id}-${root}`)))) continue;
       this.add('unknown_reference', path, `unknown variable "${root}" in "${source}" (expressions can use steps, inputs and env)`);
     }
     if (refs.dynamicStepAccess) {
       this.add('unknown_reference', path, `"${source}" reads steps[...] with a computed key; use steps.<id> so the dependency can be checked`);
     }
     for (const id of refs.steps) {
-      const target = this.firstIndex.get(id);
-      if (target === undefined) {
+      const target = this.graph.indexOfId(id);
+      if (target < 0) {
         this.add('unknown_reference', path, `"${source}" references unknown step "${id}"${this.stepHint(id, source)}`);
       } else if (target === i) {
         if (!allowSelf) this.add('not_an_ancestor', path, `"${source}" references the step itself ("${id}"); only its dependencies have results yet`);
