@@ -36,6 +36,15 @@ export function parseStepFast(raw: unknown): Step | undefined {
   if (!dependsOn) return MISS;
   if (when !== undefined && !nonEmptyString(when)) return MISS;
 
+  const { retry, timeoutMs, tool, rollback } = raw;
+  // The commonest step, a bare tool call, is made in one object literal (one allocation, its final shape).
+  if (type === undefined && retry === undefined && timeoutMs === undefined && when === undefined && rollback === undefined && raw.runsOn === undefined) {
+    if (!nonEmptyString(tool)) return MISS;
+    const args = argsRecord(raw.args);
+    if (!args) return MISS;
+    return (name === undefined ? { id, dependsOn, tool, args } : { id, name, dependsOn, tool, args }) as Step;
+  }
+
   const out: Record<string, unknown> = { id };
   if (name !== undefined) out.name = name;
   out.dependsOn = dependsOn;
@@ -46,14 +55,14 @@ export function parseStepFast(raw: unknown): Step | undefined {
     return out as Step;
   }
 
-  if (raw.retry !== undefined) {
-    const retry = retryPolicy(raw.retry);
-    if (!retry) return MISS;
-    out.retry = retry;
+  if (retry !== undefined) {
+    const policy = retryPolicy(retry);
+    if (!policy) return MISS;
+    out.retry = policy;
   }
-  if (raw.timeoutMs !== undefined) {
-    if (!isInt(raw.timeoutMs, 1)) return MISS;
-    out.timeoutMs = raw.timeoutMs;
+  if (timeoutMs !== undefined) {
+    if (!isInt(timeoutMs, 1)) return MISS;
+    out.timeoutMs = timeoutMs;
   }
   if (when !== undefined) out.when = when;
   if (type === 'llm_query') {
@@ -66,15 +75,15 @@ export function parseStepFast(raw: unknown): Step | undefined {
   if (type !== undefined) out.type = type;
   // Placement on workers is rare: zod parses it.
   if (raw.runsOn !== undefined) return MISS;
-  if (!nonEmptyString(raw.tool)) return MISS;
-  out.tool = raw.tool;
+  if (!nonEmptyString(tool)) return MISS;
+  out.tool = tool;
   const args = argsRecord(raw.args);
   if (!args) return MISS;
   out.args = args;
-  if (raw.rollback !== undefined) {
-    const rollback = rollbackAction(raw.rollback);
-    if (!rollback) return MISS;
-    out.rollback = rollback;
+  if (rollback !== undefined) {
+    const action = rollbackAction(rollback);
+    if (!action) return MISS;
+    out.rollback = action;
   }
   return out as Step;
 }
