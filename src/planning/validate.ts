@@ -91,12 +91,16 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   // Each step is parsed on its own so one bad step does not hide the others' problems.
   const steps: (Step | undefined)[] = new Array(rawSteps.length);
   const nodes: GraphNode[] = new Array(rawSteps.length);
+  // Steps that plainly need no further check, found while each step is at hand: the check pass skips them.
+  const settled = new Uint8Array(rawSteps.length);
+  const formatMemo: FormatMemo = new Map();
   for (let i = 0; i < rawSteps.length; i++) {
     const raw = rawSteps[i];
     const fast = parseStepFast(raw);
     if (fast) {
       steps[i] = fast;
       nodes[i] = fast;
+      if (plainlyFine(fast, options.tools, formatMemo)) settled[i] = 1;
       continue;
     }
     const parsed = StepSchema.safeParse(raw);
@@ -140,10 +144,11 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     ...Object.keys(isRecord((document as { inputs?: unknown }).inputs) ? (document as { inputs: object }).inputs : {}),
     ...Object.keys(options.inputs ?? {}),
   ]);
-  const checker = new StepChecker(graph, options, declaredInputs, add);
-  steps.forEach((step, i) => {
-    if (step) checker.check(step, i);
-  });
+  const checker = new StepChecker(graph, options, declaredInputs, formatMemo, add);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (step && settled[i] === 0) checker.check(step, i);
+  }
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };
   const plan: Plan = { ...shell.data, steps: steps as Step[] };
@@ -153,13 +158,13 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 class StepChecker {
   private readonly isAncestor: (step: number, ancestor: number) => boolean;
   private readonly allowedEnv: ReadonlySet<string>;
-  /** zod's verdicts on format strings (URLs) seen in this plan's arguments. */
-  private readonly formatMemo: FormatMemo = new Map();
 
   constructor(
     private readonly graph: PlanGraph,
     private readonly options: ValidateOptions,
     private readonly declaredInputs: ReadonlySet<string>,
+    /** zod's verdicts on format strings (URLs) seen in this plan's arguments. */
+    private readonly formatMemo: FormatMemo,
     private readonly add: (code: IssueCode, path: IssuePath, message: string) => void,
   ) {
     this.isAncestor = createAncestorCheck(graph);
@@ -249,6 +254,20 @@ class StepChecker {
       }
     }
   }
+}
+
+/**
+ * A tool step without a condition whose tools exist and whose arguments are
+ * obviously valid and hold no template: StepChecker.check would find nothing.
+ */
+function plainlyFine(step: Step, tools: ToolCatalog, memo: FormatMemo): boolean {
+  if (step.type === 'llm_query' || step.type === 'condition' || step.when !== undefined) return false;
+  return plainArgs(step.tool, step.args, tools, memo) && (step.rollback === undefined || plainArgs(step.rollback.tool, step.rollback.args, tools, memo));
+}
+
+function plainArgs(name: string, args: Record<string, unknown>, tools: ToolCatalog, memo: FormatMemo): boolean {
+  const tool = tools.get(name);
+  return tool !== undefined && isObviouslyValid(tool.inputSchema, args, memo) && !containsTemplate(args);
 }
 
 /**
