@@ -1,13 +1,13 @@
 /**
  * Step ids to their first step index, in one open-addressing table of
- * 32-bit ints. A JS Map did the same job, but strings from JSON.parse are not
+ * 32-bit ints (linear probing, at most half full). A JS Map did the same job, but strings from JSON.parse are not
  * interned, so each of a 100k-step plan's ~300k lookups hashed and compared
  * strings spread over the heap: the Map was a third of validating. Here the
  * hash is computed once per string and the slots are contiguous.
  */
 export class IdIndex {
   private readonly mask: number;
-  /** 1 + the step index, or 0 for an empty slot. */
+  /** Per slot two ints: the id's hash, and 1 + the step index (0: an empty slot). */
   private readonly slots: Int32Array;
 
   /** Indexes `ids`; `onRepeat(i, first)` hears of each id that an earlier step already has, in plan order. */
@@ -18,17 +18,20 @@ export class IdIndex {
     let size = 16;
     while (size < ids.length * 2) size *= 2;
     this.mask = size - 1;
-    this.slots = new Int32Array(size);
+    const slots = (this.slots = new Int32Array(size * 2));
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      let slot = hashOf(id) & this.mask;
+      const hash = hashOf(id);
+      let slot = hash & this.mask;
       for (;;) {
-        const held = this.slots[slot]!;
+        const held = slots[2 * slot + 1]!;
         if (held === 0) {
-          this.slots[slot] = i + 1;
+          slots[2 * slot] = hash;
+          slots[2 * slot + 1] = i + 1;
           break;
         }
-        if (ids[held - 1] === id) {
+        // The hash beside the index spares reading the strings of other ids.
+        if (slots[2 * slot] === hash && ids[held - 1] === id) {
           onRepeat?.(i, held - 1);
           break;
         }
@@ -39,11 +42,13 @@ export class IdIndex {
 
   /** The index of the first step with this id, or -1. */
   get(id: string): number {
-    let slot = hashOf(id) & this.mask;
+    const slots = this.slots;
+    const hash = hashOf(id);
+    let slot = hash & this.mask;
     for (;;) {
-      const held = this.slots[slot]!;
+      const held = slots[2 * slot + 1]!;
       if (held === 0) return -1;
-      if (this.ids[held - 1] === id) return held - 1;
+      if (slots[2 * slot] === hash && this.ids[held - 1] === id) return held - 1;
       slot = (slot + 1) & this.mask;
     }
   }
