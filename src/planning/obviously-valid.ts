@@ -170,7 +170,8 @@ function formatPredicate(schema: Schema): Predicate {
     let ok = verdicts.get(value);
     if (ok === undefined) {
       const result = standard.validate(value);
-      // An async check is not judged here.
+      // An async check is not judged here (and its outcome not awaited).
+      if (result instanceof Promise) result.catch(() => {});
       ok = !(result instanceof Promise) && result.issues === undefined;
       verdicts.set(value, ok);
     }
