@@ -1,3 +1,5 @@
+import { IdIndex } from './id-index.js';
+
 /**
  * The plan as a graph over step indices. Everything here is O(V + E) so a
  * 100k-step plan is checked and scheduled in milliseconds.
@@ -15,7 +17,10 @@ export type EdgeLists = { readonly start: Int32Array; readonly targets: Int32Arr
 
 export type PlanGraph = {
   readonly ids: readonly string[];
+  /** Each id to its (first) step, in plan order; made on first read. */
   readonly indexOf: ReadonlyMap<string, number>;
+  /** The (first) step with this id, or -1: what `indexOf` answers, without making it. */
+  readonly indexOfId: (id: string) => number;
   /** Direct dependencies per step (unknown ids and self-edges dropped; duplicates kept once). */
   readonly depEdges: EdgeLists;
   /** Direct dependents per step, in plan order. */
@@ -43,19 +48,14 @@ export type GraphProblems = {
 export function buildGraph(nodes: readonly GraphNode[], problems: GraphProblems = {}): PlanGraph {
   const n = nodes.length;
   const ids = new Array<string>(n);
-  const indexOf = new Map<string, number>();
   let edgeBound = 0;
-  let repeated: number[] | undefined;
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
     ids[i] = node.id;
     edgeBound += node.dependsOn.length;
-    // One map operation per step; a repeated id (rare: an invalid plan) is put right below.
-    const size = indexOf.size;
-    indexOf.set(node.id, i);
-    if (indexOf.size === size) (repeated ??= []).push(i);
   }
-  if (repeated) pointAtFirstOccurrences(ids, indexOf, repeated, problems);
+  // A repeated id (rare: an invalid plan) means its first step.
+  const index = new IdIndex(ids, problems.onDuplicateId);
 
   const depStart = new Int32Array(n + 1);
   let depTargets = new Int32Array(edgeBound);
@@ -69,8 +69,8 @@ export function buildGraph(nodes: readonly GraphNode[], problems: GraphProblems 
     for (let position = 0; position < names.length; position++) {
       const depId = names[position]!;
       if (depId === ids[i]) problems.onSelfDependency?.(i, position, depId);
-      const d = indexOf.get(depId);
-      if (d === undefined) {
+      const d = index.get(depId);
+      if (d < 0) {
         if (depId !== ids[i]) problems.onUnknownDependency?.(i, position, depId);
         continue;
       }
@@ -99,9 +99,13 @@ export function buildGraph(nodes: readonly GraphNode[], problems: GraphProblems 
   const cycles = order ? [] : findCycles(ids, depEdges, sorted);
   let deps: number[][] | undefined;
   let dependents: number[][] | undefined;
+  let indexOf: Map<string, number> | undefined;
   return {
     ids,
-    indexOf,
+    get indexOf() {
+      return (indexOf ??= index.toMap());
+    },
+    indexOfId: (id) => index.get(id),
     depEdges,
     dependentEdges,
     get deps() {
@@ -113,15 +117,6 @@ export function buildGraph(nodes: readonly GraphNode[], problems: GraphProblems 
     order,
     cycles,
   };
-}
-
-/** A repeated id means its first step: reset the index to it and report each repetition, in plan order. */
-function pointAtFirstOccurrences(ids: readonly string[], indexOf: Map<string, number>, repeated: readonly number[], problems: GraphProblems): void {
-  const ambiguous = new Set(repeated.map((i) => ids[i]!));
-  const first = new Map<string, number>();
-  for (let i = 0; i < ids.length && first.size < ambiguous.size; i++) if (ambiguous.has(ids[i]!) && !first.has(ids[i]!)) first.set(ids[i]!, i);
-  for (const [id, i] of first) indexOf.set(id, i);
-  for (const i of repeated) problems.onDuplicateId?.(i, first.get(ids[i]!)!);
 }
 
 /** The neighbours of one step, as a (shared) view: no copy. */

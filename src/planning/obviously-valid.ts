@@ -1,30 +1,42 @@
 import type { z } from 'zod';
+import { isPlainObject } from './values.js';
 
 /**
  * Whether a value plainly satisfies a tool's input schema, decided without
- * running zod: validating a 100k-step plan spent most of its time in zod
- * parsing arguments it then threw away. Only the schema parts whose rules are
- * fully known here are judged (objects, strings, numbers, booleans, arrays,
- * optionals, enums and literals with their length and range checks); anything
- * else — formats, refinements, unions, transforms — answers false, and zod
- * decides, with its messages. False is always safe; true must never be wrong,
- * which test/planning/obviously-valid.test.ts checks against zod itself.
+ * running zod on the whole value: validating a 100k-step plan spent most of
+ * its time in zod parsing arguments it then threw away. Only the schema parts
+ * whose rules are fully known here are judged (objects, records, strings,
+ * numbers, booleans, arrays, optionals, enums, literals, unknown and plain
+ * unions, with their length and range checks); a string with a format (a URL)
+ * is judged by zod's own check of that one string, remembered per distinct
+ * string in `memo`. Anything else — refinements, transforms, exclusive unions
+ * — answers false, and zod decides, with its messages. False is always safe;
+ * true must never be wrong, which test/planning/obviously-valid.test.ts checks
+ * against zod itself.
  */
-export function isObviouslyValid(schema: z.ZodType, value: unknown): boolean {
+export function isObviouslyValid(schema: z.ZodType, value: unknown, memo: FormatMemo = new Map()): boolean {
   let predicate = compiled.get(schema);
   if (!predicate) {
     predicate = compile(schema as unknown as Schema);
     compiled.set(schema, predicate);
   }
-  return predicate(value);
+  return predicate(value, memo);
 }
 
-type Predicate = (value: unknown) => boolean;
+/** zod's verdicts on format strings (per string schema, per string), kept for one validation. */
+export type FormatMemo = Map<object, Map<string, boolean>>;
+
+type Predicate = (value: unknown, memo: FormatMemo) => boolean;
 
 /** The parts of zod's (v4 core) schema internals read here. */
-type Schema = { readonly _zod: { readonly def: Def; readonly values?: ReadonlySet<unknown> } };
+type Schema = { readonly _zod: { readonly def: Def; readonly values?: ReadonlySet<unknown>; readonly optin?: string } };
 type Def = {
   readonly type: string;
+  readonly inclusive?: boolean;
+  readonly discriminator?: string;
+  readonly options?: readonly Schema[];
+  readonly keyType?: Schema;
+  readonly valueType?: Schema;
   readonly checks?: readonly Check[];
   readonly format?: string;
   readonly coerce?: boolean;
@@ -50,10 +62,16 @@ function compile(schema: Schema): Predicate {
     case 'object':
       return objectPredicate(def);
     case 'string': {
-      if (def.format !== undefined) return NEVER;
-      const length = lengthChecks(def.checks);
-      return length ? (value) => typeof value === 'string' && length(value.length) : NEVER;
+      const length = def.format === undefined ? lengthChecks(def.checks) : undefined;
+      return length ? (value) => typeof value === 'string' && length(value.length) : formatPredicate(schema);
     }
+    case 'unknown':
+    case 'any':
+      return def.checks?.length ? NEVER : () => true;
+    case 'union':
+      return unionPredicate(def);
+    case 'record':
+      return recordPredicate(def);
     case 'number':
       return numberPredicate(def);
     case 'boolean':
@@ -61,13 +79,13 @@ function compile(schema: Schema): Predicate {
     case 'optional': {
       if (def.checks?.length || !def.innerType) return NEVER;
       const inner = compile(def.innerType);
-      return (value) => value === undefined || inner(value);
+      return (value, memo) => value === undefined || inner(value, memo);
     }
     case 'array': {
       const length = lengthChecks(def.checks);
       if (!length || !def.element) return NEVER;
       const element = compile(def.element);
-      return (value) => Array.isArray(value) && length(value.length) && everyIndex(value, element);
+      return (value, memo) => Array.isArray(value) && length(value.length) && everyIndex(value, element, memo);
     }
     case 'enum':
     case 'literal': {
@@ -81,8 +99,8 @@ function compile(schema: Schema): Predicate {
 }
 
 /** `every` skips holes; zod reads them as undefined, so each index is checked. */
-function everyIndex(value: readonly unknown[], element: Predicate): boolean {
-  for (let i = 0; i < value.length; i++) if (!element(value[i])) return false;
+function everyIndex(value: readonly unknown[], element: Predicate, memo: FormatMemo): boolean {
+  for (let i = 0; i < value.length; i++) if (!element(value[i], memo)) return false;
   return true;
 }
 
@@ -92,16 +110,77 @@ function objectPredicate(def: Def): Predicate {
   // Strict (never) or stripping (none); a catchall schema would need judging too.
   if (catchall !== undefined && catchall !== 'never') return NEVER;
   const strict = catchall === 'never';
-  const fields = Object.entries(def.shape).map(([key, field]) => [key, compile(field)] as const);
-  const known = new Set(fields.map(([key]) => key));
-  return (value) => {
+  const keys = Object.keys(def.shape);
+  const predicates = Object.values(def.shape).map(compile);
+  // zod refuses an absent key unless its schema is optional-in, even one whose schema takes undefined (z.unknown()).
+  const required = Object.values(def.shape).map((field) => field._zod.optin === undefined);
+  const known = new Set(keys);
+  return (value, memo) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
     const record = value as Record<string, unknown>;
     if (strict) for (const key in record) if (!known.has(key)) return false;
-    for (const [key, field] of fields) if (!field(record[key])) return false;
+    for (let k = 0; k < keys.length; k++) {
+      const field = record[keys[k]!];
+      if (field === undefined && required[k] && !(keys[k]! in record)) return false;
+      if (!predicates[k]!(field, memo)) return false;
+    }
     return true;
   };
 }
+
+/** An inclusive union holds when one of its options does (an exclusive or discriminated one is left to zod). */
+function unionPredicate(def: Def): Predicate {
+  if (def.checks?.length || def.inclusive === false || def.discriminator !== undefined || !def.options?.length) return NEVER;
+  const options = def.options.map(compile);
+  return (value, memo) => {
+    for (let k = 0; k < options.length; k++) if (options[k]!(value, memo)) return true;
+    return false;
+  };
+}
+
+/**
+ * A record with plain string keys: a data object without symbol keys whose
+ * every value passes. Inherited enumerable keys are checked too (zod skips
+ * them): stricter, so never wrong.
+ */
+function recordPredicate(def: Def): Predicate {
+  const keyDef = def.keyType?._zod.def;
+  if (def.checks?.length || !keyDef || keyDef.type !== 'string' || keyDef.checks?.length || keyDef.format !== undefined || keyDef.coerce || !def.valueType) return NEVER;
+  const element = compile(def.valueType);
+  return (value, memo) => {
+    if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return false;
+    for (const key in value) if (!element(value[key], memo)) return false;
+    return true;
+  };
+}
+
+/**
+ * A string with a format (url, email, a regex, …) and built-in checks only: zod's own
+ * verdict on that one string, remembered per string for this validation (the
+ * same URL in many steps is checked once).
+ */
+function formatPredicate(schema: Schema): Predicate {
+  const def = schema._zod.def;
+  if (def.checks?.some((check) => check._zod.when !== undefined || !BUILT_IN_STRING_CHECKS.has(check._zod.def.check))) return NEVER;
+  const standard = (schema as unknown as z.ZodType)['~standard'];
+  return (value, memo) => {
+    if (typeof value !== 'string') return false;
+    let verdicts = memo.get(schema);
+    if (!verdicts) memo.set(schema, (verdicts = new Map()));
+    let ok = verdicts.get(value);
+    if (ok === undefined) {
+      const result = standard.validate(value);
+      // An async check is not judged here (and its outcome not awaited).
+      if (result instanceof Promise) result.catch(() => {});
+      ok = !(result instanceof Promise) && result.issues === undefined;
+      verdicts.set(value, ok);
+    }
+    return ok;
+  };
+}
+
+/** Checks that depend on the string alone (no refinements: their code may not be pure). */
+const BUILT_IN_STRING_CHECKS = new Set(['string_format', 'min_length', 'max_length', 'length_equals']);
 
 function numberPredicate(def: Def): Predicate {
   const format = def.format;

@@ -1,4 +1,4 @@
-import { ConditionStepSchema, LlmQueryStepSchema, RetryPolicySchema, RollbackSchema, STEP_ID_PATTERN, ToolCallStepSchema, type Step } from './schema.js';
+import { ConditionStepSchema, LlmQueryStepSchema, RetryPolicySchema, RollbackSchema, ToolCallStepSchema, type Step } from './schema.js';
 import { isPlainObject } from './values.js';
 
 /**
@@ -30,11 +30,20 @@ export function parseStepFast(raw: unknown): Step | undefined {
   if (!fields || !onlyDefinedFields(raw, fields)) return MISS;
 
   const { id, name, when } = raw;
-  if (typeof id !== 'string' || !STEP_ID_PATTERN.test(id)) return MISS;
+  if (typeof id !== 'string' || !isStepId(id)) return MISS;
   if (name !== undefined && typeof name !== 'string') return MISS;
   const dependsOn = stringArray(raw.dependsOn);
   if (!dependsOn) return MISS;
   if (when !== undefined && !nonEmptyString(when)) return MISS;
+
+  const { retry, timeoutMs, tool, rollback } = raw;
+  // The commonest step, a bare tool call, is made in one object literal (one allocation, its final shape).
+  if (type === undefined && retry === undefined && timeoutMs === undefined && when === undefined && rollback === undefined && raw.runsOn === undefined) {
+    if (!nonEmptyString(tool)) return MISS;
+    const args = argsRecord(raw.args);
+    if (!args) return MISS;
+    return (name === undefined ? { id, dependsOn, tool, args } : { id, name, dependsOn, tool, args }) as Step;
+  }
 
   const out: Record<string, unknown> = { id };
   if (name !== undefined) out.name = name;
@@ -46,14 +55,14 @@ export function parseStepFast(raw: unknown): Step | undefined {
     return out as Step;
   }
 
-  if (raw.retry !== undefined) {
-    const retry = retryPolicy(raw.retry);
-    if (!retry) return MISS;
-    out.retry = retry;
+  if (retry !== undefined) {
+    const policy = retryPolicy(retry);
+    if (!policy) return MISS;
+    out.retry = policy;
   }
-  if (raw.timeoutMs !== undefined) {
-    if (!isInt(raw.timeoutMs, 1)) return MISS;
-    out.timeoutMs = raw.timeoutMs;
+  if (timeoutMs !== undefined) {
+    if (!isInt(timeoutMs, 1)) return MISS;
+    out.timeoutMs = timeoutMs;
   }
   if (when !== undefined) out.when = when;
   if (type === 'llm_query') {
@@ -66,15 +75,15 @@ export function parseStepFast(raw: unknown): Step | undefined {
   if (type !== undefined) out.type = type;
   // Placement on workers is rare: zod parses it.
   if (raw.runsOn !== undefined) return MISS;
-  if (!nonEmptyString(raw.tool)) return MISS;
-  out.tool = raw.tool;
+  if (!nonEmptyString(tool)) return MISS;
+  out.tool = tool;
   const args = argsRecord(raw.args);
   if (!args) return MISS;
   out.args = args;
-  if (raw.rollback !== undefined) {
-    const rollback = rollbackAction(raw.rollback);
-    if (!rollback) return MISS;
-    out.rollback = rollback;
+  if (rollback !== undefined) {
+    const action = rollbackAction(rollback);
+    if (!action) return MISS;
+    out.rollback = action;
   }
   return out as Step;
 }
@@ -126,6 +135,17 @@ function stringArray(value: unknown): string[] | undefined {
 /** Every own enumerable key is a known field with a value (zod keeps a present `undefined`; the fast path leaves that to it). */
 function onlyDefinedFields(value: Record<string, unknown>, fields: ReadonlySet<string>): boolean {
   for (const key in value) if (!fields.has(key) || value[key] === undefined) return false;
+  return true;
+}
+
+/** STEP_ID_PATTERN (`^[a-z0-9][a-z0-9_-]{0,62}$`) without the regex engine: one test per step. */
+function isStepId(id: string): boolean {
+  if (id.length === 0 || id.length > 63) return false;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    const ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (i > 0 && (c === 45 || c === 95));
+    if (!ok) return false;
+  }
   return true;
 }
 

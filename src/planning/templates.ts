@@ -62,8 +62,8 @@ export function findTemplates(value: unknown, path: readonly (string | number)[]
   return sites;
 }
 
-/** A walk without allocations: most arguments have no template at all. */
-function containsTemplate(value: unknown): boolean {
+/** Whether a value holds a `{{ }}` anywhere: a walk without allocations, since most arguments have none. */
+export function containsTemplate(value: unknown): boolean {
   if (typeof value === 'string') return hasTemplate(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) if (containsTemplate(value[i])) return true;

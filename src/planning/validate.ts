@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from './graph.js';
 import { compileExpression } from './expressions.js';
-import { findTemplates, isTemplated } from './templates.js';
+import { containsTemplate, findTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean, lookAlikeNote, unknownToolMessage } from './suggest.js';
 import { isRecord, typeProblem, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
-import { isObviouslyValid } from './obviously-valid.js';
+import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import {
   ConditionStepSchema,
   DEFAULT_MAX_STEPS,
@@ -65,6 +65,8 @@ export type ValidationResult =
   | { readonly ok: false; readonly plan?: undefined; readonly issues: readonly ValidationIssue[] };
 
 const PlanShellSchema = PlanSchema.extend({ steps: z.array(z.unknown()).min(1, 'a plan needs at least one step') });
+/** The same when `steps` is known to be a non-empty array: zod need not copy a 100k-element array item by item. */
+const PlanShellWithStepsSchema = PlanSchema.extend({ steps: z.unknown() });
 
 /** Checks a plan document and reports every problem at once, each with its path. */
 export function validatePlan(document: unknown, options: ValidateOptions): ValidationResult {
@@ -76,7 +78,8 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     return { ok: false, issues };
   }
 
-  const shell = PlanShellSchema.safeParse(document);
+  const stepsField = (document as { steps?: unknown }).steps;
+  const shell = (Array.isArray(stepsField) && stepsField.length > 0 ? PlanShellWithStepsSchema : PlanShellSchema).safeParse(document);
   if (!shell.success) for (const issue of shell.error.issues) issues.push(...fromZodIssue(issue, [], document, PLAN_FIELDS));
   const rawSteps = Array.isArray((document as { steps?: unknown }).steps) ? ((document as { steps: unknown[] }).steps) : [];
 
@@ -88,12 +91,16 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   // Each step is parsed on its own so one bad step does not hide the others' problems.
   const steps: (Step | undefined)[] = new Array(rawSteps.length);
   const nodes: GraphNode[] = new Array(rawSteps.length);
+  // Steps that plainly need no further check, found while each step is at hand: the check pass skips them.
+  const settled = new Uint8Array(rawSteps.length);
+  const formatMemo: FormatMemo = new Map();
   for (let i = 0; i < rawSteps.length; i++) {
     const raw = rawSteps[i];
     const fast = parseStepFast(raw);
     if (fast) {
       steps[i] = fast;
       nodes[i] = fast;
+      if (plainlyFine(fast, options.tools, formatMemo)) settled[i] = 1;
       continue;
     }
     const parsed = StepSchema.safeParse(raw);
@@ -124,13 +131,12 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     onSelfDependency: (i, j, dep) => dependencyProblems.push({ i, j, dep, self: true }),
     onUnknownDependency: (i, j, dep) => dependencyProblems.push({ i, j, dep, self: false }),
   });
-  const firstIndex = graph.indexOf;
   for (const { i, j, dep, self } of dependencyProblems) {
     if (self) add('self_dependency', ['steps', i, 'dependsOn', j], `step "${dep}" cannot depend on itself`);
-    else add('unknown_dependency', ['steps', i, 'dependsOn', j], `unknown step "${dep}"${didYouMean(dep, firstIndex.keys())}`);
+    else add('unknown_dependency', ['steps', i, 'dependsOn', j], `unknown step "${dep}"${didYouMean(dep, graph.indexOf.keys())}`);
   }
   for (const cycle of graph.cycles) {
-    const at = firstIndex.get(cycle[0]!) ?? 0;
+    const at = Math.max(graph.indexOfId(cycle[0]!), 0);
     add('cycle', ['steps', at, 'dependsOn'], `dependency cycle: ${cycle.join(' -> ')} (each step depends on the next); remove one dependsOn entry`);
   }
 
@@ -138,10 +144,11 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     ...Object.keys(isRecord((document as { inputs?: unknown }).inputs) ? (document as { inputs: object }).inputs : {}),
     ...Object.keys(options.inputs ?? {}),
   ]);
-  const checker = new StepChecker(graph, firstIndex, options, declaredInputs, add);
-  steps.forEach((step, i) => {
-    if (step) checker.check(step, i);
-  });
+  const checker = new StepChecker(graph, options, declaredInputs, formatMemo, add);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (step && settled[i] === 0) checker.check(step, i);
+  }
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };
   const plan: Plan = { ...shell.data, steps: steps as Step[] };
@@ -154,9 +161,10 @@ class StepChecker {
 
   constructor(
     private readonly graph: PlanGraph,
-    private readonly firstIndex: ReadonlyMap<string, number>,
     private readonly options: ValidateOptions,
     private readonly declaredInputs: ReadonlySet<string>,
+    /** zod's verdicts on format strings (URLs) seen in this plan's arguments. */
+    private readonly formatMemo: FormatMemo,
     private readonly add: (code: IssueCode, path: IssuePath, message: string) => void,
   ) {
     this.isAncestor = createAncestorCheck(graph);
@@ -164,48 +172,48 @@ class StepChecker {
   }
 
   check(step: Step, i: number): void {
-    const at: IssuePath = ['steps', i];
+    // Paths are built only for an issue or a template: most steps have neither.
     if (step.type === 'condition') {
-      this.expression(step.when, [...at, 'when'], i, false);
+      this.expression(step.when, ['steps', i, 'when'], i, false);
       return;
     }
-    if (step.when !== undefined) this.expression(step.when, [...at, 'when'], i, false);
+    if (step.when !== undefined) this.expression(step.when, ['steps', i, 'when'], i, false);
     if (step.type === 'llm_query') {
-      this.templates(step.prompt, [...at, 'prompt'], i, false);
+      this.templates(step.prompt, 'prompt', i, false);
       return;
     }
-    this.toolCall(step.tool, step.args, at, i, false);
-    if (step.rollback) this.toolCall(step.rollback.tool, step.rollback.args, [...at, 'rollback'], i, true);
+    this.toolCall(step.tool, step.args, i, false);
+    if (step.rollback) this.toolCall(step.rollback.tool, step.rollback.args, i, true);
   }
 
   /** did-you-mean, or the bracket syntax for ids with a dash (CEL reads `-` as minus). */
   private stepHint(id: string, source: string): string {
-    const dashed = [...this.firstIndex.keys()].find((known) => known.startsWith(`${id}-`) && source.includes(known));
+    const dashed = [...this.graph.indexOf.keys()].find((known) => known.startsWith(`${id}-`) && source.includes(known));
     if (dashed) return `; to read a step whose id has a dash, write steps["${dashed}"]`;
-    return didYouMean(id, this.firstIndex.keys());
+    return didYouMean(id, this.graph.indexOf.keys());
   }
 
-  private toolCall(name: string, args: Record<string, unknown>, at: IssuePath, i: number, isRollback: boolean): void {
+  private toolCall(name: string, args: Record<string, unknown>, i: number, isRollback: boolean): void {
+    const at: () => IssuePath = () => (isRollback ? ['steps', i, 'rollback'] : ['steps', i]);
     const tool = this.options.tools.get(name);
     if (!tool) {
-      this.add('unknown_tool', [...at, 'tool'], unknownToolMessage(name, this.options.tools.keys()));
-    } else {
-      const problems = isObviouslyValid(tool.inputSchema, args) ? [] : schemaIssues(tool.inputSchema, args);
-      if (problems.length > 0) {
-        for (const issue of problems) {
-          // A templated value's type is only known at run time.
-          if (pathHitsTemplate(args, issue.path)) continue;
-          for (const mapped of fromZodIssue(issue, [...at, 'args'], args, shapeKeys(tool.inputSchema))) {
-            this.add('invalid_args', mapped.path, `${mapped.message.replace(/^unknown field/, 'unknown argument')} (tool "${name}")`);
-          }
+      this.add('unknown_tool', [...at(), 'tool'], unknownToolMessage(name, this.options.tools.keys()));
+    } else if (!isObviouslyValid(tool.inputSchema, args, this.formatMemo)) {
+      for (const issue of schemaIssues(tool.inputSchema, args)) {
+        // A templated value's type is only known at run time.
+        if (pathHitsTemplate(args, issue.path)) continue;
+        for (const mapped of fromZodIssue(issue, [...at(), 'args'], args, shapeKeys(tool.inputSchema))) {
+          this.add('invalid_args', mapped.path, `${mapped.message.replace(/^unknown field/, 'unknown argument')} (tool "${name}")`);
         }
       }
     }
-    this.templates(args, [...at, 'args'], i, isRollback);
+    if (containsTemplate(args)) this.templates(args, isRollback ? 'rollback' : 'args', i, isRollback);
   }
 
-  private templates(value: unknown, at: IssuePath, i: number, allowSelf: boolean): void {
-    for (const site of findTemplates(value, [...at])) this.expression(site.source, site.path, i, allowSelf);
+  /** The expressions of the templates in a step's prompt, args or rollback args. */
+  private templates(value: unknown, field: 'prompt' | 'args' | 'rollback', i: number, allowSelf: boolean): void {
+    const at = field === 'rollback' ? ['steps', i, 'rollback', 'args'] : ['steps', i, field];
+    for (const site of findTemplates(value, at)) this.expression(site.source, site.path, i, allowSelf);
   }
 
   private expression(source: string, path: IssuePath, i: number, allowSelf: boolean): void {
@@ -218,15 +226,15 @@ class StepChecker {
     const selfId = this.graph.ids[i]!;
     for (const root of refs.unknownRoots) {
       // `steps.deploy-web.status` parses as `steps.deploy - web.status`: the hint is on the step reference.
-      if (refs.steps.some((id) => this.firstIndex.has(`${id}-${root}`) || [...this.firstIndex.keys()].some((known) => known.startsWith(`${id}-${root}`)))) continue;
+      if (refs.steps.some((id) => this.graph.indexOfId(`${id}-${root}`) >= 0 || [...this.graph.indexOf.keys()].some((known) => known.startsWith(`${id}-${root}`)))) continue;
       this.add('unknown_reference', path, `unknown variable "${root}" in "${source}" (expressions can use steps, inputs and env)`);
     }
     if (refs.dynamicStepAccess) {
       this.add('unknown_reference', path, `"${source}" reads steps[...] with a computed key; use steps.<id> so the dependency can be checked`);
     }
     for (const id of refs.steps) {
-      const target = this.firstIndex.get(id);
-      if (target === undefined) {
+      const target = this.graph.indexOfId(id);
+      if (target < 0) {
         this.add('unknown_reference', path, `"${source}" references unknown step "${id}"${this.stepHint(id, source)}`);
       } else if (target === i) {
         if (!allowSelf) this.add('not_an_ancestor', path, `"${source}" references the step itself ("${id}"); only its dependencies have results yet`);
@@ -246,6 +254,20 @@ class StepChecker {
       }
     }
   }
+}
+
+/**
+ * A tool step without a condition whose tools exist and whose arguments are
+ * obviously valid and hold no template: StepChecker.check would find nothing.
+ */
+function plainlyFine(step: Step, tools: ToolCatalog, memo: FormatMemo): boolean {
+  if (step.type === 'llm_query' || step.type === 'condition' || step.when !== undefined) return false;
+  return plainArgs(step.tool, step.args, tools, memo) && (step.rollback === undefined || plainArgs(step.rollback.tool, step.rollback.args, tools, memo));
+}
+
+function plainArgs(name: string, args: Record<string, unknown>, tools: ToolCatalog, memo: FormatMemo): boolean {
+  const tool = tools.get(name);
+  return tool !== undefined && isObviouslyValid(tool.inputSchema, args, memo) && !containsTemplate(args);
 }
 
 /**

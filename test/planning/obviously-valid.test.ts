@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 // Internal: validation skips zod for tool arguments this says are fine, so it must never be wrong.
-import { isObviouslyValid } from '../../src/planning/obviously-valid.js';
+import { isObviouslyValid, type FormatMemo } from '../../src/planning/obviously-valid.js';
 
 /** Argument schemas of the kinds tools declare, including the kinds the check leaves to zod. */
 const schemas: Record<string, z.ZodType> = {
@@ -23,6 +23,13 @@ const schemas: Record<string, z.ZodType> = {
   nullable: z.strictObject({ v: z.string().nullable() }),
   coerced: z.strictObject({ n: z.coerce.number() }),
   nested: z.strictObject({ inner: z.strictObject({ n: z.int().min(0) }), list: z.array(z.strictObject({ k: z.string() })).optional() }),
+  status: z.strictObject({ expect: z.union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)]).optional() }),
+  body: z.strictObject({ body: z.union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(), any: z.any() }),
+  xor: z.strictObject({ v: z.xor([z.string().min(1), z.string().max(2)]) }),
+  tagged: z.strictObject({ v: z.discriminatedUnion('k', [z.strictObject({ k: z.literal('a') }), z.strictObject({ k: z.literal('b'), n: z.int() })]) }),
+  records: z.strictObject({ env: z.record(z.string(), z.string().min(1)), keyed: z.record(z.string().min(2), z.string()).optional(), numbers: z.record(z.string(), z.int()).optional() }),
+  formats: z.strictObject({ mail: z.email().min(6).optional(), uuid: z.uuid().optional(), word: z.string().regex(/^[a-z]+$/g).max(3).optional() }),
+  refinedUrl: z.strictObject({ url: z.url().refine((u) => !u.includes('bad')) }),
 };
 
 const near = fc.oneof(
@@ -34,6 +41,19 @@ const near = fc.oneof(
   fc.constant(null),
   fc.constant(undefined),
   fc.array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 2 }), fc.oneof(fc.string({ maxLength: 2 }), fc.integer()), { maxKeys: 2 }),
+);
+/** Strings at and past the edges of the formats. */
+const formatted = fc.constantFrom('http://x', 'https://a.b/c', 'ftp://x', 'nope', ' http://x ', 'http://bad', 'a@b.co', 'a@b', 'ab@cd.ef', 'abc', 'ABC', 'abcd', '', '123e4567-e89b-12d3-a456-426614174000');
+/** Objects zod's record may judge differently from a plain one. */
+const oddRecord = fc.constantFrom<unknown>(
+  { [Symbol('s')]: 'x', a: 'x' },
+  Object.assign(Object.create({ inherited: 'x' }), { a: 'x' }),
+  Object.assign(Object.create(null), { a: 'x' }),
+  JSON.parse('{"__proto__": "x", "a": "x"}'),
+  Object.defineProperty({ a: 'x' }, 'hidden', { value: 1, enumerable: false }),
+  new Map([['a', 'x']]),
+  { 1: 'x', a: '' },
 );
 /** Mostly valid arguments for each schema, with values at and past their limits. */
 const str = fc.string({ maxLength: 4 });
@@ -55,6 +75,13 @@ const valid: Record<string, fc.Arbitrary<unknown>> = {
   nullable: fc.record({ v: fc.oneof(str, fc.constant(null)) }),
   coerced: fc.record({ n: fc.oneof(fc.integer(), str) }),
   nested: fc.record({ inner: fc.record({ n: fc.integer({ min: -1, max: 2 }) }), list: fc.array(fc.record({ k: fc.oneof(str, fc.integer()) }), { maxLength: 2 }) }, { requiredKeys: ['inner'] }),
+  status: fc.record({ expect: fc.oneof(fc.constantFrom(99, 100, 200, 599, 600, 200.5), fc.array(fc.constantFrom(99, 200, 599, 600), { maxLength: 2 })) }, { requiredKeys: [] }),
+  body: fc.record({ body: fc.oneof(str, fc.array(near, { maxLength: 2 }), fc.dictionary(str, near, { maxKeys: 2 }), oddRecord, near), any: near }, { requiredKeys: [] }),
+  xor: fc.record({ v: fc.oneof(fc.constantFrom('', 'a', 'ab', 'abc'), near) }),
+  tagged: fc.record({ v: fc.oneof(fc.constant({ k: 'a' }), fc.record({ k: fc.constantFrom('a', 'b', 'c'), n: fc.integer() }, { requiredKeys: ['k'] }), near) }),
+  records: fc.record({ env: fc.oneof(fc.dictionary(str, str, { maxKeys: 2 }), oddRecord), keyed: fc.dictionary(str, str, { maxKeys: 2 }), numbers: fc.dictionary(str, fc.oneof(fc.integer(), fc.double()), { maxKeys: 2 }) }, { requiredKeys: ['env'] }),
+  formats: fc.record({ mail: formatted, uuid: formatted, word: formatted }, { requiredKeys: [] }),
+  refinedUrl: fc.record({ url: formatted }),
 };
 /** One field replaced, removed or added. */
 const mutated = (arb: fc.Arbitrary<unknown>) =>
@@ -69,10 +96,12 @@ const argsFor = (name: string) => fc.oneof({ arbitrary: valid[name]!, weight: 4 
 describe('isObviouslyValid', () => {
   it('never says yes where zod says no', () => {
     let yes = 0;
+    // One memo across all runs, as in one validation: a remembered verdict must be as right as a fresh one.
+    const memo: FormatMemo = new Map();
     fc.assert(
       fc.property(fc.constantFrom(...Object.keys(schemas)).chain((name) => fc.tuple(fc.constant(name), argsFor(name))), ([name, value]) => {
         const schema = schemas[name]!;
-        if (!isObviouslyValid(schema, value)) return;
+        if (!isObviouslyValid(schema, value, memo)) return;
         yes++;
         expect(schema.safeParse(value).success, `${name}: ${JSON.stringify(value)}`).toBe(true);
       }),
@@ -90,12 +119,34 @@ describe('isObviouslyValid', () => {
     expect(isObviouslyValid(schemas.choices!, { method: 'POST' })).toBe(true);
     expect(isObviouslyValid(schemas.stripping!, { name: 'n', other: 1 })).toBe(true);
     expect(isObviouslyValid(schemas.nested!, { inner: { n: 1 }, list: [{ k: 'x' }] })).toBe(true);
+    expect(isObviouslyValid(schemas.http!, { url: 'http://localhost:8080/health' })).toBe(true);
+    expect(isObviouslyValid(schemas.shell!, { command: 'x', env: {} })).toBe(true);
+    expect(isObviouslyValid(schemas.shell!, { command: 'x', env: { A: '1' } })).toBe(true);
+    expect(isObviouslyValid(schemas.status!, { expect: 200 })).toBe(true);
+    expect(isObviouslyValid(schemas.status!, { expect: [200, 201] })).toBe(true);
+    expect(isObviouslyValid(schemas.body!, { body: { a: [1] }, any: null })).toBe(true);
+    expect(isObviouslyValid(schemas.formats!, { mail: 'a@b.co', word: 'abc' })).toBe(true);
+  });
+
+  it('remembers a format verdict per string and schema, and only within the memo it is given', () => {
+    const memo: FormatMemo = new Map();
+    expect(isObviouslyValid(schemas.http!, { url: 'nope' }, memo)).toBe(false);
+    expect(isObviouslyValid(schemas.http!, { url: 'ftp://x' }, memo)).toBe(false);
+    expect(isObviouslyValid(schemas.http!, { url: 'https://a.b/c' }, memo)).toBe(true);
+    expect(isObviouslyValid(schemas.http!, { url: 'https://a.b/c' }, memo)).toBe(true);
+    expect([...memo.values()].map((verdicts) => [...verdicts])).toEqual([[['nope', false], ['ftp://x', false], ['https://a.b/c', true]]]);
   });
 
   it('leaves to zod what it cannot judge, and what is wrong', () => {
-    expect(isObviouslyValid(schemas.http!, { url: 'http://localhost' })).toBe(false);
+    expect(isObviouslyValid(schemas.http!, { url: 'http://localhost', method: 'GET' })).toBe(false);
+    expect(isObviouslyValid(schemas.http!, { url: 'ftp://localhost' })).toBe(false);
     expect(isObviouslyValid(schemas.refined!, { a: 'yes' })).toBe(false);
-    expect(isObviouslyValid(schemas.shell!, { command: 'x', env: {} })).toBe(false);
+    expect(isObviouslyValid(schemas.refinedUrl!, { url: 'http://x' })).toBe(false);
+    expect(isObviouslyValid(schemas.xor!, { v: 'a' })).toBe(false);
+    expect(isObviouslyValid(schemas.tagged!, { v: { k: 'a' } })).toBe(false);
+    expect(isObviouslyValid(schemas.records!, { env: { [Symbol('s')]: 'x' } })).toBe(false);
+    expect(isObviouslyValid(schemas.records!, { env: {}, keyed: { ab: 'x' } })).toBe(false);
+    expect(isObviouslyValid(schemas.status!, { expect: [] })).toBe(false);
     expect(isObviouslyValid(schemas.shell!, { command: '' })).toBe(false);
     expect(isObviouslyValid(schemas.shell!, { command: 'x', shell: 'bash' })).toBe(false);
     expect(isObviouslyValid(schemas.sleep!, { ms: '{{ inputs.port }}' })).toBe(false);

@@ -98,6 +98,19 @@ describe('parseStepFast', () => {
     expect(taken).toBeGreaterThan(100);
   });
 
+  it('takes an id exactly when the id pattern does', () => {
+    const edges = ['a', '0', 'a-', 'a_', '-a', '_a', 'A', 'aB', 'a b', 'a.b', 'a\n', '\na', 'é', 'ａ', '', 'a'.repeat(63), 'a'.repeat(64), `9${'-'.repeat(62)}`];
+    const arbitraryIds = fc.oneof(fc.constantFrom(...edges), fc.string({ maxLength: 70 }), fc.stringMatching(/^[a-z0-9_-]{0,66}$/));
+    fc.assert(
+      fc.property(arbitraryIds, (id) => {
+        const raw = { id, tool: 'shell' };
+        expect(parseStepFast(raw) !== undefined, JSON.stringify(id)).toBe(StepSchema.safeParse(raw).success);
+        if (parseStepFast(raw)) agreesWithZod(raw);
+      }),
+      { numRuns: 3000, seed: 9, examples: edges.map((id) => [id]) },
+    );
+  });
+
   it('leaves exotic inputs to zod', () => {
     const step = { id: 'a', tool: 'shell', args: { command: 'x' } };
     expect(parseStepFast(step)).toEqual({ id: 'a', dependsOn: [], tool: 'shell', args: { command: 'x' } });
