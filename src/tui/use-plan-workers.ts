@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
 import type { Plan } from '../planning/index.js';
 import type { ToolDescriber } from './plan-lines.js';
+import { usePlanFact } from './use-plan-fact.js';
 
 export type PlanWorkers = { readonly lines: readonly string[]; readonly warnings: readonly string[] };
 
@@ -12,25 +12,5 @@ const read = new WeakMap<Plan, PlanWorkers>();
  * workers for a card that waits for approval (`ask`), else only what is known.
  */
 export function usePlanWorkers(plan: Plan, tools: ToolDescriber, ask: boolean): PlanWorkers | undefined {
-  const [workers, setWorkers] = useState(() => read.get(plan));
-  useEffect(() => {
-    const known = read.get(plan);
-    if (known) {
-      setWorkers(known);
-      return;
-    }
-    if (!tools.workers || !ask) return;
-    let live = true;
-    tools.workers(plan).then(
-      (result) => {
-        read.set(plan, result);
-        if (live) setWorkers(result);
-      },
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [plan, tools, ask]);
-  return workers;
+  return usePlanFact(read, plan, ask ? tools.workers : undefined);
 }
