@@ -13,7 +13,8 @@ import { measureStore } from './store-bench.js';
 import { collectGarbage, hasGc, round } from './stats.js';
 import { measureStartup } from './startup-bench.js';
 import { measureTui } from './tui-bench.js';
-import { measureValidation } from './validation-bench.js';
+import { inFreshProcess } from './fresh-process.js';
+import type { ValidationFigures } from './validation-bench.js';
 
 /**
  * `npm run bench`: the engine against the lower bound, against a level-barrier
@@ -84,8 +85,9 @@ async function main(): Promise<void> {
 
   // Timing-sensitive parts first, on a fresh heap.
   const overhead = await section('P3 scheduler overhead', () => measureOverhead(seed, quick));
-  const validation = await section('P4 validation', () => measureValidation(seed, quick, false));
-  const validationWithExpressions = await section('P4e validation with expressions', () => measureValidation(seed, quick, true));
+  // Each in its own process: a timing must not depend on the modules other sections loaded.
+  const validation = await section('P4 validation', () => inFreshProcess<ValidationFigures>('validation-bench.js', 'measureValidation', [seed, quick, false]));
+  const validationWithExpressions = await section('P4e validation with expressions', () => inFreshProcess<ValidationFigures>('validation-bench.js', 'measureValidation', [seed, quick, true]));
   const memory = await section('P4m heap per step', () => measureMemory(seed));
   const quality = await section(`P1/P2 ${plans} simulated plans`, () => measureScheduleQuality(seed, plans));
   const store = await section('P5 durable store', () => measureStore(quick ? 1 : 5));
