@@ -1,17 +1,9 @@
 import { APICallError, RetryError, type LanguageModelMiddleware } from 'ai';
 import { KsaError } from '../planning/index.js';
 import { AGENT_TOOL_NAMES } from './agent-tools.js';
+import { startingChatMode, type ChatModeInfo, type ToolsHint } from './chat-mode-info.js';
 
-/** What is known from outside (e.g. a capability probe cached in KSA_HOME): `tools: false` starts without tools. */
-export type ToolsHint = { readonly tools?: boolean };
-
-export type ChatModeInfo = {
-  /** The model calls ksa's functions as tools; otherwise ksa routes each message with one structured-output call. */
-  readonly tools: boolean;
-  /** Why there are no tools, in the server's words where it gave any. */
-  readonly reason?: string;
-  readonly source: 'default' | 'hint' | 'detected';
-};
+export type { ChatModeInfo, ToolsHint } from './chat-mode-info.js';
 
 /**
  * How the chat talks to one endpoint + model: with tool calling, or without
@@ -28,7 +20,7 @@ export class ChatModeState {
     readonly endpoint: { readonly baseURL: string; readonly model: string },
     hint?: ToolsHint,
   ) {
-    this.state = hint?.tools === false ? { tools: false, reason: 'the model check found no tool calling', source: 'hint' } : { tools: true, source: hint?.tools ? 'hint' : 'default' };
+    this.state = startingChatMode(hint);
   }
 
   get info(): ChatModeInfo {

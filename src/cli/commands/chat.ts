@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { SessionSnapshot } from '../../agent/index.js';
+import { startingChatMode } from '../../agent/chat-mode-info.js';
 import { currentKubeTarget } from '../../tools/kube/context-guard.js';
 import { PendingSession } from '../../tui/pending-session.js';
 import type { Plan } from '../../planning/index.js';
@@ -89,8 +90,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
 
 /** A session as it starts (what ChatSession.snapshot() says before anything happened), for the first frame. */
 function firstSnapshot(sessionId: string, tools: boolean | undefined): SessionSnapshot {
-  const chatMode = tools === false ? { tools: false, reason: 'the model check found no tool calling', source: 'hint' as const } : { tools: true, source: tools ? ('hint' as const) : ('default' as const) };
-  return { phase: 'idle', history: [], streaming: '', tokens: 0, sessionId, chatMode, showThinking: false, approvalMode: 'ask' };
+  return { phase: 'idle', history: [], streaming: '', tokens: 0, sessionId, chatMode: startingChatMode({ tools }), showThinking: false, approvalMode: 'ask' };
 }
 
 /** Awaits all, then throws the first failure in the order given (not the first to fail). */
