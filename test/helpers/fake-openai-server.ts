@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal } from './local-server.js';
+import type { ModelConfig } from '../../src/agent/index.js';
 
 /**
  * A fake OpenAI-compatible Chat Completions server on 127.0.0.1 (a real
@@ -283,4 +284,9 @@ export function offeredTools(request: RecordedRequest): string[] {
 /** A reply whose text is the plan as JSON. */
 export function planReply(plan: unknown, extra: Omit<FakeReply, 'text'> = {}): FakeReply {
   return { text: JSON.stringify(plan), ...extra };
+}
+
+/** A model config for `server` as its variables would give it: no retries, a 10 s timeout. */
+export function fakeModelConfig(server: FakeOpenAIServer): ModelConfig {
+  return { baseURL: server.baseURL, apiKey: 'sk-fake', model: 'fake-model', sources: { baseURL: 'OPENAI_BASE_URL', model: 'KSA_MODEL' }, timeoutMs: 10_000, maxRetries: 0 };
 }

@@ -2,7 +2,7 @@ import { APICallError, type ModelMessage } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createChatModel, planGoal, toModelError, trimMessages, withContextRetry, type ContextBudget, type ModelConfig } from '../../../src/agent/index.js';
 import { tools, VALID_PLAN } from '../../helpers/agent-fixtures.js';
-import { contentText, planReply, startFakeOpenAI, type FakeOpenAIServer } from '../../helpers/fake-openai-server.js';
+import { contentText, planReply, startFakeOpenAI, type FakeOpenAIServer, fakeModelConfig } from '../../helpers/fake-openai-server.js';
 
 // A prompt larger than the model's context window: one retry with less history
 // and short tool descriptions; a second failure says how to raise the window.
@@ -11,7 +11,7 @@ let server: FakeOpenAIServer;
 let config: ModelConfig;
 beforeAll(async () => {
   server = await startFakeOpenAI();
-  config = { baseURL: server.baseURL, apiKey: 'sk-fake', model: 'fake-model', sources: { baseURL: 'OPENAI_BASE_URL', model: 'KSA_MODEL' }, timeoutMs: 10_000, maxRetries: 0 };
+  config = fakeModelConfig(server);
 });
 afterAll(() => server.close());
 beforeEach(() => server.reset());

@@ -2,7 +2,7 @@ import { generateText, streamText } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createChatModel, planGoal, type ModelConfig } from '../../../src/agent/index.js';
 import { tools, VALID_PLAN } from '../../helpers/agent-fixtures.js';
-import { startFakeOpenAI, type FakeOpenAIServer, type FakeReply } from '../../helpers/fake-openai-server.js';
+import { startFakeOpenAI, type FakeOpenAIServer, type FakeReply, fakeModelConfig } from '../../helpers/fake-openai-server.js';
 
 // Over real HTTP through @ai-sdk/openai's chat model: reasoning in <think> tags
 // or in reasoning_content / reasoning fields comes out as reasoning, never as
@@ -12,7 +12,7 @@ let server: FakeOpenAIServer;
 let config: ModelConfig;
 beforeAll(async () => {
   server = await startFakeOpenAI();
-  config = { baseURL: server.baseURL, apiKey: 'sk-fake', model: 'fake-model', sources: { baseURL: 'OPENAI_BASE_URL', model: 'KSA_MODEL' }, timeoutMs: 10_000, maxRetries: 0 };
+  config = fakeModelConfig(server);
 });
 afterAll(() => server.close());
 beforeEach(() => server.reset());

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { capabilitiesFile, createChatModel, planGoal, readCapabilities, recordCapability, type ModelConfig, type StructuredMode } from '../../../src/agent/index.js';
 import { tools, VALID_PLAN } from '../../helpers/agent-fixtures.js';
-import { contentText, planReply, startFakeOpenAI, type FakeOpenAIServer, type FakeReply, type RecordedRequest } from '../../helpers/fake-openai-server.js';
+import { contentText, planReply, startFakeOpenAI, type FakeOpenAIServer, type FakeReply, type RecordedRequest, fakeModelConfig } from '../../helpers/fake-openai-server.js';
 
 // Structured output on servers that do not do json_schema: the planner falls
 // back json_schema → json_object → schema in the prompt, remembers what works,
@@ -15,7 +15,7 @@ let config: ModelConfig;
 let home: string;
 beforeAll(async () => {
   server = await startFakeOpenAI();
-  config = { baseURL: server.baseURL, apiKey: 'sk-fake', model: 'fake-model', sources: { baseURL: 'OPENAI_BASE_URL', model: 'KSA_MODEL' }, timeoutMs: 10_000, maxRetries: 0 };
+  config = fakeModelConfig(server);
   home = await mkdtemp(path.join(tmpdir(), 'ksa-structured-'));
 });
 afterAll(async () => {
