@@ -1,64 +1,88 @@
 import { ChatSession, createQueryModel, formatProjectInstructions, formatWorkspaceContext, gatherWorkspaceContext, instructionsCutNote } from '../agent/index.js';
-import type { Policy } from '../policy/rules/index.js';
-import type { RunWorkers } from '../agent/session-runs.js';
+import type { Plan } from '../planning/index.js';
 import type { Conversation, RunStore } from '../store/index.js';
-import type { ToolRegistry } from '../tools/index.js';
+import type { ToolDescriber } from '../tui/plan-lines.js';
+import { describer } from '../tui/tool-describer.js';
+import type { CliIO } from './io.js';
+import type { KubeTarget } from './kube-target.js';
+import type { McpServers } from './mcp-servers.js';
+import { commandTools } from './mcp-tools.js';
 import { chatModeOf, modelFromSetup } from './model.js';
 import type { ModelSetup } from './model-setup.js';
+import { loadPolicy } from './policy-files.js';
+import { planCardWorkers, redisUrlFor, runWorkers } from './remote-run.js';
 import { newRunId } from './run-id.js';
 
-/** The current kube context and its namespace (`kubectl config`), when there is one. */
-export type KubeTarget = { readonly context?: string; readonly namespace?: string };
-
 export type ChatEngineOptions = {
-  readonly env: NodeJS.ProcessEnv;
+  readonly io: CliIO;
+  readonly home: string;
   readonly workspace: string;
   readonly setup: ModelSetup;
-  /** The kube target the first frame asked kubectl for (asked once). */
-  readonly kube: Promise<KubeTarget>;
-  readonly registry: ToolRegistry;
+  /** The kube target the first frame showed (asked once). */
+  readonly kube: KubeTarget;
+  /** The MCP servers loaded (and trusted or not) before the first frame. */
+  readonly servers: McpServers;
   readonly runs: RunStore;
-  readonly policy: Policy;
-  /** Workers on Redis that approved plans send their steps to. */
-  readonly workers?: RunWorkers;
 };
 
 export type ChatEngine = {
   /** A chat session on a conversation: the model, the workspace context, the tools and the policy. */
   open(conversation: Conversation): Promise<ChatSession>;
-  /** Said once in the first session: project instructions longer than the model is given. */
-  readonly cutNote?: string;
+  /** How plan cards show calls, risk and placement, with the tools loaded here. */
+  readonly describer: ToolDescriber;
+  /** Said once in the first session: MCP servers that failed to start, project instructions longer than the model is given. */
+  readonly warnings: readonly string[];
 };
 
 /**
  * What the chat needs beyond its first frame, loaded right after it (this
- * module is its own chunk): the model SDK, the workspace context (files,
- * binaries, container engines) and the sessions built on them.
+ * module is its own chunk): the tools (built-in and MCP servers started), the
+ * policy, the workers on Redis, the model SDK, the workspace context (files,
+ * binaries, container engines) and the sessions built on them. A failure here
+ * (a broken policy file…) ends the chat with its one-line error.
  */
 export async function startChatEngine(options: ChatEngineOptions): Promise<ChatEngine> {
+  const { io, home, workspace, kube } = options;
+  // The TUI has the terminal by now: what would go to stderr is said in the chat.
+  const warnings: string[] = [];
+  const tools = commandTools({ hub: options.servers.hub, warn: (line) => void (warnings.includes(line) || warnings.push(line)) });
+  const [, policy] = await settledInOrder([tools.startAll(), loadPolicy(home, workspace)] as const);
+  // Workers (KSA_REDIS_URL or "redis" in config.json): approved plans send their steps to them, as ksa run --redis does.
+  const redisUrl = await redisUrlFor(io, undefined, home);
+  const workers = redisUrl ? runWorkers(redisUrl) : undefined;
   const cli = modelFromSetup(options.setup);
   const { config, model } = cli;
   const chatMode = chatModeOf(cli);
-  const context = await gatherWorkspaceContext(options.workspace, options.env, options.kube);
+  const context = await gatherWorkspaceContext(workspace, io.env, Promise.resolve(kube));
   const cutNote = instructionsCutNote(context.instructions);
+  if (cutNote) warnings.push(cutNote);
+  const kubeDefaults = { context: kube.context, namespace: kube.context ? (kube.namespace ?? 'default') : undefined };
   return {
-    ...(cutNote ? { cutNote } : {}),
+    warnings,
+    describer: { ...describer(tools.registry, kubeDefaults), ...(redisUrl ? { workers: (plan: Plan) => planCardWorkers(redisUrl, plan) } : {}) },
     open: (conversation) =>
       ChatSession.open({
         model,
         modelConfig: config,
         chatMode,
-        tools: options.registry,
+        tools: tools.registry,
         runs: options.runs,
         conversation,
-        workspace: options.workspace,
+        workspace,
         context: formatWorkspaceContext(context),
         kube: { context: context.kubeContext, namespace: context.kubeNamespace },
         ...(context.instructions ? { instructions: formatProjectInstructions(context.instructions) } : {}),
         queryModel: createQueryModel(model, config),
         newRunId,
-        policy: options.policy,
-        ...(options.workers ? { workers: options.workers } : {}),
+        policy,
+        ...(workers ? { workers } : {}),
       }),
   };
+}
+
+/** Awaits all, then throws the first failure in the order given (not the first to fail). */
+async function settledInOrder<T extends readonly unknown[]>(promises: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

@@ -1,11 +1,10 @@
 import type { ValidationIssue } from '../planning/validate.js';
 import { isRecord, valueAt } from '../planning/values.js';
-import { ksaHome } from '../store/paths.js';
 import { createBuiltinRegistry } from '../tools/builtin.js';
-import { McpHub } from '../tools/mcp/hub.js';
+import type { McpHub } from '../tools/mcp/hub.js';
 import type { ToolRegistry } from '../tools/registry.js';
-import { askApproval, canPrompt } from './approval.js';
 import type { CliIO } from './io.js';
+import { loadMcpServers, type McpServers } from './mcp-servers.js';
 
 export type CommandTools = {
   /** Built-in tools, plus the tools of the MCP servers started so far. */
@@ -25,20 +24,12 @@ export type CommandTools = {
  * `ksa validate` and `ksa run` start only the servers their plan uses.
  */
 export async function openCommandTools(io: CliIO, workspace: string | undefined): Promise<CommandTools> {
+  return commandTools(await loadMcpServers(io, workspace));
+}
+
+/** The built-in tools, plus the tools of the loaded servers as they start. */
+export function commandTools({ hub, warn }: McpServers): CommandTools {
   const registry = createBuiltinRegistry();
-  const hub = await McpHub.load({ home: ksaHome(io.env), workspace, env: io.env, cwd: io.cwd });
-  const warned = new Set<string>();
-  const warn = (line: string) => {
-    if (warned.has(line)) return;
-    warned.add(line);
-    io.stderr.write(`ksa: warning: ${line}\n`);
-  };
-  for (const problem of hub.problems) warn(problem.message);
-  const untrusted = hub.untrustedServers();
-  const file = hub.workspace();
-  if (untrusted.length > 0 && file) {
-    warn(`MCP servers in ${file.file} are not used until you trust them: ${untrusted.join(', ')}; review the file, then run "ksa mcp trust"${workspace && workspace !== io.cwd ? ` --workspace ${workspace}` : ''}`);
-  }
   const start = async (names: readonly string[]) => {
     if (names.length === 0) return;
     await hub.start(names);
@@ -57,26 +48,6 @@ export async function openCommandTools(io: CliIO, workspace: string | undefined)
       return reason ? { ...issue, message: reason } : issue;
     },
   };
-}
-
-/**
- * The chat asks once per session whether to use the workspace's untrusted
- * servers; yes is remembered in KSA_HOME (until the file changes).
- */
-export async function askToTrustWorkspace(io: CliIO, tools: CommandTools): Promise<void> {
-  const untrusted = tools.hub.untrustedServers();
-  const file = tools.hub.workspace();
-  if (untrusted.length === 0 || !file || !canPrompt(io)) return;
-  const servers = tools.hub.statuses().filter((status) => untrusted.includes(status.name));
-  io.stderr.write(`${file.file} defines MCP servers that ksa would start:\n`);
-  for (const server of servers) io.stderr.write(`  ${server.name}: ${server.target}\n`);
-  const answer = await askApproval(io, 'Trust them and use their tools?');
-  if (answer === 'approved') {
-    await tools.hub.trustWorkspace();
-    io.stderr.write(`Trusted (kept until ${file.file} changes).\n`);
-  } else {
-    io.stderr.write('Not trusted: their tools are not used in this session.\n');
-  }
 }
 
 /** Every tool name a plan document mentions (steps and rollbacks), read without validating it. */

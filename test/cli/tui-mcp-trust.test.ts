@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chatHarnessFor, chatTerminal } from '../helpers/chat-pty.js';
 import { markerPlan, proposal } from '../helpers/chat-script.js';
-import { labStdio, writeWorkspaceConfig } from '../helpers/mcp.js';
+import { labStdio, writeUserConfig, writeWorkspaceConfig } from '../helpers/mcp.js';
 import { spawnKsaPty } from '../helpers/pty.js';
 
 // The chat asks once whether to use the servers of the workspace's .mcp.json; yes makes their tools the planner's.
@@ -28,6 +28,23 @@ describe('ksa chat with a workspace .mcp.json', () => {
     await chat.waitForScreen('run? [y/n/e]', 30_000);
     const planner = harness.server.requests.find((request) => request.rawBody.includes('You are the planner of KubeStack AI'));
     expect(planner?.rawBody).toContain('repo__echo (risk low): Echo the text back');
+    expect((await chat.quit()).exitCode).toBe(0);
+  });
+});
+
+describe('ksa chat with an MCP server that cannot start', () => {
+  it('draws its frame first, then says which server failed in the chat (not on stderr under the TUI); the chat goes on', async (context) => {
+    const harness = await chatHarnessFor(context);
+    await writeUserConfig(harness.sandbox.home, { broken: { command: path.join(harness.sandbox.dir, 'no-such-server') } });
+    const chat = await harness.open();
+    const screen = await chat.waitForScreen('MCP server "broken"', 30_000);
+    expect(screen).toMatch(/! MCP server "broken" [\s\S]*not\s+found/);
+    expect(screen).toContain('KubeStack AI');
+    expect(screen).not.toContain('ksa: warning');
+
+    harness.server.enqueue(...proposal('deploy', markerPlan()));
+    await chat.send('deploy');
+    await chat.waitForScreen('run? [y/n/e]', 30_000);
     expect((await chat.quit()).exitCode).toBe(0);
   });
 });

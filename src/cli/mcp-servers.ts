@@ -1,0 +1,54 @@
+import { ksaHome } from '../store/paths.js';
+import { McpHub } from '../tools/mcp/hub.js';
+import { askApproval, canPrompt } from './approval.js';
+import type { CliIO } from './io.js';
+
+/** The MCP servers a command may use, loaded (none started), and its once-per-line warning channel. */
+export type McpServers = {
+  readonly hub: McpHub;
+  /** Writes a warning to stderr, once per distinct line. */
+  readonly warn: (line: string) => void;
+};
+
+/**
+ * The servers of `$KSA_HOME/config.json` and `<workspace>/.mcp.json`, with
+ * their configuration problems and the workspace's untrusted servers warned.
+ * Kept apart from the tool registry: the chat asks about trust before its
+ * first frame and builds the registry after it.
+ */
+export async function loadMcpServers(io: CliIO, workspace: string | undefined): Promise<McpServers> {
+  const hub = await McpHub.load({ home: ksaHome(io.env), workspace, env: io.env, cwd: io.cwd });
+  const warned = new Set<string>();
+  const warn = (line: string) => {
+    if (warned.has(line)) return;
+    warned.add(line);
+    io.stderr.write(`ksa: warning: ${line}\n`);
+  };
+  for (const problem of hub.problems) warn(problem.message);
+  const untrusted = hub.untrustedServers();
+  const file = hub.workspace();
+  if (untrusted.length > 0 && file) {
+    warn(`MCP servers in ${file.file} are not used until you trust them: ${untrusted.join(', ')}; review the file, then run "ksa mcp trust"${workspace && workspace !== io.cwd ? ` --workspace ${workspace}` : ''}`);
+  }
+  return { hub, warn };
+}
+
+/**
+ * The chat asks once per session whether to use the workspace's untrusted
+ * servers; yes is remembered in KSA_HOME (until the file changes).
+ */
+export async function askToTrustWorkspace(io: CliIO, { hub }: { readonly hub: McpHub }): Promise<void> {
+  const untrusted = hub.untrustedServers();
+  const file = hub.workspace();
+  if (untrusted.length === 0 || !file || !canPrompt(io)) return;
+  const servers = hub.statuses().filter((status) => untrusted.includes(status.name));
+  io.stderr.write(`${file.file} defines MCP servers that ksa would start:\n`);
+  for (const server of servers) io.stderr.write(`  ${server.name}: ${server.target}\n`);
+  const answer = await askApproval(io, 'Trust them and use their tools?');
+  if (answer === 'approved') {
+    await hub.trustWorkspace();
+    io.stderr.write(`Trusted (kept until ${file.file} changes).\n`);
+  } else {
+    io.stderr.write('Not trusted: their tools are not used in this session.\n');
+  }
+}

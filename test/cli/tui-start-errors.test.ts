@@ -1,0 +1,30 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chatHarnessFor } from '../helpers/chat-pty.js';
+import { spawnKsaPty } from '../helpers/pty.js';
+
+// The chat draws its first frame before it loads its tools and policy; a broken policy file then ends it
+// with the file's one-line error and the contract's exit code, as any other command.
+
+describe('ksa chat with a broken policy file', () => {
+  it('ends with the file, line and problem in one line, exit 2, and no stack trace', async (context) => {
+    const harness = await chatHarnessFor(context);
+    await mkdir(harness.sandbox.home, { recursive: true });
+    const policyFile = path.join(harness.sandbox.home, 'policy.yaml');
+    await writeFile(policyFile, 'rules: [ {{{\n');
+    const term = spawnKsaPty(['chat'], { cwd: harness.sandbox.dir, home: harness.sandbox.home, timeoutMs: 60_000, env: harness.env });
+    context.onTestFinished(() => term.dispose());
+    const exit = await term.exited;
+    expect(exit).toMatchObject({ exitCode: 2, timedOut: false });
+    const screen = await term.screen();
+    expect(screen).toContain('KubeStack AI');
+    const errors = screen.split('\n').filter((line) => line.includes('ksa: '));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`${policyFile}:`);
+    expect(errors[0]).toContain('YAML syntax error');
+    expect(term.raw()).not.toMatch(/\bat .*\.js:\d+/);
+    // Nothing ran, and no run was recorded.
+    expect(await readdir(harness.sandbox.home)).not.toContain('runs');
+  });
+});
