@@ -1,5 +1,5 @@
-import { stringify } from 'yaml';
-import { stepType, type Plan } from '../planning/index.js';
+import { parse, stringify } from 'yaml';
+import { stepType, type Plan } from '../planning/schema.js';
 
 export type PlanFormat = 'yaml' | 'json' | 'mermaid';
 
@@ -49,4 +49,9 @@ function compact(plan: Plan): Record<string, unknown> {
     ...(plan.maxParallel !== undefined ? { maxParallel: plan.maxParallel } : {}),
     steps,
   };
+}
+
+/** A plan edited as YAML text, read back as a document (validated by whoever applies it). */
+export function planFromYaml(text: string): unknown {
+  return parse(text);
 }

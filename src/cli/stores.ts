@@ -1,4 +1,8 @@
-import { ConversationStore, createRedactor, ksaHome, RunStore, secretValues, type Conversation, type Redactor } from '../store/index.js';
+// Deep imports: the chat's first frame needs these, not everything the store's index brings.
+import { ConversationStore, type Conversation } from '../store/conversation-store.js';
+import { ksaHome } from '../store/paths.js';
+import { createRedactor, secretValues, type Redactor } from '../store/redact.js';
+import { RunStore } from '../store/run-store.js';
 import type { CliIO } from './io.js';
 
 export type Stores = {

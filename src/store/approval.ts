@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
-import { KsaError, type Plan } from '../planning/index.js';
-import { APPROVAL_MODES, canonicalJson } from '../policy/rules/index.js';
+import { KsaError } from '../planning/ksa-error.js';
+import type { Plan } from '../planning/schema.js';
+import { APPROVAL_MODES } from '../policy/rules/policy-rule.js';
+import { canonicalJson } from '../policy/rules/canonical-json.js';
 import { looksSecret, REDACTED } from './redact.js';
 
 /**

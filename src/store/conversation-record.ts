@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PlanSchema } from '../planning/index.js';
+import { PlanSchema } from '../planning/schema.js';
 
 /** What a chat session remembers. Every kind of message the agent and the TUI produce is one case here. */
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { KsaError } from '../planning/index.js';
+import { KsaError } from '../planning/ksa-error.js';
 import { ensurePrivateDir } from './paths.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { RunBusyError, RunLock } from './run-lock.js';

@@ -2,7 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { KsaError } from '../planning/index.js';
+import { KsaError } from '../planning/ksa-error.js';
 import { withFileLock } from './file-lock.js';
 
 /** Who runs a run: one writer per run, named by pid so a dead one can be detected and replaced. */

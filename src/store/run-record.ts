@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PlanSchema, RUN_STATUSES, STEP_STATUSES } from '../planning/index.js';
+import { PlanSchema } from '../planning/schema.js';
+import { RUN_STATUSES, STEP_STATUSES } from '../planning/state.js';
 import { ApprovalSchema } from './approval.js';
 
 /** What is kept of a run: enough to show it, resume it and roll it back. Validated on every load. */

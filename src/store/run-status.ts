@@ -1,4 +1,4 @@
-import type { RunEstimate } from '../planning/index.js';
+import type { RunEstimate } from '../planning/estimate.js';
 import type { LockOwner } from './run-lock.js';
 import type { RunRecord } from './run-record.js';
 

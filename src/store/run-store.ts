@@ -1,6 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { isFinished, KsaError, type Execution, type RunEvent, type RunStatus } from '../planning/index.js';
+import type { RunEvent } from '../planning/events.js';
+import type { Execution } from '../planning/executor.js';
+import { KsaError } from '../planning/ksa-error.js';
+import { isFinished, type RunStatus } from '../planning/state.js';
 import { ensurePrivateDir, runDir, stepLogDir } from './paths.js';
 import { createRedactor, secretInputValues, type Redactor } from './redact.js';
 import { SharedIndex } from './shared-index.js';

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { compileTemplate, durationStats, estimateRemaining, renderTemplate, type DurationStats, type Plan, type RunEstimate, type RunStatus, type Step } from '../planning/index.js';
+import { durationStats, estimateRemaining, type DurationStats, type RunEstimate } from '../planning/estimate.js';
+import type { Plan, Step } from '../planning/schema.js';
+import type { RunStatus } from '../planning/state.js';
+import { compileTemplate, renderTemplate } from '../planning/templates.js';
 import type { RunRecord } from './run-record.js';
 import { withFileLock } from './file-lock.js';
 import { ensurePrivateDir } from './paths.js';

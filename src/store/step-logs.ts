@@ -1,7 +1,9 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { Plan, RunEvent, RunState } from '../planning/index.js';
+import type { RunEvent } from '../planning/events.js';
+import type { Plan } from '../planning/schema.js';
+import type { RunState } from '../planning/state.js';
 import { createRedactor, type Redactor } from './redact.js';
 
 /** Where a step's full log is kept in a run's log folder. */

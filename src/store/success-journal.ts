@@ -1,7 +1,7 @@
 import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunState, StepState } from '../planning/index.js';
+import type { RunState, StepState } from '../planning/state.js';
 import { StepStateSchema } from './run-record.js';
 
 /** `runs/<id>/succeeded.ndjson`: one line per step success, written before the success is announced. */

@@ -1,9 +1,7 @@
 import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import Spinner from 'ink-spinner';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { parse as parseYaml } from 'yaml';
 import type { ChatSession, HistoryItem, ModelConfig, SessionSnapshot } from '../agent/index.js';
-import { planToYaml } from '../agent/plan-format.js';
 import type { ConversationStore, RunStore } from '../store/index.js';
 import { editText, type EditResult } from './editor.js';
 import { Header, type HeaderInfo } from './Header.js';
@@ -69,6 +67,8 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   const edit = useCallback(async (session: ChatSession, snapshot: SessionSnapshot) => {
     const proposal = snapshot.phase === 'editing' ? snapshot.pending : session.beginEdit();
     if (!proposal) return;
+    // Loaded here, not with the app: YAML is not needed for the first frame.
+    const { planToYaml, planFromYaml } = await import('../agent/plan-format.js');
     const text = editedText.current ?? planToYaml(proposal.plan);
     const outcome: { result: EditResult } = { result: { ok: false, message: 'the editor did not run' } };
     // The editor gets the terminal to itself; Ink redraws when it is back.
@@ -84,7 +84,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     editedText.current = result.text;
     let document: unknown;
     try {
-      document = parseYaml(result.text);
+      document = planFromYaml(result.text);
     } catch (error) {
       session.notice(`Your edit is not valid YAML: ${(error as Error).message.split('\n')[0]}. Press e to edit again or n to discard it.`, 'error');
       return;

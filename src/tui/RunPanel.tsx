@@ -1,7 +1,10 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useMemo } from 'react';
-import { buildGraph, depthLevels, viewEstimate, type DurationStats, type Plan, type RunView, type StepView } from '../planning/index.js';
+import type { DurationStats } from '../planning/estimate.js';
+import { buildGraph, depthLevels } from '../planning/graph.js';
+import { viewEstimate, type RunView, type StepView } from '../planning/run-progress.js';
+import type { Plan } from '../planning/schema.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
 import { ProgressBlocks, StepDetail } from './run-parts.js';
 import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS } from './run-view-model.js';

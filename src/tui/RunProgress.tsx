@@ -2,7 +2,8 @@ import { Box, Static, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import { useTicker } from './use-ticker.js';
 import { ProgressBlocks, StepDetail } from './run-parts.js';
-import { viewEstimate, type DurationStats } from '../planning/index.js';
+import type { DurationStats } from '../planning/estimate.js';
+import { viewEstimate } from '../planning/run-progress.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
 import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
 

@@ -1,4 +1,4 @@
-import { isSlowerThanUsual, type DurationStats, type RunEstimate } from '../planning/index.js';
+import { isSlowerThanUsual, type DurationStats, type RunEstimate } from '../planning/estimate.js';
 import { formatDuration } from './run-view-model.js';
 
 /** "about 2m10s left", "1m30s–3m00s left" while history is thin, "+ 2 steps never timed". */

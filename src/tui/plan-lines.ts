@@ -1,4 +1,6 @@
-import { criticalPathLengths, buildGraph, depthLevels, DEFAULT_MAX_PARALLEL, describePlacement, placementOf, type Plan, type Step } from '../planning/index.js';
+import { criticalPathLengths, buildGraph, depthLevels } from '../planning/graph.js';
+import { describePlacement, placementOf } from '../planning/runs-on.js';
+import { DEFAULT_MAX_PARALLEL, type Plan, type Step } from '../planning/schema.js';
 import type { PlanRisk, RiskLevel } from '../policy/index.js';
 import type { Styler } from './style.js';
 

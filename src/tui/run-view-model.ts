@@ -1,7 +1,7 @@
-import type { RunView, StepView } from '../planning/index.js';
+import type { RunView, StepView } from '../planning/run-progress.js';
 
-export { applyRunEvent, countByStatus, createRunView, seedRunView } from '../planning/index.js';
-export type { RunLogEntry, RunView, StepView } from '../planning/index.js';
+export { applyRunEvent, countByStatus, createRunView, seedRunView } from '../planning/run-progress.js';
+export type { RunLogEntry, RunView, StepView } from '../planning/run-progress.js';
 
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '–';

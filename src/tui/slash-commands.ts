@@ -1,8 +1,10 @@
 import { draftAgentsSection, writeAgentsSection } from '../agent/agents-md.js';
 import type { ChatSession, ModelConfig } from '../agent/index.js';
-import { estimateStoredRun, runStatusDocument, type ConversationStore, type RunStore } from '../store/index.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import { runStatusDocument } from '../store/run-status.js';
+import type { RunStore } from '../store/run-store.js';
 import { formatEstimate } from './estimate-text.js';
-import { APPROVAL_MODES, isApprovalMode } from '../policy/rules/index.js';
+import { APPROVAL_MODES, isApprovalMode } from '../policy/rules/policy-rule.js';
 import { formatDuration } from './run-view-model.js';
 
 export type SlashContext = {
@@ -77,6 +79,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       try {
         const { runId: id, record, status, owner } = await runs.inspect(args.trim() || session.snapshot().runId);
         const doc = runStatusDocument(record, status, owner, runs.logDir(id));
+        // Step durations render templates (CEL): loaded for /status, not with the app.
+        const { estimateStoredRun } = await import('../store/step-durations.js');
         const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
         const lines = [`Run ${id}: ${status} · ${record.goal}${estimate ? ` · ${formatEstimate(estimate)}` : ''}`];
         for (const step of doc.steps) {

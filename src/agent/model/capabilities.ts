@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { PrivateJSONFile } from '../../store/index.js';
+import { PrivateJSONFile } from '../../store/private-json-file.js';
 
 /** How ksa asks this endpoint + model for structured output, best first. */
 export const STRUCTURED_MODES = ['json_schema', 'json_object', 'text'] as const;
