@@ -93,7 +93,8 @@ export class ConversationStore {
 
   /** Newest first. */
   async list(): Promise<SessionSummary[]> {
-    return (await this.index.read()).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    // ISO timestamps order as plain strings; localeCompare would start ICU's collator for them.
+    return (await this.index.read()).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
   }
 
   /** @internal */
