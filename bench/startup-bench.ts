@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConversationStore } from '../src/store/index.js';
-import { KSA_ARGV } from './ksa-argv.js';
+import { KSA_ARGV, KSA_FLAGS } from './ksa-argv.js';
+import { buildStartupFloors } from './startup-floors.js';
 import { median, round } from './stats.js';
 import { benchMessages, timeFirstFrame } from './tui-bench.js';
 
@@ -12,8 +13,10 @@ import { benchMessages, timeFirstFrame } from './tui-bench.js';
  * rounds (the floor of any Node CLI on this machine at this moment):
  * `ksa --help`, `ksa validate` of the example plan, the first frame of
  * `ksa chat` in a pseudo-terminal (its status line drawn, the input ready),
- * and the same for `ksa chat --continue` of a 1,000-message session. Each
- * round runs every command once, in turn, so load on the machine hits all alike.
+ * and the same for `ksa chat --continue` of a 1,000-message session; beside
+ * them, the floors of validate and of a first frame with ksa's libraries
+ * (startup-floors.ts). Each round runs every command once, in turn, so load on
+ * the machine hits all alike.
  */
 
 export type StartupFigures = {
@@ -26,6 +29,9 @@ export type StartupFigures = {
   readonly helpRatio: number;
   readonly validateRatio: number;
   readonly chatFirstFrameRatio: number;
+  /** The same for the least any validate does with yaml and zod, and for an Ink app that draws two lines (bench/startup-floors.ts). */
+  readonly validateFloorRatio: number;
+  readonly chatFloorRatio: number;
   /** --continue of 1,000 messages ÷ a fresh chat. */
   readonly continueRatio: number;
 };
@@ -44,7 +50,8 @@ export async function measureStartup(rounds: number): Promise<StartupFigures> {
     for (const message of benchMessages(1000)) conversation.append(message);
     await conversation.close();
 
-    const times = { node: [] as number[], help: [] as number[], validate: [] as number[], chat: [] as number[], resumed: [] as number[] };
+    const floors = await buildStartupFloors(dir, KSA_FLAGS);
+    const times = { node: [] as number[], help: [] as number[], validate: [] as number[], chat: [] as number[], resumed: [] as number[], validateFloor: [] as number[], chatFloor: [] as number[] };
     const plan = path.join(root, 'examples/deploy-local/plan.yaml');
     // One warm-up round: Node's compile cache and the file cache filled, as for a user's second start.
     for (let round = -1; round < rounds; round++) {
@@ -53,7 +60,11 @@ export async function measureStartup(rounds: number): Promise<StartupFigures> {
       const validate = await timeProcess([...KSA_ARGV, 'validate', plan]);
       const chat = await timeFirstFrame(['chat'], freshHome, workspace);
       const resumed = await timeFirstFrame(['chat', '--continue'], longHome, workspace);
+      const validateFloor = await timeProcess([...floors.validate, plan]);
+      const chatFloor = await timeFirstFrame([], freshHome, workspace, floors.chat);
       if (round < 0) continue;
+      times.validateFloor.push(validateFloor);
+      times.chatFloor.push(chatFloor);
       times.node.push(node);
       times.help.push(help);
       times.validate.push(validate);
@@ -76,6 +87,8 @@ export async function measureStartup(rounds: number): Promise<StartupFigures> {
       validateRatio: round(validateMs / nodeMs, 2),
       chatFirstFrameRatio: round(chatFirstFrameMs / nodeMs, 2),
       continueRatio: round(continueFirstFrameMs / chatFirstFrameMs, 2),
+      validateFloorRatio: round(median(times.validateFloor) / nodeMs, 2),
+      chatFloorRatio: round(median(times.chatFloor) / nodeMs, 2),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { asciiOnly } from './bundle-ascii.mjs';
+import { fastStringWidth } from './bundle-string-width.mjs';
 import { builtinsOnUse } from './bundle-builtins.mjs';
 import { zodEnglishOnly } from './bundle-zod-en.mjs';
 
@@ -29,35 +30,6 @@ await build({
   // Optional native or development-only pieces some dependencies try to load.
   // bullmq and ioredis load only for runs with workers, and ioredis's CommonJS exports do not survive bundling.
   external: ['react-devtools-core', 'bullmq', 'ioredis'],
-  plugins: [fastStringWidth(), builtinsOnUse, zodEnglishOnly],
+  plugins: [fastStringWidth(root), builtinsOnUse, zodEnglishOnly],
 });
 await asciiOnly(outdir);
-
-/**
- * Ink and its helpers measure every piece of text with string-width, whose module builds Unicode tables
- * (a segmenter, an emoji regex) when it loads and tens of milliseconds before the chat's first frame.
- * Here string-width is answered by src/tui/fast-width.ts for the text that needs none of them, and the
- * real module loads (bundled, lazily through require) the first time other text is measured.
- */
-function fastStringWidth() {
-  const namespace = 'ksa-string-width';
-  const fast = path.join(root, 'src/tui/fast-width.ts');
-  return {
-    name: namespace,
-    setup(builder) {
-      builder.onResolve({ filter: /^string-width$/ }, (args) => (args.namespace === namespace ? undefined : { path: 'string-width', namespace }));
-      builder.onLoad({ filter: /.*/, namespace }, () => ({
-        resolveDir: root,
-        loader: 'js',
-        contents: `import { fastWidth } from ${JSON.stringify(fast)};
-let real;
-export default function stringWidth(input, options) {
-  const width = fastWidth(input, options);
-  if (width !== undefined) return width;
-  real ??= require('string-width').default;
-  return real(input, options);
-}`,
-      }));
-    },
-  };
-}
