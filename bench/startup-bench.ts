@@ -29,7 +29,7 @@ export type StartupFigures = {
   readonly helpRatio: number;
   readonly validateRatio: number;
   readonly chatFirstFrameRatio: number;
-  /** The same for the least any validate does with yaml and zod, and for an Ink app that draws two lines (bench/startup-floors.ts). */
+  /** The same for the least any validate does with commander, yaml, zod and CEL, and for an Ink app that draws two lines (bench/startup-floors.ts). */
   readonly validateFloorRatio: number;
   readonly chatFloorRatio: number;
   /** --continue of 1,000 messages ÷ a fresh chat. */
@@ -60,7 +60,7 @@ export async function measureStartup(rounds: number): Promise<StartupFigures> {
       const validate = await timeProcess([...KSA_ARGV, 'validate', plan]);
       const chat = await timeFirstFrame(['chat'], freshHome, workspace);
       const resumed = await timeFirstFrame(['chat', '--continue'], longHome, workspace);
-      const validateFloor = await timeProcess([...floors.validate, plan]);
+      const validateFloor = await timeProcess([...floors.validate, 'validate', plan]);
       const chatFloor = await timeFirstFrame([], freshHome, workspace, floors.chat);
       if (round < 0) continue;
       times.validateFloor.push(validateFloor);

@@ -7,8 +7,9 @@ import { pathToFileURL } from 'node:url';
  * What P9a's validate and P9b's first frame cost at the least with the
  * libraries ksa is built on, as programs of a few lines, so that the report
  * shows how far each goal is from the floor any implementation stands on:
- * - validate: import yaml and zod, read the example plan, check it against a
- *   minimal plan schema (ksa's checks steps, tools, arguments and expressions);
+ * - validate: commander takes `validate <file>`, yaml reads the example plan,
+ *   zod checks it against a minimal plan schema and CEL parses its expressions
+ *   (ksa's validate checks much more: tools, arguments, references, the graph);
  * - chat: Ink draws a bordered box and a status line with the marker the
  *   first-frame measurement waits for (ksa's draws its header, input and status).
  * Both are bundled as ksa's CLI is (scripts/bundle.mjs: its plugins, ASCII
@@ -22,12 +23,22 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 
 const VALIDATE = `
 import { readFileSync } from 'node:fs';
+import { parse as parseExpression } from '@marcbachmann/cel-js';
+import { Command } from 'commander';
 import { parse } from 'yaml';
 import { z } from 'zod';
-const Step = z.object({ id: z.string().min(1), tool: z.string().min(1), args: z.record(z.string(), z.unknown()).optional(), dependsOn: z.array(z.string()).optional() });
+const Step = z.object({ id: z.string().min(1), tool: z.string().min(1), args: z.record(z.string(), z.unknown()).optional(), dependsOn: z.array(z.string()).optional(), when: z.string().optional() });
 const Plan = z.object({ goal: z.string(), steps: z.array(Step).min(1) });
-const result = Plan.safeParse(parse(readFileSync(process.argv[2], 'utf8')));
-process.stdout.write(result.success ? 'valid plan, ' + result.data.steps.length + ' steps\\n' : 'invalid plan\\n');
+const expressions = (value) => typeof value === 'string' ? [...value.matchAll(/{{(.*?)}}/g)].map((match) => match[1]) : value && typeof value === 'object' ? Object.values(value).flatMap(expressions) : [];
+new Command('floor')
+  .command('validate <file>')
+  .action((file) => {
+    const result = Plan.safeParse(parse(readFileSync(file, 'utf8')));
+    if (!result.success) return process.stdout.write('invalid plan\\n');
+    for (const step of result.data.steps) for (const source of [...expressions(step.args), ...(step.when ? [step.when] : [])]) parseExpression(source);
+    process.stdout.write('valid plan, ' + result.data.steps.length + ' steps\\n');
+  })
+  .parent.parse();
 `;
 
 const CHAT = `
