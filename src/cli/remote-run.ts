@@ -75,6 +75,25 @@ export async function openRemote(url: string, runId: string, plan: Plan, flags: 
   };
 }
 
+/**
+ * Runs `body` with the run's steps sent to workers when a Redis URL is given
+ * (their queues opened first, closed after), else with none. A Redis that
+ * cannot be used closes the run before its one-line error: the run stays as
+ * recorded, resumable, nothing started.
+ */
+export async function withRemoteSteps<T>(
+  run: { close(): Promise<void> },
+  target: { readonly url: string | undefined; readonly runId: string; readonly plan: Plan; readonly flags: RemoteFlags & { reattach?: boolean } },
+  body: (remote: OpenedRemote['remote'] | undefined) => Promise<T>,
+): Promise<T> {
+  if (!target.url) return body(undefined);
+  const opened = await openRemote(target.url, target.runId, target.plan, target.flags).catch(async (error: unknown) => {
+    await run.close();
+    throw error;
+  });
+  return body(opened.remote).finally(() => opened.close());
+}
+
 export async function checkedTarget(url: string) {
   const workers = await import('../workers/index.js');
   try {

@@ -57,6 +57,15 @@ describe.concurrent('ksa resume', () => {
     expectExit(await ksa.result, 130);
   });
 
+  it('with a bad --max-parallel: exit 2 before the plan is shown or the run opened; the run stays resumable', async () => {
+    const { home, runId } = await crashedLongRun('bad-max-parallel');
+    const result = await runKsa(['resume', runId, '--yes', '--max-parallel', '0'], { home });
+    expectExit(result, 2);
+    expect(result.stderr).toMatch(/^ksa: .*--max-parallel/m);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await ksaJson<StatusDoc>(['status', runId], { home })).owner).toBeUndefined();
+  });
+
   it('after a crash: succeeded steps are not run again, their outputs feed templates, the leftover long step is stopped', async () => {
     const { dir, home, runId, longPid } = await crashedLongRun('crash-template');
     expect(isProcessAlive(longPid)).toBe(true); // kill -9 of ksa leaves the step running

@@ -14,7 +14,7 @@ import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
 
-import { describeWorkers, openRemote, redisUrlFor, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean } & RemoteFlags;
 
@@ -35,6 +35,8 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   }
   const inputs = parseInputs(flags.input);
   const mode = parseApprovalMode(flags.approve);
+  // Read before anything is shown or opened: a bad value is a usage error, not a run left half-started.
+  const maxParallel = parsePositiveInt(flags.maxParallel, '--max-parallel');
   const missing = Object.entries({ ...record.inputs, ...record.state.inputs })
     .filter(([name, value]) => value === REDACTED && looksSecret(name) && !(name in inputs))
     .map(([name]) => name);
@@ -86,21 +88,9 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     throw error;
   }
   // Steps its predecessor sent to workers are collected by their job ids, not run again.
-  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, { ...flags, reattach: true }).catch(async (error: unknown) => {
-    await run.close();
-    throw error;
-  }) : undefined;
-  const { exitCode } = await runSession(io, {
-    run,
-    remote: remote?.remote,
-    registry,
-    env: allowedEnvironment(io, record.allowedEnv),
-    inputs,
-    maxParallel: parsePositiveInt(flags.maxParallel, '--max-parallel'),
-    json: flags.json === true,
-    mode: 'resume',
-    queryModel,
-  }).finally(() => remote?.close());
+  const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan: record.plan, flags: { ...flags, reattach: true } }, (remote) =>
+    runSession(io, { run, remote, registry, env: allowedEnvironment(io, record.allowedEnv), inputs, maxParallel, json: flags.json === true, mode: 'resume', queryModel }),
+  );
   return exitCode;
 }
 

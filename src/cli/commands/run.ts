@@ -18,7 +18,7 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
-import { describeWorkers, openRemote, redisUrlFor, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 
 export type RunFlags = {
   yes?: boolean;
@@ -116,21 +116,9 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     `ksa run ${file}`,
   );
   await run.recordApproval(approval, inputs);
-  const remote = redisUrl ? await openRemote(redisUrl, runId, plan, flags).catch(async (error: unknown) => {
-    await run.close();
-    throw error;
-  }) : undefined;
-  const { exitCode } = await runSession(io, {
-    run,
-    remote: remote?.remote,
-    registry,
-    env: allowedEnvironment(io, flags.allowEnv),
-    inputs,
-    maxParallel,
-    json: flags.json === true,
-    mode: 'fresh',
-    queryModel,
-  }).finally(() => remote?.close());
+  const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan, flags }, (remote) =>
+    runSession(io, { run, remote, registry, env: allowedEnvironment(io, flags.allowEnv), inputs, maxParallel, json: flags.json === true, mode: 'fresh', queryModel }),
+  );
   return exitCode;
 }
 
