@@ -84,7 +84,7 @@ describe.concurrent('ksa chat: a conversation', () => {
     for (const text of ['› deploy the marker app', '› use port 9090', '✓ approved', `Run ${runId} succeeded`, `✓ Reflection on run ${runId}`, "› what's the status?", 'serve succeeded.']) {
       expect(screen, text).toContain(text);
     }
-    expect(await again.bottom(1)).toMatch(/· ready ·/);
+    await again.waitForBottom(/· ready ·/, 1);
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
   });
 

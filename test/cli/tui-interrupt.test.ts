@@ -62,7 +62,7 @@ describe.concurrent('ksa chat: interrupting', () => {
     const pid = await eventually(() => (existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() ? Number(readFileSync(pidFile, 'utf8')) : undefined));
     chat.press('esc');
     await chat.waitForScreen('Cancel the run? Running steps are aborted and finished ones rolled back. y/n');
-    expect(await chat.bottom(2)).toMatch(/^cancel\? \[y\/n\]/m);
+    await chat.waitForBottom(/^cancel\? \[y\/n\]/m, 2);
     await chat.send('y');
     const screen = await chat.waitForScreen('Reflection on run', 10_000);
     expect(screen).toMatch(/⊘ Run \S+ cancelled/);

@@ -23,7 +23,7 @@ describe.concurrent('ksa chat with local model servers', () => {
     let screen = await chat.waitForScreen('run? [y/n/e]');
     expect(screen).toContain('cannot call tools (400: registry.ollama.ai/library/gemma3:4b does not support');
     expect(screen).toContain('Plan: Deploy the marker app');
-    expect(await chat.bottom(1)).toMatch(/plan waiting for approval · .* · fake-model · no tools/);
+    await chat.waitForBottom(/plan waiting for approval · .* · fake-model · no tools/, 1);
     expect(existsSync(path.join(harness.sandbox.dir, 'marker-serve-8080'))).toBe(false);
 
     server.enqueue(reflectionReply());

@@ -29,6 +29,11 @@ export type ChatTerminal = {
   screen(): Promise<string>;
   /** The last `lines` lines of the screen (the live area: input line, status line). */
   bottom(lines?: number): Promise<string>;
+  /**
+   * Polls until the last `lines` lines match; returns the screen. The live area (input, status line) is redrawn
+   * just after what is printed above it, so a screen read as soon as a notice shows may not have it yet.
+   */
+  waitForBottom(pattern: RegExp, lines?: number, timeoutMs?: number): Promise<string>;
   /** Polls the screen until it matches; returns it. Rejects with the screen on timeout or exit. */
   waitForScreen(pattern: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
   /** Types text (one chunk, as a paste or a fast typist) and waits until the input line shows it. */
@@ -129,6 +134,8 @@ export function chatTerminal(term: KsaPty): ChatTerminal {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   };
+  const waitForBottom: ChatTerminal['waitForBottom'] = (pattern, lines = 4, timeoutMs = 5000) =>
+    waitForScreen((text) => pattern.test(text.split('\n').slice(-lines).join('\n')), timeoutMs);
   const type = async (text: string) => {
     term.write(text);
     // The input line ends with the text (the cursor follows it); the placeholder may contain the same words, so match the end.
@@ -139,6 +146,7 @@ export function chatTerminal(term: KsaPty): ChatTerminal {
     term,
     screen,
     bottom,
+    waitForBottom,
     waitForScreen,
     type,
     async send(text) {
