@@ -191,7 +191,7 @@ export function tableRows(r: BenchResults): Row[] {
     },
     {
       id: 'P8',
-      what: '200 sleep steps of 200 ms, width 64, maxParallel 32, through 1 vs 4 `ksa worker`s (concurrency 8 each) on this machine',
+      what: '200 sleep steps of 200 ms, width 64, maxParallel 32, through 1 vs 4 `ksa worker`s (concurrency 8 each) on this machine, median of 3 runs each',
       result: `${x(f.speedup, 2)}× (${ms(f.msOneWorker)} vs ${ms(f.msFourWorkers)})`,
       goal: '≥ 3.5×',
       verdict: verdict(ok.P8),
