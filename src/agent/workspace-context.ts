@@ -35,8 +35,8 @@ const MAX_DEPTH = 3;
 export async function gatherWorkspaceContext(
   dir: string,
   env: NodeJS.ProcessEnv = process.env,
-  /** The current kube target when the caller asked kubectl already (the chat does, for its header). */
-  kubeTarget?: Promise<{ readonly context?: string; readonly namespace?: string }>,
+  /** The current kube target when the caller knows it already (the chat does, for its header). */
+  kubeTarget?: { readonly context?: string; readonly namespace?: string },
 ): Promise<WorkspaceContext> {
   const files = await listFiles(dir);
   const [packageJson, manifests, binaries] = await Promise.all([readPackageJson(dir, files), findManifests(dir, files), findBinaries(env)]);

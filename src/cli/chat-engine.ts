@@ -5,7 +5,7 @@ import type { ToolDescriber } from '../tui/plan-lines.js';
 import { describer } from '../tui/tool-describer.js';
 import type { CliIO } from './io.js';
 import type { KubeTarget } from './kube-target.js';
-import type { McpServers } from './mcp-servers.js';
+import { onceEachLine, type McpServers } from './mcp-servers.js';
 import { commandTools } from './mcp-tools.js';
 import { chatModeOf, modelFromSetup } from './model.js';
 import type { ModelSetup } from './model-setup.js';
@@ -45,7 +45,7 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
   const { io, home, workspace, kube } = options;
   // The TUI has the terminal by now: what would go to stderr is said in the chat.
   const warnings: string[] = [];
-  const tools = commandTools({ hub: options.servers.hub, warn: (line) => void (warnings.includes(line) || warnings.push(line)) });
+  const tools = commandTools({ hub: options.servers.hub, warn: onceEachLine((line) => warnings.push(line)) });
   const [, policy] = await settledInOrder([tools.startAll(), loadPolicy(home, workspace)] as const);
   // Workers (KSA_REDIS_URL or "redis" in config.json): approved plans send their steps to them, as ksa run --redis does.
   const redisUrl = await redisUrlFor(io, undefined, home);
@@ -53,13 +53,14 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
   const cli = modelFromSetup(options.setup);
   const { config, model } = cli;
   const chatMode = chatModeOf(cli);
-  const context = await gatherWorkspaceContext(workspace, io.env, Promise.resolve(kube));
+  const context = await gatherWorkspaceContext(workspace, io.env, kube);
   const cutNote = instructionsCutNote(context.instructions);
   if (cutNote) warnings.push(cutNote);
-  const kubeDefaults = { context: kube.context, namespace: kube.context ? (kube.namespace ?? 'default') : undefined };
+  // The current context and its namespace ("default" when it names none), for plan cards and the planner alike.
+  const current = { context: context.kubeContext, namespace: context.kubeNamespace };
   return {
     warnings,
-    describer: { ...describer(tools.registry, kubeDefaults), ...(redisUrl ? { workers: (plan: Plan) => planCardWorkers(redisUrl, plan) } : {}) },
+    describer: { ...describer(tools.registry, current), ...(redisUrl ? { workers: (plan: Plan) => planCardWorkers(redisUrl, plan) } : {}) },
     open: (conversation) =>
       ChatSession.open({
         model,
@@ -70,7 +71,7 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
         conversation,
         workspace,
         context: formatWorkspaceContext(context),
-        kube: { context: context.kubeContext, namespace: context.kubeNamespace },
+        kube: current,
         ...(context.instructions ? { instructions: formatProjectInstructions(context.instructions) } : {}),
         queryModel: createQueryModel(model, config),
         newRunId,

@@ -18,12 +18,7 @@ export type McpServers = {
  */
 export async function loadMcpServers(io: CliIO, workspace: string | undefined): Promise<McpServers> {
   const hub = await McpHub.load({ home: ksaHome(io.env), workspace, env: io.env, cwd: io.cwd });
-  const warned = new Set<string>();
-  const warn = (line: string) => {
-    if (warned.has(line)) return;
-    warned.add(line);
-    io.stderr.write(`ksa: warning: ${line}\n`);
-  };
+  const warn = onceEachLine((line) => io.stderr.write(`ksa: warning: ${line}\n`));
   for (const problem of hub.problems) warn(problem.message);
   const untrusted = hub.untrustedServers();
   const file = hub.workspace();
@@ -31,6 +26,16 @@ export async function loadMcpServers(io: CliIO, workspace: string | undefined): 
     warn(`MCP servers in ${file.file} are not used until you trust them: ${untrusted.join(', ')}; review the file, then run "ksa mcp trust"${workspace && workspace !== io.cwd ? ` --workspace ${workspace}` : ''}`);
   }
   return { hub, warn };
+}
+
+/** Passes each distinct line to `write` once: a server's problem is said once, however often it comes up. */
+export function onceEachLine(write: (line: string) => void): (line: string) => void {
+  const seen = new Set<string>();
+  return (line) => {
+    if (seen.has(line)) return;
+    seen.add(line);
+    write(line);
+  };
 }
 
 /**

@@ -6,14 +6,14 @@ import type { ToolDescriber } from './plan-lines.js';
  * gave it. Nothing shows a plan before then: plans come from the session, which
  * starts after the tools; until then calls answer as for an unknown tool.
  */
-export function lateDescriber(kube?: ToolDescriber['kube']): { readonly describer: ToolDescriber; resolve(real: ToolDescriber): void } {
+export function lateDescriber(): { readonly describer: ToolDescriber; resolve(real: ToolDescriber): void } {
   let real: ToolDescriber | undefined;
   const describer: ToolDescriber = {
     describe: (tool, args) => (real ? real.describe(tool, args) : JSON.stringify(args)),
     risk: (tool) => real?.risk(tool),
     kubeScope: (tool, args) => real?.kubeScope?.(tool, args),
     get kube() {
-      return real ? real.kube : kube;
+      return real?.kube;
     },
     get assess() {
       return real?.assess;

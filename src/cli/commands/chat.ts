@@ -47,7 +47,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   const kubeTarget = await kube;
   const { config } = setup;
 
-  const tools = lateDescriber({ context: kubeTarget.context, namespace: kubeTarget.context ? (kubeTarget.namespace ?? 'default') : undefined });
+  const tools = lateDescriber();
   let engine: Promise<ChatEngine> | undefined;
   const loadEngine = () =>
     (engine ??= import('../chat-engine.js')
