@@ -121,5 +121,3 @@ export function exitCodeFor(state: RunState, signalExit: ExitCodeValue | undefin
   if (state.status === 'cancelled') return ExitCode.interrupted;
   return ExitCode.runFailed;
 }
-
-export { isCI };

@@ -4,7 +4,7 @@ type Pending = { readonly name: string; readonly data: unknown; readonly opts: J
 
 /**
  * Adds the jobs queued in one turn of the event loop with one `addBulk` (one
- * MULTI, one write, one round trip) instead of one `add` each: the steps a finished step
+ * pipeline, one write, one round trip) instead of one `add` each: the steps a finished step
  * releases, or a wave of ready steps, reach Redis together. An id that exists
  * is ignored by BullMQ here as with `add`.
  */
