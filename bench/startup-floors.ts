@@ -84,6 +84,7 @@ export async function buildStartupFloors(dir: string, flags: readonly string[]):
       jsx: 'automatic',
       banner: { js: "import { createRequire as __floorRequire } from 'node:module'; const require = __floorRequire(import.meta.url);" },
       external: ['react-devtools-core'],
+      define: { 'process.env.NODE_ENV': '"production"' },
       plugins: [fastStringWidth(root), builtinsOnUse, zodEnglishOnly],
       logLevel: 'warning',
     }).then(() => asciiOnly(path.join(dir, name)));

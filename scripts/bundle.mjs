@@ -30,6 +30,9 @@ await build({
   // Optional native or development-only pieces some dependencies try to load.
   // bullmq and ioredis load only for runs with workers, and ioredis's CommonJS exports do not survive bundling.
   external: ['react-devtools-core', 'bullmq', 'ioredis'],
+  // ksa runs React's production build (bin/ksa.js): saying so at build time leaves the development builds
+  // of React and its reconciler out of the bundle, which every chat start would otherwise load.
+  define: { 'process.env.NODE_ENV': '"production"' },
   plugins: [fastStringWidth(root), builtinsOnUse, zodEnglishOnly],
 });
 await asciiOnly(outdir);
