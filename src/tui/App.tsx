@@ -7,7 +7,7 @@ import { editText, type EditResult } from './editor.js';
 import { Header, type HeaderInfo } from './Header.js';
 import { HistoryItemView } from './HistoryItemView.js';
 import { InputLine } from './InputLine.js';
-import { Markdown } from './Markdown.js';
+import { loadMarkdown, Markdown } from './Markdown.js';
 import { PendingSession } from './pending-session.js';
 import { PlanCard } from './PlanCard.js';
 import type { ToolDescriber } from './plan-lines.js';
@@ -212,12 +212,17 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   );
 }
 
-/** False for the first render, true from the next tick on. */
+/** False for the first render; true once it is on screen and Markdown has loaded. */
 function useAfterFirstFrame(): boolean {
   const [after, setAfter] = useState(false);
   useEffect(() => {
-    const timer = setTimeout(() => setAfter(true), 0);
-    return () => clearTimeout(timer);
+    let live = true;
+    // History items are drawn once (Static): Markdown must be ready before the first of them.
+    const timer = setTimeout(() => void loadMarkdown().then(() => live && setAfter(true)), 0);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, []);
   return after;
 }

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
-import { Lexer, type Token, type Tokens } from 'marked';
-import { Fragment, memo, type ReactNode } from 'react';
+import type { Token, Tokens } from 'marked';
+import { Fragment, memo, useEffect, useState, type ReactNode } from 'react';
 
 export type Props = {
   /** Markdown text as models write it: paragraphs, lists, code blocks, inline code, bold. */
@@ -14,9 +14,35 @@ export type Props = {
  * Memoised: finished messages never re-render.
  */
 export const Markdown = memo(function Markdown({ text, color }: Props) {
-  const tokens = Lexer.lex(text);
+  const lex = useLexer();
+  if (!lex) return <Text>{text}</Text>;
+  const tokens = lex(text);
   return <Box flexDirection="column">{tokens.map((token, i) => renderBlock(token, `${i}`, color))}</Box>;
 });
+
+type Lex = (text: string) => Token[];
+let lexer: Lex | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * marked builds every regex of its grammar when it loads (several ms), and the
+ * chat's first frame has no Markdown in it: the chat loads it right after,
+ * before it draws the history. Anything drawn earlier shows as plain text
+ * until then.
+ */
+export function loadMarkdown(): Promise<void> {
+  return (loading ??= import('marked').then(({ Lexer }) => {
+    lexer = (text) => Lexer.lex(text);
+  }));
+}
+
+function useLexer(): Lex | undefined {
+  const [, setLoaded] = useState(lexer !== undefined);
+  useEffect(() => {
+    if (!lexer) void loadMarkdown().then(() => setLoaded(true));
+  }, []);
+  return lexer;
+}
 
 function renderBlock(token: Token, key: string, color: boolean): ReactNode {
   switch (token.type) {

@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
-import { Markdown } from '../../src/tui/Markdown.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdown, Markdown } from '../../src/tui/Markdown.js';
 
 // Assistant answers are Markdown: paragraphs, lists, code blocks, inline code,
 // emphasis, links, tables. Drawn with Ink, so wrapping and NO_COLOR work.
@@ -13,6 +13,8 @@ function draw(text: string, color = false): string {
 }
 
 describe('Markdown', () => {
+  beforeAll(loadMarkdown);
+
   it('a fenced code block is boxed, with its language, and its lines kept as written', () => {
     const frame = draw('Run this:\n\n```bash\nkubectl get pods -n shop\nkubectl logs deploy/web\n```\n\nThen check.');
     const lines = frame.split('\n');
