@@ -3,8 +3,7 @@ import { RunsOnSchema } from './runs-on.js';
 
 /** Step ids are short, lower-case and safe to use in file names and CEL (`steps.<id>`). */
 export const STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-export const DEFAULT_MAX_PARALLEL = 5;
-export const DEFAULT_MAX_STEPS = 200;
+export { DEFAULT_MAX_PARALLEL, DEFAULT_MAX_STEPS } from './limits.js';
 
 export const StepIdSchema = z
   .string()

@@ -1,6 +1,7 @@
 import { criticalPathLengths, buildGraph, depthLevels } from '../planning/graph.js';
-import { describePlacement, placementOf } from '../planning/runs-on.js';
-import { DEFAULT_MAX_PARALLEL, type Plan, type Step } from '../planning/schema.js';
+import { DEFAULT_MAX_PARALLEL } from '../planning/limits.js';
+import { describePlacement, placementOf } from '../planning/placement.js';
+import type { Plan, Step } from '../planning/schema.js';
 import type { PlanRisk, RiskLevel } from '../policy/index.js';
 import type { Styler } from './style.js';
 
