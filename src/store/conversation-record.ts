@@ -37,30 +37,7 @@ export type Message = z.infer<typeof MessageSchema>;
 /** A message before the store gives it an id and a time. */
 export type NewMessage = Message extends infer M ? (M extends Message ? Omit<M, 'id' | 'ts'> : never) : never;
 
-export const SessionMetaSchema = z.object({
-  version: z.literal(1),
-  id: z.string(),
-  title: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  messageCount: z.int().min(0),
-  /** Messages live in segments of SEGMENT_SIZE, so appending never rewrites the whole history. */
-  segments: z.int().min(1),
-  runIds: z.array(z.string()),
-  workspace: z.string().optional(),
-});
-export type SessionMeta = z.infer<typeof SessionMetaSchema>;
-
 export const SegmentSchema = z.object({ version: z.literal(1), messages: z.array(MessageSchema) });
 export type Segment = z.infer<typeof SegmentSchema>;
 
-export const SessionSummarySchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  messageCount: z.int().min(0),
-});
-export type SessionSummary = z.infer<typeof SessionSummarySchema>;
-
-export const SEGMENT_SIZE = 200;
+export { SessionMetaSchema, SessionSummarySchema, type SessionMeta, type SessionSummary } from './session-record.js';

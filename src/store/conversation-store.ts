@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
@@ -7,17 +6,16 @@ import { createRedactor, type Redactor } from './redact.js';
 import { RunBusyError, RunLock } from './run-lock.js';
 import { SharedIndex } from './shared-index.js';
 import { StoredDocument } from './stored-document.js';
-import {
-  SEGMENT_SIZE,
-  SegmentSchema,
-  SessionMetaSchema,
-  SessionSummarySchema,
-  type Message,
-  type NewMessage,
-  type Segment,
-  type SessionMeta,
-  type SessionSummary,
-} from './conversation-record.js';
+import type { Message, NewMessage, Segment } from './conversation-record.js';
+import type { SessionMeta, SessionSummary } from './session-record.js';
+
+/** Messages per segment file. */
+export const SEGMENT_SIZE = 200;
+
+// The records' schemas load when a file is read, not with the store: the chat creates its stores
+// before its first frame and reads them after it.
+const sessionRecords = () => import('./session-record.js');
+const messageRecords = () => import('./conversation-record.js');
 
 export class SessionNotFoundError extends KsaError {
   constructor({ id, reason }: { id: string; reason?: string }) {
@@ -46,21 +44,32 @@ export class ConversationStore {
     this.redactor = createRedactor(options.secrets ?? []);
     this.index = new SharedIndex<SessionSummary>({
       dir: this.dir,
-      entrySchema: SessionSummarySchema,
+      entrySchema: async () => (await sessionRecords()).SessionSummarySchema,
       key: (session) => session.id,
       onWarning: this.warn,
       replacer: this.redactor.replacer,
       itemFile: 'session.json',
-      toEntry: (data) => {
-        const parsed = SessionMetaSchema.safeParse(data);
+      toEntry: async (data) => {
+        const parsed = (await sessionRecords()).SessionMetaSchema.safeParse(data);
         return parsed.success ? toSummary(parsed.data) : undefined;
       },
     });
   }
 
-  async create(options: { title?: string; workspace?: string } = {}): Promise<Conversation> {
+  /**
+   * A new session's id: its date and six random hex digits. A name, not a
+   * secret: Math.random, because node:crypto's first use (OpenSSL starting)
+   * costs the chat 15-20 ms before its first frame.
+   */
+  static newId(now = new Date()): string {
+    const random = Math.floor(Math.random() * 0x1000000);
+    return `${now.toISOString().slice(0, 10).replaceAll('-', '')}-${random.toString(16).padStart(6, '0')}`;
+  }
+
+  /** A new session; `id` when it was chosen before (ConversationStore.newId). */
+  async create(options: { title?: string; workspace?: string; id?: string } = {}): Promise<Conversation> {
     const now = new Date();
-    const id = `${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;
+    const id = options.id ?? ConversationStore.newId(now);
     const meta: SessionMeta = {
       version: 1,
       id,
@@ -80,15 +89,24 @@ export class ConversationStore {
 
   /** Opens a session for writing; one process at a time. */
   async open(id: string): Promise<Conversation> {
+    return this.openDir((await this.find(id)).id, undefined);
+  }
+
+  /** The session with this id or unique id prefix, from the index (nothing opened). */
+  async find(id: string): Promise<SessionSummary> {
     const sessions = await this.list();
     const match = sessions.find((session) => session.id === id) ?? uniquePrefix(sessions, id);
     if (!match) throw new SessionNotFoundError({ id });
-    return this.openDir(match.id, undefined);
+    return match;
   }
 
   /** The most recently used session, if any. */
   async latest(): Promise<string | undefined> {
-    return (await this.list())[0]?.id;
+    return (await this.latestSession())?.id;
+  }
+
+  async latestSession(): Promise<SessionSummary | undefined> {
+    return (await this.list())[0];
   }
 
   /** Newest first. */
@@ -117,7 +135,7 @@ export class ConversationStore {
     try {
       const meta = await StoredDocument.open<SessionMeta>({
         file: path.join(sessionDir, 'session.json'),
-        schema: SessionMetaSchema,
+        schema: (await sessionRecords()).SessionMetaSchema,
         defaults: () => fresh ?? emptyMeta(id),
         onWarning: this.warn,
         replacer: this.redactor.replacer,
@@ -243,7 +261,7 @@ export class Conversation {
     if (cached) return cached;
     const document = await StoredDocument.open<Segment>({
       file: this.segmentFile(index),
-      schema: SegmentSchema,
+      schema: (await messageRecords()).SegmentSchema,
       defaults: () => ({ version: 1, messages: [] }),
       onWarning: this.warn,
       replacer: this.redactor.replacer,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PlanSchema } from '../planning/schema.js';
 import { RUN_STATUSES, STEP_STATUSES } from '../planning/state.js';
-import { ApprovalSchema } from './approval.js';
+import { ApprovalSchema } from './approval-record.js';
 
 /** What is kept of a run: enough to show it, resume it and roll it back. Validated on every load. */
 
@@ -73,16 +73,4 @@ export const RunSummarySchema = z.object({
 
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
-export function summarize(record: RunRecord): RunSummary {
-  const { state } = record;
-  return {
-    runId: record.runId,
-    goal: record.goal,
-    status: state.status,
-    createdAt: record.createdAt,
-    ...(state.startedAt ? { startedAt: state.startedAt } : {}),
-    ...(state.endedAt ? { endedAt: state.endedAt } : {}),
-    steps: record.plan.steps.length,
-    ...(record.sessionId ? { sessionId: record.sessionId } : {}),
-  };
-}
+export { summarize } from './run-summary.js';

@@ -9,9 +9,13 @@ import { createRedactor, secretInputValues, type Redactor } from './redact.js';
 import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
 import { ApprovalMismatchError, planHash, type Approval } from './approval.js';
-import { RunRecordSchema, RunSummarySchema, summarize, type RunRecord, type RunSummary } from './run-record.js';
+import type { RunRecord, RunSummary } from './run-record.js';
+import { summarize } from './run-summary.js';
 import { StoredDocument } from './stored-document.js';
 import { replayJournal, SuccessJournal } from './success-journal.js';
+
+// The record's schemas (zod, the plan's schema) load when a run is read, not with the store.
+const runRecords = () => import('./run-record.js');
 
 export class RunNotFoundError extends KsaError {
   constructor({ runId, reason }: { runId: string; reason?: string }) {
@@ -44,13 +48,13 @@ export class RunStore {
     this.redactor = createRedactor(options.secrets ?? []);
     this.index = new SharedIndex<RunSummary>({
       dir: this.runsDir,
-      entrySchema: RunSummarySchema,
+      entrySchema: async () => (await runRecords()).RunSummarySchema,
       key: (summary) => summary.runId,
       onWarning: this.warn,
       replacer: this.redactor.replacer,
       itemFile: 'run.json',
-      toEntry: (data) => {
-        const parsed = RunRecordSchema.safeParse(data);
+      toEntry: async (data) => {
+        const parsed = (await runRecords()).RunRecordSchema.safeParse(data);
         return parsed.success ? summarize(parsed.data) : undefined;
       },
     });
@@ -97,7 +101,7 @@ export class RunStore {
     let corrupt: string | undefined;
     const document = await StoredDocument.open<RunRecord | null>({
       file: path.join(dir, 'run.json'),
-      schema: RunRecordSchema.nullable(),
+      schema: (await runRecords()).RunRecordSchema.nullable(),
       defaults: () => null,
       onWarning: (message) => {
         corrupt = message;

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { withFileLock } from './file-lock.js';
 import { ensurePrivateDir } from './paths.js';
 import { PrivateJSONFile } from './private-json-file.js';
@@ -10,12 +10,13 @@ import { moveAside } from './stored-document.js';
 export type SharedIndexOptions<Entry> = {
   /** The folder holding one sub-folder per item and the index file. */
   readonly dir: string;
-  readonly entrySchema: z.ZodType<Entry>;
+  /** Loaded on the first read: a store that is only created (the chat before its first frame) loads no zod. */
+  readonly entrySchema: () => Promise<z.ZodType<Entry>>;
   readonly key: (entry: Entry) => string;
   /** Each item's own file in its folder (e.g. run.json), read to rebuild the index when it is missing or broken. */
   readonly itemFile: string;
   /** An item file's content as an index entry; undefined when it is not a valid item. */
-  readonly toEntry: (data: unknown) => Entry | undefined;
+  readonly toEntry: (data: unknown) => Promise<Entry | undefined>;
   readonly onWarning: (message: string) => void;
   /** Applied to everything written (secrets redacted: titles and goals are user text). */
   readonly replacer?: (key: string, value: unknown) => unknown;
@@ -33,12 +34,11 @@ type Loaded<Entry> = { readonly data?: IndexData<Entry>; readonly corrupt?: stri
 export class SharedIndex<Entry> {
   readonly file: string;
   private readonly lockFile: string;
-  private readonly schema: z.ZodType<IndexData<Entry>>;
+  private schema: Promise<z.ZodType<IndexData<Entry>>> | undefined;
 
   constructor(private readonly options: SharedIndexOptions<Entry>) {
     this.file = path.join(options.dir, 'index.json');
     this.lockFile = path.join(options.dir, 'index.lock');
-    this.schema = z.object({ version: z.literal(1), entries: z.array(options.entrySchema) }) as unknown as z.ZodType<IndexData<Entry>>;
   }
 
   async read(): Promise<Entry[]> {
@@ -81,8 +81,14 @@ export class SharedIndex<Entry> {
       return { corrupt: `is unreadable (${(error as Error).message})` };
     }
     if (low.data === null) return {};
-    const parsed = this.schema.safeParse(low.data);
+    const parsed = (await this.indexSchema()).safeParse(low.data);
     return parsed.success ? { data: parsed.data } : { corrupt: 'has unexpected content' };
+  }
+
+  private indexSchema(): Promise<z.ZodType<IndexData<Entry>>> {
+    return (this.schema ??= Promise.all([import('zod'), this.options.entrySchema()]).then(
+      ([{ z }, entry]) => z.object({ version: z.literal(1), entries: z.array(entry) }) as unknown as z.ZodType<IndexData<Entry>>,
+    ));
   }
 
   private async rebuild(): Promise<IndexData<Entry>> {
@@ -92,7 +98,8 @@ export class SharedIndex<Entry> {
       if (!entry.isDirectory()) continue;
       const rebuilt = await new PrivateJSONFile<unknown>(path.join(this.options.dir, entry.name, this.options.itemFile))
         .read()
-        .then((data) => this.options.toEntry(data), () => undefined);
+        .then((data) => this.options.toEntry(data))
+        .catch(() => undefined);
       if (rebuilt !== undefined) entries.push(rebuilt);
     }
     return { version: 1, entries };

@@ -2,7 +2,6 @@ import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunState, StepState } from '../planning/state.js';
-import { StepStateSchema } from './run-record.js';
 
 /** `runs/<id>/succeeded.ndjson`: one line per step success, written before the success is announced. */
 export const JOURNAL_FILE = 'succeeded.ndjson';
@@ -61,6 +60,7 @@ export async function replayJournal(dir: string, state: RunState): Promise<void>
   } catch {
     return;
   }
+  const { StepStateSchema } = await import('./run-record.js');
   for (const line of text.split('\n')) {
     if (line === '') continue;
     let entry: Entry;

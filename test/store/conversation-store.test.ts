@@ -167,6 +167,18 @@ describe('ConversationStore', () => {
     expect(await store.list()).toEqual([]);
   });
 
+  it('a session chosen before it exists (the chat draws its id first) is created under that id; find and latestSession read the index only', async () => {
+    const id = ConversationStore.newId(new Date('2026-12-02T10:00:00Z'));
+    expect(id).toMatch(/^20261202-[0-9a-f]{6}$/);
+    expect(new Set(Array.from({ length: 200 }, () => ConversationStore.newId())).size).toBeGreaterThan(195);
+    const conversation = await store.create({ id, workspace: '/w' });
+    appendUsers(conversation, 0, 2);
+    await conversation.close();
+    expect(await store.find(id.slice(0, 12))).toMatchObject({ id, messageCount: 2 });
+    expect(await store.latestSession()).toMatchObject({ id, messageCount: 2 });
+    await expect(store.find('nope')).rejects.toBeInstanceOf(SessionNotFoundError);
+  });
+
   it('a corrupt segment is moved aside with one warning; the session still opens and appends', async () => {
     const warnings: string[] = [];
     const warned = new ConversationStore(home, { onWarning: (message) => warnings.push(message) });
