@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import type { ConfigFile } from './config-file.js';
 import { KsaError } from '../planning/ksa-error.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -18,14 +18,6 @@ export type ModelConfig = {
   readonly maxRetries: number;
 };
 
-const ConfigFileSchema = z.object({
-  baseURL: z.string().url().optional(),
-  apiKey: z.string().optional(),
-  model: z.string().min(1).optional(),
-  timeoutMs: z.int().min(1000).optional(),
-  maxRetries: z.int().min(0).max(10).optional(),
-});
-
 export class ModelConfigError extends KsaError {
   constructor(message: string) {
     super({ name: 'ModelConfigError', message });
@@ -39,9 +31,11 @@ export class ModelConfigError extends KsaError {
  */
 export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Promise<ModelConfig> {
   const file = path.join(home, 'config.json');
-  let fromFile: z.infer<typeof ConfigFileSchema> = {};
+  let fromFile: ConfigFile = {};
   try {
-    const parsed = ConfigFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    const data: unknown = JSON.parse(await readFile(file, 'utf8'));
+    const { ConfigFileSchema } = await import('./config-file.js');
+    const parsed = ConfigFileSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ModelConfigError(`${file}: ${issue?.path.join('.') || 'config'}: ${issue?.message ?? 'invalid'}; expected { "baseURL", "apiKey", "model" }`);

@@ -1,31 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import type { CapabilityFile, CapabilityUpdate, ModelCapabilities } from './capabilities-schema.js';
 import { PrivateJSONFile } from '../../store/private-json-file.js';
 
 /** How ksa asks this endpoint + model for structured output, best first. */
 export const STRUCTURED_MODES = ['json_schema', 'json_object', 'text'] as const;
 export type StructuredMode = (typeof STRUCTURED_MODES)[number];
 
-const ProbeSchema = z.object({ capability: z.string(), ok: z.boolean(), ms: z.number(), detail: z.string().optional() });
-export type ProbeResult = z.infer<typeof ProbeSchema>;
-
-const CapabilitiesSchema = z.object({
-  /** Tool calling works (false: the chat uses its no-tools mode). */
-  tools: z.boolean().optional(),
-  structured: z.enum(STRUCTURED_MODES).optional(),
-  streaming: z.boolean().optional(),
-  /** The last `ksa model check`, if any. */
-  probes: z.array(ProbeSchema).optional(),
-  updatedAt: z.string(),
-  /** What changed it last: "ksa model check", or the call that failed in a way the cache did not expect. */
-  source: z.string().optional(),
-});
-export type ModelCapabilities = z.infer<typeof CapabilitiesSchema>;
-export type CapabilityUpdate = Partial<Omit<ModelCapabilities, 'updatedAt'>>;
-
-const FileSchema = z.object({ version: z.literal(1), models: z.record(z.string(), CapabilitiesSchema) });
-type CapabilityFile = z.infer<typeof FileSchema>;
+export type { CapabilityUpdate, ModelCapabilities, ProbeResult } from './capabilities-schema.js';
 
 export type ModelKey = { readonly home: string; readonly baseURL: string; readonly model: string };
 
@@ -39,6 +21,8 @@ const keyOf = ({ baseURL, model }: Pick<ModelKey, 'baseURL' | 'model'>) => `${ba
 async function readFileData(home: string): Promise<CapabilityFile> {
   try {
     const data = await new PrivateJSONFile<unknown>(capabilitiesFile(home)).read();
+    if (data === null) return { version: 1, models: {} };
+    const { FileSchema } = await import('./capabilities-schema.js');
     const parsed = FileSchema.safeParse(data);
     return parsed.success ? parsed.data : { version: 1, models: {} };
   } catch {

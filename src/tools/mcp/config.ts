@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 
 /** Per call, unless the server's entry says otherwise (contract §8). */
 export const DEFAULT_MCP_TIMEOUT_MS = 60_000;
@@ -8,30 +7,6 @@ export const DEFAULT_MCP_TIMEOUT_MS = 60_000;
 export const DEFAULT_MCP_STARTUP_TIMEOUT_MS = 30_000;
 
 export const WORKSPACE_MCP_FILE = '.mcp.json';
-
-const timeoutField = z.int().min(1).max(24 * 60 * 60 * 1000);
-const stringMap = z.record(z.string(), z.string());
-
-// Entries take the shape other agents use (Claude Code, gemini-cli); keys ksa does not know are ignored.
-const StdioEntrySchema = z.object({
-  type: z.literal('stdio').optional(),
-  command: z.string().min(1),
-  args: z.array(z.string()).optional(),
-  env: stringMap.optional(),
-  cwd: z.string().min(1).optional(),
-  timeoutMs: timeoutField.optional(),
-  startupTimeoutMs: timeoutField.optional(),
-});
-
-const HttpEntrySchema = z.object({
-  type: z.enum(['http', 'streamable-http', 'sse']).optional(),
-  url: z.string().min(1),
-  headers: stringMap.optional(),
-  timeoutMs: timeoutField.optional(),
-  startupTimeoutMs: timeoutField.optional(),
-});
-
-const EntrySchema = z.union([StdioEntrySchema, HttpEntrySchema]);
 
 export type McpServerSource = 'user' | 'workspace';
 
@@ -91,54 +66,12 @@ async function readMcpFile(file: string, source: McpServerSource, baseDir: strin
   const servers = isRecord(document) ? document.mcpServers : undefined;
   if (servers === undefined) return empty;
   if (!isRecord(servers)) return { ...empty, problems: [{ file, message: `${file}: mcpServers: expected an object of servers by name` }] };
+  // zod and the entries' schemas load only when there are entries to check.
+  const { parseServers } = await import('./config-entries.js');
   return { file, definitions: servers, ...parseServers(servers, { file, source, baseDir }) };
 }
 
-/** Each entry on its own: one bad server does not hide the others. */
-export function parseServers(
-  definitions: Readonly<Record<string, unknown>>,
-  where: { readonly file: string; readonly source: McpServerSource; readonly baseDir: string },
-): { servers: McpServerConfig[]; problems: McpConfigProblem[] } {
-  const servers: McpServerConfig[] = [];
-  const problems: McpConfigProblem[] = [];
-  for (const [name, raw] of Object.entries(definitions)) {
-    const at = `${where.file}: mcpServers.${name}`;
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$/.test(name)) {
-      problems.push({ server: name, file: where.file, message: `${at}: a server name is letters, digits, "_", "-" or "." (at most 48)` });
-      continue;
-    }
-    const parsed = EntrySchema.safeParse(raw);
-    if (!parsed.success) {
-      problems.push({ server: name, file: where.file, message: `${at}: ${entryProblem(raw)}` });
-      continue;
-    }
-    const entry = parsed.data;
-    const transport: McpTransportConfig =
-      'command' in entry
-        ? { kind: 'stdio', command: entry.command, args: entry.args ?? [], env: entry.env ?? {}, cwd: entry.cwd ?? '.', baseDir: where.baseDir }
-        : { kind: 'http', url: entry.url, headers: entry.headers ?? {}, sse: entry.type === 'sse' };
-    servers.push({
-      name,
-      source: where.source,
-      file: where.file,
-      transport,
-      timeoutMs: entry.timeoutMs ?? DEFAULT_MCP_TIMEOUT_MS,
-      startupTimeoutMs: entry.startupTimeoutMs ?? DEFAULT_MCP_STARTUP_TIMEOUT_MS,
-    });
-  }
-  return { servers, problems };
-}
-
-function entryProblem(raw: unknown): string {
-  const expected = 'expected { "command", "args"?, "env"?, "cwd"?, "timeoutMs"? } or { "url", "headers"?, "timeoutMs"? }';
-  if (!isRecord(raw)) return expected;
-  const schema = 'command' in raw ? StdioEntrySchema : 'url' in raw ? HttpEntrySchema : undefined;
-  if (!schema) return `needs "command" (a local server) or "url" (an HTTP server); ${expected}`;
-  const issue = schema.safeParse(raw).error?.issues[0];
-  return issue ? `${issue.path.join('.') || 'entry'}: ${issue.message.replace(/^Invalid input: /, '')}` : expected;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+// Loaded only when config.json exists: a setup by environment variables loads no zod to read it.
+export const ConfigFileSchema = z.object({
+  baseURL: z.string().url().optional(),
+  apiKey: z.string().optional(),
+  model: z.string().min(1).optional(),
+  timeoutMs: z.int().min(1000).optional(),
+  maxRetries: z.int().min(0).max(10).optional(),
+});
+
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;
