@@ -35,6 +35,27 @@ export async function openConversation(stores: Stores, target: { readonly id?: s
   return stores.conversations.create({ workspace });
 }
 
+/** The session a chat starts in, known before anything is opened: what its first frame shows. */
+export type ChosenConversation = {
+  readonly id: string;
+  /** It has messages already (`--continue`, `--session`). */
+  readonly resumed: boolean;
+  /** Opens it (its lock, its last messages), or creates it when it is new. */
+  readonly open: () => Promise<Conversation>;
+};
+
+/**
+ * What openConversation would open, read from the session index only: the
+ * chat draws its first frame with it and opens the session after. A session
+ * that does not exist is an error now, before the terminal is taken.
+ */
+export async function chooseConversation(stores: Stores, target: { readonly id?: string; readonly latest?: boolean }, workspace: string): Promise<ChosenConversation> {
+  const existing = target.id ? await stores.conversations.find(target.id) : target.latest ? await stores.conversations.latestSession() : undefined;
+  if (existing) return { id: existing.id, resumed: existing.messageCount > 0, open: () => stores.conversations.open(existing.id) };
+  const id = ConversationStore.newId();
+  return { id, resumed: false, open: () => stores.conversations.create({ workspace, id }) };
+}
+
 /** The allow-listed environment (`--allow-env NAME`), read now. */
 export function allowedEnvironment(io: CliIO, names: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};

@@ -24,7 +24,9 @@ describe('ksa chat with a broken policy file', () => {
     expect(errors[0]).toContain(`${policyFile}:`);
     expect(errors[0]).toContain('YAML syntax error');
     expect(term.raw()).not.toMatch(/\bat .*\.js:\d+/);
-    // Nothing ran, and no run was recorded.
-    expect(await readdir(harness.sandbox.home)).not.toContain('runs');
+    // Nothing ran, no run was recorded, and no empty session was left behind (it is created once the engine has started).
+    const home = await readdir(harness.sandbox.home);
+    expect(home).not.toContain('runs');
+    expect(home).not.toContain('conversations');
   });
 });

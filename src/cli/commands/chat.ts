@@ -12,7 +12,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { askToTrustWorkspace, loadMcpServers } from '../mcp-servers.js';
 import { loadModelSetup } from '../model-setup.js';
-import { openConversation, openStores } from '../stores.js';
+import { chooseConversation, openConversation, openStores } from '../stores.js';
 import { withoutFetch } from '../without-fetch.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
@@ -43,7 +43,8 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   await askToTrustWorkspace(io, servers);
   const kube = rememberedKubeTarget(io.env, stores.home);
   const setup = await loadModelSetup(io.env, stores.home);
-  const conversation = await openConversation(stores, { id: flags.session, latest: flags.continue }, workspace);
+  // Only chosen now; it is opened (or created) after the first frame, with the engine.
+  const chosen = await chooseConversation(stores, { id: flags.session, latest: flags.continue }, workspace);
   const kubeTarget = await kube;
   const { config } = setup;
 
@@ -56,9 +57,9 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
         tools.resolve(started.describer);
         return started;
       }));
-  const session = new PendingSession(firstSnapshot(conversation.id, setup.capabilities?.tools), async () => {
+  const session = new PendingSession(firstSnapshot(chosen.id, setup.capabilities?.tools), async () => {
     const { open, warnings } = await loadEngine();
-    const started = await open(conversation);
+    const started = await open(await chosen.open());
     for (const warning of warnings) started.notice(warning, 'warning');
     return started;
   });
@@ -74,8 +75,8 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       endpoint: config.baseURL,
       workspace,
       kubeContext: kubeTarget.context,
-      sessionId: conversation.id,
-      resumed: conversation.info.messageCount > 0,
+      sessionId: chosen.id,
+      resumed: chosen.resumed,
     },
     tools: tools.describer,
     color: colorEnabled(io.stdout, io.env),
