@@ -100,13 +100,14 @@ export class ConversationStore {
     return match;
   }
 
-  /** The most recently used session, if any. */
+  /** The most recently used session with messages, if any: what `--continue` continues. */
   async latest(): Promise<string | undefined> {
     return (await this.latestSession())?.id;
   }
 
+  /** A chat quit before anything was said leaves an empty session; it is not the conversation to continue. */
   async latestSession(): Promise<SessionSummary | undefined> {
-    return (await this.list())[0];
+    return (await this.list()).find((session) => session.messageCount > 0);
   }
 
   /** Newest first. */

@@ -116,13 +116,18 @@ describe('ConversationStore', () => {
     }
   });
 
-  it('list() is newest-updated first; latest() is the most recently used session; prefixes open', async () => {
+  it('list() is newest-updated first; latest() is the most recently used session with messages; prefixes open', async () => {
     const first = await created();
     await first.flush();
     await sleep(5);
     const second = await created();
     await second.flush();
     expect((await store.list()).map((session) => session.id)).toEqual([second.id, first.id]);
+    // Both empty (chats quit before anything was said): nothing to continue.
+    expect(await store.latest()).toBeUndefined();
+    await sleep(5);
+    second.append({ kind: 'user', text: 'the second one' });
+    await second.flush();
     expect(await store.latest()).toBe(second.id);
     await sleep(5);
     first.append({ kind: 'user', text: 'back to the first one' });
