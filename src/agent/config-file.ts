@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Loaded only when config.json exists: a setup by environment variables loads no zod to read it.
+// Loaded only when config.json holds something plainFile (plain-files.ts) does not take as plainly valid.
 export const ConfigFileSchema = z.object({
   baseURL: z.string().url().optional(),
   apiKey: z.string().optional(),

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfigFile } from './config-file.js';
+import { isInt, isObject, isPlainURL, isString, known, optional } from './plain-files.js';
 import { KsaError } from '../planning/ksa-error.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -29,18 +30,34 @@ export class ModelConfigError extends KsaError {
  * ({ "baseURL", "apiKey", "model" }). Local servers (Ollama, vLLM, LM Studio,
  * llama.cpp) need no real key; OpenAI itself does.
  */
+/** config.json (ConfigFileSchema), or undefined when the schema must judge it. */
+export function plainConfigFile(data: unknown): ConfigFile | undefined {
+  if (!isObject(data)) return undefined;
+  const plain =
+    optional(data.baseURL, isPlainURL) &&
+    optional(data.apiKey, isString) &&
+    optional(data.model, (value) => isString(value) && value.length > 0) &&
+    optional(data.timeoutMs, (value) => isInt(value, 1000)) &&
+    optional(data.maxRetries, (value) => isInt(value, 0, 10));
+  return plain ? known<ConfigFile>(data, ['baseURL', 'apiKey', 'model', 'timeoutMs', 'maxRetries']) : undefined;
+}
+
+
+/** The schema's answer for a config.json that is not plainly valid: its data, or its first problem in one line. */
+async function checkedConfigFile(data: unknown, file: string): Promise<ConfigFile> {
+  const { ConfigFileSchema } = await import('./config-file.js');
+  const parsed = ConfigFileSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ModelConfigError(`${file}: ${issue?.path.join('.') || 'config'}: ${issue?.message ?? 'invalid'}; expected { "baseURL", "apiKey", "model" }`);
+}
+
 export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Promise<ModelConfig> {
   const file = path.join(home, 'config.json');
   let fromFile: ConfigFile = {};
   try {
     const data: unknown = JSON.parse(await readFile(file, 'utf8'));
-    const { ConfigFileSchema } = await import('./config-file.js');
-    const parsed = ConfigFileSchema.safeParse(data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ModelConfigError(`${file}: ${issue?.path.join('.') || 'config'}: ${issue?.message ?? 'invalid'}; expected { "baseURL", "apiKey", "model" }`);
-    }
-    fromFile = parsed.data;
+    fromFile = plainConfigFile(data) ?? (await checkedConfigFile(data, file));
   } catch (error) {
     if (error instanceof ModelConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { CapabilityFile, CapabilityUpdate, ModelCapabilities } from './capabilities-schema.js';
+import type { CapabilityFile, CapabilityUpdate, ModelCapabilities, ProbeResult } from './capabilities-schema.js';
 import { PrivateJSONFile } from '../../store/private-json-file.js';
+import { isBoolean, isObject, isString, known, optional } from '../plain-files.js';
 
 /** How ksa asks this endpoint + model for structured output, best first. */
 export const STRUCTURED_MODES = ['json_schema', 'json_object', 'text'] as const;
@@ -22,6 +23,8 @@ async function readFileData(home: string): Promise<CapabilityFile> {
   try {
     const data = await new PrivateJSONFile<unknown>(capabilitiesFile(home)).read();
     if (data === null) return { version: 1, models: {} };
+    const plain = plainCapabilityFile(data);
+    if (plain) return plain;
     const { FileSchema } = await import('./capabilities-schema.js');
     const parsed = FileSchema.safeParse(data);
     return parsed.success ? parsed.data : { version: 1, models: {} };
@@ -52,4 +55,35 @@ export async function recordCapability(key: ModelKey, update: CapabilityUpdate, 
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** model-capabilities.json (the cache's FileSchema), or undefined when the schema must judge it. */
+export function plainCapabilityFile(data: unknown): CapabilityFile | undefined {
+  if (!isObject(data) || data.version !== 1 || !isObject(data.models)) return undefined;
+  const models: Record<string, ModelCapabilities> = {};
+  for (const [key, entry] of Object.entries(data.models)) {
+    const capabilities = key === '__proto__' ? undefined : plainCapabilities(entry);
+    if (!capabilities) return undefined;
+    models[key] = capabilities;
+  }
+  return { version: 1, models };
+}
+
+function plainCapabilities(entry: unknown): ModelCapabilities | undefined {
+  if (!isObject(entry) || !isString(entry.updatedAt)) return undefined;
+  const plain =
+    optional(entry.tools, isBoolean) &&
+    optional(entry.structured, (value) => (STRUCTURED_MODES as readonly unknown[]).includes(value)) &&
+    optional(entry.streaming, isBoolean) &&
+    optional(entry.source, isString) &&
+    optional(entry.probes, (value) => Array.isArray(value) && value.every((probe) => plainProbe(probe) !== undefined));
+  if (!plain) return undefined;
+  const capabilities = known<ModelCapabilities>(entry, ['tools', 'structured', 'streaming', 'updatedAt', 'source']);
+  return entry.probes === undefined ? capabilities : { ...capabilities, probes: (entry.probes as unknown[]).map((probe) => plainProbe(probe)!) };
+}
+
+function plainProbe(probe: unknown): ProbeResult | undefined {
+  if (!isObject(probe)) return undefined;
+  const plain = isString(probe.capability) && isBoolean(probe.ok) && typeof probe.ms === 'number' && Number.isFinite(probe.ms) && optional(probe.detail, isString);
+  return plain ? known<ProbeResult>(probe, ['capability', 'ok', 'ms', 'detail']) : undefined;
 }
