@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfigFile } from './config-file.js';
-import { isInt, isObject, isPlainURL, isString, known, optional } from './plain-files.js';
+import { isInt, isObject, isPlainURL, isString, known, optional } from '../store/plain-values.js';
 import { KsaError } from '../planning/ksa-error.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';

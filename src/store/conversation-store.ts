@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
 import { ensurePrivateDir } from './paths.js';
+import { isInt, isObject, isString } from './plain-values.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { RunBusyError, RunLock } from './run-lock.js';
 import { SharedIndex } from './shared-index.js';
@@ -45,6 +46,7 @@ export class ConversationStore {
     this.index = new SharedIndex<SessionSummary>({
       dir: this.dir,
       entrySchema: async () => (await sessionRecords()).SessionSummarySchema,
+      plainEntry: plainSessionSummary,
       key: (session) => session.id,
       onWarning: this.warn,
       replacer: this.redactor.replacer,
@@ -292,6 +294,13 @@ export class Conversation {
 function emptyMeta(id: string): SessionMeta {
   const now = new Date().toISOString();
   return { version: 1, id, title: 'New session', createdAt: now, updatedAt: now, messageCount: 0, segments: 1, runIds: [] };
+}
+
+/** An index entry as SessionSummarySchema returns it, when it plainly fits (`--continue` reads the index before the chat's first frame). */
+export function plainSessionSummary(value: unknown): SessionSummary | undefined {
+  if (!isObject(value)) return undefined;
+  const { id, title, createdAt, updatedAt, messageCount } = value;
+  return isString(id) && isString(title) && isString(createdAt) && isString(updatedAt) && isInt(messageCount, 0) ? { id, title, createdAt, updatedAt, messageCount } : undefined;
 }
 
 function toSummary(meta: SessionMeta): SessionSummary {

@@ -12,6 +12,8 @@ export type SharedIndexOptions<Entry> = {
   readonly dir: string;
   /** Loaded on the first read: a store that is only created (the chat before its first frame) loads no zod. */
   readonly entrySchema: () => Promise<z.ZodType<Entry>>;
+  /** An entry as entrySchema would return it when it plainly fits, else undefined: an index of such entries is read without zod. */
+  readonly plainEntry?: (value: unknown) => Entry | undefined;
   readonly key: (entry: Entry) => string;
   /** Each item's own file in its folder (e.g. run.json), read to rebuild the index when it is missing or broken. */
   readonly itemFile: string;
@@ -81,8 +83,24 @@ export class SharedIndex<Entry> {
       return { corrupt: `is unreadable (${(error as Error).message})` };
     }
     if (low.data === null) return {};
+    const plain = this.plain(low.data);
+    if (plain) return { data: plain };
     const parsed = (await this.indexSchema()).safeParse(low.data);
     return parsed.success ? { data: parsed.data } : { corrupt: 'has unexpected content' };
+  }
+
+  private plain(data: unknown): IndexData<Entry> | undefined {
+    const { plainEntry } = this.options;
+    if (!plainEntry || typeof data !== 'object' || data === null) return undefined;
+    const { version, entries } = data as { version?: unknown; entries?: unknown };
+    if (version !== 1 || !Array.isArray(entries)) return undefined;
+    const plain: Entry[] = [];
+    for (const entry of entries) {
+      const taken = plainEntry(entry);
+      if (taken === undefined) return undefined;
+      plain.push(taken);
+    }
+    return { version: 1, entries: plain };
   }
 
   private indexSchema(): Promise<z.ZodType<IndexData<Entry>>> {

@@ -4,6 +4,8 @@ import { ConfigFileSchema } from '../../src/agent/config-file.js';
 import { plainConfigFile } from '../../src/agent/config.js';
 import { FileSchema } from '../../src/agent/model/capabilities-schema.js';
 import { plainCapabilityFile } from '../../src/agent/model/capabilities.js';
+import { plainSessionSummary } from '../../src/store/conversation-store.js';
+import { SessionSummarySchema } from '../../src/store/session-record.js';
 
 // The chat's first frame reads config.json and the capability cache without zod when they are plainly valid.
 // Whatever the hand checks take, the schema must take too, and return the same data; what they leave to
@@ -45,6 +47,23 @@ const capabilityFiles = fc.oneof(
   junk,
 );
 
+/** Required fields: usually a value of the right type, sometimes junk or absent. */
+const mostly = (value: fc.Arbitrary<unknown>) => fc.oneof({ weight: 8, arbitrary: value }, { weight: 1, arbitrary: junk }, { weight: 1, arbitrary: fc.constant(undefined) });
+const sessionSummaries = fc.oneof(
+  withExtra(
+    fc
+      .record({
+        id: mostly(fc.string({ maxLength: 16 })),
+        title: mostly(fc.string()),
+        createdAt: mostly(fc.string()),
+        updatedAt: mostly(fc.string()),
+        messageCount: mostly(ints),
+      })
+      .map(defined),
+  ),
+  junk,
+);
+
 describe('plainly valid files, checked without zod', () => {
   it('config.json: what plainConfigFile takes, ConfigFileSchema takes and returns alike; both branches are exercised', () => {
     let taken = 0;
@@ -73,6 +92,24 @@ describe('plainly valid files, checked without zod', () => {
         if (plain === undefined) return void left++;
         taken++;
         const parsed = FileSchema.safeParse(data);
+        expect(parsed.success).toBe(true);
+        expect(plain).toEqual(parsed.data);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(taken).toBeGreaterThan(100);
+    expect(left).toBeGreaterThan(100);
+  });
+
+  it('the session index: what plainSessionSummary takes, SessionSummarySchema takes and returns alike; both branches are exercised', () => {
+    let taken = 0;
+    let left = 0;
+    fc.assert(
+      fc.property(sessionSummaries, (entry) => {
+        const plain = plainSessionSummary(entry);
+        if (plain === undefined) return void left++;
+        taken++;
+        const parsed = SessionSummarySchema.safeParse(entry);
         expect(parsed.success).toBe(true);
         expect(plain).toEqual(parsed.data);
       }),

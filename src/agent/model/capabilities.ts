@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CapabilityFile, CapabilityUpdate, ModelCapabilities, ProbeResult } from './capabilities-schema.js';
 import { PrivateJSONFile } from '../../store/private-json-file.js';
-import { isBoolean, isObject, isString, known, optional } from '../plain-files.js';
+import { isBoolean, isObject, isString, known, optional } from '../../store/plain-values.js';
 
 /** How ksa asks this endpoint + model for structured output, best first. */
 export const STRUCTURED_MODES = ['json_schema', 'json_object', 'text'] as const;

@@ -1,8 +1,8 @@
-// The chat reads config.json and the model capability cache before its first frame, and loading zod for
-// them costs more there (30-40 ms) than everything else the read does. plainConfigFile and
-// plainCapabilityFile, built from these checks, take a file whose every field plainly fits its schema, as the
-// schema would return it; anything else goes to the schema, for its answer and its words.
-// test/agent/plain-files.test.ts holds them to the schemas on random input.
+// The chat reads config.json, the model capability cache and (for --continue) the session index before its
+// first frame, and loading zod for them costs more there (30-40 ms) than everything else the read does.
+// plainConfigFile, plainCapabilityFile and plainSessionSummary, built from these checks, take a value whose
+// every field plainly fits its schema, as the schema would return it; anything else goes to the schema, for
+// its answer and its words. test/agent/plain-files.test.ts holds them to the schemas on random input.
 
 export type Fields = Record<string, unknown>;
 
