@@ -6,6 +6,8 @@ import { FileSchema } from '../../src/agent/model/capabilities-schema.js';
 import { plainCapabilityFile } from '../../src/agent/model/capabilities.js';
 import { plainSessionSummary } from '../../src/store/conversation-store.js';
 import { SessionSummarySchema } from '../../src/store/session-record.js';
+import { plainMcpEntry } from '../../src/tools/mcp/config.js';
+import { EntrySchema } from '../../src/tools/mcp/config-entries.js';
 
 // The chat's first frame reads config.json and the capability cache without zod when they are plainly valid.
 // Whatever the hand checks take, the schema must take too, and return the same data; what they leave to
@@ -64,6 +66,38 @@ const sessionSummaries = fc.oneof(
   junk,
 );
 
+/** Optional fields: often absent, usually valid when present, sometimes junk. */
+const maybe = (value: fc.Arbitrary<unknown>) => fc.option(fc.oneof({ weight: 4, arbitrary: value }, { weight: 1, arbitrary: junk }), { nil: undefined, freq: 2 });
+const stringMaps = fc.oneof(fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 }), { maxKeys: 3 }), fc.constant({ ['__proto__']: 'x' }), fc.dictionary(fc.string({ maxLength: 6 }), junk, { maxKeys: 2 }));
+const timeouts = fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(24 * 60 * 60 * 1000, 24 * 60 * 60 * 1000 + 1, 1.5));
+const mcpEntries = fc.oneof(
+  withExtra(
+    fc
+      .record({
+        type: fc.option(fc.oneof({ weight: 6, arbitrary: fc.constant('stdio') }, { weight: 1, arbitrary: fc.constantFrom('http', 'websocket') }, { weight: 1, arbitrary: junk }), { nil: undefined, freq: 1 }),
+        command: mostly(fc.oneof(fc.string({ maxLength: 12 }), fc.constant(''))),
+        args: maybe(fc.oneof(fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }), fc.array(junk, { maxLength: 2 }))),
+        env: maybe(stringMaps),
+        cwd: maybe(fc.string({ maxLength: 8 })),
+        timeoutMs: maybe(timeouts),
+        startupTimeoutMs: maybe(timeouts),
+      })
+      .map(defined),
+  ),
+  withExtra(
+    fc
+      .record({
+        type: fc.option(fc.oneof({ weight: 6, arbitrary: fc.constantFrom('http', 'streamable-http', 'sse') }, { weight: 1, arbitrary: fc.constant('stdio') }, { weight: 1, arbitrary: junk }), { nil: undefined, freq: 1 }),
+        url: mostly(fc.oneof(fc.webUrl(), fc.string({ maxLength: 8 }))),
+        headers: maybe(stringMaps),
+        timeoutMs: maybe(timeouts),
+        startupTimeoutMs: maybe(timeouts),
+      })
+      .map(defined),
+  ),
+  junk,
+);
+
 describe('plainly valid files, checked without zod', () => {
   it('config.json: what plainConfigFile takes, ConfigFileSchema takes and returns alike; both branches are exercised', () => {
     let taken = 0;
@@ -110,6 +144,24 @@ describe('plainly valid files, checked without zod', () => {
         if (plain === undefined) return void left++;
         taken++;
         const parsed = SessionSummarySchema.safeParse(entry);
+        expect(parsed.success).toBe(true);
+        expect(plain).toEqual(parsed.data);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(taken).toBeGreaterThan(100);
+    expect(left).toBeGreaterThan(100);
+  });
+
+  it('MCP server entries: what plainMcpEntry takes, EntrySchema takes and returns alike; both branches are exercised', () => {
+    let taken = 0;
+    let left = 0;
+    fc.assert(
+      fc.property(mcpEntries, (entry) => {
+        const plain = plainMcpEntry(entry);
+        if (plain === undefined) return void left++;
+        taken++;
+        const parsed = EntrySchema.safeParse(entry);
         expect(parsed.success).toBe(true);
         expect(plain).toEqual(parsed.data);
       }),

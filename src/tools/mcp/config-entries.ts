@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_MCP_STARTUP_TIMEOUT_MS, DEFAULT_MCP_TIMEOUT_MS, isRecord, type McpConfigProblem, type McpServerConfig, type McpServerSource, type McpTransportConfig } from './config.js';
+import { isRecord, SERVER_NAME, serverConfig, type McpConfigProblem, type McpServerConfig, type McpServerSource } from './config.js';
 
 const timeoutField = z.int().min(1).max(24 * 60 * 60 * 1000);
 const stringMap = z.record(z.string(), z.string());
@@ -23,7 +23,8 @@ const HttpEntrySchema = z.object({
   startupTimeoutMs: timeoutField.optional(),
 });
 
-const EntrySchema = z.union([StdioEntrySchema, HttpEntrySchema]);
+export const EntrySchema = z.union([StdioEntrySchema, HttpEntrySchema]);
+export type McpEntry = z.infer<typeof EntrySchema>;
 
 /** Each entry on its own: one bad server does not hide the others. */
 export function parseServers(
@@ -34,7 +35,7 @@ export function parseServers(
   const problems: McpConfigProblem[] = [];
   for (const [name, raw] of Object.entries(definitions)) {
     const at = `${where.file}: mcpServers.${name}`;
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$/.test(name)) {
+    if (!SERVER_NAME.test(name)) {
       problems.push({ server: name, file: where.file, message: `${at}: a server name is letters, digits, "_", "-" or "." (at most 48)` });
       continue;
     }
@@ -43,19 +44,7 @@ export function parseServers(
       problems.push({ server: name, file: where.file, message: `${at}: ${entryProblem(raw)}` });
       continue;
     }
-    const entry = parsed.data;
-    const transport: McpTransportConfig =
-      'command' in entry
-        ? { kind: 'stdio', command: entry.command, args: entry.args ?? [], env: entry.env ?? {}, cwd: entry.cwd ?? '.', baseDir: where.baseDir }
-        : { kind: 'http', url: entry.url, headers: entry.headers ?? {}, sse: entry.type === 'sse' };
-    servers.push({
-      name,
-      source: where.source,
-      file: where.file,
-      transport,
-      timeoutMs: entry.timeoutMs ?? DEFAULT_MCP_TIMEOUT_MS,
-      startupTimeoutMs: entry.startupTimeoutMs ?? DEFAULT_MCP_STARTUP_TIMEOUT_MS,
-    });
+    servers.push(serverConfig(name, parsed.data, where));
   }
   return { servers, problems };
 }

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isInt, isObject, isString, known, optional } from '../../store/plain-values.js';
+import type { McpEntry } from './config-entries.js';
 
 /** Per call, unless the server's entry says otherwise (contract §8). */
 export const DEFAULT_MCP_TIMEOUT_MS = 60_000;
@@ -66,9 +68,68 @@ async function readMcpFile(file: string, source: McpServerSource, baseDir: strin
   const servers = isRecord(document) ? document.mcpServers : undefined;
   if (servers === undefined) return empty;
   if (!isRecord(servers)) return { ...empty, problems: [{ file, message: `${file}: mcpServers: expected an object of servers by name` }] };
-  // zod and the entries' schemas load only when there are entries to check.
+  const where = { file, source, baseDir };
+  const plain = plainServers(servers, where);
+  if (plain) return { file, definitions: servers, servers: plain, problems: [] };
+  // zod and the entries' schemas load only for entries that are not plainly valid: it words their problems.
   const { parseServers } = await import('./config-entries.js');
-  return { file, definitions: servers, ...parseServers(servers, { file, source, baseDir }) };
+  return { file, definitions: servers, ...parseServers(servers, where) };
+}
+
+/** Letters, digits, "_", "-" or "." (at most 48): safe in tool names (`mcp__<server>__<tool>`). */
+export const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$/;
+
+type Where = { readonly file: string; readonly source: McpServerSource; readonly baseDir: string };
+
+/** A checked entry as the server ksa starts. */
+export function serverConfig(name: string, entry: McpEntry, where: Where): McpServerConfig {
+  const transport: McpTransportConfig =
+    'command' in entry
+      ? { kind: 'stdio', command: entry.command, args: entry.args ?? [], env: entry.env ?? {}, cwd: entry.cwd ?? '.', baseDir: where.baseDir }
+      : { kind: 'http', url: entry.url, headers: entry.headers ?? {}, sse: entry.type === 'sse' };
+  return {
+    name,
+    source: where.source,
+    file: where.file,
+    transport,
+    timeoutMs: entry.timeoutMs ?? DEFAULT_MCP_TIMEOUT_MS,
+    startupTimeoutMs: entry.startupTimeoutMs ?? DEFAULT_MCP_STARTUP_TIMEOUT_MS,
+  };
+}
+
+/**
+ * The servers when every entry plainly fits its schema (the chat reads them before its first frame, where
+ * zod would cost 30-40 ms), else undefined: parseServers judges them, one by one, with zod's words.
+ */
+function plainServers(definitions: Readonly<Record<string, unknown>>, where: Where): McpServerConfig[] | undefined {
+  const servers: McpServerConfig[] = [];
+  for (const [name, raw] of Object.entries(definitions)) {
+    const entry = SERVER_NAME.test(name) ? plainMcpEntry(raw) : undefined;
+    if (!entry) return undefined;
+    servers.push(serverConfig(name, entry, where));
+  }
+  return servers;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const isName = (value: unknown) => isString(value) && value.length > 0;
+const isTimeout = (value: unknown) => isInt(value, 1, DAY_MS);
+const isStringMap = (value: unknown) => isObject(value) && !Object.hasOwn(value, '__proto__') && Object.values(value).every(isString);
+
+/** An mcpServers entry as EntrySchema returns it, when it plainly fits one of its two shapes (and only one). */
+export function plainMcpEntry(raw: unknown): McpEntry | undefined {
+  if (!isObject(raw) || ('command' in raw && 'url' in raw) || !optional(raw.timeoutMs, isTimeout) || !optional(raw.startupTimeoutMs, isTimeout)) return undefined;
+  if ('command' in raw) {
+    const plain =
+      optional(raw.type, (value) => value === 'stdio') &&
+      isName(raw.command) &&
+      optional(raw.args, (value) => Array.isArray(value) && value.every(isString)) &&
+      optional(raw.env, isStringMap) &&
+      optional(raw.cwd, isName);
+    return plain ? known<McpEntry>(raw, ['type', 'command', 'args', 'env', 'cwd', 'timeoutMs', 'startupTimeoutMs']) : undefined;
+  }
+  const plain = optional(raw.type, (value) => value === 'http' || value === 'streamable-http' || value === 'sse') && isName(raw.url) && optional(raw.headers, isStringMap);
+  return plain ? known<McpEntry>(raw, ['type', 'url', 'headers', 'timeoutMs', 'startupTimeoutMs']) : undefined;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
