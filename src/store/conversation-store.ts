@@ -60,8 +60,8 @@ export class ConversationStore {
 
   /**
    * A new session's id: its date and six random hex digits. A name, not a
-   * secret: Math.random, because node:crypto's first use (OpenSSL starting)
-   * costs the chat 15-20 ms before its first frame.
+   * secret: Math.random, because node:crypto's first use (OpenSSL starting,
+   * 18 of Node's modules) costs the chat 10-30 ms before its first frame.
    */
   static newId(now = new Date()): string {
     const random = Math.floor(Math.random() * 0x1000000);

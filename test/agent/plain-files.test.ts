@@ -98,78 +98,33 @@ const mcpEntries = fc.oneof(
   junk,
 );
 
+/** Whatever `plain` takes, `schema` takes and returns alike; over 3,000 random values both outcomes occur often. */
+function agreesWithSchema(values: fc.Arbitrary<unknown>, plain: (value: unknown) => unknown, schema: { safeParse: (value: unknown) => { success: boolean; data?: unknown } }): void {
+  let taken = 0;
+  let left = 0;
+  fc.assert(
+    fc.property(values, (value) => {
+      const result = plain(value);
+      if (result === undefined) return void left++;
+      taken++;
+      const parsed = schema.safeParse(value);
+      expect(parsed.success).toBe(true);
+      expect(result).toEqual(parsed.data);
+    }),
+    { numRuns: 3000 },
+  );
+  expect(taken).toBeGreaterThan(100);
+  expect(left).toBeGreaterThan(100);
+}
+
 describe('plainly valid files, checked without zod', () => {
-  it('config.json: what plainConfigFile takes, ConfigFileSchema takes and returns alike; both branches are exercised', () => {
-    let taken = 0;
-    let left = 0;
-    fc.assert(
-      fc.property(configFiles, (data) => {
-        const plain = plainConfigFile(data);
-        if (plain === undefined) return void left++;
-        taken++;
-        const parsed = ConfigFileSchema.safeParse(data);
-        expect(parsed.success).toBe(true);
-        expect(plain).toEqual(parsed.data);
-      }),
-      { numRuns: 3000 },
-    );
-    expect(taken).toBeGreaterThan(100);
-    expect(left).toBeGreaterThan(100);
-  });
+  it('config.json: what plainConfigFile takes, ConfigFileSchema takes and returns alike', () => agreesWithSchema(configFiles, plainConfigFile, ConfigFileSchema));
 
-  it('the capability cache: what plainCapabilityFile takes, FileSchema takes and returns alike; both branches are exercised', () => {
-    let taken = 0;
-    let left = 0;
-    fc.assert(
-      fc.property(capabilityFiles, (data) => {
-        const plain = plainCapabilityFile(data);
-        if (plain === undefined) return void left++;
-        taken++;
-        const parsed = FileSchema.safeParse(data);
-        expect(parsed.success).toBe(true);
-        expect(plain).toEqual(parsed.data);
-      }),
-      { numRuns: 3000 },
-    );
-    expect(taken).toBeGreaterThan(100);
-    expect(left).toBeGreaterThan(100);
-  });
+  it('the capability cache: what plainCapabilityFile takes, FileSchema takes and returns alike', () => agreesWithSchema(capabilityFiles, plainCapabilityFile, FileSchema));
 
-  it('the session index: what plainSessionSummary takes, SessionSummarySchema takes and returns alike; both branches are exercised', () => {
-    let taken = 0;
-    let left = 0;
-    fc.assert(
-      fc.property(sessionSummaries, (entry) => {
-        const plain = plainSessionSummary(entry);
-        if (plain === undefined) return void left++;
-        taken++;
-        const parsed = SessionSummarySchema.safeParse(entry);
-        expect(parsed.success).toBe(true);
-        expect(plain).toEqual(parsed.data);
-      }),
-      { numRuns: 3000 },
-    );
-    expect(taken).toBeGreaterThan(100);
-    expect(left).toBeGreaterThan(100);
-  });
+  it('the session index: what plainSessionSummary takes, SessionSummarySchema takes and returns alike', () => agreesWithSchema(sessionSummaries, plainSessionSummary, SessionSummarySchema));
 
-  it('MCP server entries: what plainMcpEntry takes, EntrySchema takes and returns alike; both branches are exercised', () => {
-    let taken = 0;
-    let left = 0;
-    fc.assert(
-      fc.property(mcpEntries, (entry) => {
-        const plain = plainMcpEntry(entry);
-        if (plain === undefined) return void left++;
-        taken++;
-        const parsed = EntrySchema.safeParse(entry);
-        expect(parsed.success).toBe(true);
-        expect(plain).toEqual(parsed.data);
-      }),
-      { numRuns: 3000 },
-    );
-    expect(taken).toBeGreaterThan(100);
-    expect(left).toBeGreaterThan(100);
-  });
+  it('MCP server entries: what plainMcpEntry takes, EntrySchema takes and returns alike', () => agreesWithSchema(mcpEntries, plainMcpEntry, EntrySchema));
 
   it('typical files are taken as they are', () => {
     expect(plainConfigFile({ baseURL: 'http://localhost:11434/v1', model: 'qwen2.5-coder:7b', timeoutMs: 60000, maxRetries: 2, mcpServers: {} })).toEqual({
