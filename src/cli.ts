@@ -105,7 +105,7 @@ Full step logs are kept in $KSA_HOME/runs/<run-id>/logs.`,
   program
     .command('chat')
     .description('the chat TUI: say what to deploy, approve or edit the plan, watch it run (the default command)')
-    .option('-c, --continue', 'reopen the most recent session that has messages, with its history')
+    .option('-c, --continue', 'reopen the most recent session (one with messages first), with its history')
     .option('--session <id>', 'reopen a given session')
     .option('--workspace <dir>', 'the folder to deploy from (default: the current one)')
     .addHelpText(
@@ -131,7 +131,7 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .command('ask')
     .description('one chat turn without the TUI: the answer is printed; a proposed plan is printed, not run (unless --yes)')
     .argument('<message>', 'what to say, e.g. "deploy ./shop" or "why did build fail?"')
-    .option('-c, --continue', 'continue the most recent session that has messages')
+    .option('-c, --continue', 'continue the most recent session (one with messages first)')
     .option('--session <id>', 'continue a given session')
     .option('--json', 'print the answer, any plan and any run as one JSON document')
     .option('-y, --yes', 'approve the proposed plan and run it; its reflection is added to the session')

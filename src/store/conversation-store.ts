@@ -102,14 +102,15 @@ export class ConversationStore {
     return match;
   }
 
-  /** The most recently used session with messages, if any: what `--continue` continues. */
+  /** What `--continue` continues: the most recently used session with messages, else the most recent one. */
   async latest(): Promise<string | undefined> {
     return (await this.latestSession())?.id;
   }
 
-  /** A chat quit before anything was said leaves an empty session; it is not the conversation to continue. */
+  /** A chat quit before anything was said leaves an empty session: it does not hide the conversation before it. */
   async latestSession(): Promise<SessionSummary | undefined> {
-    return (await this.list()).find((session) => session.messageCount > 0);
+    const sessions = await this.list();
+    return sessions.find((session) => session.messageCount > 0) ?? sessions[0];
   }
 
   /** Newest first. */

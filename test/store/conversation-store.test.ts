@@ -116,15 +116,15 @@ describe('ConversationStore', () => {
     }
   });
 
-  it('list() is newest-updated first; latest() is the most recently used session with messages; prefixes open', async () => {
+  it('list() is newest-updated first; latest() is the most recently used session with messages, else the most recent; prefixes open', async () => {
     const first = await created();
     await first.flush();
     await sleep(5);
     const second = await created();
     await second.flush();
     expect((await store.list()).map((session) => session.id)).toEqual([second.id, first.id]);
-    // Both empty (chats quit before anything was said): nothing to continue.
-    expect(await store.latest()).toBeUndefined();
+    // Both empty (chats quit before anything was said): the most recent.
+    expect(await store.latest()).toBe(second.id);
     await sleep(5);
     second.append({ kind: 'user', text: 'the second one' });
     await second.flush();
@@ -135,6 +135,12 @@ describe('ConversationStore', () => {
     const listed = await store.list();
     expect(listed.map((session) => session.id)).toEqual([first.id, second.id]);
     expect(listed[0]).toMatchObject({ title: 'back to the first one', messageCount: 1 });
+    expect(await store.latest()).toBe(first.id);
+    await sleep(5);
+    const third = await created();
+    await third.flush();
+    expect((await store.list())[0]!.id).toBe(third.id);
+    // An empty session (a chat quit before anything was said) does not hide the conversation before it.
     expect(await store.latest()).toBe(first.id);
 
     await first.close();
