@@ -34,7 +34,12 @@ describe.concurrent('ksa chat: a conversation', () => {
     screen = await chat.waitForScreen('run? [y/n/e]');
     expect(screen).toContain('Let me plan that.');
     expect(screen).toContain('Plan: Deploy the marker app');
-    expect(screen).toContain('!1. prepare (Prepare the workspace)');
+    // The card is drawn at once and marked again when the risk assessment arrives (after the engine's policy
+    // loads): wait for the assessed card, where only the step whose rollback destroys is marked.
+    screen = await chat.waitForScreen('risk: destroy');
+    expect(screen).toContain(' 1. prepare (Prepare the workspace)');
+    expect(screen).toContain('write: touch is not known to be read-only');
+    expect(screen).toContain('!4. serve');
     expect(screen).toContain('shell: echo serving on 8080; sleep 0.5; touch marker-serve-8080');
     expect(screen).toContain('after lint, unit · up to 3 attempts · timeout 30s per attempt');
     expect(screen).toContain('rollback: shell: rm -f marker-serve-8080');
