@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Loaded only when config.json holds something plainFile (plain-files.ts) does not take as plainly valid.
+// Loaded only for a config.json that plainConfigFile (config.ts) does not take as plainly valid.
 export const ConfigFileSchema = z.object({
   baseURL: z.string().url().optional(),
   apiKey: z.string().optional(),

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfigFile } from './config-file.js';
-import { isInt, isObject, isPlainURL, isString, known, optional } from '../store/plain-values.js';
+import { isRecord } from '../planning/values.js';
+import { isInt, isPlainURL, isString, known, optional } from '../store/plain-values.js';
 import { KsaError } from '../planning/ksa-error.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -25,14 +26,9 @@ export class ModelConfigError extends KsaError {
   }
 }
 
-/**
- * OPENAI_BASE_URL, OPENAI_API_KEY and KSA_MODEL, else KSA_HOME/config.json
- * ({ "baseURL", "apiKey", "model" }). Local servers (Ollama, vLLM, LM Studio,
- * llama.cpp) need no real key; OpenAI itself does.
- */
 /** config.json (ConfigFileSchema), or undefined when the schema must judge it. */
 export function plainConfigFile(data: unknown): ConfigFile | undefined {
-  if (!isObject(data)) return undefined;
+  if (!isRecord(data)) return undefined;
   const plain =
     optional(data.baseURL, isPlainURL) &&
     optional(data.apiKey, isString) &&
@@ -41,7 +37,6 @@ export function plainConfigFile(data: unknown): ConfigFile | undefined {
     optional(data.maxRetries, (value) => isInt(value, 0, 10));
   return plain ? known<ConfigFile>(data, ['baseURL', 'apiKey', 'model', 'timeoutMs', 'maxRetries']) : undefined;
 }
-
 
 /** The schema's answer for a config.json that is not plainly valid: its data, or its first problem in one line. */
 async function checkedConfigFile(data: unknown, file: string): Promise<ConfigFile> {
@@ -52,6 +47,11 @@ async function checkedConfigFile(data: unknown, file: string): Promise<ConfigFil
   throw new ModelConfigError(`${file}: ${issue?.path.join('.') || 'config'}: ${issue?.message ?? 'invalid'}; expected { "baseURL", "apiKey", "model" }`);
 }
 
+/**
+ * OPENAI_BASE_URL, OPENAI_API_KEY and KSA_MODEL, else KSA_HOME/config.json
+ * ({ "baseURL", "apiKey", "model" }). Local servers (Ollama, vLLM, LM Studio,
+ * llama.cpp) need no real key; OpenAI itself does.
+ */
 export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Promise<ModelConfig> {
   const file = path.join(home, 'config.json');
   let fromFile: ConfigFile = {};

@@ -1,4 +1,5 @@
 import { splitThinking } from './think-text.js';
+import { isRecord } from '../planning/values.js';
 
 /**
  * Tool calls a model wrote as text because the server did not turn them into
@@ -87,8 +88,4 @@ function toCall(value: unknown, known: ReadonlySet<string>, tagged: boolean): Te
   if (!isKnown && !tagged && !('name' in value || fn)) return undefined;
   const input = typeof args === 'string' ? args : JSON.stringify(args ?? {});
   return { name, input, known: isKnown };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

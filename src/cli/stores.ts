@@ -27,12 +27,7 @@ export function openStores(io: CliIO): Stores {
 
 /** `--session id`, or with `--continue` the latest session (a new one when there is none), else a new session. */
 export async function openConversation(stores: Stores, target: { readonly id?: string; readonly latest?: boolean }, workspace: string): Promise<Conversation> {
-  if (target.id) return stores.conversations.open(target.id);
-  if (target.latest) {
-    const latest = await stores.conversations.latest();
-    if (latest) return stores.conversations.open(latest);
-  }
-  return stores.conversations.create({ workspace });
+  return (await chooseConversation(stores, target, workspace)).open();
 }
 
 /** The session a chat starts in, known before anything is opened: what its first frame shows. */

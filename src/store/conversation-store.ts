@@ -2,7 +2,8 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
 import { ensurePrivateDir } from './paths.js';
-import { isInt, isObject, isString } from './plain-values.js';
+import { isRecord } from '../planning/values.js';
+import { isInt, isString } from './plain-values.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { RunBusyError, RunLock } from './run-lock.js';
 import { SharedIndex } from './shared-index.js';
@@ -102,12 +103,10 @@ export class ConversationStore {
     return match;
   }
 
-  /** What `--continue` continues: the most recently used session with messages, else the most recent one. */
-  async latest(): Promise<string | undefined> {
-    return (await this.latestSession())?.id;
-  }
-
-  /** A chat quit before anything was said leaves an empty session: it does not hide the conversation before it. */
+  /**
+   * What `--continue` continues: the most recently used session with messages, else the most recent one.
+   * A chat quit before anything was said leaves an empty session: it does not hide the conversation before it.
+   */
   async latestSession(): Promise<SessionSummary | undefined> {
     const sessions = await this.list();
     return sessions.find((session) => session.messageCount > 0) ?? sessions[0];
@@ -299,7 +298,7 @@ function emptyMeta(id: string): SessionMeta {
 
 /** An index entry as SessionSummarySchema returns it, when it plainly fits (`--continue` reads the index before the chat's first frame). */
 export function plainSessionSummary(value: unknown): SessionSummary | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   const { id, title, createdAt, updatedAt, messageCount } = value;
   return isString(id) && isString(title) && isString(createdAt) && isString(updatedAt) && isInt(messageCount, 0) ? { id, title, createdAt, updatedAt, messageCount } : undefined;
 }

@@ -1,14 +1,11 @@
-// The chat reads config.json, the model capability cache and (for --continue) the session index before its
-// first frame, and loading zod for them costs more there (30-40 ms) than everything else the read does.
-// plainConfigFile, plainCapabilityFile and plainSessionSummary, built from these checks, take a value whose
-// every field plainly fits its schema, as the schema would return it; anything else goes to the schema, for
-// its answer and its words. test/agent/plain-files.test.ts holds them to the schemas on random input.
+// The chat reads config.json, the model capability cache, MCP server entries and (for --continue) the session
+// index before its first frame, and loading zod for them costs more there (30-40 ms) than everything else the
+// read does. plainConfigFile, plainCapabilityFile, plainMcpEntry and plainSessionSummary, built from these
+// checks (and planning's isRecord), take a value whose every field plainly fits its schema, as the schema
+// would return it; anything else goes to the schema, for its answer and its words.
+// test/agent/plain-files.test.ts holds them to the schemas on random input.
 
-export type Fields = Record<string, unknown>;
-
-export function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+type Fields = Record<string, unknown>;
 
 export const optional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || check(value);
 export const isString = (value: unknown): value is string => typeof value === 'string';

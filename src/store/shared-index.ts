@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { z } from 'zod';
+import { isRecord } from '../planning/values.js';
 import { withFileLock } from './file-lock.js';
 import { ensurePrivateDir } from './paths.js';
 import { PrivateJSONFile } from './private-json-file.js';
@@ -91,8 +92,8 @@ export class SharedIndex<Entry> {
 
   private plain(data: unknown): IndexData<Entry> | undefined {
     const { plainEntry } = this.options;
-    if (!plainEntry || typeof data !== 'object' || data === null) return undefined;
-    const { version, entries } = data as { version?: unknown; entries?: unknown };
+    if (!plainEntry || !isRecord(data)) return undefined;
+    const { version, entries } = data;
     if (version !== 1 || !Array.isArray(entries)) return undefined;
     const plain: Entry[] = [];
     for (const entry of entries) {

@@ -116,7 +116,7 @@ describe('ConversationStore', () => {
     }
   });
 
-  it('list() is newest-updated first; latest() is the most recently used session with messages, else the most recent; prefixes open', async () => {
+  it('list() is newest-updated first; latestSession() is the most recently used session with messages, else the most recent; prefixes open', async () => {
     const first = await created();
     await first.flush();
     await sleep(5);
@@ -124,24 +124,24 @@ describe('ConversationStore', () => {
     await second.flush();
     expect((await store.list()).map((session) => session.id)).toEqual([second.id, first.id]);
     // Both empty (chats quit before anything was said): the most recent.
-    expect(await store.latest()).toBe(second.id);
+    expect((await store.latestSession())?.id).toBe(second.id);
     await sleep(5);
     second.append({ kind: 'user', text: 'the second one' });
     await second.flush();
-    expect(await store.latest()).toBe(second.id);
+    expect((await store.latestSession())?.id).toBe(second.id);
     await sleep(5);
     first.append({ kind: 'user', text: 'back to the first one' });
     await first.flush();
     const listed = await store.list();
     expect(listed.map((session) => session.id)).toEqual([first.id, second.id]);
     expect(listed[0]).toMatchObject({ title: 'back to the first one', messageCount: 1 });
-    expect(await store.latest()).toBe(first.id);
+    expect((await store.latestSession())?.id).toBe(first.id);
     await sleep(5);
     const third = await created();
     await third.flush();
     expect((await store.list())[0]!.id).toBe(third.id);
     // An empty session (a chat quit before anything was said) does not hide the conversation before it.
-    expect(await store.latest()).toBe(first.id);
+    expect((await store.latestSession())?.id).toBe(first.id);
 
     await first.close();
     const reopened = await store.open(first.id.slice(0, first.id.length - 1));
@@ -172,9 +172,9 @@ describe('ConversationStore', () => {
     expect(again.id).toBe(conversation.id);
   });
 
-  it('an unknown session id is a SessionNotFoundError; an empty store has no latest', async () => {
+  it('an unknown session id is a SessionNotFoundError; an empty store has no latest session', async () => {
     await expect(store.open('nope')).rejects.toBeInstanceOf(SessionNotFoundError);
-    expect(await store.latest()).toBeUndefined();
+    expect((await store.latestSession())?.id).toBeUndefined();
     expect(await store.list()).toEqual([]);
   });
 

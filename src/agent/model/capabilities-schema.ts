@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STRUCTURED_MODES } from './capabilities.js';
 
-// Loaded when the cache file exists: a first start reads no schema.
+// Loaded only for a cache file that plainCapabilityFile (capabilities.ts) does not take as plainly valid.
 export const ProbeSchema = z.object({ capability: z.string(), ok: z.boolean(), ms: z.number(), detail: z.string().optional() });
 export type ProbeResult = z.infer<typeof ProbeSchema>;
 

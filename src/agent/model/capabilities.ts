@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CapabilityFile, CapabilityUpdate, ModelCapabilities, ProbeResult } from './capabilities-schema.js';
 import { PrivateJSONFile } from '../../store/private-json-file.js';
-import { isBoolean, isObject, isString, known, optional } from '../../store/plain-values.js';
+import { isRecord } from '../../planning/values.js';
+import { isBoolean, isString, known, optional } from '../../store/plain-values.js';
 
 /** How ksa asks this endpoint + model for structured output, best first. */
 export const STRUCTURED_MODES = ['json_schema', 'json_object', 'text'] as const;
@@ -59,7 +60,7 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 
 /** model-capabilities.json (the cache's FileSchema), or undefined when the schema must judge it. */
 export function plainCapabilityFile(data: unknown): CapabilityFile | undefined {
-  if (!isObject(data) || data.version !== 1 || !isObject(data.models)) return undefined;
+  if (!isRecord(data) || data.version !== 1 || !isRecord(data.models)) return undefined;
   const models: Record<string, ModelCapabilities> = {};
   for (const [key, entry] of Object.entries(data.models)) {
     const capabilities = key === '__proto__' ? undefined : plainCapabilities(entry);
@@ -70,7 +71,7 @@ export function plainCapabilityFile(data: unknown): CapabilityFile | undefined {
 }
 
 function plainCapabilities(entry: unknown): ModelCapabilities | undefined {
-  if (!isObject(entry) || !isString(entry.updatedAt)) return undefined;
+  if (!isRecord(entry) || !isString(entry.updatedAt)) return undefined;
   const plain =
     optional(entry.tools, isBoolean) &&
     optional(entry.structured, (value) => (STRUCTURED_MODES as readonly unknown[]).includes(value)) &&
@@ -83,7 +84,7 @@ function plainCapabilities(entry: unknown): ModelCapabilities | undefined {
 }
 
 function plainProbe(probe: unknown): ProbeResult | undefined {
-  if (!isObject(probe)) return undefined;
+  if (!isRecord(probe)) return undefined;
   const plain = isString(probe.capability) && isBoolean(probe.ok) && typeof probe.ms === 'number' && Number.isFinite(probe.ms) && optional(probe.detail, isString);
   return plain ? known<ProbeResult>(probe, ['capability', 'ok', 'ms', 'detail']) : undefined;
 }

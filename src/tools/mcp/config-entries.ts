@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { isRecord, SERVER_NAME, serverConfig, type McpConfigProblem, type McpServerConfig, type McpServerSource } from './config.js';
+import { isRecord } from '../../planning/values.js';
+import { MAX_MCP_TIMEOUT_MS, SERVER_NAME, serverConfig, type McpConfigProblem, type McpEntryOrigin, type McpServerConfig } from './config.js';
 
-const timeoutField = z.int().min(1).max(24 * 60 * 60 * 1000);
+const timeoutField = z.int().min(1).max(MAX_MCP_TIMEOUT_MS);
 const stringMap = z.record(z.string(), z.string());
 
 // Entries take the shape other agents use (Claude Code, gemini-cli); keys ksa does not know are ignored.
@@ -29,7 +30,7 @@ export type McpEntry = z.infer<typeof EntrySchema>;
 /** Each entry on its own: one bad server does not hide the others. */
 export function parseServers(
   definitions: Readonly<Record<string, unknown>>,
-  where: { readonly file: string; readonly source: McpServerSource; readonly baseDir: string },
+  where: McpEntryOrigin,
 ): { servers: McpServerConfig[]; problems: McpConfigProblem[] } {
   const servers: McpServerConfig[] = [];
   const problems: McpConfigProblem[] = [];

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isInt, isObject, isString, known, optional } from '../../store/plain-values.js';
+import { isRecord } from '../../planning/values.js';
+import { isInt, isString, known, optional } from '../../store/plain-values.js';
 import type { McpEntry } from './config-entries.js';
 
 /** Per call, unless the server's entry says otherwise (contract §8). */
@@ -79,10 +80,14 @@ async function readMcpFile(file: string, source: McpServerSource, baseDir: strin
 /** Letters, digits, "_", "-" or "." (at most 48): safe in tool names (`mcp__<server>__<tool>`). */
 export const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$/;
 
-type Where = { readonly file: string; readonly source: McpServerSource; readonly baseDir: string };
+/** Where entries are defined: the file, whose it is, and the folder relative paths in it start from. */
+export type McpEntryOrigin = { readonly file: string; readonly source: McpServerSource; readonly baseDir: string };
+
+/** The longest timeout an entry may set: a day. */
+export const MAX_MCP_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 /** A checked entry as the server ksa starts. */
-export function serverConfig(name: string, entry: McpEntry, where: Where): McpServerConfig {
+export function serverConfig(name: string, entry: McpEntry, where: McpEntryOrigin): McpServerConfig {
   const transport: McpTransportConfig =
     'command' in entry
       ? { kind: 'stdio', command: entry.command, args: entry.args ?? [], env: entry.env ?? {}, cwd: entry.cwd ?? '.', baseDir: where.baseDir }
@@ -101,7 +106,7 @@ export function serverConfig(name: string, entry: McpEntry, where: Where): McpSe
  * The servers when every entry plainly fits its schema (the chat reads them before its first frame, where
  * zod would cost 30-40 ms), else undefined: parseServers judges them, one by one, with zod's words.
  */
-function plainServers(definitions: Readonly<Record<string, unknown>>, where: Where): McpServerConfig[] | undefined {
+function plainServers(definitions: Readonly<Record<string, unknown>>, where: McpEntryOrigin): McpServerConfig[] | undefined {
   const servers: McpServerConfig[] = [];
   for (const [name, raw] of Object.entries(definitions)) {
     const entry = SERVER_NAME.test(name) ? plainMcpEntry(raw) : undefined;
@@ -111,14 +116,13 @@ function plainServers(definitions: Readonly<Record<string, unknown>>, where: Whe
   return servers;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const isName = (value: unknown) => isString(value) && value.length > 0;
-const isTimeout = (value: unknown) => isInt(value, 1, DAY_MS);
-const isStringMap = (value: unknown) => isObject(value) && !Object.hasOwn(value, '__proto__') && Object.values(value).every(isString);
+const isTimeout = (value: unknown) => isInt(value, 1, MAX_MCP_TIMEOUT_MS);
+const isStringMap = (value: unknown) => isRecord(value) && !Object.hasOwn(value, '__proto__') && Object.values(value).every(isString);
 
 /** An mcpServers entry as EntrySchema returns it, when it plainly fits one of its two shapes (and only one). */
 export function plainMcpEntry(raw: unknown): McpEntry | undefined {
-  if (!isObject(raw) || ('command' in raw && 'url' in raw) || !optional(raw.timeoutMs, isTimeout) || !optional(raw.startupTimeoutMs, isTimeout)) return undefined;
+  if (!isRecord(raw) || ('command' in raw && 'url' in raw) || !optional(raw.timeoutMs, isTimeout) || !optional(raw.startupTimeoutMs, isTimeout)) return undefined;
   if ('command' in raw) {
     const plain =
       optional(raw.type, (value) => value === 'stdio') &&
@@ -130,10 +134,6 @@ export function plainMcpEntry(raw: unknown): McpEntry | undefined {
   }
   const plain = optional(raw.type, (value) => value === 'http' || value === 'streamable-http' || value === 'sse') && isName(raw.url) && optional(raw.headers, isStringMap);
   return plain ? known<McpEntry>(raw, ['type', 'url', 'headers', 'timeoutMs', 'startupTimeoutMs']) : undefined;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The command line or URL of a server, as its one-line messages name it (header values are never shown). */
