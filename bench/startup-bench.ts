@@ -96,7 +96,7 @@ export async function measureStartup(rounds: number): Promise<StartupFigures> {
 }
 
 /** Spawn to exit of `node …args` (the Node running the bench; ksa with the flags of its shebang line), in ms. */
-function timeProcess(args: readonly string[]): Promise<number> {
+export function timeProcess(args: readonly string[]): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.NODE_ENV;
   const started = performance.now();

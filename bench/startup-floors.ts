@@ -21,7 +21,8 @@ export type StartupFloors = { readonly validate: readonly string[]; readonly cha
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-const VALIDATE = `
+/** The validate floor as a function of argv, so snapshot-study.ts can put it in a startup snapshot. */
+export const VALIDATE_MAIN = `
 import { readFileSync } from 'node:fs';
 import { parse as parseExpression } from '@marcbachmann/cel-js';
 import { Command } from 'commander';
@@ -30,6 +31,7 @@ import { z } from 'zod';
 const Step = z.object({ id: z.string().min(1), tool: z.string().min(1), args: z.record(z.string(), z.unknown()).optional(), dependsOn: z.array(z.string()).optional(), when: z.string().optional() });
 const Plan = z.object({ goal: z.string(), steps: z.array(Step).min(1) });
 const expressions = (value) => typeof value === 'string' ? [...value.matchAll(/{{(.*?)}}/g)].map((match) => match[1]) : value && typeof value === 'object' ? Object.values(value).flatMap(expressions) : [];
+export function validateFloor(argv) {
 new Command('floor')
   .command('validate <file>')
   .action((file) => {
@@ -38,8 +40,11 @@ new Command('floor')
     for (const step of result.data.steps) for (const source of [...expressions(step.args), ...(step.when ? [step.when] : [])]) parseExpression(source);
     process.stdout.write('valid plan, ' + result.data.steps.length + ' steps\\n');
   })
-  .parent.parse();
+  .parent.parse(argv);
+}
 `;
+
+const VALIDATE = `${VALIDATE_MAIN}\nvalidateFloor(process.argv);\n`;
 
 const CHAT = `
 import { Box, render, Text } from 'ink';
