@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 // Deep imports: ksa validate loads this module, and the planning barrel would bring the executor.
 import { placementOf, type Placement } from '../planning/runs-on.js';
+import { isRecord } from '../planning/values.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
 import type { WorkerInfo } from '../workers/index.js';
@@ -12,17 +13,27 @@ import type { CliIO } from './io.js';
 /** The run/resume flags about workers. */
 export type RemoteFlags = { redis?: string; localDefault?: boolean; workerWait?: string };
 
-/** `--redis`, else KSA_REDIS_URL, else `redis` in $KSA_HOME/config.json; undefined runs everything here. */
+/**
+ * `--redis`, else KSA_REDIS_URL, else `redis` in $KSA_HOME/config.json; undefined runs everything here.
+ * A config.json that cannot be read is an error, as for the model commands: ignoring it would run
+ * on this machine a plan its owner meant for the workers.
+ */
 export async function redisUrlFor(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
   if (flag) return flag;
   const fromEnv = io.env.KSA_REDIS_URL?.trim();
   if (fromEnv) return fromEnv;
+  const file = path.join(home, 'config.json');
+  let config: unknown;
   try {
-    const config = JSON.parse(await readFile(path.join(home, 'config.json'), 'utf8')) as { redis?: unknown };
-    return typeof config.redis === 'string' && config.redis.trim() !== '' ? config.redis.trim() : undefined;
-  } catch {
-    return undefined;
+    config = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CliError({ message: `${file}: cannot read it (${error instanceof SyntaxError ? 'not valid JSON' : (error as Error).message})` });
   }
+  const redis = isRecord(config) ? config.redis : undefined;
+  if (redis === undefined || (typeof redis === 'string' && redis.trim() === '')) return undefined;
+  if (typeof redis !== 'string') throw new CliError({ message: `${file}: "redis" must be a Redis URL such as "redis://host:6379", got ${JSON.stringify(redis)}` });
+  return redis.trim();
 }
 
 /** `--worker-wait 5m` / `90s` / `500ms` / `120000` → ms. */
@@ -132,13 +143,15 @@ export async function describeWorkers(url: string, plan: Plan, localDefault: boo
 /**
  * For `ksa validate`: warnings about runsOn labels no live worker offers.
  * Only with a Redis configured and a plan that says runsOn (otherwise nothing
- * is contacted); a Redis that cannot be read is one warning, not an error.
+ * is contacted); a Redis, or a config.json, that cannot be read is one warning, not an error.
  */
-export async function runsOnWarnings(url: string | undefined, plan: Plan): Promise<string[]> {
+export async function runsOnWarnings(redisUrl: () => Promise<string | undefined>, plan: Plan): Promise<string[]> {
   const place = placeStepFor(plan, true);
-  if (!url || !plan.steps.some((step) => place(step) !== undefined)) return [];
+  if (!plan.steps.some((step) => place(step) !== undefined)) return [];
   try {
-    return (await describeWorkers(url, plan, true)).warnings;
+    // Asked only for a plan that places steps, so a config.json it cannot read is a warning only then.
+    const url = await redisUrl();
+    return url ? (await describeWorkers(url, plan, true)).warnings : [];
   } catch (error) {
     const cause = error instanceof CliError ? error.message : `cannot read the live workers: ${(error as Error).message}`;
     return [`runsOn labels not checked against live workers: ${cause}`];

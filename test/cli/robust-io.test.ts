@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, nonEmptyLines, runKsa, stackTraceLines, startKsa, type CliSandbox } from '../helpers/cli.js';
@@ -54,5 +54,24 @@ steps:
     await sandbox.writePlan('bom.json', '\uFEFF{"goal":"x","steps":[{"id":"a","tool":"shell","args":{"command":"echo"}}]}\n');
     const result = await runKsa(['validate', 'bom.json'], { home: sandbox.home, cwd: sandbox.dir });
     expect(result.code, describeResult(result)).toBe(0);
+  });
+
+  it('ksa run with a config.json whose "redis" it cannot read: one line naming the file, exit 2, nothing run', async () => {
+    const plan = await sandbox.writePlan('config/plan.yaml', 'goal: Touch\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "touch ran" }\n');
+    const cases: [string, RegExp][] = [
+      ['{"redis": "redis://10.0.0.5:6379",', /config\.json: cannot read it \(not valid JSON\)$/],
+      ['{"redis": 6379}', /config\.json: "redis" must be a Redis URL such as "redis:\/\/host:6379", got 6379$/],
+    ];
+    for (const [text, message] of cases) {
+      const home = path.join(sandbox.dir, `home-${cases.findIndex(([t]) => t === text)}`);
+      mkdirSync(home, { recursive: true });
+      writeFileSync(path.join(home, 'config.json'), text);
+      const result = await runKsa(['run', plan, '--yes'], { home, cwd: path.dirname(plan), env: { KSA_REDIS_URL: undefined } });
+      expect(result.code, describeResult(result)).toBe(2);
+      // After the plan card, as a Redis that cannot be reached would be.
+      expect(nonEmptyLines(result.stderr).at(-1)).toMatch(message);
+      expect(stackTraceLines(result.stderr)).toEqual([]);
+      expect(existsSync(path.join(path.dirname(plan), 'ran'))).toBe(false);
+    }
   });
 });

@@ -87,6 +87,22 @@ describe.concurrent('ksa validate with workers', () => {
     expect(nonEmptyLines(result.stderr)).toEqual([GPU_WARNING, GPU_EU_WARNING]);
   });
 
+  it('a config.json that is not JSON: the labels are not checked, said in a warning for a plan with runsOn only; still exit 0', async () => {
+    const home = path.join(sandbox.dir, 'home-with-broken-config');
+    await mkdir(home, { recursive: true });
+    await writeFile(path.join(home, 'config.json'), `{ "redis": "${redis.url}",`);
+    const placed = await validate([planFile], {}, home);
+    expect(placed.code, describeResult(placed)).toBe(0);
+    // The first line is the MCP servers' reader's, which reads the same file.
+    expect(nonEmptyLines(placed.stderr)).toEqual([
+      expect.stringMatching(/^ksa: warning: .*config\.json: not valid JSON/),
+      `ksa: warning: runsOn labels not checked against live workers: ${path.join(home, 'config.json')}: cannot read it (not valid JSON)`,
+    ]);
+    const plain = await validate([plainPlan], {}, home);
+    expect(plain.code, describeResult(plain)).toBe(0);
+    expect(nonEmptyLines(plain.stderr)).toEqual([expect.stringMatching(/^ksa: warning: .*config\.json: not valid JSON/)]);
+  });
+
   it('without a Redis configured: no check, no warning, an empty warnings list', async () => {
     const text = await validate([planFile]);
     expect(text.code, describeResult(text)).toBe(0);
