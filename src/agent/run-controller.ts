@@ -80,7 +80,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
   const logs = new StepLogs(run.logDir, warn, run.redactor.with(secretInputValues(options.inputs ?? {})));
   // Learned durations weigh the critical path; this run's are added when it ends.
-  const durations = new StepDurations(run.home);
+  const durations = new StepDurations(run.home, warn);
   const plan = run.record.plan;
   const runInputs = { ...run.record.inputs, ...options.inputs };
   const expected = await durations.statsFor(plan, runInputs).catch(() => new Map<string, DurationStats>());

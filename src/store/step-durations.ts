@@ -4,9 +4,11 @@ import { durationStats, estimateRemaining, type DurationStats, type RunEstimate 
 import type { Plan, Step } from '../planning/schema.js';
 import type { RunStatus } from '../planning/state.js';
 import { compileTemplate, renderTemplate } from '../planning/templates.js';
+import { isRecord } from '../planning/values.js';
 import type { RunRecord } from './run-record.js';
 import { withFileLock } from './file-lock.js';
 import { ensurePrivateDir } from './paths.js';
+import { moveAside } from './stored-document.js';
 import { PrivateJSONFile } from './private-json-file.js';
 import { looksSecret, REDACTED } from './redact.js';
 
@@ -33,7 +35,11 @@ export class StepDurations {
   /** 0600, written through a synced temp file and a rename, like every other file of the store. */
   private readonly document: PrivateJSONFile<Partial<DurationsFile>>;
 
-  constructor(readonly home: string) {
+  /** `onWarning` is told, in one line, when a corrupt file was moved aside. */
+  constructor(
+    readonly home: string,
+    private readonly onWarning: (message: string) => void = () => {},
+  ) {
     this.file = path.join(home, FILE);
     this.document = new PrivateJSONFile(this.file);
   }
@@ -55,7 +61,13 @@ export class StepDurations {
     if (entries.length === 0) return;
     await ensurePrivateDir(this.home);
     await withFileLock(`${this.file}.lock`, async () => {
-      const steps = { ...(await this.read()).steps };
+      const { data, corrupt } = await this.load();
+      if (corrupt) {
+        // Kept for the user to look at, as every other file of the store: only the estimates start over.
+        const backup = await moveAside(this.file);
+        this.onWarning(`${this.file} ${corrupt}; ${backup ? `moved it to ${backup}; ` : ''}step durations are learned again from this run on`);
+      }
+      const steps = { ...data.steps };
       for (const { keys, durationMs } of entries) {
         for (const key of [keys.exact, keys.loose]) {
           const list = (steps[key] ?? []).concat(Math.max(0, Math.round(durationMs))).slice(-DURATIONS_KEPT);
@@ -70,14 +82,22 @@ export class StepDurations {
     });
   }
 
+  /** Missing or unreadable: no history, so no estimates (`record` moves an unreadable file aside). */
   private async read(): Promise<DurationsFile> {
+    return (await this.load()).data;
+  }
+
+  private async load(): Promise<{ data: DurationsFile; corrupt?: string }> {
+    const empty: DurationsFile = { version: 1, steps: {} };
+    let data: Partial<DurationsFile> | null;
     try {
-      const data = await this.document.read();
-      if (data && typeof data.steps === 'object' && data.steps !== null) return { version: 1, steps: data.steps };
-    } catch {
-      // Missing or unreadable: only estimates are lost; the next run writes it again.
+      data = await this.document.read();
+    } catch (error) {
+      return { data: empty, corrupt: `is unreadable (${(error as Error).message})` };
     }
-    return { version: 1, steps: {} };
+    if (data === null) return { data: empty };
+    if (!isRecord(data) || !isRecord(data.steps) || !Object.values(data.steps).every(isDurationList)) return { data: empty, corrupt: 'has unexpected content' };
+    return { data: { version: 1, steps: data.steps as Record<string, number[]> } };
   }
 }
 
@@ -112,4 +132,8 @@ export async function estimateStoredRun(home: string, record: RunRecord, status:
     stats,
     now,
   );
+}
+
+function isDurationList(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((ms) => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0);
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,11 +56,22 @@ describe('StepDurations', () => {
     expect(text).not.toContain('push --token');
   });
 
-  it('a corrupt file costs only the estimates', async () => {
-    const durations = new StepDurations(home);
-    await import('node:fs/promises').then((fs) => fs.writeFile(path.join(home, 'durations.json'), '{not json'));
-    expect((await durations.statsFor(plan, {})).size).toBe(0);
-    await durations.record([{ keys: stepDurationKeys(plan, plan.steps[0]!, {}), durationMs: 10 }]);
-    expect((await durations.statsFor(plan, {})).get('build')?.medianMs).toBe(10);
+  it('a corrupt file costs only the estimates: it is moved aside, with one warning, when the next durations are recorded', async () => {
+    const warnings: string[] = [];
+    const durations = new StepDurations(home, (message) => warnings.push(message));
+    const file = path.join(home, 'durations.json');
+    for (const broken of ['{not json', '{"version":1,"steps":{"id:build:shell":["slow"]}}']) {
+      await writeFile(file, broken);
+      expect((await durations.statsFor(plan, {})).size).toBe(0);
+      expect(warnings).toEqual([]);
+      await durations.record([{ keys: stepDurationKeys(plan, plan.steps[0]!, {}), durationMs: 10 }]);
+      expect((await durations.statsFor(plan, {})).get('build')?.medianMs).toBe(10);
+      expect(warnings).toHaveLength(1);
+      const backup = /moved it to (\S+);/.exec(warnings[0]!)?.[1];
+      expect(warnings[0]).toMatch(/durations\.json (is unreadable \(.*\)|has unexpected content); moved it to .*\.corrupt-.*; step durations are learned again from this run on$/);
+      expect(await readFile(backup!, 'utf8')).toBe(broken);
+      warnings.length = 0;
+    }
+    expect((await readdir(home)).filter((name) => name.includes('.corrupt-'))).toHaveLength(2);
   });
 });
