@@ -81,6 +81,9 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
     const cases: [string[], RegExp][] = [
       [['run', plan, '--yes', '--max-parallel', '0'], /^ksa: --max-parallel expects a whole number of at least 1, got "0"$/],
       [['run', plan, '--yes', '--input', 'novalue'], /^ksa: --input "novalue": expected name=value/],
+      // Before Redis is contacted (nothing listens on port 1).
+      [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', 'soon'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got "soon"$/],
+      [['resume', 'no-such-run', '--worker-wait', '5 min'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got "5 min"$/],
     ];
     const results = await Promise.all(cases.map(([args]) => ksa(...args)));
     for (const [index, [, expected]] of cases.entries()) {

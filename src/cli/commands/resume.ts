@@ -14,7 +14,7 @@ import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
 
-import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, parseDuration, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean } & RemoteFlags;
 
@@ -24,6 +24,8 @@ export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxP
  * that were running when it stopped run again (at-least-once).
  */
 export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFlags): Promise<ExitCodeValue> {
+  // A bad value is a usage error now, not a failure once Redis has answered.
+  parseDuration(flags.workerWait, '--worker-wait');
   const stores = openStores(io);
   const { runId, record, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) {

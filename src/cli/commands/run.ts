@@ -18,7 +18,7 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
-import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, parseDuration, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 
 export type RunFlags = {
   yes?: boolean;
@@ -37,6 +37,8 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const inputs = parseInputs(flags.input);
   const maxParallel = parsePositiveInt(flags.maxParallel, '--max-parallel');
   const mode = parseApprovalMode(flags.approve);
+  // A bad value is a usage error now, not a failure once Redis has answered.
+  parseDuration(flags.workerWait, '--worker-wait');
   const home = ksaHome(io.env);
   const workspaceDir = flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(path.resolve(io.cwd, file));
   const commandTools = await openCommandTools(io, workspaceDir);
