@@ -26,6 +26,24 @@ export class ModelConfigError extends KsaError {
   }
 }
 
+/** `$KSA_HOME/config.json`: the model settings, `redis` and `mcpServers`. */
+export function configFilePath(home: string): string {
+  return path.join(home, 'config.json');
+}
+
+/**
+ * config.json as parsed JSON, or undefined when there is none. A file that cannot be read or is
+ * not JSON is one line naming it, for every setting read from it (the model, `redis`).
+ */
+export async function readConfigJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ModelConfigError(`${file}: cannot read it (${error instanceof SyntaxError ? 'not valid JSON' : (error as Error).message})`);
+  }
+}
+
 /** config.json (ConfigFileSchema), or undefined when the schema must judge it. */
 export function plainConfigFile(data: unknown): ConfigFile | undefined {
   if (!isRecord(data)) return undefined;
@@ -53,16 +71,9 @@ async function checkedConfigFile(data: unknown, file: string): Promise<ConfigFil
  * llama.cpp) need no real key; OpenAI itself does.
  */
 export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Promise<ModelConfig> {
-  const file = path.join(home, 'config.json');
-  let fromFile: ConfigFile = {};
-  try {
-    const data: unknown = JSON.parse(await readFile(file, 'utf8'));
-    fromFile = plainConfigFile(data) ?? (await checkedConfigFile(data, file));
-  } catch (error) {
-    if (error instanceof ModelConfigError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') throw new ModelConfigError(`${file}: cannot read it (${error instanceof SyntaxError ? 'not valid JSON' : (error as Error).message})`);
-  }
+  const file = configFilePath(home);
+  const data = await readConfigJson(file);
+  const fromFile: ConfigFile = data === undefined ? {} : (plainConfigFile(data) ?? (await checkedConfigFile(data, file)));
 
   const envBase = env.OPENAI_BASE_URL?.trim();
   const baseURL = (envBase || fromFile.baseURL || OPENAI_BASE_URL).replace(/\/+$/, '');

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 // Deep imports: ksa validate loads this module, and the planning barrel would bring the executor.
-import { placementOf, type Placement } from '../planning/runs-on.js';
+import { placementOf, type Placement } from '../planning/placement.js';
+import { configFilePath, ModelConfigError, readConfigJson } from '../agent/config.js';
 import { isRecord } from '../planning/values.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
@@ -22,14 +21,10 @@ export async function redisUrlFor(io: CliIO, flag: string | undefined, home: str
   if (flag) return flag;
   const fromEnv = io.env.KSA_REDIS_URL?.trim();
   if (fromEnv) return fromEnv;
-  const file = path.join(home, 'config.json');
-  let config: unknown;
-  try {
-    config = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CliError({ message: `${file}: cannot read it (${error instanceof SyntaxError ? 'not valid JSON' : (error as Error).message})` });
-  }
+  const file = configFilePath(home);
+  const config = await readConfigJson(file).catch((error: unknown) => {
+    throw error instanceof ModelConfigError ? new CliError({ message: error.message }) : error;
+  });
   const redis = isRecord(config) ? config.redis : undefined;
   if (redis === undefined || (typeof redis === 'string' && redis.trim() === '')) return undefined;
   if (typeof redis !== 'string') throw new CliError({ message: `${file}: "redis" must be a Redis URL such as "redis://host:6379", got ${JSON.stringify(redis)}` });
