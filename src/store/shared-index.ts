@@ -6,7 +6,7 @@ import { isRecord } from '../planning/values.js';
 import { withFileLock } from './file-lock.js';
 import { ensurePrivateDir } from './paths.js';
 import { PrivateJSONFile } from './private-json-file.js';
-import { moveAside } from './stored-document.js';
+import { setAside } from './stored-document.js';
 
 export type SharedIndexOptions<Entry> = {
   /** The folder holding one sub-folder per item and the index file. */
@@ -65,10 +65,7 @@ export class SharedIndex<Entry> {
     return withFileLock(this.lockFile, async () => {
       const low = new Low<IndexData<Entry>>(new PrivateJSONFile(this.file, { replacer: this.options.replacer }), { version: 1, entries: [] });
       const loaded = await this.load();
-      if (loaded.corrupt) {
-        const backup = await moveAside(this.file);
-        this.options.onWarning(`${this.file} ${loaded.corrupt}; ${backup ? `moved it to ${backup} and ` : ''}rebuilt it from the files it lists`);
-      }
+      if (loaded.corrupt) await setAside(this.file, loaded.corrupt, 'rebuilt it from the files it lists', this.options.onWarning);
       low.data = loaded.data ?? (await this.rebuild());
       mutate(low.data);
       await low.write();

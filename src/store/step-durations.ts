@@ -8,7 +8,7 @@ import { isRecord } from '../planning/values.js';
 import type { RunRecord } from './run-record.js';
 import { withFileLock } from './file-lock.js';
 import { ensurePrivateDir } from './paths.js';
-import { moveAside } from './stored-document.js';
+import { setAside } from './stored-document.js';
 import { PrivateJSONFile } from './private-json-file.js';
 import { looksSecret, REDACTED } from './redact.js';
 
@@ -62,11 +62,8 @@ export class StepDurations {
     await ensurePrivateDir(this.home);
     await withFileLock(`${this.file}.lock`, async () => {
       const { data, corrupt } = await this.load();
-      if (corrupt) {
-        // Kept for the user to look at, as every other file of the store: only the estimates start over.
-        const backup = await moveAside(this.file);
-        this.onWarning(`${this.file} ${corrupt}; ${backup ? `moved it to ${backup}; ` : ''}step durations are learned again from this run on`);
-      }
+      // Kept for the user to look at, as every other file of the store: only the estimates start over.
+      if (corrupt) await setAside(this.file, corrupt, 'started it afresh (step durations are learned again from this run on)', this.onWarning);
       const steps = { ...data.steps };
       for (const { keys, durationMs } of entries) {
         for (const key of [keys.exact, keys.loose]) {

@@ -138,6 +138,12 @@ export class StoredDocument<T> {
   }
 }
 
+/** Moves a broken file aside and says so in one line: `<file> <problem>; moved it to <backup> and <afterwards>`. */
+export async function setAside(file: string, problem: string, afterwards: string, warn: (message: string) => void): Promise<void> {
+  const backup = await moveAside(file);
+  warn(`${file} ${problem}; ${backup ? `moved it to ${backup} and ` : ''}${afterwards}`);
+}
+
 /** Moves a broken file to `<file>.corrupt-<timestamp>`; never over an earlier backup. */
 export async function moveAside(file: string): Promise<string | undefined> {
   const stamp = new Date().toISOString().replaceAll(':', '').replace('.', '-');

@@ -67,8 +67,8 @@ describe('StepDurations', () => {
       await durations.record([{ keys: stepDurationKeys(plan, plan.steps[0]!, {}), durationMs: 10 }]);
       expect((await durations.statsFor(plan, {})).get('build')?.medianMs).toBe(10);
       expect(warnings).toHaveLength(1);
-      const backup = /moved it to (\S+);/.exec(warnings[0]!)?.[1];
-      expect(warnings[0]).toMatch(/durations\.json (is unreadable \(.*\)|has unexpected content); moved it to .*\.corrupt-.*; step durations are learned again from this run on$/);
+      const backup = /moved it to (\S+) and/.exec(warnings[0]!)?.[1];
+      expect(warnings[0]).toMatch(/durations\.json (is unreadable \(.*\)|has unexpected content); moved it to .*\.corrupt-.* and started it afresh \(step durations are learned again from this run on\)$/);
       expect(await readFile(backup!, 'utf8')).toBe(broken);
       warnings.length = 0;
     }
