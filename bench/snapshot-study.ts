@@ -40,10 +40,9 @@ v8.startupSnapshot.setDeserializeMainFunction(() => {
 });
 `;
 
-// Not exported: a snapshot's script has no `module`.
 const FLOOR_ENTRY = `
 import v8 from 'node:v8';
-${VALIDATE_MAIN.replace('export function', 'function')}
+${VALIDATE_MAIN}
 validateFloor(['node', 'floor', 'validate', ${JSON.stringify(plan)}]);
 v8.startupSnapshot.setDeserializeMainFunction(() => validateFloor([process.argv[0], 'floor', ...process.argv.slice(1)]));
 `;

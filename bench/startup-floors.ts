@@ -21,7 +21,7 @@ export type StartupFloors = { readonly validate: readonly string[]; readonly cha
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-/** The validate floor as a function of argv, so snapshot-study.ts can put it in a startup snapshot. */
+/** The validate floor as a function of argv (not exported: a snapshot script has no `module`), so snapshot-study.ts can put it in a startup snapshot. */
 export const VALIDATE_MAIN = `
 import { readFileSync } from 'node:fs';
 import { parse as parseExpression } from '@marcbachmann/cel-js';
@@ -31,7 +31,7 @@ import { z } from 'zod';
 const Step = z.object({ id: z.string().min(1), tool: z.string().min(1), args: z.record(z.string(), z.unknown()).optional(), dependsOn: z.array(z.string()).optional(), when: z.string().optional() });
 const Plan = z.object({ goal: z.string(), steps: z.array(Step).min(1) });
 const expressions = (value) => typeof value === 'string' ? [...value.matchAll(/{{(.*?)}}/g)].map((match) => match[1]) : value && typeof value === 'object' ? Object.values(value).flatMap(expressions) : [];
-export function validateFloor(argv) {
+function validateFloor(argv) {
 new Command('floor')
   .command('validate <file>')
   .action((file) => {
