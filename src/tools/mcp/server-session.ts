@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError, type CallToolResult, type Progress, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, ProgressNotificationSchema, type CallToolResult, type Progress, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
 import { VERSION } from '../../version.js';
 import { describeTarget, type McpServerConfig, type McpTransportConfig } from './config.js';
 import { McpCallError, McpServerUnavailableError } from './errors.js';
@@ -21,6 +21,9 @@ export class McpServerSession {
   private client: Client | undefined;
   private transport: Transport | undefined;
   private reconnecting: Promise<void> | undefined;
+  /** Progress listeners by the token ksa sent with the call (see `call`). */
+  private readonly progress = new Map<string, (progress: Progress) => void>();
+  private progressTokens = 0;
 
   private constructor(
     readonly config: McpServerConfig,
@@ -59,9 +62,14 @@ export class McpServerSession {
     if (!this.client) await this.restart();
     const client = this.client!;
     const transport = this.transport;
+    // ksa routes progress itself instead of through the SDK's `onprogress`: the SDK drops its listener as soon as the
+    // answer is read, so a last progress read in the same chunk as the answer (a server that reports, then answers)
+    // was lost. Here the listener lives until the call has returned, after every notification read before the answer.
+    const progressToken = onProgress ? `ksa-${++this.progressTokens}` : undefined;
+    if (progressToken) this.progress.set(progressToken, (p) => onProgress!(progressLine(p)));
     try {
-      const onprogress = onProgress && ((p: Progress) => onProgress(progressLine(p)));
-      return (await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: this.config.timeoutMs, ...(onprogress ? { onprogress } : {}) })) as CallToolResult;
+      const params = { name: tool, arguments: args, ...(progressToken ? { _meta: { progressToken } } : {}) };
+      return (await client.callTool(params, undefined, { signal, timeout: this.config.timeoutMs })) as CallToolResult;
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
@@ -82,6 +90,8 @@ export class McpServerSession {
         });
       }
       throw new McpCallError({ toolName, reason: 'protocol', message: (error as Error).message, cause: error });
+    } finally {
+      if (progressToken) this.progress.delete(progressToken);
     }
   }
 
@@ -96,6 +106,10 @@ export class McpServerSession {
     this.client = client;
     this.transport = transport;
     client.onclose = () => this.forget(client);
+    // Progress for a call that has ended (cancelled, timed out) is dropped without an error.
+    client.setNotificationHandler(ProgressNotificationSchema, ({ params: { progressToken, ...progress } }) => {
+      this.progress.get(String(progressToken))?.(progress);
+    });
     client.onerror = (error) => {
       // An HTTP server that went away: its event stream cannot be reopened. Closing the client fails
       // the calls waiting for it now (as a closed connection) instead of at their timeout.

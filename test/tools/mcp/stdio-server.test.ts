@@ -65,6 +65,20 @@ describe('an MCP server over stdio', () => {
     expect(lines).toEqual(['progress 1/3: step 1', 'progress 2/3: step 2', 'progress 3/3: step 3', 'done']);
   });
 
+  it('keeps the last progress that reaches ksa in the same read as the answer', async () => {
+    const lines: string[] = [];
+    const onOutput = (line: string) => {
+      lines.push(line);
+      // Hold the event loop while the server sends its last progress and its answer: both then wait in the pipe and are read at once.
+      if (line.startsWith('progress 2/3')) {
+        const until = Date.now() + 300;
+        while (Date.now() < until);
+      }
+    };
+    await registry.invoke({ ...call('lab__steps', {}), onOutput }, { workspace: temp.dir });
+    expect(lines).toEqual(['progress 1/3: step 1', 'progress 2/3: step 2', 'progress 3/3: step 3', 'done']);
+  });
+
   it('checks arguments against the server schema, with their path', async () => {
     const error = await registry.invoke(call('lab__echo', { text: 42, extra: 1 }), { workspace: temp.dir }).catch((e: unknown) => e);
     expect(ToolInputError.isInstance(error)).toBe(true);
