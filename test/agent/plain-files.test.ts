@@ -111,7 +111,7 @@ function agreesWithSchema(values: fc.Arbitrary<unknown>, plain: (value: unknown)
       expect(parsed.success).toBe(true);
       expect(result).toEqual(parsed.data);
     }),
-    { numRuns: 3000 },
+    { numRuns: 3000, seed: 31 },
   );
   expect(taken).toBeGreaterThan(100);
   expect(left).toBeGreaterThan(100);

@@ -47,6 +47,7 @@ describe('ThinkTagSplitter', () => {
         expect(result.text).toBe(`${blocks.map(([text]) => `x${text}`).join('')}end`);
         expect(result.reasoning).toBe(blocks.map(([, thought]) => thought).join(''));
       }),
+      { seed: 36 },
     );
   });
 });
