@@ -209,7 +209,7 @@ Rollback on a later failure still covers the steps that succeeded before the int
   program
     .command('worker')
     .description('run steps sent through Redis by ksa run --redis (until SIGTERM / Ctrl-C)')
-    .requiredOption('--redis <url>', 'the Redis the coordinators use, e.g. redis://host:6379')
+    .option('--redis <url>', 'the Redis the coordinators use, e.g. redis://host:6379 (or KSA_REDIS_URL, or "redis" in config.json)')
     .option('--labels <a,b>', 'labels steps can ask for with runsOn (comma-separated)')
     .option('--concurrency <n>', 'steps run at once (default 4)')
     .option('--name <id>', 'worker name (default <host>-<pid>)')

@@ -31,6 +31,13 @@ export async function redisUrlFor(io: CliIO, flag: string | undefined, home: str
   return redis.trim();
 }
 
+/** As redisUrlFor, for the commands that need a Redis (ksa worker, ksa workers): none given is a usage error. */
+export async function requiredRedisUrl(io: CliIO, flag: string | undefined, home: string): Promise<string> {
+  const url = await redisUrlFor(io, flag, home);
+  if (!url) throw new CliError({ message: `no Redis given: pass --redis redis://host:6379, or set KSA_REDIS_URL, or "redis" in ${configFilePath(home)}` });
+  return url;
+}
+
 /** `--worker-wait 5m` / `90s` / `500ms` / `120000` → ms. */
 export function parseDuration(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;

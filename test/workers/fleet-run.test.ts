@@ -128,6 +128,16 @@ describe('bad Redis', () => {
     expect(runs.runs).toEqual([]);
   });
 
+  it('no Redis given anywhere: ksa worker and ksa workers say where one can be given, exit 2', async () => {
+    const home = path.join(sandbox.dir, 'no-redis-home');
+    mkdirSync(home, { recursive: true });
+    for (const command of ['worker', 'workers']) {
+      const result = await runKsa([command], { home, env: { KSA_REDIS_URL: undefined } });
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(result.stderr.trim()).toBe(`ksa: no Redis given: pass --redis redis://host:6379, or set KSA_REDIS_URL, or "redis" in ${path.join(home, 'config.json')}`);
+    }
+  });
+
   it('a wrong password: one line, exit 1 (worker and run alike)', async () => {
     const locked = await startRedis({ password: 'right' });
     try {
@@ -135,6 +145,10 @@ describe('bad Redis', () => {
       const worker = await runKsa(['worker', '--redis', url], { home: sandbox.home });
       expect(worker.code, describeResult(worker)).toBe(1);
       expect(worker.stderr.trim()).toBe(`ksa: cannot use Redis at redis://127.0.0.1:${locked.port}: wrong password (or user)`);
+      // Without --redis, the worker takes KSA_REDIS_URL as the other commands do.
+      const fromEnv = await runKsa(['worker'], { home: sandbox.home, env: { KSA_REDIS_URL: url } });
+      expect(fromEnv.code, describeResult(fromEnv)).toBe(1);
+      expect(fromEnv.stderr.trim()).toBe(worker.stderr.trim());
       const noPassword = await runKsa(['workers', '--redis', `redis://127.0.0.1:${locked.port}`], { home: sandbox.home });
       expect(noPassword.code).toBe(1);
       expect(noPassword.stderr).toMatch(/a password is required/);

@@ -2,16 +2,16 @@ import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
-import { createRedactor, secretValues } from '../../store/index.js';
+import { createRedactor, ksaHome, secretValues } from '../../store/index.js';
 import { createBuiltinRegistry, killAllProcessGroups } from '../../tools/index.js';
 import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { parsePositiveInt } from '../options.js';
-import { checkedTarget } from '../remote-run.js';
+import { checkedTarget, requiredRedisUrl } from '../remote-run.js';
 
-export type WorkerFlags = { redis: string; labels?: string; concurrency?: string; name?: string; workspace?: string; json?: boolean };
+export type WorkerFlags = { redis?: string; labels?: string; concurrency?: string; name?: string; workspace?: string; json?: boolean };
 
 /**
  * `ksa worker`: runs the steps coordinators send through Redis until SIGTERM
@@ -26,7 +26,7 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
   if (!WORKER_NAME_PATTERN.test(name)) throw new CliError({ message: `--name "${name}": use letters, digits, ".", "_" and "-" (no ":"), at most 63 characters` });
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   if (!(await stat(workspace).then((info) => info.isDirectory(), () => false))) throw new CliError({ message: `--workspace ${workspace}: no such directory` });
-  const target = await checkedTarget(flags.redis);
+  const target = await checkedTarget(await requiredRedisUrl(io, flags.redis, ksaHome(io.env)));
 
   // Every step this worker runs sees its name.
   process.env.KSA_WORKER = name;

@@ -1,15 +1,13 @@
 import { ksaHome } from '../../store/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { CliError } from '../errors.js';
 import { writeLine, type CliIO } from '../io.js';
-import { readLiveWorkers, redisUrlFor } from '../remote-run.js';
+import { readLiveWorkers, requiredRedisUrl } from '../remote-run.js';
 
 export type WorkersFlags = { redis?: string; json?: boolean };
 
 /** `ksa workers`: the live workers as their heartbeats in Redis say. */
 export async function workersCommand(io: CliIO, flags: WorkersFlags): Promise<ExitCodeValue> {
-  const url = await redisUrlFor(io, flags.redis, ksaHome(io.env));
-  if (!url) throw new CliError({ message: 'no Redis given: pass --redis redis://host:6379, or set KSA_REDIS_URL, or "redis" in $KSA_HOME/config.json' });
+  const url = await requiredRedisUrl(io, flags.redis, ksaHome(io.env));
   const { display, workers } = await readLiveWorkers(url);
   if (flags.json) {
     writeLine(io.stdout, JSON.stringify({ redis: display, workers }, null, 2));
