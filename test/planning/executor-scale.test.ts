@@ -14,7 +14,7 @@ describe('executor: scale', () => {
     expect(PlanSchema.safeParse(plan(3, (i) => (i > 0 ? [`s${i - 1}`] : []))).success).toBe(true);
   });
 
-  it('runs a 50k-step chain with instant tools quickly', async () => {
+  it('runs a 50k-step chain with instant tools', async () => {
     const n = 50_000;
     const clock = new VirtualClock();
     let calls = 0;
@@ -27,16 +27,13 @@ describe('executor: scale', () => {
         return null;
       },
     });
-    const started = performance.now();
     const state = await clock.run(execution.start());
-    const elapsed = performance.now() - started;
     expect(state.status).toBe('succeeded');
     expect(calls).toBe(n);
     expect(state.completed).toHaveLength(n);
-    expect(elapsed).toBeLessThan(5_000);
   });
 
-  it('runs 50k independent steps under maxParallel 100 quickly', async () => {
+  it('runs 50k independent steps under maxParallel 100', async () => {
     const n = 50_000;
     const clock = new VirtualClock();
     let active = 0;
@@ -58,20 +55,17 @@ describe('executor: scale', () => {
     expect(maxActive).toBe(100);
   });
 
-  it('simulates thousands of timed steps in well under a second of wall time', async () => {
+  it('simulates thousands of timed steps on the virtual clock', async () => {
     // 2 000 steps in 20 chains of 100, each taking 1–9 virtual ms, 8 slots.
     const n = 2_000;
     const clock = new VirtualClock();
     const durations = Object.fromEntries(Array.from({ length: n }, (_, i) => [`s${i}`, { ms: 1 + ((i * 7) % 9) }]));
     const tools = new FakeTools(clock, { steps: durations });
     const execution = new Execution({ plan: plan(n, (i) => (i >= 20 ? [`s${i - 20}`] : []), 8), runId: 'timed', clock, invokeTool: tools.invoke });
-    const started = performance.now();
     const state = await clock.run(execution.start());
-    const wall = performance.now() - started;
     expect(state.status).toBe('succeeded');
     expect(tools.maxActive).toBe(8);
     expect(clock.fired).toBeGreaterThanOrEqual(n);
-    expect(wall).toBeLessThan(1_000);
   });
 
   it('a failure in a 20k-step plan cancels the rest and rolls back newest first', async () => {
