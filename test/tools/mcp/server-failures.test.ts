@@ -60,6 +60,14 @@ describe('MCP servers that do not work, and HTTP servers', () => {
     expect(await registry.invoke(call('old__echo', { text: 'over sse' }), { workspace: temp.dir })).toMatchObject({ text: 'over sse' });
   });
 
+  it('shows progress notifications as output lines over Streamable HTTP and SSE alike', async () => {
+    for (const server of ['web', 'old']) {
+      const lines: string[] = [];
+      await registry.invoke({ ...call(`${server}__steps`, {}), onOutput: (line) => lines.push(line) }, { workspace: temp.dir });
+      expect(lines, server).toEqual(['progress 1/3: step 1', 'progress 2/3: step 2', 'progress 3/3: step 3', 'done']);
+    }
+  });
+
   it('reports each failure as one line naming the server, its command or URL, and the cause', () => {
     expect(reasonOf('noauth')).toBe(`MCP server "noauth" (${web.url}): HTTP 401: Error POSTing to endpoint: unauthorized`);
     expect(reasonOf('unset')).toBe(`MCP server "unset" (${web.url}): headers.Authorization: \${MCP_TEST_MISSING} is not set (set it, or write \${MCP_TEST_MISSING:-default})`);
