@@ -1,7 +1,5 @@
 import type { Plan } from '../planning/schema.js';
 import { validatePlan } from '../planning/validate.js';
-import { assessPolicy } from '../policy/rules/assess.js';
-import { denialIssues } from '../policy/rules/decide.js';
 import type { Policy } from '../policy/rules/policy-rule.js';
 import type { ToolRegistry } from '../tools/registry.js';
 import { riskOptions } from '../tools/risk-options.js';
@@ -41,6 +39,8 @@ export async function loadPlan(path: string, registry: ToolRegistry, options: Lo
     return { ok: false, file, issues: locateIssues(file, issues) };
   }
   if (options.policy && options.policy.rules.length > 0) {
+    // Loaded here: most plans run without policy rules, and these modules rate commands (ksa validate starts faster without them).
+    const [{ assessPolicy }, { denialIssues }] = await Promise.all([import('../policy/rules/assess.js'), import('../policy/rules/decide.js')]);
     const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry));
     if (decision.decision === 'deny') return { ok: false, file, issues: locateIssues(file, denialIssues(decision)) };
   }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parsePolicy } from '../policy/rules/parse-policy.js';
 import { combinePolicies, EMPTY_POLICY, type Policy } from '../policy/rules/policy-rule.js';
 import { CliError } from './errors.js';
 
@@ -24,6 +23,8 @@ export async function loadPolicy(home: string, workspace: string): Promise<Polic
       if (code === 'ENOENT' || code === 'ENOTDIR') continue;
       throw new CliError({ message: `${file}: cannot read the policy file: ${code === 'EACCES' ? 'permission denied' : (error as Error).message}` });
     }
+    // The parser loads only when there is a policy file to read.
+    const { parsePolicy } = await import('../policy/rules/parse-policy.js');
     policies.push(parsePolicy(text.startsWith('\uFEFF') ? text.slice(1) : text, file));
   }
   return policies.length === 0 ? EMPTY_POLICY : combinePolicies(policies);

@@ -57,12 +57,12 @@ describe('the CLI bundle', () => {
     }
   });
 
-  it("ksa validate's chunks leave out the executor and the store's run and conversation records", () => {
+  it("ksa validate's chunks leave out the executor and the store's run and conversation records, and the policy's rules and command ratings (loaded for a plan with a policy, or --json)", () => {
     const chunk = readdirSync(path.join(DIR, 'chunks')).find((name) => name.startsWith('validate-'));
     expect(chunk).toBeDefined();
     const text = [...staticallyLoaded(path.join(DIR, 'chunks', chunk!))].map((file) => readFileSync(file, 'utf8')).join('\n');
     expect(text).toContain('// src/planning/validate.ts');
-    for (const marker of ['src/planning/executor.ts', 'src/store/run-record.ts', 'src/store/conversation-record.ts', 'src/store/run-store.ts']) {
+    for (const marker of ['src/planning/executor.ts', 'src/store/run-record.ts', 'src/store/conversation-record.ts', 'src/store/run-store.ts', 'src/policy/rules/parse-policy.ts', 'src/policy/rules/assess.ts', 'src/policy/plan-risk.ts', 'node_modules/picomatch/']) {
       expect(text.includes(`// ${marker}`), marker).toBe(false);
     }
   });

@@ -2,8 +2,8 @@ import path from 'node:path';
 // Deep imports: ksa validate loads only the modules it uses (the barrels would bring the executor and the store's records).
 import { buildGraph, criticalPathLengths } from '../../planning/graph.js';
 import { DEFAULT_MAX_PARALLEL, type Plan } from '../../planning/schema.js';
-import { assessPlanRisk } from '../../policy/plan-risk.js';
-import { PolicyFileError } from '../../policy/rules/parse-policy.js';
+// The policy's modules (its rules, the risk of commands) load only for a plan that needs them.
+import { PolicyFileError } from '../../policy/rules/policy-file-error.js';
 import { ksaHome } from '../../store/paths.js';
 import type { ToolRegistry } from '../../tools/registry.js';
 import { riskOptions } from '../../tools/risk-options.js';
@@ -69,6 +69,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
 
 /** The plan's level and, in plan order, each step's `risk` and `riskReason`. */
 async function riskFields(plan: Plan, registry: ToolRegistry) {
+  const { assessPlanRisk } = await import('../../policy/plan-risk.js');
   const risk = await assessPlanRisk(plan, riskOptions(registry));
   return { risk: risk.level, stepRisks: plan.steps.map((step) => ({ id: step.id, risk: risk.steps[step.id]!.level, riskReason: risk.steps[step.id]!.reason })) };
 }

@@ -1,21 +1,9 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { KsaError } from '../../planning/ksa-error.js';
 import { compileGlob, GlobSyntaxError } from './command-glob.js';
+import { PolicyFileError } from './policy-file-error.js';
 import { POLICY_EFFECTS, type Policy, type PolicyEffect, type PolicyRule } from './policy-rule.js';
 
-/** A policy file that cannot be used: where (file:line) and what, in one line. */
-export class PolicyFileError extends KsaError {
-  readonly file: string;
-  readonly line: number | undefined;
-  readonly problem: string;
-
-  constructor({ file, line, problem }: { file: string; line?: number; problem: string }) {
-    super({ name: 'PolicyFileError', message: `${file}${line ? `:${line}` : ''}: ${problem}` });
-    this.file = file;
-    this.line = line;
-    this.problem = problem;
-  }
-}
+export { PolicyFileError };
 
 const EXAMPLE = 'e.g. deny: [ { kubectl: "delete *" } ]';
 
