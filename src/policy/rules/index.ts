@@ -1,7 +1,8 @@
 export * from './policy-rule.js';
 export { compileGlob, globMatches, GlobSyntaxError } from './command-glob.js';
 export type { GlobMatcher } from './command-glob.js';
-export { parsePolicy, PolicyFileError } from './parse-policy.js';
+export { parsePolicy } from './parse-policy.js';
+export { PolicyFileError } from './policy-file-error.js';
 export { decidePlan, decideStep, denialIssues, highestLevel } from './decide.js';
 export type { PlanDecision, PolicyIssue, StepCall, StepDecision, StepFacts } from './decide.js';
 export { assessPolicy, planFacts } from './assess.js';

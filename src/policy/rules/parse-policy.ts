@@ -3,8 +3,6 @@ import { compileGlob, GlobSyntaxError } from './command-glob.js';
 import { PolicyFileError } from './policy-file-error.js';
 import { POLICY_EFFECTS, type Policy, type PolicyEffect, type PolicyRule } from './policy-rule.js';
 
-export { PolicyFileError };
-
 const EXAMPLE = 'e.g. deny: [ { kubectl: "delete *" } ]';
 
 /**
