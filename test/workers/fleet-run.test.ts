@@ -70,6 +70,10 @@ describe('ksa run --redis', () => {
       ['restart', 'web-1'],
       ['note', 'web-1'],
     ]);
+    const table = await runKsa(['status'], { home: sandbox.home });
+    expect(table.stdout).toMatch(/^ {2}STEP +STATUS +ATTEMPTS +DURATION +WORKER +DETAIL$/m);
+    expect(table.stdout).toMatch(/^ {2}compile +succeeded +1 +\S+ +build-1$/m);
+    expect(table.stdout).toMatch(/^ {2}restart +succeeded +1 +\S+ +web-1$/m);
     // One log line per step on the worker.
     expect(workers[0]!.stdout()).toMatch(/✓ \S+ compile \(attempt 1\) shell in/);
   });

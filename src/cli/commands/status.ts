@@ -42,15 +42,17 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   }
   writeLine(io.stdout);
 
+  // Which worker ran each step's last attempt, for a run that used workers (a local run shows no such column).
+  const onWorkers = Object.values(state.steps).some((st) => st.worker !== undefined);
   const rows = record.plan.steps.map((step) => {
     const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
     const duration = durationBetween(st.startedAt, st.endedAt);
     let detail = st.status === 'failed' ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
     const shownStatus = status === 'interrupted' && st.status === 'running' ? 'interrupted' : st.status;
-    return [step.id, shownStatus, String(st.attempts), duration, detail];
+    return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [st.worker ?? '-'] : []), detail];
   });
-  const header = ['STEP', 'STATUS', 'ATTEMPTS', 'DURATION', 'DETAIL'];
+  const header = ['STEP', 'STATUS', 'ATTEMPTS', 'DURATION', ...(onWorkers ? ['WORKER'] : []), 'DETAIL'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   writeLine(io.stdout, `  ${style.bold(line(header))}`);
