@@ -7,5 +7,8 @@ const KSA_BIN = path.join(root, 'bin/ksa.js');
 /** The flags of bin/ksa.js's `#!/usr/bin/env -S node …` line. */
 export const KSA_FLAGS: readonly string[] = readFileSync(KSA_BIN, 'utf8').split('\n', 1)[0]!.split(/\s+/).slice(3);
 
-/** How `npx ksa` starts ksa: node, the flags of its shebang line, the script. */
+/** Node's argv for ksa's script: the flags of its shebang line, the script (what bin/ksa runs for most commands). */
 export const KSA_ARGV: readonly string[] = [...KSA_FLAGS, KSA_BIN];
+
+/** The command npm links as `ksa` (`npx ksa`, an installed ksa): a shell script that starts validate from the startup snapshot and the rest as KSA_ARGV. */
+export const KSA_COMMAND = path.join(root, 'bin/ksa');

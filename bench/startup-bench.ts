@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConversationStore } from '../src/store/index.js';
-import { KSA_ARGV, KSA_FLAGS } from './ksa-argv.js';
+import { KSA_COMMAND, KSA_FLAGS } from './ksa-argv.js';
 import { buildStartupFloors } from './startup-floors.js';
 import { median, round } from './stats.js';
 import { benchMessages, timeFirstFrame } from './tui-bench.js';
@@ -11,7 +11,8 @@ import { benchMessages, timeFirstFrame } from './tui-bench.js';
 /**
  * P9: how fast ksa starts, as ratios to `node -e 0` measured in the same
  * rounds (the floor of any Node CLI on this machine at this moment):
- * `ksa --help`, `ksa validate` of the example plan, the first frame of
+ * `ksa --help`, `ksa validate` of the example plan (validate from the startup
+ * snapshot, as the ksa command, bin/ksa, starts it), the first frame of
  * `ksa chat` in a pseudo-terminal (its status line drawn, the input ready),
  * and the same for `ksa chat --continue` of a 1,000-message session; beside
  * them, the floors of validate and of a first frame with ksa's libraries
@@ -56,12 +57,13 @@ export async function measureStartup(rounds: number): Promise<StartupFigures> {
     // One warm-up round: Node's compile cache and the file cache filled, as for a user's second start.
     for (let round = -1; round < rounds; round++) {
       const node = await timeProcess(['-e', '0']);
-      const help = await timeProcess([...KSA_ARGV, '--help']);
-      const validate = await timeProcess([...KSA_ARGV, 'validate', plan]);
+      // As a user types them: the ksa command (bin/ksa), which starts validate from the startup snapshot.
+      const help = await timeProcess(['--help'], KSA_COMMAND);
+      const validate = await timeProcess(['validate', plan], KSA_COMMAND);
       const chat = await timeFirstFrame(['chat'], freshHome, workspace);
       const resumed = await timeFirstFrame(['chat', '--continue'], longHome, workspace);
       const validateFloor = await timeProcess([...floors.validate, 'validate', plan]);
-      const chatFloor = await timeFirstFrame([], freshHome, workspace, floors.chat);
+      const chatFloor = await timeFirstFrame([], freshHome, workspace, floors.chat, process.execPath);
       if (round < 0) continue;
       times.validateFloor.push(validateFloor);
       times.chatFloor.push(chatFloor);
@@ -95,12 +97,12 @@ export async function measureStartup(rounds: number): Promise<StartupFigures> {
   }
 }
 
-/** Spawn to exit of `node …args` (the Node running the bench; ksa with the flags of its shebang line), in ms. */
-export function timeProcess(args: readonly string[]): Promise<number> {
+/** Spawn to exit of `file …args` (by default the Node running the bench), in ms. */
+export function timeProcess(args: readonly string[], file = process.execPath): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.NODE_ENV;
   const started = performance.now();
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, [...args], { cwd: root, env }, (error) => (error ? reject(new Error(`node ${args.join(' ')} failed: ${error.message}`)) : resolve(performance.now() - started))),
+    execFile(file, [...args], { cwd: root, env }, (error) => (error ? reject(new Error(`${path.basename(file)} ${args.join(' ')} failed: ${error.message}`)) : resolve(performance.now() - started))),
   );
 }

@@ -9,7 +9,7 @@ import { ConversationStore, RunStore, type Message, type NewMessage } from '../s
 import { createBuiltinRegistry } from '../src/tools/index.js';
 import { runChat } from '../src/tui/run-chat.js';
 import { describer } from '../src/tui/tool-describer.js';
-import { KSA_ARGV } from './ksa-argv.js';
+import { KSA_COMMAND } from './ksa-argv.js';
 import { collectGarbage, median, quantile, round } from './stats.js';
 
 /**
@@ -196,15 +196,15 @@ async function measureKeystrokes(dir: string, count: number): Promise<Pick<TuiFi
 
 // ---- time to the first frame ---------------------------------------------
 
-/** Spawn → the status line of the first frame ("· ready ·"), in a pseudo-terminal as a user runs it (`program`: Node's argv before `args`, ksa by default). */
-export function timeFirstFrame(args: readonly string[], home: string, cwd: string, program: readonly string[] = KSA_ARGV): Promise<number> {
+/** Spawn → the status line of the first frame ("· ready ·"), in a pseudo-terminal as a user runs it (`file` and its `program` arguments before `args`: the ksa command by default). */
+export function timeFirstFrame(args: readonly string[], home: string, cwd: string, program: readonly string[] = [], file = KSA_COMMAND): Promise<number> {
   const require = createRequire(import.meta.url);
   const pty = require('node-pty') as typeof import('node-pty');
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'CI' && key !== 'NODE_ENV') env[key] = value;
   Object.assign(env, { TERM: 'xterm-256color', NO_COLOR: '1', KSA_HOME: home, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: 'bench', KSA_MODEL: 'bench-model' });
   const started = performance.now();
-  const child = pty.spawn(process.execPath, [...program, ...args], { name: 'xterm-256color', cols: 120, rows: 40, cwd, env });
+  const child = pty.spawn(file, [...program, ...args], { name: 'xterm-256color', cols: 120, rows: 40, cwd, env });
   return new Promise((resolve, reject) => {
     let output = '';
     let ms: number | undefined;

@@ -36,3 +36,7 @@ await build({
   plugins: [fastStringWidth(root), builtinsOnUse, zodEnglishOnly],
 });
 await asciiOnly(outdir);
+
+// The startup snapshot is a speed-up only: without it bin/ksa starts every command from the bundle above.
+const { bundleSnapshot } = await import('./bundle-snapshot.mjs');
+await bundleSnapshot().catch((error) => console.warn(`ksa build: no startup snapshot (ksa starts without it): ${error.message.split('\n')[0]}`));

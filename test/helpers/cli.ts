@@ -13,6 +13,8 @@ export const KSA_BIN = path.join(REPO_ROOT, 'bin/ksa.js');
 export const KSA_NODE_FLAGS = readFileSync(KSA_BIN, 'utf8').split('\n', 1)[0]!.split(/\s+/).slice(3);
 /** How a test starts ksa: node, the flags of its shebang, the script. */
 export const KSA_ARGV = [...KSA_NODE_FLAGS, KSA_BIN];
+/** The command npm links as `ksa` (package.json "bin"): it starts `ksa validate` from the startup snapshot. */
+export const KSA_COMMAND = path.join(REPO_ROOT, 'bin/ksa');
 
 export type CliResult = {
   /** Exit code, or null when the process died of a signal. */
@@ -79,10 +81,15 @@ export type KsaProcess = {
   kill(signal: NodeJS.Signals): void;
 };
 
-/** Starts `node bin/ksa.js ...args` with the Node that runs the tests. */
+/**
+ * Starts ksa as `npx ksa` does: `ksa validate` through bin/ksa (from the startup snapshot, so every
+ * validate test checks it behaves as the bundle does), every other command as `node bin/ksa.js ...args`
+ * with the Node that runs the tests (what bin/ksa runs for them, minus a shell).
+ */
 export function startKsa(args: readonly string[], options: KsaOptions = {}): KsaProcess {
   const started = Date.now();
-  const child = spawn(process.execPath, [...KSA_ARGV, ...args], {
+  const [file, argv] = args[0] === 'validate' ? [KSA_COMMAND, args] : [process.execPath, [...KSA_ARGV, ...args]];
+  const child = spawn(file, argv, {
     cwd: options.cwd ?? REPO_ROOT,
     env: ksaEnv(options),
     stdio: ['pipe', 'pipe', 'pipe'],
