@@ -48,6 +48,7 @@ function run(file, args, env) {
 
 export async function bundleSnapshot() {
   await rm(outdir, { recursive: true, force: true });
+  // Kept after the build: the file and lines of a --debug stack trace from the snapshot.
   const script = path.join(outdir, 'ksa.cjs');
   await build({
     entryPoints: [path.join(root, 'src/cli/snapshot-entry.ts')],
@@ -81,5 +82,4 @@ export async function bundleSnapshot() {
   } finally {
     await rm(home, { recursive: true, force: true });
   }
-  await rm(script);
 }
