@@ -56,6 +56,9 @@ describe('ksa validate from the startup snapshot', () => {
     ['a missing file', ['missing.yaml']],
     ['a bad flag value', [plan, '--max-steps', 'x']],
     ['validate --help', ['--help']],
+    ['no file: a usage error', []],
+    ['an unknown flag, with a suggestion', [plan, '--jsn']],
+    ['an input that is not name=value', [plan, '--input', 'port']],
   ])('answers as the bundle does: %s', async (_name, args) => {
     const options = { cwd: dir };
     const [expected, actual] = await Promise.all([bundle(['validate', ...args], options), command(['validate', ...args], options)]);
