@@ -30,8 +30,9 @@ globalThis.__ksaCliUrl = ${JSON.stringify(pathToFileURL(path.join(root, 'dist/cl
 const onlyValidate = {
   name: 'ksa-snapshot-only-validate',
   setup(build) {
-    build.onResolve({ filter: /^\.\/cli\/commands\/[a-z-]+\.js$/ }, (args) =>
-      args.path.endsWith('/validate.js') ? undefined : { path: args.path, namespace: 'ksa-not-in-snapshot' },
+    // The commands' modules, as src/cli.ts (the chat) and src/cli/program.ts import them.
+    build.onResolve({ filter: /^\.\/(cli\/)?commands\/[a-z-]+\.js$/ }, (args) =>
+      args.path.endsWith('/validate.js') || !/[\\/]src[\\/]cli(\.ts|[\\/]program\.ts)$/.test(args.importer) ? undefined : { path: args.path, namespace: 'ksa-not-in-snapshot' },
     );
     build.onLoad({ filter: /.*/, namespace: 'ksa-not-in-snapshot' }, (args) => ({
       contents: `throw new Error(${JSON.stringify(`${args.path} is not in the startup snapshot; bin/ksa starts it from dist/cli`)});`,

@@ -1,4 +1,3 @@
-import { Command, CommanderError } from 'commander';
 // Deep imports on purpose: the entry loads only what every command needs (see docs/performance.md, P9).
 import { KsaError } from './planning/ksa-error.js';
 import { flushAllDocuments } from './store/open-documents.js';
@@ -6,8 +5,6 @@ import { closeAllMcpServers } from './tools/mcp/lifecycle.js';
 import { CliError } from './cli/errors.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
-import { collect } from './cli/collect.js';
-import { VERSION } from './version.js';
 
 /** The composition root: parses arguments, wires layers, maps outcomes to exit codes. */
 export async function main(argv: readonly string[] = process.argv, io: CliIO = processIO()): Promise<ExitCodeValue> {
@@ -15,264 +12,20 @@ export async function main(argv: readonly string[] = process.argv, io: CliIO = p
   ignoreBrokenPipes(io);
   // The SDK's compatibility notes (e.g. schema features a server ignores) are not the user's business.
   (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
-  let exitCode: ExitCodeValue = ExitCode.ok;
-  const program = buildProgram(io, (code) => (exitCode = code));
   // Plain `ksa` opens the chat; anything else is parsed as given (so typos are "unknown command").
   const args = argv.slice(2).filter((arg) => arg !== '--debug');
-  const effective = args.length === 0 ? [...argv, 'chat'] : [...argv];
   try {
-    await program.parseAsync(effective);
-    return exitCode;
+    // `ksa` and `ksa chat` have nothing to parse: the chat starts without loading and building the
+    // commands (its first frame, P9b), with the options commander gives it for no arguments.
+    if (args.length === 0 || (args.length === 1 && args[0] === 'chat')) return await (await import('./cli/commands/chat.js')).chatCommand(io, {});
+    const { runProgram } = await import('./cli/program.js');
+    return await runProgram(argv, io);
   } catch (error) {
     return reportError(io, error, debug);
   } finally {
     // Nothing a command changed stays only in memory; MCP servers it started are stopped.
     await Promise.all([flushAllDocuments().catch(() => {}), closeAllMcpServers()]);
   }
-}
-
-/** Each command's module loads only when it runs: `ksa validate` does not pay for the model SDK or the TUI. */
-function buildProgram(io: CliIO, setExit: (code: ExitCodeValue) => void): Command {
-  const program = new Command('ksa')
-    .description('KubeStack AI: plan, approve and run deploys as validated DAGs of steps, with retries, timeouts and rollback.')
-    .version(VERSION, '-V, --version')
-    .option('--debug', 'show stack traces for unexpected errors')
-    .showSuggestionAfterError(true)
-    .showHelpAfterError("(see 'ksa --help' or 'ksa <command> --help')")
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`ksa: ${text.replace(/^error: /, '')}`),
-    })
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ ksa validate examples/deploy-local/plan.yaml
-  $ ksa run examples/deploy-local/plan.yaml --dry-run
-  $ ksa run examples/deploy-local/plan.yaml --yes --allow-destroy --input port=9090
-  $ ksa run plan.yaml --yes --json | jq -c 'select(.type == "step_failed")'
-
-  $ ksa runs
-  $ ksa status               # the latest run
-  $ ksa resume 20261125-1542 # a unique prefix of a run id is enough
-
-Exit codes: 0 succeeded, 1 run failed, 2 invalid plan/usage/not approved, 130 cancelled (143 on SIGTERM).
-Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_API_KEY, KSA_MODEL.`,
-    );
-
-  program
-    .command('validate')
-    .description('check a plan file and report every problem with its line')
-    .argument('<plan>', 'plan file (.yaml, .yml or .json)')
-    .option('--json', 'print the result as one JSON document')
-    .option('--input <name=value>', 'an input value (repeatable); makes inputs.<name> known', collect, [])
-    .option('--max-steps <n>', 'largest plan accepted (default 200)')
-    .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
-    .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory)")
-    .option('--redis <url>', 'warn about runsOn labels no live worker offers (or KSA_REDIS_URL, or "redis" in config.json)')
-    .action(async (file: string, flags) => setExit(await (await import('./cli/commands/validate.js')).validateCommand(io, file, flags)));
-
-  program
-    .command('run')
-    .description('validate a plan, show it, ask for approval, then run it with live progress')
-    .argument('<plan>', 'plan file (.yaml, .yml or .json)')
-    .option('-y, --yes', 'approve without asking (needed when there is no terminal)')
-    .option('--approve <mode>', 'ask (default: every plan asks), read (read-only or allowed plans run unasked) or write (only destroy steps ask)')
-    .option('--allow-destroy', 'let --yes approve destroy steps too')
-    .option('--max-parallel <n>', "steps running at once (overrides the plan's maxParallel)")
-    .option('--dry-run', 'print the plan, the execution order and what runs in parallel; run nothing')
-    .option('--json', 'write events as NDJSON to stdout (human output goes to stderr)')
-    .option('--input <name=value>', 'set inputs.<name> (repeatable), e.g. --input port=9090', collect, [])
-    .option('--workspace <dir>', "root for relative paths and file tools (default: the plan's directory)")
-    .option('--max-steps <n>', 'largest plan accepted (default 200)')
-    .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
-    .option('--redis <url>', 'send steps to workers through this Redis (or KSA_REDIS_URL, or "redis" in config.json)')
-    .option('--local-default', 'with workers: steps without runsOn run here instead of on any worker')
-    .option('--worker-wait <duration>', 'how long a step waits for a worker with its labels (default 5m)')
-    .addHelpText(
-      'after',
-      `
-Press Ctrl-C once to cancel: running steps are aborted and finished steps rolled back (exit 130).
-Press it twice to stop at once without rollback.
-Press p in the live view to pause (running steps finish, no new step starts) and p again to go on;
-from another terminal: ksa pause <run> and ksa resume <run>.
-Full step logs are kept in $KSA_HOME/runs/<run-id>/logs.`,
-    )
-    .action(async (file: string, flags) => setExit(await (await import('./cli/commands/run.js')).runCommand(io, file, flags)));
-
-  program
-    .command('chat')
-    .description('the chat TUI: say what to deploy, approve or edit the plan, watch it run (the default command)')
-    .option('-c, --continue', 'reopen the most recent session (one with messages first), with its history')
-    .option('--session <id>', 'reopen a given session')
-    .option('--workspace <dir>', 'the folder to deploy from (default: the current one)')
-    .addHelpText(
-      'after',
-      `
-Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $VISUAL/$EDITOR, other text revises it
-      Esc interrupts the answer or asks to cancel a running plan · Ctrl-C twice quits · /help lists commands`,
-    )
-    .action(async (flags) => setExit(await (await import('./cli/commands/chat.js')).chatCommand(io, flags)));
-
-  program
-    .command('plan')
-    .description('ask the model for a plan for a goal; validates and repairs it, prints it, runs nothing')
-    .argument('<goal>', 'what to do, in words, e.g. "deploy ./shop on port 8080"')
-    .option('--json', 'print the plan and how it was made as one JSON document')
-    .option('--format <format>', 'yaml (default; accepted by ksa run as is), json or mermaid')
-    .option('-o, --output <file>', 'write the plan to a file instead of stdout')
-    .option('--workspace <dir>', 'the folder the plan is for (default: the current one)')
-    .option('--max-repairs <n>', 'rounds of feeding validation errors back to the model (default 3)')
-    .action(async (goal: string, flags) => setExit(await (await import('./cli/commands/plan.js')).planCommand(io, goal, flags)));
-
-  program
-    .command('ask')
-    .description('one chat turn without the TUI: the answer is printed; a proposed plan is printed, not run (unless --yes)')
-    .argument('<message>', 'what to say, e.g. "deploy ./shop" or "why did build fail?"')
-    .option('-c, --continue', 'continue the most recent session (one with messages first)')
-    .option('--session <id>', 'continue a given session')
-    .option('--json', 'print the answer, any plan and any run as one JSON document')
-    .option('-y, --yes', 'approve the proposed plan and run it; its reflection is added to the session')
-    .option('--approve <mode>', 'ask (default: every plan asks), read (read-only or allowed plans run unasked) or write (only destroy steps ask)')
-    .option('--allow-destroy', 'let --yes approve destroy steps too')
-    .option('-o, --output <file>', 'save a proposed plan as YAML (run it later with ksa run <file>)')
-    .option('--workspace <dir>', 'the folder to deploy from (default: the current one)')
-    .action(async (message: string, flags) => setExit(await (await import('./cli/commands/ask.js')).askCommand(io, message, flags)));
-
-  program
-    .command('runs')
-    .description('list runs, newest first (a run whose process died shows as interrupted)')
-    .option('--json', 'print the list as one JSON document')
-    .option('--limit <n>', 'show only the newest n runs')
-    .action(async (flags) => setExit(await (await import('./cli/commands/runs.js')).runsCommand(io, flags)));
-
-  program
-    .command('status')
-    .description("show one run's steps: status, attempts, durations, errors and the failed steps' log tails")
-    .argument('[run]', 'run id or a unique prefix of it (default: the latest run)')
-    .option('--json', 'print the status as one JSON document')
-    .option('--log-lines <n>', 'lines of each failed step\'s log to show (default 8)')
-    .action(async (run: string | undefined, flags) => setExit(await (await import('./cli/commands/status.js')).statusCommand(io, run, flags)));
-
-  program
-    .command('resume')
-    .description('continue an interrupted or paused run; steps that succeeded are not run again')
-    .argument('<run>', 'run id or a unique prefix of it')
-    .option('-y, --yes', 'approve without asking (needed when there is no terminal)')
-    .option('--approve <mode>', 'ask (default: every plan asks), read (read-only or allowed plans run unasked) or write (only destroy steps ask)')
-    .option('--allow-destroy', 'let --yes approve destroy steps too')
-    .option('--json', 'write events as NDJSON to stdout (human output goes to stderr)')
-    .option('--input <name=value>', 'give an input again (e.g. a secret one, which is never stored)', collect, [])
-    .option('--max-parallel <n>', 'steps running at once')
-    .option('--redis <url>', 'send steps to workers through this Redis (or KSA_REDIS_URL, or "redis" in config.json)')
-    .option('--local-default', 'with workers: steps without runsOn run here instead of on any worker')
-    .option('--worker-wait <duration>', 'how long a step waits for a worker with its labels (default 5m)')
-    .addHelpText(
-      'after',
-      `
-Steps that were running when the run stopped run again (at-least-once): make them safe to repeat.
-Rollback on a later failure still covers the steps that succeeded before the interruption.`,
-    )
-    .action(async (run: string, flags) => setExit(await (await import('./cli/commands/resume.js')).resumeCommand(io, run, flags)));
-
-  program
-    .command('cancel')
-    .description('cancel a run: ask its process to stop and roll back, or roll back an interrupted run here')
-    .argument('<run>', 'run id or a unique prefix of it')
-    .option('-y, --yes', 'approve the rollback of an interrupted run without asking')
-    .option('--json', 'print the outcome as JSON')
-    .option('--timeout <seconds>', 'how long to wait for a running run to finish its rollback (default 300)')
-    .action(async (run: string, flags) => setExit(await (await import('./cli/commands/cancel.js')).cancelCommand(io, run, flags)));
-
-  program
-    .command('pause')
-    .description('pause a running run where it runs: running steps finish, no new step starts (ksa resume goes on)')
-    .argument('<run>', 'run id or a unique prefix of it')
-    .option('--json', 'print the outcome as JSON')
-    .option('--timeout <seconds>', 'how long to wait for the run to pause (default 30)')
-    .action(async (run: string, flags) => setExit(await (await import('./cli/commands/pause.js')).pauseCommand(io, run, flags)));
-
-  program
-    .command('policy')
-    .description('the permission policy ($KSA_HOME/policy.yaml, <workspace>/.ksa/policy.yaml)')
-    .command('check')
-    .description("show each step's risk, the rule that decides it and the outcome (allow, ask, deny); runs nothing, exit 2 when a step is denied")
-    .argument('<plan>', 'plan file (.yaml, .yml or .json)')
-    .option('--json', 'print the result as one JSON document')
-    .option('--approve <mode>', 'the approval mode to check against: ask (default), read or write')
-    .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory)")
-    .option('--input <name=value>', 'an input value (repeatable)', collect, [])
-    .action(async (file: string, flags) => setExit(await (await import('./cli/commands/policy.js')).policyCheckCommand(io, file, flags)));
-
-  program
-    .command('worker')
-    .description('run steps sent through Redis by ksa run --redis (until SIGTERM / Ctrl-C)')
-    .option('--redis <url>', 'the Redis the coordinators use, e.g. redis://host:6379 (or KSA_REDIS_URL, or "redis" in config.json)')
-    .option('--labels <a,b>', 'labels steps can ask for with runsOn (comma-separated)')
-    .option('--concurrency <n>', 'steps run at once (default 4)')
-    .option('--name <id>', 'worker name (default <host>-<pid>)')
-    .option('--workspace <dir>', 'root for relative paths and file tools (default: the current folder)')
-    .option('--json', 'log one JSON object per line instead of text')
-    .action(async (flags) => setExit(await (await import('./cli/commands/worker.js')).workerCommand(io, flags)));
-
-  program
-    .command('workers')
-    .description('list the live workers: name, labels, host, pid, running steps, last seen')
-    .option('--redis <url>', 'the Redis (or KSA_REDIS_URL, or "redis" in config.json)')
-    .option('--json', 'print the list as one JSON document')
-    .action(async (flags) => setExit(await (await import('./cli/commands/workers.js')).workersCommand(io, flags)));
-
-  program
-    .command('schema')
-    .description('print the JSON Schema of plan files (for editors: # yaml-language-server: $schema=...)')
-    .action(async () => setExit((await import('./cli/commands/schema.js')).schemaCommand(io)));
-
-  program
-    .command('tools')
-    .description('list the tools (built-in and from MCP servers) with their arguments')
-    .option('--json', 'print names, descriptions and JSON Schemas as one JSON document')
-    .option('--workspace <dir>', 'whose .mcp.json servers to include, once trusted (default: the current folder)')
-    .action(async (flags) => setExit(await (await import('./cli/commands/tools.js')).toolsCommand(io, flags)));
-
-  const mcp = program.command('mcp').description('MCP servers: their state and tools, and trusting a workspace\'s .mcp.json');
-  mcp
-    .command('list')
-    .description('each configured MCP server, its state (ready / failed: why / not trusted) and its tools')
-    .option('--json', 'print the servers as one JSON document')
-    .option('--workspace <dir>', 'whose .mcp.json to include (default: the current folder)')
-    .action(async (flags) => setExit(await (await import('./cli/commands/mcp.js')).mcpListCommand(io, flags)));
-  mcp
-    .command('trust')
-    .description("trust the servers of the workspace's .mcp.json (asked again when the file changes)")
-    .option('--json', 'print the outcome as one JSON document')
-    .option('--workspace <dir>', 'the folder holding .mcp.json (default: the current folder)')
-    .action(async (flags) => setExit(await (await import('./cli/commands/mcp.js')).mcpTrustCommand(io, flags)));
-
-  const model = program
-    .command('model')
-    .description('check what the configured model endpoint can do, and list its models')
-    .addHelpText(
-      'after',
-      `
-The endpoint and model come from OPENAI_BASE_URL and KSA_MODEL (or $KSA_HOME/config.json).
-Examples:
-  $ ksa model check          # probes: list models, plain answer, tool calling, JSON-schema output, streaming
-  $ ksa model list --json`,
-    );
-  model
-    .command('check')
-    .description('probe the configured endpoint and model in a few small calls; print what works, how long it took and the mode ksa uses')
-    .option('--json', 'print the result as one JSON document')
-    .action(async (flags) => setExit(await (await import('./cli/commands/model.js')).modelCheckCommand(io, flags)));
-  model
-    .command('list')
-    .description("list the endpoint's models (GET /v1/models), the configured one marked")
-    .option('--json', 'print the list as one JSON document')
-    .action(async (flags) => setExit(await (await import('./cli/commands/model.js')).modelListCommand(io, flags)));
-
-  return program;
 }
 
 /**
@@ -290,13 +43,6 @@ function ignoreBrokenPipes(io: CliIO): void {
 }
 
 function reportError(io: CliIO, error: unknown, debug: boolean): ExitCodeValue {
-  if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
-      return ExitCode.ok;
-    }
-    // Commander already printed the message.
-    return ExitCode.usage;
-  }
   if (error instanceof CliError) {
     io.stderr.write(`ksa: ${error.message}\n`);
     for (const line of error.details) io.stderr.write(`${line}\n`);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,12 @@ describe('ksa validate from the startup snapshot', () => {
     expect(traced.code).toBe(0);
     expect(traced.stderr).toMatch(/exec \S*dist\/snapshot\/node --liftoff-only --snapshot-blob \S*dist\/snapshot\/ksa\.blob /);
     expect(traced.stdout).toContain('valid plan, 10 steps');
+  });
+
+  it('holds validate and none of the other commands (a smaller heap starts faster)', async () => {
+    const script = await readFile(path.join(REPO_ROOT, 'dist/snapshot/ksa.cjs'), 'utf8');
+    expect(script).toContain('function validateCommand(');
+    for (const command of ['runCommand', 'chatCommand', 'statusCommand', 'planCommand', 'workerCommand']) expect(script, command).not.toContain(`function ${command}(`);
   });
 
   it.each([
