@@ -49,6 +49,8 @@ function run(file, args, env) {
 
 export async function bundleSnapshot() {
   await rm(outdir, { recursive: true, force: true });
+  // The snapshot runs ksa on the Node that builds it, and ksa needs 22 or newer (bin/ksa.js says so for the rest).
+  if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`Node ${process.version} builds it, and ksa needs Node 22 or newer`);
   // Kept after the build: the file and lines of a --debug stack trace from the snapshot.
   const script = path.join(outdir, 'ksa.cjs');
   await build({
