@@ -1,6 +1,6 @@
 // Builds ksa's startup snapshot (dist/snapshot/): src/cli/snapshot-entry.ts and what it imports as one
 // CommonJS file (a snapshot takes no ES modules), run once by `node --build-snapshot`, which saves the heap.
-// bin/ksa starts `ksa validate` and `ksa --help` from it (docs/performance.md, P9a). The blob belongs to
+// bin/ksa starts `ksa validate` from it (docs/performance.md, P9a). The blob belongs to
 // the Node that built it, so that Node is linked beside it (a hard link: the very binary, even after an
 // upgrade replaces the one at its path); where no hard link can be made, there is no snapshot and ksa
 // starts as before.
@@ -16,8 +16,8 @@ import { zodEnglishOnly } from './bundle-zod-en.mjs';
 const root = path.resolve(import.meta.dirname, '..');
 const outdir = path.join(root, 'dist/snapshot');
 
-// Left out of the heap: what validate and help never load (the model SDK, MCP, the TUI, the store, processes,
-// the shell parser, workers). They load from node_modules when a plan needs them (an MCP server, a policy).
+// Left out of the heap: what validate never loads (the model SDK, MCP, the TUI, the store, processes,
+// the shell parser, workers). They load from node_modules when a plan needs them (an MCP server, a policy, --json's risk).
 const LEFT_OUT = ['ink', 'ink-*', '@inkjs/*', 'react', 'react/*', 'react-devtools-core', 'bullmq', 'ioredis', 'ai', '@ai-sdk/*', '@modelcontextprotocol/*', 'marked', 'ajv', 'ajv-formats', 'execa', 'lowdb', 'lowdb/*', 'web-tree-sitter', 'tree-sitter-bash'];
 
 // The script runs with a require() of Node's modules only; in the started process require() and

@@ -1,6 +1,6 @@
-// The entry of ksa's startup snapshot (scripts/bundle-snapshot.mjs, bin/ksa): `ksa validate` and
-// `ksa --help` start from a V8 heap in which this CLI has loaded and run once, instead of loading and
-// compiling it again at every start (docs/performance.md, P9a). Only bin/ksa chooses it, for those commands.
+// The entry of ksa's startup snapshot (scripts/bundle-snapshot.mjs, bin/ksa): `ksa validate` starts from a
+// V8 heap in which this CLI has loaded and validated a plan once, instead of loading and compiling it again
+// at every start (docs/performance.md, P9a). Only bin/ksa chooses it, for validate alone.
 import { createRequire, enableCompileCache } from 'node:module';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -10,15 +10,13 @@ import { main } from '../cli.js';
 
 type SnapshotGlobals = { __ksaCliUrl?: string; __ksaRequire?: NodeJS.Require };
 
-/** What the build runs before the heap is saved: the code these commands run is compiled by then. */
+/** What the build runs before the heap is saved: the code validate runs is compiled by then (a cold heap starts no faster than the bundle). */
 async function warmUp(plan: string, home: string): Promise<void> {
   const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
   // No terminal, no environment but an empty ksa home: nothing of the build machine is read or kept.
-  const io = () => ({ stdout: sink(), stderr: sink(), stdin: Readable.from([]), env: { KSA_HOME: home }, cwd: path.dirname(plan) });
-  for (const args of [['validate', plan]]) {
-    const code = await main(['node', 'ksa', ...args], io());
-    if (code !== 0) throw new Error(`the snapshot's warm-up "ksa ${args.join(' ')}" exited with ${code}`);
-  }
+  const io = { stdout: sink(), stderr: sink(), stdin: Readable.from([]), env: { KSA_HOME: home }, cwd: path.dirname(plan) };
+  const code = await main(['node', 'ksa', 'validate', plan], io);
+  if (code !== 0) throw new Error(`the snapshot's warm-up "ksa validate ${plan}" exited with ${code}`);
 }
 
 /** Runs in the started process: argv is [node, the package folder (from bin/ksa), ...the user's arguments]. */
