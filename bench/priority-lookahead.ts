@@ -16,8 +16,10 @@ type Running = { readonly step: number; readonly at: number; readonly seq: numbe
 
 type State = { now: number; seq: number; readonly ready: number[]; readonly running: Running[]; readonly waitingOn: Int32Array; readonly startedAt: Float64Array };
 
-/** Index into `state.ready` of the step to start. */
+/** Index into `state.ready` of the step to start, or IDLE: leave the free slots empty until the next step ends. */
 type Pick = (state: State) => number;
+
+const IDLE = -1;
 
 const LOG_MIN = Math.log(MIN_DURATION_MS);
 const LOG_MAX = Math.log(MAX_DURATION_MS);
@@ -38,16 +40,22 @@ function runToEnd(plan: StudyPlan, state: State, duration: (step: number) => num
   const fill = () => {
     while (state.running.length < plan.maxParallel && state.ready.length > 0) {
       const k = pick(state);
+      if (k === IDLE) return;
       start(state, k, duration(state.ready[k]!));
     }
   };
   fill();
-  for (let end = state.running.shift(); end; end = state.running.shift()) {
-    state.now = end.at;
-    for (const d of plan.dependents[end.step]!) if (--state.waitingOn[d]! === 0) state.ready.push(d);
-    fill();
-  }
+  while (finishNext(plan, state)) fill();
   return state.now;
+}
+
+/** Advances to the next step's end and releases what it unlocks; false when nothing runs. */
+function finishNext(plan: StudyPlan, state: State): boolean {
+  const end = state.running.shift();
+  if (!end) return false;
+  state.now = end.at;
+  for (const d of plan.dependents[end.step]!) if (--state.waitingOn[d]! === 0) state.ready.push(d);
+  return true;
 }
 
 const chainFirst =
@@ -64,17 +72,27 @@ const chainFirst =
 
 const copy = (s: State): State => ({ now: s.now, seq: s.seq, ready: [...s.ready], running: [...s.running], waitingOn: s.waitingOn.slice(), startedAt: s.startedAt.slice() });
 
+export type LookaheadOptions = {
+  readonly samples?: number;
+  /** How many ready steps, best by chain first, are tried. */
+  readonly candidates?: number;
+  /** Also try leaving the free slots empty until the next step ends (a scheduler that may wait for a better step). */
+  readonly idle?: boolean;
+  readonly seed?: number;
+};
+
 /** Makespan of the plan (its true durations) under the lookahead scheduler. */
-export function lookaheadMakespan(plan: StudyPlan, samples = 64, candidates = 3, seed = 777): number {
+export function lookaheadMakespan(plan: StudyPlan, { samples = 64, candidates = 3, idle = false, seed = 777 }: LookaheadOptions = {}): number {
   const n = plan.ms.length;
   const rng = new Random(seed);
   const cp = chainFirst(plan);
   const sampled = new Float64Array(n);
   const logUniform = (low: number) => Math.exp(low + rng.next() * (LOG_MAX - low));
   const choose: Pick = (state) => {
-    if (state.ready.length === 1) return 0;
+    const mayIdle = idle && state.running.length > 0;
+    if (state.ready.length === 1 && !mayIdle) return 0;
     const order = state.ready.map((_, k) => k).sort((x, y) => plan.cp[state.ready[y]!]! - plan.cp[state.ready[x]!]! || state.ready[x]! - state.ready[y]!);
-    const tried = order.slice(0, candidates);
+    const tried = [...order.slice(0, candidates), ...(mayIdle ? [IDLE] : [])];
     const total = new Float64Array(tried.length);
     for (let s = 0; s < samples; s++) {
       for (let i = 0; i < n; i++) sampled[i] = logUniform(LOG_MIN);
@@ -83,7 +101,8 @@ export function lookaheadMakespan(plan: StudyPlan, samples = 64, candidates = 3,
       running.sort((a, b) => a.at - b.at || a.seq - b.seq);
       tried.forEach((k, c) => {
         const future = copy({ ...state, running });
-        start(future, k, sampled[future.ready[k]!]!);
+        if (k === IDLE) finishNext(plan, future);
+        else start(future, k, sampled[future.ready[k]!]!);
         total[c]! += runToEnd(plan, future, (i) => sampled[i]!, cp);
       });
     }

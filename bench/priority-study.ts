@@ -16,8 +16,9 @@ import { max, mean } from './stats.js';
  * replay is the executor's schedule for the default priority.
  *
  * Run: `npm run build && node dist/bench/priority-study.js [--plans N] [--lookahead N]`
- * (`--lookahead N`: also the first N plans of each family and slot count under
- * the Monte Carlo lookahead of priority-lookahead.ts; slow).
+ * (`--lookahead N [--samples S]`: also the first N plans of each family and
+ * slot count under the Monte Carlo lookahead of priority-lookahead.ts, with S
+ * sampled futures per choice (default 64); slow).
  */
 
 /** A plan as the study replays it: edge lists, true durations (for the clock only), structural features. */
@@ -264,18 +265,24 @@ function intFlag(name: string, fallback: number): number {
   return value;
 }
 
-/** Default priority against the lookahead on the first `perGroup` plans of each family and slot count. */
-function compareLookahead(plans: readonly StudyPlan[], perGroup: number): void {
-  console.log(`\nMonte Carlo lookahead (knows the duration distribution; 64 samples, best 3 by chain), first ${perGroup} plans of each group:`);
+/** Default priority against the lookahead (without and with waiting) on the first `perGroup` plans of each family and slot count. */
+function compareLookahead(plans: readonly StudyPlan[], perGroup: number, samples: number): void {
+  console.log(`\nMonte Carlo lookahead (knows the duration distribution; ${samples} samples, best 3 by chain; "+ wait" may also leave slots empty), first ${perGroup} plans of each group:`);
+  const all = { chain: [] as number[], lookahead: [] as number[], waiting: [] as number[] };
   for (const family of FAMILIES) {
     for (const slots of MAX_PARALLEL_CHOICES) {
       const group = plans.filter((p) => p.family === family && p.maxParallel === slots).slice(0, perGroup);
       if (group.length === 0) continue;
-      const chain = mean(group.map((p) => replay(p, HEURISTICS[0]!.priority(p)) / p.cutBoundMs));
-      const lookahead = mean(group.map((p) => lookaheadMakespan(p) / p.cutBoundMs));
-      console.log(`  ${`${family}, ${slots} slots`.padEnd(28)} default ${chain.toFixed(4)}  lookahead ${lookahead.toFixed(4)}`);
+      const chain = group.map((p) => replay(p, HEURISTICS[0]!.priority(p)) / p.cutBoundMs);
+      const lookahead = group.map((p) => lookaheadMakespan(p, { samples }) / p.cutBoundMs);
+      const waiting = group.map((p) => lookaheadMakespan(p, { samples, idle: true }) / p.cutBoundMs);
+      all.chain.push(...chain);
+      all.lookahead.push(...lookahead);
+      all.waiting.push(...waiting);
+      console.log(`  ${`${family}, ${slots} slots`.padEnd(28)} default ${mean(chain).toFixed(4)}  lookahead ${mean(lookahead).toFixed(4)}  + wait ${mean(waiting).toFixed(4)}`);
     }
   }
+  console.log(`  ${'all'.padEnd(28)} default ${mean(all.chain).toFixed(4)}  lookahead ${mean(all.lookahead).toFixed(4)}  + wait ${mean(all.waiting).toFixed(4)}`);
 }
 
 async function main(): Promise<void> {
@@ -294,7 +301,7 @@ async function main(): Promise<void> {
   const noise = Array.from({ length: 20 }, (_, s) => studyRow(plans, randomTieBreak(s + 1)).mean).sort((a, b) => a - b);
   console.log(`\nchain with 20 random tie-breaks: mean from ${noise[0]!.toFixed(4)} to ${noise.at(-1)!.toFixed(4)} (median ${noise[10]!.toFixed(4)})`);
   const perGroup = intFlag('--lookahead', 0);
-  if (perGroup > 0) compareLookahead(plans, perGroup);
+  if (perGroup > 0) compareLookahead(plans, perGroup, intFlag('--samples', 64));
 }
 
 if (process.argv[1]?.endsWith('priority-study.js')) {

@@ -32,13 +32,23 @@ describe('bench priority study', () => {
     expect(hinted.mean).toBeLessThan(def.mean);
   });
 
-  it('the lookahead yardstick is deterministic and its schedules are valid: between the node-cut bound and running one step at a time', () => {
+  it('the lookahead yardstick is deterministic and its schedules are valid, with or without waiting: between the node-cut bound and running one step at a time', () => {
     for (const bench of benchPlans(1, 8)) {
       const plan = studyPlan(bench);
-      const makespan = lookaheadMakespan(plan, 4, 2);
-      expect(makespan).toBe(lookaheadMakespan(plan, 4, 2));
-      expect(makespan).toBeGreaterThanOrEqual(Math.floor(plan.cutBoundMs));
-      expect(makespan).toBeLessThanOrEqual(plan.ms.reduce((a, b) => a + b, 0));
+      for (const idle of [false, true]) {
+        const makespan = lookaheadMakespan(plan, { samples: 4, candidates: 2, idle });
+        expect(makespan).toBe(lookaheadMakespan(plan, { samples: 4, candidates: 2, idle }));
+        expect(makespan).toBeGreaterThanOrEqual(Math.floor(plan.cutBoundMs));
+        expect(makespan).toBeLessThanOrEqual(plan.ms.reduce((a, b) => a + b, 0));
+      }
     }
+  });
+
+  it('the waiting lookahead does not leave a slot empty for nothing: a 3-step chain and a lone step on two slots overlap', () => {
+    const plan = { goal: 'wait', inputs: {}, maxParallel: 2, steps: [step('a'), step('b', ['a']), step('c', ['b']), step('x')] } as Plan;
+    const durations = new Map([['a', 100], ['b', 100], ['c', 100], ['x', 100]]);
+    const study = studyPlan({ family: 'layered', plan, maxParallel: 2, durations });
+    // With two slots nothing has to wait: the chain and the lone step overlap.
+    expect(lookaheadMakespan(study, { samples: 16, idle: true })).toBe(300);
   });
 });
