@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,15 +50,13 @@ v8.startupSnapshot.setDeserializeMainFunction(() => validateFloor([process.argv[
 const NOT_VALIDATE = ['ai', '@ai-sdk/*', '@modelcontextprotocol/*', 'react', 'marked', 'ajv', 'ajv-formats', 'execa', 'lowdb', 'web-tree-sitter', 'tree-sitter-bash'];
 
 async function buildSnapshot(dir: string, name: string, contents: string, leaveOut: readonly string[] = []): Promise<{ blob: string; mb: number }> {
+  // The shipped snapshot's recipe (scripts/bundle-snapshot.mjs): how its script is bundled, and how its heap is saved.
+  const { SNAPSHOT_SCRIPT, buildSnapshotBlob } = await import(pathToFileURL(path.join(root, 'scripts/bundle-snapshot.mjs')).href);
   const script = path.join(dir, `${name}.cjs`);
   await build({
     stdin: { contents, loader: 'ts', resolveDir: root, sourcefile: `${name}.ts` },
     outfile: script,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node22',
-    tsconfig: path.join(root, 'tsconfig.json'),
+    ...SNAPSHOT_SCRIPT,
     // version.ts finds package.json from its own file: as the bundle's.
     define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': JSON.stringify(pathToFileURL(path.join(root, 'dist/cli/cli.js')).href) },
     // The TUI (Ink awaits at its top level, which CommonJS cannot) and the fleet's client: validate loads neither.
@@ -67,9 +64,7 @@ async function buildSnapshot(dir: string, name: string, contents: string, leaveO
     logLevel: 'error',
   });
   const blob = path.join(dir, `${name}.blob`);
-  await new Promise<void>((resolve, reject) =>
-    execFile(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], { cwd: root }, (error) => (error ? reject(error) : resolve())),
-  );
+  await buildSnapshotBlob(script, blob, { cwd: root });
   return { blob, mb: round((await stat(blob)).size / 1e6, 1) };
 }
 

@@ -41,9 +41,15 @@ const onlyValidate = {
   },
 };
 
-function run(file, args, env) {
+/** How a snapshot's script is bundled (bench/snapshot-study.ts builds its variants so too): one CommonJS file, as a snapshot takes no ES modules. */
+export const SNAPSHOT_SCRIPT = { bundle: true, format: 'cjs', platform: 'node', target: 'node22', tsconfig: path.join(root, 'tsconfig.json') };
+
+/** Runs `script` once under `node --build-snapshot` (this Node), which saves the heap it leaves as `blob`. */
+export function buildSnapshotBlob(script, blob, { cwd, env }) {
   return new Promise((resolve, reject) =>
-    execFile(file, args, { cwd: outdir, env, maxBuffer: 1 << 20 }, (error, _stdout, stderr) => (error ? reject(new Error(`${stderr || error.message}`.trim())) : resolve())),
+    execFile(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], { cwd, env, maxBuffer: 1 << 20 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`${stderr || error.message}`.trim())) : resolve(),
+    ),
   );
 }
 
@@ -56,11 +62,7 @@ export async function bundleSnapshot() {
   await build({
     entryPoints: [path.join(root, 'src/cli/snapshot-entry.ts')],
     outfile: script,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node22',
-    tsconfig: path.join(root, 'tsconfig.json'),
+    ...SNAPSHOT_SCRIPT,
     // Lazy import() of a left-out package becomes require(), which the started process can do.
     supported: { 'dynamic-import': false },
     banner: { js: BANNER },
@@ -77,7 +79,7 @@ export async function bundleSnapshot() {
     const blob = path.join(outdir, 'ksa.blob');
     // A bare environment: the heap must hold nothing of the machine that built it.
     const env = { PATH: process.env.PATH ?? '', KSA_SNAPSHOT_PLAN: path.join(root, 'examples/deploy-local/plan.yaml'), KSA_SNAPSHOT_HOME: home };
-    await run(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], env);
+    await buildSnapshotBlob(script, blob, { cwd: outdir, env });
     await link(await realpath(process.execPath), path.join(outdir, 'node')).catch(async (error) => {
       await rm(blob);
       throw new Error(`cannot link ${process.execPath} beside the snapshot (${error.code ?? error.message})`);
