@@ -15,7 +15,7 @@ import { max, mean } from './stats.js';
  * steps are done or running and for how long. `checkAgainstExecutor` proves the
  * replay is the executor's schedule for the default priority.
  *
- * Run: `npm run build && node dist/bench/priority-study.js [--plans N] [--lookahead N]`
+ * Run: `npm run build && node dist/bench/priority-study.js [--plans N] [--lookahead N [--samples S] [--family F ...]]`
  * (`--lookahead N [--samples S]`: also the first N plans of each family and
  * slot count under the Monte Carlo lookahead of priority-lookahead.ts, with S
  * sampled futures per choice (default 64); slow).
@@ -266,10 +266,10 @@ function intFlag(name: string, fallback: number): number {
 }
 
 /** Default priority against the lookahead (without and with waiting) on the first `perGroup` plans of each family and slot count. */
-function compareLookahead(plans: readonly StudyPlan[], perGroup: number, samples: number): void {
+function compareLookahead(plans: readonly StudyPlan[], perGroup: number, samples: number, families: readonly Family[]): void {
   console.log(`\nMonte Carlo lookahead (knows the duration distribution; ${samples} samples, best 3 by chain; "+ wait" may also leave slots empty), first ${perGroup} plans of each group:`);
   const all = { chain: [] as number[], lookahead: [] as number[], waiting: [] as number[] };
-  for (const family of FAMILIES) {
+  for (const family of families) {
     for (const slots of MAX_PARALLEL_CHOICES) {
       const group = plans.filter((p) => p.family === family && p.maxParallel === slots).slice(0, perGroup);
       if (group.length === 0) continue;
@@ -283,6 +283,13 @@ function compareLookahead(plans: readonly StudyPlan[], perGroup: number, samples
     }
   }
   console.log(`  ${'all'.padEnd(28)} default ${mean(all.chain).toFixed(4)}  lookahead ${mean(all.lookahead).toFixed(4)}  + wait ${mean(all.waiting).toFixed(4)}`);
+}
+
+/** `--family NAME` (repeatable): the lookahead's families, all by default. */
+function familiesFlag(): Family[] {
+  const names = process.argv.flatMap((arg, k) => (process.argv[k - 1] === '--family' ? [arg] : []));
+  for (const name of names) if (!(FAMILIES as readonly string[]).includes(name)) throw new Error(`--family must be one of ${FAMILIES.join(', ')}, got \`${name}\``);
+  return names.length > 0 ? (names as Family[]) : [...FAMILIES];
 }
 
 async function main(): Promise<void> {
@@ -301,7 +308,7 @@ async function main(): Promise<void> {
   const noise = Array.from({ length: 20 }, (_, s) => studyRow(plans, randomTieBreak(s + 1)).mean).sort((a, b) => a - b);
   console.log(`\nchain with 20 random tie-breaks: mean from ${noise[0]!.toFixed(4)} to ${noise.at(-1)!.toFixed(4)} (median ${noise[10]!.toFixed(4)})`);
   const perGroup = intFlag('--lookahead', 0);
-  if (perGroup > 0) compareLookahead(plans, perGroup, intFlag('--samples', 64));
+  if (perGroup > 0) compareLookahead(plans, perGroup, intFlag('--samples', 64), familiesFlag());
 }
 
 if (process.argv[1]?.endsWith('priority-study.js')) {
