@@ -233,11 +233,14 @@ export const WITH_TRUE_DURATIONS: Heuristic = {
   },
 };
 
-/** The default chain priority with a random tie-break instead of plan order: the spread is the noise floor of any tie-break. */
-export function randomTieBreak(seed: number): Heuristic {
+/** `key` first, then a random tie-break instead of plan order; no key at all is a random order. */
+function randomTies(name: string, seed: number, ...keys: ((plan: StudyPlan) => ArrayLike<number>)[]): Heuristic {
   const rng = new Random(seed);
-  return { name: `chain, random tie-break (seed ${seed})`, priority: (plan) => byKeys((p) => p.cp, (p) => Float64Array.from(p.ms, () => rng.next()))(plan) };
+  return { name: `${name} (seed ${seed})`, priority: (plan) => byKeys(...keys, (p) => Float64Array.from(p.ms, () => rng.next()))(plan) };
 }
+
+/** The default chain priority with a random tie-break: the spread is the noise floor of any tie-break. */
+export const randomTieBreak = (seed: number): Heuristic => randomTies('chain, random tie-break', seed, (p) => p.cp);
 
 export type StudyRow = { readonly name: string; readonly mean: number; readonly worst: number; readonly byFamily: Readonly<Record<Family, number>> };
 
@@ -305,8 +308,20 @@ async function main(): Promise<void> {
   const show = (row: StudyRow) =>
     console.log(`${row.name.padEnd(60)} ${[row.mean, row.worst, ...FAMILIES.map((f) => row.byFamily[f])].map((x) => x.toFixed(4).padStart(8)).join(' ')}`);
   for (const heuristic of [...HEURISTICS, WITH_TRUE_DURATIONS]) show(studyRow(plans, heuristic));
-  const noise = Array.from({ length: 20 }, (_, s) => studyRow(plans, randomTieBreak(s + 1)).mean).sort((a, b) => a - b);
-  console.log(`\nchain with 20 random tie-breaks: mean from ${noise[0]!.toFixed(4)} to ${noise.at(-1)!.toFixed(4)} (median ${noise[10]!.toFixed(4)})`);
+  const seeds = Array.from({ length: 20 }, (_, s) => s + 1);
+  const spread = (label: string, values: number[]) => {
+    values.sort((x, y) => x - y);
+    return `${label} from ${values[0]!.toFixed(4)} to ${values.at(-1)!.toFixed(4)} (median ${values[10]!.toFixed(4)})`;
+  };
+  const fanOut = (rows: StudyRow[]) => rows.map((row) => row.byFamily['fan-out-fan-in']);
+  const tieBreaks = seeds.map((seed) => studyRow(plans, randomTieBreak(seed)));
+  console.log(`\nchain with 20 random tie-breaks: ${spread('mean', tieBreaks.map((row) => row.mean))}; ${spread('fan-out/fan-in', fanOut(tieBreaks))}`);
+  // In a fan-out/fan-in plan, ready steps with as many steps left are alike to a
+  // scheduler that does not know durations, so its only choice is which chain
+  // length goes first: longest, shortest, or any mix, bracketed by these three.
+  const shortest = seeds.map((seed) => studyRow(plans, randomTies('shortest chain first', seed, (p) => p.cp.map((x) => -x))));
+  const anyOrder = seeds.map((seed) => studyRow(plans, randomTies('random order', seed)));
+  console.log(`fan-out/fan-in, 20 random tie-breaks each: ${spread('shortest chain first', fanOut(shortest))}; ${spread('random order', fanOut(anyOrder))}`);
   const perGroup = intFlag('--lookahead', 0);
   if (perGroup > 0) compareLookahead(plans, perGroup, intFlag('--samples', 64), familiesFlag());
 }
