@@ -298,6 +298,10 @@ function familiesFlag(): Family[] {
 async function main(): Promise<void> {
   const count = intFlag('--plans', 1200);
   if (count < 1) throw new Error('--plans must be at least 1');
+  // Every flag is read before the first replay, so a bad one fails at once rather than after the table.
+  const perGroup = intFlag('--lookahead', 0);
+  const samples = intFlag('--samples', 64);
+  const families = familiesFlag();
   const benches = benchPlans(1, count);
   const plans = benches.map(studyPlan);
   const wrong = await checkAgainstExecutor(benches, plans);
@@ -321,8 +325,7 @@ async function main(): Promise<void> {
   const shortest = seeds.map((seed) => studyRow(fanOut, randomTies('shortest chain first', seed, (p) => p.cp.map((x) => -x))).mean);
   const anyOrder = seeds.map((seed) => studyRow(fanOut, randomTies('random order', seed)).mean);
   console.log(`fan-out/fan-in, 20 random tie-breaks each: ${spread('shortest chain first', shortest)}; ${spread('random order', anyOrder)}`);
-  const perGroup = intFlag('--lookahead', 0);
-  if (perGroup > 0) compareLookahead(plans, perGroup, intFlag('--samples', 64), familiesFlag());
+  if (perGroup > 0) compareLookahead(plans, perGroup, samples, families);
 }
 
 if (process.argv[1]?.endsWith('priority-study.js')) {
