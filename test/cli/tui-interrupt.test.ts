@@ -3,9 +3,10 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/cli.js';
-import { chatHarnessFor, occurrences } from '../helpers/chat-pty.js';
+import { chatHarnessFor, chatTerminal, KEYS, occurrences } from '../helpers/chat-pty.js';
 import { markerPlan, proposal, reflectionReply } from '../helpers/chat-script.js';
 import { startPacedProxy } from '../helpers/paced-proxy.js';
+import { spawnKsaPty } from '../helpers/pty.js';
 
 // Esc and Ctrl-C in a real terminal: Esc stops a streaming answer at once (the
 // HTTP stream is closed), and asks before cancelling a run; Ctrl-C twice
@@ -99,5 +100,20 @@ describe.concurrent('ksa chat: interrupting', () => {
     expect(screen).toContain('› deploy behind the gate');
     expect(screen).toMatch(/⊘ Run \S+ cancelled/);
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('keys sent the moment "ready" is drawn are keys, not signals: Ctrl-C there asks first, and text typed with it is kept', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const term = spawnKsaPty(['chat'], { cwd: harness.sandbox.dir, home: harness.sandbox.home, env: harness.env, timeoutMs: 40_000 });
+    context.onTestFinished(() => term.dispose());
+    // As a script would: no wait after the first byte of the status line.
+    await term.waitForOutput(/ · ready · /, 15_000);
+    term.write(KEYS.ctrlC);
+    term.write('hello');
+    const chat = chatTerminal(term);
+    await chat.waitForScreen('Press Ctrl-C again to quit');
+    await chat.waitForScreen((screen) => /› hello$/m.test(screen));
+    term.write(KEYS.ctrlC);
+    expect(await term.exited).toMatchObject({ exitCode: 0, timedOut: false });
   });
 });

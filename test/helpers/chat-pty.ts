@@ -97,9 +97,8 @@ function inputLineOf(screen: string): string {
 }
 
 /**
- * Waits for the first frame, then for Ink to read keys raw: until then the
- * terminal is in cooked mode (Ctrl-C would be SIGINT, text would wait for a
- * newline). A typed "x" shows on the input line only once Ink reads it.
+ * Waits for the first frame, then for Ink to read keys: a typed "x" shows on
+ * the input line once it does (keys typed earlier wait in the terminal).
  */
 async function firstFrame(chat: ChatTerminal): Promise<ChatTerminal> {
   await chat.waitForScreen(/ · (ready|plan waiting for approval|answering|running) · /, 15_000);
