@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,14 +6,10 @@ import path from 'node:path';
 
 /** Helpers for end-to-end tests that run the real `ksa` binary (bin/ksa.js → dist/) as a subprocess. */
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-export const KSA_BIN = path.join(REPO_ROOT, 'bin/ksa.js');
-/** The Node flags of bin/ksa.js's `#!/usr/bin/env -S node …` line: tests start ksa as `npx ksa` does. */
-export const KSA_NODE_FLAGS = readFileSync(KSA_BIN, 'utf8').split('\n', 1)[0]!.split(/\s+/).slice(3);
-/** How a test starts ksa: node, the flags of its shebang, the script. */
-export const KSA_ARGV = [...KSA_NODE_FLAGS, KSA_BIN];
-/** The command npm links as `ksa` (package.json "bin"): it starts `ksa validate` from the startup snapshot. */
-export const KSA_COMMAND = path.join(REPO_ROOT, 'bin/ksa');
+// Where ksa is and how it starts: shared with the benchmarks, which start it the same way.
+import { KSA_ARGV, KSA_COMMAND, REPO_ROOT } from '../../bench/ksa-argv.js';
+
+export { KSA_ARGV, KSA_COMMAND, REPO_ROOT };
 
 export type CliResult = {
   /** Exit code, or null when the process died of a signal. */
