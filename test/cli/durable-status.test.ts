@@ -76,6 +76,22 @@ describe.concurrent('ksa runs / ksa status', () => {
     expect(lines[2]).toMatch(new RegExp(`^${okRun}\\s+succeeded\\s+.+\\s+2\\s+Two quick steps$`));
   });
 
+  it('ksa runs --limit n shows the newest n and says how many are left out; a --limit that is not a whole number ≥ 1 is a usage error', async () => {
+    const result = await runKsa(['runs', '--limit', '1'], { home });
+    expectExit(result, 0);
+    const lines = nonEmptyLines(result.stdout);
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(new RegExp(`^${failedRun}\\s+failed`));
+    expect(lines[2]).toBe('… 1 older run (ksa runs without --limit shows all)');
+    const listed = await ksaJson<RunsDoc>(['runs', '--limit', '1'], { home });
+    expect(listed.runs.map((run) => run.runId)).toEqual([failedRun]);
+    for (const bad of ['x', '0', '-2', '1.5']) {
+      const refused = await runKsa(['runs', `--limit=${bad}`], { home });
+      expectExit(refused, 2);
+      expect(nonEmptyLines(refused.stderr)).toEqual([`ksa: --limit expects a whole number of at least 1, got "${bad}"`]);
+    }
+  });
+
   it('ksa status --json defaults to the latest run: steps with status, attempts, durations, errors, rollback and the failed step\'s log tail', async () => {
     const doc = await ksaJson<StatusDoc>(['status'], { home });
     expect(doc).toMatchObject({ runId: failedRun, goal: 'Fail with rollback', status: 'failed', recordedStatus: 'failed' });

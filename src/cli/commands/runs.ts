@@ -1,13 +1,14 @@
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
+import { parsePositiveInt } from '../options.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
 import { durationBetween, formatWhen } from '../time-format.js';
 
 export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: string }): Promise<ExitCodeValue> {
+  const limit = parsePositiveInt(flags.limit, '--limit');
   const { runs } = openStores(io);
   const listings = await runs.list();
-  const limit = flags.limit === undefined ? undefined : Math.max(1, Number(flags.limit) || 20);
   const shown = limit === undefined ? listings : listings.slice(0, limit);
   if (flags.json) {
     const doc = shown.map(({ effectiveStatus, owner, ...summary }) => ({
@@ -32,7 +33,8 @@ export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: st
     cells.map((cell, i) => (i === cells.length - 1 ? cell : i === 1 && paint ? paint(cell.padEnd(widths[i]!)) : cell.padEnd(widths[i]!))).join('  ');
   writeLine(io.stdout, style.bold(line(header)));
   for (const row of rows) writeLine(io.stdout, line(row, (cell) => paintStatus(cell, style)));
-  if (limit !== undefined && listings.length > shown.length) writeLine(io.stdout, style.dim(`… ${listings.length - shown.length} older runs (ksa runs without --limit shows all)`));
+  const older = listings.length - shown.length;
+  if (older > 0) writeLine(io.stdout, style.dim(`… ${older} older run${older === 1 ? '' : 's'} (ksa runs without --limit shows all)`));
   return ExitCode.ok;
 }
 
