@@ -23,10 +23,19 @@ export function parseInputs(pairs: readonly string[]): Record<string, unknown> {
   return inputs;
 }
 
-export function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
+/** `--limit 5` → 5; a value that is not a whole number ≥ `min` is a usage error naming the flag. */
+export function parsePositiveInt(value: string | undefined, flag: string, min = 1): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError({ message: `${flag} expects a whole number of at least 1, got "${value}"` });
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!Number.isInteger(n) || n < min) throw new CliError({ message: `${flag} expects a whole number of at least ${min}, got "${value}"` });
   return n;
+}
+
+/** `--timeout 30` (seconds, fractions allowed) → milliseconds; `fallback` seconds when not given. */
+export function parseSeconds(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback * 1000;
+  const seconds = value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError({ message: `${flag} expects a number of seconds above 0, got "${value}"` });
+  return seconds * 1000;
 }
 

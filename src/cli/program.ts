@@ -115,7 +115,7 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .option('--format <format>', 'yaml (default; accepted by ksa run as is), json or mermaid')
     .option('-o, --output <file>', 'write the plan to a file instead of stdout')
     .option('--workspace <dir>', 'the folder the plan is for (default: the current one)')
-    .option('--max-repairs <n>', 'rounds of feeding validation errors back to the model (default 3)')
+    .option('--max-repairs <n>', 'rounds of feeding validation errors back to the model (default 3; 0: none)')
     .action(async (goal: string, flags) => setExit(await (await import('./commands/plan.js')).planCommand(io, goal, flags)));
 
   program

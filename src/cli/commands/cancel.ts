@@ -4,6 +4,7 @@ import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
+import { parseSeconds } from '../options.js';
 import { runSession } from '../run-session.js';
 import { openRemote, redisUrlFor } from '../remote-run.js';
 import { allowedEnvironment, openStores } from '../stores.js';
@@ -17,6 +18,7 @@ export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string };
  * whose process died is rolled back here.
  */
 export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFlags): Promise<ExitCodeValue> {
+  const timeoutMs = parseSeconds(flags.timeout, '--timeout', 300);
   const stores = openStores(io);
   const { runId, record, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to cancel` });
@@ -25,7 +27,6 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     writeLine(io.stderr, `Asking process ${owner.pid} to cancel run ${runId}; it aborts running steps and rolls back…`);
     const dir = runDir(stores.home, runId);
     await requestCancel(dir, owner);
-    const timeoutMs = Math.max(1, Number(flags.timeout ?? 300)) * 1000;
     const final = await waitUntilFinished(() => stores.runs.read(runId), () => liveOwner(dir), timeoutMs);
     if (final === 'owner-died') {
       throw new CliError({

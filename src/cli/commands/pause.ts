@@ -3,6 +3,7 @@ import { liveOwner, requestPause, runDir, type LockOwner, type RunRecord } from 
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
+import { parseSeconds } from '../options.js';
 import { openStores, type Stores } from '../stores.js';
 
 export type PauseFlags = { json?: boolean; timeout?: string };
@@ -12,6 +13,7 @@ export type PauseFlags = { json?: boolean; timeout?: string };
  * reaches it): running steps finish, no new step starts, retries wait.
  */
 export async function pauseCommand(io: CliIO, runIdArg: string, flags: PauseFlags): Promise<ExitCodeValue> {
+  const timeoutMs = parseSeconds(flags.timeout, '--timeout', 30);
   const stores = openStores(io);
   const { runId, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to pause` });
@@ -23,7 +25,7 @@ export async function pauseCommand(io: CliIO, runIdArg: string, flags: PauseFlag
     return ExitCode.ok;
   }
   writeLine(io.stderr, `Asking process ${owner.pid} to pause run ${runId}…`);
-  const record = await changeLiveRun(stores, runId, owner, true, timeoutOf(flags));
+  const record = await changeLiveRun(stores, runId, owner, true, timeoutMs);
   report(io, record, flags.json === true);
   return ExitCode.ok;
 }
@@ -74,10 +76,4 @@ function report(io: CliIO, record: RunRecord, json: boolean): void {
 
 function stepsWith(record: RunRecord, status: RunStatus | 'running'): string[] {
   return record.plan.steps.filter((step) => record.state.steps[step.id]?.status === status).map((step) => step.id);
-}
-
-function timeoutOf(flags: PauseFlags): number {
-  const seconds = Number(flags.timeout ?? 30);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError({ message: `--timeout ${flags.timeout}: expected a positive number of seconds` });
-  return seconds * 1000;
 }

@@ -19,6 +19,7 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   if (!goal.trim()) throw new CliError({ message: 'the goal is empty; say what to do, e.g. ksa plan "deploy ./shop on port 8080"' });
   const format = (flags.format ?? 'yaml') as PlanFormat;
   if (!['yaml', 'json', 'mermaid'].includes(format)) throw new CliError({ message: `--format must be yaml, json or mermaid, got "${flags.format}"` });
+  const maxRepairs = parsePositiveInt(flags.maxRepairs, '--max-repairs', 0);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   const stores = openStores(io);
   const { config, model } = await openModel(io.env, stores.home);
@@ -39,7 +40,7 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
       tools,
       context: formatWorkspaceContext(scan),
       kube: { context: scan.kubeContext, namespace: scan.kubeNamespace },
-      maxRepairs: parsePositiveInt(flags.maxRepairs, '--max-repairs'),
+      maxRepairs,
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,
       abortSignal: interrupt.signal,
