@@ -24,9 +24,9 @@ export function parseInputs(pairs: readonly string[]): Record<string, unknown> {
 }
 
 /** `--limit 5` → 5; a value that is not a whole number ≥ `min` is a usage error naming the flag. */
-export function parsePositiveInt(value: string | undefined, flag: string, min = 1): number | undefined {
+export function parseWholeNumber(value: string | undefined, flag: string, min = 1): number | undefined {
   if (value === undefined) return undefined;
-  const n = value.trim() === '' ? NaN : Number(value);
+  const n = numberIn(value);
   if (!Number.isInteger(n) || n < min) throw new CliError({ message: `${flag} expects a whole number of at least ${min}, got "${value}"` });
   return n;
 }
@@ -34,8 +34,12 @@ export function parsePositiveInt(value: string | undefined, flag: string, min = 
 /** `--timeout 30` (seconds, fractions allowed) → milliseconds; `fallback` seconds when not given. */
 export function parseSeconds(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback * 1000;
-  const seconds = value.trim() === '' ? NaN : Number(value);
+  const seconds = numberIn(value);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError({ message: `${flag} expects a number of seconds above 0, got "${value}"` });
   return seconds * 1000;
 }
 
+/** A flag's value as a number: Number() reads "" and "  " as 0, which no one means by an empty value. */
+function numberIn(value: string): number {
+  return value.trim() === '' ? NaN : Number(value);
+}

@@ -5,7 +5,7 @@ import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { describeEndpoint, modelFailure, openModel } from '../model.js';
-import { parsePositiveInt } from '../options.js';
+import { parseWholeNumber } from '../options.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { interruptible } from '../interrupt.js';
 import { openStores } from '../stores.js';
@@ -19,7 +19,7 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   if (!goal.trim()) throw new CliError({ message: 'the goal is empty; say what to do, e.g. ksa plan "deploy ./shop on port 8080"' });
   const format = (flags.format ?? 'yaml') as PlanFormat;
   if (!['yaml', 'json', 'mermaid'].includes(format)) throw new CliError({ message: `--format must be yaml, json or mermaid, got "${flags.format}"` });
-  const maxRepairs = parsePositiveInt(flags.maxRepairs, '--max-repairs', 0);
+  const maxRepairs = parseWholeNumber(flags.maxRepairs, '--max-repairs', 0);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   const stores = openStores(io);
   const { config, model } = await openModel(io.env, stores.home);

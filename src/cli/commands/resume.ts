@@ -3,7 +3,7 @@ import { REDACTED, looksSecret } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
-import { parseInputs, parsePositiveInt } from '../options.js';
+import { parseInputs, parseWholeNumber } from '../options.js';
 import { formatPlan } from '../../tui/plan-lines.js';
 import { queryModelFor } from '../query-model.js';
 import { runSession } from '../run-session.js';
@@ -38,7 +38,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   const inputs = parseInputs(flags.input);
   const mode = parseApprovalMode(flags.approve);
   // Read before anything is shown or opened: a bad value is a usage error, not a run left half-started.
-  const maxParallel = parsePositiveInt(flags.maxParallel, '--max-parallel');
+  const maxParallel = parseWholeNumber(flags.maxParallel, '--max-parallel');
   const missing = Object.entries({ ...record.inputs, ...record.state.inputs })
     .filter(([name, value]) => value === REDACTED && looksSecret(name) && !(name in inputs))
     .map(([name]) => name);

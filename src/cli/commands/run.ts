@@ -7,7 +7,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
-import { parseInputs, parsePositiveInt } from '../options.js';
+import { parseInputs, parseWholeNumber } from '../options.js';
 import { formatDryRun, formatPlan } from '../../tui/plan-lines.js';
 import { describer } from '../../tui/tool-describer.js';
 import { newRunId } from '../run-id.js';
@@ -35,7 +35,7 @@ export type RunFlags = {
 
 export async function runCommand(io: CliIO, file: string, flags: RunFlags): Promise<ExitCodeValue> {
   const inputs = parseInputs(flags.input);
-  const maxParallel = parsePositiveInt(flags.maxParallel, '--max-parallel');
+  const maxParallel = parseWholeNumber(flags.maxParallel, '--max-parallel');
   const mode = parseApprovalMode(flags.approve);
   // A bad value is a usage error now, not a failure once Redis has answered.
   parseDuration(flags.workerWait, '--worker-wait');
@@ -46,7 +46,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const policy = await loadPolicy(home, workspaceDir);
   const { file: planFile, plan } = await loadValidPlan(io, file, registry, {
     inputs,
-    maxSteps: parsePositiveInt(flags.maxSteps, '--max-steps'),
+    maxSteps: parseWholeNumber(flags.maxSteps, '--max-steps'),
     allowedEnv: flags.allowEnv,
     mcp: commandTools,
     policy,

@@ -1,12 +1,12 @@
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
-import { parsePositiveInt } from '../options.js';
+import { parseWholeNumber } from '../options.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
 import { durationBetween, formatWhen } from '../time-format.js';
 
 export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: string }): Promise<ExitCodeValue> {
-  const limit = parsePositiveInt(flags.limit, '--limit');
+  const limit = parseWholeNumber(flags.limit, '--limit');
   const { runs } = openStores(io);
   const listings = await runs.list();
   const shown = limit === undefined ? listings : listings.slice(0, limit);

@@ -3,14 +3,14 @@ import { estimateStoredRun, failedStepLogTails, runStatusDocument, stepLogFile }
 import { formatEstimate } from '../../tui/estimate-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
-import { parsePositiveInt } from '../options.js';
+import { parseWholeNumber } from '../options.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
 import { durationBetween } from '../time-format.js';
 import { paintStatus } from './runs.js';
 
 export async function statusCommand(io: CliIO, runIdArg: string | undefined, flags: { json?: boolean; logLines?: string }): Promise<ExitCodeValue> {
-  const logLines = parsePositiveInt(flags.logLines, '--log-lines', 0) ?? 8;
+  const logLines = parseWholeNumber(flags.logLines, '--log-lines', 0) ?? 8;
   const { runs } = openStores(io);
   const { runId, record, status, owner } = await runs.inspect(runIdArg);
   const logDir = runs.logDir(runId);

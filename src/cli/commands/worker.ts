@@ -8,7 +8,7 @@ import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, type StallTimin
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { parsePositiveInt } from '../options.js';
+import { parseWholeNumber } from '../options.js';
 import { checkedTarget, requiredRedisUrl } from '../remote-run.js';
 
 export type WorkerFlags = { redis?: string; labels?: string; concurrency?: string; name?: string; workspace?: string; json?: boolean };
@@ -21,7 +21,7 @@ export type WorkerFlags = { redis?: string; labels?: string; concurrency?: strin
  */
 export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<ExitCodeValue> {
   const labels = parseLabels(flags.labels);
-  const concurrency = parsePositiveInt(flags.concurrency, '--concurrency') ?? 4;
+  const concurrency = parseWholeNumber(flags.concurrency, '--concurrency') ?? 4;
   const name = flags.name ?? `${hostname().split('.')[0]}-${process.pid}`;
   if (!WORKER_NAME_PATTERN.test(name)) throw new CliError({ message: `--name "${name}": use letters, digits, ".", "_" and "-" (no ":"), at most 63 characters` });
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
