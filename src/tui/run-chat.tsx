@@ -15,26 +15,25 @@ export async function runChat(options: RunChatOptions): Promise<void> {
   // that types as soon as "ready" shows) would meet a cooked terminal: Ctrl-C a plain SIGINT, text echoed over
   // the frame. Raw from before the frame, they wait in the terminal until Ink reads them.
   const { stdin } = options;
-  // Ink gives the terminal back when it owned the keys; not when it ended before it read any.
-  const cooked = () => {
-    if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
-  };
   if (stdin.isTTY) stdin.setRawMode(true);
-  let instance: ReturnType<typeof render>;
   try {
-    instance = render(<App {...options} />, {
-      stdin: options.stdin,
-      stdout: options.stdout,
-      stderr: options.stderr,
-      exitOnCtrlC: false,
-      // Stray console output from libraries must not tear the frame.
-      patchConsole: true,
-      interactive: true,
-    });
-  } catch (error) {
-    cooked();
-    throw error;
+    await drawUntilQuit(options);
+  } finally {
+    // Ink gives the terminal back when it owned the keys; not when it ended before it read any.
+    if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
   }
+}
+
+async function drawUntilQuit(options: RunChatOptions): Promise<void> {
+  const instance = render(<App {...options} />, {
+    stdin: options.stdin,
+    stdout: options.stdout,
+    stderr: options.stderr,
+    exitOnCtrlC: false,
+    // Stray console output from libraries must not tear the frame.
+    patchConsole: true,
+    interactive: true,
+  });
   // The code compiled so far goes to Node's compile cache now, not only at a clean exit: the next start is faster
   // even when this one ends with the terminal closed.
   const flushCompileCache = () => setTimeout(() => (nodeModule as { flushCompileCache?: () => void }).flushCompileCache?.(), 0);
@@ -58,7 +57,6 @@ export async function runChat(options: RunChatOptions): Promise<void> {
   } finally {
     process.off('SIGTERM', onTerm);
     process.off('SIGHUP', onTerm);
-    cooked();
   }
   if (failed) throw failed.error;
 }
