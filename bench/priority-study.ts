@@ -233,7 +233,7 @@ export const WITH_TRUE_DURATIONS: Heuristic = {
   },
 };
 
-/** `key` first, then a random tie-break instead of plan order; no key at all is a random order. */
+/** `keys` first, then a random tie-break instead of plan order; no keys at all is a random order. */
 function randomTies(name: string, seed: number, ...keys: ((plan: StudyPlan) => ArrayLike<number>)[]): Heuristic {
   const rng = new Random(seed);
   return { name: `${name} (seed ${seed})`, priority: (plan) => byKeys(...keys, (p) => Float64Array.from(p.ms, () => rng.next()))(plan) };
