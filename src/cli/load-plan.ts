@@ -18,6 +18,8 @@ export type LoadPlanOptions = {
   readonly mcp?: Pick<CommandTools, 'prepareFor' | 'explain'>;
   /** The permission policy: a step it denies is a problem of the plan, located like the others. */
   readonly policy?: Policy;
+  /** Where a plan named `-` is read from. */
+  readonly stdin?: CliIO['stdin'];
 };
 
 export type LoadedPlan =
@@ -26,7 +28,7 @@ export type LoadedPlan =
 
 /** Reads and validates a plan file; syntax errors throw a CliError, plan problems come back located. */
 export async function loadPlan(path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<LoadedPlan> {
-  const file = await readPlanFile(path);
+  const file = await readPlanFile(path, options.stdin);
   await options.mcp?.prepareFor(file.document);
   const result = validatePlan(file.document, {
     tools: registry.catalog(),

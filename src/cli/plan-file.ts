@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { text as readAll } from 'node:stream/consumers';
 import { Lexer, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { IssuePath } from '../planning/index.js';
 import { CliError } from './errors.js';
 
-/** A plan document read from disk, with what is needed to point at a line. */
+/** A plan document read from disk or stdin, with what is needed to point at a line. */
 export type PlanFile = {
-  readonly path: string;
+  /** Absolute; undefined for a plan read from stdin (`-`). */
+  readonly path: string | undefined;
   /** As given on the command line, for messages. */
   readonly displayPath: string;
   readonly document: unknown;
@@ -14,7 +17,13 @@ export type PlanFile = {
   locate(path: IssuePath): { line: number; column: number } | undefined;
 };
 
-export async function readPlanFile(file: string): Promise<PlanFile> {
+/** What stands for stdin on the command line, as in `kubectl apply -f -`. */
+export const STDIN_PLAN = '-';
+const STDIN_NAME = '<stdin>';
+
+/** Reads a plan file, or stdin for `-` (a pipe or a file, not a terminal: nobody types a plan there). */
+export async function readPlanFile(file: string, stdin?: Readable & { isTTY?: boolean }): Promise<PlanFile> {
+  if (file === STDIN_PLAN) return parseStdinPlan(await readStdin(stdin));
   const absolute = path.resolve(file);
   let text: string;
   try {
@@ -29,11 +38,28 @@ export async function readPlanFile(file: string): Promise<PlanFile> {
   return parsePlanText(text, file, absolute);
 }
 
-export function parsePlanText(raw: string, displayPath: string, absolute = path.resolve(displayPath)): PlanFile {
+async function readStdin(stdin: (Readable & { isTTY?: boolean }) | undefined): Promise<string> {
+  if (!stdin) throw new CliError({ message: `${STDIN_NAME}: this command cannot read a plan from stdin; give a plan file` });
+  if (stdin.isTTY) throw new CliError({ message: `${STDIN_NAME}: "-" reads the plan from stdin, which is a terminal here; pipe a plan in (ksa plan "<goal>" --format yaml | ksa validate -) or give a file` });
+  try {
+    return await readAll(stdin);
+  } catch (error) {
+    throw new CliError({ message: `${STDIN_NAME}: cannot read: ${(error as Error).message}` });
+  }
+}
+
+function parseStdinPlan(raw: string): PlanFile {
+  if (raw.trim() === '') throw new CliError({ message: `${STDIN_NAME}: nothing was piped in; a plan needs "goal" and "steps"` });
+  // No file name to say which: a document that opens as a JSON object is read as strict JSON, as a .json file is.
+  return parsePlanText(raw, STDIN_NAME, undefined, /^\uFEFF?\s*\{/.test(raw) ? 'json' : 'yaml');
+}
+
+/** `absolute` is where the plan was read from (undefined for stdin); `format` picks the parser (strict JSON for .json). */
+export function parsePlanText(raw: string, displayPath: string, absolute: string | undefined, format: 'json' | 'yaml' = absolute?.endsWith('.json') ? 'json' : 'yaml'): PlanFile {
   // Some editors start UTF-8 files with a byte order mark; JSON.parse rejects it.
   const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
   if (text.trim() === '') throw new CliError({ message: `${displayPath}: the file is empty; a plan needs "goal" and "steps"` });
-  if (absolute.endsWith('.json')) {
+  if (format === 'json') {
     const data = strictJson(text, displayPath);
     if (text.length > BIG_JSON_CHARS) return bigJsonPlan(data, displayPath, absolute);
   }
@@ -147,7 +173,7 @@ const MAX_ALIAS_COUNT = 100;
  */
 const BIG_JSON_CHARS = 1024 * 1024;
 
-function bigJsonPlan(data: unknown, displayPath: string, absolute: string): PlanFile {
+function bigJsonPlan(data: unknown, displayPath: string, absolute: string | undefined): PlanFile {
   const shape = shapeProblem(data);
   if (shape) throw new CliError({ message: `${displayPath}: ${shape}` });
   return { path: absolute, displayPath, document: data, locate: () => undefined };

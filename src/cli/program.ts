@@ -56,19 +56,19 @@ Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_
   program
     .command('validate')
     .description('check a plan file and report every problem with its line')
-    .argument('<plan>', 'plan file (.yaml, .yml or .json)')
+    .argument('<plan>', 'plan file (.yaml, .yml or .json), or - to read it from stdin')
     .option('--json', 'print the result as one JSON document')
     .option('--input <name=value>', 'an input value (repeatable); makes inputs.<name> known', collect, [])
     .option('--max-steps <n>', 'largest plan accepted (default 200)')
     .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
-    .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory)")
+    .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory; the current one for -)")
     .option('--redis <url>', 'warn about runsOn labels no live worker offers (or KSA_REDIS_URL, or "redis" in config.json)')
     .action(async (file: string, flags) => setExit(await (await import('./commands/validate.js')).validateCommand(io, file, flags)));
 
   program
     .command('run')
     .description('validate a plan, show it, ask for approval, then run it with live progress')
-    .argument('<plan>', 'plan file (.yaml, .yml or .json)')
+    .argument('<plan>', 'plan file (.yaml, .yml or .json), or - to read it from stdin')
     .option('-y, --yes', 'approve without asking (needed when there is no terminal)')
     .option('--approve <mode>', 'ask (default: every plan asks), read (read-only or allowed plans run unasked) or write (only destroy steps ask)')
     .option('--allow-destroy', 'let --yes approve destroy steps too')
@@ -76,7 +76,7 @@ Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_
     .option('--dry-run', 'print the plan, the execution order and what runs in parallel; run nothing')
     .option('--json', 'write events as NDJSON to stdout (human output goes to stderr)')
     .option('--input <name=value>', 'set inputs.<name> (repeatable), e.g. --input port=9090', collect, [])
-    .option('--workspace <dir>', "root for relative paths and file tools (default: the plan's directory)")
+    .option('--workspace <dir>', "root for relative paths and file tools (default: the plan's directory; the current one for -)")
     .option('--max-steps <n>', 'largest plan accepted (default 200)')
     .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
     .option('--redis <url>', 'send steps to workers through this Redis (or KSA_REDIS_URL, or "redis" in config.json)')
@@ -190,10 +190,10 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .description('the permission policy ($KSA_HOME/policy.yaml, <workspace>/.ksa/policy.yaml)')
     .command('check')
     .description("show each step's risk, the rule that decides it and the outcome (allow, ask, deny); runs nothing, exit 2 when a step is denied")
-    .argument('<plan>', 'plan file (.yaml, .yml or .json)')
+    .argument('<plan>', 'plan file (.yaml, .yml or .json), or - to read it from stdin')
     .option('--json', 'print the result as one JSON document')
     .option('--approve <mode>', 'the approval mode to check against: ask (default), read or write')
-    .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory)")
+    .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory; the current one for -)")
     .option('--input <name=value>', 'an input value (repeatable)', collect, [])
     .action(async (file: string, flags) => setExit(await (await import('./commands/policy.js')).policyCheckCommand(io, file, flags)));
 

@@ -20,11 +20,11 @@ export type PolicyCheckFlags = { json?: boolean; approve?: string; workspace?: s
  */
 export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyCheckFlags): Promise<ExitCodeValue> {
   const mode = parseApprovalMode(flags.approve);
-  const workspace = flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(path.resolve(file));
+  const workspace = flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(path.resolve(io.cwd, file));
   const home = ksaHome(io.env);
   const policy = await loadPolicy(home, workspace);
   const registry = createBuiltinRegistry();
-  const loaded = await loadPlan(file, registry, { inputs: parseInputs(flags.input) });
+  const loaded = await loadPlan(file, registry, { inputs: parseInputs(flags.input), stdin: io.stdin });
   if (!loaded.ok) {
     for (const line of formatIssues(loaded.file, loaded.issues, createStyler(colorEnabled(io.stderr, io.env)))) writeLine(io.stderr, line);
     return ExitCode.usage;

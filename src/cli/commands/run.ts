@@ -50,8 +50,9 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     allowedEnv: flags.allowEnv,
     mcp: commandTools,
     policy,
+    stdin: io.stdin,
   });
-  const workspace = await resolveWorkspace(flags.workspace ? workspaceDir : path.dirname(planFile.path));
+  const workspace = await resolveWorkspace(workspaceDir);
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
   // Cluster steps show the context and namespace they touch; the run refuses any other context.
@@ -106,7 +107,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
       runId,
       goal: plan.goal,
       createdAt: new Date().toISOString(),
-      planFile: planFile.path,
+      ...(planFile.path ? { planFile: planFile.path } : {}),
       workspace,
       plan,
       inputs,

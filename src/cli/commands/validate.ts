@@ -30,7 +30,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   try {
     // The permission policy that applies where the plan would run: a denied step makes the plan invalid.
     const policy = await loadPolicy(ksaHome(io.env), workspace);
-    loaded = await loadPlan(file, registry, { ...options, policy });
+    loaded = await loadPlan(file, registry, { ...options, policy, stdin: io.stdin });
   } catch (error) {
     // --json promises one JSON document, also when the file cannot be read or parsed.
     if (flags.json && error instanceof PolicyFileError) {
