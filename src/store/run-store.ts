@@ -23,6 +23,16 @@ export class RunNotFoundError extends KsaError {
   }
 }
 
+/** A run whose run.json an earlier read found corrupt has only the file set aside then: say so, not "no run". */
+async function setAsideBefore(dir: string): Promise<string | undefined> {
+  const backups = await readdir(dir).then(
+    (names) => names.filter((name) => name.startsWith('run.json.corrupt-')).sort(),
+    () => [],
+  );
+  const latest = backups.at(-1);
+  return latest ? `its run.json was found corrupt earlier and is kept as ${path.join(dir, latest)}` : undefined;
+}
+
 /** A run as listed: its status is "interrupted" when it claims to run but its owner process is gone. */
 export type RunListing = RunSummary & { readonly effectiveStatus: RunStatus; readonly owner?: LockOwner };
 
@@ -98,18 +108,23 @@ export class RunStore {
   /** Reads a run without taking it. */
   async read(runId: string): Promise<RunRecord> {
     const dir = runDir(this.home, runId);
-    let corrupt: string | undefined;
+    let unreadable: string | undefined;
     const document = await StoredDocument.open<RunRecord | null>({
       file: path.join(dir, 'run.json'),
       schema: (await runRecords()).RunRecordSchema.nullable(),
       defaults: () => null,
-      onWarning: (message) => {
-        corrupt = message;
-        this.warn(message);
+      afterSetAside: '; this run cannot be shown or resumed, every other run can',
+      // The warning has the parse error; the error says what it means for this run.
+      onSetAside: (backup) => {
+        unreadable = `its run.json is corrupt${backup ? `; the file is kept as ${backup}` : ''}`;
       },
+      onWarning: this.warn,
     });
     await document.close();
-    if (document.data === null) throw new RunNotFoundError({ runId, reason: corrupt ? `run ${runId} cannot be read: ${corrupt}` : undefined });
+    if (document.data === null) {
+      unreadable ??= await setAsideBefore(dir);
+      throw new RunNotFoundError({ runId, reason: unreadable ? `run ${runId} cannot be read: ${unreadable}` : undefined });
+    }
     // Successes announced after run.json's last write are in the journal.
     await replayJournal(dir, document.data.state);
     return document.data;

@@ -12,6 +12,10 @@ export type StoredDocumentOptions<T> = {
   readonly delayMs?: number;
   /** Told once, in one line, when a corrupt file was moved aside. */
   readonly onWarning?: (message: string) => void;
+  /** Called with where the corrupt file went (undefined: it could not be moved) and the problem, before the warning. */
+  readonly onSetAside?: (backup: string | undefined, problem: string) => void;
+  /** The end of the warning, what happens next; by default the document starts afresh from its defaults. */
+  readonly afterSetAside?: string;
   readonly pretty?: boolean;
   /** Applied to every value written, e.g. to redact secrets. */
   readonly replacer?: (key: string, value: unknown) => unknown;
@@ -58,7 +62,8 @@ export class StoredDocument<T> {
     }
     if (problem !== undefined) {
       const backup = await moveAside(options.file);
-      options.onWarning?.(`${options.file} was unreadable (${problem}); ${backup ? `moved it to ${backup}` : 'could not move it aside'} and started it afresh`);
+      options.onSetAside?.(backup, problem);
+      options.onWarning?.(`${options.file} was unreadable (${problem}); ${backup ? `moved it to ${backup}` : 'could not move it aside'}${options.afterSetAside ?? ' and started it afresh'}`);
       low.data = options.defaults();
     }
     return new StoredDocument(options.file, low, options.delayMs ?? DEFAULT_COMMIT_DELAY_MS);

@@ -165,7 +165,10 @@ describe.concurrent('ksa runs / ksa status', () => {
     const backup = readdirSync(path.dirname(file)).find((name) => name.startsWith('run.json.corrupt-'));
     expect(backup).toBeDefined();
     expect(warnings[0]).toContain(path.join(path.dirname(file), backup!));
-    expect(status.stderr).toMatch(new RegExp(`run ${oldest} cannot be read`));
+    expect(status.stderr).toMatch(new RegExp(`run ${oldest} cannot be read: its run.json is corrupt; the file is kept as `));
+    const again = await runKsa(['status', oldest], { home: corruptHome });
+    expectExit(again, 2);
+    expect(nonEmptyLines(again.stderr)).toEqual([`ksa: run ${oldest} cannot be read: its run.json was found corrupt earlier and is kept as ${path.join(path.dirname(file), backup!)}`]);
 
     const runs = await runKsa(['runs', '--json'], { home: corruptHome });
     expectExit(runs, 0);

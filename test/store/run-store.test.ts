@@ -85,6 +85,12 @@ describe('RunStore', () => {
     const backups = (await readdir(path.dirname(badFile))).filter((name) => name.startsWith('run.json.corrupt-'));
     expect(backups).toHaveLength(1);
     expect(warnings[0]).toContain(path.join(path.dirname(badFile), backups[0]!));
+    expect(warnings[0]).toMatch(/this run cannot be shown or resumed, every other run can$/);
+    // Read again, the run is still named unreadable, with its backup: not "no run", which `ksa runs` would contradict.
+    const again = await store.read('20260101-000002-bad0').catch((caught: unknown) => caught as Error);
+    expect(again).toBeInstanceOf(RunNotFoundError);
+    expect((again as Error).message).toBe(`run 20260101-000002-bad0 cannot be read: its run.json was found corrupt earlier and is kept as ${path.join(path.dirname(badFile), backups[0]!)}`);
+    expect(warnings).toHaveLength(1);
 
     const listed = await store.list();
     expect(listed.map((run) => run.runId)).toEqual(['20260101-000002-bad0', '20260101-000001-good']);
