@@ -1,7 +1,7 @@
-import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Static, Text, useApp, useBoxMetrics, useInput, useStdout, useWindowSize, type DOMElement } from 'ink';
 import Spinner from 'ink-spinner';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ChatSession, HistoryItem, ModelConfig, SessionSnapshot } from '../agent/index.js';
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import type { ChatSession, HistoryItem, ModelConfig, ProposedPlan, SessionSnapshot } from '../agent/index.js';
 import type { ConversationStore, RunStore } from '../store/index.js';
 import { editText, type EditResult } from './editor.js';
 import { Header, type HeaderInfo } from './Header.js';
@@ -14,6 +14,7 @@ import type { ToolDescriber } from './plan-lines.js';
 import { RunPanel } from './RunPanel.js';
 import { runSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
 import { StatusLine } from './StatusLine.js';
+import { Tail } from './Tail.js';
 import { useSessionSnapshot } from './use-session.js';
 
 export type Props = {
@@ -31,7 +32,8 @@ export type Props = {
   readonly workspace: string;
 };
 
-type StaticItem = { readonly kind: 'header'; readonly id: string } | HistoryItem;
+/** A plan card too tall for the live area is printed once above it, in full, where the terminal can scroll to it. */
+type StaticItem = { readonly kind: 'header'; readonly id: string } | { readonly kind: 'card'; readonly id: string; readonly proposal: ProposedPlan } | HistoryItem;
 
 const QUIT_WINDOW_MS = 3000;
 
@@ -146,68 +148,163 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   });
 
   const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId, approvalMode: snapshot.approvalMode };
+  const live = useLiveRows(stdout as NodeJS.WriteStream);
+  const pending = snapshot.pending && snapshot.phase !== 'thinking' ? snapshot.pending : undefined;
+  const printedCards = usePrintedCards(pending, live.rows, snapshot.history.length);
+  const pendingPrinted = pending !== undefined && printedCards.ids.has(pending.planId);
+  const runPanel = useBoxMetrics(live.runPanelRef);
   // The header and the input come first; a long history is drawn right after that first frame.
   const historyShown = useAfterFirstFrame();
-  const items: StaticItem[] = historyShown ? [{ kind: 'header', id: 'header' }, ...snapshot.history] : [{ kind: 'header', id: 'header' }];
+  const items: StaticItem[] = historyShown ? [{ kind: 'header', id: 'header' }, ...withPrintedCards(snapshot.history, printedCards.cards)] : [{ kind: 'header', id: 'header' }];
   const inputActive = !quitting;
+  const showsRun = Boolean(snapshot.runView && snapshot.runPlan);
   return (
     <Box flexDirection="column">
       <Static key={staticKey} items={items}>
-        {(item) => (item.kind === 'header' ? <Header key="header" info={header} color={color} /> : <HistoryItemView key={item.id} item={item} tools={props.tools} color={color} />)}
+        {(item) =>
+          item.kind === 'header' ? (
+            <Header key="header" info={header} color={color} />
+          ) : item.kind === 'card' ? (
+            <PlanCard key={item.id} proposal={item.proposal} tools={props.tools} color={color} />
+          ) : (
+            <HistoryItemView key={item.id} item={item} tools={props.tools} color={color} printedAbove={item.kind === 'plan' && printedCards.ids.has(item.proposal.planId)} />
+          )
+        }
       </Static>
-      {snapshot.streaming ? (
-        <Box marginTop={1}>
-          <Markdown text={snapshot.streaming} color={color} />
-        </Box>
-      ) : null}
-      {snapshot.thinking && snapshot.showThinking ? (
-        <Box marginTop={1}>
-          <Text dimColor={color} italic={color}>
-            {lastLines(snapshot.thinking, 8)}
+      <Tail maxRows={live.rows} color={color}>
+        {snapshot.streaming ? (
+          <Box marginTop={1}>
+            <Tail maxRows={live.rows === undefined ? undefined : Math.max(3, live.rows - (showsRun ? runPanel.height : 0) - 2)} color={color} hiddenNote="(the whole answer goes into the transcript when it ends)">
+              <Markdown text={snapshot.streaming} color={color} />
+            </Tail>
+          </Box>
+        ) : null}
+        {snapshot.thinking && snapshot.showThinking ? (
+          <Box marginTop={1}>
+            <Text dimColor={color} italic={color}>
+              {lastLines(snapshot.thinking, 8)}
+            </Text>
+          </Box>
+        ) : null}
+        {snapshot.activity ? (
+          <Text color={color ? 'magenta' : undefined}>
+            <Spinner type="dots" /> {snapshot.activity}…{' '}
+            <Text dimColor={color}>({snapshot.activity === 'thinking' && !snapshot.showThinking ? '/think shows the reasoning · ' : ''}Esc to interrupt)</Text>
           </Text>
-        </Box>
-      ) : null}
-      {snapshot.activity ? (
-        <Text color={color ? 'magenta' : undefined}>
-          <Spinner type="dots" /> {snapshot.activity}…{' '}
-          <Text dimColor={color}>({snapshot.activity === 'thinking' && !snapshot.showThinking ? '/think shows the reasoning · ' : ''}Esc to interrupt)</Text>
-        </Text>
-      ) : null}
-      {snapshot.pending && snapshot.phase !== 'thinking' ? <PlanCard proposal={snapshot.pending} tools={props.tools} color={color} /> : null}
-      {snapshot.phase === 'editing' && snapshot.editProblems ? (
-        <Box flexDirection="column" borderStyle="round" borderColor={color ? 'red' : undefined} paddingX={1}>
-          <Text bold color={color ? 'red' : undefined}>
-            Your edited plan has {snapshot.editProblems.length} problem{snapshot.editProblems.length === 1 ? '' : 's'}:
+        ) : null}
+        {pending && pendingPrinted ? <PrintedCardPrompt proposal={pending} color={color} /> : null}
+        {pending && !pendingPrinted ? (
+          <Box ref={printedCards.cardRef} flexDirection="column" flexShrink={0}>
+            <PlanCard proposal={pending} tools={props.tools} color={color} />
+          </Box>
+        ) : null}
+        {snapshot.phase === 'editing' && snapshot.editProblems ? (
+          <Box flexDirection="column" borderStyle="round" borderColor={color ? 'red' : undefined} paddingX={1}>
+            <Text bold color={color ? 'red' : undefined}>
+              Your edited plan has {snapshot.editProblems.length} problem{snapshot.editProblems.length === 1 ? '' : 's'}:
+            </Text>
+            {snapshot.editProblems.map((problem, i) => (
+              <Text key={i}>  {problem}</Text>
+            ))}
+            <Text>e edit again · n (or Enter) discard your edit and keep the proposed plan</Text>
+          </Box>
+        ) : null}
+        {snapshot.runView && snapshot.runPlan ? (
+          <Box ref={live.runPanelRef} flexDirection="column" flexShrink={0}>
+            <RunPanel view={snapshot.runView} plan={snapshot.runPlan} color={color} maxLines={live.rows === undefined ? undefined : Math.max(1, live.rows - RUN_PANEL_CHROME_ROWS - (snapshot.streaming ? STREAMING_MIN_ROWS : 0))} />
+          </Box>
+        ) : null}
+        {snapshot.phase === 'confirm_cancel' ? (
+          <Text color={color ? 'yellow' : undefined} bold>
+            Cancel the run? Running steps are aborted and finished ones rolled back. y/n
+            <Text bold={false}> · or p to {snapshot.runView?.status === 'paused' ? 'resume' : 'pause'} it</Text>
           </Text>
-          {snapshot.editProblems.map((problem, i) => (
-            <Text key={i}>  {problem}</Text>
-          ))}
-          <Text>e edit again · n (or Enter) discard your edit and keep the proposed plan</Text>
-        </Box>
-      ) : null}
-      {snapshot.runView && snapshot.runPlan ? <RunPanel view={snapshot.runView} plan={snapshot.runPlan} color={color} /> : null}
-      {snapshot.phase === 'confirm_cancel' ? (
-        <Text color={color ? 'yellow' : undefined} bold>
-          Cancel the run? Running steps are aborted and finished ones rolled back. y/n
-          <Text bold={false}> · or p to {snapshot.runView?.status === 'paused' ? 'resume' : 'pause'} it</Text>
-        </Text>
-      ) : null}
-      {hint ? <Text color={color ? 'yellow' : undefined}>{hint}</Text> : null}
-      {quitting ? (
-        <Text>
-          <Spinner type="dots" /> saving the session{snapshot.runId ? ' and cancelling the run' : ''}…
-        </Text>
-      ) : (
-        <InputLine
-          prompt={promptFor(snapshot.phase)}
-          placeholder={placeholderFor(snapshot.phase)}
-          active={inputActive}
-          commands={SLASH_COMMANDS}
-          color={color}
-          onSubmit={(text) => void submit(text)}
-        />
-      )}
-      <StatusLine snapshot={snapshot} model={props.model.model} color={color} />
+        ) : null}
+      </Tail>
+      <Box ref={live.footerRef} flexDirection="column">
+        {hint ? <Text color={color ? 'yellow' : undefined}>{hint}</Text> : null}
+        {quitting ? (
+          <Text>
+            <Spinner type="dots" /> saving the session{snapshot.runId ? ' and cancelling the run' : ''}…
+          </Text>
+        ) : (
+          <InputLine
+            prompt={promptFor(snapshot.phase)}
+            placeholder={placeholderFor(snapshot.phase)}
+            active={inputActive}
+            commands={SLASH_COMMANDS}
+            color={color}
+            onSubmit={(text) => void submit(text)}
+          />
+        )}
+        <StatusLine snapshot={snapshot} model={props.model.model} color={color} />
+      </Box>
+    </Box>
+  );
+}
+
+/** The run panel's rows besides its steps: border, title, progress, paused line, key hint, "… more steps". */
+const RUN_PANEL_CHROME_ROWS = 7;
+/** What a streaming answer keeps of the live area while a run panel is shown too. */
+const STREAMING_MIN_ROWS = 4;
+
+/**
+ * The rows the live area (everything between the transcript and the input) may take: the terminal's
+ * height less the input and status lines, and one more, since Ink treats a frame as tall as the
+ * terminal as full-screen and scrolls it. Undefined when stdout is not a terminal (nothing scrolls).
+ */
+function useLiveRows(stdout: NodeJS.WriteStream): { rows: number | undefined; footerRef: RefObject<DOMElement | null>; runPanelRef: RefObject<DOMElement | null> } {
+  const { rows } = useWindowSize();
+  const footerRef = useRef<DOMElement>(null);
+  const runPanelRef = useRef<DOMElement>(null);
+  const footer = useBoxMetrics(footerRef);
+  const footerRows = footer.hasMeasured ? footer.height : 2;
+  return { rows: stdout.isTTY ? Math.max(1, rows - footerRows - 1) : undefined, footerRef, runPanelRef };
+}
+
+type PrintedCard = { readonly proposal: ProposedPlan; /** How long the history was when it was printed: where it stays. */ readonly at: number };
+
+/**
+ * Plan cards taller than the live area: each is printed once into the transcript, in full, and the
+ * live area asks for the decision in one box. Measured as laid out (wrapped lines included).
+ */
+function usePrintedCards(pending: ProposedPlan | undefined, liveRows: number | undefined, historyLength: number) {
+  const cardRef = useRef<DOMElement>(null);
+  const card = useBoxMetrics(cardRef);
+  const [cards, setCards] = useState<readonly PrintedCard[]>([]);
+  const ids = useMemo(() => new Set(cards.map((printed) => printed.proposal.planId)), [cards]);
+  const tooTall = pending !== undefined && liveRows !== undefined && card.hasMeasured && card.height > liveRows;
+  useEffect(() => {
+    if (tooTall && !ids.has(pending.planId)) setCards((printed) => [...printed, { proposal: pending, at: historyLength }]);
+  }, [tooTall, pending, ids, historyLength]);
+  return { cardRef, cards, ids };
+}
+
+/** The history with each printed card where it was printed (Static draws only the items past those it has drawn). */
+function withPrintedCards(history: readonly HistoryItem[], cards: readonly PrintedCard[]): StaticItem[] {
+  if (cards.length === 0) return [...history];
+  const items: StaticItem[] = [];
+  let next = 0;
+  for (let i = 0; i <= history.length; i++) {
+    while (next < cards.length && cards[next]!.at === i) {
+      const { proposal } = cards[next++]!;
+      items.push({ kind: 'card', id: `card-${proposal.planId}`, proposal });
+    }
+    if (i < history.length) items.push(history[i]!);
+  }
+  return items;
+}
+
+function PrintedCardPrompt({ proposal, color }: { readonly proposal: ProposedPlan; readonly color: boolean }) {
+  const count = proposal.plan.steps.length;
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={color ? 'cyan' : undefined} paddingX={1}>
+      <Text wrap="truncate-end">
+        <Text bold>Plan: {proposal.plan.goal}</Text> · {count} step{count === 1 ? '' : 's'}, shown in full above
+      </Text>
+      <Text>
+        <Text bold color={color ? 'green' : undefined}>y</Text>/Enter run it · <Text bold color={color ? 'red' : undefined}>n</Text> reject · <Text bold color={color ? 'yellow' : undefined}>e</Text> edit in $EDITOR · or type what to change
+      </Text>
     </Box>
   );
 }

@@ -2,19 +2,21 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { HistoryItem } from '../agent/index.js';
 import { Markdown } from './Markdown.js';
-import { PlanCard } from './PlanCard.js';
+import { PlanCard, PlanDecisionLine } from './PlanCard.js';
 import type { ToolDescriber } from './plan-lines.js';
 
 export type Props = {
   readonly item: HistoryItem;
   readonly tools: ToolDescriber;
   readonly color: boolean;
+  /** A plan whose card was printed in full while it waited (it was too tall for the live area): only the decision is shown. */
+  readonly printedAbove?: boolean;
 };
 
 const RUN_TONES: Record<string, string> = { succeeded: 'green', failed: 'red', rollback_failed: 'red', cancelled: 'yellow', interrupted: 'yellow' };
 
 /** One finished entry of the transcript. Rendered once, into Ink's Static area. */
-export const HistoryItemView = memo(function HistoryItemView({ item, tools, color }: Props) {
+export const HistoryItemView = memo(function HistoryItemView({ item, tools, color, printedAbove }: Props) {
   switch (item.kind) {
     case 'user':
       return (
@@ -54,7 +56,11 @@ export const HistoryItemView = memo(function HistoryItemView({ item, tools, colo
         </Text>
       );
     case 'plan':
-      return <PlanCard proposal={item.proposal} tools={tools} color={color} decision={item.decision} />;
+      return printedAbove ? (
+        <PlanDecisionLine goal={item.proposal.plan.goal} decision={item.decision} color={color} />
+      ) : (
+        <PlanCard proposal={item.proposal} tools={tools} color={color} decision={item.decision} />
+      );
     case 'run':
       return (
         <Box flexDirection="column">

@@ -74,3 +74,12 @@ export const PlanCard = memo(function PlanCard({ proposal, tools, color, decisio
     </Box>
   );
 });
+
+/** The decision on a plan whose card is already in the transcript above. */
+export function PlanDecisionLine({ goal, decision, color }: { readonly goal: string; readonly decision: PlanDecision; readonly color: boolean }) {
+  return (
+    <Text color={color ? DECISIONS[decision].tone : undefined}>
+      {DECISIONS[decision].text}: the plan above ({goal})
+    </Text>
+  );
+}

@@ -37,7 +37,7 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
   const estimate = viewEstimate(view, now);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? 'blue' : undefined} paddingX={1}>
-      <Text bold>
+      <Text bold wrap="truncate-end">
         Run {view.runId} · {view.goal}
       </Text>
       {shown.map((row) => (
@@ -56,7 +56,9 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
           paused: no new step starts{counts.running ? `; still running (they finish): ${shown.filter((row) => row.step.status === 'running').map((row) => row.step.id).join(', ')}` : '; nothing is running'} · /resume goes on
         </Text>
       ) : null}
-      <Text dimColor={color}>Esc cancels the run (finished steps are rolled back) or pauses it (p) · you can keep chatting</Text>
+      <Text dimColor={color} wrap="truncate-end">
+        Esc cancels the run (finished steps are rolled back) or pauses it (p) · you can keep chatting
+      </Text>
     </Box>
   );
 }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { chatHarnessFor, occurrences } from '../helpers/chat-pty.js';
+import { proposal, reflectionReply } from '../helpers/chat-script.js';
+
+// What is taller than the terminal: the live area is redrawn on every change, and a frame taller than the
+// terminal cannot be erased, so each redraw would leave a copy of its top in the scrollback. Long answers,
+// big plan cards and run panels must each appear once in screen + scrollback, however they are redrawn.
+
+/** A chain of quick steps, so the run panel has one line per step and redraws often. */
+function chainPlan(count: number, seconds: number) {
+  const steps = Array.from({ length: count }, (_, i) => ({
+    id: `s${i}`,
+    tool: 'shell',
+    args: { command: `echo step-${i}-output; sleep ${seconds}` },
+    ...(i > 0 ? { dependsOn: [`s${i - 1}`] } : {}),
+  }));
+  return { goal: `A chain of ${count} steps`, steps };
+}
+
+describe.concurrent('ksa chat with content taller than the terminal', () => {
+  it('a streamed answer of 60 lines in 20 rows: each line is in the transcript once, and the live area never outgrows the screen', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const chat = await harness.open([], { cols: 80, rows: 20 });
+    const lines = Array.from({ length: 60 }, (_, i) => `Answer line ${String(i).padStart(2, '0')} of a long explanation.`);
+    harness.server.enqueue({ text: lines.join('\n\n'), chunkDelayMs: 3, chunkSize: 40 });
+    await chat.send('explain at length');
+    // While it streams, the live area shows its tail under a note of what is hidden above.
+    const streaming = await chat.waitForScreen(/↑ \d+ more lines above \(the whole answer goes into the transcript when it ends\)/, 20_000);
+    expect(streaming).toMatch(/Answer line \d\d/);
+    await chat.waitForBottom(/ · ready · /, 2, 20_000);
+    const screen = await chat.screen();
+    for (const line of lines) expect(occurrences(screen, line), line).toBe(1);
+    expect(screen).not.toMatch(/more lines above/);
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('a plan card taller than the terminal is printed once, in full, and the decision is asked below it; the run panel stays on screen', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const chat = await harness.open([], { cols: 100, rows: 20 });
+    const plan = chainPlan(16, 0.15);
+    harness.server.enqueue(...proposal('a long chain', plan));
+    harness.server.setFallback(() => reflectionReply());
+    await chat.send('run a long chain');
+    await chat.waitForScreen(/16 steps, shown in full above/, 20_000);
+    const asked = await chat.screen();
+    // Every step's command is on the record, once: the user approves what was shown.
+    for (let i = 0; i < 16; i++) expect(occurrences(asked, `echo step-${i}-output; sleep 0.15`), `step ${i}`).toBe(1);
+    expect(occurrences(asked, 'Plan: A chain of 16 steps')).toBe(2); // the card, and the question under it
+
+    await chat.send('y');
+    await chat.waitForScreen(/Reflection on run/, 30_000);
+    await chat.waitForBottom(/ · ready · /, 2, 10_000);
+    const after = await chat.screen();
+    // The run panel was redrawn many times; none of those frames was left behind.
+    expect(occurrences(after, /│ Run \d{8}-\d{6}-[0-9a-f]{4} · A chain of 16 steps/)).toBe(0);
+    expect(after).toContain('✓ approved: the plan above (A chain of 16 steps)');
+    for (let i = 0; i < 16; i++) expect(occurrences(after, `echo step-${i}-output; sleep 0.15`), `step ${i}`).toBe(1);
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+});
