@@ -107,6 +107,9 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       else if (action.type === 'clear') clearScreen(stdout);
       else if (action.type === 'switch-session' && state.sessionId.startsWith(action.id)) {
         session.notice(`You are in session ${state.sessionId} already.`, 'info');
+      } else if ((action.type === 'new-session' || action.type === 'switch-session') && state.runId) {
+        // Leaving the session closes it, and closing stops its run: that takes an explicit cancel, not a side effect.
+        session.notice(`Run ${state.runId} is still going. Let it finish, or cancel it first (Esc, then y); then ${action.type === 'new-session' ? '/new' : `/sessions ${action.id}`} again.`, 'warning');
       } else if (action.type === 'new-session' || action.type === 'switch-session') {
         try {
           const next = await props.openSession(action.type === 'switch-session' ? { id: action.id } : {});

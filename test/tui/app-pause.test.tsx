@@ -64,4 +64,18 @@ describe('pausing a run in the chat', () => {
     await app.waitFor('Reflection on run run-1', 10_000);
     expect(has(app, 'marker-after')).toBe(true);
   });
+
+  it('/new and /sessions during a run do not stop it: they say how, and the run goes on', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(GATED_PLAN), json(REFLECTION)]) });
+    await startGatedRun(app);
+    await app.send('/new');
+    await app.waitFor('Run run-1 is still going. Let it finish, or cancel it first (Esc, then y); then /new again.');
+    await app.send('/sessions 20990101-000000-abcd');
+    await app.waitFor(/then \/sessions\s+20990101-000000-abcd\s+again\./);
+    expect((await app.runs.read('run-1')).state.status).toBe('running');
+    await writeFile(path.join(app.workspace, 'go'), '');
+    const frame = await app.waitFor('Reflection on run run-1', 10_000);
+    expect(frame).toContain('✓ Run run-1 succeeded');
+    expect(has(app, 'marker-after')).toBe(true);
+  });
 });
