@@ -5,6 +5,7 @@ import { closeAllMcpServers } from './tools/mcp/lifecycle.js';
 import { CliError } from './cli/errors.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
+import { visible } from './tui/visible-text.js';
 
 /** The composition root: parses arguments, wires layers, maps outcomes to exit codes. */
 export async function main(argv: readonly string[] = process.argv, io: CliIO = processIO()): Promise<ExitCodeValue> {
@@ -55,7 +56,7 @@ function reportError(io: CliIO, error: unknown, debug: boolean): ExitCodeValue {
     return ExitCode.usage;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`ksa: unexpected error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`);
+  io.stderr.write(`ksa: unexpected error: ${visible(message)}${debug ? '' : ' (run with --debug for details)'}\n`);
   if (debug && error instanceof Error) io.stderr.write(`${error.stack}\n`);
   return ExitCode.runFailed;
 }

@@ -1,6 +1,7 @@
 import type { RunEvent } from '../planning/index.js';
 import { formatDuration } from '../tui/run-view-model.js';
 import type { Styler } from '../tui/style.js';
+import { plainText, visible } from '../tui/visible-text.js';
 
 /** Without a terminal: one plain line per event, for logs and CI. */
 export function createPlainProgress(write: (line: string) => void, style: Styler, options: { showOutput: boolean }): (event: RunEvent) => void {
@@ -9,25 +10,25 @@ export function createPlainProgress(write: (line: string) => void, style: Styler
     const t = time(event.ts);
     switch (event.type) {
       case 'run_started':
-        write(`${t} run ${event.runId} ${event.resumed ? 'resumed' : 'started'}: ${event.goal} (${event.stepCount} steps)`);
+        write(`${t} run ${event.runId} ${event.resumed ? 'resumed' : 'started'}: ${visible(event.goal)} (${event.stepCount} steps)`);
         break;
       case 'step_started':
         write(`${t} ${style.cyan('▶')} ${event.stepId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}${event.worker ? ` on ${event.worker}` : ''}`);
         break;
       case 'step_output':
-        if (options.showOutput) write(`${t}   ${style.dim(`${event.stepId} |`)} ${event.line}`);
+        if (options.showOutput) write(`${t}   ${style.dim(`${event.stepId} |`)} ${plainText(event.line)}`);
         break;
       case 'step_retrying':
-        write(`${t} ${style.yellow('↻')} ${event.stepId} attempt ${event.attempt} failed: ${event.error}; retrying in ${formatDuration(event.delayMs)}`);
+        write(`${t} ${style.yellow('↻')} ${event.stepId} attempt ${event.attempt} failed: ${plainText(event.error)}; retrying in ${formatDuration(event.delayMs)}`);
         break;
       case 'step_succeeded':
         write(`${t} ${style.green('✓')} ${event.stepId} succeeded in ${formatDuration(event.durationMs)}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}${event.worker ? ` on ${event.worker}` : ''}`);
         break;
       case 'step_failed':
-        write(`${t} ${style.red('✗')} ${event.stepId} failed${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}: ${event.error}`);
+        write(`${t} ${style.red('✗')} ${event.stepId} failed${event.attempt > 1 ? ` after ${event.attempt} attempts` : ''}: ${plainText(event.error)}`);
         break;
       case 'step_skipped':
-        write(`${t} ${style.dim('○')} ${event.stepId} skipped: ${event.reason}`);
+        write(`${t} ${style.dim('○')} ${event.stepId} skipped: ${plainText(event.reason)}`);
         break;
       case 'step_cancelled':
         write(`${t} ${style.dim('⊘')} ${event.stepId} cancelled`);
@@ -45,7 +46,7 @@ export function createPlainProgress(write: (line: string) => void, style: Styler
         write(`${t} ${style.yellow('↶')} ${event.stepId} rolled back`);
         break;
       case 'rollback_step_failed':
-        write(`${t} ${style.red('✗')} rollback of ${event.stepId} failed: ${event.error}`);
+        write(`${t} ${style.red('✗')} rollback of ${event.stepId} failed: ${plainText(event.error)}`);
         break;
       case 'run_finished':
         write(`${t} run ${event.runId} ${event.status} in ${formatDuration(event.durationMs)}`);

@@ -7,6 +7,7 @@ import { applyRunEvent, createRunView, seedRunView, type RunView } from '../tui/
 import { isCI } from './ci.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { visible } from '../tui/visible-text.js';
 import { createPlainProgress } from './plain-progress.js';
 import { colorEnabled, createStyler } from '../tui/style.js';
 import { formatSummary } from './summary.js';
@@ -44,7 +45,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const style = createStyler(color);
   const view = createRunView(run.runId, plan);
   if (options.mode !== 'fresh') seedRunView(view, run.record.state);
-  const warn = (message: string) => io.stderr.write(`ksa: ${message.startsWith('stopped') ? '' : 'warning: '}${message}\n`);
+  const warn = (message: string) => io.stderr.write(`ksa: ${message.startsWith('stopped') ? '' : 'warning: '}${visible(message)}\n`);
   const interactive = io.stderr.isTTY === true && !isCI(io.env);
   // Ink and React load only for a terminal: plain runs and other commands start faster.
   // Keys (p pauses, Ctrl-C cancels) when there is a keyboard; they act on the run once it is driven.

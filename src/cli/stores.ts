@@ -4,6 +4,7 @@ import { ksaHome } from '../store/paths.js';
 import { createRedactor, secretValues, type Redactor } from '../store/redact.js';
 import { RunStore } from '../store/run-store.js';
 import type { CliIO } from './io.js';
+import { visible } from '../tui/visible-text.js';
 
 export type Stores = {
   readonly home: string;
@@ -16,7 +17,7 @@ export type Stores = {
 export function openStores(io: CliIO): Stores {
   const home = ksaHome(io.env);
   const secrets = secretValues(io.env);
-  const onWarning = (message: string) => io.stderr.write(`ksa: warning: ${message}\n`);
+  const onWarning = (message: string) => io.stderr.write(`ksa: warning: ${visible(message)}\n`);
   return {
     home,
     runs: new RunStore(home, { onWarning, secrets }),

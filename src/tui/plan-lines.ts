@@ -4,6 +4,7 @@ import { describePlacement, placementOf } from '../planning/placement.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { PlanRisk, RiskLevel } from '../policy/index.js';
 import type { Styler } from './style.js';
+import { visible } from './visible-text.js';
 
 /** What the plan view needs of the tools: how to show a call, and how risky it is. */
 export type ToolDescriber = {
@@ -23,9 +24,9 @@ export type ToolDescriber = {
 export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxParallel?: number, risk?: PlanRisk): string[] {
   const lines: string[] = [];
   const parallel = maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL;
-  lines.push(`${style.bold('Plan:')} ${plan.goal}`);
+  lines.push(`${style.bold('Plan:')} ${visible(plan.goal)}`);
   const inputs = Object.entries(plan.inputs);
-  if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([key, value]) => `${key}=${formatValue(value)}`).join(', ')}`);
+  if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([key, value]) => `${visible(key)}=${visible(formatValue(value))}`).join(', ')}`);
   const risks = risk ? `, risk: ${levelText(risk.level, style)}` : '';
   lines.push(`  ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, up to ${parallel} at once${risks}`);
   lines.push('');
@@ -37,24 +38,24 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
     risky ||= isRisky;
     const marker = isRisky ? (stepRisk ? style.red('!') : style.yellow('!')) : ' ';
     const number = `${String(index + 1).padStart(width)}.`;
-    const label = step.name ? ` ${style.dim(`(${step.name})`)}` : '';
-    lines.push(`${marker}${number} ${style.bold(step.id)}${label}`);
+    const label = step.name ? ` ${style.dim(`(${visible(step.name)})`)}` : '';
+    lines.push(`${marker}${number} ${style.bold(visible(step.id))}${label}`);
     const indent = ' '.repeat(width + 3);
     for (const line of describeStep(step, tools)) lines.push(`${indent}${line}`);
     const target = kubeTarget(step, tools, plan.inputs);
-    if (target) lines.push(`${indent}${style.cyan(target)}`);
+    if (target) lines.push(`${indent}${style.cyan(visible(target))}`);
     const facts = stepFacts(step);
-    if (facts.length > 0) lines.push(`${indent}${style.dim(facts.join(' · '))}`);
-    if (step.when !== undefined && step.type !== 'condition') lines.push(`${indent}${style.dim(`when: ${step.when}`)}`);
+    if (facts.length > 0) lines.push(`${indent}${style.dim(visible(facts.join(' · ')))}`);
+    if (step.when !== undefined && step.type !== 'condition') lines.push(`${indent}${style.dim(`when: ${visible(step.when)}`)}`);
     if (step.type !== 'llm_query' && step.type !== 'condition' && (step.runsOn ?? plan.runsOn) !== undefined) {
       lines.push(`${indent}${style.dim(`runs on ${describePlacement(placementOf(step, plan))} (with --redis)`)}`);
     }
     if (step.type !== 'llm_query' && step.type !== 'condition' && step.rollback) {
-      const [first = '', ...rest] = tools.describe(step.rollback.tool, step.rollback.args).trimEnd().split('\n');
-      lines.push(`${indent}${style.dim(`rollback: ${step.rollback.tool}: ${first}`)}`);
+      const [first = '', ...rest] = visible(tools.describe(step.rollback.tool, step.rollback.args)).trimEnd().split('\n');
+      lines.push(`${indent}${style.dim(`rollback: ${visible(step.rollback.tool)}: ${first}`)}`);
       for (const line of rest) lines.push(`${indent}${style.dim(`  ${line}`)}`);
     }
-    if (stepRisk) lines.push(`${indent}${levelText(stepRisk.level, style)}${style.dim(`: ${stepRisk.reason}`)}`);
+    if (stepRisk) lines.push(`${indent}${levelText(stepRisk.level, style)}${style.dim(`: ${visible(stepRisk.reason)}`)}`);
   });
   if (risky) {
     lines.push('');
@@ -70,11 +71,11 @@ function levelText(level: RiskLevel, style: Styler): string {
 }
 
 function describeStep(step: Step, tools: ToolDescriber): string[] {
-  if (step.type === 'condition') return [`condition: ${step.when}`];
-  if (step.type === 'llm_query') return [`ask the model: ${oneLine(step.prompt)}`];
-  const text = tools.describe(step.tool, step.args).trimEnd();
+  if (step.type === 'condition') return [`condition: ${visible(step.when)}`];
+  if (step.type === 'llm_query') return [`ask the model: ${visible(oneLine(step.prompt))}`];
+  const text = visible(tools.describe(step.tool, step.args)).trimEnd();
   const [first = '', ...rest] = text.split('\n');
-  return [`${step.tool}: ${first}`, ...rest.map((line) => `  ${line}`)];
+  return [`${visible(step.tool)}: ${first}`, ...rest.map((line) => `  ${line}`)];
 }
 
 /** "cluster kind-dev · namespace shop": what a kubectl/helm step will touch, templates of inputs filled in. */

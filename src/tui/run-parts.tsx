@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { plainText } from './visible-text.js';
 
 /** The filled and empty blocks of a progress bar; the caller writes the figures after it. */
 export function ProgressBlocks({ done, total, width, color }: { readonly done: number; readonly total: number; readonly width: number; readonly color: boolean }) {
@@ -18,7 +19,7 @@ export function StepDetail({ text, color }: { readonly text: string | undefined;
     <Box flexShrink={1}>
       <Text dimColor={color} wrap="truncate-end">
         {'  │ '}
-        {text}
+        {plainText(text)}
       </Text>
     </Box>
   );

@@ -98,4 +98,15 @@ describe.concurrent('ksa run: approval and dry runs', () => {
     expect(stackTraceLines(result.stderr)).toEqual([]);
     expect(markers(dir)).toEqual([]);
   });
+
+  it('a command that hides part of itself with terminal control codes is shown whole: the approval cannot be spoofed', async () => {
+    const plan = JSON.stringify({ goal: 'ok\u001b]0;title\u0007', steps: [{ id: 'a', tool: 'shell', args: { command: 'touch marker-hidden \u001b[2K\recho harmless' } }] });
+    const file = await sandbox.writePlan('spoof.json', plan);
+    const result = await runKsa(['run', file, '--dry-run'], { home: sandbox.home, cwd: sandbox.dir });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(result.stdout).toContain('shell: touch marker-hidden \\e[2K\\recho harmless');
+    expect(result.stdout).toContain('Plan: ok\\e]0;title\\x07');
+    expect(existsSync(path.join(sandbox.dir, 'marker-hidden'))).toBe(false);
+  });
 });

@@ -4,6 +4,7 @@ import { parseWholeNumber } from '../options.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
 import { durationBetween, formatWhen } from '../time-format.js';
+import { visible } from '../../tui/visible-text.js';
 
 export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: string }): Promise<ExitCodeValue> {
   const limit = parseWholeNumber(flags.limit, '--limit');
@@ -26,7 +27,7 @@ export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: st
     return ExitCode.ok;
   }
   const style = createStyler(colorEnabled(io.stdout, io.env));
-  const rows = shown.map((run) => [run.runId, run.effectiveStatus, formatWhen(run.startedAt ?? run.createdAt), durationBetween(run.startedAt, run.endedAt), `${run.steps}`, run.goal]);
+  const rows = shown.map((run) => [run.runId, run.effectiveStatus, formatWhen(run.startedAt ?? run.createdAt), durationBetween(run.startedAt, run.endedAt), `${run.steps}`, visible(run.goal)]);
   const header = ['RUN', 'STATUS', 'STARTED', 'DURATION', 'STEPS', 'GOAL'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[], paint?: (status: string) => string) =>

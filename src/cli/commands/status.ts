@@ -8,6 +8,7 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
 import { durationBetween } from '../time-format.js';
 import { paintStatus } from './runs.js';
+import { plainText, visible } from '../../tui/visible-text.js';
 
 export async function statusCommand(io: CliIO, runIdArg: string | undefined, flags: { json?: boolean; logLines?: string }): Promise<ExitCodeValue> {
   const logLines = parseWholeNumber(flags.logLines, '--log-lines', 0) ?? 8;
@@ -25,7 +26,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const style = createStyler(colorEnabled(io.stdout, io.env));
   const { state } = record;
   writeLine(io.stdout, `${style.bold(`Run ${runId}`)}  ${paintStatus(status, style)}`);
-  writeLine(io.stdout, `  goal: ${record.goal}`);
+  writeLine(io.stdout, `  goal: ${visible(record.goal)}`);
   if (record.planFile) writeLine(io.stdout, `  plan: ${record.planFile}`);
   writeLine(io.stdout, `  workspace: ${record.workspace}`);
   writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? 'took' : 'running for'} ${durationBetween(state.startedAt, state.endedAt)}`);
@@ -36,7 +37,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   }
   if (owner) writeLine(io.stdout, `  owned by process ${owner.pid} (${owner.command})`);
   if (estimate) writeLine(io.stdout, `  estimated: ${formatEstimate(estimate)} (from earlier runs)`);
-  if (state.error && status !== 'succeeded') writeLine(io.stdout, `  ${style.red(state.error)}`);
+  if (state.error && status !== 'succeeded') writeLine(io.stdout, `  ${style.red(plainText(state.error))}`);
   if (status === 'paused') {
     const running = record.plan.steps.filter((step) => state.steps[step.id]?.status === 'running').map((step) => step.id);
     writeLine(io.stdout, style.yellow(`  paused: no new step starts${owner && running.length ? `; still running (they finish): ${running.join(', ')}` : ''}`));
@@ -51,7 +52,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     let detail = st.status === 'failed' ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
     const shownStatus = status === 'interrupted' && st.status === 'running' ? 'interrupted' : st.status;
-    return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [st.worker ?? '-'] : []), detail];
+    return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [st.worker ?? '-'] : []), plainText(detail)];
   });
   const header = ['STEP', 'STATUS', 'ATTEMPTS', 'DURATION', ...(onWorkers ? ['WORKER'] : []), 'DETAIL'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
@@ -63,7 +64,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     if (tail.length === 0) continue;
     writeLine(io.stdout);
     writeLine(io.stdout, style.dim(`  last lines of ${stepId}'s log (${stepLogFile(logDir, stepId)}):`));
-    for (const text of tail) writeLine(io.stdout, `    ${text}`);
+    for (const text of tail) writeLine(io.stdout, `    ${plainText(text)}`);
   }
   writeLine(io.stdout);
   for (const hint of nextSteps(runId, status)) writeLine(io.stdout, style.dim(hint));
