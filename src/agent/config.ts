@@ -4,6 +4,7 @@ import type { ConfigFile } from './config-file.js';
 import { isRecord } from '../planning/values.js';
 import { isInt, isPlainURL, isString, known, optional } from '../store/plain-values.js';
 import { KsaError } from '../planning/ksa-error.js';
+import { MAX_TIMER_MS } from '../planning/limits.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -51,7 +52,7 @@ export function plainConfigFile(data: unknown): ConfigFile | undefined {
     optional(data.baseURL, isPlainURL) &&
     optional(data.apiKey, isString) &&
     optional(data.model, (value) => isString(value) && value.length > 0) &&
-    optional(data.timeoutMs, (value) => isInt(value, 1000)) &&
+    optional(data.timeoutMs, (value) => isInt(value, 1000, MAX_TIMER_MS)) &&
     optional(data.maxRetries, (value) => isInt(value, 0, 10));
   return plain ? known<ConfigFile>(data, ['baseURL', 'apiKey', 'model', 'timeoutMs', 'maxRetries']) : undefined;
 }
@@ -98,8 +99,8 @@ export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Pro
     throw new ModelConfigError(`${baseSource}: "${baseURL}" is not an http(s) URL; expected e.g. http://localhost:11434/v1`);
   }
   const envTimeout = env.KSA_MODEL_TIMEOUT_MS?.trim();
-  if (envTimeout && !(Number(envTimeout) >= 1000)) {
-    throw new ModelConfigError(`KSA_MODEL_TIMEOUT_MS: expected milliseconds (at least 1000), got "${envTimeout}"`);
+  if (envTimeout && !(Number(envTimeout) >= 1000 && Number(envTimeout) <= MAX_TIMER_MS)) {
+    throw new ModelConfigError(`KSA_MODEL_TIMEOUT_MS: expected milliseconds from 1000 to ${MAX_TIMER_MS} (about 24 days), got "${envTimeout}"`);
   }
   return {
     baseURL,

@@ -1,5 +1,6 @@
 import { parse as parseYamlScalar } from 'yaml';
 import { CliError } from './errors.js';
+import { MAX_TIMER_MS } from '../planning/limits.js';
 
 export { collect } from './collect.js';
 
@@ -35,7 +36,7 @@ export function parseWholeNumber(value: string | undefined, flag: string, min = 
 export function parseSeconds(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback * 1000;
   const seconds = numberIn(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError({ message: `${flag} expects a number of seconds above 0, got "${value}"` });
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds * 1000 > MAX_TIMER_MS) throw new CliError({ message: `${flag} expects a number of seconds above 0 and at most ${Math.floor(MAX_TIMER_MS / 1000)}, got "${value}"` });
   return seconds * 1000;
 }
 

@@ -2,6 +2,7 @@
 import { placementOf, type Placement } from '../planning/placement.js';
 import { configFilePath, ModelConfigError, readConfigJson } from '../agent/config.js';
 import { isRecord } from '../planning/values.js';
+import { MAX_TIMER_MS } from '../planning/limits.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
 import type { WorkerInfo } from '../workers/index.js';
@@ -45,7 +46,9 @@ export function parseDuration(value: string | undefined, flag: string): number |
   if (!match) throw new CliError({ message: `${flag} expects a duration like 30s, 5m or 120000 (ms), got "${value}"` });
   const n = Number(match[1]);
   const unit = match[2] ?? 'ms';
-  return Math.round(n * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1));
+  const ms = Math.round(n * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1));
+  if (ms < 1 || ms > MAX_TIMER_MS) throw new CliError({ message: `${flag} expects a duration from 1ms to ${MAX_TIMER_MS / 3_600_000 | 0}h, got "${value}"` });
+  return ms;
 }
 
 /** Where a step runs in a run with workers: tool steps on workers, unless it has no runsOn and --local-default. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RunsOnSchema } from './runs-on.js';
+import { MAX_TIMER_MESSAGE, MAX_TIMER_MS } from './limits.js';
 
 /** Step ids are short, lower-case and safe to use in file names and CEL (`steps.<id>`). */
 export const STEP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -13,9 +14,9 @@ export const StepIdSchema = z
 export const RetryPolicySchema = z
   .strictObject({
     maxAttempts: z.int().min(1).max(100).default(1).describe('Total attempts including the first.'),
-    initialDelayMs: z.int().min(0).default(500).describe('Delay before attempt 2.'),
+    initialDelayMs: z.int().min(0).max(MAX_TIMER_MS, MAX_TIMER_MESSAGE).default(500).describe('Delay before attempt 2.'),
     multiplier: z.number().min(1).max(10).default(2).describe('Each further delay grows by this factor.'),
-    maxDelayMs: z.int().min(0).default(10_000).describe('Upper bound of a single delay.'),
+    maxDelayMs: z.int().min(0).max(MAX_TIMER_MS, MAX_TIMER_MESSAGE).default(10_000).describe('Upper bound of a single delay.'),
   })
   .describe('Retry policy; the default is a single attempt.');
 
@@ -27,7 +28,7 @@ export const RollbackSchema = z
   .strictObject({
     tool: z.string().min(1).describe('Tool that undoes the step.'),
     args: ArgsSchema.default({}),
-    timeoutMs: z.int().min(1).optional().describe('Timeout of the rollback action.'),
+    timeoutMs: z.int().min(1).max(MAX_TIMER_MS, MAX_TIMER_MESSAGE).optional().describe('Timeout of the rollback action.'),
   })
   .describe('Undo action run (best-effort, newest first) when a later step fails.');
 
@@ -40,7 +41,7 @@ const stepCommon = {
 const runnableCommon = {
   ...stepCommon,
   retry: RetryPolicySchema.optional(),
-  timeoutMs: z.int().min(1).optional().describe('Timeout of EACH attempt in milliseconds.'),
+  timeoutMs: z.int().min(1).max(MAX_TIMER_MS, MAX_TIMER_MESSAGE).optional().describe('Timeout of EACH attempt in milliseconds.'),
   when: z.string().min(1).optional().describe('CEL condition; false => the step is skipped.'),
 };
 

@@ -1,5 +1,6 @@
 import { ConditionStepSchema, LlmQueryStepSchema, RetryPolicySchema, RollbackSchema, ToolCallStepSchema, type Step } from './schema.js';
 import { isPlainObject } from './values.js';
+import { MAX_TIMER_MS } from './limits.js';
 
 /**
  * The common, valid step checked by hand, with exactly the result
@@ -61,7 +62,7 @@ export function parseStepFast(raw: unknown): Step | undefined {
     out.retry = policy;
   }
   if (timeoutMs !== undefined) {
-    if (!isInt(timeoutMs, 1)) return MISS;
+    if (!isInt(timeoutMs, 1, MAX_TIMER_MS)) return MISS;
     out.timeoutMs = timeoutMs;
   }
   if (when !== undefined) out.when = when;
@@ -91,7 +92,7 @@ export function parseStepFast(raw: unknown): Step | undefined {
 function retryPolicy(value: unknown): Record<string, unknown> | undefined {
   if (!isPlainObject(value) || !onlyDefinedFields(value, RETRY_FIELDS)) return MISS;
   const { maxAttempts = RETRY_DEFAULTS.maxAttempts, initialDelayMs = RETRY_DEFAULTS.initialDelayMs, multiplier = RETRY_DEFAULTS.multiplier, maxDelayMs = RETRY_DEFAULTS.maxDelayMs } = value;
-  if (!isInt(maxAttempts, 1, 100) || !isInt(initialDelayMs, 0) || !isInt(maxDelayMs, 0)) return MISS;
+  if (!isInt(maxAttempts, 1, 100) || !isInt(initialDelayMs, 0, MAX_TIMER_MS) || !isInt(maxDelayMs, 0, MAX_TIMER_MS)) return MISS;
   if (typeof multiplier !== 'number' || !Number.isFinite(multiplier) || multiplier < 1 || multiplier > 10) return MISS;
   return { maxAttempts, initialDelayMs, multiplier, maxDelayMs };
 }
@@ -102,7 +103,7 @@ function rollbackAction(value: unknown): Record<string, unknown> | undefined {
   if (!args) return MISS;
   const out: Record<string, unknown> = { tool: value.tool, args };
   if (value.timeoutMs !== undefined) {
-    if (!isInt(value.timeoutMs, 1)) return MISS;
+    if (!isInt(value.timeoutMs, 1, MAX_TIMER_MS)) return MISS;
     out.timeoutMs = value.timeoutMs;
   }
   return out;

@@ -37,6 +37,14 @@ describe('loadModelConfig', () => {
     expect(config).toEqual({ baseURL: 'http://gpu-box:8000/v1', apiKey: 'k-file', model: 'qwen2.5', sources: { baseURL: file, model: file }, timeoutMs: 30_000, maxRetries: 0 });
   });
 
+  it('a model timeout longer than a timer can wait is refused, from the environment or the file (it would time out at once)', async () => {
+    await expect(loadModelConfig({ OPENAI_BASE_URL: LOCAL, KSA_MODEL_TIMEOUT_MS: '99999999999' }, home)).rejects.toThrow(
+      'KSA_MODEL_TIMEOUT_MS: expected milliseconds from 1000 to 2147483647 (about 24 days), got "99999999999"',
+    );
+    await writeConfig({ baseURL: LOCAL, timeoutMs: 3_000_000_000 });
+    await expect(loadModelConfig({}, home)).rejects.toThrow(/timeoutMs/);
+  });
+
   it('environment variables win over the file, one by one', async () => {
     await writeConfig({ baseURL: 'http://gpu-box:8000/v1', apiKey: 'k-file', model: 'qwen2.5', timeoutMs: 30_000 });
     const config = await loadModelConfig({ OPENAI_BASE_URL: LOCAL, KSA_MODEL_TIMEOUT_MS: '5000' }, home);

@@ -86,8 +86,12 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
       [['resume', 'no-such-run', '--worker-wait', '5 min'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got "5 min"$/],
       // Checked before the run is looked up, the model endpoint read or anything printed.
       [['status', 'no-such-run', '--log-lines', 'x'], /^ksa: --log-lines expects a whole number of at least 0, got "x"$/],
-      [['cancel', 'no-such-run', '--timeout', 'soon'], /^ksa: --timeout expects a number of seconds above 0, got "soon"$/],
-      [['pause', 'no-such-run', '--timeout', '0'], /^ksa: --timeout expects a number of seconds above 0, got "0"$/],
+      [['cancel', 'no-such-run', '--timeout', 'soon'], /^ksa: --timeout expects a number of seconds above 0 and at most 2147483, got "soon"$/],
+      [['pause', 'no-such-run', '--timeout', '0'], /^ksa: --timeout expects a number of seconds above 0 and at most 2147483, got "0"$/],
+      // Longer than a timer can wait: it would fire at once.
+      [['cancel', 'no-such-run', '--timeout', '3000000'], /^ksa: --timeout expects a number of seconds above 0 and at most 2147483, got "3000000"$/],
+      [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', '1000h'], /^ksa: --worker-wait expects a duration from 1ms to 596h, got "1000h"$/],
+      [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', '0'], /^ksa: --worker-wait expects a duration from 1ms to 596h, got "0"$/],
       [['plan', 'deploy it', '--max-repairs', '-1'], /^ksa: --max-repairs expects a whole number of at least 0, got "-1"$/],
     ];
     const results = await Promise.all(cases.map(([args]) => ksa(...args)));

@@ -109,6 +109,21 @@ describe('validatePlan: the document', () => {
     expect(at('steps[0].name')).toBe('expected string, got number 7');
   });
 
+  it('waits longer than a timer can hold (2^31 - 1 ms) are refused: such a timer would fire at once', () => {
+    const tooLong = 3_000_000_000;
+    const issues = issuesOf({
+      goal: 'g',
+      steps: [
+        shell('a', { timeoutMs: tooLong }),
+        shell('b', { retry: { maxAttempts: 3, initialDelayMs: tooLong, maxDelayMs: tooLong } }),
+        shell('c', { rollback: { tool: 'shell', args: { command: 'x' }, timeoutMs: tooLong } }),
+        shell('d', { timeoutMs: 2_147_483_647, retry: { maxAttempts: 2, initialDelayMs: 2_147_483_647, maxDelayMs: 2_147_483_647 } }),
+      ],
+    });
+    expect(issues.map((i) => formatPath(i.path)).sort()).toEqual(['steps[0].timeoutMs', 'steps[1].retry.initialDelayMs', 'steps[1].retry.maxDelayMs', 'steps[2].rollback.timeoutMs']);
+    for (const issue of issues) expect(issue.message).toBe('at most 2147483647 ms (about 24 days), the longest wait a timer can have');
+  });
+
   it('a plan-level field of the wrong type says what it got, not "is required"', () => {
     expect(linesOf({ goal: 'g', maxParallel: 'four', steps: [shell('a')] })).toEqual(['maxParallel: expected number, got string "four"']);
     expect(linesOf({ goal: 42, steps: [shell('a')] })).toEqual(['goal: expected string, got number 42']);
