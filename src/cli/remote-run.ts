@@ -115,7 +115,7 @@ export async function checkedTarget(url: string) {
   try {
     return await workers.checkRedis(url);
   } catch (error) {
-    if (workers.RedisUnavailableError.isInstance(error)) throw new CliError({ message: error.message, exitCode: ExitCode.runFailed, cause: error });
+    if (workers.RedisUnavailableError.isInstance(error)) throw new CliError({ message: error.message, exitCode: error.badUrl ? ExitCode.usage : ExitCode.runFailed, cause: error });
     throw error;
   }
 }

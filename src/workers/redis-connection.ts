@@ -10,10 +10,13 @@ export const MIN_REDIS_VERSION = '6.2.0';
 
 export class RedisUnavailableError extends KsaError {
   readonly url: string;
+  /** The URL itself is wrong (a usage error), not the Redis it names. */
+  readonly badUrl: boolean;
 
-  constructor({ url, cause, reason }: { url: string; reason: string; cause?: unknown }) {
+  constructor({ url, cause, reason, badUrl = false }: { url: string; reason: string; cause?: unknown; badUrl?: boolean }) {
     super({ name: 'RedisUnavailableError', message: `cannot use Redis at ${url}: ${reason}`, cause });
     this.url = url;
+    this.badUrl = badUrl;
   }
 }
 
@@ -25,14 +28,14 @@ export function parseRedisUrl(url: string): RedisTarget {
   try {
     parsed = new URL(url);
   } catch {
-    throw new RedisUnavailableError({ url, reason: 'not a URL (expected redis://[:password@]host[:port][/db])' });
+    throw new RedisUnavailableError({ url, reason: 'not a URL (expected redis://[:password@]host[:port][/db])', badUrl: true });
   }
   const display = `${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname.length > 1 ? parsed.pathname : ''}`;
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new RedisUnavailableError({ url: display, reason: `unsupported scheme "${parsed.protocol}" (use redis:// or rediss://)` });
+    throw new RedisUnavailableError({ url: display, reason: `unsupported scheme "${parsed.protocol}" (use redis:// or rediss://)`, badUrl: true });
   }
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new RedisUnavailableError({ url: display, reason: `"${parsed.pathname.slice(1)}" is not a database number` });
+  if (!Number.isInteger(db) || db < 0) throw new RedisUnavailableError({ url: display, reason: `"${parsed.pathname.slice(1)}" is not a database number`, badUrl: true });
   const options: RedisOptions = {
     host: parsed.hostname || '127.0.0.1',
     port: parsed.port ? Number(parsed.port) : 6379,

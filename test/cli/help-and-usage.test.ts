@@ -91,6 +91,9 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
       // Longer than a timer can wait: it would fire at once.
       [['cancel', 'no-such-run', '--timeout', '3000000'], /^ksa: --timeout expects a number of seconds above 0 and at most 2147483, got "3000000"$/],
       [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', '1000h'], /^ksa: --worker-wait expects a duration from 1ms to 596h, got "1000h"$/],
+      // A Redis URL that is not one is a usage error, like a bad flag value.
+      [['run', plan, '--yes', '--redis', 'notaurl'], /^ksa: cannot use Redis at notaurl: not a URL \(expected redis:\/\/\[:password@\]host\[:port\]\[\/db\]\)$/],
+      [['workers', '--redis', 'http://127.0.0.1:6379'], /^ksa: cannot use Redis at http:\/\/127\.0\.0\.1:6379: unsupported scheme "http:"/],
       [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', '0'], /^ksa: --worker-wait expects a duration from 1ms to 596h, got "0"$/],
       [['plan', 'deploy it', '--max-repairs', '-1'], /^ksa: --max-repairs expects a whole number of at least 0, got "-1"$/],
     ];
