@@ -8,7 +8,7 @@ import { VERSION } from '../../version.js';
 import { describeTarget, type McpServerConfig, type McpTransportConfig } from './config.js';
 import { McpCallError, McpServerUnavailableError } from './errors.js';
 import { expandTransport } from './expand.js';
-import { ProcessGroupStdioTransport } from './stdio-transport.js';
+import { MAX_MESSAGE_MB, ProcessGroupStdioTransport } from './stdio-transport.js';
 
 export type { McpToolDefinition };
 
@@ -215,6 +215,7 @@ function startFailure(config: McpServerConfig, error: unknown, transport?: Trans
 /** "exited with code 3 while starting: <its last stderr line>" for a stdio server, "closed the connection …" otherwise. */
 function ended(transport: Transport | undefined, when: string): string {
   if (!(transport instanceof ProcessGroupStdioTransport)) return `closed the connection ${when}`;
+  if (transport.sentOversized()) return `sent a message larger than ${MAX_MESSAGE_MB} MB ${when}, more than ksa reads at once; the server was stopped (a tool should answer with less, or write big results to a file)`;
   const status = transport.exitStatus();
   const how = !status ? 'closed the connection' : status.code !== null ? `exited with code ${status.code}` : `was killed by ${status.signal}`;
   const said = lastLine(transport.stderrTail());

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { ReadBuffer, serializeMessage, STDIO_DEFAULT_MAX_BUFFER_SIZE } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { isProcessGroupAlive, stopProcessGroup } from '../process-groups.js';
@@ -36,12 +36,18 @@ export class ProcessGroupStdioTransport implements Transport {
   private stderr = '';
   private untrack: (() => void) | undefined;
   private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private oversized = false;
 
   constructor(private readonly options: StdioTransportOptions) {}
 
   /** The last lines the server wrote to stderr. */
   stderrTail(): string {
     return this.stderr;
+  }
+
+  /** True once the server sent a message past the size ksa reads (it is stopped then). */
+  sentOversized(): boolean {
+    return this.oversized;
   }
 
   /** How the server ended, once it has. */
@@ -76,7 +82,17 @@ export class ProcessGroupStdioTransport implements Transport {
       });
       child.stdin!.on('error', (error) => this.onerror?.(error));
       child.stdout!.on('data', (chunk: Buffer) => {
-        this.buffer.append(chunk);
+        if (this.oversized) return;
+        try {
+          this.buffer.append(chunk);
+        } catch (error) {
+          // The rest of that message would be read as garbage: the server is stopped, which fails the call
+          // waiting for it at once (instead of at its timeout); the next call starts the server again.
+          this.oversized = true;
+          this.onerror?.(error as Error);
+          void this.close();
+          return;
+        }
         this.readMessages();
       });
       child.stderr!.on('data', (chunk: Buffer) => {
@@ -131,3 +147,6 @@ export class ProcessGroupStdioTransport implements Transport {
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The largest message read from a server (the SDK's limit), in MB, for messages. */
+export const MAX_MESSAGE_MB = STDIO_DEFAULT_MAX_BUFFER_SIZE / (1024 * 1024);

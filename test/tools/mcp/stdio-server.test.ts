@@ -123,6 +123,16 @@ describe('an MCP server over stdio', () => {
     expect(second).not.toBe(first);
   });
 
+  it('a message larger than ksa reads (10 MB) fails that call at once with one line; the server is started again for the next', async () => {
+    const first = Number(((await registry.invoke(call('lab__pid', {}), { workspace: temp.dir })) as { text: string }).text);
+    const error = await registry.invoke(call('lab__echo', { text: 'x'.repeat(1000), times: 12_000 }), { workspace: temp.dir }).catch((e: unknown) => e);
+    expect(McpCallError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^lab__echo: MCP server "lab" \(.*lab-server\.mjs\) sent a message larger than 10 MB during the call, more than ksa reads at once; the server was stopped/);
+    const second = Number(((await registry.invoke(call('lab__pid', {}), { workspace: temp.dir })) as { text: string }).text);
+    expect(second).not.toBe(first);
+    expect(isProcessAlive(first)).toBe(false);
+  });
+
   it('stops what a crashed server forked before it starts it again', async () => {
     const forked = Number(((await registry.invoke(call('lab__fork', {}), { workspace: temp.dir })) as { text: string }).text);
     expect(isProcessAlive(forked)).toBe(true);
