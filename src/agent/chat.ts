@@ -7,7 +7,7 @@ import { runRoutedTurn } from './chat-router.js';
 import { ChatModeState, ignoredTools, toolsRefusal, toolsRefusalMiddleware } from './chat-mode.js';
 import { consumeStream, TurnOutput, type TurnEvent } from './chat-stream.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
-import { CONTEXT_HINT } from './model-errors.js';
+import { CONTEXT_HINT, ModelError } from './model-errors.js';
 import { RETRY_HISTORY_FACTOR } from './model/context-retry.js';
 import { isContextLengthError } from './model/error-kinds.js';
 import type { KubeDefaults } from './kube-pinning.js';
@@ -85,6 +85,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   };
 
   let aborted = false;
+  let toolCalls = 0;
   if (mode.tools) {
     let outcome = await toolsTurn(options, history, createAgentTools(agent), out);
     // A prompt too long for the server's window (Ollama's small default, a long session): once more with a quarter of the history.
@@ -94,6 +95,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
       outcome = await toolsTurn(options, smaller, createAgentTools({ ...agent, planner: { ...agent.planner, history: smaller } }), out);
     }
     aborted = outcome.aborted;
+    toolCalls = outcome.toolCalls;
     const refused = outcome.failure !== undefined && !outcome.streamed ? toolsRefusal(outcome.failure) : undefined;
     if (outcome.failure !== undefined && !aborted && !refused) throw outcome.failure;
     // Plain text where a tool was needed: the server dropped the tools on the way to the model.
@@ -127,7 +129,17 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   }
   out.saveText();
   if (options.abortSignal?.aborted) aborted = true;
+  // Nothing said and nothing done: an endpoint that answered 200 with a body that is not a completion, an empty
+  // completion, or reasoning that never ended. Said as an error; an empty turn would look like ksa ignored the user.
+  if (!aborted && !turnProposal && toolCalls === 0 && out.text.trim() === '') throw emptyAnswer(out.reasoning);
   return { text: out.text.trimEnd(), proposal: turnProposal, totalTokens: out.totalTokens, aborted, ...(out.reasoning ? { reasoning: out.reasoning } : {}) };
+}
+
+function emptyAnswer(reasoning: string): ModelError {
+  const why = reasoning.trim()
+    ? 'only reasoning, no answer after it (it may have run out of tokens, or its <think> block never ended)'
+    : 'no text and no tool call (an empty completion, or a body that is not an OpenAI-compatible completion)';
+  return new ModelError({ reason: 'bad_response', message: `the model sent an empty answer: ${why}; ask again, or check the endpoint with: ksa model check` });
 }
 
 /** The model with tools: the AI SDK's loop, tool calls written as text included. */

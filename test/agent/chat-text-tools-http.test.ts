@@ -83,12 +83,20 @@ describe('reasoning in the chat', () => {
     expect(requestText(rig.server.requests[1]!)).not.toContain('greets');
   });
 
-  it('an unclosed <thinking> (a truncated answer) is all reasoning', async () => {
+  it('an unclosed <thinking> (a truncated answer) is all reasoning, and the turn says it got no answer', async () => {
     rig.server.enqueue({ text: '<thinking>I should deploy with npm ci and then', finishReason: 'length' });
-    const { result, events } = await chat('deploy');
-    expect(result.text).toBe('');
+    const events: TurnEvent[] = [];
+    const turn = runChatTurn({ model: createChatModel(rig.config), tools, runs: new RunStore(rig.home), conversation: rig.conversation, context: '', text: 'deploy', maxRetries: 0, onEvent: (event) => events.push(event) });
+    await expect(turn).rejects.toThrow(
+      'the model sent an empty answer: only reasoning, no answer after it (it may have run out of tokens, or its <think> block never ended); ask again, or check the endpoint with: ksa model check',
+    );
     expect(reasoningOf(events)).toBe('I should deploy with npm ci and then');
     expect((await rig.conversation.messages()).map((message) => message.kind)).toEqual(['user']);
+  });
+
+  it('an empty completion is an error, not a silent turn', async () => {
+    rig.server.enqueue({ text: '' });
+    await expect(chat('hello')).rejects.toThrow(/^the model sent an empty answer: no text and no tool call/);
   });
 
   it('reasoning before a tool call written as text: the call is found, the reasoning is not parsed', async () => {

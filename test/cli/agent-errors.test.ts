@@ -102,6 +102,14 @@ describe.concurrent('timeouts and base URLs', () => {
     expect(singleFailureLine(result)).toBe(`ksa: the model at ${cli.server.baseURL} did not answer in time; a local model may still be loading: try again, or raise KSA_MODEL_TIMEOUT_MS`);
   });
 
+  it('ksa ask: a 200 whose body is not a completion (a captive portal page) is one line and exit 1, not a silent empty answer', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.setFallback({ rawBody: '<html><body>captive portal</body></html>', headers: { 'content-type': 'text/html' } });
+    const result = await cli.ksa(['ask', 'hello']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(singleFailureLine(result)).toMatch(/^ksa: the model sent an empty answer: no text and no tool call/);
+  });
+
   it('ksa ask: a model that never answers times out with one line and exit 1', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.setFallback({ hang: true });
