@@ -140,14 +140,21 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     add('cycle', ['steps', at, 'dependsOn'], `dependency cycle: ${cycle.join(' -> ')} (each step depends on the next); remove one dependsOn entry`);
   }
 
-  const declaredInputs = new Set([
-    ...Object.keys(isRecord((document as { inputs?: unknown }).inputs) ? (document as { inputs: object }).inputs : {}),
-    ...Object.keys(options.inputs ?? {}),
-  ]);
+  const planInputs = Object.keys(isRecord((document as { inputs?: unknown }).inputs) ? (document as { inputs: object }).inputs : {});
+  const declaredInputs = new Set([...planInputs, ...Object.keys(options.inputs ?? {})]);
   const checker = new StepChecker(graph, options, declaredInputs, formatMemo, add);
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
     if (step && settled[i] === 0) checker.check(step, i);
+  }
+  // A given input that the plan neither declares nor reads is a typo (--input nmae=web): the run would go on with
+  // the default of the input meant. Known only once every step was read.
+  if (issues.length === 0) {
+    for (const name of Object.keys(options.inputs ?? {})) {
+      if (planInputs.includes(name) || checker.usedInputs.has(name)) continue;
+      const hint = closestMatch(name, planInputs);
+      add('unknown_input', ['inputs'], `--input ${name}: the plan has no input "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; its inputs: ${planInputs.join(', ') || 'none'}`);
+    }
   }
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };
@@ -156,6 +163,8 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 }
 
 class StepChecker {
+  /** Every input an expression or template reads. */
+  readonly usedInputs = new Set<string>();
   private readonly isAncestor: (step: number, ancestor: number) => boolean;
   private readonly allowedEnv: ReadonlySet<string>;
 
@@ -243,6 +252,7 @@ class StepChecker {
       }
     }
     for (const name of refs.inputs) {
+      this.usedInputs.add(name);
       if (!this.declaredInputs.has(name)) {
         const hint = closestMatch(name, this.declaredInputs);
         this.add('unknown_input', path, `"${source}" reads inputs.${name}, which the plan does not declare${hint ? ` (did you mean "${hint}"?)` : '; add it under inputs'}`);

@@ -165,4 +165,13 @@ describe('validatePlan: size', () => {
     const steps = Array.from({ length: n }, (_, i) => ({ id: `s${i}`, tool: 'shell', args: { command: 'x' }, dependsOn: i ? [`s${i - 1}`] : [] }));
     expect(validate({ goal: 'g', steps }, { maxSteps: n }).ok).toBe(true);
   });
+
+  it('a given input the plan neither declares nor reads is a typo, with a suggestion; one it reads, or declares, is fine', () => {
+    const plan = base([shell('a', { when: 'inputs.port > 0' }), { id: 'b', tool: 'shell', args: { command: 'echo {{ inputs.tag }}' } }]);
+    expect(issuesOf(plan, { inputs: { prot: 9090, tag: 'v1' } })).toEqual([
+      { code: 'unknown_input', path: ['inputs'], message: '--input prot: the plan has no input "prot" (did you mean "port"?); its inputs: port' },
+    ]);
+    expect(validate(plan, { inputs: { port: 9090, tag: 'v1' } }).ok).toBe(true);
+    expect(issuesOf(base([shell('a')], {}), { inputs: { x: 1 } })[0]!.message).toBe('--input x: the plan has no input "x"; its inputs: none');
+  });
 });
