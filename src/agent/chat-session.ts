@@ -7,7 +7,7 @@ import { runChatTurn, type TurnEvent } from './chat.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
-import { revisePlan } from './planner.js';
+import { PlanningError, revisePlan } from './planner.js';
 import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, unaskedApproval } from './session-approval.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
@@ -264,7 +264,9 @@ export class ChatSession extends ChatSessionView {
       await body(controller.signal);
     } catch (error) {
       this.transcript.flush();
-      this.notice(controller.signal.aborted ? interrupted : toModelError(error, this.deps.modelConfig).message, controller.signal.aborted ? 'info' : 'error');
+      // A plan the model could not get right is not a failed model call: its problems are the news.
+      const failure = PlanningError.isInstance(error) ? `Planning failed: ${error.message}` : toModelError(error, this.deps.modelConfig).message;
+      this.notice(controller.signal.aborted ? interrupted : failure, controller.signal.aborted ? 'info' : 'error');
     } finally {
       this.turn = undefined;
       this.activity = undefined;
@@ -345,6 +347,8 @@ export class ChatSession extends ChatSessionView {
         break;
       case 'tool-result':
         if (showsToolResult(event.tool)) this.transcript.push(toolItem(this.transcript.nextId(), event.tool, event.output, event.isError));
+        // A plan that could not be made is the user's news too, with its problems, not only the model's.
+        else if (event.isError) this.transcript.notice(`Planning failed: ${errorText(event.output)}`, 'error');
         this.activity = 'thinking';
         break;
       case 'repairing':
@@ -371,4 +375,9 @@ export class ChatSession extends ChatSessionView {
     this.setActivity(undefined);
   }
 
+}
+
+function errorText(output: unknown): string {
+  const error = typeof output === 'object' && output !== null ? (output as { error?: unknown }).error : undefined;
+  return typeof error === 'string' ? error : JSON.stringify(output);
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json } from '../helpers/agent-fixtures.js';
+import { CYCLIC_PLAN, json } from '../helpers/agent-fixtures.js';
 import { markerPlan, REFLECTION } from '../helpers/chat-script.js';
 import { lastUserPrompt, promptText } from '../helpers/mock-model.js';
 import { chatModel, renderChatApp, type ChatApp } from '../helpers/tui-app.js';
@@ -119,5 +119,24 @@ describe('a conversation in the chat app', () => {
     expect(frame).toContain('• error TS2322: bad type');
     expect(markers(app)).toEqual([]);
     expect(lastUserPrompt(model.doGenerateCalls[1]!)).toContain('error TS2322: bad type');
+  });
+
+  it('a plan the model cannot get right: the chat says so, with the problems, whatever the model says after', async (context) => {
+    const cyclic = json(CYCLIC_PLAN);
+    const app = await renderChatApp(context, { model: chatModel([propose('x'), { text: 'Sorry about that.' }], [cyclic, cyclic, cyclic, cyclic]) });
+    await app.send('do x');
+    const frame = await app.waitFor('Sorry about that.');
+    expect(frame).toMatch(/✗ Planning failed: the model did not produce a valid plan after 4 attempts; remaining problems:\s+steps\[\d\]\.dependsOn: dependency cycle/);
+  });
+
+  it('a revision the model cannot get right keeps the plan, lists the problems, and blames no endpoint', async (context) => {
+    const cyclic = json(CYCLIC_PLAN);
+    const app = await renderChatApp(context, { model: chatModel([propose('deploy'), { text: 'Here it is.' }], [json(markerPlan()), cyclic, cyclic, cyclic, cyclic]) });
+    await app.send('deploy the marker app');
+    await app.waitFor('run? [y/n/e]');
+    await app.send('use port 9090');
+    const frame = await app.waitFor(/Planning failed: the model did not produce a valid plan after 4 attempts; remaining problems:\s+steps\[\d\]\.dependsOn: dependency cycle/);
+    expect(frame).not.toMatch(/the model call to .* failed/);
+    await app.waitFor('run? [y/n/e]');
   });
 });
