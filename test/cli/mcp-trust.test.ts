@@ -73,6 +73,14 @@ describe('trusting a workspace .mcp.json', () => {
     expect(result.stderr).toBe(`ksa: ${path.join(empty, '.mcp.json')}: no MCP servers to trust (no such file, or no "mcpServers" in it)\n`);
   });
 
+  it('a .mcp.json that is not valid JSON: says so (not that there is nothing to trust), exit 2', async () => {
+    const broken = path.join(sandbox.dir, 'broken');
+    await sandbox.writePlan('broken/.mcp.json', '{"mcpServers": ');
+    const result = await ksa('mcp', 'trust', '--workspace', broken);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^ksa: ${path.join(broken, '.mcp.json').replace(/[.]/g, '\\.')}: not valid JSON \\(.*\\); fix it, then trust it\n$`));
+  });
+
   it('stops the servers it started when ksa is interrupted (Ctrl-C)', async () => {
     await writeFile(
       path.join(sandbox.dir, 'slow.yaml'),

@@ -43,7 +43,12 @@ export async function mcpTrustCommand(io: CliIO, flags: McpFlags): Promise<ExitC
   const workspace = workspaceOf(io, flags);
   const hub = await McpHub.load({ home: ksaHome(io.env), workspace, env: io.env, cwd: io.cwd });
   const before = hub.workspace();
-  if (!before) throw new CliError({ message: `${path.join(workspace, '.mcp.json')}: no MCP servers to trust (no such file, or no "mcpServers" in it)` });
+  if (!before) {
+    // A file that is there but cannot be read says why, not that there is nothing to trust.
+    const file = path.join(workspace, '.mcp.json');
+    const broken = hub.problems.find((problem) => problem.file === file && problem.server === undefined);
+    throw new CliError({ message: broken ? `${broken.message}; fix it, then trust it` : `${file}: no MCP servers to trust (no such file, or no "mcpServers" in it)` });
+  }
   const file = (await hub.trustWorkspace())!;
   const servers = hub.statuses().filter((status) => status.source === 'workspace');
   if (flags.json) {

@@ -138,7 +138,21 @@ export function plainMcpEntry(raw: unknown): McpEntry | undefined {
 
 /** The command line or URL of a server, as its one-line messages name it (header values are never shown). */
 export function describeTarget(transport: McpTransportConfig): string {
-  if (transport.kind === 'http') return transport.url;
+  if (transport.kind === 'http') return shownUrl(transport.url);
   const line = [transport.command, ...transport.args].join(' ');
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+}
+
+/** A server URL as printed: credentials and query values (tokens) hidden, as Redis URLs are. */
+export function shownUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return text;
+  }
+  if (!url.username && !url.password && !url.search) return text;
+  const auth = url.username || url.password ? '***@' : '';
+  const query = [...url.searchParams.keys()].map((key) => `${encodeURIComponent(key)}=***`).join('&');
+  return `${url.protocol}//${auth}${url.host}${url.pathname}${query ? `?${query}` : ''}`;
 }

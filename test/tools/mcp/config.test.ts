@@ -7,6 +7,7 @@ import { plannerInstructions } from '../../../src/agent/prompts.js';
 import { createBuiltinRegistry } from '../../../src/tools/index.js';
 import { compileArgsSchema } from '../../../src/tools/mcp/json-schema.js';
 import { createTempDir } from '../../helpers/tool-context.js';
+import { describeTarget } from '../../../src/tools/mcp/config.js';
 
 let temp: Awaited<ReturnType<typeof createTempDir>>;
 beforeAll(async () => {
@@ -136,5 +137,12 @@ describe('JSON Schema arguments', () => {
     expect(plannerInstructions(registry, 10)).toContain(
       '- gh__list_issues (risk low): List issues (MCP server "gh", tool "list_issues")\n  args: {"properties":{"owner":{"type":"string"}},"required":["owner"]}',
     );
+  });
+});
+
+describe('describeTarget', () => {
+  it('hides the credentials and query values of an HTTP server URL', () => {
+    expect(describeTarget({ kind: 'http', url: 'http://user:s3cretpw@127.0.0.1:18404/mcp?token=abc123&v=2', headers: {} } as never)).toBe('http://***@127.0.0.1:18404/mcp?token=***&v=***');
+    expect(describeTarget({ kind: 'http', url: 'https://mcp.example.com/mcp', headers: {} } as never)).toBe('https://mcp.example.com/mcp');
   });
 });
