@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import envPaths from 'env-paths';
+import { KsaError } from '../planning/ksa-error.js';
 
 /** Where runs, conversations and config live: KSA_HOME, else the platform data dir. */
 export function ksaHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -19,5 +20,19 @@ export function stepLogDir(home: string, runId: string): string {
 
 /** Private by default: other users on the machine must not read runs or conversations. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way (part of the path is not a folder)' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'the file system is read-only' : code === 'ENOSPC' ? 'the disk is full' : undefined;
+    if (!reason) throw error;
+    throw new StoreLocationError(`cannot create the folder ${dir}: ${reason}; ksa keeps runs and sessions in KSA_HOME (or the platform's data folder): point it at a folder ksa can write`, error);
+  }
+}
+
+/** The store's folder cannot be made: a setting to fix (exit 2), not a crash. */
+export class StoreLocationError extends KsaError {
+  constructor(message: string, cause: unknown) {
+    super({ name: 'StoreLocationError', message, cause });
+  }
 }

@@ -74,4 +74,15 @@ steps:
       expect(existsSync(path.join(path.dirname(plan), 'ran'))).toBe(false);
     }
   });
+
+  it('a KSA_HOME that cannot be a folder (a file is in the way): one line naming the folder and KSA_HOME, exit 2', async () => {
+    const file = path.join(sandbox.dir, 'not-a-folder');
+    writeFileSync(file, '');
+    for (const home of [file, path.join(file, 'sub')]) {
+      const result = await runKsa(['runs'], { home, cwd: sandbox.dir });
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(nonEmptyLines(result.stderr)).toEqual([`ksa: cannot create the folder ${path.join(home, 'runs')}: a file is in the way (part of the path is not a folder); ksa keeps runs and sessions in KSA_HOME (or the platform's data folder): point it at a folder ksa can write`]);
+      expect(stackTraceLines(result.stderr)).toEqual([]);
+    }
+  });
 });
