@@ -31,6 +31,9 @@ export type RemoteStepsOptions = {
   readonly reattach?: boolean;
 };
 
+/** How long closing waits for BullMQ to end its reads before it drops the connections. */
+const CLOSE_GRACE_MS = 2000;
+
 /** What a job's events do in the run that waits for it. */
 type Watcher = {
   readonly completed: (returnvalue: unknown) => void;
@@ -119,8 +122,16 @@ export class RemoteSteps {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweepTimer);
-    await Promise.all([...this.events.values()].map(async (events) => (await events).close().catch(() => {})));
-    await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => {})));
+    const events = await Promise.all([...this.events.values()].map((opening) => opening.catch(() => undefined)));
+    const queues = [...this.queues.values()];
+    const graceful = Promise.all([...events.map((each) => each?.close().catch(() => {})), ...queues.map((queue) => queue.close().catch(() => {}))]);
+    // BullMQ's close waits for its blocking reads, which a Redis that restarted may never answer: the run has
+    // ended, so past a short grace the connections are dropped instead of keeping ksa alive.
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([graceful.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), CLOSE_GRACE_MS)))]);
+    clearTimeout(timer);
+    // Their disconnect may wait for a connection that never becomes ready again: it is started, not awaited.
+    if (late) for (const each of [...events, ...queues]) void each?.disconnect().catch(() => {});
     this.client.disconnect();
   }
 

@@ -199,4 +199,29 @@ steps:
     expect(retried[0]!.error).toMatch(/attempt lost/);
     expect(lineCounts(dir).get('b')).toBe(1);
   }, 90_000);
+
+  it('an attempt Redis lost, without retries: the run fails and ksa exits 1 (it does not wait on BullMQ after the run has ended)', async () => {
+    const { redis, dir, home } = await setup('redis-restart-fail', ['w-f']);
+    const planFile = await sandbox.writePlan('redis-restart-fail/plan.yaml', `goal: Lose an attempt to a Redis restart
+steps:
+  - id: long
+    tool: shell
+    args: { command: "echo long-start >> started.log; sleep 4; echo done" }
+  - id: after
+    tool: shell
+    dependsOn: [long]
+    args: { command: "echo after" }
+`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 45_000 });
+    await eventually(() => (lineCounts(dir, 'started.log').size > 0 ? true : undefined), 20_000);
+    await redis.stop('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.restart();
+    const result = await run.result;
+    expect(result.timedOut, describeResult(result)).toBe(false);
+    expect(result.code, describeResult(result)).toBe(1);
+    const finished = eventsOf(parseNdjson(result.stdout), 'run_finished')[0] as unknown as { status: string; error: string };
+    expect(finished.status).toBe('failed');
+    expect(finished.error).toMatch(/attempt lost/);
+  }, 90_000);
 });
