@@ -25,6 +25,8 @@ export type OpenedRemote = { readonly remote: NonNullable<DriveRunOptions['remot
 
 /** How a chat reaches the workers: its Redis checked before a plan is approved, then opened for each run. */
 export type RunWorkers = {
+  /** The Redis, without credentials, as the run records it (a resume must use it too). */
+  readonly redis: string;
   /** Throws one line naming the Redis and the cause when it cannot be used (nothing is created then). */
   check(): Promise<void>;
   /** `reattach`: a resumed run takes the results of the jobs its steps already have. */
@@ -76,6 +78,7 @@ async function createOrOpenRun(deps: SessionRunDeps, proposal: ProposedPlan, own
       allowedEnv: [],
       sessionId: deps.conversation.id,
       ...(kubeContext ? { kubeContext } : {}),
+      ...(deps.workers ? { redis: deps.workers.redis } : {}),
       state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), plan.inputs),
     },
     owner,

@@ -32,6 +32,18 @@ export async function redisUrlFor(io: CliIO, flag: string | undefined, home: str
   return redis.trim();
 }
 
+/** A Redis URL as recorded and shown: no user or password. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href.replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
 /** As redisUrlFor, for the commands that need a Redis (ksa worker, ksa workers): none given is a usage error. */
 export async function requiredRedisUrl(io: CliIO, flag: string | undefined, home: string): Promise<string> {
   const url = await redisUrlFor(io, flag, home);
@@ -65,6 +77,7 @@ export type { OpenedRemote } from '../agent/session-runs.js';
 /** The chat's runs through the workers at `url`: the Redis checked before each run is created, then opened for it. */
 export function runWorkers(url: string, flags: RemoteFlags = {}): RunWorkers {
   return {
+    redis: withoutCredentials(url),
     check: async () => void (await checkedTarget(url)),
     open: (runId, plan, reattach) => openRemote(url, runId, plan, { ...flags, reattach }),
   };

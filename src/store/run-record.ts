@@ -52,6 +52,8 @@ export const RunRecordSchema = z.object({
   sessionId: z.string().optional(),
   /** The kube context the plan was approved for: cluster steps that would touch another are refused. */
   kubeContext: z.string().optional(),
+  /** The Redis its steps were sent to (`--redis`), without credentials: a resume must send them there too. */
+  redis: z.string().optional(),
   /** Every approval this run got (its start, each resume), oldest first. */
   approvals: z.array(ApprovalSchema).default([]),
   state: RunStateSchema,

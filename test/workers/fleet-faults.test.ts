@@ -98,6 +98,14 @@ steps:
     await workers.get('w-1')!.waitForOutput((stdout) => /✓ \S+ middle \(attempt 1\)/.test(stdout), 20_000);
     expect(lineCounts(dir).get('middle')).toBe(1);
 
+    // Without the Redis its steps went to, a resume would run them here (middle a second time): refused, saying where.
+    const here = await runKsa(['resume', runId, '--yes', '--json'], { home, cwd: dir, timeoutMs: 30_000 });
+    expect(here.code, describeResult(here)).toBe(2);
+    expect(here.stderr).toContain(`ksa: run ${runId} sent its steps to workers through ${redis.url}; resume it there: ksa resume ${runId} --redis ${redis.url}`);
+    expect(lineCounts(dir).get('middle')).toBe(1);
+    const status = await runKsa(['status', runId], { home, cwd: dir });
+    expect(status.stdout).toContain(`ksa resume ${runId} --redis ${redis.url}`);
+
     const resume = await runKsa(['resume', runId, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
     expect(resume.code, describeResult(resume)).toBe(0);
     const events = parseNdjson(resume.stdout);

@@ -46,6 +46,13 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     throw new CliError({ message: `input${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not stored (they look secret); pass ${missing.map((name) => `--input ${name}=…`).join(' ')} again` });
   }
 
+  // Its steps went to workers: without the same Redis they would run here instead (and those a worker
+  // finished would run again).
+  const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
+  if (record.redis && !redisUrl) {
+    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; resume it there: ksa resume ${runId} --redis ${record.redis}` });
+  }
+
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const commandTools = await openCommandTools(io, record.workspace);
   await commandTools.prepareFor(record.plan);
@@ -59,7 +66,6 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   if (record.kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${record.kubeContext}, as approved (a cluster step that would touch another context is refused)`));
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps.map((step) => step.id), record.state.steps)) writeLine(io.stderr, line);
-  const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
   if (redisUrl) {
     const { lines, warnings } = await describeWorkers(redisUrl, record.plan, flags.localDefault === true);
     for (const line of lines) writeLine(io.stderr, style.dim(line));

@@ -18,7 +18,7 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
-import { describeWorkers, parseDuration, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, parseDuration, redisUrlFor, withoutCredentials, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 
 export type RunFlags = {
   yes?: boolean;
@@ -114,6 +114,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
       allowedEnv: flags.allowEnv,
       ...(maxParallel ? { maxParallel } : {}),
       ...(kubeContext ? { kubeContext } : {}),
+      ...(redisUrl ? { redis: withoutCredentials(redisUrl) } : {}),
       state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), { ...plan.inputs, ...inputs }),
     },
     `ksa run ${file}`,

@@ -67,13 +67,14 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     for (const text of tail) writeLine(io.stdout, `    ${plainText(text)}`);
   }
   writeLine(io.stdout);
-  for (const hint of nextSteps(runId, status)) writeLine(io.stdout, style.dim(hint));
+  for (const hint of nextSteps(runId, status, record.redis)) writeLine(io.stdout, style.dim(hint));
   return ExitCode.ok;
 }
 
-function nextSteps(runId: string, status: string): string[] {
-  if (status === 'interrupted') return [`The process running it is gone. Continue with: ksa resume ${runId}   or undo what it did with: ksa cancel ${runId}`];
-  if (status === 'paused') return [`Continue with: ksa resume ${runId}`];
+function nextSteps(runId: string, status: string, redis: string | undefined): string[] {
+  const resume = `ksa resume ${runId}${redis ? ` --redis ${redis}` : ''}`;
+  if (status === 'interrupted') return [`The process running it is gone. Continue with: ${resume}   or undo what it did with: ksa cancel ${runId}`];
+  if (status === 'paused') return [`Continue with: ${resume}`];
   if (status === 'running') return [`Cancel it with: ksa cancel ${runId}`];
   return [];
 }
