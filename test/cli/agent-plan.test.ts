@@ -72,6 +72,15 @@ describe.concurrent('ksa plan', () => {
     expect(mermaid.stdout).toBe('flowchart TD\n  s0["write<br/>shell"]\n  s1["check<br/>shell"]\n  s0 --> s1\n');
   });
 
+  it('-o with --format mermaid does not suggest running the diagram', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(planReply(MARKER_PLAN));
+    const planned = await cli.ksa(['plan', 'marker', '--format', 'mermaid', '-o', 'plan.mmd']);
+    expect(planned.code, describeResult(planned)).toBe(0);
+    expect(planned.stderr).toContain('Wrote plan.mmd (2 steps). It is a diagram of the plan; for a file ksa run takes, use --format yaml (or json) without --json');
+    expect(planned.stderr).not.toContain('ksa run plan.mmd');
+  });
+
   it('-o plan.json with --format json is accepted by ksa run too', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue(planReply(MARKER_PLAN));

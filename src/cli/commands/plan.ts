@@ -61,7 +61,12 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
     const file = path.resolve(io.cwd, flags.output);
     await writeFile(file, text);
     const hint = path.dirname(file) === workspace ? `ksa run ${flags.output}` : `ksa run ${flags.output} --workspace ${path.relative(io.cwd, workspace) || '.'}`;
-    writeLine(io.stderr, `Wrote ${flags.output} (${result.plan.steps.length} steps${result.attempts > 1 ? `, valid after ${result.attempts - 1} repair${result.attempts > 2 ? 's' : ''}` : ''}). Review it, then run it with: ${hint}`);
+    const count = result.plan.steps.length;
+    const repairs = result.attempts > 1 ? `, valid after ${result.attempts - 1} repair${result.attempts > 2 ? 's' : ''}` : '';
+    // A diagram, or the --json report around the plan, is not a plan file: ksa run would refuse it.
+    const runnable = !flags.json && format !== 'mermaid';
+    const next = runnable ? `Review it, then run it with: ${hint}` : `It is ${flags.json ? 'a report around the plan' : 'a diagram of the plan'}; for a file ksa run takes, use --format yaml (or json) without --json`;
+    writeLine(io.stderr, `Wrote ${flags.output} (${count} step${count === 1 ? '' : 's'}${repairs}). ${next}`);
   } else {
     io.stdout.write(text);
   }
