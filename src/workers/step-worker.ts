@@ -38,6 +38,11 @@ const OUTPUT_FLUSH_MS = 100;
  * by BullMQ (maxStalledCount 0) but reported as a failed attempt, which the
  * coordinator retries under the step's retry policy.
  */
+/** How long stopping waits for BullMQ and the registry once no step runs. */
+const STOP_GRACE_MS = 2000;
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export class StepWorker {
   private readonly workers: Worker[] = [];
   private readonly running = new Map<string, AbortController | undefined>();
@@ -91,8 +96,14 @@ export class StepWorker {
 
   /** Finishes what runs (or, with `now`, abandons it to be detected as lost) and leaves the registry. */
   async stop({ now = false }: { now?: boolean } = {}): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.close(now).catch(() => {})));
-    await this.heartbeat?.stop();
+    const closing = Promise.all(this.workers.map((worker) => worker.close(now).catch(() => {}))).then(() => this.heartbeat?.stop());
+    // The steps that run finish first (unless `now`). What is left, BullMQ's reads and leaving the registry, a
+    // Redis that went away never answers: bounded, then the connections are dropped.
+    if (!now) while (this.running.size > 0) await delay(100);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closing.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)))]);
+    clearTimeout(timer);
+    for (const worker of this.workers) void worker.disconnect().catch(() => {});
     this.subscriber?.disconnect();
     this.client?.disconnect();
   }

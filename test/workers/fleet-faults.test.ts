@@ -145,6 +145,17 @@ steps:
 });
 
 describe('workers: stopping', () => {
+  it('SIGTERM after Redis went away: nothing runs, so the worker stops (exit 143) instead of waiting on Redis for good', async () => {
+    const { redis, workers } = await setup('sigterm-no-redis', ['w-gone']);
+    await redis.stop('SIGKILL');
+    const worker = workers.get('w-gone')!;
+    worker.kill('SIGTERM');
+    const stopped = await worker.result;
+    expect(stopped.timedOut, describeResult(stopped)).toBe(false);
+    expect(stopped.code, describeResult(stopped)).toBe(143);
+    expect(stopped.stdout).toMatch(/SIGTERM: finishing 0 running steps/);
+  }, 60_000);
+
   it('SIGTERM: the worker finishes the step it runs, takes no new one, leaves the registry and exits 143', async () => {
     const { redis, dir, home, workers } = await setup('sigterm', ['w-t']);
     const planFile = await sandbox.writePlan('sigterm/plan.yaml', `goal: Finish before stopping
