@@ -29,7 +29,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
     }
   };
   const stop = async (signal: NodeJS.Signals = 'SIGKILL') => {
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child!.once('exit', resolve));
     child.kill(signal);
     await exited;
