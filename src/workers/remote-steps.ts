@@ -1,6 +1,7 @@
 import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
+import { settledWithin } from './settled-within.js';
 import { describePlacement, errorMessage, KsaError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
 import { CANCEL_CHANNEL, cancelledKey, jobId as makeJobId, labelQueue, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
@@ -108,9 +109,7 @@ export class RemoteSteps {
   async ready(labelSets: readonly (readonly string[])[] = [[]], timeoutMs = 5000): Promise<void> {
     const names = [...new Set(labelSets.map(labelQueue))];
     const opened = Promise.all(names.map(async (name) => Promise.all([this.queue(name).waitUntilReady(), this.queueEvents(name)])));
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([opened.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
+    await settledWithin(opened, timeoutMs);
   }
 
   async workers(): Promise<WorkerInfo[]> {
@@ -127,9 +126,7 @@ export class RemoteSteps {
     const graceful = Promise.all([...events.map((each) => each?.close().catch(() => {})), ...queues.map((queue) => queue.close().catch(() => {}))]);
     // BullMQ's close waits for its blocking reads, which a Redis that restarted may never answer: the run has
     // ended, so past a short grace the connections are dropped instead of keeping ksa alive.
-    let timer: NodeJS.Timeout | undefined;
-    const late = await Promise.race([graceful.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), CLOSE_GRACE_MS)))]);
-    clearTimeout(timer);
+    const late = !(await settledWithin(graceful, CLOSE_GRACE_MS));
     // Their disconnect may wait for a connection that never becomes ready again: it is started, not awaited.
     if (late) for (const each of [...events, ...queues]) void each?.disconnect().catch(() => {});
     this.client.disconnect();

@@ -6,6 +6,7 @@ import type { ToolRegistry } from '../tools/index.js';
 import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { startHeartbeat } from './worker-registry.js';
+import { settledWithin } from './settled-within.js';
 
 /** Lost-attempt detection: a crashed worker's lock expires after lockMs; another worker checks every stalledMs. */
 export type StallTimings = { readonly lockMs: number; readonly stalledMs: number };
@@ -30,6 +31,11 @@ export type WorkerLogEntry =
 
 const OUTPUT_FLUSH_MS = 100;
 
+/** How long stopping waits for BullMQ and the registry once no step runs. */
+const STOP_GRACE_MS = 2000;
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * `ksa worker`: takes steps from the queues of its labels (and its own queue)
  * and runs them with the same tool registry as a local run: process-tree
@@ -38,11 +44,6 @@ const OUTPUT_FLUSH_MS = 100;
  * by BullMQ (maxStalledCount 0) but reported as a failed attempt, which the
  * coordinator retries under the step's retry policy.
  */
-/** How long stopping waits for BullMQ and the registry once no step runs. */
-const STOP_GRACE_MS = 2000;
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export class StepWorker {
   private readonly workers: Worker[] = [];
   private readonly running = new Map<string, AbortController | undefined>();
@@ -100,9 +101,7 @@ export class StepWorker {
     // The steps that run finish first (unless `now`). What is left, BullMQ's reads and leaving the registry, a
     // Redis that went away never answers: bounded, then the connections are dropped.
     if (!now) while (this.running.size > 0) await delay(100);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closing.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)))]);
-    clearTimeout(timer);
+    await settledWithin(closing, STOP_GRACE_MS);
     for (const worker of this.workers) void worker.disconnect().catch(() => {});
     this.subscriber?.disconnect();
     this.client?.disconnect();
