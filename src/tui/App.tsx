@@ -9,12 +9,13 @@ import { HistoryItemView } from './HistoryItemView.js';
 import { InputLine } from './InputLine.js';
 import { loadMarkdown, Markdown } from './Markdown.js';
 import { PendingSession } from './pending-session.js';
-import { PlanCard } from './PlanCard.js';
+import { ApprovalKeys, PlanCard } from './PlanCard.js';
 import type { ToolDescriber } from './plan-lines.js';
 import { RunPanel } from './RunPanel.js';
 import { runSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
 import { StatusLine } from './StatusLine.js';
 import { Tail } from './Tail.js';
+import { visible } from './visible-text.js';
 import { useSessionSnapshot } from './use-session.js';
 
 export type Props = {
@@ -303,11 +304,9 @@ function PrintedCardPrompt({ proposal, color }: { readonly proposal: ProposedPla
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? 'cyan' : undefined} paddingX={1}>
       <Text wrap="truncate-end">
-        <Text bold>Plan: {proposal.plan.goal}</Text> · {count} step{count === 1 ? '' : 's'}, shown in full above
+        <Text bold>Plan: {visible(proposal.plan.goal)}</Text> · {count} step{count === 1 ? '' : 's'}, shown in full above
       </Text>
-      <Text>
-        <Text bold color={color ? 'green' : undefined}>y</Text>/Enter run it · <Text bold color={color ? 'red' : undefined}>n</Text> reject · <Text bold color={color ? 'yellow' : undefined}>e</Text> edit in $EDITOR · or type what to change
-      </Text>
+      <ApprovalKeys color={color} />
     </Box>
   );
 }

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import type { PlanDecision, ProposedPlan } from '../agent/index.js';
 import { formatPlan, type ToolDescriber } from './plan-lines.js';
 import { createStyler } from './style.js';
+import { visible } from './visible-text.js';
 import { usePlanRisk } from './use-plan-risk.js';
 import { usePlanWorkers } from './use-plan-workers.js';
 
@@ -64,9 +65,7 @@ export const PlanCard = memo(function PlanCard({ proposal, tools, color, decisio
       ) : null}
       {decision === undefined ? (
         <Box marginTop={1}>
-          <Text>
-            <Text bold color={color ? 'green' : undefined}>y</Text>/Enter run it · <Text bold color={color ? 'red' : undefined}>n</Text> reject · <Text bold color={color ? 'yellow' : undefined}>e</Text> edit in $EDITOR · or type what to change
-          </Text>
+          <ApprovalKeys color={color} />
         </Box>
       ) : (
         <Text color={color ? DECISIONS[decision].tone : undefined}>{DECISIONS[decision].text}</Text>
@@ -75,11 +74,20 @@ export const PlanCard = memo(function PlanCard({ proposal, tools, color, decisio
   );
 });
 
+/** What the user may answer to a plan that waits. */
+export function ApprovalKeys({ color }: { readonly color: boolean }) {
+  return (
+    <Text>
+      <Text bold color={color ? 'green' : undefined}>y</Text>/Enter run it · <Text bold color={color ? 'red' : undefined}>n</Text> reject · <Text bold color={color ? 'yellow' : undefined}>e</Text> edit in $EDITOR · or type what to change
+    </Text>
+  );
+}
+
 /** The decision on a plan whose card is already in the transcript above. */
 export function PlanDecisionLine({ goal, decision, color }: { readonly goal: string; readonly decision: PlanDecision; readonly color: boolean }) {
   return (
     <Text color={color ? DECISIONS[decision].tone : undefined}>
-      {DECISIONS[decision].text}: the plan above ({goal})
+      {DECISIONS[decision].text}: the plan above ({visible(goal)})
     </Text>
   );
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProposedPlan } from '../../src/agent/index.js';
 import { PlanSchema, type PlanInput } from '../../src/planning/index.js';
 import { createBuiltinRegistry } from '../../src/tools/index.js';
-import { PlanCard } from '../../src/tui/PlanCard.js';
+import { PlanCard, PlanDecisionLine } from '../../src/tui/PlanCard.js';
 import { describer } from '../../src/tui/tool-describer.js';
 import { eventually } from '../helpers/cli.js';
 import { colourSequences } from '../helpers/pty.js';
@@ -162,5 +162,13 @@ describe('PlanCard: cluster steps', () => {
     expect(lines).toContain('cluster kind-dev (current) · all namespaces');
     expect(lines).toContain('cluster staging · namespace tools');
     expect(frame.match(/cluster /g)).toHaveLength(3);
+  });
+});
+
+describe('PlanDecisionLine', () => {
+  it('names the plan above by its goal, control characters shown as escapes like the card', () => {
+    const { lastFrame, unmount } = render(<PlanDecisionLine goal={'ship \u001b[2Kit'} decision="approved" color={false} />);
+    expect(lastFrame()).toBe('✓ approved: the plan above (ship \\e[2Kit)');
+    unmount();
   });
 });
