@@ -3,6 +3,7 @@ import { placementOf, type Placement } from '../planning/placement.js';
 import { configFilePath, ModelConfigError, readConfigJson } from '../agent/config.js';
 import { isRecord } from '../planning/values.js';
 import { MAX_TIMER_MS } from '../planning/limits.js';
+import { shownRedisUrl } from '../workers/redis-url.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
 import type { WorkerInfo } from '../workers/index.js';
@@ -32,13 +33,10 @@ export async function redisUrlFor(io: CliIO, flag: string | undefined, home: str
   return redis.trim();
 }
 
-/** A Redis URL as recorded and shown: no user or password. */
+/** A Redis URL as recorded and shown (as the workers' messages show it): no user or password. */
 export function withoutCredentials(url: string): string {
   try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.href.replace(/\/$/, '');
+    return shownRedisUrl(new URL(url));
   } catch {
     return url;
   }

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { KsaError } from '../planning/index.js';
+import { shownRedisUrl } from './redis-url.js';
 
 /**
  * BullMQ 6 refuses Redis below 5.0.0 and prints a multi-line warning below
@@ -30,7 +31,7 @@ export function parseRedisUrl(url: string): RedisTarget {
   } catch {
     throw new RedisUnavailableError({ url, reason: 'not a URL (expected redis://[:password@]host[:port][/db])', badUrl: true });
   }
-  const display = `${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname.length > 1 ? parsed.pathname : ''}`;
+  const display = shownRedisUrl(parsed);
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new RedisUnavailableError({ url: display, reason: `unsupported scheme "${parsed.protocol}" (use redis:// or rediss://)`, badUrl: true });
   }
