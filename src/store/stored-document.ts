@@ -12,8 +12,8 @@ export type StoredDocumentOptions<T> = {
   readonly delayMs?: number;
   /** Told once, in one line, when a corrupt file was moved aside. */
   readonly onWarning?: (message: string) => void;
-  /** Called with where the corrupt file went (undefined: it could not be moved) and the problem, before the warning. */
-  readonly onSetAside?: (backup: string | undefined, problem: string) => void;
+  /** Called with where the corrupt file went (undefined: it could not be moved), before the warning. */
+  readonly onSetAside?: (backup: string | undefined) => void;
   /** The end of the warning, what happens next; by default the document starts afresh from its defaults. */
   readonly afterSetAside?: string;
   readonly pretty?: boolean;
@@ -62,7 +62,7 @@ export class StoredDocument<T> {
     }
     if (problem !== undefined) {
       const backup = await moveAside(options.file);
-      options.onSetAside?.(backup, problem);
+      options.onSetAside?.(backup);
       options.onWarning?.(`${options.file} was unreadable (${problem}); ${backup ? `moved it to ${backup}` : 'could not move it aside'}${options.afterSetAside ?? ' and started it afresh'}`);
       low.data = options.defaults();
     }
