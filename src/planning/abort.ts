@@ -1,5 +1,8 @@
 import type { Clock } from './clock.js';
 
+/** How long rollback (or a retry) waits for aborted tools to wind down (e.g. a process tree to die) before it starts. */
+export const ABORT_SETTLE_MS = 5_000;
+
 /** Settles with the work, or rejects as soon as the signal aborts: a tool that ignores its signal cannot hold the run. */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
@@ -44,4 +47,37 @@ export class UnsettledWork {
       });
     });
   }
+}
+
+/**
+ * Calls `then` once `delayMs` has passed and `work` has settled (or
+ * ABORT_SETTLE_MS has passed since the call, whichever is first): a retry must
+ * not race the attempt it replaces, which may still be stopping (a killed
+ * client's container being removed, a process in its grace period). Returns a
+ * cancel function.
+ */
+export function afterDelayAndSettled(clock: Clock, delayMs: number, work: Promise<unknown> | undefined, then: () => void): () => void {
+  let pending = work ? 2 : 1;
+  let cancelled = false;
+  const arrive = () => {
+    if (--pending === 0 && !cancelled) then();
+  };
+  const cancelDelay = clock.setTimer(delayMs, arrive);
+  let cancelLimit: (() => void) | undefined;
+  if (work) {
+    let arrived = false;
+    const settledOrLimit = () => {
+      if (arrived) return;
+      arrived = true;
+      cancelLimit?.();
+      arrive();
+    };
+    cancelLimit = clock.setTimer(ABORT_SETTLE_MS, settledOrLimit);
+    void work.then(settledOrLimit, settledOrLimit);
+  }
+  return () => {
+    cancelled = true;
+    cancelDelay();
+    cancelLimit?.();
+  };
 }

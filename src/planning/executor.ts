@@ -1,4 +1,4 @@
-import { UnsettledWork } from './abort.js';
+import { ABORT_SETTLE_MS, afterDelayAndSettled, UnsettledWork } from './abort.js';
 import { RunningAttempt, type AttemptEnd } from './attempt.js';
 import { retryDelayMs } from './backoff.js';
 import { evaluateCondition } from './compiled-step.js';
@@ -14,8 +14,7 @@ import type { ExecutionOptions } from './execution-options.js';
 export type { InvokeTool, OutputStream, QueryModel, ToolCall } from './tool-call.js';
 export type { ExecutionOptions } from './execution-options.js';
 
-/** How long rollback waits for aborted tools to wind down (e.g. a process tree to die) before it starts. */
-export const ABORT_SETTLE_MS = 5_000;
+export { ABORT_SETTLE_MS } from './abort.js';
 
 const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
 
@@ -155,8 +154,9 @@ export class Execution extends ExecutionBase {
         // A success keeps its slot until it is committed: observers never see more than maxParallel running.
         if (!(end.ok && this.options.commitSuccess)) this.running--;
         announce();
-        if (end.timedOut || end.aborted) this.unsettled.track(end.work);
-        this.attemptEnded(i, attempt, startMs, end.ok, end.value, end.timedOut, end.aborted);
+        const unsettled = end.timedOut || end.aborted ? end.work : undefined;
+        if (unsettled) this.unsettled.track(unsettled);
+        this.attemptEnded(i, attempt, startMs, end.ok, end.value, end.timedOut, end.aborted, unsettled);
       },
     });
     this.attempts.set(i, running);
@@ -164,7 +164,17 @@ export class Execution extends ExecutionBase {
     running.start();
   }
 
-  private attemptEnded(i: number, attempt: number, startMs: number, ok: boolean, value: unknown, timedOut: boolean, aborted: boolean): void {
+  /** `unsettled`: the work of an attempt that timed out or was aborted, which may still be stopping. */
+  private attemptEnded(
+    i: number,
+    attempt: number,
+    startMs: number,
+    ok: boolean,
+    value: unknown,
+    timedOut: boolean,
+    aborted: boolean,
+    unsettled?: Promise<unknown>,
+  ): void {
     const { step } = this.steps[i]!;
     const st = this.stepStates[i]!;
     const endMs = this.clock.now();
@@ -183,7 +193,7 @@ export class Execution extends ExecutionBase {
         // The slot is free while the step waits; it queues again by priority.
         this.retryTimers.set(
           i,
-          this.clock.setTimer(delayMs, () => {
+          afterDelayAndSettled(this.clock, delayMs, unsettled, () => {
             this.retryTimers.delete(i);
             this.queue.push(i);
             this.pump();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ABORT_SETTLE_MS } from '../../src/planning/index.js';
 import { runPlan, toolStep } from '../helpers/run-plan.js';
 
 const retry = (maxAttempts: number, initialDelayMs = 10) => ({ maxAttempts, initialDelayMs, multiplier: 1, maxDelayMs: 1000 });
@@ -74,6 +75,25 @@ describe('executor: per-attempt timeout', () => {
     expect(state.steps.stubborn!.attempts).toBe(2);
     expect(state.status).toBe('failed');
     expect(h.of('step_succeeded')).toHaveLength(0);
+  });
+
+  it("starts the retry only once the timed-out attempt has stopped (a killed client's container being removed)", async () => {
+    const plan = { goal: 'g', steps: [toolStep('slow-stop', [], { timeoutMs: 100, retry: retry(2) })] };
+    // Each attempt takes until 400 ms after its start to stop, whatever the abort says.
+    const { h } = await runPlan(plan, { tools: { steps: { 'slow-stop': { ms: 400, ignoreAbort: true } } } });
+    const calls = h.tools.callsOf('slow-stop');
+    expect(calls.map((c) => [c.start, c.abortedAt, c.end])).toEqual([
+      [0, 100, 400],
+      [400, 500, 800],
+    ]);
+    // The retry event is still sent when the attempt times out.
+    expect(h.at(h.of('step_retrying')[0]!)).toBe(100);
+  });
+
+  it('waits at most ABORT_SETTLE_MS for a timed-out attempt that never stops', async () => {
+    const plan = { goal: 'g', steps: [toolStep('stuck', [], { timeoutMs: 100, retry: retry(2) })] };
+    const { h } = await runPlan(plan, { tools: { steps: { stuck: { hang: true, ignoreAbort: true } } } });
+    expect(h.tools.callsOf('stuck').map((c) => c.start)).toEqual([0, 100 + ABORT_SETTLE_MS]);
   });
 
   it('does not time out an attempt that finishes in time', async () => {
