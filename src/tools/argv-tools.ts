@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type Tool } from './tool.js';
-import { ProcessOutputSchema, runProcess, type ProcessOutput } from './process-runner.js';
+import { prepareContainerRun } from './container-run.js';
+import { ProcessOutputSchema, resolveCwd, runProcess, type ProcessOutput } from './process-runner.js';
 import { quoteArg } from './quote-arg.js';
 
 export { quoteArg } from './quote-arg.js';
@@ -20,10 +21,12 @@ export type ArgvToolOptions = {
   /** The program looked up on PATH; default: the tool's name. */
   readonly binary?: string;
   readonly description?: string;
+  /** A container engine: a `run` that is stopped (timeout, cancel) has its container removed. */
+  readonly containerEngine?: boolean;
 };
 
 /** A tool that runs one program with an argv array: no shell, so no quoting or injection surprises. */
-export function createArgvTool({ name, binary = name, description }: ArgvToolOptions): Tool<ArgvInput, ProcessOutput> {
+export function createArgvTool({ name, binary = name, description, containerEngine = false }: ArgvToolOptions): Tool<ArgvInput, ProcessOutput> {
   return defineTool({
     name,
     description:
@@ -37,26 +40,42 @@ export function createArgvTool({ name, binary = name, description }: ArgvToolOpt
       const line = [binary, ...args].map(quoteArg).join(' ');
       return input.cwd ? `${line} (in ${input.cwd})` : line;
     },
-    execute: (input, context) =>
-      runProcess({
-        command: binary,
-        args: input.args,
-        label: binary,
-        cwd: input.cwd,
-        workspace: context.workspace,
-        signal: context.signal,
-        onOutput: context.onOutput,
-      }),
+    execute: async (input, context) => {
+      const run = (args: readonly string[]) =>
+        runProcess({
+          command: binary,
+          args,
+          label: binary,
+          cwd: input.cwd,
+          workspace: context.workspace,
+          signal: context.signal,
+          onOutput: context.onOutput,
+        });
+      if (!containerEngine) return run(input.args);
+      const containerRun = await prepareContainerRun(binary, input.args, await resolveCwd(context.workspace, input.cwd));
+      if (!containerRun) return run(input.args);
+      try {
+        return await run(containerRun.args);
+      } catch (error) {
+        if (context.signal.aborted) await containerRun.removeContainer();
+        throw error;
+      } finally {
+        await containerRun.dispose();
+      }
+    },
   });
 }
 
 export const dockerTool = createArgvTool({
   name: 'docker',
-  description: 'Run docker with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."]. A non-zero exit fails the step.',
+  description:
+    'Run docker with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."]. A non-zero exit fails the step. A `run` stopped by its timeout or a cancel has its container removed.',
+  containerEngine: true,
 });
 
 export const podmanTool = createArgvTool({
   name: 'podman',
   description:
-    'Run podman with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."] or ["run", "-d", "--name", "web", "-p", "8080:8080", "shop:dev"]. Same arguments as docker. A non-zero exit fails the step.',
+    'Run podman with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."] or ["run", "-d", "--name", "web", "-p", "8080:8080", "shop:dev"]. Same arguments as docker. A non-zero exit fails the step. A `run` stopped by its timeout or a cancel has its container removed.',
+  containerEngine: true,
 });

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+// Bounds the removal: an engine that hangs must not hold the run's end.
+const REMOVE_TIMEOUT_MS = 15_000;
+const CONTAINER_ID = /^[0-9a-f]{12,64}$/;
+
+/**
+ * A `docker run` / `podman run` prepared so that its container can be found
+ * again. Killing the client does not stop the container (it is not in the
+ * client's process tree), so a step that times out or is cancelled would leave
+ * it running, and a retry would then fail on its name. The engine writes the
+ * container's id to a `--cidfile` as soon as it creates it; after an abort that
+ * id is removed.
+ */
+export type ContainerRun = {
+  /** The arguments to run: the step's, with a `--cidfile` added unless it has one. */
+  readonly args: readonly string[];
+  /** Removes the container the run created, if any; never throws. */
+  removeContainer(): Promise<void>;
+  /** Deletes the temporary id file. */
+  dispose(): Promise<void>;
+};
+
+/**
+ * Where the `run` subcommand is: `run …` or `container run …`. Global options
+ * before it (`--context x run`) are not recognised: such a run is left as is.
+ */
+export function runSubcommandAt(args: readonly string[]): number | undefined {
+  if (args[0] === 'run') return 0;
+  if (args[0] === 'container' && args[1] === 'run') return 1;
+  return undefined;
+}
+
+/** The `--cidfile` the step already passes, if any (`--cidfile x` or `--cidfile=x`), up to `--`. */
+export function givenCidfile(args: readonly string[], from: number): string | undefined {
+  for (let i = from; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return undefined;
+    if (arg === '--cidfile') return args[i + 1];
+    if (arg.startsWith('--cidfile=')) return arg.slice('--cidfile='.length);
+  }
+  return undefined;
+}
+
+/** Undefined when the arguments are not a `run` (nothing to clean up). */
+export async function prepareContainerRun(binary: string, args: readonly string[], cwd: string): Promise<ContainerRun | undefined> {
+  const at = runSubcommandAt(args);
+  if (at === undefined) return undefined;
+  const given = givenCidfile(args, at + 1);
+  if (given !== undefined) {
+    return { args, removeContainer: () => removeContainerOf(binary, path.resolve(cwd, given)), dispose: async () => {} };
+  }
+  // A fresh folder: the engine refuses a --cidfile that already exists.
+  const dir = await mkdtemp(path.join(tmpdir(), 'ksa-cid-'));
+  const cidfile = path.join(dir, 'cid');
+  return {
+    args: [...args.slice(0, at + 1), '--cidfile', cidfile, ...args.slice(at + 1)],
+    removeContainer: () => removeContainerOf(binary, cidfile),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+async function removeContainerOf(binary: string, cidfile: string): Promise<void> {
+  const id = await readFile(cidfile, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
+  // Nothing was created yet (or the file is not an id): nothing to remove.
+  if (!CONTAINER_ID.test(id)) return;
+  // The client already had its grace period to stop the container: no second one.
+  const args = path.basename(binary) === 'podman' ? ['rm', '-f', '-t', '0', id] : ['rm', '-f', id];
+  await new Promise<void>((resolve) => {
+    execFile(binary, args, { timeout: REMOVE_TIMEOUT_MS, windowsHide: true }, () => resolve());
+  });
+}

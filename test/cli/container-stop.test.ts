@@ -1,0 +1,73 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, eventsOf, parseNdjson, runKsa, type CliSandbox } from '../helpers/cli.js';
+
+// A `podman run` step stopped by its timeout, with real podman: the container
+// it started must not outlive the step (killing the client does not stop it),
+// so a retry can reuse the name and nothing is left running after the run.
+
+const probe = spawnSync('podman', ['version', '--format', '{{.Version}}'], { encoding: 'utf8' });
+const PODMAN_MISSING = (probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+const suffix = `${process.pid}-${Date.now().toString(36)}`;
+const NAME = `ksa-test-stop-${suffix}`;
+const IMAGE = `localhost/ksa-test-sleep:${suffix}`;
+
+let sandbox: CliSandbox;
+
+/** An image holding only /bin/sleep and its libraries: no registry is needed. */
+async function buildSleepImage(dir: string): Promise<void> {
+  const rootfs = path.join(dir, 'rootfs');
+  await mkdir(path.join(rootfs, 'bin'), { recursive: true });
+  await cp('/bin/sleep', path.join(rootfs, 'bin/sleep'));
+  const libraries = execFileSync('ldd', ['/bin/sleep'], { encoding: 'utf8' }).match(/\/\S+/g) ?? [];
+  for (const library of libraries) await cp(library, path.join(rootfs, library), { dereference: true });
+  await writeFile(path.join(dir, 'Containerfile'), 'FROM scratch\nCOPY rootfs /\n');
+  execFileSync('podman', ['build', '-q', '-t', IMAGE, dir], { stdio: 'ignore' });
+}
+
+function containerExists(name: string): boolean {
+  return spawnSync('podman', ['container', 'exists', name]).status === 0;
+}
+
+beforeAll(async () => {
+  if (PODMAN_MISSING) return;
+  sandbox = await createCliSandbox('ksa-container-stop-');
+  await buildSleepImage(path.join(sandbox.dir, 'image'));
+}, 120_000);
+
+afterAll(async () => {
+  if (PODMAN_MISSING) return;
+  spawnSync('podman', ['rm', '-f', '-t', '0', NAME]);
+  spawnSync('podman', ['rmi', '-f', IMAGE]);
+  await sandbox?.cleanup();
+});
+
+describe.skipIf(PODMAN_MISSING)('a podman run step that times out', () => {
+  it('has its container removed after each attempt, so the retry is not refused the name and nothing is left running', async () => {
+    const plan = await sandbox.writePlan(
+      'plan.yaml',
+      [
+        'goal: Run a container that hangs',
+        'steps:',
+        '  - id: hang',
+        '    tool: podman',
+        `    args: { args: [run, --name, ${NAME}, ${IMAGE}, /bin/sleep, "600"] }`,
+        '    timeoutMs: 3000',
+        '    retry: { maxAttempts: 2, initialDelayMs: 100 }',
+      ].join('\n'),
+    );
+    const result = await runKsa(['run', plan, '--yes', '--json'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 90_000 });
+    expect(result.code, describeResult(result)).toBe(1);
+    const events = parseNdjson(result.stdout);
+    // Both attempts ran the container and timed out; without the removal the
+    // second would fail at once: the name is in use.
+    const retrying = eventsOf(events, 'step_retrying', 'hang');
+    expect(retrying).toHaveLength(1);
+    expect(JSON.stringify(retrying[0])).toContain('timed out after 3000 ms');
+    const failed = eventsOf(events, 'step_failed', 'hang');
+    expect(JSON.stringify(failed[0])).toContain('attempt 2 timed out after 3000 ms');
+    expect(containerExists(NAME)).toBe(false);
+  }, 120_000);
+});
