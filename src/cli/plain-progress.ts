@@ -10,7 +10,7 @@ export function createPlainProgress(write: (line: string) => void, style: Styler
     const t = time(event.ts);
     switch (event.type) {
       case 'run_started':
-        write(`${t} run ${event.runId} ${event.resumed ? 'resumed' : 'started'}: ${visible(event.goal)} (${event.stepCount} steps)`);
+        write(`${t} run ${event.runId} ${event.resumed ? 'resumed' : 'started'}: ${visible(event.goal)} (${event.stepCount} step${event.stepCount === 1 ? '' : 's'})`);
         break;
       case 'step_started':
         write(`${t} ${style.cyan('▶')} ${event.stepId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}${event.worker ? ` on ${event.worker}` : ''}`);
