@@ -9,6 +9,7 @@ import { describeTarget, type McpServerConfig, type McpTransportConfig } from '.
 import { McpCallError, McpServerUnavailableError } from './errors.js';
 import { expandTransport } from './expand.js';
 import { MAX_MESSAGE_MB, ProcessGroupStdioTransport } from './stdio-transport.js';
+import { stderrReason } from './stderr-reason.js';
 
 export type { McpToolDefinition };
 
@@ -206,19 +207,25 @@ function startFailure(config: McpServerConfig, error: unknown, transport?: Trans
     return `no answer within ${config.startupTimeoutMs} ms while starting (startupTimeoutMs)`;
   }
   if (isDisconnect(error)) return ended(transport, 'while starting');
-  if (error instanceof StreamableHTTPError) return `HTTP ${error.code ?? 'error'}: ${firstLine(error.message.replace(/^Streamable HTTP error: /, ''))}`;
+  if (error instanceof StreamableHTTPError) {
+    const said = firstLine(error.message.replace(/^Streamable HTTP error: /, ''));
+    // The SDK's -1 is no HTTP status: a 2xx answer that is not MCP (a web page, a proxy's login form).
+    const contentType = /^Unexpected content type: (.*)$/.exec(said)?.[1];
+    if (contentType !== undefined) return `answered with ${contentType || 'no content type'}, not MCP (is the URL the server's MCP endpoint?)`;
+    return `HTTP ${error.code !== undefined && error.code > 0 ? error.code : 'error'}: ${said}`;
+  }
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (error instanceof TypeError && cause) return `cannot connect: ${cause.code === 'ECONNREFUSED' ? 'connection refused' : (cause.message ?? cause.code)}`;
   return firstLine((error as Error).message ?? String(error));
 }
 
-/** "exited with code 3 while starting: <its last stderr line>" for a stdio server, "closed the connection …" otherwise. */
+/** "exited with code 3 while starting: <its stderr's error line>" for a stdio server, "closed the connection …" otherwise. */
 function ended(transport: Transport | undefined, when: string): string {
   if (!(transport instanceof ProcessGroupStdioTransport)) return `closed the connection ${when}`;
   if (transport.sentOversized()) return `sent a message larger than ${MAX_MESSAGE_MB} MB ${when}, more than ksa reads at once; the server was stopped (a tool should answer with less, or write big results to a file)`;
   const status = transport.exitStatus();
   const how = !status ? 'closed the connection' : status.code !== null ? `exited with code ${status.code}` : `was killed by ${status.signal}`;
-  const said = lastLine(transport.stderrTail());
+  const said = stderrReason(transport.stderrTail());
   return said ? `${how} ${when}: ${said}` : `${how} ${when}`;
 }
 
@@ -230,12 +237,6 @@ function progressLine(progress: Progress): string {
 
 function isDisconnect(error: unknown): boolean {
   return (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) || (error as Error)?.message === 'Not connected';
-}
-
-function lastLine(text: string): string | undefined {
-  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
-  const last = lines.at(-1);
-  return last === undefined ? undefined : last.length > 200 ? `${last.slice(0, 199)}…` : last;
 }
 
 function firstLine(text: string): string {

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolCall } from '../../../src/planning/index.js';
@@ -17,11 +19,17 @@ describe('MCP servers that do not work, and HTTP servers', () => {
   let hub: McpHub;
   const registry = createBuiltinRegistry();
   let deadPort: number;
+  let webPage: Server;
+  let webPageUrl: string;
 
   beforeAll(async () => {
     temp = await createTempDir('ksa-mcp-failures-');
     [web, old] = await Promise.all([startHttpLab({ LAB_REQUIRE_AUTH: 'Bearer s3cret' }), startHttpLab({}, '--sse')]);
     deadPort = await freePort();
+    // A web server that answers every request with an HTML page: a URL that is not an MCP endpoint.
+    webPage = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'));
+    await new Promise<void>((resolve) => webPage.listen(0, '127.0.0.1', resolve));
+    webPageUrl = `http://127.0.0.1:${(webPage.address() as AddressInfo).port}/`;
     const home = path.join(temp.dir, 'home');
     await writeUserConfig(home, {
       web: { url: web.url, headers: { Authorization: 'Bearer ${MCP_TEST_TOKEN}' } },
@@ -32,6 +40,8 @@ describe('MCP servers that do not work, and HTTP servers', () => {
       refused: { type: 'http', url: `http://127.0.0.1:${deadPort}/mcp` },
       missing: { command: 'no-such-mcp-server-xyz' },
       dies: labStdio({ env: { LAB_EXIT_AT_START: '3' } }),
+      throws: { command: process.execPath, args: ['-e', 'throw new Error("bad config: TOKEN is missing")'] },
+      page: { url: webPageUrl },
       hangs: labStdio({ env: { LAB_HANG: '1' }, startupTimeoutMs: 800 }),
       nowhere: labStdio({ cwd: 'no/such/dir' }),
       broken: { args: ['x'] },
@@ -45,6 +55,7 @@ describe('MCP servers that do not work, and HTTP servers', () => {
     await hub?.close();
     await web?.stop();
     await old?.stop();
+    webPage?.close();
     await temp?.cleanup();
   });
 
@@ -75,6 +86,9 @@ describe('MCP servers that do not work, and HTTP servers', () => {
     expect(reasonOf('refused')).toBe(`MCP server "refused" (http://127.0.0.1:${deadPort}/mcp): cannot connect: connection refused`);
     expect(reasonOf('missing')).toBe('MCP server "missing" (no-such-mcp-server-xyz): command "no-such-mcp-server-xyz" not found (install it or fix PATH)');
     expect(reasonOf('dies')).toMatch(/^MCP server "dies" \(.*lab-server\.mjs\): exited with code 3 while starting: lab-server: LAB_TOKEN is not set, cannot start$/);
+    // Node ends a crash with stack frames and its version: the error line is what tells.
+    expect(reasonOf('throws')).toMatch(/^MCP server "throws" \(.*\): exited with code 1 while starting: Error: bad config: TOKEN is missing$/);
+    expect(reasonOf('page')).toBe(`MCP server "page" (${webPageUrl}): answered with text/html, not MCP (is the URL the server's MCP endpoint?)`);
     expect(reasonOf('hangs')).toMatch(/^MCP server "hangs" \(.*lab-server\.mjs\): no answer within 800 ms while starting \(startupTimeoutMs\)$/);
     expect(reasonOf('nowhere')).toBe(`MCP server "nowhere" (${process.execPath} ${LAB_SERVER}): cwd ${path.join(temp.dir, 'no/such/dir')} is not a directory`);
   });
