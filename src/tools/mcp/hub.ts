@@ -5,7 +5,7 @@ import { describeTarget, readUserMcpConfig, readWorkspaceMcpConfig, type McpConf
 import { McpServerUnavailableError } from './errors.js';
 import { onCloseMcpServers } from './lifecycle.js';
 import type { McpServerSession } from './server-session.js';
-import { serverPrefix } from './tool-names.js';
+import { mcpToolNames, serverPrefix } from './tool-names.js';
 import { definitionsHash, isWorkspaceTrusted, trustWorkspace } from './trust.js';
 
 export type McpServerState = 'not_started' | 'starting' | 'ready' | 'failed' | 'untrusted';
@@ -164,7 +164,8 @@ export class McpHub {
           throw new Error('ksa is exiting');
         }
         entry.session = session;
-        entry.tools = session.tools.map((definition) => createMcpTool(session, definition));
+        const names = mcpToolNames(entry.config.name, session.tools.map((definition) => definition.name));
+        entry.tools = session.tools.map((definition, i) => createMcpTool(session, definition, names[i]));
         entry.summaries = session.tools.map((definition, i) => ({
           name: entry.tools[i]!.name,
           tool: definition.name,

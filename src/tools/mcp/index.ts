@@ -5,5 +5,5 @@ export { DEFAULT_MCP_STARTUP_TIMEOUT_MS, DEFAULT_MCP_TIMEOUT_MS, WORKSPACE_MCP_F
 export type { McpConfigProblem, McpServerConfig, McpServerSource, McpTransportConfig } from './config.js';
 export { McpCallError, McpServerUnavailableError, McpToolError } from './errors.js';
 export { closeAllMcpServers, liveServerGroups } from './lifecycle.js';
-export { mcpToolName, serverPrefix } from './tool-names.js';
+export { mcpToolName, mcpToolNames, serverPrefix } from './tool-names.js';
 export { definitionsHash, TRUST_FILE } from './trust.js';

@@ -17,10 +17,16 @@ export type McpOutput = z.infer<typeof McpOutputSchema>;
 /** Tool metadata without a live connection: what `ksa tools` and validation need. */
 export type McpToolSource = Pick<McpServerSession, 'call'> & { readonly config: { readonly name: string } };
 
-/** One tool of a server as a registry tool named `<server>__<tool>`; its arguments are checked against the server's own JSON Schema. */
-export function createMcpTool(session: McpToolSource, definition: McpToolDefinition): Tool<Record<string, unknown>, McpOutput> {
+/**
+ * One tool of a server as a registry tool named `<server>__<tool>` (or `name`, from
+ * mcpToolNames when its tools' names collide); its arguments are checked against the server's own JSON Schema.
+ */
+export function createMcpTool(
+  session: McpToolSource,
+  definition: McpToolDefinition,
+  name = mcpToolName(session.config.name, definition.name),
+): Tool<Record<string, unknown>, McpOutput> {
   const server = session.config.name;
-  const name = mcpToolName(server, definition.name);
   const inputJsonSchema = (definition.inputSchema ?? { type: 'object' }) as JsonSchema;
   const compiled = compileArgsSchema(inputJsonSchema);
   const annotations = definition.annotations as ToolAnnotations | undefined;

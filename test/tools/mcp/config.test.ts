@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { McpHub, definitionsHash, mcpToolName, readWorkspaceMcpConfig } from '../../../src/tools/index.js';
+import { McpHub, definitionsHash, mcpToolName, mcpToolNames, readWorkspaceMcpConfig } from '../../../src/tools/index.js';
 import { expandTransport, expandVariables } from '../../../src/tools/mcp/expand.js';
 import { plannerInstructions } from '../../../src/agent/prompts.js';
 import { createBuiltinRegistry } from '../../../src/tools/index.js';
@@ -77,6 +77,15 @@ describe('MCP configuration', () => {
     expect(long).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
     expect(long).toHaveLength(64);
     expect(long).not.toBe(mcpToolName('a-very-long-server-name-indeed', 'an_equally_long_tool_name_that_goes_on_and_on_2'));
+  });
+
+  it('names colliding tools of one server apart, keeping the name that needed no change', () => {
+    const [dotted, plain, other] = mcpToolNames('srv', ['deploy.app', 'deploy_app', 'status']);
+    expect(plain).toBe('srv__deploy_app');
+    expect(dotted).toMatch(/^srv__deploy_app_[0-9a-f]{8}$/);
+    expect(other).toBe('srv__status');
+    expect(mcpToolNames('srv', ['a.b', 'a/b']).every((name) => /^srv__a_b_[0-9a-f]{8}$/.test(name))).toBe(true);
+    expect(new Set(mcpToolNames('srv', ['a.b', 'a/b'])).size).toBe(2);
   });
 
   it('a workspace server cannot replace a user server of the same name', async () => {

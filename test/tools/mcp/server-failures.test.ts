@@ -40,6 +40,7 @@ describe('MCP servers that do not work, and HTTP servers', () => {
       refused: { type: 'http', url: `http://127.0.0.1:${deadPort}/mcp` },
       missing: { command: 'no-such-mcp-server-xyz' },
       dies: labStdio({ env: { LAB_EXIT_AT_START: '3' } }),
+      twins: labStdio({ env: { LAB_TWINS: '1' } }),
       throws: { command: process.execPath, args: ['-e', 'throw new Error("bad config: TOKEN is missing")'] },
       page: { url: webPageUrl },
       hangs: labStdio({ env: { LAB_HANG: '1' }, startupTimeoutMs: 800 }),
@@ -93,6 +94,17 @@ describe('MCP servers that do not work, and HTTP servers', () => {
     expect(reasonOf('nowhere')).toBe(`MCP server "nowhere" (${process.execPath} ${LAB_SERVER}): cwd ${path.join(temp.dir, 'no/such/dir')} is not a directory`);
   });
 
+  it('gives tools whose names differ only in characters a function name cannot hold a name each', async () => {
+    const names = hub.statuses().find((status) => status.name === 'twins')?.tools?.filter((tool) => tool.tool.startsWith('shout'));
+    expect(names?.map((tool) => [tool.tool, tool.name])).toEqual([
+      ['shout.out', expect.stringMatching(/^twins__shout_out_[0-9a-f]{8}$/)],
+      ['shout_out', 'twins__shout_out'],
+    ]);
+    for (const { tool, name } of names!) {
+      expect(await registry.invoke(call(name, { text: 'hi' }), { workspace: temp.dir })).toMatchObject({ text: `${tool}: HI` });
+    }
+  });
+
   it('keeps a bad entry out with its file and path, and explains tools of unusable servers', () => {
     expect(hub.problems.map((problem) => problem.message)).toEqual([
       `${path.join(temp.dir, 'home', 'config.json')}: mcpServers.broken: needs "command" (a local server) or "url" (an HTTP server); expected { "command", "args"?, "env"?, "cwd"?, "timeoutMs"? } or { "url", "headers"?, "timeoutMs"? }`,
@@ -131,7 +143,7 @@ describe('MCP servers that do not work, and HTTP servers', () => {
   });
 
   it('leaves the other tools working', async () => {
-    expect(registry.names().filter((name) => name.includes('__')).every((name) => name.startsWith('web__') || name.startsWith('old__'))).toBe(true);
+    expect(registry.names().filter((name) => name.includes('__')).every((name) => ['web__', 'old__', 'twins__'].some((prefix) => name.startsWith(prefix)))).toBe(true);
     expect(await registry.invoke(call('shell', { command: 'echo ok' }), { workspace: temp.dir })).toMatchObject({ stdout: 'ok' });
   });
 });
