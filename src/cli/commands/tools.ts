@@ -4,6 +4,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { openCommandTools } from '../mcp-tools.js';
+import { schemaTypeName, type JsonSchema } from '../schema-type-name.js';
 
 /** Built-in tools, then those of every MCP server that started (the others are named on stderr). */
 export async function toolsCommand(io: CliIO, flags: { json?: boolean; workspace?: string }): Promise<ExitCodeValue> {
@@ -25,22 +26,12 @@ export async function toolsCommand(io: CliIO, flags: { json?: boolean; workspace
   return ExitCode.ok;
 }
 
-type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; required?: string[]; description?: string; items?: JsonSchema; anyOf?: JsonSchema[]; enum?: unknown[] };
-
 function describeArguments(schema: JsonSchema): string[] {
   const properties = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
   return Object.entries(properties).map(([name, property]) => {
-    const type = typeName(property);
+    const type = schemaTypeName(property);
     const optional = required.has(name) ? '' : '?';
     return `${name}${optional}: ${type}${property.description ? `  ${property.description}` : ''}`;
   });
-}
-
-function typeName(schema: JsonSchema): string {
-  if (schema.enum) return schema.enum.map((value) => JSON.stringify(value)).join(' | ');
-  if (schema.anyOf) return schema.anyOf.map(typeName).join(' | ');
-  if (schema.type === 'array') return `${schema.items ? typeName(schema.items) : 'any'}[]`;
-  if (typeof schema.type === 'string') return schema.type === 'object' && !schema.properties ? 'object' : schema.type;
-  return 'any';
 }
