@@ -5,6 +5,8 @@ import { settledWithin } from './settled-within.js';
 import { describePlacement, errorMessage, KsaError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
 import { CANCEL_CHANNEL, cancelledKey, jobId as makeJobId, labelQueue, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
+import { LostWorkers } from './lost-workers.js';
+import { lostOr, noWorkerTook, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 
 export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
@@ -46,13 +48,18 @@ type Watcher = {
 type Outstanding = {
   readonly queue: string;
   readonly id: string;
+  readonly call: Pick<ToolCall, 'stepId' | 'attempt' | 'onOutput'>;
   readonly labels: readonly string[];
+  /** The one worker it was sent to (a fan-out's part, a rollback), else any with its labels. */
+  readonly target: string | undefined;
   readonly queuedAt: number;
   /** Its add reached Redis: before that the sweep must not take the missing job for a lost one. */
   added: boolean;
   readonly lost: (reason: string) => void;
   /** A worker took it (the sweep saw its name where the active event was missed). */
   readonly active: (worker: string) => void;
+  /** Its worker is gone while it ran: a lost attempt, however BullMQ comes to know it. */
+  readonly workerLost: (worker: string) => void;
   /** Settles from the stored job when its event was missed (e.g. across a reconnect). */
   readonly fromJob: (job: Job<StepJobData, StepJobResult>) => Promise<string>;
   waitingShown: boolean;
@@ -74,6 +81,7 @@ export class RemoteSteps {
   private readonly client: Redis;
   private readonly sweepTimer: NodeJS.Timeout;
   private workersCache: { at: number; list: Promise<WorkerInfo[]> } | undefined;
+  private readonly lostWorkers = new LostWorkers();
   private closed = false;
   private sweeping = false;
 
@@ -115,7 +123,7 @@ export class RemoteSteps {
   async workers(): Promise<WorkerInfo[]> {
     const now = Date.now();
     if (!this.workersCache || now - this.workersCache.at > SWEEP_MS) this.workersCache = { at: now, list: liveWorkers(this.client, now) };
-    return this.workersCache.list;
+    return this.lostWorkers.filter(await this.workersCache.list);
   }
 
   async close(): Promise<void> {
@@ -134,7 +142,7 @@ export class RemoteSteps {
 
   private async runOn(call: ToolCall, queue: string, labels: readonly string[], worker?: string): Promise<unknown> {
     const id = makeJobId({ runId: this.options.runId, stepId: call.stepId, attempt: call.attempt, phase: call.phase, ...(worker ? { worker } : {}) });
-    const result = await this.runJob(call, queue, id, labels);
+    const result = await this.runJob(call, queue, id, labels, worker);
     return result.output;
   }
 
@@ -143,8 +151,8 @@ export class RemoteSteps {
     let matching = (await this.workers()).filter((info) => offers(info, placement.labels));
     while (matching.length === 0) {
       if (call.signal.aborted) throw call.signal.reason;
-      if (Date.now() - started > this.waitMs) throw new RemoteStepError(this.noWorkerMessage(placement.labels));
-      if (Date.now() - started < SWEEP_MS) call.onOutput(`waiting for ${describePlacement(placement)}`, 'stderr');
+      if (Date.now() - started > this.waitMs) throw new RemoteStepError(this.noWorkerMessage(placement.labels, call));
+      if (Date.now() - started < SWEEP_MS) call.onOutput(`waiting for ${describePlacement(placement)}${this.lostWorkers.note(call.stepId, call.attempt)}`, 'stderr');
       await new Promise((resolve) => setTimeout(resolve, SWEEP_MS));
       this.workersCache = undefined;
       matching = (await this.workers()).filter((info) => offers(info, placement.labels));
@@ -169,8 +177,20 @@ export class RemoteSteps {
     return this.options.workerWaitMs ?? DEFAULT_WORKER_WAIT_MS;
   }
 
-  private noWorkerMessage(labels: readonly string[]): string {
-    return `no worker took it within ${formatWait(this.waitMs)}: waiting for a worker (labels: ${labels.length > 0 ? labels.join(', ') : 'any'})`;
+  private noWorkerMessage(labels: readonly string[], call: Pick<ToolCall, 'stepId' | 'attempt'>): string {
+    return noWorkerTook(this.waitMs, labels, this.lostWorkers.note(call.stepId, call.attempt));
+  }
+
+  /**
+   * A worker that stopped answering mid-attempt: remembered (so the next
+   * attempt is not offered to it), and its job marked cancelled, so that the
+   * attempt, now failed, never runs if BullMQ hands it out again.
+   */
+  private async noteLost(call: Pick<ToolCall, 'stepId' | 'attempt'>, id: string, worker: string): Promise<void> {
+    this.workersCache = undefined;
+    const live = await liveWorkers(this.client).catch(() => []);
+    this.lostWorkers.add(call.stepId, call.attempt, worker, live);
+    await this.client.set(cancelledKey(id), '1', 'EX', 3600).catch(() => {});
   }
 
   private queue(name: string): Queue {
@@ -202,7 +222,7 @@ export class RemoteSteps {
     return events;
   }
 
-  private async runJob(call: ToolCall, queueName: string, id: string, labels: readonly string[]): Promise<StepJobResult> {
+  private async runJob(call: ToolCall, queueName: string, id: string, labels: readonly string[], target: string | undefined): Promise<StepJobResult> {
     const queue = this.queue(queueName);
     await this.queueEvents(queueName);
     const watching = this.watchers.get(queueName)!;
@@ -216,12 +236,22 @@ export class RemoteSteps {
         this.outstanding.delete(entry);
         fn();
       };
+      let takenBy: string | undefined;
+      let losing = false;
+      const workerLost = (worker: string) => {
+        if (settled || losing) return;
+        losing = true;
+        void this.noteLost(call, id, worker).finally(() => finish(() => reject(new RemoteStepError(workerLostMessage(worker)))));
+      };
+      const failed = (failedReason: string | undefined) => {
+        // BullMQ's stalled check (by another worker on the queue) found it first.
+        if (takenBy && failedReason && STALLED.test(failedReason)) return workerLost(takenBy);
+        finish(() => reject(new RemoteStepError(lostOr(failedReason))));
+      };
       const onCompleted = (returnvalue: unknown) => complete(asResult(returnvalue));
-      const onFailed = (failedReason: string) => finish(() => reject(new RemoteStepError(lostOr(failedReason))));
-      let named = false;
       const nameWorker = (worker: string | undefined) => {
-        if (named || !worker) return;
-        named = true;
+        if (takenBy || !worker) return;
+        takenBy = worker;
         call.onWorker?.(worker);
       };
       // A job finished before this process watched it (a resumed run) still names its worker.
@@ -244,12 +274,25 @@ export class RemoteSteps {
       const fromJob = async (job: Job<StepJobData, StepJobResult>): Promise<string> => {
         const state = await job.getState();
         if (state === 'completed') complete(asResult(job.returnvalue));
-        else if (state === 'failed') finish(() => reject(new RemoteStepError(lostOr(job.failedReason))));
+        else if (state === 'failed') failed(job.failedReason);
         else if (state === 'active') nameWorker(job.processedBy);
         return state;
       };
-      const entry: Outstanding = { queue: queueName, id, labels, queuedAt: Date.now(), added: false, waitingShown: false, fromJob, active: nameWorker, lost: (reason) => finish(() => reject(new RemoteStepError(reason))) };
-      const watcher: Watcher = { completed: onCompleted, failed: onFailed, active: onActive, progress: onProgress };
+      const entry: Outstanding = {
+        queue: queueName,
+        id,
+        call,
+        labels,
+        target,
+        queuedAt: Date.now(),
+        added: false,
+        waitingShown: false,
+        fromJob,
+        active: nameWorker,
+        workerLost,
+        lost: (reason) => finish(() => reject(new RemoteStepError(reason))),
+      };
+      const watcher: Watcher = { completed: onCompleted, failed, active: onActive, progress: onProgress };
       watching.set(id, watcher);
       if (call.signal.aborted) return onAbort();
       call.signal.addEventListener('abort', onAbort, { once: true });
@@ -260,24 +303,24 @@ export class RemoteSteps {
         .add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP })
         .then(async () => {
           entry.added = true;
-          if (!this.options.reattach) return this.showWaiting(entry, call);
+          if (!this.options.reattach) return this.showWaiting(entry);
           // The id may exist already (a resumed run): take the stored job's state as it is.
           const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
           if (!job) return;
           const state = await fromJob(job);
-          if (state === 'waiting' || state === 'prioritized') await this.showWaiting(entry, call);
+          if (state === 'waiting' || state === 'prioritized') await this.showWaiting(entry);
         })
         .catch((error: unknown) => finish(() => reject(new RemoteStepError(`could not queue the step: ${errorMessage(error)}`))));
     });
   }
 
   /** Says once that the step waits, when no live worker offers its labels. */
-  private async showWaiting(entry: Outstanding, call: Pick<ToolCall, 'onOutput'>): Promise<void> {
+  private async showWaiting(entry: Outstanding): Promise<void> {
     if (entry.waitingShown) return;
     const workers = await this.workers();
     if (workers.some((info) => offers(info, entry.labels))) return;
     entry.waitingShown = true;
-    call.onOutput(`waiting for a worker (labels: ${entry.labels.length > 0 ? entry.labels.join(', ') : 'any'})`, 'stderr');
+    entry.call.onOutput(waitingForWorker(entry.labels, this.lostWorkers.note(entry.call.stepId, entry.call.attempt)), 'stderr');
   }
 
   private async cancel(queue: Queue, id: string): Promise<void> {
@@ -294,19 +337,27 @@ export class RemoteSteps {
 
   /**
    * Jobs Redis no longer has (restarted without persistence) are lost
-   * attempts; steps nobody takes time out; a finish whose event was missed is
-   * taken from the job. One pipelined look at a few fields of every
-   * outstanding job; the whole job is read only for those that need it.
+   * attempts; so are running jobs whose lock expired (their worker died), which
+   * BullMQ only notices when another worker listens to the same queue, and
+   * none does to a fan-out's or to a lone worker's; steps nobody takes time
+   * out; a finish whose event was missed is taken from the job. One pipelined
+   * look at a few fields of every outstanding job; the whole job is read only
+   * for those that need it.
    */
   private async sweep(): Promise<void> {
     if (this.closed) return;
     const entries = [...this.outstanding].filter((entry) => entry.added);
     if (entries.length === 0) return;
     const pipeline = this.client.pipeline();
-    for (const entry of entries) pipeline.hmget(this.queue(entry.queue).toKey(entry.id), 'name', 'finishedOn', 'pb');
+    for (const entry of entries) {
+      const key = this.queue(entry.queue).toKey(entry.id);
+      pipeline.hmget(key, 'name', 'finishedOn', 'pb');
+      pipeline.exists(`${key}:lock`);
+    }
     const replies = (await pipeline.exec()) ?? [];
     for (const [i, entry] of entries.entries()) {
-      const [error, fields] = replies[i] ?? [null, null];
+      const [error, fields] = replies[2 * i] ?? [null, null];
+      const [, locked] = replies[2 * i + 1] ?? [null, 1];
       if (error || !Array.isArray(fields)) continue;
       const [name, finishedOn, worker] = fields as (string | null)[];
       if (name === null) {
@@ -315,16 +366,24 @@ export class RemoteSteps {
       }
       if (worker && finishedOn === null) {
         entry.active(worker);
-        continue;
+        if (locked !== 0) continue;
+      } else if (finishedOn === null) {
+        // Said here too: a worker lost a moment ago may still have looked live when the job was added.
+        if (!entry.target) await this.showWaiting(entry);
+        if (Date.now() - entry.queuedAt <= this.waitMs) continue;
       }
-      if (finishedOn === null && Date.now() - entry.queuedAt <= this.waitMs) continue;
       const job = await Job.fromId<StepJobData, StepJobResult>(this.queue(entry.queue), entry.id);
       if (!job) continue;
       const state = await entry.fromJob(job);
+      // An expired lock cannot be renewed: the job can no longer finish, whatever its worker still does.
+      if (state === 'active' && worker && locked === 0 && !(await this.client.exists(`${this.queue(entry.queue).toKey(entry.id)}:lock`))) {
+        entry.workerLost(worker);
+        continue;
+      }
       if (state !== 'waiting' && state !== 'prioritized') continue;
       if (Date.now() - entry.queuedAt > this.waitMs) {
         await job.remove().catch(() => {});
-        entry.lost(this.noWorkerMessage(entry.labels));
+        entry.lost(this.noWorkerMessage(entry.labels, entry.call));
       }
     }
   }
@@ -333,15 +392,4 @@ export class RemoteSteps {
 function asResult(value: unknown): StepJobResult {
   if (typeof value === 'object' && value !== null && 'worker' in value) return value as StepJobResult;
   return { worker: '', output: value };
-}
-
-/** BullMQ's words for a job whose worker died, in ours. */
-function lostOr(reason: string | undefined): string {
-  if (!reason) return 'the worker gave no reason';
-  if (/stalled/i.test(reason)) return 'attempt lost: its worker stopped answering (crashed or cut off)';
-  return reason;
-}
-
-function formatWait(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

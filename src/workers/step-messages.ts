@@ -1,0 +1,28 @@
+/** What a remote step says about workers, in its output lines and its errors. */
+
+/** BullMQ's failedReason for a job whose worker died (its lock expired). */
+export const STALLED = /stalled/i;
+
+/** `note`: what happened to an earlier attempt's worker (LostWorkers.note), or ''. */
+export function waitingForWorker(labels: readonly string[], note: string): string {
+  return `waiting for a worker (labels: ${labels.length > 0 ? labels.join(', ') : 'any'}${note})`;
+}
+
+export function noWorkerTook(waitMs: number, labels: readonly string[], note: string): string {
+  return `no worker took it within ${formatWait(waitMs)}: ${waitingForWorker(labels, note)}`;
+}
+
+export function workerLost(worker: string): string {
+  return `attempt lost: worker ${worker} stopped answering (crashed or cut off)`;
+}
+
+/** BullMQ's words for a job whose worker died, in ours, when its worker's name is not known. */
+export function lostOr(reason: string | undefined): string {
+  if (!reason) return 'the worker gave no reason';
+  if (STALLED.test(reason)) return 'attempt lost: its worker stopped answering (crashed or cut off)';
+  return reason;
+}
+
+function formatWait(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
