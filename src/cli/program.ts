@@ -175,6 +175,7 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('-y, --yes', 'approve the rollback of an interrupted run without asking')
     .option('--json', 'print the outcome as JSON')
     .option('--timeout <seconds>', 'how long to wait for a running run to finish its rollback (default 300)')
+    .option('--redis <url>', "an interrupted run's Redis: its queued jobs are removed, its running ones stopped (or KSA_REDIS_URL, or \"redis\" in config.json)")
     .action(async (run: string, flags) => setExit(await (await import('./commands/cancel.js')).cancelCommand(io, run, flags)));
 
   program

@@ -6,11 +6,11 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseSeconds } from '../options.js';
 import { runSession } from '../run-session.js';
-import { openRemote, redisUrlFor } from '../remote-run.js';
+import { checkedTarget, openRemote, redisUrlFor } from '../remote-run.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
 
-export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string };
+export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string; redis?: string };
 
 /**
  * Cancels a run. A run owned by a live process is asked to stop (it aborts
@@ -40,6 +40,13 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     return report(io, final, flags.json === true);
   }
 
+  // Its steps went to workers: their jobs may still be queued or running there, and rollbacks run there.
+  const usedWorkers = record.redis !== undefined || Object.values(record.state.steps).some((st) => st.worker !== undefined);
+  const redisUrl = usedWorkers ? await redisUrlFor(io, flags.redis, stores.home) : undefined;
+  if (record.redis && !redisUrl) {
+    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; to stop its jobs there too, cancel it with: ksa cancel ${runId} --redis ${record.redis}` });
+  }
+
   const stepsById = new Map(record.plan.steps.map((step) => [step.id, step]));
   const undo = rollbackTargets(record.state, (id) => stepsById.get(id));
   writeLine(io.stderr, `Run ${runId} is ${status}: its process is gone.`);
@@ -48,11 +55,11 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     const approval = await obtainApproval(io, { yes: flags.yes, question: `Roll back ${undo.length} step${undo.length === 1 ? '' : 's'} of run ${runId}?` });
     if (approval !== ExitCode.ok) return approval;
   }
+  if (redisUrl) await cancelJobs(io, redisUrl, runId);
   // Rollback steps may use MCP tools: their servers start, the others do not.
   const tools = await openCommandTools(io, record.workspace);
   await tools.prepareFor(record.plan);
-  // Steps that ran on workers are undone there: through KSA_REDIS_URL or config.json's redis.
-  const redisUrl = Object.values(record.state.steps).some((st) => st.worker !== undefined) ? await redisUrlFor(io, undefined, stores.home) : undefined;
+  // Steps that ran on workers are undone there.
   const run = await stores.runs.open(runId, `ksa cancel ${runId}`);
   const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, { reattach: true }).catch(async (error: unknown) => {
     await run.close();
@@ -68,6 +75,24 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     mode: 'rollback',
   }).finally(() => remote?.close());
   return state.status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;
+}
+
+/** Removes the run's queued jobs and stops its running ones on their workers, saying what it did. */
+async function cancelJobs(io: CliIO, url: string, runId: string): Promise<void> {
+  const target = await checkedTarget(url);
+  const { cancelRunJobs } = await import('../../workers/index.js');
+  const { removed, stopped, stillRunning } = await cancelRunJobs(target, runId);
+  const workers = [...new Set(stopped.map((job) => job.worker))];
+  const parts = [
+    ...(removed.length > 0 ? [`removed ${plural(removed.length, 'queued job')}`] : []),
+    ...(stopped.length > 0 ? [`stopped ${plural(stopped.length, 'running job')} on ${workers.join(', ')}`] : []),
+  ];
+  writeLine(io.stderr, parts.length > 0 ? `In ${target.display}: ${parts.join('; ')}.` : `In ${target.display}: none of its jobs is queued or running.`);
+  if (stillRunning.length > 0) writeLine(io.stderr, `ksa: warning: still running after the cancel request: ${stillRunning.join(', ')}; rolling back anyway`);
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 async function waitUntilFinished(read: () => Promise<RunRecord>, owner: () => Promise<unknown>, timeoutMs: number): Promise<RunRecord | 'owner-died' | undefined> {

@@ -1,0 +1,103 @@
+import { Job, Queue, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { CANCEL_CHANNEL, cancelledKey, PREFIX } from './queue-names.js';
+import type { RedisTarget } from './redis-connection.js';
+import { settledWithin } from './settled-within.js';
+
+export type CancelledJobs = {
+  /** Jobs no worker had taken yet: removed from their queues. */
+  readonly removed: readonly string[];
+  /** Jobs a worker was running, by worker: asked to stop (their process trees are killed there). */
+  readonly stopped: readonly { readonly id: string; readonly worker: string }[];
+  /** Of those, the ones still running when the wait ended (their worker may be gone: they never finish). */
+  readonly stillRunning: readonly string[];
+};
+
+const QUEUED = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+const POLL_MS = 200;
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * The coordinator's cancel, for a run whose coordinator is gone: every job of
+ * the run still in Redis is found by its id (`<runId>.…`), queued ones are
+ * removed, running ones get the cancel message their worker acts on, and all
+ * get the cancelled key, so a worker that takes one later refuses it. Waits
+ * up to `waitMs` for the running ones to end, so that rollbacks do not run
+ * beside them.
+ */
+export async function cancelRunJobs(target: RedisTarget, runId: string, { waitMs = 10_000 }: { waitMs?: number } = {}): Promise<CancelledJobs> {
+  const client = new Redis({ ...target.options, lazyConnect: true });
+  client.on('error', () => {});
+  const queues = new Map<string, Queue>();
+  const queue = (name: string) => {
+    let opened = queues.get(name);
+    if (!opened) {
+      opened = new Queue(name, { connection: target.options as ConnectionOptions, prefix: PREFIX });
+      opened.on('error', () => {});
+      queues.set(name, opened);
+    }
+    return opened;
+  };
+  try {
+    await client.connect();
+    const removed: string[] = [];
+    const stopped: { id: string; worker: string; key: string }[] = [];
+    for (const { queue: name, id } of await runJobKeys(client, runId)) {
+      const job = await Job.fromId(queue(name), id);
+      if (!job) continue;
+      const state = await job.getState();
+      if (!QUEUED.has(state) && state !== 'active') continue;
+      await client.set(cancelledKey(id), '1', 'EX', 3600);
+      if (state === 'active') {
+        await client.publish(CANCEL_CHANNEL, id);
+        stopped.push({ id, worker: job.processedBy ?? '?', key: queue(name).toKey(id) });
+      } else if (await job.remove().then(() => true, () => false)) {
+        removed.push(id);
+      }
+    }
+    const stillRunning = await untilEnded(client, stopped, waitMs);
+    return { removed, stopped: stopped.map(({ id, worker }) => ({ id, worker })), stillRunning };
+  } finally {
+    const closing = Promise.all([...queues.values()].map((each) => each.close().catch(() => {})));
+    if (!(await settledWithin(closing, CLOSE_GRACE_MS))) for (const each of queues.values()) void each.disconnect().catch(() => {});
+    client.disconnect();
+  }
+}
+
+/**
+ * The run's job hashes, `ksa:<queue>:<runId>.<step>.<attempt>[.<worker>]`: neither queue names nor
+ * job ids contain ':', so three parts exactly (a job's `:lock` and `:logs` keys have four).
+ */
+async function runJobKeys(client: Redis, runId: string): Promise<{ queue: string; id: string }[]> {
+  const found: { queue: string; id: string }[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${PREFIX}:*:${escapeGlob(runId)}.*`, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const parts = key.split(':');
+      if (parts.length === 3 && parts[2]!.startsWith(`${runId}.`)) found.push({ queue: parts[1]!, id: parts[2]! });
+    }
+  } while (cursor !== '0');
+  return found;
+}
+
+/** Waits for the stopped jobs to finish; one whose lock expired has no worker left to finish it. */
+async function untilEnded(client: Redis, jobs: readonly { id: string; key: string }[], waitMs: number): Promise<string[]> {
+  const deadline = Date.now() + waitMs;
+  let running = [...jobs];
+  while (running.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const still: typeof running = [];
+    for (const job of running) {
+      const [finishedOn, locked] = await Promise.all([client.hget(job.key, 'finishedOn'), client.exists(`${job.key}:lock`)]);
+      if (finishedOn === null && locked === 1) still.push(job);
+    }
+    running = still;
+  }
+  return running.map((job) => job.id);
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
