@@ -5,6 +5,7 @@ export type { RemoteStepsOptions } from './remote-steps.js';
 export { StepWorker, DEFAULT_STALL_TIMINGS } from './step-worker.js';
 export type { StepWorkerOptions, StallTimings, WorkerLogEntry } from './step-worker.js';
 export { liveWorkers, offers, HEARTBEAT_MS, LIVE_WITHIN_MS } from './worker-registry.js';
+export { WorkerNameTakenError } from './worker-name-taken-error.js';
 export type { WorkerInfo } from './worker-registry.js';
 export { WORKER_NAME_PATTERN, labelQueue, jobId } from './queue-names.js';
 export { cancelRunJobs } from './cancel-run-jobs.js';

@@ -9,6 +9,8 @@
 export const PREFIX = 'ksa';
 export const CANCEL_CHANNEL = 'ksa:cancel';
 export const WORKERS_KEY = 'ksa:workers';
+/** Held by the live worker of that name (its token), renewed with its heartbeat. */
+export const workerNameKey = (name: string) => `ksa:worker-name:${name}`;
 export const cancelledKey = (jobId: string) => `ksa:cancelled:${jobId}`;
 
 /** Worker names: used in queue names, so no ':' and nothing odd. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -5,7 +6,7 @@ import { errorMessage } from '../planning/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
-import { startHeartbeat } from './worker-registry.js';
+import { claimWorkerName, startHeartbeat } from './worker-registry.js';
 import { settledWithin } from './settled-within.js';
 
 /** Lost-attempt detection: a crashed worker's lock expires after lockMs; another worker checks every stalledMs. */
@@ -67,7 +68,14 @@ export class StepWorker {
     const timings = this.options.timings ?? DEFAULT_STALL_TIMINGS;
     this.client = new Redis(target.options);
     this.client.on('error', () => {});
-    this.heartbeat = startHeartbeat(this.client, () => ({ name, labels: [...labels], host: hostname(), pid: process.pid, concurrency, running: this.runningJobs, startedAt: this.startedAt }));
+    const token = randomUUID();
+    try {
+      await claimWorkerName(this.client, name, token);
+    } catch (error) {
+      this.client.disconnect();
+      throw error;
+    }
+    this.heartbeat = startHeartbeat(this.client, token, () => ({ name, labels: [...labels], host: hostname(), pid: process.pid, concurrency, running: this.runningJobs, startedAt: this.startedAt }));
     await this.heartbeat.beat();
 
     this.subscriber = new Redis(target.options);

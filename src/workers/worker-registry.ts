@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { WORKERS_KEY } from './queue-names.js';
+import { WORKERS_KEY, workerNameKey } from './queue-names.js';
+import { WorkerNameTakenError } from './worker-name-taken-error.js';
 
 /** How often a worker says it is alive, and after how long without a word it counts as gone. */
 export const HEARTBEAT_MS = 2000;
@@ -41,10 +42,40 @@ export function offers(worker: Pick<WorkerInfo, 'labels'>, labels: readonly stri
   return labels.every((label) => worker.labels.includes(label));
 }
 
-/** Keeps one worker's entry current until stopped. */
-export function startHeartbeat(redis: Redis, info: () => Omit<WorkerInfo, 'lastSeen'>): { beat: () => Promise<void>; stop: () => Promise<void> } {
+/** Renews the name's claim if this worker holds it, or takes it back if it lapsed (a Redis restart); never takes another's. */
+const RENEW_CLAIM = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0`;
+const RELEASE_CLAIM = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * Takes a worker name for this process (`token`), atomically: two workers
+ * started at once under one name cannot both have it. A claim lapses
+ * LIVE_WITHIN_MS after its worker's last heartbeat, as its registry entry
+ * goes stale, so the name of a worker that died is free again then.
+ */
+export async function claimWorkerName(redis: Redis, name: string, token: string, now = Date.now()): Promise<void> {
+  const entry = await redis.hget(WORKERS_KEY, name);
+  const holder = entry === null ? undefined : parseEntry(entry);
+  // A live entry without a claim is a worker of an older ksa: its name is as taken.
+  const live = holder && now - Date.parse(holder.lastSeen) <= LIVE_WITHIN_MS ? holder : undefined;
+  if (live || (await redis.set(workerNameKey(name), token, 'PX', LIVE_WITHIN_MS, 'NX')) === null) {
+    throw new WorkerNameTakenError({ name, holder: live ?? holder, now });
+  }
+}
+
+function parseEntry(text: string): WorkerInfo | undefined {
+  try {
+    return JSON.parse(text) as WorkerInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps one worker's entry (and its name's claim, `token`) current until stopped. */
+export function startHeartbeat(redis: Redis, token: string, info: () => Omit<WorkerInfo, 'lastSeen'>): { beat: () => Promise<void>; stop: () => Promise<void> } {
   const beat = async () => {
     const current = info();
+    await redis.eval(RENEW_CLAIM, 1, workerNameKey(current.name), token, LIVE_WITHIN_MS);
     await redis.hset(WORKERS_KEY, current.name, JSON.stringify({ ...current, lastSeen: new Date().toISOString() }));
   };
   const timer = setInterval(() => void beat().catch(() => {}), HEARTBEAT_MS);
@@ -54,6 +85,7 @@ export function startHeartbeat(redis: Redis, info: () => Omit<WorkerInfo, 'lastS
     async stop() {
       clearInterval(timer);
       await redis.hdel(WORKERS_KEY, info().name).catch(() => {});
+      await redis.eval(RELEASE_CLAIM, 1, workerNameKey(info().name), token).catch(() => {});
     },
   };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
 import { createRedactor, ksaHome, secretValues } from '../../store/index.js';
 import { createBuiltinRegistry, killAllProcessGroups } from '../../tools/index.js';
-import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
+import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, WorkerNameTakenError, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
@@ -44,7 +44,11 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
     log: (entry) => log(entry, formatEntry(entry)),
     ...(redactor.active ? { redact: redactor.text } : {}),
   });
-  await worker.start();
+  await worker.start().catch((error: unknown) => {
+    // Another --name is the fix: a usage error.
+    if (WorkerNameTakenError.isInstance(error)) throw new CliError({ message: error.message, exitCode: ExitCode.usage, cause: error });
+    throw error;
+  });
   log({ type: 'worker_started', labels, concurrency, workspace, redis: target.display, pid: process.pid }, `ksa worker ${name} ready · labels ${labels.length > 0 ? labels.join(', ') : '(none)'} · concurrency ${concurrency} · ${target.display} · workspace ${workspace}`);
 
   return new Promise<ExitCodeValue>((resolve) => {
