@@ -63,6 +63,8 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
   try {
     await client.connect();
     await client.ping();
+    // ioredis selects the URL's database while connecting and, when the server has no such database, stays on 0.
+    if (target.options.db) await selectDatabase(client, target);
     const info = await client.info('server');
     const version = /redis_version:([\d.]+)/.exec(info)?.[1] ?? '0';
     if (compareVersions(version, MIN_REDIS_VERSION) < 0) {
@@ -75,6 +77,19 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
     throw new RedisUnavailableError({ url: target.display, reason: describeRedisError(cause), cause });
   } finally {
     client.disconnect();
+  }
+}
+
+async function selectDatabase(client: Redis, target: RedisTarget): Promise<void> {
+  const db = target.options.db!;
+  try {
+    await client.select(db);
+  } catch (error) {
+    if (!/out of range|invalid DB index/i.test(errorText(error))) throw error;
+    // CONFIG may be disabled (managed Redis): then the limit is not named.
+    const count = await client.config('GET', 'databases').then((reply) => Number((reply as string[])[1]), () => NaN);
+    const limit = Number.isInteger(count) && count > 0 ? ` (the server has ${count} database${count === 1 ? '' : 's'}, 0 to ${count - 1})` : ' on that server';
+    throw new RedisUnavailableError({ url: target.display, reason: `database ${db} does not exist${limit}`, badUrl: true, cause: error });
   }
 }
 

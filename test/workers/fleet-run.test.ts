@@ -142,6 +142,17 @@ describe('bad Redis', () => {
     }
   });
 
+  it('a database beyond the server\'s "databases": one line naming it and the limit, exit 2 (not database 0 silently)', async () => {
+    for (const command of ['worker', 'workers']) {
+      const result = await runKsa([command, '--redis', `${redis.url}/99`], { home: sandbox.home, timeoutMs: 20_000 });
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(result.stderr).toBe(`ksa: cannot use Redis at ${redis.url}/99: database 99 does not exist (the server has 16 databases, 0 to 15)\n`);
+    }
+    const last = await runKsa(['workers', '--redis', `${redis.url}/15`, '--json'], { home: sandbox.home });
+    expect(last.code, describeResult(last)).toBe(0);
+    expect(JSON.parse(last.stdout).workers).toEqual([]);
+  });
+
   it('a wrong password: one line, exit 1 (worker and run alike)', async () => {
     const locked = await startRedis({ password: 'right' });
     try {
