@@ -1,4 +1,9 @@
-import { startKsa, type KsaProcess } from './cli.js';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { createCliSandbox, startKsa, type CliSandbox, type KsaProcess } from './cli.js';
+import { killGroup } from './durable.js';
+import { startRedis, type TestRedis } from './redis-server.js';
 
 /** Lost-attempt detection shortened for tests: lock 2 s, stalled check every 1 s. */
 export const FAST_STALL_ENV = { KSA_WORKER_LOCK_MS: '2000', KSA_WORKER_STALLED_MS: '1000' };
@@ -18,4 +23,49 @@ export async function startWorker(url: string, name: string, options: { labels?:
 export async function stopAll(workers: readonly KsaProcess[]): Promise<void> {
   for (const worker of workers) worker.kill('SIGKILL');
   await Promise.all(workers.map((worker) => worker.result.catch(() => undefined)));
+}
+
+export type FleetScenario = { readonly redis: TestRedis; readonly dir: string; readonly home: string; readonly workers: Map<string, KsaProcess> };
+
+/**
+ * Scenarios of one test file, each with its own redis-server, folder, KSA_HOME
+ * and `ksa worker` processes; everything is stopped after the file, and the
+ * process groups added to `orphans` (shells of killed workers) are killed.
+ */
+export function fleetScenarios(prefix: string) {
+  const cleanups: (() => Promise<void>)[] = [];
+  const orphans = new Set<number>();
+  let sandbox: CliSandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await createCliSandbox(prefix);
+  });
+  afterAll(async () => {
+    for (const pid of orphans) killGroup(pid);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    await sandbox?.cleanup();
+  });
+  return {
+    orphans,
+    get sandbox(): CliSandbox {
+      if (!sandbox) throw new Error('fleetScenarios: the sandbox exists only inside tests');
+      return sandbox;
+    },
+    /** A scenario named `name` (its folder), with these workers started and ready. */
+    async setup(name: string, workerNames: readonly string[], options: { labels?: string[]; concurrency?: number } = {}): Promise<FleetScenario> {
+      const redis = await startRedis();
+      const dir = path.join(this.sandbox.dir, name);
+      const home = path.join(this.sandbox.dir, `${name}-home`);
+      mkdirSync(dir, { recursive: true });
+      mkdirSync(home, { recursive: true });
+      const workers = new Map<string, KsaProcess>();
+      cleanups.push(async () => {
+        await stopAll([...workers.values()]);
+        await redis.cleanup();
+      });
+      for (const worker of workerNames) {
+        workers.set(worker, await startWorker(redis.url, worker, { cwd: dir, home, labels: options.labels, concurrency: options.concurrency ?? 1 }));
+      }
+      return { redis, dir, home, workers };
+    },
+  };
 }

@@ -1,47 +1,21 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, eventsOf, eventually, parseNdjson, runKsa, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { describeResult, eventsOf, eventually, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
 import { killGroup, lineCounts, readPids } from '../helpers/durable.js';
-import { startWorker, stopAll } from '../helpers/fleet.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { fleetScenarios } from '../helpers/fleet.js';
 import { isProcessAlive, waitFor } from '../helpers/tool-context.js';
 
 // Crashes and cancels with workers, each against its own redis-server and `ksa worker` processes
 // (lost-attempt detection shortened to a 2 s lock and a 1 s stalled check).
 
-let sandbox: CliSandbox;
-const cleanups: (() => Promise<void>)[] = [];
-const orphans = new Set<number>();
-
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-fleet-faults-');
-});
-afterAll(async () => {
-  for (const pid of orphans) killGroup(pid);
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-  await sandbox?.cleanup();
-});
-
-async function setup(name: string, workerNames: string[], concurrency = 1) {
-  const redis: TestRedis = await startRedis();
-  const dir = path.join(sandbox.dir, name);
-  const home = path.join(sandbox.dir, `${name}-home`);
-  mkdirSync(dir, { recursive: true });
-  mkdirSync(home, { recursive: true });
-  const workers = new Map<string, KsaProcess>();
-  for (const worker of workerNames) workers.set(worker, await startWorker(redis.url, worker, { cwd: dir, home, concurrency }));
-  cleanups.push(async () => {
-    await stopAll([...workers.values()]);
-    await redis.cleanup();
-  });
-  return { redis, dir, home, workers };
-}
+const fleet = fleetScenarios('ksa-fleet-faults-');
+const { orphans } = fleet;
 
 describe.concurrent('workers: faults', () => {
   it('a worker killed with kill -9 mid-step: the attempt is detected as lost and retried on another worker; counted once', async () => {
-    const { redis, dir, home, workers } = await setup('worker-kill', ['w-a', 'w-b']);
-    const planFile = await sandbox.writePlan('worker-kill/plan.yaml', `goal: Survive a worker
+    const { redis, dir, home, workers } = await fleet.setup('worker-kill', ['w-a', 'w-b']);
+    const planFile = await fleet.sandbox.writePlan('worker-kill/plan.yaml', `goal: Survive a worker
 steps:
   - id: slow
     tool: shell
@@ -74,8 +48,8 @@ steps:
   }, 90_000);
 
   it('the coordinator killed with kill -9: the worker finishes the step; ksa resume collects it by its job id without running it again', async () => {
-    const { redis, dir, home, workers } = await setup('coordinator-kill', ['w-1']);
-    const planFile = await sandbox.writePlan('coordinator-kill/plan.yaml', `goal: Survive the coordinator
+    const { redis, dir, home, workers } = await fleet.setup('coordinator-kill', ['w-1']);
+    const planFile = await fleet.sandbox.writePlan('coordinator-kill/plan.yaml', `goal: Survive the coordinator
 steps:
   - id: first
     tool: shell
@@ -115,8 +89,8 @@ steps:
   }, 90_000);
 
   it('ksa cancel reaches the worker: the running step is aborted there (process tree killed) and rollbacks run where their steps ran', async () => {
-    const { redis, dir, home } = await setup('cancel', ['w-x']);
-    const planFile = await sandbox.writePlan('cancel/plan.yaml', `goal: Cancel on a worker
+    const { redis, dir, home } = await fleet.setup('cancel', ['w-x']);
+    const planFile = await fleet.sandbox.writePlan('cancel/plan.yaml', `goal: Cancel on a worker
 steps:
   - id: first
     tool: shell
@@ -146,7 +120,7 @@ steps:
 
 describe('workers: stopping', () => {
   it('SIGTERM after Redis went away: nothing runs, so the worker stops (exit 143) instead of waiting on Redis for good', async () => {
-    const { redis, workers } = await setup('sigterm-no-redis', ['w-gone']);
+    const { redis, workers } = await fleet.setup('sigterm-no-redis', ['w-gone']);
     await redis.stop('SIGKILL');
     const worker = workers.get('w-gone')!;
     worker.kill('SIGTERM');
@@ -157,8 +131,8 @@ describe('workers: stopping', () => {
   }, 60_000);
 
   it('SIGTERM: the worker finishes the step it runs, takes no new one, leaves the registry and exits 143', async () => {
-    const { redis, dir, home, workers } = await setup('sigterm', ['w-t']);
-    const planFile = await sandbox.writePlan('sigterm/plan.yaml', `goal: Finish before stopping
+    const { redis, dir, home, workers } = await fleet.setup('sigterm', ['w-t']);
+    const planFile = await fleet.sandbox.writePlan('sigterm/plan.yaml', `goal: Finish before stopping
 steps:
   - id: running
     tool: shell
@@ -190,8 +164,8 @@ steps:
 
 describe('workers: Redis restarted mid-run', () => {
   it('coordinator and worker reconnect; the attempt whose job Redis lost is retried under its policy; every step succeeds once', async () => {
-    const { redis, dir, home } = await setup('redis-restart', ['w-r']);
-    const planFile = await sandbox.writePlan('redis-restart/plan.yaml', `goal: Survive a Redis restart
+    const { redis, dir, home } = await fleet.setup('redis-restart', ['w-r']);
+    const planFile = await fleet.sandbox.writePlan('redis-restart/plan.yaml', `goal: Survive a Redis restart
 steps:
   - id: a
     tool: shell
@@ -220,8 +194,8 @@ steps:
   }, 90_000);
 
   it('an attempt Redis lost, without retries: the run fails and ksa exits 1 (it does not wait on BullMQ after the run has ended)', async () => {
-    const { redis, dir, home } = await setup('redis-restart-fail', ['w-f']);
-    const planFile = await sandbox.writePlan('redis-restart-fail/plan.yaml', `goal: Lose an attempt to a Redis restart
+    const { redis, dir, home } = await fleet.setup('redis-restart-fail', ['w-f']);
+    const planFile = await fleet.sandbox.writePlan('redis-restart-fail/plan.yaml', `goal: Lose an attempt to a Redis restart
 steps:
   - id: long
     tool: shell

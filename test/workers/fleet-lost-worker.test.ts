@@ -1,41 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, eventsOf, eventually, parseNdjson, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { describeResult, eventsOf, eventually, parseNdjson, startKsa, type KsaProcess } from '../helpers/cli.js';
 import { killGroup, lineCounts, readPids } from '../helpers/durable.js';
-import { startWorker, stopAll } from '../helpers/fleet.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { fleetScenarios } from '../helpers/fleet.js';
 
 // A worker killed with kill -9 while no other worker listens to its job's queue: its own queue (a
 // fan-out), or a label queue it was the only one on. The coordinator notices the lost attempt itself.
 
-let sandbox: CliSandbox;
-const cleanups: (() => Promise<void>)[] = [];
-const orphans = new Set<number>();
-
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-fleet-lost-');
-});
-afterAll(async () => {
-  for (const pid of orphans) killGroup(pid);
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-  await sandbox?.cleanup();
-});
-
-async function setup(name: string, workerNames: string[], labels: string[] = []) {
-  const redis: TestRedis = await startRedis();
-  const dir = path.join(sandbox.dir, name);
-  const home = path.join(sandbox.dir, `${name}-home`);
-  mkdirSync(dir, { recursive: true });
-  mkdirSync(home, { recursive: true });
-  const workers = new Map<string, KsaProcess>();
-  cleanups.push(async () => {
-    await stopAll([...workers.values()]);
-    await redis.cleanup();
-  });
-  for (const worker of workerNames) workers.set(worker, await startWorker(redis.url, worker, { cwd: dir, home, labels, concurrency: 1 }));
-  return { redis, dir, home, workers };
-}
+const fleet = fleetScenarios('ksa-fleet-lost-');
+const { orphans } = fleet;
 
 /** kill -9 of a worker, and of the shells it ran: a dead machine would not finish them either. */
 function killWorker(worker: KsaProcess, dir: string, pidFile: string): void {
@@ -50,8 +22,8 @@ type StepEvent = { attempt: number; worker?: string; error?: string; line?: stri
 
 describe.concurrent('workers: a lost worker nobody else can notice', () => {
   it('fan-out: the killed worker\'s part fails as a lost attempt naming it; the retry runs on the live workers only', async () => {
-    const { redis, dir, home, workers } = await setup('fan-out', ['web-a', 'web-b'], ['web']);
-    const planFile = await sandbox.writePlan('fan-out/plan.yaml', `goal: Restart every web host
+    const { redis, dir, home, workers } = await fleet.setup('fan-out', ['web-a', 'web-b'], { labels: ['web'] });
+    const planFile = await fleet.sandbox.writePlan('fan-out/plan.yaml', `goal: Restart every web host
 steps:
   - id: restart
     tool: shell
@@ -77,8 +49,8 @@ steps:
   }, 90_000);
 
   it('fan-out without retries: the run ends failed (exit 1) instead of waiting for the killed worker forever', async () => {
-    const { redis, dir, home, workers } = await setup('fan-out-fail', ['db-a', 'db-b'], ['db']);
-    const planFile = await sandbox.writePlan('fan-out-fail/plan.yaml', `goal: Vacuum every database
+    const { redis, dir, home, workers } = await fleet.setup('fan-out-fail', ['db-a', 'db-b'], { labels: ['db'] });
+    const planFile = await fleet.sandbox.writePlan('fan-out-fail/plan.yaml', `goal: Vacuum every database
 steps:
   - id: vacuum
     tool: shell
@@ -96,8 +68,8 @@ steps:
   }, 90_000);
 
   it('the only worker killed: the attempt is lost (naming it), the retry says it waits for a worker, and --worker-wait ends the wait', async () => {
-    const { redis, dir, home, workers } = await setup('only-worker', ['solo']);
-    const planFile = await sandbox.writePlan('only-worker/plan.yaml', `goal: Survive the only worker
+    const { redis, dir, home, workers } = await fleet.setup('only-worker', ['solo']);
+    const planFile = await fleet.sandbox.writePlan('only-worker/plan.yaml', `goal: Survive the only worker
 steps:
   - id: slow
     tool: shell
