@@ -1,5 +1,5 @@
 import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
-import { readProcessGroups, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
+import { readProcessGroups, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
 import { guardKubeContext, killAllProcessGroups, onProcessGroupsChanged, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
@@ -78,7 +78,10 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     if (leftover > 0) warn(`stopped ${leftover} process group${leftover === 1 ? '' : 's'} left running by the interrupted run`);
   }
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
-  const logs = new StepLogs(run.logDir, warn, run.redactor.with(secretInputValues(options.inputs ?? {})));
+  const redactor = run.redactor.with(secretInputValues(options.inputs ?? {}));
+  const logs = new StepLogs(run.logDir, warn, redactor);
+  // A prompt is templated from inputs and outputs: what it says of secrets stays here.
+  const queryModel: QueryModel | undefined = options.queryModel && ((query) => options.queryModel!({ ...query, prompt: redactor.text(query.prompt) }));
   // Learned durations weigh the critical path; this run's are added when it ends.
   const durations = new StepDurations(run.home, warn);
   const plan = run.record.plan;
@@ -103,7 +106,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     ...(weight ? { stepWeight: (step) => weight(step.id) } : {}),
     invokeTool: options.remote ? options.remote.invoker(guarded) : guarded,
     ...(options.remote ? { placeStep: options.remote.placeStep } : {}),
-    queryModel: options.queryModel,
+    queryModel,
     maxParallel: options.maxParallel ?? run.record.maxParallel,
     inputs: { ...run.record.inputs, ...options.inputs },
     env: options.env ?? {},
@@ -119,11 +122,12 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
       if (event.type === 'step_succeeded') succeeded.push({ stepId: event.stepId, durationMs: event.durationMs });
       logs.onEvent(event);
       record(event);
-      if (event.type !== 'run_finished') return options.onEvent?.(event);
+      const shown = redactEvent(event, redactor);
+      if (event.type !== 'run_finished') return options.onEvent?.(shown);
       // Whoever hears run_finished may act on it (or be killed right after): the final state must be on disk first.
       finished = run.flush().then(
-        () => options.onEvent?.(event),
-        () => options.onEvent?.(event),
+        () => options.onEvent?.(shown),
+        () => options.onEvent?.(shown),
       );
     },
   });

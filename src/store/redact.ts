@@ -1,5 +1,7 @@
 /** Names whose values are treated as secrets wherever they could be written down. */
-const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIAL|AUTH|COOKIE|SESSION)/i;
+const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIAL|AUTH|COOKIE|SESSION|DSN|(^|_)PAT(_|$))/i;
+/** `scheme://user:password@host`: the password of a URL in any variable (DATABASE_URL, REDIS_URL). */
+const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/gi;
 const MIN_SECRET_LENGTH = 4;
 export const REDACTED = '***';
 
@@ -12,9 +14,24 @@ export function secretValues(env: Readonly<Record<string, string | undefined>>, 
   const values: string[] = [];
   for (const name of names) {
     const value = env[name];
-    if (value && looksSecret(name)) values.push(value);
+    if (!value) continue;
+    if (looksSecret(name)) values.push(value);
+    for (const match of value.matchAll(URL_PASSWORD)) {
+      values.push(match[1]!);
+      // Printed decoded as often as encoded (p%40ss by a URL parser as p@ss).
+      const decoded = safeDecode(match[1]!);
+      if (decoded !== match[1]) values.push(decoded);
+    }
   }
   return values;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 export type Redactor = {

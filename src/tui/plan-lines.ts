@@ -4,6 +4,7 @@ import { describePlacement, placementOf } from '../planning/placement.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { PlanRisk, RiskLevel } from '../policy/index.js';
 import type { Styler } from './style.js';
+import { looksSecret, REDACTED } from '../store/redact.js';
 import { visible } from './visible-text.js';
 
 /** What the plan view needs of the tools: how to show a call, and how risky it is. */
@@ -26,7 +27,9 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
   const parallel = maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL;
   lines.push(`${style.bold('Plan:')} ${visible(plan.goal)}`);
   const inputs = Object.entries(plan.inputs);
-  if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([key, value]) => `${visible(key)}=${visible(formatValue(value))}`).join(', ')}`);
+  // A secret input (`--input dbPassword=…`) is shown as written down everywhere else: ***.
+  const shownInput = (key: string, value: unknown) => (looksSecret(key) && typeof value === 'string' && value !== '' ? REDACTED : formatValue(value));
+  if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([key, value]) => `${visible(key)}=${visible(shownInput(key, value))}`).join(', ')}`);
   const risks = risk ? `, risk: ${levelText(risk.level, style)}` : '';
   lines.push(`  ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, up to ${parallel} at once${risks}`);
   lines.push('');

@@ -60,6 +60,37 @@ describe.concurrent('llm_query steps in ksa run', () => {
     expect(existsSync(path.join(cli.sandbox.dir, 'ran.txt'))).toBe(false);
   });
 
+  it('secrets in the prompt (env values, secret inputs, URL passwords) reach the model as ***', async (context) => {
+    const cli = await agentCliFor(context);
+    await cli.sandbox.writePlan(
+      'plan.yaml',
+      `goal: Summarize a login
+inputs:
+  dbPassword: change-me
+steps:
+  - id: login
+    tool: shell
+    args: { command: "echo token=$DEPLOY_TOKEN pat=$GH_PAT db=$DATABASE_URL pw={{ inputs.dbPassword }}" }
+  - id: sum
+    type: llm_query
+    dependsOn: [login]
+    prompt: "Summarize: {{ steps.login.output.stdout }} and {{ inputs.dbPassword }}"
+`,
+    );
+    cli.server.enqueue({ text: 'fine' });
+    const env = { DEPLOY_TOKEN: 'tok-env-777', GH_PAT: 'ghpat-env-4242', DATABASE_URL: 'postgres://admin:dbpw-5150@db/prod' };
+    const result = await cli.ksa(['run', 'plan.yaml', '--yes', '--json', '--input', 'dbPassword=inpw-8642'], { env });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(lastUserText(cli.server.requests[0]!)).toBe('Summarize: token=*** pat=*** db=postgres://admin:***@db/prod pw=*** and ***');
+    // Nor do they reach the --json events (a CI log) or the plan shown on stderr.
+    for (const secret of ['tok-env-777', 'ghpat-env-4242', 'dbpw-5150', 'inpw-8642']) {
+      expect(result.stdout).not.toContain(secret);
+      expect(result.stderr).not.toContain(secret);
+    }
+    expect(eventsOf(parseNdjson(result.stdout), 'step_succeeded', 'login')[0]?.output).toMatchObject({ stdout: 'token=*** pat=*** db=postgres://admin:***@db/prod pw=***' });
+    expect(result.stderr).toContain('inputs: dbPassword=***');
+  });
+
   it('validating or dry-running such a plan needs no model', async (context) => {
     const cli = await agentCliFor(context);
     await cli.sandbox.writePlan('plan.yaml', PLAN);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConversationStore, createRedactor, ksaHome, looksSecret, RunStore, secretValues, StepLogs } from '../../src/store/index.js';
+import { ConversationStore, createRedactor, ksaHome, looksSecret, redactEvent, RunStore, secretValues, StepLogs } from '../../src/store/index.js';
 import type { RunEvent } from '../../src/planning/index.js';
 import { eventually } from '../helpers/cli.js';
 import { createTempDir } from '../helpers/tool-context.js';
@@ -34,6 +34,27 @@ describe('secrets', () => {
     expect(secretValues({ GITHUB_TOKEN: SECRET, PATH: '/bin', SHORT_KEY: 'abc', EMPTY_TOKEN: '' }).sort()).toEqual(['abc', SECRET]);
     const redactor = createRedactor(['abc', SECRET, `${SECRET}-longer`]);
     expect(redactor.text(`x ${SECRET}-longer y ${SECRET} abc`)).toBe('x *** y *** abc');
+  });
+
+  it('personal access tokens, DSNs and the passwords of URLs in any variable are secrets too', () => {
+    for (const name of ['GH_PAT', 'PAT', 'SENTRY_DSN']) expect(looksSecret(name), name).toBe(true);
+    for (const name of ['PATH', 'PATTERN', 'XPATH']) expect(looksSecret(name), name).toBe(false);
+    expect(secretValues({ DATABASE_URL: 'postgres://admin:dbpw-5150@db/prod', REDIS: 'redis://:p%40ss-word@cache:6379/0', HOME_URL: 'https://example.com/a:b@c' }).sort()).toEqual([
+      'dbpw-5150',
+      'p%40ss-word',
+      'p@ss-word',
+    ]);
+  });
+
+  it('events leave the run with secrets as ***, and untouched when there are none', () => {
+    const redactor = createRedactor([SECRET]);
+    const output: RunEvent = { type: 'step_output', runId: 'r', ts: 't', stepId: 's', attempt: 1, stream: 'stdout', line: `token ${SECRET}` };
+    expect(redactEvent(output, redactor)).toMatchObject({ line: 'token ***' });
+    const succeeded: RunEvent = { type: 'step_succeeded', runId: 'r', ts: 't', stepId: 's', attempt: 1, durationMs: 1, output: { stdout: `a ${SECRET}`, n: 1 } };
+    expect(redactEvent(succeeded, redactor)).toMatchObject({ output: { stdout: 'a ***', n: 1 } });
+    expect(succeeded.output).toEqual({ stdout: `a ${SECRET}`, n: 1 });
+    const clean: RunEvent = { ...succeeded, output: { stdout: 'nothing here' } };
+    expect(redactEvent(clean, redactor)).toBe(clean);
   });
 
   it('a secret in a step output, error or secret-named input is written as *** in run.json', async () => {
