@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { singleFailureLine } from '../helpers/agent-cli.js';
+import { agentCliFor, singleFailureLine } from '../helpers/agent-cli.js';
 import { createCliSandbox, describeResult, freePort, runKsa } from '../helpers/cli.js';
 import { loadCorpusCase, startReplayServer } from '../helpers/replay-server.js';
 
@@ -41,12 +42,37 @@ describe.concurrent('ksa model', () => {
     expect(formats[0], describeResult(plan)).toBe('json_object');
   });
 
+  it("a probe that meets the server's bad minute (503) is not cached: what was known stays, and the next check learns it", async (context) => {
+    const cli = await agentCliFor(context);
+    await cli.writeConfig({ maxRetries: 0 });
+    let toolsDown = true;
+    cli.server.setFallback((request) => {
+      if (request.body.tools && toolsDown) return { status: 503, rawBody: '<html><title>503 Service Unavailable</title></html>', headers: { 'content-type': 'text/html' } };
+      if (request.body.tools) return { toolCalls: [{ name: 'echo', arguments: { text: 'ping' } }] };
+      if (request.body.response_format) return { text: '{"ok": true, "word": "ping"}' };
+      return { text: '1 2 3 4 5' };
+    });
+    const cached = () => JSON.parse(readFileSync(path.join(cli.sandbox.home, 'model-capabilities.json'), 'utf8')).models as Record<string, { tools?: boolean }>;
+
+    const first = await cli.ksa(['model', 'check']);
+    expect(first.code, describeResult(first)).toBe(0);
+    expect(first.stdout).toMatch(/tool calling\s+\?\s+\d+ ms/);
+    expect(first.stdout).toContain('Not known: tool calling (the server failed in a way that says nothing about the model); not saved: run ksa model check again.');
+    expect(first.stdout).toContain('Chat: as before (tool calling could not be checked)');
+    expect(Object.values(cached())[0]!.tools).toBeUndefined();
+
+    toolsDown = false;
+    const second = await cli.ksa(['model', 'check', '--json']);
+    expect(JSON.parse(second.stdout)).toMatchObject({ tools: true, chatMode: 'tools', unsure: [] });
+    expect(Object.values(cached())[0]!.tools).toBe(true);
+  });
+
   it('check against a port nobody listens on: the table, then one line, exit 1', async (context) => {
     const { ksa } = await setUp(context, '41-capable-server.http');
     const port = await freePort();
     const result = await ksa(['model', 'check'], `http://127.0.0.1:${port}/v1`);
     expect(result.code, describeResult(result)).toBe(1);
-    expect(result.stdout).toMatch(/plain answer\s+no\s+\d+ ms\s+cannot reach the model endpoint/);
+    expect(result.stdout).toMatch(/plain answer\s+\?\s+\d+ ms\s+cannot reach the model endpoint/);
     expect(singleFailureLine(result)).toBe(`ksa: cannot reach the model endpoint http://127.0.0.1:${port}/v1 (connection refused); is the server running? It is set by OPENAI_BASE_URL`);
   });
 

@@ -1,7 +1,8 @@
-import { generateText, NoObjectGeneratedError, Output, streamText, tool } from 'ai';
+import { generateText, NoObjectGeneratedError, Output, RetryError, streamText, tool } from 'ai';
 import { z } from 'zod';
 import type { ModelConfig } from '../config.js';
 import { toModelError } from '../model-errors.js';
+import { apiCallErrorOf } from './error-kinds.js';
 import { createChatModel, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from '../provider.js';
 import type { ProbeResult, StructuredMode } from './capabilities.js';
 import { listModels } from './list-models.js';
@@ -21,6 +22,11 @@ export type ModelCheck = {
   readonly structured?: StructuredMode;
   readonly streaming: boolean;
   readonly chatMode: ChatMode;
+  /**
+   * Capabilities whose probe failed for a reason that says nothing about the
+   * model (a 5xx, a 429, a timeout, a dropped connection): not known, so not to be cached.
+   */
+  readonly unsure: readonly string[];
   /** Why the model cannot be used, when the plain answer failed. */
   readonly failure?: string;
   /** The server, when it says what it is (Ollama answers /api/version). */
@@ -46,6 +52,7 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
   });
   const common = { model, maxRetries: 0, abortSignal: signal, timeout: config.timeoutMs } as const;
   const probes: ProbeResult[] = [];
+  const unsure: string[] = [];
   const run = async (capability: (typeof CAPABILITIES)[number], probe: () => Promise<{ ok: boolean; detail?: string }>) => {
     const started = performance.now();
     let outcome: { ok: boolean; detail?: string };
@@ -53,6 +60,7 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
       outcome = await probe();
     } catch (error) {
       outcome = { ok: false, detail: shortReason(error, config) };
+      if (!signal?.aborted && saysNothingAboutTheModel(error)) unsure.push(capability);
     }
     probes.push({ capability, ok: outcome.ok, ms: Math.round(performance.now() - started), ...(outcome.detail ? { detail: outcome.detail } : {}) });
     return outcome.ok;
@@ -83,7 +91,7 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
   });
 
   // A model that cannot answer at all cannot do anything else either.
-  if (!answers) return { endpoint: config.baseURL, model: config.model, probes, answers, tools: false, streaming: false, chatMode: 'no-tools chat', ...(failure ? { failure } : {}), ...(server ? { server } : {}), notes };
+  if (!answers) return { endpoint: config.baseURL, model: config.model, probes, answers, tools: false, streaming: false, chatMode: 'no-tools chat', unsure, ...(failure ? { failure } : {}), ...(server ? { server } : {}), notes };
 
   const tools = await run('tool calling', async () => {
     const result = await generateText({
@@ -137,6 +145,7 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
     ...(structured ? { structured } : {}),
     streaming,
     chatMode: tools ? 'tools' : 'no-tools chat',
+    unsure,
     ...(failure ? { failure } : {}),
     ...(server ? { server } : {}),
     notes,
@@ -154,6 +163,19 @@ async function detectOllama(config: ModelConfig, signal: AbortSignal | undefined
   } catch {
     return undefined;
   }
+}
+
+/** A server error, a rate limit, a timeout or a lost connection: the same probe may well work a minute later. */
+function saysNothingAboutTheModel(error: unknown): boolean {
+  const last = RetryError.isInstance(error) ? error.lastError : error;
+  const api = apiCallErrorOf(last);
+  if (api) {
+    const status = api.statusCode;
+    return status === undefined || status >= 500 || status === 408 || status === 429;
+  }
+  const name = (last as Error | undefined)?.name;
+  // fetch's "fetch failed" (refused, reset) carries its cause; a timeout is a TimeoutError or AbortError.
+  return (last instanceof TypeError && last.cause !== undefined) || name === 'TimeoutError' || name === 'AbortError';
 }
 
 /** A probe's failure in a few words: the server's own, without the endpoint (the table names it once). */

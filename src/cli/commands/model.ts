@@ -24,7 +24,18 @@ export async function modelCheckCommand(io: CliIO, flags: { json?: boolean }): P
   if (interrupted !== undefined) return interrupted;
   const file = capabilitiesFile(home);
   if (check.answers) {
-    await recordCapability({ home, baseURL: config.baseURL, model: config.model }, { tools: check.tools, structured: check.structured ?? 'text', streaming: check.streaming, probes: [...check.probes], source: 'ksa model check' });
+    // A probe that failed on the server's bad minute (a 503, a timeout) leaves what was known before in place.
+    const known = (capability: string) => !check.unsure.includes(capability);
+    await recordCapability(
+      { home, baseURL: config.baseURL, model: config.model },
+      {
+        tools: known('tool calling') ? check.tools : undefined,
+        structured: known('JSON-schema output') ? (check.structured ?? 'text') : undefined,
+        streaming: known('streaming') ? check.streaming : undefined,
+        probes: [...check.probes],
+        source: 'ksa model check',
+      },
+    );
   }
   if (flags.json) {
     writeLine(io.stdout, JSON.stringify({ ...check, structured: check.structured ?? null, cache: check.answers ? file : null }, null, 2));
@@ -36,7 +47,7 @@ export async function modelCheckCommand(io: CliIO, flags: { json?: boolean }): P
 }
 
 function printCheck(io: CliIO, style: Styler, check: ModelCheck, file: string): void {
-  const rows = check.probes.map((probe) => [probe.capability, probe.ok ? 'yes' : 'no', `${probe.ms} ms`, probe.detail ?? '']);
+  const rows = check.probes.map((probe) => [probe.capability, probe.ok ? 'yes' : check.unsure.includes(probe.capability) ? '?' : 'no', `${probe.ms} ms`, probe.detail ?? '']);
   const widths = [0, 1, 2].map((column) => Math.max(...[['capability', 'works', 'time'][column]!, ...rows.map((row) => row[column]!)].map((cell) => cell.length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd();
   writeLine(io.stdout, `Model ${check.model} at ${check.endpoint}${check.server ? ` (${check.server})` : ''}`);
@@ -48,9 +59,17 @@ function printCheck(io: CliIO, style: Styler, check: ModelCheck, file: string): 
   }
   writeLine(io.stdout);
   if (!check.answers) return;
-  writeLine(io.stdout, `Chat: ${check.chatMode === 'tools' ? 'with tool calling' : 'without tool calling (each turn is routed by one structured-output call)'}`);
+  const chat = check.unsure.includes('tool calling')
+    ? 'as before (tool calling could not be checked)'
+    : check.chatMode === 'tools'
+      ? 'with tool calling'
+      : 'without tool calling (each turn is routed by one structured-output call)';
+  writeLine(io.stdout, `Chat: ${chat}`);
   writeLine(io.stdout, `Structured output: ${check.structured ?? 'text'}${check.structured === 'json_schema' ? '' : check.structured ? ' (fallback)' : ' with the schema in the prompt and repair rounds'}`);
   for (const note of check.notes) writeLine(io.stdout, style.yellow(`Note: ${note}.`));
+  if (check.unsure.length > 0) {
+    writeLine(io.stdout, style.yellow(`Not known: ${check.unsure.join(', ')} (the server failed in a way that says nothing about the model); not saved: run ksa model check again.`));
+  }
   writeLine(io.stdout, style.dim(`Saved in ${file}; ksa uses it until a call fails in a way it did not expect.`));
 }
 
