@@ -140,6 +140,8 @@ async function generatePlan(request: (context: string) => string, options: Plann
     }
     const { problems } = checked;
     repairs.push(problems);
+    // After the last attempt no repair is asked for: announcing one would be false.
+    if (attempt > maxRepairs) break;
     options.onRepair?.(attempt, problems);
     rounds.push({ role: 'assistant', content: text || '(empty answer)' });
     rounds.push({ role: 'user', content: repairRequest(problems) });

@@ -104,7 +104,10 @@ describe('planGoal: repair rounds', () => {
 
   it('always invalid: fails after 1 + DEFAULT_MAX_REPAIRS calls, listing the remaining problems', async () => {
     const model = scriptedModel([json(HALLUCINATED_TOOL_PLAN)]);
-    const error = await planGoal('deploy', { model, tools }).catch((caught: unknown) => caught);
+    const onRepair = vi.fn();
+    const error = await planGoal('deploy', { model, tools, onRepair }).catch((caught: unknown) => caught);
+    // Each announced repair is one that was asked for: none after the last answer.
+    expect(onRepair.mock.calls.map(([attempt]) => attempt)).toEqual([1, 2, 3]);
     expect(error).toBeInstanceOf(PlanningError);
     const failure = error as PlanningError;
     expect(DEFAULT_MAX_REPAIRS).toBe(3);
