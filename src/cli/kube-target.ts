@@ -1,7 +1,8 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { PrivateJSONFile } from '../store/private-json-file.js';
+import { makeDirs } from '../store/make-dirs.js';
 import { currentKubeTarget } from '../tools/kube/context-guard.js';
 
 /** The current kube context and its namespace (`kubectl config`), when there is one. */
@@ -27,7 +28,7 @@ export async function rememberedKubeTarget(env: NodeJS.ProcessEnv, home: string)
   const target = await currentKubeTarget(env);
   // Asked while kubectl or a kubeconfig changed under it: nothing to keep.
   if ((await kubeFingerprint(env)) === fingerprint) {
-    await mkdir(home, { recursive: true, mode: 0o700 })
+    await makeDirs(home, 0o700)
       .then(() => file.write({ fingerprint, target }))
       .catch(() => {});
   }

@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { KsaError } from '../planning/ksa-error.js';
+import { makeDirs } from './make-dirs.js';
 
 /** Where runs, conversations and config live: KSA_HOME, else the platform data dir. */
 export function ksaHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -21,12 +21,33 @@ export function stepLogDir(home: string, runId: string): string {
 /** Private by default: other users on the machine must not read runs or conversations. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeDirs(dir, 0o700);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way (part of the path is not a folder)' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'the file system is read-only' : code === 'ENOSPC' ? 'the disk is full' : undefined;
+    const reason = storeFolderProblem(code);
     if (!reason) throw error;
     throw new StoreLocationError(`cannot create the folder ${dir}: ${reason}; ksa keeps runs and sessions in KSA_HOME (or the platform's data folder): point it at a folder ksa can write`, error);
+  }
+}
+
+/** Why a folder cannot be made, in words; undefined for what is not the location's fault. */
+function storeFolderProblem(code: string | undefined): string | undefined {
+  switch (code) {
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a file is in the way (part of the path is not a folder)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    // makeDirs saw the parent exist: the file system there takes no new folders (/proc, /sys).
+    case 'ENOENT':
+      return 'the file system there does not allow new folders';
+    default:
+      return undefined;
   }
 }
 

@@ -1,10 +1,11 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunEvent } from '../planning/events.js';
 import type { Plan } from '../planning/schema.js';
 import type { RunState } from '../planning/state.js';
 import { createRedactor, type Redactor } from './redact.js';
+import { makeDirsSync } from './make-dirs.js';
 
 /** Where a step's full log is kept in a run's log folder. */
 export function stepLogFile(dir: string, stepId: string): string {
@@ -69,7 +70,7 @@ export class StepLogs {
     if (!stream) {
       if (!this.dirReady) {
         try {
-          mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+          makeDirsSync(this.dir, 0o700);
         } catch (error) {
           this.disabled = true;
           this.onError(`cannot keep step logs in ${this.dir}: ${(error as Error).message}`);

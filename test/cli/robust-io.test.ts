@@ -85,4 +85,19 @@ steps:
       expect(stackTraceLines(result.stderr)).toEqual([]);
     }
   });
+
+  // Where mkdir answers ENOENT although the parent exists, Node's recursive mkdir retries forever.
+  it.runIf(existsSync('/proc/self'))('a KSA_HOME where no folder can be made (/proc/x): every command that stores fails at once with one line, exit 2', async () => {
+    const home = '/proc/ksa-cannot-be-here';
+    const plan = await sandbox.writePlan('proc/plan.yaml', 'goal: Touch\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "touch ran" }\n');
+    writeFileSync(path.join(path.dirname(plan), '.mcp.json'), JSON.stringify({ mcpServers: { local: { command: 'true' } } }));
+    for (const args of [['runs'], ['status'], ['run', plan, '--yes'], ['mcp', 'trust']]) {
+      const result = await runKsa(args, { home, cwd: path.dirname(plan), timeoutMs: 10_000 });
+      expect(result.timedOut, `ksa ${args.join(' ')} hung\n${describeResult(result)}`).toBe(false);
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(nonEmptyLines(result.stderr).at(-1)).toMatch(new RegExp(`^ksa: cannot create the folder ${home}\\S*: the file system there does not allow new folders; ksa keeps runs and sessions in KSA_HOME`));
+      expect(stackTraceLines(result.stderr)).toEqual([]);
+    }
+    expect(existsSync(path.join(path.dirname(plan), 'ran'))).toBe(false);
+  });
 });

@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CapabilityFile, CapabilityUpdate, ModelCapabilities, ProbeResult } from './capabilities-schema.js';
 import { PrivateJSONFile } from '../../store/private-json-file.js';
+import { makeDirs } from '../../store/make-dirs.js';
 import { isRecord } from '../../planning/values.js';
 import { isBoolean, isString, known, optional } from '../../store/plain-values.js';
 
@@ -46,7 +46,7 @@ export async function recordCapability(key: ModelKey, update: CapabilityUpdate, 
     const data = await readFileData(key.home);
     const entry: ModelCapabilities = { ...data.models[keyOf(key)], ...stripUndefined(update), updatedAt: now().toISOString() };
     data.models[keyOf(key)] = entry;
-    await mkdir(key.home, { recursive: true, mode: 0o700 });
+    await makeDirs(key.home, 0o700);
     await new PrivateJSONFile<CapabilityFile>(capabilitiesFile(key.home), { pretty: true }).write(data);
     return entry;
   } catch {

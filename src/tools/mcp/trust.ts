@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PrivateJSONFile } from '../../store/private-json-file.js';
+import { ensurePrivateDir } from '../../store/paths.js';
 
 /**
  * A workspace's `.mcp.json` starts commands someone else may have written, so
@@ -28,7 +28,7 @@ export async function trustWorkspace(home: string, workspace: string, sha256: st
   const document = await readTrust(home);
   const entry: TrustEntry = { sha256, servers: [...servers], trustedAt: new Date().toISOString() };
   document.workspaces[path.resolve(workspace)] = entry;
-  await mkdir(home, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(home);
   await trustFile(home).write(document);
   return entry;
 }
