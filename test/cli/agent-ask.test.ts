@@ -158,6 +158,14 @@ describe.concurrent('ksa ask', () => {
     expect(readFileSync(marker(cli), 'utf8')).toBe('from-ask\n');
   });
 
+  it('-o into a folder that does not exist: one line, exit 2, before the model is asked', async (context) => {
+    const cli = await agentCliFor(context);
+    const result = await cli.ksa(['ask', '-o', 'missing/proposal.yaml', 'write a marker']);
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(singleFailureLine(result)).toBe('ksa: -o missing/proposal.yaml: no such folder missing; create it first (mkdir -p missing) or write elsewhere');
+    expect(cli.server.requests).toHaveLength(0);
+  });
+
   it('the status tool in a CLI turn: the run recorded by ksa run is what the model is sent', async (context) => {
     const cli = await agentCliFor(context);
     await cli.sandbox.writePlan('fail.yaml', 'goal: Fail on purpose\nsteps:\n  - id: build\n    tool: shell\n    args: { command: "echo compile error xyz >&2; exit 3" }\n');

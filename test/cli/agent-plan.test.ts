@@ -143,12 +143,31 @@ describe.concurrent('ksa plan', () => {
   it.for([
     [['plan', '   '], 'ksa: the goal is empty; say what to do, e.g. ksa plan "deploy ./shop on port 8080"'],
     [['plan', 'x', '--format', 'toml'], 'ksa: --format must be yaml, json or mermaid, got "toml"'],
+    [['plan', 'x', '-o', 'missing/plan.yaml'], 'ksa: -o missing/plan.yaml: no such folder missing; create it first (mkdir -p missing) or write elsewhere'],
+    [['plan', 'x', '-o', '.'], 'ksa: -o .: is a folder; give a file name, e.g. -o plan.yaml'],
+    [['plan', 'x', '-o', 'package.json/plan.yaml'], 'ksa: -o package.json/plan.yaml: package.json is not a folder'],
+    [['plan', 'x', '-o', ''], 'ksa: -o needs a file name, e.g. -o plan.yaml'],
+    [['plan', 'x', '-o', 'plan.json', '--format', 'yaml'], 'ksa: -o plan.json with --format yaml: ksa run reads a .json file as JSON; use --format json, or a file name ending in .yaml'],
+    [['plan', 'x', '-o', 'plan.yaml', '--format', 'mermaid'], 'ksa: -o plan.yaml with --format mermaid: a diagram is not a plan, and ksa run would read a .yaml file as one; use --format yaml, or a file name ending in .mmd'],
+    [['plan', 'x', '-o', 'plan.mmd', '--format', 'yaml'], 'ksa: -o plan.mmd with --format yaml: the name says it is a diagram; use --format mermaid, or a file name ending in .yaml'],
+    [['plan', 'x', '--json', '--format', 'mermaid'], 'ksa: --json and --format mermaid cannot be used together: --json prints a report around the plan; for the plan alone use --format'],
   ] as const)('usage errors exit 2 without calling the model: %j', async ([args, line], context) => {
     const cli = await agentCliFor(context);
+    await writeFile(path.join(cli.sandbox.dir, 'package.json'), '{}');
     const result = await cli.ksa(args);
     expect(result.code, describeResult(result)).toBe(2);
     expect(ksaLines(result.stderr)).toEqual([line]);
+    expect(result.stderr).not.toContain('Planning with');
     expect(stackTraceLines(result.stderr)).toEqual([]);
     expect(cli.server.requests).toHaveLength(0);
+  });
+
+  it('-o plan.json without --format writes JSON, which ksa run takes', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(planReply(MARKER_PLAN));
+    const planned = await cli.ksa(['plan', 'marker', '-o', 'plan.json']);
+    expect(planned.code, describeResult(planned)).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(cli.sandbox.dir, 'plan.json'), 'utf8'))).toMatchObject({ goal: 'Write a marker file' });
+    expect((await cli.ksa(['validate', 'plan.json'])).code).toBe(0);
   });
 });

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   createQueryModel,
@@ -30,6 +29,7 @@ import { describer } from '../../tui/tool-describer.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import type { ApprovalGrant } from '../../agent/index.js';
 
 export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string; approve?: string; allowDestroy?: boolean };
@@ -43,6 +43,8 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   if (!message.trim()) throw new CliError({ message: 'the message is empty; e.g. ksa ask "deploy ./shop on port 8080"' });
   if (flags.continue && flags.session) throw new CliError({ message: '--continue and --session cannot be used together' });
   const mode = parseApprovalMode(flags.approve);
+  // Found now, not after the model was paid for.
+  const outputFile = flags.output === undefined ? undefined : await checkOutputFile(io.cwd, flags.output);
   const stores = openStores(io);
   const cli = await openModel(io.env, stores.home);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
@@ -84,9 +86,9 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     if (!flags.json && turn.text && !turn.text.endsWith('\n')) writeLine(io.stdout);
 
     let proposalFile: string | undefined;
-    if (turn.proposal && flags.output) {
-      proposalFile = path.resolve(io.cwd, flags.output);
-      await writeFile(proposalFile, planToYaml(turn.proposal.plan));
+    if (turn.proposal && outputFile !== undefined && flags.output !== undefined) {
+      proposalFile = outputFile;
+      await writeOutputFile(outputFile, flags.output, planToYaml(turn.proposal.plan));
     }
     let run: { runId: string; status: string; reflection: Reflection } | undefined;
     let exitCode: ExitCodeValue = ExitCode.ok;

@@ -1,11 +1,12 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CONTEXT_HINT, formatPlanAs, formatWorkspaceContext, gatherWorkspaceContext, planGoal, type PlanFormat } from '../../agent/index.js';
+import { CONTEXT_HINT, formatPlanAs, formatWorkspaceContext, gatherWorkspaceContext, planGoal } from '../../agent/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { describeEndpoint, modelFailure, openModel } from '../model.js';
 import { parseWholeNumber } from '../options.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
+import { planOutputFormat } from '../plan-output-format.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { interruptible } from '../interrupt.js';
 import { openStores } from '../stores.js';
@@ -17,9 +18,10 @@ export type PlanFlags = { json?: boolean; format?: string; output?: string; work
 /** Asks the model for a plan, validates and repairs it, prints it. Runs nothing. */
 export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Promise<ExitCodeValue> {
   if (!goal.trim()) throw new CliError({ message: 'the goal is empty; say what to do, e.g. ksa plan "deploy ./shop on port 8080"' });
-  const format = (flags.format ?? 'yaml') as PlanFormat;
-  if (!['yaml', 'json', 'mermaid'].includes(format)) throw new CliError({ message: `--format must be yaml, json or mermaid, got "${flags.format}"` });
+  const format = planOutputFormat(flags);
   const maxRepairs = parseWholeNumber(flags.maxRepairs, '--max-repairs', 0);
+  // Found now, not after the model was paid for.
+  const file = flags.output === undefined ? undefined : await checkOutputFile(io.cwd, flags.output);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   const stores = openStores(io);
   const { config, model } = await openModel(io.env, stores.home);
@@ -57,9 +59,8 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   }
 
   const text = flags.json ? `${JSON.stringify({ plan: result.plan, attempts: result.attempts, repairs: result.repairs, totalTokens: result.totalTokens }, null, 2)}\n` : formatPlanAs(result.plan, format);
-  if (flags.output) {
-    const file = path.resolve(io.cwd, flags.output);
-    await writeFile(file, text);
+  if (file !== undefined && flags.output !== undefined) {
+    await writeOutputFile(file, flags.output, text);
     const hint = path.dirname(file) === workspace ? `ksa run ${flags.output}` : `ksa run ${flags.output} --workspace ${path.relative(io.cwd, workspace) || '.'}`;
     const count = result.plan.steps.length;
     const repairs = result.attempts > 1 ? `, valid after ${result.attempts - 1} repair${result.attempts > 2 ? 's' : ''}` : '';
