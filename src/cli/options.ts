@@ -24,23 +24,39 @@ export function parseInputs(pairs: readonly string[]): Record<string, unknown> {
   return inputs;
 }
 
+/**
+ * How every numeric flag is read: plain decimal digits, with a fraction only where one makes
+ * sense. Number() would also take "0x10" (16), "1e1", " 4" and "4.0", which nobody types to
+ * mean a count, and a typo read as a different number is worse than a refusal.
+ */
+const WHOLE = /^\d+$/;
+const DECIMAL = /^\d+(?:\.\d+)?$/;
+
 /** `--limit 5` → 5; a value that is not a whole number ≥ `min` is a usage error naming the flag. */
 export function parseWholeNumber(value: string | undefined, flag: string, min = 1): number | undefined {
   if (value === undefined) return undefined;
-  const n = numberIn(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError({ message: `${flag} expects a whole number of at least ${min}, got "${value}"` });
+  const n = WHOLE.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new CliError({ message: `${flag} expects a whole number of at least ${min}, got "${value}"` });
   return n;
 }
 
 /** `--timeout 30` (seconds, fractions allowed) → milliseconds; `fallback` seconds when not given. */
 export function parseSeconds(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback * 1000;
-  const seconds = numberIn(value);
+  const seconds = DECIMAL.test(value) ? Number(value) : NaN;
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds * 1000 > MAX_TIMER_MS) throw new CliError({ message: `${flag} expects a number of seconds above 0 and at most ${Math.floor(MAX_TIMER_MS / 1000)}, got "${value}"` });
   return seconds * 1000;
 }
 
-/** A flag's value as a number: Number() reads "" and "  " as 0, which no one means by an empty value. */
-function numberIn(value: string): number {
-  return value.trim() === '' ? NaN : Number(value);
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** `--worker-wait 5m` / `90s` / `500ms` / `120000` → ms. */
+export function parseDuration(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(.*?)(ms|s|m|h)?$/.exec(value);
+  const amount = match?.[1] ?? '';
+  if (!DECIMAL.test(amount)) throw new CliError({ message: `${flag} expects a duration like 30s, 5m or 120000 (ms), got "${value}"` });
+  const ms = Math.round(Number(amount) * UNIT_MS[(match?.[2] ?? 'ms') as keyof typeof UNIT_MS]);
+  if (ms < 1 || ms > MAX_TIMER_MS) throw new CliError({ message: `${flag} expects a duration from 1ms to ${(MAX_TIMER_MS / 3_600_000) | 0}h, got "${value}"` });
+  return ms;
 }

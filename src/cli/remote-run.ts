@@ -2,7 +2,6 @@
 import { placementOf, type Placement } from '../planning/placement.js';
 import { configFilePath, ModelConfigError, readConfigJson } from '../agent/config.js';
 import { isRecord } from '../planning/values.js';
-import { MAX_TIMER_MS } from '../planning/limits.js';
 import { shownRedisUrl } from '../workers/redis-url.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
@@ -10,6 +9,7 @@ import type { WorkerInfo } from '../workers/index.js';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { parseDuration } from './options.js';
 
 /** The run/resume flags about workers. */
 export type RemoteFlags = { redis?: string; localDefault?: boolean; workerWait?: string };
@@ -47,18 +47,6 @@ export async function requiredRedisUrl(io: CliIO, flag: string | undefined, home
   const url = await redisUrlFor(io, flag, home);
   if (!url) throw new CliError({ message: `no Redis given: pass --redis redis://host:6379, or set KSA_REDIS_URL, or "redis" in ${configFilePath(home)}` });
   return url;
-}
-
-/** `--worker-wait 5m` / `90s` / `500ms` / `120000` → ms. */
-export function parseDuration(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!match) throw new CliError({ message: `${flag} expects a duration like 30s, 5m or 120000 (ms), got "${value}"` });
-  const n = Number(match[1]);
-  const unit = match[2] ?? 'ms';
-  const ms = Math.round(n * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1));
-  if (ms < 1 || ms > MAX_TIMER_MS) throw new CliError({ message: `${flag} expects a duration from 1ms to ${MAX_TIMER_MS / 3_600_000 | 0}h, got "${value}"` });
-  return ms;
 }
 
 /** Where a step runs in a run with workers: tool steps on workers, unless it has no runsOn and --local-default. */

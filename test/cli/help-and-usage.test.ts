@@ -96,6 +96,22 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
       [['workers', '--redis', 'http://127.0.0.1:6379'], /^ksa: cannot use Redis at http:\/\/127\.0\.0\.1:6379: unsupported scheme "http:"/],
       [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', '0'], /^ksa: --worker-wait expects a duration from 1ms to 596h, got "0"$/],
       [['plan', 'deploy it', '--max-repairs', '-1'], /^ksa: --max-repairs expects a whole number of at least 0, got "-1"$/],
+      // Only plain decimal digits: Number() would read these as 16, 10, 4 and 4.
+      [['run', plan, '--yes', '--max-parallel', '0x10'], /^ksa: --max-parallel expects a whole number of at least 1, got "0x10"$/],
+      [['run', plan, '--yes', '--max-parallel', '1e1'], /^ksa: --max-parallel expects a whole number of at least 1, got "1e1"$/],
+      [['run', plan, '--yes', '--max-parallel', ' 4'], /^ksa: --max-parallel expects a whole number of at least 1, got " 4"$/],
+      [['run', plan, '--yes', '--max-parallel', '4.0'], /^ksa: --max-parallel expects a whole number of at least 1, got "4.0"$/],
+      [['resume', 'no-such-run', '--max-parallel', '0x10'], /^ksa: --max-parallel expects a whole number of at least 1, got "0x10"$/],
+      [['validate', plan, '--max-steps', '1e3'], /^ksa: --max-steps expects a whole number of at least 1, got "1e3"$/],
+      [['run', plan, '--yes', '--max-steps', '+5'], /^ksa: --max-steps expects a whole number of at least 1, got "\+5"$/],
+      [['runs', '--limit', '0x2'], /^ksa: --limit expects a whole number of at least 1, got "0x2"$/],
+      [['status', 'no-such-run', '--log-lines', '8 '], /^ksa: --log-lines expects a whole number of at least 0, got "8 "$/],
+      [['plan', 'deploy it', '--max-repairs', '0b1'], /^ksa: --max-repairs expects a whole number of at least 0, got "0b1"$/],
+      [['worker', '--concurrency', '2.0', '--redis', 'redis://127.0.0.1:1'], /^ksa: --concurrency expects a whole number of at least 1, got "2.0"$/],
+      [['cancel', 'no-such-run', '--timeout', '0x10'], /^ksa: --timeout expects a number of seconds above 0 and at most 2147483, got "0x10"$/],
+      [['pause', 'no-such-run', '--timeout', '1e1'], /^ksa: --timeout expects a number of seconds above 0 and at most 2147483, got "1e1"$/],
+      [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', '0x10s'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got "0x10s"$/],
+      [['resume', 'no-such-run', '--worker-wait', ' 5m'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got " 5m"$/],
     ];
     const results = await Promise.all(cases.map(([args]) => ksa(...args)));
     for (const [index, [, expected]] of cases.entries()) {

@@ -3,7 +3,7 @@ import { REDACTED, looksSecret } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
-import { parseInputs, parseWholeNumber } from '../options.js';
+import { parseDuration, parseInputs, parseWholeNumber } from '../options.js';
 import { formatPlan } from '../../tui/plan-lines.js';
 import { queryModelFor } from '../query-model.js';
 import { runSession } from '../run-session.js';
@@ -14,7 +14,7 @@ import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
 
-import { describeWorkers, parseDuration, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean } & RemoteFlags;
 
@@ -24,8 +24,9 @@ export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxP
  * that were running when it stopped run again (at-least-once).
  */
 export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFlags): Promise<ExitCodeValue> {
-  // A bad value is a usage error now, not a failure once Redis has answered.
+  // A bad value is a usage error now, not a failure once Redis has answered or the run was looked up.
   parseDuration(flags.workerWait, '--worker-wait');
+  const maxParallel = parseWholeNumber(flags.maxParallel, '--max-parallel');
   const stores = openStores(io);
   const { runId, record, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) {
@@ -37,8 +38,6 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   }
   const inputs = parseInputs(flags.input);
   const mode = parseApprovalMode(flags.approve);
-  // Read before anything is shown or opened: a bad value is a usage error, not a run left half-started.
-  const maxParallel = parseWholeNumber(flags.maxParallel, '--max-parallel');
   const missing = Object.entries({ ...record.inputs, ...record.state.inputs })
     .filter(([name, value]) => value === REDACTED && looksSecret(name) && !(name in inputs))
     .map(([name]) => name);

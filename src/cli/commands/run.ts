@@ -7,7 +7,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
-import { parseInputs, parseWholeNumber } from '../options.js';
+import { parseDuration, parseInputs, parseWholeNumber } from '../options.js';
 import { formatDryRun, formatPlan } from '../../tui/plan-lines.js';
 import { describer } from '../../tui/tool-describer.js';
 import { newRunId } from '../run-id.js';
@@ -18,7 +18,7 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
-import { describeWorkers, parseDuration, redisUrlFor, withoutCredentials, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, withoutCredentials, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 
 export type RunFlags = {
   yes?: boolean;
