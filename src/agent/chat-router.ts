@@ -5,6 +5,7 @@ import { consumeStream, type TurnOutput } from './chat-stream.js';
 import { PlanningError } from './planner.js';
 import { extractJsonText, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
 import { splitThinking } from './think-text.js';
+import { withTotalTimeout } from './model/total-timeout.js';
 
 /**
  * The chat without tool calling: one structured-output call says what the
@@ -52,16 +53,20 @@ export type RouteOptions = {
 /** One structured-output call, the way the planner makes them; an answer that is not a route is taken as a plain reply. */
 export async function routeMessage(options: RouteOptions): Promise<{ route: Route; totalTokens: number }> {
   try {
-    const result = await generateText({
-      model: withJsonExtraction(options.model),
-      instructions: routerInstructions(options.pending),
-      messages: [...options.history, { role: 'user', content: options.text }],
-      output: Output.object({ schema: RouteSchema, name: 'route', description: 'What the user’s message asks ksa to do' }),
-      providerOptions: STRUCTURED_PROVIDER_OPTIONS,
-      abortSignal: options.abortSignal,
-      maxRetries: options.maxRetries,
-      ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-    });
+    const result = await withTotalTimeout(
+      () =>
+        generateText({
+          model: withJsonExtraction(options.model),
+          instructions: routerInstructions(options.pending),
+          messages: [...options.history, { role: 'user', content: options.text }],
+          output: Output.object({ schema: RouteSchema, name: 'route', description: 'What the user’s message asks ksa to do' }),
+          providerOptions: STRUCTURED_PROVIDER_OPTIONS,
+          abortSignal: options.abortSignal,
+          maxRetries: options.maxRetries,
+          ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+        }),
+      options,
+    );
     return { route: result.output, totalTokens: result.usage.totalTokens ?? 0 };
   } catch (error) {
     if (!NoObjectGeneratedError.isInstance(error)) throw error;

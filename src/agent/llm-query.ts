@@ -2,19 +2,24 @@ import { generateText, type LanguageModel } from 'ai';
 import type { QueryModel } from '../planning/index.js';
 import type { ModelConfig } from './config.js';
 import { toModelError } from './model-errors.js';
+import { withTotalTimeout } from './model/total-timeout.js';
 
 /** `llm_query` steps: the prompt goes to the configured model, the answer text is the step's output. */
 export function createQueryModel(model: LanguageModel, config: ModelConfig): QueryModel {
   return async ({ prompt, signal }) => {
     try {
-      const result = await generateText({
-        model,
-        instructions: 'You answer a question asked by one step of an automated deploy plan. Be short and exact; no preamble.',
-        prompt,
-        abortSignal: signal,
-        maxRetries: config.maxRetries,
-        timeout: config.timeoutMs,
-      });
+      const result = await withTotalTimeout(
+        () =>
+          generateText({
+            model,
+            instructions: 'You answer a question asked by one step of an automated deploy plan. Be short and exact; no preamble.',
+            prompt,
+            abortSignal: signal,
+            maxRetries: config.maxRetries,
+            timeout: config.timeoutMs,
+          }),
+        { abortSignal: signal, timeoutMs: config.timeoutMs },
+      );
       return result.text;
     } catch (error) {
       // An abort is the step's timeout or a cancel: let the executor see it as such.

@@ -2,6 +2,7 @@ import { APICallError, RetryError } from 'ai';
 import { KsaError } from '../planning/index.js';
 import type { ModelConfig } from './config.js';
 import { kindOfWords, modelErrorKind, oneLine, serverWords } from './model/error-kinds.js';
+import { TotalTimeoutError } from './model/total-timeout.js';
 
 export type ModelErrorReason =
   | 'unauthorized'
@@ -39,6 +40,13 @@ export function toModelError(error: unknown, config: ErrorConfig): ModelError {
   const tries = RetryError.isInstance(error) ? error.errors.length : 1;
   const attempts = tries > 1 ? ` after ${tries} attempts` : '';
 
+  if (TotalTimeoutError.isInstance(last)) {
+    return new ModelError({
+      reason: 'timeout',
+      message: `the model at ${endpoint} did not answer in time: it timed out after ${last.timeoutMs} ms while retrying a failed call; a local model may still be loading: try again, or raise KSA_MODEL_TIMEOUT_MS`,
+      cause: error,
+    });
+  }
   if (isAbort(last)) {
     const timedOut = (last as Error).name === 'TimeoutError';
     return timedOut

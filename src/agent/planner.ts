@@ -7,6 +7,7 @@ import { describePlanDiff, diffPlans, type PlanDiff } from './plan-diff.js';
 import { plannerInstructions, repairRequest, revisionRequest } from './prompts.js';
 import { extractJsonText, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
 import { trimMessages, withContextRetry, type ContextBudget } from './model/context-retry.js';
+import { withTotalTimeout } from './model/total-timeout.js';
 
 export const DEFAULT_MAX_REPAIRS = 3;
 /** Generated plans for one goal stay small; a hand-written plan file may use the engine's 200. */
@@ -93,16 +94,20 @@ async function generatePlan(request: (context: string) => string, options: Plann
   const ask = async (budget: ContextBudget | undefined): Promise<{ text: string; candidate: unknown }> => {
     const messages: ModelMessage[] = [...(budget ? trimMessages(history, budget.historyTokens) : history), { role: 'user', content: request(contextOf(budget !== undefined)) }, ...rounds];
     try {
-      const result = await generateText({
-        model,
-        instructions: withPolicy(plannerInstructions(options.tools, maxSteps, { compact: budget?.trimTools }), options.policy),
-        messages,
-        output: Output.object({ schema: PlanSchema, name: 'plan', description: 'A KubeStack AI plan: a DAG of steps' }),
-        providerOptions: STRUCTURED_PROVIDER_OPTIONS,
-        abortSignal: options.abortSignal,
-        maxRetries: options.maxRetries,
-        ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-      });
+      const result = await withTotalTimeout(
+        () =>
+          generateText({
+            model,
+            instructions: withPolicy(plannerInstructions(options.tools, maxSteps, { compact: budget?.trimTools }), options.policy),
+            messages,
+            output: Output.object({ schema: PlanSchema, name: 'plan', description: 'A KubeStack AI plan: a DAG of steps' }),
+            providerOptions: STRUCTURED_PROVIDER_OPTIONS,
+            abortSignal: options.abortSignal,
+            maxRetries: options.maxRetries,
+            ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+          }),
+        options,
+      );
       totalTokens += result.usage.totalTokens ?? 0;
       // An answer cut off (finish_reason length) with no text, e.g. all of it reasoning, has no output at all.
       let candidate: unknown;

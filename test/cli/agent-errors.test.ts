@@ -102,6 +102,17 @@ describe.concurrent('timeouts and base URLs', () => {
     expect(singleFailureLine(result)).toBe(`ksa: the model at ${cli.server.baseURL} did not answer in time; a local model may still be loading: try again, or raise KSA_MODEL_TIMEOUT_MS`);
   });
 
+  it('ksa plan: retries that outlast KSA_MODEL_TIMEOUT_MS are a timeout naming the limit, not an interrupt', async (context) => {
+    const cli = await agentCliFor(context);
+    // The SDK waits retry-after (30 s) before retrying: the 2 s limit runs out in that wait.
+    cli.server.setFallback({ status: 500, error: 'overloaded', headers: { 'retry-after': '30' } });
+    const result = await cli.ksa(['plan', 'deploy'], { env: { KSA_MODEL_TIMEOUT_MS: '2000' } });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.durationMs).toBeLessThan(15_000);
+    expect(singleFailureLine(result)).toBe(`ksa: the model at ${cli.server.baseURL} did not answer in time: it timed out after 2000 ms while retrying a failed call; a local model may still be loading: try again, or raise KSA_MODEL_TIMEOUT_MS`);
+    expect(cli.server.requests).toHaveLength(1);
+  });
+
   it('ksa ask: a 200 whose body is not a completion (a captive portal page) is one line and exit 1, not a silent empty answer', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.setFallback({ rawBody: '<html><body>captive portal</body></html>', headers: { 'content-type': 'text/html' } });
