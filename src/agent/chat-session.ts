@@ -3,7 +3,7 @@ import type { ApprovalMode, PolicyAssessment } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { switchNotice } from './chat-mode.js';
 import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
-import { runChatTurn, type TurnEvent } from './chat.js';
+import { CUT_OFF_NOTICE, runChatTurn, type TurnEvent } from './chat.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
@@ -248,6 +248,7 @@ export class ChatSession extends ChatSessionView {
       this.tokens += result.totalTokens;
       this.transcript.flush();
       if (result.aborted) this.notice('Interrupted.', 'info');
+      if (result.cutOff) this.notice(CUT_OFF_NOTICE, 'warning');
     });
   }
 

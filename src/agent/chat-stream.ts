@@ -27,6 +27,8 @@ export class TurnOutput {
   text = '';
   reasoning = '';
   totalTokens = 0;
+  /** The last model call stopped at its output limit (finish reason "length"): the answer is incomplete. */
+  cutOff = false;
   private unsaved = '';
   private seq = 0;
 
@@ -118,6 +120,7 @@ export async function consumeStream(result: ReturnType<typeof streamText<ToolSet
       }
       case 'finish':
         out.totalTokens += part.totalUsage.totalTokens ?? 0;
+        out.cutOff = part.finishReason === 'length';
         break;
       case 'abort':
         // The SDK's own timeouts end the stream with 'abort' too: only the user's signal is an interruption.

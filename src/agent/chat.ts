@@ -50,6 +50,8 @@ export type ChatTurnResult = {
   readonly aborted: boolean;
   /** The model's reasoning in this turn (not stored, not sent back). */
   readonly reasoning?: string;
+  /** The answer stopped at the model's output limit: what is shown is not all it meant to say. */
+  readonly cutOff?: boolean;
 };
 
 /**
@@ -132,8 +134,12 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   // Nothing said and nothing done: an endpoint that answered 200 with a body that is not a completion, an empty
   // completion, or reasoning that never ended. Said as an error; an empty turn would look like ksa ignored the user.
   if (!aborted && !turnProposal && toolCalls === 0 && out.text.trim() === '') throw emptyAnswer(out.reasoning);
-  return { text: out.text.trimEnd(), proposal: turnProposal, totalTokens: out.totalTokens, aborted, ...(out.reasoning ? { reasoning: out.reasoning } : {}) };
+  const cutOff = out.cutOff && !aborted;
+  return { text: out.text.trimEnd(), proposal: turnProposal, totalTokens: out.totalTokens, aborted, ...(out.reasoning ? { reasoning: out.reasoning } : {}), ...(cutOff ? { cutOff } : {}) };
 }
+
+/** Said under an answer that stopped at the model's output limit. */
+export const CUT_OFF_NOTICE = 'The answer was cut off at the model\'s output limit; say "go on" for the rest.';
 
 function emptyAnswer(reasoning: string): ModelError {
   const why = reasoning.trim()

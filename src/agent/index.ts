@@ -26,7 +26,7 @@ export { diffPlans, describePlanDiff, isEmptyDiff } from './plan-diff.js';
 export type { PlanDiff, StepChange } from './plan-diff.js';
 export { formatPlanAs, planToYaml, planToJson, planToMermaid } from './plan-format.js';
 export type { PlanFormat } from './plan-format.js';
-export { runChatTurn, latestProposal } from './chat.js';
+export { runChatTurn, latestProposal, CUT_OFF_NOTICE } from './chat.js';
 export type { ChatTurnOptions, ChatTurnResult, TurnEvent } from './chat.js';
 export type { ProposedPlan } from './agent-tools.js';
 export { ChatModeState, chatModeFor, toolsRefusal, ToolsUnsupportedError } from './chat-mode.js';

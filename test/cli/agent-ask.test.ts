@@ -166,6 +166,19 @@ describe.concurrent('ksa ask', () => {
     expect(cli.server.requests).toHaveLength(0);
   });
 
+  it('an answer cut off at the output limit says so on stderr, with how to get the rest; --json marks it', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: 'The steps are: build, then', finishReason: 'length' }, { text: 'Cut again', finishReason: 'length' }, { text: 'Complete.' });
+    const result = await cli.ksa(['ask', 'explain']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toBe('The steps are: build, then\n');
+    expect(result.stderr).toMatch(/The answer was cut off at the model's output limit; for the rest: ksa ask --session \S+ "go on"/);
+    const json = await cli.ksa(['ask', '--json', 'explain']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ text: 'Cut again', cutOff: true });
+    const complete = await cli.ksa(['ask', 'explain']);
+    expect(complete.stderr).not.toContain('cut off');
+  });
+
   it('the status tool in a CLI turn: the run recorded by ksa run is what the model is sent', async (context) => {
     const cli = await agentCliFor(context);
     await cli.sandbox.writePlan('fail.yaml', 'goal: Fail on purpose\nsteps:\n  - id: build\n    tool: shell\n    args: { command: "echo compile error xyz >&2; exit 3" }\n');

@@ -84,6 +84,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     }
     interrupt.dispose();
     if (!flags.json && turn.text && !turn.text.endsWith('\n')) writeLine(io.stdout);
+    if (!flags.json && turn.cutOff) writeLine(io.stderr, style.yellow(`The answer was cut off at the model's output limit; for the rest: ksa ask --session ${conversation.id} "go on"`));
 
     let proposalFile: string | undefined;
     if (turn.proposal && outputFile !== undefined && flags.output !== undefined) {
@@ -119,7 +120,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     if (flags.json) {
       writeLine(
         io.stdout,
-        JSON.stringify({ sessionId: conversation.id, text: turn.text, plan: turn.proposal ?? approved, totalTokens: turn.totalTokens, ...(proposalFile ? { planFile: proposalFile } : {}), ...(run ? { run } : {}) }, null, 2),
+        JSON.stringify({ sessionId: conversation.id, text: turn.text, ...(turn.cutOff ? { cutOff: true } : {}), plan: turn.proposal ?? approved, totalTokens: turn.totalTokens, ...(proposalFile ? { planFile: proposalFile } : {}), ...(run ? { run } : {}) }, null, 2),
       );
     }
     return exitCode;
