@@ -4,6 +4,8 @@ export function closestMatch(name: string, candidates: Iterable<string>): string
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
+    // The name itself, known elsewhere (a field in the wrong object), is no suggestion.
+    if (candidate === name) continue;
     if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
     const distance = editDistance(name, candidate, bestDistance);
     if (distance < bestDistance) {

@@ -5,17 +5,13 @@ import { containsTemplate, findTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean, lookAlikeNote, unknownToolMessage } from './suggest.js';
 import { isRecord, typeProblem, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
+import { unknownStepFieldHint } from './unknown-field.js';
 import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import {
-  ConditionStepSchema,
   DEFAULT_MAX_STEPS,
-  LlmQueryStepSchema,
   PlanSchema,
-  RetryPolicySchema,
-  RollbackSchema,
   StepSchema,
   STEP_ID_PATTERN,
-  ToolCallStepSchema,
   type Plan,
   type Step,
 } from './schema.js';
@@ -80,7 +76,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 
   const stepsField = (document as { steps?: unknown }).steps;
   const shell = (Array.isArray(stepsField) && stepsField.length > 0 ? PlanShellWithStepsSchema : PlanShellSchema).safeParse(document);
-  if (!shell.success) for (const issue of shell.error.issues) issues.push(...fromZodIssue(issue, [], document, PLAN_FIELDS));
+  if (!shell.success) for (const issue of shell.error.issues) issues.push(...fromZodIssue(issue, [], document, (key) => didYouMean(key, PLAN_FIELDS)));
   const rawSteps = Array.isArray((document as { steps?: unknown }).steps) ? ((document as { steps: unknown[] }).steps) : [];
 
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
@@ -109,7 +105,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
       nodes[i] = parsed.data;
       continue;
     }
-    for (const issue of parsed.error.issues) issues.push(...fromZodIssue(issue, ['steps', i], raw, STEP_FIELDS));
+    for (const issue of parsed.error.issues) issues.push(...fromZodIssue(issue, ['steps', i], raw, unknownStepFieldHint));
     // A step whose only fault is an unknown field is still checked in full, so its other problems show now.
     const trimmed = withoutUnknownFields(raw, parsed.error.issues);
     const again = trimmed === undefined ? undefined : StepSchema.safeParse(trimmed);
@@ -211,7 +207,7 @@ class StepChecker {
       for (const issue of schemaIssues(tool.inputSchema, args)) {
         // A templated value's type is only known at run time.
         if (pathHitsTemplate(args, issue.path)) continue;
-        for (const mapped of fromZodIssue(issue, [...at(), 'args'], args, shapeKeys(tool.inputSchema))) {
+        for (const mapped of fromZodIssue(issue, [...at(), 'args'], args, (key) => didYouMean(key, shapeKeys(tool.inputSchema)))) {
           this.add('invalid_args', mapped.path, `${mapped.message.replace(/^unknown field/, 'unknown argument')} (tool "${name}")`);
         }
       }
@@ -324,14 +320,15 @@ function pathHitsTemplate(root: unknown, path: readonly PropertyKey[]): boolean 
   return isTemplated(value);
 }
 
-function fromZodIssue(issue: z.core.$ZodIssue, base: IssuePath, root: unknown, known: readonly string[]): ValidationIssue[] {
+/** `hintFor` says what to add to `unknown field "<key>"` found in the object at `at` (a path from `root`). */
+function fromZodIssue(issue: z.core.$ZodIssue, base: IssuePath, root: unknown, hintFor: (key: string, at: readonly PropertyKey[]) => string): ValidationIssue[] {
   const path = [...base, ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key))];
   if (issue.code === 'unrecognized_keys') {
     const hint = unknownFieldHint(root, issue.path);
     return issue.keys.map((key) => ({
       code: 'unknown_field' as const,
       path: [...path, key],
-      message: `unknown field "${key}"${hint || (known.length > 0 ? didYouMean(key, known) : '')}`,
+      message: `unknown field "${key}"${hint || hintFor(key, issue.path)}`,
     }));
   }
   return [singleIssue(issue, path, root)];
@@ -344,7 +341,6 @@ function shapeKeys(schema: z.ZodType): string[] {
 }
 
 const PLAN_FIELDS = shapeKeys(PlanSchema);
-const STEP_FIELDS = [...new Set([ToolCallStepSchema, LlmQueryStepSchema, ConditionStepSchema, RetryPolicySchema, RollbackSchema].flatMap(shapeKeys))];
 
 function singleIssue(issue: z.core.$ZodIssue, path: IssuePath, root: unknown): ValidationIssue {
   switch (issue.code) {

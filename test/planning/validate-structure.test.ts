@@ -86,6 +86,30 @@ describe('validatePlan: the document', () => {
     ]);
   });
 
+  it('a field in the wrong object says where it belongs, never "did you mean" itself', () => {
+    const lines = linesOf({
+      goal: 'g',
+      steps: [
+        shell('a', {
+          maxAttempts: 3,
+          retry: { maxAttempts: 2, retry: 1, delay: 5 },
+          rollback: { tool: 'shell', args: { command: 'x' }, retry: { maxAttempts: 2 }, tmeoutMs: 5 },
+        }),
+      ],
+    });
+    expect(lines).toEqual([
+      'steps[0].retry.retry: unknown field "retry" (retry belongs in the step, not in the step\'s retry); the step\'s retry takes maxAttempts, initialDelayMs, multiplier and maxDelayMs',
+      'steps[0].retry.delay: unknown field "delay"; the step\'s retry takes maxAttempts, initialDelayMs, multiplier and maxDelayMs',
+      'steps[0].rollback.retry: unknown field "retry" (retry belongs in the step, not in the step\'s rollback); the step\'s rollback takes tool, args and timeoutMs',
+      'steps[0].rollback.tmeoutMs: unknown field "tmeoutMs" (did you mean "timeoutMs"?)',
+      'steps[0].maxAttempts: unknown field "maxAttempts" (maxAttempts belongs in the step\'s retry, not in the step)',
+    ]);
+    for (const line of lines) {
+      const [, key] = /unknown field "([^"]+)"/.exec(line)!;
+      expect(line).not.toContain(`did you mean "${key}"`);
+    }
+  });
+
   it('unknown step type', () => {
     const issues = issuesOf({ goal: 'g', steps: [{ id: 'x', type: 'shell_command', tool: 'shell' }] });
     expect(issues).toEqual([{ code: 'invalid_field', path: ['steps', 0, 'type'], message: expect.stringContaining('unknown step type') }]);

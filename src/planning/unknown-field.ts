@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import { ConditionStepSchema, LlmQueryStepSchema, RetryPolicySchema, RollbackSchema, ToolCallStepSchema } from './schema.js';
+import { didYouMean } from './suggest.js';
+
+/** The objects inside a step that take fields of their own. */
+type Level = 'step' | 'retry' | 'rollback';
+
+function shapeKeys(schema: z.ZodType): string[] {
+  const shape = (schema as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+const FIELDS: Record<Level, readonly string[]> = {
+  step: [...new Set([ToolCallStepSchema, LlmQueryStepSchema, ConditionStepSchema].flatMap(shapeKeys))],
+  retry: shapeKeys(RetryPolicySchema),
+  rollback: shapeKeys(RollbackSchema),
+};
+
+const NAME: Record<Level, string> = { step: 'the step', retry: "the step's retry", rollback: "the step's rollback" };
+
+/**
+ * What to add to `unknown field "<key>"` found in a step, `at` the path inside the step of
+ * the object that has it. A near miss among that object's own fields is suggested (never
+ * the key itself); a field that belongs elsewhere in the step says where; retry and
+ * rollback, which take few fields, list them.
+ */
+export function unknownStepFieldHint(key: string, at: readonly PropertyKey[]): string {
+  const last = at.at(-1);
+  const level: Level = at.length === 0 ? 'step' : last === 'retry' || last === 'rollback' ? last : 'step';
+  const near = didYouMean(key, FIELDS[level]);
+  if (near) return near;
+  const takes = level === 'step' ? '' : `; ${NAME[level]} takes ${list(FIELDS[level])}`;
+  const home = (['step', 'retry', 'rollback'] as const).find((other) => other !== level && FIELDS[other].includes(key));
+  if (home) return ` (${key} belongs in ${NAME[home]}, not in ${NAME[level]})${takes}`;
+  return takes;
+}
+
+function list(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
