@@ -4,6 +4,7 @@ import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
 import { withFileLock } from './file-lock.js';
+import { moveAside, setAside } from './set-aside.js';
 
 /** Who runs a run: one writer per run, named by pid so a dead one can be detected and replaced. */
 export type LockOwner = {
@@ -74,8 +75,11 @@ export class RunLock {
     process.on('SIGUSR2', this.keepAlive);
   }
 
-  /** Takes the run; a lock left by a dead process is taken over; a live owner makes it throw RunBusyError. */
-  static async acquire(runDir: string, runId: string, command: string): Promise<RunLock> {
+  /**
+   * Takes the run; a lock left by a dead process is taken over; a live owner makes it throw RunBusyError.
+   * A lock that cannot be read (and is not being written now) is moved aside, as corrupt store files are.
+   */
+  static async acquire(runDir: string, runId: string, command: string, onWarning: (message: string) => void = () => {}): Promise<RunLock> {
     const owner = currentOwner(command);
     const file = path.join(runDir, LOCK_FILE);
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -98,12 +102,16 @@ export class RunLock {
         continue;
       }
       // Two processes may find the same dead owner: only one may remove its lock, and only that lock.
-      await withFileLock(`${file}.takeover`, async () => {
+      const backup = await withFileLock(`${file}.takeover`, async () => {
         const now = await readLockOwner(runDir);
-        if (now && isOwnerAlive(now)) return;
-        if (now && existing && (now.pid !== existing.pid || now.startedAt !== existing.startedAt)) return;
+        if (now && isOwnerAlive(now)) return undefined;
+        if (now && existing && (now.pid !== existing.pid || now.startedAt !== existing.startedAt)) return undefined;
+        // Unreadable: kept for a look, like any corrupt store file; a dead owner's readable lock is just removed.
+        if (!now) return moveAside(file);
         await unlink(file).catch(() => {});
+        return undefined;
       });
+      if (backup) onWarning(`${file} is unreadable (not an owner record); moved it to ${backup} and took the run over, as no live process can be named as its owner`);
     }
     const existing = await readLockOwner(runDir);
     if (existing && isOwnerAlive(existing)) throw new RunBusyError({ runId, owner: existing });
@@ -194,11 +202,13 @@ export async function readProcessGroups(runDir: string, onWarning: (message: str
   } catch {
     return [];
   }
+  let groups: unknown;
   try {
-    const data = JSON.parse(text) as { groups?: unknown };
-    return Array.isArray(data.groups) ? data.groups.filter((pid): pid is number => Number.isInteger(pid) && pid > 1) : [];
+    groups = (JSON.parse(text) as { groups?: unknown } | null)?.groups;
   } catch {
-    onWarning(`${file} is unreadable: processes left running by the interrupted run cannot be stopped automatically; check for them by hand`);
-    return [];
+    groups = undefined;
   }
+  if (Array.isArray(groups)) return groups.filter((pid): pid is number => Number.isInteger(pid) && pid > 1);
+  await setAside(file, 'is unreadable (not a list of process groups)', 'went on without it: processes the interrupted run left running cannot be stopped automatically; check for them by hand', onWarning);
+  return [];
 }

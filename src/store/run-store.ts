@@ -74,7 +74,7 @@ export class RunStore {
   async create(record: Omit<RunRecord, 'version' | 'approvals'> & { approvals?: RunRecord['approvals'] }, command: string): Promise<OpenRun> {
     const dir = runDir(this.home, record.runId);
     await ensurePrivateDir(dir);
-    const lock = await RunLock.acquire(dir, record.runId, command);
+    const lock = await RunLock.acquire(dir, record.runId, command, this.warn);
     const redactor = this.redactor.with(secretInputValues(record.inputs));
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
     const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, approvals: [], ...record }, replacer: redactor.replacer });
@@ -90,7 +90,7 @@ export class RunStore {
   async open(runId: string, command: string, options: { readonly inputs?: Readonly<Record<string, unknown>> } = {}): Promise<OpenRun> {
     const dir = runDir(this.home, runId);
     // The lock first, then one read: the record is the one as of taking the run over.
-    const lock = await RunLock.acquire(dir, runId, command).catch((error: unknown) => {
+    const lock = await RunLock.acquire(dir, runId, command, this.warn).catch((error: unknown) => {
       throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new RunNotFoundError({ runId }) : error;
     });
     try {

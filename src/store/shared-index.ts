@@ -6,7 +6,7 @@ import { isRecord } from '../planning/values.js';
 import { withFileLock } from './file-lock.js';
 import { ensurePrivateDir } from './paths.js';
 import { PrivateJSONFile } from './private-json-file.js';
-import { setAside } from './stored-document.js';
+import { setAside } from './set-aside.js';
 
 export type SharedIndexOptions<Entry> = {
   /** The folder holding one sub-folder per item and the index file. */

@@ -8,7 +8,7 @@ import { isRecord } from '../planning/values.js';
 import type { RunRecord } from './run-record.js';
 import { withFileLock } from './file-lock.js';
 import { ensurePrivateDir } from './paths.js';
-import { setAside } from './stored-document.js';
+import { setAside } from './set-aside.js';
 import { PrivateJSONFile } from './private-json-file.js';
 import { looksSecret, REDACTED } from './redact.js';
 

@@ -1,8 +1,8 @@
-import { link, rename, unlink } from 'node:fs/promises';
 import { Low } from 'lowdb';
 import type { z } from 'zod';
 import { trackDocument } from './open-documents.js';
 import { PrivateJSONFile } from './private-json-file.js';
+import { moveAside } from './set-aside.js';
 
 export type StoredDocumentOptions<T> = {
   readonly file: string;
@@ -141,35 +141,4 @@ export class StoredDocument<T> {
     });
     return this.inFlight;
   }
-}
-
-/** Moves a broken file aside and says so in one line: `<file> <problem>; moved it to <backup> and <afterwards>`. */
-export async function setAside(file: string, problem: string, afterwards: string, warn: (message: string) => void): Promise<void> {
-  const backup = await moveAside(file);
-  warn(`${file} ${problem}; ${backup ? `moved it to ${backup} and ` : ''}${afterwards}`);
-}
-
-/** Moves a broken file to `<file>.corrupt-<timestamp>`; never over an earlier backup. */
-export async function moveAside(file: string): Promise<string | undefined> {
-  const stamp = new Date().toISOString().replaceAll(':', '').replace('.', '-');
-  for (let n = 0; n < 100; n++) {
-    const backup = `${file}.corrupt-${stamp}${n ? `-${n}` : ''}`;
-    try {
-      // link() fails if the backup exists, where rename() would silently replace it.
-      await link(file, backup);
-      await unlink(file);
-      return backup;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      if (code === 'ENOENT') return undefined;
-      try {
-        await rename(file, backup);
-        return backup;
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
 }
