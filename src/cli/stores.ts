@@ -4,6 +4,7 @@ import { ksaHome } from '../store/paths.js';
 import { createRedactor, secretValues, type Redactor } from '../store/redact.js';
 import { RunStore } from '../store/run-store.js';
 import type { CliIO } from './io.js';
+import { CliError } from './errors.js';
 import { visible } from '../tui/visible-text.js';
 
 export type Stores = {
@@ -24,6 +25,12 @@ export function openStores(io: CliIO): Stores {
     conversations: new ConversationStore(home, { onWarning, secrets }),
     redactor: createRedactor(secrets),
   };
+}
+
+/** `--session` and `--continue` as given: one of them at most, and a session id that is not empty (it would open a new session unasked). */
+export function checkSessionFlags(flags: { readonly continue?: boolean; readonly session?: string }): void {
+  if (flags.session !== undefined && flags.session.trim() === '') throw new CliError({ message: '--session needs a session id or a unique prefix of one (ksa chat lists them with /sessions); leave --session out for a new session' });
+  if (flags.continue && flags.session) throw new CliError({ message: '--continue and --session cannot be used together' });
 }
 
 /** `--session id`, or with `--continue` the latest session (a new one when there is none), else a new session. */

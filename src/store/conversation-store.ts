@@ -98,9 +98,15 @@ export class ConversationStore {
   /** The session with this id or unique id prefix, from the index (nothing opened). */
   async find(id: string): Promise<SessionSummary> {
     const sessions = await this.list();
-    const match = sessions.find((session) => session.id === id) ?? uniquePrefix(sessions, id);
-    if (!match) throw new SessionNotFoundError({ id });
-    return match;
+    const exact = sessions.find((session) => session.id === id);
+    if (exact) return exact;
+    const matches = sessions.filter((session) => session.id.startsWith(id));
+    if (matches.length > 1) {
+      const shown = matches.slice(0, 3).map((session) => session.id).join(', ');
+      throw new SessionNotFoundError({ id, reason: `"${id}" matches ${matches.length} sessions (${shown}${matches.length > 3 ? ', …' : ''}); give more of the id` });
+    }
+    if (!matches[0]) throw new SessionNotFoundError({ id });
+    return matches[0];
   }
 
   /**
@@ -305,9 +311,4 @@ export function plainSessionSummary(value: unknown): SessionSummary | undefined 
 
 function toSummary(meta: SessionMeta): SessionSummary {
   return { id: meta.id, title: meta.title, createdAt: meta.createdAt, updatedAt: meta.updatedAt, messageCount: meta.messageCount };
-}
-
-function uniquePrefix(sessions: readonly SessionSummary[], prefix: string): SessionSummary | undefined {
-  const matches = sessions.filter((session) => session.id.startsWith(prefix));
-  return matches.length === 1 ? matches[0] : undefined;
 }

@@ -117,16 +117,28 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     description: 'list sessions, or switch to one',
     run: async ({ session, conversations }, args) => {
       const id = args.trim();
-      if (id) return { type: 'switch-session', id };
-      const list = (await conversations.list()).slice(0, 15);
-      session.notice(list.map((entry) => `${entry.id}  ${entry.updatedAt.slice(0, 16).replace('T', ' ')}  ${String(entry.messageCount).padStart(4)} msgs  ${entry.title}`).join('\n') || 'No sessions.', 'info');
+      const all = await conversations.list();
+      const line = (entry: (typeof all)[number]) => `${entry.id}  ${entry.updatedAt.slice(0, 16).replace('T', ' ')}  ${String(entry.messageCount).padStart(4)} msgs  ${entry.title}`;
+      if (id) {
+        const matches = all.some((entry) => entry.id === id) ? [] : all.filter((entry) => entry.id.startsWith(id));
+        if (matches.length < 2) return { type: 'switch-session', id };
+        session.notice([`"${id}" matches ${matches.length} sessions; type more of the id, e.g. /sessions ${matches[0]!.id}:`, ...matches.slice(0, 15).map(line)].join('\n'), 'warning');
+        return NONE;
+      }
+      session.notice(all.slice(0, 15).map(line).join('\n') || 'No sessions.', 'info');
       return NONE;
     },
   },
   {
     name: 'model',
     description: 'the model and endpoint in use',
-    run: ({ session, model }) => {
+    run: ({ session, model }, args) => {
+      const wanted = args.trim();
+      // The model is chosen at start (KSA_MODEL, config.json) and its capabilities probed for it; a switch mid-session is not offered.
+      if (wanted) {
+        session.notice(`/model takes no argument: it shows the model in use (${model.model}). To use ${wanted}, set KSA_MODEL=${wanted} (or "model" in $KSA_HOME/config.json) and start ksa again; ksa model list shows what the endpoint serves.`, 'warning');
+        return NONE;
+      }
       session.notice(
         [
           `Model ${model.model} (from ${model.sources.model}) at ${model.baseURL} (from ${model.sources.baseURL}). Change them with KSA_MODEL and OPENAI_BASE_URL.`,

@@ -211,5 +211,12 @@ describe.concurrent('ksa ask', () => {
     const both = await cli.ksa(['ask', '--continue', '--session', sessionId, 'x']);
     expect(both.code).toBe(2);
     expect(ksaLines(both.stderr)).toEqual(['ksa: --continue and --session cannot be used together']);
+    const empty = await cli.ksa(['ask', '--session', '', 'x']);
+    expect(empty.code).toBe(2);
+    expect(singleFailureLine(empty)).toBe('ksa: --session needs a session id or a unique prefix of one (ksa chat lists them with /sessions); leave --session out for a new session');
+    const ambiguous = await cli.ksa(['ask', '--session', sessionId.slice(0, 9), 'x']);
+    expect(ambiguous.code).toBe(2);
+    expect(singleFailureLine(ambiguous)).toMatch(new RegExp(`^ksa: "${sessionId.slice(0, 9)}" matches 2 sessions \\(.+\\); give more of the id$`));
+    expect(cli.server.requests).toHaveLength(3);
   });
 });

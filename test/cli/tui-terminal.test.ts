@@ -120,6 +120,10 @@ describe.concurrent('ksa chat and its terminal', () => {
     for (const [args, message] of [
       [['--session', 'nope'], 'ksa: no session "nope"'],
       [['--continue', '--session', id], 'ksa: --continue and --session cannot be used together'],
+      // Not a new session opened unasked.
+      [['--session', ''], 'ksa: --session needs a session id or a unique prefix of one'],
+      // Both sessions were made today: the date alone names neither.
+      [['--session', id.slice(0, 9)], `ksa: "${id.slice(0, 9)}" matches 2 sessions (`],
     ] as const) {
       const term = await cli.ksa([...args]);
       context.onTestFinished(() => term.dispose());

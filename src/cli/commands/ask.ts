@@ -24,7 +24,7 @@ import { newRunId } from '../run-id.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { interruptible } from '../interrupt.js';
-import { openConversation, openStores, type Stores } from '../stores.js';
+import { checkSessionFlags, openConversation, openStores, type Stores } from '../stores.js';
 import { describer } from '../../tui/tool-describer.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
@@ -41,7 +41,7 @@ export type AskFlags = { continue?: boolean; session?: string; json?: boolean; y
  */
 export async function askCommand(io: CliIO, message: string, flags: AskFlags): Promise<ExitCodeValue> {
   if (!message.trim()) throw new CliError({ message: 'the message is empty; e.g. ksa ask "deploy ./shop on port 8080"' });
-  if (flags.continue && flags.session) throw new CliError({ message: '--continue and --session cannot be used together' });
+  checkSessionFlags(flags);
   const mode = parseApprovalMode(flags.approve);
   // Found now, not after the model was paid for.
   const outputFile = flags.output === undefined ? undefined : await checkOutputFile(io.cwd, flags.output);

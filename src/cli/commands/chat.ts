@@ -12,7 +12,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { askToTrustWorkspace, loadMcpServers } from '../mcp-servers.js';
 import { loadModelSetup } from '../model-setup.js';
-import { chooseConversation, openConversation, openStores } from '../stores.js';
+import { checkSessionFlags, chooseConversation, openConversation, openStores } from '../stores.js';
 import { withoutFetch } from '../without-fetch.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
@@ -25,12 +25,12 @@ export type ChatFlags = { continue?: boolean; session?: string; workspace?: stri
  * types (what is sent meanwhile waits for them).
  */
 export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCodeValue> {
+  checkSessionFlags(flags);
   if (!io.stdin.isTTY || !io.stdout.isTTY || isCI(io.env)) {
     throw new CliError({
       message: 'ksa chat needs an interactive terminal. Without one, use ksa ask "<message>" for one chat turn, or ksa run <plan> for a plan file.',
     });
   }
-  if (flags.continue && flags.session) throw new CliError({ message: '--continue and --session cannot be used together' });
   const stores = openStores(io);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.

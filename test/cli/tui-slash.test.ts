@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConversationStore } from '../../src/store/index.js';
+import { chatHarnessFor } from '../helpers/chat-pty.js';
+
+// Slash commands in `ksa chat` (a pseudo-terminal) that take an argument.
+
+describe.concurrent('ksa chat: slash commands with an argument', () => {
+  it('/model <name> says it takes no argument and how to change the model; /model alone shows it', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const chat = await harness.open();
+    await chat.send('/model gpt-4o');
+    const screen = await chat.waitForScreen('/model takes no argument');
+    expect(screen).toContain('/model takes no argument: it shows the model in use (fake-model). To use gpt-4o, set KSA_MODEL=gpt-4o');
+    expect(screen).toContain('ksa model list shows what the endpoint serves.');
+    await chat.send('/model');
+    expect(await chat.waitForScreen('Model fake-model (from KSA_MODEL)')).toContain(`at ${harness.server.baseURL}`);
+    expect(harness.server.requests).toHaveLength(0);
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('/sessions <prefix> that matches several sessions lists them and asks for more of the id', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const store = new ConversationStore(harness.sandbox.home);
+    const ids: string[] = [];
+    for (const title of ['first', 'second']) {
+      const conversation = await store.create({ workspace: harness.sandbox.dir });
+      conversation.append({ kind: 'user', text: `the ${title} session` });
+      ids.push(conversation.id);
+      await conversation.close();
+    }
+    const chat = await harness.open();
+    const prefix = ids[0]!.slice(0, 9);
+    await chat.send(`/sessions ${prefix}`);
+    const screen = await chat.waitForScreen('type more of the id');
+    expect(screen).toMatch(new RegExp(`"${prefix}" matches [23] sessions; type more of the id, e\\.g\\. /sessions ${prefix}\\S+:`));
+    for (const id of ids) expect(screen).toContain(id);
+    // Still in the session it started in.
+    expect(screen).not.toContain('(continued)');
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+});
