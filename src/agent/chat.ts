@@ -7,7 +7,7 @@ import { runRoutedTurn } from './chat-router.js';
 import { ChatModeState, ignoredTools, toolsRefusal, toolsRefusalMiddleware } from './chat-mode.js';
 import { consumeStream, TurnOutput, type TurnEvent } from './chat-stream.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
-import { CONTEXT_HINT, ModelError } from './model-errors.js';
+import { CONTEXT_HINT, emptyAnswer } from './model-errors.js';
 import { RETRY_HISTORY_FACTOR } from './model/context-retry.js';
 import { isContextLengthError } from './model/error-kinds.js';
 import type { KubeDefaults } from './kube-pinning.js';
@@ -140,13 +140,6 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
 
 /** Said under an answer that stopped at the model's output limit. */
 export const CUT_OFF_NOTICE = 'The answer was cut off at the model\'s output limit; say "go on" for the rest.';
-
-function emptyAnswer(reasoning: string): ModelError {
-  const why = reasoning.trim()
-    ? 'only reasoning, no answer after it (it may have run out of tokens, or its <think> block never ended)'
-    : 'no text and no tool call (an empty completion, or a body that is not an OpenAI-compatible completion)';
-  return new ModelError({ reason: 'bad_response', message: `the model sent an empty answer: ${why}; ask again, or check the endpoint with: ksa model check` });
-}
 
 /** The model with tools: the AI SDK's loop, tool calls written as text included. */
 async function toolsTurn(options: ChatTurnOptions, history: ModelMessage[], tools: ToolSet, out: TurnOutput) {

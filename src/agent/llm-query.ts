@@ -1,7 +1,7 @@
 import { generateText, type LanguageModel } from 'ai';
 import type { QueryModel } from '../planning/index.js';
 import type { ModelConfig } from './config.js';
-import { toModelError } from './model-errors.js';
+import { emptyAnswer, ModelError, toModelError } from './model-errors.js';
 import { withTotalTimeout } from './model/total-timeout.js';
 
 /** `llm_query` steps: the prompt goes to the configured model, the answer text is the step's output. */
@@ -20,6 +20,14 @@ export function createQueryModel(model: LanguageModel, config: ModelConfig): Que
           }),
         { abortSignal: signal, timeoutMs: config.timeoutMs },
       );
+      // A step's output feeds later steps: an empty or cut-off answer must not pass for a whole one.
+      if (!result.text.trim()) throw emptyAnswer(result.reasoningText ?? '');
+      if (result.finishReason === 'length') {
+        throw new ModelError({
+          reason: 'bad_response',
+          message: `the model's answer was cut off at its output limit (finish reason "length") after ${result.text.length} characters; ask for a shorter answer in the prompt, or raise the server's output token limit`,
+        });
+      }
       return result.text;
     } catch (error) {
       // An abort is the step's timeout or a cancel: let the executor see it as such.

@@ -153,3 +153,11 @@ function connectionProblem(error: APICallError): string {
   if (codes.includes('ETIMEDOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) return 'connection timed out';
   return oneLine(error.message.replace(/^Cannot connect to API: /, '')) || 'no connection';
 }
+
+/** An answer with no text in it: only reasoning, or nothing at all. */
+export function emptyAnswer(reasoning: string): ModelError {
+  const why = reasoning.trim()
+    ? 'only reasoning, no answer after it (it may have run out of tokens, or its <think> block never ended)'
+    : 'no text and no tool call (an empty completion, or a body that is not an OpenAI-compatible completion)';
+  return new ModelError({ reason: 'bad_response', message: `the model sent an empty answer: ${why}; ask again, or check the endpoint with: ksa model check` });
+}

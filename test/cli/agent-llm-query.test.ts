@@ -49,6 +49,22 @@ describe.concurrent('llm_query steps in ksa run', () => {
     expect(existsSync(path.join(cli.sandbox.dir, 'answer.txt'))).toBe(false);
   });
 
+  it('an answer cut off at the output limit, or only reasoning, fails the step instead of feeding the next one', async (context) => {
+    for (const [reply, error] of [
+      [{ text: '80', finishReason: 'length' }, `the model's answer was cut off at its output limit (finish reason "length") after 2 characters`],
+      [{ text: '<think>the port is probably', finishReason: 'length' }, 'the model sent an empty answer: only reasoning, no answer after it'],
+    ] as const) {
+      const cli = await agentCliFor(context);
+      await cli.writeConfig({ maxRetries: 0 });
+      await cli.sandbox.writePlan('plan.yaml', PLAN);
+      cli.server.enqueue(reply);
+      const result = await cli.ksa(['run', 'plan.yaml', '--yes', '--json']);
+      expect(result.code, describeResult(result)).toBe(1);
+      expect(eventsOf(parseNdjson(result.stdout), 'step_failed', 'pick_port')[0]?.error).toContain(error);
+      expect(existsSync(path.join(cli.sandbox.dir, 'answer.txt'))).toBe(false);
+    }
+  });
+
   it('no model configured: refused up front (exit 2), nothing runs', async (context) => {
     const cli = await agentCliFor(context);
     await cli.sandbox.writePlan('plan.yaml', PLAN.replace('steps:\n', 'steps:\n  - id: first\n    tool: shell\n    args: { command: "touch ran.txt" }\n'));
