@@ -49,7 +49,7 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
   const [, policy] = await settledInOrder([tools.startAll(), loadPolicy(home, workspace)] as const);
   // Workers (KSA_REDIS_URL or "redis" in config.json): approved plans send their steps to them, as ksa run --redis does.
   const redisUrl = await redisUrlFor(io, undefined, home);
-  const workers = redisUrl ? runWorkers(redisUrl) : undefined;
+  const workers = redisUrl ? runWorkers(redisUrl, tools.registry.catalog()) : undefined;
   const cli = modelFromSetup(options.setup);
   const { config, model } = cli;
   const chatMode = chatModeOf(cli);
@@ -60,7 +60,7 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
   const current = { context: context.kubeContext, namespace: context.kubeNamespace };
   return {
     warnings,
-    describer: { ...describer(tools.registry, current), ...(redisUrl ? { workers: (plan: Plan) => planCardWorkers(redisUrl, plan) } : {}) },
+    describer: { ...describer(tools.registry, current), ...(redisUrl ? { workers: (plan: Plan) => planCardWorkers(redisUrl, plan, tools.registry.catalog()) } : {}) },
     open: (conversation) =>
       ChatSession.open({
         model,

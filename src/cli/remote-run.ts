@@ -4,6 +4,7 @@ import { configFilePath, ModelConfigError, readConfigJson } from '../agent/confi
 import { isRecord } from '../planning/values.js';
 import { shownRedisUrl } from '../workers/redis-url.js';
 import type { Plan, Step } from '../planning/schema.js';
+import type { ToolCatalog } from '../planning/validate.js';
 import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
 import type { WorkerInfo } from '../workers/index.js';
 import { CliError } from './errors.js';
@@ -49,23 +50,32 @@ export async function requiredRedisUrl(io: CliIO, flag: string | undefined, home
   return url;
 }
 
-/** Where a step runs in a run with workers: tool steps on workers, unless it has no runsOn and --local-default. */
-export function placeStepFor(plan: Plan, localDefault: boolean): (step: Step) => Placement | undefined {
+/**
+ * Where a step runs in a run with workers: tool steps on workers, unless it has no runsOn and --local-default,
+ * or its tool comes from an MCP server: the servers are configured here, and a worker has none.
+ */
+export function placeStepFor(plan: Plan, localDefault: boolean, tools: ToolCatalog): (step: Step) => Placement | undefined {
   return (step) => {
     if (step.type === 'llm_query' || step.type === 'condition') return undefined;
+    if (runsHere(tools, step.tool)) return undefined;
     if (localDefault && step.runsOn === undefined && plan.runsOn === undefined) return undefined;
     return placementOf(step, plan);
   };
 }
 
+/** An MCP tool runs in the process that has its server: this one. */
+function runsHere(tools: ToolCatalog, tool: string): boolean {
+  return tools.get(tool)?.mcp !== undefined;
+}
+
 export type { OpenedRemote } from '../agent/session-runs.js';
 
 /** The chat's runs through the workers at `url`: the Redis checked before each run is created, then opened for it. */
-export function runWorkers(url: string, flags: RemoteFlags = {}): RunWorkers {
+export function runWorkers(url: string, tools: ToolCatalog, flags: RemoteFlags = {}): RunWorkers {
   return {
     redis: withoutCredentials(url),
     check: async () => void (await checkedTarget(url)),
-    open: (runId, plan, reattach) => openRemote(url, runId, plan, { ...flags, reattach }),
+    open: (runId, plan, reattach) => openRemote(url, runId, plan, tools, { ...flags, reattach }),
   };
 }
 
@@ -74,18 +84,25 @@ export function runWorkers(url: string, flags: RemoteFlags = {}): RunWorkers {
  * naming the URL and the cause, exit 1, before anything starts). Loaded only
  * when a run uses workers: one-machine runs never load BullMQ.
  */
-export async function openRemote(url: string, runId: string, plan: Plan, flags: RemoteFlags & { reattach?: boolean }): Promise<OpenedRemote> {
+export async function openRemote(url: string, runId: string, plan: Plan, tools: ToolCatalog, flags: RemoteFlags & { reattach?: boolean }): Promise<OpenedRemote> {
   const workers = await import('../workers/index.js');
   const target = await checkedTarget(url);
   const steps = new workers.RemoteSteps({ target, runId, workerWaitMs: parseDuration(flags.workerWait, '--worker-wait'), reattach: flags.reattach === true });
-  const placeStep = placeStepFor(plan, flags.localDefault === true);
+  const placeStep = placeStepFor(plan, flags.localDefault === true, tools);
   // The queues of the plan's placed steps open now, not when its first steps wait for them.
   await steps.ready(plan.steps.flatMap((step) => {
     const placement = placeStep(step);
     return placement && !placement.each ? [placement.labels] : [];
   }));
   return {
-    remote: { placeStep, invoker: (local) => steps.invoker(local) },
+    remote: {
+      placeStep,
+      invoker: (local) => {
+        const remote = steps.invoker(local);
+        // An MCP rollback of a step a worker ran still runs here, where its server is.
+        return (call) => (runsHere(tools, call.tool) ? local(call) : remote(call));
+      },
+    },
     close: () => steps.close(),
   };
 }
@@ -98,11 +115,11 @@ export async function openRemote(url: string, runId: string, plan: Plan, flags: 
  */
 export async function withRemoteSteps<T>(
   run: { close(): Promise<void> },
-  target: { readonly url: string | undefined; readonly runId: string; readonly plan: Plan; readonly flags: RemoteFlags & { reattach?: boolean } },
+  target: { readonly url: string | undefined; readonly runId: string; readonly plan: Plan; readonly tools: ToolCatalog; readonly flags: RemoteFlags & { reattach?: boolean } },
   body: (remote: OpenedRemote['remote'] | undefined) => Promise<T>,
 ): Promise<T> {
   if (!target.url) return body(undefined);
-  const opened = await openRemote(target.url, target.runId, target.plan, target.flags).catch(async (error: unknown) => {
+  const opened = await openRemote(target.url, target.runId, target.plan, target.tools, target.flags).catch(async (error: unknown) => {
     await run.close();
     throw error;
   });
@@ -123,10 +140,10 @@ export async function checkedTarget(url: string) {
  * Warnings (not errors: workers may start later) about steps whose labels no
  * live worker offers, and one line per placed step for the plan print.
  */
-export async function describeWorkers(url: string, plan: Plan, localDefault: boolean): Promise<{ warnings: string[]; lines: string[] }> {
+export async function describeWorkers(url: string, plan: Plan, localDefault: boolean, tools: ToolCatalog): Promise<{ warnings: string[]; lines: string[] }> {
   const workers = await import('../workers/index.js');
   const { workers: live } = await readLiveWorkers(url);
-  const place = placeStepFor(plan, localDefault);
+  const place = placeStepFor(plan, localDefault, tools);
   const missing = new Map<string, string[]>();
   const lines: string[] = [];
   for (const step of plan.steps) {
@@ -149,13 +166,13 @@ export async function describeWorkers(url: string, plan: Plan, localDefault: boo
  * Only with a Redis configured and a plan that says runsOn (otherwise nothing
  * is contacted); a Redis, or a config.json, that cannot be read is one warning, not an error.
  */
-export async function runsOnWarnings(redisUrl: () => Promise<string | undefined>, plan: Plan): Promise<string[]> {
-  const place = placeStepFor(plan, true);
+export async function runsOnWarnings(redisUrl: () => Promise<string | undefined>, plan: Plan, tools: ToolCatalog): Promise<string[]> {
+  const place = placeStepFor(plan, true, tools);
   if (!plan.steps.some((step) => place(step) !== undefined)) return [];
   try {
     // Asked only for a plan that places steps, so a config.json it cannot read is a warning only then.
     const url = await redisUrl();
-    return url ? (await describeWorkers(url, plan, true)).warnings : [];
+    return url ? (await describeWorkers(url, plan, true, tools)).warnings : [];
   } catch (error) {
     const cause = error instanceof CliError ? error.message : `cannot read the live workers: ${(error as Error).message}`;
     return [`runsOn labels not checked against live workers: ${cause}`];
@@ -163,9 +180,9 @@ export async function runsOnWarnings(redisUrl: () => Promise<string | undefined>
 }
 
 /** For the chat's plan card: describeWorkers, with a Redis that cannot be read as a warning. */
-export async function planCardWorkers(url: string, plan: Plan): Promise<{ lines: string[]; warnings: string[] }> {
+export async function planCardWorkers(url: string, plan: Plan, tools: ToolCatalog): Promise<{ lines: string[]; warnings: string[] }> {
   try {
-    const { lines, warnings } = await describeWorkers(url, plan, false);
+    const { lines, warnings } = await describeWorkers(url, plan, false, tools);
     return { lines: lines.map((line) => line.trim()), warnings };
   } catch (error) {
     return { lines: [], warnings: [`workers not checked: ${(error as Error).message}`] };

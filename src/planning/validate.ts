@@ -32,6 +32,7 @@ export type IssueCode =
   | 'not_an_ancestor'
   | 'unknown_input'
   | 'env_not_allowed'
+  | 'mcp_on_worker'
   /** A step the user's permission policy denies (checked outside validation, reported like it). */
   | 'policy_denied';
 
@@ -43,8 +44,8 @@ export type ValidationIssue = {
   readonly message: string;
 };
 
-/** What validation needs to know of a tool: its name and argument schema. */
-export type ToolCatalog = ReadonlyMap<string, { readonly inputSchema: z.ZodType }>;
+/** What validation needs to know of a tool: its name, argument schema and, for an MCP tool, its server. */
+export type ToolCatalog = ReadonlyMap<string, { readonly inputSchema: z.ZodType; readonly mcp?: { readonly server: string; readonly tool: string } }>;
 
 export type ValidateOptions = {
   readonly tools: ToolCatalog;
@@ -188,6 +189,8 @@ class StepChecker {
       return;
     }
     this.toolCall(step.tool, step.args, i, false);
+    const mcp = step.runsOn === undefined ? undefined : this.options.tools.get(step.tool)?.mcp;
+    if (mcp) this.add('mcp_on_worker', ['steps', i, 'runsOn'], `MCP tools run where ksa runs, not on workers ("${step.tool}" is tool "${mcp.tool}" of MCP server "${mcp.server}"); remove its runsOn`);
     if (step.rollback) this.toolCall(step.rollback.tool, step.rollback.args, i, true);
   }
 

@@ -61,7 +61,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   await tools.prepareFor(record.plan);
   // Steps that ran on workers are undone there.
   const run = await stores.runs.open(runId, `ksa cancel ${runId}`);
-  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, { reattach: true }).catch(async (error: unknown) => {
+  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, tools.registry.catalog(), { reattach: true }).catch(async (error: unknown) => {
     await run.close();
     throw error;
   }) : undefined;

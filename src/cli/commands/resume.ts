@@ -66,7 +66,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps.map((step) => step.id), record.state.steps)) writeLine(io.stderr, line);
   if (redisUrl) {
-    const { lines, warnings } = await describeWorkers(redisUrl, record.plan, flags.localDefault === true);
+    const { lines, warnings } = await describeWorkers(redisUrl, record.plan, flags.localDefault === true, registry.catalog());
     for (const line of lines) writeLine(io.stderr, style.dim(line));
     for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
   }
@@ -95,7 +95,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     throw error;
   }
   // Steps its predecessor sent to workers are collected by their job ids, not run again.
-  const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan: record.plan, flags: { ...flags, reattach: true } }, (remote) =>
+  const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan: record.plan, tools: registry.catalog(), flags: { ...flags, reattach: true } }, (remote) =>
     runSession(io, { run, remote, registry, env: allowedEnvironment(io, record.allowedEnv), inputs, maxParallel, json: flags.json === true, mode: 'resume', queryModel }),
   );
   return exitCode;

@@ -81,7 +81,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   // Workers: Redis is checked before approval, so a bad URL starts nothing.
   const redisUrl = await redisUrlFor(io, flags.redis, ksaHome(io.env));
   if (redisUrl) {
-    const { lines, warnings } = await describeWorkers(redisUrl, plan, flags.localDefault === true);
+    const { lines, warnings } = await describeWorkers(redisUrl, plan, flags.localDefault === true, registry.catalog());
     for (const line of lines) writeLine(io.stderr, style.dim(line));
     for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
   }
@@ -120,7 +120,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     `ksa run ${file}`,
   );
   await run.recordApproval(approval, inputs);
-  const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan, flags }, (remote) =>
+  const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan, tools: registry.catalog(), flags }, (remote) =>
     runSession(io, { run, remote, registry, env: allowedEnvironment(io, flags.allowEnv), inputs, maxParallel, json: flags.json === true, mode: 'fresh', queryModel }),
   );
   return exitCode;

@@ -43,7 +43,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
     return error.exitCode;
   }
   // With workers configured: runsOn labels no live worker offers are warnings (workers may start later), not errors.
-  const warnings = loaded.ok ? await runsOnWarnings(() => redisUrlFor(io, flags.redis, ksaHome(io.env)), loaded.plan) : [];
+  const warnings = loaded.ok ? await runsOnWarnings(() => redisUrlFor(io, flags.redis, ksaHome(io.env)), loaded.plan, registry.catalog()) : [];
   for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
   if (flags.json) {
     const doc = loaded.ok
