@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { errorMessage } from '../planning/index.js';
-import type { ToolRegistry } from '../tools/index.js';
+import { UnknownToolError, type ToolRegistry } from '../tools/index.js';
 import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { claimWorkerName, startHeartbeat } from './worker-registry.js';
@@ -174,7 +174,7 @@ export class StepWorker {
       const replacer = this.options.redact ? (_key: string, value: unknown) => (typeof value === 'string' ? redact(value) : value) : undefined;
       return { worker: this.options.name, output: output === undefined ? null : replacer ? (JSON.parse(JSON.stringify(output, replacer)) as unknown) : output };
     } catch (error) {
-      const message = signal?.aborted ? `cancelled on worker ${this.options.name}` : redact(errorMessage(error));
+      const message = signal?.aborted ? `cancelled on worker ${this.options.name}` : redact(workerError(error, this.options.name));
       done(false, message);
       // Never retried by BullMQ: the coordinator applies the step's retry policy.
       throw new UnrecoverableError(message);
@@ -185,4 +185,10 @@ export class StepWorker {
       this.release();
     }
   }
+}
+
+/** A tool this worker lacks (an MCP tool, or one of a newer ksa) says where it was looked for. */
+function workerError(error: unknown, worker: string): string {
+  if (!UnknownToolError.isInstance(error)) return errorMessage(error);
+  return `on worker ${worker}: unknown tool "${error.toolName}" (a worker has the built-in tools of its ksa version, not the MCP servers of the machine running ksa)`;
 }

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PREFIX, workerQueue } from '../../src/workers/queue-names.js';
 import { createCliSandbox, describeResult, eventsOf, nonEmptyLines, parseNdjson, runKsa, stackTraceLines, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
 import { startWorker, stopAll } from '../helpers/fleet.js';
 import { labStdio, writeUserConfig } from '../helpers/mcp.js';
@@ -108,5 +110,20 @@ steps:
     expect(ran.stdout).toBe('');
     expect(stackTraceLines(ran.stderr)).toEqual([]);
     expect(nonEmptyLines(ran.stderr)).toHaveLength(2);
+  });
+
+  it('a worker asked for a tool it lacks says it was on that worker', async () => {
+    const queue = new Queue(workerQueue('web-1'), { connection: { host: '127.0.0.1', port: redis.port }, prefix: PREFIX });
+    const events = new QueueEvents(workerQueue('web-1'), { connection: { host: '127.0.0.1', port: redis.port }, prefix: PREFIX });
+    try {
+      await events.waitUntilReady();
+      const job = await queue.add('lab__echo', { runId: 'r1', stepId: 'notify', attempt: 1, phase: 'run', tool: 'lab__echo', args: { text: 'x' } }, { jobId: 'r1.notify.1', attempts: 1 });
+      await expect(job.waitUntilFinished(events, 20_000)).rejects.toThrow(
+        'on worker web-1: unknown tool "lab__echo" (a worker has the built-in tools of its ksa version, not the MCP servers of the machine running ksa)',
+      );
+    } finally {
+      await events.close();
+      await queue.close();
+    }
   });
 });
