@@ -43,7 +43,7 @@ export function createPlainProgress(write: (line: string) => void, style: Styler
         write(`${t} ${style.yellow('↶')} rolling back, newest first: ${event.stepIds.join(', ')}`);
         break;
       case 'rollback_step_succeeded':
-        write(`${t} ${style.yellow('↶')} ${event.stepId} rolled back`);
+        write(`${t} ${style.yellow('↶')} ${event.stepId} rolled back${event.worker ? ` on ${event.worker.replaceAll(',', ', ')}` : ''}`);
         break;
       case 'rollback_step_failed':
         write(`${t} ${style.red('✗')} rollback of ${event.stepId} failed: ${plainText(event.error)}`);

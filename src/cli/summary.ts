@@ -21,6 +21,7 @@ export function formatSummary(view: RunView, style: Styler, options: { logDir?: 
     ];
     let detail = '';
     if (step.status === 'failed' && step.error) detail = style.red(step.error);
+    if (step.status === 'failed' && step.rollback?.status === 'succeeded') detail += style.yellow(` · rolled back${on(step.rollback.worker)}`);
     else if (step.status === 'skipped' && step.skipReason) detail = style.dim(step.skipReason);
     if (step.rollback?.status === 'failed') detail = style.red(`rollback failed: ${step.rollback.error ?? ''}`);
     lines.push(`${columns.join(' ')} ${detail}`.trimEnd());
@@ -33,6 +34,10 @@ export function formatSummary(view: RunView, style: Styler, options: { logDir?: 
   if (view.error && view.status !== 'succeeded') lines.push(`  ${style.red(view.error)}`);
   if (options.logDir && view.status !== 'succeeded') lines.push(style.dim(`  full step logs: ${options.logDir}`));
   return lines;
+}
+
+function on(worker: string | undefined): string {
+  return worker ? ` on ${worker.replaceAll(',', ', ')}` : '';
 }
 
 function headline(status: RunStatus, style: Styler): string {

@@ -17,8 +17,8 @@ export type RunEvent =
   | (RunBase & { readonly type: 'run_paused' })
   | (RunBase & { readonly type: 'run_resumed' })
   | (RunBase & { readonly type: 'rollback_started'; readonly stepIds: readonly string[] })
-  | (StepBase & { readonly type: 'rollback_step_succeeded' })
-  | (StepBase & { readonly type: 'rollback_step_failed'; readonly error: string })
+  | (StepBase & { readonly type: 'rollback_step_succeeded'; readonly worker?: string })
+  | (StepBase & { readonly type: 'rollback_step_failed'; readonly error: string; readonly worker?: string })
   | (RunBase & {
       readonly type: 'run_finished';
       readonly status: RunStatus;

@@ -8,6 +8,7 @@ import type { RunEvent } from './events.js';
 import { ExecutionBase, workerOf } from './execution-base.js';
 import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
 import { runRollbacks } from './rollback.js';
+import { notePartialSuccess } from './partial-success.js';
 import type { RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
 
@@ -185,6 +186,7 @@ export class Execution extends ExecutionBase {
     } else {
       const error = errorMessage(value);
       st.error = error;
+      notePartialSuccess(st, value);
       // An expression that failed once fails the same way every time: no retry.
       const retry = step.type === 'condition' || value instanceof ExpressionEvaluationError ? NO_RETRY : (step.retry ?? NO_RETRY);
       if (attempt < retry.maxAttempts && !this.stopping) {
@@ -202,6 +204,8 @@ export class Execution extends ExecutionBase {
       } else {
         st.status = 'failed';
         st.endedAt = this.iso(endMs);
+        // Where it did succeed is undone with the others, in its place in the order of completion.
+        if (st.succeededOn && step.type !== 'condition' && step.type !== 'llm_query' && step.rollback) this.state.completed.push(step.id);
         this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, durationMs: endMs - startMs, error, timedOut, ...workerOf(st) });
         this.fail(i, error);
       }
@@ -219,6 +223,7 @@ export class Execution extends ExecutionBase {
     st.output = output;
     st.endedAt = ts;
     delete st.error;
+    delete st.succeededOn;
     this.state.completed.push(id);
     const event: RunEvent = { type: 'step_succeeded', runId: this.state.runId, ts, stepId: id, attempt, durationMs, output, ...workerOf(st) };
     const commit = this.options.commitSuccess;

@@ -7,6 +7,7 @@ import type { ExpressionContext } from './expressions.js';
 import type { Step } from './schema.js';
 import type { RunState } from './state.js';
 import type { InvokeTool } from './tool-call.js';
+import { isPartlyDone } from './partial-success.js';
 
 export type RollbackContext = {
   /** True once the run was halted: no further rollback starts. */
@@ -20,11 +21,14 @@ export type RollbackContext = {
   readonly emit: (event: RunEvent) => void;
 };
 
-/** The steps a rollback undoes, newest first: succeeded steps (in order of completion) that have a rollback action. */
+/**
+ * The steps a rollback undoes, newest first: succeeded steps (in order of completion) that have a rollback
+ * action, and failed ones that succeeded in part (a fan-out that worked on some workers).
+ */
 export function rollbackTargets(state: RunState, stepOf: (id: string) => Step | undefined): string[] {
   return [...state.completed].reverse().filter((id) => {
     const step = stepOf(id);
-    return step !== undefined && step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined && state.steps[id]?.status === 'succeeded';
+    return step !== undefined && step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined && (state.steps[id]?.status === 'succeeded' || isPartlyDone(state.steps[id]));
   });
 }
 
@@ -48,13 +52,18 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
     if (step.type === 'condition' || step.type === 'llm_query' || !step.rollback) continue;
     const st = state.steps[id]!;
     const attempt = st.attempts;
+    const partly = isPartlyDone(st);
+    // A fan-out that failed is undone only where it succeeded; its rollback reads those workers' outputs.
+    const workers = partly ? Object.keys(st.succeededOn!) : st.worker?.split(',');
+    const worker = workers ? { worker: workers.join(',') } : {};
+    const context = partly ? withOutput(ctx.context, id, st.succeededOn, attempt) : ctx.context;
     const startedAt = nowIso();
     const controller = new AbortController();
     const timeoutMs = step.rollback.timeoutMs ?? step.timeoutMs;
     const cancelTimer =
       timeoutMs === undefined ? undefined : clock.setTimer(timeoutMs, () => controller.abort(new AttemptTimeoutError({ timeoutMs, attempt: 1 })));
     try {
-      const args = renderIn(compiled.rollbackArgs!, ctx.context) as Record<string, unknown>;
+      const args = renderIn(compiled.rollbackArgs!, context) as Record<string, unknown>;
       await untilAborted(
         ctx.invokeTool({
           tool: step.rollback.tool,
@@ -63,22 +72,28 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
           attempt,
           phase: 'rollback',
           signal: controller.signal,
-          ...(st.worker !== undefined ? { workers: st.worker.split(',') } : {}),
+          ...(workers ? { workers } : {}),
           onOutput: (line, stream) => ctx.emit({ type: 'step_output', runId: state.runId, ts: nowIso(), stepId: id, attempt, stream, line }),
         }),
         controller.signal,
       );
-      st.status = 'rolled_back';
+      // A failed step stays failed: what it did is undone, but it did not succeed.
+      if (!partly) st.status = 'rolled_back';
       st.rollback = { status: 'succeeded', startedAt, endedAt: nowIso() };
-      ctx.emit({ type: 'rollback_step_succeeded', runId: state.runId, ts: st.rollback.endedAt, stepId: id, attempt });
+      ctx.emit({ type: 'rollback_step_succeeded', runId: state.runId, ts: st.rollback.endedAt, stepId: id, attempt, ...worker });
     } catch (error) {
       failed = true;
       const message = errorMessage(error);
       st.rollback = { status: 'failed', startedAt, endedAt: nowIso(), error: message };
-      ctx.emit({ type: 'rollback_step_failed', runId: state.runId, ts: st.rollback.endedAt, stepId: id, attempt, error: message });
+      ctx.emit({ type: 'rollback_step_failed', runId: state.runId, ts: st.rollback.endedAt, stepId: id, attempt, error: message, ...worker });
     } finally {
       cancelTimer?.();
     }
   }
   return failed;
+}
+
+/** The context with a failed step's partial output: keyed by worker, as a fan-out's output always is. */
+function withOutput(context: ExpressionContext, id: string, output: unknown, attempts: number): ExpressionContext {
+  return { ...context, steps: { ...context.steps, [id]: { status: 'failed', output, attempts } } };
 }

@@ -22,7 +22,8 @@ export type StepView = {
   error?: string;
   retryDelayMs?: number;
   skipReason?: string;
-  rollback?: { status: 'succeeded' | 'failed'; error?: string };
+  /** `worker`: where it ran, when the step ran on workers (for a failed fan-out, where it had succeeded). */
+  rollback?: { status: 'succeeded' | 'failed'; error?: string; worker?: string };
   /** The worker running (or that ran) the attempt, when the run uses workers. */
   worker?: string;
 };
@@ -155,11 +156,12 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       return logFinished(view, step);
     }
     case 'rollback_step_succeeded':
-      step.status = 'rolled_back';
-      step.rollback = { status: 'succeeded' };
+      // A failed fan-out undone where it had succeeded still failed.
+      if (step.status !== 'failed') step.status = 'rolled_back';
+      step.rollback = { status: 'succeeded', ...(event.worker !== undefined ? { worker: event.worker } : {}) };
       return logRolledBack(view, step);
     case 'rollback_step_failed':
-      step.rollback = { status: 'failed', error: event.error };
+      step.rollback = { status: 'failed', error: event.error, ...(event.worker !== undefined ? { worker: event.worker } : {}) };
       return logRolledBack(view, step);
   }
 }

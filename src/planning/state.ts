@@ -35,6 +35,8 @@ export type StepState = {
   rollback?: RollbackResult;
   /** The worker(s) that ran the last attempt (comma-separated for a fan-out), when the run used workers. */
   worker?: string;
+  /** A fan-out that failed: each worker where it succeeded, with its output; its rollback runs there. */
+  succeededOn?: Record<string, unknown>;
 };
 
 export type RunState = {
@@ -45,7 +47,7 @@ export type RunState = {
   endedAt?: string;
   inputs: Record<string, unknown>;
   steps: Record<string, StepState>;
-  /** Succeeded steps in order of completion: rollback walks it backwards. */
+  /** Succeeded steps (and failed ones that succeeded in part) in order of completion: rollback walks it backwards. */
   completed: string[];
   /** The step whose failure ended the run, if any. */
   failedStepId?: string;

@@ -20,6 +20,7 @@ export const StepStateSchema = z.object({
   skipReason: z.string().optional(),
   rollback: RollbackResultSchema.optional(),
   worker: z.string().optional(),
+  succeededOn: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const RunStateSchema = z.object({

@@ -59,7 +59,7 @@ function LogLine({ entry, step, color }: { readonly entry: RunLogEntry; readonly
     const failed = step.rollback?.status === 'failed';
     return (
       <Text color={color ? (failed ? 'red' : 'yellow') : undefined}>
-        {failed ? `✗ rollback of ${step.id} failed: ${step.rollback?.error ?? ''}` : `↶ ${step.id} rolled back`}
+        {failed ? `✗ rollback of ${step.id} failed: ${step.rollback?.error ?? ''}` : `↶ ${step.id} rolled back${step.rollback?.worker ? ` on ${step.rollback.worker.replaceAll(',', ', ')}` : ''}`}
       </Text>
     );
   }

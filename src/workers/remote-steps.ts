@@ -2,7 +2,7 @@ import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
 import { settledWithin } from './settled-within.js';
-import { describePlacement, errorMessage, KsaError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
+import { describePlacement, errorMessage, KsaError, PartialSuccessError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
 import { CANCEL_CHANNEL, cancelledKey, jobId as makeJobId, labelQueue, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
@@ -161,9 +161,10 @@ export class RemoteSteps {
     call.onWorker?.(names.join(','));
     const settled = await Promise.allSettled(names.map((name) => this.runOn({ ...call, onWorker: undefined }, workerQueue(name), placement.labels, name)));
     const failures = settled.flatMap((result, i) => (result.status === 'rejected' ? [`${names[i]}: ${errorMessage(result.reason)}`] : []));
-    // Where it succeeded, its rollback must run (the step failed as a whole, so it is undone there now).
-    if (failures.length > 0) throw new RemoteStepError(`failed on ${failures.length} of ${names.length} workers: ${failures.join('; ')}`);
-    return Object.fromEntries(settled.map((result, i) => [names[i], (result as PromiseFulfilledResult<unknown>).value]));
+    const succeeded = Object.fromEntries(settled.flatMap((result, i) => (result.status === 'fulfilled' ? [[names[i]!, result.value]] : [])));
+    // The workers where it succeeded are named, so the run's rollback undoes it there although the step failed.
+    if (failures.length > 0) throw new PartialSuccessError({ message: `failed on ${failures.length} of ${names.length} workers: ${failures.join('; ')}`, succeeded });
+    return succeeded;
   }
 
   private async rollback(call: ToolCall, workers: readonly string[]): Promise<unknown> {

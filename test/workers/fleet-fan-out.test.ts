@@ -5,6 +5,7 @@ import { createCliSandbox, describeResult, eventsOf, parseNdjson, runKsa, type C
 import { lineCounts } from '../helpers/durable.js';
 import { startWorker, stopAll } from '../helpers/fleet.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { expectWellFormedRun } from '../helpers/run-events.js';
 
 // runsOn: { labels, each: true } runs a step once on every live worker with those labels.
 
@@ -55,5 +56,42 @@ steps:
     expect(check).toContain('web-2');
     expect(eventsOf(events, 'rollback_step_succeeded', 'restart')).toHaveLength(1);
     expect(Object.fromEntries(lineCounts(dir, 'undo.log'))).toEqual({ 'undone-web-1': 1, 'undone-web-2': 1 });
+  });
+
+  it('fails on one worker: its rollback runs where it succeeded, with that output, before the older steps', async () => {
+    const planFile = await sandbox.writePlan('partial/plan.yaml', `goal: Restart every web host, one of them refuses
+steps:
+  - id: prepare
+    tool: shell
+    runsOn: [db]
+    args: { command: "echo prepared" }
+    rollback: { tool: shell, args: { command: "echo unprepared >> partial-undo.log" } }
+  - id: restart
+    tool: shell
+    dependsOn: [prepare]
+    runsOn: { labels: [web], each: true }
+    args: { command: "if [ $KSA_WORKER = web-2 ]; then echo refused >&2; exit 4; fi; echo restarted-$KSA_WORKER >> partial-restarts.log; echo v1-$KSA_WORKER" }
+    rollback: { tool: shell, args: { command: "echo undone-$KSA_WORKER-'{{ steps.restart.output[\\"web-1\\"].stdout }}' >> partial-undo.log" } }
+`);
+    const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home: sandbox.home, cwd: dir, timeoutMs: 30_000 });
+    expect(result.code, describeResult(result)).toBe(1);
+    const events = parseNdjson(result.stdout);
+    expect(expectWellFormedRun(events)).toBe('failed');
+    const failed = eventsOf(events, 'step_failed', 'restart') as unknown as { error: string }[];
+    expect(failed.map((event) => event.error)).toEqual([expect.stringMatching(/^failed on 1 of 2 workers: web-2: .*exit(ed with)? (code )?4/)]);
+    expect(eventsOf(events, 'rollback_started')[0]).toMatchObject({ stepIds: ['restart', 'prepare'] });
+    const undone = events.filter((event) => event.type.startsWith('rollback_step_'));
+    expect(undone.map((event) => [event.type, event.stepId, (event as { worker?: string }).worker])).toEqual([
+      ['rollback_step_succeeded', 'restart', 'web-1'],
+      ['rollback_step_succeeded', 'prepare', 'db-1'],
+    ]);
+    expect(Object.fromEntries(lineCounts(dir, 'partial-restarts.log'))).toEqual({ 'restarted-web-1': 1 });
+    expect([...lineCounts(dir, 'partial-undo.log')]).toEqual([
+      ['undone-web-1-v1-web-1', 1],
+      ['unprepared', 1],
+    ]);
+    // The summary keeps the step failed and says where it was undone.
+    expect(result.stderr).toMatch(/^ +\S+ restart +failed .*failed on 1 of 2 workers: web-2.* · rolled back on web-1$/m);
+    expect(result.stderr).toMatch(/^ +\S+ prepare +rolled back /m);
   });
 });
