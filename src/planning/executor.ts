@@ -132,13 +132,16 @@ export class Execution extends ExecutionBase {
     delete st.worker;
     this.running++;
 
-    // A step placed on workers is announced when a worker takes it, with the worker's name.
+    // A step placed on workers is announced when a worker takes it, with the worker's name, or when it
+    // says it waits for one: its lines follow its start, and its duration counts the wait.
     const placement = step.type === 'llm_query' || step.type === 'condition' ? undefined : this.options.placeStep?.(step);
     let announced = false;
+    let ended = false;
     const announce = (worker?: string) => {
-      if (announced || this.finished) return;
-      announced = true;
+      if (ended || this.finished) return;
       if (worker !== undefined) st.worker = worker;
+      if (announced) return;
+      announced = true;
       this.emit({ type: 'step_started', runId: this.state.runId, ts: placement ? this.nowIso() : this.iso(startMs), stepId: id, attempt, ...(worker !== undefined ? { worker } : {}) });
     };
     const running: RunningAttempt = new RunningAttempt({
@@ -148,13 +151,17 @@ export class Execution extends ExecutionBase {
       clock: this.clock,
       invokeTool: this.options.invokeTool,
       queryModel: this.options.queryModel,
-      onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line }),
+      onOutput: (line, stream) => {
+        announce();
+        this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line });
+      },
       ...(placement ? { placement, onWorker: (worker: string) => announce(worker) } : {}),
       onEnd: (end: AttemptEnd) => {
         this.attempts.delete(i);
         // A success keeps its slot until it is committed: observers never see more than maxParallel running.
         if (!(end.ok && this.options.commitSuccess)) this.running--;
         announce();
+        ended = true;
         const unsettled = end.timedOut || end.aborted ? end.work : undefined;
         if (unsettled) this.unsettled.track(unsettled);
         this.attemptEnded(i, attempt, startMs, end.ok, end.value, end.timedOut, end.aborted, unsettled);

@@ -1,10 +1,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, eventsOf, parseNdjson, runKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
+import { createCliSandbox, describeResult, eventsOf, parseNdjson, runKsa, startKsa, type CliSandbox, type KsaEvent, type KsaProcess } from '../helpers/cli.js';
 import { ksaJson, type StatusDoc } from '../helpers/durable.js';
 import { startWorker, stopAll } from '../helpers/fleet.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { expectWellFormedRun } from '../helpers/run-events.js';
 
 // ksa run --redis against a real redis-server and real `ksa worker` processes.
 
@@ -97,6 +98,37 @@ describe('ksa run --redis', () => {
     expect(result.stderr).toMatch(/gpu failed: no worker took it within 2s: waiting for a worker \(labels: gpu\)/);
   });
 
+  it('a step that waits in vain is started when it starts waiting: events in order, its duration the wait', async () => {
+    const planFile = await sandbox.writePlan('nowhere-json/plan.yaml', `goal: Nowhere\nsteps:\n  - id: gpu\n    tool: shell\n    runsOn: [gpu]\n    args: { command: "echo never" }\n`);
+    const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--worker-wait', '2s'], { home: sandbox.home, cwd: path.dirname(planFile), timeoutMs: 30_000 });
+    expect(result.code, describeResult(result)).toBe(1);
+    const events = parseNdjson(result.stdout);
+    expect(expectWellFormedRun(events)).toBe('failed');
+    expect(stepEventTypes(events, 'gpu')).toEqual(['step_started', 'step_output', 'step_failed']);
+    const [started] = eventsOf(events, 'step_started', 'gpu');
+    expect((started as { worker?: string }).worker).toBeUndefined();
+    const [failed] = eventsOf(events, 'step_failed', 'gpu') as unknown as { durationMs: number; ts: string }[];
+    expect(failed!.durationMs).toBeGreaterThanOrEqual(2000);
+    expect(Date.parse(failed!.ts) - Date.parse(started!.ts)).toBeGreaterThanOrEqual(2000);
+    const summary = /^ +\S+ gpu +failed +(\d+\.\d)s /m.exec(result.stderr);
+    expect(summary, result.stderr).not.toBeNull();
+    expect(Number(summary![1])).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a step that waits until a worker comes: started when it starts waiting, then run by that worker', async () => {
+    const planFile = await sandbox.writePlan('late/plan.yaml', `goal: Later\nsteps:\n  - id: late\n    tool: shell\n    runsOn: [late]\n    args: { command: "echo late:$KSA_WORKER" }\n`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home: sandbox.home, cwd: path.dirname(planFile), timeoutMs: 60_000 });
+    await run.waitForOutput((stdout) => stdout.includes('waiting for a worker (labels: late)'), 20_000);
+    workers.push(await startWorker(redis.url, 'late-1', { labels: ['late'], cwd: workDir, home: sandbox.home }));
+    const result = await run.result;
+    expect(result.code, describeResult(result)).toBe(0);
+    const events = parseNdjson(result.stdout);
+    expect(expectWellFormedRun(events)).toBe('succeeded');
+    expect(stepEventTypes(events, 'late')).toEqual(['step_started', 'step_output', 'step_output', 'step_succeeded']);
+    const [succeeded] = eventsOf(events, 'step_succeeded', 'late') as unknown as { worker?: string; output: { stdout: string } }[];
+    expect(succeeded).toMatchObject({ worker: 'late-1', output: { stdout: 'late:late-1' } });
+  });
+
   it('--local-default runs steps without runsOn here', async () => {
     const planFile = await sandbox.writePlan('local/plan.yaml', `goal: Mixed\nsteps:\n  - id: here\n    tool: shell\n    args: { command: "echo here:$KSA_WORKER:" }\n  - id: there\n    tool: shell\n    runsOn: [build]\n    args: { command: "echo there:$KSA_WORKER:" }\n`);
     const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--local-default'], { home: sandbox.home, cwd: path.dirname(planFile), env: { KSA_WORKER: undefined } });
@@ -172,3 +204,8 @@ describe('bad Redis', () => {
     }
   });
 });
+
+/** The types of one step's events, in stream order. */
+function stepEventTypes(events: readonly KsaEvent[], stepId: string): string[] {
+  return events.filter((event) => event.stepId === stepId).map((event) => event.type);
+}
