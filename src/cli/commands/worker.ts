@@ -44,12 +44,21 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
     log: (entry) => log(entry, formatEntry(entry)),
     ...(redactor.active ? { redact: redactor.text } : {}),
   });
+  // A signal while the worker starts is kept for when it has started: dying then would leave its name claimed.
+  let early: NodeJS.Signals | undefined;
+  const onEarlySignal = (signal: NodeJS.Signals) => void (early ??= signal);
+  process.on('SIGINT', onEarlySignal);
+  process.on('SIGTERM', onEarlySignal);
+  const stopListeningEarly = () => {
+    process.off('SIGINT', onEarlySignal);
+    process.off('SIGTERM', onEarlySignal);
+  };
   await worker.start().catch((error: unknown) => {
+    stopListeningEarly();
     // Another --name is the fix: a usage error.
     if (WorkerNameTakenError.isInstance(error)) throw new CliError({ message: error.message, exitCode: ExitCode.usage, cause: error });
     throw error;
   });
-  log({ type: 'worker_started', labels, concurrency, workspace, redis: target.display, pid: process.pid }, `ksa worker ${name} ready · labels ${labels.length > 0 ? labels.join(', ') : '(none)'} · concurrency ${concurrency} · ${target.display} · workspace ${workspace}`);
 
   return new Promise<ExitCodeValue>((resolve) => {
     let signals = 0;
@@ -74,8 +83,12 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
       process.off('SIGTERM', onSignal);
       resolve(code);
     };
+    // Listening before saying "ready": whoever waits for that line may stop the worker at once.
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    stopListeningEarly();
+    log({ type: 'worker_started', labels, concurrency, workspace, redis: target.display, pid: process.pid }, `ksa worker ${name} ready · labels ${labels.length > 0 ? labels.join(', ') : '(none)'} · concurrency ${concurrency} · ${target.display} · workspace ${workspace}`);
+    if (early) onSignal(early);
   });
 }
 
