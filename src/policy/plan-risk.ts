@@ -5,6 +5,7 @@ import { classifyCommand } from './command-risk.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';
 import { classifyShell } from './shell-risk.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
+import type { CommandOf } from './tool-command.js';
 
 /** MCP tool annotations (`readOnlyHint`, `destructiveHint`), as a server declares them. */
 export interface ToolHints {
@@ -27,6 +28,8 @@ export interface RiskOptions {
    * that an outer layer loads: `parseShell` from src/tools).
    */
   readonly parseShell?: ShellParser;
+  /** The program call a tool makes (k8s_rollback runs kubectl …), rated like that program's argv. */
+  readonly commandOf?: CommandOf;
 }
 
 type AssessCall = (tool: string, args: Readonly<Record<string, unknown>>) => Promise<StepRisk>;
@@ -107,22 +110,32 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
   }
   const argv = ARGV_TOOLS[tool];
   if (argv) {
-    const list = Array.isArray(args.args) ? args.args.map(argWord) : undefined;
+    const list = Array.isArray(args.args) ? args.args : undefined;
     if (list === undefined) return writeRisk(`${tool} arguments not given as a list`);
-    const parse = options.parseShell;
-    return argv(
-      list.map((word) => word.literal),
-      (inner, where) =>
-        classifyCommand(inner.map((text) => (text === undefined ? { text: '', hints: [] } : literalWord(text))), {
-          stdin: { kind: 'none' },
-          script: (code) => (parse ? classifyShell(code, parse) : Promise.resolve(writeRisk('runs a shell script'))),
-        }).then((risk) => (risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} ${where}` })),
-    );
+    return argvRisk(argv, list, options);
+  }
+  const command = options.commandOf?.(tool, args);
+  const runs = command === undefined ? undefined : ARGV_TOOLS[command.program];
+  if (command !== undefined && runs !== undefined) {
+    const risk = await argvRisk(runs, command.args, options);
+    return { ...risk, reason: `${tool} runs ${risk.reason}` };
   }
   const hints = options.toolHints?.(tool);
   if (hints?.destructiveHint === true) return destroyRisk(`${tool} is marked destructive`);
   if (hints?.readOnlyHint === true) return readRisk(`${tool} is marked read-only`);
   return writeRisk(hints ? `${tool} is not marked read-only` : `${tool} is not known to be read-only`);
+}
+
+function argvRisk(classify: ArgvClassifier, args: readonly unknown[], options: RiskOptions): Promise<StepRisk> {
+  const parse = options.parseShell;
+  return classify(
+    args.map(argWord).map((word) => word.literal),
+    (inner, where) =>
+      classifyCommand(inner.map((text) => (text === undefined ? { text: '', hints: [] } : literalWord(text))), {
+        stdin: { kind: 'none' },
+        script: (code) => (parse ? classifyShell(code, parse) : Promise.resolve(writeRisk('runs a shell script'))),
+      }).then((risk) => (risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} ${where}` })),
+  );
 }
 
 /** An argv word; a `{{ template }}` is only known at run time. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OutputStream } from '../planning/index.js';
+import type { ToolCommand } from '../policy/index.js';
 import type { KubeScope } from './kube/kube-scope.js';
 
 /** How much harm a tool can do; the approval view marks `high` steps. */
@@ -42,6 +43,12 @@ export type Tool<Input = any, Output = unknown> = {
    * the one the plan was approved with. Like describe, it must accept unvalidated input.
    */
   kubeScope?(input: Input): KubeScope;
+  /**
+   * Set by the tools that run one program call (kubectl, helm, k8s_*, helm_*): the program and
+   * argv `describe` shows. Risk and policy rules judge that call, not the tool's name, so a tool
+   * whose arguments turn it into `kubectl delete` is rated and matched as one. Accepts unvalidated input.
+   */
+  command?(input: Input): ToolCommand;
   execute(input: Input, context: ToolContext): Promise<Output>;
 };
 

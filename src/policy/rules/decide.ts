@@ -2,7 +2,13 @@ import { compileGlob } from './command-glob.js';
 import { describeRuleWithSource, type ApprovalMode, type Policy, type PolicyEffect, type PolicyRule, type StepLevel } from './policy-rule.js';
 
 /** One call a step can make: its own tool call, or its rollback's. */
-export type StepCall = { readonly role: 'step' | 'rollback'; readonly tool: string; readonly commandLine: string };
+export type StepCall = {
+  readonly role: 'step' | 'rollback';
+  readonly tool: string;
+  /** The program a tool runs when it is not the tool itself (k8s_rollback runs kubectl): rules for either name apply. */
+  readonly program?: string;
+  readonly commandLine: string;
+};
 
 /** What the policy needs to know of a step: its risk and the calls it makes. */
 export type StepFacts = {
@@ -83,7 +89,8 @@ export function decideStep(step: StepFacts, rules: readonly PolicyRule[], mode: 
     for (const call of step.calls) {
       const rule = rules.find((candidate) => candidate.effect === effect && matchesAnyPart(candidate, call));
       if (rule) {
-        const what = call.role === 'rollback' ? `its rollback (${call.tool} ${call.commandLine})` : `${call.tool} ${call.commandLine}`;
+        const shown = call.program === undefined ? `${call.tool} ${call.commandLine}` : `${call.tool}: ${call.program} ${call.commandLine}`;
+        const what = call.role === 'rollback' ? `its rollback (${shown})` : shown;
         return { ...base, decision: effect, rule, ...(call.role === 'rollback' ? { matched: call } : {}), why: `${what}: ${effect === 'deny' ? 'denied' : 'always asked'} by ${describeRuleWithSource(rule)}` };
       }
     }
@@ -116,7 +123,8 @@ const SHELL_SEPARATORS = /\s*(?:&&|\|\||[;|&\n]|\$\(|`|\))\s*/;
 const COMPOUND_SHELL = /&&|\|\||[;|&\n`]|\$\(|<\(|>\(/;
 
 function matchesTool(rule: PolicyRule, call: StepCall): boolean {
-  return compileGlob(rule.tool)(call.tool);
+  const matches = compileGlob(rule.tool);
+  return matches(call.tool) || (call.program !== undefined && matches(call.program));
 }
 
 function matchesWhole(rule: PolicyRule, call: StepCall): boolean {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProcessOutputSchema } from '../process-runner.js';
 import { defineTool } from '../tool.js';
-import { kubeCommandLine, parseJsonOutput, runKube, runKubeIfFound } from './kube-process.js';
+import { kubeCommand, kubeCommandLine, parseJsonOutput, runKube, runKubeIfFound } from './kube-process.js';
 import { KubeTargetShape, scopeOfInput, type KubeScope } from './kube-scope.js';
 
 // Helm releases without hand-written argv: upgrade --install that records the
@@ -42,6 +42,7 @@ export const helmUpgradeTool = defineTool({
   }),
   risk: 'high',
   kubeScope: (input) => scopeOf(input),
+  command: (input) => kubeCommand('helm', scopeOf(input), upgradeArgs(input)),
   describe: (input) => `${kubeCommandLine('helm', scopeOf(input), upgradeArgs(input))} (after reading the current revision)`,
   async execute(input, context) {
     const scope = scopeOf(input);
@@ -97,6 +98,7 @@ export const helmRollbackTool = defineTool({
   outputSchema: ProcessOutputSchema.extend({ action: z.enum(['rollback', 'uninstall']) }),
   risk: 'high',
   kubeScope: (input) => scopeOf(input),
+  command: (input) => kubeCommand('helm', scopeOf(input), rollbackArgs(input)),
   describe: (input) => kubeCommandLine('helm', scopeOf(input), rollbackArgs(input)),
   async execute(input, context) {
     const output = await runKube({ program: 'helm', scope: scopeOf(input), args: rollbackArgs(input) }, context);

@@ -5,7 +5,7 @@ import { LineSplitter } from '../output-capture.js';
 import { resolveCwd } from '../process-runner.js';
 import { DEFAULT_KILL_GRACE_MS, stopProcessGroup, trackProcessGroup } from '../process-groups.js';
 import { defineTool, type ToolContext } from '../tool.js';
-import { kubeArgv, kubeCommandLine } from './kube-process.js';
+import { kubeArgv, kubeCommand, kubeCommandLine } from './kube-process.js';
 import { KubeTargetShape, scopeOfInput } from './kube-scope.js';
 
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
@@ -34,6 +34,7 @@ export const k8sPortForwardTool = defineTool({
   outputSchema: HttpOutputSchema.extend({ localPort: PortSchema }),
   risk: 'medium',
   kubeScope: (input) => scopeOfInput(input),
+  command: (input) => kubeCommand('kubectl', scopeOfInput(input), forwardArgs(input)),
   describe: (input) => `${kubeCommandLine('kubectl', scopeOfInput(input), forwardArgs(input))}, then ${input.method ?? 'GET'} ${input.path ?? '/'}`,
   async execute(input, context) {
     const forward = await startForward(input, context);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CommandFailedError } from '../errors.js';
 import { ProcessOutputSchema } from '../process-runner.js';
 import { defineTool } from '../tool.js';
-import { kubeCommandLine, parseJsonOutput, runKube, runKubeIfFound } from './kube-process.js';
+import { kubeCommand, kubeCommandLine, parseJsonOutput, runKube, runKubeIfFound } from './kube-process.js';
 import { KubeTargetShape, scopeOfInput, type KubeScope } from './kube-scope.js';
 
 // Kubernetes steps the planner can use without writing kubectl argv: apply (with
@@ -43,6 +43,7 @@ export const k8sApplyTool = defineTool({
   }),
   risk: 'high',
   kubeScope: (input) => scopeOf(input),
+  command: (input) => kubeCommand('kubectl', scopeOf(input), applyArgs(input)),
   describe: (input) => {
     const line = kubeCommandLine('kubectl', scopeOf(input), applyArgs(input));
     return input.record ? `${line} (after reading the revision of ${input.record})` : line;
@@ -93,6 +94,7 @@ export const k8sDiffTool = defineTool({
   outputSchema: z.strictObject({ changed: z.boolean(), diff: z.string() }),
   risk: 'low',
   kubeScope: (input) => scopeOf(input),
+  command: (input) => kubeCommand('kubectl', scopeOf(input), diffArgs(input)),
   describe: (input) => kubeCommandLine('kubectl', scopeOf(input), diffArgs(input)),
   async execute(input, context) {
     try {
@@ -121,6 +123,7 @@ export const k8sRolloutStatusTool = defineTool({
   outputSchema: ProcessOutputSchema,
   risk: 'low',
   kubeScope: (input) => scopeOf(input),
+  command: (input) => kubeCommand('kubectl', scopeOf(input), rolloutArgs(input)),
   describe: (input) => kubeCommandLine('kubectl', scopeOf(input), rolloutArgs(input)),
   execute: (input, context) => runKube({ program: 'kubectl', scope: scopeOf(input), args: rolloutArgs(input) }, context),
 });
@@ -142,6 +145,7 @@ export const k8sRollbackTool = defineTool({
   outputSchema: ProcessOutputSchema.extend({ action: z.enum(['undo', 'delete']) }),
   risk: 'high',
   kubeScope: (input) => scopeOf(input),
+  command: (input) => kubeCommand('kubectl', scopeOf(input), rollbackArgs(input)),
   describe: (input) => kubeCommandLine('kubectl', scopeOf(input), rollbackArgs(input)),
   async execute(input, context) {
     const output = await runKube({ program: 'kubectl', scope: scopeOf(input), args: rollbackArgs(input) }, context);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProcessOutputSchema } from '../process-runner.js';
 import { defineTool, type Tool } from '../tool.js';
-import { kubeCommandLine, parseJsonOutput, runKube } from './kube-process.js';
+import { kubeCommand, kubeCommandLine, parseJsonOutput, runKube } from './kube-process.js';
 import { KubeTargetShape, scopeOfInput, wantsJson, type KubeProgram } from './kube-scope.js';
 
 export const KubeArgvInputSchema = z
@@ -28,6 +28,7 @@ function createKubeArgvTool(program: KubeProgram, description: string): Tool<Kub
     outputSchema: KubeArgvOutputSchema,
     risk: 'high',
     kubeScope: (input) => scopeOfInput(input),
+    command: (input) => kubeCommand(program, { context: input.context, namespace: input.namespace }, Array.isArray(input.args) ? input.args : [input.args]),
     describe: (input) => {
       const args = Array.isArray(input.args) ? input.args : [input.args];
       const { context, namespace } = input;

@@ -1,5 +1,6 @@
 import { CommandFailedError, ToolError } from '../errors.js';
 import { runProcess, type ProcessOutput } from '../process-runner.js';
+import type { ToolCommand } from '../../policy/index.js';
 import type { ToolContext } from '../tool.js';
 import { quoteArg } from '../quote-arg.js';
 import { kubeFlags, type KubeProgram, type KubeScope } from './kube-scope.js';
@@ -15,9 +16,15 @@ export function kubeArgv(program: KubeProgram, scope: KubeScope, args: readonly 
   return dash === -1 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
 }
 
+/** The call as risk and policy judge it: the same argv `kubeCommandLine` shows. */
+export function kubeCommand(program: KubeProgram, scope: KubeScope, args: readonly unknown[]): ToolCommand {
+  return { program, args: kubeArgv(program, scope, args.map(String)) };
+}
+
 /** How approval and progress show a call: the exact command line. */
 export function kubeCommandLine(program: KubeProgram, scope: KubeScope, args: readonly unknown[]): string {
-  return [program, ...kubeArgv(program, scope, args.map(String))].map(quoteArg).join(' ');
+  const command = kubeCommand(program, scope, args);
+  return [command.program, ...command.args].map(quoteArg).join(' ');
 }
 
 export type KubeRun = { readonly program: KubeProgram; readonly scope: KubeScope; readonly args: readonly string[]; readonly cwd?: string };

@@ -1,0 +1,59 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, runKsa, stackTraceLines, type CliSandbox } from '../helpers/cli.js';
+
+// Policy and approval for cluster steps, as a user meets them: what the k8s_*/helm_*
+// tools run is what is rated and what rules match. Nothing here reaches a cluster.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-policy-kube-');
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+async function workspace(name: string, plan: string, policy: string): Promise<{ dir: string; home: string; plan: string }> {
+  const planFile = await sandbox.writePlan(`${name}/ws/plan.yaml`, plan);
+  const dir = path.dirname(planFile);
+  const home = path.join(sandbox.dir, name, 'home');
+  await mkdir(path.join(dir, '.ksa'), { recursive: true });
+  await mkdir(home, { recursive: true });
+  await writeFile(path.join(dir, '.ksa', 'policy.yaml'), policy);
+  return { dir, home, plan: planFile };
+}
+
+const REMOVE_NEW = `goal: Remove what the last deploy created
+steps:
+  - id: undo
+    tool: k8s_rollback
+    args: { resource: deployment/web, toRevision: null }
+  - id: gone
+    tool: helm_rollback
+    args: { release: web, revision: null }
+`;
+
+describe('k8s_rollback / helm_rollback that delete', () => {
+  it('--yes alone refuses them as destroy steps, exit 2, before anything runs', async () => {
+    const ws = await workspace('destroy', REMOVE_NEW, '');
+    const result = await runKsa(['run', ws.plan, '--yes', '--approve', 'write'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toContain('undo: destroy step (k8s_rollback runs kubectl delete)');
+    expect(result.stderr).toContain('gone: destroy step (helm_rollback runs helm uninstall)');
+    expect(result.stderr).toMatch(/--allow-destroy/);
+    expect(stackTraceLines(result.stderr)).toEqual([]);
+  });
+
+  it('ksa policy check: a deny rule for what they run denies them, exit 2', async () => {
+    const ws = await workspace('deny', REMOVE_NEW, 'deny:\n  - kubectl: "delete *"\n  - helm: "uninstall *"\n');
+    const result = await runKsa(['policy', 'check', ws.plan, '--json'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(2);
+    const doc = JSON.parse(result.stdout) as { decision: string; steps: { id: string; risk: string; decision: string; rule: { command: string } | null }[] };
+    expect(doc.decision).toBe('deny');
+    expect(doc.steps.map((step) => [step.id, step.risk, step.decision, step.rule?.command])).toEqual([
+      ['undo', 'destroy', 'deny', 'delete *'],
+      ['gone', 'destroy', 'deny', 'uninstall *'],
+    ]);
+  });
+});
