@@ -7,13 +7,13 @@ export type ArgvClassifier = (args: readonly (string | undefined)[], inner: Inne
 export type InnerCommand = (argv: readonly (string | undefined)[], where: string) => Promise<StepRisk>;
 
 /** Global flags that take a value as the next argument; the subcommand is the first other non-flag. */
-const KUBECTL_VALUE_FLAGS = new Set([
+export const KUBECTL_VALUE_FLAGS: ReadonlySet<string> = new Set([
   '-n', '--namespace', '--context', '--cluster', '--user', '--kubeconfig', '-s', '--server', '--token', '--as', '--as-group',
   '--as-uid', '--request-timeout', '--cache-dir', '--certificate-authority', '--client-certificate', '--client-key',
   '--tls-server-name', '-v', '--v', '--log-file', '--profile', '--profile-output', '-l', '--selector', '-o', '--output',
   '-f', '--filename', '-c', '--container', '--field-selector', '-k', '--kustomize', '--type', '--replicas', '--image',
 ]);
-const HELM_VALUE_FLAGS = new Set(['-n', '--namespace', '--kube-context', '--kubeconfig', '--kube-apiserver', '--kube-token', '--kube-as-user', '--kube-as-group', '--registry-config', '--repository-cache', '--repository-config', '--burst-limit', '--qps', '-o', '--output', '-f', '--values', '--set', '--set-string', '--set-file', '--version', '--timeout']);
+export const HELM_VALUE_FLAGS: ReadonlySet<string> = new Set(['-n', '--namespace', '--kube-context', '--kubeconfig', '--kube-apiserver', '--kube-token', '--kube-as-user', '--kube-as-group', '--registry-config', '--repository-cache', '--repository-config', '--burst-limit', '--qps', '-o', '--output', '-f', '--values', '--set', '--set-string', '--set-file', '--version', '--timeout']);
 const DOCKER_VALUE_FLAGS = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '-f', '--file', '-p', '--project-name', '--project-directory', '--profile', '--env-file', '--connection', '--url', '--identity', '--root', '--runroot', '--storage-driver', '--cgroup-manager', '--events-backend', '--network-cmd-path']);
 
 /** Positional (non-flag) arguments, skipping flag values; `undefined` marks a word only known at run time. */

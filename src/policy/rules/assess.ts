@@ -1,6 +1,6 @@
 import type { Plan } from '../../planning/index.js';
 import { assessPlanRisk, callLineOf, type CommandOf, type PlanRisk, type RiskOptions } from '../index.js';
-import { quoteArg } from '../command-line.js';
+import { argvLine, kubeSpelling } from './kube-spelling.js';
 import { decidePlan, type PlanDecision, type StepCall, type StepFacts } from './decide.js';
 import type { ApprovalMode, Policy } from './policy-rule.js';
 
@@ -16,8 +16,9 @@ export async function assessPolicy(plan: Plan, policy: Policy, mode: ApprovalMod
 export function planFacts(plan: Plan, risk: PlanRisk, commandOf?: CommandOf): StepFacts[] {
   const call = (role: StepCall['role'], tool: string, args: Readonly<Record<string, unknown>>): StepCall => {
     const command = commandOf?.(tool, args);
-    if (command === undefined) return { role, tool, commandLine: callLineOf(tool, args) };
-    return { role, tool, commandLine: command.args.map(quoteArg).join(' '), ...(command.program === tool ? {} : { program: command.program }) };
+    if (command === undefined) return withForms({ role, tool, commandLine: callLineOf(tool, args) }, KUBE_PROGRAMS.has(tool) ? stringArgs(args.args) : undefined);
+    const shown = { role, tool, commandLine: argvLine(command.args), ...(command.program === tool ? {} : { program: command.program }) };
+    return withForms(shown, KUBE_PROGRAMS.has(command.program) ? command.args : undefined);
   };
   return plan.steps.map((step, index) => {
     const assessed = risk.steps[step.id] ?? { level: 'write' as const, reason: 'not assessed' };
@@ -30,3 +31,16 @@ export function planFacts(plan: Plan, risk: PlanRisk, commandOf?: CommandOf): St
   });
 }
 
+const KUBE_PROGRAMS = new Set(['kubectl', 'helm']);
+
+function stringArgs(args: unknown): string[] | undefined {
+  return Array.isArray(args) && args.every((arg) => typeof arg === 'string') ? args : undefined;
+}
+
+/** A kubectl/helm call with its target flags in the one spelling rules are written for (see kubeSpelling). */
+function withForms(call: StepCall, kubeArgs: readonly string[] | undefined): StepCall {
+  if (kubeArgs === undefined) return call;
+  const spelled = argvLine(kubeSpelling((call.program ?? call.tool) === 'helm' ? 'helm' : 'kubectl', kubeArgs));
+  if (spelled === call.commandLine) return call;
+  return { ...call, forms: [{ tool: call.tool, ...(call.program ? { program: call.program } : {}), commandLine: spelled }] };
+}

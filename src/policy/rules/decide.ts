@@ -8,7 +8,15 @@ export type StepCall = {
   /** The program a tool runs when it is not the tool itself (k8s_rollback runs kubectl): rules for either name apply. */
   readonly program?: string;
   readonly commandLine: string;
+  /**
+   * Other spellings of the same call, for deny and ask rules only (an allow rule must match
+   * what is shown): e.g. `get pods -n prod` for `get pods --namespace=prod`.
+   */
+  readonly forms?: readonly CallForm[];
 };
+
+/** A call as a deny or ask rule also sees it: under this tool (or program) name, this command line. */
+export type CallForm = { readonly tool: string; readonly program?: string; readonly commandLine: string };
 
 /** What the policy needs to know of a step: its risk and the calls it makes. */
 export type StepFacts = {
@@ -122,7 +130,7 @@ const SHELL_SEPARATORS = /\s*(?:&&|\|\||[;|&\n]|\$\(|`|\))\s*/;
 /** An allow rule never covers a compound shell command: what follows a separator could be anything. */
 const COMPOUND_SHELL = /&&|\|\||[;|&\n`]|\$\(|<\(|>\(/;
 
-function matchesTool(rule: PolicyRule, call: StepCall): boolean {
+function matchesTool(rule: PolicyRule, call: CallForm): boolean {
   const matches = compileGlob(rule.tool);
   return matches(call.tool) || (call.program !== undefined && matches(call.program));
 }
@@ -134,6 +142,10 @@ function matchesWhole(rule: PolicyRule, call: StepCall): boolean {
 }
 
 function matchesAnyPart(rule: PolicyRule, call: StepCall): boolean {
+  return [call, ...(call.forms ?? [])].some((form) => matchesForm(rule, form));
+}
+
+function matchesForm(rule: PolicyRule, call: CallForm): boolean {
   if (!matchesTool(rule, call)) return false;
   const matches = compileGlob(rule.command);
   if (matches(call.commandLine)) return true;

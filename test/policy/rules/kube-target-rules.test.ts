@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { PlanSchema, type PlanInput } from '../../../src/planning/index.js';
+import { assessPolicy, parsePolicy } from '../../../src/policy/rules/index.js';
+import { createBuiltinRegistry, riskOptions } from '../../../src/tools/index.js';
+
+// Rules over the namespace and context a cluster step names, however it names them:
+// planners use the context/namespace arguments, people write flags in every spelling.
+
+const options = riskOptions(createBuiltinRegistry());
+const POLICY = parsePolicy('ask:\n  - kubectl: "* -n prod*"\n  - kubectl: "* --context prod*"\n', '/ws/.ksa/policy.yaml');
+
+async function decisions(steps: PlanInput['steps']): Promise<Record<string, string>> {
+  const { decision } = await assessPolicy(PlanSchema.parse({ goal: 'kube', steps }), POLICY, 'write', options);
+  return Object.fromEntries(decision.steps.map((step) => [step.stepId, step.decision]));
+}
+
+describe('ask rules over the namespace and the context', () => {
+  it('match the namespace and context arguments, as the step is shown', async () => {
+    expect(
+      await decisions([
+        { id: 'ns', tool: 'kubectl', args: { args: ['apply', '-f', 'x.yaml'], namespace: 'prod' } },
+        { id: 'ctx', tool: 'kubectl', args: { args: ['apply', '-f', 'x.yaml'], context: 'prod-eu' } },
+        { id: 'apply', tool: 'k8s_apply', args: { manifests: 'x.yaml', namespace: 'prod' } },
+        { id: 'dev', tool: 'kubectl', args: { args: ['apply', '-f', 'x.yaml'], namespace: 'dev', context: 'kind-dev' } },
+      ]),
+    ).toEqual({ ns: 'ask', ctx: 'ask', apply: 'ask', dev: 'allow' });
+  });
+
+  it('match every spelling of the flags inside args: --namespace=x, --namespace x, -nx, --context=x', async () => {
+    expect(
+      await decisions([
+        { id: 'equals', tool: 'kubectl', args: { args: ['apply', '-f', 'x.yaml', '--namespace=prod'] } },
+        { id: 'long', tool: 'kubectl', args: { args: ['apply', '-f', 'x.yaml', '--namespace', 'prod'] } },
+        { id: 'short', tool: 'kubectl', args: { args: ['apply', '-f', 'x.yaml', '-nprod'] } },
+        { id: 'context', tool: 'kubectl', args: { args: ['--context=prod-eu', 'apply', '-f', 'x.yaml'] } },
+        { id: 'exec', tool: 'kubectl', args: { args: ['exec', 'web', '--', 'ls', '--namespace=prod'] } },
+      ]),
+    ).toEqual({ equals: 'ask', long: 'ask', short: 'ask', context: 'ask', exec: 'allow' });
+  });
+});
+
+describe('deny rules over kubectl subcommands', () => {
+  it('match when global flags come before the subcommand', async () => {
+    const deny = parsePolicy('deny:\n  - kubectl: "delete *"\n', '/ws/.ksa/policy.yaml');
+    const { decision } = await assessPolicy(
+      PlanSchema.parse({ goal: 'kube', steps: [{ id: 'rm', tool: 'kubectl', args: { args: ['-n', 'default', '--context=kind-dev', 'delete', 'pod', 'web'] } }] }),
+      deny,
+      'write',
+      options,
+    );
+    expect(decision.decision).toBe('deny');
+    expect(decision.denied[0]!.why).toBe('kubectl -n default --context=kind-dev delete pod web: denied by deny kubectl: "delete *" (/ws/.ksa/policy.yaml:2)');
+  });
+});
