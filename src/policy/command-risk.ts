@@ -16,7 +16,7 @@ const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
   'docker-compose': (args, inner) => classifyDocker(['compose', ...args], inner),
   'podman-compose': (args, inner) => classifyPodman(['compose', ...args], inner),
 };
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox-sh']);
+export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox-sh']);
 const INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'perl', 'ruby', 'php', 'deno', 'bun', 'lua', 'tclsh', 'Rscript', 'pwsh', 'powershell', 'osascript']);
 /** Wrappers that, given no command, do nothing harmful (`env` prints, `xargs` echoes); the others start a shell. */
 const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'time', 'builtin', 'nohup', 'watch', 'exec', 'nice', 'stdbuf']);

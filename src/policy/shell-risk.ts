@@ -61,6 +61,18 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   return risk;
 }
 
+/**
+ * The words of every simple command in a line, found the way the classifier finds them
+ * (pipelines, lists, subshells, substitutions, functions), for policy rules to match.
+ */
+export function simpleCommands(command: string, parse: ShellParser): Promise<(readonly ShellWord[])[]> {
+  return parse(command, (root) => {
+    const found: Scan = { units: [], variables: new Map(), effects: [], error: root.hasError, truncated: false };
+    visit(root, { kind: 'none' }, '', found, 0);
+    return found.units.map((unit) => unit.words);
+  });
+}
+
 const NESTING: Readonly<Record<string, string>> = {
   command_substitution: 'in a command substitution',
   process_substitution: 'in a process substitution',

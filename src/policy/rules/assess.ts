@@ -1,6 +1,7 @@
 import type { Plan } from '../../planning/index.js';
-import { assessPlanRisk, callLineOf, type CommandOf, type PlanRisk, type RiskOptions } from '../index.js';
+import { assessPlanRisk, callLineOf, type PlanRisk, type RiskOptions } from '../index.js';
 import { argvLine, kubeSpelling } from './kube-spelling.js';
+import { shellForms } from './shell-forms.js';
 import { decidePlan, type PlanDecision, type StepCall, type StepFacts } from './decide.js';
 import type { ApprovalMode, Policy } from './policy-rule.js';
 
@@ -9,26 +10,31 @@ export type PolicyAssessment = { readonly risk: PlanRisk; readonly decision: Pla
 /** The plan's risk per step, then what the policy and the approval mode decide for it. */
 export async function assessPolicy(plan: Plan, policy: Policy, mode: ApprovalMode, riskOptions: RiskOptions): Promise<PolicyAssessment> {
   const risk = await assessPlanRisk(plan, riskOptions);
-  return { risk, decision: decidePlan(planFacts(plan, risk, riskOptions.commandOf), policy, mode) };
+  return { risk, decision: decidePlan(await planFacts(plan, risk, riskOptions), policy, mode) };
 }
 
 /** Each step's level and the calls it makes (its own, its rollback's), with their command lines as `ksa run` shows them. */
-export function planFacts(plan: Plan, risk: PlanRisk, commandOf?: CommandOf): StepFacts[] {
-  const call = (role: StepCall['role'], tool: string, args: Readonly<Record<string, unknown>>): StepCall => {
-    const command = commandOf?.(tool, args);
+export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions = {}): Promise<StepFacts[]> {
+  const call = async (role: StepCall['role'], tool: string, args: Readonly<Record<string, unknown>>): Promise<StepCall> => {
+    if (tool === 'shell' && typeof args.command === 'string' && options.parseShell) {
+      return { role, tool, commandLine: args.command, forms: await shellForms(args.command, options.parseShell) };
+    }
+    const command = options.commandOf?.(tool, args);
     if (command === undefined) return withForms({ role, tool, commandLine: callLineOf(tool, args) }, KUBE_PROGRAMS.has(tool) ? stringArgs(args.args) : undefined);
     const shown = { role, tool, commandLine: argvLine(command.args), ...(command.program === tool ? {} : { program: command.program }) };
     return withForms(shown, KUBE_PROGRAMS.has(command.program) ? command.args : undefined);
   };
-  return plan.steps.map((step, index) => {
+  const facts: StepFacts[] = [];
+  for (const [index, step] of plan.steps.entries()) {
     const assessed = risk.steps[step.id] ?? { level: 'write' as const, reason: 'not assessed' };
     const calls: StepCall[] = [];
     if (step.type === undefined || step.type === 'tool_call') {
-      calls.push(call('step', step.tool, step.args));
-      if (step.rollback) calls.push(call('rollback', step.rollback.tool, step.rollback.args));
+      calls.push(await call('step', step.tool, step.args));
+      if (step.rollback) calls.push(await call('rollback', step.rollback.tool, step.rollback.args));
     }
-    return { stepId: step.id, index, level: assessed.level, reason: assessed.reason, calls };
-  });
+    facts.push({ stepId: step.id, index, level: assessed.level, reason: assessed.reason, calls });
+  }
+  return facts;
 }
 
 const KUBE_PROGRAMS = new Set(['kubectl', 'helm']);

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { PlanSchema, type PlanInput } from '../../../src/planning/index.js';
+import { assessPolicy, parsePolicy } from '../../../src/policy/rules/index.js';
+import { createBuiltinRegistry, riskOptions } from '../../../src/tools/index.js';
+
+// A deny rule holds against the rewrites a user would call the same command.
+
+const options = riskOptions(createBuiltinRegistry());
+const POLICY = parsePolicy('deny:\n  - kubectl: "delete *"\n  - shell: "rm -rf /*"\n', '/ws/.ksa/policy.yaml');
+
+async function decide(steps: PlanInput['steps']): Promise<Record<string, string>> {
+  const { decision } = await assessPolicy(PlanSchema.parse({ goal: 'rewrites', steps }), POLICY, 'write', options);
+  return Object.fromEntries(decision.steps.map((step) => [step.stepId, step.decision]));
+}
+
+const shell = (id: string, command: string): PlanInput['steps'][number] => ({ id, tool: 'shell', args: { command } });
+
+describe('deny rules see through rewrites', () => {
+  it('rm -rf /* covers sudo, env, flag order and splitting, absolute paths, blanks, quoting and bash -c', async () => {
+    const rewrites = [
+      'rm -rf /var/x',
+      'sudo rm -rf /var/x',
+      'env LANG=C rm -rf /var/x',
+      'rm -fr /var/x',
+      'rm -r -f /var/x',
+      '/bin/rm -rf /var/x',
+      'rm  -rf /var/x',
+      "rm -rf '/var/x'",
+      "bash -c 'rm -rf /var/x'",
+      "sudo sh -c 'cd /tmp; rm -fr /var/x'",
+      'ls | xargs rm -rf /var/x',
+      'echo start && rm -rf /var/x',
+    ];
+    const result = await decide(rewrites.map((command, i) => shell(`s${i}`, command)));
+    expect(Object.entries(result).filter(([, decision]) => decision !== 'deny').map(([id]) => rewrites[Number(id.slice(1))])).toEqual([]);
+  });
+
+  it('kubectl: "delete *" covers kubectl in a shell line, behind sudo, and with global flags first', async () => {
+    expect(
+      await decide([
+        shell('plain', 'kubectl delete pod web'),
+        shell('flags', 'kubectl -n default delete pod web'),
+        shell('sudo', 'sudo /usr/local/bin/kubectl --context=kind-dev delete pod web'),
+        shell('bashc', 'bash -c "kubectl get pods && kubectl delete pod web"'),
+        { id: 'argv', tool: 'kubectl', args: { args: ['-n', 'default', 'delete', 'pod', 'web'] } },
+      ]),
+    ).toEqual({ plain: 'deny', flags: 'deny', sudo: 'deny', bashc: 'deny', argv: 'deny' });
+  });
+
+  it('leaves alone what the rules do not say: other paths, other flags, reading commands', async () => {
+    expect(await decide([shell('rel', 'rm -rf build'), shell('get', 'kubectl get pods -n default'), shell('echo', 'echo rm -rf /var/x')])).toEqual({ rel: 'ask', get: 'allow', echo: 'allow' });
+  });
+});
