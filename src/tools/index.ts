@@ -26,6 +26,7 @@ export {
   scopeFromArgv,
   scopeOfInput,
   KubeContextMismatchError,
+  KubeRetargetError,
 } from './kube/index.js';
 export type { KubeScope } from './kube/index.js';
 export type { ArgvInput, ArgvToolOptions } from './argv-tools.js';

@@ -110,4 +110,20 @@ describe('the context a plan was approved with', () => {
     expect(calls.filter((call) => call[1] !== 'config')).toEqual([['kubectl', 'get', 'pods']]);
     expect(calls.filter((call) => call[1] === 'config').length).toBeGreaterThanOrEqual(2);
   });
+
+  it('a step whose args point kubectl at another kubeconfig is refused like a context switch, and nothing of it runs', async () => {
+    await kube.setState({ context: 'kind-dev' });
+    const before = (await kube.calls()).length;
+    const plan = path.join(sandbox.dir, 'kubeconfig.yaml');
+    await writeFile(plan, ['goal: Delete a pod elsewhere', 'steps:', '  - { id: elsewhere, tool: kubectl, args: { args: [--kubeconfig, /other/config, delete, pod, web-0] } }', ''].join('\n'));
+    const result = await runKsa(['run', plan, '--yes', '--allow-destroy', '--json'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
+    expect(result.code, describeResult(result)).toBe(1);
+    const failed = eventsOf(parseNdjson(result.stdout), 'step_failed', 'elsewhere')[0]!;
+    expect(failed, result.stderr).toBeDefined();
+    expect(failed.error).toBe(
+      'step elsewhere (kubectl) passes --kubeconfig, which points it past kube context "kind-dev" the plan was approved for; nothing was run. Remove --kubeconfig and name the cluster with the step\'s context argument.',
+    );
+    const calls = (await kube.calls()).slice(before);
+    expect(calls.filter((call) => call[1] !== 'config')).toEqual([]);
+  });
 });

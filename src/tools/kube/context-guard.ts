@@ -2,17 +2,22 @@ import { KsaError } from '../../planning/ksa-error.js';
 import type { Plan } from '../../planning/schema.js';
 import type { InvokeTool } from '../../planning/tool-call.js';
 import { quickCommand } from '../quick-command.js';
+import { KubeRetargetError } from './kube-retarget-error.js';
 import type { Tool } from '../tool.js';
 
 export class KubeContextMismatchError extends KsaError {
   readonly approved: string;
   readonly actual: string | undefined;
 
-  constructor({ tool, stepId, approved, actual }: { tool: string; stepId: string; approved: string; actual: string | undefined }) {
+  constructor({ tool, stepId, approved, actual, named }: { tool: string; stepId: string; approved: string; actual: string | undefined; named?: boolean }) {
     const touched = actual === undefined ? 'no kube context (none is current)' : `kube context "${actual}"`;
+    // A step that names the other context itself is fixed in the plan; switching the kubeconfig back would not help.
+    const fix = named
+      ? `Set the step's context to "${approved}", or plan again for "${actual}".`
+      : `Switch back with kubectl config use-context ${approved}, or plan again for the other cluster.`;
     super({
       name: 'KubeContextMismatchError',
-      message: `step ${stepId} (${tool}) would touch ${touched}, but the plan was approved for "${approved}"; nothing was run. Switch back with kubectl config use-context ${approved}, or plan again for the other cluster.`,
+      message: `step ${stepId} (${tool}) ${named ? 'names' : 'would touch'} ${touched}, but the plan was approved for "${approved}"; nothing was run. ${fix}`,
     });
     this.approved = approved;
     this.actual = actual;
@@ -74,8 +79,9 @@ export function guardKubeContext(
   return async (call) => {
     const scope = options.tools.get(call.tool)?.kubeScope?.(call.args);
     if (scope) {
+      if (scope.retarget) throw new KubeRetargetError({ tool: call.tool, stepId: call.stepId, approved: options.approved, flag: scope.retarget });
       const actual = scope.context ?? (await current());
-      if (actual !== options.approved) throw new KubeContextMismatchError({ tool: call.tool, stepId: call.stepId, approved: options.approved, actual });
+      if (actual !== options.approved) throw new KubeContextMismatchError({ tool: call.tool, stepId: call.stepId, approved: options.approved, actual, named: scope.context !== undefined });
     }
     return invoke(call);
   };

@@ -4,3 +4,4 @@ export { k8sPortForwardTool } from './k8s-port-forward.js';
 export { helmUpgradeTool, helmRollbackTool } from './helm-tools.js';
 export { approvedKubeContext, currentKubeContext, currentKubeTarget, guardKubeContext, planTouchesKube, KubeContextMismatchError } from './context-guard.js';
 export { scopeFromArgv, scopeOfInput, type KubeScope } from './kube-scope.js';
+export { KubeRetargetError } from './kube-retarget-error.js';

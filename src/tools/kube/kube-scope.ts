@@ -8,6 +8,12 @@ export type KubeScope = {
   readonly namespace?: string;
   /** `-A` / `--all-namespaces`. */
   readonly allNamespaces?: boolean;
+  /**
+   * A flag in the argv that points the call at a cluster or credentials other than its
+   * context's (`--kubeconfig`, `--server`): the context pin cannot check where such a call
+   * goes. Only the flag's name: a `--token` value is a secret.
+   */
+  readonly retarget?: string;
 };
 
 export type KubeProgram = 'kubectl' | 'helm';
@@ -31,6 +37,8 @@ export function kubeFlags(program: KubeProgram, scope: KubeScope): string[] {
 }
 
 const CONTEXT_FLAGS = new Set(['--context', '--kube-context']);
+/** kubectl's and helm's flags that bypass the context: another kubeconfig, API server, cluster entry or credentials. */
+const RETARGET_FLAGS = new Set(['--kubeconfig', '--server', '-s', '--cluster', '--user', '--token', '--kube-apiserver', '--kube-token', '--kube-ca-file']);
 const NAMESPACE_FLAGS = new Set(['-n', '--namespace']);
 
 /** The target named inside an argv (`--context x`, `--context=x`, `-n x`, `-nx`, `--namespace=x`, `-A`); the last one wins, as in kubectl. */
@@ -38,6 +46,7 @@ export function scopeFromArgv(args: readonly unknown[]): KubeScope {
   let context: string | undefined;
   let namespace: string | undefined;
   let allNamespaces = false;
+  let retarget: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = String(args[i]);
     if (arg === '--') break;
@@ -47,8 +56,19 @@ export function scopeFromArgv(args: readonly unknown[]): KubeScope {
     else if (NAMESPACE_FLAGS.has(flag)) namespace = value();
     else if (/^-n[^-]/.test(arg)) namespace = arg.slice(2);
     else if (arg === '-A' || arg === '--all-namespaces') allNamespaces = true;
+    else if (RETARGET_FLAGS.has(flag) && !ownFlag(flag, args)) retarget ??= flag;
   }
-  return { ...(context ? { context } : {}), ...(namespace ? { namespace } : {}), ...(allNamespaces ? { allNamespaces } : {}) };
+  return { ...(context ? { context } : {}), ...(namespace ? { namespace } : {}), ...(allNamespaces ? { allNamespaces } : {}), ...(retarget ? { retarget } : {}) };
+}
+
+/**
+ * Where a flag of RETARGET_FLAGS is the subcommand's own: `kubectl config set-context --user x`
+ * edits the kubeconfig, `kubectl create rolebinding --user alice` names a subject.
+ */
+function ownFlag(flag: string, args: readonly unknown[]): boolean {
+  const words = args.map(String);
+  if (words.includes('config')) return true;
+  return flag === '--user' && words.some((word) => word === 'rolebinding' || word === 'clusterrolebinding');
 }
 
 /** A call's target: the `context`/`namespace` arguments first, then what its argv says. */
@@ -56,7 +76,7 @@ export function scopeOfInput(input: { readonly context?: unknown; readonly names
   const fromArgv = Array.isArray(input.args) ? scopeFromArgv(input.args) : {};
   const context = typeof input.context === 'string' && input.context ? input.context : fromArgv.context;
   const namespace = typeof input.namespace === 'string' && input.namespace ? input.namespace : fromArgv.namespace;
-  return { ...(context ? { context } : {}), ...(namespace ? { namespace } : {}), ...(fromArgv.allNamespaces ? { allNamespaces: true } : {}) };
+  return { ...(context ? { context } : {}), ...(namespace ? { namespace } : {}), ...(fromArgv.allNamespaces ? { allNamespaces: true } : {}), ...(fromArgv.retarget ? { retarget: fromArgv.retarget } : {}) };
 }
 
 /** Whether an argv asks for JSON output (`-o json`, `-ojson`, `--output json`, `--output=json`). */

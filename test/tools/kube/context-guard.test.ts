@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validatePlan, type Plan, type ToolCall } from '../../../src/planning/index.js';
-import { approvedKubeContext, createBuiltinRegistry, guardKubeContext, KubeContextMismatchError, planTouchesKube } from '../../../src/tools/index.js';
+import { approvedKubeContext, createBuiltinRegistry, guardKubeContext, KubeContextMismatchError, KubeRetargetError, planTouchesKube } from '../../../src/tools/index.js';
 
 const registry = createBuiltinRegistry();
 
@@ -35,13 +35,45 @@ describe('guardKubeContext', () => {
     const named = await guarded(call('helm_upgrade', { release: 'web', chart: '.', context: 'prod-eu' })).catch((e) => e);
     expect(KubeContextMismatchError.isInstance(named)).toBe(true);
     expect((named as Error).message).toBe(
-      'step deploy (helm_upgrade) would touch kube context "prod-eu", but the plan was approved for "kind-dev"; nothing was run. Switch back with kubectl config use-context kind-dev, or plan again for the other cluster.',
+      'step deploy (helm_upgrade) names kube context "prod-eu", but the plan was approved for "kind-dev"; nothing was run. Set the step\'s context to "kind-dev", or plan again for "prod-eu".',
     );
-    await expect(guarded(call('kubectl', { args: ['--context=prod-eu', 'delete', 'ns', 'billing'] }))).rejects.toThrow(/would touch kube context "prod-eu"/);
+    await expect(guarded(call('kubectl', { args: ['--context=prod-eu', 'delete', 'ns', 'billing'] }))).rejects.toThrow(/names kube context "prod-eu"/);
     await expect(guarded(call('k8s_apply', { manifests: 'k8s/' }))).rejects.toThrow(/would touch kube context "prod-eu"/);
     current = undefined;
     await expect(guarded(call('k8s_apply', { manifests: 'k8s/' }))).rejects.toThrow(/would touch no kube context \(none is current\)/);
     expect(invoked).toEqual([]);
+  });
+});
+
+describe('guardKubeContext and flags that bypass the context', () => {
+  it('refuses a call whose argv names another kubeconfig, server, cluster or user, in one line that does not echo the value', async () => {
+    const invoked: string[] = [];
+    const guarded = guardKubeContext(async (c) => (invoked.push(c.tool), { ok: true }), { tools: registry, approved: 'kind-dev', current: async () => 'kind-dev' });
+    const bypasses: [string, string[], string][] = [
+      ['kubectl', ['--kubeconfig', '/other/config', 'delete', 'ns', 'billing'], '--kubeconfig'],
+      ['kubectl', ['get', 'pods', '--server=https://10.0.0.1:6443', '--token', 's3cret'], '--server'],
+      ['kubectl', ['get', 'pods', '--token=s3cret'], '--token'],
+      ['kubectl', ['get', 'pods', '--cluster', 'prod'], '--cluster'],
+      ['kubectl', ['get', 'pods', '--user=admin'], '--user'],
+      ['helm', ['list', '--kube-apiserver', 'https://10.0.0.1:6443'], '--kube-apiserver'],
+    ];
+    for (const [tool, args, flag] of bypasses) {
+      const error = await guarded(call(tool, { args, context: 'kind-dev' })).catch((e: unknown) => e);
+      expect(KubeRetargetError.isInstance(error), `${tool} ${args.join(' ')}`).toBe(true);
+      expect((error as Error).message).toBe(
+        `step deploy (${tool}) passes ${flag}, which points it past kube context "kind-dev" the plan was approved for; nothing was run. Remove ${flag} and name the cluster with the step's context argument.`,
+      );
+      expect((error as Error).message).not.toContain('s3cret');
+    }
+    expect(invoked).toEqual([]);
+  });
+
+  it('lets through the subcommands whose own flags have those names', async () => {
+    const invoked: string[] = [];
+    const guarded = guardKubeContext(async (c) => (invoked.push(c.tool), { ok: true }), { tools: registry, approved: 'kind-dev', current: async () => 'kind-dev' });
+    await guarded(call('kubectl', { args: ['create', 'rolebinding', 'view', '--clusterrole=view', '--user=alice'], context: 'kind-dev' }));
+    await guarded(call('kubectl', { args: ['config', 'view', '--kubeconfig', '/tmp/x'], context: 'kind-dev' }));
+    expect(invoked).toEqual(['kubectl', 'kubectl']);
   });
 });
 
