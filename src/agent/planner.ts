@@ -91,7 +91,7 @@ async function generatePlan(request: (context: string) => string, options: Plann
   // After one context-length failure every later call of this plan is sent small.
   let small: ContextBudget | undefined;
 
-  const ask = async (budget: ContextBudget | undefined): Promise<{ text: string; candidate: unknown }> => {
+  const ask = async (budget: ContextBudget | undefined): Promise<{ text: string; candidate: unknown; cutOff: boolean }> => {
     const messages: ModelMessage[] = [...(budget ? trimMessages(history, budget.historyTokens) : history), { role: 'user', content: request(contextOf(budget !== undefined)) }, ...rounds];
     try {
       const result = await withTotalTimeout(
@@ -117,18 +117,18 @@ async function generatePlan(request: (context: string) => string, options: Plann
         if (!NoOutputGeneratedError.isInstance(error)) throw error;
         candidate = parseJson(result.text);
       }
-      return { text: result.text, candidate };
+      return { text: result.text, candidate, cutOff: result.finishReason === 'length' };
     } catch (error) {
       // Text that is not JSON or not plan-shaped still goes through our own validation, whose messages name paths.
       if (!NoObjectGeneratedError.isInstance(error)) throw error;
       totalTokens += error.usage?.totalTokens ?? 0;
       const text = error.text ?? '';
-      return { text, candidate: parseJson(text) };
+      return { text, candidate: parseJson(text), cutOff: error.finishReason === 'length' };
     }
   };
 
   for (let attempt = 1; attempt <= maxRepairs + 1; attempt++) {
-    const { text, candidate } = small
+    const { text, candidate, cutOff } = small
       ? await ask(small)
       : await withContextRetry(
           (budget) => {
@@ -143,7 +143,7 @@ async function generatePlan(request: (context: string) => string, options: Plann
       const plan = options.kube ? pinKubeTarget(checked.plan, options.tools, options.kube) : checked.plan;
       return { plan, attempts: attempt, repairs, totalTokens };
     }
-    const { problems } = checked;
+    const problems = cutOff ? cutOffProblems(checked.problems) : checked.problems;
     repairs.push(problems);
     // After the last attempt no repair is asked for: announcing one would be false.
     if (attempt > maxRepairs) break;
@@ -163,6 +163,14 @@ function parseJson(text: string): unknown {
   } catch (error) {
     return { notJson: body ? (error as Error).message : 'the answer was empty' } satisfies NotJson;
   }
+}
+
+const CUT_OFF =
+  'the answer was cut off at the model\'s output limit (finish reason "length") before the plan was complete: answer with a shorter plan and no other text (if this keeps happening, raise the server\'s output token limit, e.g. max_tokens, or num_predict for Ollama)';
+
+/** A cut-off answer's parse error says nothing the model can act on; the cut does. */
+function cutOffProblems(problems: readonly string[]): string[] {
+  return [CUT_OFF, ...problems.filter((problem) => !problem.startsWith('the answer is not valid JSON'))];
 }
 
 function checkCandidate(candidate: unknown, tools: ToolRegistry, maxSteps: number): { plan: Plan } | { problems: string[] } {

@@ -122,6 +122,17 @@ describe.concurrent('ksa plan', () => {
     expect(cli.server.requests).toHaveLength(4);
   });
 
+  it('an answer cut off at the output limit is said to be cut off, to the model and to the user, not "not valid JSON"', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.setFallback({ text: '{"goal": "Deploy", "steps": [{"id": "build", "tool": "shell", "args": {"comm', finishReason: 'length' });
+    const result = await cli.ksa(['plan', 'deploy', '--max-repairs', '1']);
+    expect(result.code, describeResult(result)).toBe(1);
+    const cut = 'the answer was cut off at the model\'s output limit (finish reason "length") before the plan was complete';
+    expect(lastUserText(cli.server.requests[1]!)).toContain(cut);
+    expect(result.stderr).toContain(`\n  ${cut}: answer with a shorter plan and no other text (if this keeps happening, raise the server's output token limit, e.g. max_tokens, or num_predict for Ollama)\n`);
+    expect(result.stderr).not.toContain('not valid JSON');
+  });
+
   it('--max-repairs 1: two requests, then the failure', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.setFallback(planReply(HALLUCINATED_TOOL_PLAN));
