@@ -177,7 +177,9 @@ function checkCandidate(candidate: unknown, tools: ToolRegistry, maxSteps: numbe
   if (candidate && typeof candidate === 'object' && 'notJson' in candidate && Object.keys(candidate).length === 1) {
     return { problems: [`the answer is not valid JSON (${(candidate as NotJson).notJson}); answer with one JSON object and nothing else`] };
   }
-  const result = validatePlan(candidate, { tools: tools.catalog(), maxSteps });
+  // Read by the model (repair) and by the user of the chat, ksa plan or ksa ask: none of them has --max-steps.
+  const overLimitHint = `plans ksa writes are kept to ${maxSteps} steps: merge small steps, or split the goal into parts; a longer plan in a file runs with ksa run <file> --max-steps <n>`;
+  const result = validatePlan(candidate, { tools: tools.catalog(), maxSteps, overLimitHint });
   return result.ok ? { plan: result.plan } : { problems: result.issues.map(formatIssue) };
 }
 

@@ -51,6 +51,8 @@ export type ValidateOptions = {
   readonly tools: ToolCatalog;
   /** Default 200: a guard against runaway generated plans, not an engine limit. */
   readonly maxSteps?: number;
+  /** What to do about a plan over maxSteps, where the reader is (default: the CLI's --max-steps). */
+  readonly overLimitHint?: string;
   /** Inputs supplied at run time (e.g. `--input port=9090`); they may add to the plan's inputs. */
   readonly inputs?: Readonly<Record<string, unknown>>;
   /** Environment variable names that expressions may read as `env.NAME`. */
@@ -82,7 +84,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   if (rawSteps.length > maxSteps) {
-    add('too_many_steps', ['steps'], `the plan has ${rawSteps.length} steps; the limit is ${maxSteps} (raise it with --max-steps)`);
+    add('too_many_steps', ['steps'], `the plan has ${rawSteps.length} steps; the limit is ${maxSteps} (${options.overLimitHint ?? 'raise it with --max-steps'})`);
   }
 
   // Each step is parsed on its own so one bad step does not hide the others' problems.

@@ -98,7 +98,7 @@ describe('planGoal: repair rounds', () => {
   it('maxSteps narrows the limit, and the instructions say so', async () => {
     const model = scriptedModel([json(wideParallelPlan(3)), json(wideParallelPlan(2))]);
     const result = await planGoal('goal', { model, tools, maxSteps: 2 });
-    expect(result.repairs[0]).toEqual(['steps: the plan has 3 steps; the limit is 2 (raise it with --max-steps)']);
+    expect(result.repairs[0]).toEqual(['steps: the plan has 3 steps; the limit is 2 (plans ksa writes are kept to 2 steps: merge small steps, or split the goal into parts; a longer plan in a file runs with ksa run <file> --max-steps <n>)']);
     expect(promptText(model.doGenerateCalls[0]!)).toContain('at most 2 steps');
   });
 
