@@ -1,4 +1,5 @@
-import { parse, stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
+import { PlanYamlError } from './plan-yaml-error.js';
 import { stepType, type Plan } from '../planning/schema.js';
 
 export type PlanFormat = 'yaml' | 'json' | 'mermaid';
@@ -51,7 +52,17 @@ function compact(plan: Plan): Record<string, unknown> {
   };
 }
 
-/** A plan edited as YAML text, read back as a document (validated by whoever applies it). */
+/** A plan edited as YAML text, read back as a document (validated by whoever applies it); PlanYamlError names every syntax problem. */
 export function planFromYaml(text: string): unknown {
-  return parse(text);
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((error) => ({
+      line: error.linePos?.[0].line ?? 1,
+      column: error.linePos?.[0].col ?? 1,
+      // The library's message repeats the place and a code frame; both are given here once.
+      message: (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, ''),
+    }));
+    throw new PlanYamlError({ problems, text });
+  }
+  return doc.toJS();
 }

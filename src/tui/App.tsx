@@ -89,7 +89,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     try {
       document = planFromYaml(result.text);
     } catch (error) {
-      session.notice(`Your edit is not valid YAML: ${(error as Error).message.split('\n')[0]}. Press e to edit again or n to discard it.`, 'error');
+      session.notice(`Your edit is not valid YAML:\n${(error as Error).message}\nPress e to edit again or n to discard it.`, 'error');
       return;
     }
     if (session.applyEdit(document).ok) editedText.current = undefined;

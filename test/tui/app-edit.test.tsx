@@ -103,6 +103,26 @@ describe('editing the plan in $EDITOR', () => {
     expect(tail(frame, 2)).toContain('edit? [e/n]');
   });
 
+  it('a YAML error is shown whole: each problem with its line and column, the line itself and a caret under the column', async (context) => {
+    const editor = await editorScript(context, 'edit.sh', `printf 'goal: Deploy\\nsteps:\\n  - id: a\\n    tool: shell\\n     args: { command: "x" }\\n' > "$1"`);
+    const app = await awaitingPlan(context, { EDITOR: editor.path });
+    await app.send('e');
+    const frame = await app.waitFor('Press e to edit again');
+    const notice = frame.slice(frame.indexOf('Your edit is not valid YAML:'));
+    expect(notice.split('\n').slice(0, 8).map((line) => line.trimEnd())).toEqual([
+      expect.stringMatching(/Your edit is not valid YAML:$/),
+      expect.stringMatching(/^\s*line 4, column 11: Nested mappings are not allowed in compact mappings$/),
+      expect.stringMatching(/^\s*tool: shell$/),
+      expect.stringMatching(/^\s{8,}\^$/),
+      expect.stringMatching(/^\s*line 4, column 11: Implicit keys need to be on a single line$/),
+      expect.stringMatching(/^\s*tool: shell$/),
+      expect.stringMatching(/^\s{8,}\^$/),
+      expect.stringMatching(/^\s*Press e to edit again or n to discard it\.$/),
+    ]);
+    const lines = notice.split('\n');
+    expect(lines[3]!.indexOf('^') - lines[2]!.indexOf('tool')).toBe(6);
+  });
+
   it('an editor that fails leaves the plan unchanged and says why', async (context) => {
     const editor = await editorScript(context, 'edit.sh', 'exit 3');
     const app = await awaitingPlan(context, { EDITOR: editor.path });
