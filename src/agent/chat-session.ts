@@ -3,7 +3,8 @@ import type { ApprovalMode, PolicyAssessment } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { switchNotice } from './chat-mode.js';
 import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
-import { CUT_OFF_NOTICE, runChatTurn, type TurnEvent } from './chat.js';
+import { CUT_OFF_NOTICE, HISTORY_MESSAGES, runChatTurn, type TurnEvent } from './chat.js';
+import { historyNotices } from './history-notices.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
@@ -32,11 +33,13 @@ export class ChatSession extends ChatSessionView {
   static async open(deps: ChatSessionDeps): Promise<ChatSession> {
     const session = new ChatSession(deps);
     // The latest messages only: a long session opens as fast as a short one.
-    const messages = await deps.conversation.messages(SHOWN_ON_OPEN);
+    // What a turn will read, so a corrupt file among it is found (and said) now, not mid-conversation.
+    const read = await deps.conversation.messages(HISTORY_MESSAGES);
+    const messages = read.slice(-SHOWN_ON_OPEN);
     session.pending = pendingProposal(messages);
     session.transcript.items = historyFromMessages(messages, session.pending?.planId);
-    const hidden = deps.conversation.info.messageCount - messages.length;
-    if (hidden > 0) session.transcript.items.unshift({ kind: 'notice', id: 'earlier', text: `${hidden} earlier messages of this session are not shown (the agent still knows the gist).`, tone: 'info' });
+    const notices = historyNotices({ shown: messages.length, read: read.length, total: deps.conversation.info.messageCount, lost: deps.conversation.setAside });
+    session.transcript.items.unshift(...notices.map((notice, i) => ({ kind: 'notice' as const, id: `earlier-${i}`, ...notice })));
     return session;
   }
 

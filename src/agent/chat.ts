@@ -17,6 +17,9 @@ import { textToolCallMiddleware } from './text-tool-call-middleware.js';
 
 export type { TurnEvent } from './chat-stream.js';
 
+/** How many of the latest messages a turn reads; memory fits them to the model's context. */
+export const HISTORY_MESSAGES = 400;
+
 export type ChatTurnOptions = {
   readonly model: LanguageModel;
   readonly tools: ToolRegistry;
@@ -62,7 +65,7 @@ export type ChatTurnResult = {
  */
 export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnResult> {
   const { conversation } = options;
-  const earlier = await conversation.messages(400);
+  const earlier = await conversation.messages(HISTORY_MESSAGES);
   const history = buildContext(earlier, options.contextTokens ?? DEFAULT_CONTEXT_TOKENS);
   conversation.append({ kind: 'user', text: options.text });
   const mode = options.chatMode ?? new ChatModeState({ baseURL: '', model: '' });

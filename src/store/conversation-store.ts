@@ -166,6 +166,7 @@ export class ConversationStore {
  */
 export class Conversation {
   private segments = new Map<number, StoredDocument<Segment>>();
+  private lost: LostSegment[] = [];
   private seq = 0;
 
   constructor(
@@ -210,6 +211,11 @@ export class Conversation {
 
   private addRunId(runId: string): void {
     if (!this.meta.data.runIds.includes(runId)) this.meta.data.runIds.push(runId);
+  }
+
+  /** Segment files found corrupt and moved aside since the session was opened: their messages are gone from it. */
+  get setAside(): readonly LostSegment[] {
+    return this.lost;
   }
 
   /** The last `limit` messages (all when omitted), oldest first. */
@@ -268,10 +274,18 @@ export class Conversation {
   private async segment(index: number): Promise<StoredDocument<Segment>> {
     const cached = this.segments.get(index);
     if (cached) return cached;
+    const file = this.segmentFile(index);
     const document = await StoredDocument.open<Segment>({
-      file: this.segmentFile(index),
+      file,
       schema: (await messageRecords()).SegmentSchema,
       defaults: () => ({ version: 1, messages: [] }),
+      onSetAside: (backup) => {
+        // Every segment but the last is full; the last holds what the count says is past the full ones.
+        const { segments, messageCount } = this.meta.data;
+        const messages = index < segments - 1 ? SEGMENT_SIZE : Math.max(0, messageCount - (segments - 1) * SEGMENT_SIZE);
+        this.lost.push({ file, backup, messages });
+      },
+      afterSetAside: '; the messages it held are left out of the session',
       onWarning: this.warn,
       replacer: this.redactor.replacer,
     });
@@ -296,6 +310,9 @@ export class Conversation {
     return path.join(this.dir, `messages-${String(index + 1).padStart(6, '0')}.json`);
   }
 }
+
+/** A segment of messages that could not be read, where it was kept, and how many messages it held. */
+export type LostSegment = { readonly file: string; readonly backup: string | undefined; readonly messages: number };
 
 function emptyMeta(id: string): SessionMeta {
   const now = new Date().toISOString();

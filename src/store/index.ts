@@ -15,7 +15,7 @@ export { RunLock, RunBusyError, readLockOwner, liveOwner, isOwnerAlive, requestC
 export type { LockOwner } from './run-lock.js';
 export { requestPause, watchPauseRequest } from './run-requests.js';
 export { ConversationStore, Conversation, SessionNotFoundError, SEGMENT_SIZE } from './conversation-store.js';
-export type { ConversationStoreOptions } from './conversation-store.js';
+export type { ConversationStoreOptions, LostSegment } from './conversation-store.js';
 export { MessageSchema, ReflectionSchema, SessionMetaSchema } from './conversation-record.js';
 export type { Message, NewMessage, Reflection, SessionMeta, SessionSummary } from './conversation-record.js';
 export { runStatusDocument } from './run-status.js';

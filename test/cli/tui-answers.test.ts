@@ -1,6 +1,9 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConversationStore } from '../../src/store/index.js';
 import { chatHarnessFor } from '../helpers/chat-pty.js';
-import { planReply } from '../helpers/fake-openai-server.js';
+import { planReply, requestText } from '../helpers/fake-openai-server.js';
 
 // `ksa chat` in a pseudo-terminal: what the chat says around the model's answers.
 
@@ -34,6 +37,43 @@ describe.concurrent('ksa chat: around the answers', () => {
     expect(screen).toContain('Planning failed: the model did not produce a valid plan after 4 attempts');
     expect(screen).toContain('steps: the plan has 25 steps; the limit is 20 (plans ksa writes are kept to 20 steps: merge small steps, or split the goal into parts; a longer plan in a file runs with ksa run <file> --max-steps <n>)');
     expect(screen).not.toContain('raise it with --max-steps');
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('a session with a corrupt messages file says what was set aside (naming the backup) and what was kept, and the agent gets only what was kept', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const conversation = await new ConversationStore(harness.sandbox.home).create({ workspace: harness.sandbox.dir });
+    // 200 messages fill the first file; the last 10 go in a second one.
+    for (let i = 1; i <= 210; i++) conversation.append(i % 2 ? { kind: 'user', text: `question ${i}` } : { kind: 'assistant', text: `answer ${i}` });
+    await conversation.close();
+    const folder = path.join(harness.sandbox.home, 'conversations', conversation.id);
+    writeFileSync(path.join(folder, 'messages-000001.json'), '{"version":1,"messages":[{"kind":"us');
+
+    const chat = await harness.open(['--session', conversation.id]);
+    const screen = (await chat.waitForScreen('could not be read')).replace(/\s+/g, ' ');
+    const [backup] = readdirSync(folder).filter((name) => name.startsWith('messages-000001.json.corrupt-'));
+    expect(backup).toBeDefined();
+    expect(screen).toContain(`Part of this session could not be read: messages-000001.json (kept as ${path.join(folder, backup!)}) was corrupt. Its 200 messages are not shown and the agent no longer knows them; 10 other messages are kept.`);
+    expect(screen).not.toContain('knows the gist');
+    expect(screen).toContain('answer 210');
+
+    harness.server.enqueue({ text: 'Noted.' });
+    await chat.send('what did I ask?');
+    await chat.waitForScreen('Noted.');
+    const sent = requestText(harness.server.requests.at(-1)!);
+    expect(sent).toContain('question 201');
+    expect(sent).not.toContain('question 199');
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('a long session says how many messages are not shown and which of them the agent still reads', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const conversation = await new ConversationStore(harness.sandbox.home).create({ workspace: harness.sandbox.dir });
+    for (let i = 1; i <= 450; i++) conversation.append(i % 2 ? { kind: 'user', text: `question ${i}` } : { kind: 'assistant', text: `answer ${i}` });
+    await conversation.close();
+    const chat = await harness.open(['--session', conversation.id]);
+    const screen = (await chat.waitForScreen('are not shown')).replace(/\s+/g, ' ');
+    expect(screen).toContain('250 earlier messages of this session are not shown (the agent reads the last 400; the 50 before them are left out).');
     expect(await chat.quit()).toMatchObject({ exitCode: 0 });
   });
 });
