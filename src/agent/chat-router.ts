@@ -105,7 +105,9 @@ export async function runRoutedTurn(options: RoutedTurnOptions): Promise<{ abort
     } catch (error) {
       out.toolResult(id, tool, { error: error instanceof Error ? error.message : String(error) }, true);
       if (PlanningError.isInstance(error)) {
-        out.say(`I could not make a valid plan: ${error.message.split('\n')[0]}. Say it differently, or give more detail.`);
+        const [first, ...rest] = error.problems;
+        const more = rest.length > 0 ? ` (and ${rest.length} more)` : '';
+        out.say(`I could not make a valid plan: after ${error.attempts} attempt${error.attempts === 1 ? '' : 's'} it still had ${first ?? 'problems'}${more}. Say it differently, or give more detail.`);
         return undefined;
       }
       throw error;

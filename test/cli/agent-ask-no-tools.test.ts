@@ -54,6 +54,17 @@ describe.concurrent('ksa ask without tool calling', () => {
     expect(requestText(cli.server.requests.at(-1)!)).toContain('[ksa looked this up: list_runs returned []]');
   });
 
+  it('a plan the model cannot get right: the problem is said, on stdout and on stderr, not cut to "remaining problems:"', async (context) => {
+    const cli = await agentCliFor(context);
+    const badPlan = { goal: 'Deploy', steps: [{ id: 'a', tool: 'deploy_app', args: {} }] };
+    cli.server.enqueue(OLLAMA_NO_TOOLS, { text: JSON.stringify({ action: 'propose', goal: 'deploy' }) }, planReply(badPlan), planReply(badPlan), planReply(badPlan), planReply(badPlan));
+    const result = await cli.ksa(['ask', 'deploy it']);
+    expect(result.stdout).toContain('I could not make a valid plan: after 4 attempts it still had steps[0].tool: unknown tool "deploy_app"');
+    expect(result.stdout).toContain('Say it differently, or give more detail.');
+    expect(result.stderr).toContain('· propose_plan failed: the model did not produce a valid plan after 4 attempts; remaining problems:\n    steps[0].tool: unknown tool "deploy_app"');
+    expect(result.stderr).not.toContain('{"error"');
+  });
+
   it('a reasoning model: "thinking…" on stderr, the reasoning never on stdout', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue({ text: '<think>They greet me; answer briefly.</think>\nHello! What shall I deploy?' });
