@@ -194,6 +194,15 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
     expect(ok.stdout.split('\n')[0]).toMatch(/plan\.yaml: allow — every step is read-only or allowed by a rule \(--approve read\); highest risk read/);
   });
 
+  it('ksa policy check: a rule whose tool matches no tool is a warning naming its file:line and the likely tool', async () => {
+    const { dir, home, plan, policyFile } = await workspace('typo', READ_PLAN, 'deny:\n  - kubect: "delete *"\n  - github__*\nallow:\n  - shell: "ls *"\n');
+    const result = await runKsa(['policy', 'check', plan], { home, cwd: dir });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stderr).toBe(`ksa: warning: ${policyFile}:2: the deny rule for "kubect" matches no tool, so it never applies (did you mean "kubectl"?)\n`);
+    const json = await runKsa(['policy', 'check', plan, '--json'], { home, cwd: dir });
+    expect(JSON.parse(json.stdout).warnings).toEqual([`${policyFile}:2: the deny rule for "kubect" matches no tool, so it never applies (did you mean "kubectl"?)`]);
+  });
+
   it('--approve with an unknown mode is a usage error', async () => {
     const ws = await workspace('bad-mode', READ_PLAN);
     const result = await runKsa(['run', ws.plan, '--approve', 'sometimes'], { home: ws.home, cwd: ws.dir });

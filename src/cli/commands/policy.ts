@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { assessPolicy, describeRule, type PolicyRule } from '../../policy/rules/index.js';
+import { assessPolicy, describeRule, rulesMatchingNoTool, type PolicyRule } from '../../policy/rules/index.js';
 import { ksaHome } from '../../store/index.js';
 import { createBuiltinRegistry, riskOptions } from '../../tools/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -31,6 +31,8 @@ export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyC
   }
   const { risk, decision } = await assessPolicy(loaded.plan, policy, mode, riskOptions(registry));
   const exitCode = decision.decision === 'deny' ? ExitCode.usage : ExitCode.ok;
+  const warnings = rulesMatchingNoTool(policy, registry.names());
+  if (!flags.json) for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
 
   if (flags.json) {
     const rule = (found: PolicyRule | undefined) => (found ? { effect: found.effect, tool: found.tool, command: found.command, file: found.source.file, line: found.source.line } : null);
@@ -41,6 +43,7 @@ export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyC
       why: decision.why,
       risk: risk.level,
       policyFiles: policy.files,
+      warnings,
       steps: decision.steps.map((step) => ({ id: step.stepId, risk: step.level, riskReason: step.reason, decision: step.decision, rule: rule(step.rule), why: step.why })),
     };
     writeLine(io.stdout, JSON.stringify(doc, null, 2));

@@ -9,3 +9,4 @@ export { assessPolicy, planFacts } from './assess.js';
 export type { PolicyAssessment } from './assess.js';
 export { policyInstructions } from './policy-prompt.js';
 export { canonicalJson } from './canonical-json.js';
+export { rulesMatchingNoTool } from './unmatched-rules.js';
