@@ -98,6 +98,12 @@ export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Pro
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new ModelConfigError(`${baseSource}: "${baseURL}" is not an http(s) URL; expected e.g. http://localhost:11434/v1`);
   }
+  // fetch refuses such a URL, and it would be printed in every message and kept in the capability cache.
+  if (url.username || url.password) {
+    url.username = '';
+    url.password = '';
+    throw new ModelConfigError(`${baseSource}: the URL carries a user name or password (${url.protocol}//***@${url.host}${url.pathname}); put the key in OPENAI_API_KEY instead`);
+  }
   const envTimeout = env.KSA_MODEL_TIMEOUT_MS?.trim();
   if (envTimeout && !(Number(envTimeout) >= 1000 && Number(envTimeout) <= MAX_TIMER_MS)) {
     throw new ModelConfigError(`KSA_MODEL_TIMEOUT_MS: expected milliseconds from 1000 to ${MAX_TIMER_MS} (about 24 days), got "${envTimeout}"`);

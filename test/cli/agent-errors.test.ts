@@ -136,6 +136,17 @@ describe.concurrent('timeouts and base URLs', () => {
     expect(singleFailureLine(result)).toBe(`ksa: OPENAI_BASE_URL: "127.0.0.1:${cli.server.port}/v1" is not an http(s) URL; expected e.g. http://localhost:11434/v1`);
   });
 
+  it('OPENAI_BASE_URL with a password in it: exit 2 at once, the password not repeated, nothing sent', async (context) => {
+    const cli = await agentCliFor(context);
+    const result = await cli.ksa(['plan', 'deploy'], { env: { OPENAI_BASE_URL: `http://bob:urlsecret-1@127.0.0.1:${cli.server.port}/v1` } });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(singleFailureLine(result)).toBe(
+      `ksa: OPENAI_BASE_URL: the URL carries a user name or password (http://***@127.0.0.1:${cli.server.port}/v1); put the key in OPENAI_API_KEY instead`,
+    );
+    expect(result.stderr + result.stdout).not.toContain('urlsecret-1');
+    expect(cli.server.requests).toHaveLength(0);
+  });
+
   it('OPENAI_BASE_URL without http://: exit 2 at once, saying it must be an http(s) URL', async (context) => {
     const cli = await agentCliFor(context);
     // Without retries the wrong outcome (exit 1, "cannot reach … (unknown scheme)") comes fast.
