@@ -11,7 +11,7 @@ export type FakeKubeState = {
   /** `kubectl config current-context`; undefined = "current-context is not set". */
   context?: string;
   namespace?: string;
-  /** deployment.kubernetes.io/revision of workloads, by "kind/name"; missing = NotFound. */
+  /** deployment.kubernetes.io/revision of workloads, by "kind/name"; missing = NotFound; 0 = exists without one (a StatefulSet). */
   revisions?: Record<string, number>;
   /** `kubectl rollout status` fails with this message. */
   rolloutFails?: string;
@@ -63,7 +63,9 @@ if (program === 'kubectl') {
     const name = args[1];
     const revision = (state.revisions || {})[name];
     if (revision === undefined) fail('Error from server (NotFound): deployments.apps "' + name.split('/')[1] + '" not found');
-    console.log(JSON.stringify({ kind: 'Deployment', metadata: { name: name.split('/')[1], annotations: { 'deployment.kubernetes.io/revision': String(revision) } } }));
+    // 0: a workload that exists without a Deployment's revision annotation (a StatefulSet, a DaemonSet).
+    if (revision === 0) console.log(JSON.stringify({ kind: 'StatefulSet', metadata: { name: name.split('/')[1] } }));
+    else console.log(JSON.stringify({ kind: 'Deployment', metadata: { name: name.split('/')[1], annotations: { 'deployment.kubernetes.io/revision': String(revision) } } }));
   } else if (verb === 'apply') {
     if (state.applyFails) fail(state.applyFails);
     const items = files().map((file) => ({ kind: 'Deployment', metadata: { name: path.basename(file).replace(/\.ya?ml$/, ''), namespace: 'shop' } }));

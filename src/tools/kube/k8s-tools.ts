@@ -33,7 +33,7 @@ export const K8sApplyInputSchema = z.strictObject({
 export const k8sApplyTool = defineTool({
   name: 'k8s_apply',
   description:
-    'Apply Kubernetes manifests (kubectl apply -f … -o json). Output: resources [{kind, name, namespace}] applied, json (the parsed answer) and, with record: "deployment/web", previousRevision (the revision before this apply; null when the workload did not exist) for k8s_rollback. dryRun: "server" validates on the server without changing anything.',
+    'Apply Kubernetes manifests (kubectl apply -f … -o json). Output: resources [{kind, name, namespace}] applied, json (the parsed answer) and, with record: "deployment/web", previousRevision (the revision before this apply; null when the workload did not exist; 0 when it existed without a recorded revision, e.g. a StatefulSet) for k8s_rollback. dryRun: "server" validates on the server without changing anything.',
   inputSchema: K8sApplyInputSchema,
   outputSchema: z.strictObject({
     resources: z.array(ResourceRefSchema),
@@ -68,13 +68,18 @@ function applyArgs(input: { manifests?: unknown; dryRun?: string; serverSide?: b
   ];
 }
 
-/** The deployment.kubernetes.io/revision of a workload; null when it does not exist yet. */
+/**
+ * The deployment.kubernetes.io/revision of a workload; null when it does not
+ * exist yet; 0 when it exists without one (a StatefulSet or DaemonSet keeps its
+ * revisions elsewhere): k8s_rollback then goes back one revision, never deletes
+ * what was there before.
+ */
 async function workloadRevision(workload: string, scope: KubeScope, cwd: string | undefined, context: Parameters<typeof runKube>[1]): Promise<number | null> {
   const found = await runKubeIfFound({ program: 'kubectl', scope, args: ['get', workload, '-o', 'json'], cwd }, context);
   if (!found) return null;
   const object = parseJsonOutput('kubectl', found.stdout) as { metadata?: { annotations?: Record<string, string>; generation?: number } };
   const revision = Number(object.metadata?.annotations?.['deployment.kubernetes.io/revision']);
-  return Number.isInteger(revision) && revision > 0 ? revision : null;
+  return Number.isInteger(revision) && revision > 0 ? revision : 0;
 }
 
 function resourcesOf(json: unknown): z.infer<typeof ResourceRefSchema>[] {
@@ -136,10 +141,10 @@ function rolloutArgs(input: { resource?: unknown; timeoutMs?: unknown }): string
 export const k8sRollbackTool = defineTool({
   name: 'k8s_rollback',
   description:
-    'Roll a workload back: kubectl rollout undo --to-revision=toRevision (use "{{ steps.<apply>.output.previousRevision }}" from the k8s_apply that deployed). toRevision null (the workload did not exist before) deletes it; no toRevision goes back one revision.',
+    'Roll a workload back: kubectl rollout undo --to-revision=toRevision (use "{{ steps.<apply>.output.previousRevision }}" from the k8s_apply that deployed). toRevision null (the workload did not exist before) deletes it; no toRevision, or 0, goes back one revision.',
   inputSchema: z.strictObject({
     resource: WorkloadSchema.describe('The workload as kind/name, e.g. "deployment/web".'),
-    toRevision: z.int().min(1).nullable().optional().describe('The revision to return to; null deletes the workload (it was new).'),
+    toRevision: z.int().min(0).nullable().optional().describe('The revision to return to; 0 goes back one revision; null deletes the workload (it was new).'),
     ...KubeTargetShape,
   }),
   outputSchema: ProcessOutputSchema.extend({ action: z.enum(['undo', 'delete']) }),
@@ -156,6 +161,6 @@ export const k8sRollbackTool = defineTool({
 function rollbackArgs(input: { resource?: unknown; toRevision?: unknown }): string[] {
   const resource = String(input.resource);
   if (input.toRevision === null) return ['delete', resource, '--ignore-not-found'];
-  if (input.toRevision === undefined) return ['rollout', 'undo', resource];
+  if (input.toRevision === undefined || input.toRevision === 0) return ['rollout', 'undo', resource];
   return ['rollout', 'undo', resource, `--to-revision=${String(input.toRevision)}`];
 }

@@ -70,6 +70,14 @@ describe('k8s_apply, k8s_diff', () => {
     expect((await lastCalls(1))[0]).toEqual(['kubectl', 'apply', '-f', 'k8s/web.yaml', '--dry-run=server', '--server-side', '-o', 'json']);
   });
 
+  it('a workload that exists without a Deployment revision (a StatefulSet) records 0, and its rollback goes back one revision instead of deleting it', async () => {
+    await kube.setState({ context: 'kind-dev', revisions: { 'statefulset/db': 0 } });
+    const output = await invoke('k8s_apply', { manifests: 'k8s/db.yaml', record: 'statefulset/db' });
+    expect(output.previousRevision).toBe(0);
+    expect(await invoke('k8s_rollback', { resource: 'statefulset/db', toRevision: output.previousRevision })).toMatchObject({ action: 'undo' });
+    expect((await lastCalls(1))[0]).toEqual(['kubectl', 'rollout', 'undo', 'statefulset/db']);
+  });
+
   it('a failing apply fails the step with kubectl\'s words', async () => {
     await kube.setState({ context: 'kind-dev', applyFails: 'error: error validating "k8s/web.yaml": unknown field "replica"' });
     const error = await invoke('k8s_apply', { manifests: 'k8s/web.yaml' }).catch((e) => e);
