@@ -15,10 +15,10 @@ export type Stores = {
   readonly redactor: Redactor;
 };
 
-export function openStores(io: CliIO): Stores {
+/** `onWarning`: where the stores' warnings go (default: one line each on stderr). */
+export function openStores(io: CliIO, onWarning: (message: string) => void = (message) => void io.stderr.write(`ksa: warning: ${visible(message)}\n`)): Stores {
   const home = ksaHome(io.env);
   const secrets = secretValues(io.env);
-  const onWarning = (message: string) => io.stderr.write(`ksa: warning: ${visible(message)}\n`);
   return {
     home,
     runs: new RunStore(home, { onWarning, secrets }),

@@ -50,12 +50,16 @@ describe.concurrent('ksa chat: around the answers', () => {
     writeFileSync(path.join(folder, 'messages-000001.json'), '{"version":1,"messages":[{"kind":"us');
 
     const chat = await harness.open(['--session', conversation.id]);
-    const screen = (await chat.waitForScreen('could not be read')).replace(/\s+/g, ' ');
+    const whole = (text: string) => text.replace(/\s+/g, ' ');
+    const screen = whole(await chat.waitForScreen((text) => ['could not be read', 'answer 210', 'was unreadable ('].every((part) => whole(text).includes(part))));
     const [backup] = readdirSync(folder).filter((name) => name.startsWith('messages-000001.json.corrupt-'));
     expect(backup).toBeDefined();
     expect(screen).toContain(`Part of this session could not be read: messages-000001.json (kept as ${path.join(folder, backup!)}) was corrupt. Its 200 messages are not shown and the agent no longer knows them; 10 other messages are kept.`);
     expect(screen).not.toContain('knows the gist');
     expect(screen).toContain('answer 210');
+    // The store's own warning is a notice in the transcript, whole, not a stderr line drawn over by the chat.
+    expect(screen).toContain(`${path.join(folder, 'messages-000001.json')} was unreadable (`);
+    expect(screen).not.toContain('ksa: warning:');
 
     harness.server.enqueue({ text: 'Noted.' });
     await chat.send('what did I ask?');

@@ -12,6 +12,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { askToTrustWorkspace, loadMcpServers } from '../mcp-servers.js';
 import { loadModelSetup } from '../model-setup.js';
+import { WarningRelay } from '../warning-relay.js';
 import { checkSessionFlags, chooseConversation, openConversation, openStores } from '../stores.js';
 import { withoutFetch } from '../without-fetch.js';
 
@@ -31,7 +32,8 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       message: 'ksa chat needs an interactive terminal. Without one, use ksa ask "<message>" for one chat turn, or ksa run <plan> for a plan file.',
     });
   }
-  const stores = openStores(io);
+  const storeWarnings = new WarningRelay(io);
+  const stores = openStores(io, storeWarnings.warn);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.
   if (!colorEnabled(io.stdout, io.env)) process.env.FORCE_COLOR = '0';
@@ -61,12 +63,18 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
     const { open, warnings } = await loadEngine();
     const started = await open(await chosen.open());
     for (const warning of warnings) started.notice(warning, 'warning');
+    storeWarnings.deliverTo((message) => started.notice(message, 'warning'));
     return started;
   });
   const { runChat } = await tui;
+  storeWarnings.hold();
   await runChat({
     session,
-    openSession: async (target) => (await loadEngine()).open(await openConversation(stores, { id: target.id }, workspace)),
+    openSession: async (target) => {
+      const opened = await (await loadEngine()).open(await openConversation(stores, { id: target.id }, workspace));
+      storeWarnings.deliverTo((message) => opened.notice(message, 'warning'));
+      return opened;
+    },
     runs: stores.runs,
     conversations: stores.conversations,
     model: config,
@@ -85,7 +93,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
     stdin: io.stdin as NodeJS.ReadStream,
     stdout: io.stdout as NodeJS.WriteStream,
     stderr: io.stderr as NodeJS.WriteStream,
-  });
+  }).finally(() => storeWarnings.release());
   return ExitCode.ok;
 }
 
