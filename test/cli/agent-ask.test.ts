@@ -158,6 +158,20 @@ describe.concurrent('ksa ask', () => {
     expect(readFileSync(marker(cli), 'utf8')).toBe('from-ask\n');
   });
 
+  it('-o proposal.json saves JSON, which ksa run reads; -o x.mmd is refused before the model is asked', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(propose('write a marker'), planReply(MARKER_PLAN), { text: 'Saved.' });
+    const result = await cli.ksa(['ask', '-o', 'proposal.json', 'write a marker']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(cli.sandbox.dir, 'proposal.json'), 'utf8'))).toMatchObject({ goal: MARKER_PLAN.goal });
+    expect((await cli.ksa(['validate', 'proposal.json'])).code).toBe(0);
+    const before = cli.server.requests.length;
+    const diagram = await cli.ksa(['ask', '-o', 'plan.mmd', 'write a marker']);
+    expect(diagram.code, describeResult(diagram)).toBe(2);
+    expect(singleFailureLine(diagram)).toBe('ksa: -o plan.mmd: ksa ask saves the plan for ksa run, not a diagram; use a name ending in .yaml or .json (ksa plan --format mermaid draws one)');
+    expect(cli.server.requests).toHaveLength(before);
+  });
+
   it('-o into a folder that does not exist: one line, exit 2, before the model is asked', async (context) => {
     const cli = await agentCliFor(context);
     const result = await cli.ksa(['ask', '-o', 'missing/proposal.yaml', 'write a marker']);

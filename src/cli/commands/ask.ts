@@ -7,7 +7,7 @@ import {
   gatherWorkspaceContext,
   latestProposal,
   openApprovedRun,
-  planToYaml,
+  formatPlanAs,
   recordRunOutcome,
   runChatTurn,
   type ProposedPlan,
@@ -30,6 +30,7 @@ import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
+import { planOutputFormat } from '../plan-output-format.js';
 import type { ApprovalGrant } from '../../agent/index.js';
 
 export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string; approve?: string; allowDestroy?: boolean };
@@ -45,6 +46,11 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   const mode = parseApprovalMode(flags.approve);
   // Found now, not after the model was paid for.
   const outputFile = flags.output === undefined ? undefined : await checkOutputFile(io.cwd, flags.output);
+  // The file is for ksa run, which reads a .json file as JSON: its name chooses, as for ksa plan -o.
+  const outputFormat = flags.output === undefined ? 'yaml' : planOutputFormat({ output: flags.output });
+  if (outputFormat === 'mermaid') {
+    throw new CliError({ message: `-o ${flags.output}: ksa ask saves the plan for ksa run, not a diagram; use a name ending in .yaml or .json (ksa plan --format mermaid draws one)` });
+  }
   const stores = openStores(io);
   const cli = await openModel(io.env, stores.home);
   const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
@@ -89,7 +95,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     let proposalFile: string | undefined;
     if (turn.proposal && outputFile !== undefined && flags.output !== undefined) {
       proposalFile = outputFile;
-      await writeOutputFile(outputFile, flags.output, planToYaml(turn.proposal.plan));
+      await writeOutputFile(outputFile, flags.output, formatPlanAs(turn.proposal.plan, outputFormat));
     }
     let run: { runId: string; status: string; reflection: Reflection } | undefined;
     let exitCode: ExitCodeValue = ExitCode.ok;
