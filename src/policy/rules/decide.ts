@@ -1,5 +1,5 @@
 import { compileGlob } from './command-glob.js';
-import { flagSpelling } from './flag-spelling.js';
+import { flagSpelling, flagSubsetPattern } from './flag-spelling.js';
 import { describeRuleWithSource, type ApprovalMode, type Policy, type PolicyEffect, type PolicyRule, type StepLevel } from './policy-rule.js';
 
 /** One call a step can make: its own tool call, or its rollback's. */
@@ -150,7 +150,7 @@ function matchesForm(rule: PolicyRule, call: CallForm): boolean {
   if (!matchesTool(rule, call)) return false;
   const matches = compileGlob(rule.command);
   if (matches(call.commandLine)) return true;
-  if (compileGlob(flagSpelling(rule.command))(flagSpelling(call.commandLine))) return true;
+  if (compileGlob(flagSubsetPattern(rule.command))(flagSpelling(call.commandLine))) return true;
   if (call.tool !== 'shell') return false;
   return call.commandLine
     .split(SHELL_SEPARATORS)

@@ -25,3 +25,15 @@ export function flagSpelling(text: string): string {
   flush();
   return out.join(' ');
 }
+
+/**
+ * A rule's pattern in flagSpelling form whose flag clusters match any cluster holding at
+ * least their letters: deny `rm -rf /*` also covers `rm -rfv /var` and `rm -Rfr /var`.
+ * Deny and ask only: a rule that says more than the command must not let it through.
+ */
+export function flagSubsetPattern(pattern: string): string {
+  return flagSpelling(pattern)
+    .split(' ')
+    .map((word) => (/^-[A-Za-z]+$/.test(word) ? `-${[...word.slice(1)].map((letter) => `*([A-Za-z])${letter}`).join('')}*([A-Za-z])` : word))
+    .join(' ');
+}

@@ -29,6 +29,9 @@ describe('deny rules see through rewrites', () => {
       "bash -c 'rm -rf /var/x'",
       "sudo sh -c 'cd /tmp; rm -fr /var/x'",
       'ls | xargs rm -rf /var/x',
+      'rm -rfv /var/x',
+      'rm -v -r -f /var/x',
+      'rm -Rrf /var/x',
       'echo start && rm -rf /var/x',
     ];
     const result = await decide(rewrites.map((command, i) => shell(`s${i}`, command)));
@@ -48,6 +51,8 @@ describe('deny rules see through rewrites', () => {
   });
 
   it('leaves alone what the rules do not say: other paths, other flags, reading commands', async () => {
-    expect(await decide([shell('rel', 'rm -rf build'), shell('get', 'kubectl get pods -n default'), shell('echo', 'echo rm -rf /var/x')])).toEqual({ rel: 'ask', get: 'allow', echo: 'allow' });
+    expect(
+      await decide([shell('rel', 'rm -rf build'), shell('get', 'kubectl get pods -n default'), shell('echo', 'echo rm -rf /var/x'), shell('force', 'rm -f /var/x')]),
+    ).toEqual({ rel: 'ask', get: 'allow', echo: 'allow', force: 'ask' });
   });
 });
