@@ -97,6 +97,8 @@ steps:
       expect(result.code, describeResult(result)).toBe(2);
       expect(nonEmptyLines(result.stderr).at(-1)).toMatch(new RegExp(`^ksa: cannot create the folder ${home}\\S*: the file system there does not allow new folders; ksa keeps runs and sessions in KSA_HOME`));
       expect(stackTraceLines(result.stderr)).toEqual([]);
+      // Said before the plan is shown for approval, not after the user said yes.
+      expect(result.stderr).not.toContain('Plan:');
     }
     expect(existsSync(path.join(path.dirname(plan), 'ran'))).toBe(false);
   });

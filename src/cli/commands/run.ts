@@ -12,7 +12,7 @@ import { formatDryRun, formatPlan } from '../../tui/plan-lines.js';
 import { describer } from '../../tui/tool-describer.js';
 import { newRunId } from '../run-id.js';
 import { queryModelFor } from '../query-model.js';
-import { ksaHome } from '../../store/index.js';
+import { ensurePrivateDir, ksaHome } from '../../store/index.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
@@ -75,6 +75,8 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     return ExitCode.ok;
   }
 
+  // A store that cannot be written is said before the plan is shown and approved, not after.
+  await ensurePrivateDir(home);
   for (const line of formatPlan(shown, tools, style, maxParallel, risk)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
   if (kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${kubeContext} (a cluster step that would touch another context is refused)`));
