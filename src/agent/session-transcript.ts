@@ -11,8 +11,10 @@ export class Transcript {
   streaming = '';
   /** /think is on. */
   showThinking = false;
+  /** This answer's reasoning not in the transcript yet. */
   private reasoning = '';
-  private reasoningShown = false;
+  /** Text or a tool call came since the last reasoning: the next reasoning is another model call's. */
+  private reasoningBreak = false;
   private seq = 0;
 
   nextId(): string {
@@ -30,15 +32,19 @@ export class Transcript {
   /** A new answer begins. */
   startAnswer(): void {
     this.reasoning = '';
-    this.reasoningShown = false;
+    this.reasoningBreak = false;
   }
 
   think(text: string): void {
+    // One turn may call the model several times (a tool, then an answer): their reasoning stays apart.
+    if (this.reasoning && this.reasoningBreak) this.reasoning += '\n\n';
+    this.reasoningBreak = false;
     this.reasoning += text;
   }
 
   say(text: string): void {
     this.showReasoning();
+    this.reasoningBreak = true;
     this.streaming += text;
   }
 
@@ -52,19 +58,20 @@ export class Transcript {
 
   /** The reasoning not in the transcript yet (for the live area). */
   get liveReasoning(): string | undefined {
-    return this.reasoning && !this.reasoningShown ? this.reasoning : undefined;
+    return this.reasoning || undefined;
   }
 
-  /** Puts the reasoning into the transcript, once: when /think is on, or `force` (it was just turned on). */
+  /** Puts the reasoning not shown yet into the transcript: when /think is on, or `force` (it was just turned on). */
   showReasoning(force = false): void {
-    if (!this.reasoning || this.reasoningShown || !(this.showThinking || force)) return;
-    this.reasoningShown = true;
+    if (!this.reasoning.trim() || !(this.showThinking || force)) return;
     this.push({ kind: 'thinking', id: this.nextId(), text: this.reasoning.trim() });
+    this.reasoning = '';
   }
 
   /** The streamed answer becomes a finished entry. */
   flush(): void {
     this.showReasoning();
+    this.reasoningBreak = true;
     if (this.streaming.trim()) this.push({ kind: 'assistant', id: this.nextId(), text: this.streaming });
     this.streaming = '';
   }

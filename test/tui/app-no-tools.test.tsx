@@ -89,4 +89,18 @@ describe('reasoning in the chat app', () => {
     expect(sent).toContain('Restart them with');
     expect(sent).not.toContain('I will explain two ways');
   });
+
+  it('with /think on, the reasoning of each model call in a turn is its own entry, not run together', async (context) => {
+    const model = chatModel([
+      { reasoning: 'First I look at the runs.', toolCalls: [{ name: 'list_runs', input: {} }] },
+      { reasoning: 'There are none, say so.', text: 'No runs yet.' },
+    ]);
+    const app = await renderChatApp(context, { model });
+    await app.send('/think');
+    await app.send('any runs?');
+    const frame = await app.waitFor((f) => f.includes('No runs yet.') && /ready · \d+ tokens/.test(tail(f, 1)));
+    expect(frame).toContain('thought: First I look at the runs.');
+    expect(frame).toContain('thought: There are none, say so.');
+    expect(frame).not.toContain('runs.There are none');
+  });
 });
