@@ -9,23 +9,7 @@ import path from 'node:path';
  * answer. An existing path that is not a folder fails with EEXIST, as mkdir does.
  */
 export async function makeDirs(dir: string, mode: number): Promise<void> {
-  const missing: string[] = [];
-  let current = path.resolve(dir);
-  for (;;) {
-    const found = await stat(current).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
-    if (found) {
-      if (missing.length === 0 && !found.isDirectory()) throw notAFolder(current);
-      break;
-    }
-    missing.push(current);
-    const parent = path.dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  for (const level of missing.reverse()) {
+  for (const level of missingLevels(dir)) {
     try {
       await mkdir(level, { mode });
     } catch (error) {
@@ -38,6 +22,18 @@ export async function makeDirs(dir: string, mode: number): Promise<void> {
 
 /** makeDirs for code that cannot wait (a step's first output line opens its log). */
 export function makeDirsSync(dir: string, mode: number): void {
+  for (const level of missingLevels(dir)) {
+    try {
+      mkdirSync(level, { mode });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && statSync(level).isDirectory()) continue;
+      throw error;
+    }
+  }
+}
+
+/** The folders to make, outermost first; a few stat calls, cheap enough to make synchronously for both. */
+function missingLevels(dir: string): string[] {
   const missing: string[] = [];
   let current = path.resolve(dir);
   for (;;) {
@@ -51,14 +47,7 @@ export function makeDirsSync(dir: string, mode: number): void {
     if (parent === current) break;
     current = parent;
   }
-  for (const level of missing.reverse()) {
-    try {
-      mkdirSync(level, { mode });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && statSync(level).isDirectory()) continue;
-      throw error;
-    }
-  }
+  return missing.reverse();
 }
 
 function notAFolder(file: string): NodeJS.ErrnoException {
