@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { quickCommand } from './quick-command.js';
 
 // Bounds the removal: an engine that hangs must not hold the run's end.
 const REMOVE_TIMEOUT_MS = 15_000;
@@ -72,7 +72,5 @@ async function removeContainerOf(binary: string, cidfile: string): Promise<void>
   if (!CONTAINER_ID.test(id)) return;
   // The client already had its grace period to stop the container: no second one.
   const args = path.basename(binary) === 'podman' ? ['rm', '-f', '-t', '0', id] : ['rm', '-f', id];
-  await new Promise<void>((resolve) => {
-    execFile(binary, args, { timeout: REMOVE_TIMEOUT_MS, windowsHide: true }, () => resolve());
-  });
+  await quickCommand(binary, args, { env: process.env, timeoutMs: REMOVE_TIMEOUT_MS });
 }
