@@ -13,6 +13,12 @@ export function redactEvent(event: RunEvent, redactor: Redactor): RunEvent {
     const line = redactor.text(event.line);
     return line === event.line ? event : { ...event, line };
   }
-  const redacted = JSON.stringify(event, redactor.replacer);
-  return redacted === JSON.stringify(event) ? event : (JSON.parse(redacted) as RunEvent);
+  let changed = false;
+  const redacted = JSON.stringify(event, (_key, value: unknown) => {
+    if (typeof value !== 'string') return value;
+    const text = redactor.text(value);
+    if (text !== value) changed = true;
+    return text;
+  });
+  return changed ? (JSON.parse(redacted) as RunEvent) : event;
 }
