@@ -7,7 +7,7 @@ import { ExpressionEvaluationError } from './expressions.js';
 import type { RunEvent } from './events.js';
 import { ExecutionBase, workerOf } from './execution-base.js';
 import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
-import { runRollbacks } from './rollback.js';
+import { hasRollback, runRollbacks } from './rollback.js';
 import { notePartialSuccess } from './partial-success.js';
 import type { RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
@@ -212,7 +212,7 @@ export class Execution extends ExecutionBase {
         st.status = 'failed';
         st.endedAt = this.iso(endMs);
         // Where it did succeed is undone with the others, in its place in the order of completion.
-        if (st.succeededOn && step.type !== 'condition' && step.type !== 'llm_query' && step.rollback) this.state.completed.push(step.id);
+        if (st.succeededOn && hasRollback(step)) this.state.completed.push(step.id);
         this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, durationMs: endMs - startMs, error, timedOut, ...workerOf(st) });
         this.fail(i, error);
       }

@@ -28,8 +28,13 @@ export type RollbackContext = {
 export function rollbackTargets(state: RunState, stepOf: (id: string) => Step | undefined): string[] {
   return [...state.completed].reverse().filter((id) => {
     const step = stepOf(id);
-    return step !== undefined && step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined && (state.steps[id]?.status === 'succeeded' || isPartlyDone(state.steps[id]));
+    return step !== undefined && hasRollback(step) && (state.steps[id]?.status === 'succeeded' || isPartlyDone(state.steps[id]));
   });
+}
+
+/** A step the run's rollback can undo: a tool step with a rollback action. */
+export function hasRollback(step: Step): boolean {
+  return step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined;
 }
 
 /**
