@@ -7,6 +7,7 @@ import { CUT_OFF_NOTICE, HISTORY_MESSAGES, runChatTurn, type TurnEvent } from '.
 import { historyNotices } from './history-notices.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
+import { toolErrorText } from './tool-error-text.js';
 import { checkEditedPlan } from './plan-diff.js';
 import { PlanningError, revisePlan } from './planner.js';
 import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, unaskedApproval } from './session-approval.js';
@@ -352,7 +353,7 @@ export class ChatSession extends ChatSessionView {
       case 'tool-result':
         if (showsToolResult(event.tool)) this.transcript.push(toolItem(this.transcript.nextId(), event.tool, event.output, event.isError));
         // A plan that could not be made is the user's news too, with its problems, not only the model's.
-        else if (event.isError) this.transcript.notice(`Planning failed: ${errorText(event.output)}`, 'error');
+        else if (event.isError) this.transcript.notice(`Planning failed: ${toolErrorText(event.output)}`, 'error');
         this.activity = 'thinking';
         break;
       case 'repairing':
@@ -378,10 +379,4 @@ export class ChatSession extends ChatSessionView {
     if (outcome) this.push({ kind: 'reflection', id: this.transcript.nextId(), runId: state.runId, reflection: outcome.reflection, fallback: outcome.fallback });
     this.setActivity(undefined);
   }
-
-}
-
-function errorText(output: unknown): string {
-  const error = typeof output === 'object' && output !== null ? (output as { error?: unknown }).error : undefined;
-  return typeof error === 'string' ? error : JSON.stringify(output);
 }

@@ -10,6 +10,7 @@ import {
   formatPlanAs,
   recordRunOutcome,
   runChatTurn,
+  toolErrorText,
   type ProposedPlan,
   type TurnEvent,
 } from '../../agent/index.js';
@@ -154,7 +155,7 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, thinking: { s
       writeLine(io.stderr, style.dim(`· ${event.tool} ${JSON.stringify(event.input)}`));
       break;
     case 'tool-result':
-      if (event.isError) writeLine(io.stderr, style.red(`· ${event.tool} failed: ${failureText(event.output)}`));
+      if (event.isError) writeLine(io.stderr, style.red(`· ${event.tool} failed: ${toolErrorText(event.output).replace(/\n/g, '\n  ')}`));
       break;
     case 'repairing':
       writeLine(io.stderr, style.yellow(`· the plan had ${event.problems.length} problem(s); asking the model to fix them (repair ${event.attempt})`));
@@ -218,10 +219,4 @@ export function showReflection(io: CliIO, style: Styler, reflection: Reflection)
   writeLine(io.stdout, `${reflection.success ? style.green('✓') : style.red('✗')} ${style.bold('Reflection:')} ${reflection.summary}`);
   for (const issue of reflection.issues) writeLine(io.stdout, `  ${style.red('•')} ${issue}`);
   for (const suggestion of reflection.suggestions) writeLine(io.stdout, `  ${style.cyan('→')} ${suggestion}`);
-}
-
-/** A failed function's `{ error }` as its message (indented when it runs over lines), anything else as JSON. */
-function failureText(output: unknown): string {
-  const error = typeof output === 'object' && output !== null ? (output as { error?: unknown }).error : undefined;
-  return typeof error === 'string' ? error.replace(/\n/g, '\n  ') : JSON.stringify(output);
 }
