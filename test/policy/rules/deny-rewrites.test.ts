@@ -33,6 +33,10 @@ describe('deny rules see through rewrites', () => {
       'rm -v -r -f /var/x',
       'rm -Rrf /var/x',
       'echo start && rm -rf /var/x',
+      'rm -Rf /var/x',
+      'rm --recursive --force /var/x',
+      'rm -r --force /var/x',
+      'sudo rm --force -R /var/x',
     ];
     const result = await decide(rewrites.map((command, i) => shell(`s${i}`, command)));
     expect(Object.entries(result).filter(([, decision]) => decision !== 'deny').map(([id]) => rewrites[Number(id.slice(1))])).toEqual([]);
@@ -48,6 +52,13 @@ describe('deny rules see through rewrites', () => {
         { id: 'argv', tool: 'kubectl', args: { args: ['-n', 'default', 'delete', 'pod', 'web'] } },
       ]),
     ).toEqual({ plain: 'deny', flags: 'deny', sudo: 'deny', bashc: 'deny', argv: 'deny' });
+  });
+
+  it('a rule written with long flags covers the short spellings, for the programs whose flags mean the same everywhere', async () => {
+    const policy = parsePolicy('deny:\n  - shell: "rm --recursive --force /*"\n  - shell: "git push --force *"\n  - shell: "chmod --recursive 777 *"\n', '/ws/.ksa/policy.yaml');
+    const steps = [shell('rm', 'rm -rf /var/x'), shell('push', 'git push -f origin main'), shell('chmod', 'chmod -R 777 /srv'), shell('plain', 'git push origin main'), shell('norec', 'rm -f /var/x')];
+    const { decision } = await assessPolicy(PlanSchema.parse({ goal: 'long flags', steps }), policy, 'write', options);
+    expect(Object.fromEntries(decision.steps.map((step) => [step.stepId, step.decision]))).toEqual({ rm: 'deny', push: 'deny', chmod: 'deny', plain: 'allow', norec: 'ask' });
   });
 
   it('leaves alone what the rules do not say: other paths, other flags, reading commands', async () => {
