@@ -10,4 +10,6 @@ export { commandLineOf, callLineOf } from './command-line.js';
 export type { CommandOf, ToolCommand } from './tool-command.js';
 export type { ShellNode, ShellParser } from './shell-syntax.js';
 export { classifyShell } from './shell-risk.js';
+export { shellCommands } from './shell-commands.js';
+export type { ShellCommand } from './shell-commands.js';
 export { sqlRisk } from './sql-risk.js';

@@ -61,15 +61,18 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   return risk;
 }
 
+/** The simple commands of a line and the variables it sets (`NAME=…`, `export NAME=…`, `NAME=… cmd`). */
+export type SimpleCommands = { readonly commands: (readonly ShellWord[])[]; readonly assigned: readonly string[] };
+
 /**
  * The words of every simple command in a line, found the way the classifier finds them
  * (pipelines, lists, subshells, substitutions, functions), for policy rules to match.
  */
-export function simpleCommands(command: string, parse: ShellParser): Promise<(readonly ShellWord[])[]> {
+export function simpleCommands(command: string, parse: ShellParser): Promise<SimpleCommands> {
   return parse(command, (root) => {
     const found: Scan = { units: [], variables: new Map(), effects: [], error: root.hasError, truncated: false };
     visit(root, { kind: 'none' }, '', found, 0);
-    return found.units.map((unit) => unit.words);
+    return { commands: found.units.map((unit) => unit.words), assigned: [...found.variables.keys()] };
   });
 }
 

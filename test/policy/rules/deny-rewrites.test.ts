@@ -37,6 +37,7 @@ describe('deny rules see through rewrites', () => {
       'rm --recursive --force /var/x',
       'rm -r --force /var/x',
       'sudo rm --force -R /var/x',
+      'sudo LANG=C rm -rf /var/x',
     ];
     const result = await decide(rewrites.map((command, i) => shell(`s${i}`, command)));
     expect(Object.entries(result).filter(([, decision]) => decision !== 'deny').map(([id]) => rewrites[Number(id.slice(1))])).toEqual([]);

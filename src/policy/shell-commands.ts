@@ -1,0 +1,85 @@
+import { SHELLS } from './command-risk.js';
+import { programName } from './program-name.js';
+import { simpleCommands } from './shell-risk.js';
+import type { ShellParser, ShellWord } from './shell-syntax.js';
+import { isWrapper, unwrap } from './wrappers.js';
+
+/** How deep `sudo bash -c "env rm …"` is followed; deeper code is still rated by the risk levels. */
+const MAX_DEPTH = 8;
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
+
+/** One command a shell line runs, found through wrappers and `-c` strings. */
+export type ShellCommand = {
+  /** The program by its name (`/bin/rm` is `rm`), as written when it is computed at run time. */
+  readonly name: string;
+  readonly args: readonly ShellWord[];
+  /**
+   * The variables the line sets that the command may run with: anywhere in its line or an
+   * enclosing one (`export X=…; cmd`, `X=… cmd`), or before it behind a wrapper (`env X=… cmd`,
+   * `sudo X=… cmd`). Deliberately broad: a variable set for another command of the line counts too.
+   */
+  readonly assigned: ReadonlySet<string>;
+};
+
+/**
+ * Every command a shell line runs, the way deny rules and the kube context pin see it: each
+ * simple command of the line (pipelines, lists, subshells, `$(…)`), the command behind `sudo`,
+ * `env`, `timeout`… (the wrappers the risk levels look through) and the commands of a literal
+ * `bash -c`/`su -c` string, each on its own, the wrapper itself included. A line that does not
+ * parse yields nothing: the risk levels rate it `write` at least.
+ */
+export async function shellCommands(command: string, parse: ShellParser): Promise<ShellCommand[]> {
+  const found: ShellCommand[] = [];
+  await collect(command, parse, found, 0, new Set());
+  return found;
+}
+
+async function collect(code: string, parse: ShellParser, found: ShellCommand[], depth: number, outer: ReadonlySet<string>): Promise<void> {
+  if (depth > MAX_DEPTH) return;
+  let line: Awaited<ReturnType<typeof simpleCommands>>;
+  try {
+    line = await simpleCommands(code, parse);
+  } catch {
+    return;
+  }
+  const assigned = line.assigned.length === 0 ? outer : new Set([...outer, ...line.assigned]);
+  for (const words of line.commands) await visit(words, parse, found, depth, assigned);
+}
+
+async function visit(words: readonly ShellWord[], parse: ShellParser, found: ShellCommand[], depth: number, assigned: ReadonlySet<string>): Promise<void> {
+  const [program, ...args] = words;
+  if (program === undefined || depth > MAX_DEPTH) return;
+  const name = programName(program.literal ?? program.text);
+  found.push({ name, args, assigned });
+  if (isWrapper(name)) {
+    const inner = unwrap(name, args);
+    if (inner.kind === 'command') {
+      // `env X=1 cmd` and `sudo X=1 cmd`: the assignments go to the command behind the wrapper.
+      const before = inner.words[0] === undefined ? args : args.slice(0, Math.max(0, args.indexOf(inner.words[0])));
+      const [rest, names] = withoutAssignments(inner.words);
+      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]));
+    }
+    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned);
+    return;
+  }
+  if (SHELLS.has(name)) {
+    const flag = args.findIndex((word) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(word.literal ?? word.text));
+    const script = flag === -1 ? undefined : args[flag + 1]?.literal;
+    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned);
+  }
+}
+
+function assignedNames(words: readonly ShellWord[]): string[] {
+  return words.flatMap((word) => ASSIGNMENT.exec(word.literal ?? '')?.[1] ?? []);
+}
+
+/** Leading `NAME=value` words (what `sudo` takes before the command) and their names. */
+function withoutAssignments(words: readonly ShellWord[]): [readonly ShellWord[], string[]] {
+  let i = 0;
+  while (i < words.length && ASSIGNMENT.test(words[i]!.literal ?? '')) i++;
+  return [words.slice(i), assignedNames(words.slice(0, i))];
+}
+
+function withNames(assigned: ReadonlySet<string>, names: readonly string[]): ReadonlySet<string> {
+  return names.length === 0 ? assigned : new Set([...assigned, ...names]);
+}
