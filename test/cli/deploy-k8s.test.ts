@@ -126,4 +126,21 @@ describe('the context a plan was approved with', () => {
     const calls = (await kube.calls()).slice(before);
     expect(calls.filter((call) => call[1] !== 'config')).toEqual([]);
   });
+
+  it('a shell step whose line runs kubectl against another context is refused like a kubectl step, and nothing of it runs', async () => {
+    await kube.setState({ context: 'kind-dev' });
+    const before = (await kube.calls()).length;
+    const plan = path.join(sandbox.dir, 'shell-kubectl.yaml');
+    await writeFile(plan, ['goal: Delete a pod through a shell line', 'steps:', '  - { id: clean, tool: shell, args: { command: "echo cleaning && kubectl --context prod-eu delete pod web-0" } }', ''].join('\n'));
+    const result = await runKsa(['run', plan, '--yes', '--allow-destroy', '--json'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr).toContain('kube context: kind-dev (a cluster step that would touch another context is refused)');
+    const failed = eventsOf(parseNdjson(result.stdout), 'step_failed', 'clean')[0]!;
+    expect(failed, result.stderr).toBeDefined();
+    expect(failed.error).toBe(
+      'step clean (shell) names kube context "prod-eu", but the plan was approved for "kind-dev"; nothing was run. Set the context its kubectl command names to "kind-dev", or plan again for "prod-eu".',
+    );
+    const calls = (await kube.calls()).slice(before);
+    expect(calls.filter((call) => call[1] !== 'config')).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
-import { approvedKubeContext, currentKubeTarget, planTouchesKube } from '../../tools/index.js';
+import { approvedKubeContext, currentKubeContext, currentKubeTarget, planTouchesKube } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -56,8 +56,10 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
   // Cluster steps show the context and namespace they touch; the run refuses any other context.
-  const kube = planTouchesKube(plan, registry) ? await currentKubeTarget(io.env) : {};
-  const kubeContext = await approvedKubeContext(plan, inputs, registry, async () => kube.context);
+  const clusterTools = planTouchesKube(plan, registry);
+  const kube = clusterTools ? await currentKubeTarget(io.env) : {};
+  // A plan whose only cluster calls are kubectl/helm in shell lines is pinned too; its context is asked for then.
+  const kubeContext = await approvedKubeContext(plan, inputs, registry, async () => (clusterTools ? kube.context : currentKubeContext(io.env)));
   const tools = describer(registry, kube);
   // One assessment serves the plan print (each step's risk) and the approval.
   const assessment = await assessOrRefuse(plan, policy, mode, registry, file);

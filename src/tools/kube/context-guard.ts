@@ -3,17 +3,21 @@ import type { Plan } from '../../planning/schema.js';
 import type { InvokeTool } from '../../planning/tool-call.js';
 import { quickCommand } from '../quick-command.js';
 import { KubeRetargetError } from './kube-retarget-error.js';
+import type { KubeProgram, KubeScope } from './kube-scope.js';
+import { shellKubeCalls } from './shell-kube-calls.js';
 import type { Tool } from '../tool.js';
 
 export class KubeContextMismatchError extends KsaError {
   readonly approved: string;
   readonly actual: string | undefined;
 
-  constructor({ tool, stepId, approved, actual, named }: { tool: string; stepId: string; approved: string; actual: string | undefined; named?: boolean }) {
+  /** `program`: the kubectl/helm command of a shell step that names the context on its command line. */
+  constructor({ tool, stepId, approved, actual, named, program }: { tool: string; stepId: string; approved: string; actual: string | undefined; named?: boolean; program?: KubeProgram }) {
     const touched = actual === undefined ? 'no kube context (none is current)' : `kube context "${actual}"`;
     // A step that names the other context itself is fixed in the plan; switching the kubeconfig back would not help.
+    const where = program === undefined ? "the step's context" : `the context its ${program} command names`;
     const fix = named
-      ? `Set the step's context to "${approved}", or plan again for "${actual}".`
+      ? `Set ${where} to "${approved}", or plan again for "${actual}".`
       : `Switch back with kubectl config use-context ${approved}, or plan again for the other cluster.`;
     super({
       name: 'KubeContextMismatchError',
@@ -41,12 +45,22 @@ export async function currentKubeTarget(env: NodeJS.ProcessEnv = process.env): P
 
 type ToolLookup = { get(name: string): Tool | undefined };
 
-/** Whether a plan has a step (or rollback) that talks to a cluster. */
+/** Whether a plan has a step (or rollback) of a cluster tool (kubectl, helm, k8s_*, helm_*). */
 export function planTouchesKube(plan: Plan, tools: ToolLookup): boolean {
-  return plan.steps.some((step) => {
-    if (step.type === 'llm_query' || step.type === 'condition') return false;
-    return tools.get(step.tool)?.kubeScope !== undefined || (step.rollback !== undefined && tools.get(step.rollback.tool)?.kubeScope !== undefined);
-  });
+  return toolCalls(plan).some((call) => tools.get(call.tool)?.kubeScope !== undefined);
+}
+
+/** Whether a plan talks to a cluster: a cluster tool's step, or a shell step whose line runs kubectl or helm. */
+export async function planRunsKube(plan: Plan, tools: ToolLookup): Promise<boolean> {
+  if (planTouchesKube(plan, tools)) return true;
+  for (const call of toolCalls(plan)) {
+    if (call.tool === 'shell' && typeof call.args.command === 'string' && (await shellKubeCalls(call.args.command)).length > 0) return true;
+  }
+  return false;
+}
+
+function toolCalls(plan: Plan): { readonly tool: string; readonly args: Record<string, unknown> }[] {
+  return plan.steps.flatMap((step) => (step.type === 'llm_query' || step.type === 'condition' ? [] : [step, ...(step.rollback ? [step.rollback] : [])]));
 }
 
 /**
@@ -60,7 +74,7 @@ export async function approvedKubeContext(
   tools: ToolLookup,
   current: () => Promise<string | undefined> = () => currentKubeContext(),
 ): Promise<string | undefined> {
-  if (!planTouchesKube(plan, tools)) return undefined;
+  if (!(await planRunsKube(plan, tools))) return undefined;
   const input = inputs.kubeContext ?? plan.inputs.kubeContext;
   if (typeof input === 'string' && input && !input.includes('{{')) return input;
   return current();
@@ -70,6 +84,7 @@ export async function approvedKubeContext(
  * Refuses, before anything runs, a cluster call whose context is not the one the
  * plan was approved with: the context its (rendered) arguments name, or else the
  * kubeconfig's current context at that moment (switched in another terminal?).
+ * A shell step is held to it for each kubectl/helm command its line runs.
  */
 export function guardKubeContext(
   invoke: InvokeTool,
@@ -77,12 +92,23 @@ export function guardKubeContext(
 ): InvokeTool {
   const current = options.current ?? (() => currentKubeContext());
   return async (call) => {
+    // Asked once per call: a shell line with several kubectl commands runs them all against one current context.
+    let currentNow: Promise<string | undefined> | undefined;
+    const check = async (scope: KubeScope, program?: KubeProgram) => {
+      const facts = { tool: call.tool, stepId: call.stepId, approved: options.approved, ...(program ? { program } : {}) };
+      if (scope.retarget) throw new KubeRetargetError({ ...facts, flag: scope.retarget });
+      const actual = scope.context ?? (await (currentNow ??= current()));
+      if (actual !== options.approved) throw new KubeContextMismatchError({ ...facts, actual, named: scope.context !== undefined });
+    };
     const scope = options.tools.get(call.tool)?.kubeScope?.(call.args);
-    if (scope) {
-      if (scope.retarget) throw new KubeRetargetError({ tool: call.tool, stepId: call.stepId, approved: options.approved, flag: scope.retarget });
-      const actual = scope.context ?? (await current());
-      if (actual !== options.approved) throw new KubeContextMismatchError({ tool: call.tool, stepId: call.stepId, approved: options.approved, actual, named: scope.context !== undefined });
+    if (scope) await check(scope);
+    if (call.tool === 'shell' && typeof call.args.command === 'string') {
+      for (const found of await shellKubeCalls(call.args.command, { env: envArg(call.args.env) })) await check(found.scope, found.program);
     }
     return invoke(call);
   };
+}
+
+function envArg(env: unknown): Record<string, unknown> | undefined {
+  return typeof env === 'object' && env !== null ? (env as Record<string, unknown>) : undefined;
 }
