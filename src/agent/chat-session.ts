@@ -10,7 +10,7 @@ import { toModelError } from './model-errors.js';
 import { toolErrorText } from './tool-error-text.js';
 import { checkEditedPlan } from './plan-diff.js';
 import { PlanningError, revisePlan } from './planner.js';
-import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, unaskedApproval } from './session-approval.js';
+import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, editDenials, unaskedApproval } from './session-approval.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
 import { historyFromMessages, pendingProposal, planMessage, showsToolResult, toolItem } from './session-history.js';
@@ -189,23 +189,28 @@ export class ChatSession extends ChatSessionView {
     return this.pending;
   }
 
-  /** The edited plan document: valid → the new pending plan (with what changed); invalid → its problems. */
-  applyEdit(document: unknown): { ok: true } | { ok: false; problems: string[] } {
+  /**
+   * The edited plan document: valid → the new pending plan (with what changed); invalid, or with a
+   * step the permission policy denies → its problems, and the proposed plan keeps waiting.
+   */
+  async applyEdit(document: unknown): Promise<{ ok: true } | { ok: false; problems: string[] }> {
     const previous = this.pending;
     if (!previous) return { ok: false, problems: ['there is no plan to edit'] };
     const result = checkEditedPlan(previous.plan, document, this.deps.tools.catalog());
-    if (!result.ok) {
-      this.editProblems = result.problems;
+    const next: ProposedPlan | undefined = result.ok && result.changes !== undefined ? { planId: `${previous.planId}e${this.seq + 1}`, plan: result.plan, changes: result.changes, revises: previous.planId } : undefined;
+    const problems = !result.ok ? result.problems : next ? await editDenials(next, this.deps, this.approvalMode) : undefined;
+    if (problems) {
+      this.editProblems = problems;
       this.changed();
-      return { ok: false, problems: result.problems };
+      return { ok: false, problems };
     }
     this.editing = false;
     this.editProblems = undefined;
-    if (result.changes === undefined) {
+    if (next === undefined) {
       this.notice('The edited plan is the same as before.', 'info');
       return { ok: true };
     }
-    const next: ProposedPlan = { planId: `${previous.planId}e${++this.seq}`, plan: result.plan, changes: result.changes, revises: previous.planId };
+    this.seq++;
     this.decide(previous, 'edited');
     this.deps.conversation.append({ kind: 'approval', planId: previous.planId, decision: 'edited' });
     this.propose(next);

@@ -21,6 +21,21 @@ export function denialNotice(assessment: PolicyAssessment): string {
 }
 
 /**
+ * The steps of an edited plan the policy denies, as problems of the edit: such a plan would
+ * only be refused at `y`, so it is treated like one that does not validate. None when the
+ * policy lets it be approved, or cannot be checked now (approval checks it again).
+ */
+export async function editDenials(proposal: ProposedPlan, deps: { readonly policy?: Policy; readonly tools: ToolRegistry }, mode: ApprovalMode): Promise<string[] | undefined> {
+  let assessment: PolicyAssessment;
+  try {
+    assessment = await assessProposal(proposal, deps, mode);
+  } catch {
+    return undefined;
+  }
+  return assessment.decision.decision === 'deny' ? denialIssues(assessment.decision).map(formatIssue) : undefined;
+}
+
+/**
  * In the read and write modes, a new plan the policy lets through runs
  * without a question (`approvedBy: policy`); anything else (the ask mode, a
  * resumed run, a plan that needs a yes, a policy that cannot be checked)

@@ -92,7 +92,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       session.notice(`Your edit is not valid YAML:\n${(error as Error).message}\nPress e to edit again or n to discard it.`, 'error');
       return;
     }
-    if (session.applyEdit(document).ok) editedText.current = undefined;
+    if ((await session.applyEdit(document)).ok) editedText.current = undefined;
   }, [suspendTerminal, props.env]);
 
   const submit = async (text: string) => {

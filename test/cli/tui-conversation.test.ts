@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chatHarnessFor, type ChatHarness } from '../helpers/chat-pty.js';
@@ -123,6 +124,28 @@ describe.concurrent('ksa chat: a conversation', () => {
     await chat.send('y');
     screen = await chat.waitForScreen('Reflection on run', 15_000);
     expect(markers(harness)).toEqual(['marker-lint-edited', 'marker-prepare', 'marker-serve-8080', 'marker-unit']);
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('an edit with a step the workspace policy denies shows the denial when saved and is never offered for approval', async (context) => {
+    const harness = await chatHarnessFor(context);
+    await mkdir(path.join(harness.sandbox.dir, '.ksa'));
+    await writeFile(path.join(harness.sandbox.dir, '.ksa', 'policy.yaml'), 'deny:\n  - shell: "rm -rf *"\n');
+    const editor = await harness.script('edit-plan.sh', `sed -i 's/touch marker-lint/rm -rf marker-lint/' "$1"`);
+    const chat = await harness.open([], { env: { EDITOR: editor } });
+    harness.server.enqueue(...proposal('deploy', markerPlan()));
+    await chat.send('deploy the marker app');
+    await chat.waitForScreen('run? [y/n/e]');
+    await chat.send('e');
+    let screen = await chat.waitForScreen('Your edited plan has 1 problem:');
+    expect(screen).toContain('steps[1]: shell rm -rf marker-lint: denied by deny shell: "rm -rf *"');
+    expect(screen).not.toContain('✎ replaced by your edit');
+    await chat.waitForBottom(/edit\? \[e\/n\]/);
+    // n keeps the proposed plan, which waits for approval as before.
+    await chat.send('n');
+    await chat.waitForBottom(/run\? \[y\/n\/e\]/);
+    expect(markers(harness)).toEqual([]);
+    expect(existsSync(path.join(harness.sandbox.home, 'runs'))).toBe(false);
     expect(await chat.quit()).toMatchObject({ exitCode: 0 });
   });
 });

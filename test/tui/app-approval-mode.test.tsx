@@ -71,15 +71,23 @@ describe('approval modes in the chat', () => {
     expect(lastUserPrompt(repair!)).toContain('steps[0]: shell rm -rf build: denied by deny shell: "rm -rf *" (/policies/team.yaml:2)');
   });
 
-  it('an edit that brings in a denied step is refused when approved, and nothing runs', async (context) => {
+  it('an edit that brings in a denied step is shown as denied at once, never offered for approval; the proposed plan still waits', async (context) => {
     const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(WRITE_PLAN)]), policy: POLICY });
     await app.send('leave a marker');
     await app.waitFor('run? [y/n/e]', 10_000);
-    expect(app.session.applyEdit({ ...WRITE_PLAN, steps: [...WRITE_PLAN.steps, { id: 'wipe', tool: 'shell', args: { command: 'rm -rf build' }, dependsOn: ['mark'] }] })).toEqual({ ok: true });
-    await app.waitFor('rm -rf build');
-    await app.send('y');
-    await app.waitForText('Not run: the permission policy denies this plan.');
-    await app.waitForText('steps[1]: shell rm -rf build: denied by deny shell: "rm -rf *" (/policies/team.yaml:2)');
+    const denial = 'steps[1]: shell rm -rf build: denied by deny shell: "rm -rf *" (/policies/team.yaml:2); the permission policy forbids it: leave it out or do it another way';
+    const edited = { ...WRITE_PLAN, steps: [...WRITE_PLAN.steps, { id: 'wipe', tool: 'shell', args: { command: 'rm -rf build' }, dependsOn: ['mark'] }] };
+    app.session.beginEdit();
+    expect(await app.session.applyEdit(edited)).toEqual({ ok: false, problems: [denial] });
+    let frame = await app.waitFor('Your edited plan has 1 problem:');
+    expect(frame).toContain('steps[1]: shell rm -rf build: denied by deny shell: "rm -rf *" (/policies/team.yaml:2)');
+    expect(frame).not.toContain('✎ replaced by your edit');
+    expect(frame.split('\n').slice(-2).join('\n')).toContain('edit? [e/n]');
+    expect(app.session.snapshot()).toMatchObject({ phase: 'editing', pending: { plan: { steps: [{ id: 'mark' }] } } });
+    // n discards the edit: the proposed plan waits for y as before.
+    await app.send('n');
+    frame = await app.waitFor((f) => f.split('\n').slice(-2).join('\n').includes('run? [y/n/e]'));
+    expect(app.session.snapshot().pending?.plan.steps).toHaveLength(1);
     expect(existsSync(path.join(app.workspace, 'marker-chat'))).toBe(false);
     expect(await app.runs.list()).toEqual([]);
   });
