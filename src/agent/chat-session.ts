@@ -381,6 +381,8 @@ export class ChatSession extends ChatSessionView {
     this.push({ kind: 'run', id: this.transcript.nextId(), runId: state.runId, status: state.status, lines: runSummaryLines(state) });
     this.setActivity('reflecting on the run');
     const outcome = await recordRunOutcome(this.deps, state);
+    // Said like the chat's other model failures: the plain reflection below is not the model's.
+    if (outcome?.failure) this.notice(`Reflection from the run record only: ${outcome.failure}`, 'warning');
     if (outcome) this.push({ kind: 'reflection', id: this.transcript.nextId(), runId: state.runId, reflection: outcome.reflection, fallback: outcome.fallback });
     this.setActivity(undefined);
   }

@@ -1,6 +1,7 @@
 import { generateText, Output, type LanguageModel } from 'ai';
 import type { Plan, RunState } from '../planning/index.js';
 import { ReflectionSchema, type Reflection } from '../store/index.js';
+import { withTotalTimeout } from './model/total-timeout.js';
 import { STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
 
 export type RunOutcome = {
@@ -10,7 +11,12 @@ export type RunOutcome = {
   readonly logTails: Readonly<Record<string, readonly string[]>>;
 };
 
-export type ReflectionResult = { readonly reflection: Reflection; readonly fallback: boolean; readonly error?: string };
+export type ReflectionResult = {
+  readonly reflection: Reflection;
+  readonly fallback: boolean;
+  /** Why the model's reflection could not be had, as thrown: callers say it in one line (toModelError). */
+  readonly error?: unknown;
+};
 
 const MAX_TAIL_CHARS = 2_000;
 
@@ -22,24 +28,30 @@ export async function reflectOnRun(
   outcome: RunOutcome,
   options: { readonly model?: LanguageModel; readonly abortSignal?: AbortSignal; readonly timeoutMs?: number; readonly maxRetries?: number },
 ): Promise<ReflectionResult> {
-  if (!options.model) return { reflection: deterministicReflection(outcome), fallback: true };
+  const { model } = options;
+  if (!model) return { reflection: deterministicReflection(outcome), fallback: true };
   try {
-    const result = await generateText({
-      model: withJsonExtraction(options.model),
-      instructions:
-        'You review deploy runs for an operator. Given a plan and how its run went, answer with JSON { success, summary, issues, suggestions }: summary is 1-2 sentences; issues are concrete problems (quote error lines); suggestions are next actions the user can ask for in the chat (e.g. "retry the build step with a longer timeout", "roll back"). Empty arrays when there is nothing to say.',
-      prompt: describeOutcome(outcome),
-      output: Output.object({ schema: ReflectionSchema, name: 'reflection' }),
-      providerOptions: STRUCTURED_PROVIDER_OPTIONS,
-      abortSignal: options.abortSignal,
-      maxRetries: options.maxRetries ?? 1,
-      ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-    });
+    // Retries that outlast the timeout end in a bare abort; withTotalTimeout says it was the timeout.
+    const result = await withTotalTimeout(
+      () =>
+        generateText({
+          model: withJsonExtraction(model),
+          instructions:
+            'You review deploy runs for an operator. Given a plan and how its run went, answer with JSON { success, summary, issues, suggestions }: summary is 1-2 sentences; issues are concrete problems (quote error lines); suggestions are next actions the user can ask for in the chat (e.g. "retry the build step with a longer timeout", "roll back"). Empty arrays when there is nothing to say.',
+          prompt: describeOutcome(outcome),
+          output: Output.object({ schema: ReflectionSchema, name: 'reflection' }),
+          providerOptions: STRUCTURED_PROVIDER_OPTIONS,
+          abortSignal: options.abortSignal,
+          maxRetries: options.maxRetries ?? 1,
+          ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+        }),
+      options,
+    );
     const reflection = result.output;
     // The run's own status is the truth about success, whatever the model says.
     return { reflection: { ...reflection, success: outcome.state.status === 'succeeded' }, fallback: false };
   } catch (error) {
-    return { reflection: deterministicReflection(outcome), fallback: true, error: error instanceof Error ? error.message : String(error) };
+    return { reflection: deterministicReflection(outcome), fallback: true, error };
   }
 }
 

@@ -5,6 +5,7 @@ import { failedStepLogTails, localUser, planHash, type Conversation, type OpenRu
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
 import { approvedKubeContext, type ToolRegistry } from '../tools/index.js';
+import { toModelError } from './model-errors.js';
 import { reflectOnRun } from './reflection.js';
 import { driveRun, type DriveRunOptions, type RunHandle } from './run-controller.js';
 
@@ -115,19 +116,22 @@ export async function startChatRun(
   return { ...handle, done: handle.done.finally(() => opened.close().catch(() => undefined)) };
 }
 
-/** After every outcome: the run goes into the session, then a reflection on it (the model's, or one built from the run). */
-export async function recordRunOutcome(deps: SessionRunDeps, state: RunState): Promise<{ reflection: Reflection; fallback: boolean } | undefined> {
+/**
+ * After every outcome: the run goes into the session, then a reflection on it (the model's, or one built
+ * from the run). `failure`: why the model's could not be had, in one line naming the endpoint.
+ */
+export async function recordRunOutcome(deps: SessionRunDeps, state: RunState): Promise<{ reflection: Reflection; fallback: boolean; failure?: string } | undefined> {
   deps.conversation.append({ kind: 'run', runId: state.runId, status: state.status });
   // The stored run, not the in-memory one: it is redacted, and it goes to the model.
   const record = await deps.runs.read(state.runId).catch(() => undefined);
   if (!record) return undefined;
   const logTails = await failedStepLogTails(deps.runs.logDir(state.runId), record, 20);
-  const { reflection, fallback } = await reflectOnRun(
+  const { reflection, fallback, error } = await reflectOnRun(
     { plan: record.plan, state: record.state, logTails },
     { model: deps.model, timeoutMs: deps.modelConfig.timeoutMs, maxRetries: deps.modelConfig.maxRetries },
   );
   deps.conversation.append({ kind: 'reflection', runId: state.runId, reflection, ...(fallback ? { fallback: true } : {}) });
-  return { reflection, fallback };
+  return { reflection, fallback, ...(error === undefined ? {} : { failure: toModelError(error, deps.modelConfig).message }) };
 }
 
 /** "3 succeeded, 1 failed" and the run's error: the collapsed view of a finished run. */

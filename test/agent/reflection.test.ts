@@ -147,6 +147,6 @@ describe('reflectOnRun', () => {
     const result = await reflectOnRun(outcome, { model, maxRetries: 0 });
     expect(result.fallback).toBe(true);
     expect(result.reflection).toEqual(deterministicReflection(outcome));
-    expect(result.error).toEqual(expect.any(String));
+    expect(result.error).toBeInstanceOf(Error);
   });
 });
