@@ -63,11 +63,14 @@ export function scopeFromArgv(args: readonly unknown[]): KubeScope {
 
 /**
  * Where a flag of RETARGET_FLAGS is the subcommand's own: `kubectl config set-context --user x`
- * edits the kubeconfig, `kubectl create rolebinding --user alice` names a subject.
+ * edits the kubeconfig, `kubectl create rolebinding --user alice` names a subject, `helm template -s`
+ * picks a template.
  */
 function ownFlag(flag: string, args: readonly unknown[]): boolean {
   const words = args.map(String);
   if (words.includes('config')) return true;
+  // `helm template -s templates/x.yaml` is --show-only, not kubectl's --server.
+  if (flag === '-s' && words.includes('template')) return true;
   return flag === '--user' && words.some((word) => word === 'rolebinding' || word === 'clusterrolebinding');
 }
 

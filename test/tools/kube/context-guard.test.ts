@@ -73,7 +73,8 @@ describe('guardKubeContext and flags that bypass the context', () => {
     const guarded = guardKubeContext(async (c) => (invoked.push(c.tool), { ok: true }), { tools: registry, approved: 'kind-dev', current: async () => 'kind-dev' });
     await guarded(call('kubectl', { args: ['create', 'rolebinding', 'view', '--clusterrole=view', '--user=alice'], context: 'kind-dev' }));
     await guarded(call('kubectl', { args: ['config', 'view', '--kubeconfig', '/tmp/x'], context: 'kind-dev' }));
-    expect(invoked).toEqual(['kubectl', 'kubectl']);
+    await guarded(call('helm', { args: ['template', 'web', './chart', '-s', 'templates/deployment.yaml'], context: 'kind-dev' }));
+    expect(invoked).toEqual(['kubectl', 'kubectl', 'helm']);
   });
 });
 
