@@ -132,6 +132,7 @@ describe.concurrent('ksa ask', () => {
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stdout).toContain('✗ Reflection: The run failed at build; rolled back prepare.');
     expect(result.stdout).toContain('→ retry just the failed step (build)');
+    expect(result.stderr).toMatch(/ksa: warning: reflection from the run record only: .*reflection backend down/);
     // The next turn's request carries that reflection too.
     cli.server.setFallback(undefined);
     cli.server.enqueue({ text: 'The build step failed.' });

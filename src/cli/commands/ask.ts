@@ -210,6 +210,8 @@ async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ ex
   });
   const outcome = await recordRunOutcome(deps, state);
   const reflection = outcome?.reflection ?? deterministicReflection({ plan: proposal.plan, state, logTails: {} });
+  // As in the chat: a plain reflection says why the model's is missing (stderr, so --json stays one document).
+  if (outcome?.failure) writeLine(io.stderr, options.style.yellow(`ksa: warning: reflection from the run record only: ${outcome.failure}`));
   if (!options.json) showReflection(io, options.style, reflection);
   return { exitCode, run: { runId: run.runId, status: state.status, reflection } };
 }
