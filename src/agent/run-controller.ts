@@ -24,7 +24,11 @@ export type DriveRunOptions = {
   /** Told when `ksa pause` / `ksa resume` from another terminal paused (true) or resumed (false) the run. */
   readonly onPauseRequest?: (paused: boolean) => void;
   /** Workers (`--redis`): which steps run remotely, and the invoker that sends them (given the local one). */
-  readonly remote?: { readonly placeStep: NonNullable<ExecutionOptions['placeStep']>; readonly invoker: (local: InvokeTool) => InvokeTool };
+  readonly remote?: {
+    readonly placeStep: NonNullable<ExecutionOptions['placeStep']>;
+    /** `kubeContext`: the context the run was approved for, which a worker holds its cluster steps to. */
+    readonly invoker: (local: InvokeTool, pin: { readonly kubeContext?: string }) => InvokeTool;
+  };
 };
 
 export type RunHandle = {
@@ -104,7 +108,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     plan,
     runId: run.runId,
     ...(weight ? { stepWeight: (step) => weight(step.id) } : {}),
-    invokeTool: options.remote ? options.remote.invoker(guarded) : guarded,
+    invokeTool: options.remote ? options.remote.invoker(guarded, approved ? { kubeContext: approved } : {}) : guarded,
     ...(options.remote ? { placeStep: options.remote.placeStep } : {}),
     queryModel,
     maxParallel: options.maxParallel ?? run.record.maxParallel,

@@ -97,8 +97,8 @@ export async function openRemote(url: string, runId: string, plan: Plan, tools: 
   return {
     remote: {
       placeStep,
-      invoker: (local) => {
-        const remote = steps.invoker(local);
+      invoker: (local, pin) => {
+        const remote = steps.invoker(local, pin);
         // An MCP rollback of a step a worker ran still runs here, where its server is.
         return (call) => (runsHere(tools, call.tool) ? local(call) : remote(call));
       },

@@ -46,6 +46,8 @@ export type StepJobData = {
   readonly phase: 'run' | 'rollback';
   readonly tool: string;
   readonly args: Record<string, unknown>;
+  /** The kube context the run was approved for: the worker refuses a cluster call aimed at another. */
+  readonly kubeContext?: string;
 };
 export type StepJobResult = { readonly worker: string; readonly output: unknown };
 /** Progress updates: output lines, batched. */

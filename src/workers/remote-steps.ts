@@ -83,6 +83,8 @@ export class RemoteSteps {
   private workersCache: { at: number; list: Promise<WorkerInfo[]> } | undefined;
   private readonly lostWorkers = new LostWorkers();
   private closed = false;
+  /** Set by invoker(): a RemoteSteps serves one run, so one approved context. */
+  private kubeContext: string | undefined;
   private sweeping = false;
 
   constructor(private readonly options: RemoteStepsOptions) {
@@ -100,8 +102,12 @@ export class RemoteSteps {
     this.sweepTimer.unref();
   }
 
-  /** Calls with a placement (or a rollback of a step a worker ran) go to workers; the rest to `local`. */
-  invoker(local: InvokeTool): InvokeTool {
+  /**
+   * Calls with a placement (or a rollback of a step a worker ran) go to workers; the rest to `local`.
+   * `pin.kubeContext` goes with each job: the worker refuses a cluster call aimed elsewhere.
+   */
+  invoker(local: InvokeTool, pin: { readonly kubeContext?: string } = {}): InvokeTool {
+    this.kubeContext = pin.kubeContext;
     return (call) => {
       if (call.phase === 'rollback') return call.workers && call.workers.length > 0 ? this.rollback(call, call.workers) : local(call);
       if (!call.placement) return local(call);
@@ -299,7 +305,15 @@ export class RemoteSteps {
       call.signal.addEventListener('abort', onAbort, { once: true });
       this.outstanding.add(entry);
 
-      const data: StepJobData = { runId: this.options.runId, stepId: call.stepId, attempt: call.attempt, phase: call.phase, tool: call.tool, args: call.args };
+      const data: StepJobData = {
+        runId: this.options.runId,
+        stepId: call.stepId,
+        attempt: call.attempt,
+        phase: call.phase,
+        tool: call.tool,
+        args: call.args,
+        ...(this.kubeContext ? { kubeContext: this.kubeContext } : {}),
+      };
       void this.adds
         .add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP })
         .then(async () => {

@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { errorMessage } from '../planning/index.js';
-import { UnknownToolError, type ToolRegistry } from '../tools/index.js';
+import { guardKubeContext, KubeContextMismatchError, KubeRetargetError, UnknownToolError, type ToolRegistry } from '../tools/index.js';
+import type { InvokeTool } from '../planning/tool-call.js';
 import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { claimWorkerName, startHeartbeat } from './worker-registry.js';
@@ -155,7 +156,10 @@ export class StepWorker {
     const done = (ok: boolean, error?: string) =>
       this.options.log({ type: 'step_done', jobId, runId: data.runId, stepId: data.stepId, attempt: data.attempt, phase: data.phase, tool: data.tool, ok, durationMs: Math.round(performance.now() - started), ...(error ? { error } : {}) });
     try {
-      const output = await this.options.registry.invoke(
+      const local: InvokeTool = (call) => this.options.registry.invoke(call, { workspace: this.options.workspace });
+      // The run's context pin holds here too: this machine's current context may be another cluster.
+      const invoke = data.kubeContext ? guardKubeContext(local, { tools: this.options.registry, approved: data.kubeContext }) : local;
+      const output = await invoke(
         {
           tool: data.tool,
           args: data.args,
@@ -168,7 +172,6 @@ export class StepWorker {
             flushTimer ??= setTimeout(flush, OUTPUT_FLUSH_MS);
           },
         },
-        { workspace: this.options.workspace },
       );
       done(true);
       const replacer = this.options.redact ? (_key: string, value: unknown) => (typeof value === 'string' ? redact(value) : value) : undefined;
@@ -189,6 +192,7 @@ export class StepWorker {
 
 /** A tool this worker lacks (an MCP tool, or one of a newer ksa) says where it was looked for. */
 function workerError(error: unknown, worker: string): string {
+  if (KubeContextMismatchError.isInstance(error) || KubeRetargetError.isInstance(error)) return `on worker ${worker}: ${error.message}`;
   if (!UnknownToolError.isInstance(error)) return errorMessage(error);
   return `on worker ${worker}: unknown tool "${error.toolName}" (a worker has the built-in tools of its ksa version, not the MCP servers of the machine running ksa)`;
 }
