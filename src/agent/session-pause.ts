@@ -1,5 +1,6 @@
 import type { RunView } from '../planning/index.js';
 import type { RunHandle } from './run-controller.js';
+import { pausedDetail } from '../tui/paused-text.js';
 
 type Notice = (text: string, tone: 'info' | 'warning') => void;
 
@@ -14,8 +15,8 @@ export function pauseChatRun(run: RunHandle | undefined, view: RunView | undefin
     return false;
   }
   run.execution.pause();
-  const running = view ? [...view.steps.values()].filter((step) => step.status === 'running').map((step) => step.id) : [];
-  notice(`Run paused: no new step starts${running.length ? `; still running (they finish): ${running.join(', ')}` : '; nothing is running'}. /resume continues it.`, 'info');
+  const ids = (status: string) => (view ? [...view.steps.values()].filter((step) => step.status === status).map((step) => step.id) : []);
+  notice(`Run paused: no new step starts; ${pausedDetail(ids('running'), ids('retrying'))}. /resume continues it.`, 'info');
   return true;
 }
 

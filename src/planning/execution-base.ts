@@ -108,6 +108,7 @@ export abstract class ExecutionBase {
     const st = this.stepStates[i]!;
     st.status = 'cancelled';
     st.endedAt = this.nowIso();
+    delete st.retryAt;
     this.emit({ type: 'step_cancelled', runId: this.state.runId, ts: st.endedAt, stepId: this.steps[i]!.step.id, attempt: st.attempts });
   }
 

@@ -130,6 +130,7 @@ export class Execution extends ExecutionBase {
     st.status = 'running';
     if (attempt === 1) st.startedAt = this.iso(startMs);
     delete st.worker;
+    delete st.retryAt;
     this.running++;
 
     // A step placed on workers is announced when a worker takes it, with the worker's name, or when it
@@ -198,6 +199,7 @@ export class Execution extends ExecutionBase {
       const retry = step.type === 'condition' || value instanceof ExpressionEvaluationError ? NO_RETRY : (step.retry ?? NO_RETRY);
       if (attempt < retry.maxAttempts && !this.stopping) {
         const delayMs = retryDelayMs(retry, attempt, this.random);
+        st.retryAt = this.iso(endMs + delayMs);
         this.emit({ type: 'step_retrying', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, delayMs, error, ...workerOf(st) });
         // The slot is free while the step waits; it queues again by priority.
         this.retryTimers.set(

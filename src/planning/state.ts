@@ -37,6 +37,11 @@ export type StepState = {
   worker?: string;
   /** A fan-out that failed: each worker where it succeeded, with its output; its rollback runs there. */
   succeededOn?: Record<string, unknown>;
+  /**
+   * A `running` step between attempts: when its next attempt is due. Nothing of it runs meanwhile,
+   * and a paused run starts it only once resumed (readers of the store say so, not "running").
+   */
+  retryAt?: string;
 };
 
 export type RunState = {

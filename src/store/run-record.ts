@@ -21,6 +21,7 @@ export const StepStateSchema = z.object({
   rollback: RollbackResultSchema.optional(),
   worker: z.string().optional(),
   succeededOn: z.record(z.string(), z.unknown()).optional(),
+  retryAt: z.string().optional(),
 });
 
 export const RunStateSchema = z.object({

@@ -35,6 +35,8 @@ export function runStatusDocument(record: RunRecord, status: string, owner: Lock
         skipReason: st.skipReason,
         rollback: st.rollback,
         ...(st.worker !== undefined ? { worker: st.worker } : {}),
+        // Between attempts: when the next one is due (a paused run starts it once resumed).
+        ...(st.status === 'running' && st.retryAt !== undefined && status !== 'interrupted' ? { retryAt: st.retryAt } : {}),
         ...(tails[step.id] ? { logTail: tails[step.id] } : {}),
       };
     }),

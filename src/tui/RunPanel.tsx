@@ -6,6 +6,7 @@ import { buildGraph, depthLevels } from '../planning/graph.js';
 import { viewEstimate, type RunView, type StepView } from '../planning/run-progress.js';
 import type { Plan } from '../planning/schema.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
+import { pausedDetail } from './paused-text.js';
 import { ProgressBlocks, StepDetail } from './run-parts.js';
 import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS } from './run-view-model.js';
 import { useTicker } from './use-ticker.js';
@@ -41,7 +42,7 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
         Run {view.runId} · {view.goal}
       </Text>
       {shown.map((row) => (
-        <StepLine key={row.step.id} row={row} rollingBack={view.rollingBack === row.step.id} color={color} now={now} stats={view.estimates?.stats.get(row.step.id)} />
+        <StepLine key={row.step.id} row={row} rollingBack={view.rollingBack === row.step.id} paused={view.status === 'paused'} color={color} now={now} stats={view.estimates?.stats.get(row.step.id)} />
       ))}
       {shown.length < rows.length ? <Text dimColor={color}>… {rows.length - shown.length} more steps not shown</Text> : null}
       <Text>
@@ -53,7 +54,7 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
       </Text>
       {view.status === 'paused' ? (
         <Text color={color ? 'yellow' : undefined}>
-          paused: no new step starts{counts.running ? `; still running (they finish): ${shown.filter((row) => row.step.status === 'running').map((row) => row.step.id).join(', ')}` : '; nothing is running'} · /resume goes on
+          paused: no new step starts; {pausedDetail(stepIdsWith(view, 'running'), stepIdsWith(view, 'retrying'))} · /resume goes on
         </Text>
       ) : null}
       <Text dimColor={color} wrap="truncate-end">
@@ -63,14 +64,19 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
   );
 }
 
-function StepLine({ row, rollingBack, color, now, stats }: { readonly row: Row; readonly rollingBack: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {
+function stepIdsWith(view: RunView, status: StepView['status']): string[] {
+  return view.order.filter((id) => view.steps.get(id)?.status === status);
+}
+
+function StepLine({ row, rollingBack, paused, color, now, stats }: { readonly row: Row; readonly rollingBack: boolean; readonly paused: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {
   const { step } = row;
   const expected = step.status === 'running' && !rollingBack && step.startedAtMs !== undefined ? expectationText(stats, now - step.startedAtMs) : undefined;
   const running = step.status === 'running' || rollingBack;
   const tone = step.status === 'succeeded' ? 'green' : step.status === 'failed' ? 'red' : step.status === 'retrying' || rollingBack ? 'yellow' : undefined;
   const elapsed = step.durationMs ?? (step.startedAtMs !== undefined ? now - step.startedAtMs : undefined);
   const attempt = step.maxAttempts > 1 && step.attempt > 0 ? ` ${step.attempt}/${step.maxAttempts}` : '';
-  const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? `retry in ${formatDuration(step.retryDelayMs)}` : step.status.replace('_', ' ');
+  const retry = paused ? 'retry once resumed' : `retry in ${formatDuration(step.retryDelayMs)}`;
+  const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? retry : step.status.replace('_', ' ');
   const detail = step.status === 'failed' ? step.error : step.status === 'retrying' ? step.error : step.status === 'pending' && row.after.length ? `after ${row.after.join(', ')}` : step.lastLine;
   return (
     <Box>

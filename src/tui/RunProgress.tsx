@@ -5,6 +5,7 @@ import { ProgressBlocks, StepDetail } from './run-parts.js';
 import type { DurationStats } from '../planning/estimate.js';
 import { viewEstimate } from '../planning/run-progress.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
+import { pausedDetail } from './paused-text.js';
 import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
 
 export type Props = {
@@ -40,13 +41,13 @@ export function RunProgress({ view, color, keysHint = false }: Props) {
     <Box flexDirection="column">
       <Static items={[...view.log]}>{(entry) => <LogLine key={entry.key} entry={entry} step={view.steps.get(entry.stepId)!} color={color} />}</Static>
       {shown.map((step) => (
-        <LiveLine key={step.id} step={step} rollingBack={view.rollingBack === step.id} color={color} now={at} stats={view.estimates?.stats.get(step.id)} />
+        <LiveLine key={step.id} step={step} rollingBack={view.rollingBack === step.id} paused={view.status === 'paused'} color={color} now={at} stats={view.estimates?.stats.get(step.id)} />
       ))}
       {live.length > shown.length ? <Text dimColor={color}>  … and {live.length - shown.length} more running</Text> : null}
       <ProgressBar done={done} total={total} running={counts.running} elapsedMs={view.startedAtMs === undefined ? 0 : at - view.startedAtMs} status={view.status} color={color} eta={estimateOf(view, at)} />
       {view.status === 'paused' ? (
         <Text color={color ? 'yellow' : undefined}>
-          paused: no new step starts{live.length ? `; still running (they finish): ${live.map((step) => step.id).join(', ')}` : '; nothing is running'}
+          paused: no new step starts; {pausedDetail(idsWith(live, 'running'), idsWith(live, 'retrying'))}
         </Text>
       ) : null}
       {keysHint ? <Text dimColor={color}>{view.status === 'paused' ? 'p resumes' : 'p pauses'} · Ctrl-C cancels (finished steps are rolled back)</Text> : null}
@@ -81,12 +82,18 @@ function estimateOf(view: RunView, now: number): string | undefined {
   return estimate ? formatEstimate(estimate) : undefined;
 }
 
-function LiveLine(props: { readonly step: StepView; readonly rollingBack: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {
+function idsWith(steps: readonly StepView[], status: StepView['status']): string[] {
+  return steps.filter((step) => step.status === status).map((step) => step.id);
+}
+
+function LiveLine(props: { readonly step: StepView; readonly rollingBack: boolean; readonly paused: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {
   const { step, rollingBack, color, now } = props;
   const elapsed = step.startedAtMs === undefined ? undefined : now - step.startedAtMs;
   const expected = step.status === 'running' && !rollingBack ? expectationText(props.stats, elapsed) : undefined;
   const attempt = step.maxAttempts > 1 && !rollingBack ? ` attempt ${step.attempt}/${step.maxAttempts}` : '';
-  const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? `retrying in ${formatDuration(step.retryDelayMs)}` : step.status;
+  // Paused, a retry's delay does not count down to a start: it waits for the resume.
+  const retry = props.paused ? 'retrying once resumed' : `retrying in ${formatDuration(step.retryDelayMs)}`;
+  const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? retry : step.status;
   const line = step.status === 'retrying' ? step.error : step.lastLine;
   return (
     <Box>

@@ -21,6 +21,15 @@ steps:
     args: { command: "echo second >> ran.log" }
 `;
 
+/** `flaky` fails its first attempt ("not yet") and succeeds on the second, 3 s later. */
+const RETRY_PLAN = `goal: Retry while paused
+steps:
+  - id: flaky
+    tool: shell
+    retry: { maxAttempts: 2, initialDelayMs: 3000 }
+    args: { command: "echo try >> ran.log; if [ -f tried ]; then echo ok; else touch tried; echo not yet >&2; exit 3; fi" }
+`;
+
 let sandbox: CliSandbox;
 const leftovers = new Set<number>();
 const terminals: KsaPty[] = [];
@@ -108,6 +117,38 @@ describe.concurrent('pause and resume', () => {
     const finished = await runKsa(['pause', runId], { home });
     expectExit(finished, 2);
     expect(finished.stderr).toMatch(/already finished \(succeeded\); there is nothing to pause/);
+  });
+
+  it('a step waiting for its retry is not "still running" while paused: it waits for the resume, in ksa pause, ksa status and the run', async () => {
+    const plan = await sandbox.writePlan('retry/plan.yaml', RETRY_PLAN);
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'retry');
+    mkdirSync(home, { recursive: true });
+    const owner = startKsa(['run', plan, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
+    leftovers.add(owner.pid);
+    await owner.waitForOutput((stdout) => stdout.includes('"step_retrying"'), 10_000);
+    const runId = parseNdjson(owner.stdout())[0]!.runId;
+
+    const pause = await runKsa(['pause', runId, '--json'], { home, timeoutMs: 15_000 });
+    expectExit(pause, 0);
+    expect(JSON.parse(pause.stdout)).toEqual({ runId, status: 'paused', running: [], retrying: ['flaky'] });
+    const text = await runKsa(['status', runId], { home });
+    expect(text.stdout).toMatch(/paused: no new step starts; waiting to retry once resumed: flaky/);
+    expect(text.stdout).not.toMatch(/still running/);
+    expect(text.stdout).toMatch(/flaky\s+retrying\s+1 .*not yet/);
+    const doc = await ksaJson<StatusDoc>(['status', runId], { home });
+    const retryAt = Date.parse(statusOf(doc, 'flaky').retryAt!);
+
+    // Past the retry's due time, the paused run has not started it.
+    await sleep(Math.max(0, retryAt - Date.now()) + 700);
+    expect(eventsOf(parseNdjson(owner.stdout()), 'step_started', 'flaky')).toHaveLength(1);
+    expect(lineCounts(dir).get('try')).toBe(1);
+
+    expectExit(await runKsa(['resume', runId], { home, timeoutMs: 15_000 }), 0);
+    const result = await owner.result;
+    expectExit(result, 0);
+    expect(lineCounts(dir).get('try')).toBe(2);
+    expect(JSON.stringify((await ksaJson<StatusDoc>(['status', runId], { home })).steps)).not.toContain('retryAt');
   });
 
   it('p in the live view of ksa run pauses and resumes the run', async () => {

@@ -2,6 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { applyRunEvent, createRunView, durationStats, PlanSchema, type PlanInput, type RunEvent, type RunView } from '../../src/planning/index.js';
 import { RunPanel } from '../../src/tui/RunPanel.js';
+import { RunProgress } from '../../src/tui/RunProgress.js';
 
 // The live run view: one line per step (spinner, status, attempt, elapsed,
 // last output line) in dependency order, parallel branches bracketed, and a
@@ -30,7 +31,7 @@ function view(events: ((at: (msAgo: number) => string) => Omit<RunEvent, 'runId'
 const started = (stepId: string, msAgo: number, attempt = 1) => (at: (ms: number) => string) => ({ type: 'step_started', stepId, attempt, ts: at(msAgo) }) as const;
 const succeeded = (stepId: string, msAgo: number) => (at: (ms: number) => string) => ({ type: 'step_succeeded', stepId, attempt: 1, durationMs: 0, output: {}, ts: at(msAgo) }) as const;
 
-const MID_RUN = view([
+const MID_EVENTS: ((at: (msAgo: number) => string) => Omit<RunEvent, 'runId'>)[] = [
   (at) => ({ type: 'run_started', goal: plan.goal, stepCount: 5, resumed: false, ts: at(5000) }),
   started('install', 5000),
   succeeded('install', 3800),
@@ -40,7 +41,8 @@ const MID_RUN = view([
   (at) => ({ type: 'step_retrying', stepId: 'unit', attempt: 1, delayMs: 2000, error: 'exit code 1: 2 tests failed', ts: at(500) }),
   started('types', 3700),
   (at) => ({ type: 'step_failed', stepId: 'types', attempt: 1, durationMs: 0, error: "error TS2322: Type 'string' is not assignable", timedOut: false, ts: at(1000) }),
-]);
+];
+const MID_RUN = view(MID_EVENTS);
 
 function frameOf(v: RunView, extra: { maxLines?: number } = {}): string {
   const app = render(<RunPanel view={v} plan={plan} color={false} maxLines={extra.maxLines} />);
@@ -137,5 +139,29 @@ describe('RunPanel with learned durations', () => {
     expect(frame).toMatch(/types running 10s \(usually 30s\)/);
     // unit (60 s, not started) then deploy (20 s): about 1m20s left.
     expect(frame).toMatch(/1\/5 done · 2 running · 3m20s · about 1m20s left/);
+  });
+});
+
+describe('RunPanel of a paused run', () => {
+  it('a step between attempts waits for the resume: it is not among the steps still running, and its retry does not count down', () => {
+    const paused = view([...MID_EVENTS, (at) => ({ type: 'run_paused', ts: at(100) })]);
+    const frame = frameOf(paused);
+    // The panel wraps the line in its border: read it as one.
+    const text = frame.replace(/\s*│\s*/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('paused: no new step starts; still running (they finish): lint; waiting to retry once resumed: unit · /resume goes on');
+    expect(lineOf(frame, 'unit')).toContain('retry once resumed');
+    expect(lineOf(frame, 'unit')).not.toContain('retry in');
+  });
+});
+
+describe('RunProgress (ksa run) of a paused run', () => {
+  it('says which steps finish and which wait to retry once resumed', () => {
+    const paused = view([...MID_EVENTS, (at) => ({ type: 'run_paused', ts: at(100) })]);
+    const app = render(<RunProgress view={paused} color={false} keysHint />);
+    const frame = app.lastFrame() ?? '';
+    app.unmount();
+    expect(frame).toContain('paused: no new step starts; still running (they finish): lint; waiting to retry once resumed: unit');
+    expect(frame).toMatch(/unit retrying once resumed/);
+    expect(frame).toContain('p resumes');
   });
 });

@@ -1,6 +1,7 @@
 import { isFinished } from '../../planning/index.js';
 import { estimateStoredRun, failedStepLogTails, runStatusDocument, stepLogFile } from '../../store/index.js';
 import { formatEstimate } from '../../tui/estimate-text.js';
+import { pausedDetail, waitsForRetry } from '../../tui/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseWholeNumber } from '../options.js';
@@ -40,7 +41,10 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   if (state.error && status !== 'succeeded') writeLine(io.stdout, `  ${style.red(plainText(state.error))}`);
   if (status === 'paused') {
     const running = record.plan.steps.filter((step) => state.steps[step.id]?.status === 'running').map((step) => step.id);
-    writeLine(io.stdout, style.yellow(`  paused: no new step starts${owner && running.length ? `; still running (they finish): ${running.join(', ')}` : ''}`));
+    const retrying = running.filter((id) => waitsForRetry(state.steps[id]));
+    const active = running.filter((id) => !retrying.includes(id));
+    // Without a live owner nothing runs: the steps that were running start again on resume.
+    writeLine(io.stdout, style.yellow(`  paused: no new step starts${owner && running.length ? `; ${pausedDetail(active, retrying)}` : ''}`));
   }
   writeLine(io.stdout);
 
@@ -49,9 +53,11 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const rows = record.plan.steps.map((step) => {
     const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
     const duration = durationBetween(st.startedAt, st.endedAt);
-    let detail = st.status === 'failed' ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
+    const retrying = waitsForRetry(st) && status !== 'interrupted';
+    let detail = st.status === 'failed' || retrying ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
-    const shownStatus = status === 'interrupted' && st.status === 'running' ? 'interrupted' : st.status;
+    // Between attempts nothing of the step runs: it waits for its retry (paused: for the resume).
+    const shownStatus = status === 'interrupted' && st.status === 'running' ? 'interrupted' : retrying ? 'retrying' : st.status;
     return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [st.worker ?? '-'] : []), plainText(detail)];
   });
   const header = ['STEP', 'STATUS', 'ATTEMPTS', 'DURATION', ...(onWorkers ? ['WORKER'] : []), 'DETAIL'];
