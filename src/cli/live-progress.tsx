@@ -1,4 +1,5 @@
 import { render, useInput } from 'ink';
+import { useState } from 'react';
 import type { Writable } from 'node:stream';
 import { RunProgress } from '../tui/RunProgress.js';
 import type { RunView } from '../tui/run-view-model.js';
@@ -49,12 +50,16 @@ export function createLiveProgress(view: RunView, stream: Writable, color: boole
 
 function KeyedProgress({ view, color, keys }: { readonly view: RunView; readonly color: boolean; readonly keys: LiveKeys }) {
   const active = view.status === 'running' || view.status === 'paused';
+  // After a Ctrl-C the run is being cancelled: the keys hint says what a second one does.
+  const [cancelling, setCancelling] = useState(false);
   useInput(
     (input, key) => {
-      if (key.ctrl && input === 'c') keys.interrupt();
-      else if (input === 'p' || input === 'P') keys.togglePause();
+      if (key.ctrl && input === 'c') {
+        setCancelling(true);
+        keys.interrupt();
+      } else if (input === 'p' || input === 'P') keys.togglePause();
     },
     { isActive: active },
   );
-  return <RunProgress view={view} color={color} keysHint={active} />;
+  return <RunProgress view={view} color={color} keysHint={active} cancelling={cancelling} />;
 }

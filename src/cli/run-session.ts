@@ -83,9 +83,10 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   if (handle.expected.size > 0) view.estimates = { plan, stats: handle.expected };
   let interrupts = 0;
   const stopNow = (code: ExitCodeValue) => {
-    io.stderr.write(`\nksa: stopped at once; rollback did not run. Continue with: ksa resume ${run.runId}, or undo with: ksa cancel ${run.runId}\n`);
-    void handle
-      .stopNow()
+    // halt() (the first thing stopNow does) says whether a rollback was cut short.
+    const stopping = handle.stopNow();
+    io.stderr.write(`\nksa: ${handle.execution.stoppedBecause ?? 'stopped at once'}. Continue with: ksa resume ${run.runId}, or undo with: ksa cancel ${run.runId}\n`);
+    void stopping
       .catch(() => {})
       .finally(() => process.exit(code));
   };

@@ -68,6 +68,11 @@ export abstract class ExecutionBase {
     return this.state.status;
   }
 
+  /** Why a run stopped at once (halt): said to the user as it stops. */
+  get stoppedBecause(): string | undefined {
+    return this.state.status === 'interrupted' ? this.state.error : undefined;
+  }
+
   /** Emits run_started the first time only; false when the run had started already. */
   protected announceStart(): boolean {
     if (this.started) return false;

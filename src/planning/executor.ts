@@ -7,7 +7,7 @@ import { ExpressionEvaluationError } from './expressions.js';
 import type { RunEvent } from './events.js';
 import { ExecutionBase, workerOf } from './execution-base.js';
 import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
-import { hasRollback, runRollbacks } from './rollback.js';
+import { hasRollback, rollbackTargets, runRollbacks } from './rollback.js';
 import { notePartialSuccess } from './partial-success.js';
 import type { RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
@@ -35,6 +35,8 @@ export class Execution extends ExecutionBase {
   private running = 0;
   /** Successes waiting for commitSuccess: not announced, dependents not released. */
   private committing = 0;
+  /** rollback_started was emitted: a halt from now on cuts a rollback short. */
+  private rollbackStarted = false;
   private paused = false;
   private pumping = false;
   private rollingBack = false;
@@ -327,8 +329,11 @@ export class Execution extends ExecutionBase {
    * their processes) and stay `running` in the state, so a resume runs them
    * again. The run ends `interrupted`.
    */
-  halt(reason = 'stopped at once; rollback did not run'): void {
+  halt(reason?: string): void {
     if (this.finished) return;
+    // A rollback under way is cut short too: what it had not undone yet is what the user must see to.
+    const left = this.rollbackStarted ? rollbackTargets(this.state, (id) => this.steps[this.graph.indexOf.get(id)!]?.step) : [];
+    reason ??= left.length > 0 ? `stopped at once during the rollback; not rolled back: ${left.join(', ')}` : 'stopped at once; rollback did not run';
     this.announceStart();
     for (const cancelTimer of this.retryTimers.values()) cancelTimer();
     this.retryTimers.clear();
@@ -350,7 +355,10 @@ export class Execution extends ExecutionBase {
           context: this.context,
           clock: this.clock,
           invokeTool: this.options.invokeTool,
-          emit: (event) => this.emit(event),
+          emit: (event) => {
+            if (event.type === 'rollback_started') this.rollbackStarted = true;
+            this.emit(event);
+          },
         }),
       )
       .then((rollbackFailed) => this.finish(rollbackFailed ? 'rollback_failed' : this.stopping!));

@@ -13,6 +13,8 @@ export type Props = {
   readonly color: boolean;
   /** Shows which keys act on the run (the live view of `ksa run` reads them). */
   readonly keysHint?: boolean;
+  /** Ctrl-C was pressed once: the run is being cancelled and rolled back. */
+  readonly cancelling?: boolean;
 };
 
 /** Steps shown in the live area at most; the rest are counted. */
@@ -22,7 +24,7 @@ const MAX_LIVE = 12;
  * Live progress of a run: finished steps are printed once (Static, so they
  * stay in scrollback and never re-render); running steps redraw in place.
  */
-export function RunProgress({ view, color, keysHint = false }: Props) {
+export function RunProgress({ view, color, keysHint = false, cancelling = false }: Props) {
   // Elapsed times move on between events too.
   useTicker(250, true);
 
@@ -44,13 +46,13 @@ export function RunProgress({ view, color, keysHint = false }: Props) {
         <LiveLine key={step.id} step={step} rollingBack={view.rollingBack === step.id} paused={view.status === 'paused'} color={color} now={at} stats={view.estimates?.stats.get(step.id)} />
       ))}
       {live.length > shown.length ? <Text dimColor={color}>  … and {live.length - shown.length} more running</Text> : null}
-      <ProgressBar done={done} total={total} running={counts.running} elapsedMs={view.startedAtMs === undefined ? 0 : at - view.startedAtMs} status={view.status} color={color} eta={estimateOf(view, at)} />
+      <ProgressBar done={done} total={total} running={counts.running} elapsedMs={view.startedAtMs === undefined ? 0 : at - view.startedAtMs} status={view.status} rollingBack={view.rollingBack !== undefined} color={color} eta={estimateOf(view, at)} />
       {view.status === 'paused' ? (
         <Text color={color ? 'yellow' : undefined}>
           paused: no new step starts; {pausedDetail(idsWith(live, 'running'), idsWith(live, 'retrying'))}
         </Text>
       ) : null}
-      {keysHint ? <Text dimColor={color}>{view.status === 'paused' ? 'p resumes' : 'p pauses'} · Ctrl-C cancels (finished steps are rolled back)</Text> : null}
+      {keysHint ? <Text dimColor={color}>{keysText(view, cancelling)}</Text> : null}
     </Box>
   );
 }
@@ -111,10 +113,18 @@ function LiveLine(props: { readonly step: StepView; readonly rollingBack: boolea
   );
 }
 
-function ProgressBar(props: { readonly done: number; readonly total: number; readonly running: number; readonly elapsedMs: number; readonly status: string; readonly color: boolean; readonly eta?: string }) {
+/** The keys that act on the run now: a run being cancelled or rolled back can no longer be paused. */
+function keysText(view: RunView, cancelling: boolean): string {
+  if (cancelling) return 'cancelling (finished steps are rolled back) · Ctrl-C again stops at once';
+  if (view.rollingBack !== undefined) return 'rolling back · Ctrl-C twice stops at once (the rest is not rolled back)';
+  return `${view.status === 'paused' ? 'p resumes' : 'p pauses'} · Ctrl-C cancels (finished steps are rolled back)`;
+}
+
+function ProgressBar(props: { readonly done: number; readonly total: number; readonly running: number; readonly elapsedMs: number; readonly status: string; readonly rollingBack: boolean; readonly color: boolean; readonly eta?: string }) {
   return (
     <Text>
       <ProgressBlocks done={props.done} total={props.total} width={24} color={props.color} /> {props.done}/{props.total} done · {props.running} running · {formatDuration(props.elapsedMs)}
+      {props.rollingBack ? ' · rolling back' : ''}
       {props.status === 'paused' ? ' · paused' : ''}
       {props.eta ? ` · ${props.eta}` : ''}
     </Text>

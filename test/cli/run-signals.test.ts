@@ -127,4 +127,40 @@ describe.concurrent('ksa run: signals', () => {
     // Whatever was written is still valid NDJSON.
     expect(() => parseNdjson(result.stdout)).not.toThrow();
   });
+
+  it('a second Ctrl-C during the rollback says which steps it left not rolled back, in stderr and in the run', async () => {
+    const plan = await sandbox.writePlan('cut-short/plan.yaml', CUT_SHORT_PLAN);
+    const dir = path.dirname(plan);
+    const ksa = startKsa(['run', plan, '--yes', '--json'], { home: sandbox.home, cwd: dir, timeoutMs: 20_000 });
+    leftovers.add(ksa.pid);
+    await ksa.waitForOutput((stdout) => stdout.includes('"rollback_started"'), 10_000);
+    await waitFor(() => existsSync(path.join(dir, 'undo-app.started')), 10_000);
+    ksa.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    ksa.kill('SIGINT');
+    const result = await ksa.result;
+    expect(result.code, describeResult(result)).toBe(130);
+    expect(result.stderr).toMatch(/stopped at once during the rollback; not rolled back: app, config\. Continue with: ksa resume/);
+    expect(result.stderr).not.toMatch(/rollback did not run/);
+    const finished = eventsOf(parseNdjson(result.stdout), 'run_finished')[0] as { status?: string; error?: string } | undefined;
+    expect(finished).toMatchObject({ status: 'interrupted', error: 'stopped at once during the rollback; not rolled back: app, config' });
+  });
 });
+
+/** `broken` fails after `config` and `app` succeeded; the rollback of `app` (the newest) takes long. */
+const CUT_SHORT_PLAN = `goal: Rollback cut short
+steps:
+  - id: config
+    tool: shell
+    args: { command: "echo config" }
+    rollback: { tool: shell, args: { command: "echo undone > undo-config.marker" } }
+  - id: app
+    tool: shell
+    dependsOn: [config]
+    args: { command: "echo app" }
+    rollback: { tool: shell, args: { command: "touch undo-app.started; sleep 10" } }
+  - id: broken
+    tool: shell
+    dependsOn: [app]
+    args: { command: "exit 3" }
+`;

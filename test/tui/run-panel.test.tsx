@@ -165,3 +165,22 @@ describe('RunProgress (ksa run) of a paused run', () => {
     expect(frame).toContain('p resumes');
   });
 });
+
+describe('RunProgress (ksa run) keys hint', () => {
+  const hintOf = (v: RunView, cancelling = false) => {
+    const app = render(<RunProgress view={v} color={false} keysHint cancelling={cancelling} />);
+    const frame = app.lastFrame() ?? '';
+    app.unmount();
+    return frame;
+  };
+
+  it('running: p pauses and Ctrl-C cancels; after a Ctrl-C, what a second one does; during a rollback, no p', () => {
+    expect(hintOf(MID_RUN)).toContain('p pauses · Ctrl-C cancels (finished steps are rolled back)');
+    expect(hintOf(MID_RUN, true)).toContain('cancelling (finished steps are rolled back) · Ctrl-C again stops at once');
+    const rolling = view([...MID_EVENTS, (at) => ({ type: 'rollback_started', stepIds: ['install'], ts: at(50) })]);
+    const frame = hintOf(rolling);
+    expect(frame).toContain('rolling back · Ctrl-C twice stops at once');
+    expect(frame).not.toContain('p pauses');
+    expect(frame).toMatch(/2\/5 done · \d+ running · .*· rolling back/);
+  });
+});
