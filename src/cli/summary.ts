@@ -21,7 +21,8 @@ export function formatSummary(view: RunView, style: Styler, options: { logDir?: 
     ];
     let detail = '';
     if (step.status === 'failed' && step.error) detail = style.red(step.error);
-    if (step.status === 'failed' && step.rollback?.status === 'succeeded') detail += style.yellow(` · rolled back${on(step.rollback.worker)}`);
+    // A fan-out that failed or was cancelled is undone where it had succeeded, and keeps its status.
+    if ((step.status === 'failed' || step.status === 'cancelled') && step.rollback?.status === 'succeeded') detail += style.yellow(`${detail ? ' · ' : ''}rolled back${on(step.rollback.worker)}`);
     else if (step.status === 'skipped' && step.skipReason) detail = style.dim(step.skipReason);
     if (step.rollback?.status === 'failed') detail = style.red(`rollback failed: ${step.rollback.error ?? ''}`);
     lines.push(`${columns.join(' ')} ${detail}`.trimEnd());

@@ -8,7 +8,7 @@ import type { RunEvent } from './events.js';
 import { ExecutionBase, workerOf } from './execution-base.js';
 import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
 import { hasRollback, rollbackTargets, runRollbacks } from './rollback.js';
-import { notePartialSuccess } from './partial-success.js';
+import { isPartlyDone, moveInCompletion, notePartialSuccess } from './partial-success.js';
 import type { RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
 
@@ -166,7 +166,10 @@ export class Execution extends ExecutionBase {
         announce();
         ended = true;
         const unsettled = end.timedOut || end.aborted ? end.work : undefined;
-        if (unsettled) this.unsettled.track(unsettled);
+        if (unsettled) {
+          this.notePartsDoneBeforeStop(i, unsettled);
+          this.unsettled.track(unsettled);
+        }
         this.attemptEnded(i, attempt, startMs, end.ok, end.value, end.timedOut, end.aborted, unsettled);
       },
     });
@@ -216,7 +219,7 @@ export class Execution extends ExecutionBase {
         st.status = 'failed';
         st.endedAt = this.iso(endMs);
         // Where it did succeed is undone with the others, in its place in the order of completion.
-        if (st.succeededOn && hasRollback(step)) this.state.completed.push(step.id);
+        this.placePartlyDone(i, this.state.completed.length);
         this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, durationMs: endMs - startMs, error, timedOut, ...workerOf(st) });
         this.fail(i, error);
       }
@@ -234,8 +237,10 @@ export class Execution extends ExecutionBase {
     st.output = output;
     st.endedAt = ts;
     delete st.error;
+    // Done everywhere now: a place it had as partly done (carried over by a resume) is given up for this one.
+    if (st.succeededOn) moveInCompletion(this.state.completed, id, this.state.completed.length);
+    else this.state.completed.push(id);
     delete st.succeededOn;
-    this.state.completed.push(id);
     const event: RunEvent = { type: 'step_succeeded', runId: this.state.runId, ts, stepId: id, attempt, durationMs, output, ...workerOf(st) };
     const commit = this.options.commitSuccess;
     let pending: Promise<void> | void = undefined;
@@ -287,6 +292,30 @@ export class Execution extends ExecutionBase {
     this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, durationMs, error, timedOut: false });
     this.fail(i, error);
     this.maybeRollback();
+  }
+
+  /**
+   * An attempt stopped by its timeout or a cancel ends at once, but a fan-out's work settles a moment
+   * later (its other parts aborted) naming the workers where it had succeeded: those are undone with
+   * the rest, in the place the step took when it was stopped (the rollback waits for this work).
+   */
+  private notePartsDoneBeforeStop(i: number, work: Promise<unknown>): void {
+    const at = this.state.completed.length;
+    work.then(undefined, (error: unknown) => {
+      if (!this.finished && notePartialSuccess(this.stepStates[i]!, error)) this.placePartlyDone(i, at);
+    });
+  }
+
+  /** A step with a rollback that is partly done takes its place `at` in the order of completion. */
+  private placePartlyDone(i: number, at: number): void {
+    if (hasRollback(this.steps[i]!.step) && isPartlyDone(this.stepStates[i])) moveInCompletion(this.state.completed, this.steps[i]!.step.id, at);
+  }
+
+  /** A step stopped between attempts (or before its first, after a resume) keeps the parts it had done to undo. */
+  protected override cancelStep(i: number): void {
+    super.cancelStep(i);
+    const id = this.steps[i]!.step.id;
+    if (this.stepStates[i]!.succeededOn && !this.state.completed.includes(id)) this.placePartlyDone(i, this.state.completed.length);
   }
 
   private failWithoutAttempt(i: number, error: string): void {

@@ -18,13 +18,33 @@ export class PartialSuccessError extends KsaError {
 /**
  * Keeps, across a step's failed attempts, where its parts succeeded: a retry
  * may fail on a worker an earlier attempt changed, which still needs undoing.
+ * True when the error named such parts.
  */
-export function notePartialSuccess(st: StepState, error: unknown): void {
-  if (!PartialSuccessError.isInstance(error) || Object.keys(error.succeeded).length === 0) return;
+export function notePartialSuccess(st: StepState, error: unknown): boolean {
+  if (!PartialSuccessError.isInstance(error) || Object.keys(error.succeeded).length === 0) return false;
   st.succeededOn = { ...st.succeededOn, ...error.succeeded };
+  return true;
 }
 
-/** A failed step whose parts that succeeded must be undone (its rollback runs on each of them). */
+/**
+ * A step that did not succeed as a whole but whose parts that did must be
+ * undone (its rollback runs on each of them): a fan-out that failed on some
+ * workers, or that was stopped (cancelled) while some had finished.
+ */
 export function isPartlyDone(st: StepState | undefined): boolean {
-  return st?.status === 'failed' && st.succeededOn !== undefined;
+  return (st?.status === 'failed' || st?.status === 'cancelled') && st.succeededOn !== undefined;
+}
+
+/**
+ * Puts `id` at `at` in the run's order of completion, out of any earlier
+ * place: a step a resumed run carried over as partly done is there already,
+ * and ends again (succeeds, or fails or stops once more) later.
+ */
+export function moveInCompletion(completed: string[], id: string, at: number): void {
+  const before = completed.lastIndexOf(id);
+  if (before >= 0) {
+    completed.splice(before, 1);
+    if (before < at) at--;
+  }
+  completed.splice(Math.min(at, completed.length), 0, id);
 }

@@ -23,7 +23,7 @@ export type RollbackContext = {
 
 /**
  * The steps a rollback undoes, newest first: succeeded steps (in order of completion) that have a rollback
- * action, and failed ones that succeeded in part (a fan-out that worked on some workers).
+ * action, and failed or cancelled ones that succeeded in part (a fan-out that worked on some workers).
  */
 export function rollbackTargets(state: RunState, stepOf: (id: string) => Step | undefined): string[] {
   return [...state.completed].reverse().filter((id) => {
@@ -58,7 +58,7 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
     const st = state.steps[id]!;
     const attempt = st.attempts;
     const partly = isPartlyDone(st);
-    // A fan-out that failed is undone only where it succeeded; its rollback reads those workers' outputs.
+    // A fan-out that failed (or was stopped) is undone only where it succeeded; its rollback reads those workers' outputs.
     const workers = partly ? Object.keys(st.succeededOn!) : st.worker?.split(',');
     const worker = workers ? { worker: workers.join(',') } : {};
     const context = partly ? withOutput(ctx.context, id, st.succeededOn, attempt) : ctx.context;
@@ -82,7 +82,7 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
         }),
         controller.signal,
       );
-      // A failed step stays failed: what it did is undone, but it did not succeed.
+      // A failed (or cancelled) step keeps its status: what it did is undone, but it did not succeed.
       if (!partly) st.status = 'rolled_back';
       st.rollback = { status: 'succeeded', startedAt, endedAt: nowIso() };
       ctx.emit({ type: 'rollback_step_succeeded', runId: state.runId, ts: st.rollback.endedAt, stepId: id, attempt, ...worker });

@@ -22,7 +22,7 @@ export type StepView = {
   error?: string;
   retryDelayMs?: number;
   skipReason?: string;
-  /** `worker`: where it ran, when the step ran on workers (for a failed fan-out, where it had succeeded). */
+  /** `worker`: where it ran, when the step ran on workers (for a failed or cancelled fan-out, where it had succeeded). */
   rollback?: { status: 'succeeded' | 'failed'; error?: string; worker?: string };
   /** The worker running (or that ran) the attempt, when the run uses workers. */
   worker?: string;
@@ -156,8 +156,8 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       return logFinished(view, step);
     }
     case 'rollback_step_succeeded':
-      // A failed fan-out undone where it had succeeded still failed.
-      if (step.status !== 'failed') step.status = 'rolled_back';
+      // A fan-out that failed (or was cancelled), undone where it had succeeded, keeps that status.
+      if (step.status !== 'failed' && step.status !== 'cancelled') step.status = 'rolled_back';
       step.rollback = { status: 'succeeded', ...(event.worker !== undefined ? { worker: event.worker } : {}) };
       return logRolledBack(view, step);
     case 'rollback_step_failed':

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { createCliSandbox, startKsa, type CliSandbox, type KsaProcess } from './cli.js';
+import { createCliSandbox, eventually, startKsa, type CliSandbox, type KsaProcess } from './cli.js';
 import { killGroup } from './durable.js';
 import { startRedis, type TestRedis } from './redis-server.js';
 
@@ -68,4 +68,20 @@ export function fleetScenarios(prefix: string) {
       return { redis, dir, home, workers };
     },
   };
+}
+
+/**
+ * Waits until the job `jobId` of queue `queue` is in `state` in Redis: what the coordinator is told,
+ * so a test can act once a worker's part of a step is over, not once its process printed something.
+ */
+export async function waitForJobState(url: string, queue: string, jobId: string, state: string, timeoutMs = 20_000): Promise<void> {
+  const [{ Job, Queue }, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')]);
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const opened = new Queue(queue, { connection, prefix: 'ksa' });
+  try {
+    await eventually(async () => ((await (await Job.fromId(opened, jobId))?.getState()) === state ? true : undefined), timeoutMs, 50);
+  } finally {
+    await opened.close();
+    connection.disconnect();
+  }
 }
