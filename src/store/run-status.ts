@@ -37,6 +37,8 @@ export function runStatusDocument(record: RunRecord, status: string, owner: Lock
         ...(st.worker !== undefined ? { worker: st.worker } : {}),
         // Between attempts: when the next one is due (a paused run starts it once resumed).
         ...(st.status === 'running' && st.retryAt !== undefined && status !== 'interrupted' ? { retryAt: st.retryAt } : {}),
+        // A fan-out that did not succeed as a whole: the workers where it did (its rollback runs there), named as `worker` names them.
+        ...(st.succeededOn !== undefined ? { succeededOn: Object.keys(st.succeededOn).join(',') } : {}),
         ...(tails[step.id] ? { logTail: tails[step.id] } : {}),
       };
     }),

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, eventsOf, parseNdjson, runKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
-import { lineCounts } from '../helpers/durable.js';
+import { lineCounts, statusOf, type StatusDoc } from '../helpers/durable.js';
 import { startWorker, stopAll } from '../helpers/fleet.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { expectWellFormedRun } from '../helpers/run-events.js';
@@ -93,5 +93,12 @@ steps:
     // The summary keeps the step failed and says where it was undone.
     expect(result.stderr).toMatch(/^ +\S+ restart +failed .*failed on 1 of 2 workers: web-2.* · rolled back on web-1$/m);
     expect(result.stderr).toMatch(/^ +\S+ prepare +rolled back /m);
+    // ksa status names where it succeeded, beside where it ran, as the events name workers.
+    const runId = events[0]!.runId;
+    const status = JSON.parse((await runKsa(['status', runId, '--json'], { home: sandbox.home })).stdout) as StatusDoc;
+    expect(statusOf(status, 'restart')).toMatchObject({ status: 'failed', worker: 'web-1,web-2', succeededOn: 'web-1', rollback: { status: 'succeeded' } });
+    expect(statusOf(status, 'prepare')).not.toHaveProperty('succeededOn');
+    const text = await runKsa(['status', runId], { home: sandbox.home });
+    expect(text.stdout).toMatch(/^ +restart +failed +1 +\S+ +web-1,web-2 \(succeeded on web-1\) +failed on 1 of 2 workers/m);
   });
 });

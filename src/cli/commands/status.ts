@@ -49,7 +49,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   writeLine(io.stdout);
 
   // Which worker ran each step's last attempt, for a run that used workers (a local run shows no such column).
-  const onWorkers = Object.values(state.steps).some((st) => st.worker !== undefined);
+  const onWorkers = Object.values(state.steps).some((st) => st.worker !== undefined || st.succeededOn !== undefined);
   const rows = record.plan.steps.map((step) => {
     const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
     const duration = durationBetween(st.startedAt, st.endedAt);
@@ -58,7 +58,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
     // Between attempts nothing of the step runs: it waits for its retry (paused: for the resume).
     const shownStatus = status === 'interrupted' && st.status === 'running' ? 'interrupted' : retrying ? 'retrying' : st.status;
-    return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [st.worker ?? '-'] : []), plainText(detail)];
+    return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [workerCell(st)] : []), plainText(detail)];
   });
   const header = ['STEP', 'STATUS', 'ATTEMPTS', 'DURATION', ...(onWorkers ? ['WORKER'] : []), 'DETAIL'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
@@ -75,6 +75,13 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   writeLine(io.stdout);
   for (const hint of nextSteps(runId, status, record.redis)) writeLine(io.stdout, style.dim(hint));
   return ExitCode.ok;
+}
+
+/** Where the step ran and, for a fan-out that did not succeed as a whole, where it did: `web-1,web-2 (succeeded on web-1)`. */
+function workerCell(st: { worker?: string; succeededOn?: Record<string, unknown> }): string {
+  if (st.succeededOn === undefined) return st.worker ?? '-';
+  const succeeded = `succeeded on ${Object.keys(st.succeededOn).join(',')}`;
+  return st.worker === undefined ? succeeded : `${st.worker} (${succeeded})`;
 }
 
 function nextSteps(runId: string, status: string, redis: string | undefined): string[] {
