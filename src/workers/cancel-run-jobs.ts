@@ -66,7 +66,9 @@ export async function cancelRunJobs(target: RedisTarget, runId: string, { waitMs
 
 /**
  * The run's job hashes, `ksa:<queue>:<runId>.<step>.<attempt>[.<worker>]`: neither queue names nor
- * job ids contain ':', so three parts exactly (a job's `:lock` and `:logs` keys have four).
+ * job ids contain ':', so three parts exactly (a job's `:lock` and `:logs` keys have four). The
+ * cancel marks of its jobs, `ksa:cancelled:<job id>`, have that shape too but are strings, not jobs
+ * (a run that stopped a step before it died has some).
  */
 async function runJobKeys(client: Redis, runId: string): Promise<{ queue: string; id: string }[]> {
   const found: { queue: string; id: string }[] = [];
@@ -76,7 +78,7 @@ async function runJobKeys(client: Redis, runId: string): Promise<{ queue: string
     cursor = next;
     for (const key of keys) {
       const parts = key.split(':');
-      if (parts.length === 3 && parts[2]!.startsWith(`${runId}.`)) found.push({ queue: parts[1]!, id: parts[2]! });
+      if (parts.length === 3 && parts[2]!.startsWith(`${runId}.`) && key !== cancelledKey(parts[2]!)) found.push({ queue: parts[1]!, id: parts[2]! });
     }
   } while (cursor !== '0');
   return found;

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, eventsOf, eventually, parseNdjson, runKsa, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
 import { killGroup, lineCounts, readPids } from '../helpers/durable.js';
-import { startWorker, stopAll } from '../helpers/fleet.js';
+import { startWorker, stopAll, waitForJobState } from '../helpers/fleet.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { isProcessAlive, waitFor } from '../helpers/tool-context.js';
 
@@ -71,5 +71,42 @@ steps:
     expect(after.code, describeResult(after)).toBe(0);
     expect(eventsOf(parseNdjson(after.stdout), 'step_succeeded', 'marker')).toHaveLength(1);
     expect(Object.fromEntries(lineCounts(dir))).toEqual({ marker: 1 });
+  }, 90_000);
+
+  it('of a run that had stopped a step on a worker before it died (its cancel mark is in Redis): the rollback runs, exit 0', async () => {
+    const dir = path.join(sandbox.dir, 'marked');
+    mkdirSync(dir);
+    workers.push(await startWorker(redis.url, 'w-undo', { labels: ['undo'], cwd: dir, home: sandbox.home, concurrency: 3 }));
+    const planFile = await sandbox.writePlan('marked/plan.yaml', `goal: Die while undoing
+runsOn: [undo]
+steps:
+  - id: first
+    tool: shell
+    args: { command: "echo first" }
+    rollback: { tool: shell, args: { command: "touch undo.started; while [ ! -f undo.go ]; do sleep 0.1; done; echo undone >> undo.log" } }
+  - id: held
+    dependsOn: [first]
+    tool: shell
+    args: { command: "echo $$ >> held.pids; while true; do sleep 0.1; done" }
+  - id: bad
+    dependsOn: [first]
+    tool: shell
+    args: { command: "while [ ! -s held.pids ]; do sleep 0.1; done; exit 3" }
+`);
+    // bad fails while held runs: held is stopped (its job gets the cancel mark), then first's undo starts.
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home: sandbox.home, cwd: dir, timeoutMs: 60_000, env: noRedisEnv });
+    await eventually(() => (existsSync(path.join(dir, 'undo.started')) ? true : undefined), 20_000);
+    for (const pid of readPids(dir, 'held.pids')) orphans.add(pid);
+    const runId = (parseNdjson(run.stdout())[0] as { runId: string }).runId;
+    run.kill('SIGKILL');
+    await run.result;
+    writeFileSync(path.join(dir, 'undo.go'), '');
+    await waitForJobState(redis.url, 'worker-w-undo', `${runId}.first.rollback.w-undo`, 'completed');
+
+    const cancel = await runKsa(['cancel', runId, '--yes', '--redis', redis.url], { home: sandbox.home, cwd: dir, env: noRedisEnv, timeoutMs: 30_000 });
+    expect(cancel.code, describeResult(cancel)).toBe(0);
+    expect(Object.fromEntries(lineCounts(dir, 'undo.log'))).toEqual({ undone: 1 });
+    const status = JSON.parse((await runKsa(['status', runId, '--json'], { home: sandbox.home, env: noRedisEnv })).stdout) as { status: string };
+    expect(status.status).toBe('cancelled');
   }, 90_000);
 });
