@@ -1,18 +1,29 @@
 import type { Plan } from './schema.js';
-import type { RunState } from './state.js';
+import type { RunState, StepState } from './state.js';
 
-/** Steps that were running when the run stopped are run again (at-least-once); finished ones are kept. */
+/**
+ * Steps that were running when the run stopped are run again (at-least-once); finished ones are kept.
+ * A fan-out that did not succeed as a whole runs again too, but where it did succeed (and was not
+ * undone yet) is kept with its place in the order of completion: like a step that succeeded before
+ * the stop, it is undone there if the run fails or is cancelled (`ksa cancel` of an interrupted run).
+ */
 export function prepareResume(saved: RunState, plan: Plan): RunState {
   const state: RunState = structuredClone(saved);
   for (const step of plan.steps) {
     const st = (state.steps[step.id] ??= { status: 'pending', attempts: 0 });
     if (st.status !== 'succeeded' && st.status !== 'skipped') {
-      state.steps[step.id] = { status: 'pending', attempts: 0 };
+      const undo = stillToUndo(st);
+      state.steps[step.id] = { status: 'pending', attempts: 0, ...(undo ? { succeededOn: undo } : {}) };
     }
   }
-  state.completed = state.completed.filter((id) => state.steps[id]?.status === 'succeeded');
+  state.completed = state.completed.filter((id) => state.steps[id]?.status === 'succeeded' || state.steps[id]?.succeededOn !== undefined);
   delete state.error;
   delete state.failedStepId;
   delete state.endedAt;
   return state;
+}
+
+/** Where a step that did not succeed had succeeded in part, unless its rollback already undid that. */
+function stillToUndo(st: StepState): Record<string, unknown> | undefined {
+  return st.rollback?.status === 'succeeded' ? undefined : st.succeededOn;
 }

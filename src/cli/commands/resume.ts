@@ -101,12 +101,19 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   return exitCode;
 }
 
-function resumeOutline(order: readonly string[], steps: Record<string, { status: string }>): string[] {
+function resumeOutline(order: readonly string[], steps: Record<string, { status: string; succeededOn?: Record<string, unknown>; rollback?: { status: string } }>): string[] {
   const done = order.filter((id) => steps[id]?.status === 'succeeded' || steps[id]?.status === 'skipped');
   const again = order.filter((id) => steps[id]?.status === 'running');
   const rest = order.filter((id) => !done.includes(id) && !again.includes(id));
   const lines = [`Resuming: ${done.length} of ${order.length} steps are done and will not run again${done.length ? ` (${done.join(', ')})` : ''}.`];
   if (again.length > 0) lines.push(`  ${again.join(', ')} ${again.length > 1 ? 'were' : 'was'} running when the run stopped and will run again.`);
   if (rest.length > 0) lines.push(`  Still to run: ${rest.join(', ')}.`);
+  // A fan-out that did not succeed as a whole runs again, and what it did where it succeeded is still undone on a failure.
+  for (const id of [...again, ...rest]) {
+    const st = steps[id];
+    if (st?.succeededOn && st.rollback?.status !== 'succeeded') {
+      lines.push(`  ${id} had succeeded on ${Object.keys(st.succeededOn).join(', ')}: if the run fails or is cancelled, it is rolled back there.`);
+    }
+  }
   return lines;
 }
