@@ -1,6 +1,7 @@
 import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
+import { clearFailedJob } from './fresh-job.js';
 import { settledWithin } from './settled-within.js';
 import { describePlacement, errorMessage, KsaError, PartialSuccessError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
 import { CANCEL_CHANNEL, cancelledKey, jobId as makeJobId, labelQueue, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
@@ -314,8 +315,10 @@ export class RemoteSteps {
         args: call.args,
         ...(this.kubeContext ? { kubeContext: this.kubeContext } : {}),
       };
-      void this.adds
-        .add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP })
+      const add = () => this.adds.add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
+      // A fresh run's job ids are new; only a resumed run may find its predecessor's under the same id
+      // (and a step cancelled meanwhile is not added: its cancel found no job to stop).
+      void (this.options.reattach ? clearFailedJob(queue, this.client, id).then(() => (call.signal.aborted ? undefined : add())) : add())
         .then(async () => {
           entry.added = true;
           if (!this.options.reattach) return this.showWaiting(entry);

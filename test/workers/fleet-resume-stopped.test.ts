@@ -1,0 +1,62 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeResult, eventsOf, eventually, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
+import { lineCounts, readPids } from '../helpers/durable.js';
+import { fleetScenarios, waitForJobState } from '../helpers/fleet.js';
+import { expectWellFormedRun } from '../helpers/run-events.js';
+
+// A run cancelled (Ctrl-C) while a worker ran its step, then stopped at once during the rollback
+// (a second Ctrl-C): that step's job ended failed, marked cancelled. ksa resume runs the step again
+// on a worker (at-least-once, as for a local run) instead of taking the old job's "cancelled on
+// worker" for the new attempt's result.
+
+const fleet = fleetScenarios('ksa-fleet-resume-stopped-');
+
+/** `prep`'s undo waits for a file that never comes; `wait` runs until wait.go exists (it notes each start); `after` follows it. */
+const PLAN = `goal: Wait on a worker
+steps:
+  - id: prep
+    runsOn: [box]
+    tool: shell
+    args: { command: "echo prep >> ran.log" }
+    rollback: { tool: shell, args: { command: "touch undo.started; echo $$ >> wait.pids; while [ ! -f never ]; do sleep 0.1; done" } }
+  - id: wait
+    dependsOn: [prep]
+    runsOn: [box]
+    tool: shell
+    args: { command: "echo wait >> ran.log; echo $$ >> wait.pids; while [ ! -f wait.go ]; do sleep 0.1; done; echo waited" }
+  - id: after
+    dependsOn: [wait]
+    runsOn: [box]
+    tool: shell
+    args: { command: "echo after >> ran.log" }
+`;
+
+describe('ksa resume --redis of a run stopped at once', () => {
+  it('the step a worker was running when the run stopped runs again on resume, and the run succeeds', async () => {
+    const { redis, dir, home } = await fleet.setup('stopped', ['box-1'], { labels: ['box'], concurrency: 2 });
+    const planFile = await fleet.sandbox.writePlan('stopped/plan.yaml', PLAN);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
+    await eventually(() => (lineCounts(dir).get('wait') === 1 ? true : undefined), 20_000);
+    const { runId } = parseNdjson(run.stdout())[0]!;
+    run.kill('SIGINT');
+    await eventually(() => (existsSync(path.join(dir, 'undo.started')) ? true : undefined), 20_000);
+    run.kill('SIGINT');
+    const stopped = await run.result;
+    expect(stopped.code, describeResult(stopped)).toBe(130);
+    for (const pid of readPids(dir, 'wait.pids')) fleet.orphans.add(pid);
+    // The worker has given up the job: it ended failed (cancelled), as the resumed run finds it.
+    await waitForJobState(redis.url, 'steps-box', `${runId}.wait.1`, 'failed');
+
+    writeFileSync(path.join(dir, 'wait.go'), '');
+    const resumed = await runKsa(['resume', runId, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
+    expect(resumed.code, describeResult(resumed)).toBe(0);
+    const events = parseNdjson(resumed.stdout);
+    expect(expectWellFormedRun(events)).toBe('succeeded');
+    expect(eventsOf(events, 'step_succeeded', 'wait')).toHaveLength(1);
+    expect(lineCounts(dir).get('wait')).toBe(2);
+    expect(lineCounts(dir).get('after')).toBe(1);
+    expect(lineCounts(dir).get('prep')).toBe(1);
+  });
+});
