@@ -6,6 +6,7 @@ import { closestMatch, didYouMean, lookAlikeNote, unknownToolMessage } from './s
 import { isRecord, typeProblem, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
 import { unknownStepFieldHint } from './unknown-field.js';
+import { salvageStep } from './step-salvage.js';
 import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import {
   DEFAULT_MAX_STEPS,
@@ -109,15 +110,14 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
       continue;
     }
     for (const issue of parsed.error.issues) issues.push(...fromZodIssue(issue, ['steps', i], raw, unknownStepFieldHint));
-    // A step whose only fault is an unknown field is still checked in full, so its other problems show now.
-    const trimmed = withoutUnknownFields(raw, parsed.error.issues);
-    const again = trimmed === undefined ? undefined : StepSchema.safeParse(trimmed);
-    if (again?.success) {
-      steps[i] = again.data;
-      nodes[i] = again.data;
-    } else {
-      nodes[i] = skeleton(raw, i);
-    }
+    // A step whose faults are an unknown field, its id or an optional field is still checked in full, so its
+    // other problems (an unknown tool, missing arguments) show now, not one round of repairs later.
+    const node = skeleton(raw, i);
+    const salvaged = salvageStep(raw, parsed.error.issues);
+    const again = salvaged === undefined ? undefined : StepSchema.safeParse(salvaged);
+    // It keeps the id it was written with, so dependencies and references to it still find it.
+    if (again?.success) steps[i] = { ...again.data, id: node.id };
+    nodes[i] = steps[i] ?? node;
   }
 
   // Duplicate ids and dependency problems come out of building the graph: one pass, one id index.
@@ -294,17 +294,6 @@ function schemaIssues(schema: z.ZodType, value: unknown): readonly z.core.$ZodIs
     return schema.safeParse(value).error?.issues ?? [];
   }
   return (result.issues ?? []) as readonly z.core.$ZodIssue[];
-}
-
-/** A copy of a step without the fields zod did not know, or undefined if it has other faults too. */
-function withoutUnknownFields(raw: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
-  if (!isRecord(raw) || !issues.every((issue) => issue.code === 'unrecognized_keys')) return undefined;
-  const copy = structuredClone(raw);
-  for (const issue of issues) {
-    const target = valueAt(copy, issue.path);
-    if (isRecord(target) && issue.code === 'unrecognized_keys') for (const key of issue.keys) delete target[key];
-  }
-  return copy;
 }
 
 /** Enough of a broken step (its id and dependencies) to keep checking the graph around it. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { describePlanDiff, diffPlans, isEmptyDiff } from '../../src/agent/index.js';
 import type { PlanInput } from '../../src/planning/index.js';
+import { checkEditedPlan } from '../../src/agent/plan-diff.js';
 import { parsed } from '../helpers/agent-fixtures.js';
+import { catalog } from '../helpers/catalog.js';
 
 type Doc = { goal: string; inputs?: Record<string, unknown>; maxParallel?: number; steps: Record<string, unknown>[] };
 
@@ -85,5 +87,15 @@ describe('diffPlans', () => {
   it('a step turned into an llm_query lists its changed fields', () => {
     const diff = revise((doc) => ({ ...doc, steps: [doc.steps[0]!, { id: 'test', type: 'llm_query', prompt: 'Are the tests needed?', dependsOn: ['install'] }, doc.steps[2]!] }));
     expect(diff.changed).toEqual([{ id: 'test', fields: ['tool', 'args', 'type', 'prompt'] }]);
+  });
+});
+
+describe('checkEditedPlan (the chat\'s e)', () => {
+  it('an edited step with a bad id and an unknown tool: both problems, to fix in one edit', () => {
+    const edited = { goal: 'Deploy the shop', steps: [{ id: 'Bad Id', tool: 'nosuchtool' }] };
+    const result = checkEditedPlan(plan(BASE), edited, catalog);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([expect.stringMatching(/^steps\[0\]\.id: must match/), expect.stringMatching(/^steps\[0\]\.tool: unknown tool "nosuchtool"/)]);
   });
 });

@@ -158,6 +158,37 @@ describe('validatePlan: the document', () => {
     expect(issues.map((i) => i.code)).toEqual(['unknown_field', 'unknown_input']);
   });
 
+  it('a step with a bad id still has its tool and arguments checked', () => {
+    expect(linesOf({ goal: 'g', steps: [{ id: 'A', tool: 'nosuchtool' }] })).toEqual([
+      expect.stringMatching(/^steps\[0\]\.id: must match/),
+      expect.stringMatching(/^steps\[0\]\.tool: unknown tool "nosuchtool"/),
+    ]);
+    expect(linesOf({ goal: 'g', steps: [{ id: 'A', tool: 'shell', args: {} }] })).toEqual([
+      expect.stringMatching(/^steps\[0\]\.id: must match/),
+      'steps[0].args.command: is required (string) (tool "shell")',
+    ]);
+  });
+
+  it('a step with a bad id is still the step its dependents name, with nothing made up about it', () => {
+    const issues = issuesOf({
+      goal: 'g',
+      steps: [
+        { id: 'Build', tool: 'shell', args: { command: 'make' } },
+        { id: 'test', tool: 'shell', args: { command: 'echo {{ steps.Build.output.stdout }}' }, dependsOn: ['Build'] },
+      ],
+    });
+    expect(issues.map(formatIssue)).toEqual([expect.stringMatching(/^steps\[0\]\.id: must match/)]);
+  });
+
+  it('a bad optional field does not hide the step\'s other problems', () => {
+    const issues = issuesOf({ goal: 'g', steps: [{ id: 'a', tool: 'nosuch', timeoutMs: -1, retry: { maxAttempts: 0 } }] });
+    expect(issues.map((i) => [formatPath(i.path), i.code])).toEqual([
+      ['steps[0].retry.maxAttempts', 'invalid_field'],
+      ['steps[0].timeoutMs', 'invalid_field'],
+      ['steps[0].tool', 'unknown_tool'],
+    ]);
+  });
+
   it('more than 200 steps is an error; maxSteps raises the limit', () => {
     const steps = Array.from({ length: 201 }, (_, i) => shell(`s${i}`));
     const issues = issuesOf({ goal: 'g', steps });
