@@ -284,6 +284,23 @@ export function createAncestorCheck(graph: PlanGraph): (step: number, ancestor: 
   };
 }
 
+/** The ids of a step's transitive dependencies (never the step itself, even on a cycle): what its expressions may read. */
+export function ancestorIds(graph: PlanGraph, step: number): string[] {
+  const seen = new Uint8Array(graph.ids.length);
+  seen[step] = 1;
+  const queue = [step];
+  const out: string[] = [];
+  for (let head = 0; head < queue.length; head++) {
+    for (const dep of edgesOf(graph.depEdges, queue[head]!)) {
+      if (seen[dep]) continue;
+      seen[dep] = 1;
+      queue.push(dep);
+      out.push(graph.ids[dep]!);
+    }
+  }
+  return out;
+}
+
 /** Steps grouped by depth (longest chain of dependencies before them): what a dry run shows as parallel. */
 export function depthLevels(graph: PlanGraph): number[][] {
   const order = graph.order;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from './graph.js';
+import { ancestorIds, buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from './graph.js';
 import { compileExpression } from './expressions.js';
 import { containsTemplate, findTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean, lookAlikeNote, unknownToolMessage } from './suggest.js';
@@ -132,7 +132,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   });
   for (const { i, j, dep, self } of dependencyProblems) {
     if (self) add('self_dependency', ['steps', i, 'dependsOn', j], `step "${dep}" cannot depend on itself`);
-    else add('unknown_dependency', ['steps', i, 'dependsOn', j], `unknown step "${dep}"${didYouMean(dep, graph.indexOf.keys())}`);
+    else add('unknown_dependency', ['steps', i, 'dependsOn', j], `unknown step "${dep}"${didYouMean(dep, otherIds(graph, i))}`);
   }
   for (const cycle of graph.cycles) {
     const at = Math.max(graph.indexOfId(cycle[0]!), 0);
@@ -196,11 +196,16 @@ class StepChecker {
     if (step.rollback) this.toolCall(step.rollback.tool, step.rollback.args, i, true);
   }
 
-  /** did-you-mean, or the bracket syntax for ids with a dash (CEL reads `-` as minus). */
-  private stepHint(id: string, source: string): string {
+  /**
+   * The bracket syntax for ids with a dash (CEL reads `-` as minus), or did-you-mean among the steps
+   * the expression may read: its ancestors, and in a rollback the step itself. Another step is no fix.
+   */
+  private stepHint(id: string, source: string, i: number, allowSelf: boolean): string {
     const dashed = [...this.graph.indexOf.keys()].find((known) => known.startsWith(`${id}-`) && source.includes(known));
     if (dashed) return `; to read a step whose id has a dash, write steps["${dashed}"]`;
-    return didYouMean(id, this.graph.indexOf.keys());
+    const readable = ancestorIds(this.graph, i);
+    if (allowSelf) readable.push(this.graph.ids[i]!);
+    return didYouMean(id, readable);
   }
 
   private toolCall(name: string, args: Record<string, unknown>, i: number, isRollback: boolean): void {
@@ -245,7 +250,7 @@ class StepChecker {
     for (const id of refs.steps) {
       const target = this.graph.indexOfId(id);
       if (target < 0) {
-        this.add('unknown_reference', path, `"${source}" references unknown step "${id}"${this.stepHint(id, source)}`);
+        this.add('unknown_reference', path, `"${source}" references unknown step "${id}"${this.stepHint(id, source, i, allowSelf)}`);
       } else if (target === i) {
         if (!allowSelf) this.add('not_an_ancestor', path, `"${source}" references the step itself ("${id}"); only its dependencies have results yet`);
       } else if (this.graph.order !== null && !this.isAncestor(i, target)) {
@@ -294,6 +299,11 @@ function schemaIssues(schema: z.ZodType, value: unknown): readonly z.core.$ZodIs
     return schema.safeParse(value).error?.issues ?? [];
   }
   return (result.issues ?? []) as readonly z.core.$ZodIssue[];
+}
+
+/** Every step id but step i's own: a step cannot depend on itself, so its id is no suggestion. */
+function* otherIds(graph: PlanGraph, i: number): Iterable<string> {
+  for (const id of graph.indexOf.keys()) if (id !== graph.ids[i]) yield id;
 }
 
 /** Enough of a broken step (its id and dependencies) to keep checking the graph around it. */

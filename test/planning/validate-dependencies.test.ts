@@ -7,6 +7,10 @@ describe('validatePlan: dependencies', () => {
     expect(issues).toEqual([{ code: 'unknown_dependency', path: ['steps', 1, 'dependsOn', 0], message: 'unknown step "biuld" (did you mean "build"?)' }]);
   });
 
+  it('an unknown dependency close only to the step\'s own id: no suggestion (a step cannot depend on itself)', () => {
+    expect(linesOf({ goal: 'g', steps: [shell('web', { dependsOn: ['wb'] })] })).toEqual(['steps[0].dependsOn[0]: unknown step "wb"']);
+  });
+
   it('unknown dependency with nothing close: no suggestion', () => {
     expect(linesOf({ goal: 'g', steps: [shell('build'), shell('test', { dependsOn: ['build', 'provision-cluster'] })] })).toEqual([
       'steps[1].dependsOn[1]: unknown step "provision-cluster"',

@@ -48,6 +48,20 @@ describe('validatePlan: step references', () => {
     expect(issues).toEqual([{ code: 'unknown_reference', path: ['steps', 1, 'when'], message: expect.stringContaining('unknown step "biuld" (did you mean "build"?)') }]);
   });
 
+  it('"did you mean" names only a step the expression may read: an ancestor, never the step itself or a sibling', () => {
+    const message = (steps: unknown[]) => issuesOf(base(steps))[0]!.message;
+    expect(message([shell('a', { when: 'steps.zz.output.exitCode == 0' })])).toBe('"steps.zz.output.exitCode == 0" references unknown step "zz"');
+    const tests = [shell('build'), shell('built'), shell('test', { dependsOn: ['build'], when: 'steps.buil.output.exitCode == 0' })];
+    expect(message(tests)).toContain('(did you mean "build"?)');
+    expect(message([shell('build'), shell('built'), shell('test', { dependsOn: ['built'], when: 'steps.bild.output.exitCode == 0' })])).toContain('(did you mean "built"?)');
+    expect(message([shell('build'), shell('test', { when: 'steps.biuld.output.exitCode == 0' })])).not.toContain('did you mean');
+  });
+
+  it('a rollback may read its own step, so "did you mean" may name it there', () => {
+    const step = shell('web', { rollback: { tool: 'shell', args: { command: 'echo {{ steps.wb.output.stdout }}' } } });
+    expect(issuesOf(base([step]))[0]!.message).toContain('(did you mean "web"?)');
+  });
+
   it('a reference to a step that is not an ancestor', () => {
     const issues = issuesOf(base([shell('build'), shell('test', { args: { command: 'echo {{ steps.build.output.stdout }}' } })]));
     expect(issues).toEqual([{ code: 'not_an_ancestor', path: ['steps', 1, 'args', 'command'], message: expect.stringContaining('"test" does not depend on') }]);
