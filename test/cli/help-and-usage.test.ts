@@ -76,6 +76,29 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
     expect(hints.join('\n')).toMatch(/did you mean --yes\?/i);
   });
 
+  it('a --workspace that is no folder is one line, exit 2, for every command that takes it (as for ksa run)', async () => {
+    const plan = await sandbox.writePlan('workspace.yaml', 'goal: g\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "touch ran" }\n');
+    const commands = [
+      ['validate', plan],
+      ['run', plan, '--yes'],
+      ['policy', 'check', plan],
+      ['tools'],
+      ['mcp', 'list'],
+      ['mcp', 'trust'],
+      ['plan', 'deploy it'],
+      ['ask', 'deploy it'],
+      // Before Redis is contacted (nothing listens on port 1).
+      ['worker', '--redis', 'redis://127.0.0.1:1'],
+    ];
+    const missing = path.join(sandbox.dir, 'wss');
+    const cases = commands.flatMap((args): [string[], string][] => [
+      [[...args, '--workspace', 'wss'], `ksa: --workspace ${missing}: no such directory`],
+      [[...args, '--workspace', plan], `ksa: --workspace ${plan}: not a directory`],
+    ]);
+    const results = await Promise.all(cases.map(([args]) => ksa(...args)));
+    for (const [index, [, expected]] of cases.entries()) expectUsageError(results[index]!, expected);
+  });
+
   it('bad flag values are one line each', async () => {
     const plan = await sandbox.writePlan('values.yaml', 'goal: g\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "true" }\n');
     const cases: [string[], RegExp][] = [

@@ -2,6 +2,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chatHarnessFor } from '../helpers/chat-pty.js';
+import { createCliSandbox } from '../helpers/cli.js';
 import { spawnKsaPty } from '../helpers/pty.js';
 
 // The chat draws its first frame before it loads its tools and policy; a broken policy file then ends it
@@ -28,5 +29,17 @@ describe('ksa chat with a broken policy file', () => {
     const home = await readdir(harness.sandbox.home);
     expect(home).not.toContain('runs');
     expect(home).not.toContain('conversations');
+  });
+});
+
+describe('ksa chat --workspace that is no folder', () => {
+  it('ends with the one-line error of every other command, exit 2, before the chat draws', async (context) => {
+    const sandbox = await createCliSandbox();
+    context.onTestFinished(() => sandbox.cleanup());
+    const term = spawnKsaPty(['chat', '--workspace', 'wss'], { cwd: sandbox.dir, home: sandbox.home, timeoutMs: 60_000 });
+    context.onTestFinished(() => term.dispose());
+    expect(await term.exited).toMatchObject({ exitCode: 2, timedOut: false });
+    const screen = await term.screen();
+    expect(screen.split('\n').filter((line) => line.trim() !== '')).toEqual([`ksa: --workspace ${path.join(sandbox.dir, 'wss')}: no such directory`]);
   });
 });

@@ -33,6 +33,7 @@ import { loadPolicy } from '../policy-files.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { planOutputFormat } from '../plan-output-format.js';
 import type { ApprovalGrant } from '../../agent/index.js';
+import { workspaceOption } from '../workspace-option.js';
 
 export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string; approve?: string; allowDestroy?: boolean };
 
@@ -52,9 +53,9 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   if (outputFormat === 'mermaid') {
     throw new CliError({ message: `-o ${flags.output}: ksa ask saves the plan for ksa run, not a diagram; use a name ending in .yaml or .json (ksa plan --format mermaid draws one)` });
   }
+  const workspace = await workspaceOption(io.cwd, flags.workspace, io.cwd);
   const stores = openStores(io);
   const cli = await openModel(io.env, stores.home);
-  const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
   const policy = await loadPolicy(stores.home, workspace);
   const conversation = await openConversation(stores, { id: flags.session, latest: flags.continue }, workspace);
   const style = createStyler(colorEnabled(io.stderr, io.env));

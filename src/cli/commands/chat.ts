@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { SessionSnapshot } from '../../agent/index.js';
 import { startingChatMode } from '../../agent/chat-mode-info.js';
 import { PendingSession } from '../../tui/pending-session.js';
@@ -15,6 +14,7 @@ import { loadModelSetup } from '../model-setup.js';
 import { WarningRelay } from '../warning-relay.js';
 import { checkSessionFlags, chooseConversation, openConversation, openStores } from '../stores.js';
 import { withoutFetch } from '../without-fetch.js';
+import { workspaceOption } from '../workspace-option.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
 
@@ -34,7 +34,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   }
   const storeWarnings = new WarningRelay(io);
   const stores = openStores(io, storeWarnings.warn);
-  const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
+  const workspace = await workspaceOption(io.cwd, flags.workspace, io.cwd);
   // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.
   if (!colorEnabled(io.stdout, io.env)) process.env.FORCE_COLOR = '0';
   // Started together: the TUI's modules load while the MCP configuration, the model setup and the kube target are read.

@@ -5,16 +5,17 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
+import { workspaceOption } from '../workspace-option.js';
 
 export type McpFlags = { json?: boolean; workspace?: string };
 
-function workspaceOf(io: CliIO, flags: McpFlags): string {
-  return flags.workspace ? path.resolve(io.cwd, flags.workspace) : io.cwd;
+function workspaceOf(io: CliIO, flags: McpFlags): Promise<string> {
+  return workspaceOption(io.cwd, flags.workspace, io.cwd);
 }
 
 /** Starts every usable server (in parallel) and shows each one's state and tools. */
 export async function mcpListCommand(io: CliIO, flags: McpFlags): Promise<ExitCodeValue> {
-  const hub = await McpHub.load({ home: ksaHome(io.env), workspace: workspaceOf(io, flags), env: io.env, cwd: io.cwd });
+  const hub = await McpHub.load({ home: ksaHome(io.env), workspace: await workspaceOf(io, flags), env: io.env, cwd: io.cwd });
   await hub.start();
   const servers = hub.statuses();
   const problems = hub.problems.map((problem) => problem.message);
@@ -40,7 +41,7 @@ export async function mcpListCommand(io: CliIO, flags: McpFlags): Promise<ExitCo
 
 /** Trusts the current definitions of the workspace's .mcp.json (kept in KSA_HOME; a changed file needs trust again). */
 export async function mcpTrustCommand(io: CliIO, flags: McpFlags): Promise<ExitCodeValue> {
-  const workspace = workspaceOf(io, flags);
+  const workspace = await workspaceOf(io, flags);
   const hub = await McpHub.load({ home: ksaHome(io.env), workspace, env: io.env, cwd: io.cwd });
   const before = hub.workspace();
   if (!before) {

@@ -12,6 +12,7 @@ import { interruptible } from '../interrupt.js';
 import { openStores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { loadPolicy } from '../policy-files.js';
+import { workspaceOption } from '../workspace-option.js';
 
 export type PlanFlags = { json?: boolean; format?: string; output?: string; workspace?: string; maxRepairs?: string };
 
@@ -22,7 +23,7 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   const maxRepairs = parseWholeNumber(flags.maxRepairs, '--max-repairs', 0);
   // Found now, not after the model was paid for.
   const file = flags.output === undefined ? undefined : await checkOutputFile(io.cwd, flags.output);
-  const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
+  const workspace = await workspaceOption(io.cwd, flags.workspace, io.cwd);
   const stores = openStores(io);
   const { config, model } = await openModel(io.env, stores.home);
   // The plan must pass the policy `ksa run` will apply: the planner is told it and repairs denied plans.

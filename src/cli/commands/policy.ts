@@ -10,6 +10,7 @@ import { parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy, policyFiles } from '../policy-files.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { formatIssues } from '../validation-report.js';
+import { workspaceOption } from '../workspace-option.js';
 
 export type PolicyCheckFlags = { json?: boolean; approve?: string; workspace?: string; input: string[] };
 
@@ -20,7 +21,7 @@ export type PolicyCheckFlags = { json?: boolean; approve?: string; workspace?: s
  */
 export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyCheckFlags): Promise<ExitCodeValue> {
   const mode = parseApprovalMode(flags.approve);
-  const workspace = flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(path.resolve(io.cwd, file));
+  const workspace = await workspaceOption(io.cwd, flags.workspace, path.dirname(path.resolve(io.cwd, file)));
   const home = ksaHome(io.env);
   const policy = await loadPolicy(home, workspace);
   const registry = createBuiltinRegistry();

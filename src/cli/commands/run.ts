@@ -1,8 +1,6 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
 import { approvedKubeContext, currentKubeContext, currentKubeTarget, planTouchesKube } from '../../tools/index.js';
-import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
@@ -18,6 +16,7 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
+import { workspaceOption } from '../workspace-option.js';
 import { describeWorkers, redisUrlFor, withoutCredentials, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 
 export type RunFlags = {
@@ -40,10 +39,10 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   // A bad value is a usage error now, not a failure once Redis has answered.
   parseDuration(flags.workerWait, '--worker-wait');
   const home = ksaHome(io.env);
-  const workspaceDir = flags.workspace ? path.resolve(io.cwd, flags.workspace) : path.dirname(path.resolve(io.cwd, file));
-  const commandTools = await openCommandTools(io, workspaceDir);
+  const workspace = await workspaceOption(io.cwd, flags.workspace, path.dirname(path.resolve(io.cwd, file)));
+  const commandTools = await openCommandTools(io, workspace);
   const { registry } = commandTools;
-  const policy = await loadPolicy(home, workspaceDir);
+  const policy = await loadPolicy(home, workspace);
   const { file: planFile, plan } = await loadValidPlan(io, file, registry, {
     inputs,
     maxSteps: parseWholeNumber(flags.maxSteps, '--max-steps'),
@@ -52,7 +51,6 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     policy,
     stdin: io.stdin,
   });
-  const workspace = await resolveWorkspace(workspaceDir);
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
   // Cluster steps show the context and namespace they touch; the run refuses any other context.
@@ -139,15 +137,4 @@ function dryRunDocument(plan: Plan): unknown {
     waves: depthLevels(graph).map((level) => level.map((i) => graph.ids[i])),
     criticalPathLength: Math.max(...lengths),
   };
-}
-
-async function resolveWorkspace(dir: string): Promise<string> {
-  try {
-    const info = await stat(dir);
-    if (!info.isDirectory()) throw new CliError({ message: `--workspace ${dir}: not a directory` });
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError({ message: `--workspace ${dir}: no such directory` });
-  }
-  return dir;
 }

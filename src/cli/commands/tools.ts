@@ -1,14 +1,14 @@
-import path from 'node:path';
 import { toolsAsJson } from '../../tools/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { schemaTypeName, type JsonSchema } from '../schema-type-name.js';
+import { workspaceOption } from '../workspace-option.js';
 
 /** Built-in tools, then those of every MCP server that started (the others are named on stderr). */
 export async function toolsCommand(io: CliIO, flags: { json?: boolean; workspace?: string }): Promise<ExitCodeValue> {
-  const opened = await openCommandTools(io, flags.workspace ? path.resolve(io.cwd, flags.workspace) : io.cwd);
+  const opened = await openCommandTools(io, await workspaceOption(io.cwd, flags.workspace, io.cwd));
   await opened.startAll();
   const tools = toolsAsJson(opened.registry);
   if (flags.json) {

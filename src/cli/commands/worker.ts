@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
@@ -10,6 +9,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { parseWholeNumber } from '../options.js';
 import { checkedTarget, requiredRedisUrl } from '../remote-run.js';
+import { workspaceOption } from '../workspace-option.js';
 
 export type WorkerFlags = { redis?: string; labels?: string; concurrency?: string; name?: string; workspace?: string; json?: boolean };
 
@@ -24,8 +24,7 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
   const concurrency = parseWholeNumber(flags.concurrency, '--concurrency') ?? 4;
   const name = flags.name ?? `${hostname().split('.')[0]}-${process.pid}`;
   if (!WORKER_NAME_PATTERN.test(name)) throw new CliError({ message: `--name "${name}": use letters, digits, ".", "_" and "-" (no ":"), at most 63 characters` });
-  const workspace = path.resolve(io.cwd, flags.workspace ?? '.');
-  if (!(await stat(workspace).then((info) => info.isDirectory(), () => false))) throw new CliError({ message: `--workspace ${workspace}: no such directory` });
+  const workspace = await workspaceOption(io.cwd, flags.workspace ?? '.', io.cwd);
   const target = await checkedTarget(await requiredRedisUrl(io, flags.redis, ksaHome(io.env)));
 
   // Every step this worker runs sees its name.
