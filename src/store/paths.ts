@@ -10,6 +10,17 @@ export function ksaHome(env: NodeJS.ProcessEnv = process.env): string {
   return envPaths('ksa', { suffix: '' }).data;
 }
 
+/**
+ * What a run id may be: one plain folder name under runs/, as ksa makes them (20261125-154900-3f2a).
+ * An id given by a user or a model is checked against it before it becomes a path, so it never
+ * names another file of the store: no `..` or `/`, no hidden name, no `index.json`.
+ */
+const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+export function isRunId(value: string): boolean {
+  return RUN_ID_PATTERN.test(value);
+}
+
 export function runDir(home: string, runId: string): string {
   return path.join(home, 'runs', runId);
 }

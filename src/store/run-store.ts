@@ -4,7 +4,7 @@ import type { RunEvent } from '../planning/events.js';
 import type { Execution } from '../planning/executor.js';
 import { KsaError } from '../planning/ksa-error.js';
 import { isFinished, type RunStatus } from '../planning/state.js';
-import { ensurePrivateDir, runDir, stepLogDir } from './paths.js';
+import { ensurePrivateDir, isRunId, runDir, stepLogDir } from './paths.js';
 import { createRedactor, secretInputValues, type Redactor } from './redact.js';
 import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
@@ -88,6 +88,7 @@ export class RunStore {
 
   /** Opens an existing run for writing (resume, or rollback after a crash); a dead owner's lock is taken over. */
   async open(runId: string, command: string, options: { readonly inputs?: Readonly<Record<string, unknown>> } = {}): Promise<OpenRun> {
+    if (!isRunId(runId)) throw new RunNotFoundError({ runId });
     const dir = runDir(this.home, runId);
     // The lock first, then one read: the record is the one as of taking the run over.
     const lock = await RunLock.acquire(dir, runId, command, this.warn).catch((error: unknown) => {
@@ -107,6 +108,8 @@ export class RunStore {
 
   /** Reads a run without taking it. */
   async read(runId: string): Promise<RunRecord> {
+    // Not a run's folder (index.json, .., a hidden name): no run, and nothing of the store is read or set aside.
+    if (!isRunId(runId)) throw new RunNotFoundError({ runId });
     const dir = runDir(this.home, runId);
     let unreadable: string | undefined;
     const document = await StoredDocument.open<RunRecord | null>({
@@ -157,6 +160,7 @@ export class RunStore {
       if (!latest) throw new RunNotFoundError({ runId: '', reason: 'there are no runs yet (start one with: ksa run <plan>)' });
       return latest.runId;
     }
+    if (!isRunId(idOrPrefix)) throw new RunNotFoundError({ runId: idOrPrefix });
     if (runs.some((run) => run.runId === idOrPrefix)) return idOrPrefix;
     const matches = runs.filter((run) => run.runId.startsWith(idOrPrefix));
     if (matches.length === 1) return matches[0]!.runId;
@@ -164,8 +168,8 @@ export class RunStore {
       throw new RunNotFoundError({ runId: idOrPrefix, reason: `"${idOrPrefix}" matches ${matches.length} runs (${matches.slice(0, 3).map((run) => run.runId).join(', ')}…); give more of the id` });
     }
     // Not in the index (e.g. it was lost): the run directory may still exist.
-    const dirs = await readdir(this.runsDir).catch(() => [] as string[]);
-    if (dirs.includes(idOrPrefix)) return idOrPrefix;
+    const dirs = await readdir(this.runsDir, { withFileTypes: true }).catch(() => []);
+    if (dirs.some((entry) => entry.isDirectory() && entry.name === idOrPrefix)) return idOrPrefix;
     throw new RunNotFoundError({ runId: idOrPrefix });
   }
 

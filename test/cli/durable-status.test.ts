@@ -136,6 +136,18 @@ describe.concurrent('ksa runs / ksa status', () => {
     expect(nonEmptyLines(unknown.stderr)).toEqual(['ksa: no run "nope" (list them with: ksa runs)']);
   });
 
+  it('a name that is not a run (a store file, .., a path, a hidden name) is no run, for status, resume and cancel; the store is left as it was', async () => {
+    const before = readdirSync(path.join(home, 'runs')).sort();
+    const names = ['index.json', '..', '.', `../runs/${okRun}`, `${okRun}/`, '.index.json.lock', ''];
+    const commands = names.flatMap((name) => [['status', name], ['resume', name, '--yes'], ['cancel', name, '--yes']]);
+    const results = await Promise.all(commands.map((args) => runKsa(args, { home })));
+    for (const [index, result] of results.entries()) {
+      expectExit(result, 2);
+      expect(nonEmptyLines(result.stderr), commands[index]!.join(' ')).toEqual([`ksa: no run "${commands[index]![1]}" (list them with: ksa runs)`]);
+    }
+    expect(readdirSync(path.join(home, 'runs')).sort()).toEqual(before);
+  });
+
   it('with no runs: ksa runs says so (text and {"runs": []}), ksa status exits 2', async () => {
     const empty = path.join(sandbox.home, '..', 'empty-home');
     const text = await runKsa(['runs'], { home: empty });

@@ -53,6 +53,18 @@ describe('RunStore', () => {
     await expect(new RunStore(path.join(home, 'empty')).resolve(undefined)).rejects.toThrow(/there are no runs yet/);
   });
 
+  it('an id that is not a run\'s folder name (index.json, .., a path, a hidden name) is no run: nothing of the store is read, warned about or set aside', async () => {
+    await createClosed('20260101-000001-aaaa', '2026-01-01T00:00:01.000Z');
+    const before = await readdir(path.join(home, 'runs'));
+    for (const id of ['index.json', '..', '.', '../runs/20260101-000001-aaaa', '20260101-000001-aaaa/', '.hidden', '']) {
+      await expect(store.resolve(id), id).rejects.toThrow(`no run "${id}"`);
+      await expect(store.read(id), id).rejects.toThrow(RunNotFoundError);
+      await expect(store.open(id, 'test'), id).rejects.toThrow(RunNotFoundError);
+    }
+    expect(warnings).toEqual([]);
+    expect(await readdir(path.join(home, 'runs'))).toEqual(before);
+  });
+
   it('a run whose owner died is listed as interrupted, never as running', async () => {
     const run = await store.create(newRunRecord('20260101-000001-dead', { createdAt: '2026-01-01T00:00:01.000Z' }), 'test');
     run.setStatus('running');
