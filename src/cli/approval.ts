@@ -31,22 +31,29 @@ export function canPrompt(io: CliIO): boolean {
   return io.stdin.isTTY === true && io.stderr.isTTY === true;
 }
 
+/** What a command asks approval for, in its own words. */
+export type ApprovalWording = {
+  readonly yes?: boolean;
+  /** Asked at the terminal, answered y/N. */
+  readonly question: string;
+  /** The one line when there is no terminal and no --yes: what would be done, and to pass --yes. */
+  readonly refusal: string;
+  /** Said when the user answers no. */
+  readonly rejected: string;
+};
+
 /**
  * Nothing runs without approval: `--yes`, or y at the prompt. Without a
  * terminal and without --yes it refuses (exit 2). Returns ExitCode.ok when
  * approved, else the exit code to end with.
  */
-export async function obtainApproval(io: CliIO, { yes, question }: { yes?: boolean; question: string }): Promise<ExitCodeValue> {
+export async function obtainApproval(io: CliIO, { yes, question, refusal, rejected }: ApprovalWording): Promise<ExitCodeValue> {
   if (yes) return ExitCode.ok;
-  if (!canPrompt(io)) {
-    throw new CliError({
-      message: 'not approved: this plan runs commands, and there is no terminal to ask for approval. Review the plan above and pass --yes to run it.',
-    });
-  }
+  if (!canPrompt(io)) throw new CliError({ message: refusal });
   const answer = await askApproval(io, question);
   if (answer === 'interrupted') return ExitCode.interrupted;
   if (answer === 'rejected') {
-    io.stderr.write('Not run: the plan was not approved.\n');
+    io.stderr.write(`${rejected}\n`);
     return ExitCode.usage;
   }
   return ExitCode.ok;

@@ -3,14 +3,18 @@ import { formatDuration } from '../tui/run-view-model.js';
 import type { Styler } from '../tui/style.js';
 import { plainText, visible } from '../tui/visible-text.js';
 
-/** Without a terminal: one plain line per event, for logs and CI. */
-export function createPlainProgress(write: (line: string) => void, style: Styler, options: { showOutput: boolean }): (event: RunEvent) => void {
+/**
+ * Without a terminal: one plain line per event, for logs and CI. `rollingBack`: ksa cancel
+ * undoing a run whose process is gone, which the executor continues as a resumed run.
+ */
+export function createPlainProgress(write: (line: string) => void, style: Styler, options: { showOutput: boolean; rollingBack?: boolean }): (event: RunEvent) => void {
+  const start = (resumed: boolean) => (options.rollingBack ? 'cancelling, rolling back what succeeded' : resumed ? 'resumed' : 'started');
   const time = (ts: string) => style.dim(ts.slice(11, 19));
   return (event) => {
     const t = time(event.ts);
     switch (event.type) {
       case 'run_started':
-        write(`${t} run ${event.runId} ${event.resumed ? 'resumed' : 'started'}: ${visible(event.goal)} (${event.stepCount} step${event.stepCount === 1 ? '' : 's'})`);
+        write(`${t} run ${event.runId} ${start(event.resumed)}: ${visible(event.goal)} (${event.stepCount} step${event.stepCount === 1 ? '' : 's'})`);
         break;
       case 'step_started':
         write(`${t} ${style.cyan('▶')} ${event.stepId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}${event.worker ? ` on ${event.worker}` : ''}`);

@@ -52,7 +52,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const control: { togglePause?: () => void; interrupt?: () => void } = {};
   const keys = io.stdin.isTTY === true ? { togglePause: () => control.togglePause?.(), interrupt: () => control.interrupt?.() } : undefined;
   const live = interactive ? (await import('./live-progress.js')).createLiveProgress(view, io.stderr, color, keys, keys ? (io.stdin as NodeJS.ReadStream) : undefined) : undefined;
-  const plain = interactive ? undefined : createPlainProgress((line) => io.stderr.write(`${line}\n`), style, { showOutput: !options.json });
+  const plain = interactive ? undefined : createPlainProgress((line) => io.stderr.write(`${line}\n`), style, { showOutput: !options.json, rollingBack: options.mode === 'rollback' });
 
   let signalExit: ExitCodeValue | undefined;
   const handle = await driveRun({

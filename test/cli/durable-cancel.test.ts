@@ -50,11 +50,16 @@ describe.concurrent('ksa cancel', () => {
     expectExit(refused, 2);
     expect(refused.stderr).toMatch(new RegExp(`Run ${runId} is interrupted: its process is gone`));
     expect(refused.stderr).toMatch(/Cancelling rolls back, newest first: first\./);
+    // The refusal is about the cancel and its rollback, not about running a plan.
+    expect(refused.stderr).toContain(`ksa: not approved: cancelling run ${runId} rolls back 1 step (first), and there is no terminal to ask. Pass --yes to roll back and cancel it.\n`);
+    expect(refused.stderr).not.toMatch(/runs commands|to run it/);
     expect(existsSync(path.join(dir, 'rollback.marker'))).toBe(false);
     expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('interrupted');
 
     const cancel = await runKsa(['cancel', runId.slice(0, -1), '--yes'], { home, cwd: dir, timeoutMs: 20_000 });
     expectExit(cancel, 0);
+    expect(cancel.stderr).toMatch(new RegExp(`run ${runId} cancelling, rolling back what succeeded: `));
+    expect(cancel.stderr).not.toMatch(/\bresumed\b/);
     expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
     // The crashed run's `long` is stopped, and nothing ran again.
     expect(await waitFor(() => !isProcessAlive(longPid), 3000)).toBe(true);

@@ -52,7 +52,13 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   writeLine(io.stderr, `Run ${runId} is ${status}: its process is gone.`);
   writeLine(io.stderr, undo.length > 0 ? `Cancelling rolls back, newest first: ${undo.join(', ')}.` : 'No step needs rolling back; it is only marked cancelled.');
   if (undo.length > 0) {
-    const approval = await obtainApproval(io, { yes: flags.yes, question: `Roll back ${undo.length} step${undo.length === 1 ? '' : 's'} of run ${runId}?` });
+    const steps = plural(undo.length, 'step');
+    const approval = await obtainApproval(io, {
+      yes: flags.yes,
+      question: `Roll back ${steps} of run ${runId}?`,
+      refusal: `not approved: cancelling run ${runId} rolls back ${steps} (${undo.join(', ')}), and there is no terminal to ask. Pass --yes to roll back and cancel it.`,
+      rejected: `Not cancelled: the rollback was not approved; run ${runId} stays ${status}.`,
+    });
     if (approval !== ExitCode.ok) return approval;
   }
   if (redisUrl) await cancelJobs(io, redisUrl, runId);
