@@ -24,13 +24,12 @@ export {
   guardKubeContext,
   planRunsKube,
   planTouchesKube,
-  shellKubeCalls,
   scopeFromArgv,
   scopeOfInput,
   KubeContextMismatchError,
   KubeRetargetError,
 } from './kube/index.js';
-export type { KubeScope, ShellKubeCall } from './kube/index.js';
+export type { KubeScope } from './kube/index.js';
 export type { ArgvInput, ArgvToolOptions } from './argv-tools.js';
 export { httpTool, HttpInputSchema, HttpOutputSchema, HTTP_METHODS, MAX_BODY_BYTES } from './http.js';
 export type { HttpInput, HttpOutput } from './http.js';

@@ -4,7 +4,6 @@ import type { InvokeTool } from '../../planning/tool-call.js';
 import { quickCommand } from '../quick-command.js';
 import { KubeRetargetError } from './kube-retarget-error.js';
 import type { KubeProgram, KubeScope } from './kube-scope.js';
-import { shellKubeCalls } from './shell-kube-calls.js';
 import type { Tool } from '../tool.js';
 
 export class KubeContextMismatchError extends KsaError {
@@ -54,7 +53,7 @@ export function planTouchesKube(plan: Plan, tools: ToolLookup): boolean {
 export async function planRunsKube(plan: Plan, tools: ToolLookup): Promise<boolean> {
   if (planTouchesKube(plan, tools)) return true;
   for (const call of toolCalls(plan)) {
-    if (call.tool === 'shell' && typeof call.args.command === 'string' && (await shellKubeCalls(call.args.command)).length > 0) return true;
+    if (call.tool === 'shell' && typeof call.args.command === 'string' && (await shellKubeCallsOf(call.args.command)).length > 0) return true;
   }
   return false;
 }
@@ -103,10 +102,19 @@ export function guardKubeContext(
     const scope = options.tools.get(call.tool)?.kubeScope?.(call.args);
     if (scope) await check(scope);
     if (call.tool === 'shell' && typeof call.args.command === 'string') {
-      for (const found of await shellKubeCalls(call.args.command, { env: envArg(call.args.env) })) await check(found.scope, found.program);
+      for (const found of await shellKubeCallsOf(call.args.command, { env: envArg(call.args.env) })) await check(found.scope, found.program);
     }
     return invoke(call);
   };
+}
+
+/**
+ * Loaded on first use: it brings the shell parser and the policy's command reading, which the
+ * chat's first frame and `ksa validate` (both reach this module) must not load.
+ */
+async function shellKubeCallsOf(...args: Parameters<typeof import('./shell-kube-calls.js').shellKubeCalls>) {
+  const { shellKubeCalls } = await import('./shell-kube-calls.js');
+  return shellKubeCalls(...args);
 }
 
 function envArg(env: unknown): Record<string, unknown> | undefined {

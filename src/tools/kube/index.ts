@@ -3,6 +3,5 @@ export { k8sApplyTool, k8sDiffTool, k8sRolloutStatusTool, k8sRollbackTool } from
 export { k8sPortForwardTool } from './k8s-port-forward.js';
 export { helmUpgradeTool, helmRollbackTool } from './helm-tools.js';
 export { approvedKubeContext, currentKubeContext, currentKubeTarget, guardKubeContext, planRunsKube, planTouchesKube, KubeContextMismatchError } from './context-guard.js';
-export { shellKubeCalls, type ShellKubeCall } from './shell-kube-calls.js';
 export { scopeFromArgv, scopeOfInput, type KubeScope } from './kube-scope.js';
 export { KubeRetargetError } from './kube-retarget-error.js';
