@@ -356,7 +356,9 @@ export class ChatSession extends ChatSessionView {
         this.activity = event.tool === 'propose_plan' ? 'planning' : event.tool === 'revise_plan' ? 'revising the plan' : `running ${event.tool}`;
         break;
       case 'tool-result':
-        if (showsToolResult(event.tool)) this.transcript.push(toolItem(this.transcript.nextId(), event.tool, event.output, event.isError));
+        // A call the model got wrong is not a plan that failed: it is told why and may call again.
+        if (event.invalidCall) this.transcript.notice(toolErrorText(event.output), 'warning');
+        else if (showsToolResult(event.tool)) this.transcript.push(toolItem(this.transcript.nextId(), event.tool, event.output, event.isError));
         // A plan that could not be made is the user's news too, with its problems, not only the model's.
         else if (event.isError) this.transcript.notice(`Planning failed: ${toolErrorText(event.output)}`, 'error');
         this.activity = 'thinking';

@@ -2,6 +2,8 @@ import type { streamText, ToolSet } from 'ai';
 import type { Conversation } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ChatModeInfo } from './chat-mode.js';
+import { invalidCallText } from './invalid-tool-call.js';
+import { toolErrorText } from './tool-error-text.js';
 import { ThinkFilter } from './think-text.js';
 
 /** What a turn reports as it goes, for a terminal to draw. */
@@ -10,7 +12,8 @@ export type TurnEvent =
   /** The model's reasoning, streamed: shown as "thinking…", never stored nor sent back. */
   | { readonly type: 'reasoning'; readonly text: string }
   | { readonly type: 'tool-call'; readonly tool: string; readonly input: unknown }
-  | { readonly type: 'tool-result'; readonly tool: string; readonly output: unknown; readonly isError: boolean }
+  /** `invalidCall`: the model got the call wrong (its arguments, or the function's name); the output's error says how. */
+  | { readonly type: 'tool-result'; readonly tool: string; readonly output: unknown; readonly isError: boolean; readonly invalidCall?: boolean }
   | { readonly type: 'plan'; readonly proposal: ProposedPlan }
   | { readonly type: 'repairing'; readonly attempt: number; readonly problems: readonly string[] }
   /** The prompt did not fit the model's context window: asked once more with less history; `hint` says how to raise the window. */
@@ -29,6 +32,8 @@ export class TurnOutput {
   totalTokens = 0;
   /** The last model call stopped at its output limit (finish reason "length"): the answer is incomplete. */
   cutOff = false;
+  /** Why the latest function call failed, while no later one succeeded: what a turn without an answer is told with. */
+  failedCall: string | undefined;
   private unsaved = '';
   private seq = 0;
 
@@ -62,9 +67,10 @@ export class TurnOutput {
     return toolCallId;
   }
 
-  toolResult(toolCallId: string, tool: string, output: unknown, isError: boolean): void {
+  toolResult(toolCallId: string, tool: string, output: unknown, isError: boolean, invalidCall = false): void {
+    this.failedCall = isError ? (invalidCall ? toolErrorText(output) : `${tool} failed: ${toolErrorText(output)}`) : undefined;
     this.conversation.append({ kind: 'tool_result', toolCallId, tool, output, ...(isError ? { isError: true } : {}) });
-    this.emit({ type: 'tool-result', tool, output, isError });
+    this.emit({ type: 'tool-result', tool, output, isError, ...(invalidCall ? { invalidCall } : {}) });
   }
 
   saveText(): void {
@@ -94,6 +100,9 @@ export async function consumeStream(result: ReturnType<typeof streamText<ToolSet
   let aborted = false;
   let toolCalls = 0;
   let streamed = false;
+  // The SDK's tool-error part carries only the error's text (class names, the value echoed, the schema's issue JSON);
+  // the error itself comes with the invalid call, just before.
+  const invalidCalls = new Map<string, string>();
   for await (const part of result.stream) {
     switch (part.type) {
       case 'text-delta':
@@ -109,13 +118,18 @@ export async function consumeStream(result: ReturnType<typeof streamText<ToolSet
         toolCalls++;
         take(filter.end());
         out.toolCall(part.toolName, part.input, part.toolCallId);
+        if (part.invalid) {
+          const text = invalidCallText(part.toolName, part.error);
+          if (text !== undefined) invalidCalls.set(part.toolCallId, text);
+        }
         break;
       case 'tool-result':
         out.toolResult(part.toolCallId, part.toolName, part.output, false);
         break;
       case 'tool-error': {
-        const message = part.error instanceof Error ? part.error.message : String(part.error);
-        out.toolResult(part.toolCallId, part.toolName, { error: message }, true);
+        const invalid = invalidCalls.get(part.toolCallId);
+        const message = invalid ?? (part.error instanceof Error ? part.error.message : String(part.error));
+        out.toolResult(part.toolCallId, part.toolName, { error: message }, true, invalid !== undefined);
         break;
       }
       case 'finish':

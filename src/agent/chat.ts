@@ -7,7 +7,8 @@ import { runRoutedTurn } from './chat-router.js';
 import { ChatModeState, ignoredTools, toolsRefusal, toolsRefusalMiddleware } from './chat-mode.js';
 import { consumeStream, TurnOutput, type TurnEvent } from './chat-stream.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
-import { CONTEXT_HINT, emptyAnswer } from './model-errors.js';
+import { invalidCallResultsForModel } from './invalid-tool-call.js';
+import { CONTEXT_HINT, emptyAnswer, noAnswerAfterFailedCall } from './model-errors.js';
 import { RETRY_HISTORY_FACTOR } from './model/context-retry.js';
 import { isContextLengthError } from './model/error-kinds.js';
 import type { KubeDefaults } from './kube-pinning.js';
@@ -137,6 +138,9 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   // Nothing said and nothing done: an endpoint that answered 200 with a body that is not a completion, an empty
   // completion, or reasoning that never ended. Said as an error; an empty turn would look like ksa ignored the user.
   if (!aborted && !turnProposal && toolCalls === 0 && out.text.trim() === '') throw emptyAnswer(out.reasoning);
+  // Calls that all ended in failure and not a word after them (the model kept calling a function wrong until the
+  // step limit): no answer either, said with the last failure; a call that worked did something, and stays a turn.
+  if (!aborted && !turnProposal && out.failedCall !== undefined && out.text.trim() === '') throw noAnswerAfterFailedCall(out.failedCall);
   const cutOff = out.cutOff && !aborted;
   return { text: out.text.trimEnd(), proposal: turnProposal, totalTokens: out.totalTokens, aborted, ...(out.reasoning ? { reasoning: out.reasoning } : {}), ...(cutOff ? { cutOff } : {}) };
 }
@@ -152,6 +156,11 @@ async function toolsTurn(options: ChatTurnOptions, history: ModelMessage[], tool
     messages: [...history, { role: 'user', content: options.text }],
     tools,
     stopWhen: isStepCount(6),
+    // A call the model got wrong is explained to it in the words the user sees, not as the SDK's error dump.
+    prepareStep: ({ steps, messages }) => {
+      const plain = invalidCallResultsForModel(steps, messages);
+      return plain ? { messages: plain } : undefined;
+    },
     abortSignal: options.abortSignal,
     maxRetries: options.maxRetries,
     // Per model call, not per turn: a turn may plan, repair and answer. Waiting for headers is bounded by the provider's fetch.

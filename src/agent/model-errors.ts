@@ -161,3 +161,8 @@ export function emptyAnswer(reasoning: string): ModelError {
     : 'no text and no tool call (an empty completion, or a body that is not an OpenAI-compatible completion)';
   return new ModelError({ reason: 'bad_response', message: `the model sent an empty answer: ${why}; ask again, or check the endpoint with: ksa model check` });
 }
+
+/** A turn whose function calls failed, the last one included, and that ended without a word: `failure` says the last. */
+export function noAnswerAfterFailedCall(failure: string): ModelError {
+  return new ModelError({ reason: 'bad_response', message: `the model gave no answer after a failed call — ${failure}; ask again, or check the model with: ksa model check` });
+}

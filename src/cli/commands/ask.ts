@@ -156,7 +156,8 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, thinking: { s
       writeLine(io.stderr, style.dim(`· ${event.tool} ${JSON.stringify(event.input)}`));
       break;
     case 'tool-result':
-      if (event.isError) writeLine(io.stderr, style.red(`· ${event.tool} failed: ${toolErrorText(event.output).replace(/\n/g, '\n  ')}`));
+      // A call the model got wrong says so itself (naming the function); a function's own failure is prefixed with it.
+      if (event.isError) writeLine(io.stderr, style.red(`· ${event.invalidCall ? '' : `${event.tool} failed: `}${toolErrorText(event.output).replace(/\n/g, '\n  ')}`));
       break;
     case 'repairing':
       writeLine(io.stderr, style.yellow(`· the plan had ${event.problems.length} problem(s); asking the model to fix them (repair ${event.attempt})`));
