@@ -162,7 +162,10 @@ export function emptyAnswer(reasoning: string): ModelError {
   return new ModelError({ reason: 'bad_response', message: `the model sent an empty answer: ${why}; ask again, or check the endpoint with: ksa model check` });
 }
 
-/** A turn whose function calls failed, the last one included, and that ended without a word: `failure` says the last. */
+/** A turn whose last function call failed and that ended without a word: `failure` says how that call failed. */
 export function noAnswerAfterFailedCall(failure: string): ModelError {
-  return new ModelError({ reason: 'bad_response', message: `the model gave no answer after a failed call — ${failure}; ask again, or check the model with: ksa model check` });
+  // One line: a planner's failure lists its problems on lines of their own.
+  const [first = '', ...rest] = failure.split('\n').map((line) => line.trim()).filter(Boolean);
+  const said = rest.length ? `${first} ${rest.join('; ')}` : first;
+  return new ModelError({ reason: 'bad_response', message: `the model gave no answer after a failed call — ${said}; ask again, or check the model with: ksa model check` });
 }

@@ -103,6 +103,14 @@ describe('runChatTurn', () => {
     expect(promptText(model.doStreamCalls[1]!)).toContain('did not produce a valid plan');
   });
 
+  it('a planner that fails and then not a word from the model: the turn fails, in one line with the problems', async () => {
+    const model = streamingModel([{ toolCalls: [{ name: 'propose_plan', input: { goal: 'x' } }] }, { text: '' }], [json(CYCLIC_PLAN)]);
+    const { result } = turn(model, 'do x', { maxRepairs: 0 });
+    const error = await result.then(() => undefined, (failure: unknown) => failure as Error);
+    expect(error?.message).toMatch(/^the model gave no answer after a failed call — propose_plan failed: the model did not produce a valid plan after 1 attempt; remaining problems: steps\[\d\]\.dependsOn: dependency cycle/);
+    expect(error?.message).not.toContain('\n');
+  });
+
   it('a second turn sees the first one (memory)', async () => {
     await turn(streamingModel([{ text: 'The shop is in ./shop.' }]), 'where is the shop?').result;
     const model = streamingModel([{ text: 'Yes.' }]);
