@@ -159,6 +159,20 @@ describe.concurrent('ksa ask', () => {
     expect(readFileSync(marker(cli), 'utf8')).toBe('from-ask\n');
   });
 
+  it('the proposed plan shows each step\'s risk as ksa run does: harmless commands are read, no ! marks', async (context) => {
+    const cli = await agentCliFor(context);
+    const harmless = { goal: 'hello', steps: [{ id: 'hello', tool: 'shell', args: { command: 'sleep 1' } }, { id: 'wait', tool: 'shell', args: { command: 'echo hi' }, dependsOn: ['hello'] }] };
+    cli.server.enqueue(propose('hello'), planReply(harmless), { text: 'Here it is.' });
+    const result = await cli.ksa(['ask', '-o', 'hello.yaml', 'deploy hello']);
+    expect(result.code, describeResult(result)).toBe(0);
+    const shown = result.stdout.slice(result.stdout.indexOf('Plan: hello'), result.stdout.indexOf('Not run.')).trimEnd();
+    expect(shown).toContain('2 steps, up to 5 at once, risk: read');
+    expect(shown).not.toMatch(/^!|runs commands on this machine/m);
+    const run = await cli.ksa(['run', 'hello.yaml', '--dry-run']);
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(run.stdout.slice(0, run.stdout.indexOf('Dry run:')).trimEnd()).toBe(shown);
+  });
+
   it('-o proposal.json saves JSON, which ksa run reads; -o x.mmd is refused before the model is asked', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue(propose('write a marker'), planReply(MARKER_PLAN), { text: 'Saved.' });

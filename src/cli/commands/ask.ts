@@ -34,6 +34,7 @@ import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { planOutputFormat } from '../plan-output-format.js';
 import type { ApprovalGrant } from '../../agent/index.js';
 import { workspaceOption } from '../workspace-option.js';
+import type { PlanRisk } from '../../policy/index.js';
 
 export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string; approve?: string; allowDestroy?: boolean };
 
@@ -111,7 +112,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       // A denied plan (the policy changed since it was proposed) is refused, --yes or not: exit 2.
       const assessment = await assessOrRefuse(candidate.plan, policy, mode, tools, `plan ${candidate.planId}`);
       const runs = flags.yes === true || assessment.decision.decision === 'allow';
-      if (!flags.json && (turn.proposal || runs)) showProposal(io, style, tools, candidate, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
+      if (!flags.json && (turn.proposal || runs)) showProposal(io, style, tools, candidate, assessment.risk, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
       if (runs) {
         const { approval } = await approvePlan(io, { ...flags, plan: candidate.plan, inputs: {}, assessment, question: '', command: 'ksa ask', style });
         if (approval) {
@@ -170,9 +171,10 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, thinking: { s
   }
 }
 
-function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, proposal: ProposedPlan, flags: AskFlags, file: string | undefined): void {
+/** The plan as ksa run shows it: each step's risk level from the same assessment, not a mark on every command. */
+function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, proposal: ProposedPlan, risk: PlanRisk, flags: AskFlags, file: string | undefined): void {
   writeLine(io.stdout);
-  for (const line of formatPlan(proposal.plan, describer(tools), style)) writeLine(io.stdout, line);
+  for (const line of formatPlan(proposal.plan, describer(tools), style, undefined, risk)) writeLine(io.stdout, line);
   if (proposal.changes) {
     writeLine(io.stdout);
     writeLine(io.stdout, style.bold('Changes:'));
