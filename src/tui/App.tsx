@@ -1,7 +1,7 @@
 import { Box, Static, Text, useApp, useBoxMetrics, useInput, useStdout, useWindowSize, type DOMElement } from 'ink';
 import Spinner from 'ink-spinner';
-import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import type { ChatSession, HistoryItem, ModelConfig, ProposedPlan, SessionSnapshot } from '../agent/index.js';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import type { ChatSession, ModelConfig, ProposedPlan, SessionSnapshot } from '../agent/index.js';
 import type { ConversationStore, RunStore } from '../store/index.js';
 import { editText, type EditResult } from './editor.js';
 import { Header, type HeaderInfo } from './Header.js';
@@ -17,6 +17,8 @@ import { StatusLine } from './StatusLine.js';
 import { Tail } from './Tail.js';
 import { visible } from './visible-text.js';
 import { useSessionSnapshot } from './use-session.js';
+import { useItemsWithSettledRisk } from './use-plan-risk.js';
+import { usePrintedCards, withPrintedCards, type StaticItem } from './use-printed-cards.js';
 
 export type Props = {
   /** The session; a pending one draws the first frame while the chat's engine loads, then the app switches to the real one. */
@@ -32,9 +34,6 @@ export type Props = {
   readonly env: NodeJS.ProcessEnv;
   readonly workspace: string;
 };
-
-/** A plan card too tall for the live area is printed once above it, in full, where the terminal can scroll to it. */
-type StaticItem = { readonly kind: 'header'; readonly id: string } | { readonly kind: 'card'; readonly id: string; readonly proposal: ProposedPlan } | HistoryItem;
 
 const QUIT_WINDOW_MS = 3000;
 
@@ -154,12 +153,13 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId, approvalMode: snapshot.approvalMode };
   const live = useLiveRows(stdout as NodeJS.WriteStream);
   const pending = snapshot.pending && snapshot.phase !== 'thinking' ? snapshot.pending : undefined;
-  const printedCards = usePrintedCards(pending, live.rows, snapshot.history.length);
+  const printedCards = usePrintedCards(pending, live.rows, snapshot.history.length, props.tools);
   const pendingPrinted = pending !== undefined && printedCards.ids.has(pending.planId);
   const runPanel = useBoxMetrics(live.runPanelRef);
   // The header and the input come first; a long history is drawn right after that first frame.
   const historyShown = useAfterFirstFrame();
-  const items: StaticItem[] = historyShown ? [{ kind: 'header', id: 'header' }, ...withPrintedCards(snapshot.history, printedCards.cards)] : [{ kind: 'header', id: 'header' }];
+  const all: StaticItem[] = historyShown ? [{ kind: 'header', id: 'header' }, ...withPrintedCards(snapshot.history, printedCards.cards)] : [{ kind: 'header', id: 'header' }];
+  const items = useItemsWithSettledRisk(all, (item) => (item.kind === 'card' || (item.kind === 'plan' && !printedCards.ids.has(item.proposal.planId)) ? item.proposal.plan : undefined), props.tools);
   const inputActive = !quitting;
   const showsRun = Boolean(snapshot.runView && snapshot.runPlan);
   return (
@@ -264,39 +264,6 @@ function useLiveRows(stdout: NodeJS.WriteStream): { rows: number | undefined; fo
   const footer = useBoxMetrics(footerRef);
   const footerRows = footer.hasMeasured ? footer.height : 2;
   return { rows: stdout.isTTY ? Math.max(1, rows - footerRows - 1) : undefined, footerRef, runPanelRef };
-}
-
-type PrintedCard = { readonly proposal: ProposedPlan; /** How long the history was when it was printed: where it stays. */ readonly at: number };
-
-/**
- * Plan cards taller than the live area: each is printed once into the transcript, in full, and the
- * live area asks for the decision in one box. Measured as laid out (wrapped lines included).
- */
-function usePrintedCards(pending: ProposedPlan | undefined, liveRows: number | undefined, historyLength: number) {
-  const cardRef = useRef<DOMElement>(null);
-  const card = useBoxMetrics(cardRef);
-  const [cards, setCards] = useState<readonly PrintedCard[]>([]);
-  const ids = useMemo(() => new Set(cards.map((printed) => printed.proposal.planId)), [cards]);
-  const tooTall = pending !== undefined && liveRows !== undefined && card.hasMeasured && card.height > liveRows;
-  useEffect(() => {
-    if (tooTall && !ids.has(pending.planId)) setCards((printed) => [...printed, { proposal: pending, at: historyLength }]);
-  }, [tooTall, pending, ids, historyLength]);
-  return { cardRef, cards, ids };
-}
-
-/** The history with each printed card where it was printed (Static draws only the items past those it has drawn). */
-function withPrintedCards(history: readonly HistoryItem[], cards: readonly PrintedCard[]): StaticItem[] {
-  if (cards.length === 0) return [...history];
-  const items: StaticItem[] = [];
-  let next = 0;
-  for (let i = 0; i <= history.length; i++) {
-    while (next < cards.length && cards[next]!.at === i) {
-      const { proposal } = cards[next++]!;
-      items.push({ kind: 'card', id: `card-${proposal.planId}`, proposal });
-    }
-    if (i < history.length) items.push(history[i]!);
-  }
-  return items;
 }
 
 function PrintedCardPrompt({ proposal, color }: { readonly proposal: ProposedPlan; readonly color: boolean }) {

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import type { Plan } from '../planning/index.js';
 import type { PlanRisk } from '../policy/index.js';
 import type { ToolDescriber } from './plan-lines.js';
@@ -5,8 +6,49 @@ import { usePlanFact } from './use-plan-fact.js';
 
 // A plan's risk does not change.
 const assessed = new WeakMap<Plan, PlanRisk>();
+// Plans whose assessment failed: their cards keep the marks of the tools that run commands, and are not waited for again.
+const unassessable = new WeakSet<Plan>();
 
 /** The plan's risk once assessed (the shell parser loads asynchronously); undefined until then, when the card still marks the tools that run commands. */
 export function usePlanRisk(plan: Plan, tools: ToolDescriber): PlanRisk | undefined {
   return usePlanFact(assessed, plan, tools.assess);
+}
+
+/** Whether a card of this plan drawn now shows all it will ever show of its risk: assessed, failed to, or nothing to assess it with. */
+export function riskSettled(plan: Plan, tools: ToolDescriber): boolean {
+  return tools.assess === undefined || assessed.has(plan) || unassessable.has(plan);
+}
+
+/** Assesses the plan for the cards drawn after this (a failure is settled too: the card then shows what it knows). */
+export async function settleRisk(plan: Plan, tools: ToolDescriber): Promise<void> {
+  const assess = tools.assess;
+  if (riskSettled(plan, tools) || !assess) return;
+  await assess(plan).then(
+    (risk) => void assessed.set(plan, risk),
+    () => void unassessable.add(plan),
+  );
+}
+
+/**
+ * The items of the transcript that can be drawn now. Ink's Static draws an item once, never
+ * again: a plan card in it (a reopened session's) waits until its risk is settled, so it shows
+ * the levels `ksa run` shows rather than the marks a card has until then; the items after it
+ * wait too, to keep their order.
+ */
+export function useItemsWithSettledRisk<T>(items: T[], planOf: (item: T) => Plan | undefined, tools: ToolDescriber): T[] {
+  const [, setSettled] = useState(0);
+  const waiting = items.findIndex((item) => {
+    const plan = planOf(item);
+    return plan !== undefined && !riskSettled(plan, tools);
+  });
+  const first = waiting === -1 ? undefined : planOf(items[waiting]!);
+  useEffect(() => {
+    if (!first) return;
+    let live = true;
+    void settleRisk(first, tools).then(() => live && setSettled((count) => count + 1));
+    return () => {
+      live = false;
+    };
+  }, [first, tools]);
+  return waiting === -1 ? items : items.slice(0, waiting);
 }

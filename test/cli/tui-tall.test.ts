@@ -46,6 +46,9 @@ describe.concurrent('ksa chat with content taller than the terminal', () => {
     // Every step's command is on the record, once: the user approves what was shown.
     for (let i = 0; i < 16; i++) expect(occurrences(asked, `echo step-${i}-output; sleep 0.15`), `step ${i}`).toBe(1);
     expect(occurrences(asked, 'Plan: A chain of 16 steps')).toBe(2); // the card, and the question under it
+    // Printed once, so printed with each step's risk level (as ksa run shows it), not the marks a card has until then.
+    expect(asked).toContain('16 steps, up to 5 at once, risk: read');
+    expect(asked).not.toContain('runs commands on this machine');
 
     await chat.send('y');
     await chat.waitForScreen(/Reflection on run/, 30_000);

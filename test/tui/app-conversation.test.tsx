@@ -60,7 +60,8 @@ describe('a conversation in the chat app', () => {
 
     // Free text at the approval prompt is a revision request, answered by the planner.
     await app.send('use port 9090');
-    frame = await app.waitFor('What changed:');
+    // The replaced card goes into the transcript once its risk is known (it is drawn there once).
+    frame = await app.waitFor((f) => f.includes('What changed:') && f.includes('↻ replaced by a revision'));
     expect(lastUserPrompt(model.doGenerateCalls[1]!)).toContain('Revise it as the user asks: "use port 9090"');
     expect(frame).toContain('↻ replaced by a revision');
     expect(frame).toContain('shell: echo serving on 9090; touch marker-serve-9090');

@@ -45,6 +45,17 @@ describe('a reopened session', () => {
     await app.waitFor('Still here.');
   });
 
+  it('a decided plan card shows each step\'s risk level, as ksa run does, not the marks a card has until the risk is known', async (context) => {
+    // A plan object of its own: the risk of one seen by an earlier test is known at once.
+    const history = FINISHED.map((message) => (message.kind === 'plan' ? { ...message, plan: parsed(markerPlan()) } : message));
+    const app = await renderChatApp(context, { model: chatModel(), history });
+    const frame = await app.waitFor('✓ approved');
+    expect(frame).toContain('4 steps, up to 5 at once, risk: destroy');
+    expect(frame.split('\n').filter((line) => /^│ !\d\. /.test(line)).map((line) => line.split(' ')[2])).toEqual(['serve']);
+    expect(frame).toContain('! destroy: deletes or overwrites what cannot be restored');
+    expect(frame).not.toContain('runs commands on this machine');
+  });
+
   it('the model gets the earlier conversation with the next message', async (context) => {
     const model = chatModel([{ text: 'Yes.' }]);
     const app = await renderChatApp(context, { model, history: FINISHED });
