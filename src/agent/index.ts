@@ -3,7 +3,7 @@ export type { ModelConfig } from './config.js';
 export { createChatModel, withJsonExtraction, extractJsonText } from './provider.js';
 export type { ChatModelOptions } from './provider.js';
 export { readCapabilities, recordCapability, capabilitiesFile, STRUCTURED_MODES } from './model/capabilities.js';
-export type { ModelCapabilities, CapabilityUpdate, StructuredMode, ModelKey, ProbeResult } from './model/capabilities.js';
+export type { ModelCapabilities, CapabilityUpdate, CapabilityRecord, StructuredMode, ModelKey, ProbeResult } from './model/capabilities.js';
 export { withContextRetry, trimMessages, DEFAULT_HISTORY_TOKENS } from './model/context-retry.js';
 export type { ContextBudget } from './model/context-retry.js';
 export { modelErrorKind, isToolsUnsupportedError, isStructuredOutputError, isContextLengthError, serverWords } from './model/error-kinds.js';

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { agentCliFor, singleFailureLine } from '../helpers/agent-cli.js';
+import { agentCliFor, ksaLines, singleFailureLine } from '../helpers/agent-cli.js';
 import { createCliSandbox, describeResult, freePort, runKsa } from '../helpers/cli.js';
 import { loadCorpusCase, startReplayServer } from '../helpers/replay-server.js';
 
@@ -10,6 +10,7 @@ import { loadCorpusCase, startReplayServer } from '../helpers/replay-server.js';
 // for the other commands.
 
 const CORPUS = path.resolve(import.meta.dirname, '../corpus/models');
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function setUp(context: TestContext, file: string) {
   const server = await startReplayServer(await loadCorpusCase(path.join(CORPUS, file)));
@@ -65,6 +66,21 @@ describe.concurrent('ksa model', () => {
     const second = await cli.ksa(['model', 'check', '--json']);
     expect(JSON.parse(second.stdout)).toMatchObject({ tools: true, chatMode: 'tools', unsure: [] });
     expect(Object.values(cached())[0]!.tools).toBe(true);
+  });
+
+  it('a folder where the cache goes is moved aside with a warning, and what was found is saved (never "Saved" when it was not)', async (context) => {
+    const { sandbox, ksa } = await setUp(context, '41-capable-server.http');
+    const file = path.join(sandbox.home, 'model-capabilities.json');
+    await mkdir(file, { recursive: true });
+    const result = await ksa(['model', 'check']);
+    expect(result.code, describeResult(result)).toBe(0);
+    const warning = ksaLines(result.stderr);
+    expect(warning).toHaveLength(1);
+    expect(warning[0]).toMatch(new RegExp(`^ksa: warning: ${escape(file)} is a folder, not a file; moved it to ${escape(file)}\\.corrupt-\\S+ and started the cache afresh$`));
+    expect(result.stdout).toContain(`Saved in ${file};`);
+    expect((await stat(file)).isFile()).toBe(true);
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).models as object)).toHaveLength(1);
+    expect(readdirSync(sandbox.home).filter((name) => name.startsWith('model-capabilities.json.corrupt-'))).toHaveLength(1);
   });
 
   it('check against a port nobody listens on: the table, then one line, exit 1', async (context) => {

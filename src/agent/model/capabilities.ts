@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { CapabilityFile, CapabilityUpdate, ModelCapabilities, ProbeResult } from './capabilities-schema.js';
 import { PrivateJSONFile } from '../../store/private-json-file.js';
 import { makeDirs } from '../../store/make-dirs.js';
+import { setAside } from '../../store/set-aside.js';
 import { isRecord } from '../../planning/values.js';
 import { isBoolean, isString, known, optional } from '../../store/plain-values.js';
 
@@ -20,37 +21,74 @@ export function capabilitiesFile(home: string): string {
 
 const keyOf = ({ baseURL, model }: Pick<ModelKey, 'baseURL' | 'model'>) => `${baseURL.replace(/\/+$/, '')} ${model}`;
 
-async function readFileData(home: string): Promise<CapabilityFile> {
+const emptyFile = (): CapabilityFile => ({ version: 1, models: {} });
+
+/** The cache, and what is wrong with the file when it cannot serve as one (a folder, not JSON, other content). */
+async function readCache(home: string): Promise<{ readonly data: CapabilityFile; readonly problem?: string }> {
   try {
     const data = await new PrivateJSONFile<unknown>(capabilitiesFile(home)).read();
-    if (data === null) return { version: 1, models: {} };
+    if (data === null) return { data: emptyFile() };
     const plain = plainCapabilityFile(data);
-    if (plain) return plain;
+    if (plain) return { data: plain };
     const { FileSchema } = await import('./capabilities-schema.js');
     const parsed = FileSchema.safeParse(data);
-    return parsed.success ? parsed.data : { version: 1, models: {} };
-  } catch {
-    // A broken cache is only a cache: probe again.
-    return { version: 1, models: {} };
+    return parsed.success ? { data: parsed.data } : { data: emptyFile(), problem: 'does not hold what ksa writes there' };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // No folder to hold it: nothing there to move aside (the write says why it cannot be saved).
+    if (code === 'ENOTDIR') return { data: emptyFile() };
+    const problem = code === 'EISDIR' ? 'is a folder, not a file' : error instanceof SyntaxError ? `is not valid JSON (${error.message})` : `could not be read (${(error as Error).message})`;
+    return { data: emptyFile(), problem };
   }
 }
 
-/** What is known about this endpoint + model, or undefined when nothing is cached. */
+/** What is known about this endpoint + model, or undefined when nothing is cached. A broken cache is only a cache: probe again. */
 export async function readCapabilities(key: ModelKey): Promise<ModelCapabilities | undefined> {
-  return (await readFileData(key.home)).models[keyOf(key)];
+  return (await readCache(key.home)).data.models[keyOf(key)];
 }
 
-/** Merges what was learnt into the cache and returns the new entry. Never throws: a cache that cannot be written is skipped. */
-export async function recordCapability(key: ModelKey, update: CapabilityUpdate, now: () => Date = () => new Date()): Promise<ModelCapabilities | undefined> {
+/** Whether what was learnt is on disk now: the new entry, or why it is not. */
+export type CapabilityRecord = { readonly saved: true; readonly entry: ModelCapabilities } | { readonly saved: false; readonly reason: string };
+
+export type RecordOptions = {
+  readonly now?: () => Date;
+  /** Told, in one line, when a file that cannot serve as the cache was moved aside (and the cache started afresh). */
+  readonly onWarning?: (message: string) => void;
+};
+
+/**
+ * Merges what was learnt into the cache. Never throws: a cache that cannot be written is skipped,
+ * and the result says so. A file in the way (a folder, not JSON) is moved aside, as the store's
+ * other files are, rather than left to block every later write.
+ */
+export async function recordCapability(key: ModelKey, update: CapabilityUpdate, options: RecordOptions = {}): Promise<CapabilityRecord> {
+  const file = capabilitiesFile(key.home);
   try {
-    const data = await readFileData(key.home);
-    const entry: ModelCapabilities = { ...data.models[keyOf(key)], ...stripUndefined(update), updatedAt: now().toISOString() };
+    const { data, problem } = await readCache(key.home);
+    if (problem) await setAside(file, problem, 'started the cache afresh', options.onWarning ?? (() => {}));
+    const entry: ModelCapabilities = { ...data.models[keyOf(key)], ...stripUndefined(update), updatedAt: (options.now ?? (() => new Date()))().toISOString() };
     data.models[keyOf(key)] = entry;
     await makeDirs(key.home, 0o700);
-    await new PrivateJSONFile<CapabilityFile>(capabilitiesFile(key.home), { pretty: true }).write(data);
-    return entry;
-  } catch {
-    return undefined;
+    await new PrivateJSONFile<CapabilityFile>(file, { pretty: true }).write(data);
+    return { saved: true, entry };
+  } catch (error) {
+    return { saved: false, reason: writeProblem(error as NodeJS.ErrnoException) };
+  }
+}
+
+function writeProblem(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'a folder is in the way';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return error.message;
   }
 }
 

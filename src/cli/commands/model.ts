@@ -1,4 +1,4 @@
-import { capabilitiesFile, checkModel, listModels, recordCapability, type ModelCheck } from '../../agent/index.js';
+import { capabilitiesFile, checkModel, listModels, recordCapability, type CapabilityRecord, type ModelCheck } from '../../agent/index.js';
 import { ksaHome } from '../../store/index.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { CliError } from '../errors.js';
@@ -23,10 +23,11 @@ export async function modelCheckCommand(io: CliIO, flags: { json?: boolean }): P
   const interrupted = interrupt.exitCode();
   if (interrupted !== undefined) return interrupted;
   const file = capabilitiesFile(home);
+  let record: CapabilityRecord | undefined;
   if (check.answers) {
     // A probe that failed on the server's bad minute (a 503, a timeout) leaves what was known before in place.
     const known = (capability: string) => !check.unsure.includes(capability);
-    await recordCapability(
+    record = await recordCapability(
       { home, baseURL: config.baseURL, model: config.model },
       {
         tools: known('tool calling') ? check.tools : undefined,
@@ -35,18 +36,23 @@ export async function modelCheckCommand(io: CliIO, flags: { json?: boolean }): P
         probes: [...check.probes],
         source: 'ksa model check',
       },
+      { onWarning: (message) => writeLine(io.stderr, `ksa: warning: ${message}`) },
     );
   }
+  // Said only when it is true: a cache that could not be written is a warning, and --json's cache is null.
+  const unsaved = record?.saved === false ? `could not save what was found in ${file} (${record.reason}); other commands find out again what works, as they go` : undefined;
+  if (unsaved) writeLine(io.stderr, `ksa: warning: ${unsaved}`);
   if (flags.json) {
-    writeLine(io.stdout, JSON.stringify({ ...check, structured: check.structured ?? null, cache: check.answers ? file : null }, null, 2));
+    writeLine(io.stdout, JSON.stringify({ ...check, structured: check.structured ?? null, cache: record?.saved ? file : null }, null, 2));
   } else {
-    printCheck(io, style, check, file);
+    printCheck(io, style, check, record?.saved ? file : undefined);
   }
   if (!check.answers) throw new CliError({ message: check.failure ?? `${config.baseURL} did not answer`, exitCode: ExitCode.runFailed });
   return ExitCode.ok;
 }
 
-function printCheck(io: CliIO, style: Styler, check: ModelCheck, file: string): void {
+/** `file`: where what was found is saved (undefined: it could not be). */
+function printCheck(io: CliIO, style: Styler, check: ModelCheck, file: string | undefined): void {
   const rows = check.probes.map((probe) => [probe.capability, probe.ok ? 'yes' : check.unsure.includes(probe.capability) ? '?' : 'no', `${probe.ms} ms`, probe.detail ?? '']);
   const widths = [0, 1, 2].map((column) => Math.max(...[['capability', 'works', 'time'][column]!, ...rows.map((row) => row[column]!)].map((cell) => cell.length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd();
@@ -70,7 +76,7 @@ function printCheck(io: CliIO, style: Styler, check: ModelCheck, file: string): 
   if (check.unsure.length > 0) {
     writeLine(io.stdout, style.yellow(`Not known: ${check.unsure.join(', ')} (the server failed in a way that says nothing about the model); not saved: run ksa model check again.`));
   }
-  writeLine(io.stdout, style.dim(`Saved in ${file}; ksa uses it until a call fails in a way it did not expect.`));
+  if (file) writeLine(io.stdout, style.dim(`Saved in ${file}; ksa uses it until a call fails in a way it did not expect.`));
 }
 
 /** `ksa model list`: the endpoint's models, the configured one marked. */

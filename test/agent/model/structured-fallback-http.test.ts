@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -100,6 +100,21 @@ describe('capability cache', () => {
       expect(await readCapabilities({ home: dir, baseURL: 'http://x/v1', model: 'm' })).toBeUndefined();
       await recordCapability({ home: dir, baseURL: 'http://x/v1', model: 'm' }, { tools: true });
       expect(await readCapabilities({ home: dir, baseURL: 'http://x/v1', model: 'm' })).toMatchObject({ tools: true });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('recording says whether it saved: a file in the way is moved aside (told once) and the cache written; no folder for it: not saved, and why', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ksa-cache-in-the-way-'));
+    try {
+      await mkdir(capabilitiesFile(dir));
+      const warnings: string[] = [];
+      const saved = await recordCapability({ home: dir, baseURL: 'http://x/v1', model: 'm' }, { tools: true }, { onWarning: (message) => warnings.push(message) });
+      expect(saved).toMatchObject({ saved: true, entry: { tools: true } });
+      expect(warnings).toEqual([expect.stringMatching(/model-capabilities\.json is a folder, not a file; moved it to .*\.corrupt-\S+ and started the cache afresh$/)]);
+      await writeFile(path.join(dir, 'a-file'), '');
+      expect(await recordCapability({ home: path.join(dir, 'a-file', 'home'), baseURL: 'http://x/v1', model: 'm' }, { tools: true })).toMatchObject({ saved: false, reason: expect.stringMatching(/ENOTDIR|not a directory/) });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
