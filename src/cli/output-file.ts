@@ -1,12 +1,12 @@
 import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
+import { access, open, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from './errors.js';
 
 /**
  * The file `-o` names, checked before the slow part of a command (a paid model call)
- * runs: a missing folder, a folder, or no permission is a usage error now, not after.
- * Returns its absolute path.
+ * runs: a missing folder, a folder, or a file that cannot be written is a usage error
+ * now, not after. Returns its absolute path.
  */
 export async function checkOutputFile(cwd: string, given: string, flag = '-o'): Promise<string> {
   if (given.trim() === '') throw new CliError({ message: `${flag} needs a file name, e.g. ${flag} plan.yaml` });
@@ -17,10 +17,15 @@ export async function checkOutputFile(cwd: string, given: string, flag = '-o'): 
     throw problem(flag, given, error);
   });
   if (existing?.isDirectory()) throw new CliError({ message: `${flag} ${given}: is a folder; give a file name, e.g. ${flag} ${path.join(given, 'plan.yaml')}` });
+  // Opened as the write will open it: access() answers from the permission bits, which root passes
+  // everywhere, and a folder such as /proc takes no new files whatever its bits say.
   if (existing) {
-    await access(file, constants.W_OK).catch((error: NodeJS.ErrnoException) => {
+    const denied = (error: NodeJS.ErrnoException) => {
       throw problem(flag, given, error);
-    });
+    };
+    // A FIFO or a device is not opened to find out: closing it again would end the reader's stream.
+    if (!existing.isFile()) await access(file, constants.W_OK).catch(denied);
+    else await (await open(file, constants.O_WRONLY).catch(denied)).close();
     return file;
   }
   const folder = path.dirname(file);
@@ -30,9 +35,16 @@ export async function checkOutputFile(cwd: string, given: string, flag = '-o'): 
     throw problem(flag, given, error);
   });
   if (!parent.isDirectory()) throw new CliError({ message: `${flag} ${given}: ${shownFolder} is not a folder` });
-  await access(folder, constants.W_OK | constants.X_OK).catch((error: NodeJS.ErrnoException) => {
+  // Created and removed again: only creating it shows that the folder takes it.
+  const probe = await open(file, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+    // Someone else made it meanwhile: it is theirs to keep, and the write replaces it as it would have.
+    if (error.code === 'EEXIST') return undefined;
     throw problem(flag, given, error, `cannot create files in ${shownFolder}`);
   });
+  if (probe) {
+    await probe.close();
+    await unlink(file).catch(() => {});
+  }
   return file;
 }
 
@@ -44,18 +56,26 @@ export async function writeOutputFile(file: string, given: string, text: string,
 }
 
 function problem(flag: string, given: string, error: NodeJS.ErrnoException, denied = 'permission denied'): CliError {
-  const code = error.code;
-  const reason =
-    code === 'EACCES' || code === 'EPERM'
-      ? denied
-      : code === 'ENOTDIR'
-        ? 'part of the path is not a folder'
-        : code === 'EROFS'
-          ? 'the file system is read-only'
-          : code === 'ENOSPC'
-            ? 'the disk is full'
-            : code === 'EISDIR'
-              ? 'is a folder'
-              : `cannot write it: ${error.message}`;
-  return new CliError({ message: `${flag} ${given}: ${reason}`, cause: error });
+  return new CliError({ message: `${flag} ${given}: ${reason(given, error, denied)}`, cause: error });
+}
+
+function reason(given: string, error: NodeJS.ErrnoException, denied: string): string {
+  switch (error.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return denied;
+    case 'ENOENT':
+      // With its folder there: a folder that takes no new files (/proc, /sys), or one removed meanwhile.
+      return `cannot create files in ${path.dirname(given)}`;
+    case 'ENOTDIR':
+      return 'part of the path is not a folder';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EISDIR':
+      return 'is a folder';
+    default:
+      return `cannot write it: ${error.message}`;
+  }
 }

@@ -195,6 +195,14 @@ describe.concurrent('ksa ask', () => {
     expect(cli.server.requests).toHaveLength(0);
   });
 
+  it.skipIf(!existsSync('/proc/self'))('-o in a folder that takes no new files (/proc): one line naming the file, exit 2, before the model is asked', async (context) => {
+    const cli = await agentCliFor(context);
+    const result = await cli.ksa(['ask', '-o', '/proc/ksa-proposal.yaml', 'write a marker']);
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(singleFailureLine(result)).toBe('ksa: -o /proc/ksa-proposal.yaml: cannot create files in /proc');
+    expect(cli.server.requests).toHaveLength(0);
+  });
+
   it('an answer cut off at the output limit says so on stderr, with how to get the rest; --json marks it', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue({ text: 'The steps are: build, then', finishReason: 'length' }, { text: 'Cut again', finishReason: 'length' }, { text: 'Complete.' });

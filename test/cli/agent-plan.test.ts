@@ -173,6 +173,23 @@ describe.concurrent('ksa plan', () => {
     expect(cli.server.requests).toHaveLength(0);
   });
 
+  // /proc's permission bits let root create files there, but it takes none: only creating the file tells.
+  it.skipIf(!existsSync('/proc/self'))('-o in a folder that takes no new files (/proc): one line naming the file, exit 2, before the model is asked', async (context) => {
+    const cli = await agentCliFor(context);
+    const result = await cli.ksa(['plan', 'x', '-o', '/proc/ksa-plan.yaml']);
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(singleFailureLine(result)).toBe('ksa: -o /proc/ksa-plan.yaml: cannot create files in /proc');
+    expect(cli.server.requests).toHaveLength(0);
+  });
+
+  it('the early check of -o leaves nothing behind when the model then fails', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.setFallback({ status: 401, error: 'bad key' });
+    const result = await cli.ksa(['plan', 'x', '-o', 'plan.yaml']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(existsSync(path.join(cli.sandbox.dir, 'plan.yaml'))).toBe(false);
+  });
+
   it('-o plan.json without --format writes JSON, which ksa run takes', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue(planReply(MARKER_PLAN));
