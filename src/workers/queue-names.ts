@@ -6,6 +6,8 @@
  * the fan-out and the rollbacks that must run where their step ran.
  */
 
+import type { ToolCall } from '../planning/tool-call.js';
+
 export const PREFIX = 'ksa';
 export const CANCEL_CHANNEL = 'ksa:cancel';
 export const WORKERS_KEY = 'ksa:workers';
@@ -49,6 +51,11 @@ export type StepJobData = {
   /** The kube context the run was approved for: the worker refuses a cluster call aimed at another. */
   readonly kubeContext?: string;
 };
+/** The job of one attempt (or rollback) of a step; `kubeContext`: the context the run was approved for. */
+export function stepJobData(runId: string, call: Pick<ToolCall, 'stepId' | 'attempt' | 'phase' | 'tool' | 'args'>, kubeContext: string | undefined): StepJobData {
+  const { stepId, attempt, phase, tool, args } = call;
+  return { runId, stepId, attempt, phase, tool, args, ...(kubeContext ? { kubeContext } : {}) };
+}
 export type StepJobResult = { readonly worker: string; readonly output: unknown };
 /** Progress updates: output lines, batched. */
 export type StepJobProgress = { readonly lines: readonly { readonly line: string; readonly stream: 'stdout' | 'stderr' }[] };

@@ -1,10 +1,10 @@
 import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
-import { clearFailedJob } from './fresh-job.js';
+import { cancelJob, clearFailedJob } from './job-cancel.js';
 import { settledWithin } from './settled-within.js';
 import { describePlacement, errorMessage, KsaError, PartialSuccessError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
-import { CANCEL_CHANNEL, cancelledKey, jobId as makeJobId, labelQueue, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
+import { cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
 import { lostOr, noWorkerTook, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
@@ -277,7 +277,7 @@ export class RemoteSteps {
       };
       const onAbort = () => {
         finish(() => reject(call.signal.reason));
-        void this.cancel(queue, id);
+        void cancelJob(queue, this.client, id);
       };
       const fromJob = async (job: Job<StepJobData, StepJobResult>): Promise<string> => {
         const state = await job.getState();
@@ -306,15 +306,7 @@ export class RemoteSteps {
       call.signal.addEventListener('abort', onAbort, { once: true });
       this.outstanding.add(entry);
 
-      const data: StepJobData = {
-        runId: this.options.runId,
-        stepId: call.stepId,
-        attempt: call.attempt,
-        phase: call.phase,
-        tool: call.tool,
-        args: call.args,
-        ...(this.kubeContext ? { kubeContext: this.kubeContext } : {}),
-      };
+      const data = stepJobData(this.options.runId, call, this.kubeContext);
       const add = () => this.adds.add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
       // A fresh run's job ids are new; only a resumed run may find its predecessor's under the same id
       // (and a step cancelled meanwhile is not added: its cancel found no job to stop).
@@ -339,18 +331,6 @@ export class RemoteSteps {
     if (workers.some((info) => offers(info, entry.labels))) return;
     entry.waitingShown = true;
     entry.call.onOutput(waitingForWorker(entry.labels, this.lostWorkers.note(entry.call.stepId, entry.call.attempt)), 'stderr');
-  }
-
-  private async cancel(queue: Queue, id: string): Promise<void> {
-    try {
-      await this.client.set(cancelledKey(id), '1', 'EX', 3600);
-      await this.client.publish(CANCEL_CHANNEL, id);
-      const job = await Job.fromId(queue, id);
-      const state = await job?.getState();
-      if (state === 'waiting' || state === 'delayed' || state === 'prioritized') await job!.remove().catch(() => {});
-    } catch {
-      // Best effort: the cancel key stops it when a worker takes it.
-    }
   }
 
   /**
