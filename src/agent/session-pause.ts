@@ -1,6 +1,6 @@
 import type { RunView } from '../planning/index.js';
 import type { RunHandle } from './run-controller.js';
-import { pausedDetail } from '../tui/paused-text.js';
+import { pausedDetail, viewPausedDetail } from '../tui/paused-text.js';
 
 type Notice = (text: string, tone: 'info' | 'warning') => void;
 
@@ -15,8 +15,7 @@ export function pauseChatRun(run: RunHandle | undefined, view: RunView | undefin
     return false;
   }
   run.execution.pause();
-  const ids = (status: string) => (view ? [...view.steps.values()].filter((step) => step.status === status).map((step) => step.id) : []);
-  notice(`Run paused: no new step starts; ${pausedDetail(ids('running'), ids('retrying'))}. /resume continues it.`, 'info');
+  notice(`Run paused: no new step starts; ${view ? viewPausedDetail(view) : pausedDetail([], [])}. /resume continues it.`, 'info');
   return true;
 }
 

@@ -6,7 +6,7 @@ import { buildGraph, depthLevels } from '../planning/graph.js';
 import { viewEstimate, type RunView, type StepView } from '../planning/run-progress.js';
 import type { Plan } from '../planning/schema.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
-import { pausedDetail } from './paused-text.js';
+import { viewPausedDetail } from './paused-text.js';
 import { ProgressBlocks, StepDetail } from './run-parts.js';
 import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS } from './run-view-model.js';
 import { useTicker } from './use-ticker.js';
@@ -54,7 +54,7 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
       </Text>
       {view.status === 'paused' ? (
         <Text color={color ? 'yellow' : undefined}>
-          paused: no new step starts; {pausedDetail(stepIdsWith(view, 'running'), stepIdsWith(view, 'retrying'))} · /resume goes on
+          paused: no new step starts; {viewPausedDetail(view)} · /resume goes on
         </Text>
       ) : null}
       <Text dimColor={color} wrap="truncate-end">
@@ -62,10 +62,6 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
       </Text>
     </Box>
   );
-}
-
-function stepIdsWith(view: RunView, status: StepView['status']): string[] {
-  return view.order.filter((id) => view.steps.get(id)?.status === status);
 }
 
 function StepLine({ row, rollingBack, paused, color, now, stats }: { readonly row: Row; readonly rollingBack: boolean; readonly paused: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {

@@ -5,7 +5,7 @@ import { ProgressBlocks, StepDetail } from './run-parts.js';
 import type { DurationStats } from '../planning/estimate.js';
 import { viewEstimate } from '../planning/run-progress.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
-import { pausedDetail } from './paused-text.js';
+import { viewPausedDetail } from './paused-text.js';
 import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
 
 export type Props = {
@@ -49,7 +49,7 @@ export function RunProgress({ view, color, keysHint = false, cancelling = false 
       <ProgressBar done={done} total={total} running={counts.running} elapsedMs={view.startedAtMs === undefined ? 0 : at - view.startedAtMs} status={view.status} rollingBack={view.rollingBack !== undefined} color={color} eta={estimateOf(view, at)} />
       {view.status === 'paused' ? (
         <Text color={color ? 'yellow' : undefined}>
-          paused: no new step starts; {pausedDetail(idsWith(live, 'running'), idsWith(live, 'retrying'))}
+          paused: no new step starts; {viewPausedDetail(view)}
         </Text>
       ) : null}
       {keysHint ? <Text dimColor={color}>{keysText(view, cancelling)}</Text> : null}
@@ -82,10 +82,6 @@ function LogLine({ entry, step, color }: { readonly entry: RunLogEntry; readonly
 function estimateOf(view: RunView, now: number): string | undefined {
   const estimate = viewEstimate(view, now);
   return estimate ? formatEstimate(estimate) : undefined;
-}
-
-function idsWith(steps: readonly StepView[], status: StepView['status']): string[] {
-  return steps.filter((step) => step.status === status).map((step) => step.id);
 }
 
 function LiveLine(props: { readonly step: StepView; readonly rollingBack: boolean; readonly paused: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {

@@ -1,3 +1,5 @@
+import type { RunView } from '../planning/run-progress.js';
+
 /**
  * What a paused run still does, after "paused: no new step starts; ": running steps finish on their
  * own, while a step between attempts waits for the resume (its retry is a new start).
@@ -9,7 +11,24 @@ export function pausedDetail(running: readonly string[], retrying: readonly stri
   return parts.length > 0 ? parts.join('; ') : 'nothing is running';
 }
 
+/** pausedDetail of a live view (ksa run, the chat's panel and its notice), steps in plan order. */
+export function viewPausedDetail(view: RunView): string {
+  const ids = (status: string) => view.order.filter((id) => view.steps.get(id)?.status === status);
+  return pausedDetail(ids('running'), ids('retrying'));
+}
+
+type StoredStep = { readonly status: string; readonly retryAt?: string };
+
 /** A stored step (run.json) that is `running` but between attempts. */
-export function waitsForRetry(step: { readonly status: string; readonly retryAt?: string } | undefined): boolean {
+export function waitsForRetry(step: StoredStep | undefined): boolean {
   return step?.status === 'running' && step.retryAt !== undefined;
+}
+
+/**
+ * The `running` steps of a stored run (plan order), split as pausedDetail says them: those an
+ * attempt runs, and those between attempts.
+ */
+export function storedRunningSteps(stepIds: readonly string[], steps: Readonly<Record<string, StoredStep>>): { running: string[]; retrying: string[] } {
+  const all = stepIds.filter((id) => steps[id]?.status === 'running');
+  return { running: all.filter((id) => !waitsForRetry(steps[id])), retrying: all.filter((id) => waitsForRetry(steps[id])) };
 }

@@ -4,7 +4,7 @@ import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseSeconds } from '../options.js';
-import { pausedDetail, waitsForRetry } from '../../tui/paused-text.js';
+import { pausedDetail, storedRunningSteps } from '../../tui/paused-text.js';
 import { openStores, type Stores } from '../stores.js';
 
 export type PauseFlags = { json?: boolean; timeout?: string };
@@ -66,15 +66,13 @@ async function changeLiveRun(stores: Stores, runId: string, owner: LockOwner, pa
 }
 
 function report(io: CliIO, record: RunRecord, json: boolean): void {
-  const running = stepsWith(record, 'running');
   // A step between attempts runs nothing now: its retry starts once the run is resumed.
-  const retrying = running.filter((id) => waitsForRetry(record.state.steps[id]));
-  const active = running.filter((id) => !retrying.includes(id));
+  const { running, retrying } = storedRunningSteps(record.plan.steps.map((step) => step.id), record.state.steps);
   if (json) {
-    writeLine(io.stdout, JSON.stringify({ runId: record.runId, status: record.state.status, running: active, ...(retrying.length > 0 ? { retrying } : {}) }, null, 2));
+    writeLine(io.stdout, JSON.stringify({ runId: record.runId, status: record.state.status, running, ...(retrying.length > 0 ? { retrying } : {}) }, null, 2));
     return;
   }
-  writeLine(io.stderr, `Run ${record.runId} paused: no new step starts; ${pausedDetail(active, retrying)}.`);
+  writeLine(io.stderr, `Run ${record.runId} paused: no new step starts; ${pausedDetail(running, retrying)}.`);
   writeLine(io.stderr, `Continue it with: ksa resume ${record.runId}`);
 }
 

@@ -1,7 +1,7 @@
 import { isFinished } from '../../planning/index.js';
 import { estimateStoredRun, failedStepLogTails, runStatusDocument, stepLogFile } from '../../store/index.js';
 import { formatEstimate } from '../../tui/estimate-text.js';
-import { pausedDetail, waitsForRetry } from '../../tui/paused-text.js';
+import { pausedDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseWholeNumber } from '../options.js';
@@ -40,11 +40,9 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   if (estimate) writeLine(io.stdout, `  estimated: ${formatEstimate(estimate)} (from earlier runs)`);
   if (state.error && status !== 'succeeded') writeLine(io.stdout, `  ${style.red(plainText(state.error))}`);
   if (status === 'paused') {
-    const running = record.plan.steps.filter((step) => state.steps[step.id]?.status === 'running').map((step) => step.id);
-    const retrying = running.filter((id) => waitsForRetry(state.steps[id]));
-    const active = running.filter((id) => !retrying.includes(id));
+    const { running, retrying } = storedRunningSteps(record.plan.steps.map((step) => step.id), state.steps);
     // Without a live owner nothing runs: the steps that were running start again on resume.
-    writeLine(io.stdout, style.yellow(`  paused: no new step starts${owner && running.length ? `; ${pausedDetail(active, retrying)}` : ''}`));
+    writeLine(io.stdout, style.yellow(`  paused: no new step starts${owner && running.length + retrying.length > 0 ? `; ${pausedDetail(running, retrying)}` : ''}`));
   }
   writeLine(io.stdout);
 
