@@ -33,6 +33,19 @@ function rollbacks(events: readonly KsaEvent[]): unknown[][] {
   return events.filter((event) => event.type.startsWith('rollback_step_')).map((event) => [event.type, event.stepId, (event as { worker?: string }).worker]);
 }
 
+/** restart is undone where it succeeded (web-1), then prepare: newest first, each once. */
+function expectUndoneOnWeb1ThenPrepare(events: readonly KsaEvent[], dir: string): void {
+    expect(eventsOf(events, 'rollback_started')[0]).toMatchObject({ stepIds: ['restart', 'prepare'] });
+    expect(rollbacks(events)).toEqual([
+      ['rollback_step_succeeded', 'restart', 'web-1'],
+      ['rollback_step_succeeded', 'prepare', expect.stringMatching(/^web-[12]$/)],
+    ]);
+    expect([...lineCounts(dir, 'undo.log')]).toEqual([
+      ['undone-web-1-v1-web-1', 1],
+      ['unprepared', 1],
+    ]);
+}
+
 describe.concurrent('a fan-out stopped while some workers had succeeded', () => {
   it('by its timeout: the step fails (timed out) and is undone on web-1, newest first', async () => {
     const { redis, dir, home } = await fleet.setup('timeout', ['web-1', 'web-2'], { labels: ['web'], concurrency: 2 });
@@ -43,15 +56,7 @@ describe.concurrent('a fan-out stopped while some workers had succeeded', () => 
     const events = parseNdjson(result.stdout);
     expect(expectWellFormedRun(events)).toBe('failed');
     expect(eventsOf(events, 'step_failed', 'restart')).toEqual([expect.objectContaining({ timedOut: true, error: expect.stringMatching(/timed out/) })]);
-    expect(eventsOf(events, 'rollback_started')[0]).toMatchObject({ stepIds: ['restart', 'prepare'] });
-    expect(rollbacks(events)).toEqual([
-      ['rollback_step_succeeded', 'restart', 'web-1'],
-      ['rollback_step_succeeded', 'prepare', expect.stringMatching(/^web-[12]$/)],
-    ]);
-    expect([...lineCounts(dir, 'undo.log')]).toEqual([
-      ['undone-web-1-v1-web-1', 1],
-      ['unprepared', 1],
-    ]);
+    expectUndoneOnWeb1ThenPrepare(events, dir);
     expect(result.stderr).toMatch(/^ +\S+ restart +failed .*timed out.* · rolled back on web-1$/m);
   }, 60_000);
 
@@ -73,15 +78,7 @@ describe.concurrent('a fan-out stopped while some workers had succeeded', () => 
     const events = parseNdjson(result.stdout);
     expect(expectWellFormedRun(events)).toBe('cancelled');
     expect(eventsOf(events, 'step_cancelled', 'restart')).toHaveLength(1);
-    expect(eventsOf(events, 'rollback_started')[0]).toMatchObject({ stepIds: ['restart', 'prepare'] });
-    expect(rollbacks(events)).toEqual([
-      ['rollback_step_succeeded', 'restart', 'web-1'],
-      ['rollback_step_succeeded', 'prepare', expect.stringMatching(/^web-[12]$/)],
-    ]);
-    expect([...lineCounts(dir, 'undo.log')]).toEqual([
-      ['undone-web-1-v1-web-1', 1],
-      ['unprepared', 1],
-    ]);
+    expectUndoneOnWeb1ThenPrepare(events, dir);
     // It was stopped, not failed: it stays cancelled, with its rollback's result.
     expect(result.stderr).toMatch(/^ +\S+ restart +cancelled .*rolled back on web-1$/m);
     const status = JSON.parse((await runKsa(['status', runId, '--json'], { home })).stdout) as StatusDoc;
