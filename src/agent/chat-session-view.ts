@@ -60,6 +60,7 @@ export abstract class ChatSessionView {
   protected seq = 0;
   readonly mode: ChatModeState;
   private readonly listeners = new Set<() => void>();
+  private changes = 0;
   protected readonly queued: string[] = [];
   protected approvalMode: ApprovalMode;
 
@@ -130,7 +131,13 @@ export abstract class ChatSessionView {
     return 'idle';
   }
 
+  /** Counts the changes: a view's cached snapshot is current while this is the same. */
+  get version(): number {
+    return this.changes;
+  }
+
   protected changed(): void {
+    this.changes++;
     for (const listener of this.listeners) listener();
   }
 }

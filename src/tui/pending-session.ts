@@ -38,6 +38,8 @@ export class PendingSession {
   }
 
   /** Nothing changes before the engine is loaded. */
+  readonly version = 0;
+
   subscribe(_listener: () => void): () => void {
     return () => {};
   }

@@ -2,18 +2,16 @@ import { useRef, useSyncExternalStore } from 'react';
 import type { ChatSession, SessionSnapshot } from '../agent/index.js';
 
 /** The session's latest snapshot; re-renders on every change. */
-export function useSessionSnapshot(session: Pick<ChatSession, 'subscribe' | 'snapshot'>): SessionSnapshot {
+export function useSessionSnapshot(session: Pick<ChatSession, 'subscribe' | 'snapshot' | 'version'>): SessionSnapshot {
   const cache = useRef<{ session: object; version: number; snapshot: SessionSnapshot } | undefined>(undefined);
-  const version = useRef(0);
   return useSyncExternalStore(
-    (onChange) =>
-      session.subscribe(() => {
-        version.current++;
-        onChange();
-      }),
+    (onChange) => session.subscribe(onChange),
     () => {
-      // A new session object (the real one after a pending one) is a new snapshot even with no change counted.
-      if (!cache.current || cache.current.version !== version.current || cache.current.session !== session) cache.current = { session, version: version.current, snapshot: session.snapshot() };
+      // Keyed by the session's own count of changes, not one kept by the subscription: a change made before
+      // React subscribes (a notice posted as the real session replaces the pending one) must still be drawn.
+      if (!cache.current || cache.current.session !== session || cache.current.version !== session.version) {
+        cache.current = { session, version: session.version, snapshot: session.snapshot() };
+      }
       return cache.current.snapshot;
     },
   );
