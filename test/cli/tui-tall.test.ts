@@ -22,7 +22,8 @@ describe.concurrent('ksa chat with content taller than the terminal', () => {
     const harness = await chatHarnessFor(context);
     const chat = await harness.open([], { cols: 80, rows: 20 });
     const lines = Array.from({ length: 60 }, (_, i) => `Answer line ${String(i).padStart(2, '0')} of a long explanation.`);
-    harness.server.enqueue({ text: lines.join('\n\n'), chunkDelayMs: 3, chunkSize: 40 });
+    // Slow enough for several frames to be drawn while it streams.
+    harness.server.enqueue({ text: lines.join('\n\n'), chunkDelayMs: 15, chunkSize: 40 });
     await chat.send('explain at length');
     // While it streams, the live area shows its tail under a note of what is hidden above.
     const streaming = await chat.waitForScreen(/↑ \d+ more lines above \(the whole answer goes into the transcript when it ends\)/, 20_000);
@@ -31,6 +32,21 @@ describe.concurrent('ksa chat with content taller than the terminal', () => {
     const screen = await chat.screen();
     for (const line of lines) expect(occurrences(screen, line), line).toBe(1);
     expect(screen).not.toMatch(/more lines above/);
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('a long answer that arrives all at once (a fast model) is drawn whole, once, and the chat stays alive', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const chat = await harness.open([], { cols: 80, rows: 12 });
+    const lines = Array.from({ length: 200 }, (_, i) => `Answer line ${String(i).padStart(3, '0')} of a long explanation.`);
+    // About 1,500 tiny chunks with no pause between them: read in one go, one render each used to nest
+    // those renders until React gave up (error #185) and the chat exited.
+    harness.server.enqueue({ text: lines.join('\n\n'), chunkDelayMs: 0, chunkSize: 7 });
+    await chat.send('explain at length');
+    await chat.waitForScreen(/Answer line 199 of a long explanation\./, 20_000);
+    await chat.waitForBottom(/ · ready · /, 2, 20_000);
+    const screen = await chat.screen();
+    for (const line of lines) expect(occurrences(screen, line), line).toBe(1);
     expect(await chat.quit()).toMatchObject({ exitCode: 0 });
   });
 
