@@ -1,4 +1,4 @@
-import { Box, Static, Text, useApp, useBoxMetrics, useInput, useStdout, useWindowSize, type DOMElement } from 'ink';
+import { Box, Static, Text, useApp, useInput, useStdout, useWindowSize, type DOMElement } from 'ink';
 import Spinner from 'ink-spinner';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { ChatSession, ModelConfig, ProposedPlan, SessionSnapshot } from '../agent/index.js';
@@ -19,6 +19,7 @@ import { visible } from './visible-text.js';
 import { useSessionSnapshot } from './use-session.js';
 import { useItemsWithSettledRisk } from './use-plan-risk.js';
 import { usePrintedCards, withPrintedCards, type StaticItem } from './use-printed-cards.js';
+import { useMeasuredHeight } from './use-measured-height.js';
 
 export type Props = {
   /** The session; a pending one draws the first frame while the chat's engine loads, then the app switches to the real one. */
@@ -155,7 +156,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   const pending = snapshot.pending && snapshot.phase !== 'thinking' ? snapshot.pending : undefined;
   const printedCards = usePrintedCards(pending, live.rows, snapshot.history.length, props.tools);
   const pendingPrinted = pending !== undefined && printedCards.ids.has(pending.planId);
-  const runPanel = useBoxMetrics(live.runPanelRef);
+  const runPanel = useMeasuredHeight(live.runPanelRef);
   // The header and the input come first; a long history is drawn right after that first frame.
   const historyShown = useAfterFirstFrame();
   const all: StaticItem[] = historyShown ? [{ kind: 'header', id: 'header' }, ...withPrintedCards(snapshot.history, printedCards.cards)] : [{ kind: 'header', id: 'header' }];
@@ -261,7 +262,7 @@ function useLiveRows(stdout: NodeJS.WriteStream): { rows: number | undefined; fo
   const { rows } = useWindowSize();
   const footerRef = useRef<DOMElement>(null);
   const runPanelRef = useRef<DOMElement>(null);
-  const footer = useBoxMetrics(footerRef);
+  const footer = useMeasuredHeight(footerRef);
   const footerRows = footer.hasMeasured ? footer.height : 2;
   return { rows: stdout.isTTY ? Math.max(1, rows - footerRows - 1) : undefined, footerRef, runPanelRef };
 }

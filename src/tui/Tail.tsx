@@ -1,5 +1,6 @@
-import { Box, Text, useBoxMetrics, type DOMElement } from 'ink';
+import { Box, Text, type DOMElement } from 'ink';
 import { useRef, type ReactNode } from 'react';
+import { useMeasuredHeight } from './use-measured-height.js';
 
 export type Props = {
   /** Rows it may take at most, the marker line included; undefined: no limit. */
@@ -19,7 +20,7 @@ export type Props = {
  */
 export function Tail({ maxRows, color, hiddenNote, children }: Props) {
   const inner = useRef<DOMElement>(null);
-  const { height, hasMeasured } = useBoxMetrics(inner);
+  const { height, hasMeasured } = useMeasuredHeight(inner);
   const limit = maxRows === undefined ? undefined : Math.max(1, Math.floor(maxRows));
   const hidden = limit !== undefined && hasMeasured && height > limit;
   const room = limit === undefined ? undefined : hidden ? Math.max(1, limit - 1) : limit;

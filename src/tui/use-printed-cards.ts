@@ -1,7 +1,8 @@
-import { useBoxMetrics, type DOMElement } from 'ink';
+import type { DOMElement } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryItem, ProposedPlan } from '../agent/index.js';
 import type { ToolDescriber } from './plan-lines.js';
+import { useMeasuredHeight } from './use-measured-height.js';
 import { riskSettled, settleRisk } from './use-plan-risk.js';
 
 /** A plan card too tall for the live area is printed once above it, in full, where the terminal can scroll to it. */
@@ -15,7 +16,7 @@ type PrintedCard = { readonly proposal: ProposedPlan; /** How long the history w
  */
 export function usePrintedCards(pending: ProposedPlan | undefined, liveRows: number | undefined, historyLength: number, tools: ToolDescriber) {
   const cardRef = useRef<DOMElement>(null);
-  const card = useBoxMetrics(cardRef);
+  const card = useMeasuredHeight(cardRef);
   const [cards, setCards] = useState<readonly PrintedCard[]>([]);
   const ids = useMemo(() => new Set(cards.map((printed) => printed.proposal.planId)), [cards]);
   const tooTall = pending !== undefined && liveRows !== undefined && card.hasMeasured && card.height > liveRows;
