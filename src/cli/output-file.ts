@@ -75,6 +75,9 @@ function reason(given: string, error: NodeJS.ErrnoException, denied: string): st
       return 'the disk is full';
     case 'EISDIR':
       return 'is a folder';
+    case 'EINVAL':
+      // Opened fine, but the kernel refuses what is written (/proc/self/status and the like).
+      return 'this file does not take what ksa writes (a special file); write to a regular file';
     default:
       return `cannot write it: ${error.message}`;
   }

@@ -182,6 +182,17 @@ describe.concurrent('ksa plan', () => {
     expect(cli.server.requests).toHaveLength(0);
   });
 
+  // /proc/self/status opens for writing (as root) and the kernel refuses the write itself: known only after the model answered.
+  it.skipIf(!existsSync('/proc/self/status'))('-o naming a special file that refuses writes: one line saying so, no raw EINVAL', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(planReply(MARKER_PLAN));
+    const result = await cli.ksa(['plan', 'x', '-o', '/proc/self/status']);
+    expect(result.code, describeResult(result)).not.toBe(0);
+    expect(result.stderr).not.toMatch(/EINVAL/);
+    expect(stackTraceLines(result.stderr)).toEqual([]);
+    expect(ksaLines(result.stderr).at(-1)).toMatch(/^ksa: -o \/proc\/self\/status: (permission denied|this file does not take what ksa writes)/);
+  });
+
   it('the early check of -o leaves nothing behind when the model then fails', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.setFallback({ status: 401, error: 'bad key' });
