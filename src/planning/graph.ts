@@ -286,16 +286,25 @@ export function createAncestorCheck(graph: PlanGraph): (step: number, ancestor: 
 
 /** The ids of a step's transitive dependencies (never the step itself, even on a cycle): what its expressions may read. */
 export function ancestorIds(graph: PlanGraph, step: number): string[] {
+  return reachableIds(graph, step, graph.depEdges);
+}
+
+/** The ids of the steps that depend on a step, transitively (never the step itself): it cannot depend on them. */
+export function descendantIds(graph: PlanGraph, step: number): string[] {
+  return reachableIds(graph, step, graph.dependentEdges);
+}
+
+function reachableIds(graph: PlanGraph, step: number, edges: EdgeLists): string[] {
   const seen = new Uint8Array(graph.ids.length);
   seen[step] = 1;
   const queue = [step];
   const out: string[] = [];
   for (let head = 0; head < queue.length; head++) {
-    for (const dep of edgesOf(graph.depEdges, queue[head]!)) {
-      if (seen[dep]) continue;
-      seen[dep] = 1;
-      queue.push(dep);
-      out.push(graph.ids[dep]!);
+    for (const next of edgesOf(edges, queue[head]!)) {
+      if (seen[next]) continue;
+      seen[next] = 1;
+      queue.push(next);
+      out.push(graph.ids[next]!);
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ancestorIds, buildGraph, createAncestorCheck, type GraphNode, type PlanGraph } from './graph.js';
+import { ancestorIds, buildGraph, createAncestorCheck, descendantIds, type GraphNode, type PlanGraph } from './graph.js';
 import { compileExpression } from './expressions.js';
 import { containsTemplate, findTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean, lookAlikeNote, unknownToolMessage } from './suggest.js';
@@ -132,7 +132,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   });
   for (const { i, j, dep, self } of dependencyProblems) {
     if (self) add('self_dependency', ['steps', i, 'dependsOn', j], `step "${dep}" cannot depend on itself`);
-    else add('unknown_dependency', ['steps', i, 'dependsOn', j], `unknown step "${dep}"${didYouMean(dep, otherIds(graph, i))}`);
+    else add('unknown_dependency', ['steps', i, 'dependsOn', j], `unknown step "${dep}"${didYouMean(dep, dependableIds(graph, i))}`);
   }
   for (const cycle of graph.cycles) {
     const at = Math.max(graph.indexOfId(cycle[0]!), 0);
@@ -301,9 +301,10 @@ function schemaIssues(schema: z.ZodType, value: unknown): readonly z.core.$ZodIs
   return (result.issues ?? []) as readonly z.core.$ZodIssue[];
 }
 
-/** Every step id but step i's own: a step cannot depend on itself, so its id is no suggestion. */
-function* otherIds(graph: PlanGraph, i: number): Iterable<string> {
-  for (const id of graph.indexOf.keys()) if (id !== graph.ids[i]) yield id;
+/** The ids step i may depend on: not its own, nor those of steps that depend on it (that would be a cycle). */
+function* dependableIds(graph: PlanGraph, i: number): Iterable<string> {
+  const after = new Set(descendantIds(graph, i));
+  for (const id of graph.indexOf.keys()) if (id !== graph.ids[i] && !after.has(id)) yield id;
 }
 
 /** Enough of a broken step (its id and dependencies) to keep checking the graph around it. */

@@ -11,6 +11,14 @@ describe('validatePlan: dependencies', () => {
     expect(linesOf({ goal: 'g', steps: [shell('web', { dependsOn: ['wb'] })] })).toEqual(['steps[0].dependsOn[0]: unknown step "wb"']);
   });
 
+  it('an unknown dependency close only to a step that depends on it: no suggestion (taking it would make a cycle)', () => {
+    const steps = [shell('build', { dependsOn: ['tset'] }), shell('test', { dependsOn: ['build'] }), shell('ship', { dependsOn: ['test'] })];
+    expect(linesOf({ goal: 'g', steps })).toEqual(['steps[0].dependsOn[0]: unknown step "tset"']);
+    // The same typo on a step that "test" does not follow is suggested as before.
+    const free = [shell('build'), shell('test', { dependsOn: ['build'] }), shell('ship', { dependsOn: ['tset'] })];
+    expect(linesOf({ goal: 'g', steps: free })).toEqual(['steps[2].dependsOn[0]: unknown step "tset" (did you mean "test"?)']);
+  });
+
   it('unknown dependency with nothing close: no suggestion', () => {
     expect(linesOf({ goal: 'g', steps: [shell('build'), shell('test', { dependsOn: ['build', 'provision-cluster'] })] })).toEqual([
       'steps[1].dependsOn[1]: unknown step "provision-cluster"',
