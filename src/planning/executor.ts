@@ -8,7 +8,7 @@ import type { RunEvent } from './events.js';
 import { ExecutionBase, workerOf } from './execution-base.js';
 import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
 import { hasRollback, rollbackTargets, runRollbacks } from './rollback.js';
-import { isPartlyDone, moveInCompletion, notePartialSuccess } from './partial-success.js';
+import { isPartlyDone, mayBeDone, moveInCompletion, notePartialSuccess } from './partial-success.js';
 import type { RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
 
@@ -306,16 +306,19 @@ export class Execution extends ExecutionBase {
     });
   }
 
-  /** A step with a rollback that is partly done takes its place `at` in the order of completion. */
+  /** A step with a rollback that is partly (or may be) done takes its place `at` in the order of completion. */
   private placePartlyDone(i: number, at: number): void {
-    if (hasRollback(this.steps[i]!.step) && isPartlyDone(this.stepStates[i])) moveInCompletion(this.state.completed, this.steps[i]!.step.id, at);
+    const { step } = this.steps[i]!;
+    const st = this.stepStates[i];
+    if (hasRollback(step) && (isPartlyDone(st) || mayBeDone(st, step))) moveInCompletion(this.state.completed, step.id, at);
   }
 
   /** A step stopped between attempts (or before its first, after a resume) keeps the parts it had done to undo. */
   protected override cancelStep(i: number): void {
     super.cancelStep(i);
     const id = this.steps[i]!.step.id;
-    if (this.stepStates[i]!.succeededOn && !this.state.completed.includes(id)) this.placePartlyDone(i, this.state.completed.length);
+    const st = this.stepStates[i]!;
+    if ((st.succeededOn || st.interruptedAttempt !== undefined) && !this.state.completed.includes(id)) this.placePartlyDone(i, this.state.completed.length);
   }
 
   private failWithoutAttempt(i: number, error: string): void {

@@ -1,5 +1,7 @@
 import { KsaError } from './ksa-error.js';
+import type { Step } from './schema.js';
 import type { StepState } from './state.js';
+import { compileTemplate, templateExpressions } from './templates.js';
 
 /**
  * A call that failed as a whole after some of its parts succeeded (a fan-out
@@ -47,4 +49,23 @@ export function moveInCompletion(completed: string[], id: string, at: number): v
     if (before < at) at--;
   }
   completed.splice(Math.min(at, completed.length), 0, id);
+}
+
+/**
+ * A step that did not succeed after a resume, but whose attempt cut short by the run's stop may have
+ * done its work (a container started just before the process was killed): its rollback runs with
+ * the others, when it can (rollbackStandsAlone).
+ */
+export function mayBeDone(st: StepState | undefined, step: Step): boolean {
+  if ((st?.status !== 'failed' && st?.status !== 'cancelled') || st.interruptedAttempt === undefined || st.succeededOn !== undefined) return false;
+  return rollbackStandsAlone(step);
+}
+
+/**
+ * A rollback that can run for a step that gave no result: it does not read the step's own output.
+ * Rendered empty, `rm -rf "dir/{{ steps.x.output.stdout }}"` would remove the whole folder.
+ */
+export function rollbackStandsAlone(step: Step): boolean {
+  if (step.type === 'condition' || step.type === 'llm_query' || !step.rollback) return false;
+  return !templateExpressions(compileTemplate(step.rollback.args)).some((e) => e.references.dynamicStepAccess || e.references.steps.includes(step.id));
 }

@@ -3,6 +3,8 @@ import type { RunState, StepState } from './state.js';
 
 /**
  * Steps that were running when the run stopped are run again (at-least-once); finished ones are kept.
+ * One whose attempt was cut short by the stop is marked so: if it then fails, that attempt may have
+ * done its work all the same, which its rollback undoes (mayBeDone).
  * A fan-out that did not succeed as a whole runs again too, but where it did succeed (and was not
  * undone yet) is kept with its place in the order of completion: like a step that succeeded before
  * the stop, it is undone there if the run fails or is cancelled (`ksa cancel` of an interrupted run).
@@ -13,7 +15,8 @@ export function prepareResume(saved: RunState, plan: Plan): RunState {
     const st = (state.steps[step.id] ??= { status: 'pending', attempts: 0 });
     if (st.status !== 'succeeded' && st.status !== 'skipped') {
       const undo = stillToUndo(st);
-      state.steps[step.id] = { status: 'pending', attempts: 0, ...(undo ? { succeededOn: undo } : {}) };
+      const interrupted = interruptedAttempt(st);
+      state.steps[step.id] = { status: 'pending', attempts: 0, ...(undo ? { succeededOn: undo } : {}), ...(interrupted !== undefined ? { interruptedAttempt: interrupted } : {}) };
     }
   }
   state.completed = state.completed.filter((id) => state.steps[id]?.status === 'succeeded' || state.steps[id]?.succeededOn !== undefined);
@@ -21,6 +24,15 @@ export function prepareResume(saved: RunState, plan: Plan): RunState {
   delete state.failedStepId;
   delete state.endedAt;
   return state;
+}
+
+/**
+ * The attempt of a step that was in the middle of one when the run stopped (not one waiting for its
+ * retry, whose last attempt failed); kept across several resumes until the step ends.
+ */
+function interruptedAttempt(st: StepState): number | undefined {
+  if (st.interruptedAttempt !== undefined && st.rollback?.status !== 'succeeded') return st.interruptedAttempt;
+  return st.status === 'running' && st.retryAt === undefined && st.attempts > 0 ? st.attempts : undefined;
 }
 
 /** Where a step that did not succeed had succeeded in part, unless its rollback already undid that. */

@@ -7,7 +7,7 @@ import type { ExpressionContext } from './expressions.js';
 import type { Step } from './schema.js';
 import type { RunState } from './state.js';
 import type { InvokeTool } from './tool-call.js';
-import { isPartlyDone } from './partial-success.js';
+import { isPartlyDone, mayBeDone } from './partial-success.js';
 
 export type RollbackContext = {
   /** True once the run was halted: no further rollback starts. */
@@ -23,12 +23,14 @@ export type RollbackContext = {
 
 /**
  * The steps a rollback undoes, newest first: succeeded steps (in order of completion) that have a rollback
- * action, and failed or cancelled ones that succeeded in part (a fan-out that worked on some workers).
+ * action, and failed or cancelled ones that succeeded in part (a fan-out that worked on some workers) or
+ * whose attempt cut short by an earlier stop of the run may have done its work.
  */
 export function rollbackTargets(state: RunState, stepOf: (id: string) => Step | undefined): string[] {
   return [...state.completed].reverse().filter((id) => {
     const step = stepOf(id);
-    return step !== undefined && hasRollback(step) && (state.steps[id]?.status === 'succeeded' || isPartlyDone(state.steps[id]));
+    const st = state.steps[id];
+    return step !== undefined && hasRollback(step) && (st?.status === 'succeeded' || isPartlyDone(st) || mayBeDone(st, step));
   });
 }
 
@@ -83,7 +85,7 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
         controller.signal,
       );
       // A failed (or cancelled) step keeps its status: what it did is undone, but it did not succeed.
-      if (!partly) st.status = 'rolled_back';
+      if (st.status === 'succeeded') st.status = 'rolled_back';
       st.rollback = { status: 'succeeded', startedAt, endedAt: nowIso() };
       ctx.emit({ type: 'rollback_step_succeeded', runId: state.runId, ts: st.rollback.endedAt, stepId: id, attempt, ...worker });
     } catch (error) {

@@ -42,6 +42,11 @@ export type StepState = {
    * and a paused run starts it only once resumed (readers of the store say so, not "running").
    */
   retryAt?: string;
+  /**
+   * The attempt that was running when an earlier process of this run stopped (killed, or stopped at once):
+   * what it did is not known. Should the step then not succeed, its rollback runs too (see mayBeDone).
+   */
+  interruptedAttempt?: number;
 };
 
 export type RunState = {

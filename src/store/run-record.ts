@@ -22,6 +22,7 @@ export const StepStateSchema = z.object({
   worker: z.string().optional(),
   succeededOn: z.record(z.string(), z.unknown()).optional(),
   retryAt: z.string().optional(),
+  interruptedAttempt: z.int().min(1).optional(),
 });
 
 export const RunStateSchema = z.object({

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { RunState } from '../../src/planning/index.js';
+import { Harness, runPlan, toolStep } from '../helpers/run-plan.js';
+
+/**
+ * A container deploy killed while "start" ran: the container may have started (and holds the port)
+ * though the run never heard so. Run again on resume, "start" fails (the name is taken); undoing only
+ * the steps that succeeded would restart the previous container on a port still held.
+ */
+const plan = (startRollback: Record<string, unknown> = { name: '{{ inputs.name }}' }) => ({
+  goal: 'g',
+  inputs: { name: 'web' },
+  steps: [
+    toolStep('retire', [], { rollback: { tool: 'rename_back', args: { name: '{{ inputs.name }}' } } }),
+    toolStep('start', ['retire'], { retry: { maxAttempts: 2, initialDelayMs: 100 }, rollback: { tool: 'rm', args: startRollback } }),
+    toolStep('health', ['start']),
+  ],
+});
+
+/** The state saved when the run stopped with "start" mid-attempt (or, `betweenAttempts`, waiting to retry). */
+async function stoppedDuringStart(betweenAttempts = false): Promise<RunState> {
+  const h = new Harness(plan(), { tools: { steps: { retire: { ms: 10 }, start: betweenAttempts ? { fail: true, ms: 5 } : { hang: true } } } });
+  const start = h.execution.start();
+  await h.clock.advanceTo(betweenAttempts ? 20 : 15);
+  const st = h.execution.state.steps.start!;
+  expect(st.status).toBe('running');
+  expect(st.retryAt !== undefined).toBe(betweenAttempts);
+  const saved = JSON.parse(JSON.stringify(h.execution.state)) as RunState;
+  h.execution.cancel();
+  await h.clock.run(start);
+  saved.status = 'interrupted';
+  return saved;
+}
+
+describe('executor: a step cut short by the stop of the run, resumed', () => {
+  it('fails on resume: its rollback runs too, first, though the step stays failed', async () => {
+    const saved = await stoppedDuringStart();
+    const { state, h } = await runPlan(plan(), { resumeFrom: saved, tools: { steps: { start: { fail: true } } } });
+    expect(state.status).toBe('failed');
+    expect(state.steps.start).toMatchObject({ status: 'failed', interruptedAttempt: 1, rollback: { status: 'succeeded' } });
+    expect(h.tools.started('rollback')).toEqual(['start', 'retire']);
+    expect(h.tools.callsOf('start', 'rollback')[0]!.args).toEqual({ name: 'web' });
+    expect(state.steps.retire!.status).toBe('rolled_back');
+    expect(h.of('rollback_started')).toEqual([expect.objectContaining({ stepIds: ['start', 'retire'] })]);
+  });
+
+  it('a rollback that reads the step\'s own result is not run: that result was never given', async () => {
+    const saved = await stoppedDuringStart();
+    const { state, h } = await runPlan(plan({ id: '{{ steps.start.output.id }}' }), { resumeFrom: saved, tools: { steps: { start: { fail: true } } } });
+    expect(state.status).toBe('failed');
+    expect(h.tools.started('rollback')).toEqual(['retire']);
+    expect(state.steps.start!.rollback).toBeUndefined();
+  });
+
+  it('a step that was waiting for its retry (its last attempt had failed) is not undone when it fails again', async () => {
+    const saved = await stoppedDuringStart(true);
+    const { state, h } = await runPlan(plan(), { resumeFrom: saved, tools: { steps: { start: { fail: true } } } });
+    expect(state.status).toBe('failed');
+    expect(state.steps.start!.interruptedAttempt).toBeUndefined();
+    expect(h.tools.started('rollback')).toEqual(['retire']);
+  });
+
+  it('succeeds on resume: undone like any succeeded step when a later one fails, once', async () => {
+    const saved = await stoppedDuringStart();
+    const { state, h } = await runPlan(plan(), { resumeFrom: saved, tools: { steps: { health: { fail: true } } } });
+    expect(state.status).toBe('failed');
+    expect(h.tools.started('rollback')).toEqual(['start', 'retire']);
+    expect(state.steps.start!.status).toBe('rolled_back');
+  });
+
+  it('a cancel right after the resume, while the step runs again, undoes it as well', async () => {
+    const saved = await stoppedDuringStart();
+    const h = new Harness(plan(), { resumeFrom: saved, tools: { steps: { start: { hang: true } } } });
+    const run = h.execution.start();
+    expect(h.tools.started()).toEqual(['start']);
+    h.execution.cancel();
+    const state = await h.clock.run(run);
+    expect(state.status).toBe('cancelled');
+    expect(h.tools.started('rollback')).toEqual(['start', 'retire']);
+    expect(state.steps.start).toMatchObject({ status: 'cancelled', rollback: { status: 'succeeded' } });
+  });
+});
