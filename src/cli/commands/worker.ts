@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
-import { createRedactor, ksaHome, secretValues } from '../../store/index.js';
-import { createBuiltinRegistry, killAllProcessGroups } from '../../tools/index.js';
+import { createRedactor, ensurePrivateDir, ksaHome, readProcessGroups, recordProcessGroups, secretValues } from '../../store/index.js';
+import { createBuiltinRegistry, killAllProcessGroups, liveProcessGroups, onProcessGroupsChanged, terminateProcessGroups } from '../../tools/index.js';
 import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, WorkerNameTakenError, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -52,12 +52,24 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
     process.off('SIGINT', onEarlySignal);
     process.off('SIGTERM', onEarlySignal);
   };
+  // What an earlier worker of this --name (on this machine, with this KSA_HOME) was running when it died.
+  // A name made up from the pid is never used again: nothing to keep for it.
+  const processDir = flags.name === undefined ? undefined : path.join(ksaHome(io.env), 'workers', name);
+  if (processDir) await ensurePrivateDir(processDir);
+  const leftover = processDir ? await readProcessGroups(processDir, (message) => log({ type: 'warning', message }, `ksa worker ${name}: ${message}`)) : [];
   await worker.start().catch((error: unknown) => {
     stopListeningEarly();
     // Another --name is the fix: a usage error.
     if (WorkerNameTakenError.isInstance(error)) throw new CliError({ message: error.message, exitCode: ExitCode.usage, cause: error });
     throw error;
   });
+  // The name is ours now, so that worker is gone: its attempts were lost (and retried elsewhere), but
+  // the processes it started live on; stopped like those of a local run on resume.
+  const record = (groups: readonly number[]) => processDir && recordProcessGroups(processDir, groups);
+  const stopRecording = onProcessGroupsChanged(record);
+  record(liveProcessGroups());
+  const stopped = await terminateProcessGroups(leftover.filter((group) => !liveProcessGroups().includes(group)));
+  if (stopped > 0) log({ type: 'leftovers_stopped', processGroups: stopped }, `ksa worker ${name}: stopped ${stopped} process group${stopped === 1 ? '' : 's'} left running by an earlier worker named ${name}`);
 
   return new Promise<ExitCodeValue>((resolve) => {
     let signals = 0;
@@ -78,6 +90,8 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
       void worker.stop({ now: true }).finally(() => finish(code));
     };
     const finish = (code: ExitCodeValue) => {
+      stopRecording();
+      record([]);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       resolve(code);
