@@ -31,10 +31,35 @@ export class ModelError extends KsaError {
   }
 }
 
-type ErrorConfig = Pick<ModelConfig, 'baseURL' | 'model' | 'sources'>;
+type ErrorConfig = Pick<ModelConfig, 'baseURL' | 'model' | 'sources'> & { readonly apiKey?: string };
 
 export function toModelError(error: unknown, config: ErrorConfig): ModelError {
   if (ModelError.isInstance(error)) return error;
+  const described = describeModelError(error, config);
+  const message = withoutCredentials(described.message, config);
+  return message === described.message ? described : new ModelError({ reason: described.reason, statusCode: described.statusCode, message, cause: error });
+}
+
+/**
+ * Some servers quote the key they refused ("Incorrect API key provided: sk-…"), and a URL's password
+ * is quoted with the URL: neither is printed, stored with the chat, or shown to the model.
+ */
+function withoutCredentials(message: string, config: ErrorConfig): string {
+  const secrets = [config.apiKey, ...urlPassword(config.baseURL)].filter((secret): secret is string => secret !== undefined && secret.length >= 4);
+  return secrets.reduce((text, secret) => text.split(secret).join('***'), message);
+}
+
+/** As written in the URL, and decoded (p%40ss is quoted as p@ss as often). */
+function urlPassword(url: string): string[] {
+  try {
+    const password = new URL(url).password;
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return [];
+  }
+}
+
+function describeModelError(error: unknown, config: ErrorConfig): ModelError {
   const endpoint = config.baseURL;
   const last = RetryError.isInstance(error) ? error.lastError : error;
   const tries = RetryError.isInstance(error) ? error.errors.length : 1;

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentCliFor, singleFailureLine } from '../helpers/agent-cli.js';
+import { agentCliFor, FAKE_KEY, singleFailureLine } from '../helpers/agent-cli.js';
 import { describeResult, freePort } from '../helpers/cli.js';
 import type { FakeReply } from '../helpers/fake-openai-server.js';
 
@@ -52,6 +52,16 @@ describe.concurrent.each([
     expect(singleFailureLine(result)).toMatch(line(cli.server.baseURL));
     expect(cli.server.requests).toHaveLength(requests);
     expect(result.stdout).toBe('');
+  });
+
+  it('a server that quotes the refused key: the key is not printed, nor kept with the session', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.setFallback({ status: 401, error: { message: `Incorrect API key provided: ${FAKE_KEY}. Find yours in your account.`, code: 'invalid_api_key' } });
+    const result = await cli.ksa(args);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(singleFailureLine(result)).toBe(`ksa: ${cli.server.baseURL} refused the API key (401: Incorrect API key provided: ***. Find yours in your account.); check OPENAI_API_KEY`);
+    expect(result.stdout + result.stderr).not.toContain(FAKE_KEY);
+    expect(await filesContaining(cli.sandbox.home, FAKE_KEY)).toEqual([]);
   });
 
   it('connection refused: exit 1, where OPENAI_BASE_URL points and whether the server runs', async (context) => {
@@ -157,3 +167,11 @@ describe.concurrent('timeouts and base URLs', () => {
     expect(singleFailureLine(result)).toMatch(/http/);
   });
 });
+
+/** Files under `dir` whose text contains `text`. */
+async function filesContaining(dir: string, text: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+  const hits = await Promise.all(files.map(async (file) => ((await readFile(file, 'utf8')).includes(text) ? file : undefined)));
+  return hits.filter((file): file is string => file !== undefined);
+}
