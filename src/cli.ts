@@ -11,6 +11,9 @@ import { visible } from './tui/visible-text.js';
 export async function main(argv: readonly string[] = process.argv, io: CliIO = processIO()): Promise<ExitCodeValue> {
   const debug = argv.includes('--debug');
   ignoreBrokenPipes(io);
+  // An empty OPENAI_BASE_URL is unset, as ksa reads it; the model SDK builds a default provider from it
+  // as it is imported, and refuses an empty one there (an unexpected error for `OPENAI_BASE_URL= ksa …`).
+  if (process.env.OPENAI_BASE_URL?.trim() === '') delete process.env.OPENAI_BASE_URL;
   // The SDK's compatibility notes (e.g. schema features a server ignores) are not the user's business.
   (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
   // Plain `ksa` opens the chat; anything else is parsed as given (so typos are "unknown command").

@@ -1,5 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { extractJsonMiddleware, wrapLanguageModel, type LanguageModel } from 'ai';
+import { MAX_TIMER_MS } from '../planning/limits.js';
 import type { ModelConfig } from './config.js';
 import type { CapabilityUpdate, StructuredMode } from './model/capabilities.js';
 import { capabilityWatchMiddleware } from './model/capability-watch.js';
@@ -48,7 +49,9 @@ export function fetchWithTimeout(timeoutMs: number): typeof fetch {
       return handle;
     };
     let idle = abortAfter(timeoutMs, `no answer within ${timeoutMs} ms`);
-    const total = abortAfter(timeoutMs * STREAM_TOTAL_FACTOR, `no complete answer within ${timeoutMs * STREAM_TOTAL_FACTOR} ms`);
+    // Node fires a longer timer at once (with a warning): a timeout of weeks would end every call.
+    const totalMs = Math.min(timeoutMs * STREAM_TOTAL_FACTOR, MAX_TIMER_MS);
+    const total = abortAfter(totalMs, `no complete answer within ${totalMs} ms`);
     const stop = () => {
       clearTimeout(idle);
       clearTimeout(total);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentCliFor, FAKE_KEY, singleFailureLine } from '../helpers/agent-cli.js';
 import { describeResult, freePort } from '../helpers/cli.js';
-import type { FakeReply } from '../helpers/fake-openai-server.js';
+import { planReply, type FakeReply } from '../helpers/fake-openai-server.js';
+import { VALID_PLAN } from '../helpers/agent-fixtures.js';
 
 // Every model failure, for `ksa plan` and `ksa ask`: a non-zero exit, exactly
 // one clear `ksa:` line naming the endpoint (http://127.0.0.1:PORT/v1) and
@@ -103,6 +104,23 @@ describe.concurrent.each([
 });
 
 describe.concurrent('timeouts and base URLs', () => {
+  it('the longest KSA_MODEL_TIMEOUT_MS allowed: the call is made and answered, not timed out at once', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(planReply(VALID_PLAN));
+    const result = await cli.ksa(['plan', 'deploy'], { env: { KSA_MODEL_TIMEOUT_MS: '2147483647' } });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stderr).not.toMatch(/TimeoutOverflowWarning|did not answer in time/);
+  });
+
+  it('an empty OPENAI_BASE_URL is unset: the endpoint of KSA_HOME/config.json is used', async (context) => {
+    const cli = await agentCliFor(context);
+    await cli.writeConfig({ baseURL: cli.server.baseURL });
+    cli.server.enqueue(planReply(VALID_PLAN));
+    const result = await cli.ksa(['plan', 'deploy'], { env: { OPENAI_BASE_URL: '' } });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(cli.server.requests).toHaveLength(1);
+  });
+
   it('ksa plan: a model that never answers times out after KSA_MODEL_TIMEOUT_MS with one line', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.setFallback({ hang: true });
