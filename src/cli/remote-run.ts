@@ -21,7 +21,11 @@ export type RemoteFlags = { redis?: string; localDefault?: boolean; workerWait?:
  * on this machine a plan its owner meant for the workers.
  */
 export async function redisUrlFor(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
-  if (flag) return flag;
+  if (flag !== undefined) {
+    // `--redis "$URL"` with URL unset: running the workers' steps here instead would be a surprise.
+    if (flag.trim() === '') throw new CliError({ message: '--redis: empty; give a Redis URL such as redis://host:6379 (is the variable you passed set?)' });
+    return flag;
+  }
   const fromEnv = io.env.KSA_REDIS_URL?.trim();
   if (fromEnv) return fromEnv;
   const file = configFilePath(home);

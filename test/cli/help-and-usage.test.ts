@@ -117,6 +117,8 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
       // A Redis URL that is not one is a usage error, like a bad flag value.
       [['run', plan, '--yes', '--redis', 'notaurl'], /^ksa: cannot use Redis at notaurl: not a URL \(expected redis:\/\/\[:password@\]host\[:port\]\[\/db\]\)$/],
       [['workers', '--redis', 'http://127.0.0.1:6379'], /^ksa: cannot use Redis at http:\/\/127\.0\.0\.1:6379: unsupported scheme "http:"/],
+      // `--redis "$URL"` with URL unset: not a run of the workers' steps here.
+      [['run', plan, '--yes', '--redis', ''], /^ksa: --redis: empty; give a Redis URL such as redis:\/\/host:6379 \(is the variable you passed set\?\)$/],
       [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', '0'], /^ksa: --worker-wait expects a duration from 1ms to 596h, got "0"$/],
       [['plan', 'deploy it', '--max-repairs', '-1'], /^ksa: --max-repairs expects a whole number of at least 0, got "-1"$/],
       // Only plain decimal digits: Number() would read these as 16, 10, 4 and 4.
