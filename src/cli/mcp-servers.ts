@@ -24,7 +24,7 @@ export async function loadMcpServers(io: CliIO, workspace: string | undefined): 
   const untrusted = hub.untrustedServers();
   const file = hub.workspace();
   if (untrusted.length > 0 && file) {
-    warn(`MCP servers in ${file.file} are not used until you trust them: ${untrusted.join(', ')}; review the file, then run "ksa mcp trust"${workspace && workspace !== io.cwd ? ` --workspace ${workspace}` : ''}`);
+    warn(`MCP servers in ${file.file} are not used until you trust them: ${untrusted.join(', ')}; review the file, then run "ksa mcp trust${workspace && workspace !== io.cwd ? ` --workspace ${workspace}` : ''}"`);
   }
   return { hub, warn };
 }

@@ -34,6 +34,9 @@ describe('trusting a workspace .mcp.json', () => {
     expect(validate.stdout).toContain(`steps[0].tool: MCP server "repo" (${process.execPath} `);
     expect(validate.stdout).toContain(`from ${file} is not trusted yet: review that file, then run "ksa mcp trust" in ${sandbox.dir}`);
     expect(validate.stderr).toContain(`ksa: warning: MCP servers in ${file} are not used until you trust them: repo; review the file, then run "ksa mcp trust"`);
+    // From another folder, the command to run names the workspace inside the quotes: it is copied whole.
+    const elsewhere = await runKsa(['validate', path.join(sandbox.dir, 'plan.yaml'), '--workspace', sandbox.dir], { home: sandbox.home, cwd: path.dirname(sandbox.dir), timeoutMs: 60_000 });
+    expect(elsewhere.stderr).toContain(`then run "ksa mcp trust --workspace ${sandbox.dir}"`);
 
     const run = await ksa('run', 'plan.yaml', '--yes');
     expect(run.code, describeResult(run)).toBe(2);
