@@ -346,6 +346,9 @@ export class ChatSession extends ChatSessionView {
         this.transcript.think(event.text);
         this.activity = 'thinking';
         break;
+      case 'unsaid':
+        this.transcript.unsay(event.text);
+        break;
       case 'mode':
         if (event.discarded) this.transcript.streaming = '';
         if (event.announce) this.transcript.notice(switchNotice(this.deps.modelConfig, event.mode), 'warning');

@@ -11,6 +11,11 @@ export type TurnEvent =
   | { readonly type: 'text'; readonly text: string }
   /** The model's reasoning, streamed: shown as "thinking…", never stored nor sent back. */
   | { readonly type: 'reasoning'; readonly text: string }
+  /**
+   * `text` already said was reasoning after all: a lone `</think>` closed it (the chat template opened the
+   * block in the prompt). A terminal drops it from the answer it shows; it is not stored nor sent back.
+   */
+  | { readonly type: 'unsaid'; readonly text: string }
   | { readonly type: 'tool-call'; readonly tool: string; readonly input: unknown }
   /** `invalidCall`: the model got the call wrong (its arguments, or the function's name); the output's error says how. */
   | { readonly type: 'tool-result'; readonly tool: string; readonly output: unknown; readonly isError: boolean; readonly invalidCall?: boolean }
@@ -20,6 +25,8 @@ export type TurnEvent =
   | { readonly type: 'context-retry'; readonly hint: string }
   /** The chat now works without tools; `discarded`: the text streamed so far in this turn was dropped (it answered a request the server mangled). */
   | { readonly type: 'mode'; readonly mode: ChatModeInfo; readonly announce: boolean; readonly discarded: boolean };
+
+const LONE_CLOSING_TAG = /^([\s\S]*?)<\/think(?:ing)?>/;
 
 /**
  * The answer of one turn as it is said: text (reasoning filtered out) and tool
@@ -48,9 +55,23 @@ export class TurnOutput {
 
   say(text: string): void {
     if (!text) return;
+    // Paired think tags never reach say(); a closing one that does ends reasoning the answer began with
+    // (its opening tag was in the prompt): what came before it moves to the reasoning.
+    const closed = LONE_CLOSING_TAG.exec(this.unsaved + text);
+    if (closed) return this.unsay(closed[0], closed[1]!, (this.unsaved + text).slice(closed[0].length));
     this.text += text;
     this.unsaved += text;
     this.emit({ type: 'text', text });
+  }
+
+  private unsay(said: string, reasoning: string, rest: string): void {
+    const head = said.slice(this.unsaved.length);
+    if (head) this.emit({ type: 'text', text: head });
+    this.text = this.text.slice(0, this.text.length - this.unsaved.length);
+    this.unsaved = '';
+    this.emit({ type: 'unsaid', text: said });
+    this.think(reasoning.trim());
+    this.say(rest.replace(/^\s+/, ''));
   }
 
   think(text: string): void {

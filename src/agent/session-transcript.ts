@@ -48,6 +48,12 @@ export class Transcript {
     this.streaming += text;
   }
 
+  /** Text said as the answer that was reasoning after all (see TurnEvent "unsaid"). */
+  unsay(text: string): void {
+    const at = this.streaming.lastIndexOf(text);
+    if (at >= 0) this.streaming = (this.streaming.slice(0, at) + this.streaming.slice(at + text.length)).replace(/^\s+/, '');
+  }
+
   /** /think: on shows the reasoning from now on (and the last answer's, when `idle`); off hides it. */
   toggleThinking(idle: boolean): void {
     this.showThinking = !this.showThinking;

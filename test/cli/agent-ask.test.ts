@@ -29,6 +29,23 @@ const propose = (goal: string) => ({ toolCalls: [{ name: 'propose_plan', argumen
 const messagesOf = (request: RecordedRequest) => request.body.messages.map((message) => `${message.role}: ${contentText(message)}`).join('\n');
 
 describe.concurrent('ksa ask', () => {
+  // A chat template that opens <think> in the prompt: the answer starts with reasoning and only closes it.
+  it('an answer that starts with reasoning closed by a lone </think>: not the answer, not stored, not sent back', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: 'Let me think {"goal": "WRONG"} about it</think>\n\nThe shop runs on port 8080.', chunkSize: 5 });
+    const result = await cli.ksa(['ask', 'where does the shop run?']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout.endsWith('</think>\nThe shop runs on port 8080.\n')).toBe(true);
+    expect(result.stderr).toContain("· the text above was the model's reasoning (it ended with </think>); the answer follows");
+    cli.server.enqueue({ text: 'Yes.' });
+    const again = await cli.ksa(['ask', '--continue', 'sure?', '--json']);
+    expect(again.code, describeResult(again)).toBe(0);
+    const sent = messagesOf(cli.server.requests[1]!);
+    expect(sent).toContain('assistant: The shop runs on port 8080.');
+    expect(sent).not.toContain('Let me think');
+    expect(sent).not.toContain('</think>');
+  });
+
   it('a question: the streamed answer on stdout, the session on stderr, tools offered', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue({ text: 'I deploy apps from plans you approve.' });

@@ -149,6 +149,12 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, thinking: { s
       if (!thinking.said) writeLine(io.stderr, style.dim('· thinking…'));
       thinking.said = true;
       break;
+    case 'unsaid':
+      // Printed as it came: what it was is said, and the answer starts on a line of its own.
+      writeLine(io.stdout);
+      writeLine(io.stderr, style.dim('· the text above was the model\'s reasoning (it ended with </think>); the answer follows'));
+      thinking.said = true;
+      break;
     case 'mode':
       if (event.discarded) writeLine(io.stdout);
       if (event.announce) writeLine(io.stderr, style.yellow(`· this model cannot call tools (${event.mode.reason}); going on without tools: ksa works out what the message asks and calls its functions itself`));
