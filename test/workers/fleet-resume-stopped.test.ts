@@ -59,4 +59,21 @@ describe('ksa resume --redis of a run stopped at once', () => {
     expect(lineCounts(dir).get('after')).toBe(1);
     expect(lineCounts(dir).get('prep')).toBe(1);
   });
+
+  it('resume --redis naming another Redis is refused (exit 2) before anything runs: the jobs and results are in the first', async () => {
+    const { redis, dir, home } = await fleet.setup('elsewhere', ['box-2'], { labels: ['box'] });
+    const planFile = await fleet.sandbox.writePlan('elsewhere/plan.yaml', PLAN.replace('echo prep >> ran.log', 'echo prep >> ran.log; echo $$ >> prep.pids; sleep 30'));
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
+    await eventually(() => (lineCounts(dir).get('prep') === 1 ? true : undefined), 20_000);
+    const { runId } = parseNdjson(run.stdout())[0]!;
+    run.kill('SIGKILL');
+    await run.result;
+    for (const pid of readPids(dir, 'prep.pids')) fleet.orphans.add(pid);
+    const other = 'redis://127.0.0.1:1';
+    const resumed = await runKsa(['resume', runId, '--yes', '--redis', other], { home, cwd: dir, timeoutMs: 30_000 });
+    expect(resumed.code, describeResult(resumed)).toBe(2);
+    const shown = redis.url.replace(/\/+$/, '');
+    expect(resumed.stderr).toContain(`ksa: run ${runId} sent its steps to workers through ${shown}, not ${other}: its jobs and their results are there; resume it with --redis ${shown}`);
+    expect(lineCounts(dir).get('prep')).toBe(1);
+  }, 60_000);
 });

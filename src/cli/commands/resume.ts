@@ -14,7 +14,7 @@ import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
 
-import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, withoutCredentials, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean } & RemoteFlags;
 
@@ -50,6 +50,10 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
   if (record.redis && !redisUrl) {
     throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; resume it there: ksa resume ${runId} --redis ${record.redis}` });
+  }
+  // Another Redis has none of its jobs: what its workers finished would run again, elsewhere.
+  if (record.redis && redisUrl && sameRedis(record.redis, withoutCredentials(redisUrl)) === false) {
+    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}, not ${withoutCredentials(redisUrl)}: its jobs and their results are there; resume it with --redis ${record.redis}` });
   }
 
   const style = createStyler(colorEnabled(io.stderr, io.env));
@@ -120,4 +124,15 @@ function resumeOutline(planSteps: readonly Step[], steps: Record<string, { statu
     }
   }
   return lines;
+}
+
+/** Whether two Redis URLs (as shown: no password) name the same server and database; undefined when one is not a URL. */
+function sameRedis(a: string, b: string): boolean | undefined {
+  try {
+    const [x, y] = [new URL(a), new URL(b)];
+    const db = (url: URL) => Number(url.pathname.slice(1) || '0');
+    return x.protocol === y.protocol && x.hostname === y.hostname && (x.port || '6379') === (y.port || '6379') && db(x) === db(y);
+  } catch {
+    return undefined;
+  }
 }
