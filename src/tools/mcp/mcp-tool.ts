@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { DEFAULT_MAX_CAPTURE_BYTES } from '../output-capture.js';
 import type { Tool, ToolAnnotations, ToolRisk } from '../tool.js';
 import { McpToolError } from './errors.js';
 import { compileArgsSchema, type JsonSchema } from './json-schema.js';
@@ -11,6 +12,7 @@ export const McpOutputSchema = z.object({
   text: z.string(),
   content: z.array(z.record(z.string(), z.unknown())),
   structured: z.unknown().optional(),
+  truncated: z.literal(true).optional().describe('Present when the text was longer than 1 MiB and was cut (the step log has all of it).'),
 });
 export type McpOutput = z.infer<typeof McpOutputSchema>;
 
@@ -45,8 +47,9 @@ export function createMcpTool(
     async execute(input, { signal, onOutput }) {
       // Progress notifications show as output lines while the call runs (the live view's last line, the step log).
       const result = await session.call(definition.name, input, signal, name, (line) => onOutput(line, 'stdout'));
+      // The step log gets every line; the output (run record, templates, the model) a bounded text.
+      for (const line of textOf(result.content ?? []).split('\n')) if (line) onOutput(line, result.isError ? 'stderr' : 'stdout');
       const output = toOutput(result);
-      for (const line of output.text.split('\n')) if (line) onOutput(line, result.isError ? 'stderr' : 'stdout');
       if (result.isError) throw new McpToolError({ toolName: name, text: output.text, result: output });
       return output;
     },
@@ -60,13 +63,26 @@ function riskOf(annotations: ToolAnnotations | undefined): ToolRisk {
   return 'high';
 }
 
-export function toOutput(result: CallToolResult): McpOutput {
-  const content = (result.content ?? []).map(withoutBinary);
-  const text = content
+export function toOutput(result: CallToolResult, maxChars = DEFAULT_MAX_CAPTURE_BYTES): McpOutput {
+  // `text` and `content` say the same text twice: each text part is cut to what is left of one budget.
+  let room = maxChars;
+  let truncated = false;
+  const content = (result.content ?? []).map(withoutBinary).map((part) => {
+    if (part.type !== 'text' || typeof part.text !== 'string') return part;
+    const text = part.text.length <= room ? part.text : `${part.text.slice(0, room)}…`;
+    if (text !== part.text) truncated = true;
+    room = Math.max(0, room - part.text.length);
+    return text === part.text ? part : { ...part, text };
+  });
+  const text = textOf(content);
+  return { text, content, ...(result.structuredContent === undefined ? {} : { structured: result.structuredContent }), ...(truncated ? { truncated: true as const } : {}) };
+}
+
+function textOf(content: readonly Record<string, unknown>[]): string {
+  return content
     .filter((part) => part.type === 'text' && typeof part.text === 'string')
     .map((part) => part.text as string)
     .join('\n');
-  return result.structuredContent === undefined ? { text, content } : { text, content, structured: result.structuredContent };
 }
 
 /** Images and audio come base64-encoded: a run record keeps their type and size, not the bytes. */
