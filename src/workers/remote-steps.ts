@@ -1,4 +1,5 @@
 import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import { watchOutage } from './redis-outage.js';
 import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
 import { cancelJob, clearFailedJob } from './job-cancel.js';
@@ -92,6 +93,11 @@ export class RemoteSteps {
     // Commands issued in one turn (the worker names of a batch of active events) go out as one write.
     this.client = new Redis({ ...options.target.options, enableAutoPipelining: true });
     this.client.on('error', () => {});
+    // Each step waiting on a worker says so in its output (the live view's line, the step log).
+    watchOutage(this.client, (down) => {
+      const line = down ? `lost the connection to Redis at ${options.target.display}; waiting for it to come back (the step goes on on its worker)` : `connected to Redis at ${options.target.display} again`;
+      for (const entry of this.outstanding) entry.call.onOutput(line, down ? 'stderr' : 'stdout');
+    });
     this.sweepTimer = setInterval(() => {
       // While Redis is away commands wait for the reconnect: one sweep at a time.
       if (this.sweeping) return;

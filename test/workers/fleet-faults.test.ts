@@ -208,13 +208,18 @@ steps:
     const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 45_000 });
     await eventually(() => (lineCounts(dir, 'started.log').size > 0 ? true : undefined), 20_000);
     await redis.stop('SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // While Redis is away the step says so (the live view's line, the step log), instead of seeming to hang.
+    const shown = redis.url.replace(/\/+$/, '');
+    await run.waitForOutput((stdout) => stdout.includes(`lost the connection to Redis at ${shown}; waiting for it to come back`), 15_000);
     await redis.restart();
     const result = await run.result;
     expect(result.timedOut, describeResult(result)).toBe(false);
     expect(result.code, describeResult(result)).toBe(1);
-    const finished = eventsOf(parseNdjson(result.stdout), 'run_finished')[0] as unknown as { status: string; error: string };
+    const events = parseNdjson(result.stdout);
+    const finished = eventsOf(events, 'run_finished')[0] as unknown as { status: string; error: string };
     expect(finished.status).toBe('failed');
     expect(finished.error).toMatch(/attempt lost/);
+    const said = (eventsOf(events, 'step_output', 'long') as unknown as { line: string }[]).map((event) => event.line);
+    expect(said).toContain(`connected to Redis at ${shown} again`);
   }, 90_000);
 });
