@@ -57,7 +57,7 @@ steps:
   - id: middle
     tool: shell
     dependsOn: [first]
-    args: { command: "sleep 1.5; echo middle >> ran.log; echo middle-output" }
+    args: { command: "sleep 3; echo middle >> ran.log; echo middle-output" }
   - id: last
     tool: shell
     dependsOn: [middle]
@@ -66,6 +66,11 @@ steps:
     const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
     await run.waitForOutput((stdout) => /"type":"step_started"[^\n]*"stepId":"middle"/.test(stdout), 20_000);
     const runId = (parseNdjson(run.stdout())[0] as { runId: string }).runId;
+    // Killed once the store has it running on the worker (run.json is written in groups, a moment later).
+    await eventually(async () => {
+      const status = JSON.parse((await runKsa(['status', runId, '--json'], { home, cwd: dir })).stdout) as { steps: { id: string; status: string }[] };
+      return status.steps.find((step) => step.id === 'middle')?.status === 'running' ? true : undefined;
+    }, 10_000);
     run.kill('SIGKILL');
     await run.result;
     // The worker finishes the step on its own and keeps the result.
@@ -82,6 +87,7 @@ steps:
 
     const resume = await runKsa(['resume', runId, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
     expect(resume.code, describeResult(resume)).toBe(0);
+    expect(resume.stderr).toContain('middle was running on workers when the run stopped: a result given since is collected, not run again; if there is none, it runs again.');
     const events = parseNdjson(resume.stdout);
     const middle = eventsOf(events, 'step_succeeded', 'middle') as unknown as { attempt: number; worker: string; output: { stdout: string } }[];
     expect(middle.map((event) => [event.attempt, event.worker, event.output.stdout])).toEqual([[1, 'w-1', 'middle-output']]);

@@ -68,7 +68,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   for (const line of formatPlan(record.plan, tools, style, record.maxParallel, assessment.risk)) writeLine(io.stderr, line);
   if (record.kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${record.kubeContext}, as approved (a cluster step that would touch another context is refused)`));
   writeLine(io.stderr);
-  for (const line of resumeOutline(record.plan.steps, record.state.steps)) writeLine(io.stderr, line);
+  for (const line of resumeOutline(record.plan.steps, record.state.steps, redisUrl !== undefined)) writeLine(io.stderr, line);
   if (redisUrl) {
     const { lines, warnings } = await describeWorkers(redisUrl, record.plan, flags.localDefault === true, registry.catalog());
     for (const line of lines) writeLine(io.stderr, style.dim(line));
@@ -105,13 +105,17 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   return exitCode;
 }
 
-function resumeOutline(planSteps: readonly Step[], steps: Record<string, { status: string; succeededOn?: Record<string, unknown>; rollback?: { status: string }; retryAt?: string }>): string[] {
+function resumeOutline(planSteps: readonly Step[], steps: Record<string, { status: string; succeededOn?: Record<string, unknown>; rollback?: { status: string }; retryAt?: string; worker?: string }>, onWorkers: boolean): string[] {
   const order = planSteps.map((step) => step.id);
   const done = order.filter((id) => steps[id]?.status === 'succeeded' || steps[id]?.status === 'skipped');
   const again = order.filter((id) => steps[id]?.status === 'running');
   const rest = order.filter((id) => !done.includes(id) && !again.includes(id));
   const lines = [`Resuming: ${done.length} of ${order.length} steps are done and will not run again${done.length ? ` (${done.join(', ')})` : ''}.`];
-  if (again.length > 0) lines.push(`  ${again.join(', ')} ${again.length > 1 ? 'were' : 'was'} running when the run stopped and will run again.`);
+  // A job a worker finished meanwhile is collected by its id, not run again.
+  const sent = onWorkers ? again.filter((id) => steps[id]?.worker !== undefined) : [];
+  const here = again.filter((id) => !sent.includes(id));
+  if (here.length > 0) lines.push(`  ${here.join(', ')} ${here.length > 1 ? 'were' : 'was'} running when the run stopped and will run again.`);
+  if (sent.length > 0) lines.push(`  ${sent.join(', ')} ${sent.length > 1 ? 'were' : 'was'} running on workers when the run stopped: a result given since is collected, not run again; if there is none, ${sent.length > 1 ? 'they run' : 'it runs'} again.`);
   // Cut short mid-attempt, it may have done its work: if it now fails, that is undone with the rest.
   const undone = planSteps.filter((step) => steps[step.id]?.status === 'running' && steps[step.id]?.retryAt === undefined && rollbackStandsAlone(step)).map((step) => step.id);
   if (undone.length > 0) lines.push(`  ${undone.join(', ')} may have done ${undone.length > 1 ? 'their' : 'its'} work before the stop: should ${undone.length > 1 ? 'they' : 'it'} fail now, ${undone.length > 1 ? 'their rollbacks run' : 'its rollback runs'} too.`);
