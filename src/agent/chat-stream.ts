@@ -67,8 +67,7 @@ export class TurnOutput {
   private unsay(said: string, reasoning: string, rest: string): void {
     const head = said.slice(this.unsaved.length);
     if (head) this.emit({ type: 'text', text: head });
-    this.text = this.text.slice(0, this.text.length - this.unsaved.length);
-    this.unsaved = '';
+    this.discardUnsaved();
     this.emit({ type: 'unsaid', text: said });
     this.think(reasoning.trim());
     this.say(rest.replace(/^\s+/, ''));

@@ -1,5 +1,6 @@
 import { APICallError, RetryError } from 'ai';
 import { KsaError } from '../planning/index.js';
+import { createRedactor, secretValues } from '../store/redact.js';
 import type { ModelConfig } from './config.js';
 import { kindOfWords, modelErrorKind, oneLine, serverWords } from './model/error-kinds.js';
 import { TotalTimeoutError } from './model/total-timeout.js';
@@ -45,18 +46,7 @@ export function toModelError(error: unknown, config: ErrorConfig): ModelError {
  * is quoted with the URL: neither is printed, stored with the chat, or shown to the model.
  */
 function withoutCredentials(message: string, config: ErrorConfig): string {
-  const secrets = [config.apiKey, ...urlPassword(config.baseURL)].filter((secret): secret is string => secret !== undefined && secret.length >= 4);
-  return secrets.reduce((text, secret) => text.split(secret).join('***'), message);
-}
-
-/** As written in the URL, and decoded (p%40ss is quoted as p@ss as often). */
-function urlPassword(url: string): string[] {
-  try {
-    const password = new URL(url).password;
-    return password ? [password, decodeURIComponent(password)] : [];
-  } catch {
-    return [];
-  }
+  return createRedactor([...(config.apiKey ? [config.apiKey] : []), ...secretValues({ baseURL: config.baseURL })]).text(message);
 }
 
 function describeModelError(error: unknown, config: ErrorConfig): ModelError {

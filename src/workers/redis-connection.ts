@@ -51,6 +51,19 @@ export function parseRedisUrl(url: string): RedisTarget {
 }
 
 /**
+ * Whether two Redis URLs name the same server and database, read as parseRedisUrl reads them (its
+ * default host, port and database; user and password aside). Undefined when one is not a Redis URL.
+ */
+export function sameRedisServer(a: string, b: string): boolean | undefined {
+  try {
+    const [x, y] = [parseRedisUrl(a).options, parseRedisUrl(b).options];
+    return x.host === y.host && x.port === y.port && x.db === y.db && (x.tls === undefined) === (y.tls === undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Checks a Redis before anything starts: reachable, the password right, the
  * version recent enough. Throws RedisUnavailableError with the cause in words.
  */

@@ -52,7 +52,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; resume it there: ksa resume ${runId} --redis ${record.redis}` });
   }
   // Another Redis has none of its jobs: what its workers finished would run again, elsewhere.
-  if (record.redis && redisUrl && sameRedis(record.redis, withoutCredentials(redisUrl)) === false) {
+  if (record.redis && redisUrl && (await import('../../workers/index.js')).sameRedisServer(record.redis, redisUrl) === false) {
     throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}, not ${withoutCredentials(redisUrl)}: its jobs and their results are there; resume it with --redis ${record.redis}` });
   }
 
@@ -128,15 +128,4 @@ function resumeOutline(planSteps: readonly Step[], steps: Record<string, { statu
     }
   }
   return lines;
-}
-
-/** Whether two Redis URLs (as shown: no password) name the same server and database; undefined when one is not a URL. */
-function sameRedis(a: string, b: string): boolean | undefined {
-  try {
-    const [x, y] = [new URL(a), new URL(b)];
-    const db = (url: URL) => Number(url.pathname.slice(1) || '0');
-    return x.protocol === y.protocol && x.hostname === y.hostname && (x.port || '6379') === (y.port || '6379') && db(x) === db(y);
-  } catch {
-    return undefined;
-  }
 }
