@@ -316,9 +316,7 @@ export class Execution extends ExecutionBase {
   /** A step stopped between attempts (or before its first, after a resume) keeps the parts it had done to undo. */
   protected override cancelStep(i: number): void {
     super.cancelStep(i);
-    const id = this.steps[i]!.step.id;
-    const st = this.stepStates[i]!;
-    if ((st.succeededOn || st.interruptedAttempt !== undefined) && !this.state.completed.includes(id)) this.placePartlyDone(i, this.state.completed.length);
+    if (!this.state.completed.includes(this.steps[i]!.step.id)) this.placePartlyDone(i, this.state.completed.length);
   }
 
   private failWithoutAttempt(i: number, error: string): void {

@@ -20,23 +20,16 @@ const UNMEASURED: MeasuredHeight = { height: 0, hasMeasured: false };
 export function useMeasuredHeight(ref: RefObject<DOMElement | null>): MeasuredHeight {
   const [measured, setMeasured] = useState(UNMEASURED);
   const pending = useRef(false);
-  const mounted = useRef(true);
   useEffect(() => {
     if (pending.current) return;
     pending.current = true;
     queueMicrotask(() => {
       pending.current = false;
+      // Unmounted meanwhile: no node, and React drops the update.
       const node = ref.current;
-      if (!mounted.current) return;
       const next = node?.yogaNode ? { height: measureElement(node).height, hasMeasured: true } : UNMEASURED;
       setMeasured((current) => (current.height === next.height && current.hasMeasured === next.hasMeasured ? current : next));
     });
   });
-  useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
   return measured;
 }
