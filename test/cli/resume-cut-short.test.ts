@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, eventsOf, eventually, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
-import { expectExit, killGroup } from '../helpers/durable.js';
+import { expectExit, killGroup, waitForStoredStatus } from '../helpers/durable.js';
 
 // A deploy killed (kill -9) while its "start" step ran: the new app was in place, the run never
 // heard so. On resume "start" runs again and fails (the place is taken, as podman's "name already
@@ -45,10 +45,7 @@ describe('kill -9 while a step runs, then ksa resume and the step fails', () => 
     const pid = await eventually(() => (existsSync(path.join(dir, 'start.pid')) ? Number(readFileSync(path.join(dir, 'start.pid'), 'utf8')) : undefined), 10_000);
     leftovers.add(pid);
     // Killed once the store has it running (run.json is written in groups, a moment after the step starts).
-    await eventually(async () => {
-      const status = JSON.parse((await runKsa(['status', '--json'], { home, cwd: dir })).stdout) as { steps: { id: string; status: string }[] };
-      return status.steps.find((step) => step.id === 'start')?.status === 'running' ? true : undefined;
-    }, 10_000);
+    await waitForStoredStatus(undefined, 'start', 'running', { home, cwd: dir });
     ksa.kill('SIGKILL');
     expect((await ksa.result).signal).toBe('SIGKILL');
     expect(readFileSync(path.join(dir, 'app.current'), 'utf8')).toBe('new\n');

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { describeResult, runKsa, type CliResult, type KsaOptions } from './cli.js';
+import { describeResult, eventually, runKsa, type CliResult, type KsaOptions } from './cli.js';
 
 /** Helpers for the end-to-end tests of the durable store (test/cli/durable-*.test.ts). */
 
@@ -94,6 +94,14 @@ export function statusOf(doc: StatusDoc, stepId: string): StatusStep {
   const step = doc.steps.find((candidate) => candidate.id === stepId);
   if (!step) throw new Error(`no step ${stepId} in ${JSON.stringify(doc)}`);
   return step;
+}
+
+/**
+ * Waits until `ksa status [runId]` shows the step with `status`: what a process started afresh
+ * finds in the store (run.json is written in groups, a moment after the event is printed).
+ */
+export async function waitForStoredStatus(runId: string | undefined, stepId: string, status: string, options: KsaOptions, timeoutMs = 10_000): Promise<void> {
+  await eventually(async () => (statusOf(await ksaJson<StatusDoc>(['status', ...(runId ? [runId] : [])], options), stepId).status === status ? true : undefined), timeoutMs);
 }
 
 /** Signals a process group, ignoring "no such process". */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeResult, eventsOf, eventually, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
-import { killGroup, lineCounts, readPids } from '../helpers/durable.js';
+import { killGroup, lineCounts, readPids, waitForStoredStatus } from '../helpers/durable.js';
 import { fleetScenarios } from '../helpers/fleet.js';
 import { isProcessAlive, waitFor } from '../helpers/tool-context.js';
 
@@ -67,10 +67,7 @@ steps:
     await run.waitForOutput((stdout) => /"type":"step_started"[^\n]*"stepId":"middle"/.test(stdout), 20_000);
     const runId = (parseNdjson(run.stdout())[0] as { runId: string }).runId;
     // Killed once the store has it running on the worker (run.json is written in groups, a moment later).
-    await eventually(async () => {
-      const status = JSON.parse((await runKsa(['status', runId, '--json'], { home, cwd: dir })).stdout) as { steps: { id: string; status: string }[] };
-      return status.steps.find((step) => step.id === 'middle')?.status === 'running' ? true : undefined;
-    }, 10_000);
+    await waitForStoredStatus(runId, 'middle', 'running', { home, cwd: dir });
     run.kill('SIGKILL');
     await run.result;
     // The worker finishes the step on its own and keeps the result.
