@@ -40,6 +40,11 @@ export function parseServers(
       problems.push({ server: name, file: where.file, message: `${at}: a server name is letters, digits, "_", "-" or "." (at most 48)` });
       continue;
     }
+    // Either shape alone would take it and drop the other key: say which one was meant instead.
+    if (isRecord(raw) && 'command' in raw && 'url' in raw) {
+      problems.push({ server: name, file: where.file, message: `${at}: has both "command" (a local server) and "url" (an HTTP server); keep the one you mean` });
+      continue;
+    }
     const parsed = EntrySchema.safeParse(raw);
     if (!parsed.success) {
       problems.push({ server: name, file: where.file, message: `${at}: ${entryProblem(raw)}` });

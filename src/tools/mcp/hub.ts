@@ -92,20 +92,14 @@ export class McpHub {
       options.workspace ? readWorkspaceMcpConfig(options.workspace) : undefined,
     ]);
     const problems = [...user.problems, ...(workspace?.problems ?? [])];
-    const servers = [...user.servers];
+    const servers: McpServerConfig[] = [];
+    for (const server of user.servers) admitServer(servers, server, problems);
     let workspaceFile: WorkspaceMcpFile | undefined;
     if (workspace && options.workspace && Object.keys(workspace.definitions).length > 0) {
       const sha256 = definitionsHash(workspace.definitions);
       const dir = path.resolve(options.workspace);
       workspaceFile = { file: workspace.file, workspace: dir, sha256, servers: Object.keys(workspace.definitions), trusted: await isWorkspaceTrusted(options.home, dir, sha256) };
-      for (const server of workspace.servers) {
-        // A repository cannot replace a server the user configured under the same name.
-        if (servers.some((known) => known.name === server.name)) {
-          problems.push({ server: server.name, file: workspace.file, message: `${workspace.file}: mcpServers.${server.name}: ignored, $KSA_HOME/config.json defines a server of that name` });
-        } else {
-          servers.push(server);
-        }
-      }
+      for (const server of workspace.servers) admitServer(servers, server, problems);
     }
     return new McpHub(options, problems, workspaceFile, servers);
   }
@@ -238,6 +232,28 @@ export class McpHub {
     for (const entry of this.entries.values()) delete entry.session;
     await Promise.all(sessions.map((session) => session.close()));
   }
+}
+
+/**
+ * Adds a server unless one already there would share its tools' names: the same
+ * name (a repository cannot replace a server the user configured), or a name
+ * that only differs in characters a tool name cannot hold (`a.b` and `a_b` are
+ * both `a_b__…`), where one server's tools would hide the other's.
+ */
+function admitServer(servers: McpServerConfig[], server: McpServerConfig, problems: McpConfigProblem[]): void {
+  const at = `${server.file}: mcpServers.${server.name}`;
+  const same = servers.find((known) => known.name === server.name);
+  if (same) {
+    problems.push({ server: server.name, file: server.file, message: `${at}: ignored, ${same.source === 'user' ? '$KSA_HOME/config.json' : same.file} defines a server of that name` });
+    return;
+  }
+  const prefix = serverPrefix(server.name);
+  const twin = servers.find((known) => serverPrefix(known.name) === prefix);
+  if (twin) {
+    problems.push({ server: server.name, file: server.file, message: `${at}: ignored, its tools would be named ${prefix}… as those of server "${twin.name}"${twin.file === server.file ? '' : ` (${twin.file})`}; rename one of them` });
+    return;
+  }
+  servers.push(server);
 }
 
 function targetOf(config: McpServerConfig): string {

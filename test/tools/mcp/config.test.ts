@@ -102,6 +102,33 @@ describe('MCP configuration', () => {
     ]);
     expect(hub.problems[0]!.message).toContain('mcpServers.gh: ignored, $KSA_HOME/config.json defines a server of that name');
   });
+
+  it('keeps out a server whose tools would be named like another\'s, and one with both a command and a URL', async () => {
+    const home = path.join(temp.dir, 'home-twins');
+    const ws = path.join(temp.dir, 'twins');
+    await mkdir(home, { recursive: true });
+    await mkdir(ws);
+    const userFile = path.join(home, 'config.json');
+    await writeFile(userFile, JSON.stringify({ mcpServers: { 'a.b': { command: 'one' }, a_b: { command: 'two' }, both: { command: 'x', url: 'http://127.0.0.1:1/mcp' } } }));
+    const wsFile = path.join(ws, '.mcp.json');
+    await writeFile(wsFile, JSON.stringify({ mcpServers: { 'a-b': { command: 'three' }, 'A.B': { command: 'four' }, 'a b': { command: 'five' } } }));
+    const hub = await McpHub.load({ home, workspace: ws, env: {}, cwd: temp.dir });
+    expect(hub.statuses().map((status) => [status.name, status.target])).toEqual([
+      ['a.b', 'one'],
+      ['a-b', 'three'],
+      ['A.B', 'four'],
+    ]);
+    expect(hub.problems.map((problem) => problem.message)).toEqual([
+      `${userFile}: mcpServers.both: has both "command" (a local server) and "url" (an HTTP server); keep the one you mean`,
+      `${wsFile}: mcpServers.a b: a server name is letters, digits, "_", "-" or "." (at most 48)`,
+      `${userFile}: mcpServers.a_b: ignored, its tools would be named a_b__… as those of server "a.b"; rename one of them`,
+    ]);
+    const clash = await McpHub.load({ home: path.join(temp.dir, 'home-none'), workspace: ws, env: {}, cwd: temp.dir });
+    expect(clash.problems).toHaveLength(1);
+    await writeFile(wsFile, JSON.stringify({ mcpServers: { a_b: { command: 'six' } } }));
+    const across = await McpHub.load({ home, workspace: ws, env: {}, cwd: temp.dir });
+    expect(across.problems.at(-1)!.message).toBe(`${wsFile}: mcpServers.a_b: ignored, its tools would be named a_b__… as those of server "a.b" (${userFile}); rename one of them`);
+  });
 });
 
 describe('JSON Schema arguments', () => {
