@@ -12,7 +12,7 @@ export type ToolDescriber = {
   describe(tool: string, args: Record<string, unknown>): string;
   risk(tool: string): 'low' | 'medium' | 'high' | undefined;
   /** For cluster tools: the context and namespace a call names (undefined: not a cluster tool). */
-  kubeScope?(tool: string, args: Record<string, unknown>): { context?: string; namespace?: string; allNamespaces?: boolean } | undefined;
+  kubeScope?(tool: string, args: Record<string, unknown>): { context?: string; namespace?: string; allNamespaces?: boolean; retarget?: string } | undefined;
   /** The current kube context and namespace, for calls that name none. */
   readonly kube?: { readonly context?: string; readonly namespace?: string };
   /** Each step's risk level and why; when given, the plan view shows them instead of marking risky tools. */
@@ -87,6 +87,8 @@ export function kubeTarget(step: Step, tools: ToolDescriber, inputs: Record<stri
   const scope = tools.kubeScope?.(step.tool, step.args);
   if (!scope) return undefined;
   const fill = (text: string) => text.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, (whole, name: string) => (inputs[name] === undefined ? whole : String(inputs[name])));
+  // Another kubeconfig, server or credentials: neither the named context nor the current one says where it goes.
+  if (scope.retarget) return `cluster set by its ${scope.retarget}, not by a kube context`;
   const context = scope.context ? fill(scope.context) : tools.kube?.context ? `${tools.kube.context} (current)` : '(the current context)';
   const namespace = scope.allNamespaces ? 'all namespaces' : scope.namespace ? `namespace ${fill(scope.namespace)}` : `namespace ${tools.kube?.namespace ?? 'default'} (the context's)`;
   return `cluster ${context} · ${namespace}`;

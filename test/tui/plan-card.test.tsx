@@ -154,6 +154,7 @@ describe('PlanCard: cluster steps', () => {
         { id: 'pods', tool: 'kubectl', args: { args: ['get', 'pods', '-A'] }, dependsOn: ['apply'] },
         { id: 'chart', tool: 'helm', args: { args: ['list', '--kube-context', 'staging', '-n', 'tools'] }, dependsOn: ['apply'] },
         { id: 'image', tool: 'podman', args: { args: ['build', '.'] } },
+        { id: 'other', tool: 'kubectl', args: { args: ['get', 'pods', '--kubeconfig', '/tmp/other', '--context', 'kind-dev'] }, dependsOn: ['apply'] },
       ],
     };
     const frame = frameOf(<PlanCard proposal={proposal(plan)} tools={kube} color={false} />);
@@ -161,7 +162,8 @@ describe('PlanCard: cluster steps', () => {
     expect(lines).toContain('cluster prod-eu · namespace web');
     expect(lines).toContain('cluster kind-dev (current) · all namespaces');
     expect(lines).toContain('cluster staging · namespace tools');
-    expect(frame.match(/cluster /g)).toHaveLength(3);
+    expect(lines).toContain('cluster set by its --kubeconfig, not by a kube context');
+    expect(frame.match(/cluster /g)).toHaveLength(4);
   });
 });
 
