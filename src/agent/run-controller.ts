@@ -27,7 +27,8 @@ export type DriveRunOptions = {
   readonly remote?: {
     readonly placeStep: NonNullable<ExecutionOptions['placeStep']>;
     /** `kubeContext`: the context the run was approved for, which a worker holds its cluster steps to. */
-    readonly invoker: (local: InvokeTool, pin: { readonly kubeContext?: string }) => InvokeTool;
+    /** `pin.secrets`: values the worker must write as *** (the run's secret inputs, this machine's secret variables). */
+    readonly invoker: (local: InvokeTool, pin: { readonly kubeContext?: string; readonly secrets?: readonly string[] }) => InvokeTool;
   };
 };
 
@@ -108,7 +109,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     plan,
     runId: run.runId,
     ...(weight ? { stepWeight: (step) => weight(step.id) } : {}),
-    invokeTool: options.remote ? options.remote.invoker(guarded, approved ? { kubeContext: approved } : {}) : guarded,
+    invokeTool: options.remote ? options.remote.invoker(guarded, { ...(approved ? { kubeContext: approved } : {}), secrets: redactor.secrets }) : guarded,
     ...(options.remote ? { placeStep: options.remote.placeStep } : {}),
     queryModel,
     maxParallel: options.maxParallel ?? run.record.maxParallel,

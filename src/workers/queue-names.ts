@@ -50,11 +50,28 @@ export type StepJobData = {
   readonly args: Record<string, unknown>;
   /** The kube context the run was approved for: the worker refuses a cluster call aimed at another. */
   readonly kubeContext?: string;
+  /**
+   * The run's secrets (secret inputs, the coordinator's secret variables) that
+   * `args` holds: the worker writes them as *** in its log and in what it sends
+   * back, and takes them and `args` out of the job once it has run.
+   */
+  readonly secrets?: readonly string[];
 };
-/** The job of one attempt (or rollback) of a step; `kubeContext`: the context the run was approved for. */
-export function stepJobData(runId: string, call: Pick<ToolCall, 'stepId' | 'attempt' | 'phase' | 'tool' | 'args'>, kubeContext: string | undefined): StepJobData {
+/** What every job of a run carries besides its call: the approved kube context, the run's secrets. */
+export type JobPin = { readonly kubeContext?: string; readonly secrets?: readonly string[] };
+/** The job of one attempt (or rollback) of a step, with the secrets of the pin its arguments hold (only those). */
+export function stepJobData(runId: string, call: Pick<ToolCall, 'stepId' | 'attempt' | 'phase' | 'tool' | 'args'>, pin: JobPin): StepJobData {
   const { stepId, attempt, phase, tool, args } = call;
-  return { runId, stepId, attempt, phase, tool, args, ...(kubeContext ? { kubeContext } : {}) };
+  const strings = stringsIn(args);
+  const secrets = (pin.secrets ?? []).filter((secret) => strings.some((text) => text.includes(secret)));
+  return { runId, stepId, attempt, phase, tool, args, ...(pin.kubeContext ? { kubeContext: pin.kubeContext } : {}), ...(secrets.length > 0 ? { secrets } : {}) };
+}
+
+function stringsIn(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (Array.isArray(value)) for (const item of value) stringsIn(item, into);
+  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) into.push(key), stringsIn(item, into);
+  return into;
 }
 export type StepJobResult = { readonly worker: string; readonly output: unknown };
 /** Progress updates: output lines, batched. */

@@ -5,7 +5,7 @@ import { AddBatcher } from './add-batcher.js';
 import { cancelJob, clearFailedJob } from './job-cancel.js';
 import { settledWithin } from './settled-within.js';
 import { describePlacement, errorMessage, KsaError, PartialSuccessError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
-import { cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
+import { cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
 import { lostOr, noWorkerTook, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
@@ -86,7 +86,7 @@ export class RemoteSteps {
   private readonly lostWorkers = new LostWorkers();
   private closed = false;
   /** Set by invoker(): a RemoteSteps serves one run, so one approved context. */
-  private kubeContext: string | undefined;
+  private pin: JobPin = {};
   private sweeping = false;
 
   constructor(private readonly options: RemoteStepsOptions) {
@@ -111,10 +111,11 @@ export class RemoteSteps {
 
   /**
    * Calls with a placement (or a rollback of a step a worker ran) go to workers; the rest to `local`.
-   * `pin.kubeContext` goes with each job: the worker refuses a cluster call aimed elsewhere.
+   * `pin.kubeContext` goes with each job: the worker refuses a cluster call aimed elsewhere;
+   * so do the `pin.secrets` a job's arguments hold, which the worker never writes in clear.
    */
-  invoker(local: InvokeTool, pin: { readonly kubeContext?: string } = {}): InvokeTool {
-    this.kubeContext = pin.kubeContext;
+  invoker(local: InvokeTool, pin: JobPin = {}): InvokeTool {
+    this.pin = pin;
     return (call) => {
       if (call.phase === 'rollback') return call.workers && call.workers.length > 0 ? this.rollback(call, call.workers) : local(call);
       if (!call.placement) return local(call);
@@ -312,7 +313,7 @@ export class RemoteSteps {
       call.signal.addEventListener('abort', onAbort, { once: true });
       this.outstanding.add(entry);
 
-      const data = stepJobData(this.options.runId, call, this.kubeContext);
+      const data = stepJobData(this.options.runId, call, this.pin);
       const add = () => this.adds.add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
       // A fresh run's job ids are new; only a resumed run may find its predecessor's under the same id
       // (and a step cancelled meanwhile is not added: its cancel found no job to stop).

@@ -24,8 +24,15 @@ export type StepWorkerOptions = {
   readonly timings?: StallTimings;
   /** One line per step (and per state change of the worker). */
   readonly log: (entry: WorkerLogEntry) => void;
-  /** Hides the worker's secrets (values of its secret-looking environment variables) in all that leaves it. */
-  readonly redact?: (text: string) => string;
+  /** Hides the worker's secrets (values of its secret-looking environment variables), and a job's, in all that leaves it. */
+  readonly redactor: WorkerRedactor;
+};
+
+/** The store's Redactor as the worker uses it: one per job, with the secrets the job came with. */
+export type WorkerRedactor = {
+  readonly active: boolean;
+  text(value: string): string;
+  with(more: Iterable<string>): WorkerRedactor;
 };
 
 export type WorkerLogEntry =
@@ -138,7 +145,8 @@ export class StepWorker {
   private async process(job: Job<StepJobData, StepJobResult>, signal: AbortSignal | undefined): Promise<StepJobResult> {
     const { data } = job;
     const jobId = job.id!;
-    const redact = this.options.redact ?? ((text: string) => text);
+    const redactor = data.secrets && data.secrets.length > 0 ? this.options.redactor.with(data.secrets) : this.options.redactor;
+    const redact = (text: string) => redactor.text(text);
     if (await this.client!.exists(cancelledKey(jobId))) throw new UnrecoverableError('cancelled before it started');
     // One --concurrency for all the queues this worker listens to.
     await this.acquire();
@@ -174,8 +182,7 @@ export class StepWorker {
         },
       );
       done(true);
-      const replacer = this.options.redact ? (_key: string, value: unknown) => (typeof value === 'string' ? redact(value) : value) : undefined;
-      return { worker: this.options.name, output: output === undefined ? null : replacer ? (JSON.parse(JSON.stringify(output, replacer)) as unknown) : output };
+      return { worker: this.options.name, output: output === undefined ? null : redactor.active ? redactedCopy(output, redact) : output };
     } catch (error) {
       const message = signal?.aborted ? `cancelled on worker ${this.options.name}` : redact(workerError(error, this.options.name));
       done(false, message);
@@ -184,10 +191,22 @@ export class StepWorker {
     } finally {
       if (flushTimer) clearTimeout(flushTimer);
       flush();
+      // The job is kept a day for its result: its arguments need not be, with the secrets they held.
+      if (data.secrets && data.secrets.length > 0) {
+        const { secrets: _secrets, ...rest } = data;
+        await settledWithin(job.updateData({ ...rest, args: redactedCopy(data.args, redact) as Record<string, unknown> }), SCRUB_GRACE_MS);
+      }
       this.running.delete(jobId);
       this.release();
     }
   }
+}
+
+/** How long a finished job's arguments wait to be scrubbed, when Redis is slow to answer, before its result goes back. */
+const SCRUB_GRACE_MS = 2000;
+
+function redactedCopy(value: unknown, redact: (text: string) => string): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? redact(item) : item))) as unknown;
 }
 
 /** A tool this worker lacks (an MCP tool, or one of a newer ksa) says where it was looked for. */

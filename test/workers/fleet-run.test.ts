@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, eventsOf, parseNdjson, runKsa, startKsa, type CliSandbox, type KsaEvent, type KsaProcess } from '../helpers/cli.js';
 import { ksaJson, type StatusDoc } from '../helpers/durable.js';
@@ -148,6 +149,40 @@ describe('secrets on a worker', () => {
     expect(result.stdout + result.stderr).not.toContain('tok-4242-very-secret');
     expect(result.stdout).toContain('token=***');
     expect(workers[2]!.stdout()).not.toContain('tok-4242-very-secret');
+  });
+
+  it('secret inputs are masked by the worker too, and leave nothing in Redis once the step has run', async () => {
+    const planFile = await sandbox.writePlan(
+      'secret-input/plan.yaml',
+      `goal: Secret input\ninputs: { dbPassword: "" }\nsteps:\n  - id: ok\n    tool: shell\n    runsOn: [vault]\n    args: { command: "echo pw={{ inputs.dbPassword }}" }\n  - id: use\n    tool: shell\n    runsOn: [vault]\n    dependsOn: [ok]\n    args: { command: "echo again {{ inputs.dbPassword }} >&2; exit 4" }\n`,
+    );
+    const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--input', 'dbPassword=pw-7777-hush'], { home: sandbox.home, cwd: path.dirname(planFile) });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stdout).toContain('pw=***');
+    expect(result.stdout + result.stderr).not.toContain('pw-7777-hush');
+    expect(workers[2]!.stdout()).toMatch(/✗ \S+ use \(attempt 1\) shell/);
+    expect(workers[2]!.stdout()).not.toContain('pw-7777-hush');
+    // Job data, results, failure reasons and the event streams: all that the run left in Redis.
+    const client = new Redis(redis.url);
+    try {
+      const found: string[] = [];
+      for (const key of await client.keys('*')) {
+        const type = await client.type(key);
+        const values =
+          type === 'hash' ? Object.values(await client.hgetall(key))
+          : type === 'string' ? [(await client.get(key)) ?? '']
+          : type === 'stream' ? (await client.xrange(key, '-', '+')).flatMap(([, fields]) => fields)
+          : type === 'list' ? await client.lrange(key, 0, -1)
+          : type === 'set' ? await client.smembers(key)
+          : type === 'zset' ? await client.zrange(key, '0', '-1')
+          : [];
+        if (values.some((value) => value.includes('pw-7777-hush'))) found.push(key);
+        if (type === 'hash' && (await client.hget(key, 'data'))?.includes('echo pw=***')) found.push('a scrubbed job');
+      }
+      expect(found).toEqual(['a scrubbed job']);
+    } finally {
+      client.disconnect();
+    }
   });
 });
 

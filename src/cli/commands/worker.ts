@@ -41,7 +41,7 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
     registry: createBuiltinRegistry(),
     timings: timingsFrom(io.env),
     log: (entry) => log(entry, formatEntry(entry)),
-    ...(redactor.active ? { redact: redactor.text } : {}),
+    redactor,
   });
   // A signal while the worker starts is kept for when it has started: dying then would leave its name claimed.
   let early: NodeJS.Signals | undefined;
