@@ -1,13 +1,10 @@
-/** Names whose values are treated as secrets wherever they could be written down. */
-const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIAL|AUTH|COOKIE|SESSION|DSN|(^|_)PAT(_|$))/i;
+import { looksSecret } from '../planning/secret-names.js';
+
+export { looksSecret };
 /** `scheme://user:password@host`: the password of a URL in any variable (DATABASE_URL, REDIS_URL). */
 const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/gi;
 const MIN_SECRET_LENGTH = 4;
 export const REDACTED = '***';
-
-export function looksSecret(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
 
 /** The values of secret-looking variables in an environment (e.g. OPENAI_API_KEY, GITHUB_TOKEN). */
 export function secretValues(env: Readonly<Record<string, string | undefined>>, names: Iterable<string> = Object.keys(env)): string[] {
@@ -46,7 +43,9 @@ export type Redactor = {
 
 /** Replaces every occurrence of a secret with ***, longest first so one secret inside another is still hidden. */
 export function createRedactor(secrets: Iterable<string>): Redactor {
-  const list = [...new Set([...secrets].filter((secret) => secret.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  // Output is written and shown a line at a time: each line of a multi-line secret (a PEM key) is one too.
+  const all = [...secrets].flatMap((secret) => (secret.includes('\n') ? [secret, ...secret.split(/\r?\n/).map((line) => line.trim())] : [secret]));
+  const list = [...new Set(all.filter((secret) => secret.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
   const withMore = (more: Iterable<string>) => createRedactor([...list, ...more]);
   if (list.length === 0) return { active: false, secrets: list, with: withMore, text: (value) => value, replacer: undefined };
   const text = (value: string) => {
@@ -57,9 +56,11 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
   return { active: true, secrets: list, with: withMore, text, replacer: (_key, value) => (typeof value === 'string' ? text(value) : value) };
 }
 
-/** Inputs named like secrets (`--input dbPassword=…`) are never written down. */
+/** Inputs named like secrets (`--input dbPassword=…`), and the password of a URL in any input, are never written down. */
 export function secretInputValues(inputs: Readonly<Record<string, unknown>>): string[] {
-  return Object.entries(inputs)
+  const named = Object.entries(inputs)
     .filter(([key, value]) => looksSecret(key) && typeof value === 'string' && value !== REDACTED)
     .map(([, value]) => value as string);
+  const strings = Object.fromEntries(Object.entries(inputs).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !looksSecret(entry[0])));
+  return [...named, ...secretValues(strings)];
 }

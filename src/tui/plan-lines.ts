@@ -4,7 +4,7 @@ import { describePlacement, placementOf } from '../planning/placement.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { PlanRisk, RiskLevel } from '../policy/index.js';
 import type { Styler } from './style.js';
-import { looksSecret, REDACTED } from '../store/redact.js';
+import { createRedactor, looksSecret, REDACTED, secretInputValues } from '../store/redact.js';
 import { visible } from './visible-text.js';
 
 /** What the plan view needs of the tools: how to show a call, and how risky it is. */
@@ -28,7 +28,9 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
   lines.push(`${style.bold('Plan:')} ${visible(plan.goal)}`);
   const inputs = Object.entries(plan.inputs);
   // A secret input (`--input dbPassword=…`) is shown as written down everywhere else: ***.
-  const shownInput = (key: string, value: unknown) => (looksSecret(key) && typeof value === 'string' && value !== '' ? REDACTED : formatValue(value));
+  // So is the password of a URL (`postgres://app:***@db/prod`).
+  const shownInput = (key: string, value: unknown) =>
+    looksSecret(key) && typeof value === 'string' && value !== '' ? REDACTED : createRedactor(typeof value === 'string' ? secretInputValues({ [key]: value }) : []).text(formatValue(value));
   if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([key, value]) => `${visible(key)}=${visible(shownInput(key, value))}`).join(', ')}`);
   const risks = risk ? `, risk: ${levelText(risk.level, style)}` : '';
   lines.push(`  ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, up to ${parallel} at once${risks}`);

@@ -86,6 +86,38 @@ describe.concurrent('secrets and permissions on disk', () => {
     expect(filesContaining(home, entries, PASSWORD)).toEqual([]);
   });
 
+  it('each line of a multi-line secret (a PEM key) is *** in the logs, run.json and --json output; so is MYSQL_PWD', async () => {
+    const home = path.join(sandbox.home, 'pem');
+    const key = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ', 'QyNTUxOQAAACBq1c0ffee-tail-line', '-----END OPENSSH PRIVATE KEY-----'].join('\n');
+    const plan = await sandbox.writePlan('pem/plan.yaml', `goal: Key\nsteps:\n  - id: show\n    tool: shell\n    args: { command: 'echo "$SSH_PRIVATE_KEY"; echo "mysql $MYSQL_PWD"' }\n`);
+    const result = await runKsa(['run', plan, '--yes', '--json'], { home, cwd: path.dirname(plan), env: { SSH_PRIVATE_KEY: key, MYSQL_PWD: 'my-sql-pw-31' } });
+    expectExit(result, 0);
+    const secrets = [...key.split('\n').slice(1, 3), 'my-sql-pw-31'];
+    for (const secret of secrets) {
+      expect(result.stdout + result.stderr).not.toContain(secret);
+      expect(filesContaining(home, await walk(home), secret)).toEqual([]);
+    }
+    expect(result.stdout).toContain('"line":"***"');
+    expect(result.stdout).toContain('"line":"mysql ***"');
+  });
+
+  it('the password of a URL given as an input is not stored, and ksa resume asks for it again', async () => {
+    const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-url', leftovers, { inputs: { conn: 'postgres://app:url-pw-8181@db/prod' } });
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    expect(filesContaining(home, await walk(home), 'url-pw-8181')).toEqual([]);
+    expect(ksa.stderr()).toContain('inputs: conn=postgres://app:***@db/prod');
+    expect(ksa.stdout() + ksa.stderr()).not.toContain('url-pw-8181');
+    const record = JSON.parse(readFileSync(path.join(home, 'runs', runId, 'run.json'), 'utf8'));
+    expect(record.inputs.conn).toBe('postgres://app:***@db/prod');
+    writeFileSync(path.join(dir, 'fast'), '');
+    const missing = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
+    expectExit(missing, 2);
+    expect(missing.stderr).toMatch(/input conn was not stored \(they hold secrets\); pass --input conn=… again/);
+    expectExit(await runKsa(['resume', runId, '--yes', '--input', 'conn=postgres://app:url-pw-8181@db/prod'], { home, cwd: dir }), 0);
+    expect(filesContaining(home, await walk(home), 'url-pw-8181')).toEqual([]);
+  });
+
   it('a secret input given again to ksa resume is not written to run.json or the logs', async () => {
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-secret', leftovers);
     ksa.kill('SIGKILL');
@@ -101,7 +133,7 @@ describe.concurrent('secrets and permissions on disk', () => {
 
     const missing = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
     expectExit(missing, 2);
-    expect(missing.stderr).toMatch(/input dbPassword was not stored \(they look secret\); pass --input dbPassword=… again/);
+    expect(missing.stderr).toMatch(/input dbPassword was not stored \(they hold secrets\); pass --input dbPassword=… again/);
 
     const resume = await runKsa(['resume', runId, '--yes', '--input', `dbPassword=${PASSWORD}`], { home, cwd: dir });
     expectExit(resume, 0);

@@ -124,11 +124,11 @@ export function expectExit(result: CliResult, code: number): void {
  * unless the file `fast` exists; with `stubborn` it ignores SIGTERM), then `after`
  * (fails if the file `fail` exists, else writes first's output through a template).
  */
-export function longPlan({ stubborn = false, slowRollbackMs = 0 } = {}): string {
+export function longPlan({ stubborn = false, slowRollbackMs = 0, inputs = [] as readonly string[] } = {}): string {
   const ignore = stubborn ? "trap '' TERM; " : '';
   const rollbackSleep = slowRollbackMs > 0 ? `sleep ${slowRollbackMs / 1000}; ` : '';
   return `goal: Long run
-steps:
+${inputs.length > 0 ? `inputs: { ${inputs.map((name) => `${name}: ""`).join(', ')} }\n` : ''}steps:
   - id: first
     tool: shell
     args: { command: "echo first >> ran.log; echo first-output" }

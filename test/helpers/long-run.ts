@@ -10,12 +10,14 @@ export type LongRun = { readonly ksa: KsaProcess; readonly dir: string; readonly
  * once run.json records `first` succeeded and `long` running (its pid known).
  * Every pid seen is added to `leftovers` for the test file's cleanup.
  */
-export async function startLongRun(sandbox: CliSandbox, name: string, leftovers: Set<number>, options: { stubborn?: boolean; slowRollbackMs?: number } = {}): Promise<LongRun> {
-  const planFile = await sandbox.writePlan(`${name}/plan.yaml`, longPlan(options));
+/** `inputs`: declared by the plan (default "") and given with --input. */
+export async function startLongRun(sandbox: CliSandbox, name: string, leftovers: Set<number>, options: { stubborn?: boolean; slowRollbackMs?: number; inputs?: Readonly<Record<string, string>> } = {}): Promise<LongRun> {
+  const given = Object.entries(options.inputs ?? {});
+  const planFile = await sandbox.writePlan(`${name}/plan.yaml`, longPlan({ ...options, inputs: given.map(([key]) => key) }));
   const dir = path.dirname(planFile);
   const home = path.join(sandbox.home, name);
   mkdirSync(home, { recursive: true });
-  const ksa = startKsa(['run', planFile, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
+  const ksa = startKsa(['run', planFile, '--yes', '--json', ...given.flatMap(([key, value]) => ['--input', `${key}=${value}`])], { home, cwd: dir, timeoutMs: 25_000 });
   leftovers.add(ksa.pid);
   await ksa.waitForOutput((stdout) => stdout.includes('"run_started"'), 10_000);
   const runId = parseNdjson(ksa.stdout().split('\n')[0]! + '\n')[0]!.runId;

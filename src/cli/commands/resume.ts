@@ -39,10 +39,10 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   const inputs = parseInputs(flags.input);
   const mode = parseApprovalMode(flags.approve);
   const missing = Object.entries({ ...record.inputs, ...record.state.inputs })
-    .filter(([name, value]) => value === REDACTED && looksSecret(name) && !(name in inputs))
+    .filter(([name, value]) => storedWithoutSecret(name, value) && !(name in inputs))
     .map(([name]) => name);
   if (missing.length > 0) {
-    throw new CliError({ message: `input${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not stored (they look secret); pass ${missing.map((name) => `--input ${name}=…`).join(' ')} again` });
+    throw new CliError({ message: `input${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not stored (they hold secrets); pass ${missing.map((name) => `--input ${name}=…`).join(' ')} again` });
   }
 
   // Its steps went to workers: without the same Redis they would run here instead (and those a worker
@@ -128,4 +128,10 @@ function resumeOutline(planSteps: readonly Step[], steps: Record<string, { statu
     }
   }
   return lines;
+}
+
+/** A secret input was stored as ***, a URL input without its password (`postgres://app:***@db/prod`). */
+function storedWithoutSecret(name: string, value: unknown): boolean {
+  if (value === REDACTED) return looksSecret(name);
+  return typeof value === 'string' && /:\/\/[^\s/:@]*:\*\*\*@/.test(value);
 }
