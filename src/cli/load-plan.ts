@@ -43,7 +43,7 @@ export async function loadPlan(path: string, registry: ToolRegistry, options: Lo
   if (options.policy && options.policy.rules.length > 0) {
     // Loaded here: most plans run without policy rules, and these modules rate commands (ksa validate starts faster without them).
     const [{ assessPolicy }, { denialIssues }] = await Promise.all([import('../policy/rules/assess.js'), import('../policy/rules/decide.js')]);
-    const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry));
+    const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry), options.inputs ?? {});
     if (decision.decision === 'deny') return { ok: false, file, issues: locateIssues(file, denialIssues(decision)) };
   }
   return { ok: true, file, plan: result.plan };

@@ -17,9 +17,9 @@ export function parseApprovalMode(value: string | undefined): ApprovalMode {
   throw new CliError({ message: `--approve expects one of ${APPROVAL_MODES.join(', ')}, got "${value}"` });
 }
 
-/** Risk and policy decision of a plan; a denied step is a CliError (exit 2) naming the rule and its file:line. */
-export async function assessOrRefuse(plan: Plan, policy: Policy, mode: ApprovalMode, registry: ToolRegistry, source: string): Promise<PolicyAssessment> {
-  const assessment = await assessPolicy(plan, policy, mode, riskOptions(registry));
+/** Risk and policy decision of a plan run with `inputs`; a denied step is a CliError (exit 2) naming the rule and its file:line. */
+export async function assessOrRefuse(plan: Plan, policy: Policy, mode: ApprovalMode, registry: ToolRegistry, source: string, inputs: Readonly<Record<string, unknown>> = {}): Promise<PolicyAssessment> {
+  const assessment = await assessPolicy(plan, policy, mode, riskOptions(registry), inputs);
   if (assessment.decision.decision === 'deny') throw policyDenial(assessment, source);
   return assessment;
 }

@@ -1,3 +1,4 @@
+import { withKnownInputs } from '../planning/known-inputs.js';
 import { assessPlanRisk } from '../policy/index.js';
 import { riskOptions, type ToolRegistry } from '../tools/index.js';
 import type { ToolDescriber } from './plan-lines.js';
@@ -23,6 +24,7 @@ export function describer(registry: ToolRegistry, kube?: ToolDescriber['kube']):
       }
     },
     risk: (tool) => registry.get(tool)?.risk,
-    assess: (plan) => assessPlanRisk(plan, riskOptions(registry)),
+    // Rated as it will run: with the plan's inputs filled in.
+    assess: (plan) => assessPlanRisk(withKnownInputs(plan, {}), riskOptions(registry)),
   };
 }

@@ -53,7 +53,7 @@ describe('ksa resume under the permission policy', { timeout: 120_000 }, () => {
     const denied = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
     expect(denied.code, describeResult(denied)).toBe(2);
     expect(denied.stderr).toContain(`run ${runId}: not allowed by the permission policy, 1 step denied (nothing was run):`);
-    expect(denied.stderr).toContain(`steps[1]: shell while [ ! -f go ]; do sleep 0.05; done; echo {{ inputs.who }} > passed: denied by deny shell: "while *" (${policyFile}:2)`);
+    expect(denied.stderr).toContain(`steps[1]: shell while [ ! -f go ]; do sleep 0.05; done; echo nobody > passed: denied by deny shell: "while *" (${policyFile}:2)`);
 
     await rm(policyFile);
     writeFileSync(path.join(dir, 'go'), '');

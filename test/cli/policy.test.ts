@@ -106,6 +106,22 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
     expect(existsSync(path.join(ws.home, 'runs'))).toBe(false);
   });
 
+  it('a command made of inputs is rated and matched as it will run: --input verb=delete is denied, --input cmd="rm -rf …" is a destroy step', async () => {
+    const plan = `goal: From inputs\ninputs: { verb: get, cmd: "echo hi" }\nsteps:\n  - id: pods\n    tool: kubectl\n    args: { args: ["{{ inputs.verb }}", "pod", "web"] }\n  - id: run\n    tool: shell\n    args: { command: "{{ inputs.cmd }}" }\n`;
+    const ws = await workspace('from-inputs', plan);
+    const denied = await runKsa(['run', ws.plan, '--yes', '--allow-destroy', '--input', 'verb=delete'], { home: ws.home, cwd: ws.dir });
+    expect(denied.code, describeResult(denied)).toBe(2);
+    expect(denied.stderr).toContain(`kubectl delete pod web: denied by deny kubectl: "delete *" (${ws.policyFile}:4)`);
+    await mkdir(path.join(ws.dir, 'victim'));
+    const destroy = await runKsa(['run', ws.plan, '--yes', '--input', 'cmd=rm -rf victim'], { home: ws.home, cwd: ws.dir });
+    expect(destroy.code, describeResult(destroy)).toBe(2);
+    expect(destroy.stderr).toMatch(/not approved: run is a destroy step/);
+    expect(existsSync(path.join(ws.dir, 'victim'))).toBe(true);
+    const check = await runKsa(['policy', 'check', ws.plan, '--input', 'cmd=rm -rf /etc'], { home: ws.home, cwd: ws.dir });
+    expect(check.code, describeResult(check)).toBe(2);
+    expect(check.stdout).toMatch(/run +destroy +deny +deny shell: "rm -rf \/\*"/);
+  });
+
   it('a malformed policy file: one line with file:line, exit 2, for validate and run', async () => {
     const ws = await workspace('malformed', READ_PLAN, 'deny:\n  - shell: "rm *"\n  - { shell: "a", kubectl: "b" }\n');
     for (const args of [['validate', ws.plan], ['run', ws.plan, '--yes']]) {

@@ -25,12 +25,13 @@ export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyC
   const home = ksaHome(io.env);
   const policy = await loadPolicy(home, workspace);
   const registry = createBuiltinRegistry();
-  const loaded = await loadPlan(file, registry, { inputs: parseInputs(flags.input), stdin: io.stdin });
+  const inputs = parseInputs(flags.input);
+  const loaded = await loadPlan(file, registry, { inputs, stdin: io.stdin });
   if (!loaded.ok) {
     for (const line of formatIssues(loaded.file, loaded.issues, createStyler(colorEnabled(io.stderr, io.env)))) writeLine(io.stderr, line);
     return ExitCode.usage;
   }
-  const { risk, decision } = await assessPolicy(loaded.plan, policy, mode, riskOptions(registry));
+  const { risk, decision } = await assessPolicy(loaded.plan, policy, mode, riskOptions(registry), inputs);
   const exitCode = decision.decision === 'deny' ? ExitCode.usage : ExitCode.ok;
   const warnings = rulesMatchingNoTool(policy, registry.names());
   if (!flags.json) for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);

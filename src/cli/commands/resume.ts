@@ -64,7 +64,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // The policy as it is now: a step denied since the run started does not run.
   const policy = await loadPolicy(stores.home, record.workspace);
   // One assessment serves the plan print (each step's risk) and the approval.
-  const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`);
+  const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`, { ...record.inputs, ...inputs });
   for (const line of formatPlan(record.plan, tools, style, record.maxParallel, assessment.risk)) writeLine(io.stderr, line);
   if (record.kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${record.kubeContext}, as approved (a cluster step that would touch another context is refused)`));
   writeLine(io.stderr);

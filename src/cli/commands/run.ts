@@ -60,7 +60,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const kubeContext = await approvedKubeContext(plan, inputs, registry, async () => (clusterTools ? kube.context : currentKubeContext(io.env)));
   const tools = describer(registry, kube);
   // One assessment serves the plan print (each step's risk) and the approval.
-  const assessment = await assessOrRefuse(plan, policy, mode, registry, file);
+  const assessment = await assessOrRefuse(plan, policy, mode, registry, file, inputs);
   const { risk } = assessment;
 
   if (flags.dryRun) {

@@ -70,7 +70,8 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
 
 /** The plan's level and, in plan order, each step's `risk` and `riskReason`. */
 async function riskFields(plan: Plan, registry: ToolRegistry) {
-  const { assessPlanRisk } = await import('../../policy/plan-risk.js');
-  const risk = await assessPlanRisk(plan, riskOptions(registry));
+  const [{ assessPlanRisk }, { withKnownInputs }] = await Promise.all([import('../../policy/plan-risk.js'), import('../../planning/known-inputs.js')]);
+  // Rated as it will run: with the plan's inputs filled in.
+  const risk = await assessPlanRisk(withKnownInputs(plan, {}), riskOptions(registry));
   return { risk: risk.level, stepRisks: plan.steps.map((step) => ({ id: step.id, risk: risk.steps[step.id]!.level, riskReason: risk.steps[step.id]!.reason })) };
 }

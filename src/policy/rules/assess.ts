@@ -1,4 +1,5 @@
 import type { Plan } from '../../planning/index.js';
+import { withKnownInputs } from '../../planning/known-inputs.js';
 import { assessPlanRisk, callLineOf, type PlanRisk, type RiskOptions } from '../index.js';
 import { argvLine, kubeSpelling } from './kube-spelling.js';
 import { shellForms } from './shell-forms.js';
@@ -7,10 +8,14 @@ import type { ApprovalMode, Policy } from './policy-rule.js';
 
 export type PolicyAssessment = { readonly risk: PlanRisk; readonly decision: PlanDecision };
 
-/** The plan's risk per step, then what the policy and the approval mode decide for it. */
-export async function assessPolicy(plan: Plan, policy: Policy, mode: ApprovalMode, riskOptions: RiskOptions): Promise<PolicyAssessment> {
-  const risk = await assessPlanRisk(plan, riskOptions);
-  return { risk, decision: decidePlan(await planFacts(plan, risk, riskOptions), policy, mode) };
+/**
+ * The plan's risk per step, then what the policy and the approval mode decide for it,
+ * for the commands as they will run: with the inputs (the plan's defaults and `inputs`) filled in.
+ */
+export async function assessPolicy(plan: Plan, policy: Policy, mode: ApprovalMode, riskOptions: RiskOptions, inputs: Readonly<Record<string, unknown>> = {}): Promise<PolicyAssessment> {
+  const known = withKnownInputs(plan, inputs);
+  const risk = await assessPlanRisk(known, riskOptions);
+  return { risk, decision: decidePlan(await planFacts(known, risk, riskOptions), policy, mode) };
 }
 
 /** Each step's level and the calls it makes (its own, its rollback's), with their command lines as `ksa run` shows them. */
