@@ -121,7 +121,7 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
     }
     const word = child.type === 'command_name' ? (namedChildren(child)[0] ?? child) : child;
     words.push(evaluateWord(word));
-    visitNested(word, where, scan, depth);
+    visitWord(word, where, scan, depth);
   }
   scan.units.push({ words, stdin: input, where });
 }
@@ -135,6 +135,12 @@ function assign(node: ShellNode, scan: Scan): void {
   const values = scan.variables.get(name) ?? [];
   if (values.length < 16) values.push(word === undefined ? '' : (word.literal ?? word.hints.join(' ')));
   scan.variables.set(name, values);
+}
+
+/** A word that may itself be a substitution (`ls $(rm -rf x)`, `cat <(…)`), or hold one. */
+function visitWord(node: ShellNode, where: string, scan: Scan, depth: number): void {
+  if (node.type in NESTING) visit(node, { kind: 'none' }, NESTING[node.type]!, scan, depth + 1);
+  else visitNested(node, where, scan, depth);
 }
 
 /** Commands inside a word: `$(…)`, `<(…)`, backquotes. */
@@ -203,12 +209,12 @@ function redirect(node: ShellNode, stdin: Stdin, scan: Scan, where: string, dept
   }
   if (node.type === 'herestring_redirect') {
     const word = namedChildren(node)[0];
-    if (word) visitNested(word, where, scan, depth);
+    if (word) visitWord(word, where, scan, depth);
     return { kind: 'text', literal: word ? evaluateWord(word).literal : undefined };
   }
   const operator = allChildren(node).find((child) => !child.isNamed)?.text ?? '>';
   const destination = node.childForFieldName('destination') ?? namedChildren(node).at(-1);
-  if (destination) visitNested(destination, where, scan, depth);
+  if (destination) visitWord(destination, where, scan, depth);
   if (operator === '<' || operator === '<&' || operator === '<&-') {
     const programs = destination ? [...collectPrograms(destination)] : [];
     return { kind: 'file', programs };
