@@ -82,6 +82,16 @@ async function stepRisk(step: Step, assess: AssessCall): Promise<StepRisk> {
   return rollback.level === 'read' || maxRisk(action, rollback) === action ? action : { ...rollback, reason: `rollback: ${rollback.reason}` };
 }
 
+/**
+ * Variables that decide which programs run or what they load: `ls` with PATH=./tools
+ * runs whatever ./tools/ls is; BASH_ENV runs a script first; LD_PRELOAD loads code.
+ */
+const STEERING_VARIABLE = /^(PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PROMPT_COMMAND|IFS|LD_\w+|DYLD_\w+|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONSTARTUP|PERL5OPT|PERL5LIB|RUBYOPT|RUBYLIB|GIT_\w+|KUBECONFIG|HELM_\w+|DOCKER_HOST|CONTAINER_HOST)$/;
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 const ARGV_TOOLS: Readonly<Record<string, ArgvClassifier>> = { kubectl: classifyKubectl, helm: classifyHelm, docker: classifyDocker, podman: classifyPodman };
 
 /** The risk of one tool call (a step's action or its rollback); the reason fits on a line. */
@@ -97,7 +107,9 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
     case 'shell': {
       if (typeof args.command !== 'string') return writeRisk('shell command not given as text');
       if (!options.parseShell) throw new ShellParserMissingError();
-      return classifyShell(args.command, options.parseShell);
+      const risk = await classifyShell(args.command, options.parseShell);
+      const steering = Object.keys(isPlainRecord(args.env) ? args.env : {}).filter((name) => STEERING_VARIABLE.test(name));
+      return steering.length === 0 ? risk : maxRisk(risk, writeRisk(`sets ${steering.join(', ')}, which changes what runs`));
     }
     case 'http':
       return httpRisk(args.method);

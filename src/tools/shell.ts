@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { looksSecret } from '../planning/secret-names.js';
+import { quoteArg } from './quote-arg.js';
 import { defineTool } from './tool.js';
 import { ProcessOutputSchema, runProcess } from './process-runner.js';
 
@@ -18,7 +20,11 @@ export const shellTool = defineTool({
   inputSchema: ShellInputSchema,
   outputSchema: ProcessOutputSchema,
   risk: 'high',
-  describe: (input) => (input.cwd ? `${input.command} (in ${input.cwd})` : input.command),
+  // The variables it sets come first, as a shell line would have them (values of secret-looking ones hidden).
+  describe: (input) => {
+    const env = Object.entries(input.env ?? {}).map(([name, value]) => `${name}=${looksSecret(name) ? '***' : quoteArg(value)} `);
+    return `${env.join('')}${input.command}${input.cwd ? ` (in ${input.cwd})` : ''}`;
+  },
   execute: (input, context) =>
     runProcess({
       command: input.command,

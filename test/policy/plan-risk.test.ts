@@ -36,6 +36,22 @@ describe('assessPlanRisk', () => {
     expect(risk.steps.image).toEqual({ level: 'write', reason: 'docker build' });
   });
 
+  it('a shell step that sets PATH, BASH_ENV, LD_PRELOAD… is at least write: they decide what runs', async () => {
+    const risk = await assessPlanRisk(
+      plan([
+        { id: 'path', tool: 'shell', args: { command: 'ls', env: { PATH: './tools:/usr/bin:/bin' } } },
+        { id: 'both', tool: 'shell', args: { command: 'ls', env: { BASH_ENV: './x', LD_PRELOAD: './y.so', MODE: 'ci' } } },
+        { id: 'plain', tool: 'shell', args: { command: 'ls', env: { MODE: 'ci' } } },
+        { id: 'worse', tool: 'shell', args: { command: 'rm -rf x', env: { PATH: '/bin' } } },
+      ]),
+      { parseShell },
+    );
+    expect(risk.steps.path).toEqual({ level: 'write', reason: 'sets PATH, which changes what runs' });
+    expect(risk.steps.both).toEqual({ level: 'write', reason: 'sets BASH_ENV, LD_PRELOAD, which changes what runs' });
+    expect(risk.steps.plain?.level).toBe('read');
+    expect(risk.steps.worse?.level).toBe('destroy');
+  });
+
   it('http by method, files by what they do', async () => {
     const risk = await assessPlanRisk(
       plan([
