@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defineTool } from './tool.js';
 import { ToolError, WorkspacePathError } from './errors.js';
 import { resolveInWorkspace } from './workspace.js';
-import { openInWorkspace } from './workspace-open.js';
+import { openInWorkspace, replaceInWorkspace } from './workspace-open.js';
 
 /** Contents become a step output that is kept in the run's state; bigger files belong to `shell`. */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -74,17 +74,22 @@ export const writeFileTool = defineTool({
   async execute(input, { workspace, signal }) {
     signal.throwIfAborted();
     const target = await resolveInWorkspace(workspace, input.path);
+    // The workspace itself: its folder is outside, which is not what is wrong with it.
+    if (target.real === target.realRoot) throw asWriteError(Object.assign(new Error('is the workspace'), { code: 'EISDIR' }), input.path);
     try {
       await mkdir(path.dirname(target.real), { recursive: true });
       // Resolved again after mkdir: a directory created meanwhile could be a symlink.
       const checked = await resolveInWorkspace(workspace, input.path);
       // A symlink planted at the checked location, or a folder swapped for one, after the check is refused, not followed.
-      const mode = constants.O_WRONLY | constants.O_CREAT | (input.append ? constants.O_APPEND : constants.O_TRUNC);
-      const handle = await openInWorkspace(checked, mode, 0o666);
-      try {
-        await handle.writeFile(input.content, { encoding: 'utf8', signal });
-      } finally {
-        await handle.close();
+      if (input.append) {
+        const handle = await openInWorkspace(checked, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o666);
+        try {
+          await handle.writeFile(input.content, { encoding: 'utf8', signal });
+        } finally {
+          await handle.close();
+        }
+      } else {
+        await replaceInWorkspace(checked, input.content, signal);
       }
       return { path: checked.relative, bytes: Buffer.byteLength(input.content) };
     } catch (error) {

@@ -1,5 +1,6 @@
 import { constants, existsSync } from 'node:fs';
-import { open, readlink, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, open, readlink, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkspacePathError } from './errors.js';
 import { isInside, type WorkspacePath } from './workspace.js';
@@ -19,7 +20,47 @@ const hasProcFd = process.platform === 'linux' && existsSync(PROC_FD);
  * /proc, the plain open with O_NOFOLLOW is the best Node offers.
  */
 export async function openInWorkspace(target: WorkspacePath, flags: number, mode?: number): Promise<FileHandle> {
-  if (!hasProcFd) return open(target.real, flags | constants.O_NOFOLLOW, mode);
+  return inCheckedFolder(target, (folder) => open(`${folder}/${path.basename(target.real)}`, flags | constants.O_NOFOLLOW, mode));
+}
+
+/**
+ * Replaces a workspace file as a whole: the content goes to a new file beside it,
+ * which then takes its name. A step cut short leaves the old content (not an empty
+ * file), and a hard link to a file elsewhere is not written through: the name gets
+ * a new file. The old file's permissions are kept; a symlink there is refused, as
+ * opening it would be.
+ */
+export async function replaceInWorkspace(target: WorkspacePath, content: string, signal: AbortSignal): Promise<void> {
+  await inCheckedFolder(target, async (folder) => {
+    const name = path.basename(target.real);
+    const existing = await lstat(`${folder}/${name}`).catch(() => undefined);
+    if (existing?.isSymbolicLink()) throw Object.assign(new Error(`${target.relative} is a symbolic link`), { code: 'ELOOP' });
+    if (existing?.isDirectory()) throw Object.assign(new Error(`${target.relative} is a directory`), { code: 'EISDIR' });
+    const temporary = `${folder}/.${name.slice(0, 200)}.${randomBytes(6).toString('hex')}.ksa-tmp`;
+    const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
+    try {
+      try {
+        await handle.writeFile(content, { encoding: 'utf8', signal });
+        if (existing) await handle.chmod(existing.mode & 0o7777);
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, `${folder}/${name}`);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  });
+}
+
+/**
+ * Runs `work` with a path to the target's folder that cannot be swapped under it:
+ * the folder is opened, where it really is now is read back from its descriptor
+ * and checked, and `work` reaches it through that very descriptor. Without /proc,
+ * the folder's plain path is the best Node offers.
+ */
+async function inCheckedFolder<T>(target: WorkspacePath, work: (folder: string) => Promise<T>): Promise<T> {
+  if (!hasProcFd) return work(path.dirname(target.real));
   const directory = await open(path.dirname(target.real), constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     const now = await readlink(`${PROC_FD}/${directory.fd}`);
@@ -31,7 +72,7 @@ export async function openInWorkspace(target: WorkspacePath, flags: number, mode
         message: `path "${target.relative}" left the workspace ${target.realRoot} while it was opened (its folder now leads to ${now})`,
       });
     }
-    return await open(`${PROC_FD}/${directory.fd}/${path.basename(target.real)}`, flags | constants.O_NOFOLLOW, mode);
+    return await work(`${PROC_FD}/${directory.fd}`);
   } finally {
     await directory.close();
   }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspacePathError, readFileTool, writeFileTool } from '../../src/tools/index.js';
@@ -61,11 +61,34 @@ describe('read_file / write_file inside the workspace', () => {
     expect(await readFile(path.join(ws, 'data.txt'), 'utf8')).toBe('changed');
   });
 
+  it('replaces a file as a whole: its permissions kept, a hard link to a file outside not written through', async () => {
+    await chmod(path.join(ws, 'data.txt'), 0o640);
+    await write('data.txt', 'replaced');
+    expect(await readFile(path.join(ws, 'data.txt'), 'utf8')).toBe('replaced');
+    expect((await stat(path.join(ws, 'data.txt'))).mode & 0o777).toBe(0o640);
+    await link(path.join(outside, 'secret.txt'), path.join(ws, 'hard-link'));
+    await write('hard-link', 'pwned');
+    expect(await readFile(path.join(outside, 'secret.txt'), 'utf8')).toBe('secret');
+    expect(await readFile(path.join(ws, 'hard-link'), 'utf8')).toBe('pwned');
+    expect((await readdir(ws)).sort()).toEqual(['data.txt', 'hard-link']);
+  });
+
+  it('a write cut short (the step cancelled) leaves the old content and no stray file', async () => {
+    const controller = new AbortController();
+    const writing = writeFileTool.execute({ path: 'data.txt', content: 'x'.repeat(16 * 1024 * 1024) }, createToolContext(ws, controller.signal));
+    setTimeout(() => controller.abort(), 0);
+    await expect(writing).rejects.toThrow(/abort/i);
+    expect(await readFile(path.join(ws, 'data.txt'), 'utf8')).toBe('inside');
+    expect(await readdir(ws)).toEqual(['data.txt']);
+  });
+
   it('says when a file is missing or is a directory', async () => {
     await expect(read('nope.txt')).rejects.toThrow('read_file: no such file "nope.txt" in the workspace');
     await mkdir(path.join(ws, 'dir'));
     await expect(read('dir')).rejects.toThrow('read_file: "dir" is a directory');
     await expect(write('dir', 'x')).rejects.toThrow('write_file: "dir" is a directory');
+    await expect(write('.', 'x')).rejects.toThrow('write_file: "." is a directory');
+    await expect(write('./', 'x')).rejects.toThrow('write_file: "./" is a directory');
   });
 });
 
