@@ -13,8 +13,14 @@ const SPELLINGS: Readonly<Record<string, string>> = { '-n': '-n', '--namespace':
  * every way of writing them. Nothing after `--` is touched: it belongs to another program.
  */
 export function kubeSpelling(program: 'kubectl' | 'helm', args: readonly string[]): string[] {
-  return spellTargets(subcommandFirst(args, program === 'helm' ? HELM_VALUE_FLAGS : KUBECTL_VALUE_FLAGS));
+  const spelled = spellTargets(subcommandFirst(args, program === 'helm' ? HELM_VALUE_FLAGS : KUBECTL_VALUE_FLAGS));
+  // helm's aliases name its commands too: `"uninstall *"` covers `helm delete web` and `helm un web`.
+  const verb = spelled[0];
+  if (program !== 'helm' || verb === undefined || !Object.hasOwn(HELM_ALIASES, verb)) return spelled;
+  return [HELM_ALIASES[verb]!, ...spelled.slice(1)];
 }
+
+const HELM_ALIASES: Readonly<Record<string, string>> = { delete: 'uninstall', del: 'uninstall', un: 'uninstall', ls: 'list', hist: 'history', inspect: 'show', dep: 'dependency', dependencies: 'dependency', fetch: 'pull' };
 
 function subcommandFirst(args: readonly string[], valueFlags: ReadonlySet<string>): readonly string[] {
   let i = 0;

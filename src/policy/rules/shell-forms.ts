@@ -19,9 +19,41 @@ export async function shellForms(command: string, parse: ShellParser): Promise<C
   for (const { name, args } of await shellCommands(command, parse)) {
     const texts = args.map((word) => word.literal ?? word.text);
     forms.push({ tool: 'shell', commandLine: [name, ...texts].join(' ') });
+    if (PATH_PROGRAMS.has(name)) for (const line of perOperand(name, texts)) forms.push({ tool: 'shell', commandLine: line });
     if (!ARGV_PROGRAMS.has(name)) continue;
     forms.push({ tool: name, commandLine: argvLine(texts) });
     if (name === 'kubectl' || name === 'helm') forms.push({ tool: name, commandLine: argvLine(kubeSpelling(name, texts)) });
   }
   return forms;
+}
+
+/** Programs whose every operand is a path it removes: a rule about one path holds whatever else is named. */
+const PATH_PROGRAMS = new Set(['rm', 'rmdir', 'shred', 'unlink']);
+/** Flags that change nothing a rule is about (`--` ends the flags; the root guard is rm's own). */
+const NEUTRAL = new Set(['--no-preserve-root', '--preserve-root', '--one-file-system', '--interactive=never', '-I']);
+
+/**
+ * `rm -rf -- a /var` as `rm -rf a` and `rm -rf /var`: the flags with each operand on its
+ * own, `{x,y}` written out, so `shell: "rm -rf /*"` meets `/var` wherever it stands.
+ */
+function perOperand(name: string, words: readonly string[]): string[] {
+  const flags: string[] = [];
+  const operands: string[] = [];
+  let ended = false;
+  for (const word of words) {
+    if (ended) operands.push(...braces(word));
+    else if (word === '--') ended = true;
+    else if (word.startsWith('-') && word !== '-') {
+      if (!NEUTRAL.has(word)) flags.push(word);
+    } else operands.push(...braces(word));
+  }
+  const whole = [name, ...words].join(' ');
+  return operands.map((operand) => [name, ...flags, operand].join(' ')).filter((line) => line !== whole);
+}
+
+/** `{/var,/etc}` and `/srv/{a,b}` as bash expands them (one level, no ranges). */
+function braces(word: string): string[] {
+  const match = /^(.*?)\{([^{}]*,[^{}]*)\}(.*)$/.exec(word);
+  if (!match) return [word];
+  return match[2]!.split(',').map((part) => `${match[1]}${part}${match[3]}`);
 }

@@ -38,9 +38,35 @@ describe('deny rules see through rewrites', () => {
       'rm -r --force /var/x',
       'sudo rm --force -R /var/x',
       'sudo LANG=C rm -rf /var/x',
+      'rm -rf -- /var/x',
+      'rm --no-preserve-root -rf /',
+      'rm -r -f -- /var',
+      'rm -rf {/var,/etc}',
+      'rm -rf build /var',
+      'rm -rf x /',
+      'rm -rf /srv/{a,b}',
     ];
     const result = await decide(rewrites.map((command, i) => shell(`s${i}`, command)));
     expect(Object.entries(result).filter(([, decision]) => decision !== 'deny').map(([id]) => rewrites[Number(id.slice(1))])).toEqual([]);
+  });
+
+  it('helm: "uninstall *" covers its aliases delete, del and un, as a step and in a shell line', async () => {
+    const policy = parsePolicy('deny:\n  - helm: "uninstall *"\n', '/ws/.ksa/policy.yaml');
+    const { decision } = await assessPolicy(
+      PlanSchema.parse({
+        goal: 'aliases',
+        steps: [
+          { id: 'delete', tool: 'helm', args: { args: ['delete', 'web'] } },
+          { id: 'un', tool: 'helm', args: { args: ['-n', 'prod', 'un', 'web'] } },
+          shell('del', 'helm del web'),
+          { id: 'list', tool: 'helm', args: { args: ['ls'] } },
+        ],
+      }),
+      policy,
+      'write',
+      options,
+    );
+    expect(Object.fromEntries(decision.steps.map((step) => [step.stepId, step.decision]))).toEqual({ delete: 'deny', un: 'deny', del: 'deny', list: 'allow' });
   });
 
   it('kubectl: "delete *" covers kubectl in a shell line, behind sudo, and with global flags first', async () => {
