@@ -152,7 +152,22 @@ function awkRisk(args: Args): StepRisk {
 
 const GIT_READ = /^(status|log|diff|show|rev-parse|ls-files|ls-remote|ls-tree|describe|blame|grep|shortlog|cat-file|rev-list|whatchanged|reflog|help|version|--version|var|check-ignore|merge-base|name-rev|for-each-ref|show-ref|count-objects|fsck|verify-commit|verify-tag)$/;
 
+/** `git -c` keys that only change how git prints or names things; others can make it run a command (core.fsmonitor, core.sshCommand, diff.external, alias.*). */
+const GIT_HARMLESS_CONFIG = /^(color\.|advice\.|i18n\.|column\.|user\.(name|email)=|log\.|core\.(quotepath|abbrev)=|init\.defaultbranch=|safe\.directory=)/i;
+
 function gitRisk(args: Args): StepRisk {
+  const risk = gitCommandRisk(args);
+  if (risk.level !== 'read') return risk;
+  // Global options before the subcommand set configuration that can run commands, whatever the subcommand.
+  for (let i = 0; i < args.length && args[i]?.startsWith('-'); i += args[i] === '-C' || args[i] === '-c' ? 2 : 1) {
+    const option = args[i];
+    if (option === '-c' && (args[i + 1] === undefined || !GIT_HARMLESS_CONFIG.test(args[i + 1]!))) return writeRisk(`git -c ${args[i + 1]?.split('=')[0] ?? '(built at run time)'} can make git run a command`);
+    if (option?.startsWith('--config-env') || option?.startsWith('--exec-path=')) return writeRisk(`git ${option.split('=')[0]} can make git run a command`);
+  }
+  return risk;
+}
+
+function gitCommandRisk(args: Args): StepRisk {
   // Global options before the subcommand: -C dir, -c key=value, --git-dir=…
   let i = 0;
   while (i < args.length && args[i]?.startsWith('-')) i += args[i] === '-C' || args[i] === '-c' ? 2 : 1;

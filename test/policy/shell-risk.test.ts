@@ -36,6 +36,13 @@ describe('classifyShell', () => {
     ['cat <<< $(rm -rf x)', 'destroy'],
     ['echo hi > $(rm -rf x)', 'destroy'],
     ['echo $(date) $(ls)', 'read'],
+    // git -c can set a command git runs (core.fsmonitor, core.sshCommand, diff.external, alias.*).
+    ["git -c core.fsmonitor='rm -f victim; false' status --short", 'write'],
+    ['git -c alias.st=!rm status', 'write'],
+    ['git --config-env=core.sshCommand=CMD fetch', 'write'],
+    ['git -c color.ui=never log --oneline', 'read'],
+    ['git status', 'read'],
+    ['git -c core.fsmonitor=x push --force', 'destroy'],
     ['cat <<EOF\n$(rm -rf x)\nEOF', 'destroy'],
     ["cat <<'EOF'\n$(rm -rf x)\nEOF", 'read'],
     ['bash <<< "rm -rf x"', 'destroy'],
