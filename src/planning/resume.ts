@@ -16,7 +16,14 @@ export function prepareResume(saved: RunState, plan: Plan): RunState {
     if (st.status !== 'succeeded' && st.status !== 'skipped') {
       const undo = stillToUndo(st);
       const interrupted = interruptedAttempt(st);
-      state.steps[step.id] = { status: 'pending', attempts: 0, ...(undo ? { succeededOn: undo } : {}), ...(interrupted !== undefined ? { interruptedAttempt: interrupted } : {}) };
+      const attempts = attemptsUsed(st);
+      state.steps[step.id] = {
+        status: 'pending',
+        attempts,
+        ...(attempts > 0 && st.startedAt ? { startedAt: st.startedAt } : {}),
+        ...(undo ? { succeededOn: undo } : {}),
+        ...(interrupted !== undefined ? { interruptedAttempt: interrupted } : {}),
+      };
     }
   }
   state.completed = state.completed.filter((id) => state.steps[id]?.status === 'succeeded' || state.steps[id]?.succeededOn !== undefined);
@@ -24,6 +31,17 @@ export function prepareResume(saved: RunState, plan: Plan): RunState {
   delete state.failedStepId;
   delete state.endedAt;
   return state;
+}
+
+/**
+ * The attempts of its retry policy a step has used up when it goes on: the ones that failed
+ * before the stop, so a step waiting for its retry gets its next attempt, not a fresh budget
+ * (`maxAttempts: 2` runs it twice in all). An attempt cut short runs again under its number.
+ * A step that had failed or was cancelled starts over: resuming is asking for it again.
+ */
+function attemptsUsed(st: StepState): number {
+  if (st.status !== 'running') return 0;
+  return st.retryAt !== undefined ? st.attempts : Math.max(0, st.attempts - 1);
 }
 
 /**

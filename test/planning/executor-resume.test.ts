@@ -70,6 +70,41 @@ describe('executor: resumeFrom', () => {
     expect(state.steps.deploy!.error).toBeUndefined();
   });
 
+  it('a step waiting for its retry keeps the attempts it used: its next attempt is the last of maxAttempts, not a fresh budget', async () => {
+    const retrying = { goal: 'g', steps: [toolStep('flaky', [], { retry: { maxAttempts: 2, initialDelayMs: 4000 } })] };
+    const h = new Harness(retrying, { tools: { steps: { flaky: { fail: true } } } });
+    const start = h.execution.start();
+    await h.clock.advanceTo(100);
+    expect(h.execution.state.steps.flaky).toMatchObject({ status: 'running', attempts: 1, retryAt: expect.any(String) });
+    const saved = JSON.parse(JSON.stringify(h.execution.state)) as RunState;
+    h.execution.cancel();
+    await h.clock.run(start);
+    saved.status = 'interrupted';
+
+    const { state, h: resumed } = await runPlan(retrying, { resumeFrom: saved, tools: { steps: { flaky: { fail: true } } } });
+    expect(state.status).toBe('failed');
+    expect(resumed.tools.callsOf('flaky')).toHaveLength(1);
+    expect(resumed.of('step_started')).toEqual([expect.objectContaining({ stepId: 'flaky', attempt: 2 })]);
+    expect(state.steps.flaky).toMatchObject({ status: 'failed', attempts: 2, startedAt: saved.steps.flaky!.startedAt });
+  });
+
+  it('an attempt cut short runs again under its own number, with the attempts after it still to come', async () => {
+    const retrying = { goal: 'g', steps: [toolStep('flaky', [], { retry: { maxAttempts: 3, initialDelayMs: 10 } })] };
+    // Attempt 1 fails at 50 ms, attempt 2 starts at 60 ms: the stop comes in the middle of it.
+    const h = new Harness(retrying, { tools: { steps: { flaky: { fail: true, ms: 50 } } } });
+    const start = h.execution.start();
+    await h.clock.advanceTo(80);
+    expect(h.execution.state.steps.flaky).toMatchObject({ status: 'running', attempts: 2 });
+    const saved = JSON.parse(JSON.stringify(h.execution.state)) as RunState;
+    h.execution.cancel();
+    await h.clock.run(start);
+    saved.status = 'interrupted';
+
+    const { state, h: resumed } = await runPlan(retrying, { resumeFrom: saved, tools: { steps: { flaky: { fail: true } } } });
+    expect(resumed.of('step_started').map((event) => (event as { attempt: number }).attempt)).toEqual([2, 3]);
+    expect(state.steps.flaky).toMatchObject({ status: 'failed', attempts: 3 });
+  });
+
   it('input overrides given on resume apply', async () => {
     const saved = await interruptedState();
     const { h } = await runPlan(plan, { resumeFrom: saved, inputs: { port: 9999 } });
