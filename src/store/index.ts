@@ -13,7 +13,7 @@ export { RunRecordSchema, RunStateSchema, summarize } from './run-record.js';
 export type { RunRecord, RunSummary } from './run-record.js';
 export { RunLock, RunBusyError, readLockOwner, liveOwner, isOwnerAlive, requestCancel, watchCancelRequest, clearCancelRequest, recordProcessGroups, readProcessGroups } from './run-lock.js';
 export type { LockOwner } from './run-lock.js';
-export { requestPause, watchPauseRequest } from './run-requests.js';
+export { requestPause, watchPauseRequest, withdrawPause } from './run-requests.js';
 export { ConversationStore, Conversation, SessionNotFoundError, SEGMENT_SIZE } from './conversation-store.js';
 export type { ConversationStoreOptions, LostSegment } from './conversation-store.js';
 export { MessageSchema, ReflectionSchema, SessionMetaSchema } from './conversation-record.js';

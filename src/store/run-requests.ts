@@ -11,12 +11,26 @@ const PAUSE_FILE = 'pause.request';
  * finish) or to resume it. SIGUSR2 wakes the owner at once, as for `ksa cancel`.
  */
 export async function requestPause(runDir: string, owner: LockOwner, paused: boolean): Promise<void> {
-  await writeFile(path.join(runDir, PAUSE_FILE), JSON.stringify({ paused, requestedAt: new Date().toISOString(), by: process.pid }), { mode: 0o600 });
+  // Addressed to this owner: a request it never read must not pause the process that takes the run over next.
+  await writeFile(path.join(runDir, PAUSE_FILE), JSON.stringify({ paused, requestedAt: new Date().toISOString(), by: process.pid, to: owner.pid, host: owner.hostname }), { mode: 0o600 });
   try {
     if (owner.hostname === hostname()) process.kill(owner.pid, 'SIGUSR2');
   } catch {
     // Gone already: nothing to pause; the caller sees the owner is dead.
   }
+}
+
+/** Takes back a request this process made that its owner has not read (it did not answer in time, or died). */
+export async function withdrawPause(runDir: string): Promise<void> {
+  const file = path.join(runDir, PAUSE_FILE);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  try {
+    if ((JSON.parse(text) as { by?: unknown }).by !== process.pid) return;
+  } catch {
+    return;
+  }
+  await unlink(file).catch(() => {});
 }
 
 /** Watches for pause/resume requests for this run: SIGUSR2 wakes it, a poll backs it up. Returns a stop function. */
@@ -35,13 +49,15 @@ export function watchPauseRequest(runDir: string, onRequest: (paused: boolean) =
         return;
       }
       await unlink(file).catch(() => {});
-      let paused: unknown;
+      let request: { paused?: unknown; to?: unknown; host?: unknown };
       try {
-        paused = (JSON.parse(text) as { paused?: unknown }).paused;
+        request = JSON.parse(text) as typeof request;
       } catch {
         return;
       }
-      if (!stopped && typeof paused === 'boolean') onRequest(paused);
+      // One addressed to the run's previous owner (dead since) is not this process's to follow.
+      const forAnother = typeof request.to === 'number' && (request.to !== process.pid || (typeof request.host === 'string' && request.host !== hostname()));
+      if (!stopped && !forAnother && typeof request.paused === 'boolean') onRequest(request.paused);
     } finally {
       checking = false;
     }

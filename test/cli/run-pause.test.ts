@@ -119,6 +119,31 @@ describe.concurrent('pause and resume', () => {
     expect(finished.stderr).toMatch(/already finished \(succeeded\); there is nothing to pause/);
   });
 
+  it('a pause its owner does not answer in time is withdrawn: neither that process nor the one resuming the run after it pauses later', async () => {
+    const { plan, dir, home } = await setUp('withdrawn');
+    const owner = startKsa(['run', plan, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
+    leftovers.add(owner.pid);
+    await owner.waitForOutput((stdout) => stdout.includes('"step_started"'), 10_000);
+    const runId = parseNdjson(owner.stdout())[0]!.runId;
+    owner.kill('SIGSTOP');
+    const late = await runKsa(['pause', runId, '--timeout', '1'], { home, timeoutMs: 15_000 });
+    expectExit(late, 1);
+    expect(late.stderr).toMatch(new RegExp(`run ${runId} has not paused 1s after the request, which is withdrawn`));
+    owner.kill('SIGCONT');
+    await sleep(1200);
+    expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('running');
+
+    // A request the owner never read, left by a ksa pause that died with it, is not for the next owner.
+    owner.kill('SIGKILL');
+    await owner.result;
+    writeFileSync(path.join(home, 'runs', runId, 'pause.request'), JSON.stringify({ paused: true, requestedAt: new Date().toISOString(), by: 1, to: owner.pid }));
+    writeFileSync(path.join(dir, 'go-first'), '');
+    const resumed = await runKsa(['resume', runId, '--yes', '--json'], { home, cwd: dir, timeoutMs: 20_000 });
+    expectExit(resumed, 0);
+    expect(eventsOf(parseNdjson(resumed.stdout), 'run_paused')).toEqual([]);
+    expect(expectWellFormedRun(parseNdjson(resumed.stdout))).toBe('succeeded');
+  });
+
   it('a step waiting for its retry is not "still running" while paused: it waits for the resume, in ksa pause, ksa status and the run', async () => {
     const plan = await sandbox.writePlan('retry/plan.yaml', RETRY_PLAN);
     const dir = path.dirname(plan);

@@ -1,5 +1,5 @@
 import { isFinished, type RunStatus } from '../../planning/index.js';
-import { liveOwner, requestPause, runDir, type LockOwner, type RunRecord } from '../../store/index.js';
+import { liveOwner, requestPause, runDir, withdrawPause, type LockOwner, type RunRecord } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -56,10 +56,15 @@ async function changeLiveRun(stores: Stores, runId: string, owner: LockOwner, pa
       return record;
     }
     if (!(await liveOwner(dir))) {
+      await withdrawPause(dir);
       throw new CliError({ message: `the process running ${runId} (pid ${owner.pid}) ended before it ${paused ? 'paused' : 'resumed'} the run; see: ksa status ${runId}`, exitCode: ExitCode.runFailed });
     }
     if (Date.now() > deadline) {
-      throw new CliError({ message: `run ${runId} has not ${paused ? 'paused' : 'resumed'} ${Math.round(timeoutMs / 1000)}s after the request; see: ksa status ${runId}`, exitCode: ExitCode.runFailed });
+      // Not left to take effect later, when nobody waits for it any more.
+      await withdrawPause(dir);
+      const now = await stores.runs.read(runId).catch(() => undefined);
+      if (now?.state.status === (paused ? 'paused' : 'running')) return now;
+      throw new CliError({ message: `run ${runId} has not ${paused ? 'paused' : 'resumed'} ${Math.round(timeoutMs / 1000)}s after the request, which is withdrawn; see: ksa status ${runId}`, exitCode: ExitCode.runFailed });
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
