@@ -80,7 +80,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     },
   });
 
-  if (handle.expected.size > 0) view.estimates = { plan, stats: handle.expected };
+  if (handle.expected.size > 0) view.estimates = { plan, stats: handle.expected, maxParallel: options.maxParallel ?? run.record.maxParallel };
   let interrupts = 0;
   const stopNow = (code: ExitCodeValue) => {
     // halt() (the first thing stopNow does) says whether a rollback was cut short.

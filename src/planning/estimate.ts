@@ -1,11 +1,12 @@
 import { buildGraph, criticalPathLengths, type PlanGraph } from './graph.js';
+import { DEFAULT_MAX_PARALLEL } from './limits.js';
 import type { Plan } from './schema.js';
 import type { StepStatus } from './state.js';
 
 /**
  * Learned step durations and what they say about a run in progress: each
  * step's expected duration, the run's time left (the critical path of what
- * remains), and steps that run far longer than usual. Pure: the samples come
+ * remains, or its work over the slots), and steps that run far longer than usual. Pure: the samples come
  * from the store, the time from the caller.
  */
 
@@ -71,10 +72,18 @@ const FINISHED: ReadonlySet<string> = new Set(['succeeded', 'failed', 'skipped',
 
 /**
  * Time left: the longest chain of remaining expected durations (a running
- * step counts what is left of its expected time). Undefined when no step
+ * step counts what is left of its expected time), or, when the steps left
+ * are more than `maxParallel` slots can run side by side, their expected work
+ * shared out over the slots, whichever is longer. Undefined when no step
  * still to finish has history, or the plan has a cycle.
  */
-export function estimateRemaining(plan: Plan, progress: (stepId: string) => StepProgress | undefined, stats: ReadonlyMap<string, DurationStats>, now: number): RunEstimate | undefined {
+export function estimateRemaining(
+  plan: Plan,
+  progress: (stepId: string) => StepProgress | undefined,
+  stats: ReadonlyMap<string, DurationStats>,
+  now: number,
+  maxParallel = plan.maxParallel ?? DEFAULT_MAX_PARALLEL,
+): RunEstimate | undefined {
   const graph = graphOf(plan);
   if (!graph.order) return undefined;
   const n = graph.ids.length;
@@ -99,7 +108,18 @@ export function estimateRemaining(plan: Plan, progress: (stepId: string) => Step
     high[i] = Math.max(expected.highMs - elapsed, 0);
   }
   if (timed === 0) return undefined;
-  return { lowMs: longest(criticalPathLengths(graph, (i) => low[i]!)), highMs: longest(criticalPathLengths(graph, (i) => high[i]!)), untimedSteps: untimed };
+  const slots = Math.max(1, maxParallel);
+  return {
+    lowMs: Math.max(longest(criticalPathLengths(graph, (i) => low[i]!)), sum(low) / slots),
+    highMs: Math.max(longest(criticalPathLengths(graph, (i) => high[i]!)), sum(high) / slots),
+    untimedSteps: untimed,
+  };
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
 }
 
 function longest(lengths: Float64Array): number {

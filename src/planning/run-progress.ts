@@ -48,13 +48,13 @@ export type RunView = {
   /** Bumped on every change so views can memoise cheaply. */
   version: number;
   /** Learned step durations, when there are any: the view shows time left and expected durations. */
-  estimates?: { readonly plan: Plan; readonly stats: ReadonlyMap<string, DurationStats> };
+  estimates?: { readonly plan: Plan; readonly stats: ReadonlyMap<string, DurationStats>; readonly maxParallel?: number };
 };
 
 /** The run's time left at `now`, from its learned durations (undefined without them). */
 export function viewEstimate(view: RunView, now: number): RunEstimate | undefined {
   if (!view.estimates || (view.status !== 'running' && view.status !== 'paused')) return undefined;
-  return estimateRemaining(view.estimates.plan, (id) => view.steps.get(id), view.estimates.stats, now);
+  return estimateRemaining(view.estimates.plan, (id) => view.steps.get(id), view.estimates.stats, now, view.estimates.maxParallel);
 }
 
 export type RunLogEntry = { readonly key: string; readonly stepId: string; readonly kind: 'finished' | 'rollback' };

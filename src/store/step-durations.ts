@@ -128,6 +128,7 @@ export async function estimateStoredRun(home: string, record: RunRecord, status:
     },
     stats,
     now,
+    record.maxParallel,
   );
 }
 

@@ -96,6 +96,15 @@ describe('estimateRemaining under simulated time', () => {
     expect(estimateRemaining(plan, () => ({ status: 'pending' }), new Map(), 0)).toBeUndefined();
   });
 
+  it('steps queued for too few slots count: their work over maxParallel when it is longer than the critical path', () => {
+    const wide = PlanSchema.parse({ goal: 'wide', maxParallel: 1, steps: ['a', 'b', 'c', 'd', 'e'].map((id) => toolStep(id)) });
+    const stats = new Map(['a', 'b', 'c', 'd', 'e'].map((id) => [id, point(1000)]));
+    expect(estimateRemaining(wide, () => ({ status: 'pending' }), stats, 0)!.lowMs).toBe(5000);
+    expect(estimateRemaining(wide, (id) => (id === 'a' ? { status: 'succeeded' } : { status: 'pending' }), stats, 0, 2)!.lowMs).toBe(2000);
+    // Enough slots: the critical path, as before.
+    expect(estimateRemaining(wide, () => ({ status: 'pending' }), stats, 0, 5)!.lowMs).toBe(1000);
+  });
+
   it('a step past its expected time counts as nearly done; a paused run keeps its estimate', () => {
     const plan = PlanSchema.parse(PLAN);
     const stats = new Map(Object.entries(DURATIONS).map(([id, ms]) => [id, point(ms)]));
