@@ -116,6 +116,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     inputs: { ...run.record.inputs, ...options.inputs },
     env: options.env ?? {},
     resumeFrom: continuing ? run.record.state : undefined,
+    resumeFor: options.mode === 'rollback' ? 'rollback' : 'run',
     commitSuccess: (stepId) => run.commitSuccess(stepId),
     onEvent: (event) => {
       // A paused run with nothing running has no pending work: keep the process alive for `p` / `ksa resume`.
@@ -151,7 +152,9 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
       await run.close().catch((error: unknown) => warn(`could not save run ${run.runId}: ${(error as Error).message}`));
     })());
 
-  if (options.mode === 'rollback') execution.cancel('cancelled with ksa cancel after the run was interrupted');
+  // A run that died while it was failing keeps saying why it failed.
+  const failure = run.record.state.failedStepId !== undefined ? run.record.state.error : undefined;
+  if (options.mode === 'rollback') execution.cancel(`cancelled with ksa cancel after the run was interrupted${failure ? `; it had failed: ${failure}` : ''}`);
   else if (cancelRequested) execution.cancel(CANCEL_REASON);
   const started = execution;
   const done = started.start().then(async (state) => {

@@ -56,7 +56,7 @@ export abstract class ExecutionBase {
     this.remaining = new Int32Array(plan.steps.length);
 
     this.resumed = options.resumeFrom !== undefined;
-    this.state = options.resumeFrom ? prepareResume(options.resumeFrom, plan) : initialRunState(options.runId, plan.goal, this.graph.ids, { ...plan.inputs });
+    this.state = options.resumeFrom ? prepareResume(options.resumeFrom, plan, options.resumeFor) : initialRunState(options.runId, plan.goal, this.graph.ids, { ...plan.inputs });
     // Inputs given now win over the plan's, and over a resumed run's earlier ones.
     this.state.inputs = { ...this.state.inputs, ...options.inputs };
     this.stepStates = this.graph.ids.map((id) => this.state.steps[id]!);

@@ -23,6 +23,12 @@ export type ExecutionOptions = {
   readonly onEvent?: (event: RunEvent) => void;
   /** A saved state to continue: succeeded and skipped steps are not run again. */
   readonly resumeFrom?: RunState;
+  /**
+   * 'rollback': the saved state is continued only to be cancelled and rolled back (`ksa cancel` of an
+   * interrupted run): steps that had ended keep their record (a failure, its error, its attempts) and
+   * the run its failure, instead of being made ready to run again.
+   */
+  readonly resumeFor?: 'run' | 'rollback';
   /** Expected cost of a step for critical-path priority (default 1 per step). */
   readonly stepWeight?: (step: Step) => number;
   /**

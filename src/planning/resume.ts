@@ -9,14 +9,18 @@ import type { RunState, StepState } from './state.js';
  * undone yet) is kept with its place in the order of completion: like a step that succeeded before
  * the stop, it is undone there if the run fails or is cancelled (`ksa cancel` of an interrupted run).
  */
-export function prepareResume(saved: RunState, plan: Plan): RunState {
+export function prepareResume(saved: RunState, plan: Plan, resumeFor: 'run' | 'rollback' = 'run'): RunState {
   const state: RunState = structuredClone(saved);
+  const forRollback = resumeFor === 'rollback';
   for (const step of plan.steps) {
     const st = (state.steps[step.id] ??= { status: 'pending', attempts: 0 });
+    // Only to be undone: what had ended stays as it ended (a failure with its error and attempts).
+    if (forRollback && ENDED.has(st.status)) continue;
     if (st.status !== 'succeeded' && st.status !== 'skipped') {
       const undo = stillToUndo(st);
       const interrupted = interruptedAttempt(st);
-      const attempts = attemptsUsed(st);
+      // Cancelled where it stood: an attempt cut short counts as made.
+      const attempts = forRollback ? st.attempts : attemptsUsed(st);
       state.steps[step.id] = {
         status: 'pending',
         attempts,
@@ -27,11 +31,14 @@ export function prepareResume(saved: RunState, plan: Plan): RunState {
     }
   }
   state.completed = state.completed.filter((id) => state.steps[id]?.status === 'succeeded' || state.steps[id]?.succeededOn !== undefined);
+  delete state.endedAt;
+  if (forRollback && state.failedStepId !== undefined) return state;
   delete state.error;
   delete state.failedStepId;
-  delete state.endedAt;
   return state;
 }
+
+const ENDED: ReadonlySet<string> = new Set(['failed', 'cancelled', 'rolled_back']);
 
 /**
  * The attempts of its retry policy a step has used up when it goes on: the ones that failed

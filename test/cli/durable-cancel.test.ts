@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, eventually, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
-import { expectExit, killGroup, ksaJson, lineCounts, lockPid, statusOf, type StatusDoc } from '../helpers/durable.js';
+import { expectExit, killGroup, ksaJson, lineCounts, lockPid, readRunFile, statusOf, type StatusDoc } from '../helpers/durable.js';
 import { readLockOwner, requestCancel } from '../../src/store/index.js';
 import { startLongRun } from '../helpers/long-run.js';
 import { expectWellFormedRun } from '../helpers/run-events.js';
@@ -94,6 +94,27 @@ describe.concurrent('ksa cancel', () => {
     expect(resumed.code).toBe(130);
     expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
     expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('cancelled');
+  });
+
+  it('of a run that died while rolling back a failure: the failed step keeps its error and attempts, and the run says it had failed', async () => {
+    const { ksa, dir, home, runId, longPid } = await startLongRun(sandbox, 'died-failing', leftovers, { slowRollbackMs: 5000 });
+    // `long` fails (its shell killed), the run rolls `first` back (5 s), and dies meanwhile.
+    process.kill(-longPid, 'SIGKILL');
+    await ksa.waitForOutput((stdout) => stdout.includes('"rollback_started"'), 10_000);
+    await eventually(() => (readRunFile(home, runId)?.state.steps.long?.status === 'failed' ? true : undefined), 5000);
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    const before = await ksaJson<StatusDoc>(['status', runId], { home });
+    expect(statusOf(before, 'long')).toMatchObject({ status: 'failed', attempts: 1 });
+
+    const cancel = await runKsa(['cancel', runId, '--yes'], { home, cwd: dir, timeoutMs: 20_000 });
+    expectExit(cancel, 0);
+    const status = await ksaJson<StatusDoc & { error?: string; failedStepId?: string }>(['status', runId], { home });
+    expect(status.status).toBe('cancelled');
+    expect(statusOf(status, 'long')).toMatchObject({ status: 'failed', attempts: 1, error: 'command was killed by SIGKILL' });
+    expect(statusOf(status, 'after')).toMatchObject({ status: 'cancelled' });
+    expect(statusOf(status, 'first')).toMatchObject({ status: 'rolled_back' });
+    expect(JSON.stringify(status)).toContain('it had failed: step \\"long\\" failed');
   });
 
   it('the owner dies while cancel waits for its rollback: cancel notices at once instead of waiting out --timeout', async () => {
