@@ -46,10 +46,13 @@ export const httpTool = defineTool({
   inputSchema: HttpInputSchema,
   outputSchema: HttpOutputSchema,
   risk: 'medium',
-  describe: (input) => `${input.method ?? 'GET'} ${input.url}`,
+  describe: (input) => `${input.method ?? 'GET'} ${typeof input.url === 'string' ? withCredentials(input.url).shown : input.url}`,
   async execute(input, { signal, onOutput }): Promise<HttpOutput> {
     const method = input.method ?? 'GET';
     const headers = new Headers(input.headers);
+    // fetch refuses a URL with user:password; they go as Basic authentication (an explicit header wins).
+    const { url, shown, authorization } = withCredentials(input.url);
+    if (authorization && !headers.has('authorization')) headers.set('authorization', authorization);
     let body: string | undefined;
     if (typeof input.body === 'string') body = input.body;
     else if (input.body !== undefined) {
@@ -60,19 +63,19 @@ export const httpTool = defineTool({
     const started = Date.now();
     let response: Response;
     try {
-      response = await fetch(input.url, { method, headers, body, signal, redirect: 'follow' });
+      response = await fetch(url, { method, headers, body, signal, redirect: 'follow' });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw requestError(method, input.url, error);
+      throw requestError(method, shown, error);
     }
-    onOutput(`${method} ${input.url} -> ${response.status} ${response.statusText} (${Date.now() - started} ms)`, 'stdout');
+    onOutput(`${method} ${shown} -> ${response.status} ${response.statusText} (${Date.now() - started} ms)`, 'stdout');
 
-    const { text, truncated } = await readBody(response, signal, method, input.url);
+    const { text, truncated } = await readBody(response, signal, method, shown);
     const responseBody = isJson(response.headers.get('content-type')) && !truncated ? parseJson(text) : text;
     const expected = input.expectStatus;
     const ok = expected === undefined ? response.status >= 200 && response.status < 300 : [expected].flat().includes(response.status);
     if (!ok) {
-      throw new HttpStatusError({ method, url: input.url, status: response.status, expected: describeExpected(expected), body: responseBody });
+      throw new HttpStatusError({ method, url: shown, status: response.status, expected: describeExpected(expected), body: responseBody });
     }
     return {
       status: response.status,
@@ -142,6 +145,23 @@ const REASONS: Record<string, string> = {
 };
 
 /** fetch only says "fetch failed"; the reason is in its cause (or the cause's first error). */
+/** A URL without its user and password, the same URL as shown (password as ***), and the Basic authentication they make. */
+function withCredentials(text: string): { url: string; shown: string; authorization?: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { url: text, shown: text };
+  }
+  if (!url.username && !url.password) return { url: text, shown: text };
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  const user = url.username;
+  url.username = '';
+  url.password = '';
+  const bare = url.toString();
+  return { url: bare, shown: bare.replace('://', `://${user}${user ? ':' : ''}***@`), authorization };
+}
+
 function requestError(method: string, url: string, error: unknown): HttpRequestError {
   const cause = (error as { cause?: unknown } | undefined)?.cause ?? error;
   const inner = cause as { code?: string; message?: string; errors?: { code?: string; message?: string }[]; hostname?: string };

@@ -89,6 +89,21 @@ describe('http', () => {
     expect(text.body).toEqual({ method: 'PUT', contentType: 'application/x-www-form-urlencoded', auth: null, body: 'a=1' });
   });
 
+  it('sends the user and password of a URL as Basic authentication, and never shows the password', async () => {
+    const withUser = base.replace('://', '://deploy:p%40ss-9@');
+    const ctx = createToolContext(ws);
+    const answer = await httpTool.execute({ url: `${withUser}/echo` }, ctx);
+    expect((answer.body as { auth: string }).auth).toBe(`Basic ${Buffer.from('deploy:p@ss-9').toString('base64')}`);
+    expect(ctx.lines.map((line) => line.line).join('\n')).not.toContain('p%40ss-9');
+    expect(ctx.lines[0]!.line).toContain(`GET ${base.replace('://', '://deploy:***@')}/echo -> 200`);
+    expect(httpTool.describe!({ url: `${withUser}/echo` } as never)).toBe(`GET ${base.replace('://', '://deploy:***@')}/echo`);
+    const failed = (await httpTool.execute({ url: `${withUser}/down` }, createToolContext(ws)).catch((error: unknown) => error)) as Error;
+    expect(failed.message).toMatch(/^GET http:\/\/deploy:\*\*\*@127\.0\.0\.1:\d+\/down answered 503/);
+    // An explicit header wins over the URL's.
+    const explicit = await httpTool.execute({ url: `${withUser}/echo`, headers: { Authorization: 'Bearer t' } }, createToolContext(ws));
+    expect((explicit.body as { auth: string }).auth).toBe('Bearer t');
+  });
+
   it('accepts a lower-case method', () => {
     expect(httpTool.inputSchema.parse({ url: `${base}/echo`, method: 'post' }).method).toBe('POST');
   });
