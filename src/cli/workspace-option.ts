@@ -10,6 +10,8 @@ import { CliError } from './errors.js';
  */
 export async function workspaceOption(cwd: string, given: string | undefined, fallback: string): Promise<string> {
   if (given === undefined) return fallback;
+  // An unset variable ("--workspace $WS") is not this folder: say so rather than guess.
+  if (given.trim() === '') throw new CliError({ message: '--workspace: empty; give a directory (--workspace . for this one)' });
   const dir = path.resolve(cwd, given);
   const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') throw new CliError({ message: `--workspace ${dir}: no such directory` });

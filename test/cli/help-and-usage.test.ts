@@ -94,6 +94,8 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
     const cases = commands.flatMap((args): [string[], string][] => [
       [[...args, '--workspace', 'wss'], `ksa: --workspace ${missing}: no such directory`],
       [[...args, '--workspace', plan], `ksa: --workspace ${plan}: not a directory`],
+      // An unset variable: not silently this folder.
+      ...(args[0] === 'run' || args[0] === 'worker' ? [[[...args, '--workspace', ''], 'ksa: --workspace: empty; give a directory (--workspace . for this one)'] as [string[], string]] : []),
     ]);
     const results = await Promise.all(cases.map(([args]) => ksa(...args)));
     for (const [index, [, expected]] of cases.entries()) expectUsageError(results[index]!, expected);
