@@ -8,6 +8,7 @@ import { parseStepFast } from './step-fast-path.js';
 import { unknownStepFieldHint } from './unknown-field.js';
 import { salvageStep } from './step-salvage.js';
 import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
+import { inputTypeProblems } from './input-types.js';
 import {
   DEFAULT_MAX_STEPS,
   PlanSchema,
@@ -32,6 +33,7 @@ export type IssueCode =
   | 'unknown_reference'
   | 'not_an_ancestor'
   | 'unknown_input'
+  | 'invalid_input'
   | 'env_not_allowed'
   | 'mcp_on_worker'
   /** A step the user's permission policy denies (checked outside validation, reported like it). */
@@ -154,6 +156,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
       const hint = closestMatch(name, planInputs);
       add('unknown_input', ['inputs'], `--input ${name}: the plan has no input "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; its inputs: ${planInputs.join(', ') || 'none'}`);
     }
+    for (const problem of inputTypeProblems(shell.success ? shell.data.inputs : {}, options.inputs ?? {})) add('invalid_input', ['inputs'], problem);
   }
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };

@@ -188,4 +188,14 @@ describe('validatePlan: size', () => {
     expect(validate(plan, { inputs: { port: 9090, tag: 'v1' } }).ok).toBe(true);
     expect(issuesOf(base([shell('a')], {}), { inputs: { x: 1 } })[0]!.message).toBe('--input x: the plan has no input "x"; its inputs: none');
   });
+
+  it('a given input of another kind than its number or true/false default is refused before the run; strings take anything', () => {
+    const plan = { goal: 'g', inputs: { port: 8080, debug: false, tag: 'v1', apiKey: 0 }, steps: [shell('a', { when: 'inputs.port > 1000 && !inputs.debug' })] };
+    expect(issuesOf(plan, { inputs: { port: 'abc', debug: 'yes', tag: 7, apiKey: 'hunter22' } })).toEqual([
+      { code: 'invalid_input', path: ['inputs'], message: '--input port: expected a number, as the plan\'s default 8080 is; got string "abc"' },
+      { code: 'invalid_input', path: ['inputs'], message: '--input debug: expected true or false, as the plan\'s default false is; got string "yes"' },
+      { code: 'invalid_input', path: ['inputs'], message: '--input apiKey: expected a number, as the plan\'s default 0 is; got a string' },
+    ]);
+    expect(validate(plan, { inputs: { port: 9090, debug: true, tag: 'v2' } }).ok).toBe(true);
+  });
 });
