@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { text as readAll } from 'node:stream/consumers';
 import { Lexer, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { IssuePath } from '../planning/index.js';
 import { CliError } from './errors.js';
@@ -27,8 +26,9 @@ export async function readPlanFile(file: string, stdin?: Readable & { isTTY?: bo
   const absolute = path.resolve(file);
   let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    text = await readLimited(absolute, file);
   } catch (error) {
+    if (CliError.isInstance(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError({ message: `${file}: no such file` });
     if (code === 'EISDIR') throw new CliError({ message: `${file}: is a directory, expected a plan file (.yaml or .json)` });
@@ -42,9 +42,47 @@ async function readStdin(stdin: (Readable & { isTTY?: boolean }) | undefined): P
   if (!stdin) throw new CliError({ message: `${STDIN_NAME}: this command cannot read a plan from stdin; give a plan file` });
   if (stdin.isTTY) throw new CliError({ message: `${STDIN_NAME}: "-" reads the plan from stdin, which is a terminal here; pipe a plan in (ksa plan "<goal>" --format yaml | ksa validate -) or give a file` });
   try {
-    return await readAll(stdin);
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of stdin) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      bytes += buffer.length;
+      if (bytes > MAX_PLAN_BYTES) throw tooBig(STDIN_NAME);
+      chunks.push(buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   } catch (error) {
+    if (CliError.isInstance(error)) throw error;
     throw new CliError({ message: `${STDIN_NAME}: cannot read: ${(error as Error).message}` });
+  }
+}
+
+/** Far above any plan (a 100,000-step plan is about 15 MB), far below what would exhaust memory. */
+const MAX_PLAN_BYTES = 64 * 1024 * 1024;
+
+function tooBig(shown: string): CliError {
+  return new CliError({ message: `${shown}: larger than ${MAX_PLAN_BYTES / 1024 / 1024} MiB, which no plan is; is it the right file?` });
+}
+
+/** A file's text, refused past MAX_PLAN_BYTES whatever it is (/dev/zero, a FIFO, a huge log). */
+async function readLimited(absolute: string, shown: string): Promise<string> {
+  const handle = await open(absolute, 'r');
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (info.isFile() && info.size > MAX_PLAN_BYTES) throw tooBig(shown);
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.allocUnsafe(1024 * 1024) });
+      if (bytesRead === 0) break;
+      bytes += bytesRead;
+      if (bytes > MAX_PLAN_BYTES) throw tooBig(shown);
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,3 +1,4 @@
+import { truncate } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, nonEmptyLines, REPO_ROOT, runKsa, stackTraceLines, type CliResult, type CliSandbox } from '../helpers/cli.js';
 
@@ -153,6 +154,19 @@ describe.concurrent('ksa validate', () => {
     expect(result.stdout).toBe('');
     expect(nonEmptyLines(result.stderr)).toEqual(['ksa: nope.yaml: no such file']);
     expectNoStackTrace(result);
+  });
+
+  it('a file no plan could be (a sparse 100 MB file, /dev/zero, a 70 MB pipe): exit 2, one line, nothing read past the limit', async () => {
+    await truncate(await sandbox.writePlan('huge.yaml', ''), 100 * 1024 * 1024);
+    const huge = await ksa('validate', 'huge.yaml');
+    expect(huge.code, describeResult(huge)).toBe(2);
+    expect(nonEmptyLines(huge.stderr)).toEqual(['ksa: huge.yaml: larger than 64 MiB, which no plan is; is it the right file?']);
+    const zero = await ksa('validate', '/dev/zero');
+    expect(zero.code, describeResult(zero)).toBe(2);
+    expect(nonEmptyLines(zero.stderr)).toEqual(['ksa: /dev/zero: larger than 64 MiB, which no plan is; is it the right file?']);
+    const piped = await runKsa(['validate', '-'], { home: sandbox.home, cwd: sandbox.dir, stdin: 'a'.repeat(70 * 1024 * 1024) });
+    expect(piped.code, describeResult(piped)).toBe(2);
+    expect(nonEmptyLines(piped.stderr)).toEqual(['ksa: <stdin>: larger than 64 MiB, which no plan is; is it the right file?']);
   });
 
   it('an empty file and a comment-only file: exit 2, no stack trace', async () => {
