@@ -104,6 +104,11 @@ describe.concurrent('pause and resume', () => {
     await owner.result;
 
     expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('paused');
+    // Its process is gone: nothing runs, and the step it was running is shown cut short, as for an interrupted run.
+    const shown = await runKsa(['status', runId], { home });
+    expect(shown.stdout).toContain('paused: no new step starts; the process running it is gone (first cut short)');
+    expect(shown.stdout).toMatch(/^ {2}first +interrupted +1 /m);
+    expect(shown.stdout).toContain(`The process running it is gone. Continue with: ksa resume ${runId}`);
     const refused = await runKsa(['pause', runId], { home });
     expectExit(refused, 2);
     expect(refused.stderr).toMatch(new RegExp(`run ${runId} is paused: no process is running it.*ksa resume ${runId}`));

@@ -39,10 +39,13 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   if (owner) writeLine(io.stdout, `  owned by process ${owner.pid} (${owner.command})`);
   if (estimate) writeLine(io.stdout, `  estimated: ${formatEstimate(estimate)} (from earlier runs)`);
   if (state.error && status !== 'succeeded') writeLine(io.stdout, `  ${style.red(plainText(state.error))}`);
+  // Paused, and its process died since: nothing runs, and what was running was cut short.
+  const orphaned = status === 'paused' && !owner;
   if (status === 'paused') {
     const { running, retrying } = storedRunningSteps(record.plan.steps.map((step) => step.id), state.steps);
     // Without a live owner nothing runs: the steps that were running start again on resume.
-    writeLine(io.stdout, style.yellow(`  paused: no new step starts${owner && running.length + retrying.length > 0 ? `; ${pausedDetail(running, retrying)}` : ''}`));
+    const detail = orphaned ? `; the process running it is gone${running.length > 0 ? ` (${running.join(', ')} cut short)` : ''}` : running.length + retrying.length > 0 ? `; ${pausedDetail(running, retrying)}` : '';
+    writeLine(io.stdout, style.yellow(`  paused: no new step starts${detail}`));
   }
   writeLine(io.stdout);
 
@@ -51,11 +54,11 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const rows = record.plan.steps.map((step) => {
     const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
     const duration = durationBetween(st.startedAt, st.endedAt);
-    const retrying = waitsForRetry(st) && status !== 'interrupted';
+    const retrying = waitsForRetry(st) && status !== 'interrupted' && !orphaned;
     let detail = st.status === 'failed' || retrying ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
     // Between attempts nothing of the step runs: it waits for its retry (paused: for the resume).
-    const shownStatus = status === 'interrupted' && st.status === 'running' ? 'interrupted' : retrying ? 'retrying' : st.status;
+    const shownStatus = (status === 'interrupted' || orphaned) && st.status === 'running' ? 'interrupted' : retrying ? 'retrying' : st.status;
     return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [workerCell(st)] : []), plainText(detail)];
   });
   const header = ['STEP', 'STATUS', 'ATTEMPTS', 'DURATION', ...(onWorkers ? ['WORKER'] : []), 'DETAIL'];
@@ -71,7 +74,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     for (const text of tail) writeLine(io.stdout, `    ${plainText(text)}`);
   }
   writeLine(io.stdout);
-  for (const hint of nextSteps(runId, status, record.redis)) writeLine(io.stdout, style.dim(hint));
+  for (const hint of nextSteps(runId, orphaned ? 'interrupted' : status, record.redis)) writeLine(io.stdout, style.dim(hint));
   return ExitCode.ok;
 }
 
