@@ -78,9 +78,10 @@ describe.concurrent('pause and resume', () => {
     expect(eventsOf(parseNdjson(owner.stdout()), 'step_started', 'second')).toEqual([]);
     expect(readRunFile(home, runId)?.state.status).toBe('paused');
 
-    const resume = await runKsa(['resume', runId, '--json'], { home, timeoutMs: 15_000 });
+    const resume = await runKsa(['resume', runId, '--json', '--max-parallel', '1'], { home, timeoutMs: 15_000 });
     expectExit(resume, 0);
     expect(JSON.parse(resume.stdout)).toMatchObject({ type: 'run_resumed', runId, owner: owner.pid });
+    expect(resume.stderr).toContain(`ksa: warning: --max-parallel does not apply: run ${runId} goes on in process ${owner.pid} as it was started there`);
     const result = await owner.result;
     expectExit(result, 0);
     const events = parseNdjson(result.stdout);

@@ -32,7 +32,12 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   if (isFinished(status)) {
     throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to resume${record.planFile ? `. Run it again with: ksa run ${record.planFile}` : ''}` });
   }
-  if (owner && status === 'paused') return (await import('./pause.js')).resumeLiveRun(io, stores, runId, owner, flags.json === true);
+  if (owner && status === 'paused') {
+    // It goes on in its process, as that process started it: these flags cannot reach it.
+    const ignored = [flags.input.length > 0 && '--input', maxParallel !== undefined && '--max-parallel', flags.approve !== undefined && '--approve', flags.allowDestroy && '--allow-destroy', flags.redis !== undefined && '--redis'].filter((flag): flag is string => typeof flag === 'string');
+    if (ignored.length > 0) writeLine(io.stderr, `ksa: warning: ${ignored.join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply: run ${runId} goes on in process ${owner.pid} as it was started there`);
+    return (await import('./pause.js')).resumeLiveRun(io, stores, runId, owner, flags.json === true);
+  }
   if (owner) {
     throw new CliError({ message: `run ${runId} is still running in process ${owner.pid} (${owner.command}); wait for it, or stop it with: ksa cancel ${runId}` });
   }
