@@ -82,11 +82,20 @@ describe.concurrent('ksa run: approval and dry runs', () => {
     expect(markers(dir)).toEqual([]);
   });
 
-  it('--dry-run --json prints one JSON document with the waves, runs nothing', async () => {
+  it('--dry-run --json prints one JSON document with the waves and what the approval would weigh, runs nothing', async () => {
     const { plan, dir } = await planIn('dry-run-json');
     const result = await runKsa(['run', plan, '--dry-run', '--json'], { home: sandbox.home, cwd: dir });
     expect(result.code, describeResult(result)).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ goal: 'Leave marker files', steps: 4, waves: [['a', 'b'], ['c'], ['d']], criticalPathLength: 3 });
+    const step = (id: string) => ({ id, risk: 'write', riskReason: 'touch is not known to be read-only', decision: 'ask', why: 'no rule; --approve ask asks for every step' });
+    expect(JSON.parse(result.stdout)).toEqual({
+      goal: 'Leave marker files',
+      steps: 4,
+      waves: [['a', 'b'], ['c'], ['d']],
+      criticalPathLength: 3,
+      risk: 'write',
+      decision: 'ask',
+      stepRisks: ['a', 'b', 'c', 'd'].map(step),
+    });
     expect(markers(dir)).toEqual([]);
   });
 

@@ -15,6 +15,7 @@ import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
+import type { PolicyAssessment } from '../../policy/rules/index.js';
 import { loadPolicy } from '../policy-files.js';
 import { workspaceOption } from '../workspace-option.js';
 import { describeWorkers, redisUrlFor, withoutCredentials, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
@@ -65,7 +66,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
 
   if (flags.dryRun) {
     if (flags.json) {
-      writeLine(io.stdout, JSON.stringify(dryRunDocument(shown), null, 2));
+      writeLine(io.stdout, JSON.stringify(dryRunDocument(shown, assessment), null, 2));
     } else {
       const out = createStyler(colorEnabled(io.stdout, io.env));
       for (const line of formatPlan(shown, tools, out, maxParallel, risk)) writeLine(io.stdout, line);
@@ -128,13 +129,22 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   return exitCode;
 }
 
-function dryRunDocument(plan: Plan): unknown {
+/** What --dry-run prints: the order, and what the approval would weigh (each step's risk, the policy's decision). */
+function dryRunDocument(plan: Plan, assessment: PolicyAssessment): unknown {
   const graph = buildGraph(plan.steps);
   const lengths = criticalPathLengths(graph);
+  const decided = new Map(assessment.decision.steps.map((step) => [step.stepId, step]));
   return {
     goal: plan.goal,
     steps: plan.steps.length,
     waves: depthLevels(graph).map((level) => level.map((i) => graph.ids[i])),
     criticalPathLength: Math.max(...lengths),
+    risk: assessment.risk.level,
+    decision: assessment.decision.decision,
+    stepRisks: plan.steps.map((step) => {
+      const risk = assessment.risk.steps[step.id];
+      const decision = decided.get(step.id);
+      return { id: step.id, risk: risk?.level, riskReason: risk?.reason, decision: decision?.decision, why: decision?.why };
+    }),
   };
 }
