@@ -21,6 +21,8 @@ export type StepView = {
   lastLine?: string;
   error?: string;
   retryDelayMs?: number;
+  /** When the retry is due (epoch ms), for a countdown. */
+  retryAtMs?: number;
   skipReason?: string;
   /** `worker`: where it ran, when the step ran on workers (for a failed or cancelled fan-out, where it had succeeded). */
   rollback?: { status: 'succeeded' | 'failed'; error?: string; worker?: string };
@@ -50,6 +52,11 @@ export type RunView = {
   /** Learned step durations, when there are any: the view shows time left and expected durations. */
   estimates?: { readonly plan: Plan; readonly stats: ReadonlyMap<string, DurationStats>; readonly maxParallel?: number };
 };
+
+/** What is left of a retrying step's delay at `now`: 0 once it is due (the delay itself when its start is unknown). */
+export function retryLeftMs(step: StepView, now: number): number | undefined {
+  return step.retryAtMs === undefined ? step.retryDelayMs : Math.max(0, step.retryAtMs - now);
+}
 
 /** The run's time left at `now`, from its learned durations (undefined without them). */
 export function viewEstimate(view: RunView, now: number): RunEstimate | undefined {
@@ -123,6 +130,7 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       step.attempt = event.attempt;
       step.startedAtMs ??= Date.parse(event.ts);
       step.retryDelayMs = undefined;
+      step.retryAtMs = undefined;
       step.worker = event.worker;
       return;
     case 'step_output':
@@ -132,6 +140,7 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       step.status = 'retrying';
       step.error = event.error;
       step.retryDelayMs = event.delayMs;
+      step.retryAtMs = Date.parse(event.ts) + event.delayMs;
       return;
     case 'step_succeeded':
     case 'step_failed': {

@@ -3,7 +3,7 @@ import Spinner from 'ink-spinner';
 import { useMemo } from 'react';
 import type { DurationStats } from '../planning/estimate.js';
 import { buildGraph, depthLevels } from '../planning/graph.js';
-import { viewEstimate, type RunView, type StepView } from '../planning/run-progress.js';
+import { retryLeftMs, viewEstimate, type RunView, type StepView } from '../planning/run-progress.js';
 import type { Plan } from '../planning/schema.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
 import { viewPausedDetail } from './paused-text.js';
@@ -71,7 +71,8 @@ function StepLine({ row, rollingBack, paused, color, now, stats }: { readonly ro
   const tone = step.status === 'succeeded' ? 'green' : step.status === 'failed' ? 'red' : step.status === 'retrying' || rollingBack ? 'yellow' : undefined;
   const elapsed = step.durationMs ?? (step.startedAtMs !== undefined ? now - step.startedAtMs : undefined);
   const attempt = step.maxAttempts > 1 && step.attempt > 0 ? ` ${step.attempt}/${step.maxAttempts}` : '';
-  const retry = paused ? 'retry once resumed' : `retry in ${formatDuration(step.retryDelayMs)}`;
+  const left = retryLeftMs(step, now);
+  const retry = paused ? 'retry once resumed' : left === 0 ? 'retry now' : `retry in ${formatDuration(left)}`;
   const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? retry : step.status.replace('_', ' ');
   const detail = step.status === 'failed' ? step.error : step.status === 'retrying' ? step.error : step.status === 'pending' && row.after.length ? `after ${row.after.join(', ')}` : step.lastLine;
   return (

@@ -3,7 +3,7 @@ import Spinner from 'ink-spinner';
 import { useTicker } from './use-ticker.js';
 import { ProgressBlocks, StepDetail } from './run-parts.js';
 import type { DurationStats } from '../planning/estimate.js';
-import { viewEstimate } from '../planning/run-progress.js';
+import { retryLeftMs, viewEstimate } from '../planning/run-progress.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
 import { viewPausedDetail } from './paused-text.js';
 import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
@@ -90,7 +90,8 @@ function LiveLine(props: { readonly step: StepView; readonly rollingBack: boolea
   const expected = step.status === 'running' && !rollingBack ? expectationText(props.stats, elapsed) : undefined;
   const attempt = step.maxAttempts > 1 && !rollingBack ? ` attempt ${step.attempt}/${step.maxAttempts}` : '';
   // Paused, a retry's delay does not count down to a start: it waits for the resume.
-  const retry = props.paused ? 'retrying once resumed' : `retrying in ${formatDuration(step.retryDelayMs)}`;
+  const left = retryLeftMs(step, now);
+  const retry = props.paused ? 'retrying once resumed' : left === 0 ? 'retrying now' : `retrying in ${formatDuration(left)}`;
   const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? retry : step.status;
   const line = step.status === 'retrying' ? step.error : step.lastLine;
   return (
