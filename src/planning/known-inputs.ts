@@ -1,9 +1,7 @@
 import { compileExpression, evaluateExpression } from './expressions.js';
 import type { Plan, Step } from './schema.js';
 import { looksSecret } from './secret-names.js';
-import { toText } from './templates.js';
-
-const TEMPLATE = /(?<!\\)\{\{([\s\S]*?)\}\}/g;
+import { TEMPLATE, toText } from './templates.js';
 
 /**
  * The plan as far as it is known before it runs: templates in tool calls'

@@ -21,7 +21,7 @@ export type CompiledTemplate =
   | { readonly kind: 'object'; readonly entries: readonly (readonly [string, CompiledTemplate])[] };
 
 // `\{{` is a literal `{{`, e.g. for Go templates: `docker inspect -f '\{{.State.Status}}'`.
-const TEMPLATE = /(?<!\\)\{\{([\s\S]*?)\}\}/g;
+export const TEMPLATE = /(?<!\\)\{\{([\s\S]*?)\}\}/g;
 const OPEN = /(?<!\\)\{\{/;
 const ESCAPED = /\\\{\{/g;
 
