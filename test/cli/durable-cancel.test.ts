@@ -117,6 +117,18 @@ describe.concurrent('ksa cancel', () => {
     expect(JSON.stringify(status)).toContain('it had failed: step \\"long\\" failed');
   });
 
+  it('ksa pause of a run that is rolling back a failure is refused at once, saying why; the rollback goes on', async () => {
+    const { ksa, dir, home, runId, longPid } = await startLongRun(sandbox, 'pause-rolling-back', leftovers, { slowRollbackMs: 2000 });
+    process.kill(-longPid, 'SIGKILL');
+    await ksa.waitForOutput((stdout) => stdout.includes('"rollback_started"'), 10_000);
+    await eventually(() => (readRunFile(home, runId)?.state.steps.long?.status === 'failed' ? true : undefined), 5000);
+    const pause = await runKsa(['pause', runId], { home });
+    expectExit(pause, 2);
+    expect(pause.stderr.trim()).toBe(`ksa: run ${runId} is rolling back (step long failed); a rollback is not paused. Follow it with: ksa status ${runId}`);
+    expectExit(await ksa.result, 1);
+    expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
+  });
+
   it('the owner dies while cancel waits for its rollback: cancel notices at once instead of waiting out --timeout', async () => {
     const { ksa, home, runId } = await startLongRun(sandbox, 'owner-dies', leftovers, { slowRollbackMs: 3000 });
     const cancel = startKsa(['cancel', runId, '--timeout', '4'], { home, timeoutMs: 20_000 });

@@ -25,6 +25,9 @@ export async function pauseCommand(io: CliIO, runIdArg: string, flags: PauseFlag
     report(io, await stores.runs.read(runId), flags.json === true);
     return ExitCode.ok;
   }
+  // A run that is failing or being cancelled is undoing what it did: that is not paused halfway.
+  const stopping = stoppingBecause(await stores.runs.read(runId));
+  if (stopping) throw new CliError({ message: `run ${runId} is rolling back (${stopping}); a rollback is not paused. Follow it with: ksa status ${runId}` });
   writeLine(io.stderr, `Asking process ${owner.pid} to pause run ${runId}…`);
   const record = await changeLiveRun(stores, runId, owner, true, timeoutMs);
   report(io, record, flags.json === true);
@@ -83,4 +86,13 @@ function report(io: CliIO, record: RunRecord, json: boolean): void {
 
 function stepsWith(record: RunRecord, status: RunStatus | 'running'): string[] {
   return record.plan.steps.filter((step) => record.state.steps[step.id]?.status === status).map((step) => step.id);
+}
+
+/** Why a running run is stopping (its rollback under way or about to start), from its record; undefined while it goes on. */
+function stoppingBecause(record: RunRecord): string | undefined {
+  const { state } = record;
+  if (state.failedStepId !== undefined) return `step ${state.failedStepId} failed`;
+  const steps = Object.values(state.steps);
+  if (steps.some((st) => st.status === 'cancelled' || st.rollback !== undefined)) return 'it was cancelled';
+  return undefined;
 }
