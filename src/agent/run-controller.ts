@@ -1,6 +1,8 @@
-import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
+import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type Plan, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { readProcessGroups, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
-import { guardKubeContext, killAllProcessGroups, onProcessGroupsChanged, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
+import { guardKubeContext, killAllProcessGroups, onProcessGroupsChanged, riskOptions, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
+import { renderedCallCheck, type Policy } from '../policy/rules/index.js';
+import { KsaError } from '../planning/ksa-error.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
 
@@ -19,6 +21,8 @@ export type DriveRunOptions = {
   /** Every event, in order; run_finished comes only once the final state is on disk. */
   readonly onEvent?: (event: RunEvent) => void;
   readonly onWarning?: (message: string) => void;
+  /** The permission policy: its deny rules also hold for commands built at run time from steps' outputs. */
+  readonly policy?: Policy;
   /** Told when a cancel request came from another terminal (`ksa cancel`). */
   readonly onCancelRequest?: () => void;
   /** Told when `ksa pause` / `ksa resume` from another terminal paused (true) or resumed (false) the run. */
@@ -26,8 +30,10 @@ export type DriveRunOptions = {
   /** Workers (`--redis`): which steps run remotely, and the invoker that sends them (given the local one). */
   readonly remote?: {
     readonly placeStep: NonNullable<ExecutionOptions['placeStep']>;
-    /** `kubeContext`: the context the run was approved for, which a worker holds its cluster steps to. */
-    /** `pin.secrets`: values the worker must write as *** (the run's secret inputs, this machine's secret variables). */
+    /**
+     * `pin.kubeContext`: the context the run was approved for, which a worker holds its cluster steps to;
+     * `pin.secrets`: values the worker must write as *** (the run's secret inputs, this machine's secret variables).
+     */
     readonly invoker: (local: InvokeTool, pin: { readonly kubeContext?: string; readonly secrets?: readonly string[] }) => InvokeTool;
   };
 };
@@ -103,13 +109,14 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   // A local cluster step may touch only the context the plan was approved for.
   const approved = run.record.kubeContext;
   const guarded = approved ? guardKubeContext(local, { tools: options.registry, approved }) : local;
+  const invokeTool = withPolicy(options.remote ? options.remote.invoker(guarded, { ...(approved ? { kubeContext: approved } : {}), secrets: redactor.secrets }) : guarded, options, plan, { ...run.record.inputs, ...options.inputs });
   let finished: Promise<void> = Promise.resolve();
   let keepAlive: NodeJS.Timeout | undefined;
   execution = new Execution({
     plan,
     runId: run.runId,
     ...(weight ? { stepWeight: (step) => weight(step.id) } : {}),
-    invokeTool: options.remote ? options.remote.invoker(guarded, { ...(approved ? { kubeContext: approved } : {}), secrets: redactor.secrets }) : guarded,
+    invokeTool,
     ...(options.remote ? { placeStep: options.remote.placeStep } : {}),
     queryModel,
     maxParallel: options.maxParallel ?? run.record.maxParallel,
@@ -175,5 +182,23 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
       await finished;
       await release();
     },
+  };
+}
+
+/** A call the permission policy denies once its arguments are known (built from a step's output). */
+export class RenderedCallDeniedError extends KsaError {
+  constructor(message: string) {
+    super({ name: 'RenderedCallDeniedError', message });
+  }
+}
+
+/** Every call (here or on a worker) checked against the deny rules first, when its command was built at run time. */
+function withPolicy(invoke: InvokeTool, options: DriveRunOptions, plan: Plan, inputs: Readonly<Record<string, unknown>>): InvokeTool {
+  if (!options.policy) return invoke;
+  const check = renderedCallCheck(plan, options.policy, riskOptions(options.registry), inputs);
+  return async (call) => {
+    const refusal = await check(call);
+    if (refusal) throw new RenderedCallDeniedError(refusal);
+    return invoke(call);
   };
 }

@@ -92,7 +92,7 @@ async function createOrOpenRun(deps: SessionRunDeps, proposal: ProposedPlan, own
  * shows the steps done before as done (they send no events again).
  */
 export async function startChatRun(
-  deps: SessionRunDeps & Pick<DriveRunOptions, 'registry' | 'queryModel'>,
+  deps: SessionRunDeps & Pick<DriveRunOptions, 'registry' | 'queryModel' | 'policy'>,
   proposal: ProposedPlan,
   view: RunView,
   hooks: Pick<DriveRunOptions, 'onEvent' | 'onWarning' | 'onPauseRequest'>,
@@ -108,8 +108,8 @@ export async function startChatRun(
   view.runId = run.runId;
   if (proposal.resumeRunId) seedRunView(view, run.record.state);
   const mode = proposal.resumeRunId ? 'resume' : 'fresh';
-  if (!opened) return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, mode, ...hooks });
-  const handle = await driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, mode, remote: opened.remote, ...hooks }).catch(async (error: unknown) => {
+  if (!opened) return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, policy: deps.policy, mode, ...hooks });
+  const handle = await driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, policy: deps.policy, mode, remote: opened.remote, ...hooks }).catch(async (error: unknown) => {
     await opened.close();
     throw error;
   });

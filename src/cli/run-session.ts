@@ -28,6 +28,8 @@ export type RunSessionOptions = {
   readonly queryModel?: QueryModel;
   /** Workers (`--redis`). */
   readonly remote?: DriveRunOptions['remote'];
+  /** Its deny rules also hold for commands built at run time. */
+  readonly policy?: DriveRunOptions['policy'];
 };
 
 export type RunSessionResult = { readonly state: RunState; readonly exitCode: ExitCodeValue; readonly view: RunView };
@@ -64,6 +66,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     maxParallel: options.maxParallel,
     queryModel: options.queryModel,
     remote: options.remote,
+    policy: options.policy,
     onWarning: warn,
     onCancelRequest: () => {
       signalExit ??= ExitCode.interrupted;

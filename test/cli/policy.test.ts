@@ -122,6 +122,23 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
     expect(check.stdout).toMatch(/run +destroy +deny +deny shell: "rm -rf \/\*"/);
   });
 
+  it("a command built from a step's output is matched against the deny rules when it is built: denied, it fails its step and nothing of it runs", async () => {
+    const kubectl = `goal: Built at run time\nsteps:\n  - id: pick\n    tool: shell\n    args: { command: "echo delete" }\n  - id: act\n    tool: kubectl\n    dependsOn: [pick]\n    args: { args: ["{{ steps.pick.output.stdout }}", "pod", "web"] }\n`;
+    const shell = `goal: Built at run time\nsteps:\n  - id: how\n    tool: shell\n    args: { command: "echo rm -rf /var/ksa-none" }\n  - id: wipe\n    tool: shell\n    dependsOn: [how]\n    args: { command: "{{ steps.how.output.stdout }}; touch wiped" }\n`;
+    const ws = await workspace('built-at-run-time', kubectl);
+    const shellPlan = path.join(ws.dir, 'shell.yaml');
+    await writeFile(shellPlan, shell);
+    const failure = async (file: string, stepId: string) => {
+      const result = await runKsa(['run', file, '--yes', '--allow-destroy', '--json'], { home: ws.home, cwd: ws.dir });
+      expect(result.code, describeResult(result)).toBe(1);
+      const failed = result.stdout.split('\n').filter((line) => line.includes('"step_failed"')).map((line) => JSON.parse(line) as { stepId: string; error: string });
+      return failed.find((event) => event.stepId === stepId)?.error;
+    };
+    expect(await failure(ws.plan, 'act')).toBe(`step act as built at run time, kubectl delete pod web: denied by deny kubectl: "delete *" (${ws.policyFile}:4); nothing was run`);
+    expect(await failure(shellPlan, 'wipe')).toMatch(/^step wipe as built at run time, shell rm -rf \/var\/ksa-none\n?; touch wiped: denied by deny shell: "rm -rf \/\*"/);
+    expect(existsSync(path.join(ws.dir, 'wiped'))).toBe(false);
+  });
+
   it('a malformed policy file: one line with file:line, exit 2, for validate and run', async () => {
     const ws = await workspace('malformed', READ_PLAN, 'deny:\n  - shell: "rm *"\n  - { shell: "a", kubectl: "b" }\n');
     for (const args of [['validate', ws.plan], ['run', ws.plan, '--yes']]) {

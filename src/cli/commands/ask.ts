@@ -30,6 +30,7 @@ import { describer } from '../../tui/tool-describer.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
+import type { Policy } from '../../policy/rules/index.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { planOutputFormat } from '../plan-output-format.js';
 import type { ApprovalGrant } from '../../agent/index.js';
@@ -122,7 +123,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       }
     }
     if (approved && grant) {
-      const outcome = await runApproved(io, { stores, cli, tools, conversation, proposal: approved, workspace, json: flags.json === true, style, grant });
+      const outcome = await runApproved(io, { stores, cli, tools, conversation, proposal: approved, workspace, json: flags.json === true, style, grant, policy });
       run = outcome.run;
       exitCode = outcome.exitCode;
     }
@@ -202,6 +203,7 @@ type RunApprovedOptions = {
   readonly json: boolean;
   readonly style: Styler;
   readonly grant: ApprovalGrant;
+  readonly policy: Policy;
 };
 
 /** --yes: the user approved on the command line. Run, then reflect into the session. */
@@ -217,6 +219,7 @@ async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ ex
     json: false,
     mode: proposal.resumeRunId ? 'resume' : 'fresh',
     queryModel: createQueryModel(cli.model, cli.config),
+    policy: options.policy,
   });
   const outcome = await recordRunOutcome(deps, state);
   const reflection = outcome?.reflection ?? deterministicReflection({ plan: proposal.plan, state, logTails: {} });

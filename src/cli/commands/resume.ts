@@ -105,7 +105,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   }
   // Steps its predecessor sent to workers are collected by their job ids, not run again.
   const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan: record.plan, tools: registry.catalog(), flags: { ...flags, reattach: true } }, (remote) =>
-    runSession(io, { run, remote, registry, env: allowedEnvironment(io, record.allowedEnv), inputs, maxParallel, json: flags.json === true, mode: 'resume', queryModel }),
+    runSession(io, { run, remote, registry, env: allowedEnvironment(io, record.allowedEnv), inputs, maxParallel, json: flags.json === true, mode: 'resume', queryModel, policy }),
   );
   return exitCode;
 }

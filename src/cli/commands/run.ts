@@ -124,7 +124,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   );
   await run.recordApproval(approval, inputs);
   const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan, tools: registry.catalog(), flags }, (remote) =>
-    runSession(io, { run, remote, registry, env: allowedEnvironment(io, flags.allowEnv), inputs, maxParallel, json: flags.json === true, mode: 'fresh', queryModel }),
+    runSession(io, { run, remote, registry, env: allowedEnvironment(io, flags.allowEnv), inputs, maxParallel, json: flags.json === true, mode: 'fresh', queryModel, policy }),
   );
   return exitCode;
 }

@@ -10,3 +10,5 @@ export type { PolicyAssessment } from './assess.js';
 export { policyInstructions } from './policy-prompt.js';
 export { canonicalJson } from './canonical-json.js';
 export { rulesMatchingNoTool } from './unmatched-rules.js';
+export { renderedCallCheck } from './rendered-calls.js';
+export type { RenderedCall } from './rendered-calls.js';
