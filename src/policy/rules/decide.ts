@@ -84,7 +84,9 @@ export function decidePlan(steps: readonly StepFacts[], policy: Policy, mode: Ap
     why = 'every plan asks (--approve ask)';
   } else if (asking.length > 0) {
     decision = 'ask';
-    why = `${asking.map((step) => step.stepId).join(', ')} need${asking.length === 1 ? 's' : ''} approval (--approve ${mode})`;
+    // A step an `ask` rule holds back names the rule: the mode alone would have let it through.
+    const named = asking.map((step) => (step.rule ? `${step.stepId} (always asked by ${describeRuleWithSource(step.rule)})` : step.stepId));
+    why = `${named.join(', ')} need${asking.length === 1 ? 's' : ''} approval (--approve ${mode})`;
   } else {
     decision = 'allow';
     why = mode === 'read' ? 'every step is read-only or allowed by a rule (--approve read)' : 'no step destroys anything and no rule asks (--approve write)';

@@ -29,7 +29,7 @@ export async function shellForms(command: string, parse: ShellParser): Promise<C
 
 /** Programs whose every operand is a path it removes: a rule about one path holds whatever else is named. */
 const PATH_PROGRAMS = new Set(['rm', 'rmdir', 'shred', 'unlink']);
-/** Flags that change nothing a rule is about (`--` ends the flags; the root guard is rm's own). */
+/** Flags that change nothing a rule is about (rm's root guard, its prompts). */
 const NEUTRAL = new Set(['--no-preserve-root', '--preserve-root', '--one-file-system', '--interactive=never', '-I']);
 
 /**

@@ -79,6 +79,8 @@ describe('decidePlan', () => {
       expect(result.decision).toBe('ask');
       expect(result.steps[0]!.rule?.effect).toBe('ask');
       expect(result.steps[0]!.why).toContain('always asked by ask kubectl: "* -n prod *" (/ws/.ksa/policy.yaml:5)');
+      // The plan's reason names the rule too: the mode alone would have let the step through.
+      expect(result.why).toBe(`${result.steps[0]!.stepId} (always asked by ask kubectl: "* -n prod *" (/ws/.ksa/policy.yaml:5)) needs approval (--approve ${mode})`);
     }
   });
 
