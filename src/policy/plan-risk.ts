@@ -82,6 +82,9 @@ async function stepRisk(step: Step, assess: AssessCall): Promise<StepRisk> {
   return rollback.level === 'read' || maxRisk(action, rollback) === action ? action : { ...rollback, reason: `rollback: ${rollback.reason}` };
 }
 
+/** `.ksa/policy.yaml` however the path spells it (`./.ksa//policy.yaml`, `x/../.ksa/policy.yaml`, or a template). */
+const POLICY_FILE = /(^|[\\/])\.ksa[\\/]+(\.[\\/]+)*policy\.ya?ml$|\.ksa[\\/].*\{\{/;
+
 /**
  * Variables that decide which programs run or what they load: `ls` with PATH=./tools
  * runs whatever ./tools/ls is; BASH_ENV runs a script first; LD_PRELOAD loads code.
@@ -116,6 +119,8 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
     case 'read_file':
       return readRisk('reads a file');
     case 'write_file':
+      // The workspace's own rules: a plan that rewrites them changes what the next plan may do.
+      if (typeof args.path === 'string' && POLICY_FILE.test(args.path)) return destroyRisk('rewrites the workspace permission policy (.ksa/policy.yaml)');
       return writeRisk(args.append === true ? 'appends to a file' : 'writes a file');
     case 'sleep':
       return readRisk('waits');

@@ -52,6 +52,15 @@ describe('assessPlanRisk', () => {
     expect(risk.steps.worse?.level).toBe('destroy');
   });
 
+  it('a write_file of the workspace policy is destroy: it changes what the next plan may do', async () => {
+    const paths = ['.ksa/policy.yaml', './.ksa//policy.yaml', 'sub/../.ksa/policy.yml', '.ksa/{{ inputs.name }}'];
+    const risk = await assessPlanRisk(plan(paths.map((path, i) => ({ id: `w${i}`, tool: 'write_file', args: { path, content: 'allow: []' } }))), { parseShell });
+    expect(paths.map((_, i) => risk.steps[`w${i}`]?.level)).toEqual(['destroy', 'destroy', 'destroy', 'destroy']);
+    expect(risk.steps.w0?.reason).toBe('rewrites the workspace permission policy (.ksa/policy.yaml)');
+    const other = await assessPlanRisk(plan([{ id: 'w', tool: 'write_file', args: { path: 'docs/policy.yaml', content: '' } }]), { parseShell });
+    expect(other.steps.w?.level).toBe('write');
+  });
+
   it('http by method, files by what they do', async () => {
     const risk = await assessPlanRisk(
       plan([
