@@ -109,7 +109,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   // A local cluster step may touch only the context the plan was approved for.
   const approved = run.record.kubeContext;
   const guarded = approved ? guardKubeContext(local, { tools: options.registry, approved }) : local;
-  const invokeTool = withPolicy(options.remote ? options.remote.invoker(guarded, { ...(approved ? { kubeContext: approved } : {}), secrets: redactor.secrets }) : guarded, options, plan, { ...run.record.inputs, ...options.inputs });
+  const invokeTool = withPolicy(options.remote ? options.remote.invoker(guarded, { ...(approved ? { kubeContext: approved } : {}), secrets: redactor.secrets }) : guarded, options, plan, runInputs);
   let finished: Promise<void> = Promise.resolve();
   let keepAlive: NodeJS.Timeout | undefined;
   execution = new Execution({
@@ -120,7 +120,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     ...(options.remote ? { placeStep: options.remote.placeStep } : {}),
     queryModel,
     maxParallel: options.maxParallel ?? run.record.maxParallel,
-    inputs: { ...run.record.inputs, ...options.inputs },
+    inputs: runInputs,
     env: options.env ?? {},
     resumeFrom: continuing ? run.record.state : undefined,
     resumeFor: options.mode === 'rollback' ? 'rollback' : 'run',

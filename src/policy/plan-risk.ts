@@ -1,5 +1,6 @@
 import { KsaError } from '../planning/ksa-error.js';
 import type { Plan, Step } from '../planning/schema.js';
+import { isRecord } from '../planning/values.js';
 import { classifyDocker, classifyHelm, classifyKubectl, classifyPodman, type ArgvClassifier } from './cluster-tools.js';
 import { classifyCommand } from './command-risk.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';
@@ -91,10 +92,6 @@ const POLICY_FILE = /(^|[\\/])\.ksa[\\/]+(\.[\\/]+)*policy\.ya?ml$|\.ksa[\\/].*\
  */
 const STEERING_VARIABLE = /^(PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PROMPT_COMMAND|IFS|LD_\w+|DYLD_\w+|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONSTARTUP|PERL5OPT|PERL5LIB|RUBYOPT|RUBYLIB|GIT_\w+|KUBECONFIG|HELM_\w+|DOCKER_HOST|CONTAINER_HOST)$/;
 
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const ARGV_TOOLS: Readonly<Record<string, ArgvClassifier>> = { kubectl: classifyKubectl, helm: classifyHelm, docker: classifyDocker, podman: classifyPodman };
 
 /** The risk of one tool call (a step's action or its rollback); the reason fits on a line. */
@@ -111,7 +108,7 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
       if (typeof args.command !== 'string') return writeRisk('shell command not given as text');
       if (!options.parseShell) throw new ShellParserMissingError();
       const risk = await classifyShell(args.command, options.parseShell);
-      const steering = Object.keys(isPlainRecord(args.env) ? args.env : {}).filter((name) => STEERING_VARIABLE.test(name));
+      const steering = Object.keys(isRecord(args.env) ? args.env : {}).filter((name) => STEERING_VARIABLE.test(name));
       return steering.length === 0 ? risk : maxRisk(risk, writeRisk(`sets ${steering.join(', ')}, which changes what runs`));
     }
     case 'http':

@@ -155,11 +155,19 @@ const GIT_READ = /^(status|log|diff|show|rev-parse|ls-files|ls-remote|ls-tree|de
 /** `git -c` keys that only change how git prints or names things; others can make it run a command (core.fsmonitor, core.sshCommand, diff.external, alias.*). */
 const GIT_HARMLESS_CONFIG = /^(color\.|advice\.|i18n\.|column\.|user\.(name|email)=|log\.|core\.(quotepath|abbrev)=|init\.defaultbranch=|safe\.directory=)/i;
 
+/** Where git's subcommand is: after its global options (-C dir, -c key=value, --git-dir=…). */
+function gitVerbAt(args: Args): number {
+  let i = 0;
+  while (i < args.length && args[i]?.startsWith('-')) i += args[i] === '-C' || args[i] === '-c' ? 2 : 1;
+  return i;
+}
+
 function gitRisk(args: Args): StepRisk {
-  const risk = gitCommandRisk(args);
+  const verbAt = gitVerbAt(args);
+  const risk = gitCommandRisk(args, verbAt);
   if (risk.level !== 'read') return risk;
-  // Global options before the subcommand set configuration that can run commands, whatever the subcommand.
-  for (let i = 0; i < args.length && args[i]?.startsWith('-'); i += args[i] === '-C' || args[i] === '-c' ? 2 : 1) {
+  // Global options set configuration that can run commands, whatever the subcommand.
+  for (let i = 0; i < verbAt; i++) {
     const option = args[i];
     if (option === '-c' && (args[i + 1] === undefined || !GIT_HARMLESS_CONFIG.test(args[i + 1]!))) return writeRisk(`git -c ${args[i + 1]?.split('=')[0] ?? '(built at run time)'} can make git run a command`);
     if (option?.startsWith('--config-env') || option?.startsWith('--exec-path=')) return writeRisk(`git ${option.split('=')[0]} can make git run a command`);
@@ -167,10 +175,7 @@ function gitRisk(args: Args): StepRisk {
   return risk;
 }
 
-function gitCommandRisk(args: Args): StepRisk {
-  // Global options before the subcommand: -C dir, -c key=value, --git-dir=…
-  let i = 0;
-  while (i < args.length && args[i]?.startsWith('-')) i += args[i] === '-C' || args[i] === '-c' ? 2 : 1;
+function gitCommandRisk(args: Args, i: number): StepRisk {
   const verb = args[i];
   const rest = args.slice(i + 1);
   if (verb === undefined) return args.length === i ? readRisk('git') : writeRisk('git command built at run time');

@@ -16,21 +16,20 @@ export type PauseFlags = { json?: boolean; timeout?: string };
 export async function pauseCommand(io: CliIO, runIdArg: string, flags: PauseFlags): Promise<ExitCodeValue> {
   const timeoutMs = parseSeconds(flags.timeout, '--timeout', 30);
   const stores = openStores(io);
-  const { runId, status, owner } = await stores.runs.inspect(runIdArg);
+  const { runId, record, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to pause` });
   if (!owner) {
     throw new CliError({ message: `run ${runId} is ${status}: no process is running it, so it makes no progress to pause; continue it with: ksa resume ${runId}` });
   }
   if (status === 'paused') {
-    report(io, await stores.runs.read(runId), flags.json === true);
+    report(io, record, flags.json === true);
     return ExitCode.ok;
   }
   // A run that is failing or being cancelled is undoing what it did: that is not paused halfway.
-  const stopping = stoppingBecause(await stores.runs.read(runId));
+  const stopping = stoppingBecause(record);
   if (stopping) throw new CliError({ message: `run ${runId} is rolling back (${stopping}); a rollback is not paused. Follow it with: ksa status ${runId}` });
   writeLine(io.stderr, `Asking process ${owner.pid} to pause run ${runId}…`);
-  const record = await changeLiveRun(stores, runId, owner, true, timeoutMs);
-  report(io, record, flags.json === true);
+  report(io, await changeLiveRun(stores, runId, owner, true, timeoutMs), flags.json === true);
   return ExitCode.ok;
 }
 
