@@ -56,6 +56,12 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
   return { active: true, secrets: list, with: withMore, text, replacer: (_key, value) => (typeof value === 'string' ? text(value) : value) };
 }
 
+/** Whether a stored input lost a secret to redaction: a secret input stored as ***, a URL input stored without its password (`postgres://app:***@db/prod`). */
+export function storedWithoutSecret(name: string, value: unknown): boolean {
+  if (value === REDACTED) return looksSecret(name);
+  return typeof value === 'string' && [...value.matchAll(URL_PASSWORD)].some((match) => match[1] === REDACTED);
+}
+
 /** Inputs named like secrets (`--input dbPassword=…`), and the password of a URL in any input, are never written down. */
 export function secretInputValues(inputs: Readonly<Record<string, unknown>>): string[] {
   const named = Object.entries(inputs)

@@ -30,8 +30,9 @@ export type StepWorkerOptions = {
 
 /** The store's Redactor as the worker uses it: one per job, with the secrets the job came with. */
 export type WorkerRedactor = {
-  readonly active: boolean;
   text(value: string): string;
+  /** A JSON.stringify replacer that hides them in every string (undefined when there is nothing to hide). */
+  readonly replacer: ((key: string, value: unknown) => unknown) | undefined;
   with(more: Iterable<string>): WorkerRedactor;
 };
 
@@ -182,7 +183,7 @@ export class StepWorker {
         },
       );
       done(true);
-      return { worker: this.options.name, output: output === undefined ? null : redactor.active ? redactedCopy(output, redact) : output };
+      return { worker: this.options.name, output: output === undefined ? null : redactor.replacer ? redactedCopy(output, redactor.replacer) : output };
     } catch (error) {
       const message = signal?.aborted ? `cancelled on worker ${this.options.name}` : redact(workerError(error, this.options.name));
       done(false, message);
@@ -194,7 +195,7 @@ export class StepWorker {
       // The job is kept a day for its result: its arguments need not be, with the secrets they held.
       if (data.secrets && data.secrets.length > 0) {
         const { secrets: _secrets, ...rest } = data;
-        await settledWithin(job.updateData({ ...rest, args: redactedCopy(data.args, redact) as Record<string, unknown> }), SCRUB_GRACE_MS);
+        await settledWithin(job.updateData({ ...rest, args: redactedCopy(data.args, redactor.replacer) as Record<string, unknown> }), SCRUB_GRACE_MS);
       }
       this.running.delete(jobId);
       this.release();
@@ -205,8 +206,8 @@ export class StepWorker {
 /** How long a finished job's arguments wait to be scrubbed, when Redis is slow to answer, before its result goes back. */
 const SCRUB_GRACE_MS = 2000;
 
-function redactedCopy(value: unknown, redact: (text: string) => string): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? redact(item) : item))) as unknown;
+function redactedCopy(value: unknown, replacer: ((key: string, value: unknown) => unknown) | undefined): unknown {
+  return JSON.parse(JSON.stringify(value, replacer)) as unknown;
 }
 
 /** A tool this worker lacks (an MCP tool, or one of a newer ksa) says where it was looked for. */

@@ -1,5 +1,5 @@
 import { isFinished, rollbackStandsAlone, type Step } from '../../planning/index.js';
-import { REDACTED, looksSecret } from '../../store/index.js';
+import { storedWithoutSecret } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -135,8 +135,3 @@ function resumeOutline(planSteps: readonly Step[], steps: Record<string, { statu
   return lines;
 }
 
-/** A secret input was stored as ***, a URL input without its password (`postgres://app:***@db/prod`). */
-function storedWithoutSecret(name: string, value: unknown): boolean {
-  if (value === REDACTED) return looksSecret(name);
-  return typeof value === 'string' && /:\/\/[^\s/:@]*:\*\*\*@/.test(value);
-}
