@@ -42,15 +42,7 @@ async function readStdin(stdin: (Readable & { isTTY?: boolean }) | undefined): P
   if (!stdin) throw new CliError({ message: `${STDIN_NAME}: this command cannot read a plan from stdin; give a plan file` });
   if (stdin.isTTY) throw new CliError({ message: `${STDIN_NAME}: "-" reads the plan from stdin, which is a terminal here; pipe a plan in (ksa plan "<goal>" --format yaml | ksa validate -) or give a file` });
   try {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    for await (const chunk of stdin) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-      bytes += buffer.length;
-      if (bytes > MAX_PLAN_BYTES) throw tooBig(STDIN_NAME);
-      chunks.push(buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    return await readBounded(stdin, STDIN_NAME);
   } catch (error) {
     if (CliError.isInstance(error)) throw error;
     throw new CliError({ message: `${STDIN_NAME}: cannot read: ${(error as Error).message}` });
@@ -71,19 +63,23 @@ async function readLimited(absolute: string, shown: string): Promise<string> {
     const info = await handle.stat();
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     if (info.isFile() && info.size > MAX_PLAN_BYTES) throw tooBig(shown);
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    for (;;) {
-      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.allocUnsafe(1024 * 1024) });
-      if (bytesRead === 0) break;
-      bytes += bytesRead;
-      if (bytes > MAX_PLAN_BYTES) throw tooBig(shown);
-      chunks.push(buffer.subarray(0, bytesRead));
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    return await readBounded(handle.createReadStream({ autoClose: false }), shown);
   } finally {
     await handle.close();
   }
+}
+
+/** A stream's text (a file's, stdin's), refused as soon as it passes MAX_PLAN_BYTES. */
+async function readBounded(stream: AsyncIterable<unknown>, shown: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    bytes += buffer.length;
+    if (bytes > MAX_PLAN_BYTES) throw tooBig(shown);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseStdinPlan(raw: string): PlanFile {
