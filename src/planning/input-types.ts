@@ -1,19 +1,32 @@
 import { looksSecret } from './secret-names.js';
+import { closestMatch } from './suggest.js';
 import { describeValue } from './values.js';
 
+/** A problem with an input given on the command line (`--input name=value`). */
+export type GivenInputProblem = { readonly code: 'unknown_input' | 'invalid_input'; readonly message: string };
+
 /**
- * A given input of another kind than the plan's default for it: a number or a
- * true/false the run would only trip over in the middle (`inputs.port > 1000`
- * with `--input port=abc`). Strings and inputs without a typed default take anything.
+ * What is wrong with the inputs given for a plan, known once every step was read:
+ * - one the plan neither declares nor reads is a typo (--input nmae=web): the run
+ *   would go on with the default of the input meant;
+ * - one of another kind than the plan's default for it: a number or a true/false
+ *   the run would only trip over in the middle (`inputs.port > 1000` with
+ *   `--input port=abc`). Strings and inputs without a typed default take anything.
  */
-export function inputTypeProblems(declared: Readonly<Record<string, unknown>>, given: Readonly<Record<string, unknown>>): string[] {
-  const problems: string[] = [];
+export function givenInputProblems(declared: Readonly<Record<string, unknown>>, read: ReadonlySet<string>, given: Readonly<Record<string, unknown>>): GivenInputProblem[] {
+  const names = Object.keys(declared);
+  const problems: GivenInputProblem[] = [];
+  for (const name of Object.keys(given)) {
+    if (names.includes(name) || read.has(name)) continue;
+    const hint = closestMatch(name, names);
+    problems.push({ code: 'unknown_input', message: `--input ${name}: the plan has no input "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; its inputs: ${names.join(', ') || 'none'}` });
+  }
   for (const [name, value] of Object.entries(given)) {
     if (!Object.hasOwn(declared, name)) continue;
     const fallback = declared[name];
     const kind = typeof fallback === 'number' ? 'a number' : typeof fallback === 'boolean' ? 'true or false' : undefined;
     if (kind === undefined || typeof value === typeof fallback) continue;
-    problems.push(`--input ${name}: expected ${kind}, as the plan's default ${JSON.stringify(fallback)} is; got ${looksSecret(name) ? `a ${typeof value}` : describeValue(value)}`);
+    problems.push({ code: 'invalid_input', message: `--input ${name}: expected ${kind}, as the plan's default ${JSON.stringify(fallback)} is; got ${looksSecret(name) ? `a ${typeof value}` : describeValue(value)}` });
   }
   return problems;
 }

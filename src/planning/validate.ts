@@ -8,7 +8,7 @@ import { parseStepFast } from './step-fast-path.js';
 import { unknownStepFieldHint } from './unknown-field.js';
 import { salvageStep } from './step-salvage.js';
 import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
-import { inputTypeProblems } from './input-types.js';
+import { givenInputProblems } from './input-types.js';
 import {
   DEFAULT_MAX_STEPS,
   PlanSchema,
@@ -141,23 +141,15 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     add('cycle', ['steps', at, 'dependsOn'], `dependency cycle: ${cycle.join(' -> ')} (each step depends on the next); remove one dependsOn entry`);
   }
 
-  const planInputs = Object.keys(isRecord((document as { inputs?: unknown }).inputs) ? (document as { inputs: object }).inputs : {});
-  const declaredInputs = new Set([...planInputs, ...Object.keys(options.inputs ?? {})]);
+  const planInputs: Record<string, unknown> = isRecord((document as { inputs?: unknown }).inputs) ? (document as { inputs: Record<string, unknown> }).inputs : {};
+  const declaredInputs = new Set([...Object.keys(planInputs), ...Object.keys(options.inputs ?? {})]);
   const checker = new StepChecker(graph, options, declaredInputs, formatMemo, add);
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
     if (step && settled[i] === 0) checker.check(step, i);
   }
-  // A given input that the plan neither declares nor reads is a typo (--input nmae=web): the run would go on with
-  // the default of the input meant. Known only once every step was read.
-  if (issues.length === 0) {
-    for (const name of Object.keys(options.inputs ?? {})) {
-      if (planInputs.includes(name) || checker.usedInputs.has(name)) continue;
-      const hint = closestMatch(name, planInputs);
-      add('unknown_input', ['inputs'], `--input ${name}: the plan has no input "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; its inputs: ${planInputs.join(', ') || 'none'}`);
-    }
-    for (const problem of inputTypeProblems(shell.success ? shell.data.inputs : {}, options.inputs ?? {})) add('invalid_input', ['inputs'], problem);
-  }
+  // Known only once every step was read (a given input the plan reads without declaring it is fine).
+  if (issues.length === 0) for (const { code, message } of givenInputProblems(planInputs, checker.usedInputs, options.inputs ?? {})) add(code, ['inputs'], message);
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };
   const plan: Plan = { ...shell.data, steps: steps as Step[] };
