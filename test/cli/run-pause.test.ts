@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, eventsOf, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
+import { createCliSandbox, eventsOf, parseNdjson, runKsa, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
 import { expectExit, killGroup, ksaJson, lineCounts, readRunFile, statusOf, type StatusDoc } from '../helpers/durable.js';
 import { expectWellFormedRun } from '../helpers/run-events.js';
 import { spawnKsaPty, type KsaPty } from '../helpers/pty.js';
@@ -49,15 +49,20 @@ async function setUp(name: string): Promise<{ plan: string; dir: string; home: s
   return { plan, dir: path.dirname(plan), home };
 }
 
+/** `ksa run --json` of the plan, once its stdout shows `until` (an event type in quotes): the owner and the run id. */
+async function startOwner(plan: string, dir: string, home: string, until = '"step_started"'): Promise<{ owner: KsaProcess; runId: string }> {
+  const owner = startKsa(['run', plan, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
+  leftovers.add(owner.pid);
+  await owner.waitForOutput((stdout) => stdout.includes(until), 10_000);
+  return { owner, runId: parseNdjson(owner.stdout())[0]!.runId };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.concurrent('pause and resume', () => {
   it('ksa pause from another process: running steps finish, none starts; ksa resume goes on in the owner; --json has run_paused and run_resumed', async () => {
     const { plan, dir, home } = await setUp('live');
-    const owner = startKsa(['run', plan, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
-    leftovers.add(owner.pid);
-    await owner.waitForOutput((stdout) => stdout.includes('"step_started"'), 10_000);
-    const runId = parseNdjson(owner.stdout())[0]!.runId;
+    const { owner, runId } = await startOwner(plan, dir, home);
 
     const pause = await runKsa(['pause', runId, '--json'], { home, timeoutMs: 15_000 });
     expectExit(pause, 0);
@@ -96,10 +101,7 @@ describe.concurrent('pause and resume', () => {
 
   it('a paused run survives its process (kill -9) and ksa resume continues it; pause of a run without a process is refused', async () => {
     const { plan, dir, home } = await setUp('survive');
-    const owner = startKsa(['run', plan, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
-    leftovers.add(owner.pid);
-    await owner.waitForOutput((stdout) => stdout.includes('"step_started"'), 10_000);
-    const runId = parseNdjson(owner.stdout())[0]!.runId;
+    const { owner, runId } = await startOwner(plan, dir, home);
     expectExit(await runKsa(['pause', runId], { home, timeoutMs: 15_000 }), 0);
     owner.kill('SIGKILL');
     await owner.result;
@@ -127,10 +129,7 @@ describe.concurrent('pause and resume', () => {
 
   it('a pause its owner does not answer in time is withdrawn: neither that process nor the one resuming the run after it pauses later', async () => {
     const { plan, dir, home } = await setUp('withdrawn');
-    const owner = startKsa(['run', plan, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
-    leftovers.add(owner.pid);
-    await owner.waitForOutput((stdout) => stdout.includes('"step_started"'), 10_000);
-    const runId = parseNdjson(owner.stdout())[0]!.runId;
+    const { owner, runId } = await startOwner(plan, dir, home);
     owner.kill('SIGSTOP');
     const late = await runKsa(['pause', runId, '--timeout', '1'], { home, timeoutMs: 15_000 });
     expectExit(late, 1);
@@ -155,10 +154,7 @@ describe.concurrent('pause and resume', () => {
     const dir = path.dirname(plan);
     const home = path.join(sandbox.home, 'retry');
     mkdirSync(home, { recursive: true });
-    const owner = startKsa(['run', plan, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
-    leftovers.add(owner.pid);
-    await owner.waitForOutput((stdout) => stdout.includes('"step_retrying"'), 10_000);
-    const runId = parseNdjson(owner.stdout())[0]!.runId;
+    const { owner, runId } = await startOwner(plan, dir, home, '"step_retrying"');
 
     const pause = await runKsa(['pause', runId, '--json'], { home, timeoutMs: 15_000 });
     expectExit(pause, 0);
