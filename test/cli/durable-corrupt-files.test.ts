@@ -39,7 +39,8 @@ it('ksa resume of a crashed run with a corrupt owner.lock and processes.json: bo
   await ksa.result;
   for (const pid of readPids(dir, 'long.pids')) leftovers.add(pid);
 
-  const [runId] = readdirSync(path.join(home, 'runs'));
+  // The run's folder, not the temporary file of an index write the kill cut short.
+  const [runId] = readdirSync(path.join(home, 'runs')).filter((name) => !name.startsWith('.') && !name.includes('.'));
   const runFolder = path.join(home, 'runs', runId!);
   const lock = path.join(runFolder, 'owner.lock');
   writeFileSync(lock, '{"pid": 12');
