@@ -1,7 +1,7 @@
 import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type Plan, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { readProcessGroups, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
 import { guardKubeContext, killAllProcessGroups, onProcessGroupsChanged, riskOptions, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
-import { renderedCallCheck, type Policy } from '../policy/rules/index.js';
+import { EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
 import { KsaError } from '../planning/ksa-error.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
@@ -21,7 +21,10 @@ export type DriveRunOptions = {
   /** Every event, in order; run_finished comes only once the final state is on disk. */
   readonly onEvent?: (event: RunEvent) => void;
   readonly onWarning?: (message: string) => void;
-  /** The permission policy: its deny rules also hold for commands built at run time from steps' outputs. */
+  /**
+   * The permission policy: its deny rules also hold for commands built at run time from steps' outputs,
+   * which are also rated again (a destroy command needs a run approved for destroy steps).
+   */
   readonly policy?: Policy;
   /** Told when a cancel request came from another terminal (`ksa cancel`). */
   readonly onCancelRequest?: () => void;
@@ -185,17 +188,20 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   };
 }
 
-/** A call the permission policy denies once its arguments are known (built from a step's output). */
+/** A call refused once its arguments are known (built from a step's output): denied by the policy, or destroying unapproved. */
 export class RenderedCallDeniedError extends KsaError {
   constructor(message: string) {
     super({ name: 'RenderedCallDeniedError', message });
   }
 }
 
-/** Every call (here or on a worker) checked against the deny rules first, when its command was built at run time. */
+/**
+ * Every call (here or on a worker) whose command was built at run time is checked first: against the
+ * deny rules, and against what the run's latest approval allowed (destroy steps or not).
+ */
 function withPolicy(invoke: InvokeTool, options: DriveRunOptions, plan: Plan, inputs: Readonly<Record<string, unknown>>): InvokeTool {
-  if (!options.policy) return invoke;
-  const check = renderedCallCheck(plan, options.policy, riskOptions(options.registry), inputs);
+  const allowDestroy = options.run.record.approvals.at(-1)?.allowDestroy === true;
+  const check = renderedCallCheck(plan, options.policy ?? EMPTY_POLICY, riskOptions(options.registry), inputs, { allowDestroy });
   return async (call) => {
     const refusal = await check(call);
     if (refusal) throw new RenderedCallDeniedError(refusal);

@@ -57,9 +57,12 @@ export async function approvePlan(io: CliIO, request: ApprovalRequest): Promise<
   for (const step of decision.steps) {
     if (step.decision === 'ask' && (step.rule || step.level === 'destroy')) writeLine(io.stderr, request.style.yellow(`  ! ${step.stepId}: ${step.why}`));
   }
+  // --allow-destroy given is recorded even for a plan without destroy steps: a command built at run
+  // time is rated again when it is built, and one that destroys runs only in a run approved for that.
+  const destroyFlag = request.allowDestroy ? { allowDestroy: true as const } : {};
   if (decision.decision === 'allow') {
     writeLine(io.stderr, request.style.dim(`Approved by the policy: ${decision.why}.`));
-    return approved('policy');
+    return approved('policy', destroyFlag);
   }
   if (request.yes) {
     if (decision.destroy.length > 0 && !request.allowDestroy) {
@@ -68,7 +71,7 @@ export async function approvePlan(io: CliIO, request: ApprovalRequest): Promise<
         message: `not approved: ${steps} ${decision.destroy.length === 1 ? 'is a destroy step' : 'are destroy steps'} (${decision.steps.find((step) => step.level === 'destroy')?.reason}), and --yes alone never approves those. Add --allow-destroy to approve them too, or approve in a terminal.`,
       });
     }
-    return approved('--yes', request.allowDestroy && decision.destroy.length > 0 ? { allowDestroy: true } : {});
+    return approved('--yes', destroyFlag);
   }
   if (!canPrompt(io)) {
     throw new CliError({
@@ -82,5 +85,5 @@ export async function approvePlan(io: CliIO, request: ApprovalRequest): Promise<
     io.stderr.write('Not run: the plan was not approved.\n');
     return { exitCode: ExitCode.usage };
   }
-  return approved(localUser(), decision.destroy.length > 0 ? { allowDestroy: true } : {});
+  return approved(localUser(), decision.destroy.length > 0 ? { allowDestroy: true } : destroyFlag);
 }

@@ -139,6 +139,20 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
     expect(existsSync(path.join(ws.dir, 'wiped'))).toBe(false);
   });
 
+  it("a command built from a step's output that destroys runs only in a run approved for destroy steps", async () => {
+    const plan = `goal: Built at run time\nsteps:\n  - id: how\n    tool: shell\n    args: { command: "echo rm -rf victim" }\n  - id: act\n    tool: shell\n    dependsOn: [how]\n    args: { command: "{{ steps.how.output.stdout }}" }\n`;
+    const ws = await workspace('built-destroy', plan, '');
+    await mkdir(path.join(ws.dir, 'victim'));
+    const refused = await runKsa(['run', ws.plan, '--yes', '--json'], { home: ws.home, cwd: ws.dir });
+    expect(refused.code, describeResult(refused)).toBe(1);
+    const failed = refused.stdout.split('\n').filter((line) => line.includes('"step_failed"')).map((line) => JSON.parse(line) as { stepId: string; error: string });
+    expect(failed).toEqual([expect.objectContaining({ stepId: 'act', error: 'step act as built at run time destroys (rm -rf), and the run was approved without destroy steps; nothing was run (write the command into the plan, or approve destroy steps: --allow-destroy)' })]);
+    expect(existsSync(path.join(ws.dir, 'victim'))).toBe(true);
+    const allowed = await runKsa(['run', ws.plan, '--yes', '--allow-destroy'], { home: ws.home, cwd: ws.dir });
+    expect(allowed.code, describeResult(allowed)).toBe(0);
+    expect(existsSync(path.join(ws.dir, 'victim'))).toBe(false);
+  });
+
   it('a malformed policy file: one line with file:line, exit 2, for validate and run', async () => {
     const ws = await workspace('malformed', READ_PLAN, 'deny:\n  - shell: "rm *"\n  - { shell: "a", kubectl: "b" }\n');
     for (const args of [['validate', ws.plan], ['run', ws.plan, '--yes']]) {

@@ -8,17 +8,24 @@ import type { Policy } from './policy-rule.js';
 /** A tool call as the run makes it: its arguments rendered. */
 export type RenderedCall = { readonly stepId: string; readonly phase: 'run' | 'rollback'; readonly tool: string; readonly args: Readonly<Record<string, unknown>> };
 
+/** What the run was approved for, beyond the steps as shown. */
+export type RenderedCallGrant = {
+  /** Destroy steps were approved (`--allow-destroy`, or a `y` to a plan that destroys). */
+  readonly allowDestroy: boolean;
+};
+
 /**
- * Deny rules for what is only known at run time. A call built from a step's
+ * The policy for what is only known at run time. A call built from a step's
  * output (`kubectl {{ steps.pick.output.stdout }}`) was rated "built at run
- * time" at approval, where no rule could match it; its rendered form is
- * matched against the deny rules just before it runs. Returns the refusal of a
- * call they forbid (one line), else undefined; calls without such templates
- * were matched at approval and are let through at once.
+ * time" at approval, where no rule could match it and its level was a guess
+ * (`write`). Its rendered form is matched against the deny rules and rated
+ * again just before it runs: a denied call, or one that destroys in a run not
+ * approved for destroy steps, is refused (one line); calls without such
+ * templates were judged at approval and are let through at once.
  */
-export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskOptions, inputs: Readonly<Record<string, unknown>>): (call: RenderedCall) => Promise<string | undefined> {
+export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskOptions, inputs: Readonly<Record<string, unknown>>, grant: RenderedCallGrant): (call: RenderedCall) => Promise<string | undefined> {
   const deny: Policy = { ...policy, rules: policy.rules.filter((rule) => rule.effect === 'deny') };
-  if (deny.rules.length === 0) return () => Promise.resolve(undefined);
+  if (deny.rules.length === 0 && grant.allowDestroy) return () => Promise.resolve(undefined);
   const built = new Set<string>();
   for (const step of withKnownInputs(plan, inputs).steps) {
     if (step.type === 'llm_query' || step.type === 'condition') continue;
@@ -29,7 +36,13 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
     if (!built.has(`${call.phase}:${call.stepId}`)) return undefined;
     const step = { id: call.stepId, tool: call.tool, args: call.args, dependsOn: [] } as unknown as Step;
     const { decision } = await assessPolicy({ ...plan, steps: [step] }, deny, 'write', riskOptions);
+    const what = `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} as built at run time`;
     const denied = decision.denied[0];
-    return denied ? `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} as built at run time, ${denied.why}; nothing was run` : undefined;
+    if (denied) return `${what}, ${denied.why}; nothing was run`;
+    const destroys = decision.steps[0];
+    if (destroys?.level === 'destroy' && !grant.allowDestroy) {
+      return `${what} destroys (${destroys.reason}), and the run was approved without destroy steps; nothing was run (write the command into the plan, or approve destroy steps: --allow-destroy)`;
+    }
+    return undefined;
   };
 }
