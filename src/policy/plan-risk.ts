@@ -85,6 +85,8 @@ async function stepRisk(step: Step, assess: AssessCall): Promise<StepRisk> {
 
 /** `.ksa/policy.yaml` however the path spells it (`./.ksa//policy.yaml`, `x/../.ksa/policy.yaml`, or a template). */
 const POLICY_FILE = /(^|[\\/])\.ksa[\\/]+(\.[\\/]+)*policy\.ya?ml$|\.ksa[\\/].*\{\{/;
+/** The same file named anywhere in a shell line. */
+const POLICY_FILE_MENTION = /\.ksa[\\/]+(\.[\\/]+)*policy\.ya?ml\b/;
 
 /**
  * Variables that decide which programs run or what they load: `ls` with PATH=./tools
@@ -107,7 +109,9 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
     case 'shell': {
       if (typeof args.command !== 'string') return writeRisk('shell command not given as text');
       if (!options.parseShell) throw new ShellParserMissingError();
-      const risk = await classifyShell(args.command, options.parseShell);
+      const shell = await classifyShell(args.command, options.parseShell);
+      // A line that changes something and names the workspace's rules may be rewriting them (`> .ksa/policy.yaml`, `cp`, `tee`).
+      const risk = shell.level === 'write' && POLICY_FILE_MENTION.test(args.command) ? destroyRisk(`may rewrite the workspace permission policy (${shell.reason})`) : shell;
       const steering = Object.keys(isRecord(args.env) ? args.env : {}).filter((name) => STEERING_VARIABLE.test(name));
       return steering.length === 0 ? risk : maxRisk(risk, writeRisk(`sets ${steering.join(', ')}, which changes what runs`));
     }

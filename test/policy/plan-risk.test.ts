@@ -61,6 +61,13 @@ describe('assessPlanRisk', () => {
     expect(other.steps.w?.level).toBe('write');
   });
 
+  it('a shell line that changes something and names .ksa/policy.yaml is destroy; reading it stays read', async () => {
+    const lines = ['echo "allow: []" > .ksa/policy.yaml', 'cp /tmp/open.yaml ./.ksa/policy.yml', 'printf x | tee -a .ksa//policy.yaml', 'cat .ksa/policy.yaml', 'echo hi > docs/policy.yaml'];
+    const risk = await assessPlanRisk(plan(lines.map((command, i) => ({ id: `s${i}`, tool: 'shell', args: { command } }))), { parseShell });
+    expect(lines.map((_, i) => risk.steps[`s${i}`]?.level)).toEqual(['destroy', 'destroy', 'destroy', 'read', 'write']);
+    expect(risk.steps.s0?.reason).toBe('may rewrite the workspace permission policy (> writes .ksa/policy.yaml)');
+  });
+
   it('http by method, files by what they do', async () => {
     const risk = await assessPlanRisk(
       plan([
