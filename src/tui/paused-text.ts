@@ -32,3 +32,16 @@ export function storedRunningSteps(stepIds: readonly string[], steps: Readonly<R
   const all = stepIds.filter((id) => steps[id]?.status === 'running');
   return { running: all.filter((id) => !waitsForRetry(steps[id])), retrying: all.filter((id) => waitsForRetry(steps[id])) };
 }
+
+type StoppingStep = StoredStep & { readonly rollback?: { readonly status: string } };
+
+/**
+ * A live run that failed or was cancelled (its error is set, its status still `running`): no new
+ * step starts, running steps are stopped, then what succeeded is undone, newest first.
+ */
+export function stoppingDetail(stepIds: readonly string[], steps: Readonly<Record<string, StoppingStep>>): string {
+  const { running } = storedRunningSteps(stepIds, steps);
+  const undone = stepIds.filter((id) => steps[id]?.rollback !== undefined).length;
+  if (running.length > 0) return `stopping: no new step starts; waiting for ${running.join(', ')} to stop, then rolling back what succeeded`;
+  return `rolling back: undoing what succeeded, newest first${undone > 0 ? ` (${undone} undone so far)` : ''}`;
+}

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, nonEmptyLines, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { createCliSandbox, describeResult, eventually, nonEmptyLines, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
 import { expectExit, ksaJson, statusOf, type RunsDoc, type StatusDoc } from '../helpers/durable.js';
 
 // `ksa runs [--json]` and `ksa status [runId] [--json]` over a real KSA_HOME:
@@ -190,5 +190,24 @@ describe.concurrent('ksa runs / ksa status', () => {
     // A new run still works and becomes the latest.
     expectExit(await runKsa(['run', await sandbox.writePlan('c.yaml', OK_PLAN), '--yes'], { home: corruptHome, cwd: sandbox.dir }), 0);
     expect((await ksaJson<StatusDoc>(['status'], { home: corruptHome })).goal).toBe('Two quick steps');
+  });
+
+  it('ksa status of a run rolling back a failure says so, not only "running"', async () => {
+    const rollbackHome = path.join(sandbox.dir, 'rolling-back-home');
+    const dir = path.join(sandbox.dir, 'rolling-back');
+    mkdirSync(dir, { recursive: true });
+    const plan = `goal: Slow undo\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo a" }\n    rollback: { tool: shell, args: { command: "while [ ! -f go ]; do sleep 0.05; done" } }\n  - id: b\n    tool: shell\n    dependsOn: [a]\n    args: { command: "exit 1" }\n`;
+    const run = startKsa(['run', await sandbox.writePlan('rolling-back/plan.yaml', plan), '--yes'], { home: rollbackHome, cwd: dir });
+    try {
+      const text = await eventually(async () => {
+        const status = await runKsa(['status'], { home: rollbackHome });
+        return status.stdout.includes('step "b" failed') ? status.stdout : undefined;
+      }, 15_000);
+      expect(text).toMatch(/Run \S+ {2}running/);
+      expect(text).toContain('  rolling back: undoing what succeeded, newest first\n');
+    } finally {
+      writeFileSync(path.join(dir, 'go'), '');
+    }
+    expectExit(await run.result, 1);
   });
 });

@@ -1,7 +1,7 @@
 import { isFinished } from '../../planning/index.js';
 import { estimateStoredRun, failedStepLogTails, runStatusDocument, stepLogFile } from '../../store/index.js';
 import { formatEstimate } from '../../tui/estimate-text.js';
-import { pausedDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
+import { pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseWholeNumber } from '../options.js';
@@ -47,6 +47,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     const detail = orphaned ? `; the process running it is gone${running.length > 0 ? ` (${running.join(', ')} cut short)` : ''}` : running.length + retrying.length > 0 ? `; ${pausedDetail(running, retrying)}` : '';
     writeLine(io.stdout, style.yellow(`  paused: no new step starts${detail}`));
   }
+  if (status === 'running' && state.error) writeLine(io.stdout, style.yellow(`  ${stoppingDetail(record.plan.steps.map((step) => step.id), state.steps)}`));
   writeLine(io.stdout);
 
   // Which worker ran each step's last attempt, for a run that used workers (a local run shows no such column).
