@@ -2,7 +2,7 @@
 import { placementOf, type Placement } from '../planning/placement.js';
 import { configFilePath, ModelConfigError, readConfigJson } from '../agent/config.js';
 import { isRecord } from '../planning/values.js';
-import { shownRedisUrl } from '../workers/redis-url.js';
+import { recordedRedisUrl } from '../workers/redis-url.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { ToolCatalog } from '../planning/validate.js';
 import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
@@ -38,15 +38,6 @@ export async function redisUrlFor(io: CliIO, flag: string | undefined, home: str
   return redis.trim();
 }
 
-/** A Redis URL as recorded and shown (as the workers' messages show it): no user or password. */
-export function withoutCredentials(url: string): string {
-  try {
-    return shownRedisUrl(new URL(url));
-  } catch {
-    return url;
-  }
-}
-
 /** As redisUrlFor, for the commands that need a Redis (ksa worker, ksa workers): none given is a usage error. */
 export async function requiredRedisUrl(io: CliIO, flag: string | undefined, home: string): Promise<string> {
   const url = await redisUrlFor(io, flag, home);
@@ -77,7 +68,7 @@ export type { OpenedRemote } from '../agent/session-runs.js';
 /** The chat's runs through the workers at `url`: the Redis checked before each run is created, then opened for it. */
 export function runWorkers(url: string, tools: ToolCatalog, flags: RemoteFlags = {}): RunWorkers {
   return {
-    redis: withoutCredentials(url),
+    redis: recordedRedisUrl(url),
     check: async () => void (await checkedTarget(url)),
     open: (runId, plan, reattach) => openRemote(url, runId, plan, tools, { ...flags, reattach }),
   };

@@ -2,3 +2,22 @@
 export function shownRedisUrl(parsed: URL): string {
   return `${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname.length > 1 ? parsed.pathname : ''}`;
 }
+
+/**
+ * A Redis URL as a run records it: as shown, but a password as *** (the user kept), so that
+ * `ksa status` can say a resume needs it.
+ */
+export function recordedRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const shown = shownRedisUrl(parsed);
+    return parsed.password === '' ? shown : shown.replace('//', `//${parsed.username}:***@`);
+  } catch {
+    return url;
+  }
+}
+
+/** `--redis <recorded>`, saying what to put in place of the *** of a recorded password. */
+export function redisFlagHint(recorded: string): string {
+  return `--redis ${recorded}${recorded.includes(':***@') ? ' (with its password in place of ***)' : ''}`;
+}

@@ -7,6 +7,7 @@ import { writeLine, type CliIO } from '../io.js';
 import { parseSeconds } from '../options.js';
 import { runSession } from '../run-session.js';
 import { checkedTarget, openRemote, redisUrlFor } from '../remote-run.js';
+import { redisFlagHint } from '../../workers/redis-url.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
 
@@ -44,7 +45,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   const usedWorkers = record.redis !== undefined || Object.values(record.state.steps).some((st) => st.worker !== undefined);
   const redisUrl = usedWorkers ? await redisUrlFor(io, flags.redis, stores.home) : undefined;
   if (record.redis && !redisUrl) {
-    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; to stop its jobs there too, cancel it with: ksa cancel ${runId} --redis ${record.redis}` });
+    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; to stop its jobs there too, cancel it with: ksa cancel ${runId} ${redisFlagHint(record.redis)}` });
   }
 
   const stepsById = new Map(record.plan.steps.map((step) => [step.id, step]));

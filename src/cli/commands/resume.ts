@@ -14,7 +14,8 @@ import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
 
-import { describeWorkers, redisUrlFor, withoutCredentials, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { recordedRedisUrl, redisFlagHint } from '../../workers/redis-url.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean } & RemoteFlags;
 
@@ -54,11 +55,11 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // finished would run again).
   const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
   if (record.redis && !redisUrl) {
-    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; resume it there: ksa resume ${runId} --redis ${record.redis}` });
+    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; resume it there: ksa resume ${runId} ${redisFlagHint(record.redis)}` });
   }
   // Another Redis has none of its jobs: what its workers finished would run again, elsewhere.
   if (record.redis && redisUrl && (await import('../../workers/index.js')).sameRedisServer(record.redis, redisUrl) === false) {
-    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}, not ${withoutCredentials(redisUrl)}: its jobs and their results are there; resume it with --redis ${record.redis}` });
+    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}, not ${recordedRedisUrl(redisUrl)}: its jobs and their results are there; resume it with ${redisFlagHint(record.redis)}` });
   }
 
   const style = createStyler(colorEnabled(io.stderr, io.env));

@@ -18,7 +18,8 @@ import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval
 import type { PolicyAssessment } from '../../policy/rules/index.js';
 import { loadPolicy } from '../policy-files.js';
 import { workspaceOption } from '../workspace-option.js';
-import { describeWorkers, redisUrlFor, withoutCredentials, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { recordedRedisUrl } from '../../workers/redis-url.js';
 
 export type RunFlags = {
   yes?: boolean;
@@ -117,7 +118,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
       allowedEnv: flags.allowEnv,
       ...(maxParallel ? { maxParallel } : {}),
       ...(kubeContext ? { kubeContext } : {}),
-      ...(redisUrl ? { redis: withoutCredentials(redisUrl) } : {}),
+      ...(redisUrl ? { redis: recordedRedisUrl(redisUrl) } : {}),
       state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), { ...plan.inputs, ...inputs }),
     },
     `ksa run ${file}`,

@@ -9,6 +9,7 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
 import { durationBetween } from '../time-format.js';
 import { paintStatus } from './runs.js';
+import { redisFlagHint } from '../../workers/redis-url.js';
 import { plainText, visible } from '../../tui/visible-text.js';
 
 export async function statusCommand(io: CliIO, runIdArg: string | undefined, flags: { json?: boolean; logLines?: string }): Promise<ExitCodeValue> {
@@ -87,7 +88,7 @@ function workerCell(st: { worker?: string; succeededOn?: Record<string, unknown>
 }
 
 function nextSteps(runId: string, status: string, redis: string | undefined): string[] {
-  const resume = `ksa resume ${runId}${redis ? ` --redis ${redis}` : ''}`;
+  const resume = `ksa resume ${runId}${redis ? ` ${redisFlagHint(redis)}` : ''}`;
   if (status === 'interrupted') return [`The process running it is gone. Continue with: ${resume}   or undo what it did with: ksa cancel ${runId}`];
   if (status === 'paused') return [`Continue with: ${resume}`];
   if (status === 'running') return [`Cancel it with: ksa cancel ${runId}`];

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { recordedRedisUrl, redisFlagHint, shownRedisUrl } from '../../src/workers/redis-url.js';
+
+describe('Redis URLs as runs record them', () => {
+  it('a password is recorded as *** (the user kept), so a hint can say the resume needs it', () => {
+    expect(recordedRedisUrl('redis://:s3cret@cache:6380/2')).toBe('redis://:***@cache:6380/2');
+    expect(recordedRedisUrl('rediss://app:s3cret@cache')).toBe('rediss://app:***@cache');
+    expect(recordedRedisUrl('redis://cache:6379')).toBe('redis://cache:6379');
+    expect(shownRedisUrl(new URL('redis://app:s3cret@cache:6380'))).toBe('redis://cache:6380');
+  });
+
+  it('the --redis hint asks for the password where the recorded URL had one', () => {
+    expect(redisFlagHint('redis://:***@cache:6380')).toBe('--redis redis://:***@cache:6380 (with its password in place of ***)');
+    expect(redisFlagHint('redis://cache:6380')).toBe('--redis redis://cache:6380');
+  });
+});
