@@ -118,6 +118,8 @@ function renderedArgs(args: unknown, inputs: Readonly<Record<string, unknown>>):
 /** Time left of a stored run that is running or paused, from the durations learned so far. */
 export async function estimateStoredRun(home: string, record: RunRecord, status: RunStatus, now = Date.now()): Promise<RunEstimate | undefined> {
   if (status !== 'running' && status !== 'paused') return undefined;
+  // A run that failed or was cancelled is stopping or rolling back: the steps left will not run.
+  if (record.state.error !== undefined) return undefined;
   const stats = await new StepDurations(home).statsFor(record.plan, { ...record.inputs, ...record.state.inputs });
   if (stats.size === 0) return undefined;
   return estimateRemaining(

@@ -35,7 +35,8 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
   const shown = rows.length <= maxLines ? rows : rows.filter((row) => isActiveStep(view, row.step)).slice(0, maxLines);
   const counts = countByStatus(view);
   const done = finishedStepCount(view, counts);
-  const estimate = viewEstimate(view, now);
+  // Rolling back, the steps left will not run: no time left to tell.
+  const estimate = view.rollingBack === undefined ? viewEstimate(view, now) : undefined;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? 'blue' : undefined} paddingX={1}>
       <Text bold wrap="truncate-end">
@@ -50,7 +51,7 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
         {counts.failed ? ` · ${counts.failed} failed` : ''} · {formatDuration(view.startedAtMs === undefined ? 0 : now - view.startedAtMs)}
         {view.rollingBack ? ' · rolling back' : ''}
         {view.status === 'paused' ? ' · paused' : ''}
-        {estimate ? ` · ${formatEstimate(estimate)}` : ''}
+        {estimate ? ` · ${formatEstimate(estimate, view.status === 'paused')}` : ''}
       </Text>
       {view.status === 'paused' ? (
         <Text color={color ? 'yellow' : undefined}>

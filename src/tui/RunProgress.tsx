@@ -80,8 +80,10 @@ function LogLine({ entry, step, color }: { readonly entry: RunLogEntry; readonly
 }
 
 function estimateOf(view: RunView, now: number): string | undefined {
+  // Rolling back, the steps left will not run: no time left to tell.
+  if (view.rollingBack !== undefined) return undefined;
   const estimate = viewEstimate(view, now);
-  return estimate ? formatEstimate(estimate) : undefined;
+  return estimate ? formatEstimate(estimate, view.status === 'paused') : undefined;
 }
 
 function LiveLine(props: { readonly step: StepView; readonly rollingBack: boolean; readonly paused: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {

@@ -1,11 +1,15 @@
 import { isSlowerThanUsual, type DurationStats, type RunEstimate } from '../planning/estimate.js';
 import { formatDuration } from './run-view-model.js';
 
-/** "about 2m10s left", "1m30s–3m00s left" while history is thin, "+ 2 steps never timed". */
-export function formatEstimate(estimate: RunEstimate): string {
+/**
+ * "about 2m10s left", "1m30s–3m00s left" while history is thin, "+ 2 steps never timed".
+ * Paused, no new step starts until the resume: the time is "left once resumed".
+ */
+export function formatEstimate(estimate: RunEstimate, paused = false): string {
   const low = roundForDisplay(estimate.lowMs);
   const high = roundForDisplay(estimate.highMs);
-  const span = low === high ? `about ${formatDuration(low)} left` : `${formatDuration(low)}–${formatDuration(high)} left`;
+  const left = paused ? 'left once resumed' : 'left';
+  const span = low === high ? `about ${formatDuration(low)} ${left}` : `${formatDuration(low)}–${formatDuration(high)} ${left}`;
   return estimate.untimedSteps > 0 ? `${span} (+ ${estimate.untimedSteps} step${estimate.untimedSteps === 1 ? '' : 's'} never timed)` : span;
 }
 

@@ -82,7 +82,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         // Step durations render templates (CEL): loaded for /status, not with the app.
         const { estimateStoredRun } = await import('../store/step-durations.js');
         const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
-        const lines = [`Run ${id}: ${status} · ${record.goal}${estimate ? ` · ${formatEstimate(estimate)}` : ''}`];
+        const lines = [`Run ${id}: ${status} · ${record.goal}${estimate ? ` · ${formatEstimate(estimate, status === 'paused')}` : ''}`];
         for (const step of doc.steps) {
           lines.push(`  ${step.id.padEnd(16)} ${step.status.padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${step.error ? `  ${step.error}` : ''}`);
         }

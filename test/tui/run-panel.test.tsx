@@ -141,6 +141,23 @@ describe('RunPanel with learned durations', () => {
     // unit (60 s, not started) then deploy (20 s): about 1m20s left.
     expect(frame).toMatch(/1\/5 done · 2 running · 3m20s · about 1m20s left/);
   });
+
+  it('paused, the time is left once resumed; rolling back, no time left is shown', () => {
+    const point = (ms: number) => durationStats([ms, ms, ms])!;
+    const stats = new Map([['install', point(70_000)], ['lint', point(40_000)], ['types', point(30_000)], ['unit', point(60_000)], ['deploy', point(20_000)]]);
+    const start = [(at: (ms: number) => string) => ({ type: 'run_started' as const, goal: plan.goal, stepCount: 5, resumed: false, ts: at(20_000) }), started('install', 20_000)];
+    const paused = view([...start, (at) => ({ type: 'run_paused', ts: at(100) })]);
+    paused.estimates = { plan, stats };
+    expect(render(<RunPanel view={paused} plan={plan} color={false} />).lastFrame()).toMatch(/· paused · about 2m10s left once resumed/);
+    const app = render(<RunProgress view={paused} color={false} keysHint />);
+    expect(app.lastFrame()).toMatch(/· paused · about 2m10s left once resumed/);
+    app.unmount();
+    const rolling = view([...start, succeeded('install', 1000), (at) => ({ type: 'rollback_started', stepIds: ['install'], ts: at(100) })]);
+    rolling.estimates = { plan, stats };
+    const frame = render(<RunPanel view={rolling} plan={plan} color={false} />).lastFrame()!;
+    expect(frame).toContain('· rolling back');
+    expect(frame).not.toMatch(/left/);
+  });
 });
 
 describe('RunPanel of a paused run', () => {

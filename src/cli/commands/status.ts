@@ -38,7 +38,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     writeLine(io.stdout, `  approved by ${by} · ${when} · --approve ${approval.mode}${approval.allowDestroy ? ' · destroy allowed' : ''} · ${approval.command} · plan ${approval.planHash.slice(0, 19)}…`);
   }
   if (owner) writeLine(io.stdout, `  owned by process ${owner.pid} (${owner.command})`);
-  if (estimate) writeLine(io.stdout, `  estimated: ${formatEstimate(estimate)} (from earlier runs)`);
+  if (estimate) writeLine(io.stdout, `  estimated: ${formatEstimate(estimate, status === 'paused')} (from earlier runs)`);
   if (state.error && status !== 'succeeded') writeLine(io.stdout, `  ${style.red(plainText(state.error))}`);
   // Paused, and its process died since: nothing runs, and what was running was cut short.
   const orphaned = status === 'paused' && !owner;
