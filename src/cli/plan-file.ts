@@ -107,8 +107,10 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
     const at = where ? `:${where.line}:${where.col}` : '';
     if (/call stack/i.test(first.message)) throw new CliError({ message: `${displayPath}${at}: the document nests too deeply`, location: where ? { line: where.line, column: where.col } : undefined });
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
+    // Strict JSON that JSON.parse took can only fail here for a key given twice in one object.
+    const problem = format === 'json' ? `JSON syntax error: ${first.code === 'DUPLICATE_KEY' ? 'a key appears twice in one object' : firstLine(first.message)}` : `YAML syntax error: ${firstLine(first.message)}`;
     throw new CliError({
-      message: `${displayPath}${at}: YAML syntax error: ${firstLine(first.message)}${more}`,
+      message: `${displayPath}${at}: ${problem}${more}`,
       location: where ? { line: where.line, column: where.col } : undefined,
     });
   }
@@ -223,6 +225,10 @@ function strictJson(text: string, displayPath: string): unknown {
     if (position) {
       const before = text.slice(0, Number(position[1])).split('\n');
       location = { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+    } else {
+      // Newer Node versions quote the text instead of giving a position: the YAML parser (JSON is YAML) finds the place.
+      const where = parseDocument(text, { lineCounter: new LineCounter() }).errors[0]?.linePos?.[0];
+      if (where) location = { line: where.line, column: where.col };
     }
     const at = location ? `:${location.line}:${location.column}` : '';
     throw new CliError({

@@ -134,6 +134,17 @@ describe.concurrent('ksa validate', () => {
     expectNoStackTrace(result);
   });
 
+  it('a .json plan: an error Node gives no position for is still located; a key given twice is a JSON error', async () => {
+    await sandbox.writePlan('unlocated.json', '{"goal": "x", "steps": [}');
+    const unlocated = await ksa('validate', 'unlocated.json');
+    expect(unlocated.code, describeResult(unlocated)).toBe(2);
+    expect(nonEmptyLines(unlocated.stderr)).toEqual([expect.stringMatching(/^ksa: unlocated\.json:1:25: JSON syntax error: /)]);
+    await sandbox.writePlan('twice.json', '{\n  "goal": "x",\n  "goal": "y",\n  "steps": []\n}\n');
+    const twice = await ksa('validate', 'twice.json');
+    expect(twice.code, describeResult(twice)).toBe(2);
+    expect(nonEmptyLines(twice.stderr)).toEqual(['ksa: twice.json:3:3: JSON syntax error: a key appears twice in one object']);
+  });
+
   it('problems in a .json plan are located too', async () => {
     await sandbox.writePlan(
       'bad.json',
