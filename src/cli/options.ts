@@ -40,11 +40,15 @@ export function parseWholeNumber(value: string | undefined, flag: string, min = 
   return n;
 }
 
-/** `--timeout 30` (seconds, fractions allowed) → milliseconds; `fallback` seconds when not given. */
+/** `--timeout 30` (seconds, fractions allowed) or `5m` → milliseconds; `fallback` seconds when not given. */
 export function parseSeconds(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback * 1000;
-  const seconds = DECIMAL.test(value) ? Number(value) : NaN;
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds * 1000 > MAX_TIMER_MS) throw new CliError({ message: `${flag} expects a number of seconds above 0 and at most ${Math.floor(MAX_TIMER_MS / 1000)}, got "${value}"` });
+  // With a unit it is a duration as --worker-wait takes (`5m`, `500ms`); a bare number is seconds.
+  const unit = /^(.*?)(ms|s|m|h)$/.exec(value);
+  const seconds = DECIMAL.test(value) ? Number(value) : unit && DECIMAL.test(unit[1]!) ? (Number(unit[1]) * UNIT_MS[unit[2] as keyof typeof UNIT_MS]) / 1000 : NaN;
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds * 1000 > MAX_TIMER_MS) {
+    throw new CliError({ message: `${flag} expects seconds (30, 2.5) or a duration (500ms, 30s, 5m), above 0 and at most ${Math.floor(MAX_TIMER_MS / 3_600_000)}h, got "${value}"` });
+  }
   return seconds * 1000;
 }
 

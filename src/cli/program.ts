@@ -174,7 +174,7 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .argument('<run>', 'run id or a unique prefix of it')
     .option('-y, --yes', 'approve the rollback of an interrupted run without asking')
     .option('--json', 'print the outcome as JSON')
-    .option('--timeout <seconds>', 'how long to wait for a running run to finish its rollback (default 300)')
+    .option('--timeout <seconds>', 'how long to wait for a running run to finish its rollback: seconds, or 500ms/5m (default 300)')
     .option('--redis <url>', "an interrupted run's Redis: its queued jobs are removed, its running ones stopped (or KSA_REDIS_URL, or \"redis\" in config.json)")
     .action(async (run: string, flags) => setExit(await (await import('./commands/cancel.js')).cancelCommand(io, run, flags)));
 
@@ -183,7 +183,7 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .description('pause a running run where it runs: running steps finish, no new step starts (ksa resume goes on)')
     .argument('<run>', 'run id or a unique prefix of it')
     .option('--json', 'print the outcome as JSON')
-    .option('--timeout <seconds>', 'how long to wait for the run to pause (default 30)')
+    .option('--timeout <seconds>', 'how long to wait for the run to pause: seconds, or 500ms/5m (default 30)')
     .action(async (run: string, flags) => setExit(await (await import('./commands/pause.js')).pauseCommand(io, run, flags)));
 
   program

@@ -111,10 +111,10 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
       [['resume', 'no-such-run', '--worker-wait', '5 min'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got "5 min"$/],
       // Checked before the run is looked up, the model endpoint read or anything printed.
       [['status', 'no-such-run', '--log-lines', 'x'], /^ksa: --log-lines expects a whole number of at least 0, got "x"$/],
-      [['cancel', 'no-such-run', '--timeout', 'soon'], /^ksa: --timeout expects a number of seconds above 0 and at most 2147483, got "soon"$/],
-      [['pause', 'no-such-run', '--timeout', '0'], /^ksa: --timeout expects a number of seconds above 0 and at most 2147483, got "0"$/],
+      [['cancel', 'no-such-run', '--timeout', 'soon'], /^ksa: --timeout expects seconds \(30, 2\.5\) or a duration \(500ms, 30s, 5m\), above 0 and at most 596h, got "soon"$/],
+      [['pause', 'no-such-run', '--timeout', '0'], /^ksa: --timeout expects seconds \(30, 2\.5\) or a duration \(500ms, 30s, 5m\), above 0 and at most 596h, got "0"$/],
       // Longer than a timer can wait: it would fire at once.
-      [['cancel', 'no-such-run', '--timeout', '3000000'], /^ksa: --timeout expects a number of seconds above 0 and at most 2147483, got "3000000"$/],
+      [['cancel', 'no-such-run', '--timeout', '3000000'], /^ksa: --timeout expects seconds \(30, 2\.5\) or a duration \(500ms, 30s, 5m\), above 0 and at most 596h, got "3000000"$/],
       [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', '1000h'], /^ksa: --worker-wait expects a duration from 1ms to 596h, got "1000h"$/],
       // A Redis URL that is not one is a usage error, like a bad flag value.
       [['run', plan, '--yes', '--redis', 'notaurl'], /^ksa: cannot use Redis at notaurl: not a URL \(expected redis:\/\/\[:password@\]host\[:port\]\[\/db\]\)$/],
@@ -135,8 +135,12 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
       [['status', 'no-such-run', '--log-lines', '8 '], /^ksa: --log-lines expects a whole number of at least 0, got "8 "$/],
       [['plan', 'deploy it', '--max-repairs', '0b1'], /^ksa: --max-repairs expects a whole number of at least 0, got "0b1"$/],
       [['worker', '--concurrency', '2.0', '--redis', 'redis://127.0.0.1:1'], /^ksa: --concurrency expects a whole number of at least 1, got "2.0"$/],
-      [['cancel', 'no-such-run', '--timeout', '0x10'], /^ksa: --timeout expects a number of seconds above 0 and at most 2147483, got "0x10"$/],
-      [['pause', 'no-such-run', '--timeout', '1e1'], /^ksa: --timeout expects a number of seconds above 0 and at most 2147483, got "1e1"$/],
+      [['cancel', 'no-such-run', '--timeout', '0x10'], /^ksa: --timeout expects seconds \(30, 2\.5\) or a duration \(500ms, 30s, 5m\), above 0 and at most 596h, got "0x10"$/],
+      [['cancel', 'no-such-run', '--timeout', '5 m'], /^ksa: --timeout expects seconds \(30, 2\.5\) or a duration \(500ms, 30s, 5m\), above 0 and at most 596h, got "5 m"$/],
+      // A duration with a unit is taken: the run is looked up.
+      [['pause', 'no-such-run', '--timeout', '2m'], /^ksa: no run "no-such-run" \(list them with: ksa runs\)$/],
+      [['cancel', 'no-such-run', '--timeout', '500ms'], /^ksa: no run "no-such-run" \(list them with: ksa runs\)$/],
+      [['pause', 'no-such-run', '--timeout', '1e1'], /^ksa: --timeout expects seconds \(30, 2\.5\) or a duration \(500ms, 30s, 5m\), above 0 and at most 596h, got "1e1"$/],
       [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', '0x10s'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got "0x10s"$/],
       [['resume', 'no-such-run', '--worker-wait', ' 5m'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got " 5m"$/],
     ];
