@@ -15,6 +15,8 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'object') return 'object';
+  // 1e400 in a plan file parses to Infinity: say why it is not a number a plan can use.
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : 'a number too large to represent (over 1.8e308)';
   return `${typeof value} ${String(value)}`;
 }
 

@@ -153,6 +153,10 @@ describe('validatePlan: the document', () => {
     expect(linesOf({ goal: 42, steps: [shell('a')] })).toEqual(['goal: expected string, got number 42']);
   });
 
+  it('a number too large for a double (1e400 in the file) is named so, not "number Infinity"', () => {
+    expect(linesOf({ goal: 'g', steps: [{ ...shell('a'), timeoutMs: Infinity }] })).toEqual(['steps[0].timeoutMs: expected number, got a number too large to represent (over 1.8e308)']);
+  });
+
   it('a step with an unknown field still has its expressions checked', () => {
     const issues = issuesOf({ goal: 'g', inputs: { port: 1 }, steps: [{ id: 'ask', type: 'llm_query', prompt: 'about {{ inputs.prot }}', tool: 'shell' }] });
     expect(issues.map((i) => i.code)).toEqual(['unknown_field', 'unknown_input']);
