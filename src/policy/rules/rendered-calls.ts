@@ -8,6 +8,13 @@ import type { Policy } from './policy-rule.js';
 /** A tool call as the run makes it: its arguments rendered. */
 export type RenderedCall = { readonly stepId: string; readonly phase: 'run' | 'rollback'; readonly tool: string; readonly args: Readonly<Record<string, unknown>> };
 
+/**
+ * Tools whose command itself may come from a step's output (a shell line, an argv, a method).
+ * A typed tool does what its name says: `k8s_rollback` with a revision from the apply's output
+ * is approved as what it is, including the delete of a first deploy (a null revision).
+ */
+const FREE_FORM_TOOLS: ReadonlySet<string> = new Set(['shell', 'kubectl', 'helm', 'docker', 'podman', 'http']);
+
 /** What the run was approved for, beyond the steps as shown. */
 export type RenderedCallGrant = {
   /** Destroy steps were approved (`--allow-destroy`, or a `y` to a plan that destroys). */
@@ -40,7 +47,7 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
     const denied = decision.denied[0];
     if (denied) return `${what}, ${denied.why}; nothing was run`;
     const destroys = decision.steps[0];
-    if (destroys?.level === 'destroy' && !grant.allowDestroy) {
+    if (destroys?.level === 'destroy' && !grant.allowDestroy && FREE_FORM_TOOLS.has(call.tool)) {
       return `${what} destroys (${destroys.reason}), and the run was approved without destroy steps; nothing was run (write the command into the plan, or approve destroy steps: --allow-destroy)`;
     }
     return undefined;
