@@ -1,3 +1,4 @@
+import { StreamCutError } from './model/stream-repair.js';
 import { APICallError, RetryError } from 'ai';
 import { KsaError } from '../planning/index.js';
 import { createRedactor, secretValues } from '../store/redact.js';
@@ -102,6 +103,9 @@ function describeModelError(error: unknown, config: ErrorConfig): ModelError {
           cause: error,
         });
       }
+    }
+    if (status !== undefined && status < 300 && last.cause instanceof StreamCutError) {
+      return new ModelError({ reason: 'bad_response', statusCode: status, message: `${endpoint}: ${last.cause.message}`, cause: error });
     }
     if (status !== undefined && status < 300) {
       return new ModelError({

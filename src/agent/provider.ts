@@ -5,6 +5,7 @@ import type { ModelConfig } from './config.js';
 import type { CapabilityUpdate, StructuredMode } from './model/capabilities.js';
 import { capabilityWatchMiddleware } from './model/capability-watch.js';
 import { reasoningMiddleware } from './model/reasoning.js';
+import { streamRepairingFetch } from './model/stream-repair.js';
 import { structuredFallbackMiddleware } from './model/structured-fallback.js';
 
 export type ChatModelOptions = {
@@ -22,7 +23,7 @@ export type ChatModelOptions = {
  * output that falls back from json_schema to json_object to the schema in the prompt.
  */
 export function createChatModel(config: ModelConfig, options: ChatModelOptions = {}): LanguageModel {
-  const base = createOpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, name: 'openai', fetch: fetchWithTimeout(config.timeoutMs) }).chat(config.model);
+  const base = createOpenAI({ baseURL: config.baseURL, apiKey: config.apiKey, name: 'openai', fetch: streamRepairingFetch(fetchWithTimeout(config.timeoutMs)) }).chat(config.model);
   const structured = { mode: options.structured ?? 'json_schema', onChange: (mode: StructuredMode, why: string) => options.onCapability?.({ structured: mode, source: why }, why) };
   const watch = options.onCapability ? [capabilityWatchMiddleware(options.onCapability)] : [];
   return wrapLanguageModel({ model: base, middleware: [...watch, structuredFallbackMiddleware(structured), reasoningMiddleware()] });

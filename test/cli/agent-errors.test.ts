@@ -141,12 +141,12 @@ describe.concurrent('timeouts and base URLs', () => {
     expect(cli.server.requests).toHaveLength(1);
   });
 
-  it('ksa ask: a 200 whose body is not a completion (a captive portal page) is one line and exit 1, not a silent empty answer', async (context) => {
+  it('ksa ask: a 200 whose body is not a completion (a captive portal page) is one line with its words and exit 1, not a silent empty answer', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.setFallback({ rawBody: '<html><body>captive portal</body></html>', headers: { 'content-type': 'text/html' } });
     const result = await cli.ksa(['ask', 'hello']);
     expect(result.code, describeResult(result)).toBe(1);
-    expect(singleFailureLine(result)).toMatch(/^ksa: the model sent an empty answer: no text and no tool call/);
+    expect(singleFailureLine(result)).toBe(`ksa: ${cli.server.baseURL} sent an answer ksa could not read (200: captive portal): it was cut off or is not in the Chat Completions format; try again, and check the server's log if it persists`);
   });
 
   it('ksa ask: a model that never answers times out with one line and exit 1', async (context) => {
