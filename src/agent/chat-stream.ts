@@ -107,7 +107,16 @@ export class TurnOutput {
   }
 }
 
-export type StreamOutcome = { readonly failure?: unknown; readonly aborted: boolean; readonly toolCalls: number; readonly streamed: boolean };
+export type StreamOutcome = {
+  readonly failure?: unknown;
+  readonly aborted: boolean;
+  readonly toolCalls: number;
+  /** The functions the model called, in order. */
+  readonly toolNames: readonly string[];
+  /** Model calls that ended in tool calls: the turn's step limit counts them. */
+  readonly toolSteps: number;
+  readonly streamed: boolean;
+};
 
 /** Reads a streamText result into the turn: text, reasoning (parts, or think tags in the text), tool calls and results. */
 export async function consumeStream(result: ReturnType<typeof streamText<ToolSet>>, out: TurnOutput, abortSignal: AbortSignal | undefined): Promise<StreamOutcome> {
@@ -119,6 +128,8 @@ export async function consumeStream(result: ReturnType<typeof streamText<ToolSet
   let failure: unknown;
   let aborted = false;
   let toolCalls = 0;
+  let toolSteps = 0;
+  const toolNames: string[] = [];
   let streamed = false;
   // The SDK's tool-error part carries only the error's text (class names, the value echoed, the schema's issue JSON);
   // the error itself comes with the invalid call, just before.
@@ -136,6 +147,7 @@ export async function consumeStream(result: ReturnType<typeof streamText<ToolSet
       case 'tool-call':
         streamed = true;
         toolCalls++;
+        toolNames.push(part.toolName);
         take(filter.end());
         out.toolCall(part.toolName, part.input, part.toolCallId);
         if (part.invalid) {
@@ -152,6 +164,9 @@ export async function consumeStream(result: ReturnType<typeof streamText<ToolSet
         out.toolResult(part.toolCallId, part.toolName, { error: message }, true, invalid !== undefined);
         break;
       }
+      case 'finish-step':
+        if (part.finishReason === 'tool-calls') toolSteps++;
+        break;
       case 'finish':
         out.totalTokens += part.totalUsage.totalTokens ?? 0;
         out.cutOff = part.finishReason === 'length';
@@ -168,5 +183,5 @@ export async function consumeStream(result: ReturnType<typeof streamText<ToolSet
   }
   take(filter.end());
   if (abortSignal?.aborted) aborted = true;
-  return { failure, aborted, toolCalls, streamed };
+  return { failure, aborted, toolCalls, toolNames, toolSteps, streamed };
 }

@@ -8,7 +8,7 @@ import { ChatModeState, ignoredTools, toolsRefusal, toolsRefusalMiddleware } fro
 import { consumeStream, TurnOutput, type TurnEvent } from './chat-stream.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
 import { invalidCallResultsForModel } from './invalid-tool-call.js';
-import { CONTEXT_HINT, emptyAnswer, noAnswerAfterFailedCall } from './model-errors.js';
+import { CONTEXT_HINT, emptyAnswer, noAnswerAfterFailedCall, noAnswerAfterLookups } from './model-errors.js';
 import { RETRY_HISTORY_FACTOR } from './model/context-retry.js';
 import { isContextLengthError } from './model/error-kinds.js';
 import type { KubeDefaults } from './kube-pinning.js';
@@ -92,6 +92,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
 
   let aborted = false;
   let toolCalls = 0;
+  let lookups: { readonly names: readonly string[]; readonly steps: number } | undefined;
   if (mode.tools) {
     let outcome = await toolsTurn(options, history, createAgentTools(agent), out);
     // A prompt too long for the server's window (Ollama's small default, a long session): once more with a quarter of the history.
@@ -102,6 +103,7 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
     }
     aborted = outcome.aborted;
     toolCalls = outcome.toolCalls;
+    if (outcome.toolNames.length > 0 && outcome.toolNames.every((name) => LOOKUP_TOOLS.has(name))) lookups = { names: outcome.toolNames, steps: outcome.toolSteps };
     const refused = outcome.failure !== undefined && !outcome.streamed ? toolsRefusal(outcome.failure) : undefined;
     if (outcome.failure !== undefined && !aborted && !refused) throw outcome.failure;
     // Plain text where a tool was needed: the server dropped the tools on the way to the model.
@@ -141,9 +143,17 @@ export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnRes
   // Calls that all ended in failure and not a word after them (the model kept calling a function wrong until the
   // step limit): no answer either, said with the last failure; a call that worked did something, and stays a turn.
   if (!aborted && !turnProposal && out.failedCall !== undefined && out.text.trim() === '') throw noAnswerAfterFailedCall(out.failedCall);
+  // Only look-ups and not a word after them: nothing was answered and nothing done.
+  if (!aborted && !turnProposal && lookups && out.failedCall === undefined && out.text.trim() === '') throw noAnswerAfterLookups(lookups.names, lookups.steps >= TOOL_STEP_LIMIT);
   const cutOff = out.cutOff && !aborted;
   return { text: out.text.trimEnd(), proposal: turnProposal, totalTokens: out.totalTokens, aborted, ...(out.reasoning ? { reasoning: out.reasoning } : {}), ...(cutOff ? { cutOff } : {}) };
 }
+
+/** Model calls one turn may make with tools: a model that keeps calling functions is stopped there. */
+const TOOL_STEP_LIMIT = 6;
+
+/** Functions that only read: a turn of those alone did nothing the user can see. */
+const LOOKUP_TOOLS: ReadonlySet<string> = new Set(['list_runs', 'get_run_status', 'get_step_error']);
 
 /** Said under an answer that stopped at the model's output limit. */
 export const CUT_OFF_NOTICE = 'The answer was cut off at the model\'s output limit; say "go on" for the rest.';
@@ -155,7 +165,7 @@ async function toolsTurn(options: ChatTurnOptions, history: ModelMessage[], tool
     instructions: options.instructions ? `${CHAT_INSTRUCTIONS}\n\n${options.instructions}` : CHAT_INSTRUCTIONS,
     messages: [...history, { role: 'user', content: options.text }],
     tools,
-    stopWhen: isStepCount(6),
+    stopWhen: isStepCount(TOOL_STEP_LIMIT),
     // A call the model got wrong is explained to it in the words the user sees, not as the SDK's error dump.
     prepareStep: ({ steps, messages }) => {
       const plain = invalidCallResultsForModel(steps, messages);

@@ -188,3 +188,12 @@ export function noAnswerAfterFailedCall(failure: string): ModelError {
   const said = rest.length ? `${first} ${rest.join('; ')}` : first;
   return new ModelError({ reason: 'bad_response', message: `the model gave no answer after a failed call — ${said}; ask again, or check the model with: ksa model check` });
 }
+
+/** A turn of look-ups (list_runs, get_run_status…) with no answer after them; `limited`: stopped at the turn's limit of calls. */
+export function noAnswerAfterLookups(names: readonly string[], limited: boolean): ModelError {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const called = [...counts].map(([name, count]) => (count > 1 ? `${name} ×${count}` : name)).join(', ');
+  const why = limited ? `it kept calling functions (${called}) until ksa stopped it` : `it called ${called}, then said nothing`;
+  return new ModelError({ reason: 'bad_response', message: `the model gave no answer: ${why}; ask again, or check the model with: ksa model check` });
+}

@@ -65,6 +65,17 @@ describe('chat turns over HTTP (SSE)', () => {
     expect(toolMessages.map(contentText).join('\n')).toContain('error TS2322');
   });
 
+  it('look-ups and not a word after them: the turn fails in one line naming the calls, not as a silent empty answer', async () => {
+    rig.server.enqueue({ toolCalls: [{ name: 'list_runs', arguments: {} }] }, { text: '' });
+    const quiet = await chat('what runs were there?').catch((caught: unknown) => caught);
+    expect(toModelError(quiet, rig.config).message).toBe('the model gave no answer: it called list_runs, then said nothing; ask again, or check the model with: ksa model check');
+    rig.server.reset();
+    rig.server.setFallback({ toolCalls: [{ name: 'list_runs', arguments: {} }] });
+    const looping = await chat('what runs were there?').catch((caught: unknown) => caught);
+    expect(toModelError(looping, rig.config).message).toBe('the model gave no answer: it kept calling functions (list_runs ×6) until ksa stopped it; ask again, or check the model with: ksa model check');
+    expect(rig.server.requests).toHaveLength(6);
+  });
+
   it('propose_plan: a streamed tool call, a JSON planner request, then the streamed answer', async () => {
     rig.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { goal: 'build and check the shop on port 8080' } }] }, planReply(VALID_PLAN), { text: 'Plan ready: 2 steps.' });
     const { result } = await chat('deploy the shop');
