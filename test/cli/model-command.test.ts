@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { agentCliFor, ksaLines, singleFailureLine } from '../helpers/agent-cli.js';
@@ -90,6 +92,47 @@ describe.concurrent('ksa model', () => {
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stdout).toMatch(/plain answer\s+\?\s+\d+ ms\s+cannot reach the model endpoint/);
     expect(singleFailureLine(result)).toBe(`ksa: cannot reach the model endpoint http://127.0.0.1:${port}/v1 (connection refused); is the server running? It is set by OPENAI_BASE_URL`);
+  });
+
+  it("llama-server's 500 for tools without --jinja says the model cannot call tools here: no, no-tools chat, remembered", async (context) => {
+    const cli = await agentCliFor(context);
+    await cli.writeConfig({ maxRetries: 0 });
+    cli.server.setFallback((request) => {
+      if (request.body.tools) return { status: 500, error: { message: 'tools param requires --jinja flag', type: 'server_error' } };
+      if (request.body.response_format) return { text: '{"ok": true, "word": "ping"}' };
+      return { text: '1 2 3 4 5' };
+    });
+    const check = await cli.ksa(['model', 'check', '--json']);
+    expect(check.code, describeResult(check)).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ tools: false, chatMode: 'no-tools chat', unsure: [] });
+    const cached = JSON.parse(readFileSync(path.join(cli.sandbox.home, 'model-capabilities.json'), 'utf8')).models as Record<string, { tools?: boolean }>;
+    expect(Object.values(cached)[0]!.tools).toBe(false);
+  });
+
+  it('a model that spends its output on reasoning: the last line says so and what to raise', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.setFallback({ text: '', reasoning: { field: 'reasoning_content', text: 'Okay, the user wants OK. Let me think about how to say OK' }, finishReason: 'length' });
+    const check = await cli.ksa(['model', 'check']);
+    expect(check.code, describeResult(check)).toBe(1);
+    expect(singleFailureLine(check)).toMatch(
+      new RegExp(`^ksa: ${escape(cli.server.baseURL)}: "fake-model" gave no usable answer \\(empty answer \\(finish reason length\\); its reasoning \\(\\d+ characters\\) is kept apart\\): it ran out of output tokens before answering .*raise the output limit on the server`),
+    );
+  });
+
+  it('a server that never answers: each probe is "?" (not known), and the table does not lose the words around the endpoint', async (context) => {
+    const sandbox = await createCliSandbox('ksa-model-hang-');
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    context.onTestFinished(async () => {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+      await sandbox.cleanup();
+    });
+    const baseURL = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`;
+    const check = await runKsa(['model', 'check'], { cwd: sandbox.dir, home: sandbox.home, env: { OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: 'sk-x', KSA_MODEL: 'fake-model', KSA_MODEL_TIMEOUT_MS: '1000' } });
+    expect(check.code, describeResult(check)).toBe(1);
+    expect(check.stdout).toMatch(/list models +\? +\d+ ms +the model did not answer in time;/);
+    expect(check.stdout).toMatch(/plain answer +\? +\d+ ms +the model did not answer in time;/);
   });
 
   it('list --json: every model, the configured one marked', async (context) => {

@@ -1,8 +1,8 @@
 import { generateText, NoObjectGeneratedError, Output, RetryError, streamText, tool } from 'ai';
 import { z } from 'zod';
 import type { ModelConfig } from '../config.js';
-import { toModelError } from '../model-errors.js';
-import { apiCallErrorOf } from './error-kinds.js';
+import { ModelError, toModelError } from '../model-errors.js';
+import { apiCallErrorOf, modelErrorKind } from './error-kinds.js';
 import { createChatModel, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from '../provider.js';
 import type { ProbeResult, StructuredMode } from './capabilities.js';
 import { listModels } from './list-models.js';
@@ -168,6 +168,10 @@ async function detectOllama(config: ModelConfig, signal: AbortSignal | undefined
 /** A server error, a rate limit, a timeout or a lost connection: the same probe may well work a minute later. */
 function saysNothingAboutTheModel(error: unknown): boolean {
   const last = RetryError.isInstance(error) ? error.lastError : error;
+  // Listing models says why in ksa's words already.
+  if (ModelError.isInstance(last)) return TRANSIENT_REASONS.has(last.reason);
+  // llama-server without --jinja refuses tools with a 500: that says what the model cannot do here.
+  if (modelErrorKind(last) !== undefined) return false;
   const api = apiCallErrorOf(last);
   if (api) {
     const status = api.statusCode;
@@ -178,10 +182,12 @@ function saysNothingAboutTheModel(error: unknown): boolean {
   return (last instanceof TypeError && last.cause !== undefined) || name === 'TimeoutError' || name === 'AbortError';
 }
 
+const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['timeout', 'unreachable', 'server_error', 'rate_limited']);
+
 /** A probe's failure in a few words: the server's own, without the endpoint (the table names it once). */
 function shortReason(error: unknown, config: ModelConfig): string {
   const message = toModelError(error, config).message;
-  return clip(message.replace(`${config.baseURL}: `, '').replace(`${config.baseURL} `, ''), 160);
+  return clip(message.replace(` at ${config.baseURL}`, '').replace(`${config.baseURL}: `, '').replace(`${config.baseURL} `, ''), 160);
 }
 
 function clip(text: string, length: number): string {

@@ -47,7 +47,7 @@ export async function modelCheckCommand(io: CliIO, flags: { json?: boolean }): P
   } else {
     printCheck(io, style, check, record?.saved ? file : undefined);
   }
-  if (!check.answers) throw new CliError({ message: check.failure ?? `${config.baseURL} did not answer`, exitCode: ExitCode.runFailed });
+  if (!check.answers) throw new CliError({ message: check.failure ?? noAnswer(config.baseURL, config.model, check.probes.find((probe) => probe.capability === 'plain answer')?.detail), exitCode: ExitCode.runFailed });
   return ExitCode.ok;
 }
 
@@ -98,4 +98,11 @@ export async function modelListCommand(io: CliIO, flags: { json?: boolean }): Pr
   if (models.length === 0) writeLine(io.stderr, style.dim(`${config.baseURL} serves no models`));
   if (!listed) writeLine(io.stderr, style.yellow(`The configured model "${config.model}" (${config.sources.model}) is not in this list; set KSA_MODEL to one of them.`));
   return ExitCode.ok;
+}
+
+/** It answered, but with no text: what the plain-answer probe saw, and for a model out of tokens what to raise. */
+function noAnswer(endpoint: string, model: string, detail: string | undefined): string {
+  if (!detail) return `${endpoint} did not answer`;
+  const outOfTokens = /finish reason length/.test(detail) ? ': it ran out of output tokens before answering (a reasoning model thinks first); raise the output limit on the server (Ollama: num_predict; vLLM, llama.cpp, LM Studio: max tokens) or turn its thinking off' : '';
+  return `${endpoint}: "${model}" gave no usable answer (${detail})${outOfTokens}`;
 }
