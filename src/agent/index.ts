@@ -14,7 +14,7 @@ export type { TextSegment } from './model/think-tags.js';
 export { structuredFallbackMiddleware } from './model/structured-fallback.js';
 export { checkModel, CAPABILITIES } from './model/probe.js';
 export type { ModelCheck, ChatMode } from './model/probe.js';
-export { listModels } from './model/list-models.js';
+export { isConfiguredModel, listModels } from './model/list-models.js';
 export type { ServedModel } from './model/list-models.js';
 export { ModelError, toModelError, CONTEXT_HINT } from './model-errors.js';
 export type { ModelErrorReason } from './model-errors.js';

@@ -43,3 +43,11 @@ export async function listModels(config: ModelConfig, { signal }: { signal?: Abo
     .filter((item) => item.id)
     .sort((a, b) => a.id.localeCompare(b.id));
 }
+
+/**
+ * Whether a listed model is the configured one. Ollama lists `llama3.2:latest` and serves it as
+ * `llama3.2` too: a name without a tag means its `:latest`.
+ */
+export function isConfiguredModel(servedId: string, configured: string): boolean {
+  return servedId === configured || (!configured.includes(':') && servedId === `${configured}:latest`);
+}

@@ -5,7 +5,7 @@ import { ModelError, toModelError } from '../model-errors.js';
 import { apiCallErrorOf, modelErrorKind } from './error-kinds.js';
 import { createChatModel, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from '../provider.js';
 import type { ProbeResult, StructuredMode } from './capabilities.js';
-import { listModels } from './list-models.js';
+import { isConfiguredModel, listModels } from './list-models.js';
 
 export const CAPABILITIES = ['list models', 'plain answer', 'tool calling', 'JSON-schema output', 'streaming'] as const;
 
@@ -68,7 +68,7 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
 
   await run('list models', async () => {
     const models = await listModels(config, { signal });
-    const listed = models.some((served) => served.id === config.model);
+    const listed = models.some((served) => isConfiguredModel(served.id, config.model));
     return { ok: true, detail: `${models.length} model${models.length === 1 ? '' : 's'}; ${listed ? `"${config.model}" is one of them` : `"${config.model}" is not listed`}` };
   });
 

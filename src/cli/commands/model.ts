@@ -1,4 +1,4 @@
-import { capabilitiesFile, checkModel, listModels, recordCapability, type CapabilityRecord, type ModelCheck } from '../../agent/index.js';
+import { capabilitiesFile, checkModel, isConfiguredModel, listModels, recordCapability, type CapabilityRecord, type ModelCheck } from '../../agent/index.js';
 import { ksaHome } from '../../store/index.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { CliError } from '../errors.js';
@@ -88,13 +88,13 @@ export async function modelListCommand(io: CliIO, flags: { json?: boolean }): Pr
   } catch (error) {
     throw modelFailure(error, config);
   }
-  const listed = models.some((served) => served.id === config.model);
+  const listed = models.some((served) => isConfiguredModel(served.id, config.model));
   if (flags.json) {
-    writeLine(io.stdout, JSON.stringify({ endpoint: config.baseURL, configured: config.model, models: models.map((served) => ({ ...served, configured: served.id === config.model })) }, null, 2));
+    writeLine(io.stdout, JSON.stringify({ endpoint: config.baseURL, configured: config.model, models: models.map((served) => ({ ...served, configured: isConfiguredModel(served.id, config.model) })) }, null, 2));
     return ExitCode.ok;
   }
   const style = createStyler(colorEnabled(io.stdout, io.env));
-  for (const served of models) writeLine(io.stdout, served.id === config.model ? `${style.green('*')} ${style.bold(served.id)}  ${style.dim('(configured)')}` : `  ${served.id}`);
+  for (const served of models) writeLine(io.stdout, isConfiguredModel(served.id, config.model) ? `${style.green('*')} ${style.bold(served.id)}  ${style.dim('(configured)')}` : `  ${served.id}`);
   if (models.length === 0) writeLine(io.stderr, style.dim(`${config.baseURL} serves no models`));
   if (!listed) writeLine(io.stderr, style.yellow(`The configured model "${config.model}" (${config.sources.model}) is not in this list; set KSA_MODEL to one of them.`));
   return ExitCode.ok;
