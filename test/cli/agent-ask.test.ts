@@ -176,6 +176,15 @@ describe.concurrent('ksa ask', () => {
     expect(readFileSync(marker(cli), 'utf8')).toBe('from-ask\n');
   });
 
+  it('-o when the model proposes no plan: says nothing was written, and no file appears', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: 'Which app do you mean?' });
+    const result = await cli.ksa(['ask', '-o', 'proposal.yaml', 'deploy it']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stderr).toContain('No plan was proposed this turn: nothing was written to proposal.yaml.');
+    expect(existsSync(path.join(cli.sandbox.dir, 'proposal.yaml'))).toBe(false);
+  });
+
   it('the proposed plan shows each step\'s risk as ksa run does: harmless commands are read, no ! marks', async (context) => {
     const cli = await agentCliFor(context);
     const harmless = { goal: 'hello', steps: [{ id: 'hello', tool: 'shell', args: { command: 'sleep 1' } }, { id: 'wait', tool: 'shell', args: { command: 'echo hi' }, dependsOn: ['hello'] }] };

@@ -196,7 +196,7 @@ describe.concurrent('ksa runs / ksa status', () => {
     const rollbackHome = path.join(sandbox.dir, 'rolling-back-home');
     const dir = path.join(sandbox.dir, 'rolling-back');
     mkdirSync(dir, { recursive: true });
-    const plan = `goal: Slow undo\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo a" }\n    rollback: { tool: shell, args: { command: "while [ ! -f go ]; do sleep 0.05; done" } }\n  - id: b\n    tool: shell\n    dependsOn: [a]\n    args: { command: "exit 1" }\n`;
+    const plan = `goal: Slow undo\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo a" }\n    rollback: { tool: shell, args: { command: "for i in $(seq 1 300); do if [ -f go ]; then break; fi; sleep 0.05; done" } }\n  - id: b\n    tool: shell\n    dependsOn: [a]\n    args: { command: "exit 1" }\n`;
     const run = startKsa(['run', await sandbox.writePlan('rolling-back/plan.yaml', plan), '--yes'], { home: rollbackHome, cwd: dir });
     try {
       const text = await eventually(async () => {
@@ -206,8 +206,9 @@ describe.concurrent('ksa runs / ksa status', () => {
       expect(text).toMatch(/Run \S+ {2}running/);
       expect(text).toContain('  rolling back: undoing what succeeded, newest first\n');
     } finally {
+      // The rollback waits for this file (at most 15 s): the run ends even when an expectation failed.
       writeFileSync(path.join(dir, 'go'), '');
+      expectExit(await run.result, 1);
     }
-    expectExit(await run.result, 1);
   });
 });

@@ -100,6 +100,9 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     if (turn.proposal && outputFile !== undefined && flags.output !== undefined) {
       proposalFile = outputFile;
       await writeOutputFile(outputFile, flags.output, formatPlanAs(turn.proposal.plan, outputFormat));
+    } else if (flags.output !== undefined && !flags.json) {
+      // `ksa ask … -o plan.yaml && ksa run plan.yaml` must not fail later without a clue.
+      writeLine(io.stderr, style.yellow(`No plan was proposed this turn: nothing was written to ${flags.output}.`));
     }
     let run: { runId: string; status: string; reflection: Reflection } | undefined;
     let exitCode: ExitCodeValue = ExitCode.ok;
