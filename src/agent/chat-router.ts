@@ -77,10 +77,32 @@ export async function routeMessage(options: RouteOptions): Promise<{ route: Rout
     } catch {
       candidate = undefined;
     }
-    const parsed = RouteSchema.safeParse(candidate);
-    const route: Route = parsed.success ? parsed.data : { action: 'answer', reply: answer.trim() || undefined };
+    const parsed = RouteSchema.safeParse(nearRoute(candidate));
+    // JSON that is no route is not an answer to show: the answer is asked for in words instead.
+    const looksLikeJson = candidate !== undefined && typeof candidate === 'object';
+    const route: Route = parsed.success ? parsed.data : { action: 'answer', reply: looksLikeJson ? undefined : answer.trim() || undefined };
     return { route, totalTokens: error.usage?.totalTokens ?? 0 };
   }
+}
+
+/** Actions small models say instead of ROUTE_ACTIONS' names. */
+const ACTION_SYNONYMS: Readonly<Record<string, Route['action']>> = {
+  deploy: 'propose', plan: 'propose', run: 'propose', do: 'propose', execute: 'propose', create: 'propose', rollback: 'propose', retry: 'propose', restart: 'propose', propose_plan: 'propose',
+  change: 'revise', edit: 'revise', modify: 'revise', update: 'revise', revise_plan: 'revise',
+  get_status: 'status', get_run_status: 'status', check: 'status', explain: 'status', get_step_error: 'status',
+  list: 'runs', list_runs: 'runs', history: 'runs',
+  stop: 'cancel', abort: 'cancel', cancel_run: 'cancel',
+  reply: 'answer', respond: 'answer', chat: 'answer', greet: 'answer',
+};
+
+/** A route a small model got nearly right (`"action": "Deploy"`, `"action": "deploy"`): its action read as the one it means. */
+function nearRoute(candidate: unknown): unknown {
+  if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) return candidate;
+  const { action } = candidate as { action?: unknown };
+  if (typeof action !== 'string') return candidate;
+  const word = action.trim().toLowerCase();
+  const meant = (ROUTE_ACTIONS as readonly string[]).includes(word) ? (word as Route['action']) : ACTION_SYNONYMS[word];
+  return meant ? { ...candidate, action: meant } : candidate;
 }
 
 export type RoutedTurnOptions = RouteOptions & {

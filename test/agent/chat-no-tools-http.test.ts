@@ -184,6 +184,20 @@ describe('no tool calling: every route', () => {
     expect(result.text).toMatch(/^Cancelling: running steps are aborted/);
   });
 
+  it('a route a small model nearly got right ("action": "Deploy") is read as the action it means, not shown as JSON', async () => {
+    rig.server.setFallback((request) => (routeRequest(request) || request.body.response_format?.json_schema?.name !== 'plan' ? route({ action: 'Deploy', goal: 'build and check the shop on port 8080' }) : planReply(VALID_PLAN)));
+    const { result } = await chat('deploy the shop', noTools());
+    expect(result.proposal?.plan).toEqual(parsed(VALID_PLAN));
+    expect(result.text).toBe('Here is the plan.');
+  });
+
+  it('JSON that is no route at all is not shown: the answer is asked for in words', async () => {
+    rig.server.enqueue(route({ intent: 'unknown' }), { text: 'Which app should I deploy?' });
+    const { result } = await chat('hello', noTools());
+    expect(result.text).toBe('Which app should I deploy?');
+    expect(rig.server.requests.map((request) => routeRequest(request))).toEqual([true, false]);
+  });
+
   it('an answer that is not JSON at all is shown as the reply', async () => {
     // Every request gets prose (a structured-output fallback may ask again in another format).
     rig.server.setFallback({ text: 'Hi! I can deploy things for you.' });
