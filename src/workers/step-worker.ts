@@ -58,6 +58,7 @@ export class StepWorker {
   private readonly workers: Worker[] = [];
   private readonly running = new Map<string, AbortController | undefined>();
   private subscriber: Redis | undefined;
+  private cancelPoll: NodeJS.Timeout | undefined;
   private client: Redis | undefined;
   private heartbeat: { beat: () => Promise<void>; stop: () => Promise<void> } | undefined;
   private slots: number;
@@ -91,6 +92,12 @@ export class StepWorker {
     this.subscriber.on('error', () => {});
     this.subscriber.on('message', (_channel: string, jobId: string) => this.cancelJob(jobId));
     await this.subscriber.subscribe(CANCEL_CHANNEL);
+    // A cancel published while this worker was away from Redis (an outage, a reconnect) is never
+    // delivered, and one sent on the coordinator's reconnect may beat this one's: the cancel mark
+    // stays, so the running jobs' marks are read on every reconnect and every few seconds.
+    this.subscriber.on('ready', () => void this.stopMarkedJobs());
+    this.cancelPoll = setInterval(() => void this.stopMarkedJobs(), CANCEL_POLL_MS);
+    this.cancelPoll.unref();
 
     const queues = [...labelSubsets(labels).map(labelQueue), workerQueue(name)];
     const processor = (job: Job<StepJobData, StepJobResult>, _token?: string, signal?: AbortSignal) => this.process(job, signal);
@@ -120,12 +127,23 @@ export class StepWorker {
     if (!now) while (this.running.size > 0) await delay(100);
     await settledWithin(closing, STOP_GRACE_MS);
     for (const worker of this.workers) void worker.disconnect().catch(() => {});
+    clearInterval(this.cancelPoll);
     this.subscriber?.disconnect();
     this.client?.disconnect();
   }
 
   private cancelJob(jobId: string): void {
     for (const worker of this.workers) worker.cancelJob(jobId, 'cancelled by the coordinator');
+  }
+
+  private async stopMarkedJobs(): Promise<void> {
+    const client = this.client;
+    if (this.running.size === 0 || client?.status !== 'ready') return;
+    const ids = [...this.running.keys()];
+    const marks = await Promise.all(ids.map((id) => client.exists(cancelledKey(id)))).catch(() => []);
+    ids.forEach((id, i) => {
+      if (marks[i]) this.cancelJob(id);
+    });
   }
 
   private async acquire(): Promise<void> {
@@ -202,6 +220,9 @@ export class StepWorker {
     }
   }
 }
+
+/** How often a worker reads the cancel marks of the jobs it runs (a cancel message can be missed). */
+const CANCEL_POLL_MS = 2000;
 
 /** How long a finished job's arguments wait to be scrubbed, when Redis is slow to answer, before its result goes back. */
 const SCRUB_GRACE_MS = 2000;

@@ -225,4 +225,33 @@ steps:
     const said = (eventsOf(events, 'step_output', 'long') as unknown as { line: string }[]).map((event) => event.line);
     expect(said).toContain(`connected to Redis at ${shown} again`);
   }, 90_000);
+
+  it('a cancel while Redis is away reaches the worker once it is back: the step stops there before its work is done', async () => {
+    const { redis, dir, home } = await fleet.setup('redis-away-cancel', ['w-c']);
+    const planFile = await fleet.sandbox.writePlan('redis-away-cancel/plan.yaml', `goal: Cancel while Redis is away
+steps:
+  - id: first
+    tool: shell
+    args: { command: "echo first" }
+    rollback: { tool: shell, args: { command: "echo undone >> rollback.log" } }
+  - id: long
+    tool: shell
+    dependsOn: [first]
+    args: { command: "echo $$ > long.pid; sleep 20; echo finished >> late.log" }
+`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
+    await eventually(() => (existsSync(path.join(dir, 'long.pid')) ? true : undefined), 20_000);
+    const [pid] = readPids(dir, 'long.pid');
+    orphans.add(pid!);
+    await redis.stop('SIGKILL');
+    run.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await redis.restart();
+    const result = await run.result;
+    expect(result.code, describeResult(result)).toBe(130);
+    // The step's shell is stopped on the worker (not left to finish 20 s later, after the rollback).
+    expect(await waitFor(() => !isProcessAlive(pid!), 10_000), `pid ${pid} still alive`).toBe(true);
+    expect(existsSync(path.join(dir, 'late.log'))).toBe(false);
+    expect([...lineCounts(dir, 'rollback.log').keys()]).toEqual(['undone']);
+  }, 90_000);
 });
