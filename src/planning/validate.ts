@@ -1,3 +1,4 @@
+import { closestBranchIssue } from './union-issue.js';
 import { z } from 'zod';
 import { ancestorIds, buildGraph, createAncestorCheck, descendantIds, type GraphNode, type PlanGraph } from './graph.js';
 import { compileExpression } from './expressions.js';
@@ -344,11 +345,13 @@ const PLAN_FIELDS = shapeKeys(PlanSchema);
 
 function singleIssue(issue: z.core.$ZodIssue, path: IssuePath, root: unknown): ValidationIssue {
   switch (issue.code) {
-    case 'invalid_union':
+    case 'invalid_union': {
       if ('discriminator' in issue && issue.discriminator === 'type') {
         return { code: 'invalid_field', path, message: 'unknown step type; expected "tool_call" (the default), "llm_query" or "condition"' };
       }
-      return { code: 'invalid_field', path, message: issue.message };
+      const inner = closestBranchIssue(issue);
+      return inner ? singleIssue(inner, [...path, ...inner.path.slice(issue.path.length)] as IssuePath, root) : { code: 'invalid_field', path, message: issue.message };
+    }
     case 'invalid_type':
       return { code: 'invalid_field', path, message: typeProblem(issue.expected, valueAt(root, issue.path)) };
     default: {

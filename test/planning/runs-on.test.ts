@@ -34,4 +34,16 @@ describe('runsOn', () => {
     expect(text).toMatch(/steps\[0\]\.runsOn/);
     expect(text).toMatch(/steps\[1\]\.runsOn/);
   });
+
+  it('too many labels says so (not "Invalid input"), as a list or under labels', () => {
+    const six = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const result = validate({
+      goal: 'g',
+      steps: [
+        { id: 'a', tool: 'shell', args: { command: 'true' }, runsOn: six },
+        { id: 'b', tool: 'shell', args: { command: 'true' }, runsOn: { labels: six, each: true } },
+      ],
+    });
+    expect(result.issues.map(formatIssue)).toEqual(['steps[0].runsOn: at most 5 labels', 'steps[1].runsOn.labels: at most 5 labels']);
+  });
 });
