@@ -1,3 +1,4 @@
+import { watchOutage } from './redis-outage.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
@@ -37,7 +38,9 @@ export type WorkerRedactor = {
 };
 
 export type WorkerLogEntry =
-  | { readonly type: 'step_done'; readonly jobId: string; readonly runId: string; readonly stepId: string; readonly attempt: number; readonly phase: 'run' | 'rollback'; readonly tool: string; readonly ok: boolean; readonly durationMs: number; readonly error?: string };
+  | { readonly type: 'step_done'; readonly jobId: string; readonly runId: string; readonly stepId: string; readonly attempt: number; readonly phase: 'run' | 'rollback'; readonly tool: string; readonly ok: boolean; readonly durationMs: number; readonly error?: string }
+  /** The connection to Redis was lost (no step is taken meanwhile), or is back. */
+  | { readonly type: 'redis_lost' | 'redis_back'; readonly redis: string };
 
 const OUTPUT_FLUSH_MS = 100;
 
@@ -85,6 +88,8 @@ export class StepWorker {
       this.client.disconnect();
       throw error;
     }
+    // Without a word, a worker whose Redis went away would seem idle for no reason.
+    watchOutage(this.client, (down) => this.options.log({ type: down ? 'redis_lost' : 'redis_back', redis: target.display }));
     this.heartbeat = startHeartbeat(this.client, token, () => ({ name, labels: [...labels], host: hostname(), pid: process.pid, concurrency, running: this.runningJobs, startedAt: this.startedAt }));
     await this.heartbeat.beat();
 

@@ -167,7 +167,7 @@ steps:
 
 describe('workers: Redis restarted mid-run', () => {
   it('coordinator and worker reconnect; the attempt whose job Redis lost is retried under its policy; every step succeeds once', async () => {
-    const { redis, dir, home } = await fleet.setup('redis-restart', ['w-r']);
+    const { redis, dir, home, workers } = await fleet.setup('redis-restart', ['w-r']);
     const planFile = await fleet.sandbox.writePlan('redis-restart/plan.yaml', `goal: Survive a Redis restart
 steps:
   - id: a
@@ -194,6 +194,10 @@ steps:
     expect(retried.length).toBeGreaterThanOrEqual(1);
     expect(retried[0]!.error).toMatch(/attempt lost/);
     expect(lineCounts(dir).get('b')).toBe(1);
+    // The worker says why it took nothing for a while.
+    const shown = redis.url.replace(/\/+$/, '');
+    await workers.get('w-r')!.waitForOutput((stdout) => stdout.includes(`connected to Redis at ${shown} again`), 10_000);
+    expect(workers.get('w-r')!.stdout()).toContain(`lost the connection to Redis at ${shown}; waiting for it to come back`);
   }, 90_000);
 
   it('an attempt Redis lost, without retries: the run fails and ksa exits 1 (it does not wait on BullMQ after the run has ended)', async () => {
