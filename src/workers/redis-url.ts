@@ -17,7 +17,21 @@ export function recordedRedisUrl(url: string): string {
   }
 }
 
-/** `--redis <recorded>`, saying what to put in place of the *** of a recorded password. */
-export function redisFlagHint(recorded: string): string {
-  return `--redis ${recorded}${recorded.includes(':***@') ? ' (with its password in place of ***)' : ''}`;
+/**
+ * `--redis <recorded>`, saying what to put in place of the *** of a recorded password; nothing when
+ * `configured` (KSA_REDIS_URL) names the same server, which resume and cancel then use by themselves.
+ */
+export function redisFlagHint(recorded: string, configured?: string): string {
+  if (configured !== undefined && sameServer(recorded, configured)) return '';
+  return ` --redis ${recorded}${recorded.includes(':***@') ? ' (with its password in place of ***)' : ''}`;
+}
+
+function sameServer(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)];
+    const db = (url: URL) => url.pathname.replace(/^\/+/, '') || '0';
+    return x.protocol === y.protocol && x.hostname === y.hostname && (x.port || '6379') === (y.port || '6379') && db(x) === db(y);
+  } catch {
+    return false;
+  }
 }

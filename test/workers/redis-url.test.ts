@@ -10,7 +10,14 @@ describe('Redis URLs as runs record them', () => {
   });
 
   it('the --redis hint asks for the password where the recorded URL had one', () => {
-    expect(redisFlagHint('redis://:***@cache:6380')).toBe('--redis redis://:***@cache:6380 (with its password in place of ***)');
-    expect(redisFlagHint('redis://cache:6380')).toBe('--redis redis://cache:6380');
+    expect(redisFlagHint('redis://:***@cache:6380')).toBe(' --redis redis://:***@cache:6380 (with its password in place of ***)');
+    expect(redisFlagHint('redis://cache:6380')).toBe(' --redis redis://cache:6380');
+  });
+
+  it('no --redis in the hint when KSA_REDIS_URL names the same server (resume takes it by itself)', () => {
+    expect(redisFlagHint('redis://:***@cache:6380', 'redis://:pw@cache:6380')).toBe('');
+    expect(redisFlagHint('redis://cache', 'redis://cache:6379/0')).toBe('');
+    expect(redisFlagHint('redis://cache:6380', 'redis://other:6380')).toBe(' --redis redis://cache:6380');
+    expect(redisFlagHint('redis://cache:6380/1', 'redis://cache:6380/2')).toBe(' --redis redis://cache:6380/1');
   });
 });

@@ -45,7 +45,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   const usedWorkers = record.redis !== undefined || Object.values(record.state.steps).some((st) => st.worker !== undefined);
   const redisUrl = usedWorkers ? await redisUrlFor(io, flags.redis, stores.home) : undefined;
   if (record.redis && !redisUrl) {
-    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; to stop its jobs there too, cancel it with: ksa cancel ${runId} ${redisFlagHint(record.redis)}` });
+    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; to stop its jobs there too, cancel it with: ksa cancel ${runId}${redisFlagHint(record.redis)}` });
   }
 
   const stepsById = new Map(record.plan.steps.map((step) => [step.id, step]));

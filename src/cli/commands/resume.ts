@@ -55,11 +55,11 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // finished would run again).
   const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
   if (record.redis && !redisUrl) {
-    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; resume it there: ksa resume ${runId} ${redisFlagHint(record.redis)}` });
+    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; resume it there: ksa resume ${runId}${redisFlagHint(record.redis)}` });
   }
   // Another Redis has none of its jobs: what its workers finished would run again, elsewhere.
   if (record.redis && redisUrl && (await import('../../workers/index.js')).sameRedisServer(record.redis, redisUrl) === false) {
-    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}, not ${recordedRedisUrl(redisUrl)}: its jobs and their results are there; resume it with ${redisFlagHint(record.redis)}` });
+    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}, not ${recordedRedisUrl(redisUrl)}: its jobs and their results are there; resume it with${redisFlagHint(record.redis)}` });
   }
 
   const style = createStyler(colorEnabled(io.stderr, io.env));

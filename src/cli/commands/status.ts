@@ -76,7 +76,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     for (const text of tail) writeLine(io.stdout, `    ${plainText(text)}`);
   }
   writeLine(io.stdout);
-  for (const hint of nextSteps(runId, orphaned ? 'interrupted' : status, record.redis)) writeLine(io.stdout, style.dim(hint));
+  for (const hint of nextSteps(runId, orphaned ? 'interrupted' : status, record.redis, io.env.KSA_REDIS_URL)) writeLine(io.stdout, style.dim(hint));
   return ExitCode.ok;
 }
 
@@ -87,8 +87,8 @@ function workerCell(st: { worker?: string; succeededOn?: Record<string, unknown>
   return st.worker === undefined ? succeeded : `${st.worker} (${succeeded})`;
 }
 
-function nextSteps(runId: string, status: string, redis: string | undefined): string[] {
-  const resume = `ksa resume ${runId}${redis ? ` ${redisFlagHint(redis)}` : ''}`;
+function nextSteps(runId: string, status: string, redis: string | undefined, configured: string | undefined): string[] {
+  const resume = `ksa resume ${runId}${redis ? redisFlagHint(redis, configured) : ''}`;
   if (status === 'interrupted') return [`The process running it is gone. Continue with: ${resume}   or undo what it did with: ksa cancel ${runId}`];
   if (status === 'paused') return [`Continue with: ${resume}`];
   if (status === 'running') return [`Cancel it with: ksa cancel ${runId}`];
