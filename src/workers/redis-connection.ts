@@ -119,6 +119,8 @@ export function describeRedisError(error: unknown): string {
   if (/WRONGPASS|invalid username-password/i.test(message)) return 'wrong password (or user)';
   if (/NOAUTH/i.test(message)) return 'a password is required (redis://:password@host:port)';
   if (/ERR AUTH.*without any password/i.test(message)) return 'a password was given but the server has none';
+  // Something else listens there (a web server answers "HTTP/1.1 400", "<html>"; others hang up).
+  if (/Unknown RESP type|Protocol error|Unexpected end|EPIPE|ECONNRESET/i.test(message) || code === 'EPIPE' || code === 'ECONNRESET') return 'the server there is not a Redis server (it answered something else, or hung up)';
   return message.split('\n')[0]!;
 }
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -218,6 +220,20 @@ describe('bad Redis', () => {
     const last = await runKsa(['workers', '--redis', `${redis.url}/15`, '--json'], { home: sandbox.home });
     expect(last.code, describeResult(last)).toBe(0);
     expect(JSON.parse(last.stdout).workers).toEqual([]);
+  });
+
+  it('a URL at something that is not Redis (a web server): one line saying so, exit 1', async () => {
+    const web = createServer((_request, response) => response.end('<html>hello</html>'));
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `redis://127.0.0.1:${(web.address() as AddressInfo).port}`;
+      const result = await runKsa(['workers', '--redis', url], { home: sandbox.home });
+      expect(result.code, describeResult(result)).toBe(1);
+      expect(result.stderr.trim()).toBe(`ksa: cannot use Redis at ${url}: the server there is not a Redis server (it answered something else, or hung up)`);
+    } finally {
+      web.closeAllConnections();
+      await new Promise((resolve) => web.close(resolve));
+    }
   });
 
   it('a wrong password: one line, exit 1 (worker and run alike)', async () => {
