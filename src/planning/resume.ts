@@ -27,6 +27,8 @@ export function prepareResume(saved: RunState, plan: Plan, resumeFor: 'run' | 'r
         ...(attempts > 0 && st.startedAt ? { startedAt: st.startedAt } : {}),
         ...(undo ? { succeededOn: undo } : {}),
         ...(interrupted !== undefined ? { interruptedAttempt: interrupted } : {}),
+        // Cancelled where it stood, it still shows where its last attempt ran (a new attempt names its own worker).
+        ...(forRollback && st.worker !== undefined ? { worker: st.worker } : {}),
       };
     }
   }

@@ -33,6 +33,15 @@ async function stoppedDuringStart(betweenAttempts = false): Promise<RunState> {
 }
 
 describe('executor: a step cut short by the stop of the run, resumed', () => {
+  it('cancelled where it stood (ksa cancel of the interrupted run): it still names the worker its attempt ran on', async () => {
+    const saved = await stoppedDuringStart();
+    saved.steps.start!.worker = 'w1';
+    const h = new Harness(plan(), { resumeFrom: saved, resumeFor: 'rollback' });
+    h.execution.cancel('cancelled with ksa cancel after the run was interrupted');
+    const state = await h.run();
+    expect(state.steps.start).toMatchObject({ status: 'cancelled', worker: 'w1' });
+  });
+
   it('fails on resume: its rollback runs too, first, though the step stays failed', async () => {
     const saved = await stoppedDuringStart();
     const { state, h } = await runPlan(plan(), { resumeFrom: saved, tools: { steps: { start: { fail: true } } } });
