@@ -8,9 +8,9 @@ type WrapGenerate = NonNullable<LanguageModelMiddleware['wrapGenerate']>;
 type GenerateResult = Awaited<ReturnType<WrapGenerate>>;
 type Content = GenerateResult['content'][number];
 
-/** Where a written tool call may begin: a tag, a fence, or a JSON object at the start of a line. */
-const CANDIDATE = /<tool_call>|```|\n[ \t]*[{[]/;
-const MARKERS = ['<tool_call>', '```'];
+/** Where a written tool call may begin: a tag or marker, a fence, or a JSON object at the start of a line. */
+const CANDIDATE = /<tool_call>|\[TOOL_CALLS\]|<\|python_tag\|>|```|\n[ \t]*[{[]/;
+const MARKERS = ['<tool_call>', '[tool_calls]', '<|python_tag|>', '```'];
 
 let callSeq = 0;
 const newCallId = () => `text_call_${Date.now().toString(36)}_${++callSeq}`;
@@ -154,7 +154,7 @@ function textCallTransform(names: readonly string[]): TransformStream<StreamPart
 /** The length of a tail that may be the start of a marker or a think tag cut between chunks. */
 function partialMarker(text: string): number {
   const lower = text.toLowerCase();
-  for (let length = Math.min(lower.length, 11); length > 0; length--) {
+  for (let length = Math.min(lower.length, 14); length > 0; length--) {
     const tail = lower.slice(lower.length - length);
     if ([...MARKERS, '<think>', '<thinking>'].some((marker) => marker.startsWith(tail) && tail.length < marker.length)) return length;
   }

@@ -4,7 +4,7 @@ import { isRecord } from '../planning/values.js';
 /**
  * Tool calls a model wrote as text because the server did not turn them into
  * `tool_calls`: `<tool_call>{"name", "arguments"}</tool_call>` (Hermes, Qwen),
- * a fenced ```json block, or the whole answer a bare JSON object. Arguments
+ * `[TOOL_CALLS] [...]` (Mistral), `<|python_tag|>{...}` (Llama 3), a fenced ```json block, or the whole answer a bare JSON object. Arguments
  * may be an object or a JSON string. A call is recognised only when its JSON
  * names a tool: a known name, or an explicit call shape (`name` + `arguments`).
  */
@@ -22,6 +22,8 @@ export type ParsedToolText = {
 };
 
 const TAGGED = /<tool_call>\s*([\s\S]*?)\s*(?:<\/tool_call>|$)/gi;
+/** Mistral's `[TOOL_CALLS] [{…}]` and Llama 3's `<|python_tag|>{…}`: the rest of the answer is the calls. */
+const MARKED = /(?:\[TOOL_CALLS\]|<\|python_tag\|>)\s*([\s\S]*?)\s*(?:<\|eom_id\|>|<\|eot_id\|>)?\s*$/;
 const FENCED = /```(?:json|JSON|tool_call)?[ \t]*\n?([\s\S]*?)```/g;
 
 export function parseTextToolCalls(raw: string, knownTools: readonly string[]): ParsedToolText {
@@ -37,6 +39,12 @@ export function parseTextToolCalls(raw: string, knownTools: readonly string[]): 
       }
     }
     if (calls.length) return { text: answer.replace(TAGGED, '').trim(), calls };
+  }
+
+  const marked = MARKED.exec(answer);
+  if (marked) {
+    const calls = jsonValues(marked[1]!).map((value) => toCall(value, known, true));
+    if (calls.length && calls.every((call) => call !== undefined)) return { text: answer.slice(0, marked.index).trim(), calls: calls as TextToolCall[] };
   }
 
   const fenced = [...answer.matchAll(FENCED)];

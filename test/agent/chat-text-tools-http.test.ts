@@ -26,6 +26,8 @@ describe('tool calls written as text', () => {
     ['<tool_call> tags (Hermes, Qwen)', 'Let me look.\n<tool_call>\n{"name": "get_run_status", "arguments": {"runId": "20260101-120000"}}\n</tool_call>', 'Let me look.'],
     ['a bare JSON object', '{"name": "get_run_status", "arguments": {"runId": "20260101-120000"}}', ''],
     ['a fenced json block, arguments as a JSON string', 'Checking:\n```json\n{"name": "get_run_status", "arguments": "{\\"runId\\": \\"20260101-120000\\"}"}\n```', 'Checking:'],
+    ["Mistral's [TOOL_CALLS] list", '[TOOL_CALLS] [{"name": "get_run_status", "arguments": {"runId": "20260101-120000"}}]', ''],
+    ["Llama 3's <|python_tag|>, parameters for arguments", '<|python_tag|>{"name": "get_run_status", "parameters": {"runId": "20260101-120000"}}<|eom_id|>', ''],
   ])('%s: executed as a tool call, its result goes back, the answer follows', async (_name, written, said) => {
     const { runs } = await recordRun(rig.home, '20260101-120000-abc', { failStep: 'build' });
     rig.server.enqueue({ text: written, chunkSize: 4 }, { text: 'Run 20260101-120000-abc failed at build.' });
