@@ -77,7 +77,8 @@ export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Pro
   const fromFile: ConfigFile = data === undefined ? {} : (plainConfigFile(data) ?? (await checkedConfigFile(data, file)));
 
   const envBase = env.OPENAI_BASE_URL?.trim();
-  const baseURL = (envBase || fromFile.baseURL || OPENAI_BASE_URL).replace(/\/+$/, '');
+  const givenBase = envBase || fromFile.baseURL || OPENAI_BASE_URL;
+  const baseURL = givenBase.replace(/\/+$/, '');
   const baseSource = envBase ? 'OPENAI_BASE_URL' : fromFile.baseURL ? file : 'the default';
   const envModel = env.KSA_MODEL?.trim();
   const model = envModel || fromFile.model || DEFAULT_MODEL;
@@ -96,7 +97,10 @@ export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Pro
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ModelConfigError(`${baseSource}: "${baseURL}" is not an http(s) URL; expected e.g. http://localhost:11434/v1`);
+    // Said as given ("http://", not "http:"), and a port out of range as what it is.
+    const port = /^https?:\/\/[^/:]+:(\d+)/.exec(givenBase)?.[1];
+    const why = port !== undefined && Number(port) > 65535 ? `has port ${port}, above 65535` : 'is not an http(s) URL';
+    throw new ModelConfigError(`${baseSource}: "${givenBase}" ${why}; expected e.g. http://localhost:11434/v1`);
   }
   // fetch refuses such a URL, and it would be printed in every message and kept in the capability cache.
   if (url.username || url.password) {

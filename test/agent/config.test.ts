@@ -89,6 +89,8 @@ describe('loadModelConfig', () => {
 
   it('a base URL that is not a URL is refused, naming where it was set', async () => {
     await expect(loadModelConfig({ OPENAI_BASE_URL: '127.0.0.1:8080/v1' }, home)).rejects.toThrow('OPENAI_BASE_URL: "127.0.0.1:8080/v1" is not an http(s) URL; expected e.g. http://localhost:11434/v1');
+    await expect(loadModelConfig({ OPENAI_BASE_URL: 'http://' }, home)).rejects.toThrow('OPENAI_BASE_URL: "http://" is not an http(s) URL; expected e.g. http://localhost:11434/v1');
+    await expect(loadModelConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:99999/v1' }, home)).rejects.toThrow('OPENAI_BASE_URL: "http://127.0.0.1:99999/v1" has port 99999, above 65535; expected e.g. http://localhost:11434/v1');
   });
 
   it('a base URL without http:// is refused up front', async () => {
