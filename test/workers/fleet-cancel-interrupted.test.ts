@@ -49,6 +49,9 @@ steps:
     const [longPid] = readPids(dir, 'long.pid');
     orphans.add(longPid!);
     const runId = (parseNdjson(run.stdout())[0] as { runId: string }).runId;
+    // ksa status says what the live view says of a step no worker took.
+    const live = await runKsa(['status', runId], { home: sandbox.home, env: noRedisEnv });
+    expect(live.stdout).toMatch(/\n {2}queued +running .*waiting for a worker \(labels: later\)\n/);
     run.kill('SIGKILL');
     await run.result;
 

@@ -1,5 +1,5 @@
-import { isFinished } from '../../planning/index.js';
-import { estimateStoredRun, failedStepLogTails, runStatusDocument, stepLogFile } from '../../store/index.js';
+import { isFinished, type RunState } from '../../planning/index.js';
+import { estimateStoredRun, failedStepLogTails, readLogTail, runStatusDocument, stepLogFile } from '../../store/index.js';
 import { formatEstimate } from '../../tui/estimate-text.js';
 import { pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -18,6 +18,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const { runId, record, status, owner } = await runs.inspect(runIdArg);
   const logDir = runs.logDir(runId);
   const tails = await failedStepLogTails(logDir, record, logLines);
+  const waiting = record.redis !== undefined && status === 'running' ? await stepsWaitingForWorkers(logDir, record) : new Map<string, string>();
   const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
 
   if (flags.json) {
@@ -59,6 +60,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     const retrying = waitsForRetry(st) && status !== 'interrupted' && !orphaned;
     let detail = st.status === 'failed' || retrying ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
+    detail ||= waiting.get(step.id) ?? '';
     // Between attempts nothing of the step runs: it waits for its retry (paused: for the resume).
     const shownStatus = (status === 'interrupted' || orphaned) && st.status === 'running' ? 'interrupted' : retrying ? 'retrying' : st.status;
     return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [workerCell(st)] : []), plainText(detail)];
@@ -93,4 +95,17 @@ function nextSteps(runId: string, status: string, redis: string | undefined, con
   if (status === 'paused') return [`Continue with: ${resume}`];
   if (status === 'running') return [`Cancel it with: ksa cancel ${runId}`];
   return [];
+}
+
+/**
+ * Steps no worker has taken yet, with what their log says (`waiting for a worker (labels: gpu)`, as the
+ * live view shows): a running step without a worker whose log ends with that line.
+ */
+async function stepsWaitingForWorkers(logDir: string, record: { readonly plan: { readonly steps: readonly { readonly id: string }[] }; readonly state: RunState }): Promise<Map<string, string>> {
+  const candidates = record.plan.steps.map((step) => step.id).filter((id) => {
+    const st = record.state.steps[id];
+    return st?.status === 'running' && st.worker === undefined && st.retryAt === undefined;
+  });
+  const found = await Promise.all(candidates.map(async (id) => [id, (await readLogTail(logDir, id, 1))[0]?.replace(/^\[stderr\] /, '')] as const));
+  return new Map(found.filter((entry): entry is readonly [string, string] => entry[1]?.startsWith('waiting for a worker') === true));
 }
