@@ -10,6 +10,14 @@ export function labStdio(extra: { env?: Record<string, string>; timeoutMs?: numb
   return { command: process.execPath, args: [LAB_SERVER], ...extra };
 }
 
+/** An MCP server written without the SDK (JSON-RPC errors of any code, tools the SDK would refuse to list). */
+export const RAW_SERVER = path.resolve(import.meta.dirname, '../fixtures/mcp/raw-server.mjs');
+
+/** A stdio entry of `mcpServers` that runs the raw server with this Node. */
+export function rawStdio(extra: { env?: Record<string, string> } = {}): Record<string, unknown> {
+  return { command: process.execPath, args: [RAW_SERVER], ...extra };
+}
+
 /** Writes `$home/config.json` with these servers (and any other keys). */
 export async function writeUserConfig(home: string, mcpServers: Record<string, unknown>, other: Record<string, unknown> = {}): Promise<void> {
   await mkdir(home, { recursive: true });

@@ -52,7 +52,7 @@ export class McpServerSession {
       } while (cursor);
       return new McpServerSession(config, env, tools, connection);
     } catch (error) {
-      const reason = startFailure(config, error, connection.transport);
+      const reason = startFailure(config, answeredError(error, connection.client), connection.transport);
       await connection.client.close().catch(() => {});
       throw new McpServerUnavailableError({ server: config.name, target: describeTarget(config.transport), reason, cause: error });
     }
@@ -71,8 +71,9 @@ export class McpServerSession {
     try {
       const params = { name: tool, arguments: args, ...(progressToken ? { _meta: { progressToken } } : {}) };
       return (await client.callTool(params, undefined, { signal, timeout: this.config.timeoutMs })) as CallToolResult;
-    } catch (error) {
+    } catch (thrown) {
       if (signal.aborted) throw signal.reason;
+      const error = answeredError(thrown, client);
       if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
         throw new McpCallError({
           toolName,
@@ -90,7 +91,7 @@ export class McpServerSession {
           cause: error,
         });
       }
-      throw new McpCallError({ toolName, reason: 'protocol', message: (error as Error).message, cause: error });
+      throw new McpCallError({ toolName, reason: 'protocol', message: saidOnce((error as Error).message), cause: error });
     } finally {
       if (progressToken) this.progress.delete(progressToken);
     }
@@ -191,9 +192,10 @@ async function attempt(config: McpServerConfig, transport: Transport): Promise<{
   try {
     await client.connect(transport, { timeout: config.startupTimeoutMs });
   } catch (error) {
+    const answered = answeredError(error, client);
     await client.close().catch(() => {});
     await transport.close().catch(() => {});
-    throw error;
+    throw answered;
   }
   return { client, transport };
 }
@@ -216,7 +218,7 @@ function startFailure(config: McpServerConfig, error: unknown, transport?: Trans
   }
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (error instanceof TypeError && cause) return `cannot connect: ${cause.code === 'ECONNREFUSED' ? 'connection refused' : (cause.message ?? cause.code)}`;
-  return firstLine((error as Error).message ?? String(error));
+  return firstLine(saidOnce((error as Error).message ?? String(error)));
 }
 
 /** "exited with code 3 while starting: <its stderr's error line>" for a stdio server, "closed the connection …" otherwise. */
@@ -233,6 +235,23 @@ function ended(transport: Transport | undefined, when: string): string {
 function progressLine(progress: Progress): string {
   const amount = progress.total !== undefined ? `${progress.progress}/${progress.total}` : `${progress.progress}`;
   return `progress ${amount}${progress.message ? `: ${progress.message}` : ''}`;
+}
+
+/**
+ * The SDK fails the requests of a connection that closed with McpError -32000 (ConnectionClosed), a code
+ * JSON-RPC also leaves to servers for errors of their own ("backend database unavailable"). One that comes
+ * while the client still has its transport is the server's answer: it is passed on as a plain error in the
+ * server's words, so that it is not taken for a lost connection (and a healthy server restarted) later,
+ * when the client may be closed and can no longer tell.
+ */
+function answeredError(error: unknown, client: Client): unknown {
+  if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed && client.transport !== undefined) return new Error(error.message, { cause: error });
+  return error;
+}
+
+/** A server that throws an McpError sends its message, prefix included, and the client adds the prefix again. */
+function saidOnce(message: string): string {
+  return message.replace(/^(MCP error -?\d+: )\1+/, '$1');
 }
 
 function isDisconnect(error: unknown): boolean {
