@@ -13,18 +13,28 @@ export type Stores = {
   readonly conversations: ConversationStore;
   /** Hides the values of secret-looking environment variables (…KEY, …TOKEN, …PASSWORD) wherever ksa writes. */
   readonly redactor: Redactor;
+  /** Hides these too in the runs and sessions opened from now on (the MCP servers' secrets: McpHub.secrets). */
+  addSecrets(secrets: readonly string[]): void;
 };
 
 /** `onWarning`: where the stores' warnings go (default: one line each on stderr). */
 export function openStores(io: CliIO, onWarning: (message: string) => void = (message) => void io.stderr.write(`ksa: warning: ${visible(message)}\n`)): Stores {
   const home = ksaHome(io.env);
   const secrets = secretValues(io.env);
-  return {
+  const runs = new RunStore(home, { onWarning, secrets });
+  const conversations = new ConversationStore(home, { onWarning, secrets });
+  const stores = {
     home,
-    runs: new RunStore(home, { onWarning, secrets }),
-    conversations: new ConversationStore(home, { onWarning, secrets }),
+    runs,
+    conversations,
     redactor: createRedactor(secrets),
+    addSecrets: (more: readonly string[]) => {
+      runs.addSecrets(more);
+      conversations.addSecrets(more);
+      stores.redactor = stores.redactor.with(more);
+    },
   };
+  return stores;
 }
 
 /** `--session` and `--continue` as given: one of them at most, and a session id that is not empty (it would open a new session unasked). */

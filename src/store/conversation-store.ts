@@ -35,7 +35,7 @@ export class ConversationStore {
   readonly dir: string;
   private readonly index: SharedIndex<SessionSummary>;
   private readonly warn: (message: string) => void;
-  private readonly redactor: Redactor;
+  private redactor: Redactor;
 
   constructor(
     readonly home: string,
@@ -50,13 +50,19 @@ export class ConversationStore {
       plainEntry: plainSessionSummary,
       key: (session) => session.id,
       onWarning: this.warn,
-      replacer: this.redactor.replacer,
+      // Read at each write: secrets added later (addSecrets) are hidden too.
+      replacer: (_key, value) => (typeof value === 'string' ? this.redactor.text(value) : value),
       itemFile: 'session.json',
       toEntry: async (data) => {
         const parsed = (await sessionRecords()).SessionMetaSchema.safeParse(data);
         return parsed.success ? toSummary(parsed.data) : undefined;
       },
     });
+  }
+
+  /** More values never to write (e.g. the MCP servers' secrets, known once their config is read): for the sessions opened from now on. */
+  addSecrets(secrets: Iterable<string>): void {
+    this.redactor = this.redactor.with(secrets);
   }
 
   /**

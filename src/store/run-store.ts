@@ -47,7 +47,7 @@ export class RunStore {
   readonly runsDir: string;
   private readonly index: SharedIndex<RunSummary>;
   private readonly warn: (message: string) => void;
-  private readonly redactor: Redactor;
+  private redactor: Redactor;
 
   constructor(
     readonly home: string,
@@ -61,13 +61,19 @@ export class RunStore {
       entrySchema: async () => (await runRecords()).RunSummarySchema,
       key: (summary) => summary.runId,
       onWarning: this.warn,
-      replacer: this.redactor.replacer,
+      // Read at each write: secrets added later (addSecrets) are hidden too.
+      replacer: (_key, value) => (typeof value === 'string' ? this.redactor.text(value) : value),
       itemFile: 'run.json',
       toEntry: async (data) => {
         const parsed = (await runRecords()).RunRecordSchema.safeParse(data);
         return parsed.success ? summarize(parsed.data) : undefined;
       },
     });
+  }
+
+  /** More values never to write (e.g. the MCP servers' secrets, known once their config is read): for the runs opened from now on. */
+  addSecrets(secrets: Iterable<string>): void {
+    this.redactor = this.redactor.with(secrets);
   }
 
   /** Creates a run, owned (locked) by this process. */

@@ -59,9 +59,11 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   const stores = openStores(io);
   const cli = await openModel(io.env, stores.home);
   const policy = await loadPolicy(stores.home, workspace);
+  // Before the session opens: it hides the servers' secrets too.
+  const commandTools = await openCommandTools(io, workspace);
+  stores.addSecrets(commandTools.hub.secrets());
   const conversation = await openConversation(stores, { id: flags.session, latest: flags.continue }, workspace);
   const style = createStyler(colorEnabled(io.stderr, io.env));
-  const commandTools = await openCommandTools(io, workspace);
   await commandTools.startAll();
   const tools = commandTools.registry;
   const scan = await gatherWorkspaceContext(workspace, io.env);

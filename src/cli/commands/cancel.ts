@@ -65,6 +65,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   if (redisUrl) await cancelJobs(io, redisUrl, runId);
   // Rollback steps may use MCP tools: their servers start, the others do not.
   const tools = await openCommandTools(io, record.workspace);
+  stores.addSecrets(tools.hub.secrets());
   await tools.prepareFor(record.plan);
   // Steps that ran on workers are undone there.
   const run = await stores.runs.open(runId, `ksa cancel ${runId}`);

@@ -42,6 +42,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   tui.catch(() => {});
   // Asked before the TUI takes the terminal; the servers start after the first frame.
   const servers = await loadMcpServers(io, workspace);
+  stores.addSecrets(servers.hub.secrets());
   await askToTrustWorkspace(io, servers);
   const kube = rememberedKubeTarget(io.env, stores.home);
   const setup = await loadModelSetup(io.env, stores.home);

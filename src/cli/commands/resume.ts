@@ -64,6 +64,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
 
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const commandTools = await openCommandTools(io, record.workspace);
+  stores.addSecrets(commandTools.hub.secrets());
   await commandTools.prepareFor(record.plan);
   const { registry } = commandTools;
   const tools = describer(registry);

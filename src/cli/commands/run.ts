@@ -106,6 +106,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
 
   const runId = newRunId();
   const stores = openStores(io);
+  stores.addSecrets(commandTools.hub.secrets());
   const run = await stores.runs.create(
     {
       runId,

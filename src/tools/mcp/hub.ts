@@ -4,6 +4,7 @@ import type { Tool, ToolAnnotations } from '../tool.js';
 import { describeTarget, readUserMcpConfig, readWorkspaceMcpConfig, type McpConfigProblem, type McpServerConfig, type McpServerSource } from './config.js';
 import { McpServerUnavailableError } from './errors.js';
 import { onCloseMcpServers } from './lifecycle.js';
+import { serverSecrets } from './secrets.js';
 import type { McpServerSession } from './server-session.js';
 import { mcpToolNames, serverPrefix } from './tool-names.js';
 import { definitionsHash, isWorkspaceTrusted, trustWorkspace } from './trust.js';
@@ -137,6 +138,14 @@ export class McpHub {
   serversUsedBy(toolNames: Iterable<string>): string[] {
     const names = [...toolNames];
     return this.serverNames().filter((server) => names.some((name) => name.startsWith(serverPrefix(server))));
+  }
+
+  /**
+   * The secrets the servers' entries hold (see serverSecrets), for the stores to hide as they hide secret
+   * environment variables: a server may echo them in a tool's answer. Untrusted entries' too: trust may come later.
+   */
+  secrets(): string[] {
+    return [...new Set([...this.entries.values()].flatMap((entry) => serverSecrets(entry.config.transport, this.options.env)))];
   }
 
   /** Starts the given servers (default: all usable ones) in parallel; each server starts once per hub. Never throws. */

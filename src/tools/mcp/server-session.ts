@@ -4,10 +4,12 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, ProgressNotificationSchema, type CallToolResult, type Progress, type Tool as McpToolDefinition } from '@modelcontextprotocol/sdk/types.js';
+import { createRedactor, secretValues, type Redactor } from '../../store/redact.js';
 import { VERSION } from '../../version.js';
 import { describeTarget, type McpServerConfig, type McpTransportConfig } from './config.js';
 import { McpCallError, McpServerUnavailableError } from './errors.js';
 import { expandTransport } from './expand.js';
+import { serverSecrets } from './secrets.js';
 import { MAX_MESSAGE_MB, ProcessGroupStdioTransport } from './stdio-transport.js';
 import { stderrReason } from './stderr-reason.js';
 
@@ -29,6 +31,8 @@ export class McpServerSession {
   private constructor(
     readonly config: McpServerConfig,
     private readonly env: NodeJS.ProcessEnv,
+    /** Hides the secrets of the environment and of the entry in what the session says (a server's stderr may hold them). */
+    private readonly redactor: Redactor,
     readonly tools: readonly McpToolDefinition[],
     connection: { client: Client; transport: Transport },
   ) {
@@ -41,7 +45,8 @@ export class McpServerSession {
 
   /** Connects, lists the tools (every page) and keeps the connection; failures are McpServerUnavailableError. */
   static async start(config: McpServerConfig, env: NodeJS.ProcessEnv): Promise<McpServerSession> {
-    const connection = await connect(config, env);
+    const redactor = createRedactor([...secretValues(env), ...serverSecrets(config.transport, env)]);
+    const connection = await connect(config, env, redactor);
     try {
       const tools: McpToolDefinition[] = [];
       let cursor: string | undefined;
@@ -50,9 +55,9 @@ export class McpServerSession {
         tools.push(...page.tools);
         cursor = page.nextCursor;
       } while (cursor);
-      return new McpServerSession(config, env, tools, connection);
+      return new McpServerSession(config, env, redactor, tools, connection);
     } catch (error) {
-      const reason = startFailure(config, answeredError(error, connection.client), connection.transport);
+      const reason = redactor.text(startFailure(config, answeredError(error, connection.client), connection.transport));
       await connection.client.close().catch(() => {});
       throw new McpServerUnavailableError({ server: config.name, target: describeTarget(config.transport), reason, cause: error });
     }
@@ -87,11 +92,11 @@ export class McpServerSession {
         throw new McpCallError({
           toolName,
           reason: 'disconnected',
-          message: `MCP server "${this.config.name}" (${this.target}) ${ended(transport, 'during the call')}`,
+          message: `MCP server "${this.config.name}" (${this.target}) ${this.redactor.text(ended(transport, 'during the call'))}`,
           cause: error,
         });
       }
-      throw new McpCallError({ toolName, reason: 'protocol', message: saidOnce((error as Error).message), cause: error });
+      throw new McpCallError({ toolName, reason: 'protocol', message: this.redactor.text(saidOnce((error as Error).message)), cause: error });
     } finally {
       if (progressToken) this.progress.delete(progressToken);
     }
@@ -131,7 +136,7 @@ export class McpServerSession {
     this.reconnecting ??= (async () => {
       try {
         await this.transport?.close().catch(() => {});
-        this.adopt(await connect(this.config, this.env));
+        this.adopt(await connect(this.config, this.env, this.redactor));
       } finally {
         this.reconnecting = undefined;
       }
@@ -143,9 +148,9 @@ export class McpServerSession {
 /** Reopening a dropped event stream: a few quick tries, so a server that is gone is noticed within about a second. */
 const RECONNECTION = { initialReconnectionDelay: 200, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 2, maxRetries: 3 };
 
-async function connect(config: McpServerConfig, env: NodeJS.ProcessEnv): Promise<{ client: Client; transport: Transport }> {
+async function connect(config: McpServerConfig, env: NodeJS.ProcessEnv, redactor: Redactor): Promise<{ client: Client; transport: Transport }> {
   const fail = (reason: string, cause?: unknown) =>
-    new McpServerUnavailableError({ server: config.name, target: describeTarget(config.transport), reason, cause });
+    new McpServerUnavailableError({ server: config.name, target: describeTarget(config.transport), reason: redactor.text(reason), cause });
   let transport: McpTransportConfig;
   try {
     transport = expandTransport(config.transport, env);
