@@ -2,15 +2,16 @@ import { looksSecret } from '../../planning/secret-names.js';
 import { secretValues } from '../../store/redact.js';
 import type { McpTransportConfig } from './config.js';
 import { expandVariables } from './expand.js';
+import { basicAuthorization } from './url-credentials.js';
 
 /**
  * The secrets an entry hands its server (`${VAR}`s expanded): its `env`
  * and `headers` values under secret-looking names (API_TOKEN, X-Api-Key), the
  * credentials of an Authorization header, the password of a URL in any of them
- * or in `url`, and the url's query values under secret-looking names
- * (`?api_key=…`). A server may echo them (a failed start's stderr, a tool's
- * answer): ksa hides them wherever it prints or writes, as it does secret
- * environment variables.
+ * or in `url` (and the Basic auth the latter is sent as), and the url's query
+ * values under secret-looking names (`?api_key=…`). A server may echo them
+ * (a failed start's stderr, a tool's answer): ksa hides them wherever it
+ * prints or writes, as it does secret environment variables.
  */
 export function serverSecrets(transport: McpTransportConfig, env: NodeJS.ProcessEnv): string[] {
   const named = transport.kind === 'stdio' ? Object.entries(transport.env) : [...Object.entries(transport.headers), ['url', transport.url] as const];
@@ -20,7 +21,7 @@ export function serverSecrets(transport: McpTransportConfig, env: NodeJS.Process
     if (value === undefined) continue;
     secrets.push(...secretValues({ [name]: value }));
     if (name.toLowerCase() === 'authorization') secrets.push(...credentialsOf(value));
-    if (name === 'url' && transport.kind === 'http') secrets.push(...querySecrets(value));
+    if (name === 'url' && transport.kind === 'http') secrets.push(...urlSecrets(value));
   }
   return [...new Set(secrets)];
 }
@@ -43,7 +44,11 @@ function credentialsOf(value: string): string[] {
   return credentials ? [credentials] : [];
 }
 
-function querySecrets(text: string): string[] {
+/** Query values under secret-looking names, and the Basic auth its user:password is sent as (see withUrlCredentials). */
+function urlSecrets(text: string): string[] {
   if (!URL.canParse(text)) return [];
-  return [...new URL(text).searchParams].filter(([key, value]) => looksSecret(key) && value !== '').map(([, value]) => value);
+  const url = new URL(text);
+  const query = [...url.searchParams].filter(([key, value]) => looksSecret(key) && value !== '').map(([, value]) => value);
+  const authorization = basicAuthorization(url);
+  return authorization ? [...query, authorization, authorization.slice('Basic '.length)] : query;
 }

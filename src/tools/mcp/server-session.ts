@@ -11,6 +11,7 @@ import { McpCallError, McpServerUnavailableError } from './errors.js';
 import { expandTransport } from './expand.js';
 import { serverSecrets } from './secrets.js';
 import { MAX_MESSAGE_MB, ProcessGroupStdioTransport } from './stdio-transport.js';
+import { withUrlCredentials } from './url-credentials.js';
 import { stderrReason } from './stderr-reason.js';
 
 export type { McpToolDefinition };
@@ -165,13 +166,14 @@ async function connect(config: McpServerConfig, env: NodeJS.ProcessEnv, redactor
       throw fail(startFailure(config, error, stdio), error);
     });
   }
-  let url: URL;
+  let given: URL;
   try {
-    url = new URL(transport.url);
+    given = new URL(transport.url);
   } catch (error) {
     throw fail('not a valid URL', error);
   }
-  const requestInit = { headers: transport.headers };
+  const { url, headers } = withUrlCredentials(given, transport.headers);
+  const requestInit = { headers };
   if (transport.sse) {
     return attempt(config, new SSEClientTransport(url, { requestInit })).catch((error) => {
       throw fail(startFailure(config, error), error);

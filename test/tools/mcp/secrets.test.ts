@@ -22,7 +22,8 @@ describe('the secrets of an MCP server entry', () => {
       sse: false,
     };
     const secrets = serverSecrets(transport, { DEPLOY_TOKEN: 'deploy-tok-77', QUERY_KEY: 'query-key-5' });
-    expect(secrets).toEqual(expect.arrayContaining(['Bearer deploy-tok-77', 'deploy-tok-77', 'header-key-9', 'url-pass-1', 'query-key-5']));
+    const basic = Buffer.from('user:url-pass-1').toString('base64');
+    expect(secrets).toEqual(expect.arrayContaining(['Bearer deploy-tok-77', 'deploy-tok-77', 'header-key-9', 'url-pass-1', 'query-key-5', `Basic ${basic}`, basic]));
     expect(secrets).not.toContain('application/json');
     expect(secrets.filter((secret) => secret.includes('${'))).toEqual([]);
     expect(secrets).not.toContain('2000');
