@@ -35,7 +35,7 @@ export async function mcpListCommand(io: CliIO, flags: McpFlags): Promise<ExitCo
     const width = Math.max(0, ...server.tools.map((tool) => tool.name.length));
     for (const tool of server.tools) writeLine(io.stdout, `  ${tool.name.padEnd(width)}  ${style.dim(firstSentence(tool.description))}`);
   }
-  for (const problem of problems) writeLine(io.stdout, `${style.yellow('!')} ${problem}`);
+  for (const line of [...servers.flatMap((server) => server.warnings ?? []), ...problems]) writeLine(io.stdout, `${style.yellow('!')} ${line}`);
   return ExitCode.ok;
 }
 

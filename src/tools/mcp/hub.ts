@@ -30,6 +30,8 @@ export type McpServerStatus = {
   /** Why it is failed or untrusted, as one line naming the server. */
   readonly reason?: string;
   readonly tools: readonly McpToolSummary[];
+  /** Tools of its list left out (no inputSchema, …), one line each naming the tool and why. */
+  readonly warnings?: readonly string[];
 };
 
 /** The workspace's `.mcp.json`, and whether its current definitions are trusted. */
@@ -50,6 +52,7 @@ type Entry = {
   session?: McpServerSession;
   tools: Tool[];
   summaries: McpToolSummary[];
+  warnings: readonly string[];
 };
 
 export type LoadMcpOptions = {
@@ -82,7 +85,7 @@ export class McpHub {
   ) {
     for (const config of servers) {
       const untrusted = config.source === 'workspace' && !workspaceFile?.trusted;
-      this.entries.set(config.name, { config, target: targetOf(config), state: untrusted ? 'untrusted' : 'not_started', tools: [], summaries: [] });
+      this.entries.set(config.name, { config, target: targetOf(config), state: untrusted ? 'untrusted' : 'not_started', tools: [], summaries: [], warnings: [] });
       if (untrusted) this.entries.get(config.name)!.reason = untrustedLine(config, this.workspaceFile!);
     }
   }
@@ -167,6 +170,7 @@ export class McpHub {
           throw new Error('ksa is exiting');
         }
         entry.session = session;
+        entry.warnings = session.skipped;
         const names = mcpToolNames(entry.config.name, session.tools.map((definition) => definition.name));
         entry.tools = session.tools.map((definition, i) => createMcpTool(session, definition, names[i]));
         entry.summaries = session.tools.map((definition, i) => ({
@@ -195,6 +199,7 @@ export class McpHub {
       state: entry.state,
       ...(entry.reason ? { reason: entry.reason } : {}),
       tools: entry.summaries,
+      ...(entry.warnings.length > 0 ? { warnings: entry.warnings } : {}),
     }));
   }
 
@@ -205,10 +210,11 @@ export class McpHub {
 
   /**
    * Adds the ready servers' tools that the registry does not have yet. Returns
-   * one line per tool left out (its name is taken, e.g. by a built-in tool).
+   * one line per tool left out (its name is taken, e.g. by a built-in tool, or
+   * its server listed it in a shape ksa cannot use).
    */
   addTo(registry: ToolRegistry): string[] {
-    const skipped: string[] = [];
+    const skipped = [...this.entries.values()].flatMap((entry) => entry.warnings);
     for (const tool of this.tools()) {
       const existing = registry.get(tool.name);
       if (existing === tool) continue;

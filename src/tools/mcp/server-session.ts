@@ -11,6 +11,8 @@ import { McpCallError, McpServerUnavailableError } from './errors.js';
 import { expandTransport } from './expand.js';
 import { serverSecrets } from './secrets.js';
 import { MAX_MESSAGE_MB, ProcessGroupStdioTransport } from './stdio-transport.js';
+import { invalidAnswer } from './invalid-answer.js';
+import { listServerTools, type ListedTools } from './tool-list.js';
 import { withUrlCredentials } from './url-credentials.js';
 import { stderrReason } from './stderr-reason.js';
 
@@ -28,15 +30,20 @@ export class McpServerSession {
   /** Progress listeners by the token ksa sent with the call (see `call`). */
   private readonly progress = new Map<string, (progress: Progress) => void>();
   private progressTokens = 0;
+  readonly tools: readonly McpToolDefinition[];
+  /** One line per tool of its list left out (see listServerTools). */
+  readonly skipped: readonly string[];
 
   private constructor(
     readonly config: McpServerConfig,
     private readonly env: NodeJS.ProcessEnv,
     /** Hides the secrets of the environment and of the entry in what the session says (a server's stderr may hold them). */
     private readonly redactor: Redactor,
-    readonly tools: readonly McpToolDefinition[],
+    listed: ListedTools,
     connection: { client: Client; transport: Transport },
   ) {
+    this.tools = listed.tools;
+    this.skipped = listed.skipped;
     this.adopt(connection);
   }
 
@@ -49,14 +56,8 @@ export class McpServerSession {
     const redactor = createRedactor([...secretValues(env), ...serverSecrets(config.transport, env)]);
     const connection = await connect(config, env, redactor);
     try {
-      const tools: McpToolDefinition[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await connection.client.listTools(cursor ? { cursor } : undefined, { timeout: config.startupTimeoutMs });
-        tools.push(...page.tools);
-        cursor = page.nextCursor;
-      } while (cursor);
-      return new McpServerSession(config, env, redactor, tools, connection);
+      const listed = await listServerTools(connection.client, config.name, config.startupTimeoutMs);
+      return new McpServerSession(config, env, redactor, listed, connection);
     } catch (error) {
       const reason = redactor.text(startFailure(config, answeredError(error, connection.client), connection.transport));
       await connection.client.close().catch(() => {});
@@ -97,7 +98,7 @@ export class McpServerSession {
           cause: error,
         });
       }
-      throw new McpCallError({ toolName, reason: 'protocol', message: this.redactor.text(saidOnce((error as Error).message)), cause: error });
+      throw new McpCallError({ toolName, reason: 'protocol', message: this.redactor.text(describeError(error)), cause: error });
     } finally {
       if (progressToken) this.progress.delete(progressToken);
     }
@@ -225,7 +226,7 @@ function startFailure(config: McpServerConfig, error: unknown, transport?: Trans
   }
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (error instanceof TypeError && cause) return `cannot connect: ${cause.code === 'ECONNREFUSED' ? 'connection refused' : (cause.message ?? cause.code)}`;
-  return firstLine(saidOnce((error as Error).message ?? String(error)));
+  return firstLine(describeError(error));
 }
 
 /** "exited with code 3 while starting: <its stderr's error line>" for a stdio server, "closed the connection …" otherwise. */
@@ -256,9 +257,12 @@ function answeredError(error: unknown, client: Client): unknown {
   return error;
 }
 
-/** A server that throws an McpError sends its message, prefix included, and the client adds the prefix again. */
-function saidOnce(message: string): string {
-  return message.replace(/^(MCP error -?\d+: )\1+/, '$1');
+/** An error of the server or the SDK in words: its message, or what is wrong with an answer that is not MCP. */
+function describeError(error: unknown): string {
+  const invalid = invalidAnswer(error);
+  if (invalid !== undefined) return `its answer is not valid MCP (${invalid})`;
+  // A server that throws an McpError sends its message, prefix included, and the client adds the prefix again.
+  return ((error as Error)?.message ?? String(error)).replace(/^(MCP error -?\d+: )\1+/, '$1');
 }
 
 function isDisconnect(error: unknown): boolean {
