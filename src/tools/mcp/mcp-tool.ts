@@ -89,9 +89,15 @@ function textOf(content: readonly Record<string, unknown>[]): string {
 function withoutBinary(part: Record<string, unknown>): Record<string, unknown> {
   if ((part.type === 'image' || part.type === 'audio') && typeof part.data === 'string') {
     const { data, ...rest } = part;
-    return { ...rest, bytes: Math.floor((data.length * 3) / 4) };
+    return { ...rest, bytes: decodedLength(data) };
   }
   return part;
+}
+
+/** The bytes base64 text decodes to: 4 characters are 3 bytes; `=` padding and line breaks are no data. */
+function decodedLength(base64: string): number {
+  const noData = base64.match(/[^A-Za-z0-9+/_-]/g)?.length ?? 0;
+  return Math.floor(((base64.length - noData) * 3) / 4);
 }
 
 function safeJson(value: unknown): string {

@@ -10,6 +10,13 @@ describe('MCP tool output', () => {
     expect(output).toEqual({ text: 'hello', content: [{ type: 'text', text: 'hello' }, { type: 'image', mimeType: 'image/png', bytes: 3 }] });
   });
 
+  it('image and audio sizes are the decoded bytes: base64 padding and line breaks are not data', () => {
+    const sizes = ['', 'AA==', 'AAA=', 'AAAA', 'AA', 'AAAA\nAA==', Buffer.alloc(2_000_000).toString('base64')].map(
+      (data) => toOutput({ content: [{ type: 'audio', data, mimeType: 'audio/wav' }] }).content[0]!.bytes,
+    );
+    expect(sizes).toEqual([0, 1, 2, 3, 1, 4, 2_000_000]);
+  });
+
   it('text parts share one budget: cut where it runs out, marked truncated', () => {
     const big = 'x'.repeat(700);
     const output = toOutput({ content: [{ type: 'text', text: big }, { type: 'text', text: big }, { type: 'text', text: 'tail' }] }, 1000);
