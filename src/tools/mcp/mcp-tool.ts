@@ -1,20 +1,9 @@
-import { z } from 'zod';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { DEFAULT_MAX_CAPTURE_BYTES } from '../output-capture.js';
 import type { Tool, ToolAnnotations, ToolRisk } from '../tool.js';
 import { McpToolError } from './errors.js';
 import { compileArgsSchema, type JsonSchema } from './json-schema.js';
+import { McpOutputSchema, textOf, toOutput, type McpOutput } from './mcp-output.js';
 import type { McpServerSession, McpToolDefinition } from './server-session.js';
 import { mcpToolName } from './tool-names.js';
-
-/** A step's output: the text parts joined, the content as the server gave it (binary data replaced by its size), and structuredContent. */
-export const McpOutputSchema = z.object({
-  text: z.string(),
-  content: z.array(z.record(z.string(), z.unknown())),
-  structured: z.unknown().optional(),
-  truncated: z.literal(true).optional().describe('Present when the text was longer than 1 MiB and was cut (the step log has all of it).'),
-});
-export type McpOutput = z.infer<typeof McpOutputSchema>;
 
 /** Tool metadata without a live connection: what `ksa tools` and validation need. */
 export type McpToolSource = Pick<McpServerSession, 'call'> & { readonly config: { readonly name: string } };
@@ -61,43 +50,6 @@ function riskOf(annotations: ToolAnnotations | undefined): ToolRisk {
   if (annotations?.readOnlyHint === true) return 'low';
   if (annotations?.destructiveHint === false) return 'medium';
   return 'high';
-}
-
-export function toOutput(result: CallToolResult, maxChars = DEFAULT_MAX_CAPTURE_BYTES): McpOutput {
-  // `text` and `content` say the same text twice: each text part is cut to what is left of one budget.
-  let room = maxChars;
-  let truncated = false;
-  const content = (result.content ?? []).map(withoutBinary).map((part) => {
-    if (part.type !== 'text' || typeof part.text !== 'string') return part;
-    const text = part.text.length <= room ? part.text : `${part.text.slice(0, room)}…`;
-    if (text !== part.text) truncated = true;
-    room = Math.max(0, room - part.text.length);
-    return text === part.text ? part : { ...part, text };
-  });
-  const text = textOf(content);
-  return { text, content, ...(result.structuredContent === undefined ? {} : { structured: result.structuredContent }), ...(truncated ? { truncated: true as const } : {}) };
-}
-
-function textOf(content: readonly Record<string, unknown>[]): string {
-  return content
-    .filter((part) => part.type === 'text' && typeof part.text === 'string')
-    .map((part) => part.text as string)
-    .join('\n');
-}
-
-/** Images and audio come base64-encoded: a run record keeps their type and size, not the bytes. */
-function withoutBinary(part: Record<string, unknown>): Record<string, unknown> {
-  if ((part.type === 'image' || part.type === 'audio') && typeof part.data === 'string') {
-    const { data, ...rest } = part;
-    return { ...rest, bytes: decodedLength(data) };
-  }
-  return part;
-}
-
-/** The bytes base64 text decodes to: 4 characters are 3 bytes; `=` padding and line breaks are no data. */
-function decodedLength(base64: string): number {
-  const noData = base64.match(/[^A-Za-z0-9+/_-]/g)?.length ?? 0;
-  return Math.floor(((base64.length - noData) * 3) / 4);
 }
 
 function safeJson(value: unknown): string {
