@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { ToolCall } from '../../src/planning/index.js';
+import { createBuiltinRegistry, McpHub, type ToolRegistry } from '../../src/tools/index.js';
+import { createTempDir } from './tool-context.js';
 
 /** The MCP server the tests start: a real one, written with the official SDK (stdio, or HTTP with --http). */
 export const LAB_SERVER = path.resolve(import.meta.dirname, '../fixtures/mcp/lab-server.mjs');
@@ -61,4 +65,41 @@ export async function startHttpLab(env: Record<string, string> = {}, mode: '--ht
       await exited;
     },
   };
+}
+
+/** A tool call as a step makes it, to call MCP tools through a registry. */
+export function mcpCall(tool: string, args: Record<string, unknown> = {}): ToolCall {
+  return { tool, args, stepId: 's', attempt: 1, phase: 'run', signal: new AbortController().signal, onOutput: () => {} };
+}
+
+export type McpHubFixture = {
+  readonly hub: McpHub;
+  readonly registry: ToolRegistry;
+  /** The temp dir: the workspace of calls; its `home` holds the config. */
+  readonly dir: string;
+  /** Calls a tool through the registry, in `dir`. */
+  invoke(tool: string, args?: Record<string, unknown>): Promise<unknown>;
+};
+
+/**
+ * For a describe block: a started McpHub over these `mcpServers` (in a KSA_HOME of a temp dir),
+ * closed with the dir after the block; `addTools: false` leaves the registry without its tools.
+ */
+export function useMcpHub(prefix: string, servers: Record<string, unknown>, { addTools = true }: { addTools?: boolean } = {}): McpHubFixture {
+  const fixture = { registry: createBuiltinRegistry() } as { hub: McpHub; registry: ToolRegistry; dir: string; invoke: McpHubFixture['invoke'] };
+  let temp: Awaited<ReturnType<typeof createTempDir>>;
+  fixture.invoke = (tool, args = {}) => fixture.registry.invoke(mcpCall(tool, args), { workspace: fixture.dir });
+  beforeAll(async () => {
+    temp = await createTempDir(prefix);
+    fixture.dir = temp.dir;
+    await writeUserConfig(path.join(temp.dir, 'home'), servers);
+    fixture.hub = await McpHub.load({ home: path.join(temp.dir, 'home'), env: process.env, cwd: temp.dir });
+    await fixture.hub.start();
+    if (addTools) fixture.hub.addTo(fixture.registry);
+  });
+  afterAll(async () => {
+    await fixture.hub.close();
+    await temp.cleanup();
+  });
+  return fixture;
 }

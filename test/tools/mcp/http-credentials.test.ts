@@ -1,13 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ToolCall } from '../../../src/planning/index.js';
 import { createBuiltinRegistry, McpHub } from '../../../src/tools/index.js';
-import { startHttpLab, writeUserConfig, type HttpLab } from '../../helpers/mcp.js';
+import { mcpCall as call, startHttpLab, writeUserConfig, type HttpLab } from '../../helpers/mcp.js';
 import { createTempDir } from '../../helpers/tool-context.js';
-
-function call(tool: string, args: Record<string, unknown>): ToolCall {
-  return { tool, args, stepId: 's', attempt: 1, phase: 'run', signal: new AbortController().signal, onOutput: () => {} };
-}
 
 // fetch refuses a URL with user:password in it: ksa sends them as HTTP Basic auth instead, as a browser or curl would.
 describe('an MCP server URL with user:password', () => {

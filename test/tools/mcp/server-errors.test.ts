@@ -1,36 +1,14 @@
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ToolCall } from '../../../src/planning/index.js';
-import { createBuiltinRegistry, McpCallError, McpHub } from '../../../src/tools/index.js';
-import { rawStdio, writeUserConfig } from '../../helpers/mcp.js';
-import { createTempDir } from '../../helpers/tool-context.js';
-
-function call(tool: string): ToolCall {
-  return { tool, args: {}, stepId: 's', attempt: 1, phase: 'run', signal: new AbortController().signal, onOutput: () => {} };
-}
+import { describe, expect, it } from 'vitest';
+import { McpCallError } from '../../../src/tools/index.js';
+import { rawStdio, useMcpHub } from '../../helpers/mcp.js';
 
 // JSON-RPC gives servers -32000..-32099 for their own errors; the SDK also reports a closed
 // connection as -32000. A server that answers with one is up: its words are the error, and it keeps running.
 describe('an MCP server that answers a call with a JSON-RPC error', () => {
-  let temp: Awaited<ReturnType<typeof createTempDir>>;
-  let hub: McpHub;
-  const registry = createBuiltinRegistry();
+  const raw = useMcpHub('ksa-mcp-rpc-errors-', { fs: rawStdio(), nolist: rawStdio({ env: { RAW_LIST_ERROR: '1' } }) });
 
-  beforeAll(async () => {
-    temp = await createTempDir('ksa-mcp-rpc-errors-');
-    await writeUserConfig(path.join(temp.dir, 'home'), { fs: rawStdio(), nolist: rawStdio({ env: { RAW_LIST_ERROR: '1' } }) });
-    hub = await McpHub.load({ home: path.join(temp.dir, 'home'), env: process.env, cwd: temp.dir });
-    await hub.start();
-    hub.addTo(registry);
-  });
-
-  afterAll(async () => {
-    await hub.close();
-    await temp.cleanup();
-  });
-
-  const pid = async () => ((await registry.invoke(call('fs__pid'), { workspace: temp.dir })) as { text: string }).text;
-  const failure = (tool: string) => registry.invoke(call(tool), { workspace: temp.dir }).then(() => undefined, (error: unknown) => error);
+  const pid = async () => ((await raw.invoke('fs__pid')) as { text: string }).text;
+  const failure = (tool: string) => raw.invoke(tool).then(() => undefined, (error: unknown) => error);
 
   it('-32000 is the server speaking, not a closed connection: its message, and the same server after', async () => {
     const before = await pid();
@@ -48,7 +26,7 @@ describe('an MCP server that answers a call with a JSON-RPC error', () => {
   });
 
   it('-32000 while starting is the server\'s reason too, not "closed the connection"', () => {
-    const nolist = hub.statuses().find((status) => status.name === 'nolist');
+    const nolist = raw.hub.statuses().find((status) => status.name === 'nolist');
     expect(nolist?.state).toBe('failed');
     expect(nolist?.reason).toMatch(/^MCP server "nolist" \(.*raw-server\.mjs\): MCP error -32000: tool catalogue unavailable$/);
   });
