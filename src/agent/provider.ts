@@ -5,6 +5,7 @@ import type { ModelConfig } from './config.js';
 import type { CapabilityUpdate, StructuredMode } from './model/capabilities.js';
 import { capabilityWatchMiddleware } from './model/capability-watch.js';
 import { reasoningMiddleware } from './model/reasoning.js';
+import { STREAM_TOTAL_FACTOR } from './model/answer-limits.js';
 import { streamRepairingFetch } from './model/stream-repair.js';
 import { structuredFallbackMiddleware } from './model/structured-fallback.js';
 
@@ -29,8 +30,7 @@ export function createChatModel(config: ModelConfig, options: ChatModelOptions =
   return wrapLanguageModel({ model: base, middleware: [...watch, structuredFallbackMiddleware(structured), reasoningMiddleware()] });
 }
 
-/** How much longer than `timeoutMs` a steadily streaming answer may run in all. */
-export const STREAM_TOTAL_FACTOR = 5;
+export { STREAM_TOTAL_FACTOR } from './model/answer-limits.js';
 
 /**
  * A server that accepts the connection but never answers (a model still

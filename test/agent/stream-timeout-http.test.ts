@@ -52,6 +52,17 @@ describe('the model timeout over a streamed answer', () => {
       (thrown: unknown) => toModelError(thrown, config),
     );
     expect(error?.reason).toBe('timeout');
-    expect(error?.message).toContain(`the model at ${server.baseURL} did not answer in time`);
+    expect(error?.message).toBe(`the model at ${server.baseURL} stopped answering mid-answer (nothing for 1000 ms); try again, or raise KSA_MODEL_TIMEOUT_MS`);
+  });
+
+  it('an answer that keeps coming past 5× the timeout is cut, said as such (not "did not answer in time")', async () => {
+    server.enqueue({ text: 'loop '.repeat(40), chunkSize: 5, chunkDelayMs: 300 });
+    const config = await configWith(1000);
+    const error = await streamAll(config).then(
+      () => undefined,
+      (thrown: unknown) => toModelError(thrown, config),
+    );
+    expect(error?.reason).toBe('timeout');
+    expect(error?.message).toBe(`the model at ${server.baseURL} was still answering after 5000 ms (5× KSA_MODEL_TIMEOUT_MS); it may be caught in a loop: try again, or raise KSA_MODEL_TIMEOUT_MS`);
   });
 });
