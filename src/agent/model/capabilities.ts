@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { CapabilityFile, CapabilityUpdate, ModelCapabilities, ProbeResult } from './capabilities-schema.js';
 import { PrivateJSONFile } from '../../store/private-json-file.js';
 import { makeDirs } from '../../store/make-dirs.js';
+import { withFileLock } from '../../store/file-lock.js';
 import { setAside } from '../../store/set-aside.js';
 import { isRecord } from '../../planning/values.js';
 import { isBoolean, isString, known, optional } from '../../store/plain-values.js';
@@ -64,12 +65,16 @@ export type RecordOptions = {
 export async function recordCapability(key: ModelKey, update: CapabilityUpdate, options: RecordOptions = {}): Promise<CapabilityRecord> {
   const file = capabilitiesFile(key.home);
   try {
-    const { data, problem } = await readCache(key.home);
-    if (problem) await setAside(file, problem, 'started the cache afresh', options.onWarning ?? (() => {}));
-    const entry: ModelCapabilities = { ...data.models[keyOf(key)], ...stripUndefined(update), updatedAt: (options.now ?? (() => new Date()))().toISOString() };
-    data.models[keyOf(key)] = entry;
     await makeDirs(key.home, 0o700);
-    await new PrivateJSONFile<CapabilityFile>(file, { pretty: true }).write(data);
+    // Locked: two processes (or two calls) learning at once would each write back what they read, one entry lost.
+    const entry = await withFileLock(`${file}.lock`, async () => {
+      const { data, problem } = await readCache(key.home);
+      if (problem) await setAside(file, problem, 'started the cache afresh', options.onWarning ?? (() => {}));
+      const learnt: ModelCapabilities = { ...data.models[keyOf(key)], ...stripUndefined(update), updatedAt: (options.now ?? (() => new Date()))().toISOString() };
+      data.models[keyOf(key)] = learnt;
+      await new PrivateJSONFile<CapabilityFile>(file, { pretty: true }).write(data);
+      return learnt;
+    });
     return { saved: true, entry };
   } catch (error) {
     return { saved: false, reason: writeProblem(error as NodeJS.ErrnoException) };

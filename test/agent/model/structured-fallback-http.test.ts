@@ -93,6 +93,19 @@ describe('capability cache', () => {
     expect((await stat(capabilitiesFile(home))).mode & 0o777).toBe(0o600);
   });
 
+  it('calls learning at once about different models all keep what they learnt (no entry written over)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ksa-cache-concurrent-'));
+    try {
+      const models = Array.from({ length: 12 }, (_, i) => `model-${i}`);
+      const saved = await Promise.all(models.map((model) => recordCapability({ home: dir, baseURL: 'http://x/v1', model }, { tools: true, source: 'test' })));
+      expect(saved.every((record) => record.saved)).toBe(true);
+      const found = await Promise.all(models.map((model) => readCapabilities({ home: dir, baseURL: 'http://x/v1', model })));
+      expect(found.filter((entry) => entry?.tools === true)).toHaveLength(models.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a broken cache file is ignored, then replaced', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ksa-cache-broken-'));
     try {
