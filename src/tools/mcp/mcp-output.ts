@@ -75,11 +75,16 @@ function jsonSize(value: unknown): number {
   return JSON.stringify(value).length;
 }
 
-/** Images and audio come base64-encoded: a run record keeps their type and size, not the bytes. */
+/** Images, audio and embedded blob resources come base64-encoded: a run record keeps their type and size, not the bytes. */
 function withoutBinary(part: Record<string, unknown>): Record<string, unknown> {
   if ((part.type === 'image' || part.type === 'audio') && typeof part.data === 'string') {
     const { data, ...rest } = part;
     return { ...rest, bytes: decodedLength(data) };
+  }
+  const resource = part.type === 'resource' && typeof part.resource === 'object' && part.resource !== null ? (part.resource as Record<string, unknown>) : undefined;
+  if (resource && typeof resource.blob === 'string') {
+    const { blob, ...rest } = resource;
+    return { ...part, resource: { ...rest, bytes: decodedLength(blob) } };
   }
   return part;
 }

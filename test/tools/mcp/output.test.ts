@@ -17,6 +17,12 @@ describe('MCP tool output', () => {
     expect(sizes).toEqual([0, 1, 2, 3, 1, 4, 2_000_000]);
   });
 
+  it('an embedded blob resource keeps its uri and type and its size, not the bytes; a text resource is kept', () => {
+    const blob = { type: 'resource' as const, resource: { uri: 'file:///logo.png', mimeType: 'image/png', blob: Buffer.alloc(5000).toString('base64') } };
+    const text = { type: 'resource' as const, resource: { uri: 'file:///a.txt', text: 'hello' } };
+    expect(toOutput({ content: [blob, text] }).content).toEqual([{ type: 'resource', resource: { uri: 'file:///logo.png', mimeType: 'image/png', bytes: 5000 } }, text]);
+  });
+
   it('parts share one budget, as JSON: a text part that runs past it keeps what fits, the parts after it are left out', () => {
     const big = 'x'.repeat(700);
     const output = toOutput({ content: [{ type: 'text', text: big }, { type: 'text', text: big }, { type: 'text', text: 'tail' }] }, 1000);
