@@ -1,4 +1,5 @@
-export { checkRedis, parseRedisUrl, sameRedisServer, describeRedisError, RedisUnavailableError, MIN_REDIS_VERSION } from './redis-connection.js';
+export { sameRedisServer } from './redis-url.js';
+export { checkRedis, parseRedisUrl, describeRedisError, RedisUnavailableError, MIN_REDIS_VERSION } from './redis-connection.js';
 export type { RedisTarget } from './redis-connection.js';
 export { RemoteSteps, RemoteStepError, DEFAULT_WORKER_WAIT_MS } from './remote-steps.js';
 export type { RemoteStepsOptions } from './remote-steps.js';

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { KsaError } from '../planning/index.js';
-import { shownRedisUrl } from './redis-url.js';
+import { redisServerOf, shownRedisUrl } from './redis-url.js';
 
 /**
  * BullMQ 6 refuses Redis below 5.0.0 and prints a multi-line warning below
@@ -35,32 +35,19 @@ export function parseRedisUrl(url: string): RedisTarget {
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new RedisUnavailableError({ url: display, reason: `unsupported scheme "${parsed.protocol}" (use redis:// or rediss://)`, badUrl: true });
   }
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
+  const { host, port, db, tls } = redisServerOf(parsed);
   if (!Number.isInteger(db) || db < 0) throw new RedisUnavailableError({ url: display, reason: `"${parsed.pathname.slice(1)}" is not a database number`, badUrl: true });
   const options: RedisOptions = {
-    host: parsed.hostname || '127.0.0.1',
-    port: parsed.port ? Number(parsed.port) : 6379,
+    host,
+    port,
     db,
     // BullMQ's blocking commands must wait for a reconnect instead of failing.
     maxRetriesPerRequest: null,
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...(tls ? { tls: {} } : {}),
   };
   return { options, display };
-}
-
-/**
- * Whether two Redis URLs name the same server and database, read as parseRedisUrl reads them (its
- * default host, port and database; user and password aside). Undefined when one is not a Redis URL.
- */
-export function sameRedisServer(a: string, b: string): boolean | undefined {
-  try {
-    const [x, y] = [parseRedisUrl(a).options, parseRedisUrl(b).options];
-    return x.host === y.host && x.port === y.port && x.db === y.db && (x.tls === undefined) === (y.tls === undefined);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

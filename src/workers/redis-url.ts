@@ -22,16 +22,32 @@ export function recordedRedisUrl(url: string): string {
  * `configured` (KSA_REDIS_URL) names the same server, which resume and cancel then use by themselves.
  */
 export function redisFlagHint(recorded: string, configured?: string): string {
-  if (configured !== undefined && sameServer(recorded, configured)) return '';
+  if (configured !== undefined && sameRedisServer(recorded, configured) === true) return '';
   return ` --redis ${recorded}${recorded.includes(':***@') ? ' (with its password in place of ***)' : ''}`;
 }
 
-function sameServer(a: string, b: string): boolean {
-  try {
-    const [x, y] = [new URL(a), new URL(b)];
-    const db = (url: URL) => url.pathname.replace(/^\/+/, '') || '0';
-    return x.protocol === y.protocol && x.hostname === y.hostname && (x.port || '6379') === (y.port || '6379') && db(x) === db(y);
-  } catch {
-    return false;
-  }
+/** Where a Redis URL points, with Redis's defaults (host 127.0.0.1, port 6379, database 0); `db` NaN when the path is no number. */
+export function redisServerOf(parsed: URL): { readonly host: string; readonly port: number; readonly db: number; readonly tls: boolean } {
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 6379,
+    db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
+    tls: parsed.protocol === 'rediss:',
+  };
+}
+
+/**
+ * Whether two Redis URLs name the same server and database (user and password aside).
+ * Undefined when one is not a Redis URL.
+ */
+export function sameRedisServer(a: string, b: string): boolean | undefined {
+  const server = (url: string) => {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) return undefined;
+    const where = redisServerOf(parsed);
+    return Number.isInteger(where.db) && where.db >= 0 ? where : undefined;
+  };
+  const [x, y] = [server(a), server(b)];
+  if (!x || !y) return undefined;
+  return x.host === y.host && x.port === y.port && x.db === y.db && x.tls === y.tls;
 }

@@ -15,7 +15,7 @@ import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval
 import { loadPolicy } from '../policy-files.js';
 
 import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
-import { recordedRedisUrl, redisFlagHint } from '../../workers/redis-url.js';
+import { recordedRedisUrl, redisFlagHint, sameRedisServer } from '../../workers/redis-url.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean } & RemoteFlags;
 
@@ -58,7 +58,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; resume it there: ksa resume ${runId}${redisFlagHint(record.redis)}` });
   }
   // Another Redis has none of its jobs: what its workers finished would run again, elsewhere.
-  if (record.redis && redisUrl && (await import('../../workers/index.js')).sameRedisServer(record.redis, redisUrl) === false) {
+  if (record.redis && redisUrl && sameRedisServer(record.redis, redisUrl) === false) {
     throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}, not ${recordedRedisUrl(redisUrl)}: its jobs and their results are there; resume it with${redisFlagHint(record.redis)}` });
   }
 
