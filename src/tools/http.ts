@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './tool.js';
+import { basicAuthorization, withoutCredentials } from './url-credentials.js';
 import { HttpRequestError, HttpStatusError } from './errors.js';
 
 /** Response bodies become step outputs kept in the run's state. */
@@ -144,24 +145,16 @@ const REASONS: Record<string, string> = {
   EPIPE: 'connection closed while sending',
 };
 
-/** fetch only says "fetch failed"; the reason is in its cause (or the cause's first error). */
 /** A URL without its user and password, the same URL as shown (password as ***), and the Basic authentication they make. */
 function withCredentials(text: string): { url: string; shown: string; authorization?: string } {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { url: text, shown: text };
-  }
-  if (!url.username && !url.password) return { url: text, shown: text };
-  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-  const user = url.username;
-  url.username = '';
-  url.password = '';
-  const bare = url.toString();
-  return { url: bare, shown: bare.replace('://', `://${user}${user ? ':' : ''}***@`), authorization };
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  const authorization = url && basicAuthorization(url);
+  if (!url || authorization === undefined) return { url: text, shown: text };
+  const bare = withoutCredentials(url).toString();
+  return { url: bare, shown: bare.replace('://', `://${url.username}${url.username ? ':' : ''}***@`), authorization };
 }
 
+/** fetch only says "fetch failed"; the reason is in its cause (or the cause's first error). */
 function requestError(method: string, url: string, error: unknown): HttpRequestError {
   const cause = (error as { cause?: unknown } | undefined)?.cause ?? error;
   const inner = cause as { code?: string; message?: string; errors?: { code?: string; message?: string }[]; hostname?: string };

@@ -2,7 +2,7 @@ import { looksSecret } from '../../planning/secret-names.js';
 import { secretValues } from '../../store/redact.js';
 import type { McpTransportConfig } from './config.js';
 import { expandVariables } from './expand.js';
-import { basicAuthorization } from './url-credentials.js';
+import { basicAuthorization } from '../url-credentials.js';
 
 /**
  * The secrets an entry hands its server (`${VAR}`s expanded): its `env`

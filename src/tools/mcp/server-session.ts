@@ -13,7 +13,7 @@ import { serverSecrets } from './secrets.js';
 import { MAX_MESSAGE_MB, ProcessGroupStdioTransport } from './stdio-transport.js';
 import { invalidAnswer } from './invalid-answer.js';
 import { listServerTools, type ListedTools } from './tool-list.js';
-import { withUrlCredentials } from './url-credentials.js';
+import { withUrlCredentials } from '../url-credentials.js';
 import { stderrReason } from './stderr-reason.js';
 
 export type { McpToolDefinition };

@@ -1,16 +1,22 @@
 /**
- * `https://user:password@host/mcp`: fetch refuses a URL with credentials in
+ * `https://user:password@host/mcp` (an MCP server's url, the http tool's): fetch refuses a URL with credentials in
  * it, so they go as HTTP Basic auth instead (what curl and browsers do) and
  * the URL is used without them. An Authorization header of the entry wins.
  */
 export function withUrlCredentials(url: URL, headers: Readonly<Record<string, string>>): { url: URL; headers: Readonly<Record<string, string>> } {
   const authorization = basicAuthorization(url);
   if (authorization === undefined) return { url, headers };
+  const bare = withoutCredentials(url);
+  const explicit = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  return { url: bare, headers: explicit ? headers : { ...headers, Authorization: authorization } };
+}
+
+/** The URL without its user and password. */
+export function withoutCredentials(url: URL): URL {
   const bare = new URL(url);
   bare.username = '';
   bare.password = '';
-  const explicit = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
-  return { url: bare, headers: explicit ? headers : { ...headers, Authorization: authorization } };
+  return bare;
 }
 
 /** `Basic <base64 of user:password>` for a URL with credentials, as decoded from its percent-encoding. */
