@@ -1,4 +1,4 @@
-import { STREAM_TOTAL_FACTOR } from './model/answer-limits.js';
+import { AnswerTimeoutError, STREAM_TOTAL_FACTOR } from './model/answer-limits.js';
 import { StreamCutError } from './model/stream-repair.js';
 import { APICallError, RetryError } from 'ai';
 import { KsaError } from '../planning/index.js';
@@ -67,15 +67,12 @@ function describeModelError(error: unknown, config: ErrorConfig): ModelError {
   if (isAbort(last)) {
     const timedOut = (last as Error).name === 'TimeoutError';
     if (!timedOut) return new ModelError({ reason: 'aborted', message: 'the model call was interrupted', cause: error });
-    // fetchWithTimeout says which limit ended the answer: it had begun, so the model was not loading.
-    const words = (last as Error).message;
-    const total = /no complete answer within (\d+) ms/.exec(words);
-    if (total) {
-      return new ModelError({ reason: 'timeout', message: `the model at ${endpoint} was still answering after ${total[1]} ms (${STREAM_TOTAL_FACTOR}× KSA_MODEL_TIMEOUT_MS); it may be caught in a loop: try again, or raise KSA_MODEL_TIMEOUT_MS`, cause: error });
+    // fetchWithTimeout says which limit ended the answer: one that had begun means the model was not loading.
+    if (last instanceof AnswerTimeoutError && last.limit === 'total') {
+      return new ModelError({ reason: 'timeout', message: `the model at ${endpoint} was still answering after ${last.ms} ms (${STREAM_TOTAL_FACTOR}× KSA_MODEL_TIMEOUT_MS); it may be caught in a loop: try again, or raise KSA_MODEL_TIMEOUT_MS`, cause: error });
     }
-    const stalled = /the answer stopped for (\d+) ms/.exec(words);
-    if (stalled) {
-      return new ModelError({ reason: 'timeout', message: `the model at ${endpoint} stopped answering mid-answer (nothing for ${stalled[1]} ms)${attempts}; try again, or raise KSA_MODEL_TIMEOUT_MS`, cause: error });
+    if (last instanceof AnswerTimeoutError && last.limit === 'silence') {
+      return new ModelError({ reason: 'timeout', message: `the model at ${endpoint} stopped answering mid-answer (nothing for ${last.ms} ms)${attempts}; try again, or raise KSA_MODEL_TIMEOUT_MS`, cause: error });
     }
     return new ModelError({ reason: 'timeout', message: `the model at ${endpoint} did not answer in time${attempts}; a local model may still be loading: try again, or raise KSA_MODEL_TIMEOUT_MS`, cause: error });
   }

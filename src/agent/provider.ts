@@ -5,7 +5,7 @@ import type { ModelConfig } from './config.js';
 import type { CapabilityUpdate, StructuredMode } from './model/capabilities.js';
 import { capabilityWatchMiddleware } from './model/capability-watch.js';
 import { reasoningMiddleware } from './model/reasoning.js';
-import { STREAM_TOTAL_FACTOR } from './model/answer-limits.js';
+import { AnswerTimeoutError, STREAM_TOTAL_FACTOR, type AnswerLimit } from './model/answer-limits.js';
 import { streamRepairingFetch } from './model/stream-repair.js';
 import { structuredFallbackMiddleware } from './model/structured-fallback.js';
 
@@ -43,16 +43,16 @@ export { STREAM_TOTAL_FACTOR } from './model/answer-limits.js';
 export function fetchWithTimeout(timeoutMs: number): typeof fetch {
   return async (input, init) => {
     const timer = new AbortController();
-    const abortAfter = (ms: number, why: string) => {
-      const handle = setTimeout(() => timer.abort(new DOMException(why, 'TimeoutError')), ms);
+    const abortAfter = (ms: number, limit: AnswerLimit) => {
+      const handle = setTimeout(() => timer.abort(new AnswerTimeoutError(limit, ms)), ms);
       // Never the reason a process stays alive.
       handle.unref();
       return handle;
     };
-    let idle = abortAfter(timeoutMs, `no answer within ${timeoutMs} ms`);
+    let idle = abortAfter(timeoutMs, 'first');
     // Node fires a longer timer at once (with a warning): a timeout of weeks would end every call.
     const totalMs = Math.min(timeoutMs * STREAM_TOTAL_FACTOR, MAX_TIMER_MS);
-    const total = abortAfter(totalMs, `no complete answer within ${totalMs} ms`);
+    const total = abortAfter(totalMs, 'total');
     const stop = () => {
       clearTimeout(idle);
       clearTimeout(total);
@@ -72,7 +72,7 @@ export function fetchWithTimeout(timeoutMs: number): typeof fetch {
       new TransformStream<Uint8Array, Uint8Array>({
         transform: (chunk, controller) => {
           clearTimeout(idle);
-          idle = abortAfter(timeoutMs, `the answer stopped for ${timeoutMs} ms`);
+          idle = abortAfter(timeoutMs, 'silence');
           controller.enqueue(chunk);
         },
         flush: stop,
