@@ -96,6 +96,12 @@ const STEERING_VARIABLE = /^(PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PROMPT_COMMAND
 
 const ARGV_TOOLS: Readonly<Record<string, ArgvClassifier>> = { kubectl: classifyKubectl, helm: classifyHelm, docker: classifyDocker, podman: classifyPodman };
 
+/**
+ * Tools whose command itself may come from a template (a shell line, an argv, a method): what such a
+ * call does is known only once it is built. A typed tool does what its name says.
+ */
+export const FREE_FORM_TOOLS: ReadonlySet<string> = new Set(['shell', 'http', ...Object.keys(ARGV_TOOLS)]);
+
 /** The risk of one tool call (a step's action or its rollback); the reason fits on a line. */
 export async function assessCallRisk(tool: string, args: Readonly<Record<string, unknown>>, options: RiskOptions = {}): Promise<StepRisk> {
   const risk = await callRisk(tool, args, options);

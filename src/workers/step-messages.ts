@@ -3,9 +3,16 @@
 /** BullMQ's failedReason for a job whose worker died (its lock expired). */
 export const STALLED = /stalled/i;
 
+const WAITING = 'waiting for a worker';
+
 /** `note`: what happened to an earlier attempt's worker (LostWorkers.note), or ''. */
 export function waitingForWorker(labels: readonly string[], note: string): string {
-  return `waiting for a worker (labels: ${labels.length > 0 ? labels.join(', ') : 'any'}${note})`;
+  return `${WAITING} (labels: ${labels.length > 0 ? labels.join(', ') : 'any'}${note})`;
+}
+
+/** Whether a step's output line is waitingForWorker's (`ksa status` reads it from the step's log). */
+export function saysWaitingForWorker(line: string): boolean {
+  return line.startsWith(`${WAITING} (`);
 }
 
 export function noWorkerTook(waitMs: number, labels: readonly string[], note: string): string {

@@ -10,6 +10,7 @@ import { openStores } from '../stores.js';
 import { durationBetween } from '../time-format.js';
 import { paintStatus } from './runs.js';
 import { redisFlagHint } from '../../workers/redis-url.js';
+import { saysWaitingForWorker } from '../../workers/step-messages.js';
 import { plainText, visible } from '../../tui/visible-text.js';
 
 export async function statusCommand(io: CliIO, runIdArg: string | undefined, flags: { json?: boolean; logLines?: string }): Promise<ExitCodeValue> {
@@ -107,5 +108,5 @@ async function stepsWaitingForWorkers(logDir: string, record: { readonly plan: {
     return st?.status === 'running' && st.worker === undefined && st.retryAt === undefined;
   });
   const found = await Promise.all(candidates.map(async (id) => [id, (await readLogTail(logDir, id, 1))[0]?.replace(/^\[stderr\] /, '')] as const));
-  return new Map(found.filter((entry): entry is readonly [string, string] => entry[1]?.startsWith('waiting for a worker') === true));
+  return new Map(found.filter((entry): entry is readonly [string, string] => entry[1] !== undefined && saysWaitingForWorker(entry[1])));
 }

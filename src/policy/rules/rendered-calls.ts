@@ -1,19 +1,12 @@
 import type { Plan, Step } from '../../planning/index.js';
 import { withKnownInputs } from '../../planning/known-inputs.js';
 import { containsTemplate } from '../../planning/templates.js';
-import type { RiskOptions } from '../plan-risk.js';
+import { FREE_FORM_TOOLS, type RiskOptions } from '../plan-risk.js';
 import { assessPolicy } from './assess.js';
 import type { Policy } from './policy-rule.js';
 
 /** A tool call as the run makes it: its arguments rendered. */
 export type RenderedCall = { readonly stepId: string; readonly phase: 'run' | 'rollback'; readonly tool: string; readonly args: Readonly<Record<string, unknown>> };
-
-/**
- * Tools whose command itself may come from a step's output (a shell line, an argv, a method).
- * A typed tool does what its name says: `k8s_rollback` with a revision from the apply's output
- * is approved as what it is, including the delete of a first deploy (a null revision).
- */
-const FREE_FORM_TOOLS: ReadonlySet<string> = new Set(['shell', 'kubectl', 'helm', 'docker', 'podman', 'http']);
 
 /** What the run was approved for, beyond the steps as shown. */
 export type RenderedCallGrant = {
@@ -47,6 +40,7 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
     const denied = decision.denied[0];
     if (denied) return `${what}, ${denied.why}; nothing was run`;
     const destroys = decision.steps[0];
+    // A typed tool is approved as what it is: `k8s_rollback` of a first deploy (a null revision) deletes what its apply created.
     if (destroys?.level === 'destroy' && !grant.allowDestroy && FREE_FORM_TOOLS.has(call.tool)) {
       return `${what} destroys (${destroys.reason}), and the run was approved without destroy steps; nothing was run (write the command into the plan, or approve destroy steps: --allow-destroy)`;
     }
