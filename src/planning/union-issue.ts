@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 
 /**
- * zod says only "Invalid input" when no branch of a union matches. When exactly one branch
- * took the value's shape (its issues are not about the value's type at the union itself),
- * that branch's first issue says what is wrong: `at most 5 labels` for a runsOn list.
- * Its path is made absolute (from the union's). Undefined when no single branch stands out.
+ * zod says only "Invalid input" when no branch of a union matches. A branch that took the value's
+ * type (its first issue is not about the type of the value at the union itself) failed a check
+ * there, and that issue says what is wrong: `at most 5 labels` for a runsOn list, a status of 700.
+ * The first such branch's first issue, its path made absolute (from the union's); undefined when
+ * no branch took the value's type.
  */
 export function closestBranchIssue(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue | undefined {
-  const shaped = issue.errors.filter((branch) => branch.length > 0 && !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
-  const first = shaped.length === 1 ? shaped[0]![0] : undefined;
+  const first = issue.errors.find((branch) => branch[0] !== undefined && !(branch[0].code === 'invalid_type' && branch[0].path.length === 0))?.[0];
   return first && { ...first, path: [...issue.path, ...first.path] };
 }

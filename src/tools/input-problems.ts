@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { didYouMean } from '../planning/suggest.js';
 import { formatPath } from '../planning/validate.js';
+import { closestBranchIssue } from '../planning/union-issue.js';
 import { describeValue, typeProblem, valueAt } from '../planning/values.js';
 
 /**
@@ -25,8 +26,8 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
         .join('; ');
     case 'invalid_union': {
       // A branch whose type matched failed a check (a status of 700, an array with a bad item): that is the useful message.
-      const matched = issue.errors.find((branch) => branch[0] !== undefined && !(branch[0].code === 'invalid_type' && branch[0].path.length === 0));
-      if (matched) return describeIssue(matched[0]!, fullPath, args, schema);
+      const matched = closestBranchIssue(issue);
+      if (matched) return describeIssue(matched, prefix, args, schema);
       return `${at}: ${unionExpectation(issue)}, got ${describeValue(valueAt(args, fullPath))}`;
     }
     default:
