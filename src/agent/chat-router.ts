@@ -6,6 +6,7 @@ import { PlanningError } from './planner.js';
 import { extractJsonText, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
 import { splitThinking } from './think-text.js';
 import { withTotalTimeout } from './model/total-timeout.js';
+import { plural } from '../planning/plural.js';
 
 /**
  * The chat without tool calling: one structured-output call says what the
@@ -129,7 +130,7 @@ export async function runRoutedTurn(options: RoutedTurnOptions): Promise<{ abort
       if (PlanningError.isInstance(error)) {
         const [first, ...rest] = error.problems;
         const more = rest.length > 0 ? ` (and ${rest.length} more)` : '';
-        out.say(`I could not make a valid plan: after ${error.attempts} attempt${error.attempts === 1 ? '' : 's'} it still had ${first ?? 'problems'}${more}. Say it differently, or give more detail.`);
+        out.say(`I could not make a valid plan: after ${plural(error.attempts, 'attempt')} it still had ${first ?? 'problems'}${more}. Say it differently, or give more detail.`);
         return undefined;
       }
       throw error;

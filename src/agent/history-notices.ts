@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { LostSegment } from '../store/index.js';
+import { plural } from '../planning/plural.js';
 
 /**
  * What a reopened session says about the messages it does not show: those left out
@@ -26,8 +27,4 @@ export function historyNotices({ shown, read, total, lost }: { readonly shown: n
     notices.push({ text: `${plural(hidden, 'earlier message')} of this session are not shown (${known}).`, tone: 'info' });
   }
   return notices;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

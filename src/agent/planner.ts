@@ -8,6 +8,7 @@ import { plannerInstructions, repairRequest, revisionRequest } from './prompts.j
 import { extractJsonText, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
 import { trimMessages, withContextRetry, type ContextBudget } from './model/context-retry.js';
 import { withTotalTimeout } from './model/total-timeout.js';
+import { plural } from '../planning/plural.js';
 
 export const DEFAULT_MAX_REPAIRS = 3;
 /** Generated plans for one goal stay small; a hand-written plan file may use the engine's 200. */
@@ -53,7 +54,7 @@ export class PlanningError extends KsaError {
   constructor({ problems, attempts }: { problems: readonly string[]; attempts: number }) {
     super({
       name: 'PlanningError',
-      message: `the model did not produce a valid plan after ${attempts} attempt${attempts === 1 ? '' : 's'}; remaining problems:\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
+      message: `the model did not produce a valid plan after ${plural(attempts, 'attempt')}; remaining problems:\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
     });
     this.problems = problems;
     this.attempts = attempts;

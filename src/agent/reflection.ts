@@ -3,6 +3,7 @@ import type { Plan, RunState } from '../planning/index.js';
 import { ReflectionSchema, type Reflection } from '../store/index.js';
 import { withTotalTimeout } from './model/total-timeout.js';
 import { STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
+import { plural } from '../planning/plural.js';
 
 export type RunOutcome = {
   readonly plan: Plan;
@@ -84,7 +85,7 @@ export function deterministicReflection({ plan, state }: RunOutcome): Reflection
   const rollbackFailed = steps.filter((step) => step.rollback?.status === 'failed');
   const succeeded = steps.filter((step) => step.status === 'succeeded' || step.status === 'rolled_back').length;
   const issues = [
-    ...failed.map((step) => `${step.id} failed after ${step.attempts} attempt${step.attempts === 1 ? '' : 's'}: ${step.error ?? 'unknown error'}`),
+    ...failed.map((step) => `${step.id} failed after ${plural(step.attempts, 'attempt')}: ${step.error ?? 'unknown error'}`),
     ...rollbackFailed.map((step) => `the rollback of ${step.id} failed: ${step.rollback?.status === 'failed' ? step.rollback.error : ''}`),
   ];
   const suggestions: string[] = [];
@@ -98,7 +99,7 @@ export function deterministicReflection({ plan, state }: RunOutcome): Reflection
       summary = `The run succeeded: ${succeeded} of ${steps.length} steps done${steps.some((step) => step.status === 'skipped') ? ', some skipped by their conditions' : ''}.`;
       break;
     case 'cancelled':
-      summary = `The run was cancelled after ${succeeded} step${succeeded === 1 ? '' : 's'}${rolledBack.length ? `; rolled back ${rolledBack.join(', ')}` : ''}.`;
+      summary = `The run was cancelled after ${plural(succeeded, 'step')}${rolledBack.length ? `; rolled back ${rolledBack.join(', ')}` : ''}.`;
       break;
     case 'rollback_failed':
       summary = `The run failed at ${state.failedStepId ?? 'a step'} and a rollback failed too; the system may be half-changed.`;

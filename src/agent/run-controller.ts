@@ -3,6 +3,7 @@ import { readProcessGroups, redactEvent, recordProcessGroups, secretInputValues,
 import { guardKubeContext, killAllProcessGroups, onProcessGroupsChanged, riskOptions, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
 import { EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
 import { KsaError } from '../planning/ksa-error.js';
+import { plural } from '../planning/plural.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
 
@@ -89,7 +90,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   if (continuing) {
     // After a kill -9 the steps that were running may still be: stop them before anything runs again.
     const leftover = await terminateProcessGroups(await readProcessGroups(run.dir, warn));
-    if (leftover > 0) warn(`stopped ${leftover} process group${leftover === 1 ? '' : 's'} left running by the interrupted run`);
+    if (leftover > 0) warn(`stopped ${plural(leftover, 'process group')} left running by the interrupted run`);
   }
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
   const redactor = run.redactor.with(secretInputValues(options.inputs ?? {}));

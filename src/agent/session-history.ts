@@ -1,6 +1,7 @@
 import type { Plan } from '../planning/index.js';
 import type { Message, NewMessage, Reflection } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
+import { plural } from '../planning/plural.js';
 
 /** What became of a proposed plan; `undecided` is one the conversation moved on from. */
 export type PlanDecision = 'approved' | 'rejected' | 'edited' | 'superseded' | 'undecided';
@@ -72,7 +73,7 @@ export function summarizeToolOutput(output: unknown): string {
     if (typeof record.error === 'string') return record.error;
     if (typeof record.result === 'string') return record.result;
     if (typeof record.runId === 'string' && typeof record.status === 'string') return `run ${record.runId}: ${record.status}`;
-    if (Array.isArray(output)) return `${output.length} item${output.length === 1 ? '' : 's'}`;
+    if (Array.isArray(output)) return `${plural(output.length, 'item')}`;
   }
   const text = JSON.stringify(output) ?? '';
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;

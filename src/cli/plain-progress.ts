@@ -2,6 +2,7 @@ import type { RunEvent } from '../planning/index.js';
 import { formatDuration } from '../tui/run-view-model.js';
 import type { Styler } from '../tui/style.js';
 import { plainText, visible } from '../tui/visible-text.js';
+import { plural } from '../planning/plural.js';
 
 /**
  * Without a terminal: one plain line per event, for logs and CI. `rollingBack`: ksa cancel
@@ -14,7 +15,7 @@ export function createPlainProgress(write: (line: string) => void, style: Styler
     const t = time(event.ts);
     switch (event.type) {
       case 'run_started':
-        write(`${t} run ${event.runId} ${start(event.resumed)}: ${visible(event.goal)} (${event.stepCount} step${event.stepCount === 1 ? '' : 's'})`);
+        write(`${t} run ${event.runId} ${start(event.resumed)}: ${visible(event.goal)} (${plural(event.stepCount, 'step')})`);
         break;
       case 'step_started':
         write(`${t} ${style.cyan('▶')} ${event.stepId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}${event.worker ? ` on ${event.worker}` : ''}`);

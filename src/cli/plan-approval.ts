@@ -7,6 +7,7 @@ import { CliError } from './errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { writeLine, type CliIO } from './io.js';
 import type { Styler } from '../tui/style.js';
+import { plural } from '../planning/plural.js';
 
 /** The flags every command that starts a plan takes. */
 export type ApprovalFlags = { readonly yes?: boolean; readonly approve?: string; readonly allowDestroy?: boolean };
@@ -27,7 +28,7 @@ export async function assessOrRefuse(plan: Plan, policy: Policy, mode: ApprovalM
 export function policyDenial(assessment: PolicyAssessment, source: string): CliError {
   const issues = denialIssues(assessment.decision);
   return new CliError({
-    message: `${source}: not allowed by the permission policy, ${issues.length} step${issues.length === 1 ? '' : 's'} denied (nothing was run):`,
+    message: `${source}: not allowed by the permission policy, ${plural(issues.length, 'step')} denied (nothing was run):`,
     details: issues.map((issue) => `  ${formatIssue(issue)}`),
   });
 }

@@ -2,12 +2,13 @@ import type { RunStatus } from '../planning/index.js';
 import { countByStatus, formatDuration, STATUS_ICONS, type RunView, type StepView } from '../tui/run-view-model.js';
 import type { Styler } from '../tui/style.js';
 import { visible } from '../tui/visible-text.js';
+import { plural } from '../planning/plural.js';
 
 /** The end-of-run report: every step's status, attempts and duration, and every rollback result. */
 export function formatSummary(view: RunView, style: Styler, options: { logDir?: string } = {}): string[] {
   const lines: string[] = [''];
   const width = Math.min(32, Math.max(...view.order.map((id) => id.length)));
-  const rolledBack = view.rollbackStepIds.length > 0 ? ` (rolled back ${view.rollbackStepIds.length} step${view.rollbackStepIds.length === 1 ? '' : 's'})` : '';
+  const rolledBack = view.rollbackStepIds.length > 0 ? ` (rolled back ${plural(view.rollbackStepIds.length, 'step')})` : '';
   lines.push(style.bold(`${headline(view.status, style)}${view.status === 'failed' || view.status === 'cancelled' ? rolledBack : ''}  ${visible(view.goal)}`));
   for (const id of view.order) {
     const step = view.steps.get(id)!;

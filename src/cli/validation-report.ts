@@ -1,6 +1,7 @@
 import { formatPath, type ValidationIssue } from '../planning/validate.js';
 import type { PlanFile } from './plan-file.js';
 import type { Styler } from '../tui/style.js';
+import { plural } from '../planning/plural.js';
 
 export type LocatedIssue = ValidationIssue & { readonly line?: number; readonly column?: number; readonly where: string };
 
@@ -13,7 +14,7 @@ export function locateIssues(file: PlanFile, issues: readonly ValidationIssue[])
 
 /** `plan.yaml:12:7: steps[2].dependsOn[0]: unknown step "biuld" (did you mean "build"?)` */
 export function formatIssues(file: PlanFile, issues: readonly LocatedIssue[], style: Styler): string[] {
-  const head = style.red(`${file.displayPath}: invalid plan, ${issues.length} problem${issues.length === 1 ? '' : 's'}:`);
+  const head = style.red(`${file.displayPath}: invalid plan, ${plural(issues.length, 'problem')}:`);
   return [
     head,
     ...issues.map((issue) => {

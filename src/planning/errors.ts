@@ -2,6 +2,7 @@ import { formatIssue, type ValidationIssue } from './validate.js';
 
 export { KsaError } from './ksa-error.js';
 import { KsaError } from './ksa-error.js';
+import { plural } from './plural.js';
 
 export class PlanValidationError extends KsaError {
   readonly issues: readonly ValidationIssue[];
@@ -10,7 +11,7 @@ export class PlanValidationError extends KsaError {
     const where = source ? `${source}: ` : '';
     super({
       name: 'PlanValidationError',
-      message: `${where}the plan has ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${issues.map((issue) => `  ${formatIssue(issue)}`).join('\n')}`,
+      message: `${where}the plan has ${plural(issues.length, 'problem')}:\n${issues.map((issue) => `  ${formatIssue(issue)}`).join('\n')}`,
     });
     this.issues = issues;
   }

@@ -1,5 +1,6 @@
 import { isSlowerThanUsual, type DurationStats, type RunEstimate } from '../planning/estimate.js';
 import { formatDuration } from './run-view-model.js';
+import { plural } from '../planning/plural.js';
 
 /**
  * "about 2m10s left", "1m30s–3m00s left" while history is thin, "+ 2 steps never timed".
@@ -10,7 +11,7 @@ export function formatEstimate(estimate: RunEstimate, paused = false): string {
   const high = roundForDisplay(estimate.highMs);
   const left = paused ? 'left once resumed' : 'left';
   const span = low === high ? `about ${formatDuration(low)} ${left}` : `${formatDuration(low)}–${formatDuration(high)} ${left}`;
-  return estimate.untimedSteps > 0 ? `${span} (+ ${estimate.untimedSteps} step${estimate.untimedSteps === 1 ? '' : 's'} never timed)` : span;
+  return estimate.untimedSteps > 0 ? `${span} (+ ${plural(estimate.untimedSteps, 'step')} never timed)` : span;
 }
 
 /** What a running step's history says: its usual duration, or that it is far slower than usual. */

@@ -6,6 +6,7 @@ import type { PlanRisk, RiskLevel } from '../policy/index.js';
 import type { Styler } from './style.js';
 import { createRedactor, looksSecret, REDACTED, secretInputValues } from '../store/redact.js';
 import { visible } from './visible-text.js';
+import { plural } from '../planning/plural.js';
 
 /** What the plan view needs of the tools: how to show a call, and how risky it is. */
 export type ToolDescriber = {
@@ -33,7 +34,7 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
     looksSecret(key) && typeof value === 'string' && value !== '' ? REDACTED : createRedactor(typeof value === 'string' ? secretInputValues({ [key]: value }) : []).text(formatValue(value));
   if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([key, value]) => `${visible(key)}=${visible(shownInput(key, value))}`).join(', ')}`);
   const risks = risk ? `, risk: ${levelText(risk.level, style)}` : '';
-  lines.push(`  ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, up to ${parallel} at once${risks}`);
+  lines.push(`  ${plural(plan.steps.length, 'step')}, up to ${parallel} at once${risks}`);
   lines.push('');
   const width = String(plan.steps.length).length;
   let risky = false;
@@ -118,7 +119,7 @@ export function formatDryRun(plan: Plan, style: Styler, maxParallel?: number): s
     lines.push(`  ${String(index + 1).padStart(String(levels.length).length)}. ${ids.join(', ')}${note}`);
   });
   const longest = criticalPath(graph);
-  lines.push(`Critical path: ${longest.join(' -> ')} (${longest.length} step${longest.length === 1 ? '' : 's'})`);
+  lines.push(`Critical path: ${longest.join(' -> ')} (${plural(longest.length, 'step')})`);
   lines.push(style.dim('A step starts as soon as its own dependencies are done, not when the whole line above is.'));
   return lines;
 }

@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { KsaError } from '../planning/index.js';
 import { redisServerOf, shownRedisUrl } from './redis-url.js';
+import { plural } from '../planning/plural.js';
 
 /**
  * BullMQ 6 refuses Redis below 5.0.0 and prints a multi-line warning below
@@ -88,7 +89,7 @@ async function selectDatabase(client: Redis, target: RedisTarget): Promise<void>
     if (!/out of range|invalid DB index/i.test(errorText(error))) throw error;
     // CONFIG may be disabled (managed Redis): then the limit is not named.
     const count = await client.config('GET', 'databases').then((reply) => Number((reply as string[])[1]), () => NaN);
-    const limit = Number.isInteger(count) && count > 0 ? ` (the server has ${count} database${count === 1 ? '' : 's'}, 0 to ${count - 1})` : ' on that server';
+    const limit = Number.isInteger(count) && count > 0 ? ` (the server has ${plural(count, 'database')}, 0 to ${count - 1})` : ' on that server';
     throw new RedisUnavailableError({ url: target.display, reason: `database ${db} does not exist${limit}`, badUrl: true, cause: error });
   }
 }

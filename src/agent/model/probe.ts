@@ -6,6 +6,7 @@ import { apiCallErrorOf, modelErrorKind } from './error-kinds.js';
 import { createChatModel, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from '../provider.js';
 import type { ProbeResult, StructuredMode } from './capabilities.js';
 import { isConfiguredModel, listModels } from './list-models.js';
+import { plural } from '../../planning/plural.js';
 
 export const CAPABILITIES = ['list models', 'plain answer', 'tool calling', 'JSON-schema output', 'streaming'] as const;
 
@@ -69,7 +70,7 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
   await run('list models', async () => {
     const models = await listModels(config, { signal });
     const listed = models.some((served) => isConfiguredModel(served.id, config.model));
-    return { ok: true, detail: `${models.length} model${models.length === 1 ? '' : 's'}; ${listed ? `"${config.model}" is one of them` : `"${config.model}" is not listed`}` };
+    return { ok: true, detail: `${plural(models.length, 'model')}; ${listed ? `"${config.model}" is one of them` : `"${config.model}" is not listed`}` };
   });
 
   const server = await detectOllama(config, signal);
@@ -133,7 +134,7 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
       }
       if (part.type === 'error') throw part.error;
     }
-    return text.trim() ? { ok: true, detail: `${deltas} chunk${deltas === 1 ? '' : 's'}` } : { ok: false, detail: 'no text streamed' };
+    return text.trim() ? { ok: true, detail: `${plural(deltas, 'chunk')}` } : { ok: false, detail: 'no text streamed' };
   });
 
   return {

@@ -10,6 +10,7 @@ import { checkedTarget, openRemote, redisUrlFor } from '../remote-run.js';
 import { redisFlagHint } from '../../workers/redis-url.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
+import { plural } from '../../planning/plural.js';
 
 export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string; redis?: string };
 
@@ -99,9 +100,6 @@ async function cancelJobs(io: CliIO, url: string, runId: string): Promise<void> 
   if (stillRunning.length > 0) writeLine(io.stderr, `ksa: warning: still running after the cancel request: ${stillRunning.join(', ')}; rolling back anyway`);
 }
 
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
 
 async function waitUntilFinished(read: () => Promise<RunRecord>, owner: () => Promise<unknown>, timeoutMs: number): Promise<RunRecord | 'owner-died' | undefined> {
   const deadline = Date.now() + timeoutMs;

@@ -6,6 +6,7 @@ import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { workspaceOption } from '../workspace-option.js';
+import { plural } from '../../planning/plural.js';
 
 export type McpFlags = { json?: boolean; workspace?: string };
 
@@ -67,7 +68,7 @@ export async function mcpTrustCommand(io: CliIO, flags: McpFlags): Promise<ExitC
 function stateText(server: McpServerStatus, style: ReturnType<typeof createStyler>): string {
   switch (server.state) {
     case 'ready':
-      return `${style.green('ready')}, ${server.tools.length} tool${server.tools.length === 1 ? '' : 's'}`;
+      return `${style.green('ready')}, ${plural(server.tools.length, 'tool')}`;
     case 'untrusted':
       return `${style.yellow('not trusted')}: review ${server.file}, then run "ksa mcp trust"`;
     case 'failed':

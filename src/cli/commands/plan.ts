@@ -13,6 +13,7 @@ import { openStores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { loadPolicy } from '../policy-files.js';
 import { workspaceOption } from '../workspace-option.js';
+import { plural } from '../../planning/plural.js';
 
 export type PlanFlags = { json?: boolean; format?: string; output?: string; workspace?: string; maxRepairs?: string };
 
@@ -49,7 +50,7 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
       abortSignal: interrupt.signal,
       onContextRetry: () => writeLine(io.stderr, style.yellow(`The prompt did not fit the model's context window; asking again with less context. To avoid this, ${CONTEXT_HINT}.`)),
       policy,
-      onRepair: (attempt, problems) => writeLine(io.stderr, style.yellow(`The plan had ${problems.length} problem${problems.length === 1 ? '' : 's'}; asking the model to fix ${problems.length === 1 ? 'it' : 'them'} (repair ${attempt})…`)),
+      onRepair: (attempt, problems) => writeLine(io.stderr, style.yellow(`The plan had ${plural(problems.length, 'problem')}; asking the model to fix ${problems.length === 1 ? 'it' : 'them'} (repair ${attempt})…`)),
     });
   } catch (error) {
     const interrupted = interrupt.exitCode();
@@ -68,7 +69,7 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
     // A diagram, or the --json report around the plan, is not a plan file: ksa run would refuse it.
     const runnable = !flags.json && format !== 'mermaid';
     const next = runnable ? `Review it, then run it with: ${hint}` : `It is ${flags.json ? 'a report around the plan' : 'a diagram of the plan'}; for a file ksa run takes, use --format yaml (or json) without --json`;
-    writeLine(io.stderr, `Wrote ${flags.output} (${count} step${count === 1 ? '' : 's'}${repairs}). ${next}`);
+    writeLine(io.stderr, `Wrote ${flags.output} (${plural(count, 'step')}${repairs}). ${next}`);
   } else {
     io.stdout.write(text);
   }

@@ -5,6 +5,7 @@ import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
 import { durationBetween, formatWhen } from '../time-format.js';
 import { visible } from '../../tui/visible-text.js';
+import { plural } from '../../planning/plural.js';
 
 export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: string }): Promise<ExitCodeValue> {
   const limit = parseWholeNumber(flags.limit, '--limit');
@@ -35,7 +36,7 @@ export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: st
   writeLine(io.stdout, style.bold(line(header)));
   for (const row of rows) writeLine(io.stdout, line(row, (cell) => paintStatus(cell, style)));
   const older = listings.length - shown.length;
-  if (older > 0) writeLine(io.stdout, style.dim(`… ${older} older run${older === 1 ? '' : 's'} (ksa runs without --limit shows all)`));
+  if (older > 0) writeLine(io.stdout, style.dim(`… ${plural(older, 'older run')} (ksa runs without --limit shows all)`));
   return ExitCode.ok;
 }
 

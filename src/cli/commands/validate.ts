@@ -18,6 +18,7 @@ import { formatIssues } from '../validation-report.js';
 import { loadPolicy } from '../policy-files.js';
 import { redisUrlFor, runsOnWarnings } from '../remote-run.js';
 import { workspaceOption } from '../workspace-option.js';
+import { plural } from '../../planning/plural.js';
 
 export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string; allowEnv: string[]; workspace?: string; redis?: string };
 
@@ -63,7 +64,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   const longest = Math.max(...criticalPathLengths(graph));
   writeLine(
     io.stdout,
-    `${style.green('✓')} ${loaded.file.displayPath}: valid plan, ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}, critical path ${longest} step${longest === 1 ? '' : 's'}, up to ${plan.maxParallel ?? DEFAULT_MAX_PARALLEL} in parallel`,
+    `${style.green('✓')} ${loaded.file.displayPath}: valid plan, ${plural(plan.steps.length, 'step')}, critical path ${plural(longest, 'step')}, up to ${plan.maxParallel ?? DEFAULT_MAX_PARALLEL} in parallel`,
   );
   return ExitCode.ok;
 }

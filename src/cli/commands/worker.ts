@@ -10,6 +10,7 @@ import type { CliIO } from '../io.js';
 import { parseWholeNumber } from '../options.js';
 import { checkedTarget, requiredRedisUrl } from '../remote-run.js';
 import { workspaceOption } from '../workspace-option.js';
+import { plural } from '../../planning/plural.js';
 
 export type WorkerFlags = { redis?: string; labels?: string; concurrency?: string; name?: string; workspace?: string; json?: boolean };
 
@@ -69,7 +70,7 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
   const stopRecording = onProcessGroupsChanged(record);
   record(liveProcessGroups());
   const stopped = await terminateProcessGroups(leftover.filter((group) => !liveProcessGroups().includes(group)));
-  if (stopped > 0) log({ type: 'leftovers_stopped', processGroups: stopped }, `ksa worker ${name}: stopped ${stopped} process group${stopped === 1 ? '' : 's'} left running by an earlier worker named ${name}`);
+  if (stopped > 0) log({ type: 'leftovers_stopped', processGroups: stopped }, `ksa worker ${name}: stopped ${plural(stopped, 'process group')} left running by an earlier worker named ${name}`);
 
   return new Promise<ExitCodeValue>((resolve) => {
     let signals = 0;
@@ -78,7 +79,7 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
       const code = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
       if (signals === 1) {
         const running = worker.runningJobs.length;
-        log({ type: 'worker_stopping', running }, `ksa worker ${name}: ${signal}: finishing ${running} running step${running === 1 ? '' : 's'} (again to stop at once and hand them back)`);
+        log({ type: 'worker_stopping', running }, `ksa worker ${name}: ${signal}: finishing ${plural(running, 'running step')} (again to stop at once and hand them back)`);
         void worker.stop().then(() => {
           log({ type: 'worker_stopped' }, `ksa worker ${name} stopped`);
           finish(code);
