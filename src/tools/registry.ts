@@ -1,6 +1,7 @@
 import { type InvokeTool, type ToolCall, type ToolCatalog } from '../planning/index.js';
 import { ToolInputError, UnknownToolError } from './errors.js';
 import { describeInputProblems } from './input-problems.js';
+import { scalarsAsText } from './scalar-text.js';
 import type { Tool } from './tool.js';
 
 export type InvokeOptions = {
@@ -52,7 +53,9 @@ export class ToolRegistry {
     if (!tool) {
       throw new UnknownToolError({ toolName: call.tool, available: this.names() });
     }
-    const parsed = tool.inputSchema.safeParse(call.args);
+    let parsed = tool.inputSchema.safeParse(call.args);
+    const asText = parsed.success ? undefined : scalarsAsText(parsed.error, call.args);
+    if (asText !== undefined) parsed = tool.inputSchema.safeParse(asText);
     if (!parsed.success) {
       throw new ToolInputError({ toolName: tool.name, problems: describeInputProblems(parsed.error, call.args, tool.inputSchema) });
     }

@@ -143,4 +143,18 @@ describe('the context a plan was approved with', () => {
     const calls = (await kube.calls()).slice(before);
     expect(calls.filter((call) => call[1] !== 'config')).toEqual([]);
   });
+
+  it('a number or true/false filled into an argv by a whole-string template is passed as its text', async () => {
+    await kube.setState({ context: 'kind-dev', revisions: { 'deployment/shop-web': 1 } });
+    const before = (await kube.calls()).length;
+    const plan = path.join(sandbox.dir, 'scale.yaml');
+    await writeFile(
+      plan,
+      ['goal: Scale the shop', 'inputs: { replicas: 3, wait: true }', 'steps:', '  - { id: scale, tool: kubectl, args: { args: [scale, deployment/shop-web, --replicas, "{{ inputs.replicas }}", "--wait={{ inputs.wait }}", "{{ inputs.wait }}"] } }', ''].join('\n'),
+    );
+    const result = await runKsa(['run', plan, '--yes', '--input', 'replicas=5', '--json'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
+    expect(result.code, describeResult(result)).toBe(0);
+    const calls = (await kube.calls()).slice(before).filter((call) => call[1] !== 'config');
+    expect(calls).toEqual([['kubectl', 'scale', 'deployment/shop-web', '--replicas', '5', '--wait=true', 'true']]);
+  });
 });

@@ -52,8 +52,8 @@ describe('ToolRegistry', () => {
     await expect(registry.invoke(call('shell', { comand: 'ls' }), { workspace: ws })).rejects.toThrow(
       'args.command: is required (string); args.comand: unknown argument (did you mean "command"?) (tool "shell")',
     );
-    await expect(registry.invoke(call('kubectl', { args: ['get', 3] }), { workspace: ws })).rejects.toThrow(
-      'args.args[1]: expected string, got number 3 (tool "kubectl")',
+    await expect(registry.invoke(call('kubectl', { args: ['get', null] }), { workspace: ws })).rejects.toThrow(
+      'args.args[1]: expected string, got null (tool "kubectl")',
     );
     await expect(registry.invoke(call('http', { url: 'http://x', expectStatus: 'abc' }), { workspace: ws })).rejects.toThrow(
       'args.expectStatus: expected number or array, got string "abc" (tool "http")',
@@ -65,6 +65,12 @@ describe('ToolRegistry', () => {
       /^args\.expectStatus\[1\]: expected number/,
     );
     await expect(registry.invoke(call('sleep', { ms: -1 }), { workspace: ws })).rejects.toThrow(/^args\.ms: Too small/);
+  });
+
+  it('takes a number or boolean where a string belongs as its text: a whole-string template rendered it typed', async () => {
+    const output = await registry.invoke(call('shell', { command: 'echo "$N $B"', env: { N: 5, B: false } }), { workspace: ws });
+    expect(output).toMatchObject({ stdout: '5 false', exitCode: 0 });
+    await expect(registry.invoke(call('shell', { command: 'echo', env: { N: { n: 5 } } }), { workspace: ws })).rejects.toThrow(/^args\.env\.N: expected string/);
   });
 
   it('gives the executor an InvokeTool bound to a workspace', async () => {
