@@ -111,6 +111,14 @@ export class BoundedCapture {
   }
 }
 
+/** A text already held whole, kept to `maxBytes` as a stream's capture would keep it (head and tail). */
+export function boundText(text: string, maxBytes = DEFAULT_MAX_CAPTURE_BYTES): { readonly text: string; readonly truncated: boolean } {
+  if (text.length * 3 <= maxBytes) return { text, truncated: false };
+  const capture = new BoundedCapture(maxBytes);
+  capture.write(text);
+  return { text: capture.text(), truncated: capture.truncated };
+}
+
 /** Like a shell's `$(...)`: one final newline is not part of the value. */
 export function stripFinalNewline(text: string): string {
   if (text.endsWith('\r\n')) return text.slice(0, -2);

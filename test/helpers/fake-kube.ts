@@ -25,6 +25,8 @@ export type FakeKubeState = {
   forwardFails?: string;
   /** Helm release revisions, by release; missing = not installed. */
   releases?: Record<string, number>;
+  /** JSON answers (get of one object, helm status and upgrade) carry a `manifest` of this many characters, as a release's rendered manifest does. */
+  manifestChars?: number;
 };
 
 const SCRIPT = String.raw`#!/usr/bin/env node
@@ -44,6 +46,7 @@ for (let i = 0; i < argv.length; i++) {
   args.push(argv[i]);
 }
 const fail = (message, code = 1) => { process.stderr.write(message + '\n'); process.exit(code); };
+const manifest = state.manifestChars ? { manifest: 'x'.repeat(state.manifestChars) } : {};
 if (program !== 'kubectl' && program !== 'helm') {
   // docker, kind, minikube: recorded only.
   console.log('ok ' + program + ' ' + argv.join(' '));
@@ -65,7 +68,7 @@ if (program === 'kubectl') {
     if (revision === undefined) fail('Error from server (NotFound): deployments.apps "' + name.split('/')[1] + '" not found');
     // 0: a workload that exists without a Deployment's revision annotation (a StatefulSet, a DaemonSet).
     if (revision === 0) console.log(JSON.stringify({ kind: 'StatefulSet', metadata: { name: name.split('/')[1] } }));
-    else console.log(JSON.stringify({ kind: 'Deployment', metadata: { name: name.split('/')[1], annotations: { 'deployment.kubernetes.io/revision': String(revision) } } }));
+    else console.log(JSON.stringify({ kind: 'Deployment', metadata: { name: name.split('/')[1], annotations: { 'deployment.kubernetes.io/revision': String(revision) } }, ...manifest }));
   } else if (verb === 'apply') {
     if (state.applyFails) fail(state.applyFails);
     const items = files().map((file) => ({ kind: 'Deployment', metadata: { name: path.basename(file).replace(/\.ya?ml$/, ''), namespace: 'shop' } }));
@@ -100,12 +103,12 @@ if (program === 'kubectl') {
   const releases = state.releases || (state.releases = {});
   if (verb === 'status') {
     if (releases[release] === undefined) fail('Error: release: not found');
-    console.log(JSON.stringify({ name: release, version: releases[release], namespace: 'shop', info: { status: 'deployed' } }));
+    console.log(JSON.stringify({ name: release, version: releases[release], namespace: 'shop', info: { status: 'deployed' }, ...manifest }));
   } else if (verb === 'upgrade') {
     const name = args[2];
     releases[name] = (releases[name] || 0) + 1;
     save();
-    console.log(JSON.stringify({ name, version: releases[name], namespace: 'shop', info: { status: 'deployed' } }));
+    console.log(JSON.stringify({ name, version: releases[name], namespace: 'shop', info: { status: 'deployed' }, ...manifest }));
   } else if (verb === 'rollback') {
     console.log('Rollback was a success! Happy Helming!');
   } else if (verb === 'uninstall') {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProcessOutputSchema } from '../process-runner.js';
 import { defineTool } from '../tool.js';
-import { kubeCommand, kubeCommandLine, parseJsonOutput, runKube, runKubeIfFound } from './kube-process.js';
+import { kubeCommand, kubeCommandLine, runKube, runKubeJson, runKubeJsonIfFound } from './kube-process.js';
 import { KubeTargetShape, scopeOfInput, type KubeScope } from './kube-scope.js';
 
 // Helm releases without hand-written argv: upgrade --install that records the
@@ -46,10 +46,9 @@ export const helmUpgradeTool = defineTool({
   describe: (input) => `${kubeCommandLine('helm', scopeOf(input), upgradeArgs(input))} (after reading the current revision)`,
   async execute(input, context) {
     const scope = scopeOf(input);
-    const current = await runKubeIfFound({ program: 'helm', scope, args: ['status', input.release, '-o', 'json'], cwd: input.cwd }, context);
-    const previousRevision = current ? releaseOf(parseJsonOutput('helm', current.stdout)).revision : null;
-    const output = await runKube({ program: 'helm', scope, args: upgradeArgs(input), cwd: input.cwd }, context);
-    const json = parseJsonOutput('helm', output.stdout);
+    const current = await runKubeJsonIfFound({ program: 'helm', scope, args: ['status', input.release, '-o', 'json'], cwd: input.cwd }, context);
+    const previousRevision = current !== undefined ? releaseOf(current).revision : null;
+    const { json } = await runKubeJson({ program: 'helm', scope, args: upgradeArgs(input), cwd: input.cwd }, context);
     const release = releaseOf(json);
     return { release: input.release, revision: release.revision, previousRevision, status: release.status, namespace: release.namespace, json };
   },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CommandFailedError } from '../errors.js';
 import { ProcessOutputSchema } from '../process-runner.js';
 import { defineTool } from '../tool.js';
-import { kubeCommand, kubeCommandLine, parseJsonOutput, runKube, runKubeIfFound } from './kube-process.js';
+import { kubeCommand, kubeCommandLine, runKube, runKubeJson, runKubeJsonIfFound } from './kube-process.js';
 import { KubeTargetShape, scopeOfInput, type KubeScope } from './kube-scope.js';
 
 // Kubernetes steps the planner can use without writing kubectl argv: apply (with
@@ -51,8 +51,7 @@ export const k8sApplyTool = defineTool({
   async execute(input, context) {
     const scope = scopeOf(input);
     const previousRevision = input.record ? await workloadRevision(input.record, scope, input.cwd, context) : undefined;
-    const output = await runKube({ program: 'kubectl', scope, args: applyArgs(input), cwd: input.cwd }, context);
-    const json = parseJsonOutput('kubectl', output.stdout);
+    const { json } = await runKubeJson({ program: 'kubectl', scope, args: applyArgs(input), cwd: input.cwd }, context);
     return { resources: resourcesOf(json), json, dryRun: input.dryRun ?? 'none', ...(input.record ? { previousRevision } : {}) };
   },
 });
@@ -75,10 +74,10 @@ function applyArgs(input: { manifests?: unknown; dryRun?: string; serverSide?: b
  * what was there before.
  */
 async function workloadRevision(workload: string, scope: KubeScope, cwd: string | undefined, context: Parameters<typeof runKube>[1]): Promise<number | null> {
-  const found = await runKubeIfFound({ program: 'kubectl', scope, args: ['get', workload, '-o', 'json'], cwd }, context);
-  if (!found) return null;
-  const object = parseJsonOutput('kubectl', found.stdout) as { metadata?: { annotations?: Record<string, string>; generation?: number } };
-  const revision = Number(object.metadata?.annotations?.['deployment.kubernetes.io/revision']);
+  const found = await runKubeJsonIfFound({ program: 'kubectl', scope, args: ['get', workload, '-o', 'json'], cwd }, context);
+  if (found === undefined) return null;
+  const object = found as { metadata?: { annotations?: Record<string, string>; generation?: number } } | null;
+  const revision = Number(object?.metadata?.annotations?.['deployment.kubernetes.io/revision']);
   return Number.isInteger(revision) && revision > 0 ? revision : 0;
 }
 

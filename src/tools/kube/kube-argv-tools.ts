@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ProcessOutputSchema } from '../process-runner.js';
 import { defineTool, type Tool } from '../tool.js';
-import { kubeCommand, kubeCommandLine, parseJsonOutput, runKube } from './kube-process.js';
+import { kubeCommand, kubeCommandLine, runKube, runKubeJson } from './kube-process.js';
 import { KubeTargetShape, scopeOfInput, wantsJson, type KubeProgram } from './kube-scope.js';
 
 export const KubeArgvInputSchema = z
@@ -36,8 +36,10 @@ function createKubeArgvTool(program: KubeProgram, description: string): Tool<Kub
       return input.cwd ? `${line} (in ${input.cwd})` : line;
     },
     async execute(input, context) {
-      const output = await runKube({ program, scope: { context: input.context, namespace: input.namespace }, args: input.args, cwd: input.cwd }, context);
-      return wantsJson(input.args) ? { ...output, json: parseJsonOutput(program, output.stdout) } : output;
+      const run = { program, scope: { context: input.context, namespace: input.namespace }, args: input.args, cwd: input.cwd };
+      if (!wantsJson(input.args)) return runKube(run, context);
+      const { output, json } = await runKubeJson(run, context);
+      return { ...output, json };
     },
   });
 }

@@ -3,6 +3,7 @@ import { runProcess, type ProcessOutput } from '../process-runner.js';
 import type { ToolCommand } from '../../policy/index.js';
 import type { ToolContext } from '../tool.js';
 import { quoteArg } from '../quote-arg.js';
+import { boundText } from '../output-capture.js';
 import { kubeFlags, type KubeProgram, type KubeScope } from './kube-scope.js';
 
 /**
@@ -27,7 +28,20 @@ export function kubeCommandLine(program: KubeProgram, scope: KubeScope, args: re
   return [command.program, ...command.args].map(quoteArg).join(' ');
 }
 
-export type KubeRun = { readonly program: KubeProgram; readonly scope: KubeScope; readonly args: readonly string[]; readonly cwd?: string };
+export type KubeRun = {
+  readonly program: KubeProgram;
+  readonly scope: KubeScope;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  /** The call prints `-o json` to be parsed: its stdout is kept whole up to MAX_JSON_BYTES, not cut to the output's 1 MiB. */
+  readonly json?: boolean;
+};
+
+/**
+ * How much `-o json` is read to be parsed. A list of every pod, or a Helm release with its rendered
+ * manifest, is often over the 1 MiB an output keeps: cut, it is no JSON at all.
+ */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 /** Runs kubectl/helm once (argv, no shell); its output streams to the step. A non-zero exit throws CommandFailedError. */
 export function runKube(run: KubeRun, context: ToolContext): Promise<ProcessOutput> {
@@ -39,25 +53,44 @@ export function runKube(run: KubeRun, context: ToolContext): Promise<ProcessOutp
     workspace: context.workspace,
     signal: context.signal,
     onOutput: context.onOutput,
+    ...(run.json ? { maxCaptureBytes: MAX_JSON_BYTES } : {}),
   });
 }
 
-/** Like runKube, but "not found" answers undefined instead of failing (a first install, a missing object). */
-export async function runKubeIfFound(run: KubeRun, context: ToolContext): Promise<ProcessOutput | undefined> {
+/** runKube of a call that prints `-o json`: the document parsed, and the output with its stdout kept to 1 MiB as usual. */
+export async function runKubeJson(run: KubeRun, context: ToolContext): Promise<{ readonly output: ProcessOutput; readonly json: unknown }> {
+  const output = await runKube({ ...run, json: true }, context);
+  return { output: boundOutput(output), json: parseJsonOutput(run.program, output) };
+}
+
+function boundOutput(output: ProcessOutput): ProcessOutput {
+  const stdout = boundText(output.stdout);
+  const stderr = boundText(output.stderr);
+  const truncated = output.truncated || stdout.truncated || stderr.truncated;
+  const { truncated: _, ...rest } = output;
+  return { ...rest, stdout: stdout.text, stderr: stderr.text, ...(truncated ? { truncated: true as const } : {}) };
+}
+
+/** runKubeJson, but "not found" answers undefined instead of failing (a first install, a missing object). */
+export async function runKubeJsonIfFound(run: KubeRun, context: ToolContext): Promise<unknown> {
   try {
-    return await runKube(run, context);
+    return (await runKubeJson(run, context)).json;
   } catch (error) {
     if (error instanceof CommandFailedError && /not ?found/i.test(error.stderr)) return undefined;
     throw error;
   }
 }
 
-/** JSON printed by kubectl/helm `-o json`; a clear error when it is not JSON. */
-export function parseJsonOutput(program: KubeProgram, stdout: string): unknown {
+/** JSON printed by kubectl/helm `-o json`; a clear error when it is not JSON, or more than ksa reads. */
+function parseJsonOutput(program: KubeProgram, output: ProcessOutput): unknown {
+  // A cut stdout holds its head and tail, more than MAX_JSON_BYTES with the cut's marker.
+  if (output.truncated && Buffer.byteLength(output.stdout) > MAX_JSON_BYTES) {
+    throw new ToolError({ message: `${program} printed more than ${MAX_JSON_BYTES / 1024 / 1024} MiB of JSON, more than ksa reads; ask for less (a namespace, a label selector, or -o jsonpath)` });
+  }
   try {
-    return JSON.parse(stdout);
+    return JSON.parse(output.stdout);
   } catch {
-    const first = stdout.trim().split('\n')[0] ?? '';
+    const first = output.stdout.trim().split('\n')[0] ?? '';
     throw new ToolError({ message: `${program} was asked for -o json but printed something else: ${first.slice(0, 200) || '(nothing)'}` });
   }
 }

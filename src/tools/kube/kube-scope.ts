@@ -82,7 +82,7 @@ export function scopeOfInput(input: { readonly context?: unknown; readonly names
   return { ...(context ? { context } : {}), ...(namespace ? { namespace } : {}), ...(fromArgv.allNamespaces ? { allNamespaces: true } : {}), ...(fromArgv.retarget ? { retarget: fromArgv.retarget } : {}) };
 }
 
-/** Whether an argv asks for JSON output (`-o json`, `-ojson`, `--output json`, `--output=json`). */
+/** Whether an argv asks for JSON output (`-o json`, `-ojson`, `-o=json`, `--output json`, `--output=json`). */
 export function wantsJson(args: readonly string[]): boolean {
-  return args.some((arg, i) => arg === '-ojson' || arg === '--output=json' || ((arg === '-o' || arg === '--output') && args[i + 1] === 'json'));
+  return args.some((arg, i) => arg === '-ojson' || arg === '-o=json' || arg === '--output=json' || ((arg === '-o' || arg === '--output') && args[i + 1] === 'json'));
 }

@@ -51,6 +51,18 @@ describe('kubectl and helm (argv)', () => {
     expect(ToolError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe('kubectl was asked for -o json but printed something else: ok something -o json');
   });
+
+  it('-o json over the 1 MiB an output keeps is parsed whole; the output\'s stdout is cut as usual', async () => {
+    await kube.setState({ context: 'kind-dev', revisions: { 'deployment/web': 4 }, manifestChars: 3_000_000 });
+    const found = await invoke('kubectl', { args: ['get', 'deployment/web', '-o=json'] });
+    expect(found.json).toMatchObject({ kind: 'Deployment', metadata: { name: 'web' } });
+    expect(found.json.manifest).toHaveLength(3_000_000);
+    expect(found.truncated).toBe(true);
+    expect(Buffer.byteLength(found.stdout)).toBeLessThan(1024 * 1024 + 100);
+    await kube.setState({ context: 'kind-dev', revisions: { 'deployment/web': 4 }, manifestChars: 70 * 1024 * 1024 });
+    const error = await invoke('kubectl', { args: ['get', 'deployment/web', '-o', 'json'] }).catch((e) => e);
+    expect((error as Error).message).toBe('kubectl printed more than 64 MiB of JSON, more than ksa reads; ask for less (a namespace, a label selector, or -o jsonpath)');
+  });
 });
 
 describe('k8s_apply, k8s_diff', () => {
@@ -158,6 +170,14 @@ describe('helm_upgrade, helm_rollback', () => {
       ['helm', 'status', 'web', '-o', 'json'],
       ['helm', 'upgrade', '--install', 'web', './chart', '--wait', '--timeout', '300s', '-o', 'json'],
     ]);
+  });
+
+  it('reads a release whose JSON (with its rendered manifest) is over 1 MiB', async () => {
+    await kube.setState({ context: 'kind-dev', manifestChars: 2_000_000 });
+    expect(await invoke('helm_upgrade', { release: 'big', chart: './chart' })).toMatchObject({ release: 'big', revision: 1, previousRevision: null });
+    const second = await invoke('helm_upgrade', { release: 'big', chart: './chart' });
+    expect(second).toMatchObject({ revision: 2, previousRevision: 1 });
+    expect(second.json.manifest).toHaveLength(2_000_000);
   });
 
   it('rolls back to a revision, or uninstalls a release that was new', async () => {

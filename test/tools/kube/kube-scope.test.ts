@@ -36,7 +36,7 @@ describe('kubeFlags and wantsJson', () => {
   });
 
   it('knows the spellings of -o json', () => {
-    for (const args of [['-o', 'json'], ['-ojson'], ['--output', 'json'], ['--output=json']]) expect(wantsJson(['get', 'pods', ...args]), args.join(' ')).toBe(true);
+    for (const args of [['-o', 'json'], ['-ojson'], ['-o=json'], ['--output', 'json'], ['--output=json']]) expect(wantsJson(['get', 'pods', ...args]), args.join(' ')).toBe(true);
     expect(wantsJson(['get', 'pods', '-o', 'yaml'])).toBe(false);
   });
 });
