@@ -112,8 +112,8 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   const local: InvokeTool = (call) => options.registry.invoke(call, { workspace: run.record.workspace });
   // A local cluster step may touch only the context the plan was approved for.
   const approved = run.record.kubeContext;
-  const guarded = approved ? guardKubeContext(local, { tools: options.registry, approved }) : local;
-  const invokeTool = withPolicy(options.remote ? options.remote.invoker(guarded, { ...(approved ? { kubeContext: approved } : {}), secrets: redactor.secrets }) : guarded, options, plan, runInputs);
+  const guarded = approved !== undefined ? guardKubeContext(local, { tools: options.registry, approved }) : local;
+  const invokeTool = withPolicy(options.remote ? options.remote.invoker(guarded, { ...(approved !== undefined ? { kubeContext: approved } : {}), secrets: redactor.secrets }) : guarded, options, plan, runInputs);
   let finished: Promise<void> = Promise.resolve();
   let keepAlive: NodeJS.Timeout | undefined;
   execution = new Execution({

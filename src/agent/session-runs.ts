@@ -78,7 +78,7 @@ async function createOrOpenRun(deps: SessionRunDeps, proposal: ProposedPlan, own
       inputs: {},
       allowedEnv: [],
       sessionId: deps.conversation.id,
-      ...(kubeContext ? { kubeContext } : {}),
+      ...(kubeContext !== undefined ? { kubeContext } : {}),
       ...(deps.workers ? { redis: deps.workers.redis } : {}),
       state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), plan.inputs),
     },

@@ -19,6 +19,8 @@ export {
   helmUpgradeTool,
   helmRollbackTool,
   approvedKubeContext,
+  kubeContextLine,
+  NO_CURRENT_CONTEXT,
   currentKubeContext,
   currentKubeTarget,
   guardKubeContext,

@@ -64,7 +64,7 @@ export function stepJobData(runId: string, call: Pick<ToolCall, 'stepId' | 'atte
   const { stepId, attempt, phase, tool, args } = call;
   const strings = stringsIn(args);
   const secrets = (pin.secrets ?? []).filter((secret) => strings.some((text) => text.includes(secret)));
-  return { runId, stepId, attempt, phase, tool, args, ...(pin.kubeContext ? { kubeContext: pin.kubeContext } : {}), ...(secrets.length > 0 ? { secrets } : {}) };
+  return { runId, stepId, attempt, phase, tool, args, ...(pin.kubeContext !== undefined ? { kubeContext: pin.kubeContext } : {}), ...(secrets.length > 0 ? { secrets } : {}) };
 }
 
 function stringsIn(value: unknown, into: string[] = []): string[] {

@@ -190,7 +190,7 @@ export class StepWorker {
     try {
       const local: InvokeTool = (call) => this.options.registry.invoke(call, { workspace: this.options.workspace });
       // The run's context pin holds here too: this machine's current context may be another cluster.
-      const invoke = data.kubeContext ? guardKubeContext(local, { tools: this.options.registry, approved: data.kubeContext }) : local;
+      const invoke = data.kubeContext !== undefined ? guardKubeContext(local, { tools: this.options.registry, approved: data.kubeContext }) : local;
       const output = await invoke(
         {
           tool: data.tool,

@@ -111,6 +111,31 @@ describe('the context a plan was approved with', () => {
     expect(calls.filter((call) => call[1] === 'config').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('with no context current at approval, a step that names none is refused once one becomes current', async () => {
+    await kube.setState({});
+    const before = (await kube.calls()).length;
+    const plan = path.join(sandbox.dir, 'none-current.yaml');
+    await writeFile(
+      plan,
+      [
+        'goal: Delete a pod, while someone makes prod current',
+        'steps:',
+        '  - { id: before, tool: kubectl, args: { args: [get, pods] } }',
+        `  - { id: switch, dependsOn: [before], tool: shell, args: { command: "echo '{\\"context\\":\\"prod-eu\\"}' > ${kube.stateFile}" } }`,
+        '  - { id: after, dependsOn: [switch], tool: kubectl, args: { args: [delete, pod, web-0] } }',
+        '',
+      ].join('\n'),
+    );
+    const result = await runKsa(['run', plan, '--yes', '--allow-destroy', '--json'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr).toContain('kube context: none is current (a cluster step that names none is refused if one becomes current)');
+    const failed = eventsOf(parseNdjson(result.stdout), 'step_failed', 'after')[0]!;
+    expect(failed, result.stderr).toBeDefined();
+    expect(failed.error).toMatch(/^step after \(kubectl\) would touch kube context "prod-eu", but the plan was approved while no kube context was current; nothing was run\./);
+    const calls = (await kube.calls()).slice(before);
+    expect(calls.filter((call) => call[1] !== 'config')).toEqual([['kubectl', 'get', 'pods']]);
+  });
+
   it('a step whose args point kubectl at another kubeconfig is refused like a context switch, and nothing of it runs', async () => {
     await kube.setState({ context: 'kind-dev' });
     const before = (await kube.calls()).length;

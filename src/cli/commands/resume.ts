@@ -16,6 +16,7 @@ import { loadPolicy } from '../policy-files.js';
 
 import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 import { recordedRedisUrl, redisFlagHint, sameRedisServer } from '../../workers/redis-url.js';
+import { kubeContextLine } from '../../tools/kube/context-guard.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean } & RemoteFlags;
 
@@ -73,7 +74,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // One assessment serves the plan print (each step's risk) and the approval.
   const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`, { ...record.inputs, ...inputs });
   for (const line of formatPlan(record.plan, tools, style, record.maxParallel, assessment.risk)) writeLine(io.stderr, line);
-  if (record.kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${record.kubeContext}, as approved (a cluster step that would touch another context is refused)`));
+  if (record.kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(record.kubeContext, true)));
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps, record.state.steps, redisUrl !== undefined)) writeLine(io.stderr, line);
   if (redisUrl) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
-import { approvedKubeContext, currentKubeContext, currentKubeTarget, planTouchesKube } from '../../tools/index.js';
+import { approvedKubeContext, kubeContextLine, currentKubeContext, currentKubeTarget, planTouchesKube } from '../../tools/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
@@ -81,7 +81,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   await ensurePrivateDir(home);
   for (const line of formatPlan(shown, tools, style, maxParallel, risk)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
-  if (kubeContext) writeLine(io.stderr, style.dim(`  kube context: ${kubeContext} (a cluster step that would touch another context is refused)`));
+  if (kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(kubeContext)));
   // Workers: Redis is checked before approval, so a bad URL starts nothing.
   const redisUrl = await redisUrlFor(io, flags.redis, ksaHome(io.env));
   if (redisUrl) {
@@ -118,7 +118,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
       inputs,
       allowedEnv: flags.allowEnv,
       ...(maxParallel ? { maxParallel } : {}),
-      ...(kubeContext ? { kubeContext } : {}),
+      ...(kubeContext !== undefined ? { kubeContext } : {}),
       ...(redisUrl ? { redis: recordedRedisUrl(redisUrl) } : {}),
       state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), { ...plan.inputs, ...inputs }),
     },

@@ -15,16 +15,33 @@ export class KubeContextMismatchError extends KsaError {
     const touched = actual === undefined ? 'no kube context (none is current)' : `kube context "${actual}"`;
     // A step that names the other context itself is fixed in the plan; switching the kubeconfig back would not help.
     const where = program === undefined ? "the step's context" : `the context its ${program} command names`;
-    const fix = named
-      ? `Set ${where} to "${approved}", or plan again for "${actual}".`
-      : `Switch back with kubectl config use-context ${approved}, or plan again for the other cluster.`;
+    const fix =
+      approved === NO_CURRENT_CONTEXT
+        ? `Name the cluster in the step (its context argument), or plan again now that "${actual}" is current.`
+        : named
+          ? `Set ${where} to "${approved}", or plan again for "${actual}".`
+          : `Switch back with kubectl config use-context ${approved}, or plan again for the other cluster.`;
+    const approvedFor = approved === NO_CURRENT_CONTEXT ? 'while no kube context was current' : `for "${approved}"`;
     super({
       name: 'KubeContextMismatchError',
-      message: `step ${stepId} (${tool}) ${named ? 'names' : 'would touch'} ${touched}, but the plan was approved for "${approved}"; nothing was run. ${fix}`,
+      message: `step ${stepId} (${tool}) ${named ? 'names' : 'would touch'} ${touched}, but the plan was approved ${approvedFor}; nothing was run. ${fix}`,
     });
     this.approved = approved;
     this.actual = actual;
   }
+}
+
+/**
+ * The approved context of a plan that talks to a cluster while no context is current. Its steps
+ * that name a context touch that one, as its plan showed; one that names none would touch whatever
+ * becomes current later (another terminal's `kubectl config use-context prod`), so it is refused then.
+ */
+export const NO_CURRENT_CONTEXT = '';
+
+/** How approval and resume say which context the run holds to. */
+export function kubeContextLine(approved: string, resumed = false): string {
+  if (approved === NO_CURRENT_CONTEXT) return '  kube context: none is current (a cluster step that names none is refused if one becomes current)';
+  return `  kube context: ${approved}${resumed ? ', as approved' : ''} (a cluster step that would touch another context is refused)`;
 }
 
 /** `kubectl config current-context`; undefined when kubectl is missing or no context is set. */
@@ -64,8 +81,8 @@ function toolCalls(plan: Plan): { readonly tool: string; readonly args: Record<s
 
 /**
  * The context a plan is approved for: its `kubeContext` input when it has one
- * (the steps name it), else the current context. Undefined when the plan does
- * not touch a cluster, or no context is known.
+ * (the steps name it), else the current context, else NO_CURRENT_CONTEXT.
+ * Undefined when the plan does not talk to a cluster.
  */
 export async function approvedKubeContext(
   plan: Plan,
@@ -76,7 +93,7 @@ export async function approvedKubeContext(
   if (!(await planRunsKube(plan, tools))) return undefined;
   const input = inputs.kubeContext ?? plan.inputs.kubeContext;
   if (typeof input === 'string' && input && !input.includes('{{')) return input;
-  return current();
+  return (await current()) ?? NO_CURRENT_CONTEXT;
 }
 
 /**
@@ -96,8 +113,9 @@ export function guardKubeContext(
     const check = async (scope: KubeScope, program?: KubeProgram) => {
       const facts = { tool: call.tool, stepId: call.stepId, approved: options.approved, ...(program ? { program } : {}) };
       if (scope.retarget) throw new KubeRetargetError({ ...facts, flag: scope.retarget });
+      if (options.approved === NO_CURRENT_CONTEXT && scope.context !== undefined) return;
       const actual = scope.context ?? (await (currentNow ??= current()));
-      if (actual !== options.approved) throw new KubeContextMismatchError({ ...facts, actual, named: scope.context !== undefined });
+      if (actual !== (options.approved === NO_CURRENT_CONTEXT ? undefined : options.approved)) throw new KubeContextMismatchError({ ...facts, actual, named: scope.context !== undefined });
     };
     const scope = options.tools.get(call.tool)?.kubeScope?.(call.args);
     if (scope) await check(scope);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validatePlan, type Plan, type ToolCall } from '../../../src/planning/index.js';
-import { approvedKubeContext, createBuiltinRegistry, guardKubeContext, KubeContextMismatchError, KubeRetargetError, planTouchesKube } from '../../../src/tools/index.js';
+import { approvedKubeContext, createBuiltinRegistry, guardKubeContext, KubeContextMismatchError, KubeRetargetError, NO_CURRENT_CONTEXT, planTouchesKube } from '../../../src/tools/index.js';
 
 const registry = createBuiltinRegistry();
 
@@ -41,6 +41,24 @@ describe('guardKubeContext', () => {
     await expect(guarded(call('k8s_apply', { manifests: 'k8s/' }))).rejects.toThrow(/would touch kube context "prod-eu"/);
     current = undefined;
     await expect(guarded(call('k8s_apply', { manifests: 'k8s/' }))).rejects.toThrow(/would touch no kube context \(none is current\)/);
+    expect(invoked).toEqual([]);
+  });
+
+  it('approved while no context was current: a call that names none is refused once one becomes current; named ones go through', async () => {
+    let current: string | undefined;
+    const guarded = guardKubeContext(invoke, { tools: registry, approved: NO_CURRENT_CONTEXT, current: async () => current });
+    await guarded(call('kubectl', { args: ['get', 'pods'] }));
+    await guarded(call('kubectl', { args: ['get', 'pods'], context: 'kind-dev' }));
+    current = 'prod-eu';
+    await guarded(call('helm_upgrade', { release: 'web', chart: '.', context: 'kind-dev' }));
+    expect(invoked.splice(0)).toEqual(['kubectl', 'kubectl', 'helm_upgrade']);
+    const refused = await guarded(call('kubectl', { args: ['delete', 'pod', 'web-0'] })).catch((e) => e);
+    expect(KubeContextMismatchError.isInstance(refused)).toBe(true);
+    expect((refused as Error).message).toBe(
+      'step deploy (kubectl) would touch kube context "prod-eu", but the plan was approved while no kube context was current; nothing was run. Name the cluster in the step (its context argument), or plan again now that "prod-eu" is current.',
+    );
+    await expect(guarded(call('shell', { command: 'kubectl delete pod web-0' }))).rejects.toThrow(/would touch kube context "prod-eu", but the plan was approved while no kube context was current/);
+    await expect(guarded(call('kubectl', { args: ['--kubeconfig', '/other', 'get', 'pods'], context: 'kind-dev' }))).rejects.toThrow(KubeRetargetError);
     expect(invoked).toEqual([]);
   });
 });
@@ -89,5 +107,6 @@ describe('approvedKubeContext', () => {
     expect(await approvedKubeContext(unnamed, {}, registry, async () => 'kind-dev')).toBe('kind-dev');
     const noKube = plan({ goal: 'g', steps: [{ id: 'a', tool: 'podman', args: { args: ['ps'] } }] });
     expect(await approvedKubeContext(noKube, {}, registry, async () => 'kind-dev')).toBeUndefined();
+    expect(await approvedKubeContext(unnamed, {}, registry, async () => undefined)).toBe(NO_CURRENT_CONTEXT);
   });
 });
