@@ -98,7 +98,9 @@ export class ConversationStore {
 
   /** Opens a session for writing; one process at a time. */
   async open(id: string): Promise<Conversation> {
-    return this.openDir((await this.find(id)).id, undefined);
+    const conversation = await this.openDir((await this.find(id)).id, undefined);
+    conversation.markIndexStale();
+    return conversation;
   }
 
   /** The session with this id or unique id prefix, from the index (nothing opened). */
@@ -205,8 +207,13 @@ export class Conversation {
     target.changed();
     data.messageCount++;
     if (message.kind === 'run') this.addRunId(message.runId);
-    if (data.title === 'New session' && message.kind === 'user') data.title = message.text.slice(0, 80);
+    const titled = data.title === 'New session' && message.kind === 'user';
+    if (titled) data.title = message.text.slice(0, 80);
     this.touch();
+    // The index is written when the session is flushed (on quit). A session that gets its first
+    // message or its title tells the index at once: killed before it quits, it is still the one
+    // `--continue` opens and `/sessions` names, not an empty "New session" that hides it.
+    if (data.messageCount === 1 || titled) void this.flushIndex();
     return full;
   }
 
@@ -262,10 +269,26 @@ export class Conversation {
 
   async flush(): Promise<void> {
     await Promise.all([this.meta.flush(), ...[...this.segments.values()].map((segment) => segment.flush())]);
-    if (this.indexDirty) {
-      this.indexDirty = false;
-      await this.store.updateIndex(this.meta.data).catch((error: unknown) => this.warn(`could not update the session index: ${(error as Error).message}`));
-    }
+    await this.flushIndex();
+  }
+
+  private indexWrite: Promise<void> | undefined;
+
+  private async flushIndex(): Promise<void> {
+    // One write at a time; changes made meanwhile go out in the next.
+    while (this.indexWrite) await this.indexWrite;
+    if (!this.indexDirty) return;
+    this.indexDirty = false;
+    this.indexWrite = this.store
+      .updateIndex(this.meta.data)
+      .catch((error: unknown) => this.warn(`could not update the session index: ${(error as Error).message}`))
+      .finally(() => (this.indexWrite = undefined));
+    await this.indexWrite;
+  }
+
+  /** @internal The index may be behind this session (its process was killed): it is written again when the session is next flushed. */
+  markIndexStale(): void {
+    this.indexDirty = true;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chatHarnessFor, type ChatHarness } from '../helpers/chat-pty.js';
 import { markerPlan, proposal, reflectionReply, requestKind, toolAnswer } from '../helpers/chat-script.js';
 import { lastUserText, planReply } from '../helpers/fake-openai-server.js';
@@ -91,6 +91,34 @@ describe.concurrent('ksa chat: a conversation', () => {
       expect(screen, text).toContain(text);
     }
     await again.waitForBottom(/· ready ·/, 1);
+    expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('a chat killed with kill -9 is the one --continue reopens, not the one before it; /sessions names it by its first message', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const first = await harness.open();
+    harness.server.enqueue({ text: 'The first answer.' });
+    await first.send('the first session');
+    await first.waitForScreen('The first answer.');
+    expect(await first.quit()).toMatchObject({ exitCode: 0 });
+
+    const second = await harness.open();
+    harness.server.enqueue({ text: 'The second answer.' });
+    await second.send('the session that is killed');
+    const shown = await second.waitForScreen('The second answer.');
+    // Messages are written within 50 ms of each other (group commit): kill once the answer is on disk.
+    const id = /session (\d{8}-[0-9a-f]{6}) /.exec(shown)![1]!;
+    const segment = path.join(harness.sandbox.home, 'conversations', id, 'messages-000001.json');
+    await vi.waitFor(() => expect(readFileSync(segment, 'utf8')).toContain('The second answer.'), { timeout: 5000 });
+    second.term.kill('SIGKILL');
+    await second.term.exited;
+
+    const again = await harness.open(['--continue']);
+    const screen = await again.waitForScreen('The second answer.');
+    expect(screen).toContain('› the session that is killed');
+    expect(screen).not.toContain('the first session');
+    await again.send('/sessions');
+    await again.waitForScreen(/the session that is killed/);
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
   });
 

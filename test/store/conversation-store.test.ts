@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConversationStore, SEGMENT_SIZE, SessionNotFoundError, type Conversation } from '../../src/store/index.js';
 import { createTempDir } from '../helpers/tool-context.js';
 import { chainPlan, observeWrites, sleep } from '../helpers/store-fixtures.js';
@@ -147,6 +147,25 @@ describe('ConversationStore', () => {
     const reopened = await store.open(first.id.slice(0, first.id.length - 1));
     open.push(reopened);
     expect(reopened.id).toBe(first.id);
+  });
+
+  it('the first message reaches the index without a flush; an index left behind by a killed process is put right when the session is reopened', async () => {
+    const killed = await created();
+    killed.append({ kind: 'user', text: 'deploy the shop' });
+    // No flush, no close: as a process killed right after the message.
+    await vi.waitFor(async () => expect(await store.find(killed.id)).toMatchObject({ title: 'deploy the shop', messageCount: 1 }));
+    killed.append({ kind: 'assistant', text: 'On it.' });
+    killed.append({ kind: 'user', text: 'and test it' });
+    await sleep(100);
+    expect(await store.find(killed.id)).toMatchObject({ messageCount: 1 });
+    await killed.close();
+    const indexFile = path.join(home, 'conversations', 'index.json');
+    const index = JSON.parse(await readFile(indexFile, 'utf8'));
+    for (const entry of index.entries) if (entry.id === killed.id) Object.assign(entry, { title: 'New session', messageCount: 0 });
+    await writeFile(indexFile, JSON.stringify(index));
+    const reopened = await store.open(killed.id);
+    await reopened.close();
+    expect(await store.find(killed.id)).toMatchObject({ title: 'deploy the shop', messageCount: 3 });
   });
 
   it('a missing or corrupt session index is rebuilt from the session files', async () => {
