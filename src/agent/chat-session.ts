@@ -5,6 +5,7 @@ import { switchNotice } from './chat-mode.js';
 import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
 import { CUT_OFF_NOTICE, HISTORY_MESSAGES, runChatTurn, type TurnEvent } from './chat.js';
 import { historyNotices } from './history-notices.js';
+import { unfinishedRunNotices } from './unfinished-runs.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { toolErrorText } from './tool-error-text.js';
@@ -41,6 +42,8 @@ export class ChatSession extends ChatSessionView {
     session.transcript.items = historyFromMessages(messages, session.pending?.planId);
     const notices = historyNotices({ shown: messages.length, read: read.length, total: deps.conversation.info.messageCount, lost: deps.conversation.setAside });
     session.transcript.items.unshift(...notices.map((notice, i) => ({ kind: 'notice' as const, id: `earlier-${i}`, ...notice })));
+    const unfinished = await unfinishedRunNotices(messages, deps.runs);
+    session.transcript.items.push(...unfinished.map((notice, i) => ({ kind: 'notice' as const, id: `unfinished-${i}`, ...notice })));
     return session;
   }
 

@@ -59,6 +59,9 @@ export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPl
     throw error;
   }
   deps.conversation.append({ kind: 'approval', planId: proposal.planId, decision: 'approved', runId: run.runId });
+  // On disk before the first step starts: a chat killed a moment later must not offer the plan for approval
+  // again (a second run of it) but say that its run was interrupted. A failed write stays pending and is retried.
+  await deps.conversation.flush().catch(() => {});
   return run;
 }
 

@@ -122,6 +122,32 @@ describe.concurrent('ksa chat: a conversation', () => {
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
   });
 
+  it('a chat killed while its run goes on: --continue says the run was interrupted and how to resume it', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const plan = {
+      goal: 'Deploy slowly',
+      steps: [
+        { id: 'a', tool: 'shell', args: { command: 'touch marker-a' } },
+        { id: 'b', tool: 'shell', args: { command: 'sleep 3' }, dependsOn: ['a'] },
+      ],
+    };
+    const chat = await harness.open();
+    harness.server.enqueue(...proposal('deploy slowly', plan));
+    await chat.send('deploy slowly');
+    await chat.waitForScreen('run? [y/n/e]');
+    chat.press('enter');
+    await chat.waitForScreen(/─? ?b running/);
+    chat.term.kill('SIGKILL');
+    await chat.term.exited;
+
+    const again = await harness.open(['--continue']);
+    const screen = await again.waitForScreen(/was interrupted: ksa stopped while it ran/);
+    // The notice wraps at the terminal's width: read it as one line.
+    const notice = screen.slice(screen.indexOf('! Run ')).split('\n› ')[0]!.replace(/\n/g, ' ');
+    expect(notice).toMatch(/^! Run (\S+) was interrupted: ksa stopped while it ran \(1 of 2 steps done\)\. \/resume \1 continues it; \/status \1 shows where it stopped\.$/);
+    expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
   it('n rejects the plan: nothing runs, no run is recorded', async (context) => {
     const harness = await chatHarnessFor(context);
     const chat = await harness.open();
