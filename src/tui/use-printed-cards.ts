@@ -19,6 +19,18 @@ export function usePrintedCards(pending: ProposedPlan | undefined, liveRows: num
   const card = useMeasuredHeight(cardRef);
   const [cards, setCards] = useState<readonly PrintedCard[]>([]);
   const ids = useMemo(() => new Set(cards.map((printed) => printed.proposal.planId)), [cards]);
+  // The card grows by each step's risk line once the risk is assessed, a render of the card alone: the height
+  // is measured after renders of the caller, so the caller renders again then, or the card would be judged
+  // by its height before (a 40-column card a third taller than measured ran off the top of the screen).
+  const [, setAssessed] = useState<string>();
+  useEffect(() => {
+    if (!pending || riskSettled(pending.plan, tools)) return;
+    let live = true;
+    void settleRisk(pending.plan, tools).then(() => live && setAssessed(pending.planId));
+    return () => {
+      live = false;
+    };
+  }, [pending, tools]);
   const tooTall = pending !== undefined && liveRows !== undefined && card.hasMeasured && card.height > liveRows;
   useEffect(() => {
     if (!tooTall || ids.has(pending.planId)) return;

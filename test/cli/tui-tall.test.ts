@@ -76,4 +76,27 @@ describe.concurrent('ksa chat with content taller than the terminal', () => {
     for (let i = 0; i < 16; i++) expect(occurrences(after, `echo step-${i}-output; sleep 0.15`), `step ${i}`).toBe(1);
     expect(await chat.quit()).toMatchObject({ exitCode: 0 });
   });
+
+  it('in 40 columns a card that only grows too tall with its risk lines (they wrap there) is printed whole before the question', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const chat = await harness.open([], { cols: 40, rows: 30 });
+    // 25 rows as first drawn, fitting the 25 rows the live area has; about 36 with each step's risk line.
+    const plan = {
+      goal: 'Deploy the marker app',
+      steps: [
+        { id: 'prepare', tool: 'shell', args: { command: 'touch marker-prepare' } },
+        { id: 'lint', tool: 'shell', args: { command: 'touch marker-lint' }, dependsOn: ['prepare'] },
+        { id: 'unit', tool: 'shell', args: { command: 'touch marker-unit' }, dependsOn: ['prepare'] },
+        { id: 'serve', tool: 'shell', args: { command: 'echo serving on 8080; touch marker-serve-8080' }, dependsOn: ['lint', 'unit'], rollback: { tool: 'shell', args: { command: 'rm -f marker-serve-8080' } } },
+      ],
+    };
+    harness.server.enqueue(...proposal('deploy', plan));
+    await chat.send('deploy');
+    await chat.waitForScreen('run? ', 20_000);
+    // The risk lines arrive a moment after the card: wait for the card printed with them.
+    const asked = await chat.waitForScreen((screen) => screen.includes('Plan: Deploy the marker app') && screen.includes('read-only'), 10_000);
+    for (const text of ['Plan: Deploy the marker app', ' 1. prepare', 'shell: touch marker-prepare', '!4. serve', 'rollback: shell: rm -f']) expect(asked, text).toContain(text);
+    expect(occurrences(asked, 'shell: touch marker-prepare')).toBe(1);
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
 });
