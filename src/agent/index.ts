@@ -51,6 +51,6 @@ export { openApprovedRun, recordRunOutcome, resumeProposal, runSummaryLines } fr
 export type { ApprovalGrant, OpenedRemote, RunWorkers, SessionRunDeps } from './session-runs.js';
 export { pinKubeTarget } from './kube-pinning.js';
 export type { KubeDefaults } from './kube-pinning.js';
-export { formatProjectInstructions, instructionsCutNote, readProjectInstructions, INSTRUCTION_FILES, MAX_INSTRUCTION_CHARS } from './project-instructions.js';
+export { formatProjectInstructions, instructionNotices, readProjectInstructions, INSTRUCTION_FILES, MAX_INSTRUCTION_CHARS } from './project-instructions.js';
 export type { ProjectInstructions } from './project-instructions.js';
 export { AGENTS_SECTION_HEADING, draftAgentsSection, writeAgentsSection } from './agents-md.js';

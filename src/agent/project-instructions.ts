@@ -55,9 +55,9 @@ export function formatProjectInstructions(instructions: ProjectInstructions): st
   return parts.join('\n');
 }
 
-/** One line for the user when something was cut, e.g. for the chat. */
-export function instructionsCutNote(instructions: ProjectInstructions | undefined): string | undefined {
+/** What the user is told about the files, one line each (empty when all is given whole): for stderr, or the chat's notices. */
+export function instructionNotices(instructions: ProjectInstructions | undefined): string[] {
   const cutFiles = instructions?.files.filter((file) => file.truncated) ?? [];
-  if (cutFiles.length === 0) return undefined;
-  return `${cutFiles.map((file) => `${file.file} (${file.chars} characters)`).join(' and ')} ${cutFiles.length === 1 ? 'is' : 'are'} longer than the ${MAX_INSTRUCTION_CHARS} characters given to the model: the end is left out.`;
+  if (cutFiles.length === 0) return [];
+  return [`${cutFiles.map((file) => `${file.file} (${file.chars} characters)`).join(' and ')} ${cutFiles.length === 1 ? 'is' : 'are'} longer than the ${MAX_INSTRUCTION_CHARS} characters given to the model: the end is left out.`];
 }

@@ -1,4 +1,4 @@
-import { ChatSession, createQueryModel, formatProjectInstructions, formatWorkspaceContext, gatherWorkspaceContext, instructionsCutNote } from '../agent/index.js';
+import { ChatSession, createQueryModel, formatProjectInstructions, formatWorkspaceContext, gatherWorkspaceContext, instructionNotices } from '../agent/index.js';
 import type { Plan } from '../planning/index.js';
 import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolDescriber } from '../tui/plan-lines.js';
@@ -54,8 +54,7 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
   const { config, model } = cli;
   const chatMode = chatModeOf(cli);
   const context = await gatherWorkspaceContext(workspace, io.env, kube);
-  const cutNote = instructionsCutNote(context.instructions);
-  if (cutNote) warnings.push(cutNote);
+  warnings.push(...instructionNotices(context.instructions));
   // The current context and its namespace ("default" when it names none), for plan cards and the planner alike.
   const current = { context: context.kubeContext, namespace: context.kubeNamespace };
   return {

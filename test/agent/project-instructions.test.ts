@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { draftAgentsSection, formatProjectInstructions, gatherWorkspaceContext, instructionsCutNote, readProjectInstructions } from '../../src/agent/index.js';
+import { draftAgentsSection, formatProjectInstructions, gatherWorkspaceContext, instructionNotices, readProjectInstructions } from '../../src/agent/index.js';
 import { createTempDir } from '../helpers/tool-context.js';
 
 let temp: { dir: string; cleanup: () => Promise<void> };
@@ -26,14 +26,14 @@ describe('readProjectInstructions', () => {
       ['AGENTS.md', 'line one\nline two\nline three', false],
       ['.ksa/instructions.md', 'use pnpm', false],
     ]);
-    expect(instructionsCutNote(all)).toBeUndefined();
+    expect(instructionNotices(all)).toEqual([]);
     const cut = await readProjectInstructions(temp.dir, 20);
     expect(cut?.files.map((file) => [file.file, file.text, file.truncated])).toEqual([
       ['AGENTS.md', 'line one\nline two', true],
       ['.ksa/instructions.md', 'use', true],
     ]);
     expect(formatProjectInstructions(cut!)).toContain('[AGENTS.md was cut here: 17 of its 28 characters are shown]');
-    expect(instructionsCutNote(cut)).toMatch(/^AGENTS\.md \(28 characters\) and \.ksa\/instructions\.md \(8 characters\) are longer than the/);
+    expect(instructionNotices(cut)).toEqual([expect.stringMatching(/^AGENTS\.md \(28 characters\) and \.ksa\/instructions\.md \(8 characters\) are longer than the/)]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentCliFor, type AgentCli } from '../helpers/agent-cli.js';
+import { agentCliFor, ksaLines, type AgentCli } from '../helpers/agent-cli.js';
 import { describeResult } from '../helpers/cli.js';
 import { contentText, lastUserText, planReply, type RecordedRequest } from '../helpers/fake-openai-server.js';
 import { createFakeKube } from '../helpers/fake-kube.js';
@@ -38,12 +38,14 @@ describe.concurrent('project instructions', () => {
     expect(text).toContain('--- AGENTS.md ---\n# Shop\nOur prod context is prod-eu. Never touch namespace billing.\n--- .ksa/instructions.md ---\nUse pnpm, never npm.');
   });
 
-  it('a long AGENTS.md is cut at a line end, with a note saying so', async (context) => {
+  it('a long AGENTS.md is cut at a line end, with a note saying so to the model and on stderr', async (context) => {
     const cli = await agentCliFor(context);
     const line = 'Rule: deploy with care and check the health endpoint after every change.\n';
     await writeFile(path.join(cli.sandbox.dir, 'AGENTS.md'), line.repeat(400));
     cli.server.enqueue(planReply({ goal: 'g', steps: [{ id: 'a', tool: 'shell', args: { command: 'true' } }] }));
-    expect((await cli.ksa(['plan', 'x'])).code).toBe(0);
+    const result = await cli.ksa(['plan', 'x']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(ksaLines(result.stderr)).toEqual([expect.stringMatching(/^ksa: warning: AGENTS\.md \(29199 characters\) is longer than the 12000 characters/)]);
     const text = lastUserText(cli.server.requests[0]!);
     const kept = text.split('--- AGENTS.md ---\n')[1]!.split('\n[AGENTS.md was cut here')[0]!;
     expect(kept.length).toBeLessThanOrEqual(12_000);
@@ -57,6 +59,15 @@ describe.concurrent('project instructions', () => {
     cli.server.enqueue({ text: 'Noted.' });
     expect((await cli.ksa(['ask', 'hello'])).code).toBe(0);
     expect(systemText(cli.server.requests[0]!)).toContain('--- AGENTS.md ---\nNever touch namespace billing.');
+  });
+
+  it('ksa ask says on stderr that AGENTS.md was cut', async (context) => {
+    const cli = await agentCliFor(context);
+    await writeFile(path.join(cli.sandbox.dir, 'AGENTS.md'), 'Never touch namespace billing.\n'.repeat(500));
+    cli.server.enqueue({ text: 'Noted.' });
+    const result = await cli.ksa(['ask', 'hello']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(ksaLines(result.stderr)).toEqual([expect.stringMatching(/^ksa: warning: AGENTS\.md \(15499 characters\) is longer than the 12000 characters/)]);
   });
 });
 

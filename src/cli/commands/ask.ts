@@ -5,6 +5,7 @@ import {
   formatProjectInstructions,
   formatWorkspaceContext,
   gatherWorkspaceContext,
+  instructionNotices,
   latestProposal,
   openApprovedRun,
   formatPlanAs,
@@ -67,6 +68,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   await commandTools.startAll();
   const tools = commandTools.registry;
   const scan = await gatherWorkspaceContext(workspace, io.env);
+  for (const notice of instructionNotices(scan.instructions)) writeLine(io.stderr, `ksa: warning: ${notice}`);
   const interrupt = interruptible();
   const thinking = { said: false };
   try {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CONTEXT_HINT, formatPlanAs, formatWorkspaceContext, gatherWorkspaceContext, planGoal } from '../../agent/index.js';
+import { CONTEXT_HINT, formatPlanAs, formatWorkspaceContext, gatherWorkspaceContext, instructionNotices, planGoal } from '../../agent/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -36,6 +36,7 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   await commandTools.startAll();
   const tools = commandTools.registry;
   const scan = await gatherWorkspaceContext(workspace, io.env);
+  for (const notice of instructionNotices(scan.instructions)) writeLine(io.stderr, `ksa: warning: ${notice}`);
   const interrupt = interruptible();
   let result;
   try {
