@@ -80,7 +80,8 @@ export function formatWorkspaceContext(context: WorkspaceContext): string {
   const containerLine = describeContainerEngines(context);
   if (containerLine) lines.push(containerLine);
   lines.push(`- Files: ${context.files.join(', ')}${context.files.length >= 60 ? ', …' : ''}`);
-  if (context.instructions) lines.push('', formatProjectInstructions(context.instructions));
+  const instructions = formatProjectInstructions(context.instructions);
+  if (instructions) lines.push('', instructions);
   return lines.join('\n');
 }
 

@@ -71,7 +71,7 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
         workspace,
         context: formatWorkspaceContext(context),
         kube: current,
-        ...(context.instructions ? { instructions: formatProjectInstructions(context.instructions) } : {}),
+        instructions: formatProjectInstructions(context.instructions),
         queryModel: createQueryModel(model, config),
         newRunId,
         policy,

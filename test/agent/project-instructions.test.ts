@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, copyFile, mkdir, open, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { draftAgentsSection, formatProjectInstructions, gatherWorkspaceContext, instructionNotices, readProjectInstructions } from '../../src/agent/index.js';
@@ -34,6 +35,86 @@ describe('readProjectInstructions', () => {
     ]);
     expect(formatProjectInstructions(cut!)).toContain('[AGENTS.md was cut here: 17 of its 28 characters are shown]');
     expect(instructionNotices(cut)).toEqual([expect.stringMatching(/^AGENTS\.md \(28 characters\) and \.ksa\/instructions\.md \(8 characters\) are longer than the/)]);
+  });
+});
+
+describe('readProjectInstructions: only the start of a regular text file is read', () => {
+  const agents = () => path.join(temp.dir, 'AGENTS.md');
+  const withKsaFile = async () => {
+    await mkdir(path.join(temp.dir, '.ksa'));
+    await writeFile(path.join(temp.dir, '.ksa/instructions.md'), 'use pnpm\n');
+  };
+  const skippedAgents = async () => {
+    const read = await readProjectInstructions(temp.dir);
+    expect(read?.files.map((file) => file.file)).toEqual(['.ksa/instructions.md']);
+    expect(formatProjectInstructions(read)).not.toContain('AGENTS.md');
+    return instructionNotices(read);
+  };
+
+  it('a FIFO is skipped with a notice, not waited on', async () => {
+    execFileSync('mkfifo', [agents()]);
+    await withKsaFile();
+    expect(await skippedAgents()).toEqual(['AGENTS.md is skipped: it is a FIFO (named pipe), not a regular file']);
+  });
+
+  it('a directory or a device is skipped with a notice', async () => {
+    await withKsaFile();
+    await mkdir(agents());
+    expect(await skippedAgents()).toEqual(['AGENTS.md is skipped: it is a directory, not a regular file']);
+    execFileSync('rmdir', [agents()]);
+    await symlink('/dev/zero', agents());
+    expect(await skippedAgents()).toEqual(['AGENTS.md is skipped: it is a device, not a regular file']);
+  });
+
+  it('a binary, or text that is not UTF-8, is skipped with a notice', async () => {
+    await withKsaFile();
+    await copyFile(process.execPath, agents());
+    expect(await skippedAgents()).toEqual(['AGENTS.md is skipped: it is not text (it has NUL bytes)']);
+    await writeFile(agents(), Buffer.from('caf\xe9 au lait\n', 'latin1'));
+    expect(await skippedAgents()).toEqual(['AGENTS.md is skipped: it is not UTF-8 text']);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('a file that cannot be read is named with the reason (chmod 000; root reads it anyway)', async () => {
+    await withKsaFile();
+    await writeFile(agents(), 'never touch billing\n');
+    await chmod(agents(), 0o000);
+    expect(await skippedAgents()).toEqual(['AGENTS.md is skipped: it cannot be read (permission denied)']);
+  });
+
+  it('a symbolic link that leads nowhere, or in a loop, is named with the reason', async () => {
+    await withKsaFile();
+    await symlink('CLAUDE.md', agents());
+    expect(await skippedAgents()).toEqual(['AGENTS.md is skipped: it is a symbolic link to a file that does not exist']);
+    await writeFile(path.join(temp.dir, 'CLAUDE.md'), 'never touch billing\n');
+    expect((await readProjectInstructions(temp.dir))?.files[0]?.text).toBe('never touch billing');
+    execFileSync('rm', [agents()]);
+    await symlink('AGENTS.md', agents());
+    expect(await skippedAgents()).toEqual(['AGENTS.md is skipped: it cannot be read (too many levels of symbolic links)']);
+  });
+
+  it('of a huge file only the start is read: its text is kept, the rest (NUL bytes here) never seen', async () => {
+    const lines = 'RULE-ONE: never touch namespace billing\n'.repeat(2000);
+    await writeFile(agents(), lines);
+    // Sparse: 600 MB of zeros after the text, on no disk; read whole, it would be NUL bytes (or memory).
+    await truncate(agents(), 600_000_000);
+    const read = await readProjectInstructions(temp.dir);
+    const [file] = read?.files ?? [];
+    expect(file?.text.startsWith('RULE-ONE: never touch namespace billing\n')).toBe(true);
+    expect(file?.text).not.toContain('\0');
+    expect(file?.length).toEqual({ bytes: 600_000_000 });
+    expect(file?.truncated).toBe(true);
+    expect(formatProjectInstructions(read)).toContain(`[AGENTS.md was cut here: the first ${file?.text.length} characters of its 600000000 bytes are shown]`);
+    expect(instructionNotices(read).join('\n')).toContain('AGENTS.md (600000000 bytes)');
+  });
+
+  it('a start that ends inside a character is still text', async () => {
+    // 3-byte characters: the bytes read end inside one.
+    const handle = await open(agents(), 'w');
+    await handle.write(`${'€'.repeat(99)}\n`.repeat(300));
+    await handle.close();
+    const [file] = (await readProjectInstructions(temp.dir))?.files ?? [];
+    expect(file?.truncated).toBe(true);
+    expect(file?.text).toMatch(/^[€\n]+$/);
   });
 });
 

@@ -1,8 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, copyFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentCliFor, ksaLines, type AgentCli } from '../helpers/agent-cli.js';
-import { describeResult } from '../helpers/cli.js';
+import { chatHarnessFor } from '../helpers/chat-pty.js';
+import { describeResult, stackTraceLines } from '../helpers/cli.js';
 import { contentText, lastUserText, planReply, type RecordedRequest } from '../helpers/fake-openai-server.js';
 import { createFakeKube } from '../helpers/fake-kube.js';
 
@@ -68,6 +70,65 @@ describe.concurrent('project instructions', () => {
     const result = await cli.ksa(['ask', 'hello']);
     expect(result.code, describeResult(result)).toBe(0);
     expect(ksaLines(result.stderr)).toEqual([expect.stringMatching(/^ksa: warning: AGENTS\.md \(15499 characters\) is longer than the 12000 characters/)]);
+  });
+});
+
+describe.concurrent('project instructions that cannot be used as they are', () => {
+  const SHELL_PLAN = planReply({ goal: 'g', steps: [{ id: 'a', tool: 'shell', args: { command: 'true' } }] });
+
+  /** ksa plan in a workspace whose AGENTS.md is set up by `prepare`, beside a usable .ksa/instructions.md. */
+  async function planWith(context: Parameters<typeof agentCliFor>[0], prepare: (agents: string) => Promise<void>) {
+    const cli = await agentCliFor(context);
+    await mkdir(path.join(cli.sandbox.dir, '.ksa'));
+    await writeFile(path.join(cli.sandbox.dir, '.ksa/instructions.md'), 'Use pnpm, never npm.\n');
+    await prepare(path.join(cli.sandbox.dir, 'AGENTS.md'));
+    cli.server.enqueue(SHELL_PLAN);
+    const result = await cli.ksa(['plan', 'x'], { timeoutMs: 20_000 });
+    expect(result.timedOut, describeResult(result)).toBe(false);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(stackTraceLines(result.stderr)).toEqual([]);
+    return { result, sent: lastUserText(cli.server.requests[0]!) };
+  }
+
+  it('a FIFO named AGENTS.md: ksa plan does not wait on it, says so, and uses .ksa/instructions.md', async (context) => {
+    const { result, sent } = await planWith(context, async (agents) => void execFileSync('mkfifo', [agents]));
+    expect(ksaLines(result.stderr)).toEqual(['ksa: warning: AGENTS.md is skipped: it is a FIFO (named pipe), not a regular file']);
+    expect(sent).toContain('--- .ksa/instructions.md ---\nUse pnpm, never npm.');
+    expect(sent).not.toContain('--- AGENTS.md ---');
+  });
+
+  it('a binary AGENTS.md is not sent to the model; the user is told', async (context) => {
+    const { result, sent } = await planWith(context, (agents) => copyFile(process.execPath, agents));
+    expect(ksaLines(result.stderr)).toEqual(['ksa: warning: AGENTS.md is skipped: it is not text (it has NUL bytes)']);
+    expect(sent).not.toContain('--- AGENTS.md ---');
+  });
+
+  it('an AGENTS.md of 600 MB: its start reaches the model, and the user is told the rest is left out', async (context) => {
+    const { result, sent } = await planWith(context, async (agents) => {
+      await writeFile(agents, 'RULE-ONE: never touch namespace billing\n'.repeat(2000));
+      await truncate(agents, 600_000_000);
+    });
+    expect(sent).toContain('--- AGENTS.md ---\nRULE-ONE: never touch namespace billing\n');
+    expect(sent).toMatch(/\[AGENTS\.md was cut here: the first \d+ characters of its 600000000 bytes are shown\]/);
+    expect(ksaLines(result.stderr).join('\n')).toContain('AGENTS.md (600000000 bytes)');
+  });
+
+  it.skipIf(process.getuid?.() === 0)('an AGENTS.md that cannot be read is named, with the reason (chmod 000)', async (context) => {
+    const { result, sent } = await planWith(context, async (agents) => {
+      await writeFile(agents, 'RULE-TWO: never touch billing\n');
+      await chmod(agents, 0o000);
+    });
+    expect(ksaLines(result.stderr)).toEqual(['ksa: warning: AGENTS.md is skipped: it cannot be read (permission denied)']);
+    expect(sent).not.toContain('RULE-TWO');
+  });
+
+  it('the chat says in its transcript which file is skipped and why', async (context) => {
+    const harness = await chatHarnessFor(context);
+    execFileSync('mkfifo', [path.join(harness.sandbox.dir, 'AGENTS.md')]);
+    const chat = await harness.open();
+    const screen = await chat.waitForScreen('AGENTS.md is skipped', 30_000);
+    expect(screen).toMatch(/! AGENTS\.md is skipped: it is a FIFO \(named pipe\), not a regular\s+file/);
+    expect((await chat.quit()).exitCode).toBe(0);
   });
 });
 

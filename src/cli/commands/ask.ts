@@ -80,7 +80,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       conversation,
       context: formatWorkspaceContext(scan),
       kube: { context: scan.kubeContext, namespace: scan.kubeNamespace },
-      ...(scan.instructions ? { instructions: formatProjectInstructions(scan.instructions) } : {}),
+      instructions: formatProjectInstructions(scan.instructions),
       text: message,
       abortSignal: interrupt.signal,
       timeoutMs: cli.config.timeoutMs,
