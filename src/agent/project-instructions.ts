@@ -1,11 +1,19 @@
 import path from 'node:path';
 import { readTextPrefix } from './text-prefix.js';
 
-/** The files users write their rules for agents in, read in this order: the cross-agent convention, then ksa's own. */
+/** The files users write their rules for agents in, shown to the model in this order: the cross-agent convention, then ksa's own. */
 export const INSTRUCTION_FILES = ['AGENTS.md', '.ksa/instructions.md'] as const;
 
 /** Both files together; the rest is cut (at a line end) with a note. */
 export const MAX_INSTRUCTION_CHARS = 12_000;
+
+/**
+ * Who has the room first: ksa's own file is written for ksa and is usually
+ * short, so a long AGENTS.md written for every agent must not crowd it out.
+ */
+const ROOM_ORDER: readonly InstructionFileName[] = ['.ksa/instructions.md', 'AGENTS.md'];
+
+type InstructionFileName = (typeof INSTRUCTION_FILES)[number];
 
 /**
  * How much of a file is read for a budget of maxChars: UTF-8 takes at most 3 bytes
@@ -19,6 +27,8 @@ export type InstructionFile = {
   /** The file's length: in characters when it was read whole, else its size (only its start was read). */
   readonly length: { readonly chars: number } | { readonly bytes: number };
   readonly truncated: boolean;
+  /** The characters left for it by the files before it in ROOM_ORDER. */
+  readonly room: number;
 };
 
 /** A file that is there but not given to the model, and why ("it is a directory, not a regular file"). */
@@ -28,39 +38,39 @@ export type ProjectInstructions = {
   /** The files with text, in INSTRUCTION_FILES order. */
   readonly files: readonly InstructionFile[];
   readonly skipped: readonly SkippedInstructionFile[];
+  /** The budget of both files together. */
+  readonly maxChars: number;
 };
 
 /** Reads AGENTS.md and .ksa/instructions.md of a workspace; undefined when neither is there. */
 export async function readProjectInstructions(dir: string, maxChars = MAX_INSTRUCTION_CHARS): Promise<ProjectInstructions | undefined> {
-  const files: InstructionFile[] = [];
-  const skipped: SkippedInstructionFile[] = [];
+  const reads = new Map(await Promise.all(INSTRUCTION_FILES.map(async (file) => [file, await readTextPrefix(path.join(dir, file), bytesFor(maxChars))] as const)));
+  const kept = new Map<InstructionFileName, InstructionFile>();
   let room = maxChars;
-  for (const file of INSTRUCTION_FILES) {
-    const read = await readTextPrefix(path.join(dir, file), bytesFor(maxChars));
-    if (read.kind === 'missing') continue;
-    if (read.kind === 'unusable') {
-      skipped.push({ file, reason: read.reason });
-      continue;
-    }
+  for (const file of ROOM_ORDER) {
+    const read = reads.get(file);
+    if (read?.kind !== 'text') continue;
     const text = read.text.trim();
     if (!text) continue;
-    const kept = cut(text, room);
-    room -= kept.length;
+    const shown = cutAtLineEnd(text, room);
     const length = read.complete ? { chars: text.length } : { bytes: read.bytes };
-    files.push({ file, text: kept, length, truncated: !read.complete || kept.length < text.length });
+    kept.set(file, { file, text: shown, length, truncated: !read.complete || shown.length < text.length, room });
+    room -= shown.length;
   }
-  return files.length > 0 || skipped.length > 0 ? { files, skipped } : undefined;
+  const files = INSTRUCTION_FILES.flatMap((file) => kept.get(file) ?? []);
+  const skipped = INSTRUCTION_FILES.flatMap((file) => {
+    const read = reads.get(file);
+    return read?.kind === 'unusable' ? [{ file, reason: read.reason }] : [];
+  });
+  return files.length > 0 || skipped.length > 0 ? { files, skipped, maxChars } : undefined;
 }
 
-function cut(text: string, room: number): string {
+/** Whole lines only: a rule cut inside its line may say less than, or the opposite of, the rule ("never deploy to prod-eu" → "never deploy"). */
+function cutAtLineEnd(text: string, room: number): string {
   if (text.length <= room) return text;
-  const head = text.slice(0, Math.max(0, room));
-  const lineEnd = head.lastIndexOf('\n');
-  return (lineEnd > room / 2 ? head.slice(0, lineEnd) : head).trimEnd();
-}
-
-function describeLength(file: InstructionFile): string {
-  return 'chars' in file.length ? `${file.length.chars} characters` : `${file.length.bytes} bytes`;
+  // A line end just past the room still counts: the line before it fits.
+  const lineEnd = text.lastIndexOf('\n', room);
+  return lineEnd < 0 ? '' : text.slice(0, lineEnd).trimEnd();
 }
 
 /** "12 of its 40 characters", or, when only the file's start was read, "the first 12 characters of its 600000 bytes". */
@@ -75,7 +85,7 @@ export function formatProjectInstructions(instructions: ProjectInstructions | un
     `Project instructions, written by the user for agents working in this workspace (${instructions.files.map((f) => f.file).join(', ')}). Follow them: they win over general habits.`,
   ];
   for (const file of instructions.files) {
-    parts.push(`--- ${file.file} ---\n${file.text}`);
+    parts.push(file.text ? `--- ${file.file} ---\n${file.text}` : `--- ${file.file} ---`);
     if (file.truncated) parts.push(`[${file.file} was cut here: ${shownOfLength(file)} are shown]`);
   }
   return parts.join('\n');
@@ -83,11 +93,12 @@ export function formatProjectInstructions(instructions: ProjectInstructions | un
 
 /** What the user is told about the files, one line each (empty when all is given whole): for stderr, or the chat's notices. */
 export function instructionNotices(instructions: ProjectInstructions | undefined): string[] {
-  const skipped = (instructions?.skipped ?? []).map(({ file, reason }) => `${file} is skipped: ${reason}`);
-  const cutFiles = instructions?.files.filter((file) => file.truncated) ?? [];
-  if (cutFiles.length === 0) return skipped;
-  return [
-    ...skipped,
-    `${cutFiles.map((file) => `${file.file} (${describeLength(file)})`).join(' and ')} ${cutFiles.length === 1 ? 'is' : 'are'} longer than the ${MAX_INSTRUCTION_CHARS} characters given to the model: the end is left out.`,
-  ];
+  if (!instructions) return [];
+  const budget = `project instructions may be ${instructions.maxChars} characters together`;
+  const cut = instructions.files.filter((file) => file.truncated).map((file) => {
+    if (file.text) return `${file.file} is cut at a line end: the model is given ${shownOfLength(file)} (${budget})`;
+    const why = file.room === 0 ? 'no room is left for it' : `its first line is longer than the ${file.room} characters left for it`;
+    return `${file.file} is left out: ${why} (${budget})`;
+  });
+  return [...instructions.skipped.map(({ file, reason }) => `${file} is skipped: ${reason}`), ...cut];
 }

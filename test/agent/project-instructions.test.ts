@@ -18,7 +18,7 @@ describe('readProjectInstructions', () => {
     expect(await readProjectInstructions(temp.dir)).toBeUndefined();
   });
 
-  it('reads both, AGENTS.md first, within one budget; what is cut is said', async () => {
+  it('reads both, shown AGENTS.md first; .ksa/instructions.md has its room first; what is cut is said', async () => {
     await writeFile(path.join(temp.dir, 'AGENTS.md'), 'line one\nline two\nline three\n');
     await mkdir(path.join(temp.dir, '.ksa'));
     await writeFile(path.join(temp.dir, '.ksa/instructions.md'), 'use pnpm\n');
@@ -30,11 +30,61 @@ describe('readProjectInstructions', () => {
     expect(instructionNotices(all)).toEqual([]);
     const cut = await readProjectInstructions(temp.dir, 20);
     expect(cut?.files.map((file) => [file.file, file.text, file.truncated])).toEqual([
-      ['AGENTS.md', 'line one\nline two', true],
-      ['.ksa/instructions.md', 'use', true],
+      ['AGENTS.md', 'line one', true],
+      ['.ksa/instructions.md', 'use pnpm', false],
     ]);
-    expect(formatProjectInstructions(cut!)).toContain('[AGENTS.md was cut here: 17 of its 28 characters are shown]');
-    expect(instructionNotices(cut)).toEqual([expect.stringMatching(/^AGENTS\.md \(28 characters\) and \.ksa\/instructions\.md \(8 characters\) are longer than the/)]);
+    expect(formatProjectInstructions(cut)).toContain('--- AGENTS.md ---\nline one\n[AGENTS.md was cut here: 8 of its 28 characters are shown]\n--- .ksa/instructions.md ---\nuse pnpm');
+    expect(instructionNotices(cut)).toEqual(['AGENTS.md is cut at a line end: the model is given 8 of its 28 characters (project instructions may be 20 characters together)']);
+  });
+});
+
+describe('readProjectInstructions: the cut', () => {
+  const write = async (agents: string, ksa?: string) => {
+    await writeFile(path.join(temp.dir, 'AGENTS.md'), agents);
+    if (ksa === undefined) return;
+    await mkdir(path.join(temp.dir, '.ksa'), { recursive: true });
+    await writeFile(path.join(temp.dir, '.ksa/instructions.md'), ksa);
+  };
+
+  it('a long AGENTS.md leaves a short .ksa/instructions.md whole, and is itself cut at a line end', async () => {
+    const agents = Array.from({ length: 400 }, (_, i) => `general rule ${i}: prefer small commits and clear names\n`).join('');
+    await write(agents, 'KSA-ONLY: never deploy to prod-eu\n');
+    const read = await readProjectInstructions(temp.dir);
+    const [generic, own] = read?.files ?? [];
+    expect(own).toMatchObject({ file: '.ksa/instructions.md', text: 'KSA-ONLY: never deploy to prod-eu', truncated: false });
+    expect(generic?.truncated).toBe(true);
+    expect(generic!.text.length).toBeLessThanOrEqual(12_000 - own!.text.length);
+    expect(agents.startsWith(`${generic!.text}\n`)).toBe(true);
+    expect(instructionNotices(read)).toEqual([`AGENTS.md is cut at a line end: the model is given ${generic!.text.length} of its 21889 characters (project instructions may be 12000 characters together)`]);
+  });
+
+  it('never inside a line: a first line longer than the room leaves the file out, and says so', async () => {
+    await write(`${'x'.repeat(30)} one long first line\nsecond\n`, 'a rule of ksa\n');
+    const read = await readProjectInstructions(temp.dir, 30);
+    expect(read?.files.map((file) => [file.file, file.text, file.truncated])).toEqual([
+      ['AGENTS.md', '', true],
+      ['.ksa/instructions.md', 'a rule of ksa', false],
+    ]);
+    expect(formatProjectInstructions(read)).toContain('--- AGENTS.md ---\n[AGENTS.md was cut here: 0 of its 57 characters are shown]\n--- .ksa/instructions.md ---\na rule of ksa');
+    expect(instructionNotices(read)).toEqual(['AGENTS.md is left out: its first line is longer than the 17 characters left for it (project instructions may be 30 characters together)']);
+  });
+
+  it('a line that ends right at the room is kept whole', async () => {
+    await write('0123456789\nmore\n');
+    expect((await readProjectInstructions(temp.dir, 10))?.files[0]?.text).toBe('0123456789');
+  });
+
+  it('a .ksa/instructions.md that takes all the room leaves AGENTS.md out, with a notice for each', async () => {
+    await write('never touch billing\n', 'rule one\nrule two\nrule three\n');
+    const read = await readProjectInstructions(temp.dir, 17);
+    expect(read?.files.map((file) => [file.file, file.text])).toEqual([
+      ['AGENTS.md', ''],
+      ['.ksa/instructions.md', 'rule one\nrule two'],
+    ]);
+    expect(instructionNotices(read)).toEqual([
+      'AGENTS.md is left out: no room is left for it (project instructions may be 17 characters together)',
+      '.ksa/instructions.md is cut at a line end: the model is given 17 of its 28 characters (project instructions may be 17 characters together)',
+    ]);
   });
 });
 
@@ -104,7 +154,7 @@ describe('readProjectInstructions: only the start of a regular text file is read
     expect(file?.length).toEqual({ bytes: 600_000_000 });
     expect(file?.truncated).toBe(true);
     expect(formatProjectInstructions(read)).toContain(`[AGENTS.md was cut here: the first ${file?.text.length} characters of its 600000000 bytes are shown]`);
-    expect(instructionNotices(read).join('\n')).toContain('AGENTS.md (600000000 bytes)');
+    expect(instructionNotices(read)).toEqual([`AGENTS.md is cut at a line end: the model is given the first ${file?.text.length} characters of its 600000000 bytes (project instructions may be 12000 characters together)`]);
   });
 
   it('a start that ends inside a character is still text', async () => {

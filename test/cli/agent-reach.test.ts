@@ -47,12 +47,29 @@ describe.concurrent('project instructions', () => {
     cli.server.enqueue(planReply({ goal: 'g', steps: [{ id: 'a', tool: 'shell', args: { command: 'true' } }] }));
     const result = await cli.ksa(['plan', 'x']);
     expect(result.code, describeResult(result)).toBe(0);
-    expect(ksaLines(result.stderr)).toEqual([expect.stringMatching(/^ksa: warning: AGENTS\.md \(29199 characters\) is longer than the 12000 characters/)]);
+    expect(ksaLines(result.stderr)).toEqual([expect.stringMatching(/^ksa: warning: AGENTS\.md is cut at a line end: the model is given \d+ of its 29199 characters \(project instructions may be 12000 characters together\)$/)]);
     const text = lastUserText(cli.server.requests[0]!);
     const kept = text.split('--- AGENTS.md ---\n')[1]!.split('\n[AGENTS.md was cut here')[0]!;
     expect(kept.length).toBeLessThanOrEqual(12_000);
     expect(kept.endsWith('after every change.')).toBe(true);
     expect(text).toMatch(/\[AGENTS\.md was cut here: \d+ of its 29199 characters are shown\]/);
+  });
+
+  it('a long AGENTS.md leaves a short .ksa/instructions.md whole; AGENTS.md is cut at a line end and stderr says how much is given', async (context) => {
+    const cli = await agentCliFor(context);
+    const agents = Array.from({ length: 400 }, (_, i) => `general rule ${i}: prefer small commits and clear names\n`).join('');
+    await writeFile(path.join(cli.sandbox.dir, 'AGENTS.md'), agents);
+    await mkdir(path.join(cli.sandbox.dir, '.ksa'));
+    await writeFile(path.join(cli.sandbox.dir, '.ksa/instructions.md'), 'KSA-ONLY: never deploy to prod-eu\n');
+    cli.server.enqueue(planReply({ goal: 'g', steps: [{ id: 'a', tool: 'shell', args: { command: 'true' } }] }));
+    const result = await cli.ksa(['plan', 'deploy']);
+    expect(result.code, describeResult(result)).toBe(0);
+    const text = lastUserText(cli.server.requests[0]!);
+    expect(text).toContain('--- .ksa/instructions.md ---\nKSA-ONLY: never deploy to prod-eu');
+    const kept = text.split('--- AGENTS.md ---\n')[1]!.split('\n[AGENTS.md was cut here')[0]!;
+    expect(agents.startsWith(`${kept}\n`)).toBe(true);
+    expect(text).toContain(`[AGENTS.md was cut here: ${kept.length} of its 21889 characters are shown]`);
+    expect(ksaLines(result.stderr)).toEqual([`ksa: warning: AGENTS.md is cut at a line end: the model is given ${kept.length} of its 21889 characters (project instructions may be 12000 characters together)`]);
   });
 
   it('the chat model gets them too (ksa ask)', async (context) => {
@@ -69,7 +86,16 @@ describe.concurrent('project instructions', () => {
     cli.server.enqueue({ text: 'Noted.' });
     const result = await cli.ksa(['ask', 'hello']);
     expect(result.code, describeResult(result)).toBe(0);
-    expect(ksaLines(result.stderr)).toEqual([expect.stringMatching(/^ksa: warning: AGENTS\.md \(15499 characters\) is longer than the 12000 characters/)]);
+    expect(ksaLines(result.stderr)).toEqual([expect.stringMatching(/^ksa: warning: AGENTS\.md is cut at a line end: the model is given \d+ of its 15499 characters/)]);
+  });
+
+  it('the chat says in its transcript which file is cut and how much the model is given', async (context) => {
+    const harness = await chatHarnessFor(context);
+    await writeFile(path.join(harness.sandbox.dir, 'AGENTS.md'), 'Rule: deploy with care and check the health endpoint after every change.\n'.repeat(400));
+    const chat = await harness.open();
+    const screen = await chat.waitForScreen('AGENTS.md is cut', 30_000);
+    expect(screen.replace(/\s+/g, ' ')).toMatch(/! AGENTS\.md is cut at a line end: the model is given \d+ of its 29199 characters/);
+    expect((await chat.quit()).exitCode).toBe(0);
   });
 });
 
@@ -110,7 +136,7 @@ describe.concurrent('project instructions that cannot be used as they are', () =
     });
     expect(sent).toContain('--- AGENTS.md ---\nRULE-ONE: never touch namespace billing\n');
     expect(sent).toMatch(/\[AGENTS\.md was cut here: the first \d+ characters of its 600000000 bytes are shown\]/);
-    expect(ksaLines(result.stderr).join('\n')).toContain('AGENTS.md (600000000 bytes)');
+    expect(ksaLines(result.stderr)).toEqual([expect.stringMatching(/^ksa: warning: AGENTS\.md is cut at a line end: the model is given the first \d+ characters of its 600000000 bytes/)]);
   });
 
   it.skipIf(process.getuid?.() === 0)('an AGENTS.md that cannot be read is named, with the reason (chmod 000)', async (context) => {
