@@ -68,11 +68,11 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   await commandTools.startAll();
   const tools = commandTools.registry;
   const scan = await gatherWorkspaceContext(workspace, io.env);
-  for (const notice of instructionNotices(scan.instructions)) writeLine(io.stderr, `ksa: warning: ${notice}`);
   const interrupt = interruptible();
   const thinking = { said: false };
   try {
     if (!flags.json) writeLine(io.stderr, style.dim(`session ${conversation.id} · ${describeEndpoint(cli.config)}`));
+    for (const notice of instructionNotices(scan.instructions)) writeLine(io.stderr, `ksa: warning: ${notice}`);
     const turn = await runChatTurn({
       model: cli.model,
       tools,
