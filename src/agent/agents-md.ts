@@ -1,6 +1,10 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readTextPrefix } from './text-prefix.js';
 import type { WorkspaceContext } from './workspace-context.js';
+
+/** Far above any AGENTS.md written by hand; the whole file is read to find the section, so not more. */
+const MAX_EXISTING_BYTES = 1024 * 1024;
 
 /** The heading of the section /init drafts; its presence means the section was already added. */
 export const AGENTS_SECTION_HEADING = '## Deploying with ksa';
@@ -37,12 +41,11 @@ export function draftAgentsSection(context: WorkspaceContext): string {
 /** Appends the section to <workspace>/AGENTS.md (created when missing); refuses when the section is there already. */
 export async function writeAgentsSection(workspace: string, section: string): Promise<{ written: true; file: string } | { written: false; file: string; reason: string }> {
   const file = path.join(workspace, 'AGENTS.md');
-  let existing = '';
-  try {
-    existing = await readFile(file, 'utf8');
-  } catch {
-    // A new file.
-  }
+  // Read as the planner reads it: a FIFO or a device by that name must not hang /init write.
+  const read = await readTextPrefix(file, MAX_EXISTING_BYTES);
+  if (read.kind === 'unusable') return { written: false, file, reason: `${file} is left as it is: ${read.reason}` };
+  if (read.kind === 'text' && !read.complete) return { written: false, file, reason: `${file} is left as it is: it is larger than ${MAX_EXISTING_BYTES / 1024 / 1024} MiB; add the section by hand` };
+  const existing = read.kind === 'text' ? read.text : '';
   if (existing.includes(AGENTS_SECTION_HEADING)) return { written: false, file, reason: `${file} already has a "${AGENTS_SECTION_HEADING.slice(3)}" section; edit it there` };
   const separator = existing === '' ? '' : existing.endsWith('\n\n') ? '' : existing.endsWith('\n') ? '\n' : '\n\n';
   await appendFile(file, `${separator}${section}`);

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, copyFile, mkdir, open, symlink, truncate, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, open, readFile, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { draftAgentsSection, formatProjectInstructions, gatherWorkspaceContext, instructionNotices, readProjectInstructions } from '../../src/agent/index.js';
+import { draftAgentsSection, formatProjectInstructions, writeAgentsSection, gatherWorkspaceContext, instructionNotices, readProjectInstructions } from '../../src/agent/index.js';
 import { createTempDir } from '../helpers/tool-context.js';
 
 let temp: { dir: string; cleanup: () => Promise<void> };
@@ -185,5 +185,27 @@ describe('draftAgentsSection', () => {
       '- Health check after a deploy: `<URL or path, fill in>`.',
       '',
     ]);
+  });
+});
+
+describe('writeAgentsSection', () => {
+  const agents = () => path.join(temp.dir, 'AGENTS.md');
+
+  it('appends after what is there, once', async () => {
+    await writeFile(agents(), '# Shop\n');
+    expect(await writeAgentsSection(temp.dir, '## Deploying with ksa\n- x\n')).toEqual({ written: true, file: agents() });
+    expect(await readFile(agents(), 'utf8')).toBe('# Shop\n\n## Deploying with ksa\n- x\n');
+    expect((await writeAgentsSection(temp.dir, '## Deploying with ksa\n')).written).toBe(false);
+  });
+
+  it('leaves a FIFO, a binary or a huge AGENTS.md as it is, saying why, instead of waiting on it or appending to it', async () => {
+    execFileSync('mkfifo', [agents()]);
+    expect(await writeAgentsSection(temp.dir, '## Deploying with ksa\n')).toEqual({ written: false, file: agents(), reason: `${agents()} is left as it is: it is a FIFO (named pipe), not a regular file` });
+    expect((await lstat(agents())).isFIFO()).toBe(true);
+    execFileSync('rm', [agents()]);
+    await copyFile(process.execPath, agents());
+    expect(await writeAgentsSection(temp.dir, '## Deploying with ksa\n')).toMatchObject({ written: false, reason: `${agents()} is left as it is: it is not text (it has NUL bytes)` });
+    await writeFile(agents(), 'a rule\n'.repeat(200_000));
+    expect(await writeAgentsSection(temp.dir, '## Deploying with ksa\n')).toMatchObject({ written: false, reason: `${agents()} is left as it is: it is larger than 1 MiB; add the section by hand` });
   });
 });
