@@ -25,13 +25,35 @@ export type ContainerRun = {
 };
 
 /**
- * Where the `run` subcommand is: `run …` or `container run …`. Global options
- * before it (`--context x run`) are not recognised: such a run is left as is.
+ * The global options of docker and podman that take a value as the next argument
+ * (`--context prod run …`, `--connection remote run …`); the others are flags, and
+ * `--option=value` holds its own value.
+ */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set([
+  // docker
+  '-c', '--context', '-H', '--host', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey',
+  // podman
+  '--connection', '--url', '--identity', '--root', '--runroot', '--runtime', '--runtime-flag', '--storage-driver', '--storage-opt',
+  '--cgroup-manager', '--conmon', '--events-backend', '--hooks-dir', '--imagestore', '--module', '--network-cmd-path',
+  '--network-config-dir', '--out', '--ssh', '--tmpdir', '--volumepath', '--db-backend',
+]);
+
+/**
+ * Where the `run` subcommand is: `run …` or `container run …`, after any global
+ * options (`--context prod run …`, `--remote run …`).
  */
 export function runSubcommandAt(args: readonly string[]): number | undefined {
-  if (args[0] === 'run') return 0;
-  if (args[0] === 'container' && args[1] === 'run') return 1;
+  let at = 0;
+  while (at < args.length && args[at]!.startsWith('-') && args[at] !== '--') at += GLOBAL_OPTIONS_WITH_VALUE.has(args[at]!) ? 2 : 1;
+  if (args[at] === 'run') return at;
+  if (args[at] === 'container' && args[at + 1] === 'run') return at + 1;
   return undefined;
+}
+
+/** The global options before the subcommand: the removal of the run's container must reach the same engine. */
+function globalOptions(args: readonly string[]): readonly string[] {
+  const first = args.findIndex((arg, i) => !arg.startsWith('-') && !GLOBAL_OPTIONS_WITH_VALUE.has(args[i - 1] ?? ''));
+  return args.slice(0, first === -1 ? 0 : first);
 }
 
 /** The `--cidfile` the step already passes, if any (`--cidfile x` or `--cidfile=x`), up to `--`. */
@@ -50,20 +72,21 @@ export async function prepareContainerRun(binary: string, args: readonly string[
   const at = runSubcommandAt(args);
   if (at === undefined) return undefined;
   const given = givenCidfile(args, at + 1);
+  const globals = globalOptions(args);
   if (given !== undefined) {
-    return { args, removeContainer: () => removeContainerOf(binary, path.resolve(cwd, given)), dispose: async () => {} };
+    return { args, removeContainer: () => removeContainerOf(binary, globals, path.resolve(cwd, given)), dispose: async () => {} };
   }
   // A fresh folder: the engine refuses a --cidfile that already exists.
   const dir = await mkdtemp(path.join(tmpdir(), 'ksa-cid-'));
   const cidfile = path.join(dir, 'cid');
   return {
     args: [...args.slice(0, at + 1), '--cidfile', cidfile, ...args.slice(at + 1)],
-    removeContainer: () => removeContainerOf(binary, cidfile),
+    removeContainer: () => removeContainerOf(binary, globals, cidfile),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }
 
-async function removeContainerOf(binary: string, cidfile: string): Promise<void> {
+async function removeContainerOf(binary: string, globals: readonly string[], cidfile: string): Promise<void> {
   const id = await readFile(cidfile, 'utf8').then(
     (text) => text.trim(),
     () => '',
@@ -71,6 +94,6 @@ async function removeContainerOf(binary: string, cidfile: string): Promise<void>
   // Nothing was created yet (or the file is not an id): nothing to remove.
   if (!CONTAINER_ID.test(id)) return;
   // The client already had its grace period to stop the container: no second one.
-  const args = path.basename(binary) === 'podman' ? ['rm', '-f', '-t', '0', id] : ['rm', '-f', id];
+  const args = [...globals, ...(path.basename(binary) === 'podman' ? ['rm', '-f', '-t', '0', id] : ['rm', '-f', id])];
   await quickCommand(binary, args, { env: process.env, timeoutMs: REMOVE_TIMEOUT_MS });
 }

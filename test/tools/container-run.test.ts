@@ -11,6 +11,10 @@ import { createTempDir, createToolContext, waitFor } from '../helpers/tool-conte
 const FAKE_ENGINE = `#!/bin/sh
 log="$(dirname "$0")/calls.log"
 echo "$*" >> "$log"
+while [ "\${1#-}" != "$1" ]; do
+  case "$1" in --connection|--context) shift ;; esac
+  shift
+done
 [ "$1" = container ] && shift
 if [ "$1" = run ]; then
   shift
@@ -74,6 +78,19 @@ describe('a container run that is stopped', () => {
     expect((await readFile(path.join(ws, 'web.cid'), 'utf8')).trim()).toBe('0123456789abcdef0123456789abcdef');
   });
 
+  it('removes the container of a run given after global options through the same engine (the same options)', async () => {
+    const podman = createArgvTool({ name: 'podman', binary: engine, containerEngine: true });
+    const controller = new AbortController();
+    const context = createToolContext(ws, controller.signal);
+    const work = podman.execute({ args: ['--log-level=error', '--connection', 'box', 'run', '--name', 'web', 'shop:1'] }, context);
+    expect(await waitFor(() => context.lines.some((l) => l.line === 'started'))).toBe(true);
+    controller.abort(new Error('timed out'));
+    await expect(work).rejects.toThrow('timed out');
+    const [run, remove] = await calls();
+    expect(run).toMatch(/^--log-level=error --connection box run --cidfile \/\S+\/cid --name web shop:1$/);
+    expect(remove).toBe('--log-level=error --connection box rm -f -t 0 0123456789abcdef0123456789abcdef');
+  });
+
   it('leaves a container that finished, or a command that is not a run, alone', async () => {
     const podman = createArgvTool({ name: 'podman', binary: engine, containerEngine: true });
     await podman.execute({ args: ['run', '--quick', 'shop:1'] }, createToolContext(ws));
@@ -90,6 +107,15 @@ describe('runSubcommandAt and givenCidfile', () => {
     expect(runSubcommandAt(['container', 'run', 'img'])).toBe(1);
     expect(runSubcommandAt(['build', '-t', 'run', '.'])).toBeUndefined();
     expect(runSubcommandAt(['container', 'rm', 'run'])).toBeUndefined();
+  });
+
+  it('find `run` after global options, with their values or without', () => {
+    expect(runSubcommandAt(['--log-level=error', 'run', 'img'])).toBe(1);
+    expect(runSubcommandAt(['--context', 'prod', 'run', 'img'])).toBe(2);
+    expect(runSubcommandAt(['-H', 'tcp://h:2375', '--tls', 'container', 'run', 'img'])).toBe(4);
+    expect(runSubcommandAt(['--remote', '--connection', 'box', 'run', 'img'])).toBe(3);
+    expect(runSubcommandAt(['--context', 'run', 'ps'])).toBeUndefined();
+    expect(runSubcommandAt(['--', 'run'])).toBeUndefined();
   });
 
   it('read --cidfile in both spellings, not past --', () => {
