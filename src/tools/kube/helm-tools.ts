@@ -98,7 +98,11 @@ export const helmRollbackTool = defineTool({
   risk: 'high',
   kubeScope: (input) => scopeOf(input),
   command: (input) => kubeCommand('helm', scopeOf(input), rollbackArgs(input)),
-  describe: (input) => kubeCommandLine('helm', scopeOf(input), rollbackArgs(input)),
+  // A revision from a template is known only at run time: null there (a first install) uninstalls the release.
+  describe: (input) =>
+    typeof input.revision === 'string'
+      ? `${kubeCommandLine('helm', scopeOf(input), rollbackArgs(input))} (or, if the release was new, ${kubeCommandLine('helm', scopeOf(input), rollbackArgs({ ...input, revision: null }))})`
+      : kubeCommandLine('helm', scopeOf(input), rollbackArgs(input)),
   async execute(input, context) {
     const output = await runKube({ program: 'helm', scope: scopeOf(input), args: rollbackArgs(input) }, context);
     return { ...output, action: input.revision === null ? ('uninstall' as const) : ('rollback' as const) };

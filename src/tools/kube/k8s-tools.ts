@@ -150,7 +150,11 @@ export const k8sRollbackTool = defineTool({
   risk: 'high',
   kubeScope: (input) => scopeOf(input),
   command: (input) => kubeCommand('kubectl', scopeOf(input), rollbackArgs(input)),
-  describe: (input) => kubeCommandLine('kubectl', scopeOf(input), rollbackArgs(input)),
+  // A revision from a template is known only at run time: null there (the apply created the workload) deletes it.
+  describe: (input) =>
+    typeof input.toRevision === 'string'
+      ? `${kubeCommandLine('kubectl', scopeOf(input), rollbackArgs(input))} (or, if the workload was new, ${kubeCommandLine('kubectl', scopeOf(input), rollbackArgs({ ...input, toRevision: null }))})`
+      : kubeCommandLine('kubectl', scopeOf(input), rollbackArgs(input)),
   async execute(input, context) {
     const output = await runKube({ program: 'kubectl', scope: scopeOf(input), args: rollbackArgs(input) }, context);
     return { ...output, action: input.toRevision === null ? ('delete' as const) : ('undo' as const) };

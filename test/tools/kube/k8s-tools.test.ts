@@ -180,6 +180,16 @@ describe('helm_upgrade, helm_rollback', () => {
     expect(second.json.manifest).toHaveLength(2_000_000);
   });
 
+  it('a rollback whose revision comes from a template shows both calls it may make', () => {
+    expect(registry.get('k8s_rollback')!.describe!({ resource: 'deployment/web', toRevision: '{{ steps.apply.output.previousRevision }}' })).toBe(
+      "kubectl rollout undo deployment/web '--to-revision={{ steps.apply.output.previousRevision }}' (or, if the workload was new, kubectl delete deployment/web --ignore-not-found)",
+    );
+    expect(registry.get('helm_rollback')!.describe!({ release: 'web', revision: '{{ steps.up.output.previousRevision }}', wait: false })).toBe(
+      "helm rollback web '{{ steps.up.output.previousRevision }}' --timeout 300s (or, if the release was new, helm uninstall web --timeout 300s)",
+    );
+    expect(registry.get('k8s_rollback')!.describe!({ resource: 'deployment/web', toRevision: 3 })).toBe('kubectl rollout undo deployment/web --to-revision=3');
+  });
+
   it('rolls back to a revision, or uninstalls a release that was new', async () => {
     expect(await invoke('helm_rollback', { release: 'web', revision: 1 })).toMatchObject({ action: 'rollback' });
     expect(await invoke('helm_rollback', { release: 'web', revision: null, wait: false })).toMatchObject({ action: 'uninstall' });
