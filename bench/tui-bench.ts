@@ -92,7 +92,7 @@ class FakeStdout extends EventEmitter {
   }
 }
 
-type BenchApp = { readonly stdin: FakeStdin; readonly stdout: FakeStdout; readonly done: Promise<void>; readonly session: ChatSession };
+type BenchApp = { readonly stdin: FakeStdin; readonly stdout: FakeStdout; readonly done: Promise<unknown>; readonly session: ChatSession };
 
 async function openApp(home: string, items: readonly HistoryItem[]): Promise<BenchApp> {
   await mkdir(home, { recursive: true });

@@ -5,6 +5,8 @@ export const ExitCode = {
   usage: 2,
   interrupted: 130,
   terminated: 143,
+  /** The terminal went away (SIGHUP) while the chat was open. */
+  hangup: 129,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -9,22 +9,24 @@ export type RunChatOptions = AppProps & {
   readonly stderr: NodeJS.WriteStream;
 };
 
-/** Draws the chat until the user quits; resolves once the session is saved. */
-export async function runChat(options: RunChatOptions): Promise<void> {
+/** Draws the chat until the user quits; resolves once the session is saved, with the signal that ended it, if one did. */
+export async function runChat(options: RunChatOptions): Promise<EndingSignal | undefined> {
   // Ink turns raw mode on in an effect, just after the first frame is written. Keys typed in between (a script
   // that types as soon as "ready" shows) would meet a cooked terminal: Ctrl-C a plain SIGINT, text echoed over
   // the frame. Raw from before the frame, they wait in the terminal until Ink reads them.
   const { stdin } = options;
   if (stdin.isTTY) stdin.setRawMode(true);
   try {
-    await drawUntilQuit(options);
+    return await drawUntilQuit(options);
   } finally {
     // Ink gives the terminal back when it owned the keys; not when it ended before it read any.
     if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
   }
 }
 
-async function drawUntilQuit(options: RunChatOptions): Promise<void> {
+export type EndingSignal = 'SIGTERM' | 'SIGHUP';
+
+async function drawUntilQuit(options: RunChatOptions): Promise<EndingSignal | undefined> {
   const instance = render(<App {...options} />, {
     stdin: options.stdin,
     stdout: options.stdout,
@@ -47,16 +49,19 @@ async function drawUntilQuit(options: RunChatOptions): Promise<void> {
       instance.unmount();
     });
   }
-  const onTerm = () => {
+  let ending: EndingSignal | undefined;
+  const onSignal = (signal: EndingSignal) => {
+    ending ??= signal;
     void options.session.close().finally(() => instance.unmount());
   };
-  process.once('SIGTERM', onTerm);
-  process.once('SIGHUP', onTerm);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
   try {
     await instance.waitUntilExit();
   } finally {
-    process.off('SIGTERM', onTerm);
-    process.off('SIGHUP', onTerm);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
   if (failed) throw failed.error;
+  return ending;
 }

@@ -102,6 +102,30 @@ describe.concurrent('ksa chat: interrupting', () => {
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
   });
 
+  it('SIGTERM during a run: cancelled and rolled back, the session saved, exit 143 as the contract gives for SIGTERM', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const plan = {
+      goal: 'Deploy behind a gate',
+      steps: [
+        { id: 'first', tool: 'shell', args: { command: 'touch marker-first' }, rollback: { tool: 'shell', args: { command: 'rm -f marker-first' } } },
+        { id: 'wait', tool: 'shell', args: { command: 'echo waiting; while [ ! -f go ]; do sleep 0.05; done' }, dependsOn: ['first'] },
+      ],
+    };
+    const chat = await harness.open();
+    harness.server.enqueue(...proposal('deploy', plan));
+    await chat.send('deploy behind the gate');
+    await chat.waitForScreen('run? [y/n/e]');
+    await chat.send('y');
+    await chat.waitForScreen(/─ wait running .*│ waiting/, 10_000);
+    chat.term.kill('SIGTERM');
+    expect(await chat.term.exited).toMatchObject({ exitCode: 143, timedOut: false });
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
+    await writeFile(path.join(harness.sandbox.dir, 'go'), '');
+    const again = await harness.open(['--continue']);
+    await again.waitForScreen(/⊘ Run \S+ cancelled/);
+    expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
   it('keys sent the moment "ready" is drawn are keys, not signals: Ctrl-C there asks first, and text typed with it is kept', async (context) => {
     const harness = await chatHarnessFor(context);
     const term = spawnKsaPty(['chat'], { cwd: harness.sandbox.dir, home: harness.sandbox.home, env: harness.env, timeoutMs: 40_000 });

@@ -69,7 +69,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   });
   const { runChat } = await tui;
   storeWarnings.hold();
-  await runChat({
+  const ending = await runChat({
     session,
     openSession: async (target) => {
       const opened = await (await loadEngine()).open(await openConversation(stores, { id: target.id }, workspace));
@@ -95,6 +95,9 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
     stdout: io.stdout as NodeJS.WriteStream,
     stderr: io.stderr as NodeJS.WriteStream,
   }).finally(() => storeWarnings.release());
+  // Ended by a signal, the session saved and its run cancelled: the shell's code for that signal, as `ksa run` gives.
+  if (ending === 'SIGTERM') return ExitCode.terminated;
+  if (ending === 'SIGHUP') return ExitCode.hangup;
   return ExitCode.ok;
 }
 
