@@ -1,7 +1,7 @@
 import { Box, Text, useInput, usePaste } from 'ink';
-import TextInput from 'ink-text-input';
 import { useState } from 'react';
 import type { SlashCommand } from './slash-commands.js';
+import { TextField } from './TextField.js';
 
 export type Props = {
   readonly prompt: string;
@@ -81,7 +81,7 @@ export function InputLine({ prompt, placeholder, active, commands, color, onSubm
         <Text color={color ? 'cyan' : undefined} bold>
           {prompt}{' '}
         </Text>
-        <TextInput key={textKey} value={value} onChange={change} onSubmit={submit} placeholder={placeholder} focus={active} showCursor />
+        <TextField key={textKey} value={value} onChange={change} onSubmit={submit} placeholder={placeholder} focus={active} />
       </Box>
       {matches.length > 0 ? (
         <Box flexDirection="column" paddingLeft={2}>

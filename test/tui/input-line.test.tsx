@@ -53,6 +53,21 @@ describe('InputLine', () => {
     input.unmount();
   });
 
+  it('several keys in one read each count: three Backspaces delete three characters, two Lefts move two places', async () => {
+    const input = setup();
+    await input.write('abcdef');
+    await input.write(KEYS.backspace.repeat(3));
+    expect(input.line()).toBe('› abc');
+    await input.write('\u001b[D\u001b[D');
+    await input.write('X');
+    expect(input.line()).toBe('› aXbc');
+    await input.write(`${KEYS.backspace}${KEYS.backspace}`);
+    expect(input.line()).toBe('› bc');
+    await input.write(KEYS.enter);
+    expect(input.submitted).toEqual(['bc']);
+    input.unmount();
+  });
+
   it('Backspace edits', async () => {
     const input = setup();
     await input.keys('helo');

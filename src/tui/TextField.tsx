@@ -1,0 +1,72 @@
+import { Text, useInput } from 'ink';
+import { useRef, useState } from 'react';
+
+export type Props = {
+  readonly value: string;
+  readonly placeholder: string;
+  readonly focus: boolean;
+  readonly onChange: (value: string) => void;
+  readonly onSubmit: (value: string) => void;
+};
+
+/**
+ * A one-line text field: typing, Backspace/Delete, Left/Right, Enter. A terminal may hand
+ * over several keys in one read (a held Backspace, key repeat over ssh): Ink delivers them
+ * one after another before anything renders again, so the text and the cursor live in refs
+ * each key updates at once. Kept in state only, every key of the read would edit the text
+ * as it was before the read, and three Backspaces would delete one character.
+ */
+export function TextField({ value, placeholder, focus, onChange, onSubmit }: Props) {
+  const text = useRef(value);
+  const cursor = useRef(value.length);
+  // The parent may set the text (history, completion, a paste): the cursor goes to its end.
+  if (value !== text.current) {
+    text.current = value;
+    cursor.current = value.length;
+  }
+  const [, redraw] = useState(0);
+
+  useInput(
+    (input, key) => {
+      if (key.upArrow || key.downArrow || (key.ctrl && input === 'c') || key.tab) return;
+      if (key.return) return onSubmit(text.current);
+      const before = text.current;
+      let next = before;
+      let at = cursor.current;
+      if (key.leftArrow) at = Math.max(0, at - 1);
+      else if (key.rightArrow) at = Math.min(before.length, at + 1);
+      else if (key.backspace || key.delete) {
+        if (at > 0) {
+          next = before.slice(0, at - 1) + before.slice(at);
+          at--;
+        }
+      } else if (input) {
+        next = before.slice(0, at) + input + before.slice(at);
+        at += input.length;
+      }
+      text.current = next;
+      cursor.current = at;
+      redraw((count) => count + 1);
+      if (next !== before) onChange(next);
+    },
+    { isActive: focus },
+  );
+
+  if (!focus) return <Text>{value || <Text color="gray">{placeholder}</Text>}</Text>;
+  if (value === '') {
+    return (
+      <Text>
+        <Text inverse>{placeholder[0] ?? ' '}</Text>
+        <Text color="gray">{placeholder.slice(1)}</Text>
+      </Text>
+    );
+  }
+  const at = Math.min(cursor.current, value.length);
+  return (
+    <Text>
+      {value.slice(0, at)}
+      <Text inverse>{value[at] ?? ' '}</Text>
+      {value.slice(at + 1)}
+    </Text>
+  );
+}
