@@ -1,5 +1,6 @@
 import type { ModelMessage } from 'ai';
 import type { Message } from '../store/index.js';
+import { plural } from '../planning/plural.js';
 
 export const DEFAULT_CONTEXT_TOKENS = 6_000;
 const MAX_TOOL_RESULT_CHARS = 1_500;
@@ -76,7 +77,7 @@ function digest(messages: readonly Message[]): string {
   const reflections: string[] = [];
   for (const m of messages) {
     if (m.kind === 'user') goals.push(`"${m.text.slice(0, 60)}"`);
-    else if (m.kind === 'plan') plans.push(`${m.planId} "${m.plan.goal}" (${m.plan.steps.length} steps)`);
+    else if (m.kind === 'plan') plans.push(`${m.planId} "${m.plan.goal}" (${plural(m.plan.steps.length, 'step')})`);
     else if (m.kind === 'run') runs.push(`${m.runId} ${m.status}`);
     else if (m.kind === 'reflection') reflections.push(`${m.runId}: ${m.reflection.summary.slice(0, 120)}`);
   }

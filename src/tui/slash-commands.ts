@@ -2,7 +2,8 @@ import { draftAgentsSection, writeAgentsSection } from '../agent/agents-md.js';
 import type { ChatSession, ModelConfig } from '../agent/index.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { runStatusDocument } from '../store/run-status.js';
-import type { RunStore } from '../store/run-store.js';
+import { RunNotFoundError, type RunStore } from '../store/run-store.js';
+import { plural } from '../planning/plural.js';
 import { formatEstimate } from './estimate-text.js';
 import { APPROVAL_MODES, isApprovalMode } from '../policy/rules/policy-rule.js';
 import { formatDuration } from './run-view-model.js';
@@ -51,8 +52,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     run: ({ session }) => {
       const plans = session.snapshot().history.filter((item) => item.kind === 'plan');
       const pending = session.snapshot().pending;
-      const lines = plans.map((item) => (item.kind === 'plan' ? `${item.proposal.planId}  ${item.decision ?? 'waiting'}  ${item.proposal.plan.goal} (${item.proposal.plan.steps.length} steps)` : ''));
-      if (pending) lines.push(`${pending.planId}  waiting for you  ${pending.plan.goal} (${pending.plan.steps.length} steps)`);
+      const lines = plans.map((item) => (item.kind === 'plan' ? `${item.proposal.planId}  ${item.decision ?? 'waiting'}  ${item.proposal.plan.goal} (${plural(item.proposal.plan.steps.length, 'step')})` : ''));
+      if (pending) lines.push(`${pending.planId}  waiting for you  ${pending.plan.goal} (${plural(pending.plan.steps.length, 'step')})`);
       session.notice(lines.length ? lines.join('\n') : 'No plans in this session yet.', 'info');
       return NONE;
     },
@@ -88,7 +89,9 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         }
         session.notice(lines.join('\n'), 'info');
       } catch (error) {
-        session.notice((error as Error).message, 'error');
+        // The store's words point at `ksa run`; in the chat a run starts from a plan approved here.
+        const none = RunNotFoundError.isInstance(error) && !args.trim();
+        session.notice(none ? 'No runs yet: say what to deploy, and approve the plan.' : (error as Error).message, none ? 'info' : 'error');
       }
       return NONE;
     },
