@@ -83,10 +83,15 @@ export class ChatSession extends ChatSessionView {
     await this.chat(trimmed);
   }
 
-  /** Esc: stops the answer being streamed, or asks whether to cancel the run. */
+  /** Esc: stops the answer being streamed, or asks whether to cancel the run; Esc again closes that question. */
   interrupt(): void {
     if (this.turn) return this.turn.abort();
-    if (this.run && !this.confirmCancel) {
+    if (this.confirmCancel) {
+      this.confirmCancel = false;
+      this.notice('The run goes on.', 'info');
+      return this.changed();
+    }
+    if (this.run) {
       this.confirmCancel = true;
       this.changed();
     }

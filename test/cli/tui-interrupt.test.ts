@@ -64,6 +64,12 @@ describe.concurrent('ksa chat: interrupting', () => {
     chat.press('esc');
     await chat.waitForScreen('Cancel the run? Running steps are aborted and finished ones rolled back. y/n');
     await chat.waitForBottom(/^cancel\? \[y\/n\]/m, 2);
+    // Esc again closes the question; the run goes on.
+    chat.press('esc');
+    await chat.waitForScreen('The run goes on.');
+    await chat.waitForBottom(/^› /m, 2);
+    chat.press('esc');
+    await chat.waitForBottom(/^cancel\? \[y\/n\]/m, 2);
     await chat.send('y');
     const screen = await chat.waitForScreen('Reflection on run', 10_000);
     expect(screen).toMatch(/⊘ Run \S+ cancelled/);
