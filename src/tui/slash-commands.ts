@@ -154,9 +154,16 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   },
   {
     name: 'think',
+    args: '[on|off]',
     description: "show or hide the model's reasoning",
-    run: ({ session }) => {
-      session.toggleThinking();
+    run: ({ session }, args) => {
+      const wanted = args.trim().toLowerCase();
+      if (wanted !== '' && wanted !== 'on' && wanted !== 'off') {
+        session.notice(`Unknown argument "${args.trim()}": /think switches the reasoning on or off; /think on and /think off set it.`, 'warning');
+        return NONE;
+      }
+      if (wanted === '' || (wanted === 'on') !== session.snapshot().showThinking) session.toggleThinking();
+      else session.notice(`Reasoning is ${wanted === 'on' ? 'shown' : 'hidden'} already.`, 'info');
       return NONE;
     },
   },
@@ -182,6 +189,10 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       // Loaded when used: the chat's first frame does not wait for the workspace scanner.
       const { gatherWorkspaceContext } = await import('../agent/workspace-context.js');
       const draft = draftAgentsSection(await gatherWorkspaceContext(workspace));
+      if (args.trim() !== '' && args.trim() !== 'write') {
+        session.notice(`Unknown argument "${args.trim()}": /init shows a draft, /init write adds it to AGENTS.md.`, 'warning');
+        return NONE;
+      }
       if (args.trim() !== 'write') {
         session.notice(`A draft for AGENTS.md (nothing is written yet):\n\n${draft}\nType /init write to add it to ${workspace}/AGENTS.md, then edit the blanks.`, 'info');
         return NONE;
@@ -201,5 +212,11 @@ export async function runSlashCommand(text: string, context: SlashContext): Prom
     context.session.notice(`Unknown command /${head}. Try: ${SLASH_COMMANDS.map((candidate) => `/${candidate.name}`).join(' ')}`, 'warning');
     return NONE;
   }
-  return command.run(context, rest.join(' '));
+  const args = rest.join(' ');
+  // A command that takes nothing does not run with something it would ignore (`/clear all`, `/runs --json`).
+  if (command.args === undefined && args.trim() !== '') {
+    context.session.notice(`/${command.name} takes no arguments; "${args.trim()}" was not used, and nothing was done.`, 'warning');
+    return NONE;
+  }
+  return command.run(context, args);
 }

@@ -46,7 +46,7 @@ describe('slash commands', () => {
     await app.send('/help');
     await app.waitForText('y or Enter runs it, n rejects it, e opens it in $VISUAL/$EDITOR');
     await app.waitForText('Esc interrupts the answer, or opens the run menu (y cancels, p pauses/resumes). /pause and /resume too. Ctrl-C twice quits.');
-    await app.waitForText('Commands: /help /plans /runs /status [run] /pause /resume [run] /new /sessions [id] /model /think /approve [ask|read|write] /clear /quit /init [write]');
+    await app.waitForText('Commands: /help /plans /runs /status [run] /pause /resume [run] /new /sessions [id] /model /think [on|off] /approve [ask|read|write] /clear /quit /init [write]');
   });
 
   it('/init shows an AGENTS.md draft from the workspace scan, writes it only on /init write, and never twice', async (context) => {
@@ -90,6 +90,23 @@ describe('slash commands', () => {
     expect(frame).toMatch(/ {2}two {14}succeeded +\d+(?:ms|\.\ds)/);
     await app.send('/status nope');
     await app.waitFor('✗ ');
+  });
+
+  it('an argument a command does not take, or does not know, does nothing and says so; /think on and off set the reasoning', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    await app.send('/clear all');
+    await app.waitFor('/clear takes no arguments; "all" was not used, and nothing was done.');
+    await app.send('/init wirte');
+    const frame = await app.waitFor('Unknown argument "wirte": /init shows a draft, /init write adds it to AGENTS.md.');
+    expect(frame).not.toContain('A draft for AGENTS.md');
+    await app.send('/think on');
+    await app.waitFor('Reasoning shown');
+    await app.send('/think on');
+    await app.waitFor('Reasoning is shown already.');
+    await app.send('/think off');
+    await app.waitFor('Reasoning hidden');
+    await app.send('/think maybe');
+    await app.waitFor('Unknown argument "maybe": /think switches the reasoning on or off');
   });
 
   it('/status and /runs with no runs say so', async (context) => {
