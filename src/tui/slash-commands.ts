@@ -22,6 +22,8 @@ export type SlashAction = { readonly type: 'none' } | { readonly type: 'quit' } 
 export type SlashCommand = {
   readonly name: string;
   readonly args?: string;
+  /** Takes no arguments but answers one itself (/model <name> says how to change the model). */
+  readonly answersArguments?: true;
   readonly description: string;
   run(context: SlashContext, args: string): Promise<SlashAction> | SlashAction;
 };
@@ -134,6 +136,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   },
   {
     name: 'model',
+    answersArguments: true,
     description: 'the model and endpoint in use',
     run: ({ session, model }, args) => {
       const wanted = args.trim();
@@ -214,7 +217,7 @@ export async function runSlashCommand(text: string, context: SlashContext): Prom
   }
   const args = rest.join(' ');
   // A command that takes nothing does not run with something it would ignore (`/clear all`, `/runs --json`).
-  if (command.args === undefined && args.trim() !== '') {
+  if (command.args === undefined && !command.answersArguments && args.trim() !== '') {
     context.session.notice(`/${command.name} takes no arguments; "${args.trim()}" was not used, and nothing was done.`, 'warning');
     return NONE;
   }
