@@ -30,6 +30,34 @@ function ksa(args: string[]) {
 
 const clusterCalls = async () => (await kube.calls()).filter(([program, ...args]) => (program === 'kubectl' || program === 'helm') && args[0] !== 'config');
 
+/**
+ * Runs a plan whose kubectl steps name no context while prod-eu becomes current between them (as another
+ * terminal's use-context would): the second is refused. Returns the run, its refused step's event and the
+ * stand-in's calls, of which only the first step's went to the cluster.
+ */
+async function runWhileProdBecomesCurrent(name: string) {
+  const before = (await kube.calls()).length;
+  const plan = path.join(sandbox.dir, name);
+  await writeFile(
+    plan,
+    [
+      'goal: Delete a pod, while someone makes prod current',
+      'steps:',
+      '  - { id: before, tool: kubectl, args: { args: [get, pods] } }',
+      `  - { id: switch, dependsOn: [before], tool: shell, args: { command: "echo '{\\"context\\":\\"prod-eu\\"}' > ${kube.stateFile}" } }`,
+      '  - { id: after, dependsOn: [switch], tool: kubectl, args: { args: [delete, pod, web-0] } }',
+      '',
+    ].join('\n'),
+  );
+  const result = await runKsa(['run', plan, '--yes', '--allow-destroy', '--json'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
+  expect(result.code, describeResult(result)).toBe(1);
+  const failed = eventsOf(parseNdjson(result.stdout), 'step_failed', 'after')[0]!;
+  expect(failed, result.stderr).toBeDefined();
+  const calls = (await kube.calls()).slice(before);
+  expect(calls.filter((call) => call[1] !== 'config')).toEqual([['kubectl', 'get', 'pods']]);
+  return { result, failed, calls };
+}
+
 describe('examples/deploy-k8s against a stand-in kubectl', () => {
   it('deploys: every step shows and names its cluster; build, load, diff, dry-run, apply, set image, rollout, port-forward', async () => {
     await kube.setState({ context: 'kind-ksa', revisions: { 'deployment/shop-web': 2 } });
@@ -84,56 +112,20 @@ describe('examples/deploy-k8s against a stand-in kubectl', () => {
 describe('the context a plan was approved with', () => {
   it('a step that would touch another context (switched while the run goes on) is refused, and nothing of it runs', async () => {
     await kube.setState({ context: 'kind-dev' });
-    const before = (await kube.calls()).length;
-    const plan = path.join(sandbox.dir, 'switch.yaml');
-    await writeFile(
-      plan,
-      [
-        'goal: Look at pods, while someone switches the context',
-        'steps:',
-        '  - { id: before, tool: kubectl, args: { args: [get, pods] } }',
-        `  - { id: switch, dependsOn: [before], tool: shell, args: { command: "echo '{\\"context\\":\\"prod-eu\\"}' > ${kube.stateFile}" } }`,
-        '  - { id: after, dependsOn: [switch], tool: kubectl, args: { args: [delete, pod, web-0] } }',
-        '',
-      ].join('\n'),
-    );
-    const result = await runKsa(['run', plan, '--yes', '--allow-destroy', '--json'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
-    expect(result.code, describeResult(result)).toBe(1);
+    const { result, failed, calls } = await runWhileProdBecomesCurrent('switch.yaml');
     expect(result.stderr).toMatch(/^ +cluster kind-dev \(current\) · namespace default \(the context's\)$/m);
-    const failed = eventsOf(parseNdjson(result.stdout), 'step_failed', 'after')[0]!;
-    expect(failed, result.stderr).toBeDefined();
     expect(failed.error).toBe(
       'step after (kubectl) would touch kube context "prod-eu", but the plan was approved for "kind-dev"; nothing was run. Switch back with kubectl config use-context kind-dev, or plan again for the other cluster.',
     );
     // kubectl ran for the first step and to read the current context, never for the refused one.
-    const calls = (await kube.calls()).slice(before);
-    expect(calls.filter((call) => call[1] !== 'config')).toEqual([['kubectl', 'get', 'pods']]);
     expect(calls.filter((call) => call[1] === 'config').length).toBeGreaterThanOrEqual(2);
   });
 
   it('with no context current at approval, a step that names none is refused once one becomes current', async () => {
     await kube.setState({});
-    const before = (await kube.calls()).length;
-    const plan = path.join(sandbox.dir, 'none-current.yaml');
-    await writeFile(
-      plan,
-      [
-        'goal: Delete a pod, while someone makes prod current',
-        'steps:',
-        '  - { id: before, tool: kubectl, args: { args: [get, pods] } }',
-        `  - { id: switch, dependsOn: [before], tool: shell, args: { command: "echo '{\\"context\\":\\"prod-eu\\"}' > ${kube.stateFile}" } }`,
-        '  - { id: after, dependsOn: [switch], tool: kubectl, args: { args: [delete, pod, web-0] } }',
-        '',
-      ].join('\n'),
-    );
-    const result = await runKsa(['run', plan, '--yes', '--allow-destroy', '--json'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
-    expect(result.code, describeResult(result)).toBe(1);
+    const { result, failed } = await runWhileProdBecomesCurrent('none-current.yaml');
     expect(result.stderr).toContain('kube context: none is current (a cluster step that names none is refused if one becomes current)');
-    const failed = eventsOf(parseNdjson(result.stdout), 'step_failed', 'after')[0]!;
-    expect(failed, result.stderr).toBeDefined();
     expect(failed.error).toMatch(/^step after \(kubectl\) would touch kube context "prod-eu", but the plan was approved while no kube context was current; nothing was run\./);
-    const calls = (await kube.calls()).slice(before);
-    expect(calls.filter((call) => call[1] !== 'config')).toEqual([['kubectl', 'get', 'pods']]);
   });
 
   it('a step whose args point kubectl at another kubeconfig is refused like a context switch, and nothing of it runs', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { eventually } from '../helpers/cli.js';
 import { chatHarnessFor, chatTerminal, KEYS, occurrences } from '../helpers/chat-pty.js';
 import { markerPlan, proposal, reflectionReply } from '../helpers/chat-script.js';
@@ -11,6 +11,25 @@ import { spawnKsaPty } from '../helpers/pty.js';
 // Esc and Ctrl-C in a real terminal: Esc stops a streaming answer at once (the
 // HTTP stream is closed), and asks before cancelling a run; Ctrl-C twice
 // quits, cancelling a run and saving the session first.
+
+/** A chat whose approved run has finished `first` (which its rollback undoes) and waits in `wait` until a file named go exists. */
+async function gatedRunStarted(context: TestContext) {
+  const harness = await chatHarnessFor(context);
+  const plan = {
+    goal: 'Deploy behind a gate',
+    steps: [
+      { id: 'first', tool: 'shell', args: { command: 'touch marker-first' }, rollback: { tool: 'shell', args: { command: 'rm -f marker-first' } } },
+      { id: 'wait', tool: 'shell', args: { command: 'echo waiting; while [ ! -f go ]; do sleep 0.05; done' }, dependsOn: ['first'] },
+    ],
+  };
+  const chat = await harness.open();
+  harness.server.enqueue(...proposal('deploy', plan));
+  await chat.send('deploy behind the gate');
+  await chat.waitForScreen('run? [y/n/e]');
+  await chat.send('y');
+  await chat.waitForScreen(/─ wait running .*│ waiting/, 10_000);
+  return { harness, chat };
+}
 
 const WORDS = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
 
@@ -80,20 +99,7 @@ describe.concurrent('ksa chat: interrupting', () => {
   });
 
   it('Ctrl-C twice during a run: cancelled and rolled back, the session saved, exit 0; --continue shows the cancelled run', async (context) => {
-    const harness = await chatHarnessFor(context);
-    const plan = {
-      goal: 'Deploy behind a gate',
-      steps: [
-        { id: 'first', tool: 'shell', args: { command: 'touch marker-first' }, rollback: { tool: 'shell', args: { command: 'rm -f marker-first' } } },
-        { id: 'wait', tool: 'shell', args: { command: 'echo waiting; while [ ! -f go ]; do sleep 0.05; done' }, dependsOn: ['first'] },
-      ],
-    };
-    const chat = await harness.open();
-    harness.server.enqueue(...proposal('deploy', plan));
-    await chat.send('deploy behind the gate');
-    await chat.waitForScreen('run? [y/n/e]');
-    await chat.send('y');
-    await chat.waitForScreen(/─ wait running .*│ waiting/, 10_000);
+    const { harness, chat } = await gatedRunStarted(context);
     chat.press('ctrlC');
     await chat.waitForScreen('Press Ctrl-C again to quit (the running plan is cancelled and rolled back first).');
     chat.press('ctrlC');
@@ -109,20 +115,7 @@ describe.concurrent('ksa chat: interrupting', () => {
   });
 
   it('SIGTERM during a run: cancelled and rolled back, the session saved, exit 143 as the contract gives for SIGTERM', async (context) => {
-    const harness = await chatHarnessFor(context);
-    const plan = {
-      goal: 'Deploy behind a gate',
-      steps: [
-        { id: 'first', tool: 'shell', args: { command: 'touch marker-first' }, rollback: { tool: 'shell', args: { command: 'rm -f marker-first' } } },
-        { id: 'wait', tool: 'shell', args: { command: 'echo waiting; while [ ! -f go ]; do sleep 0.05; done' }, dependsOn: ['first'] },
-      ],
-    };
-    const chat = await harness.open();
-    harness.server.enqueue(...proposal('deploy', plan));
-    await chat.send('deploy behind the gate');
-    await chat.waitForScreen('run? [y/n/e]');
-    await chat.send('y');
-    await chat.waitForScreen(/─ wait running .*│ waiting/, 10_000);
+    const { harness, chat } = await gatedRunStarted(context);
     chat.term.kill('SIGTERM');
     expect(await chat.term.exited).toMatchObject({ exitCode: 143, timedOut: false });
     expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
