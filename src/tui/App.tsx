@@ -197,10 +197,10 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
             <Text dimColor={color}>({snapshot.activity === 'thinking' && !snapshot.showThinking ? '/think shows the reasoning · ' : ''}Esc to interrupt)</Text>
           </Text>
         ) : null}
-        {pending && pendingPrinted ? <PrintedCardPrompt proposal={pending} color={color} /> : null}
+        {pending && pendingPrinted ? <PrintedCardPrompt proposal={pending} color={color} runInProgress={snapshot.runId !== undefined} /> : null}
         {pending && !pendingPrinted ? (
           <Box ref={printedCards.cardRef} flexDirection="column" flexShrink={0}>
-            <PlanCard proposal={pending} tools={props.tools} color={color} />
+            <PlanCard proposal={pending} tools={props.tools} color={color} runInProgress={snapshot.runId !== undefined} />
           </Box>
         ) : null}
         {snapshot.phase === 'editing' && snapshot.editProblems ? (
@@ -267,14 +267,14 @@ function useLiveRows(stdout: NodeJS.WriteStream): { rows: number | undefined; fo
   return { rows: stdout.isTTY ? Math.max(1, rows - footerRows - 1) : undefined, footerRef, runPanelRef };
 }
 
-function PrintedCardPrompt({ proposal, color }: { readonly proposal: ProposedPlan; readonly color: boolean }) {
+function PrintedCardPrompt({ proposal, color, runInProgress }: { readonly proposal: ProposedPlan; readonly color: boolean; readonly runInProgress: boolean }) {
   const count = proposal.plan.steps.length;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? 'cyan' : undefined} paddingX={1}>
       <Text wrap="truncate-end">
         <Text bold>Plan: {visible(proposal.plan.goal)}</Text> · {count} step{count === 1 ? '' : 's'}, shown in full above
       </Text>
-      <ApprovalKeys color={color} />
+      <ApprovalKeys color={color} runInProgress={runInProgress} />
     </Box>
   );
 }

@@ -13,6 +13,8 @@ export type Props = {
   readonly color: boolean;
   /** Set once the user decided; a pending card shows the approval keys instead. */
   readonly decision?: PlanDecision;
+  /** A run goes on meanwhile: the card says that y waits for its end (said only in a notice, that scrolls away under a tall card). */
+  readonly runInProgress?: boolean;
 };
 
 const DECISIONS = {
@@ -24,7 +26,7 @@ const DECISIONS = {
 } as const;
 
 /** The plan as the user approves it: numbered steps, dependencies, exact commands, retries, rollbacks, each step's risk level and why. */
-export const PlanCard = memo(function PlanCard({ proposal, tools, color, decision }: Props) {
+export const PlanCard = memo(function PlanCard({ proposal, tools, color, decision, runInProgress }: Props) {
   const risk = usePlanRisk(proposal.plan, tools);
   const lines = formatPlan(proposal.plan, tools, createStyler(color), undefined, risk);
   const workers = usePlanWorkers(proposal.plan, tools, decision === undefined);
@@ -65,7 +67,7 @@ export const PlanCard = memo(function PlanCard({ proposal, tools, color, decisio
       ) : null}
       {decision === undefined ? (
         <Box marginTop={1}>
-          <ApprovalKeys color={color} />
+          <ApprovalKeys color={color} runInProgress={runInProgress} />
         </Box>
       ) : (
         <Text color={color ? DECISIONS[decision].tone : undefined}>{DECISIONS[decision].text}</Text>
@@ -75,10 +77,17 @@ export const PlanCard = memo(function PlanCard({ proposal, tools, color, decisio
 });
 
 /** What the user may answer to a plan that waits. */
-export function ApprovalKeys({ color }: { readonly color: boolean }) {
+export function ApprovalKeys({ color, runInProgress }: { readonly color: boolean; readonly runInProgress?: boolean }) {
+  const approve = runInProgress ? (
+    <Text color={color ? 'yellow' : undefined}>a run is in progress: approve (<Text bold>y</Text>) once it ends, or Esc cancels it</Text>
+  ) : (
+    <>
+      <Text bold color={color ? 'green' : undefined}>y</Text>/Enter run it
+    </>
+  );
   return (
     <Text>
-      <Text bold color={color ? 'green' : undefined}>y</Text>/Enter run it · <Text bold color={color ? 'red' : undefined}>n</Text> reject · <Text bold color={color ? 'yellow' : undefined}>e</Text> edit in $EDITOR · or type what to change
+      {approve} · <Text bold color={color ? 'red' : undefined}>n</Text> reject · <Text bold color={color ? 'yellow' : undefined}>e</Text> edit in $EDITOR · or type what to change
     </Text>
   );
 }

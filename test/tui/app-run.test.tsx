@@ -74,6 +74,25 @@ describe('a run in the chat', () => {
     await app.waitFor('Reflection on run run-1', 10_000);
   });
 
+  it('a second plan proposed during a run says on its card that it can be approved once the run ends; y until then only says so', async (context) => {
+    const second = { goal: 'Touch later', steps: [{ id: 'later', tool: 'shell', args: { command: 'touch marker-later' } }] };
+    const model = chatModel([propose, { text: 'Ready.' }, propose, { text: 'Second plan ready.' }], [json(GATED_PLAN), json(second), json(REFLECTION), json(REFLECTION)]);
+    const app = await renderChatApp(context, { model });
+    await startGatedRun(app);
+    await app.send('and touch a file later');
+    let frame = await app.waitFor('Second plan ready.');
+    frame = await app.waitFor('a run is in progress: approve (y) once it ends, or Esc cancels it · n reject');
+    await app.send('y');
+    await app.waitFor('A run is in progress; wait for it');
+    expect(has(app, 'marker-later')).toBe(false);
+    await writeFile(path.join(app.workspace, 'go'), '');
+    await app.waitFor('Reflection on run run-1', 10_000);
+    frame = await app.waitFor((f) => tail(f, 12).includes('y/Enter run it · n reject'));
+    await app.send('y');
+    await app.waitFor('Reflection on run run-2', 10_000);
+    expect(has(app, 'marker-later')).toBe(true);
+  });
+
   it('Esc asks to cancel; n lets the run go on', async (context) => {
     const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(GATED_PLAN), json(REFLECTION)]) });
     await startGatedRun(app);
