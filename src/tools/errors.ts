@@ -1,5 +1,6 @@
 import { KsaError } from '../planning/ksa-error.js';
 import { unknownToolMessage } from '../planning/suggest.js';
+import { htmlGist } from './html-gist.js';
 
 /** A misuse of a tool that is not about one argument's type, e.g. a `cwd` that does not exist. */
 export class ToolError extends KsaError {
@@ -83,7 +84,7 @@ export class HttpStatusError extends KsaError {
   readonly body: unknown;
 
   constructor({ method, url, status, expected, body }: { method: string; url: string; status: number; expected: string; body: unknown }) {
-    const text = oneLine(typeof body === 'string' ? body : JSON.stringify(body) ?? '', 200);
+    const text = oneLine(typeof body === 'string' ? (htmlGist(body) ?? body) : JSON.stringify(body) ?? '', 200);
     super({ name: 'HttpStatusError', message: `${method} ${url} answered ${status} (expected ${expected})${text ? `: ${text}` : ''}` });
     this.status = status;
     this.body = body;

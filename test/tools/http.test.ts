@@ -39,6 +39,12 @@ beforeAll(async () => {
         response.setHeader('content-type', 'text/plain');
         response.end(`service down\n${'x'.repeat(500)}`);
         return;
+      case '/page':
+        // Another server on the port (python -m http.server): its error page.
+        response.statusCode = 404;
+        response.setHeader('content-type', 'text/html');
+        response.end('<!DOCTYPE HTML>\n<html lang="en">\n<head><meta charset="utf-8"><title>Error response</title></head>\n<body><h1>Error response</h1><p>Error code: 404</p></body></html>');
+        return;
       case '/created':
         response.statusCode = 201;
         response.end();
@@ -116,6 +122,10 @@ describe('http', () => {
     expect(message.startsWith(`GET ${base}/down answered 503 (expected 2xx): service down xxx`)).toBe(true);
     expect(message).not.toContain('\n');
     expect(message.length).toBeLessThan(`GET ${base}/down answered 503 (expected 2xx): `.length + 202);
+  });
+
+  it('an HTML page among the answer is said by its title, not quoted tag by tag', async () => {
+    await expect(httpTool.execute({ url: `${base}/page` }, createToolContext(ws))).rejects.toThrow(new RegExp(`^GET ${base.replace(/[.]/g, '\\.')}/page answered 404 \\(expected 2xx\\): Error response$`));
   });
 
   it('honours expectStatus, a number or a list', async () => {

@@ -1,4 +1,5 @@
 import { APICallError, RetryError } from 'ai';
+import { htmlGist } from '../../tools/html-gist.js';
 
 /**
  * What a failed call says about the model server, from the shapes servers
@@ -68,21 +69,7 @@ export function serverWords(body: string | undefined, fallback = ''): string {
       return oneLine(text);
     }
   }
-  if (/^<(?:!doctype|html|head|body|title|h1)/i.test(text)) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
-    const heading = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(text)?.[1];
-    const body = text.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ');
-    return oneLine(decodeEntities(stripTags(title ?? heading ?? body)));
-  }
-  return oneLine(text);
-}
-
-function stripTags(text: string): string {
-  return text.replace(/<[^>]+>/g, ' ');
-}
-
-function decodeEntities(text: string): string {
-  return text.replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return oneLine(htmlGist(text) ?? text);
 }
 
 export function oneLine(text: string): string {
