@@ -78,9 +78,12 @@ export function InputLine({ prompt, placeholder, active, commands, color, onSubm
   return (
     <Box flexDirection="column">
       <Box>
-        <Text color={color ? 'cyan' : undefined} bold>
-          {prompt}{' '}
-        </Text>
+        {/* A margin, not a trailing space: Ink trims that when the text beside it wraps ("›ask about the run"). */}
+        <Box marginRight={1} flexShrink={0}>
+          <Text color={color ? 'cyan' : undefined} bold>
+            {prompt}
+          </Text>
+        </Box>
         <TextField key={textKey} value={value} onChange={change} onSubmit={submit} placeholder={placeholder} focus={active} />
       </Box>
       {matches.length > 0 ? (
