@@ -131,7 +131,7 @@ function describeModelError(error: unknown, config: ErrorConfig): ModelError {
     // No status: the request never got an answer.
     return new ModelError({
       reason: 'unreachable',
-      message: `cannot reach the model endpoint ${endpoint}${attempts} (${connectionProblem(last)}); is the server running? It is set by ${config.sources.baseURL}`,
+      message: `cannot reach the model endpoint ${endpoint}${attempts} (${connectionProblem(last)}); is the server running? ${config.sources.baseURL === 'the default' ? 'It is the default endpoint; set OPENAI_BASE_URL for another' : `It is set by ${config.sources.baseURL}`}`,
       cause: error,
     });
   }

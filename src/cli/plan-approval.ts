@@ -41,6 +41,8 @@ export type ApprovalRequest = ApprovalFlags & {
   /** What is approved, for the run record: `ksa run plan.yaml`. */
   readonly command: string;
   readonly style: Styler;
+  /** The plan was read from stdin (`ksa run -`): stdin cannot also answer the question, terminal or not. */
+  readonly planFromStdin?: boolean;
 };
 
 /**
@@ -74,9 +76,10 @@ export async function approvePlan(io: CliIO, request: ApprovalRequest): Promise<
     }
     return approved('--yes', destroyFlag);
   }
-  if (!canPrompt(io)) {
+  if (!canPrompt(io) || request.planFromStdin) {
+    const noQuestion = request.planFromStdin ? 'stdin holds the plan, so it cannot also answer the question' : 'there is no terminal to ask for approval';
     throw new CliError({
-      message: `not approved: this plan runs commands, and there is no terminal to ask for approval (${decision.why}). Review the plan above and pass --yes to run it${decision.destroy.length > 0 ? ' (with --allow-destroy: it destroys things)' : ''}.`,
+      message: `not approved: this plan runs commands, and ${noQuestion} (${decision.why}). Review the plan above and pass --yes to run it${decision.destroy.length > 0 ? ' (with --allow-destroy: it destroys things)' : ''}.`,
     });
   }
   if (decision.destroy.length > 0) writeLine(io.stderr, request.style.red(`This plan destroys things: ${decision.destroy.join(', ')} (see the steps marked above). y approves them too.`));

@@ -42,15 +42,16 @@ export function buildProgram(io: CliIO, setExit: (code: ExitCodeValue) => void):
 Examples:
   $ ksa validate examples/deploy-local/plan.yaml
   $ ksa run examples/deploy-local/plan.yaml --dry-run
-  $ ksa run examples/deploy-local/plan.yaml --yes --allow-destroy --input port=9090
+  $ ksa run examples/deploy-local/plan.yaml --yes --input port=9090
   $ ksa run plan.yaml --yes --json | jq -c 'select(.type == "step_failed")'
 
   $ ksa runs
   $ ksa status               # the latest run
   $ ksa resume 20261125-1542 # a unique prefix of a run id is enough
 
-Exit codes: 0 succeeded, 1 run failed, 2 invalid plan/usage/not approved, 130 cancelled (143 on SIGTERM).
-Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_API_KEY, KSA_MODEL.`,
+Exit codes: 0 succeeded, 1 run failed or the model could not be used, 2 invalid plan/usage/not approved, 130 cancelled (143 on SIGTERM).
+Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_API_KEY, KSA_MODEL,
+  KSA_MODEL_TIMEOUT_MS (how long a model may stay silent), KSA_REDIS_URL (the Redis of ksa worker and --redis).`,
     );
 
   program
@@ -128,7 +129,7 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .option('-y, --yes', 'approve the proposed plan and run it; its reflection is added to the session')
     .option('--approve <mode>', 'ask (default: every plan asks), read (read-only or allowed plans run unasked) or write (only destroy steps ask)')
     .option('--allow-destroy', 'let --yes approve destroy steps too')
-    .option('-o, --output <file>', 'save a proposed plan as YAML (run it later with ksa run <file>)')
+    .option('-o, --output <file>', 'save a proposed plan: YAML, or JSON for a .json file (run it later with ksa run <file>)')
     .option('--workspace <dir>', 'the folder to deploy from (default: the current one)')
     .action(async (message: string, flags) => setExit(await (await import('./commands/ask.js')).askCommand(io, message, flags)));
 

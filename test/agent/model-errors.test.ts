@@ -68,6 +68,11 @@ describe('toModelError', () => {
     expect(error.message).toBe(`cannot reach the model endpoint http://127.0.0.1:9999/v1 (${problem}); is the server running? It is set by OPENAI_BASE_URL`);
   });
 
+  it('an unreachable default endpoint says it is the default and how to set another', () => {
+    const error = toModelError(retried([apiError(undefined, undefined, { cause: netError('ENOTFOUND') })]), { ...CONFIG, baseURL: 'https://api.openai.com/v1', sources: { baseURL: 'the default', model: 'the default' } });
+    expect(error.message).toBe('cannot reach the model endpoint https://api.openai.com/v1 (host not found); is the server running? It is the default endpoint; set OPENAI_BASE_URL for another');
+  });
+
   it('the cause code is found a few levels deep (fetch failed → cause → cause)', () => {
     const deep = Object.assign(new Error('fetch failed'), { cause: Object.assign(new Error('other side closed'), { cause: netError('ECONNREFUSED') }) });
     expect(toModelError(apiError(undefined, undefined, { cause: deep }), CONFIG).message).toContain('(connection refused)');

@@ -22,7 +22,8 @@ describe.concurrent('help and version', () => {
     expect(result.stdout).toMatch(/Usage: ksa/);
     for (const command of ['validate', 'run', 'schema', 'tools']) expect(result.stdout).toContain(command);
     expect(result.stdout).toContain('--version');
-    expect(result.stdout).toMatch(/Exit codes: 0 succeeded, 1 run failed, 2 .*130/);
+    expect(result.stdout).toMatch(/Exit codes: 0 succeeded, 1 run failed or the model could not be used, 2 .*130/);
+    for (const name of ['KSA_HOME', 'OPENAI_BASE_URL', 'KSA_MODEL,', 'KSA_MODEL_TIMEOUT_MS', 'KSA_REDIS_URL']) expect(result.stdout).toContain(name);
     expect(result.stderr).toBe('');
   });
 

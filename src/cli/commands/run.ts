@@ -101,6 +101,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     question: `Run these ${plan.steps.length} steps?`,
     command: `ksa run ${file}`,
     style,
+    planFromStdin: file === '-',
   });
   if (approved !== ExitCode.ok || !approval) return approved;
 
