@@ -152,7 +152,7 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
   try {
     const { runId, record, status, owner } = await runs.inspect(runIdOrPrefix);
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
-    if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} is ${status}; only interrupted or paused runs can be resumed.`;
+    if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} ${status === 'running' ? 'is running' : `has ${status === 'cancelled' ? 'been cancelled' : status}`}; only interrupted or paused runs can be resumed.`;
     const done = Object.entries(record.state.steps).filter(([, st]) => st.status === 'succeeded' || st.status === 'skipped').map(([id]) => id);
     return {
       planId: `resume-${runId}`,

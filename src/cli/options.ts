@@ -36,7 +36,10 @@ const DECIMAL = /^\d+(?:\.\d+)?$/;
 export function parseWholeNumber(value: string | undefined, flag: string, min = 1): number | undefined {
   if (value === undefined) return undefined;
   const n = WHOLE.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw new CliError({ message: `${flag} expects a whole number of at least ${min}, got "${value}"` });
+  if (!Number.isSafeInteger(n) || n < min) {
+    const range = WHOLE.test(value) && n >= min ? `from ${min} to ${Number.MAX_SAFE_INTEGER}` : `of at least ${min}`;
+    throw new CliError({ message: `${flag} expects a whole number ${range}, got "${value}"` });
+  }
   return n;
 }
 

@@ -149,7 +149,7 @@ describe('slash commands', () => {
   it('/resume of a finished run says it cannot', async (context) => {
     const app = await afterOneRun(context);
     await app.send('/resume run-1');
-    await app.waitForText('! Run run-1 is succeeded; only interrupted or paused runs can be resumed.');
+    await app.waitForText('! Run run-1 has succeeded; only interrupted or paused runs can be resumed.');
   });
 
   it('/model names the model and endpoint and where they came from', async (context) => {
