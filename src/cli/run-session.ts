@@ -46,7 +46,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const color = colorEnabled(io.stderr, io.env);
   const style = createStyler(color);
   const view = createRunView(run.runId, plan);
-  if (options.mode !== 'fresh') seedRunView(view, run.record.state);
+  if (options.mode !== 'fresh') seedRunView(view, run.record.state, { keepEnded: options.mode === 'rollback' });
   const warn = (message: string) => io.stderr.write(`ksa: ${message.startsWith('stopped') ? '' : 'warning: '}${visible(message)}\n`);
   const interactive = io.stderr.isTTY === true && !isCI(io.env);
   // Ink and React load only for a terminal: plain runs and other commands start faster.

@@ -83,14 +83,18 @@ export function createRunView(runId: string, plan: Plan): RunView {
 }
 
 /** Shows the steps a resumed run had already finished before this process took it over. */
-export function seedRunView(view: RunView, state: RunState): void {
+export function seedRunView(view: RunView, state: RunState, options: { readonly keepEnded?: boolean } = {}): void {
   for (const [id, st] of Object.entries(state.steps)) {
     const step = view.steps.get(id);
-    if (!step || (st.status !== 'succeeded' && st.status !== 'skipped')) continue;
+    // Failed and cancelled steps run again when a run resumes; when it is only rolled back (`ksa cancel` of an
+    // interrupted run, keepEnded) they stay as they ended, and the summary says so rather than "pending".
+    const ended = st.status === 'succeeded' || st.status === 'skipped' || (options.keepEnded === true && (st.status === 'failed' || st.status === 'cancelled'));
+    if (!step || !ended) continue;
     step.status = st.status;
     step.attempt = st.attempts;
     if (st.startedAt && st.endedAt) step.durationMs = Date.parse(st.endedAt) - Date.parse(st.startedAt);
     if (st.skipReason) step.skipReason = st.skipReason;
+    if (st.error) step.error = st.error;
   }
   view.version++;
 }

@@ -109,6 +109,9 @@ describe.concurrent('ksa cancel', () => {
 
     const cancel = await runKsa(['cancel', runId, '--yes'], { home, cwd: dir, timeoutMs: 20_000 });
     expectExit(cancel, 0);
+    // The summary says how the failed step ended, not "pending" as if it had never run.
+    expect(cancel.stderr).toMatch(/^ +✗ long +failed .*command was killed by SIGKILL/m);
+    expect(cancel.stderr).not.toMatch(/^ +· long +pending/m);
     const status = await ksaJson<StatusDoc & { error?: string; failedStepId?: string }>(['status', runId], { home });
     expect(status.status).toBe('cancelled');
     expect(statusOf(status, 'long')).toMatchObject({ status: 'failed', attempts: 1, error: 'command was killed by SIGKILL' });
