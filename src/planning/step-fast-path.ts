@@ -109,28 +109,28 @@ function rollbackAction(value: unknown): Record<string, unknown> | undefined {
   return out;
 }
 
-/** A shallow copy of the arguments, as z.record(z.string(), z.unknown()) makes; `{}` when absent. */
+/**
+ * The arguments as z.record(z.string(), z.unknown()) takes them; `{}` when absent. The object itself,
+ * not a copy as zod makes: nothing changes a plan's arguments, and 100k copies were a tenth of the
+ * time validation took.
+ */
 function argsRecord(value: unknown): Record<string, unknown> | undefined {
   if (value === undefined) return {};
   if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return MISS;
+  for (const key in value) if (key === '__proto__') return MISS;
+  if (Object.getPrototypeOf(value) === Object.prototype) return value;
+  // One without a prototype (rare: no parser here makes one) gets zod's plain copy.
   const out: Record<string, unknown> = {};
-  for (const key in value) {
-    if (key === '__proto__') return MISS;
-    out[key] = value[key];
-  }
+  for (const key in value) out[key] = value[key];
   return out;
 }
 
+/** The ids as z.array(z.string()) takes them; the array itself, as argsRecord keeps the arguments. */
 function stringArray(value: unknown): string[] | undefined {
   if (value === undefined) return [];
   if (!Array.isArray(value)) return MISS;
-  const out = new Array<string>(value.length);
-  for (let i = 0; i < value.length; i++) {
-    const item: unknown = value[i];
-    if (typeof item !== 'string') return MISS;
-    out[i] = item;
-  }
-  return out;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return MISS;
+  return value as string[];
 }
 
 /** Every own enumerable key is a known field with a value (zod keeps a present `undefined`; the fast path leaves that to it). */
