@@ -28,14 +28,7 @@ export function kubeCommandLine(program: KubeProgram, scope: KubeScope, args: re
   return [command.program, ...command.args].map(quoteArg).join(' ');
 }
 
-export type KubeRun = {
-  readonly program: KubeProgram;
-  readonly scope: KubeScope;
-  readonly args: readonly string[];
-  readonly cwd?: string;
-  /** The call prints `-o json` to be parsed: its stdout is kept whole up to MAX_JSON_BYTES, not cut to the output's 1 MiB. */
-  readonly json?: boolean;
-};
+export type KubeRun = { readonly program: KubeProgram; readonly scope: KubeScope; readonly args: readonly string[]; readonly cwd?: string };
 
 /**
  * How much `-o json` is read to be parsed. A list of every pod, or a Helm release with its rendered
@@ -43,8 +36,11 @@ export type KubeRun = {
  */
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
-/** Runs kubectl/helm once (argv, no shell); its output streams to the step. A non-zero exit throws CommandFailedError. */
-export function runKube(run: KubeRun, context: ToolContext): Promise<ProcessOutput> {
+/**
+ * Runs kubectl/helm once (argv, no shell); its output streams to the step. A non-zero exit throws CommandFailedError.
+ * `maxCaptureBytes`: how much of each stream is kept (default: the 1 MiB of any output).
+ */
+export function runKube(run: KubeRun, context: ToolContext, maxCaptureBytes?: number): Promise<ProcessOutput> {
   return runProcess({
     command: run.program,
     args: kubeArgv(run.program, run.scope, run.args),
@@ -53,13 +49,14 @@ export function runKube(run: KubeRun, context: ToolContext): Promise<ProcessOutp
     workspace: context.workspace,
     signal: context.signal,
     onOutput: context.onOutput,
-    ...(run.json ? { maxCaptureBytes: MAX_JSON_BYTES } : {}),
+    ...(maxCaptureBytes !== undefined ? { maxCaptureBytes } : {}),
   });
 }
 
 /** runKube of a call that prints `-o json`: the document parsed, and the output with its stdout kept to 1 MiB as usual. */
 export async function runKubeJson(run: KubeRun, context: ToolContext): Promise<{ readonly output: ProcessOutput; readonly json: unknown }> {
-  const output = await runKube({ ...run, json: true }, context);
+  // Kept whole up to MAX_JSON_BYTES to be parsed, then cut to 1 MiB for the step's output.
+  const output = await runKube(run, context, MAX_JSON_BYTES);
   return { output: boundOutput(output), json: parseJsonOutput(run.program, output) };
 }
 
