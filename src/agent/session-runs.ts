@@ -1,5 +1,5 @@
 import type { LanguageModel } from 'ai';
-import { initialRunState, seedRunView, type Plan, type RunState, type RunView } from '../planning/index.js';
+import { doneStepIds, initialRunState, seedRunView, type Plan, type RunState, type RunView } from '../planning/index.js';
 import type { ApprovalMode } from '../policy/rules/index.js';
 import { failedStepLogTails, localUser, planHash, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
@@ -153,7 +153,7 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
     const { runId, record, status, owner } = await runs.inspect(runIdOrPrefix);
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
     if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} ${status === 'running' ? 'is running' : `has ${status === 'cancelled' ? 'been cancelled' : status}`}; only interrupted or paused runs can be resumed.`;
-    const done = Object.entries(record.state.steps).filter(([, st]) => st.status === 'succeeded' || st.status === 'skipped').map(([id]) => id);
+    const done = doneStepIds(record.state);
     return {
       planId: `resume-${runId}`,
       plan: record.plan,

@@ -9,7 +9,7 @@ import { ExecutionBase, workerOf } from './execution-base.js';
 import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
 import { hasRollback, rollbackTargets, runRollbacks } from './rollback.js';
 import { isPartlyDone, mayBeDone, moveInCompletion, notePartialSuccess } from './partial-success.js';
-import type { RunState } from './state.js';
+import { isStepDone, type RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
 
 export type { InvokeTool, OutputStream, QueryModel, ToolCall } from './tool-call.js';
@@ -57,7 +57,7 @@ export class Execution extends ExecutionBase {
     for (let i = 0; i < n; i++) this.remaining[i] = start[i + 1]! - start[i]!;
     for (let i = 0; i < n; i++) {
       const st = this.stepStates[i]!;
-      if (st.status === 'succeeded' || st.status === 'skipped') this.markDone(i, false);
+      if (isStepDone(st.status)) this.markDone(i, false);
     }
     for (let i = 0; i < n; i++) {
       if (this.stepStates[i]!.status === 'pending' && this.remaining[i] === 0) this.queue.push(i);

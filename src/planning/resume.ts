@@ -1,5 +1,5 @@
 import type { Plan } from './schema.js';
-import type { RunState, StepState } from './state.js';
+import { isStepDone, type RunState, type StepState } from './state.js';
 
 /**
  * Steps that were running when the run stopped are run again (at-least-once); finished ones are kept.
@@ -16,7 +16,7 @@ export function prepareResume(saved: RunState, plan: Plan, resumeFor: 'run' | 'r
     const st = (state.steps[step.id] ??= { status: 'pending', attempts: 0 });
     // Only to be undone: what had ended stays as it ended (a failure with its error and attempts).
     if (forRollback && ENDED.has(st.status)) continue;
-    if (st.status !== 'succeeded' && st.status !== 'skipped') {
+    if (!isStepDone(st.status)) {
       const undo = stillToUndo(st);
       const interrupted = interruptedAttempt(st);
       // Cancelled where it stood: an attempt cut short counts as made.

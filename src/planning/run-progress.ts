@@ -1,7 +1,7 @@
 import { estimateRemaining, type DurationStats, type RunEstimate } from './estimate.js';
 import type { RunEvent } from './events.js';
 import type { Plan } from './schema.js';
-import type { RunState, RunStatus, StepStatus } from './state.js';
+import { isStepDone, type RunState, type RunStatus, type StepStatus } from './state.js';
 
 /**
  * A projection of the event stream for progress views (CLI, chat, tests): one
@@ -88,7 +88,7 @@ export function seedRunView(view: RunView, state: RunState, options: { readonly 
     const step = view.steps.get(id);
     // Failed and cancelled steps run again when a run resumes; when it is only rolled back (`ksa cancel` of an
     // interrupted run, keepEnded) they stay as they ended, and the summary says so rather than "pending".
-    const ended = st.status === 'succeeded' || st.status === 'skipped' || (options.keepEnded === true && (st.status === 'failed' || st.status === 'cancelled'));
+    const ended = isStepDone(st.status) || (options.keepEnded === true && (st.status === 'failed' || st.status === 'cancelled'));
     if (!step || !ended) continue;
     step.status = st.status;
     step.attempt = st.attempts;

@@ -70,6 +70,16 @@ export function initialRunState(runId: string, goal: string, stepIds: readonly s
   return { runId, goal, status: 'pending', inputs, steps, completed: [] };
 }
 
+/** A step done for good: it succeeded or was skipped, and a resumed run does not run it again. */
+export function isStepDone(status: StepState['status']): boolean {
+  return status === 'succeeded' || status === 'skipped';
+}
+
+/** The ids of a run's steps done for good, in the order its state lists them. */
+export function doneStepIds(state: Pick<RunState, 'steps'>): string[] {
+  return Object.entries(state.steps).flatMap(([id, st]) => (isStepDone(st.status) ? [id] : []));
+}
+
 export function isFinished(status: RunStatus): boolean {
   return FINISHED_RUN_STATUSES.has(status);
 }
