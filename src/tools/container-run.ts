@@ -43,17 +43,17 @@ const GLOBAL_OPTIONS_WITH_VALUE = new Set([
  * options (`--context prod run …`, `--remote run …`).
  */
 export function runSubcommandAt(args: readonly string[]): number | undefined {
-  let at = 0;
-  while (at < args.length && args[at]!.startsWith('-') && args[at] !== '--') at += GLOBAL_OPTIONS_WITH_VALUE.has(args[at]!) ? 2 : 1;
+  const at = subcommandAt(args);
   if (args[at] === 'run') return at;
   if (args[at] === 'container' && args[at + 1] === 'run') return at + 1;
   return undefined;
 }
 
-/** The global options before the subcommand: the removal of the run's container must reach the same engine. */
-function globalOptions(args: readonly string[]): readonly string[] {
-  const first = args.findIndex((arg, i) => !arg.startsWith('-') && !GLOBAL_OPTIONS_WITH_VALUE.has(args[i - 1] ?? ''));
-  return args.slice(0, first === -1 ? 0 : first);
+/** Where the subcommand starts: past the global options and their values. */
+function subcommandAt(args: readonly string[]): number {
+  let at = 0;
+  while (at < args.length && args[at]!.startsWith('-') && args[at] !== '--') at += GLOBAL_OPTIONS_WITH_VALUE.has(args[at]!) ? 2 : 1;
+  return at;
 }
 
 /** The `--cidfile` the step already passes, if any (`--cidfile x` or `--cidfile=x`), up to `--`. */
@@ -72,7 +72,8 @@ export async function prepareContainerRun(binary: string, args: readonly string[
   const at = runSubcommandAt(args);
   if (at === undefined) return undefined;
   const given = givenCidfile(args, at + 1);
-  const globals = globalOptions(args);
+  // The removal of the run's container must reach the same engine: the same global options.
+  const globals = args.slice(0, subcommandAt(args));
   if (given !== undefined) {
     return { args, removeContainer: () => removeContainerOf(binary, globals, path.resolve(cwd, given)), dispose: async () => {} };
   }

@@ -14,7 +14,7 @@ export function scalarsAsText(error: z.ZodError, args: unknown): unknown {
   if (fixes.length === 0) return undefined;
   const copy = structuredClone(args);
   for (const issue of fixes) {
-    const parent = issue.path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown>)?.[key], copy);
+    const parent = valueAt(copy, issue.path.slice(0, -1));
     if (parent === null || typeof parent !== 'object') return undefined;
     (parent as Record<PropertyKey, unknown>)[issue.path[issue.path.length - 1]!] = String(valueAt(args, issue.path));
   }
