@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Plan } from '../planning/index.js';
 import type { PlanRisk } from '../policy/index.js';
 import type { ToolDescriber } from './plan-lines.js';
@@ -9,9 +9,16 @@ const assessed = new WeakMap<Plan, PlanRisk>();
 // Plans whose assessment failed: their cards keep the marks of the tools that run commands, and are not waited for again.
 const unassessable = new WeakSet<Plan>();
 
+// Assessments under way: the card, the printed card and the transcript each wait for the same one, not one each.
+const assessing = new WeakMap<Plan, Promise<void>>();
+
 /** The plan's risk once assessed (the shell parser loads asynchronously); undefined until then, when the card still marks the tools that run commands. */
 export function usePlanRisk(plan: Plan, tools: ToolDescriber): PlanRisk | undefined {
-  return usePlanFact(assessed, plan, tools.assess);
+  const read = useMemo(
+    () => (tools.assess ? (of: Plan) => settleRisk(of, tools).then(() => assessed.get(of) ?? Promise.reject(new Error('the plan could not be assessed'))) : undefined),
+    [tools],
+  );
+  return usePlanFact(assessed, plan, read);
 }
 
 /** Whether a card of this plan drawn now shows all it will ever show of its risk: assessed, failed to, or nothing to assess it with. */
@@ -20,13 +27,20 @@ export function riskSettled(plan: Plan, tools: ToolDescriber): boolean {
 }
 
 /** Assesses the plan for the cards drawn after this (a failure is settled too: the card then shows what it knows). */
-export async function settleRisk(plan: Plan, tools: ToolDescriber): Promise<void> {
+export function settleRisk(plan: Plan, tools: ToolDescriber): Promise<void> {
   const assess = tools.assess;
-  if (riskSettled(plan, tools) || !assess) return;
-  await assess(plan).then(
-    (risk) => void assessed.set(plan, risk),
-    () => void unassessable.add(plan),
-  );
+  if (riskSettled(plan, tools) || !assess) return Promise.resolve();
+  let under = assessing.get(plan);
+  if (!under) {
+    under = assess(plan)
+      .then(
+        (risk) => void assessed.set(plan, risk),
+        () => void unassessable.add(plan),
+      )
+      .finally(() => assessing.delete(plan));
+    assessing.set(plan, under);
+  }
+  return under;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ProposedPlan } from '../../src/agent/index.js';
 import { PlanSchema, type PlanInput } from '../../src/planning/index.js';
 import { createBuiltinRegistry } from '../../src/tools/index.js';
 import { PlanCard, PlanDecisionLine } from '../../src/tui/PlanCard.js';
+import { settleRisk } from '../../src/tui/use-plan-risk.js';
 import { describer } from '../../src/tui/tool-describer.js';
 import { eventually } from '../helpers/cli.js';
 import { colourSequences } from '../helpers/pty.js';
@@ -102,6 +103,20 @@ describe('PlanCard', () => {
       expect(trimmed).toContain('read: asks the model');
       expect(assessed.filter((line) => /^!\d\. /.test(line)).map((line) => line.split(' ')[1])).toEqual(['image']);
       expect(assessed).toContain('! destroy: deletes or overwrites what cannot be restored');
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('the card and whoever waits for its risk (the printed card, the transcript) share one assessment', async () => {
+    let calls = 0;
+    const counting = { ...tools, assess: (plan: Parameters<NonNullable<typeof tools.assess>>[0]) => (calls++, tools.assess!(plan)) };
+    const shown = proposal(PLAN);
+    const app = render(<PlanCard proposal={shown} tools={counting} color={false} />);
+    try {
+      await Promise.all([settleRisk(shown.plan, counting), settleRisk(shown.plan, counting)]);
+      await eventually(() => (app.lastFrame()?.includes('risk: destroy') ? true : undefined));
+      expect(calls).toBe(1);
     } finally {
       app.unmount();
     }
