@@ -4,8 +4,7 @@ import type { ProposedPlan } from './agent-tools.js';
 import { switchNotice } from './chat-mode.js';
 import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
 import { CUT_OFF_NOTICE, HISTORY_MESSAGES, runChatTurn, type TurnEvent } from './chat.js';
-import { historyNotices } from './history-notices.js';
-import { unfinishedRunNotices } from './unfinished-runs.js';
+import { reopenedTranscript } from './reopened-transcript.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { toolErrorText } from './tool-error-text.js';
@@ -14,7 +13,7 @@ import { PlanningError, revisePlan } from './planner.js';
 import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, editDenials, unaskedApproval } from './session-approval.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
-import { historyFromMessages, pendingProposal, planMessage, showsToolResult, toolItem } from './session-history.js';
+import { pendingProposal, planMessage, showsToolResult, toolItem } from './session-history.js';
 
 export type { ChatSessionDeps } from './chat-session-view.js';
 export type { Phase, SessionSnapshot } from './session-snapshot.js';
@@ -39,11 +38,7 @@ export class ChatSession extends ChatSessionView {
     const read = await deps.conversation.messages(HISTORY_MESSAGES);
     const messages = read.slice(-SHOWN_ON_OPEN);
     session.pending = pendingProposal(messages);
-    session.transcript.items = historyFromMessages(messages, session.pending?.planId);
-    const notices = historyNotices({ shown: messages.length, read: read.length, total: deps.conversation.info.messageCount, lost: deps.conversation.setAside });
-    session.transcript.items.unshift(...notices.map((notice, i) => ({ kind: 'notice' as const, id: `earlier-${i}`, ...notice })));
-    const unfinished = await unfinishedRunNotices(messages, deps.runs);
-    session.transcript.items.push(...unfinished.map((notice, i) => ({ kind: 'notice' as const, id: `unfinished-${i}`, ...notice })));
+    session.transcript.items = await reopenedTranscript(deps, read, messages, session.pending?.planId);
     return session;
   }
 
