@@ -1,6 +1,6 @@
 import { AnswerTimeoutError, STREAM_TOTAL_FACTOR } from './model/answer-limits.js';
 import { StreamCutError } from './model/stream-repair.js';
-import { APICallError, RetryError } from 'ai';
+import { APICallError, InvalidResponseDataError, RetryError } from 'ai';
 import { KsaError } from '../planning/index.js';
 import { createRedactor, secretValues } from '../store/redact.js';
 import type { ModelConfig } from './config.js';
@@ -132,6 +132,15 @@ function describeModelError(error: unknown, config: ErrorConfig): ModelError {
     return new ModelError({
       reason: 'unreachable',
       message: `cannot reach the model endpoint ${endpoint}${attempts} (${connectionProblem(last)}); is the server running? ${config.sources.baseURL === 'the default' ? 'It is the default endpoint; set OPENAI_BASE_URL for another' : `It is set by ${config.sources.baseURL}`}`,
+      cause: error,
+    });
+  }
+  if (InvalidResponseDataError.isInstance(last)) {
+    // A 200 whose body parsed but holds no answer (`"choices": []`): the provider's own words name no status or remedy.
+    return new ModelError({
+      reason: 'bad_response',
+      statusCode: 200,
+      message: `${endpoint} sent an answer ksa could not read (200: ${oneLine(last.message.replace(/^Response /, 'the response ').replace(/\.$/, ''))}): it is not in the Chat Completions format; try again, and check the server's log if it persists`,
       cause: error,
     });
   }
