@@ -42,6 +42,8 @@ function checkOutcome(corpus: CorpusCase, result: CliResult): void {
     expect(result.code, describeResult(result)).toBe(Number(meta.exit ?? 1));
     const line = singleFailureLine(result);
     if (meta.line) expect(line).toMatch(new RegExp(meta.line));
+    // In a terminal both streams share the screen: a partial answer ends its line before the error's.
+    if (result.stdout) expect(result.stdout.endsWith('\n'), describeResult(result)).toBe(true);
   } else {
     // "either": it works, or it fails with one clear line.
     if (result.code !== 0) {

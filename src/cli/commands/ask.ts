@@ -69,7 +69,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   const tools = commandTools.registry;
   const scan = await gatherWorkspaceContext(workspace, io.env);
   const interrupt = interruptible();
-  const thinking = { said: false };
+  const shown: Shown = { thinking: false, lineOpen: false };
   try {
     if (!flags.json) writeLine(io.stderr, style.dim(`session ${conversation.id} · ${describeEndpoint(cli.config)}`));
     for (const notice of instructionNotices(scan.instructions)) writeLine(io.stderr, `ksa: warning: ${notice}`);
@@ -87,8 +87,10 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       maxRetries: cli.config.maxRetries,
       chatMode: chatModeOf(cli),
       policy,
-      onEvent: flags.json ? undefined : (event) => showTurnEvent(io, style, event, thinking),
+      onEvent: flags.json ? undefined : (event) => showTurnEvent(io, style, event, shown),
     }).catch((error: unknown) => {
+      // The error is a line of its own, not the end of a partial answer's last line.
+      if (shown.lineOpen) writeLine(io.stdout);
       throw modelFailure(error, cli.config);
     });
     const interrupted = interrupt.exitCode();
@@ -147,24 +149,32 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   }
 }
 
-function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, thinking: { said: boolean }): void {
+/** What the turn has shown so far: whether it said it is thinking, and whether stdout is mid-line. */
+type Shown = { thinking: boolean; lineOpen: boolean };
+
+function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown): void {
   switch (event.type) {
     case 'text':
       io.stdout.write(event.text);
+      if (event.text) shown.lineOpen = !event.text.endsWith('\n');
       break;
     case 'reasoning':
       // The reasoning itself is not the answer: said once, not printed.
-      if (!thinking.said) writeLine(io.stderr, style.dim('· thinking…'));
-      thinking.said = true;
+      if (!shown.thinking) writeLine(io.stderr, style.dim('· thinking…'));
+      shown.thinking = true;
       break;
     case 'unsaid':
       // Printed as it came: what it was is said, and the answer starts on a line of its own.
       writeLine(io.stdout);
+      shown.lineOpen = false;
       writeLine(io.stderr, style.dim('· the text above was the model\'s reasoning (it ended with </think>); the answer follows'));
-      thinking.said = true;
+      shown.thinking = true;
       break;
     case 'mode':
-      if (event.discarded) writeLine(io.stdout);
+      if (event.discarded) {
+        writeLine(io.stdout);
+        shown.lineOpen = false;
+      }
       if (event.announce) writeLine(io.stderr, style.yellow(`· this model cannot call tools (${event.mode.reason}); going on without tools: ksa works out what the message asks and calls its functions itself`));
       break;
     case 'tool-call':
