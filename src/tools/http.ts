@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineTool } from './tool.js';
 import { basicAuthorization, withoutCredentials } from './url-credentials.js';
 import { HttpRequestError, HttpStatusError } from './errors.js';
+import { blockedPort, blockedPortWords } from './fetch-ports.js';
 
 /** Response bodies become step outputs kept in the run's state. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -159,10 +160,12 @@ function requestError(method: string, url: string, error: unknown): HttpRequestE
   const cause = (error as { cause?: unknown } | undefined)?.cause ?? error;
   const inner = cause as { code?: string; message?: string; errors?: { code?: string; message?: string }[]; hostname?: string };
   const code = inner.code ?? inner.errors?.[0]?.code;
+  const refused = inner.message === 'bad port' ? blockedPort(new URL(url)) : undefined;
   let reason: string;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') reason = `could not resolve host ${inner.hostname ?? new URL(url).hostname}`;
   else if (code !== undefined && REASONS[code]) reason = REASONS[code];
   else if (code !== undefined && /CERT|SSL|TLS/.test(code)) reason = `TLS error: ${inner.message ?? code}`;
+  else if (refused !== undefined) reason = `${blockedPortWords(refused)}; use another port`;
   else reason = inner.message ?? inner.errors?.[0]?.message ?? String(cause);
   return new HttpRequestError({ method, url, reason, code, cause: error });
 }

@@ -142,6 +142,12 @@ describe('http', () => {
     expect((error as Error).message).toBe(`GET http://127.0.0.1:${port}/healthz: connection refused`);
   });
 
+  it('says which port fetch refuses instead of its bare "bad port"', async () => {
+    await expect(httpTool.execute({ url: 'http://127.0.0.1:6000/healthz' }, createToolContext(ws))).rejects.toThrow(
+      'GET http://127.0.0.1:6000/healthz: port 6000 is one that fetch refuses to connect to (a port browsers block too); use another port',
+    );
+  });
+
   it('names a host that does not resolve', async () => {
     await expect(httpTool.execute({ url: 'http://ksa-no-such-host.invalid/' }, createToolContext(ws))).rejects.toThrow(
       'GET http://ksa-no-such-host.invalid/: could not resolve host ksa-no-such-host.invalid',
