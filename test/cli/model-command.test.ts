@@ -63,6 +63,8 @@ describe.concurrent('ksa model', () => {
     expect(first.stdout).toContain('Not known: tool calling (the server failed in a way that says nothing about the model); not saved: run ksa model check again.');
     expect(first.stdout).toContain('Chat: as before (tool calling could not be checked)');
     expect(Object.values(cached())[0]!.tools).toBeUndefined();
+    const unsure = await cli.ksa(['model', 'check', '--json']);
+    expect(JSON.parse(unsure.stdout)).toMatchObject({ tools: null, chatMode: null, streaming: true, unsure: ['tool calling'] });
 
     toolsDown = false;
     const second = await cli.ksa(['model', 'check', '--json']);
@@ -92,6 +94,10 @@ describe.concurrent('ksa model', () => {
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stdout).toMatch(/plain answer\s+\?\s+\d+ ms\s+cannot reach the model endpoint/);
     expect(singleFailureLine(result)).toBe(`ksa: cannot reach the model endpoint http://127.0.0.1:${port}/v1 (connection refused); is the server running? It is set by OPENAI_BASE_URL`);
+    // Nothing was learnt about the model: --json does not report it as one without tools.
+    const json = await ksa(['model', 'check', '--json'], `http://127.0.0.1:${port}/v1`);
+    expect(json.code, describeResult(json)).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ answers: false, tools: null, structured: null, streaming: null, chatMode: null });
   });
 
   it("llama-server's 500 for tools without --jinja says the model cannot call tools here: no, no-tools chat, remembered", async (context) => {

@@ -43,12 +43,29 @@ export async function modelCheckCommand(io: CliIO, flags: { json?: boolean }): P
   const unsaved = record?.saved === false ? `could not save what was found in ${file} (${record.reason}); other commands find out again what works, as they go` : undefined;
   if (unsaved) writeLine(io.stderr, `ksa: warning: ${unsaved}`);
   if (flags.json) {
-    writeLine(io.stdout, JSON.stringify({ ...check, structured: check.structured ?? null, cache: record?.saved ? file : null }, null, 2));
+    writeLine(io.stdout, JSON.stringify(checkDocument(check, record?.saved ? file : null), null, 2));
   } else {
     printCheck(io, style, check, record?.saved ? file : undefined);
   }
   if (!check.answers) throw new CliError({ message: check.failure ?? noAnswer(config.baseURL, config.model, check.probes.find((probe) => probe.capability === 'plain answer')?.detail), exitCode: ExitCode.runFailed });
   return ExitCode.ok;
+}
+
+/**
+ * The --json document. What a probe could not tell (the table's `?`), or never asked because the
+ * model did not answer, is null: not `false`, and not the mode without tools the chat would not switch to.
+ */
+function checkDocument(check: ModelCheck, cache: string | null): Record<string, unknown> {
+  const known = (capability: string) => check.answers && !check.unsure.includes(capability);
+  const tools = known('tool calling');
+  return {
+    ...check,
+    tools: tools ? check.tools : null,
+    structured: check.structured ?? null,
+    streaming: known('streaming') ? check.streaming : null,
+    chatMode: tools ? check.chatMode : null,
+    cache,
+  };
 }
 
 /** `file`: where what was found is saved (undefined: it could not be). */
