@@ -5,6 +5,18 @@ export { looksSecret };
 const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/gi;
 const MIN_SECRET_LENGTH = 4;
 export const REDACTED = '***';
+/**
+ * Credentials with a well-known shape, whatever name they are given under (`--input creds=sk-…`):
+ * OpenAI/Anthropic and Stripe secret keys, GitHub, GitLab, Slack, Hugging Face and npm tokens, AWS
+ * access key ids, Google API keys, JWTs. Each prefix is specific enough not to hide ordinary text.
+ */
+const SECRET_SHAPE =
+  /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{16,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g;
+
+/** The parts of a text that have the shape of a well-known credential. */
+export function secretShapedParts(text: string): string[] {
+  return [...text.matchAll(SECRET_SHAPE)].map((match) => match[0]);
+}
 
 /** The values of secret-looking variables in an environment (e.g. OPENAI_API_KEY, GITHUB_TOKEN). */
 export function secretValues(env: Readonly<Record<string, string | undefined>>, names: Iterable<string> = Object.keys(env)): string[] {
@@ -13,6 +25,7 @@ export function secretValues(env: Readonly<Record<string, string | undefined>>, 
     const value = env[name];
     if (!value) continue;
     if (looksSecret(name)) values.push(value);
+    else values.push(...secretShapedParts(value));
     for (const match of value.matchAll(URL_PASSWORD)) {
       values.push(match[1]!);
       // Printed decoded as often as encoded (p%40ss by a URL parser as p@ss).
@@ -56,13 +69,18 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
   return { active: true, secrets: list, with: withMore, text, replacer: (_key, value) => (typeof value === 'string' ? text(value) : value) };
 }
 
-/** Whether a stored input lost a secret to redaction: a secret input stored as ***, a URL input stored without its password (`postgres://app:***@db/prod`). */
+/**
+ * Whether a stored input lost a secret to redaction: a secret input stored as ***, a URL input stored
+ * without its password (`postgres://app:***@db/prod`), a token under another name (`Bearer ***`).
+ */
 export function storedWithoutSecret(name: string, value: unknown): boolean {
-  if (value === REDACTED) return looksSecret(name);
-  return typeof value === 'string' && [...value.matchAll(URL_PASSWORD)].some((match) => match[1] === REDACTED);
+  return typeof value === 'string' && value.includes(REDACTED);
 }
 
-/** Inputs named like secrets (`--input dbPassword=…`), and the password of a URL in any input, are never written down. */
+/**
+ * Inputs named like secrets (`--input dbPassword=…`), the password of a URL in any input, and a value
+ * shaped like a well-known credential under any name are never written down.
+ */
 export function secretInputValues(inputs: Readonly<Record<string, unknown>>): string[] {
   const named = Object.entries(inputs)
     .filter(([key, value]) => looksSecret(key) && typeof value === 'string' && value !== REDACTED)

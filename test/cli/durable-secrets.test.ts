@@ -118,6 +118,22 @@ describe.concurrent('secrets and permissions on disk', () => {
     expect(filesContaining(home, await walk(home), 'url-pw-8181')).toEqual([]);
   });
 
+  it('a token under a neutral name (--input creds=sk-…) is not stored or shown, and ksa resume asks for it again', async () => {
+    const token = 'sk-live-987654321fedcba';
+    const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-shaped', leftovers, { inputs: { creds: token } });
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    expect(filesContaining(home, await walk(home), token)).toEqual([]);
+    expect(ksa.stderr()).toContain('inputs: creds=***');
+    expect(ksa.stdout() + ksa.stderr()).not.toContain(token);
+    writeFileSync(path.join(dir, 'fast'), '');
+    const missing = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
+    expectExit(missing, 2);
+    expect(missing.stderr).toMatch(/input creds was not stored \(they hold secrets\); pass --input creds=… again/);
+    expectExit(await runKsa(['resume', runId, '--yes', '--input', `creds=${token}`], { home, cwd: dir }), 0);
+    expect(filesContaining(home, await walk(home), token)).toEqual([]);
+  });
+
   it('a secret input given again to ksa resume is not written to run.json or the logs', async () => {
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-secret', leftovers);
     ksa.kill('SIGKILL');

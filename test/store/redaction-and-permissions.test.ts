@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConversationStore, createRedactor, ksaHome, looksSecret, redactEvent, RunStore, secretValues, StepLogs } from '../../src/store/index.js';
+import { ConversationStore, createRedactor, ksaHome, looksSecret, redactEvent, RunStore, secretInputValues, secretValues, storedWithoutSecret, StepLogs } from '../../src/store/index.js';
+import { secretShapedParts } from '../../src/store/redact.js';
 import type { RunEvent } from '../../src/planning/index.js';
 import { eventually } from '../helpers/cli.js';
 import { createTempDir } from '../helpers/tool-context.js';
@@ -44,6 +45,20 @@ describe('secrets', () => {
       'p%40ss-word',
       'p@ss-word',
     ]);
+  });
+
+  it('a value shaped like a well-known credential is a secret under any name; ordinary text is not', () => {
+    const github = `ghp_${'a1B2'.repeat(9)}`;
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXBhcnQ';
+    // `session` is secret by its name, the others by their shape; `Bearer ` stays readable.
+    expect(secretInputValues({ creds: 'sk-live-987654321fedcba', header: `Bearer ${github}`, session: 'sess-1', port: 8080, name: 'skeleton-key-ring' }).sort()).toEqual(
+      ['sess-1', 'sk-live-987654321fedcba', github].sort(),
+    );
+    expect(secretValues({ MY_CREDS: 'AKIAIOSFODNN7EXAMPLE', JWT_FILE: '/tmp/x', CALLBACK: `https://x.test/cb?t=${jwt}` })).toEqual(['AKIAIOSFODNN7EXAMPLE', jwt]);
+    for (const text of ['task-sk-1234', 'desk-lamp-on-the-table-now', 'risk-assessment-for-prod', 'AKIA', 'ghp_short', 'xoxb', 'my-eyJ.eyJ.x']) expect(secretShapedParts(text), text).toEqual([]);
+    expect(storedWithoutSecret('creds', '***')).toBe(true);
+    expect(storedWithoutSecret('header', 'Bearer ***')).toBe(true);
+    expect(storedWithoutSecret('port', '8080')).toBe(false);
   });
 
   it('events leave the run with secrets as ***, and untouched when there are none', () => {
