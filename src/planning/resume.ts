@@ -1,3 +1,5 @@
+import { hasRollback, rollbackTargets } from './rollback.js';
+import { mayBeDone } from './partial-success.js';
 import type { Plan } from './schema.js';
 import { isStepDone, type RunState, type StepState } from './state.js';
 
@@ -41,6 +43,23 @@ export function prepareResume(saved: RunState, plan: Plan, resumeFor: 'run' | 'r
 }
 
 const ENDED: ReadonlySet<string> = new Set(['failed', 'cancelled', 'rolled_back']);
+
+/**
+ * What cancelling a stopped run rolls back, newest first, as its rollback will: the steps that
+ * succeeded, and those cancelled where they stood whose cut-short attempt may have done its work
+ * (they are undone first, as the executor places them). `ksa cancel` asks approval for exactly these.
+ */
+export function rollbackOnCancel(saved: RunState, plan: Plan): string[] {
+  const state = prepareResume(saved, plan, 'rollback');
+  for (const step of plan.steps) {
+    const st = state.steps[step.id]!;
+    if (st.status !== 'pending') continue;
+    st.status = 'cancelled';
+    if (hasRollback(step) && mayBeDone(st, step) && !state.completed.includes(step.id)) state.completed.push(step.id);
+  }
+  const byId = new Map(plan.steps.map((step) => [step.id, step]));
+  return rollbackTargets(state, (id) => byId.get(id));
+}
 
 /**
  * The attempts of its retry policy a step has used up when it goes on: the ones that failed

@@ -76,6 +76,36 @@ describe.concurrent('ksa cancel', () => {
     expect(again.stderr).toMatch(/already finished \(cancelled\); there is nothing to cancel/);
   });
 
+  it('of an interrupted run whose only step to undo was running: its rollback is announced and asked for, never run unasked', async () => {
+    const planFile = await sandbox.writePlan('cut-short/plan.yaml', `goal: Create something
+steps:
+  - id: create
+    tool: shell
+    args: { command: "echo $$ > create.pid; exec sleep 30" }
+    rollback: { tool: shell, args: { command: "echo undone >> undo.log" } }
+`);
+    const dir = path.dirname(planFile);
+    const home = path.join(sandbox.home, 'cut-short');
+    const ksa = startKsa(['run', planFile, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
+    leftovers.add(ksa.pid);
+    const runId = await eventually(() => {
+      const started = parseNdjson(ksa.stdout()).find((event) => event.type === 'step_started');
+      return started && existsSync(path.join(dir, 'create.pid')) && readRunFile(home, started.runId)?.state.steps.create?.status === 'running' ? started.runId : undefined;
+    }, 10_000);
+    leftovers.add(Number(readFileSync(path.join(dir, 'create.pid'), 'utf8')));
+    ksa.kill('SIGKILL');
+    await ksa.result;
+
+    const refused = await runKsa(['cancel', runId], { home, cwd: dir });
+    expectExit(refused, 2);
+    expect(refused.stderr).toContain('Cancelling rolls back, newest first: create.');
+    expect(refused.stderr).toContain(`ksa: not approved: cancelling run ${runId} rolls back 1 step (create)`);
+    expect(existsSync(path.join(dir, 'undo.log'))).toBe(false);
+
+    expectExit(await runKsa(['cancel', runId, '--yes'], { home, cwd: dir, timeoutMs: 20_000 }), 0);
+    expect(readFileSync(path.join(dir, 'undo.log'), 'utf8')).toBe('undone\n');
+  });
+
   it('cancel while a resume is still stopping the leftovers of the crash: the resume cancels cleanly', async () => {
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'cancel-resume', leftovers, { stubborn: true });
     ksa.kill('SIGKILL');

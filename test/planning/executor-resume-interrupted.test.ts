@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunState } from '../../src/planning/index.js';
+import { rollbackOnCancel, type Plan, type RunState } from '../../src/planning/index.js';
 import { Harness, runPlan, toolStep } from '../helpers/run-plan.js';
 
 /**
@@ -40,6 +40,18 @@ describe('executor: a step cut short by the stop of the run, resumed', () => {
     h.execution.cancel('cancelled with ksa cancel after the run was interrupted');
     const state = await h.run();
     expect(state.steps.start).toMatchObject({ status: 'cancelled', worker: 'w1' });
+  });
+
+  it('rollbackOnCancel names, in order, exactly what the cancel\'s rollback then undoes (the cut-short step first)', async () => {
+    for (const startRollback of [{ name: '{{ inputs.name }}' }, { id: '{{ steps.start.output.id }}' }]) {
+      const saved = await stoppedDuringStart();
+      const announced = rollbackOnCancel(saved, plan(startRollback) as Plan);
+      const h = new Harness(plan(startRollback), { resumeFrom: saved, resumeFor: 'rollback' });
+      h.execution.cancel('cancelled with ksa cancel after the run was interrupted');
+      await h.run();
+      expect(h.tools.started('rollback')).toEqual(announced);
+    }
+    expect(rollbackOnCancel(await stoppedDuringStart(), plan() as Plan)).toEqual(['start', 'retire']);
   });
 
   it('fails on resume: its rollback runs too, first, though the step stays failed', async () => {

@@ -1,4 +1,4 @@
-import { isFinished, rollbackTargets, type RunStatus } from '../../planning/index.js';
+import { isFinished, rollbackOnCancel, type RunStatus } from '../../planning/index.js';
 import { liveOwner, requestCancel, runDir, type RunRecord } from '../../store/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
@@ -49,8 +49,8 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; to stop its jobs there too, cancel it with: ksa cancel ${runId}${redisFlagHint(record.redis)}` });
   }
 
-  const stepsById = new Map(record.plan.steps.map((step) => [step.id, step]));
-  const undo = rollbackTargets(record.state, (id) => stepsById.get(id));
+  // As the rollback will see it: a step cut short by the stop may have done its work, and is undone too.
+  const undo = rollbackOnCancel(record.state, record.plan);
   writeLine(io.stderr, `Run ${runId} is ${status}: its process is gone.`);
   writeLine(io.stderr, undo.length > 0 ? `Cancelling rolls back, newest first: ${undo.join(', ')}.` : 'No step needs rolling back; it is only marked cancelled.');
   if (undo.length > 0) {
