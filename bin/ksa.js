@@ -32,4 +32,6 @@ try {
   throw error;
 }
 const code = await cli.main(process.argv);
+// What is still queued for a slow reader (`ksa run --json | jq`) reaches it before the process ends.
+await cli.outputWritten?.();
 process.exit(code);

@@ -5,6 +5,8 @@ import { closeAllMcpServers } from './tools/mcp/lifecycle.js';
 import { CliError } from './cli/errors.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
+
+export { outputWritten } from './cli/io.js';
 import { visible } from './tui/visible-text.js';
 
 /** The composition root: parses arguments, wires layers, maps outcomes to exit codes. */

@@ -25,3 +25,13 @@ export function processIO(): CliIO {
 export function writeLine(stream: Writable, line = ''): void {
   stream.write(`${line}\n`);
 }
+
+/**
+ * Resolves once what was written to stdout and stderr has been handed to them: a pipe to a slow reader
+ * (`ksa run --json | jq`) queues writes in the process, and process.exit drops that queue, `run_finished`
+ * and the summary with it. A reader that went away (EPIPE) or a stream closed ends the wait too.
+ */
+export async function outputWritten(streams: readonly Writable[] = [process.stdout, process.stderr]): Promise<void> {
+  const pending = () => streams.some((stream) => !stream.destroyed && !stream.writableFinished && stream.writableLength > 0);
+  while (pending()) await new Promise((resolve) => setTimeout(resolve, 5));
+}

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import { main } from '../cli.js';
+import { main, outputWritten } from '../cli.js';
 
 type SnapshotGlobals = { __ksaCliUrl?: string; __ksaRequire?: NodeJS.Require };
 
@@ -33,7 +33,10 @@ function start(): void {
   const env = process.env; // not process.env.NODE_ENV: the bundle replaces that name with its build's value
   env.NODE_ENV ??= 'production';
   enableCompileCache?.();
-  void main(process.argv).then((code) => process.exit(code));
+  void main(process.argv).then(async (code) => {
+    await outputWritten();
+    process.exit(code);
+  });
 }
 
 if (v8.startupSnapshot?.isBuildingSnapshot()) {
