@@ -214,13 +214,19 @@ function toCel(value: unknown): unknown {
   return value;
 }
 
-/** CEL ints come back as bigint; JSON and tools expect numbers. */
+/**
+ * CEL values as JSON and tools take them: ints (bigint) and uints as numbers, bytes as their UTF-8
+ * text, timestamps as ISO-8601 and durations as CEL writes them ("90s"), as `string()` would; not
+ * `{}`, which is what such an object turns into as JSON.
+ */
 function fromCel(value: unknown): unknown {
   if (typeof value === 'bigint') {
     const n = Number(value);
     return Number.isSafeInteger(n) ? n : value.toString();
   }
   if (Array.isArray(value)) return value.map(fromCel);
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
     for (const [key, entry] of value) out[String(key)] = fromCel(entry);
@@ -230,6 +236,11 @@ function fromCel(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) out[key] = fromCel(value[key]);
     return out;
+  }
+  if (typeof value === 'object' && value !== null) {
+    // cel-js's own types: a uint is a bigint inside, a duration has its CEL text.
+    const inner: unknown = value.valueOf();
+    return typeof inner === 'bigint' ? fromCel(inner) : String(value);
   }
   return value;
 }

@@ -37,6 +37,17 @@ describe('renderTemplate', () => {
     expect(render('{{ steps.start.output.meta.tags }}')).toEqual(['a', 'b']);
   });
 
+  it("CEL's own types read as CEL writes them, never as {}: uint, duration, bytes, timestamp", () => {
+    expect(render("uint=[{{ uint(7) }}] dur=[{{ duration('90s') }}] bytes=[{{ b'hi' }}] ts=[{{ timestamp('2024-01-02T03:04:05Z') }}]")).toBe(
+      'uint=[7] dur=[90s] bytes=[hi] ts=[2024-01-02T03:04:05.000Z]',
+    );
+    expect(render('{{ uint(7) }}')).toBe(7);
+    expect(render("{{ duration('1h2m3.5s') }}")).toBe('3723.5s');
+    expect(render("{{ [b'x', b'y'] }}")).toEqual(['x', 'y']);
+    expect(render("{{ {'a': uint(2)} }}")).toEqual({ a: 2 });
+    expect(render("{{ timestamp('2024-01-02T03:04:05Z') }}")).toBe('2024-01-02T03:04:05.000Z');
+  });
+
   it('anything else is interpolated as text', () => {
     expect(render('http://{{ steps.start.output.host }}:{{ inputs.port }}/')).toBe('http://localhost:8080/');
     expect(render(' {{ inputs.port }}')).toBe(' 8080');
