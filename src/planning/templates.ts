@@ -21,7 +21,11 @@ export type CompiledTemplate =
   | { readonly kind: 'object'; readonly entries: readonly (readonly [string, CompiledTemplate])[] };
 
 // `\{{` is a literal `{{`, e.g. for Go templates: `docker inspect -f '\{{.State.Status}}'`.
-export const TEMPLATE = /(?<!\\)\{\{([\s\S]*?)\}\}/g;
+// A quoted CEL string may hold `}}` (`{{ 'a}}b' }}`); a quote that is never closed is still taken,
+// so the expression is reported as not compiling rather than the template going unseen.
+// Each quote is read one way only (a string, or a quote with no closing one after it on its line), so
+// a text with many quotes and no `}}` costs no backtracking.
+export const TEMPLATE = /(?<!\\)\{\{((?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|'(?!(?:[^'\\\n]|\\.)*')|"(?!(?:[^"\\\n]|\\.)*")|[^'"])*?)\}\}/g;
 const OPEN = /(?<!\\)\{\{/;
 const ESCAPED = /\\\{\{/g;
 

@@ -1,3 +1,4 @@
+import { hasTemplate, TEMPLATE } from '../planning/templates.js';
 import { classifyCommand } from './command-risk.js';
 import type { CommandContext, Stdin } from './command-context.js';
 import { programName } from './program-name.js';
@@ -9,7 +10,6 @@ import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellPar
 const MAX_SCRIPT_DEPTH = 8;
 /** Commands looked at in one command line. */
 const MAX_COMMANDS = 10_000;
-const TEMPLATE = /\{\{[\s\S]*?\}\}/g;
 const QUIET_TARGETS = /^\/dev\/(null|stdout|stderr|tty|fd\/[0-2])$/;
 
 /** One simple command found in the tree, with what surrounds it. */
@@ -34,7 +34,7 @@ interface Scan {
  * `{{ templates }}` are filled in at run time, so they count as unknown words.
  */
 export async function classifyShell(command: string, parse: ShellParser, depth = 0): Promise<StepRisk> {
-  const templated = TEMPLATE.test(command);
+  const templated = hasTemplate(command);
   const source = templated ? command.replace(TEMPLATE, '"$KSA_TEMPLATE"') : command;
   const scan = await parse(source, (root) => {
     const found: Scan = { units: [], variables: new Map(), effects: [], error: root.hasError, truncated: false };

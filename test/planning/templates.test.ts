@@ -19,6 +19,14 @@ describe('findTemplates', () => {
     ]);
   });
 
+  it('a quoted CEL string may hold }} (a quote never closed still makes a template, to be reported)', () => {
+    expect(findTemplates({ command: "echo {{ 'a}}b' }} {{ \"}}\" + 'x' }}" }).map((site) => site.source)).toEqual(["'a}}b'", '"}}" + \'x\'']);
+    expect(render("[{{ 'a}}b' }}]")).toBe('[a}}b]');
+    expect(findTemplates({ command: "echo {{ 'a }}" }).map((site) => site.source)).toEqual(["'a"]);
+    // Many quotes and no end: read once, not tried every way.
+    expect(findTemplates({ command: `{{ ${"'' ".repeat(50_000)}` })).toEqual([]);
+  });
+
   it('hasTemplate spots "{{"', () => {
     expect(hasTemplate('a {{ b }}')).toBe(true);
     expect(hasTemplate('a { b }')).toBe(false);

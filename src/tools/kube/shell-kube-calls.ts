@@ -1,4 +1,5 @@
 import { shellCommands, type ShellParser } from '../../policy/index.js';
+import { TEMPLATE } from '../../planning/templates.js';
 import { parseShell } from '../shell-parser.js';
 import { scopeFromArgv, type KubeProgram, type KubeScope } from './kube-scope.js';
 
@@ -15,9 +16,6 @@ const RETARGET_VARIABLES: Readonly<Record<KubeProgram, readonly string[]>> = {
   helm: ['KUBECONFIG', 'HELM_KUBECONTEXT', 'HELM_KUBEAPISERVER', 'HELM_KUBETOKEN', 'HELM_KUBECAFILE'],
 };
 
-/** `{{ … }}` of a shell line that is not rendered yet (the plan before its run): one opaque word. */
-const TEMPLATE = /\{\{[\s\S]*?\}\}/g;
-
 /**
  * The kubectl and helm commands a shell line runs (behind `sudo`, `env`, in `bash -c` strings,
  * pipelines and lists, as the deny rules find them), each with the context it names, and the
@@ -32,6 +30,7 @@ export async function shellKubeCalls(
   const parse = options.parse ?? parseShell;
   const stepEnv = Object.keys(options.env ?? {});
   const calls: ShellKubeCall[] = [];
+  // `{{ … }}` of a line not rendered yet (the plan before its run) is one opaque word.
   for (const found of await shellCommands(command.replace(TEMPLATE, 'KSA_TEMPLATE'), parse)) {
     if (found.name !== 'kubectl' && found.name !== 'helm') continue;
     const program: KubeProgram = found.name;
