@@ -249,7 +249,7 @@ class StepChecker {
         this.add('unknown_reference', path, `"${source}" references unknown step "${id}"${this.stepHint(id, source, i, allowSelf)}`);
       } else if (target === i) {
         if (!allowSelf) this.add('not_an_ancestor', path, `"${source}" references the step itself ("${id}"); only its dependencies have results yet`);
-      } else if (this.graph.order !== null && !this.isAncestor(i, target)) {
+      } else if (!this.isAncestor(i, target)) {
         this.add('not_an_ancestor', path, `"${source}" references step "${id}", which "${selfId}" does not depend on; add "${id}" to dependsOn`);
       }
     }

@@ -70,10 +70,17 @@ describe('validatePlan: dependencies', () => {
     expect(messages[1]).toContain('c -> d -> c');
   });
 
-  it('a cycle does not hide other problems, and ancestor checks are skipped without a valid order', () => {
-    const steps = [shell('a', { dependsOn: ['b'] }), shell('b', { dependsOn: ['a'], when: 'steps.a.status == "succeeded"' }), shell('c', { dependsOn: ['nope'] })];
-    const codes = issuesOf({ goal: 'g', steps }).map((i) => i.code);
-    expect(codes).toEqual(['cycle', 'unknown_dependency']);
+  it('a cycle does not hide other problems: a read of a step that is no dependency is reported beside it', () => {
+    const steps = [
+      shell('a', { dependsOn: ['b'] }),
+      shell('b', { dependsOn: ['a'], when: 'steps.a.status == "succeeded"' }),
+      shell('c', { dependsOn: ['nope'] }),
+      shell('p'),
+      shell('q', { when: 'steps.p.status == "succeeded"' }),
+    ];
+    const issues = issuesOf({ goal: 'g', steps });
+    expect(issues.map((i) => i.code)).toEqual(['cycle', 'unknown_dependency', 'not_an_ancestor']);
+    expect(issues[2]).toMatchObject({ path: ['steps', 4, 'when'] });
   });
 
   it('a duplicate dependency entry is harmless', () => {
