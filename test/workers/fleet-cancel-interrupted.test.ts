@@ -54,6 +54,9 @@ steps:
     expect(live.stdout).toMatch(/\n {2}queued +running .*waiting for a worker \(labels: later\)\n/);
     run.kill('SIGKILL');
     await run.result;
+    // Its hints name the Redis for both ways on.
+    const shown = await runKsa(['status', runId], { home: sandbox.home, env: noRedisEnv });
+    expect(shown.stdout).toContain(`Continue with: ksa resume ${runId} --redis ${redis.url}   or undo what it did with: ksa cancel ${runId} --redis ${redis.url}`);
 
     const refused = await runKsa(['cancel', runId, '--yes'], { home: sandbox.home, cwd: dir, env: noRedisEnv });
     expect(refused.code, describeResult(refused)).toBe(2);

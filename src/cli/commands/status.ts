@@ -91,8 +91,10 @@ function workerCell(st: { worker?: string; succeededOn?: Record<string, unknown>
 }
 
 function nextSteps(runId: string, status: string, redis: string | undefined, configured: string | undefined): string[] {
-  const resume = `ksa resume ${runId}${redis ? redisFlagHint(redis, configured) : ''}`;
-  if (status === 'interrupted') return [`The process running it is gone. Continue with: ${resume}   or undo what it did with: ksa cancel ${runId}`];
+  // Its jobs are in that Redis: resume collects them there, and cancel stops them there.
+  const where = redis ? redisFlagHint(redis, configured) : '';
+  const resume = `ksa resume ${runId}${where}`;
+  if (status === 'interrupted') return [`The process running it is gone. Continue with: ${resume}   or undo what it did with: ksa cancel ${runId}${where}`];
   if (status === 'paused') return [`Continue with: ${resume}`];
   if (status === 'running') return [`Cancel it with: ksa cancel ${runId}`];
   return [];
