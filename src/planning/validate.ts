@@ -350,7 +350,12 @@ function singleIssue(issue: z.core.$ZodIssue, path: IssuePath, root: unknown): V
         return { code: 'invalid_field', path, message: 'unknown step type; expected "tool_call" (the default), "llm_query" or "condition"' };
       }
       const inner = closestBranchIssue(issue);
-      return inner ? singleIssue(inner, [...path, ...inner.path.slice(issue.path.length)] as IssuePath, root) : { code: 'invalid_field', path, message: issue.message };
+      if (inner) return singleIssue(inner, [...path, ...inner.path.slice(issue.path.length)] as IssuePath, root);
+      // No branch took the value's type: the types it could have had, not zod's "Invalid input".
+      const expected = [...new Set(issue.errors.flatMap((branch) => (branch[0]?.code === 'invalid_type' ? [branch[0].expected] : [])))];
+      if (expected.length === 0) return { code: 'invalid_field', path, message: issue.message };
+      const example = path.at(-1) === 'runsOn' ? ' (a list of labels, [web], or { labels: [web], each: true })' : '';
+      return { code: 'invalid_field', path, message: `${typeProblem(expected.join(' or '), valueAt(root, issue.path))}${example}` };
     }
     case 'invalid_type':
       return { code: 'invalid_field', path, message: typeProblem(issue.expected, valueAt(root, issue.path)) };

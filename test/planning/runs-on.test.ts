@@ -46,4 +46,10 @@ describe('runsOn', () => {
     });
     expect(result.issues.map(formatIssue)).toEqual(['steps[0].runsOn: at most 5 labels', 'steps[1].runsOn.labels: at most 5 labels']);
   });
+
+  it('a label where a list goes says what runsOn takes (not "Invalid input"), for a step or the plan', () => {
+    const result = validate({ goal: 'g', runsOn: 'build', steps: [{ id: 'a', tool: 'shell', args: { command: 'true' }, runsOn: 'web' }] });
+    const shape = '(a list of labels, [web], or { labels: [web], each: true })';
+    expect(result.issues.map(formatIssue).sort()).toEqual([`runsOn: expected array or object, got string "build" ${shape}`, `steps[0].runsOn: expected array or object, got string "web" ${shape}`]);
+  });
 });
