@@ -2,7 +2,7 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
-import { labStdio, writeWorkspaceConfig } from '../helpers/mcp.js';
+import { labStdio, writeUserConfig, writeWorkspaceConfig } from '../helpers/mcp.js';
 import { waitFor } from '../helpers/tool-context.js';
 
 // A workspace's .mcp.json runs commands from the repository: nothing of it starts before `ksa mcp trust`.
@@ -74,6 +74,17 @@ describe('trusting a workspace .mcp.json', () => {
     const result = await ksa('mcp', 'trust', '--workspace', empty);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`ksa: ${path.join(empty, '.mcp.json')}: no MCP servers to trust (no such file, or no "mcpServers" in it)\n`);
+  });
+
+  it('a server config.json also defines: trust says it is ignored and why, as ksa mcp list does', async () => {
+    const home = path.join(sandbox.dir, 'shadow-home');
+    const shadow = path.join(sandbox.dir, 'shadow');
+    await writeUserConfig(home, { qa: labStdio() });
+    await writeWorkspaceConfig(shadow, { qa: labStdio(), repo: labStdio() });
+    const result = await runKsa(['mcp', 'trust', '--workspace', shadow], { home, cwd: sandbox.dir, timeoutMs: 60_000 });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toContain('  qa: ignored, $KSA_HOME/config.json defines a server of that name\n');
+    expect(result.stdout).toMatch(/^ {2}repo: /m);
   });
 
   it('a .mcp.json that is not valid JSON: says so (not that there is nothing to trust), exit 2', async () => {

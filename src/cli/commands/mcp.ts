@@ -60,9 +60,16 @@ export async function mcpTrustCommand(io: CliIO, flags: McpFlags): Promise<ExitC
   const style = createStyler(colorEnabled(io.stdout, io.env));
   writeLine(io.stdout, `${style.green('✓')} ${before.trusted ? 'Already trusted' : 'Trusted'}: the MCP servers of ${file.file}`);
   for (const server of servers) writeLine(io.stdout, `  ${server.name}: ${server.target}`);
-  for (const name of file.servers.filter((name) => !servers.some((server) => server.name === name))) writeLine(io.stdout, `  ${name}: (not usable, see ksa mcp list)`);
+  for (const name of file.servers.filter((name) => !servers.some((server) => server.name === name))) writeLine(io.stdout, `  ${name}: ${whyLeftOut(hub, file.file, name)}`);
   writeLine(io.stdout, style.dim('ksa asks again if the file changes. See their tools with: ksa mcp list'));
   return ExitCode.ok;
+}
+
+/** What `ksa mcp list` says of a server of the file that is not among the usable ones (shadowed, or badly defined). */
+function whyLeftOut(hub: McpHub, file: string, name: string): string {
+  const at = `${file}: mcpServers.${name}: `;
+  const problem = hub.problems.find((found) => found.file === file && found.server === name && found.message.startsWith(at));
+  return problem ? problem.message.slice(at.length) : '(not usable, see ksa mcp list)';
 }
 
 function stateText(server: McpServerStatus, style: ReturnType<typeof createStyler>): string {
