@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { ksaJson, type StatusDoc } from '../helpers/durable.js';
 import { startWorker, stopAll } from '../helpers/fleet.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { expectWellFormedRun } from '../helpers/run-events.js';
+import { walk } from '../helpers/store-fixtures.js';
 
 // ksa run --redis against a real redis-server and real `ksa worker` processes.
 
@@ -233,6 +234,28 @@ describe('bad Redis', () => {
     } finally {
       web.closeAllConnections();
       await new Promise((resolve) => web.close(resolve));
+    }
+  });
+
+  it('the password of --redis is written as *** when a step prints it, on the worker and in the run', async () => {
+    const password = 'pw-7f3a-in-the-url';
+    const locked = await startRedis({ password });
+    const dir = path.join(sandbox.dir, 'locked');
+    const home = path.join(sandbox.home, 'locked');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'seen.txt'), `the worker was started with ${password}\n`);
+    const worker = await startWorker(locked.url, 'locked-1', { labels: ['locked'], cwd: dir, home, json: true });
+    try {
+      const planFile = await sandbox.writePlan('locked/plan.yaml', 'goal: Print what the worker saw\nsteps:\n  - id: show\n    runsOn: [locked]\n    tool: shell\n    args: { command: "cat seen.txt" }\n');
+      const run = await runKsa(['run', planFile, '--yes', '--json', '--redis', locked.url], { home, cwd: dir, timeoutMs: 60_000 });
+      expect(run.code, describeResult(run)).toBe(0);
+      expect(eventsOf(parseNdjson(run.stdout), 'step_succeeded', 'show')[0]!.output).toMatchObject({ stdout: 'the worker was started with ***' });
+      expect(run.stdout + run.stderr + worker.stdout() + worker.stderr()).not.toContain(password);
+      const stored = (await walk(home)).filter((entry) => !entry.dir && readFileSync(path.join(home, entry.rel), 'utf8').includes(password));
+      expect(stored).toEqual([]);
+    } finally {
+      await stopAll([worker]);
+      await locked.cleanup();
     }
   });
 

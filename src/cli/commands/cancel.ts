@@ -1,5 +1,5 @@
 import { isFinished, rollbackOnCancel, type RunStatus } from '../../planning/index.js';
-import { liveOwner, requestCancel, runDir, type RunRecord } from '../../store/index.js';
+import { liveOwner, requestCancel, runDir, secretValues, type RunRecord } from '../../store/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -67,6 +67,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // Rollback steps may use MCP tools: their servers start, the others do not.
   const tools = await openCommandTools(io, record.workspace);
   stores.addSecrets(tools.hub.secrets());
+  if (redisUrl) stores.addSecrets(secretValues({ redisUrl }));
   await tools.prepareFor(record.plan);
   // Steps that ran on workers are undone there.
   const run = await stores.runs.open(runId, `ksa cancel ${runId}`);

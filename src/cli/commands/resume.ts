@@ -1,5 +1,5 @@
 import { isFinished, rollbackStandsAlone, type Step } from '../../planning/index.js';
-import { storedWithoutSecret } from '../../store/index.js';
+import { secretValues, storedWithoutSecret } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -66,6 +66,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const commandTools = await openCommandTools(io, record.workspace);
   stores.addSecrets(commandTools.hub.secrets());
+  if (redisUrl) stores.addSecrets(secretValues({ redisUrl }));
   await commandTools.prepareFor(record.plan);
   const { registry } = commandTools;
   const tools = describer(registry);

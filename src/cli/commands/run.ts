@@ -10,7 +10,7 @@ import { formatDryRun, formatPlan } from '../../tui/plan-lines.js';
 import { describer } from '../../tui/tool-describer.js';
 import { newRunId } from '../run-id.js';
 import { queryModelFor } from '../query-model.js';
-import { ensurePrivateDir, ksaHome } from '../../store/index.js';
+import { ensurePrivateDir, ksaHome, secretValues } from '../../store/index.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
@@ -108,6 +108,8 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const runId = newRunId();
   const stores = openStores(io);
   stores.addSecrets(commandTools.hub.secrets());
+  // `--redis redis://:pw@…`: a step that prints it (its worker's command line) must not write it down.
+  if (redisUrl) stores.addSecrets(secretValues({ redisUrl }));
   const run = await stores.runs.create(
     {
       runId,

@@ -26,13 +26,15 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
   const name = flags.name ?? `${hostname().split('.')[0]}-${process.pid}`;
   if (!WORKER_NAME_PATTERN.test(name)) throw new CliError({ message: `--name "${name}": use letters, digits, ".", "_" and "-" (no ":"), at most 63 characters` });
   const workspace = await workspaceOption(io.cwd, flags.workspace ?? '.', io.cwd);
-  const target = await checkedTarget(await requiredRedisUrl(io, flags.redis, ksaHome(io.env)));
+  const redisUrl = await requiredRedisUrl(io, flags.redis, ksaHome(io.env));
+  const target = await checkedTarget(redisUrl);
 
   // Every step this worker runs sees its name.
   process.env.KSA_WORKER = name;
   const log = (fields: Record<string, unknown>, text: string) => io.stdout.write(flags.json ? `${JSON.stringify({ ts: new Date().toISOString(), worker: name, ...fields })}\n` : `${text}\n`);
-  // As for a local run: values of secret-looking variables never leave the worker in clear.
-  const redactor = createRedactor(secretValues(io.env));
+  // As for a local run: values of secret-looking variables, and the password of its Redis
+  // (`--redis redis://:pw@…` is in its command line for any step to print), never leave the worker in clear.
+  const redactor = createRedactor([...secretValues(io.env), ...secretValues({ redisUrl })]);
   const worker = new StepWorker({
     target,
     name,
