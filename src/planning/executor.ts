@@ -385,6 +385,7 @@ export class Execution extends ExecutionBase {
           context: this.context,
           clock: this.clock,
           invokeTool: this.options.invokeTool,
+          placeStep: this.options.placeStep,
           emit: (event) => {
             if (event.type === 'rollback_started') this.rollbackStarted = true;
             this.emit(event);

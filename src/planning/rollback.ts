@@ -4,6 +4,7 @@ import { renderIn, type CompiledStep } from './compiled-step.js';
 import { AttemptTimeoutError, errorMessage } from './errors.js';
 import type { RunEvent } from './events.js';
 import type { ExpressionContext } from './expressions.js';
+import type { Placement } from './runs-on.js';
 import type { Step } from './schema.js';
 import type { RunState } from './state.js';
 import type { InvokeTool } from './tool-call.js';
@@ -19,6 +20,8 @@ export type RollbackContext = {
   readonly clock: Clock;
   readonly invokeTool: InvokeTool;
   readonly emit: (event: RunEvent) => void;
+  /** Where a step runs in a run with workers (ExecutionOptions.placeStep): a rollback whose tool it keeps here runs here. */
+  readonly placeStep?: (step: Step) => Placement | undefined;
 };
 
 /**
@@ -61,7 +64,9 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
     const attempt = st.attempts;
     const partly = isPartlyDone(st);
     // A fan-out that failed (or was stopped) is undone only where it succeeded; its rollback reads those workers' outputs.
-    const workers = partly ? Object.keys(st.succeededOn!) : st.worker?.split(',');
+    const ranOn = partly ? Object.keys(st.succeededOn!) : st.worker?.split(',');
+    // The undo runs (and is said to run) there, unless its tool runs only here (an MCP server's).
+    const workers = ranOn && rollbackLeavesHere(ctx, { ...step, tool: step.rollback.tool }) ? ranOn : undefined;
     const worker = workers ? { worker: workers.join(',') } : {};
     const context = partly ? withOutput(ctx.context, id, st.succeededOn, attempt) : ctx.context;
     const startedAt = nowIso();
@@ -98,6 +103,11 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
     }
   }
   return failed;
+}
+
+/** `undo`: the step as its rollback calls it (its rollback's tool in place of its own). */
+function rollbackLeavesHere(ctx: RollbackContext, undo: Step): boolean {
+  return ctx.placeStep === undefined || ctx.placeStep(undo) !== undefined;
 }
 
 /** The context with a failed step's partial output: keyed by worker, as a fan-out's output always is. */

@@ -83,7 +83,10 @@ steps:
     const events = parseNdjson(result.stdout);
     expect(expectWellFormedRun(events)).toBe('failed');
     expect(eventsOf(events, 'rollback_step_failed', 'deploy')).toEqual([]);
-    expect(eventsOf(events, 'rollback_step_succeeded', 'deploy')).toHaveLength(1);
+    // Said as run here: no worker on its event or its line.
+    expect(eventsOf(events, 'rollback_step_succeeded', 'deploy').map(workerOf)).toEqual([undefined]);
+    expect(eventsOf(events, 'step_succeeded', 'deploy').map(workerOf)).toEqual(['web-1']);
+    expect(result.stderr).toMatch(/↶ deploy rolled back$/m);
   });
 
   it('with a runsOn of its own is a plan problem: one line naming the step, exit 2, nothing run', async () => {
