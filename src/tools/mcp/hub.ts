@@ -263,9 +263,12 @@ function admitServer(servers: McpServerConfig[], server: McpServerConfig, proble
     return;
   }
   const prefix = serverPrefix(server.name);
-  const twin = servers.find((known) => serverPrefix(known.name) === prefix);
+  // `a` and `a__b` overlap too: tool `b__c` of the one and `c` of the other are both a__b__c.
+  const twin = servers.find((known) => prefix.startsWith(serverPrefix(known.name)) || serverPrefix(known.name).startsWith(prefix));
   if (twin) {
-    problems.push({ server: server.name, file: server.file, message: `${at}: ignored, its tools would be named ${prefix}… as those of server "${twin.name}"${twin.file === server.file ? '' : ` (${twin.file})`}; rename one of them` });
+    const theirs = serverPrefix(twin.name);
+    const named = theirs === prefix ? `would be named ${prefix}… as those of` : `(${prefix}…) could take the names of those of`;
+    problems.push({ server: server.name, file: server.file, message: `${at}: ignored, its tools ${named} server "${twin.name}"${theirs === prefix ? '' : ` (${theirs}…)`}${twin.file === server.file ? '' : ` (${twin.file})`}; rename one of them` });
     return;
   }
   servers.push(server);

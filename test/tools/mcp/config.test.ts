@@ -129,6 +129,16 @@ describe('MCP configuration', () => {
     const across = await McpHub.load({ home, workspace: ws, env: {}, cwd: temp.dir });
     expect(across.problems.at(-1)!.message).toBe(`${wsFile}: mcpServers.a_b: ignored, its tools would be named a_b__… as those of server "a.b" (${userFile}); rename one of them`);
   });
+
+  it('a server whose name starts with another one\'s and "__" is refused: tool b__c of "a" and c of "a__b" would both be a__b__c', async () => {
+    const home = path.join(temp.dir, 'home-nested');
+    await mkdir(home, { recursive: true });
+    const userFile = path.join(home, 'config.json');
+    await writeFile(userFile, JSON.stringify({ mcpServers: { a__b: { command: 'one' }, a: { command: 'two' }, ab: { command: 'three' } } }));
+    const hub = await McpHub.load({ home, workspace: path.join(temp.dir, 'nowhere'), env: {}, cwd: temp.dir });
+    expect(hub.statuses().map((status) => status.name)).toEqual(['a__b', 'ab']);
+    expect(hub.problems.map((problem) => problem.message)).toEqual([`${userFile}: mcpServers.a: ignored, its tools (a__…) could take the names of those of server "a__b" (a__b__…); rename one of them`]);
+  });
 });
 
 describe('JSON Schema arguments', () => {
