@@ -367,7 +367,8 @@ export class ChatSession extends ChatSessionView {
         else if (showsToolResult(event.tool)) this.transcript.push(toolItem(this.transcript.nextId(), event.tool, event.output, event.isError));
         // A plan that could not be made is the user's news too, with its problems, not only the model's.
         else if (event.isError) this.transcript.notice(`Planning failed: ${toolErrorText(event.output)}`, 'error');
-        this.activity = 'thinking';
+        // The model has the result and has not said anything yet: "thinking" (and /think) only once it reasons.
+        this.activity = 'waiting for the model';
         break;
       case 'repairing':
         this.activity = `repairing the plan (${event.attempt})`;

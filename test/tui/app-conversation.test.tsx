@@ -34,6 +34,18 @@ describe('a conversation in the chat app', () => {
     expect(done).not.toContain('(Esc to interrupt)');
   });
 
+  it('after a look-up the model is waited for, not said to be thinking (it sent no reasoning)', async (context) => {
+    const model = chatModel([{ toolCalls: [{ name: 'list_runs', input: {} }] }, { text: 'No runs yet.', delayMs: 1500 }]);
+    const app = await renderChatApp(context, { model });
+    await app.send('any runs?');
+    // Once the look-up's result is shown, the model has it and has said nothing yet.
+    const waiting = await app.waitFor((frame) => frame.includes('list_runs') && /(waiting for the model|thinking)…/.test(tail(frame, 3)));
+    expect(tail(waiting, 3)).toContain('waiting for the model…');
+    expect(waiting).not.toContain('thinking…');
+    expect(waiting).not.toContain('/think shows the reasoning');
+    await app.waitFor(/ready · \d+ tokens/);
+  });
+
   it('goal → plan card → revision with what changed → Enter runs it → summary, reflection → "what\'s the status?" from the store', async (context) => {
     const model = chatModel(
       [
