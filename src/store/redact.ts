@@ -15,7 +15,15 @@ const SECRET_SHAPE =
 
 /** The parts of a text that have the shape of a well-known credential. */
 export function secretShapedParts(text: string): string[] {
-  return [...text.matchAll(SECRET_SHAPE)].map((match) => match[0]);
+  return [...text.matchAll(SECRET_SHAPE)].map((match) => match[0]).filter((part) => !part.startsWith('sk-') || looksRandom(part));
+}
+
+/**
+ * `sk-` also starts ordinary names (`sk-learn-classifier`): a key has a long random run, letters and
+ * digits mixed (`sk-proj-…`, `sk-ant-api03-…`, `sk-live-987654321fedcba`).
+ */
+function looksRandom(part: string): boolean {
+  return part.split(/[-_]/).some((run) => run.length >= 10 && /\d/.test(run) && /[A-Za-z]/.test(run));
 }
 
 /** The values of secret-looking variables in an environment (e.g. OPENAI_API_KEY, GITHUB_TOKEN). */

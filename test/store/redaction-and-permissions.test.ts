@@ -55,7 +55,9 @@ describe('secrets', () => {
       ['sess-1', 'sk-live-987654321fedcba', github].sort(),
     );
     expect(secretValues({ MY_CREDS: 'AKIAIOSFODNN7EXAMPLE', JWT_FILE: '/tmp/x', CALLBACK: `https://x.test/cb?t=${jwt}` })).toEqual(['AKIAIOSFODNN7EXAMPLE', jwt]);
-    for (const text of ['task-sk-1234', 'desk-lamp-on-the-table-now', 'risk-assessment-for-prod', 'AKIA', 'ghp_short', 'xoxb', 'my-eyJ.eyJ.x']) expect(secretShapedParts(text), text).toEqual([]);
+    for (const text of ['task-sk-1234', 'sk-learn-classifier-deployment-v2', 'desk-lamp-on-the-table-now', 'risk-assessment-for-prod', 'AKIA', 'ghp_short', 'xoxb', 'my-eyJ.eyJ.x']) expect(secretShapedParts(text), text).toEqual([]);
+    const openai = `sk-proj-${'Xy7_kQ2-'.repeat(6)}T3BlbkFJ9zQw8Rt`;
+    expect(secretShapedParts(`key=${openai} rest`)).toEqual([openai]);
     expect(storedWithoutSecret('creds', '***')).toBe(true);
     expect(storedWithoutSecret('header', 'Bearer ***')).toBe(true);
     expect(storedWithoutSecret('port', '8080')).toBe(false);
