@@ -69,17 +69,22 @@ export function unwrap(name: string, args: readonly ShellWord[]): Unwrapped {
     if (text === undefined) return { kind: 'command', words: args.slice(i) };
     if (text === '--') return rest(args.slice(i + 1 + operands));
     if (wrapper.queryFlags?.includes(text)) return { kind: 'query' };
-    if (name === 'env' && (text === '-S' || text === '--split-string')) {
-      const split = args[i + 1];
-      return split === undefined ? { kind: 'none' } : { kind: 'command', words: [...splitWords(split), ...args.slice(i + 2)] };
+    if (name === 'env') {
+      // -S STRING, --split-string STRING, --split-string=STRING, -SSTRING, and -S after flags that take no value (-iS).
+      const attached = /^--split-string=([\s\S]*)$/.exec(text)?.[1] ?? /^-[0iv]*S([\s\S]+)$/.exec(text)?.[1];
+      if (attached !== undefined) return { kind: 'command', words: [...splitWords(literalWord(attached)), ...args.slice(i + 1)] };
+      if (text === '--split-string' || /^-[0iv]*S$/.test(text)) {
+        const split = args[i + 1];
+        return split === undefined ? { kind: 'none' } : { kind: 'command', words: [...splitWords(split), ...args.slice(i + 2)] };
+      }
     }
-    if ((name === 'su' || name === 'runuser') && (text === '-c' || text === '--command')) {
-      const code = args[i + 1];
-      return code === undefined ? { kind: 'none' } : { kind: 'script', code };
-    }
-    if (name === 'flock' && (text === '-c' || text === '--command')) {
-      const code = args[i + 1];
-      return code === undefined ? { kind: 'none' } : { kind: 'script', code };
+    if (name === 'su' || name === 'runuser' || name === 'flock') {
+      const attached = /^--command=([\s\S]*)$/.exec(text)?.[1];
+      if (attached !== undefined) return { kind: 'script', code: literalWord(attached) };
+      if (text === '-c' || text === '--command') {
+        const code = args[i + 1];
+        return code === undefined ? { kind: 'none' } : { kind: 'script', code };
+      }
     }
     if (text.startsWith('-') && text !== '-') {
       if (!text.includes('=') && wrapper.valueFlags?.includes(text)) i++;
