@@ -96,7 +96,7 @@ export const classifyHelm: ArgvClassifier = async (args) => {
   if (verb === 'repo' || verb === 'plugin' || verb === 'dependency' || verb === 'dep' || verb === 'registry') {
     return sub === 'list' || sub === 'ls' ? readRisk(`helm ${verb} ${sub}`) : writeRisk(`helm ${verb} ${sub ?? ''}`.trim());
   }
-  if (HELM_READ.has(verb)) return readRisk(name);
+  if (HELM_READ.has(verb)) return hasFlag(args, '--output-dir') ? writeRisk(`${name} --output-dir writes files`) : readRisk(name);
   return writeRisk(name);
 };
 

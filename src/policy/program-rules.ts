@@ -50,10 +50,13 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     if (method?.toUpperCase() === 'DELETE') return destroyRisk('curl -X DELETE');
     if (method !== undefined && !/^(GET|HEAD|OPTIONS)$/i.test(method)) return writeRisk(`curl -X ${method}`);
     if (has(args, '-d', '--data', '--data-raw', '--data-binary', '--data-urlencode', '--json', '-F', '--form', '-T', '--upload-file')) return writeRisk('curl sends data');
-    const output = flagValue(args, '-o') ?? flagValue(args, '--output');
+    const output = flagValue(args, '-o', CURL_BARE_SHORT) ?? flagValue(args, '--output');
     if ((output !== undefined && !QUIET_TARGETS.test(output)) || hasShort(args, 'O', '--remote-name') || has(args, '--remote-name-all', '-K', '--config')) {
       return writeRisk('curl saves a file');
     }
+    // Headers, cookies, traces, errors and -w's %output{} go to files too.
+    const files = ['-D', '--dump-header', '-c', '--cookie-jar', '--trace', '--trace-ascii', '--stderr', '--libcurl', '--etag-save', '--hsts', '--alt-svc'].map((flag) => flagValue(args, flag, CURL_BARE_SHORT));
+    if (files.some((file) => file !== undefined && file !== '-' && !QUIET_TARGETS.test(file)) || args.some((arg) => arg?.includes('%output{'))) return writeRisk('curl writes a file');
     return readRisk('curl GET');
   },
   wget(args) {
@@ -76,6 +79,14 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     return files.length === 0 ? readRisk('tee to standard output') : writeRisk(`tee writes ${files[0] ?? 'a file'}`);
   },
   sort: (args) => (has(args, '-o', '--output') ? writeRisk('sort -o writes a file') : readRisk('sort')),
+  // `uniq IN OUT`, `xxd IN OUT`: a second file operand is written (counted loosely: an option's value counts too).
+  uniq: (args) => (positional(args).length >= 2 ? writeRisk('uniq writes its output file') : readRisk('uniq')),
+  xxd: (args) => (positional(args).length >= 2 ? writeRisk('xxd writes its output file') : readRisk('xxd')),
+  tree: (args) => (args.some((arg) => arg?.startsWith('-o')) ? writeRisk('tree -o writes a file') : readRisk('tree')),
+  journalctl(args) {
+    if (args.some((arg) => arg?.startsWith('--vacuum'))) return destroyRisk('journalctl --vacuum deletes journal files');
+    return has(args, '--rotate', '--flush', '--sync', '--relinquish-var', '--smart-relinquish-var', '--setup-keys', '--update-catalog') ? writeRisk('journalctl changes the journal') : readRisk('journalctl');
+  },
   date: (args) => (has(args, '-s', '--set') ? writeRisk('date --set') : readRisk('date')),
   hostname: (args) => (positional(args).length > 0 ? writeRisk('hostname sets the host name') : readRisk('hostname')),
   tar(args) {
@@ -132,12 +143,20 @@ function copyRisk(name: string, args: Args): StepRisk {
   return writeRisk(name === 'mv' ? 'mv moves files' : `${name} copies files`);
 }
 
-function flagValue(args: Args, name: string): string | undefined {
+/** curl's short flags that take no value: they may come before one that does in a cluster (`-sLo file`, `-sD-`). */
+const CURL_BARE_SHORT = 'sSfLiIvkqGgnNjJlpRVZ0123456#';
+
+function flagValue(args: Args, name: string, bareShort = ''): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === name) return args[i + 1] ?? '';
     if (arg?.startsWith(`${name}=`)) return arg.slice(name.length + 1);
     if (name.length === 2 && arg?.startsWith(name) && !arg.startsWith('--')) return arg.slice(2);
+    // A cluster: flags without a value, then this one, its value attached or the next word.
+    if (name.length === 2 && bareShort && arg !== undefined && /^-[^-]/.test(arg)) {
+      const at = arg.indexOf(name[1]!, 1);
+      if (at > 1 && [...arg.slice(1, at)].every((letter) => bareShort.includes(letter))) return at === arg.length - 1 ? (args[i + 1] ?? '') : arg.slice(at + 1);
+    }
   }
   return undefined;
 }
@@ -197,7 +216,11 @@ function gitCommandRisk(args: Args, i: number): StepRisk {
     return listing ? readRisk(`${name} lists`) : writeRisk(name);
   }
   if (verb === 'config') return has(rest, '--get', '--get-all', '--list', '-l', '--get-regexp') ? readRisk('git config --get') : writeRisk('git config');
-  if (GIT_READ.test(verb)) return readRisk(name);
+  if (GIT_READ.test(verb)) {
+    // `git log --output=FILE` writes; `git grep -O` runs a pager command.
+    if (rest.some((arg) => arg !== undefined && (arg === '--output' || arg.startsWith('--output=') || arg.startsWith('-O') || arg.startsWith('--open-files-in-pager')))) return writeRisk(`${name} writes a file or runs a command`);
+    return readRisk(name);
+  }
   return writeRisk(name);
 }
 
