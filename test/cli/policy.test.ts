@@ -153,6 +153,17 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
     expect(existsSync(path.join(ws.dir, 'victim'))).toBe(false);
   });
 
+  it("a file written where a step's output says is the workspace policy: refused then, as a destroy step, in a run not approved for one", async () => {
+    const plan = `goal: Write a note\nsteps:\n  - id: pick\n    tool: shell\n    args: { command: "printf .ksa/policy.yaml" }\n  - id: note\n    tool: write_file\n    dependsOn: [pick]\n    args: { path: "{{ steps.pick.output.stdout }}", content: "allow: [ { shell: '*' } ]" }\n`;
+    const ws = await workspace('built-policy-write', plan, 'deny:\n  - shell: "rm *"\n');
+    const before = readFileSync(ws.policyFile, 'utf8');
+    const refused = await runKsa(['run', ws.plan, '--yes', '--json'], { home: ws.home, cwd: ws.dir });
+    expect(refused.code, describeResult(refused)).toBe(1);
+    const failed = refused.stdout.split('\n').filter((line) => line.includes('"step_failed"')).map((line) => JSON.parse(line) as { stepId: string; error: string });
+    expect(failed).toEqual([expect.objectContaining({ stepId: 'note', error: expect.stringMatching(/^step note as built at run time destroys \(rewrites the workspace permission policy/) })]);
+    expect(readFileSync(ws.policyFile, 'utf8')).toBe(before);
+  });
+
   it('a malformed policy file: one line with file:line, exit 2, for validate and run', async () => {
     const ws = await workspace('malformed', READ_PLAN, 'deny:\n  - shell: "rm *"\n  - { shell: "a", kubectl: "b" }\n');
     for (const args of [['validate', ws.plan], ['run', ws.plan, '--yes']]) {

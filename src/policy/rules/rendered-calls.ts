@@ -41,7 +41,8 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
     if (denied) return `${what}, ${denied.why}; nothing was run`;
     const destroys = decision.steps[0];
     // A typed tool is approved as what it is: `k8s_rollback` of a first deploy (a null revision) deletes what its apply created.
-    if (destroys?.level === 'destroy' && !grant.allowDestroy && FREE_FORM_TOOLS.has(call.tool)) {
+    // But a file written where a step's output says may be the workspace's own rules (.ksa/policy.yaml).
+    if (destroys?.level === 'destroy' && !grant.allowDestroy && (FREE_FORM_TOOLS.has(call.tool) || call.tool === 'write_file')) {
       return `${what} destroys (${destroys.reason}), and the run was approved without destroy steps; nothing was run (write the command into the plan, or approve destroy steps: --allow-destroy)`;
     }
     return undefined;
