@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, runKsa, stackTraceLines, type CliSandbox } from '../helpers/cli.js';
+import { labStdio, writeUserConfig } from '../helpers/mcp.js';
 
 // The permission policy end to end: policy files, deny (even with --yes), approval modes,
 // --allow-destroy, `ksa policy check`, and the approval kept in the run record.
@@ -171,6 +173,48 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
       expect(result.code, describeResult(result)).toBe(2);
       expect(result.stderr.trim().split('\n')).toEqual([`ksa: ${ws.policyFile}:3: a rule is a map with exactly one key, the tool name (e.g. - { shell: "npm test" }); this one has 2`]);
     }
+  });
+
+  it('a policy file that cannot be read as one is an error, never no rules: a FIFO, a link to nothing, a folder', async () => {
+    const ws = await workspace('unreadable-policy', READ_PLAN, '');
+    await rm(ws.policyFile);
+    const cases: [string, () => Promise<void>, string][] = [
+      ['fifo', async () => void execFileSync('mkfifo', [ws.policyFile]), 'not a regular file (a FIFO)'],
+      ['link', () => symlink(path.join(ws.dir, 'gone', 'policy.yaml'), ws.policyFile), `it is a link to ${path.join(ws.dir, 'gone', 'policy.yaml')}, which does not exist`],
+      ['folder', () => mkdir(ws.policyFile), 'it is a folder'],
+    ];
+    for (const [, make, why] of cases) {
+      await rm(ws.policyFile, { recursive: true, force: true });
+      await make();
+      for (const args of [['validate', ws.plan], ['policy', 'check', ws.plan], ['run', ws.plan, '--yes']]) {
+        const result = await runKsa(args, { home: ws.home, cwd: ws.dir, timeoutMs: 15_000 });
+        expect(result.code, describeResult(result)).toBe(2);
+        expect(result.stderr).toBe(`ksa: ${ws.policyFile}: cannot read the policy file: ${why}\n`);
+      }
+    }
+  });
+
+  it('policy check knows the tools ksa run has (MCP servers too), and --json is one document for an invalid plan', async () => {
+    const plan = 'goal: Use a server\nsteps:\n  - id: hello\n    tool: lab__echo\n    args: { text: hi }\n';
+    const ws = await workspace('check-mcp', plan, 'ask:\n  - lab__*: "*"\n');
+    await writeUserConfig(ws.home, { lab: labStdio() });
+    const check = await runKsa(['policy', 'check', ws.plan, '--json'], { home: ws.home, cwd: ws.dir, timeoutMs: 60_000 });
+    expect(check.code, describeResult(check)).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ decision: 'ask', steps: [{ id: 'hello', decision: 'ask', rule: { effect: 'ask', tool: 'lab__*' } }] });
+    await writeFile(ws.plan, plan.replace('lab__echo', 'lab__nope'));
+    const invalid = await runKsa(['policy', 'check', ws.plan, '--json'], { home: ws.home, cwd: ws.dir, timeoutMs: 60_000 });
+    expect(invalid.code, describeResult(invalid)).toBe(2);
+    expect(JSON.parse(invalid.stdout)).toMatchObject({ valid: false, issues: [{ path: 'steps[0].tool' }] });
+  });
+
+  it('validate --json rates steps with the --input values filled in, as policy check does', async () => {
+    const plan = 'goal: List\ninputs: { dir: "." }\nsteps:\n  - id: list\n    tool: shell\n    args: { command: "ls {{ inputs.dir }}" }\n';
+    const ws = await workspace('validate-inputs', plan, '');
+    const given = ['--input', 'dir=.; rm -rf victim'];
+    const validate = JSON.parse((await runKsa(['validate', ws.plan, '--json', ...given], { home: ws.home, cwd: ws.dir })).stdout) as { stepRisks: { risk: string }[] };
+    const check = JSON.parse((await runKsa(['policy', 'check', ws.plan, '--json', ...given], { home: ws.home, cwd: ws.dir })).stdout) as { steps: { risk: string }[] };
+    expect(validate.stepRisks[0]!.risk).toBe('destroy');
+    expect(check.steps[0]!.risk).toBe('destroy');
   });
 
   it('--approve read: a read-only plan runs without a terminal and without --yes; the run records "policy" as the approver', async () => {

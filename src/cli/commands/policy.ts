@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { assessPolicy, describeRule, rulesMatchingNoTool, type PolicyRule } from '../../policy/rules/index.js';
 import { ksaHome } from '../../store/index.js';
-import { createBuiltinRegistry, riskOptions } from '../../tools/index.js';
+import { riskOptions } from '../../tools/index.js';
+import { openCommandTools } from '../mcp-tools.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { loadPlan } from '../load-plan.js';
@@ -24,10 +25,18 @@ export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyC
   const workspace = await workspaceOption(io.cwd, flags.workspace, path.dirname(path.resolve(io.cwd, file)));
   const home = ksaHome(io.env);
   const policy = await loadPolicy(home, workspace);
-  const registry = createBuiltinRegistry();
+  // The tools `ksa run` would have: the MCP servers' too (a rule like github__* is about them).
+  const tools = await openCommandTools(io, workspace);
+  const { registry } = tools;
   const inputs = parseInputs(flags.input);
-  const loaded = await loadPlan(file, registry, { inputs, stdin: io.stdin });
+  const loaded = await loadPlan(file, registry, { inputs, stdin: io.stdin, mcp: tools });
   if (!loaded.ok) {
+    // --json is one document, as validate's: the plan's problems.
+    if (flags.json) {
+      const issues = loaded.issues.map(({ code, where, message, line, column }) => ({ code, path: where, message, line, column }));
+      writeLine(io.stdout, JSON.stringify({ file: loaded.file.displayPath, valid: false, issues }, null, 2));
+      return ExitCode.usage;
+    }
     for (const line of formatIssues(loaded.file, loaded.issues, createStyler(colorEnabled(io.stderr, io.env)))) writeLine(io.stderr, line);
     return ExitCode.usage;
   }

@@ -49,7 +49,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
   if (flags.json) {
     const doc = loaded.ok
-      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], warnings, ...(await riskFields(loaded.plan, registry)) }
+      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], warnings, ...(await riskFields(loaded.plan, registry, options.inputs)) }
       : { valid: false, file: loaded.file.displayPath, issues: loaded.issues.map(({ code, where, message, line, column }) => ({ code, path: where, message, line, column })) };
     writeLine(io.stdout, JSON.stringify(doc, null, 2));
     return loaded.ok ? ExitCode.ok : ExitCode.usage;
@@ -70,9 +70,9 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
 }
 
 /** The plan's level and, in plan order, each step's `risk` and `riskReason`. */
-async function riskFields(plan: Plan, registry: ToolRegistry) {
+async function riskFields(plan: Plan, registry: ToolRegistry, inputs: Readonly<Record<string, unknown>>) {
   const [{ assessPlanRisk }, { withKnownInputs }] = await Promise.all([import('../../policy/plan-risk.js'), import('../../planning/known-inputs.js')]);
-  // Rated as it will run: with the plan's inputs filled in.
-  const risk = await assessPlanRisk(withKnownInputs(plan, {}), riskOptions(registry));
+  // Rated as it will run: with the plan's inputs (and those given with --input) filled in, as policy check does.
+  const risk = await assessPlanRisk(withKnownInputs(plan, inputs), riskOptions(registry));
   return { risk: risk.level, stepRisks: plan.steps.map((step) => ({ id: step.id, risk: risk.steps[step.id]!.level, riskReason: risk.steps[step.id]!.reason })) };
 }
