@@ -315,7 +315,7 @@ export class ChatSession extends ChatSessionView {
     this.deps.conversation.append({ kind: 'user', text: request });
     await this.modelTurn('revising the plan', 'Interrupted; the plan is unchanged.', async (abortSignal) => {
       const history = buildContext(await this.deps.conversation.messages(200));
-      const result = await revisePlan(current.plan, request, {
+      const result = await revisePlan(current.plan, this.deps.conversation.redact(request), {
         model: this.deps.model,
         tools: this.deps.tools,
         context: this.deps.context,

@@ -64,8 +64,10 @@ export type ChatTurnResult = {
  * without tool calling, routed by ksa. Everything said is stored in the
  * conversation; reasoning is not.
  */
-export async function runChatTurn(options: ChatTurnOptions): Promise<ChatTurnResult> {
-  const { conversation } = options;
+export async function runChatTurn(given: ChatTurnOptions): Promise<ChatTurnResult> {
+  const { conversation } = given;
+  // The model gets the message as the session keeps it: a secret's value typed into it is *** there too.
+  const options = { ...given, text: conversation.redact(given.text) };
   const earlier = await conversation.messages(HISTORY_MESSAGES);
   const history = buildContext(earlier, options.contextTokens ?? DEFAULT_CONTEXT_TOKENS);
   conversation.append({ kind: 'user', text: options.text });

@@ -194,6 +194,11 @@ export class Conversation {
     return this.meta.data;
   }
 
+  /** A text as the session keeps it, secrets as ***: what may be shown to the model. */
+  redact(text: string): string {
+    return this.redactor.text(text);
+  }
+
   append(message: NewMessage): Message {
     const full = { ...message, id: `m${this.meta.data.messageCount + 1}-${(this.seq++).toString(36)}`, ts: new Date().toISOString() } as Message;
     const data = this.meta.data;

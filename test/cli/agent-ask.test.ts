@@ -46,6 +46,15 @@ describe.concurrent('ksa ask', () => {
     expect(sent).not.toContain('</think>');
   });
 
+  it("a secret's value typed into the message reaches the model as ***, as the session keeps it", async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: 'Noted.' });
+    const result = await cli.ksa(['ask', 'set the db password to QASpw333-secret please'], { env: { DB_PASSWORD: 'QASpw333-secret' } });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(requestText(cli.server.requests[0]!)).not.toContain('QASpw333-secret');
+    expect(lastUserText(cli.server.requests[0]!)).toContain('set the db password to *** please');
+  });
+
   it('a question: the streamed answer on stdout, the session on stderr, tools offered', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue({ text: 'I deploy apps from plans you approve.' });
