@@ -139,7 +139,7 @@ export class ConversationStore {
 
   private async openDir(id: string, fresh: SessionMeta | undefined): Promise<Conversation> {
     const sessionDir = path.join(this.dir, id);
-    await ensurePrivateDir(sessionDir);
+    await ensurePrivateDir(sessionDir, { ownFolder: true });
     const lock = await RunLock.acquire(sessionDir, id, `ksa chat (session ${id})`).catch((error: unknown) => {
       if (RunBusyError.isInstance(error)) {
         throw new KsaError({

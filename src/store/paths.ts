@@ -1,3 +1,4 @@
+import { chmod, stat } from 'node:fs/promises';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { KsaError } from '../planning/ksa-error.js';
@@ -30,9 +31,15 @@ export function stepLogDir(home: string, runId: string): string {
 }
 
 /** Private by default: other users on the machine must not read runs or conversations. */
-export async function ensurePrivateDir(dir: string): Promise<void> {
+/**
+ * `ownFolder`: a folder only ksa uses (runs/, a run's, conversations/): one found open to others (made
+ * by hand, or under umask 000) is made private. KSA_HOME itself may be a folder the user chose; what ksa
+ * puts in it is private either way.
+ */
+export async function ensurePrivateDir(dir: string, options: { readonly ownFolder?: boolean } = {}): Promise<void> {
   try {
     await makeDirs(dir, 0o700);
+    if (options.ownFolder && ((await stat(dir)).mode & 0o077) !== 0) await chmod(dir, 0o700);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = storeFolderProblem(code);

@@ -79,7 +79,7 @@ export class RunStore {
   /** Creates a run, owned (locked) by this process. */
   async create(record: Omit<RunRecord, 'version' | 'approvals'> & { approvals?: RunRecord['approvals'] }, command: string): Promise<OpenRun> {
     const dir = runDir(this.home, record.runId);
-    await ensurePrivateDir(dir);
+    await ensurePrivateDir(dir, { ownFolder: true });
     const lock = await RunLock.acquire(dir, record.runId, command, this.warn);
     const redactor = this.redactor.with(secretInputValues(record.inputs));
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).

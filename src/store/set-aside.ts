@@ -1,4 +1,4 @@
-import { link, rename, unlink } from 'node:fs/promises';
+import { chmod, link, rename, unlink } from 'node:fs/promises';
 
 /** Moves a broken file aside and says so in one line: `<file> <problem>; moved it to <backup> and <afterwards>`. */
 export async function setAside(file: string, problem: string, afterwards: string, warn: (message: string) => void): Promise<void> {
@@ -15,6 +15,8 @@ export async function moveAside(file: string): Promise<string | undefined> {
       // link() fails if the backup exists, where rename() would silently replace it.
       await link(file, backup);
       await unlink(file);
+      // It keeps what the file held (step history, a session): private, whatever mode the file had.
+      await chmod(backup, 0o600).catch(() => {});
       return backup;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -22,6 +24,7 @@ export async function moveAside(file: string): Promise<string | undefined> {
       if (code === 'ENOENT') return undefined;
       try {
         await rename(file, backup);
+        await chmod(backup, 0o600).catch(() => {});
         return backup;
       } catch {
         return undefined;

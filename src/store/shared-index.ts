@@ -61,7 +61,7 @@ export class SharedIndex<Entry> {
   }
 
   private async update(mutate: (data: IndexData<Entry>) => void): Promise<IndexData<Entry>> {
-    await ensurePrivateDir(this.options.dir);
+    await ensurePrivateDir(this.options.dir, { ownFolder: true });
     return withFileLock(this.lockFile, async () => {
       const low = new Low<IndexData<Entry>>(new PrivateJSONFile(this.file, { replacer: this.options.replacer }), { version: 1, entries: [] });
       const loaded = await this.load();

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -186,6 +186,28 @@ describe('home and permissions', () => {
       for (const entry of entries) {
         expect((await modeOf(path.join(home, entry.rel))).toString(8), entry.rel).toBe(entry.dir ? '700' : '600');
       }
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('folders of its own found open to others are made private; a corrupt file set aside keeps nothing readable', async () => {
+    const previous = process.umask(0);
+    try {
+      const home = path.join(root, 'loose', 'home');
+      await mkdir(path.join(home, 'runs'), { recursive: true, mode: 0o777 });
+      await mkdir(path.join(home, 'conversations'), { mode: 0o777 });
+      await writeFile(path.join(home, 'runs', 'index.json'), '{broken', { mode: 0o666 });
+      const warnings: string[] = [];
+      const run = await new RunStore(home, { onWarning: (message) => warnings.push(message) }).create(newRunRecord('20260101-000002-loose'), 'test');
+      await run.close();
+      const conversation = await new ConversationStore(home).create();
+      await conversation.close();
+      expect((await modeOf(path.join(home, 'runs'))).toString(8)).toBe('700');
+      expect((await modeOf(path.join(home, 'conversations'))).toString(8)).toBe('700');
+      const backups = (await readdir(path.join(home, 'runs'))).filter((name) => name.startsWith('index.json.corrupt-'));
+      expect(backups).toHaveLength(1);
+      expect((await modeOf(path.join(home, 'runs', backups[0]!))).toString(8)).toBe('600');
     } finally {
       process.umask(previous);
     }
