@@ -62,9 +62,18 @@ describe('assessPlanRisk', () => {
   });
 
   it('a shell line that changes something and names .ksa/policy.yaml is destroy; reading it stays read', async () => {
-    const lines = ['echo "allow: []" > .ksa/policy.yaml', 'cp /tmp/open.yaml ./.ksa/policy.yml', 'printf x | tee -a .ksa//policy.yaml', 'cat .ksa/policy.yaml', 'echo hi > docs/policy.yaml'];
+    const lines = [
+      'echo "allow: []" > .ksa/policy.yaml',
+      'cp /tmp/open.yaml ./.ksa/policy.yml',
+      'printf x | tee -a .ksa//policy.yaml',
+      'cat .ksa/policy.yaml',
+      'echo hi > docs/policy.yaml',
+      // The folder and the name apart.
+      "cd .ksa && echo 'allow: []' > policy.yaml",
+      'cp /somewhere/policy.yaml .ksa/',
+    ];
     const risk = await assessPlanRisk(plan(lines.map((command, i) => ({ id: `s${i}`, tool: 'shell', args: { command } }))), { parseShell });
-    expect(lines.map((_, i) => risk.steps[`s${i}`]?.level)).toEqual(['destroy', 'destroy', 'destroy', 'read', 'write']);
+    expect(lines.map((_, i) => risk.steps[`s${i}`]?.level)).toEqual(['destroy', 'destroy', 'destroy', 'read', 'write', 'destroy', 'destroy']);
     expect(risk.steps.s0?.reason).toBe('may rewrite the workspace permission policy (> writes .ksa/policy.yaml)');
   });
 
