@@ -19,7 +19,12 @@ export type ShellCommand = {
    * `sudo X=… cmd`). Deliberately broad: a variable set for another command of the line counts too.
    */
   readonly assigned: ReadonlySet<string>;
+  /** Run by `xargs` or `parallel`: more arguments, known only when it runs, follow those written. */
+  readonly moreArgs?: true;
 };
+
+/** Wrappers that add arguments of their own input to the command behind them. */
+const APPENDING = new Set(['xargs', 'parallel']);
 
 /**
  * Every command a shell line runs, the way deny rules and the kube context pin see it: each
@@ -46,18 +51,18 @@ async function collect(code: string, parse: ShellParser, found: ShellCommand[], 
   for (const words of line.commands) await visit(words, parse, found, depth, assigned);
 }
 
-async function visit(words: readonly ShellWord[], parse: ShellParser, found: ShellCommand[], depth: number, assigned: ReadonlySet<string>): Promise<void> {
+async function visit(words: readonly ShellWord[], parse: ShellParser, found: ShellCommand[], depth: number, assigned: ReadonlySet<string>, moreArgs = false): Promise<void> {
   const [program, ...args] = words;
   if (program === undefined || depth > MAX_DEPTH) return;
   const name = programName(program.literal ?? program.text);
-  found.push({ name, args, assigned });
+  found.push({ name, args, assigned, ...(moreArgs ? { moreArgs: true as const } : {}) });
   if (isWrapper(name)) {
     const inner = unwrap(name, args);
     if (inner.kind === 'command') {
       // `env X=1 cmd` and `sudo X=1 cmd`: the assignments go to the command behind the wrapper.
       const before = inner.words[0] === undefined ? args : args.slice(0, Math.max(0, args.indexOf(inner.words[0])));
       const [rest, names] = withoutAssignments(inner.words);
-      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]));
+      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), APPENDING.has(name));
     }
     if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned);
     return;

@@ -16,8 +16,9 @@ const ARGV_PROGRAMS = new Set(['kubectl', 'helm', 'docker', 'podman']);
  */
 export async function shellForms(command: string, parse: ShellParser): Promise<CallForm[]> {
   const forms: CallForm[] = [];
-  for (const { name, args } of await shellCommands(command, parse)) {
-    const texts = args.map((word) => word.literal ?? word.text);
+  for (const { name, args, moreArgs } of await shellCommands(command, parse)) {
+    // `… | xargs rm -rf`: what xargs adds is not known; `rm -rf *` must still meet it.
+    const texts = [...args.map((word) => word.literal ?? word.text), ...(moreArgs ? [UNKNOWN_ARGS] : [])];
     forms.push({ tool: 'shell', commandLine: [name, ...texts].join(' ') });
     if (PATH_PROGRAMS.has(name)) for (const line of perOperand(name, texts)) forms.push({ tool: 'shell', commandLine: line });
     if (!ARGV_PROGRAMS.has(name)) continue;
@@ -26,6 +27,9 @@ export async function shellForms(command: string, parse: ShellParser): Promise<C
   }
   return forms;
 }
+
+/** The arguments xargs or parallel add, in a command line a rule is matched against. */
+const UNKNOWN_ARGS = '…';
 
 /** Programs whose every operand is a path it removes: a rule about one path holds whatever else is named. */
 const PATH_PROGRAMS = new Set(['rm', 'rmdir', 'shred', 'unlink']);

@@ -50,6 +50,20 @@ describe('deny rules see through rewrites', () => {
     expect(Object.entries(result).filter(([, decision]) => decision !== 'deny').map(([id]) => rewrites[Number(id.slice(1))])).toEqual([]);
   });
 
+  it('a command behind xargs or parallel gets arguments no one wrote: "rm -rf *" and "delete *" still hold', async () => {
+    const policy = parsePolicy('deny:\n  - shell: "rm -rf *"\n  - kubectl: "delete *"\n', '/ws/.ksa/policy.yaml');
+    const { decision } = await assessPolicy(
+      PlanSchema.parse({
+        goal: 'appended',
+        steps: [shell('xargs', 'echo victim | xargs rm -rf'), shell('parallel', 'ls | parallel rm -rf'), shell('kubectl', 'kubectl get pods -o name | xargs kubectl delete'), shell('count', 'ls | xargs wc -l')],
+      }),
+      policy,
+      'write',
+      options,
+    );
+    expect(Object.fromEntries(decision.steps.map((step) => [step.stepId, step.decision]))).toEqual({ xargs: 'deny', parallel: 'deny', kubectl: 'deny', count: 'allow' });
+  });
+
   it('helm: "uninstall *" covers its aliases delete, del and un, as a step and in a shell line', async () => {
     const policy = parsePolicy('deny:\n  - helm: "uninstall *"\n', '/ws/.ksa/policy.yaml');
     const { decision } = await assessPolicy(
