@@ -2,7 +2,8 @@ import { classifyDocker, classifyHelm, classifyKubectl, classifyPodman, type Arg
 import { UNREVIEWED_SOURCES, type CommandContext, type Stdin } from './command-context.js';
 import { DESTROY_VERBS, READ_PROGRAMS, destroyProgramReason, programName } from './program-name.js';
 import { PROGRAM_RULES } from './program-rules.js';
-import { destroyRisk, readRisk, riskRank, writeRisk, type StepRisk } from './risk-level.js';
+import { DELETING_CODE } from './deleting-code.js';
+import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
 import { isWrapper, unwrap } from './wrappers.js';
@@ -21,8 +22,6 @@ const INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 
 /** Wrappers that, given no command, do nothing harmful (`env` prints, `xargs` echoes); the others start a shell. */
 const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'time', 'builtin', 'nohup', 'watch', 'exec', 'nice', 'stdbuf']);
 const SHELL_WRAPPERS = new Set(['sudo', 'doas', 'su', 'runuser', 'chroot']);
-/** Inline code (python -c, perl -e, node -e) that deletes things. */
-const DELETING_CODE = /\b(rmtree|unlink(Sync)?|rmSync|rmdirSync|remove|rmdir|truncate|DROP\s+(TABLE|DATABASE)|rm\s+-[a-zA-Z]*[rf])\b|os\.system|subprocess|child_process|exec(Sync)?\s*\(|system\s*\(/i;
 
 /** Classifies one simple command: its words, program first, after quotes and escapes are resolved. */
 export async function classifyCommand(words: readonly ShellWord[], context: CommandContext, depth = 0): Promise<StepRisk> {
@@ -42,7 +41,11 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
       if (SHELL_WRAPPERS.has(name)) return context.stdin.kind === 'none' ? writeRisk(`${name} starts a shell`) : stdinCode(name, context);
       return WRAPPERS_WITHOUT_COMMAND_READ.has(name) ? readRisk(name) : writeRisk(name);
     }
-    if (unwrapped.kind === 'script') return scriptRisk(unwrapped.code, context, name);
+    if (unwrapped.kind === 'script') {
+      const risk = await scriptRisk(unwrapped.code, context, name);
+      // `script` also writes what ran to its log file ("typescript" unless named).
+      return name === 'script' ? maxRisk(risk, writeRisk('script writes a log file')) : risk;
+    }
     const risk = await classifyCommand(unwrapped.words, context, depth + 1);
     return name === 'sudo' || name === 'doas' ? { ...risk, reason: `${name} ${risk.reason}` } : risk;
   }
@@ -137,7 +140,8 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
 }
 
 function interpreterRisk(name: string, args: readonly (string | undefined)[], context: CommandContext): StepRisk | Promise<StepRisk> {
-  const inline = args.findIndex((arg) => arg !== undefined && /^(-e|-c|-E|--eval|-p|--print|-r|-x)$/.test(arg));
+  // `deno eval CODE` is deno's -e.
+  const inline = name === 'deno' && args[0] === 'eval' ? 0 : args.findIndex((arg) => arg !== undefined && /^(-e|-c|-E|--eval|-p|--print|-r|-x)$/.test(arg));
   if (inline !== -1) {
     const code = args[inline + 1];
     if (code === undefined) return writeRisk(`${name} runs inline code built at run time`);

@@ -1,3 +1,4 @@
+import { DELETING_CODE } from './deleting-code.js';
 import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import type { ShellWord } from './shell-syntax.js';
 
@@ -60,6 +61,8 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     return readRisk('curl GET');
   },
   wget(args) {
+    const method = flagValue(args, '--method');
+    if (method?.toUpperCase() === 'DELETE') return destroyRisk('wget --method=DELETE');
     const output = flagValue(args, '-O') ?? flagValue(args, '--output-document') ?? args.find((arg) => arg?.startsWith('-qO'))?.slice(3);
     if (output === '-' || output === '/dev/null' || has(args, '--spider') || args.includes('-qO-')) return readRisk('wget to standard output');
     return writeRisk('wget saves a file');
@@ -92,6 +95,9 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
   tar(args) {
     const mode = args.find((arg) => arg !== undefined && (/^-?[A-Za-z]+$/.test(arg) || arg.startsWith('--')));
     if (has(args, '--delete')) return destroyRisk('tar --delete');
+    // A command tar runs on each file or at checkpoints.
+    const command = args.find((arg) => arg !== undefined && /^(--to-command=|--checkpoint-action=exec=|--use-compress-program=|--info-script=|--new-volume-script=)/.test(arg));
+    if (command !== undefined && DELETING_CODE.test(command)) return destroyRisk(`tar ${command.split('=')[0]} runs a command that deletes`);
     if (mode !== undefined && (/^-?[^-]*t/.test(mode) || mode === '--list')) return readRisk('tar lists an archive');
     return writeRisk('tar writes files');
   },
@@ -165,7 +171,8 @@ function awkRisk(args: Args): StepRisk {
   if (args.includes(undefined)) return writeRisk('awk program built at run time');
   if (args.some((arg) => arg === '-i' || arg === 'inplace' || arg === '--in-place')) return writeRisk('awk edits files in place');
   const program = positional(args)[0] ?? '';
-  if (/system\s*\(|\|\s*"|>|getline\s*</.test(program)) return writeRisk('awk program writes files or runs commands');
+  if (/system\s*\(/.test(program) && DELETING_CODE.test(program)) return destroyRisk('awk program runs commands (system())');
+  if (/\|\s*"|>|getline\s*</.test(program)) return writeRisk('awk program writes files or runs commands');
   return readRisk('awk prints');
 }
 
@@ -183,6 +190,9 @@ function gitVerbAt(args: Args): number {
 
 function gitRisk(args: Args): StepRisk {
   const verbAt = gitVerbAt(args);
+  // `git -c alias.x='!rm -rf …' x`: an alias that starts with ! is a shell command.
+  const alias = args.slice(0, verbAt).find((option, i) => args[i - 1] === '-c' && option !== undefined && /=\s*!/.test(option) && DELETING_CODE.test(option));
+  if (alias !== undefined) return destroyRisk(`git -c ${alias.split('=')[0]} runs a command that deletes`);
   const risk = gitCommandRisk(args, verbAt);
   if (risk.level !== 'read') return risk;
   // Global options set configuration that can run commands, whatever the subcommand.

@@ -36,6 +36,8 @@ const WRAPPERS: Readonly<Record<string, Wrapper>> = {
   xargs: { valueFlags: ['-a', '--arg-file', '-d', '--delimiter', '-E', '-e', '-I', '-i', '-L', '-l', '-n', '--max-args', '-P', '--max-procs', '-s', '--max-chars', '--process-slot-var'] },
   watch: { valueFlags: ['-n', '--interval', '-d', '--differences', '-q', '--equexit'] },
   flock: { valueFlags: ['-w', '--timeout', '-E', '--conflict-exit-code'], operands: 1 },
+  // `script -qc CMD FILE`: runs CMD with its output logged to FILE (util-linux).
+  script: { valueFlags: ['-E', '--echo', '-I', '--log-in', '-O', '--log-out', '-B', '--log-io', '-T', '--log-timing', '-m', '--logging-format', '-o', '--output-limit'] },
   strace: { valueFlags: ['-o', '-e', '-p', '-s', '-u', '-E', '-O', '-S', '-a', '-b', '-I', '-P', '-X'] },
   ltrace: { valueFlags: ['-o', '-e', '-p', '-s', '-u', '-n', '-a', '-A', '-D', '-F', '-l', '-w', '-x'] },
   busybox: {},
@@ -78,10 +80,11 @@ export function unwrap(name: string, args: readonly ShellWord[]): Unwrapped {
         return split === undefined ? { kind: 'none' } : { kind: 'command', words: [...splitWords(split), ...args.slice(i + 2)] };
       }
     }
-    if (name === 'su' || name === 'runuser' || name === 'flock') {
+    if (name === 'su' || name === 'runuser' || name === 'flock' || name === 'script') {
       const attached = /^--command=([\s\S]*)$/.exec(text)?.[1];
       if (attached !== undefined) return { kind: 'script', code: literalWord(attached) };
-      if (text === '-c' || text === '--command') {
+      // -c, or last in a cluster of flags (`su -lc`, `script -qc`).
+      if (/^-[a-z]*c$/.test(text) || text === '--command') {
         const code = args[i + 1];
         return code === undefined ? { kind: 'none' } : { kind: 'script', code };
       }
