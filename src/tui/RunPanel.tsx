@@ -76,19 +76,18 @@ function StepLine({ row, rollingBack, paused, color, now, stats }: { readonly ro
   const retry = paused ? 'retry once resumed' : left === 0 ? 'retry now' : `retry in ${formatDuration(left)}`;
   const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? retry : step.status.replace('_', ' ');
   const detail = step.status === 'failed' ? step.error : step.status === 'retrying' ? step.error : step.status === 'pending' && row.after.length ? `after ${row.after.join(', ')}` : step.lastLine;
+  // One text cut at the panel's edge, never wrapped: the step's output, last, is what goes first.
   return (
-    <Box>
+    <Text wrap="truncate-end">
       <Text color={color ? tone : undefined}>{running ? <Spinner type="dots" /> : STATUS_ICONS[step.status]}</Text>
       <Text dimColor={color}> {row.branch} </Text>
-      <Text>
-        {step.id} <Text color={color ? tone : undefined}>{state}</Text>
-        {step.worker ? ` on ${step.worker}` : ''}
-        {attempt}
-        {elapsed !== undefined && step.status !== 'pending' ? ` ${formatDuration(elapsed)}` : ''}
-      </Text>
+      {step.id} <Text color={color ? tone : undefined}>{state}</Text>
+      {step.worker ? ` on ${step.worker}` : ''}
+      {attempt}
+      {elapsed !== undefined && step.status !== 'pending' ? ` ${formatDuration(elapsed)}` : ''}
       {expected ? <Text color={color && expected.slow ? 'yellow' : undefined} dimColor={color && !expected.slow}> ({expected.text})</Text> : null}
       <StepDetail text={detail} color={color} />
-    </Box>
+    </Text>
   );
 }
 

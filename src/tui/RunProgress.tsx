@@ -96,19 +96,18 @@ function LiveLine(props: { readonly step: StepView; readonly rollingBack: boolea
   const retry = props.paused ? 'retrying once resumed' : left === 0 ? 'retrying now' : `retrying in ${formatDuration(left)}`;
   const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? retry : step.status;
   const line = step.status === 'retrying' ? step.error : step.lastLine;
+  // One text cut at the terminal's edge, never wrapped (a wrapped line leaves copies of itself behind on
+  // each redraw): the step's output, last, is what goes first.
   return (
-    <Box>
-      <Text color={color ? (rollingBack ? 'yellow' : 'cyan') : undefined}>{step.status === 'retrying' ? STATUS_ICONS.retrying : <Spinner type="dots" />}</Text>
-      <Text>
-        {' '}
-        {step.id} {state}
-        {step.worker ? ` on ${step.worker}` : ''}
-        {attempt}
-        {rollingBack ? '' : ` ${formatDuration(elapsed)}`}
-      </Text>
+    <Text wrap="truncate-end">
+      <Text color={color ? (rollingBack ? 'yellow' : 'cyan') : undefined}>{step.status === 'retrying' ? STATUS_ICONS.retrying : <Spinner type="dots" />}</Text>{' '}
+      {step.id} {state}
+      {step.worker ? ` on ${step.worker}` : ''}
+      {attempt}
+      {rollingBack ? '' : ` ${formatDuration(elapsed)}`}
       {expected ? <Text color={color && expected.slow ? 'yellow' : undefined} dimColor={color && !expected.slow}> ({expected.text})</Text> : null}
       <StepDetail text={line} color={color} />
-    </Box>
+    </Text>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { plainText } from './visible-text.js';
 
 /** The filled and empty blocks of a progress bar; the caller writes the figures after it. */
@@ -12,15 +12,13 @@ export function ProgressBlocks({ done, total, width, color }: { readonly done: n
   );
 }
 
-/** A step's latest output or error after its status, cut at the terminal's edge. */
+/** A step's latest output or error after its status, inside the line's text (which is cut at the terminal's edge). */
 export function StepDetail({ text, color }: { readonly text: string | undefined; readonly color: boolean }) {
   if (!text) return null;
   return (
-    <Box flexShrink={1}>
-      <Text dimColor={color} wrap="truncate-end">
-        {'  │ '}
-        {plainText(text)}
-      </Text>
-    </Box>
+    <Text dimColor={color}>
+      {'  │ '}
+      {plainText(text)}
+    </Text>
   );
 }

@@ -1,3 +1,4 @@
+import { Box } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { applyRunEvent, createRunView, durationStats, PlanSchema, type PlanInput, type RunEvent, type RunView } from '../../src/planning/index.js';
@@ -200,5 +201,23 @@ describe('RunProgress (ksa run) keys hint', () => {
     expect(frame).toContain('rolling back · Ctrl-C twice stops at once');
     expect(frame).not.toContain('p pauses');
     expect(frame).toMatch(/2\/5 done · \d+ running · .*· rolling back/);
+  });
+});
+
+describe('a running step whose output is wider than the terminal', () => {
+  it('keeps its line: spinner, status and elapsed time, the output cut at the edge, never wrapped (ksa run and the chat)', () => {
+    const long = view([...MID_EVENTS, (at) => ({ type: 'step_output', stepId: 'lint', attempt: 1, stream: 'stdout', line: 'output '.repeat(40), ts: at(100) })]);
+    for (const width of [40, 80]) {
+      for (const tree of [<RunProgress view={long} color={false} keysHint />, <RunPanel view={long} plan={plan} color={false} />]) {
+        const app = render(<Box width={width}>{tree}</Box>);
+        const lines = (app.lastFrame() ?? '').split('\n');
+        app.unmount();
+        expect(lines.filter((line) => line.length > width)).toEqual([]);
+        const lint = lines.filter((line) => / lint running /.test(line));
+        expect(lint, lines.join('\n')).toHaveLength(1);
+        expect(lint[0]).toMatch(/lint running \d+(\.\d)?s {2}│ output/);
+        expect(lint[0]).toMatch(/…\s*│?$/);
+      }
+    }
   });
 });
