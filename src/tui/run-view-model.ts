@@ -5,12 +5,14 @@ export type { RunLogEntry, RunView, StepView } from '../planning/run-progress.js
 
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '–';
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  // Each unit is rounded before the next is chosen: 119.6 s is 2m00s, not 1m60s; 59.6 s is 1m00s, not 60s.
+  if (Math.round(ms) < 1000) return `${Math.max(0, Math.round(ms))}ms`;
   const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = Math.round(seconds % 60);
-  if (minutes < 60) return `${minutes}m${String(rest).padStart(2, '0')}s`;
+  if (Math.round(seconds * 10) < 100) return `${seconds.toFixed(1)}s`;
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole}s`;
+  const minutes = Math.floor(whole / 60);
+  if (minutes < 60) return `${minutes}m${String(whole % 60).padStart(2, '0')}s`;
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
