@@ -43,7 +43,8 @@ function ignoreBrokenPipes(io: CliIO): void {
   for (const stream of [io.stdout, io.stderr]) {
     if (stream.listenerCount('error') > 0) continue;
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      // EIO: the terminal closed (SIGHUP); the run goes on to cancel and roll back.
+      if (error.code !== 'EPIPE' && error.code !== 'EIO' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
     });
   }
 }

@@ -1,4 +1,4 @@
-import { render, useInput } from 'ink';
+import { render, useInput, useStdout } from 'ink';
 import { useState } from 'react';
 import type { Writable } from 'node:stream';
 import { RunProgress } from '../tui/RunProgress.js';
@@ -7,6 +7,8 @@ import type { RunView } from '../tui/run-view-model.js';
 export type LiveProgress = {
   /** The view changed: draw it again soon. */
   redraw(): void;
+  /** Writes a line above the view, which is drawn again below it (a line written past Ink would be erased with the frame). */
+  say(line: string): void;
   /** Draws the final frame and releases the terminal. */
   stop(): Promise<void>;
 };
@@ -21,7 +23,13 @@ export type LiveKeys = {
 
 /** The in-place progress view for a terminal; re-renders at most every 50 ms however many events arrive. */
 export function createLiveProgress(view: RunView, stream: Writable, color: boolean, keys?: LiveKeys, stdin?: NodeJS.ReadStream): LiveProgress {
-  const element = () => (keys ? <KeyedProgress view={view} color={color} keys={keys} /> : <RunProgress view={view} color={color} />);
+  const writer: { write?: (data: string) => void } = {};
+  const element = () => (
+    <>
+      <Writer into={writer} />
+      {keys ? <KeyedProgress view={view} color={color} keys={keys} /> : <RunProgress view={view} color={color} />}
+    </>
+  );
   const instance = render(element(), {
     stdout: stream as NodeJS.WriteStream,
     ...(stdin ? { stdin } : {}),
@@ -38,6 +46,10 @@ export function createLiveProgress(view: RunView, stream: Writable, color: boole
     redraw() {
       timer ??= setTimeout(flush, 50);
     },
+    say(line) {
+      if (writer.write) writer.write(`${line}\n`);
+      else stream.write(`${line}\n`);
+    },
     async stop() {
       if (timer) clearTimeout(timer);
       flush();
@@ -46,6 +58,12 @@ export function createLiveProgress(view: RunView, stream: Writable, color: boole
       await instance.waitUntilExit().catch(() => {});
     },
   };
+}
+
+/** Hands out Ink's write, which puts text above the live frame and draws the frame again. */
+function Writer({ into }: { readonly into: { write?: (data: string) => void } }) {
+  into.write = useStdout().write;
+  return null;
 }
 
 function KeyedProgress({ view, color, keys }: { readonly view: RunView; readonly color: boolean; readonly keys: LiveKeys }) {

@@ -47,13 +47,18 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const style = createStyler(color);
   const view = createRunView(run.runId, plan);
   if (options.mode !== 'fresh') seedRunView(view, run.record.state, { keepEnded: options.mode === 'rollback' });
-  const warn = (message: string) => io.stderr.write(`ksa: ${message.startsWith('stopped') ? '' : 'warning: '}${visible(message)}\n`);
+  // Lines said while the live view is up go above it: written past it, they would be erased with its frame.
+  let say = (line: string): void => {
+    io.stderr.write(`${line}\n`);
+  };
+  const warn = (message: string) => say(`ksa: ${message.startsWith('stopped') ? '' : 'warning: '}${visible(message)}`);
   const interactive = io.stderr.isTTY === true && !isCI(io.env);
   // Ink and React load only for a terminal: plain runs and other commands start faster.
   // Keys (p pauses, Ctrl-C cancels) when there is a keyboard; they act on the run once it is driven.
   const control: { togglePause?: () => void; interrupt?: () => void } = {};
   const keys = io.stdin.isTTY === true ? { togglePause: () => control.togglePause?.(), interrupt: () => control.interrupt?.() } : undefined;
   const live = interactive ? (await import('./live-progress.js')).createLiveProgress(view, io.stderr, color, keys, keys ? (io.stdin as NodeJS.ReadStream) : undefined) : undefined;
+  if (live) say = (line) => live.say(line);
   const plain = interactive ? undefined : createPlainProgress((line) => io.stderr.write(`${line}\n`), style, { showOutput: !options.json, rollingBack: options.mode === 'rollback' });
 
   let signalExit: ExitCodeValue | undefined;
@@ -70,7 +75,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     onWarning: warn,
     onCancelRequest: () => {
       signalExit ??= ExitCode.interrupted;
-      io.stderr.write(`\nksa: cancel requested from another terminal (ksa cancel): aborting running steps and rolling back\n`);
+      say(`${live ? '' : '\n'}ksa: cancel requested from another terminal (ksa cancel): aborting running steps and rolling back`);
     },
     onPauseRequest: (paused) => {
       if (!live) io.stderr.write(`ksa: ${paused ? 'pause' : 'resume'} requested from another terminal (ksa ${paused ? 'pause' : 'resume'})\n`);
@@ -88,7 +93,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const stopNow = (code: ExitCodeValue) => {
     // halt() (the first thing stopNow does) says whether a rollback was cut short.
     const stopping = handle.stopNow();
-    io.stderr.write(`\nksa: ${handle.execution.stoppedBecause ?? 'stopped at once'}. Continue with: ksa resume ${run.runId}, or undo with: ksa cancel ${run.runId}\n`);
+    say(`${live ? '' : '\n'}ksa: ${handle.execution.stoppedBecause ?? 'stopped at once'}. Continue with: ksa resume ${run.runId}, or undo with: ksa cancel ${run.runId}`);
     void stopping
       .catch(() => {})
       .finally(() => process.exit(code));
@@ -97,15 +102,18 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     interrupts++;
     signalExit ??= code;
     if (interrupts > 1) return stopNow(code);
-    io.stderr.write(`\nksa: ${name}: cancelling, aborting running steps and rolling back (press Ctrl-C again to stop at once)\n`);
-    handle.execution.cancel(name === 'SIGINT' ? 'interrupted by the user (Ctrl-C)' : 'terminated (SIGTERM)');
+    say(`${live ? '' : '\n'}ksa: ${name}: cancelling, aborting running steps and rolling back (press Ctrl-C again to stop at once)`);
+    handle.execution.cancel(CANCEL_REASONS[name]);
   };
   const onSigint = onSignal(ExitCode.interrupted, 'SIGINT');
   const onSigterm = onSignal(ExitCode.terminated, 'SIGTERM');
+  // The terminal closed: what runs is stopped and undone as for SIGTERM, not left running unwatched.
+  const onSighup = onSignal(ExitCode.hangup, 'SIGHUP');
   control.interrupt = onSigint;
   control.togglePause = () => (handle.execution.status === 'paused' ? handle.execution.resume() : handle.execution.pause());
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
+  process.on('SIGHUP', onSighup);
 
   let state: RunState;
   try {
@@ -113,12 +121,19 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
+    process.off('SIGHUP', onSighup);
     await live?.stop();
   }
 
   for (const line of formatSummary(view, style, { logDir: handle.logDir })) io.stderr.write(`${line}\n`);
   return { state, view, exitCode: exitCodeFor(state, signalExit) };
 }
+
+const CANCEL_REASONS: Readonly<Record<string, string>> = {
+  SIGINT: 'interrupted by the user (Ctrl-C)',
+  SIGTERM: 'terminated (SIGTERM)',
+  SIGHUP: 'the terminal closed (SIGHUP)',
+};
 
 export function exitCodeFor(state: RunState, signalExit: ExitCodeValue | undefined): ExitCodeValue {
   if (state.status === 'succeeded') return ExitCode.ok;

@@ -40,6 +40,19 @@ describe.concurrent('signals and the store', () => {
     expect(runs[0]).toMatchObject({ runId, status: 'cancelled', recordedStatus: 'cancelled' });
   });
 
+  it('SIGHUP (the terminal closed): exit 129, the running step stopped and what succeeded rolled back, as for SIGTERM', async () => {
+    const { ksa, dir, home, runId, longPid } = await startLongRun(sandbox, 'sighup', leftovers);
+    ksa.kill('SIGHUP');
+    const result = await ksa.result;
+    expectExit(result, 129);
+    const run = readRunFile(home, runId)!;
+    expect(run.state).toMatchObject({ status: 'cancelled', error: 'the terminal closed (SIGHUP)' });
+    expect(run.state.steps.first).toMatchObject({ status: 'rolled_back', rollback: { status: 'succeeded' } });
+    expect(run.state.steps.long!.status).toBe('cancelled');
+    expect(isProcessAlive(longPid)).toBe(false);
+    expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
+  });
+
   it('a second Ctrl-C stops at once: no rollback, the run is recorded interrupted, and resume finishes it', async () => {
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'double-int', leftovers, { stubborn: true });
     ksa.kill('SIGINT');

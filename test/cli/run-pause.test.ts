@@ -199,6 +199,22 @@ describe.concurrent('pause and resume', () => {
     expect(lineCounts(dir).get('second')).toBe(1);
     expect(await terminal.screen()).toMatch(/2\/2 steps succeeded|succeeded/);
   });
+
+  it('Ctrl-C in the live view: its notice stays on screen above the view, and no frame of the running view is left behind', async () => {
+    const { plan, dir, home } = await setUp('ctrl-c');
+    const terminal = spawnKsaPty(['run', plan, '--yes'], { cwd: dir, home, timeoutMs: 25_000 });
+    terminals.push(terminal);
+    await terminal.waitForOutput(/first running/);
+    await terminal.waitForOutput('p pauses');
+    terminal.write('\u0003');
+    const exit = await terminal.exited;
+    expect(exit.exitCode).toBe(130);
+    const screen = await terminal.screen();
+    expect(screen).toContain('ksa: SIGINT: cancelling, aborting running steps and rolling back (press Ctrl-C again to stop at once)');
+    // The live frame is redrawn in place: once cancelled, nothing on screen still offers p or says first is running.
+    expect(screen).not.toContain('p pauses');
+    expect(screen).not.toMatch(/first running/);
+  });
 });
 
 function readRunId(home: string): string {
