@@ -86,6 +86,11 @@ export class Execution extends ExecutionBase {
   cancel(reason = 'cancelled by the user'): void {
     if (this.finished || this.stopping) return;
     this.announceStart();
+    // Cancelled, a paused run is no longer paused: it is being stopped and rolled back (resume cannot take it up).
+    if (this.paused) {
+      this.paused = false;
+      this.state.status = 'running';
+    }
     this.state.error = reason;
     this.stopping = 'cancelled';
     this.stopAll(reason);

@@ -114,6 +114,8 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       view.status = 'running';
       return;
     case 'rollback_started':
+      // A paused run that is cancelled is rolled back, not paused.
+      if (view.status === 'paused') view.status = 'running';
       view.rollbackStepIds = [...event.stepIds];
       view.rollingBack = event.stepIds[0];
       return;
@@ -162,6 +164,7 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       step.endedAtMs = Date.parse(event.ts);
       return logFinished(view, step);
     case 'step_cancelled': {
+      if (view.status === 'paused') view.status = 'running';
       const ms = Date.parse(event.ts);
       step.status = 'cancelled';
       step.endedAtMs = ms;

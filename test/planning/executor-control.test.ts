@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executePlan, PlanSchema, type RunEvent } from '../../src/planning/index.js';
+import { applyRunEvent, createRunView, executePlan, PlanSchema, type RunEvent } from '../../src/planning/index.js';
 import { FakeTools } from '../helpers/fake-tools.js';
 import { Harness, toolStep } from '../helpers/run-plan.js';
 import { VirtualClock } from '../helpers/virtual-clock.js';
@@ -146,6 +146,24 @@ describe('executor: pause() and resume()', () => {
     expect(state.steps.a!.status).toBe('rolled_back');
     expect(state.steps.b!.status).toBe('cancelled');
     expect(h.tools.started()).toEqual(['a']);
+  });
+
+  it('a paused run that is cancelled is no longer paused while it stops and rolls back: in its state and in a view of its events', async () => {
+    const plan = { goal: 'g', steps: [toolStep('a', [], undo), toolStep('b', ['a'])] };
+    const view = createRunView('r', PlanSchema.parse(plan));
+    const seen: string[] = [];
+    const h: Harness = new Harness(plan, {
+      tools: { steps: { a: { ms: 10 } } },
+      onEvent: (event) => {
+        applyRunEvent(view, event);
+        if (event.type === 'rollback_started') seen.push(`${h.execution.state.status}/${view.status}`);
+      },
+    });
+    h.clock.at(15, () => h.execution.pause());
+    h.clock.at(20, () => h.execution.cancel());
+    const state = await h.run();
+    expect(seen).toEqual(['running/running']);
+    expect(state.status).toBe('cancelled');
   });
 
   it('pause() before start() does nothing', async () => {
