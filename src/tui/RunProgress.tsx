@@ -1,4 +1,4 @@
-import { Box, Static, Text } from 'ink';
+import { Box, Static, Text, useStdout } from 'ink';
 import Spinner from 'ink-spinner';
 import { useTicker } from './use-ticker.js';
 import { ProgressBlocks, StepDetail } from './run-parts.js';
@@ -19,6 +19,8 @@ export type Props = {
 
 /** Steps shown in the live area at most; the rest are counted. */
 const MAX_LIVE = 12;
+/** Lines under the steps (more, the bar, paused, keys, some wrapped) and one spare. */
+const BELOW_STEPS = 7;
 
 /**
  * Live progress of a run: finished steps are printed once (Static, so they
@@ -27,6 +29,10 @@ const MAX_LIVE = 12;
 export function RunProgress({ view, color, keysHint = false, cancelling = false }: Props) {
   // Elapsed times move on between events too.
   useTicker(250, true);
+  // A frame as tall as the terminal is redrawn by clearing the screen, each copy left in the scrollback:
+  // a short terminal (a split pane) shows fewer steps and counts the rest.
+  const { rows } = useStdout().stdout as NodeJS.WriteStream;
+  const maxLive = rows ? Math.max(1, Math.min(MAX_LIVE, rows - BELOW_STEPS)) : MAX_LIVE;
 
   const live: StepView[] = [];
   for (const id of view.order) {
@@ -36,7 +42,7 @@ export function RunProgress({ view, color, keysHint = false, cancelling = false 
   const counts = countByStatus(view);
   const total = view.order.length;
   const done = finishedStepCount(view, counts);
-  const shown = live.slice(0, MAX_LIVE);
+  const shown = live.slice(0, maxLive);
   const at = Date.now();
 
   return (

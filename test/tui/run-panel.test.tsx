@@ -1,4 +1,5 @@
-import { Box } from 'ink';
+import { EventEmitter } from 'node:events';
+import { Box, render as inkRender } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { applyRunEvent, createRunView, durationStats, PlanSchema, type PlanInput, type RunEvent, type RunView } from '../../src/planning/index.js';
@@ -218,6 +219,25 @@ describe('a running step whose output is wider than the terminal', () => {
         expect(lint[0]).toMatch(/lint running \d+(\.\d)?s {2}│ output/);
         expect(lint[0]).toMatch(/…\s*│?$/);
       }
+    }
+  });
+});
+
+describe('RunProgress (ksa run) in a short terminal', () => {
+  it('shows as many running steps as fit under the terminal height and counts the rest, so the frame is redrawn in place', () => {
+    const wide = PlanSchema.parse({ goal: 'Many at once', steps: Array.from({ length: 20 }, (_, i) => ({ id: `s${i}`, tool: 'sleep', args: { ms: 1000 } })) });
+    const v = createRunView('run-8', wide);
+    const ts = new Date().toISOString();
+    applyRunEvent(v, { type: 'run_started', runId: 'run-8', goal: wide.goal, stepCount: 20, resumed: false, ts });
+    for (let i = 0; i < 20; i++) applyRunEvent(v, { type: 'step_started', runId: 'run-8', stepId: `s${i}`, attempt: 1, ts });
+    for (const [rows, steps] of [[12, 5], [40, 12]] as const) {
+      const stdout = Object.assign(new EventEmitter(), { columns: 80, rows, frames: [] as string[], write(frame: string) { stdout.frames.push(frame); } });
+      const app = inkRender(<RunProgress view={v} color={false} keysHint />, { stdout: stdout as unknown as NodeJS.WriteStream, debug: true, patchConsole: false });
+      const frame = stdout.frames.at(-1) ?? '';
+      app.unmount();
+      expect(frame.split('\n').filter((line) => / s\d+ running/.test(line))).toHaveLength(steps);
+      expect(frame).toContain(`… and ${20 - steps} more running`);
+      expect(frame.trimEnd().split('\n').length).toBeLessThan(rows);
     }
   });
 });
