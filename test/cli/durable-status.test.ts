@@ -122,6 +122,7 @@ describe.concurrent('ksa runs / ksa status', () => {
     const text = await runKsa(['status', failedRun], { home });
     expectExit(text, 0);
     expect(text.stdout).toMatch(new RegExp(`Run ${failedRun}\\s+failed`));
+    expect(text.stdout).toMatch(/^ {2}started \S+ \S+ · took \S+$/m);
     expect(text.stdout).toMatch(/STEP\s+STATUS\s+ATTEMPTS\s+DURATION\s+DETAIL/);
     expect(text.stdout).toMatch(/bad\s+failed\s+2\s+\S+\s+command exited with code 3: line two/);
     expect(text.stdout).toMatch(/last lines of bad's log/);

@@ -112,6 +112,8 @@ describe.concurrent('pause and resume', () => {
     expect(shown.stdout).toContain('paused: no new step starts; the process running it is gone (first cut short)');
     expect(shown.stdout).toMatch(/^ {2}first +interrupted +1 /m);
     expect(shown.stdout).toContain(`The process running it is gone. Continue with: ksa resume ${runId}`);
+    // Not "running for": it started that long ago.
+    expect(shown.stdout).toMatch(/^ {2}started \S+ \S+ · \S+ ago$/m);
     const refused = await runKsa(['pause', runId], { home });
     expectExit(refused, 2);
     expect(refused.stderr).toMatch(new RegExp(`run ${runId} is paused: no process is running it.*ksa resume ${runId}`));

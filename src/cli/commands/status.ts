@@ -33,7 +33,9 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   writeLine(io.stdout, `  goal: ${visible(record.goal)}`);
   if (record.planFile) writeLine(io.stdout, `  plan: ${record.planFile}`);
   writeLine(io.stdout, `  workspace: ${record.workspace}`);
-  writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? 'took' : 'running for'} ${durationBetween(state.startedAt, state.endedAt)}`);
+  // Only a run that runs is "running for": a paused or interrupted one started that long ago.
+  const since = durationBetween(state.startedAt, state.endedAt);
+  writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? `took ${since}` : status === 'running' ? `running for ${since}` : `${since} ago`}`);
   for (const approval of record.approvals ?? []) {
     const when = approval.approvedAt.replace('T', ' ').slice(0, 19);
     const by = approval.approvedBy === approval.user ? approval.user : `${approval.approvedBy} (run by ${approval.user})`;
