@@ -1,7 +1,7 @@
 import { hasTemplate, TEMPLATE } from '../planning/templates.js';
 import { classifyCommand } from './command-risk.js';
 import type { CommandContext, Stdin } from './command-context.js';
-import { programName } from './program-name.js';
+import { destroyProgramReason, programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
@@ -55,10 +55,19 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   }
   for (const effect of scan.effects) risk = risk === undefined ? effect : maxRisk(risk, effect);
   risk ??= readRisk('no command');
-  if (scan.error) risk = maxRisk(risk, writeRisk('the command line does not parse as bash'));
+  if (scan.error) risk = maxRisk(risk, unparsedRisk(source));
   if (scan.truncated) risk = maxRisk(risk, writeRisk('too many commands to look at'));
   if (templated) risk = maxRisk(risk, writeRisk('the command line is filled in at run time ({{ … }})'));
   return risk;
+}
+
+/**
+ * A line tree-sitter cannot parse may still be one bash runs (`{rm,-rf,x}` expands to `rm -rf x`):
+ * a word in it that names a program that destroys makes it a destroy step.
+ */
+function unparsedRisk(source: string): StepRisk {
+  const named = source.split(/[^A-Za-z0-9_./-]+/).find((word) => word !== '' && destroyProgramReason(programName(word)) !== undefined);
+  return named === undefined ? writeRisk('the command line does not parse as bash') : destroyRisk(`the command line does not parse as bash, and it names ${programName(named)}`);
 }
 
 /** The simple commands of a line and the variables it sets (`NAME=…`, `export NAME=…`, `NAME=… cmd`). */

@@ -87,6 +87,8 @@ describe('classifyShell', () => {
     ['helm template x ./chart --output-dir out', 'write'],
     ['helm template x ./chart', 'read'],
     ['tree -o listing.txt', 'write'],
+    // A line tree-sitter cannot parse that names a program that destroys (bash expands {rm,-rf,x} to rm -rf x).
+    ['{rm,-rf,v1}', 'destroy'],
     // Deletes handed to a program that runs them.
     ["awk 'BEGIN{system(\"rm -rf v3\")}'", 'destroy'],
     ["awk '{print > \"out\"}' f", 'write'],
