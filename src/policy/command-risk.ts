@@ -73,7 +73,9 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
 
 /** `$(echo rm) -rf x`, `$CMD x`: the program is only known at run time. */
 function computedName(program: ShellWord, context: CommandContext): StepRisk {
-  const danger = expandHints(program.hints, context).map(programName).find((hint) => destroyProgramReason(hint) !== undefined || hint === 'sh' || hint === 'bash');
+  // `a=r; b=m; $a$b`: the values the line gives its variables, put together, are a name too.
+  const joined = program.hints.every((hint) => hint.startsWith('$')) ? program.hints.map((hint) => context.variables?.get(hint.slice(1))?.[0] ?? '').join('') : '';
+  const danger = [...expandHints(program.hints, context), ...(joined ? [joined] : [])].map(programName).find((hint) => destroyProgramReason(hint) !== undefined || hint === 'sh' || hint === 'bash');
   if (danger !== undefined) return destroyRisk(`command name computed at run time (may be ${danger})`);
   return writeRisk('command name computed at run time');
 }

@@ -89,6 +89,9 @@ describe('classifyShell', () => {
     ['tree -o listing.txt', 'write'],
     // A line tree-sitter cannot parse that names a program that destroys (bash expands {rm,-rf,x} to rm -rf x).
     ['{rm,-rf,v1}', 'destroy'],
+    // A name put together from variables the line sets.
+    ['a=r; b=m; $a$b -rf v2', 'destroy'],
+    ['a=l; b=s; $a$b -la', 'write'],
     // Deletes handed to a program that runs them.
     ["awk 'BEGIN{system(\"rm -rf v3\")}'", 'destroy'],
     ["awk '{print > \"out\"}' f", 'write'],
