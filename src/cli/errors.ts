@@ -28,3 +28,10 @@ export class CliError extends KsaError {
     this.location = location;
   }
 }
+
+/** `--json` promises one JSON document: a failure that ends the command is one too (the line on stderr stays). */
+export function failureDocument(failure: unknown): string {
+  const error = failure instanceof Error ? failure : new Error(String(failure));
+  const problems = error instanceof CliError ? error.details.map((line) => line.trim()).filter(Boolean) : [];
+  return JSON.stringify({ error: error.message, ...(problems.length > 0 ? { problems } : {}) }, null, 2);
+}

@@ -55,6 +55,17 @@ describe.concurrent('ksa ask', () => {
     expect(lastUserText(cli.server.requests[0]!)).toContain('set the db password to *** please');
   });
 
+  it('--json: a model that fails gives one JSON document on stdout too, with the line the user sees', async (context) => {
+    const cli = await agentCliFor(context);
+    await cli.writeConfig({ maxRetries: 0 });
+    cli.server.setFallback({ status: 500, error: { message: 'the model crashed', type: 'server_error' } });
+    const result = await cli.ksa(['ask', 'hello', '--json']);
+    expect(result.code, describeResult(result)).toBe(1);
+    const line = singleFailureLine(result);
+    expect(JSON.parse(result.stdout)).toEqual({ error: line.replace(/^ksa: /, '') });
+    expect(line).toContain('failed with 500: the model crashed');
+  });
+
   it('a question: the streamed answer on stdout, the session on stderr, tools offered', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue({ text: 'I deploy apps from plans you approve.' });

@@ -120,6 +120,13 @@ describe.concurrent('ksa plan', () => {
     expect(result.stderr).toContain('\n  steps[0].tool: unknown tool "deploy_app"; available: docker, helm, helm_rollback, helm_upgrade, http, k8s_apply, k8s_diff, k8s_port_forward, k8s_rollback, k8s_rollout_status, kubectl, podman, read_file, shell, sleep, write_file\n');
     expect(result.stdout).toBe('');
     expect(cli.server.requests).toHaveLength(4);
+    // --json: the failure is one document on stdout too, its problems listed.
+    const json = await cli.ksa(['plan', 'deploy the shop', '--json']);
+    expect(json.code, describeResult(json)).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: 'the model did not produce a valid plan after 4 attempts; remaining problems:',
+      problems: [expect.stringMatching(/^steps\[0\]\.tool: unknown tool "deploy_app"/)],
+    });
   });
 
   it('an answer cut off at the output limit is said to be cut off, to the model and to the user, not "not valid JSON"', async (context) => {

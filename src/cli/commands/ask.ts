@@ -17,7 +17,7 @@ import {
 } from '../../agent/index.js';
 import type { Conversation, Reflection } from '../../store/index.js';
 import type { ToolRegistry } from '../../tools/index.js';
-import { CliError } from '../errors.js';
+import { CliError, failureDocument } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { chatModeOf, describeEndpoint, modelFailure, openModel, type CliModel } from '../model.js';
@@ -91,7 +91,9 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     }).catch((error: unknown) => {
       // The error is a line of its own, not the end of a partial answer's last line.
       if (shown.lineOpen) writeLine(io.stdout);
-      throw modelFailure(error, cli.config);
+      const failure = modelFailure(error, cli.config);
+      if (flags.json) writeLine(io.stdout, failureDocument(failure));
+      throw failure;
     });
     const interrupted = interrupt.exitCode();
     if (interrupted !== undefined) {

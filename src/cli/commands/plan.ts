@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { CONTEXT_HINT, formatPlanAs, formatWorkspaceContext, gatherWorkspaceContext, instructionNotices, planGoal } from '../../agent/index.js';
-import { CliError } from '../errors.js';
+import { CliError, failureDocument } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { describeEndpoint, modelFailure, openModel } from '../model.js';
@@ -56,7 +56,9 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   } catch (error) {
     const interrupted = interrupt.exitCode();
     if (interrupted !== undefined) return interrupted;
-    throw modelFailure(error, config);
+    const failure = modelFailure(error, config);
+    if (flags.json) writeLine(io.stdout, failureDocument(failure));
+    throw failure;
   } finally {
     interrupt.dispose();
   }
