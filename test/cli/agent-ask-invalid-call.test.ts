@@ -32,13 +32,14 @@ describe.concurrent('ksa ask: a function called with invalid arguments', () => {
     expect(told[0]).not.toMatch(/AI_|Error message/);
   });
 
-  it('--json: exit 1 too, the one line on stderr and no document', async (context) => {
+  it('--json: exit 1 too, the one line on stderr and the same words as one document on stdout', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.setFallback(WRONG_CALL);
     const result = await cli.ksa(['ask', '--json', 'deploy hello']);
     expect(result.code, describeResult(result)).toBe(1);
-    expect(singleFailureLine(result)).toMatch(/^ksa: the model gave no answer after a failed call — the model called propose_plan with invalid arguments: goal: is required/);
-    expect(result.stdout).toBe('');
+    const line = singleFailureLine(result);
+    expect(line).toMatch(/^ksa: the model gave no answer after a failed call — the model called propose_plan with invalid arguments: goal: is required/);
+    expect(JSON.parse(result.stdout)).toEqual({ error: line.slice('ksa: '.length) });
   });
 
   it('the model calls again correctly: the one line, then the plan and its answer, exit 0', async (context) => {
