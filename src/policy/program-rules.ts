@@ -227,8 +227,9 @@ function gitCommandRisk(args: Args, i: number): StepRisk {
   }
   if (verb === 'config') return has(rest, '--get', '--get-all', '--list', '-l', '--get-regexp') ? readRisk('git config --get') : writeRisk('git config');
   if (GIT_READ.test(verb)) {
-    // `git log --output=FILE` writes; `git grep -O` runs a pager command.
-    if (rest.some((arg) => arg !== undefined && (arg === '--output' || arg.startsWith('--output=') || arg.startsWith('-O') || arg.startsWith('--open-files-in-pager')))) return writeRisk(`${name} writes a file or runs a command`);
+    // `git log --output=FILE` writes; `git grep -O` runs a pager command (for diff and log, -O names a file to read).
+    const pager = (arg: string) => verb === 'grep' && (arg.startsWith('-O') || arg.startsWith('--open-files-in-pager'));
+    if (rest.some((arg) => arg !== undefined && (arg === '--output' || arg.startsWith('--output=') || pager(arg)))) return writeRisk(`${name} writes a file or runs a command`);
     return readRisk(name);
   }
   return writeRisk(name);

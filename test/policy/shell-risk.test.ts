@@ -69,6 +69,7 @@ describe('classifyShell', () => {
     ['git log --output=a.txt', 'write'],
     ['git diff --output b.txt', 'write'],
     ['git grep -Ocat x', 'write'],
+    ['git diff -Oorder.txt', 'read'],
     ['uniq plan.yaml c.txt', 'write'],
     ['uniq plan.yaml', 'read'],
     ['xxd plan.yaml d.txt', 'write'],
