@@ -5,7 +5,6 @@ import { isRecord } from '../planning/values.js';
 import { isInt, isPlainURL, isString, known, optional } from '../store/plain-values.js';
 import { KsaError } from '../planning/ksa-error.js';
 import { MAX_TIMER_MS } from '../planning/limits.js';
-import { blockedPort, blockedPortWords } from '../tools/fetch-ports.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -108,10 +107,6 @@ export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Pro
     url.username = '';
     url.password = '';
     throw new ModelConfigError(`${baseSource}: the URL carries a user name or password (${url.protocol}//***@${url.host}${url.pathname}); put the key in OPENAI_API_KEY instead`);
-  }
-  const port = blockedPort(url);
-  if (port !== undefined) {
-    throw new ModelConfigError(`${baseSource}: "${givenBase}": ${blockedPortWords(port)}; serve the model on another port`);
   }
   const envTimeout = env.KSA_MODEL_TIMEOUT_MS?.trim();
   if (envTimeout && !(Number(envTimeout) >= 1000 && Number(envTimeout) <= MAX_TIMER_MS)) {

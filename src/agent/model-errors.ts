@@ -6,6 +6,7 @@ import { createRedactor, secretValues } from '../store/redact.js';
 import type { ModelConfig } from './config.js';
 import { kindOfWords, modelErrorKind, oneLine, serverWords } from './model/error-kinds.js';
 import { TotalTimeoutError } from './model/total-timeout.js';
+import { blockedPort, blockedPortWords } from '../tools/fetch-ports.js';
 
 export type ModelErrorReason =
   | 'unauthorized'
@@ -129,6 +130,11 @@ function describeModelError(error: unknown, config: ErrorConfig): ModelError {
       return new ModelError({ reason: 'bad_request', statusCode: status, message: `${endpoint} rejected the request (${said(status)}); check KSA_MODEL and the server's log, or run ksa model check`, cause: error });
     }
     // No status: the request never got an answer.
+    const refused = connectionProblem(last) === 'bad port' ? blockedPort(new URL(endpoint)) : undefined;
+    if (refused !== undefined) {
+      // A server there answers curl, but fetch never connects: "is the server running?" would mislead.
+      return new ModelError({ reason: 'unreachable', message: `cannot reach the model endpoint ${endpoint}${attempts}: ${blockedPortWords(refused)}; serve the model on another port`, cause: error });
+    }
     return new ModelError({
       reason: 'unreachable',
       message: `cannot reach the model endpoint ${endpoint}${attempts} (${connectionProblem(last)}); is the server running? ${config.sources.baseURL === 'the default' ? 'It is the default endpoint; set OPENAI_BASE_URL for another' : `It is set by ${config.sources.baseURL}`}`,

@@ -132,6 +132,15 @@ describe('toModelError: what the server cannot do', () => {
     expect(error.message).toMatch(message);
   });
 
+  it('a port fetch refuses (bad port) is said as such, not as a server that may be down', async () => {
+    const x11 = { ...CONFIG, baseURL: 'http://127.0.0.1:6000/v1' };
+    const refused = await fetch('http://127.0.0.1:6000/v1/chat/completions').catch((error: unknown) => error);
+    const error = apiError(undefined, undefined, { message: `Cannot connect to API: ${(refused as { cause: Error }).cause.message}`, cause: refused });
+    expect(toModelError(retried([error, error, error]), x11).message).toBe(
+      'cannot reach the model endpoint http://127.0.0.1:6000/v1 after 3 attempts: port 6000 is one that fetch refuses to connect to (a port browsers block too); serve the model on another port',
+    );
+  });
+
   it('an HTML page from a proxy is reduced to its title', () => {
     const page = '<!DOCTYPE html>\n<html><head><title>504 Gateway Time-out</title><style>body{}</style></head><body><h1>504</h1>nginx</body></html>';
     expect(toModelError(apiError(504, page), CONFIG).message).toBe('http://127.0.0.1:9999/v1 failed with 504: 504 Gateway Time-out; try again later');
