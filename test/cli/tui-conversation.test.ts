@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { chatHarnessFor, type ChatHarness } from '../helpers/chat-pty.js';
 import { markerPlan, proposal, reflectionReply, requestKind, toolAnswer } from '../helpers/chat-script.js';
+import { eventually } from '../helpers/cli.js';
 import { lastUserText, planReply } from '../helpers/fake-openai-server.js';
 
 // `ksa chat` end to end in a pseudo-terminal, against a local fake
@@ -137,6 +138,16 @@ describe.concurrent('ksa chat: a conversation', () => {
     await chat.waitForScreen('run? [y/n/e]');
     chat.press('enter');
     await chat.waitForScreen(/─? ?b running/);
+    // run.json is written in groups: killed before a's success reaches it, the run would count 0 steps done.
+    const runs = path.join(harness.sandbox.home, 'runs');
+    await eventually(() => {
+      try {
+        const [runId] = readdirSync(runs).filter((name) => !name.endsWith('.json'));
+        return runId && JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8')).state.steps.a.status === 'succeeded' ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 10_000);
     chat.term.kill('SIGKILL');
     await chat.term.exited;
 
