@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readlink, type FileHandle } from 'node:fs/promises';
 
 /** What a bounded read of one file found. */
 export type TextPrefix =
@@ -66,7 +66,9 @@ async function openFailure(file: string, error: unknown): Promise<TextPrefix> {
   if (code === 'ENOENT' || code === 'ENOTDIR') {
     // A symbolic link whose target is gone is a file the user meant to be read.
     const link = await lstat(file).catch(() => undefined);
-    return link?.isSymbolicLink() ? { kind: 'unusable', reason: 'it is a symbolic link to a file that does not exist' } : { kind: 'missing' };
+    if (!link?.isSymbolicLink()) return { kind: 'missing' };
+    const target = await readlink(file).catch(() => undefined);
+    return { kind: 'unusable', reason: target === undefined ? 'it is a symbolic link to a file that does not exist' : `it is a symbolic link to ${target}, which does not exist` };
   }
   return { kind: 'unusable', reason: `it cannot be read (${errorText(error)})` };
 }

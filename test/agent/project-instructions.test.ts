@@ -134,7 +134,7 @@ describe('readProjectInstructions: only the start of a regular text file is read
   it('a symbolic link that leads nowhere, or in a loop, is named with the reason', async () => {
     await withKsaFile();
     await symlink('CLAUDE.md', agents());
-    expect(await skippedAgents()).toEqual(['AGENTS.md is skipped: it is a symbolic link to a file that does not exist']);
+    expect(await skippedAgents()).toEqual(['AGENTS.md is skipped: it is a symbolic link to CLAUDE.md, which does not exist']);
     await writeFile(path.join(temp.dir, 'CLAUDE.md'), 'never touch billing\n');
     expect((await readProjectInstructions(temp.dir))?.files[0]?.text).toBe('never touch billing');
     execFileSync('rm', [agents()]);

@@ -179,9 +179,9 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
     const ws = await workspace('unreadable-policy', READ_PLAN, '');
     await rm(ws.policyFile);
     const cases: [string, () => Promise<void>, string][] = [
-      ['fifo', async () => void execFileSync('mkfifo', [ws.policyFile]), 'not a regular file (a FIFO)'],
-      ['link', () => symlink(path.join(ws.dir, 'gone', 'policy.yaml'), ws.policyFile), `it is a link to ${path.join(ws.dir, 'gone', 'policy.yaml')}, which does not exist`],
-      ['folder', () => mkdir(ws.policyFile), 'it is a folder'],
+      ['fifo', async () => void execFileSync('mkfifo', [ws.policyFile]), 'it is a FIFO (named pipe), not a regular file'],
+      ['link', () => symlink(path.join(ws.dir, 'gone', 'policy.yaml'), ws.policyFile), `it is a symbolic link to ${path.join(ws.dir, 'gone', 'policy.yaml')}, which does not exist`],
+      ['folder', () => mkdir(ws.policyFile), 'it is a directory, not a regular file'],
     ];
     for (const [, make, why] of cases) {
       await rm(ws.policyFile, { recursive: true, force: true });
