@@ -23,3 +23,8 @@ export function formatIssues(file: PlanFile, issues: readonly LocatedIssue[], st
     }),
   ];
 }
+
+/** The issues as `--json` gives them (validate, policy check): the path as written, with its line and column. */
+export function issueDocuments(issues: readonly LocatedIssue[]): { code: string; path: string; message: string; line?: number; column?: number }[] {
+  return issues.map(({ code, where, message, line, column }) => ({ code, path: where, message, line, column }));
+}

@@ -10,7 +10,7 @@ import { parseInputs } from '../options.js';
 import { parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy, policyFiles } from '../policy-files.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
-import { formatIssues } from '../validation-report.js';
+import { formatIssues, issueDocuments } from '../validation-report.js';
 import { workspaceOption } from '../workspace-option.js';
 
 export type PolicyCheckFlags = { json?: boolean; approve?: string; workspace?: string; input: string[] };
@@ -33,8 +33,7 @@ export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyC
   if (!loaded.ok) {
     // --json is one document, as validate's: the plan's problems.
     if (flags.json) {
-      const issues = loaded.issues.map(({ code, where, message, line, column }) => ({ code, path: where, message, line, column }));
-      writeLine(io.stdout, JSON.stringify({ file: loaded.file.displayPath, valid: false, issues }, null, 2));
+      writeLine(io.stdout, JSON.stringify({ file: loaded.file.displayPath, valid: false, issues: issueDocuments(loaded.issues) }, null, 2));
       return ExitCode.usage;
     }
     for (const line of formatIssues(loaded.file, loaded.issues, createStyler(colorEnabled(io.stderr, io.env)))) writeLine(io.stderr, line);

@@ -14,7 +14,7 @@ import { loadPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { parseInputs, parseWholeNumber } from '../options.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
-import { formatIssues } from '../validation-report.js';
+import { formatIssues, issueDocuments } from '../validation-report.js';
 import { loadPolicy } from '../policy-files.js';
 import { redisUrlFor, runsOnWarnings } from '../remote-run.js';
 import { workspaceOption } from '../workspace-option.js';
@@ -50,7 +50,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   if (flags.json) {
     const doc = loaded.ok
       ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], warnings, ...(await riskFields(loaded.plan, registry, options.inputs)) }
-      : { valid: false, file: loaded.file.displayPath, issues: loaded.issues.map(({ code, where, message, line, column }) => ({ code, path: where, message, line, column })) };
+      : { valid: false, file: loaded.file.displayPath, issues: issueDocuments(loaded.issues) };
     writeLine(io.stdout, JSON.stringify(doc, null, 2));
     return loaded.ok ? ExitCode.ok : ExitCode.usage;
   }
