@@ -5,9 +5,10 @@ import { closeAllMcpServers } from './tools/mcp/lifecycle.js';
 import { CliError } from './cli/errors.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
-
-export { outputWritten } from './cli/io.js';
 import { visible } from './tui/visible-text.js';
+
+// bin/ksa.js waits for the output to reach its readers before it exits.
+export { outputWritten } from './cli/io.js';
 
 /** The composition root: parses arguments, wires layers, maps outcomes to exit codes. */
 export async function main(argv: readonly string[] = process.argv, io: CliIO = processIO()): Promise<ExitCodeValue> {

@@ -47,18 +47,17 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const style = createStyler(color);
   const view = createRunView(run.runId, plan);
   if (options.mode !== 'fresh') seedRunView(view, run.record.state, { keepEnded: options.mode === 'rollback' });
-  // Lines said while the live view is up go above it: written past it, they would be erased with its frame.
-  let say = (line: string): void => {
-    io.stderr.write(`${line}\n`);
-  };
-  const warn = (message: string) => say(`ksa: ${message.startsWith('stopped') ? '' : 'warning: '}${visible(message)}`);
   const interactive = io.stderr.isTTY === true && !isCI(io.env);
   // Ink and React load only for a terminal: plain runs and other commands start faster.
   // Keys (p pauses, Ctrl-C cancels) when there is a keyboard; they act on the run once it is driven.
   const control: { togglePause?: () => void; interrupt?: () => void } = {};
   const keys = io.stdin.isTTY === true ? { togglePause: () => control.togglePause?.(), interrupt: () => control.interrupt?.() } : undefined;
   const live = interactive ? (await import('./live-progress.js')).createLiveProgress(view, io.stderr, color, keys, keys ? (io.stdin as NodeJS.ReadStream) : undefined) : undefined;
-  if (live) say = (line) => live.say(line);
+  // Lines said while the live view is up go above it: written past it, they would be erased with its frame.
+  const say = (line: string): void => (live ? live.say(line) : void io.stderr.write(`${line}\n`));
+  // A notice stands apart from the progress lines: above the live view it is on a line of its own already.
+  const notice = (line: string) => say(live ? line : `\n${line}`);
+  const warn = (message: string) => say(`ksa: ${message.startsWith('stopped') ? '' : 'warning: '}${visible(message)}`);
   const plain = interactive ? undefined : createPlainProgress((line) => io.stderr.write(`${line}\n`), style, { showOutput: !options.json, rollingBack: options.mode === 'rollback' });
 
   let signalExit: ExitCodeValue | undefined;
@@ -75,7 +74,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     onWarning: warn,
     onCancelRequest: () => {
       signalExit ??= ExitCode.interrupted;
-      say(`${live ? '' : '\n'}ksa: cancel requested from another terminal (ksa cancel): aborting running steps and rolling back`);
+      notice(`ksa: cancel requested from another terminal (ksa cancel): aborting running steps and rolling back`);
     },
     onPauseRequest: (paused) => {
       if (!live) io.stderr.write(`ksa: ${paused ? 'pause' : 'resume'} requested from another terminal (ksa ${paused ? 'pause' : 'resume'})\n`);
@@ -93,7 +92,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const stopNow = (code: ExitCodeValue) => {
     // halt() (the first thing stopNow does) says whether a rollback was cut short.
     const stopping = handle.stopNow();
-    say(`${live ? '' : '\n'}ksa: ${handle.execution.stoppedBecause ?? 'stopped at once'}. Continue with: ksa resume ${run.runId}, or undo with: ksa cancel ${run.runId}`);
+    notice(`ksa: ${handle.execution.stoppedBecause ?? 'stopped at once'}. Continue with: ksa resume ${run.runId}, or undo with: ksa cancel ${run.runId}`);
     void stopping
       .catch(() => {})
       .finally(() => process.exit(code));
@@ -102,7 +101,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     interrupts++;
     signalExit ??= code;
     if (interrupts > 1) return stopNow(code);
-    say(`${live ? '' : '\n'}ksa: ${name}: cancelling, aborting running steps and rolling back (press Ctrl-C again to stop at once)`);
+    notice(`ksa: ${name}: cancelling, aborting running steps and rolling back (press Ctrl-C again to stop at once)`);
     handle.execution.cancel(CANCEL_REASONS[name]);
   };
   const onSigint = onSignal(ExitCode.interrupted, 'SIGINT');
