@@ -37,7 +37,10 @@ export class Execution extends ExecutionBase {
   private committing = 0;
   /** rollback_started was emitted: a halt from now on cuts a rollback short. */
   private rollbackStarted = false;
-  private paused = false;
+  /** Paused is the run's own status, not a second flag beside it (a saved status counts once the run is started). */
+  private get paused(): boolean {
+    return this.started && this.state.status === 'paused';
+  }
   private pumping = false;
   private rollingBack = false;
 
@@ -69,14 +72,12 @@ export class Execution extends ExecutionBase {
   /** No new steps start; running steps finish. */
   pause(): void {
     if (this.finished || this.stopping || this.paused || !this.started) return;
-    this.paused = true;
     this.state.status = 'paused';
     this.emit({ type: 'run_paused', runId: this.state.runId, ts: this.nowIso() });
   }
 
   resume(): void {
     if (!this.paused || this.finished) return;
-    this.paused = false;
     if (!this.stopping) this.state.status = 'running';
     this.emit({ type: 'run_resumed', runId: this.state.runId, ts: this.nowIso() });
     this.pump();
@@ -87,10 +88,7 @@ export class Execution extends ExecutionBase {
     if (this.finished || this.stopping) return;
     this.announceStart();
     // Cancelled, a paused run is no longer paused: it is being stopped and rolled back (resume cannot take it up).
-    if (this.paused) {
-      this.paused = false;
-      this.state.status = 'running';
-    }
+    if (this.paused) this.state.status = 'running';
     this.state.error = reason;
     this.stopping = 'cancelled';
     this.stopAll(reason);
