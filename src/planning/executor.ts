@@ -78,7 +78,7 @@ export class Execution extends ExecutionBase {
 
   resume(): void {
     if (!this.paused || this.finished) return;
-    if (!this.stopping) this.state.status = 'running';
+    this.state.status = 'running';
     this.emit({ type: 'run_resumed', runId: this.state.runId, ts: this.nowIso() });
     this.pump();
   }
@@ -87,8 +87,6 @@ export class Execution extends ExecutionBase {
   cancel(reason = 'cancelled by the user'): void {
     if (this.finished || this.stopping) return;
     this.announceStart();
-    // Cancelled, a paused run is no longer paused: it is being stopped and rolled back (resume cannot take it up).
-    if (this.paused) this.state.status = 'running';
     this.state.error = reason;
     this.stopping = 'cancelled';
     this.stopAll(reason);
@@ -342,6 +340,8 @@ export class Execution extends ExecutionBase {
   }
 
   private stopAll(reason: string): void {
+    // Cancelled or failed, a paused run is no longer paused: it is being stopped and rolled back (resume cannot take it up).
+    if (this.paused) this.state.status = 'running';
     for (const [i, cancelTimer] of this.retryTimers) {
       cancelTimer();
       this.cancelStep(i);

@@ -166,6 +166,23 @@ describe('executor: pause() and resume()', () => {
     expect(state.status).toBe('cancelled');
   });
 
+  it('a paused run whose running step fails is no longer paused while it rolls back', async () => {
+    const plan = { goal: 'g', steps: [toolStep('a', [], undo), toolStep('b', ['a'])] };
+    const view = createRunView('r', PlanSchema.parse(plan));
+    const seen: string[] = [];
+    const h: Harness = new Harness(plan, {
+      tools: { steps: { a: { ms: 10 }, b: { ms: 20, fail: true } } },
+      onEvent: (event) => {
+        applyRunEvent(view, event);
+        if (event.type === 'rollback_started') seen.push(`${h.execution.state.status}/${view.status}`);
+      },
+    });
+    h.clock.at(15, () => h.execution.pause());
+    const state = await h.run();
+    expect(seen).toEqual(['running/running']);
+    expect(state.status).toBe('failed');
+  });
+
   it('pause() before start() does nothing', async () => {
     const h = new Harness({ goal: 'g', steps: [toolStep('a')] });
     h.execution.pause();
