@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { typeProblem } from './values.js';
 
 /**
  * zod says only "Invalid input" when no branch of a union matches. A branch that took the value's
@@ -10,4 +11,15 @@ import type { z } from 'zod';
 export function closestBranchIssue(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue | undefined {
   const first = issue.errors.find((branch) => branch[0] !== undefined && !(branch[0].code === 'invalid_type' && branch[0].path.length === 0))?.[0];
   return first && { ...first, path: [...issue.path, ...first.path] };
+}
+
+/**
+ * What a value no branch of a union took is told, instead of zod's "Invalid input": the types it could
+ * have been (`expected array or object, got string "web"`, with runsOn's two shapes); undefined when
+ * the branches say nothing of types.
+ */
+export function unionTypeProblem(issue: z.core.$ZodIssueInvalidUnion, field: PropertyKey | undefined, value: unknown): string | undefined {
+  const expected = [...new Set(issue.errors.flatMap((branch) => (branch[0]?.code === 'invalid_type' ? [branch[0].expected] : [])))];
+  if (expected.length === 0) return undefined;
+  return `${typeProblem(expected.join(' or '), value)}${field === 'runsOn' ? ' (a list of labels, [web], or { labels: [web], each: true })' : ''}`;
 }

@@ -1,4 +1,4 @@
-import { closestBranchIssue } from './union-issue.js';
+import { closestBranchIssue, unionTypeProblem } from './union-issue.js';
 import { z } from 'zod';
 import { ancestorIds, buildGraph, createAncestorCheck, descendantIds, type GraphNode, type PlanGraph } from './graph.js';
 import { compileExpression } from './expressions.js';
@@ -351,11 +351,7 @@ function singleIssue(issue: z.core.$ZodIssue, path: IssuePath, root: unknown): V
       }
       const inner = closestBranchIssue(issue);
       if (inner) return singleIssue(inner, [...path, ...inner.path.slice(issue.path.length)] as IssuePath, root);
-      // No branch took the value's type: the types it could have had, not zod's "Invalid input".
-      const expected = [...new Set(issue.errors.flatMap((branch) => (branch[0]?.code === 'invalid_type' ? [branch[0].expected] : [])))];
-      if (expected.length === 0) return { code: 'invalid_field', path, message: issue.message };
-      const example = path.at(-1) === 'runsOn' ? ' (a list of labels, [web], or { labels: [web], each: true })' : '';
-      return { code: 'invalid_field', path, message: `${typeProblem(expected.join(' or '), valueAt(root, issue.path))}${example}` };
+      return { code: 'invalid_field', path, message: unionTypeProblem(issue, path.at(-1), valueAt(root, issue.path)) ?? issue.message };
     }
     case 'invalid_type':
       return { code: 'invalid_field', path, message: typeProblem(issue.expected, valueAt(root, issue.path)) };
