@@ -93,8 +93,9 @@ describe.concurrent('ksa chat with content taller than the terminal', () => {
     harness.server.enqueue(...proposal('deploy', plan));
     await chat.send('deploy');
     await chat.waitForScreen('run? ', 20_000);
-    // The risk lines arrive a moment after the card: wait for the card printed with them.
-    const asked = await chat.waitForScreen((screen) => screen.includes('Plan: Deploy the marker app') && screen.includes('read-only'), 10_000);
+    // The risk lines arrive a moment after the card: wait for the card printed with them, to its last line
+    // (a screen read while it is being written has its first step's risk line but not yet step 4).
+    const asked = await chat.waitForScreen((screen) => screen.includes('Plan: Deploy the marker app') && screen.includes('read-only') && screen.includes('rollback: shell: rm -f'), 10_000);
     for (const text of ['Plan: Deploy the marker app', ' 1. prepare', 'shell: touch marker-prepare', '!4. serve', 'rollback: shell: rm -f']) expect(asked, text).toContain(text);
     expect(occurrences(asked, 'shell: touch marker-prepare')).toBe(1);
     expect(await chat.quit()).toMatchObject({ exitCode: 0 });
