@@ -7,7 +7,7 @@ import type { ExpressionContext } from './expressions.js';
 import { buildGraph, criticalPathLengths, type PlanGraph } from './graph.js';
 import { ReadyQueue } from './ready-queue.js';
 import { prepareResume } from './resume.js';
-import { initialRunState, type RunState, type RunStatus, type StepState } from './state.js';
+import { initialRunState, isStepDone, type RunState, type RunStatus, type StepState } from './state.js';
 
 /** `{ worker }` for the events of a step a worker ran. */
 export function workerOf(st: StepState): { worker?: string } {
@@ -73,7 +73,11 @@ export abstract class ExecutionBase {
     return this.state.status === 'interrupted' ? this.state.error : undefined;
   }
 
-  /** Emits run_started the first time only; false when the run had started already. */
+  /**
+   * Emits run_started the first time only; false when the run had started already. The steps a
+   * resumed run had done count from here, whether it goes on or is cancelled at once (ksa cancel of
+   * an interrupted run): their outputs are what its rollbacks read.
+   */
   protected announceStart(): boolean {
     if (this.started) return false;
     this.started = true;
@@ -81,6 +85,9 @@ export abstract class ExecutionBase {
     this.state.status = 'running';
     this.state.startedAt ??= this.iso(this.startMs);
     this.emit({ type: 'run_started', runId: this.state.runId, ts: this.iso(this.startMs), goal: this.state.goal, stepCount: this.steps.length, resumed: this.resumed });
+    const { start } = this.graph.depEdges;
+    for (let i = 0; i < this.steps.length; i++) this.remaining[i] = start[i + 1]! - start[i]!;
+    for (let i = 0; i < this.steps.length; i++) if (isStepDone(this.stepStates[i]!.status)) this.markDone(i, false);
     return true;
   }
 

@@ -9,7 +9,7 @@ import { ExecutionBase, workerOf } from './execution-base.js';
 import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
 import { hasRollback, rollbackTargets, runRollbacks } from './rollback.js';
 import { isPartlyDone, mayBeDone, moveInCompletion, notePartialSuccess } from './partial-success.js';
-import { isStepDone, type RunState } from './state.js';
+import type { RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
 
 export type { InvokeTool, OutputStream, QueryModel, ToolCall } from './tool-call.js';
@@ -54,15 +54,7 @@ export class Execution extends ExecutionBase {
   /** Starts the run (once) and resolves with the final state. */
   start(): Promise<RunState> {
     if (!this.announceStart()) return this.finishedPromise;
-
-    const n = this.steps.length;
-    const { start } = this.graph.depEdges;
-    for (let i = 0; i < n; i++) this.remaining[i] = start[i + 1]! - start[i]!;
-    for (let i = 0; i < n; i++) {
-      const st = this.stepStates[i]!;
-      if (isStepDone(st.status)) this.markDone(i, false);
-    }
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < this.steps.length; i++) {
       if (this.stepStates[i]!.status === 'pending' && this.remaining[i] === 0) this.queue.push(i);
     }
     this.pump();

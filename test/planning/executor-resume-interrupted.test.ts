@@ -54,6 +54,19 @@ describe('executor: a step cut short by the stop of the run, resumed', () => {
     expect(rollbackOnCancel(await stoppedDuringStart(), plan() as Plan)).toEqual(['start', 'retire']);
   });
 
+  it('ksa cancel of the interrupted run: a rollback reads the outputs of the steps that succeeded before the stop', async () => {
+    const saved = await stoppedDuringStart();
+    expect(saved.steps.retire!.output).toEqual({ stepId: 'retire', attempt: 1 });
+    const [retire, ...rest] = plan().steps;
+    const rollback = { tool: 'rename_back', args: { name: '{{ steps.retire.output.stepId }}-{{ steps.retire.attempts }}' } };
+    const readsOutput = { ...plan(), steps: [{ ...retire!, rollback }, ...rest] };
+    const h = new Harness(readsOutput, { resumeFrom: saved, resumeFor: 'rollback' });
+    h.execution.cancel('cancelled with ksa cancel after the run was interrupted');
+    const state = await h.run();
+    expect(state.steps.retire).toMatchObject({ status: 'rolled_back', rollback: { status: 'succeeded' } });
+    expect(h.tools.callsOf('retire', 'rollback').map((c) => c.args)).toEqual([{ name: 'retire-1' }]);
+  });
+
   it('fails on resume: its rollback runs too, first, though the step stays failed', async () => {
     const saved = await stoppedDuringStart();
     const { state, h } = await runPlan(plan(), { resumeFrom: saved, tools: { steps: { start: { fail: true } } } });
