@@ -108,7 +108,12 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
     if (/call stack/i.test(first.message)) throw new CliError({ message: `${displayPath}${at}: the document nests too deeply`, location: where ? { line: where.line, column: where.col } : undefined });
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
     // Strict JSON that JSON.parse took can only fail here for a key given twice in one object.
-    const problem = format === 'json' ? `JSON syntax error: ${first.code === 'DUPLICATE_KEY' ? 'a key appears twice in one object' : firstLine(first.message)}` : `YAML syntax error: ${firstLine(first.message)}`;
+    const problem =
+      format === 'json'
+        ? `JSON syntax error: ${first.code === 'DUPLICATE_KEY' ? 'a key appears twice in one object' : firstLine(first.message)}`
+        : first.code === 'MULTIPLE_DOCS'
+          ? 'the file holds more than one YAML document (a second "---" starts here); a plan is one document'
+          : `YAML syntax error: ${firstLine(first.message)}`;
     throw new CliError({
       message: `${displayPath}${at}: ${problem}${more}`,
       location: where ? { line: where.line, column: where.col } : undefined,

@@ -126,6 +126,13 @@ describe.concurrent('ksa validate', () => {
     expectNoStackTrace(result);
   });
 
+  it('two YAML documents in one file: exit 2, the second one\'s line, in words (not the parser\'s API advice)', async () => {
+    await sandbox.writePlan('multi.yaml', 'goal: a\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo 1" }\n---\ngoal: b\n');
+    const result = await ksa('validate', 'multi.yaml');
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(nonEmptyLines(result.stderr)).toEqual(['ksa: multi.yaml:6:1: the file holds more than one YAML document (a second "---" starts here); a plan is one document']);
+  });
+
   it('a JSON syntax error in a .json plan: exit 2, one line with line and column', async () => {
     await sandbox.writePlan('syntax.json', '{\n  "goal": "x",\n  "steps": [\n    { "id": "a", "tool": "shell" "args": {} }\n  ]\n}\n');
     const result = await ksa('validate', 'syntax.json');
