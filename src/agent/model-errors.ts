@@ -1,6 +1,6 @@
 import { AnswerTimeoutError, STREAM_TOTAL_FACTOR } from './model/answer-limits.js';
 import { StreamCutError } from './model/stream-repair.js';
-import { APICallError, InvalidResponseDataError, RetryError } from 'ai';
+import { APICallError, InvalidResponseDataError, NoObjectGeneratedError, RetryError } from 'ai';
 import { KsaError } from '../planning/index.js';
 import { createRedactor, secretValues } from '../store/redact.js';
 import type { ModelConfig } from './config.js';
@@ -76,6 +76,10 @@ function describeModelError(error: unknown, config: ErrorConfig): ModelError {
       return new ModelError({ reason: 'timeout', message: `the model at ${endpoint} stopped answering mid-answer (nothing for ${last.ms} ms)${attempts}; try again, or raise KSA_MODEL_TIMEOUT_MS`, cause: error });
     }
     return new ModelError({ reason: 'timeout', message: `the model at ${endpoint} did not answer in time${attempts}; a local model may still be loading: try again, or raise KSA_MODEL_TIMEOUT_MS`, cause: error });
+  }
+  if (NoObjectGeneratedError.isInstance(last)) {
+    const cut = last.finishReason === 'length' ? ': it was cut off at the output token limit' : '';
+    return new ModelError({ reason: 'bad_response', message: `the model at ${endpoint} answered, but not with the JSON ksa asked for${cut}`, cause: error });
   }
   if (APICallError.isInstance(last)) {
     const status = last.statusCode;

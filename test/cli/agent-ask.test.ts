@@ -177,6 +177,16 @@ describe.concurrent('ksa ask', () => {
     expect(messagesOf(cli.server.requests.at(-1)!)).toContain('The run failed at build; rolled back prepare.');
   });
 
+  it('--yes with a model whose reflection is not the JSON asked for: the run record\'s reflection, and the reason in words', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(propose('build the shop'), planReply(FAILING_PLAN), { text: 'Plan ready.' }, { text: JSON.stringify({ goal: 'not a reflection' }) });
+    const result = await cli.ksa(['ask', '--yes', '--allow-destroy', 'build the shop']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stdout).toContain('✗ Reflection: The run failed at build; rolled back prepare.');
+    expect(result.stderr).toContain(`ksa: warning: reflection from the run record only: the model at ${cli.server.baseURL} answered, but not with the JSON ksa asked for\n`);
+    expect(result.stderr).not.toContain('No object generated');
+  });
+
   it('--yes with no plan on the table runs nothing', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue({ text: 'Nothing to run.' });
