@@ -1,6 +1,6 @@
 import { chmod, stat } from 'node:fs/promises';
 import path from 'node:path';
-import envPaths from 'env-paths';
+import { homedir } from 'node:os';
 import { KsaError } from '../planning/ksa-error.js';
 import { makeDirs } from './make-dirs.js';
 
@@ -8,7 +8,19 @@ import { makeDirs } from './make-dirs.js';
 export function ksaHome(env: NodeJS.ProcessEnv = process.env): string {
   const home = env.KSA_HOME?.trim();
   if (home) return path.resolve(home);
-  return envPaths('ksa', { suffix: '' }).data;
+  return platformDataDir(env, process.platform);
+}
+
+/**
+ * The data dir env-paths names (XDG on Linux, Application Support on macOS, LOCALAPPDATA on Windows),
+ * worked out on every call: env-paths reads the home folder once, when it is loaded, and `ksa validate`
+ * starts from a heap saved at build time, where that was the home of whoever built ksa.
+ */
+export function platformDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  const user = homedir();
+  if (platform === 'darwin') return path.join(user, 'Library', 'Application Support', 'ksa');
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(user, 'AppData', 'Local'), 'ksa', 'Data');
+  return path.join(env.XDG_DATA_HOME || path.join(user, '.local', 'share'), 'ksa');
 }
 
 /**

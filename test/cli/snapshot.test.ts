@@ -88,6 +88,19 @@ describe('ksa validate from the startup snapshot', () => {
     expect(started.stderr).toContain('config.json');
   });
 
+  it('without KSA_HOME, the home folder is the running user\'s, not the build\'s: its policy.yaml denies', async () => {
+    const user = path.join(dir, 'user-home');
+    await mkdir(path.join(user, '.local/share/ksa'), { recursive: true });
+    await writeFile(path.join(user, '.local/share/ksa/policy.yaml'), 'deny:\n  - shell: "rm -rf /*"\n');
+    const nuke = path.join(dir, 'nuke.yaml');
+    await writeFile(nuke, 'goal: clean\nsteps:\n  - id: clean\n    tool: shell\n    args: { command: "rm -rf /tmp/ksa-no-such-folder" }\n');
+    const env = ksaEnv({ env: { KSA_HOME: undefined, XDG_DATA_HOME: undefined, HOME: user } });
+    const [bundled, started] = await Promise.all([bundle(['validate', nuke], { env }), command(['validate', nuke], { env })]);
+    expect(started).toEqual(bundled);
+    expect(started.code).toBe(2);
+    expect(started.stdout).toContain(`denied by deny shell: "rm -rf /*" (${path.join(user, '.local/share/ksa/policy.yaml')}:2)`);
+  });
+
   it('works through a symbolic link from another folder, as npm links it', async () => {
     const binDir = path.join(dir, 'node_modules/.bin');
     await mkdir(binDir, { recursive: true });

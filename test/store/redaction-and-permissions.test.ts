@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConversationStore, createRedactor, ksaHome, looksSecret, redactEvent, RunStore, secretInputValues, secretValues, storedWithoutSecret, StepLogs } from '../../src/store/index.js';
 import { secretShapedParts } from '../../src/store/redact.js';
+import { platformDataDir } from '../../src/store/paths.js';
 import type { RunEvent } from '../../src/planning/index.js';
 import { eventually } from '../helpers/cli.js';
 import { createTempDir } from '../helpers/tool-context.js';
@@ -155,6 +157,21 @@ describe('home and permissions', () => {
     expect(ksaHome({ KSA_HOME: 'rel/dir' })).toBe(path.resolve('rel/dir'));
     expect(ksaHome({ KSA_HOME: '  ' })).toBe(envPaths('ksa', { suffix: '' }).data);
     expect(ksaHome({})).toBe(envPaths('ksa', { suffix: '' }).data);
+  });
+
+  it('the platform data dir is env-paths\' (worked out at each call: the home is the running user\'s)', () => {
+    const before = process.env.XDG_DATA_HOME;
+    try {
+      delete process.env.XDG_DATA_HOME;
+      expect(platformDataDir(process.env, 'linux')).toBe(envPaths('ksa', { suffix: '' }).data);
+      process.env.XDG_DATA_HOME = '/srv/xdg';
+      expect(platformDataDir(process.env, 'linux')).toBe(envPaths('ksa', { suffix: '' }).data);
+    } finally {
+      if (before === undefined) delete process.env.XDG_DATA_HOME;
+      else process.env.XDG_DATA_HOME = before;
+    }
+    expect(platformDataDir({}, 'darwin')).toBe(path.join(homedir(), 'Library', 'Application Support', 'ksa'));
+    expect(platformDataDir({ LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' }, 'win32')).toBe(path.join('C:\\Users\\me\\AppData\\Local', 'ksa', 'Data'));
   });
 
   it('a fresh KSA_HOME: every directory is 0700 and every file 0600, even with umask 000', async () => {
