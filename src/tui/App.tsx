@@ -75,8 +75,8 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     const text = editedText.current ?? planToYaml(proposal.plan);
     const outcome: { result: EditResult } = { result: { ok: false, message: 'the editor did not run' } };
     // The editor gets the terminal to itself; Ink redraws when it is back.
-    await suspendTerminal(() => {
-      outcome.result = editText(text, { env: props.env });
+    await suspendTerminal(async () => {
+      outcome.result = await editText(text, { env: props.env });
     });
     const { result } = outcome;
     if (!result.ok) {

@@ -131,6 +131,17 @@ describe('editing the plan in $EDITOR', () => {
     expect(tail(frame, 2)).toContain('run? [y/n/e]');
   });
 
+  it('the app goes on while the editor is open (a running plan keeps its timers): the editor is waited for, not run synchronously', async (context) => {
+    // The editor waits (up to 10 s) for a file this process writes after 200 ms: it can only appear if the event loop runs.
+    const editor = await editorScript(context, 'edit.sh', 'i=0; while [ ! -f "$(dirname "$0")/go" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; [ -f "$(dirname "$0")/go" ] || exit 3');
+    const app = await awaitingPlan(context, { EDITOR: editor.path });
+    const go = setTimeout(() => void writeFile(path.join(editor.dir, 'go'), ''), 200);
+    context.onTestFinished(() => clearTimeout(go));
+    await app.send('e');
+    const frame = await app.waitFor('The edited plan is the same as before.', 15_000);
+    expect(frame).not.toContain('exited with code 3');
+  }, 20_000);
+
   it('saving without changes keeps the plan and says so', async (context) => {
     const editor = await editorScript(context, 'edit.sh', 'exit 0');
     const app = await awaitingPlan(context, { EDITOR: editor.path });
