@@ -27,7 +27,10 @@ export async function runChat(options: RunChatOptions): Promise<EndingSignal | u
 export type EndingSignal = 'SIGTERM' | 'SIGHUP';
 
 async function drawUntilQuit(options: RunChatOptions): Promise<EndingSignal | undefined> {
-  const instance = render(<App {...options} />, {
+  // A signal closes the session the chat is in now (/new and /sessions switch it): its run is the one to cancel.
+  let current: { close(): Promise<void> } = options.session;
+  const openSession: typeof options.openSession = async (target) => (current = await options.openSession(target));
+  const instance = render(<App {...options} openSession={openSession} />, {
     stdin: options.stdin,
     stdout: options.stdout,
     stderr: options.stderr,
@@ -52,7 +55,7 @@ async function drawUntilQuit(options: RunChatOptions): Promise<EndingSignal | un
   let ending: EndingSignal | undefined;
   const onSignal = (signal: EndingSignal) => {
     ending ??= signal;
-    void options.session.close().finally(() => instance.unmount());
+    void current.close().finally(() => instance.unmount());
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
@@ -13,7 +13,7 @@ import { spawnKsaPty } from '../helpers/pty.js';
 // quits, cancelling a run and saving the session first.
 
 /** A chat whose approved run has finished `first` (which its rollback undoes) and waits in `wait` until a file named go exists. */
-async function gatedRunStarted(context: TestContext) {
+async function gatedRunStarted(context: TestContext, options: { readonly newSessionFirst?: boolean } = {}) {
   const harness = await chatHarnessFor(context);
   const plan = {
     goal: 'Deploy behind a gate',
@@ -23,6 +23,12 @@ async function gatedRunStarted(context: TestContext) {
     ],
   };
   const chat = await harness.open();
+  if (options.newSessionFirst) {
+    const sessionOf = (screen: string) => /session (\S+) · ready/.exec(screen.split('\n').slice(-3).join('\n'))?.[1];
+    const first = sessionOf(await chat.waitForBottom(/session \S+ · ready/, 3));
+    await chat.send('/new');
+    await chat.waitForScreen((screen) => sessionOf(screen) !== undefined && sessionOf(screen) !== first);
+  }
   harness.server.enqueue(...proposal('deploy', plan));
   await chat.send('deploy behind the gate');
   await chat.waitForScreen('run? [y/n/e]');
@@ -123,6 +129,17 @@ describe.concurrent('ksa chat: interrupting', () => {
     const again = await harness.open(['--continue']);
     await again.waitForScreen(/⊘ Run \S+ cancelled/);
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('SIGHUP during a run in a session opened with /new: that session\'s run is cancelled and rolled back, exit 129', async (context) => {
+    const { harness, chat } = await gatedRunStarted(context, { newSessionFirst: true });
+    chat.term.kill('SIGHUP');
+    expect(await chat.term.exited).toMatchObject({ exitCode: 129, timedOut: false });
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
+    const runs = path.join(harness.sandbox.home, 'runs');
+    const [runId] = readdirSync(runs).filter((name) => /^\d/.test(name));
+    expect(JSON.parse(readFileSync(path.join(runs, runId!, 'run.json'), 'utf8')).state.status).toBe('cancelled');
+    await writeFile(path.join(harness.sandbox.dir, 'go'), '');
   });
 
   it('keys sent the moment "ready" is drawn are keys, not signals: Ctrl-C there asks first, and text typed with it is kept', async (context) => {
