@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ describe('a run in the chat', () => {
     const frame = await startGatedRun(app);
     const live = tail(frame, 9);
     expect(live).toContain('Run run-1 · Deploy behind a gate');
-    expect(live).toMatch(/✓ ─ first succeeded \d+ms/);
+    expect(live).toMatch(/✓ ─ first succeeded \d+(ms|\.\ds)/);
     expect(live).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] ─ wait running \d+(ms|\.\ds) +│ waiting-for-go/);
     expect(live).toMatch(/1\/2 done · 1 running/);
     expect(live).toMatch(/ask about the run .*Esc to cancel it/);
@@ -46,6 +46,20 @@ describe('a run in the chat', () => {
     expect(done).toContain('✓ Run run-1 succeeded · 2 succeeded');
     expect(tail(done, 3)).not.toContain('Run run-1 ·');
     expect(has(app, 'marker-wait')).toBe(true);
+  });
+
+  it('the summary of a failed run shows its error as stored: a secret input\'s value is ***', async (context) => {
+    const token = 'ghp_Zq8mN3xT7vR2pL9kW4jH6cB1dF5sA0yE8uI3';
+    const leaky = { goal: 'Leaky build', inputs: { token }, steps: [{ id: 'leak', tool: 'shell', args: { command: 'echo "token={{ inputs.token }}" >&2; exit 3' } }] };
+    const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(leaky), json(REFLECTION)]) });
+    await app.send('build it');
+    await app.waitFor('run? [y/n/e]');
+    await app.send('y');
+    const frame = await app.waitFor('Reflection on run run-1', 10_000);
+    expect(frame).toMatch(/✗ Run run-1 failed/);
+    expect(frame).toContain('command exited with code 3: token=***');
+    expect(frame).not.toContain(token);
+    expect(readFileSync(path.join(app.home, 'runs', 'run-1', 'run.json'), 'utf8')).not.toContain(token);
   });
 
   it('the chat stays usable: "what\'s the status?" during the run is answered from the store', async (context) => {
