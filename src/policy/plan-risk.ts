@@ -5,6 +5,7 @@ import { classifyDocker, classifyHelm, classifyKubectl, classifyPodman, type Arg
 import { classifyCommand } from './command-risk.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';
 import { classifyShell } from './shell-risk.js';
+import { settingsFileMention } from './settings-files.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
 import type { CommandOf } from './tool-command.js';
 
@@ -31,6 +32,8 @@ export interface RiskOptions {
   readonly parseShell?: ShellParser;
   /** The program call a tool makes (k8s_rollback runs kubectl …), rated like that program's argv. */
   readonly commandOf?: CommandOf;
+  /** How a shell line may name ksa's home folder (settingsHomeSpellings): a write that names a settings file there is a destroy step. */
+  readonly settingsHome?: readonly string[];
 }
 
 type AssessCall = (tool: string, args: Readonly<Record<string, unknown>>) => Promise<StepRisk>;
@@ -117,7 +120,13 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
       if (!options.parseShell) throw new ShellParserMissingError();
       const shell = await classifyShell(args.command, options.parseShell);
       // A line that changes something and names the workspace's rules may be rewriting them (`> .ksa/policy.yaml`, `cp`, `tee`).
-      const risk = shell.level === 'write' && POLICY_FILE_MENTION.test(args.command) ? destroyRisk(`may rewrite the workspace permission policy (${shell.reason})`) : shell;
+      const settings = shell.level === 'write' && options.settingsHome ? settingsFileMention(args.command, options.settingsHome) : undefined;
+      const risk =
+        shell.level === 'write' && POLICY_FILE_MENTION.test(args.command)
+          ? destroyRisk(`may rewrite the workspace permission policy (${shell.reason})`)
+          : settings
+            ? destroyRisk(`may rewrite ksa's own ${settings} (${shell.reason})`)
+            : shell;
       const steering = Object.keys(isRecord(args.env) ? args.env : {}).filter((name) => STEERING_VARIABLE.test(name));
       return steering.length === 0 ? risk : maxRisk(risk, writeRisk(`sets ${steering.join(', ')}, which changes what runs`));
     }

@@ -1,8 +1,18 @@
-import type { RiskOptions } from '../policy/index.js';
+import { homedir } from 'node:os';
+import { settingsHomeSpellings, type RiskOptions } from '../policy/index.js';
+import { ksaHome } from '../store/paths.js';
 import type { ToolRegistry } from './registry.js';
 import { parseShell } from './shell-parser.js';
 
-/** What `assessPlanRisk` needs from this layer: the bash parser, the tools' annotations and the program calls they make. */
-export function riskOptions(registry: ToolRegistry): RiskOptions {
-  return { parseShell, toolHints: (name) => registry.get(name)?.annotations, commandOf: (name, args) => registry.get(name)?.command?.(args) };
+/**
+ * What `assessPlanRisk` needs from this layer: the bash parser, the tools' annotations and the program
+ * calls they make, and where ksa's own settings live (a step rewriting them is a destroy step).
+ */
+export function riskOptions(registry: ToolRegistry, env: NodeJS.ProcessEnv = process.env): RiskOptions {
+  return {
+    parseShell,
+    toolHints: (name) => registry.get(name)?.annotations,
+    commandOf: (name, args) => registry.get(name)?.command?.(args),
+    settingsHome: settingsHomeSpellings(ksaHome(env), homedir()),
+  };
 }

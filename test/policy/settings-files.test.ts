@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { assessCallRisk, settingsHomeSpellings } from '../../src/policy/index.js';
+import { parseShell } from '../../src/tools/index.js';
+
+// ksa's own settings (the user's policy.yaml, config.json, mcp-trust.json in KSA_HOME): a step that
+// rewrites one changes what every later plan may do, so it is a destroy step, as for .ksa/policy.yaml.
+
+const settingsHome = settingsHomeSpellings('/home/me/.local/share/ksa', '/home/me');
+const rate = (command: string) => assessCallRisk('shell', { command }, { parseShell, settingsHome });
+
+describe('a shell step that writes ksa\'s own settings', () => {
+  it.each([
+    ["printf 'deny: []\\n' > /home/me/.local/share/ksa/policy.yaml", 'policy.yaml'],
+    ["printf 'deny: []\\n' > ~/.local/share/ksa/policy.yaml", 'policy.yaml'],
+    ['echo "{}" > $HOME/.local/share/ksa/config.json', 'config.json'],
+    ['cp trust.json "$KSA_HOME/mcp-trust.json"', 'mcp-trust.json'],
+    ['cd ~/.local/share/ksa && printf x > policy.yaml', 'policy.yaml'],
+  ])('%s: destroy', async (command, file) => {
+    const risk = await rate(command);
+    expect(risk.level).toBe('destroy');
+    expect(risk.reason).toContain(`may rewrite ksa's own ${file}`);
+  });
+
+  it.each([
+    'cat /home/me/.local/share/ksa/policy.yaml',
+    'echo x > /home/me/app/config.json',
+    'ls ~/.local/share/ksa',
+  ])('%s: as before (reading them, or a file of the same name elsewhere)', async (command) => {
+    expect((await rate(command)).reason).not.toContain("ksa's own");
+  });
+
+  it('spells the home as the user may: the path, ~ and $HOME under the user\'s home, $KSA_HOME', () => {
+    expect(settingsHomeSpellings('/home/me/.local/share/ksa/', '/home/me')).toEqual([
+      '/home/me/.local/share/ksa',
+      '$KSA_HOME',
+      '${KSA_HOME}',
+      '~/.local/share/ksa',
+      '$HOME/.local/share/ksa',
+      '${HOME}/.local/share/ksa',
+    ]);
+    expect(settingsHomeSpellings('/srv/ksa', '/home/me')).toEqual(['/srv/ksa', '$KSA_HOME', '${KSA_HOME}']);
+  });
+});
