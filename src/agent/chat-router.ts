@@ -133,7 +133,10 @@ export async function runRoutedTurn(options: RoutedTurnOptions): Promise<{ abort
         out.say(`I could not make a valid plan: after ${plural(error.attempts, 'attempt')} it still had ${first ?? 'problems'}${more}. Say it differently, or give more detail.`);
         return undefined;
       }
-      throw error;
+      // A plan is made by the model: its failure is the turn's. A look-up that finds nothing ("no runs yet",
+      // an unknown run id) is what was found, given to the answer as a tool's error is with tool calling.
+      if (tool === 'propose_plan' || tool === 'revise_plan') throw error;
+      return { error: error instanceof Error ? error.message : String(error) };
     }
   };
   const lead = route.action === 'answer' ? '' : (route.reply?.trim() ?? '');
@@ -148,8 +151,9 @@ export async function runRoutedTurn(options: RoutedTurnOptions): Promise<{ abort
       return { aborted: false };
     }
     case 'cancel': {
-      const output = (await call('cancel_run', route.runId ? { runId: route.runId } : {})) as { result?: string } | undefined;
-      if (output?.result) out.say(output.result.charAt(0).toUpperCase() + output.result.slice(1) + '.');
+      const output = (await call('cancel_run', route.runId ? { runId: route.runId } : {})) as { result?: string; error?: string } | undefined;
+      const said = output?.result ?? output?.error;
+      if (said) out.say(said.charAt(0).toUpperCase() + said.slice(1) + (said.endsWith('.') || said.endsWith(')') ? '' : '.'));
       return { aborted: false };
     }
     case 'status':

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ChatModeState, chatModeFor, createChatModel, runChatTurn, type TurnEvent } from '../../src/agent/index.js';
 import { RunStore } from '../../src/store/index.js';
@@ -136,6 +137,17 @@ describe('no tool calling: every route', () => {
     expect(answer.body.stream).toBe(true);
     expect(answer.body.tools).toBeUndefined();
     expect(lastUserText(answer)).toContain('[ksa looked this up: get_run_status returned {"runId":"20260101-120000-abc","goal":"Build and start the shop","status":"failed"');
+  });
+
+  it.each([
+    ['no runs yet', {}, 'there are no runs yet'],
+    ['a run id that does not exist', { runId: '1999x' }, 'no run \\"1999x\\"'],
+  ])('status with %s: what the look-up found goes to the answer, as a tool\'s error would (not a failed turn)', async (_name, extra, found) => {
+    rig.server.enqueue(route({ action: 'status', ...extra }), { text: 'There is no such run yet.' });
+    const { result, events } = await chat("what's the status?", noTools(), new RunStore(path.join(rig.home, 'empty-store')));
+    expect(events.find((event) => event.type === 'tool-call')).toMatchObject({ type: 'tool-call', tool: 'get_run_status' });
+    expect(result.text).toBe('There is no such run yet.');
+    expect(lastUserText(rig.server.requests[1]!)).toContain(`[ksa looked this up: get_run_status returned {"error":"${found}`);
   });
 
   it('why did build fail: get_step_error with the step, its error and log tail go to the answer', async () => {
