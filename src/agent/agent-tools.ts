@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isFinished, type Plan } from '../planning/index.js';
 import { estimateStoredRun, readLogTail, requestCancel, runDir, runStatusDocument, type RunStore } from '../store/index.js';
 import type { PlannerOptions } from './planner.js';
-import { planGoal, revisePlan } from './planner.js';
+import { planGoal, PlanningError, revisePlan } from './planner.js';
 
 /** A plan the agent proposed in this turn: shown to the user, who decides. Never run by the model. */
 export type ProposedPlan = {
@@ -25,6 +25,8 @@ export type AgentToolsOptions = {
   readonly cancelOwnRun?: (runId: string) => boolean;
   readonly newPlanId: () => string;
   readonly abortSignal?: AbortSignal;
+  /** A failed model call of the planner, as the user is told it (toModelError: the endpoint, status and advice). */
+  readonly describeError?: (error: unknown) => Error;
 };
 
 /** The names of the chat's functions, as the model calls them (tools) or the router picks them (no-tools mode). */
@@ -56,10 +58,14 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
   // Models say "latest" or send "" for the default run.
   const idOrLatest = (runId: string | undefined) => (runId === undefined || runId === '' || runId === 'latest' ? undefined : runId);
   const resolve = async (runId: string | undefined) => runs.resolve(idOrLatest(runId));
+  // Said as the chat says its own model failures, not as the SDK's "Failed after 3 attempts. Last error: AI_APICallError…".
+  const described = (error: unknown): never => {
+    throw PlanningError.isInstance(error) || !options.describeError ? error : options.describeError(error);
+  };
 
   return {
     propose_plan: async ({ goal }) => {
-      const result = await planGoal(goal, { ...options.planner, abortSignal: options.abortSignal });
+      const result = await planGoal(goal, { ...options.planner, abortSignal: options.abortSignal }).catch(described);
       const proposal = { planId: options.newPlanId(), plan: result.plan };
       options.onPlan(proposal);
       return { planId: proposal.planId, steps: outline(result.plan), note: 'Shown to the user, who will approve, edit or reject it.' };
@@ -67,7 +73,7 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
     revise_plan: async ({ request }) => {
       const current = options.currentPlan();
       if (!current) return { error: 'there is no plan to revise; call propose_plan with the goal instead' };
-      const result = await revisePlan(current.plan, request, { ...options.planner, abortSignal: options.abortSignal });
+      const result = await revisePlan(current.plan, request, { ...options.planner, abortSignal: options.abortSignal }).catch(described);
       const proposal = { planId: options.newPlanId(), plan: result.plan, changes: result.changes, revises: current.planId };
       options.onPlan(proposal);
       return { planId: proposal.planId, changes: result.changes, steps: outline(result.plan) };

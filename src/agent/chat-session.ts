@@ -254,6 +254,7 @@ export class ChatSession extends ChatSessionView {
         maxRetries: this.deps.modelConfig.maxRetries,
         chatMode: this.mode,
         policy: this.deps.policy,
+        describeError: (error) => toModelError(error, this.deps.modelConfig),
         cancelOwnRun: (runId) => (this.run?.runId === runId ? this.cancelRun('cancelled from the chat') : false),
         onEvent: (event) => this.onTurnEvent(event),
       });
@@ -387,8 +388,7 @@ export class ChatSession extends ChatSessionView {
   private async finishRun(state: RunState): Promise<void> {
     this.run = undefined;
     this.confirmCancel = false;
-    // The stored record's error, not the one in memory: secrets (inputs, environment) are *** there.
-    const stored = await this.deps.runs.read(state.runId).catch(() => undefined);
+    const stored = await this.deps.runs.read(state.runId).catch(() => undefined); // its error has secrets as ***
     this.push({ kind: 'run', id: this.transcript.nextId(), runId: state.runId, status: state.status, lines: runSummaryLines(stored?.state ?? state).map((line) => this.deps.conversation.redact(line)) });
     this.setActivity('reflecting on the run');
     const outcome = await recordRunOutcome(this.deps, state);

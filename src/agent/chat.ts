@@ -44,6 +44,8 @@ export type ChatTurnOptions = {
   readonly maxRetries?: number;
   /** The permission policy the planner must respect. */
   readonly policy?: Policy;
+  /** A failed model call of the planner, as the user is told it (toModelError with the model's config). */
+  readonly describeError?: (error: unknown) => Error;
 };
 
 export type ChatTurnResult = {
@@ -90,6 +92,7 @@ export async function runChatTurn(given: ChatTurnOptions): Promise<ChatTurnResul
     cancelOwnRun: options.cancelOwnRun,
     newPlanId: () => `p${conversation.info.messageCount + 1}-${++planCount}`,
     abortSignal: options.abortSignal,
+    describeError: options.describeError,
   };
 
   let aborted = false;

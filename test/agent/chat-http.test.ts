@@ -88,6 +88,18 @@ describe('chat turns over HTTP (SSE)', () => {
     expect(JSON.parse(contentText(toolResult!))).toMatchObject({ planId: result.proposal!.planId, steps: ['build: shell {"command":"npm run build"}', expect.stringMatching(/^smoke: http .* \(after build\)$/)] });
   });
 
+  it('propose_plan whose planner call fails: the tool error is the one-line model error (endpoint, status, words), not the SDK\'s', async () => {
+    rig.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { goal: 'deploy the shop' } }] }, { status: 500, error: 'planner down' }, { text: 'The planner failed.' });
+    const events: TurnEvent[] = [];
+    const model = createChatModel(rig.config);
+    await runChatTurn({ model, tools, runs: new RunStore(rig.home), conversation: rig.conversation, context: '', text: 'deploy the shop', maxRetries: 0, onEvent: (event) => events.push(event), describeError: (error) => toModelError(error, rig.config) });
+    const failed = events.find((event) => event.type === 'tool-result');
+    expect(failed).toMatchObject({ type: 'tool-result', tool: 'propose_plan', isError: true, output: { error: `${rig.server.baseURL} failed with 500: planner down; try again later` } });
+    const toolResult = rig.server.requests[2]!.body.messages.find((message) => message.role === 'tool');
+    expect(contentText(toolResult!)).toContain(`${rig.server.baseURL} failed with 500: planner down; try again later`);
+    expect(contentText(toolResult!)).not.toContain('AI_');
+  });
+
   it('the next turn’s request carries the conversation so far', async () => {
     rig.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { goal: 'build' } }] }, planReply(VALID_PLAN), { text: 'Plan ready.' });
     const { result } = await chat('deploy');

@@ -34,7 +34,7 @@ import { loadPolicy } from '../policy-files.js';
 import type { Policy } from '../../policy/rules/index.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { planOutputFormat } from '../plan-output-format.js';
-import type { ApprovalGrant } from '../../agent/index.js';
+import { toModelError, type ApprovalGrant } from '../../agent/index.js';
 import { workspaceOption } from '../workspace-option.js';
 import type { PlanRisk } from '../../policy/index.js';
 
@@ -87,6 +87,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       maxRetries: cli.config.maxRetries,
       chatMode: chatModeOf(cli),
       policy,
+      describeError: (error) => toModelError(error, cli.config),
       onEvent: flags.json ? undefined : (event) => showTurnEvent(io, style, event, shown),
     }).catch((error: unknown) => {
       // The error is a line of its own, not the end of a partial answer's last line.
