@@ -82,8 +82,11 @@ export const writeFileTool = defineTool({
       const checked = await resolveInWorkspace(workspace, input.path);
       // A symlink planted at the checked location, or a folder swapped for one, after the check is refused, not followed.
       if (input.append) {
-        const handle = await openInWorkspace(checked, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o666);
+        // O_NONBLOCK: a FIFO planted there must not hang the step in open(2); it is refused below as not a file.
+        const handle = await openInWorkspace(checked, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NONBLOCK, 0o666);
         try {
+          // The opened file's own facts, not the path's: the path may have changed since.
+          if (!(await handle.stat()).isFile()) throw new ToolError({ message: `write_file: "${shorten(input.path)}" is not a regular file` });
           await handle.writeFile(input.content, { encoding: 'utf8', signal });
         } finally {
           await handle.close();
@@ -110,8 +113,13 @@ function asWriteError(error: unknown, userPath: string): unknown {
     ENOSPC: 'cannot be written: no space left on the device',
     ENAMETOOLONG: 'is too long a path',
     ELOOP: 'has too many levels of symbolic links',
+    // What a non-blocking open of a FIFO nobody reads (or of a device with none behind it) answers.
+    ENXIO: 'is not a regular file',
   };
   const reason = code === undefined ? undefined : reasons[code];
-  const shown = userPath.length > 200 ? `${userPath.slice(0, 100)}…${userPath.slice(-60)}` : userPath;
-  return reason ? new ToolError({ message: `write_file: "${shown}" ${reason}`, cause: error }) : error;
+  return reason ? new ToolError({ message: `write_file: "${shorten(userPath)}" ${reason}`, cause: error }) : error;
+}
+
+function shorten(userPath: string): string {
+  return userPath.length > 200 ? `${userPath.slice(0, 100)}…${userPath.slice(-60)}` : userPath;
 }

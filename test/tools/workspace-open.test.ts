@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { constants } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspacePathError } from '../../src/tools/errors.js';
-import { readFileTool } from '../../src/tools/files.js';
+import { readFileTool, writeFileTool } from '../../src/tools/files.js';
 import { resolveInWorkspace } from '../../src/tools/workspace.js';
 import { openInWorkspace } from '../../src/tools/workspace-open.js';
 
@@ -69,5 +69,20 @@ describe.runIf(process.platform === 'linux')('openInWorkspace', () => {
     await expect(readFileTool.execute({ path: 'conf/pipe' }, { workspace, signal: controller.signal } as Parameters<typeof readFileTool.execute>[1])).rejects.toThrow(
       'read_file: "conf/pipe" is not a regular file',
     );
+  });
+
+  it('write_file append refuses a FIFO without hanging, whether or not something reads it', async () => {
+    const pipe = path.join(workspace, 'conf', 'pipe');
+    execFileSync('mkfifo', [pipe]);
+    const context = { workspace, signal: new AbortController().signal } as Parameters<typeof writeFileTool.execute>[1];
+    const append = () => writeFileTool.execute({ path: 'conf/pipe', content: 'x', append: true }, context);
+    await expect(append()).rejects.toThrow('write_file: "conf/pipe" is not a regular file');
+    const reader = await open(pipe, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      await expect(append()).rejects.toThrow('write_file: "conf/pipe" is not a regular file');
+      expect((await reader.read(Buffer.alloc(8), 0, 8, null).catch(() => ({ bytesRead: 0 }))).bytesRead).toBe(0);
+    } finally {
+      await reader.close();
+    }
   });
 });
