@@ -86,7 +86,12 @@ export const writeFileTool = defineTool({
         const handle = await openInWorkspace(checked, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NONBLOCK, 0o666);
         try {
           // The opened file's own facts, not the path's: the path may have changed since.
-          if (!(await handle.stat()).isFile()) throw new ToolError({ message: `write_file: "${shorten(input.path)}" is not a regular file` });
+          const stats = await handle.stat();
+          if (!stats.isFile()) throw new ToolError({ message: `write_file: "${shorten(input.path)}" is not a regular file` });
+          // Its other names may lie outside the workspace; replacing gives the name a new file, appending cannot.
+          if (stats.nlink > 1) {
+            throw new ToolError({ message: `write_file: "${shorten(input.path)}" is a hard link (the file has ${stats.nlink} names, which may lie outside the workspace); appending to it is refused` });
+          }
           await handle.writeFile(input.content, { encoding: 'utf8', signal });
         } finally {
           await handle.close();

@@ -73,6 +73,14 @@ describe('read_file / write_file inside the workspace', () => {
     expect((await readdir(ws)).sort()).toEqual(['data.txt', 'hard-link']);
   });
 
+  it('refuses to append through a hard link to a file outside', async () => {
+    await link(path.join(outside, 'secret.txt'), path.join(ws, 'notes.txt'));
+    await expect(write('notes.txt', 'appended', true)).rejects.toThrow(
+      'write_file: "notes.txt" is a hard link (the file has 2 names, which may lie outside the workspace); appending to it is refused',
+    );
+    expect(await readFile(path.join(outside, 'secret.txt'), 'utf8')).toBe('secret');
+  });
+
   it('a write cut short (the step cancelled) leaves the old content and no stray file', async () => {
     const controller = new AbortController();
     const writing = writeFileTool.execute({ path: 'data.txt', content: 'x'.repeat(16 * 1024 * 1024) }, createToolContext(ws, controller.signal));
