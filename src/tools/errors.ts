@@ -62,9 +62,9 @@ export class CommandNotFoundError extends KsaError {
   }
 }
 
-export type WorkspacePathProblem = 'outside_workspace' | 'not_found' | 'not_a_file' | 'too_large';
+export type WorkspacePathProblem = 'outside_workspace' | 'not_found' | 'not_a_file' | 'not_text' | 'too_large';
 
-/** A file tool's path that cannot be used: outside the workspace, missing, a directory, too big. */
+/** A file tool's path that cannot be used: outside the workspace, missing, a directory, not text, too big. */
 export class WorkspacePathError extends KsaError {
   readonly path: string;
   readonly workspace: string;

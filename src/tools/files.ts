@@ -22,7 +22,7 @@ export const ReadFileOutputSchema = z.strictObject({
 
 export const readFileTool = defineTool({
   name: 'read_file',
-  description: 'Read a UTF-8 text file inside the workspace. Paths outside the workspace (also through symlinks) are refused.',
+  description: 'Read a UTF-8 text file inside the workspace (a file that is not UTF-8 text is refused). Paths outside the workspace (also through symlinks) are refused.',
   inputSchema: ReadFileInputSchema,
   outputSchema: ReadFileOutputSchema,
   risk: 'low',
@@ -30,7 +30,7 @@ export const readFileTool = defineTool({
   async execute(input, { workspace, signal }) {
     signal.throwIfAborted();
     const target = await resolveInWorkspace(workspace, input.path);
-    const problem = (kind: 'not_found' | 'not_a_file' | 'too_large', message: string) =>
+    const problem = (kind: 'not_found' | 'not_a_file' | 'not_text' | 'too_large', message: string) =>
       new WorkspacePathError({ path: input.path, workspace: path.resolve(workspace), problem: kind, message: `read_file: ${message}` });
     if (!target.exists) throw problem('not_found', `no such file "${input.path}" in the workspace`);
     // O_NONBLOCK: a FIFO planted there must not hang the step in open(2); it is refused below as not a file.
@@ -44,7 +44,14 @@ export const readFileTool = defineTool({
       if (stats.size > MAX_READ_BYTES) {
         throw problem('too_large', `"${input.path}" has ${stats.size} bytes, more than the ${MAX_READ_BYTES} a step can read (use shell, e.g. head or grep)`);
       }
-      return { content: await handle.readFile({ encoding: 'utf8', signal }) };
+      const bytes = await handle.readFile({ signal });
+      // Fatal: a binary decoded leniently would come back with its bytes silently replaced by U+FFFD.
+      // A byte order mark is kept, so writing the content back gives the same file.
+      try {
+        return { content: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+      } catch {
+        throw problem('not_text', `"${input.path}" is not UTF-8 text (a binary file?); read it with shell, e.g. base64 or od`);
+      }
     } finally {
       await handle.close();
     }

@@ -90,6 +90,19 @@ describe('read_file / write_file inside the workspace', () => {
     expect(await readdir(ws)).toEqual(['data.txt']);
   });
 
+  it('refuses a file that is not UTF-8 text rather than replacing its bytes; keeps a byte order mark', async () => {
+    await writeFile(path.join(ws, 'img.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe]));
+    const error = await read('img.png').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(WorkspacePathError.isInstance(error)).toBe(true);
+    expect((error as WorkspacePathError).problem).toBe('not_text');
+    expect((error as WorkspacePathError).message).toBe('read_file: "img.png" is not UTF-8 text (a binary file?); read it with shell, e.g. base64 or od');
+    await writeFile(path.join(ws, 'bom.txt'), '\uFEFFhéllo');
+    expect(await read('bom.txt')).toEqual({ content: '\uFEFFhéllo' });
+  });
+
   it('says when a file is missing or is a directory', async () => {
     await expect(read('nope.txt')).rejects.toThrow('read_file: no such file "nope.txt" in the workspace');
     await mkdir(path.join(ws, 'dir'));
