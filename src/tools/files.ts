@@ -33,6 +33,8 @@ export const readFileTool = defineTool({
     const problem = (kind: 'not_found' | 'not_a_file' | 'not_text' | 'too_large', message: string) =>
       new WorkspacePathError({ path: input.path, workspace: path.resolve(workspace), problem: kind, message: `read_file: ${message}` });
     if (!target.exists) throw problem('not_found', `no such file "${input.path}" in the workspace`);
+    // The workspace itself: its folder is outside, which is not what is wrong with it.
+    if (target.real === target.realRoot) throw problem('not_a_file', `"${input.path}" is a directory`);
     // O_NONBLOCK: a FIFO planted there must not hang the step in open(2); it is refused below as not a file.
     const handle = await openInWorkspace(target, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: unknown) => {
       throw (error as NodeJS.ErrnoException).code === 'ELOOP' ? problem('not_a_file', `"${input.path}" became a symbolic link while it was read`) : error;

@@ -107,6 +107,8 @@ describe('read_file / write_file inside the workspace', () => {
     await expect(read('nope.txt')).rejects.toThrow('read_file: no such file "nope.txt" in the workspace');
     await mkdir(path.join(ws, 'dir'));
     await expect(read('dir')).rejects.toThrow('read_file: "dir" is a directory');
+    await expect(read('.')).rejects.toThrow('read_file: "." is a directory');
+    await expect(read(ws)).rejects.toThrow(`read_file: "${ws}" is a directory`);
     await expect(write('dir', 'x')).rejects.toThrow('write_file: "dir" is a directory');
     await expect(write('.', 'x')).rejects.toThrow('write_file: "." is a directory');
     await expect(write('./', 'x')).rejects.toThrow('write_file: "./" is a directory');
