@@ -83,9 +83,12 @@ export class HttpStatusError extends KsaError {
   readonly status: number;
   readonly body: unknown;
 
-  constructor({ method, url, status, expected, body }: { method: string; url: string; status: number; expected: string; body: unknown }) {
+  constructor(fields: { method: string; url: string; redirectedTo?: string | undefined; status: number; expected: string; body: unknown }) {
+    const { method, url, redirectedTo, status, expected, body } = fields;
     const text = oneLine(typeof body === 'string' ? (htmlGist(body) ?? body) : JSON.stringify(body) ?? '', 200);
-    super({ name: 'HttpStatusError', message: `${method} ${url} answered ${status} (expected ${expected})${text ? `: ${text}` : ''}` });
+    // The status is the last URL's: naming only the first would pin it on the wrong one.
+    const answered = redirectedTo ? `was redirected to ${redirectedTo}, which answered` : 'answered';
+    super({ name: 'HttpStatusError', message: `${method} ${url} ${answered} ${status} (expected ${expected})${text ? `: ${text}` : ''}` });
     this.status = status;
     this.body = body;
   }

@@ -26,7 +26,7 @@ export const HttpInputSchema = z
     expectStatus: z
       .union([StatusSchema, z.array(StatusSchema).min(1)])
       .optional()
-      .describe('Status code(s) that count as success (default: any 2xx). Others fail the step.'),
+      .describe('Status code(s) that count as success (default: any 2xx). Others fail the step. Redirects are followed unless a 3xx is named here: then the first answer is checked.'),
   })
   .describe('Sends one HTTP request; an unexpected status fails the step.');
 
@@ -62,22 +62,25 @@ export const httpTool = defineTool({
       if (!headers.has('content-type')) headers.set('content-type', 'application/json');
     }
 
+    // A plan that expects a 3xx checks the redirect itself (as curl without -L or a probe does), so it is not followed.
+    const checksRedirect = [input.expectStatus ?? []].flat().some((status) => status >= 300 && status < 400);
     const started = Date.now();
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body, signal, redirect: 'follow' });
+      response = await fetch(url, { method, headers, body, signal, redirect: checksRedirect ? 'manual' : 'follow' });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw requestError(method, shown, error);
     }
-    onOutput(`${method} ${shown} -> ${response.status} ${response.statusText} (${Date.now() - started} ms)`, 'stdout');
+    const redirectedTo = response.redirected && response.url !== url ? withCredentials(response.url).shown : undefined;
+    onOutput(`${method} ${shown} -> ${redirectedTo ? `redirected to ${redirectedTo} -> ` : ''}${response.status} ${response.statusText} (${Date.now() - started} ms)`, 'stdout');
 
     const { text, truncated } = await readBody(response, signal, method, shown);
     const responseBody = isJson(response.headers.get('content-type')) && !truncated ? parseJson(text) : text;
     const expected = input.expectStatus;
     const ok = expected === undefined ? response.status >= 200 && response.status < 300 : [expected].flat().includes(response.status);
     if (!ok) {
-      throw new HttpStatusError({ method, url: shown, status: response.status, expected: describeExpected(expected), body: responseBody });
+      throw new HttpStatusError({ method, url: shown, redirectedTo, status: response.status, expected: describeExpected(expected), body: responseBody });
     }
     return {
       status: response.status,

@@ -53,6 +53,14 @@ beforeAll(async () => {
         response.setHeader('content-type', 'application/json');
         response.end('"' + 'b'.repeat(2 * 1024 * 1024) + '"');
         return;
+      case '/moved':
+        response.writeHead(302, { location: '/json' });
+        response.end('moved');
+        return;
+      case '/moved-down':
+        response.writeHead(302, { location: '/down' });
+        response.end();
+        return;
       case '/hang':
         return; // never answers
       default:
@@ -133,6 +141,25 @@ describe('http', () => {
     await expect(httpTool.execute({ url: `${base}/created`, expectStatus: [200, 204] }, createToolContext(ws))).rejects.toThrow(
       `GET ${base}/created answered 201 (expected 200 or 204)`,
     );
+  });
+
+  it('follows a redirect, and a failure names the URL that answered', async () => {
+    const context = createToolContext(ws);
+    await expect(httpTool.execute({ url: `${base}/moved` }, context)).resolves.toMatchObject({ status: 200, body: { hello: 'world', n: 1 } });
+    expect(context.lines[0]!.line).toMatch(new RegExp(`^GET ${base}/moved -> redirected to ${base}/json -> 200 OK \\(\\d+ ms\\)$`));
+    await expect(httpTool.execute({ url: `${base}/moved-down` }, createToolContext(ws))).rejects.toThrow(
+      `GET ${base}/moved-down was redirected to ${base}/down, which answered 503 (expected 2xx): service down`,
+    );
+  });
+
+  it('does not follow a redirect when expectStatus names a 3xx: the redirect itself is checked', async () => {
+    const output = await httpTool.execute({ url: `${base}/moved`, expectStatus: [301, 302] }, createToolContext(ws));
+    expect(output).toMatchObject({ status: 302, body: 'moved' });
+    expect(output.headers.location).toBe('/json');
+    await expect(httpTool.execute({ url: `${base}/moved`, expectStatus: 301 }, createToolContext(ws))).rejects.toThrow(
+      `GET ${base}/moved answered 302 (expected 301): moved`,
+    );
+    await expect(httpTool.execute({ url: `${base}/json`, expectStatus: 302 }, createToolContext(ws))).rejects.toThrow(`GET ${base}/json answered 200 (expected 302)`);
   });
 
   it('says "connection refused" when nothing listens', async () => {

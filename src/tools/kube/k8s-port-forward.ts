@@ -19,7 +19,7 @@ export const K8sPortForwardInputSchema = z.strictObject({
   localPort: PortSchema.optional().describe('The local port on 127.0.0.1 (default: a free one, chosen by kubectl).'),
   path: z.string().startsWith('/').optional().describe('The path requested through the forward (default "/").'),
   method: z.enum(HTTP_METHODS).optional().describe('HTTP method (default GET).'),
-  expectStatus: z.union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)]).optional().describe('Status code(s) that count as success (default: any 2xx).'),
+  expectStatus: z.union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)]).optional().describe('Status code(s) that count as success (default: any 2xx). Redirects are followed unless a 3xx is named here.'),
   ...KubeTargetShape,
   readyTimeoutMs: z.int().min(100).optional().describe(`How long to wait for the forward to be ready (default ${DEFAULT_READY_TIMEOUT_MS}).`),
 });
