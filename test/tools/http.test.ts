@@ -189,11 +189,12 @@ describe('http', () => {
     await expect(run).rejects.toBe(reason);
   });
 
-  it('cuts a body over 1 MiB and returns it as text', async () => {
-    const output = await httpTool.execute({ url: `${base}/big` }, createToolContext(ws));
+  it('keeps the first 1 MiB of a longer body, as text, and logs only the status line (as README "Tools" says)', async () => {
+    const context = createToolContext(ws);
+    const output = await httpTool.execute({ url: `${base}/big` }, context);
     expect(output.truncated).toBe(true);
-    expect(typeof output.body).toBe('string');
-    expect((output.body as string).length).toBe(1024 * 1024);
+    expect(output.body).toBe(`"${'b'.repeat(1024 * 1024 - 1)}`);
+    expect(context.lines.map((line) => line.line)).toEqual([expect.stringMatching(new RegExp(`^GET ${base}/big -> 200 OK \\(\\d+ ms\\)$`))]);
   });
 
   it('rejects URLs that are not http(s)', () => {
