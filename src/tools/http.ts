@@ -18,7 +18,7 @@ export const HttpInputSchema = z
       .preprocess((value) => (typeof value === 'string' ? value.toUpperCase() : value), z.enum(HTTP_METHODS))
       .optional()
       .describe('HTTP method (default GET).'),
-    headers: z.record(z.string(), z.string()).optional().describe('Request headers.'),
+    headers: z.record(z.string(), z.string()).superRefine(checkHeaders).optional().describe('Request headers.'),
     body: z
       .union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
       .optional()
@@ -28,7 +28,29 @@ export const HttpInputSchema = z
       .optional()
       .describe('Status code(s) that count as success (default: any 2xx). Others fail the step. Redirects are followed unless a 3xx is named here: then the first answer is checked.'),
   })
+  .superRefine((input, context) => {
+    const method = input.method ?? 'GET';
+    if (input.body !== undefined && (method === 'GET' || method === 'HEAD')) {
+      context.addIssue({ code: 'custom', path: ['body'], message: `a ${method} request cannot have a body (send it with method POST, PUT or PATCH)` });
+    }
+  })
   .describe('Sends one HTTP request; an unexpected status fails the step.');
+
+// RFC 9110 token characters: what fetch accepts as a header name.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** What fetch would refuse only once the step runs, found when the plan is checked. */
+function checkHeaders(headers: Record<string, string>, context: z.RefinementCtx): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) {
+      context.addIssue({ code: 'custom', path: [name], message: "not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)" });
+    } else if (/[\r\n\0]/.test(value)) {
+      context.addIssue({ code: 'custom', path: [name], message: 'not a valid header value: it holds a line break or NUL' });
+    } else if (/[^\u0000-\u00ff]/.test(value)) {
+      context.addIssue({ code: 'custom', path: [name], message: 'not a valid header value: only Latin-1 characters can be sent (percent-encode the rest)' });
+    }
+  }
+}
 
 export type HttpInput = z.infer<typeof HttpInputSchema>;
 
@@ -167,8 +189,19 @@ function requestError(method: string, url: string, error: unknown): HttpRequestE
   let reason: string;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') reason = `could not resolve host ${inner.hostname ?? new URL(url).hostname}`;
   else if (code !== undefined && REASONS[code]) reason = REASONS[code];
-  else if (code !== undefined && /CERT|SSL|TLS/.test(code)) reason = `TLS error: ${inner.message ?? code}`;
+  else if (code !== undefined && /CERT|SSL|TLS/.test(code)) reason = tlsReason(code, inner as { message?: string; reason?: string });
   else if (refused !== undefined) reason = `${blockedPortWords(refused)}; use another port`;
   else reason = inner.message ?? inner.errors?.[0]?.message ?? String(cause);
   return new HttpRequestError({ method, url, reason, code, cause: error });
+}
+
+/**
+ * OpenSSL's own text ("40CD…:error:0A00010B:SSL routines:<function>:<reason>:<source file>:<line>:")
+ * carries its reason as a field too: that is the part a user can read.
+ */
+function tlsReason(code: string, error: { message?: string; reason?: string }): string {
+  const words = error.reason ?? error.message?.trim().split('\n')[0] ?? code;
+  if (!code.startsWith('ERR_SSL_')) return `TLS error: ${words}`;
+  const hint = code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? ' (is the server speaking plain HTTP? then use http://)' : '';
+  return `TLS handshake failed: ${words}${hint}`;
 }

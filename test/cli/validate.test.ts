@@ -118,6 +118,26 @@ describe.concurrent('ksa validate', () => {
     expect(doc.stepRisks).toContainEqual({ id: 'detect', risk: 'read', riskReason: 'cat' });
   });
 
+  it('an http header fetch would refuse, or a body on GET, is a problem with its path before anything runs', async () => {
+    await sandbox.writePlan(
+      'http-args.yaml',
+      `goal: g
+steps:
+  - { id: hdr, tool: http, args: { url: 'http://127.0.0.1:1/echo', headers: { 'bad header': v } } }
+  - { id: body, tool: http, args: { url: 'http://127.0.0.1:1/echo', body: x } }
+  - { id: fine, tool: http, args: { url: 'http://127.0.0.1:1/echo', method: POST, body: x, headers: { Authorization: 'Bearer {{ inputs.t }}' } } }
+inputs: { t: { default: abc } }
+`,
+    );
+    const result = await ksa('validate', 'http-args.yaml');
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(nonEmptyLines(result.stdout).slice(1)).toEqual([
+      `  http-args.yaml:3:93 steps[0].args.headers["bad header"]: not a valid header name (letters, digits and !#$%&'*+-.^_\`|~ only) (tool "http")`,
+      '  http-args.yaml:4:75 steps[1].args.body: a GET request cannot have a body (send it with method POST, PUT or PATCH) (tool "http")',
+    ]);
+    expectNoStackTrace(result);
+  });
+
   it('a YAML syntax error: exit 2, one line with line and column', async () => {
     await sandbox.writePlan('syntax.yaml', 'goal: x\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo" \n  - id: b\n');
     const result = await ksa('validate', 'syntax.yaml');

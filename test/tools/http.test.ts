@@ -175,6 +175,24 @@ describe('http', () => {
     );
   });
 
+  it('says a TLS handshake failed in one line, not in OpenSSL\'s words', async () => {
+    const tls = base.replace('http:', 'https:');
+    const error = (await httpTool.execute({ url: `${tls}/json` }, createToolContext(ws)).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(`GET ${tls}/json: TLS handshake failed: wrong version number (is the server speaking plain HTTP? then use http://)`);
+  });
+
+  it('refuses, when the plan is checked, a header fetch would refuse and a body on GET or HEAD', () => {
+    const problems = (args: unknown) => httpTool.inputSchema.safeParse(args).error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    expect(problems({ url: `${base}/echo`, headers: { 'bad header': 'v', 'X-Line': 'a\nb', 'X-Euro': '€', 'X-Fine': 'é ok' } })).toEqual([
+      "headers.bad header: not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)",
+      'headers.X-Line: not a valid header value: it holds a line break or NUL',
+      'headers.X-Euro: not a valid header value: only Latin-1 characters can be sent (percent-encode the rest)',
+    ]);
+    expect(problems({ url: `${base}/echo`, body: 'x' })).toEqual(['body: a GET request cannot have a body (send it with method POST, PUT or PATCH)']);
+    expect(problems({ url: `${base}/echo`, method: 'head', body: { a: 1 } })).toEqual(['body: a HEAD request cannot have a body (send it with method POST, PUT or PATCH)']);
+    expect(problems({ url: `${base}/echo`, method: 'DELETE', body: 'x' })).toBeUndefined();
+  });
+
   it('names a host that does not resolve', async () => {
     await expect(httpTool.execute({ url: 'http://ksa-no-such-host.invalid/' }, createToolContext(ws))).rejects.toThrow(
       'GET http://ksa-no-such-host.invalid/: could not resolve host ksa-no-such-host.invalid',
