@@ -21,7 +21,7 @@ export type ArgvToolOptions = {
   /** The program looked up on PATH; default: the tool's name. */
   readonly binary?: string;
   readonly description?: string;
-  /** A container engine: a `run` that is stopped (timeout, cancel) has its container removed. */
+  /** A container engine: a `run` that is stopped (timeout, cancel), or fails with its container not running, has its container removed. */
   readonly containerEngine?: boolean;
 };
 
@@ -57,7 +57,8 @@ export function createArgvTool({ name, binary = name, description, containerEngi
       try {
         return await run(containerRun.args);
       } catch (error) {
-        if (context.signal.aborted) await containerRun.removeContainer();
+        // Stopped: its container goes, whatever it is doing. Failed: one that is not running only holds its name against the retry.
+        await (context.signal.aborted ? containerRun.removeContainer() : containerRun.removeUnlessRunning());
         throw error;
       } finally {
         await containerRun.dispose();
@@ -69,13 +70,13 @@ export function createArgvTool({ name, binary = name, description, containerEngi
 export const dockerTool = createArgvTool({
   name: 'docker',
   description:
-    'Run docker with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."]. A non-zero exit fails the step. A `run` stopped by its timeout or a cancel has its container removed.',
+    'Run docker with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."]. A non-zero exit fails the step. A `run` stopped by its timeout or a cancel, or failed with its container not running, has its container removed.',
   containerEngine: true,
 });
 
 export const podmanTool = createArgvTool({
   name: 'podman',
   description:
-    'Run podman with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."] or ["run", "-d", "--name", "web", "-p", "8080:8080", "shop:dev"]. Same arguments as docker. A non-zero exit fails the step. A `run` stopped by its timeout or a cancel has its container removed.',
+    'Run podman with an argument array (never through a shell), e.g. ["build", "-t", "shop:dev", "."] or ["run", "-d", "--name", "web", "-p", "8080:8080", "shop:dev"]. Same arguments as docker. A non-zero exit fails the step. A `run` stopped by its timeout or a cancel, or failed with its container not running, has its container removed.',
   containerEngine: true,
 });

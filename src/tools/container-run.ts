@@ -13,13 +13,17 @@ const CONTAINER_ID = /^[0-9a-f]{12,64}$/;
  * client's process tree), so a step that times out or is cancelled would leave
  * it running, and a retry would then fail on its name. The engine writes the
  * container's id to a `--cidfile` as soon as it creates it; after an abort that
- * id is removed.
+ * id is removed. A run that fails once its container exists (no such executable
+ * in the image, a host port in use) leaves it created or exited: it is removed
+ * too, or every retry would fail on its name and hide the first cause.
  */
 export type ContainerRun = {
   /** The arguments to run: the step's, with a `--cidfile` added unless it has one. */
   readonly args: readonly string[];
   /** Removes the container the run created, if any; never throws. */
   removeContainer(): Promise<void>;
+  /** After a failed run: removes the container it created unless that is running; never throws. */
+  removeUnlessRunning(): Promise<void>;
   /** Deletes the temporary id file. */
   dispose(): Promise<void>;
 };
@@ -75,26 +79,66 @@ export async function prepareContainerRun(binary: string, args: readonly string[
   // The removal of the run's container must reach the same engine: the same global options.
   const globals = args.slice(0, subcommandAt(args));
   if (given !== undefined) {
-    return { args, removeContainer: () => removeContainerOf(binary, globals, path.resolve(cwd, given)), dispose: async () => {} };
+    const cidfile = path.resolve(cwd, given);
+    // An id already there is another run's (the engine refuses such a file): only a new one is this run's.
+    const before = await containerIdIn(cidfile);
+    const engine = new Engine(binary, globals, cidfile, before);
+    return { args, removeContainer: () => engine.remove(), removeUnlessRunning: () => engine.removeUnlessRunning(), dispose: async () => {} };
   }
   // A fresh folder: the engine refuses a --cidfile that already exists.
   const dir = await mkdtemp(path.join(tmpdir(), 'ksa-cid-'));
-  const cidfile = path.join(dir, 'cid');
+  const engine = new Engine(binary, globals, path.join(dir, 'cid'), undefined);
   return {
-    args: [...args.slice(0, at + 1), '--cidfile', cidfile, ...args.slice(at + 1)],
-    removeContainer: () => removeContainerOf(binary, globals, cidfile),
+    args: [...args.slice(0, at + 1), '--cidfile', path.join(dir, 'cid'), ...args.slice(at + 1)],
+    removeContainer: () => engine.remove(),
+    removeUnlessRunning: () => engine.removeUnlessRunning(),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }
 
-async function removeContainerOf(binary: string, globals: readonly string[], cidfile: string): Promise<void> {
+/** The engine a run went to, reached with the same global options, and the container it created there. */
+class Engine {
+  constructor(
+    private readonly binary: string,
+    private readonly globals: readonly string[],
+    private readonly cidfile: string,
+    private readonly idBefore: string | undefined,
+  ) {}
+
+  async remove(): Promise<void> {
+    const id = await this.createdId();
+    if (id !== undefined) await this.removeById(id);
+  }
+
+  async removeUnlessRunning(): Promise<void> {
+    const id = await this.createdId();
+    if (id === undefined) return;
+    const state = await this.command(['container', 'inspect', '--format', '{{.State.Running}}', id]);
+    // Gone already (--rm) or not answering: nothing to remove, or nothing known.
+    if (state?.exitCode !== 0 || state.stdout.trim() !== 'false') return;
+    await this.removeById(id);
+  }
+
+  /** Undefined when nothing was created yet (or the file is not an id, or not this run's). */
+  private async createdId(): Promise<string | undefined> {
+    const id = await containerIdIn(this.cidfile);
+    return id === this.idBefore ? undefined : id;
+  }
+
+  private async removeById(id: string): Promise<void> {
+    // The client already had its grace period to stop the container: no second one.
+    await this.command(path.basename(this.binary) === 'podman' ? ['rm', '-f', '-t', '0', id] : ['rm', '-f', id]);
+  }
+
+  private command(args: readonly string[]) {
+    return quickCommand(this.binary, [...this.globals, ...args], { env: process.env, timeoutMs: REMOVE_TIMEOUT_MS });
+  }
+}
+
+async function containerIdIn(cidfile: string): Promise<string | undefined> {
   const id = await readFile(cidfile, 'utf8').then(
     (text) => text.trim(),
     () => '',
   );
-  // Nothing was created yet (or the file is not an id): nothing to remove.
-  if (!CONTAINER_ID.test(id)) return;
-  // The client already had its grace period to stop the container: no second one.
-  const args = [...globals, ...(path.basename(binary) === 'podman' ? ['rm', '-f', '-t', '0', id] : ['rm', '-f', id])];
-  await quickCommand(binary, args, { env: process.env, timeoutMs: REMOVE_TIMEOUT_MS });
+  return CONTAINER_ID.test(id) ? id : undefined;
 }

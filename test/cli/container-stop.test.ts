@@ -12,6 +12,7 @@ const probe = spawnSync('podman', ['version', '--format', '{{.Version}}'], { enc
 const PODMAN_MISSING = (probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 const suffix = `${process.pid}-${Date.now().toString(36)}`;
 const NAME = `ksa-test-stop-${suffix}`;
+const FAILING = `ksa-test-failstart-${suffix}`;
 const IMAGE = `localhost/ksa-test-sleep:${suffix}`;
 
 let sandbox: CliSandbox;
@@ -39,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (PODMAN_MISSING) return;
-  spawnSync('podman', ['rm', '-f', '-t', '0', NAME]);
+  spawnSync('podman', ['rm', '-f', '-t', '0', NAME, FAILING]);
   spawnSync('podman', ['rmi', '-f', IMAGE]);
   await sandbox?.cleanup();
 });
@@ -69,5 +70,31 @@ describe.skipIf(PODMAN_MISSING)('a podman run step that times out', () => {
     const failed = eventsOf(events, 'step_failed', 'hang');
     expect(JSON.stringify(failed[0])).toContain('attempt 2 timed out after 3000 ms');
     expect(containerExists(NAME)).toBe(false);
+  }, 120_000);
+});
+
+describe.skipIf(PODMAN_MISSING)('a podman run step whose container cannot start', () => {
+  it('has the created container removed, so each retry fails on the first cause, not on the name', async () => {
+    const plan = await sandbox.writePlan(
+      'failstart.yaml',
+      [
+        'goal: Run a container whose command is missing',
+        'steps:',
+        '  - id: start',
+        '    tool: podman',
+        `    args: { args: [run, -d, --name, ${FAILING}, ${IMAGE}, /bin/no-such-binary] }`,
+        '    retry: { maxAttempts: 2, initialDelayMs: 100 }',
+      ].join('\n'),
+    );
+    const result = await runKsa(['run', plan, '--yes', '--json'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 90_000 });
+    expect(result.code, describeResult(result)).toBe(1);
+    const events = parseNdjson(result.stdout);
+    const attempts = [...eventsOf(events, 'step_retrying', 'start'), ...eventsOf(events, 'step_failed', 'start')].map((event) => JSON.stringify(event));
+    expect(attempts).toHaveLength(2);
+    for (const attempt of attempts) {
+      expect(attempt).toContain('no-such-binary');
+      expect(attempt).not.toContain('already in use');
+    }
+    expect(containerExists(FAILING)).toBe(false);
   }, 120_000);
 });

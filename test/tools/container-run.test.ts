@@ -16,13 +16,17 @@ while [ "\${1#-}" != "$1" ]; do
   shift
 done
 [ "$1" = container ] && shift
+# The created container's state: "true" while a test says it runs.
+if [ "$1" = inspect ]; then cat "$(dirname "$0")/running" 2>/dev/null || echo false; exit 0; fi
 if [ "$1" = run ]; then
   shift
   while [ $# -gt 0 ]; do
     case "$1" in
+      --refuse) echo "Error: the cidfile already exists" >&2; exit 125 ;;
       --cidfile) echo 0123456789abcdef0123456789abcdef > "$2"; shift ;;
       --cidfile=*) echo 0123456789abcdef0123456789abcdef > "\${1#--cidfile=}" ;;
       --quick) exit 0 ;;
+      --no-such-executable) echo 'Error: executable file not found in $PATH' >&2; exit 127 ;;
     esac
     shift
   done
@@ -98,6 +102,33 @@ describe('a container run that is stopped', () => {
     const [run, ps] = await calls();
     expect(run).toMatch(/^run --cidfile \S+ --quick shop:1$/);
     expect(ps).toBe('ps -a');
+  });
+});
+
+describe('a container run that fails', () => {
+  const ID = '0123456789abcdef0123456789abcdef';
+
+  it('has the container it created removed when that is not running, so a retry gets the name and fails on the first cause', async () => {
+    const podman = createArgvTool({ name: 'podman', binary: engine, containerEngine: true });
+    const args = ['run', '-d', '--name', 'web', '--no-such-executable', 'shop:1'];
+    await expect(podman.execute({ args }, createToolContext(ws))).rejects.toThrow('podman exited with code 127: Error: executable file not found in $PATH');
+    const [run, inspect, remove] = await calls();
+    expect(run).toMatch(/^run --cidfile \/\S+\/cid -d --name web --no-such-executable shop:1$/);
+    expect([inspect, remove]).toEqual([`container inspect --format {{.State.Running}} ${ID}`, `rm -f -t 0 ${ID}`]);
+  });
+
+  it('leaves a container that is running alone', async () => {
+    await writeFile(path.join(ws, 'running'), 'true\n');
+    const podman = createArgvTool({ name: 'podman', binary: engine, containerEngine: true });
+    await expect(podman.execute({ args: ['run', '-d', '--no-such-executable', 'shop:1'] }, createToolContext(ws))).rejects.toThrow('code 127');
+    expect((await calls()).slice(1)).toEqual([`container inspect --format {{.State.Running}} ${ID}`]);
+  });
+
+  it('leaves the container named in a --cidfile that was there before the run alone: it is not this run\'s', async () => {
+    await writeFile(path.join(ws, 'web.cid'), `${ID}\n`);
+    const podman = createArgvTool({ name: 'podman', binary: engine, containerEngine: true });
+    await expect(podman.execute({ args: ['run', '--refuse', '--cidfile', 'web.cid', 'shop:1'] }, createToolContext(ws))).rejects.toThrow('code 125');
+    expect(await calls()).toEqual(['run --refuse --cidfile web.cid shop:1']);
   });
 });
 
