@@ -20,22 +20,35 @@ export type PlanFile = {
 export const STDIN_PLAN = '-';
 const STDIN_NAME = '<stdin>';
 
+/**
+ * Whether a plan is read from a stream rather than a file of the user's: `-`, or a path into
+ * the process's own descriptors (`<(…)` as /dev/fd/N, /dev/stdin) or to a pipe, FIFO or device.
+ * Such a plan has no folder of its own (the workspace is the current one) and no file to run again.
+ */
+export function isStreamPlan(file: string, absolute: string, info?: { isFile(): boolean }): boolean {
+  if (file === STDIN_PLAN || absolute.startsWith('/dev/') || absolute.startsWith('/proc/')) return true;
+  return info !== undefined && !info.isFile();
+}
+
 /** Reads a plan file, or stdin for `-` (a pipe or a file, not a terminal: nobody types a plan there). */
 export async function readPlanFile(file: string, stdin?: Readable & { isTTY?: boolean }): Promise<PlanFile> {
   if (file === STDIN_PLAN) return parseStdinPlan(await readStdin(stdin));
   const absolute = path.resolve(file);
   let text: string;
+  let stream: boolean;
   try {
-    text = await readLimited(absolute, file);
+    ({ text, stream } = await readLimited(absolute, file));
   } catch (error) {
     if (CliError.isInstance(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError({ message: `${file}: no such file` });
     if (code === 'EISDIR') throw new CliError({ message: `${file}: is a directory, expected a plan file (.yaml or .json)` });
     if (code === 'EACCES') throw new CliError({ message: `${file}: permission denied` });
+    // What /dev/stdin answers when stdin is a socket (a program's child), which cannot be opened by name.
+    if (code === 'ENXIO') throw new CliError({ message: `${file}: cannot be opened (no such device or address); give the plan as "-" to read it from stdin` });
     throw new CliError({ message: `${file}: cannot read: ${(error as Error).message}` });
   }
-  return parsePlanText(text, file, absolute);
+  return stream ? parsePlanText(text, file, undefined, formatOf(text)) : parsePlanText(text, file, absolute);
 }
 
 async function readStdin(stdin: (Readable & { isTTY?: boolean }) | undefined): Promise<string> {
@@ -57,13 +70,13 @@ function tooBig(shown: string): CliError {
 }
 
 /** A file's text, refused past MAX_PLAN_BYTES whatever it is (/dev/zero, a FIFO, a huge log). */
-async function readLimited(absolute: string, shown: string): Promise<string> {
+async function readLimited(absolute: string, shown: string): Promise<{ text: string; stream: boolean }> {
   const handle = await open(absolute, 'r');
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     if (info.isFile() && info.size > MAX_PLAN_BYTES) throw tooBig(shown);
-    return await readBounded(handle.createReadStream({ autoClose: false }), shown);
+    return { text: await readBounded(handle.createReadStream({ autoClose: false }), shown), stream: isStreamPlan(shown, absolute, info) };
   } finally {
     await handle.close();
   }
@@ -84,8 +97,12 @@ async function readBounded(stream: AsyncIterable<unknown>, shown: string): Promi
 
 function parseStdinPlan(raw: string): PlanFile {
   if (raw.trim() === '') throw new CliError({ message: `${STDIN_NAME}: nothing was piped in; a plan needs "goal" and "steps"` });
-  // No file name to say which: a document that opens as a JSON object is read as strict JSON, as a .json file is.
-  return parsePlanText(raw, STDIN_NAME, undefined, /^\uFEFF?\s*\{/.test(raw) ? 'json' : 'yaml');
+  return parsePlanText(raw, STDIN_NAME, undefined, formatOf(raw));
+}
+
+/** No file name to say which: a document that opens as a JSON object is read as strict JSON, as a .json file is. */
+function formatOf(raw: string): 'json' | 'yaml' {
+  return /^\uFEFF?\s*\{/.test(raw) ? 'json' : 'yaml';
 }
 
 /** `absolute` is where the plan was read from (undefined for stdin); `format` picks the parser (strict JSON for .json). */

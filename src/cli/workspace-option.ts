@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from './errors.js';
+import { isStreamPlan } from './plan-file.js';
 
 /**
  * The folder `--workspace` names, resolved against the current one, or `fallback` when the
@@ -19,4 +20,11 @@ export async function workspaceOption(cwd: string, given: string | undefined, fa
   });
   if (!info.isDirectory()) throw new CliError({ message: `--workspace ${dir}: not a directory` });
   return dir;
+}
+
+/** The workspace of a plan given without `--workspace`: its folder, or the current one for a plan read from a stream. */
+export async function planFolder(cwd: string, file: string): Promise<string> {
+  const absolute = path.resolve(cwd, file);
+  const info = await stat(absolute).catch(() => undefined);
+  return isStreamPlan(file, absolute, info) ? cwd : path.dirname(absolute);
 }

@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/errors.js';
 import { readPlanFile } from '../../src/cli/plan-file.js';
-import { createCliSandbox, describeResult, nonEmptyLines, REPO_ROOT, runKsa, stackTraceLines, type CliSandbox } from '../helpers/cli.js';
+import { createCliSandbox, describeResult, KSA_ARGV, ksaEnv, nonEmptyLines, REPO_ROOT, runKsa, stackTraceLines, type CliSandbox } from '../helpers/cli.js';
 
 // `-` as the plan reads it from stdin, as `kubectl apply -f -` does: `ksa plan … | ksa validate -`.
 
@@ -65,6 +67,26 @@ describe.concurrent('a plan read from stdin (-)', () => {
     const doc = JSON.parse(status.stdout) as { status: string; workspace: string; planFile?: string };
     expect(doc).toMatchObject({ status: 'succeeded', workspace: sandbox.dir });
     expect(doc.planFile).toBeUndefined();
+  });
+
+  it('a plan read from a stream (<(…) as /dev/fd/N, /dev/stdin) gets the current directory as its workspace too, not /dev/fd or /dev', async () => {
+    await sandbox.writePlan('streamed.yaml', WRITE_PLAN.replace('marker.txt', 'from-stream.txt'));
+    // A user's shell: process substitution and a real pipe (a test's stdin is a socket, which /dev/stdin cannot open).
+    const ksaLine = [process.execPath, ...KSA_ARGV].map((word) => `'${word}'`).join(' ');
+    // Its own home: the concurrent test above reads the latest run of the shared one.
+    const home = await mkdtemp(path.join(sandbox.dir, 'home-'));
+    const shell = (line: string) => promisify(execFile)('bash', ['-c', line], { cwd: sandbox.dir, env: ksaEnv({ home }) });
+    for (const line of [`${ksaLine} run <(cat streamed.yaml) --yes`, `cat streamed.yaml | ${ksaLine} run /dev/stdin --yes`]) {
+      await rm(path.join(sandbox.dir, 'from-stream.txt'), { force: true });
+      const { stderr } = await shell(line);
+      expect(stderr).toContain(`workspace: ${sandbox.dir}\n`);
+      expect(await readFile(path.join(sandbox.dir, 'from-stream.txt'), 'utf8')).toBe('from stdin');
+    }
+    const { stdout } = await shell(`${ksaLine} validate <(cat streamed.yaml) --json`);
+    expect(JSON.parse(stdout)).toMatchObject({ valid: true });
+    const socket = await runKsa(['run', '/dev/stdin', '--yes'], { home, cwd: sandbox.dir, stdin: WRITE_PLAN });
+    expect(socket.code, describeResult(socket)).toBe(2);
+    expect(nonEmptyLines(socket.stderr)).toEqual(['ksa: /dev/stdin: cannot be opened (no such device or address); give the plan as "-" to read it from stdin']);
   });
 
   it('ksa run - without --yes: stdin holds the plan, so nobody can answer; refused, exit 2, nothing runs', async () => {

@@ -11,7 +11,7 @@ import { parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy, policyFiles } from '../policy-files.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { formatIssues, issueDocuments } from '../validation-report.js';
-import { workspaceOption } from '../workspace-option.js';
+import { planFolder, workspaceOption } from '../workspace-option.js';
 
 export type PolicyCheckFlags = { json?: boolean; approve?: string; workspace?: string; input: string[] };
 
@@ -22,7 +22,7 @@ export type PolicyCheckFlags = { json?: boolean; approve?: string; workspace?: s
  */
 export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyCheckFlags): Promise<ExitCodeValue> {
   const mode = parseApprovalMode(flags.approve);
-  const workspace = await workspaceOption(io.cwd, flags.workspace, path.dirname(path.resolve(io.cwd, file)));
+  const workspace = await workspaceOption(io.cwd, flags.workspace, await planFolder(io.cwd, file));
   const home = ksaHome(io.env);
   const policy = await loadPolicy(home, workspace);
   // The tools `ksa run` would have: the MCP servers' too (a rule like github__* is about them).

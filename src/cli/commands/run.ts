@@ -17,7 +17,7 @@ import { allowedEnvironment, openStores } from '../stores.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import type { PolicyAssessment } from '../../policy/rules/index.js';
 import { loadPolicy } from '../policy-files.js';
-import { workspaceOption } from '../workspace-option.js';
+import { planFolder, workspaceOption } from '../workspace-option.js';
 import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 import { recordedRedisUrl } from '../../workers/redis-url.js';
 
@@ -41,7 +41,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   // A bad value is a usage error now, not a failure once Redis has answered.
   parseDuration(flags.workerWait, '--worker-wait');
   const home = ksaHome(io.env);
-  const workspace = await workspaceOption(io.cwd, flags.workspace, path.dirname(path.resolve(io.cwd, file)));
+  const workspace = await workspaceOption(io.cwd, flags.workspace, await planFolder(io.cwd, file));
   const commandTools = await openCommandTools(io, workspace);
   const { registry } = commandTools;
   const policy = await loadPolicy(home, workspace);

@@ -17,14 +17,14 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { formatIssues, issueDocuments } from '../validation-report.js';
 import { loadPolicy } from '../policy-files.js';
 import { redisUrlFor, runsOnWarnings } from '../remote-run.js';
-import { workspaceOption } from '../workspace-option.js';
+import { planFolder, workspaceOption } from '../workspace-option.js';
 import { plural } from '../../planning/plural.js';
 
 export type ValidateFlags = { json?: boolean; input: string[]; maxSteps?: string; allowEnv: string[]; workspace?: string; redis?: string };
 
 export async function validateCommand(io: CliIO, file: string, flags: ValidateFlags): Promise<ExitCodeValue> {
   // The workspace of `ksa run`: --workspace, or the plan's folder (its .mcp.json servers, once trusted, and its .ksa/policy.yaml).
-  const workspace = await workspaceOption(io.cwd, flags.workspace, path.dirname(path.resolve(io.cwd, file)));
+  const workspace = await workspaceOption(io.cwd, flags.workspace, await planFolder(io.cwd, file));
   const tools = await openCommandTools(io, workspace);
   const { registry } = tools;
   const options = { inputs: parseInputs(flags.input), maxSteps: parseWholeNumber(flags.maxSteps, '--max-steps'), allowedEnv: flags.allowEnv, mcp: tools };
