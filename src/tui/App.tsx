@@ -235,7 +235,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
         ) : (
           <InputLine
             prompt={promptFor(snapshot.phase)}
-            placeholder={placeholderFor(snapshot.phase)}
+            placeholder={placeholderFor(snapshot.phase, snapshot.runView?.status === 'paused')}
             active={inputActive}
             commands={SLASH_COMMANDS}
             color={color}
@@ -331,12 +331,12 @@ function promptFor(phase: string): string {
   }
 }
 
-function placeholderFor(phase: string): string {
+function placeholderFor(phase: string, paused: boolean): string {
   switch (phase) {
     case 'awaiting_approval':
       return 'Enter or y runs it · n rejects · e edits · or say what to change';
     case 'running':
-      return 'ask about the run ("what\'s the status?") · Esc to cancel it (or p in its menu to pause)';
+      return `ask about the run ("what's the status?") · Esc to cancel it (or p in its menu to ${paused ? 'resume' : 'pause'})`;
     case 'thinking':
       return 'the agent is answering · Esc interrupts (what you send now waits for it)';
     case 'editing':

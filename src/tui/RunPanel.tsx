@@ -59,7 +59,7 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
         </Text>
       ) : null}
       <Text dimColor={color} wrap="truncate-end">
-        Esc cancels the run (finished steps are rolled back) or pauses it (p) · you can keep chatting
+        Esc cancels the run (finished steps are rolled back) or {view.status === 'paused' ? 'resumes' : 'pauses'} it (p) · you can keep chatting
       </Text>
     </Box>
   );

@@ -35,6 +35,9 @@ describe('pausing a run in the chat', () => {
     let frame = await app.waitFor('Run paused: no new step starts; still running (they finish): wait. /resume continues it.');
     frame = await app.waitFor(/paused: no new step starts; still running \(they finish\): wait · \/resume goes on/);
     expect(frame).toMatch(/0\/2 done · 1 running · .* · paused/);
+    // What the keys do now: resume, not pause.
+    expect(frame).toContain('Esc cancels the run (finished steps are rolled back) or resumes it (p)');
+    expect(frame).toContain('(or p in its menu to resume)');
     await writeFile(path.join(app.workspace, 'go'), '');
     await app.waitFor(/✓ ─ wait succeeded/, 10_000);
     await sleep(500);
