@@ -5,6 +5,7 @@ import { isRecord } from '../planning/values.js';
 import { isInt, isPlainURL, isString, known, optional } from '../store/plain-values.js';
 import { KsaError } from '../planning/ksa-error.js';
 import { MAX_TIMER_MS } from '../planning/limits.js';
+import { closestMatch } from '../planning/suggest.js';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -57,6 +58,22 @@ export function plainConfigFile(data: unknown): ConfigFile | undefined {
   return plain ? known<ConfigFile>(data, ['baseURL', 'apiKey', 'model', 'timeoutMs', 'maxRetries']) : undefined;
 }
 
+const CONFIG_KEYS = ['baseURL', 'apiKey', 'model', 'timeoutMs', 'maxRetries', 'redis', 'mcpServers'];
+
+/** Keys of config.json that ksa does not read, each with the one it likely meant ("baseUrl", "api_key", "modle"). */
+function misspeltKeys(data: unknown): string {
+  if (!isRecord(data)) return '';
+  const squash = (key: string) => key.toLowerCase().replace(/[_-]/g, '');
+  const unknown = Object.keys(data).filter((key) => !CONFIG_KEYS.includes(key));
+  if (unknown.length === 0) return '';
+  const named = unknown.map((key) => {
+    const meant = CONFIG_KEYS.find((known) => squash(known) === squash(key)) ?? closestMatch(squash(key), CONFIG_KEYS.map(squash));
+    const spelled = CONFIG_KEYS.find((known) => squash(known) === meant) ?? meant;
+    return spelled ? `"${key}" (did you mean "${spelled}"?)` : `"${key}"`;
+  });
+  return ` (it has ${named.join(', ')}, which ksa does not read)`;
+}
+
 /** The schema's answer for a config.json that is not plainly valid: its data, or its first problem in one line. */
 async function checkedConfigFile(data: unknown, file: string): Promise<ConfigFile> {
   const { ConfigFileSchema } = await import('./config-file.js');
@@ -87,7 +104,7 @@ export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Pro
   const isOpenAI = /^https:\/\/api\.openai\.com\b/.test(baseURL);
   if (!key && isOpenAI) {
     throw new ModelConfigError(
-      'no model endpoint configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local server (e.g. http://localhost:11434/v1 for Ollama) and KSA_MODEL',
+      `no model endpoint configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local server (e.g. http://localhost:11434/v1 for Ollama) and KSA_MODEL; or "baseURL", "apiKey" and "model" in ${file}${misspeltKeys(data)}`,
     );
   }
   let url: URL | undefined;
