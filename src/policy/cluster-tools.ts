@@ -17,7 +17,7 @@ export const HELM_VALUE_FLAGS: ReadonlySet<string> = new Set(['-n', '--namespace
 const DOCKER_VALUE_FLAGS = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '-f', '--file', '-p', '--project-name', '--project-directory', '--profile', '--env-file', '--connection', '--url', '--identity', '--root', '--runroot', '--storage-driver', '--cgroup-manager', '--events-backend', '--network-cmd-path']);
 
 /** Positional (non-flag) arguments, skipping flag values; `undefined` marks a word only known at run time. */
-function positionals(args: readonly (string | undefined)[], valueFlags: ReadonlySet<string>): (string | undefined)[] {
+export function positionals(args: readonly (string | undefined)[], valueFlags: ReadonlySet<string>): (string | undefined)[] {
   const out: (string | undefined)[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HELM_VALUE_FLAGS, KUBECTL_VALUE_FLAGS, positionals } from '../../policy/cluster-tools.js';
 
 /** Which cluster and namespace a kubectl/helm call touches, as far as its arguments say. */
 export type KubeScope = {
@@ -40,38 +41,60 @@ const CONTEXT_FLAGS = new Set(['--context', '--kube-context']);
 /** kubectl's and helm's flags that bypass the context: another kubeconfig, API server, cluster entry or credentials. */
 const RETARGET_FLAGS = new Set(['--kubeconfig', '--server', '-s', '--cluster', '--user', '--token', '--kube-apiserver', '--kube-token', '--kube-ca-file']);
 const NAMESPACE_FLAGS = new Set(['-n', '--namespace']);
+/** Any flag that takes a value, so the subcommand is found past `--kubeconfig x`. */
+const VALUE_FLAGS: ReadonlySet<string> = new Set([...KUBECTL_VALUE_FLAGS, ...HELM_VALUE_FLAGS]);
+/**
+ * A word of shorthands as pflag reads it: switches that take no value (`-A`, `-i`, `-t`…), then
+ * maybe `-n` or kubectl's `-s` with its value attached (`-nweb`, `-n=web`, `-s=URL`, `-sURL`) or next.
+ */
+const SHORTHANDS = /^-([ARahiqtw]*)(?:([ns])=?([\s\S]*))?$/;
 
-/** The target named inside an argv (`--context x`, `--context=x`, `-n x`, `-nx`, `--namespace=x`, `-A`); the last one wins, as in kubectl. */
+/** One argument as a flag, its attached value, and the switches written with it (`-An x`: `-A`). */
+function splitFlag(arg: string): { flag: string; inline?: string; switches?: string } {
+  if (arg.startsWith('--')) {
+    const equals = arg.indexOf('=');
+    return equals === -1 ? { flag: arg } : { flag: arg.slice(0, equals), inline: arg.slice(equals + 1) };
+  }
+  const match = SHORTHANDS.exec(arg);
+  if (!match || arg === '-') return { flag: arg };
+  const [, switches = '', letter, value = ''] = match;
+  if (letter === undefined) return { flag: arg, switches };
+  return { flag: `-${letter}`, switches, ...(value !== '' || arg.includes('=') ? { inline: value } : {}) };
+}
+
+/** The target named inside an argv (`--context x`, `--context=x`, `-n x`, `-nx`, `-n=x`, `--namespace=x`, `-A`); the last one wins, as in kubectl. */
 export function scopeFromArgv(args: readonly unknown[]): KubeScope {
+  const words = args.map(String);
   let context: string | undefined;
   let namespace: string | undefined;
   let allNamespaces = false;
   let retarget: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = String(args[i]);
+  for (let i = 0; i < words.length; i++) {
+    const arg = words[i]!;
     if (arg === '--') break;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => inline ?? (i + 1 < args.length ? String(args[++i]) : undefined);
+    const { flag, inline, switches } = splitFlag(arg);
+    const value = () => inline ?? (i + 1 < words.length ? words[++i] : undefined);
+    if (flag === '--all-namespaces' || switches?.includes('A')) allNamespaces = true;
     if (CONTEXT_FLAGS.has(flag)) context = value();
     else if (NAMESPACE_FLAGS.has(flag)) namespace = value();
-    else if (/^-n[^-]/.test(arg)) namespace = arg.slice(2);
-    else if (arg === '-A' || arg === '--all-namespaces') allNamespaces = true;
-    else if (RETARGET_FLAGS.has(flag) && !ownFlag(flag, args)) retarget ??= flag;
+    else if (RETARGET_FLAGS.has(flag) && !ownFlag(flag, words)) retarget ??= flag;
   }
   return { ...(context ? { context } : {}), ...(namespace ? { namespace } : {}), ...(allNamespaces ? { allNamespaces } : {}), ...(retarget ? { retarget } : {}) };
 }
 
 /**
  * Where a flag of RETARGET_FLAGS is the subcommand's own: `kubectl config set-context --user x`
- * edits the kubeconfig, `kubectl create rolebinding --user alice` names a subject, `helm template -s`
- * picks a template.
+ * edits the kubeconfig, `kubectl create rolebinding --user alice` and `kubectl set subject
+ * rolebinding x --user alice` name a subject, `helm template -s` picks a template. Only the
+ * subcommand counts: a ConfigMap named `config` is no `kubectl config`.
  */
-function ownFlag(flag: string, args: readonly unknown[]): boolean {
-  const words = args.map(String);
-  if (words.includes('config')) return true;
+function ownFlag(flag: string, words: readonly string[]): boolean {
+  const [verb, object] = positionals(words, VALUE_FLAGS);
+  if (verb === 'config') return true;
   // `helm template -s templates/x.yaml` is --show-only, not kubectl's --server.
-  if (flag === '-s' && words.includes('template')) return true;
-  return flag === '--user' && words.some((word) => word === 'rolebinding' || word === 'clusterrolebinding');
+  if (flag === '-s') return verb === 'template';
+  if (flag !== '--user') return false;
+  return (verb === 'create' && (object === 'rolebinding' || object === 'clusterrolebinding')) || (verb === 'set' && object === 'subject');
 }
 
 /** A call's target: the `context`/`namespace` arguments first, then what its argv says. */

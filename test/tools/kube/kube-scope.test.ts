@@ -17,6 +17,31 @@ describe('scopeFromArgv', () => {
   });
 });
 
+describe('the flags that point a call past its context', () => {
+  it('reads the shorthands as kubectl does: -s URL, -s=URL, -sURL, after switches in one word', () => {
+    for (const server of [['-s', 'https://evil:6443'], ['-s=https://evil:6443'], ['-shttps://evil:6443'], ['-As', 'https://evil:6443'], ['--server=https://evil:6443']]) {
+      expect(scopeFromArgv(['get', 'pods', ...server]).retarget, server.join(' ')).toBe(server[0]!.startsWith('--') ? '--server' : '-s');
+    }
+    expect(scopeFromArgv(['get', 'pods', '-n=shop'])).toEqual({ namespace: 'shop' });
+    expect(scopeFromArgv(['get', 'pods', '-An', 'shop'])).toEqual({ namespace: 'shop', allNamespaces: true });
+    expect(scopeFromArgv(['exec', '-it', 'web', '--', 'sh'])).toEqual({});
+  });
+
+  it('leaves them to the subcommand only where it is kubectl config, create rolebinding, set subject or helm template', () => {
+    expect(scopeFromArgv(['config', 'set-cluster', 'kind', '--server', 'https://x'])).toEqual({});
+    expect(scopeFromArgv(['--kubeconfig', '/x', 'config', 'view'])).toEqual({});
+    expect(scopeFromArgv(['create', 'rolebinding', 'read', '--role', 'view', '--user', 'alice'])).toEqual({});
+    expect(scopeFromArgv(['set', 'subject', 'rolebinding', 'read', '--user=alice'])).toEqual({});
+    expect(scopeFromArgv(['template', 'web', 'chart', '-s', 'templates/deployment.yaml'])).toEqual({});
+    // A ConfigMap or namespace named config, a rolebinding listed: no kubectl config, no create rolebinding.
+    expect(scopeFromArgv(['get', 'configmap', 'config', '-s', 'https://evil:6443']).retarget).toBe('-s');
+    expect(scopeFromArgv(['delete', 'configmap', 'config', '--kubeconfig', '/tmp/other']).retarget).toBe('--kubeconfig');
+    expect(scopeFromArgv(['-n', 'config', 'get', 'pods', '--token=x']).retarget).toBe('--token');
+    expect(scopeFromArgv(['get', 'rolebinding', '-A', '--user', 'cluster-admin']).retarget).toBe('--user');
+    expect(scopeFromArgv(['get', 'pods', '-l', 'app=template', '-s', 'https://evil:6443']).retarget).toBe('-s');
+  });
+});
+
 describe('scopeOfInput', () => {
   it('the context and namespace arguments win over the argv', () => {
     expect(scopeOfInput({ context: 'kind-dev', args: ['get', 'pods', '--context', 'prod', '-n', 'shop'] })).toEqual({ context: 'kind-dev', namespace: 'shop' });

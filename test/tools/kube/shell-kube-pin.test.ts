@@ -50,6 +50,9 @@ describe('the kube context pin and shell steps', () => {
       [shell('HELM_KUBECONTEXT=prod-eu helm list'), 'sets HELM_KUBECONTEXT for helm'],
       [shell('kubectl get pods', { KUBECONFIG: '/x' }), 'sets KUBECONFIG for kubectl'],
       [shell('kubectl get pods --token=s3cret'), 'passes --token'],
+      [shell('kubectl get pods -s=https://evil:6443'), 'passes -s'],
+      [shell('kubectl get pods -shttps://evil:6443'), 'passes -s'],
+      [shell('kubectl get cm config --kubeconfig /tmp/other'), 'passes --kubeconfig'],
     ];
     for (const [call, message] of cases) {
       const error = await refusal(call);
