@@ -13,7 +13,7 @@ let kube: FakeKube;
 
 beforeAll(async () => {
   sandbox = await createCliSandbox('ksa-kube-pin-');
-  kube = await createFakeKube(path.join(sandbox.dir, 'fake'), { context: 'kind-ksa' });
+  kube = await createFakeKube(path.join(sandbox.dir, 'fake'), { context: 'kind-ksa' }, ['kubectx']);
 });
 afterAll(() => sandbox?.cleanup());
 
@@ -41,5 +41,19 @@ describe('kubectl flags that point a step at another server or kubeconfig', () =
     expect(result.code, describeResult(result)).toBe(1);
     expect(error).toMatch(new RegExp(`^step s \\(${tool}\\) passes ${flag}, which points it past kube context "kind-ksa" the plan was approved for; nothing was run\\.`));
     expect(reached).toEqual([]);
+  });
+});
+
+describe('a shell line that switches the current context before its other commands', () => {
+  it.each([
+    ['set-current-context', 'kubectl config set current-context prod-eu && kubectl delete deploy/web', 'kubectl'],
+    ['kubectx', 'kubectx prod-eu && kubectl delete deploy/web', 'kubectx'],
+  ])('%s is refused like use-context, and nothing of the line runs', async (name, command, program) => {
+    const { result, error, reached } = await runStep(name, `{ id: s, tool: shell, args: { command: "${command}" } }`);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr).toContain('kube context: kind-ksa (a cluster step that would touch another context is refused)');
+    expect(error).toBe(`step s (shell) names kube context "prod-eu", but the plan was approved for "kind-ksa"; nothing was run. Set the context its ${program} command names to "kind-ksa", or plan again for "prod-eu".`);
+    expect(reached).toEqual([]);
+    expect((await kube.calls()).some((call) => call.includes('current-context') && call.includes('prod-eu'))).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import type { Plan } from '../../planning/schema.js';
 import type { InvokeTool } from '../../planning/tool-call.js';
 import { quickCommand } from '../quick-command.js';
 import { KubeRetargetError } from './kube-retarget-error.js';
-import type { KubeProgram, KubeScope } from './kube-scope.js';
+import type { KubeScope, ShellKubeProgram } from './kube-scope.js';
 import type { Tool } from '../tool.js';
 
 export class KubeContextMismatchError extends KsaError {
@@ -11,7 +11,7 @@ export class KubeContextMismatchError extends KsaError {
   readonly actual: string | undefined;
 
   /** `program`: the kubectl/helm command of a shell step that names the context on its command line. */
-  constructor({ tool, stepId, approved, actual, named, program }: { tool: string; stepId: string; approved: string; actual: string | undefined; named?: boolean; program?: KubeProgram }) {
+  constructor({ tool, stepId, approved, actual, named, program }: { tool: string; stepId: string; approved: string; actual: string | undefined; named?: boolean; program?: ShellKubeProgram }) {
     const touched = actual === undefined ? 'no kube context (none is current)' : `kube context "${actual}"`;
     // A step that names the other context itself is fixed in the plan; switching the kubeconfig back would not help.
     const where = program === undefined ? "the step's context" : `the context its ${program} command names`;
@@ -110,7 +110,7 @@ export function guardKubeContext(
   return async (call) => {
     // Asked once per call: a shell line with several kubectl commands runs them all against one current context.
     let currentNow: Promise<string | undefined> | undefined;
-    const check = async (scope: KubeScope, program?: KubeProgram) => {
+    const check = async (scope: KubeScope, program?: ShellKubeProgram) => {
       const facts = { tool: call.tool, stepId: call.stepId, approved: options.approved, ...(program ? { program } : {}) };
       if (scope.retarget) throw new KubeRetargetError({ ...facts, flag: scope.retarget });
       if (options.approved === NO_CURRENT_CONTEXT && scope.context !== undefined) return;

@@ -1,12 +1,12 @@
 import { KsaError } from '../../planning/ksa-error.js';
-import type { KubeProgram } from './kube-scope.js';
+import type { ShellKubeProgram } from './kube-scope.js';
 
 /** A cluster call whose argv or environment points it past its context (another kubeconfig, server or credentials). */
 export class KubeRetargetError extends KsaError {
   readonly flag: string;
 
   /** `program`: the kubectl/helm command of a shell step, which has no context argument to point at. */
-  constructor({ tool, stepId, approved, flag, program }: { tool: string; stepId: string; approved: string; flag: string; program?: KubeProgram }) {
+  constructor({ tool, stepId, approved, flag, program }: { tool: string; stepId: string; approved: string; flag: string; program?: ShellKubeProgram }) {
     const variable = !flag.startsWith('-');
     const does = variable ? `sets ${flag}${program ? ` for ${program}` : ''}` : `passes ${flag}`;
     const contextFlag = program === 'helm' ? '--kube-context' : '--context';

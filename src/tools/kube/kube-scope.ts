@@ -18,6 +18,8 @@ export type KubeScope = {
 };
 
 export type KubeProgram = 'kubectl' | 'helm';
+/** A program of a shell line the context pin holds: kubectl and helm, and kubectx, which switches the current context. */
+export type ShellKubeProgram = KubeProgram | 'kubectx';
 
 /** The `context` and `namespace` arguments every kubectl/helm tool takes. */
 export const KubeTargetShape = {

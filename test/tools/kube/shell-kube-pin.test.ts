@@ -26,6 +26,11 @@ describe('the kube context pin and shell steps', () => {
       'kubectl get pods && /usr/local/bin/kubectl delete pod web --context prod-eu',
       'echo web | xargs kubectl --context prod-eu delete pod',
       'kubectl config use-context prod-eu && kubectl delete pod web',
+      'kubectl --context kind-dev config use-context prod-eu && kubectl delete pod web',
+      'kubectl config set current-context prod-eu && kubectl delete pod web',
+      'kubectl --kubeconfig /x config set current-context prod-eu; kubectl delete pod web',
+      'kubectx prod-eu && kubectl delete pod web',
+      'kubectl ctx prod-eu && kubectl delete pod web',
     ];
     for (const line of lines) {
       const error = await refusal(shell(line));
@@ -34,6 +39,9 @@ describe('the kube context pin and shell steps', () => {
     }
     expect((await refusal(shell(lines[0]!)))?.message).toBe(
       'step clean (shell) names kube context "prod-eu", but the plan was approved for "kind-dev"; nothing was run. Set the context its kubectl command names to "kind-dev", or plan again for "prod-eu".',
+    );
+    expect((await refusal(shell('kubectx prod-eu')))?.message).toBe(
+      'step clean (shell) names kube context "prod-eu", but the plan was approved for "kind-dev"; nothing was run. Set the context its kubectx command names to "kind-dev", or plan again for "prod-eu".',
     );
     expect(invoked).toEqual([]);
   });
@@ -76,7 +84,7 @@ describe('the kube context pin and shell steps', () => {
 
   it('lets through lines that only mention kubectl or helm, and config commands that touch no cluster', async () => {
     const { invoked, refusal } = pinned('prod-eu');
-    const lines = ['echo kubectl --context prod-eu', 'grep -r "helm --kube-context prod" docs', 'npm test', 'KUBECONFIG=/x echo done'];
+    const lines = ['echo kubectl --context prod-eu', 'grep -r "helm --kube-context prod" docs', 'npm test', 'KUBECONFIG=/x echo done', 'kubectx', 'kubectx -c', 'kubectx dev=kind-dev'];
     for (const line of lines) expect(await refusal(shell(line)), line).toBeUndefined();
     expect(invoked).toEqual(lines);
   });
@@ -92,6 +100,7 @@ describe('approvedKubeContext with shell steps', () => {
   it('pins a plan whose shell lines run kubectl or helm to the current context, and no plan that only mentions them', async () => {
     expect(await approvedKubeContext(plan('kubectl delete pod {{ inputs.pod }}'), {}, registry, async () => 'kind-dev')).toBe('kind-dev');
     expect(await approvedKubeContext(plan('cd chart && sudo helm upgrade web .'), {}, registry, async () => 'kind-dev')).toBe('kind-dev');
+    expect(await approvedKubeContext(plan('kubectx prod-eu'), {}, registry, async () => 'kind-dev')).toBe('kind-dev');
     expect(await approvedKubeContext(plan('echo kubectl'), {}, registry, async () => 'kind-dev')).toBeUndefined();
   });
 });
