@@ -29,9 +29,9 @@ const APPENDING = new Set(['xargs', 'parallel']);
 /**
  * Every command a shell line runs, the way deny rules and the kube context pin see it: each
  * simple command of the line (pipelines, lists, subshells, `$(…)`), the command behind `sudo`,
- * `env`, `timeout`… (the wrappers the risk levels look through) and the commands of a literal
- * `bash -c`/`su -c` string, each on its own, the wrapper itself included. A line that does not
- * parse yields nothing: the risk levels rate it `write` at least.
+ * `env`, `timeout`… (the wrappers the risk levels look through), the commands of a literal
+ * `bash -c`/`su -c` string and those `find -exec` runs, each on its own, the wrapper itself
+ * included. A line that does not parse yields nothing: the risk levels rate it `write` at least.
  */
 export async function shellCommands(command: string, parse: ShellParser): Promise<ShellCommand[]> {
   const found: ShellCommand[] = [];
@@ -67,11 +67,30 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
     if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned);
     return;
   }
+  if (name === 'find') {
+    for (const inner of findExecs(args)) await visit(inner, parse, found, depth + 1, assigned);
+    return;
+  }
   if (SHELLS.has(name)) {
     const flag = args.findIndex((word) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(word.literal ?? word.text));
     const script = flag === -1 ? undefined : args[flag + 1]?.literal;
     if (script !== undefined) await collect(script, parse, found, depth + 1, assigned);
   }
+}
+
+const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
+
+/** The commands `find` runs: each `-exec` (`-execdir`, `-ok`, `-okdir`) up to its `;`, or its `{} +`. */
+function findExecs(args: readonly ShellWord[]): ShellWord[][] {
+  const commands: ShellWord[][] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (!FIND_EXEC.has(args[i]!.literal ?? '')) continue;
+    let end = i + 1;
+    while (end < args.length && !(args[end]!.literal === ';' || (args[end]!.literal === '+' && args[end - 1]!.literal === '{}'))) end++;
+    commands.push(args.slice(i + 1, end));
+    i = end;
+  }
+  return commands;
 }
 
 function assignedNames(words: readonly ShellWord[]): string[] {

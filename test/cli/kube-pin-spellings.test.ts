@@ -57,3 +57,16 @@ describe('a shell line that switches the current context before its other comman
     expect((await kube.calls()).some((call) => call.includes('current-context') && call.includes('prod-eu'))).toBe(false);
   });
 });
+
+describe('kubectl run by find -exec', () => {
+  it.each([
+    ['exec', 'find . -maxdepth 0 -exec kubectl --context prod scale deploy/web --replicas=0 \\\\;'],
+    ['exec-plus', 'find . -maxdepth 0 -execdir kubectl --context prod delete -f {} +'],
+  ])('%s: the plan is pinned and the command that names another context is refused', async (name, command) => {
+    const { result, error, reached } = await runStep(name, `{ id: s, tool: shell, args: { command: "${command}" } }`);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr).toContain('kube context: kind-ksa (a cluster step that would touch another context is refused)');
+    expect(error).toMatch(/^step s \(shell\) names kube context "prod", but the plan was approved for "kind-ksa"; nothing was run\./);
+    expect(reached).toEqual([]);
+  });
+});

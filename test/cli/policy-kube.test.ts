@@ -57,3 +57,25 @@ describe('k8s_rollback / helm_rollback that delete', () => {
     ]);
   });
 });
+
+describe('kubectl run by find -exec in a shell step', () => {
+  it('ksa policy check: the deny rules for kubectl meet it, exit 2', async () => {
+    const plan = `goal: find exec
+steps:
+  - id: scale
+    tool: shell
+    args: { command: 'find . -maxdepth 0 -exec kubectl --context prod scale deploy/web --replicas=0 \\;' }
+  - id: wipe
+    tool: shell
+    args: { command: 'find k8s -name "*.yaml" -exec kubectl delete -f {} +' }
+`;
+    const ws = await workspace('find-exec', plan, 'deny:\n  - kubectl: "delete *"\n  - kubectl: "* --context prod*"\n');
+    const result = await runKsa(['policy', 'check', ws.plan, '--json'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(2);
+    const doc = JSON.parse(result.stdout) as { decision: string; steps: { id: string; decision: string; rule: { command: string } | null }[] };
+    expect(doc.steps.map((step) => [step.id, step.decision, step.rule?.command])).toEqual([
+      ['scale', 'deny', '* --context prod*'],
+      ['wipe', 'deny', 'delete *'],
+    ]);
+  });
+});

@@ -64,6 +64,21 @@ describe('deny rules see through rewrites', () => {
     expect(Object.fromEntries(decision.steps.map((step) => [step.stepId, step.decision]))).toEqual({ xargs: 'deny', parallel: 'deny', kubectl: 'deny', count: 'allow' });
   });
 
+  it('a command find -exec runs meets the rules for it, in every form of -exec', async () => {
+    const policy = parsePolicy('deny:\n  - kubectl: "delete *"\n  - kubectl: "* --context prod*"\n  - shell: "rm -rf *"\n', '/ws/.ksa/policy.yaml');
+    const steps = [
+      shell('scale', 'find . -maxdepth 0 -exec kubectl --context prod scale deploy/web --replicas=0 \\;'),
+      shell('delete', "find . -maxdepth 0 -exec kubectl delete pods --all ';'"),
+      shell('plus', 'find k8s -name "*.yaml" -exec kubectl delete -f {} +'),
+      shell('second', 'find . -name x -exec echo {} \\; -execdir sudo rm -rf {} \\;'),
+      shell('ok', 'find . -ok sh -c "kubectl delete pod web" \\;'),
+      shell('print', 'find . -name "*.yaml" -exec cat {} \\;'),
+    ];
+    const { decision } = await assessPolicy(PlanSchema.parse({ goal: 'find -exec', steps }), policy, 'write', options);
+    expect(Object.fromEntries(decision.steps.map((step) => [step.stepId, step.decision]))).toEqual({ scale: 'deny', delete: 'deny', plus: 'deny', second: 'deny', ok: 'deny', print: 'allow' });
+    expect(decision.steps[0]!.why).toContain('denied by deny kubectl: "* --context prod*"');
+  });
+
   it('helm: "uninstall *" covers its aliases delete, del and un, as a step and in a shell line', async () => {
     const policy = parsePolicy('deny:\n  - helm: "uninstall *"\n', '/ws/.ksa/policy.yaml');
     const { decision } = await assessPolicy(

@@ -30,6 +30,8 @@ describe('the kube context pin and shell steps', () => {
       'kubectl config set current-context prod-eu && kubectl delete pod web',
       'kubectl --kubeconfig /x config set current-context prod-eu; kubectl delete pod web',
       'kubectx prod-eu && kubectl delete pod web',
+      'find . -maxdepth 0 -exec kubectl --context prod-eu delete pod web \\;',
+      'find k8s -name "*.yaml" -execdir kubectl --context prod-eu apply -f {} +',
       'kubectl ctx prod-eu && kubectl delete pod web',
     ];
     for (const line of lines) {
@@ -101,6 +103,7 @@ describe('approvedKubeContext with shell steps', () => {
     expect(await approvedKubeContext(plan('kubectl delete pod {{ inputs.pod }}'), {}, registry, async () => 'kind-dev')).toBe('kind-dev');
     expect(await approvedKubeContext(plan('cd chart && sudo helm upgrade web .'), {}, registry, async () => 'kind-dev')).toBe('kind-dev');
     expect(await approvedKubeContext(plan('kubectx prod-eu'), {}, registry, async () => 'kind-dev')).toBe('kind-dev');
+    expect(await approvedKubeContext(plan('find . -exec kubectl delete -f {} \\;'), {}, registry, async () => 'kind-dev')).toBe('kind-dev');
     expect(await approvedKubeContext(plan('echo kubectl'), {}, registry, async () => 'kind-dev')).toBeUndefined();
   });
 });
