@@ -16,7 +16,10 @@ export const HelmUpgradeInputSchema = z.strictObject({
   chart: z.string().min(1).describe('A chart folder (relative to the workspace), a packaged chart, or repo/chart.'),
   ...KubeTargetShape,
   values: z.array(z.string().min(1)).optional().describe('Values files, each passed as -f.'),
-  set: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('Values set on the command line (--set key=value), e.g. { "image.tag": "v2" }.'),
+  set: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .optional()
+    .describe('Values set on the command line: a string as --set-string key=value (it stays that string: "1.10", "true", "a,b"), a number or true/false as --set key=value; e.g. { "image.tag": "v2", "replicaCount": 3 }.'),
   version: z.string().min(1).optional().describe('Chart version (--version).'),
   wait: z.boolean().optional().describe('Wait until the release\'s resources are ready (--wait; default true).'),
   timeoutMs: z.int().min(1000).optional().describe('How long helm waits (--timeout; default 300000).'),
@@ -55,7 +58,7 @@ export const helmUpgradeTool = defineTool({
 });
 
 function upgradeArgs(input: Partial<HelmUpgradeInput>): string[] {
-  const set = Object.entries(input.set ?? {}).flatMap(([key, value]) => ['--set', `${key}=${String(value)}`]);
+  const set = Object.entries(input.set ?? {}).flatMap(([key, value]) => (typeof value === 'string' ? ['--set-string', `${key}=${setStringValue(value)}`] : ['--set', `${key}=${String(value)}`]));
   return [
     'upgrade',
     '--install',
@@ -72,6 +75,16 @@ function upgradeArgs(input: Partial<HelmUpgradeInput>): string[] {
     '-o',
     'json',
   ];
+}
+
+/**
+ * A string as helm's --set-string parser gives it back: a `,` would start another key and a
+ * leading `{` a list, so they (and `\`) are escaped with a backslash. A `{{ … }}` not yet filled
+ * in (a plan shown before its run) is left as written.
+ */
+function setStringValue(value: string): string {
+  const escaped = value.replace(/[\\,]/g, '\\$&');
+  return /^\{(?!\{)/.test(escaped) ? `\\${escaped}` : escaped;
 }
 
 function releaseOf(json: unknown): { revision: number | null; status: string | null; namespace: string | null } {

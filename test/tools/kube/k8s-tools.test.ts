@@ -166,10 +166,27 @@ describe('helm_upgrade, helm_rollback', () => {
     expect(second).toMatchObject({ revision: 2, previousRevision: 1 });
     expect((await kube.calls()).filter((call) => call[0] === 'helm').slice(-4)).toEqual([
       ['helm', 'status', 'web', '-o', 'json', '--kube-context', 'kind-dev', '-n', 'shop'],
-      ['helm', 'upgrade', '--install', 'web', './chart', '-f', 'prod.yaml', '--set', 'image.tag=v2', '--wait', '--timeout', '120s', '-o', 'json', '--kube-context', 'kind-dev', '-n', 'shop'],
+      ['helm', 'upgrade', '--install', 'web', './chart', '-f', 'prod.yaml', '--set-string', 'image.tag=v2', '--wait', '--timeout', '120s', '-o', 'json', '--kube-context', 'kind-dev', '-n', 'shop'],
       ['helm', 'status', 'web', '-o', 'json'],
       ['helm', 'upgrade', '--install', 'web', './chart', '--wait', '--timeout', '300s', '-o', 'json'],
     ]);
+  });
+
+  it('a string value reaches the chart as that string, a number or true/false as its type', async () => {
+    const set = { 'image.tag': '1.10', 'ingress.hosts': 'a.example.com,b.example.com', path: 'C:\\charts', json: '{"a":1}', enabled: 'true', replicaCount: 3, 'debug.on': false };
+    await invoke('helm_upgrade', { release: 'typed', chart: './chart', set });
+    const upgrade = (await kube.calls()).filter((call) => call[0] === 'helm' && call[1] === 'upgrade').at(-1)!;
+    expect(upgrade.slice(5, -5)).toEqual([
+      '--set-string', 'image.tag=1.10',
+      '--set-string', 'ingress.hosts=a.example.com\\,b.example.com',
+      '--set-string', 'path=C:\\\\charts',
+      '--set-string', 'json=\\{"a":1}',
+      '--set-string', 'enabled=true',
+      '--set', 'replicaCount=3',
+      '--set', 'debug.on=false',
+    ]);
+    // Before the run a template is shown as written.
+    expect(registry.get('helm_upgrade')!.describe!({ release: 'web', chart: './chart', set: { 'image.tag': '{{ steps.build.output.tag }}' } })).toContain("--set-string 'image.tag={{ steps.build.output.tag }}'");
   });
 
   it('reads a release whose JSON (with its rendered manifest) is over 1 MiB', async () => {
