@@ -79,3 +79,22 @@ steps:
     ]);
   });
 });
+
+describe('an ask rule for the prod namespace written "* -n prod *"', () => {
+  it('ksa policy check --approve write: every step aimed at prod asks, however it names the namespace', async () => {
+    const plan = `goal: apply to prod
+inputs: { namespace: prod }
+steps:
+  - { id: argument, tool: kubectl, args: { args: [apply, -f, k8s/], namespace: "{{ inputs.namespace }}" } }
+  - { id: leading, tool: kubectl, args: { args: [-n, prod, apply, -f, k8s/] } }
+  - { id: long, tool: kubectl, args: { args: [apply, -f, k8s/, --namespace, prod] } }
+  - { id: dev, tool: kubectl, args: { args: [apply, -f, k8s/, -n, dev] } }
+`;
+    const ws = await workspace('ask-prod', plan, 'ask:\n  - kubectl: "* -n prod *"\n');
+    const result = await runKsa(['policy', 'check', ws.plan, '--approve', 'write'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toMatch(/plan\.yaml: ask — argument \(always asked by ask kubectl: "\* -n prod \*" \(.*policy\.yaml:2\)\), leading \(.*\), long \(.*\) need approval \(--approve write\)/);
+    for (const id of ['argument', 'leading', 'long']) expect(result.stdout).toMatch(new RegExp(`^  ${id} +write +ask +ask kubectl: "\\* -n prod \\*"`, 'm'));
+    expect(result.stdout).toMatch(/^  dev +write +allow +–/m);
+  });
+});

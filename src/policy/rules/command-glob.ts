@@ -5,7 +5,9 @@ import picomatch from 'picomatch';
  * characters, `/` and spaces included (`kubectl: "get *"` covers
  * `get pods/web -n shop`), dots too (`rm -rf /*` covers `/.ssh`); `!` at the start is
  * literal, not a negation; matching is case-sensitive. Line breaks in the subject
- * count as spaces, so a multi-line command cannot slip past `*`.
+ * count as spaces, so a multi-line command cannot slip past `*`. A pattern ending in
+ * ` *` also matches the line without it (`"* -n prod *"` covers `get pods -n prod`):
+ * a step's namespace and context are shown last, where "anything after" is nothing.
  */
 const OPTIONS: picomatch.PicomatchOptions = { bash: true, dot: true, nonegate: true, windows: false };
 
@@ -25,7 +27,10 @@ export function compileGlob(pattern: string): GlobMatcher {
   if (known) return known;
   let test: (subject: string) => boolean;
   try {
-    test = picomatch(pattern, OPTIONS);
+    const whole = picomatch(pattern, OPTIONS);
+    const base = /(^|[^\\]) \*$/.test(pattern) ? pattern.slice(0, -2) : undefined;
+    const withoutRest = base === undefined ? undefined : base === '' ? (subject: string) => subject === '' : picomatch(base, OPTIONS);
+    test = withoutRest === undefined ? whole : (subject) => whole(subject) || withoutRest(subject);
   } catch (error) {
     throw new GlobSyntaxError(pattern, (error as Error).message);
   }

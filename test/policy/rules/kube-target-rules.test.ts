@@ -39,6 +39,31 @@ describe('ask rules over the namespace and the context', () => {
   });
 });
 
+describe('a rule ending in " *"', () => {
+  it('"* -n prod *" also matches a namespace that ends the line, however it was written, and not another namespace', async () => {
+    const policy = parsePolicy('ask:\n  - kubectl: "* -n prod *"\n', '/ws/.ksa/policy.yaml');
+    const steps: PlanInput['steps'] = [
+      { id: 'argument', tool: 'kubectl', args: { args: ['apply', '-f', 'k8s/'], namespace: 'prod' } },
+      { id: 'leading', tool: 'kubectl', args: { args: ['-n', 'prod', 'apply', '-f', 'k8s/'] } },
+      { id: 'long', tool: 'kubectl', args: { args: ['apply', '-f', 'k8s/', '--namespace', 'prod'] } },
+      { id: 'last', tool: 'kubectl', args: { args: ['apply', '-f', 'k8s/', '-n', 'prod'] } },
+      { id: 'middle', tool: 'kubectl', args: { args: ['get', 'pods', '-n', 'prod', '-o', 'wide'] } },
+      { id: 'shell', tool: 'shell', args: { command: 'kubectl apply -f k8s/ -n prod' } },
+      { id: 'other', tool: 'kubectl', args: { args: ['apply', '-f', 'k8s/'], namespace: 'production' } },
+    ];
+    const { decision } = await assessPolicy(PlanSchema.parse({ goal: 'kube', steps }), policy, 'write', options);
+    expect(Object.fromEntries(decision.steps.map((step) => [step.stepId, step.decision]))).toEqual({
+      argument: 'ask',
+      leading: 'ask',
+      long: 'ask',
+      last: 'ask',
+      middle: 'ask',
+      shell: 'ask',
+      other: 'allow',
+    });
+  });
+});
+
 describe('deny rules over kubectl subcommands', () => {
   it('match when global flags come before the subcommand', async () => {
     const deny = parsePolicy('deny:\n  - kubectl: "delete *"\n', '/ws/.ksa/policy.yaml');
