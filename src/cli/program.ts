@@ -49,7 +49,7 @@ Examples:
   $ ksa status               # the latest run
   $ ksa resume 20261125-1542 # a unique prefix of a run id is enough
 
-Exit codes: 0 succeeded, 1 run failed or the model could not be used, 2 invalid plan/usage/not approved, 130 cancelled (143 on SIGTERM).
+Exit codes: 0 succeeded, 1 run failed or the model could not be used, 2 invalid plan/usage/not approved, 130 cancelled (143 on SIGTERM, 129 on SIGHUP).
 Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_API_KEY, KSA_MODEL,
   KSA_MODEL_TIMEOUT_MS (how long a model may stay silent), KSA_REDIS_URL (the Redis of ksa worker and --redis).`,
     );
