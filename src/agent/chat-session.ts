@@ -388,8 +388,7 @@ export class ChatSession extends ChatSessionView {
   private async finishRun(state: RunState): Promise<void> {
     this.run = undefined;
     this.confirmCancel = false;
-    const stored = await this.deps.runs.read(state.runId).catch(() => undefined); // its error has secrets as ***
-    this.push({ kind: 'run', id: this.transcript.nextId(), runId: state.runId, status: state.status, lines: runSummaryLines(stored?.state ?? state).map((line) => this.deps.conversation.redact(line)) });
+    this.push({ kind: 'run', id: this.transcript.nextId(), runId: state.runId, status: state.status, lines: runSummaryLines(state).map((line) => this.deps.conversation.redact(line)) });
     this.setActivity('reflecting on the run');
     const outcome = await recordRunOutcome(this.deps, state);
     // Said like the chat's other model failures: the plain reflection below is not the model's.

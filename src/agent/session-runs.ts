@@ -1,7 +1,7 @@
 import type { LanguageModel } from 'ai';
 import { doneStepIds, initialRunState, seedRunView, type Plan, type RunState, type RunView } from '../planning/index.js';
 import type { ApprovalMode } from '../policy/rules/index.js';
-import { failedStepLogTails, localUser, planHash, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
+import { createRedactor, failedStepLogTails, localUser, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
 import { approvedKubeContext, type ToolRegistry } from '../tools/index.js';
@@ -141,9 +141,11 @@ export async function recordRunOutcome(deps: SessionRunDeps, state: RunState): P
 export function runSummaryLines(state: RunState): string[] {
   const counts = new Map<string, number>();
   for (const st of Object.values(state.steps)) counts.set(st.status, (counts.get(st.status) ?? 0) + 1);
+  // The error as the run's record has it: a secret input's value is *** (the session hides the environment's).
+  const secrets = createRedactor(secretInputValues(state.inputs));
   return [
     [...counts].map(([status, n]) => `${n} ${status.replace('_', ' ')}`).join(', '),
-    ...(state.error && state.status !== 'succeeded' ? [state.error] : []),
+    ...(state.error && state.status !== 'succeeded' ? [secrets.text(state.error)] : []),
   ];
 }
 
