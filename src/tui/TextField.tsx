@@ -1,5 +1,6 @@
 import { Text, useInput } from 'ink';
 import { useRef, useState } from 'react';
+import { editLine } from './line-editing.js';
 
 export type Props = {
   readonly value: string;
@@ -10,7 +11,7 @@ export type Props = {
 };
 
 /**
- * A one-line text field: typing, Backspace/Delete, Left/Right, Enter. A terminal may hand
+ * A one-line text field: typing, Backspace/Delete, Left/Right, Enter, and readline's editing keys (editLine). A terminal may hand
  * over several keys in one read (a held Backspace, key repeat over ssh): Ink delivers them
  * one after another before anything renders again, so the text and the cursor live in refs
  * each key updates at once. Kept in state only, every key of the read would edit the text
@@ -31,19 +32,7 @@ export function TextField({ value, placeholder, focus, onChange, onSubmit }: Pro
       if (key.upArrow || key.downArrow || (key.ctrl && input === 'c') || key.tab) return;
       if (key.return) return onSubmit(text.current);
       const before = text.current;
-      let next = before;
-      let at = cursor.current;
-      if (key.leftArrow) at = Math.max(0, at - 1);
-      else if (key.rightArrow) at = Math.min(before.length, at + 1);
-      else if (key.backspace || key.delete) {
-        if (at > 0) {
-          next = before.slice(0, at - 1) + before.slice(at);
-          at--;
-        }
-      } else if (input) {
-        next = before.slice(0, at) + input + before.slice(at);
-        at += input.length;
-      }
+      const { text: next, cursor: at } = editLine({ text: before, cursor: cursor.current }, input, key);
       text.current = next;
       cursor.current = at;
       redraw((count) => count + 1);
