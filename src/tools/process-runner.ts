@@ -95,6 +95,16 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
     stream.once('end', () => splitter.end());
   }
 
+  // The process exited but something it started still holds the pipes (`srv &` without a redirect): the step
+  // waits for that, and nothing on screen said why. Said once, as a line of the step's output.
+  let heldPipes: ReturnType<typeof setTimeout> | undefined;
+  subprocess.nodeChildProcess.once('exit', (code: number | null) => {
+    heldPipes = setTimeout(() => {
+      if (forwarding) options.onOutput?.(heldPipesNotice(label, code), 'stderr');
+    }, HELD_PIPES_NOTICE_MS);
+    heldPipes.unref();
+  });
+
   let aborted = false;
   const onAbort = () => {
     aborted = true;
@@ -117,6 +127,7 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   try {
     result = await subprocess;
   } finally {
+    clearTimeout(heldPipes);
     signal.removeEventListener('abort', onAbort);
     forwarding = false;
     if (!aborted) untrack();
@@ -133,6 +144,12 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
     throw new CommandFailedError({ label, exitCode: result.exitCode, signal: result.signal, stdout, stderr, truncated });
   }
   throw new ToolError({ message: `${label} failed: ${result.shortMessage ?? 'unknown error'}`, cause: result });
+}
+
+const HELD_PIPES_NOTICE_MS = 3000;
+
+function heldPipesNotice(label: string, code: number | null): string {
+  return `ksa: the ${label === 'command' ? 'shell' : label} exited${code === null ? '' : ` with code ${code}`}, but a process it started in the background still holds its output, and the step ends when that process does; to leave it running, start it with its output redirected (nohup … > file 2>&1 &)`;
 }
 
 /** The failure of a process that never started: usually a binary missing from PATH. */

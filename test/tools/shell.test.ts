@@ -22,6 +22,21 @@ describe('shell', () => {
     expect(ProcessOutputSchema.parse(output)).toEqual(output);
   });
 
+  it('a background process left holding the output: the step waits for it, and a line of its output says why', async () => {
+    const context = createToolContext(ws);
+    const output = await shellTool.execute({ command: 'sleep 4 & echo started' }, context);
+    expect(output).toEqual({ stdout: 'started', stderr: '', exitCode: 0 });
+    const notice = context.lines.find((entry) => entry.line.startsWith('ksa: '));
+    expect(notice).toMatchObject({ stream: 'stderr', line: expect.stringContaining('ksa: the shell exited with code 0, but a process it started in the background still holds its output') });
+    expect(notice!.line).toContain('nohup … > file 2>&1 &');
+  }, 15_000);
+
+  it('a background process started with its output redirected: the step ends with the shell, nothing said', async () => {
+    const context = createToolContext(ws);
+    await shellTool.execute({ command: 'sleep 4 > /dev/null 2>&1 & echo started' }, context);
+    expect(context.lines.map((entry) => entry.line)).toEqual(['started']);
+  });
+
   it('fails on a non-zero exit with the last stderr line in a one-line message', async () => {
     const error = await shellTool
       .execute({ command: 'echo partial; echo "first problem" >&2; echo "  real cause  " >&2; echo >&2; exit 3' }, createToolContext(ws))
