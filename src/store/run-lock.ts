@@ -3,24 +3,31 @@ import { hostname } from 'node:os';
 import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
+import { processStart, recognize } from '../tools/process-identity.js';
 import { withFileLock } from './file-lock.js';
 import { moveAside, setAside } from './set-aside.js';
 
-/** Who runs a run: one writer per run, named by pid so a dead one can be detected and replaced. */
+/**
+ * Who runs a run: one writer per run, named by pid so a dead one can be detected and replaced.
+ * Where /proc tells them, the boot id and the process's start time (clock ticks after boot) tell
+ * the owner from a later process that got its pid (a reboot, a restarted container, a wrap-around).
+ */
 export type LockOwner = {
   readonly pid: number;
   readonly hostname: string;
   readonly startedAt: string;
   readonly command: string;
+  readonly bootId?: string;
+  readonly startTicks?: number;
 };
 
 export class RunBusyError extends KsaError {
   readonly owner: LockOwner;
 
-  constructor({ runId, owner }: { runId: string; owner: LockOwner }) {
+  constructor({ runId, runDir, owner }: { runId: string; runDir: string; owner: LockOwner }) {
     super({
       name: 'RunBusyError',
-      message: `run ${runId} is being run by process ${owner.pid} (${owner.command}, since ${owner.startedAt}); wait for it, or stop it with: ksa cancel ${runId}`,
+      message: `run ${runId} is being run by ${ownerName(owner)} (${owner.command}, since ${owner.startedAt}); wait for it, or stop it with: ksa cancel ${runId}${takeOverHint(runDir, owner)}`,
     });
     this.owner = owner;
   }
@@ -30,13 +37,20 @@ const LOCK_FILE = 'owner.lock';
 const CANCEL_FILE = 'cancel.request';
 
 export function currentOwner(command: string): LockOwner {
-  return { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), command };
+  return { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), command, ...processStart(process.pid) };
 }
 
-/** A pid on this host that no longer exists means the owner died (kill -9, crash, closed laptop). */
+/**
+ * The owner died (kill -9, crash, closed laptop) when its pid no longer exists on this host, or now
+ * belongs to a process that started at another time or in another boot. A lock without a start
+ * time (written before ksa recorded one, or where there is no /proc) is judged by the pid alone.
+ * An owner on another host cannot be checked from here: it counts as alive.
+ */
 export function isOwnerAlive(owner: LockOwner): boolean {
   if (owner.hostname !== hostname()) return true;
-  if (owner.pid === process.pid) return true;
+  const recognized = recognize(owner.pid, owner);
+  if (recognized === 'other') return false;
+  if (recognized === 'same' || owner.pid === process.pid) return true;
   try {
     process.kill(owner.pid, 0);
     return true;
@@ -45,11 +59,37 @@ export function isOwnerAlive(owner: LockOwner): boolean {
   }
 }
 
+/**
+ * Only a process proven to be the owner is signalled: a pid that was reused
+ * (or cannot be told apart) may be anything, and SIGUSR2 kills most programs.
+ * An owner that is not signalled still sees a request by its poll.
+ */
+export function isConfirmedOwner(owner: LockOwner): boolean {
+  return owner.hostname === hostname() && recognize(owner.pid, owner) === 'same';
+}
+
+/** "process 123", or "process 123 on host h" for an owner on another machine. */
+export function ownerName(owner: LockOwner): string {
+  return owner.hostname === hostname() ? `process ${owner.pid}` : `process ${owner.pid} on host ${owner.hostname}`;
+}
+
+/** For an owner on another host, which ksa cannot check: how to take the run over once that host is gone. */
+export function takeOverHint(runDir: string, owner: LockOwner): string {
+  if (owner.hostname === hostname()) return '';
+  return `. ksa cannot check processes on ${owner.hostname}: if that host (or container) is gone, delete ${path.join(runDir, LOCK_FILE)} and try again`;
+}
+
 export async function readLockOwner(runDir: string): Promise<LockOwner | undefined> {
   try {
     const owner = JSON.parse(await readFile(path.join(runDir, LOCK_FILE), 'utf8')) as Partial<LockOwner>;
     if (typeof owner.pid !== 'number' || typeof owner.hostname !== 'string') return undefined;
-    return { pid: owner.pid, hostname: owner.hostname, startedAt: String(owner.startedAt ?? ''), command: String(owner.command ?? '') };
+    return {
+      pid: owner.pid,
+      hostname: owner.hostname,
+      startedAt: String(owner.startedAt ?? ''),
+      command: String(owner.command ?? ''),
+      ...(typeof owner.bootId === 'string' && Number.isSafeInteger(owner.startTicks) ? { bootId: owner.bootId, startTicks: owner.startTicks } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -95,7 +135,7 @@ export class RunLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const existing = await readLockOwner(runDir);
-      if (existing && isOwnerAlive(existing)) throw new RunBusyError({ runId, owner: existing });
+      if (existing && isOwnerAlive(existing)) throw new RunBusyError({ runId, runDir, owner: existing });
       if (!existing && (await isFresh(file))) {
         // Being written by another process this very moment: give it a moment.
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -114,7 +154,7 @@ export class RunLock {
       if (backup) onWarning(`${file} is unreadable (not an owner record); moved it to ${backup} and took the run over, as no live process can be named as its owner`);
     }
     const existing = await readLockOwner(runDir);
-    if (existing && isOwnerAlive(existing)) throw new RunBusyError({ runId, owner: existing });
+    if (existing && isOwnerAlive(existing)) throw new RunBusyError({ runId, runDir, owner: existing });
     throw new KsaError({ name: 'RunLockError', message: `could not take run ${runId}: its lock (${file}) keeps changing; is another ksa taking it right now? Try again.` });
   }
 
@@ -142,7 +182,7 @@ export async function requestCancel(runDir: string, owner: LockOwner): Promise<v
   await writeFile(path.join(runDir, CANCEL_FILE), JSON.stringify({ requestedAt: new Date().toISOString(), by: process.pid }), { mode: 0o600 });
   try {
     // Wakes the owner at once; it also polls, so a missed signal only delays.
-    if (owner.hostname === hostname()) process.kill(owner.pid, 'SIGUSR2');
+    if (isConfirmedOwner(owner)) process.kill(owner.pid, 'SIGUSR2');
   } catch {
     // Gone already: the poll or the resume will see the request.
   }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LockOwner } from './run-lock.js';
+import { isConfirmedOwner, type LockOwner } from './run-lock.js';
 
 /** A pause/resume request for a run's live owner: the latest one wins (pause then resume = resume). */
 const PAUSE_FILE = 'pause.request';
@@ -14,7 +14,8 @@ export async function requestPause(runDir: string, owner: LockOwner, paused: boo
   // Addressed to this owner: a request it never read must not pause the process that takes the run over next.
   await writeFile(path.join(runDir, PAUSE_FILE), JSON.stringify({ paused, requestedAt: new Date().toISOString(), by: process.pid, to: owner.pid, host: owner.hostname }), { mode: 0o600 });
   try {
-    if (owner.hostname === hostname()) process.kill(owner.pid, 'SIGUSR2');
+    // Its poll sees the request too: a pid that may not be the owner any more is not signalled.
+    if (isConfirmedOwner(owner)) process.kill(owner.pid, 'SIGUSR2');
   } catch {
     // Gone already: nothing to pause; the caller sees the owner is dead.
   }

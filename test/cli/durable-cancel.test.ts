@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +75,45 @@ describe.concurrent('ksa cancel', () => {
     const again = await runKsa(['cancel', runId], { home });
     expectExit(again, 2);
     expect(again.stderr).toMatch(/already finished \(cancelled\); there is nothing to cancel/);
+  });
+
+  // The pid of the dead owner was taken since (a reboot, a restarted container, a wrap-around).
+  it('of an interrupted run whose owner pid now belongs to another process: shown interrupted, rolled back here, that process never signalled', async () => {
+    const { ksa, dir, home, runId } = await startLongRun(sandbox, 'pid-reused', leftovers);
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    // Dies of SIGUSR2, as most programs do.
+    const bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
+    leftovers.add(bystander.pid!);
+    const lockFile = path.join(home, 'runs', runId, 'owner.lock');
+    writeFileSync(lockFile, JSON.stringify({ ...JSON.parse(readFileSync(lockFile, 'utf8')), pid: bystander.pid }));
+
+    const runs = await ksaJson<{ runs: { runId: string; status: string }[] }>(['runs'], { home });
+    expect(runs.runs.find((run) => run.runId === runId)?.status).toBe('interrupted');
+    const cancel = await runKsa(['cancel', runId, '--yes'], { home, cwd: dir, timeoutMs: 20_000 });
+    expectExit(cancel, 0);
+    expect(cancel.stderr).toContain(`Run ${runId} is interrupted: its process is gone.`);
+    expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
+    expect(bystander.exitCode).toBeNull();
+    expect(bystander.signalCode).toBeNull();
+    expect(isProcessAlive(bystander.pid!)).toBe(true);
+    bystander.kill('SIGKILL');
+  });
+
+  it('of a run owned on another host: the request names that host, and its timeout says how to take the run over', async () => {
+    const { ksa, home, runId } = await startLongRun(sandbox, 'other-host', leftovers);
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    const lockFile = path.join(home, 'runs', runId, 'owner.lock');
+    writeFileSync(lockFile, JSON.stringify({ ...JSON.parse(readFileSync(lockFile, 'utf8')), hostname: '3f9c2a1b7d0e' }));
+    const cancel = await runKsa(['cancel', runId, '--timeout', '1'], { home, timeoutMs: 20_000 });
+    expectExit(cancel, 1);
+    expect(cancel.stderr).toMatch(new RegExp(`^Asking process \\d+ on host 3f9c2a1b7d0e to cancel run ${runId}`));
+    expect(cancel.stderr).toContain(`ksa: run ${runId} has not finished 1s after the cancel request; see: ksa status ${runId}. ksa cannot check processes on 3f9c2a1b7d0e: if that host (or container) is gone, delete ${lockFile} and try again\n`);
+    const resume = await runKsa(['resume', runId, '--yes'], { home });
+    expectExit(resume, 2);
+    expect(resume.stderr).toContain(`on host 3f9c2a1b7d0e (ksa run`);
+    expect(resume.stderr).toContain(`delete ${lockFile} and try again`);
   });
 
   it('of an interrupted run whose only step to undo was running: its rollback is announced and asked for, never run unasked', async () => {

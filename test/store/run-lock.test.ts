@@ -3,7 +3,8 @@ import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clearCancelRequest, readLockOwner, readProcessGroups, recordProcessGroups, requestCancel, RunBusyError, RunLock, watchCancelRequest } from '../../src/store/index.js';
+import { clearCancelRequest, isOwnerAlive, readLockOwner, readProcessGroups, recordProcessGroups, requestCancel, requestPause, RunBusyError, RunLock, watchCancelRequest, type LockOwner } from '../../src/store/index.js';
+import { currentBootId, processStart, startTicksFromStat } from '../../src/tools/process-identity.js';
 import { createTempDir, waitFor } from '../helpers/tool-context.js';
 import { deadPid, modeOf } from '../helpers/store-fixtures.js';
 
@@ -92,15 +93,109 @@ describe('RunLock', () => {
   });
 });
 
+// A pid is reused (reboot, restarted container where ksa is pid 1 again, wrap-around): the
+// boot id and start time recorded in owner.lock tell the owner from whoever has its pid now.
+describe.runIf(currentBootId() !== undefined)('an owner told apart from a later process with its pid', () => {
+  /** A live process with no SIGUSR2 handler: the signal would kill it. */
+  function bystander() {
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    return { pid: child.pid!, exited, stop: () => child.kill('SIGKILL') };
+  }
+
+  it('acquire records the boot id and the start time of this process', async () => {
+    const lock = await RunLock.acquire(dir, 'r1', 'ksa run plan.yaml');
+    expect(await readLockOwner(dir)).toMatchObject({ pid: process.pid, bootId: currentBootId(), startTicks: processStart(process.pid)!.startTicks });
+    await lock.release();
+  });
+
+  it('a lock whose pid now belongs to a process that started at another time is a dead owner: taken over', async () => {
+    const other = bystander();
+    try {
+      const start = processStart(other.pid)!;
+      await writeOwner(other.pid, { bootId: start.bootId, startTicks: start.startTicks - 1 });
+      expect(isOwnerAlive((await readLockOwner(dir))!)).toBe(false);
+      const lock = await RunLock.acquire(dir, 'r1', 'ksa resume r1');
+      expect((await readLockOwner(dir))?.pid).toBe(process.pid);
+      await lock.release();
+    } finally {
+      other.stop();
+    }
+  });
+
+  it('a lock naming this very pid from another start (a restarted container: ksa is pid 1 again) is taken over, not "running in this process"', async () => {
+    const { bootId, startTicks } = processStart(process.pid)!;
+    await writeOwner(process.pid, { bootId, startTicks: startTicks + 7 });
+    const lock = await RunLock.acquire(dir, 'r1', 'ksa resume r1');
+    expect(await readLockOwner(dir)).toMatchObject({ pid: process.pid, startTicks, command: 'ksa resume r1' });
+    await lock.release();
+  });
+
+  it('a lock from another boot is a dead owner, even with a live pid and the same start time', async () => {
+    const { startTicks } = processStart(process.pid)!;
+    await writeOwner(process.pid, { bootId: '00000000-0000-0000-0000-000000000000', startTicks });
+    expect(isOwnerAlive((await readLockOwner(dir))!)).toBe(false);
+  });
+
+  it('a live owner with its recorded start time is alive', async () => {
+    const other = bystander();
+    try {
+      await writeOwner(other.pid, { ...processStart(other.pid) });
+      expect(isOwnerAlive((await readLockOwner(dir))!)).toBe(true);
+      await expect(RunLock.acquire(dir, 'r1', 'ksa resume r1')).rejects.toBeInstanceOf(RunBusyError);
+    } finally {
+      other.stop();
+    }
+  });
+
+  it('cancel and pause requests never signal a process that is not provably the owner', async () => {
+    const other = bystander();
+    try {
+      const start = processStart(other.pid)!;
+      const reused: LockOwner = { pid: other.pid, hostname: hostname(), startedAt: '', command: 'ksa run', bootId: start.bootId, startTicks: start.startTicks + 1 };
+      const unrecorded: LockOwner = { pid: other.pid, hostname: hostname(), startedAt: '', command: 'ksa run' };
+      for (const owner of [reused, unrecorded]) {
+        await requestCancel(dir, owner);
+        await requestPause(dir, owner, true);
+      }
+      // Still sleeping: SIGUSR2 would have ended it.
+      const signal = await Promise.race([other.exited, new Promise((resolve) => setTimeout(() => resolve('alive'), 300))]);
+      expect(signal).toBe('alive');
+      // The request files are there for a real owner's poll.
+      expect((await readdir(dir)).sort()).toEqual(['cancel.request', 'pause.request']);
+    } finally {
+      other.stop();
+    }
+  });
+
+  it('the start time is read after the last ")" of the command name, which may hold spaces and parentheses', () => {
+    const rest = 'S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 424242 1000 50';
+    expect(startTicksFromStat(`123 (node) ${rest}`)).toBe(424242);
+    expect(startTicksFromStat(`123 (a) b (c) d) ${rest}`)).toBe(424242);
+    expect(startTicksFromStat('garbage')).toBeUndefined();
+  });
+});
+
+describe('an owner on another host', () => {
+  it('counts as alive (it cannot be checked) and the refusal names the host and how to take the run over', async () => {
+    await writeOwner(await deadPid(), { hostname: 'ci-3f9c2a1b' });
+    const error = await RunLock.acquire(dir, 'r9', 'ksa resume r9').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RunBusyError);
+    expect((error as Error).message).toMatch(/^run r9 is being run by process \d+ on host ci-3f9c2a1b \(ksa run other\.yaml, since [^)]+\); wait for it, or stop it with: ksa cancel r9\. ksa cannot check processes on ci-3f9c2a1b: if that host \(or container\) is gone, delete (.+) and try again$/);
+    expect((error as Error).message).toContain(lockFile());
+  });
+});
+
 describe('cancel requests and process groups', () => {
   it('requestCancel writes a 0600 request and wakes the owner with SIGUSR2; the watcher fires once and removes it', async () => {
     let cancels = 0;
     const stop = watchCancelRequest(dir, () => cancels++, 60_000); // only the signal can wake it this fast
     try {
-      await requestCancel(dir, { pid: process.pid, hostname: hostname(), startedAt: '', command: 'self' });
+      const self = { pid: process.pid, hostname: hostname(), startedAt: '', command: 'self', ...processStart(process.pid) };
+      await requestCancel(dir, self);
       expect(await waitFor(() => cancels === 1, 2000)).toBe(true);
       expect(await readdir(dir)).not.toContain('cancel.request');
-      await requestCancel(dir, { pid: process.pid, hostname: hostname(), startedAt: '', command: 'self' });
+      await requestCancel(dir, self);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(cancels).toBe(1);
     } finally {

@@ -1,5 +1,5 @@
 import { isFinished, rollbackOnCancel, type RunStatus } from '../../planning/index.js';
-import { liveOwner, requestCancel, runDir, secretValues, type RunRecord } from '../../store/index.js';
+import { liveOwner, ownerName, requestCancel, runDir, secretValues, takeOverHint, type RunRecord } from '../../store/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -26,7 +26,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   if (isFinished(status)) throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to cancel` });
 
   if (owner) {
-    writeLine(io.stderr, `Asking process ${owner.pid} to cancel run ${runId}; it aborts running steps and rolls back…`);
+    writeLine(io.stderr, `Asking ${ownerName(owner)} to cancel run ${runId}; it aborts running steps and rolls back…`);
     const dir = runDir(stores.home, runId);
     await requestCancel(dir, owner);
     const final = await waitUntilFinished(() => stores.runs.read(runId), () => liveOwner(dir), timeoutMs);
@@ -37,7 +37,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
       });
     }
     if (!final) {
-      throw new CliError({ message: `run ${runId} has not finished ${timeoutMs / 1000}s after the cancel request; see: ksa status ${runId}`, exitCode: ExitCode.runFailed });
+      throw new CliError({ message: `run ${runId} has not finished ${timeoutMs / 1000}s after the cancel request; see: ksa status ${runId}${takeOverHint(dir, owner)}`, exitCode: ExitCode.runFailed });
     }
     return report(io, final, flags.json === true);
   }

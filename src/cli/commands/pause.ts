@@ -1,5 +1,5 @@
 import { isFinished, type RunStatus } from '../../planning/index.js';
-import { liveOwner, requestPause, runDir, withdrawPause, type LockOwner, type RunRecord } from '../../store/index.js';
+import { liveOwner, ownerName, requestPause, runDir, takeOverHint, withdrawPause, type LockOwner, type RunRecord } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -28,7 +28,7 @@ export async function pauseCommand(io: CliIO, runIdArg: string, flags: PauseFlag
   // A run that is failing or being cancelled is undoing what it did: that is not paused halfway.
   const stopping = stoppingBecause(record);
   if (stopping) throw new CliError({ message: `run ${runId} is rolling back (${stopping}); a rollback is not paused. Follow it with: ksa status ${runId}` });
-  writeLine(io.stderr, `Asking process ${owner.pid} to pause run ${runId}…`);
+  writeLine(io.stderr, `Asking ${ownerName(owner)} to pause run ${runId}…`);
   report(io, await changeLiveRun(stores, runId, owner, true, timeoutMs), flags.json === true);
   return ExitCode.ok;
 }
@@ -66,7 +66,7 @@ async function changeLiveRun(stores: Stores, runId: string, owner: LockOwner, pa
       await withdrawPause(dir);
       const now = await stores.runs.read(runId).catch(() => undefined);
       if (now?.state.status === (paused ? 'paused' : 'running')) return now;
-      throw new CliError({ message: `run ${runId} has not ${paused ? 'paused' : 'resumed'} ${Math.round(timeoutMs / 1000)}s after the request, which is withdrawn; see: ksa status ${runId}`, exitCode: ExitCode.runFailed });
+      throw new CliError({ message: `run ${runId} has not ${paused ? 'paused' : 'resumed'} ${Math.round(timeoutMs / 1000)}s after the request, which is withdrawn; see: ksa status ${runId}${takeOverHint(dir, owner)}`, exitCode: ExitCode.runFailed });
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

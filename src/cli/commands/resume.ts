@@ -1,5 +1,5 @@
 import { isFinished, rollbackStandsAlone, type Step } from '../../planning/index.js';
-import { secretValues, storedWithoutSecret } from '../../store/index.js';
+import { ownerName, runDir, secretValues, storedWithoutSecret, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -41,7 +41,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     return (await import('./pause.js')).resumeLiveRun(io, stores, runId, owner, flags.json === true);
   }
   if (owner) {
-    throw new CliError({ message: `run ${runId} is still running in process ${owner.pid} (${owner.command}); wait for it, or stop it with: ksa cancel ${runId}` });
+    throw new CliError({ message: `run ${runId} is still running in ${ownerName(owner)} (${owner.command}); wait for it, or stop it with: ksa cancel ${runId}${takeOverHint(runDir(stores.home, runId), owner)}` });
   }
   const inputs = parseInputs(flags.input);
   const mode = parseApprovalMode(flags.approve);
