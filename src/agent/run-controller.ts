@@ -1,6 +1,6 @@
 import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type Plan, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { readProcessGroups, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
-import { guardKubeContext, killAllProcessGroups, onProcessGroupsChanged, riskOptions, terminateProcessGroups, type ToolRegistry } from '../tools/index.js';
+import { groupNames, guardKubeContext, killAllProcessGroups, onProcessGroupsChanged, riskOptions, stopLeftoverGroups, unsureGroupsText, type ToolRegistry } from '../tools/index.js';
 import { EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
 import { KsaError } from '../planning/ksa-error.js';
 import { plural } from '../planning/plural.js';
@@ -89,8 +89,9 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   const continuing = options.mode !== 'fresh';
   if (continuing) {
     // After a kill -9 the steps that were running may still be: stop them before anything runs again.
-    const leftover = await terminateProcessGroups(await readProcessGroups(run.dir, warn));
-    if (leftover > 0) warn(`stopped ${plural(leftover, 'process group')} left running by the interrupted run`);
+    const { stopped, unsure } = await stopLeftoverGroups(await readProcessGroups(run.dir, warn));
+    if (stopped.length > 0) warn(`stopped ${plural(stopped.length, 'process group')} left running by the interrupted run: ${groupNames(stopped)}`);
+    if (unsure.length > 0) warn(unsureGroupsText(unsure, 'the interrupted run'));
   }
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
   const redactor = run.redactor.with(secretInputValues(options.inputs ?? {}));

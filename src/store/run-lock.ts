@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
-import { processStart, recognize } from '../tools/process-identity.js';
+import type { ProcessGroup, RecordedGroup } from '../tools/process-groups.js';
+import { currentBootId, processStart, recognize } from '../tools/process-identity.js';
 import { withFileLock } from './file-lock.js';
 import { moveAside, setAside } from './set-aside.js';
 
@@ -220,13 +221,18 @@ export async function clearCancelRequest(runDir: string): Promise<void> {
 
 const PROCESSES_FILE = 'processes.json';
 
-/** Records the process groups a run's steps are running right now (small, written synchronously). */
-export function recordProcessGroups(runDir: string, groups: readonly number[]): void {
+/**
+ * Records the process groups a run's steps are running right now (small, written synchronously),
+ * with their leaders' start times and the boot id: resume stops only groups that are still these.
+ */
+export function recordProcessGroups(runDir: string, groups: readonly ProcessGroup[]): void {
   const file = path.join(runDir, PROCESSES_FILE);
   const temp = `${file}.${process.pid}.tmp`;
+  const startTicks = Object.fromEntries(groups.flatMap((group) => (group.startTicks === undefined ? [] : [[String(group.id), group.startTicks]])));
+  const bootId = currentBootId();
   try {
     // Temp file + rename: a kill -9 mid-write leaves the old record, never an empty one.
-    writeFileSync(temp, JSON.stringify({ pid: process.pid, groups }), { mode: 0o600 });
+    writeFileSync(temp, JSON.stringify({ pid: process.pid, groups: groups.map((group) => group.id), ...(bootId !== undefined ? { bootId, startTicks } : {}) }), { mode: 0o600 });
     renameSync(temp, file);
   } catch {
     // Only a help for resume after a crash: never worth failing a step for.
@@ -234,7 +240,7 @@ export function recordProcessGroups(runDir: string, groups: readonly number[]): 
 }
 
 /** The groups a crashed owner left running, to stop before its steps run again. */
-export async function readProcessGroups(runDir: string, onWarning: (message: string) => void = () => {}): Promise<number[]> {
+export async function readProcessGroups(runDir: string, onWarning: (message: string) => void = () => {}): Promise<RecordedGroup[]> {
   const file = path.join(runDir, PROCESSES_FILE);
   let text: string;
   try {
@@ -242,13 +248,23 @@ export async function readProcessGroups(runDir: string, onWarning: (message: str
   } catch {
     return [];
   }
-  let groups: unknown;
+  let record: { groups?: unknown; bootId?: unknown; startTicks?: unknown } | null | undefined;
   try {
-    groups = (JSON.parse(text) as { groups?: unknown } | null)?.groups;
+    record = JSON.parse(text) as typeof record;
   } catch {
-    groups = undefined;
+    record = undefined;
   }
-  if (Array.isArray(groups)) return groups.filter((pid): pid is number => Number.isInteger(pid) && pid > 1);
+  const groups = record?.groups;
+  if (Array.isArray(groups)) {
+    const bootId = typeof record?.bootId === 'string' ? record.bootId : undefined;
+    const ticks = typeof record?.startTicks === 'object' && record.startTicks !== null ? (record.startTicks as Record<string, unknown>) : {};
+    return groups
+      .filter((id): id is number => Number.isInteger(id) && id > 1)
+      .map((id) => {
+        const startTicks = ticks[String(id)];
+        return bootId !== undefined && Number.isSafeInteger(startTicks) ? { id, bootId, startTicks: startTicks as number } : { id };
+      });
+  }
   await setAside(file, 'is unreadable (not a list of process groups)', 'went on without it: processes the interrupted run left running cannot be stopped automatically; check for them by hand', onWarning);
   return [];
 }

@@ -7,7 +7,8 @@ export { toolsAsJson } from './tools-json.js';
 export type { ToolJson } from './tools-json.js';
 export { runProcess, ProcessOutputSchema } from './process-runner.js';
 export type { ProcessOutput, RunProcessOptions } from './process-runner.js';
-export { DEFAULT_KILL_GRACE_MS, killAllProcessGroups, liveProcessGroups, onProcessGroupsChanged, terminateProcessGroups } from './process-groups.js';
+export { DEFAULT_KILL_GRACE_MS, groupNames, killAllProcessGroups, liveProcessGroups, onProcessGroupsChanged, stopLeftoverGroups, trackedProcessGroups, unsureGroupsText } from './process-groups.js';
+export type { ProcessGroup, RecordedGroup } from './process-groups.js';
 export { shellTool, ShellInputSchema } from './shell.js';
 export { createArgvTool, kubectlTool, helmTool, dockerTool, podmanTool, ArgvInputSchema } from './argv-tools.js';
 export {

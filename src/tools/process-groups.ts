@@ -1,16 +1,27 @@
+import { plural } from '../planning/plural.js';
+import { commandLineOf, recognize, startTicksOf } from './process-identity.js';
+
 /**
  * Every process a tool starts leads its own process group (spawned detached), so
  * signalling `-pid` reaches the whole tree it forked. Detached groups do not get
  * the terminal's Ctrl-C, so ksa has to signal them itself: this module keeps the
  * groups of the processes that are still running.
  */
-const live = new Set<number>();
-const listeners = new Set<(groups: readonly number[]) => void>();
+/** A group a tool started: its id (its leader's pid) and when that leader started, where /proc tells. */
+export type ProcessGroup = { readonly id: number; readonly startTicks?: number };
+
+/** A group as a crashed run recorded it, with the boot it was started in. */
+export type RecordedGroup = ProcessGroup & { readonly bootId?: string };
+
+const live = new Map<number, ProcessGroup>();
+const listeners = new Set<(groups: readonly ProcessGroup[]) => void>();
 let exitHookInstalled = false;
 
 /** Remembers a group until the returned function is called. */
 export function trackProcessGroup(pid: number): () => void {
-  live.add(pid);
+  // Read now, while the leader is surely the process just spawned (not yet reaped, so its pid is not free).
+  const startTicks = startTicksOf(pid);
+  live.set(pid, { id: pid, ...(startTicks !== undefined ? { startTicks } : {}) });
   installExitHook();
   notify();
   return () => {
@@ -23,14 +34,14 @@ export function trackProcessGroup(pid: number): () => void {
  * crash (kill -9) they are still running, and resume must stop them before it
  * starts the same steps again.
  */
-export function onProcessGroupsChanged(listener: (groups: readonly number[]) => void): () => void {
+export function onProcessGroupsChanged(listener: (groups: readonly ProcessGroup[]) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
 function notify(): void {
   if (listeners.size === 0) return;
-  const groups = [...live];
+  const groups = [...live.values()];
   for (const listener of listeners) listener(groups);
 }
 
@@ -38,11 +49,63 @@ function notify(): void {
 export const DEFAULT_KILL_GRACE_MS = 2000;
 const GROUP_POLL_MS = 50;
 
-/** SIGTERM to each group still alive, SIGKILL to those alive after `graceMs`. Returns how many were running. */
-export async function terminateProcessGroups(pids: readonly number[], graceMs = DEFAULT_KILL_GRACE_MS): Promise<number> {
-  const alive = pids.filter((pid) => pid > 1 && isProcessGroupAlive(pid));
-  await Promise.all(alive.map((pid) => stopProcessGroup(pid, graceMs)));
-  return alive.length;
+/** A group named for the user: its id and its leader's command line. */
+export type NamedGroup = { readonly id: number; readonly command?: string };
+
+/**
+ * Stops the groups a dead process recorded (SIGTERM, then SIGKILL after
+ * `graceMs`), but only those still provably its own. `stopped` were; `unsure`
+ * live on, as they may belong to someone else now.
+ */
+export async function stopLeftoverGroups(groups: readonly RecordedGroup[], graceMs = DEFAULT_KILL_GRACE_MS): Promise<{ stopped: NamedGroup[]; unsure: NamedGroup[] }> {
+  const stopped: NamedGroup[] = [];
+  const unsure: NamedGroup[] = [];
+  for (const group of groups) {
+    if (group.id <= 1 || !isProcessGroupAlive(group.id)) continue;
+    const named = { id: group.id, ...optionalCommand(group.id) };
+    const verdict = leftoverVerdict(group);
+    if (verdict === 'ours') stopped.push(named);
+    else if (verdict === 'unsure') unsure.push(named);
+  }
+  await Promise.all(stopped.map((group) => stopProcessGroup(group.id, graceMs)));
+  return { stopped, unsure };
+}
+
+/**
+ * Whether a live group with a recorded id is still the one recorded. A group
+ * id is its leader's pid, and Linux does not hand out a pid while a group (or
+ * session) of that id has a member. So:
+ * - the leader lives with its recorded start time: it is the recorded group;
+ * - another boot, or another process holding the pid now (another start time):
+ *   the recorded group ended before that pid could be reused, so the group of
+ *   that id now is someone else's;
+ * - the leader is gone but the group lives: either the recorded group's other
+ *   members kept the id reserved since, or the group ended, a new process got
+ *   the pid, made its own group and exited, leaving its children. Nothing
+ *   visible tells these apart, so it is left alone (and named to the user).
+ * A record without a start time (older ksa, no /proc) is trusted as before.
+ */
+function leftoverVerdict(group: RecordedGroup): 'ours' | 'not ours' | 'unsure' {
+  if (group.startTicks === undefined || group.bootId === undefined) return 'ours';
+  const recognized = recognize(group.id, { bootId: group.bootId, startTicks: group.startTicks });
+  if (recognized === 'same') return 'ours';
+  return recognized === 'other' ? 'not ours' : 'unsure';
+}
+
+function optionalCommand(pid: number): { command?: string } {
+  const command = commandLineOf(pid);
+  return command === undefined ? {} : { command };
+}
+
+/** The warning for groups left alone by stopLeftoverGroups; `by` is whoever left them ("the interrupted run"). */
+export function unsureGroupsText(groups: readonly NamedGroup[], by: string): string {
+  const ids = groups.map((group) => group.id).join(',');
+  return `did not stop ${plural(groups.length, 'process group')} ${by} may have left running (${groupNames(groups)}): ${groups.length > 1 ? 'their leaders are' : 'its leader is'} gone, so ksa cannot tell ${groups.length > 1 ? 'they are' : 'it is'} still its own; check with: ps -o pid,args -g ${ids}`;
+}
+
+/** "123 (sh -c make), 456" for messages. */
+export function groupNames(groups: readonly NamedGroup[]): string {
+  return groups.map((group) => (group.command ? `${group.id} (${group.command})` : String(group.id))).join(', ');
 }
 
 /**
@@ -76,7 +139,7 @@ export function signalProcessGroup(pid: number, signal: NodeJS.Signals): boolean
   }
 }
 
-/** A group id stays reserved while any member lives, so this cannot hit an unrelated process. */
+/** Whether any process is in group `pid` (which may not be the group once recorded under that id: see leftoverVerdict). */
 export function isProcessGroupAlive(pid: number): boolean {
   try {
     process.kill(-pid, 0);
@@ -94,7 +157,7 @@ export function isProcessGroupAlive(pid: number): boolean {
  */
 export function killAllProcessGroups(signal: NodeJS.Signals = 'SIGKILL'): number {
   let count = 0;
-  for (const pid of live) {
+  for (const pid of live.keys()) {
     if (signalProcessGroup(pid, signal)) count++;
   }
   return count;
@@ -102,7 +165,12 @@ export function killAllProcessGroups(signal: NodeJS.Signals = 'SIGKILL'): number
 
 /** The ids of the groups still tracked (for diagnostics and tests). */
 export function liveProcessGroups(): readonly number[] {
-  return [...live];
+  return [...live.keys()];
+}
+
+/** The groups still tracked, with their leaders' start times (what a run records). */
+export function trackedProcessGroups(): readonly ProcessGroup[] {
+  return [...live.values()];
 }
 
 // Like execa's `cleanup` (which it skips for detached processes): a ksa that

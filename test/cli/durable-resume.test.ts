@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,7 +82,7 @@ describe.concurrent('ksa resume', () => {
     expectExit(resume, 0);
     expect(resume.stderr).toMatch(/Resuming: 1 of 3 steps are done and will not run again \(first\)/);
     expect(resume.stderr).toMatch(/long was running when the run stopped and will run again/);
-    expect(resume.stderr).toMatch(/stopped 1 process group left running by the interrupted run/);
+    expect(resume.stderr).toMatch(new RegExp(`stopped 1 process group left running by the interrupted run: ${longPid} \\(\\S*sh -c echo .* long\\.pids`));
     expect(isProcessAlive(longPid)).toBe(false);
     const events = parseNdjson(resume.stdout);
     expect(expectWellFormedRun(events)).toBe('succeeded');
@@ -92,6 +93,27 @@ describe.concurrent('ksa resume', () => {
     expect(counts.get('after got first-output')).toBe(1);
     const final = await ksaJson<StatusDoc>(['status', runId], { home });
     expect(final.steps.map((step) => step.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  });
+
+  it('after a crash, a recorded process group id that another process has taken since is not stopped', async () => {
+    const { dir, home, runId, longPid } = await crashedLongRun('group-reused');
+    killGroup(longPid); // the leftover ended on its own: its group id is free
+    // An unrelated process group that got that id, as after a reboot or a wrap-around.
+    const bystander = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
+    leftovers.add(bystander.pid!);
+    const file = path.join(home, 'runs', runId, 'processes.json');
+    const recorded = JSON.parse(readFileSync(file, 'utf8')) as { groups: number[]; startTicks: Record<string, number> };
+    expect(recorded.groups).toEqual([longPid]);
+    writeFileSync(file, JSON.stringify({ ...recorded, groups: [bystander.pid], startTicks: { [String(bystander.pid)]: recorded.startTicks[String(longPid)] } }));
+
+    writeFileSync(path.join(dir, 'fast'), '');
+    const resume = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
+    expectExit(resume, 0);
+    expect(resume.stderr).not.toMatch(/stopped \d+ process group/);
+    expect(bystander.exitCode).toBeNull();
+    expect(bystander.signalCode).toBeNull();
+    expect(isProcessAlive(bystander.pid!)).toBe(true);
+    killGroup(bystander.pid!);
   });
 
   it('after a crash, a failure in the resumed run rolls back the step that succeeded before the crash', async () => {

@@ -215,13 +215,15 @@ describe('cancel requests and process groups', () => {
     }
   });
 
-  it('recordProcessGroups / readProcessGroups round-trip (0600), junk is ignored', async () => {
-    recordProcessGroups(dir, [4242, 4343]);
-    expect(await readProcessGroups(dir)).toEqual([4242, 4343]);
+  it('recordProcessGroups / readProcessGroups round-trip (0600) with the leaders\' start times, junk is ignored', async () => {
+    recordProcessGroups(dir, [{ id: 4242, startTicks: 777 }, { id: 4343 }]);
+    const bootId = currentBootId();
+    expect(await readProcessGroups(dir)).toEqual(bootId === undefined ? [{ id: 4242 }, { id: 4343 }] : [{ id: 4242, bootId, startTicks: 777 }, { id: 4343 }]);
     expect(await modeOf(path.join(dir, 'processes.json'))).toBe(0o600);
     expect(JSON.parse(await readFile(path.join(dir, 'processes.json'), 'utf8')).pid).toBe(process.pid);
+    // As an older ksa wrote it: ids only.
     await writeFile(path.join(dir, 'processes.json'), '{"groups":[1,0,-5,"x",77.5,99]}');
-    expect(await readProcessGroups(dir)).toEqual([99]);
+    expect(await readProcessGroups(dir)).toEqual([{ id: 99 }]);
     await writeFile(path.join(dir, 'processes.json'), 'garbage');
     expect(await readProcessGroups(dir)).toEqual([]);
   });

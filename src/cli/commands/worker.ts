@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
 import { createRedactor, ensurePrivateDir, ksaHome, readProcessGroups, recordProcessGroups, secretValues } from '../../store/index.js';
-import { createBuiltinRegistry, killAllProcessGroups, liveProcessGroups, onProcessGroupsChanged, terminateProcessGroups } from '../../tools/index.js';
+import { createBuiltinRegistry, groupNames, killAllProcessGroups, liveProcessGroups, onProcessGroupsChanged, stopLeftoverGroups, trackedProcessGroups, unsureGroupsText, type ProcessGroup } from '../../tools/index.js';
 import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, WorkerNameTakenError, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -68,11 +68,15 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
   });
   // The name is ours now, so that worker is gone: its attempts were lost (and retried elsewhere), but
   // the processes it started live on; stopped like those of a local run on resume.
-  const record = (groups: readonly number[]) => processDir && recordProcessGroups(processDir, groups);
+  const record = (groups: readonly ProcessGroup[]) => processDir && recordProcessGroups(processDir, groups);
   const stopRecording = onProcessGroupsChanged(record);
-  record(liveProcessGroups());
-  const stopped = await terminateProcessGroups(leftover.filter((group) => !liveProcessGroups().includes(group)));
-  if (stopped > 0) log({ type: 'leftovers_stopped', processGroups: stopped }, `ksa worker ${name}: stopped ${plural(stopped, 'process group')} left running by an earlier worker named ${name}`);
+  record(trackedProcessGroups());
+  const { stopped, unsure } = await stopLeftoverGroups(leftover.filter((group) => !liveProcessGroups().includes(group.id)));
+  if (stopped.length > 0) log({ type: 'leftovers_stopped', processGroups: stopped.length }, `ksa worker ${name}: stopped ${plural(stopped.length, 'process group')} left running by an earlier worker named ${name}: ${groupNames(stopped)}`);
+  if (unsure.length > 0) {
+    const message = unsureGroupsText(unsure, `an earlier worker named ${name}`);
+    log({ type: 'warning', message }, `ksa worker ${name}: ${message}`);
+  }
 
   return new Promise<ExitCodeValue>((resolve) => {
     let signals = 0;
