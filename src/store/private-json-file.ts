@@ -35,14 +35,15 @@ export class PrivateJSONFile<T> implements Adapter<T> {
     const temp = path.join(path.dirname(this.filename), `.${path.basename(this.filename)}.${randomBytes(4).toString('hex')}.tmp`);
     const handle = await open(temp, 'w', 0o600);
     try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await rename(temp, this.filename);
     } catch (error) {
+      // A full disk fails the write itself: its partial temp file is no use to anyone.
       await unlink(temp).catch(() => {});
       throw error;
     }

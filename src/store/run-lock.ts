@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -235,7 +235,12 @@ export function recordProcessGroups(runDir: string, groups: readonly ProcessGrou
     writeFileSync(temp, JSON.stringify({ pid: process.pid, groups: groups.map((group) => group.id), ...(bootId !== undefined ? { bootId, startTicks } : {}) }), { mode: 0o600 });
     renameSync(temp, file);
   } catch {
-    // Only a help for resume after a crash: never worth failing a step for.
+    // Only a help for resume after a crash: never worth failing a step for (nor leaving a temp file for).
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Left for the next write to replace.
+    }
   }
 }
 

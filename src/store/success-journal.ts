@@ -1,4 +1,4 @@
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunState, StepState } from '../planning/state.js';
@@ -17,6 +17,8 @@ type Entry = { readonly stepId: string; readonly state: StepState | undefined };
  */
 export class SuccessJournal {
   private fd: number | undefined;
+  /** A failed append may have left part of a line that could not be taken back: the next one starts on a line of its own. */
+  private torn = false;
 
   constructor(
     private readonly dir: string,
@@ -29,11 +31,35 @@ export class SuccessJournal {
    * file (the kernel's page cache: a kill -9 cannot lose it). Synchronous on
    * purpose: one small append costs a few µs, where waiting a turn of the
    * event loop to batch several cost each dependent more than the write.
+   * Throws unless the whole line is written (a full disk writes part of it
+   * and says so only by the count): the success is then not announced.
    */
   commit(stepId: string): void {
     const entry: Entry = { stepId, state: this.state().steps[stepId] };
     this.fd ??= openSync(path.join(this.dir, JOURNAL_FILE), 'a', 0o600);
-    writeSync(this.fd, `${JSON.stringify(entry, this.replacer)}\n`);
+    const line = Buffer.from(`${this.torn ? '\n' : ''}${JSON.stringify(entry, this.replacer)}\n`);
+    let written = 0;
+    try {
+      while (written < line.length) {
+        const count = writeSync(this.fd, line, written);
+        if (count <= 0) throw Object.assign(new Error(`no space left on device, write ${path.join(this.dir, JOURNAL_FILE)}`), { code: 'ENOSPC' });
+        written += count;
+      }
+    } catch (error) {
+      this.takeBack(written);
+      throw error;
+    }
+    this.torn = false;
+  }
+
+  /** Removes the part of a line a failed append wrote; a line it cannot remove is cut off by the next append (replay skips it). */
+  private takeBack(written: number): void {
+    if (written === 0 || this.fd === undefined) return;
+    try {
+      ftruncateSync(this.fd, fstatSync(this.fd).size - written);
+    } catch {
+      this.torn = true;
+    }
   }
 
   /** run.json now holds everything: the journal is not needed any more. */
