@@ -84,18 +84,25 @@ export function createRunView(runId: string, plan: Plan): RunView {
 
 /** Shows the steps a resumed run had already finished before this process took it over. */
 export function seedRunView(view: RunView, state: RunState, options: { readonly keepEnded?: boolean } = {}): void {
+  const rolledBackBefore: string[] = [];
   for (const [id, st] of Object.entries(state.steps)) {
     const step = view.steps.get(id);
-    // Failed and cancelled steps run again when a run resumes; when it is only rolled back (`ksa cancel` of an
-    // interrupted run, keepEnded) they stay as they ended, and the summary says so rather than "pending".
-    const ended = isStepDone(st.status) || (options.keepEnded === true && (st.status === 'failed' || st.status === 'cancelled'));
+    // Failed, cancelled and rolled back steps run again when a run resumes; when it is only rolled back (`ksa cancel`
+    // of an interrupted run, keepEnded) they stay as they ended, and the summary says so rather than "pending".
+    const ended = isStepDone(st.status) || (options.keepEnded === true && (st.status === 'failed' || st.status === 'cancelled' || st.status === 'rolled_back'));
     if (!step || !ended) continue;
     step.status = st.status;
     step.attempt = st.attempts;
     if (st.startedAt && st.endedAt) step.durationMs = Date.parse(st.endedAt) - Date.parse(st.startedAt);
     if (st.skipReason) step.skipReason = st.skipReason;
     if (st.error) step.error = st.error;
+    if (options.keepEnded === true && st.rollback) {
+      step.rollback = st.rollback.status === 'failed' ? { status: 'failed', error: st.rollback.error } : { status: 'succeeded' };
+      rolledBackBefore.push(id);
+    }
   }
+  // Rolled back before the stop: the rollback this process finishes counts them too.
+  view.rollbackStepIds = [...new Set([...view.rollbackStepIds, ...rolledBackBefore])];
   view.version++;
 }
 
@@ -116,7 +123,8 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
     case 'rollback_started':
       // A paused run that is cancelled is rolled back, not paused.
       if (view.status === 'paused') view.status = 'running';
-      view.rollbackStepIds = [...event.stepIds];
+      // Steps rolled back before a stop (seeded) stay counted; the rest of the rollback follows them.
+      view.rollbackStepIds = [...view.rollbackStepIds.filter((id) => !event.stepIds.includes(id)), ...event.stepIds];
       view.rollingBack = event.stepIds[0];
       return;
     case 'run_finished':
