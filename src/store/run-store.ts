@@ -10,7 +10,7 @@ import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
 import { ApprovalMismatchError, planHash, type Approval } from './approval.js';
 import type { RunRecord, RunSummary } from './run-record.js';
-import { summarize } from './run-summary.js';
+import { lastRecordedAt, summarize } from './run-summary.js';
 import { StoredDocument } from './stored-document.js';
 import { replayJournal, SuccessJournal } from './success-journal.js';
 
@@ -33,8 +33,11 @@ async function setAsideBefore(dir: string): Promise<string | undefined> {
   return latest ? `its run.json was found corrupt earlier and is kept as ${path.join(dir, latest)}` : undefined;
 }
 
-/** A run as listed: its status is "interrupted" when it claims to run but its owner process is gone. */
-export type RunListing = RunSummary & { readonly effectiveStatus: RunStatus; readonly owner?: LockOwner };
+/**
+ * A run as listed: its status is "interrupted" when it claims to run but its owner process is gone;
+ * `stoppedAt` is then when it last recorded anything (its time ran out there, not now).
+ */
+export type RunListing = RunSummary & { readonly effectiveStatus: RunStatus; readonly owner?: LockOwner; readonly stoppedAt?: string };
 
 export type RunStoreOptions = {
   readonly onWarning?: (message: string) => void;
@@ -149,10 +152,12 @@ export class RunStore {
         const owner = await liveOwner(dir);
         if (owner) return { ...entry, effectiveStatus: entry.status, owner };
         // The index may have missed the last update (a crash right after the run ended): the run file decides.
-        const summary = await this.read(entry.runId).then(summarize, () => entry);
+        const record = await this.read(entry.runId).catch(() => undefined);
+        const summary = record ? summarize(record) : entry;
         if (summary.status !== entry.status) await this.index.upsert(summary).catch(() => {});
         if (isFinished(summary.status)) return { ...summary, effectiveStatus: summary.status };
-        return { ...summary, effectiveStatus: summary.status === 'paused' ? 'paused' : 'interrupted' };
+        const stoppedAt = record && lastRecordedAt(record.state);
+        return { ...summary, effectiveStatus: summary.status === 'paused' ? 'paused' : 'interrupted', ...(stoppedAt ? { stoppedAt } : {}) };
       }),
     );
     return listings.sort(newestFirst);

@@ -7,6 +7,7 @@ import { expectExit, killGroup, ksaJson, lineCounts, lockPid, statusOf, type Run
 import { startLongRun } from '../helpers/long-run.js';
 import { expectWellFormedRun } from '../helpers/run-events.js';
 import { isProcessAlive, waitFor } from '../helpers/tool-context.js';
+import { formatDuration } from '../../src/tui/run-view-model.js';
 
 // ksa resume: refuses finished runs and live owners (exit 2, naming the pid);
 // after a crash it skips succeeded steps, feeds their outputs to templates, stops
@@ -93,6 +94,22 @@ describe.concurrent('ksa resume', () => {
     expect(counts.get('after got first-output')).toBe(1);
     const final = await ksaJson<StatusDoc>(['status', runId], { home });
     expect(final.steps.map((step) => step.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  });
+
+  it('ksa runs of an interrupted run: its duration ends where it last recorded anything, not now, in the table and --json alike', async () => {
+    const { home, runId, longPid } = await crashedLongRun('duration-stops');
+    killGroup(longPid);
+    type Listed = RunsDoc['runs'][number] & { durationMs?: number; stoppedAt?: string };
+    const listed = async () => (await ksaJson<{ runs: Listed[] }>(['runs'], { home })).runs.find((run) => run.runId === runId)!;
+    const first = await listed();
+    expect(first.status).toBe('interrupted');
+    expect(first.durationMs).toBe(Date.parse(first.stoppedAt!) - Date.parse(first.startedAt!));
+    const tableDuration = async () => (await runKsa(['runs'], { home })).stdout.split('\n').find((line) => line.startsWith(runId))!.split(/\s{2,}/)[3];
+    const before = await tableDuration();
+    expect(before).toBe(formatDuration(first.durationMs));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await tableDuration()).toBe(before);
+    expect((await listed()).durationMs).toBe(first.durationMs);
   });
 
   it('after a crash, a recorded process group id that another process has taken since is not stopped', async () => {

@@ -3,6 +3,7 @@ import { writeLine, type CliIO } from '../io.js';
 import { parseWholeNumber } from '../options.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
+import type { RunListing } from '../../store/index.js';
 import { durationBetween, formatWhen } from '../time-format.js';
 import { visible } from '../../tui/visible-text.js';
 import { plural } from '../../planning/plural.js';
@@ -13,9 +14,10 @@ export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: st
   const listings = await runs.list();
   const shown = limit === undefined ? listings : listings.slice(0, limit);
   if (flags.json) {
-    const doc = shown.map(({ effectiveStatus, owner, ...summary }) => ({
+    const doc = shown.map(({ effectiveStatus, owner, stoppedAt, ...summary }) => ({
       ...summary,
-      ...(summary.startedAt && summary.endedAt ? { durationMs: Date.parse(summary.endedAt) - Date.parse(summary.startedAt) } : {}),
+      ...(stoppedAt ? { stoppedAt } : {}),
+      ...(summary.startedAt && (summary.endedAt ?? stoppedAt) ? { durationMs: Date.parse((summary.endedAt ?? stoppedAt)!) - Date.parse(summary.startedAt) } : {}),
       status: effectiveStatus,
       recordedStatus: summary.status,
       ...(owner ? { ownerPid: owner.pid } : {}),
@@ -28,7 +30,7 @@ export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: st
     return ExitCode.ok;
   }
   const style = createStyler(colorEnabled(io.stdout, io.env));
-  const rows = shown.map((run) => [run.runId, run.effectiveStatus, formatWhen(run.startedAt ?? run.createdAt), durationBetween(run.startedAt, run.endedAt), `${run.steps}`, visible(run.goal)]);
+  const rows = shown.map((run) => [run.runId, run.effectiveStatus, formatWhen(run.startedAt ?? run.createdAt), runDuration(run), `${run.steps}`, visible(run.goal)]);
   const header = ['RUN', 'STATUS', 'STARTED', 'DURATION', 'STEPS', 'GOAL'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[], paint?: (status: string) => string) =>
@@ -38,6 +40,12 @@ export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: st
   const older = listings.length - shown.length;
   if (older > 0) writeLine(io.stdout, style.dim(`… ${plural(older, 'older run')} (ksa runs without --limit shows all)`));
   return ExitCode.ok;
+}
+
+/** How long it ran: a run whose process is gone ran until it last recorded anything, not until now. */
+function runDuration(run: RunListing): string {
+  if (run.endedAt || run.owner) return durationBetween(run.startedAt, run.endedAt);
+  return run.stoppedAt ? durationBetween(run.startedAt, run.stoppedAt) : '–';
 }
 
 export function paintStatus(text: string, style: Styler): string {
