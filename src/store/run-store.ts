@@ -146,7 +146,7 @@ export class RunStore {
   /** Newest first, with owners checked so crashed runs show as interrupted. */
   async list(): Promise<RunListing[]> {
     const listings = await Promise.all(
-      (await this.index.read()).map(async (entry): Promise<RunListing> => {
+      (await this.indexedRuns()).map(async (entry): Promise<RunListing> => {
         if (isFinished(entry.status)) return { ...entry, effectiveStatus: entry.status };
         const dir = runDir(this.home, entry.runId);
         const owner = await liveOwner(dir);
@@ -163,10 +163,23 @@ export class RunStore {
     return listings.sort(newestFirst);
   }
 
+  /**
+   * The index's runs whose folders still exist: nothing deletes runs but a user's `rm -rf`, which leaves
+   * the index naming them. One readdir tells; the index file itself is left as it is (no write lock needed).
+   */
+  private async indexedRuns(): Promise<RunSummary[]> {
+    const entries = await this.index.read();
+    // Read after the index: a run's folder exists before the index names it, so a run created meanwhile is kept.
+    const folders = await readdir(this.runsDir).catch(() => undefined);
+    if (!folders) return entries;
+    const present = new Set(folders);
+    return entries.filter((entry) => present.has(entry.runId));
+  }
+
   /** A run id from a unique prefix ("2026112" → the one run that starts so), or the latest run. */
   async resolve(idOrPrefix: string | undefined): Promise<string> {
     // Ids and their order are all it needs: no owners checked, no run files read.
-    const runs = (await this.index.read()).sort(newestFirst);
+    const runs = (await this.indexedRuns()).sort(newestFirst);
     if (idOrPrefix === undefined) {
       const latest = runs[0];
       if (!latest) throw new RunNotFoundError({ runId: '', reason: 'there are no runs yet (start one with: ksa run <plan>)' });

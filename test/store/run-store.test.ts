@@ -83,6 +83,16 @@ describe('RunStore', () => {
     expect((await store.effectiveStatus(record)).status).toBe('interrupted');
   });
 
+  it('a run folder deleted by hand is no longer listed, nor taken as the latest run; the index file is not rewritten for it', async () => {
+    for (const id of ['20260101-000001-aaaa', '20260101-000002-bbbb']) await (await store.create(newRunRecord(id, { createdAt: `2026-01-01T00:00:0${id[14]}.000Z` }), 'test')).close();
+    const indexBefore = await readFile(path.join(home, 'runs', 'index.json'), 'utf8');
+    await rm(path.join(home, 'runs', '20260101-000002-bbbb'), { recursive: true });
+    expect((await store.list()).map((run) => run.runId)).toEqual(['20260101-000001-aaaa']);
+    expect(await store.resolve(undefined)).toBe('20260101-000001-aaaa');
+    await expect(store.resolve('20260101-000002')).rejects.toThrow(/no run/);
+    expect(await readFile(path.join(home, 'runs', 'index.json'), 'utf8')).toBe(indexBefore);
+  });
+
   it('a corrupt run.json: read() fails with a clear error naming the run and the backup, other runs still list and read', async () => {
     await createClosed('20260101-000001-good', '2026-01-01T00:00:01.000Z');
     await createClosed('20260101-000002-bad0', '2026-01-01T00:00:02.000Z');
