@@ -1,4 +1,5 @@
 import type { RunView } from '../planning/run-progress.js';
+import type { Step } from '../planning/schema.js';
 
 /**
  * What a paused run still does, after "paused: no new step starts; ": running steps finish on their
@@ -18,6 +19,12 @@ export function viewPausedDetail(view: RunView): string {
 }
 
 type StoredStep = { readonly status: string; readonly retryAt?: string };
+
+/** The attempt a stored step between attempts goes on with: "attempt 2 of 4". */
+export function nextAttemptText(step: Step, st: { readonly attempts: number }): string {
+  const max = step.type === 'condition' ? undefined : step.retry?.maxAttempts;
+  return `attempt ${st.attempts + 1}${max !== undefined ? ` of ${max}` : ''}`;
+}
 
 /** A stored step (run.json) that is `running` but between attempts. */
 export function waitsForRetry(step: StoredStep | undefined): boolean {

@@ -112,6 +112,35 @@ describe.concurrent('ksa resume', () => {
     expect((await listed()).durationMs).toBe(first.durationMs);
   });
 
+  it('a step waiting for its retry when the process died: status says it waits for its next attempt, resume that it goes on with it', async () => {
+    const planFile = await sandbox.writePlan('retry-wait/plan.yaml', `goal: Retry across a crash
+steps:
+  - id: flaky
+    tool: shell
+    retry: { maxAttempts: 4, initialDelayMs: 30000, multiplier: 1 }
+    args: { command: "echo try >> ran.log; if [ -f fixed ]; then echo ok; else echo not yet >&2; exit 3; fi" }
+`);
+    const dir = path.dirname(planFile);
+    const home = path.join(sandbox.home, 'retry-wait');
+    const ksa = startKsa(['run', planFile, '--yes', '--json'], { home, cwd: dir, timeoutMs: 20_000 });
+    leftovers.add(ksa.pid);
+    await ksa.waitForOutput((stdout) => stdout.includes('"step_retrying"'), 10_000);
+    const runId = parseNdjson(ksa.stdout())[0]!.runId;
+    await eventually(async () => (statusOf(await ksaJson<StatusDoc>(['status', runId], { home }), 'flaky').retryAt ? true : undefined), 10_000);
+    ksa.kill('SIGKILL');
+    await ksa.result;
+
+    const status = await runKsa(['status', runId], { home });
+    expect(status.stdout).toMatch(/flaky\s+retrying\s+1\s+\S+\s+waiting for its retry: attempt 2 of 4 on resume · .*not yet/);
+    expect(status.stdout).not.toMatch(/flaky\s+interrupted/);
+    writeFileSync(path.join(dir, 'fixed'), '');
+    const resume = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
+    expectExit(resume, 0);
+    expect(resume.stderr).toContain('  flaky was waiting for its retry when the run stopped: attempt 2 of 4 runs next.\n');
+    expect(resume.stderr).not.toMatch(/was running when the run stopped/);
+    expect(lineCounts(dir).get('try')).toBe(2);
+  });
+
   it('after a crash, a recorded process group id that another process has taken since is not stopped', async () => {
     const { dir, home, runId, longPid } = await crashedLongRun('group-reused');
     killGroup(longPid); // the leftover ended on its own: its group id is free

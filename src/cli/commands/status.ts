@@ -1,7 +1,7 @@
 import { isFinished, type RunState } from '../../planning/index.js';
 import { estimateStoredRun, failedStepLogTails, readLogTail, runStatusDocument, stepLogFile } from '../../store/index.js';
 import { formatEstimate } from '../../tui/estimate-text.js';
-import { pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
+import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseWholeNumber } from '../options.js';
@@ -60,12 +60,14 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const rows = record.plan.steps.map((step) => {
     const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
     const duration = durationBetween(st.startedAt, st.endedAt);
-    const retrying = waitsForRetry(st) && status !== 'interrupted' && !orphaned;
+    // Between attempts nothing of the step runs: it waits for its retry (paused, or its process gone: for the resume).
+    const retrying = waitsForRetry(st);
+    const stopped = status === 'interrupted' || orphaned;
     let detail = st.status === 'failed' || retrying ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
+    if (retrying && stopped) detail = `waiting for its retry: ${nextAttemptText(step, st)} on resume${detail ? ` · ${detail}` : ''}`;
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
     detail ||= waiting.get(step.id) ?? '';
-    // Between attempts nothing of the step runs: it waits for its retry (paused: for the resume).
-    const shownStatus = (status === 'interrupted' || orphaned) && st.status === 'running' ? 'interrupted' : retrying ? 'retrying' : st.status;
+    const shownStatus = retrying ? 'retrying' : stopped && st.status === 'running' ? 'interrupted' : st.status;
     return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [workerCell(st)] : []), plainText(detail)];
   });
   const header = ['STEP', 'STATUS', 'ATTEMPTS', 'DURATION', ...(onWorkers ? ['WORKER'] : []), 'DETAIL'];
