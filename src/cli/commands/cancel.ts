@@ -81,10 +81,11 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     registry: tools.registry,
     env: allowedEnvironment(io, record.allowedEnv),
     inputs: {},
-    json: flags.json === true,
+    // --json is the outcome, one document as for a live run; the rollback's progress goes to stderr.
+    json: false,
     mode: 'rollback',
   }).finally(() => remote?.close());
-  return state.status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;
+  return flags.json === true ? report(io, { ...record, state }, true) : outcome(state.status);
 }
 
 /** Removes the run's queued jobs and stops its running ones on their workers, saying what it did. */
