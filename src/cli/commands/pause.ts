@@ -33,15 +33,44 @@ export async function pauseCommand(io: CliIO, runIdArg: string, flags: PauseFlag
   return ExitCode.ok;
 }
 
-/** `ksa resume` of a paused run whose process is alive: it goes on in that process. */
+/**
+ * `ksa resume` of a paused run whose process is alive: it goes on in that process, and this one follows
+ * it to its end, as `ksa resume` of an interrupted run does: its exit code is the run's
+ * (`ksa resume $R --yes && deploy-next` must not go on after a failed run).
+ */
 export async function resumeLiveRun(io: CliIO, stores: Stores, runId: string, owner: LockOwner, json: boolean): Promise<ExitCodeValue> {
   writeLine(io.stderr, `Run ${runId} is paused in process ${owner.pid} (${owner.command}); asking it to go on…`);
   const record = await changeLiveRun(stores, runId, owner, false, 30_000);
   const running = stepsWith(record, 'running');
   if (json) writeLine(io.stdout, JSON.stringify({ type: 'run_resumed', runId, ts: new Date().toISOString(), owner: owner.pid }));
-  else if (isFinished(record.state.status)) writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid} and has finished since (${record.state.status}).`);
-  else writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid}${running.length ? `; running: ${running.join(', ')}` : ''}. Follow it with: ksa status ${runId}`);
-  return ExitCode.ok;
+  if (!isFinished(record.state.status)) {
+    writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid}${running.length ? `; running: ${running.join(', ')}` : ''}. Following it to its end (Ctrl-C stops following; the run goes on there)…`);
+  }
+  const final = isFinished(record.state.status) ? record : await followToEnd(stores, runId);
+  if (!final) {
+    throw new CliError({ message: `the process running ${runId} (pid ${owner.pid}) ended before the run did; continue it with: ksa resume ${runId}`, exitCode: ExitCode.runFailed });
+  }
+  const { status, endedAt, failedStepId, error } = final.state;
+  const durationMs = endedAt && final.state.startedAt ? Date.parse(endedAt) - Date.parse(final.state.startedAt) : undefined;
+  const finished = { type: 'run_finished', runId, ts: endedAt ?? new Date().toISOString(), status, ...(durationMs !== undefined ? { durationMs } : {}), ...(failedStepId ? { failedStepId } : {}), ...(error ? { error } : {}) };
+  if (json) writeLine(io.stdout, JSON.stringify(finished));
+  else writeLine(io.stderr, `Run ${runId} ${status} in process ${owner.pid}${error && status !== 'succeeded' ? `: ${error}` : ''}.`);
+  return status === 'succeeded' ? ExitCode.ok : status === 'cancelled' ? ExitCode.interrupted : ExitCode.runFailed;
+}
+
+/** The run's record once it has finished; undefined when its process ended first. */
+async function followToEnd(stores: Stores, runId: string): Promise<RunRecord | undefined> {
+  const dir = runDir(stores.home, runId);
+  for (;;) {
+    const record = await stores.runs.read(runId).catch(() => undefined);
+    if (record && isFinished(record.state.status)) return record;
+    if (!(await liveOwner(dir))) {
+      // It may have written its final state just before exiting.
+      const last = await stores.runs.read(runId).catch(() => undefined);
+      return last && isFinished(last.state.status) ? last : undefined;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Sends the request and waits until the run's file says it was applied (or the run ended). */
