@@ -1,7 +1,7 @@
 import { tool, type ToolSet } from 'ai';
 import { z } from 'zod';
 import { isFinished, type Plan } from '../planning/index.js';
-import { estimateStoredRun, readLogTail, requestCancel, runDir, runStatusDocument, type RunStore } from '../store/index.js';
+import { estimateStoredRun, readLogTail, requestCancel, runDir, runStatusDocument, storedRunStats, type RunStore } from '../store/index.js';
 import type { PlannerOptions } from './planner.js';
 import { planGoal, PlanningError, revisePlan } from './planner.js';
 
@@ -81,7 +81,8 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
     get_run_status: async ({ runId }) => {
       const { runId: id, record, status, owner } = await runs.inspect(idOrLatest(runId));
       const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
-      return runStatusDocument(record, status, owner, runs.logDir(id), {}, estimate);
+      const stats = owner ? await storedRunStats(runs.home, record).catch(() => undefined) : undefined;
+      return runStatusDocument(record, status, owner, runs.logDir(id), {}, estimate, stats);
     },
     list_runs: async ({ limit }) =>
       (await runs.list()).slice(0, limit ?? 10).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),

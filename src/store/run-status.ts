@@ -1,9 +1,18 @@
-import type { RunEstimate } from '../planning/estimate.js';
+import { isSlowerThanUsual, type DurationStats, type RunEstimate } from '../planning/estimate.js';
 import type { LockOwner } from './run-lock.js';
 import type { RunRecord } from './run-record.js';
 
 /** A run's status as one JSON-able document: `ksa status --json` and the agent's get_run_status tool. */
-export function runStatusDocument(record: RunRecord, status: string, owner: LockOwner | undefined, logDir: string, tails: Record<string, readonly string[]> = {}, estimate?: RunEstimate) {
+export function runStatusDocument(
+  record: RunRecord,
+  status: string,
+  owner: LockOwner | undefined,
+  logDir: string,
+  tails: Record<string, readonly string[]> = {},
+  estimate?: RunEstimate,
+  stats?: ReadonlyMap<string, DurationStats>,
+  now = Date.now(),
+) {
   const { state } = record;
   return {
     runId: record.runId,
@@ -40,7 +49,14 @@ export function runStatusDocument(record: RunRecord, status: string, owner: Lock
         // A fan-out that did not succeed as a whole: the workers where it did (its rollback runs there), named as `worker` names them.
         ...(st.succeededOn !== undefined ? { succeededOn: Object.keys(st.succeededOn).join(',') } : {}),
         ...(tails[step.id] ? { logTail: tails[step.id] } : {}),
+        // A step that runs now: how long it usually takes, and whether it has run 3× that.
+        ...usualDuration(st, stats?.get(step.id), status, now),
       };
     }),
   };
+}
+
+function usualDuration(st: { status: string; startedAt?: string; retryAt?: string }, stats: DurationStats | undefined, status: string, now: number) {
+  if (!stats || st.status !== 'running' || st.retryAt !== undefined || !st.startedAt || (status !== 'running' && status !== 'paused')) return {};
+  return { usualMs: Math.round(stats.medianMs), slowerThanUsual: isSlowerThanUsual(stats, now - Date.parse(st.startedAt)) };
 }

@@ -116,11 +116,16 @@ function renderedArgs(args: unknown, inputs: Readonly<Record<string, unknown>>):
 }
 
 /** Time left of a stored run that is running or paused, from the durations learned so far. */
+/** What earlier runs say of each step of a stored run (its usual duration), by step id. */
+export function storedRunStats(home: string, record: RunRecord): Promise<Map<string, DurationStats>> {
+  return new StepDurations(home).statsFor(record.plan, { ...record.inputs, ...record.state.inputs });
+}
+
 export async function estimateStoredRun(home: string, record: RunRecord, status: RunStatus, now = Date.now()): Promise<RunEstimate | undefined> {
   if (status !== 'running' && status !== 'paused') return undefined;
   // A run that failed or was cancelled is stopping or rolling back: the steps left will not run.
   if (record.state.error !== undefined) return undefined;
-  const stats = await new StepDurations(home).statsFor(record.plan, { ...record.inputs, ...record.state.inputs });
+  const stats = await storedRunStats(home, record);
   if (stats.size === 0) return undefined;
   return estimateRemaining(
     record.plan,

@@ -77,6 +77,15 @@ describe.concurrent('learned durations', () => {
     expect(doc.estimate!.remainingHighMs).toBeLessThan(2000);
     const text = await runKsa(['status', runId], { home });
     expect(text.stdout).toMatch(/estimated: .*left \(from earlier runs\)/);
+    // gate took milliseconds last time; held here, it runs past 3× that: said in the table and in --json.
+    const held = await eventually(async () => {
+      const status = await ksaJson<{ steps: { id: string; usualMs?: number; slowerThanUsual?: boolean }[] }>(['status', runId], { home });
+      const gate = status.steps.find((step) => step.id === 'gate');
+      return gate?.slowerThanUsual ? gate : undefined;
+    }, 5000);
+    expect(held.usualMs).toEqual(expect.any(Number));
+    const table = await runKsa(['status', runId], { home });
+    expect(table.stdout).toMatch(/^ {2}gate +running +1 +[\d.]+m?s +slower than usual: [\d.]+m?s, usually \d+ms$/m);
     writeFileSync(path.join(dir, 'go'), '');
     expectExit(await owner.result, 0);
   });

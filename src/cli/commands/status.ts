@@ -1,6 +1,6 @@
 import { isFinished, type RunState } from '../../planning/index.js';
-import { estimateStoredRun, failedStepLogTails, readLogTail, runStatusDocument, stepLogFile } from '../../store/index.js';
-import { formatEstimate } from '../../tui/estimate-text.js';
+import { estimateStoredRun, failedStepLogTails, readLogTail, runStatusDocument, stepLogFile, storedRunStats } from '../../store/index.js';
+import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
 import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -21,9 +21,12 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const tails = await failedStepLogTails(logDir, record, logLines);
   const waiting = record.redis !== undefined && status === 'running' ? await stepsWaitingForWorkers(logDir, record) : new Map<string, string>();
   const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
+  // What earlier runs say of the steps running now: their usual duration, "slower than usual" from 3× it.
+  const stats = owner && (status === 'running' || status === 'paused') ? await storedRunStats(runs.home, record).catch(() => undefined) : undefined;
+  const now = Date.now();
 
   if (flags.json) {
-    writeLine(io.stdout, JSON.stringify(runStatusDocument(record, status, owner, logDir, tails, estimate), null, 2));
+    writeLine(io.stdout, JSON.stringify(runStatusDocument(record, status, owner, logDir, tails, estimate, stats, now), null, 2));
     return ExitCode.ok;
   }
 
@@ -67,6 +70,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     if (retrying && stopped) detail = `waiting for its retry: ${nextAttemptText(step, st)} on resume${detail ? ` · ${detail}` : ''}`;
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
     detail ||= waiting.get(step.id) ?? '';
+    if (st.status === 'running' && !retrying && !stopped && st.startedAt) detail ||= expectationText(stats?.get(step.id), now - Date.parse(st.startedAt))?.text ?? '';
     const shownStatus = retrying ? 'retrying' : stopped && st.status === 'running' ? 'interrupted' : st.status;
     return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [workerCell(st)] : []), plainText(detail)];
   });
