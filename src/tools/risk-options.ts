@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
-import { settingsHomeSpellings, type RiskOptions } from '../policy/index.js';
+import type { RiskOptions } from '../policy/index.js';
+import { settingsHomeSpellings } from '../policy/settings-files.js';
 import { ksaHome } from '../store/paths.js';
 import type { ToolRegistry } from './registry.js';
 import { parseShell } from './shell-parser.js';
