@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { Lexer, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { IssuePath } from '../planning/index.js';
 import { CliError } from './errors.js';
+import { isStreamPlan, STDIN_PLAN } from './stream-plan.js';
 
 /** A plan document read from disk or stdin, with what is needed to point at a line. */
 export type PlanFile = {
@@ -16,19 +17,8 @@ export type PlanFile = {
   locate(path: IssuePath): { line: number; column: number } | undefined;
 };
 
-/** What stands for stdin on the command line, as in `kubectl apply -f -`. */
-export const STDIN_PLAN = '-';
+export { isStreamPlan, STDIN_PLAN } from './stream-plan.js';
 const STDIN_NAME = '<stdin>';
-
-/**
- * Whether a plan is read from a stream rather than a file of the user's: `-`, or a path into
- * the process's own descriptors (`<(…)` as /dev/fd/N, /dev/stdin) or to a pipe, FIFO or device.
- * Such a plan has no folder of its own (the workspace is the current one) and no file to run again.
- */
-export function isStreamPlan(file: string, absolute: string, info?: { isFile(): boolean }): boolean {
-  if (file === STDIN_PLAN || absolute.startsWith('/dev/') || absolute.startsWith('/proc/')) return true;
-  return info !== undefined && !info.isFile();
-}
 
 /** Reads a plan file, or stdin for `-` (a pipe or a file, not a terminal: nobody types a plan there). */
 export async function readPlanFile(file: string, stdin?: Readable & { isTTY?: boolean }): Promise<PlanFile> {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from './errors.js';
-import { isStreamPlan } from './plan-file.js';
+import { isStreamPlan } from './stream-plan.js';
 
 /**
  * The folder `--workspace` names, resolved against the current one, or `fallback` when the
