@@ -161,6 +161,7 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .option('--redis <url>', 'send steps to workers through this Redis (or KSA_REDIS_URL, or "redis" in config.json)')
     .option('--local-default', 'with workers: steps without runsOn run here instead of on any worker')
     .option('--worker-wait <duration>', 'how long a step waits for a worker with its labels (default 5m)')
+    .option('--follow', 'a run paused in a live process: wait for it to end there and exit with its code (default: return once it goes on)')
     .addHelpText(
       'after',
       `

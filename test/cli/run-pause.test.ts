@@ -83,14 +83,9 @@ describe.concurrent('pause and resume', () => {
     expect(eventsOf(parseNdjson(owner.stdout()), 'step_started', 'second')).toEqual([]);
     expect(readRunFile(home, runId)?.state.status).toBe('paused');
 
-    // It follows the run to its end in its owner: its exit code and its last line are the run's.
     const resume = await runKsa(['resume', runId, '--json', '--max-parallel', '1'], { home, timeoutMs: 15_000 });
     expectExit(resume, 0);
-    const followed = parseNdjson(resume.stdout);
-    expect(followed).toEqual([
-      expect.objectContaining({ type: 'run_resumed', runId, owner: owner.pid }),
-      expect.objectContaining({ type: 'run_finished', runId, status: 'succeeded', durationMs: expect.any(Number) }),
-    ]);
+    expect(JSON.parse(resume.stdout)).toMatchObject({ type: 'run_resumed', runId, owner: owner.pid });
     expect(resume.stderr).toContain(`ksa: warning: --max-parallel does not apply: run ${runId} goes on in process ${owner.pid} as it was started there`);
     const result = await owner.result;
     expectExit(result, 0);
@@ -104,7 +99,7 @@ describe.concurrent('pause and resume', () => {
     expect(existsSync(path.join(home, 'runs', runId, 'pause.request'))).toBe(false);
   });
 
-  it('ksa resume of a live paused run that then fails: it follows the run, ends with its exit code 1 and a run_finished that says failed', async () => {
+  it('ksa resume --follow of a live paused run that then fails: it follows the run, ends with its exit code 1 and a run_finished that says failed', async () => {
     const plan = await sandbox.writePlan('fails/plan.yaml', PAUSE_PLAN.replace('args: { command: "echo second >> ran.log" }', 'args: { command: "echo second >> ran.log; exit 4" }'));
     const dir = path.dirname(plan);
     const home = path.join(sandbox.home, 'fails');
@@ -113,9 +108,12 @@ describe.concurrent('pause and resume', () => {
     expectExit(await runKsa(['pause', runId], { home, timeoutMs: 15_000 }), 0);
     writeFileSync(path.join(dir, 'go-first'), '');
     await owner.waitForOutput((stdout) => stdout.includes('"step_succeeded"'), 10_000);
-    const resume = await runKsa(['resume', runId, '--json'], { home, timeoutMs: 15_000 });
+    const resume = await runKsa(['resume', runId, '--json', '--follow'], { home, timeoutMs: 15_000 });
     expectExit(resume, 1);
-    expect(parseNdjson(resume.stdout).at(-1)).toMatchObject({ type: 'run_finished', runId, status: 'failed', failedStepId: 'second' });
+    expect(parseNdjson(resume.stdout)).toEqual([
+      expect.objectContaining({ type: 'run_resumed', runId, owner: owner.pid }),
+      expect.objectContaining({ type: 'run_finished', runId, status: 'failed', failedStepId: 'second', durationMs: expect.any(Number) }),
+    ]);
     expectExit(await owner.result, 1);
     const text = await runKsa(['resume', runId], { home });
     expectExit(text, 2);

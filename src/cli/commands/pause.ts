@@ -34,19 +34,24 @@ export async function pauseCommand(io: CliIO, runIdArg: string, flags: PauseFlag
 }
 
 /**
- * `ksa resume` of a paused run whose process is alive: it goes on in that process, and this one follows
- * it to its end, as `ksa resume` of an interrupted run does: its exit code is the run's
- * (`ksa resume $R --yes && deploy-next` must not go on after a failed run).
+ * `ksa resume` of a paused run whose process is alive: it goes on in that process. This one returns once
+ * it does, or with `--follow` waits for its end there and exits with its code, as `ksa resume` of an
+ * interrupted run does (`ksa resume $R --follow && deploy-next`).
  */
-export async function resumeLiveRun(io: CliIO, stores: Stores, runId: string, owner: LockOwner, json: boolean): Promise<ExitCodeValue> {
+export async function resumeLiveRun(io: CliIO, stores: Stores, runId: string, owner: LockOwner, options: { readonly json: boolean; readonly follow: boolean }): Promise<ExitCodeValue> {
+  const { json } = options;
   writeLine(io.stderr, `Run ${runId} is paused in process ${owner.pid} (${owner.command}); asking it to go on…`);
   const record = await changeLiveRun(stores, runId, owner, false, 30_000);
   const running = stepsWith(record, 'running');
   if (json) writeLine(io.stdout, JSON.stringify({ type: 'run_resumed', runId, ts: new Date().toISOString(), owner: owner.pid }));
-  if (!isFinished(record.state.status)) {
-    writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid}${running.length ? `; running: ${running.join(', ')}` : ''}. Following it to its end (Ctrl-C stops following; the run goes on there)…`);
+  const done = isFinished(record.state.status);
+  if (!options.follow) {
+    if (done) writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid} and has finished since (${record.state.status}).`);
+    else writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid}${running.length ? `; running: ${running.join(', ')}` : ''}. Follow it with: ksa status ${runId} (or resume with --follow to wait for its end)`);
+    return ExitCode.ok;
   }
-  const final = isFinished(record.state.status) ? record : await followToEnd(stores, runId);
+  if (!done) writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid}${running.length ? `; running: ${running.join(', ')}` : ''}. Following it to its end (Ctrl-C stops following; the run goes on there)…`);
+  const final = done ? record : await followToEnd(stores, runId);
   if (!final) {
     throw new CliError({ message: `the process running ${runId} (pid ${owner.pid}) ended before the run did; continue it with: ksa resume ${runId}`, exitCode: ExitCode.runFailed });
   }

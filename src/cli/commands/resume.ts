@@ -19,7 +19,7 @@ import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from 
 import { recordedRedisUrl, redisFlagHint, sameRedisServer } from '../../workers/redis-url.js';
 import { kubeContextLine } from '../../tools/kube/context-guard.js';
 
-export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean } & RemoteFlags;
+export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean; follow?: boolean } & RemoteFlags;
 
 /**
  * Continues an interrupted or paused run: steps recorded as succeeded (or
@@ -39,7 +39,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     // It goes on in its process, as that process started it: these flags cannot reach it.
     const ignored = [flags.input.length > 0 && '--input', maxParallel !== undefined && '--max-parallel', flags.approve !== undefined && '--approve', flags.allowDestroy && '--allow-destroy', flags.redis !== undefined && '--redis'].filter((flag): flag is string => typeof flag === 'string');
     if (ignored.length > 0) writeLine(io.stderr, `ksa: warning: ${ignored.join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply: run ${runId} goes on in process ${owner.pid} as it was started there`);
-    return (await import('./pause.js')).resumeLiveRun(io, stores, runId, owner, flags.json === true);
+    return (await import('./pause.js')).resumeLiveRun(io, stores, runId, owner, { json: flags.json === true, follow: flags.follow === true });
   }
   if (owner) {
     throw new CliError({ message: `run ${runId} is still running in ${ownerName(owner)} (${owner.command}); wait for it, or stop it with: ksa cancel ${runId}${takeOverHint(runDir(stores.home, runId), owner)}` });
