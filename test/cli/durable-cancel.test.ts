@@ -57,10 +57,8 @@ describe.concurrent('ksa cancel', () => {
     expect(existsSync(path.join(dir, 'rollback.marker'))).toBe(false);
     expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('interrupted');
 
-    const cancel = await runKsa(['cancel', runId.slice(0, -1), '--yes', '--json'], { home, cwd: dir, timeoutMs: 20_000 });
+    const cancel = await runKsa(['cancel', runId.slice(0, -1), '--yes'], { home, cwd: dir, timeoutMs: 20_000 });
     expectExit(cancel, 0);
-    // --json: one document, as for a live run (the rollback's progress is on stderr).
-    expect(JSON.parse(cancel.stdout)).toEqual({ runId, status: 'cancelled', rolledBack: ['first'], failedRollbacks: [] });
     expect(cancel.stderr).toMatch(new RegExp(`run ${runId} cancelling, rolling back what succeeded: `));
     expect(cancel.stderr).not.toMatch(/\bresumed\b/);
     expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');

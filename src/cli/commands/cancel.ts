@@ -81,11 +81,10 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     registry: tools.registry,
     env: allowedEnvironment(io, record.allowedEnv),
     inputs: {},
-    // --json is the outcome, one document as for a live run; the rollback's progress goes to stderr.
-    json: false,
+    json: flags.json === true,
     mode: 'rollback',
   }).finally(() => remote?.close());
-  return flags.json === true ? report(io, { ...record, state }, true) : outcome(state.status);
+  return state.status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;
 }
 
 /** Removes the run's queued jobs and stops its running ones on their workers, saying what it did. */
