@@ -104,7 +104,7 @@ export async function loadModelConfig(env: NodeJS.ProcessEnv, home: string): Pro
   const isOpenAI = /^https:\/\/api\.openai\.com\b/.test(baseURL);
   if (!key && isOpenAI) {
     throw new ModelConfigError(
-      `no model endpoint configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local server (e.g. http://localhost:11434/v1 for Ollama) and KSA_MODEL; or "baseURL", "apiKey" and "model" in ${file}${misspeltKeys(data)}`,
+      `no model endpoint configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local server (e.g. http://localhost:11434/v1 for Ollama) and KSA_MODEL${data === undefined ? '' : `; or "baseURL", "apiKey" and "model" in ${file}${misspeltKeys(data)}`}`,
     );
   }
   let url: URL | undefined;
