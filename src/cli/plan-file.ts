@@ -119,7 +119,7 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
       format === 'json'
         ? `JSON syntax error: ${first.code === 'DUPLICATE_KEY' ? 'a key appears twice in one object' : firstLine(first.message)}`
         : first.code === 'MULTIPLE_DOCS'
-          ? 'the file holds more than one YAML document (a second "---" starts here); a plan is one document'
+          ? 'YAML syntax error: the file holds multiple documents (a second "---" starts here); a plan is one document'
           : `YAML syntax error: ${firstLine(first.message)}`;
     throw new CliError({
       message: `${displayPath}${at}: ${problem}${more}`,

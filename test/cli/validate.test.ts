@@ -150,7 +150,7 @@ inputs: { t: { default: abc } }
     await sandbox.writePlan('multi.yaml', 'goal: a\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo 1" }\n---\ngoal: b\n');
     const result = await ksa('validate', 'multi.yaml');
     expect(result.code, describeResult(result)).toBe(2);
-    expect(nonEmptyLines(result.stderr)).toEqual(['ksa: multi.yaml:6:1: the file holds more than one YAML document (a second "---" starts here); a plan is one document']);
+    expect(nonEmptyLines(result.stderr)).toEqual(['ksa: multi.yaml:6:1: YAML syntax error: the file holds multiple documents (a second "---" starts here); a plan is one document']);
   });
 
   it('a JSON syntax error in a .json plan: exit 2, one line with line and column', async () => {
