@@ -3,6 +3,7 @@ import { KsaError } from './planning/ksa-error.js';
 import { flushAllDocuments } from './store/open-documents.js';
 import { closeAllMcpServers } from './tools/mcp/lifecycle.js';
 import { CliError } from './cli/errors.js';
+import { fileSystemErrorLine } from './cli/file-system-error.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
 import { visible } from './tui/visible-text.js';
@@ -61,6 +62,12 @@ function reportError(io: CliIO, error: unknown, debug: boolean): ExitCodeValue {
     io.stderr.write(`ksa: ${error.message}\n`);
     if (debug) io.stderr.write(`${error.stack}\n`);
     return ExitCode.usage;
+  }
+  const fileSystem = fileSystemErrorLine(error);
+  if (fileSystem !== undefined) {
+    io.stderr.write(`ksa: ${fileSystem}\n`);
+    if (debug && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return ExitCode.runFailed;
   }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(`ksa: unexpected error: ${visible(message)}${debug ? '' : ' (run with --debug for details)'}\n`);

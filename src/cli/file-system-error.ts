@@ -1,0 +1,38 @@
+/**
+ * A file-system error a command ran into and could not turn into one of its own messages (a full disk,
+ * a store another user wrote, a read-only mount), said in one line that names the file: the user can
+ * act on "cannot write …/runs/index.lock: the disk is full", not on "unexpected error: ENOSPC".
+ */
+export function fileSystemErrorLine(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, syscall, path } = error as NodeJS.ErrnoException;
+  const words = code === undefined ? undefined : PROBLEMS[code];
+  if (words === undefined) return undefined;
+  const verb = (syscall && VERBS[syscall]) ?? 'use';
+  return `cannot ${verb}${path ? ` ${path}` : ''}: ${words} (${code})`;
+}
+
+const PROBLEMS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EMFILE: 'too many files are open',
+};
+
+const VERBS: Readonly<Record<string, string>> = {
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  mkdir: 'create',
+  mkdtemp: 'create a folder in',
+  rename: 'replace',
+  unlink: 'remove',
+  rmdir: 'remove',
+  chmod: 'change the mode of',
+  copyfile: 'copy',
+  scandir: 'list',
+  stat: 'look at',
+  lstat: 'look at',
+};
