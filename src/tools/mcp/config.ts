@@ -136,11 +136,15 @@ export function plainMcpEntry(raw: unknown): McpEntry | undefined {
   return plain ? known<McpEntry>(raw, ['type', 'url', 'headers', 'timeoutMs', 'startupTimeoutMs']) : undefined;
 }
 
-/** The command line or URL of a server, as its one-line messages name it (header values are never shown). */
+/**
+ * The command line or URL of a server, as its one-line messages name it (header values are never shown).
+ * A long command is cut in the middle: its start (the program) and its end (the script it runs, usually
+ * the part that tells servers apart) stay.
+ */
 export function describeTarget(transport: McpTransportConfig): string {
   if (transport.kind === 'http') return shownUrl(transport.url);
   const line = [transport.command, ...transport.args].join(' ');
-  return line.length > 100 ? `${line.slice(0, 99)}…` : line;
+  return line.length > 100 ? `${line.slice(0, 40)}…${line.slice(-59)}` : line;
 }
 
 /** A server URL as printed: credentials and query values (tokens) hidden, as Redis URLs are. */

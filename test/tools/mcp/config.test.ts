@@ -191,4 +191,13 @@ describe('describeTarget', () => {
     expect(describeTarget({ kind: 'http', url: 'http://user:s3cretpw@127.0.0.1:18404/mcp?token=abc123&v=2', headers: {} } as never)).toBe('http://***@127.0.0.1:18404/mcp?token=***&v=***');
     expect(describeTarget({ kind: 'http', url: 'https://mcp.example.com/mcp', headers: {} } as never)).toBe('https://mcp.example.com/mcp');
   });
+
+  it('cuts a long command line in the middle: the program and the script it runs stay, whatever the path before them', () => {
+    const deep = `/home/ci/builds/${'x'.repeat(80)}/checkout`;
+    const shown = describeTarget({ kind: 'stdio', command: `${deep}/node_modules/node/bin/node`, args: [`${deep}/test/fixtures/mcp/lab-server.mjs`, '--quiet'] } as never);
+    expect(shown).toHaveLength(100);
+    expect(shown.startsWith('/home/ci/builds/xxx')).toBe(true);
+    expect(shown.endsWith('/test/fixtures/mcp/lab-server.mjs --quiet')).toBe(true);
+    expect(describeTarget({ kind: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-github'] } as never)).toBe('npx -y @modelcontextprotocol/server-github');
+  });
 });

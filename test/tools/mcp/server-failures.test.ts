@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolCall } from '../../../src/planning/index.js';
 import { createBuiltinRegistry, McpCallError, McpHub } from '../../../src/tools/index.js';
+import { describeTarget } from '../../../src/tools/mcp/config.js';
 import { freePort } from '../../helpers/cli.js';
 import { LAB_SERVER, labStdio, startHttpLab, writeUserConfig, type HttpLab } from '../../helpers/mcp.js';
 import { createTempDir } from '../../helpers/tool-context.js';
@@ -91,7 +92,10 @@ describe('MCP servers that do not work, and HTTP servers', () => {
     expect(reasonOf('throws')).toMatch(/^MCP server "throws" \(.*\): exited with code 1 while starting: Error: bad config: TOKEN is missing$/);
     expect(reasonOf('page')).toBe(`MCP server "page" (${webPageUrl}): answered with text/html, not MCP (is the URL the server's MCP endpoint?)`);
     expect(reasonOf('hangs')).toMatch(/^MCP server "hangs" \(.*lab-server\.mjs\): no answer within 800 ms while starting \(startupTimeoutMs\)$/);
-    expect(reasonOf('nowhere')).toBe(`MCP server "nowhere" (${process.execPath} ${LAB_SERVER}): cwd ${path.join(temp.dir, 'no/such/dir')} is not a directory`);
+    // The command as messages show it: cut in the middle when long (a checkout in a long path), the script's name kept.
+    const shown = describeTarget({ kind: 'stdio', command: process.execPath, args: [LAB_SERVER] } as never);
+    expect(shown).toMatch(/lab-server\.mjs$/);
+    expect(reasonOf('nowhere')).toBe(`MCP server "nowhere" (${shown}): cwd ${path.join(temp.dir, 'no/such/dir')} is not a directory`);
   });
 
   it('gives tools whose names differ only in characters a function name cannot hold a name each', async () => {
