@@ -2,7 +2,8 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
-import { labStdio, writeUserConfig, writeWorkspaceConfig } from '../helpers/mcp.js';
+import { LAB_SERVER, labStdio, writeUserConfig, writeWorkspaceConfig } from '../helpers/mcp.js';
+import { describeTarget } from '../../src/tools/mcp/config.js';
 import { waitFor } from '../helpers/tool-context.js';
 
 // A workspace's .mcp.json runs commands from the repository: nothing of it starts before `ksa mcp trust`.
@@ -31,7 +32,7 @@ describe('trusting a workspace .mcp.json', () => {
     const validate = await ksa('validate', 'plan.yaml');
     expect(validate.code, describeResult(validate)).toBe(2);
     const file = path.join(sandbox.dir, '.mcp.json');
-    expect(validate.stdout).toContain(`steps[0].tool: MCP server "repo" (${process.execPath} `);
+    expect(validate.stdout).toContain(`steps[0].tool: MCP server "repo" (${describeTarget({ kind: 'stdio', command: process.execPath, args: [LAB_SERVER] } as never)}) `);
     expect(validate.stdout).toContain(`from ${file} is not trusted yet: review that file, then run "ksa mcp trust" in ${sandbox.dir}`);
     expect(validate.stderr).toContain(`ksa: warning: MCP servers in ${file} are not used until you trust them: repo; review the file, then run "ksa mcp trust"`);
     // From another folder, the command to run names the workspace inside the quotes: it is copied whole.

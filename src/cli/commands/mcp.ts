@@ -79,10 +79,16 @@ function stateText(server: McpServerStatus, style: ReturnType<typeof createStyle
     case 'untrusted':
       return `${style.yellow('not trusted')}: review ${server.file}, then run "ksa mcp trust"`;
     case 'failed':
-      return `${style.red('failed')}: ${server.reason?.replace(/^MCP server "[^"]+" \([^)]*\): /, '') ?? 'unknown cause'}`;
+      return `${style.red('failed')}: ${withoutServerPrefix(server) ?? 'unknown cause'}`;
     default:
       return server.state;
   }
+}
+
+/** The reason without the `MCP server "x" (its command): ` its line already starts with (the command may hold parentheses). */
+function withoutServerPrefix(server: McpServerStatus): string | undefined {
+  const prefix = `MCP server "${server.name}" (${server.target}): `;
+  return server.reason?.startsWith(prefix) ? server.reason.slice(prefix.length) : server.reason?.replace(/^MCP server "[^"]+" \([^)]*\): /, '');
 }
 
 function firstSentence(text: string): string {
