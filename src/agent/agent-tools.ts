@@ -1,7 +1,7 @@
 import { tool, type ToolSet } from 'ai';
 import { z } from 'zod';
 import { isFinished, type Plan } from '../planning/index.js';
-import { estimateStoredRun, readLogTail, requestCancel, runDir, runStatusDocument, storedRunStats, type RunStore } from '../store/index.js';
+import { readLogTail, requestCancel, runDir, runStatusDocument, storedRunOutlook, type RunStore } from '../store/index.js';
 import type { PlannerOptions } from './planner.js';
 import { planGoal, PlanningError, revisePlan } from './planner.js';
 
@@ -80,9 +80,9 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
     },
     get_run_status: async ({ runId }) => {
       const { runId: id, record, status, owner } = await runs.inspect(idOrLatest(runId));
-      const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
-      const stats = owner ? await storedRunStats(runs.home, record).catch(() => undefined) : undefined;
-      return runStatusDocument(record, status, owner, runs.logDir(id), {}, estimate, stats);
+      const { stats, estimate } = await storedRunOutlook(runs.home, record, status).catch(() => ({ stats: undefined, estimate: undefined }));
+      // Usual durations of running steps only while a process runs them.
+      return runStatusDocument(record, status, owner, runs.logDir(id), {}, estimate, owner ? stats : undefined);
     },
     list_runs: async ({ limit }) =>
       (await runs.list()).slice(0, limit ?? 10).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),

@@ -19,7 +19,7 @@ export type { ConversationStoreOptions, LostSegment } from './conversation-store
 export { MessageSchema, ReflectionSchema, SessionMetaSchema } from './conversation-record.js';
 export type { Message, NewMessage, Reflection, SessionMeta, SessionSummary } from './conversation-record.js';
 export { runStatusDocument } from './run-status.js';
-export { StepDurations, stepDurationKeys, estimateStoredRun, storedRunStats, DURATIONS_KEPT } from './step-durations.js';
+export { StepDurations, stepDurationKeys, storedRunOutlook, DURATIONS_KEPT } from './step-durations.js';
 export type { StepDurationKeys } from './step-durations.js';
 export { ApprovalMismatchError, localUser, planHash } from './approval.js';
 export { ApprovalSchema } from './approval-record.js';

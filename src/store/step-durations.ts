@@ -116,18 +116,21 @@ function renderedArgs(args: unknown, inputs: Readonly<Record<string, unknown>>):
 }
 
 /** Time left of a stored run that is running or paused, from the durations learned so far. */
-/** What earlier runs say of each step of a stored run (its usual duration), by step id. */
-export function storedRunStats(home: string, record: RunRecord): Promise<Map<string, DurationStats>> {
-  return new StepDurations(home).statsFor(record.plan, { ...record.inputs, ...record.state.inputs });
-}
-
-export async function estimateStoredRun(home: string, record: RunRecord, status: RunStatus, now = Date.now()): Promise<RunEstimate | undefined> {
-  if (status !== 'running' && status !== 'paused') return undefined;
+/**
+ * What earlier runs say of a stored run that runs or is paused, from one read of the durations: each
+ * step's usual duration (`stats`, by step id) and the time left (`estimate`).
+ */
+export async function storedRunOutlook(
+  home: string,
+  record: RunRecord,
+  status: RunStatus,
+  now = Date.now(),
+): Promise<{ readonly stats?: ReadonlyMap<string, DurationStats>; readonly estimate?: RunEstimate }> {
+  if (status !== 'running' && status !== 'paused') return {};
+  const stats = await new StepDurations(home).statsFor(record.plan, { ...record.inputs, ...record.state.inputs });
   // A run that failed or was cancelled is stopping or rolling back: the steps left will not run.
-  if (record.state.error !== undefined) return undefined;
-  const stats = await storedRunStats(home, record);
-  if (stats.size === 0) return undefined;
-  return estimateRemaining(
+  if (record.state.error !== undefined || stats.size === 0) return { stats };
+  const estimate = estimateRemaining(
     record.plan,
     (id) => {
       const st = record.state.steps[id];
@@ -137,6 +140,7 @@ export async function estimateStoredRun(home: string, record: RunRecord, status:
     now,
     record.maxParallel,
   );
+  return { stats, estimate };
 }
 
 function isDurationList(value: unknown): value is number[] {

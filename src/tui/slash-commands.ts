@@ -83,8 +83,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         const { runId: id, record, status, owner } = await runs.inspect(args.trim() || session.snapshot().runId);
         const doc = runStatusDocument(record, status, owner, runs.logDir(id));
         // Step durations render templates (CEL): loaded for /status, not with the app.
-        const { estimateStoredRun } = await import('../store/step-durations.js');
-        const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
+        const { storedRunOutlook } = await import('../store/step-durations.js');
+        const { estimate } = await storedRunOutlook(runs.home, record, status).catch(() => ({ estimate: undefined }));
         const lines = [`Run ${id}: ${status} · ${record.goal}${estimate ? ` · ${formatEstimate(estimate, status === 'paused')}` : ''}`];
         for (const step of doc.steps) {
           lines.push(`  ${step.id.padEnd(16)} ${step.status.padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${step.error ? `  ${step.error}` : ''}`);

@@ -1,5 +1,5 @@
 import { isFinished, type RunState } from '../../planning/index.js';
-import { estimateStoredRun, failedStepLogTails, readLogTail, runStatusDocument, stepLogFile, storedRunStats } from '../../store/index.js';
+import { failedStepLogTails, readLogTail, runStatusDocument, stepLogFile, storedRunOutlook } from '../../store/index.js';
 import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
 import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -20,9 +20,10 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const logDir = runs.logDir(runId);
   const tails = await failedStepLogTails(logDir, record, logLines);
   const waiting = record.redis !== undefined && status === 'running' ? await stepsWaitingForWorkers(logDir, record) : new Map<string, string>();
-  const estimate = await estimateStoredRun(runs.home, record, status).catch(() => undefined);
-  // What earlier runs say of the steps running now: their usual duration, "slower than usual" from 3× it.
-  const stats = owner && (status === 'running' || status === 'paused') ? await storedRunStats(runs.home, record).catch(() => undefined) : undefined;
+  const outlook = await storedRunOutlook(runs.home, record, status).catch(() => ({ stats: undefined, estimate: undefined }));
+  const { estimate } = outlook;
+  // What earlier runs say of the steps running now (their usual duration, "slower than usual" from 3× it), while a process runs them.
+  const stats = owner ? outlook.stats : undefined;
   const now = Date.now();
 
   if (flags.json) {
