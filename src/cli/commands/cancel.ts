@@ -2,6 +2,7 @@ import { isFinished, rollbackOnCancel, type RunStatus } from '../../planning/ind
 import { liveOwner, ownerName, requestCancel, runDir, secretValues, takeOverHint, type RunRecord } from '../../store/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
+import { waitUntilFinished } from '../wait-for-run.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseSeconds } from '../options.js';
@@ -101,21 +102,6 @@ async function cancelJobs(io: CliIO, url: string, runId: string): Promise<void> 
   if (stillRunning.length > 0) writeLine(io.stderr, `ksa: warning: still running after the cancel request: ${stillRunning.join(', ')}; rolling back anyway`);
 }
 
-
-async function waitUntilFinished(read: () => Promise<RunRecord>, owner: () => Promise<unknown>, timeoutMs: number): Promise<RunRecord | 'owner-died' | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const record = await read().catch(() => undefined);
-    if (record && isFinished(record.state.status)) return record;
-    if (!(await owner())) {
-      // It may have written its final state just before exiting.
-      const last = await read().catch(() => undefined);
-      return last && isFinished(last.state.status) ? last : 'owner-died';
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return undefined;
-}
 
 function report(io: CliIO, record: RunRecord, json: boolean): ExitCodeValue {
   const { state } = record;

@@ -1,6 +1,7 @@
 import { isFinished, type RunStatus } from '../../planning/index.js';
 import { liveOwner, ownerName, requestPause, runDir, takeOverHint, withdrawPause, type LockOwner, type RunRecord } from '../../store/index.js';
 import { CliError } from '../errors.js';
+import { waitUntilFinished } from '../wait-for-run.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseSeconds } from '../options.js';
@@ -45,14 +46,16 @@ export async function resumeLiveRun(io: CliIO, stores: Stores, runId: string, ow
   const running = stepsWith(record, 'running');
   if (json) writeLine(io.stdout, JSON.stringify({ type: 'run_resumed', runId, ts: new Date().toISOString(), owner: owner.pid }));
   const done = isFinished(record.state.status);
+  const resumed = `Run ${runId} resumed in process ${owner.pid}${running.length ? `; running: ${running.join(', ')}` : ''}.`;
   if (!options.follow) {
     if (done) writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid} and has finished since (${record.state.status}).`);
-    else writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid}${running.length ? `; running: ${running.join(', ')}` : ''}. Follow it with: ksa status ${runId} (or resume with --follow to wait for its end)`);
+    else writeLine(io.stderr, `${resumed} Follow it with: ksa status ${runId} (or resume with --follow to wait for its end)`);
     return ExitCode.ok;
   }
-  if (!done) writeLine(io.stderr, `Run ${runId} resumed in process ${owner.pid}${running.length ? `; running: ${running.join(', ')}` : ''}. Following it to its end (Ctrl-C stops following; the run goes on there)…`);
-  const final = done ? record : await followToEnd(stores, runId);
-  if (!final) {
+  if (!done) writeLine(io.stderr, `${resumed} Following it to its end (Ctrl-C stops following; the run goes on there)…`);
+  const dir = runDir(stores.home, runId);
+  const final = done ? record : await waitUntilFinished(() => stores.runs.read(runId), () => liveOwner(dir));
+  if (final === undefined || final === 'owner-died') {
     throw new CliError({ message: `the process running ${runId} (pid ${owner.pid}) ended before the run did; continue it with: ksa resume ${runId}`, exitCode: ExitCode.runFailed });
   }
   const { status, endedAt, failedStepId, error } = final.state;
@@ -61,21 +64,6 @@ export async function resumeLiveRun(io: CliIO, stores: Stores, runId: string, ow
   if (json) writeLine(io.stdout, JSON.stringify(finished));
   else writeLine(io.stderr, `Run ${runId} ${status} in process ${owner.pid}${error && status !== 'succeeded' ? `: ${error}` : ''}.`);
   return status === 'succeeded' ? ExitCode.ok : status === 'cancelled' ? ExitCode.interrupted : ExitCode.runFailed;
-}
-
-/** The run's record once it has finished; undefined when its process ended first. */
-async function followToEnd(stores: Stores, runId: string): Promise<RunRecord | undefined> {
-  const dir = runDir(stores.home, runId);
-  for (;;) {
-    const record = await stores.runs.read(runId).catch(() => undefined);
-    if (record && isFinished(record.state.status)) return record;
-    if (!(await liveOwner(dir))) {
-      // It may have written its final state just before exiting.
-      const last = await stores.runs.read(runId).catch(() => undefined);
-      return last && isFinished(last.state.status) ? last : undefined;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /** Sends the request and waits until the run's file says it was applied (or the run ended). */
