@@ -1,7 +1,7 @@
 import { hasRollback, rollbackTargets } from './rollback.js';
 import { mayBeDone } from './partial-success.js';
 import type { Plan } from './schema.js';
-import { isStepDone, type RunState, type StepState } from './state.js';
+import { isStepDone, rollbackBegun, type RunState, type StepState } from './state.js';
 
 /**
  * Steps that were running when the run stopped are run again (at-least-once); finished ones are kept.
@@ -18,11 +18,14 @@ export function prepareResume(saved: RunState, plan: Plan, resumeFor: 'run' | 'r
     const st = (state.steps[step.id] ??= { status: 'pending', attempts: 0 });
     // Only to be undone: what had ended stays as it ended (a failure with its error and attempts).
     if (forRollback && ENDED.has(st.status)) continue;
-    if (!isStepDone(st.status)) {
+    // A rollback that began may have undone it: it runs again, under a new attempt number (a worker's
+    // job of the attempt that succeeded would give its old result back).
+    const redo = !forRollback && rollbackBegun(st);
+    if (!isStepDone(st.status) || redo) {
       const undo = stillToUndo(st);
       const interrupted = interruptedAttempt(st);
       // Cancelled where it stood: an attempt cut short counts as made.
-      const attempts = forRollback ? st.attempts : attemptsUsed(st);
+      const attempts = forRollback || redo ? st.attempts : attemptsUsed(st);
       state.steps[step.id] = {
         status: 'pending',
         attempts,

@@ -70,6 +70,8 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
     const worker = workers ? { worker: workers.join(',') } : {};
     const context = partly ? withOutput(ctx.context, id, st.succeededOn, attempt) : ctx.context;
     const startedAt = nowIso();
+    // Saved with the state the event before this one marked changed: a stop in the middle leaves it.
+    st.rollbackStartedAt = startedAt;
     const controller = new AbortController();
     const timeoutMs = step.rollback.timeoutMs ?? step.timeoutMs;
     const cancelTimer =
@@ -100,6 +102,7 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
       ctx.emit({ type: 'rollback_step_failed', runId: state.runId, ts: st.rollback.endedAt, stepId: id, attempt, error: message, ...worker });
     } finally {
       cancelTimer?.();
+      delete st.rollbackStartedAt;
     }
   }
   return failed;

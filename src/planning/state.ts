@@ -47,6 +47,12 @@ export type StepState = {
    * what it did is not known. Should the step then not succeed, its rollback runs too (see mayBeDone).
    */
   interruptedAttempt?: number;
+  /**
+   * A succeeded step whose rollback is under way: set as the rollback starts, dropped once `rollback`
+   * holds how it ended. Still there after a stop (a crash, a stop at once), the step may be undone in
+   * part or in whole, though it says succeeded: a resume runs it again.
+   */
+  rollbackStartedAt?: string;
 };
 
 export type RunState = {
@@ -82,4 +88,9 @@ export function doneStepIds(state: Pick<RunState, 'steps'>): string[] {
 
 export function isFinished(status: RunStatus): boolean {
   return FINISHED_RUN_STATUSES.has(status);
+}
+
+/** A succeeded step whose rollback began (and did not undo it cleanly): what it did may be gone, so a resume does not build on it. */
+export function rollbackBegun(st: Pick<StepState, 'status' | 'rollbackStartedAt' | 'rollback'>): boolean {
+  return st.status === 'succeeded' && (st.rollbackStartedAt !== undefined || st.rollback !== undefined);
 }

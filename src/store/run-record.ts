@@ -23,6 +23,7 @@ export const StepStateSchema = z.object({
   succeededOn: z.record(z.string(), z.unknown()).optional(),
   retryAt: z.string().optional(),
   interruptedAttempt: z.int().min(1).optional(),
+  rollbackStartedAt: z.string().optional(),
 });
 
 export const RunStateSchema = z.object({

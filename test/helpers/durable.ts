@@ -144,7 +144,7 @@ ${inputs.length > 0 ? `inputs: { ${inputs.map((name) => `${name}: ""`).join(', '
 `;
 }
 
-type StoredRun = { state: { status: string; steps: Record<string, { status: string; rollback?: { status: string } }> } };
+type StoredRun = { state: { status: string; steps: Record<string, { status: string; rollback?: { status: string }; rollbackStartedAt?: string }> } };
 
 /** run.json of a run as it is on disk right now (undefined while missing or mid-rename). */
 export function readRunFile(home: string, runId: string): StoredRun | undefined {

@@ -70,6 +70,8 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     let detail = st.status === 'failed' || retrying ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
     if (retrying && stopped) detail = `waiting for its retry: ${nextAttemptText(step, st)} on resume${detail ? ` · ${detail}` : ''}`;
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
+    // Its rollback was under way when the process went: it may be undone, and a resume runs it again.
+    else if (st.rollbackStartedAt !== undefined && stopped) detail = 'rollback cut short: may be undone; runs again on resume';
     detail ||= waiting.get(step.id) ?? '';
     if (st.status === 'running' && !retrying && !stopped && st.startedAt) detail ||= expectationText(stats?.get(step.id), now - Date.parse(st.startedAt))?.text ?? '';
     const shownStatus = retrying ? 'retrying' : stopped && st.status === 'running' ? 'interrupted' : st.status;

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { rollbackOnCancel, PlanSchema, type RunState } from '../../src/planning/index.js';
+import { Harness, runPlan, toolStep } from '../helpers/run-plan.js';
+
+// A run stopped (a crash, a stop at once) while it rolled back: a step whose rollback was under
+// way says succeeded, though what it did may be gone. A resume must not build on it.
+const plan = {
+  goal: 'g',
+  steps: [
+    toolStep('namespace', [], { rollback: { tool: 'undo', args: {} } }),
+    toolStep('config', ['namespace'], { rollback: { tool: 'undo', args: {} } }),
+    toolStep('app', ['config']),
+  ],
+};
+
+/** `app` failed; config's rollback is done, namespace's is under way when the state is taken. */
+async function stoppedInRollback(): Promise<RunState> {
+  const h = new Harness(plan, { tools: { steps: { app: { fail: true } }, rollbacks: { config: { ms: 5 }, namespace: { hang: true } } } });
+  const start = h.execution.start();
+  await h.clock.advanceTo(100);
+  expect(h.tools.calls.filter((call) => call.phase === 'rollback').map((call) => call.stepId)).toEqual(['config', 'namespace']);
+  const saved = JSON.parse(JSON.stringify(h.execution.state)) as RunState;
+  h.execution.halt();
+  await h.clock.run(start);
+  saved.status = 'interrupted';
+  return saved;
+}
+
+describe('a run stopped during its rollback', () => {
+  it('records the step whose rollback is under way, and drops the mark once it ends', async () => {
+    const saved = await stoppedInRollback();
+    expect(saved.steps.namespace).toMatchObject({ status: 'succeeded', rollbackStartedAt: expect.any(String) });
+    expect(saved.steps.namespace!.rollback).toBeUndefined();
+    expect(saved.steps.config).toMatchObject({ status: 'rolled_back', rollback: { status: 'succeeded' } });
+    expect(saved.steps.config!.rollbackStartedAt).toBeUndefined();
+  });
+
+  it('on resume runs that step again instead of building on it', async () => {
+    const saved = await stoppedInRollback();
+    const { state, h } = await runPlan(plan, { resumeFrom: saved });
+    expect(state.status).toBe('succeeded');
+    expect(h.tools.started()).toEqual(['namespace', 'config', 'app']);
+    // A new attempt number: a worker's job of the attempt that succeeded would give its old result back.
+    expect(state.steps.namespace).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(h.tools.calls.filter((call) => call.stepId === 'namespace').map((call) => call.attempt)).toEqual([2]);
+    expect(state.steps.namespace!.rollbackStartedAt).toBeUndefined();
+    expect(state.completed).toEqual(['namespace', 'config', 'app']);
+  });
+
+  it('a step whose rollback failed is not built on either', async () => {
+    const h = new Harness(plan, { tools: { steps: { app: { fail: true } }, rollbacks: { config: { fail: true }, namespace: { hang: true } } } });
+    const start = h.execution.start();
+    await h.clock.advanceTo(100);
+    const saved = JSON.parse(JSON.stringify(h.execution.state)) as RunState;
+    h.execution.halt();
+    await h.clock.run(start);
+    saved.status = 'interrupted';
+    expect(saved.steps.config).toMatchObject({ status: 'succeeded', rollback: { status: 'failed' } });
+    const { h: resumed } = await runPlan(plan, { resumeFrom: saved });
+    expect(resumed.tools.started()).toEqual(['namespace', 'config', 'app']);
+  });
+
+  it('ksa cancel runs the cut-short rollback again, and not the finished one', async () => {
+    const saved = await stoppedInRollback();
+    expect(rollbackOnCancel(saved, PlanSchema.parse(plan))).toEqual(['namespace']);
+  });
+});
