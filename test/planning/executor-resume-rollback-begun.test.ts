@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rollbackOnCancel, PlanSchema, type RunState } from '../../src/planning/index.js';
+import { doneStepIds, rollbackOnCancel, PlanSchema, type RunState } from '../../src/planning/index.js';
 import { Harness, runPlan, toolStep } from '../helpers/run-plan.js';
 
 // A run stopped (a crash, a stop at once) while it rolled back: a step whose rollback was under
@@ -58,6 +58,12 @@ describe('a run stopped during its rollback', () => {
     expect(saved.steps.config).toMatchObject({ status: 'succeeded', rollback: { status: 'failed' } });
     const { h: resumed } = await runPlan(plan, { resumeFrom: saved });
     expect(resumed.tools.started()).toEqual(['namespace', 'config', 'app']);
+  });
+
+  it('is not counted as done (the chat\'s /resume and its reopened-session notice say what runs again)', async () => {
+    const saved = await stoppedInRollback();
+    expect(doneStepIds(saved)).toEqual([]);
+    expect(doneStepIds({ steps: { ...saved.steps, namespace: { status: 'succeeded', attempts: 1 } } })).toEqual(['namespace']);
   });
 
   it('ksa cancel runs the cut-short rollback again, and not the finished one', async () => {
