@@ -13,6 +13,8 @@ export type ProposedPlan = {
   readonly revises?: string;
   /** Approving it continues this interrupted run instead of starting a new one. */
   readonly resumeRunId?: string;
+  /** The interrupted or paused run a /resume proposal shows; an edit or revision of it keeps this but not resumeRunId. */
+  readonly fromRun?: { readonly runId: string; readonly status: 'interrupted' | 'paused' };
 };
 
 export type AgentToolsOptions = {

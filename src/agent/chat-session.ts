@@ -12,7 +12,7 @@ import { checkEditedPlan } from './plan-diff.js';
 import { PlanningError, revisePlan } from './planner.js';
 import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, editDenials, unaskedApproval } from './session-approval.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
-import { recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
+import { changedProposal, recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
 import { pendingProposal, planMessage, showsToolResult, toolItem } from './session-history.js';
 
 export type { ChatSessionDeps } from './chat-session-view.js';
@@ -200,7 +200,7 @@ export class ChatSession extends ChatSessionView {
     const previous = this.pending;
     if (!previous) return { ok: false, problems: ['there is no plan to edit'] };
     const result = checkEditedPlan(previous.plan, document, this.deps.tools.catalog());
-    const next: ProposedPlan | undefined = result.ok && result.changes !== undefined ? { planId: `${previous.planId}e${this.seq + 1}`, plan: result.plan, changes: result.changes, revises: previous.planId } : undefined;
+    const next: ProposedPlan | undefined = result.ok && result.changes !== undefined ? changedProposal(previous, { planId: `${previous.planId}e${this.seq + 1}`, plan: result.plan, changes: result.changes, revises: previous.planId }) : undefined;
     const problems = !result.ok ? result.problems : next ? await editDenials(next, this.deps, this.approvalMode) : undefined;
     if (problems) {
       this.editProblems = problems;
@@ -330,7 +330,7 @@ export class ChatSession extends ChatSessionView {
       });
       this.tokens += result.totalTokens;
       this.decide(current, 'superseded');
-      this.propose({ planId: `${current.planId}r${++this.seq}`, plan: result.plan, changes: result.changes, revises: current.planId });
+      this.propose(changedProposal(current, { planId: `${current.planId}r${++this.seq}`, plan: result.plan, changes: result.changes, revises: current.planId }));
     });
   }
 

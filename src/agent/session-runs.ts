@@ -160,9 +160,22 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
       planId: `resume-${runId}`,
       plan: record.plan,
       resumeRunId: runId,
+      fromRun: { runId, status },
       changes: `resumes run ${runId}: ${done.length ? `${done.join(', ')} already done and not run again` : 'nothing was finished yet'}`,
     };
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/**
+ * An edit or revision of a /resume proposal is a new plan: approving it starts a new run in which
+ * every step runs again, and the run it came from stays as it is, its finished steps not rolled
+ * back. Nothing else on the card would tell, so what changed says it first.
+ */
+export function changedProposal(previous: ProposedPlan, next: ProposedPlan): ProposedPlan {
+  const from = previous.fromRun;
+  if (!from) return next;
+  const note = ['not a resume any more: approving starts a new run, and every step runs again', `run ${from.runId} stays ${from.status} (ksa cancel ${from.runId} undoes what it did)`];
+  return { ...next, fromRun: from, changes: [...note, ...(next.changes ? [next.changes] : [])].join('\n') };
 }

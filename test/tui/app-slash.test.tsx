@@ -134,6 +134,42 @@ describe('slash commands', () => {
     expect(existsSync(path.join(app.workspace, 'marker-first'))).toBe(false);
   });
 
+  it('a revised /resume proposal says it starts a new run; approving it runs every step again and leaves the old run interrupted', async (context) => {
+    const revised = { goal: 'Resume me', steps: [{ id: 'first', tool: 'shell', args: { command: 'touch marker-first' } }, { id: 'second', tool: 'shell', args: { command: 'touch marker-second-b' }, dependsOn: ['first'] }] };
+    const app = await renderChatApp(context, { model: chatModel([], [json(revised), json(REFLECTION)]) });
+    await interruptedRun(app);
+    await app.send('/resume old-run');
+    await app.waitFor('run? [y/n/e]');
+    await app.send('touch marker-second-b instead');
+    let frame = await app.waitFor((f) => f.includes('↻ replaced by a revision') && f.includes('run? [y/n/e]'));
+    const whatChanged = frame.slice(frame.lastIndexOf('What changed:')).split('\n').slice(1, 4).map((line) => line.replace(/[│\s]+$/, '').replace(/^[│\s]+/, ''));
+    expect(whatChanged).toEqual(['not a resume any more: approving starts a new run, and every step runs again', 'run old-run stays interrupted (ksa cancel old-run undoes what it did)', '~ second: args.command']);
+    await import('node:fs/promises').then((fs) => fs.rm(path.join(app.workspace, 'marker-first')));
+    await app.send('y');
+    frame = await app.waitFor('Reflection on run run-1', 10_000);
+    expect(existsSync(path.join(app.workspace, 'marker-first'))).toBe(true);
+    expect((await app.runs.inspect('old-run')).status).toBe('interrupted');
+  });
+
+  it('an edit of a /resume proposal, and an edit of that edit, say the run they came from stays as it is', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    await interruptedRun(app);
+    await app.send('/resume old-run');
+    await app.waitFor('run? [y/n/e]');
+    const edit = async (command: string) => {
+      const plan = app.session.beginEdit()!.plan;
+      const result = await app.session.applyEdit({ ...plan, steps: plan.steps.map((step) => (step.id === 'second' ? { ...step, args: { command } } : step)) });
+      expect(result).toEqual({ ok: true });
+      return app.session.snapshot().pending!;
+    };
+    for (const command of ['touch marker-second-b', 'touch marker-second-c']) {
+      const pending = await edit(command);
+      expect(pending.resumeRunId).toBeUndefined();
+      expect(pending.changes?.split('\n')).toEqual(['not a resume any more: approving starts a new run, and every step runs again', 'run old-run stays interrupted (ksa cancel old-run undoes what it did)', '~ second: args.command']);
+    }
+    await app.waitForText('run old-run stays interrupted (ksa cancel old-run undoes what it did)');
+  });
+
   it('while a resumed run runs, the steps done before it count as done in the live view', async (context) => {
     const app = await renderChatApp(context, { model: chatModel([], [json(REFLECTION)]) });
     await interruptedRun(app, { holdSecond: true });
