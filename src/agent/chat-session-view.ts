@@ -63,6 +63,8 @@ export abstract class ChatSessionView {
   private changes = 0;
   protected readonly queued: string[] = [];
   protected approvalMode: ApprovalMode;
+  /** What the user typed in this session before it was reopened, oldest first: Up at the input line recalls it. */
+  earlierInputs: readonly string[] = [];
 
 
   protected constructor(readonly deps: ChatSessionDeps) {

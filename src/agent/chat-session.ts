@@ -3,8 +3,8 @@ import type { ApprovalMode, PolicyAssessment } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { switchNotice } from './chat-mode.js';
 import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
-import { CUT_OFF_NOTICE, HISTORY_MESSAGES, runChatTurn, type TurnEvent } from './chat.js';
-import { reopenedTranscript } from './reopened-transcript.js';
+import { CUT_OFF_NOTICE, runChatTurn, type TurnEvent } from './chat.js';
+import { reopenedSession } from './reopened-transcript.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { toolErrorText } from './tool-error-text.js';
@@ -13,13 +13,10 @@ import { PlanningError, revisePlan } from './planner.js';
 import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, editDenials, unaskedApproval } from './session-approval.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { changedProposal, recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
-import { pendingProposal, planMessage, showsToolResult, toolItem } from './session-history.js';
+import { planMessage, showsToolResult, toolItem } from './session-history.js';
 
 export type { ChatSessionDeps } from './chat-session-view.js';
 export type { Phase, SessionSnapshot } from './session-snapshot.js';
-
-/** Messages shown when a session is reopened; older ones are summarised for the model, not drawn. */
-const SHOWN_ON_OPEN = 200;
 
 /**
  * One chat session without any terminal: the TUI renders its snapshots and
@@ -33,12 +30,10 @@ export class ChatSession extends ChatSessionView {
 
   static async open(deps: ChatSessionDeps): Promise<ChatSession> {
     const session = new ChatSession(deps);
-    // The latest messages only: a long session opens as fast as a short one.
-    // What a turn will read, so a corrupt file among it is found (and said) now, not mid-conversation.
-    const read = await deps.conversation.messages(HISTORY_MESSAGES);
-    const messages = read.slice(-SHOWN_ON_OPEN);
-    session.pending = pendingProposal(messages);
-    session.transcript.items = await reopenedTranscript(deps, read, messages, session.pending?.planId);
+    const reopened = await reopenedSession(deps);
+    session.pending = reopened.pending;
+    session.transcript.items = reopened.items;
+    session.earlierInputs = reopened.inputs;
     return session;
   }
 

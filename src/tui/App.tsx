@@ -239,6 +239,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
             active={inputActive}
             commands={SLASH_COMMANDS}
             color={color}
+            earlier={session instanceof PendingSession ? undefined : session.earlierInputs}
             onSubmit={(text) => void submit(text)}
           />
         )}

@@ -9,6 +9,8 @@ export type Props = {
   readonly active: boolean;
   readonly commands: readonly SlashCommand[];
   readonly color: boolean;
+  /** What was typed in the session before it was reopened (oldest first): Up reaches it after this process's inputs. */
+  readonly earlier?: readonly string[];
   readonly onSubmit: (text: string) => void;
 };
 
@@ -18,10 +20,12 @@ export type Props = {
  * are plain text here: they act when sent with Enter, so "yes, but use port
  * 9090" is a revision, not an approval.
  */
-export function InputLine({ prompt, placeholder, active, commands, color, onSubmit }: Props) {
+export function InputLine({ prompt, placeholder, active, commands, color, earlier = [], onSubmit }: Props) {
   const [value, setValue] = useState('');
-  const [history, setHistory] = useState<string[]>([]);
-  const [cursor, setCursor] = useState<number | undefined>(undefined);
+  const [typed, setTyped] = useState<string[]>([]);
+  const history = earlier.length > 0 ? [...earlier, ...typed] : typed;
+  // Counted from the newest: the reopened session's inputs arrive after the first frame, in front of the list.
+  const [back, setBack] = useState<number | undefined>(undefined);
   const [textKey, setTextKey] = useState(0);
 
   const matches = value.startsWith('/') && !value.includes(' ') ? commands.filter((command) => `/${command.name}`.startsWith(value)) : [];
@@ -35,17 +39,17 @@ export function InputLine({ prompt, placeholder, active, commands, color, onSubm
   useInput(
     (_input, key) => {
       if (key.upArrow && history.length > 0) {
-        const next = cursor === undefined ? history.length - 1 : Math.max(0, cursor - 1);
-        setCursor(next);
-        replace(history[next]!);
-      } else if (key.downArrow && cursor !== undefined) {
-        const next = cursor + 1;
-        if (next >= history.length) {
-          setCursor(undefined);
+        const next = Math.min(history.length, (back ?? 0) + 1);
+        setBack(next);
+        replace(history[history.length - next]!);
+      } else if (key.downArrow && back !== undefined) {
+        const next = back - 1;
+        if (next <= 0) {
+          setBack(undefined);
           replace('');
         } else {
-          setCursor(next);
-          replace(history[next]!);
+          setBack(next);
+          replace(history[history.length - next]!);
         }
       } else if (key.tab && matches[0]) {
         replace(`/${matches[0].name} `);
@@ -69,8 +73,8 @@ export function InputLine({ prompt, placeholder, active, commands, color, onSubm
   };
 
   const submit = (text: string) => {
-    if (text.trim()) setHistory((previous) => (previous.at(-1) === text ? previous : [...previous, text]));
-    setCursor(undefined);
+    if (text.trim() && history.at(-1) !== text) setTyped((previous) => [...previous, text]);
+    setBack(undefined);
     replace('');
     onSubmit(text);
   };

@@ -92,6 +92,11 @@ describe.concurrent('ksa chat: a conversation', () => {
       expect(screen, text).toContain(text);
     }
     await again.waitForBottom(/· ready ·/, 1);
+    // Up recalls what was typed before the restart, newest first.
+    again.press('up');
+    await again.waitForBottom(/^› what's the status\?\s*$/m, 2);
+    again.press('up');
+    await again.waitForBottom(/^› use port 9090\s*$/m, 2);
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
   });
 

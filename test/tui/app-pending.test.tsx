@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConversationStore } from '../../src/store/index.js';
 import { eventually } from '../helpers/cli.js';
 import { chatModel, renderChatApp } from '../helpers/tui-app.js';
@@ -55,6 +55,40 @@ describe('the chat before its engine is loaded', () => {
     expect(frame).toContain('› deploy the shop');
     expect(frame.match(/KubeStack AI/g)).toHaveLength(1);
     expect(frame.indexOf('KubeStack AI')).toBeLessThan(frame.indexOf('› deploy the shop'));
+  });
+
+  it("Up recalls the reopened session's messages once it is ready, newest first, after this process's own", async (context) => {
+    const engine = gate();
+    const app = await renderChatApp(context, {
+      model: chatModel([{ text: 'Sure.' }]),
+      gate: engine.promise,
+      history: [
+        { kind: 'user', text: 'deploy the shop' },
+        { kind: 'assistant', text: 'The shop is deployed.' },
+        { kind: 'user', text: 'use port 9090' },
+        { kind: 'assistant', text: 'Done.' },
+      ],
+    });
+    const inputLine = () => app.frame().trimEnd().split('\n').at(-2)!;
+    await app.waitFor('· ready ·');
+    engine.open();
+    await app.waitFor('Done.');
+    await app.press('up');
+    await vi.waitFor(() => expect(inputLine()).toMatch(/^› use port 9090\s*$/));
+    await app.press('up');
+    await vi.waitFor(() => expect(inputLine()).toMatch(/^› deploy the shop\s*$/));
+    await app.press('up');
+    expect(inputLine()).toMatch(/^› deploy the shop\s*$/);
+    await app.press('down');
+    await app.press('down');
+    await vi.waitFor(() => expect(inputLine()).toMatch(/^› say what to deploy/));
+
+    await app.send('and the blog');
+    await app.waitFor('Sure.');
+    await app.press('up');
+    await vi.waitFor(() => expect(inputLine()).toMatch(/^› and the blog\s*$/));
+    await app.press('up');
+    await vi.waitFor(() => expect(inputLine()).toMatch(/^› use port 9090\s*$/));
   });
 
   it('Ctrl-C twice before the session is ready quits once it is, and the session is saved', async (context) => {
