@@ -5,6 +5,7 @@ import { switchNotice } from './chat-mode.js';
 import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
 import { CUT_OFF_NOTICE, runChatTurn, type TurnEvent } from './chat.js';
 import { reopenedSession } from './reopened-transcript.js';
+import { INTERRUPTED_NOTICE } from './interrupted-answer.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { toolErrorText } from './tool-error-text.js';
@@ -234,7 +235,7 @@ export class ChatSession extends ChatSessionView {
   private async chat(text: string): Promise<void> {
     this.push({ kind: 'user', id: this.transcript.nextId(), text });
     this.transcript.startAnswer();
-    await this.modelTurn('waiting for the model', 'Interrupted.', async (abortSignal) => {
+    await this.modelTurn('waiting for the model', INTERRUPTED_NOTICE, async (abortSignal) => {
       const result = await runChatTurn({
         model: this.deps.model,
         tools: this.deps.tools,
@@ -255,7 +256,7 @@ export class ChatSession extends ChatSessionView {
       });
       this.tokens += result.totalTokens;
       this.transcript.flush();
-      if (result.aborted) this.notice('Interrupted.', 'info');
+      if (result.aborted) this.notice(INTERRUPTED_NOTICE, 'info');
       if (result.cutOff) this.notice(CUT_OFF_NOTICE, 'warning');
     });
   }

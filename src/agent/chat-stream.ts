@@ -3,6 +3,7 @@ import type { Conversation } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ChatModeInfo } from './chat-mode.js';
 import { invalidCallText } from './invalid-tool-call.js';
+import { markInterrupted } from './interrupted-answer.js';
 import { toolErrorText } from './tool-error-text.js';
 import { ThinkFilter } from './think-text.js';
 
@@ -93,8 +94,9 @@ export class TurnOutput {
     this.emit({ type: 'tool-result', tool, output, isError, ...(invalidCall ? { invalidCall } : {}) });
   }
 
-  saveText(): void {
-    if (this.unsaved.trim()) this.conversation.append({ kind: 'assistant', text: this.unsaved });
+  /** `interrupted`: the user stopped the answer; it is stored marked so (the model reads it again). */
+  saveText(interrupted = false): void {
+    if (this.unsaved.trim()) this.conversation.append({ kind: 'assistant', text: interrupted ? markInterrupted(this.unsaved) : this.unsaved });
     this.unsaved = '';
   }
 

@@ -140,8 +140,8 @@ export async function runChatTurn(given: ChatTurnOptions): Promise<ChatTurnResul
     });
     aborted = routed.aborted;
   }
-  out.saveText();
   if (options.abortSignal?.aborted) aborted = true;
+  out.saveText(aborted);
   // Nothing said and nothing done: an endpoint that answered 200 with a body that is not a completion, an empty
   // completion, or reasoning that never ended. Said as an error; an empty turn would look like ksa ignored the user.
   if (!aborted && !turnProposal && toolCalls === 0 && out.text.trim() === '') throw emptyAnswer(out.reasoning);

@@ -2,6 +2,7 @@ import type { Plan } from '../planning/index.js';
 import type { Message, NewMessage, Reflection } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { plural } from '../planning/plural.js';
+import { INTERRUPTED_NOTICE, interruptedAnswer } from './interrupted-answer.js';
 
 /** What became of a proposed plan; `undecided` is one the conversation moved on from. */
 export type PlanDecision = 'approved' | 'rejected' | 'edited' | 'superseded' | 'undecided';
@@ -35,9 +36,13 @@ export function historyFromMessages(messages: readonly Message[], pendingPlanId?
       case 'user':
         items.push({ kind: 'user', id: message.id, text: message.text });
         break;
-      case 'assistant':
-        items.push({ kind: 'assistant', id: message.id, text: message.text });
+      case 'assistant': {
+        // Drawn as it was when it happened: the answer, then the notice that it was stopped.
+        const answer = interruptedAnswer(message.text);
+        items.push({ kind: 'assistant', id: message.id, text: answer.text });
+        if (answer.interrupted) items.push({ kind: 'notice', id: `${message.id}-interrupted`, text: INTERRUPTED_NOTICE, tone: 'info' });
         break;
+      }
       case 'tool_result':
         if (showsToolResult(message.tool)) items.push(toolItem(message.id, message.tool, message.output, message.isError === true));
         break;

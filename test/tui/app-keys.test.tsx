@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ConversationStore } from '../../src/store/index.js';
+import { ConversationStore, type NewMessage } from '../../src/store/index.js';
 import { json } from '../helpers/agent-fixtures.js';
 import { markerPlan, REFLECTION } from '../helpers/chat-script.js';
 import { eventually } from '../helpers/cli.js';
@@ -44,6 +44,33 @@ describe('Esc', () => {
     expect(tail(app.frame(), 1)).toContain('· ready ·');
     await app.send('and now?');
     await app.waitFor('Second answer.');
+  });
+
+  it('an interrupted answer is stored marked as interrupted: the next request and the reopened session say where it stopped', async (context) => {
+    const model = chatModel([{ text: WORDS, chunkDelayMs: 25 }, { text: 'Second answer.' }]);
+    const app = await renderChatApp(context, { model });
+    await app.send('tell me everything');
+    await app.waitFor('word3 ');
+    await app.press('esc');
+    await app.waitFor('Interrupted.', 1000);
+    const answers = async () => (await app.session.deps.conversation.messages()).filter((message) => message.kind === 'assistant').map((message) => (message as { text: string }).text);
+    const [stored] = await answers();
+    expect(stored).toMatch(/^word0 word1 word2 word3 [\s\S]*\n\n\[Interrupted\.\]$/);
+    const said = stored!.slice(0, -'\n\n[Interrupted.]'.length);
+    expect(said.split(' ').length).toBeLessThan(60);
+
+    await app.send('and now?');
+    await app.waitFor('Second answer.');
+    const sent = model.doStreamCalls[1]!.prompt.filter((message) => message.role === 'assistant');
+    expect(JSON.stringify(sent)).toContain(JSON.stringify(stored));
+    await vi.waitFor(async () => expect((await answers())[1]).toBe('Second answer.'));
+
+    // Reopened, the answer shows as it did: the part said, then "Interrupted." under it, and no mark in the text.
+    const reopened = await renderChatApp(context, { model: chatModel(), history: (await app.session.deps.conversation.messages()).map(({ id: _id, ts: _ts, ...message }) => message as NewMessage) });
+    const frame = await reopened.waitFor('Second answer.');
+    expect(frame).not.toContain('[Interrupted.]');
+    expect(frame.indexOf('Interrupted.')).toBeGreaterThan(frame.lastIndexOf(said.split(' ').at(-1)!));
+    expect(frame.indexOf('Interrupted.')).toBeLessThan(frame.indexOf('› and now?'));
   });
 
   it('stops a revision: the plan is unchanged and still waits for a decision', async (context) => {
