@@ -1,4 +1,5 @@
 import { APICallError } from 'ai';
+import { FieldReasoningAsContent } from './field-reasoning.js';
 
 /**
  * Streamed completions as OpenAI-compatible servers really send them, made into what the SDK
@@ -7,6 +8,8 @@ import { APICallError } from 'ai';
  * - a server that ignores `stream: true` and answers one JSON completion has it replayed as a stream;
  * - a 200 that is neither (a proxy's sign-in page) fails with the server's words, not as an empty answer;
  * - tool-call deltas without `index` (Gemini's endpoint, SGLang, SambaNova) get one, by call id;
+ * - reasoning in `reasoning_content` / `reasoning` deltas goes into the content as a `<think>` block,
+ *   so it is seen as it comes (see FieldReasoningAsContent);
  * - a stream that ends with neither a finish reason nor `[DONE]` (a proxy that closed it mid-answer)
  *   fails as cut off instead of passing for a whole answer.
  */
@@ -72,6 +75,7 @@ function repairEvents(): TransformStream<Uint8Array, Uint8Array> {
   let finished = false;
   const indexById = new Map<string, number>();
   let lastIndex = -1;
+  const reasoning = new FieldReasoningAsContent();
   const repairLine = (line: string): string => {
     const data = /^data:\s?(.*)$/.exec(line)?.[1];
     if (data === undefined) return line;
@@ -81,11 +85,12 @@ function repairEvents(): TransformStream<Uint8Array, Uint8Array> {
     }
     // A finish reason ends the answer; an error frame ends it too, in the server's words.
     if (data.includes('"finish_reason":"') || data.includes('"finish_reason": "') || /^\s*\{\s*"error"/.test(data)) finished = true;
-    if (!data.includes('"tool_calls"')) return line;
+    const calls = data.includes('"tool_calls"');
+    if (!calls && !reasoning.open && !data.includes('"reasoning')) return line;
     try {
       const chunk = JSON.parse(data) as { choices?: Choice[] };
-      let changed = false;
-      for (const choice of chunk.choices ?? []) {
+      let changed = reasoning.rewrite(chunk);
+      if (calls) for (const choice of chunk.choices ?? []) {
         for (const call of choice.delta?.tool_calls ?? []) {
           if (typeof call.index === 'number') {
             lastIndex = Math.max(lastIndex, call.index);
