@@ -1,15 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, eventsOf, parseNdjson, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { buildSleepImage, containerExists, PODMAN_MISSING } from '../helpers/containers.js';
 
 // A `podman run` step stopped by its timeout, with real podman: the container
 // it started must not outlive the step (killing the client does not stop it),
 // so a retry can reuse the name and nothing is left running after the run.
 
-const probe = spawnSync('podman', ['version', '--format', '{{.Version}}'], { encoding: 'utf8' });
-const PODMAN_MISSING = (probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 const suffix = `${process.pid}-${Date.now().toString(36)}`;
 const NAME = `ksa-test-stop-${suffix}`;
 const FAILING = `ksa-test-failstart-${suffix}`;
@@ -17,25 +15,10 @@ const IMAGE = `localhost/ksa-test-sleep:${suffix}`;
 
 let sandbox: CliSandbox;
 
-/** An image holding only /bin/sleep and its libraries: no registry is needed. */
-async function buildSleepImage(dir: string): Promise<void> {
-  const rootfs = path.join(dir, 'rootfs');
-  await mkdir(path.join(rootfs, 'bin'), { recursive: true });
-  await cp('/bin/sleep', path.join(rootfs, 'bin/sleep'));
-  const libraries = execFileSync('ldd', ['/bin/sleep'], { encoding: 'utf8' }).match(/\/\S+/g) ?? [];
-  for (const library of libraries) await cp(library, path.join(rootfs, library), { dereference: true });
-  await writeFile(path.join(dir, 'Containerfile'), 'FROM scratch\nCOPY rootfs /\n');
-  execFileSync('podman', ['build', '-q', '-t', IMAGE, dir], { stdio: 'ignore' });
-}
-
-function containerExists(name: string): boolean {
-  return spawnSync('podman', ['container', 'exists', name]).status === 0;
-}
-
 beforeAll(async () => {
   if (PODMAN_MISSING) return;
   sandbox = await createCliSandbox('ksa-container-stop-');
-  await buildSleepImage(path.join(sandbox.dir, 'image'));
+  await buildSleepImage(path.join(sandbox.dir, 'image'), IMAGE);
 }, 120_000);
 
 afterAll(async () => {
