@@ -1,6 +1,6 @@
 import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type Plan, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
-import { readProcessGroups, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
-import { groupNames, guardKubeContext, killAllProcessGroups, onProcessGroupsChanged, riskOptions, stopLeftoverGroups, unsureGroupsText, type ToolRegistry } from '../tools/index.js';
+import { readContainers, readProcessGroups, recordContainers, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
+import { containerNames, groupNames, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeContainers, riskOptions, stopLeftoverGroups, unremovedContainersText, unsureGroupsText, type ToolRegistry } from '../tools/index.js';
 import { EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
 import { KsaError } from '../planning/ksa-error.js';
 import { plural } from '../planning/plural.js';
@@ -55,6 +55,8 @@ export type RunHandle = {
 };
 
 const CANCEL_REASON = 'cancelled with ksa cancel';
+// Bounds each engine command removing a leftover container: an engine that hangs must not hold the resume.
+const LEFTOVER_REMOVE_TIMEOUT_MS = 15_000;
 
 /**
  * Runs a stored plan in this process, without any UI: the executor's events
@@ -92,6 +94,10 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     const { stopped, unsure } = await stopLeftoverGroups(await readProcessGroups(run.dir, warn));
     if (stopped.length > 0) warn(`stopped ${plural(stopped.length, 'process group')} left running by the interrupted run: ${groupNames(stopped)}`);
     if (unsure.length > 0) warn(unsureGroupsText(unsure, 'the interrupted run'));
+    // Their containers outlive the clients just stopped, and would refuse the steps' names.
+    const { removed, failed } = await removeContainers(await readContainers(run.dir, warn), LEFTOVER_REMOVE_TIMEOUT_MS);
+    if (removed.length > 0) warn(`removed ${plural(removed.length, 'container')} left running by the interrupted run: ${containerNames(removed)}`);
+    if (failed.length > 0) warn(unremovedContainersText(failed, 'the interrupted run left'));
   }
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
   const redactor = run.redactor.with(secretInputValues(options.inputs ?? {}));
@@ -151,12 +157,15 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   });
   record = run.attach(execution);
   const stopRecording = onProcessGroupsChanged((groups) => recordProcessGroups(run.dir, groups));
+  const stopRecordingContainers = onContainersChanged((containers) => recordContainers(run.dir, containers));
 
   let releasing: Promise<void> | undefined;
   const release = () =>
     (releasing ??= (async () => {
       stopRecording();
       recordProcessGroups(run.dir, []);
+      stopRecordingContainers();
+      recordContainers(run.dir, []);
       stopWatching();
       stopWatchingPause();
       await durations.record(learned()).catch((error: unknown) => warn(`could not record step durations: ${(error as Error).message}`));

@@ -57,7 +57,8 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const say = (line: string): void => (live ? live.say(line) : void io.stderr.write(`${line}\n`));
   // A notice stands apart from the progress lines: above the live view it is on a line of its own already.
   const notice = (line: string) => say(live ? line : `\n${line}`);
-  const warn = (message: string) => say(`ksa: ${message.startsWith('stopped') ? '' : 'warning: '}${visible(message)}`);
+  // What ksa cleaned up after an interrupted run is news, not a warning.
+  const warn = (message: string) => say(`ksa: ${/^(stopped|removed) /.test(message) ? '' : 'warning: '}${visible(message)}`);
   const plain = interactive ? undefined : createPlainProgress((line) => io.stderr.write(`${line}\n`), style, { showOutput: !options.json, rollingBack: options.mode === 'rollback' });
 
   let signalExit: ExitCodeValue | undefined;

@@ -54,6 +54,8 @@ export function createArgvTool({ name, binary = name, description, containerEngi
       if (!containerEngine) return run(input.args);
       const containerRun = await prepareContainerRun(binary, input.args, await resolveCwd(context.workspace, input.cwd));
       if (!containerRun) return run(input.args);
+      // Recorded with the run while the client runs: should ksa die, resume and cancel remove it.
+      const untrack = containerRun.track();
       try {
         return await run(containerRun.args);
       } catch (error) {
@@ -61,6 +63,7 @@ export function createArgvTool({ name, binary = name, description, containerEngi
         await (context.signal.aborted ? containerRun.removeContainer() : containerRun.removeUnlessRunning());
         throw error;
       } finally {
+        untrack();
         await containerRun.dispose();
       }
     },

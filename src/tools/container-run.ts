@@ -2,10 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { quickCommand } from './quick-command.js';
+import { CONTAINER_ID, removeArgs, trackContainer } from './started-containers.js';
 
 // Bounds the removal: an engine that hangs must not hold the run's end.
 const REMOVE_TIMEOUT_MS = 15_000;
-const CONTAINER_ID = /^[0-9a-f]{12,64}$/;
+// How often the id file is read until the engine has written it: a crash in between loses only that much.
+const CIDFILE_POLL_MS = 50;
 
 /**
  * A `docker run` / `podman run` prepared so that its container can be found
@@ -20,6 +22,11 @@ const CONTAINER_ID = /^[0-9a-f]{12,64}$/;
 export type ContainerRun = {
   /** The arguments to run: the step's, with a `--cidfile` added unless it has one. */
   readonly args: readonly string[];
+  /**
+   * Tracks the container (started-containers) from the moment the engine writes its id until the
+   * returned function is called, once the client has ended and its container was dealt with.
+   */
+  track(): () => void;
   /** Removes the container the run created, if any; never throws. */
   removeContainer(): Promise<void>;
   /** After a failed run: removes the container it created unless that is running; never throws. */
@@ -83,13 +90,14 @@ export async function prepareContainerRun(binary: string, args: readonly string[
     // An id already there is another run's (the engine refuses such a file): only a new one is this run's.
     const before = await containerIdIn(cidfile);
     const engine = new Engine(binary, globals, cidfile, before);
-    return { args, removeContainer: () => engine.remove(), removeUnlessRunning: () => engine.removeUnlessRunning(), dispose: async () => {} };
+    return { args, track: () => engine.track(), removeContainer: () => engine.remove(), removeUnlessRunning: () => engine.removeUnlessRunning(), dispose: async () => {} };
   }
   // A fresh folder: the engine refuses a --cidfile that already exists.
   const dir = await mkdtemp(path.join(tmpdir(), 'ksa-cid-'));
   const engine = new Engine(binary, globals, path.join(dir, 'cid'), undefined);
   return {
     args: [...args.slice(0, at + 1), '--cidfile', path.join(dir, 'cid'), ...args.slice(at + 1)],
+    track: () => engine.track(),
     removeContainer: () => engine.remove(),
     removeUnlessRunning: () => engine.removeUnlessRunning(),
     dispose: () => rm(dir, { recursive: true, force: true }),
@@ -104,6 +112,28 @@ class Engine {
     private readonly cidfile: string,
     private readonly idBefore: string | undefined,
   ) {}
+
+  track(): () => void {
+    let untrack: (() => void) | undefined;
+    let stopped = false;
+    let reading = false;
+    const timer = setInterval(() => {
+      if (reading) return;
+      reading = true;
+      void this.createdId().then((id) => {
+        reading = false;
+        if (id === undefined || untrack !== undefined || stopped) return;
+        clearInterval(timer);
+        untrack = trackContainer({ binary: this.binary, globals: this.globals, id });
+      });
+    }, CIDFILE_POLL_MS);
+    timer.unref();
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      untrack?.();
+    };
+  }
 
   async remove(): Promise<void> {
     const id = await this.createdId();
@@ -127,7 +157,7 @@ class Engine {
 
   private async removeById(id: string): Promise<void> {
     // The client already had its grace period to stop the container: no second one.
-    await this.command(path.basename(this.binary) === 'podman' ? ['rm', '-f', '-t', '0', id] : ['rm', '-f', id]);
+    await this.command(removeArgs(this.binary, id));
   }
 
   private command(args: readonly string[]) {

@@ -9,6 +9,8 @@ export { runProcess, ProcessOutputSchema } from './process-runner.js';
 export type { ProcessOutput, RunProcessOptions } from './process-runner.js';
 export { DEFAULT_KILL_GRACE_MS, groupNames, killAllProcessGroups, liveProcessGroups, onProcessGroupsChanged, stopLeftoverGroups, trackedProcessGroups, unsureGroupsText } from './process-groups.js';
 export type { ProcessGroup, RecordedGroup } from './process-groups.js';
+export { containerNames, onContainersChanged, removeContainers, trackedContainers, unremovedContainersText } from './started-containers.js';
+export type { RemovedContainer, StartedContainer } from './started-containers.js';
 export { shellTool, ShellInputSchema } from './shell.js';
 export { createArgvTool, kubectlTool, helmTool, dockerTool, podmanTool, ArgvInputSchema } from './argv-tools.js';
 export {

@@ -21,3 +21,13 @@ export async function buildSleepImage(dir: string, image: string): Promise<void>
 export function containerExists(name: string): boolean {
   return spawnSync('podman', ['container', 'exists', name]).status === 0;
 }
+
+/** Whether the container of this name is up (running), as `podman ps` lists it. */
+export function containerRunning(name: string): boolean {
+  const ps = spawnSync('podman', ['ps', '--filter', `name=^${name}$`, '--format', '{{.Names}}'], { encoding: 'utf8' });
+  return ps.stdout.split('\n').includes(name);
+}
+
+export function removeContainers(...names: string[]): void {
+  spawnSync('podman', ['rm', '-f', '-t', '0', ...names]);
+}

@@ -2,7 +2,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { givenCidfile, runSubcommandAt } from '../../src/tools/container-run.js';
-import { createArgvTool } from '../../src/tools/index.js';
+import { createArgvTool, trackedContainers } from '../../src/tools/index.js';
 import { createTempDir, createToolContext, waitFor } from '../helpers/tool-context.js';
 
 // A stand-in engine: `run` writes a container id to --cidfile (as docker and
@@ -102,6 +102,25 @@ describe('a container run that is stopped', () => {
     const [run, ps] = await calls();
     expect(run).toMatch(/^run --cidfile \S+ --quick shop:1$/);
     expect(ps).toBe('ps -a');
+  });
+});
+
+describe('a container run in progress', () => {
+  it('is tracked from the moment the engine wrote its id, with the engine\'s global options, until the step has ended', async () => {
+    const podman = createArgvTool({ name: 'podman', binary: engine, containerEngine: true });
+    const controller = new AbortController();
+    const work = podman.execute({ args: ['--connection', 'box', 'run', '--name', 'web', 'shop:1'] }, createToolContext(ws, controller.signal));
+    expect(await waitFor(() => trackedContainers().length > 0)).toBe(true);
+    expect(trackedContainers()).toEqual([{ binary: engine, globals: ['--connection', 'box'], id: '0123456789abcdef0123456789abcdef' }]);
+    controller.abort(new Error('cancelled'));
+    await expect(work).rejects.toThrow('cancelled');
+    expect(trackedContainers()).toEqual([]);
+  });
+
+  it('is not tracked once a run that left it running on purpose (-d) has ended', async () => {
+    const podman = createArgvTool({ name: 'podman', binary: engine, containerEngine: true });
+    await podman.execute({ args: ['run', '--quick', 'shop:1'] }, createToolContext(ws));
+    expect(trackedContainers()).toEqual([]);
   });
 });
 
