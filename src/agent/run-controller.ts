@@ -1,6 +1,6 @@
 import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type Plan, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { readContainers, readProcessGroups, recordContainers, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
-import { containerNames, groupNames, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeContainers, riskOptions, stopLeftoverGroups, unremovedContainersText, unsureGroupsText, type ToolRegistry } from '../tools/index.js';
+import { containerNames, groupNames, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeContainers, riskOptions, stopLeftoverGroups, trackedContainers, unremovedContainersText, unsureGroupsText, type StartedContainer, type ToolRegistry } from '../tools/index.js';
 import { EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
 import { KsaError } from '../planning/ksa-error.js';
 import { plural } from '../planning/plural.js';
@@ -57,6 +57,8 @@ export type RunHandle = {
 const CANCEL_REASON = 'cancelled with ksa cancel';
 // Bounds each engine command removing a leftover container: an engine that hangs must not hold the resume.
 const LEFTOVER_REMOVE_TIMEOUT_MS = 15_000;
+// Stop at once is quick: what the engine does not remove by then is left recorded for resume and cancel.
+const STOP_NOW_REMOVE_TIMEOUT_MS = 2000;
 
 /**
  * Runs a stored plan in this process, without any UI: the executor's events
@@ -159,13 +161,17 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   const stopRecording = onProcessGroupsChanged((groups) => recordProcessGroups(run.dir, groups));
   const stopRecordingContainers = onContainersChanged((containers) => recordContainers(run.dir, containers));
 
+  // Set by stopNow: the containers it could not remove, once it has tried (the run is released only then).
+  let stoppedContainers: Promise<readonly StartedContainer[]> | undefined;
   let releasing: Promise<void> | undefined;
   const release = () =>
     (releasing ??= (async () => {
       stopRecording();
       recordProcessGroups(run.dir, []);
+      // What a stop at once could not remove stays recorded for resume and cancel.
+      const containersLeft = (await stoppedContainers) ?? [];
       stopRecordingContainers();
-      recordContainers(run.dir, []);
+      recordContainers(run.dir, containersLeft);
       stopWatching();
       stopWatchingPause();
       await durations.record(learned()).catch((error: unknown) => warn(`could not record step durations: ${(error as Error).message}`));
@@ -192,7 +198,15 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     done,
     async stopNow() {
       started.halt();
+      // The steps' own clean-up must not drop a container from the record before it is gone.
+      stopRecordingContainers();
+      const containers = trackedContainers();
       killAllProcessGroups('SIGKILL');
+      stoppedContainers ??= removeContainers(containers, STOP_NOW_REMOVE_TIMEOUT_MS).then(({ removed, failed, unknown }) => {
+        if (removed.length > 0) warn(`removed ${plural(removed.length, 'container')} the stopped steps had started: ${containerNames(removed)}`);
+        if (failed.length > 0) warn(unremovedContainersText(failed, 'the stopped steps had started'));
+        return [...failed, ...unknown];
+      });
       await finished;
       await release();
     },

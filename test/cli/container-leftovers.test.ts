@@ -6,10 +6,10 @@ import { createCliSandbox, describeResult, eventually, runKsa, startKsa, type Cl
 import { buildSleepImage, containerExists, containerRunning, PODMAN_MISSING, removeContainers } from '../helpers/containers.js';
 import { runIdsOnDisk } from '../helpers/durable.js';
 
-// A `ksa run` that dies (kill -9) while a `podman run` step runs, with real
-// podman: the container is not in ksa's process tree, so it outlives the
-// client. ksa records it with the run, and resume and cancel remove it; a
-// retry gets its name back.
+// A `ksa run` that dies (kill -9) or is stopped at once (a second Ctrl-C) while a
+// `podman run` step runs, with real podman: the container is not in ksa's process
+// tree, so it outlives the client. ksa records it with the run, and resume and
+// cancel remove it; a retry gets its name back.
 
 const suffix = `${process.pid}-${Date.now().toString(36)}`;
 const IMAGE = `localhost/ksa-test-sleep:leftover-${suffix}`;
@@ -94,5 +94,20 @@ describe.skipIf(PODMAN_MISSING)('a podman run step whose ksa run was killed (kil
     expect(containerExists(setup.name)).toBe(false);
     // Nothing is left for a second look: the record went with the container.
     expect(existsSync(path.join(setup.home, 'runs', runId, 'containers.json'))).toBe(false);
+  }, 120_000);
+});
+
+describe.skipIf(PODMAN_MISSING)('a podman run step stopped at once (Ctrl-C twice)', () => {
+  it('has its container removed before ksa exits', async () => {
+    const setup = await containerPlan();
+    const { ksa } = await startContainerStep(setup);
+    ksa.kill('SIGINT');
+    await ksa.waitForOutput((_, stderr) => stderr.includes('press Ctrl-C again to stop at once'));
+    ksa.kill('SIGINT');
+    const result = await ksa.result;
+    expect(result.code, describeResult(result)).toBe(130);
+    // Gone when ksa has exited, not left to a process that outlives it.
+    expect(containerExists(setup.name)).toBe(false);
+    expect(result.stderr).toContain(`ksa: removed 1 container the stopped steps had started: ${setup.name}`);
   }, 120_000);
 });
