@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
-import { createRedactor, ensurePrivateDir, ksaHome, readProcessGroups, recordProcessGroups, secretValues } from '../../store/index.js';
-import { createBuiltinRegistry, groupNames, killAllProcessGroups, liveProcessGroups, onProcessGroupsChanged, stopLeftoverGroups, trackedProcessGroups, unsureGroupsText, type ProcessGroup } from '../../tools/index.js';
+import { createRedactor, ensurePrivateDir, ksaHome, readContainers, readProcessGroups, recordContainers, recordProcessGroups, secretValues } from '../../store/index.js';
+import { containerNames, createBuiltinRegistry, groupNames, killAllProcessGroups, liveProcessGroups, onContainersChanged, onProcessGroupsChanged, removeContainers, stopLeftoverGroups, trackedContainers, trackedProcessGroups, unremovedContainersText, unsureGroupsText, type ProcessGroup, type StartedContainer } from '../../tools/index.js';
 import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, WorkerNameTakenError, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -11,6 +11,10 @@ import { parseWholeNumber } from '../options.js';
 import { checkedTarget, requiredRedisUrl } from '../remote-run.js';
 import { workspaceOption } from '../workspace-option.js';
 import { plural } from '../../planning/plural.js';
+
+// Bounds each engine command removing a container: an engine that hangs must not hold the worker's start or stop.
+const LEFTOVER_REMOVE_TIMEOUT_MS = 15_000;
+const STOP_NOW_REMOVE_TIMEOUT_MS = 2000;
 
 export type WorkerFlags = { redis?: string; labels?: string; concurrency?: string; name?: string; workspace?: string; json?: boolean };
 
@@ -59,7 +63,9 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
   // A name made up from the pid is never used again: nothing to keep for it.
   const processDir = flags.name === undefined ? undefined : path.join(ksaHome(io.env), 'workers', name);
   if (processDir) await ensurePrivateDir(processDir);
-  const leftover = processDir ? await readProcessGroups(processDir, (message) => log({ type: 'warning', message }, `ksa worker ${name}: ${message}`)) : [];
+  const warn = (message: string) => log({ type: 'warning', message }, `ksa worker ${name}: ${message}`);
+  const leftover = processDir ? await readProcessGroups(processDir, warn) : [];
+  const leftoverContainers = processDir ? await readContainers(processDir, warn) : [];
   await worker.start().catch((error: unknown) => {
     stopListeningEarly();
     // Another --name is the fix: a usage error.
@@ -71,12 +77,16 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
   const record = (groups: readonly ProcessGroup[]) => processDir && recordProcessGroups(processDir, groups);
   const stopRecording = onProcessGroupsChanged(record);
   record(trackedProcessGroups());
+  const recordStarted = (containers: readonly StartedContainer[]) => processDir && recordContainers(processDir, containers);
+  const stopRecordingContainers = onContainersChanged(recordStarted);
   const { stopped, unsure } = await stopLeftoverGroups(leftover.filter((group) => !liveProcessGroups().includes(group.id)));
   if (stopped.length > 0) log({ type: 'leftovers_stopped', processGroups: stopped.length }, `ksa worker ${name}: stopped ${plural(stopped.length, 'process group')} left running by an earlier worker named ${name}: ${groupNames(stopped)}`);
-  if (unsure.length > 0) {
-    const message = unsureGroupsText(unsure, `an earlier worker named ${name}`);
-    log({ type: 'warning', message }, `ksa worker ${name}: ${message}`);
-  }
+  if (unsure.length > 0) warn(unsureGroupsText(unsure, `an earlier worker named ${name}`));
+  // Their containers outlive the clients just stopped, and would refuse the steps' names when they run again.
+  const earlier = await removeContainers(leftoverContainers.filter((container) => !trackedContainers().some((live) => live.id === container.id)), LEFTOVER_REMOVE_TIMEOUT_MS);
+  recordStarted(trackedContainers());
+  if (earlier.removed.length > 0) log({ type: 'leftovers_removed', containers: earlier.removed.length }, `ksa worker ${name}: removed ${plural(earlier.removed.length, 'container')} left running by an earlier worker named ${name}: ${containerNames(earlier.removed)}`);
+  if (earlier.failed.length > 0) warn(unremovedContainersText(earlier.failed, `an earlier worker named ${name} left`));
 
   return new Promise<ExitCodeValue>((resolve) => {
     let signals = 0;
@@ -93,12 +103,19 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
         return;
       }
       log({ type: 'worker_stopped', handedBack: worker.runningJobs }, `ksa worker ${name}: stopping at once; ${worker.runningJobs.length} step(s) handed back`);
+      // The steps' own clean-up must not drop a container from the record before it is gone.
+      stopRecordingContainers();
+      const containers = trackedContainers();
       killAllProcessGroups('SIGKILL');
-      void worker.stop({ now: true }).finally(() => finish(code));
+      // What is not removed in time stays recorded: the next worker of this name removes it.
+      const removing = removeContainers(containers, STOP_NOW_REMOVE_TIMEOUT_MS).then(({ failed, unknown }) => recordStarted([...failed, ...unknown]));
+      void Promise.all([worker.stop({ now: true }), removing]).finally(() => finish(code, true));
     };
-    const finish = (code: ExitCodeValue) => {
+    const finish = (code: ExitCodeValue, keepContainers = false) => {
       stopRecording();
       record([]);
+      stopRecordingContainers();
+      if (!keepContainers) recordStarted([]);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       resolve(code);
