@@ -1,7 +1,8 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CONTAINER_ID, type StartedContainer } from '../tools/started-containers.js';
+import { writeCrashRecord } from './crash-record.js';
 import { setAside } from './set-aside.js';
 
 const CONTAINERS_FILE = 'containers.json';
@@ -13,22 +14,11 @@ const CONTAINERS_FILE = 'containers.json';
  */
 export function recordContainers(runDir: string, containers: readonly StartedContainer[]): void {
   const file = path.join(runDir, CONTAINERS_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
+  if (containers.length > 0) return writeCrashRecord(file, { containers: containers.map(({ binary, globals, id }) => ({ binary, globals, id })) });
   try {
-    if (containers.length === 0) {
-      rmSync(file, { force: true });
-      return;
-    }
-    // Temp file + rename: a kill -9 mid-write leaves the old record, never an empty one.
-    writeFileSync(temp, JSON.stringify({ containers: containers.map(({ binary, globals, id }) => ({ binary, globals, id })) }), { mode: 0o600 });
-    renameSync(temp, file);
+    rmSync(file, { force: true });
   } catch {
-    // Only a help after a crash: never worth failing a step for (nor leaving a temp file for).
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // Left for the next write to replace.
-    }
+    // Left for the next owner to find gone already.
   }
 }
 

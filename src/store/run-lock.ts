@@ -1,10 +1,10 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
 import type { ProcessGroup, RecordedGroup } from '../tools/process-groups.js';
 import { currentBootId, processStart, recognize } from '../tools/process-identity.js';
+import { writeCrashRecord } from './crash-record.js';
 import { withFileLock } from './file-lock.js';
 import { moveAside, setAside } from './set-aside.js';
 
@@ -226,22 +226,9 @@ const PROCESSES_FILE = 'processes.json';
  * with their leaders' start times and the boot id: resume stops only groups that are still these.
  */
 export function recordProcessGroups(runDir: string, groups: readonly ProcessGroup[]): void {
-  const file = path.join(runDir, PROCESSES_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
   const startTicks = Object.fromEntries(groups.flatMap((group) => (group.startTicks === undefined ? [] : [[String(group.id), group.startTicks]])));
   const bootId = currentBootId();
-  try {
-    // Temp file + rename: a kill -9 mid-write leaves the old record, never an empty one.
-    writeFileSync(temp, JSON.stringify({ pid: process.pid, groups: groups.map((group) => group.id), ...(bootId !== undefined ? { bootId, startTicks } : {}) }), { mode: 0o600 });
-    renameSync(temp, file);
-  } catch {
-    // Only a help for resume after a crash: never worth failing a step for (nor leaving a temp file for).
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // Left for the next write to replace.
-    }
-  }
+  writeCrashRecord(path.join(runDir, PROCESSES_FILE), { pid: process.pid, groups: groups.map((group) => group.id), ...(bootId !== undefined ? { bootId, startTicks } : {}) });
 }
 
 /** The groups a crashed owner left running, to stop before its steps run again. */
