@@ -1,4 +1,5 @@
 import type { LanguageModelMiddleware } from 'ai';
+import { splitFieldReasoning } from './field-reasoning.js';
 import { splitThinkTags, ThinkTagSplitter } from './think-tags.js';
 
 type WrapStream = NonNullable<LanguageModelMiddleware['wrapStream']>;
@@ -70,6 +71,16 @@ function reasoningTransform(keepRaw: boolean): TransformStream<StreamPart, Strea
   let fieldBlock: string | undefined;
   const texts = new Map<string, { splitter: ThinkTagSplitter; start: StreamPart; started: boolean; block?: string }>();
 
+  /** Inside reasoning that came in the content between the field markers. */
+  let inField = false;
+  const fieldDelta = (controller: TransformStreamDefaultController<StreamPart>, delta: string) => {
+    if (!fieldBlock) {
+      fieldBlock = `reasoning-field-${counter++}`;
+      controller.enqueue({ type: 'reasoning-start', id: fieldBlock });
+    }
+    controller.enqueue({ type: 'reasoning-delta', id: fieldBlock, delta });
+  };
+
   const closeField = (controller: TransformStreamDefaultController<StreamPart>) => {
     if (fieldBlock) controller.enqueue({ type: 'reasoning-end', id: fieldBlock });
     fieldBlock = undefined;
@@ -108,13 +119,7 @@ function reasoningTransform(keepRaw: boolean): TransformStream<StreamPart, Strea
       switch (part.type) {
         case 'raw': {
           const delta = reasoningField((part.rawValue as RawCompletion | undefined)?.choices?.[0]?.delta);
-          if (delta) {
-            if (!fieldBlock) {
-              fieldBlock = `reasoning-field-${counter++}`;
-              controller.enqueue({ type: 'reasoning-start', id: fieldBlock });
-            }
-            controller.enqueue({ type: 'reasoning-delta', id: fieldBlock, delta });
-          }
+          if (delta) fieldDelta(controller, delta);
           if (keepRaw) controller.enqueue(part);
           return;
         }
@@ -123,9 +128,19 @@ function reasoningTransform(keepRaw: boolean): TransformStream<StreamPart, Strea
           return;
         case 'text-delta': {
           if (!part.delta) return;
-          closeField(controller);
-          if (!texts.has(part.id)) texts.set(part.id, { splitter: new ThinkTagSplitter(), start: { type: 'text-start', id: part.id }, started: false });
-          publish(controller, part.id, texts.get(part.id)!.splitter.push(part.delta));
+          // Reasoning the wire carried in the content (stream-repair) is reasoning whatever its text says.
+          const split = splitFieldReasoning(part.delta, inField);
+          inField = split.inside;
+          for (const piece of split.parts) {
+            if (piece.reasoning) {
+              fieldDelta(controller, piece.text);
+              continue;
+            }
+            closeField(controller);
+            if (!texts.has(part.id)) texts.set(part.id, { splitter: new ThinkTagSplitter(), start: { type: 'text-start', id: part.id }, started: false });
+            publish(controller, part.id, texts.get(part.id)!.splitter.push(piece.text));
+          }
+          if (!inField) closeField(controller);
           return;
         }
         case 'text-end': {

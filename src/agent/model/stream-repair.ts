@@ -8,7 +8,7 @@ import { FieldReasoningAsContent } from './field-reasoning.js';
  * - a server that ignores `stream: true` and answers one JSON completion has it replayed as a stream;
  * - a 200 that is neither (a proxy's sign-in page) fails with the server's words, not as an empty answer;
  * - tool-call deltas without `index` (Gemini's endpoint, SGLang, SambaNova) get one, by call id;
- * - reasoning in `reasoning_content` / `reasoning` deltas goes into the content as a `<think>` block,
+ * - reasoning in `reasoning_content` / `reasoning` deltas goes into the content between markers,
  *   so it is seen as it comes (see FieldReasoningAsContent);
  * - a stream that ends with neither a finish reason nor `[DONE]` (a proxy that closed it mid-answer)
  *   fails as cut off instead of passing for a whole answer.

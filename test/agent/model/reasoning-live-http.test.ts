@@ -11,7 +11,9 @@ import { createChatModel } from '../../../src/agent/index.js';
 
 type Held = { server: Server; url: string; releasedBy: Promise<'client' | 'timer'>; release: () => void };
 
-async function holdingServer(field: 'reasoning_content' | 'reasoning', after: 'text' | 'tool'): Promise<Held> {
+const PIECES = ['The user ', 'wants a plan', '; first check the port.'];
+
+async function holdingServer(field: 'reasoning_content' | 'reasoning', after: 'text' | 'tool', pieces: readonly string[] = PIECES): Promise<Held> {
   let release!: (by: 'client' | 'timer') => void;
   const releasedBy = new Promise<'client' | 'timer'>((resolve) => (release = resolve));
   const server = createServer((req, res) => {
@@ -21,7 +23,7 @@ async function holdingServer(field: 'reasoning_content' | 'reasoning', after: 't
         `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(chunk({ role: 'assistant', content: '' }));
-      for (const piece of ['The user ', 'wants a plan', '; first check the port.']) res.write(chunk({ [field]: piece }));
+      for (const piece of pieces) res.write(chunk({ [field]: piece }));
       const timer = setTimeout(() => release('timer'), 10_000);
       await releasedBy;
       clearTimeout(timer);
@@ -65,6 +67,22 @@ describe.each(['reasoning_content', 'reasoning'] as const)('reasoning streamed i
     expect(await held.releasedBy).toBe('client');
     expect(reasoning).toBe('The user wants a plan; first check the port.');
     expect(text).toBe('Here it is.');
+  });
+
+  it('tags in the reasoning, even split across chunks, neither end it nor reach the answer', async () => {
+    const pieces = ['Asked about tags: </thi', 'nk> ends a block, <think> starts one, </thinking> too', '; and \uE001 is just text.'];
+    held = await holdingServer(field, 'text', pieces);
+    const model = createChatModel({ baseURL: held.url, apiKey: 'x', model: 'm', sources: { baseURL: 'test', model: 'test' }, timeoutMs: 30_000, maxRetries: 0 });
+    const result = streamText({ model, prompt: 'q', maxRetries: 0 });
+    let reasoning = '';
+    for await (const part of result.stream) {
+      if (part.type === 'reasoning-delta') {
+        reasoning += part.text;
+        held.release();
+      }
+    }
+    expect(await result.text).toBe('Here it is.');
+    expect(reasoning).toBe('Asked about tags: </think> ends a block, <think> starts one, </thinking> too; and \uFFFD is just text.');
   });
 
   it('a tool call after the reasoning ends it; no text is made of it', async () => {
