@@ -195,8 +195,10 @@ export class Execution extends ExecutionBase {
       notePartialSuccess(st, value);
       // An expression that failed once fails the same way every time: no retry.
       const retry = step.type === 'condition' || value instanceof ExpressionEvaluationError ? NO_RETRY : (step.retry ?? NO_RETRY);
-      if (attempt < retry.maxAttempts && !this.stopping) {
-        const delayMs = retryDelayMs(retry, attempt, this.random);
+      // Counted in this go of the step: an earlier one (undone by a rollback) had its own.
+      const made = attempt - (st.earlierAttempts ?? 0);
+      if (made < retry.maxAttempts && !this.stopping) {
+        const delayMs = retryDelayMs(retry, made, this.random);
         st.retryAt = this.iso(endMs + delayMs);
         this.emit({ type: 'step_retrying', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, delayMs, error, ...workerOf(st) });
         // The slot is free while the step waits; it queues again by priority.

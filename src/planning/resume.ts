@@ -18,20 +18,26 @@ export function prepareResume(saved: RunState, plan: Plan, resumeFor: 'run' | 'r
     const st = (state.steps[step.id] ??= { status: 'pending', attempts: 0 });
     // Only to be undone: what had ended stays as it ended (a failure with its error and attempts).
     if (forRollback && ENDED.has(st.status)) continue;
-    // A rollback that began may have undone it: it runs again, under a new attempt number (a worker's
-    // job of the attempt that succeeded would give its old result back).
+    // A rollback that began may have undone it: it runs again. Should it then not succeed, what is
+    // left of its first success is still undone (as for an attempt cut short: mayBeDone).
     const redo = !forRollback && rollbackBegun(st);
     if (!isStepDone(st.status) || redo) {
       const undo = stillToUndo(st);
-      const interrupted = interruptedAttempt(st);
+      const interrupted = redo ? st.attempts : interruptedAttempt(st);
+      // Once it has succeeded (and been undone), its next attempt takes a new number: a worker's job
+      // of the attempt that succeeded would give back its old result. Those attempts do not count
+      // against its retry policy, as a failed step's do not.
+      const succeededBefore = !forRollback && (redo || st.status === 'rolled_back' || (st.earlierAttempts !== undefined && st.status !== 'running'));
       // Cancelled where it stood: an attempt cut short counts as made.
-      const attempts = forRollback || redo ? st.attempts : attemptsUsed(st);
+      const attempts = forRollback || succeededBefore ? st.attempts : attemptsUsed(st);
+      const earlier = succeededBefore ? st.attempts : st.earlierAttempts;
       state.steps[step.id] = {
         status: 'pending',
         attempts,
         ...(attempts > 0 && st.startedAt ? { startedAt: st.startedAt } : {}),
         ...(undo ? { succeededOn: undo } : {}),
         ...(interrupted !== undefined ? { interruptedAttempt: interrupted } : {}),
+        ...(earlier ? { earlierAttempts: earlier } : {}),
         // Cancelled where it stood, it still shows where its last attempt ran (a new attempt names its own worker).
         ...(forRollback && st.worker !== undefined ? { worker: st.worker } : {}),
       };

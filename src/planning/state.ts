@@ -53,6 +53,12 @@ export type StepState = {
    * part or in whole, though it says succeeded: a resume runs it again.
    */
   rollbackStartedAt?: string;
+  /**
+   * Attempts of an earlier go of the step (it succeeded, and a rollback undid it or may have): they
+   * keep their numbers, since a worker's job is named by its attempt, but do not count against the
+   * retry policy of the step's next go.
+   */
+  earlierAttempts?: number;
 };
 
 export type RunState = {

@@ -60,6 +60,33 @@ describe('a run stopped during its rollback', () => {
     expect(resumed.tools.started()).toEqual(['namespace', 'config', 'app']);
   });
 
+  it('a step rolled back in full runs again under a new attempt number (a worker would give the old job\'s result)', async () => {
+    const saved = await stoppedInRollback();
+    const { h } = await runPlan(plan, { resumeFrom: saved });
+    expect(h.tools.calls.filter((call) => call.stepId === 'config' && call.phase === 'run').map((call) => call.attempt)).toEqual([2]);
+  });
+
+  it('its new go has the retries of its policy: earlier attempts do not count against them', async () => {
+    const retrying = { ...plan, steps: [toolStep('namespace', [], { retry: { maxAttempts: 2, initialDelayMs: 0 }, rollback: { tool: 'undo', args: {} } }), ...plan.steps.slice(1)] };
+    const h = new Harness(retrying, { tools: { steps: { app: { fail: true } }, rollbacks: { config: { ms: 5 }, namespace: { hang: true } } } });
+    const start = h.execution.start();
+    await h.clock.advanceTo(100);
+    const saved = JSON.parse(JSON.stringify(h.execution.state)) as RunState;
+    h.execution.halt();
+    await h.clock.run(start);
+    saved.status = 'interrupted';
+    const { state, h: resumed } = await runPlan(retrying, { resumeFrom: saved, tools: { steps: { namespace: { failTimes: 1 } } } });
+    expect(state.status).toBe('succeeded');
+    expect(resumed.tools.calls.filter((call) => call.stepId === 'namespace').map((call) => call.attempt)).toEqual([2, 3]);
+  });
+
+  it('should its new go fail, what is left of its first success is still rolled back', async () => {
+    const saved = await stoppedInRollback();
+    const { state, h } = await runPlan(plan, { resumeFrom: saved, tools: { steps: { namespace: { fail: true } } } });
+    expect(state.status).toBe('failed');
+    expect(h.tools.calls.filter((call) => call.phase === 'rollback').map((call) => call.stepId)).toEqual(['namespace']);
+  });
+
   it('is not counted as done (the chat\'s /resume and its reopened-session notice say what runs again)', async () => {
     const saved = await stoppedInRollback();
     expect(doneStepIds(saved)).toEqual([]);
