@@ -43,6 +43,8 @@ export function runStatusDocument(
         error: st.error,
         skipReason: st.skipReason,
         rollback: st.rollback,
+        // Its rollback was under way (or, its process gone, was cut short): a resume runs it again.
+        ...(st.rollbackStartedAt !== undefined ? { rollbackStartedAt: st.rollbackStartedAt } : {}),
         ...(st.worker !== undefined ? { worker: st.worker } : {}),
         // Between attempts: when the next one is due (a paused run starts it once resumed).
         ...(st.status === 'running' && st.retryAt !== undefined && status !== 'interrupted' ? { retryAt: st.retryAt } : {}),

@@ -48,6 +48,8 @@ describe('kill -9 while a rollback runs, then ksa resume', () => {
 
     const status = await runKsa(['status', runId], { home, cwd: dir });
     expect(status.stdout).toMatch(/namespace\s+succeeded .*rollback cut short: may be undone; runs again on resume/);
+    const json = JSON.parse((await runKsa(['status', runId, '--json'], { home, cwd: dir })).stdout) as { steps: { id: string; rollbackStartedAt?: string }[] };
+    expect(json.steps.find((step) => step.id === 'namespace')?.rollbackStartedAt).toEqual(expect.any(String));
 
     writeFileSync(path.join(dir, 'go'), '');
     const resume = await runKsa(['resume', runId, '--yes', '--allow-destroy', '--json'], { home, cwd: dir, timeoutMs: 20_000 });
