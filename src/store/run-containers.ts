@@ -6,6 +6,7 @@ import { writeCrashRecord } from './crash-record.js';
 import { setAside } from './set-aside.js';
 
 const CONTAINERS_FILE = 'containers.json';
+const CHECK_BY_HAND = 'went on without it: containers the interrupted run left running cannot be removed automatically; check with: podman ps (or docker ps)';
 
 /**
  * Records the containers a run's steps have started and not yet seen end (small, written
@@ -28,7 +29,11 @@ export async function readContainers(runDir: string, onWarning: (message: string
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch {
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    // A folder in its place, a file another user wrote: said, as a corrupt one is.
+    await setAside(file, `cannot be read (${code ?? (error as Error).message})`, CHECK_BY_HAND, onWarning);
     return [];
   }
   let containers: unknown;
@@ -38,7 +43,7 @@ export async function readContainers(runDir: string, onWarning: (message: string
     containers = undefined;
   }
   if (Array.isArray(containers) && containers.every(isStartedContainer)) return containers;
-  await setAside(file, 'is unreadable (not a list of containers)', 'went on without it: containers the interrupted run left running cannot be removed automatically; check with: podman ps (or docker ps)', onWarning);
+  await setAside(file, 'is unreadable (not a list of containers)', CHECK_BY_HAND, onWarning);
   return [];
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { readContainers, recordContainers } from '../../src/store/index.js';
@@ -41,4 +41,14 @@ it.each([
   expect(warnings).toEqual([
     `${file} is unreadable (not a list of containers); moved it to ${path.join(dir, backup!)} and went on without it: containers the interrupted run left running cannot be removed automatically; check with: podman ps (or docker ps)`,
   ]);
+});
+
+it('a record that cannot be read (a folder in its place) is said and moved aside, not taken for no containers', async () => {
+  const file = path.join(dir, 'containers.json');
+  mkdirSync(file);
+  const warnings: string[] = [];
+  expect(await readContainers(dir, (message) => warnings.push(message))).toEqual([]);
+  const backup = readdirSync(dir).find((name) => name.startsWith('containers.json.corrupt-'));
+  expect(backup).toBeDefined();
+  expect(warnings).toEqual([`${file} cannot be read (EISDIR); moved it to ${path.join(dir, backup!)} and went on without it: containers the interrupted run left running cannot be removed automatically; check with: podman ps (or docker ps)`]);
 });
