@@ -24,6 +24,7 @@ export const StepStateSchema = z.object({
   retryAt: z.string().optional(),
   interruptedAttempt: z.int().min(1).optional(),
   rollbackStartedAt: z.string().optional(),
+  earlierAttempts: z.int().min(1).optional(),
 });
 
 export const RunStateSchema = z.object({

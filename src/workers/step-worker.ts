@@ -65,6 +65,8 @@ export class StepWorker {
   private client: Redis | undefined;
   private heartbeat: { beat: () => Promise<void>; stop: () => Promise<void> } | undefined;
   private slots: number;
+  /** stop() was called: the connections closing now are this worker's doing. */
+  private leaving = false;
   private readonly waiting: (() => void)[] = [];
   readonly startedAt = new Date().toISOString();
 
@@ -76,7 +78,8 @@ export class StepWorker {
     return [...this.running.keys()];
   }
 
-  async start(): Promise<void> {
+  /** `beforeJobs`: runs once the name is this worker's and before it takes a job (what a dead worker of the name left is cleaned up there). */
+  async start(beforeJobs?: () => Promise<void>): Promise<void> {
     const { target, name, labels, concurrency } = this.options;
     const timings = this.options.timings ?? DEFAULT_STALL_TIMINGS;
     this.client = new Redis(target.options);
@@ -89,9 +92,13 @@ export class StepWorker {
       throw error;
     }
     // Without a word, a worker whose Redis went away would seem idle for no reason.
-    watchOutage(this.client, (down) => this.options.log({ type: down ? 'redis_lost' : 'redis_back', redis: target.display }));
+    watchOutage(this.client, (down) => {
+      // Closing its own connections is no outage.
+      if (!this.leaving) this.options.log({ type: down ? 'redis_lost' : 'redis_back', redis: target.display });
+    });
     this.heartbeat = startHeartbeat(this.client, token, () => ({ name, labels: [...labels], host: hostname(), pid: process.pid, concurrency, running: this.runningJobs, startedAt: this.startedAt }));
     await this.heartbeat.beat();
+    await beforeJobs?.();
 
     this.subscriber = new Redis(target.options);
     this.subscriber.on('error', () => {});
@@ -126,6 +133,7 @@ export class StepWorker {
 
   /** Finishes what runs (or, with `now`, abandons it to be detected as lost) and leaves the registry. */
   async stop({ now = false }: { now?: boolean } = {}): Promise<void> {
+    this.leaving = true;
     const closing = Promise.all(this.workers.map((worker) => worker.close(now).catch(() => {}))).then(() => this.heartbeat?.stop());
     // The steps that run finish first (unless `now`). What is left, BullMQ's reads and leaving the registry, a
     // Redis that went away never answers: bounded, then the connections are dropped.

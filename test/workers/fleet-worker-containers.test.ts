@@ -26,29 +26,56 @@ afterAll(() => {
   if (!PODMAN_MISSING) spawnSync('podman', ['rmi', '-f', IMAGE]);
 });
 
-describe.skipIf(PODMAN_MISSING)('workers: the container a killed worker left running', () => {
-  it('is removed by the next worker of that name, which says so', async () => {
-    const name = `ksa-test-worker-${suffix}`;
-    names.push(name);
-    const { redis, dir, home, workers } = await fleet.setup('containers', ['box-1']);
-    const planFile = await fleet.sandbox.writePlan('containers/plan.yaml', `goal: A container outlives its worker
+/** A plan whose one step runs a named container in the foreground, retried once should its worker be lost. */
+async function containerPlan(scenario: string) {
+  const name = `ksa-test-worker-${suffix}-${scenario}`;
+  names.push(name);
+  const setup = await fleet.setup(scenario, ['box-1']);
+  const planFile = await fleet.sandbox.writePlan(`${scenario}/plan.yaml`, `goal: A container outlives its worker
 steps:
   - id: fg
     tool: podman
     args: { args: [run, --rm, --name, ${name}, ${IMAGE}, /bin/sleep, "600"] }
+    retry: { maxAttempts: 2, initialDelayMs: 200 }
 `);
-    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--worker-wait', '2s'], { home, cwd: dir, timeoutMs: 90_000 });
-    const record = path.join(home, 'workers', 'box-1', 'containers.json');
-    await eventually(() => (containerRunning(name) && existsSync(record) ? true : undefined), 30_000, 100);
+  const run = startKsa(['run', planFile, '--yes', '--json', '--redis', setup.redis.url, '--worker-wait', '60s'], { home: setup.home, cwd: setup.dir, timeoutMs: 90_000 });
+  const record = path.join(setup.home, 'workers', 'box-1', 'containers.json');
+  await eventually(() => (containerRunning(name) && existsSync(record) ? true : undefined), 30_000, 100);
+  return { ...setup, name, run, record };
+}
+
+describe.skipIf(PODMAN_MISSING)('workers: the container a killed worker left running', () => {
+  it('is removed by the next worker of that name before it takes a job: the step\'s retry gets the name back', async () => {
+    const { redis, dir, home, workers, name, run } = await containerPlan('killed');
     workers.get('box-1')!.kill('SIGKILL');
     await workers.get('box-1')!.result;
     expect(containerRunning(name)).toBe(true);
+    const id = spawnSync('podman', ['container', 'inspect', '--format', '{{.Id}}', name], { encoding: 'utf8' }).stdout.trim();
+    // The lost attempt's retry waits in the queue for a worker.
+    await run.waitForOutput((stdout) => stdout.includes('"step_retrying"'), 30_000);
 
     // Its name is free once Redis stops hearing from it (a few seconds with the tests' timings).
     const again = await eventually(() => startWorker(redis.url, 'box-1', { cwd: dir, home }).catch(() => undefined), 30_000, 500);
     workers.set('box-1', again);
     await again.waitForOutput((stdout) => stdout.includes(`removed 1 container left running by an earlier worker named box-1: ${name}`), 30_000);
+    // The retry runs a new container under the name.
+    await eventually(() => (containerRunning(name) && spawnSync('podman', ['container', 'inspect', '--format', '{{.Id}}', name], { encoding: 'utf8' }).stdout.trim() !== id ? true : undefined), 30_000, 200);
+    expect(again.stdout()).not.toContain('already in use');
+    run.kill('SIGKILL');
+    await run.result;
+  }, 120_000);
+
+  it('is removed by a second Ctrl-C before the worker exits', async () => {
+    const { workers, name, run, record } = await containerPlan('stopped');
+    const worker = workers.get('box-1')!;
+    worker.kill('SIGINT');
+    await worker.waitForOutput((stdout) => stdout.includes('again to stop at once'), 10_000);
+    worker.kill('SIGINT');
+    await worker.result;
     expect(containerExists(name)).toBe(false);
+    expect(worker.stdout()).toContain(`removed 1 container the stopped steps had started: ${name}`);
+    expect(worker.stdout()).not.toContain('lost the connection to Redis');
+    expect(existsSync(record)).toBe(false);
     run.kill('SIGKILL');
     await run.result;
   }, 120_000);

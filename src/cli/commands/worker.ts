@@ -66,27 +66,32 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
   const warn = (message: string) => log({ type: 'warning', message }, `ksa worker ${name}: ${message}`);
   const leftover = processDir ? await readProcessGroups(processDir, warn) : [];
   const leftoverContainers = processDir ? await readContainers(processDir, warn) : [];
-  await worker.start().catch((error: unknown) => {
+  const record = (groups: readonly ProcessGroup[]) => processDir && recordProcessGroups(processDir, groups);
+  const recordStarted = (containers: readonly StartedContainer[]) => processDir && recordContainers(processDir, containers);
+  let stopRecording = () => {};
+  let stopRecordingContainers = () => {};
+  // The name is ours now, so that worker is gone: its attempts were lost (and retried elsewhere), but
+  // the processes and containers it started live on. Stopped and removed, like those of a local run on
+  // resume, before this worker takes a job: a retry of that step would find its container's name taken.
+  const cleanUpEarlier = async () => {
+    stopRecording = onProcessGroupsChanged(record);
+    record(trackedProcessGroups());
+    stopRecordingContainers = onContainersChanged(recordStarted);
+    const { stopped, unsure } = await stopLeftoverGroups(leftover.filter((group) => !liveProcessGroups().includes(group.id)));
+    if (stopped.length > 0) log({ type: 'leftovers_stopped', processGroups: stopped.length }, `ksa worker ${name}: stopped ${plural(stopped.length, 'process group')} left running by an earlier worker named ${name}: ${groupNames(stopped)}`);
+    if (unsure.length > 0) warn(unsureGroupsText(unsure, `an earlier worker named ${name}`));
+    // Their containers outlive the clients just stopped.
+    const earlier = await removeContainers(leftoverContainers, LEFTOVER_REMOVE_TIMEOUT_MS);
+    recordStarted([...earlier.failed, ...earlier.unknown, ...trackedContainers()]);
+    if (earlier.removed.length > 0) log({ type: 'leftovers_removed', containers: earlier.removed.length }, `ksa worker ${name}: removed ${plural(earlier.removed.length, 'container')} left running by an earlier worker named ${name}: ${containerNames(earlier.removed)}`);
+    if (earlier.failed.length > 0) warn(unremovedContainersText(earlier.failed, `an earlier worker named ${name} left`));
+  };
+  await worker.start(cleanUpEarlier).catch((error: unknown) => {
     stopListeningEarly();
     // Another --name is the fix: a usage error.
     if (WorkerNameTakenError.isInstance(error)) throw new CliError({ message: error.message, exitCode: ExitCode.usage, cause: error });
     throw error;
   });
-  // The name is ours now, so that worker is gone: its attempts were lost (and retried elsewhere), but
-  // the processes it started live on; stopped like those of a local run on resume.
-  const record = (groups: readonly ProcessGroup[]) => processDir && recordProcessGroups(processDir, groups);
-  const stopRecording = onProcessGroupsChanged(record);
-  record(trackedProcessGroups());
-  const recordStarted = (containers: readonly StartedContainer[]) => processDir && recordContainers(processDir, containers);
-  const stopRecordingContainers = onContainersChanged(recordStarted);
-  const { stopped, unsure } = await stopLeftoverGroups(leftover.filter((group) => !liveProcessGroups().includes(group.id)));
-  if (stopped.length > 0) log({ type: 'leftovers_stopped', processGroups: stopped.length }, `ksa worker ${name}: stopped ${plural(stopped.length, 'process group')} left running by an earlier worker named ${name}: ${groupNames(stopped)}`);
-  if (unsure.length > 0) warn(unsureGroupsText(unsure, `an earlier worker named ${name}`));
-  // Their containers outlive the clients just stopped, and would refuse the steps' names when they run again.
-  const earlier = await removeContainers(leftoverContainers.filter((container) => !trackedContainers().some((live) => live.id === container.id)), LEFTOVER_REMOVE_TIMEOUT_MS);
-  recordStarted(trackedContainers());
-  if (earlier.removed.length > 0) log({ type: 'leftovers_removed', containers: earlier.removed.length }, `ksa worker ${name}: removed ${plural(earlier.removed.length, 'container')} left running by an earlier worker named ${name}: ${containerNames(earlier.removed)}`);
-  if (earlier.failed.length > 0) warn(unremovedContainersText(earlier.failed, `an earlier worker named ${name} left`));
 
   return new Promise<ExitCodeValue>((resolve) => {
     let signals = 0;
@@ -97,6 +102,8 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
         const running = worker.runningJobs.length;
         log({ type: 'worker_stopping', running }, `ksa worker ${name}: ${signal}: finishing ${plural(running, 'running step')} (again to stop at once and hand them back)`);
         void worker.stop().then(() => {
+          // Stopped at once meanwhile: that stop finishes, once its containers are dealt with.
+          if (signals > 1) return;
           log({ type: 'worker_stopped' }, `ksa worker ${name} stopped`);
           finish(code);
         });
@@ -108,7 +115,11 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
       const containers = trackedContainers();
       killAllProcessGroups('SIGKILL');
       // What is not removed in time stays recorded: the next worker of this name removes it.
-      const removing = removeContainers(containers, STOP_NOW_REMOVE_TIMEOUT_MS).then(({ failed, unknown }) => recordStarted([...failed, ...unknown]));
+      const removing = removeContainers(containers, STOP_NOW_REMOVE_TIMEOUT_MS).then(({ removed, failed, unknown }) => {
+        if (removed.length > 0) log({ type: 'containers_removed', containers: removed.length }, `ksa worker ${name}: removed ${plural(removed.length, 'container')} the stopped steps had started: ${containerNames(removed)}`);
+        if (failed.length > 0) warn(unremovedContainersText(failed, 'the stopped steps had started'));
+        recordStarted([...failed, ...unknown]);
+      });
       void Promise.all([worker.stop({ now: true }), removing]).finally(() => finish(code, true));
     };
     const finish = (code: ExitCodeValue, keepContainers = false) => {
