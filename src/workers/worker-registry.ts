@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { currentBootId, processStart, startTicksOf } from '../tools/process-identity.js';
 import { WORKERS_KEY, workerNameKey } from './queue-names.js';
 import { WorkerNameTakenError } from './worker-name-taken-error.js';
 
@@ -16,6 +18,9 @@ export type WorkerInfo = {
   readonly running: readonly string[];
   readonly startedAt: string;
   readonly lastSeen: string;
+  /** The boot of its machine and its process's start (Linux): a restart on that machine can tell it died. */
+  readonly bootId?: string;
+  readonly startTicks?: number;
 };
 
 /** Live workers, by name; entries not refreshed for LIVE_WITHIN_MS are dropped (their worker died). */
@@ -58,9 +63,37 @@ export async function claimWorkerName(redis: Redis, name: string, token: string,
   const holder = entry === null ? undefined : parseEntry(entry);
   // A live entry without a claim is a worker of an older ksa: its name is as taken.
   const live = holder && now - Date.parse(holder.lastSeen) <= LIVE_WITHIN_MS ? holder : undefined;
+  if (live && diedHere(live)) {
+    // Restarted on its machine (by a supervisor, after kill -9) within the seconds its entry stays fresh:
+    // its claim is taken over, unless another worker took the name meanwhile.
+    const claimed = await redis.get(workerNameKey(name));
+    if ((await redis.eval(TAKE_OVER_CLAIM, 1, workerNameKey(name), claimed ?? '', token, LIVE_WITHIN_MS)) === 1) return;
+    throw new WorkerNameTakenError({ name, holder: live, now });
+  }
   if (live || (await redis.set(workerNameKey(name), token, 'PX', LIVE_WITHIN_MS, 'NX')) === null) {
     throw new WorkerNameTakenError({ name, holder: live ?? holder, now });
   }
+}
+
+/** Sets the claim to this worker's token if it still is what was read (nothing, or the dead worker's). */
+const TAKE_OVER_CLAIM = `local current = redis.call('GET', KEYS[1]) or ''
+if current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`;
+
+/**
+ * A registered worker of this machine (this boot) whose process is gone: its pid is free or has
+ * another start time. One of another machine, or of an older ksa that did not say, cannot be told.
+ */
+function diedHere(holder: WorkerInfo): boolean {
+  if (holder.bootId === undefined || holder.startTicks === undefined || holder.host !== hostname() || holder.bootId !== currentBootId()) return false;
+  return startTicksOf(holder.pid) !== holder.startTicks;
+}
+
+/** What tells this worker's process apart from a later one with its pid, for its registry entry. */
+export function processIdentity(): { bootId?: string; startTicks?: number } {
+  const start = processStart(process.pid);
+  return start ? { bootId: start.bootId, startTicks: start.startTicks } : {};
 }
 
 function parseEntry(text: string): WorkerInfo | undefined {

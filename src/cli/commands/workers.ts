@@ -10,7 +10,9 @@ export async function workersCommand(io: CliIO, flags: WorkersFlags): Promise<Ex
   const url = await requiredRedisUrl(io, flags.redis, ksaHome(io.env));
   const { display, workers } = await readLiveWorkers(url);
   if (flags.json) {
-    writeLine(io.stdout, JSON.stringify({ redis: display, workers }, null, 2));
+    // The process identity in an entry is for a restart on its machine to tell it died, not to show.
+    const shown = workers.map(({ bootId: _boot, startTicks: _ticks, ...info }) => info);
+    writeLine(io.stdout, JSON.stringify({ redis: display, workers: shown }, null, 2));
     return ExitCode.ok;
   }
   if (workers.length === 0) {
