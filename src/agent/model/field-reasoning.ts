@@ -2,12 +2,14 @@ type Delta = Record<string, unknown> & { content?: unknown; tool_calls?: unknown
 type Chunk = { choices?: { delta?: Delta; finish_reason?: string | null }[] };
 
 /**
- * Marks reasoning carried in the content (private-use characters: no model writes them, and
- * unlike a `<think>` tag nothing in the reasoning's own text can close the block early).
+ * Marks reasoning carried in the content: strings of private-use characters and a name that no
+ * model writes (a lone private-use character may be an icon font's glyph), and, unlike a `<think>`
+ * tag, nothing in the reasoning's own text can close the block early. Each is put whole into one
+ * delta, so it is never split across chunks.
  */
-export const FIELD_REASONING_START = '\uE000';
-export const FIELD_REASONING_END = '\uE001';
-const MARKERS = /[\uE000\uE001]/g;
+export const FIELD_REASONING_START = '\uE000ksa-reasoning\uE001';
+export const FIELD_REASONING_END = '\uE001ksa-reasoning\uE000';
+const MARKERS = /\uE000ksa-reasoning\uE001|\uE001ksa-reasoning\uE000/g;
 
 /**
  * Reasoning streamed beside the answer (`reasoning_content`: DeepSeek, vLLM; `reasoning`: Ollama)
@@ -35,7 +37,7 @@ export class FieldReasoningAsContent {
     delete delta.reasoning;
     let before = '';
     if (reasoning !== undefined) {
-      before = `${this.inBlock ? '' : FIELD_REASONING_START}${reasoning.replace(MARKERS, '\uFFFD')}`;
+      before = `${this.inBlock ? '' : FIELD_REASONING_START}${reasoning.replace(MARKERS, '')}`;
       this.inBlock = true;
     }
     const content = typeof delta.content === 'string' ? delta.content : '';
@@ -46,7 +48,7 @@ export class FieldReasoningAsContent {
       this.inBlock = false;
     }
     if (before === '') return hadField;
-    delta.content = `${before}${content.replace(MARKERS, '\uFFFD')}`;
+    delta.content = `${before}${content.replace(MARKERS, '')}`;
     choice.delta = delta;
     return true;
   }
@@ -63,7 +65,7 @@ export function splitFieldReasoning(text: string, inside: boolean): { readonly p
     if (piece !== '') parts.push({ reasoning: within, text: piece });
     if (at < 0) break;
     within = !within;
-    rest = rest.slice(at + 1);
+    rest = rest.slice(at + FIELD_REASONING_START.length);
   }
   return { parts, inside: within };
 }

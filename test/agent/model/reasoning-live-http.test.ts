@@ -45,8 +45,10 @@ async function holdingServer(field: 'reasoning_content' | 'reasoning', after: 't
 
 let held: Held | undefined;
 afterEach(async () => {
-  held?.release();
-  await new Promise((resolve) => held?.server.close(resolve));
+  if (!held) return;
+  held.release();
+  const { server } = held;
+  await new Promise((resolve) => server.close(resolve));
   held = undefined;
 });
 
@@ -82,7 +84,7 @@ describe.each(['reasoning_content', 'reasoning'] as const)('reasoning streamed i
       }
     }
     expect(await result.text).toBe('Here it is.');
-    expect(reasoning).toBe('Asked about tags: </think> ends a block, <think> starts one, </thinking> too; and \uFFFD is just text.');
+    expect(reasoning).toBe('Asked about tags: </think> ends a block, <think> starts one, </thinking> too; and \uE001 is just text.');
   });
 
   it('a tool call after the reasoning ends it; no text is made of it', async () => {
@@ -98,5 +100,23 @@ describe.each(['reasoning_content', 'reasoning'] as const)('reasoning streamed i
     expect(await held.releasedBy).toBe('client');
     expect(kinds.filter((kind) => kind.startsWith('reasoning') || kind.startsWith('text') || kind === 'tool-call')).toEqual(['reasoning-start', 'reasoning-delta', 'reasoning-end', 'tool-call']);
     expect((await result.toolCalls).map((call) => call.input)).toEqual([{ q: 'port' }]);
+  });
+});
+
+describe('private-use characters in an answer (an icon font\'s glyphs)', () => {
+  it('stay in the answer, with or without reasoning beside it', async () => {
+    const { startFakeOpenAI, fakeModelConfig } = await import('../../helpers/fake-openai-server.js');
+    const server = await startFakeOpenAI();
+    try {
+      const model = createChatModel(fakeModelConfig(server));
+      server.enqueue({ text: 'Status \uE000 ok, \uE001 done.' }, { text: 'Status \uE000 ok, \uE001 done.', reasoning: { field: 'reasoning_content', text: 'r \uE000 r' } });
+      for (const reasoning of ['', 'r \uE000 r']) {
+        const result = streamText({ model, prompt: 'q', maxRetries: 0 });
+        expect(await result.text).toBe('Status \uE000 ok, \uE001 done.');
+        expect((await result.reasoningText) ?? '').toBe(reasoning);
+      }
+    } finally {
+      await server.close();
+    }
   });
 });
