@@ -40,6 +40,8 @@ const QUIT_WINDOW_MS = 3000;
 
 export function App(props: Props) {
   const [session, setSession] = useState(props.session);
+  // Up recalls what was typed in every session of this process, not only the current one.
+  const [typed] = useState<string[]>(() => []);
   useEffect(() => {
     const first = props.session;
     if (!(first instanceof PendingSession)) return;
@@ -47,10 +49,10 @@ export function App(props: Props) {
     first.begin();
     first.ready.then(setSession, () => {});
   }, [props.session]);
-  return <SessionView key={session.deps.conversation.id} {...props} session={session} switchTo={setSession} />;
+  return <SessionView key={session.deps.conversation.id} {...props} session={session} switchTo={setSession} typed={typed} />;
 }
 
-function SessionView(props: Props & { readonly switchTo: (session: ChatSession) => void }) {
+function SessionView(props: Props & { readonly switchTo: (session: ChatSession) => void; readonly typed: string[] }) {
   const { session, color } = props;
   const snapshot = useSessionSnapshot(session);
   const { exit, suspendTerminal } = useApp();
@@ -240,6 +242,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
             commands={SLASH_COMMANDS}
             color={color}
             earlier={session instanceof PendingSession ? undefined : session.earlierInputs}
+            typed={props.typed}
             onSubmit={(text) => void submit(text)}
           />
         )}

@@ -11,6 +11,8 @@ export type Props = {
   readonly color: boolean;
   /** What was typed in the session before it was reopened (oldest first): Up reaches it after this process's inputs. */
   readonly earlier?: readonly string[];
+  /** What was typed in this process (oldest first), kept by the app across session switches (`/new`, `/sessions`); the line adds to it. */
+  readonly typed?: string[];
   readonly onSubmit: (text: string) => void;
 };
 
@@ -20,9 +22,10 @@ export type Props = {
  * are plain text here: they act when sent with Enter, so "yes, but use port
  * 9090" is a revision, not an approval.
  */
-export function InputLine({ prompt, placeholder, active, commands, color, earlier = [], onSubmit }: Props) {
+export function InputLine({ prompt, placeholder, active, commands, color, earlier = [], typed: kept, onSubmit }: Props) {
   const [value, setValue] = useState('');
-  const [typed, setTyped] = useState<string[]>([]);
+  const [own] = useState<string[]>(() => []);
+  const typed = kept ?? own;
   const history = earlier.length > 0 ? [...earlier, ...typed] : typed;
   // Counted from the newest: the reopened session's inputs arrive after the first frame, in front of the list.
   const [back, setBack] = useState<number | undefined>(undefined);
@@ -73,7 +76,8 @@ export function InputLine({ prompt, placeholder, active, commands, color, earlie
   };
 
   const submit = (text: string) => {
-    if (text.trim() && history.at(-1) !== text) setTyped((previous) => [...previous, text]);
+    // Read on the next key, after the render replace() brings: no state of its own to set.
+    if (text.trim() && history.at(-1) !== text) typed.push(text);
     setBack(undefined);
     replace('');
     onSubmit(text);

@@ -214,6 +214,19 @@ describe('slash commands', () => {
     await app.waitFor(/✗ .*nope/);
   });
 
+  it('after /new, Up recalls what was typed in the session before (this process\'s inputs outlive a session switch)', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([{ text: 'First answer.' }]) });
+    const firstId = app.session.deps.conversation.id;
+    await app.send('first session message');
+    await app.waitFor('First answer.');
+    await app.send('/new');
+    await app.waitFor((f) => /session (\S+) · ready/.exec(tail(f, 1))?.[1] !== firstId);
+    await app.press('up');
+    await app.waitFor((f) => tail(f, 3).includes('› /new'));
+    await app.press('up');
+    await app.waitFor((f) => tail(f, 3).includes('› first session message'));
+  });
+
   it('/new: the header of the new session names the new session', async (context) => {
     const app = await renderChatApp(context, { model: chatModel() });
     const firstId = app.session.deps.conversation.id;
