@@ -96,7 +96,7 @@ export class TurnOutput {
 
   /** `interrupted`: the user stopped the answer; it is stored marked so (the model reads it again). */
   saveText(interrupted = false): void {
-    if (this.unsaved.trim()) this.conversation.append({ kind: 'assistant', text: interrupted ? markInterrupted(this.unsaved) : this.unsaved });
+    if (this.unsaved.trim() || interrupted) this.conversation.append({ kind: 'assistant', text: interrupted ? markInterrupted(this.unsaved) : this.unsaved });
     this.unsaved = '';
   }
 

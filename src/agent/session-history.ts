@@ -39,7 +39,8 @@ export function historyFromMessages(messages: readonly Message[], pendingPlanId?
       case 'assistant': {
         // Drawn as it was when it happened: the answer, then the notice that it was stopped.
         const answer = interruptedAnswer(message.text);
-        items.push({ kind: 'assistant', id: message.id, text: answer.text });
+        // Stopped before it said anything: only the notice.
+        if (answer.text !== '') items.push({ kind: 'assistant', id: message.id, text: answer.text });
         if (answer.interrupted) items.push({ kind: 'notice', id: `${message.id}-interrupted`, text: INTERRUPTED_NOTICE, tone: 'info' });
         break;
       }

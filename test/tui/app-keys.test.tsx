@@ -73,6 +73,27 @@ describe('Esc', () => {
     expect(frame.indexOf('Interrupted.')).toBeLessThan(frame.indexOf('› and now?'));
   });
 
+  it('an answer stopped while the model still reasoned is stored as interrupted too: the question is not left unanswered', async (context) => {
+    const model = chatModel([{ reasoning: WORDS, text: 'never said', chunkDelayMs: 25 }, { text: 'Second answer.' }]);
+    const app = await renderChatApp(context, { model });
+    await app.send('think first');
+    await app.waitFor('thinking…');
+    await app.press('esc');
+    await app.waitFor('Interrupted.', 1000);
+    const stored = (await app.session.deps.conversation.messages()).filter((message) => message.kind === 'assistant').map((message) => (message as { text: string }).text);
+    expect(stored).toEqual(['[Interrupted.]']);
+    await app.send('and now?');
+    await app.waitFor('Second answer.');
+    const sent = model.doStreamCalls[1]!.prompt.filter((message) => message.role === 'assistant');
+    expect(JSON.stringify(sent)).toContain('[Interrupted.]');
+    await vi.waitFor(async () => expect((await app.session.deps.conversation.messages()).at(-1)).toMatchObject({ kind: 'assistant', text: 'Second answer.' }));
+    const reopened = await renderChatApp(context, { model: chatModel(), history: (await app.session.deps.conversation.messages()).map(({ id: _id, ts: _ts, ...message }) => message as NewMessage) });
+    const frame = await reopened.waitFor('Second answer.');
+    expect(frame).not.toContain('[Interrupted.]');
+    expect(frame.indexOf('Interrupted.')).toBeGreaterThan(frame.indexOf('› think first'));
+    expect(frame.indexOf('Interrupted.')).toBeLessThan(frame.indexOf('› and now?'));
+  });
+
   it('stops a revision: the plan is unchanged and still waits for a decision', async (context) => {
     const model = chatModel([propose, { text: 'Ready.' }], [
       json(markerPlan()),
