@@ -2,6 +2,7 @@ import { hasRollback, rollbackTargets } from './rollback.js';
 import { mayBeDone } from './partial-success.js';
 import type { Plan } from './schema.js';
 import { isStepDone, rollbackBegun, type RunState, type StepState } from './state.js';
+import { undoneSteps } from './undone-steps.js';
 
 /**
  * Steps that were running when the run stopped are run again (at-least-once); finished ones are kept.
@@ -14,6 +15,8 @@ import { isStepDone, rollbackBegun, type RunState, type StepState } from './stat
 export function prepareResume(saved: RunState, plan: Plan, resumeFor: 'run' | 'rollback' = 'run'): RunState {
   const state: RunState = structuredClone(saved);
   const forRollback = resumeFor === 'rollback';
+  // Done steps that ran on what a rollback undid run again too (a check of a database that is gone).
+  const builtOn = new Set(forRollback ? [] : undoneSteps(saved, plan).builtOn);
   for (const step of plan.steps) {
     const st = (state.steps[step.id] ??= { status: 'pending', attempts: 0 });
     // Only to be undone: what had ended stays as it ended (a failure with its error and attempts).
@@ -21,13 +24,13 @@ export function prepareResume(saved: RunState, plan: Plan, resumeFor: 'run' | 'r
     // A rollback that began may have undone it: it runs again. Should it then not succeed, what is
     // left of its first success is still undone (as for an attempt cut short: mayBeDone).
     const redo = !forRollback && rollbackBegun(st);
-    if (!isStepDone(st.status) || redo) {
+    if (!isStepDone(st.status) || redo || builtOn.has(step.id)) {
       const undo = stillToUndo(st);
       const interrupted = redo ? st.attempts : interruptedAttempt(st);
       // Once it has succeeded (and been undone), its next attempt takes a new number: a worker's job
       // of the attempt that succeeded would give back its old result. Those attempts do not count
       // against its retry policy, as a failed step's do not.
-      const succeededBefore = !forRollback && (redo || st.status === 'rolled_back' || (st.earlierAttempts !== undefined && st.status !== 'running'));
+      const succeededBefore = !forRollback && (redo || builtOn.has(step.id) || st.status === 'rolled_back' || (st.earlierAttempts !== undefined && st.status !== 'running'));
       // Cancelled where it stood: an attempt cut short counts as made.
       const attempts = forRollback || succeededBefore ? st.attempts : attemptsUsed(st);
       const earlier = succeededBefore ? st.attempts : st.earlierAttempts;

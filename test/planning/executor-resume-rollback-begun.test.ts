@@ -87,6 +87,34 @@ describe('a run stopped during its rollback', () => {
     expect(h.tools.calls.filter((call) => call.phase === 'rollback').map((call) => call.stepId)).toEqual(['namespace']);
   });
 
+  it('a done step that ran on what a rollback undid (a check, a step its when skipped) runs again, after it', async () => {
+    const chain = {
+      goal: 'g',
+      steps: [
+        toolStep('db', [], { rollback: { tool: 'undo', args: {} } }),
+        toolStep('check', ['db']),
+        toolStep('seed', ['check'], { when: 'false' }),
+        toolStep('app', ['check'], { rollback: { tool: 'undo', args: {} } }),
+        toolStep('fail', ['app']),
+        toolStep('other', []),
+      ],
+    };
+    const h = new Harness(chain, { tools: { steps: { fail: { fail: true }, other: { ms: 1 } }, rollbacks: { app: { ms: 5 }, db: { hang: true } } } });
+    const start = h.execution.start();
+    await h.clock.advanceTo(200);
+    const saved = JSON.parse(JSON.stringify(h.execution.state)) as RunState;
+    h.execution.halt();
+    await h.clock.run(start);
+    saved.status = 'interrupted';
+    expect(saved.steps).toMatchObject({ db: { status: 'succeeded' }, check: { status: 'succeeded' }, seed: { status: 'skipped' }, app: { status: 'rolled_back' }, other: { status: 'succeeded' } });
+    const { state, h: resumed } = await runPlan(chain, { resumeFrom: saved });
+    expect(state.status).toBe('succeeded');
+    expect(resumed.tools.started()).toEqual(['db', 'check', 'app', 'fail']);
+    // Each after what it depends on: app does not start beside the db it needs.
+    expect(resumed.startedAt('check', 2)).toBeGreaterThanOrEqual(resumed.tools.calls.find((call) => call.stepId === 'db')!.end!);
+    expect(state.steps.seed!.status).toBe('skipped');
+  });
+
   it('is not counted as done (the chat\'s /resume and its reopened-session notice say what runs again)', async () => {
     const saved = await stoppedInRollback();
     expect(doneStepIds(saved)).toEqual([]);

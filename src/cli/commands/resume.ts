@@ -1,4 +1,4 @@
-import { isFinished, rollbackBegun, rollbackStandsAlone, type Step, type StepState } from '../../planning/index.js';
+import { isFinished, rollbackBegun, rollbackStandsAlone, undoneSteps, type Step, type StepState } from '../../planning/index.js';
 import { nextAttemptText } from '../../tui/paused-text.js';
 import { ownerName, runDir, secretValues, storedWithoutSecret, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -117,11 +117,13 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
 
 function resumeOutline(planSteps: readonly Step[], steps: Record<string, StepState>, onWorkers: boolean): string[] {
   const order = planSteps.map((step) => step.id);
-  // Its rollback began before the stop: what it did may be gone, so it runs again.
+  // Its rollback began before the stop: what it did may be gone, so it runs again, and so do the
+  // done steps that ran on what a rollback undid.
   const unsure = order.filter((id) => steps[id] !== undefined && rollbackBegun(steps[id]));
-  const done = order.filter((id) => (steps[id]?.status === 'succeeded' || steps[id]?.status === 'skipped') && !unsure.includes(id));
+  const { builtOn } = undoneSteps({ steps }, { steps: planSteps });
+  const done = order.filter((id) => (steps[id]?.status === 'succeeded' || steps[id]?.status === 'skipped') && !unsure.includes(id) && !builtOn.includes(id));
   const again = order.filter((id) => steps[id]?.status === 'running');
-  const rest = order.filter((id) => !done.includes(id) && !again.includes(id) && !unsure.includes(id));
+  const rest = order.filter((id) => !done.includes(id) && !again.includes(id) && !unsure.includes(id) && !builtOn.includes(id));
   const lines = [`Resuming: ${done.length} of ${order.length} steps are done and will not run again${done.length ? ` (${done.join(', ')})` : ''}.`];
   // Between attempts when the run stopped: nothing of it was running, it goes on with its next attempt.
   const waiting = again.filter((id) => steps[id]?.retryAt !== undefined);
@@ -131,6 +133,7 @@ function resumeOutline(planSteps: readonly Step[], steps: Record<string, StepSta
   const here = cut.filter((id) => !sent.includes(id));
   for (const step of planSteps.filter((candidate) => waiting.includes(candidate.id))) lines.push(`  ${step.id} was waiting for its retry when the run stopped: ${nextAttemptText(step, steps[step.id]!)} runs next.`);
   if (unsure.length > 0) lines.push(`  ${unsure.join(', ')} had succeeded, but ${unsure.length > 1 ? 'their rollbacks' : 'its rollback'} began before the stop and may have undone ${unsure.length > 1 ? 'them' : 'it'}: ${unsure.length > 1 ? 'they run' : 'it runs'} again.`);
+  if (builtOn.length > 0) lines.push(`  ${builtOn.join(', ')} ran on what a rollback undid: ${builtOn.length > 1 ? 'they run' : 'it runs'} again.`);
   if (here.length > 0) lines.push(`  ${here.join(', ')} ${here.length > 1 ? 'were' : 'was'} running when the run stopped and will run again.`);
   if (sent.length > 0) lines.push(`  ${sent.join(', ')} ${sent.length > 1 ? 'were' : 'was'} running on workers when the run stopped: a result given since is collected, not run again; if there is none, ${sent.length > 1 ? 'they run' : 'it runs'} again.`);
   // Cut short mid-attempt, it may have done its work: if it now fails, that is undone with the rest.
