@@ -27,9 +27,12 @@ export async function cancelJob(queue: Queue, client: Redis, id: string): Promis
  * cancel mark: BullMQ ignores an add whose id exists, so the step would repeat the old failure
  * ("cancelled on worker web-1") instead of running again.
  */
-export async function clearFailedJob(queue: Queue, client: Redis, id: string): Promise<void> {
-  const job = await Job.fromId(queue, id);
+export async function clearFailedJob(queue: Queue, client: Redis, id: string, attempt?: number): Promise<void> {
+  const job = await Job.fromId<{ attempt?: number }>(queue, id);
   const state = job ? await job.getState() : undefined;
-  if (job && state === 'failed') await job.remove();
-  if (!job || state === 'failed') await client.del(cancelledKey(id));
+  // A rollback's id has no attempt: one of the step's earlier go (undone, then run again under later
+  // attempts) is not this one's. (A step only cancelled since counts its attempts afresh: a lower number.)
+  const earlier = job !== undefined && attempt !== undefined && job.data?.attempt !== undefined && job.data.attempt < attempt && state !== 'active';
+  if (job && (state === 'failed' || earlier)) await job.remove();
+  if (!job || state === 'failed' || earlier) await client.del(cancelledKey(id));
 }
