@@ -25,7 +25,7 @@ const CLOSE_GRACE_MS = 2000;
  * up to `waitMs` for the running ones to end, so that rollbacks do not run
  * beside them.
  */
-export async function cancelRunJobs(target: RedisTarget, runId: string, { waitMs = 10_000 }: { waitMs?: number } = {}): Promise<CancelledJobs> {
+export async function cancelRunJobs(target: RedisTarget, runId: string, { waitMs = 10_000, only }: { waitMs?: number; only?: (id: string) => boolean } = {}): Promise<CancelledJobs> {
   const client = new Redis({ ...target.options, lazyConnect: true });
   client.on('error', () => {});
   const queues = new Map<string, Queue>();
@@ -43,6 +43,7 @@ export async function cancelRunJobs(target: RedisTarget, runId: string, { waitMs
     const removed: string[] = [];
     const stopped: { id: string; worker: string; key: string }[] = [];
     for (const { queue: name, id } of await runJobKeys(client, runId)) {
+      if (only && !only(id)) continue;
       const job = await Job.fromId(queue(name), id);
       if (!job) continue;
       const state = await job.getState();

@@ -8,6 +8,6 @@ export type { StepWorkerOptions, StallTimings, WorkerLogEntry } from './step-wor
 export { liveWorkers, offers, HEARTBEAT_MS, LIVE_WITHIN_MS } from './worker-registry.js';
 export { WorkerNameTakenError } from './worker-name-taken-error.js';
 export type { WorkerInfo } from './worker-registry.js';
-export { WORKER_NAME_PATTERN, labelQueue, jobId } from './queue-names.js';
+export { WORKER_NAME_PATTERN, labelQueue, jobId, isRollbackJobId } from './queue-names.js';
 export { cancelRunJobs } from './cancel-run-jobs.js';
 export type { CancelledJobs } from './cancel-run-jobs.js';

@@ -40,6 +40,11 @@ export function jobId(parts: { runId: string; stepId: string; attempt: number; p
   return parts.worker === undefined ? base : `${base}.${parts.worker}`;
 }
 
+/** Whether a job id (see jobId) is a rollback's: neither run ids nor step ids hold a '.'. */
+export function isRollbackJobId(id: string): boolean {
+  return id.split('.')[2] === 'rollback';
+}
+
 /** What a job carries to the worker, and what the worker gives back. */
 export type StepJobData = {
   readonly runId: string;
