@@ -20,6 +20,8 @@ export type StartedContainer = {
 export type RemovedContainer = StartedContainer & { readonly name?: string };
 
 export const CONTAINER_ID = /^[0-9a-f]{12,64}$/;
+/** podman: "no such container"; docker: "No such object" / "No such container". */
+const NO_SUCH_CONTAINER = /no such (container|object)/i;
 
 const live = new Map<string, StartedContainer>();
 const listeners = new Set<(containers: readonly StartedContainer[]) => void>();
@@ -69,7 +71,8 @@ async function removeOne(container: StartedContainer, timeoutMs: number): Promis
   // The name is what the user knows it by (and what a retry was refused); asking also tells it still exists.
   const inspected = await run(['container', 'inspect', '--format', '{{.Name}}', container.id]);
   if (inspected === undefined) return { status: 'unknown', container };
-  if (inspected.exitCode !== 0) return { status: 'gone', container };
+  // Only the engine's own "no such container" says it is gone: a daemon it cannot reach says otherwise.
+  if (inspected.exitCode !== 0) return { status: NO_SUCH_CONTAINER.test(inspected.stderr) ? 'gone' : 'failed', container };
   const name = inspected.stdout.trim().replace(/^\//, '');
   const named = name === '' ? container : { ...container, name };
   const removed = await run(removeArgs(container.binary, container.id));

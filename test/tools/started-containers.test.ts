@@ -60,3 +60,18 @@ describe('removeContainers', () => {
     );
   });
 });
+
+it('keeps one the engine could not look up (its daemon down): reported, not forgotten as gone', async () => {
+  const { dir, cleanup } = await createTempDir('ksa-containers-down-');
+  try {
+    const engine = path.join(dir, 'docker');
+    await writeFile(engine, '#!/bin/sh\necho "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2\nexit 1\n');
+    await chmod(engine, 0o755);
+    const { removed, failed, unknown } = await removeContainers([{ binary: engine, globals: [], id: ID }], 5000);
+    expect(removed).toEqual([]);
+    expect(unknown).toEqual([]);
+    expect(failed).toEqual([{ binary: engine, globals: [], id: ID }]);
+  } finally {
+    await cleanup();
+  }
+});
