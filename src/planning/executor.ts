@@ -123,7 +123,8 @@ export class Execution extends ExecutionBase {
     const attempt = ++st.attempts;
     const startMs = this.clock.now();
     st.status = 'running';
-    if (attempt === 1) st.startedAt = this.iso(startMs);
+    // Its first attempt, or the first of a new go after a rollback undid it (resume).
+    st.startedAt ??= this.iso(startMs);
     delete st.worker;
     delete st.retryAt;
     this.running++;

@@ -37,7 +37,8 @@ export function prepareResume(saved: RunState, plan: Plan, resumeFor: 'run' | 'r
       state.steps[step.id] = {
         status: 'pending',
         attempts,
-        ...(attempts > 0 && st.startedAt ? { startedAt: st.startedAt } : {}),
+        // A new go of a step a rollback undid starts its own time (its first go's is not this one's).
+        ...(attempts > 0 && st.startedAt && !succeededBefore ? { startedAt: st.startedAt } : {}),
         ...(undo ? { succeededOn: undo } : {}),
         ...(interrupted !== undefined ? { interruptedAttempt: interrupted } : {}),
         ...(earlier ? { earlierAttempts: earlier } : {}),

@@ -37,6 +37,7 @@ describe('a run stopped during its rollback', () => {
 
   it('on resume runs that step again instead of building on it', async () => {
     const saved = await stoppedInRollback();
+    saved.steps.namespace!.startedAt = '2020-01-01T00:00:00.000Z';
     const { state, h } = await runPlan(plan, { resumeFrom: saved });
     expect(state.status).toBe('succeeded');
     expect(h.tools.started()).toEqual(['namespace', 'config', 'app']);
@@ -45,6 +46,8 @@ describe('a run stopped during its rollback', () => {
     expect(h.tools.calls.filter((call) => call.stepId === 'namespace').map((call) => call.attempt)).toEqual([2]);
     expect(state.steps.namespace!.rollbackStartedAt).toBeUndefined();
     expect(state.completed).toEqual(['namespace', 'config', 'app']);
+    // Its time is its new go's (ksa status shows how long that took, not since the first go).
+    expect(state.steps.namespace!.startedAt).toBe(h.of('step_started').find((event) => event.stepId === 'namespace')!.ts);
   });
 
   it('a step whose rollback failed is not built on either', async () => {
