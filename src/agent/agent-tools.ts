@@ -14,7 +14,13 @@ export type ProposedPlan = {
   /** Approving it continues this interrupted run instead of starting a new one. */
   readonly resumeRunId?: string;
   /** The interrupted or paused run a /resume proposal shows; an edit or revision of it keeps this but not resumeRunId. */
-  readonly fromRun?: { readonly runId: string; readonly status: 'interrupted' | 'paused' };
+  readonly fromRun?: {
+    readonly runId: string;
+    readonly status: 'interrupted' | 'paused';
+    /** Where the run ran, and the inputs it was given other than the plan's own (names only): a new run has neither. */
+    readonly workspace?: string;
+    readonly givenInputs?: readonly string[];
+  };
 };
 
 export type AgentToolsOptions = {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { LanguageModel } from 'ai';
 import { doneStepIds, initialRunState, seedRunView, type Plan, type RunState, type RunView } from '../planning/index.js';
 import type { ApprovalMode } from '../policy/rules/index.js';
@@ -160,7 +161,7 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
       planId: `resume-${runId}`,
       plan: record.plan,
       resumeRunId: runId,
-      fromRun: { runId, status },
+      fromRun: { runId, status, workspace: record.workspace, givenInputs: Object.keys(record.inputs).filter((name) => !isDeepStrictEqual(record.inputs[name], record.plan.inputs[name])) },
       changes: `resumes run ${runId}: ${done.length ? `${done.join(', ')} already done and not run again` : 'nothing was finished yet'}`,
     };
   } catch (error) {
@@ -173,9 +174,12 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
  * every step runs again, and the run it came from stays as it is, its finished steps not rolled
  * back. Nothing else on the card would tell, so what changed says it first.
  */
-export function changedProposal(previous: ProposedPlan, next: ProposedPlan): ProposedPlan {
+export function changedProposal(previous: ProposedPlan, next: ProposedPlan, workspace: string): ProposedPlan {
   const from = previous.fromRun;
   if (!from) return next;
-  const note = ['not a resume any more: approving starts a new run, and every step runs again', `run ${from.runId} stays ${from.status} (ksa cancel ${from.runId} undoes what it did)`];
+  // The new run is the chat's: its workspace, and the plan's own inputs.
+  const where = from.workspace !== undefined && from.workspace !== workspace ? ` in ${workspace} (run ${from.runId} ran in ${from.workspace})` : '';
+  const inputs = from.givenInputs && from.givenInputs.length > 0 ? `, with the plan's own ${from.givenInputs.join(', ')} (not run ${from.runId}'s)` : '';
+  const note = [`not a resume any more: approving starts a new run${where}${inputs}, and every step runs again`, `run ${from.runId} stays ${from.status} (ksa cancel ${from.runId} undoes what it did)`];
   return { ...next, fromRun: from, changes: [...note, ...(next.changes ? [next.changes] : [])].join('\n') };
 }
