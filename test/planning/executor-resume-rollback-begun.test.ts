@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { doneStepIds, rollbackOnCancel, PlanSchema, type RunState } from '../../src/planning/index.js';
+import { doneStepIds, rollbackOnCancel, PlanSchema, type PlanInput, type RunState } from '../../src/planning/index.js';
+import type { FakeToolsOptions } from '../helpers/fake-tools.js';
 import { Harness, runPlan, toolStep } from '../helpers/run-plan.js';
 
 // A run stopped (a crash, a stop at once) while it rolled back: a step whose rollback was under
@@ -13,17 +14,23 @@ const plan = {
   ],
 };
 
-/** `app` failed; config's rollback is done, namespace's is under way when the state is taken. */
-async function stoppedInRollback(): Promise<RunState> {
-  const h = new Harness(plan, { tools: { steps: { app: { fail: true } }, rollbacks: { config: { ms: 5 }, namespace: { hang: true } } } });
+/** The state of a run halted (as by a crash) at `atMs`, with its tools behaving as given; interrupted, as the store then reads it. */
+async function haltedAt(given: PlanInput, tools: FakeToolsOptions, atMs = 100): Promise<RunState> {
+  const h = new Harness(given, { tools });
   const start = h.execution.start();
-  await h.clock.advanceTo(100);
-  expect(h.tools.calls.filter((call) => call.phase === 'rollback').map((call) => call.stepId)).toEqual(['config', 'namespace']);
+  await h.clock.advanceTo(atMs);
   const saved = JSON.parse(JSON.stringify(h.execution.state)) as RunState;
   h.execution.halt();
   await h.clock.run(start);
   saved.status = 'interrupted';
   return saved;
+}
+
+const CUT_SHORT: FakeToolsOptions = { steps: { app: { fail: true } }, rollbacks: { config: { ms: 5 }, namespace: { hang: true } } };
+
+/** `app` failed; config's rollback is done, namespace's is under way when the state is taken. */
+function stoppedInRollback(): Promise<RunState> {
+  return haltedAt(plan, CUT_SHORT);
 }
 
 describe('a run stopped during its rollback', () => {
@@ -51,13 +58,7 @@ describe('a run stopped during its rollback', () => {
   });
 
   it('a step whose rollback failed is not built on either', async () => {
-    const h = new Harness(plan, { tools: { steps: { app: { fail: true } }, rollbacks: { config: { fail: true }, namespace: { hang: true } } } });
-    const start = h.execution.start();
-    await h.clock.advanceTo(100);
-    const saved = JSON.parse(JSON.stringify(h.execution.state)) as RunState;
-    h.execution.halt();
-    await h.clock.run(start);
-    saved.status = 'interrupted';
+    const saved = await haltedAt(plan, { steps: { app: { fail: true } }, rollbacks: { config: { fail: true }, namespace: { hang: true } } });
     expect(saved.steps.config).toMatchObject({ status: 'succeeded', rollback: { status: 'failed' } });
     const { h: resumed } = await runPlan(plan, { resumeFrom: saved });
     expect(resumed.tools.started()).toEqual(['namespace', 'config', 'app']);
@@ -71,13 +72,7 @@ describe('a run stopped during its rollback', () => {
 
   it('its new go has the retries of its policy: earlier attempts do not count against them', async () => {
     const retrying = { ...plan, steps: [toolStep('namespace', [], { retry: { maxAttempts: 2, initialDelayMs: 0 }, rollback: { tool: 'undo', args: {} } }), ...plan.steps.slice(1)] };
-    const h = new Harness(retrying, { tools: { steps: { app: { fail: true } }, rollbacks: { config: { ms: 5 }, namespace: { hang: true } } } });
-    const start = h.execution.start();
-    await h.clock.advanceTo(100);
-    const saved = JSON.parse(JSON.stringify(h.execution.state)) as RunState;
-    h.execution.halt();
-    await h.clock.run(start);
-    saved.status = 'interrupted';
+    const saved = await haltedAt(retrying, CUT_SHORT);
     const { state, h: resumed } = await runPlan(retrying, { resumeFrom: saved, tools: { steps: { namespace: { failTimes: 1 } } } });
     expect(state.status).toBe('succeeded');
     expect(resumed.tools.calls.filter((call) => call.stepId === 'namespace').map((call) => call.attempt)).toEqual([2, 3]);
@@ -102,13 +97,7 @@ describe('a run stopped during its rollback', () => {
         toolStep('other', []),
       ],
     };
-    const h = new Harness(chain, { tools: { steps: { fail: { fail: true }, other: { ms: 1 } }, rollbacks: { app: { ms: 5 }, db: { hang: true } } } });
-    const start = h.execution.start();
-    await h.clock.advanceTo(200);
-    const saved = JSON.parse(JSON.stringify(h.execution.state)) as RunState;
-    h.execution.halt();
-    await h.clock.run(start);
-    saved.status = 'interrupted';
+    const saved = await haltedAt(chain, { steps: { fail: { fail: true }, other: { ms: 1 } }, rollbacks: { app: { ms: 5 }, db: { hang: true } } }, 200);
     expect(saved.steps).toMatchObject({ db: { status: 'succeeded' }, check: { status: 'succeeded' }, seed: { status: 'skipped' }, app: { status: 'rolled_back' }, other: { status: 'succeeded' } });
     const { state, h: resumed } = await runPlan(chain, { resumeFrom: saved });
     expect(state.status).toBe('succeeded');
