@@ -1,9 +1,8 @@
 import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type Plan, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { readContainers, readProcessGroups, recordContainers, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
-import { containerNames, groupNames, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeContainers, riskOptions, stopLeftoverGroups, trackedContainers, unremovedContainersText, unsureGroupsText, type StartedContainer, type ToolRegistry } from '../tools/index.js';
+import { clearLeftovers, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, riskOptions, trackedContainers, type StartedContainer, type ToolRegistry } from '../tools/index.js';
 import { EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
 import { KsaError } from '../planning/ksa-error.js';
-import { plural } from '../planning/plural.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
 
@@ -55,10 +54,6 @@ export type RunHandle = {
 };
 
 const CANCEL_REASON = 'cancelled with ksa cancel';
-// Bounds each engine command removing a leftover container: an engine that hangs must not hold the resume.
-const LEFTOVER_REMOVE_TIMEOUT_MS = 15_000;
-// Stop at once is quick: what the engine does not remove by then is left recorded for resume and cancel.
-const STOP_NOW_REMOVE_TIMEOUT_MS = 2000;
 
 /**
  * Runs a stored plan in this process, without any UI: the executor's events
@@ -92,14 +87,9 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
 
   const continuing = options.mode !== 'fresh';
   if (continuing) {
-    // After a kill -9 the steps that were running may still be: stop them before anything runs again.
-    const { stopped, unsure } = await stopLeftoverGroups(await readProcessGroups(run.dir, warn));
-    if (stopped.length > 0) warn(`stopped ${plural(stopped.length, 'process group')} left running by the interrupted run: ${groupNames(stopped)}`);
-    if (unsure.length > 0) warn(unsureGroupsText(unsure, 'the interrupted run'));
-    // Their containers outlive the clients just stopped, and would refuse the steps' names.
-    const { removed, failed } = await removeContainers(await readContainers(run.dir, warn), LEFTOVER_REMOVE_TIMEOUT_MS);
-    if (removed.length > 0) warn(`removed ${plural(removed.length, 'container')} left running by the interrupted run: ${containerNames(removed)}`);
-    if (failed.length > 0) warn(unremovedContainersText(failed, 'the interrupted run left'));
+    // After a kill -9 the steps that were running may still be, and their containers: cleared before anything runs again.
+    const news = { done: (_what: string, _count: number, text: string) => warn(text), warn };
+    await clearLeftovers(await readProcessGroups(run.dir, warn), await readContainers(run.dir, warn), 'the interrupted run', news);
   }
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
   const redactor = run.redactor.with(secretInputValues(options.inputs ?? {}));
@@ -202,11 +192,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
       stopRecordingContainers();
       const containers = trackedContainers();
       killAllProcessGroups('SIGKILL');
-      stoppedContainers ??= removeContainers(containers, STOP_NOW_REMOVE_TIMEOUT_MS).then(({ removed, failed, unknown }) => {
-        if (removed.length > 0) warn(`removed ${plural(removed.length, 'container')} the stopped steps had started: ${containerNames(removed)}`);
-        if (failed.length > 0) warn(unremovedContainersText(failed, 'the stopped steps had started'));
-        return [...failed, ...unknown];
-      });
+      stoppedContainers ??= removeStoppedContainers(containers, { done: (_what, _count, text) => warn(text), warn });
       await finished;
       await release();
     },

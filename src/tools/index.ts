@@ -11,6 +11,8 @@ export { DEFAULT_KILL_GRACE_MS, groupNames, killAllProcessGroups, liveProcessGro
 export type { ProcessGroup, RecordedGroup } from './process-groups.js';
 export { containerNames, onContainersChanged, removeContainers, trackedContainers, unremovedContainersText } from './started-containers.js';
 export type { RemovedContainer, StartedContainer } from './started-containers.js';
+export { clearLeftovers, removeStoppedContainers } from './leftovers.js';
+export type { CleanUpNews } from './leftovers.js';
 export { shellTool, ShellInputSchema } from './shell.js';
 export { createArgvTool, kubectlTool, helmTool, dockerTool, podmanTool, ArgvInputSchema } from './argv-tools.js';
 export {

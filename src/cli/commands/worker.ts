@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
 import { createRedactor, ensurePrivateDir, ksaHome, readContainers, readProcessGroups, recordContainers, recordProcessGroups, secretValues } from '../../store/index.js';
-import { containerNames, createBuiltinRegistry, groupNames, killAllProcessGroups, liveProcessGroups, onContainersChanged, onProcessGroupsChanged, removeContainers, stopLeftoverGroups, trackedContainers, trackedProcessGroups, unremovedContainersText, unsureGroupsText, type ProcessGroup, type StartedContainer } from '../../tools/index.js';
+import { clearLeftovers, createBuiltinRegistry, killAllProcessGroups, liveProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, trackedContainers, trackedProcessGroups, type CleanUpNews, type ProcessGroup, type StartedContainer } from '../../tools/index.js';
 import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, WorkerNameTakenError, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -11,10 +11,6 @@ import { parseWholeNumber } from '../options.js';
 import { checkedTarget, requiredRedisUrl } from '../remote-run.js';
 import { workspaceOption } from '../workspace-option.js';
 import { plural } from '../../planning/plural.js';
-
-// Bounds each engine command removing a container: an engine that hangs must not hold the worker's start or stop.
-const LEFTOVER_REMOVE_TIMEOUT_MS = 15_000;
-const STOP_NOW_REMOVE_TIMEOUT_MS = 2000;
 
 export type WorkerFlags = { redis?: string; labels?: string; concurrency?: string; name?: string; workspace?: string; json?: boolean };
 
@@ -77,14 +73,12 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
     stopRecording = onProcessGroupsChanged(record);
     record(trackedProcessGroups());
     stopRecordingContainers = onContainersChanged(recordStarted);
-    const { stopped, unsure } = await stopLeftoverGroups(leftover.filter((group) => !liveProcessGroups().includes(group.id)));
-    if (stopped.length > 0) log({ type: 'leftovers_stopped', processGroups: stopped.length }, `ksa worker ${name}: stopped ${plural(stopped.length, 'process group')} left running by an earlier worker named ${name}: ${groupNames(stopped)}`);
-    if (unsure.length > 0) warn(unsureGroupsText(unsure, `an earlier worker named ${name}`));
-    // Their containers outlive the clients just stopped.
-    const earlier = await removeContainers(leftoverContainers, LEFTOVER_REMOVE_TIMEOUT_MS);
-    recordStarted([...earlier.failed, ...earlier.unknown, ...trackedContainers()]);
-    if (earlier.removed.length > 0) log({ type: 'leftovers_removed', containers: earlier.removed.length }, `ksa worker ${name}: removed ${plural(earlier.removed.length, 'container')} left running by an earlier worker named ${name}: ${containerNames(earlier.removed)}`);
-    if (earlier.failed.length > 0) warn(unremovedContainersText(earlier.failed, `an earlier worker named ${name} left`));
+    const news: CleanUpNews = {
+      done: (what, count, text) => log({ type: what === 'processGroups' ? 'leftovers_stopped' : 'leftovers_removed', [what]: count }, `ksa worker ${name}: ${text}`),
+      warn,
+    };
+    const left = await clearLeftovers(leftover.filter((group) => !liveProcessGroups().includes(group.id)), leftoverContainers, `an earlier worker named ${name}`, news);
+    recordStarted([...left, ...trackedContainers()]);
   };
   await worker.start(cleanUpEarlier).catch((error: unknown) => {
     stopListeningEarly();
@@ -115,11 +109,7 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
       const containers = trackedContainers();
       killAllProcessGroups('SIGKILL');
       // What is not removed in time stays recorded: the next worker of this name removes it.
-      const removing = removeContainers(containers, STOP_NOW_REMOVE_TIMEOUT_MS).then(({ removed, failed, unknown }) => {
-        if (removed.length > 0) log({ type: 'containers_removed', containers: removed.length }, `ksa worker ${name}: removed ${plural(removed.length, 'container')} the stopped steps had started: ${containerNames(removed)}`);
-        if (failed.length > 0) warn(unremovedContainersText(failed, 'the stopped steps had started'));
-        recordStarted([...failed, ...unknown]);
-      });
+      const removing = removeStoppedContainers(containers, { done: (what, count, text) => log({ type: 'containers_removed', [what]: count }, `ksa worker ${name}: ${text}`), warn }).then(recordStarted);
       void Promise.all([worker.stop({ now: true }), removing]).finally(() => finish(code, true));
     };
     const finish = (code: ExitCodeValue, keepContainers = false) => {
