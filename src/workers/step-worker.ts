@@ -8,7 +8,8 @@ import { guardKubeContext, KubeContextMismatchError, KubeRetargetError, UnknownT
 import type { InvokeTool } from '../planning/tool-call.js';
 import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
-import { claimWorkerName, processIdentity, startHeartbeat } from './worker-registry.js';
+import { claimWorkerName, startHeartbeat } from './worker-registry.js';
+import { processStart } from '../tools/process-identity.js';
 import { settledWithin } from './settled-within.js';
 
 /** Lost-attempt detection: a crashed worker's lock expires after lockMs; another worker checks every stalledMs. */
@@ -96,7 +97,8 @@ export class StepWorker {
       // Closing its own connections is no outage.
       if (!this.leaving) this.options.log({ type: down ? 'redis_lost' : 'redis_back', redis: target.display });
     });
-    const identity = processIdentity();
+    // Its boot and start time: a restart on this machine can tell this process died (claimWorkerName).
+    const identity = processStart(process.pid);
     this.heartbeat = startHeartbeat(this.client, token, () => ({ name, labels: [...labels], host: hostname(), pid: process.pid, ...identity, concurrency, running: this.runningJobs, startedAt: this.startedAt }));
     await this.heartbeat.beat();
     await beforeJobs?.();

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { currentBootId, processStart, startTicksOf } from '../tools/process-identity.js';
+import { currentBootId, recognize } from '../tools/process-identity.js';
 import { WORKERS_KEY, workerNameKey } from './queue-names.js';
 import { WorkerNameTakenError } from './worker-name-taken-error.js';
 
@@ -87,13 +87,8 @@ return 1`;
  */
 function diedHere(holder: WorkerInfo): boolean {
   if (holder.bootId === undefined || holder.startTicks === undefined || holder.host !== hostname() || holder.bootId !== currentBootId()) return false;
-  return startTicksOf(holder.pid) !== holder.startTicks;
-}
-
-/** What tells this worker's process apart from a later one with its pid, for its registry entry. */
-export function processIdentity(): { bootId?: string; startTicks?: number } {
-  const start = processStart(process.pid);
-  return start ? { bootId: start.bootId, startTicks: start.startTicks } : {};
+  // In this boot, a pid with another start time, or with no process at all, is no longer that worker.
+  return recognize(holder.pid, holder) !== 'same';
 }
 
 function parseEntry(text: string): WorkerInfo | undefined {
