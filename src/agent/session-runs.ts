@@ -156,7 +156,7 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
     const { runId, record, status, owner } = await runs.inspect(runIdOrPrefix);
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
     if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} ${status === 'running' ? 'is running' : `has ${status === 'cancelled' ? 'been cancelled' : status}`}; only interrupted or paused runs can be resumed.`;
-    const done = doneStepIds(record.state);
+    const done = doneStepIds(record.state, record.plan);
     return {
       planId: `resume-${runId}`,
       plan: record.plan,

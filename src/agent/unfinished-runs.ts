@@ -15,7 +15,7 @@ export async function unfinishedRunNotices(messages: readonly Message[], runs: R
   for (const runId of new Set(approved)) {
     const found = await runs.inspect(runId).catch(() => undefined);
     if (!found) continue;
-    const progress = `${doneStepIds(found.record.state).length} of ${Object.keys(found.record.state.steps).length} steps done`;
+    const progress = `${doneStepIds(found.record.state, found.record.plan).length} of ${Object.keys(found.record.state.steps).length} steps done`;
     if (found.owner) notices.push({ text: `Run ${runId} is running in another ksa (process ${found.owner.pid}); /status ${runId} shows where it is.`, tone: 'info' });
     else if (found.status === 'interrupted') notices.push({ text: `Run ${runId} was interrupted: ksa stopped while it ran (${progress}). /resume ${runId} continues it; /status ${runId} shows where it stopped.`, tone: 'warning' });
     else if (found.status === 'paused') notices.push({ text: `Run ${runId} is paused (${progress}). /resume ${runId} continues it.`, tone: 'info' });

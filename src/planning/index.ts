@@ -19,7 +19,7 @@ export type { InvokeTool, QueryModel, ToolCall, OutputStream } from './tool-call
 export { ABORT_SETTLE_MS } from './executor.js';
 export { rollbackTargets, runRollbacks } from './rollback.js';
 export { rollbackOnCancel } from './resume.js';
-export { undoneSteps } from './undone-steps.js';
+export { doneStepIds, undoneSteps } from './undone-steps.js';
 export { PartialSuccessError, rollbackStandsAlone } from './partial-success.js';
 export { VirtualClock, settle } from './virtual-clock.js';
 export type { RunOptions } from './virtual-clock.js';

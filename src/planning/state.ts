@@ -87,11 +87,6 @@ export function isStepDone(status: StepState['status']): boolean {
   return status === 'succeeded' || status === 'skipped';
 }
 
-/** The ids of a run's steps done for good, in the order its state lists them (not one whose rollback began: a resume runs it again). */
-export function doneStepIds(state: Pick<RunState, 'steps'>): string[] {
-  return Object.entries(state.steps).flatMap(([id, st]) => (isStepDone(st.status) && !rollbackBegun(st) ? [id] : []));
-}
-
 export function isFinished(status: RunStatus): boolean {
   return FINISHED_RUN_STATUSES.has(status);
 }

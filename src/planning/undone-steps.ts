@@ -28,3 +28,15 @@ export function undoneSteps(saved: Pick<RunState, 'steps'>, plan: { readonly ste
   const builtOn = plan.steps.filter((step) => after.has(step.id) && isStepDone(saved.steps[step.id]?.status ?? 'pending')).map((step) => step.id);
   return { undone: plan.steps.filter((step) => undone.has(step.id)).map((step) => step.id), builtOn };
 }
+
+/**
+ * The steps done for good, in plan order: what a resume keeps and does not run again (not a step
+ * a rollback may have undone, nor a done step after one). `ksa resume` and the chat's `/resume` say it.
+ */
+export function doneStepIds(saved: Pick<RunState, 'steps'>, plan: { readonly steps: readonly Step[] }): string[] {
+  const { builtOn } = undoneSteps(saved, plan);
+  return plan.steps.filter((step) => {
+    const st = saved.steps[step.id];
+    return st !== undefined && isStepDone(st.status) && !rollbackBegun(st) && !builtOn.includes(step.id);
+  }).map((step) => step.id);
+}

@@ -99,6 +99,8 @@ describe('a run stopped during its rollback', () => {
     };
     const saved = await haltedAt(chain, { steps: { fail: { fail: true }, other: { ms: 1 } }, rollbacks: { app: { ms: 5 }, db: { hang: true } } }, 200);
     expect(saved.steps).toMatchObject({ db: { status: 'succeeded' }, check: { status: 'succeeded' }, seed: { status: 'skipped' }, app: { status: 'rolled_back' }, other: { status: 'succeeded' } });
+    // What /resume and ksa resume call done is what the resume keeps.
+    expect(doneStepIds(saved, PlanSchema.parse(chain))).toEqual(['other']);
     const { state, h: resumed } = await runPlan(chain, { resumeFrom: saved });
     expect(state.status).toBe('succeeded');
     expect(resumed.tools.started()).toEqual(['db', 'check', 'app', 'fail']);
@@ -109,8 +111,9 @@ describe('a run stopped during its rollback', () => {
 
   it('is not counted as done (the chat\'s /resume and its reopened-session notice say what runs again)', async () => {
     const saved = await stoppedInRollback();
-    expect(doneStepIds(saved)).toEqual([]);
-    expect(doneStepIds({ steps: { ...saved.steps, namespace: { status: 'succeeded', attempts: 1 } } })).toEqual(['namespace']);
+    const parsed = PlanSchema.parse(plan);
+    expect(doneStepIds(saved, parsed)).toEqual([]);
+    expect(doneStepIds({ steps: { ...saved.steps, namespace: { status: 'succeeded', attempts: 1 } } }, parsed)).toEqual(['namespace']);
   });
 
   it('ksa cancel runs the cut-short rollback again, and not the finished one', async () => {

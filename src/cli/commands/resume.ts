@@ -1,4 +1,4 @@
-import { isFinished, rollbackBegun, rollbackStandsAlone, undoneSteps, type Step, type StepState } from '../../planning/index.js';
+import { doneStepIds, isFinished, rollbackBegun, rollbackStandsAlone, undoneSteps, type Step, type StepState } from '../../planning/index.js';
 import { nextAttemptText } from '../../tui/paused-text.js';
 import { ownerName, runDir, secretValues, storedWithoutSecret, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -132,7 +132,7 @@ function resumeOutline(planSteps: readonly Step[], steps: Record<string, StepSta
   // done steps that ran on what a rollback undid.
   const unsure = order.filter((id) => steps[id] !== undefined && rollbackBegun(steps[id]));
   const { builtOn } = undoneSteps({ steps }, { steps: planSteps });
-  const done = order.filter((id) => (steps[id]?.status === 'succeeded' || steps[id]?.status === 'skipped') && !unsure.includes(id) && !builtOn.includes(id));
+  const done = doneStepIds({ steps }, { steps: planSteps });
   const again = order.filter((id) => steps[id]?.status === 'running');
   const rest = order.filter((id) => !done.includes(id) && !again.includes(id) && !unsure.includes(id) && !builtOn.includes(id));
   const lines = [`Resuming: ${done.length} of ${order.length} steps are done and will not run again${done.length ? ` (${done.join(', ')})` : ''}.`];
