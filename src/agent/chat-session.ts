@@ -140,6 +140,7 @@ export class ChatSession extends ChatSessionView {
         this.runView,
         {
           onWarning: (message) => this.notice(message, 'warning'),
+          onNotice: (message) => this.notice(message, 'info'),
           onPauseRequest: (paused) => this.notice(`${paused ? 'Pause' : 'Resume'} requested from another terminal (ksa ${paused ? 'pause' : 'resume'}).`, 'info'),
           onEvent: (event) => {
             if (this.runView) applyRunEvent(this.runView, event);

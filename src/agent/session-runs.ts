@@ -33,6 +33,8 @@ export type RunWorkers = {
   check(): Promise<void>;
   /** `reattach`: a resumed run takes the results of the jobs its steps already have. */
   open(runId: string, plan: Plan, reattach: boolean): Promise<OpenedRemote>;
+  /** Stops what a stopped run's rollbacks still do on workers: said (what was stopped) and warnings (what would not stop). */
+  stopRollbacks(runId: string): Promise<{ said: readonly string[]; warnings: readonly string[] }>;
 };
 
 /** Who approved a chat's plan (`user@host`, `--yes` or `policy`), in which mode. */
@@ -99,16 +101,11 @@ export async function startChatRun(
   deps: SessionRunDeps & Pick<DriveRunOptions, 'registry' | 'queryModel' | 'policy'>,
   proposal: ProposedPlan,
   view: RunView,
-  hooks: Pick<DriveRunOptions, 'onEvent' | 'onWarning' | 'onPauseRequest'>,
+  { onNotice, ...hooks }: Pick<DriveRunOptions, 'onEvent' | 'onWarning' | 'onPauseRequest'> & { readonly onNotice?: (message: string) => void },
   grant: ApprovalGrant,
 ): Promise<RunHandle> {
   const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`, grant, deps.registry);
-  const opened = deps.workers
-    ? await deps.workers.open(run.runId, run.record.plan, proposal.resumeRunId !== undefined).catch(async (error: unknown) => {
-        await run.close();
-        throw error;
-      })
-    : undefined;
+  const opened = deps.workers ? await openWorkers(deps.workers, run, proposal.resumeRunId !== undefined, { onNotice, ...hooks }) : undefined;
   view.runId = run.runId;
   if (proposal.resumeRunId) seedRunView(view, run.record.state);
   const mode = proposal.resumeRunId ? 'resume' : 'fresh';
@@ -118,6 +115,24 @@ export async function startChatRun(
     throw error;
   });
   return { ...handle, done: handle.done.finally(() => opened.close().catch(() => undefined)) };
+}
+
+/**
+ * The run's connection to the workers. A resume of a run stopped during a rollback first stops what is left of
+ * that rollback on the workers, as `ksa resume --redis` does: it would undo a step as it runs again.
+ */
+async function openWorkers(workers: RunWorkers, run: OpenRun, resumed: boolean, hooks: { onNotice?: (message: string) => void; onWarning?: (message: string) => void }): Promise<OpenedRemote> {
+  try {
+    if (resumed && Object.values(run.record.state.steps).some((st) => st.rollbackStartedAt !== undefined)) {
+      const { said, warnings } = await workers.stopRollbacks(run.runId);
+      for (const line of said) hooks.onNotice?.(`${line[0]!.toUpperCase()}${line.slice(1)}.`);
+      for (const line of warnings) hooks.onWarning?.(`${line[0]!.toUpperCase()}${line.slice(1)}.`);
+    }
+    return await workers.open(run.runId, run.record.plan, resumed);
+  } catch (error) {
+    await run.close();
+    throw error;
+  }
 }
 
 /**

@@ -71,7 +71,21 @@ export function runWorkers(url: string, tools: ToolCatalog, flags: RemoteFlags =
     redis: recordedRedisUrl(url),
     check: async () => void (await checkedTarget(url)),
     open: (runId, plan, reattach) => openRemote(url, runId, plan, tools, { ...flags, reattach }),
+    stopRollbacks: (runId) => stopEarlierRollbacks(url, runId),
   };
+}
+
+/**
+ * Stops the rollbacks of a stopped run still queued or running on workers, and waits for them to end: one
+ * left running would undo a step as its resume runs it again. Says what it did, in lines for the user.
+ */
+export async function stopEarlierRollbacks(url: string, runId: string): Promise<{ said: string[]; warnings: string[] }> {
+  const { cancelRunJobs, isRollbackJobId } = await import('../workers/index.js');
+  const { removed, stopped, stillRunning } = await cancelRunJobs(await checkedTarget(url), runId, { only: isRollbackJobId });
+  const ended = [...removed, ...stopped.map((job) => job.id)].filter((id) => !stillRunning.includes(id));
+  const said = ended.length > 0 ? [`stopped ${ended.length > 1 ? `${ended.length} rollbacks` : 'the rollback'} the stopped run had under way on workers: ${ended.join(', ')}`] : [];
+  const warnings = stillRunning.length > 0 ? [`still running after the cancel request: ${stillRunning.join(', ')}; resuming anyway`] : [];
+  return { said, warnings };
 }
 
 /**

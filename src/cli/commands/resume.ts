@@ -15,7 +15,7 @@ import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
 
-import { checkedTarget, describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 import { recordedRedisUrl, redisFlagHint, sameRedisServer } from '../../workers/redis-url.js';
 import { kubeContextLine } from '../../tools/kube/context-guard.js';
 
@@ -109,7 +109,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     throw error;
   }
   // A rollback its predecessor had under way on a worker would go on undoing the step as it runs again.
-  if (redisUrl && Object.values(record.state.steps).some((st) => st.rollbackStartedAt !== undefined)) await stopEarlierRollbacks(io, redisUrl, runId);
+  if (redisUrl && Object.values(record.state.steps).some((st) => st.rollbackStartedAt !== undefined)) await stopRollbacksOnWorkers(io, redisUrl, runId);
   // Steps its predecessor sent to workers are collected by their job ids, not run again.
   const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan: record.plan, tools: registry.catalog(), flags: { ...flags, reattach: true } }, (remote) =>
     runSession(io, { run, remote, registry, env: allowedEnvironment(io, record.allowedEnv), inputs, maxParallel, json: flags.json === true, mode: 'resume', queryModel, policy }),
@@ -118,12 +118,10 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
 }
 
 /** Stops the rollbacks of the run still queued or running on workers (the stopped run's), and waits for them to end. */
-async function stopEarlierRollbacks(io: CliIO, url: string, runId: string): Promise<void> {
-  const { cancelRunJobs, isRollbackJobId } = await import('../../workers/index.js');
-  const { removed, stopped, stillRunning } = await cancelRunJobs(await checkedTarget(url), runId, { only: isRollbackJobId });
-  const ended = [...removed, ...stopped.map((job) => job.id)].filter((id) => !stillRunning.includes(id));
-  if (ended.length > 0) writeLine(io.stderr, `ksa: stopped ${ended.length > 1 ? `${ended.length} rollbacks` : 'the rollback'} the stopped run had under way on workers: ${ended.join(', ')}`);
-  if (stillRunning.length > 0) writeLine(io.stderr, `ksa: warning: still running after the cancel request: ${stillRunning.join(', ')}; resuming anyway`);
+async function stopRollbacksOnWorkers(io: CliIO, url: string, runId: string): Promise<void> {
+  const { said, warnings } = await stopEarlierRollbacks(url, runId);
+  for (const line of said) writeLine(io.stderr, `ksa: ${line}`);
+  for (const line of warnings) writeLine(io.stderr, `ksa: warning: ${line}`);
 }
 
 function resumeOutline(planSteps: readonly Step[], steps: Record<string, StepState>, onWorkers: boolean): string[] {
