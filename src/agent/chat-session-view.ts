@@ -61,7 +61,8 @@ export abstract class ChatSessionView {
   readonly mode: ChatModeState;
   private readonly listeners = new Set<() => void>();
   private changes = 0;
-  protected readonly queued: string[] = [];
+  /** Said while the agent answered, with the plan that was waiting then (none: undefined). */
+  protected readonly queued: { readonly text: string; readonly planId: string | undefined }[] = [];
   protected approvalMode: ApprovalMode;
   /** What the user typed in this session before it was reopened, oldest first: Up at the input line recalls it. */
   earlierInputs: readonly string[] = [];

@@ -60,7 +60,7 @@ export class ChatSession extends ChatSessionView {
     if (this.turn) {
       // Said while the agent answers: it goes next, not nowhere.
       if (trimmed) {
-        this.queued.push(trimmed);
+        this.queued.push({ text: trimmed, planId: this.pending?.planId });
         this.notice(`Sent after the current answer: ${trimmed}`, 'info');
       }
       return;
@@ -304,7 +304,13 @@ export class ChatSession extends ChatSessionView {
 
   private sendQueued(): void {
     const next = this.queued.shift();
-    if (next !== undefined) void this.submit(next);
+    if (next === undefined) return;
+    // A yes or no typed before the answer ended was not said to the plan that answer proposed: that one waits.
+    if (this.pending && this.pending.planId !== next.planId && /^(y|yes|n|no)$/i.test(next.text)) {
+      this.notice(`"${next.text}" was typed before this plan was shown, so it is not taken as an answer to it: press y (or Enter) to run it, n to reject it.`, 'warning');
+      return this.sendQueued();
+    }
+    void this.submit(next.text);
   }
 
   private async revise(request: string): Promise<void> {
