@@ -128,6 +128,8 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     if (state.phase === 'awaiting_approval' && word === 'e') return edit(session, state);
     if (state.phase === 'editing') {
       if (word === 'e') return edit(session, state);
+      // Not an approval of the plan as proposed: the user was fixing it, perhaps taking a step out.
+      if (word === 'y' || word === 'yes') return session.notice('Your edit has problems, so it cannot run: e edits it again, n (or Enter) drops it and keeps the proposed plan.', 'warning');
       editedText.current = undefined;
       session.endEdit();
       if (word === '' || word === 'n' || word === 'no') return;

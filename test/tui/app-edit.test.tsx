@@ -94,6 +94,23 @@ describe('editing the plan in $EDITOR', () => {
     expect(frame).not.toContain('✎ replaced by your edit');
   });
 
+  it('y after an invalid edit runs nothing: not the edit (it has problems), nor the plan the user was changing', async (context) => {
+    const editor = await editorScript(context, 'edit.sh', `sed -i 's/tool: shell/tool: shellz/' "$1"`);
+    const app = await awaitingPlan(context, { EDITOR: editor.path });
+    await app.send('e');
+    await app.waitFor('Your edited plan has');
+    await app.send('y');
+    let frame = await app.waitForText('Your edit has problems, so it cannot run: e edits it again, n (or Enter) drops it and keeps the proposed plan.');
+    expect(tail(frame, 2)).toContain('edit? [e/n]');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(app.frame()).not.toContain('✓ approved');
+    expect(readdirSync(app.workspace).filter((name) => name.startsWith('marker-'))).toEqual([]);
+    // n still drops the edit, and the proposed plan waits for its own answer.
+    await app.send('n');
+    frame = await app.waitFor((f) => tail(f, 2).includes('run? [y/n/e]'));
+    expect(frame).not.toContain('✓ approved');
+  });
+
   it('text that is not YAML is reported; the user can edit again', async (context) => {
     const editor = await editorScript(context, 'edit.sh', `printf 'steps: [\\n' > "$1"`);
     const app = await awaitingPlan(context, { EDITOR: editor.path });
