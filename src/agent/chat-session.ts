@@ -15,6 +15,7 @@ import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, editDenials, unasked
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { changedProposal, recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
 import { planMessage, showsToolResult, toolItem } from './session-history.js';
+import { lostSecretsNotice, secretInputsLost } from './secret-inputs.js';
 
 export type { ChatSessionDeps } from './chat-session-view.js';
 export type { Phase, SessionSnapshot } from './session-snapshot.js';
@@ -109,6 +110,8 @@ export class ChatSession extends ChatSessionView {
     const proposal = this.pending;
     if (this.run) return this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
     if (!proposal) return;
+    const lost = secretInputsLost(proposal.plan);
+    if (lost.length > 0) return this.notice(lostSecretsNotice(lost), 'warning');
     let assessment: PolicyAssessment;
     try {
       assessment = assessed ?? (await this.assess(proposal));
@@ -252,6 +255,7 @@ export class ChatSession extends ChatSessionView {
         chatMode: this.mode,
         policy: this.deps.policy,
         describeError: (error) => toModelError(error, this.deps.modelConfig),
+        ...(this.pending ? { pending: this.pending } : {}),
         cancelOwnRun: (runId) => (this.run?.runId === runId ? this.cancelRun('cancelled from the chat') : false),
         onEvent: (event) => this.onTurnEvent(event),
       });

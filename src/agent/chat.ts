@@ -46,6 +46,8 @@ export type ChatTurnOptions = {
   readonly policy?: Policy;
   /** A failed model call of the planner, as the user is told it (toModelError with the model's config). */
   readonly describeError?: (error: unknown) => Error;
+  /** The plan waiting for the user, as the chat holds it: the session keeps it without its secret inputs. */
+  readonly pending?: ProposedPlan;
 };
 
 export type ChatTurnResult = {
@@ -75,7 +77,8 @@ export async function runChatTurn(given: ChatTurnOptions): Promise<ChatTurnResul
   conversation.append({ kind: 'user', text: options.text });
   const mode = options.chatMode ?? new ChatModeState({ baseURL: '', model: '' });
 
-  let proposal: ProposedPlan | undefined = pendingProposal(earlier.slice(-200));
+  const stored = pendingProposal(earlier.slice(-200));
+  let proposal: ProposedPlan | undefined = stored && options.pending?.planId === stored.planId ? options.pending : stored;
   let turnProposal: ProposedPlan | undefined;
   let planCount = 0;
   const out = new TurnOutput(conversation, options.onEvent);

@@ -27,6 +27,7 @@ export type { PlanDiff, StepChange } from './plan-diff.js';
 export { formatPlanAs, planToYaml, planToJson, planToMermaid } from './plan-format.js';
 export type { PlanFormat } from './plan-format.js';
 export { runChatTurn, latestProposal, CUT_OFF_NOTICE } from './chat.js';
+export { secretInputsLost } from './secret-inputs.js';
 export { toolErrorText } from './tool-error-text.js';
 export type { ChatTurnOptions, ChatTurnResult, TurnEvent } from './chat.js';
 export type { ProposedPlan } from './agent-tools.js';

@@ -9,6 +9,7 @@ import { extractJsonText, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from
 import { trimMessages, withContextRetry, type ContextBudget } from './model/context-retry.js';
 import { withTotalTimeout } from './model/total-timeout.js';
 import { plural } from '../planning/plural.js';
+import { withoutSecretInputs, withSecretInputsOf } from './secret-inputs.js';
 
 export const DEFAULT_MAX_REPAIRS = 3;
 /** Generated plans for one goal stay small; a hand-written plan file may use the engine's 200. */
@@ -68,7 +69,9 @@ export function planGoal(goal: string, options: PlannerOptions): Promise<PlanRes
 
 /** A plan + a request in plain words → a revised, validated plan and what changed. */
 export async function revisePlan(plan: Plan, request: string, options: PlannerOptions): Promise<RevisionResult> {
-  const result = await generatePlan((context) => `${revisionRequest(JSON.stringify(plan, null, 2), request)}${context}`, options);
+  // The model gets the plan without the secrets the user typed into it; the revision gets them back.
+  const sent = await generatePlan((context) => `${revisionRequest(JSON.stringify(withoutSecretInputs(plan), null, 2), request)}${context}`, options);
+  const result = { ...sent, plan: withSecretInputsOf(sent.plan, plan) };
   const diff = diffPlans(plan, result.plan);
   return { ...result, diff, changes: describePlanDiff(diff) };
 }

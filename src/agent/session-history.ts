@@ -3,6 +3,7 @@ import type { Message, NewMessage, Reflection } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { plural } from '../planning/plural.js';
 import { INTERRUPTED_NOTICE, interruptedAnswer } from './interrupted-answer.js';
+import { withoutSecretInputs } from './secret-inputs.js';
 
 /** What became of a proposed plan; `undecided` is one the conversation moved on from. */
 export type PlanDecision = 'approved' | 'rejected' | 'edited' | 'superseded' | 'undecided';
@@ -96,7 +97,7 @@ export function toolItem(id: string, tool: string, output: unknown, isError: boo
 
 /** A proposal as the conversation stores it. */
 export function planMessage(proposal: ProposedPlan): NewMessage {
-  return { kind: 'plan', planId: proposal.planId, plan: proposal.plan, ...(proposal.changes ? { changes: proposal.changes } : {}), ...(proposal.revises ? { revises: proposal.revises } : {}) };
+  return { kind: 'plan', planId: proposal.planId, plan: withoutSecretInputs(proposal.plan), ...(proposal.changes ? { changes: proposal.changes } : {}), ...(proposal.revises ? { revises: proposal.revises } : {}) };
 }
 
 export function proposalOf(message: Extract<Message, { kind: 'plan' }>): ProposedPlan {

@@ -11,6 +11,7 @@ import {
   formatPlanAs,
   recordRunOutcome,
   runChatTurn,
+  secretInputsLost,
   toolErrorText,
   type ProposedPlan,
   type TurnEvent,
@@ -119,6 +120,10 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     // Without --yes, the approval mode and the policy may let the one just proposed run (--approve read|write).
     const candidate = flags.yes ? (turn.proposal ?? (await latestProposal(conversation))) : turn.proposal;
     if (flags.yes && !candidate && !flags.json) writeLine(io.stderr, style.dim('No plan to approve: nothing was run.'));
+    const lost = candidate ? secretInputsLost(candidate.plan) : [];
+    if (candidate && lost.length > 0) {
+      throw new CliError({ message: `plan ${candidate.planId}: input${lost.length > 1 ? 's' : ''} ${lost.join(', ')} ${lost.length > 1 ? 'were' : 'was'} not kept in the session (secrets); give ${lost.length > 1 ? 'them' : 'it'} again in the chat: ksa chat --session ${conversation.id}, then e`, exitCode: ExitCode.usage });
+    }
     let approved: ProposedPlan | undefined;
     let grant: ApprovalGrant | undefined;
     if (candidate) {
