@@ -30,6 +30,13 @@ export function localUser(): string {
   return `${name}@${hostname()}`;
 }
 
+/** The run ended (another terminal cancelled or finished it) while this approval was being asked for. */
+export class RunEndedMeanwhileError extends KsaError {
+  constructor(runId: string, status: string) {
+    super({ name: 'RunEndedMeanwhileError', message: `run ${runId} ended (${status}) while this was waiting for approval, from another terminal; nothing was run. See it with: ksa status ${runId}` });
+  }
+}
+
 export class ApprovalMismatchError extends KsaError {
   constructor(runId: string) {
     super({ name: 'ApprovalMismatchError', message: `run ${runId}: the plan or its inputs changed after they were approved; nothing was run. Show it again and approve what it is now.` });

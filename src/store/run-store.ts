@@ -8,7 +8,7 @@ import { ensurePrivateDir, isRunId, runDir, stepLogDir } from './paths.js';
 import { createRedactor, secretInputValues, type Redactor } from './redact.js';
 import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
-import { ApprovalMismatchError, planHash, type Approval } from './approval.js';
+import { ApprovalMismatchError, planHash, RunEndedMeanwhileError, type Approval } from './approval.js';
 import type { RunRecord, RunSummary } from './run-record.js';
 import { lastRecordedAt, summarize } from './run-summary.js';
 import { StoredDocument } from './stored-document.js';
@@ -287,6 +287,8 @@ export class OpenRun {
    * between is refused, and nothing runs. On disk before anything runs.
    */
   async recordApproval(approval: Approval, inputs: Readonly<Record<string, unknown>>): Promise<void> {
+    // Read under the lock: a resume asked for before another terminal ended the run must not run it again.
+    if (isFinished(this.record.state.status)) throw new RunEndedMeanwhileError(this.runId, this.record.state.status);
     if (approval.planHash !== planHash(this.record.plan, inputs)) throw new ApprovalMismatchError(this.runId);
     this.record.approvals = [...(this.record.approvals ?? []), approval];
     this.document.changed();

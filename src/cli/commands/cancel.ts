@@ -72,6 +72,13 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   await tools.prepareFor(record.plan);
   // Steps that ran on workers are undone there.
   const run = await stores.runs.open(runId, `ksa cancel ${runId}`);
+  // Read again under the lock: another terminal may have resumed it since the rollback was approved.
+  const now = run.record.state;
+  const changed = isFinished(now.status) ? `ended (${now.status})` : rollbackOnCancel(now, run.record.plan).join() !== undo.join() ? 'changed (it was resumed)' : undefined;
+  if (changed) {
+    await run.close();
+    throw new CliError({ message: `run ${runId} ${changed} while this was waiting, from another terminal; nothing was rolled back. See it with: ksa status ${runId}` });
+  }
   const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, tools.registry.catalog(), { reattach: true }).catch(async (error: unknown) => {
     await run.close();
     throw error;

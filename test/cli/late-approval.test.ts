@@ -1,0 +1,70 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { killGroup, lineCounts, readRunFile } from '../helpers/durable.js';
+import { startLongRun } from '../helpers/long-run.js';
+import { spawnKsaPty } from '../helpers/pty.js';
+
+// Two terminals on one interrupted run: one asks `ksa resume` (or `ksa cancel`) and leaves its
+// [y/N] question open; the other ends the run meanwhile. The late yes must not act on a run that
+// is not the one it was shown: it runs (or rolls back) nothing and says why.
+
+let sandbox: CliSandbox;
+const leftovers = new Set<number>();
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-late-approval-');
+});
+afterAll(async () => {
+  for (const pid of leftovers) killGroup(pid);
+  await sandbox.cleanup();
+});
+
+/** An interrupted run: `first` succeeded, `long` was running when its ksa was killed (kill -9). */
+async function interruptedRun(name: string) {
+  const long = await startLongRun(sandbox, name, leftovers);
+  long.ksa.kill('SIGKILL');
+  await long.ksa.result;
+  killGroup(long.longPid);
+  writeFileSync(path.join(long.dir, 'fast'), '');
+  return long;
+}
+
+describe('an approval answered after another terminal ended the run', () => {
+  it('ksa resume, answered after ksa cancel rolled the run back: runs nothing, exit 2, the run stays cancelled', async () => {
+    const { dir, home, runId } = await interruptedRun('resume-after-cancel');
+    const terminal = spawnKsaPty(['resume', runId], { home, cwd: dir, cols: 250 });
+    try {
+      await terminal.waitForOutput('[y/N]', 15_000);
+      const cancelled = await runKsa(['cancel', runId, '--yes'], { home, cwd: dir });
+      expect(cancelled.code, describeResult(cancelled)).toBe(0);
+      terminal.write('y\r');
+      expect((await terminal.exited).exitCode).toBe(2);
+      expect(await terminal.screen()).toContain(`run ${runId} ended (cancelled) while this was waiting for approval, from another terminal; nothing was run.`);
+    } finally {
+      terminal.dispose();
+    }
+    expect(readRunFile(home, runId)?.state.status).toBe('cancelled');
+    expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
+    expect(lineCounts(dir).get('first')).toBe(1);
+    expect(lineCounts(dir).get('long')).toBeUndefined();
+  }, 60_000);
+
+  it('ksa cancel, answered after ksa resume finished the run: rolls nothing back, exit 2, the run stays succeeded', async () => {
+    const { dir, home, runId } = await interruptedRun('cancel-after-resume');
+    const terminal = spawnKsaPty(['cancel', runId], { home, cwd: dir, cols: 250 });
+    try {
+      await terminal.waitForOutput('[y/N]', 15_000);
+      const resumed = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
+      expect(resumed.code, describeResult(resumed)).toBe(0);
+      terminal.write('y\r');
+      expect((await terminal.exited).exitCode).toBe(2);
+      expect(await terminal.screen()).toContain(`run ${runId} ended (succeeded) while this was waiting, from another terminal; nothing was rolled back.`);
+    } finally {
+      terminal.dispose();
+    }
+    expect(readRunFile(home, runId)?.state.status).toBe('succeeded');
+    expect(lineCounts(dir).get('after got first-output')).toBe(1);
+    expect(() => readFileSync(path.join(dir, 'rollback.marker'))).toThrow();
+  }, 60_000);
+});
