@@ -44,7 +44,7 @@ export type ProjectInstructions = {
 
 /** Reads AGENTS.md and .ksa/instructions.md of a workspace; undefined when neither is there. */
 export async function readProjectInstructions(dir: string, maxChars = MAX_INSTRUCTION_CHARS): Promise<ProjectInstructions | undefined> {
-  const reads = new Map(await Promise.all(INSTRUCTION_FILES.map(async (file) => [file, await readTextPrefix(path.join(dir, file), bytesFor(maxChars))] as const)));
+  const reads = new Map(await Promise.all(INSTRUCTION_FILES.map(async (file) => [file, await readTextPrefix(path.join(dir, file), bytesFor(maxChars), dir)] as const)));
   const kept = new Map<InstructionFileName, InstructionFile>();
   let room = maxChars;
   for (const file of ROOM_ORDER) {

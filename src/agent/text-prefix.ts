@@ -1,5 +1,6 @@
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, readlink, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { isInside } from '../tools/workspace.js';
 
 /** What a bounded read of one file found. */
 export type TextPrefix =
@@ -19,9 +20,10 @@ export type TextPrefix =
  * The start of a regular file's UTF-8 text: at most maxBytes are read, so a
  * huge file costs no more than a small one. A FIFO, a device or a directory is
  * not read at all (a FIFO would block, a device may never end), and bytes that
- * are not UTF-8 text (a binary) are not returned as text.
+ * are not UTF-8 text (a binary) are not returned as text. With `inside`, a
+ * file that is (or links to) one outside that folder is not read either.
  */
-export async function readTextPrefix(file: string, maxBytes: number): Promise<TextPrefix> {
+export async function readTextPrefix(file: string, maxBytes: number, inside?: string): Promise<TextPrefix> {
   let handle: FileHandle;
   try {
     // O_NONBLOCK: opening a FIFO that has no writer would wait for one forever; it is refused below.
@@ -33,6 +35,10 @@ export async function readTextPrefix(file: string, maxBytes: number): Promise<Te
     // The opened file's own facts: the path may name something else by now.
     const info = await handle.stat();
     if (!info.isFile()) return { kind: 'unusable', reason: `it is ${kindOf(info)}, not a regular file` };
+    if (inside !== undefined) {
+      const outside = await outsideOf(inside, file, info);
+      if (outside !== undefined) return { kind: 'unusable', reason: outside };
+    }
     // One byte more than is kept tells whether the file goes on.
     const buffer = Buffer.alloc(maxBytes + 1);
     let filled = 0;
@@ -48,6 +54,15 @@ export async function readTextPrefix(file: string, maxBytes: number): Promise<Te
   } finally {
     await handle.close();
   }
+}
+
+/** Why the opened file is not one inside `root` (a link out of it), or undefined when it is. */
+async function outsideOf(root: string, file: string, opened: Stats): Promise<string | undefined> {
+  const [real, realRoot] = await Promise.all([realpath(file), realpath(root)]);
+  if (!isInside(realRoot, real)) return `it is a symbolic link to ${real}, outside the workspace`;
+  // The path may have been pointed elsewhere since it was opened: what was opened must be what was checked.
+  const checked = await stat(real);
+  return checked.dev === opened.dev && checked.ino === opened.ino ? undefined : 'it changed while it was read';
 }
 
 function decode(bytes: Buffer, complete: boolean, size: number): TextPrefix {

@@ -142,6 +142,27 @@ describe('readProjectInstructions: only the start of a regular text file is read
     expect(await skippedAgents()).toEqual(['AGENTS.md is skipped: it cannot be read (too many levels of symbolic links)']);
   });
 
+  it('a link to a file outside the workspace is not read (it would go to the model): skipped with a notice naming where it leads', async () => {
+    const outside = await createTempDir('ksa-outside-');
+    try {
+      const secret = path.join(outside.dir, 'credentials');
+      await writeFile(secret, 'aws_secret_access_key = wJalrXUtnFEMIsecretOUTSIDE\n');
+      await symlink(secret, agents());
+      await mkdir(path.join(outside.dir, 'ksa'));
+      await writeFile(path.join(outside.dir, 'ksa', 'instructions.md'), 'root:x:0:0\n');
+      await symlink(path.join(outside.dir, 'ksa'), path.join(temp.dir, '.ksa'));
+      const read = await readProjectInstructions(temp.dir);
+      expect(read?.files).toEqual([]);
+      expect(instructionNotices(read)).toEqual([
+        `AGENTS.md is skipped: it is a symbolic link to ${secret}, outside the workspace`,
+        `.ksa/instructions.md is skipped: it is a symbolic link to ${path.join(outside.dir, 'ksa', 'instructions.md')}, outside the workspace`,
+      ]);
+      expect(formatProjectInstructions(read)).toBeUndefined();
+    } finally {
+      await outside.cleanup();
+    }
+  });
+
   it('of a huge file only the start is read: its text is kept, the rest (NUL bytes here) never seen', async () => {
     const lines = 'RULE-ONE: never touch namespace billing\n'.repeat(2000);
     await writeFile(agents(), lines);
