@@ -1,7 +1,7 @@
 import { tool, type ToolSet } from 'ai';
 import { z } from 'zod';
 import { isFinished, type Plan } from '../planning/index.js';
-import { readLogTail, requestCancel, runDir, runStatusDocument, storedRunOutlook, type RunStore } from '../store/index.js';
+import { ownerName, readLogTail, runStatusDocument, storedRunOutlook, type RunStore } from '../store/index.js';
 import type { PlannerOptions } from './planner.js';
 import { planGoal, PlanningError, revisePlan } from './planner.js';
 
@@ -29,8 +29,8 @@ export type AgentToolsOptions = {
   /** The plan the user is looking at, if any (the target of revise_plan). */
   readonly currentPlan: () => ProposedPlan | undefined;
   readonly onPlan: (proposal: ProposedPlan) => void;
-  /** Cancels a run this very process runs (the TUI); others are asked through the store. */
-  readonly cancelOwnRun?: (runId: string) => boolean;
+  /** A run this very process runs (the TUI): cancelled, or 'asked' (the user confirms first); false when it is not this process's. */
+  readonly cancelOwnRun?: (runId: string) => boolean | 'asked';
   readonly newPlanId: () => string;
   readonly abortSignal?: AbortSignal;
   /** A failed model call of the planner, as the user is told it (toModelError: the endpoint, status and advice). */
@@ -105,15 +105,20 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
     },
     cancel_run: async ({ runId }) => {
       const id = await resolve(runId);
-      if (options.cancelOwnRun?.(id)) return { runId: id, result: 'cancelling: running steps are aborted and finished ones rolled back' };
+      const own = options.cancelOwnRun?.(id);
+      if (own === 'asked') return { runId: id, result: CONFIRM_IN_CHAT };
+      if (own) return { runId: id, result: 'cancelling: running steps are aborted and finished ones rolled back' };
       const { status, owner } = await runs.inspect(id);
       if (isFinished(status)) return { runId: id, result: `nothing to cancel: the run already ${status}` };
       if (!owner) return { runId: id, result: `the run is ${status} (its process is gone); roll it back with: ksa cancel ${id}` };
-      await requestCancel(runDir(runs.home, id), owner);
-      return { runId: id, result: `asked process ${owner.pid} to cancel; it rolls back what succeeded` };
+      // Cancelling undoes what the run did: the user's decision, never the model's alone.
+      return { runId: id, result: `not cancelled: it runs in ${ownerName(owner)}, and a cancel rolls back what it did, which the user decides; to cancel it: ksa cancel ${id}` };
     },
   };
 }
+
+/** The model asked to cancel the chat's own run: said to the model, and (routed) to the user. */
+const CONFIRM_IN_CHAT = 'confirm in the chat: y cancels the run (running steps are aborted, finished ones rolled back); anything else lets it go on';
 
 /** The same functions as AI SDK tools, for a model with tool calling. */
 export function createAgentTools(options: AgentToolsOptions): ToolSet {
@@ -145,7 +150,7 @@ export function createAgentTools(options: AgentToolsOptions): ToolSet {
       execute: actions.get_step_error,
     }),
     cancel_run: tool({
-      description: 'Stop a running run; it aborts running steps and rolls back what succeeded.',
+      description: 'Ask to stop a running run (it aborts running steps and rolls back what succeeded): only when the user asked for it; the user confirms.',
       inputSchema: z.object({ runId: z.string().optional().describe('Default: the latest run.') }),
       execute: actions.cancel_run,
     }),

@@ -89,6 +89,14 @@ export class ChatSession extends ChatSessionView {
     }
   }
 
+  /** The model asks to cancel this chat's run: the user confirms, as after Esc (a cancel undoes what the run did). */
+  private askToCancel(runId: string): 'asked' | false {
+    if (this.run?.runId !== runId) return false;
+    this.confirmCancel = true;
+    this.notice(`The agent asks to cancel run ${runId}.`, 'warning');
+    return 'asked';
+  }
+
   cancelRun(reason = 'cancelled by the user'): boolean {
     if (!this.run) return false;
     this.run.execution.cancel(reason);
@@ -256,7 +264,7 @@ export class ChatSession extends ChatSessionView {
         policy: this.deps.policy,
         describeError: (error) => toModelError(error, this.deps.modelConfig),
         ...(this.pending ? { pending: this.pending } : {}),
-        cancelOwnRun: (runId) => (this.run?.runId === runId ? this.cancelRun('cancelled from the chat') : false),
+        cancelOwnRun: (runId) => this.askToCancel(runId),
         onEvent: (event) => this.onTurnEvent(event),
       });
       this.tokens += result.totalTokens;

@@ -35,7 +35,7 @@ export type ChatTurnOptions = {
   readonly text: string;
   readonly abortSignal?: AbortSignal;
   readonly onEvent?: (event: TurnEvent) => void;
-  readonly cancelOwnRun?: (runId: string) => boolean;
+  readonly cancelOwnRun?: (runId: string) => boolean | 'asked';
   /** With or without tool calling, for this endpoint + model (chatModeFor); default: tools, for this turn only. */
   readonly chatMode?: ChatModeState;
   readonly maxRepairs?: number;

@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runChatTurn, type TurnEvent } from '../../src/agent/index.js';
+import { initialRunState, PlanSchema } from '../../src/planning/index.js';
 import { ConversationStore, RunStore, type Conversation } from '../../src/store/index.js';
 import { tools } from '../helpers/agent-fixtures.js';
 import { BUILD_ERROR, recordRun } from '../helpers/agent-runs.js';
@@ -91,6 +93,20 @@ describe('agent run tools', () => {
       { runId: '20260101-000001-bbb', goal: 'Build and start the shop', status: 'failed' },
       { runId: '20260101-000000-aaa', status: 'succeeded' },
     ]);
+  });
+
+  it('cancel_run of a run another process runs cancels nothing (a cancel undoes what it did: the user decides) and says how', async () => {
+    const runs = new RunStore(home);
+    const plan = PlanSchema.parse({ goal: 'Long', steps: [{ id: 'a', tool: 'shell', args: { command: 'true' } }] });
+    const runId = '20260101-000000-bbb';
+    const run = await runs.create({ runId, goal: plan.goal, createdAt: new Date().toISOString(), workspace: home, plan, inputs: {}, allowedEnv: [], state: initialRunState(runId, plan.goal, ['a'], {}) }, 'ksa run plan.yaml');
+    try {
+      const { output } = await callTool(runs, 'cancel_run', { runId });
+      expect(output.result).toMatch(new RegExp(`^not cancelled: it runs in .*, and a cancel rolls back what it did, which the user decides; to cancel it: ksa cancel ${runId}$`));
+      expect(readdirSync(run.dir)).not.toContain('cancel.request');
+    } finally {
+      await run.close();
+    }
   });
 
   it('cancel_run of a finished run: nothing to cancel', async () => {

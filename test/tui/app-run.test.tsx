@@ -137,4 +137,30 @@ describe('a run in the chat', () => {
     expect(has(app, 'marker-rolled-back')).toBe(true);
     expect(has(app, 'marker-wait')).toBe(false);
   });
+
+  it('the agent asking to cancel (cancel_run) only asks the user: the run goes on until y; n keeps it going', async (context) => {
+    const cancelCall = { toolCalls: [{ name: 'cancel_run', input: {} }] };
+    const model = chatModel([propose, { text: 'Ready.' }, cancelCall, { text: 'Confirm with y.' }, cancelCall, { text: 'Confirm with y.' }], [json(GATED_PLAN), json(REFLECTION)]);
+    const app = await renderChatApp(context, { model });
+    await startGatedRun(app);
+    await app.send('how is it going?');
+    let frame = await app.waitFor('Confirm with y.');
+    expect(frame).toContain('The agent asks to cancel run run-1.');
+    expect(frame).toContain('Cancel the run? Running steps are aborted and finished ones rolled back. y/n');
+    // What the model was told: nothing is cancelled until the user says so.
+    expect(promptText(model.doStreamCalls[3]!)).toContain('confirm in the chat: y cancels the run');
+    expect(frame).not.toContain('Cancelling');
+    expect(has(app, 'marker-first')).toBe(true);
+    await app.send('n');
+    await app.waitFor('The run goes on.');
+
+    // Asked again, and this time the user says yes.
+    await app.send('stop it');
+    await app.waitFor((f) => f.split('Confirm with y.').length === 3);
+    await app.send('y');
+    frame = await app.waitFor(/⊘ Run run-1 cancelled/, 10_000);
+    expect(frame).toContain('! Cancelling: running steps are aborted and finished ones rolled back…');
+    expect(has(app, 'marker-rolled-back')).toBe(true);
+    expect(has(app, 'marker-wait')).toBe(false);
+  });
 });
