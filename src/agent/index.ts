@@ -48,7 +48,7 @@ export { ChatSession } from './chat-session.js';
 export type { ChatSessionDeps, Phase, SessionSnapshot } from './chat-session.js';
 export { historyFromMessages } from './session-history.js';
 export type { HistoryItem, PlanDecision } from './session-history.js';
-export { openApprovedRun, recordRunOutcome, resumeProposal, runSummaryLines } from './session-runs.js';
+export { openApprovedRun, openWorkers, recordRunOutcome, resumeProposal, runSummaryLines } from './session-runs.js';
 export type { ApprovalGrant, OpenedRemote, RunWorkers, SessionRunDeps } from './session-runs.js';
 export { pinKubeTarget } from './kube-pinning.js';
 export type { KubeDefaults } from './kube-pinning.js';

@@ -121,7 +121,7 @@ export async function startChatRun(
  * The run's connection to the workers. A resume of a run stopped during a rollback first stops what is left of
  * that rollback on the workers, as `ksa resume --redis` does: it would undo a step as it runs again.
  */
-async function openWorkers(workers: RunWorkers, run: OpenRun, resumed: boolean, hooks: { onNotice?: (message: string) => void; onWarning?: (message: string) => void }): Promise<OpenedRemote> {
+export async function openWorkers(workers: RunWorkers, run: OpenRun, resumed: boolean, hooks: { onNotice?: (message: string) => void; onWarning?: (message: string) => void }): Promise<OpenedRemote> {
   try {
     if (resumed && Object.values(run.record.state.steps).some((st) => st.rollbackStartedAt !== undefined)) {
       const { said, warnings } = await workers.stopRollbacks(run.runId);

@@ -35,7 +35,8 @@ import { loadPolicy } from '../policy-files.js';
 import type { Policy } from '../../policy/rules/index.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { planOutputFormat } from '../plan-output-format.js';
-import { toModelError, type ApprovalGrant } from '../../agent/index.js';
+import { openWorkers, toModelError, type ApprovalGrant } from '../../agent/index.js';
+import { redisUrlFor, runWorkers } from '../remote-run.js';
 import { workspaceOption } from '../workspace-option.js';
 import type { PlanRisk } from '../../policy/index.js';
 
@@ -234,8 +235,14 @@ type RunApprovedOptions = {
 /** --yes: the user approved on the command line. Run, then reflect into the session. */
 async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ exitCode: ExitCodeValue; run: { runId: string; status: string; reflection: Reflection } }> {
   const { stores, conversation, proposal, cli } = options;
-  const deps = { runs: stores.runs, conversation, workspace: options.workspace, model: cli.model, modelConfig: cli.config, newRunId };
+  // A Redis configured (KSA_REDIS_URL, config.json) sends the steps to workers, as the chat and ksa run do.
+  const redisUrl = await redisUrlFor(io, undefined, stores.home);
+  const workers = redisUrl ? runWorkers(redisUrl, options.tools.catalog()) : undefined;
+  await workers?.check();
+  const deps = { runs: stores.runs, conversation, workspace: options.workspace, model: cli.model, modelConfig: cli.config, newRunId, ...(workers ? { workers } : {}) };
   const run = await openApprovedRun(deps, proposal, `ksa ask (session ${conversation.id})`, options.grant, options.tools);
+  const say = (line: string) => writeLine(io.stderr, `ksa: ${line}`);
+  const opened = workers ? await openWorkers(workers, run, proposal.resumeRunId !== undefined, { onNotice: say, onWarning: (line) => say(`warning: ${line}`) }) : undefined;
   const { state, exitCode } = await runSession(io, {
     run,
     registry: options.tools,
@@ -245,7 +252,8 @@ async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ ex
     mode: proposal.resumeRunId ? 'resume' : 'fresh',
     queryModel: createQueryModel(cli.model, cli.config),
     policy: options.policy,
-  });
+    ...(opened ? { remote: opened.remote } : {}),
+  }).finally(() => opened?.close());
   const outcome = await recordRunOutcome(deps, state);
   const reflection = outcome?.reflection ?? deterministicReflection({ plan: proposal.plan, state, logTails: {} });
   // As in the chat: a plain reflection says why the model's is missing (stderr, so --json stays one document).
