@@ -40,25 +40,37 @@ export class RunningAttempt {
   private readonly controller = new AbortController();
   private rejectRace: ((reason: unknown) => void) | undefined;
   private timedOut = false;
-  private readonly cancelTimer: (() => void) | undefined;
+  private cancelTimer: (() => void) | undefined;
+  private ended = false;
 
-  /** Arms the timeout; `start()` then starts the work (the executor announces the attempt in between). */
+  /**
+   * Arms the timeout; `start()` then starts the work (the executor announces the attempt in between). A step
+   * placed on workers is timed from when a worker takes it: the wait for one is `--worker-wait`'s business.
+   */
   constructor(private readonly options: AttemptOptions) {
-    const { compiled, attempt, clock } = options;
+    if (!options.placement) this.armTimeout();
+  }
+
+  private armTimeout(): void {
+    const { compiled, attempt, clock } = this.options;
     const timeoutMs = compiled.step.type === 'condition' ? undefined : compiled.step.timeoutMs;
-    this.cancelTimer =
-      timeoutMs === undefined
-        ? undefined
-        : clock.setTimer(timeoutMs, () => {
-            this.timedOut = true;
-            this.abort(new AttemptTimeoutError({ timeoutMs, attempt }));
-          });
+    if (timeoutMs === undefined || this.cancelTimer || this.ended) return;
+    this.cancelTimer = clock.setTimer(timeoutMs, () => {
+      this.timedOut = true;
+      this.abort(new AttemptTimeoutError({ timeoutMs, attempt }));
+    });
   }
 
   start(): void {
     const { signal } = this.controller;
-    const work = startWork({ ...this.options, signal });
+    const onWorker = this.options.onWorker;
+    const taken = (worker: string) => {
+      this.armTimeout();
+      onWorker?.(worker);
+    };
+    const work = startWork({ ...this.options, signal, ...(this.options.placement ? { onWorker: taken } : {}) });
     const end = (ok: boolean, value: unknown) => {
+      this.ended = true;
       this.cancelTimer?.();
       this.options.onEnd({ ok, value, timedOut: this.timedOut, aborted: signal.aborted && !this.timedOut, work });
     };

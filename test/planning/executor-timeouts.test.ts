@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ABORT_SETTLE_MS } from '../../src/planning/index.js';
+import { ABORT_SETTLE_MS, type InvokeTool } from '../../src/planning/index.js';
 import { runPlan, toolStep } from '../helpers/run-plan.js';
+import { VirtualClock } from '../helpers/virtual-clock.js';
 
 const retry = (maxAttempts: number, initialDelayMs = 10) => ({ maxAttempts, initialDelayMs, multiplier: 1, maxDelayMs: 1000 });
 
@@ -116,5 +117,30 @@ describe('executor: per-attempt timeout', () => {
     expect(state.status).toBe('failed');
     expect(state.steps.ask!.error).toMatch(/timed out after 30 ms/);
     expect(signal?.aborted).toBe(true);
+  });
+
+  it('a step on workers is timed from when a worker takes it: the wait in the queue is not its attempt (--worker-wait bounds that)', async () => {
+    const clock = new VirtualClock();
+    const after = (ms: number) => new Promise<void>((resolve) => clock.setTimer(ms, resolve));
+    const ends: number[] = [];
+    // Queued for 200 ms, then 100 ms of work on the worker (within timeoutMs 150); then one that hangs once taken.
+    const invokeTool: InvokeTool = async (call) => {
+      await after(200);
+      call.onWorker?.('w1');
+      if (call.stepId === 'quick') {
+        await after(100);
+        ends.push(clock.now() - clock.epochMs);
+        return { ok: true };
+      }
+      return new Promise((_, reject) => call.signal.addEventListener('abort', () => reject(call.signal.reason)));
+    };
+    const plan = { goal: 'g', steps: [toolStep('quick', [], { timeoutMs: 150 }), toolStep('hangs', ['quick'], { timeoutMs: 150 })] };
+    const { state, h } = await runPlan(plan, { clock, invokeTool, placeStep: () => ({ labels: [], each: false }) });
+    expect(state.steps.quick).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(ends).toEqual([300]);
+    expect(state.steps.hangs).toMatchObject({ status: 'failed' });
+    expect(state.steps.hangs!.error).toMatch(/timed out after 150 ms/);
+    // Taken at 300 + 200 = 500, timed out 150 ms later.
+    expect(h.at(h.of('step_failed')[0]!)).toBe(650);
   });
 });
