@@ -5,18 +5,31 @@ import { CANCEL_CHANNEL, cancelledKey } from './queue-names.js';
 /**
  * Stops one job of a step the run no longer wants: its cancel mark stops it when a worker takes it,
  * the message stops it where it runs, and a job still queued is removed. Best effort: the mark holds
- * an hour whatever else fails.
+ * an hour whatever else fails. Resolves to whether a worker may still be running it.
  */
-export async function cancelJob(queue: Queue, client: Redis, id: string): Promise<void> {
+export async function cancelJob(queue: Queue, client: Redis, id: string): Promise<{ running: boolean }> {
   try {
     await client.set(cancelledKey(id), '1', 'EX', 3600);
     await client.publish(CANCEL_CHANNEL, id);
     const job = await Job.fromId(queue, id);
     const state = await job?.getState();
     if (state === 'waiting' || state === 'delayed' || state === 'prioritized') await job!.remove().catch(() => {});
+    return { running: state === 'active' };
   } catch {
     // Best effort: the cancel key stops it when a worker takes it.
+    return { running: false };
   }
+}
+
+// How long an aborted attempt waits for its worker to stop it (the run waits 5 s at most anyway).
+const STOP_WAIT_MS = 10_000;
+
+/**
+ * cancelJob, then `stopped` once the job is no longer running anywhere: at once when no worker had it, else
+ * when its worker ends it (the caller's job events call `stopped` first) or after `waitMs`.
+ */
+export function stopJob(queue: Queue, client: Redis, id: string, stopped: () => void, waitMs = STOP_WAIT_MS): void {
+  void cancelJob(queue, client, id).then(({ running }) => (running ? void setTimeout(stopped, waitMs).unref() : stopped()));
 }
 
 /**

@@ -2,7 +2,7 @@ import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { watchOutage } from './redis-outage.js';
 import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
-import { cancelJob, clearFailedJob } from './job-cancel.js';
+import { clearFailedJob, stopJob } from './job-cancel.js';
 import { settledWithin } from './settled-within.js';
 import { describePlacement, errorMessage, KsaError, PartialSuccessError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
 import { cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
@@ -282,9 +282,11 @@ export class RemoteSteps {
       const onProgress = (data: unknown) => {
         for (const { line, stream } of (data as StepJobProgress | undefined)?.lines ?? []) call.onOutput(line, stream);
       };
+      // The attempt is over for the run at once; its work ends when the worker has stopped it (its process
+      // tree killed, its container removed), so a retry, a rollback or the run's end do not race it.
       const onAbort = () => {
-        finish(() => reject(call.signal.reason));
-        void cancelJob(queue, this.client, id);
+        call.signal.removeEventListener('abort', onAbort);
+        stopJob(queue, this.client, id, () => finish(() => reject(call.signal.reason)));
       };
       const fromJob = async (job: Job<StepJobData, StepJobResult>): Promise<string> => {
         const state = await job.getState();
@@ -394,7 +396,4 @@ export class RemoteSteps {
   }
 }
 
-function asResult(value: unknown): StepJobResult {
-  if (typeof value === 'object' && value !== null && 'worker' in value) return value as StepJobResult;
-  return { worker: '', output: value };
-}
+const asResult = (value: unknown): StepJobResult => (typeof value === 'object' && value !== null && 'worker' in value ? (value as StepJobResult) : { worker: '', output: value });
