@@ -96,10 +96,27 @@ export function extractJsonText(text: string): string {
   const fences = [...text.matchAll(/```(?:json|JSON)?[ \t]*\n?([\s\S]*?)```/g)].map((match) => match[1]!.trim());
   const fenced = fences.find((body) => body.startsWith('{') || body.startsWith('[')) ?? fences[0];
   const body = (fenced ?? text).trim();
-  if (body.startsWith('{') || body.startsWith('[')) return body;
-  const start = body.indexOf('{');
-  const end = body.lastIndexOf('}');
-  return start >= 0 && end > start ? body.slice(start, end + 1) : body;
+  const start = body.startsWith('[') ? 0 : body.indexOf('{');
+  if (start < 0) return body;
+  // Up to the bracket that closes the first one: a note after the JSON may hold braces of its own.
+  const end = closingBracket(body, start);
+  return end === undefined ? body.slice(start) : body.slice(start, end + 1);
+}
+
+/** Where the bracket opened at `start` closes (strings skipped), or undefined when it does not (a cut answer). */
+function closingBracket(text: string, start: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') depth++;
+    else if ((char === '}' || char === ']') && --depth === 0) return i;
+  }
+  return undefined;
 }
 
 /** Model options every ksa call uses: non-strict JSON schema (plan arguments are free-form per tool). */

@@ -17,6 +17,9 @@ describe('extractJsonText', () => {
     ['prose around a fence', 'Here is the plan:\n```json\n{"a":1}\n```\nLet me know!', '{"a":1}'],
     ['prose around bare JSON', 'Sure! Here it is: {"a":{"b":2}} Hope that helps.', '{"a":{"b":2}}'],
     ['an array', '[1,2]', '[1,2]'],
+    ['bare JSON with a note after it', '{"goal":"g","steps":[]}\n\nNote: this uses the {shell} tool.', '{"goal":"g","steps":[]}'],
+    ['braces and quotes inside strings', 'Plan: {"cmd":"echo \\"}{\\" [x]"} and {more}', '{"cmd":"echo \\"}{\\" [x]"}'],
+    ['a cut answer is kept as it came (its error says it is cut)', 'Here: {"goal":"g","steps":[{"id"', '{"goal":"g","steps":[{"id"'],
     ['no JSON at all', 'I cannot do that.', 'I cannot do that.'],
     ['the empty answer', '', ''],
   ])('%s', (_name, input, expected) => {
