@@ -35,7 +35,9 @@ export function invalidCallResultsForModel(steps: readonly StepResult<ToolSet>[]
   for (const step of steps) {
     for (const call of step.toolCalls) {
       const text = call.invalid ? invalidCallText(call.toolName, call.error) : undefined;
-      if (text) texts.set(call.toolCallId, `${text}. Call ${call.toolName} again with arguments that match its parameters.`);
+      // A function that does not exist is not called again: one of those named is, or none.
+      const next = NoSuchToolError.isInstance(call.error) ? 'Use one of those functions instead, or answer in words.' : `Call ${call.toolName} again with arguments that match its parameters.`;
+      if (text) texts.set(call.toolCallId, `${text}. ${next}`);
     }
   }
   if (texts.size === 0) return undefined;

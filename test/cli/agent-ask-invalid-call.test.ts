@@ -51,4 +51,15 @@ describe.concurrent('ksa ask: a function called with invalid arguments', () => {
     expect(result.stdout).toContain('Here is the plan.');
     expect(result.stdout).toContain('Plan: Say hello');
   });
+
+  it('a function that does not exist: the model is told to use one of its functions, not to call that one again', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ toolCalls: [{ name: 'run_shell', arguments: { cmd: 'ls' } }] }, { text: 'I can plan that instead.' });
+    const result = await cli.ksa(['ask', 'list files']);
+    expect(result.code, describeResult(result)).toBe(0);
+    const told = toolMessages(cli.server.requests[1]!);
+    expect(told[0]).toContain('the model called run_shell, which is not one of its functions (its functions: ');
+    expect(told[0]).toContain('Use one of those functions instead, or answer in words.');
+    expect(told[0]).not.toContain('Call run_shell again');
+  });
 });
