@@ -71,21 +71,36 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
     throw PlanningError.isInstance(error) || !options.describeError ? error : options.describeError(error);
   };
 
+  // Two plans made at once (parallel calls in one answer): the one the user ends up with would be whichever
+  // finished last, and `--yes` would run it. One at a time; the second call is told so.
+  let making: string | undefined;
+  const oneAtATime = async <T>(tool: string, make: () => Promise<T>): Promise<T | { error: string }> => {
+    if (making) return { error: `${making} is making a plan already in this answer: one plan at a time; wait for its result, then change it with revise_plan if needed` };
+    making = tool;
+    try {
+      return await make();
+    } finally {
+      making = undefined;
+    }
+  };
+
   return {
-    propose_plan: async ({ goal }) => {
-      const result = await planGoal(goal, { ...options.planner, abortSignal: options.abortSignal }).catch(described);
-      const proposal = { planId: options.newPlanId(), plan: result.plan };
-      options.onPlan(proposal);
-      return { planId: proposal.planId, steps: outline(result.plan), note: 'Shown to the user, who will approve, edit or reject it.' };
-    },
-    revise_plan: async ({ request }) => {
-      const current = options.currentPlan();
-      if (!current) return { error: 'there is no plan to revise; call propose_plan with the goal instead' };
-      const result = await revisePlan(current.plan, request, { ...options.planner, abortSignal: options.abortSignal }).catch(described);
-      const proposal = { planId: options.newPlanId(), plan: result.plan, changes: result.changes, revises: current.planId };
-      options.onPlan(proposal);
-      return { planId: proposal.planId, changes: result.changes, steps: outline(result.plan) };
-    },
+    propose_plan: ({ goal }) =>
+      oneAtATime('propose_plan', async () => {
+        const result = await planGoal(goal, { ...options.planner, abortSignal: options.abortSignal }).catch(described);
+        const proposal = { planId: options.newPlanId(), plan: result.plan };
+        options.onPlan(proposal);
+        return { planId: proposal.planId, steps: outline(result.plan), note: 'Shown to the user, who will approve, edit or reject it.' };
+      }),
+    revise_plan: ({ request }) =>
+      oneAtATime('revise_plan', async () => {
+        const current = options.currentPlan();
+        if (!current) return { error: 'there is no plan to revise; call propose_plan with the goal instead' };
+        const result = await revisePlan(current.plan, request, { ...options.planner, abortSignal: options.abortSignal }).catch(described);
+        const proposal = { planId: options.newPlanId(), plan: result.plan, changes: result.changes, revises: current.planId };
+        options.onPlan(proposal);
+        return { planId: proposal.planId, changes: result.changes, steps: outline(result.plan) };
+      }),
     get_run_status: async ({ runId }) => {
       const { runId: id, record, status, owner } = await runs.inspect(idOrLatest(runId));
       const { stats, estimate } = await storedRunOutlook(runs.home, record, status).catch(() => ({ stats: undefined, estimate: undefined }));
