@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { createCliSandbox, describeResult, eventually, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
 import { killGroup, lineCounts, readRunFile } from '../helpers/durable.js';
 import { startLongRun } from '../helpers/long-run.js';
 import { spawnKsaPty } from '../helpers/pty.js';
@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 /** An interrupted run: `first` succeeded, `long` was running when its ksa was killed (kill -9). */
-async function interruptedRun(name: string) {
-  const long = await startLongRun(sandbox, name, leftovers);
+async function interruptedRun(name: string, slowRollbackMs = 0) {
+  const long = await startLongRun(sandbox, name, leftovers, { slowRollbackMs });
   long.ksa.kill('SIGKILL');
   await long.ksa.result;
   killGroup(long.longPid);
@@ -30,7 +30,7 @@ async function interruptedRun(name: string) {
   return long;
 }
 
-describe('an approval answered after another terminal ended the run', () => {
+describe('two terminals on one interrupted run', () => {
   it('ksa resume, answered after ksa cancel rolled the run back: runs nothing, exit 2, the run stays cancelled', async () => {
     const { dir, home, runId } = await interruptedRun('resume-after-cancel');
     const terminal = spawnKsaPty(['resume', runId], { home, cwd: dir, cols: 250 });
@@ -66,5 +66,19 @@ describe('an approval answered after another terminal ended the run', () => {
     expect(readRunFile(home, runId)?.state.status).toBe('succeeded');
     expect(lineCounts(dir).get('after got first-output')).toBe(1);
     expect(() => readFileSync(path.join(dir, 'rollback.marker'))).toThrow();
+  }, 60_000);
+
+  it('a second ksa cancel while the first rolls the run back waits for that rollback (exit 0); ksa status says it is being cancelled', async () => {
+    const { dir, home, runId } = await interruptedRun('two-cancels', 2000);
+    const first = startKsa(['cancel', runId, '--yes'], { home, cwd: dir, timeoutMs: 30_000 });
+    await eventually(() => (readFileSync(path.join(home, 'runs', runId, 'owner.lock'), 'utf8').includes('ksa cancel') ? true : undefined), 10_000);
+    const status = await runKsa(['status', runId], { home, cwd: dir });
+    expect(status.stdout).toContain(`Being cancelled (ksa cancel ${runId}): what it did is being rolled back; wait for it.`);
+    expect(status.stdout).not.toContain('Cancel it with');
+    const second = await runKsa(['cancel', runId, '--yes'], { home, cwd: dir, timeoutMs: 30_000 });
+    expect(second.code, describeResult(second)).toBe(0);
+    expect(second.stderr).toMatch(new RegExp(`Run ${runId} is being cancelled by .* \\(ksa cancel ${runId}\\); waiting for its rollback…`));
+    expect((await first.result).code).toBe(0);
+    expect(readRunFile(home, runId)?.state.status).toBe('cancelled');
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { isFinished, rollbackOnCancel, type RunStatus } from '../../planning/index.js';
-import { liveOwner, ownerName, requestCancel, runDir, secretValues, takeOverHint, type RunRecord } from '../../store/index.js';
+import { liveOwner, ownerName, requestCancel, RunBusyError, runDir, secretValues, takeOverHint, type LockOwner, type RunRecord } from '../../store/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { waitUntilFinished } from '../wait-for-run.js';
@@ -9,7 +9,7 @@ import { parseSeconds } from '../options.js';
 import { runSession } from '../run-session.js';
 import { checkedTarget, openRemote, redisUrlFor } from '../remote-run.js';
 import { redisFlagHint } from '../../workers/redis-url.js';
-import { allowedEnvironment, openStores } from '../stores.js';
+import { allowedEnvironment, openStores, type Stores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { plural } from '../../planning/plural.js';
 
@@ -26,22 +26,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   const { runId, record, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to cancel` });
 
-  if (owner) {
-    writeLine(io.stderr, `Asking ${ownerName(owner)} to cancel run ${runId}; it aborts running steps and rolls back…`);
-    const dir = runDir(stores.home, runId);
-    await requestCancel(dir, owner);
-    const final = await waitUntilFinished(() => stores.runs.read(runId), () => liveOwner(dir), timeoutMs);
-    if (final === 'owner-died') {
-      throw new CliError({
-        message: `the process running ${runId} (pid ${owner.pid}) died before it finished its rollback; roll back what is left with: ksa cancel ${runId} --yes`,
-        exitCode: ExitCode.runFailed,
-      });
-    }
-    if (!final) {
-      throw new CliError({ message: `run ${runId} has not finished ${timeoutMs / 1000}s after the cancel request; see: ksa status ${runId}${takeOverHint(dir, owner)}`, exitCode: ExitCode.runFailed });
-    }
-    return report(io, final, flags.json === true);
-  }
+  if (owner) return cancelLive(io, stores, runId, owner, timeoutMs, flags.json === true);
 
   // Its steps went to workers: their jobs may still be queued or running there, and rollbacks run there.
   const usedWorkers = record.redis !== undefined || Object.values(record.state.steps).some((st) => st.worker !== undefined);
@@ -71,7 +56,12 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   if (redisUrl) stores.addSecrets(secretValues({ redisUrl }));
   await tools.prepareFor(record.plan);
   // Steps that ran on workers are undone there.
-  const run = await stores.runs.open(runId, `ksa cancel ${runId}`);
+  const run = await stores.runs.open(runId, `ksa cancel ${runId}`).catch((error: unknown) => {
+    // Taken meanwhile (another ksa cancel of it, a resume): that process is asked, as for a live run.
+    if (RunBusyError.isInstance(error)) return error.owner;
+    throw error;
+  });
+  if (!('record' in run)) return cancelLive(io, stores, runId, run, timeoutMs, flags.json === true);
   // Read again under the lock: another terminal may have resumed it since the rollback was approved.
   const now = run.record.state;
   const changed = isFinished(now.status) ? `ended (${now.status})` : rollbackOnCancel(now, run.record.plan).join() !== undo.join() ? 'changed (it was resumed)' : undefined;
@@ -93,6 +83,26 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     mode: 'rollback',
   }).finally(() => remote?.close());
   return state.status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;
+}
+
+/** A run a live process owns: that process is asked to cancel it, and its end is waited for and reported. */
+async function cancelLive(io: CliIO, stores: Stores, runId: string, owner: LockOwner, timeoutMs: number, json: boolean): Promise<ExitCodeValue> {
+  // Already cancelling it (another ksa cancel): its rollback is waited for, not asked for again.
+  const cancelling = owner.command.startsWith('ksa cancel');
+  writeLine(io.stderr, cancelling ? `Run ${runId} is being cancelled by ${ownerName(owner)} (${owner.command}); waiting for its rollback…` : `Asking ${ownerName(owner)} to cancel run ${runId}; it aborts running steps and rolls back…`);
+  const dir = runDir(stores.home, runId);
+  if (!cancelling) await requestCancel(dir, owner);
+  const final = await waitUntilFinished(() => stores.runs.read(runId), () => liveOwner(dir), timeoutMs);
+  if (final === 'owner-died') {
+    throw new CliError({
+      message: `the process running ${runId} (pid ${owner.pid}) died before it finished its rollback; roll back what is left with: ksa cancel ${runId} --yes`,
+      exitCode: ExitCode.runFailed,
+    });
+  }
+  if (!final) {
+    throw new CliError({ message: `run ${runId} has not finished ${timeoutMs / 1000}s after the cancel request; see: ksa status ${runId}${takeOverHint(dir, owner)}`, exitCode: ExitCode.runFailed });
+  }
+  return report(io, final, json);
 }
 
 /** Removes the run's queued jobs and stops its running ones on their workers, saying what it did. */
