@@ -18,11 +18,11 @@ export type Stores = {
 };
 
 /** `onWarning`: where the stores' warnings go (default: one line each on stderr). */
-export function openStores(io: CliIO, onWarning: (message: string) => void = (message) => void io.stderr.write(`ksa: warning: ${visible(message)}\n`)): Stores {
+export function openStores(io: CliIO, onWarning: (message: string) => void = (message) => void io.stderr.write(`ksa: warning: ${visible(message)}\n`), command?: string): Stores {
   const home = ksaHome(io.env);
   const secrets = secretValues(io.env);
   const runs = new RunStore(home, { onWarning, secrets });
-  const conversations = new ConversationStore(home, { onWarning, secrets });
+  const conversations = new ConversationStore(home, { onWarning, secrets, ...(command ? { command } : {}) });
   const stores = {
     home,
     runs,

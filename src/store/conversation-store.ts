@@ -28,6 +28,8 @@ export class SessionNotFoundError extends KsaError {
 export type ConversationStoreOptions = {
   readonly onWarning?: (message: string) => void;
   readonly secrets?: readonly string[];
+  /** Who holds the sessions it opens, as another ksa is told (default: ksa chat). */
+  readonly command?: string;
 };
 
 /** Chat sessions on disk: `conversations/<id>/session.json` plus message segments, and a shared index. */
@@ -36,6 +38,7 @@ export class ConversationStore {
   private readonly index: SharedIndex<SessionSummary>;
   private readonly warn: (message: string) => void;
   private redactor: Redactor;
+  private readonly command: string;
 
   constructor(
     readonly home: string,
@@ -44,6 +47,7 @@ export class ConversationStore {
     this.dir = path.join(home, 'conversations');
     this.warn = options.onWarning ?? (() => {});
     this.redactor = createRedactor(options.secrets ?? []);
+    this.command = options.command ?? 'ksa chat';
     this.index = new SharedIndex<SessionSummary>({
       dir: this.dir,
       entrySchema: async () => (await sessionRecords()).SessionSummarySchema,
@@ -140,11 +144,11 @@ export class ConversationStore {
   private async openDir(id: string, fresh: SessionMeta | undefined): Promise<Conversation> {
     const sessionDir = path.join(this.dir, id);
     await ensurePrivateDir(sessionDir, { ownFolder: true });
-    const lock = await RunLock.acquire(sessionDir, id, `ksa chat (session ${id})`).catch((error: unknown) => {
+    const lock = await RunLock.acquire(sessionDir, id, `${this.command} (session ${id})`).catch((error: unknown) => {
       if (RunBusyError.isInstance(error)) {
         throw new KsaError({
           name: 'SessionBusyError',
-          message: `session ${id} is open in another ksa (process ${error.owner.pid}, ${error.owner.command}); quit that one first, or start a new session (ksa chat without --session)`,
+          message: `session ${id} is open in another ksa (process ${error.owner.pid}, ${error.owner.command}); let that one end first, or start a new session (without --session or --continue)`,
         });
       }
       throw error;

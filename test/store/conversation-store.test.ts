@@ -182,6 +182,18 @@ describe('ConversationStore', () => {
     expect((await store.list()).map((session) => session.id).sort()).toEqual([first.id, second.id].sort());
   });
 
+  it('the session busy error names the command that holds it (ksa ask, not always ksa chat), with advice for either', async () => {
+    const asking = new ConversationStore(home, { command: 'ksa ask' });
+    const conversation = await asking.create();
+    try {
+      await expect(store.open(conversation.id)).rejects.toThrow(
+        new RegExp(`^session ${conversation.id} is open in another ksa \\(process ${process.pid}, ksa ask \\(session ${conversation.id}\\)\\); let that one end first, or start a new session \\(without --session or --continue\\)$`),
+      );
+    } finally {
+      await conversation.close();
+    }
+  });
+
   it('a session that is open cannot be opened a second time; after close it can', async () => {
     const conversation = await created();
     await expect(store.open(conversation.id)).rejects.toThrow(/session .* is open in another ksa \(process \d+/);

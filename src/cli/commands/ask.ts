@@ -59,7 +59,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     throw new CliError({ message: `-o ${flags.output}: ksa ask saves the plan for ksa run, not a diagram; use a name ending in .yaml or .json (ksa plan --format mermaid draws one)` });
   }
   const workspace = await workspaceOption(io.cwd, flags.workspace, io.cwd);
-  const stores = openStores(io);
+  const stores = openStores(io, undefined, 'ksa ask');
   const cli = await openModel(io.env, stores.home);
   const policy = await loadPolicy(stores.home, workspace);
   // Before the session opens: it hides the servers' secrets too.
