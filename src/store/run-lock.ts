@@ -3,7 +3,7 @@ import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
 import type { ProcessGroup, RecordedGroup } from '../tools/process-groups.js';
-import { currentBootId, processStart, recognize } from '../tools/process-identity.js';
+import { currentBootId, isZombie, processStart, recognize } from '../tools/process-identity.js';
 import { writeCrashRecord } from './crash-record.js';
 import { withFileLock } from './file-lock.js';
 import { moveAside, setAside } from './set-aside.js';
@@ -50,7 +50,7 @@ export function currentOwner(command: string): LockOwner {
 export function isOwnerAlive(owner: LockOwner): boolean {
   if (owner.hostname !== hostname()) return true;
   const recognized = recognize(owner.pid, owner);
-  if (recognized === 'other') return false;
+  if (recognized === 'other' || isZombie(owner.pid)) return false;
   if (recognized === 'same' || owner.pid === process.pid) return true;
   try {
     process.kill(owner.pid, 0);

@@ -71,6 +71,20 @@ export function recognize(pid: number, recorded: { readonly bootId?: string; rea
   return startTicks === recorded.startTicks ? 'same' : 'other';
 }
 
+/**
+ * Whether `pid` has ended but is not yet reaped by its parent (a shell, a supervisor): its pid is still
+ * taken, by a process that runs nothing. Its process group may still have live members.
+ */
+export function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 1).trim()[0];
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
+  }
+}
+
 /** The command line of `pid`, for messages naming a process; undefined when unreadable. */
 export function commandLineOf(pid: number): string | undefined {
   try {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { currentBootId, recognize } from '../tools/process-identity.js';
+import { currentBootId, isZombie, recognize } from '../tools/process-identity.js';
 import { WORKERS_KEY, workerNameKey } from './queue-names.js';
 import { WorkerNameTakenError } from './worker-name-taken-error.js';
 
@@ -87,8 +87,8 @@ return 1`;
  */
 function diedHere(holder: WorkerInfo): boolean {
   if (holder.bootId === undefined || holder.startTicks === undefined || holder.host !== hostname() || holder.bootId !== currentBootId()) return false;
-  // In this boot, a pid with another start time, or with no process at all, is no longer that worker.
-  return recognize(holder.pid, holder) !== 'same';
+  // In this boot, a pid with another start time, with no process at all, or a zombie (killed, not yet reaped) is no longer that worker.
+  return recognize(holder.pid, holder) !== 'same' || isZombie(holder.pid);
 }
 
 function parseEntry(text: string): WorkerInfo | undefined {

@@ -131,6 +131,20 @@ describe.runIf(currentBootId() !== undefined)('an owner told apart from a later 
     await lock.release();
   });
 
+  it('a lock whose owner was killed and is not reaped yet (a zombie: its pid and start time still there) is a dead owner', async () => {
+    // The inner shell exits at once; its parent execs sleep, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 10'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
+      await waitFor(() => readFile(`/proc/${zombie}/stat`, 'utf8').then((stat) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z'), 5000);
+      const start = processStart(zombie)!;
+      await writeOwner(zombie, { bootId: start.bootId, startTicks: start.startTicks });
+      expect(isOwnerAlive((await readLockOwner(dir))!)).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   it('a lock from another boot is a dead owner, even with a live pid and the same start time', async () => {
     const { startTicks } = processStart(process.pid)!;
     await writeOwner(process.pid, { bootId: '00000000-0000-0000-0000-000000000000', startTicks });

@@ -46,6 +46,20 @@ describe('claimWorkerName of a name whose registered worker', () => {
     expect(await client.get('ksa:worker-name:box-a')).toBe('new-token');
   });
 
+  it('was killed and is not reaped yet (a zombie of a shell that started it): is taken over at once', async () => {
+    // The inner shell exits at once; its parent execs sleep, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 10'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await register('box-z', { pid: zombie, bootId: currentBootId(), startTicks: startTicksOf(zombie) });
+      await claimWorkerName(client, 'box-z', 'new-token');
+      expect(await client.get('ksa:worker-name:box-z')).toBe('new-token');
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   it('lives on this machine: is refused', async () => {
     await register('box-b', { pid: process.pid, bootId: currentBootId(), startTicks: startTicksOf(process.pid) });
     await expect(claimWorkerName(client, 'box-b', 'new-token')).rejects.toBeInstanceOf(WorkerNameTakenError);
