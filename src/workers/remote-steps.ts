@@ -8,7 +8,7 @@ import { describePlacement, errorMessage, KsaError, PartialSuccessError, type In
 import { cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
-import { lostOr, noWorkerTook, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
+import { lostOr, noWorkerTook, pinnedNotTaken, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 
 export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
@@ -390,7 +390,7 @@ export class RemoteSteps {
       if (state !== 'waiting' && state !== 'prioritized') continue;
       if (Date.now() - entry.queuedAt > this.waitMs) {
         await job.remove().catch(() => {});
-        entry.lost(this.noWorkerMessage(entry.labels, entry.call));
+        entry.lost(entry.target ? pinnedNotTaken(this.waitMs, entry.target) : this.noWorkerMessage(entry.labels, entry.call));
       }
     }
   }

@@ -19,6 +19,11 @@ export function noWorkerTook(waitMs: number, labels: readonly string[], note: st
   return `no worker took it within ${formatWait(waitMs)}: ${waitingForWorker(labels, note)}`;
 }
 
+/** A job for one worker (a rollback where its step ran, a fan-out's part): no other worker may take it. */
+export function pinnedNotTaken(waitMs: number, worker: string): string {
+  return `not taken within ${formatWait(waitMs)}: it runs only on worker ${worker} (where its step ran), which did not take it (is it running?)`;
+}
+
 export function workerLost(worker: string): string {
   return `attempt lost: worker ${worker} stopped answering (crashed or cut off)`;
 }
