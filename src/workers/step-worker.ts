@@ -68,6 +68,8 @@ export class StepWorker {
   private slots: number;
   /** stop() was called: the connections closing now are this worker's doing. */
   private leaving = false;
+  /** Stopped at once: what still runs is killed and handed back, not failed by itself. */
+  private abandoning = false;
   private readonly waiting: (() => void)[] = [];
   readonly startedAt = new Date().toISOString();
 
@@ -137,6 +139,7 @@ export class StepWorker {
   /** Finishes what runs (or, with `now`, abandons it to be detected as lost) and leaves the registry. */
   async stop({ now = false }: { now?: boolean } = {}): Promise<void> {
     this.leaving = true;
+    this.abandoning ||= now;
     const closing = Promise.all(this.workers.map((worker) => worker.close(now).catch(() => {}))).then(() => this.heartbeat?.stop());
     // The steps that run finish first (unless `now`). What is left, BullMQ's reads and leaving the registry, a
     // Redis that went away never answers: bounded, then the connections are dropped.
@@ -219,7 +222,8 @@ export class StepWorker {
       done(true);
       return { worker: this.options.name, output: output === undefined ? null : redactor.replacer ? redactedCopy(output, redactor.replacer) : output };
     } catch (error) {
-      const message = signal?.aborted ? `cancelled on worker ${this.options.name}` : redact(workerError(error, this.options.name));
+      // Stopped at once, its process tree killed: not the step's failure, and not an OOM kill to look for.
+      const message = this.abandoning ? `attempt handed back: worker ${this.options.name} was stopped at once` : signal?.aborted ? `cancelled on worker ${this.options.name}` : redact(workerError(error, this.options.name));
       done(false, message);
       // Never retried by BullMQ: the coordinator applies the step's retry policy.
       throw new UnrecoverableError(message);
