@@ -4,11 +4,11 @@ import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
 import { clearFailedJob, stopJob } from './job-cancel.js';
 import { settledWithin } from './settled-within.js';
-import { describePlacement, errorMessage, KsaError, PartialSuccessError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
+import { describePlacement, errorMessage, PartialSuccessError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
 import { cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
-import { lostOr, noWorkerTook, pinnedNotTaken, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
+import { lostOr, noWorkerTook, pinnedNotTaken, redisOutage, RemoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 
 export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
@@ -17,11 +17,7 @@ const SWEEP_MS = 1000;
 /** Finished jobs are kept a day, so a resumed coordinator can still collect them. */
 const KEEP = { age: 24 * 3600 };
 
-export class RemoteStepError extends KsaError {
-  constructor(message: string) {
-    super({ name: 'RemoteStepError', message });
-  }
-}
+export { RemoteStepError } from './step-messages.js';
 
 export type RemoteStepsOptions = {
   readonly target: RedisTarget;
@@ -88,6 +84,7 @@ export class RemoteSteps {
   /** Set by invoker(): a RemoteSteps serves one run, so one approved context. */
   private pin: JobPin = {};
   private sweeping = false;
+  private redisDown = false;
 
   constructor(private readonly options: RemoteStepsOptions) {
     // Commands issued in one turn (the worker names of a batch of active events) go out as one write.
@@ -95,8 +92,8 @@ export class RemoteSteps {
     this.client.on('error', () => {});
     // Each step waiting on a worker says so in its output (the live view's line, the step log).
     watchOutage(this.client, (down) => {
-      const line = down ? `lost the connection to Redis at ${options.target.display}; waiting for it to come back (the step goes on on its worker)` : `connected to Redis at ${options.target.display} again`;
-      for (const entry of this.outstanding) entry.call.onOutput(line, down ? 'stderr' : 'stdout');
+      this.redisDown = down;
+      for (const entry of this.outstanding) entry.call.onOutput(redisOutage(options.target.display, down, true), down ? 'stderr' : 'stdout');
     });
     this.sweepTimer = setInterval(() => {
       // While Redis is away commands wait for the reconnect: one sweep at a time.
@@ -238,6 +235,8 @@ export class RemoteSteps {
   }
 
   private async runJob(call: ToolCall, queueName: string, id: string, labels: readonly string[], target: string | undefined): Promise<StepJobResult> {
+    // Not sent until Redis is back (a rollback after Ctrl-C): said, or it looks like a hang.
+    if (this.redisDown) call.onOutput(redisOutage(this.options.target.display, true, false), 'stderr');
     const queue = this.queue(queueName);
     await this.queueEvents(queueName);
     const watching = this.watchers.get(queueName)!;

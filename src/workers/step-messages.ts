@@ -1,4 +1,12 @@
+import { KsaError } from '../planning/ksa-error.js';
+
 /** What a remote step says about workers, in its output lines and its errors. */
+
+export class RemoteStepError extends KsaError {
+  constructor(message: string) {
+    super({ name: 'RemoteStepError', message });
+  }
+}
 
 /** BullMQ's failedReason for a job whose worker died (its lock expired). */
 export const STALLED = /stalled/i;
@@ -22,6 +30,12 @@ export function noWorkerTook(waitMs: number, labels: readonly string[], note: st
 /** A job for one worker (a rollback where its step ran, a fan-out's part): no other worker may take it. */
 export function pinnedNotTaken(waitMs: number, worker: string): string {
   return `not taken within ${formatWait(waitMs)}: it runs only on worker ${worker} (where its step ran), which did not take it (is it running?)`;
+}
+
+/** The connection to Redis went (`down`) or came back; `sent`: the job is with a worker already. */
+export function redisOutage(display: string, down: boolean, sent: boolean): string {
+  if (!down) return `connected to Redis at ${display} again`;
+  return `lost the connection to Redis at ${display}; waiting for it to come back ${sent ? '(the step goes on on its worker)' : 'to send this to a worker'}`;
 }
 
 export function workerLost(worker: string): string {

@@ -249,7 +249,9 @@ steps:
     orphans.add(pid!);
     await redis.stop('SIGKILL');
     run.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The rollback cannot be sent until Redis is back: it says so, instead of seeming to hang.
+    const shown = redis.url.replace(/\/+$/, '');
+    await run.waitForOutput((stdout) => stdout.includes(`lost the connection to Redis at ${shown}; waiting for it to come back to send this to a worker`), 20_000);
     await redis.restart();
     const result = await run.result;
     expect(result.code, describeResult(result)).toBe(130);
