@@ -4,14 +4,16 @@ import type { ApprovalMode, Policy } from '../policy/rules/index.js';
 import type { Conversation, RunStore } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import type { ProposedPlan } from './agent-tools.js';
-import { chatModeFor, type ChatModeState, type ToolsHint } from './chat-mode.js';
+import { chatModeFor, switchNotice, type ChatModeState, type ToolsHint } from './chat-mode.js';
 import type { ModelConfig } from './config.js';
 import type { KubeDefaults } from './kube-pinning.js';
 import type { RunHandle } from './run-controller.js';
 import type { RunWorkers } from './session-runs.js';
-import type { HistoryItem, PlanDecision } from './session-history.js';
+import type { TurnEvent } from './chat.js';
+import { showsToolResult, toolItem, type HistoryItem, type PlanDecision } from './session-history.js';
 import type { Phase, SessionSnapshot } from './session-snapshot.js';
 import { Transcript } from './session-transcript.js';
+import { toolErrorText } from './tool-error-text.js';
 
 export type ChatSessionDeps = {
   readonly model: LanguageModel;
@@ -137,6 +139,52 @@ export abstract class ChatSessionView {
   /** Counts the changes: a view's cached snapshot is current while this is the same. */
   get version(): number {
     return this.changes;
+  }
+
+  /** What a model turn shows as it goes: its text, reasoning, tool calls and plans. */
+  protected onTurnEvent(event: TurnEvent): void {
+    switch (event.type) {
+      case 'text':
+        this.transcript.say(event.text);
+        this.activity = 'answering';
+        break;
+      case 'reasoning':
+        this.transcript.think(event.text);
+        this.activity = 'thinking';
+        break;
+      case 'unsaid':
+        this.transcript.unsay(event.text);
+        break;
+      case 'mode':
+        if (event.discarded) this.transcript.streaming = '';
+        if (event.announce) this.transcript.notice(switchNotice(this.deps.modelConfig, event.mode), 'warning');
+        this.activity = 'working out what you asked';
+        break;
+      case 'tool-call':
+        this.transcript.flush();
+        this.activity = event.tool === 'propose_plan' ? 'planning' : event.tool === 'revise_plan' ? 'revising the plan' : `running ${event.tool}`;
+        break;
+      case 'tool-result':
+        // A call the model got wrong is not a plan that failed: it is told why and may call again.
+        if (event.invalidCall) this.transcript.notice(toolErrorText(event.output), 'warning');
+        else if (showsToolResult(event.tool)) this.transcript.push(toolItem(this.transcript.nextId(), event.tool, event.output, event.isError));
+        // A plan that could not be made is the user's news too, with its problems, not only the model's.
+        else if (event.isError) this.transcript.notice(`Planning failed: ${toolErrorText(event.output)}`, 'error');
+        // The model has the result and has not said anything yet: "thinking" (and /think) only once it reasons.
+        this.activity = 'waiting for the model';
+        break;
+      case 'repairing':
+        this.activity = `repairing the plan (${event.attempt})`;
+        break;
+      case 'context-retry':
+        this.notice(`The prompt did not fit the model's context window; asking again with less of the conversation. To avoid this, ${event.hint}.`, 'warning');
+        break;
+      case 'plan':
+        if (this.pending && this.pending.planId !== event.proposal.planId) this.decide(this.pending, 'superseded');
+        this.pending = event.proposal;
+        break;
+    }
+    this.changed();
   }
 
   protected changed(): void {

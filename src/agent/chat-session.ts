@@ -1,20 +1,18 @@
 import { applyRunEvent, createRunView, type RunState } from '../planning/index.js';
 import type { ApprovalMode, PolicyAssessment } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
-import { switchNotice } from './chat-mode.js';
 import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
-import { CUT_OFF_NOTICE, runChatTurn, type TurnEvent } from './chat.js';
+import { CUT_OFF_NOTICE, runChatTurn } from './chat.js';
 import { reopenedSession } from './reopened-transcript.js';
 import { INTERRUPTED_NOTICE } from './interrupted-answer.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
-import { toolErrorText } from './tool-error-text.js';
 import { checkEditedPlan } from './plan-diff.js';
 import { PlanningError, revisePlan } from './planner.js';
 import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, editDenials, unaskedApproval } from './session-approval.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { changedProposal, recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
-import { planMessage, showsToolResult, toolItem } from './session-history.js';
+import { planMessage } from './session-history.js';
 import { lostSecretsNotice, secretInputsLost } from './secret-inputs.js';
 
 export type { ChatSessionDeps } from './chat-session-view.js';
@@ -352,51 +350,6 @@ export class ChatSession extends ChatSessionView {
   private propose(proposal: ProposedPlan): void {
     this.pending = proposal;
     this.deps.conversation.append(planMessage(proposal));
-    this.changed();
-  }
-
-  private onTurnEvent(event: TurnEvent): void {
-    switch (event.type) {
-      case 'text':
-        this.transcript.say(event.text);
-        this.activity = 'answering';
-        break;
-      case 'reasoning':
-        this.transcript.think(event.text);
-        this.activity = 'thinking';
-        break;
-      case 'unsaid':
-        this.transcript.unsay(event.text);
-        break;
-      case 'mode':
-        if (event.discarded) this.transcript.streaming = '';
-        if (event.announce) this.transcript.notice(switchNotice(this.deps.modelConfig, event.mode), 'warning');
-        this.activity = 'working out what you asked';
-        break;
-      case 'tool-call':
-        this.transcript.flush();
-        this.activity = event.tool === 'propose_plan' ? 'planning' : event.tool === 'revise_plan' ? 'revising the plan' : `running ${event.tool}`;
-        break;
-      case 'tool-result':
-        // A call the model got wrong is not a plan that failed: it is told why and may call again.
-        if (event.invalidCall) this.transcript.notice(toolErrorText(event.output), 'warning');
-        else if (showsToolResult(event.tool)) this.transcript.push(toolItem(this.transcript.nextId(), event.tool, event.output, event.isError));
-        // A plan that could not be made is the user's news too, with its problems, not only the model's.
-        else if (event.isError) this.transcript.notice(`Planning failed: ${toolErrorText(event.output)}`, 'error');
-        // The model has the result and has not said anything yet: "thinking" (and /think) only once it reasons.
-        this.activity = 'waiting for the model';
-        break;
-      case 'repairing':
-        this.activity = `repairing the plan (${event.attempt})`;
-        break;
-      case 'context-retry':
-        this.notice(`The prompt did not fit the model's context window; asking again with less of the conversation. To avoid this, ${event.hint}.`, 'warning');
-        break;
-      case 'plan':
-        if (this.pending && this.pending.planId !== event.proposal.planId) this.decide(this.pending, 'superseded');
-        this.pending = event.proposal;
-        break;
-    }
     this.changed();
   }
 
