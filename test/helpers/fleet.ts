@@ -85,3 +85,58 @@ export async function waitForJobState(url: string, queue: string, jobId: string,
     connection.disconnect();
   }
 }
+
+/**
+ * One redis-server and one sandbox for a whole test file, with a workspace (`dir`) the workers run
+ * in; `worker()` starts one there (its own KSA_HOME). All stopped after the file.
+ */
+export function sharedFleet(prefix: string) {
+  let redis: TestRedis | undefined;
+  let box: CliSandbox | undefined;
+  const workers: KsaProcess[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+    box = await createCliSandbox(prefix);
+    mkdirSync(path.join(box.dir, 'ws'));
+  }, 60_000);
+  afterAll(async () => {
+    await stopAll(workers);
+    await redis?.cleanup();
+    await box?.cleanup();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('sharedFleet: ready only inside tests');
+    return value;
+  };
+  return {
+    get redis(): TestRedis {
+      return ready(redis);
+    },
+    get box(): CliSandbox {
+      return ready(box);
+    },
+    get dir(): string {
+      return path.join(ready(box).dir, 'ws');
+    },
+    async worker(name: string, labels: string[], options: { concurrency?: number } = {}): Promise<KsaProcess> {
+      const worker = await startWorker(ready(redis).url, name, { labels, cwd: this.dir, home: path.join(ready(box).dir, `${name}-home`), ...options });
+      workers.push(worker);
+      return worker;
+    },
+  };
+}
+
+/** `app`'s undo empties app.txt once undo.go exists; `check` fails until ok exists. */
+export const UNDO_UNDER_WAY_PLAN = `goal: Undo under way
+steps:
+  - id: app
+    runsOn: [box]
+    tool: shell
+    args: { command: "echo app >> ran.log; echo up > app.txt" }
+    rollback: { tool: shell, args: { command: "echo $$ >> undo.pids; touch undo.started; while [ ! -f undo.go ]; do sleep 0.1; done; : > app.txt; echo undone >> ran.log" } }
+  - id: check
+    dependsOn: [app]
+    runsOn: [box]
+    tool: shell
+    args: { command: "test -f ok && test -s app.txt" }
+`;

@@ -1,33 +1,19 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { agentCliFor } from '../helpers/agent-cli.js';
 import { planReply } from '../helpers/fake-openai-server.js';
-import { createCliSandbox, describeResult, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
+import { describeResult } from '../helpers/cli.js';
 import { ksaJson, type StatusDoc } from '../helpers/durable.js';
-import { startWorker, stopAll } from '../helpers/fleet.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { sharedFleet } from '../helpers/fleet.js';
 
 // `ksa ask --yes` with a Redis configured (KSA_REDIS_URL): the approved plan's steps go to the
 // workers, as from the chat and `ksa run`, not to this machine.
 
-let redis: TestRedis;
-let workerBox: CliSandbox;
-let workerDir: string;
-const workers: KsaProcess[] = [];
-
+const fleet = sharedFleet('ksa-fleet-ask-');
 beforeAll(async () => {
-  redis = await startRedis();
-  workerBox = await createCliSandbox('ksa-fleet-ask-worker-');
-  workerDir = path.join(workerBox.dir, 'ws');
-  mkdirSync(workerDir);
-  workers.push(await startWorker(redis.url, 'ask-db-1', { labels: ['db'], cwd: workerDir, home: workerBox.home }));
+  await fleet.worker('ask-db-1', ['db']);
 }, 60_000);
-afterAll(async () => {
-  await stopAll(workers);
-  await redis?.cleanup();
-  await workerBox?.cleanup();
-});
 
 const PLAN = {
   goal: 'Migrate on the db box',
@@ -39,9 +25,9 @@ describe('ksa ask --yes with workers', () => {
   it('runs the plan\'s steps on the workers, and the run records them', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue({ text: 'Planning.', toolCalls: [{ name: 'propose_plan', arguments: { goal: 'migrate' } }] }, planReply(PLAN), { text: 'Plan ready.' }, { text: JSON.stringify(REFLECTION) });
-    const result = await cli.ksa(['ask', '--yes', '--json', 'migrate the db'], { env: { KSA_REDIS_URL: redis.url }, timeoutMs: 30_000 });
+    const result = await cli.ksa(['ask', '--yes', '--json', 'migrate the db'], { env: { KSA_REDIS_URL: fleet.redis.url }, timeoutMs: 30_000 });
     expect(result.code, describeResult(result)).toBe(0);
-    expect(readFileSync(path.join(workerDir, 'migrated.txt'), 'utf8')).toBe('migrated by ask-db-1\n');
+    expect(readFileSync(path.join(fleet.dir, 'migrated.txt'), 'utf8')).toBe('migrated by ask-db-1\n');
     expect(existsSync(path.join(cli.sandbox.dir, 'migrated.txt'))).toBe(false);
     const { run } = JSON.parse(result.stdout) as { run: { runId: string } };
     const status = await ksaJson<StatusDoc & { steps: { id: string; worker?: string }[] }>(['status', run.runId], { home: cli.sandbox.home });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeResult, eventsOf, eventually, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
 import { lineCounts, readPids } from '../helpers/durable.js';
-import { fleetScenarios } from '../helpers/fleet.js';
+import { fleetScenarios, UNDO_UNDER_WAY_PLAN } from '../helpers/fleet.js';
 
 // The coordinator is killed (kill -9) while a worker runs a step's rollback. `ksa resume --redis`
 // right away runs that step again (its rollback may have undone it): the old rollback, still
@@ -11,25 +11,10 @@ import { fleetScenarios } from '../helpers/fleet.js';
 
 const fleet = fleetScenarios('ksa-fleet-resume-rollback-');
 
-/** `app`'s undo empties app.txt once undo.go exists; `check` fails until ok exists. */
-const PLAN = `goal: Undo under way
-steps:
-  - id: app
-    runsOn: [box]
-    tool: shell
-    args: { command: "echo app >> ran.log; echo up > app.txt" }
-    rollback: { tool: shell, args: { command: "echo $$ >> undo.pids; touch undo.started; while [ ! -f undo.go ]; do sleep 0.1; done; : > app.txt; echo undone >> ran.log" } }
-  - id: check
-    dependsOn: [app]
-    runsOn: [box]
-    tool: shell
-    args: { command: "test -f ok && test -s app.txt" }
-`;
-
 describe('ksa resume --redis of a run killed during a rollback on a worker', () => {
   it('stops that rollback before the step runs again, and says so', async () => {
     const { redis, dir, home } = await fleet.setup('undo', ['box-1'], { labels: ['box'], concurrency: 2 });
-    const planFile = await fleet.sandbox.writePlan('undo/plan.yaml', PLAN);
+    const planFile = await fleet.sandbox.writePlan('undo/plan.yaml', UNDO_UNDER_WAY_PLAN);
     const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
     await eventually(() => (existsSync(path.join(dir, 'undo.started')) ? true : undefined), 20_000);
     const { runId } = parseNdjson(run.stdout())[0]!;

@@ -1,29 +1,13 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, eventually, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
-import { startWorker, stopAll } from '../helpers/fleet.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { describeResult, eventually, startKsa } from '../helpers/cli.js';
+import { sharedFleet, stopAll } from '../helpers/fleet.js';
 
 // A rollback runs where its step ran. With that worker gone, the rollback fails after
 // --worker-wait saying so — not "waiting for a worker (labels: any)" while other workers are live.
 
-let redis: TestRedis;
-let box: CliSandbox;
-let dir: string;
-const workers: KsaProcess[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  box = await createCliSandbox('ksa-fleet-rollback-pinned-');
-  dir = path.join(box.dir, 'ws');
-  mkdirSync(dir);
-}, 60_000);
-afterAll(async () => {
-  await stopAll(workers);
-  await redis?.cleanup();
-  await box?.cleanup();
-});
+const fleet = sharedFleet('ksa-fleet-rollback-pinned-');
 
 const PLAN = `goal: Rollback where it ran
 steps:
@@ -41,10 +25,11 @@ steps:
 
 describe('a rollback whose worker is gone', () => {
   it('fails after --worker-wait naming the worker it waits for', async () => {
-    const solo = await startWorker(redis.url, 'solo-1', { labels: ['solo'], cwd: dir, home: path.join(box.dir, 'solo-home') });
-    workers.push(solo, await startWorker(redis.url, 'db-1', { labels: ['db'], cwd: dir, home: path.join(box.dir, 'db-home') }));
-    writeFileSync(path.join(box.dir, 'plan.yaml'), PLAN);
-    const run = startKsa(['run', path.join(box.dir, 'plan.yaml'), '--yes', '--redis', redis.url, '--worker-wait', '2s'], { home: box.home, cwd: dir, timeoutMs: 40_000 });
+    const solo = await fleet.worker('solo-1', ['solo']);
+    await fleet.worker('db-1', ['db']);
+    const { dir } = fleet;
+    const planFile = await fleet.box.writePlan('plan.yaml', PLAN);
+    const run = startKsa(['run', planFile, '--yes', '--redis', fleet.redis.url, '--worker-wait', '2s'], { home: fleet.box.home, cwd: dir, timeoutMs: 40_000 });
     await eventually(() => (existsSync(path.join(dir, 'b.started')) ? true : undefined), 20_000);
     await stopAll([solo]);
     writeFileSync(path.join(dir, 'go'), '');
