@@ -86,10 +86,13 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   });
 
   const continuing = options.mode !== 'fresh';
+  // Containers of an earlier owner that could not be removed (their engine down): kept in the record, for the next try.
+  let notRemoved: readonly StartedContainer[] = [];
   if (continuing) {
     // After a kill -9 the steps that were running may still be, and their containers: cleared before anything runs again.
     const news = { done: (_what: string, _count: number, text: string) => warn(text), warn };
-    await clearLeftovers(await readProcessGroups(run.dir, warn), await readContainers(run.dir, warn), 'the interrupted run', news);
+    notRemoved = await clearLeftovers(await readProcessGroups(run.dir, warn), await readContainers(run.dir, warn), 'the interrupted run', news);
+    recordContainers(run.dir, notRemoved);
   }
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
   const redactor = run.redactor.with(secretInputValues(options.inputs ?? {}));
@@ -149,7 +152,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   });
   record = run.attach(execution);
   const stopRecording = onProcessGroupsChanged((groups) => recordProcessGroups(run.dir, groups));
-  const stopRecordingContainers = onContainersChanged((containers) => recordContainers(run.dir, containers));
+  const stopRecordingContainers = onContainersChanged((containers) => recordContainers(run.dir, [...notRemoved, ...containers]));
 
   // Set by stopNow: the containers it could not remove, once it has tried (the run is released only then).
   let stoppedContainers: Promise<readonly StartedContainer[]> | undefined;
@@ -161,7 +164,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
       // What a stop at once could not remove stays recorded for resume and cancel.
       const containersLeft = (await stoppedContainers) ?? [];
       stopRecordingContainers();
-      recordContainers(run.dir, containersLeft);
+      recordContainers(run.dir, [...notRemoved, ...containersLeft]);
       stopWatching();
       stopWatchingPause();
       await durations.record(learned()).catch((error: unknown) => warn(`could not record step durations: ${(error as Error).message}`));

@@ -63,7 +63,9 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
   const leftover = processDir ? await readProcessGroups(processDir, warn) : [];
   const leftoverContainers = processDir ? await readContainers(processDir, warn) : [];
   const record = (groups: readonly ProcessGroup[]) => processDir && recordProcessGroups(processDir, groups);
-  const recordStarted = (containers: readonly StartedContainer[]) => processDir && recordContainers(processDir, containers);
+  // Containers the earlier worker left that could not be removed (their engine down) stay recorded for the next try.
+  let notRemoved: readonly StartedContainer[] = [];
+  const recordStarted = (containers: readonly StartedContainer[]) => processDir && recordContainers(processDir, [...notRemoved, ...containers]);
   let stopRecording = () => {};
   let stopRecordingContainers = () => {};
   // The name is ours now, so that worker is gone: its attempts were lost (and retried elsewhere), but
@@ -77,8 +79,8 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
       done: (what, count, text) => log({ type: what === 'processGroups' ? 'leftovers_stopped' : 'leftovers_removed', [what]: count }, `ksa worker ${name}: ${text}`),
       warn,
     };
-    const left = await clearLeftovers(leftover.filter((group) => !liveProcessGroups().includes(group.id)), leftoverContainers, `an earlier worker named ${name}`, news);
-    recordStarted([...left, ...trackedContainers()]);
+    notRemoved = await clearLeftovers(leftover.filter((group) => !liveProcessGroups().includes(group.id)), leftoverContainers, `an earlier worker named ${name}`, news);
+    recordStarted(trackedContainers());
   };
   await worker.start(cleanUpEarlier).catch((error: unknown) => {
     stopListeningEarly();
