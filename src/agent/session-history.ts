@@ -97,11 +97,28 @@ export function toolItem(id: string, tool: string, output: unknown, isError: boo
 
 /** A proposal as the conversation stores it. */
 export function planMessage(proposal: ProposedPlan): NewMessage {
-  return { kind: 'plan', planId: proposal.planId, plan: withoutSecretInputs(proposal.plan), ...(proposal.changes ? { changes: proposal.changes } : {}), ...(proposal.revises ? { revises: proposal.revises } : {}) };
+  return {
+    kind: 'plan',
+    planId: proposal.planId,
+    plan: withoutSecretInputs(proposal.plan),
+    ...(proposal.changes ? { changes: proposal.changes } : {}),
+    ...(proposal.revises ? { revises: proposal.revises } : {}),
+    ...(proposal.fromRun ? { fromRun: storedFromRun(proposal.fromRun) } : {}),
+  };
+}
+
+function storedFromRun(from: NonNullable<ProposedPlan['fromRun']>): NonNullable<Extract<NewMessage, { kind: 'plan' }>['fromRun']> {
+  return { runId: from.runId, status: from.status, ...(from.workspace !== undefined ? { workspace: from.workspace } : {}), ...(from.givenInputs ? { givenInputs: [...from.givenInputs] } : {}) };
 }
 
 export function proposalOf(message: Extract<Message, { kind: 'plan' }>): ProposedPlan {
-  return { planId: message.planId, plan: message.plan as Plan, changes: message.changes, revises: message.revises };
+  return {
+    planId: message.planId,
+    plan: message.plan as Plan,
+    changes: message.changes,
+    revises: message.revises,
+    ...(message.fromRun ? { fromRun: message.fromRun } : {}),
+  };
 }
 
 /** The plan under discussion in these messages: the newest proposal not yet decided on. */

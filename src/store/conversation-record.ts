@@ -26,6 +26,10 @@ export const MessageSchema = z.discriminatedUnion('kind', [
     /** What changed against the plan it revises, in words. */
     changes: z.string().optional(),
     revises: z.string().optional(),
+    /** The run a /resume proposal showed, kept by its edits and revisions (which start a new run). */
+    fromRun: z
+      .object({ runId: z.string(), status: z.enum(['interrupted', 'paused']), workspace: z.string().optional(), givenInputs: z.array(z.string()).optional() })
+      .optional(),
   }),
   z.object({ ...base, kind: z.literal('approval'), planId: z.string(), decision: z.enum(['approved', 'rejected', 'edited']), runId: z.string().optional() }),
   z.object({ ...base, kind: z.literal('run'), runId: z.string(), status: z.string() }),

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { driveRun } from '../../src/agent/index.js';
@@ -132,6 +134,29 @@ describe('slash commands', () => {
     expect(frame).toContain('✓ Run old-run succeeded');
     expect(existsSync(path.join(app.workspace, 'marker-second'))).toBe(true);
     expect(existsSync(path.join(app.workspace, 'marker-first'))).toBe(false);
+  });
+
+  it('an edited /resume proposal reopened later (the session switched away and back, as --continue) still says, when edited again, that the run it came from stays', async (context) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ksa-editor-'));
+    context.onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const editor = path.join(dir, 'edit.sh');
+    await writeFile(editor, `#!/bin/sh\nsed -i 's/touch marker-second/touch marker-second-x/' "$1"\n`);
+    await chmod(editor, 0o755);
+    const app = await renderChatApp(context, { model: chatModel(), env: { EDITOR: editor } });
+    await interruptedRun(app);
+    await app.send('/resume old-run');
+    await app.waitFor('run? [y/n/e]');
+    await app.send('e');
+    await app.waitFor('touch marker-second-x');
+    const first = app.session.snapshot().sessionId;
+    await app.send('/new');
+    await app.waitFor((frame) => !frame.split('\n').slice(-2).join('\n').includes('run? [y/n/e]'));
+    await app.send(`/sessions ${first}`);
+    await app.waitFor((frame) => frame.split('\n').slice(-2).join('\n').includes('run? [y/n/e]'));
+    await app.send('e');
+    const frame = await app.waitFor('touch marker-second-x-x');
+    const whatChanged = frame.slice(frame.lastIndexOf('What changed:')).split('\n').slice(1, 4).map((line) => line.replace(/[│\s]+$/, '').replace(/^[│\s]+/, ''));
+    expect(whatChanged).toEqual(['not a resume any more: approving starts a new run, and every step runs again', 'run old-run stays interrupted (ksa cancel old-run undoes what it did)', '~ second: args.command']);
   });
 
   it('a revised /resume proposal says it starts a new run; approving it runs every step again and leaves the old run interrupted', async (context) => {
