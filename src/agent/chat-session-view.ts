@@ -65,6 +65,8 @@ export abstract class ChatSessionView {
   private changes = 0;
   /** Said while the agent answered, with the plan that was waiting then (none: undefined). */
   protected readonly queued: { readonly text: string; readonly planId: string | undefined }[] = [];
+  /** The plan on screen when the current answer began (a plan it proposes is shown once it ends). */
+  protected shownPlanId: string | undefined;
   protected approvalMode: ApprovalMode;
   /** What the user typed in this session before it was reopened, oldest first: Up at the input line recalls it. */
   earlierInputs: readonly string[] = [];

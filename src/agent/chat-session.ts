@@ -59,7 +59,8 @@ export class ChatSession extends ChatSessionView {
     if (this.turn) {
       // Said while the agent answers: it goes next, not nowhere.
       if (trimmed) {
-        this.queued.push({ text: trimmed, planId: this.pending?.planId });
+        // The plan on screen is the one there when the answer began: one it proposes shows once it ends.
+        this.queued.push({ text: trimmed, planId: this.shownPlanId });
         this.notice(`Sent after the current answer: ${trimmed}`, 'info');
       }
       return;
@@ -278,6 +279,7 @@ export class ChatSession extends ChatSessionView {
    */
   private async modelTurn(activity: string, interrupted: string, body: (abortSignal: AbortSignal) => Promise<void>): Promise<void> {
     const controller = new AbortController();
+    this.shownPlanId = this.pending?.planId;
     this.turn = controller;
     this.activity = activity;
     this.changed();
@@ -315,9 +317,15 @@ export class ChatSession extends ChatSessionView {
   private sendQueued(): void {
     const next = this.queued.shift();
     if (next === undefined) return;
-    // A yes or no typed before the answer ended was not said to the plan that answer proposed: that one waits.
-    if (this.pending && this.pending.planId !== next.planId && /^(y|yes|n|no)$/i.test(next.text)) {
-      this.notice(`"${next.text}" was typed before this plan was shown, so it is not taken as an answer to it: press y (or Enter) to run it, n to reject it.`, 'warning');
+    const answer = /^(y|yes|n|no|e)$/i.test(next.text);
+    // A yes or no typed before the answer ended was not said to a question that answer asked: the question waits.
+    if (answer && this.confirmCancel) {
+      this.notice(`"${next.text}" was typed before this question was shown, so it is not taken as its answer: y cancels the run, anything else lets it go on.`, 'warning');
+      return this.sendQueued();
+    }
+    if (answer && this.pending && (this.pending.planId !== next.planId || /^e$/i.test(next.text))) {
+      const what = /^e$/i.test(next.text) ? 'press e now to edit it' : 'press y (or Enter) to run it, n to reject it';
+      this.notice(`"${next.text}" was typed ${this.pending.planId !== next.planId ? 'before this plan was shown' : 'while the agent answered'}, so it is not taken as an answer to it: ${what}.`, 'warning');
       return this.sendQueued();
     }
     void this.submit(next.text);

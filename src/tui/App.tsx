@@ -128,11 +128,12 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     if (state.phase === 'awaiting_approval' && word === 'e') return edit(session, state);
     if (state.phase === 'editing') {
       if (word === 'e') return edit(session, state);
-      // Not an approval of the plan as proposed: the user was fixing it, perhaps taking a step out.
-      if (word === 'y' || word === 'yes') return session.notice('Your edit has problems, so it cannot run: e edits it again, n (or Enter) drops it and keeps the proposed plan.', 'warning');
+      // Only e or n: a yes is not an approval of the plan the user was fixing (perhaps taking a step out), and
+      // other words would revise that plan and throw the edit away unasked.
+      if (word !== '' && word !== 'n' && word !== 'no') return session.notice('Your edit has problems, so it cannot run: e edits it again, n (or Enter) drops it and keeps the proposed plan.', 'warning');
       editedText.current = undefined;
       session.endEdit();
-      if (word === '' || word === 'n' || word === 'no') return;
+      return;
     }
     await session.submit(text);
   };

@@ -105,6 +105,10 @@ describe('editing the plan in $EDITOR', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(app.frame()).not.toContain('✓ approved');
     expect(readdirSync(app.workspace).filter((name) => name.startsWith('marker-'))).toEqual([]);
+    // Nor does other text revise the plan the user was fixing, dropping the edit unasked.
+    await app.send('use port 9090');
+    await app.waitFor((f) => f.split('Your edit has problems, so it cannot run').length === 3);
+    expect(tail(app.frame(), 2)).toContain('edit? [e/n]');
     // n still drops the edit, and the proposed plan waits for its own answer.
     await app.send('n');
     frame = await app.waitFor((f) => tail(f, 2).includes('run? [y/n/e]'));
