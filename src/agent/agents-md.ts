@@ -41,8 +41,9 @@ export function draftAgentsSection(context: WorkspaceContext): string {
 /** Appends the section to <workspace>/AGENTS.md (created when missing); refuses when the section is there already. */
 export async function writeAgentsSection(workspace: string, section: string): Promise<{ written: true; file: string } | { written: false; file: string; reason: string }> {
   const file = path.join(workspace, 'AGENTS.md');
-  // Read as the planner reads it: a FIFO or a device by that name must not hang /init write.
-  const read = await readTextPrefix(file, MAX_EXISTING_BYTES);
+  // Read as the planner reads it: a FIFO or a device by that name must not hang /init write, and a link out of
+  // the workspace (to ~/.bashrc) is not written through.
+  const read = await readTextPrefix(file, MAX_EXISTING_BYTES, workspace);
   if (read.kind === 'unusable') return { written: false, file, reason: `${file} is left as it is: ${read.reason}` };
   if (read.kind === 'text' && !read.complete) return { written: false, file, reason: `${file} is left as it is: it is larger than ${MAX_EXISTING_BYTES / 1024 / 1024} MiB; add the section by hand` };
   const existing = read.kind === 'text' ? read.text : '';

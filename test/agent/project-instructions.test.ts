@@ -229,4 +229,17 @@ describe('writeAgentsSection', () => {
     await writeFile(agents(), 'a rule\n'.repeat(200_000));
     expect(await writeAgentsSection(temp.dir, '## Deploying with ksa\n')).toMatchObject({ written: false, reason: `${agents()} is left as it is: it is larger than 1 MiB; add the section by hand` });
   });
+
+  it('does not write through an AGENTS.md that links out of the workspace (to ~/.bashrc, say)', async () => {
+    const outside = await createTempDir('ksa-outside-');
+    try {
+      const target = path.join(outside.dir, 'bashrc');
+      await writeFile(target, 'export PATH=$PATH\n');
+      await symlink(target, agents());
+      expect(await writeAgentsSection(temp.dir, '## Deploying with ksa\n')).toEqual({ written: false, file: agents(), reason: `${agents()} is left as it is: it is a symbolic link to ${target}, outside the workspace` });
+      expect(await readFile(target, 'utf8')).toBe('export PATH=$PATH\n');
+    } finally {
+      await outside.cleanup();
+    }
+  });
 });
