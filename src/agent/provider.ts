@@ -94,7 +94,8 @@ export function withJsonExtraction(model: LanguageModel): LanguageModel {
 export function extractJsonText(text: string): string {
   // The first fenced block that holds JSON: a model may show a shell snippet before its plan.
   const fences = [...text.matchAll(/```(?:json|JSON)?[ \t]*\n?([\s\S]*?)```/g)].map((match) => match[1]!.trim());
-  const fenced = fences.find((body) => body.startsWith('{') || body.startsWith('[')) ?? fences[0];
+  // None holds JSON (a shell snippet, then the plan unfenced): the JSON is looked for in the whole answer.
+  const fenced = fences.find((body) => body.startsWith('{') || body.startsWith('['));
   const body = (fenced ?? text).trim();
   const start = body.startsWith('[') ? 0 : body.indexOf('{');
   if (start < 0) return body;

@@ -26,6 +26,10 @@ describe('extractJsonText', () => {
     expect(extractJsonText(input)).toBe(expected);
   });
 
+  it('finds an unfenced plan after a fenced shell snippet', () => {
+    expect(extractJsonText('Run this first:\n```sh\nnpm ci\n```\nThen the plan:\n{"a":{"b":1}}\nDone.')).toBe('{"a":{"b":1}}');
+  });
+
   it('picks the JSON fence when a shell fence comes first', () => {
     const answer = 'First install:\n```bash\nnpm ci\n```\nThen the plan:\n```json\n{"a":1}\n```';
     expect(extractJsonText(answer)).toBe('{"a":1}');
