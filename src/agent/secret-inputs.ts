@@ -1,4 +1,5 @@
 import type { Plan } from '../planning/schema.js';
+import { isRecord } from '../planning/values.js';
 import { createRedactor, secretInputValues, storedWithoutSecret } from '../store/redact.js';
 
 // A plan's inputs can hold a secret the model never wrote: one the user typed into an edited plan.
@@ -10,20 +11,30 @@ export function withoutSecretInputs(plan: Plan): Plan {
   return redactor.active ? (JSON.parse(JSON.stringify(plan, redactor.replacer)) as Plan) : plan;
 }
 
-/** A revision made from `original` as the model saw it: an input it left as shown (***) gets its value back. */
+/**
+ * A revision made from `original` as the model saw it: what it left as it was shown (a value with *** in
+ * it, in the same place: the same input, field or argument of the step with the same id) gets its value
+ * back. A secret that also appears in plain text (a password "postgres", an image "postgres:16") comes
+ * back there too.
+ */
 export function withSecretInputsOf(revised: Plan, original: Plan): Plan {
-  const kept = original.inputs ?? {};
-  const shown = withoutSecretInputs(original).inputs ?? {};
-  const inputs = revised.inputs;
-  if (!inputs) return revised;
-  const restored = Object.entries(inputs).map(([name, value]): [string, unknown] => [name, shown[name] !== kept[name] && value === shown[name] ? kept[name] : value]);
-  return restored.some(([name, value]) => value !== inputs[name]) ? { ...revised, inputs: Object.fromEntries(restored) } : revised;
+  const redactor = createRedactor(secretInputValues(original.inputs ?? {}));
+  if (!redactor.active) return revised;
+  const restore = (value: unknown, before: unknown): unknown => {
+    if (typeof value === 'string') return typeof before === 'string' && before !== value && redactor.text(before) === value ? before : value;
+    if (Array.isArray(value)) return value.map((item, i) => restore(item, Array.isArray(before) ? before[i] : undefined));
+    if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, restore(item, isRecord(before) ? before[key] : undefined)]));
+    return value;
+  };
+  const steps = new Map(original.steps.map((step) => [step.id, step]));
+  const { steps: _steps, ...rest } = original;
+  return { ...(restore({ ...revised, steps: [] }, { ...rest, steps: [] }) as Plan), steps: revised.steps.map((step) => restore(step, steps.get(step.id)) as Plan['steps'][number]) };
 }
 
 /** Why such a plan does not run, and what to do. */
 export function lostSecretsNotice(names: readonly string[]): string {
   const many = names.length > 1;
-  return `The plan's input${many ? 's' : ''} ${names.join(', ')} ${many ? 'hold secrets, which were' : 'holds a secret, which was'} not kept in the session: press e and write ${many ? 'them' : 'it'} into the plan again, then run it.`;
+  return `The plan's input${many ? 's' : ''} ${names.join(', ')} ${many ? 'were' : 'was'} kept in the session without ${many ? 'their values (they held' : 'its value (it held'} a secret): press e and write ${many ? 'them' : 'it'} into the plan again, then run it.`;
 }
 
 /** The inputs of a plan whose secret values were not kept (a plan reopened from a session): it cannot run as it is. */

@@ -66,7 +66,7 @@ describe('a reopened session whose waiting plan had a secret input', () => {
     const app = await renderChatApp(context, { model: chatModel([]), history });
     await app.waitFor('run? [y/n/e]');
     await app.send('y');
-    await app.waitForText("The plan's input dbPassword holds a secret, which was not kept in the session: press e and write it into the plan again, then run it.");
+    await app.waitForText("The plan's input dbPassword was kept in the session without its value (it held a secret): press e and write it into the plan again, then run it.");
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(app.frame()).not.toContain('✓ approved');
     expect(readdirSync(app.workspace).filter((name) => name.startsWith('marker-'))).toEqual([]);
