@@ -118,7 +118,7 @@ export class ChatSession extends ChatSessionView {
     if (this.run) return this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
     if (!proposal) return;
     const lost = secretInputsLost(proposal.plan);
-    if (lost.length > 0) return this.notice(lostSecretsNotice(lost), 'warning');
+    if (lost.length > 0) return this.notice(lostSecretsNotice(proposal.plan, lost), 'warning');
     let assessment: PolicyAssessment;
     try {
       assessment = assessed ?? (await this.assess(proposal));

@@ -1,6 +1,6 @@
 import type { Plan } from '../planning/schema.js';
 import { isRecord } from '../planning/values.js';
-import { createRedactor, secretInputValues, storedWithoutSecret } from '../store/redact.js';
+import { createRedactor, REDACTED, secretInputValues, storedWithoutSecret } from '../store/redact.js';
 
 // A plan's inputs can hold a secret the model never wrote: one the user typed into an edited plan.
 // The session and the model get the plan with those values as ***; the plan that runs keeps them.
@@ -32,9 +32,12 @@ export function withSecretInputsOf(revised: Plan, original: Plan): Plan {
 }
 
 /** Why such a plan does not run, and what to do. */
-export function lostSecretsNotice(names: readonly string[]): string {
+export function lostSecretsNotice(plan: Plan, names: readonly string[]): string {
   const many = names.length > 1;
-  return `The plan's input${many ? 's' : ''} ${names.join(', ')} ${many ? 'were' : 'was'} kept in the session without ${many ? 'their values (they held' : 'its value (it held'} a secret): press e and write ${many ? 'them' : 'it'} into the plan again, then run it.`;
+  // The secret's text may stand for it elsewhere too (an image "postgres:16" kept as "***:16").
+  const steps = plan.steps.filter((step) => JSON.stringify(step).includes(REDACTED)).map((step) => step.id);
+  const also = steps.length > 0 ? `; *** stands for it in step${steps.length > 1 ? 's' : ''} ${steps.join(', ')} too` : '';
+  return `The plan's input${many ? 's' : ''} ${names.join(', ')} ${many ? 'were' : 'was'} kept in the session without ${many ? 'their values (they held' : 'its value (it held'} a secret)${also}: press e and write ${many ? 'them' : 'it'} into the plan again, then run it.`;
 }
 
 /** The inputs of a plan whose secret values were not kept (a plan reopened from a session): it cannot run as it is. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlanSchema, type Plan } from '../../src/planning/index.js';
-import { secretInputsLost, withoutSecretInputs, withSecretInputsOf } from '../../src/agent/secret-inputs.js';
+import { lostSecretsNotice, secretInputsLost, withoutSecretInputs, withSecretInputsOf } from '../../src/agent/secret-inputs.js';
 
 // A secret input the user wrote into a plan: the model sees ***, and a revision it makes gets the
 // value back wherever it left what it was shown, also where the secret's text appears in plain words.
@@ -39,7 +39,11 @@ describe('secret inputs of a plan the model revises', () => {
     expect(secretInputsLost(back)).toEqual([]);
   });
 
-  it('a plan reopened from the session, its secrets *** there, cannot run as it is: the inputs are named', () => {
-    expect(secretInputsLost(withoutSecretInputs(plan))).toEqual(['dbPassword', 'dbUser']);
+  it('a plan reopened from the session, its secrets *** there, cannot run as it is: the inputs are named, and the steps where *** stands for them', () => {
+    const reopened = withoutSecretInputs(plan);
+    expect(secretInputsLost(reopened)).toEqual(['dbPassword', 'dbUser']);
+    expect(lostSecretsNotice(reopened, ['dbPassword', 'dbUser'])).toBe(
+      "The plan's inputs dbPassword, dbUser were kept in the session without their values (they held a secret); *** stands for it in step db too: press e and write them into the plan again, then run it.",
+    );
   });
 });
