@@ -8,7 +8,7 @@ import { describePlacement, errorMessage, PartialSuccessError, type InvokeTool, 
 import { cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
-import { lostOr, noWorkerTook, pinnedNotTaken, redisOutage, RemoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
+import { lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 
 export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
@@ -336,9 +336,10 @@ export class RemoteSteps {
   private async showWaiting(entry: Outstanding): Promise<void> {
     if (entry.waitingShown) return;
     const workers = await this.workers();
-    if (workers.some((info) => offers(info, entry.labels))) return;
+    // A job for one worker (a rollback where its step ran) waits for that worker alone.
+    if (entry.target ? workers.some((info) => info.name === entry.target) : workers.some((info) => offers(info, entry.labels))) return;
     entry.waitingShown = true;
-    entry.call.onOutput(waitingForWorker(entry.labels, this.lostWorkers.note(entry.call.stepId, entry.call.attempt)), 'stderr');
+    entry.call.onOutput(entry.target ? waitingForPinned(entry.target) : waitingForWorker(entry.labels, this.lostWorkers.note(entry.call.stepId, entry.call.attempt)), 'stderr');
   }
 
   /**
@@ -375,7 +376,7 @@ export class RemoteSteps {
         if (locked !== 0) continue;
       } else if (finishedOn === null) {
         // Said here too: a worker lost a moment ago may still have looked live when the job was added.
-        if (!entry.target) await this.showWaiting(entry);
+        await this.showWaiting(entry);
         if (Date.now() - entry.queuedAt <= this.waitMs) continue;
       }
       const job = await Job.fromId<StepJobData, StepJobResult>(this.queue(entry.queue), entry.id);

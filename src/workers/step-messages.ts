@@ -27,6 +27,11 @@ export function noWorkerTook(waitMs: number, labels: readonly string[], note: st
   return `no worker took it within ${formatWait(waitMs)}: ${waitingForWorker(labels, note)}`;
 }
 
+/** Said while a job for one worker waits for it: only that worker may take it. */
+export function waitingForPinned(worker: string): string {
+  return `${WAITING.replace('a worker', `worker ${worker}`)} (only it may run this; it is not live)`;
+}
+
 /** A job for one worker (a rollback where its step ran, a fan-out's part): no other worker may take it. */
 export function pinnedNotTaken(waitMs: number, worker: string): string {
   return `not taken within ${formatWait(waitMs)}: it runs only on worker ${worker} (where its step ran), which did not take it (is it running?)`;
