@@ -81,4 +81,15 @@ describe('two terminals on one interrupted run', () => {
     expect((await first.result).code).toBe(0);
     expect(readRunFile(home, runId)?.state.status).toBe('cancelled');
   }, 60_000);
+
+  it('ksa status of a live run rolling back after a cancel says it is stopping, not "Cancel it with"', async () => {
+    const { ksa, dir, home, runId } = await startLongRun(sandbox, 'live-stopping', leftovers, { slowRollbackMs: 3000 });
+    const cancel = startKsa(['cancel', runId], { home, cwd: dir, timeoutMs: 30_000 });
+    await eventually(() => (readRunFile(home, runId)?.state.steps.first?.rollbackStartedAt !== undefined ? true : undefined), 10_000);
+    const status = await runKsa(['status', runId], { home, cwd: dir });
+    expect(status.stdout).toContain('Stopping: what it did is being rolled back in its process (ksa run ');
+    expect(status.stdout).not.toContain('Cancel it with');
+    expect((await cancel.result).code).toBe(0);
+    expect((await ksa.result).code).toBe(130);
+  }, 60_000);
 });

@@ -90,7 +90,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     for (const text of tail) writeLine(io.stdout, `    ${plainText(text)}`);
   }
   writeLine(io.stdout);
-  for (const hint of nextSteps(runId, orphaned ? 'interrupted' : status, record.redis, io.env.KSA_REDIS_URL, owner?.command)) writeLine(io.stdout, style.dim(hint));
+  for (const hint of nextSteps(runId, orphaned ? 'interrupted' : status, record.redis, io.env.KSA_REDIS_URL, owner?.command, state.error !== undefined)) writeLine(io.stdout, style.dim(hint));
   return ExitCode.ok;
 }
 
@@ -101,14 +101,16 @@ function workerCell(st: { worker?: string; succeededOn?: Record<string, unknown>
   return st.worker === undefined ? succeeded : `${st.worker} (${succeeded})`;
 }
 
-function nextSteps(runId: string, status: string, redis: string | undefined, configured: string | undefined, ownerCommand: string | undefined): string[] {
+function nextSteps(runId: string, status: string, redis: string | undefined, configured: string | undefined, ownerCommand: string | undefined, stopping: boolean): string[] {
   // Its jobs are in that Redis: resume collects them there, and cancel stops them there.
   const where = redis ? redisFlagHint(redis, configured) : '';
   const resume = `ksa resume ${runId}${where}`;
   if (status === 'interrupted') return [`The process running it is gone. Continue with: ${resume}   or undo what it did with: ksa cancel ${runId}${where}`];
   if (status === 'paused') return [`Continue with: ${resume}`];
-  // Already being cancelled: telling its user to cancel it would send them round in a circle.
+  // Already being cancelled (by ksa cancel, or stopping in its own process): telling its user to cancel it would
+  // send them round in a circle.
   if (status === 'running' && ownerCommand?.startsWith('ksa cancel')) return [`Being cancelled (${ownerCommand}): what it did is being rolled back; wait for it.`];
+  if (status === 'running' && stopping) return [`Stopping: what it did is being rolled back in its process (${ownerCommand ?? 'its owner'}); wait for it.`];
   if (status === 'running') return [`Cancel it with: ksa cancel ${runId}`];
   return [];
 }
