@@ -70,6 +70,8 @@ export class StepWorker {
   private leaving = false;
   /** Stopped at once: what still runs is killed and handed back, not failed by itself. */
   private abandoning = false;
+  /** What must end before a handed-back step is given back (its containers removed): its retry would race them. */
+  private handedBackAfter: Promise<unknown> = Promise.resolve();
   private readonly waiting: (() => void)[] = [];
   readonly startedAt = new Date().toISOString();
 
@@ -137,9 +139,10 @@ export class StepWorker {
   }
 
   /** Finishes what runs (or, with `now`, abandons it to be detected as lost) and leaves the registry. */
-  async stop({ now = false }: { now?: boolean } = {}): Promise<void> {
+  async stop({ now = false, handedBackAfter }: { now?: boolean; handedBackAfter?: Promise<unknown> } = {}): Promise<void> {
     this.leaving = true;
     this.abandoning ||= now;
+    if (handedBackAfter) this.handedBackAfter = handedBackAfter;
     const closing = Promise.all(this.workers.map((worker) => worker.close(now).catch(() => {}))).then(() => this.heartbeat?.stop());
     // The steps that run finish first (unless `now`). What is left, BullMQ's reads and leaving the registry, a
     // Redis that went away never answers: bounded, then the connections are dropped.
@@ -224,6 +227,7 @@ export class StepWorker {
     } catch (error) {
       // Stopped at once, its process tree killed: not the step's failure, and not an OOM kill to look for.
       const message = this.abandoning ? `attempt handed back: worker ${this.options.name} was stopped at once` : signal?.aborted ? `cancelled on worker ${this.options.name}` : redact(workerError(error, this.options.name));
+      if (this.abandoning) await settledWithin(this.handedBackAfter, STOP_GRACE_MS);
       done(false, message);
       // Never retried by BullMQ: the coordinator applies the step's retry policy.
       throw new UnrecoverableError(message);

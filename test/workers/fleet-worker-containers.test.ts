@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startKsa } from '../helpers/cli.js';
+import { eventsOf, eventually, parseNdjson, startKsa } from '../helpers/cli.js';
 import { buildSleepImage, containerExists, containerRunning, PODMAN_MISSING, removeContainers } from '../helpers/containers.js';
 import { fleetScenarios, startWorker } from '../helpers/fleet.js';
 
@@ -76,6 +76,44 @@ describe.skipIf(PODMAN_MISSING)('workers: the container a killed worker left run
     expect(worker.stdout()).toContain(`removed 1 container the stopped steps had started: ${name}`);
     expect(worker.stdout()).not.toContain('lost the connection to Redis');
     expect(existsSync(record)).toBe(false);
+    run.kill('SIGKILL');
+    await run.result;
+  }, 120_000);
+
+  it('a worker stopped at once hands its step back only once its container is gone: the retry on another worker gets the name', async () => {
+    const name = `ksa-test-worker-${suffix}-handback`;
+    names.push(name);
+    const { redis, dir, home, workers } = await fleet.setup('handback', []);
+    // Removing a container takes a moment on a busy host: a podman whose rm is slow makes the race plain.
+    const slow = path.join(dir, 'slow-podman');
+    mkdirSync(slow);
+    const real = spawnSync('sh', ['-c', 'command -v podman'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(path.join(slow, 'podman'), `#!/bin/sh\ncase " $* " in *" rm "*) sleep 1.5 ;; esac\nexec ${real} "$@"\n`);
+    chmodSync(path.join(slow, 'podman'), 0o755);
+    for (const worker of ['box-1', 'box-2']) workers.set(worker, await startWorker(redis.url, worker, { cwd: dir, home, env: { PATH: `${slow}:${process.env.PATH}` } }));
+    const planFile = await fleet.sandbox.writePlan('handback/plan.yaml', `goal: Handed back with its container
+steps:
+  - id: fg
+    tool: podman
+    args: { args: [run, --rm, --name, ${name}, ${IMAGE}, /bin/sleep, "600"] }
+    retry: { maxAttempts: 2, initialDelayMs: 0 }
+`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 90_000 });
+    await eventually(() => (containerRunning(name) ? true : undefined), 30_000, 100);
+    const startedOn = (attempt: number) => (eventsOf(parseNdjson(run.stdout()), 'step_started') as unknown as { attempt: number; worker?: string }[]).find((event) => event.attempt === attempt)?.worker;
+    const first = await eventually(() => startedOn(1), 20_000);
+    const idOf = () => spawnSync('podman', ['container', 'inspect', '--format', '{{.Id}}', name], { encoding: 'utf8' }).stdout.trim();
+    const firstId = idOf();
+    const worker = workers.get(first)!;
+    worker.kill('SIGINT');
+    await worker.waitForOutput((stdout) => stdout.includes('again to stop at once'), 10_000);
+    worker.kill('SIGINT');
+    await worker.result;
+    const other = first === 'box-1' ? 'box-2' : 'box-1';
+    expect(await eventually(() => startedOn(2), 30_000)).toBe(other);
+    // The retry runs a new container under the name: not refused it by the one being removed.
+    await eventually(() => (containerRunning(name) && idOf() !== firstId ? true : undefined), 30_000, 100);
+    expect(run.stdout()).not.toContain('already in use');
     run.kill('SIGKILL');
     await run.result;
   }, 120_000);

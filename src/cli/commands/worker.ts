@@ -109,11 +109,12 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
       // The steps' own clean-up must not drop a container from the record before it is gone.
       stopRecordingContainers();
       const containers = trackedContainers();
-      // Stopping first: the steps killed next are handed back, not failed as "killed by SIGKILL".
-      const stopping = worker.stop({ now: true });
-      killAllProcessGroups('SIGKILL');
       // What is not removed in time stays recorded: the next worker of this name removes it.
       const removing = removeStoppedContainers(containers, { done: (what, count, text) => log({ type: 'containers_removed', [what]: count }, `ksa worker ${name}: ${text}`), warn }).then(recordStarted);
+      // Stopping before the kill: the steps killed are handed back (not failed as "killed by SIGKILL"), once
+      // their containers are gone, or their retries elsewhere would find the names taken.
+      const stopping = worker.stop({ now: true, handedBackAfter: removing });
+      killAllProcessGroups('SIGKILL');
       void Promise.all([stopping, removing]).finally(() => finish(code, true));
     };
     const finish = (code: ExitCodeValue, keepContainers = false) => {
