@@ -54,7 +54,7 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
     if (facts.length > 0) lines.push(`${indent}${style.dim(visible(facts.join(' · ')))}`);
     if (step.when !== undefined && step.type !== 'condition') lines.push(`${indent}${style.dim(`when: ${visible(step.when)}`)}`);
     if (step.type !== 'llm_query' && step.type !== 'condition' && (step.runsOn ?? plan.runsOn) !== undefined) {
-      lines.push(`${indent}${style.dim(`runs on ${describePlacement(placementOf(step, plan))} (with --redis)`)}`);
+      lines.push(`${indent}${style.dim(`runs on ${describePlacement(placementOf(step, plan))} (with workers)`)}`);
     }
     if (step.type !== 'llm_query' && step.type !== 'condition' && step.rollback) {
       const [first = '', ...rest] = visible(tools.describe(step.rollback.tool, step.rollback.args)).trimEnd().split('\n');

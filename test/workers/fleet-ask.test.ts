@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { agentCliFor } from '../helpers/agent-cli.js';
+import { agentCliFor, FAKE_KEY } from '../helpers/agent-cli.js';
 import { planReply } from '../helpers/fake-openai-server.js';
-import { describeResult } from '../helpers/cli.js';
+import { describeResult, startKsa } from '../helpers/cli.js';
 import { ksaJson, type StatusDoc } from '../helpers/durable.js';
 import { sharedFleet } from '../helpers/fleet.js';
 
@@ -32,5 +32,22 @@ describe('ksa ask --yes with workers', () => {
     const { run } = JSON.parse(result.stdout) as { run: { runId: string } };
     const status = await ksaJson<StatusDoc & { steps: { id: string; worker?: string }[] }>(['status', run.runId], { home: cli.sandbox.home });
     expect(status.steps.map((step) => [step.id, step.worker])).toEqual([['migrate', 'ask-db-1']]);
+  });
+
+  it('says where the steps run, and warns of labels no live worker offers, before it runs (as ksa run does)', async (context) => {
+    const cli = await agentCliFor(context);
+    const gpu = { goal: 'Train', steps: [{ id: 'train', tool: 'shell', runsOn: ['gpu'], args: { command: 'echo train' } }] };
+    cli.server.enqueue({ text: 'Planning.', toolCalls: [{ name: 'propose_plan', arguments: { goal: 'train' } }] }, planReply(gpu), { text: 'Plan ready.' });
+    const ask = startKsa(['ask', '--yes', 'train the model'], {
+      home: cli.sandbox.home,
+      cwd: cli.sandbox.dir,
+      env: { OPENAI_BASE_URL: cli.server.baseURL, OPENAI_API_KEY: FAKE_KEY, KSA_MODEL: 'fake-model', KSA_REDIS_URL: fleet.redis.url },
+      timeoutMs: 30_000,
+    });
+    await ask.waitForOutput((_stdout, stderr) => stderr.includes('ksa: warning: no live worker offers labels gpu (steps: train); they will wait for one'), 20_000);
+    expect(ask.stderr()).toContain('train runs on a worker with labels gpu (none live)');
+    expect(ask.stdout()).toContain('runs on a worker (labels: gpu) (with workers)');
+    ask.kill('SIGINT');
+    await ask.result;
   });
 });

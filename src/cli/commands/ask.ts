@@ -36,7 +36,7 @@ import type { Policy } from '../../policy/rules/index.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { planOutputFormat } from '../plan-output-format.js';
 import { openWorkers, toModelError, type ApprovalGrant } from '../../agent/index.js';
-import { redisUrlFor, runWorkers } from '../remote-run.js';
+import { planCardWorkers, redisUrlFor, runWorkers } from '../remote-run.js';
 import { workspaceOption } from '../workspace-option.js';
 import type { PlanRisk } from '../../policy/index.js';
 
@@ -133,6 +133,13 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       const runs = flags.yes === true || assessment.decision.decision === 'allow';
       if (!flags.json && (turn.proposal || runs)) showProposal(io, style, tools, candidate, assessment.risk, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
       if (runs) {
+        // With workers (KSA_REDIS_URL, config.json): where its steps run, and labels no live worker offers, as ksa run says.
+        const redisUrl = await redisUrlFor(io, undefined, stores.home);
+        if (redisUrl && !flags.json) {
+          const { lines, warnings } = await planCardWorkers(redisUrl, candidate.plan, tools.catalog());
+          for (const line of lines) writeLine(io.stderr, style.dim(`  ${line}`));
+          for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
+        }
         const { approval } = await approvePlan(io, { ...flags, plan: candidate.plan, inputs: {}, assessment, question: '', command: 'ksa ask', style });
         if (approval) {
           approved = candidate;
