@@ -121,21 +121,26 @@ export class Execution extends ExecutionBase {
     const st = this.stepStates[i]!;
     const id = step.id;
     const attempt = ++st.attempts;
-    const startMs = this.clock.now();
+    let startMs = this.clock.now();
     st.status = 'running';
     // Its first attempt, or the first of a new go after a rollback undid it (resume).
+    const startsGo = st.startedAt === undefined;
     st.startedAt ??= this.iso(startMs);
     delete st.worker;
     delete st.retryAt;
     this.running++;
 
-    // A step placed on workers is announced when a worker takes it, with the worker's name, or when it
-    // says it waits for one: its lines follow its start, and its duration counts the wait.
+    // A step placed on workers is announced when a worker takes it (or says it waits for one): its lines follow
+    // its start. Its duration, like its timeout, counts from when a worker took it, not its wait in the queue.
     const placement = step.type === 'llm_query' || step.type === 'condition' ? undefined : this.options.placeStep?.(step);
     let announced = false;
     let ended = false;
     const announce = (worker?: string) => {
       if (ended || this.finished) return;
+      if (worker !== undefined && placement && st.worker === undefined) {
+        startMs = this.clock.now();
+        if (startsGo) st.startedAt = this.iso(startMs);
+      }
       if (worker !== undefined) st.worker = worker;
       if (announced) return;
       announced = true;

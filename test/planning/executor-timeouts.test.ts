@@ -142,5 +142,9 @@ describe('executor: per-attempt timeout', () => {
     expect(state.steps.hangs!.error).toMatch(/timed out after 150 ms/);
     // Taken at 300 + 200 = 500, timed out 150 ms later.
     expect(h.at(h.of('step_failed')[0]!)).toBe(650);
+    // Their durations, like their timeouts, count from when a worker took them: one answer everywhere.
+    expect(h.of('step_succeeded')[0]!.durationMs).toBe(100);
+    expect(h.of('step_failed')[0]!.durationMs).toBe(150);
+    expect(Date.parse(state.steps.quick!.startedAt!) - clock.epochMs).toBe(200);
   });
 });
