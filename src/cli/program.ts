@@ -131,6 +131,8 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .option('--allow-destroy', 'let --yes approve destroy steps too')
     .option('-o, --output <file>', 'save a proposed plan: YAML, or JSON for a .json file (run it later with ksa run <file>)')
     .option('--workspace <dir>', 'the folder to deploy from (default: the current one)')
+    .option('--redis <url>', 'send the steps of a plan run with --yes to workers through this Redis (or KSA_REDIS_URL, or "redis" in config.json)')
+    .option('--worker-wait <duration>', 'how long a step waits for a worker with its labels (default 5m)')
     .action(async (message: string, flags) => setExit(await (await import('./commands/ask.js')).askCommand(io, message, flags)));
 
   program

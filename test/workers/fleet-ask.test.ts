@@ -38,7 +38,7 @@ describe('ksa ask --yes with workers', () => {
     const cli = await agentCliFor(context);
     const gpu = { goal: 'Train', steps: [{ id: 'train', tool: 'shell', runsOn: ['gpu'], args: { command: 'echo train' } }] };
     cli.server.enqueue({ text: 'Planning.', toolCalls: [{ name: 'propose_plan', arguments: { goal: 'train' } }] }, planReply(gpu), { text: 'Plan ready.' });
-    const ask = startKsa(['ask', '--yes', 'train the model'], {
+    const ask = startKsa(['ask', '--yes', '--worker-wait', '2s', 'train the model'], {
       home: cli.sandbox.home,
       cwd: cli.sandbox.dir,
       env: { OPENAI_BASE_URL: cli.server.baseURL, OPENAI_API_KEY: FAKE_KEY, KSA_MODEL: 'fake-model', KSA_REDIS_URL: fleet.redis.url },
@@ -47,7 +47,17 @@ describe('ksa ask --yes with workers', () => {
     await ask.waitForOutput((_stdout, stderr) => stderr.includes('ksa: warning: no live worker offers labels gpu (steps: train); they will wait for one'), 20_000);
     expect(ask.stderr()).toContain('train runs on a worker with labels gpu (none live)');
     expect(ask.stdout()).toContain('runs on a worker (labels: gpu) (with workers)');
-    ask.kill('SIGINT');
-    await ask.result;
+    // --worker-wait bounds the wait, as for ksa run.
+    const result = await ask.result;
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stdout + result.stderr).toContain('no worker took it within 2s: waiting for a worker (labels: gpu)');
+  });
+
+  it('a --worker-wait that is no duration is a usage error before the model is asked', async (context) => {
+    const cli = await agentCliFor(context);
+    const result = await cli.ksa(['ask', '--yes', '--worker-wait', 'soon', 'train the model']);
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toMatch(/^ksa: --worker-wait/m);
+    expect(cli.server.requests).toHaveLength(0);
   });
 });

@@ -36,11 +36,12 @@ import type { Policy } from '../../policy/rules/index.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { planOutputFormat } from '../plan-output-format.js';
 import { openWorkers, toModelError, type ApprovalGrant } from '../../agent/index.js';
-import { planCardWorkers, redisUrlFor, runWorkers } from '../remote-run.js';
+import { planCardWorkers, redisUrlFor, runWorkers, type RemoteFlags } from '../remote-run.js';
 import { workspaceOption } from '../workspace-option.js';
+import { parseDuration } from '../options.js';
 import type { PlanRisk } from '../../policy/index.js';
 
-export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string; approve?: string; allowDestroy?: boolean };
+export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string; approve?: string; allowDestroy?: boolean } & RemoteFlags;
 
 /**
  * One non-interactive chat turn: the answer is printed, a proposed plan is
@@ -48,6 +49,8 @@ export type AskFlags = { continue?: boolean; session?: string; json?: boolean; y
  * case it runs here and its reflection comes back into the session.
  */
 export async function askCommand(io: CliIO, message: string, flags: AskFlags): Promise<ExitCodeValue> {
+  // A bad value is a usage error now, not once the model has answered.
+  parseDuration(flags.workerWait, '--worker-wait');
   if (!message.trim()) throw new CliError({ message: 'the message is empty; e.g. ksa ask "deploy ./shop on port 8080"' });
   checkSessionFlags(flags);
   const mode = parseApprovalMode(flags.approve);
@@ -134,7 +137,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       if (!flags.json && (turn.proposal || runs)) showProposal(io, style, tools, candidate, assessment.risk, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
       if (runs) {
         // With workers (KSA_REDIS_URL, config.json): where its steps run, and labels no live worker offers, as ksa run says.
-        const redisUrl = await redisUrlFor(io, undefined, stores.home);
+        const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
         if (redisUrl && !flags.json) {
           const { lines, warnings } = await planCardWorkers(redisUrl, candidate.plan, tools.catalog());
           for (const line of lines) writeLine(io.stderr, style.dim(`  ${line}`));
@@ -148,7 +151,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       }
     }
     if (approved && grant) {
-      const outcome = await runApproved(io, { stores, cli, tools, conversation, proposal: approved, workspace, json: flags.json === true, style, grant, policy });
+      const outcome = await runApproved(io, { stores, cli, tools, conversation, proposal: approved, workspace, json: flags.json === true, style, grant, policy, remote: { redis: flags.redis, workerWait: flags.workerWait } });
       run = outcome.run;
       exitCode = outcome.exitCode;
     }
@@ -237,14 +240,15 @@ type RunApprovedOptions = {
   readonly style: Styler;
   readonly grant: ApprovalGrant;
   readonly policy: Policy;
+  readonly remote: RemoteFlags;
 };
 
 /** --yes: the user approved on the command line. Run, then reflect into the session. */
 async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ exitCode: ExitCodeValue; run: { runId: string; status: string; reflection: Reflection } }> {
   const { stores, conversation, proposal, cli } = options;
   // A Redis configured (KSA_REDIS_URL, config.json) sends the steps to workers, as the chat and ksa run do.
-  const redisUrl = await redisUrlFor(io, undefined, stores.home);
-  const workers = redisUrl ? runWorkers(redisUrl, options.tools.catalog()) : undefined;
+  const redisUrl = await redisUrlFor(io, options.remote.redis, stores.home);
+  const workers = redisUrl ? runWorkers(redisUrl, options.tools.catalog(), { workerWait: options.remote.workerWait }) : undefined;
   await workers?.check();
   const deps = { runs: stores.runs, conversation, workspace: options.workspace, model: cli.model, modelConfig: cli.config, newRunId, ...(workers ? { workers } : {}) };
   const run = await openApprovedRun(deps, proposal, `ksa ask (session ${conversation.id})`, options.grant, options.tools);
