@@ -119,7 +119,7 @@ async function generatePlan(request: (context: string) => string, options: Plann
         candidate = result.output;
       } catch (error) {
         if (!NoOutputGeneratedError.isInstance(error)) throw error;
-        candidate = parseJson(result.text);
+        candidate = parseJson(result.text, result.finishReason);
       }
       return { text: result.text, candidate, cutOff: result.finishReason === 'length' };
     } catch (error) {
@@ -127,7 +127,7 @@ async function generatePlan(request: (context: string) => string, options: Plann
       if (!NoObjectGeneratedError.isInstance(error)) throw error;
       totalTokens += error.usage?.totalTokens ?? 0;
       const text = error.text ?? '';
-      return { text, candidate: parseJson(text), cutOff: error.finishReason === 'length' };
+      return { text, candidate: parseJson(text, error.finishReason), cutOff: error.finishReason === 'length' };
     }
   };
 
@@ -160,12 +160,14 @@ async function generatePlan(request: (context: string) => string, options: Plann
 
 type NotJson = { readonly notJson: string };
 
-function parseJson(text: string): unknown {
+function parseJson(text: string, finishReason?: string): unknown {
   const body = extractJsonText(text);
   try {
     return JSON.parse(body);
   } catch (error) {
-    return { notJson: body ? (error as Error).message : 'the answer was empty' } satisfies NotJson;
+    // A model that calls a function instead of writing the plan leaves the text empty: said, so it can do otherwise.
+    const empty = finishReason === 'tool-calls' ? 'the answer was a function call, not text: write the plan itself as the answer, as JSON' : 'the answer was empty';
+    return { notJson: body ? (error as Error).message : empty } satisfies NotJson;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractJsonText, planGoal, revisePlan, withJsonExtraction } from '../../src/agent/index.js';
-import { lastUserPrompt, promptText, scriptedModel } from '../helpers/mock-model.js';
+import { lastUserPrompt, promptText, scriptedModel, textAnswer } from '../helpers/mock-model.js';
+import { MockLanguageModelV4 } from 'ai/test';
 import { json, parsed, tools, VALID_PLAN } from '../helpers/agent-fixtures.js';
 
 // What local models really answer: JSON in ``` fences, a sentence around it,
@@ -63,6 +64,18 @@ describe('planGoal with fences, prose and non-plan answers', () => {
     const result = await planGoal('build', { model, tools });
     expect(result.repairs[0]).toEqual(['the answer is not valid JSON (the answer was empty); answer with one JSON object and nothing else']);
     expect(JSON.stringify(model.doGenerateCalls[1]!.prompt)).toContain('(empty answer)');
+  });
+
+  it('an answer that is a function call (no text) is said to be one, so the model writes the plan instead', async () => {
+    let call = 0;
+    const model = new MockLanguageModelV4({
+      doGenerate: async () =>
+        call++ === 0
+          ? { content: [{ type: 'tool-call', toolCallId: 'c1', toolName: 'plan', input: JSON.stringify(VALID_PLAN) }], finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage: textAnswer('').usage, warnings: [] }
+          : textAnswer(json(VALID_PLAN)),
+    });
+    const result = await planGoal('build', { model, tools });
+    expect(result.repairs[0]).toEqual(['the answer is not valid JSON (the answer was a function call, not text: write the plan itself as the answer, as JSON); answer with one JSON object and nothing else']);
   });
 
   it('JSON that fails the schema (NoObjectGeneratedError) is validated by ksa, so problems name their paths', async () => {
