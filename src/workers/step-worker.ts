@@ -61,6 +61,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class StepWorker {
   private readonly workers: Worker[] = [];
   private readonly running = new Map<string, AbortController | undefined>();
+  /** The Redis key of each running job: a Redis restarted without its data no longer has it. */
+  private readonly jobKeys = new Map<string, string>();
   private subscriber: Redis | undefined;
   private cancelPoll: NodeJS.Timeout | undefined;
   private client: Redis | undefined;
@@ -158,13 +160,18 @@ export class StepWorker {
     for (const worker of this.workers) worker.cancelJob(jobId, 'cancelled by the coordinator');
   }
 
+  /**
+   * Stops the running jobs the coordinator cancelled, and those Redis no longer has (restarted without its
+   * data): the coordinator counts such an attempt as lost and retries it, which must not run beside it.
+   */
   private async stopMarkedJobs(): Promise<void> {
     const client = this.client;
     if (this.running.size === 0 || client?.status !== 'ready') return;
     const ids = [...this.running.keys()];
     const marks = await Promise.all(ids.map((id) => client.exists(cancelledKey(id)))).catch(() => []);
+    const kept = await Promise.all(ids.map((id) => (this.jobKeys.has(id) ? client.exists(this.jobKeys.get(id)!) : 1))).catch(() => []);
     ids.forEach((id, i) => {
-      if (marks[i]) this.cancelJob(id);
+      if (marks[i] || kept[i] === 0) this.cancelJob(id);
     });
   }
 
@@ -193,6 +200,7 @@ export class StepWorker {
     await this.acquire();
     const started = performance.now();
     this.running.set(jobId, undefined);
+    this.jobKeys.set(jobId, `${job.queueQualifiedName}:${jobId}`);
     let pending: { line: string; stream: 'stdout' | 'stderr' }[] = [];
     let flushTimer: NodeJS.Timeout | undefined;
     const flush = () => {
@@ -240,6 +248,7 @@ export class StepWorker {
         await settledWithin(job.updateData({ ...rest, args: redactedCopy(data.args, redactor.replacer) as Record<string, unknown> }), SCRUB_GRACE_MS);
       }
       this.running.delete(jobId);
+      this.jobKeys.delete(jobId);
       this.release();
     }
   }

@@ -166,14 +166,14 @@ steps:
 });
 
 describe('workers: Redis restarted mid-run', () => {
-  it('coordinator and worker reconnect; the attempt whose job Redis lost is retried under its policy; every step succeeds once', async () => {
+  it('coordinator and worker reconnect; the attempt whose job Redis lost is stopped on its worker and retried under its policy; every step succeeds once', async () => {
     const { redis, dir, home, workers } = await fleet.setup('redis-restart', ['w-r']);
     const planFile = await fleet.sandbox.writePlan('redis-restart/plan.yaml', `goal: Survive a Redis restart
 steps:
   - id: a
     tool: shell
     retry: { maxAttempts: 3, initialDelayMs: 200 }
-    args: { command: "echo a-start >> started.log; sleep 1.5; echo a >> ran.log" }
+    args: { command: "echo a-start >> started.log; sleep 5; echo a >> ran.log" }
   - id: b
     tool: shell
     dependsOn: [a]
@@ -194,6 +194,9 @@ steps:
     expect(retried.length).toBeGreaterThanOrEqual(1);
     expect(retried[0]!.error).toMatch(/attempt lost/);
     expect(lineCounts(dir).get('b')).toBe(1);
+    // The lost attempt was stopped on its worker once Redis was back without its job: it did not finish beside its retry.
+    expect(lineCounts(dir, 'started.log').get('a-start')).toBeGreaterThanOrEqual(2);
+    expect(lineCounts(dir).get('a')).toBe(1);
     // The worker says why it took nothing for a while.
     const shown = redis.url.replace(/\/+$/, '');
     await workers.get('w-r')!.waitForOutput((stdout) => stdout.includes(`connected to Redis at ${shown} again`), 10_000);
