@@ -33,8 +33,8 @@ export type RunWorkers = {
   check(): Promise<void>;
   /** `reattach`: a resumed run takes the results of the jobs its steps already have. */
   open(runId: string, plan: Plan, reattach: boolean): Promise<OpenedRemote>;
-  /** Stops what a stopped run's rollbacks still do on workers: said (what was stopped) and warnings (what would not stop). */
-  stopRollbacks(runId: string): Promise<{ said: readonly string[]; warnings: readonly string[] }>;
+  /** Stops what a stopped run's rollbacks (begun, by its `state`) still do on workers: said (what was stopped) and warnings (what would not stop). */
+  stopRollbacks(runId: string, state: Pick<RunState, 'steps'>): Promise<{ said: readonly string[]; warnings: readonly string[] }>;
 };
 
 /** Who approved a chat's plan (`user@host`, `--yes` or `policy`), in which mode. */
@@ -123,8 +123,8 @@ export async function startChatRun(
  */
 export async function openWorkers(workers: RunWorkers, run: OpenRun, resumed: boolean, hooks: { onNotice?: (message: string) => void; onWarning?: (message: string) => void }): Promise<OpenedRemote> {
   try {
-    if (resumed && Object.values(run.record.state.steps).some((st) => st.rollbackStartedAt !== undefined)) {
-      const { said, warnings } = await workers.stopRollbacks(run.runId);
+    if (resumed) {
+      const { said, warnings } = await workers.stopRollbacks(run.runId, run.record.state);
       for (const line of said) hooks.onNotice?.(`${line[0]!.toUpperCase()}${line.slice(1)}.`);
       for (const line of warnings) hooks.onWarning?.(`${line[0]!.toUpperCase()}${line.slice(1)}.`);
     }

@@ -5,6 +5,7 @@ import { isRecord } from '../planning/values.js';
 import { recordedRedisUrl } from '../workers/redis-url.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { ToolCatalog } from '../planning/validate.js';
+import type { RunState } from '../planning/state.js';
 import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
 import type { WorkerInfo } from '../workers/index.js';
 import { CliError } from './errors.js';
@@ -71,15 +72,17 @@ export function runWorkers(url: string, tools: ToolCatalog, flags: RemoteFlags =
     redis: recordedRedisUrl(url),
     check: async () => void (await checkedTarget(url)),
     open: (runId, plan, reattach) => openRemote(url, runId, plan, tools, { ...flags, reattach }),
-    stopRollbacks: (runId) => stopEarlierRollbacks(url, runId),
+    stopRollbacks: (runId, state) => stopEarlierRollbacks(url, runId, state),
   };
 }
 
 /**
  * Stops the rollbacks of a stopped run still queued or running on workers, and waits for them to end: one
  * left running would undo a step as its resume runs it again. Says what it did, in lines for the user.
+ * A run none of whose rollbacks had begun (`state`, as the resume took it over) has none: Redis is not asked.
  */
-export async function stopEarlierRollbacks(url: string, runId: string): Promise<{ said: string[]; warnings: string[] }> {
+export async function stopEarlierRollbacks(url: string, runId: string, state: Pick<RunState, 'steps'>): Promise<{ said: string[]; warnings: string[] }> {
+  if (!Object.values(state.steps).some((st) => st.rollbackStartedAt !== undefined)) return { said: [], warnings: [] };
   const { cancelRunJobs, isRollbackJobId } = await import('../workers/index.js');
   const { removed, stopped, stillRunning } = await cancelRunJobs(await checkedTarget(url), runId, { only: isRollbackJobId });
   const ended = [...removed, ...stopped.map((job) => job.id)].filter((id) => !stillRunning.includes(id));

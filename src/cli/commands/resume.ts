@@ -1,4 +1,4 @@
-import { doneStepIds, isFinished, rollbackBegun, rollbackStandsAlone, undoneSteps, type Step, type StepState } from '../../planning/index.js';
+import { doneStepIds, isFinished, rollbackBegun, rollbackStandsAlone, undoneSteps, type RunState, type Step, type StepState } from '../../planning/index.js';
 import { nextAttemptText } from '../../tui/paused-text.js';
 import { ownerName, runDir, secretValues, storedWithoutSecret, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -109,7 +109,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     throw error;
   }
   // A rollback its predecessor had under way on a worker would go on undoing the step as it runs again.
-  if (redisUrl && Object.values(record.state.steps).some((st) => st.rollbackStartedAt !== undefined)) await stopRollbacksOnWorkers(io, redisUrl, runId);
+  if (redisUrl) await stopRollbacksOnWorkers(io, redisUrl, run);
   // Steps its predecessor sent to workers are collected by their job ids, not run again.
   const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan: record.plan, tools: registry.catalog(), flags: { ...flags, reattach: true } }, (remote) =>
     runSession(io, { run, remote, registry, env: allowedEnvironment(io, record.allowedEnv), inputs, maxParallel, json: flags.json === true, mode: 'resume', queryModel, policy }),
@@ -118,8 +118,8 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
 }
 
 /** Stops the rollbacks of the run still queued or running on workers (the stopped run's), and waits for them to end. */
-async function stopRollbacksOnWorkers(io: CliIO, url: string, runId: string): Promise<void> {
-  const { said, warnings } = await stopEarlierRollbacks(url, runId);
+async function stopRollbacksOnWorkers(io: CliIO, url: string, run: { readonly runId: string; readonly record: { readonly state: Pick<RunState, 'steps'> } }): Promise<void> {
+  const { said, warnings } = await stopEarlierRollbacks(url, run.runId, run.record.state);
   for (const line of said) writeLine(io.stderr, `ksa: ${line}`);
   for (const line of warnings) writeLine(io.stderr, `ksa: warning: ${line}`);
 }
