@@ -130,6 +130,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     }
     let approved: ProposedPlan | undefined;
     let grant: ApprovalGrant | undefined;
+    let redisUrl: string | undefined;
     if (candidate) {
       // A denied plan (the policy changed since it was proposed) is refused, --yes or not: exit 2.
       const assessment = await assessOrRefuse(candidate.plan, policy, mode, tools, `plan ${candidate.planId}`);
@@ -137,7 +138,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       if (!flags.json && (turn.proposal || runs)) showProposal(io, style, tools, candidate, assessment.risk, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
       if (runs) {
         // With workers (KSA_REDIS_URL, config.json): where its steps run, and labels no live worker offers, as ksa run says.
-        const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
+        redisUrl = await redisUrlFor(io, flags.redis, stores.home);
         if (redisUrl && !flags.json) {
           const { lines, warnings } = await planCardWorkers(redisUrl, candidate.plan, tools.catalog());
           for (const line of lines) writeLine(io.stderr, style.dim(`  ${line}`));
@@ -151,7 +152,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       }
     }
     if (approved && grant) {
-      const outcome = await runApproved(io, { stores, cli, tools, conversation, proposal: approved, workspace, json: flags.json === true, style, grant, policy, remote: { redis: flags.redis, workerWait: flags.workerWait } });
+      const outcome = await runApproved(io, { stores, cli, tools, conversation, proposal: approved, workspace, json: flags.json === true, style, grant, policy, remote: { url: redisUrl, workerWait: flags.workerWait } });
       run = outcome.run;
       exitCode = outcome.exitCode;
     }
@@ -240,15 +241,16 @@ type RunApprovedOptions = {
   readonly style: Styler;
   readonly grant: ApprovalGrant;
   readonly policy: Policy;
-  readonly remote: RemoteFlags;
+  /** The Redis its steps go to workers through (none: they run here), and how long a step waits for one. */
+  readonly remote: { readonly url: string | undefined; readonly workerWait: string | undefined };
 };
 
 /** --yes: the user approved on the command line. Run, then reflect into the session. */
 async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ exitCode: ExitCodeValue; run: { runId: string; status: string; reflection: Reflection } }> {
   const { stores, conversation, proposal, cli } = options;
-  // A Redis configured (KSA_REDIS_URL, config.json) sends the steps to workers, as the chat and ksa run do.
-  const redisUrl = await redisUrlFor(io, options.remote.redis, stores.home);
-  const workers = redisUrl ? runWorkers(redisUrl, options.tools.catalog(), { workerWait: options.remote.workerWait }) : undefined;
+  // A Redis configured (--redis, KSA_REDIS_URL, config.json) sends the steps to workers, as the chat and ksa run do.
+  const { url, workerWait } = options.remote;
+  const workers = url ? runWorkers(url, options.tools.catalog(), { workerWait }) : undefined;
   await workers?.check();
   const deps = { runs: stores.runs, conversation, workspace: options.workspace, model: cli.model, modelConfig: cli.config, newRunId, ...(workers ? { workers } : {}) };
   const run = await openApprovedRun(deps, proposal, `ksa ask (session ${conversation.id})`, options.grant, options.tools);
