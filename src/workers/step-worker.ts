@@ -60,9 +60,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class StepWorker {
   private readonly workers: Worker[] = [];
-  private readonly running = new Map<string, AbortController | undefined>();
-  /** The Redis key of each running job: a Redis restarted without its data no longer has it. */
-  private readonly jobKeys = new Map<string, string>();
+  /** The running jobs, by id, with their Redis keys: a Redis restarted without its data no longer has them. */
+  private readonly running = new Map<string, string>();
   private subscriber: Redis | undefined;
   private cancelPoll: NodeJS.Timeout | undefined;
   private client: Redis | undefined;
@@ -169,7 +168,7 @@ export class StepWorker {
     if (this.running.size === 0 || client?.status !== 'ready') return;
     const ids = [...this.running.keys()];
     const marks = await Promise.all(ids.map((id) => client.exists(cancelledKey(id)))).catch(() => []);
-    const kept = await Promise.all(ids.map((id) => (this.jobKeys.has(id) ? client.exists(this.jobKeys.get(id)!) : 1))).catch(() => []);
+    const kept = await Promise.all(ids.map((id) => client.exists(this.running.get(id)!))).catch(() => []);
     ids.forEach((id, i) => {
       if (marks[i] || kept[i] === 0) this.cancelJob(id);
     });
@@ -199,8 +198,7 @@ export class StepWorker {
     // One --concurrency for all the queues this worker listens to.
     await this.acquire();
     const started = performance.now();
-    this.running.set(jobId, undefined);
-    this.jobKeys.set(jobId, `${job.queueQualifiedName}:${jobId}`);
+    this.running.set(jobId, `${job.queueQualifiedName}:${jobId}`);
     let pending: { line: string; stream: 'stdout' | 'stderr' }[] = [];
     let flushTimer: NodeJS.Timeout | undefined;
     const flush = () => {
@@ -248,7 +246,6 @@ export class StepWorker {
         await settledWithin(job.updateData({ ...rest, args: redactedCopy(data.args, redactor.replacer) as Record<string, unknown> }), SCRUB_GRACE_MS);
       }
       this.running.delete(jobId);
-      this.jobKeys.delete(jobId);
       this.release();
     }
   }
