@@ -323,8 +323,9 @@ export class ChatSession extends ChatSessionView {
       this.notice(`"${next.text}" was typed before this question was shown, so it is not taken as its answer: y cancels the run, anything else lets it go on.`, 'warning');
       return this.sendQueued();
     }
-    if (answer && this.pending && (this.pending.planId !== next.planId || /^e$/i.test(next.text))) {
-      const what = /^e$/i.test(next.text) ? 'press e now to edit it' : 'press y (or Enter) to run it, n to reject it';
+    const edit = /^e$/i.test(next.text);
+    if (answer && this.pending && (this.pending.planId !== next.planId || edit)) {
+      const what = edit ? 'press e now to edit it' : 'press y (or Enter) to run it, n to reject it';
       this.notice(`"${next.text}" was typed ${this.pending.planId !== next.planId ? 'before this plan was shown' : 'while the agent answered'}, so it is not taken as an answer to it: ${what}.`, 'warning');
       return this.sendQueued();
     }

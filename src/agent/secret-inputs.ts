@@ -26,9 +26,10 @@ export function withSecretInputsOf(revised: Plan, original: Plan): Plan {
     if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, restore(item, isRecord(before) ? before[key] : undefined)]));
     return value;
   };
-  const steps = new Map(original.steps.map((step) => [step.id, step]));
-  const { steps: _steps, ...rest } = original;
-  return { ...(restore({ ...revised, steps: [] }, { ...rest, steps: [] }) as Plan), steps: revised.steps.map((step) => restore(step, steps.get(step.id)) as Plan['steps'][number]) };
+  const { steps, ...fields } = revised;
+  const { steps: stepsBefore, ...fieldsBefore } = original;
+  const before = new Map(stepsBefore.map((step) => [step.id, step]));
+  return { ...(restore(fields, fieldsBefore) as Omit<Plan, 'steps'>), steps: steps.map((step) => restore(step, before.get(step.id)) as Plan['steps'][number]) };
 }
 
 /** Why such a plan does not run, and what to do. */
