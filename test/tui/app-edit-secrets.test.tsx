@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, parsed } from '../helpers/agent-fixtures.js';
 import { markerPlan, REFLECTION } from '../helpers/chat-script.js';
+import { editorScript } from '../helpers/editor-script.js';
 import { promptText } from '../helpers/mock-model.js';
 import { chatModel, renderChatApp } from '../helpers/tui-app.js';
 
@@ -25,16 +24,12 @@ function filesContaining(dir: string, needle: string): string[] {
 
 describe('a secret input written into an edited plan', () => {
   it('is *** in the session and in what the model gets; the revised plan runs with its value', async (context) => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'ksa-editor-'));
-    context.onTestFinished(() => rm(dir, { recursive: true, force: true }));
-    const editor = path.join(dir, 'edit.sh');
-    await writeFile(editor, `#!/bin/sh\nsed -i 's/^goal: .*/&\\ninputs:\\n  dbPassword: ${SECRET}/; s/touch marker-unit/echo {{ inputs.dbPassword }} > marker-unit/' "$1"\n`);
-    await chmod(editor, 0o755);
+    const editor = await editorScript(context, 'edit.sh', `sed -i 's/^goal: .*/&\\ninputs:\\n  dbPassword: ${SECRET}/; s/touch marker-unit/echo {{ inputs.dbPassword }} > marker-unit/' "$1"`);
     // The model revises the plan it was shown: the secret input as ***, used by the unit step.
     const revised = markerPlan(9090);
     revised.steps[2]!.args.command = 'echo {{ inputs.dbPassword }} > marker-unit';
     const model = chatModel([propose, { text: 'Ready.' }], [json(markerPlan()), json({ ...revised, inputs: { dbPassword: '***' } }), json(REFLECTION)]);
-    const app = await renderChatApp(context, { model, env: { EDITOR: editor } });
+    const app = await renderChatApp(context, { model, env: { EDITOR: editor.path } });
     await app.send('deploy the marker app');
     await app.waitFor('run? [y/n/e]');
     await app.send('e');

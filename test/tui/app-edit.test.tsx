@@ -1,11 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import type { TestContext } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { json } from '../helpers/agent-fixtures.js';
 import { markerPlan, REFLECTION } from '../helpers/chat-script.js';
+import { editorScript } from '../helpers/editor-script.js';
 import { chatModel, renderChatApp, type ChatApp } from '../helpers/tui-app.js';
 
 // e at the approval prompt: the plan opens as YAML in $VISUAL/$EDITOR (here
@@ -14,21 +14,6 @@ import { chatModel, renderChatApp, type ChatApp } from '../helpers/tui-app.js';
 
 const propose = { text: 'Planning.', toolCalls: [{ name: 'propose_plan', input: { goal: 'deploy' } }] };
 const tail = (frame: string, n: number) => frame.split('\n').slice(-n).join('\n');
-
-/** An editor script: `$1` is the plan file. Every version it is given is saved as seen-N.yaml next to it. */
-async function editorScript(context: TestContext, name: string, body: string): Promise<{ path: string; dir: string; seen: () => string[] }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'ksa-editor-'));
-  context.onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  const file = path.join(dir, name);
-  await writeFile(file, `#!/bin/sh\nn=$(ls "${dir}" | grep -c '^seen-')\ncp "$1" "${dir}/seen-$n.yaml"\n${body}\n`);
-  await chmod(file, 0o755);
-  const seen = () =>
-    readdirSync(dir)
-      .filter((entry) => entry.startsWith('seen-'))
-      .sort()
-      .map((entry) => readFileSync(path.join(dir, entry), 'utf8'));
-  return { path: file, dir, seen };
-}
 
 async function awaitingPlan(context: TestContext, env: NodeJS.ProcessEnv, generate = [json(markerPlan()), json(REFLECTION)]): Promise<ChatApp> {
   const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], generate), env });

@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { driveRun } from '../../src/agent/index.js';
@@ -9,6 +7,7 @@ import { createBuiltinRegistry } from '../../src/tools/index.js';
 import { json } from '../helpers/agent-fixtures.js';
 import { REFLECTION } from '../helpers/chat-script.js';
 import { eventually } from '../helpers/cli.js';
+import { editorScript } from '../helpers/editor-script.js';
 import { chatModel, renderChatApp, type ChatApp } from '../helpers/tui-app.js';
 
 // Slash commands: /help /plans /runs /status /resume /new /sessions /model /think /clear /quit.
@@ -137,12 +136,8 @@ describe('slash commands', () => {
   });
 
   it('an edited /resume proposal reopened later (the session switched away and back, as --continue) still says, when edited again, that the run it came from stays', async (context) => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'ksa-editor-'));
-    context.onTestFinished(() => rm(dir, { recursive: true, force: true }));
-    const editor = path.join(dir, 'edit.sh');
-    await writeFile(editor, `#!/bin/sh\nsed -i 's/touch marker-second/touch marker-second-x/' "$1"\n`);
-    await chmod(editor, 0o755);
-    const app = await renderChatApp(context, { model: chatModel(), env: { EDITOR: editor } });
+    const editor = await editorScript(context, 'edit.sh', `sed -i 's/touch marker-second/touch marker-second-x/' "$1"`);
+    const app = await renderChatApp(context, { model: chatModel(), env: { EDITOR: editor.path } });
     await interruptedRun(app);
     await app.send('/resume old-run');
     await app.waitFor('run? [y/n/e]');
