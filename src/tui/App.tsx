@@ -37,6 +37,8 @@ export type Props = {
 };
 
 const QUIT_WINDOW_MS = 3000;
+/** What the app exits with when its quit cancelled a live run. */
+export const QUIT_CANCELLED_RUN = 'cancelled-run';
 
 export function App(props: Props) {
   const [session, setSession] = useState(props.session);
@@ -63,10 +65,12 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   const editedText = useRef<string | undefined>(undefined);
   const staticKey = useRedrawOnShrink(stdout as NodeJS.WriteStream);
 
-  const quit = useCallback(async () => {
+  // Ctrl-C twice cancels a live run on the way out: the command then ends as any run cancelled by Ctrl-C does (130).
+  const quit = useCallback(async (byCtrlC = false) => {
+    const cancelsRun = byCtrlC && Boolean(session.snapshot().runId);
     setQuitting(true);
     await session.close();
-    exit();
+    exit(cancelsRun ? QUIT_CANCELLED_RUN : undefined);
   }, [session, exit]);
 
   const edit = useCallback(async (session: ChatSession, snapshot: SessionSnapshot) => {
@@ -147,7 +151,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     if (key.ctrl && input === 'c') {
       const now = Date.now();
       if (now - lastCtrlC.current < QUIT_WINDOW_MS) {
-        void quit();
+        void quit(true);
         return;
       }
       lastCtrlC.current = now;

@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import * as nodeModule from 'node:module';
-import { App, type Props as AppProps } from './App.js';
+import { App, QUIT_CANCELLED_RUN, type Props as AppProps } from './App.js';
 import { PendingSession } from './pending-session.js';
 
 export type RunChatOptions = AppProps & {
@@ -9,8 +9,11 @@ export type RunChatOptions = AppProps & {
   readonly stderr: NodeJS.WriteStream;
 };
 
-/** Draws the chat until the user quits; resolves once the session is saved, with the signal that ended it, if one did. */
-export async function runChat(options: RunChatOptions): Promise<EndingSignal | undefined> {
+/**
+ * Draws the chat until the user quits; resolves once the session is saved, with the signal that ended it, or
+ * 'cancelled-run' when Ctrl-C twice quit with a run going (cancelled on the way out).
+ */
+export async function runChat(options: RunChatOptions): Promise<ChatEnding | undefined> {
   // Ink turns raw mode on in an effect, just after the first frame is written. Keys typed in between (a script
   // that types as soon as "ready" shows) would meet a cooked terminal: Ctrl-C a plain SIGINT, text echoed over
   // the frame. Raw from before the frame, they wait in the terminal until Ink reads them.
@@ -25,8 +28,9 @@ export async function runChat(options: RunChatOptions): Promise<EndingSignal | u
 }
 
 export type EndingSignal = 'SIGTERM' | 'SIGHUP';
+export type ChatEnding = EndingSignal | typeof QUIT_CANCELLED_RUN;
 
-async function drawUntilQuit(options: RunChatOptions): Promise<EndingSignal | undefined> {
+async function drawUntilQuit(options: RunChatOptions): Promise<ChatEnding | undefined> {
   // A signal closes the session the chat is in now (/new and /sessions switch it): its run is the one to cancel.
   let current: { close(): Promise<void> } = options.session;
   const openSession: typeof options.openSession = async (target) => (current = await options.openSession(target));
@@ -59,12 +63,13 @@ async function drawUntilQuit(options: RunChatOptions): Promise<EndingSignal | un
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
+  let quitWith: unknown;
   try {
-    await instance.waitUntilExit();
+    quitWith = await instance.waitUntilExit();
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
   }
   if (failed) throw failed.error;
-  return ending;
+  return ending ?? (quitWith === QUIT_CANCELLED_RUN ? QUIT_CANCELLED_RUN : undefined);
 }

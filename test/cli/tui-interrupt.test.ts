@@ -104,12 +104,12 @@ describe.concurrent('ksa chat: interrupting', () => {
     expect(await chat.quit()).toMatchObject({ exitCode: 0 });
   });
 
-  it('Ctrl-C twice during a run: cancelled and rolled back, the session saved, exit 0; --continue shows the cancelled run', async (context) => {
+  it('Ctrl-C twice during a run: cancelled and rolled back, the session saved, exit 130 as for a run cancelled by Ctrl-C; --continue shows the cancelled run', async (context) => {
     const { harness, chat } = await gatedRunStarted(context);
     chat.press('ctrlC');
     await chat.waitForScreen('Press Ctrl-C again to quit (the running plan is cancelled and rolled back first).');
     chat.press('ctrlC');
-    expect(await chat.term.exited).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(await chat.term.exited).toMatchObject({ exitCode: 130, timedOut: false });
     expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
     await writeFile(path.join(harness.sandbox.dir, 'go'), '');
     const again = await harness.open(['--continue']);
