@@ -2,9 +2,9 @@ import { applyRunEvent, createRunView, type RunState } from '../planning/index.j
 import type { ApprovalMode, PolicyAssessment } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
-import { CUT_OFF_NOTICE, runChatTurn } from './chat.js';
+import { runChatTurn } from './chat.js';
 import { reopenedSession } from './reopened-transcript.js';
-import { INTERRUPTED_NOTICE } from './interrupted-answer.js';
+import { CUT_OFF_NOTICE, INTERRUPTED_NOTICE } from './answer-end.js';
 import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';

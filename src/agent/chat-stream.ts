@@ -3,7 +3,7 @@ import type { Conversation } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ChatModeInfo } from './chat-mode.js';
 import { invalidCallText } from './invalid-tool-call.js';
-import { markInterrupted } from './interrupted-answer.js';
+import { markAnswer, type AnswerEnd } from './answer-end.js';
 import { toolErrorText } from './tool-error-text.js';
 import { ThinkFilter } from './think-text.js';
 
@@ -94,9 +94,9 @@ export class TurnOutput {
     this.emit({ type: 'tool-result', tool, output, isError, ...(invalidCall ? { invalidCall } : {}) });
   }
 
-  /** `interrupted`: the user stopped the answer; it is stored marked so (the model reads it again). */
-  saveText(interrupted = false): void {
-    if (this.unsaved.trim() || interrupted) this.conversation.append({ kind: 'assistant', text: interrupted ? markInterrupted(this.unsaved) : this.unsaved });
+  /** `end`: the answer was stopped by the user or cut at the output limit; it is stored marked so (the model reads it again). */
+  saveText(end?: AnswerEnd): void {
+    if (this.unsaved.trim() || end === 'interrupted') this.conversation.append({ kind: 'assistant', text: end ? markAnswer(this.unsaved, end) : this.unsaved });
     this.unsaved = '';
   }
 

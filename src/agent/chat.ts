@@ -144,7 +144,7 @@ export async function runChatTurn(given: ChatTurnOptions): Promise<ChatTurnResul
     aborted = routed.aborted;
   }
   if (options.abortSignal?.aborted) aborted = true;
-  out.saveText(aborted);
+  out.saveText(aborted ? 'interrupted' : out.cutOff ? 'cut-off' : undefined);
   // Nothing said and nothing done: an endpoint that answered 200 with a body that is not a completion, an empty
   // completion, or reasoning that never ended. Said as an error; an empty turn would look like ksa ignored the user.
   if (!aborted && !turnProposal && toolCalls === 0 && out.text.trim() === '') throw emptyAnswer(out.reasoning);
@@ -164,8 +164,6 @@ const TOOL_STEP_LIMIT = 6;
 const LOOKUP_TOOLS: ReadonlySet<string> = new Set(['list_runs', 'get_run_status', 'get_step_error']);
 
 /** Said under an answer that stopped at the model's output limit. */
-export const CUT_OFF_NOTICE = 'The answer was cut off at the model\'s output limit; say "go on" for the rest.';
-
 /** The model with tools: the AI SDK's loop, tool calls written as text included. */
 async function toolsTurn(options: ChatTurnOptions, history: ModelMessage[], tools: ToolSet, out: TurnOutput) {
   const result = streamText({

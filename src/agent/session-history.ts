@@ -2,7 +2,7 @@ import type { Plan } from '../planning/index.js';
 import type { Message, NewMessage, Reflection } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { plural } from '../planning/plural.js';
-import { INTERRUPTED_NOTICE, interruptedAnswer } from './interrupted-answer.js';
+import { answerEndNotice, shortAnswer } from './answer-end.js';
 import { withoutSecretInputs } from './secret-inputs.js';
 
 /** What became of a proposed plan; `undecided` is one the conversation moved on from. */
@@ -39,10 +39,10 @@ export function historyFromMessages(messages: readonly Message[], pendingPlanId?
         break;
       case 'assistant': {
         // Drawn as it was when it happened: the answer, then the notice that it was stopped.
-        const answer = interruptedAnswer(message.text);
+        const answer = shortAnswer(message.text);
         // Stopped before it said anything: only the notice.
         if (answer.text !== '') items.push({ kind: 'assistant', id: message.id, text: answer.text });
-        if (answer.interrupted) items.push({ kind: 'notice', id: `${message.id}-interrupted`, text: INTERRUPTED_NOTICE, tone: 'info' });
+        if (answer.end) items.push({ kind: 'notice', id: `${message.id}-${answer.end}`, ...answerEndNotice(answer.end) });
         break;
       }
       case 'tool_result':

@@ -272,6 +272,21 @@ describe.concurrent('ksa ask', () => {
     expect(complete.stderr).not.toContain('cut off');
   });
 
+  it('an answer cut off at the output limit is stored marked so: "go on" sends the model the cut answer with the mark, a whole answer without one', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: 'The steps are: build, then', finishReason: 'length' }, { text: 'push, then deploy.' }, { text: 'Yes.' });
+    const cut = await cli.ksa(['ask', '--json', 'explain']);
+    const { sessionId } = JSON.parse(cut.stdout) as { sessionId: string };
+    await cli.ksa(['ask', '--session', sessionId, 'go on']);
+    const answers = (request: RecordedRequest) => request.body.messages.filter((message) => message.role === 'assistant').map(contentText);
+    expect(answers(cli.server.requests.at(-1)!)).toEqual(["The steps are: build, then\n\n[Cut off at the model's output limit.]"]);
+    await cli.ksa(['ask', '--session', sessionId, 'sure?']);
+    expect(answers(cli.server.requests.at(-1)!)).toEqual([
+      "The steps are: build, then\n\n[Cut off at the model's output limit.]",
+      'push, then deploy.',
+    ]);
+  });
+
   it('the status tool in a CLI turn: the run recorded by ksa run is what the model is sent', async (context) => {
     const cli = await agentCliFor(context);
     await cli.sandbox.writePlan('fail.yaml', 'goal: Fail on purpose\nsteps:\n  - id: build\n    tool: shell\n    args: { command: "echo compile error xyz >&2; exit 3" }\n');

@@ -24,6 +24,15 @@ describe.concurrent('ksa chat: around the answers', () => {
     const after = await chat.waitForScreen('Done explaining.');
     expect(after.match(/cut off at the model/g)).toHaveLength(1);
     expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+
+    // Reopened, the cut answer still says it was cut, under it, once; the whole one does not.
+    const again = await harness.open(['--continue']);
+    const reopened = await again.waitForScreen('Done explaining.');
+    expect(reopened.match(/cut off at the model/g)).toHaveLength(1);
+    expect(reopened).not.toContain('[Cut off');
+    expect(reopened.indexOf('cut off at the model')).toBeGreaterThan(reopened.indexOf('first build the image, then'));
+    expect(reopened.indexOf('cut off at the model')).toBeLessThan(reopened.indexOf('Done explaining.'));
+    expect(await again.quit()).toMatchObject({ exitCode: 0 });
   });
 
   it('a proposed plan over the 20-step limit of generated plans says what applies in the chat, not --max-steps', async (context) => {
