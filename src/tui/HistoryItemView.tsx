@@ -84,7 +84,7 @@ export const HistoryItemView = memo(function HistoryItemView({ item, tools, colo
         <Box flexDirection="column" borderStyle="round" borderColor={color ? (reflection.success ? 'green' : 'red') : undefined} paddingX={1}>
           <Text bold>
             {reflection.success ? '✓' : '✗'} Reflection on run {item.runId}
-            {item.fallback ? <Text dimColor={color}> (from the run record; the model did not answer)</Text> : null}
+            {item.fallback ? <Text dimColor={color}> (from the run record, not the model)</Text> : null}
           </Text>
           <Text>{reflection.summary}</Text>
           {reflection.issues.length ? <Text bold>Issues:</Text> : null}

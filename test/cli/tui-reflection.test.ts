@@ -23,7 +23,22 @@ describe.concurrent('ksa chat: a reflection the model could not give', () => {
     expect(screen).toContain(
       `Reflection from the run record only: the model at ${harness.server.baseURL} did not answer in time: it timed out after 1500 ms while retrying a failed call; a local model may still be loading: try again, or raise KSA_MODEL_TIMEOUT_MS`,
     );
-    expect(screen).toContain('(from the run record; the model did not answer)');
+    expect(screen).toContain('(from the run record, not the model)');
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('the model answers the reflection with prose, not the JSON asked for: the card is from the run record and the line says what the model got wrong', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const chat = await harness.open();
+    harness.server.enqueue(...proposal('deploy', markerPlan()));
+    await chat.send('deploy the marker app');
+    await chat.waitForScreen('run? [y/n/e]');
+    harness.server.setFallback({ text: 'I think the deploy went fine overall.' });
+    await chat.send('y');
+    const screen = flat(await chat.waitForScreen('Reflection on run', 15_000));
+    expect(screen).toContain('(from the run record, not the model)');
+    expect(screen).not.toContain('did not answer');
+    expect(screen).toContain(`Reflection from the run record only: the model at ${harness.server.baseURL} answered, but not with the JSON ksa asked for`);
     expect(await chat.quit()).toMatchObject({ exitCode: 0 });
   });
 

@@ -56,9 +56,9 @@ describe('history entries', () => {
     expect(card).toMatch(/Next:\s*│\n│ {3}→ fix the type, then retry just build/);
   });
 
-  it('a reflection made from the run record when the model did not answer says so', () => {
+  it('a reflection made from the run record, not by the model, says so', () => {
     const card = item({ kind: 'reflection', id: 'h11', runId: 'r3', fallback: true, reflection: { success: true, summary: '2 steps succeeded.', issues: [], suggestions: [] } });
-    expect(card).toContain('✓ Reflection on run r3 (from the run record; the model did not answer)');
+    expect(card).toContain('✓ Reflection on run r3 (from the run record, not the model)');
     expect(card).not.toContain('Issues:');
     expect(card).not.toContain('Next:');
   });
