@@ -52,20 +52,21 @@ function ignoreBrokenPipes(io: CliIO): void {
 }
 
 function reportError(io: CliIO, error: unknown, debug: boolean): ExitCodeValue {
+  // Messages quote what the user, a plan or a repository gave (a path, a link's target): shown, never obeyed.
   if (error instanceof CliError) {
-    io.stderr.write(`ksa: ${error.message}\n`);
+    io.stderr.write(`ksa: ${visible(error.message)}\n`);
     for (const line of error.details) io.stderr.write(`${line}\n`);
     if (debug && error.cause instanceof Error) io.stderr.write(`${error.cause.stack}\n`);
     return error.exitCode;
   }
   if (KsaError.isInstance(error)) {
-    io.stderr.write(`ksa: ${error.message}\n`);
+    io.stderr.write(`ksa: ${visible(error.message)}\n`);
     if (debug) io.stderr.write(`${error.stack}\n`);
     return ExitCode.usage;
   }
   const fileSystem = fileSystemErrorLine(error);
   if (fileSystem !== undefined) {
-    io.stderr.write(`ksa: ${fileSystem}\n`);
+    io.stderr.write(`ksa: ${visible(fileSystem)}\n`);
     if (debug && error instanceof Error) io.stderr.write(`${error.stack}\n`);
     return ExitCode.runFailed;
   }

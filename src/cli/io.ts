@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { visible } from '../tui/visible-text.js';
 
 /** The process streams and environment, passed in so commands can be driven from tests. */
 export type CliIO = {
@@ -24,6 +25,11 @@ export function processIO(): CliIO {
 
 export function writeLine(stream: Writable, line = ''): void {
   stream.write(`${line}\n`);
+}
+
+/** `ksa: warning: …`: warnings quote files, plans and servers (a link's target, a tool's name), shown and never obeyed. */
+export function writeWarning(stream: Writable, message: string): void {
+  writeLine(stream, `ksa: warning: ${visible(message)}`);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { RunStatus } from '../planning/index.js';
 import { countByStatus, formatDuration, STATUS_ICONS, type RunView, type StepView } from '../tui/run-view-model.js';
 import type { Styler } from '../tui/style.js';
-import { visible } from '../tui/visible-text.js';
+import { plainText, visible } from '../tui/visible-text.js';
 import { plural } from '../planning/plural.js';
 
 /** The end-of-run report: every step's status, attempts and duration, and every rollback result. */
@@ -21,11 +21,12 @@ export function formatSummary(view: RunView, style: Styler, options: { logDir?: 
       attempts.padEnd(10),
     ];
     let detail = '';
-    if (step.status === 'failed' && step.error) detail = style.red(step.error);
+    // Errors carry a command's last words (stderr): its colours are dropped and its escapes shown, as in the live view.
+    if (step.status === 'failed' && step.error) detail = style.red(plainText(step.error));
     // A fan-out that failed or was cancelled is undone where it had succeeded, and keeps its status.
     if ((step.status === 'failed' || step.status === 'cancelled') && step.rollback?.status === 'succeeded') detail += style.yellow(`${detail ? ' · ' : ''}rolled back${on(step.rollback.worker)}`);
     else if (step.status === 'skipped' && step.skipReason) detail = style.dim(step.skipReason);
-    if (step.rollback?.status === 'failed') detail = style.red(`rollback failed: ${step.rollback.error ?? ''}`);
+    if (step.rollback?.status === 'failed') detail = style.red(`rollback failed: ${plainText(step.rollback.error ?? '')}`);
     lines.push(`${columns.join(' ')} ${detail}`.trimEnd());
   }
   const counts = countByStatus(view);
@@ -33,7 +34,7 @@ export function formatSummary(view: RunView, style: Styler, options: { logDir?: 
     .filter((status) => counts[status] > 0)
     .map((status) => `${counts[status]} ${status.replace('_', ' ')}`);
   lines.push(`  ${parts.join(', ')} · total ${formatDuration(view.durationMs)} · run ${view.runId}`);
-  if (view.error && view.status !== 'succeeded') lines.push(`  ${style.red(view.error)}`);
+  if (view.error && view.status !== 'succeeded') lines.push(`  ${style.red(plainText(view.error))}`);
   if (options.logDir && view.status !== 'succeeded') lines.push(style.dim(`  full step logs: ${options.logDir}`));
   return lines;
 }

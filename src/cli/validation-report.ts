@@ -2,6 +2,7 @@ import { formatPath, type ValidationIssue } from '../planning/validate.js';
 import type { PlanFile } from './plan-file.js';
 import type { Styler } from '../tui/style.js';
 import { plural } from '../planning/plural.js';
+import { visible } from '../tui/visible-text.js';
 
 export type LocatedIssue = ValidationIssue & { readonly line?: number; readonly column?: number; readonly where: string };
 
@@ -19,7 +20,8 @@ export function formatIssues(file: PlanFile, issues: readonly LocatedIssue[], st
     head,
     ...issues.map((issue) => {
       const at = issue.line === undefined ? file.displayPath : `${file.displayPath}:${issue.line}:${issue.column}`;
-      return `  ${style.dim(at)} ${style.bold(issue.where)}: ${issue.message}`;
+      // Messages quote the plan's own text (an unknown tool's name): its control characters are shown, not obeyed.
+      return `  ${style.dim(at)} ${style.bold(visible(issue.where))}: ${visible(issue.message)}`;
     }),
   ];
 }

@@ -11,6 +11,17 @@ describe('visible', () => {
     const text = 'npm ci\n\tnpm test · 日本語 🚀 "quoted" $HOME';
     expect(visible(text)).toBe(text);
   });
+
+  it('shows bidi overrides and zero-width characters, so a command cannot be shown reordered or two commands alike', () => {
+    expect(visible('echo ok \u202etxt.exe\u202c; echo zw\u200bx')).toBe('echo ok \\u202etxt.exe\\u202c; echo zw\\u200bx');
+    expect(visible('\ufeffdeploy \u2066a\u2069 \u200fb')).toBe('\\ufeffdeploy \\u2066a\\u2069 \\u200fb');
+    expect(visible('a\u200db')).toBe('a\\u200db');
+  });
+
+  it('keeps the zero-width joiner inside emoji sequences', () => {
+    const text = 'team 👨‍👩‍👧 dev 👩🏽‍💻 flag 🏳️‍🌈';
+    expect(visible(text)).toBe(text);
+  });
 });
 
 describe('plainText', () => {

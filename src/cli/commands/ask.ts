@@ -20,9 +20,10 @@ import type { Conversation, Reflection } from '../../store/index.js';
 import type { ToolRegistry } from '../../tools/index.js';
 import { CliError, failureDocument } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { writeLine, type CliIO } from '../io.js';
+import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { chatModeOf, describeEndpoint, modelFailure, openModel, type CliModel } from '../model.js';
 import { formatPlan } from '../../tui/plan-lines.js';
+import { visible } from '../../tui/visible-text.js';
 import { newRunId } from '../run-id.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
@@ -77,7 +78,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   const shown: Shown = { thinking: false, lineOpen: false };
   try {
     if (!flags.json) writeLine(io.stderr, style.dim(`session ${conversation.id} · ${describeEndpoint(cli.config)}`));
-    for (const notice of instructionNotices(scan.instructions)) writeLine(io.stderr, `ksa: warning: ${notice}`);
+    for (const notice of instructionNotices(scan.instructions)) writeWarning(io.stderr, notice);
     const turn = await runChatTurn({
       model: cli.model,
       tools,
@@ -142,7 +143,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
         if (redisUrl && !flags.json) {
           const { lines, warnings } = await planCardWorkers(redisUrl, candidate.plan, tools.catalog());
           for (const line of lines) writeLine(io.stderr, style.dim(`  ${line}`));
-          for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
+          for (const warning of warnings) writeWarning(io.stderr, warning);
         }
         const { approval } = await approvePlan(io, { ...flags, plan: candidate.plan, inputs: {}, assessment, question: '', command: 'ksa ask', style });
         if (approval) {
@@ -174,10 +175,14 @@ type Shown = { thinking: boolean; lineOpen: boolean };
 
 function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown): void {
   switch (event.type) {
-    case 'text':
-      io.stdout.write(event.text);
-      if (event.text) shown.lineOpen = !event.text.endsWith('\n');
+    case 'text': {
+      // The model's words, not its terminal: an escape sequence in them (a prompt-injected answer writing the
+      // clipboard with OSC 52, moving the cursor over a line) is shown, not obeyed. A CR only ends lines.
+      const text = visible(event.text.replaceAll('\r', ''));
+      io.stdout.write(text);
+      if (text) shown.lineOpen = !text.endsWith('\n');
       break;
+    }
     case 'reasoning':
       // The reasoning itself is not the answer: said once, not printed.
       if (!shown.thinking) writeLine(io.stderr, style.dim('· thinking…'));
@@ -202,7 +207,7 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
       break;
     case 'tool-result':
       // A call the model got wrong says so itself (naming the function); a function's own failure is prefixed with it.
-      if (event.isError) writeLine(io.stderr, style.red(`· ${event.invalidCall ? '' : `${event.tool} failed: `}${toolErrorText(event.output).replace(/\n/g, '\n  ')}`));
+      if (event.isError) writeLine(io.stderr, style.red(`· ${event.invalidCall ? '' : `${visible(event.tool)} failed: `}${visible(toolErrorText(event.output)).replace(/\n/g, '\n  ')}`));
       break;
     case 'repairing':
       writeLine(io.stderr, style.yellow(`· the plan had ${event.problems.length} problem(s); asking the model to fix them (repair ${event.attempt})`));
@@ -270,14 +275,14 @@ async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ ex
   const outcome = await recordRunOutcome(deps, state);
   const reflection = outcome?.reflection ?? deterministicReflection({ plan: proposal.plan, state, logTails: {} });
   // As in the chat: a plain reflection says why the model's is missing (stderr, so --json stays one document).
-  if (outcome?.failure) writeLine(io.stderr, options.style.yellow(`ksa: warning: reflection from the run record only: ${outcome.failure}`));
+  if (outcome?.failure) writeLine(io.stderr, options.style.yellow(`ksa: warning: reflection from the run record only: ${visible(outcome.failure)}`));
   if (!options.json) showReflection(io, options.style, reflection);
   return { exitCode, run: { runId: run.runId, status: state.status, reflection } };
 }
 
 export function showReflection(io: CliIO, style: Styler, reflection: Reflection): void {
   writeLine(io.stdout);
-  writeLine(io.stdout, `${reflection.success ? style.green('✓') : style.red('✗')} ${style.bold('Reflection:')} ${reflection.summary}`);
-  for (const issue of reflection.issues) writeLine(io.stdout, `  ${style.red('•')} ${issue}`);
-  for (const suggestion of reflection.suggestions) writeLine(io.stdout, `  ${style.cyan('→')} ${suggestion}`);
+  writeLine(io.stdout, `${reflection.success ? style.green('✓') : style.red('✗')} ${style.bold('Reflection:')} ${visible(reflection.summary)}`);
+  for (const issue of reflection.issues) writeLine(io.stdout, `  ${style.red('•')} ${visible(issue)}`);
+  for (const suggestion of reflection.suggestions) writeLine(io.stdout, `  ${style.cyan('→')} ${visible(suggestion)}`);
 }

@@ -3,7 +3,7 @@ import { ksaHome } from '../../store/index.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { writeLine, type CliIO } from '../io.js';
+import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { describeEndpoint, modelFailure, openModel } from '../model.js';
 import { interruptible } from '../interrupt.js';
 
@@ -36,12 +36,12 @@ export async function modelCheckCommand(io: CliIO, flags: { json?: boolean }): P
         probes: [...check.probes],
         source: 'ksa model check',
       },
-      { onWarning: (message) => writeLine(io.stderr, `ksa: warning: ${message}`) },
+      { onWarning: (message) => writeWarning(io.stderr, message) },
     );
   }
   // Said only when it is true: a cache that could not be written is a warning, and --json's cache is null.
   const unsaved = record?.saved === false ? `could not save what was found in ${file} (${record.reason}); other commands find out again what works, as they go` : undefined;
-  if (unsaved) writeLine(io.stderr, `ksa: warning: ${unsaved}`);
+  if (unsaved) writeWarning(io.stderr, unsaved);
   if (flags.json) {
     writeLine(io.stdout, JSON.stringify(checkDocument(check, record?.saved ? file : null), null, 2));
   } else {

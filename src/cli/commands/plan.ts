@@ -2,7 +2,7 @@ import path from 'node:path';
 import { CONTEXT_HINT, formatPlanAs, formatWorkspaceContext, gatherWorkspaceContext, instructionNotices, planGoal } from '../../agent/index.js';
 import { CliError, failureDocument } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { writeLine, type CliIO } from '../io.js';
+import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { describeEndpoint, modelFailure, openModel } from '../model.js';
 import { parseWholeNumber } from '../options.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
@@ -36,7 +36,7 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   await commandTools.startAll();
   const tools = commandTools.registry;
   const scan = await gatherWorkspaceContext(workspace, io.env);
-  for (const notice of instructionNotices(scan.instructions)) writeLine(io.stderr, `ksa: warning: ${notice}`);
+  for (const notice of instructionNotices(scan.instructions)) writeWarning(io.stderr, notice);
   const interrupt = interruptible();
   let result;
   try {

@@ -4,7 +4,7 @@ import { ksaHome } from '../../store/index.js';
 import { riskOptions } from '../../tools/index.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { writeLine, type CliIO } from '../io.js';
+import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadPlan } from '../load-plan.js';
 import { parseInputs } from '../options.js';
 import { parseApprovalMode } from '../plan-approval.js';
@@ -42,7 +42,7 @@ export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyC
   const { risk, decision } = await assessPolicy(loaded.plan, policy, mode, riskOptions(registry), inputs);
   const exitCode = decision.decision === 'deny' ? ExitCode.usage : ExitCode.ok;
   const warnings = rulesMatchingNoTool(policy, registry.names());
-  if (!flags.json) for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
+  if (!flags.json) for (const warning of warnings) writeWarning(io.stderr, warning);
 
   if (flags.json) {
     const rule = (found: PolicyRule | undefined) => (found ? { effect: found.effect, tool: found.tool, command: found.command, file: found.source.file, line: found.source.line } : null);

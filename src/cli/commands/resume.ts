@@ -3,7 +3,7 @@ import { nextAttemptText } from '../../tui/paused-text.js';
 import { ownerName, runDir, secretValues, storedWithoutSecret, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { writeLine, type CliIO } from '../io.js';
+import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { parseDuration, parseInputs, parseWholeNumber } from '../options.js';
 import { formatPlan } from '../../tui/plan-lines.js';
 import { queryModelFor } from '../query-model.js';
@@ -82,7 +82,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   if (redisUrl) {
     const { lines, warnings } = await describeWorkers(redisUrl, record.plan, flags.localDefault === true, registry.catalog());
     for (const line of lines) writeLine(io.stderr, style.dim(line));
-    for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
+    for (const warning of warnings) writeWarning(io.stderr, warning);
   }
   writeLine(io.stderr);
 
@@ -121,7 +121,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
 async function stopRollbacksOnWorkers(io: CliIO, url: string, run: { readonly runId: string; readonly record: { readonly state: Pick<RunState, 'steps'> } }): Promise<void> {
   const { said, warnings } = await stopEarlierRollbacks(url, run.runId, run.record.state);
   for (const line of said) writeLine(io.stderr, `ksa: ${line}`);
-  for (const line of warnings) writeLine(io.stderr, `ksa: warning: ${line}`);
+  for (const line of warnings) writeWarning(io.stderr, line);
 }
 
 function resumeOutline(planSteps: readonly Step[], steps: Record<string, StepState>, onWorkers: boolean): string[] {

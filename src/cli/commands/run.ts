@@ -2,7 +2,7 @@ import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
 import { approvedKubeContext, kubeContextLine, currentKubeContext, currentKubeTarget, planTouchesKube } from '../../tools/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { writeLine, type CliIO } from '../io.js';
+import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { parseDuration, parseInputs, parseWholeNumber } from '../options.js';
@@ -87,7 +87,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   if (redisUrl) {
     const { lines, warnings } = await describeWorkers(redisUrl, plan, flags.localDefault === true, registry.catalog());
     for (const line of lines) writeLine(io.stderr, style.dim(line));
-    for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
+    for (const warning of warnings) writeWarning(io.stderr, warning);
   }
   writeLine(io.stderr);
 

@@ -9,7 +9,7 @@ import type { ToolRegistry } from '../../tools/registry.js';
 import { riskOptions } from '../../tools/risk-options.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { writeLine, type CliIO } from '../io.js';
+import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { parseInputs, parseWholeNumber } from '../options.js';
@@ -46,7 +46,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   }
   // With workers configured: runsOn labels no live worker offers are warnings (workers may start later), not errors.
   const warnings = loaded.ok ? await runsOnWarnings(() => redisUrlFor(io, flags.redis, ksaHome(io.env)), loaded.plan, registry.catalog()) : [];
-  for (const warning of warnings) writeLine(io.stderr, `ksa: warning: ${warning}`);
+  for (const warning of warnings) writeWarning(io.stderr, warning);
   if (flags.json) {
     const doc = loaded.ok
       ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], warnings, ...(await riskFields(loaded.plan, registry, options.inputs)) }
