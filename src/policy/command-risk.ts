@@ -28,7 +28,12 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   if (depth > 16) return writeRisk('commands nested too deeply to follow');
   const [program, ...args] = words;
   if (program === undefined) return readRisk('variable assignment');
-  if (program.literal === undefined) return computedName(program, context);
+  if (program.literal === undefined) {
+    // `$HOME/bin/deploy.sh`: the folder is computed, the program's name is not; judged by its name, never as read.
+    const base = literalBasename(program.text);
+    if (base !== undefined) return maxRisk(await classifyCommand([literalWord(base), ...args], context, depth + 1), writeRisk(`${base}: its folder is computed at run time`));
+    return computedName(program, context);
+  }
   const name = programName(program.literal);
   const texts = args.map((word) => word.literal);
   const inner = (innerWords: readonly ShellWord[], where: string) =>
@@ -77,7 +82,20 @@ function computedName(program: ShellWord, context: CommandContext): StepRisk {
   const joined = program.hints.every((hint) => hint.startsWith('$')) ? program.hints.map((hint) => context.variables?.get(hint.slice(1))?.[0] ?? '').join('') : '';
   const danger = [...expandHints(program.hints, context), ...(joined ? [joined] : [])].map(programName).find((hint) => destroyProgramReason(hint) !== undefined || hint === 'sh' || hint === 'bash');
   if (danger !== undefined) return destroyRisk(`command name computed at run time (may be ${danger})`);
-  return writeRisk('command name computed at run time');
+  // `A=ls; $A -la`: made only of what the line itself assigns, the name is known, and none of its values destroys.
+  const known = program.hints.length > 0 && program.hints.every((hint) => hint.startsWith('$') && (context.variables?.get(hint.slice(1))?.length ?? 0) > 0);
+  if (known) return writeRisk('command name computed at run time');
+  // `$(printf r%s m) -rf /srv`, `$(echo cm | tr c r)`, `$CMD`: which program runs is known only then, so it may
+  // be one that destroys; rated so, a computed name is never approved by --yes alone.
+  return destroyRisk('command name computed at run time');
+}
+
+/** The program name at the end of a path whose folder is computed (`$HOME/bin/deploy.sh` → `deploy.sh`). */
+function literalBasename(text: string): string | undefined {
+  const slash = text.lastIndexOf('/');
+  if (slash < 0) return undefined;
+  const base = text.slice(slash + 1);
+  return /^[A-Za-z0-9._+-]+$/.test(base) && base !== '.' && base !== '..' ? base : undefined;
 }
 
 function joinWords(words: readonly ShellWord[]): ShellWord {

@@ -93,6 +93,15 @@ describe('classifyShell', () => {
     // A name put together from variables the line sets.
     ['a=r; b=m; $a$b -rf v2', 'destroy'],
     ['a=l; b=s; $a$b -la', 'write'],
+    // A name computed by a program, or from a variable the line does not set: it may be any program.
+    ['$(printf r%s m) -rf v2', 'destroy'],
+    ['$(echo cm | tr c r) -rf v2', 'destroy'],
+    ['$CMD build', 'destroy'],
+    ['"$KUBECTL" get pods', 'destroy'],
+    // A computed folder, a named program: judged by its name, never as read.
+    ['$HOME/bin/deploy.sh --prod', 'write'],
+    ['$DIR/ls', 'write'],
+    ['$DIR/rm -rf x', 'destroy'],
     // Deletes handed to a program that runs them.
     ["awk 'BEGIN{system(\"rm -rf v3\")}'", 'destroy'],
     ["awk '{print > \"out\"}' f", 'write'],
