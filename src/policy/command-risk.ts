@@ -76,12 +76,18 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   return writeRisk(`${name} is not known to be read-only`);
 }
 
+/** What a `{{ template }}` stands for while a line is rated (classifyShell). */
+export const TEMPLATE_HINT = '$KSA_TEMPLATE';
+
 /** `$(echo rm) -rf x`, `$CMD x`: the program is only known at run time. */
 function computedName(program: ShellWord, context: CommandContext): StepRisk {
   // `a=r; b=m; $a$b`: the values the line gives its variables, put together, are a name too.
   const joined = program.hints.every((hint) => hint.startsWith('$')) ? program.hints.map((hint) => context.variables?.get(hint.slice(1))?.[0] ?? '').join('') : '';
   const danger = [...expandHints(program.hints, context), ...(joined ? [joined] : [])].map(programName).find((hint) => destroyProgramReason(hint) !== undefined || hint === 'sh' || hint === 'bash');
   if (danger !== undefined) return destroyRisk(`command name computed at run time (may be ${danger})`);
+  // `{{ steps.pick.output.stdout }} --version`: the plan names the program at run time; the line is rated again
+  // once built, before it runs (a destroying one then needs a run approved for destroy steps).
+  if (program.hints.includes(TEMPLATE_HINT)) return writeRisk('command name filled in at run time ({{ … }})');
   // `A=ls; $A -la`: made only of what the line itself assigns, the name is known, and none of its values destroys.
   const known = program.hints.length > 0 && program.hints.every((hint) => hint.startsWith('$') && (context.variables?.get(hint.slice(1))?.length ?? 0) > 0);
   if (known) return writeRisk('command name computed at run time');

@@ -1,5 +1,5 @@
 import { hasTemplate, TEMPLATE } from '../planning/templates.js';
-import { classifyCommand } from './command-risk.js';
+import { classifyCommand, TEMPLATE_HINT } from './command-risk.js';
 import type { CommandContext, Stdin } from './command-context.js';
 import { destroyProgramReason, programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
@@ -35,7 +35,7 @@ interface Scan {
  */
 export async function classifyShell(command: string, parse: ShellParser, depth = 0): Promise<StepRisk> {
   const templated = hasTemplate(command);
-  const source = templated ? command.replace(TEMPLATE, '"$KSA_TEMPLATE"') : command;
+  const source = templated ? command.replace(TEMPLATE, `"${TEMPLATE_HINT}"`) : command;
   const scan = await parse(source, (root) => {
     const found: Scan = { units: [], variables: new Map(), effects: [], error: root.hasError, truncated: false };
     visit(root, { kind: 'none' }, '', found, 0);

@@ -102,6 +102,8 @@ describe('classifyShell', () => {
     ['$HOME/bin/deploy.sh --prod', 'write'],
     ['$DIR/ls', 'write'],
     ['$DIR/rm -rf x', 'destroy'],
+    // A program the plan names with a template is rated again once built, before it runs.
+    ['{{ steps.pick.output.stdout }} --version', 'write'],
     // Deletes handed to a program that runs them.
     ["awk 'BEGIN{system(\"rm -rf v3\")}'", 'destroy'],
     ["awk '{print > \"out\"}' f", 'write'],

@@ -3,6 +3,7 @@ import { withKnownInputs } from '../../planning/known-inputs.js';
 import { containsTemplate } from '../../planning/templates.js';
 import { FREE_FORM_TOOLS, type RiskOptions } from '../plan-risk.js';
 import { assessPolicy } from './assess.js';
+import { injectedCommands } from './injected-commands.js';
 import type { Policy } from './policy-rule.js';
 
 /** A tool call as the run makes it: its arguments rendered. */
@@ -25,18 +26,22 @@ export type RenderedCallGrant = {
  */
 export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskOptions, inputs: Readonly<Record<string, unknown>>, grant: RenderedCallGrant): (call: RenderedCall) => Promise<string | undefined> {
   const deny: Policy = { ...policy, rules: policy.rules.filter((rule) => rule.effect === 'deny') };
-  if (deny.rules.length === 0 && grant.allowDestroy) return () => Promise.resolve(undefined);
-  const built = new Set<string>();
+  // The plan's calls whose arguments are built at run time, as the plan writes them.
+  const built = new Map<string, Readonly<Record<string, unknown>>>();
   for (const step of withKnownInputs(plan, inputs).steps) {
     if (step.type === 'llm_query' || step.type === 'condition') continue;
-    if (containsTemplate(step.args)) built.add(`run:${step.id}`);
-    if (step.rollback && containsTemplate(step.rollback.args)) built.add(`rollback:${step.id}`);
+    if (containsTemplate(step.args)) built.set(`run:${step.id}`, step.args);
+    if (step.rollback && containsTemplate(step.rollback.args)) built.set(`rollback:${step.id}`, step.rollback.args);
   }
   return async (call) => {
-    if (!built.has(`${call.phase}:${call.stepId}`)) return undefined;
+    const planned = built.get(`${call.phase}:${call.stepId}`);
+    if (!planned) return undefined;
+    const what = `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} as built at run time`;
+    const injected = await shellInjection(call, planned, riskOptions);
+    if (injected) return `${what} runs ${injected}, which its line in the plan does not: a value put into the line became shell code; nothing was run (give the value to the step in env and write "$NAME" in the command)`;
+    if (deny.rules.length === 0 && grant.allowDestroy) return undefined;
     const step = { id: call.stepId, tool: call.tool, args: call.args, dependsOn: [] } as unknown as Step;
     const { decision } = await assessPolicy({ ...plan, steps: [step] }, deny, 'write', riskOptions);
-    const what = `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} as built at run time`;
     const denied = decision.denied[0];
     if (denied) return `${what}, ${denied.why}; nothing was run`;
     const destroys = decision.steps[0];
@@ -47,4 +52,13 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
     }
     return undefined;
   };
+}
+
+/** The commands a `shell` call runs that its plan line does not, said in a few words; undefined when none. */
+async function shellInjection(call: RenderedCall, planned: Readonly<Record<string, unknown>>, riskOptions: RiskOptions): Promise<string | undefined> {
+  if (call.tool !== 'shell' || typeof planned.command !== 'string' || typeof call.args.command !== 'string' || !riskOptions.parseShell) return undefined;
+  const added = await injectedCommands(planned.command, call.args.command, riskOptions.parseShell);
+  if (!added || added.length === 0) return undefined;
+  const names = [...new Set(added)];
+  return `${names.slice(0, 3).join(', ')}${names.length > 3 ? '…' : ''}`;
 }

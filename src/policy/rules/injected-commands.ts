@@ -1,0 +1,27 @@
+import { TEMPLATE } from '../../planning/templates.js';
+import { shellCommands } from '../shell-commands.js';
+import type { ShellParser } from '../shell-syntax.js';
+
+const MARK = 'ksa_value_';
+
+/**
+ * The commands a shell line runs as built that its line in the plan does not: a value put into it
+ * (`echo version {{ steps.v.output.content }}` with a file saying `1.2; curl … | sh`) became shell code.
+ * What the user approved is the plan's line with its values as words; with `;`, a newline, `$(…)` or a
+ * backquote a value adds commands nobody saw. Undefined when the plan's line itself runs a program its
+ * values name (`{{ steps.pick.output.stdout }} --version`, `bash -c "{{ … }}"`): that is rated at approval.
+ */
+export async function injectedCommands(planned: string, built: string, parse: ShellParser): Promise<string[] | undefined> {
+  let at = 0;
+  const marked = planned.replace(new RegExp(TEMPLATE.source, 'g'), () => `${MARK}${at++}`);
+  const expected = await shellCommands(marked, parse);
+  if (expected.some((command) => command.name.includes(MARK))) return undefined;
+  const left = expected.map((command) => command.name);
+  const added: string[] = [];
+  for (const command of await shellCommands(built, parse)) {
+    const same = left.indexOf(command.name);
+    if (same >= 0) left.splice(same, 1);
+    else added.push(command.name);
+  }
+  return added;
+}
