@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerNameTakenError } from '../../src/workers/index.js';
 import { claimWorkerName } from '../../src/workers/worker-registry.js';
-import { currentBootId, startTicksOf } from '../../src/tools/process-identity.js';
+import { currentBootId, isZombie, startTicksOf } from '../../src/tools/process-identity.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 // A worker killed with kill -9 and restarted at once by its supervisor (systemd) found its name
@@ -21,6 +21,14 @@ afterAll(async () => {
   client?.disconnect();
   await redis?.cleanup();
 });
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not so after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** A process that has ended: its pid and start time, as its worker entry had them. */
 async function endedProcess(): Promise<{ pid: number; startTicks: number }> {
@@ -51,7 +59,8 @@ describe('claimWorkerName of a name whose registered worker', () => {
     const parent = spawn('sh', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 10'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // A busy machine may take a while to run the inner shell to its end: waited for, not guessed.
+      await until(() => isZombie(zombie));
       await register('box-z', { pid: zombie, bootId: currentBootId(), startTicks: startTicksOf(zombie) });
       await claimWorkerName(client, 'box-z', 'new-token');
       expect(await client.get('ksa:worker-name:box-z')).toBe('new-token');
