@@ -88,8 +88,12 @@ async function stepRisk(step: Step, assess: AssessCall): Promise<StepRisk> {
 
 /** `.ksa/policy.yaml` however the path spells it (`./.ksa//policy.yaml`, `x/../.ksa/policy.yaml`, or a template). */
 const POLICY_FILE = /(^|[\\/])\.ksa[\\/]+(\.[\\/]+)*policy\.ya?ml$|\.ksa[\\/].*\{\{/;
-/** The same file named anywhere in a shell line, or its folder and its name apart (`cd .ksa && … > policy.yaml`, `cp x/policy.yaml .ksa/`). */
-const POLICY_FILE_MENTION = /\.ksa[\\/]+(\.[\\/]+)*policy\.ya?ml\b|\.ksa\b[\s\S]*\bpolicy\.ya?ml\b|\bpolicy\.ya?ml\b[\s\S]*(^|[\s'"=/])\.ksa\b/;
+/**
+ * The same file named anywhere in a shell line, or its folder and its name apart (`cd .ksa && … > policy.yaml`,
+ * `cp x/policy.yaml .ksa/`); or the `.ksa` folder itself (`ln -s .ksa cfg`, `cp -r x .ksa`), which makes or
+ * replaces a way to it that a later line could write through.
+ */
+const POLICY_FILE_MENTION = /\.ksa[\\/]+(\.[\\/]+)*policy\.ya?ml\b|\.ksa\b[\s\S]*\bpolicy\.ya?ml\b|(^|[\s'"=/])\.ksa[\\/]*(?=$|[\s'";|&)<>])/;
 
 /**
  * Variables that decide which programs run or what they load: `ls` with PATH=./tools

@@ -17,8 +17,12 @@ export function settingsHomeSpellings(home: string, userHome: string): string[] 
   return spellings;
 }
 
-/** The settings file a shell line names with the home folder (together or apart, as `cd ~/.local/share/ksa && … > policy.yaml`), if any. */
+/**
+ * The settings file a shell line names with the home folder (together or apart, as `cd ~/.local/share/ksa && … >
+ * policy.yaml`), if any; the folder itself when the line names it with no such file (`ln -s $KSA_HOME k` makes a
+ * way into it that a later line writes through as `k/policy.yaml`).
+ */
 export function settingsFileMention(command: string, spellings: readonly string[]): string | undefined {
   if (!spellings.some((home) => command.includes(home))) return undefined;
-  return SETTINGS_FILE.exec(command)?.[2];
+  return SETTINGS_FILE.exec(command)?.[2] ?? 'settings folder';
 }

@@ -83,6 +83,7 @@ export const writeFileTool = defineTool({
   async execute(input, { workspace, signal }) {
     signal.throwIfAborted();
     const target = await resolveInWorkspace(workspace, input.path);
+    refuseHiddenPolicyWrite(workspace, input.path, target.relative);
     // The workspace itself: its folder is outside, which is not what is wrong with it.
     if (target.real === target.realRoot) throw asWriteError(Object.assign(new Error('is the workspace'), { code: 'EISDIR' }), input.path);
     try {
@@ -136,4 +137,21 @@ function asWriteError(error: unknown, userPath: string): unknown {
 
 function shorten(userPath: string): string {
   return userPath.length > 200 ? `${userPath.slice(0, 100)}…${userPath.slice(-60)}` : userPath;
+}
+
+const POLICY_FILE = /^\.ksa\/policy\.ya?ml$/;
+
+/**
+ * A write that lands on the workspace's rules (`.ksa/policy.yaml`) through a symbolic link (`settings.yaml ->
+ * .ksa/policy.yaml`, a folder `cfg -> .ksa`, shipped by a cloned repository or made by an earlier step) is refused:
+ * the plan rated it by the name it wrote, a plain write, where naming the file itself is a destroy step, always asked.
+ */
+function refuseHiddenPolicyWrite(workspace: string, userPath: string, realRelative: string): void {
+  if (!POLICY_FILE.test(realRelative)) return;
+  const root = path.resolve(workspace);
+  const named = path.relative(root, path.resolve(root, userPath)).split(path.sep).join('/');
+  if (named === realRelative) return;
+  throw new ToolError({
+    message: `write_file: "${shorten(userPath)}" leads to ${realRelative} through a symbolic link; write it by that name, so the plan asks before the workspace's rules are rewritten`,
+  });
 }

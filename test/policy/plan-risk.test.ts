@@ -71,9 +71,15 @@ describe('assessPlanRisk', () => {
       // The folder and the name apart.
       "cd .ksa && echo 'allow: []' > policy.yaml",
       'cp /somewhere/policy.yaml .ksa/',
+      // A way into the folder, which a later line writes through as cfg/policy.yaml; or the folder replaced.
+      'ln -sfn .ksa cfg',
+      'cp -r /tmp/rules .ksa',
+      // Other files of the folder, and a policy.yaml of another tool, are written as any file.
+      'echo notes > .ksa/instructions.md',
+      'kubectl apply -f k8s/policy.yaml',
     ];
     const risk = await assessPlanRisk(plan(lines.map((command, i) => ({ id: `s${i}`, tool: 'shell', args: { command } }))), { parseShell });
-    expect(lines.map((_, i) => risk.steps[`s${i}`]?.level)).toEqual(['destroy', 'destroy', 'destroy', 'read', 'write', 'destroy', 'destroy']);
+    expect(lines.map((_, i) => risk.steps[`s${i}`]?.level)).toEqual(['destroy', 'destroy', 'destroy', 'read', 'write', 'destroy', 'destroy', 'destroy', 'destroy', 'write', 'write']);
     expect(risk.steps.s0?.reason).toBe('may rewrite the workspace permission policy (> writes .ksa/policy.yaml)');
   });
 

@@ -15,6 +15,9 @@ describe('a shell step that writes ksa\'s own settings', () => {
     ['echo "{}" > $HOME/.local/share/ksa/config.json', 'config.json'],
     ['cp trust.json "$KSA_HOME/mcp-trust.json"', 'mcp-trust.json'],
     ['cd ~/.local/share/ksa && printf x > policy.yaml', 'policy.yaml'],
+    // A way into the folder, which a later line writes through as k/policy.yaml.
+    ['ln -sfn $KSA_HOME k', 'settings folder'],
+    ['ln -s ~/.local/share/ksa k', 'settings folder'],
   ])('%s: destroy', async (command, file) => {
     const risk = await rate(command);
     expect(risk.level).toBe('destroy');

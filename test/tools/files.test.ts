@@ -162,3 +162,23 @@ describe('read_file / write_file confinement', () => {
     await refusal(write('hop/../../outside/x.txt', 'x'));
   });
 });
+
+describe("write_file and the workspace's rules", () => {
+  it('refuses to write .ksa/policy.yaml through a link (a file link, a folder link), and writes it by its own name', async () => {
+    await mkdir(path.join(ws, '.ksa'));
+    await writeFile(path.join(ws, '.ksa', 'policy.yaml'), 'deny:\n  - shell: "curl *"\n');
+    await symlink('.ksa/policy.yaml', path.join(ws, 'settings.yaml'));
+    await symlink('.ksa', path.join(ws, 'cfg'));
+    await expect(write('settings.yaml', 'allow: [shell]\n')).rejects.toThrow(
+      'write_file: "settings.yaml" leads to .ksa/policy.yaml through a symbolic link; write it by that name, so the plan asks before the workspace\'s rules are rewritten',
+    );
+    await expect(write('cfg/policy.yaml', 'allow: [shell]\n')).rejects.toThrow('write_file: "cfg/policy.yaml" leads to .ksa/policy.yaml through a symbolic link');
+    expect(await readFile(path.join(ws, '.ksa', 'policy.yaml'), 'utf8')).toBe('deny:\n  - shell: "curl *"\n');
+    // By its name the plan rated it a destroy step, which the user approved: written.
+    await write('./.ksa/policy.yaml', 'deny: []\n');
+    expect(await readFile(path.join(ws, '.ksa', 'policy.yaml'), 'utf8')).toBe('deny: []\n');
+    // Other files through the same folder link are files like any other.
+    await write('cfg/instructions.md', 'notes');
+    expect(await readFile(path.join(ws, '.ksa', 'instructions.md'), 'utf8')).toBe('notes');
+  });
+});
