@@ -1,4 +1,5 @@
 import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { runRisk } from './container-run-risk.js';
 
 /** Classifies argv of kubectl, helm, docker and podman (as tools or inside a shell line). */
 export type ArgvClassifier = (args: readonly (string | undefined)[], inner: InnerCommand) => Promise<StepRisk>;
@@ -116,13 +117,15 @@ export function dockerLike(program: string): ArgvClassifier {
       if (sub === undefined) return writeRisk(`${name} command built at run time`);
       if (GROUP_DESTROY.has(sub) || sub === 'rmi') return destroyRisk(name);
       if (verb === 'compose' && (sub === 'rm' || hasFlag(args, '--volumes', '-v', '--rmi'))) return destroyRisk(`${name} removes volumes or images`);
-      if (sub === 'exec' || sub === 'run') return execRisk(program, args, inner, name);
+      if (sub === 'exec') return execRisk(program, args, inner, name);
+      if (sub === 'run') return runRisk(program, args, inner, name);
       if (GROUP_READ.has(sub)) return readRisk(name);
       return writeRisk(name);
     }
     const name = `${program} ${verb}`;
     if (DOCKER_DESTROY.has(verb)) return destroyRisk(name);
     if (verb === 'exec') return execRisk(program, args, inner, name);
+    if (verb === 'run') return runRisk(program, args, inner, name);
     if (DOCKER_READ.has(verb)) return readRisk(name);
     return writeRisk(name);
   };

@@ -47,6 +47,9 @@ const WRAPPERS: Readonly<Record<string, Wrapper>> = {
   parallel: { valueFlags: ['-j', '--jobs', '-S', '--sshlogin', '--joblog', '-a', '--arg-file', '-d', '--delimiter', '--timeout', '--delay'] },
   runuser: { valueFlags: ['-u', '--user', '-g', '--group', '-G', '--supp-group'] },
   su: { valueFlags: ['-g', '--group', '-G', '--supp-group', '-s', '--shell'] },
+  // `nsenter -t 1 -m -u -n -i sh -c …`: a command in another process's namespaces (from a privileged container, the host's).
+  nsenter: { valueFlags: ['-t', '--target', '-S', '--setuid', '-G', '--setgid', '-r', '--root', '-w', '--wd', '--env'] },
+  unshare: { valueFlags: ['--propagation', '--setgroups', '--map-user', '--map-group', '--map-users', '--map-groups', '-R', '--root', '-w', '--wd', '-S', '--setuid', '-G', '--setgid'] },
 };
 
 export function isWrapper(name: string): boolean {

@@ -59,6 +59,15 @@ describe('argv tools', () => {
     ['docker', ['system', 'prune', '-af', '--volumes'], 'destroy', 'docker system prune'],
     ['docker', ['exec', 'db', 'psql', '-c', 'DROP DATABASE shop'], 'destroy', 'DROP through psql in docker exec'],
     ['docker', ['exec', '-e', 'A=1', 'web', 'cat', '/etc/hosts'], 'read', 'cat'],
+    // A container given the host's files or the host itself: its command is rated as exec's; otherwise a run is write.
+    ['podman', ['run', '--rm', '-v', '/srv:/host', 'alpine', 'rm', '-rf', '/host/etc'], 'destroy', 'rm -rf in podman run with a host folder mounted'],
+    ['docker', ['run', '--mount', 'type=bind,src=/srv,dst=/srv', '--entrypoint', 'rm', 'alpine', '-rf', '/srv/app'], 'destroy', 'rm -rf in docker run with a host folder mounted'],
+    ['docker', ['run', '--privileged', '--pid=host', 'alpine', 'nsenter', '-t', '1', '-m', 'sh', '-c', 'rm -rf /x'], 'destroy', 'in docker run with --privileged'],
+    ['docker', ['container', 'run', '--volumes-from', 'db', 'alpine', 'rm', '-rf', '/var/lib/db'], 'destroy', "rm -rf in docker run with another container's volumes"],
+    ['docker', ['run', '--rm', '-v', '/tmp:/t', 'alpine', 'ls', '/t'], 'write', 'docker run'],
+    ['docker', ['run', '--rm', '-v', '/app:/app', '-w', '/app', 'node:20', 'npm', 'test'], 'write', 'npm test in docker run with a host folder mounted'],
+    ['docker', ['run', '--rm', '-v', 'data:/data', 'alpine', 'rm', '-rf', '/data'], 'write', 'docker run'],
+    ['docker', ['run', '--rm', 'alpine', 'rm', '-rf', '/etc'], 'write', 'docker run'],
     ['podman', ['pod', 'rm', 'shop'], 'destroy', 'podman pod rm'],
     ['podman', ['images'], 'read', 'podman images'],
   ])('%s %j → %s', async (tool, args, level, reason) => {
