@@ -186,11 +186,11 @@ function celContext(context: ExpressionContext, references: ExpressionReferences
   if (references.dynamicStepAccess) {
     return { steps: toCel(context.steps), inputs: toCel(context.inputs), env: toCel(context.env) };
   }
-  const pick = (source: Record<string, unknown>, keys: readonly string[]) => {
-    const out: Record<string, unknown> = {};
-    for (const key of keys) if (Object.hasOwn(source, key)) out[key] = toCel(source[key]);
-    return out;
-  };
+  const pick = (source: Record<string, unknown>, keys: readonly string[]) =>
+    celMap(
+      keys.filter((key) => Object.hasOwn(source, key)),
+      (key) => toCel(source[key]),
+    );
   return {
     steps: pick(context.steps, references.steps),
     inputs: pick(context.inputs, references.inputs),
@@ -206,12 +206,21 @@ function toCel(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (value === undefined) return null;
   if (Array.isArray(value)) return value.map(toCel);
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = toCel(value[key]);
-    return out;
-  }
+  if (isPlainObject(value)) return celMap(Object.keys(value), (key) => toCel(value[key]));
   return value;
+}
+
+/**
+ * A CEL map of these keys. A plain object is what cel-js reads fastest, but it tells an object's type by its
+ * `constructor`, so a step, input or output key named `constructor` (valid ids) made every expression reading
+ * it fail ("Unsupported type: object"), and assigning a `__proto__` key would set the prototype instead: such
+ * maps are Maps.
+ */
+function celMap(keys: readonly string[], valueOf: (key: string) => unknown): Record<string, unknown> | Map<string, unknown> {
+  if (keys.some((key) => key === 'constructor' || key === '__proto__')) return new Map(keys.map((key) => [key, valueOf(key)]));
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = valueOf(key);
+  return out;
 }
 
 /**
@@ -227,16 +236,9 @@ function fromCel(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fromCel);
   if (value instanceof Uint8Array) return new TextDecoder().decode(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
-  if (value instanceof Map) {
-    const out: Record<string, unknown> = {};
-    for (const [key, entry] of value) out[String(key)] = fromCel(entry);
-    return out;
-  }
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = fromCel(value[key]);
-    return out;
-  }
+  // fromEntries makes a `__proto__` key an own property, as JSON.parse does, where assigning it would not.
+  if (value instanceof Map) return Object.fromEntries([...value].map(([key, entry]) => [String(key), fromCel(entry)]));
+  if (isPlainObject(value)) return Object.fromEntries(Object.keys(value).map((key) => [key, fromCel(value[key])]));
   if (typeof value === 'object' && value !== null) {
     // cel-js's own types: a uint is a bigint inside, a duration has its CEL text.
     const inner: unknown = value.valueOf();

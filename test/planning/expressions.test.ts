@@ -55,6 +55,23 @@ describe('compileExpression', () => {
 });
 
 describe('evaluateExpression', () => {
+  it('reads steps, inputs and output keys named constructor or __proto__ (valid ids) like any other', () => {
+    const odd: ExpressionContext = {
+      steps: { constructor: { status: 'succeeded', output: { stdout: 'hello', constructor: 'c', ['__proto__']: 'p' } } },
+      inputs: { constructor: 'zz' },
+      env: {},
+    };
+    Object.defineProperty(odd.steps.constructor!.output, '__proto__', { value: 'p', enumerable: true });
+    expect(evaluate("steps.constructor.status == 'succeeded'", odd)).toBe(true);
+    expect(evaluate('steps.constructor.output.stdout', odd)).toBe('hello');
+    expect(evaluate('inputs.constructor', odd)).toBe('zz');
+    expect(evaluate('steps.constructor.output.constructor', odd)).toBe('c');
+    const output = evaluate('steps.constructor.output', odd) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(output)).toBe(Object.prototype);
+    expect(Object.hasOwn(output, '__proto__')).toBe(true);
+    expect(output.constructor).toBe('c');
+  });
+
   it('integers from JSON are usable in arithmetic: inputs.port + 1 is the number 8081', () => {
     const value = evaluate('inputs.port + 1');
     expect(value).toBe(8081);
