@@ -101,7 +101,9 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const onSignal = (code: ExitCodeValue, name: string) => () => {
     interrupts++;
     signalExit ??= code;
-    if (interrupts > 1) return stopNow(code);
+    // Only a second Ctrl-C is the user asking to stop at once. A closing terminal sends SIGHUP twice (the shell
+    // forwards one, the kernel sends one on hang-up), and a supervisor may repeat SIGTERM: the rollback goes on.
+    if (interrupts > 1) return name === 'SIGINT' ? stopNow(code) : undefined;
     notice(`ksa: ${name}: cancelling, aborting running steps and rolling back (press Ctrl-C again to stop at once)`);
     handle.execution.cancel(CANCEL_REASONS[name]);
   };

@@ -27,7 +27,7 @@ export async function runChat(options: RunChatOptions): Promise<ChatEnding | und
   }
 }
 
-export type EndingSignal = 'SIGTERM' | 'SIGHUP';
+export type EndingSignal = 'SIGTERM' | 'SIGHUP' | 'SIGINT';
 export type ChatEnding = EndingSignal | typeof QUIT_CANCELLED_RUN;
 
 async function drawUntilQuit(options: RunChatOptions): Promise<ChatEnding | undefined> {
@@ -57,18 +57,21 @@ async function drawUntilQuit(options: RunChatOptions): Promise<ChatEnding | unde
     });
   }
   let ending: EndingSignal | undefined;
+  // Kept until the chat has closed: a closing terminal sends SIGHUP twice (the shell, then the kernel), and a
+  // signal no one listens to any more ends the process at once, before the run is cancelled and rolled back.
+  // SIGINT comes from outside (`kill -INT`): in the chat Ctrl-C is a key.
   const onSignal = (signal: EndingSignal) => {
-    ending ??= signal;
+    if (ending !== undefined) return;
+    ending = signal;
     void current.close().finally(() => instance.unmount());
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGHUP', onSignal);
+  const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
   let quitWith: unknown;
   try {
     quitWith = await instance.waitUntilExit();
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    for (const signal of signals) process.off(signal, onSignal);
   }
   if (failed) throw failed.error;
   return ending ?? (quitWith === QUIT_CANCELLED_RUN ? QUIT_CANCELLED_RUN : undefined);

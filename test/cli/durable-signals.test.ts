@@ -53,6 +53,22 @@ describe.concurrent('signals and the store', () => {
     expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
   });
 
+  it('SIGHUP twice, as a closing terminal sends it (the shell, then the kernel), and SIGTERM twice: still cancelled and rolled back, not stopped at once', async () => {
+    for (const signal of ['SIGHUP', 'SIGTERM'] as const) {
+      const { ksa, dir, home, runId } = await startLongRun(sandbox, `double-${signal}`, leftovers);
+      ksa.kill(signal);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      ksa.kill(signal);
+      const result = await ksa.result;
+      expectExit(result, signal === 'SIGHUP' ? 129 : 143);
+      expect(result.stderr).not.toContain('stopped at once');
+      const run = readRunFile(home, runId)!;
+      expect(run.state.status).toBe('cancelled');
+      expect(run.state.steps.first).toMatchObject({ status: 'rolled_back', rollback: { status: 'succeeded' } });
+      expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
+    }
+  });
+
   it('a second Ctrl-C stops at once: no rollback, the run is recorded interrupted, and resume finishes it', async () => {
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'double-int', leftovers, { stubborn: true });
     ksa.kill('SIGINT');

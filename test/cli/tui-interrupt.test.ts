@@ -142,6 +142,30 @@ describe.concurrent('ksa chat: interrupting', () => {
     await writeFile(path.join(harness.sandbox.dir, 'go'), '');
   });
 
+  it('SIGHUP twice, as a closing terminal sends it (the shell, then the kernel): the run is still cancelled and rolled back, exit 129', async (context) => {
+    const { harness, chat } = await gatedRunStarted(context);
+    chat.term.kill('SIGHUP');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    chat.term.kill('SIGHUP');
+    expect(await chat.term.exited).toMatchObject({ exitCode: 129, timedOut: false });
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
+    const runs = path.join(harness.sandbox.home, 'runs');
+    const [runId] = readdirSync(runs).filter((name) => /^\d/.test(name));
+    expect(JSON.parse(readFileSync(path.join(runs, runId!, 'run.json'), 'utf8')).state.status).toBe('cancelled');
+    await writeFile(path.join(harness.sandbox.dir, 'go'), '');
+  });
+
+  it('SIGINT from outside (kill -INT; in the chat Ctrl-C is a key): cancelled and rolled back, exit 130', async (context) => {
+    const { harness, chat } = await gatedRunStarted(context);
+    chat.term.kill('SIGINT');
+    expect(await chat.term.exited).toMatchObject({ exitCode: 130, timedOut: false });
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
+    const runs = path.join(harness.sandbox.home, 'runs');
+    const [runId] = readdirSync(runs).filter((name) => /^\d/.test(name));
+    expect(JSON.parse(readFileSync(path.join(runs, runId!, 'run.json'), 'utf8')).state.status).toBe('cancelled');
+    await writeFile(path.join(harness.sandbox.dir, 'go'), '');
+  });
+
   it('keys sent the moment "ready" is drawn are keys, not signals: Ctrl-C there asks first, and text typed with it is kept', async (context) => {
     const harness = await chatHarnessFor(context);
     const term = spawnKsaPty(['chat'], { cwd: harness.sandbox.dir, home: harness.sandbox.home, env: harness.env, timeoutMs: 40_000 });

@@ -98,6 +98,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   // Ended by a signal, the session saved and its run cancelled: the shell's code for that signal, as `ksa run` gives.
   if (ending === 'SIGTERM') return ExitCode.terminated;
   if (ending === 'SIGHUP') return ExitCode.hangup;
+  if (ending === 'SIGINT') return ExitCode.interrupted;
   // Ctrl-C twice with a run going cancelled it: 130, as Ctrl-C gives `ksa run`.
   if (ending === 'cancelled-run') return ExitCode.interrupted;
   return ExitCode.ok;
