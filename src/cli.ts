@@ -6,6 +6,7 @@ import { CliError } from './cli/errors.js';
 import { fileSystemErrorLine } from './cli/file-system-error.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
+import { afterOutput, watchOutputErrors } from './cli/output-errors.js';
 import { visible } from './tui/visible-text.js';
 
 // bin/ksa.js waits for the output to reach its readers before it exits.
@@ -14,7 +15,7 @@ export { outputWritten } from './cli/io.js';
 /** The composition root: parses arguments, wires layers, maps outcomes to exit codes. */
 export async function main(argv: readonly string[] = process.argv, io: CliIO = processIO()): Promise<ExitCodeValue> {
   const debug = argv.includes('--debug');
-  ignoreBrokenPipes(io);
+  const outputFailure = watchOutputErrors(io);
   // An empty OPENAI_BASE_URL is unset, as ksa reads it; the model SDK builds a default provider from it
   // as it is imported, and refuses an empty one there (an unexpected error for `OPENAI_BASE_URL= ksa …`).
   if (process.env.OPENAI_BASE_URL?.trim() === '') delete process.env.OPENAI_BASE_URL;
@@ -22,33 +23,19 @@ export async function main(argv: readonly string[] = process.argv, io: CliIO = p
   (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
   // Plain `ksa` opens the chat; anything else is parsed as given (so typos are "unknown command").
   const args = argv.slice(2).filter((arg) => arg !== '--debug');
+  let code: ExitCodeValue;
   try {
     // `ksa` and `ksa chat` have nothing to parse: the chat starts without loading and building the
     // commands (its first frame, P9b), with the options commander gives it for no arguments.
-    if (args.length === 0 || (args.length === 1 && args[0] === 'chat')) return await (await import('./cli/commands/chat.js')).chatCommand(io, {});
-    const { runProgram } = await import('./cli/program.js');
-    return await runProgram(argv, io);
+    if (args.length === 0 || (args.length === 1 && args[0] === 'chat')) code = await (await import('./cli/commands/chat.js')).chatCommand(io, {});
+    else code = await (await import('./cli/program.js')).runProgram(argv, io);
   } catch (error) {
-    return reportError(io, error, debug);
+    code = reportError(io, error, debug);
   } finally {
     // Nothing a command changed stays only in memory; MCP servers it started are stopped.
     await Promise.all([flushAllDocuments().catch(() => {}), closeAllMcpServers()]);
   }
-}
-
-/**
- * `ksa run --json | head -1`: when the reader goes away, writes fail with EPIPE.
- * That must not crash the run half-way (no rollback, no summary): the output
- * is dropped and the run goes on.
- */
-function ignoreBrokenPipes(io: CliIO): void {
-  for (const stream of [io.stdout, io.stderr]) {
-    if (stream.listenerCount('error') > 0) continue;
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      // EIO: the terminal closed (SIGHUP); the run goes on to cancel and roll back.
-      if (error.code !== 'EPIPE' && error.code !== 'EIO' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-    });
-  }
+  return (await afterOutput(io, code, outputFailure)) as ExitCodeValue;
 }
 
 function reportError(io: CliIO, error: unknown, debug: boolean): ExitCodeValue {

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, nonEmptyLines, runKsa, stackTraceLines, startKsa, type CliSandbox } from '../helpers/cli.js';
+import { createCliSandbox, describeResult, KSA_ARGV, ksaEnv, nonEmptyLines, runKsa, stackTraceLines, startKsa, type CliSandbox } from '../helpers/cli.js';
 
 
 let sandbox: CliSandbox;
@@ -39,6 +40,33 @@ steps:
     const log = existsSync(path.join(dir, 'done.log')) ? nonEmptyLines(readFileSync(path.join(dir, 'done.log'), 'utf8')) : [];
     // Either the run completed or it was undone: never abandoned half-way.
     expect(log.join(',') === 'a,b' || log.includes('undo-a'), `done.log: ${JSON.stringify(log)}\n${describeResult(result)}`).toBe(true);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('stdout on a full disk: the run goes on and is recorded, the command says the output was lost, exit 1, no stack trace', async () => {
+    const plan = await sandbox.writePlan('full/plan.yaml', 'goal: Onto a full disk\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo hi > a.done" }\n');
+    const dir = path.dirname(plan);
+    // /dev/full stands for a file on a full disk: every write fails with ENOSPC.
+    const toFullDisk = (args: readonly string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const fd = openSync('/dev/full', 'w');
+        const child = spawn(process.execPath, [...KSA_ARGV, ...args], { cwd: dir, env: ksaEnv({ home: sandbox.home }), stdio: ['ignore', fd, 'pipe'] });
+        closeSync(fd);
+        let stderr = '';
+        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    const run = await toFullDisk(['run', plan, '--yes', '--json']);
+    expect(stackTraceLines(run.stderr)).toEqual([]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('ksa: could not write the output to stdout: the disk is full (ENOSPC)');
+    expect(existsSync(path.join(dir, 'a.done'))).toBe(true);
+    const runs = await runKsa(['runs', '--json'], { home: sandbox.home, cwd: dir });
+    expect((JSON.parse(runs.stdout) as { runs: { goal: string; status: string }[] }).runs.find((entry) => entry.goal === 'Onto a full disk')?.status).toBe('succeeded');
+    for (const args of [['runs'], ['runs', '--json'], ['schema'], ['validate', '--json', plan]]) {
+      const result = await toFullDisk(args);
+      expect(stackTraceLines(result.stderr)).toEqual([]);
+      expect([result.code, result.stderr.trim()], args.join(' ')).toEqual([1, 'ksa: could not write the output to stdout: the disk is full (ENOSPC)']);
+    }
   });
 
   it('ksa validate --json on a YAML syntax error still prints one JSON document', async () => {
