@@ -8,7 +8,7 @@ import { plural } from '../planning/plural.js';
  * Without a terminal: one plain line per event, for logs and CI. `rollingBack`: ksa cancel
  * undoing a run whose process is gone, which the executor continues as a resumed run.
  */
-export function createPlainProgress(write: (line: string) => void, style: Styler, options: { showOutput: boolean; rollingBack?: boolean }): (event: RunEvent) => void {
+export function createPlainProgress(write: (line: string, stepOutput?: boolean) => void, style: Styler, options: { showOutput: boolean; rollingBack?: boolean }): (event: RunEvent) => void {
   const start = (resumed: boolean) => (options.rollingBack ? 'cancelling, rolling back what succeeded' : resumed ? 'resumed' : 'started');
   const time = (ts: string) => style.dim(ts.slice(11, 19));
   return (event) => {
@@ -21,7 +21,7 @@ export function createPlainProgress(write: (line: string) => void, style: Styler
         write(`${t} ${style.cyan('▶')} ${event.stepId} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}${event.worker ? ` on ${event.worker}` : ''}`);
         break;
       case 'step_output':
-        if (options.showOutput) write(`${t}   ${style.dim(`${event.stepId} |`)} ${plainText(event.line)}`);
+        if (options.showOutput) write(`${t}   ${style.dim(`${event.stepId} |`)} ${plainText(event.line)}`, true);
         break;
       case 'step_retrying':
         write(`${t} ${style.yellow('↻')} ${event.stepId} attempt ${event.attempt} failed: ${plainText(event.error)}; retrying in ${formatDuration(event.delayMs)}`);

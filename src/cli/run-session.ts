@@ -9,6 +9,7 @@ import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { visible } from '../tui/visible-text.js';
 import { createPlainProgress } from './plain-progress.js';
+import { outputGate } from './output-gate.js';
 import { colorEnabled, createStyler } from '../tui/style.js';
 import { formatSummary } from './summary.js';
 
@@ -59,7 +60,9 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const notice = (line: string) => say(live ? line : `\n${line}`);
   // What ksa cleaned up after an interrupted run is news, not a warning.
   const warn = (message: string) => say(`ksa: ${/^(stopped|removed) /.test(message) ? '' : 'warning: '}${visible(message)}`);
-  const plain = interactive ? undefined : createPlainProgress((line) => io.stderr.write(`${line}\n`), style, { showOutput: !options.json, rollingBack: options.mode === 'rollback' });
+  const toStderr = outputGate(io.stderr, (skipped) => `${style.dim(`… ${skipped} output ${skipped === 1 ? 'line' : 'lines'} not shown: this output's reader was slower than the steps (every line is in the run's step logs)`)}\n`);
+  const toStdout = outputGate(io.stdout, (skipped) => `${JSON.stringify({ type: 'output_skipped', runId: run.runId, ts: new Date().toISOString(), lines: skipped })}\n`);
+  const plain = interactive ? undefined : createPlainProgress((line, stepOutput = false) => toStderr(`${line}\n`, stepOutput), style, { showOutput: !options.json, rollingBack: options.mode === 'rollback' });
 
   let signalExit: ExitCodeValue | undefined;
   const handle = await driveRun({
@@ -81,7 +84,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
       if (!live) io.stderr.write(`ksa: ${paused ? 'pause' : 'resume'} requested from another terminal (ksa ${paused ? 'pause' : 'resume'})\n`);
     },
     onEvent: (event: RunEvent) => {
-      if (options.json) io.stdout.write(`${JSON.stringify(event)}\n`);
+      if (options.json) toStdout(`${JSON.stringify(event)}\n`, event.type === 'step_output');
       applyRunEvent(view, event);
       if (live) live.redraw();
       else plain!(event);

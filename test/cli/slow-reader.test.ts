@@ -49,4 +49,29 @@ describe('a slow reader', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run_finished', status: 'succeeded' });
     expect(result.stderr).toMatch(/1 succeeded · total \S+ · run \S+\n$/);
   });
+
+  it('a step printing more than the backlog holds: its lines past 8 MiB are left out and counted (output_skipped), events and the summary all arrive, memory stays bounded', async () => {
+    const planFile = await sandbox.writePlan('flood/plan.yaml', 'goal: A flood of output\nsteps:\n  - id: flood\n    tool: shell\n    args: { command: "seq 1 400000" }\n  - id: after\n    tool: shell\n    dependsOn: [flood]\n    args: { command: "echo after" }\n');
+    const home = path.join(sandbox.home, 'flood');
+    const result = await runReadLate(['run', planFile, '--yes', '--json'], home, path.dirname(planFile));
+    expect(result.code, result.stderr).toBe(0);
+    const events = parseNdjson(result.stdout);
+    const shown = events.filter((event) => event.type === 'step_output').length;
+    const skipped = events.filter((event) => event.type === 'output_skipped').reduce((sum, event) => sum + (event.lines as number), 0);
+    expect(skipped).toBeGreaterThan(0);
+    expect(shown + skipped).toBe(400_001);
+    expect(result.stdout.length).toBeLessThan(20 * 1024 * 1024);
+    expect(events.filter((event) => event.type === 'step_succeeded').map((event) => event.stepId)).toEqual(['flood', 'after']);
+    expect(events.at(-1)).toMatchObject({ type: 'run_finished', status: 'succeeded' });
+    expect(result.stderr).toMatch(/2 succeeded · total \S+ · run \S+\n$/);
+  });
+
+  it('without --json, the output lines on stderr past the backlog are left out with one line saying how many', async () => {
+    const planFile = await sandbox.writePlan('flood-plain/plan.yaml', 'goal: A flood of output\nsteps:\n  - id: flood\n    tool: shell\n    args: { command: "seq 1 400000" }\n');
+    const home = path.join(sandbox.home, 'flood-plain');
+    const result = await runReadLate(['run', planFile, '--yes'], home, path.dirname(planFile));
+    expect(result.code, result.stderr.slice(-500)).toBe(0);
+    expect(result.stderr).toMatch(/… \d+ output lines not shown: this output's reader was slower than the steps \(every line is in the run's step logs\)/);
+    expect(result.stderr).toMatch(/1 succeeded · total \S+ · run \S+\n$/);
+  });
 });
