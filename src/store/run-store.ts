@@ -13,6 +13,10 @@ import type { RunRecord, RunSummary } from './run-record.js';
 import { lastRecordedAt, summarize } from './run-summary.js';
 import { StoredDocument } from './stored-document.js';
 import { replayJournal, SuccessJournal } from './success-journal.js';
+import { mapLimit } from './map-limit.js';
+
+/** Run files `ksa runs` reads at once. */
+const LIST_READS_AT_ONCE = 16;
 
 // The record's schemas (zod, the plan's schema) load when a run is read, not with the store.
 const runRecords = () => import('./run-record.js');
@@ -145,8 +149,12 @@ export class RunStore {
 
   /** Newest first, with owners checked so crashed runs show as interrupted. */
   async list(): Promise<RunListing[]> {
-    const listings = await Promise.all(
-      (await this.indexedRuns()).map(async (entry): Promise<RunListing> => {
+    // A few at a time: a store of months holds thousands of interrupted runs, each read in full, and all at once
+    // they would run out of open files (EMFILE) and memory.
+    const listings = await mapLimit(
+      await this.indexedRuns(),
+      LIST_READS_AT_ONCE,
+      async (entry): Promise<RunListing> => {
         if (isFinished(entry.status)) return { ...entry, effectiveStatus: entry.status };
         const dir = runDir(this.home, entry.runId);
         const owner = await liveOwner(dir);
@@ -158,7 +166,7 @@ export class RunStore {
         if (isFinished(summary.status)) return { ...summary, effectiveStatus: summary.status };
         const stoppedAt = record && lastRecordedAt(record.state);
         return { ...summary, effectiveStatus: summary.status === 'paused' ? 'paused' : 'interrupted', ...(stoppedAt ? { stoppedAt } : {}) };
-      }),
+      },
     );
     return listings.sort(newestFirst);
   }

@@ -29,6 +29,9 @@ export const DEFAULT_COMMIT_DELAY_MS = 50;
  * file on every write, so writing on every change is quadratic; here a burst
  * of changes costs one write.
  */
+/** Read errors that say nothing about the file's content. */
+const NOT_THE_FILE = new Set(['EMFILE', 'ENFILE', 'EIO', 'ENOMEM', 'EAGAIN', 'EBUSY', 'EINTR', 'EACCES', 'EPERM', 'ETIMEDOUT', 'ENOBUFS', 'ESTALE']);
+
 export class StoredDocument<T> {
   private readonly low: Low<T>;
   private dirty = false;
@@ -58,6 +61,9 @@ export class StoredDocument<T> {
       if (parsed.success) low.data = parsed.data;
       else problem = `unexpected content at ${parsed.error.issues[0]?.path.join('.') || 'the top level'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
     } catch (error) {
+      // The machine, not the file: too many open files, an I/O error, no memory, no permission. The file may be
+      // fine, and moving it aside would lose a run or a session that nothing was wrong with: the caller says so.
+      if (NOT_THE_FILE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
       problem = error instanceof SyntaxError ? `not valid JSON (${error.message})` : (error as Error).message;
     }
     if (problem !== undefined) {
