@@ -108,7 +108,7 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
       return runStatusDocument(record, status, owner, runs.logDir(id), {}, estimate, owner ? stats : undefined);
     },
     list_runs: async ({ limit }) =>
-      (await runs.list()).slice(0, limit ?? 10).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),
+      (await runs.list(limit ?? 10)).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),
     get_step_error: async ({ runId, stepId }) => {
       const id = await resolve(runId);
       const record = await runs.read(id);

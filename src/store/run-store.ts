@@ -147,12 +147,16 @@ export class RunStore {
     return document.data;
   }
 
-  /** Newest first, with owners checked so crashed runs show as interrupted. */
-  async list(): Promise<RunListing[]> {
+  /**
+   * Newest first, with owners checked so crashed runs show as interrupted; `limit`: only the newest so many, and
+   * only their files read (an interrupted run is read in full to know how it ended).
+   */
+  async list(limit?: number): Promise<RunListing[]> {
+    const newest = (await this.indexedRuns()).sort(newestFirst);
     // A few at a time: a store of months holds thousands of interrupted runs, each read in full, and all at once
     // they would run out of open files (EMFILE) and memory.
     const listings = await mapLimit(
-      await this.indexedRuns(),
+      limit === undefined ? newest : newest.slice(0, limit),
       LIST_READS_AT_ONCE,
       async (entry): Promise<RunListing> => {
         if (isFinished(entry.status)) return { ...entry, effectiveStatus: entry.status };
@@ -169,6 +173,11 @@ export class RunStore {
       },
     );
     return listings.sort(newestFirst);
+  }
+
+  /** How many runs there are (the index's, whose folders exist): no run file read. */
+  async count(): Promise<number> {
+    return (await this.indexedRuns()).length;
   }
 
   /**

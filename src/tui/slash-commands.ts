@@ -8,6 +8,10 @@ import { formatEstimate } from './estimate-text.js';
 import { APPROVAL_MODES, isApprovalMode } from '../policy/rules/policy-rule.js';
 import { formatDuration } from './run-view-model.js';
 
+/** What /runs and /sessions show; how many more there are is said under them. */
+const RUNS_SHOWN = 10;
+const SESSIONS_SHOWN = 15;
+
 export type SlashContext = {
   readonly session: ChatSession;
   readonly runs: RunStore;
@@ -64,10 +68,11 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     name: 'runs',
     description: 'recent runs',
     run: async ({ session, runs }) => {
-      const list = (await runs.list()).slice(0, 10);
+      const list = await runs.list(RUNS_SHOWN);
+      const older = list.length < RUNS_SHOWN ? 0 : (await runs.count()) - list.length;
       session.notice(
         list.length
-          ? list.map((run) => `${run.runId}  ${run.effectiveStatus.padEnd(11)} ${run.goal}`).join('\n')
+          ? [...list.map((run) => `${run.runId}  ${run.effectiveStatus.padEnd(11)} ${run.goal}`), ...(older > 0 ? [`… ${plural(older, 'older run')} (ksa runs lists them all)`] : [])].join('\n')
           : 'No runs yet.',
         'info',
       );
@@ -127,10 +132,13 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       if (id) {
         const matches = all.some((entry) => entry.id === id) ? [] : all.filter((entry) => entry.id.startsWith(id));
         if (matches.length < 2) return { type: 'switch-session', id };
-        session.notice([`"${id}" matches ${matches.length} sessions; type more of the id, e.g. /sessions ${matches[0]!.id}:`, ...matches.slice(0, 15).map(line)].join('\n'), 'warning');
+        const more = matches.length - SESSIONS_SHOWN;
+        session.notice([`"${id}" matches ${matches.length} sessions; type more of the id, e.g. /sessions ${matches[0]!.id}:`, ...matches.slice(0, SESSIONS_SHOWN).map(line), ...(more > 0 ? [`… and ${more} more`] : [])].join('\n'), 'warning');
         return NONE;
       }
-      session.notice(all.slice(0, 15).map(line).join('\n') || 'No sessions.', 'info');
+      const older = all.length - SESSIONS_SHOWN;
+      const hint = `… ${plural(older, 'older session')}: /sessions <the start of an id> lists those (ids start with the date: /sessions ${all.at(-1)?.id.slice(0, 6) ?? '2026'})`;
+      session.notice([...all.slice(0, SESSIONS_SHOWN).map(line), ...(older > 0 ? [hint] : [])].join('\n') || 'No sessions.', 'info');
       return NONE;
     },
   },

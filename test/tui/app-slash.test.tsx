@@ -110,6 +110,24 @@ describe('slash commands', () => {
     await app.waitFor('Unknown argument "maybe": /think switches the reasoning on or off');
   });
 
+  it('/runs and /sessions show the newest and say how many more there are, and how to reach them', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    const plan = PlanSchema.parse({ goal: 'Old work', steps: [{ id: 'a', tool: 'shell', args: { command: 'true' } }] });
+    for (let i = 0; i < 12; i++) {
+      const runId = `run-${String(i).padStart(2, '0')}`;
+      const createdAt = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
+      const stored = await app.runs.create({ runId, goal: `Old work ${i}`, createdAt, workspace: app.workspace, plan, inputs: {}, allowedEnv: [], state: initialRunState(runId, plan.goal, ['a'], {}) }, 'test');
+      await stored.close();
+    }
+    await app.send('/runs');
+    let frame = await app.waitForText('… 2 older runs (ksa runs lists them all)');
+    expect(frame).toContain('Old work 11');
+    expect(frame).not.toContain('Old work 1\n');
+    for (let i = 0; i < 17; i++) await (await app.conversations.create({ workspace: app.workspace })).close();
+    await app.send('/sessions');
+    frame = await app.waitForText('… 3 older sessions: /sessions <the start of an id> lists those (ids start with the date: /sessions ');
+  });
+
   it('/status and /runs with no runs say so', async (context) => {
     const app = await renderChatApp(context, { model: chatModel() });
     await app.send('/runs');

@@ -11,8 +11,7 @@ import { plural } from '../../planning/plural.js';
 export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: string }): Promise<ExitCodeValue> {
   const limit = parseWholeNumber(flags.limit, '--limit');
   const { runs } = openStores(io);
-  const listings = await runs.list();
-  const shown = limit === undefined ? listings : listings.slice(0, limit);
+  const shown = await runs.list(limit);
   if (flags.json) {
     const doc = shown.map(({ effectiveStatus, owner, stoppedAt, ...summary }) => ({
       ...summary,
@@ -37,7 +36,7 @@ export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: st
     cells.map((cell, i) => (i === cells.length - 1 ? cell : i === 1 && paint ? paint(cell.padEnd(widths[i]!)) : cell.padEnd(widths[i]!))).join('  ');
   writeLine(io.stdout, style.bold(line(header)));
   for (const row of rows) writeLine(io.stdout, line(row, (cell) => paintStatus(cell, style)));
-  const older = listings.length - shown.length;
+  const older = limit === undefined ? 0 : (await runs.count()) - shown.length;
   if (older > 0) writeLine(io.stdout, style.dim(`… ${plural(older, 'older run')} (ksa runs without --limit shows all)`));
   return ExitCode.ok;
 }
