@@ -87,7 +87,7 @@ function computedName(program: ShellWord, context: CommandContext): StepRisk {
   if (danger !== undefined) return destroyRisk(`command name computed at run time (may be ${danger})`);
   // `{{ steps.pick.output.stdout }} --version`: the plan names the program at run time; the line is rated again
   // once built, before it runs (a destroying one then needs a run approved for destroy steps).
-  if (program.hints.includes(TEMPLATE_HINT)) return writeRisk('command name filled in at run time ({{ … }})');
+  if (program.hints.includes(TEMPLATE_HINT)) return writeRisk('command name computed at run time ({{ … }})');
   // `A=ls; $A -la`: made only of what the line itself assigns, the name is known, and none of its values destroys.
   const known = program.hints.length > 0 && program.hints.every((hint) => hint.startsWith('$') && (context.variables?.get(hint.slice(1))?.length ?? 0) > 0);
   if (known) return writeRisk('command name computed at run time');
