@@ -4,6 +4,7 @@ import { isFinished, type Plan } from '../planning/index.js';
 import { ownerName, readLogTail, runStatusDocument, storedRunOutlook, type RunStore } from '../store/index.js';
 import type { PlannerOptions } from './planner.js';
 import { planGoal, PlanningError, revisePlan } from './planner.js';
+import { statusForModel } from './run-status-brief.js';
 
 /** A plan the agent proposed in this turn: shown to the user, who decides. Never run by the model. */
 export type ProposedPlan = {
@@ -105,7 +106,7 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
       const { runId: id, record, status, owner } = await runs.inspect(idOrLatest(runId));
       const { stats, estimate } = await storedRunOutlook(runs.home, record, status).catch(() => ({ stats: undefined, estimate: undefined }));
       // Usual durations of running steps only while a process runs them.
-      return runStatusDocument(record, status, owner, runs.logDir(id), {}, estimate, owner ? stats : undefined);
+      return statusForModel(runStatusDocument(record, status, owner, runs.logDir(id), {}, estimate, owner ? stats : undefined));
     },
     list_runs: async ({ limit }) =>
       (await runs.list(limit ?? 10)).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),

@@ -54,6 +54,27 @@ describe('agent run tools', () => {
     expect(sentBack).toContain('error TS2322');
   });
 
+  it('get_run_status of a 1,000-step run: counts by status and the steps that matter, small enough for any context window', async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => `s${i}`);
+    const plan = PlanSchema.parse({ goal: 'Wide', steps: ids.map((id) => ({ id, tool: 'shell', args: { command: 'true' } })) }, { reportInput: false });
+    const state = initialRunState('20260101-000002-ccc', plan.goal, ids, {});
+    for (const id of ids) state.steps[id] = { status: 'succeeded', attempts: 1 };
+    state.steps.s500 = { status: 'failed', attempts: 2, error: `exit 1: ${'x'.repeat(5000)}` };
+    state.steps.s900 = { status: 'running', attempts: 1 };
+    const runs = new RunStore(home);
+    const stored = await runs.create({ runId: '20260101-000002-ccc', goal: plan.goal, createdAt: new Date().toISOString(), workspace: home, plan, inputs: {}, allowedEnv: [], state }, 'test');
+    await stored.close();
+    const { output, sentBack } = await callTool(runs, 'get_run_status', {});
+    expect(output.stepCounts).toEqual({ succeeded: 998, failed: 1, running: 1 });
+    const steps = output.steps as { id: string; status: string; error?: string }[];
+    expect(steps).toHaveLength(40);
+    expect(steps.slice(0, 2).map((step) => step.id)).toEqual(['s0', 's1']);
+    expect(steps.filter((step) => step.status !== 'succeeded').map((step) => step.id)).toEqual(['s500', 's900']);
+    expect(steps.find((step) => step.id === 's500')!.error!.length).toBeLessThan(700);
+    expect(output.stepsShown).toBe('40 of 1000 steps: failed and running ones first; stepCounts counts them all by status');
+    expect(sentBack.length).toBeLessThan(32_000);
+  });
+
   it('get_run_status of a given run (a unique prefix is enough); "latest" means the newest', async () => {
     await recordRun(home, '20260101-000000-aaa');
     const { runs } = await recordRun(home, '20260101-000001-bbb', { failStep: 'build' });
