@@ -79,7 +79,7 @@ export async function approvePlan(io: CliIO, request: ApprovalRequest): Promise<
   if (!canPrompt(io) || request.planFromStdin) {
     const noQuestion = request.planFromStdin ? 'stdin holds the plan, so it cannot also answer the question' : 'there is no terminal to ask for approval';
     throw new CliError({
-      message: `not approved: this plan runs commands, and ${noQuestion} (${decision.why}). Review the plan above and pass --yes to run it${decision.destroy.length > 0 ? ' (with --allow-destroy: it destroys things)' : ''}.`,
+      message: `not approved: this plan runs commands, and ${noQuestion}; ${decision.why}. Review the plan above and pass --yes to run it${decision.destroy.length > 0 ? ' (with --allow-destroy: it destroys things)' : ''}.`,
     });
   }
   if (decision.destroy.length > 0) writeLine(io.stderr, request.style.red(`This plan destroys things: ${decision.destroy.join(', ')} (see the steps marked above). y approves them too.`));

@@ -23,6 +23,7 @@ const STDIN_NAME = '<stdin>';
 /** Reads a plan file, or stdin for `-` (a pipe or a file, not a terminal: nobody types a plan there). */
 export async function readPlanFile(file: string, stdin?: Readable & { isTTY?: boolean }): Promise<PlanFile> {
   if (file === STDIN_PLAN) return parseStdinPlan(await readStdin(stdin));
+  if (file.trim() === '') throw new CliError({ message: 'the plan path is empty: give a plan file (.yaml or .json), or - to read it from stdin' });
   const absolute = path.resolve(file);
   let text: string;
   let stream: boolean;
@@ -107,7 +108,8 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
   const deep = flowDepthProblem(text);
   if (deep) throw new CliError({ message: `${displayPath}:${deep.line}:${deep.column}: the document nests more than ${MAX_DEPTH} levels deep`, location: deep });
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  // Merge keys (`<<: *defaults`) share fields between steps, as docker-compose and GitLab CI files do.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true });
   const [first] = doc.errors;
   if (first) {
     const where = first.linePos?.[0];

@@ -17,7 +17,8 @@ export async function runProgram(argv: readonly string[], io: CliIO): Promise<Ex
     return exitCode;
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    const shown = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+    // `ksa help nothing` shows the help as an error (exit code 1 from commander): a usage error, as an unknown command is.
+    const shown = (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') && error.exitCode === 0;
     return shown ? ExitCode.ok : ExitCode.usage;
   }
 }

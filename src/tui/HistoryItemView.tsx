@@ -21,9 +21,12 @@ export const HistoryItemView = memo(function HistoryItemView({ item, tools, colo
     case 'user':
       return (
         <Box marginTop={1}>
-          <Text color={color ? 'cyan' : undefined} bold>
-            {'› '}
-          </Text>
+          {/* A margin, not a trailing space: Ink trims that when the text beside it wraps (as in InputLine). */}
+          <Box marginRight={1} flexShrink={0}>
+            <Text color={color ? 'cyan' : undefined} bold>
+              ›
+            </Text>
+          </Box>
           <Text>{item.text}</Text>
         </Box>
       );

@@ -66,6 +66,15 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
     expect(hints.join('\n')).not.toMatch(/did you mean/i);
   });
 
+  it('ksa help of an unknown command is a usage error (exit 2), as the command itself is; ksa help run is the help (exit 0)', async () => {
+    const unknown = await ksa('help', 'nothing');
+    expect(unknown.code, describeResult(unknown)).toBe(2);
+    expect(stackTraceLines(unknown.stderr)).toEqual([]);
+    const known = await ksa('help', 'run');
+    expect(known.code, describeResult(known)).toBe(0);
+    expect(known.stdout).toContain('Usage: ksa run');
+  });
+
   it('a mistyped command gets a suggestion', async () => {
     const hints = expectUsageError(await ksa('valdate', 'plan.yaml'), "ksa: unknown command 'valdate'");
     expect(hints.join('\n')).toMatch(/did you mean validate\?/i);

@@ -235,7 +235,7 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
     const ws = await workspace('approve-read-write', WRITE_PLAN);
     const refused = await runKsa(['run', ws.plan, '--approve', 'read'], { home: ws.home, cwd: ws.dir });
     expect(refused.code, describeResult(refused)).toBe(2);
-    expect(refused.stderr).toContain('not approved: this plan runs commands, and there is no terminal to ask for approval (mark needs approval (--approve read))');
+    expect(refused.stderr).toContain('not approved: this plan runs commands, and there is no terminal to ask for approval; mark needs approval (--approve read)');
     expect(existsSync(path.join(ws.dir, 'marker-write'))).toBe(false);
 
     const allowed = await workspace('approve-read-allowed', WRITE_PLAN.replace('touch marker-write', 'touch allowed-marker'));

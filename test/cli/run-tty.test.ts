@@ -64,6 +64,15 @@ describe.concurrent('ksa run in a terminal', () => {
     expect(markers(dir)).toEqual([]);
   });
 
+  it('a one-step plan is asked about as one step', async () => {
+    const plan = await sandbox.writePlan('one-step/plan.yaml', 'goal: One marker\nsteps:\n  - id: only\n    tool: shell\n    args: { command: "touch marker-only" }\n');
+    const terminal = open(['run', plan], path.dirname(plan));
+    await terminal.waitForOutput('[y/N]');
+    expect(await terminal.screen()).toMatch(/Run this step\? \[y\/N\]/);
+    terminal.write('n\r');
+    expect(await terminal.exited).toMatchObject({ exitCode: 2, timedOut: false });
+  });
+
   it('answering y runs the plan with live progress and a summary, exit 0', async () => {
     const { plan, dir } = await planIn('answer-yes');
     const terminal = open(['run', plan], dir);

@@ -63,6 +63,22 @@ describe.concurrent('ksa validate', () => {
     expectNoStackTrace(result);
   });
 
+  it('YAML merge keys share fields between steps (<<: *step); a problem in a merged step is located in it', async () => {
+    await sandbox.writePlan('merge.yaml', 'goal: Shared fields\nsteps:\n  - &base\n    id: a\n    tool: shell\n    retry: { maxAttempts: 2 }\n    args: { command: "echo a" }\n  - <<: *base\n    id: b\n    dependsOn: [a]\n    args: { command: "echo b" }\n');
+    const valid = await ksa('validate', '--json', 'merge.yaml');
+    expect(valid.code, describeResult(valid)).toBe(0);
+    await sandbox.writePlan('merge-bad.yaml', 'goal: Shared fields\nsteps:\n  - &base\n    id: a\n    tool: shell\n    args: { command: "echo a" }\n  - <<: *base\n    id: b\n    bogus: 1\n');
+    const invalid = await ksa('validate', 'merge-bad.yaml');
+    expect(invalid.code, describeResult(invalid)).toBe(2);
+    expect(invalid.stdout + invalid.stderr).toContain('merge-bad.yaml:9:12 steps[1].bogus: unknown field "bogus"');
+  });
+
+  it('an empty plan path is said to be empty, not a folder', async () => {
+    const result = await ksa('validate', '');
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr.trim()).toBe('ksa: the plan path is empty: give a plan file (.yaml or .json), or - to read it from stdin');
+  });
+
   it('reports every problem at once, each on its own line with file:line:col and its path, exit 2', async () => {
     await sandbox.writePlan('many.yaml', MANY_PROBLEMS);
     const result = await ksa('validate', 'many.yaml');

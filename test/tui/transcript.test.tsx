@@ -25,6 +25,17 @@ describe('history entries', () => {
     expect(item({ kind: 'assistant', id: 'h2', text: 'Steps:\n\n1. build\n2. `kubectl apply`' })).toContain('2. `kubectl apply`');
   });
 
+  it('a user message longer than the line wraps under its text, never wider than the terminal (ink-testing-library: 100 columns)', () => {
+    // The first line is the margin above the message.
+    const lines = item({ kind: 'user', id: 'h9', text: 'word '.repeat(40).trim() }).split('\n').slice(1);
+    expect(lines[0]).toMatch(/^› word word/);
+    expect(lines.length).toBe(3);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^ {2}word/);
+    const token = item({ kind: 'user', id: 'h10', text: 'x'.repeat(200) }).split('\n').slice(1);
+    expect(token.map((line) => line.length)).toEqual([100, 100, 6]);
+  });
+
   it('a tool result as one dim line', () => {
     expect(item({ kind: 'tool', id: 'h3', tool: 'get_run_status', summary: 'run r1: succeeded', isError: false })).toBe('  · get_run_status: run r1: succeeded');
   });

@@ -98,7 +98,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     plan,
     inputs,
     assessment,
-    question: `Run these ${plan.steps.length} steps?`,
+    question: plan.steps.length === 1 ? 'Run this step?' : `Run these ${plan.steps.length} steps?`,
     command: `ksa run ${file}`,
     style,
     planFromStdin: file === '-',
