@@ -48,7 +48,8 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const style = createStyler(color);
   const view = createRunView(run.runId, plan);
   if (options.mode !== 'fresh') seedRunView(view, run.record.state, { keepEnded: options.mode === 'rollback' });
-  const interactive = io.stderr.isTTY === true && !isCI(io.env);
+  // TERM=dumb (Emacs' shell, some log viewers): a terminal that cannot move its cursor gets the plain lines.
+  const interactive = io.stderr.isTTY === true && !isCI(io.env) && io.env.TERM !== 'dumb';
   // Ink and React load only for a terminal: plain runs and other commands start faster.
   // Keys (p pauses, Ctrl-C cancels) when there is a keyboard; they act on the run once it is driven.
   const control: { togglePause?: () => void; interrupt?: () => void } = {};

@@ -73,6 +73,16 @@ describe.concurrent('ksa run in a terminal', () => {
     expect(await terminal.exited).toMatchObject({ exitCode: 2, timedOut: false });
   });
 
+  it('TERM=dumb (a terminal that cannot move its cursor) gets one plain line per event, no live view', async () => {
+    const { plan, dir } = await planIn('dumb');
+    const terminal = open(['run', plan, '--yes', '--allow-destroy'], dir, { TERM: 'dumb' });
+    expect(await terminal.exited).toMatchObject({ exitCode: 0, timedOut: false });
+    const raw = terminal.raw();
+    expect(raw).toMatch(/▶ first started/);
+    expect(raw).toMatch(/✓ first succeeded in/);
+    expect(raw).not.toMatch(/\u001b\[(?:\d*[AGK]|\?25l|\?2026h)/);
+  });
+
   it('answering y runs the plan with live progress and a summary, exit 0', async () => {
     const { plan, dir } = await planIn('answer-yes');
     const terminal = open(['run', plan], dir);

@@ -42,4 +42,14 @@ describe('ksa chat --workspace that is no folder', () => {
     const screen = await term.screen();
     expect(screen.split('\n').filter((line) => line.trim() !== '')).toEqual([`ksa: --workspace ${path.join(sandbox.dir, 'wss')}: no such directory`]);
   });
+
+  it('TERM=dumb: the chat, which moves the cursor, says so and points to ksa ask, exit 2', async (context) => {
+    const sandbox = await createCliSandbox();
+    context.onTestFinished(() => sandbox.cleanup());
+    const term = spawnKsaPty(['chat'], { cwd: sandbox.dir, home: sandbox.home, timeoutMs: 60_000, env: { TERM: 'dumb' } });
+    context.onTestFinished(() => term.dispose());
+    expect(await term.exited).toMatchObject({ exitCode: 2, timedOut: false });
+    const screen = (await term.screen()).replace(/\s+/g, ' ').trim();
+    expect(screen).toBe('ksa: ksa chat needs a terminal that can move its cursor, and TERM=dumb says this one cannot. Use ksa ask "<message>" for one chat turn here, or run ksa chat in a full terminal.');
+  });
 });

@@ -65,7 +65,8 @@ export function spawnKsaPty(args: readonly string[], options: PtyOptions = {}): 
   const rows = options.rows ?? 40;
   const term = new Terminal({ cols, rows, scrollback: 5000, allowProposedApi: true });
   const child = pty.spawn(process.execPath, [...KSA_ARGV, ...args], {
-    name: 'xterm-256color',
+    // node-pty sets TERM from the name: a test that gives TERM gets it.
+    name: options.env?.TERM ?? 'xterm-256color',
     cols,
     rows,
     cwd: options.cwd ?? REPO_ROOT,

@@ -32,6 +32,11 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       message: 'ksa chat needs an interactive terminal. Without one, use ksa ask "<message>" for one chat turn, or ksa run <plan> for a plan file.',
     });
   }
+  if (io.env.TERM === 'dumb') {
+    throw new CliError({
+      message: 'ksa chat needs a terminal that can move its cursor, and TERM=dumb says this one cannot. Use ksa ask "<message>" for one chat turn here, or run ksa chat in a full terminal.',
+    });
+  }
   const storeWarnings = new WarningRelay(io);
   const stores = openStores(io, storeWarnings.warn);
   const workspace = await workspaceOption(io.cwd, flags.workspace, io.cwd);
