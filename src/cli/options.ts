@@ -33,15 +33,18 @@ const WHOLE = /^\d+$/;
 const DECIMAL = /^\d+(?:\.\d+)?$/;
 
 /** `--limit 5` → 5; a value that is not a whole number ≥ `min` is a usage error naming the flag. */
-export function parseWholeNumber(value: string | undefined, flag: string, min = 1): number | undefined {
+export function parseWholeNumber(value: string | undefined, flag: string, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
   const n = WHOLE.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) {
-    const range = WHOLE.test(value) && n >= min ? `from ${min} to ${Number.MAX_SAFE_INTEGER}` : `of at least ${min}`;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = WHOLE.test(value) && n >= min ? `from ${min} to ${max}` : `of at least ${min}`;
     throw new CliError({ message: `${flag} expects a whole number ${range}, got "${value}"` });
   }
   return n;
 }
+
+/** The most steps at once, as for a plan's `maxParallel`: a typo (10000) must not start thousands of processes. */
+export const MAX_PARALLEL = 1000;
 
 /** `--timeout 30` (seconds, fractions allowed) or `5m` → milliseconds; `fallback` seconds when not given. */
 export function parseSeconds(value: string | undefined, flag: string, fallback: number): number {

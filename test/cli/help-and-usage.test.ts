@@ -115,7 +115,10 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
     const plan = await sandbox.writePlan('values.yaml', 'goal: g\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "true" }\n');
     const cases: [string[], RegExp][] = [
       [['run', plan, '--yes', '--max-parallel', '0'], /^ksa: --max-parallel expects a whole number of at least 1, got "0"$/],
-      [['run', plan, '--yes', '--max-parallel', '99999999999999999999'], /^ksa: --max-parallel expects a whole number from 1 to 9007199254740991, got "99999999999999999999"$/],
+      [['run', plan, '--yes', '--max-parallel', '99999999999999999999'], /^ksa: --max-parallel expects a whole number from 1 to 1000, got "99999999999999999999"$/],
+      // The plan's maxParallel has the same bound: a typo must not start thousands of processes at once.
+      [['run', plan, '--yes', '--max-parallel', '10000'], /^ksa: --max-parallel expects a whole number from 1 to 1000, got "10000"$/],
+      [['resume', 'x', '--yes', '--max-parallel', '5000'], /^ksa: --max-parallel expects a whole number from 1 to 1000, got "5000"$/],
       [['run', plan, '--yes', '--input', 'novalue'], /^ksa: --input "novalue": expected name=value/],
       // Before Redis is contacted (nothing listens on port 1).
       [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', 'soon'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got "soon"$/],

@@ -4,7 +4,7 @@ import { ownerName, runDir, secretValues, storedWithoutSecret, takeOverHint } fr
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
-import { parseDuration, parseInputs, parseWholeNumber } from '../options.js';
+import { MAX_PARALLEL, parseDuration, parseInputs, parseWholeNumber } from '../options.js';
 import { formatPlan } from '../../tui/plan-lines.js';
 import { queryModelFor } from '../query-model.js';
 import { runSession } from '../run-session.js';
@@ -29,7 +29,7 @@ export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxP
 export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFlags): Promise<ExitCodeValue> {
   // A bad value is a usage error now, not a failure once Redis has answered or the run was looked up.
   parseDuration(flags.workerWait, '--worker-wait');
-  const maxParallel = parseWholeNumber(flags.maxParallel, '--max-parallel');
+  const maxParallel = parseWholeNumber(flags.maxParallel, '--max-parallel', 1, MAX_PARALLEL);
   const stores = openStores(io);
   const { runId, record, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) {

@@ -5,7 +5,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
-import { parseDuration, parseInputs, parseWholeNumber } from '../options.js';
+import { MAX_PARALLEL, parseDuration, parseInputs, parseWholeNumber } from '../options.js';
 import { formatDryRun, formatPlan } from '../../tui/plan-lines.js';
 import { describer } from '../../tui/tool-describer.js';
 import { newRunId } from '../run-id.js';
@@ -36,7 +36,7 @@ export type RunFlags = {
 
 export async function runCommand(io: CliIO, file: string, flags: RunFlags): Promise<ExitCodeValue> {
   const inputs = parseInputs(flags.input);
-  const maxParallel = parseWholeNumber(flags.maxParallel, '--max-parallel');
+  const maxParallel = parseWholeNumber(flags.maxParallel, '--max-parallel', 1, MAX_PARALLEL);
   const mode = parseApprovalMode(flags.approve);
   // A bad value is a usage error now, not a failure once Redis has answered.
   parseDuration(flags.workerWait, '--worker-wait');
