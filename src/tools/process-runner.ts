@@ -157,6 +157,13 @@ function spawnError(result: { code?: string; originalMessage?: string; shortMess
   const name = typeof binary === 'string' ? binary : 'sh';
   if (result.code === 'ENOENT') return new CommandNotFoundError({ binary: name, cause: result });
   if (result.code === 'EACCES') return new ToolError({ message: `${name}: permission denied (is it executable?)`, cause: result });
+  // Linux takes at most 128 KiB in one argument, and a shell line is one: a big output put in with {{ }} does not fit.
+  if (result.code === 'E2BIG') {
+    return new ToolError({
+      message: `${name}: could not start: its command line is too long for the system (at most 128 KiB in one argument, usually from a large output put in with {{ }}); pass large data through a file instead (write_file, then read the file in the command)`,
+      cause: result,
+    });
+  }
   return new ToolError({ message: `${name}: could not start: ${result.originalMessage ?? result.shortMessage ?? result.code ?? 'unknown error'}`, cause: result });
 }
 

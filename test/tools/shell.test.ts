@@ -22,6 +22,14 @@ describe('shell', () => {
     expect(ProcessOutputSchema.parse(output)).toEqual(output);
   });
 
+  it.skipIf(process.platform !== 'linux')('a command line longer than Linux takes in one argument says so and how to pass the data, not "spawn E2BIG"', async () => {
+    const error = await shellTool.execute({ command: `echo ${'a'.repeat(300_000)} | wc -c` }, createToolContext(ws)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ToolError);
+    expect((error as Error).message.replace(/^\S*bash: /, 'bash: ')).toBe(
+      'bash: could not start: its command line is too long for the system (at most 128 KiB in one argument, usually from a large output put in with {{ }}); pass large data through a file instead (write_file, then read the file in the command)',
+    );
+  });
+
   it('a background process left holding the output: the step waits for it, and a line of its output says why', async () => {
     const context = createToolContext(ws);
     const output = await shellTool.execute({ command: 'sleep 4 & echo started' }, context);
