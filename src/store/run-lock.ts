@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
 import type { ProcessGroup, RecordedGroup } from '../tools/process-groups.js';
@@ -131,6 +131,7 @@ export class RunLock {
         } finally {
           await handle.close();
         }
+        await removeStaleRecordCopies(runDir);
         return new RunLock(runDir, owner);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -260,3 +261,14 @@ export async function readProcessGroups(runDir: string, onWarning: (message: str
   await setAside(file, 'is unreadable (not a list of process groups)', 'went on without it: processes the interrupted run left running cannot be stopped automatically; check for them by hand', onWarning);
   return [];
 }
+
+/**
+ * run.json is written to a temp copy and renamed over; a process killed between the two leaves the copy (as big as
+ * the record). Only the run's owner writes run.json, so once it holds the lock any such copy is a dead one's.
+ */
+async function removeStaleRecordCopies(runDir: string): Promise<void> {
+  const names = await readdir(runDir).catch(() => [] as string[]);
+  await Promise.all(names.filter((name) => STALE_RECORD_COPY.test(name)).map((name) => unlink(path.join(runDir, name)).catch(() => {})));
+}
+
+const STALE_RECORD_COPY = /^\.run\.json\.[0-9a-f]{8}\.tmp$/;

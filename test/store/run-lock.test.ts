@@ -36,6 +36,16 @@ describe('RunLock', () => {
     await (await RunLock.acquire(dir, 'r1', 'again')).release();
   });
 
+  it("taking a run removes the temp copies of run.json a killed owner left mid-write (as big as the record), and nothing else", async () => {
+    await writeOwner(await deadPid());
+    await writeFile(path.join(dir, '.run.json.1ec760b5.tmp'), '{"half":');
+    await writeFile(path.join(dir, 'run.json'), '{}');
+    await writeFile(path.join(dir, '.processes.json.0a0b0c0d.tmp'), '{}');
+    const lock = await RunLock.acquire(dir, 'r1', 'ksa resume r1');
+    expect((await readdir(dir)).sort()).toEqual(['.processes.json.0a0b0c0d.tmp', 'owner.lock', 'run.json']);
+    await lock.release();
+  });
+
   it('a second acquire while the owner lives fails with RunBusyError naming the pid', async () => {
     const lock = await RunLock.acquire(dir, 'r1', 'ksa run plan.yaml');
     const error = await RunLock.acquire(dir, 'r1', 'ksa resume r1').catch((caught: unknown) => caught);
