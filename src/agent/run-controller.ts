@@ -49,6 +49,8 @@ export type RunHandle = {
   readonly expected: ReadonlyMap<string, DurationStats>;
   /** Resolves with the final state once the run's files are written and its lock released. */
   readonly done: Promise<RunState>;
+  /** Once done: why run.json could not be written with the final state (it holds the last state that could be). */
+  readonly unsaved: () => string | undefined;
   /** Kills every process tree now, records the run as interrupted (resumable) and releases it. */
   stopNow(): Promise<void>;
 };
@@ -157,6 +159,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   // Set by stopNow: the containers it could not remove, once it has tried (the run is released only then).
   let stoppedContainers: Promise<readonly StartedContainer[]> | undefined;
   let releasing: Promise<void> | undefined;
+  let unsaved: string | undefined;
   const release = () =>
     (releasing ??= (async () => {
       stopRecording();
@@ -169,7 +172,10 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
       stopWatchingPause();
       await durations.record(learned()).catch((error: unknown) => warn(`could not record step durations: ${(error as Error).message}`));
       await logs.close();
-      await run.close().catch((error: unknown) => warn(`could not save run ${run.runId}: ${(error as Error).message}`));
+      await run.close().catch((error: unknown) => {
+        unsaved = (error as Error).message;
+        warn(`could not save run ${run.runId}: ${unsaved}`);
+      });
     })());
 
   // A run that died while it was failing keeps saying why it failed.
@@ -189,6 +195,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     logDir: run.logDir,
     expected,
     done,
+    unsaved: () => unsaved,
     async stopNow() {
       started.halt();
       // The steps' own clean-up must not drop a container from the record before it is gone.

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import type { RunState, StepState } from '../planning/state.js';
 
@@ -80,14 +81,17 @@ export class SuccessJournal {
  * finished (e.g. rolled back later). A torn last line (a kill mid-append) is ignored.
  */
 export async function replayJournal(dir: string, state: RunState): Promise<void> {
-  let text: string;
+  // Read a line at a time: a journal of big outputs can pass the longest string V8 makes (~512 MB), and read
+  // whole it failed, so a resume ran again steps whose success it held.
+  let lines: AsyncIterable<string>;
   try {
-    text = await readFile(path.join(dir, JOURNAL_FILE), 'utf8');
+    const handle = await open(path.join(dir, JOURNAL_FILE), 'r');
+    lines = createInterface({ input: handle.createReadStream({ encoding: 'utf8' }), crlfDelay: Infinity });
   } catch {
     return;
   }
   const { StepStateSchema } = await import('./run-record.js');
-  for (const line of text.split('\n')) {
+  for await (const line of lines) {
     if (line === '') continue;
     let entry: Entry;
     try {

@@ -69,6 +69,20 @@ steps:
     }
   });
 
+  it('a run whose record cannot be saved at its end says so and exits 1, though its steps succeeded', async () => {
+    // The step puts a folder where run.json goes: every save of the record fails from then on.
+    const home = path.join(sandbox.home, 'unsaved');
+    const plan = await sandbox.writePlan(
+      'unsaved/plan.yaml',
+      'goal: Lose the record\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "sleep 0.2; for d in \\"$KSA_HOME\\"/runs/*/; do rm -f \\"$d/run.json\\"; mkdir \\"$d/run.json\\"; done" }\n',
+    );
+    const result = await runKsa(['run', plan, '--yes', '--allow-destroy'], { home, cwd: path.dirname(plan) });
+    expect(stackTraceLines(result.stderr)).toEqual([]);
+    expect(result.stderr).toContain('✓ Run succeeded');
+    expect(result.stderr).toMatch(/ksa: the final state of run \S+ could not be saved \(.+\); ksa status shows it as it was last saved, and the step logs in \S+ have everything/);
+    expect(result.code, describeResult(result)).toBe(1);
+  });
+
   it('ksa validate --json on a YAML syntax error still prints one JSON document', async () => {
     await sandbox.writePlan('syntax.yaml', 'goal: x\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo" \n  - id: b\n');
     const result = await runKsa(['validate', '--json', 'syntax.yaml'], { home: sandbox.home, cwd: sandbox.dir });
