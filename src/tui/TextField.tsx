@@ -1,6 +1,6 @@
 import { Text, useInput } from 'ink';
 import { useRef, useState } from 'react';
-import { editLine } from './line-editing.js';
+import { editLine, nextBoundary } from './line-editing.js';
 
 export type Props = {
   readonly value: string;
@@ -51,11 +51,13 @@ export function TextField({ value, placeholder, focus, onChange, onSubmit }: Pro
     );
   }
   const at = Math.min(cursor.current, value.length);
+  // The whole character under the cursor is drawn inverse: an emoji is more than one UTF-16 unit.
+  const end = at < value.length ? nextBoundary(value, at) : at;
   return (
     <Text>
       {value.slice(0, at)}
-      <Text inverse>{value[at] ?? ' '}</Text>
-      {value.slice(at + 1)}
+      <Text inverse>{at < value.length ? value.slice(at, end) : ' '}</Text>
+      {value.slice(end)}
     </Text>
   );
 }

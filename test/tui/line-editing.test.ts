@@ -38,6 +38,13 @@ describe('editLine', () => {
     ['Left', 'ab|c', '', { leftArrow: true }, 'a|bc'],
     ['Right at the end', 'abc|', '', { rightArrow: true }, 'abc|'],
     ['typing', 'ab|c', 'XY', {}, 'abXY|c'],
+    // Characters as seen, not UTF-16 units: an emoji, a family joined with zero-width joiners, a flag.
+    ['Backspace after an emoji', 'hi😀|', '', { backspace: true }, 'hi|'],
+    ['Backspace after a joined family', 'ab👨‍👩‍👧|cd', '', { delete: true }, 'ab|cd'],
+    ['Left over a flag', 'x🇯🇵|y', '', { leftArrow: true }, 'x|🇯🇵y'],
+    ['Right over a flag', 'x|🇯🇵y', '', { rightArrow: true }, 'x🇯🇵|y'],
+    ['Ctrl-D on an emoji', 'a|😀b', 'd', { ctrl: true }, 'a|b'],
+    ['Left over an accent written as two code points', 'cafe\u0301|', '', { leftArrow: true }, 'caf|e\u0301'],
     ['another Ctrl key (Ctrl-L) types nothing', 'ab|c', 'l', { ctrl: true }, 'ab|c'],
     ['another Alt key types nothing', 'ab|c', 'x', { meta: true }, 'ab|c'],
   ])('%s', (_name, before, input, partial, after) => {
