@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
+import { KsaError } from '../planning/ksa-error.js';
 
 /**
  * A lowdb adapter like lowdb's JSONFile (temp file + rename, so a kill -9
@@ -30,7 +31,15 @@ export class PrivateJSONFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const text = JSON.stringify(data, this.options.replacer, this.options.pretty ? 2 : undefined);
+    let text: string;
+    try {
+      text = JSON.stringify(data, this.options.replacer, this.options.pretty ? 2 : undefined);
+    } catch (error) {
+      // Past the longest string V8 makes (~512 MB): a run that kept a great deal of output (each step keeps up
+      // to 1 MiB of stdout and of stderr) can no longer be written as one document.
+      if (error instanceof RangeError) throw new KsaError({ name: 'DocumentTooLargeError', message: `${this.filename} is too large to write (over 512 MB as JSON); the steps' output is what makes it so`, cause: error });
+      throw error;
+    }
     // A unique temp name: two writers (which the locks prevent) could not even collide on it.
     const temp = path.join(path.dirname(this.filename), `.${path.basename(this.filename)}.${randomBytes(4).toString('hex')}.tmp`);
     const handle = await open(temp, 'w', 0o600);
