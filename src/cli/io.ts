@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { visible } from '../tui/visible-text.js';
+import { CliError } from './errors.js';
 
 /** The process streams and environment, passed in so commands can be driven from tests. */
 export type CliIO = {
@@ -19,7 +20,17 @@ export function processIO(): CliIO {
       return process.stdin;
     },
     env: process.env,
-    cwd: process.cwd(),
+    // Read when a command needs it, inside its error handling: a folder whose path is longer than the system
+    // allows (ERANGE), or one deleted under the shell (ENOENT), is a one-line error, not a crash.
+    get cwd() {
+      try {
+        return process.cwd();
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === 'ERANGE' ? 'its path is longer than the system allows' : code === 'ENOENT' ? 'it was deleted' : (error as Error).message;
+        throw new CliError({ message: `the current folder cannot be used: ${why}; cd to another folder (or pass --workspace) and try again` });
+      }
+    },
   };
 }
 

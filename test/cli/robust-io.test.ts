@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,15 @@ steps:
     expect(result.stderr).toContain('✓ Run succeeded');
     expect(result.stderr).toMatch(/ksa: the final state of run \S+ could not be saved \(.+\); ksa status shows it as it was last saved, and the step logs in \S+ have everything/);
     expect(result.code, describeResult(result)).toBe(1);
+  });
+
+  it('a current folder that is gone (deleted under the shell): one line saying so, exit 2, no stack trace', async () => {
+    const base = path.join(sandbox.dir, 'cwd-gone');
+    mkdirSync(base, { recursive: true });
+    const result = spawnSync('bash', ['-c', 'mkdir gone && cd gone && rmdir ../gone && exec "$0" "$@"', process.execPath, ...KSA_ARGV, 'validate', 'plan.yaml'], { cwd: base, env: ksaEnv({ home: sandbox.home }), encoding: 'utf8' });
+    expect(stackTraceLines(result.stderr)).toEqual([]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('ksa: the current folder cannot be used: it was deleted; cd to another folder (or pass --workspace) and try again');
   });
 
   it('ksa validate --json on a YAML syntax error still prints one JSON document', async () => {
