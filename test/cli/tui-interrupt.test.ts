@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { eventually } from '../helpers/cli.js';
-import { chatHarnessFor, chatTerminal, KEYS, occurrences } from '../helpers/chat-pty.js';
+import { chatHarnessFor, chatTerminal, KEYS, occurrences, type ChatHarness } from '../helpers/chat-pty.js';
 import { markerPlan, proposal, reflectionReply } from '../helpers/chat-script.js';
 import { startPacedProxy } from '../helpers/paced-proxy.js';
 import { spawnKsaPty } from '../helpers/pty.js';
@@ -35,6 +35,15 @@ async function gatedRunStarted(context: TestContext, options: { readonly newSess
   await chat.send('y');
   await chat.waitForScreen(/─ wait running .*│ waiting/, 10_000);
   return { harness, chat };
+}
+
+/** The gated run's first step was rolled back and run.json records the run cancelled; the gate is opened. */
+async function expectCancelledAndRolledBack(harness: ChatHarness): Promise<void> {
+  expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
+  const runs = path.join(harness.sandbox.home, 'runs');
+  const [runId] = readdirSync(runs).filter((name) => /^\d/.test(name));
+  expect(JSON.parse(readFileSync(path.join(runs, runId!, 'run.json'), 'utf8')).state.status).toBe('cancelled');
+  await writeFile(path.join(harness.sandbox.dir, 'go'), '');
 }
 
 const WORDS = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
@@ -135,11 +144,7 @@ describe.concurrent('ksa chat: interrupting', () => {
     const { harness, chat } = await gatedRunStarted(context, { newSessionFirst: true });
     chat.term.kill('SIGHUP');
     expect(await chat.term.exited).toMatchObject({ exitCode: 129, timedOut: false });
-    expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
-    const runs = path.join(harness.sandbox.home, 'runs');
-    const [runId] = readdirSync(runs).filter((name) => /^\d/.test(name));
-    expect(JSON.parse(readFileSync(path.join(runs, runId!, 'run.json'), 'utf8')).state.status).toBe('cancelled');
-    await writeFile(path.join(harness.sandbox.dir, 'go'), '');
+    await expectCancelledAndRolledBack(harness);
   });
 
   it('SIGHUP twice, as a closing terminal sends it (the shell, then the kernel): the run is still cancelled and rolled back, exit 129', async (context) => {
@@ -148,22 +153,14 @@ describe.concurrent('ksa chat: interrupting', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     chat.term.kill('SIGHUP');
     expect(await chat.term.exited).toMatchObject({ exitCode: 129, timedOut: false });
-    expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
-    const runs = path.join(harness.sandbox.home, 'runs');
-    const [runId] = readdirSync(runs).filter((name) => /^\d/.test(name));
-    expect(JSON.parse(readFileSync(path.join(runs, runId!, 'run.json'), 'utf8')).state.status).toBe('cancelled');
-    await writeFile(path.join(harness.sandbox.dir, 'go'), '');
+    await expectCancelledAndRolledBack(harness);
   });
 
   it('SIGINT from outside (kill -INT; in the chat Ctrl-C is a key): cancelled and rolled back, exit 130', async (context) => {
     const { harness, chat } = await gatedRunStarted(context);
     chat.term.kill('SIGINT');
     expect(await chat.term.exited).toMatchObject({ exitCode: 130, timedOut: false });
-    expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(false);
-    const runs = path.join(harness.sandbox.home, 'runs');
-    const [runId] = readdirSync(runs).filter((name) => /^\d/.test(name));
-    expect(JSON.parse(readFileSync(path.join(runs, runId!, 'run.json'), 'utf8')).state.status).toBe('cancelled');
-    await writeFile(path.join(harness.sandbox.dir, 'go'), '');
+    await expectCancelledAndRolledBack(harness);
   });
 
   it('keys sent the moment "ready" is drawn are keys, not signals: Ctrl-C there asks first, and text typed with it is kept', async (context) => {
