@@ -26,19 +26,41 @@ export async function runRisk(program: string, args: readonly (string | undefine
   let hostAccess: string | undefined;
   let entrypoint: string | undefined;
   while (i < args.length && args[i] !== undefined && args[i]!.startsWith('-') && args[i] !== '--') {
-    const flag = args[i]!;
-    const [key, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
-    const takesValue = inline === undefined && RUN_VALUE_FLAGS.has(key);
-    const value = inline ?? (takesValue ? args[i + 1] : undefined);
-    hostAccess ??= hostAccessOf(key, value, takesValue || inline !== undefined);
-    if (key === '--entrypoint') entrypoint = value;
-    i += takesValue ? 2 : 1;
+    const options = optionsOf(args[i]!);
+    let takesNext = false;
+    for (const { key, inline } of options) {
+      const takesValue = inline === undefined && RUN_VALUE_FLAGS.has(key);
+      const value = inline ?? (takesValue ? args[i + 1] : undefined);
+      hostAccess ??= hostAccessOf(key, value, takesValue || inline !== undefined);
+      if (key === '--entrypoint') entrypoint = value;
+      takesNext ||= takesValue;
+    }
+    i += takesNext ? 2 : 1;
   }
   if (args[i] === '--') i++;
   const command = [...(entrypoint !== undefined ? [entrypoint] : []), ...args.slice(i + 1)];
   if (hostAccess === undefined || command.length === 0) return i < args.length ? writeRisk(name) : readRisk(`${name} without an image`);
   // A run makes a container whatever its command does: never read.
   return maxRisk(await inner(command, `in ${program} run with ${hostAccess}`), writeRisk(name));
+}
+
+/**
+ * The options one word gives: `--name=value`, `--name`, and short ones together (`-itv` then the next word as
+ * v's value; `-v/srv:/x` with the value attached).
+ */
+function optionsOf(word: string): { key: string; inline?: string }[] {
+  if (word.startsWith('--')) {
+    const equals = word.indexOf('=');
+    return [equals < 0 ? { key: word } : { key: word.slice(0, equals), inline: word.slice(equals + 1) }];
+  }
+  const options: { key: string; inline?: string }[] = [];
+  for (let at = 1; at < word.length; at++) {
+    const key = `-${word[at]}`;
+    const rest = word.slice(at + 1).replace(/^=/, '');
+    if (RUN_VALUE_FLAGS.has(key) && rest !== '') return [...options, { key, inline: rest }];
+    options.push({ key });
+  }
+  return options;
 }
 
 /** What a `run` option gives the container of the host, if anything: said in a few words. */

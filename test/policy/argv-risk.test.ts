@@ -65,6 +65,11 @@ describe('argv tools', () => {
     ['docker', ['run', '--privileged', '--pid=host', 'alpine', 'nsenter', '-t', '1', '-m', 'sh', '-c', 'rm -rf /x'], 'destroy', 'in docker run with --privileged'],
     ['docker', ['container', 'run', '--volumes-from', 'db', 'alpine', 'rm', '-rf', '/var/lib/db'], 'destroy', "rm -rf in docker run with another container's volumes"],
     ['docker', ['run', '--rm', '-v', '/tmp:/t', 'alpine', 'ls', '/t'], 'write', 'docker run'],
+    // Short options together, and a value attached to its option.
+    ['docker', ['run', '-itv', '/srv:/host', 'alpine', 'rm', '-rf', '/host/x'], 'destroy', 'rm -rf in docker run with a host folder mounted'],
+    ['docker', ['run', '-v/srv:/host', 'alpine', 'rm', '-rf', '/host/x'], 'destroy', 'rm -rf in docker run with a host folder mounted'],
+    ['podman', ['run', '--volume=/srv:/host', 'alpine', 'rm', '-rf', '/host/x'], 'destroy', 'rm -rf in podman run with a host folder mounted'],
+    ['docker', ['run', '-it', '--rm', 'alpine', 'rm', '-rf', '/x'], 'write', 'docker run'],
     ['docker', ['run', '--rm', '-v', '/app:/app', '-w', '/app', 'node:20', 'npm', 'test'], 'write', 'npm test in docker run with a host folder mounted'],
     ['docker', ['run', '--rm', '-v', 'data:/data', 'alpine', 'rm', '-rf', '/data'], 'write', 'docker run'],
     ['docker', ['run', '--rm', 'alpine', 'rm', '-rf', '/etc'], 'write', 'docker run'],
