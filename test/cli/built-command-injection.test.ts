@@ -53,6 +53,14 @@ describe.concurrent('values that would become shell code', () => {
     }
   });
 
+  it('a value that adds a redirection (writing a file the line does not) is refused too', async (context) => {
+    const { sandbox, result, failed } = await tagWith('1.2.3 > pwned');
+    context.onTestFinished(() => sandbox.cleanup());
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(failed[0]?.error).toMatch(/^step tag as built at run time redirects input or output, which its line in the plan does not/);
+    expect(existsSync(path.join(sandbox.dir, 'pwned'))).toBe(false);
+  });
+
   it('a plain value (with its trailing newline, spaces, a $ in it) runs as before', async (context) => {
     const { sandbox, result } = await tagWith('1.2.3 beta $5\n');
     context.onTestFinished(() => sandbox.cleanup());

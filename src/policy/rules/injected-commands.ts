@@ -1,17 +1,17 @@
 import { TEMPLATE } from '../../planning/templates.js';
 import { shellCommands } from '../shell-commands.js';
-import type { ShellParser } from '../shell-syntax.js';
+import type { ShellNode, ShellParser } from '../shell-syntax.js';
 
 const MARK = 'ksa_value_';
 
 /**
- * The commands a shell line runs as built that its line in the plan does not: a value put into it
+ * The commands (and redirections) a shell line has as built that its line in the plan does not: a value put into it
  * (`echo version {{ steps.v.output.content }}` with a file saying `1.2; curl … | sh`) became shell code.
  * What the user approved is the plan's line with its values as words; with `;`, a newline, `$(…)` or a
  * backquote a value adds commands nobody saw. Undefined when the plan's line itself runs a program its
  * values name (`{{ steps.pick.output.stdout }} --version`, `bash -c "{{ … }}"`): that is rated at approval.
  */
-export async function injectedCommands(planned: string, built: string, parse: ShellParser): Promise<string[] | undefined> {
+export async function injectedCommands(planned: string, built: string, parse: ShellParser): Promise<{ readonly commands: readonly string[]; readonly redirects: boolean } | undefined> {
   let at = 0;
   const marked = planned.replace(new RegExp(TEMPLATE.source, 'g'), () => `${MARK}${at++}`);
   const expected = await shellCommands(marked, parse);
@@ -23,5 +23,14 @@ export async function injectedCommands(planned: string, built: string, parse: Sh
     if (same >= 0) left.splice(same, 1);
     else added.push(command.name);
   }
-  return added;
+  // `1.2.3 > ~/.bashrc`: no new command, but a file written that the line did not write.
+  const redirections = (line: string) => parse(line, countRedirections);
+  const redirects = (await redirections(built)) > (await redirections(marked));
+  return { commands: added, redirects };
+}
+
+function countRedirections(node: ShellNode): number {
+  let count = node.type.endsWith('_redirect') ? 1 : 0;
+  for (const child of node.children) if (child) count += countRedirections(child);
+  return count;
 }

@@ -38,7 +38,7 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
     if (!planned) return undefined;
     const what = `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} as built at run time`;
     const injected = await shellInjection(call, planned, riskOptions);
-    if (injected) return `${what} runs ${injected}, which its line in the plan does not: a value put into the line became shell code; nothing was run (give the value to the step in env and write "$NAME" in the command)`;
+    if (injected) return `${what} ${injected}, which its line in the plan does not: a value put into the line became shell code; nothing was run (give the value to the step in env and write "$NAME" in the command)`;
     if (deny.rules.length === 0 && grant.allowDestroy) return undefined;
     const step = { id: call.stepId, tool: call.tool, args: call.args, dependsOn: [] } as unknown as Step;
     const { decision } = await assessPolicy({ ...plan, steps: [step] }, deny, 'write', riskOptions);
@@ -58,7 +58,8 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
 async function shellInjection(call: RenderedCall, planned: Readonly<Record<string, unknown>>, riskOptions: RiskOptions): Promise<string | undefined> {
   if (call.tool !== 'shell' || typeof planned.command !== 'string' || typeof call.args.command !== 'string' || !riskOptions.parseShell) return undefined;
   const added = await injectedCommands(planned.command, call.args.command, riskOptions.parseShell);
-  if (!added || added.length === 0) return undefined;
-  const names = [...new Set(added)];
-  return `${names.slice(0, 3).join(', ')}${names.length > 3 ? '…' : ''}`;
+  if (!added || (added.commands.length === 0 && !added.redirects)) return undefined;
+  const names = [...new Set(added.commands)];
+  const runs = names.length > 0 ? `runs ${names.slice(0, 3).join(', ')}${names.length > 3 ? '…' : ''}` : undefined;
+  return [runs, added.redirects ? 'redirects input or output' : undefined].filter(Boolean).join(' and ');
 }
