@@ -97,7 +97,8 @@ function computedName(program: ShellWord, context: CommandContext): StepRisk {
 }
 
 /** The program name at the end of a path whose folder is computed (`$HOME/bin/deploy.sh` → `deploy.sh`). */
-function literalBasename(text: string): string | undefined {
+function literalBasename(written: string): string | undefined {
+  const text = written.replace(/["']/g, '');
   const slash = text.lastIndexOf('/');
   if (slash < 0) return undefined;
   const base = text.slice(slash + 1);
@@ -123,6 +124,12 @@ async function scriptRisk(code: ShellWord, context: CommandContext, via: string)
   }
   const source = expandHints(code.hints, context).map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
   if (source !== undefined) return destroyRisk(`${via} runs code from ${source}`);
+  // `{{ … }}` code is rated again once built, before it runs.
+  if (code.hints.includes(TEMPLATE_HINT)) return writeRisk(`${via} runs code filled in at run time ({{ … }})`);
+  // `eval "$(printf 'r%s -f x' m)"`, `sh -c "$X"`: code built at run time may be any program, as a computed
+  // command name may; only code made of what the line itself assigns (`C="ls"; eval $C`) is known.
+  const known = code.hints.length > 0 && code.hints.every((hint) => hint.startsWith('$') && (context.variables?.get(hint.slice(1))?.length ?? 0) > 0);
+  if (!known && !printsShellSetup(code.hints)) return destroyRisk(`${via} runs code built at run time`);
   // `C="rm -rf x"; eval $C`: what the line assigns is what may run.
   let risk = writeRisk(`${via} runs code built at run time`);
   for (const hint of code.hints.filter((word) => word.startsWith('$'))) {
@@ -132,6 +139,21 @@ async function scriptRisk(code: ShellWord, context: CommandContext, via: string)
     }
   }
   return risk;
+}
+
+/**
+ * Programs whose output is shell code made to be loaded (`eval "$(minikube docker-env)"`, `source <(kubectl
+ * completion bash)`, `eval "$(ssh-agent -s)"`): the everyday case of code built at run time, rated as the program
+ * is, unless a word of it names a program that destroys.
+ */
+const SHELL_SETUP_PRINTERS: ReadonlySet<string> = new Set([
+  'minikube', 'ssh-agent', 'docker-machine', 'direnv', 'pyenv', 'rbenv', 'nodenv', 'goenv', 'jenv', 'conda', 'brew', 'opam', 'fnm',
+  'mise', 'asdf', 'starship', 'zoxide', 'keychain', 'dircolors', 'kubectl', 'helm', 'kind', 'gh', 'npm', 'pnpm', 'rustup', 'poetry', 'pipenv',
+]);
+
+function printsShellSetup(hints: readonly string[]): boolean {
+  const programs = hints.filter((hint) => !hint.startsWith('$') && !hint.startsWith('-')).map(programName);
+  return programs.length > 0 && SHELL_SETUP_PRINTERS.has(programs[0]!) && !programs.some((name) => destroyProgramReason(name) !== undefined);
 }
 
 /** Hints with each `$NAME` replaced by the words the line assigns to it. */
@@ -145,7 +167,11 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
     const text = args[i]!.literal;
     if (text === undefined) {
       const source = args[i]!.hints.map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
-      return source ? destroyRisk(`${name} runs code from ${source}`) : writeRisk(`${name} with arguments built at run time`);
+      if (source) return destroyRisk(`${name} runs code from ${source}`);
+      // `bash "$HOME/deploy.sh"` runs a script by its name; `bash <(curl …)`, `bash "$X"` run code known only then.
+      const script = literalBasename(args[i]!.text);
+      if (script !== undefined || args[i]!.hints.includes(TEMPLATE_HINT) || printsShellSetup(args[i]!.hints)) return writeRisk(`${name} with arguments built at run time`);
+      return destroyRisk(`${name} runs code built at run time`);
     }
     if (text === '--') break;
     if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) {
@@ -202,7 +228,9 @@ async function sourceRisk(name: string, args: readonly ShellWord[], context: Com
   if (file.literal === '/dev/stdin' || file.literal === '-') return stdinCode(name, context);
   if (file.literal === undefined) {
     const source = file.hints.map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
-    return source ? destroyRisk(`${name} runs code from ${source}`) : writeRisk(`${name} runs a script chosen at run time`);
+    if (source) return destroyRisk(`${name} runs code from ${source}`);
+    // `source "$HOME/env.sh"` a script by its name; `source <(…)` code known only then.
+    return literalBasename(file.text) !== undefined || file.hints.includes(TEMPLATE_HINT) || printsShellSetup(file.hints) ? writeRisk(`${name} runs a script chosen at run time`) : destroyRisk(`${name} runs code built at run time`);
   }
   return writeRisk(`${name} runs ${file.literal}`);
 }

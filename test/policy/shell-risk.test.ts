@@ -104,6 +104,21 @@ describe('classifyShell', () => {
     ['$DIR/rm -rf x', 'destroy'],
     // A program the plan names with a template is rated again once built, before it runs.
     ['{{ steps.pick.output.stdout }} --version', 'write'],
+    // Code built at run time, handed to eval, a shell or source: any program, as a computed name.
+    ['eval "$(printf \'r%s -f victim1\' m)"', 'destroy'],
+    ['eval "$CMD"', 'destroy'],
+    ['sh -c "$(printf \'r%s -f v\' m)"', 'destroy'],
+    ['sh -c "$X"', 'destroy'],
+    ['bash <(echo rm -f victim3)', 'destroy'],
+    ['source <(echo rm -rf x)', 'destroy'],
+    // …except what the line assigns, scripts by their name, and programs that print shell set-up to load.
+    ['C="ls -la"; eval $C', 'write'],
+    ['bash "$HOME/scripts/deploy.sh"', 'write'],
+    ['source "$HOME/.env.sh"', 'write'],
+    ['eval "$(minikube docker-env)"', 'write'],
+    ['eval "$(ssh-agent -s)"', 'write'],
+    ['source <(kubectl completion bash)', 'write'],
+    ['eval "$(minikube docker-env; rm -rf x)"', 'destroy'],
     // Deletes handed to a program that runs them.
     ["awk 'BEGIN{system(\"rm -rf v3\")}'", 'destroy'],
     ["awk '{print > \"out\"}' f", 'write'],
