@@ -118,14 +118,14 @@ export function dockerLike(program: string): ArgvClassifier {
       if (GROUP_DESTROY.has(sub) || sub === 'rmi') return destroyRisk(name);
       if (verb === 'compose' && (sub === 'rm' || hasFlag(args, '--volumes', '-v', '--rmi'))) return destroyRisk(`${name} removes volumes or images`);
       if (sub === 'exec') return execRisk(program, args, inner, name);
-      if (sub === 'run') return runRisk(program, args, inner, name);
+      if (sub === 'run' || (sub === 'create' && verb === 'container')) return runRisk(program, args, inner, name);
       if (GROUP_READ.has(sub)) return readRisk(name);
       return writeRisk(name);
     }
     const name = `${program} ${verb}`;
     if (DOCKER_DESTROY.has(verb)) return destroyRisk(name);
     if (verb === 'exec') return execRisk(program, args, inner, name);
-    if (verb === 'run') return runRisk(program, args, inner, name);
+    if (verb === 'run' || verb === 'create') return runRisk(program, args, inner, name);
     if (DOCKER_READ.has(verb)) return readRisk(name);
     return writeRisk(name);
   };

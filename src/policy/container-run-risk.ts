@@ -1,5 +1,5 @@
 import type { InnerCommand } from './cluster-tools.js';
-import { maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 
 /** `docker run` / `podman run` options that take a value (the next word, unless written `--name=value`). */
 const RUN_VALUE_FLAGS = new Set([
@@ -12,6 +12,20 @@ const RUN_VALUE_FLAGS = new Set([
   '--memory-swap', '--memory-swappiness', '--mount', '--name', '--network', '--net', '--network-alias', '--os', '--pid', '--pids-limit',
   '--platform', '--pod', '--pull', '--restart', '--runtime', '--secret', '--security-opt', '--shm-size', '--stop-signal', '--stop-timeout',
   '--storage-opt', '--sysctl', '--timeout', '--tmpfs', '--ulimit', '--userns', '--uts', '--variant', '--volumes-from', '--detach-keys',
+  '--rootfs', '--domainname', '--oom-score-adj', '--uidmap', '--gidmap', '--requires', '--pidfile', '--umask', '--device-cgroup-rule',
+  '--cpu-rt-runtime', '--cpu-rt-period', '--passwd-entry', '--group-entry', '--chrootdirs', '--cgroups', '--cgroup-conf', '--conmon-pidfile',
+  '--hostuser', '--image-volume', '--init-path', '--log-level', '--personality', '--preserve-fds', '--sdnotify', '--seccomp-policy',
+  '--subgidname', '--subuidname', '--systemd', '--timezone', '--unsetenv', '--blkio-weight-device', '--device-read-bps', '--device-write-bps',
+  '--device-read-iops', '--device-write-iops', '--kernel-memory', '--memory-swappiness', '--runtime-flag', '--health-startup-cmd',
+  '--health-on-failure', '--decryption-key', '--creds', '--arch', '--env-merge', '--shm-size-systemd', '--cpu-count', '--cpu-percent',
+  '--io-maxbandwidth', '--io-maxiops', '--link-local-ip', '--network-alias', '--cidfile', '--ulimit', '--mac-address', '--init-ctr',
+]);
+
+/** Options of docker/podman run that take no value: anything else not listed is an option ksa does not know. */
+const RUN_SWITCHES = new Set([
+  '-d', '--detach', '-i', '--interactive', '-t', '--tty', '--rm', '--privileged', '--init', '--read-only', '-P', '--publish-all',
+  '--no-healthcheck', '--oom-kill-disable', '--sig-proxy', '--disable-content-trust', '-q', '--quiet', '--replace', '--rmi', '--http-proxy',
+  '--no-hosts', '--read-only-tmpfs', '--tls-verify', '--use-host-env', '--help', '--env-host', '--passwd', '--label-file',
 ]);
 
 /**
@@ -21,10 +35,14 @@ const RUN_VALUE_FLAGS = new Set([
  * container's command changes only the container: a `run` is `write`, as any run.
  */
 export async function runRisk(program: string, args: readonly (string | undefined)[], inner: InnerCommand, name: string): Promise<StepRisk> {
-  let i = args.indexOf('run') + 1;
+  // `create` makes the container with its command, which a later `start` runs.
+  const verb = args.findIndex((arg) => arg === 'run' || arg === 'create');
+  let i = verb + 1;
   if (i === 0) return writeRisk(name);
   let hostAccess: string | undefined;
   let entrypoint: string | undefined;
+  let rootfs = false;
+  let unknown: string | undefined;
   while (i < args.length && args[i] !== undefined && args[i]!.startsWith('-') && args[i] !== '--') {
     const options = optionsOf(args[i]!);
     let takesNext = false;
@@ -33,12 +51,21 @@ export async function runRisk(program: string, args: readonly (string | undefine
       const value = inline ?? (takesValue ? args[i + 1] : undefined);
       hostAccess ??= hostAccessOf(key, value, takesValue || inline !== undefined);
       if (key === '--entrypoint') entrypoint = value;
+      if (key === '--rootfs') rootfs = true;
+      if (!takesValue && inline === undefined && !RUN_SWITCHES.has(key)) unknown ??= key;
       takesNext ||= takesValue;
     }
     i += takesNext ? 2 : 1;
   }
+  // An option ksa does not know may take the next word: where the image and the command start is not known.
+  // Given the host's files anywhere, what runs in the container is any command.
+  if (unknown !== undefined) {
+    const access = args.slice(verb + 1).map((word, at, words) => (word?.startsWith('-') ? optionsOf(word).map(({ key, inline }) => hostAccessOf(key, inline ?? words[at + 1], true)).find(Boolean) : undefined)).find(Boolean);
+    return access ? destroyRisk(`${name} with ${access} and an option ksa does not know (${unknown}): what runs in the container is not known`) : writeRisk(name);
+  }
   if (args[i] === '--') i++;
-  const command = [...(entrypoint !== undefined ? [entrypoint] : []), ...args.slice(i + 1)];
+  // With --rootfs there is no image: the command comes right after the options.
+  const command = [...(entrypoint !== undefined ? [entrypoint] : []), ...args.slice(rootfs ? i : i + 1)];
   if (hostAccess === undefined || command.length === 0) return i < args.length ? writeRisk(name) : readRisk(`${name} without an image`);
   // A run makes a container whatever its command does: never read.
   return maxRisk(await inner(command, `in ${program} run with ${hostAccess}`), writeRisk(name));
@@ -71,7 +98,9 @@ function hostAccessOf(key: string, value: string | undefined, hasValue: boolean)
     const source = value?.split(':')[0];
     return source === undefined || /^[/.~$]/.test(source) ? 'a host folder mounted' : undefined;
   }
-  if (key === '--mount' && hasValue) return value === undefined || /type=bind/.test(value) ? 'a host folder mounted' : undefined;
+  // A bind mount, also one the local volume driver makes (`volume-opt=o=bind`).
+  if (key === '--mount' && hasValue) return value === undefined || /bind/.test(value) ? 'a host folder mounted' : undefined;
+  if (key === '--rootfs') return 'a host folder as its root (--rootfs)';
   if (key === '--volumes-from') return 'another container\'s volumes';
   if ((key === '--pid' || key === '--ipc' || key === '--userns' || key === '--uts') && (value === undefined || value === 'host')) return `${key}=host`;
   if (key === '--device' || key === '--cap-add') return key;
