@@ -36,7 +36,7 @@ describe.concurrent('values that would become shell code', () => {
     expect(failed).toEqual([
       expect.objectContaining({
         stepId: 'tag',
-        error: 'step tag as built at run time runs touch, echo, which its line in the plan does not: a value put into the line became shell code; nothing was run (give the value to the step in env and write "$NAME" in the command)',
+        error: 'step tag as built at run time is not the line the plan shows: it runs touch, echo; a value put into the line became shell code, and nothing was run (give the value to the step in env and write "$NAME" in the command)',
       }),
     ]);
     expect(existsSync(path.join(sandbox.dir, 'pwned'))).toBe(false);
@@ -48,7 +48,7 @@ describe.concurrent('values that would become shell code', () => {
       const { sandbox, result, failed } = await tagWith(version);
       context.onTestFinished(() => sandbox.cleanup());
       expect(result.code, describeResult(result)).toBe(1);
-      expect(failed[0]?.error).toMatch(/^step tag as built at run time runs touch, which its line in the plan does not/);
+      expect(failed[0]?.error).toMatch(/^step tag as built at run time is not the line the plan shows: it runs touch;/);
       expect(existsSync(path.join(sandbox.dir, 'pwned'))).toBe(false);
     }
   });
@@ -57,7 +57,18 @@ describe.concurrent('values that would become shell code', () => {
     const { sandbox, result, failed } = await tagWith('1.2.3 > pwned');
     context.onTestFinished(() => sandbox.cleanup());
     expect(result.code, describeResult(result)).toBe(1);
-    expect(failed[0]?.error).toMatch(/^step tag as built at run time redirects input or output, which its line in the plan does not/);
+    expect(failed[0]?.error).toMatch(/^step tag as built at run time is not the line the plan shows: it redirects input or output;/);
+    expect(existsSync(path.join(sandbox.dir, 'pwned'))).toBe(false);
+  });
+
+  it('a value that comments out the rest of the line to run its own command of a name the line has (x; touch pwned #) is refused', async (context) => {
+    const sandbox = await createCliSandbox('ksa-injection-');
+    context.onTestFinished(() => sandbox.cleanup());
+    await writeFile(path.join(sandbox.dir, 'NAME'), 'x; touch pwned #');
+    await writeFile(path.join(sandbox.dir, 'plan.yaml'), 'goal: Mark\nsteps:\n  - id: name\n    tool: shell\n    args: { command: "cat NAME" }\n  - id: mark\n    dependsOn: [name]\n    tool: shell\n    args: { command: "ls {{ steps.name.output.stdout }} && touch done.txt" }\n');
+    const result = await runKsa(['run', 'plan.yaml', '--json', '--yes'], { home: sandbox.home, cwd: sandbox.dir });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stdout).toContain('step mark as built at run time is not the line the plan shows: it runs touch and leaves out its touch;');
     expect(existsSync(path.join(sandbox.dir, 'pwned'))).toBe(false);
   });
 

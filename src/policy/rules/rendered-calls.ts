@@ -38,7 +38,7 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
     if (!planned) return undefined;
     const what = `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} as built at run time`;
     const injected = await shellInjection(call, planned, riskOptions);
-    if (injected) return `${what} ${injected}, which its line in the plan does not: a value put into the line became shell code; nothing was run (give the value to the step in env and write "$NAME" in the command)`;
+    if (injected) return `${what} is not the line the plan shows: it ${injected}; a value put into the line became shell code, and nothing was run (give the value to the step in env and write "$NAME" in the command)`;
     if (deny.rules.length === 0 && grant.allowDestroy) return undefined;
     const step = { id: call.stepId, tool: call.tool, args: call.args, dependsOn: [] } as unknown as Step;
     const { decision } = await assessPolicy({ ...plan, steps: [step] }, deny, 'write', riskOptions);
@@ -58,8 +58,12 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
 async function shellInjection(call: RenderedCall, planned: Readonly<Record<string, unknown>>, riskOptions: RiskOptions): Promise<string | undefined> {
   if (call.tool !== 'shell' || typeof planned.command !== 'string' || typeof call.args.command !== 'string' || !riskOptions.parseShell) return undefined;
   const added = await injectedCommands(planned.command, call.args.command, riskOptions.parseShell);
-  if (!added || (added.commands.length === 0 && !added.redirects)) return undefined;
-  const names = [...new Set(added.commands)];
-  const runs = names.length > 0 ? `runs ${names.slice(0, 3).join(', ')}${names.length > 3 ? '…' : ''}` : undefined;
-  return [runs, added.redirects ? 'redirects input or output' : undefined].filter(Boolean).join(' and ');
+  if (!added || (added.commands.length === 0 && added.dropped.length === 0 && !added.redirects)) return undefined;
+  const list = (names: readonly string[]) => {
+    const unique = [...new Set(names)];
+    return `${unique.slice(0, 3).join(', ')}${unique.length > 3 ? '…' : ''}`;
+  };
+  const runs = added.commands.length > 0 ? `runs ${list(added.commands)}` : undefined;
+  const leaves = added.dropped.length > 0 ? `leaves out its ${list(added.dropped)}` : undefined;
+  return [runs, leaves, added.redirects ? 'redirects input or output' : undefined].filter(Boolean).join(' and ');
 }
