@@ -3,6 +3,7 @@ import { readContainers, readProcessGroups, recordContainers, redactEvent, recor
 import { clearLeftovers, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, riskOptions, trackedContainers, type StartedContainer, type ToolRegistry } from '../tools/index.js';
 import { EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
 import { KsaError } from '../planning/ksa-error.js';
+import { withSettingsGuard } from './settings-guard.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
 
@@ -116,7 +117,8 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   const local: InvokeTool = (call) => options.registry.invoke(call, { workspace: run.record.workspace });
   // A local cluster step may touch only the context the plan was approved for.
   const approved = run.record.kubeContext;
-  const guarded = approved !== undefined ? guardKubeContext(local, { tools: options.registry, approved }) : local;
+  const pinned = approved !== undefined ? guardKubeContext(local, { tools: options.registry, approved }) : local;
+  const guarded = withSettingsGuard(pinned, { plan, workspace: run.record.workspace, home: run.home, risk: riskOptions(options.registry) });
   const invokeTool = withPolicy(options.remote ? options.remote.invoker(guarded, { ...(approved !== undefined ? { kubeContext: approved } : {}), secrets: redactor.secrets }) : guarded, options, plan, runInputs);
   let finished: Promise<void> = Promise.resolve();
   let keepAlive: NodeJS.Timeout | undefined;

@@ -1,0 +1,93 @@
+import { lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { KsaError } from '../planning/ksa-error.js';
+import type { InvokeTool, Plan } from '../planning/index.js';
+import { assessCallRisk, type RiskOptions } from '../policy/index.js';
+
+/** The files that decide what later plans may do: the workspace's rules, and ksa's own settings. */
+function guardedFiles(workspace: string, home: string): string[] {
+  return [
+    path.join(workspace, '.ksa', 'policy.yaml'),
+    path.join(workspace, '.ksa', 'policy.yml'),
+    path.join(home, 'policy.yaml'),
+    path.join(home, 'policy.yml'),
+    path.join(home, 'config.json'),
+    path.join(home, 'mcp-trust.json'),
+  ];
+}
+
+/** A step changed one of those files though it was not approved as doing so; the file was put back. */
+export class SettingsChangedError extends KsaError {
+  constructor(message: string) {
+    super({ name: 'SettingsChangedError', message });
+  }
+}
+
+type Snapshot = ReadonlyMap<string, Buffer | null>;
+
+/**
+ * A step on this machine approved as a plain write must not change the rules of later plans: the risk levels read a line as
+ * written, and there are always more spellings (`ln -s .k* cfg`, `.k"sa"`, a link a repository ships, a value put
+ * into the line) than a reading can know. So the files themselves are watched: what they held before a local
+ * call is compared after it, and a change by a step not rated as rewriting them (a destroy step, always asked) is
+ * put back and fails the step. A step rated so may change them; while one runs, the others are not judged.
+ */
+export function withSettingsGuard(invoke: InvokeTool, options: { readonly plan: Plan; readonly workspace: string; readonly home: string; readonly risk: RiskOptions }): InvokeTool {
+  const files = guardedFiles(options.workspace, options.home);
+  const allowed = new Map<string, Promise<boolean>>();
+  const mayChange = (stepId: string, phase: 'run' | 'rollback') => {
+    const key = `${phase}:${stepId}`;
+    let found = allowed.get(key);
+    if (!found) {
+      const step = options.plan.steps.find((candidate) => candidate.id === stepId);
+      const call = step === undefined || step.type === 'llm_query' || step.type === 'condition' ? undefined : phase === 'run' ? step : step.rollback;
+      found = call ? assessCallRisk(call.tool, call.args, options.risk).then((risk) => /rewrite|rewrites/.test(risk.reason)) : Promise.resolve(false);
+      allowed.set(key, found);
+    }
+    return found;
+  };
+  let permittedRunning = 0;
+  return async (call) => {
+    const permitted = await mayChange(call.stepId, call.phase);
+    if (permitted) {
+      permittedRunning++;
+      try {
+        return await invoke(call);
+      } finally {
+        permittedRunning--;
+      }
+    }
+    const before = await snapshot(files);
+    const result = await invoke(call).finally(async () => {
+      if (permittedRunning > 0) return;
+      const changed = await changedFiles(before);
+      if (changed.length === 0) return;
+      await Promise.all(changed.map((file) => restore(file, before.get(file)!)));
+      throw new SettingsChangedError(
+        `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} changed ${changed.join(', ')}, which its plan did not say it would (it was approved as a write step): ksa put ${changed.length === 1 ? 'it' : 'them'} back. A step that rewrites ksa's rules names the file, and is then a destroy step, always asked`,
+      );
+    });
+    return result;
+  };
+}
+
+async function snapshot(files: readonly string[]): Promise<Snapshot> {
+  return new Map(await Promise.all(files.map(async (file) => [file, await readFile(file).catch(() => null)] as const)));
+}
+
+async function changedFiles(before: Snapshot): Promise<string[]> {
+  const changed: string[] = [];
+  for (const [file, was] of before) {
+    const now = await lstat(file).then((stats) => (stats.isFile() ? readFile(file) : Buffer.from('not a file')), () => null);
+    if (was === null ? now !== null : now === null || !now.equals(was)) changed.push(file);
+  }
+  return changed;
+}
+
+/** Puts a file back as it was: its content (private), or gone if it was not there; a link or folder in its place is moved aside. */
+async function restore(file: string, was: Buffer | null): Promise<void> {
+  const stats = await lstat(file).catch(() => undefined);
+  if (stats && !stats.isFile()) await rename(file, `${file}.replaced-${Date.now()}`).catch(() => rm(file, { recursive: true, force: true }));
+  if (was === null) await rm(file, { force: true });
+  else await writeFile(file, was, { mode: 0o600 });
+}
