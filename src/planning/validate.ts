@@ -143,6 +143,8 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   }
 
   const planInputs: Record<string, unknown> = isRecord((document as { inputs?: unknown }).inputs) ? (document as { inputs: Record<string, unknown> }).inputs : {};
+  // JavaScript objects treat `__proto__` as their prototype: such an input is lost on its way to the expressions.
+  if (Object.hasOwn(planInputs, '__proto__')) add('invalid_field', ['inputs', '__proto__'], 'is a reserved name (JavaScript objects treat __proto__ specially); choose another input name');
   const declaredInputs = new Set([...Object.keys(planInputs), ...Object.keys(options.inputs ?? {})]);
   const checker = new StepChecker(graph, options, declaredInputs, formatMemo, add);
   for (let i = 0; i < steps.length; i++) {

@@ -132,6 +132,11 @@ describe('validatePlan: inputs, env and unknown variables', () => {
     expect(issues[0]!.message).toContain('(did you mean "port"?)');
   });
 
+  it('an input named __proto__ (lost on its way to the expressions) is a reserved name, said before anything runs', () => {
+    const plan = JSON.parse('{"goal":"proto","inputs":{"__proto__":"p"},"steps":[{"id":"a","tool":"shell","args":{"command":"echo {{ inputs.__proto__ }}"}}]}') as unknown;
+    expect(issuesOf(plan)).toEqual([{ code: 'invalid_field', path: ['inputs', '__proto__'], message: 'is a reserved name (JavaScript objects treat __proto__ specially); choose another input name' }]);
+  });
+
   it('an unknown input with nothing close suggests declaring it', () => {
     const issues = issuesOf(base([shell('a', { when: 'inputs.replicas > 1' })]));
     expect(issues[0]!.message).toContain('add it under inputs');
