@@ -7,7 +7,7 @@ import { fileSystemErrorLine } from './cli/file-system-error.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
 import { afterOutput, watchOutputErrors } from './cli/output-errors.js';
-import { visible } from './tui/visible-text.js';
+import { terminalSafe, visible } from './tui/visible-text.js';
 
 // bin/ksa.js waits for the output to reach its readers before it exits.
 export { outputWritten } from './cli/io.js';
@@ -42,7 +42,7 @@ function reportError(io: CliIO, error: unknown, debug: boolean): ExitCodeValue {
   // Messages quote what the user, a plan or a repository gave (a path, a link's target): shown, never obeyed.
   if (error instanceof CliError) {
     io.stderr.write(`ksa: ${visible(error.message)}\n`);
-    for (const line of error.details) io.stderr.write(`${line}\n`);
+    for (const line of error.details) io.stderr.write(`${terminalSafe(line)}\n`);
     if (debug && error.cause instanceof Error) io.stderr.write(`${error.cause.stack}\n`);
     return error.exitCode;
   }

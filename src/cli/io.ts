@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { visible } from '../tui/visible-text.js';
+import { terminalSafe, visible } from '../tui/visible-text.js';
 import { CliError } from './errors.js';
 
 /** The process streams and environment, passed in so commands can be driven from tests. */
@@ -34,8 +34,9 @@ export function processIO(): CliIO {
   };
 }
 
-export function writeLine(stream: Writable, line = ''): void {
-  stream.write(`${line}\n`);
+/** A line of ksa's output; on a terminal, whatever in it would act on the terminal is shown instead (colours stay). */
+export function writeLine(stream: Writable & { isTTY?: boolean }, line = ''): void {
+  stream.write(`${stream.isTTY ? terminalSafe(line) : line}\n`);
 }
 
 /** `ksa: warning: …`: warnings quote files, plans and servers (a link's target, a tool's name), shown and never obeyed. */

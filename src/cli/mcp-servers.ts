@@ -49,7 +49,7 @@ export async function askToTrustWorkspace(io: CliIO, { hub }: { readonly hub: Mc
   if (untrusted.length === 0 || !file || !canPrompt(io)) return;
   const servers = hub.statuses().filter((status) => untrusted.includes(status.name));
   io.stderr.write(`${file.file} defines MCP servers that ksa would start:\n`);
-  for (const server of servers) io.stderr.write(`  ${server.name}: ${server.target}\n`);
+  for (const server of servers) io.stderr.write(`  ${visible(server.name)}: ${visible(server.target)}\n`);
   const answer = await askApproval(io, 'Trust them and use their tools?');
   if (answer === 'approved') {
     await hub.trustWorkspace();

@@ -15,11 +15,13 @@ export function locateIssues(file: PlanFile, issues: readonly ValidationIssue[])
 
 /** `plan.yaml:12:7: steps[2].dependsOn[0]: unknown step "biuld" (did you mean "build"?)` */
 export function formatIssues(file: PlanFile, issues: readonly LocatedIssue[], style: Styler): string[] {
-  const head = style.red(`${file.displayPath}: invalid plan, ${plural(issues.length, 'problem')}:`);
+  // A repository names its files: a name with escapes in it is shown, not obeyed.
+  const shownPath = visible(file.displayPath);
+  const head = style.red(`${shownPath}: invalid plan, ${plural(issues.length, 'problem')}:`);
   return [
     head,
     ...issues.map((issue) => {
-      const at = issue.line === undefined ? file.displayPath : `${file.displayPath}:${issue.line}:${issue.column}`;
+      const at = issue.line === undefined ? shownPath : `${shownPath}:${issue.line}:${issue.column}`;
       // Messages quote the plan's own text (an unknown tool's name): its control characters are shown, not obeyed.
       return `  ${style.dim(at)} ${style.bold(visible(issue.where))}: ${visible(issue.message)}`;
     }),

@@ -51,3 +51,18 @@ export function plainText(text: string): string {
 }
 
 const ESCAPE_SEQUENCE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]/g;
+
+const SGR_SPLIT = /(\u001b\[[0-9;]*m)/;
+
+/**
+ * A line ksa prints to a terminal, with its own colours (SGR) kept and everything else that would act on the
+ * terminal shown: for whole lines that hold names a repository or a server chose (a plan's file name, an MCP
+ * tool's description, a model's id), wherever they were put together.
+ */
+export function terminalSafe(line: string): string {
+  if (!CONTROL.test(line) && !INVISIBLE.test(line)) return line;
+  return line
+    .split(SGR_SPLIT)
+    .map((part, at) => (at % 2 === 1 ? part : visible(part)))
+    .join('');
+}

@@ -83,6 +83,20 @@ describe.concurrent('ksa run in a terminal', () => {
     expect(raw).not.toMatch(/\u001b\[(?:\d*[AGK]|\?25l|\?2026h)/);
   });
 
+  it('a plan file and folder named with escapes (a cloned repository chose them) are shown with them visible, not obeyed', async () => {
+    const osc = '\u001b]52;c;cHduZWQ=\u0007';
+    const plan = await sandbox.writePlan(`repo${osc}/deploy${osc}.yaml`, MARKER_PLAN);
+    const dir = path.dirname(plan);
+    const validate = open(['validate', path.basename(plan)], dir);
+    expect(await validate.exited).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(validate.raw()).not.toContain(osc);
+    expect(validate.raw()).toContain('deploy\\e]52;c;cHduZWQ=\\x07.yaml: valid plan');
+    const run = open(['run', path.basename(plan), '--yes', '--allow-destroy'], dir);
+    expect(await run.exited).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(run.raw()).not.toContain(osc);
+    expect(run.raw()).toContain('repo\\e]52;c;cHduZWQ=\\x07');
+  });
+
   it('answering y runs the plan with live progress and a summary, exit 0', async () => {
     const { plan, dir } = await planIn('answer-yes');
     const terminal = open(['run', plan], dir);

@@ -14,6 +14,7 @@ import { openCommandTools } from '../mcp-tools.js';
 import { loadPolicy } from '../policy-files.js';
 import { workspaceOption } from '../workspace-option.js';
 import { plural } from '../../planning/plural.js';
+import { terminalSafe } from '../../tui/visible-text.js';
 
 export type PlanFlags = { json?: boolean; format?: string; output?: string; workspace?: string; maxRepairs?: string };
 
@@ -74,7 +75,8 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
     const next = runnable ? `Review it, then run it with: ${hint}` : `It is ${flags.json ? 'a report around the plan' : 'a diagram of the plan'}; for a file ksa run takes, use --format yaml (or json) without --json`;
     writeLine(io.stderr, `Wrote ${flags.output} (${plural(count, 'step')}${repairs}). ${next}`);
   } else {
-    io.stdout.write(text);
+    // On a terminal, a bidi override or an escape in a step is shown, not obeyed; a pipe or a file gets the plan as it is.
+    io.stdout.write(io.stdout.isTTY ? text.split('\n').map(terminalSafe).join('\n') : text);
   }
   return ExitCode.ok;
 }
