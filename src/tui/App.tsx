@@ -175,15 +175,19 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   return (
     <Box flexDirection="column">
       <Static key={staticKey} items={items}>
-        {(item) =>
-          item.kind === 'header' ? (
-            <Header key="header" info={header} color={color} />
-          ) : item.kind === 'card' ? (
-            <PlanCard key={item.id} proposal={item.proposal} tools={props.tools} color={color} />
-          ) : (
-            <HistoryItemView key={item.id} item={item} tools={props.tools} color={color} printedAbove={item.kind === 'plan' && printedCards.ids.has(item.proposal.planId)} />
-          )
-        }
+        {(item) => (
+          // Ink lays Static out apart from the terminal's width: bounded here, a row with a prefix (› and the
+          // message) wraps inside the window instead of one or two columns past it.
+          <Box key={item.id} flexDirection="column" width={(stdout as NodeJS.WriteStream).columns || undefined}>
+            {item.kind === 'header' ? (
+              <Header info={header} color={color} />
+            ) : item.kind === 'card' ? (
+              <PlanCard proposal={item.proposal} tools={props.tools} color={color} />
+            ) : (
+              <HistoryItemView item={item} tools={props.tools} color={color} printedAbove={item.kind === 'plan' && printedCards.ids.has(item.proposal.planId)} />
+            )}
+          </Box>
+        )}
       </Static>
       <Tail maxRows={live.rows} color={color}>
         {snapshot.streaming ? (

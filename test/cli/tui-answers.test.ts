@@ -35,6 +35,24 @@ describe.concurrent('ksa chat: around the answers', () => {
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
   });
 
+  it('a long message in a narrow window wraps under its text, inside the window (no piece spilled to the next row)', async (context) => {
+    const harness = await chatHarnessFor(context);
+    harness.server.enqueue({ text: 'Noted.' });
+    const chat = await harness.open([], { cols: 40 });
+    // Typed as a paste and sent with Enter: the input line itself wraps, so send()'s check of it does not apply.
+    chat.term.write('hello this is a plain user message that will certainly wrap across several lines of the transcript end');
+    await chat.waitForScreen('transcript end');
+    chat.press('enter');
+    const screen = await chat.waitForScreen('Noted.');
+    const lines = screen.split('\n');
+    const first = lines.findIndex((line) => line.startsWith('› hello'));
+    const message = lines.slice(first, lines.indexOf('', first));
+    expect(message.length).toBeGreaterThan(2);
+    for (const line of message.slice(1)) expect(line).toMatch(/^ {2}\S/);
+    expect(message.map((line) => line.slice(2)).join(' ').replace(/\s+/g, ' ').trim()).toBe('hello this is a plain user message that will certainly wrap across several lines of the transcript end');
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
   it('a proposed plan over the 20-step limit of generated plans says what applies in the chat, not --max-steps', async (context) => {
     const harness = await chatHarnessFor(context);
     const steps = Array.from({ length: 25 }, (_, i) => ({ id: `s${i}`, tool: 'shell', args: { command: `echo ${i}` } }));
