@@ -108,8 +108,11 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
       // Usual durations of running steps only while a process runs them.
       return statusForModel(runStatusDocument(record, status, owner, runs.logDir(id), {}, estimate, owner ? stats : undefined));
     },
-    list_runs: async ({ limit }) =>
-      (await runs.list(limit ?? 10)).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),
+    // With how many there are in all: the model can say there are older ones, and ask for more.
+    list_runs: async ({ limit }) => ({
+      runs: (await runs.list(limit ?? 10)).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),
+      total: await runs.count(),
+    }),
     get_step_error: async ({ runId, stepId }) => {
       const id = await resolve(runId);
       const record = await runs.read(id);

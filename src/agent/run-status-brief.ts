@@ -28,5 +28,5 @@ export function statusForModel(doc: StatusDocument): StatusDocument | (Omit<Stat
     .slice(0, STEPS_FOR_MODEL)
     .sort((a, b) => a.at - b.at)
     .map(({ step }) => cut(step));
-  return { ...doc, stepCounts, steps: shown, stepsShown: `${shown.length} of ${doc.steps.length} steps: failed and running ones first; stepCounts counts them all by status` };
+  return { ...doc, stepCounts, steps: shown, stepsShown: `${shown.length} of ${doc.steps.length} steps, in plan order: every failed and running one, then others; stepCounts counts them all by status` };
 }

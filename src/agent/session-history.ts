@@ -81,6 +81,7 @@ export function summarizeToolOutput(output: unknown): string {
     if (typeof record.result === 'string') return record.result;
     if (typeof record.runId === 'string' && typeof record.status === 'string') return `run ${record.runId}: ${record.status}`;
     if (Array.isArray(output)) return `${plural(output.length, 'item')}`;
+    if (Array.isArray(record.runs) && typeof record.total === 'number') return `${plural(record.runs.length, 'run')}${record.total > record.runs.length ? ` of ${record.total}` : ''}`;
   }
   const text = JSON.stringify(output) ?? '';
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;

@@ -28,7 +28,7 @@ export function processIO(): CliIO {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const why = code === 'ERANGE' ? 'its path is longer than the system allows' : code === 'ENOENT' ? 'it was deleted' : (error as Error).message;
-        throw new CliError({ message: `the current folder cannot be used: ${why}; cd to another folder (or pass --workspace) and try again` });
+        throw new CliError({ message: `the current folder cannot be used: ${why}; cd to another folder and try again` });
       }
     },
   };

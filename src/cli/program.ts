@@ -19,6 +19,10 @@ export async function runProgram(argv: readonly string[], io: CliIO): Promise<Ex
     if (!(error instanceof CommanderError)) throw error;
     // `ksa help nothing` shows the help as an error (exit code 1 from commander): a usage error, as an unknown command is.
     const shown = (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') && error.exitCode === 0;
+    if (error.code === 'commander.help' && !shown) {
+      const asked = argv.slice(2).filter((arg) => arg !== '--debug')[1];
+      if (asked !== undefined) io.stderr.write(`ksa: unknown command '${asked}' (see 'ksa --help')\n`);
+    }
     return shown ? ExitCode.ok : ExitCode.usage;
   }
 }

@@ -137,7 +137,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         return NONE;
       }
       const older = all.length - SESSIONS_SHOWN;
-      const hint = `… ${plural(older, 'older session')}: /sessions <the start of an id> lists those (ids start with the date: /sessions ${all.at(-1)?.id.slice(0, 6) ?? '2026'})`;
+      const hint = `… ${plural(older, 'older session')}; ids start with their date, and /sessions <date> lists a day's (e.g. /sessions ${all.at(-1)?.id.slice(0, 8) ?? '20260101'}); /sessions <id> opens one`;
       session.notice([...all.slice(0, SESSIONS_SHOWN).map(line), ...(older > 0 ? [hint] : [])].join('\n') || 'No sessions.', 'info');
       return NONE;
     },

@@ -71,7 +71,7 @@ describe('agent run tools', () => {
     expect(steps.slice(0, 2).map((step) => step.id)).toEqual(['s0', 's1']);
     expect(steps.filter((step) => step.status !== 'succeeded').map((step) => step.id)).toEqual(['s500', 's900']);
     expect(steps.find((step) => step.id === 's500')!.error!.length).toBeLessThan(700);
-    expect(output.stepsShown).toBe('40 of 1000 steps: failed and running ones first; stepCounts counts them all by status');
+    expect(output.stepsShown).toBe('40 of 1000 steps, in plan order: every failed and running one, then others; stepCounts counts them all by status');
     expect(sentBack.length).toBeLessThan(32_000);
   });
 
@@ -106,14 +106,19 @@ describe('agent run tools', () => {
     });
   });
 
-  it('list_runs: newest first, with goal and status', async () => {
+  it('list_runs: newest first, with goal and status, and how many runs there are in all', async () => {
     await recordRun(home, '20260101-000000-aaa');
     const { runs } = await recordRun(home, '20260101-000001-bbb', { failStep: 'build' });
     const { output } = await callTool(runs, 'list_runs', { limit: 5 });
-    expect(output).toMatchObject([
-      { runId: '20260101-000001-bbb', goal: 'Build and start the shop', status: 'failed' },
-      { runId: '20260101-000000-aaa', status: 'succeeded' },
-    ]);
+    expect(output).toMatchObject({
+      runs: [
+        { runId: '20260101-000001-bbb', goal: 'Build and start the shop', status: 'failed' },
+        { runId: '20260101-000000-aaa', status: 'succeeded' },
+      ],
+      total: 2,
+    });
+    const { output: one } = await callTool(runs, 'list_runs', { limit: 1 });
+    expect(one).toMatchObject({ runs: [{ runId: '20260101-000001-bbb' }], total: 2 });
   });
 
   it('cancel_run of a run another process runs cancels nothing (a cancel undoes what it did: the user decides) and says how', async () => {

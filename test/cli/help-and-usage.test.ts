@@ -69,6 +69,7 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
   it('ksa help of an unknown command is a usage error (exit 2), as the command itself is; ksa help run is the help (exit 0)', async () => {
     const unknown = await ksa('help', 'nothing');
     expect(unknown.code, describeResult(unknown)).toBe(2);
+    expect(unknown.stderr).toContain("ksa: unknown command 'nothing' (see 'ksa --help')");
     expect(stackTraceLines(unknown.stderr)).toEqual([]);
     const known = await ksa('help', 'run');
     expect(known.code, describeResult(known)).toBe(0);

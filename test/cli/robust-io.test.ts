@@ -89,7 +89,7 @@ steps:
     const result = spawnSync('bash', ['-c', 'mkdir gone && cd gone && rmdir ../gone && exec "$0" "$@"', process.execPath, ...KSA_ARGV, 'validate', 'plan.yaml'], { cwd: base, env: ksaEnv({ home: sandbox.home }), encoding: 'utf8' });
     expect(stackTraceLines(result.stderr)).toEqual([]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('ksa: the current folder cannot be used: it was deleted; cd to another folder (or pass --workspace) and try again');
+    expect(result.stderr).toContain('ksa: the current folder cannot be used: it was deleted; cd to another folder and try again');
   });
 
   it('ksa validate --json on a YAML syntax error still prints one JSON document', async () => {

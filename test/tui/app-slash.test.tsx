@@ -125,7 +125,7 @@ describe('slash commands', () => {
     expect(frame).not.toContain('Old work 1\n');
     for (let i = 0; i < 17; i++) await (await app.conversations.create({ workspace: app.workspace })).close();
     await app.send('/sessions');
-    frame = await app.waitForText('… 3 older sessions: /sessions <the start of an id> lists those (ids start with the date: /sessions ');
+    frame = await app.waitForText('… 3 older sessions; ids start with their date, and /sessions <date> lists a day\'s (e.g. /sessions ');
   });
 
   it('/status and /runs with no runs say so', async (context) => {
