@@ -51,7 +51,7 @@ describe.concurrent('ksa ask without tool calling', () => {
     expect(second.stdout).toBe('There are no runs yet.\n');
     expect(second.stderr).toContain('cannot call tools');
     expect(cli.server.requests.slice(before).every((request) => request.body.tools === undefined)).toBe(true);
-    expect(requestText(cli.server.requests.at(-1)!)).toContain('[ksa looked this up: list_runs returned []]');
+    expect(requestText(cli.server.requests.at(-1)!)).toContain('[ksa looked this up: list_runs returned {"runs":[],"total":0}]');
   });
 
   it('a plan the model cannot get right: the problem is said, on stdout and on stderr, not cut to "remaining problems:"', async (context) => {
