@@ -109,10 +109,10 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
       return statusForModel(runStatusDocument(record, status, owner, runs.logDir(id), {}, estimate, owner ? stats : undefined));
     },
     // With how many there are in all: the model can say there are older ones, and ask for more.
-    list_runs: async ({ limit }) => ({
-      runs: (await runs.list(limit ?? 10)).map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })),
-      total: await runs.count(),
-    }),
+    list_runs: async ({ limit }) => {
+      const { runs: shown, total } = await runs.newest(limit ?? 10);
+      return { runs: shown.map((run) => ({ runId: run.runId, goal: run.goal, status: run.effectiveStatus, startedAt: run.startedAt, endedAt: run.endedAt })), total };
+    },
     get_step_error: async ({ runId, stepId }) => {
       const id = await resolve(runId);
       const record = await runs.read(id);

@@ -147,16 +147,21 @@ export class RunStore {
     return document.data;
   }
 
+  /** Every run, newest first, with owners checked so crashed runs show as interrupted. */
+  async list(): Promise<RunListing[]> {
+    return (await this.newest()).runs;
+  }
+
   /**
-   * Newest first, with owners checked so crashed runs show as interrupted; `limit`: only the newest so many, and
-   * only their files read (an interrupted run is read in full to know how it ended).
+   * The newest `limit` runs (all without one), as `list` gives them, and how many runs there are in all: only
+   * the shown runs' files are read (an interrupted run is read in full to know how it ended).
    */
-  async list(limit?: number): Promise<RunListing[]> {
-    const newest = (await this.indexedRuns()).sort(newestFirst);
+  async newest(limit?: number): Promise<{ readonly runs: RunListing[]; readonly total: number }> {
+    const all = (await this.indexedRuns()).sort(newestFirst);
     // A few at a time: a store of months holds thousands of interrupted runs, each read in full, and all at once
     // they would run out of open files (EMFILE) and memory.
     const listings = await mapLimit(
-      limit === undefined ? newest : newest.slice(0, limit),
+      limit === undefined ? all : all.slice(0, limit),
       LIST_READS_AT_ONCE,
       async (entry): Promise<RunListing> => {
         if (isFinished(entry.status)) return { ...entry, effectiveStatus: entry.status };
@@ -172,12 +177,7 @@ export class RunStore {
         return { ...summary, effectiveStatus: summary.status === 'paused' ? 'paused' : 'interrupted', ...(stoppedAt ? { stoppedAt } : {}) };
       },
     );
-    return listings.sort(newestFirst);
-  }
-
-  /** How many runs there are (the index's, whose folders exist): no run file read. */
-  async count(): Promise<number> {
-    return (await this.indexedRuns()).length;
+    return { runs: listings.sort(newestFirst), total: all.length };
   }
 
   /**

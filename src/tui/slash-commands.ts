@@ -68,8 +68,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     name: 'runs',
     description: 'recent runs',
     run: async ({ session, runs }) => {
-      const list = await runs.list(RUNS_SHOWN);
-      const older = list.length < RUNS_SHOWN ? 0 : (await runs.count()) - list.length;
+      const { runs: list, total } = await runs.newest(RUNS_SHOWN);
+      const older = total - list.length;
       session.notice(
         list.length
           ? [...list.map((run) => `${run.runId}  ${run.effectiveStatus.padEnd(11)} ${run.goal}`), ...(older > 0 ? [`… ${plural(older, 'older run')} (ksa runs lists them all)`] : [])].join('\n')

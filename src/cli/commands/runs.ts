@@ -11,7 +11,7 @@ import { plural } from '../../planning/plural.js';
 export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: string }): Promise<ExitCodeValue> {
   const limit = parseWholeNumber(flags.limit, '--limit');
   const { runs } = openStores(io);
-  const shown = await runs.list(limit);
+  const { runs: shown, total } = await runs.newest(limit);
   if (flags.json) {
     const doc = shown.map(({ effectiveStatus, owner, stoppedAt, ...summary }) => ({
       ...summary,
@@ -36,7 +36,7 @@ export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: st
     cells.map((cell, i) => (i === cells.length - 1 ? cell : i === 1 && paint ? paint(cell.padEnd(widths[i]!)) : cell.padEnd(widths[i]!))).join('  ');
   writeLine(io.stdout, style.bold(line(header)));
   for (const row of rows) writeLine(io.stdout, line(row, (cell) => paintStatus(cell, style)));
-  const older = limit === undefined ? 0 : (await runs.count()) - shown.length;
+  const older = total - shown.length;
   if (older > 0) writeLine(io.stdout, style.dim(`… ${plural(older, 'older run')} (ksa runs without --limit shows all)`));
   return ExitCode.ok;
 }
