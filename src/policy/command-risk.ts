@@ -89,11 +89,23 @@ function computedName(program: ShellWord, context: CommandContext): StepRisk {
   // once built, before it runs (a destroying one then needs a run approved for destroy steps).
   if (program.hints.includes(TEMPLATE_HINT)) return writeRisk('command name computed at run time ({{ … }})');
   // `A=ls; $A -la`: made only of what the line itself assigns, the name is known, and none of its values destroys.
-  const known = program.hints.length > 0 && program.hints.every((hint) => hint.startsWith('$') && (context.variables?.get(hint.slice(1))?.length ?? 0) > 0);
-  if (known) return writeRisk('command name computed at run time');
+  if (assignedByLine(program.hints, context)) return writeRisk('command name computed at run time');
   // `$(printf r%s m) -rf /srv`, `$(echo cm | tr c r)`, `$CMD`: which program runs is known only then, so it may
   // be one that destroys; rated so, a computed name is never approved by --yes alone.
   return destroyRisk('command name computed at run time');
+}
+
+/** A word made only of variables the line itself assigns (`A=ls; $A`): what it may be is known. */
+function assignedByLine(hints: readonly string[], context: CommandContext): boolean {
+  return hints.length > 0 && hints.every((hint) => hint.startsWith('$') && (context.variables?.get(hint.slice(1))?.length ?? 0) > 0);
+}
+
+/**
+ * A script handed to a shell or `source` as a word built at run time that still says what it runs: a script by
+ * its name in a computed folder (`"$HOME/deploy.sh"`), a `{{ … }}` rated again once built, a shell set-up printer.
+ */
+function knownScript(word: ShellWord): boolean {
+  return literalBasename(word.text) !== undefined || word.hints.includes(TEMPLATE_HINT) || printsShellSetup(word.hints);
 }
 
 /** The program name at the end of a path whose folder is computed (`$HOME/bin/deploy.sh` → `deploy.sh`). */
@@ -128,8 +140,7 @@ async function scriptRisk(code: ShellWord, context: CommandContext, via: string)
   if (code.hints.includes(TEMPLATE_HINT)) return writeRisk(`${via} runs code filled in at run time ({{ … }})`);
   // `eval "$(printf 'r%s -f x' m)"`, `sh -c "$X"`: code built at run time may be any program, as a computed
   // command name may; only code made of what the line itself assigns (`C="ls"; eval $C`) is known.
-  const known = code.hints.length > 0 && code.hints.every((hint) => hint.startsWith('$') && (context.variables?.get(hint.slice(1))?.length ?? 0) > 0);
-  if (!known && !printsShellSetup(code.hints)) return destroyRisk(`${via} runs code built at run time`);
+  if (!assignedByLine(code.hints, context) && !printsShellSetup(code.hints)) return destroyRisk(`${via} runs code built at run time`);
   // `C="rm -rf x"; eval $C`: what the line assigns is what may run.
   let risk = writeRisk(`${via} runs code built at run time`);
   for (const hint of code.hints.filter((word) => word.startsWith('$'))) {
@@ -169,9 +180,7 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
       const source = args[i]!.hints.map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
       if (source) return destroyRisk(`${name} runs code from ${source}`);
       // `bash "$HOME/deploy.sh"` runs a script by its name; `bash <(curl …)`, `bash "$X"` run code known only then.
-      const script = literalBasename(args[i]!.text);
-      if (script !== undefined || args[i]!.hints.includes(TEMPLATE_HINT) || printsShellSetup(args[i]!.hints)) return writeRisk(`${name} with arguments built at run time`);
-      return destroyRisk(`${name} runs code built at run time`);
+      return knownScript(args[i]!) ? writeRisk(`${name} with arguments built at run time`) : destroyRisk(`${name} runs code built at run time`);
     }
     if (text === '--') break;
     if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) {
@@ -230,7 +239,7 @@ async function sourceRisk(name: string, args: readonly ShellWord[], context: Com
     const source = file.hints.map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
     if (source) return destroyRisk(`${name} runs code from ${source}`);
     // `source "$HOME/env.sh"` a script by its name; `source <(…)` code known only then.
-    return literalBasename(file.text) !== undefined || file.hints.includes(TEMPLATE_HINT) || printsShellSetup(file.hints) ? writeRisk(`${name} runs a script chosen at run time`) : destroyRisk(`${name} runs code built at run time`);
+    return knownScript(file) ? writeRisk(`${name} runs a script chosen at run time`) : destroyRisk(`${name} runs code built at run time`);
   }
   return writeRisk(`${name} runs ${file.literal}`);
 }
