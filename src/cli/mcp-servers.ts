@@ -1,7 +1,7 @@
 import { ksaHome } from '../store/paths.js';
 import { McpHub } from '../tools/mcp/hub.js';
 import { askApproval, canPrompt } from './approval.js';
-import type { CliIO } from './io.js';
+import { writeWarning, type CliIO } from './io.js';
 import { visible } from '../tui/visible-text.js';
 
 /** The MCP servers a command may use, loaded (none started), and its once-per-line warning channel. */
@@ -19,7 +19,7 @@ export type McpServers = {
  */
 export async function loadMcpServers(io: CliIO, workspace: string | undefined): Promise<McpServers> {
   const hub = await McpHub.load({ home: ksaHome(io.env), workspace, env: io.env, cwd: io.cwd });
-  const warn = onceEachLine((line) => io.stderr.write(`ksa: warning: ${visible(line)}\n`));
+  const warn = onceEachLine((line) => writeWarning(io.stderr, line));
   for (const problem of hub.problems) warn(problem.message);
   const untrusted = hub.untrustedServers();
   const file = hub.workspace();

@@ -3,9 +3,8 @@ import { ConversationStore, type Conversation } from '../store/conversation-stor
 import { ksaHome } from '../store/paths.js';
 import { createRedactor, secretValues, type Redactor } from '../store/redact.js';
 import { RunStore } from '../store/run-store.js';
-import type { CliIO } from './io.js';
+import { writeWarning, type CliIO } from './io.js';
 import { CliError } from './errors.js';
-import { visible } from '../tui/visible-text.js';
 
 export type Stores = {
   readonly home: string;
@@ -18,7 +17,7 @@ export type Stores = {
 };
 
 /** `onWarning`: where the stores' warnings go (default: one line each on stderr). */
-export function openStores(io: CliIO, onWarning: (message: string) => void = (message) => void io.stderr.write(`ksa: warning: ${visible(message)}\n`), command?: string): Stores {
+export function openStores(io: CliIO, onWarning: (message: string) => void = (message) => writeWarning(io.stderr, message), command?: string): Stores {
   const home = ksaHome(io.env);
   const secrets = secretValues(io.env);
   const runs = new RunStore(home, { onWarning, secrets });

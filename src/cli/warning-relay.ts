@@ -1,5 +1,4 @@
-import type { CliIO } from './io.js';
-import { visible } from '../tui/visible-text.js';
+import { writeWarning, type CliIO } from './io.js';
 
 /**
  * Where the store's warnings go during `ksa chat`: stderr until the chat
@@ -17,7 +16,7 @@ export class WarningRelay {
   readonly warn = (message: string): void => {
     if (this.deliver) this.deliver(message);
     else if (this.held) this.held.push(message);
-    else this.io.stderr.write(`ksa: warning: ${visible(message)}\n`);
+    else writeWarning(this.io.stderr, message);
   };
 
   /** The terminal is about to be taken: keep warnings until a session can show them. */
