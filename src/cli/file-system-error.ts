@@ -6,15 +6,21 @@
 export function fileSystemErrorLine(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;
   const { code, syscall, path } = error as NodeJS.ErrnoException;
-  const words = code === undefined ? undefined : PROBLEMS[code];
+  const words = problemWords(code);
   if (words === undefined) return undefined;
   const verb = (syscall && VERBS[syscall]) ?? 'use';
   return `cannot ${verb}${path ? ` ${path}` : ''}: ${words} (${code})`;
 }
 
+/** What an errno means, in words a user acts on (`ENOSPC`: the disk is full); undefined for one not listed. */
+export function problemWords(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : PROBLEMS[code];
+}
+
 const PROBLEMS: Readonly<Record<string, string>> = {
   ENOSPC: 'the disk is full',
   EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is too large',
   EROFS: 'the file system is read-only',
   EACCES: 'permission denied',
   EPERM: 'permission denied',

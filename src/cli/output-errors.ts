@@ -1,5 +1,6 @@
 import type { CliIO } from './io.js';
 import { outputWritten } from './io.js';
+import { problemWords } from './file-system-error.js';
 
 /** How a command's output could not be written: which stream, and why. */
 export type OutputFailure = { readonly stream: 'stdout' | 'stderr'; readonly error: NodeJS.ErrnoException };
@@ -34,6 +35,5 @@ export async function afterOutput(io: CliIO, code: number, failed: () => OutputF
 }
 
 function reason(error: NodeJS.ErrnoException): string {
-  const words: Record<string, string> = { ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is used up', EFBIG: 'the file is too large', EACCES: 'permission denied' };
-  return `${(error.code && words[error.code]) ?? error.message}${error.code ? ` (${error.code})` : ''}`;
+  return `${problemWords(error.code) ?? error.message}${error.code ? ` (${error.code})` : ''}`;
 }
