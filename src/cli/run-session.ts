@@ -134,11 +134,10 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   for (const line of formatSummary(view, style, { logDir: handle.logDir })) io.stderr.write(`${line}\n`);
   // The run went as the summary says, but its record does not: ksa status and ksa resume read the record.
   const unsaved = handle.unsaved();
-  if (unsaved !== undefined) {
-    io.stderr.write(`${style.red(`ksa: the final state of run ${run.runId} could not be saved (${visible(unsaved)}); ksa status shows it as it was last saved, and the step logs in ${handle.logDir} have everything`)}\n`);
-    return { state, view, exitCode: exitCodeFor(state, signalExit) === ExitCode.ok ? ExitCode.runFailed : exitCodeFor(state, signalExit) };
-  }
-  return { state, view, exitCode: exitCodeFor(state, signalExit) };
+  const exitCode = exitCodeFor(state, signalExit);
+  if (unsaved === undefined) return { state, view, exitCode };
+  io.stderr.write(`${style.red(`ksa: the final state of run ${run.runId} could not be saved (${visible(unsaved)}); ksa status shows it as it was last saved, and the step logs in ${handle.logDir} have everything`)}\n`);
+  return { state, view, exitCode: exitCode === ExitCode.ok ? ExitCode.runFailed : exitCode };
 }
 
 const CANCEL_REASONS: Readonly<Record<string, string>> = {
