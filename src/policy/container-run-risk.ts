@@ -7,25 +7,26 @@ const RUN_VALUE_FLAGS = new Set([
   '-u', '--user', '-v', '--volume', '-w', '--workdir', '--add-host', '--annotation', '--arch', '--blkio-weight', '--cap-add',
   '--cap-drop', '--cgroup-parent', '--cgroupns', '--cidfile', '--cpu-period', '--cpu-quota', '--cpus', '--cpuset-cpus',
   '--cpuset-mems', '--device', '--dns', '--dns-option', '--dns-search', '--entrypoint', '--env-file', '--expose', '--gpus',
-  '--group-add', '--health-cmd', '--health-interval', '--health-retries', '--health-start-period', '--health-timeout', '--hooks-dir',
-  '--ip', '--ip6', '--ipc', '--isolation', '--label-file', '--link', '--log-driver', '--log-opt', '--mac-address', '--memory-reservation',
-  '--memory-swap', '--memory-swappiness', '--mount', '--name', '--network', '--net', '--network-alias', '--os', '--pid', '--pids-limit',
-  '--platform', '--pod', '--pull', '--restart', '--runtime', '--secret', '--security-opt', '--shm-size', '--stop-signal', '--stop-timeout',
-  '--storage-opt', '--sysctl', '--timeout', '--tmpfs', '--ulimit', '--userns', '--uts', '--variant', '--volumes-from', '--detach-keys',
-  '--rootfs', '--domainname', '--oom-score-adj', '--uidmap', '--gidmap', '--requires', '--pidfile', '--umask', '--device-cgroup-rule',
-  '--cpu-rt-runtime', '--cpu-rt-period', '--passwd-entry', '--group-entry', '--chrootdirs', '--cgroups', '--cgroup-conf', '--conmon-pidfile',
-  '--hostuser', '--image-volume', '--init-path', '--log-level', '--personality', '--preserve-fds', '--sdnotify', '--seccomp-policy',
-  '--subgidname', '--subuidname', '--systemd', '--timezone', '--unsetenv', '--blkio-weight-device', '--device-read-bps', '--device-write-bps',
-  '--device-read-iops', '--device-write-iops', '--kernel-memory', '--memory-swappiness', '--runtime-flag', '--health-startup-cmd',
-  '--health-on-failure', '--decryption-key', '--creds', '--arch', '--env-merge', '--shm-size-systemd', '--cpu-count', '--cpu-percent',
-  '--io-maxbandwidth', '--io-maxiops', '--link-local-ip', '--network-alias', '--cidfile', '--ulimit', '--mac-address', '--init-ctr',
+  '--group-add', '--health-cmd', '--health-interval', '--health-retries', '--health-start-period', '--health-timeout',
+  '--hooks-dir', '--ip', '--ip6', '--ipc', '--isolation', '--label-file', '--link', '--log-driver', '--log-opt', '--mac-address',
+  '--memory-reservation', '--memory-swap', '--memory-swappiness', '--mount', '--name', '--network', '--net', '--network-alias',
+  '--os', '--pid', '--pids-limit', '--platform', '--pod', '--pull', '--restart', '--runtime', '--secret', '--security-opt',
+  '--shm-size', '--stop-signal', '--stop-timeout', '--storage-opt', '--sysctl', '--timeout', '--tmpfs', '--ulimit', '--userns',
+  '--uts', '--variant', '--volumes-from', '--detach-keys', '--rootfs', '--domainname', '--oom-score-adj', '--uidmap', '--gidmap',
+  '--requires', '--pidfile', '--umask', '--device-cgroup-rule', '--cpu-rt-runtime', '--cpu-rt-period', '--passwd-entry',
+  '--group-entry', '--chrootdirs', '--cgroups', '--cgroup-conf', '--conmon-pidfile', '--hostuser', '--image-volume', '--init-path',
+  '--log-level', '--personality', '--preserve-fds', '--sdnotify', '--seccomp-policy', '--subgidname', '--subuidname', '--systemd',
+  '--timezone', '--unsetenv', '--blkio-weight-device', '--device-read-bps', '--device-write-bps', '--device-read-iops',
+  '--device-write-iops', '--kernel-memory', '--runtime-flag', '--health-startup-cmd', '--health-on-failure', '--decryption-key',
+  '--creds', '--env-merge', '--shm-size-systemd', '--cpu-count', '--cpu-percent', '--io-maxbandwidth', '--io-maxiops',
+  '--link-local-ip', '--init-ctr',
 ]);
 
 /** Options of docker/podman run that take no value: anything else not listed is an option ksa does not know. */
 const RUN_SWITCHES = new Set([
   '-d', '--detach', '-i', '--interactive', '-t', '--tty', '--rm', '--privileged', '--init', '--read-only', '-P', '--publish-all',
   '--no-healthcheck', '--oom-kill-disable', '--sig-proxy', '--disable-content-trust', '-q', '--quiet', '--replace', '--rmi', '--http-proxy',
-  '--no-hosts', '--read-only-tmpfs', '--tls-verify', '--use-host-env', '--help', '--env-host', '--passwd', '--label-file',
+  '--no-hosts', '--read-only-tmpfs', '--tls-verify', '--use-host-env', '--help', '--env-host', '--passwd',
 ]);
 
 /**
