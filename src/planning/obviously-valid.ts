@@ -9,8 +9,9 @@ import { isPlainObject } from './values.js';
  * numbers, booleans, arrays, optionals, enums, literals, unknown and plain
  * unions, with their length and range checks); a string with a format (a URL)
  * is judged by zod's own check of that one string, remembered per distinct
- * string in `memo`. Anything else — refinements, transforms, exclusive unions
- * — answers false, and zod decides, with its messages. False is always safe;
+ * string in `memo`, and a strict object's refinements by running them. Anything
+ * else — field refinements, transforms, exclusive unions — answers false, and
+ * zod decides, with its messages. False is always safe;
  * true must never be wrong, which test/planning/obviously-valid.test.ts checks
  * against zod itself.
  */
@@ -48,6 +49,7 @@ type Def = {
 type Check = {
   readonly _zod: {
     readonly when?: unknown;
+    readonly check?: (payload: { value: unknown; issues: unknown[] }) => unknown;
     readonly def: { readonly check: string; readonly minimum?: number; readonly maximum?: number; readonly length?: number; readonly value?: number; readonly inclusive?: boolean };
   };
 };
@@ -60,7 +62,7 @@ function compile(schema: Schema): Predicate {
   if (def.coerce) return NEVER;
   switch (def.type) {
     case 'object':
-      return objectPredicate(def);
+      return objectPredicate(schema);
     case 'string': {
       const length = def.format === undefined ? lengthChecks(def.checks) : undefined;
       return length ? (value) => typeof value === 'string' && length(value.length) : formatPredicate(schema);
@@ -104,12 +106,17 @@ function everyIndex(value: readonly unknown[], element: Predicate, memo: FormatM
   return true;
 }
 
-function objectPredicate(def: Def): Predicate {
-  if (def.checks?.length || !def.shape) return NEVER;
+function objectPredicate(schema: Schema): Predicate {
+  const def = schema._zod.def;
+  if (!def.shape) return NEVER;
   const catchall = def.catchall?._zod.def.type;
   // Strict (never) or stripping (none); a catchall schema would need judging too.
   if (catchall !== undefined && catchall !== 'never') return NEVER;
   const strict = catchall === 'never';
+  const refinements = def.checks ?? [];
+  // zod gives an object's refinements the object it made; that is the value as written only when
+  // nothing in it is stripped (the http tool's "no body with GET" is one such refinement).
+  if (refinements.length > 0 && (!strict || mayStrip(schema) || refinements.some((check) => check._zod.when !== undefined || check._zod.def.check !== 'custom' || !check._zod.check))) return NEVER;
   const keys = Object.keys(def.shape);
   const predicates = Object.values(def.shape).map(compile);
   // zod refuses an absent key unless its schema is optional-in, even one whose schema takes undefined (z.unknown()).
@@ -124,8 +131,34 @@ function objectPredicate(def: Def): Predicate {
       if (field === undefined && required[k] && !(keys[k]! in record)) return false;
       if (!predicates[k]!(field, memo)) return false;
     }
-    return true;
+    return refinements.length === 0 || passesRefinements(refinements, record);
   };
+}
+
+/** The refinements' own verdict, as zod runs them; one that throws or is async is left to zod. */
+function passesRefinements(refinements: readonly Check[], value: Record<string, unknown>): boolean {
+  for (const check of refinements) {
+    const payload = { value, issues: [] as unknown[] };
+    try {
+      const result = check._zod.check!(payload);
+      if (result instanceof Promise) {
+        result.catch(() => {});
+        return false;
+      }
+    } catch {
+      return false;
+    }
+    if (payload.issues.length > 0) return false;
+  }
+  return true;
+}
+
+/** Whether zod's output of a value this module accepts may lack some of it: a non-strict object somewhere inside. */
+function mayStrip(schema: Schema): boolean {
+  const def = schema._zod.def;
+  if (def.type === 'object' && def.catchall?._zod.def.type !== 'never') return true;
+  const inner = [...Object.values(def.shape ?? {}), ...(def.options ?? []), def.innerType, def.element, def.valueType];
+  return inner.some((child) => child !== undefined && mayStrip(child));
 }
 
 /** An inclusive union holds when one of its options does (an exclusive or discriminated one is left to zod). */

@@ -16,6 +16,17 @@ const schemas: Record<string, z.ZodType> = {
   loose: z.looseObject({ name: z.string() }),
   http: z.strictObject({ url: z.url({ protocol: /^https?$/ }), method: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['GET'])).optional() }),
   refined: z.strictObject({ a: z.string() }).refine((v) => v.a !== 'no'),
+  // As the http tool's "no body with GET": a rule across fields, run on what zod made of the object.
+  crossField: z.strictObject({ method: z.enum(['GET', 'POST']).optional(), body: z.string().optional() }).superRefine((v, ctx) => {
+    if (v.body !== undefined && (v.method ?? 'GET') === 'GET') ctx.addIssue({ code: 'custom', path: ['body'], message: 'no body with GET' });
+  }),
+  // zod strips the inner object's extra keys before the refinement sees it: the value as written would pass.
+  strippedInside: z.strictObject({ inner: z.object({ n: z.int() }) }).refine((v) => Object.keys(v.inner).length !== 1),
+  refinedStripping: z.object({ name: z.string() }).refine((v) => Object.keys(v).length !== 1),
+  asyncRefined: z.strictObject({ a: z.string() }).refine(async (v) => v.a !== 'no'),
+  throwing: z.strictObject({ a: z.string() }).superRefine((v) => {
+    if (v.a === 'no') throw new Error('refinement failed to run');
+  }),
   regex: z.strictObject({ id: z.string().regex(/^[a-z]+$/) }),
   trimmed: z.strictObject({ s: z.string().trim().min(1) }),
   defaults: z.strictObject({ s: z.string().default('x') }),
@@ -68,6 +79,11 @@ const valid: Record<string, fc.Arbitrary<unknown>> = {
   loose: fc.record({ name: str, other: near }, { requiredKeys: ['name'] }),
   http: fc.record({ url: fc.constantFrom('http://x', 'https://a.b/c', 'ftp://x', 'nope'), method: fc.constantFrom('get', 'GET', 'PUT') }, { requiredKeys: ['url'] }),
   refined: fc.record({ a: fc.constantFrom('yes', 'no') }),
+  crossField: fc.record({ method: fc.constantFrom('GET', 'POST', 'PUT'), body: fc.oneof(str, fc.integer()) }, { requiredKeys: [] }),
+  strippedInside: fc.record({ inner: fc.record({ n: fc.integer({ min: 0, max: 1 }), extra: str }, { requiredKeys: ['n'] }) }),
+  refinedStripping: fc.record({ name: str, other: near }, { requiredKeys: ['name'] }),
+  asyncRefined: fc.record({ a: fc.constantFrom('yes', 'no') }),
+  throwing: fc.record({ a: fc.constantFrom('yes', 'maybe') }),
   regex: fc.record({ id: fc.constantFrom('abc', 'ABC', '') }),
   trimmed: fc.record({ s: fc.constantFrom(' x ', '  ', 'y') }),
   defaults: fc.record({ s: str }, { requiredKeys: [] }),
@@ -126,6 +142,20 @@ describe('isObviouslyValid', () => {
     expect(isObviouslyValid(schemas.status!, { expect: [200, 201] })).toBe(true);
     expect(isObviouslyValid(schemas.body!, { body: { a: [1] }, any: null })).toBe(true);
     expect(isObviouslyValid(schemas.formats!, { mail: 'a@b.co', word: 'abc' })).toBe(true);
+    expect(isObviouslyValid(schemas.refined!, { a: 'yes' })).toBe(true);
+    expect(isObviouslyValid(schemas.crossField!, { method: 'POST', body: 'x' })).toBe(true);
+    expect(isObviouslyValid(schemas.crossField!, {})).toBe(true);
+  });
+
+  it('runs the refinements of a strict object, and leaves to zod one that fails, throws, is async or would see a stripped object', () => {
+    expect(isObviouslyValid(schemas.refined!, { a: 'no' })).toBe(false);
+    expect(isObviouslyValid(schemas.crossField!, { body: 'x' })).toBe(false);
+    expect(isObviouslyValid(schemas.crossField!, { method: 'GET', body: 'x' })).toBe(false);
+    expect(isObviouslyValid(schemas.throwing!, { a: 'no' })).toBe(false);
+    expect(isObviouslyValid(schemas.asyncRefined!, { a: 'yes' })).toBe(false);
+    expect(isObviouslyValid(schemas.strippedInside!, { inner: { n: 1, extra: 'x' } })).toBe(false);
+    expect(schemas.strippedInside!.safeParse({ inner: { n: 1, extra: 'x' } }).success).toBe(false);
+    expect(isObviouslyValid(schemas.refinedStripping!, { name: 'n', other: 1 })).toBe(false);
   });
 
   it('remembers a format verdict per string and schema, and only within the memo it is given', () => {
@@ -140,7 +170,6 @@ describe('isObviouslyValid', () => {
   it('leaves to zod what it cannot judge, and what is wrong', () => {
     expect(isObviouslyValid(schemas.http!, { url: 'http://localhost', method: 'GET' })).toBe(false);
     expect(isObviouslyValid(schemas.http!, { url: 'ftp://localhost' })).toBe(false);
-    expect(isObviouslyValid(schemas.refined!, { a: 'yes' })).toBe(false);
     expect(isObviouslyValid(schemas.refinedUrl!, { url: 'http://x' })).toBe(false);
     expect(isObviouslyValid(schemas.xor!, { v: 'a' })).toBe(false);
     expect(isObviouslyValid(schemas.tagged!, { v: { k: 'a' } })).toBe(false);
