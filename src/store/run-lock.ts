@@ -181,13 +181,21 @@ async function isFresh(file: string): Promise<boolean> {
 
 /** Asks the live owner of a run to cancel it (as if Ctrl-C was pressed there). */
 export async function requestCancel(runDir: string, owner: LockOwner): Promise<void> {
-  await writeFile(path.join(runDir, CANCEL_FILE), JSON.stringify({ requestedAt: new Date().toISOString(), by: process.pid }), { mode: 0o600 });
+  // Addressed to this owner, as a pause is: one it never read must not cancel a later `ksa resume` of the run.
+  await writeFile(path.join(runDir, CANCEL_FILE), JSON.stringify({ requestedAt: new Date().toISOString(), by: process.pid, to: owner.pid, host: owner.hostname }), { mode: 0o600 });
   try {
     // Wakes the owner at once; it also polls, so a missed signal only delays.
     if (isConfirmedOwner(owner)) process.kill(owner.pid, 'SIGUSR2');
   } catch {
-    // Gone already: the poll or the resume will see the request.
+    // Gone already: the caller sees the owner is dead, and takes its request back.
   }
+}
+
+/** Takes back a cancel request this process made that the owner has not read (it did not answer in time, or died). */
+export async function withdrawCancel(runDir: string): Promise<void> {
+  const file = path.join(runDir, CANCEL_FILE);
+  const request = await readFile(file, 'utf8').then((text) => JSON.parse(text) as { by?: unknown }, () => undefined);
+  if (request?.by === process.pid) await unlink(file).catch(() => {});
 }
 
 /** Watches for a cancel request for this run: SIGUSR2 wakes it, a poll backs it up. Returns a stop function. */
@@ -196,13 +204,17 @@ export function watchCancelRequest(runDir: string, onCancel: () => void, pollMs 
   let done = false;
   const check = async () => {
     if (done) return;
+    let text: string;
     try {
-      await stat(file);
+      text = await readFile(file, 'utf8');
     } catch {
       return;
     }
-    done = true;
+    if (done) return;
     await unlink(file).catch(() => {});
+    // One addressed to an earlier owner of the run (dead since) is not this process's to follow.
+    if (addressedElsewhere(text)) return;
+    done = true;
     onCancel();
   };
   const onSignal = () => void check();
@@ -214,6 +226,16 @@ export function watchCancelRequest(runDir: string, onCancel: () => void, pollMs 
     clearInterval(timer);
     process.off('SIGUSR2', onSignal);
   };
+}
+
+function addressedElsewhere(text: string): boolean {
+  let request: { to?: unknown; host?: unknown };
+  try {
+    request = JSON.parse(text) as typeof request;
+  } catch {
+    return false;
+  }
+  return typeof request.to === 'number' && (request.to !== process.pid || (typeof request.host === 'string' && request.host !== hostname()));
 }
 
 export async function clearCancelRequest(runDir: string): Promise<void> {

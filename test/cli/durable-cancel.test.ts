@@ -42,6 +42,25 @@ describe.concurrent('ksa cancel', () => {
     expect(existsSync(path.join(home, 'runs', runId, 'cancel.request'))).toBe(false);
   });
 
+  it('a cancel its owner never answered (stopped, then killed) is taken back: a later ksa resume runs the plan, not the old cancel', async () => {
+    const { ksa, dir, home, runId } = await startLongRun(sandbox, 'unanswered', leftovers);
+    process.kill(ksa.pid, 'SIGSTOP');
+    const cancel = await runKsa(['cancel', runId, '--timeout', '1s'], { home, timeoutMs: 20_000 });
+    expectExit(cancel, 1);
+    expect(cancel.stderr).toMatch(/has not finished 1s after the cancel request/);
+    expect(existsSync(path.join(home, 'runs', runId, 'cancel.request'))).toBe(false);
+    ksa.kill('SIGKILL');
+    process.kill(ksa.pid, 'SIGCONT');
+    await ksa.result;
+
+    writeFileSync(path.join(dir, 'fast'), '');
+    const resume = await runKsa(['resume', runId, '--yes'], { home, cwd: dir, timeoutMs: 20_000 });
+    expect(resume.stderr).not.toMatch(/cancel requested from another terminal/);
+    expectExit(resume, 0);
+    expect(existsSync(path.join(dir, 'rollback.marker'))).toBe(false);
+    expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('succeeded');
+  });
+
   it('of an interrupted run (kill -9): asks first (exit 2 without a TTY or --yes), then with --yes rolls back here', async () => {
     const { ksa, dir, home, runId, longPid } = await startLongRun(sandbox, 'interrupted', leftovers);
     ksa.kill('SIGKILL');

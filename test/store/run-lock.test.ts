@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -233,6 +234,21 @@ describe('cancel requests and process groups', () => {
     const stop = watchCancelRequest(dir, () => cancels++, 30);
     try {
       await writeFile(path.join(dir, 'cancel.request'), '{}');
+      expect(await waitFor(() => cancels === 1, 2000)).toBe(true);
+    } finally {
+      stop();
+    }
+  });
+
+  it('a request addressed to an earlier owner (dead since) is removed unread by the next one, not followed', async () => {
+    let cancels = 0;
+    const stop = watchCancelRequest(dir, () => cancels++, 30);
+    try {
+      await writeFile(path.join(dir, 'cancel.request'), JSON.stringify({ by: 1, to: process.pid + 100_000, host: hostname() }));
+      expect(await waitFor(() => !existsSync(path.join(dir, 'cancel.request')), 2000)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(cancels).toBe(0);
+      await writeFile(path.join(dir, 'cancel.request'), JSON.stringify({ by: 1, to: process.pid, host: hostname() }));
       expect(await waitFor(() => cancels === 1, 2000)).toBe(true);
     } finally {
       stop();

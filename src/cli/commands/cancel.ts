@@ -1,5 +1,5 @@
 import { isFinished, rollbackOnCancel, type RunStatus } from '../../planning/index.js';
-import { liveOwner, ownerName, requestCancel, RunBusyError, runDir, secretValues, takeOverHint, type LockOwner, type RunRecord } from '../../store/index.js';
+import { liveOwner, ownerName, requestCancel, withdrawCancel, RunBusyError, runDir, secretValues, takeOverHint, type LockOwner, type RunRecord } from '../../store/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { waitUntilFinished } from '../wait-for-run.js';
@@ -93,9 +93,11 @@ async function cancelLive(io: CliIO, stores: Stores, runId: string, owner: LockO
   const dir = runDir(stores.home, runId);
   if (!cancelling) await requestCancel(dir, owner);
   const final = await waitUntilFinished(() => stores.runs.read(runId), () => liveOwner(dir), timeoutMs);
+  // Unanswered, the request is taken back: the user decides what comes next (`ksa cancel` again, or `ksa resume`).
+  if (final === 'owner-died' || !final) await withdrawCancel(dir);
   if (final === 'owner-died') {
     throw new CliError({
-      message: `the process running ${runId} (pid ${owner.pid}) died before it finished its rollback; roll back what is left with: ksa cancel ${runId} --yes`,
+      message: `the process running ${runId} (pid ${owner.pid}) died before the run was cancelled; roll back what it did with: ksa cancel ${runId} --yes`,
       exitCode: ExitCode.runFailed,
     });
   }
