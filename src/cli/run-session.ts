@@ -77,8 +77,8 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     remote: options.remote,
     policy: options.policy,
     onWarning: warn,
+    // The exit code follows what the run became: a cancel that reaches a failed run's rollback leaves it failed (1).
     onCancelRequest: () => {
-      signalExit ??= ExitCode.interrupted;
       notice(`ksa: cancel requested from another terminal (ksa cancel): aborting running steps and rolling back`);
     },
     onPauseRequest: (paused) => {

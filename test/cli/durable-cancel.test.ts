@@ -61,6 +61,33 @@ describe.concurrent('ksa cancel', () => {
     expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('succeeded');
   });
 
+  it('a cancel that arrives while a failed run rolls back: the run stays failed, and both ksa run and ksa cancel exit 1', async () => {
+    const planFile = await sandbox.writePlan('late-cancel/plan.yaml', `goal: Fail, then roll back slowly
+steps:
+  - id: a
+    tool: shell
+    args: { command: "echo a" }
+    rollback: { tool: shell, args: { command: "sleep 1.5; echo undone > undone.marker" } }
+  - id: b
+    tool: shell
+    dependsOn: [a]
+    args: { command: "exit 3" }
+`);
+    const dir = path.dirname(planFile);
+    const home = path.join(sandbox.home, 'late-cancel');
+    const ksa = startKsa(['run', planFile, '--yes', '--json'], { home, cwd: dir, timeoutMs: 25_000 });
+    leftovers.add(ksa.pid);
+    await ksa.waitForOutput((stdout) => stdout.includes('"rollback_started"'), 10_000);
+    const runId = parseNdjson(ksa.stdout().split('\n')[0]! + '\n')[0]!.runId;
+    const cancel = await runKsa(['cancel', runId], { home, timeoutMs: 20_000 });
+    expectExit(cancel, 1);
+    expect(cancel.stderr).toMatch(new RegExp(`Run ${runId} failed; rolled back a\\.`));
+    const owner = await ksa.result;
+    expect(expectWellFormedRun(parseNdjson(owner.stdout))).toBe('failed');
+    expectExit(owner, 1);
+    expect(readFileSync(path.join(dir, 'undone.marker'), 'utf8')).toBe('undone\n');
+  });
+
   it('of an interrupted run (kill -9): asks first (exit 2 without a TTY or --yes), then with --yes rolls back here', async () => {
     const { ksa, dir, home, runId, longPid } = await startLongRun(sandbox, 'interrupted', leftovers);
     ksa.kill('SIGKILL');
