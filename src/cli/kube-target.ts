@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { PrivateJSONFile } from '../store/private-json-file.js';
 import { makeDirs } from '../store/make-dirs.js';
+import { userHome } from '../store/paths.js';
 import { currentKubeTarget } from '../tools/kube/context-guard.js';
 
 /** The current kube context and its namespace (`kubectl config`), when there is one. */
@@ -37,7 +37,8 @@ export async function rememberedKubeTarget(env: NodeJS.ProcessEnv, home: string)
 
 /** What kubectl's `config current-context` / `config view` answers depend on, as one string. */
 export async function kubeFingerprint(env: NodeJS.ProcessEnv): Promise<string> {
-  const configs = env.KUBECONFIG ? env.KUBECONFIG.split(path.delimiter).filter(Boolean) : [path.join(env.HOME || homedir(), '.kube', 'config')];
+  const user = userHome(env);
+  const configs = env.KUBECONFIG ? env.KUBECONFIG.split(path.delimiter).filter(Boolean) : user ? [path.join(user, '.kube', 'config')] : [];
   const [files, kubectl] = await Promise.all([Promise.all(configs.map(fileStamp)), findKubectl(env)]);
   return JSON.stringify({ files, kubectl });
 }

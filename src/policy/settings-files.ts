@@ -7,7 +7,7 @@
 const SETTINGS_FILE = /(^|[^\w.-])(policy\.ya?ml|config\.json|mcp-trust\.json)\b/;
 
 /** The spellings of the home folder a shell line may use: its path, `~/…` or `$HOME/…` under the user's home, `$KSA_HOME`. */
-export function settingsHomeSpellings(home: string, userHome: string): string[] {
+export function settingsHomeSpellings(home: string, userHome: string | undefined): string[] {
   const dir = home.replace(/\/+$/, '');
   const spellings = [dir, '$KSA_HOME', '${KSA_HOME}'];
   if (userHome && (dir === userHome || dir.startsWith(`${userHome}/`))) {

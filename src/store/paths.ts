@@ -1,6 +1,6 @@
 import { chmod, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { KsaError } from '../planning/ksa-error.js';
 import { makeDirs } from './make-dirs.js';
 
@@ -14,13 +14,34 @@ export function ksaHome(env: NodeJS.ProcessEnv = process.env): string {
 /**
  * The data dir env-paths names (XDG on Linux, Application Support on macOS, LOCALAPPDATA on Windows),
  * worked out on every call: env-paths reads the home folder once, when it is loaded, and `ksa validate`
- * starts from a heap saved at build time, where that was the home of whoever built ksa.
+ * starts from a heap saved at build time, where that was the home of whoever built ksa. A relative
+ * XDG_DATA_HOME or LOCALAPPDATA is ignored (the XDG spec says so): each folder ksa ran in would get a store.
  */
 export function platformDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
-  const user = homedir();
+  const user = userHome(env);
+  if (user === undefined) {
+    throw new StoreLocationError('cannot tell where to keep runs and sessions: there is no home folder (HOME is not an absolute path, and this user has none in the password file); set KSA_HOME to a folder ksa can write', undefined);
+  }
+  const absolute = (value: string | undefined) => (value && (platform === 'win32' ? path.win32 : path.posix).isAbsolute(value) ? value : undefined);
   if (platform === 'darwin') return path.join(user, 'Library', 'Application Support', 'ksa');
-  if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(user, 'AppData', 'Local'), 'ksa', 'Data');
-  return path.join(env.XDG_DATA_HOME || path.join(user, '.local', 'share'), 'ksa');
+  if (platform === 'win32') return path.join(absolute(env.LOCALAPPDATA) ?? path.join(user, 'AppData', 'Local'), 'ksa', 'Data');
+  return path.join(absolute(env.XDG_DATA_HOME) ?? path.join(user, '.local', 'share'), 'ksa');
+}
+
+/**
+ * The user's home folder, or undefined when there is none to be had: `os.homedir()` returns an empty or
+ * relative HOME as it is, and throws for a user without a password entry (a container run as an
+ * arbitrary uid, `env -i`). A relative one would put ksa's files in whatever folder it runs in.
+ */
+export function userHome(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.HOME && path.isAbsolute(env.HOME)) return env.HOME;
+  try {
+    const fromSystem = env.HOME === undefined ? homedir() : userInfo().homedir;
+    if (fromSystem && path.isAbsolute(fromSystem)) return fromSystem;
+  } catch {
+    // No password entry for this uid.
+  }
+  return undefined;
 }
 
 /**

@@ -1,7 +1,6 @@
-import { homedir } from 'node:os';
 import type { RiskOptions } from '../policy/index.js';
 import { settingsHomeSpellings } from '../policy/settings-files.js';
-import { ksaHome } from '../store/paths.js';
+import { ksaHome, userHome } from '../store/paths.js';
 import type { ToolRegistry } from './registry.js';
 import { parseShell } from './shell-parser.js';
 
@@ -14,6 +13,6 @@ export function riskOptions(registry: ToolRegistry, env: NodeJS.ProcessEnv = pro
     parseShell,
     toolHints: (name) => registry.get(name)?.annotations,
     commandOf: (name, args) => registry.get(name)?.command?.(args),
-    settingsHome: settingsHomeSpellings(ksaHome(env), homedir()),
+    settingsHome: settingsHomeSpellings(ksaHome(env), userHome(env)),
   };
 }

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConversationStore, createRedactor, ksaHome, looksSecret, redactEvent, RunStore, secretInputValues, secretValues, storedWithoutSecret, StepLogs } from '../../src/store/index.js';
 import { secretShapedParts } from '../../src/store/redact.js';
-import { platformDataDir } from '../../src/store/paths.js';
+import { platformDataDir, userHome } from '../../src/store/paths.js';
 import type { RunEvent } from '../../src/planning/index.js';
 import { eventually } from '../helpers/cli.js';
 import { createTempDir } from '../helpers/tool-context.js';
@@ -172,6 +172,15 @@ describe('home and permissions', () => {
     }
     expect(platformDataDir({}, 'darwin')).toBe(path.join(homedir(), 'Library', 'Application Support', 'ksa'));
     expect(platformDataDir({ LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' }, 'win32')).toBe(path.join('C:\\Users\\me\\AppData\\Local', 'ksa', 'Data'));
+  });
+
+  it('a relative XDG_DATA_HOME or HOME is not used (each folder ksa ran in would get a store): the home from the password file is', () => {
+    const home = userInfo().homedir;
+    expect(platformDataDir({ HOME: '/srv/me', XDG_DATA_HOME: 'data' }, 'linux')).toBe('/srv/me/.local/share/ksa');
+    expect(platformDataDir({ HOME: '', XDG_DATA_HOME: '' }, 'linux')).toBe(path.join(home, '.local', 'share', 'ksa'));
+    expect(platformDataDir({ HOME: 'relhome' }, 'linux')).toBe(path.join(home, '.local', 'share', 'ksa'));
+    expect(platformDataDir({ HOME: '/srv/me', LOCALAPPDATA: 'AppData' }, 'win32')).toBe(path.join('/srv/me', 'AppData', 'Local', 'ksa', 'Data'));
+    expect(userHome({ HOME: 'x/y' })).toBe(home);
   });
 
   it('a fresh KSA_HOME: every directory is 0700 and every file 0600, even with umask 000', async () => {
