@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularText } from '../store/regular-file.js';
 import path from 'node:path';
 import type { ConfigFile } from './config-file.js';
 import { isRecord } from '../planning/values.js';
@@ -39,7 +39,7 @@ export function configFilePath(home: string): string {
  */
 export async function readConfigJson(file: string): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(file, 'utf8'));
+    return JSON.parse(await readRegularText(file));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ModelConfigError(`${file}: cannot read it (${error instanceof SyntaxError ? 'not valid JSON' : (error as Error).message})`);

@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isInside } from '../tools/workspace.js';
+import { fileKind } from '../store/regular-file.js';
 
 /** What a bounded read of one file found. */
 export type TextPrefix =
@@ -34,7 +35,7 @@ export async function readTextPrefix(file: string, maxBytes: number, inside?: st
   try {
     // The opened file's own facts: the path may name something else by now.
     const info = await handle.stat();
-    if (!info.isFile()) return { kind: 'unusable', reason: `it is ${kindOf(info)}, not a regular file` };
+    if (!info.isFile()) return { kind: 'unusable', reason: `it is ${fileKind(info)}, not a regular file` };
     if (inside !== undefined) {
       const outside = await outsideOf(inside, file, info);
       if (outside !== undefined) return { kind: 'unusable', reason: outside };
@@ -99,12 +100,4 @@ const REASONS: Readonly<Record<string, string>> = {
 function errorText(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return (code && REASONS[code]) ?? code ?? String((error as Error | undefined)?.message ?? error);
-}
-
-function kindOf(info: Stats): string {
-  if (info.isDirectory()) return 'a directory';
-  if (info.isFIFO()) return 'a FIFO (named pipe)';
-  if (info.isSocket()) return 'a socket';
-  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
-  return 'a special file';
 }

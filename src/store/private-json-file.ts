@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { KsaError } from '../planning/ksa-error.js';
+import { readRegularText } from './regular-file.js';
 
 /**
  * A lowdb adapter like lowdb's JSONFile (temp file + rename, so a kill -9
@@ -19,7 +20,7 @@ export class PrivateJSONFile<T> implements Adapter<T> {
   async read(): Promise<T | null> {
     let text: string;
     try {
-      text = await readFile(this.filename, 'utf8');
+      text = await readRegularText(this.filename);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;

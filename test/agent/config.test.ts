@@ -126,7 +126,7 @@ describe('loadModelConfig', () => {
   it('a config file that is a directory cannot be read: said so', async () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(home, 'config.json'));
-    await expect(loadModelConfig({ OPENAI_BASE_URL: LOCAL }, home)).rejects.toThrow(/config\.json: cannot read it \(EISDIR/);
+    await expect(loadModelConfig({ OPENAI_BASE_URL: LOCAL }, home)).rejects.toThrow(/config\.json: cannot read it \(a directory, not a regular file\)/);
   });
 
   it('no config file and KSA_HOME missing entirely is fine', async () => {

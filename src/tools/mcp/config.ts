@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularText } from '../../store/regular-file.js';
 import path from 'node:path';
 import { isRecord } from '../../planning/values.js';
 import { isInt, isString, known, optional } from '../../store/plain-values.js';
@@ -54,7 +54,7 @@ async function readMcpFile(file: string, source: McpServerSource, baseDir: strin
   const empty = { file, definitions: {}, servers: [], problems: [] };
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularText(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return empty;

@@ -1,0 +1,36 @@
+import { constants, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+/** What is at a settings or store path instead of a regular file: a FIFO would block its reader for good. */
+export class NotARegularFileError extends Error {
+  readonly code = 'ENOTREG';
+  constructor(readonly file: string, kind: string) {
+    super(`${kind}, not a regular file`);
+    this.name = 'NotARegularFileError';
+  }
+}
+
+/**
+ * A regular file's UTF-8 text, without a leading byte-order mark (Windows editors write one; JSON.parse
+ * refuses it). Opened without blocking and checked as opened: a FIFO, a device or a folder in its place
+ * is an error naming what it is, never a wait for a writer that does not come.
+ */
+export async function readRegularText(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new NotARegularFileError(file, fileKind(info));
+    const text = await handle.readFile('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } finally {
+    await handle.close();
+  }
+}
+
+export function fileKind(info: Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'a special file';
+}
