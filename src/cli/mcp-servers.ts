@@ -52,7 +52,7 @@ export async function askToTrustWorkspace(io: CliIO, { hub }: { readonly hub: Mc
   for (const server of servers) io.stderr.write(`  ${visible(server.name)}: ${visible(server.target)}\n`);
   const answer = await askApproval(io, 'Trust them and use their tools?');
   if (answer === 'approved') {
-    await hub.trustWorkspace();
+    await hub.trustWorkspace((message) => writeWarning(io.stderr, message));
     io.stderr.write(`Trusted (kept until ${file.file} changes).\n`);
   } else {
     io.stderr.write('Not trusted: their tools are not used in this session.\n');

@@ -4,7 +4,7 @@ import { ksaHome } from '../../store/index.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { writeLine, type CliIO } from '../io.js';
+import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { workspaceOption } from '../workspace-option.js';
 import { plural } from '../../planning/plural.js';
 
@@ -51,7 +51,7 @@ export async function mcpTrustCommand(io: CliIO, flags: McpFlags): Promise<ExitC
     const broken = hub.problems.find((problem) => problem.file === file && problem.server === undefined);
     throw new CliError({ message: broken ? `${broken.message}; fix it, then trust it` : `${file}: no MCP servers to trust (no such file, or no "mcpServers" in it)` });
   }
-  const file = (await hub.trustWorkspace())!;
+  const file = (await hub.trustWorkspace((message) => writeWarning(io.stderr, message)))!;
   const servers = hub.statuses().filter((status) => status.source === 'workspace');
   if (flags.json) {
     writeLine(io.stdout, JSON.stringify({ file: file.file, workspace: file.workspace, sha256: file.sha256, trusted: true, alreadyTrusted: before.trusted, servers: file.servers }, null, 2));

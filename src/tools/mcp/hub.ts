@@ -7,7 +7,7 @@ import { onCloseMcpServers } from './lifecycle.js';
 import { serverSecrets } from './secrets.js';
 import type { McpServerSession } from './server-session.js';
 import { mcpToolNames, serverPrefix } from './tool-names.js';
-import { definitionsHash, isWorkspaceTrusted, trustWorkspace } from './trust.js';
+import { definitionsHash, isWorkspaceTrusted, TRUST_FILE, trustWorkspace } from './trust.js';
 
 export type McpServerState = 'not_started' | 'starting' | 'ready' | 'failed' | 'untrusted';
 
@@ -102,7 +102,9 @@ export class McpHub {
     if (workspace && options.workspace && Object.keys(workspace.definitions).length > 0) {
       const sha256 = definitionsHash(workspace.definitions);
       const dir = path.resolve(options.workspace);
-      workspaceFile = { file: workspace.file, workspace: dir, sha256, servers: Object.keys(workspace.definitions), trusted: await isWorkspaceTrusted(options.home, dir, sha256) };
+      const trust = await isWorkspaceTrusted(options.home, dir, sha256);
+      if (trust.problem) problems.push({ file: path.join(options.home, TRUST_FILE), message: `${trust.problem}; no workspace's MCP servers count as trusted until it is fixed, or they are trusted again` });
+      workspaceFile = { file: workspace.file, workspace: dir, sha256, servers: Object.keys(workspace.definitions), trusted: trust.trusted };
       for (const server of workspace.servers) admitServer(servers, server, problems);
     }
     return new McpHub(options, problems, workspaceFile, servers);
@@ -123,10 +125,12 @@ export class McpHub {
   }
 
   /** Trusts the workspace's current definitions (kept in KSA_HOME) and makes its servers usable now. */
-  async trustWorkspace(): Promise<WorkspaceMcpFile | undefined> {
+  /** `onWarning` hears of a trust file that could not be read, moved aside before this trust was written. */
+  async trustWorkspace(onWarning: (message: string) => void = () => {}): Promise<WorkspaceMcpFile | undefined> {
     const file = this.workspaceFile;
     if (!file) return undefined;
-    await trustWorkspace(this.options.home, file.workspace, file.sha256, file.servers);
+    const { problem, setAside } = await trustWorkspace(this.options.home, file.workspace, file.sha256, file.servers);
+    if (problem) onWarning(`${problem}; ${setAside ? `moved it to ${setAside}: ` : ''}the workspaces trusted in it need trusting again (this one is)`);
     this.workspaceFile = { ...file, trusted: true };
     for (const entry of this.entries.values()) {
       if (entry.state === 'untrusted') {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { PrivateJSONFile } from '../../store/private-json-file.js';
 import { ensurePrivateDir } from '../../store/paths.js';
+import { withFileLock } from '../../store/file-lock.js';
+import { moveAside } from '../../store/set-aside.js';
 
 /**
  * A workspace's `.mcp.json` starts commands someone else may have written, so
@@ -19,29 +21,42 @@ export function definitionsHash(definitions: Readonly<Record<string, unknown>>):
   return createHash('sha256').update(stableStringify(definitions)).digest('hex');
 }
 
-export async function isWorkspaceTrusted(home: string, workspace: string, sha256: string): Promise<boolean> {
-  const document = await readTrust(home);
-  return document.workspaces[path.resolve(workspace)]?.sha256 === sha256;
+/** Whether this workspace's definitions are trusted; `problem` when the trust file cannot be read (then nothing is). */
+export async function isWorkspaceTrusted(home: string, workspace: string, sha256: string): Promise<{ trusted: boolean; problem?: string }> {
+  const { document, problem } = await readTrust(home);
+  return { trusted: document.workspaces[path.resolve(workspace)]?.sha256 === sha256, ...(problem ? { problem } : {}) };
 }
 
-export async function trustWorkspace(home: string, workspace: string, sha256: string, servers: readonly string[]): Promise<TrustEntry> {
-  const document = await readTrust(home);
-  const entry: TrustEntry = { sha256, servers: [...servers], trustedAt: new Date().toISOString() };
-  document.workspaces[path.resolve(workspace)] = entry;
+/**
+ * Trusts a workspace's definitions. Read, changed and written under a lock: two `ksa mcp trust` at once
+ * each keep their workspace. A trust file that cannot be read is moved aside (`setAside`), not overwritten:
+ * the other workspaces' trust is in it.
+ */
+export async function trustWorkspace(home: string, workspace: string, sha256: string, servers: readonly string[]): Promise<{ entry: TrustEntry; setAside?: string; problem?: string }> {
   await ensurePrivateDir(home);
-  await trustFile(home).write(document);
-  return entry;
+  return withFileLock(path.join(home, `.${TRUST_FILE}.lock`), async () => {
+    const { document, problem } = await readTrust(home);
+    const setAside = problem === undefined ? undefined : await moveAside(path.join(home, TRUST_FILE));
+    const entry: TrustEntry = { sha256, servers: [...servers], trustedAt: new Date().toISOString() };
+    document.workspaces[path.resolve(workspace)] = entry;
+    await trustFile(home).write(document);
+    return { entry, ...(problem ? { problem } : {}), ...(setAside ? { setAside } : {}) };
+  });
 }
 
-async function readTrust(home: string): Promise<TrustDocument> {
+async function readTrust(home: string): Promise<{ document: TrustDocument; problem?: string }> {
+  const file = path.join(home, TRUST_FILE);
   try {
     const parsed = await trustFile(home).read();
-    const workspaces = parsed?.workspaces;
-    if (typeof workspaces === 'object' && workspaces !== null) return { version: 1, workspaces: { ...workspaces } };
-  } catch {
-    // Missing or unreadable: nothing is trusted (the safe answer); `ksa mcp trust` writes it anew.
+    if (parsed === null) return { document: { version: 1, workspaces: {} } };
+    const workspaces = parsed.workspaces;
+    if (typeof workspaces === 'object' && workspaces !== null && !Array.isArray(workspaces)) return { document: { version: 1, workspaces: { ...workspaces } } };
+    return { document: { version: 1, workspaces: {} }, problem: `${file}: cannot read it (no "workspaces" object in it)` };
+  } catch (error) {
+    // Unreadable: nothing is trusted (the safe answer), and the user is told why.
+    const why = error instanceof SyntaxError ? 'not valid JSON' : (error as Error).message;
+    return { document: { version: 1, workspaces: {} }, problem: `${file}: cannot read it (${why})` };
   }
-  return { version: 1, workspaces: {} };
 }
 
 /** 0600, temp file + fsync + rename: the same private write as every file of the store. */
