@@ -1,8 +1,9 @@
-import { lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
 import type { InvokeTool, Plan } from '../planning/index.js';
 import { assessCallRisk, type RiskOptions } from '../policy/index.js';
+import { writtenByAnotherKsa } from '../store/settings-writes.js';
 
 /** The files that decide what later plans may do: the workspace's rules, and ksa's own settings. */
 function guardedFiles(workspace: string, home: string): string[] {
@@ -34,21 +35,23 @@ type Snapshot = ReadonlyMap<string, Buffer | null>;
  */
 export function withSettingsGuard(invoke: InvokeTool, options: { readonly plan: Plan; readonly workspace: string; readonly home: string; readonly risk: RiskOptions }): InvokeTool {
   const files = guardedFiles(options.workspace, options.home);
-  const allowed = new Map<string, Promise<boolean>>();
+  const allowed = new Map<string, Promise<{ permitted: boolean; level: string }>>();
   const mayChange = (stepId: string, phase: 'run' | 'rollback') => {
     const key = `${phase}:${stepId}`;
     let found = allowed.get(key);
     if (!found) {
       const step = options.plan.steps.find((candidate) => candidate.id === stepId);
       const call = step === undefined || step.type === 'llm_query' || step.type === 'condition' ? undefined : phase === 'run' ? step : step.rollback;
-      found = call ? assessCallRisk(call.tool, call.args, options.risk).then((risk) => /rewrite|rewrites/.test(risk.reason)) : Promise.resolve(false);
+      found = call
+        ? assessCallRisk(call.tool, call.args, options.risk).then((risk) => ({ permitted: /rewrite|rewrites/.test(risk.reason), level: risk.level }))
+        : Promise.resolve({ permitted: false, level: 'write' });
       allowed.set(key, found);
     }
     return found;
   };
   let permittedRunning = 0;
   return async (call) => {
-    const permitted = await mayChange(call.stepId, call.phase);
+    const { permitted, level } = await mayChange(call.stepId, call.phase);
     if (permitted) {
       permittedRunning++;
       try {
@@ -57,14 +60,18 @@ export function withSettingsGuard(invoke: InvokeTool, options: { readonly plan: 
         permittedRunning--;
       }
     }
+    const startedAt = Date.now();
     const before = await snapshot(files);
     const result = await invoke(call).finally(async () => {
       if (permittedRunning > 0) return;
-      const changed = await changedFiles(before);
+      const changed = await changedFiles(before, (file, now) => writtenByAnotherKsa(options.home, file, now, startedAt));
       if (changed.length === 0) return;
-      await Promise.all(changed.map((file) => restore(file, before.get(file)!)));
+      const kept = await Promise.all(changed.map((file) => restore(file, before.get(file)!)));
+      const keptNote = kept.some((copy) => copy !== undefined)
+        ? ` The changed ${changed.length === 1 ? 'file is' : 'files are'} kept as ${kept.filter((copy) => copy !== undefined).join(', ')}: if you changed ${changed.length === 1 ? 'it' : 'them'} yourself meanwhile, move ${changed.length === 1 ? 'it' : 'them'} back once the run has ended.`
+        : '';
       throw new SettingsChangedError(
-        `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} changed ${changed.join(', ')}, which its plan did not say it would (it was approved as a write step): ksa put ${changed.length === 1 ? 'it' : 'them'} back. A step that rewrites ksa's rules names the file, and is then a destroy step, always asked`,
+        `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} changed ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step): ksa put ${changed.length === 1 ? 'it' : 'them'} back.${keptNote} A step that rewrites ksa's rules names the file, and is then a destroy step, always asked`,
       );
     });
     return result;
@@ -75,19 +82,29 @@ async function snapshot(files: readonly string[]): Promise<Snapshot> {
   return new Map(await Promise.all(files.map(async (file) => [file, await readFile(file).catch(() => null)] as const)));
 }
 
-async function changedFiles(before: Snapshot): Promise<string[]> {
+/** The files that differ from the snapshot, except those whose new content `madeByUser` vouches for (a trust given meanwhile). */
+async function changedFiles(before: Snapshot, madeByUser: (file: string, now: Buffer) => Promise<boolean>): Promise<string[]> {
   const changed: string[] = [];
   for (const [file, was] of before) {
     const now = await lstat(file).then((stats) => (stats.isFile() ? readFile(file) : Buffer.from('not a file')), () => null);
-    if (was === null ? now !== null : now === null || !now.equals(was)) changed.push(file);
+    if (was === null ? now === null : now !== null && now.equals(was)) continue;
+    if (now !== null && (await madeByUser(file, now))) continue;
+    changed.push(file);
   }
   return changed;
 }
 
-/** Puts a file back as it was: its content (private), or gone if it was not there; a link or folder in its place is moved aside. */
-async function restore(file: string, was: Buffer | null): Promise<void> {
+/**
+ * Puts a file back as it was: its content (private), or gone if it was not there. What was found in its place
+ * is kept beside it (`<file>.changed-<time>`), never lost: it may be a change the user made meanwhile.
+ */
+async function restore(file: string, was: Buffer | null): Promise<string | undefined> {
   const stats = await lstat(file).catch(() => undefined);
-  if (stats && !stats.isFile()) await rename(file, `${file}.replaced-${Date.now()}`).catch(() => rm(file, { recursive: true, force: true }));
-  if (was === null) await rm(file, { force: true });
-  else await writeFile(file, was, { mode: 0o600 });
+  const kept = stats ? `${file}.changed-${new Date().toISOString().replaceAll(':', '').replace('.', '-')}` : undefined;
+  if (kept) {
+    // config.json may hold a key: the copy is as private as the file.
+    await rename(file, kept).then(() => (stats!.isFile() ? chmod(kept, 0o600) : undefined), () => rm(file, { recursive: true, force: true }));
+  }
+  if (was !== null) await writeFile(file, was, { mode: 0o600 });
+  return kept && (await lstat(kept).then(() => true, () => false)) ? kept : undefined;
 }

@@ -1,7 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, runKsa } from '../helpers/cli.js';
+import { createCliSandbox, describeResult, KSA_ARGV, runKsa, startKsa } from '../helpers/cli.js';
+import { labStdio, writeWorkspaceConfig } from '../helpers/mcp.js';
 
 // The workspace's rules and ksa's own settings, changed by a step approved as a plain write through a spelling
 // no reading of the line can know (a glob, quotes, a link): the file is put back and the step fails.
@@ -44,4 +45,60 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     expect(named.code, describeResult(named)).toBe(0);
     expect(await readFile(own, 'utf8')).toBe('deny: []\n');
   });
+
+  it('a trust given with ksa mcp trust in another terminal while a step runs: kept, and the run goes on', async (context) => {
+    const sandbox = await createCliSandbox('ksa-settings-guard-');
+    context.onTestFinished(() => sandbox.cleanup());
+    const other = path.join(sandbox.dir, 'other');
+    await mkdir(other);
+    await writeWorkspaceConfig(other, { lab: labStdio() });
+    await writeFile(path.join(sandbox.dir, 'plan.yaml'), 'goal: wait\nsteps:\n  - id: wait\n    tool: shell\n    args: { command: "echo started > started; sleep 2" }\n');
+    const run = startKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
+    await waitForFile(path.join(sandbox.dir, 'started'));
+    const trust = await runKsa(['mcp', 'trust'], { home: sandbox.home, cwd: other });
+    expect(trust.code, describeResult(trust)).toBe(0);
+    const result = await run.result;
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(Object.keys(JSON.parse(await readFile(path.join(sandbox.home, 'mcp-trust.json'), 'utf8')).workspaces)).toEqual([other]);
+  });
+
+  it('the same trust given by the step itself (ksa mcp trust run by the plan) is put back and fails the step', async (context) => {
+    const sandbox = await createCliSandbox('ksa-settings-guard-');
+    context.onTestFinished(() => sandbox.cleanup());
+    const other = path.join(sandbox.dir, 'other');
+    await mkdir(other);
+    await writeWorkspaceConfig(other, { lab: labStdio() });
+    const command = [...KSA_ARGV.map((arg) => `'${arg}'`), 'mcp', 'trust', '--workspace', `'${other}'`].join(' ');
+    await writeFile(path.join(sandbox.dir, 'plan.yaml'), `goal: trust\nsteps:\n  - id: trust\n    tool: shell\n    args: { command: ${JSON.stringify(`'${process.execPath}' ${command}`)} }\n`);
+    const result = await runKsa(['run', 'plan.yaml', '--yes', '--allow-destroy'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr).toMatch(/step trust changed .*mcp-trust\.json, which its plan did not say it would/);
+    expect((await readdir(sandbox.home)).includes('mcp-trust.json')).toBe(false);
+  });
+
+  it('an edit of the policy made by hand meanwhile: put back (it cannot be told from the step), and kept beside it, the message says where', async (context) => {
+    const sandbox = await createCliSandbox('ksa-settings-guard-');
+    context.onTestFinished(() => sandbox.cleanup());
+    const own = path.join(sandbox.home, 'policy.yaml');
+    await writeFile(own, 'deny: []\n');
+    await writeFile(path.join(sandbox.dir, 'plan.yaml'), 'goal: wait\nsteps:\n  - id: wait\n    tool: shell\n    args: { command: "echo started > started; sleep 1.5" }\n');
+    const run = startKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
+    await waitForFile(path.join(sandbox.dir, 'started'));
+    await writeFile(own, DENY);
+    const result = await run.result;
+    expect(result.code, describeResult(result)).toBe(1);
+    const kept = (await readdir(sandbox.home)).find((name) => name.startsWith('policy.yaml.changed-'));
+    expect(kept).toBeDefined();
+    expect(result.stderr).toContain(`(it was approved as a write step): ksa put it back. The changed file is kept as ${path.join(sandbox.home, kept!)}: if you changed it yourself meanwhile, move it back once the run has ended.`);
+    expect(await readFile(own, 'utf8')).toBe('deny: []\n');
+    expect(await readFile(path.join(sandbox.home, kept!), 'utf8')).toBe(DENY);
+  });
 });
+
+async function waitForFile(file: string): Promise<void> {
+  for (let waited = 0; waited < 20_000; waited += 50) {
+    if (await readFile(file).then(() => true, () => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${file} did not appear`);
+}

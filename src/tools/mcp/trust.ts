@@ -4,6 +4,7 @@ import { PrivateJSONFile } from '../../store/private-json-file.js';
 import { ensurePrivateDir } from '../../store/paths.js';
 import { withFileLock } from '../../store/file-lock.js';
 import { moveAside } from '../../store/set-aside.js';
+import { noteSettingsWrite } from '../../store/settings-writes.js';
 
 /**
  * A workspace's `.mcp.json` starts commands someone else may have written, so
@@ -40,6 +41,7 @@ export async function trustWorkspace(home: string, workspace: string, sha256: st
     const entry: TrustEntry = { sha256, servers: [...servers], trustedAt: new Date().toISOString() };
     document.workspaces[path.resolve(workspace)] = entry;
     await trustFile(home).write(document);
+    await noteSettingsWrite(home, path.join(home, TRUST_FILE));
     return { entry, ...(problem ? { problem } : {}), ...(setAside ? { setAside } : {}) };
   });
 }
