@@ -219,7 +219,11 @@ export class RunStore {
   async inspect(idOrPrefix: string | undefined): Promise<{ runId: string; record: RunRecord; status: RunStatus; owner?: LockOwner }> {
     const runId = await this.resolve(idOrPrefix);
     const record = await this.read(runId);
-    return { runId, record, ...(await this.effectiveStatus(record)) };
+    const found = await this.effectiveStatus(record);
+    if (found.owner !== undefined || isFinished(found.status)) return { runId, record, ...found };
+    // Its owner may have written the end and let go between the read and the check: read once more.
+    const again = await this.read(runId);
+    return { runId, record: again, ...(await this.effectiveStatus(again)) };
   }
 
   async effectiveStatus(record: RunRecord): Promise<{ status: RunStatus; owner?: LockOwner }> {

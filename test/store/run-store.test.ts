@@ -83,6 +83,27 @@ describe('RunStore', () => {
     expect((await store.effectiveStatus(record)).status).toBe('interrupted');
   });
 
+  it('inspect of a run whose owner finished between the read and the owner check: the record is read again, not shown interrupted', async () => {
+    const run = await store.create(newRunRecord('20260101-000001-race'), 'test');
+    run.setStatus('running');
+    await run.flush();
+    const first = await store.read('20260101-000001-race');
+    run.setStatus('succeeded');
+    await run.close();
+    // The first read saw it running; by the owner check the owner had written the end and let go.
+    const reads: string[] = [];
+    const racing = Object.assign(Object.create(store) as RunStore, {
+      read: async (id: string) => {
+        const record = reads.length === 0 ? first : await store.read(id);
+        reads.push(record.state.status);
+        return record;
+      },
+    });
+    const inspected = await racing.inspect('20260101-000001-race');
+    expect(inspected.status).toBe('succeeded');
+    expect(reads).toEqual(['running', 'succeeded']);
+  });
+
   it('a run folder deleted by hand is no longer listed, nor taken as the latest run; the index file is not rewritten for it', async () => {
     for (const id of ['20260101-000001-aaaa', '20260101-000002-bbbb']) await (await store.create(newRunRecord(id, { createdAt: `2026-01-01T00:00:0${id[14]}.000Z` }), 'test')).close();
     const indexBefore = await readFile(path.join(home, 'runs', 'index.json'), 'utf8');
