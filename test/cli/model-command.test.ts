@@ -100,6 +100,16 @@ describe.concurrent('ksa model', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ answers: false, tools: null, structured: null, streaming: null, chatMode: null });
   });
 
+  it('check against a port fetch will not use (1): every row says so, with the words joined as in the last line', async (context) => {
+    const { ksa } = await setUp(context, '41-capable-server.http');
+    const result = await ksa(['model', 'check'], 'http://127.0.0.1:1/v1');
+    expect(result.code, describeResult(result)).toBe(1);
+    const words = 'port 1 is one that fetch refuses to connect to (a port browsers block too); serve the model on another port';
+    expect(result.stdout).toMatch(new RegExp(`list models\\s+\\?\\s+\\d+ ms\\s+cannot reach the model endpoint: ${escape(words)}\n`));
+    expect(result.stdout).toMatch(new RegExp(`plain answer\\s+\\?\\s+\\d+ ms\\s+cannot reach the model endpoint: ${escape(words)}\n`));
+    expect(singleFailureLine(result)).toBe(`ksa: cannot reach the model endpoint http://127.0.0.1:1/v1: ${words}`);
+  });
+
   it("llama-server's 500 for tools without --jinja says the model cannot call tools here: no, no-tools chat, remembered", async (context) => {
     const cli = await agentCliFor(context);
     await cli.writeConfig({ maxRetries: 0 });

@@ -18,7 +18,9 @@ export async function listModels(config: ModelConfig, { signal }: { signal?: Abo
     response = await fetcher(url, { headers: { authorization: `Bearer ${config.apiKey}`, accept: 'application/json' }, signal });
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw toModelError(error, config);
-    throw toModelError(new APICallError({ message: `Cannot connect to API: ${(error as Error).message}`, url, requestBodyValues: {}, cause: error, isRetryable: true }), config);
+    // fetch's own words are "fetch failed"; why (refused, a port it will not use) is its cause's, as the AI SDK reports it.
+    const why = error instanceof TypeError && error.cause instanceof Error ? error.cause.message : (error as Error).message;
+    throw toModelError(new APICallError({ message: `Cannot connect to API: ${why}`, url, requestBodyValues: {}, cause: error, isRetryable: true }), config);
   }
   const text = await response.text();
   if (!response.ok) {

@@ -188,7 +188,7 @@ const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['timeout', 'unreachable'
 /** A probe's failure in a few words: the server's own, without the endpoint (the table names it once). */
 function shortReason(error: unknown, config: ModelConfig): string {
   const message = toModelError(error, config).message;
-  return clip(message.replace(` at ${config.baseURL}`, '').replace(`${config.baseURL}: `, '').replace(`${config.baseURL} `, ''), 160);
+  return clip(message.replace(` at ${config.baseURL}`, '').replace(`endpoint ${config.baseURL}`, 'endpoint').replace(`${config.baseURL}: `, '').replace(`${config.baseURL} `, ''), 160);
 }
 
 function clip(text: string, length: number): string {
