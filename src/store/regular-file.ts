@@ -3,10 +3,12 @@ import { open } from 'node:fs/promises';
 
 /** What is at a settings or store path instead of a regular file: a FIFO would block its reader for good. */
 export class NotARegularFileError extends Error {
-  readonly code = 'ENOTREG';
-  constructor(readonly file: string, kind: string) {
-    super(`${kind}, not a regular file`);
+  /** EISDIR for a folder, as readFile says it (callers tell a folder in the way by it). */
+  readonly code: string;
+  constructor(readonly file: string, info: Stats) {
+    super(`${fileKind(info)}, not a regular file`);
     this.name = 'NotARegularFileError';
+    this.code = info.isDirectory() ? 'EISDIR' : 'ENOTREG';
   }
 }
 
@@ -19,7 +21,7 @@ export async function readRegularText(file: string): Promise<string> {
   const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw new NotARegularFileError(file, fileKind(info));
+    if (!info.isFile()) throw new NotARegularFileError(file, info);
     const text = await handle.readFile('utf8');
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } finally {
