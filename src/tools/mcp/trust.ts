@@ -35,6 +35,7 @@ export async function isWorkspaceTrusted(home: string, workspace: string, sha256
  */
 export async function trustWorkspace(home: string, workspace: string, sha256: string, servers: readonly string[]): Promise<{ entry: TrustEntry; setAside?: string; problem?: string }> {
   await ensurePrivateDir(home);
+  // A holder slowed by a busy machine keeps the lock (a dead one is known by its pid at once).
   return withFileLock(path.join(home, `.${TRUST_FILE}.lock`), async () => {
     const { document, problem } = await readTrust(home);
     const setAside = problem === undefined ? undefined : await moveAside(path.join(home, TRUST_FILE));
@@ -43,7 +44,7 @@ export async function trustWorkspace(home: string, workspace: string, sha256: st
     await trustFile(home).write(document);
     await noteSettingsWrite(home, path.join(home, TRUST_FILE));
     return { entry, ...(problem ? { problem } : {}), ...(setAside ? { setAside } : {}) };
-  });
+  }, { timeoutMs: 60_000, staleMs: 15_000 });
 }
 
 async function readTrust(home: string): Promise<{ document: TrustDocument; problem?: string }> {
