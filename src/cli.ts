@@ -2,7 +2,7 @@
 import { KsaError } from './planning/ksa-error.js';
 import { flushAllDocuments } from './store/open-documents.js';
 import { closeAllMcpServers } from './tools/mcp/lifecycle.js';
-import { CliError } from './cli/errors.js';
+import { CliError, failureDocument, isDocumented } from './cli/errors.js';
 import { fileSystemErrorLine } from './cli/file-system-error.js';
 import { ExitCode, type ExitCodeValue } from './cli/exit-codes.js';
 import { processIO, type CliIO } from './cli/io.js';
@@ -31,6 +31,9 @@ export async function main(argv: readonly string[] = process.argv, io: CliIO = p
     else code = await (await import('./cli/program.js')).runProgram(argv, io);
   } catch (error) {
     code = reportError(io, error, debug);
+    // `--json` promises one JSON document on stdout, for a failure too; run and resume write events instead.
+    const command = args.find((arg) => !arg.startsWith('-'));
+    if (args.includes('--json') && command !== 'run' && command !== 'resume' && !isDocumented(error)) io.stdout.write(`${failureDocument(error)}\n`);
   } finally {
     // Nothing a command changed stays only in memory; MCP servers it started are stopped.
     await Promise.all([flushAllDocuments().catch(() => {}), closeAllMcpServers()]);
