@@ -25,6 +25,7 @@ const PROBLEMS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',
   EMFILE: 'too many files are open',
+  ELOOP: 'there is a loop of symbolic links in the path',
 };
 
 const VERBS: Readonly<Record<string, string>> = {

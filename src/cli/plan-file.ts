@@ -83,7 +83,20 @@ async function readBounded(stream: AsyncIterable<unknown>, shown: string): Promi
     if (bytes > MAX_PLAN_BYTES) throw tooBig(shown);
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return utf8Text(Buffer.concat(chunks), shown);
+}
+
+/** A plan is UTF-8 text: one saved as UTF-16 (PowerShell 5's `>`) or in a legacy encoding is refused, not mangled. */
+function utf8Text(bytes: Buffer, shown: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new CliError({ message: `${shown}: is UTF-16 text; save it as UTF-8 (a plan is UTF-8 text)` });
+  }
+  try {
+    // The byte-order mark stays: the parsers read past it, and a file's lines keep their columns.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new CliError({ message: `${shown}: is not UTF-8 text (Latin-1 or Windows-1252, perhaps); save it as UTF-8` });
+  }
 }
 
 function parseStdinPlan(raw: string): PlanFile {

@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { readTextPrefix } from '../agent/text-prefix.js';
 import { combinePolicies, EMPTY_POLICY, type Policy } from '../policy/rules/policy-rule.js';
@@ -19,7 +21,11 @@ export async function loadPolicy(home: string, workspace: string): Promise<Polic
     // only as text. Rules that cannot be read are an error, never no rules (a link whose target is gone).
     const found = await readTextPrefix(file, MAX_POLICY_BYTES);
     if (found.kind === 'missing') continue;
-    if (found.kind === 'unusable') throw new CliError({ message: `${file}: cannot read the policy file: ${found.reason}` });
+    if (found.kind === 'unusable') {
+      // The workspace itself may be what cannot be read (a folder without read or search permission): say that.
+      const folder = path.dirname(path.dirname(file)) === workspace ? await unreadableFolder(workspace) : undefined;
+      throw new CliError({ message: folder ?? `${file}: cannot read the policy file: ${found.reason}` });
+    }
     if (!found.complete) throw new CliError({ message: `${file}: cannot read the policy file: it is ${Math.round(found.bytes / 1024 / 1024)} MiB, not a list of rules` });
     // The parser loads only when there is a policy file to read.
     const { parsePolicy } = await import('../policy/rules/parse-policy.js');
@@ -30,3 +36,12 @@ export async function loadPolicy(home: string, workspace: string): Promise<Polic
 
 /** Larger than any list of rules; a file this big is not one. */
 const MAX_POLICY_BYTES = 1024 * 1024;
+
+async function unreadableFolder(folder: string): Promise<string | undefined> {
+  try {
+    await access(folder, constants.R_OK | constants.X_OK);
+    return undefined;
+  } catch {
+    return `the workspace folder ${folder} cannot be read (permission denied), so neither can its .ksa/policy.yaml; run ksa from a folder you can read, or give --workspace`;
+  }
+}

@@ -1,4 +1,4 @@
-import { chmod, stat } from 'node:fs/promises';
+import { chmod, lstat, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { homedir, userInfo } from 'node:os';
 import { KsaError } from '../planning/ksa-error.js';
@@ -75,10 +75,22 @@ export async function ensurePrivateDir(dir: string, options: { readonly ownFolde
     if (options.ownFolder && ((await stat(dir)).mode & 0o077) !== 0) await chmod(dir, 0o700);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = storeFolderProblem(code);
+    // A link to a folder that is not there (an unmounted disk) reads as ENOENT: say so, not that the file system refuses.
+    const reason = (code === 'ENOENT' && (await danglingLinkOn(dir))) || storeFolderProblem(code);
     if (!reason) throw error;
     throw new StoreLocationError(`cannot create the folder ${dir}: ${reason}; ksa keeps runs and sessions in KSA_HOME (or the platform's data folder): point it at a folder ksa can write`, error);
   }
+}
+
+/** `…/store is a symbolic link to /mnt/x, which does not exist` for the first such link on the way to `dir`. */
+async function danglingLinkOn(dir: string): Promise<string | undefined> {
+  for (let at = dir; at !== path.dirname(at); at = path.dirname(at)) {
+    const link = await lstat(at).catch(() => undefined);
+    if (!link?.isSymbolicLink()) continue;
+    if (await stat(at).then(() => true, () => false)) return undefined;
+    return `${at} is a symbolic link to ${await readlink(at).catch(() => 'somewhere')}, which does not exist`;
+  }
+  return undefined;
 }
 
 /** Why a folder cannot be made, in words; undefined for what is not the location's fault. */
@@ -92,6 +104,8 @@ function storeFolderProblem(code: string | undefined): string | undefined {
       return 'permission denied';
     case 'EROFS':
       return 'the file system is read-only';
+    case 'ELOOP':
+      return 'there is a loop of symbolic links in the path';
     case 'ENOSPC':
       return 'the disk is full';
     // makeDirs saw the parent exist: the file system there takes no new folders (/proc, /sys).
