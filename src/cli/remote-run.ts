@@ -33,6 +33,8 @@ export async function redisUrlFor(io: CliIO, flag: string | undefined, home: str
   const config = await readConfigJson(file).catch((error: unknown) => {
     throw error instanceof ModelConfigError ? new CliError({ message: error.message }) : error;
   });
+  // JSON that is not an object of settings is refused as the model commands refuse it, not read as "no redis".
+  if (config !== undefined && !isRecord(config)) throw new CliError({ message: `${file}: cannot read it (expected an object of settings, got ${Array.isArray(config) ? 'an array' : config === null ? 'null' : typeof config})` });
   const redis = isRecord(config) ? config.redis : undefined;
   if (redis === undefined || (typeof redis === 'string' && redis.trim() === '')) return undefined;
   if (typeof redis !== 'string') throw new CliError({ message: `${file}: "redis" must be a Redis URL such as "redis://host:6379", got ${JSON.stringify(redis)}` });

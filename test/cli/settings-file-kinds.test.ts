@@ -60,4 +60,18 @@ describe.concurrent('settings files that are not regular files, or start with a 
     expect(run.stderr).not.toMatch(/not valid JSON|warning/);
     expect(readFileSync(path.join(home, 'config.json'), 'utf8').charCodeAt(0)).toBe(0xfeff);
   });
+
+  it('config.json that is not JSON, or JSON that is not an object: ksa run refuses before it shows the plan, in one line', async () => {
+    for (const [name, text, why] of [
+      ['not-json', '{not json', 'not valid JSON'],
+      ['array', '[1, 2]', 'expected an object of settings, got an array'],
+    ] as const) {
+      const { dir, home, plan } = await workspace(`config-${name}`);
+      writeFileSync(path.join(home, 'config.json'), text);
+      const run = await runKsa(['run', plan, '--yes'], { home, cwd: dir, timeoutMs: 15_000 });
+      expect(run.code, describeResult(run)).toBe(2);
+      expect(run.stderr).toContain(`ksa: ${path.join(home, 'config.json')}: cannot read it (${why})\n`);
+      expect(run.stderr).not.toMatch(/Plan:|hello/);
+    }
+  });
 });

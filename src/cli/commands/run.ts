@@ -77,13 +77,13 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     return ExitCode.ok;
   }
 
-  // A store that cannot be written is said before the plan is shown and approved, not after.
+  // A store that cannot be written, or settings that cannot be read, are said before the plan is shown and approved, not after.
   await ensurePrivateDir(home);
+  const redisUrl = await redisUrlFor(io, flags.redis, ksaHome(io.env));
   for (const line of formatPlan(shown, tools, style, maxParallel, risk)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
   if (kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(kubeContext)));
   // Workers: Redis is checked before approval, so a bad URL starts nothing.
-  const redisUrl = await redisUrlFor(io, flags.redis, ksaHome(io.env));
   if (redisUrl) {
     const { lines, warnings } = await describeWorkers(redisUrl, plan, flags.localDefault === true, registry.catalog());
     for (const line of lines) writeLine(io.stderr, style.dim(line));
