@@ -70,3 +70,11 @@ export function parseDuration(value: string | undefined, flag: string): number |
   if (ms < 1 || ms > MAX_TIMER_MS) throw new CliError({ message: `${flag} expects a duration from 1ms to ${(MAX_TIMER_MS / 3_600_000) | 0}h, got "${value}"` });
   return ms;
 }
+
+/** `--allow-env NAME`: each a variable name (`env.NAME` in an expression); `"bad name"` can never be read, so it is a usage error. */
+export function checkEnvNames(names: readonly string[]): readonly string[] {
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new CliError({ message: `--allow-env: ${JSON.stringify(name)} is not an environment variable name (letters, digits and _, not starting with a digit)` });
+  }
+  return names;
+}

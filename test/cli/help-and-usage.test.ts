@@ -87,6 +87,13 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
     expect(hints.join('\n')).toMatch(/did you mean --yes\?/i);
   });
 
+  it('--allow-env with a name no variable can have is refused, naming it (it could never be read)', async () => {
+    const plan = await sandbox.writePlan('allow-env.yaml', 'goal: g\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "touch ran" }\n');
+    const message = 'ksa: --allow-env: "bad name" is not an environment variable name (letters, digits and _, not starting with a digit)';
+    expectUsageError(await ksa('validate', plan, '--allow-env', 'bad name'), message);
+    expectUsageError(await ksa('run', plan, '--yes', '--allow-env', 'bad name'), message);
+  });
+
   it('a --workspace that is no folder is one line, exit 2, for every command that takes it (as for ksa run)', async () => {
     const plan = await sandbox.writePlan('workspace.yaml', 'goal: g\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "touch ran" }\n');
     const commands = [

@@ -5,7 +5,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
-import { MAX_PARALLEL, parseDuration, parseInputs, parseWholeNumber } from '../options.js';
+import { checkEnvNames, MAX_PARALLEL, parseDuration, parseInputs, parseWholeNumber } from '../options.js';
 import { formatDryRun, formatPlan } from '../../tui/plan-lines.js';
 import { describer } from '../../tui/tool-describer.js';
 import { newRunId } from '../run-id.js';
@@ -40,6 +40,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const mode = parseApprovalMode(flags.approve);
   // A bad value is a usage error now, not a failure once Redis has answered.
   parseDuration(flags.workerWait, '--worker-wait');
+  checkEnvNames(flags.allowEnv);
   const home = ksaHome(io.env);
   const workspace = await workspaceOption(io.cwd, flags.workspace, await planFolder(io.cwd, file));
   const commandTools = await openCommandTools(io, workspace);

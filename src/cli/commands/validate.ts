@@ -12,7 +12,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
-import { parseInputs, parseWholeNumber } from '../options.js';
+import { checkEnvNames, parseInputs, parseWholeNumber } from '../options.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { formatIssues, issueDocuments } from '../validation-report.js';
 import { loadPolicy } from '../policy-files.js';
@@ -27,7 +27,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   const workspace = await workspaceOption(io.cwd, flags.workspace, await planFolder(io.cwd, file));
   const tools = await openCommandTools(io, workspace);
   const { registry } = tools;
-  const options = { inputs: parseInputs(flags.input), maxSteps: parseWholeNumber(flags.maxSteps, '--max-steps'), allowedEnv: flags.allowEnv, mcp: tools };
+  const options = { inputs: parseInputs(flags.input), maxSteps: parseWholeNumber(flags.maxSteps, '--max-steps'), allowedEnv: checkEnvNames(flags.allowEnv), mcp: tools };
   let loaded: Awaited<ReturnType<typeof loadPlan>>;
   try {
     // The permission policy that applies where the plan would run: a denied step makes the plan invalid.
