@@ -37,6 +37,18 @@ describe.concurrent('help and version', () => {
     expect(result.stdout).toContain('Ctrl-C');
   });
 
+  it('the help of each command that does work ends with examples to copy, each using only flags that command has', async () => {
+    for (const command of [['validate'], ['run'], ['plan'], ['ask'], ['status'], ['resume'], ['cancel'], ['pause'], ['policy', 'check'], ['worker']]) {
+      const result = await ksa(...command, '--help');
+      expect(result.code, describeResult(result)).toBe(0);
+      const examples = result.stdout.split('\nExamples:\n')[1]?.split('\n\n')[0]?.split('\n') ?? [];
+      expect(examples.length, `ksa ${command.join(' ')} --help`).toBeGreaterThan(0);
+      for (const line of examples.filter((example) => example.startsWith(`  $ ksa ${command.join(' ')} `))) {
+        for (const flag of line.split('#')[0]!.match(/(?<=\s)--?[a-z][a-z-]*/g) ?? []) expect(result.stdout, `${line}: ${flag}`).toMatch(new RegExp(`^\\s+(-\\w, )?${flag}\\b`, 'm'));
+      }
+    }
+  });
+
   it('ksa --version prints the package version, exit 0', async () => {
     const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     const result = await ksa('--version');
