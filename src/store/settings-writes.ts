@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ancestorsOf } from '../tools/process-identity.js';
 
 /**
  * ksa's own changes to its settings files (`ksa mcp trust`), noted in `$KSA_HOME/.settings-writes.ndjson`
@@ -45,25 +45,6 @@ async function readNotes(journal: string): Promise<Note[]> {
       return [];
     }
   });
-}
-
-/** The process and its parents up to init, from /proc; undefined where /proc does not tell. */
-function ancestorsOf(pid: number): number[] | undefined {
-  const chain: number[] = [];
-  for (let current = pid; current > 1 && chain.length < 64; ) {
-    chain.push(current);
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${current}/stat`, 'utf8');
-    } catch {
-      return undefined;
-    }
-    // Field 4 (ppid), counted after the command name's last ')'.
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/)[1]);
-    if (!Number.isSafeInteger(parent)) return undefined;
-    current = parent;
-  }
-  return chain;
 }
 
 function sha256(content: Buffer): string {

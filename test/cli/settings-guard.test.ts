@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, KSA_ARGV, runKsa, startKsa } from '../helpers/cli.js';
+import { createCliSandbox, describeResult, eventually, KSA_ARGV, runKsa, startKsa } from '../helpers/cli.js';
 import { labStdio, writeWorkspaceConfig } from '../helpers/mcp.js';
 
 // The workspace's rules and ksa's own settings, changed by a step approved as a plain write through a spelling
@@ -54,7 +55,7 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     await writeWorkspaceConfig(other, { lab: labStdio() });
     await writeFile(path.join(sandbox.dir, 'plan.yaml'), 'goal: wait\nsteps:\n  - id: wait\n    tool: shell\n    args: { command: "echo started > started; sleep 2" }\n');
     const run = startKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
-    await waitForFile(path.join(sandbox.dir, 'started'));
+    await eventually(() => (existsSync(path.join(sandbox.dir, 'started')) ? true : undefined), 20_000);
     const trust = await runKsa(['mcp', 'trust'], { home: sandbox.home, cwd: other });
     expect(trust.code, describeResult(trust)).toBe(0);
     const result = await run.result;
@@ -83,7 +84,7 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     await writeFile(own, 'deny: []\n');
     await writeFile(path.join(sandbox.dir, 'plan.yaml'), 'goal: wait\nsteps:\n  - id: wait\n    tool: shell\n    args: { command: "echo started > started; sleep 1.5" }\n');
     const run = startKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
-    await waitForFile(path.join(sandbox.dir, 'started'));
+    await eventually(() => (existsSync(path.join(sandbox.dir, 'started')) ? true : undefined), 20_000);
     await writeFile(own, DENY);
     const result = await run.result;
     expect(result.code, describeResult(result)).toBe(1);
@@ -94,11 +95,3 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     expect(await readFile(path.join(sandbox.home, kept!), 'utf8')).toBe(DENY);
   });
 });
-
-async function waitForFile(file: string): Promise<void> {
-  for (let waited = 0; waited < 20_000; waited += 50) {
-    if (await readFile(file).then(() => true, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${file} did not appear`);
-}
