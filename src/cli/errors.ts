@@ -29,17 +29,23 @@ export class CliError extends KsaError {
   }
 }
 
-const documented = new WeakSet<object>();
+const documentedFailures = new WeakSet<object>();
 
 /** `--json` promises one JSON document: a failure that ends the command is one too (the line on stderr stays). */
 export function failureDocument(failure: unknown): string {
-  if (typeof failure === 'object' && failure !== null) documented.add(failure);
+  if (typeof failure === 'object' && failure !== null) documentedFailures.add(failure);
   const error = failure instanceof Error ? failure : new Error(String(failure));
   const problems = error instanceof CliError ? error.details.map((line) => line.trim()).filter(Boolean) : [];
   return JSON.stringify({ error: error.message, ...(problems.length > 0 ? { problems } : {}) }, null, 2);
 }
 
+/** A failure whose command wrote its own JSON document (a report that says it failed): none is added. */
+export function documented<T extends object>(failure: T): T {
+  documentedFailures.add(failure);
+  return failure;
+}
+
 /** Whether the command already wrote this failure's document (ksa plan and ksa ask write theirs where they fail). */
 export function isDocumented(failure: unknown): boolean {
-  return typeof failure === 'object' && failure !== null && documented.has(failure);
+  return typeof failure === 'object' && failure !== null && documentedFailures.has(failure);
 }

@@ -32,6 +32,13 @@ describe.concurrent('a failing command with --json', () => {
     expectFailureDocument(list, 1, /cannot reach the model endpoint/);
   });
 
+  it('ksa model check, whose report says the check failed, writes only that report', async () => {
+    const port = await freePort();
+    const check = await runKsa(['model', 'check', '--json'], { home: sandbox.home, cwd: sandbox.dir, env: { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: 'x', KSA_MODEL: 'm' } });
+    expect(check.code, describeResult(check)).toBe(1);
+    expect(JSON.parse(check.stdout)).toMatchObject({ answers: false });
+  });
+
   it('ksa plan, which writes its own failure document, writes it once', async () => {
     const port = await freePort();
     const plan = await runKsa(['plan', 'deploy it', '--json'], { home: sandbox.home, cwd: sandbox.dir, env: { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: 'x', KSA_MODEL: 'm' } });

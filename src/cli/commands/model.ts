@@ -1,7 +1,7 @@
 import { capabilitiesFile, checkModel, isConfiguredModel, listModels, recordCapability, type CapabilityRecord, type ModelCheck } from '../../agent/index.js';
 import { ksaHome } from '../../store/index.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
-import { CliError } from '../errors.js';
+import { CliError, documented } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { describeEndpoint, modelFailure, openModel } from '../model.js';
@@ -47,7 +47,11 @@ export async function modelCheckCommand(io: CliIO, flags: { json?: boolean }): P
   } else {
     printCheck(io, style, check, record?.saved ? file : undefined);
   }
-  if (!check.answers) throw new CliError({ message: check.failure ?? noAnswer(config.baseURL, config.model, check.probes.find((probe) => probe.capability === 'plain answer')?.detail), exitCode: ExitCode.runFailed });
+  if (!check.answers) {
+    const failure = new CliError({ message: check.failure ?? noAnswer(config.baseURL, config.model, check.probes.find((probe) => probe.capability === 'plain answer')?.detail), exitCode: ExitCode.runFailed });
+    // With --json the report above is the one document; the failure is in it.
+    throw flags.json ? documented(failure) : failure;
+  }
   return ExitCode.ok;
 }
 
