@@ -3,7 +3,6 @@ import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
 import type { InvokeTool, Plan } from '../planning/index.js';
 import { assessCallRisk, type RiskOptions } from '../policy/index.js';
-import { writtenByAnotherKsa } from '../store/settings-writes.js';
 
 /** The files that decide what later plans may do: the workspace's rules, and ksa's own settings. */
 function guardedFiles(workspace: string, home: string): string[] {
@@ -50,21 +49,25 @@ export function withSettingsGuard(invoke: InvokeTool, options: { readonly plan: 
     return found;
   };
   let permittedRunning = 0;
+  // What the files held before the run, or after the last step allowed to change them. Each step is held to it,
+  // not to what it found when it started: a step that started after another changed a file would put that back.
+  let baseline: Promise<Snapshot> | undefined;
   return async (call) => {
+    baseline ??= snapshot(files);
     const { permitted, level } = await mayChange(call.stepId, call.phase);
     if (permitted) {
       permittedRunning++;
       try {
         return await invoke(call);
       } finally {
-        permittedRunning--;
+        if (--permittedRunning === 0) baseline = snapshot(files);
       }
     }
-    const startedAt = Date.now();
-    const before = await snapshot(files);
+    await baseline;
     const result = await invoke(call).finally(async () => {
       if (permittedRunning > 0) return;
-      const changed = await changedFiles(before, (file, now) => writtenByAnotherKsa(options.home, file, now, startedAt));
+      const before = await baseline!;
+      const changed = await changedFiles(before);
       if (changed.length === 0) return;
       const kept = await Promise.all(changed.map((file) => restore(file, before.get(file)!)));
       const keptNote = kept.some((copy) => copy !== undefined)
@@ -82,14 +85,11 @@ async function snapshot(files: readonly string[]): Promise<Snapshot> {
   return new Map(await Promise.all(files.map(async (file) => [file, await readFile(file).catch(() => null)] as const)));
 }
 
-/** The files that differ from the snapshot, except those whose new content `madeByUser` vouches for (a trust given meanwhile). */
-async function changedFiles(before: Snapshot, madeByUser: (file: string, now: Buffer) => Promise<boolean>): Promise<string[]> {
+async function changedFiles(before: Snapshot): Promise<string[]> {
   const changed: string[] = [];
   for (const [file, was] of before) {
     const now = await lstat(file).then((stats) => (stats.isFile() ? readFile(file) : Buffer.from('not a file')), () => null);
-    if (was === null ? now === null : now !== null && now.equals(was)) continue;
-    if (now !== null && (await madeByUser(file, now))) continue;
-    changed.push(file);
+    if (was === null ? now !== null : now === null || !now.equals(was)) changed.push(file);
   }
   return changed;
 }

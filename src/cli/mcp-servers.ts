@@ -51,10 +51,26 @@ export async function askToTrustWorkspace(io: CliIO, { hub }: { readonly hub: Mc
   io.stderr.write(`${file.file} defines MCP servers that ksa would start:\n`);
   for (const server of servers) io.stderr.write(`  ${visible(server.name)}: ${visible(server.target)}\n`);
   const answer = await askApproval(io, 'Trust them and use their tools?');
-  if (answer === 'approved') {
+  const blocked = answer === 'approved' ? await trustBlockedByRun(ksaHome(io.env)) : undefined;
+  if (blocked) {
+    io.stderr.write(`Not trusted: ${visible(blocked)}.\n`);
+  } else if (answer === 'approved') {
     await hub.trustWorkspace((message) => writeWarning(io.stderr, message));
     io.stderr.write(`Trusted (kept until ${file.file} changes).\n`);
   } else {
     io.stderr.write('Not trusted: their tools are not used in this session.\n');
   }
+}
+
+/**
+ * Why a trust may not be given now: a run going in this KSA_HOME watches ksa's settings around its steps, and
+ * would put the trust file back and fail the step it is running (it cannot tell who changed the file).
+ */
+export async function trustBlockedByRun(home: string): Promise<string | undefined> {
+  const [{ RunStore }, { ownerName }] = await Promise.all([import('../store/run-store.js'), import('../store/run-lock.js')]);
+  const live = await new RunStore(home, { onWarning: () => {} }).liveRuns().catch(() => []);
+  const first = live[0];
+  if (!first) return undefined;
+  const more = live.length > 1 ? ` (and ${live.length - 1} more)` : '';
+  return `run ${first.runId} is running in ${ownerName(first.owner)} (${first.owner.command})${more}: its settings watch would put a trust given now back, and fail the step it runs; trust the workspace once ${live.length > 1 ? 'they have' : 'it has'} ended (ksa status ${first.runId})`;
 }

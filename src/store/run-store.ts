@@ -180,6 +180,13 @@ export class RunStore {
     return { runs: listings.sort(newestFirst), total: all.length };
   }
 
+  /** The runs a live process is running now (their owners): only the index and their locks are read. */
+  async liveRuns(): Promise<{ readonly runId: string; readonly owner: LockOwner }[]> {
+    const running = (await this.indexedRuns()).filter((entry) => entry.status === 'running');
+    const owners = await mapLimit(running, LIST_READS_AT_ONCE, async (entry) => ({ runId: entry.runId, owner: await liveOwner(runDir(this.home, entry.runId)) }));
+    return owners.flatMap(({ runId, owner }) => (owner ? [{ runId, owner }] : []));
+  }
+
   /**
    * The index's runs whose folders still exist: nothing deletes runs but a user's `rm -rf`, which leaves
    * the index naming them. One readdir tells; the index file itself is left as it is (no write lock needed).

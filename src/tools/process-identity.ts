@@ -94,21 +94,3 @@ export function commandLineOf(pid: number): string | undefined {
     return undefined;
   }
 }
-
-/** The process and its parents up to init, from /proc (field 4 of each stat); undefined where /proc does not tell. */
-export function ancestorsOf(pid: number): number[] | undefined {
-  const chain: number[] = [];
-  for (let current = pid; current > 1 && chain.length < 64; ) {
-    chain.push(current);
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${current}/stat`, 'utf8');
-    } catch {
-      return undefined;
-    }
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/)[1]);
-    if (!Number.isSafeInteger(parent)) return undefined;
-    current = parent;
-  }
-  return chain;
-}

@@ -47,7 +47,7 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     expect(await readFile(own, 'utf8')).toBe('deny: []\n');
   });
 
-  it('a trust given with ksa mcp trust in another terminal while a step runs: kept, and the run goes on', async (context) => {
+  it('ksa mcp trust in another terminal while a run goes: refused, saying why (its watch would put it back and fail the step); the run goes on', async (context) => {
     const sandbox = await createCliSandbox('ksa-settings-guard-');
     context.onTestFinished(() => sandbox.cleanup());
     const other = path.join(sandbox.dir, 'other');
@@ -57,24 +57,50 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     const run = startKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
     await eventually(() => (existsSync(path.join(sandbox.dir, 'started')) ? true : undefined), 20_000);
     const trust = await runKsa(['mcp', 'trust'], { home: sandbox.home, cwd: other });
-    expect(trust.code, describeResult(trust)).toBe(0);
+    expect(trust.code, describeResult(trust)).toBe(2);
+    expect(trust.stderr).toMatch(/^ksa: run \S+ is running in process \d+ \(ksa run plan\.yaml\): its settings watch would put a trust given now back, and fail the step it runs; trust the workspace once it has ended \(ksa status \S+\)\n$/);
     const result = await run.result;
     expect(result.code, describeResult(result)).toBe(0);
-    expect(Object.keys(JSON.parse(await readFile(path.join(sandbox.home, 'mcp-trust.json'), 'utf8')).workspaces)).toEqual([other]);
+    expect(existsSync(path.join(sandbox.home, 'mcp-trust.json'))).toBe(false);
+    const after = await runKsa(['mcp', 'trust'], { home: sandbox.home, cwd: other });
+    expect(after.code, describeResult(after)).toBe(0);
   });
 
-  it('the same trust given by the step itself (ksa mcp trust run by the plan) is put back and fails the step', async (context) => {
+  it('a step that starts after another rewrote the policy does not write the rewritten file back when it ends', async (context) => {
+    const sandbox = await createCliSandbox('ksa-settings-guard-');
+    context.onTestFinished(() => sandbox.cleanup());
+    const own = path.join(sandbox.home, 'policy.yaml');
+    await writeFile(own, DENY);
+    await writeFile(path.join(sandbox.dir, 'y.sh'), 'p=poli; f="$KSA_HOME/${p}cy.yaml"\nprintf "deny: []\\n" > "$f"\n');
+    await writeFile(
+      path.join(sandbox.dir, 'plan.yaml'),
+      'goal: race\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "sleep 0.3; sh y.sh; sleep 2" }\n  - id: b\n    tool: shell\n    args: { command: "test -f marker || { touch marker; exit 1; }; sleep 4" }\n    retry: { maxAttempts: 2, initialDelayMs: 800 }\n',
+    );
+    const result = await runKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr).toMatch(/changed .*policy\.yaml, which its plan did not say it would/);
+    expect(await readFile(own, 'utf8')).toBe(DENY);
+  });
+
+  it('a trust the plan gives itself, by ksa mcp trust in the step or started in the background from it, is not given', async (context) => {
     const sandbox = await createCliSandbox('ksa-settings-guard-');
     context.onTestFinished(() => sandbox.cleanup());
     const other = path.join(sandbox.dir, 'other');
     await mkdir(other);
     await writeWorkspaceConfig(other, { lab: labStdio() });
-    const command = [...KSA_ARGV.map((arg) => `'${arg}'`), 'mcp', 'trust', '--workspace', `'${other}'`].join(' ');
-    await writeFile(path.join(sandbox.dir, 'plan.yaml'), `goal: trust\nsteps:\n  - id: trust\n    tool: shell\n    args: { command: ${JSON.stringify(`'${process.execPath}' ${command}`)} }\n`);
-    const result = await runKsa(['run', 'plan.yaml', '--yes', '--allow-destroy'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
-    expect(result.code, describeResult(result)).toBe(1);
-    expect(result.stderr).toMatch(/step trust changed .*mcp-trust\.json, which its plan did not say it would/);
-    expect((await readdir(sandbox.home)).includes('mcp-trust.json')).toBe(false);
+    const trust = [process.execPath, ...KSA_ARGV, 'mcp', 'trust', '--workspace', other].map((arg) => `'${arg}'`).join(' ');
+    for (const [name, command] of [
+      ['foreground', trust],
+      ['background', `(${trust} > /dev/null 2>&1 &); sleep 3`],
+    ] as const) {
+      await writeFile(path.join(sandbox.dir, `${name}.yaml`), `goal: trust\nsteps:\n  - id: trust\n    tool: shell\n    args: { command: ${JSON.stringify(command)} }\n`);
+      const result = await runKsa(['run', `${name}.yaml`, '--yes', '--allow-destroy'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
+      if (name === 'foreground') {
+        expect(result.code, describeResult(result)).toBe(1);
+        expect(result.stderr).toMatch(/its settings watch would put a trust given now back/);
+      }
+      expect(existsSync(path.join(sandbox.home, 'mcp-trust.json')), name).toBe(false);
+    }
   });
 
   it('an edit of the policy made by hand meanwhile: put back (it cannot be told from the step), and kept beside it, the message says where', async (context) => {

@@ -6,6 +6,7 @@ import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { workspaceOption } from '../workspace-option.js';
+import { trustBlockedByRun } from '../mcp-servers.js';
 import { plural } from '../../planning/plural.js';
 
 export type McpFlags = { json?: boolean; workspace?: string };
@@ -51,7 +52,12 @@ export async function mcpTrustCommand(io: CliIO, flags: McpFlags): Promise<ExitC
     const broken = hub.problems.find((problem) => problem.file === file && problem.server === undefined);
     throw new CliError({ message: broken ? `${broken.message}; fix it, then trust it` : `${file}: no MCP servers to trust (no such file, or no "mcpServers" in it)` });
   }
-  const file = (await hub.trustWorkspace((message) => writeWarning(io.stderr, message)))!;
+  // Already trusted: nothing to write (a write would only renew the date).
+  if (!before.trusted) {
+    const blocked = await trustBlockedByRun(ksaHome(io.env));
+    if (blocked) throw new CliError({ message: blocked });
+  }
+  const file = before.trusted ? before : (await hub.trustWorkspace((message) => writeWarning(io.stderr, message)))!;
   const servers = hub.statuses().filter((status) => status.source === 'workspace');
   if (flags.json) {
     writeLine(io.stdout, JSON.stringify({ file: file.file, workspace: file.workspace, sha256: file.sha256, trusted: true, alreadyTrusted: before.trusted, servers: file.servers }, null, 2));

@@ -4,7 +4,6 @@ import { PrivateJSONFile } from '../../store/private-json-file.js';
 import { ensurePrivateDir } from '../../store/paths.js';
 import { withFileLock } from '../../store/file-lock.js';
 import { moveAside } from '../../store/set-aside.js';
-import { noteSettingsWrite } from '../../store/settings-writes.js';
 
 /**
  * A workspace's `.mcp.json` starts commands someone else may have written, so
@@ -42,7 +41,6 @@ export async function trustWorkspace(home: string, workspace: string, sha256: st
     const entry: TrustEntry = { sha256, servers: [...servers], trustedAt: new Date().toISOString() };
     document.workspaces[path.resolve(workspace)] = entry;
     await trustFile(home).write(document);
-    await noteSettingsWrite(home, path.join(home, TRUST_FILE));
     return { entry, ...(problem ? { problem } : {}), ...(setAside ? { setAside } : {}) };
   }, { timeoutMs: 60_000, staleMs: 15_000 });
 }
