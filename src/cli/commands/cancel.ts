@@ -93,8 +93,9 @@ async function cancelLive(io: CliIO, stores: Stores, runId: string, owner: LockO
   const dir = runDir(stores.home, runId);
   if (!cancelling) await requestCancel(dir, owner);
   const final = await waitUntilFinished(() => stores.runs.read(runId), () => liveOwner(dir), timeoutMs);
-  // Unanswered, the request is taken back: the user decides what comes next (`ksa cancel` again, or `ksa resume`).
-  if (final === 'owner-died' || !final) await withdrawCancel(dir);
+  // Its owner died without reading it: taken back, so that what comes next is the user's choice (`ksa cancel` again,
+  // or `ksa resume`). One the owner is merely slow to answer stays: it is addressed to that owner alone.
+  if (final === 'owner-died') await withdrawCancel(dir);
   if (final === 'owner-died') {
     throw new CliError({
       message: `the process running ${runId} (pid ${owner.pid}) died before the run was cancelled; roll back what it did with: ksa cancel ${runId} --yes`,
@@ -102,7 +103,7 @@ async function cancelLive(io: CliIO, stores: Stores, runId: string, owner: LockO
     });
   }
   if (!final) {
-    throw new CliError({ message: `run ${runId} has not finished ${timeoutMs / 1000}s after the cancel request; see: ksa status ${runId}${takeOverHint(dir, owner)}`, exitCode: ExitCode.runFailed });
+    throw new CliError({ message: `run ${runId} has not finished ${timeoutMs / 1000}s after the cancel request (which stands: its process cancels the run when it reads it); see: ksa status ${runId}${takeOverHint(dir, owner)}`, exitCode: ExitCode.runFailed });
   }
   return report(io, final, json);
 }
