@@ -88,8 +88,9 @@ async function readBounded(stream: AsyncIterable<unknown>, shown: string): Promi
 
 /** A plan is UTF-8 text: one saved as UTF-16 (PowerShell 5's `>`) or in a legacy encoding is refused, not mangled. */
 function utf8Text(bytes: Buffer, shown: string): string {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new CliError({ message: `${shown}: is UTF-16 text; save it as UTF-8 (a plan is UTF-8 text)` });
+  const utf32 = (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff);
+  if (utf32 || (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new CliError({ message: `${shown}: is ${utf32 ? 'UTF-32' : 'UTF-16'} text; save it as UTF-8 (a plan is UTF-8 text)` });
   }
   try {
     // The byte-order mark stays: the parsers read past it, and a file's lines keep their columns.

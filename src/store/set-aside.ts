@@ -1,4 +1,4 @@
-import { chmod, link, rename, unlink } from 'node:fs/promises';
+import { chmod, link, rename, stat, unlink } from 'node:fs/promises';
 
 /** Moves a broken file aside and says so in one line: `<file> <problem>; moved it to <backup> and <afterwards>`. */
 export async function setAside(file: string, problem: string, afterwards: string, warn: (message: string) => void): Promise<void> {
@@ -24,7 +24,9 @@ export async function moveAside(file: string): Promise<string | undefined> {
       if (code === 'ENOENT') return undefined;
       try {
         await rename(file, backup);
-        await chmod(backup, 0o600).catch(() => {});
+        // A folder in the file's place keeps what it held: private, and still open to its owner.
+        const folder = await stat(backup).then((info) => info.isDirectory(), () => false);
+        await chmod(backup, folder ? 0o700 : 0o600).catch(() => {});
         return backup;
       } catch {
         return undefined;

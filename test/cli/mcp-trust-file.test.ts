@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
@@ -65,6 +65,8 @@ describe('the trust file', () => {
     const trust = await runKsa(['mcp', 'trust'], { home, cwd: dir!, timeoutMs: 60_000 });
     expect(trust.code, describeResult(trust)).toBe(0);
     expect(trust.stderr).toMatch(/cannot read it \(a directory, not a regular file\); moved it to .*mcp-trust\.json\.corrupt-/);
+    const aside = (await readdir(home)).find((name) => name.startsWith('mcp-trust.json.corrupt-'))!;
+    expect((await stat(path.join(home, aside))).mode & 0o777).toBe(0o700);
     expect(await trusted(home)).toEqual([dir!]);
     await rm(home, { recursive: true, force: true });
   });

@@ -20,6 +20,10 @@ describe.concurrent('odd inputs', () => {
     writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(PLAN, 'utf16le')]));
     const latin1 = path.join(sandbox.dir, 'l1.yaml');
     writeFileSync(latin1, Buffer.from(PLAN.replace('Say', 'S\u00e4y'), 'latin1'));
+    const utf32 = path.join(sandbox.dir, 'u32.yaml');
+    writeFileSync(utf32, Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from([...PLAN].flatMap((c) => [c.charCodeAt(0), 0, 0, 0]))]));
+    const wide = await runKsa(['validate', utf32], { home: sandbox.home, cwd: sandbox.dir });
+    expect(wide.stderr).toContain(`${utf32}: is UTF-32 text; save it as UTF-8`);
     const first = await runKsa(['validate', utf16], { home: sandbox.home, cwd: sandbox.dir });
     expect(first.code, describeResult(first)).toBe(2);
     expect(first.stderr).toContain(`${utf16}: is UTF-16 text; save it as UTF-8 (a plan is UTF-8 text)`);
