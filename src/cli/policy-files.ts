@@ -23,7 +23,7 @@ export async function loadPolicy(home: string, workspace: string): Promise<Polic
     if (found.kind === 'missing') continue;
     if (found.kind === 'unusable') {
       // The workspace itself may be what cannot be read (a folder without read or search permission): say that.
-      const folder = path.dirname(path.dirname(file)) === workspace ? await unreadableFolder(workspace) : undefined;
+      const folder = file === path.join(workspace, '.ksa', 'policy.yaml') ? await unreadableFolder(workspace, 'the workspace folder') : await unreadableFolder(home, 'KSA_HOME');
       throw new CliError({ message: folder ?? `${file}: cannot read the policy file: ${found.reason}` });
     }
     if (!found.complete) throw new CliError({ message: `${file}: cannot read the policy file: it is ${Math.round(found.bytes / 1024 / 1024)} MiB, not a list of rules` });
@@ -37,11 +37,12 @@ export async function loadPolicy(home: string, workspace: string): Promise<Polic
 /** Larger than any list of rules; a file this big is not one. */
 const MAX_POLICY_BYTES = 1024 * 1024;
 
-async function unreadableFolder(folder: string): Promise<string | undefined> {
+async function unreadableFolder(folder: string, what: string): Promise<string | undefined> {
   try {
     await access(folder, constants.R_OK | constants.X_OK);
     return undefined;
-  } catch {
-    return `the workspace folder ${folder} cannot be read (permission denied), so neither can its .ksa/policy.yaml; run ksa from a folder you can read, or give --workspace`;
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'a loop of symbolic links' : 'permission denied';
+    return `${what} ${folder} cannot be read (${why}), so neither can its ${what === 'KSA_HOME' ? 'policy.yaml; point KSA_HOME at a folder ksa can use' : '.ksa/policy.yaml; run ksa from a folder you can read, or give --workspace'}`;
   }
 }

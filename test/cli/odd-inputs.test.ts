@@ -46,6 +46,10 @@ describe.concurrent('odd inputs', () => {
     expect(runs.code, describeResult(runs)).not.toBe(0);
     expect(runs.stderr).toMatch(/loop of symbolic links/);
     expect(runs.stderr).not.toMatch(/unexpected error/);
+    const looped = await runKsa(['run', plan, '--yes'], { home: loop, cwd: sandbox.dir });
+    expect(looped.code, describeResult(looped)).toBe(2);
+    expect(looped.stderr).toContain(`ksa: KSA_HOME ${loop} cannot be read (a loop of symbolic links), so neither can its policy.yaml; point KSA_HOME at a folder ksa can use\n`);
+    expect(looped.stderr).not.toMatch(/ELOOP/);
   });
 
   // Root reads any folder: the unreadable one is seen as another user (CI runs as root).
