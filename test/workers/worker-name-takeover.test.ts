@@ -55,8 +55,10 @@ describe('claimWorkerName of a name whose registered worker', () => {
   });
 
   it('was killed and is not reaped yet (a zombie of a shell that started it): is taken over at once', async () => {
-    // The inner shell exits at once; its parent execs sleep, which never reaps it.
-    const parent = spawn('sh', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 10'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The inner shell exits once its parent has become sleep, which never reaps it. Exiting at once, it could end
+    // before the exec, and the shell would reap it then: no zombie to wait for.
+    const inner = `while [ "$(cat /proc/$PPID/comm)" != sleep ]; do sleep 0.02; done`;
+    const parent = spawn('sh', ['-c', `sh -c '${inner}' & echo $!; exec sleep 10`], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
       // A busy machine may take a while to run the inner shell to its end: waited for, not guessed.
