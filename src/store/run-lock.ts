@@ -191,11 +191,26 @@ export async function requestCancel(runDir: string, owner: LockOwner): Promise<v
   }
 }
 
-/** Takes back a cancel request this process made that the owner has not read (it did not answer in time, or died). */
+/** Takes back a cancel request this process made that the owner has not read (it died). */
 export async function withdrawCancel(runDir: string): Promise<void> {
-  const file = path.join(runDir, CANCEL_FILE);
-  const request = await readFile(file, 'utf8').then((text) => JSON.parse(text) as { by?: unknown }, () => undefined);
-  if (request?.by === process.pid) await unlink(file).catch(() => {});
+  await withdrawOwnRequest(path.join(runDir, CANCEL_FILE));
+}
+
+/** Removes a request file (cancel, pause) if this process wrote it (`by`), and its owner has not read it yet. */
+export async function withdrawOwnRequest(file: string): Promise<void> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  try {
+    if ((JSON.parse(text) as { by?: unknown }).by !== process.pid) return;
+  } catch {
+    return;
+  }
+  await unlink(file).catch(() => {});
+}
+
+/** A request (cancel, pause) addressed to another owner of the run (`to`, `host`): one that died since is not followed. */
+export function isForAnotherOwner(request: { readonly to?: unknown; readonly host?: unknown }): boolean {
+  return typeof request.to === 'number' && (request.to !== process.pid || (typeof request.host === 'string' && request.host !== hostname()));
 }
 
 /** Watches for a cancel request for this run: SIGUSR2 wakes it, a poll backs it up. Returns a stop function. */
@@ -229,13 +244,11 @@ export function watchCancelRequest(runDir: string, onCancel: () => void, pollMs 
 }
 
 function addressedElsewhere(text: string): boolean {
-  let request: { to?: unknown; host?: unknown };
   try {
-    request = JSON.parse(text) as typeof request;
+    return isForAnotherOwner(JSON.parse(text) as { to?: unknown; host?: unknown });
   } catch {
     return false;
   }
-  return typeof request.to === 'number' && (request.to !== process.pid || (typeof request.host === 'string' && request.host !== hostname()));
 }
 
 export async function clearCancelRequest(runDir: string): Promise<void> {

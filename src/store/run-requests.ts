@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isConfirmedOwner, type LockOwner } from './run-lock.js';
+import { isConfirmedOwner, isForAnotherOwner, withdrawOwnRequest, type LockOwner } from './run-lock.js';
 
 /** A pause/resume request for a run's live owner: the latest one wins (pause then resume = resume). */
 const PAUSE_FILE = 'pause.request';
@@ -23,15 +22,7 @@ export async function requestPause(runDir: string, owner: LockOwner, paused: boo
 
 /** Takes back a request this process made that its owner has not read (it did not answer in time, or died). */
 export async function withdrawPause(runDir: string): Promise<void> {
-  const file = path.join(runDir, PAUSE_FILE);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return;
-  try {
-    if ((JSON.parse(text) as { by?: unknown }).by !== process.pid) return;
-  } catch {
-    return;
-  }
-  await unlink(file).catch(() => {});
+  await withdrawOwnRequest(path.join(runDir, PAUSE_FILE));
 }
 
 /** Watches for pause/resume requests for this run: SIGUSR2 wakes it, a poll backs it up. Returns a stop function. */
@@ -57,8 +48,7 @@ export function watchPauseRequest(runDir: string, onRequest: (paused: boolean) =
         return;
       }
       // One addressed to the run's previous owner (dead since) is not this process's to follow.
-      const forAnother = typeof request.to === 'number' && (request.to !== process.pid || (typeof request.host === 'string' && request.host !== hostname()));
-      if (!stopped && !forAnother && typeof request.paused === 'boolean') onRequest(request.paused);
+      if (!stopped && !isForAnotherOwner(request) && typeof request.paused === 'boolean') onRequest(request.paused);
     } finally {
       checking = false;
     }
