@@ -1,7 +1,6 @@
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { readTextPrefix } from '../agent/text-prefix.js';
+import { unreadableFolder } from '../store/regular-file.js';
 import { combinePolicies, EMPTY_POLICY, type Policy } from '../policy/rules/policy-rule.js';
 import { CliError } from './errors.js';
 
@@ -23,8 +22,14 @@ export async function loadPolicy(home: string, workspace: string): Promise<Polic
     if (found.kind === 'missing') continue;
     if (found.kind === 'unusable') {
       // The workspace itself may be what cannot be read (a folder without read or search permission): say that.
-      const folder = file === path.join(workspace, '.ksa', 'policy.yaml') ? await unreadableFolder(workspace, 'the workspace folder') : await unreadableFolder(home, 'KSA_HOME');
-      throw new CliError({ message: folder ?? `${file}: cannot read the policy file: ${found.reason}` });
+      const inWorkspace = file === path.join(workspace, '.ksa', 'policy.yaml');
+      const why = await unreadableFolder(inWorkspace ? workspace : home);
+      if (why === undefined) throw new CliError({ message: `${file}: cannot read the policy file: ${found.reason}` });
+      throw new CliError({
+        message: inWorkspace
+          ? `the workspace folder ${workspace} cannot be read (${why}), so neither can its .ksa/policy.yaml; run ksa from a folder you can read, or give --workspace`
+          : `KSA_HOME ${home} cannot be read (${why}), so neither can its policy.yaml; point KSA_HOME at a folder ksa can use`,
+      });
     }
     if (!found.complete) throw new CliError({ message: `${file}: cannot read the policy file: it is ${Math.round(found.bytes / 1024 / 1024)} MiB, not a list of rules` });
     // The parser loads only when there is a policy file to read.
@@ -36,13 +41,3 @@ export async function loadPolicy(home: string, workspace: string): Promise<Polic
 
 /** Larger than any list of rules; a file this big is not one. */
 const MAX_POLICY_BYTES = 1024 * 1024;
-
-async function unreadableFolder(folder: string, what: string): Promise<string | undefined> {
-  try {
-    await access(folder, constants.R_OK | constants.X_OK);
-    return undefined;
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'a loop of symbolic links' : 'permission denied';
-    return `${what} ${folder} cannot be read (${why}), so neither can its ${what === 'KSA_HOME' ? 'policy.yaml; point KSA_HOME at a folder ksa can use' : '.ksa/policy.yaml; run ksa from a folder you can read, or give --workspace'}`;
-  }
-}

@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { access, open } from 'node:fs/promises';
 
 /** What is at a settings or store path instead of a regular file: a FIFO would block its reader for good. */
 export class NotARegularFileError extends Error {
@@ -36,3 +36,23 @@ export function fileKind(info: Stats): string {
   if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
   return 'a special file';
 }
+
+/** Why a folder cannot be read (no read or search permission, a loop of links), in words; undefined when it can. */
+export async function unreadableFolder(folder: string): Promise<string | undefined> {
+  return access(folder, constants.R_OK | constants.X_OK).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => readProblem(error.code) ?? error.code ?? 'unreadable',
+  );
+}
+
+/** A read's errno in words, for the ones a settings file's reader meets; undefined for others. */
+export function readProblem(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : READ_PROBLEMS[code];
+}
+
+const READ_PROBLEMS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'a loop of symbolic links',
+  EIO: 'input/output error',
+};

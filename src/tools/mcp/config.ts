@@ -1,6 +1,4 @@
-import { readRegularText } from '../../store/regular-file.js';
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { readProblem, readRegularText, unreadableFolder } from '../../store/regular-file.js';
 import path from 'node:path';
 import { isRecord } from '../../planning/values.js';
 import { isInt, isString, known, optional } from '../../store/plain-values.js';
@@ -62,9 +60,9 @@ async function readMcpFile(file: string, source: McpServerSource, baseDir: strin
     if (code === 'ENOENT' || code === 'ENOTDIR') return empty;
     // The folder itself may be what cannot be read (no read or search permission, a loop of links): say that.
     const dir = path.dirname(file);
-    const folder = await access(dir, constants.R_OK | constants.X_OK).then(() => undefined, (failure: NodeJS.ErrnoException) => failure.code);
-    if (folder !== undefined) return { ...empty, problems: [{ file, message: `${dir}: cannot read the folder (${READ_PROBLEMS[folder] ?? folder}), so neither its ${path.basename(file)}` }] };
-    return { ...empty, problems: [{ file, message: `${file}: cannot read it (${(code && READ_PROBLEMS[code]) ?? (error as Error).message})` }] };
+    const folder = await unreadableFolder(dir);
+    if (folder !== undefined) return { ...empty, problems: [{ file, message: `${dir}: cannot read the folder (${folder}), so neither its ${path.basename(file)}` }] };
+    return { ...empty, problems: [{ file, message: `${file}: cannot read it (${readProblem(code) ?? (error as Error).message})` }] };
   }
   let document: unknown;
   try {
@@ -166,10 +164,3 @@ export function shownUrl(text: string): string {
   const query = [...url.searchParams.keys()].map((key) => `${encodeURIComponent(key)}=***`).join('&');
   return `${url.protocol}//${auth}${url.host}${url.pathname}${query ? `?${query}` : ''}`;
 }
-
-const READ_PROBLEMS: Readonly<Record<string, string>> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ELOOP: 'a loop of symbolic links',
-  EIO: 'input/output error',
-};
