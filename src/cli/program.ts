@@ -69,8 +69,8 @@ Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_
     .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
     .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory; the current one for -)")
     .option('--redis <url>', 'warn about runsOn labels no live worker offers (or KSA_REDIS_URL, or "redis" in config.json)')
-.addHelpText('after', examples('ksa validate examples/deploy-local/plan.yaml', 'ksa validate plan.yaml --json | jq .stepRisks', 'ksa plan "deploy ./shop" --format yaml | ksa validate -'))
-        .action(async (file: string, flags) => setExit(await (await import('./commands/validate.js')).validateCommand(io, file, flags)));
+    .addHelpText('after', examples('ksa validate examples/deploy-local/plan.yaml', 'ksa validate plan.yaml --json | jq .stepRisks', 'ksa plan "deploy ./shop" --format yaml | ksa validate -'))
+    .action(async (file: string, flags) => setExit(await (await import('./commands/validate.js')).validateCommand(io, file, flags)));
 
   program
     .command('run')
@@ -124,8 +124,8 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .option('-o, --output <file>', 'write the plan to a file instead of stdout')
     .option('--workspace <dir>', 'the folder the plan is for (default: the current one)')
     .option('--max-repairs <n>', 'rounds of feeding validation errors back to the model (default 3; 0: none)')
-.addHelpText('after', examples('ksa plan "deploy ./shop on port 8080" -o plan.yaml', 'ksa plan "roll out web to my kind cluster" --format mermaid'))
-        .action(async (goal: string, flags) => setExit(await (await import('./commands/plan.js')).planCommand(io, goal, flags)));
+    .addHelpText('after', examples('ksa plan "deploy ./shop on port 8080" -o plan.yaml', 'ksa plan "roll out web to my kind cluster" --format mermaid'))
+    .action(async (goal: string, flags) => setExit(await (await import('./commands/plan.js')).planCommand(io, goal, flags)));
 
   program
     .command('ask')
@@ -141,8 +141,8 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .option('--workspace <dir>', 'the folder to deploy from (default: the current one)')
     .option('--redis <url>', 'send the steps of a plan run with --yes to workers through this Redis (or KSA_REDIS_URL, or "redis" in config.json)')
     .option('--worker-wait <duration>', 'how long a step waits for a worker with its labels (default 5m)')
-.addHelpText('after', examples('ksa ask "deploy ./shop" -o plan.yaml', 'ksa ask --continue "why did build fail?"', 'ksa ask "deploy ./shop" --yes --approve write'))
-        .action(async (message: string, flags) => setExit(await (await import('./commands/ask.js')).askCommand(io, message, flags)));
+    .addHelpText('after', examples('ksa ask "deploy ./shop" -o plan.yaml', 'ksa ask --continue "why did build fail?"', 'ksa ask "deploy ./shop" --yes --approve write'))
+    .action(async (message: string, flags) => setExit(await (await import('./commands/ask.js')).askCommand(io, message, flags)));
 
   program
     .command('runs')
@@ -157,8 +157,8 @@ Keys: Enter sends · y/Enter runs a proposed plan, n rejects it, e edits it in $
     .argument('[run]', 'run id or a unique prefix of it (default: the latest run)')
     .option('--json', 'print the status as one JSON document')
     .option('--log-lines <n>', 'lines of each failed step\'s log to show (default 8)')
-.addHelpText('after', examples('ksa status', 'ksa status 20261205-2210 --log-lines 20', 'ksa status --json | jq .status'))
-        .action(async (run: string | undefined, flags) => setExit(await (await import('./commands/status.js')).statusCommand(io, run, flags)));
+    .addHelpText('after', examples('ksa status', 'ksa status 20261205-2210 --log-lines 20', 'ksa status --json | jq .status'))
+    .action(async (run: string | undefined, flags) => setExit(await (await import('./commands/status.js')).statusCommand(io, run, flags)));
 
   program
     .command('resume')
@@ -191,8 +191,8 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('--json', 'print the outcome as JSON')
     .option('--timeout <seconds>', 'how long to wait for a running run to finish its rollback: seconds, or 500ms/5m (default 300)')
     .option('--redis <url>', "an interrupted run's Redis: its queued jobs are removed, its running ones stopped (or KSA_REDIS_URL, or \"redis\" in config.json)")
-.addHelpText('after', examples('ksa cancel 20261205-2210', 'ksa cancel 20261205-2210 --yes   # an interrupted run: roll it back here'))
-        .action(async (run: string, flags) => setExit(await (await import('./commands/cancel.js')).cancelCommand(io, run, flags)));
+    .addHelpText('after', examples('ksa cancel 20261205-2210', 'ksa cancel 20261205-2210 --yes   # an interrupted run: roll it back here'))
+    .action(async (run: string, flags) => setExit(await (await import('./commands/cancel.js')).cancelCommand(io, run, flags)));
 
   program
     .command('pause')
@@ -200,8 +200,8 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .argument('<run>', 'run id or a unique prefix of it')
     .option('--json', 'print the outcome as JSON')
     .option('--timeout <seconds>', 'how long to wait for the run to pause: seconds, or 500ms/5m (default 30)')
-.addHelpText('after', examples('ksa pause 20261205-2210', 'ksa resume 20261205-2210          # goes on where it runs'))
-        .action(async (run: string, flags) => setExit(await (await import('./commands/pause.js')).pauseCommand(io, run, flags)));
+    .addHelpText('after', examples('ksa pause 20261205-2210', 'ksa resume 20261205-2210          # goes on where it runs'))
+    .action(async (run: string, flags) => setExit(await (await import('./commands/pause.js')).pauseCommand(io, run, flags)));
 
   program
     .command('policy')
@@ -213,8 +213,8 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('--approve <mode>', 'the approval mode to check against: ask (default), read or write')
     .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory; the current one for -)")
     .option('--input <name=value>', 'an input value (repeatable)', collect, [])
-.addHelpText('after', examples('ksa policy check plan.yaml', 'ksa policy check plan.yaml --approve write --json'))
-        .action(async (file: string, flags) => setExit(await (await import('./commands/policy.js')).policyCheckCommand(io, file, flags)));
+    .addHelpText('after', examples('ksa policy check plan.yaml', 'ksa policy check plan.yaml --approve write --json'))
+    .action(async (file: string, flags) => setExit(await (await import('./commands/policy.js')).policyCheckCommand(io, file, flags)));
 
   program
     .command('worker')
@@ -225,8 +225,8 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('--name <id>', 'worker name (default <host>-<pid>)')
     .option('--workspace <dir>', 'root for relative paths and file tools (default: the current folder)')
     .option('--json', 'log one JSON object per line instead of text')
-.addHelpText('after', examples('ksa worker --redis redis://10.0.0.5:6379 --labels gpu,eu --concurrency 2', 'ksa run plan.yaml --redis redis://10.0.0.5:6379   # on the coordinator'))
-        .action(async (flags) => setExit(await (await import('./commands/worker.js')).workerCommand(io, flags)));
+    .addHelpText('after', examples('ksa worker --redis redis://10.0.0.5:6379 --labels gpu,eu --concurrency 2', 'ksa run plan.yaml --redis redis://10.0.0.5:6379   # on the coordinator'))
+    .action(async (flags) => setExit(await (await import('./commands/worker.js')).workerCommand(io, flags)));
 
   program
     .command('workers')

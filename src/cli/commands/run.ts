@@ -80,7 +80,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
 
   // A store that cannot be written, or settings that cannot be read, are said before the plan is shown and approved, not after.
   await ensurePrivateDir(home);
-  const redisUrl = await redisUrlFor(io, flags.redis, ksaHome(io.env));
+  const redisUrl = await redisUrlFor(io, flags.redis, home);
   for (const line of formatPlan(shown, tools, style, maxParallel, risk)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
   if (kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(kubeContext)));
