@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, eventually, KSA_ARGV, runKsa, startKsa } from '../helpers/cli.js';
+import { describe, expect, it, type TestContext } from 'vitest';
+import { createCliSandbox, describeResult, eventually, KSA_ARGV, runKsa, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
 import { labStdio, writeWorkspaceConfig } from '../helpers/mcp.js';
 
 // The workspace's rules and ksa's own settings, changed by a step approved as a plain write through a spelling
@@ -12,8 +12,7 @@ const DENY = 'deny:\n  - { shell: "touch forbidden*" }\n';
 
 describe.concurrent('the rules a plan may not change unasked', () => {
   it('ln -s .k* cfg, then a write through cfg/policy.yaml: the policy is put back, the step fails, and the deny rule still holds', async (context) => {
-    const sandbox = await createCliSandbox('ksa-settings-guard-');
-    context.onTestFinished(() => sandbox.cleanup());
+    const sandbox = await ownSandbox(context);
     await mkdir(path.join(sandbox.dir, '.ksa'));
     const policy = path.join(sandbox.dir, '.ksa', 'policy.yaml');
     await writeFile(policy, DENY);
@@ -31,8 +30,7 @@ describe.concurrent('the rules a plan may not change unasked', () => {
   });
 
   it("ksa's own policy in KSA_HOME, reached as ${KSA_HOME%/}: put back, the step fails; a step that names the file (a destroy step, approved) may change it", async (context) => {
-    const sandbox = await createCliSandbox('ksa-settings-guard-');
-    context.onTestFinished(() => sandbox.cleanup());
+    const sandbox = await ownSandbox(context);
     const own = path.join(sandbox.home, 'policy.yaml');
     await writeFile(own, DENY);
     await writeFile(path.join(sandbox.dir, 'plan.yaml'), 'goal: hostile\nsteps:\n  - id: wipe\n    tool: shell\n    args: { command: "printf \'deny: []\\\\n\' > ${KSA_HOME%/}/policy.yaml" }\n');
@@ -48,14 +46,9 @@ describe.concurrent('the rules a plan may not change unasked', () => {
   });
 
   it('ksa mcp trust in another terminal while a run goes: refused, saying why (its watch would put it back and fail the step); the run goes on', async (context) => {
-    const sandbox = await createCliSandbox('ksa-settings-guard-');
-    context.onTestFinished(() => sandbox.cleanup());
-    const other = path.join(sandbox.dir, 'other');
-    await mkdir(other);
-    await writeWorkspaceConfig(other, { lab: labStdio() });
-    await writeFile(path.join(sandbox.dir, 'plan.yaml'), 'goal: wait\nsteps:\n  - id: wait\n    tool: shell\n    args: { command: "echo started > started; sleep 2" }\n');
-    const run = startKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
-    await eventually(() => (existsSync(path.join(sandbox.dir, 'started')) ? true : undefined), 20_000);
+    const sandbox = await ownSandbox(context);
+    const other = await workspaceWithServer(sandbox);
+    const run = await startWaitingRun(sandbox, 2);
     const trust = await runKsa(['mcp', 'trust'], { home: sandbox.home, cwd: other });
     expect(trust.code, describeResult(trust)).toBe(2);
     expect(trust.stderr).toMatch(/^ksa: run \S+ is running in process \d+ \(ksa run plan\.yaml\): its settings watch would put a trust given now back, and fail the step it runs; trust the workspace once it has ended \(ksa status \S+\)\n$/);
@@ -67,8 +60,7 @@ describe.concurrent('the rules a plan may not change unasked', () => {
   });
 
   it('a step that starts after another rewrote the policy does not write the rewritten file back when it ends', async (context) => {
-    const sandbox = await createCliSandbox('ksa-settings-guard-');
-    context.onTestFinished(() => sandbox.cleanup());
+    const sandbox = await ownSandbox(context);
     const own = path.join(sandbox.home, 'policy.yaml');
     await writeFile(own, DENY);
     await writeFile(path.join(sandbox.dir, 'y.sh'), 'p=poli; f="$KSA_HOME/${p}cy.yaml"\nprintf "deny: []\\n" > "$f"\n');
@@ -83,11 +75,8 @@ describe.concurrent('the rules a plan may not change unasked', () => {
   });
 
   it('a trust the plan gives itself, by ksa mcp trust in the step or started in the background from it, is not given', async (context) => {
-    const sandbox = await createCliSandbox('ksa-settings-guard-');
-    context.onTestFinished(() => sandbox.cleanup());
-    const other = path.join(sandbox.dir, 'other');
-    await mkdir(other);
-    await writeWorkspaceConfig(other, { lab: labStdio() });
+    const sandbox = await ownSandbox(context);
+    const other = await workspaceWithServer(sandbox);
     const trust = [process.execPath, ...KSA_ARGV, 'mcp', 'trust', '--workspace', other].map((arg) => `'${arg}'`).join(' ');
     for (const [name, command] of [
       ['foreground', trust],
@@ -104,13 +93,10 @@ describe.concurrent('the rules a plan may not change unasked', () => {
   });
 
   it('an edit of the policy made by hand meanwhile: put back (it cannot be told from the step), and kept beside it, the message says where', async (context) => {
-    const sandbox = await createCliSandbox('ksa-settings-guard-');
-    context.onTestFinished(() => sandbox.cleanup());
+    const sandbox = await ownSandbox(context);
     const own = path.join(sandbox.home, 'policy.yaml');
     await writeFile(own, 'deny: []\n');
-    await writeFile(path.join(sandbox.dir, 'plan.yaml'), 'goal: wait\nsteps:\n  - id: wait\n    tool: shell\n    args: { command: "echo started > started; sleep 1.5" }\n');
-    const run = startKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
-    await eventually(() => (existsSync(path.join(sandbox.dir, 'started')) ? true : undefined), 20_000);
+    const run = await startWaitingRun(sandbox, 1.5);
     await writeFile(own, DENY);
     const result = await run.result;
     expect(result.code, describeResult(result)).toBe(1);
@@ -121,3 +107,25 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     expect(await readFile(path.join(sandbox.home, kept!), 'utf8')).toBe(DENY);
   });
 });
+
+async function ownSandbox(context: TestContext): Promise<CliSandbox> {
+  const sandbox = await createCliSandbox('ksa-settings-guard-');
+  context.onTestFinished(() => sandbox.cleanup());
+  return sandbox;
+}
+
+/** A folder beside the plan whose .mcp.json defines the lab server: something to trust. */
+async function workspaceWithServer(sandbox: CliSandbox): Promise<string> {
+  const other = path.join(sandbox.dir, 'other');
+  await mkdir(other);
+  await writeWorkspaceConfig(other, { lab: labStdio() });
+  return other;
+}
+
+/** `ksa run` of a one-step plan that waits `seconds`, once its step has started. */
+async function startWaitingRun(sandbox: CliSandbox, seconds: number): Promise<KsaProcess> {
+  await writeFile(path.join(sandbox.dir, 'plan.yaml'), `goal: wait\nsteps:\n  - id: wait\n    tool: shell\n    args: { command: "echo started > started; sleep ${seconds}" }\n`);
+  const run = startKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
+  await eventually(() => (existsSync(path.join(sandbox.dir, 'started')) ? true : undefined), 20_000);
+  return run;
+}
