@@ -100,11 +100,17 @@ async function changedFiles(before: Snapshot): Promise<string[]> {
  */
 async function restore(file: string, was: Buffer | null): Promise<string | undefined> {
   const stats = await lstat(file).catch(() => undefined);
-  const kept = stats ? `${file}.changed-${new Date().toISOString().replaceAll(':', '').replace('.', '-')}` : undefined;
-  if (kept) {
-    // config.json may hold a key: the copy is as private as the file.
-    await rename(file, kept).then(() => (stats!.isFile() ? chmod(kept, 0o600) : undefined), () => rm(file, { recursive: true, force: true }));
+  let kept: string | undefined;
+  if (stats) {
+    const copy = `${file}.changed-${new Date().toISOString().replaceAll(':', '').replace('.', '-')}`;
+    if (await rename(file, copy).then(() => true, () => false)) {
+      kept = copy;
+      // config.json may hold a key: the copy is as private as the file.
+      if (stats.isFile()) await chmod(copy, 0o600);
+    } else {
+      await rm(file, { recursive: true, force: true });
+    }
   }
   if (was !== null) await writeFile(file, was, { mode: 0o600 });
-  return kept && (await lstat(kept).then(() => true, () => false)) ? kept : undefined;
+  return kept;
 }
