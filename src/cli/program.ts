@@ -206,6 +206,7 @@ Rollback on a later failure still covers the steps that succeeded before the int
   program
     .command('policy')
     .description('the permission policy ($KSA_HOME/policy.yaml, <workspace>/.ksa/policy.yaml)')
+    .addHelpText('after', POLICY_FORMAT)
     .command('check')
     .description("show each step's risk, the rule that decides it and the outcome (allow, ask, deny); runs nothing, exit 2 when a step is denied")
     .argument('<plan>', 'plan file (.yaml, .yml or .json), or - to read it from stdin')
@@ -287,6 +288,24 @@ Examples:
 }
 
 /** An "Examples:" block for a command's --help: commands a user can copy. */
+// The rule format, so that `ksa policy --help` is enough to write a first policy (docs/security.md has the rest).
+const POLICY_FORMAT = `
+Policy files:
+  Lists deny, ask and allow; a rule maps a tool name (a glob) to a glob over the
+  step's command line as ksa run shows it, without the program name; a bare
+  string is a tool with any command line. deny wins over ask over allow; deny
+  rules in $KSA_HOME/policy.yaml always hold.
+
+    deny:
+      - kubectl: "delete *"
+      - http: "DELETE *"
+    ask:
+      - kubectl: "* -n prod *"
+    allow:
+      - shell: "npm run *"
+      - kubectl: "get *"
+${examples('ksa policy check plan.yaml   # what each step would do under these rules')}`;
+
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}`;
 }

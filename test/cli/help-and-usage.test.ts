@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, nonEmptyLines, REPO_ROOT, runKsa, stackTraceLines, type CliResult, type CliSandbox } from '../helpers/cli.js';
@@ -46,6 +48,23 @@ describe.concurrent('help and version', () => {
       for (const line of examples.filter((example) => example.startsWith(`  $ ksa ${command.join(' ')} `))) {
         for (const flag of line.split('#')[0]!.match(/(?<=\s)--?[a-z][a-z-]*/g) ?? []) expect(result.stdout, `${line}: ${flag}`).toMatch(new RegExp(`^\\s+(-\\w, )?${flag}\\b`, 'm'));
       }
+    }
+  });
+
+  it('ksa policy --help shows the rule format, and its sample rules are a policy ksa applies', async () => {
+    const result = await ksa('policy', '--help');
+    expect(result.code, describeResult(result)).toBe(0);
+    const sample = result.stdout.split('\nPolicy files:\n')[1]?.split('\n\n')[1];
+    expect(sample, result.stdout).toMatch(/^ {4}deny:\n/);
+    const home = await mkdtemp(path.join(tmpdir(), 'ksa-policy-help-'));
+    try {
+      await writeFile(path.join(home, 'policy.yaml'), sample!.replace(/^ {4}/gm, ''));
+      await writeFile(path.join(home, 'plan.yaml'), 'goal: clean up\nsteps:\n  - id: drop\n    tool: kubectl\n    args: { args: [delete, pod, web] }\n');
+      const check = await runKsa(['policy', 'check', 'plan.yaml'], { home, cwd: home });
+      expect(check.code, describeResult(check)).toBe(2);
+      expect(check.stdout + check.stderr).toMatch(/deny.*delete \*/);
+    } finally {
+      await rm(home, { recursive: true, force: true });
     }
   });
 
