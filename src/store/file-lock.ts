@@ -5,9 +5,16 @@ import { open, readFile, stat, unlink } from 'node:fs/promises';
  * (the indexes, a lock takeover): O_EXCL create and retry. A lock whose
  * holder (the pid written in it) is dead is broken at once; one that is
  * merely old is broken after `staleMs`, well before we would give up.
+ * `onWait` hears once, after a second, that the lock is held (a user waiting on it should know why).
  */
-export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, { timeoutMs = 5000, staleMs = 2500 } = {}): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+export async function withFileLock<T>(
+  lockFile: string,
+  work: () => Promise<T>,
+  { timeoutMs = 5000, staleMs = 2500, onWait }: { timeoutMs?: number; staleMs?: number; onWait?: (holder: string) => void } = {},
+): Promise<T> {
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  let told = onWait === undefined;
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
     try {
       const handle = await open(lockFile, 'wx', 0o600);
@@ -21,6 +28,10 @@ export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, 
         continue;
       }
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockFile}; if no other ksa is running, delete it`);
+      if (!told && Date.now() - started >= 1000) {
+        told = true;
+        onWait!(await holderOf(lockFile));
+      }
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
@@ -29,6 +40,12 @@ export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, 
   } finally {
     await unlink(lockFile).catch(() => {});
   }
+}
+
+/** "process 1234" from the lock file, for a message. */
+async function holderOf(lockFile: string): Promise<string> {
+  const pid = (await readFile(lockFile, 'utf8').catch(() => '')).trim();
+  return /^\d+$/.test(pid) ? `process ${pid}` : 'another process';
 }
 
 async function isAbandoned(lockFile: string, staleMs: number): Promise<boolean> {

@@ -1,4 +1,5 @@
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
@@ -32,6 +33,26 @@ describe('the trust file', () => {
     for (const result of results) expect(result.code, describeResult(result)).toBe(0);
     expect(await trusted(home)).toEqual([...dirs].sort());
     expect((await readdir(home)).filter((name) => name.includes('lock'))).toEqual([]);
+  });
+
+  it('a lock held by a live process that is not ksa (a pid reused after a crash): the wait is said, naming the holder, then the lock is taken over', async () => {
+    const home = path.join(sandbox.home, 'held');
+    const [dir] = await workspaces('held', 1);
+    await mkdir(home, { recursive: true });
+    const holder = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const lock = path.join(home, '.mcp-trust.json.lock');
+      await writeFile(lock, String(holder.pid));
+      // 13 s old: taken over within the test's time, after the one-second notice.
+      const old = new Date(Date.now() - 13_000);
+      await utimes(lock, old, old);
+      const trust = await runKsa(['mcp', 'trust'], { home, cwd: dir!, timeoutMs: 60_000 });
+      expect(trust.code, describeResult(trust)).toBe(0);
+      expect(trust.stderr).toContain(`ksa: warning: waiting for ${lock}, held by process ${holder.pid} (ksa takes it over once it is 15 s old)\n`);
+      expect(await trusted(home)).toEqual([dir!]);
+    } finally {
+      holder.kill();
+    }
   });
 
   it('cut short: ksa mcp list says it cannot be read; ksa mcp trust moves it aside, says where, and trusts anew', async () => {

@@ -125,11 +125,11 @@ export class McpHub {
   }
 
   /** Trusts the workspace's current definitions (kept in KSA_HOME) and makes its servers usable now. */
-  /** `onWarning` hears of a trust file that could not be read, moved aside before this trust was written. */
+  /** `onWarning` hears of a trust file that could not be read (moved aside before this trust was written), and of a wait for its lock. */
   async trustWorkspace(onWarning: (message: string) => void = () => {}): Promise<WorkspaceMcpFile | undefined> {
     const file = this.workspaceFile;
     if (!file) return undefined;
-    const { problem, setAside } = await trustWorkspace(this.options.home, file.workspace, file.sha256, file.servers);
+    const { problem, setAside } = await trustWorkspace(this.options.home, file.workspace, file.sha256, file.servers, onWarning);
     if (problem) onWarning(`${problem}; ${setAside ? `moved it to ${setAside}: ` : ''}the workspaces trusted in it need trusting again (this one is)`);
     this.workspaceFile = { ...file, trusted: true };
     for (const entry of this.entries.values()) {

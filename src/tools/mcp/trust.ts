@@ -32,17 +32,24 @@ export async function isWorkspaceTrusted(home: string, workspace: string, sha256
  * each keep their workspace. A trust file that cannot be read is moved aside (`setAside`), not overwritten:
  * the other workspaces' trust is in it.
  */
-export async function trustWorkspace(home: string, workspace: string, sha256: string, servers: readonly string[]): Promise<{ entry: TrustEntry; setAside?: string; problem?: string }> {
+export async function trustWorkspace(
+  home: string,
+  workspace: string,
+  sha256: string,
+  servers: readonly string[],
+  onWait: (message: string) => void = () => {},
+): Promise<{ setAside?: string; problem?: string }> {
   await ensurePrivateDir(home);
+  const lockFile = path.join(home, `.${TRUST_FILE}.lock`);
   // A holder slowed by a busy machine keeps the lock (a dead one is known by its pid at once).
-  return withFileLock(path.join(home, `.${TRUST_FILE}.lock`), async () => {
+  return withFileLock(lockFile, async () => {
     const { document, problem } = await readTrust(home);
     const setAside = problem === undefined ? undefined : await moveAside(path.join(home, TRUST_FILE));
     const entry: TrustEntry = { sha256, servers: [...servers], trustedAt: new Date().toISOString() };
     document.workspaces[path.resolve(workspace)] = entry;
     await trustFile(home).write(document);
-    return { entry, ...(problem ? { problem } : {}), ...(setAside ? { setAside } : {}) };
-  }, { timeoutMs: 60_000, staleMs: 15_000 });
+    return { ...(problem ? { problem } : {}), ...(setAside ? { setAside } : {}) };
+  }, { timeoutMs: 60_000, staleMs: 15_000, onWait: (holder) => onWait(`waiting for ${lockFile}, held by ${holder} (ksa takes it over once it is 15 s old)`) });
 }
 
 async function readTrust(home: string): Promise<{ document: TrustDocument; problem?: string }> {
