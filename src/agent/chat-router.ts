@@ -6,6 +6,8 @@ import { PlanningError } from './planner.js';
 import { extractJsonText, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
 import { splitThinking } from './think-text.js';
 import { withTotalTimeout } from './model/total-timeout.js';
+import { isContextLengthError } from './model/error-kinds.js';
+import { CONTEXT_HINT } from './model-errors.js';
 import { plural } from '../planning/plural.js';
 
 /**
@@ -111,12 +113,28 @@ export type RoutedTurnOptions = RouteOptions & {
   readonly out: TurnOutput;
   /** The project's own instructions (AGENTS.md), as the chat with tools is given them. */
   readonly instructions?: string;
+  /** Less of the conversation, for asking once more when the prompt does not fit the model's context window. */
+  readonly smallerHistory?: () => readonly ModelMessage[];
 };
 
 /** A whole turn without tools: route, call ksa's function, say the outcome. Failures of the model reach the caller. */
-export async function runRoutedTurn(options: RoutedTurnOptions): Promise<{ aborted: boolean }> {
+export async function runRoutedTurn(given: RoutedTurnOptions): Promise<{ aborted: boolean }> {
+  let options = given;
   const { out } = options;
-  const { route, totalTokens } = await routeMessage(options);
+  // A long session outgrows a small window (Ollama's default) as it does with tools: once per turn, the
+  // call that did not fit is made again with less history, and so is every call after it.
+  const fitting = async <T>(ask: (options: RoutedTurnOptions) => Promise<T>): Promise<T> => {
+    const shown = out.text.length;
+    try {
+      return await ask(options);
+    } catch (error) {
+      if (!isContextLengthError(error) || given.smallerHistory === undefined || options !== given || out.text.length !== shown) throw error;
+      out.emit({ type: 'context-retry', hint: CONTEXT_HINT });
+      options = { ...given, history: given.smallerHistory() };
+      return ask(options);
+    }
+  };
+  const { route, totalTokens } = await fitting(routeMessage);
   out.totalTokens += totalTokens;
   const call = async (tool: AgentToolName, input: Record<string, unknown>) => {
     const id = out.toolCall(tool, input);
@@ -162,14 +180,14 @@ export async function runRoutedTurn(options: RoutedTurnOptions): Promise<{ abort
       const tool: AgentToolName = route.action === 'runs' ? 'list_runs' : why ? 'get_step_error' : 'get_run_status';
       const input = route.action === 'runs' ? {} : { ...(route.runId ? { runId: route.runId } : {}), ...(why && route.stepId ? { stepId: route.stepId } : {}) };
       const output = await call(tool, input);
-      return answerFrom(options, `[ksa looked this up: ${tool} returned ${JSON.stringify(output)}]`);
+      return fitting((options) => answerFrom(options, `[ksa looked this up: ${tool} returned ${JSON.stringify(output)}]`));
     }
     case 'answer':
       if (route.reply?.trim()) {
         out.say(route.reply.trim());
         return { aborted: false };
       }
-      return answerFrom(options, undefined);
+      return fitting((options) => answerFrom(options, undefined));
   }
 }
 

@@ -136,6 +136,7 @@ export async function runChatTurn(given: ChatTurnOptions): Promise<ChatTurnResul
       maxRetries: options.maxRetries,
       actions: createAgentActions(agent),
       out,
+      smallerHistory: () => buildContext(earlier, Math.floor((options.contextTokens ?? DEFAULT_CONTEXT_TOKENS) * RETRY_HISTORY_FACTOR)),
       ...(options.instructions ? { instructions: options.instructions } : {}),
     }).catch((error: unknown) => {
       if (options.abortSignal?.aborted) return { aborted: true };
