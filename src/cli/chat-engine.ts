@@ -56,7 +56,7 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
   const context = await gatherWorkspaceContext(workspace, io.env, kube);
   warnings.push(...instructionNotices(context.instructions));
   // The current context and its namespace ("default" when it names none), for plan cards and the planner alike.
-  const current = { context: context.kubeContext, namespace: context.kubeNamespace };
+  const current = { context: context.kubeContext, namespace: context.kubeNamespace, ...(kube.namespaces ? { namespaces: kube.namespaces } : {}) };
   return {
     warnings,
     describer: { ...describer(tools.registry, current), ...(redisUrl ? { workers: (plan: Plan) => planCardWorkers(redisUrl, plan, tools.registry.catalog()) } : {}) },

@@ -6,7 +6,7 @@ import { userHome } from '../store/paths.js';
 import { currentKubeTarget } from '../tools/kube/context-guard.js';
 
 /** The current kube context and its namespace (`kubectl config`), when there is one. */
-export type KubeTarget = { readonly context?: string; readonly namespace?: string };
+export type KubeTarget = { readonly context?: string; readonly namespace?: string; readonly namespaces?: Readonly<Record<string, string>> };
 
 type Remembered = { readonly fingerprint: string; readonly target: KubeTarget };
 
@@ -24,7 +24,8 @@ export async function rememberedKubeTarget(env: NodeJS.ProcessEnv, home: string)
   const fingerprint = await kubeFingerprint(env);
   const file = new PrivateJSONFile<Remembered>(path.join(home, 'kube-target.json'));
   const remembered = await file.read().catch(() => null);
-  if (remembered?.fingerprint === fingerprint && isKubeTarget(remembered.target)) return remembered.target;
+  // One kept before every context's namespace was asked for is asked again.
+  if (remembered?.fingerprint === fingerprint && isKubeTarget(remembered.target) && (remembered.target.context === undefined || remembered.target.namespaces !== undefined)) return remembered.target;
   const target = await currentKubeTarget(env);
   // Asked while kubectl or a kubeconfig changed under it: nothing to keep.
   if ((await kubeFingerprint(env)) === fingerprint) {
@@ -61,6 +62,7 @@ async function findKubectl(env: NodeJS.ProcessEnv): Promise<unknown> {
 
 function isKubeTarget(value: unknown): value is KubeTarget {
   if (typeof value !== 'object' || value === null) return false;
-  const { context, namespace } = value as Record<string, unknown>;
-  return (context === undefined || typeof context === 'string') && (namespace === undefined || typeof namespace === 'string');
+  const { context, namespace, namespaces } = value as Record<string, unknown>;
+  const names = namespaces === undefined || (typeof namespaces === 'object' && namespaces !== null && Object.values(namespaces).every((name) => typeof name === 'string'));
+  return (context === undefined || typeof context === 'string') && (namespace === undefined || typeof namespace === 'string') && names;
 }

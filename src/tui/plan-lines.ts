@@ -15,7 +15,8 @@ export type ToolDescriber = {
   /** For cluster tools: the context and namespace a call names (undefined: not a cluster tool). */
   kubeScope?(tool: string, args: Record<string, unknown>): { context?: string; namespace?: string; allNamespaces?: boolean; retarget?: string } | undefined;
   /** The current kube context and namespace, for calls that name none. */
-  readonly kube?: { readonly context?: string; readonly namespace?: string };
+  /** The current context and its namespace; `namespaces`: every context's ("" for none), when kubeconfig was read. */
+  readonly kube?: { readonly context?: string; readonly namespace?: string; readonly namespaces?: Readonly<Record<string, string>> };
   /** Each step's risk level and why; when given, the plan view shows them instead of marking risky tools. */
   assess?(plan: Plan): Promise<PlanRisk>;
   /** With workers (a Redis configured): where each step runs, and warnings (labels no live worker offers, an unreadable Redis). */
@@ -92,9 +93,18 @@ export function kubeTarget(step: Step, tools: ToolDescriber, inputs: Record<stri
   const fill = (text: string) => text.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, (whole, name: string) => (inputs[name] === undefined ? whole : String(inputs[name])));
   // Another kubeconfig, server or credentials: neither the named context nor the current one says where it goes.
   if (scope.retarget) return `cluster set by its ${scope.retarget}, not by a kube context`;
-  const context = scope.context ? fill(scope.context) : tools.kube?.context ? `${tools.kube.context} (current)` : '(the current context)';
-  const namespace = scope.allNamespaces ? 'all namespaces' : scope.namespace ? `namespace ${fill(scope.namespace)}` : `namespace ${tools.kube?.namespace ?? 'default'} (the context's)`;
+  const named = scope.context ? fill(scope.context) : undefined;
+  const context = named ?? (tools.kube?.context ? `${tools.kube.context} (current)` : '(the current context)');
+  const namespace = scope.allNamespaces ? 'all namespaces' : scope.namespace ? `namespace ${fill(scope.namespace)}` : contextNamespace(named, tools.kube);
   return `cluster ${context} · ${namespace}`;
+}
+
+/** The namespace kubectl uses in a context: the named one's, not the current one's; unsaid when kubeconfig does not tell. */
+function contextNamespace(named: string | undefined, kube: ToolDescriber['kube']): string {
+  if (named === undefined || named === kube?.context) return `namespace ${kube?.namespace || 'default'} (the context's)`;
+  const namespaces = kube?.namespaces;
+  if (!namespaces || !Object.hasOwn(namespaces, named)) return `the namespace of context ${named}`;
+  return `namespace ${namespaces[named] || 'default'} (the context's)`;
 }
 
 function stepFacts(step: Step): string[] {

@@ -121,6 +121,32 @@ describe('the context a plan was approved with', () => {
     expect(calls.filter((call) => call[1] === 'config').length).toBeGreaterThanOrEqual(2);
   });
 
+  it("the plan card shows the namespace of the context a step names, not the current context's", async () => {
+    await kube.setState({ context: 'kind-dev', namespace: 'shop', contexts: { 'prod-eu': 'billing', bare: '' } });
+    const plan = path.join(sandbox.dir, 'named-context.yaml');
+    await writeFile(
+      plan,
+      [
+        'goal: Clean up in other clusters',
+        'inputs: { kubeContext: prod-eu }',
+        'steps:',
+        '  - { id: del, tool: kubectl, args: { args: [delete, pod, web-0], context: "{{ inputs.kubeContext }}" } }',
+        '  - { id: bare, tool: k8s_rollout_status, args: { resource: deployment/web, context: bare } }',
+        '  - { id: ghost, tool: kubectl, args: { args: [get, pods], context: ghost } }',
+        '  - { id: here, tool: kubectl, args: { args: [get, pods] } }',
+        '',
+      ].join('\n'),
+    );
+    const result = await runKsa(['run', plan, '--dry-run'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
+    expect(result.code, describeResult(result)).toBe(0);
+    const card = result.stdout + result.stderr;
+    expect(card).toMatch(/^ +cluster prod-eu · namespace billing \(the context's\)$/m);
+    expect(card).toMatch(/^ +cluster bare · namespace default \(the context's\)$/m);
+    expect(card).toMatch(/^ +cluster ghost · the namespace of context ghost$/m);
+    expect(card).toMatch(/^ +cluster kind-dev \(current\) · namespace shop \(the context's\)$/m);
+    expect(card).not.toMatch(/cluster (prod-eu|bare|ghost) · namespace shop/);
+  });
+
   it('with no context current at approval, a step that names none is refused once one becomes current', async () => {
     await kube.setState({});
     const { result, failed } = await runWhileProdBecomesCurrent('none-current.yaml');

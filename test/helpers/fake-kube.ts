@@ -11,6 +11,8 @@ export type FakeKubeState = {
   /** `kubectl config current-context`; undefined = "current-context is not set". */
   context?: string;
   namespace?: string;
+  /** Other contexts of the kubeconfig, with their namespaces ("" for none). */
+  contexts?: Record<string, string>;
   /** deployment.kubernetes.io/revision of workloads, by "kind/name"; missing = NotFound; 0 = exists without one (a StatefulSet). */
   revisions?: Record<string, number>;
   /** `kubectl rollout status` fails with this message. */
@@ -59,7 +61,9 @@ if (program === 'kubectl') {
     if (!state.context) fail('error: current-context is not set');
     console.log(state.context);
   } else if (verb === 'config' && second === 'view') {
-    console.log(state.namespace || '');
+    // Every context with its namespace, as the jsonpath ksa asks for prints them.
+    const contexts = { ...(state.contexts || {}), ...(state.context ? { [state.context]: state.namespace || '' } : {}) };
+    for (const [name, namespace] of Object.entries(contexts)) console.log(name + '\t' + namespace);
   } else if (verb === 'get' && !String(args[1]).includes('/')) {
     console.log('NAME    READY   STATUS\nweb-0   1/1     Running');
   } else if (verb === 'get') {

@@ -17,7 +17,7 @@ import { loadPolicy } from '../policy-files.js';
 
 import { describeWorkers, redisUrlFor, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 import { recordedRedisUrl, redisFlagHint, sameRedisServer } from '../../workers/redis-url.js';
-import { kubeContextLine } from '../../tools/kube/context-guard.js';
+import { currentKubeTarget, kubeContextLine, planTouchesKube } from '../../tools/kube/context-guard.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean; follow?: boolean } & RemoteFlags;
 
@@ -70,7 +70,8 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   if (redisUrl) stores.addSecrets(secretValues({ redisUrl }));
   await commandTools.prepareFor(record.plan);
   const { registry } = commandTools;
-  const tools = describer(registry);
+  // Cards name each cluster step's namespace from kubeconfig, as ksa run's do.
+  const tools = describer(registry, planTouchesKube(record.plan, registry) ? await currentKubeTarget(io.env) : undefined);
   // The policy as it is now: a step denied since the run started does not run.
   const policy = await loadPolicy(stores.home, record.workspace);
   // One assessment serves the plan print (each step's risk) and the approval.

@@ -50,13 +50,22 @@ export async function currentKubeContext(env: NodeJS.ProcessEnv = process.env): 
   return result?.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
 }
 
-/** The current context and its namespace (undefined when it names none). */
-export async function currentKubeTarget(env: NodeJS.ProcessEnv = process.env): Promise<{ context?: string; namespace?: string }> {
+/**
+ * The current context and its namespace (undefined when it names none), and every context's namespace
+ * ("" for none): a step that names another context works in that one's namespace, and its card says so.
+ */
+export async function currentKubeTarget(env: NodeJS.ProcessEnv = process.env): Promise<{ context?: string; namespace?: string; namespaces?: Record<string, string> }> {
   const context = await currentKubeContext(env);
   if (!context) return {};
-  const view = await quickCommand('kubectl', ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}'], { env, timeoutMs: 5000 });
-  const namespace = view?.exitCode === 0 ? view.stdout.trim().split(/\s+/)[0] || undefined : undefined;
-  return { context, ...(namespace ? { namespace } : {}) };
+  const view = await quickCommand('kubectl', ['config', 'view', '-o', 'jsonpath={range .contexts[*]}{.name}{"\\t"}{.context.namespace}{"\\n"}{end}'], { env, timeoutMs: 5000 });
+  if (view?.exitCode !== 0) return { context };
+  const namespaces: Record<string, string> = Object.create(null);
+  for (const line of view.stdout.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0) namespaces[line.slice(0, tab)] = line.slice(tab + 1).trim();
+  }
+  const namespace = namespaces[context] || undefined;
+  return { context, ...(namespace ? { namespace } : {}), namespaces };
 }
 
 type ToolLookup = { get(name: string): Tool | undefined };
