@@ -319,6 +319,8 @@ export class OpenRun {
     if (isFinished(this.record.state.status)) throw new RunEndedMeanwhileError(this.runId, this.record.state.status);
     if (approval.planHash !== planHash(this.record.plan, inputs)) throw new ApprovalMismatchError(this.runId);
     this.record.approvals = [...(this.record.approvals ?? []), approval];
+    // The inputs it goes on with: a resume's --input replaces the stored value (a secret one is written as ***).
+    this.record.inputs = { ...inputs };
     this.document.changed();
     await this.document.flush();
   }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,12 +32,12 @@ steps:
 type Approval = { approvedBy: string; mode: string; command: string; planHash: string };
 
 describe('ksa resume under the permission policy', { timeout: 120_000 }, () => {
-  it('a resume asks again, is refused when the policy now denies a step, and records its own approval', async () => {
+  it('a resume shows the inputs it goes on with, asks again, is refused when the policy now denies a step, and records its own approval and inputs', async () => {
     const plan = await sandbox.writePlan('gated/plan.yaml', GATED);
     const dir = path.dirname(plan);
     const home = sandbox.home;
     // An interrupted run: ksa is killed (-9) while `gate` waits.
-    const ksa = startKsa(['run', plan, '--yes', '--json'], { home, cwd: dir });
+    const ksa = startKsa(['run', plan, '--yes', '--json', '--input', 'who=starter'], { home, cwd: dir });
     await ksa.waitForOutput((stdout) => parseNdjson(stdout).some((event) => event.type === 'step_started' && event.stepId === 'gate'), 30_000);
     const runId = parseNdjson(ksa.stdout())[0]!.runId;
     killGroup(ksa.pid);
@@ -46,6 +46,8 @@ describe('ksa resume under the permission policy', { timeout: 120_000 }, () => {
     const unasked = await runKsa(['resume', runId], { home, cwd: dir });
     expect(unasked.code, describeResult(unasked)).toBe(2);
     expect(unasked.stderr).toContain('not approved');
+    // The card shows the inputs the run goes on with, not the plan's defaults.
+    expect(unasked.stderr).toContain('  inputs: who=starter\n');
 
     const policyFile = path.join(dir, '.ksa', 'policy.yaml');
     await mkdir(path.dirname(policyFile), { recursive: true });
@@ -53,15 +55,19 @@ describe('ksa resume under the permission policy', { timeout: 120_000 }, () => {
     const denied = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
     expect(denied.code, describeResult(denied)).toBe(2);
     expect(denied.stderr).toContain(`run ${runId}: not allowed by the permission policy, 1 step denied (nothing was run):`);
-    expect(denied.stderr).toContain(`steps[1]: shell while [ ! -f go ]; do sleep 0.05; done; echo nobody > passed: denied by deny shell: "while *" (${policyFile}:2)`);
+    expect(denied.stderr).toContain(`steps[1]: shell while [ ! -f go ]; do sleep 0.05; done; echo starter > passed: denied by deny shell: "while *" (${policyFile}:2)`);
 
     await rm(policyFile);
     writeFileSync(path.join(dir, 'go'), '');
     const resumed = await runKsa(['resume', runId, '--yes', '--input', 'who=resumer'], { home, cwd: dir });
     expect(resumed.code, describeResult(resumed)).toBe(0);
+    expect(resumed.stderr).toContain('  inputs: who=resumer\n');
+    expect(readFileSync(path.join(dir, 'passed'), 'utf8')).toBe('resumer\n');
 
     const status = await runKsa(['status', runId, '--json'], { home });
     const approvals = (JSON.parse(status.stdout) as { approvals: Approval[] }).approvals;
+    // The record keeps the inputs it went on with.
+    expect((JSON.parse(readFileSync(path.join(home, 'runs', runId, 'run.json'), 'utf8')) as { inputs: object }).inputs).toEqual({ who: 'resumer' });
     expect(approvals.map((approval) => [approval.approvedBy, approval.command])).toEqual([
       ['--yes', `ksa run ${plan}`],
       ['--yes', `ksa resume ${runId}`],

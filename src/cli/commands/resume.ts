@@ -76,7 +76,9 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   const policy = await loadPolicy(stores.home, record.workspace);
   // One assessment serves the plan print (each step's risk) and the approval.
   const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`, { ...record.inputs, ...inputs });
-  for (const line of formatPlan(record.plan, tools, style, record.maxParallel, assessment.risk)) writeLine(io.stderr, line);
+  // The card shows the inputs it will go on with: the run's, and those given again now.
+  const shown = { ...record.plan, inputs: { ...record.plan.inputs, ...record.inputs, ...inputs } };
+  for (const line of formatPlan(shown, tools, style, record.maxParallel, assessment.risk)) writeLine(io.stderr, line);
   if (record.kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(record.kubeContext, true)));
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps, record.state.steps, redisUrl !== undefined)) writeLine(io.stderr, line);
