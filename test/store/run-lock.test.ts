@@ -8,6 +8,7 @@ import { clearCancelRequest, isOwnerAlive, readLockOwner, readProcessGroups, rec
 import { currentBootId, processStart, startTicksFromStat } from '../../src/tools/process-identity.js';
 import { createTempDir, waitFor } from '../helpers/tool-context.js';
 import { deadPid, modeOf } from '../helpers/store-fixtures.js';
+import { startZombie } from '../helpers/zombie.js';
 
 // One writer per run: owner.lock names the owner's pid; a live owner makes a
 // second acquire fail with RunBusyError naming it; a dead owner's lock is taken over.
@@ -143,16 +144,13 @@ describe.runIf(currentBootId() !== undefined)('an owner told apart from a later 
   });
 
   it('a lock whose owner was killed and is not reaped yet (a zombie: its pid and start time still there) is a dead owner', async () => {
-    // The inner shell exits at once; its parent execs sleep, which never reaps it.
-    const parent = spawn('sh', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 10'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const zombie = await startZombie();
     try {
-      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
-      await waitFor(() => readFile(`/proc/${zombie}/stat`, 'utf8').then((stat) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z'), 5000);
-      const start = processStart(zombie)!;
-      await writeOwner(zombie, { bootId: start.bootId, startTicks: start.startTicks });
+      const start = processStart(zombie.pid)!;
+      await writeOwner(zombie.pid, { bootId: start.bootId, startTicks: start.startTicks });
       expect(isOwnerAlive((await readLockOwner(dir))!)).toBe(false);
     } finally {
-      parent.kill('SIGKILL');
+      zombie.stop();
     }
   });
 

@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerNameTakenError } from '../../src/workers/index.js';
 import { claimWorkerName } from '../../src/workers/worker-registry.js';
-import { currentBootId, isZombie, startTicksOf } from '../../src/tools/process-identity.js';
+import { currentBootId, startTicksOf } from '../../src/tools/process-identity.js';
+import { startZombie } from '../helpers/zombie.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 // A worker killed with kill -9 and restarted at once by its supervisor (systemd) found its name
@@ -21,14 +22,6 @@ afterAll(async () => {
   client?.disconnect();
   await redis?.cleanup();
 });
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not so after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** A process that has ended: its pid and start time, as its worker entry had them. */
 async function endedProcess(): Promise<{ pid: number; startTicks: number }> {
@@ -55,19 +48,13 @@ describe('claimWorkerName of a name whose registered worker', () => {
   });
 
   it('was killed and is not reaped yet (a zombie of a shell that started it): is taken over at once', async () => {
-    // The inner shell exits once its parent has become sleep, which never reaps it. Exiting at once, it could end
-    // before the exec, and the shell would reap it then: no zombie to wait for.
-    const inner = `while [ "$(cat /proc/$PPID/comm)" != sleep ]; do sleep 0.02; done`;
-    const parent = spawn('sh', ['-c', `sh -c '${inner}' & echo $!; exec sleep 10`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const zombie = await startZombie();
     try {
-      const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))));
-      // A busy machine may take a while to run the inner shell to its end: waited for, not guessed.
-      await until(() => isZombie(zombie));
-      await register('box-z', { pid: zombie, bootId: currentBootId(), startTicks: startTicksOf(zombie) });
+      await register('box-z', { pid: zombie.pid, bootId: currentBootId(), startTicks: startTicksOf(zombie.pid) });
       await claimWorkerName(client, 'box-z', 'new-token');
       expect(await client.get('ksa:worker-name:box-z')).toBe('new-token');
     } finally {
-      parent.kill('SIGKILL');
+      zombie.stop();
     }
   });
 
