@@ -1,7 +1,7 @@
 import { APICallError, RetryError, type LanguageModelMiddleware } from 'ai';
 import { KsaError } from '../planning/index.js';
 import { AGENT_TOOL_NAMES } from './agent-tools.js';
-import { startingChatMode, type ChatModeInfo, type ToolsHint } from './chat-mode-info.js';
+import { CHECK_AGAIN_HINT, rememberedReason, startingChatMode, type ChatModeInfo, type ToolsHint } from './chat-mode-info.js';
 
 export type { ChatModeInfo, ToolsHint } from './chat-mode-info.js';
 
@@ -61,7 +61,8 @@ export class ChatModeState {
 
 /** What the chat says, once, when it goes on without tools. */
 export function switchNotice(endpoint: { readonly baseURL: string; readonly model: string }, info: ChatModeInfo): string {
-  return `${endpoint.model} at ${endpoint.baseURL} cannot call tools (${info.reason}). The chat goes on without tools: ksa works out what each message asks and calls its functions itself. /model shows this.`;
+  const again = info.source === 'hint' ? ` (${CHECK_AGAIN_HINT})` : '';
+  return `${endpoint.model} at ${endpoint.baseURL} cannot call tools (${info.reason}). The chat goes on without tools: ksa works out what each message asks and calls its functions itself. /model shows this${again}.`;
 }
 
 const processModes = new Map<string, ChatModeState>();
@@ -71,7 +72,7 @@ export function chatModeFor(endpoint: { readonly baseURL: string; readonly model
   const key = `${endpoint.baseURL}\u0000${endpoint.model}`;
   const known = registry.get(key);
   if (known) {
-    if (hint?.tools === false) known.switchOff('the model check found no tool calling');
+    if (hint?.tools === false) known.switchOff(rememberedReason(hint));
     return known;
   }
   const mode = new ChatModeState(endpoint, hint);

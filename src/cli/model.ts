@@ -11,6 +11,7 @@ import {
   type ModelConfig,
   type ModelKey,
 } from '../agent/index.js';
+import type { ToolsHint } from '../agent/chat-mode-info.js';
 import { KsaError } from '../planning/index.js';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -43,9 +44,15 @@ export function modelFromSetup(setup: ModelSetup): CliModel {
  * switch found during the session (a refusal, or tools ignored) is remembered for the next start.
  */
 export function chatModeOf(cli: CliModel): ChatModeState {
-  const mode = chatModeFor(cli.config, cli.capabilities?.tools === undefined ? undefined : { tools: cli.capabilities.tools });
+  const mode = chatModeFor(cli.config, toolsHint(cli.capabilities));
   mode.onSwitch((info) => void recordCapability(cli.cacheKey, { tools: false, ...(info.reason ? { source: info.reason } : {}) }));
   return mode;
+}
+
+/** What the capability cache says of tool calling, and how it learnt it. */
+export function toolsHint(capabilities: ModelCapabilities | undefined): ToolsHint | undefined {
+  if (capabilities?.tools === undefined) return undefined;
+  return { tools: capabilities.tools, ...(capabilities.source ? { source: capabilities.source } : {}) };
 }
 
 /** Model failures become one clear line (exit 1): unreachable endpoint, 401, unknown model, timeouts, invalid plans. */

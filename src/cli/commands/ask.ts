@@ -37,6 +37,7 @@ import type { Policy } from '../../policy/rules/index.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { planOutputFormat } from '../plan-output-format.js';
 import { openWorkers, toModelError, type ApprovalGrant } from '../../agent/index.js';
+import { CHECK_AGAIN_HINT } from '../../agent/chat-mode-info.js';
 import { planCardWorkers, redisUrlFor, runWorkers, type RemoteFlags } from '../remote-run.js';
 import { workspaceOption } from '../workspace-option.js';
 import { parseDuration } from '../options.js';
@@ -200,7 +201,10 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
         writeLine(io.stdout);
         shown.lineOpen = false;
       }
-      if (event.announce) writeLine(io.stderr, style.yellow(`· this model cannot call tools (${event.mode.reason}); going on without tools: ksa works out what the message asks and calls its functions itself`));
+      if (event.announce) {
+        const again = event.mode.source === 'hint' ? `; ${CHECK_AGAIN_HINT}` : '';
+        writeLine(io.stderr, style.yellow(`· this model cannot call tools (${event.mode.reason}); going on without tools: ksa works out what the message asks and calls its functions itself${again}`));
+      }
       break;
     case 'tool-call':
       writeLine(io.stderr, style.dim(`· ${event.tool} ${JSON.stringify(event.input)}`));

@@ -1,5 +1,5 @@
 import type { SessionSnapshot } from '../../agent/index.js';
-import { startingChatMode } from '../../agent/chat-mode-info.js';
+import { startingChatMode, type ToolsHint } from '../../agent/chat-mode-info.js';
 import { PendingSession } from '../../tui/pending-session.js';
 import { colorEnabled } from '../../tui/style.js';
 import { lateDescriber } from '../../tui/late-describer.js';
@@ -65,7 +65,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
         tools.resolve(started.describer);
         return started;
       }));
-  const session = new PendingSession(firstSnapshot(chosen.id, setup.capabilities?.tools), async () => {
+  const session = new PendingSession(firstSnapshot(chosen.id, { tools: setup.capabilities?.tools, source: setup.capabilities?.source }), async () => {
     const { open, warnings } = await loadEngine();
     const started = await open(await chosen.open());
     for (const warning of warnings) started.notice(warning, 'warning');
@@ -110,6 +110,6 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
 }
 
 /** A session as it starts (what ChatSession.snapshot() says before anything happened), for the first frame. */
-function firstSnapshot(sessionId: string, tools: boolean | undefined): SessionSnapshot {
-  return { phase: 'idle', history: [], streaming: '', tokens: 0, sessionId, chatMode: startingChatMode({ tools }), showThinking: false, approvalMode: 'ask' };
+function firstSnapshot(sessionId: string, hint: ToolsHint): SessionSnapshot {
+  return { phase: 'idle', history: [], streaming: '', tokens: 0, sessionId, chatMode: startingChatMode(hint), showThinking: false, approvalMode: 'ask' };
 }

@@ -1,4 +1,5 @@
 import { capabilitiesFile, checkModel, isConfiguredModel, listModels, recordCapability, type CapabilityRecord, type ModelCheck } from '../../agent/index.js';
+import { MODEL_CHECK_SOURCE } from '../../agent/chat-mode-info.js';
 import { ksaHome } from '../../store/index.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { CliError, documented } from '../errors.js';
@@ -34,7 +35,7 @@ export async function modelCheckCommand(io: CliIO, flags: { json?: boolean }): P
         structured: known('JSON-schema output') ? (check.structured ?? 'text') : undefined,
         streaming: known('streaming') ? check.streaming : undefined,
         probes: [...check.probes],
-        source: 'ksa model check',
+        source: MODEL_CHECK_SOURCE,
       },
       { onWarning: (message) => writeWarning(io.stderr, message) },
     );
