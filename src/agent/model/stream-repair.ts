@@ -8,6 +8,7 @@ import { FieldReasoningAsContent } from './field-reasoning.js';
  * - a server that ignores `stream: true` and answers one JSON completion has it replayed as a stream;
  * - a 200 that is neither (a proxy's sign-in page) fails with the server's words, not as an empty answer;
  * - tool-call deltas without `index` (Gemini's endpoint, SGLang, SambaNova) get one, by call id;
+ * - tool-call arguments sent as a JSON object, not the string OpenAI sends, are written as that string;
  * - reasoning in `reasoning_content` / `reasoning` deltas goes into the content between markers,
  *   so it is seen as it comes (see FieldReasoningAsContent);
  * - a stream that ends with neither a finish reason nor `[DONE]` (a proxy that closed it mid-answer)
@@ -64,7 +65,15 @@ function streamedRequest(init: RequestInit | undefined): StreamRequest | undefin
   }
 }
 
-type ToolCallDelta = { index?: number; id?: string; type?: string; function?: { name?: string; arguments?: string } };
+type ToolCallDelta = { index?: number; id?: string; type?: string; function?: { name?: string; arguments?: unknown } };
+
+/** Arguments as an object (some servers send them so): the JSON text the SDK reads. True when changed. */
+function argumentsAsText(call: ToolCallDelta): boolean {
+  const args = call.function?.arguments;
+  if (args === undefined || args === null || typeof args === 'string') return false;
+  call.function!.arguments = JSON.stringify(args);
+  return true;
+}
 type Choice = { index?: number; delta?: { tool_calls?: ToolCallDelta[] }; finish_reason?: string | null };
 
 /** SSE events, line by line: tool-call deltas given an index, and the end of the stream checked. */
@@ -92,6 +101,7 @@ function repairEvents(): TransformStream<Uint8Array, Uint8Array> {
       let changed = reasoning.rewrite(chunk);
       if (calls) for (const choice of chunk.choices ?? []) {
         for (const call of choice.delta?.tool_calls ?? []) {
+          changed = argumentsAsText(call) || changed;
           if (typeof call.index === 'number') {
             lastIndex = Math.max(lastIndex, call.index);
             if (call.id) indexById.set(call.id, call.index);
@@ -141,7 +151,13 @@ function completionAsEvents(completion: Completion): ReadableStream<Uint8Array> 
   const base = { id: completion.id ?? 'chatcmpl-replayed', object: 'chat.completion.chunk', created: completion.created ?? Math.floor(Date.now() / 1000), model: completion.model ?? '' };
   const events = completion.choices.map((choice, i) => {
     const { tool_calls: calls, ...message } = choice.message ?? {};
-    const toolCalls = Array.isArray(calls) ? (calls as ToolCallDelta[]).map((call, index) => ({ ...call, index })) : undefined;
+    const toolCalls = Array.isArray(calls)
+      ? (calls as ToolCallDelta[]).map((call, index) => {
+          const copy = { ...call, ...(call.function ? { function: { ...call.function } } : {}), index };
+          argumentsAsText(copy);
+          return copy;
+        })
+      : undefined;
     const delta = { ...message, ...(toolCalls ? { tool_calls: toolCalls } : {}) };
     return { ...base, choices: [{ index: choice.index ?? i, delta, finish_reason: choice.finish_reason ?? 'stop' }], ...(completion.usage ? { usage: completion.usage } : {}) };
   });
