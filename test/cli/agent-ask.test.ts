@@ -30,13 +30,15 @@ const messagesOf = (request: RecordedRequest) => request.body.messages.map((mess
 
 describe.concurrent('ksa ask', () => {
   // A chat template that opens <think> in the prompt: the answer starts with reasoning and only closes it.
-  it('an answer that starts with reasoning closed by a lone </think>: not the answer, not stored, not sent back', async (context) => {
+  it('an answer that starts with reasoning closed by a lone </think>: not the answer on stdout, not stored, not sent back', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue({ text: 'Let me think {"goal": "WRONG"} about it</think>\n\nThe shop runs on port 8080.', chunkSize: 5 });
     const result = await cli.ksa(['ask', 'where does the shop run?']);
     expect(result.code, describeResult(result)).toBe(0);
-    expect(result.stdout.endsWith('</think>\nThe shop runs on port 8080.\n')).toBe(true);
-    expect(result.stderr).toContain("· the text above was the model's reasoning (it ended with </think>); the answer follows");
+    // stdout is a pipe here (a script capturing the answer): it gets the answer alone, never the reasoning.
+    expect(result.stdout).toBe('The shop runs on port 8080.\n');
+    expect(result.stderr).toContain('· thinking…');
+    expect(result.stderr).not.toContain('Let me think');
     cli.server.enqueue({ text: 'Yes.' });
     const again = await cli.ksa(['ask', '--continue', 'sure?', '--json']);
     expect(again.code, describeResult(again)).toBe(0);

@@ -76,7 +76,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   const tools = commandTools.registry;
   const scan = await gatherWorkspaceContext(workspace, io.env);
   const interrupt = interruptible();
-  const shown: Shown = { thinking: false, lineOpen: false };
+  const shown: Shown = { thinking: false, lineOpen: false, held: io.stdout.isTTY === true ? undefined : '' };
   try {
     if (!flags.json) writeLine(io.stderr, style.dim(`session ${conversation.id} · ${describeEndpoint(cli.config)}`));
     for (const notice of instructionNotices(scan.instructions)) writeWarning(io.stderr, notice);
@@ -98,11 +98,13 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       onEvent: flags.json ? undefined : (event) => showTurnEvent(io, style, event, shown),
     }).catch((error: unknown) => {
       // The error is a line of its own, not the end of a partial answer's last line.
+      writeHeld(io, shown);
       if (shown.lineOpen) writeLine(io.stdout);
       const failure = modelFailure(error, cli.config);
       if (flags.json) writeLine(io.stdout, failureDocument(failure));
       throw failure;
     });
+    writeHeld(io, shown);
     const interrupted = interrupt.exitCode();
     if (interrupted !== undefined) {
       if (!flags.json) writeLine(io.stderr, '\nInterrupted; what was said so far is saved in the session.');
@@ -171,8 +173,19 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   }
 }
 
-/** What the turn has shown so far: whether it said it is thinking, and whether stdout is mid-line. */
-type Shown = { thinking: boolean; lineOpen: boolean };
+/**
+ * What the turn has shown so far: whether it said it is thinking, and whether stdout is mid-line. `held`: the
+ * answer's text not written yet, when stdout is not a terminal. A closing </think> later in the answer makes what
+ * came before it reasoning: a terminal sees it replaced, a file or pipe must never get it.
+ */
+type Shown = { thinking: boolean; lineOpen: boolean; held: string | undefined };
+
+function writeHeld(io: CliIO, shown: Shown): void {
+  if (!shown.held) return;
+  io.stdout.write(shown.held);
+  shown.lineOpen = !shown.held.endsWith('\n');
+  shown.held = '';
+}
 
 function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown): void {
   switch (event.type) {
@@ -180,6 +193,10 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
       // The model's words, not its terminal: an escape sequence in them (a prompt-injected answer writing the
       // clipboard with OSC 52, moving the cursor over a line) is shown, not obeyed. A CR only ends lines.
       const text = visible(event.text.replaceAll('\r', ''));
+      if (shown.held !== undefined) {
+        shown.held += text;
+        break;
+      }
       io.stdout.write(text);
       if (text) shown.lineOpen = !text.endsWith('\n');
       break;
@@ -190,6 +207,12 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
       shown.thinking = true;
       break;
     case 'unsaid':
+      if (shown.held !== undefined) {
+        shown.held = '';
+        if (!shown.thinking) writeLine(io.stderr, style.dim('· thinking…'));
+        shown.thinking = true;
+        break;
+      }
       // Printed as it came: what it was is said, and the answer starts on a line of its own.
       writeLine(io.stdout);
       shown.lineOpen = false;
@@ -197,7 +220,8 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
       shown.thinking = true;
       break;
     case 'mode':
-      if (event.discarded) {
+      if (event.discarded && shown.held !== undefined) shown.held = '';
+      else if (event.discarded) {
         writeLine(io.stdout);
         shown.lineOpen = false;
       }
@@ -207,6 +231,7 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
       }
       break;
     case 'tool-call':
+      writeHeld(io, shown);
       writeLine(io.stderr, style.dim(`· ${event.tool} ${JSON.stringify(event.input)}`));
       break;
     case 'tool-result':
