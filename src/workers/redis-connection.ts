@@ -61,24 +61,43 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
   // ioredis rejects with "Connection is closed."; the cause is in the error event before it.
   let lastError: unknown;
   client.on('error', (error: unknown) => (lastError ??= error));
+  // connectTimeout ends a connection that is never made, not one that is made and never answered (a stopped
+  // redis-server, a firewall that accepts, another program on the port): the whole check has a deadline.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      client.disconnect();
+      reject(new RedisUnavailableError({ url: target.display, reason: `no answer within ${formatSeconds(timeoutMs)} (a stopped Redis, or something else that accepts connections there)` }));
+    }, timeoutMs);
+  });
   try {
-    await client.connect();
-    await client.ping();
-    // ioredis selects the URL's database while connecting and, when the server has no such database, stays on 0.
-    if (target.options.db) await selectDatabase(client, target);
-    const info = await client.info('server');
-    const version = /redis_version:([\d.]+)/.exec(info)?.[1] ?? '0';
-    if (compareVersions(version, MIN_REDIS_VERSION) < 0) {
-      throw new RedisUnavailableError({ url: target.display, reason: `Redis ${version} is too old (ksa needs ${MIN_REDIS_VERSION} or newer)` });
-    }
+    await Promise.race([deadline, checkServer(client, target)]);
     return target;
   } catch (error) {
     if (error instanceof RedisUnavailableError) throw error;
     const cause = lastError !== undefined && /Connection is closed/i.test(errorText(error)) ? lastError : error;
     throw new RedisUnavailableError({ url: target.display, reason: describeRedisError(cause), cause });
   } finally {
+    clearTimeout(timer);
     client.disconnect();
   }
+}
+
+/** Reachable, the password right, the database there, the version recent enough. */
+async function checkServer(client: Redis, target: RedisTarget): Promise<void> {
+  await client.connect();
+  await client.ping();
+  // ioredis selects the URL's database while connecting and, when the server has no such database, stays on 0.
+  if (target.options.db) await selectDatabase(client, target);
+  const info = await client.info('server');
+  const version = /redis_version:([\d.]+)/.exec(info)?.[1] ?? '0';
+  if (compareVersions(version, MIN_REDIS_VERSION) < 0) {
+    throw new RedisUnavailableError({ url: target.display, reason: `Redis ${version} is too old (ksa needs ${MIN_REDIS_VERSION} or newer)` });
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 async function selectDatabase(client: Redis, target: RedisTarget): Promise<void> {

@@ -12,6 +12,8 @@ export type TestRedis = {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port (empty: no persistence). */
   restart(): Promise<void>;
+  /** SIGSTOP: it keeps its port and accepts connections, and answers nothing (a hung Redis). */
+  freeze(): void;
   cleanup(): Promise<void>;
 };
 
@@ -41,6 +43,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
     url: `redis://${options.password ? `:${options.password}@` : ''}127.0.0.1:${port}`,
     stop,
     restart: launch,
+    freeze: () => void child?.kill('SIGSTOP'),
     async cleanup() {
       await stop();
       await rm(dir, { recursive: true, force: true });
