@@ -29,7 +29,7 @@ export type LoadedPlan =
 /** Reads and validates a plan file; syntax errors throw a CliError, plan problems come back located. */
 export async function loadPlan(path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<LoadedPlan> {
   const file = await readPlanFile(path, options.stdin);
-  await options.mcp?.prepareFor(file.document);
+  await options.mcp?.prepareFor(file.document, { validated: true });
   const result = validatePlan(file.document, {
     tools: registry.catalog(),
     inputs: options.inputs,

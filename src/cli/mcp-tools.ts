@@ -10,8 +10,11 @@ export type CommandTools = {
   /** Built-in tools, plus the tools of the MCP servers started so far. */
   readonly registry: ToolRegistry;
   readonly hub: McpHub;
-  /** Starts the servers a plan document uses (only those) and adds their tools; warns once per failed server. */
-  prepareFor(document: unknown): Promise<void>;
+  /**
+   * Starts the servers a plan document uses (only those) and adds their tools; warns once per failed server,
+   * unless the plan is validated next (`validated`): each step that uses it then fails with that server's line.
+   */
+  prepareFor(document: unknown, options?: { readonly validated?: boolean }): Promise<void>;
   /** Starts every usable server and adds their tools (the planner and the chat see all of them). */
   startAll(): Promise<void>;
   /** A plan's unknown `<server>__…` tool explained by its server's one line (failed, untrusted, misconfigured). */
@@ -30,17 +33,18 @@ export async function openCommandTools(io: CliIO, workspace: string | undefined)
 /** The built-in tools, plus the tools of the loaded servers as they start. */
 export function commandTools({ hub, warn }: McpServers): CommandTools {
   const registry = createBuiltinRegistry();
-  const start = async (names: readonly string[]) => {
+  // `failures`: whether a server that failed to start is warned about.
+  const start = async (names: readonly string[], failures: boolean) => {
     if (names.length === 0) return;
     await hub.start(names);
-    for (const status of hub.statuses()) if (names.includes(status.name) && status.state === 'failed' && status.reason) warn(status.reason);
+    if (failures) for (const status of hub.statuses()) if (names.includes(status.name) && status.state === 'failed' && status.reason) warn(status.reason);
     for (const line of hub.addTo(registry)) warn(line);
   };
   return {
     registry,
     hub,
-    prepareFor: (document) => start(hub.serversUsedBy(planToolNames(document))),
-    startAll: () => start(hub.serverNames()),
+    prepareFor: (document, options) => start(hub.serversUsedBy(planToolNames(document)), options?.validated !== true),
+    startAll: () => start(hub.serverNames(), true),
     explain: (issue, document) => {
       if (issue.code !== 'unknown_tool') return issue;
       const name = valueAt(document, issue.path);

@@ -86,7 +86,7 @@ describe('ksa tools and ksa mcp list', () => {
 });
 
 describe('plans with MCP steps', () => {
-  it('ksa validate checks MCP arguments against the server schema (exit 2, with the path) and names a failed server', async () => {
+  it('ksa validate checks MCP arguments against the server schema (exit 2, with the path) and names a failed server once', async () => {
     await sandbox.writePlan(
       'bad.yaml',
       `goal: Bad MCP steps
@@ -107,7 +107,12 @@ steps:
     expect(result.stdout).toContain('bad.yaml:5:19 steps[0].args.text: expected string, got number 42 (tool "web__echo")');
     expect(result.stdout).toContain('steps[1].args.b: required argument missing (tool "lab__add")');
     expect(result.stdout).toContain('bad.yaml:10:11 steps[2].tool: MCP server "nope" (no-such-mcp-server-xyz --stdio): command "no-such-mcp-server-xyz" not found (install it or fix PATH)');
+    // Said once, as the step's problem: not a warning as well.
+    expect(result.stderr).not.toContain('no-such-mcp-server-xyz');
     expect(stackTraceLines(result.stdout + result.stderr)).toEqual([]);
+    const run = await ksa('run', 'bad.yaml', '--yes');
+    expect(run.code, describeResult(run)).toBe(2);
+    expect((run.stdout + run.stderr).split('command "no-such-mcp-server-xyz" not found')).toHaveLength(2);
   });
 
   it('runs MCP steps (stdio and HTTP) in parallel with built-in ones and feeds an MCP output into a later step', async () => {
