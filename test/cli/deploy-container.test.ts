@@ -59,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (PODMAN_MISSING) return;
-  for (const name of [NAME, `${NAME}-previous`]) spawnSync('podman', ['rm', '-f', '-t', '0', name]);
+  for (const name of [NAME, `${NAME}-previous`, `${NAME}-retiring`]) spawnSync('podman', ['rm', '-f', '-t', '0', name]);
   const images = spawnSync('podman', ['images', '--filter', `reference=${IMAGE}`, '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' });
   for (const image of images.stdout.split('\n').filter(Boolean)) spawnSync('podman', ['rmi', '-f', image]);
   await sandbox?.cleanup();
@@ -99,8 +99,8 @@ describe.skipIf(PODMAN_MISSING)(TITLE, () => {
     const { code, events, stderr } = await deploy('plan.yaml');
     expect(code, stderr).toBe(0);
     expect(expectWellFormedRun(events)).toBe('succeeded');
-    // Nothing ran before: nothing to keep, set aside or stop.
-    expect(stepIdsOf(events, 'step_skipped').sort()).toEqual(['keep_previous', 'retire', 'stop_previous']);
+    // Nothing ran before: nothing to set aside, stop or keep.
+    expect(stepIdsOf(events, 'step_skipped').sort()).toEqual(['keep_previous', 'retire', 'stop_previous', 'tag_previous']);
     releases.push(release(events));
     expect(await health()).toMatchObject({ status: 'ok', release: releases[0] });
     expect(container(NAME)).toEqual({ image: `localhost/${IMAGE}:${releases[0]}`, state: 'running' });
@@ -119,7 +119,7 @@ describe.skipIf(PODMAN_MISSING)(TITLE, () => {
     expect(podman('image', 'inspect', '--format', '{{.Id}}', `localhost/${IMAGE}:previous`)).toBe(podman('image', 'inspect', '--format', '{{.Id}}', `localhost/${IMAGE}:${releases[0]}`));
   });
 
-  it('plan-broken.yaml fails its health check and rolls back to the previous container', { timeout: DEPLOY_TIMEOUT_MS }, async () => {
+  it('plan-broken.yaml fails its health check and rolls back to the running container, keeping the previous one and its tag', { timeout: DEPLOY_TIMEOUT_MS }, async () => {
     expect(releases).toHaveLength(2);
     const { code, events, stderr } = await deploy('plan-broken.yaml');
     expect(code, stderr).toBe(1);
@@ -134,6 +134,10 @@ describe.skipIf(PODMAN_MISSING)(TITLE, () => {
     expect(answer).toMatchObject({ status: 'ok', release: releases[1] });
     expect(container(NAME)).toEqual({ image: `localhost/${IMAGE}:${releases[1]}`, state: 'running' });
     expect(spawnSync('podman', ['image', 'exists', `localhost/${IMAGE}:${broken}`]).status).toBe(1);
+    // What the deploy before kept is kept still: one release further back can be gone back to.
+    expect(container(`${NAME}-previous`)).toEqual({ image: `localhost/${IMAGE}:${releases[0]}`, state: 'exited' });
+    expect(podman('image', 'inspect', '--format', '{{.Id}}', `localhost/${IMAGE}:previous`)).toBe(podman('image', 'inspect', '--format', '{{.Id}}', `localhost/${IMAGE}:${releases[0]}`));
+    expect(container(`${NAME}-retiring`)).toBeUndefined();
   });
 
   it('stop.yaml removes the containers: the port refuses connections', { timeout: DEPLOY_TIMEOUT_MS }, async () => {
