@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
+import { formatProjectInstructions, MAX_INSTRUCTION_CHARS, readProjectInstructions } from './project-instructions.js';
 import { readTextPrefix } from './text-prefix.js';
 import type { WorkspaceContext } from './workspace-context.js';
 
@@ -38,8 +39,15 @@ export function draftAgentsSection(context: WorkspaceContext): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Appends the section to <workspace>/AGENTS.md (created when missing); refuses when the section is there already. */
-export async function writeAgentsSection(workspace: string, section: string): Promise<{ written: true; file: string } | { written: false; file: string; reason: string }> {
+/**
+ * Appends the section to <workspace>/AGENTS.md (created when missing); refuses when the section is there already.
+ * `unread`: written, but past what the model is given of the project instructions (a long AGENTS.md): said, so
+ * the user moves it where it is read.
+ */
+export async function writeAgentsSection(
+  workspace: string,
+  section: string,
+): Promise<{ written: true; file: string; unread?: string } | { written: false; file: string; reason: string }> {
   const file = path.join(workspace, 'AGENTS.md');
   // Read as the planner reads it: a FIFO or a device by that name must not hang /init write, and a link out of
   // the workspace (to ~/.bashrc) is not written through.
@@ -50,5 +58,11 @@ export async function writeAgentsSection(workspace: string, section: string): Pr
   if (existing.includes(AGENTS_SECTION_HEADING)) return { written: false, file, reason: `${file} already has a "${AGENTS_SECTION_HEADING.slice(3)}" section; edit it there` };
   const separator = existing === '' ? '' : existing.endsWith('\n\n') ? '' : existing.endsWith('\n') ? '\n' : '\n\n';
   await appendFile(file, `${separator}${section}`);
-  return { written: true, file };
+  const given = formatProjectInstructions(await readProjectInstructions(workspace)) ?? '';
+  if (given.includes(AGENTS_SECTION_HEADING)) return { written: true, file };
+  return {
+    written: true,
+    file,
+    unread: `it is past the ${MAX_INSTRUCTION_CHARS} characters of project instructions the model is given, so the model does not read it: move it up in ${file}, or into .ksa/instructions.md (read first)`,
+  };
 }

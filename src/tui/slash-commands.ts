@@ -209,7 +209,9 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         return NONE;
       }
       const result = await writeAgentsSection(workspace, draft);
-      session.notice(result.written ? `Added the section to ${result.file}: fill in its blanks; the planner and the chat read it from the next start of ksa.` : result.reason, result.written ? 'info' : 'warning');
+      if (!result.written) session.notice(result.reason, 'warning');
+      else if (result.unread) session.notice(`Added the section to ${result.file}, but ${result.unread}.`, 'warning');
+      else session.notice(`Added the section to ${result.file}: fill in its blanks; the planner and the chat read it from the next start of ksa.`, 'info');
       return NONE;
     },
   },

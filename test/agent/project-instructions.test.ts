@@ -219,6 +219,17 @@ describe('writeAgentsSection', () => {
     expect((await writeAgentsSection(temp.dir, '## Deploying with ksa\n')).written).toBe(false);
   });
 
+  it('says so when the section lands past what the model is given of a long AGENTS.md', async () => {
+    await writeFile(agents(), 'rule: keep this line intact please, it matters\n'.repeat(400));
+    const result = await writeAgentsSection(temp.dir, '## Deploying with ksa\n- x\n');
+    expect(result).toEqual({
+      written: true,
+      file: agents(),
+      unread: `it is past the 12000 characters of project instructions the model is given, so the model does not read it: move it up in ${agents()}, or into .ksa/instructions.md (read first)`,
+    });
+    expect(formatProjectInstructions(await readProjectInstructions(temp.dir))).not.toContain('## Deploying with ksa');
+  });
+
   it('leaves a FIFO, a binary or a huge AGENTS.md as it is, saying why, instead of waiting on it or appending to it', async () => {
     execFileSync('mkfifo', [agents()]);
     expect(await writeAgentsSection(temp.dir, '## Deploying with ksa\n')).toEqual({ written: false, file: agents(), reason: `${agents()} is left as it is: it is a FIFO (named pipe), not a regular file` });
