@@ -92,7 +92,9 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         const { estimate } = await storedRunOutlook(runs.home, record, status).catch(() => ({ estimate: undefined }));
         const lines = [`Run ${id}: ${status} · ${record.goal}${estimate ? ` · ${formatEstimate(estimate, status === 'paused')}` : ''}`];
         for (const step of doc.steps) {
-          lines.push(`  ${step.id.padEnd(16)} ${step.status.padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${step.error ? `  ${step.error}` : ''}`);
+          // Where it ran, as ksa status's WORKER column says it: a fan-out that failed as a whole, where it did succeed.
+          const where = step.succeededOn !== undefined ? `  succeeded on ${step.succeededOn}` : step.worker !== undefined ? `  on ${step.worker}` : '';
+          lines.push(`  ${step.id.padEnd(16)} ${step.status.padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${where}${step.error ? `  ${step.error}` : ''}`);
         }
         session.notice(lines.join('\n'), 'info');
       } catch (error) {

@@ -93,6 +93,22 @@ describe('slash commands', () => {
     await app.waitFor('✗ ');
   });
 
+  it('/status names the worker each step ran on, as ksa status does', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    const plan = PlanSchema.parse({ goal: 'Build on workers', steps: [{ id: 'build', tool: 'shell', args: { command: 'true' } }, { id: 'restart', tool: 'shell', args: { command: 'true' } }, { id: 'note', tool: 'shell', args: { command: 'true' } }] });
+    const state = initialRunState('run-w', plan.goal, ['build', 'restart', 'note'], {});
+    state.status = 'failed';
+    state.steps.build = { status: 'succeeded', attempts: 1, worker: 'build-1', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:02.000Z' };
+    state.steps.restart = { status: 'failed', attempts: 1, worker: 'web-a,web-b', succeededOn: { 'web-a': {} }, error: 'failed on 1 of 2 workers' };
+    const stored = await app.runs.create({ runId: 'run-w', goal: plan.goal, createdAt: new Date().toISOString(), workspace: app.workspace, plan, inputs: {}, allowedEnv: [], state }, 'test');
+    await stored.close();
+    await app.send('/status run-w');
+    const frame = await app.waitFor('Run run-w: failed · Build on workers');
+    expect(frame).toMatch(/ {2}build {12}succeeded +2\.0s {2}on build-1/);
+    expect(frame).toMatch(/ {2}restart {10}failed +\S+ {2}succeeded on web-a {2}failed on 1 of 2 workers/);
+    expect(frame).toMatch(/ {2}note {13}pending +\S+$/m);
+  });
+
   it('an argument a command does not take, or does not know, does nothing and says so; /think on and off set the reasoning', async (context) => {
     const app = await renderChatApp(context, { model: chatModel() });
     await app.send('/clear all');
