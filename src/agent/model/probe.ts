@@ -7,6 +7,7 @@ import { createChatModel, STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from
 import type { ProbeResult, StructuredMode } from './capabilities.js';
 import { isConfiguredModel, listModels } from './list-models.js';
 import { plural } from '../../planning/plural.js';
+import { parseTextToolCalls } from '../text-tool-calls.js';
 
 export const CAPABILITIES = ['list models', 'plain answer', 'tool calling', 'JSON-schema output', 'streaming'] as const;
 
@@ -101,6 +102,8 @@ export async function checkModel(config: ModelConfig, { signal }: { signal?: Abo
       tools: { echo: tool({ description: 'Echoes a text back.', inputSchema: z.object({ text: z.string() }) }) },
     });
     if (result.toolCalls.some((call) => call.toolName === 'echo')) return { ok: true, detail: 'called echo' };
+    // Written as text (`<tool_call>…`, `[TOOL_CALLS]…`) by a server that does not parse them: the chat reads those as calls.
+    if (parseTextToolCalls(result.text, ['echo']).calls.some((call) => call.name === 'echo')) return { ok: true, detail: 'called echo, written as text (ksa reads those calls)' };
     return { ok: false, detail: result.text.trim() ? `answered in text instead: "${clip(result.text.trim(), 40)}"` : 'no tool call' };
   });
 
