@@ -148,7 +148,8 @@ export async function runRoutedTurn(given: RoutedTurnOptions): Promise<{ aborted
       if (PlanningError.isInstance(error)) {
         const [first, ...rest] = error.problems;
         const more = rest.length > 0 ? ` (and ${rest.length} more)` : '';
-        out.say(`I could not make a valid plan: after ${plural(error.attempts, 'attempt')} it still had ${first ?? 'problems'}${more}. Say it differently, or give more detail.`);
+        const note = error.note ? ` Note: ${error.note}.` : '';
+        out.say(`I could not make a valid plan: after ${plural(error.attempts, 'attempt')} it still had ${first ?? 'problems'}${more}. Say it differently, or give more detail.${note}`);
         return undefined;
       }
       // A plan is made by the model: its failure is the turn's. A look-up that finds nothing ("no runs yet",

@@ -10,6 +10,7 @@ import { trimMessages, withContextRetry, type ContextBudget } from './model/cont
 import { withTotalTimeout } from './model/total-timeout.js';
 import { plural } from '../planning/plural.js';
 import { withoutSecretInputs, withSecretInputsOf } from './secret-inputs.js';
+import { CONTEXT_HINT } from './model-errors.js';
 
 export const DEFAULT_MAX_REPAIRS = 3;
 /** Generated plans for one goal stay small; a hand-written plan file may use the engine's 200. */
@@ -52,13 +53,17 @@ export class PlanningError extends KsaError {
   readonly problems: readonly string[];
   readonly attempts: number;
 
-  constructor({ problems, attempts }: { problems: readonly string[]; attempts: number }) {
+  /** What may be behind the problems, for the user (not the model): a server that cut the prompt. */
+  readonly note: string | undefined;
+
+  constructor({ problems, attempts, note }: { problems: readonly string[]; attempts: number; note?: string }) {
     super({
       name: 'PlanningError',
-      message: `the model did not produce a valid plan after ${plural(attempts, 'attempt')}; remaining problems:\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
+      message: `the model did not produce a valid plan after ${plural(attempts, 'attempt')}; remaining problems:\n${problems.map((problem) => `  ${problem}`).join('\n')}${note ? `\n${note}` : ''}`,
     });
     this.problems = problems;
     this.attempts = attempts;
+    this.note = note;
   }
 }
 
@@ -94,15 +99,19 @@ async function generatePlan(request: (context: string) => string, options: Plann
   let totalTokens = 0;
   // After one context-length failure every later call of this plan is sent small.
   let small: ContextBudget | undefined;
+  // The window a server cut a prompt to without an error, when an answer's usage gives it away.
+  let cutTo: number | undefined;
 
   const ask = async (budget: ContextBudget | undefined): Promise<{ text: string; candidate: unknown; cutOff: boolean }> => {
     const messages: ModelMessage[] = [...(budget ? trimMessages(history, budget.historyTokens) : history), { role: 'user', content: request(contextOf(budget !== undefined)) }, ...rounds];
+    const instructions = withPolicy(plannerInstructions(options.tools, maxSteps, { compact: budget?.trimTools }), options.policy);
+    const sentChars = instructions.length + JSON.stringify(messages).length;
     try {
       const result = await withTotalTimeout(
         () =>
           generateText({
             model,
-            instructions: withPolicy(plannerInstructions(options.tools, maxSteps, { compact: budget?.trimTools }), options.policy),
+            instructions,
             messages,
             output: Output.object({ schema: PlanSchema, name: 'plan', description: 'A KubeStack AI plan: a DAG of steps' }),
             providerOptions: STRUCTURED_PROVIDER_OPTIONS,
@@ -113,6 +122,7 @@ async function generatePlan(request: (context: string) => string, options: Plann
         options,
       );
       totalTokens += result.usage.totalTokens ?? 0;
+      cutTo ??= silentCut(result.usage.inputTokens, sentChars);
       // An answer cut off (finish_reason length) with no text, e.g. all of it reasoning, has no output at all.
       let candidate: unknown;
       try {
@@ -126,6 +136,7 @@ async function generatePlan(request: (context: string) => string, options: Plann
       // Text that is not JSON or not plan-shaped still goes through our own validation, whose messages name paths.
       if (!NoObjectGeneratedError.isInstance(error)) throw error;
       totalTokens += error.usage?.totalTokens ?? 0;
+      cutTo ??= silentCut(error.usage?.inputTokens, sentChars);
       const text = error.text ?? '';
       return { text, candidate: parseJson(text, error.finishReason), cutOff: error.finishReason === 'length' };
     }
@@ -155,7 +166,16 @@ async function generatePlan(request: (context: string) => string, options: Plann
     rounds.push({ role: 'assistant', content: text || '(empty answer)' });
     rounds.push({ role: 'user', content: repairRequest(problems) });
   }
-  throw new PlanningError({ problems: repairs.at(-1) ?? [], attempts: maxRepairs + 1 });
+  const note = cutTo === undefined ? undefined : `the server read exactly ${cutTo} tokens of a longer prompt: it may cut prompts to its context window without an error (Ollama does); ${CONTEXT_HINT}`;
+  throw new PlanningError({ problems: repairs.at(-1) ?? [], attempts: maxRepairs + 1, ...(note ? { note } : {}) });
+}
+
+/** Context windows servers cut prompts to without an error (Ollama's defaults, by version). */
+const SILENT_WINDOWS: ReadonlySet<number> = new Set([2048, 4096, 8192]);
+
+/** The window a prompt was cut to: the server says it read exactly such a window of a prompt longer than it (about four characters a token). */
+function silentCut(inputTokens: number | undefined, sentChars: number): number | undefined {
+  return inputTokens !== undefined && SILENT_WINDOWS.has(inputTokens) && sentChars / 4 > inputTokens ? inputTokens : undefined;
 }
 
 type NotJson = { readonly notJson: string };
