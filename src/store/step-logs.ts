@@ -37,17 +37,18 @@ export class StepLogs {
   /** Feed every run event; output lines are appended, attempts get a header line. */
   onEvent(event: RunEvent): void {
     switch (event.type) {
+      // Each attempt names the worker it ran on: retries may run on another machine.
       case 'step_started':
-        this.write(event.stepId, `--- attempt ${event.attempt} started ${event.ts}\n`);
+        this.write(event.stepId, `--- attempt ${event.attempt} started ${event.ts}${onWorker(event.worker)}\n`);
         break;
       case 'step_output':
         this.write(event.stepId, event.stream === 'stderr' ? `[stderr] ${event.line}\n` : `${event.line}\n`);
         break;
       case 'step_retrying':
-        this.write(event.stepId, `--- attempt ${event.attempt} failed: ${event.error}\n`);
+        this.write(event.stepId, `--- attempt ${event.attempt} failed${onWorker(event.worker)}: ${event.error}\n`);
         break;
       case 'step_failed':
-        this.write(event.stepId, `--- failed: ${event.error}\n`);
+        this.write(event.stepId, `--- failed${onWorker(event.worker)}: ${event.error}\n`);
         this.end(event.stepId);
         break;
       case 'step_succeeded':
@@ -136,4 +137,8 @@ export async function readLogTail(dir: string, stepId: string, maxLines = 20, ma
 export async function failedStepLogTails(dir: string, run: { readonly plan: Plan; readonly state: RunState }, maxLines: number): Promise<Record<string, string[]>> {
   const failed = run.plan.steps.filter((step) => run.state.steps[step.id]?.status === 'failed').map((step) => step.id);
   return Object.fromEntries(await Promise.all(failed.map(async (id) => [id, await readLogTail(dir, id, maxLines)] as const)));
+}
+
+function onWorker(worker: string | undefined): string {
+  return worker ? ` on ${worker}` : '';
 }

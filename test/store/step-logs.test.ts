@@ -56,6 +56,18 @@ describe('StepLogs', () => {
     );
   });
 
+  it('an attempt on a worker names it, so a retry on another machine can be told apart', async () => {
+    const logs = new StepLogs(path.join(dir, 'logs'));
+    logs.onEvent(event('step_started', 'c', { worker: 'web-b' }));
+    logs.onEvent(event('step_retrying', 'c', { error: 'exit 1', worker: 'web-b' }));
+    logs.onEvent(event('step_started', 'c', { attempt: 2, worker: 'web-a' }));
+    logs.onEvent(event('step_failed', 'c', { attempt: 2, error: 'exit 2', worker: 'web-a' }));
+    await logs.close();
+    expect(readFileSync(path.join(dir, 'logs', 'c.log'), 'utf8')).toBe(
+      ['--- attempt 1 started 2026-01-01T00:00:00.000Z on web-b', '--- attempt 1 failed on web-b: exit 1', '--- attempt 2 started 2026-01-01T00:00:00.000Z on web-a', '--- failed on web-a: exit 2', ''].join('\n'),
+    );
+  });
+
   it('a log directory that cannot be created is reported once and the run goes on', async () => {
     const blocker = path.join(dir, 'file');
     await writeFile(blocker, '');
