@@ -161,7 +161,10 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       const ms = Date.parse(event.ts);
       step.status = event.type === 'step_succeeded' ? 'succeeded' : 'failed';
       step.endedAtMs = ms;
-      step.durationMs = step.startedAtMs === undefined ? event.durationMs : ms - step.startedAtMs;
+      // Every attempt counts, from the first start; but a step on a worker starts when a worker takes it, not
+      // when it began to wait for one (its event's duration), as ksa status and the live line count it.
+      const fromEvent = step.startedAtMs === undefined || (event.worker !== undefined && event.attempt === 1);
+      step.durationMs = fromEvent ? event.durationMs : ms - step.startedAtMs!;
       step.error = event.type === 'step_failed' ? event.error : undefined;
       if (event.worker !== undefined) step.worker = event.worker;
       return logFinished(view, step);

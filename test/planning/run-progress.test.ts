@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { applyRunEvent, createRunView, PlanSchema, type RunEvent } from '../../src/planning/index.js';
+
+// The run view's durations, as the summary under ksa run's live view shows them.
+
+const plan = PlanSchema.parse({ goal: 'Train', steps: [{ id: 'train', tool: 'shell', args: { command: 'true' }, runsOn: ['gpu'] }, { id: 'local', tool: 'shell', args: { command: 'true' } }] });
+const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString();
+const apply = (view: ReturnType<typeof createRunView>, event: Record<string, unknown>) => applyRunEvent(view, { runId: 'r', ...event } as RunEvent);
+
+describe('run view durations', () => {
+  it('a step on a worker counts from when a worker took it, not from when it began to wait for one', () => {
+    const view = createRunView('r', plan);
+    apply(view, { type: 'step_started', stepId: 'train', attempt: 1, ts: at(0) });
+    apply(view, { type: 'step_succeeded', stepId: 'train', attempt: 1, ts: at(4), durationMs: 1000, output: null, worker: 'gpu-1' });
+    expect(view.steps.get('train')!.durationMs).toBe(1000);
+  });
+
+  it('a step that ran here, or was retried, counts every attempt from its first start', () => {
+    const view = createRunView('r', plan);
+    apply(view, { type: 'step_started', stepId: 'local', attempt: 1, ts: at(0) });
+    apply(view, { type: 'step_retrying', stepId: 'local', attempt: 1, ts: at(1), delayMs: 1000, error: 'exit 1' });
+    apply(view, { type: 'step_started', stepId: 'local', attempt: 2, ts: at(2) });
+    apply(view, { type: 'step_succeeded', stepId: 'local', attempt: 2, ts: at(3), durationMs: 1000, output: null });
+    expect(view.steps.get('local')!.durationMs).toBe(3000);
+  });
+});
