@@ -140,7 +140,7 @@ describe('container engines', () => {
 
   it('the kube namespace comes from the current context', async () => {
     const PATH = await fakeBin({
-      kubectl: 'if [ "$2" = current-context ]; then echo prod-eu; elif [ "$2" = view ]; then echo billing; else exit 1; fi',
+      kubectl: 'if [ "$2" = current-context ]; then echo prod-eu; elif [ "$2" = view ]; then printf "kind-dev\\tshop\\nprod-eu\\tbilling\\n"; else exit 1; fi',
     });
     const context = await gatherWorkspaceContext(dir, { PATH });
     expect(context).toMatchObject({ kubeContext: 'prod-eu', kubeNamespace: 'billing' });

@@ -7,13 +7,16 @@ import { rememberedKubeTarget } from '../../src/cli/kube-target.js';
 // A kubectl that answers from the kubeconfig it is given (its first line is the context), as the real one
 // does, and counts its calls. Shell builtins only: PATH holds nothing else.
 const KUBECTL = `#!/bin/sh
-echo "$*" >> "$CALLS"
+printf "%s\\n" "$*" >> "$CALLS"
 if [ "$1 $2" = "config current-context" ]; then
   read -r context < "$KUBECONFIG" || exit 1
   [ -n "$context" ] || { echo "error: current-context is not set" >&2; exit 1; }
   echo "$context"
 elif [ "$1 $2" = "config view" ]; then
-  echo shop
+  # Each context with its namespace, as the jsonpath ksa asks for prints them.
+  ns=shop
+  read -r context < "$KUBECONFIG" || exit 1
+  printf '%s\\t%s\\n' "$context" "$ns"
 else
   exit 1
 fi
@@ -45,18 +48,18 @@ async function kubectlCalls(): Promise<number> {
 
 describe('the kube target the chat header shows', () => {
   it('asks kubectl once, then answers from what it kept while the kubeconfig and kubectl stay the same', async () => {
-    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'kind-dev', namespace: 'shop' });
+    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'kind-dev', namespace: 'shop', namespaces: { 'kind-dev': 'shop' } });
     expect(await kubectlCalls()).toBe(2);
     expect((await stat(path.join(home, 'kube-target.json'))).mode & 0o777).toBe(0o600);
 
-    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'kind-dev', namespace: 'shop' });
+    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'kind-dev', namespace: 'shop', namespaces: { 'kind-dev': 'shop' } });
     expect(await kubectlCalls()).toBe(2);
   });
 
   it('asks again when the kubeconfig changed (use-context in another terminal)', async () => {
     await rememberedKubeTarget(env, home);
     await writeFile(path.join(dir, 'config'), 'prod-eu\n');
-    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'prod-eu', namespace: 'shop' });
+    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'prod-eu', namespace: 'shop', namespaces: { 'prod-eu': 'shop' } });
     expect(await kubectlCalls()).toBe(4);
   });
 
@@ -66,24 +69,24 @@ describe('the kube target the chat header shows', () => {
     const withOther = { ...env, KUBECONFIG: other };
     expect(await rememberedKubeTarget(withOther, home)).toEqual({});
     await writeFile(other, 'kind-other\n');
-    expect(await rememberedKubeTarget(withOther, home)).toEqual({ context: 'kind-other', namespace: 'shop' });
+    expect(await rememberedKubeTarget(withOther, home)).toEqual({ context: 'kind-other', namespace: 'shop', namespaces: { 'kind-other': 'shop' } });
   });
 
   it('asks again when kubectl changed, and knows no context without one', async () => {
     await rememberedKubeTarget(env, home);
     expect(await rememberedKubeTarget({ ...env, PATH: path.join(dir, 'nowhere') }, home)).toEqual({});
-    await writeFile(path.join(dir, 'bin', 'kubectl'), KUBECTL.replace('echo shop', 'echo web'));
-    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'kind-dev', namespace: 'web' });
+    await writeFile(path.join(dir, 'bin', 'kubectl'), KUBECTL.replace('ns=shop', 'ns=web'));
+    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'kind-dev', namespace: 'web', namespaces: { 'kind-dev': 'web' } });
   });
 
   it('a damaged record is asked again and replaced; a home it cannot write still gets the answer', async () => {
     await mkdir(home, { recursive: true });
     await writeFile(path.join(home, 'kube-target.json'), '{"fingerprint": 1');
-    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'kind-dev', namespace: 'shop' });
-    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'kind-dev', namespace: 'shop' });
+    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'kind-dev', namespace: 'shop', namespaces: { 'kind-dev': 'shop' } });
+    expect(await rememberedKubeTarget(env, home)).toEqual({ context: 'kind-dev', namespace: 'shop', namespaces: { 'kind-dev': 'shop' } });
     expect(await kubectlCalls()).toBe(2);
 
     const fileAsHome = path.join(dir, 'config');
-    expect(await rememberedKubeTarget(env, fileAsHome)).toEqual({ context: 'kind-dev', namespace: 'shop' });
+    expect(await rememberedKubeTarget(env, fileAsHome)).toEqual({ context: 'kind-dev', namespace: 'shop', namespaces: { 'kind-dev': 'shop' } });
   });
 });
