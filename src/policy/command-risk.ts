@@ -6,6 +6,7 @@ import { DELETING_CODE } from './deleting-code.js';
 import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
+import { steeringRisk } from './steering-variables.js';
 import { isWrapper, unwrap } from './wrappers.js';
 
 const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
@@ -22,6 +23,7 @@ const INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 
 /** Wrappers that, given no command, do nothing harmful (`env` prints, `xargs` echoes); the others start a shell. */
 const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'time', 'builtin', 'nohup', 'watch', 'exec', 'nice', 'stdbuf']);
 const SHELL_WRAPPERS = new Set(['sudo', 'doas', 'su', 'runuser', 'chroot']);
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
 /** Classifies one simple command: its words, program first, after quotes and escapes are resolved. */
 export async function classifyCommand(words: readonly ShellWord[], context: CommandContext, depth = 0): Promise<StepRisk> {
@@ -52,7 +54,10 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
       return name === 'script' ? maxRisk(risk, writeRisk('script writes a log file')) : risk;
     }
     const risk = await classifyCommand(unwrapped.words, context, depth + 1);
-    return name === 'sudo' || name === 'doas' ? { ...risk, reason: `${name} ${risk.reason}` } : risk;
+    // `env BASH_ENV=./x bash -c ls`: the assignments before the command go to it.
+    const steering = steeringRisk(args.slice(0, Math.max(0, args.indexOf(unwrapped.words[0]!))).flatMap((word) => ASSIGNMENT.exec(word.literal ?? '')?.[1] ?? []));
+    const wrapped = name === 'sudo' || name === 'doas' ? { ...risk, reason: `${name} ${risk.reason}` } : risk;
+    return steering ? maxRisk(wrapped, steering) : wrapped;
   }
   const cluster = CLUSTER_TOOLS[name];
   if (cluster) return cluster(texts, (argv, where) => inner(argv.map((text) => (text === undefined ? { text: '', hints: [] } : literalWord(text))), where));
@@ -244,13 +249,42 @@ async function sourceRisk(name: string, args: readonly ShellWord[], context: Com
   return writeRisk(`${name} runs ${file.literal}`);
 }
 
-const SSH_VALUE_FLAGS = new Set(['-p', '-i', '-l', '-o', '-F', '-J', '-L', '-R', '-D', '-b', '-c', '-E', '-e', '-m', '-O', '-Q', '-S', '-W', '-w', '-B', '-I']);
+/** ssh's options that take a value (the next word, or the rest of the word: `-p22`, `-oProxyCommand=…`). */
+const SSH_VALUE_FLAGS = new Set([...'pilFJLRDbcEemOQSWwBIo']);
+/** `-o` options whose value is a command ssh runs on this machine (LocalCommand with PermitLocalCommand). */
+const SSH_LOCAL_COMMANDS = new Set(['proxycommand', 'localcommand', 'knownhostscommand']);
 
-/** `ssh host "rm -rf /data"`: the remote command is still a command. */
+/** `ssh host "rm -rf /data"`: the remote command is still a command; `-o ProxyCommand=…` runs one here. */
 async function sshRisk(args: readonly ShellWord[], context: CommandContext): Promise<StepRisk> {
   let i = 0;
-  while (i < args.length && args[i]!.literal?.startsWith('-')) i += SSH_VALUE_FLAGS.has(args[i]!.literal!) ? 2 : 1;
+  let local: StepRisk | undefined;
+  const raise = (risk: StepRisk) => (local = local === undefined ? risk : maxRisk(local, risk));
+  while (i < args.length && args[i]!.literal?.startsWith('-')) {
+    const word = args[i++]!.literal!;
+    if (word === '--') break;
+    for (let at = 1; at < word.length; at++) {
+      if (!SSH_VALUE_FLAGS.has(word[at]!)) continue;
+      const value = at + 1 < word.length ? word.slice(at + 1) : args[i++]?.literal;
+      if (word[at] === 'F') raise(writeRisk(`ssh reads its settings from ${value ?? 'a file named at run time'}, which may run commands`));
+      if (word[at] === 'o') {
+        if (value === undefined) raise(writeRisk('ssh -o option built at run time'));
+        else await sshOption(value, context).then((risk) => risk && raise(risk));
+      }
+      break;
+    }
+  }
   const remote = args.slice(i + 1);
-  if (remote.length === 0) return writeRisk('ssh session');
-  return scriptRisk(joinWords(remote), context, 'ssh');
+  const risk = remote.length === 0 ? writeRisk('ssh session') : await scriptRisk(joinWords(remote), context, 'ssh');
+  return local === undefined ? risk : maxRisk(local, risk);
+}
+
+/** `ProxyCommand=touch x` (or `ProxyCommand touch x`): a command ssh runs here through the shell. */
+async function sshOption(option: string, context: CommandContext): Promise<StepRisk | undefined> {
+  const match = /^\s*([A-Za-z]+)\s*(?:=\s*|\s+)([\s\S]*)$/.exec(option);
+  if (match === null || !SSH_LOCAL_COMMANDS.has(match[1]!.toLowerCase())) return undefined;
+  const command = match[2]!.trim();
+  if (command === '' || command.toLowerCase() === 'none') return undefined;
+  const via = `ssh ${match[1]}`;
+  const risk = await context.script(command);
+  return maxRisk(risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} in ${via}` }, writeRisk(`${via} runs a command here`));
 }

@@ -6,6 +6,7 @@ import { classifyCommand } from './command-risk.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';
 import { classifyShell } from './shell-risk.js';
 import { settingsFileMention } from './settings-files.js';
+import { steeringRisk } from './steering-variables.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
 import type { CommandOf } from './tool-command.js';
 
@@ -95,12 +96,6 @@ const POLICY_FILE = /(^|[\\/])\.ksa[\\/]+(\.[\\/]+)*policy\.ya?ml$|\.ksa[\\/].*\
  */
 const POLICY_FILE_MENTION = /\.ksa[\\/]+(\.[\\/]+)*policy\.ya?ml\b|\.ksa\b[\s\S]*\bpolicy\.ya?ml\b|(^|[\s'"=/])\.ksa[\\/]*(?=$|[\s'";|&)<>])/;
 
-/**
- * Variables that decide which programs run or what they load: `ls` with PATH=./tools
- * runs whatever ./tools/ls is; BASH_ENV runs a script first; LD_PRELOAD loads code.
- */
-const STEERING_VARIABLE = /^(PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PROMPT_COMMAND|IFS|LD_\w+|DYLD_\w+|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONSTARTUP|PERL5OPT|PERL5LIB|RUBYOPT|RUBYLIB|GIT_\w+|KUBECONFIG|HELM_\w+|DOCKER_HOST|CONTAINER_HOST)$/;
-
 const ARGV_TOOLS: Readonly<Record<string, ArgvClassifier>> = { kubectl: classifyKubectl, helm: classifyHelm, docker: classifyDocker, podman: classifyPodman };
 
 /**
@@ -131,8 +126,8 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
           : settings
             ? destroyRisk(`may rewrite ksa's own ${settings} (${shell.reason})`)
             : shell;
-      const steering = Object.keys(isRecord(args.env) ? args.env : {}).filter((name) => STEERING_VARIABLE.test(name));
-      return steering.length === 0 ? risk : maxRisk(risk, writeRisk(`sets ${steering.join(', ')}, which changes what runs`));
+      const steering = steeringRisk(Object.keys(isRecord(args.env) ? args.env : {}));
+      return steering === undefined ? risk : maxRisk(risk, steering);
     }
     case 'http':
       return httpRisk(args.method);

@@ -1,6 +1,7 @@
 import { DELETING_CODE } from './deleting-code.js';
-import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
-import type { ShellWord } from './shell-syntax.js';
+import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { sedEffects } from './sed-script.js';
+import { literalWord, type ShellWord } from './shell-syntax.js';
 
 /** Arguments as text; words only known at run time are `undefined`. */
 export type Args = readonly (string | undefined)[];
@@ -67,12 +68,7 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     if (output === '-' || output === '/dev/null' || has(args, '--spider') || args.includes('-qO-')) return readRisk('wget to standard output');
     return writeRisk('wget saves a file');
   },
-  sed(args) {
-    if (hasShort(args, 'i', '--in-place') || args.some((arg) => arg?.startsWith('--in-place') || arg?.startsWith('-i'))) return writeRisk('sed -i edits files');
-    const scripts = args.filter((arg) => arg !== undefined && !arg.startsWith('-'));
-    if (args.includes(undefined) || scripts.some((script) => /(^|[;{}\s\n/])[wWe](\s|$)|\/[gpIiMm0-9]*[wWe]\s/.test(script!))) return writeRisk('sed script writes files or runs commands');
-    return readRisk('sed prints');
-  },
+  sed: sedRisk,
   awk: awkRisk,
   gawk: awkRisk,
   mawk: awkRisk,
@@ -165,6 +161,67 @@ function flagValue(args: Args, name: string, bareShort = ''): string | undefined
     }
   }
   return undefined;
+}
+
+/** sed's options that take a value (the next word, or attached: `-e1d`, `--expression=1d`). */
+const SED_VALUE_OPTIONS = new Set(['-e', '--expression', '-f', '--file', '-l', '--line-length']);
+
+/**
+ * `sed -n '1e rm -rf x' f` runs `rm -rf x`; `w out` writes a file. The script (each `-e`, or
+ * the first operand) is read as sed reads it, and a command its `e` runs is rated as one.
+ */
+async function sedRisk(args: Args, _words: readonly ShellWord[], inner: Inner): Promise<StepRisk> {
+  if (hasShort(args, 'i', '--in-place') || args.some((arg) => arg?.startsWith('--in-place') || arg?.startsWith('-i'))) return writeRisk('sed -i edits files');
+  const scripts: (string | undefined)[] = [];
+  let fromFile = false;
+  let operands = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === undefined) {
+      if (!operands && scripts.length === 0 && !fromFile) scripts.push(undefined);
+      operands = true;
+      continue;
+    }
+    if (arg === '--') {
+      if (scripts.length === 0 && !fromFile) scripts.push(args[i + 1]);
+      break;
+    }
+    const option = sedOption(arg);
+    if (option !== undefined) {
+      const value = option.value ?? args[++i];
+      if (option.name === '-e' || option.name === '--expression') scripts.push(value);
+      if (option.name === '-f' || option.name === '--file') fromFile = true;
+      continue;
+    }
+    if (arg.startsWith('-') && arg !== '-') continue;
+    if (!operands && scripts.length === 0 && !fromFile) scripts.push(arg);
+    operands = true;
+  }
+  // --sandbox: sed refuses e, w and r.
+  if (has(args, '--sandbox')) return readRisk('sed --sandbox prints');
+  if (fromFile) return writeRisk('sed runs a script file that may write files or run commands');
+  if (scripts.includes(undefined)) return writeRisk('sed script built at run time');
+  const effects = sedEffects(scripts.join('\n'));
+  if (effects === undefined) return writeRisk('sed script that ksa cannot read may write files or run commands');
+  let risk: StepRisk = effects.writes ? writeRisk('sed script writes files') : readRisk('sed prints');
+  for (const command of effects.runs) {
+    const runs = command === undefined ? writeRisk('sed runs its input as commands') : maxRisk(await inner(['sh', '-c', command].map(literalWord), 'in sed e'), writeRisk(`sed e runs ${command}`));
+    risk = maxRisk(risk, runs);
+  }
+  return risk;
+}
+
+/** A word that is one of sed's options with a value, after any options without one (`-ne`, `-nf`). */
+function sedOption(arg: string): { readonly name: string; readonly value?: string } | undefined {
+  if (arg.startsWith('--')) {
+    const equals = arg.indexOf('=');
+    const name = equals === -1 ? arg : arg.slice(0, equals);
+    if (!SED_VALUE_OPTIONS.has(name)) return undefined;
+    return equals === -1 ? { name } : { name, value: arg.slice(equals + 1) };
+  }
+  const cluster = /^-[nrEsuzb]*([efl])([\s\S]*)$/.exec(arg);
+  if (cluster === null) return undefined;
+  return cluster[2] === '' ? { name: `-${cluster[1]}` } : { name: `-${cluster[1]}`, value: cluster[2] };
 }
 
 function awkRisk(args: Args): StepRisk {

@@ -4,6 +4,7 @@ import type { CommandContext, Stdin } from './command-context.js';
 import { destroyProgramReason, programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { steeringRisk } from './steering-variables.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
 
 /** How deep `bash -c "bash -c '…'"` is followed. */
@@ -55,6 +56,9 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   }
   for (const effect of scan.effects) risk = risk === undefined ? effect : maxRisk(risk, effect);
   risk ??= readRisk('no command');
+  // `PATH=.:$PATH ls`, `export GIT_EXTERNAL_DIFF=…; git diff`: rated as the same variables in the step's env are.
+  const steering = steeringRisk(scan.variables.keys());
+  if (steering) risk = maxRisk(risk, steering);
   if (scan.error) risk = maxRisk(risk, unparsedRisk(source));
   if (scan.truncated) risk = maxRisk(risk, writeRisk('too many commands to look at'));
   if (templated) risk = maxRisk(risk, writeRisk('the command line is filled in at run time ({{ … }})'));

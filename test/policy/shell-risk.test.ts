@@ -137,6 +137,30 @@ describe('classifyShell', () => {
     ['export T=/bin/rm; "$T" x', 'destroy'],
     ['C="rm -rf x"; eval $C', 'destroy'],
     ['A=ls; $A -la', 'write'],
+    // Variables that change what runs, set in the line as in the step's env.
+    ['GIT_SSH_COMMAND="rm -rf x" git ls-remote origin', 'write'],
+    ['PROMPT_COMMAND=x bash -i -c ls', 'write'],
+    ['ENV=./evil.sh sh -i -c ls', 'write'],
+    ['export PATH=.; ls', 'write'],
+    ['FOO=1 ls', 'read'],
+    // sed's e command after any address, in any script; w writes.
+    ["sed -n '$e rm -rf x' f", 'destroy'],
+    ["sed -e 1d -e '2,4{p;e rm x' -e '}' f", 'destroy'],
+    ["sed -ne '1 ! e ls' f", 'write'],
+    ['sed e f', 'write'],
+    ["sed 's/a/b/e' f", 'write'],
+    ["sed 's|a|b|gw out.txt' f", 'write'],
+    ["sed '1w out.txt' f", 'write'],
+    ["sed --expression='1e touch x' f", 'write'],
+    ['sed -f script.sed f', 'write'],
+    ["sed '3a\\\nsee e below' f", 'read'],
+    ["sed 'y/abc/xyz/;s/e/E/2;q' f", 'read'],
+    ["sed -n '/e/p' f", 'read'],
+    // ssh runs ProxyCommand, LocalCommand and KnownHostsCommand here, and reads -F's settings.
+    ['ssh -o "ProxyCommand rm -rf x" host', 'destroy'],
+    ['ssh -vo KnownHostsCommand=./x host ls', 'write'],
+    ['ssh -F ./ssh_config host ls', 'write'],
+    ['ssh -o ProxyCommand=none -p 22 host ls', 'read'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
