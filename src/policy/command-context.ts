@@ -15,6 +15,8 @@ export interface CommandContext {
   readonly stdin: Stdin;
   /** Every value the command line assigns to each variable (`CMD=rm`), for words that read them. */
   readonly variables?: ReadonlyMap<string, readonly string[]>;
+  /** The values a variable may hold where the command runs, when the line fixes them all before running (`A=ls; $A`). */
+  knownValues?(name: string): readonly string[] | undefined;
   /** Classifies a shell script given as text (`bash -c "…"`, `eval`, `ssh host "…"`). */
   script(code: string): Promise<StepRisk>;
 }

@@ -34,7 +34,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
     // `$HOME/bin/deploy.sh`: the folder is computed, the program's name is not; judged by its name, never as read.
     const base = literalBasename(program.text);
     if (base !== undefined) return maxRisk(await classifyCommand([literalWord(base), ...args], context, depth + 1), writeRisk(`${base}: its folder is computed at run time`));
-    return computedName(program, context);
+    return computedName(program, args, context, depth);
   }
   const name = programName(program.literal);
   const texts = args.map((word) => word.literal);
@@ -85,7 +85,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
 export const TEMPLATE_HINT = '$KSA_TEMPLATE';
 
 /** `$(echo rm) -rf x`, `$CMD x`: the program is only known at run time. */
-function computedName(program: ShellWord, context: CommandContext): StepRisk {
+async function computedName(program: ShellWord, args: readonly ShellWord[], context: CommandContext, depth: number): Promise<StepRisk> {
   // `a=r; b=m; $a$b`: the values the line gives its variables, put together, are a name too.
   const joined = program.hints.every((hint) => hint.startsWith('$')) ? program.hints.map((hint) => context.variables?.get(hint.slice(1))?.[0] ?? '').join('') : '';
   const danger = [...expandHints(program.hints, context), ...(joined ? [joined] : [])].map(programName).find((hint) => destroyProgramReason(hint) !== undefined || hint === 'sh' || hint === 'bash');
@@ -93,16 +93,45 @@ function computedName(program: ShellWord, context: CommandContext): StepRisk {
   // `{{ steps.pick.output.stdout }} --version`: the plan names the program at run time; the line is rated again
   // once built, before it runs (a destroying one then needs a run approved for destroy steps).
   if (program.hints.includes(TEMPLATE_HINT)) return writeRisk('command name computed at run time ({{ … }})');
-  // `A=ls; $A -la`: made only of what the line itself assigns, the name is known, and none of its values destroys.
-  if (assignedByLine(program.hints, context)) return writeRisk('command name computed at run time');
-  // `$(printf r%s m) -rf /srv`, `$(echo cm | tr c r)`, `$CMD`: which program runs is known only then, so it may
-  // be one that destroys; rated so, a computed name is never approved by --yes alone.
+  // `A=ls; $A -la`, `k=kubectl; $k delete ns prod`: made only of variables the line sets to literal values first,
+  // the name is one of those values, and the command is rated as each would run.
+  const names = knownNames(program.text, context);
+  if (names !== undefined) {
+    let risk: StepRisk | undefined;
+    for (const name of names) {
+      const words = [...name.split(/\s+/).filter(Boolean).map(literalWord), ...args];
+      const found = words.length === 0 ? readRisk('an empty command runs nothing') : await classifyCommand(words, context, depth + 1);
+      const named = { ...found, reason: `${found.reason} (named by ${program.text})` };
+      risk = risk === undefined ? named : maxRisk(risk, named);
+    }
+    if (risk !== undefined) return risk;
+  }
+  // `$(printf r%s m) -rf /srv`, `x=$(printf r%s m); $x`, `x=$1; $x`, `$CMD`: which program runs is known only then,
+  // so it may be one that destroys; rated so, a computed name is never approved by --yes alone.
   return destroyRisk('command name computed at run time');
 }
 
-/** A word made only of variables the line itself assigns (`A=ls; $A`): what it may be is known. */
+/** A word that only reads variables: `$A`, `"${A}"`, `$a$b`. */
+const VARIABLE_READS = /^(?:"?\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})"?)+$/;
+/** How many names a word made of several variables may stand for before ksa stops counting. */
+const MAX_NAMES = 16;
+
+/** The texts a word made only of variables may become, when the line fixes every value of each before it is read. */
+function knownNames(written: string, context: CommandContext): string[] | undefined {
+  if (!VARIABLE_READS.test(written) || context.knownValues === undefined) return undefined;
+  let names = [''];
+  for (const [, name] of written.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const values = context.knownValues(name!);
+    if (values === undefined || values.length === 0) return undefined;
+    names = names.flatMap((prefix) => values.map((value) => prefix + value));
+    if (names.length > MAX_NAMES) return undefined;
+  }
+  return [...new Set(names)];
+}
+
+/** Code made only of variables the line sets to literal values first (`C="ls"; eval $C`): what it may be is known. */
 function assignedByLine(hints: readonly string[], context: CommandContext): boolean {
-  return hints.length > 0 && hints.every((hint) => hint.startsWith('$') && (context.variables?.get(hint.slice(1))?.length ?? 0) > 0);
+  return hints.length > 0 && hints.every((hint) => hint.startsWith('$') && (context.knownValues?.(hint.slice(1))?.length ?? 0) > 0);
 }
 
 /**
@@ -149,7 +178,7 @@ async function scriptRisk(code: ShellWord, context: CommandContext, via: string)
   // `C="rm -rf x"; eval $C`: what the line assigns is what may run.
   let risk = writeRisk(`${via} runs code built at run time`);
   for (const hint of code.hints.filter((word) => word.startsWith('$'))) {
-    for (const value of context.variables?.get(hint.slice(1)) ?? []) {
+    for (const value of context.knownValues?.(hint.slice(1)) ?? []) {
       const found = await context.script(value);
       if (riskRank(found.level) > riskRank(risk.level)) risk = { ...found, reason: `${found.reason} in ${via} (through ${hint})` };
     }

@@ -5,6 +5,7 @@ import { destroyProgramReason, programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { steeringRisk } from './steering-variables.js';
+import { knownValues, lineVariables, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
 
 /** How deep `bash -c "bash -c '…'"` is followed. */
@@ -19,11 +20,13 @@ interface Unit {
   readonly stdin: Stdin;
   /** "in a pipeline", "in a command substitution"…, or '' at the top. */
   readonly where: string;
+  /** Where the command starts in the line: a variable it reads must be set before. */
+  readonly start: number;
 }
 
 interface Scan {
   readonly units: Unit[];
-  readonly variables: Map<string, string[]>;
+  readonly variables: LineVariables;
   readonly effects: StepRisk[];
   error: boolean;
   truncated: boolean;
@@ -37,19 +40,16 @@ interface Scan {
 export async function classifyShell(command: string, parse: ShellParser, depth = 0): Promise<StepRisk> {
   const templated = hasTemplate(command);
   const source = templated ? command.replace(TEMPLATE, `"${TEMPLATE_HINT}"`) : command;
-  const scan = await parse(source, (root) => {
-    const found: Scan = { units: [], variables: new Map(), effects: [], error: root.hasError, truncated: false };
-    visit(root, { kind: 'none' }, '', found, 0);
-    return found;
-  });
-  const context = (stdin: Stdin): CommandContext => ({
+  const scan = await parse(source, (root) => scanLine(root));
+  const context = (stdin: Stdin, start: number): CommandContext => ({
     stdin,
-    variables: scan.variables,
+    variables: scan.variables.values,
+    knownValues: (name) => knownValues(scan.variables, name, start),
     script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1)),
   });
   let risk: StepRisk | undefined;
   for (const unit of scan.units) {
-    const found = await classifyCommand(unit.words, context(unit.stdin));
+    const found = await classifyCommand(unit.words, context(unit.stdin, unit.start));
     const located = found.level !== 'read' && unit.where ? { ...found, reason: `${found.reason} ${unit.where}` } : found;
     risk = risk === undefined ? located : maxRisk(risk, located);
     if (risk.level === 'destroy') break;
@@ -57,7 +57,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   for (const effect of scan.effects) risk = risk === undefined ? effect : maxRisk(risk, effect);
   risk ??= readRisk('no command');
   // `PATH=.:$PATH ls`, `export GIT_EXTERNAL_DIFF=…; git diff`: rated as the same variables in the step's env are.
-  const steering = steeringRisk(scan.variables.keys());
+  const steering = steeringRisk(scan.variables.values.keys());
   if (steering) risk = maxRisk(risk, steering);
   if (scan.error) risk = maxRisk(risk, unparsedRisk(source));
   if (scan.truncated) risk = maxRisk(risk, writeRisk('too many commands to look at'));
@@ -83,10 +83,16 @@ export type SimpleCommands = { readonly commands: (readonly ShellWord[])[]; read
  */
 export function simpleCommands(command: string, parse: ShellParser): Promise<SimpleCommands> {
   return parse(command, (root) => {
-    const found: Scan = { units: [], variables: new Map(), effects: [], error: root.hasError, truncated: false };
-    visit(root, { kind: 'none' }, '', found, 0);
-    return { commands: found.units.map((unit) => unit.words), assigned: [...found.variables.keys()] };
+    const found = scanLine(root);
+    return { commands: found.units.map((unit) => unit.words), assigned: [...found.variables.values.keys()] };
   });
+}
+
+function scanLine(root: ShellNode): Scan {
+  const found: Scan = { units: [], variables: lineVariables(), effects: [], error: root.hasError, truncated: false };
+  visit(root, { kind: 'none' }, '', found, 0);
+  settleVariables(found.variables, root);
+  return found;
 }
 
 const NESTING: Readonly<Record<string, string>> = {
@@ -110,9 +116,10 @@ function visit(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: 
     case 'redirected_statement':
       return visitRedirected(node, stdin, where, scan, depth);
     case 'variable_assignment':
-      assign(node, scan);
+      recordAssignment(scan.variables, node);
       return visitNested(node, where, scan, depth);
     default: {
+      recordSyntax(scan.variables, node);
       const inner = NESTING[node.type] ?? where;
       for (const child of namedChildren(node)) visit(child, node.type in NESTING ? { kind: 'none' } : stdin, inner, scan, depth + 1);
     }
@@ -124,7 +131,7 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
   let input = stdin;
   for (const child of namedChildren(node)) {
     if (child.type === 'variable_assignment') {
-      assign(child, scan);
+      recordAssignment(scan.variables, child);
       visitNested(child, where, scan, depth);
       continue;
     }
@@ -136,18 +143,8 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
     words.push(evaluateWord(word));
     visitWord(word, where, scan, depth);
   }
-  scan.units.push({ words, stdin: input, where });
-}
-
-/** Remembers what `NAME=value` gives NAME: its text when literal, else the words found in it. */
-function assign(node: ShellNode, scan: Scan): void {
-  const name = node.childForFieldName('name')?.text;
-  const value = node.childForFieldName('value');
-  if (name === undefined) return;
-  const word = value ? evaluateWord(value) : undefined;
-  const values = scan.variables.get(name) ?? [];
-  if (values.length < 16) values.push(word === undefined ? '' : (word.literal ?? word.hints.join(' ')));
-  scan.variables.set(name, values);
+  recordCommand(scan.variables, words, node.startIndex);
+  scan.units.push({ words, stdin: input, where, start: node.startIndex });
 }
 
 /** A word that may itself be a substitution (`ls $(rm -rf x)`, `cat <(…)`), or hold one. */
@@ -158,6 +155,7 @@ function visitWord(node: ShellNode, where: string, scan: Scan, depth: number): v
 
 /** Commands inside a word: `$(…)`, `<(…)`, backquotes. */
 function visitNested(node: ShellNode, where: string, scan: Scan, depth: number): void {
+  recordSyntax(scan.variables, node);
   for (const child of namedChildren(node)) {
     if (child.type in NESTING) visit(child, { kind: 'none' }, NESTING[child.type]!, scan, depth + 1);
     else visitNested(child, where, scan, depth + 1);

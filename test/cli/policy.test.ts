@@ -270,6 +270,31 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
     expect((JSON.parse(status.stdout) as { approvals: unknown[] }).approvals).toEqual([expect.objectContaining({ approvedBy: '--yes', mode: 'ask', allowDestroy: true })]);
   });
 
+  it('a command named by a variable the line sets is rated as what it names, or destroy when its value is computed: --yes and --approve write refuse both', async () => {
+    const plan = `goal: Clean up
+steps:
+  - id: computed
+    tool: shell
+    args: { command: "x=$(printf r%s m); $x -rf victim" }
+  - id: named
+    tool: shell
+    args: { command: "k=kubectl; $k delete namespace prod" }
+`;
+    const ws = await workspace('variable-name', plan, 'deny: []\n');
+    await mkdir(path.join(ws.dir, 'victim'));
+    await writeFile(path.join(ws.dir, 'victim', 'data'), 'precious');
+    const check = await runKsa(['policy', 'check', ws.plan, '--json'], { home: ws.home, cwd: ws.dir });
+    const steps = (JSON.parse(check.stdout) as { steps: { id: string; risk: string; riskReason: string }[] }).steps;
+    expect(steps.find((step) => step.id === 'computed')).toMatchObject({ risk: 'destroy', riskReason: 'command name computed at run time' });
+    expect(steps.find((step) => step.id === 'named')).toMatchObject({ risk: 'destroy', riskReason: 'kubectl delete (named by $k)' });
+    for (const approval of [['--yes'], ['--approve', 'write']]) {
+      const refused = await runKsa(['run', ws.plan, ...approval], { home: ws.home, cwd: ws.dir });
+      expect(refused.code, describeResult(refused)).toBe(2);
+      expect(refused.stderr).toMatch(/ksa: not approved: .*computed, named/);
+      expect(existsSync(path.join(ws.dir, 'victim', 'data'))).toBe(true);
+    }
+  });
+
   it('ksa policy check: per step the level, the reason, the rule (file:line) and the outcome; JSON too; exit 2 on a deny', async () => {
     const ws = await workspace('check', `${WRITE_PLAN}  - id: nuke\n    tool: kubectl\n    args: { args: [delete, ns, shop] }\n`);
     const text = await runKsa(['policy', 'check', ws.plan], { home: ws.home, cwd: ws.dir });

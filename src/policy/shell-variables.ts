@@ -1,0 +1,133 @@
+import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellWord } from './shell-syntax.js';
+
+/**
+ * What a command line tells of its variables, for a command name or an `eval` made of them
+ * (`k=kubectl; $k delete ns prod`): every value it assigns, and whether those values are all
+ * a variable can hold where it is read.
+ */
+export interface LineVariables {
+  /** Every value the line assigns to each variable: its text when literal, else the words found in it. */
+  readonly values: Map<string, string[]>;
+  /** Variables some part of the line sets to a value known only at run time (`x=$(…)`, `x=$1`, `x+=…`, `for x in …`). */
+  readonly computed: Set<string>;
+  /** Where each variable is first set for sure: by an assignment that every run of the line makes, in order. */
+  readonly setAt: Map<string, number>;
+  /** Where the line may set variables in ways not followed (`read`, `eval`, `source`, `declare -n`, a trap). */
+  readonly hiddenAt: number[];
+  /**
+   * From where on no value is known: the start of the first statement of the line that holds such a
+   * place (a loop that reads a variable again holds it as a whole), set once the line is read.
+   */
+  hiddenFrom: number;
+}
+
+export function lineVariables(): LineVariables {
+  return { values: new Map(), computed: new Set(), setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY };
+}
+
+/** Values kept per variable; a variable assigned more often counts as computed. */
+const MAX_VALUES = 16;
+/** Variables bash sets itself as the line runs (`$_` is the last argument, `read` fills REPLY, `cd` PWD). */
+const SET_BY_BASH = new Set(['_', 'REPLY', 'OPTARG', 'OPTIND', 'MAPFILE', 'BASH_REMATCH', 'COPROC', 'PWD', 'OLDPWD', 'RANDOM', 'SRANDOM', 'SECONDS', 'LINENO', 'EPOCHREALTIME', 'EPOCHSECONDS', 'BASHPID', 'BASH_COMMAND', 'BASH_ARGV0', 'HISTCMD', 'PIPESTATUS', 'FUNCNAME', 'COLUMNS', 'LINES']);
+/** Builtins that set variables named only as words (`read x`, `printf -v x`), or run code that may (`eval`, `source`, `trap`). */
+const SETTING_BUILTINS = new Set(['read', 'readarray', 'mapfile', 'getopts', 'printf', 'wait', 'eval', 'source', '.', 'alias', 'trap', 'declare', 'typeset', 'local', 'export', 'readonly', 'unset']);
+/** Words that run the builtin after them in the same shell (`command read x`, `builtin eval …`, `time read x`). */
+const BUILTIN_PREFIXES = new Set(['command', 'builtin', 'time']);
+const GLOB = /[*?[]/;
+
+/** `NAME=value` (alone, before a command, or in `export`): its value, or that it is only known at run time. */
+export function recordAssignment(variables: LineVariables, node: ShellNode): void {
+  const target = node.childForFieldName('name');
+  if (target === null) return;
+  // `A[0]=rm` sets what `$A` reads.
+  const name = target.type === 'subscript' ? (namedChildren(target)[0]?.text ?? target.text) : target.text;
+  const value = node.childForFieldName('value');
+  const word = value ? evaluateWord(value) : undefined;
+  const appends = allChildren(node).some((child) => !child.isNamed && child.text === '+=');
+  const values = variables.values.get(name) ?? [];
+  values.push(word === undefined ? '' : (word.literal ?? word.hints.join(' ')));
+  variables.values.set(name, values);
+  // A glob in the value expands again where `$A` is read unquoted.
+  if (target.type === 'subscript' || appends || (word !== undefined && (word.literal === undefined || GLOB.test(word.literal))) || values.length > MAX_VALUES) {
+    variables.computed.add(name);
+  }
+}
+
+/**
+ * The other ways a line's syntax sets variables: `for x in …` (and `select`), `unset x`,
+ * `local x`, `declare -n x=y` (a flag may make a name a reference or a number), `${x:=rm}`.
+ */
+export function recordSyntax(variables: LineVariables, node: ShellNode): void {
+  switch (node.type) {
+    case 'for_statement':
+    case 'unset_command':
+      for (const child of namedChildren(node)) if (child.type === 'variable_name') variables.computed.add(child.text);
+      return;
+    case 'declaration_command': {
+      const children = namedChildren(node);
+      if (children.some((child) => child.type !== 'variable_name' && child.type !== 'variable_assignment')) variables.hiddenAt.push(node.startIndex);
+      const keeps = /^(export|readonly)\b/.test(node.text);
+      if (!keeps) for (const child of children) if (child.type === 'variable_name') variables.computed.add(child.text);
+      return;
+    }
+    case 'expansion':
+      if (allChildren(node).some((child) => !child.isNamed && (child.text === '=' || child.text === ':='))) {
+        const name = namedChildren(node).find((child) => child.type === 'variable_name');
+        if (name) variables.computed.add(name.text);
+      }
+  }
+}
+
+/** A simple command that is a builtin setting variables it names as words (`read x`, `command eval …`). */
+export function recordCommand(variables: LineVariables, words: readonly ShellWord[], at: number): void {
+  const program = words.find((word, i) => !(BUILTIN_PREFIXES.has(word.literal ?? '') || (i > 0 && word.literal?.startsWith('-'))));
+  const name = program?.literal;
+  if (name === undefined || !SETTING_BUILTINS.has(name)) return;
+  const flags = words.slice(words.indexOf(program!) + 1).map((word) => word.literal ?? '');
+  // printf sets a variable only with -v, wait only with -p; the others always may.
+  if (name === 'printf' && !flags.some((flag) => flag.startsWith('-v'))) return;
+  if (name === 'wait' && !flags.some((flag) => /^-[a-z]*p/.test(flag))) return;
+  variables.hiddenAt.push(at);
+}
+
+/**
+ * Once the whole line is read: where each variable is first set for sure, by an assignment
+ * that is a statement of the line itself (not in a branch, a loop, a subshell or the background,
+ * and not a prefix of a command, which sets it for that command only); from which statement on
+ * values are hidden; and whether some value names a builtin that sets variables (`R=read; $R x`),
+ * which hides every value.
+ */
+export function settleVariables(variables: LineVariables, root: ShellNode): void {
+  const firm = (node: ShellNode): void => {
+    if (node.type === 'variable_assignment') {
+      const name = node.childForFieldName('name');
+      if (name?.type === 'variable_name' && !variables.setAt.has(name.text)) variables.setAt.set(name.text, node.startIndex);
+    } else if (node.type === 'declaration_command' && /^(export|readonly|declare|typeset)\b/.test(node.text)) {
+      for (const child of namedChildren(node)) if (child.type === 'variable_assignment') firm(child);
+    } else if (node.type === 'list') {
+      // `A=ls && …`: only the first part of a list runs every time.
+      const first = namedChildren(node)[0];
+      if (first) firm(first);
+    }
+  };
+  const statements = allChildren(root);
+  statements.forEach((statement, i) => {
+    if (statement.isNamed && statements[i + 1]?.text !== '&') firm(statement);
+  });
+  const starts = statements.filter((statement) => statement.isNamed).map((statement) => statement.startIndex);
+  for (const at of variables.hiddenAt) variables.hiddenFrom = Math.min(variables.hiddenFrom, starts.findLast((start) => start <= at) ?? 0);
+  for (const values of variables.values.values()) {
+    if (values.some((value) => SETTING_BUILTINS.has(value.split(/\s+/)[0] ?? '') || BUILTIN_PREFIXES.has(value.split(/\s+/)[0] ?? ''))) variables.hiddenFrom = 0;
+  }
+}
+
+/**
+ * The values a variable may hold at a place in the line, when all are known before running:
+ * set for sure before that place, and only ever to literal values. Undefined otherwise.
+ */
+export function knownValues(variables: LineVariables, name: string, at: number): readonly string[] | undefined {
+  if (at > variables.hiddenFrom || variables.computed.has(name) || SET_BY_BASH.has(name) || variables.values.has('IFS')) return undefined;
+  const setAt = variables.setAt.get(name);
+  if (setAt === undefined || setAt >= at) return undefined;
+  return variables.values.get(name);
+}
