@@ -45,9 +45,20 @@ function flagValue(args: readonly (string | undefined)[], name: string): string 
   return undefined;
 }
 
-/** `--dry-run`, `--dry-run=client|server`, but not `--dry-run=none`. */
+/**
+ * `--dry-run`, `--dry-run=client|server`, but not `--dry-run=none`. kubectl and helm read flags only
+ * before `--` (`delete pod web -- --dry-run=server` deletes), and the last one given wins.
+ */
 function isDryRun(args: readonly (string | undefined)[]): boolean {
-  const value = flagValue(args, '--dry-run');
+  const end = args.indexOf('--');
+  const flags = end === -1 ? args : args.slice(0, end);
+  let value: string | undefined;
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i];
+    // A bare --dry-run takes no value after it: kubectl reads it as client, helm as true.
+    if (flag === '--dry-run') value = 'client';
+    else if (flag?.startsWith('--dry-run=')) value = flag.slice('--dry-run='.length);
+  }
   return value !== undefined && value !== 'none' && value !== 'false';
 }
 

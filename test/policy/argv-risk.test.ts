@@ -17,6 +17,13 @@ describe('argv tools', () => {
     ['kubectl', ['apply', '-f', 'k8s/', '--dry-run=client'], 'read', 'kubectl apply --dry-run'],
     ['kubectl', ['delete', 'ns', 'prod', '--dry-run=server'], 'read', 'kubectl delete --dry-run'],
     ['kubectl', ['apply', '-f', 'k8s/', '--dry-run=none'], 'write', 'kubectl apply'],
+    // Flags end at `--` (after it, --dry-run=server is a name), and the last --dry-run wins.
+    ['kubectl', ['delete', 'pod', 'web', '--', '--dry-run=server'], 'destroy', 'kubectl delete'],
+    ['kubectl', ['delete', 'pod', 'web', '--dry-run=server', '--dry-run=none'], 'destroy', 'kubectl delete'],
+    ['kubectl', ['--dry-run=server', 'delete', 'pod', 'web'], 'read', 'kubectl delete --dry-run'],
+    ['kubectl', ['delete', 'pod', 'none', '--dry-run'], 'read', 'kubectl delete --dry-run'],
+    ['helm', ['uninstall', 'web', '--', '--dry-run'], 'destroy', 'helm uninstall'],
+    ['helm', ['upgrade', 'web', './chart', '--', '--dry-run'], 'write', 'helm upgrade'],
     ['kubectl', ['rollout', 'status', 'deploy/web'], 'read', 'kubectl rollout status'],
     ['kubectl', ['rollout', 'undo', 'deploy/web'], 'write', 'kubectl rollout undo'],
     ['kubectl', ['auth', 'can-i', 'delete', 'pods'], 'read', 'kubectl auth can-i'],
