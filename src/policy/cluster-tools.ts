@@ -15,7 +15,8 @@ export const KUBECTL_VALUE_FLAGS: ReadonlySet<string> = new Set([
   '-f', '--filename', '-c', '--container', '--field-selector', '-k', '--kustomize', '--type', '--replicas', '--image',
 ]);
 export const HELM_VALUE_FLAGS: ReadonlySet<string> = new Set(['-n', '--namespace', '--kube-context', '--kubeconfig', '--kube-apiserver', '--kube-token', '--kube-as-user', '--kube-as-group', '--registry-config', '--repository-cache', '--repository-config', '--burst-limit', '--qps', '-o', '--output', '-f', '--values', '--set', '--set-string', '--set-file', '--version', '--timeout']);
-const DOCKER_VALUE_FLAGS = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '-f', '--file', '-p', '--project-name', '--project-directory', '--profile', '--env-file', '--connection', '--url', '--identity', '--root', '--runroot', '--storage-driver', '--cgroup-manager', '--events-backend', '--network-cmd-path']);
+/** docker's and podman's global flags that take a value (and compose's): the subcommand is the first other non-flag. */
+export const DOCKER_VALUE_FLAGS: ReadonlySet<string> = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '-f', '--file', '-p', '--project-name', '--project-directory', '--profile', '--env-file', '--connection', '--url', '--identity', '--root', '--runroot', '--storage-driver', '--cgroup-manager', '--events-backend', '--network-cmd-path']);
 
 /** Positional (non-flag) arguments, skipping flag values; `undefined` marks a word only known at run time. */
 export function positionals(args: readonly (string | undefined)[], valueFlags: ReadonlySet<string>): (string | undefined)[] {
@@ -115,7 +116,7 @@ export const classifyHelm: ArgvClassifier = async (args) => {
 const DOCKER_READ = new Set(['ps', 'images', 'inspect', 'logs', 'version', 'info', 'stats', 'top', 'history', 'events', 'port', 'diff', 'search', 'help']);
 const DOCKER_DESTROY = new Set(['rm', 'rmi', 'prune']);
 /** Management commands: `docker image ls`, `docker volume rm x`, `docker compose down`. */
-const DOCKER_GROUPS = new Set(['container', 'image', 'volume', 'network', 'system', 'builder', 'buildx', 'compose', 'context', 'manifest', 'plugin', 'secret', 'config', 'service', 'stack', 'node', 'swarm', 'trust', 'pod', 'machine', 'kube']);
+export const DOCKER_GROUPS: ReadonlySet<string> = new Set(['container', 'image', 'volume', 'network', 'system', 'builder', 'buildx', 'compose', 'context', 'manifest', 'plugin', 'secret', 'config', 'service', 'stack', 'node', 'swarm', 'trust', 'pod', 'machine', 'kube']);
 const GROUP_READ = new Set(['ls', 'list', 'inspect', 'df', 'ps', 'logs', 'config', 'show', 'top', 'images', 'version', 'events', 'port', 'exists', 'history', 'info']);
 const GROUP_DESTROY = new Set(['rm', 'remove', 'prune', 'down', 'reset', 'leave', 'delete']);
 

@@ -1,7 +1,8 @@
 import type { Plan } from '../../planning/index.js';
 import { withKnownInputs } from '../../planning/known-inputs.js';
 import { assessPlanRisk, callLineOf, type PlanRisk, type RiskOptions } from '../index.js';
-import { argvLine, kubeSpelling } from './kube-spelling.js';
+import { argvSpellings } from './argv-spellings.js';
+import { argvLine } from './kube-spelling.js';
 import { shellForms } from './shell-forms.js';
 import { decidePlan, type PlanDecision, type StepCall, type StepFacts } from './decide.js';
 import type { ApprovalMode, Policy } from './policy-rule.js';
@@ -25,9 +26,9 @@ export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions
       return { role, tool, commandLine: args.command, forms: await shellForms(args.command, options.parseShell) };
     }
     const command = options.commandOf?.(tool, args);
-    if (command === undefined) return withForms({ role, tool, commandLine: callLineOf(tool, args) }, KUBE_PROGRAMS.has(tool) ? stringArgs(args.args) : undefined);
+    if (command === undefined) return withForms({ role, tool, commandLine: callLineOf(tool, args) }, tool, stringArgs(args.args));
     const shown = { role, tool, commandLine: argvLine(command.args), ...(command.program === tool ? {} : { program: command.program }) };
-    return withForms(shown, KUBE_PROGRAMS.has(command.program) ? command.args : undefined);
+    return withForms(shown, command.program, command.args);
   };
   const facts: StepFacts[] = [];
   for (const [index, step] of plan.steps.entries()) {
@@ -42,16 +43,17 @@ export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions
   return facts;
 }
 
-const KUBE_PROGRAMS = new Set(['kubectl', 'helm']);
-
 function stringArgs(args: unknown): string[] | undefined {
   return Array.isArray(args) && args.every((arg) => typeof arg === 'string') ? args : undefined;
 }
 
-/** A kubectl/helm call with its target flags in the one spelling rules are written for (see kubeSpelling). */
-function withForms(call: StepCall, kubeArgs: readonly string[] | undefined): StepCall {
-  if (kubeArgs === undefined) return call;
-  const spelled = argvLine(kubeSpelling((call.program ?? call.tool) === 'helm' ? 'helm' : 'kubectl', kubeArgs));
-  if (spelled === call.commandLine) return call;
-  return { ...call, forms: [{ tool: call.tool, ...(call.program ? { program: call.program } : {}), commandLine: spelled }] };
+/**
+ * A kubectl/helm call with its target flags in the one spelling rules are written for (see kubeSpelling);
+ * a docker/podman call with its global flags after the command and its management commands both ways (dockerSpellings).
+ */
+function withForms(call: StepCall, program: string, args: readonly string[] | undefined): StepCall {
+  if (args === undefined) return call;
+  const spelled = argvSpellings(program, args).map(argvLine).filter((line) => line !== call.commandLine);
+  if (spelled.length === 0) return call;
+  return { ...call, forms: spelled.map((commandLine) => ({ tool: call.tool, ...(call.program ? { program: call.program } : {}), commandLine })) };
 }

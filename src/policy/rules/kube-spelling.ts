@@ -22,7 +22,8 @@ export function kubeSpelling(program: 'kubectl' | 'helm', args: readonly string[
 
 const HELM_ALIASES: Readonly<Record<string, string>> = { delete: 'uninstall', del: 'uninstall', un: 'uninstall', ls: 'list', hist: 'history', inspect: 'show', dep: 'dependency', dependencies: 'dependency', fetch: 'pull' };
 
-function subcommandFirst(args: readonly string[], valueFlags: ReadonlySet<string>): readonly string[] {
+/** The subcommand first: global flags (with their values) written before it move after the other arguments, before any `--`. */
+export function subcommandFirst(args: readonly string[], valueFlags: ReadonlySet<string>): readonly string[] {
   let i = 0;
   while (i < args.length && args[i]!.startsWith('-') && args[i] !== '-' && args[i] !== '--') {
     const flag = args[i]!;

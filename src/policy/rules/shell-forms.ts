@@ -1,7 +1,8 @@
 import { shellCommands } from '../shell-commands.js';
 import type { ShellParser } from '../shell-syntax.js';
 import type { CallForm } from './decide.js';
-import { argvLine, kubeSpelling } from './kube-spelling.js';
+import { argvSpellings } from './argv-spellings.js';
+import { argvLine } from './kube-spelling.js';
 
 /** Programs whose calls inside a shell line also meet that program's own rules (`kubectl: "delete *"`). */
 const ARGV_PROGRAMS = new Set(['kubectl', 'helm', 'docker', 'podman']);
@@ -23,7 +24,7 @@ export async function shellForms(command: string, parse: ShellParser): Promise<C
     if (PATH_PROGRAMS.has(name)) for (const line of perOperand(name, texts)) forms.push({ tool: 'shell', commandLine: line });
     if (!ARGV_PROGRAMS.has(name)) continue;
     forms.push({ tool: name, commandLine: argvLine(texts) });
-    if (name === 'kubectl' || name === 'helm') forms.push({ tool: name, commandLine: argvLine(kubeSpelling(name, texts)) });
+    for (const spelled of argvSpellings(name, texts)) forms.push({ tool: name, commandLine: argvLine(spelled) });
   }
   return forms;
 }

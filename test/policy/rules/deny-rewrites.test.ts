@@ -98,6 +98,49 @@ describe('deny rules see through rewrites', () => {
     expect(Object.fromEntries(decision.steps.map((step) => [step.stepId, step.decision]))).toEqual({ delete: 'deny', un: 'deny', del: 'deny', list: 'allow' });
   });
 
+  it('docker: "rm *" covers global flags first and the management spelling (container rm, container remove), as a step and in a shell line; podman too', async () => {
+    const policy = parsePolicy('deny:\n  - docker: "rm *"\n  - docker: "container rm *"\n  - podman: "image rm *"\n', '/ws/.ksa/policy.yaml');
+    const docker = (id: string, ...args: string[]): PlanInput['steps'][number] => ({ id, tool: 'docker', args: { args } });
+    const { decision } = await assessPolicy(
+      PlanSchema.parse({
+        goal: 'docker spellings',
+        steps: [
+          docker('context', '--context', 'default', 'rm', '-f', 'web'),
+          docker('container', 'container', 'rm', '-f', 'web'),
+          docker('remove', '--host=tcp://x', 'container', 'remove', 'web'),
+          shell('host', 'docker -H tcp://x rm web'),
+          shell('loglevel', 'docker --log-level debug rm web'),
+          shell('short', 'docker -l debug rm web'),
+          shell('config', 'docker --config /tmp rm web'),
+          shell('debug', 'docker -D rm web'),
+          shell('managed', 'sudo docker --context prod container rm -f web'),
+          { id: 'rmi', tool: 'podman', args: { args: ['rmi', 'nginx'] } },
+          docker('ps', '--context', 'default', 'ps', '-a'),
+          docker('run', 'run', '--rm', 'alpine', 'rm', 'x'),
+          docker('volume', 'volume', 'rm', 'data'),
+        ],
+      }),
+      policy,
+      'write',
+      options,
+    );
+    expect(Object.fromEntries(decision.steps.map((step) => [step.stepId, step.decision]))).toEqual({
+      context: 'deny',
+      container: 'deny',
+      remove: 'deny',
+      host: 'deny',
+      loglevel: 'deny',
+      short: 'deny',
+      config: 'deny',
+      debug: 'deny',
+      managed: 'deny',
+      rmi: 'deny',
+      ps: 'allow',
+      run: 'allow',
+      volume: 'ask',
+    });
+  });
+
   it('kubectl: "delete *" covers kubectl in a shell line, behind sudo, and with global flags first', async () => {
     expect(
       await decide([
