@@ -17,6 +17,8 @@ export interface CommandContext {
   readonly variables?: ReadonlyMap<string, readonly string[]>;
   /** The values a variable may hold where the command runs, when the line fixes them all before running (`A=ls; $A`). */
   knownValues?(name: string): readonly string[] | undefined;
+  /** Files the line writes with what it downloads or decodes (`curl -o i.sh …`), each as samePath spells it. */
+  readonly downloaded?: ReadonlySet<string>;
   /** Classifies a shell script given as text (`bash -c "…"`, `eval`, `ssh host "…"`). */
   script(code: string): Promise<StepRisk>;
 }

@@ -3,6 +3,7 @@ import { UNREVIEWED_SOURCES, type CommandContext, type Stdin } from './command-c
 import { DESTROY_VERBS, READ_PROGRAMS, destroyProgramReason, programName } from './program-name.js';
 import { PROGRAM_RULES } from './program-rules.js';
 import { DELETING_CODE } from './deleting-code.js';
+import { samePath } from './downloads.js';
 import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
@@ -38,6 +39,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   }
   const name = programName(program.literal);
   const texts = args.map((word) => word.literal);
+  if (program.literal.includes('/') && downloadedBy(program.literal, context)) return destroyRisk(`${program.literal} runs what the line downloads: code nobody reviewed`);
   const inner = (innerWords: readonly ShellWord[], where: string) =>
     classifyCommand(innerWords, { ...context, stdin: { kind: 'none' } }, depth + 1).then((risk) => (risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} ${where}` }));
 
@@ -229,7 +231,7 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
       if (text === '-s' || text === '-') return stdinCode(name, context);
       continue;
     }
-    return text === '/dev/stdin' ? stdinCode(name, context) : writeRisk(`${name} runs the script ${text}`);
+    return text === '/dev/stdin' ? stdinCode(name, context) : scriptFileRisk(name, text, `${name} runs the script ${text}`, context);
   }
   return stdinCode(name, context);
 }
@@ -248,7 +250,7 @@ function interpreterRisk(name: string, args: readonly (string | undefined)[], co
     return context.stdin.kind === 'none' ? writeRisk(`${name} ${args.map((arg) => arg ?? '…').join(' ')}`.trim()) : stdinCode(name, context);
   }
   if (script === undefined) return stdinCode(name, context);
-  return writeRisk(`${name} runs ${script}`);
+  return scriptFileRisk(name, script, `${name} runs ${script}`, context);
 }
 
 /** A shell or interpreter that reads its program from stdin. */
@@ -275,7 +277,16 @@ async function sourceRisk(name: string, args: readonly ShellWord[], context: Com
     // `source "$HOME/env.sh"` a script by its name; `source <(…)` code known only then.
     return knownScript(file) ? writeRisk(`${name} runs a script chosen at run time`) : destroyRisk(`${name} runs code built at run time`);
   }
-  return writeRisk(`${name} runs ${file.literal}`);
+  return scriptFileRisk(name, file.literal, `${name} runs ${file.literal}`, context);
+}
+
+/** `bash i.sh` after `curl -o i.sh …` (or `curl … > i.sh`) in the same line runs what was downloaded, as `curl … | bash` does. */
+function scriptFileRisk(name: string, file: string, reason: string, context: CommandContext): StepRisk {
+  return downloadedBy(file, context) ? destroyRisk(`${name} runs ${file}, which the line downloads: code nobody reviewed`) : writeRisk(reason);
+}
+
+function downloadedBy(file: string, context: CommandContext): boolean {
+  return context.downloaded?.has(samePath(file)) ?? false;
 }
 
 /** ssh's options that take a value (the next word, or the rest of the word: `-p22`, `-oProxyCommand=…`). */

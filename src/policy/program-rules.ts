@@ -1,4 +1,5 @@
 import { DELETING_CODE } from './deleting-code.js';
+import { destroyProgramReason, programName } from './program-name.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { sedEffects } from './sed-script.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
@@ -52,7 +53,7 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     if (method?.toUpperCase() === 'DELETE') return destroyRisk('curl -X DELETE');
     if (method !== undefined && !/^(GET|HEAD|OPTIONS)$/i.test(method)) return writeRisk(`curl -X ${method}`);
     if (has(args, '-d', '--data', '--data-raw', '--data-binary', '--data-urlencode', '--json', '-F', '--form', '-T', '--upload-file')) return writeRisk('curl sends data');
-    const output = flagValue(args, '-o', CURL_BARE_SHORT) ?? flagValue(args, '--output');
+    const output = savedFile('curl', args);
     if ((output !== undefined && !QUIET_TARGETS.test(output)) || hasShort(args, 'O', '--remote-name') || has(args, '--remote-name-all', '-K', '--config')) {
       return writeRisk('curl saves a file');
     }
@@ -64,7 +65,7 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
   wget(args) {
     const method = flagValue(args, '--method');
     if (method?.toUpperCase() === 'DELETE') return destroyRisk('wget --method=DELETE');
-    const output = flagValue(args, '-O') ?? flagValue(args, '--output-document') ?? args.find((arg) => arg?.startsWith('-qO'))?.slice(3);
+    const output = savedFile('wget', args);
     if (output === '-' || output === '/dev/null' || has(args, '--spider') || args.includes('-qO-')) return readRisk('wget to standard output');
     return writeRisk('wget saves a file');
   },
@@ -77,7 +78,19 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     if (files.some((file) => file !== undefined && DEVICE_TARGET.test(file))) return destroyRisk('tee overwrites a device');
     return files.length === 0 ? readRisk('tee to standard output') : writeRisk(`tee writes ${files[0] ?? 'a file'}`);
   },
-  sort: (args) => (has(args, '-o', '--output') ? writeRisk('sort -o writes a file') : readRisk('sort')),
+  async sort(args, _words, inner) {
+    // `sort --compress-program=sh`: sort runs that program on its temporary files.
+    const program = flagValue(args, '--compress-program');
+    if (program !== undefined) return maxRisk(await inner([literalWord(program)], 'as sort --compress-program'), writeRisk(`sort --compress-program runs ${program || 'a program'}`));
+    return has(args, '-o', '--output') ? writeRisk('sort -o writes a file') : readRisk('sort');
+  },
+  // `hash -p /bin/rm ls`: from then on `ls` runs /bin/rm.
+  hash(args) {
+    const path = flagValue(args, '-p');
+    if (path === undefined) return readRisk('hash');
+    const destroys = destroyProgramReason(programName(path));
+    return destroys ? destroyRisk(`hash -p makes a name run ${path}`) : writeRisk(`hash -p changes what a name runs`);
+  },
   // `uniq IN OUT`, `xxd IN OUT`: a second file operand is written (counted loosely: an option's value counts too).
   uniq: (args) => (positional(args).length >= 2 ? writeRisk('uniq writes its output file') : readRisk('uniq')),
   xxd: (args) => (positional(args).length >= 2 ? writeRisk('xxd writes its output file') : readRisk('xxd')),
@@ -143,6 +156,12 @@ function copyRisk(name: string, args: Args): StepRisk {
   if (target !== undefined && DEVICE_TARGET.test(target)) return destroyRisk(`${name} overwrites the device ${target}`);
   if (name === 'mv' && target === '/dev/null') return destroyRisk('mv to /dev/null deletes files');
   return writeRisk(name === 'mv' ? 'mv moves files' : `${name} copies files`);
+}
+
+/** The file curl (`-o FILE`) or wget (`-O FILE`) is told to save to, if any. */
+export function savedFile(program: 'curl' | 'wget', args: Args): string | undefined {
+  if (program === 'curl') return flagValue(args, '-o', CURL_BARE_SHORT) ?? flagValue(args, '--output');
+  return flagValue(args, '-O') ?? flagValue(args, '--output-document') ?? args.find((arg) => arg?.startsWith('-qO'))?.slice(3);
 }
 
 /** curl's short flags that take no value: they may come before one that does in a cluster (`-sLo file`, `-sD-`). */

@@ -1,6 +1,7 @@
 import { hasTemplate, TEMPLATE } from '../planning/templates.js';
 import { classifyCommand, TEMPLATE_HINT } from './command-risk.js';
 import type { CommandContext, Stdin } from './command-context.js';
+import { downloadedFiles } from './downloads.js';
 import { destroyProgramReason, programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
@@ -28,6 +29,8 @@ interface Scan {
   readonly units: Unit[];
   readonly variables: LineVariables;
   readonly effects: StepRisk[];
+  /** Files the line writes with what it downloads or decodes (`curl -o i.sh …`): running one runs code nobody reviewed. */
+  readonly downloads: Set<string>;
   error: boolean;
   truncated: boolean;
 }
@@ -45,6 +48,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
     stdin,
     variables: scan.variables.values,
     knownValues: (name) => knownValues(scan.variables, name, start),
+    downloaded: scan.downloads,
     script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1)),
   });
   let risk: StepRisk | undefined;
@@ -89,7 +93,7 @@ export function simpleCommands(command: string, parse: ShellParser): Promise<Sim
 }
 
 function scanLine(root: ShellNode): Scan {
-  const found: Scan = { units: [], variables: lineVariables(), effects: [], error: root.hasError, truncated: false };
+  const found: Scan = { units: [], variables: lineVariables(), effects: [], downloads: new Set(), error: root.hasError, truncated: false };
   visit(root, { kind: 'none' }, '', found, 0);
   settleVariables(found.variables, root);
   return found;
@@ -120,14 +124,22 @@ function visit(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: 
       return visitNested(node, where, scan, depth);
     default: {
       recordSyntax(scan.variables, node);
+      const effect = node.type === 'function_definition' ? functionRisk(node) : undefined;
+      if (effect) scan.effects.push(effect);
       const inner = NESTING[node.type] ?? where;
-      for (const child of namedChildren(node)) visit(child, node.type in NESTING ? { kind: 'none' } : stdin, inner, scan, depth + 1);
+      // What `>(…)` reads is what the command around it writes (visitWord); the other nestings read nothing.
+      const childStdin = node.type in NESTING && node.type !== 'process_substitution' ? NO_STDIN : stdin;
+      for (const child of namedChildren(node)) visit(child, childStdin, inner, scan, depth + 1);
     }
   }
 }
 
+const NO_STDIN: Stdin = { kind: 'none' };
+
 function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: number): void {
   const words: ShellWord[] = [];
+  const written: string[] = [];
+  const output = outputOf(node, stdin);
   let input = stdin;
   for (const child of namedChildren(node)) {
     if (child.type === 'variable_assignment') {
@@ -136,21 +148,57 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
       continue;
     }
     if (child.type.endsWith('_redirect')) {
-      input = redirect(child, input, scan, where, depth);
+      input = redirect(child, input, scan, where, depth, output, written);
       continue;
     }
     const word = child.type === 'command_name' ? (namedChildren(child)[0] ?? child) : child;
     words.push(evaluateWord(word));
-    visitWord(word, where, scan, depth);
+    visitWord(word, where, scan, depth, output);
   }
   recordCommand(scan.variables, words, node.startIndex);
   scan.units.push({ words, stdin: input, where, start: node.startIndex });
+  for (const file of downloadedFiles(words, input, written)) scan.downloads.add(file);
 }
 
-/** A word that may itself be a substitution (`ls $(rm -rf x)`, `cat <(…)`), or hold one. */
-function visitWord(node: ShellNode, where: string, scan: Scan, depth: number): void {
-  if (node.type in NESTING) visit(node, { kind: 'none' }, NESTING[node.type]!, scan, depth + 1);
+/** What a command (or a statement) writes, as the stdin of a `>(…)` it writes to: `curl … | tee >(sh)` pipes curl into sh. */
+function outputOf(node: ShellNode, stdin: Stdin): Stdin {
+  const upstream = stdin.kind === 'pipe' || stdin.kind === 'file' ? stdin.programs : [];
+  const name = node.type === 'command' ? node.childForFieldName('name') : null;
+  const literal = name ? evaluateWord(namedChildren(name)[0] ?? name).literal : undefined;
+  return { kind: 'pipe', programs: [...upstream, literal === undefined ? (name ? '(computed)' : node.type) : programName(literal)] };
+}
+
+/** A word that may itself be a substitution (`ls $(rm -rf x)`, `cat <(…)`, `tee >(sh)`), or hold one. */
+function visitWord(node: ShellNode, where: string, scan: Scan, depth: number, output: Stdin = NO_STDIN): void {
+  if (node.type in NESTING) visit(node, node.type === 'process_substitution' && node.text.startsWith('>(') ? output : NO_STDIN, NESTING[node.type]!, scan, depth + 1);
   else visitNested(node, where, scan, depth);
+}
+
+/**
+ * `:(){ :|:& };:`: a function that calls itself in the background may start copies of itself without end (a fork
+ * bomb takes the machine down); one that calls itself, or leaves commands running, is more than a read.
+ */
+function functionRisk(node: ShellNode): StepRisk | undefined {
+  const name = node.childForFieldName('name')?.text;
+  const body = node.childForFieldName('body');
+  if (name === undefined || body === null) return undefined;
+  let recursive = false;
+  let background = false;
+  const walk = (current: ShellNode, depth: number): void => {
+    if (depth > 200) return;
+    if (current.type === 'command') {
+      const called = current.childForFieldName('name');
+      if (called !== null && evaluateWord(namedChildren(called)[0] ?? called).literal === name) recursive = true;
+    }
+    for (const child of allChildren(current)) {
+      if (!child.isNamed && child.text === '&') background = true;
+      walk(child, depth + 1);
+    }
+  };
+  walk(body, 0);
+  if (recursive && background) return destroyRisk(`function ${name} calls itself in the background: it may fill the machine with processes`);
+  if (recursive) return writeRisk(`function ${name} calls itself`);
+  return background ? writeRisk(`function ${name} leaves commands running in the background`) : undefined;
 }
 
 /** Commands inside a word: `$(…)`, `<(…)`, backquotes. */
@@ -189,19 +237,23 @@ function visitRedirected(node: ShellNode, stdin: Stdin, where: string, scan: Sca
   let input = stdin;
   const body = node.childForFieldName('body');
   const continuations: ShellNode[] = [];
+  const written: string[] = [];
+  const before = scan.units.length;
   for (const child of namedChildren(node)) {
     if (body !== null && child.startIndex === body.startIndex && child.type === body.type) continue;
     if (child.type.endsWith('_redirect')) {
-      input = redirect(child, input, scan, where, depth);
+      input = redirect(child, input, scan, where, depth, body === null ? NO_STDIN : outputOf(body, stdin), written);
       // `cat <<EOF | sh`: the rest of the pipeline hangs under the here-document.
       for (const part of namedChildren(child)) if (!/^heredoc_(start|body|end)$/.test(part.type) && part.type !== 'word') continuations.push(part);
     } else visit(child, stdin, where, scan, depth + 1);
   }
   if (body === null) return;
-  if (continuations.length === 0) return visit(body, input, where, scan, depth + 1);
-  const before = scan.units.length;
+  const start = scan.units.length;
   visit(body, input, where, scan, depth + 1);
-  const first = scan.units[before];
+  // `curl … > i.sh`, `curl … | base64 -d > i.sh`: the file holds what was downloaded.
+  for (const unit of scan.units.slice(before)) for (const file of downloadedFiles(unit.words, unit.stdin, written)) scan.downloads.add(file);
+  if (continuations.length === 0) return;
+  const first = scan.units[start];
   const name = first?.words[0]?.literal;
   const piped: Stdin = { kind: 'pipe', programs: [name === undefined ? '(computed)' : programName(name)], literal: printed(first, input) };
   for (const part of continuations) {
@@ -210,8 +262,11 @@ function visitRedirected(node: ShellNode, stdin: Stdin, where: string, scan: Sca
   }
 }
 
-/** Records what a redirection writes and returns the stdin it gives the command. */
-function redirect(node: ShellNode, stdin: Stdin, scan: Scan, where: string, depth: number): Stdin {
+/**
+ * Records what a redirection writes (the files in `written` too) and returns the stdin it gives the command;
+ * `output` is what the command writes, which a `> >(…)` reads.
+ */
+function redirect(node: ShellNode, stdin: Stdin, scan: Scan, where: string, depth: number, output: Stdin, written: string[]): Stdin {
   if (node.type === 'heredoc_redirect') {
     const body = namedChildren(node).find((child) => child.type === 'heredoc_body');
     if (body) visitNested(body, where, scan, depth);
@@ -225,7 +280,7 @@ function redirect(node: ShellNode, stdin: Stdin, scan: Scan, where: string, dept
   }
   const operator = allChildren(node).find((child) => !child.isNamed)?.text ?? '>';
   const destination = node.childForFieldName('destination') ?? namedChildren(node).at(-1);
-  if (destination) visitWord(destination, where, scan, depth);
+  if (destination) visitWord(destination, where, scan, depth, output);
   if (operator === '<' || operator === '<&' || operator === '<&-') {
     const programs = destination ? [...collectPrograms(destination)] : [];
     return { kind: 'file', programs };
@@ -235,6 +290,7 @@ function redirect(node: ShellNode, stdin: Stdin, scan: Scan, where: string, dept
   if (target !== undefined && QUIET_TARGETS.test(target)) return stdin;
   if (target !== undefined && DEVICE_TARGET.test(target)) scan.effects.push(destroyRisk(`${operator} overwrites the device ${target}`));
   else scan.effects.push(writeRisk(`${operator} writes ${target ?? 'a file named at run time'}`));
+  if (target !== undefined) written.push(target);
   return stdin;
 }
 
