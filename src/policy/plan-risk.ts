@@ -10,7 +10,10 @@ import { steeringRisk } from './steering-variables.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
 import type { CommandOf } from './tool-command.js';
 
-/** MCP tool annotations (`readOnlyHint`, `destructiveHint`), as a server declares them. */
+/**
+ * MCP tool annotations (`readOnlyHint`, `destructiveHint`), as a server declares them. MCP's defaults:
+ * readOnlyHint false, and destructiveHint true where readOnlyHint is false.
+ */
 export interface ToolHints {
   readonly readOnlyHint?: boolean;
   readonly destructiveHint?: boolean;
@@ -155,6 +158,8 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
   const hints = options.toolHints?.(tool);
   if (hints?.destructiveHint === true) return destroyRisk(`${tool} is marked destructive`);
   if (hints?.readOnlyHint === true) return readRisk(`${tool} is marked read-only`);
+  // MCP: a tool marked not read-only may be destructive unless it says it is not (destructiveHint defaults to true).
+  if (hints?.readOnlyHint === false && hints.destructiveHint === undefined) return destroyRisk(`${tool} is marked not read-only, and not as non-destructive`);
   return writeRisk(hints ? `${tool} is not marked read-only` : `${tool} is not known to be read-only`);
 }
 

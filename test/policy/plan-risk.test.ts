@@ -108,12 +108,20 @@ describe('assessPlanRisk', () => {
   });
 
   it('tools it does not know: by their annotations, else write', async () => {
-    const hints = { x__list: { readOnlyHint: true }, x__drop: { destructiveHint: true, readOnlyHint: true }, x__plain: {} } as const;
+    const hints = {
+      x__list: { readOnlyHint: true },
+      x__drop: { destructiveHint: true, readOnlyHint: true },
+      x__plain: {},
+      x__change: { readOnlyHint: false },
+      x__add: { readOnlyHint: false, destructiveHint: false },
+    } as const;
     const risk = await assessPlanRisk(
       plan([
         { id: 'list', tool: 'x__list', args: {} },
         { id: 'drop', tool: 'x__drop', args: {} },
         { id: 'plain', tool: 'x__plain', args: {} },
+        { id: 'change', tool: 'x__change', args: {} },
+        { id: 'add', tool: 'x__add', args: {} },
         { id: 'unknown', tool: 'x__unknown', args: {} },
       ]),
       { parseShell, toolHints: (tool) => hints[tool as keyof typeof hints] },
@@ -121,6 +129,9 @@ describe('assessPlanRisk', () => {
     expect(risk.steps.list!.level).toBe('read');
     expect(risk.steps.drop!.level).toBe('destroy');
     expect(risk.steps.plain).toEqual({ level: 'write', reason: 'x__plain is not marked read-only' });
+    // readOnlyHint: false without destructiveHint: MCP's default is destructive.
+    expect(risk.steps.change).toEqual({ level: 'destroy', reason: 'x__change is marked not read-only, and not as non-destructive' });
+    expect(risk.steps.add).toEqual({ level: 'write', reason: 'x__add is not marked read-only' });
     expect(risk.steps.unknown).toEqual({ level: 'write', reason: 'x__unknown is not known to be read-only' });
   });
 
