@@ -60,8 +60,8 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   }
   for (const effect of scan.effects) risk = risk === undefined ? effect : maxRisk(risk, effect);
   risk ??= readRisk('no command');
-  // `PATH=.:$PATH ls`, `export GIT_EXTERNAL_DIFF=…; git diff`: rated as the same variables in the step's env are.
-  const steering = steeringRisk(scan.variables.values.keys());
+  // `PATH=.:$PATH ls`, `export GIT_EXTERNAL_DIFF=…; git diff`, `for PATH in .; do ls; done`: rated as the same variables in the step's env are.
+  const steering = steeringRisk([...scan.variables.values.keys(), ...scan.variables.computed]);
   if (steering) risk = maxRisk(risk, steering);
   if (scan.error) risk = maxRisk(risk, unparsedRisk(source));
   if (scan.truncated) risk = maxRisk(risk, writeRisk('too many commands to look at'));

@@ -185,6 +185,8 @@ describe('classifyShell', () => {
     ['ENV=./evil.sh sh -i -c ls', 'write'],
     ['export PATH=.; ls', 'write'],
     ['FOO=1 ls', 'read'],
+    ['for PATH in .; do ls; done', 'write'],
+    ['for GIT_EXTERNAL_DIFF in ./evil.sh; do export GIT_EXTERNAL_DIFF; git diff; done', 'write'],
     // sed's e command after any address, in any script; w writes.
     ["sed -n '$e rm -rf x' f", 'destroy'],
     ["sed -e 1d -e '2,4{p;e rm x' -e '}' f", 'destroy'],
