@@ -24,7 +24,13 @@ export type LoadPlanOptions = {
 
 export type LoadedPlan =
   | { readonly ok: true; readonly file: PlanFile; readonly plan: Plan }
-  | { readonly ok: false; readonly file: PlanFile; readonly issues: readonly LocatedIssue[] };
+  | {
+      readonly ok: false;
+      readonly file: PlanFile;
+      readonly issues: readonly LocatedIssue[];
+      /** Set when the plan is well-formed and only the permission policy denies it: its steps can still be rated. */
+      readonly plan?: Plan;
+    };
 
 /** Reads and validates a plan file; syntax errors throw a CliError, plan problems come back located. */
 export async function loadPlan(path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<LoadedPlan> {
@@ -44,7 +50,7 @@ export async function loadPlan(path: string, registry: ToolRegistry, options: Lo
     // Loaded here: most plans run without policy rules, and these modules rate commands (ksa validate starts faster without them).
     const [{ assessPolicy }, { denialIssues }] = await Promise.all([import('../policy/rules/assess.js'), import('../policy/rules/decide.js')]);
     const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry), options.inputs ?? {});
-    if (decision.decision === 'deny') return { ok: false, file, issues: locateIssues(file, denialIssues(decision)) };
+    if (decision.decision === 'deny') return { ok: false, file, issues: locateIssues(file, denialIssues(decision)), plan: result.plan };
   }
   return { ok: true, file, plan: result.plan };
 }

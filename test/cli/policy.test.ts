@@ -92,9 +92,15 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
 
     const json = await runKsa(['validate', ws.plan, '--json'], { home: ws.home, cwd: ws.dir });
     expect(json.code, describeResult(json)).toBe(2);
-    const doc = JSON.parse(json.stdout) as { valid: boolean; issues: { code: string; path: string; line: number; message: string }[] };
+    const doc = JSON.parse(json.stdout) as { valid: boolean; issues: { code: string; path: string; line: number; message: string }[]; risk: string; stepRisks: unknown[] };
     expect(doc.valid).toBe(false);
     expect(doc.issues).toEqual([expect.objectContaining({ code: 'policy_denied', path: 'steps[1]', line: 6 })]);
+    // The plan is well-formed: each step keeps its risk, as policy check gives it, where it matters most.
+    expect(doc.risk).toBe('destroy');
+    expect(doc.stepRisks).toEqual([
+      { id: 'hello', risk: 'write', riskReason: 'touch is not known to be read-only' },
+      { id: 'wipe', risk: 'destroy', riskReason: 'rm -rf' },
+    ]);
   });
 
   it('ksa run --yes: a denied plan is refused before anything runs, exit 2 with the rule; $KSA_HOME/policy.yaml counts too', async () => {

@@ -48,9 +48,10 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   const warnings = loaded.ok ? await runsOnWarnings(() => redisUrlFor(io, flags.redis, ksaHome(io.env)), loaded.plan, registry.catalog()) : [];
   for (const warning of warnings) writeWarning(io.stderr, warning);
   if (flags.json) {
+    // A plan that only the policy denies is well-formed: its steps are rated as a valid plan's (policy check rates them too).
     const doc = loaded.ok
       ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], warnings, ...(await riskFields(loaded.plan, registry, options.inputs)) }
-      : { valid: false, file: loaded.file.displayPath, issues: issueDocuments(loaded.issues) };
+      : { valid: false, file: loaded.file.displayPath, issues: issueDocuments(loaded.issues), ...(loaded.plan ? await riskFields(loaded.plan, registry, options.inputs) : {}) };
     writeLine(io.stdout, JSON.stringify(doc, null, 2));
     return loaded.ok ? ExitCode.ok : ExitCode.usage;
   }
