@@ -8,7 +8,7 @@ import type { Plan } from '../planning/schema.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
 import { viewPausedDetail } from './paused-text.js';
 import { ProgressBlocks, StepDetail } from './run-parts.js';
-import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS } from './run-view-model.js';
+import { countByStatus, doneStepCount, formatDuration, isActiveStep, progressCountParts, STATUS_ICONS } from './run-view-model.js';
 import { useTicker } from './use-ticker.js';
 
 export type Props = {
@@ -34,7 +34,7 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
   const rows = layout.map(({ id, branch, after }) => ({ step: view.steps.get(id)!, branch, after }));
   const shown = rows.length <= maxLines ? rows : rows.filter((row) => isActiveStep(view, row.step)).slice(0, maxLines);
   const counts = countByStatus(view);
-  const done = finishedStepCount(view, counts);
+  const done = doneStepCount(counts);
   // Rolling back, the steps left will not run: no time left to tell.
   const estimate = view.rollingBack === undefined ? viewEstimate(view, now) : undefined;
   return (
@@ -47,8 +47,8 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
       ))}
       {shown.length < rows.length ? <Text dimColor={color}>… {rows.length - shown.length} more steps not shown</Text> : null}
       <Text>
-        <ProgressBlocks done={done} total={view.order.length} width={28} color={color} /> {done}/{view.order.length} done · {counts.running} running
-        {counts.failed ? ` · ${counts.failed} failed` : ''} · {formatDuration(view.startedAtMs === undefined ? 0 : now - view.startedAtMs)}
+        <ProgressBlocks done={done} total={view.order.length} width={28} color={color} />{' '}
+        {[`${done}/${view.order.length} done`, ...progressCountParts(view, counts), formatDuration(view.startedAtMs === undefined ? 0 : now - view.startedAtMs)].join(' · ')}
         {view.rollingBack ? ' · rolling back' : ''}
         {view.status === 'paused' ? ' · paused' : ''}
         {estimate ? ` · ${formatEstimate(estimate, view.status === 'paused')}` : ''}

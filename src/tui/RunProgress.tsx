@@ -6,7 +6,7 @@ import type { DurationStats } from '../planning/estimate.js';
 import { retryLeftMs, viewEstimate } from '../planning/run-progress.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
 import { viewPausedDetail } from './paused-text.js';
-import { countByStatus, finishedStepCount, formatDuration, isActiveStep, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
+import { countByStatus, doneStepCount, formatDuration, isActiveStep, progressCountParts, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
 
 export type Props = {
   readonly view: RunView;
@@ -41,7 +41,7 @@ export function RunProgress({ view, color, keysHint = false, cancelling = false 
   }
   const counts = countByStatus(view);
   const total = view.order.length;
-  const done = finishedStepCount(view, counts);
+  const done = doneStepCount(counts);
   const shown = live.slice(0, maxLive);
   const at = Date.now();
 
@@ -52,7 +52,7 @@ export function RunProgress({ view, color, keysHint = false, cancelling = false 
         <LiveLine key={step.id} step={step} rollingBack={view.rollingBack === step.id} paused={view.status === 'paused'} color={color} now={at} stats={view.estimates?.stats.get(step.id)} />
       ))}
       {live.length > shown.length ? <Text dimColor={color}>  … and {live.length - shown.length} more running</Text> : null}
-      <ProgressBar done={done} total={total} running={counts.running} elapsedMs={view.startedAtMs === undefined ? 0 : at - view.startedAtMs} status={view.status} rollingBack={view.rollingBack !== undefined} color={color} eta={estimateOf(view, at)} />
+      <ProgressBar done={done} total={total} counts={progressCountParts(view, counts)} elapsedMs={view.startedAtMs === undefined ? 0 : at - view.startedAtMs} status={view.status} rollingBack={view.rollingBack !== undefined} color={color} eta={estimateOf(view, at)} />
       {view.status === 'paused' ? (
         <Text color={color ? 'yellow' : undefined}>
           paused: no new step starts; {viewPausedDetail(view)}
@@ -124,10 +124,10 @@ function keysText(view: RunView, cancelling: boolean): string {
   return `${view.status === 'paused' ? 'p resumes' : 'p pauses'} · Ctrl-C cancels (finished steps are rolled back)`;
 }
 
-function ProgressBar(props: { readonly done: number; readonly total: number; readonly running: number; readonly elapsedMs: number; readonly status: string; readonly rollingBack: boolean; readonly color: boolean; readonly eta?: string }) {
+function ProgressBar(props: { readonly done: number; readonly total: number; readonly counts: readonly string[]; readonly elapsedMs: number; readonly status: string; readonly rollingBack: boolean; readonly color: boolean; readonly eta?: string }) {
   return (
     <Text>
-      <ProgressBlocks done={props.done} total={props.total} width={24} color={props.color} /> {props.done}/{props.total} done · {props.running} running · {formatDuration(props.elapsedMs)}
+      <ProgressBlocks done={props.done} total={props.total} width={24} color={props.color} /> {[`${props.done}/${props.total} done`, ...props.counts, formatDuration(props.elapsedMs)].join(' · ')}
       {props.rollingBack ? ' · rolling back' : ''}
       {props.status === 'paused' ? ' · paused' : ''}
       {props.eta ? ` · ${props.eta}` : ''}

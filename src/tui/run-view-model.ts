@@ -1,4 +1,5 @@
 import type { RunView, StepView } from '../planning/run-progress.js';
+import { isFinished } from '../planning/state.js';
 
 export { applyRunEvent, countByStatus, createRunView, seedRunView } from '../planning/run-progress.js';
 export type { RunLogEntry, RunView, StepView } from '../planning/run-progress.js';
@@ -32,7 +33,23 @@ export function isActiveStep(view: RunView, step: StepView): boolean {
   return step.status === 'running' || step.status === 'retrying' || view.rollingBack === step.id;
 }
 
-/** Steps that are over, whatever their outcome. */
-export function finishedStepCount(view: RunView, counts: Record<StepView['status'], number>): number {
-  return view.order.length - counts.pending - counts.running - counts.retrying;
+/**
+ * Steps whose work stands, as the engine counts them done: succeeded or skipped. A failed or
+ * cancelled step never did its work and a rolled-back one's is undone, so a cancelled run's
+ * bar is not full.
+ */
+export function doneStepCount(counts: StepCounts): number {
+  return counts.succeeded + counts.skipped;
 }
+
+/**
+ * What follows `n/total done` on the progress line: the steps running (while the run goes on)
+ * and those that ended without their work standing, named as the end-of-run summary names them.
+ */
+export function progressCountParts(view: RunView, counts: StepCounts): string[] {
+  const parts = !isFinished(view.status) || counts.running > 0 ? [`${counts.running} running`] : [];
+  for (const status of ['failed', 'cancelled', 'rolled_back'] as const) if (counts[status] > 0) parts.push(`${counts[status]} ${status.replace('_', ' ')}`);
+  return parts;
+}
+
+type StepCounts = Record<StepView['status'], number>;

@@ -177,6 +177,9 @@ steps:
     expect(exit, terminal.raw()).toMatchObject({ exitCode: 130, timedOut: false });
     expect(await waitFor(() => !isProcessAlive(pid), 3000), `sleep ${pid} still alive`).toBe(true);
     expect(markers(dir)).toEqual(['marker-rolled-back']);
-    expect(await terminal.screen()).toMatch(/⊘ Run cancelled \(rolled back 1 step\)/);
+    const screen = await terminal.screen();
+    expect(screen).toMatch(/⊘ Run cancelled \(rolled back 1 step\)/);
+    // The last progress line agrees with the summary: nothing the run did stands.
+    expect(screen).toMatch(/ 0\/2 done · 1 cancelled · 1 rolled back · /);
   });
 });

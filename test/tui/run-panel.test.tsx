@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Box, render as inkRender } from 'ink';
 import { render } from 'ink-testing-library';
+import type { ReactElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { applyRunEvent, createRunView, durationStats, PlanSchema, type PlanInput, type RunEvent, type RunView } from '../../src/planning/index.js';
 import { RunPanel } from '../../src/tui/RunPanel.js';
@@ -101,7 +102,8 @@ describe('RunPanel', () => {
   });
 
   it('a progress bar with done/total, running and failed counts and the elapsed time', () => {
-    expect(frame).toMatch(/█{11}░{17} 2\/5 done · 1 running · 1 failed · 5\.\ds/);
+    // The failed step is not done: the bar counts the one step that succeeded.
+    expect(frame).toMatch(/█{6}░{22} 1\/5 done · 1 running · 1 failed · 5\.\ds/);
     expect(frame).toContain('Esc cancels the run');
   });
 
@@ -201,7 +203,7 @@ describe('RunProgress (ksa run) keys hint', () => {
     const frame = hintOf(rolling);
     expect(frame).toContain('rolling back · Ctrl-C twice stops at once');
     expect(frame).not.toContain('p pauses');
-    expect(frame).toMatch(/2\/5 done · \d+ running · .*· rolling back/);
+    expect(frame).toMatch(/1\/5 done · \d+ running · 1 failed · .*· rolling back/);
   });
 });
 
@@ -239,5 +241,61 @@ describe('RunProgress (ksa run) in a short terminal', () => {
       expect(frame).toContain(`… and ${20 - steps} more running`);
       expect(frame.trimEnd().split('\n').length).toBeLessThan(rows);
     }
+  });
+});
+
+describe('the progress line of a run that ended cancelled or failed', () => {
+  // The plan of a `ksa run` cancelled with Ctrl-C while its second step ran: the first is undone.
+  const chain = PlanSchema.parse({
+    goal: 'A chain',
+    steps: [
+      { id: 'a', tool: 'shell', args: { command: 'echo a' }, rollback: { tool: 'shell', args: { command: 'echo undo' } } },
+      { id: 'b', tool: 'shell', args: { command: 'sleep 4' }, dependsOn: ['a'] },
+      { id: 'c', tool: 'shell', args: { command: 'echo c' }, dependsOn: ['b'] },
+    ],
+  });
+  const ended = (outcome: 'cancelled' | 'failed'): RunView => {
+    const v = createRunView('run-9', chain);
+    const ts = new Date().toISOString();
+    const at = { runId: 'run-9', ts };
+    const events: RunEvent[] = [
+      { ...at, type: 'run_started', goal: chain.goal, stepCount: 3, resumed: false },
+      { ...at, type: 'step_started', stepId: 'a', attempt: 1 },
+      { ...at, type: 'step_succeeded', stepId: 'a', attempt: 1, durationMs: 40, output: {} },
+      { ...at, type: 'step_started', stepId: 'b', attempt: 1 },
+      outcome === 'failed' ? { ...at, type: 'step_failed', stepId: 'b', attempt: 1, durationMs: 900, error: 'exit code 1', timedOut: false } : { ...at, type: 'step_cancelled', stepId: 'b', attempt: 1 },
+      { ...at, type: 'step_cancelled', stepId: 'c', attempt: 0 },
+      { ...at, type: 'rollback_started', stepIds: ['a'] },
+      { ...at, type: 'rollback_step_succeeded', stepId: 'a', attempt: 1 },
+      { ...at, type: 'run_finished', status: outcome, durationMs: 1400 },
+    ];
+    for (const event of events) applyRunEvent(v, event);
+    return v;
+  };
+  const progressLine = (tree: ReactElement) => {
+    const app = render(tree);
+    const line = (app.lastFrame() ?? '').split('\n').find((text) => text.includes(' done')) ?? '';
+    app.unmount();
+    return line;
+  };
+
+  it('counts as done only the steps whose work stands, and names the cancelled, failed and rolled-back ones as the summary does (ksa run and the chat)', () => {
+    const cancelled = ended('cancelled');
+    const failed = ended('failed');
+    expect(progressLine(<RunProgress view={cancelled} color={false} />)).toMatch(/^░{24} 0\/3 done · 2 cancelled · 1 rolled back · /);
+    expect(progressLine(<RunProgress view={failed} color={false} />)).toMatch(/^░{24} 0\/3 done · 1 failed · 1 cancelled · 1 rolled back · /);
+    expect(progressLine(<RunPanel view={cancelled} plan={chain} color={false} />)).toMatch(/░{28} 0\/3 done · 2 cancelled · 1 rolled back · /);
+  });
+
+  it('while the run goes on, the steps running are counted, a finished step fills the bar and a failed one does not', () => {
+    const v = createRunView('run-9', chain);
+    const ts = new Date().toISOString();
+    applyRunEvent(v, { type: 'run_started', runId: 'run-9', goal: chain.goal, stepCount: 3, resumed: false, ts });
+    applyRunEvent(v, { type: 'step_started', runId: 'run-9', stepId: 'a', attempt: 1, ts });
+    applyRunEvent(v, { type: 'step_succeeded', runId: 'run-9', stepId: 'a', attempt: 1, durationMs: 40, output: {}, ts });
+    applyRunEvent(v, { type: 'step_started', runId: 'run-9', stepId: 'b', attempt: 1, ts });
+    expect(progressLine(<RunProgress view={v} color={false} />)).toMatch(/^█{8}░{16} 1\/3 done · 1 running · /);
+    applyRunEvent(v, { type: 'step_failed', runId: 'run-9', stepId: 'b', attempt: 1, durationMs: 900, error: 'exit code 1', timedOut: false, ts });
+    expect(progressLine(<RunProgress view={v} color={false} />)).toMatch(/^█{8}░{16} 1\/3 done · 0 running · 1 failed · /);
   });
 });
