@@ -6,7 +6,7 @@ import { containsTemplate, findTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean, lookAlikeNote, unknownToolMessage } from './suggest.js';
 import { isRecord, typeProblem, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
-import { unknownStepFieldHint } from './unknown-field.js';
+import { unknownPlanFieldHint, unknownStepFieldHint } from './unknown-field.js';
 import { salvageStep } from './step-salvage.js';
 import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import { givenInputProblems } from './input-types.js';
@@ -83,7 +83,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 
   const stepsField = (document as { steps?: unknown }).steps;
   const shell = (Array.isArray(stepsField) && stepsField.length > 0 ? PlanShellWithStepsSchema : PlanShellSchema).safeParse(document);
-  if (!shell.success) for (const issue of shell.error.issues) issues.push(...fromZodIssue(issue, [], document, (key) => didYouMean(key, PLAN_FIELDS)));
+  if (!shell.success) for (const issue of shell.error.issues) issues.push(...fromZodIssue(issue, [], document, unknownPlanFieldHint));
   const rawSteps = Array.isArray((document as { steps?: unknown }).steps) ? ((document as { steps: unknown[] }).steps) : [];
 
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
@@ -342,8 +342,6 @@ function shapeKeys(schema: z.ZodType): string[] {
   const shape = (schema as { shape?: Record<string, unknown> }).shape;
   return shape ? Object.keys(shape) : [];
 }
-
-const PLAN_FIELDS = shapeKeys(PlanSchema);
 
 function singleIssue(issue: z.core.$ZodIssue, path: IssuePath, root: unknown): ValidationIssue {
   switch (issue.code) {

@@ -110,6 +110,26 @@ describe('validatePlan: the document', () => {
     }
   });
 
+  it("an unknown field in runsOn (a step's or the plan's) is matched against runsOn's own fields, never the step's", () => {
+    const lines = linesOf({
+      goal: 'g',
+      runsOn: { labels: ['web'], step: 1, eachh: true },
+      steps: [shell('a', { runsOn: { labels: ['web'], each: true, foo: 1, label: ['x'], retry: 2 } })],
+    });
+    expect(lines).toEqual([
+      'runsOn.step: unknown field "step"; the plan\'s runsOn takes labels and each',
+      'runsOn.eachh: unknown field "eachh" (did you mean "each"?)',
+      'steps[0].runsOn.foo: unknown field "foo"; the step\'s runsOn takes labels and each',
+      'steps[0].runsOn.label: unknown field "label" (did you mean "labels"?)',
+      'steps[0].runsOn.retry: unknown field "retry" (retry belongs in the step, not in the step\'s runsOn); the step\'s runsOn takes labels and each',
+    ]);
+    // runsOn's fields, found elsewhere in the step, say where they belong.
+    expect(linesOf({ goal: 'g', steps: [shell('a', { labels: ['web'], retry: { maxAttempts: 2, each: true } })] })).toEqual([
+      'steps[0].retry.each: unknown field "each" (each belongs in the step\'s runsOn, not in the step\'s retry); the step\'s retry takes maxAttempts, initialDelayMs, multiplier and maxDelayMs',
+      'steps[0].labels: unknown field "labels" (labels belongs in the step\'s runsOn, not in the step)',
+    ]);
+  });
+
   it('unknown step type', () => {
     const issues = issuesOf({ goal: 'g', steps: [{ id: 'x', type: 'shell_command', tool: 'shell' }] });
     expect(issues).toEqual([{ code: 'invalid_field', path: ['steps', 0, 'type'], message: expect.stringContaining('unknown step type') }]);
