@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { Lexer, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { IssuePath } from '../planning/index.js';
 import { CliError } from './errors.js';
+import { jsonErrorOffset } from './json-error-offset.js';
 import { isStreamPlan, STDIN_PLAN } from './stream-plan.js';
 
 /** A plan document read from disk or stdin, with what is needed to point at a line. */
@@ -248,22 +249,27 @@ function strictJson(text: string, displayPath: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    let location: { line: number; column: number } | undefined;
-    if (position) {
-      const before = text.slice(0, Number(position[1])).split('\n');
-      location = { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
-    } else {
-      // Newer Node versions quote the text instead of giving a position: the YAML parser (JSON is YAML) finds the place.
-      const where = parseDocument(text, { lineCounter: new LineCounter() }).errors[0]?.linePos?.[0];
-      if (where) location = { line: where.line, column: where.col };
-    }
+    // Some of Node's messages quote the text instead of giving a position (a trailing comma's `Unexpected token ']'`): the text is scanned for it.
+    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? jsonErrorOffset(text) ?? Number.NaN);
+    const location = Number.isNaN(offset) ? undefined : lineAndColumn(text, offset);
     const at = location ? `:${location.line}:${location.column}` : '';
-    throw new CliError({
-      message: `${displayPath}${at}: JSON syntax error: ${firstLine(message.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)/, '').replace(/, (\.\.\.)?"[\s\S]*$/, ''))}`,
-      location,
-    });
+    const problem = firstLine(message.replace(/ (in JSON )?at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)/, '').replace(/, (\.\.\.)?"[\s\S]*$/, ''));
+    throw new CliError({ message: `${displayPath}${at}: JSON syntax error: ${problem}${Number.isNaN(offset) ? '' : trailingCommaHint(text, offset)}`, location });
   }
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+}
+
+/** A `]` or `}` right after a comma: the most common slip in a hand-edited JSON plan, named with the comma's place. */
+function trailingCommaHint(text: string, offset: number): string {
+  if (text[offset] !== ']' && text[offset] !== '}') return '';
+  const comma = text.slice(0, offset).trimEnd().length - 1;
+  if (text[comma] !== ',') return '';
+  const { line, column } = lineAndColumn(text, comma);
+  return ` (JSON allows no comma before the closing "${text[offset]}": remove the one at ${line}:${column})`;
 }
 
 function locate(doc: Document, lineCounter: LineCounter, issuePath: IssuePath): { line: number; column: number } | undefined {

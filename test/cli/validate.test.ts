@@ -188,6 +188,17 @@ inputs: { t: { default: abc } }
     expect(nonEmptyLines(twice.stderr)).toEqual(['ksa: twice.json:3:3: JSON syntax error: a key appears twice in one object']);
   });
 
+  it('a trailing comma in a .json plan: the line and column of the bracket Node stops at, and the comma to remove (text and --json)', async () => {
+    await sandbox.writePlan('trailing.json', '{\n  "goal": "x",\n  "steps": [\n    {"id": "a", "tool": "shell", "args": {"command": "true"}},\n  ]\n}\n');
+    const text = await ksa('validate', 'trailing.json');
+    expect(text.code, describeResult(text)).toBe(2);
+    expect(nonEmptyLines(text.stderr)).toEqual([`ksa: trailing.json:5:3: JSON syntax error: Unexpected token ']' (JSON allows no comma before the closing "]": remove the one at 4:62)`]);
+    const json = await ksa('validate', 'trailing.json', '--json');
+    expect(json.code, describeResult(json)).toBe(2);
+    const doc = JSON.parse(json.stdout) as { issues: { code: string; line?: number; column?: number }[] };
+    expect(doc.issues).toEqual([expect.objectContaining({ code: 'syntax_error', line: 5, column: 3 })]);
+  });
+
   it('problems in a .json plan are located too', async () => {
     await sandbox.writePlan(
       'bad.json',
