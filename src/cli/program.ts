@@ -214,6 +214,8 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('--approve <mode>', 'the approval mode to check against: ask (default), read or write')
     .option('--workspace <dir>', "whose .ksa/policy.yaml applies (default: the plan's directory; the current one for -)")
     .option('--input <name=value>', 'an input value (repeatable)', collect, [])
+    .option('--max-steps <n>', 'largest plan accepted (default 200)')
+    .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])
     .addHelpText('after', examples('ksa policy check plan.yaml', 'ksa policy check plan.yaml --approve write --json'))
     .action(async (file: string, flags) => setExit(await (await import('./commands/policy.js')).policyCheckCommand(io, file, flags)));
 

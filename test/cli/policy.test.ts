@@ -213,6 +213,29 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
     expect(JSON.parse(invalid.stdout)).toMatchObject({ valid: false, issues: [{ path: 'steps[0].tool' }] });
   });
 
+  it("policy check takes validate's --max-steps and --allow-env, which its messages point to, and lists them in --help", async () => {
+    const big = `goal: Many\nsteps:\n${Array.from({ length: 201 }, (_, i) => `  - { id: s${i}, tool: sleep, args: { ms: 0 } }\n`).join('')}`;
+    const ws = await workspace('check-options', big, '');
+    const refused = await runKsa(['policy', 'check', ws.plan], { home: ws.home, cwd: ws.dir });
+    expect(refused.code, describeResult(refused)).toBe(2);
+    expect(refused.stderr).toContain('the limit is 200 (raise it with --max-steps)');
+    const raised = await runKsa(['policy', 'check', ws.plan, '--max-steps', '201', '--json'], { home: ws.home, cwd: ws.dir });
+    expect(raised.code, describeResult(raised)).toBe(0);
+    expect((JSON.parse(raised.stdout) as { steps: unknown[] }).steps).toHaveLength(201);
+
+    await writeFile(ws.plan, 'goal: Env\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo hi" }\n    when: \'env.DEPLOY == "yes"\'\n');
+    const unlisted = await runKsa(['policy', 'check', ws.plan], { home: ws.home, cwd: ws.dir });
+    expect(unlisted.code, describeResult(unlisted)).toBe(2);
+    expect(unlisted.stderr).toContain('(allow it with --allow-env DEPLOY)');
+    const allowed = await runKsa(['policy', 'check', ws.plan, '--allow-env', 'DEPLOY', '--json'], { home: ws.home, cwd: ws.dir });
+    expect(allowed.code, describeResult(allowed)).toBe(0);
+    expect(JSON.parse(allowed.stdout)).toMatchObject({ steps: [{ id: 'a', risk: 'read' }] });
+
+    const help = await runKsa(['policy', 'check', '--help'], { home: ws.home });
+    expect(help.stdout).toMatch(/--max-steps <n>/);
+    expect(help.stdout).toMatch(/--allow-env <NAME>/);
+  });
+
   it('validate --json rates steps with the --input values filled in, as policy check does', async () => {
     const plan = 'goal: List\ninputs: { dir: "." }\nsteps:\n  - id: list\n    tool: shell\n    args: { command: "ls {{ inputs.dir }}" }\n';
     const ws = await workspace('validate-inputs', plan, '');

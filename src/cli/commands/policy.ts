@@ -6,14 +6,14 @@ import { openCommandTools } from '../mcp-tools.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadPlan } from '../load-plan.js';
-import { parseInputs } from '../options.js';
+import { checkEnvNames, parseInputs, parseWholeNumber } from '../options.js';
 import { parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy, policyFiles } from '../policy-files.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { formatIssues, issueDocuments } from '../validation-report.js';
 import { planFolder, workspaceOption } from '../workspace-option.js';
 
-export type PolicyCheckFlags = { json?: boolean; approve?: string; workspace?: string; input: string[] };
+export type PolicyCheckFlags = { json?: boolean; approve?: string; workspace?: string; input: string[]; maxSteps?: string; allowEnv: string[] };
 
 /**
  * `ksa policy check <plan>`: per step, its risk level and why, the rule that
@@ -22,6 +22,8 @@ export type PolicyCheckFlags = { json?: boolean; approve?: string; workspace?: s
  */
 export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyCheckFlags): Promise<ExitCodeValue> {
   const mode = parseApprovalMode(flags.approve);
+  // The validation options of ksa validate and ksa run: a plan they accept is checked here too, not refused.
+  const validation = { maxSteps: parseWholeNumber(flags.maxSteps, '--max-steps'), allowedEnv: checkEnvNames(flags.allowEnv) };
   const workspace = await workspaceOption(io.cwd, flags.workspace, await planFolder(io.cwd, file));
   const home = ksaHome(io.env);
   const policy = await loadPolicy(home, workspace);
@@ -29,7 +31,7 @@ export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyC
   const tools = await openCommandTools(io, workspace);
   const { registry } = tools;
   const inputs = parseInputs(flags.input);
-  const loaded = await loadPlan(file, registry, { inputs, stdin: io.stdin, mcp: tools });
+  const loaded = await loadPlan(file, registry, { ...validation, inputs, stdin: io.stdin, mcp: tools });
   if (!loaded.ok) {
     // --json is one document, as validate's: the plan's problems.
     if (flags.json) {
