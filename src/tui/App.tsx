@@ -160,7 +160,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     }
   });
 
-  const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId, approvalMode: snapshot.approvalMode };
+  const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId };
   const live = useLiveRows(stdout as NodeJS.WriteStream);
   const pending = snapshot.pending && snapshot.phase !== 'thinking' ? snapshot.pending : undefined;
   const printedCards = usePrintedCards(pending, live.rows, snapshot.history.length, props.tools);

@@ -7,13 +7,15 @@ export type HeaderInfo = {
   readonly kubeContext?: string;
   readonly sessionId: string;
   readonly resumed: boolean;
-  /** ask, read or write: which plans run without a question (`/approve`). */
-  readonly approvalMode?: string;
 };
 
 export type Props = { readonly info: HeaderInfo; readonly color: boolean };
 
-/** Printed once at the top of the transcript: where the agent points and what it acts on. */
+/**
+ * Printed once at the top of the transcript: where the agent points and what it acts on. A
+ * printed line cannot follow `/approve`: it gives the mode every session starts in and points
+ * at the status line, which shows another while one is on.
+ */
 export function Header({ info, color }: Props) {
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? 'cyan' : undefined} paddingX={1}>
@@ -34,13 +36,10 @@ export function Header({ info, color }: Props) {
           </>
         ) : null}
       </Text>
-      {info.approvalMode ? (
-        <Text>
-          <Text dimColor={color}>approval mode </Text>
-          {info.approvalMode}
-          <Text dimColor={color}> · /approve ask|read|write changes it</Text>
-        </Text>
-      ) : null}
+      <Text>
+        <Text dimColor={color}>approval mode </Text>
+        ask<Text dimColor={color}> unless the status line says otherwise · /approve ask|read|write changes it</Text>
+      </Text>
       <Text dimColor={color}>
         session {info.sessionId}
         {info.resumed ? ' (continued)' : ''} · /help for keys and commands · Ctrl-C twice quits

@@ -18,6 +18,23 @@ describe.concurrent('ksa chat: slash commands with an argument', () => {
     expect(await chat.quit()).toMatchObject({ exitCode: 0 });
   });
 
+  it('/approve read: the status line shows the new mode, and the header printed above says nothing that is no longer true', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const chat = await harness.open();
+    const start = await chat.screen();
+    expect(start).toContain('approval mode ask unless the status line says otherwise · /approve ask|read|write changes it');
+    expect(start).not.toContain('· approve ');
+    await chat.send('/approve read');
+    const screen = await chat.waitForScreen(/ · ready · approve read · /);
+    expect(screen).toContain('Approval mode read: plans whose steps only read');
+    // The header is printed once and stays; it still holds: the status line says otherwise.
+    expect(screen).toContain('approval mode ask unless the status line says otherwise');
+    expect(screen).not.toMatch(/approval mode ask ·/);
+    await chat.send('/approve ask');
+    await chat.waitForScreen((text) => text.includes('Approval mode ask: every plan waits') && !text.includes('· approve read'));
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
   it('/sessions <prefix> that matches several sessions lists them and asks for more of the id', async (context) => {
     const harness = await chatHarnessFor(context);
     const store = new ConversationStore(harness.sandbox.home);

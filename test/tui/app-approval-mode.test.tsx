@@ -28,7 +28,7 @@ async function approvals(app: ChatApp, runId: string) {
 describe('approval modes in the chat', () => {
   it('/approve read: a read-only plan runs without asking, approved by the policy; the status line shows the mode', async (context) => {
     const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Done.' }], [json(READ_PLAN), json(REFLECTION)]) });
-    expect(app.frame()).toContain('approval mode ask');
+    expect(app.frame()).toContain('approval mode ask unless the status line says otherwise');
     expect(app.frame()).not.toContain('· approve');
     await app.send('/approve read');
     await app.waitForText('Approval mode read: plans whose steps only read');
