@@ -35,6 +35,7 @@ export function createArgvTool({ name, binary = name, description, containerEngi
     inputSchema: ArgvInputSchema,
     outputSchema: ProcessOutputSchema,
     risk: 'high',
+    stepRisk: { levels: ['read', 'write', 'destroy'], by: 'the subcommand and flags' },
     describe: (input) => {
       const args = Array.isArray(input.args) ? input.args.map(String) : [String(input.args)];
       const line = [binary, ...args].map(quoteArg).join(' ');

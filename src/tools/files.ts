@@ -79,6 +79,7 @@ export const writeFileTool = defineTool({
   inputSchema: WriteFileInputSchema,
   outputSchema: WriteFileOutputSchema,
   risk: 'medium',
+  stepRisk: { levels: ['write', 'destroy'], by: 'the path (.ksa/policy.yaml is destroy)' },
   describe: (input) => `${input.append ? 'append to' : 'write'} ${input.path}${typeof input.content === 'string' ? ` (${Buffer.byteLength(input.content)} bytes)` : ''}`,
   async execute(input, { workspace, signal }) {
     signal.throwIfAborted();

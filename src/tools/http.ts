@@ -70,6 +70,7 @@ export const httpTool = defineTool({
   inputSchema: HttpInputSchema,
   outputSchema: HttpOutputSchema,
   risk: 'medium',
+  stepRisk: { levels: ['read', 'write', 'destroy'], by: 'the method (GET read, POST write, DELETE destroy)' },
   describe: (input) => `${input.method ?? 'GET'} ${typeof input.url === 'string' ? withCredentials(input.url).shown : input.url}`,
   async execute(input, { signal, onOutput }): Promise<HttpOutput> {
     const method = input.method ?? 'GET';

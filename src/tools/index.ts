@@ -1,5 +1,5 @@
 export { defineTool, inputJsonSchemaOf } from './tool.js';
-export type { Tool, ToolAnnotations, ToolContext, ToolRisk } from './tool.js';
+export type { Tool, ToolAnnotations, ToolContext, ToolRisk, ToolStepRisk } from './tool.js';
 export { ToolRegistry } from './registry.js';
 export type { InvokeOptions } from './registry.js';
 export { builtinTools, createBuiltinRegistry } from './builtin.js';

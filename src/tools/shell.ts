@@ -20,6 +20,7 @@ export const shellTool = defineTool({
   inputSchema: ShellInputSchema,
   outputSchema: ProcessOutputSchema,
   risk: 'high',
+  stepRisk: { levels: ['read', 'write', 'destroy'], by: 'the command line' },
   // The variables it sets come first, as a shell line would have them (values of secret-looking ones hidden).
   describe: (input) => {
     const env = Object.entries(input.env ?? {}).map(([name, value]) => `${name}=${looksSecret(name) ? '***' : quoteArg(value)} `);

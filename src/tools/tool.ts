@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import type { OutputStream } from '../planning/index.js';
-import type { ToolCommand } from '../policy/index.js';
+import type { RiskLevel, ToolCommand } from '../policy/index.js';
 import type { KubeScope } from './kube/kube-scope.js';
 
-/** How much harm a tool can do; the approval view marks `high` steps. */
+/**
+ * How much harm a tool can do before any arguments (`ksa tools --json` keeps it as `risk`). Steps
+ * are rated `read`, `write` or `destroy` by what their arguments run: see ToolStepRisk.
+ */
 export type ToolRisk = 'low' | 'medium' | 'high';
+
+/** The levels a step that calls a tool can get and, when its arguments decide, by what. */
+export type ToolStepRisk = { readonly levels: readonly RiskLevel[]; readonly by?: string };
 
 export type ToolContext = {
   /** Aborted on timeout or cancel; the tool must stop its work (and kill its processes). */
@@ -25,6 +31,12 @@ export type Tool<Input = any, Output = unknown> = {
   readonly inputSchema: z.ZodType<Input>;
   readonly outputSchema: z.ZodType<Output>;
   readonly risk: ToolRisk;
+  /**
+   * Set by the tools whose arguments decide a step's level (a shell line, an HTTP method, a
+   * revision that deletes): the levels and by what, as `ksa tools` lists them. The other tools'
+   * steps get the level of a call without arguments.
+   */
+  readonly stepRisk?: ToolStepRisk;
   /** The argument schema as JSON Schema, for tools that bring their own (MCP tools); else derived from `inputSchema`. */
   readonly inputJsonSchema?: Record<string, unknown>;
   /** An MCP tool's hints as its server gave them (readOnlyHint, destructiveHint, idempotentHint, openWorldHint, title). */

@@ -52,7 +52,9 @@ describe('ksa tools and ksa mcp list', () => {
     expect(names.slice(0, 8)).toEqual(['shell', 'http', 'read_file', 'write_file', 'sleep', 'kubectl', 'helm', 'docker']);
     expect(names).toEqual(expect.arrayContaining(['lab__echo', 'lab__slow', 'web__echo', 'web__add']));
     const echo = tools.find((tool) => tool.name === 'web__echo')!;
-    expect(echo).toMatchObject({ risk: 'low', mcp: { server: 'web', tool: 'echo' }, annotations: { readOnlyHint: true } });
+    // risk stays the tool's own rating; stepRisk is the level its steps get, from the hints (MCP's defaults otherwise).
+    expect(echo).toMatchObject({ risk: 'low', stepRisk: { levels: ['read'] }, mcp: { server: 'web', tool: 'echo' }, annotations: { readOnlyHint: true } });
+    expect(tools.find((tool) => tool.name === 'lab__slow')).toMatchObject({ risk: 'high', stepRisk: { levels: ['write'] } });
     expect(echo.inputSchema).toMatchObject({ type: 'object', properties: { text: { type: 'string' } }, required: ['text'] });
     expect(result.stderr.trim()).toBe(
       'ksa: warning: MCP server "nope" (no-such-mcp-server-xyz --stdio): command "no-such-mcp-server-xyz" not found (install it or fix PATH)',
@@ -62,7 +64,10 @@ describe('ksa tools and ksa mcp list', () => {
   it('ksa tools prints them like the built-in tools', async () => {
     const result = await ksa('tools');
     expect(result.code, describeResult(result)).toBe(0);
-    expect(result.stdout).toContain('lab__echo (risk: low)\n  Echo the text back (MCP server "lab", tool "echo")\n    text: string\n    times?: integer\n');
+    expect(result.stdout).toContain('lab__echo (steps: read)\n  Echo the text back (MCP server "lab", tool "echo")\n    text: string\n    times?: integer\n');
+    expect(result.stdout).toContain('lab__slow (steps: write)\n');
+    // The listing speaks of steps as validate and policy check do: read, write, destroy.
+    expect(result.stdout).not.toMatch(/\(risk: (low|medium|high)\)/);
   });
 
   it('ksa mcp list shows each server, its state and its tools', async () => {

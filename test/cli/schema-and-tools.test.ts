@@ -40,6 +40,9 @@ describe.concurrent('ksa schema and ksa tools', () => {
     expect(names).toEqual(expect.arrayContaining(BUILTIN_TOOLS));
     // Arguments are listed under each tool, e.g. the shell's command.
     expect(result.stdout).toMatch(/^ {4}command: string/m);
+    // Each tool says how its steps are rated, in the levels validate and policy check give a step.
+    expect(result.stdout).toContain('shell (steps: read, write or destroy, by the command line)\n');
+    expect(result.stdout).toContain('k8s_diff (steps: read)\n');
     expect(stackTraceLines(result.stderr)).toEqual([]);
   });
 

@@ -118,8 +118,8 @@ describe('describe()', () => {
 });
 
 describe('toolsAsJson', () => {
-  it('lists name, description, risk and JSON Schemas of input and output', () => {
-    const tools = toolsAsJson(createBuiltinRegistry());
+  it('lists name, description, risk and JSON Schemas of input and output', async () => {
+    const tools = await toolsAsJson(createBuiltinRegistry());
     const shell = tools.find((tool) => tool.name === 'shell')!;
     expect(shell.risk).toBe('high');
     expect(shell.description).toMatch(/shell command/);
@@ -133,6 +133,28 @@ describe('toolsAsJson', () => {
     const http = tools.find((tool) => tool.name === 'http')!;
     expect(http.inputSchema).toMatchObject({ properties: { method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] } } });
     expect(JSON.parse(JSON.stringify(tools))).toEqual(tools);
+  });
+
+  it("says how a step that calls each tool is rated, in the steps' words (read, write, destroy): by what its arguments run, or the level of any call", async () => {
+    const stepRisks = Object.fromEntries((await toolsAsJson(createBuiltinRegistry())).map((tool) => [tool.name, tool.stepRisk]));
+    expect(stepRisks).toEqual({
+      shell: { levels: ['read', 'write', 'destroy'], by: 'the command line' },
+      http: { levels: ['read', 'write', 'destroy'], by: 'the method (GET read, POST write, DELETE destroy)' },
+      read_file: { levels: ['read'] },
+      write_file: { levels: ['write', 'destroy'], by: 'the path (.ksa/policy.yaml is destroy)' },
+      sleep: { levels: ['read'] },
+      kubectl: { levels: ['read', 'write', 'destroy'], by: 'the subcommand and flags' },
+      helm: { levels: ['read', 'write', 'destroy'], by: 'the subcommand and flags' },
+      docker: { levels: ['read', 'write', 'destroy'], by: 'the subcommand and flags' },
+      podman: { levels: ['read', 'write', 'destroy'], by: 'the subcommand and flags' },
+      k8s_apply: { levels: ['read', 'write'], by: 'dryRun ("server" or "client" only reads)' },
+      k8s_diff: { levels: ['read'] },
+      k8s_rollout_status: { levels: ['read'] },
+      k8s_rollback: { levels: ['write', 'destroy'], by: 'toRevision (null deletes the workload)' },
+      k8s_port_forward: { levels: ['write'] },
+      helm_upgrade: { levels: ['write'] },
+      helm_rollback: { levels: ['write', 'destroy'], by: 'revision (null uninstalls the release)' },
+    });
   });
 });
 

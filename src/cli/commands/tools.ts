@@ -1,4 +1,4 @@
-import { toolsAsJson } from '../../tools/index.js';
+import { riskOptions, toolsAsJson, type ToolStepRisk } from '../../tools/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
@@ -10,20 +10,27 @@ import { workspaceOption } from '../workspace-option.js';
 export async function toolsCommand(io: CliIO, flags: { json?: boolean; workspace?: string }): Promise<ExitCodeValue> {
   const opened = await openCommandTools(io, await workspaceOption(io.cwd, flags.workspace, io.cwd));
   await opened.startAll();
-  const tools = toolsAsJson(opened.registry);
+  const tools = await toolsAsJson(opened.registry, riskOptions(opened.registry, io.env));
   if (flags.json) {
     writeLine(io.stdout, JSON.stringify({ tools }, null, 2));
     return ExitCode.ok;
   }
   const style = createStyler(colorEnabled(io.stdout, io.env));
   for (const tool of tools) {
-    writeLine(io.stdout, `${style.bold(tool.name)} ${style.dim(`(risk: ${tool.risk})`)}`);
+    // The levels of the steps that call it, in the words ksa validate --json and policy check use for each step.
+    writeLine(io.stdout, `${style.bold(tool.name)} ${style.dim(`(steps: ${stepRiskText(tool.stepRisk)})`)}`);
     writeLine(io.stdout, `  ${tool.description}`);
     for (const line of describeArguments(tool.inputSchema)) writeLine(io.stdout, `    ${line}`);
     writeLine(io.stdout);
   }
   writeLine(io.stdout, style.dim('Use them in a plan step as  tool: <name>  with  args: {...}; "ksa tools --json" prints the full JSON Schemas.'));
   return ExitCode.ok;
+}
+
+/** `read`, `write or destroy, by the path: …`, `read, write or destroy, by the command line`. */
+function stepRiskText({ levels, by }: ToolStepRisk): string {
+  const named = levels.length < 2 ? levels.join('') : `${levels.slice(0, -1).join(', ')} or ${levels.at(-1)}`;
+  return by ? `${named}, by ${by}` : named;
 }
 
 function describeArguments(schema: JsonSchema): string[] {

@@ -109,6 +109,7 @@ export const helmRollbackTool = defineTool({
   }),
   outputSchema: ProcessOutputSchema.extend({ action: z.enum(['rollback', 'uninstall']) }),
   risk: 'high',
+  stepRisk: { levels: ['write', 'destroy'], by: 'revision (null uninstalls the release)' },
   kubeScope: (input) => scopeOf(input),
   command: (input) => kubeCommand('helm', scopeOf(input), rollbackArgs(input)),
   // A revision from a template is known only at run time: null there (a first install) uninstalls the release.

@@ -42,6 +42,7 @@ export const k8sApplyTool = defineTool({
     previousRevision: z.int().nullable().optional(),
   }),
   risk: 'high',
+  stepRisk: { levels: ['read', 'write'], by: 'dryRun ("server" or "client" only reads)' },
   kubeScope: (input) => scopeOf(input),
   command: (input) => kubeCommand('kubectl', scopeOf(input), applyArgs(input)),
   describe: (input) => {
@@ -148,6 +149,7 @@ export const k8sRollbackTool = defineTool({
   }),
   outputSchema: ProcessOutputSchema.extend({ action: z.enum(['undo', 'delete']) }),
   risk: 'high',
+  stepRisk: { levels: ['write', 'destroy'], by: 'toRevision (null deletes the workload)' },
   kubeScope: (input) => scopeOf(input),
   command: (input) => kubeCommand('kubectl', scopeOf(input), rollbackArgs(input)),
   // A revision from a template is known only at run time: null there (the apply created the workload) deletes it.

@@ -27,6 +27,7 @@ function createKubeArgvTool(program: KubeProgram, description: string): Tool<Kub
     inputSchema: KubeArgvInputSchema,
     outputSchema: KubeArgvOutputSchema,
     risk: 'high',
+    stepRisk: { levels: ['read', 'write', 'destroy'], by: 'the subcommand and flags' },
     kubeScope: (input) => scopeOfInput(input),
     command: (input) => kubeCommand(program, { context: input.context, namespace: input.namespace }, Array.isArray(input.args) ? input.args : [input.args]),
     describe: (input) => {
