@@ -90,8 +90,25 @@ async function stepRisk(step: Step, assess: AssessCall): Promise<StepRisk> {
   return rollback.level === 'read' || maxRisk(action, rollback) === action ? action : { ...rollback, reason: `rollback: ${rollback.reason}` };
 }
 
-/** `.ksa/policy.yaml` however the path spells it (`./.ksa//policy.yaml`, `x/../.ksa/policy.yaml`, or a template). */
-const POLICY_FILE = /(^|[\\/])\.ksa[\\/]+(\.[\\/]+)*policy\.ya?ml$|\.ksa[\\/].*\{\{/;
+/** A path with a template after `.ksa/` may turn out to be the policy file: known only once it is built. */
+const POLICY_FILE_TEMPLATE = /\.ksa[\\/].*\{\{/;
+
+/**
+ * `.ksa/policy.yaml` however the path spells it (`./.ksa//policy.yaml`, `x/../.ksa/policy.yaml`,
+ * `.ksa/policy.yaml/`, or a template): the path is read as write_file reads it (Node's
+ * path.resolve), `.` and empty segments dropped, `..` taken back, no trailing slash.
+ */
+function namesPolicyFile(filePath: string): boolean {
+  if (POLICY_FILE_TEMPLATE.test(filePath)) return true;
+  const segments: string[] = [];
+  for (const segment of filePath.split(/[\\/]/)) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..' && segments.length > 0 && segments.at(-1) !== '..') segments.pop();
+    else segments.push(segment);
+  }
+  return segments.at(-2) === '.ksa' && /^policy\.ya?ml$/.test(segments.at(-1) ?? '');
+}
+
 /**
  * The same file named anywhere in a shell line, or its folder and its name apart (`cd .ksa && … > policy.yaml`,
  * `cp x/policy.yaml .ksa/`); or the `.ksa` folder itself (`ln -s .ksa cfg`, `cp -r x .ksa`), which makes or
@@ -138,7 +155,7 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
       return readRisk('reads a file');
     case 'write_file':
       // The workspace's own rules: a plan that rewrites them changes what the next plan may do.
-      if (typeof args.path === 'string' && POLICY_FILE.test(args.path)) return destroyRisk('rewrites the workspace permission policy (.ksa/policy.yaml)');
+      if (typeof args.path === 'string' && namesPolicyFile(args.path)) return destroyRisk('rewrites the workspace permission policy (.ksa/policy.yaml)');
       return writeRisk(args.append === true ? 'appends to a file' : 'writes a file');
     case 'sleep':
       return readRisk('waits');

@@ -1,3 +1,4 @@
+import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PlanSchema, type PlanInput } from '../../src/planning/index.js';
 import { assessPlanRisk, commandLineOf, ShellParserMissingError, sqlRisk } from '../../src/policy/index.js';
@@ -59,6 +60,16 @@ describe('assessPlanRisk', () => {
     expect(risk.steps.w0?.reason).toBe('rewrites the workspace permission policy (.ksa/policy.yaml)');
     const other = await assessPlanRisk(plan([{ id: 'w', tool: 'write_file', args: { path: 'docs/policy.yaml', content: '' } }]), { parseShell });
     expect(other.steps.w?.level).toBe('write');
+  });
+
+  it('a write_file path is read as the tool reads it (path.resolve): a trailing slash, "." and ".." lead to the policy file or away from it', async () => {
+    const paths = ['.ksa/policy.yaml/', '.ksa/policy.yaml//', '.ksa/policy.yaml/.', '.ksa/x/../policy.yaml', './.ksa/./policy.yml/', '.ksa/policy.yaml/../notes.txt', '.ksa/policy.yaml.bak', 'a/.ksa/../policy.yaml', 'notes.txt/'];
+    const risk = await assessPlanRisk(plan(paths.map((path, i) => ({ id: `w${i}`, tool: 'write_file', args: { path, content: 'allow: []' } }))), { parseShell });
+    const root = '/workspace';
+    const writes = (path: string) => nodePath.relative(root, nodePath.resolve(root, path));
+    // destroy exactly where the tool would write .ksa/policy.yaml (or .yml).
+    expect(paths.map((path, i) => [path, risk.steps[`w${i}`]?.level])).toEqual(paths.map((path) => [path, /^\.ksa\/policy\.ya?ml$/.test(writes(path)) ? 'destroy' : 'write']));
+    expect(paths.filter((_, i) => risk.steps[`w${i}`]?.level === 'destroy')).toEqual(['.ksa/policy.yaml/', '.ksa/policy.yaml//', '.ksa/policy.yaml/.', '.ksa/x/../policy.yaml', './.ksa/./policy.yml/']);
   });
 
   it('a shell line that changes something and names .ksa/policy.yaml is destroy; reading it stays read', async () => {
