@@ -6,7 +6,9 @@ import { askApproval, canPrompt } from './approval.js';
 import { CliError } from './errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { writeLine, type CliIO } from './io.js';
-import type { Styler } from '../tui/style.js';
+import { createStyler, type Styler } from '../tui/style.js';
+import type { PlanFile } from './plan-file.js';
+import { formatIssues, locateIssues } from './validation-report.js';
 import { plural } from '../planning/plural.js';
 
 /** The flags every command that starts a plan takes. */
@@ -18,18 +20,30 @@ export function parseApprovalMode(value: string | undefined): ApprovalMode {
   throw new CliError({ message: `--approve expects one of ${APPROVAL_MODES.join(', ')}, got "${value}"` });
 }
 
-/** Risk and policy decision of a plan run with `inputs`; a denied step is a CliError (exit 2) naming the rule and its file:line. */
-export async function assessOrRefuse(plan: Plan, policy: Policy, mode: ApprovalMode, registry: ToolRegistry, source: string, inputs: Readonly<Record<string, unknown>> = {}): Promise<PolicyAssessment> {
+/**
+ * Risk and policy decision of a plan run with `inputs`; a denied step is a CliError (exit 2) naming the
+ * rule and its file:line, and the step's line in `file` when the plan is known to come from it.
+ */
+export async function assessOrRefuse(
+  plan: Plan,
+  policy: Policy,
+  mode: ApprovalMode,
+  registry: ToolRegistry,
+  source: string,
+  inputs: Readonly<Record<string, unknown>> = {},
+  file?: () => Promise<PlanFile | undefined>,
+): Promise<PolicyAssessment> {
   const assessment = await assessPolicy(plan, policy, mode, riskOptions(registry), inputs);
-  if (assessment.decision.decision === 'deny') throw policyDenial(assessment, source);
+  if (assessment.decision.decision === 'deny') throw policyDenial(assessment, source, await file?.());
   return assessment;
 }
 
-export function policyDenial(assessment: PolicyAssessment, source: string): CliError {
+export function policyDenial(assessment: PolicyAssessment, source: string, file?: PlanFile): CliError {
   const issues = denialIssues(assessment.decision);
   return new CliError({
     message: `${source}: not allowed by the permission policy, ${plural(issues.length, 'step')} denied (nothing was run):`,
-    details: issues.map((issue) => `  ${formatIssue(issue)}`),
+    // `plan.yaml:6:5 steps[1]: …`, as ksa validate locates the same problem.
+    details: file ? formatIssues(file, locateIssues(file, issues), createStyler(false)).slice(1) : issues.map((issue) => `  ${formatIssue(issue)}`),
   });
 }
 

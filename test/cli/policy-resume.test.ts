@@ -55,7 +55,14 @@ describe('ksa resume under the permission policy', { timeout: 120_000 }, () => {
     const denied = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
     expect(denied.code, describeResult(denied)).toBe(2);
     expect(denied.stderr).toContain(`run ${runId}: not allowed by the permission policy, 1 step denied (nothing was run):`);
-    expect(denied.stderr).toContain(`steps[1]: shell while [ ! -f go ]; do sleep 0.05; done; echo starter > passed: denied by deny shell: "while *" (${policyFile}:2)`);
+    // The step's line in the plan file, which still holds the run's plan, as validate and run give it.
+    expect(denied.stderr).toContain(`  plan.yaml:8:5 steps[1]: shell while [ ! -f go ]; do sleep 0.05; done; echo starter > passed: denied by deny shell: "while *" (${policyFile}:2)`);
+    // Edited since, its lines would point elsewhere: the step is named by its path alone.
+    await writeFile(plan, GATED.replace('goal: Wait for a gate', 'goal: Wait for the gate'));
+    const edited = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
+    expect(edited.code, describeResult(edited)).toBe(2);
+    expect(edited.stderr).toContain(`\n  steps[1]: shell while [ ! -f go ]; do sleep 0.05; done; echo starter > passed: denied by deny shell: "while *" (${policyFile}:2)`);
+    await writeFile(plan, GATED);
 
     await rm(policyFile);
     writeFileSync(path.join(dir, 'go'), '');

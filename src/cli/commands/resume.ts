@@ -14,6 +14,7 @@ import { describer } from '../../tui/tool-describer.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
+import { recordedPlanFile } from '../recorded-plan-file.js';
 
 import { describeWorkers, redisUrlFor, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 import { recordedRedisUrl, redisFlagHint, sameRedisServer } from '../../workers/redis-url.js';
@@ -75,7 +76,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // The policy as it is now: a step denied since the run started does not run.
   const policy = await loadPolicy(stores.home, record.workspace);
   // One assessment serves the plan print (each step's risk) and the approval.
-  const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`, { ...record.inputs, ...inputs });
+  const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`, { ...record.inputs, ...inputs }, () => recordedPlanFile(record, io.cwd));
   // The card shows the inputs it will go on with: the run's, and those given again now.
   const shown = { ...record.plan, inputs: { ...record.plan.inputs, ...record.inputs, ...inputs } };
   for (const line of formatPlan(shown, tools, style, record.maxParallel, assessment.risk)) writeLine(io.stderr, line);
