@@ -62,7 +62,7 @@ describe('ksa resume --redis of a run stopped at once', () => {
     expect(eventsOf(events, 'step_started', 'prep')).toEqual([expect.objectContaining({ attempt: 2, worker: 'box-1' })]);
   });
 
-  it('resume --redis naming another Redis is refused (exit 2) before anything runs: the jobs and results are in the first', async () => {
+  it('resume or cancel --redis naming another Redis is refused (exit 2) before anything runs: the jobs and results are in the first', async () => {
     const { redis, dir, home } = await fleet.setup('elsewhere', ['box-2'], { labels: ['box'] });
     const planFile = await fleet.sandbox.writePlan('elsewhere/plan.yaml', PLAN.replace('echo prep >> ran.log', 'echo prep >> ran.log; echo $$ >> prep.pids; sleep 30'));
     const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
@@ -77,5 +77,11 @@ describe('ksa resume --redis of a run stopped at once', () => {
     const shown = redis.url.replace(/\/+$/, '');
     expect(resumed.stderr).toContain(`ksa: run ${runId} sent its steps to workers through ${shown}, not ${other}: its jobs and their results are there; resume it with --redis ${shown}`);
     expect(lineCounts(dir).get('prep')).toBe(1);
+    // A cancel through that other Redis would stop nothing and call the run cancelled: refused too, the run left as it was.
+    const cancelled = await runKsa(['cancel', runId, '--yes', '--redis', other], { home, cwd: dir, timeoutMs: 30_000 });
+    expect(cancelled.code, describeResult(cancelled)).toBe(2);
+    expect(cancelled.stderr).toContain(`ksa: run ${runId} sent its steps to workers through ${shown}, not ${other}: its jobs are there, and none of them would be stopped; cancel it with --redis ${shown}`);
+    expect(cancelled.stderr).not.toContain('marked cancelled');
+    expect(JSON.parse((await runKsa(['status', runId, '--json'], { home })).stdout)).toMatchObject({ status: 'interrupted' });
   }, 60_000);
 });

@@ -7,8 +7,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseSeconds } from '../options.js';
 import { runSession } from '../run-session.js';
-import { checkedTarget, openRemote, redisUrlFor } from '../remote-run.js';
-import { redisFlagHint } from '../../workers/redis-url.js';
+import { checkedTarget, openRemote, redisUrlFor, refuseOtherRedis } from '../remote-run.js';
 import { allowedEnvironment, openStores, type Stores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { plural } from '../../planning/plural.js';
@@ -31,9 +30,9 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // Its steps went to workers: their jobs may still be queued or running there, and rollbacks run there.
   const usedWorkers = record.redis !== undefined || Object.values(record.state.steps).some((st) => st.worker !== undefined);
   const redisUrl = usedWorkers ? await redisUrlFor(io, flags.redis, stores.home) : undefined;
-  if (record.redis && !redisUrl) {
-    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; to stop its jobs there too, cancel it with: ksa cancel ${runId}${redisFlagHint(record.redis)}` });
-  }
+  refuseOtherRedis(runId, record.redis, redisUrl, 'cancel');
+  // A Redis that cannot be used is said before what the cancel would do: nothing is done then.
+  if (redisUrl) await checkedTarget(redisUrl);
 
   // As the rollback will see it: a step cut short by the stop may have done its work, and is undone too.
   const undo = rollbackOnCancel(record.state, record.plan);

@@ -16,8 +16,7 @@ import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval
 import { loadPolicy } from '../policy-files.js';
 import { recordedPlanFile } from '../recorded-plan-file.js';
 
-import { describeWorkers, redisUrlFor, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
-import { recordedRedisUrl, redisFlagHint, sameRedisServer } from '../../workers/redis-url.js';
+import { describeWorkers, redisUrlFor, refuseOtherRedis, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 import { currentKubeTarget, kubeContextLine, planTouchesKube } from '../../tools/kube/context-guard.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean; follow?: boolean } & RemoteFlags;
@@ -57,13 +56,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // Its steps went to workers: without the same Redis they would run here instead (and those a worker
   // finished would run again).
   const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
-  if (record.redis && !redisUrl) {
-    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}; resume it there: ksa resume ${runId}${redisFlagHint(record.redis)}` });
-  }
-  // Another Redis has none of its jobs: what its workers finished would run again, elsewhere.
-  if (record.redis && redisUrl && sameRedisServer(record.redis, redisUrl) === false) {
-    throw new CliError({ message: `run ${runId} sent its steps to workers through ${record.redis}, not ${recordedRedisUrl(redisUrl)}: its jobs and their results are there; resume it with${redisFlagHint(record.redis)}` });
-  }
+  refuseOtherRedis(runId, record.redis, redisUrl, 'resume');
 
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const commandTools = await openCommandTools(io, record.workspace);
