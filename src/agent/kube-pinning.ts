@@ -8,9 +8,9 @@ type ToolCallFields = { tool: string; args: Record<string, unknown> };
 
 /**
  * Makes every cluster step of a generated plan name its cluster: the plan gets
- * `inputs.kubeContext` (and `inputs.namespace`) from the current context, and each
- * kubectl/helm/k8s_*\/helm_* call (rollbacks too) that names no context gets
- * `context: "{{ inputs.kubeContext }}"`, and no namespace `namespace: "{{ inputs.namespace }}"`.
+ * `inputs.kubeContext` (and, when that is the current context, `inputs.namespace`) from the current context,
+ * and each kubectl/helm/k8s_*\/helm_* call (rollbacks too) that names no context gets
+ * `context: "{{ inputs.kubeContext }}"`, and one on the plan's context with no namespace `namespace: "{{ inputs.namespace }}"`.
  * What the plan already says is kept. Plans without cluster steps are returned as they are.
  */
 export function pinKubeTarget(plan: Plan, tools: Pick<ToolRegistry, 'get'>, kube: KubeDefaults): Plan {
@@ -21,14 +21,18 @@ export function pinKubeTarget(plan: Plan, tools: Pick<ToolRegistry, 'get'>, kube
 
   const inputs = { ...plan.inputs };
   if (typeof inputs.kubeContext !== 'string' || !inputs.kubeContext) inputs.kubeContext = kube.context;
-  if (inputs.namespace === undefined) inputs.namespace = kube.namespace ?? 'default';
+  // The current context's namespace belongs to the current context: a plan for another cluster works in that
+  // one's own namespace (kubectl's default there), unless the plan names one itself.
+  if (inputs.namespace === undefined && inputs.kubeContext === kube.context) inputs.namespace = kube.namespace ?? 'default';
+  const onPlanContext = (context: string | undefined) => context === undefined || context === inputs.kubeContext || /^\{\{\s*inputs\.kubeContext\s*\}\}$/.test(context);
   const pin = (call: ToolCallFields): Record<string, unknown> => {
     if (!isKube(call)) return call.args;
     const scope = tools.get(call.tool)!.kubeScope!(call.args);
+    const namespaced = scope.namespace || scope.allNamespaces || inputs.namespace === undefined || !onPlanContext(scope.context);
     return {
       ...call.args,
       ...(scope.context ? {} : { context: '{{ inputs.kubeContext }}' }),
-      ...(scope.namespace || scope.allNamespaces ? {} : { namespace: '{{ inputs.namespace }}' }),
+      ...(namespaced ? {} : { namespace: '{{ inputs.namespace }}' }),
     };
   };
   const steps = plan.steps.map((step): Step => {

@@ -38,7 +38,14 @@ describe('pinKubeTarget', () => {
 
   it('keeps the plan\'s own inputs; leaves plans without cluster steps, or without a current context, alone', () => {
     const own = plan({ ...generated, inputs: { kubeContext: 'prod-eu' } });
-    expect(pinKubeTarget(own, registry, { context: 'kind-dev' }).inputs).toEqual({ kubeContext: 'prod-eu', namespace: 'default' });
+    // Another cluster than the current one: not the current context's namespace; kubectl uses prod-eu's own.
+    const elsewhere = pinKubeTarget(own, registry, { context: 'kind-dev', namespace: 'shop' });
+    expect(elsewhere.inputs).toEqual({ kubeContext: 'prod-eu' });
+    expect((elsewhere.steps[1] as any).args).toEqual({ manifests: 'k8s/', record: 'deployment/web', context: '{{ inputs.kubeContext }}' });
+    // A namespace the plan names itself is given to the steps on its context.
+    const named = pinKubeTarget(plan({ ...generated, inputs: { kubeContext: 'prod-eu', namespace: 'billing' } }), registry, { context: 'kind-dev', namespace: 'shop' });
+    expect((named.steps[1] as any).args).toMatchObject({ namespace: '{{ inputs.namespace }}' });
+    expect((named.steps[3] as any).args).toEqual({ args: ['get', 'pods', '-n', 'web'], context: 'staging' });
     const noKube = plan({ goal: 'g', steps: [{ id: 'a', tool: 'shell', args: { command: 'true' } }] });
     expect(pinKubeTarget(noKube, registry, { context: 'kind-dev' })).toBe(noKube);
     expect(pinKubeTarget(generated, registry, {})).toBe(generated);
