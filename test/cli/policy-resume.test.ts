@@ -65,6 +65,10 @@ describe('ksa resume under the permission policy', { timeout: 120_000 }, () => {
     await writeFile(plan, GATED);
 
     await rm(policyFile);
+    // Inputs given again are held to the plan as ksa run holds them.
+    const typo = await runKsa(['resume', runId, '--yes', '--input', 'whoo=x'], { home, cwd: dir });
+    expect(typo.code, describeResult(typo)).toBe(2);
+    expect(typo.stderr).toContain(`ksa: run ${runId} cannot go on with these inputs: --input whoo: the plan has no input "whoo" (did you mean "who"?); its inputs: who`);
     writeFileSync(path.join(dir, 'go'), '');
     const resumed = await runKsa(['resume', runId, '--yes', '--input', 'who=resumer'], { home, cwd: dir });
     expect(resumed.code, describeResult(resumed)).toBe(0);

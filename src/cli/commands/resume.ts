@@ -1,4 +1,4 @@
-import { doneStepIds, isFinished, rollbackBegun, rollbackStandsAlone, undoneSteps, type RunState, type Step, type StepState } from '../../planning/index.js';
+import { doneStepIds, isFinished, rollbackBegun, rollbackStandsAlone, undoneSteps, validatePlan, type RunState, type Step, type StepState } from '../../planning/index.js';
 import { nextAttemptText } from '../../tui/paused-text.js';
 import { ownerName, runDir, secretValues, storedWithoutSecret, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -64,6 +64,9 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   if (redisUrl) stores.addSecrets(secretValues({ redisUrl }));
   await commandTools.prepareFor(record.plan);
   const { registry } = commandTools;
+  // Inputs given again are held to the plan as ksa run holds them: declared, and of the default's kind.
+  const checked = validatePlan(record.plan, { tools: registry.catalog(), inputs: { ...record.inputs, ...inputs }, maxSteps: record.plan.steps.length, allowedEnv: record.allowedEnv });
+  if (!checked.ok) throw new CliError({ message: `run ${runId} cannot go on with these inputs: ${checked.issues.map((issue) => issue.message).join('; ')}` });
   // Cards name each cluster step's namespace from kubeconfig, as ksa run's do.
   const tools = describer(registry, planTouchesKube(record.plan, registry) ? await currentKubeTarget(io.env) : undefined);
   // The policy as it is now: a step denied since the run started does not run.
