@@ -59,10 +59,12 @@ export async function writeAgentsSection(
   const separator = existing === '' ? '' : existing.endsWith('\n\n') ? '' : existing.endsWith('\n') ? '\n' : '\n\n';
   await appendFile(file, `${separator}${section}`);
   const given = formatProjectInstructions(await readProjectInstructions(workspace)) ?? '';
-  if (given.includes(AGENTS_SECTION_HEADING)) return { written: true, file };
+  if (given.includes(section.trim())) return { written: true, file };
+  // Cut inside the section, its last lines (what must never be touched) are the ones lost.
+  const where = given.includes(AGENTS_SECTION_HEADING) ? 'its last lines are' : 'it is';
   return {
     written: true,
     file,
-    unread: `it is past the ${MAX_INSTRUCTION_CHARS} characters of project instructions the model is given, so the model does not read it: move it up in ${file}, or into .ksa/instructions.md (read first)`,
+    unread: `${where} past the ${MAX_INSTRUCTION_CHARS} characters of project instructions the model is given, so the model does not read ${where === 'it is' ? 'it' : 'them'}: move it up in ${file}, or into .ksa/instructions.md (read first)`,
   };
 }

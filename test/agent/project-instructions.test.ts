@@ -230,6 +230,16 @@ describe('writeAgentsSection', () => {
     expect(formatProjectInstructions(await readProjectInstructions(temp.dir))).not.toContain('## Deploying with ksa');
   });
 
+  it('says so too when the cut falls inside the section: its last lines are lost', async () => {
+    await writeFile(agents(), 'rule: keep this line intact please, it matters\n'.repeat(248));
+    const section = '## Deploying with ksa\n- App: shop\n- Never touch: namespaces `prod`.\n'.padEnd(400, 'x').concat('\n- Health check: /healthz\n');
+    const result = await writeAgentsSection(temp.dir, section);
+    const given = formatProjectInstructions(await readProjectInstructions(temp.dir));
+    expect(given).toContain('## Deploying with ksa');
+    expect(given).not.toContain('Health check');
+    expect(result).toMatchObject({ written: true, unread: expect.stringMatching(/^its last lines are past the 12000 characters/) });
+  });
+
   it('leaves a FIFO, a binary or a huge AGENTS.md as it is, saying why, instead of waiting on it or appending to it', async () => {
     execFileSync('mkfifo', [agents()]);
     expect(await writeAgentsSection(temp.dir, '## Deploying with ksa\n')).toEqual({ written: false, file: agents(), reason: `${agents()} is left as it is: it is a FIFO (named pipe), not a regular file` });
