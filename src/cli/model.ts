@@ -45,14 +45,15 @@ export function modelFromSetup(setup: ModelSetup): CliModel {
  */
 export function chatModeOf(cli: CliModel): ChatModeState {
   const mode = chatModeFor(cli.config, toolsHint(cli.capabilities));
-  mode.onSwitch((info) => void recordCapability(cli.cacheKey, { tools: false, ...(info.reason ? { source: info.reason } : {}) }));
+  mode.onSwitch((info) => void recordCapability(cli.cacheKey, { tools: false, ...(info.reason ? { source: info.reason, toolsSource: info.reason } : {}) }));
   return mode;
 }
 
 /** What the capability cache says of tool calling, and how it learnt it. */
 export function toolsHint(capabilities: ModelCapabilities | undefined): ToolsHint | undefined {
   if (capabilities?.tools === undefined) return undefined;
-  return { tools: capabilities.tools, ...(capabilities.source ? { source: capabilities.source } : {}) };
+  const source = capabilities.toolsSource ?? capabilities.source;
+  return { tools: capabilities.tools, ...(source ? { source } : {}) };
 }
 
 /** Model failures become one clear line (exit 1): unreachable endpoint, 401, unknown model, timeouts, invalid plans. */

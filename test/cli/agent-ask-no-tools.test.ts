@@ -56,6 +56,18 @@ describe.concurrent('ksa ask without tool calling', () => {
     expect(requestText(cli.server.requests.at(-1)!)).toContain('[ksa looked this up: list_runs returned {"runs":[],"total":0}]');
   });
 
+  it('a server that refuses tools and then JSON schema too: the tools refusal is what later sessions are told, not the schema one', async (context) => {
+    const cli = await agentCliFor(context);
+    const noSchema = { status: 400, error: { message: "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.", type: 'invalid_request_error' } };
+    cli.server.enqueue(OLLAMA_NO_TOOLS, noSchema, { text: JSON.stringify({ action: 'answer', reply: 'Hello.' }) });
+    const first = await cli.ksa(['ask', 'hello']);
+    expect(first.code, describeResult(first)).toBe(0);
+    cli.server.enqueue({ text: JSON.stringify({ action: 'answer', reply: 'Hi again.' }) });
+    const second = await cli.ksa(['ask', '--continue', 'hi']);
+    expect(second.code, describeResult(second)).toBe(0);
+    expect(second.stderr).toContain('· this model cannot call tools (400: registry.ollama.ai/library/gemma3:4b does not support tools, remembered from an earlier session)');
+  });
+
   it('a plan the model cannot get right: the problem is said, on stdout and on stderr, not cut to "remaining problems:"', async (context) => {
     const cli = await agentCliFor(context);
     const badPlan = { goal: 'Deploy', steps: [{ id: 'a', tool: 'deploy_app', args: {} }] };

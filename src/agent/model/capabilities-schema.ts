@@ -15,6 +15,8 @@ export const CapabilitiesSchema = z.object({
   updatedAt: z.string(),
   /** What changed it last: "ksa model check", or the call that failed in a way the cache did not expect. */
   source: z.string().optional(),
+  /** How `tools` was learnt (the server's refusal, or "ksa model check"): kept apart, as a later change of another capability sets `source`. */
+  toolsSource: z.string().optional(),
 });
 export type ModelCapabilities = z.infer<typeof CapabilitiesSchema>;
 export type CapabilityUpdate = Partial<Omit<ModelCapabilities, 'updatedAt'>>;

@@ -120,9 +120,10 @@ function plainCapabilities(entry: unknown): ModelCapabilities | undefined {
     optional(entry.structured, (value) => (STRUCTURED_MODES as readonly unknown[]).includes(value)) &&
     optional(entry.streaming, isBoolean) &&
     optional(entry.source, isString) &&
+    optional(entry.toolsSource, isString) &&
     optional(entry.probes, (value) => Array.isArray(value) && value.every((probe) => plainProbe(probe) !== undefined));
   if (!plain) return undefined;
-  const capabilities = known<ModelCapabilities>(entry, ['tools', 'structured', 'streaming', 'updatedAt', 'source']);
+  const capabilities = known<ModelCapabilities>(entry, ['tools', 'structured', 'streaming', 'updatedAt', 'source', 'toolsSource']);
   return entry.probes === undefined ? capabilities : { ...capabilities, probes: (entry.probes as unknown[]).map((probe) => plainProbe(probe)!) };
 }
 

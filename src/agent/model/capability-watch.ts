@@ -13,7 +13,7 @@ export function capabilityWatchMiddleware(onCapability: (update: CapabilityUpdat
     try {
       return await call();
     } catch (error) {
-      if (hasTools && isToolsUnsupportedError(error)) await onCapability({ tools: false, source: 'the server refused tools' }, 'the server refused tools');
+      if (hasTools && isToolsUnsupportedError(error)) await onCapability({ tools: false, source: 'the server refused tools', toolsSource: 'the server refused tools' }, 'the server refused tools');
       throw error;
     }
   };

@@ -65,7 +65,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
         tools.resolve(started.describer);
         return started;
       }));
-  const session = new PendingSession(firstSnapshot(chosen.id, { tools: setup.capabilities?.tools, source: setup.capabilities?.source }), async () => {
+  const session = new PendingSession(firstSnapshot(chosen.id, { tools: setup.capabilities?.tools, source: setup.capabilities?.toolsSource ?? setup.capabilities?.source }), async () => {
     const { open, warnings } = await loadEngine();
     const started = await open(await chosen.open());
     for (const warning of warnings) started.notice(warning, 'warning');

@@ -36,6 +36,7 @@ export async function modelCheckCommand(io: CliIO, flags: { json?: boolean }): P
         streaming: known('streaming') ? check.streaming : undefined,
         probes: [...check.probes],
         source: MODEL_CHECK_SOURCE,
+        ...(known('tool calling') ? { toolsSource: MODEL_CHECK_SOURCE } : {}),
       },
       { onWarning: (message) => writeWarning(io.stderr, message) },
     );

@@ -140,6 +140,6 @@ describe('capability cache', () => {
     const updates: unknown[] = [];
     const model = createChatModel(config, { onCapability: (update) => void updates.push(update) });
     await expect(generateText({ model, prompt: 'q', maxRetries: 0, tools: { echo: tool({ inputSchema: z.object({}) }) } })).rejects.toThrow(/does not support tools/);
-    expect(updates).toEqual([{ tools: false, source: 'the server refused tools' }]);
+    expect(updates).toEqual([{ tools: false, source: 'the server refused tools', toolsSource: 'the server refused tools' }]);
   });
 });
