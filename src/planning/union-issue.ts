@@ -9,8 +9,13 @@ import { typeProblem } from './values.js';
  * no branch took the value's type.
  */
 export function closestBranchIssue(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue | undefined {
-  const first = issue.errors.find((branch) => branch[0] !== undefined && !(branch[0].code === 'invalid_type' && branch[0].path.length === 0))?.[0];
-  return first && { ...first, path: [...issue.path, ...first.path] };
+  return closestBranchIssues(issue)[0];
+}
+
+/** Every issue of that branch, paths made absolute: a misspelled required field is both missing and unknown. */
+export function closestBranchIssues(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] {
+  const branch = issue.errors.find((issues) => issues[0] !== undefined && !(issues[0].code === 'invalid_type' && issues[0].path.length === 0)) ?? [];
+  return branch.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { closestBranchIssue, unionTypeProblem } from './union-issue.js';
+import { closestBranchIssue, closestBranchIssues, unionTypeProblem } from './union-issue.js';
 import { z } from 'zod';
 import { ancestorIds, buildGraph, createAncestorCheck, descendantIds, type GraphNode, type PlanGraph } from './graph.js';
 import { compileExpression } from './expressions.js';
@@ -326,6 +326,11 @@ function pathHitsTemplate(root: unknown, path: readonly PropertyKey[]): boolean 
 /** `hintFor` says what to add to `unknown field "<key>"` found in the object at `at` (a path from `root`). */
 function fromZodIssue(issue: z.core.$ZodIssue, base: IssuePath, root: unknown, hintFor: (key: string, at: readonly PropertyKey[]) => string): ValidationIssue[] {
   const path = [...base, ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key))];
+  // The branch that took the value's shape (runsOn's object) may have several problems: each is said.
+  if (issue.code === 'invalid_union' && !('discriminator' in issue && issue.discriminator === 'type')) {
+    const branch = closestBranchIssues(issue);
+    if (branch.length > 1) return branch.flatMap((inner) => fromZodIssue(inner, base, root, hintFor));
+  }
   if (issue.code === 'unrecognized_keys') {
     const hint = unknownFieldHint(root, issue.path);
     return issue.keys.map((key) => ({

@@ -130,6 +130,16 @@ describe('validatePlan: the document', () => {
     ]);
   });
 
+  it('a misspelled labels in runsOn is named as well as missing (a step\'s and the plan\'s)', () => {
+    const lines = linesOf({ goal: 'g', runsOn: { lables: ['web'] }, steps: [shell('a', { runsOn: { lables: ['web'], each: true } })] });
+    expect(lines).toEqual([
+      'runsOn.labels: is required (array)',
+      'runsOn.lables: unknown field "lables" (did you mean "labels"?)',
+      'steps[0].runsOn.labels: is required (array)',
+      'steps[0].runsOn.lables: unknown field "lables" (did you mean "labels"?)',
+    ]);
+  });
+
   it('unknown step type', () => {
     const issues = issuesOf({ goal: 'g', steps: [{ id: 'x', type: 'shell_command', tool: 'shell' }] });
     expect(issues).toEqual([{ code: 'invalid_field', path: ['steps', 0, 'type'], message: expect.stringContaining('unknown step type') }]);
