@@ -28,6 +28,7 @@ export {
   NO_CURRENT_CONTEXT,
   currentKubeContext,
   currentKubeTarget,
+  stepsOnCurrentContext,
   guardKubeContext,
   planRunsKube,
   planTouchesKube,

@@ -128,9 +128,9 @@ describe('the context a plan was approved with', () => {
       plan,
       [
         'goal: Clean up in other clusters',
-        'inputs: { kubeContext: prod-eu }',
+        'inputs: { target: prod-eu }',
         'steps:',
-        '  - { id: del, tool: kubectl, args: { args: [delete, pod, web-0], context: "{{ inputs.kubeContext }}" } }',
+        '  - { id: del, tool: kubectl, args: { args: [delete, pod, web-0], context: "{{ inputs.target }}" } }',
         '  - { id: bare, tool: k8s_rollout_status, args: { resource: deployment/web, context: bare } }',
         '  - { id: ghost, tool: kubectl, args: { args: [get, pods], context: ghost } }',
         '  - { id: here, tool: kubectl, args: { args: [get, pods] } }',
@@ -145,6 +145,20 @@ describe('the context a plan was approved with', () => {
     expect(card).toMatch(/^ +cluster ghost · the namespace of context ghost$/m);
     expect(card).toMatch(/^ +cluster kind-dev \(current\) · namespace shop \(the context's\)$/m);
     expect(card).not.toMatch(/cluster (prod-eu|bare|ghost) · namespace shop/);
+  });
+
+  it('a plan for another context with a cluster step that names none is refused before anything runs, naming the step', async () => {
+    await kube.setState({ context: 'kind-dev', namespace: 'shop', contexts: { 'prod-eu': 'billing' } });
+    const before = (await kube.calls()).length;
+    const plan = path.join(sandbox.dir, 'unnamed.yaml');
+    await writeFile(
+      plan,
+      ['goal: Look at prod', 'inputs: { kubeContext: prod-eu }', 'steps:', '  - { id: named, tool: kubectl, args: { args: [get, pods], context: "{{ inputs.kubeContext }}" } }', '  - { id: bare, tool: kubectl, args: { args: [get, pods] }, dependsOn: [named] }', ''].join('\n'),
+    );
+    const result = await runKsa(['run', plan, '--yes'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toContain(`ksa: ${plan}: step bare names no kube context, so kubectl would use the current one, kind-dev, but the plan is for "prod-eu" (its kubeContext input): give it context: "{{ inputs.kubeContext }}", or switch with kubectl config use-context prod-eu; nothing was run`);
+    expect((await kube.calls()).slice(before).filter((call) => call[1] !== 'config')).toEqual([]);
   });
 
   it('with no context current at approval, a step that names none is refused once one becomes current', async () => {

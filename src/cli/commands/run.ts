@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
-import { approvedKubeContext, kubeContextLine, currentKubeContext, currentKubeTarget, planTouchesKube } from '../../tools/index.js';
+import { approvedKubeContext, kubeContextLine, currentKubeContext, currentKubeTarget, planTouchesKube, stepsOnCurrentContext } from '../../tools/index.js';
+import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
@@ -62,6 +63,14 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   // A plan whose only cluster calls are kubectl/helm in shell lines is pinned too; its context is asked for then.
   const kubeContext = await approvedKubeContext(plan, inputs, registry, async () => (clusterTools ? kube.context : currentKubeContext(io.env)));
   const tools = describer(registry, kube);
+  // A cluster step that names no context works in the current one: in a plan for another, it would be refused mid-run.
+  const unnamed = stepsOnCurrentContext(plan, registry, kubeContext, kube.context);
+  if (unnamed.length > 0) {
+    const steps = unnamed.length === 1 ? `step ${unnamed[0]} names` : `steps ${unnamed.join(', ')} name`;
+    throw new CliError({
+      message: `${file}: ${steps} no kube context, so kubectl would use the current one, ${kube.context ?? '(none)'}, but the plan is for "${kubeContext}" (its kubeContext input): give ${unnamed.length === 1 ? 'it' : 'them'} context: "{{ inputs.kubeContext }}", or switch with kubectl config use-context ${kubeContext}; nothing was run`,
+    });
+  }
   // One assessment serves the plan print (each step's risk) and the approval.
   const assessment = await assessOrRefuse(plan, policy, mode, registry, file, inputs);
   const { risk } = assessment;

@@ -106,6 +106,26 @@ export async function approvedKubeContext(
 }
 
 /**
+ * The cluster calls (steps and rollbacks) that name no context, in a plan approved for another context than
+ * the current one: each would be refused when it runs (guardKubeContext), after the steps before it have run.
+ * Said before anything runs instead. Shell lines are left to the guard (reading them needs the shell parser).
+ */
+export function stepsOnCurrentContext(plan: Plan, tools: ToolLookup, approved: string | undefined, current: string | undefined): string[] {
+  if (approved === undefined || approved === NO_CURRENT_CONTEXT || approved === current) return [];
+  const ids: string[] = [];
+  for (const step of plan.steps) {
+    if (step.type === 'llm_query' || step.type === 'condition') continue;
+    const calls = [step, ...(step.rollback ? [step.rollback] : [])];
+    const unnamed = calls.some((call) => {
+      const scope = tools.get(call.tool)?.kubeScope?.(call.args);
+      return scope !== undefined && scope.context === undefined && scope.retarget === undefined;
+    });
+    if (unnamed) ids.push(step.id);
+  }
+  return ids;
+}
+
+/**
  * Refuses, before anything runs, a cluster call whose context is not the one the
  * plan was approved with: the context its (rendered) arguments name, or else the
  * kubeconfig's current context at that moment (switched in another terminal?).
