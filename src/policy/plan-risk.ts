@@ -170,7 +170,9 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
   const runs = command === undefined ? undefined : ARGV_TOOLS[command.program];
   if (command !== undefined && runs !== undefined) {
     const risk = await argvRisk(runs, command.args, options);
-    return { ...risk, reason: `${tool} runs ${risk.reason}` };
+    const ran = { ...risk, reason: `${tool} runs ${risk.reason}` };
+    // k8s_port_forward then sends a request through the tunnel: a DELETE there is a DELETE.
+    return tool === 'k8s_port_forward' && args.method !== undefined ? maxRisk(ran, httpRisk(args.method)) : ran;
   }
   const hints = options.toolHints?.(tool);
   if (hints?.destructiveHint === true) return destroyRisk(`${tool} is marked destructive`);

@@ -2,7 +2,7 @@ import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PlanSchema, type PlanInput } from '../../src/planning/index.js';
 import { assessPlanRisk, commandLineOf, ShellParserMissingError, sqlRisk } from '../../src/policy/index.js';
-import { parseShell } from '../../src/tools/index.js';
+import { createBuiltinRegistry, parseShell, riskOptions } from '../../src/tools/index.js';
 
 const plan = (steps: PlanInput['steps']) => PlanSchema.parse({ goal: 'risk', steps });
 
@@ -116,6 +116,20 @@ describe('assessPlanRisk', () => {
       write: 'write',
       append: 'write',
     });
+  });
+
+  it('k8s_port_forward is rated by its kubectl call and by the request it sends through it', async () => {
+    const registry = createBuiltinRegistry();
+    const forward = (method?: string) => ({ resource: 'svc/web', remotePort: 80, ...(method ? { method } : {}) });
+    const risk = await assessPlanRisk(
+      plan([
+        { id: 'get', tool: 'k8s_port_forward', args: forward() },
+        { id: 'del', tool: 'k8s_port_forward', args: forward('DELETE') },
+      ]),
+      riskOptions(registry),
+    );
+    expect(risk.steps.get!.level).toBe('write');
+    expect(risk.steps.del).toEqual({ level: 'destroy', reason: 'DELETE request' });
   });
 
   it('tools it does not know: by their annotations, else write', async () => {

@@ -151,7 +151,7 @@ describe('toolsAsJson', () => {
       k8s_diff: { levels: ['read'] },
       k8s_rollout_status: { levels: ['read'] },
       k8s_rollback: { levels: ['write', 'destroy'], by: 'toRevision (null deletes the workload)' },
-      k8s_port_forward: { levels: ['write'] },
+      k8s_port_forward: { levels: ['write', 'destroy'], by: 'the method (DELETE is destroy)' },
       helm_upgrade: { levels: ['write'] },
       helm_rollback: { levels: ['write', 'destroy'], by: 'revision (null uninstalls the release)' },
     });

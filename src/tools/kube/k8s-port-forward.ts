@@ -33,6 +33,7 @@ export const k8sPortForwardTool = defineTool({
   inputSchema: K8sPortForwardInputSchema,
   outputSchema: HttpOutputSchema.extend({ localPort: PortSchema }),
   risk: 'medium',
+  stepRisk: { levels: ['write', 'destroy'], by: 'the method (DELETE is destroy)' },
   kubeScope: (input) => scopeOfInput(input),
   command: (input) => kubeCommand('kubectl', scopeOfInput(input), forwardArgs(input)),
   describe: (input) => `${kubeCommandLine('kubectl', scopeOfInput(input), forwardArgs(input))}, then ${input.method ?? 'GET'} ${input.path ?? '/'}`,
