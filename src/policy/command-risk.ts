@@ -57,7 +57,11 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
     }
     const risk = await classifyCommand(unwrapped.words, context, depth + 1);
     // `env BASH_ENV=./x bash -c ls`: the assignments before the command go to it.
-    const steering = steeringRisk(args.slice(0, Math.max(0, args.indexOf(unwrapped.words[0]!))).flatMap((word) => ASSIGNMENT.exec(word.literal ?? '')?.[1] ?? []));
+    const assigned = args.slice(0, Math.max(0, args.indexOf(unwrapped.words[0]!))).flatMap((word) => {
+      const match = ASSIGNMENT.exec(word.literal ?? word.text);
+      return match === null ? [] : [{ name: match[1]!, value: word.literal?.slice(match[0].length) }];
+    });
+    const steering = await steeringRisk(assigned, context.script);
     const wrapped = name === 'sudo' || name === 'doas' ? { ...risk, reason: `${name} ${risk.reason}` } : risk;
     return steering ? maxRisk(wrapped, steering) : wrapped;
   }

@@ -1,6 +1,7 @@
 import { KsaError } from '../planning/ksa-error.js';
 import type { Plan, Step } from '../planning/schema.js';
 import { isRecord } from '../planning/values.js';
+import { hasTemplate } from '../planning/templates.js';
 import { classifyDocker, classifyHelm, classifyKubectl, classifyPodman, type ArgvClassifier } from './cluster-tools.js';
 import { classifyCommand } from './command-risk.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';
@@ -146,7 +147,8 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
           : settings
             ? destroyRisk(`may rewrite ksa's own ${settings} (${shell.reason})`)
             : shell;
-      const steering = steeringRisk(Object.keys(isRecord(args.env) ? args.env : {}));
+      const env = Object.entries(isRecord(args.env) ? args.env : {}).map(([name, value]) => ({ name, value: typeof value === 'string' && !hasTemplate(value) ? value : undefined }));
+      const steering = await steeringRisk(env, (code) => classifyShell(code, options.parseShell!));
       return steering === undefined ? risk : maxRisk(risk, steering);
     }
     case 'http':

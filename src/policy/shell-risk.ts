@@ -6,7 +6,7 @@ import { destroyProgramReason, programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { steeringRisk } from './steering-variables.js';
-import { knownValues, lineVariables, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
+import { knownValues, lineSettings, lineVariables, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
 
 /** How deep `bash -c "bash -c '…'"` is followed. */
@@ -61,7 +61,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   for (const effect of scan.effects) risk = risk === undefined ? effect : maxRisk(risk, effect);
   risk ??= readRisk('no command');
   // `PATH=.:$PATH ls`, `export GIT_EXTERNAL_DIFF=…; git diff`, `for PATH in .; do ls; done`: rated as the same variables in the step's env are.
-  const steering = steeringRisk([...scan.variables.values.keys(), ...scan.variables.computed]);
+  const steering = await steeringRisk(lineSettings(scan.variables), context(NO_STDIN, 0).script);
   if (steering) risk = maxRisk(risk, steering);
   if (scan.error) risk = maxRisk(risk, unparsedRisk(source));
   if (scan.truncated) risk = maxRisk(risk, writeRisk('too many commands to look at'));

@@ -1,3 +1,4 @@
+import type { VariableSetting } from './steering-variables.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellWord } from './shell-syntax.js';
 
 /**
@@ -10,6 +11,8 @@ export interface LineVariables {
   readonly values: Map<string, string[]>;
   /** Variables some part of the line sets to a value known only at run time (`x=$(…)`, `x=$1`, `x+=…`, `for x in …`). */
   readonly computed: Set<string>;
+  /** Variables the line unsets (`unset KUBECONFIG`): no value is known after, but none is set either. */
+  readonly cleared: Set<string>;
   /** Where each variable is first set for sure: by an assignment that every run of the line makes, in order. */
   readonly setAt: Map<string, number>;
   /** Where the line may set variables in ways not followed (`read`, `eval`, `source`, `declare -n`, a trap). */
@@ -22,7 +25,7 @@ export interface LineVariables {
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -60,8 +63,10 @@ export function recordAssignment(variables: LineVariables, node: ShellNode): voi
 export function recordSyntax(variables: LineVariables, node: ShellNode): void {
   switch (node.type) {
     case 'for_statement':
-    case 'unset_command':
       for (const child of namedChildren(node)) if (child.type === 'variable_name') variables.computed.add(child.text);
+      return;
+    case 'unset_command':
+      for (const child of namedChildren(node)) if (child.type === 'variable_name') variables.cleared.add(child.text);
       return;
     case 'declaration_command': {
       const children = namedChildren(node);
@@ -126,8 +131,14 @@ export function settleVariables(variables: LineVariables, root: ShellNode): void
  * set for sure before that place, and only ever to literal values. Undefined otherwise.
  */
 export function knownValues(variables: LineVariables, name: string, at: number): readonly string[] | undefined {
-  if (at > variables.hiddenFrom || variables.computed.has(name) || SET_BY_BASH.has(name) || variables.values.has('IFS')) return undefined;
+  if (at > variables.hiddenFrom || variables.computed.has(name) || variables.cleared.has(name) || SET_BY_BASH.has(name) || variables.values.has('IFS')) return undefined;
   const setAt = variables.setAt.get(name);
   if (setAt === undefined || setAt >= at) return undefined;
   return variables.values.get(name);
+}
+
+/** Every variable the line sets, with its value when that is one literal text (for steeringRisk). */
+export function lineSettings(variables: LineVariables): VariableSetting[] {
+  const names = new Set([...variables.values.keys(), ...variables.computed]);
+  return [...names].flatMap((name): VariableSetting[] => (variables.computed.has(name) ? [{ name, value: undefined }] : (variables.values.get(name) ?? []).map((value): VariableSetting => ({ name, value }))));
 }

@@ -43,6 +43,8 @@ describe('assessPlanRisk', () => {
         { id: 'path', tool: 'shell', args: { command: 'ls', env: { PATH: './tools:/usr/bin:/bin' } } },
         { id: 'both', tool: 'shell', args: { command: 'ls', env: { BASH_ENV: './x', LD_PRELOAD: './y.so', MODE: 'ci' } } },
         { id: 'plain', tool: 'shell', args: { command: 'ls', env: { MODE: 'ci' } } },
+        { id: 'quiet', tool: 'shell', args: { command: 'git log', env: { GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', HELM_NAMESPACE: 'shop', IFS: ',' } } },
+        { id: 'differ', tool: 'shell', args: { command: 'git diff', env: { GIT_EXTERNAL_DIFF: 'rm -rf victim' } } },
         { id: 'worse', tool: 'shell', args: { command: 'rm -rf x', env: { PATH: '/bin' } } },
       ]),
       { parseShell },
@@ -50,6 +52,8 @@ describe('assessPlanRisk', () => {
     expect(risk.steps.path).toEqual({ level: 'write', reason: 'sets PATH, which changes what runs' });
     expect(risk.steps.both).toEqual({ level: 'write', reason: 'sets BASH_ENV, LD_PRELOAD, which changes what runs' });
     expect(risk.steps.plain?.level).toBe('read');
+    expect(risk.steps.quiet?.level).toBe('read');
+    expect(risk.steps.differ).toEqual({ level: 'destroy', reason: 'rm -rf in GIT_EXTERNAL_DIFF' });
     expect(risk.steps.worse?.level).toBe('destroy');
   });
 
