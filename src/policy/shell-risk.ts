@@ -88,7 +88,7 @@ export type SimpleCommands = { readonly commands: (readonly ShellWord[])[]; read
 export function simpleCommands(command: string, parse: ShellParser): Promise<SimpleCommands> {
   return parse(command, (root) => {
     const found = scanLine(root);
-    return { commands: found.units.map((unit) => unit.words), assigned: [...found.variables.values.keys()] };
+    return { commands: found.units.map((unit) => unit.words), assigned: [...found.variables.values.keys(), ...found.variables.indirect] };
   });
 }
 

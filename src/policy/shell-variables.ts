@@ -13,6 +13,13 @@ export interface LineVariables {
   readonly computed: Set<string>;
   /** Variables the line unsets (`unset KUBECONFIG`): no value is known after, but none is set either. */
   readonly cleared: Set<string>;
+  /**
+   * Variables set where ksa sees no value, after `hiddenAt` already hides what follows (`read -r x`,
+   * `printf -v x`, `declare -n r=x; r=…`, `export "x=$y"`): for the variables that change what runs.
+   */
+  readonly indirect: Set<string>;
+  /** Whether the line sets a variable whose name is known only at run time (`export $(cat vars.env)`, `export "$v=…"`). */
+  namedAtRunTime: boolean;
   /** Where each variable is first set for sure: by an assignment that every run of the line makes, in order. */
   readonly setAt: Map<string, number>;
   /** Where the line may set variables in ways not followed (`read`, `eval`, `source`, `declare -n`, a trap). */
@@ -25,7 +32,7 @@ export interface LineVariables {
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -73,6 +80,18 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       if (children.some((child) => child.type !== 'variable_name' && child.type !== 'variable_assignment')) variables.hiddenAt.push(node.startIndex);
       const keeps = /^(export|readonly)\b/.test(node.text);
       if (!keeps) for (const child of children) if (child.type === 'variable_name') variables.computed.add(child.text);
+      // `declare -n r=PATH`: what is later assigned to r lands in PATH.
+      const reference = children.some((child) => child.type === 'word' && /^-[A-Za-z]*n/.test(child.text));
+      for (const child of children) {
+        if (child.type === 'variable_assignment' && reference) {
+          const target = child.childForFieldName('value');
+          const name = target ? evaluateWord(target).literal : undefined;
+          if (name !== undefined && NAME.test(name)) variables.indirect.add(name);
+          else variables.namedAtRunTime = true;
+        } else if (child.type !== 'variable_assignment' && child.type !== 'variable_name' && !(child.type === 'word' && /^[-+]/.test(child.text))) {
+          recordSettingWord(variables, child);
+        }
+      }
       return;
     }
     case 'expansion':
@@ -81,6 +100,64 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
         if (name) variables.computed.add(name.text);
       }
   }
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `export "PATH=.:$PATH"`, `declare 'PATH'=.`, `export $p=.`, `export $(cat vars.env)`: an assignment written as a quoted or computed word. */
+function recordSettingWord(variables: LineVariables, node: ShellNode): void {
+  const word = evaluateWord(node);
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)(\+?=)([\s\S]*)$/.exec(word.literal ?? node.text.replace(/["'\\]/g, ''));
+  if (match === null) {
+    if (word.literal === undefined) variables.namedAtRunTime = true;
+    return;
+  }
+  const name = match[1]!;
+  if (word.literal === undefined || match[2] === '+=') {
+    variables.indirect.add(name);
+    return;
+  }
+  const values = variables.values.get(name) ?? [];
+  values.push(match[3]!);
+  variables.values.set(name, values);
+  if (GLOB.test(match[3]!)) variables.computed.add(name);
+}
+
+/** Builtin options that take a value, per builtin; the value of `-a` (read) and `-v` (printf) is a variable's name. */
+const VALUE_FLAGS: Readonly<Record<string, string>> = { read: 'adinNptu', printf: 'v', mapfile: 'dnOsuCc', readarray: 'dnOsuCc', wait: 'p', getopts: '' };
+const NAME_FLAGS: Readonly<Record<string, string>> = { read: 'a', printf: 'v', wait: 'p' };
+
+/**
+ * The variables a builtin sets by name (`read -r GIT_EXTERNAL_DIFF`, `printf -v PATH …`, `getopts p PATH`,
+ * `mapfile -t PATH`): each gets a value known only at run time.
+ */
+function builtinTargets(name: string, args: readonly ShellWord[]): (string | undefined)[] {
+  const valueFlags = VALUE_FLAGS[name];
+  if (valueFlags === undefined) return [];
+  const targets: (string | undefined)[] = [];
+  const operands: ShellWord[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.literal;
+    if (text === '--') {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    if (text === undefined || !text.startsWith('-') || text === '-') {
+      operands.push(args[i]!);
+      continue;
+    }
+    for (let at = 1; at < text.length; at++) {
+      if (!valueFlags.includes(text[at]!)) continue;
+      const value = at + 1 < text.length ? text.slice(at + 1) : args[++i]?.literal;
+      if (NAME_FLAGS[name]?.includes(text[at]!)) targets.push(value);
+      break;
+    }
+  }
+  const names = operands.map((word) => word.literal);
+  if (name === 'read') targets.push(...names);
+  else if (name === 'getopts') targets.push(names[1] ?? 'OPTARG');
+  else if (name === 'mapfile' || name === 'readarray') targets.push(names[0] ?? 'MAPFILE');
+  return targets;
 }
 
 /** A simple command that is a builtin setting variables it names as words (`read x`, `command eval …`). */
@@ -93,6 +170,10 @@ export function recordCommand(variables: LineVariables, words: readonly ShellWor
   if (name === 'printf' && !flags.some((flag) => flag.startsWith('-v'))) return;
   if (name === 'wait' && !flags.some((flag) => /^-[a-z]*p/.test(flag))) return;
   variables.hiddenAt.push(at);
+  for (const target of builtinTargets(name, words.slice(words.indexOf(program!) + 1))) {
+    if (target !== undefined && NAME.test(target)) variables.indirect.add(target);
+    else variables.namedAtRunTime = true;
+  }
 }
 
 /**
@@ -139,6 +220,7 @@ export function knownValues(variables: LineVariables, name: string, at: number):
 
 /** Every variable the line sets, with its value when that is one literal text (for steeringRisk). */
 export function lineSettings(variables: LineVariables): VariableSetting[] {
-  const names = new Set([...variables.values.keys(), ...variables.computed]);
-  return [...names].flatMap((name): VariableSetting[] => (variables.computed.has(name) ? [{ name, value: undefined }] : (variables.values.get(name) ?? []).map((value): VariableSetting => ({ name, value }))));
+  const names = new Set([...variables.values.keys(), ...variables.computed, ...variables.indirect]);
+  const unknown: VariableSetting[] = variables.namedAtRunTime ? [{ name: undefined, value: undefined }] : [];
+  return unknown.concat([...names].flatMap((name): VariableSetting[] => (variables.computed.has(name) || variables.indirect.has(name) ? [{ name, value: undefined }] : (variables.values.get(name) ?? []).map((value): VariableSetting => ({ name, value })))));
 }

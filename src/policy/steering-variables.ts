@@ -28,7 +28,8 @@ const RUNS_SUBSTITUTION = /\$\(|`/;
 
 /** One variable a step or line sets: its value, or undefined when known only at run time. */
 export interface VariableSetting {
-  readonly name: string;
+  /** Undefined when the name itself is known only at run time (`export $(cat vars.env)`). */
+  readonly name: string | undefined;
   readonly value: string | undefined;
 }
 
@@ -44,7 +45,8 @@ export async function steeringRisk(settings: Iterable<VariableSetting>, script?:
   const steering = new Set<string>();
   const commands: { name: string; code: string }[] = [];
   for (const { name, value } of settings) {
-    if (STEERING_VARIABLE.test(name)) steering.add(name);
+    if (name === undefined) steering.add('variables named at run time');
+    else if (STEERING_VARIABLE.test(name)) steering.add(name);
     else if (COMMAND_VARIABLE.test(name) || (VIEWER_VARIABLE.test(name) && (value === undefined || !PLAIN_VIEWER.test(value)))) {
       steering.add(name);
       if (value !== undefined && value.trim() !== '') commands.push({ name, code: value });

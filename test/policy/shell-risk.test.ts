@@ -185,6 +185,16 @@ describe('classifyShell', () => {
     ["PAGER='sh -c x' git log", 'write'],
     ["PS4='$(touch x)' bash -xc ls", 'write'],
     ['GIT_DIR=repo/.git git log -1', 'write'],
+    // The same variables set by a quoted or computed word, by a builtin, or through a reference.
+    ['export "PATH=.:$PATH"; ls', 'write'],
+    ["declare 'PATH'=.; ls", 'write'],
+    ["read -r GIT_EXTERNAL_DIFF <<< './evil.sh x'; export GIT_EXTERNAL_DIFF; git diff", 'write'],
+    ["printf -v PATH '.:%s' \"$PATH\"; ls", 'write'],
+    ['getopts p PATH; ls', 'write'],
+    ['declare -n r=PATH; r=.; ls', 'write'],
+    ['p=PATH; export $p=.; ls', 'write'],
+    ['export $(cat vars.env); git diff', 'write'],
+    ['export "FOO=bar"; read -ra parts <<< "$PWD"; printf -v now %s x; ls', 'read'],
     // Settings that choose where a command acts or how it reports, and IFS for read, run nothing new.
     ['while IFS= read -r line; do echo "$line"; done < list.txt', 'read'],
     ['IFS=, read -r a b <<< "x,y"; echo "$a $b"', 'read'],
