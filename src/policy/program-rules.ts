@@ -49,12 +49,17 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
   },
   git: gitRisk,
   curl(args) {
-    const method = flagValue(args, '-X') ?? flagValue(args, '--request');
+    // `-sX DELETE`, `-sXDELETE`: a method after flags without a value; one chosen at run time may be DELETE.
+    const short = curlShortValue(args, 'X');
+    const computed = args.some((arg, i) => arg === undefined && i > 0 && args[i - 1] === '--request');
+    const method = short === undefined ? (computed ? null : flagValue(args, '--request')) : short;
+    if (method === null) return destroyRisk('curl -X with a method chosen at run time (may be DELETE)');
     if (method?.toUpperCase() === 'DELETE') return destroyRisk('curl -X DELETE');
     if (method !== undefined && !/^(GET|HEAD|OPTIONS)$/i.test(method)) return writeRisk(`curl -X ${method}`);
-    if (has(args, '-d', '--data', '--data-raw', '--data-binary', '--data-urlencode', '--json', '-F', '--form', '-T', '--upload-file')) return writeRisk('curl sends data');
+    if (['d', 'F', 'T'].some((letter) => curlShortValue(args, letter) !== undefined) || has(args, '--data', '--data-raw', '--data-binary', '--data-urlencode', '--data-ascii', '--json', '--form', '--form-string', '--upload-file')) return writeRisk('curl sends data');
+    if (curlShortValue(args, 'K') !== undefined || has(args, '--config')) return writeRisk('curl reads its options from a file');
     const output = savedFile('curl', args);
-    if ((output !== undefined && !QUIET_TARGETS.test(output)) || hasShort(args, 'O', '--remote-name') || has(args, '--remote-name-all', '-K', '--config')) {
+    if ((output !== undefined && !QUIET_TARGETS.test(output)) || hasShort(args, 'O', '--remote-name') || has(args, '--remote-name-all')) {
       return writeRisk('curl saves a file');
     }
     // Headers, cookies, traces, errors and -w's %output{} go to files too.
@@ -162,6 +167,22 @@ function copyRisk(name: string, args: Args): StepRisk {
 export function savedFile(program: 'curl' | 'wget', args: Args): string | undefined {
   if (program === 'curl') return flagValue(args, '-o', CURL_BARE_SHORT) ?? flagValue(args, '--output');
   return flagValue(args, '-O') ?? flagValue(args, '--output-document') ?? args.find((arg) => arg?.startsWith('-qO'))?.slice(3);
+}
+
+/**
+ * The value of curl's short option `-<letter>`, alone or after flags without a value (`-X DELETE`, `-sXDELETE`,
+ * `-sd @file`): undefined when absent, null when the value is known only at run time.
+ */
+function curlShortValue(args: Args, letter: string): string | null | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === undefined || !/^-[^-]/.test(arg)) continue;
+    const at = arg.indexOf(letter, 1);
+    if (at < 1 || ![...arg.slice(1, at)].every((flag) => CURL_BARE_SHORT.includes(flag))) continue;
+    if (at < arg.length - 1) return arg.slice(at + 1);
+    return i + 1 < args.length ? (args[i + 1] ?? null) : '';
+  }
+  return undefined;
 }
 
 /** curl's short flags that take no value: they may come before one that does in a cluster (`-sLo file`, `-sD-`). */
