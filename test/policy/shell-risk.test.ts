@@ -133,6 +133,17 @@ describe('classifyShell', () => {
     // Deletes handed to a program that runs them.
     ["awk 'BEGIN{system(\"rm -rf v3\")}'", 'destroy'],
     ["awk '{print > \"out\"}' f", 'write'],
+    // Commands awk runs through pipes, program files, and > that compares.
+    ["awk 'BEGIN{\"rm -rf victim\" | getline}'", 'destroy'],
+    ["awk 'BEGIN{cmd=\"rm -rf victim\"; cmd | getline}'", 'destroy'],
+    ["gawk 'BEGIN{\"rm -rf victim\" |& getline}'", 'destroy'],
+    ["awk '{print | \"sh\"}' cmds.txt", 'destroy'],
+    ["awk 'BEGIN{system(\"touch x\")}'", 'write'],
+    ['awk -f report.awk file.txt', 'write'],
+    ['awk --file=prog.awk file.txt', 'write'],
+    ["awk -F, 'NR>1 && $3 > 100 {print $1}' data.csv", 'read'],
+    ["awk '{ if ($1 > 5) print }' f", 'read'],
+    ["awk -v n=3 '{ while ((getline line < \"f\") > 0) print line, n }'", 'read'],
     ["git -c alias.tidy='!rm -rf v4' tidy", 'destroy'],
     ["script -qc 'rm -rf v5' /dev/null", 'destroy'],
     ["script -qc 'ls' log.txt", 'write'],
