@@ -4,12 +4,13 @@ import { maxRisk, writeRisk, type StepRisk } from './risk-level.js';
  * Variables that make a program run other code or another program, whatever their value:
  * `ls` with PATH=./tools runs whatever ./tools/ls is; BASH_ENV runs a script first; LD_PRELOAD
  * loads code; GIT_CONFIG_*, GIT_DIR (a repository's config) and a HOME or XDG_CONFIG_HOME of
- * the line's choosing bring settings that name commands (core.fsmonitor, credential helpers).
+ * the line's choosing bring settings that name commands (core.fsmonitor, credential helpers);
+ * TAR_OPTIONS may hold --to-command or --checkpoint-action=exec=.
  * Variables that only choose where a command acts (KUBECONFIG, DOCKER_HOST, HELM_NAMESPACE) or
  * how it reports (GIT_TERMINAL_PROMPT, HELM_DEBUG, IFS) are not here: the kube pin watches targets.
  */
 const STEERING_VARIABLE =
-  /^(PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|HOME|XDG_CONFIG_HOME|LD_\w+|DYLD_\w+|GCONV_PATH|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONHOME|PYTHONSTARTUP|PERL5OPT|PERL5LIB|RUBYOPT|RUBYLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|LESSOPEN|LESSCLOSE|GIT_CONFIG\w*|GIT_DIR|GIT_COMMON_DIR|GIT_TEMPLATE_DIR|GIT_EXEC_PATH|GIT_SSH|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|HELM_PLUGINS|HELM_DATA_HOME|DOCKER_CONFIG)$/;
+  /^(PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|HOME|XDG_CONFIG_HOME|LD_\w+|DYLD_\w+|GCONV_PATH|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONHOME|PYTHONSTARTUP|PERL5OPT|PERL5LIB|RUBYOPT|RUBYLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|LESSOPEN|LESSCLOSE|GIT_CONFIG\w*|GIT_DIR|GIT_COMMON_DIR|GIT_TEMPLATE_DIR|GIT_EXEC_PATH|GIT_SSH|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|HELM_PLUGINS|HELM_DATA_HOME|DOCKER_CONFIG|TAR_OPTIONS)$/;
 
 /** Variables whose value is a command line the program runs through the shell: rated as that line too. */
 const COMMAND_VARIABLE = /^(GIT_EXTERNAL_DIFF|GIT_SSH_COMMAND|GIT_PROXY_COMMAND|KUBECTL_EXTERNAL_DIFF|PROMPT_COMMAND)$/;

@@ -201,6 +201,16 @@ describe('classifyShell', () => {
     ['hash -p /usr/bin/touch ls; ls x', 'write'],
     ['hash -r', 'read'],
     ['sort --compress-program rm f', 'destroy'],
+    // Commands tar runs while it only lists, by any spelling GNU tar takes.
+    ["tar tf x.tar --checkpoint=1 --checkpoint-action=exec='touch x'", 'write'],
+    ["tar tf x.tar -I './evil.sh x'", 'write'],
+    ['tar tf x.tar -I \'sh -c "rm -rf victim"\'', 'destroy'],
+    ['tar tf x.tar --use=./evil.sh', 'write'],
+    ['tar tf x.tar --checkpoint-act=exec=./evil.sh', 'write'],
+    ['tar tIf ./evil.sh x.tar', 'write'],
+    ['TAR_OPTIONS=--checkpoint-action=exec=./evil.sh tar tf x.tar', 'write'],
+    ['tar tf x.tar $opts', 'write'],
+    ['tar -tvf x.tar --checkpoint=100 --checkpoint-action=dot; tar tzf "$f"; tar -tIzstd -f x.tar', 'read'],
     // Variables that change what runs, set in the line as in the step's env.
     ['GIT_SSH_COMMAND="rm -rf x" git ls-remote origin', 'destroy'],
     ['GIT_SSH_COMMAND="ssh -i key" git ls-remote origin', 'write'],
