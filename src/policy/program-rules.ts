@@ -1,7 +1,9 @@
+import { awkRisk } from './awk-program.js';
 import { DELETING_CODE } from './deleting-code.js';
 import { destroyProgramReason, programName } from './program-name.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { sedEffects } from './sed-script.js';
+import { tarRisk } from './tar-commands.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 
 /** Arguments as text; words only known at run time are `undefined`. */
@@ -147,78 +149,6 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
   make: (args) => (has(args, '-n', '--dry-run', '--just-print') ? readRisk('make -n') : writeRisk(`make ${positional(args)[0] ?? ''}`.trim())),
 };
 
-/** tar's long options whose value is a command it runs; GNU tar takes any unambiguous prefix (`--use=`, `--checkpoint-act=`). */
-const TAR_COMMAND_OPTIONS = ['--to-command', '--checkpoint-action', '--use-compress-program', '--info-script', '--new-volume-script', '--rsh-command', '--rmt-command'];
-/** tar's short options that take a value; `-I` (--use-compress-program) and `-F` (--info-script) name a command. */
-const TAR_VALUE_SHORT = 'bCfFgHIKLNTVX';
-const TAR_COMPRESSOR = /^\s*(gzip|pigz|bzip2|pbzip2|lbzip2|xz|pixz|zstd|pzstd|lz4|lzip|plzip|lzop|lzma|brotli|compress)(\s+-[A-Za-z0-9]+)*\s*$/;
-
-/** The commands a tar command line tells tar to run: undefined for one known only at run time. */
-function tarCommands(args: Args): { option: string; command: string | undefined }[] {
-  const found: { option: string; command: string | undefined }[] = [];
-  const pending: string[] = [];
-  const take = (option: string, value: string | undefined) => {
-    if (option === '-I' || option === '-F') found.push({ option, command: value });
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === undefined) {
-      // A word built at run time is the value of the option before it, or may be any option (`--to-command=…`).
-      const option = pending.shift();
-      if (option === undefined) found.push({ option: 'with arguments built at run time', command: undefined });
-      else take(option, undefined);
-      continue;
-    }
-    if (arg === '--') break;
-    if (arg.startsWith('--')) {
-      const equals = arg.indexOf('=');
-      const name = equals === -1 ? arg : arg.slice(0, equals);
-      // --checkpoint is an option of its own, not short for --checkpoint-action.
-      const full = name.length >= 5 && name !== '--checkpoint' ? TAR_COMMAND_OPTIONS.find((option) => option.startsWith(name)) : undefined;
-      if (full === undefined) continue;
-      const value = equals === -1 ? args[++i] : arg.slice(equals + 1);
-      if (full !== '--checkpoint-action') found.push({ option: full, command: value });
-      else if (value === undefined || value.startsWith('exec=')) found.push({ option: full, command: value?.slice(5) });
-      continue;
-    }
-    // `-tvI prog`, `-Iprog`, and the old style `tIf prog x.tar`, whose values follow in order.
-    const cluster = arg.startsWith('-') ? arg.slice(1) : i === 0 && /^[A-Za-z]+$/.test(arg) ? arg : undefined;
-    if (cluster === undefined) {
-      const option = pending.shift();
-      if (option !== undefined) take(option, arg);
-      continue;
-    }
-    for (let at = 0; at < cluster.length; at++) {
-      const letter = cluster[at]!;
-      if (!TAR_VALUE_SHORT.includes(letter)) continue;
-      if (!arg.startsWith('-')) pending.push(`-${letter}`);
-      else {
-        take(`-${letter}`, at + 1 < cluster.length ? cluster.slice(at + 1) : args[++i]);
-        break;
-      }
-    }
-  }
-  return found;
-}
-
-/** `tar tf x.tar -I './evil.sh'` runs a program even when it only lists: each command it is told to run counts. */
-async function tarRisk(args: Args, _words: readonly ShellWord[], inner: Inner): Promise<StepRisk> {
-  if (has(args, '--delete')) return destroyRisk('tar --delete');
-  const mode = args.find((arg) => arg !== undefined && (/^-?[A-Za-z]+$/.test(arg) || arg.startsWith('--')));
-  let risk = mode !== undefined && (/^-?[^-]*t/.test(mode) || mode === '--list') ? readRisk('tar lists an archive') : writeRisk('tar writes files');
-  for (const { option, command } of tarCommands(args)) {
-    if (command === undefined) {
-      risk = maxRisk(risk, writeRisk(option.startsWith('-') ? `tar ${option} runs a command chosen at run time` : `tar ${option} may run a command`));
-      continue;
-    }
-    // `-I zstd`, `--use-compress-program='xz -T0'`: a compressor filters the archive and nothing else.
-    if ((option === '-I' || option === '--use-compress-program') && TAR_COMPRESSOR.test(command)) continue;
-    const found = await inner(['sh', '-c', command].map(literalWord), `in tar ${option}`);
-    risk = maxRisk(risk, maxRisk(found, writeRisk(`tar ${option} runs ${command}`.slice(0, 100))));
-  }
-  return risk;
-}
-
 /** `mv x /dev/null` deletes x; `cp image /dev/sdb` overwrites a disk; otherwise files are copied or moved. */
 function copyRisk(name: string, args: Args): StepRisk {
   const target = positional(args).at(-1);
@@ -326,64 +256,6 @@ function sedOption(arg: string): { readonly name: string; readonly value?: strin
   const cluster = /^-[nrEsuzb]*([efl])([\s\S]*)$/.exec(arg);
   if (cluster === null) return undefined;
   return cluster[2] === '' ? { name: `-${cluster[1]}` } : { name: `-${cluster[1]}`, value: cluster[2] };
-}
-
-/** awk's options that take a value (the next word, or attached: `-F,`, `--field-separator=,`); -f, -E, -i and -l load code. */
-const AWK_VALUE_OPTIONS = /^(-[FvfEilW]|--(field-separator|assign|file|exec|include|load|source)(?==|$)|--(fi|fie|fiel|field|field-|field-s\w*|as|ass|assi|assig|fil|ex|exe|inc|incl|inclu|includ|lo|loa|so|sou|sour|sourc)(?==|$))/;
-/** A command awk runs: `"cmd" | getline`, `print | "cmd"`, gawk's `|&`, `system("cmd")`. */
-const AWK_COMMAND = /"((?:[^"\\]|\\.)*)"\s*\|&?\s*getline|\|&?\s*"((?:[^"\\]|\\.)*)"|\bsystem\s*\(\s*"((?:[^"\\]|\\.)*)"\s*\)/g;
-/** The same, with the command held in a variable or built (`cmd | getline`, `print | cmd`, `system(cmd)`). */
-const AWK_RUNS = /\|&?\s*getline|\|&?\s*[A-Za-z_(]|\bsystem\s*\(/;
-/** `print … > "file"`, `printf … >> f`: a `>` in a print statement writes; elsewhere it compares (`NR>1`, `$3 > 100`). */
-const AWK_PRINT_TO_FILE = /\bprintf?\b[^;{}\n]*?(?<![<>=!])>(?!=)/;
-
-/**
- * `awk 'BEGIN{"rm -rf x" | getline}'` runs `rm -rf x`; `awk -f prog.awk` runs a program ksa cannot read.
- * Each command awk runs is rated as a shell line; output to a file is a write.
- */
-async function awkRisk(args: Args, _words: readonly ShellWord[], inner: Inner): Promise<StepRisk> {
-  let program: string | undefined;
-  let loaded: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === undefined) {
-      if (program === undefined && loaded === undefined) return writeRisk('awk program built at run time');
-      continue;
-    }
-    if (arg === '--') {
-      program ??= loaded === undefined ? args[i + 1] : program;
-      break;
-    }
-    const option = AWK_VALUE_OPTIONS.exec(arg);
-    if (option !== null) {
-      const attached = arg.startsWith('--') ? (arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined) : arg.length > 2 ? arg.slice(2) : undefined;
-      const value = attached ?? args[++i];
-      const name = arg.startsWith('--') ? arg.split('=')[0]! : option[1]!;
-      if (/^(-[fEil]|--(fi|ex|inc|lo))/.test(name)) loaded ??= value ?? 'a file named at run time';
-      if (name === '-i' && value === 'inplace') return writeRisk('awk edits files in place');
-      continue;
-    }
-    if (arg === '--in-place') return writeRisk('awk edits files in place');
-    if (arg.startsWith('-') && arg !== '-') continue;
-    if (loaded === undefined) program ??= arg;
-    break;
-  }
-  if (loaded !== undefined) return writeRisk(`awk runs the program file ${loaded}, which may write files or run commands`);
-  if (program === undefined) return readRisk('awk prints');
-  let risk = readRisk('awk prints');
-  const commands = [...program.matchAll(AWK_COMMAND)].map((match) => match[1] ?? match[2] ?? match[3]!);
-  // A command held in a variable may be any string the program holds.
-  const built = program.replace(AWK_COMMAND, '').match(AWK_RUNS) !== null;
-  const strings = built ? [...program.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1]!) : [];
-  for (const command of [...commands, ...strings]) {
-    const code = command.replace(/\\(.)/g, '$1');
-    // `print | "sh"`: what awk prints becomes the shell's code.
-    if (/^\s*(sh|bash|zsh|dash|ksh)\s*(-s\s*)?$/.test(code)) return destroyRisk(`awk pipes what it prints into ${code.trim()}: code nobody reviewed`);
-    risk = maxRisk(risk, await inner(['sh', '-c', code].map(literalWord), 'in awk'));
-  }
-  if (built) risk = maxRisk(risk, DELETING_CODE.test(program) ? destroyRisk('awk program runs commands that delete') : writeRisk('awk program runs commands'));
-  if (AWK_PRINT_TO_FILE.test(program)) risk = maxRisk(risk, writeRisk('awk program writes files'));
-  return risk;
 }
 
 const GIT_READ = /^(status|log|diff|show|rev-parse|ls-files|ls-remote|ls-tree|describe|blame|grep|shortlog|cat-file|rev-list|whatchanged|reflog|help|version|--version|var|check-ignore|merge-base|name-rev|for-each-ref|show-ref|count-objects|fsck|verify-commit|verify-tag)$/;
