@@ -16,7 +16,20 @@ export const KUBECTL_VALUE_FLAGS: ReadonlySet<string> = new Set([
 ]);
 export const HELM_VALUE_FLAGS: ReadonlySet<string> = new Set(['-n', '--namespace', '--kube-context', '--kubeconfig', '--kube-apiserver', '--kube-token', '--kube-as-user', '--kube-as-group', '--registry-config', '--repository-cache', '--repository-config', '--burst-limit', '--qps', '-o', '--output', '-f', '--values', '--set', '--set-string', '--set-file', '--version', '--timeout']);
 /** docker's and podman's global flags that take a value (and compose's): the subcommand is the first other non-flag. */
-export const DOCKER_VALUE_FLAGS: ReadonlySet<string> = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '-f', '--file', '-p', '--project-name', '--project-directory', '--profile', '--env-file', '--connection', '--url', '--identity', '--root', '--runroot', '--storage-driver', '--cgroup-manager', '--events-backend', '--network-cmd-path']);
+export const DOCKER_VALUE_FLAGS: ReadonlySet<string> = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '-f', '--file', '-p', '--project-name', '--project-directory', '--profile', '--env-file', '--connection', '--url', '--identity', '--root', '--runroot', '--storage-driver', '--cgroup-manager', '--events-backend', '--network-cmd-path',
+  // podman's other global options with a value (`podman --runtime runc rm -f web`).
+  '--runtime', '--runtime-flag', '--tmpdir', '--conmon', '--hooks-dir', '--storage-opt', '--volumepath', '--network-config-dir',
+  '--cni-config-dir', '--network-backend', '--ssh', '--module', '--db-backend', '--imagestore', '--out', '--registries-conf']);
+
+/**
+ * No subcommand written: with no arguments the tool prints its help; one chosen at run time
+ * (`kubectl $VERB ns prod`, `echo delete ns prod | xargs kubectl`) may be delete, as a computed
+ * program name may be rm.
+ */
+function commandUnknown(tool: string, args: readonly (string | undefined)[], words: readonly (string | undefined)[]): StepRisk {
+  if (words.length > 0) return destroyRisk(`${tool} command chosen at run time (may delete)`);
+  return args.length === 0 ? readRisk(`${tool} without a command`) : writeRisk(`${tool} command built at run time`);
+}
 
 /** Positional (non-flag) arguments, skipping flag values; `undefined` marks a word only known at run time. */
 export function positionals(args: readonly (string | undefined)[], valueFlags: ReadonlySet<string>): (string | undefined)[] {
@@ -73,8 +86,9 @@ const KUBECTL_WRITE = new Set(['apply', 'create', 'run', 'scale', 'autoscale', '
 const KUBECTL_DESTROY = new Set(['delete', 'drain']);
 
 export const classifyKubectl: ArgvClassifier = async (args, inner) => {
-  const [verb, sub] = positionals(args, KUBECTL_VALUE_FLAGS);
-  if (verb === undefined) return args.length === 0 ? readRisk('kubectl without a command') : writeRisk('kubectl command built at run time');
+  const words = positionals(args, KUBECTL_VALUE_FLAGS);
+  const [verb, sub] = words;
+  if (verb === undefined) return commandUnknown('kubectl', args, words);
   const name = `kubectl ${verb}`;
   if (isDryRun(args)) return readRisk(`${name} --dry-run`);
   if (KUBECTL_DESTROY.has(verb)) return destroyRisk(name);
@@ -100,8 +114,9 @@ const HELM_READ = new Set(['list', 'ls', 'status', 'get', 'history', 'hist', 'sh
 const HELM_DESTROY = new Set(['uninstall', 'delete', 'del', 'un']);
 
 export const classifyHelm: ArgvClassifier = async (args) => {
-  const [verb, sub] = positionals(args, HELM_VALUE_FLAGS);
-  if (verb === undefined) return args.length === 0 ? readRisk('helm without a command') : writeRisk('helm command built at run time');
+  const words = positionals(args, HELM_VALUE_FLAGS);
+  const [verb, sub] = words;
+  if (verb === undefined) return commandUnknown('helm', args, words);
   const name = `helm ${verb}`;
   if (HELM_DESTROY.has(verb)) return isDryRun(args) ? readRisk(`${name} --dry-run`) : destroyRisk(name);
   if ((verb === 'install' || verb === 'upgrade' || verb === 'rollback') && isDryRun(args)) return readRisk(`${name} --dry-run`);
@@ -122,11 +137,12 @@ const GROUP_DESTROY = new Set(['rm', 'remove', 'prune', 'down', 'reset', 'leave'
 
 export function dockerLike(program: string): ArgvClassifier {
   return async (args, inner) => {
-    const [verb, sub] = positionals(args, DOCKER_VALUE_FLAGS);
-    if (verb === undefined) return args.length === 0 ? readRisk(`${program} without a command`) : writeRisk(`${program} command built at run time`);
+    const words = positionals(args, DOCKER_VALUE_FLAGS);
+    const [verb, sub] = words;
+    if (verb === undefined) return commandUnknown(program, args, words);
     if (DOCKER_GROUPS.has(verb)) {
       const name = `${program} ${verb} ${sub ?? ''}`.trim();
-      if (sub === undefined) return writeRisk(`${name} command built at run time`);
+      if (sub === undefined) return words.length > 1 ? destroyRisk(`${name} command chosen at run time (may be rm)`) : writeRisk(`${name} without a command`);
       if (GROUP_DESTROY.has(sub) || sub === 'rmi') return destroyRisk(name);
       if (verb === 'compose' && (sub === 'rm' || hasFlag(args, '--volumes', '-v', '--rmi'))) return destroyRisk(`${name} removes volumes or images`);
       if (sub === 'exec') return execRisk(program, args, inner, name);

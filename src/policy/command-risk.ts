@@ -24,13 +24,16 @@ const INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 
 /** Wrappers that, given no command, do nothing harmful (`env` prints, `xargs` echoes); the others start a shell. */
 const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'time', 'builtin', 'nohup', 'watch', 'exec', 'nice', 'stdbuf']);
 const SHELL_WRAPPERS = new Set(['sudo', 'doas', 'su', 'runuser', 'chroot']);
+const CODE_RUNNERS = new Set(['eval', 'trap', 'alias', 'source', '.', 'ssh', ...SHELLS]);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
 /** Classifies one simple command: its words, program first, after quotes and escapes are resolved. */
 export async function classifyCommand(words: readonly ShellWord[], context: CommandContext, depth = 0): Promise<StepRisk> {
   if (depth > 16) return writeRisk('commands nested too deeply to follow');
-  const [program, ...args] = words;
+  const [program, ...written] = words;
   if (program === undefined) return readRisk('variable assignment');
+  // Code handed to eval, a shell or trap keeps its own account of the variables it is made of (scriptRisk).
+  const args = program.literal !== undefined && !CODE_RUNNERS.has(programName(program.literal)) ? knownArguments(written, context) : written;
   if (program.literal === undefined) {
     // `$HOME/bin/deploy.sh`: the folder is computed, the program's name is not; judged by its name, never as read.
     const base = literalBasename(program.text);
@@ -55,7 +58,11 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
       // `script` also writes what ran to its log file ("typescript" unless named).
       return name === 'script' ? maxRisk(risk, writeRisk('script writes a log file')) : risk;
     }
-    const risk = await classifyCommand(unwrapped.words, context, depth + 1);
+    const command = name === 'xargs' ? xargsCommand(args, unwrapped.words, context) : unwrapped.words;
+    let risk = await classifyCommand(command, context, depth + 1);
+    // `cat urls.txt | xargs curl -s`: options read from the input may be -X DELETE or -d @file.
+    const sender = command[0]?.literal === undefined ? undefined : programName(command[0].literal);
+    if (command.at(-1) === XARGS_INPUT && (sender === 'curl' || sender === 'wget')) risk = maxRisk(risk, writeRisk(`xargs ${sender} takes options from its input`));
     // `env BASH_ENV=./x bash -c ls`: the assignments before the command go to it.
     const assigned = args.slice(0, Math.max(0, args.indexOf(unwrapped.words[0]!))).flatMap((word) => {
       const match = ASSIGNMENT.exec(word.literal ?? word.text);
@@ -85,6 +92,37 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   const verb = texts.slice(0, 3).find((text) => text !== undefined && DESTROY_VERBS.has(text.toLowerCase()));
   if (verb !== undefined) return destroyRisk(`${name} ${verb}`);
   return writeRisk(`${name} is not known to be read-only`);
+}
+
+/**
+ * Arguments made only of variables the line sets to one literal value first (`v=delete; kubectl $v ns prod`),
+ * as they will run; unquoted, the value splits into words.
+ */
+function knownArguments(args: readonly ShellWord[], context: CommandContext): readonly ShellWord[] {
+  if (context.knownValues === undefined || args.every((word) => word.literal !== undefined)) return args;
+  return args.flatMap((word) => {
+    if (word.literal !== undefined) return [word];
+    const values = knownNames(word.text, context);
+    if (values?.length !== 1) return [word];
+    return word.text.startsWith('"') ? [literalWord(values[0]!)] : values[0]!.split(/\s+/).filter(Boolean).map(literalWord);
+  });
+}
+
+/** The input xargs adds to a command, when it is not known: a word only known at run time. */
+const XARGS_INPUT: ShellWord = { text: '(xargs input)', hints: [] };
+
+/**
+ * The command xargs runs: its words and the arguments it reads (`echo delete ns prod | xargs kubectl` runs
+ * `kubectl delete ns prod`), or a word known only at run time; with -I the input goes where {} is written.
+ */
+function xargsCommand(args: readonly ShellWord[], command: readonly ShellWord[], context: CommandContext): readonly ShellWord[] {
+  const texts = args.slice(0, args.length - command.length).map((word) => word.literal);
+  if (texts.some((text) => text !== undefined && /^(-I|-i|--replace)/.test(text))) return command;
+  const fromFile = texts.some((text) => text !== undefined && /^(-a|--arg-file)/.test(text));
+  const stdin = context.stdin;
+  const literal = !fromFile && (stdin.kind === 'text' || stdin.kind === 'pipe') ? stdin.literal : undefined;
+  if (literal !== undefined) return [...command, ...literal.split(/\s+/).filter(Boolean).map(literalWord)];
+  return [...command, XARGS_INPUT];
 }
 
 /** What a `{{ template }}` stands for while a line is rated (classifyShell). */

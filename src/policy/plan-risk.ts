@@ -184,9 +184,9 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
   return writeRisk(hints ? `${tool} is not marked read-only` : `${tool} is not known to be read-only`);
 }
 
-function argvRisk(classify: ArgvClassifier, args: readonly unknown[], options: RiskOptions): Promise<StepRisk> {
+async function argvRisk(classify: ArgvClassifier, args: readonly unknown[], options: RiskOptions): Promise<StepRisk> {
   const parse = options.parseShell;
-  return classify(
+  const risk = await classify(
     args.map(argWord).map((word) => word.literal),
     (inner, where) =>
       classifyCommand(inner.map((text) => (text === undefined ? { text: '', hints: [] } : literalWord(text))), {
@@ -194,6 +194,11 @@ function argvRisk(classify: ArgvClassifier, args: readonly unknown[], options: R
         script: (code) => (parse ? classifyShell(code, parse) : Promise.resolve(writeRisk('runs a shell script'))),
       }).then((risk) => (risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} ${where}` })),
   );
+  // A subcommand from `{{ … }}` is rated again once filled in, before it runs (a delete then needs a run approved for destroy steps).
+  if (risk.level === 'destroy' && risk.reason.includes('chosen at run time') && args.some((arg) => argWord(arg).literal === undefined)) {
+    return writeRisk(risk.reason.replace(/ \(may [^)]*\)/, '').replace('chosen at run time', 'filled in at run time ({{ … }})'));
+  }
+  return risk;
 }
 
 /** An argv word; a `{{ template }}` is only known at run time. */

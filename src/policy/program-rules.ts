@@ -289,7 +289,8 @@ function gitRisk(args: Args): StepRisk {
 function gitCommandRisk(args: Args, i: number): StepRisk {
   const verb = args[i];
   const rest = args.slice(i + 1);
-  if (verb === undefined) return args.length === i ? readRisk('git') : writeRisk('git command built at run time');
+  // `git $VERB --force`: a subcommand chosen at run time may be push, clean or reset.
+  if (verb === undefined) return args.length === i ? readRisk('git') : destroyRisk('git command chosen at run time (may be push --force)');
   const name = `git ${verb}`;
   if (verb === 'push') {
     if (hasShort(rest, 'f', '--force') || rest.some((arg) => arg?.startsWith('--force') || arg === '--delete' || arg === '-d' || arg === '--mirror' || arg === '--prune')) return destroyRisk('git push --force');

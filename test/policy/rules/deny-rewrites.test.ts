@@ -99,7 +99,7 @@ describe('deny rules see through rewrites', () => {
   });
 
   it('docker: "rm *" covers global flags first and the management spelling (container rm, container remove), as a step and in a shell line; podman too', async () => {
-    const policy = parsePolicy('deny:\n  - docker: "rm *"\n  - docker: "container rm *"\n  - podman: "image rm *"\n', '/ws/.ksa/policy.yaml');
+    const policy = parsePolicy('deny:\n  - docker: "rm *"\n  - docker: "container rm *"\n  - podman: "image rm *"\n  - podman: "rm *"\n', '/ws/.ksa/policy.yaml');
     const docker = (id: string, ...args: string[]): PlanInput['steps'][number] => ({ id, tool: 'docker', args: { args } });
     const { decision } = await assessPolicy(
       PlanSchema.parse({
@@ -115,6 +115,8 @@ describe('deny rules see through rewrites', () => {
           shell('debug', 'docker -D rm web'),
           shell('managed', 'sudo docker --context prod container rm -f web'),
           { id: 'rmi', tool: 'podman', args: { args: ['rmi', 'nginx'] } },
+          shell('runtime', 'podman --runtime runc rm -f web'),
+          shell('tmpdir', 'podman --tmpdir /tmp --storage-opt x=y rm -f web'),
           docker('ps', '--context', 'default', 'ps', '-a'),
           docker('run', 'run', '--rm', 'alpine', 'rm', 'x'),
           docker('volume', 'volume', 'rm', 'data'),
@@ -135,6 +137,8 @@ describe('deny rules see through rewrites', () => {
       debug: 'deny',
       managed: 'deny',
       rmi: 'deny',
+      runtime: 'deny',
+      tmpdir: 'deny',
       ps: 'allow',
       run: 'allow',
       volume: 'ask',
