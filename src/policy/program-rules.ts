@@ -87,9 +87,11 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
   },
   async sort(args, _words, inner) {
     // `sort --compress-program=sh`: sort runs that program on its temporary files.
-    const program = flagValue(args, '--compress-program');
+    // GNU sort takes any unambiguous prefix (`--compress=`, `--out=`) and -o after flags without a value (`-uo f`).
+    const program = longOption(args, '--compress-program', 4);
     if (program !== undefined) return maxRisk(await inner([literalWord(program)], 'as sort --compress-program'), writeRisk(`sort --compress-program runs ${program || 'a program'}`));
-    return has(args, '-o', '--output') ? writeRisk('sort -o writes a file') : readRisk('sort');
+    const output = longOption(args, '--output', 3) !== undefined || args.some((arg) => arg !== undefined && /^-[bdfgiMhnRrVcCmsuz]*o/.test(arg));
+    return output ? writeRisk('sort -o writes a file') : readRisk('sort');
   },
   // `hash -p /bin/rm ls`: from then on `ls` runs /bin/rm.
   hash(args) {
@@ -179,6 +181,22 @@ function curlShortValue(args: Args, letter: string): string | null | undefined {
   return undefined;
 }
 
+/**
+ * The value of a GNU long option written as any prefix of its name at least `shortest` long (`--compress=` for
+ * `--compress-program`): after `=`, or the next word. Undefined when absent.
+ */
+function longOption(args: Args, name: string, shortest: number): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === undefined || !arg.startsWith('--')) continue;
+    if (arg === '--') return undefined;
+    const equals = arg.indexOf('=');
+    const written = equals === -1 ? arg : arg.slice(0, equals);
+    if (written.length >= shortest && name.startsWith(written)) return equals === -1 ? (args[i + 1] ?? '') : arg.slice(equals + 1);
+  }
+  return undefined;
+}
+
 /** curl's short flags that take no value: they may come before one that does in a cluster (`-sLo file`, `-sD-`). */
 const CURL_BARE_SHORT = 'sSfLiIvkqGgnNjJlpRVZ0123456#';
 
@@ -205,7 +223,8 @@ const SED_VALUE_OPTIONS = new Set(['-e', '--expression', '-f', '--file', '-l', '
  * the first operand) is read as sed reads it, and a command its `e` runs is rated as one.
  */
 async function sedRisk(args: Args, _words: readonly ShellWord[], inner: Inner): Promise<StepRisk> {
-  if (hasShort(args, 'i', '--in-place') || args.some((arg) => arg?.startsWith('--in-place') || arg?.startsWith('-i'))) return writeRisk('sed -i edits files');
+  // `--in-pl` is --in-place to GNU sed; `-ni.bak` is -n -i.bak.
+  if (args.some((arg) => arg !== undefined && (/^-[nrEsuzb]*i/.test(arg) || (arg.length >= 3 && arg.startsWith('--') && '--in-place'.startsWith(arg.split('=')[0]!))))) return writeRisk('sed -i edits files');
   const scripts: (string | undefined)[] = [];
   let fromFile = false;
   let operands = false;
@@ -311,7 +330,8 @@ function gitCommandRisk(args: Args, i: number): StepRisk {
   if (verb === 'config') return has(rest, '--get', '--get-all', '--list', '-l', '--get-regexp') ? readRisk('git config --get') : writeRisk('git config');
   if (GIT_READ.test(verb)) {
     // `git log --output=FILE` writes; `git grep -O` runs a pager command (for diff and log, -O names a file to read).
-    const pager = (arg: string) => verb === 'grep' && (arg.startsWith('-O') || arg.startsWith('--open-files-in-pager'));
+    // git takes a unique prefix of a long option (`--open-files=`, `--op`); -O may close a cluster (`-lO`).
+    const pager = (arg: string) => verb === 'grep' && (/^-[A-Za-z]*O/.test(arg) || (arg.length >= 4 && '--open-files-in-pager'.startsWith(arg.split('=')[0]!)));
     if (rest.some((arg) => arg !== undefined && (arg === '--output' || arg.startsWith('--output=') || pager(arg)))) return writeRisk(`${name} writes a file or runs a command`);
     return readRisk(name);
   }

@@ -201,6 +201,16 @@ describe('classifyShell', () => {
     ['hash -p /usr/bin/touch ls; ls x', 'write'],
     ['hash -r', 'read'],
     ['sort --compress-program rm f', 'destroy'],
+    // GNU prefixes of long options and -o or -i closing a cluster of flags.
+    ['sort -uo precious.txt /dev/null', 'write'],
+    ['sort --out=file x', 'write'],
+    ['sort -S 64K --compress=./z.sh big.txt', 'write'],
+    ['sort --compress rm f', 'destroy'],
+    ["sed --in-pl 's/a/b/' f", 'write'],
+    ["sed -ni.bak 's/a/b/' f", 'write'],
+    ["git grep --open-files='touch x' -l a", 'write'],
+    ['git grep --open=x -l a', 'write'],
+    ["sort -u x; sort -rn -k2 x; sort -t, -k3 x; sort --check x; sed -n 's/a/b/p' f; git grep -il foo", 'read'],
     // A subcommand chosen at run time may delete; one the line sets first is rated by its value; xargs adds its input.
     ['v=delete; kubectl $v namespace prod', 'destroy'],
     ['kubectl $VERB ns prod', 'destroy'],
