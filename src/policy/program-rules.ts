@@ -323,6 +323,8 @@ function gitCommandRisk(args: Args, i: number): StepRisk {
   if (verb === 'tag' && has(rest, '-d', '--delete')) return destroyRisk('git tag -d');
   if (verb === 'stash' && (rest[0] === 'drop' || rest[0] === 'clear')) return destroyRisk(`git stash ${rest[0]}`);
   if (verb === 'filter-branch' || verb === 'filter-repo' || (verb === 'reflog' && rest[0] === 'expire') || (verb === 'gc' && rest.some((arg) => arg?.startsWith('--prune')))) return destroyRisk(name);
+  // `git stash` alone is `git stash push`: it takes the uncommitted changes out of the working tree.
+  if (verb === 'stash' && rest.length === 0) return writeRisk('git stash sets the uncommitted changes aside');
   if (verb === 'branch' || verb === 'tag' || verb === 'remote' || verb === 'stash') {
     const listing = rest.length === 0 || rest.every((arg) => arg !== undefined && /^(-a|-r|-v|-vv|--list|-l|--all|--remotes|show|list|get-url)$/.test(arg));
     return listing ? readRisk(`${name} lists`) : writeRisk(name);

@@ -210,6 +210,8 @@ describe('classifyShell', () => {
     ["sed -ni.bak 's/a/b/' f", 'write'],
     ["git grep --open-files='touch x' -l a", 'write'],
     ['git grep --open=x -l a', 'write'],
+    ['git stash', 'write'],
+    ['git stash list', 'read'],
     ["sort -u x; sort -rn -k2 x; sort -t, -k3 x; sort --check x; sed -n 's/a/b/p' f; git grep -il foo", 'read'],
     // A subcommand chosen at run time may delete; one the line sets first is rated by its value; xargs adds its input.
     ['v=delete; kubectl $v namespace prod', 'destroy'],
