@@ -1,16 +1,11 @@
-import type { z } from 'zod';
 import { RunsOnObjectSchema } from './runs-on.js';
 import { ConditionStepSchema, LlmQueryStepSchema, PlanSchema, RetryPolicySchema, RollbackSchema, ToolCallStepSchema } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { shapeKeys } from './zod-issues.js';
 
 /** The objects inside a step that take fields of their own. */
 type Level = 'step' | 'retry' | 'rollback' | 'runsOn';
 const LEVELS: readonly Level[] = ['step', 'retry', 'rollback', 'runsOn'];
-
-function shapeKeys(schema: z.ZodType): string[] {
-  const shape = (schema as { shape?: Record<string, unknown> }).shape;
-  return shape ? Object.keys(shape) : [];
-}
 
 const FIELDS: Record<Level, readonly string[]> = {
   step: [...new Set([ToolCallStepSchema, LlmQueryStepSchema, ConditionStepSchema].flatMap(shapeKeys))],
