@@ -8,6 +8,7 @@ import { writeLine, type CliIO } from '../io.js';
 import { parseSeconds } from '../options.js';
 import { runSession } from '../run-session.js';
 import { checkedTarget, openRemote, redisUrlFor, refuseOtherRedis } from '../remote-run.js';
+import type { RedisTarget } from '../../workers/redis-connection.js';
 import { allowedEnvironment, openStores, type Stores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { plural } from '../../planning/plural.js';
@@ -32,7 +33,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   const redisUrl = usedWorkers ? await redisUrlFor(io, flags.redis, stores.home) : undefined;
   refuseOtherRedis(runId, record.redis, redisUrl, 'cancel');
   // A Redis that cannot be used is said before what the cancel would do: nothing is done then.
-  if (redisUrl) await checkedTarget(redisUrl);
+  const target = redisUrl ? await checkedTarget(redisUrl) : undefined;
 
   // As the rollback will see it: a step cut short by the stop may have done its work, and is undone too.
   const undo = rollbackOnCancel(record.state, record.plan);
@@ -48,7 +49,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     });
     if (approval !== ExitCode.ok) return approval;
   }
-  if (redisUrl) await cancelJobs(io, redisUrl, runId);
+  if (target) await cancelJobs(io, target, runId);
   // Rollback steps may use MCP tools: their servers start, the others do not.
   const tools = await openCommandTools(io, record.workspace);
   stores.addSecrets(tools.hub.secrets());
@@ -108,8 +109,7 @@ async function cancelLive(io: CliIO, stores: Stores, runId: string, owner: LockO
 }
 
 /** Removes the run's queued jobs and stops its running ones on their workers, saying what it did. */
-async function cancelJobs(io: CliIO, url: string, runId: string): Promise<void> {
-  const target = await checkedTarget(url);
+async function cancelJobs(io: CliIO, target: RedisTarget, runId: string): Promise<void> {
   const { cancelRunJobs } = await import('../../workers/index.js');
   const { removed, stopped, stillRunning } = await cancelRunJobs(target, runId);
   const workers = [...new Set(stopped.map((job) => job.worker))];
