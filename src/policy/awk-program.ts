@@ -1,4 +1,5 @@
 import { DELETING_CODE } from './deleting-code.js';
+import { splitLongOption } from './long-option.js';
 import type { Args, Inner } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
@@ -31,9 +32,10 @@ export async function awkRisk(args: Args, _words: readonly ShellWord[], inner: I
     }
     const option = AWK_VALUE_OPTIONS.exec(arg);
     if (option !== null) {
-      const attached = arg.startsWith('--') ? (arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined) : arg.length > 2 ? arg.slice(2) : undefined;
+      const long = arg.startsWith('--') ? splitLongOption(arg) : undefined;
+      const attached = long ? long.value : arg.length > 2 ? arg.slice(2) : undefined;
       const value = attached ?? args[++i];
-      const name = arg.startsWith('--') ? arg.split('=')[0]! : option[1]!;
+      const name = long ? long.name : option[1]!;
       if (/^(-[fEil]|--(fi|ex|inc|lo))/.test(name)) loaded ??= value ?? 'a file named at run time';
       if (name === '-i' && value === 'inplace') return writeRisk('awk edits files in place');
       continue;

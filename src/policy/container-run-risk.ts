@@ -1,5 +1,6 @@
 import type { InnerCommand } from './cluster-tools.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { splitLongOption } from './long-option.js';
 
 /** `docker run` / `podman run` options that take a value (the next word, unless written `--name=value`). */
 const RUN_VALUE_FLAGS = new Set([
@@ -78,8 +79,8 @@ export async function runRisk(program: string, args: readonly (string | undefine
  */
 function optionsOf(word: string): { key: string; inline?: string }[] {
   if (word.startsWith('--')) {
-    const equals = word.indexOf('=');
-    return [equals < 0 ? { key: word } : { key: word.slice(0, equals), inline: word.slice(equals + 1) }];
+    const { name, value } = splitLongOption(word);
+    return [value === undefined ? { key: name } : { key: name, inline: value }];
   }
   const options: { key: string; inline?: string }[] = [];
   for (let at = 1; at < word.length; at++) {

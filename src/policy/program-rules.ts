@@ -1,6 +1,7 @@
 import { awkRisk } from './awk-program.js';
 import { DELETING_CODE } from './deleting-code.js';
 import { destroyProgramReason, programName } from './program-name.js';
+import { splitLongOption } from './long-option.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { sedEffects } from './sed-script.js';
 import { tarRisk } from './tar-commands.js';
@@ -190,9 +191,8 @@ function longOption(args: Args, name: string, shortest: number): string | undefi
     const arg = args[i];
     if (arg === undefined || !arg.startsWith('--')) continue;
     if (arg === '--') return undefined;
-    const equals = arg.indexOf('=');
-    const written = equals === -1 ? arg : arg.slice(0, equals);
-    if (written.length >= shortest && name.startsWith(written)) return equals === -1 ? (args[i + 1] ?? '') : arg.slice(equals + 1);
+    const { name: written, value } = splitLongOption(arg);
+    if (written.length >= shortest && name.startsWith(written)) return value ?? args[i + 1] ?? '';
   }
   return undefined;
 }
@@ -267,10 +267,8 @@ async function sedRisk(args: Args, _words: readonly ShellWord[], inner: Inner): 
 /** A word that is one of sed's options with a value, after any options without one (`-ne`, `-nf`). */
 function sedOption(arg: string): { readonly name: string; readonly value?: string } | undefined {
   if (arg.startsWith('--')) {
-    const equals = arg.indexOf('=');
-    const name = equals === -1 ? arg : arg.slice(0, equals);
-    if (!SED_VALUE_OPTIONS.has(name)) return undefined;
-    return equals === -1 ? { name } : { name, value: arg.slice(equals + 1) };
+    const option = splitLongOption(arg);
+    return SED_VALUE_OPTIONS.has(option.name) ? option : undefined;
   }
   const cluster = /^-[nrEsuzb]*([efl])([\s\S]*)$/.exec(arg);
   if (cluster === null) return undefined;

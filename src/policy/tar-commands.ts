@@ -1,5 +1,6 @@
 import type { Args, Inner } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { splitLongOption } from './long-option.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 
 /** tar's long options whose value is a command it runs; GNU tar takes any unambiguous prefix (`--use=`, `--checkpoint-act=`). */
@@ -26,12 +27,11 @@ function tarCommands(args: Args): { option: string; command: string | undefined 
     }
     if (arg === '--') break;
     if (arg.startsWith('--')) {
-      const equals = arg.indexOf('=');
-      const name = equals === -1 ? arg : arg.slice(0, equals);
+      const { name, value: attached } = splitLongOption(arg);
       // --checkpoint is an option of its own, not short for --checkpoint-action.
       const full = name.length >= 5 && name !== '--checkpoint' ? TAR_COMMAND_OPTIONS.find((option) => option.startsWith(name)) : undefined;
       if (full === undefined) continue;
-      const value = equals === -1 ? args[++i] : arg.slice(equals + 1);
+      const value = attached ?? args[++i];
       if (full !== '--checkpoint-action') found.push({ option: full, command: value });
       else if (value === undefined || value.startsWith('exec=')) found.push({ option: full, command: value?.slice(5) });
       continue;
