@@ -104,7 +104,7 @@ async function generatePlan(request: (context: string) => string, options: Plann
 
   const ask = async (budget: ContextBudget | undefined): Promise<{ text: string; candidate: unknown; cutOff: boolean }> => {
     const messages: ModelMessage[] = [...(budget ? trimMessages(history, budget.historyTokens) : history), { role: 'user', content: request(contextOf(budget !== undefined)) }, ...rounds];
-    const instructions = withPolicy(plannerInstructions(options.tools, maxSteps, { compact: budget?.trimTools }), options.policy);
+    const instructions = withPolicy(await plannerInstructions(options.tools, maxSteps, { compact: budget?.trimTools }), options.policy);
     const sentChars = instructions.length + JSON.stringify(messages).length;
     try {
       const result = await withTotalTimeout(

@@ -1,7 +1,9 @@
-import { inputJsonSchemaOf, type ToolRegistry } from '../tools/index.js';
+import type { RiskOptions } from '../policy/index.js';
+import { inputJsonSchemaOf, riskOptions, stepRiskText, toolStepRisk, type ToolRegistry } from '../tools/index.js';
 
 /** How plans work, for the model: the contract's semantics in a few rules, plus the tools with their argument schemas. */
-export function plannerInstructions(tools: ToolRegistry, maxSteps: number, { compact = false }: { compact?: boolean } = {}): string {
+export async function plannerInstructions(tools: ToolRegistry, maxSteps: number, { compact = false }: { compact?: boolean } = {}): Promise<string> {
+  const described = compact ? describeToolsBriefly(tools) : await describeTools(tools);
   return `You are the planner of KubeStack AI, a careful deploy operator. You turn a goal into a plan: a JSON object that a workflow engine validates, shows to the user for approval, and runs.
 
 Plan format:
@@ -22,8 +24,8 @@ Rules:
 - Keep plans small: at most ${maxSteps} steps; a simple goal needs 2-8.
 - Answer with the plan JSON only.
 
-Tools:
-${compact ? describeToolsBriefly(tools) : describeTools(tools)}`;
+Tools (with the levels a step that calls each can get: read, write or destroy; the user approves a step by its level):
+${described}`;
 }
 
 /** For a small context window: each tool's name, argument names and first sentence. */
@@ -38,14 +40,15 @@ export function describeToolsBriefly(tools: ToolRegistry): string {
     .join('\n');
 }
 
-export function describeTools(tools: ToolRegistry): string {
-  return tools
-    .list()
-    .map((tool) => {
+/** Each tool with the levels its steps can get, in the words of `ksa tools` and the approval, and its argument schema. */
+export async function describeTools(tools: ToolRegistry, risk: RiskOptions = riskOptions(tools)): Promise<string> {
+  const lines = await Promise.all(
+    tools.list().map(async (tool) => {
       const schema = inputJsonSchemaOf(tool) as { properties?: Record<string, unknown>; required?: string[] };
-      return `- ${tool.name} (risk ${tool.risk}): ${tool.description}\n  args: ${JSON.stringify({ properties: schema.properties, required: schema.required })}`;
-    })
-    .join('\n');
+      return `- ${tool.name} (steps: ${stepRiskText(await toolStepRisk(tool, risk))}): ${tool.description}\n  args: ${JSON.stringify({ properties: schema.properties, required: schema.required })}`;
+    }),
+  );
+  return lines.join('\n');
 }
 
 export function repairRequest(problems: readonly string[]): string {

@@ -5,6 +5,7 @@ export type { InvokeOptions } from './registry.js';
 export { builtinTools, createBuiltinRegistry } from './builtin.js';
 export { toolsAsJson } from './tools-json.js';
 export type { ToolJson } from './tools-json.js';
+export { stepRiskText, toolStepRisk } from './tool-step-risk.js';
 export { runProcess, ProcessOutputSchema } from './process-runner.js';
 export type { ProcessOutput, RunProcessOptions } from './process-runner.js';
 export { DEFAULT_KILL_GRACE_MS, groupNames, killAllProcessGroups, liveProcessGroups, onProcessGroupsChanged, stopLeftoverGroups, trackedProcessGroups, unsureGroupsText } from './process-groups.js';

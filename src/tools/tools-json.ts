@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { assessCallRisk, type RiskOptions } from '../policy/index.js';
+import type { RiskOptions } from '../policy/index.js';
 import type { ToolRegistry } from './registry.js';
 import { riskOptions } from './risk-options.js';
-import { inputJsonSchemaOf, type Tool, type ToolAnnotations, type ToolRisk, type ToolStepRisk } from './tool.js';
+import { inputJsonSchemaOf, type ToolAnnotations, type ToolRisk, type ToolStepRisk } from './tool.js';
+import { toolStepRisk } from './tool-step-risk.js';
 
 export type ToolJson = {
   readonly name: string;
@@ -25,7 +26,7 @@ export async function toolsAsJson(registry: ToolRegistry, options: RiskOptions =
       name: tool.name,
       description: tool.description,
       risk: tool.risk,
-      stepRisk: await stepRiskOf(tool, options),
+      stepRisk: await toolStepRisk(tool, options),
       // What a plan may write (defaults optional), and what a step's output holds.
       inputSchema: inputJsonSchemaOf(tool),
       outputSchema: z.toJSONSchema(tool.outputSchema, { io: 'output', unrepresentable: 'any' }),
@@ -35,7 +36,3 @@ export async function toolsAsJson(registry: ToolRegistry, options: RiskOptions =
   );
 }
 
-/** What the tool declares, or else the level of a call without arguments (the program a k8s_* tool runs, an MCP tool's hints). */
-async function stepRiskOf(tool: Tool, options: RiskOptions): Promise<ToolStepRisk> {
-  return tool.stepRisk ?? { levels: [(await assessCallRisk(tool.name, {}, options)).level] };
-}

@@ -18,7 +18,7 @@ describe('planGoal: a valid first answer', () => {
     expect(model.doGenerateCalls).toHaveLength(1);
   });
 
-  it('sends the instructions with every tool and its arguments, the history, the goal and the workspace facts', async () => {
+  it('sends the instructions with every tool, the levels its steps can get (as ksa tools says) and its arguments, the history, the goal and the workspace facts', async () => {
     const model = scriptedModel([json(VALID_PLAN)]);
     await planGoal('deploy ./shop', {
       model,
@@ -32,7 +32,11 @@ describe('planGoal: a valid first answer', () => {
     const call = model.doGenerateCalls[0]!;
     const system = call.prompt.find((message) => message.role === 'system');
     expect(system?.content).toContain('You are the planner of KubeStack AI');
-    for (const tool of tools.list()) expect(system?.content).toContain(`- ${tool.name} (risk ${tool.risk})`);
+    for (const tool of tools.list()) expect(system?.content).toContain(`- ${tool.name} (steps: `);
+    expect(system?.content).toContain('- shell (steps: read, write or destroy, by the command line): Run a shell command');
+    expect(system?.content).toContain('- read_file (steps: read): ');
+    expect(system?.content).toContain('- helm_upgrade (steps: write): ');
+    expect(system?.content).not.toMatch(/risk (high|medium|low)/);
     expect(system?.content).toContain('"command"');
     expect(system?.content).toContain('at most 20 steps');
     const text = promptText(call);

@@ -27,7 +27,7 @@ describe('ksa chat with a workspace .mcp.json', () => {
     await chat.send('deploy');
     await chat.waitForScreen('run? [y/n/e]', 30_000);
     const planner = harness.server.requests.find((request) => request.rawBody.includes('You are the planner of KubeStack AI'));
-    expect(planner?.rawBody).toContain('repo__echo (risk low): Echo the text back');
+    expect(planner?.rawBody).toContain('repo__echo (steps: read): Echo the text back');
     expect((await chat.quit()).exitCode).toBe(0);
   });
 });

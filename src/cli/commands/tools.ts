@@ -1,4 +1,4 @@
-import { riskOptions, toolsAsJson, type ToolStepRisk } from '../../tools/index.js';
+import { riskOptions, stepRiskText, toolsAsJson } from '../../tools/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
@@ -25,12 +25,6 @@ export async function toolsCommand(io: CliIO, flags: { json?: boolean; workspace
   }
   writeLine(io.stdout, style.dim('Use them in a plan step as  tool: <name>  with  args: {...}; "ksa tools --json" prints the full JSON Schemas.'));
   return ExitCode.ok;
-}
-
-/** `read`, `write or destroy, by the path: …`, `read, write or destroy, by the command line`. */
-function stepRiskText({ levels, by }: ToolStepRisk): string {
-  const named = levels.length < 2 ? levels.join('') : `${levels.slice(0, -1).join(', ')} or ${levels.at(-1)}`;
-  return by ? `${named}, by ${by}` : named;
 }
 
 function describeArguments(schema: JsonSchema): string[] {

@@ -180,8 +180,8 @@ describe('JSON Schema arguments', () => {
       describe: () => 'gh__list_issues',
       execute: async () => ({}),
     });
-    expect(plannerInstructions(registry, 10)).toContain(
-      '- gh__list_issues (risk low): List issues (MCP server "gh", tool "list_issues")\n  args: {"properties":{"owner":{"type":"string"}},"required":["owner"]}',
+    expect(await plannerInstructions(registry, 10)).toContain(
+      '- gh__list_issues (steps: write): List issues (MCP server "gh", tool "list_issues")\n  args: {"properties":{"owner":{"type":"string"}},"required":["owner"]}',
     );
   });
 });
