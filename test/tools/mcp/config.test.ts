@@ -201,3 +201,26 @@ describe('describeTarget', () => {
     expect(describeTarget({ kind: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-github'] } as never)).toBe('npx -y @modelcontextprotocol/server-github');
   });
 });
+
+describe('JSON Schema arguments that allow only some values', () => {
+  const { zod } = compileArgsSchema({
+    type: 'object',
+    properties: {
+      mode: { oneOf: [{ const: 'fast' }, { const: 'safe' }] },
+      level: { type: 'string', enum: ['a', 'b'] },
+      port: { anyOf: [{ type: 'integer', minimum: 1 }, { const: 'auto' }] },
+      either: { oneOf: [{ type: 'number' }, { type: 'integer' }] },
+    },
+  });
+  const problems = (value: unknown) => zod.safeParse(value).error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [];
+
+  it('a choice of values is one problem naming them; a value of the wrong type for an enum is said once', () => {
+    expect(problems({ mode: 'fast', level: 'b' })).toEqual([]);
+    expect(problems({ mode: 'slow', level: 5 })).toEqual(['mode: expected one of "fast", "safe", got string "slow"', 'level: expected one of "a", "b", got number 5']);
+  });
+
+  it('a choice with a branch of another kind keeps what each branch says, each once', () => {
+    expect(problems({ port: 0 })).toEqual(['port: must be >= 1', 'port: expected "auto", got number 0', 'port: must match a schema in anyOf']);
+    expect(problems({ either: 3 })).toEqual(['either: must match exactly one schema in oneOf']);
+  });
+});
