@@ -46,6 +46,7 @@ function reportError(io: CliIO, error: unknown, debug: boolean): ExitCodeValue {
   if (error instanceof CliError) {
     io.stderr.write(`ksa: ${visible(error.message)}\n`);
     for (const line of error.details) io.stderr.write(`${terminalSafe(line)}\n`);
+    if (error.hint) io.stderr.write(`${terminalSafe(error.hint)}\n`);
     if (debug && error.cause instanceof Error) io.stderr.write(`${error.cause.stack}\n`);
     return error.exitCode;
   }

@@ -8,6 +8,8 @@ export class CliError extends KsaError {
   readonly details: readonly string[];
   /** Where in a file the problem is, when it is about a file (syntax errors). */
   readonly location?: { readonly line: number; readonly column: number };
+  /** What may be behind the problems, printed after them (a server that cut the prompt): not one of them. */
+  readonly hint?: string;
 
   constructor({
     message,
@@ -15,17 +17,20 @@ export class CliError extends KsaError {
     details = [],
     cause,
     location,
+    hint,
   }: {
     message: string;
     exitCode?: ExitCodeValue;
     details?: readonly string[];
     cause?: unknown;
     location?: { line: number; column: number };
+    hint?: string;
   }) {
     super({ name: 'CliError', message, cause });
     this.exitCode = exitCode;
     this.details = details;
     this.location = location;
+    if (hint !== undefined) this.hint = hint;
   }
 }
 
@@ -36,7 +41,8 @@ export function failureDocument(failure: unknown): string {
   if (typeof failure === 'object' && failure !== null) documentedFailures.add(failure);
   const error = failure instanceof Error ? failure : new Error(String(failure));
   const problems = error instanceof CliError ? error.details.map((line) => line.trim()).filter(Boolean) : [];
-  return JSON.stringify({ error: error.message, ...(problems.length > 0 ? { problems } : {}) }, null, 2);
+  const hint = error instanceof CliError ? error.hint : undefined;
+  return JSON.stringify({ error: error.message, ...(problems.length > 0 ? { problems } : {}), ...(hint ? { hint } : {}) }, null, 2);
 }
 
 /** A failure whose command wrote its own JSON document (a report that says it failed): none is added. */

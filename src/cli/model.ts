@@ -60,8 +60,10 @@ export function toolsHint(capabilities: ModelCapabilities | undefined): ToolsHin
 export function modelFailure(error: unknown, config: ModelConfig): unknown {
   if (error instanceof CliError) return error;
   if (error instanceof PlanningError) {
-    const [first, ...rest] = error.message.split('\n');
-    return new CliError({ message: first!, details: rest, exitCode: ExitCode.runFailed, cause: error });
+    // The note (a server that cut the prompt) is no problem of the plan: --json gives it as the hint.
+    const [first] = error.message.split('\n');
+    const details = error.problems.map((problem) => `  ${problem}`);
+    return new CliError({ message: first!, details, exitCode: ExitCode.runFailed, cause: error, ...(error.note ? { hint: error.note } : {}) });
   }
   if (KsaError.isInstance(error) && !ModelError.isInstance(error)) return error;
   const modelError = toModelError(error, config);

@@ -129,6 +129,19 @@ describe.concurrent('ksa plan', () => {
     });
   });
 
+  it('--json: a server that read exactly its window of a longer prompt is a hint beside the problems, not one of them', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.setFallback({ text: 'Sure! What would you like me to deploy today?', usage: { prompt_tokens: 2048, completion_tokens: 14 } });
+    const result = await cli.ksa(['plan', 'deploy the shop', '--json', '--max-repairs', '0']);
+    expect(result.code, describeResult(result)).toBe(1);
+    const document = JSON.parse(result.stdout) as { error: string; problems: string[]; hint?: string };
+    expect(document.error).toBe('the model did not produce a valid plan after 1 attempt; remaining problems:');
+    expect(document.problems).toEqual([expect.stringMatching(/^the answer is not valid JSON/)]);
+    expect(document.hint).toMatch(/^the server read exactly 2048 tokens of a longer prompt: it may cut prompts to its context window without an error \(Ollama does\); .*OLLAMA_CONTEXT_LENGTH=16384/);
+    // The text output still ends with it, after the problems.
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(document.hint);
+  });
+
   it('an answer cut off at the output limit is said to be cut off, to the model and to the user, not "not valid JSON"', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.setFallback({ text: '{"goal": "Deploy", "steps": [{"id": "build", "tool": "shell", "args": {"comm', finishReason: 'length' });
