@@ -37,8 +37,9 @@ export {
   scopeOfInput,
   KubeContextMismatchError,
   KubeRetargetError,
+  shellStepScopes,
 } from './kube/index.js';
-export type { KubeScope } from './kube/index.js';
+export type { KubeScope, ShellStepScopes } from './kube/index.js';
 export type { ArgvInput, ArgvToolOptions } from './argv-tools.js';
 export { httpTool, HttpInputSchema, HttpOutputSchema, HTTP_METHODS, MAX_BODY_BYTES } from './http.js';
 export type { HttpInput, HttpOutput } from './http.js';

@@ -4,7 +4,7 @@ import type { PlanDecision, ProposedPlan } from '../agent/index.js';
 import { formatPlan, type ToolDescriber } from './plan-lines.js';
 import { createStyler } from './style.js';
 import { visible } from './visible-text.js';
-import { usePlanRisk } from './use-plan-risk.js';
+import { usePlanRisk, usePlanShellKube } from './use-plan-risk.js';
 import { usePlanWorkers } from './use-plan-workers.js';
 
 export type Props = {
@@ -28,7 +28,8 @@ const DECISIONS = {
 /** The plan as the user approves it: numbered steps, dependencies, exact commands, retries, rollbacks, each step's risk level and why. */
 export const PlanCard = memo(function PlanCard({ proposal, tools, color, decision, runInProgress }: Props) {
   const risk = usePlanRisk(proposal.plan, tools);
-  const lines = formatPlan(proposal.plan, tools, createStyler(color), undefined, risk);
+  const shellKube = usePlanShellKube(proposal.plan, tools);
+  const lines = formatPlan(proposal.plan, tools, createStyler(color), undefined, risk, shellKube);
   const workers = usePlanWorkers(proposal.plan, tools, decision === undefined);
   const border = decision === undefined ? 'cyan' : 'gray';
   return (

@@ -18,6 +18,9 @@ export function lateDescriber(): { readonly describer: ToolDescriber; resolve(re
     get assess() {
       return real?.assess;
     },
+    get shellKube() {
+      return real?.shellKube;
+    },
     get workers() {
       return real?.workers;
     },

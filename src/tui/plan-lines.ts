@@ -8,12 +8,20 @@ import { createRedactor, looksSecret, REDACTED, secretInputValues } from '../sto
 import { visible } from './visible-text.js';
 import { plural } from '../planning/plural.js';
 
+/** The cluster a call touches, as far as it says: its context and namespace, or what points it elsewhere. */
+export type CardKubeScope = { readonly context?: string; readonly namespace?: string; readonly allNamespaces?: boolean; readonly retarget?: string };
+
+/** The clusters each shell step's kubectl/helm commands touch, by step id. */
+export type ShellKubeScopes = Readonly<Record<string, readonly CardKubeScope[]>>;
+
 /** What the plan view needs of the tools: how to show a call, and how risky it is. */
 export type ToolDescriber = {
   describe(tool: string, args: Record<string, unknown>): string;
   risk(tool: string): 'low' | 'medium' | 'high' | undefined;
   /** For cluster tools: the context and namespace a call names (undefined: not a cluster tool). */
-  kubeScope?(tool: string, args: Record<string, unknown>): { context?: string; namespace?: string; allNamespaces?: boolean; retarget?: string } | undefined;
+  kubeScope?(tool: string, args: Record<string, unknown>): CardKubeScope | undefined;
+  /** The clusters the kubectl/helm commands of the plan's shell lines touch (read with the shell parser, so asynchronously). */
+  shellKube?(plan: Plan): Promise<ShellKubeScopes>;
   /** The current kube context and namespace, for calls that name none. */
   /** The current context and its namespace; `namespaces`: every context's ("" for none), when kubeconfig was read. */
   readonly kube?: { readonly context?: string; readonly namespace?: string; readonly namespaces?: Readonly<Record<string, string>> };
@@ -24,7 +32,7 @@ export type ToolDescriber = {
 };
 
 /** The plan as shown for approval: every step with its dependencies and the exact command. */
-export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxParallel?: number, risk?: PlanRisk): string[] {
+export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxParallel?: number, risk?: PlanRisk, shellKube?: ShellKubeScopes): string[] {
   const lines: string[] = [];
   const parallel = maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL;
   lines.push(`${style.bold('Plan:')} ${visible(plan.goal)}`);
@@ -49,8 +57,7 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
     lines.push(`${marker}${number} ${style.bold(visible(step.id))}${label}`);
     const indent = ' '.repeat(width + 3);
     for (const line of describeStep(step, tools)) lines.push(`${indent}${line}`);
-    const target = kubeTarget(step, tools, plan.inputs);
-    if (target) lines.push(`${indent}${style.cyan(visible(target))}`);
+    for (const target of kubeTargets(step, tools, plan.inputs, shellKube)) lines.push(`${indent}${style.cyan(visible(target))}`);
     const facts = stepFacts(step);
     if (facts.length > 0) lines.push(`${indent}${style.dim(visible(facts.join(' · ')))}`);
     if (step.when !== undefined && step.type !== 'condition') lines.push(`${indent}${style.dim(`when: ${visible(step.when)}`)}`);
@@ -85,11 +92,18 @@ function describeStep(step: Step, tools: ToolDescriber): string[] {
   return [`${visible(step.tool)}: ${first}`, ...rest.map((line) => `  ${line}`)];
 }
 
-/** "cluster kind-dev · namespace shop": what a kubectl/helm step will touch, templates of inputs filled in. */
-export function kubeTarget(step: Step, tools: ToolDescriber, inputs: Record<string, unknown>): string | undefined {
-  if (step.type === 'llm_query' || step.type === 'condition') return undefined;
+/**
+ * "cluster kind-dev · namespace shop": what a kubectl/helm step will touch, templates of inputs filled in;
+ * for a shell step, each cluster its line's kubectl/helm commands touch.
+ */
+export function kubeTargets(step: Step, tools: ToolDescriber, inputs: Record<string, unknown>, shellKube?: ShellKubeScopes): string[] {
+  if (step.type === 'llm_query' || step.type === 'condition') return [];
   const scope = tools.kubeScope?.(step.tool, step.args);
-  if (!scope) return undefined;
+  if (scope) return [targetText(scope, tools, inputs)];
+  return (shellKube?.[step.id] ?? []).map((found) => targetText(found, tools, inputs));
+}
+
+function targetText(scope: CardKubeScope, tools: ToolDescriber, inputs: Record<string, unknown>): string {
   const fill = (text: string) => text.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, (whole, name: string) => (inputs[name] === undefined ? whole : String(inputs[name])));
   // Another kubeconfig, server or credentials: neither the named context nor the current one says where it goes.
   if (scope.retarget) return `cluster set by its ${scope.retarget}, not by a kube context`;

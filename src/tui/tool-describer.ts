@@ -1,6 +1,6 @@
 import { withKnownInputs } from '../planning/known-inputs.js';
 import { assessPlanRisk } from '../policy/index.js';
-import { riskOptions, type ToolRegistry } from '../tools/index.js';
+import { riskOptions, shellStepScopes, type ToolRegistry } from '../tools/index.js';
 import type { ToolDescriber } from './plan-lines.js';
 
 /** How the plan view shows a call: the tool's own one-line rendering, or the raw arguments. */
@@ -26,5 +26,7 @@ export function describer(registry: ToolRegistry, kube?: ToolDescriber['kube']):
     risk: (tool) => registry.get(tool)?.risk,
     // Rated as it will run: with the plan's inputs filled in.
     assess: (plan) => assessPlanRisk(withKnownInputs(plan, {}), riskOptions(registry)),
+    // Read as the line will run too: `kubectl -n {{ inputs.namespace }}` names the input's namespace.
+    shellKube: (plan) => shellStepScopes(withKnownInputs(plan, {})),
   };
 }

@@ -1,13 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Plan } from '../planning/index.js';
 import type { PlanRisk } from '../policy/index.js';
-import type { ToolDescriber } from './plan-lines.js';
+import type { ShellKubeScopes, ToolDescriber } from './plan-lines.js';
 import { usePlanFact } from './use-plan-fact.js';
 
 // A plan's risk does not change.
 const assessed = new WeakMap<Plan, PlanRisk>();
 // Plans whose assessment failed: their cards keep the marks of the tools that run commands, and are not waited for again.
 const unassessable = new WeakSet<Plan>();
+// The clusters of the kubectl/helm commands in its shell lines, read with the shell parser as the risk is, and settled with it.
+const shellKubeRead = new WeakMap<Plan, ShellKubeScopes>();
+const shellKubeUnread = new WeakSet<Plan>();
 
 // Assessments under way: the card, the printed card and the transcript each wait for the same one, not one each.
 const assessing = new WeakMap<Plan, Promise<void>>();
@@ -21,22 +24,40 @@ export function usePlanRisk(plan: Plan, tools: ToolDescriber): PlanRisk | undefi
   return usePlanFact(assessed, plan, read);
 }
 
-/** Whether a card of this plan drawn now shows all it will ever show of its risk: assessed, failed to, or nothing to assess it with. */
+/** The clusters its shell steps' kubectl/helm commands touch, once read (settled with the risk); undefined until then. */
+export function usePlanShellKube(plan: Plan, tools: ToolDescriber): ShellKubeScopes | undefined {
+  const read = useMemo(
+    () => (tools.shellKube ? (of: Plan) => settleRisk(of, tools).then(() => shellKubeRead.get(of) ?? Promise.reject(new Error('the shell lines could not be read'))) : undefined),
+    [tools],
+  );
+  return usePlanFact(shellKubeRead, plan, read);
+}
+
+/**
+ * Whether a card of this plan drawn now shows all it will ever show of its risk (and of the clusters its shell
+ * lines touch): assessed, failed to, or nothing to assess it with.
+ */
 export function riskSettled(plan: Plan, tools: ToolDescriber): boolean {
-  return tools.assess === undefined || assessed.has(plan) || unassessable.has(plan);
+  const risk = tools.assess === undefined || assessed.has(plan) || unassessable.has(plan);
+  const shellKube = tools.shellKube === undefined || shellKubeRead.has(plan) || shellKubeUnread.has(plan);
+  return risk && shellKube;
 }
 
 /** Assesses the plan for the cards drawn after this (a failure is settled too: the card then shows what it knows). */
 export function settleRisk(plan: Plan, tools: ToolDescriber): Promise<void> {
-  const assess = tools.assess;
-  if (riskSettled(plan, tools) || !assess) return Promise.resolve();
+  if (riskSettled(plan, tools)) return Promise.resolve();
   let under = assessing.get(plan);
   if (!under) {
-    under = assess(plan)
-      .then(
-        (risk) => void assessed.set(plan, risk),
-        () => void unassessable.add(plan),
-      )
+    const risk = tools.assess?.(plan).then(
+      (found) => void assessed.set(plan, found),
+      () => void unassessable.add(plan),
+    );
+    const shellKube = tools.shellKube?.(plan).then(
+      (found) => void shellKubeRead.set(plan, found),
+      () => void shellKubeUnread.add(plan),
+    );
+    under = Promise.all([risk, shellKube])
+      .then(() => undefined)
       .finally(() => assessing.delete(plan));
     assessing.set(plan, under);
   }

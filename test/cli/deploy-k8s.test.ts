@@ -147,6 +147,31 @@ describe('the context a plan was approved with', () => {
     expect(card).not.toMatch(/cluster (prod-eu|bare|ghost) · namespace shop/);
   });
 
+  it('a shell step that runs kubectl or helm shows the cluster and namespace of each command on the card, as cluster tools do', async () => {
+    await kube.setState({ context: 'kind-dev', namespace: 'shop', contexts: { 'prod-eu': 'billing' } });
+    const plan = path.join(sandbox.dir, 'shell-kube.yaml');
+    await writeFile(
+      plan,
+      [
+        'goal: Look at the clusters from shell lines',
+        'inputs: { target: prod-eu }',
+        'steps:',
+        '  - { id: here, tool: shell, args: { command: "kubectl get pods | grep Running" } }',
+        '  - { id: chart, tool: shell, args: { command: "helm list --kube-context {{ inputs.target }}" } }',
+        '  - { id: web, tool: shell, args: { command: "sudo kubectl --context prod-eu -n web get svc" } }',
+        '  - { id: plain, tool: shell, args: { command: "echo kubectl" } }',
+        '',
+      ].join('\n'),
+    );
+    const result = await runKsa(['run', plan, '--dry-run'], { home: sandbox.home, cwd: sandbox.dir, env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
+    expect(result.code, describeResult(result)).toBe(0);
+    const card = result.stdout + result.stderr;
+    expect(card).toMatch(/^ +shell: kubectl get pods \| grep Running\n +cluster kind-dev \(current\) · namespace shop \(the context's\)$/m);
+    expect(card).toMatch(/^ +shell: helm list --kube-context \{\{ inputs.target \}\}\n +cluster prod-eu · namespace billing \(the context's\)$/m);
+    expect(card).toMatch(/^ +shell: sudo kubectl --context prod-eu -n web get svc\n +cluster prod-eu · namespace web$/m);
+    expect(card.match(/^ +cluster /gm)).toHaveLength(3);
+  });
+
   it('a plan for another context with a cluster step that names none is refused before anything runs, naming the step', async () => {
     await kube.setState({ context: 'kind-dev', namespace: 'shop', contexts: { 'prod-eu': 'billing' } });
     const before = (await kube.calls()).length;

@@ -182,6 +182,32 @@ describe('PlanCard: cluster steps', () => {
   });
 });
 
+describe('PlanCard: shell steps that run kubectl or helm', () => {
+  it('once their lines are read, show the cluster and namespace of each command, as cluster tools do; other shell steps none', async () => {
+    const kube = describer(createBuiltinRegistry(), { context: 'kind-dev', namespace: 'shop', namespaces: { 'kind-dev': 'shop', 'prod-eu': 'billing' } });
+    const plan: PlanInput = {
+      goal: 'Look at the clusters',
+      inputs: { target: 'prod-eu' },
+      steps: [
+        { id: 'here', tool: 'shell', args: { command: 'kubectl get pods | grep Running' } },
+        { id: 'named', tool: 'shell', args: { command: 'helm list --kube-context {{ inputs.target }} && kubectl --context prod-eu -n web get svc' } },
+        { id: 'plain', tool: 'shell', args: { command: 'echo kubectl' } },
+      ],
+    };
+    const app = render(<PlanCard proposal={proposal(plan)} tools={kube} color={false} />);
+    try {
+      await eventually(() => (app.lastFrame()?.includes('namespace web') ? true : undefined));
+      const lines = body(app.lastFrame() ?? '').map((line) => line.trim());
+      expect(lines).toContain("cluster kind-dev (current) · namespace shop (the context's)");
+      expect(lines).toContain("cluster prod-eu · namespace billing (the context's)");
+      expect(lines).toContain('cluster prod-eu · namespace web');
+      expect(lines.filter((line) => line.startsWith('cluster '))).toHaveLength(3);
+    } finally {
+      app.unmount();
+    }
+  });
+});
+
 describe('PlanDecisionLine', () => {
   it('names the plan above by its goal, control characters shown as escapes like the card', () => {
     const { lastFrame, unmount } = render(<PlanDecisionLine goal={'ship \u001b[2Kit'} decision="approved" color={false} />);

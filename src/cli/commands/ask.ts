@@ -139,7 +139,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       // A denied plan (the policy changed since it was proposed) is refused, --yes or not: exit 2.
       const assessment = await assessOrRefuse(candidate.plan, policy, mode, tools, `plan ${candidate.planId}`);
       const runs = flags.yes === true || assessment.decision.decision === 'allow';
-      if (!flags.json && (turn.proposal || runs)) showProposal(io, style, tools, candidate, assessment.risk, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
+      if (!flags.json && (turn.proposal || runs)) await showProposal(io, style, tools, candidate, assessment.risk, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
       if (runs) {
         // With workers (KSA_REDIS_URL, config.json): where its steps run, and labels no live worker offers, as ksa run says.
         redisUrl = await redisUrlFor(io, flags.redis, stores.home);
@@ -250,9 +250,11 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
 }
 
 /** The plan as ksa run shows it: each step's risk level from the same assessment, not a mark on every command. */
-function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, proposal: ProposedPlan, risk: PlanRisk, flags: AskFlags, file: string | undefined): void {
+async function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, proposal: ProposedPlan, risk: PlanRisk, flags: AskFlags, file: string | undefined): Promise<void> {
   writeLine(io.stdout);
-  for (const line of formatPlan(proposal.plan, describer(tools), style, undefined, risk)) writeLine(io.stdout, line);
+  const shown = describer(tools);
+  const shellKube = await shown.shellKube?.(proposal.plan);
+  for (const line of formatPlan(proposal.plan, shown, style, undefined, risk, shellKube)) writeLine(io.stdout, line);
   if (proposal.changes) {
     writeLine(io.stdout);
     writeLine(io.stdout, style.bold('Changes:'));

@@ -17,7 +17,7 @@ import { loadPolicy } from '../policy-files.js';
 import { recordedPlanFile } from '../recorded-plan-file.js';
 
 import { describeWorkers, redisUrlFor, refuseOtherRedis, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
-import { currentKubeTarget, kubeContextLine, planTouchesKube } from '../../tools/kube/context-guard.js';
+import { currentKubeTarget, kubeContextLine, planRunsKube } from '../../tools/kube/context-guard.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean; follow?: boolean } & RemoteFlags;
 
@@ -68,14 +68,16 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   const checked = validatePlan(record.plan, { tools: registry.catalog(), inputs: { ...record.inputs, ...inputs }, maxSteps: record.plan.steps.length, allowedEnv: record.allowedEnv });
   if (!checked.ok) throw new CliError({ message: `run ${runId} cannot go on with these inputs: ${checked.issues.map((issue) => issue.message).join('; ')}` });
   // Cards name each cluster step's namespace from kubeconfig, as ksa run's do.
-  const tools = describer(registry, planTouchesKube(record.plan, registry) ? await currentKubeTarget(io.env) : undefined);
+  const runsKube = await planRunsKube(record.plan, registry);
+  const tools = describer(registry, runsKube ? await currentKubeTarget(io.env) : undefined);
   // The policy as it is now: a step denied since the run started does not run.
   const policy = await loadPolicy(stores.home, record.workspace);
   // One assessment serves the plan print (each step's risk) and the approval.
   const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`, { ...record.inputs, ...inputs }, () => recordedPlanFile(record, io.cwd));
   // The card shows the inputs it will go on with: the run's, and those given again now.
   const shown = { ...record.plan, inputs: { ...record.plan.inputs, ...record.inputs, ...inputs } };
-  for (const line of formatPlan(shown, tools, style, record.maxParallel, assessment.risk)) writeLine(io.stderr, line);
+  const shellKube = runsKube ? await tools.shellKube?.(shown) : undefined;
+  for (const line of formatPlan(shown, tools, style, record.maxParallel, assessment.risk, shellKube)) writeLine(io.stderr, line);
   if (record.kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(record.kubeContext, true)));
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps, record.state.steps, redisUrl !== undefined)) writeLine(io.stderr, line);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
-import { approvedKubeContext, kubeContextLine, currentKubeContext, currentKubeTarget, planTouchesKube, stepsOnCurrentContext } from '../../tools/index.js';
+import { approvedKubeContext, kubeContextLine, currentKubeTarget, planRunsKube, stepsOnCurrentContext } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
@@ -57,12 +57,13 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   });
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
-  // Cluster steps show the context and namespace they touch; the run refuses any other context.
-  const clusterTools = planTouchesKube(plan, registry);
-  const kube = clusterTools ? await currentKubeTarget(io.env) : {};
-  // A plan whose only cluster calls are kubectl/helm in shell lines is pinned too; its context is asked for then.
-  const kubeContext = await approvedKubeContext(plan, inputs, registry, async () => (clusterTools ? kube.context : currentKubeContext(io.env)));
+  // Cluster steps show the context and namespace they touch, as do shell steps whose line runs kubectl or helm;
+  // the run refuses any other context.
+  const runsKube = await planRunsKube(plan, registry);
+  const kube = runsKube ? await currentKubeTarget(io.env) : {};
+  const kubeContext = await approvedKubeContext(plan, inputs, registry, async () => kube.context);
   const tools = describer(registry, kube);
+  const shellKube = runsKube ? await tools.shellKube?.(shown) : undefined;
   // A cluster step that names no context works in the current one: in a plan for another, it would be refused mid-run.
   const unnamed = stepsOnCurrentContext(plan, registry, kubeContext, kube.context);
   if (unnamed.length > 0) {
@@ -80,7 +81,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
       writeLine(io.stdout, JSON.stringify(dryRunDocument(shown, assessment), null, 2));
     } else {
       const out = createStyler(colorEnabled(io.stdout, io.env));
-      for (const line of formatPlan(shown, tools, out, maxParallel, risk)) writeLine(io.stdout, line);
+      for (const line of formatPlan(shown, tools, out, maxParallel, risk, shellKube)) writeLine(io.stdout, line);
       writeLine(io.stdout);
       for (const line of formatDryRun(shown, out, maxParallel)) writeLine(io.stdout, line);
     }
@@ -90,7 +91,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   // A store that cannot be written, or settings that cannot be read, are said before the plan is shown and approved, not after.
   await ensurePrivateDir(home);
   const redisUrl = await redisUrlFor(io, flags.redis, home);
-  for (const line of formatPlan(shown, tools, style, maxParallel, risk)) writeLine(io.stderr, line);
+  for (const line of formatPlan(shown, tools, style, maxParallel, risk, shellKube)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
   if (kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(kubeContext)));
   // Workers: Redis is checked before approval, so a bad URL starts nothing.

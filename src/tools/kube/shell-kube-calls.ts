@@ -4,6 +4,9 @@ import { TEMPLATE } from '../../planning/templates.js';
 import { parseShell } from '../shell-parser.js';
 import { scopeFromArgv, type KubeProgram, type KubeScope, type ShellKubeProgram } from './kube-scope.js';
 
+/** The word a `{{ … }}` of a line not rendered yet is read as. */
+export const TEMPLATE_WORD = 'KSA_TEMPLATE';
+
 /** A kubectl or helm command inside a shell step, with the cluster it names; or a kubectx that switches the context. */
 export type ShellKubeCall = { readonly program: ShellKubeProgram; readonly scope: KubeScope };
 
@@ -33,7 +36,7 @@ export async function shellKubeCalls(
   const stepEnv = Object.keys(options.env ?? {});
   const calls: ShellKubeCall[] = [];
   // `{{ … }}` of a line not rendered yet (the plan before its run) is one opaque word.
-  for (const found of await shellCommands(command.replace(TEMPLATE, 'KSA_TEMPLATE'), parse)) {
+  for (const found of await shellCommands(command.replace(TEMPLATE, TEMPLATE_WORD), parse)) {
     const args = found.args.map((word) => word.literal ?? word.text);
     if (found.name === 'kubectx') {
       const switched = kubectxTarget(args);

@@ -1,0 +1,31 @@
+import type { Plan } from '../../planning/index.js';
+import type { KubeScope } from './kube-scope.js';
+
+/** The clusters each shell step's line names, by step id; a step whose line runs no kubectl or helm is left out. */
+export type ShellStepScopes = Readonly<Record<string, readonly KubeScope[]>>;
+
+/**
+ * What the plan card says of a shell step's kubectl/helm commands, read as the context pin reads
+ * them (shellKubeCalls): each different target once. Loaded on first use, as the pin's reading is:
+ * a plan without shell steps never loads the shell parser for it.
+ */
+export async function shellStepScopes(plan: Plan): Promise<ShellStepScopes> {
+  const steps = plan.steps.flatMap((step) => (step.type !== 'llm_query' && step.type !== 'condition' && step.tool === 'shell' && typeof step.args.command === 'string' ? [step] : []));
+  if (steps.length === 0) return {};
+  const { shellKubeCalls, TEMPLATE_WORD } = await import('./shell-kube-calls.js');
+  // A template the card cannot fill (a step's output) stays one: the reader saw it as one opaque word.
+  const shown = (value: string | undefined) => value?.replaceAll(TEMPLATE_WORD, '{{…}}');
+  const scopes: Record<string, KubeScope[]> = {};
+  for (const step of steps) {
+    const env = typeof step.args.env === 'object' && step.args.env !== null ? (step.args.env as Record<string, unknown>) : undefined;
+    const seen = new Set<string>();
+    for (const { scope } of await shellKubeCalls(step.args.command as string, { env })) {
+      const target: KubeScope = { ...scope, ...(scope.context ? { context: shown(scope.context) } : {}), ...(scope.namespace ? { namespace: shown(scope.namespace) } : {}) };
+      const key = JSON.stringify([target.context, target.namespace, target.allNamespaces, target.retarget]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      (scopes[step.id] ??= []).push(target);
+    }
+  }
+  return scopes;
+}
