@@ -26,6 +26,8 @@ const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'time'
 const SHELL_WRAPPERS = new Set(['sudo', 'doas', 'su', 'runuser', 'chroot']);
 const CODE_RUNNERS = new Set(['eval', 'trap', 'alias', 'source', '.', 'ssh', ...SHELLS]);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
+/** `source /dev/stdin <<< "…"` and `. /dev/stdin`: the current shell runs what it reads. */
+const SOURCES = new Set(['source', '.']);
 
 /** Classifies one simple command: its words, program first, after quotes and escapes are resolved. */
 export async function classifyCommand(words: readonly ShellWord[], context: CommandContext, depth = 0): Promise<StepRisk> {
@@ -78,7 +80,8 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   if (INTERPRETERS.has(name)) return interpreterRisk(name, texts, context);
   if (name === 'eval') return scriptRisk(joinWords(args), context, 'eval');
   if (name === 'source' || name === '.') return sourceRisk(name, args, context);
-  if (name === 'trap' || name === 'alias') return args.length === 0 || texts.includes('-p') || texts.includes('-l') ? readRisk(name) : scriptRisk(name === 'trap' ? args[0]! : aliasValue(args), context, name);
+  if (name === 'trap') return trapRisk(args, context);
+  if (name === 'alias') return args.length === 0 || texts.includes('-p') || texts.includes('-l') ? readRisk(name) : scriptRisk(aliasValue(args), context, name);
   if (name === 'ssh') return sshRisk(args, context);
   if (isDatabaseClient(name)) return classifyDatabaseClient(name, texts, context.stdin);
   const destroys = destroyProgramReason(name);
@@ -200,6 +203,14 @@ function joinWords(words: readonly ShellWord[]): ShellWord {
   return { literal, text: words.map((word) => word.text).join(' '), hints: words.flatMap((word) => word.hints) };
 }
 
+/** `trap 'rm -rf x' EXIT`, `trap -- 'rm -rf x' EXIT`: the trap's first operand is a shell line it runs later. */
+function trapRisk(args: readonly ShellWord[], context: CommandContext): Promise<StepRisk> | StepRisk {
+  const operands = args[0]?.literal === '--' ? args.slice(1) : args;
+  const [action] = operands;
+  if (action === undefined || args.some((arg) => arg.literal === '-p' || arg.literal === '-l')) return readRisk('trap');
+  return scriptRisk(action, context, 'trap');
+}
+
 function aliasValue(args: readonly ShellWord[]): ShellWord {
   const word = args.find((arg) => arg.literal === undefined || arg.literal.includes('=')) ?? args[0]!;
   if (word.literal === undefined) return word;
@@ -299,7 +310,7 @@ function interpreterRisk(name: string, args: readonly (string | undefined)[], co
 async function stdinCode(name: string, context: CommandContext): Promise<StepRisk> {
   const stdin: Stdin = context.stdin;
   if (stdin.kind === 'none') return writeRisk(`${name} without a script`);
-  if ((stdin.kind === 'text' || stdin.kind === 'pipe') && stdin.literal !== undefined && (SHELLS.has(name) || SHELL_WRAPPERS.has(name))) {
+  if ((stdin.kind === 'text' || stdin.kind === 'pipe') && stdin.literal !== undefined && (SHELLS.has(name) || SHELL_WRAPPERS.has(name) || SOURCES.has(name))) {
     const risk = await context.script(stdin.literal);
     return risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} piped into ${name}` };
   }

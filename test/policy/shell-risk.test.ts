@@ -289,6 +289,14 @@ describe('classifyShell', () => {
     ['ssh -vo KnownHostsCommand=./x host ls', 'write'],
     ['ssh -F ./ssh_config host ls', 'write'],
     ['ssh -o ProxyCommand=none -p 22 host ls', 'read'],
+    // Shell code handed over as text: a here-string the current shell sources, a trap's action after --.
+    ['. /dev/stdin <<< "rm -rf victim"', 'destroy'],
+    ['source /dev/stdin <<< "rm -rf victim"', 'destroy'],
+    ['sh <<< "rm -rf victim"', 'destroy'],
+    ['source /dev/stdin <<< "kubectl get pods"', 'read'],
+    ["trap -- 'rm -rf victim' EXIT", 'destroy'],
+    ["trap -- 'echo done' EXIT", 'read'],
+    ['trap -p', 'read'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
