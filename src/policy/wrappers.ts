@@ -34,7 +34,8 @@ const WRAPPERS: Readonly<Record<string, Wrapper>> = {
   command: { queryFlags: ['-v', '-V'] },
   builtin: {},
   xargs: { valueFlags: ['-a', '--arg-file', '-d', '--delimiter', '-E', '-e', '-I', '-i', '-L', '-l', '-n', '--max-args', '-P', '--max-procs', '-s', '--max-chars', '--process-slot-var'] },
-  watch: { valueFlags: ['-n', '--interval', '-d', '--differences', '-q', '--equexit'] },
+  // -d/--differences takes its value only attached (--differences=permanent).
+  watch: { valueFlags: ['-n', '--interval', '-q', '--equexit'] },
   flock: { valueFlags: ['-w', '--timeout', '-E', '--conflict-exit-code'], operands: 1 },
   // `script -qc CMD FILE`: runs CMD with its output logged to FILE (util-linux).
   script: { valueFlags: ['-E', '--echo', '-I', '--log-in', '-O', '--log-out', '-B', '--log-io', '-T', '--log-timing', '-m', '--logging-format', '-o', '--output-limit'] },
@@ -101,9 +102,19 @@ export function unwrap(name: string, args: readonly ShellWord[]): Unwrapped {
       operands--;
       continue;
     }
-    return { kind: 'command', words: args.slice(i) };
+    return name === 'watch' ? watchCommand(args.slice(0, i), args.slice(i)) : { kind: 'command', words: args.slice(i) };
   }
   return { kind: 'none' };
+}
+
+/**
+ * `watch -n 1 'kubectl delete pod web'`: watch joins its words with spaces and hands them to `sh -c`,
+ * unless -x/--exec runs them as they are.
+ */
+function watchCommand(flags: readonly ShellWord[], words: readonly ShellWord[]): Unwrapped {
+  const exec = flags.some((flag) => flag.literal === '--exec' || /^-[a-wyz]*x/.test(flag.literal ?? ''));
+  if (exec || words.some((word) => word.literal === undefined)) return { kind: 'command', words };
+  return { kind: 'script', code: literalWord(words.map((word) => word.literal).join(' ')) };
 }
 
 function rest(words: readonly ShellWord[]): Unwrapped {

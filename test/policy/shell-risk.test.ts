@@ -297,6 +297,13 @@ describe('classifyShell', () => {
     ["trap -- 'rm -rf victim' EXIT", 'destroy'],
     ["trap -- 'echo done' EXIT", 'read'],
     ['trap -p', 'read'],
+    // watch runs its words through sh -c (or as they are, with -x); -d takes no value of its own.
+    ['watch rm -rf victim', 'destroy'],
+    ["watch -n 1 'kubectl delete pod web'", 'destroy'],
+    ['watch -d rm victim', 'destroy'],
+    ["watch -x sh -c 'rm -rf victim'", 'destroy'],
+    ['watch kubectl get pods', 'read'],
+    ["watch -d -n 5 'kubectl get pods -n shop | grep web'", 'read'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
