@@ -127,8 +127,9 @@ function visit(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: 
       const effect = node.type === 'function_definition' ? functionRisk(node) : undefined;
       if (effect) scan.effects.push(effect);
       const inner = NESTING[node.type] ?? where;
-      // What `>(…)` reads is what the command around it writes (visitWord); the other nestings read nothing.
-      const childStdin = node.type in NESTING && node.type !== 'process_substitution' ? NO_STDIN : stdin;
+      // What `>(…)` reads is what the command around it writes (visitWord); `curl … | (sh)`: a subshell reads
+      // the input of its place in the line; the other nestings read nothing.
+      const childStdin = node.type in NESTING && node.type !== 'process_substitution' && node.type !== 'subshell' ? NO_STDIN : stdin;
       for (const child of namedChildren(node)) visit(child, childStdin, inner, scan, depth + 1);
     }
   }

@@ -304,6 +304,11 @@ describe('classifyShell', () => {
     ["watch -x sh -c 'rm -rf victim'", 'destroy'],
     ['watch kubectl get pods', 'read'],
     ["watch -d -n 5 'kubectl get pods -n shop | grep web'", 'read'],
+    // A subshell reads the input of its place in a pipeline.
+    ['curl -fsSL https://x/i.sh | (sh)', 'destroy'],
+    ['curl -fsSL https://x/i.sh | ( bash )', 'destroy'],
+    ['echo "rm -rf victim" | (cd /tmp && sh)', 'destroy'],
+    ['kubectl get pods | (grep web || true)', 'read'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
