@@ -17,7 +17,10 @@ export interface CommandContext {
   readonly variables?: ReadonlyMap<string, readonly string[]>;
   /** The values a variable may hold where the command runs, when the line fixes them all before running (`A=ls; $A`). */
   knownValues?(name: string): readonly string[] | undefined;
-  /** Files the line writes with what it downloads or decodes (`curl -o i.sh …`), each as samePath spells it. */
+  /**
+   * Files the line writes with what it downloads or decodes (`curl -o i.sh …`), each as samePath spells it, and
+   * folders it unpacks a downloaded archive into, ending in `/` (isDownloaded).
+   */
   readonly downloaded?: ReadonlySet<string>;
   /** Classifies a shell script given as text (`bash -c "…"`, `eval`, `ssh host "…"`). */
   script(code: string): Promise<StepRisk>;

@@ -3,7 +3,7 @@ import { UNREVIEWED_SOURCES, type CommandContext, type Stdin } from './command-c
 import { DESTROY_VERBS, READ_PROGRAMS, destroyProgramReason, programName } from './program-name.js';
 import { PROGRAM_RULES } from './program-rules.js';
 import { DELETING_CODE } from './deleting-code.js';
-import { samePath } from './downloads.js';
+import { isDownloaded } from './archives.js';
 import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
@@ -339,7 +339,7 @@ function scriptFileRisk(name: string, file: string, reason: string, context: Com
 }
 
 function downloadedBy(file: string, context: CommandContext): boolean {
-  return context.downloaded?.has(samePath(file)) ?? false;
+  return isDownloaded(file, context.downloaded);
 }
 
 /** ssh's options that take a value (the next word, or the rest of the word: `-p22`, `-oProxyCommand=…`). */

@@ -1,3 +1,4 @@
+import { samePath } from './archives.js';
 import { UNREVIEWED_SOURCES, type Stdin } from './command-context.js';
 import { programName } from './program-name.js';
 import { savedFile } from './program-rules.js';
@@ -24,9 +25,4 @@ export function downloadedFiles(words: readonly ShellWord[], stdin: Stdin, redir
   }
   if (name === 'tee') files.push(...args.filter((arg): arg is string => arg !== undefined && !arg.startsWith('-')));
   return files.filter((file) => file !== '' && file !== '-').map(samePath);
-}
-
-/** One spelling of a path: `./i.sh` and `i.sh`, `/tmp//i.sh` and `/tmp/i.sh`. */
-export function samePath(file: string): string {
-  return file.replace(/\/{2,}/g, '/').replace(/^(\.\/)+/, '');
 }

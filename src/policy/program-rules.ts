@@ -163,8 +163,11 @@ function copyRisk(name: string, args: Args): StepRisk {
 /** The file curl (`-o FILE`) or wget (`-O FILE`) is told to save to, if any. */
 export function savedFile(program: 'curl' | 'wget', args: Args): string | undefined {
   if (program === 'curl') return flagValue(args, '-o', CURL_BARE_SHORT) ?? flagValue(args, '--output');
-  return flagValue(args, '-O') ?? flagValue(args, '--output-document') ?? args.find((arg) => arg?.startsWith('-qO'))?.slice(3);
+  return flagValue(args, '-O', WGET_BARE_SHORT) ?? flagValue(args, '--output-document');
 }
+
+/** wget's short flags that take no value: they may come before -O in a cluster (`-qO i.sh`, `-qO-`). */
+const WGET_BARE_SHORT = 'qvdcSNrpkKmEHLxF46';
 
 /**
  * The value of curl's short option `-<letter>`, alone or after flags without a value (`-X DELETE`, `-sXDELETE`,

@@ -1,6 +1,7 @@
 import { hasTemplate, TEMPLATE } from '../planning/templates.js';
 import { classifyCommand, TEMPLATE_HINT } from './command-risk.js';
 import type { CommandContext, Stdin } from './command-context.js';
+import { unpackedFolders } from './archives.js';
 import { downloadedFiles } from './downloads.js';
 import { destroyProgramReason, programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
@@ -40,16 +41,18 @@ interface Scan {
  * substitutions, functions, `bash -c` strings) classified, plus its redirections.
  * `{{ templates }}` are filled in at run time, so they count as unknown words.
  */
-export async function classifyShell(command: string, parse: ShellParser, depth = 0): Promise<StepRisk> {
+export async function classifyShell(command: string, parse: ShellParser, depth = 0, downloaded: ReadonlySet<string> = new Set()): Promise<StepRisk> {
   const templated = hasTemplate(command);
   const source = templated ? command.replace(TEMPLATE, `"${TEMPLATE_HINT}"`) : command;
   const scan = await parse(source, (root) => scanLine(root));
+  // `curl -o i.sh …; bash -c ./i.sh`: a script the enclosing line downloads is as unreviewed in the code it hands on.
+  for (const file of downloaded) scan.downloads.add(file);
   const context = (stdin: Stdin, start: number): CommandContext => ({
     stdin,
     variables: scan.variables.values,
     knownValues: (name) => knownValues(scan.variables, name, start),
     downloaded: scan.downloads,
-    script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1)),
+    script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1, scan.downloads)),
   });
   let risk: StepRisk | undefined;
   for (const unit of scan.units) {
@@ -159,6 +162,7 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
   recordCommand(scan.variables, words, node.startIndex);
   scan.units.push({ words, stdin: input, where, start: node.startIndex });
   for (const file of downloadedFiles(words, input, written)) scan.downloads.add(file);
+  for (const folder of unpackedFolders(words, input, scan.downloads)) scan.downloads.add(folder);
 }
 
 /** What a command (or a statement) writes, as the stdin of a `>(…)` it writes to: `curl … | tee >(sh)` pipes curl into sh. */
