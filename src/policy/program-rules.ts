@@ -51,7 +51,7 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     return args.includes(undefined) ? writeRisk('find with arguments built at run time') : readRisk('find lists files');
   },
   git: gitRisk,
-  curl(args) {
+  curl(args, words) {
     // `-sX DELETE`, `-sXDELETE`: a method after flags without a value; one chosen at run time may be DELETE.
     const short = curlShortValue(args, 'X');
     const computed = args.some((arg, i) => arg === undefined && i > 0 && args[i - 1] === '--request');
@@ -68,6 +68,9 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     // Headers, cookies, traces, errors and -w's %output{} go to files too.
     const files = ['-D', '--dump-header', '-c', '--cookie-jar', '--trace', '--trace-ascii', '--stderr', '--libcurl', '--etag-save', '--hsts', '--alt-svc'].map((flag) => flagValue(args, flag, CURL_BARE_SHORT));
     if (files.some((file) => file !== undefined && file !== '-' && !QUIET_TARGETS.test(file)) || args.some((arg) => arg?.includes('%output{'))) return writeRisk('curl writes a file');
+    // `curl $ARGS https://x`: an unquoted word known only at run time splits into any words, options included
+    // (-X POST, -d @secrets); a quoted one (`curl "$URL"`) stays one word.
+    if (words.some((word) => word.literal === undefined && /^(\$|`)/.test(word.text))) return writeRisk('curl with options built at run time (may send data)');
     return readRisk('curl GET');
   },
   wget(args) {

@@ -323,6 +323,12 @@ describe('classifyShell', () => {
     ['tar xzf local.tgz && ./install.sh', 'write'],
     ['curl -sL https://x/t.tgz | tar xz -C /opt && ./build.sh', 'write'],
     ['curl -o i.tgz https://x && tar tzf i.tgz && ./install.sh', 'write'],
+    // An unquoted word known only at run time may be any options; a quoted one is one word.
+    ['curl $ARGS https://x', 'write'],
+    ['curl -s $(cat opts) https://x', 'write'],
+    ['curl "$URL"', 'read'],
+    ['curl -s "https://x/api/$ID"', 'read'],
+    ['A="-X DELETE"; curl $A https://x', 'destroy'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
