@@ -62,9 +62,10 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
     }
     const command = name === 'xargs' ? xargsCommand(args, unwrapped.words, context) : unwrapped.words;
     let risk = await classifyCommand(command, context, depth + 1);
-    // `cat urls.txt | xargs curl -s`: options read from the input may be -X DELETE or -d @file.
-    const sender = command[0]?.literal === undefined ? undefined : programName(command[0].literal);
-    if (command.at(-1) === XARGS_INPUT && (sender === 'curl' || sender === 'wget')) risk = maxRisk(risk, writeRisk(`xargs ${sender} takes options from its input`));
+    // `cat urls.txt | xargs curl -s`, `xargs sed 's/a/b/'`: options read from the input may be -X DELETE, -d @file
+    // or -i f, for any program a rule rates by its options.
+    const taker = command[0]?.literal === undefined ? undefined : programName(command[0].literal);
+    if (command.at(-1) === XARGS_INPUT && taker !== undefined && Object.hasOwn(PROGRAM_RULES, taker)) risk = maxRisk(risk, writeRisk(`xargs ${taker} takes options from its input`));
     // `env BASH_ENV=./x bash -c ls`: the assignments before the command go to it.
     const assigned = args.slice(0, Math.max(0, args.indexOf(unwrapped.words[0]!))).flatMap((word) => {
       const match = ASSIGNMENT.exec(word.literal ?? word.text);

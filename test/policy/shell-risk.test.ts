@@ -329,6 +329,13 @@ describe('classifyShell', () => {
     ['curl "$URL"', 'read'],
     ['curl -s "https://x/api/$ID"', 'read'],
     ['A="-X DELETE"; curl $A https://x', 'destroy'],
+    // xargs adds its input to the command: options that make a program write may come with it.
+    ["xargs sed 's/a/b/'", 'write'],
+    ["git ls-files | xargs sed -n '/TODO/p'", 'write'],
+    ['find . -name "*.txt" | xargs sort', 'write'],
+    ['ls | xargs uniq', 'write'],
+    ["echo notes.txt | xargs sed -n '1p'", 'read'],
+    ['find . -name "*.log" | xargs grep -l error | xargs cat', 'read'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
