@@ -1,5 +1,6 @@
 import { awkRisk } from './awk-program.js';
-import { DELETING_CODE } from './deleting-code.js';
+import { gitRisk } from './git-commands.js';
+import { has, hasShort, positional } from './option-words.js';
 import { destroyProgramReason, programName } from './program-name.js';
 import { splitLongOption } from './long-option.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
@@ -14,17 +15,6 @@ export type Args = readonly (string | undefined)[];
 export type Inner = (words: readonly ShellWord[], where: string) => Promise<StepRisk>;
 
 export type ProgramRule = (args: Args, words: readonly ShellWord[], inner: Inner) => StepRisk | Promise<StepRisk>;
-
-const has = (args: Args, ...names: string[]) => args.some((arg) => arg !== undefined && names.some((name) => arg === name || arg.startsWith(`${name}=`)));
-
-/** Short flags in one word (`-rf`, `-fr`, `-Rf`) or long ones. */
-function hasShort(args: Args, letter: string, long?: string): boolean {
-  return args.some((arg) => arg !== undefined && ((/^-[A-Za-z]+$/.test(arg) && arg.includes(letter)) || (long !== undefined && arg === long)));
-}
-
-function positional(args: Args): Args {
-  return args.filter((arg) => arg === undefined || !arg.startsWith('-'));
-}
 
 const QUIET_TARGETS = /^\/dev\/(null|stdout|stderr|tty|fd\/[0-2])$/;
 export const DEVICE_TARGET = /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|disk|md|dm-|mapper\/|loop|mem|kmem|port)/;
@@ -279,69 +269,6 @@ function sedOption(arg: string): { readonly name: string; readonly value?: strin
   const cluster = /^-[nrEsuzb]*([efl])([\s\S]*)$/.exec(arg);
   if (cluster === null) return undefined;
   return cluster[2] === '' ? { name: `-${cluster[1]}` } : { name: `-${cluster[1]}`, value: cluster[2] };
-}
-
-const GIT_READ = /^(status|log|diff|show|rev-parse|ls-files|ls-remote|ls-tree|describe|blame|grep|shortlog|cat-file|rev-list|whatchanged|reflog|help|version|--version|var|check-ignore|merge-base|name-rev|for-each-ref|show-ref|count-objects|fsck|verify-commit|verify-tag)$/;
-
-/** `git -c` keys that only change how git prints or names things; others can make it run a command (core.fsmonitor, core.sshCommand, diff.external, alias.*). */
-const GIT_HARMLESS_CONFIG = /^(color\.|advice\.|i18n\.|column\.|user\.(name|email)=|log\.|core\.(quotepath|abbrev)=|init\.defaultbranch=|safe\.directory=)/i;
-
-/** Where git's subcommand is: after its global options (-C dir, -c key=value, --git-dir=…). */
-function gitVerbAt(args: Args): number {
-  let i = 0;
-  while (i < args.length && args[i]?.startsWith('-')) i += args[i] === '-C' || args[i] === '-c' ? 2 : 1;
-  return i;
-}
-
-function gitRisk(args: Args): StepRisk {
-  const verbAt = gitVerbAt(args);
-  // `git -c alias.x='!rm -rf …' x`: an alias that starts with ! is a shell command.
-  const alias = args.slice(0, verbAt).find((option, i) => args[i - 1] === '-c' && option !== undefined && /=\s*!/.test(option) && DELETING_CODE.test(option));
-  if (alias !== undefined) return destroyRisk(`git -c ${alias.split('=')[0]} runs a command that deletes`);
-  const risk = gitCommandRisk(args, verbAt);
-  if (risk.level !== 'read') return risk;
-  // Global options set configuration that can run commands, whatever the subcommand.
-  for (let i = 0; i < verbAt; i++) {
-    const option = args[i];
-    if (option === '-c' && (args[i + 1] === undefined || !GIT_HARMLESS_CONFIG.test(args[i + 1]!))) return writeRisk(`git -c ${args[i + 1]?.split('=')[0] ?? '(built at run time)'} can make git run a command`);
-    if (option?.startsWith('--config-env') || option?.startsWith('--exec-path=')) return writeRisk(`git ${option.split('=')[0]} can make git run a command`);
-  }
-  return risk;
-}
-
-function gitCommandRisk(args: Args, i: number): StepRisk {
-  const verb = args[i];
-  const rest = args.slice(i + 1);
-  // `git $VERB --force`: a subcommand chosen at run time may be push, clean or reset.
-  if (verb === undefined) return args.length === i ? readRisk('git') : destroyRisk('git command chosen at run time (may be push --force)');
-  const name = `git ${verb}`;
-  if (verb === 'push') {
-    if (hasShort(rest, 'f', '--force') || rest.some((arg) => arg?.startsWith('--force') || arg === '--delete' || arg === '-d' || arg === '--mirror' || arg === '--prune')) return destroyRisk('git push --force');
-    if (positional(rest).some((arg) => arg !== undefined && (arg.startsWith('+') || arg.startsWith(':')))) return destroyRisk('git push overwrites or deletes a remote branch');
-    return writeRisk(name);
-  }
-  if (verb === 'reset' && has(rest, '--hard', '--merge', '--keep')) return destroyRisk('git reset --hard');
-  if (verb === 'clean' && (hasShort(rest, 'f', '--force') || hasShort(rest, 'x'))) return destroyRisk('git clean -f deletes untracked files');
-  if ((verb === 'checkout' || verb === 'restore') && (rest.includes('.') || rest.includes('--') || has(rest, '-f', '--force'))) return destroyRisk(`${name} discards changes`);
-  if (verb === 'branch' && (hasShort(rest, 'D') || has(rest, '--delete', '-d'))) return destroyRisk('git branch -D');
-  if (verb === 'tag' && has(rest, '-d', '--delete')) return destroyRisk('git tag -d');
-  if (verb === 'stash' && (rest[0] === 'drop' || rest[0] === 'clear')) return destroyRisk(`git stash ${rest[0]}`);
-  if (verb === 'filter-branch' || verb === 'filter-repo' || (verb === 'reflog' && rest[0] === 'expire') || (verb === 'gc' && rest.some((arg) => arg?.startsWith('--prune')))) return destroyRisk(name);
-  // `git stash` alone is `git stash push`: it takes the uncommitted changes out of the working tree.
-  if (verb === 'stash' && rest.length === 0) return writeRisk('git stash sets the uncommitted changes aside');
-  if (verb === 'branch' || verb === 'tag' || verb === 'remote' || verb === 'stash') {
-    const listing = rest.length === 0 || rest.every((arg) => arg !== undefined && /^(-a|-r|-v|-vv|--list|-l|--all|--remotes|show|list|get-url)$/.test(arg));
-    return listing ? readRisk(`${name} lists`) : writeRisk(name);
-  }
-  if (verb === 'config') return has(rest, '--get', '--get-all', '--list', '-l', '--get-regexp') ? readRisk('git config --get') : writeRisk('git config');
-  if (GIT_READ.test(verb)) {
-    // `git log --output=FILE` writes; `git grep -O` runs a pager command (for diff and log, -O names a file to read).
-    // git takes a unique prefix of a long option (`--open-files=`, `--op`); -O may close a cluster (`-lO`).
-    const pager = (arg: string) => verb === 'grep' && (/^-[A-Za-z]*O/.test(arg) || (arg.length >= 4 && '--open-files-in-pager'.startsWith(arg.split('=')[0]!)));
-    if (rest.some((arg) => arg !== undefined && (arg === '--output' || arg.startsWith('--output=') || pager(arg)))) return writeRisk(`${name} writes a file or runs a command`);
-    return readRisk(name);
-  }
-  return writeRisk(name);
 }
 
 function terraformRisk(args: Args): StepRisk {

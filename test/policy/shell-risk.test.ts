@@ -336,6 +336,27 @@ describe('classifyShell', () => {
     ['ls | xargs uniq', 'write'],
     ["echo notes.txt | xargs sed -n '1p'", 'read'],
     ['find . -name "*.log" | xargs grep -l error | xargs cat', 'read'],
+    // git subcommands that list or get, next to those that change the repository.
+    ['git worktree list', 'read'],
+    ['git worktree add ../hotfix', 'write'],
+    ['git submodule status', 'read'],
+    ['git submodule update --init', 'write'],
+    ['git remote show origin', 'read'],
+    ['git remote -v', 'read'],
+    ['git remote add upstream https://x/r.git', 'write'],
+    ["git tag --list 'v*'", 'read'],
+    ['git tag -l', 'read'],
+    ['git tag v1', 'write'],
+    ['git tag -a v1 -m release', 'write'],
+    ["git branch --list 'feat*'", 'read'],
+    ['git branch feat', 'write'],
+    ['git config user.name', 'read'],
+    ['git config --get remote.origin.url', 'read'],
+    ['git config get user.email', 'read'],
+    ['git config user.name Me', 'write'],
+    ['git config --unset user.name', 'write'],
+    ['git notes list', 'read'],
+    ['git notes add -m reviewed', 'write'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
