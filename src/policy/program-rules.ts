@@ -94,9 +94,9 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     const destroys = destroyProgramReason(programName(path));
     return destroys ? destroyRisk(`hash -p makes a name run ${path}`) : writeRisk(`hash -p changes what a name runs`);
   },
-  // `uniq IN OUT`, `xxd IN OUT`: a second file operand is written (counted loosely: an option's value counts too).
+  // `uniq IN OUT`, `xxd IN OUT`: a second file operand is written (for uniq counted loosely: an option's value counts too).
   uniq: (args) => (positional(args).length >= 2 ? writeRisk('uniq writes its output file') : readRisk('uniq')),
-  xxd: (args) => (positional(args).length >= 2 ? writeRisk('xxd writes its output file') : readRisk('xxd')),
+  xxd: (args) => (xxdOperands(args).length >= 2 ? writeRisk('xxd writes its output file') : readRisk('xxd')),
   tree: (args) => (args.some((arg) => arg?.startsWith('-o')) ? writeRisk('tree -o writes a file') : readRisk('tree')),
   journalctl(args) {
     if (args.some((arg) => arg?.startsWith('--vacuum'))) return destroyRisk('journalctl --vacuum deletes journal files');
@@ -144,6 +144,20 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
   killall: () => writeRisk('killall stops processes'),
   make: (args) => (has(args, '-n', '--dry-run', '--just-print') ? readRisk('make -n') : writeRisk(`make ${positional(args)[0] ?? ''}`.trim())),
 };
+
+/** xxd's options with a value, also spelled long with one dash (`-len 32`, `-seek 8`) or attached (`-l32`). */
+const XXD_VALUE_OPTION = /^-(l|len|s|seek|c|cols|g|groupsize|o|offset|n|name)$/;
+
+/** The files xxd reads and writes: its words that are not options nor their values (`xxd -l 32 dist/app` reads one). */
+function xxdOperands(args: Args): Args {
+  const operands: Args[number][] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === undefined || !arg.startsWith('-') || arg === '-') operands.push(arg);
+    else if (XXD_VALUE_OPTION.test(arg)) i++;
+  }
+  return operands;
+}
 
 /** `mv x /dev/null` deletes x; `cp image /dev/sdb` overwrites a disk; otherwise files are copied or moved. */
 function copyRisk(name: string, args: Args): StepRisk {

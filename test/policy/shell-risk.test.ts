@@ -357,6 +357,12 @@ describe('classifyShell', () => {
     ['git config --unset user.name', 'write'],
     ['git notes list', 'read'],
     ['git notes add -m reviewed', 'write'],
+    // xxd's options with a value are not its files.
+    ['xxd -l 32 dist/app', 'read'],
+    ['xxd -s 0x10 -c 16 -g 1 dist/app', 'read'],
+    ['xxd -len 64 -seek 8 dist/app', 'read'],
+    ['xxd -l 32 dist/app dump.txt', 'write'],
+    ['xxd -r dump.hex app.bin', 'write'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
