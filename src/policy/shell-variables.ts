@@ -29,10 +29,12 @@ export interface LineVariables {
    * place (a loop that reads a variable again holds it as a whole), set once the line is read.
    */
   hiddenFrom: number;
+  /** `for x in ls pwd; do …; done`: where the loop body runs with the variable set to one of its literal words. */
+  readonly loops: { readonly name: string; readonly start: number; readonly from: number; readonly to: number }[];
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, loops: [] };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -70,8 +72,7 @@ export function recordAssignment(variables: LineVariables, node: ShellNode): voi
 export function recordSyntax(variables: LineVariables, node: ShellNode): void {
   switch (node.type) {
     case 'for_statement':
-      for (const child of namedChildren(node)) if (child.type === 'variable_name') variables.computed.add(child.text);
-      return;
+      return recordLoop(variables, node);
     case 'unset_command':
       for (const child of namedChildren(node)) if (child.type === 'variable_name') variables.cleared.add(child.text);
       return;
@@ -103,6 +104,29 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `for tool in kubectl helm; do $tool version; done`: over literal words, the variable holds each of them in the
+ * body (and the last one after); over words known only at run time (`in *.log`, `in $(cat list)`, none: `"$@"`),
+ * or in `select`, which the user answers, any value.
+ */
+function recordLoop(variables: LineVariables, node: ShellNode): void {
+  const variable = namedChildren(node).find((child) => child.type === 'variable_name');
+  const body = node.childForFieldName('body');
+  if (variable === undefined) return;
+  const words = namedChildren(node).filter((child) => child !== variable && child.startIndex !== body?.startIndex && child.type !== 'comment');
+  const values = words.map((word) => evaluateWord(word).literal);
+  const name = variable.text;
+  if (allChildren(node)[0]?.text !== 'for' || body === null || values.length === 0 || values.some((value) => value === undefined || GLOB.test(value))) {
+    variables.computed.add(name);
+    return;
+  }
+  const known = variables.values.get(name) ?? [];
+  known.push(...(values as string[]));
+  variables.values.set(name, known);
+  if (known.length > MAX_VALUES) variables.computed.add(name);
+  variables.loops.push({ name, start: node.startIndex, from: body.startIndex, to: body.startIndex + body.text.length });
+}
 
 /** `export "PATH=.:$PATH"`, `declare 'PATH'=.`, `export $p=.`, `export $(cat vars.env)`: an assignment written as a quoted or computed word. */
 function recordSettingWord(variables: LineVariables, node: ShellNode): void {
@@ -190,6 +214,10 @@ export function settleVariables(variables: LineVariables, root: ShellNode): void
       if (name?.type === 'variable_name' && !variables.setAt.has(name.text)) variables.setAt.set(name.text, node.startIndex);
     } else if (node.type === 'declaration_command' && /^(export|readonly|declare|typeset)\b/.test(node.text)) {
       for (const child of namedChildren(node)) if (child.type === 'variable_assignment') firm(child);
+    } else if (node.type === 'for_statement') {
+      // A loop over literal words leaves its variable set to one of them.
+      const loop = variables.loops.find((entry) => entry.start === node.startIndex);
+      if (loop !== undefined && !variables.setAt.has(loop.name)) variables.setAt.set(loop.name, node.startIndex);
     } else if (node.type === 'list') {
       // `A=ls && …`: only the first part of a list runs every time.
       const first = namedChildren(node)[0];
@@ -214,7 +242,8 @@ export function settleVariables(variables: LineVariables, root: ShellNode): void
 export function knownValues(variables: LineVariables, name: string, at: number): readonly string[] | undefined {
   if (at > variables.hiddenFrom || variables.computed.has(name) || variables.cleared.has(name) || SET_BY_BASH.has(name) || variables.values.has('IFS')) return undefined;
   const setAt = variables.setAt.get(name);
-  if (setAt === undefined || setAt >= at) return undefined;
+  const inLoop = variables.loops.some((loop) => loop.name === name && loop.from <= at && at < loop.to);
+  if (!inLoop && (setAt === undefined || setAt >= at)) return undefined;
   return variables.values.get(name);
 }
 

@@ -173,7 +173,8 @@ describe('classifyShell', () => {
     ['A=ls; (A=rm); $A -rf v', 'destroy'],
     ['A=ls; read A; $A', 'destroy'],
     ['A=ls; while :; do $A; read A; done', 'destroy'],
-    ['A=ls; for A in x; do $A; done', 'destroy'],
+    ['A=ls; for A in x; do $A; done', 'write'],
+    ['A=ls; for A in $(cat names); do $A; done', 'destroy'],
     ['A=ls; unset A; $A rm -rf v', 'destroy'],
     ['A=ls; A[0]=x; $A', 'destroy'],
     ['A=l; A+=s; $A', 'destroy'],
@@ -363,6 +364,16 @@ describe('classifyShell', () => {
     ['xxd -len 64 -seek 8 dist/app', 'read'],
     ['xxd -l 32 dist/app dump.txt', 'write'],
     ['xxd -r dump.hex app.bin', 'write'],
+    // A loop over literal words names each program it runs; over words known only at run time, any.
+    ['for tool in kubectl helm docker; do $tool version; done', 'read'],
+    ['for x in ls pwd; do $x; done', 'read'],
+    ['for x in ls pwd; do :; done; $x', 'read'],
+    ['for x in ls rm; do $x -rf v; done', 'destroy'],
+    ['for k in kubectl; do $k delete ns prod; done', 'destroy'],
+    ['for x in *.sh; do $x; done', 'destroy'],
+    ['for x in ls; do read x; $x; done', 'destroy'],
+    ['if [ -n "$A" ]; then for x in ls; do :; done; fi; $x', 'destroy'],
+    ['select x in ls rm; do $x; done', 'destroy'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
