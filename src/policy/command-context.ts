@@ -15,8 +15,13 @@ export interface CommandContext {
   readonly stdin: Stdin;
   /** Every value the command line assigns to each variable (`CMD=rm`), for words that read them. */
   readonly variables?: ReadonlyMap<string, readonly string[]>;
-  /** The values a variable may hold where the command runs, when the line fixes them all before running (`A=ls; $A`). */
-  knownValues?(name: string): readonly string[] | undefined;
+  /**
+   * The values a variable may hold where the command runs, when the line fixes them all before running (`A=ls; $A`);
+   * with `fromOutside`, also when one is a default the environment may override (`K=${K:-kubectl}`).
+   */
+  knownValues?(name: string, fromOutside?: boolean): readonly string[] | undefined;
+  /** Whether the line sets the variable to a default the environment may override (`K=${K:-kubectl}`). */
+  fromOutside?(name: string): boolean;
   /**
    * Files the line writes with what it downloads or decodes (`curl -o i.sh …`), each as samePath spells it, and
    * folders it unpacks a downloaded archive into, ending in `/` (isDownloaded).

@@ -8,6 +8,7 @@ import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type StepRisk } fr
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
 import { steeringRisk } from './steering-variables.js';
+import { knownNames, programNames } from './variable-names.js';
 import { isWrapper, unwrap } from './wrappers.js';
 
 const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
@@ -143,38 +144,22 @@ async function computedName(program: ShellWord, args: readonly ShellWord[], cont
   if (program.hints.includes(TEMPLATE_HINT)) return writeRisk('command name computed at run time ({{ … }})');
   // `A=ls; $A -la`, `k=kubectl; $k delete ns prod`: made only of variables the line sets to literal values first,
   // the name is one of those values, and the command is rated as each would run.
-  const names = knownNames(program.text, context);
-  if (names !== undefined) {
+  // `${KUBECTL:-kubectl} get pods`: the default names the program, unless the environment names another.
+  const candidates = programNames(program.text, context);
+  if (candidates !== undefined) {
     let risk: StepRisk | undefined;
-    for (const name of names) {
+    for (const name of candidates.names) {
       const words = [...name.split(/\s+/).filter(Boolean).map(literalWord), ...args];
       const found = words.length === 0 ? readRisk('an empty command runs nothing') : await classifyCommand(words, context, depth + 1);
       const named = { ...found, reason: `${found.reason} (named by ${program.text})` };
       risk = risk === undefined ? named : maxRisk(risk, named);
     }
+    if (risk !== undefined && candidates.fromOutside) risk = maxRisk(risk, writeRisk(`${program.text} may name another program, set outside the line`));
     if (risk !== undefined) return risk;
   }
   // `$(printf r%s m) -rf /srv`, `x=$(printf r%s m); $x`, `x=$1; $x`, `$CMD`: which program runs is known only then,
   // so it may be one that destroys; rated so, a computed name is never approved by --yes alone.
   return destroyRisk('command name computed at run time');
-}
-
-/** A word that only reads variables: `$A`, `"${A}"`, `$a$b`. */
-const VARIABLE_READS = /^(?:"?\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})"?)+$/;
-/** How many names a word made of several variables may stand for before ksa stops counting. */
-const MAX_NAMES = 16;
-
-/** The texts a word made only of variables may become, when the line fixes every value of each before it is read. */
-function knownNames(written: string, context: CommandContext): string[] | undefined {
-  if (!VARIABLE_READS.test(written) || context.knownValues === undefined) return undefined;
-  let names = [''];
-  for (const [, name] of written.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
-    const values = context.knownValues(name!);
-    if (values === undefined || values.length === 0) return undefined;
-    names = names.flatMap((prefix) => values.map((value) => prefix + value));
-    if (names.length > MAX_NAMES) return undefined;
-  }
-  return [...new Set(names)];
 }
 
 /** Code made only of variables the line sets to literal values first (`C="ls"; eval $C`): what it may be is known. */

@@ -50,7 +50,8 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   const context = (stdin: Stdin, start: number): CommandContext => ({
     stdin,
     variables: scan.variables.values,
-    knownValues: (name) => knownValues(scan.variables, name, start),
+    knownValues: (name, fromOutside) => knownValues(scan.variables, name, start, fromOutside),
+    fromOutside: (name) => scan.variables.fromOutside.has(name),
     downloaded: scan.downloads,
     script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1, scan.downloads)),
   });

@@ -1,4 +1,5 @@
 import type { VariableSetting } from './steering-variables.js';
+import { defaultExpansion } from './variable-names.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellWord } from './shell-syntax.js';
 
 /**
@@ -29,12 +30,14 @@ export interface LineVariables {
    * place (a loop that reads a variable again holds it as a whole), set once the line is read.
    */
   hiddenFrom: number;
+  /** Variables set to a literal default the environment may override (`K=${K:-kubectl}`); their value is that default. */
+  readonly fromOutside: Set<string>;
   /** `for x in ls pwd; do …; done`: where the loop body runs with the variable set to one of its literal words. */
   readonly loops: { readonly name: string; readonly start: number; readonly from: number; readonly to: number }[];
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, loops: [] };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), loops: [] };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -57,10 +60,13 @@ export function recordAssignment(variables: LineVariables, node: ShellNode): voi
   const word = value ? evaluateWord(value) : undefined;
   const appends = allChildren(node).some((child) => !child.isNamed && child.text === '+=');
   const values = variables.values.get(name) ?? [];
-  values.push(word === undefined ? '' : (word.literal ?? word.hints.join(' ')));
+  // `K=${KUBECTL:-kubectl}`: the default, or what the environment sets (knownValues gives it only when asked).
+  const defaulted = value && target.type !== 'subscript' && !appends ? defaultExpansion(value.text) : undefined;
+  if (defaulted !== undefined) variables.fromOutside.add(name);
+  values.push(defaulted?.fallback ?? (word === undefined ? '' : (word.literal ?? word.hints.join(' '))));
   variables.values.set(name, values);
   // A glob in the value expands again where `$A` is read unquoted.
-  if (target.type === 'subscript' || appends || (word !== undefined && (word.literal === undefined || GLOB.test(word.literal))) || values.length > MAX_VALUES) {
+  if (target.type === 'subscript' || appends || (word !== undefined && defaulted === undefined && (word.literal === undefined || GLOB.test(word.literal))) || values.length > MAX_VALUES) {
     variables.computed.add(name);
   }
 }
@@ -239,8 +245,8 @@ export function settleVariables(variables: LineVariables, root: ShellNode): void
  * The values a variable may hold at a place in the line, when all are known before running:
  * set for sure before that place, and only ever to literal values. Undefined otherwise.
  */
-export function knownValues(variables: LineVariables, name: string, at: number): readonly string[] | undefined {
-  if (at > variables.hiddenFrom || variables.computed.has(name) || variables.cleared.has(name) || SET_BY_BASH.has(name) || variables.values.has('IFS')) return undefined;
+export function knownValues(variables: LineVariables, name: string, at: number, fromOutside = false): readonly string[] | undefined {
+  if ((variables.fromOutside.has(name) && !fromOutside) || at > variables.hiddenFrom || variables.computed.has(name) || variables.cleared.has(name) || SET_BY_BASH.has(name) || variables.values.has('IFS')) return undefined;
   const setAt = variables.setAt.get(name);
   const inLoop = variables.loops.some((loop) => loop.name === name && loop.from <= at && at < loop.to);
   if (!inLoop && (setAt === undefined || setAt >= at)) return undefined;
@@ -251,5 +257,5 @@ export function knownValues(variables: LineVariables, name: string, at: number):
 export function lineSettings(variables: LineVariables): VariableSetting[] {
   const names = new Set([...variables.values.keys(), ...variables.computed, ...variables.indirect]);
   const unknown: VariableSetting[] = variables.namedAtRunTime ? [{ name: undefined, value: undefined }] : [];
-  return unknown.concat([...names].flatMap((name): VariableSetting[] => (variables.computed.has(name) || variables.indirect.has(name) ? [{ name, value: undefined }] : (variables.values.get(name) ?? []).map((value): VariableSetting => ({ name, value })))));
+  return unknown.concat([...names].flatMap((name): VariableSetting[] => (variables.computed.has(name) || variables.indirect.has(name) || variables.fromOutside.has(name) ? [{ name, value: undefined }] : (variables.values.get(name) ?? []).map((value): VariableSetting => ({ name, value })))));
 }

@@ -374,6 +374,14 @@ describe('classifyShell', () => {
     ['for x in ls; do read x; $x; done', 'destroy'],
     ['if [ -n "$A" ]; then for x in ls; do :; done; fi; $x', 'destroy'],
     ['select x in ls rm; do $x; done', 'destroy'],
+    // A default names the program unless the environment names another: rated as the default, at least write.
+    ['${KUBECTL:-kubectl} get pods', 'write'],
+    ['KUBECTL=${KUBECTL:-kubectl}; $KUBECTL get pods', 'write'],
+    ['"${KUBECTL-kubectl}" delete ns prod', 'destroy'],
+    ['K=${K:-rm}; $K -rf v', 'destroy'],
+    ['K=kubectl; ${K:-x} get pods', 'read'],
+    ['K=${K:-get}; kubectl $K pods', 'destroy'],
+    ['K=${K:-ls}; eval $K', 'destroy'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
