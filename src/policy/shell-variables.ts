@@ -120,7 +120,7 @@ function recordLoop(variables: LineVariables, node: ShellNode): void {
   const variable = namedChildren(node).find((child) => child.type === 'variable_name');
   const body = node.childForFieldName('body');
   if (variable === undefined) return;
-  const words = namedChildren(node).filter((child) => child !== variable && child.startIndex !== body?.startIndex && child.type !== 'comment');
+  const words = namedChildren(node).filter((child) => child.startIndex !== variable.startIndex && child.startIndex !== body?.startIndex && child.type !== 'comment');
   const values = words.map((word) => evaluateWord(word).literal);
   const name = variable.text;
   if (allChildren(node)[0]?.text !== 'for' || body === null || values.length === 0 || values.some((value) => value === undefined || GLOB.test(value))) {
