@@ -9,7 +9,7 @@ import { ExecutionBase, workerOf } from './execution-base.js';
 import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
 import { hasRollback, rollbackTargets, runRollbacks } from './rollback.js';
 import { isPartlyDone, mayBeDone, moveInCompletion, notePartialSuccess } from './partial-success.js';
-import type { RunState } from './state.js';
+import { noteAttemptWorker, type RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
 
 export type { InvokeTool, OutputStream, QueryModel, ToolCall } from './tool-call.js';
@@ -141,7 +141,7 @@ export class Execution extends ExecutionBase {
         startMs = this.clock.now();
         if (startsGo) st.startedAt = this.iso(startMs);
       }
-      if (worker !== undefined) st.worker = worker;
+      if (worker !== undefined) noteAttemptWorker(st, attempt, worker);
       if (announced) return;
       announced = true;
       this.emit({ type: 'step_started', runId: this.state.runId, ts: placement ? this.nowIso() : this.iso(startMs), stepId: id, attempt, ...(worker !== undefined ? { worker } : {}) });

@@ -22,6 +22,9 @@ export type RollbackResult =
   | { readonly status: 'succeeded'; readonly startedAt: string; readonly endedAt: string }
   | { readonly status: 'failed'; readonly startedAt: string; readonly endedAt: string; readonly error: string };
 
+/** Where one attempt of a step ran: a worker's name (comma-separated for a fan-out). */
+export type AttemptWorker = { readonly attempt: number; readonly worker: string };
+
 export type StepState = {
   status: StepStatus;
   /** Attempts started so far. */
@@ -35,6 +38,11 @@ export type StepState = {
   rollback?: RollbackResult;
   /** The worker(s) that ran the last attempt (comma-separated for a fan-out), when the run used workers. */
   worker?: string;
+  /**
+   * The worker(s) of each attempt a worker took, in attempt order (an attempt no worker took has none):
+   * `worker` alone would hide where a lost or failed attempt ran once a retry ran elsewhere.
+   */
+  attemptWorkers?: AttemptWorker[];
   /** A fan-out that failed: each worker where it succeeded, with its output; its rollback runs there. */
   succeededOn?: Record<string, unknown>;
   /**
@@ -94,4 +102,11 @@ export function isFinished(status: RunStatus): boolean {
 /** A succeeded step whose rollback began (and did not undo it cleanly): what it did may be gone, so a resume does not build on it. */
 export function rollbackBegun(st: Pick<StepState, 'status' | 'rollbackStartedAt' | 'rollback'>): boolean {
   return st.status === 'succeeded' && (st.rollbackStartedAt !== undefined || st.rollback !== undefined);
+}
+
+/** Names the worker of `attempt`, the step's latest (a resumed run's attempt taken again keeps one entry). */
+export function noteAttemptWorker(st: StepState, attempt: number, worker: string): void {
+  st.worker = worker;
+  const others = (st.attemptWorkers ?? []).filter((entry) => entry.attempt !== attempt);
+  st.attemptWorkers = [...others, { attempt, worker }].sort((a, b) => a.attempt - b.attempt);
 }

@@ -20,6 +20,8 @@ export const StepStateSchema = z.object({
   skipReason: z.string().optional(),
   rollback: RollbackResultSchema.optional(),
   worker: z.string().optional(),
+  /** Absent from records written before each attempt's worker was kept: those name the last one only. */
+  attemptWorkers: z.array(z.object({ attempt: z.int().min(1), worker: z.string() })).optional(),
   succeededOn: z.record(z.string(), z.unknown()).optional(),
   retryAt: z.string().optional(),
   interruptedAttempt: z.int().min(1).optional(),

@@ -46,6 +46,8 @@ export function runStatusDocument(
         // Its rollback was under way (or, its process gone, was cut short): a resume runs it again.
         ...(st.rollbackStartedAt !== undefined ? { rollbackStartedAt: st.rollbackStartedAt } : {}),
         ...(st.worker !== undefined ? { worker: st.worker } : {}),
+        // Where each attempt ran, `worker` being the last one's (a record from before this knew only that one).
+        ...(st.attemptWorkers !== undefined ? { attemptWorkers: st.attemptWorkers } : {}),
         // Between attempts: when the next one is due (a paused run starts it once resumed).
         ...(st.status === 'running' && st.retryAt !== undefined && status !== 'interrupted' ? { retryAt: st.retryAt } : {}),
         // A fan-out that did not succeed as a whole: the workers where it did (its rollback runs there), named as `worker` names them.

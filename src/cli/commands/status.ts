@@ -1,4 +1,4 @@
-import { isFinished, type RunState } from '../../planning/index.js';
+import { isFinished, type AttemptWorker, type RunState } from '../../planning/index.js';
 import { failedStepLogTails, readLogTail, runStatusDocument, stepLogFile, storedRunOutlook } from '../../store/index.js';
 import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
 import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
@@ -94,11 +94,21 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   return ExitCode.ok;
 }
 
-/** Where the step ran and, for a fan-out that did not succeed as a whole, where it did: `web-1,web-2 (succeeded on web-1)`. */
-function workerCell(st: { worker?: string; succeededOn?: Record<string, unknown> }): string {
-  if (st.succeededOn === undefined) return st.worker ?? '-';
-  const succeeded = `succeeded on ${Object.keys(st.succeededOn).join(',')}`;
-  return st.worker === undefined ? succeeded : `${st.worker} (${succeeded})`;
+/**
+ * Where the step's last attempt ran, the earlier attempts that ran elsewhere and, for a fan-out that did not
+ * succeed as a whole, where it did: `web-a (attempts 1, 3 on web-b)`, `web-1,web-2 (succeeded on web-1)`.
+ */
+function workerCell(st: { worker?: string; attemptWorkers?: readonly AttemptWorker[]; succeededOn?: Record<string, unknown> }): string {
+  const notes = [...elsewhere(st.worker, st.attemptWorkers ?? []), ...(st.succeededOn === undefined ? [] : [`succeeded on ${Object.keys(st.succeededOn).join(',')}`])];
+  if (st.worker === undefined) return notes.join('; ') || '-';
+  return notes.length === 0 ? st.worker : `${st.worker} (${notes.join('; ')})`;
+}
+
+/** `attempts 1, 3 on web-b` for each other worker that ran some of the step's attempts, in order of their first. */
+function elsewhere(last: string | undefined, attempts: readonly AttemptWorker[]): string[] {
+  const byWorker = new Map<string, number[]>();
+  for (const { attempt, worker } of attempts) if (worker !== last) byWorker.set(worker, [...(byWorker.get(worker) ?? []), attempt]);
+  return [...byWorker].map(([worker, numbers]) => `${numbers.length === 1 ? 'attempt' : 'attempts'} ${numbers.join(', ')} on ${worker}`);
 }
 
 function nextSteps(runId: string, status: string, redis: string | undefined, configured: string | undefined, ownerCommand: string | undefined, stopping: boolean): string[] {
