@@ -14,6 +14,8 @@ export const WORKERS_KEY = 'ksa:workers';
 /** Held by the live worker of that name (its token), renewed with its heartbeat. */
 export const workerNameKey = (name: string) => `ksa:worker-name:${name}`;
 export const cancelledKey = (jobId: string) => `ksa:cancelled:${jobId}`;
+/** What a worker left of an attempt whose job it could not finish (its lock expired while Redis did not answer). */
+export const leftResultKey = (jobId: string) => `ksa:left:${jobId}`;
 
 /** Worker names: used in queue names, so no ':' and nothing odd. */
 export const WORKER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;

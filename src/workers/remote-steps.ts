@@ -8,6 +8,10 @@ import { describePlacement, errorMessage, PartialSuccessError, type InvokeTool, 
 import { cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
+import { leftResult, type LeftResult } from './left-results.js';
+import type { Outstanding, Watcher } from './outstanding-job.js';
+import { RedisSilence } from './redis-silence.js';
+import { sweepJobs } from './job-sweep.js';
 import { lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 
@@ -35,34 +39,6 @@ export type RemoteStepsOptions = {
 /** How long closing waits for BullMQ to end its reads before it drops the connections. */
 const CLOSE_GRACE_MS = 2000;
 
-/** What a job's events do in the run that waits for it. */
-type Watcher = {
-  readonly completed: (returnvalue: unknown) => void;
-  readonly failed: (failedReason: string) => void;
-  readonly active: () => void;
-  readonly progress: (data: unknown) => void;
-};
-
-type Outstanding = {
-  readonly queue: string;
-  readonly id: string;
-  readonly call: Pick<ToolCall, 'stepId' | 'attempt' | 'onOutput'>;
-  readonly labels: readonly string[];
-  /** The one worker it was sent to (a fan-out's part, a rollback), else any with its labels. */
-  readonly target: string | undefined;
-  readonly queuedAt: number;
-  /** Its add reached Redis: before that the sweep must not take the missing job for a lost one. */
-  added: boolean;
-  readonly lost: (reason: string) => void;
-  /** A worker took it (the sweep saw its name where the active event was missed). */
-  readonly active: (worker: string) => void;
-  /** Its worker is gone while it ran: a lost attempt, however BullMQ comes to know it. */
-  readonly workerLost: (worker: string) => void;
-  /** Settles from the stored job when its event was missed (e.g. across a reconnect). */
-  readonly fromJob: (job: Job<StepJobData, StepJobResult>) => Promise<string>;
-  waitingShown: boolean;
-};
-
 /**
  * The coordinator's side: a tool call becomes a BullMQ job (id = run, step,
  * attempt), and the result, the failure, the output lines and the worker's
@@ -85,6 +61,7 @@ export class RemoteSteps {
   private pin: JobPin = {};
   private sweeping = false;
   private redisDown = false;
+  private readonly silence: RedisSilence;
 
   constructor(private readonly options: RemoteStepsOptions) {
     // Commands issued in one turn (the worker names of a batch of active events) go out as one write.
@@ -94,6 +71,12 @@ export class RemoteSteps {
     watchOutage(this.client, (down) => {
       this.redisDown = down;
       for (const entry of this.outstanding) entry.call.onOutput(redisOutage(options.target.display, down, true), down ? 'stderr' : 'stdout');
+    });
+    // A Redis that answers nothing closes nothing either: said when a sweep's read waits, once, not per tick.
+    this.silence = new RedisSilence(options.target.display, (line, stream) => {
+      if (this.redisDown) return false;
+      for (const entry of this.outstanding) entry.call.onOutput(line, stream);
+      return true;
     });
     this.sweepTimer = setInterval(() => {
       // While Redis is away commands wait for the reconnect: one sweep at a time.
@@ -255,7 +238,10 @@ export class RemoteSteps {
       const workerLost = (worker: string) => {
         if (settled || losing) return;
         losing = true;
-        void this.noteLost(call, id, worker).finally(() => finish(() => reject(new RemoteStepError(workerLostMessage(worker)))));
+        void this.leftBehind(id).then((left) => {
+          if (left) return 'error' in left ? finish(() => reject(new RemoteStepError(left.error))) : complete(left);
+          return this.noteLost(call, id, worker).finally(() => finish(() => reject(new RemoteStepError(workerLostMessage(worker)))));
+        });
       };
       const failed = (failedReason: string | undefined) => {
         // BullMQ's stalled check (by another worker on the queue) found it first.
@@ -342,57 +328,31 @@ export class RemoteSteps {
     entry.call.onOutput(entry.target ? waitingForPinned(entry.target) : waitingForWorker(entry.labels, this.lostWorkers.note(entry.call.stepId, entry.call.attempt)), 'stderr');
   }
 
-  /**
-   * Jobs Redis no longer has (restarted without persistence) are lost
-   * attempts; so are running jobs whose lock expired (their worker died), which
-   * BullMQ only notices when another worker listens to the same queue, and
-   * none does to a fan-out's or to a lone worker's; steps nobody takes time
-   * out; a finish whose event was missed is taken from the job. One pipelined
-   * look at a few fields of every outstanding job; the whole job is read only
-   * for those that need it.
-   */
   private async sweep(): Promise<void> {
     if (this.closed) return;
     const entries = [...this.outstanding].filter((entry) => entry.added);
     if (entries.length === 0) return;
-    const pipeline = this.client.pipeline();
-    for (const entry of entries) {
-      const key = this.queue(entry.queue).toKey(entry.id);
-      pipeline.hmget(key, 'name', 'finishedOn', 'pb');
-      pipeline.exists(`${key}:lock`);
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    for (const [i, entry] of entries.entries()) {
-      const [error, fields] = replies[2 * i] ?? [null, null];
-      const [, locked] = replies[2 * i + 1] ?? [null, 1];
-      if (error || !Array.isArray(fields)) continue;
-      const [name, finishedOn, worker] = fields as (string | null)[];
-      if (name === null) {
-        entry.lost('attempt lost: Redis no longer has its job (was Redis restarted?)');
-        continue;
-      }
-      if (worker && finishedOn === null) {
-        entry.active(worker);
-        if (locked !== 0) continue;
-      } else if (finishedOn === null) {
-        // Said here too: a worker lost a moment ago may still have looked live when the job was added.
-        await this.showWaiting(entry);
-        if (Date.now() - entry.queuedAt <= this.waitMs) continue;
-      }
-      const job = await Job.fromId<StepJobData, StepJobResult>(this.queue(entry.queue), entry.id);
-      if (!job) continue;
-      const state = await entry.fromJob(job);
-      // An expired lock cannot be renewed: the job can no longer finish, whatever its worker still does.
-      if (state === 'active' && worker && locked === 0 && !(await this.client.exists(`${this.queue(entry.queue).toKey(entry.id)}:lock`))) {
-        entry.workerLost(worker);
-        continue;
-      }
-      if (state !== 'waiting' && state !== 'prioritized') continue;
-      if (Date.now() - entry.queuedAt > this.waitMs) {
-        await job.remove().catch(() => {});
-        entry.lost(entry.target ? pinnedNotTaken(this.waitMs, entry.target) : this.noWorkerMessage(entry.labels, entry.call));
-      }
-    }
+    await sweepJobs(entries, { client: this.client, queue: (name) => this.queue(name), silence: this.silence, waitMs: this.waitMs, showWaiting: (entry) => this.showWaiting(entry), giveUp: (entry, job) => this.giveUp(entry, job) });
+  }
+
+  /** Fails a step no worker took within --worker-wait, and takes its job off the queue. */
+  private async giveUp(entry: Outstanding, job: Job<StepJobData, StepJobResult>): Promise<void> {
+    await job.remove().catch(() => {});
+    entry.lost(entry.target ? pinnedNotTaken(this.waitMs, entry.target) : this.noWorkerMessage(entry.labels, entry.call));
+  }
+
+  /**
+   * What the worker of an attempt that looks lost left of it: one that ran to its end while Redis did not
+   * answer could not finish its job (its lock expired meanwhile). After a silence it is asked at once and,
+   * if not there yet, again once Redis has answered long enough for a live worker to have left it; a
+   * worker that died left nothing.
+   */
+  private async leftBehind(id: string): Promise<LeftResult | undefined> {
+    const ask = () => leftResult(this.client, id).catch(() => undefined);
+    if (this.silence.settled()) return ask();
+    const early = await ask();
+    while (!early && !this.silence.settled() && !this.closed) await new Promise((resolve) => setTimeout(resolve, SWEEP_MS / 4));
+    return early ?? ask();
   }
 }
 

@@ -11,6 +11,7 @@ import type { RedisTarget } from './redis-connection.js';
 import { claimWorkerName, startHeartbeat } from './worker-registry.js';
 import { processStart } from '../tools/process-identity.js';
 import { settledWithin } from './settled-within.js';
+import { LeftResults } from './left-results.js';
 
 /** Lost-attempt detection: a crashed worker's lock expires after lockMs; another worker checks every stalledMs. */
 export type StallTimings = { readonly lockMs: number; readonly stalledMs: number };
@@ -74,6 +75,8 @@ export class StepWorker {
   /** What must end before a handed-back step is given back (its containers removed): its retry would race them. */
   private handedBackAfter: Promise<unknown> = Promise.resolve();
   private readonly waiting: (() => void)[] = [];
+  /** Attempts ended here whose job BullMQ could not finish (Redis did not answer until their lock expired). */
+  private readonly left = new LeftResults(() => this.client);
   readonly startedAt = new Date().toISOString();
 
   constructor(private readonly options: StepWorkerOptions) {
@@ -132,7 +135,9 @@ export class StepWorker {
         maxStalledCount: 0,
         autorun: false,
       });
-      worker.on('error', () => {});
+      worker.on('error', (error) => this.left.onError(error));
+      worker.on('completed', (job) => this.left.reported(job.id));
+      worker.on('failed', (job) => this.left.reported(job?.id));
       this.workers.push(worker);
     }
     for (const worker of this.workers) void worker.run().catch(() => {});
@@ -229,12 +234,15 @@ export class StepWorker {
         },
       );
       done(true);
-      return { worker: this.options.name, output: output === undefined ? null : redactor.replacer ? redactedCopy(output, redactor.replacer) : output };
+      const result = { worker: this.options.name, output: output === undefined ? null : redactor.replacer ? redactedCopy(output, redactor.replacer) : output };
+      this.left.ended(jobId, result);
+      return result;
     } catch (error) {
       // Stopped at once, its process tree killed: not the step's failure, and not an OOM kill to look for.
       const message = this.abandoning ? `attempt handed back: worker ${this.options.name} was stopped at once` : signal?.aborted ? `cancelled on worker ${this.options.name}` : redact(workerError(error, this.options.name));
       if (this.abandoning) await settledWithin(this.handedBackAfter, STOP_GRACE_MS);
       done(false, message);
+      this.left.ended(jobId, { worker: this.options.name, error: message });
       // Never retried by BullMQ: the coordinator applies the step's retry policy.
       throw new UnrecoverableError(message);
     } finally {

@@ -14,6 +14,8 @@ export type TestRedis = {
   restart(): Promise<void>;
   /** SIGSTOP: it keeps its port and accepts connections, and answers nothing (a hung Redis). */
   freeze(): void;
+  /** SIGCONT: a frozen Redis answers again, with what it was sent meanwhile. */
+  thaw(): void;
   cleanup(): Promise<void>;
 };
 
@@ -44,6 +46,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
     stop,
     restart: launch,
     freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     async cleanup() {
       await stop();
       await rm(dir, { recursive: true, force: true });

@@ -1,0 +1,32 @@
+import type { Job } from 'bullmq';
+import type { ToolCall } from '../planning/index.js';
+import type { StepJobData, StepJobResult } from './queue-names.js';
+
+/** What a job's events do in the run that waits for it. */
+export type Watcher = {
+  readonly completed: (returnvalue: unknown) => void;
+  readonly failed: (failedReason: string) => void;
+  readonly active: () => void;
+  readonly progress: (data: unknown) => void;
+};
+
+/** A job the coordinator waits for, as its sweep sees it. */
+export type Outstanding = {
+  readonly queue: string;
+  readonly id: string;
+  readonly call: Pick<ToolCall, 'stepId' | 'attempt' | 'onOutput'>;
+  readonly labels: readonly string[];
+  /** The one worker it was sent to (a fan-out's part, a rollback), else any with its labels. */
+  readonly target: string | undefined;
+  readonly queuedAt: number;
+  /** Its add reached Redis: before that the sweep must not take the missing job for a lost one. */
+  added: boolean;
+  readonly lost: (reason: string) => void;
+  /** A worker took it (the sweep saw its name where the active event was missed). */
+  readonly active: (worker: string) => void;
+  /** Its worker is gone while it ran: a lost attempt, however BullMQ comes to know it. */
+  readonly workerLost: (worker: string) => void;
+  /** Settles from the stored job when its event was missed (e.g. across a reconnect). */
+  readonly fromJob: (job: Job<StepJobData, StepJobResult>) => Promise<string>;
+  waitingShown: boolean;
+};
