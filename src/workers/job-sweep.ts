@@ -48,7 +48,7 @@ export async function sweepJobs(entries: readonly Outstanding[], { client, queue
     } else if (finishedOn === null) {
       // Said here too: a worker lost a moment ago may still have looked live when the job was added.
       await showWaiting(entry);
-      if (Date.now() - entry.queuedAt <= waitMs) continue;
+      if (Date.now() - entry.waitingSince <= waitMs) continue;
     }
     const job = await Job.fromId<StepJobData, StepJobResult>(queue(entry.queue), entry.id);
     if (!job) continue;
@@ -58,6 +58,6 @@ export async function sweepJobs(entries: readonly Outstanding[], { client, queue
       entry.workerLost(worker);
       continue;
     }
-    if ((state === 'waiting' || state === 'prioritized') && Date.now() - entry.queuedAt > waitMs) await giveUp(entry, job);
+    if ((state === 'waiting' || state === 'prioritized') && Date.now() - entry.waitingSince > waitMs) await giveUp(entry, job);
   }
 }

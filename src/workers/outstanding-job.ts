@@ -10,7 +10,7 @@ export type Watcher = {
   readonly progress: (data: unknown) => void;
 };
 
-/** A job the coordinator waits for, as its sweep sees it. */
+/** A job the coordinator waits for, as its sweep and its deadline see it. */
 export type Outstanding = {
   readonly queue: string;
   readonly id: string;
@@ -18,7 +18,8 @@ export type Outstanding = {
   readonly labels: readonly string[];
   /** The one worker it was sent to (a fan-out's part, a rollback), else any with its labels. */
   readonly target: string | undefined;
-  readonly queuedAt: number;
+  /** When its wait for a worker began: its add reached Redis and the step said it waits (--worker-wait counts from there). */
+  waitingSince: number;
   /** Its add reached Redis: before that the sweep must not take the missing job for a lost one. */
   added: boolean;
   readonly lost: (reason: string) => void;
@@ -29,4 +30,6 @@ export type Outstanding = {
   /** Settles from the stored job when its event was missed (e.g. across a reconnect). */
   readonly fromJob: (job: Job<StepJobData, StepJobResult>) => Promise<string>;
   waitingShown: boolean;
+  /** Fails it when --worker-wait is up and no worker took it (the sweep would be up to a tick late). */
+  deadline?: NodeJS.Timeout;
 };

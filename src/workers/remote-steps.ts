@@ -145,9 +145,11 @@ export class RemoteSteps {
     let matching = (await this.workers()).filter((info) => offers(info, placement.labels));
     while (matching.length === 0) {
       if (call.signal.aborted) throw call.signal.reason;
-      if (Date.now() - started > this.waitMs) throw new RemoteStepError(this.noWorkerMessage(placement.labels, call));
+      const left = started + this.waitMs - Date.now();
+      if (left <= 0) throw new RemoteStepError(this.noWorkerMessage(placement.labels, call));
       if (Date.now() - started < SWEEP_MS) call.onOutput(`waiting for ${describePlacement(placement)}${this.lostWorkers.note(call.stepId, call.attempt)}`, 'stderr');
-      await new Promise((resolve) => setTimeout(resolve, SWEEP_MS));
+      // Looked at every tick, and once more when the wait is up: not up to a tick after it.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(SWEEP_MS, left)));
       this.workersCache = undefined;
       matching = (await this.workers()).filter((info) => offers(info, placement.labels));
     }
@@ -230,6 +232,7 @@ export class RemoteSteps {
         settled = true;
         if (watching.get(id) === watcher) watching.delete(id);
         call.signal.removeEventListener('abort', onAbort);
+        clearTimeout(entry.deadline);
         this.outstanding.delete(entry);
         fn();
       };
@@ -286,7 +289,7 @@ export class RemoteSteps {
         call,
         labels,
         target,
-        queuedAt: Date.now(),
+        waitingSince: Date.now(),
         added: false,
         waitingShown: false,
         fromJob,
@@ -307,12 +310,15 @@ export class RemoteSteps {
       void (this.options.reattach ? clearFailedJob(queue, this.client, id, call.attempt).then(() => (call.signal.aborted ? undefined : add())) : add())
         .then(async () => {
           entry.added = true;
-          if (!this.options.reattach) return this.showWaiting(entry);
-          // The id may exist already (a resumed run): take the stored job's state as it is.
-          const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
-          if (!job) return;
-          const state = await fromJob(job);
-          if (state === 'waiting' || state === 'prioritized') await this.showWaiting(entry);
+          if (this.options.reattach) {
+            // The id may exist already (a resumed run): take the stored job's state as it is.
+            const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
+            if (!job) return;
+            const state = await fromJob(job);
+            if (state !== 'waiting' && state !== 'prioritized') return;
+          }
+          await this.showWaiting(entry);
+          this.startWait(entry);
         })
         .catch((error: unknown) => finish(() => reject(new RemoteStepError(`could not queue the step: ${errorMessage(error)}`))));
     });
@@ -333,6 +339,22 @@ export class RemoteSteps {
     const entries = [...this.outstanding].filter((entry) => entry.added);
     if (entries.length === 0) return;
     await sweepJobs(entries, { client: this.client, queue: (name) => this.queue(name), silence: this.silence, waitMs: this.waitMs, showWaiting: (entry) => this.showWaiting(entry), giveUp: (entry, job) => this.giveUp(entry, job) });
+  }
+
+  /** --worker-wait counts from here, as the step says it waits: its own timer, not the next sweep after it. */
+  private startWait(entry: Outstanding): void {
+    if (!this.outstanding.has(entry)) return;
+    entry.waitingSince = Date.now();
+    entry.deadline = setTimeout(() => void this.expireUntaken(entry).catch(() => {}), this.waitMs);
+    entry.deadline.unref();
+  }
+
+  /** At --worker-wait's end: a step still waiting for a worker fails. */
+  private async expireUntaken(entry: Outstanding): Promise<void> {
+    const job = await Job.fromId<StepJobData, StepJobResult>(this.queue(entry.queue), entry.id);
+    if (!job) return;
+    const state = await entry.fromJob(job);
+    if (state === 'waiting' || state === 'prioritized') await this.giveUp(entry, job);
   }
 
   /** Fails a step no worker took within --worker-wait, and takes its job off the queue. */
