@@ -6,6 +6,7 @@ import { planReply } from '../helpers/fake-openai-server.js';
 import { describeResult, startKsa } from '../helpers/cli.js';
 import { ksaJson, type StatusDoc } from '../helpers/durable.js';
 import { sharedFleet } from '../helpers/fleet.js';
+import { startRedis } from '../helpers/redis-server.js';
 
 // `ksa ask --yes` with a Redis configured (KSA_REDIS_URL): the approved plan's steps go to the
 // workers, as from the chat and `ksa run`, not to this machine.
@@ -51,6 +52,22 @@ describe('ksa ask --yes with workers', () => {
     const result = await ask.result;
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stdout + result.stderr).toContain('no worker took it within 2s: waiting for a worker (labels: gpu)');
+  });
+
+  it('a Redis that takes the connection and answers nothing: one line naming it, exit 1, after one wait (as ksa run), not a warning and then the error', async (context) => {
+    const cli = await agentCliFor(context);
+    const hung = await startRedis();
+    try {
+      hung.freeze();
+      cli.server.enqueue({ text: 'Planning.', toolCalls: [{ name: 'propose_plan', arguments: { goal: 'migrate' } }] }, planReply(PLAN), { text: 'Plan ready.' });
+      const result = await cli.ksa(['ask', '--yes', 'migrate the db'], { env: { KSA_REDIS_URL: hung.url }, timeoutMs: 30_000 });
+      expect(result.code, describeResult(result)).toBe(1);
+      const said = result.stderr.split('\n').filter((line) => line.includes('Redis'));
+      expect(said).toEqual([`ksa: cannot use Redis at ${hung.url}: no answer within 3 s (a stopped Redis, or something else that accepts connections there)`]);
+    } finally {
+      hung.thaw();
+      await hung.cleanup();
+    }
   });
 
   it('a --worker-wait that is no duration is a usage error before the model is asked', async (context) => {

@@ -38,7 +38,7 @@ import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { planOutputFormat } from '../plan-output-format.js';
 import { openWorkers, toModelError, type ApprovalGrant } from '../../agent/index.js';
 import { CHECK_AGAIN_HINT } from '../../agent/chat-mode-info.js';
-import { planCardWorkers, redisUrlFor, runWorkers, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, runWorkers, type RemoteFlags } from '../remote-run.js';
 import { workspaceOption } from '../workspace-option.js';
 import { parseDuration } from '../options.js';
 import type { PlanRisk } from '../../policy/index.js';
@@ -143,9 +143,10 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       if (runs) {
         // With workers (KSA_REDIS_URL, config.json): where its steps run, and labels no live worker offers, as ksa run says.
         redisUrl = await redisUrlFor(io, flags.redis, stores.home);
+        // It runs next: a Redis that cannot be used stops it here, in one line, as ksa run does (not a warning, then the same error).
         if (redisUrl && !flags.json) {
-          const { lines, warnings } = await planCardWorkers(redisUrl, candidate.plan, tools.catalog());
-          for (const line of lines) writeLine(io.stderr, style.dim(`  ${line}`));
+          const { lines, warnings } = await describeWorkers(redisUrl, candidate.plan, false, tools.catalog());
+          for (const line of lines) writeLine(io.stderr, style.dim(`  ${line.trim()}`));
           for (const warning of warnings) writeWarning(io.stderr, warning);
         }
         const { approval } = await approvePlan(io, { ...flags, plan: candidate.plan, inputs: {}, assessment, question: '', command: 'ksa ask', style });
