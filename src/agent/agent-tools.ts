@@ -1,7 +1,7 @@
 import { tool, type ToolSet } from 'ai';
 import { z } from 'zod';
 import { isFinished, type Plan } from '../planning/index.js';
-import { ownerName, readLogTail, runStatusDocument, storedRunOutlook, type RunStore } from '../store/index.js';
+import { cutShortSteps, ownerName, readLogTail, runStatusDocument, storedRunOutlook, type RunStore } from '../store/index.js';
 import type { PlannerOptions } from './planner.js';
 import { planGoal, PlanningError, revisePlan } from './planner.js';
 import { statusForModel } from './run-status-brief.js';
@@ -106,7 +106,7 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
       const { runId: id, record, status, owner } = await runs.inspect(idOrLatest(runId));
       const { stats, estimate } = await storedRunOutlook(runs.home, record, status).catch(() => ({ stats: undefined, estimate: undefined }));
       // Usual durations of running steps only while a process runs them.
-      return statusForModel(runStatusDocument(record, status, owner, runs.logDir(id), {}, estimate, owner ? stats : undefined));
+      return statusForModel(runStatusDocument(record, status, owner, runs.logDir(id), { estimate, stats: owner ? stats : undefined, cutShort: await cutShortSteps(runs.logDir(id), record, status, owner) }));
     },
     // With how many there are in all: the model can say there are older ones, and ask for more.
     list_runs: async ({ limit }) => {

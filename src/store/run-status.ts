@@ -1,6 +1,37 @@
 import { isSlowerThanUsual, type DurationStats, type RunEstimate } from '../planning/estimate.js';
 import type { LockOwner } from './run-lock.js';
 import type { RunRecord } from './run-record.js';
+import { lastRecordedAt } from './run-summary.js';
+import { logWrittenAt } from './step-logs.js';
+
+/** What a status document adds to the record: log tails, the outlook from earlier runs, and where cut-short steps stopped. */
+export type RunStatusExtras = {
+  readonly tails?: Record<string, readonly string[]>;
+  readonly estimate?: RunEstimate;
+  readonly stats?: ReadonlyMap<string, DurationStats>;
+  readonly now?: number;
+  /** Steps a dead process was running, with when each last recorded anything (from `cutShortSteps`). */
+  readonly cutShort?: ReadonlyMap<string, string>;
+};
+
+/**
+ * The steps that were running when the run's process died (an interrupted run, or a paused one whose process is
+ * gone), each with the last time anything was recorded for it: its log's last write, else the run's last record.
+ * Their time ran out there, not now.
+ */
+export async function cutShortSteps(logDir: string, record: RunRecord, status: string, owner: LockOwner | undefined): Promise<Map<string, string>> {
+  if (owner !== undefined || (status !== 'interrupted' && status !== 'paused')) return new Map();
+  const running = Object.entries(record.state.steps).filter(([, st]) => st.status === 'running');
+  const fallback = lastRecordedAt(record.state);
+  const found = await Promise.all(
+    running.map(async ([id, st]) => {
+      const times = [st.startedAt, (await logWrittenAt(logDir, id)) ?? fallback].filter((time): time is string => time !== undefined);
+      const last = times.sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1);
+      return [id, last] as const;
+    }),
+  );
+  return new Map(found.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
+}
 
 /** A run's status as one JSON-able document: `ksa status --json` and the agent's get_run_status tool. */
 export function runStatusDocument(
@@ -8,10 +39,7 @@ export function runStatusDocument(
   status: string,
   owner: LockOwner | undefined,
   logDir: string,
-  tails: Record<string, readonly string[]> = {},
-  estimate?: RunEstimate,
-  stats?: ReadonlyMap<string, DurationStats>,
-  now = Date.now(),
+  { tails = {}, estimate, stats, now = Date.now(), cutShort = new Map() }: RunStatusExtras = {},
 ) {
   const { state } = record;
   return {
@@ -33,13 +61,18 @@ export function runStatusDocument(
     approvals: record.approvals ?? [],
     steps: record.plan.steps.map((step) => {
       const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
+      // Recorded as running, but the process running it is gone: it stopped at its last record, as the run did.
+      const stoppedAt = cutShort.get(step.id);
+      const end = st.endedAt ?? stoppedAt;
       return {
         id: step.id,
+        // The contract's step statuses stay what is recorded; `interrupted` says its process is gone.
         status: st.status,
+        ...(stoppedAt !== undefined ? { interrupted: true, stoppedAt } : {}),
         attempts: st.attempts,
         startedAt: st.startedAt,
         endedAt: st.endedAt,
-        durationMs: st.startedAt && st.endedAt ? Date.parse(st.endedAt) - Date.parse(st.startedAt) : undefined,
+        durationMs: st.startedAt && end ? Date.parse(end) - Date.parse(st.startedAt) : undefined,
         error: st.error,
         skipReason: st.skipReason,
         rollback: st.rollback,

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunEvent } from '../planning/events.js';
 import type { Plan } from '../planning/schema.js';
@@ -131,6 +131,12 @@ export async function readLogTail(dir: string, stepId: string, maxLines = 20, ma
   } finally {
     await handle.close();
   }
+}
+
+/** When a step's log was last written (undefined without a log): what a step cut short last did, as far as ksa knows. */
+export async function logWrittenAt(dir: string, stepId: string): Promise<string | undefined> {
+  const info = await stat(stepLogFile(dir, stepId)).catch(() => undefined);
+  return info?.mtime.toISOString();
 }
 
 /** The log tails of a run's failed steps, by step id in plan order. */

@@ -1,7 +1,7 @@
 import { draftAgentsSection, writeAgentsSection } from '../agent/agents-md.js';
 import type { ChatSession, ModelConfig } from '../agent/index.js';
 import type { ConversationStore } from '../store/conversation-store.js';
-import { runStatusDocument } from '../store/run-status.js';
+import { cutShortSteps, runStatusDocument } from '../store/run-status.js';
 import { RunNotFoundError, type RunStore } from '../store/run-store.js';
 import { plural } from '../planning/plural.js';
 import { formatEstimate } from './estimate-text.js';
@@ -86,7 +86,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     run: async ({ session, runs }, args) => {
       try {
         const { runId: id, record, status, owner } = await runs.inspect(args.trim() || session.snapshot().runId);
-        const doc = runStatusDocument(record, status, owner, runs.logDir(id));
+        const doc = runStatusDocument(record, status, owner, runs.logDir(id), { cutShort: await cutShortSteps(runs.logDir(id), record, status, owner) });
         // Step durations render templates (CEL): loaded for /status, not with the app.
         const { storedRunOutlook } = await import('../store/step-durations.js');
         const { estimate } = await storedRunOutlook(runs.home, record, status).catch(() => ({ estimate: undefined }));
@@ -94,7 +94,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         for (const step of doc.steps) {
           // Where it ran, as ksa status's WORKER column says it: a fan-out that failed as a whole, where it did succeed.
           const where = step.succeededOn !== undefined ? `  succeeded on ${step.succeededOn}` : step.worker !== undefined ? `  on ${step.worker}` : '';
-          lines.push(`  ${step.id.padEnd(16)} ${step.status.padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${where}${step.error ? `  ${step.error}` : ''}`);
+          lines.push(`  ${step.id.padEnd(16)} ${('interrupted' in step ? 'interrupted' : step.status).padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${where}${step.error ? `  ${step.error}` : ''}`);
         }
         session.notice(lines.join('\n'), 'info');
       } catch (error) {

@@ -73,7 +73,9 @@ describe.concurrent('ksa resume', () => {
     expect(isProcessAlive(longPid)).toBe(true); // kill -9 of ksa leaves the step running
     const status = await ksaJson<StatusDoc>(['status'], { home });
     expect(status).toMatchObject({ runId, status: 'interrupted', recordedStatus: 'running' });
+    // `long` was running when ksa died: its status stays the recorded one (a contract status), marked interrupted.
     expect(status.steps.map((step) => step.status)).toEqual(['succeeded', 'running', 'pending']);
+    expect(statusOf(status, 'long')).toMatchObject({ interrupted: true });
     const text = await runKsa(['status', runId], { home });
     expect(text.stdout).toMatch(/long\s+interrupted\s+1/);
     expect(text.stdout).toMatch(new RegExp(`Continue with: ksa resume ${runId}`));

@@ -1,5 +1,5 @@
 import { isFinished, type AttemptWorker, type RunState } from '../../planning/index.js';
-import { failedStepLogTails, readLogTail, runStatusDocument, stepLogFile, storedRunOutlook } from '../../store/index.js';
+import { cutShortSteps, failedStepLogTails, readLogTail, runStatusDocument, stepLogFile, storedRunOutlook } from '../../store/index.js';
 import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
 import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -24,10 +24,11 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const { estimate } = outlook;
   // What earlier runs say of the steps running now (their usual duration, "slower than usual" from 3× it), while a process runs them.
   const stats = owner ? outlook.stats : undefined;
+  const cutShort = await cutShortSteps(logDir, record, status, owner);
   const now = Date.now();
 
   if (flags.json) {
-    writeLine(io.stdout, JSON.stringify(runStatusDocument(record, status, owner, logDir, tails, estimate, stats, now), null, 2));
+    writeLine(io.stdout, JSON.stringify(runStatusDocument(record, status, owner, logDir, { tails, estimate, stats, now, cutShort }), null, 2));
     return ExitCode.ok;
   }
 
@@ -63,7 +64,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const onWorkers = Object.values(state.steps).some((st) => st.worker !== undefined || st.succeededOn !== undefined);
   const rows = record.plan.steps.map((step) => {
     const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
-    const duration = durationBetween(st.startedAt, st.endedAt);
+    const duration = durationBetween(st.startedAt, st.endedAt ?? cutShort.get(step.id));
     // Between attempts nothing of the step runs: it waits for its retry (paused, or its process gone: for the resume).
     const retrying = waitsForRetry(st);
     const stopped = status === 'interrupted' || orphaned;
