@@ -19,9 +19,12 @@ export function draftAgentsSection(context: WorkspaceContext): string {
   const lines = [AGENTS_SECTION_HEADING, '', '<!-- Drafted by ksa /init from a scan of this workspace: check it, fill in the blanks. -->'];
   const pkg = context.packageJson;
   if (pkg) {
-    const scripts = pkg.scripts.length ? `; scripts: ${pkg.scripts.map((name) => `\`npm run ${name}\``).join(', ')}` : '';
-    lines.push(`- App: \`${pkg.name ?? 'package.json'}\`${pkg.main ? ` (entry ${pkg.main})` : ''}${scripts}.`);
-    if (pkg.scripts.includes('test')) lines.push('- Run `npm test` before any deploy; do not deploy when it fails.');
+    // A package one folder down: its scripts run there (a step with cwd), as `npm test` at the root finds no package.json.
+    const inFolder = pkg.folder === undefined ? '' : ` in \`${pkg.folder}/\``;
+    const runThere = pkg.folder === undefined ? '' : ` (run in \`${pkg.folder}\`: cwd: ${pkg.folder})`;
+    const scripts = pkg.scripts.length ? `; scripts: ${pkg.scripts.map((name) => `\`npm run ${name}\``).join(', ')}${runThere}` : '';
+    lines.push(`- App: \`${pkg.name ?? 'package.json'}\`${inFolder}${pkg.main ? ` (entry ${pkg.main})` : ''}${scripts}.`);
+    if (pkg.scripts.includes('test')) lines.push(`- Run \`npm test\`${pkg.folder === undefined ? '' : ` in \`${pkg.folder}\` (cwd: ${pkg.folder})`} before any deploy; do not deploy when it fails.`);
   }
   if (context.containerEngine) {
     const files = context.dockerfiles.length ? ` from ${context.dockerfiles.map((file) => `\`${file}\``).join(', ')}` : '';

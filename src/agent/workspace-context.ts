@@ -8,7 +8,8 @@ import { formatProjectInstructions, readProjectInstructions, type ProjectInstruc
 export type WorkspaceContext = {
   readonly dir: string;
   readonly files: readonly string[];
-  readonly packageJson?: { readonly name?: string; readonly scripts: readonly string[]; readonly dependencies: number; readonly main?: string };
+  /** `folder`: the subfolder holding it when the workspace root has none (its scripts run there, not at the root). */
+  readonly packageJson?: { readonly name?: string; readonly scripts: readonly string[]; readonly dependencies: number; readonly main?: string; readonly folder?: string };
   readonly dockerfiles: readonly string[];
   readonly composeFiles: readonly string[];
   readonly manifests: readonly { readonly file: string; readonly kinds: readonly string[] }[];
@@ -67,7 +68,9 @@ export function formatWorkspaceContext(context: WorkspaceContext): string {
   const lines = [`Workspace: ${context.dir} (relative paths and file tools resolve here)`];
   if (context.packageJson) {
     const pkg = context.packageJson;
-    lines.push(`- package.json: name ${pkg.name ?? '(none)'}, scripts: ${pkg.scripts.join(', ') || '(none)'}, ${pkg.dependencies} dependencies${pkg.main ? `, main ${pkg.main}` : ''}`);
+    // One found a folder down is named with its folder: `npm test` at the root would find no package.json.
+    const where = pkg.folder === undefined ? '' : `; run its scripts with cwd: ${pkg.folder} (the workspace root has no package.json)`;
+    lines.push(`- ${packageJsonFile(pkg)}: name ${pkg.name ?? '(none)'}, scripts: ${pkg.scripts.join(', ') || '(none)'}, ${pkg.dependencies} dependencies${pkg.main ? `, main ${pkg.main}` : ''}${where}`);
   }
   if (context.dockerfiles.length) lines.push(`- Dockerfiles: ${context.dockerfiles.join(', ')}`);
   if (context.composeFiles.length) lines.push(`- Compose files: ${context.composeFiles.join(', ')}`);
@@ -119,10 +122,16 @@ async function readPackageJson(dir: string, files: readonly string[]): Promise<W
   if (!candidate) return undefined;
   try {
     const pkg = JSON.parse(await readFile(path.join(dir, candidate), 'utf8')) as { name?: string; scripts?: Record<string, string>; dependencies?: object; main?: string };
-    return { name: pkg.name, scripts: Object.keys(pkg.scripts ?? {}), dependencies: Object.keys(pkg.dependencies ?? {}).length, main: pkg.main };
+    const folder = path.dirname(candidate);
+    return { name: pkg.name, scripts: Object.keys(pkg.scripts ?? {}), dependencies: Object.keys(pkg.dependencies ?? {}).length, main: pkg.main, ...(folder !== '.' ? { folder } : {}) };
   } catch {
     return undefined;
   }
+}
+
+/** The package.json as a workspace-relative path: `package.json`, or `app/package.json` one folder down. */
+function packageJsonFile(pkg: NonNullable<WorkspaceContext['packageJson']>): string {
+  return pkg.folder === undefined ? 'package.json' : `${pkg.folder}/package.json`;
 }
 
 async function findManifests(dir: string, files: readonly string[]): Promise<{ file: string; kinds: string[] }[]> {

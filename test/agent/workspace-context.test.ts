@@ -110,6 +110,20 @@ describe('gatherWorkspaceContext', () => {
   });
 });
 
+describe('a package.json one folder down', () => {
+  it('is named with its folder, and its scripts are said to run there: the root has no package.json', async () => {
+    const app = path.join(root, 'app-below');
+    await mkdir(path.join(app, 'app'), { recursive: true });
+    await writeFile(path.join(app, 'app', 'package.json'), JSON.stringify({ name: 'shop', scripts: { start: 'node server.js', test: 'node --test' } }));
+    await writeFile(path.join(app, 'plan.yaml'), 'goal: x\n');
+    const context = await gatherWorkspaceContext(app, { PATH: bin });
+    expect(context.packageJson).toEqual({ name: 'shop', scripts: ['start', 'test'], dependencies: 0, main: undefined, folder: 'app' });
+    const text = formatWorkspaceContext(context);
+    expect(text).toContain('\n- app/package.json: name shop, scripts: start, test, 0 dependencies; run its scripts with cwd: app (the workspace root has no package.json)\n');
+    expect(text).not.toContain('\n- package.json:');
+  });
+});
+
 describe('container engines', () => {
   async function fakeBin(scripts: Record<string, string>): Promise<string> {
     const dir = await mkdtemp(path.join(root, 'bin-'));

@@ -71,6 +71,17 @@ describe('slash commands', () => {
     expect(await fs.readFile(agents, 'utf8')).toBe(written);
   });
 
+  it('/init of a workspace whose package.json is one folder down: the draft runs its scripts there', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    const fs = await import('node:fs/promises');
+    await fs.mkdir(path.join(app.workspace, 'app'));
+    await fs.writeFile(path.join(app.workspace, 'app', 'package.json'), JSON.stringify({ name: 'shop', scripts: { start: 'node server.js', test: 'node --test' } }));
+    await app.send('/init');
+    await app.waitForText('A draft for AGENTS.md (nothing is written yet):');
+    await app.waitForText('- App: `shop` in `app/`; scripts: `npm run start`, `npm run test` (run in `app`: cwd: app).');
+    await app.waitForText('- Run `npm test` in `app` (cwd: app) before any deploy; do not deploy when it fails.');
+  });
+
   it('an unknown command is answered with the list, and is not sent to the model', async (context) => {
     const model = chatModel();
     const app = await renderChatApp(context, { model });
