@@ -7,11 +7,18 @@ export const MAX_LINE_CHARS = 64 * 1024;
 /**
  * Turns a byte stream into lines as they arrive. A chunk may end mid-line or
  * mid-character; the rest waits for the next chunk, and `end()` delivers a
- * final line that has no newline. A trailing `\r` (CRLF output) is dropped.
+ * final line that has no newline. A `\r\n` (CRLF output) ends a line as `\n` does.
+ *
+ * A `\r` alone ends a segment as a line end does: progress output
+ * (`Downloading 10%\r…50%\r`) rewrites its line in a terminal, so each segment is
+ * delivered when it is complete (a live view shows the latest, as a terminal
+ * would), and a log keeps them apart, one per line, instead of glued together.
  */
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
+  /** The current line has had segments ended by `\r`: the line end that follows adds no empty line of its own. */
+  private rewritten = false;
 
   constructor(
     private readonly emit: (line: string) => void,
@@ -24,22 +31,29 @@ export class LineSplitter {
 
   end(): void {
     this.feed(this.decoder.end());
-    if (this.pending) this.emit(stripCr(this.pending));
+    if (this.pending) this.emit(this.pending);
     this.pending = '';
   }
 
   private feed(text: string): void {
     if (!text) return;
+    const lineEnds = /\r\n|\r|\n/g;
     let start = 0;
-    let newline = text.indexOf('\n');
-    if (newline !== -1) {
-      this.emit(stripCr(this.pending + text.slice(0, newline)));
+    for (let match = lineEnds.exec(text); match !== null; match = lineEnds.exec(text)) {
+      const segment = this.pending + text.slice(start, match.index);
       this.pending = '';
-      start = newline + 1;
-      while ((newline = text.indexOf('\n', start)) !== -1) {
-        this.emit(stripCr(text.slice(start, newline)));
-        start = newline + 1;
+      start = match.index + match[0].length;
+      if (match[0] === '\r') {
+        // An empty segment overwrites nothing (`\r\r`, or a `\r` that starts the output).
+        if (segment) {
+          this.emit(segment);
+          this.rewritten = true;
+        }
+        continue;
       }
+      // `progress 90%\r\n` (or a CRLF split across chunks): the line ended with a segment already delivered.
+      if (segment || !this.rewritten) this.emit(segment);
+      this.rewritten = false;
     }
     this.pending += text.slice(start);
     while (this.pending.length > this.maxLineChars) {
@@ -124,10 +138,6 @@ export function stripFinalNewline(text: string): string {
   if (text.endsWith('\r\n')) return text.slice(0, -2);
   if (text.endsWith('\n')) return text.slice(0, -1);
   return text;
-}
-
-function stripCr(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -16,6 +16,25 @@ describe('LineSplitter', () => {
     expect(split([])).toEqual([]);
   });
 
+  it('a lone \\r ends a segment as a line end does (progress output), delivered as soon as it is complete', () => {
+    expect(split(['progress 10%\rprogress 50%\r', 'red text\n'])).toEqual(['progress 10%', 'progress 50%', 'red text']);
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line));
+    splitter.write('Downloading layer   8%\rDownloading layer  16%\r');
+    expect(lines).toEqual(['Downloading layer   8%', 'Downloading layer  16%']);
+    splitter.write('Downloading layer 100%\r\n');
+    splitter.end();
+    expect(lines).toEqual(['Downloading layer   8%', 'Downloading layer  16%', 'Downloading layer 100%']);
+  });
+
+  it('CRLF is one line end, even split across chunks or after progress; empty segments of a \\r add nothing', () => {
+    expect(split(['a\r', '\nb\r\n'])).toEqual(['a', 'b']);
+    expect(split(['a\r\n\r\nb'])).toEqual(['a', '', 'b']);
+    expect(split(['\r', '\n', 'x'])).toEqual(['', 'x']);
+    expect(split(['50%\r', '100%\r', '\r\n', 'next\n'])).toEqual(['50%', '100%', 'next']);
+    expect(split(['\rstart\r\rend'])).toEqual(['start', 'end']);
+  });
+
   it('keeps a multi-byte character split across chunks whole', () => {
     const bytes = Buffer.from('é€\n');
     expect(split([bytes.subarray(0, 1), bytes.subarray(1, 3), bytes.subarray(3)])).toEqual(['é€']);

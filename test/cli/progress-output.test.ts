@@ -1,0 +1,49 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, eventsOf, parseNdjson, startKsa, type CliSandbox } from '../helpers/cli.js';
+import { expectExit, ksaJson, type StatusDoc } from '../helpers/durable.js';
+
+// Progress output rewrites its line with `\r`: each segment reaches the live views as it is printed (the last
+// output line is what a terminal shows), and the step log keeps the segments apart, one per line.
+
+const PLAN = `goal: Progress
+steps:
+  - id: pull
+    tool: shell
+    args:
+      command: |
+        printf 'progress 10%%\\rprogress 50%%\\r'
+        for i in $(seq 200); do [ -f go ] && break; sleep 0.05; done
+        printf 'red text\\n'
+        for i in 1 2 3; do printf 'Downloading layer %3d%%\\r' $((i * 30)); done
+        printf 'Downloading layer 100%%\\r\\n'
+        printf 'windows line\\r\\n'
+`;
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-progress-output-');
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+describe('output that uses \\r for progress', () => {
+  it('each segment is its own output line, shown before any newline; the log keeps them apart; CRLF is one line end', async () => {
+    const planFile = await sandbox.writePlan('plan.yaml', PLAN);
+    const ksa = startKsa(['run', planFile, '--yes', '--json'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 20_000 });
+    // The step waits for `go` (10 s at most) after its two progress segments: they are out with no newline printed yet.
+    await ksa.waitForOutput((stdout) => stdout.includes('"line":"progress 50%"'));
+    writeFileSync(path.join(sandbox.dir, 'go'), '');
+    const result = await ksa.result;
+    expectExit(result, 0);
+    const lines = eventsOf(parseNdjson(result.stdout), 'step_output', 'pull').map((event) => event.line);
+    const expected = ['progress 10%', 'progress 50%', 'red text', 'Downloading layer  30%', 'Downloading layer  60%', 'Downloading layer  90%', 'Downloading layer 100%', 'windows line'];
+    expect(lines).toEqual(expected);
+
+    const status = await ksaJson<StatusDoc>(['status'], { home: sandbox.home });
+    const log = readFileSync(path.join(status.logDir, 'pull.log'), 'utf8').split('\n');
+    expect(log.slice(1)).toEqual([...expected, '']);
+  });
+});
