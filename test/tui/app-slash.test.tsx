@@ -104,6 +104,27 @@ describe('slash commands', () => {
     await app.waitFor('✗ ');
   });
 
+  it('/status of an interrupted run: the step its process was running is interrupted, its duration up to its log\'s last line', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel() });
+    const fs = await import('node:fs/promises');
+    const plan = PlanSchema.parse({ goal: 'Cut short', steps: [{ id: 'build', tool: 'shell', args: { command: 'true' } }, { id: 'count', tool: 'shell', args: { command: 'true' }, dependsOn: ['build'] }] });
+    const state = initialRunState('run-cut', plan.goal, ['build', 'count'], {});
+    state.status = 'running';
+    state.startedAt = '2026-01-01T00:00:00.000Z';
+    state.steps.build = { status: 'succeeded', attempts: 1, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:02.000Z' };
+    state.steps.count = { status: 'running', attempts: 1, startedAt: '2026-01-01T00:00:02.000Z' };
+    const stored = await app.runs.create({ runId: 'run-cut', goal: plan.goal, createdAt: new Date().toISOString(), workspace: app.workspace, plan, inputs: {}, allowedEnv: [], state }, 'test');
+    await stored.close();
+    // Its log was last written 6 s into the step, when its process died.
+    const log = path.join(app.runs.logDir('run-cut'), 'count.log');
+    await fs.mkdir(path.dirname(log), { recursive: true });
+    await fs.writeFile(log, 'second 6\n');
+    await fs.utimes(log, new Date('2026-01-01T00:00:08.000Z'), new Date('2026-01-01T00:00:08.000Z'));
+    await app.send('/status run-cut');
+    const frame = await app.waitFor('Run run-cut: interrupted · Cut short');
+    expect(frame).toMatch(/ {2}count {12}interrupted +6\.0s$/m);
+  });
+
   it('/status names the worker each step ran on, as ksa status does', async (context) => {
     const app = await renderChatApp(context, { model: chatModel() });
     const plan = PlanSchema.parse({ goal: 'Build on workers', steps: [{ id: 'build', tool: 'shell', args: { command: 'true' } }, { id: 'restart', tool: 'shell', args: { command: 'true' } }, { id: 'note', tool: 'shell', args: { command: 'true' } }] });
