@@ -1,5 +1,5 @@
 import { Box, Text, useInput, usePaste } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { SlashCommand } from './slash-commands.js';
 import { TextField } from './TextField.js';
 
@@ -28,7 +28,8 @@ export function InputLine({ prompt, placeholder, active, commands, color, earlie
   const typed = kept ?? own;
   const history = earlier.length > 0 ? [...earlier, ...typed] : typed;
   // Counted from the newest: the reopened session's inputs arrive after the first frame, in front of the list.
-  const [back, setBack] = useState<number | undefined>(undefined);
+  // A ref, not state: two Ups in one read reach this handler before a render, and each must see the other's step.
+  const back = useRef<number | undefined>(undefined);
   const [textKey, setTextKey] = useState(0);
 
   const matches = value.startsWith('/') && !value.includes(' ') ? commands.filter((command) => `/${command.name}`.startsWith(value)) : [];
@@ -42,16 +43,16 @@ export function InputLine({ prompt, placeholder, active, commands, color, earlie
   useInput(
     (_input, key) => {
       if (key.upArrow && history.length > 0) {
-        const next = Math.min(history.length, (back ?? 0) + 1);
-        setBack(next);
+        const next = Math.min(history.length, (back.current ?? 0) + 1);
+        back.current = next;
         replace(history[history.length - next]!);
-      } else if (key.downArrow && back !== undefined) {
-        const next = back - 1;
+      } else if (key.downArrow && back.current !== undefined) {
+        const next = back.current - 1;
         if (next <= 0) {
-          setBack(undefined);
+          back.current = undefined;
           replace('');
         } else {
-          setBack(next);
+          back.current = next;
           replace(history[history.length - next]!);
         }
       } else if (key.tab && matches[0]) {
@@ -78,7 +79,7 @@ export function InputLine({ prompt, placeholder, active, commands, color, earlie
   const submit = (text: string) => {
     // Read on the next key, after the render replace() brings: no state of its own to set.
     if (text.trim() && history.at(-1) !== text) typed.push(text);
-    setBack(undefined);
+    back.current = undefined;
     replace('');
     onSubmit(text);
   };

@@ -96,6 +96,25 @@ describe('InputLine', () => {
     input.unmount();
   });
 
+  it('two Ups (or Downs) delivered in one read move two entries, one per press', async () => {
+    const input = setup();
+    for (const text of ['alpha msg', 'beta msg', 'gamma msg']) {
+      await input.keys(text);
+      await input.write(KEYS.enter);
+    }
+    await input.write(KEYS.up.repeat(2));
+    expect(input.line()).toBe('› beta msg');
+    await input.write(KEYS.up);
+    expect(input.line()).toBe('› alpha msg');
+    await input.write(KEYS.down.repeat(2));
+    expect(input.line()).toBe('› gamma msg');
+    await input.write(KEYS.up.repeat(3));
+    expect(input.line()).toBe('› alpha msg');
+    await input.write(KEYS.down.repeat(3));
+    expect(input.line()).toBe('› say what to deploy');
+    input.unmount();
+  });
+
   it('a recalled input can be edited at its end and sent again', async () => {
     const input = setup();
     await input.keys('deploy on 8080');
