@@ -58,7 +58,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   const { session, color } = props;
   const snapshot = useSessionSnapshot(session);
   const { exit, suspendTerminal } = useApp();
-  const { stdout } = useStdout();
+  const { stdout, write: writeAboveFrame } = useStdout();
   const lastCtrlC = useRef(0);
   const [quitting, setQuitting] = useState(false);
   const [hint, setHint] = useState<string | undefined>(undefined);
@@ -111,7 +111,9 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     if (text.startsWith('/')) {
       const action = await runSlashCommand(text.trim(), { session, runs: props.runs, conversations: props.conversations, model: props.model, workspace: props.workspace });
       if (action.type === 'quit') await quit();
-      else if (action.type === 'clear') clearScreen(stdout);
+      // Through Ink, which erases its frame, writes this and draws the frame again: written behind its back, the
+      // screen stayed blank (no input, no status line) until the next key made Ink draw.
+      else if (action.type === 'clear') writeAboveFrame(CLEAR_SCREEN);
       else if (action.type === 'switch-session' && state.sessionId.startsWith(action.id)) {
         session.notice(`You are in session ${state.sessionId} already.`, 'info');
       } else if ((action.type === 'new-session' || action.type === 'switch-session') && state.runId) {
@@ -369,6 +371,8 @@ function lastLines(text: string, count: number): string {
 }
 
 /** Clears the screen and the scrollback, cursor home. */
+const CLEAR_SCREEN = '\u001b[2J\u001b[3J\u001b[H';
+
 function clearScreen(stdout: NodeJS.WritableStream): void {
-  stdout.write('\u001b[2J\u001b[3J\u001b[H');
+  stdout.write(CLEAR_SCREEN);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConversationStore } from '../../src/store/index.js';
 import { chatHarnessFor } from '../helpers/chat-pty.js';
 
-// Slash commands in `ksa chat` (a pseudo-terminal) that take an argument.
+// Slash commands in `ksa chat` (a pseudo-terminal) that take an argument, and /clear's redraw.
 
 describe.concurrent('ksa chat: slash commands with an argument', () => {
   it('/model <name> says it takes no argument and how to change the model; /model alone shows it', async (context) => {
@@ -32,6 +32,19 @@ describe.concurrent('ksa chat: slash commands with an argument', () => {
     expect(screen).not.toMatch(/approval mode ask ·/);
     await chat.send('/approve ask');
     await chat.waitForScreen((text) => text.includes('Approval mode ask: every plan waits') && !text.includes('· approve read'));
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('/clear empties the screen and draws the input and status lines again at once, with no key pressed', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const chat = await harness.open();
+    await chat.send('/help');
+    await chat.waitForScreen('Commands: /help');
+    // In one write, as tmux send-keys or a fast typist sends it: the frame for the emptied input is drawn before the clear.
+    chat.term.write('/clear\r');
+    // No key after /clear: the transcript is gone, and the input line and the status line are there all the same.
+    const drawn = await chat.waitForScreen((text) => !text.includes('Commands: /help') && /^› /m.test(text) && / · ready · /.test(text), 5000);
+    expect(drawn).not.toContain('workspace ');
     expect(await chat.quit()).toMatchObject({ exitCode: 0 });
   });
 
