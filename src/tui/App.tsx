@@ -252,6 +252,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
             prompt={promptFor(snapshot.phase)}
             placeholder={placeholderFor(snapshot.phase, snapshot.runView?.status === 'paused')}
             active={inputActive}
+            asking={snapshot.phase === 'confirm_cancel'}
             commands={SLASH_COMMANDS}
             color={color}
             earlier={session instanceof PendingSession ? undefined : session.earlierInputs}

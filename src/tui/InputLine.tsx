@@ -7,6 +7,11 @@ export type Props = {
   readonly prompt: string;
   readonly placeholder: string;
   readonly active: boolean;
+  /**
+   * True while a question (Esc's cancel menu) borrows the line: what was typed before waits aside and comes
+   * back when the question ends; what was typed for the question ends with it, never left for the chat.
+   */
+  readonly asking?: boolean;
   readonly commands: readonly SlashCommand[];
   readonly color: boolean;
   /** What was typed in the session before it was reopened (oldest first): Up reaches it after this process's inputs. */
@@ -22,7 +27,7 @@ export type Props = {
  * are plain text here: they act when sent with Enter, so "yes, but use port
  * 9090" is a revision, not an approval.
  */
-export function InputLine({ prompt, placeholder, active, commands, color, earlier = [], typed: kept, onSubmit }: Props) {
+export function InputLine({ prompt, placeholder, active, asking = false, commands, color, earlier = [], typed: kept, onSubmit }: Props) {
   const [value, setValue] = useState('');
   const [own] = useState<string[]>(() => []);
   const typed = kept ?? own;
@@ -31,6 +36,15 @@ export function InputLine({ prompt, placeholder, active, commands, color, earlie
   // A ref, not state: two Ups in one read reach this handler before a render, and each must see the other's step.
   const back = useRef<number | undefined>(undefined);
   const [textKey, setTextKey] = useState(0);
+  const [askingShown, setAskingShown] = useState(asking);
+  const [draft, setDraft] = useState('');
+  if (asking !== askingShown) {
+    // Swapped while rendering, so no frame shows the question's prompt with the chat's text (or the other way).
+    setAskingShown(asking);
+    setDraft(asking ? value : '');
+    setValue(asking ? '' : draft);
+    setTextKey((key) => key + 1);
+  }
 
   const matches = value.startsWith('/') && !value.includes(' ') ? commands.filter((command) => `/${command.name}`.startsWith(value)) : [];
 

@@ -68,6 +68,36 @@ describe('pausing a run in the chat', () => {
     expect(has(app, 'marker-after')).toBe(true);
   });
 
+  it("keys typed in Esc's menu stay in the menu: Esc closes it with nothing left in the chat's input, and what was typed before comes back", async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(GATED_PLAN), json(REFLECTION)]) });
+    const inputLine = () => app.frame().split('\n').findLast((line) => /^(›|cancel\? \[y\/n\]) /.test(line)) ?? '';
+    await startGatedRun(app);
+    await app.typeKeys('what is');
+    await app.waitFor(() => inputLine() === '› what is');
+    await app.press('esc');
+    await app.waitFor(() => inputLine().startsWith('cancel? [y/n]'));
+    expect(inputLine()).not.toContain('what is');
+    await app.typeKeys('hmm');
+    await app.waitFor(() => inputLine() === 'cancel? [y/n] hmm');
+    await app.press('esc');
+    await app.waitFor('The run goes on.');
+    await app.waitFor(() => inputLine() === '› what is');
+    // A y typed in the menu and abandoned is not sent with the next Enter.
+    await app.typeKeys(Array.from({ length: 'what is'.length }, () => '\u007f').join(''));
+    await app.press('esc');
+    await app.waitFor(() => inputLine().startsWith('cancel? [y/n]'));
+    await app.typeKeys('y');
+    await app.press('esc');
+    await app.waitFor(() => inputLine().startsWith('› ') && !inputLine().includes(' y'));
+    await app.send('');
+    await sleep(300);
+    expect(app.session.snapshot().runId).toBe('run-1');
+    expect(app.session.snapshot().history.filter((item) => item.kind === 'user').map((item) => (item as { text: string }).text)).toEqual(['deploy behind the gate']);
+    await writeFile(path.join(app.workspace, 'go'), '');
+    await app.waitFor('Reflection on run run-1', 10_000);
+    expect(app.frame()).toContain('✓ Run run-1 succeeded');
+  });
+
   it('/new and /sessions during a run do not stop it: they say how, and the run goes on', async (context) => {
     const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(GATED_PLAN), json(REFLECTION)]) });
     await startGatedRun(app);
