@@ -166,6 +166,8 @@ export class ChatSession extends ChatSessionView {
     if (this.run.expected.size > 0) this.runView.estimates = { plan, stats: this.run.expected };
     this.changed();
     const state = await this.run.done;
+    // Left paused by a quit: it has not ended, so there is nothing to sum up or reflect on.
+    if (state.status === 'paused') return;
     await this.finishRun(state);
   }
 
@@ -234,13 +236,22 @@ export class ChatSession extends ChatSessionView {
     this.changed();
   }
 
-  async close(): Promise<void> {
+  /**
+   * Saves and closes the session; a run still going is cancelled (and rolled back). With `leavePaused` (/quit), a
+   * paused run is left paused instead, as when its process ends otherwise: the id of that run is returned.
+   */
+  async close(options: { readonly leavePaused?: boolean } = {}): Promise<string | undefined> {
     this.turn?.abort();
-    if (this.run) {
+    let leftPaused: string | undefined;
+    if (this.run && options.leavePaused && this.run.execution.status === 'paused') {
+      leftPaused = this.run.runId;
+      await this.run.stopNow('paused').catch(() => undefined);
+    } else if (this.run) {
       this.run.execution.cancel('the chat was closed');
       await this.run.done.catch(() => undefined);
     }
     await this.deps.conversation.close();
+    return leftPaused;
   }
 
   private async chat(text: string): Promise<void> {

@@ -52,8 +52,11 @@ export type RunHandle = {
   readonly done: Promise<RunState>;
   /** Once done: why run.json could not be written with the final state (it holds the last state that could be). */
   readonly unsaved: () => string | undefined;
-  /** Kills every process tree now, records the run as interrupted (resumable) and releases it. */
-  stopNow(): Promise<void>;
+  /**
+   * Kills every process tree now, records the run as interrupted (resumable) and releases it; `'paused'` records
+   * it paused instead, as a paused run is left when its process ends (ksa resume continues either).
+   */
+  stopNow(as?: 'interrupted' | 'paused'): Promise<void>;
 };
 
 const CANCEL_REASON = 'cancelled with ksa cancel';
@@ -198,8 +201,8 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     expected,
     done,
     unsaved: () => unsaved,
-    async stopNow() {
-      started.halt();
+    async stopNow(as = 'interrupted') {
+      started.halt(undefined, as);
       // The steps' own clean-up must not drop a container from the record before it is gone.
       stopRecordingContainers();
       const containers = trackedContainers();

@@ -360,9 +360,9 @@ export class Execution extends ExecutionBase {
    * Stops at once (a second Ctrl-C): no new step, no rollback, nothing more
    * emitted after run_finished. Running steps are abandoned (the caller kills
    * their processes) and stay `running` in the state, so a resume runs them
-   * again. The run ends `interrupted`.
+   * again. The run ends `interrupted`, or `paused` when it is left paused (a chat quit with its run paused).
    */
-  halt(reason?: string): void {
+  halt(reason?: string, as: 'interrupted' | 'paused' = 'interrupted'): void {
     if (this.finished) return;
     // A rollback under way is cut short too: what it had not undone yet is what the user must see to.
     const left = this.rollbackStarted ? rollbackTargets(this.state, (id) => this.steps[this.graph.indexOf.get(id)!]?.step) : [];
@@ -371,6 +371,8 @@ export class Execution extends ExecutionBase {
     for (const cancelTimer of this.retryTimers.values()) cancelTimer();
     this.retryTimers.clear();
     this.queue.clear();
+    // Left paused, it ends here as a paused run whose process died would: nothing went wrong, ksa resume continues it.
+    if (as === 'paused') return this.finish('paused');
     this.state.error = reason;
     this.finish('interrupted');
   }

@@ -39,6 +39,8 @@ export type Props = {
 const QUIT_WINDOW_MS = 3000;
 /** What the app exits with when its quit cancelled a live run. */
 export const QUIT_CANCELLED_RUN = 'cancelled-run';
+/** What the app exits with when /quit left its paused run paused, for `ksa resume` to continue. */
+export type QuitLeftPaused = { readonly pausedRunId: string };
 
 export function App(props: Props) {
   const [session, setSession] = useState(props.session);
@@ -60,17 +62,19 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
   const { exit, suspendTerminal } = useApp();
   const { stdout, write: writeAboveFrame } = useStdout();
   const lastCtrlC = useRef(0);
-  const [quitting, setQuitting] = useState(false);
+  const [quitting, setQuitting] = useState<false | { readonly leavesPaused: boolean }>(false);
   const [hint, setHint] = useState<string | undefined>(undefined);
   const editedText = useRef<string | undefined>(undefined);
   const staticKey = useRedrawOnShrink(stdout as NodeJS.WriteStream);
 
   // Ctrl-C twice cancels a live run on the way out: the command then ends as any run cancelled by Ctrl-C does (130).
+  // /quit does too, unless the run is paused: a paused run outlives its process, for ksa resume to continue.
   const quit = useCallback(async (byCtrlC = false) => {
-    const cancelsRun = byCtrlC && Boolean(session.snapshot().runId);
-    setQuitting(true);
-    await session.close();
-    exit(cancelsRun ? QUIT_CANCELLED_RUN : undefined);
+    const state = session.snapshot();
+    const cancelsRun = byCtrlC && Boolean(state.runId);
+    setQuitting({ leavesPaused: !byCtrlC && state.runView?.status === 'paused' });
+    const pausedRunId = await session.close({ leavePaused: !byCtrlC });
+    exit(pausedRunId ? ({ pausedRunId } satisfies QuitLeftPaused) : cancelsRun ? QUIT_CANCELLED_RUN : undefined);
   }, [session, exit]);
 
   const edit = useCallback(async (session: ChatSession, snapshot: SessionSnapshot) => {
@@ -245,7 +249,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
         {hint ? <Text color={color ? 'yellow' : undefined}>{hint}</Text> : null}
         {quitting ? (
           <Text>
-            <Spinner type="dots" /> saving the session{snapshot.runId ? ' and cancelling the run' : ''}…
+            <Spinner type="dots" /> saving the session{!snapshot.runId ? '' : quitting.leavesPaused ? '; the run stays paused' : ' and cancelling the run'}…
           </Text>
         ) : (
           <InputLine

@@ -45,15 +45,15 @@ export class PendingSession {
   }
 
   /** Waits for the engine, then saves and closes the session (a quit or SIGTERM before it loaded). */
-  async close(): Promise<void> {
+  async close(options: { readonly leavePaused?: boolean } = {}): Promise<string | undefined> {
     this.begin();
     let session: ChatSession;
     try {
       session = await this.ready;
     } catch {
-      return; // Nothing was opened; runChat reports the failure.
+      return undefined; // Nothing was opened; runChat reports the failure.
     }
-    await session.close();
+    return session.close(options);
   }
 }
 

@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import * as nodeModule from 'node:module';
-import { App, QUIT_CANCELLED_RUN, type Props as AppProps } from './App.js';
+import { App, QUIT_CANCELLED_RUN, type Props as AppProps, type QuitLeftPaused } from './App.js';
 import { PendingSession } from './pending-session.js';
 
 export type RunChatOptions = AppProps & {
@@ -10,8 +10,8 @@ export type RunChatOptions = AppProps & {
 };
 
 /**
- * Draws the chat until the user quits; resolves once the session is saved, with the signal that ended it, or
- * 'cancelled-run' when Ctrl-C twice quit with a run going (cancelled on the way out).
+ * Draws the chat until the user quits; resolves once the session is saved, with the signal that ended it,
+ * 'cancelled-run' when Ctrl-C twice quit with a run going (cancelled on the way out), or the paused run /quit left.
  */
 export async function runChat(options: RunChatOptions): Promise<ChatEnding | undefined> {
   // Ink turns raw mode on in an effect, just after the first frame is written. Keys typed in between (a script
@@ -28,11 +28,11 @@ export async function runChat(options: RunChatOptions): Promise<ChatEnding | und
 }
 
 export type EndingSignal = 'SIGTERM' | 'SIGHUP' | 'SIGINT';
-export type ChatEnding = EndingSignal | typeof QUIT_CANCELLED_RUN;
+export type ChatEnding = EndingSignal | typeof QUIT_CANCELLED_RUN | QuitLeftPaused;
 
 async function drawUntilQuit(options: RunChatOptions): Promise<ChatEnding | undefined> {
   // A signal closes the session the chat is in now (/new and /sessions switch it): its run is the one to cancel.
-  let current: { close(): Promise<void> } = options.session;
+  let current: { close(): Promise<unknown> } = options.session;
   const openSession: typeof options.openSession = async (target) => (current = await options.openSession(target));
   const instance = render(<App {...options} openSession={openSession} />, {
     stdin: options.stdin,
@@ -74,5 +74,7 @@ async function drawUntilQuit(options: RunChatOptions): Promise<ChatEnding | unde
     for (const signal of signals) process.off(signal, onSignal);
   }
   if (failed) throw failed.error;
-  return ending ?? (quitWith === QUIT_CANCELLED_RUN ? QUIT_CANCELLED_RUN : undefined);
+  if (ending) return ending;
+  if (quitWith === QUIT_CANCELLED_RUN) return QUIT_CANCELLED_RUN;
+  return typeof quitWith === 'object' && quitWith !== null && 'pausedRunId' in quitWith ? (quitWith as QuitLeftPaused) : undefined;
 }

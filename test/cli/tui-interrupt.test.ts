@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { eventually } from '../helpers/cli.js';
+import { eventually, runKsa } from '../helpers/cli.js';
 import { chatHarnessFor, chatTerminal, KEYS, occurrences, type ChatHarness } from '../helpers/chat-pty.js';
 import { markerPlan, proposal, reflectionReply } from '../helpers/chat-script.js';
 import { startPacedProxy } from '../helpers/paced-proxy.js';
@@ -127,6 +127,41 @@ describe.concurrent('ksa chat: interrupting', () => {
     expect(screen).toContain('› deploy behind the gate');
     expect(screen).toMatch(/⊘ Run \S+ cancelled/);
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('/quit with the run paused leaves it paused, says how to continue it, and ksa resume finishes it; nothing is rolled back', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const plan = {
+      goal: 'Pause then quit',
+      steps: [
+        { id: 'first', tool: 'shell', args: { command: 'touch marker-first' }, rollback: { tool: 'shell', args: { command: 'touch marker-rolled-back' } } },
+        { id: 'wait', tool: 'shell', args: { command: 'echo waiting; while [ ! -f go ]; do sleep 0.05; done' }, dependsOn: ['first'] },
+        { id: 'last', tool: 'shell', args: { command: 'touch marker-last' }, dependsOn: ['wait'] },
+      ],
+    };
+    const chat = await harness.open();
+    harness.server.enqueue(...proposal('deploy', plan));
+    await chat.send('deploy behind the gate');
+    await chat.waitForScreen('run? [y/n/e]');
+    await chat.send('y');
+    await chat.waitForScreen(/─ wait running .*│ waiting/, 10_000);
+    await chat.send('/pause');
+    await chat.waitForScreen('Run paused: no new step starts');
+    await writeFile(path.join(harness.sandbox.dir, 'go'), '');
+    await chat.waitForScreen(/✓ ─ wait succeeded/, 10_000);
+    await chat.send('/quit');
+    expect(await chat.term.exited).toMatchObject({ exitCode: 0, timedOut: false });
+    const runs = path.join(harness.sandbox.home, 'runs');
+    const [runId] = readdirSync(runs).filter((name) => /^\d/.test(name));
+    expect(chat.term.raw()).toContain(`Run ${runId} is paused; ksa resume ${runId} continues it.`);
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-rolled-back'))).toBe(false);
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-last'))).toBe(false);
+    const status = await runKsa(['status', runId!], { home: harness.sandbox.home, cwd: harness.sandbox.dir });
+    expect(status.stdout).toMatch(/paused/);
+    const resumed = await runKsa(['resume', runId!, '--yes'], { home: harness.sandbox.home, cwd: harness.sandbox.dir, timeoutMs: 20_000 });
+    expect(resumed.code).toBe(0);
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-last'))).toBe(true);
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-rolled-back'))).toBe(false);
   });
 
   it('SIGTERM during a run: cancelled and rolled back, the session saved, exit 143 as the contract gives for SIGTERM', async (context) => {

@@ -8,7 +8,7 @@ import { rememberedKubeTarget } from '../kube-target.js';
 import { isCI } from '../ci.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import type { CliIO } from '../io.js';
+import { writeLine, type CliIO } from '../io.js';
 import { askToTrustWorkspace, loadMcpServers } from '../mcp-servers.js';
 import { loadModelSetup } from '../model-setup.js';
 import { WarningRelay } from '../warning-relay.js';
@@ -106,6 +106,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   if (ending === 'SIGINT') return ExitCode.interrupted;
   // Ctrl-C twice with a run going cancelled it: 130, as Ctrl-C gives `ksa run`.
   if (ending === 'cancelled-run') return ExitCode.interrupted;
+  if (typeof ending === 'object') writeLine(io.stderr, `Run ${ending.pausedRunId} is paused; ksa resume ${ending.pausedRunId} continues it.`);
   return ExitCode.ok;
 }
 
