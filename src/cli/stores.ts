@@ -44,7 +44,7 @@ export function checkSessionFlags(flags: { readonly continue?: boolean; readonly
 
 /** `--session id`, or with `--continue` the latest session (a new one when there is none), else a new session. */
 export async function openConversation(stores: Stores, target: { readonly id?: string; readonly latest?: boolean }, workspace: string): Promise<Conversation> {
-  return (await chooseConversation(stores, target, workspace)).open();
+  return (await chooseConversation(stores, target)).open(workspace);
 }
 
 /** The session a chat starts in, known before anything is opened: what its first frame shows. */
@@ -52,8 +52,10 @@ export type ChosenConversation = {
   readonly id: string;
   /** It has messages already (`--continue`, `--session`). */
   readonly resumed: boolean;
-  /** Opens it (its lock, its last messages), or creates it when it is new. */
-  readonly open: () => Promise<Conversation>;
+  /** The workspace an existing session was started in (its plans were made for it). */
+  readonly workspace?: string;
+  /** Opens it (its lock, its last messages), or creates it when it is new, for this workspace. */
+  readonly open: (workspace: string) => Promise<Conversation>;
 };
 
 /**
@@ -61,11 +63,14 @@ export type ChosenConversation = {
  * chat draws its first frame with it and opens the session after. A session
  * that does not exist is an error now, before the terminal is taken.
  */
-export async function chooseConversation(stores: Stores, target: { readonly id?: string; readonly latest?: boolean }, workspace: string): Promise<ChosenConversation> {
+export async function chooseConversation(stores: Stores, target: { readonly id?: string; readonly latest?: boolean }): Promise<ChosenConversation> {
   const existing = target.id ? await stores.conversations.find(target.id) : target.latest ? await stores.conversations.latestSession() : undefined;
-  if (existing) return { id: existing.id, resumed: existing.messageCount > 0, open: () => stores.conversations.open(existing.id) };
+  if (existing) {
+    const workspace = await stores.conversations.workspaceOf(existing.id);
+    return { id: existing.id, resumed: existing.messageCount > 0, ...(workspace ? { workspace } : {}), open: () => stores.conversations.open(existing.id) };
+  }
   const id = ConversationStore.newId();
-  return { id, resumed: false, open: () => stores.conversations.create({ workspace, id }) };
+  return { id, resumed: false, open: (workspace) => stores.conversations.create({ workspace, id }) };
 }
 
 /** The allow-listed environment (`--allow-env NAME`), read now. */

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
 import { ensurePrivateDir } from './paths.js';
@@ -128,6 +128,14 @@ export class ConversationStore {
   async latestSession(): Promise<SessionSummary | undefined> {
     const sessions = await this.list();
     return sessions.find((session) => session.messageCount > 0) ?? sessions[0];
+  }
+
+  /** The workspace a session was started in, read from its file without opening it; undefined when it records none. */
+  async workspaceOf(id: string): Promise<string | undefined> {
+    const data: unknown = await readFile(path.join(this.dir, id, 'session.json'), 'utf8')
+      .then((text) => JSON.parse(text) as unknown)
+      .catch(() => undefined);
+    return isRecord(data) && isString(data.workspace) ? data.workspace : undefined;
   }
 
   /** Newest first. */

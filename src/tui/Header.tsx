@@ -4,6 +4,8 @@ export type HeaderInfo = {
   readonly model: string;
   readonly endpoint: string;
   readonly workspace: string;
+  /** Why the workspace is not simply the current folder (a continued session's own), or a warning about it. */
+  readonly workspaceNote?: { readonly text: string; readonly tone: 'info' | 'warning' };
   readonly kubeContext?: string;
   readonly sessionId: string;
   readonly resumed: boolean;
@@ -36,6 +38,12 @@ export function Header({ info, color }: Props) {
           </>
         ) : null}
       </Text>
+      {info.workspaceNote ? (
+        <Text color={color && info.workspaceNote.tone === 'warning' ? 'yellow' : undefined} dimColor={color && info.workspaceNote.tone === 'info'}>
+          {info.workspaceNote.tone === 'warning' ? '! ' : '  '}
+          {info.workspaceNote.text}
+        </Text>
+      ) : null}
       <Text>
         <Text dimColor={color}>approval mode </Text>
         ask<Text dimColor={color}> unless the status line says otherwise · /approve ask|read|write changes it</Text>

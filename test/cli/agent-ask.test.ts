@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentCliFor, ksaLines, singleFailureLine, type AgentCli } from '../helpers/agent-cli.js';
@@ -79,6 +79,31 @@ describe.concurrent('ksa ask', () => {
     expect(request!.body.stream).toBe(true);
     expect(offeredTools(request!)).toContain('get_run_status');
     expect(offeredTools(request!)).toContain('propose_plan');
+  });
+
+  it("--continue from another folder runs the session's plan in the session's workspace and says so; --workspace elsewhere warns; a workspace that is gone falls back to this folder", async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(propose('write a marker file'), planReply(MARKER_PLAN), { text: 'Here is a plan.' });
+    expect((await cli.ksa(['ask', 'write a marker file please'])).code).toBe(0);
+    const elsewhere = path.join(path.dirname(cli.sandbox.dir), 'elsewhere');
+    mkdirSync(elsewhere);
+    cli.server.enqueue({ text: 'Running it now.' }, { text: JSON.stringify(REFLECTION) });
+    const run = await cli.ksa(['ask', '--continue', '--yes', 'run it'], { cwd: elsewhere });
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(run.stderr).toContain(`workspace ${cli.sandbox.dir}: the session's own workspace, not the current folder ${elsewhere}`);
+    expect(readFileSync(marker(cli), 'utf8')).toBe('from-ask\n');
+    expect(existsSync(path.join(elsewhere, 'marker.txt'))).toBe(false);
+
+    cli.server.enqueue({ text: 'Fine.' });
+    const other = await cli.ksa(['ask', '--continue', '--workspace', elsewhere, 'and here?']);
+    expect(other.code, describeResult(other)).toBe(0);
+    expect(other.stderr).toContain(`ksa: warning: workspace ${elsewhere}: this session's plans were made for ${cli.sandbox.dir}; they run in ${elsewhere} (--workspace)`);
+
+    rmSync(cli.sandbox.dir, { recursive: true });
+    cli.server.enqueue({ text: 'Still here.' });
+    const gone = await cli.ksa(['ask', '--continue', 'still there?'], { cwd: elsewhere });
+    expect(gone.code, describeResult(gone)).toBe(0);
+    expect(gone.stderr).toContain(`workspace ${elsewhere}: the session was started in ${cli.sandbox.dir}, which no longer exists; it works in ${elsewhere} now`);
   });
 
   it('a proposed plan is printed, not run; ksa ask --continue sees it; --continue --yes runs it and stores the reflection', async (context) => {

@@ -28,7 +28,8 @@ import { newRunId } from '../run-id.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { interruptible } from '../interrupt.js';
-import { checkSessionFlags, openConversation, openStores, type Stores } from '../stores.js';
+import { checkSessionFlags, chooseConversation, openStores, type Stores } from '../stores.js';
+import { sessionWorkspace } from '../session-workspace.js';
 import { describer } from '../../tui/tool-describer.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
@@ -39,7 +40,6 @@ import { planOutputFormat } from '../plan-output-format.js';
 import { openWorkers, toModelError, type ApprovalGrant } from '../../agent/index.js';
 import { CHECK_AGAIN_HINT } from '../../agent/chat-mode-info.js';
 import { describeWorkers, redisUrlFor, runWorkers, type RemoteFlags } from '../remote-run.js';
-import { workspaceOption } from '../workspace-option.js';
 import { parseDuration } from '../options.js';
 import type { PlanRisk } from '../../policy/index.js';
 
@@ -63,14 +63,16 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   if (outputFormat === 'mermaid') {
     throw new CliError({ message: `-o ${flags.output}: ksa ask saves the plan for ksa run, not a diagram; use a name ending in .yaml or .json (ksa plan --format mermaid draws one)` });
   }
-  const workspace = await workspaceOption(io.cwd, flags.workspace, io.cwd);
   const stores = openStores(io, undefined, 'ksa ask');
+  const chosen = await chooseConversation(stores, { id: flags.session, latest: flags.continue });
+  // A continued session works where its plans were made, not in whatever folder it was reopened from.
+  const { workspace, note: workspaceNote } = await sessionWorkspace(io.cwd, flags.workspace, chosen.workspace);
   const cli = await openModel(io.env, stores.home);
   const policy = await loadPolicy(stores.home, workspace);
   // Before the session opens: it hides the servers' secrets too.
   const commandTools = await openCommandTools(io, workspace);
   stores.addSecrets(commandTools.hub.secrets());
-  const conversation = await openConversation(stores, { id: flags.session, latest: flags.continue }, workspace);
+  const conversation = await chosen.open(workspace);
   const style = createStyler(colorEnabled(io.stderr, io.env));
   await commandTools.startAll();
   const tools = commandTools.registry;
@@ -79,6 +81,10 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   const shown: Shown = { thinking: false, lineOpen: false, held: io.stdout.isTTY === true ? undefined : '' };
   try {
     if (!flags.json) writeLine(io.stderr, style.dim(`session ${conversation.id} · ${describeEndpoint(cli.config)}`));
+    if (workspaceNote) {
+      if (workspaceNote.tone === 'warning') writeWarning(io.stderr, `workspace ${workspace}: ${workspaceNote.text}`);
+      else if (!flags.json) writeLine(io.stderr, style.dim(`workspace ${workspace}: ${workspaceNote.text}`));
+    }
     for (const notice of instructionNotices(scan.instructions)) writeWarning(io.stderr, notice);
     const turn = await runChatTurn({
       model: cli.model,

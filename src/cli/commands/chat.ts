@@ -14,7 +14,7 @@ import { loadModelSetup } from '../model-setup.js';
 import { WarningRelay } from '../warning-relay.js';
 import { checkSessionFlags, chooseConversation, openConversation, openStores } from '../stores.js';
 import { withoutFetch } from '../without-fetch.js';
-import { workspaceOption } from '../workspace-option.js';
+import { sessionWorkspace } from '../session-workspace.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
 
@@ -39,7 +39,10 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   }
   const storeWarnings = new WarningRelay(io);
   const stores = openStores(io, storeWarnings.warn);
-  const workspace = await workspaceOption(io.cwd, flags.workspace, io.cwd);
+  // Only chosen now; it is opened (or created) after the first frame, with the engine.
+  const chosen = await chooseConversation(stores, { id: flags.session, latest: flags.continue });
+  // A continued session works where its plans were made, not in whatever folder it was reopened from.
+  const { workspace, note: workspaceNote } = await sessionWorkspace(io.cwd, flags.workspace, chosen.workspace);
   // Libraries in the TUI colour with chalk, which ignores NO_COLOR: tell it before it loads.
   if (!colorEnabled(io.stdout, io.env)) process.env.FORCE_COLOR = '0';
   // Started together: the TUI's modules load while the MCP configuration, the model setup and the kube target are read.
@@ -51,8 +54,6 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   await askToTrustWorkspace(io, servers);
   const kube = rememberedKubeTarget(io.env, stores.home);
   const setup = await loadModelSetup(io.env, stores.home);
-  // Only chosen now; it is opened (or created) after the first frame, with the engine.
-  const chosen = await chooseConversation(stores, { id: flags.session, latest: flags.continue }, workspace);
   const kubeTarget = await kube;
   const { config } = setup;
 
@@ -67,7 +68,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       }));
   const session = new PendingSession(firstSnapshot(chosen.id, { tools: setup.capabilities?.tools, source: setup.capabilities?.toolsSource ?? setup.capabilities?.source }), async () => {
     const { open, warnings } = await loadEngine();
-    const started = await open(await chosen.open());
+    const started = await open(await chosen.open(workspace));
     for (const warning of warnings) started.notice(warning, 'warning');
     storeWarnings.deliverTo((message) => started.notice(message, 'warning'));
     return started;
@@ -88,6 +89,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       model: config.model,
       endpoint: config.baseURL,
       workspace,
+      ...(workspaceNote ? { workspaceNote } : {}),
       kubeContext: kubeTarget.context,
       sessionId: chosen.id,
       resumed: chosen.resumed,

@@ -1,0 +1,62 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chatHarnessFor } from '../helpers/chat-pty.js';
+import { proposal, reflectionReply } from '../helpers/chat-script.js';
+
+// A continued session (--continue, --session) works in the workspace it was started in: its waiting plan was
+// made for that folder, so approving it from another folder runs it there, not where the chat was reopened.
+
+const WHERE_PLAN = { goal: 'Where am I', steps: [{ id: 'here', tool: 'shell', args: { command: 'touch marker-where' } }] };
+const flat = (screen: string) => screen.replace(/\s+/g, ' ');
+
+describe.concurrent('ksa chat: the workspace of a continued session', () => {
+  it("--continue from another folder works in the session's workspace, says so in the header, and runs the waiting plan there", async (context) => {
+    const harness = await chatHarnessFor(context);
+    const home = realpathSync(harness.sandbox.dir);
+    const chat = await harness.open();
+    harness.server.enqueue(...proposal('where', WHERE_PLAN));
+    await chat.send('deploy where');
+    await chat.waitForScreen('run? [y/n/e]');
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+
+    const elsewhere = path.join(path.dirname(home), 'elsewhere');
+    await mkdir(elsewhere);
+    const again = await harness.open(['--continue'], { cwd: elsewhere });
+    const screen = flat(await again.waitForScreen('run? [y/n/e]'));
+    expect(screen).toContain(`workspace ${home}`);
+    expect(screen).toContain(`the session's own workspace, not the current folder ${elsewhere}`);
+    harness.server.enqueue(reflectionReply());
+    await again.send('y');
+    await again.waitForScreen(/✓ Run \S+ succeeded/, 10_000);
+    expect(existsSync(path.join(home, 'marker-where'))).toBe(true);
+    expect(existsSync(path.join(elsewhere, 'marker-where'))).toBe(false);
+    expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('--workspace that differs from the session\'s own is used, with a warning that the plans were made for the other folder', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const home = realpathSync(harness.sandbox.dir);
+    const chat = await harness.open();
+    await chat.send('/help');
+    await chat.waitForScreen('Commands: /help');
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+    const other = path.join(path.dirname(home), 'other');
+    await mkdir(other);
+    const again = await harness.open(['--continue', '--workspace', other]);
+    const screen = flat(await again.screen());
+    expect(screen).toContain(`workspace ${other}`);
+    expect(screen).toContain(`! this session's plans were made for ${home}; they run in ${other} (--workspace)`);
+    expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('a new chat in its own folder says nothing about the workspace', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const chat = await harness.open();
+    const screen = flat(await chat.screen());
+    expect(screen).toContain(`workspace ${realpathSync(harness.sandbox.dir)}`);
+    expect(screen).not.toContain("the session's own workspace");
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+});
