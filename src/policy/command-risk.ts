@@ -21,7 +21,7 @@ const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
   'podman-compose': (args, inner) => classifyPodman(['compose', ...args], inner),
 };
 export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox-sh']);
-const INTERPRETERS = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'perl', 'ruby', 'php', 'deno', 'bun', 'lua', 'tclsh', 'Rscript', 'pwsh', 'powershell', 'osascript']);
+export const INTERPRETERS: ReadonlySet<string> = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'perl', 'ruby', 'php', 'deno', 'bun', 'lua', 'tclsh', 'Rscript', 'pwsh', 'powershell', 'osascript']);
 /** Wrappers that, given no command, do nothing harmful (`env` prints, `xargs` echoes); the others start a shell. */
 const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'time', 'builtin', 'nohup', 'watch', 'exec', 'nice', 'stdbuf']);
 const SHELL_WRAPPERS = new Set(['sudo', 'doas', 'su', 'runuser', 'chroot']);

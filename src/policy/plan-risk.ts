@@ -4,9 +4,10 @@ import { isRecord } from '../planning/values.js';
 import { hasTemplate } from '../planning/templates.js';
 import { classifyDocker, classifyHelm, classifyKubectl, classifyPodman, type ArgvClassifier } from './cluster-tools.js';
 import { classifyCommand } from './command-risk.js';
-import { destroyRisk, maxRisk, readRisk, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';
+import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';
 import { classifyShell } from './shell-risk.js';
 import { settingsFileMention } from './settings-files.js';
+import { planScripts, scriptsRisk } from './plan-scripts.js';
 import { steeringRisk } from './steering-variables.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
 import type { CommandOf } from './tool-command.js';
@@ -70,8 +71,13 @@ export async function assessPlanRisk(plan: Plan, options: RiskOptions = {}): Pro
   // Generated plans repeat calls (the same check on every host): each distinct call is assessed once.
   const seen = new Map<string, Promise<StepRisk>>();
   const assess: AssessCall = (tool, args) => once(seen, tool, args, options);
+  // A script another step writes is rated by its text: `sh deploy.sh` is as risky as what deploy.sh says.
+  const scripts = await planScripts(plan, options.parseShell);
   for (const step of plan.steps) {
-    const risk = await stepRisk(step, assess);
+    const own = await stepRisk(step, assess);
+    const ran = scripts.get(step.id);
+    const script = ran === undefined ? undefined : await scriptsRisk(ran, options.parseShell!);
+    const risk = script === undefined || riskRank(script.level) < riskRank(own.level) ? own : clipped(script);
     steps[step.id] = risk;
     level = maxRisk({ level, reason: '' }, risk).level;
   }
@@ -127,7 +133,10 @@ export const FREE_FORM_TOOLS: ReadonlySet<string> = new Set(['shell', 'http', ..
 
 /** The risk of one tool call (a step's action or its rollback); the reason fits on a line. */
 export async function assessCallRisk(tool: string, args: Readonly<Record<string, unknown>>, options: RiskOptions = {}): Promise<StepRisk> {
-  const risk = await callRisk(tool, args, options);
+  return clipped(await callRisk(tool, args, options));
+}
+
+function clipped(risk: StepRisk): StepRisk {
   return risk.reason.length <= MAX_REASON ? risk : { ...risk, reason: `${risk.reason.slice(0, MAX_REASON - 1)}…` };
 }
 

@@ -46,3 +46,25 @@ describe('ksa run shows the risk of each step', () => {
     expect(result.stderr).toContain('destroy: rm deletes files in a pipeline');
   });
 });
+
+describe('ksa run rates a script the plan writes, then runs, by its lines', () => {
+  it('--approve write does not run it without a question, and says which line destroys', async () => {
+    await sandbox.writePlan(
+      'script.yaml',
+      `goal: Write and run a script
+steps:
+  - id: script
+    tool: write_file
+    args: { path: deploy.sh, content: "#!/bin/sh\\necho deploying\\nrm -rf victim\\n" }
+  - id: run
+    tool: shell
+    args: { command: sh deploy.sh }
+    dependsOn: [script]
+`,
+    );
+    const result = await runKsa(['run', '--approve', 'write', 'script.yaml'], { home: sandbox.home, cwd: sandbox.dir });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toContain('destroy: runs deploy.sh, which step script writes: rm -rf victim');
+    expect(result.stderr).toContain('not approved');
+  });
+});

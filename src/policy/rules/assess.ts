@@ -1,10 +1,11 @@
 import type { Plan } from '../../planning/index.js';
 import { withKnownInputs } from '../../planning/known-inputs.js';
 import { assessPlanRisk, callLineOf, type PlanRisk, type RiskOptions } from '../index.js';
+import { planScripts, type PlanScript } from '../plan-scripts.js';
 import { argvSpellings } from './argv-spellings.js';
 import { argvLine } from './kube-spelling.js';
 import { shellForms } from './shell-forms.js';
-import { decidePlan, type PlanDecision, type StepCall, type StepFacts } from './decide.js';
+import { decidePlan, type CallForm, type PlanDecision, type StepCall, type StepFacts } from './decide.js';
 import type { ApprovalMode, Policy } from './policy-rule.js';
 
 export type PolicyAssessment = { readonly risk: PlanRisk; readonly decision: PlanDecision };
@@ -31,16 +32,30 @@ export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions
     return withForms(shown, command.program, command.args);
   };
   const facts: StepFacts[] = [];
+  const scripts = await planScripts(plan, options.parseShell);
   for (const [index, step] of plan.steps.entries()) {
     const assessed = risk.steps[step.id] ?? { level: 'write' as const, reason: 'not assessed' };
     const calls: StepCall[] = [];
     if (step.type === undefined || step.type === 'tool_call') {
-      calls.push(await call('step', step.tool, step.args));
+      calls.push(withScriptForms(await call('step', step.tool, step.args), await scriptForms(scripts.get(step.id), options)));
       if (step.rollback) calls.push(await call('rollback', step.rollback.tool, step.rollback.args));
     }
     facts.push({ stepId: step.id, index, level: assessed.level, reason: assessed.reason, calls });
   }
   return facts;
+}
+
+/** A script another step writes, run by this step (`sh deploy.sh`): its lines meet deny and ask rules as the step's own would. */
+async function scriptForms(scripts: readonly PlanScript[] | undefined, options: RiskOptions): Promise<CallForm[]> {
+  const forms: CallForm[] = [];
+  for (const script of scripts ?? []) {
+    if (script.shell && script.content !== undefined && options.parseShell) forms.push(...(await shellForms(script.content, options.parseShell)));
+  }
+  return forms;
+}
+
+function withScriptForms(call: StepCall, forms: readonly CallForm[]): StepCall {
+  return forms.length === 0 ? call : { ...call, forms: [...(call.forms ?? []), ...forms] };
 }
 
 function stringArgs(args: unknown): string[] | undefined {

@@ -1,0 +1,172 @@
+import type { Plan } from '../planning/schema.js';
+import { hasTemplate } from '../planning/templates.js';
+import { INTERPRETERS, SHELLS } from './command-risk.js';
+import { programName } from './program-name.js';
+import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
+import { shellCommands } from './shell-commands.js';
+import { classifyShell, simpleCommands } from './shell-risk.js';
+import type { ShellParser, ShellWord } from './shell-syntax.js';
+import { isWrapper, unwrap } from './wrappers.js';
+
+/**
+ * A file one step of a plan writes and another runs (`write_file deploy.sh`, then `sh deploy.sh`):
+ * code the model wrote that the user did not see on the line that runs it.
+ */
+export interface PlanScript {
+  /** As the running step names it. */
+  readonly file: string;
+  /** The step that writes it. */
+  readonly writer: string;
+  /** Its text when the plan gives it literally (no `{{ … }}`, not appended to). */
+  readonly content?: string;
+  /** Run by a shell (`sh f`, `source f`, `./f` with a shell's `#!` or none), so its text is rated as shell lines. */
+  readonly shell: boolean;
+}
+
+/** What each step writes with `write_file`, by the file's path from the workspace root. */
+type Written = { readonly writer: string; readonly content?: string };
+
+/** The scripts each step runs (by step id) that another step of the plan writes. */
+export async function planScripts(plan: Plan, parse: ShellParser | undefined): Promise<ReadonlyMap<string, readonly PlanScript[]>> {
+  const written = new Map<string, Written>();
+  for (const step of plan.steps) {
+    if (step.type === 'llm_query' || step.type === 'condition' || step.tool !== 'write_file' || typeof step.args.path !== 'string') continue;
+    const where = workspacePath('.', step.args.path);
+    const content = step.args.content;
+    // Appended to, or written twice: the text that runs is not one the plan shows whole.
+    const known = typeof content === 'string' && !hasTemplate(content) && step.args.append !== true && !written.has(where) ? content : undefined;
+    written.set(where, { writer: step.id, ...(known === undefined ? {} : { content: known }) });
+  }
+  const found = new Map<string, PlanScript[]>();
+  if (written.size === 0 || parse === undefined) return found;
+  for (const step of plan.steps) {
+    if (step.type === 'llm_query' || step.type === 'condition') continue;
+    const calls = [step.args, ...(step.rollback ? [step.rollback.args] : [])].filter((args) => typeof args.command === 'string');
+    if (step.tool !== 'shell' && step.rollback?.tool !== 'shell') continue;
+    const scripts: PlanScript[] = [];
+    for (const args of calls) {
+      const cwd = typeof args.cwd === 'string' && !hasTemplate(args.cwd) ? args.cwd : '.';
+      for (const run of await filesRun(args.command as string, parse)) {
+        const source = written.get(workspacePath(cwd, run.file));
+        if (source === undefined || source.writer === step.id) continue;
+        const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content));
+        scripts.push({ file: run.file, writer: source.writer, ...(source.content === undefined ? {} : { content: source.content }), shell });
+      }
+    }
+    if (scripts.length > 0) found.set(step.id, scripts);
+  }
+  return found;
+}
+
+/**
+ * The risk of running the scripts: a shell script by its lines, naming the line that decides;
+ * anything else (unknown text, another language) is `destroy`, since nobody reviewed it.
+ */
+export async function scriptsRisk(scripts: readonly PlanScript[], parse: ShellParser): Promise<StepRisk | undefined> {
+  let risk: StepRisk | undefined;
+  for (const script of scripts) {
+    const found = await scriptRisk(script, parse);
+    risk = risk === undefined ? found : maxRisk(risk, found);
+  }
+  return risk;
+}
+
+async function scriptRisk(script: PlanScript, parse: ShellParser): Promise<StepRisk> {
+  const runs = `runs ${script.file}, which step ${script.writer} writes`;
+  if (script.content === undefined) return destroyRisk(`${runs} with text known only at run time: code nobody reviewed`);
+  if (!script.shell) return destroyRisk(`${runs}: code ksa cannot rate, which nobody reviewed`);
+  const whole = await classifyShell(script.content, parse);
+  return { level: whole.level, reason: `${runs}: ${(await decidingLine(script.content, whole, parse)) ?? whole.reason}` };
+}
+
+/** The first line that alone is as risky as the whole script (`rm -rf /tmp/x`), for the reason. */
+async function decidingLine(content: string, whole: StepRisk, parse: ShellParser): Promise<string | undefined> {
+  for (const line of content.split('\n').map((text) => text.trim())) {
+    if (line === '' || line.startsWith('#')) continue;
+    const risk = await classifyShell(line, parse).catch(() => undefined);
+    if (risk !== undefined && riskRank(risk.level) >= riskRank(whole.level)) return line;
+  }
+  return undefined;
+}
+
+/** A file run by path (`./deploy.sh`): by the interpreter its `#!` names; with none, the shell runs it. */
+function runsAsShell(content: string): boolean {
+  const first = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(content);
+  if (first === null) return true;
+  const program = programName(first[1]!) === 'env' ? first[2] : first[1];
+  return program !== undefined && SHELLS.has(programName(program));
+}
+
+type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' };
+
+/** The files a shell line runs as programs: `sh f`, `bash -e f`, `source f`, `. f`, `python f`, `./f`, `bin/f`. */
+async function filesRun(command: string, parse: ShellParser): Promise<FileRun[]> {
+  const runs: FileRun[] = [];
+  for (const { name, args } of await shellCommands(command, parse)) {
+    const file = scriptArgument(name, args);
+    if (file !== undefined) runs.push({ file, by: INTERPRETERS.has(name) ? 'interpreter' : 'shell' });
+  }
+  // A program named by a path is the file itself (`./deploy.sh`, `sudo ./deploy.sh`); shellCommands gives its name only.
+  for (const words of await commandWords(command, parse)) {
+    const program = behindWrappers(words)[0]?.literal;
+    if (program !== undefined && program.includes('/')) runs.push({ file: program, by: 'path' });
+  }
+  return runs;
+}
+
+/** The script file a shell, `source` or an interpreter is given; none for `-c`/`-e` code. */
+function scriptArgument(name: string, args: readonly ShellWord[]): string | undefined {
+  if (name === 'source' || name === '.') return args[0]?.literal;
+  if (!SHELLS.has(name) && !INTERPRETERS.has(name)) return undefined;
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.literal;
+    if (text === undefined || text === '--') return undefined;
+    // Code on the line itself (`bash -c`, `python -c`, `node -e`, `python -m module`) is rated as the line.
+    if (SHELLS.has(name) ? /^-[a-zA-Z]*c[a-zA-Z]*$/.test(text) : /^(-[a-zA-Z]*[ceEpmr]|--eval|--print)$/.test(text)) return undefined;
+    if (SHELLS.has(name) && (text === '-o' || text === '+o' || text === '-O' || text === '+O')) {
+      i++;
+      continue;
+    }
+    if (text.startsWith('-') || text.startsWith('+')) continue;
+    return text;
+  }
+  return undefined;
+}
+
+/** Each simple command's words as written, the program by its path (shellCommands keeps only its name). */
+async function commandWords(command: string, parse: ShellParser): Promise<readonly (readonly ShellWord[])[]> {
+  try {
+    return (await simpleCommands(command, parse)).commands;
+  } catch {
+    return [];
+  }
+}
+
+/** The command behind `sudo`, `env X=1`, `nohup`… as the risk levels look through them. */
+function behindWrappers(words: readonly ShellWord[]): readonly ShellWord[] {
+  for (let depth = 0; depth < 8; depth++) {
+    const [program, ...args] = words;
+    if (program?.literal === undefined || !isWrapper(programName(program.literal))) return words;
+    const inner = unwrap(programName(program.literal), args);
+    if (inner.kind !== 'command') return [];
+    const command = inner.words.findIndex((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word.literal ?? ''));
+    if (command === -1) return [];
+    words = inner.words.slice(command);
+  }
+  return [];
+}
+
+/**
+ * A path as the workspace sees it, from a step's `cwd` (`deploy.sh` in `app` and `./app/deploy.sh`
+ * are one file): `.` and empty segments dropped, `..` taken back.
+ */
+function workspacePath(cwd: string, file: string): string {
+  const segments: string[] = [];
+  const whole = file.startsWith('/') ? file : `${cwd}/${file}`;
+  for (const segment of whole.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..' && segments.length > 0 && segments.at(-1) !== '..') segments.pop();
+    else segments.push(segment);
+  }
+  return `${whole.startsWith('/') ? '/' : ''}${segments.join('/')}`;
+}

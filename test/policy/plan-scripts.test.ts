@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { PlanSchema, type PlanInput } from '../../src/planning/index.js';
+import { assessPlanRisk } from '../../src/policy/index.js';
+import { assessPolicy, parsePolicy } from '../../src/policy/rules/index.js';
+import { createBuiltinRegistry, riskOptions } from '../../src/tools/index.js';
+
+// A script one step writes and another runs is rated by what it says, not as "runs a script".
+
+const options = riskOptions(createBuiltinRegistry());
+const plan = (steps: PlanInput['steps']) => PlanSchema.parse({ goal: 'scripts', steps });
+const write = (path: string, content: string): PlanInput['steps'][number] => ({ id: 'script', tool: 'write_file', args: { path, content } });
+const run = (command: string, cwd?: string): PlanInput['steps'][number] => ({ id: 'run', tool: 'shell', args: { command, ...(cwd ? { cwd } : {}) }, dependsOn: ['script'] });
+
+async function runRisk(steps: PlanInput['steps']) {
+  return (await assessPlanRisk(plan(steps), options)).steps.run;
+}
+
+describe('a script the plan writes, then runs', () => {
+  it('is rated by its lines, and the reason names the line that decides', async () => {
+    const risk = await runRisk([write('deploy.sh', '#!/bin/sh\necho deploying\nrm -rf /tmp/victim\n'), run('sh deploy.sh')]);
+    expect(risk).toEqual({ level: 'destroy', reason: 'runs deploy.sh, which step script writes: rm -rf /tmp/victim' });
+  });
+
+  it('however the step runs it: bash with flags, source, ., by path, behind sudo, from another cwd', async () => {
+    const lines = ['bash -e deploy.sh', 'source deploy.sh', '. ./deploy.sh', './deploy.sh', 'sudo ./deploy.sh', 'echo go && sh ./deploy.sh'];
+    for (const line of lines) expect((await runRisk([write('deploy.sh', 'kubectl delete ns prod\n'), run(line)]))?.level, line).toBe('destroy');
+    expect((await runRisk([write('app/deploy.sh', 'rm -rf build\n'), run('./deploy.sh', 'app')]))?.level).toBe('destroy');
+    expect((await runRisk([write('./app/deploy.sh', 'rm -rf build\n'), run('sh app//deploy.sh')]))?.level).toBe('destroy');
+  });
+
+  it('a harmless script keeps the step write; a script not run stays out of it', async () => {
+    expect(await runRisk([write('build.sh', 'npm ci\nnpm run build\n'), run('sh build.sh')])).toEqual({ level: 'write', reason: 'runs build.sh, which step script writes: npm ci' });
+    expect(await runRisk([write('deploy.sh', 'rm -rf /\n'), run('cat deploy.sh')])).toEqual({ level: 'read', reason: 'cat' });
+    expect((await runRisk([write('deploy.sh', 'rm -rf /\n'), run('sh other.sh')]))?.level).toBe('write');
+    expect((await runRisk([write('deploy.sh', 'rm -rf /\n'), run('./deploy.sh', 'app')]))?.level).toBe('write');
+  });
+
+  it('text known only at run time, or code in another language, is destroy: nobody reviewed it', async () => {
+    const built = await assessPlanRisk(
+      plan([{ id: 'pick', tool: 'shell', args: { command: 'echo ls' } }, { ...write('d.sh', 'echo hi\n{{ steps.pick.output.stdout }}\n'), dependsOn: ['pick'] }, run('sh d.sh')]),
+      options,
+    );
+    expect(built.steps.run).toEqual({ level: 'destroy', reason: 'runs d.sh, which step script writes with text known only at run time: code nobody reviewed' });
+    expect((await runRisk([write('d.py', 'print(1)\n'), run('python3 d.py')]))?.level).toBe('destroy');
+    expect((await runRisk([write('d.sh', '#!/usr/bin/env python3\nprint(1)\n'), run('./d.sh')]))?.level).toBe('destroy');
+    expect((await runRisk([write('d.sh', '#!/usr/bin/env bash\nls\n'), run('./d.sh')]))?.level).toBe('write');
+  });
+
+  it("a deny rule on a shell line holds for the script's lines", async () => {
+    const policy = parsePolicy('deny:\n  - { shell: "rm -rf *" }\n', '/ws/.ksa/policy.yaml');
+    const { decision } = await assessPolicy(plan([write('deploy.sh', 'echo deploying\nrm -rf /tmp/victim\n'), run('sh deploy.sh')]), policy, 'write', options);
+    expect(decision.decision).toBe('deny');
+    expect(decision.denied.map((step) => step.stepId)).toEqual(['run']);
+  });
+});
