@@ -36,6 +36,11 @@ export type ChatSessionDeps = {
   readonly capabilities?: ToolsHint;
   /** The permission policy (files read by the caller): the planner is told it, a denied plan never runs. */
   readonly policy?: Policy;
+  /**
+   * Reads the policy files again, as they are now: a rule added while the chat is open holds for the next plan
+   * proposed, edited or approved. Throws (one line, file:line) when a file became invalid. Without it: `policy`.
+   */
+  readonly readPolicy?: () => Promise<Policy>;
   /** The approval mode the session starts in (`/approve` changes it). */
   readonly approvalMode?: ApprovalMode;
   /** Workers (a Redis is configured): approved plans send their steps to them. */

@@ -1,5 +1,5 @@
 import { applyRunEvent, createRunView, type RunState } from '../planning/index.js';
-import type { ApprovalMode, PolicyAssessment } from '../policy/rules/index.js';
+import type { ApprovalMode, Policy, PolicyAssessment } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
 import { runChatTurn } from './chat.js';
@@ -9,7 +9,7 @@ import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
 import { PlanningError, revisePlan } from './planner.js';
-import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, editDenials, unaskedApproval } from './session-approval.js';
+import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, editDenials, policyNow, unaskedApproval } from './session-approval.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { changedProposal, recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
 import { planMessage } from './session-history.js';
@@ -110,18 +110,21 @@ export class ChatSession extends ChatSessionView {
   resumeRun = (): boolean => resumeChatRun(this.run, (text, tone) => this.notice(text, tone));
 
   /**
-   * The user said yes (or, with `grant` from the policy, nobody needed to): the pending plan runs, unless the policy denies it.
-   * `assessed`: the policy's verdict on this very plan, when the caller has it already.
+   * The user said yes (or, with `grant` from the policy, nobody needed to): the pending plan runs, unless the policy
+   * denies it. The policy files are read again here: a deny rule added while the plan waited holds, and a file that
+   * became invalid keeps the plan waiting with its error.
    */
-  async approve(grant?: ApprovalGrant, assessed?: PolicyAssessment): Promise<void> {
+  async approve(grant?: ApprovalGrant): Promise<void> {
     const proposal = this.pending;
     if (this.run) return this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
     if (!proposal) return;
     const lost = secretInputsLost(proposal.plan);
     if (lost.length > 0) return this.notice(lostSecretsNotice(proposal.plan, lost), 'warning');
+    let policy: Policy;
     let assessment: PolicyAssessment;
     try {
-      assessment = assessed ?? (await this.assess(proposal));
+      policy = await policyNow(this.deps);
+      assessment = await assessProposal(proposal, { policy, tools: this.deps.tools }, this.approvalMode);
     } catch (error) {
       return this.notice(`Could not check the plan against the permission policy: ${(error as Error).message}`, 'error');
     }
@@ -145,7 +148,7 @@ export class ChatSession extends ChatSessionView {
     this.runView = createRunView(proposal.resumeRunId ?? 'starting', plan);
     try {
       this.run = await startChatRun(
-        { ...this.deps, registry: this.deps.tools },
+        { ...this.deps, policy, registry: this.deps.tools },
         proposal,
         this.runView,
         {
@@ -271,7 +274,7 @@ export class ChatSession extends ChatSessionView {
         timeoutMs: this.deps.modelConfig.timeoutMs,
         maxRetries: this.deps.modelConfig.maxRetries,
         chatMode: this.mode,
-        policy: this.deps.policy,
+        policy: await this.plannerPolicy(),
         describeError: (error) => toModelError(error, this.deps.modelConfig),
         ...(this.pending ? { pending: this.pending } : {}),
         cancelOwnRun: (runId) => this.askToCancel(runId),
@@ -318,11 +321,12 @@ export class ChatSession extends ChatSessionView {
     if (!assessment || this.pending !== proposal) return;
     this.notice(`Runs without asking: ${assessment.decision.why}.`, 'info');
     // Not awaited: approve() lasts as long as the run, and the chat stays usable meanwhile.
-    void this.approve({ approvedBy: 'policy', mode: this.approvalMode }, assessment);
+    void this.approve({ approvedBy: 'policy', mode: this.approvalMode });
   }
 
-  private assess(proposal: ProposedPlan): Promise<PolicyAssessment> {
-    return assessProposal(proposal, this.deps, this.approvalMode);
+  /** The policy the planner is told: as its files are now, or as last read when one became invalid (approval then refuses with its error). */
+  private async plannerPolicy(): Promise<Policy | undefined> {
+    return policyNow(this.deps).catch(() => this.deps.policy);
   }
 
   private sendQueued(): void {
@@ -358,7 +362,7 @@ export class ChatSession extends ChatSessionView {
         abortSignal,
         timeoutMs: this.deps.modelConfig.timeoutMs,
         maxRetries: this.deps.modelConfig.maxRetries,
-        policy: this.deps.policy,
+        policy: await this.plannerPolicy(),
         onRepair: (attempt) => this.setActivity(`repairing the revised plan (${attempt})`),
       });
       this.tokens += result.totalTokens;

@@ -10,9 +10,17 @@ export const APPROVAL_MODE_NOTES: Record<ApprovalMode, string> = {
   write: 'Approval mode write: only plans with a destroy step wait for your y/n; the others run without asking.',
 };
 
-/** The permission policy's verdict on a proposed plan in an approval mode. */
-export function assessProposal(proposal: ProposedPlan, deps: { readonly policy?: Policy; readonly tools: ToolRegistry }, mode: ApprovalMode): Promise<PolicyAssessment> {
-  return assessPolicy(proposal.plan, deps.policy ?? EMPTY_POLICY, mode, riskOptions(deps.tools));
+/** Where a session's policy comes from: the files read again each time (readPolicy), or as read once. */
+export type PolicySource = { readonly policy?: Policy; readonly readPolicy?: () => Promise<Policy>; readonly tools: ToolRegistry };
+
+/** The policy as its files are now; throws when one became invalid (a run is then refused with its error, never run without rules). */
+export async function policyNow(deps: PolicySource): Promise<Policy> {
+  return (deps.readPolicy ? await deps.readPolicy() : deps.policy) ?? EMPTY_POLICY;
+}
+
+/** The permission policy's verdict on a proposed plan in an approval mode, under the policy as it is now. */
+export async function assessProposal(proposal: ProposedPlan, deps: PolicySource, mode: ApprovalMode): Promise<PolicyAssessment> {
+  return assessPolicy(proposal.plan, await policyNow(deps), mode, riskOptions(deps.tools));
 }
 
 /** The notice for a plan the policy denies: why, step by step. */
@@ -25,7 +33,7 @@ export function denialNotice(assessment: PolicyAssessment): string {
  * only be refused at `y`, so it is treated like one that does not validate. None when the
  * policy lets it be approved, or cannot be checked now (approval checks it again).
  */
-export async function editDenials(proposal: ProposedPlan, deps: { readonly policy?: Policy; readonly tools: ToolRegistry }, mode: ApprovalMode): Promise<string[] | undefined> {
+export async function editDenials(proposal: ProposedPlan, deps: PolicySource, mode: ApprovalMode): Promise<string[] | undefined> {
   let assessment: PolicyAssessment;
   try {
     assessment = await assessProposal(proposal, deps, mode);
@@ -41,7 +49,7 @@ export async function editDenials(proposal: ProposedPlan, deps: { readonly polic
  * resumed run, a plan that needs a yes, a policy that cannot be checked)
  * waits for y/n. The policy's assessment when it may run unasked.
  */
-export async function unaskedApproval(proposal: ProposedPlan, deps: { readonly policy?: Policy; readonly tools: ToolRegistry }, mode: ApprovalMode): Promise<PolicyAssessment | undefined> {
+export async function unaskedApproval(proposal: ProposedPlan, deps: PolicySource, mode: ApprovalMode): Promise<PolicyAssessment | undefined> {
   if (mode === 'ask' || proposal.resumeRunId) return undefined;
   let assessment: PolicyAssessment;
   try {

@@ -75,6 +75,8 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
         queryModel: createQueryModel(model, config),
         newRunId,
         policy,
+        // Read again at each plan: a deny rule added while the chat is open holds from then on.
+        readPolicy: () => loadPolicy(home, workspace),
         ...(workers ? { workers } : {}),
       }),
   };
