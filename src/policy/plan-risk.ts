@@ -26,6 +26,8 @@ export interface PlanRisk {
   readonly level: RiskLevel;
   /** By step id. */
   readonly steps: Readonly<Record<string, StepRisk>>;
+  /** Steps that write a file another step runs (`write_file deploy.sh`, then `sh deploy.sh`): a plan card shows the start of its text. */
+  readonly scriptWriters?: readonly string[];
 }
 
 export interface RiskOptions {
@@ -81,7 +83,8 @@ export async function assessPlanRisk(plan: Plan, options: RiskOptions = {}): Pro
     steps[step.id] = risk;
     level = maxRisk({ level, reason: '' }, risk).level;
   }
-  return { level, steps };
+  const writers = [...new Set([...scripts.values()].flat().map((script) => script.writer))];
+  return { level, steps, ...(writers.length > 0 ? { scriptWriters: writers } : {}) };
 }
 
 export function assessStepRisk(step: Step, options: RiskOptions = {}): Promise<StepRisk> {

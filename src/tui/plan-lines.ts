@@ -57,6 +57,7 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
     lines.push(`${marker}${number} ${style.bold(visible(step.id))}${label}`);
     const indent = ' '.repeat(width + 3);
     for (const line of describeStep(step, tools)) lines.push(`${indent}${line}`);
+    if (risk?.scriptWriters?.includes(step.id)) for (const line of scriptPreview(step)) lines.push(`${indent}${style.dim(line)}`);
     for (const target of kubeTargets(step, tools, plan.inputs, shellKube)) lines.push(`${indent}${style.cyan(visible(target))}`);
     const facts = stepFacts(step);
     if (facts.length > 0) lines.push(`${indent}${style.dim(visible(facts.join(' · ')))}`);
@@ -90,6 +91,21 @@ function describeStep(step: Step, tools: ToolDescriber): string[] {
   const text = visible(tools.describe(step.tool, step.args)).trimEnd();
   const [first = '', ...rest] = text.split('\n');
   return [`${visible(step.tool)}: ${first}`, ...rest.map((line) => `  ${line}`)];
+}
+
+const PREVIEW_LINES = 4;
+const PREVIEW_WIDTH = 72;
+
+/** The start of a file the plan writes and then runs: code the user approves should be code they saw. */
+function scriptPreview(step: Step): string[] {
+  if (step.type === 'llm_query' || step.type === 'condition' || typeof step.args.content !== 'string') return [];
+  const text = step.args.content.replace(/\n$/, '').split('\n');
+  const shown = text.slice(0, PREVIEW_LINES).map((line) => {
+    const clean = visible(line.replace(/\t/g, '  ')).trimEnd();
+    return `  | ${clean.length > PREVIEW_WIDTH ? `${clean.slice(0, PREVIEW_WIDTH - 1)}…` : clean}`;
+  });
+  const more = text.length - shown.length;
+  return more > 0 ? [...shown, `  | … ${plural(more, 'more line')}`] : shown;
 }
 
 /**

@@ -48,7 +48,7 @@ describe('ksa run shows the risk of each step', () => {
 });
 
 describe('ksa run rates a script the plan writes, then runs, by its lines', () => {
-  it('--approve write does not run it without a question, and says which line destroys', async () => {
+  it('--approve write does not run it without a question, says which line destroys, and shows the script', async () => {
     await sandbox.writePlan(
       'script.yaml',
       `goal: Write and run a script
@@ -65,6 +65,10 @@ steps:
     const result = await runKsa(['run', '--approve', 'write', 'script.yaml'], { home: sandbox.home, cwd: sandbox.dir });
     expect(result.code, describeResult(result)).toBe(2);
     expect(result.stderr).toContain('destroy: runs deploy.sh, which step script writes: rm -rf victim');
+    // The plan shows the start of the script it runs, under the step that writes it.
+    const lines = result.stderr.split('\n').map((line) => line.trimEnd());
+    const written = lines.findIndex((line) => line.startsWith('    write_file: write deploy.sh ('));
+    expect(lines.slice(written + 1, written + 4)).toEqual(['      | #!/bin/sh', '      | echo deploying', '      | rm -rf victim']);
     expect(result.stderr).toContain('not approved');
   });
 });

@@ -8,7 +8,7 @@ import { proposal } from '../helpers/chat-script.js';
 // A script one step of a plan writes and another runs is rated by its lines on the chat's card too.
 
 describe.concurrent('ksa chat rates a script the plan writes, then runs', () => {
-  it('/approve write: the card says which line of the script destroys, and the plan waits for y', async (context) => {
+  it('/approve write: the card shows the script and says which line destroys, and the plan waits for y', async (context) => {
     const harness = await chatHarnessFor(context);
     const chat = await harness.open();
     await chat.send('/approve write');
@@ -26,6 +26,7 @@ describe.concurrent('ksa chat rates a script the plan writes, then runs', () => 
     const screen = await chat.waitForScreen(/destroy: runs deploy\.sh, which step script writes: rm -rf/, 10_000);
     await chat.waitForBottom(/run\? \[y\/n\/e\]/);
     expect(screen).not.toContain('Runs without asking');
+    expect(screen).toMatch(/\| rm -rf victim/);
     expect(existsSync(path.join(harness.sandbox.dir, 'victim'))).toBe(true);
     await chat.send('n');
     await chat.waitForScreen('Plan rejected; nothing was run.');
