@@ -23,31 +23,34 @@ export interface PlanScript {
   readonly shell: boolean;
 }
 
-/** What each step writes with `write_file`, by the file's path from the workspace root. */
+/** What a step writes, by the file's path from the workspace root: its text when `write_file` gives it whole. */
 type Written = { readonly writer: string; readonly content?: string };
 
 /** The scripts each step runs (by step id) that another step of the plan writes. */
 export async function planScripts(plan: Plan, parse: ShellParser | undefined): Promise<ReadonlyMap<string, readonly PlanScript[]>> {
+  const found = new Map<string, PlanScript[]>();
+  if (parse === undefined) return found;
   const written = new Map<string, Written>();
   for (const step of plan.steps) {
-    if (step.type === 'llm_query' || step.type === 'condition' || step.tool !== 'write_file' || typeof step.args.path !== 'string') continue;
-    const where = workspacePath('.', step.args.path);
-    const content = step.args.content;
-    // Appended to, or written twice: the text that runs is not one the plan shows whole.
-    const known = typeof content === 'string' && !hasTemplate(content) && step.args.append !== true && !written.has(where) ? content : undefined;
-    written.set(where, { writer: step.id, ...(known === undefined ? {} : { content: known }) });
+    if (step.type === 'llm_query' || step.type === 'condition') continue;
+    if (step.tool === 'write_file' && typeof step.args.path === 'string') {
+      const where = workspacePath('.', step.args.path);
+      const content = step.args.content;
+      // Appended to, or written twice: the text that runs is not one the plan shows whole.
+      const known = typeof content === 'string' && !hasTemplate(content) && step.args.append !== true && !written.has(where) ? content : undefined;
+      written.set(where, { writer: step.id, ...(known === undefined ? {} : { content: known }) });
+    }
+    // A shell step that writes the file (`printf … > deploy.sh`, `tee`, `cp`): what it holds then is not on the card.
+    for (const args of shellCalls(step)) for (const file of await shellWrites(args.command, parse)) written.set(workspacePath(cwdOf(args), file), { writer: step.id });
   }
-  const found = new Map<string, PlanScript[]>();
-  if (written.size === 0 || parse === undefined) return found;
+  if (written.size === 0) return found;
   for (const step of plan.steps) {
     if (step.type === 'llm_query' || step.type === 'condition') continue;
-    const calls = [step.args, ...(step.rollback ? [step.rollback.args] : [])].filter((args) => typeof args.command === 'string');
-    if (step.tool !== 'shell' && step.rollback?.tool !== 'shell') continue;
+    const calls = shellCalls(step);
     const scripts: PlanScript[] = [];
     for (const args of calls) {
-      const cwd = typeof args.cwd === 'string' && !hasTemplate(args.cwd) ? args.cwd : '.';
-      for (const run of await filesRun(args.command as string, parse)) {
-        const source = written.get(workspacePath(cwd, run.file));
+      for (const run of await filesRun(args.command, parse)) {
+        const source = written.get(workspacePath(cwdOf(args), run.file));
         if (source === undefined || source.writer === step.id) continue;
         const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content));
         scripts.push({ file: run.file, writer: source.writer, ...(source.content === undefined ? {} : { content: source.content }), shell });
@@ -56,6 +59,35 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
     if (scripts.length > 0) found.set(step.id, scripts);
   }
   return found;
+}
+
+type ShellCall = Readonly<Record<string, unknown>> & { readonly command: string };
+
+/** A step's shell calls with their command as text: its own and its rollback's. */
+function shellCalls(step: Plan['steps'][number]): ShellCall[] {
+  if (step.type === 'llm_query' || step.type === 'condition') return [];
+  const calls = [{ tool: step.tool, args: step.args }, ...(step.rollback ? [step.rollback] : [])];
+  return calls.filter((call) => call.tool === 'shell' && typeof call.args.command === 'string').map((call) => call.args as ShellCall);
+}
+
+function cwdOf(args: ShellCall): string {
+  return typeof args.cwd === 'string' && !hasTemplate(args.cwd) ? args.cwd : '.';
+}
+
+/** Programs whose last operand is the file they write. */
+const COPIERS = new Set(['cp', 'mv', 'install', 'ln', 'rsync']);
+/** `> f`, `>> f`, `>| f`, `&> f`, `1> f`: the file a redirection writes, as written (quotes dropped). */
+const OUTPUT_REDIRECT = /(?:^|[^<>])(?:[0-9]|&)?>>?\|?\s*(["']?)([^\s"';|&<>()]+)\1/g;
+
+/** The files a shell line is seen to write: by redirection, `tee`, or as a copy's target. */
+async function shellWrites(command: string, parse: ShellParser): Promise<string[]> {
+  const files = [...command.matchAll(OUTPUT_REDIRECT)].map((match) => match[2]!).filter((file) => !file.startsWith('/dev/') && !file.startsWith('&'));
+  for (const { name, args } of await shellCommands(command, parse)) {
+    const operands = args.map((word) => word.literal).filter((text): text is string => text !== undefined && !text.startsWith('-'));
+    if (name === 'tee') files.push(...operands);
+    if (COPIERS.has(name) && operands.length >= 2) files.push(operands.at(-1)!);
+  }
+  return files;
 }
 
 /**
@@ -73,7 +105,7 @@ export async function scriptsRisk(scripts: readonly PlanScript[], parse: ShellPa
 
 async function scriptRisk(script: PlanScript, parse: ShellParser): Promise<StepRisk> {
   const runs = `runs ${script.file}, which step ${script.writer} writes`;
-  if (script.content === undefined) return destroyRisk(`${runs} with text known only at run time: code nobody reviewed`);
+  if (script.content === undefined) return destroyRisk(`${runs} with text the plan does not show: code nobody reviewed`);
   if (!script.shell) return destroyRisk(`${runs}: code ksa cannot rate, which nobody reviewed`);
   const whole = await classifyShell(script.content, parse);
   return { level: whole.level, reason: `${runs}: ${(await decidingLine(script.content, whole, parse)) ?? whole.reason}` };

@@ -40,10 +40,19 @@ describe('a script the plan writes, then runs', () => {
       plan([{ id: 'pick', tool: 'shell', args: { command: 'echo ls' } }, { ...write('d.sh', 'echo hi\n{{ steps.pick.output.stdout }}\n'), dependsOn: ['pick'] }, run('sh d.sh')]),
       options,
     );
-    expect(built.steps.run).toEqual({ level: 'destroy', reason: 'runs d.sh, which step script writes with text known only at run time: code nobody reviewed' });
+    expect(built.steps.run).toEqual({ level: 'destroy', reason: 'runs d.sh, which step script writes with text the plan does not show: code nobody reviewed' });
     expect((await runRisk([write('d.py', 'print(1)\n'), run('python3 d.py')]))?.level).toBe('destroy');
     expect((await runRisk([write('d.sh', '#!/usr/bin/env python3\nprint(1)\n'), run('./d.sh')]))?.level).toBe('destroy');
     expect((await runRisk([write('d.sh', '#!/usr/bin/env bash\nls\n'), run('./d.sh')]))?.level).toBe('write');
+  });
+
+  it('a file a shell step writes (redirection, tee, cp) and another step runs is destroy: its text is not on the card', async () => {
+    const writes = ['printf "rm -rf /\\n" > deploy.sh', 'cat >>deploy.sh <<EOF\nls\nEOF', 'echo ls | tee -a deploy.sh', 'cp /tmp/x.sh ./deploy.sh'];
+    for (const line of writes) {
+      const risk = await runRisk([{ id: 'gen', tool: 'shell', args: { command: line } }, run('sh deploy.sh')]);
+      expect(risk, line).toEqual({ level: 'destroy', reason: 'runs deploy.sh, which step gen writes with text the plan does not show: code nobody reviewed' });
+    }
+    expect((await runRisk([{ id: 'gen', tool: 'shell', args: { command: 'chmod +x deploy.sh; echo done > log.txt 2>&1' } }, run('sh deploy.sh')]))?.level).toBe('write');
   });
 
   it("a deny rule on a shell line holds for the script's lines", async () => {
