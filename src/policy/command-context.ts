@@ -23,6 +23,13 @@ export interface CommandContext {
   /** Whether the line sets the variable to a default the environment may override (`K=${K:-kubectl}`). */
   fromOutside?(name: string): boolean;
   /**
+   * Whether something other than the environment ksa cannot see may set the variable: the line itself, in any way
+   * (`printf -v X rm`, `eval X=rm`, `: ${X:=rm}`), or the step's `env` (then `environment` holds its value).
+   */
+  mayBeSet?(name: string): boolean;
+  /** The step's `env`: each variable it sets, with its value when that is known before running (not a `{{ … }}`). */
+  readonly environment?: StepEnvironment;
+  /**
    * Files the line writes with what it downloads or decodes (`curl -o i.sh …`), each as samePath spells it, and
    * folders it unpacks a downloaded archive into, ending in `/` (isDownloaded).
    */
@@ -30,6 +37,18 @@ export interface CommandContext {
   /** Classifies a shell script given as text (`bash -c "…"`, `eval`, `ssh host "…"`). */
   script(code: string): Promise<StepRisk>;
 }
+
+/**
+ * Variables a shell line starts with that ksa knows of: the step's `env`, and for code a line hands to another
+ * shell (`bash -c '…'`), what the line around it sets (its values unknown there). `anything` when some of it may
+ * set variables ksa cannot name (`eval …`, `export $(cat vars.env)`).
+ */
+export interface StepEnvironment {
+  readonly values: ReadonlyMap<string, string | undefined>;
+  readonly anything: boolean;
+}
+
+export const NO_ENVIRONMENT: StepEnvironment = { values: new Map(), anything: false };
 
 /** The command to classify: its words (program first) and where it runs. */
 export interface SimpleCommand {

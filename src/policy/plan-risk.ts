@@ -150,7 +150,9 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
     case 'shell': {
       if (typeof args.command !== 'string') return writeRisk('shell command not given as text');
       if (!options.parseShell) throw new ShellParserMissingError();
-      const shell = await classifyShell(args.command, options.parseShell);
+      const env = Object.entries(isRecord(args.env) ? args.env : {}).map(([name, value]) => ({ name, value: typeof value === 'string' && !hasTemplate(value) ? value : undefined }));
+      // `${TOOL:-ls}` with `env: { TOOL: rm }` runs rm: the line is rated with the variables the step sets.
+      const shell = await classifyShell(args.command, options.parseShell, 0, new Set(), { values: new Map(env.map((entry) => [entry.name, entry.value])), anything: false });
       // A line that changes something and names the workspace's rules may be rewriting them (`> .ksa/policy.yaml`, `cp`, `tee`).
       const settings = shell.level === 'write' && options.settingsHome ? settingsFileMention(args.command, options.settingsHome) : undefined;
       const risk =
@@ -159,7 +161,6 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
           : settings
             ? destroyRisk(`may rewrite ksa's own ${settings} (${shell.reason})`)
             : shell;
-      const env = Object.entries(isRecord(args.env) ? args.env : {}).map(([name, value]) => ({ name, value: typeof value === 'string' && !hasTemplate(value) ? value : undefined }));
       const steering = await steeringRisk(env, (code) => classifyShell(code, options.parseShell!));
       return steering === undefined ? risk : maxRisk(risk, steering);
     }

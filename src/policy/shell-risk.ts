@@ -1,6 +1,6 @@
 import { hasTemplate, TEMPLATE } from '../planning/templates.js';
 import { classifyCommand, TEMPLATE_HINT } from './command-risk.js';
-import type { CommandContext, Stdin } from './command-context.js';
+import { NO_ENVIRONMENT, type CommandContext, type StepEnvironment, type Stdin } from './command-context.js';
 import { unpackedFolders } from './archives.js';
 import { downloadedFiles } from './downloads.js';
 import { calledDefinition, withArguments, type FunctionDefinition } from './function-calls.js';
@@ -8,7 +8,7 @@ import { destroyProgramReason, programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { steeringRisk } from './steering-variables.js';
-import { knownValues, lineSettings, lineVariables, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
+import { knownValues, lineSettings, lineVariables, mayBeSet, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
 
 /** How deep `bash -c "bash -c '…'"` is followed. */
@@ -46,19 +46,29 @@ interface Scan {
  * substitutions, functions, `bash -c` strings) classified, plus its redirections.
  * `{{ templates }}` are filled in at run time, so they count as unknown words.
  */
-export async function classifyShell(command: string, parse: ShellParser, depth = 0, downloaded: ReadonlySet<string> = new Set()): Promise<StepRisk> {
+export async function classifyShell(command: string, parse: ShellParser, depth = 0, downloaded: ReadonlySet<string> = new Set(), environment: StepEnvironment = NO_ENVIRONMENT): Promise<StepRisk> {
   const templated = hasTemplate(command);
   const source = templated ? command.replace(TEMPLATE, `"${TEMPLATE_HINT}"`) : command;
   const scan = await parse(source, (root) => scanLine(root));
   // `curl -o i.sh …; bash -c ./i.sh`: a script the enclosing line downloads is as unreviewed in the code it hands on.
   for (const file of downloaded) scan.downloads.add(file);
+  const handed = handedOn(scan.variables, environment);
+  const planned = (name: string): boolean => environment.anything || environment.values.has(name);
   const context = (stdin: Stdin, start: number): CommandContext => ({
     stdin,
     variables: scan.variables.values,
-    knownValues: (name, fromOutside) => knownValues(scan.variables, name, start, fromOutside),
+    knownValues: (name, fromOutside) => {
+      const values = knownValues(scan.variables, name, start, fromOutside);
+      // `TOOL=${TOOL:-ls}; $TOOL` with the step's `env: { TOOL: rm }`: TOOL is rm.
+      if (values === undefined || !fromOutside || !scan.variables.fromOutside.has(name) || !planned(name)) return values;
+      const value = environment.values.get(name);
+      return value === undefined ? undefined : value === '' ? values : [...new Set([...values, value])];
+    },
     fromOutside: (name) => scan.variables.fromOutside.has(name),
+    mayBeSet: (name) => mayBeSet(scan.variables, name) || environment.anything || (environment.values.has(name) && environment.values.get(name) === undefined),
+    environment,
     downloaded: scan.downloads,
-    script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1, scan.downloads)),
+    script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1, scan.downloads, handed)),
   });
   // `f() { kubectl get pods -n "$1"; }; f shop`: a call of a function the line defines runs its body with the call's words.
   const rate = async (words: readonly ShellWord[], unit: Unit, stdin: Stdin, calls: number): Promise<StepRisk> => {
@@ -86,6 +96,16 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   if (scan.truncated) risk = maxRisk(risk, writeRisk('too many commands to look at'));
   if (templated) risk = maxRisk(risk, writeRisk('the command line is filled in at run time ({{ … }})'));
   return risk;
+}
+
+/**
+ * What code a line hands to another shell (`export X=rm; bash -c '${X:-ls}'`) starts with: the step's `env`, and
+ * every variable the line sets, whose value may or may not reach it (exported or not).
+ */
+function handedOn(variables: LineVariables, environment: StepEnvironment): StepEnvironment {
+  const values = new Map(environment.values);
+  for (const setting of lineSettings(variables)) if (setting.name !== undefined) values.set(setting.name, undefined);
+  return { values, anything: environment.anything || variables.namedAtRunTime || variables.hiddenAt.length > 0 };
 }
 
 /**

@@ -253,6 +253,15 @@ export function knownValues(variables: LineVariables, name: string, at: number, 
   return variables.values.get(name);
 }
 
+/**
+ * Whether the line may set a variable anywhere, in any way (`X=rm`, `printf -v X rm`, `: ${X:=rm}`, `getopts x X`),
+ * or holds a place where it may set variables not followed (`eval …`, `source …`): then a default written for it
+ * (`${X:-ls}`) is not what surely runs.
+ */
+export function mayBeSet(variables: LineVariables, name: string): boolean {
+  return variables.values.has(name) || variables.computed.has(name) || variables.indirect.has(name) || SET_BY_BASH.has(name) || variables.namedAtRunTime || variables.hiddenAt.length > 0;
+}
+
 /** Every variable the line sets, with its value when that is one literal text (for steeringRisk). */
 export function lineSettings(variables: LineVariables): VariableSetting[] {
   const names = new Set([...variables.values.keys(), ...variables.computed, ...variables.indirect]);

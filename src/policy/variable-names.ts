@@ -38,7 +38,14 @@ export function programNames(written: string, context: CommandContext): { readon
   const defaulted = defaultExpansion(written);
   if (defaulted !== undefined) {
     const set = context.knownValues?.(defaulted.name, true);
-    if (set === undefined) return { names: [defaulted.fallback], fromOutside: true };
+    if (set === undefined) {
+      // Set by the line in a way not followed (`printf -v TOOL rm; ${TOOL:-ls}`), it may name any program;
+      // `${TOOL:-ls}` with the step's `env: { TOOL: rm }` runs rm.
+      if (context.mayBeSet?.(defaulted.name) ?? true) return undefined;
+      const planned = context.environment?.values.get(defaulted.name);
+      if (planned !== undefined) return { names: [planned === '' && defaulted.whenEmpty ? defaulted.fallback : planned], fromOutside: false };
+      return { names: [defaulted.fallback], fromOutside: true };
+    }
     const names = set.map((value) => (value === '' && defaulted.whenEmpty ? defaulted.fallback : value));
     return { names: [...new Set(names)], fromOutside: context.fromOutside?.(defaulted.name) ?? false };
   }

@@ -57,6 +57,24 @@ describe('assessPlanRisk', () => {
     expect(risk.steps.worse?.level).toBe('destroy');
   });
 
+  it("a shell line's variable default is rated by the value the step's env gives it: the env is in the plan", async () => {
+    const risk = await assessPlanRisk(
+      plan([
+        { id: 'named', tool: 'shell', args: { command: '${TOOL:-ls} -rf data', env: { TOOL: 'rm' } } },
+        { id: 'copied', tool: 'shell', args: { command: 'TOOL=${TOOL:-ls}; $TOOL -rf data', env: { TOOL: 'rm' } } },
+        { id: 'filled', tool: 'shell', args: { command: '${TOOL:-ls} -la', env: { TOOL: '{{ inputs.tool }}' } } },
+        { id: 'same', tool: 'shell', args: { command: '${TOOL:-ls} -la', env: { TOOL: 'ls' } } },
+        { id: 'other', tool: 'shell', args: { command: '${TOOL:-ls} -la', env: { MODE: 'ci' } } },
+      ]),
+      { parseShell },
+    );
+    expect(risk.steps.named).toEqual({ level: 'destroy', reason: 'rm -rf (named by ${TOOL:-ls})' });
+    expect(risk.steps.copied).toEqual({ level: 'destroy', reason: 'rm -rf (named by $TOOL)' });
+    expect(risk.steps.filled?.level).toBe('destroy');
+    expect(risk.steps.same?.level).toBe('read');
+    expect(risk.steps.other?.level).toBe('write');
+  });
+
   it('a write_file of the workspace policy is destroy: it changes what the next plan may do', async () => {
     const paths = ['.ksa/policy.yaml', './.ksa//policy.yaml', 'sub/../.ksa/policy.yml', '.ksa/{{ inputs.name }}'];
     const risk = await assessPlanRisk(plan(paths.map((path, i) => ({ id: `w${i}`, tool: 'write_file', args: { path, content: 'allow: []' } }))), { parseShell });

@@ -382,6 +382,17 @@ describe('classifyShell', () => {
     ['K=kubectl; ${K:-x} get pods', 'read'],
     ['K=${K:-get}; kubectl $K pods', 'destroy'],
     ['K=${K:-ls}; eval $K', 'destroy'],
+    // Set by the line in a way not followed, a default is not what surely runs: the program may be any.
+    ['printf -v X rm; ${X:-ls} -rf data', 'destroy'],
+    ['read X <<< rm; ${X:-ls} -rf data', 'destroy'],
+    [': ${X:=rm}; ${X:-ls} -rf data', 'destroy'],
+    ['eval X=rm; ${X:-ls} -rf data', 'destroy'],
+    ['getopts x X; ${X:-ls} -rf data', 'destroy'],
+    ['read -r X < tool.txt; ${X:-ls} -rf data', 'destroy'],
+    ['declare -n X=Y; Y=rm; ${X:-ls} -rf data', 'destroy'],
+    ['${X:-ls} -rf data; X=rm', 'destroy'],
+    ["export X=rm; bash -c '${X:-ls} -rf data'", 'destroy'],
+    ['X=ls; ${X:-ls} -la', 'read'],
     // A call of a function the line defines runs its body with the call's words.
     ['f() { kubectl get pods -n "$1"; }; f shop', 'read'],
     ['f() { kubectl "$@"; }; f delete ns prod', 'destroy'],
