@@ -74,9 +74,13 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   const rate = async (words: readonly ShellWord[], unit: Unit, stdin: Stdin, calls: number): Promise<StepRisk> => {
     const definition = calls < MAX_CALL_DEPTH ? calledDefinition(scan.functions, words[0]?.literal, unit.start) : undefined;
     if (definition === undefined) return classifyCommand(words, context(stdin, unit.start));
-    let risk = readRisk(`${definition.name} runs a function the line defines`);
-    for (const inner of scan.units.filter((body) => body.start > definition.start && body.start < definition.end)) {
-      risk = maxRisk(risk, await rate(withArguments(inner.words, words.slice(1)), inner, inner.stdin.kind === 'none' ? stdin : inner.stdin, calls + 1));
+    const body = scan.units.filter((inner) => inner.start > definition.start && inner.start < definition.end);
+    // `f() { shift; curl "$1" …; }; f x -XDELETE`: after shift or set --, $1 is another of the call's words (or
+    // none of them); which one is not followed, so the body is rated with them unknown, as written.
+    const moved = body.some((inner) => movesArguments(inner.words)) || /\bOPTIND\b/.test(source.slice(definition.start, definition.end));
+    let risk = moved ? writeRisk(`${definition.name} moves its arguments (shift, set, getopts) before using them`) : readRisk(`${definition.name} runs a function the line defines`);
+    for (const inner of body) {
+      risk = maxRisk(risk, await rate(moved ? inner.words : withArguments(inner.words, words.slice(1)), inner, inner.stdin.kind === 'none' ? stdin : inner.stdin, calls + 1));
     }
     return risk;
   };
@@ -96,6 +100,28 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   if (scan.truncated) risk = maxRisk(risk, writeRisk('too many commands to look at'));
   if (templated) risk = maxRisk(risk, writeRisk('the command line is filled in at run time ({{ … }})'));
   return risk;
+}
+
+/** Builtins that change a function's positional parameters, or may (code run by eval or source). */
+const ARGUMENT_MOVERS = new Set(['shift', 'getopts', 'eval', 'source', '.']);
+
+/**
+ * Whether a command changes the positional parameters: `shift`, `set -- a b`, `set x`, `getopts`, code run by
+ * eval or source, or a command whose name is known only at run time. `set -e`, `set -o pipefail` do not.
+ */
+function movesArguments(words: readonly ShellWord[]): boolean {
+  const start = words.findIndex((word) => word.literal !== 'builtin' && word.literal !== 'command');
+  const name = words[start]?.literal;
+  if (name === undefined) return start !== -1;
+  if (ARGUMENT_MOVERS.has(name)) return true;
+  if (name !== 'set') return false;
+  const args = words.slice(start + 1);
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.literal;
+    if (text === undefined || text === '-' || text === '--' || !/^[-+][A-Za-z]+$/.test(text)) return true;
+    if (text.endsWith('o')) i++;
+  }
+  return false;
 }
 
 /**

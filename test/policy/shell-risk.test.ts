@@ -402,6 +402,16 @@ describe('classifyShell', () => {
     ['f() { $1 x; }; f rm', 'destroy'],
     ['f shop; f() { ls; }', 'write'],
     ['[ -n "$A" ] && f() { ls; }; f', 'write'],
+    // A body that moves its arguments (shift, set --, getopts) reads other words than the call's first: not followed.
+    ['f() { shift; curl -s "$1" https://x; }; f x -XDELETE', 'write'],
+    ['f() { shift; curl -s "$1" https://x/records/42; }; f -s -XDELETE', 'write'],
+    ['f() { set -- -XDELETE; curl -s "$1" https://x; }; f x', 'write'],
+    ['f() { shift 2; curl "$1" https://x; }; f a b -XDELETE', 'write'],
+    ['f() { builtin shift; curl "$@" https://x; }; f x -XDELETE', 'write'],
+    ['f() { while getopts x o; do :; done; curl "$1" https://x; }; f -x -XDELETE', 'write'],
+    ['f() { OPTIND=2; curl "$1" https://x; }; f x -XDELETE', 'write'],
+    ['f() { shift; kubectl get pods -n "$1"; }; f x shop', 'write'],
+    ['f() { set -euo pipefail; kubectl get pods -n "$1"; }; f shop', 'read'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
