@@ -140,6 +140,8 @@ function handedOn(variables: LineVariables, environment: StepEnvironment): StepE
  */
 function unparsedRisk(source: string): StepRisk {
   const named = source.split(/[^A-Za-z0-9_./-]+/).find((word) => word !== '' && destroyProgramReason(programName(word)) !== undefined);
+  // `{r,}m -rf data` runs `rm m -rf data`: the braces make the names, so any program may be named.
+  if (named === undefined && /(?<!\\)\{[^\s{}'"]*,[^\s{}'"]*\}/.test(source)) return destroyRisk('the command line does not parse as bash, and a brace expansion in it may name any program');
   return named === undefined ? writeRisk('the command line does not parse as bash') : destroyRisk(`the command line does not parse as bash, and it names ${programName(named)}`);
 }
 

@@ -38,6 +38,8 @@ export function allChildren(node: ShellNode): ShellNode[] {
 }
 
 const DYNAMIC = Symbol('dynamic');
+/** An unquoted `{a,b}` or `{a..c}`, braces and commas not escaped. */
+const BRACE_EXPANSION = /(?<!\\)\{(?:[^{}\\]|\\.)*?(?<!\\)(?:,|\.\.)(?:[^{}\\]|\\.)*?(?<!\\)\}/;
 
 /** What the shell makes of a word node: quotes and escapes removed, or dynamic. */
 export function evaluateWord(node: ShellNode): ShellWord {
@@ -53,13 +55,15 @@ export function literalWord(value: string): ShellWord {
 function literalOf(node: ShellNode): string | typeof DYNAMIC {
   switch (node.type) {
     case 'word':
-      // An unquoted glob may expand to another name at run time.
-      if (/(^|[^\\])[*?[]/.test(node.text)) return DYNAMIC;
+      // An unquoted glob may expand to another name at run time; a brace expansion (`r{m,}`) to several words.
+      if (/(^|[^\\])[*?[]/.test(node.text) || BRACE_EXPANSION.test(node.text)) return DYNAMIC;
       return node.text.replace(/\\(\n|.)/g, (_, char: string) => (char === '\n' ? '' : char));
     case 'number':
     case 'command_name':
     case 'concatenation': {
       if (node.type === 'number') return node.text;
+      // `r{m,}`, `{rm,ls}`: bash makes several words of it (`rm r`), not the text as written. Quoted parts stand apart.
+      if (BRACE_EXPANSION.test(namedChildren(node).map((part) => (part.type === 'word' ? part.text : '_')).join(''))) return DYNAMIC;
       let text = '';
       for (const part of namedChildren(node)) {
         const value = literalOf(part);

@@ -374,6 +374,15 @@ describe('classifyShell', () => {
     ['for x in ls; do read x; $x; done', 'destroy'],
     ['if [ -n "$A" ]; then for x in ls; do :; done; fi; $x', 'destroy'],
     ['select x in ls rm; do $x; done', 'destroy'],
+    // A brace expansion makes other words than the written one (`r{m,}` is `rm r`): the programs may be any.
+    ['for t in r{m,}; do $t -rf data; done', 'destroy'],
+    ['for t in {rm,ls}; do $t -rf data; done', 'destroy'],
+    ['for t in {r,}m; do $t -rf data; done', 'destroy'],
+    ['for t in a{1..2}; do $t; done', 'destroy'],
+    ['for t in "{rm,ls}"; do $t; done', 'write'],
+    ['r{m,} -rf data', 'destroy'],
+    ['{r,}m -rf data', 'destroy'],
+    ['ls src/{a,b}', 'read'],
     // A default names the program unless the environment names another: rated as the default, at least write.
     ['${KUBECTL:-kubectl} get pods', 'write'],
     ['KUBECTL=${KUBECTL:-kubectl}; $KUBECTL get pods', 'write'],
