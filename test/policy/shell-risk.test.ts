@@ -295,6 +295,12 @@ describe('classifyShell', () => {
     ['source /dev/stdin <<< "rm -rf victim"', 'destroy'],
     ['sh <<< "rm -rf victim"', 'destroy'],
     ['source /dev/stdin <<< "kubectl get pods"', 'read'],
+    // /dev/fd/0 and /proc/self/fd/0 are standard input too.
+    ['. /dev/fd/0 <<< "rm -rf data"', 'destroy'],
+    ['source /proc/self/fd/0 <<< "rm -rf data"', 'destroy'],
+    ['echo "rm -rf data" | source /dev/fd/0', 'destroy'],
+    ['bash /dev/fd/0 <<< "rm -rf data"', 'destroy'],
+    ['. /dev/fd/0 <<< "kubectl get pods"', 'read'],
     ["trap -- 'rm -rf victim' EXIT", 'destroy'],
     ["trap -- 'echo done' EXIT", 'read'],
     ['trap -p', 'read'],
