@@ -94,7 +94,7 @@ export function unwrap(name: string, args: readonly ShellWord[]): Unwrapped {
       }
     }
     if (text.startsWith('-') && text !== '-') {
-      if (!text.includes('=') && wrapper.valueFlags?.includes(text)) i++;
+      if (!text.includes('=') && (wrapper.valueFlags?.includes(text) || takesNextWord(text, wrapper))) i++;
       continue;
     }
     if (wrapper.assignments && /^[A-Za-z_][A-Za-z0-9_]*=/.test(text)) continue;
@@ -105,6 +105,17 @@ export function unwrap(name: string, args: readonly ShellWord[]): Unwrapped {
     return name === 'watch' ? watchCommand(args.slice(0, i), args.slice(i)) : { kind: 'command', words: args.slice(i) };
   }
   return { kind: 'none' };
+}
+
+/**
+ * `watch -dn 2 …`, `sudo -Eu deploy …`: in a group of short flags, one that takes a value takes the rest of the
+ * group (`-n2`), or, last in it, the next word.
+ */
+function takesNextWord(text: string, wrapper: Wrapper): boolean {
+  if (!/^-[A-Za-z0-9]{2,}$/.test(text)) return false;
+  const takes = (letter: string) => wrapper.valueFlags?.includes(`-${letter}`) ?? false;
+  const first = [...text.slice(1)].findIndex(takes);
+  return first === text.length - 2;
 }
 
 /**

