@@ -1,8 +1,9 @@
 import { DELETING_CODE } from './deleting-code.js';
 import { splitLongOption } from './long-option.js';
 import { has, hasShort, positional } from './option-words.js';
-import type { Args } from './program-rules.js';
-import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import type { Args, Inner } from './program-rules.js';
+import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { literalWord, type ShellWord } from './shell-syntax.js';
 
 const GIT_READ = /^(status|log|diff|show|rev-parse|ls-files|ls-remote|ls-tree|describe|blame|grep|shortlog|cat-file|rev-list|whatchanged|reflog|help|version|--version|var|check-ignore|merge-base|name-rev|for-each-ref|show-ref|count-objects|fsck|verify-commit|verify-tag)$/;
 
@@ -17,20 +18,43 @@ function gitVerbAt(args: Args): number {
 }
 
 /** git, by its subcommand and the options that make it write, delete or run a command. */
-export function gitRisk(args: Args): StepRisk {
+export async function gitRisk(args: Args, words: readonly ShellWord[], inner: Inner): Promise<StepRisk> {
   const verbAt = gitVerbAt(args);
+  const foreach = foreachLine(args, words, verbAt);
+  if (foreach !== undefined) return maxRisk(await inner([literalWord('sh'), literalWord('-c'), foreach], 'in git submodule foreach'), gitOptionsRisk(args, verbAt) ?? readRisk('git submodule foreach'));
   // `git -c alias.x='!rm -rf …' x`: an alias that starts with ! is a shell command.
   const alias = args.slice(0, verbAt).find((option, i) => args[i - 1] === '-c' && option !== undefined && /=\s*!/.test(option) && DELETING_CODE.test(option));
   if (alias !== undefined) return destroyRisk(`git -c ${alias.split('=')[0]} runs a command that deletes`);
   const risk = gitCommandRisk(args, verbAt);
   if (risk.level !== 'read') return risk;
-  // Global options set configuration that can run commands, whatever the subcommand.
+  return gitOptionsRisk(args, verbAt) ?? risk;
+}
+
+/** Global options that set configuration that can run commands, whatever the subcommand. */
+function gitOptionsRisk(args: Args, verbAt: number): StepRisk | undefined {
   for (let i = 0; i < verbAt; i++) {
     const option = args[i];
     if (option === '-c' && (args[i + 1] === undefined || !GIT_HARMLESS_CONFIG.test(args[i + 1]!))) return writeRisk(`git -c ${args[i + 1]?.split('=')[0] ?? '(built at run time)'} can make git run a command`);
     if (option?.startsWith('--config-env') || option?.startsWith('--exec-path=')) return writeRisk(`git ${option.split('=')[0]} can make git run a command`);
   }
-  return risk;
+  return undefined;
+}
+
+/**
+ * `git submodule foreach --recursive 'git clean -fdx'`: git runs its words as a shell line in each submodule, as
+ * watch and trap do; the line, as one word (code built at run time when a word of it is).
+ */
+function foreachLine(args: Args, words: readonly ShellWord[], verbAt: number): ShellWord | undefined {
+  if (args[verbAt] !== 'submodule') return undefined;
+  let i = verbAt + 1;
+  while (args[i] === '--quiet' || args[i] === '-q' || args[i] === '--cached') i++;
+  if (args[i] !== 'foreach') return undefined;
+  i++;
+  while (args[i] === '--recursive' || args[i] === '--quiet' || args[i] === '-q') i++;
+  if (args[i] === '--') i++;
+  const line = words.slice(i);
+  if (line.length === 0) return undefined;
+  return line.find((word) => word.literal === undefined) ?? literalWord(line.map((word) => word.literal).join(' '));
 }
 
 function gitCommandRisk(args: Args, i: number): StepRisk {

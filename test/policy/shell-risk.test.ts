@@ -356,6 +356,12 @@ describe('classifyShell', () => {
     ['git worktree add ../hotfix', 'write'],
     ['git submodule status', 'read'],
     ['git submodule update --init', 'write'],
+    // git submodule foreach runs its words as a shell line in each submodule: rated by that line.
+    ["git submodule foreach 'rm -rf build'", 'destroy'],
+    ["git submodule foreach --recursive 'git clean -fdx'", 'destroy'],
+    ['git submodule foreach "$CMD"', 'destroy'],
+    ["git submodule foreach 'git pull origin main'", 'write'],
+    ['git submodule foreach git status', 'read'],
     ['git remote show origin', 'read'],
     ['git remote -v', 'read'],
     ['git remote add upstream https://x/r.git', 'write'],
