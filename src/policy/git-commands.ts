@@ -93,14 +93,33 @@ function gitCommandRisk(args: Args, i: number): StepRisk {
 /** Flags of `git branch` and `git tag` that only choose what a listing shows. */
 const LISTING_FLAGS = /^(-a|-r|-v|-vv|-i|-n\d*|--all|--remotes|--verbose|--ignore-case|--show-current|--omit-empty|--column|--no-column|--(sort|format|color|column|contains|no-contains|merged|no-merged|points-at)(=.*)?)$/;
 
+/** Listing options whose value may be the next word: always (`--sort`, `--format`, `--points-at`), or unless it is an option. */
+const REF_VALUE_OPTIONS = new Set(['--sort', '--format', '--points-at']);
+const REF_FILTERS = new Set(['--contains', '--no-contains', '--merged', '--no-merged', '--points-at']);
+
 /**
- * `git branch` and `git tag` list when given no name to create: with only listing flags, or with -l/--list,
- * after which every word is a pattern (`git tag --list 'v*'`); `git tag v1` creates a tag.
+ * `git branch` and `git tag` list when given no name to create: with only listing flags, or with -l/--list or a
+ * filter (`--merged main`, `--contains HEAD`, `--points-at HEAD`), after which every word is a pattern
+ * (`git tag --list 'v*'`); `git tag v1` creates a tag.
  */
 function listsRefs(rest: Args): boolean {
-  if (rest.every((arg) => arg !== undefined && LISTING_FLAGS.test(arg))) return true;
-  const list = rest.some((arg) => arg === '-l' || arg === '--list' || (arg !== undefined && /^-[a-z]*l$/.test(arg) && !/[dDmMcCfasuFe]/.test(arg.slice(1))));
-  return list && rest.every((arg) => arg !== undefined && (!arg.startsWith('-') || arg === '-l' || arg === '--list' || /^-[a-z]*l$/.test(arg) || LISTING_FLAGS.test(arg)));
+  // The words without the options' values: `--merged main` is one listing flag.
+  const words: Args[number][] = [];
+  let filtered = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    words.push(arg);
+    if (arg === undefined) continue;
+    if (REF_FILTERS.has(arg.split('=')[0]!)) filtered = true;
+    if (arg.includes('=') || i + 1 >= rest.length || !(REF_VALUE_OPTIONS.has(arg) || REF_FILTERS.has(arg))) continue;
+    const value = rest[i + 1];
+    // A value known only at run time may be several words, options among them.
+    if (value === undefined) return false;
+    if (REF_VALUE_OPTIONS.has(arg) || !value.startsWith('-')) i++;
+  }
+  if (words.every((arg) => arg !== undefined && LISTING_FLAGS.test(arg))) return true;
+  const list = filtered || words.some((arg) => arg === '-l' || arg === '--list' || (arg !== undefined && /^-[a-z]*l$/.test(arg) && !/[dDmMcCfasuFe]/.test(arg.slice(1))));
+  return list && words.every((arg) => arg !== undefined && (!arg.startsWith('-') || arg === '-l' || arg === '--list' || /^-[a-z]*l$/.test(arg) || LISTING_FLAGS.test(arg)));
 }
 
 /** The subcommand of `git remote`, `git notes`…: the first word that is not an option (`--ref x` takes a value). */
