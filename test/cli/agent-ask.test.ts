@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentCliFor, ksaLines, singleFailureLine, type AgentCli } from '../helpers/agent-cli.js';
 import { describeResult } from '../helpers/cli.js';
+import { createFakeKube } from '../helpers/fake-kube.js';
 import { contentText, lastUserText, offeredTools, planReply, requestText, type RecordedRequest } from '../helpers/fake-openai-server.js';
 
 // `ksa ask` end to end: one chat turn per process, the session on disk,
@@ -104,6 +105,24 @@ describe.concurrent('ksa ask', () => {
     const gone = await cli.ksa(['ask', '--continue', 'still there?'], { cwd: elsewhere });
     expect(gone.code, describeResult(gone)).toBe(0);
     expect(gone.stderr).toContain(`workspace ${elsewhere}: the session was started in ${cli.sandbox.dir}, which no longer exists; it works in ${elsewhere} now`);
+  });
+
+  it("the printed plan names the current context and its namespace for steps that name none, as ksa run's does", async (context) => {
+    const cli = await agentCliFor(context);
+    const kube = await createFakeKube(path.join(cli.sandbox.dir, 'fake'), { context: 'kind-dev', namespace: 'shop', contexts: { 'prod-eu': 'web' } });
+    const plan = {
+      goal: 'List the pods',
+      steps: [
+        { id: 'cur', tool: 'shell', args: { command: 'kubectl get pods || true' } },
+        { id: 'eu', tool: 'shell', args: { command: 'kubectl --context prod-eu get svc' } },
+      ],
+    };
+    cli.server.enqueue(propose('list pods'), planReply(plan), { text: 'Here is a plan.' });
+    const result = await cli.ksa(['ask', 'list pods'], { env: { PATH: `${kube.bin}${path.delimiter}${process.env.PATH}` } });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toMatch(/^ +shell: kubectl get pods \|\| true\n +cluster kind-dev \(current\) · namespace shop \(the context's\)$/m);
+    expect(result.stdout).toMatch(/^ +shell: kubectl --context prod-eu get svc\n +cluster prod-eu · namespace web \(the context's\)$/m);
+    expect(result.stdout).not.toContain('(the current context)');
   });
 
   it('a proposed plan is printed, not run; ksa ask --continue sees it; --continue --yes runs it and stores the reflection', async (context) => {

@@ -30,7 +30,7 @@ import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { interruptible } from '../interrupt.js';
 import { checkSessionFlags, chooseConversation, openStores, type Stores } from '../stores.js';
 import { sessionWorkspace } from '../session-workspace.js';
-import { describer } from '../../tui/tool-describer.js';
+import { planCardKube } from '../plan-card-kube.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
@@ -259,8 +259,8 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
 /** The plan as ksa run shows it: each step's risk level from the same assessment, not a mark on every command. */
 async function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, proposal: ProposedPlan, risk: PlanRisk, flags: AskFlags, file: string | undefined): Promise<void> {
   writeLine(io.stdout);
-  const shown = describer(tools);
-  const shellKube = await shown.shellKube?.(proposal.plan);
+  // The kube facts ksa run prints the same plan with: a step that names no context shows the current one's.
+  const { tools: shown, shellKube } = await planCardKube(proposal.plan, tools, io.env);
   for (const line of formatPlan(proposal.plan, shown, style, undefined, risk, shellKube)) writeLine(io.stdout, line);
   if (proposal.changes) {
     writeLine(io.stdout);

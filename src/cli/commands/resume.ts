@@ -10,14 +10,14 @@ import { queryModelFor } from '../query-model.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
-import { describer } from '../../tui/tool-describer.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
 import { recordedPlanFile } from '../recorded-plan-file.js';
 
 import { describeWorkers, redisUrlFor, refuseOtherRedis, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
-import { currentKubeTarget, kubeContextLine, planRunsKube } from '../../tools/kube/context-guard.js';
+import { kubeContextLine } from '../../tools/kube/context-guard.js';
+import { planCardKube } from '../plan-card-kube.js';
 
 export type ResumeFlags = { yes?: boolean; json?: boolean; input: string[]; maxParallel?: string; approve?: string; allowDestroy?: boolean; follow?: boolean } & RemoteFlags;
 
@@ -67,16 +67,14 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // Inputs given again are held to the plan as ksa run holds them: declared, and of the default's kind.
   const checked = validatePlan(record.plan, { tools: registry.catalog(), inputs: { ...record.inputs, ...inputs }, maxSteps: record.plan.steps.length, allowedEnv: record.allowedEnv });
   if (!checked.ok) throw new CliError({ message: `run ${runId} cannot go on with these inputs: ${checked.issues.map((issue) => issue.message).join('; ')}` });
-  // Cards name each cluster step's namespace from kubeconfig, as ksa run's do.
-  const runsKube = await planRunsKube(record.plan, registry);
-  const tools = describer(registry, runsKube ? await currentKubeTarget(io.env) : undefined);
   // The policy as it is now: a step denied since the run started does not run.
   const policy = await loadPolicy(stores.home, record.workspace);
   // One assessment serves the plan print (each step's risk) and the approval.
   const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`, { ...record.inputs, ...inputs }, () => recordedPlanFile(record, io.cwd));
   // The card shows the inputs it will go on with: the run's, and those given again now.
   const shown = { ...record.plan, inputs: { ...record.plan.inputs, ...record.inputs, ...inputs } };
-  const shellKube = runsKube ? await tools.shellKube?.(shown) : undefined;
+  // Cards name each cluster step's namespace from kubeconfig, as ksa run's do.
+  const { tools, shellKube } = await planCardKube(shown, registry, io.env);
   for (const line of formatPlan(shown, tools, style, record.maxParallel, assessment.risk, shellKube)) writeLine(io.stderr, line);
   if (record.kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(record.kubeContext, true)));
   writeLine(io.stderr);

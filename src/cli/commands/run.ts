@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
-import { approvedKubeContext, kubeContextLine, currentKubeTarget, planRunsKube, stepsOnCurrentContext } from '../../tools/index.js';
+import { approvedKubeContext, kubeContextLine, stepsOnCurrentContext } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
@@ -8,7 +8,7 @@ import { loadValidPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { checkEnvNames, MAX_PARALLEL, parseDuration, parseInputs, parseWholeNumber } from '../options.js';
 import { formatDryRun, formatPlan } from '../../tui/plan-lines.js';
-import { describer } from '../../tui/tool-describer.js';
+import { planCardKube } from '../plan-card-kube.js';
 import { newRunId } from '../run-id.js';
 import { queryModelFor } from '../query-model.js';
 import { ensurePrivateDir, ksaHome, secretValues } from '../../store/index.js';
@@ -59,11 +59,8 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
   // Cluster steps show the context and namespace they touch, as do shell steps whose line runs kubectl or helm;
   // the run refuses any other context.
-  const runsKube = await planRunsKube(plan, registry);
-  const kube = runsKube ? await currentKubeTarget(io.env) : {};
+  const { kube, tools, shellKube } = await planCardKube(shown, registry, io.env);
   const kubeContext = await approvedKubeContext(plan, inputs, registry, async () => kube.context);
-  const tools = describer(registry, kube);
-  const shellKube = runsKube ? await tools.shellKube?.(shown) : undefined;
   // A cluster step that names no context works in the current one: in a plan for another, it would be refused mid-run.
   const unnamed = stepsOnCurrentContext(plan, registry, kubeContext, kube.context);
   if (unnamed.length > 0) {
