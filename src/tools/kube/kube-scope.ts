@@ -64,7 +64,7 @@ function splitFlag(arg: string): { flag: string; inline?: string; switches?: str
   return { flag: `-${letter}`, switches, ...(value !== '' || arg.includes('=') ? { inline: value } : {}) };
 }
 
-/** The target named inside an argv (`--context x`, `--context=x`, `-n x`, `-nx`, `-n=x`, `--namespace=x`, `-A`); the last one wins, as in kubectl. */
+/** The target named inside an argv (`--context x`, `--context=x`, `-n x`, `-nx`, `-n=x`, `--namespace=x`, `-A`, `--all-namespaces=false`); the last one wins, as in kubectl. */
 export function scopeFromArgv(args: readonly unknown[]): KubeScope {
   const words = args.map(String);
   let context: string | undefined;
@@ -74,14 +74,29 @@ export function scopeFromArgv(args: readonly unknown[]): KubeScope {
   for (let i = 0; i < words.length; i++) {
     const arg = words[i]!;
     if (arg === '--') break;
+    // `-A=false` (pflag's value of the last switch of a word): SHORTHANDS leaves it whole.
+    const shorthandAll = /^-[ARahiqtw]*A=([\s\S]*)$/.exec(arg);
+    if (shorthandAll) {
+      allNamespaces = boolValue(shorthandAll[1]!) ?? allNamespaces;
+      continue;
+    }
     const { flag, inline, switches } = splitFlag(arg);
     const value = () => inline ?? (i + 1 < words.length ? words[++i] : undefined);
-    if (flag === '--all-namespaces' || switches?.includes('A')) allNamespaces = true;
+    // A value of its own is the switch's (`--all-namespaces=false`), never the next word.
+    if (flag === '--all-namespaces') allNamespaces = inline === undefined ? true : (boolValue(inline) ?? allNamespaces);
+    else if (switches?.includes('A')) allNamespaces = true;
     if (CONTEXT_FLAGS.has(flag)) context = value();
     else if (NAMESPACE_FLAGS.has(flag)) namespace = value();
     else if (RETARGET_FLAGS.has(flag) && !ownFlag(flag, words)) retarget ??= flag;
   }
   return { ...(context ? { context } : {}), ...(namespace ? { namespace } : {}), ...(allNamespaces ? { allNamespaces } : {}), ...(retarget ? { retarget } : {}) };
+}
+
+/** A boolean flag's value as kubectl and helm read it (Go's strconv.ParseBool); undefined for one they refuse. */
+function boolValue(text: string): boolean | undefined {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(text)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(text)) return false;
+  return undefined;
 }
 
 /**
