@@ -19,6 +19,13 @@ export type ShellCommand = {
    * `sudo X=… cmd`). Deliberately broad: a variable set for another command of the line counts too.
    */
   readonly assigned: ReadonlySet<string>;
+  /** The value a variable has where the command's words are expanded, when its line sets it for sure, to one literal value. */
+  valueAt(name: string): string | undefined;
+  /**
+   * The variables the line gives the command's process: its `NAME=value` prefixes and those of the
+   * wrappers before it (`env X=1 cmd`); undefined: a value known at run time.
+   */
+  readonly environment: ReadonlyMap<string, string | undefined>;
   /** Run by `xargs` or `parallel`: more arguments, known only when it runs, follow those written. */
   readonly moreArgs?: true;
 };
@@ -35,11 +42,12 @@ const APPENDING = new Set(['xargs', 'parallel']);
  */
 export async function shellCommands(command: string, parse: ShellParser): Promise<ShellCommand[]> {
   const found: ShellCommand[] = [];
-  await collect(command, parse, found, 0, new Set());
+  await collect(command, parse, found, 0, new Set(), new Map());
   return found;
 }
 
-async function collect(code: string, parse: ShellParser, found: ShellCommand[], depth: number, outer: ReadonlySet<string>): Promise<void> {
+/** `inherited`: the variables the process running the line was given (`X=1 bash -c '…'`). */
+async function collect(code: string, parse: ShellParser, found: ShellCommand[], depth: number, outer: ReadonlySet<string>, inherited: ReadonlyMap<string, string | undefined>): Promise<void> {
   if (depth > MAX_DEPTH) return;
   let line: Awaited<ReturnType<typeof simpleCommands>>;
   try {
@@ -48,33 +56,46 @@ async function collect(code: string, parse: ShellParser, found: ShellCommand[], 
     return;
   }
   const assigned = line.assigned.length === 0 ? outer : new Set([...outer, ...line.assigned]);
-  for (const words of line.commands) await visit(words, parse, found, depth, assigned);
+  for (const [i, words] of line.commands.entries()) {
+    const variables = line.variables[i];
+    // A variable the line leaves alone has the value its process was given.
+    const valueAt = (name: string) => variables?.valueAt(name) ?? (line.assigned.includes(name) ? undefined : inherited.get(name));
+    await visit(words, parse, found, depth, assigned, { valueAt, environment: new Map([...inherited, ...(variables?.prefix ?? [])]) });
+  }
 }
 
-async function visit(words: readonly ShellWord[], parse: ShellParser, found: ShellCommand[], depth: number, assigned: ReadonlySet<string>, moreArgs = false): Promise<void> {
+/** What a command found sees of its line's variables. */
+type Seen = Pick<ShellCommand, 'valueAt' | 'environment'>;
+
+async function visit(words: readonly ShellWord[], parse: ShellParser, found: ShellCommand[], depth: number, assigned: ReadonlySet<string>, seen: Seen, moreArgs = false): Promise<void> {
   const [program, ...args] = words;
   if (program === undefined || depth > MAX_DEPTH) return;
   const name = programName(program.literal ?? program.text);
-  found.push({ name, args, assigned, ...(moreArgs ? { moreArgs: true as const } : {}) });
+  found.push({ name, args, assigned, ...seen, ...(moreArgs ? { moreArgs: true as const } : {}) });
   if (isWrapper(name)) {
     const inner = unwrap(name, args);
     if (inner.kind === 'command') {
       // `env X=1 cmd` and `sudo X=1 cmd`: the assignments go to the command behind the wrapper.
       const before = inner.words[0] === undefined ? args : args.slice(0, Math.max(0, args.indexOf(inner.words[0])));
       const [rest, names] = withoutAssignments(inner.words);
-      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), APPENDING.has(name));
+      const environment = new Map(seen.environment);
+      for (const word of [...before, ...inner.words.slice(0, inner.words.length - rest.length)]) {
+        const variable = ASSIGNMENT.exec(word.literal ?? word.text)?.[1];
+        if (variable !== undefined) environment.set(variable, word.literal?.slice(variable.length + 1));
+      }
+      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), { valueAt: seen.valueAt, environment }, APPENDING.has(name));
     }
-    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned);
+    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment);
     return;
   }
   if (name === 'find') {
-    for (const inner of findExecs(args)) await visit(inner, parse, found, depth + 1, assigned);
+    for (const inner of findExecs(args)) await visit(inner, parse, found, depth + 1, assigned, seen);
     return;
   }
   if (SHELLS.has(name)) {
     const flag = args.findIndex((word) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(word.literal ?? word.text));
     const script = flag === -1 ? undefined : args[flag + 1]?.literal;
-    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned);
+    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment);
   }
 }
 

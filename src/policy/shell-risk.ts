@@ -27,6 +27,8 @@ interface Unit {
   readonly where: string;
   /** Where the command starts in the line: a variable it reads must be set before. */
   readonly start: number;
+  /** Its own `NAME=value` prefixes, which set the variables of its process only; undefined: a value known at run time. */
+  readonly prefix: ReadonlyMap<string, string | undefined>;
 }
 
 interface Scan {
@@ -146,7 +148,20 @@ function unparsedRisk(source: string): StepRisk {
 }
 
 /** The simple commands of a line and the variables it sets (`NAME=…`, `export NAME=…`, `NAME=… cmd`). */
-export type SimpleCommands = { readonly commands: (readonly ShellWord[])[]; readonly assigned: readonly string[] };
+export type SimpleCommands = {
+  readonly commands: (readonly ShellWord[])[];
+  readonly assigned: readonly string[];
+  /** What each command (by its index in `commands`) sees of the variables the line sets. */
+  readonly variables: readonly CommandVariables[];
+};
+
+/** What one command of a line sees of the variables the line sets. */
+export type CommandVariables = {
+  /** The value a variable has where the command's words are expanded, when the line sets it for sure before, to one literal value. */
+  valueAt(name: string): string | undefined;
+  /** The command's own `NAME=value` prefixes (its process's variables only); undefined: a value known at run time. */
+  readonly prefix: ReadonlyMap<string, string | undefined>;
+};
 
 /**
  * The words of every simple command in a line, found the way the classifier finds them
@@ -155,7 +170,16 @@ export type SimpleCommands = { readonly commands: (readonly ShellWord[])[]; read
 export function simpleCommands(command: string, parse: ShellParser): Promise<SimpleCommands> {
   return parse(command, (root) => {
     const found = scanLine(root);
-    return { commands: found.units.map((unit) => unit.words), assigned: [...found.variables.values.keys(), ...found.variables.indirect] };
+    const variables = found.units.map(
+      (unit): CommandVariables => ({
+        valueAt: (name) => {
+          const values = knownValues(found.variables, name, unit.start);
+          return values?.length === 1 ? values[0] : undefined;
+        },
+        prefix: unit.prefix,
+      }),
+    );
+    return { commands: found.units.map((unit) => unit.words), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables };
   });
 }
 
@@ -214,11 +238,15 @@ const NO_STDIN: Stdin = { kind: 'none' };
 function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: number): void {
   const words: ShellWord[] = [];
   const written: string[] = [];
+  const prefix = new Map<string, string | undefined>();
   const output = outputOf(node, stdin);
   let input = stdin;
   for (const child of namedChildren(node)) {
     if (child.type === 'variable_assignment') {
       recordAssignment(scan.variables, child);
+      const name = child.childForFieldName('name');
+      const value = child.childForFieldName('value');
+      if (name?.type === 'variable_name') prefix.set(name.text, value ? evaluateWord(value).literal : '');
       visitNested(child, where, scan, depth);
       continue;
     }
@@ -231,7 +259,7 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
     visitWord(word, where, scan, depth, output);
   }
   recordCommand(scan.variables, words, node.startIndex);
-  scan.units.push({ words, stdin: input, where, start: node.startIndex });
+  scan.units.push({ words, stdin: input, where, start: node.startIndex, prefix });
   for (const file of downloadedFiles(words, input, written)) scan.downloads.add(file);
   for (const folder of unpackedFolders(words, input, scan.downloads)) scan.downloads.add(folder);
 }

@@ -35,3 +35,51 @@ describe('the cluster line: --all-namespaces with a value', () => {
     });
   });
 });
+
+describe('the cluster line of a shell step: namespaces set through variables', () => {
+  it('fills a variable of -n from the step env or an assignment of the line; else names it, known at run time, without quotes', async () => {
+    expect(
+      await targetsOf([
+        { id: 'env', tool: 'shell', args: { command: 'kubectl get pods -n "$NS"', env: { NS: 'web' } } },
+        { id: 'braced', tool: 'shell', args: { command: 'kubectl get pods --namespace=${NS}', env: { NS: 'web' } } },
+        { id: 'line', tool: 'shell', args: { command: 'NS=api; kubectl get pods -n "$NS"' } },
+        { id: 'exported', tool: 'shell', args: { command: 'export NS=api && kubectl get pods -n $NS', env: { NS: 'web' } } },
+        { id: 'unset', tool: 'shell', args: { command: 'kubectl get pods -n "$NS"' } },
+        { id: 'computed', tool: 'shell', args: { command: 'NS=$(cat ns.txt); kubectl get pods -n "$NS"', env: { NS: 'web' } } },
+        // A prefix sets the variable for kubectl's process, after its words were expanded.
+        { id: 'prefix', tool: 'shell', args: { command: 'NS=api kubectl get pods -n "$NS"' } },
+      ]),
+    ).toEqual({
+      env: ['cluster kind-dev (current) · namespace web'],
+      braced: ['cluster kind-dev (current) · namespace web'],
+      line: ['cluster kind-dev (current) · namespace api'],
+      exported: ['cluster kind-dev (current) · namespace api'],
+      unset: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      computed: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      prefix: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+    });
+  });
+
+  it("helm's HELM_NAMESPACE, from the line or the step env, is its namespace when no -n names one", async () => {
+    expect(
+      await targetsOf([
+        { id: 'prefix', tool: 'shell', args: { command: 'HELM_NAMESPACE=web helm list' } },
+        { id: 'env', tool: 'shell', args: { command: 'helm list', env: { HELM_NAMESPACE: 'web' } } },
+        { id: 'wrapper', tool: 'shell', args: { command: 'sudo env HELM_NAMESPACE=web helm list' } },
+        { id: 'script', tool: 'shell', args: { command: "HELM_NAMESPACE=web bash -c 'helm list'" } },
+        { id: 'flag', tool: 'shell', args: { command: 'helm list -n billing', env: { HELM_NAMESPACE: 'web' } } },
+        { id: 'computed', tool: 'shell', args: { command: 'HELM_NAMESPACE=$(cat ns.txt) helm list' } },
+        // kubectl reads no such variable.
+        { id: 'kubectl', tool: 'shell', args: { command: 'kubectl get pods', env: { HELM_NAMESPACE: 'web' } } },
+      ]),
+    ).toEqual({
+      prefix: ['cluster kind-dev (current) · namespace web'],
+      env: ['cluster kind-dev (current) · namespace web'],
+      wrapper: ['cluster kind-dev (current) · namespace web'],
+      script: ['cluster kind-dev (current) · namespace web'],
+      flag: ['cluster kind-dev (current) · namespace billing'],
+      computed: ['cluster kind-dev (current) · namespace $HELM_NAMESPACE (set at run time)'],
+      kubectl: ["cluster kind-dev (current) · namespace shop (the context's)"],
+    });
+  });
+});

@@ -34,6 +34,10 @@ export async function shellKubeCalls(
 ): Promise<ShellKubeCall[]> {
   const parse = options.parse ?? parseShell;
   const stepEnv = Object.keys(options.env ?? {});
+  const stepValue = (name: string) => {
+    const value = options.env?.[name];
+    return typeof value === 'string' ? value : undefined;
+  };
   const calls: ShellKubeCall[] = [];
   // `{{ … }}` of a line not rendered yet (the plan before its run) is one opaque word.
   for (const found of await shellCommands(command.replace(TEMPLATE, TEMPLATE_WORD), parse)) {
@@ -45,7 +49,13 @@ export async function shellKubeCalls(
     }
     if (found.name !== 'kubectl' && found.name !== 'helm') continue;
     const program: KubeProgram = found.name;
-    const scope = scopeFromArgv(args);
+    // A variable has the value the line or the step's env writes down; one the line sets to what
+    // only the run tells (`NS=$(…)`, `NS=x kubectl`, after its words are expanded) has none here.
+    const valueOf = (name: string) => found.valueAt(name) ?? (found.assigned.has(name) ? undefined : stepValue(name));
+    // helm's process also gets what its own prefixes (`HELM_NAMESPACE=web helm …`, `env HELM_NAMESPACE=web helm …`) set.
+    const helmNamespace = found.environment.has('HELM_NAMESPACE') ? { known: true, value: found.environment.get('HELM_NAMESPACE') } : { known: found.assigned.has('HELM_NAMESPACE') || stepEnv.includes('HELM_NAMESPACE'), value: valueOf('HELM_NAMESPACE') };
+    const argvScope = scopeFromArgv(args);
+    const scope = { ...argvScope, ...namespaceOf(program, argvScope.namespace, helmNamespace, valueOf) };
     const variable = RETARGET_VARIABLES[program].find((name) => found.assigned.has(name) || stepEnv.includes(name));
     const switched = program === 'kubectl' ? switchedContext(args) : undefined;
     calls.push({
@@ -59,6 +69,30 @@ export async function shellKubeCalls(
     });
   }
   return calls;
+}
+
+/** `$NS`, `${NS}`, `"$NS"`: a word that is one variable's value. */
+const VARIABLE_WORD = /^("?)\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\})\1$/;
+
+/**
+ * The namespace of a command: its -n, a variable filled in where its value is written down
+ * (else left as `$NS`, known when it runs); for helm without -n, its HELM_NAMESPACE.
+ */
+function namespaceOf(
+  program: KubeProgram,
+  flag: string | undefined,
+  helmNamespace: { readonly known: boolean; readonly value: string | undefined },
+  valueOf: (name: string) => string | undefined,
+): { namespace?: string } {
+  if (flag === undefined) {
+    // An empty HELM_NAMESPACE is none: helm uses the context's.
+    if (program !== 'helm' || !helmNamespace.known || helmNamespace.value === '') return {};
+    return { namespace: helmNamespace.value ?? '$HELM_NAMESPACE' };
+  }
+  const match = VARIABLE_WORD.exec(flag);
+  if (!match) return { namespace: flag };
+  const name = (match[2] ?? match[3])!;
+  return { namespace: valueOf(name) || `$${name}` };
 }
 
 /**

@@ -15,12 +15,14 @@ export async function shellStepScopes(plan: Plan): Promise<ShellStepScopes> {
   const { shellKubeCalls, TEMPLATE_WORD } = await import('./shell-kube-calls.js');
   // A template the card cannot fill (a step's output) stays one: the reader saw it as one opaque word.
   const shown = (value: string | undefined) => value?.replaceAll(TEMPLATE_WORD, '{{…}}');
+  // A variable no one writes a value of here (`-n "$NS"`) is the shell's when the line runs.
+  const shownNamespace = (value: string) => (/^\$\w+$/.test(value) ? `${value} (set at run time)` : shown(value));
   const scopes: Record<string, KubeScope[]> = {};
   for (const step of steps) {
     const env = typeof step.args.env === 'object' && step.args.env !== null ? (step.args.env as Record<string, unknown>) : undefined;
     const seen = new Set<string>();
     for (const { scope } of await shellKubeCalls(step.args.command as string, { env })) {
-      const target: KubeScope = { ...scope, ...(scope.context ? { context: shown(scope.context) } : {}), ...(scope.namespace ? { namespace: shown(scope.namespace) } : {}) };
+      const target: KubeScope = { ...scope, ...(scope.context ? { context: shown(scope.context) } : {}), ...(scope.namespace ? { namespace: shownNamespace(scope.namespace) } : {}) };
       const key = JSON.stringify([target.context, target.namespace, target.allNamespaces, target.retarget]);
       if (seen.has(key)) continue;
       seen.add(key);
