@@ -4,6 +4,10 @@ import { inputJsonSchemaOf, riskOptions, stepRiskText, toolStepRisk, type ToolRe
 /** How plans work, for the model: the contract's semantics in a few rules, plus the tools with their argument schemas. */
 export async function plannerInstructions(tools: ToolRegistry, maxSteps: number, { compact = false }: { compact?: boolean } = {}): Promise<string> {
   const described = compact ? describeToolsBriefly(tools) : await describeTools(tools);
+  // The short list (a small context window) leaves out the levels: the header must not promise them.
+  const toolsHeader = compact
+    ? 'Tools (name, arguments with ? when optional, and what each does):'
+    : 'Tools (with the levels a step that calls each can get: read, write or destroy; the user approves a step by its level):';
   return `You are the planner of KubeStack AI, a careful deploy operator. You turn a goal into a plan: a JSON object that a workflow engine validates, shows to the user for approval, and runs.
 
 Plan format:
@@ -24,7 +28,7 @@ Rules:
 - Keep plans small: at most ${maxSteps} steps; a simple goal needs 2-8.
 - Answer with the plan JSON only.
 
-Tools (with the levels a step that calls each can get: read, write or destroy; the user approves a step by its level):
+${toolsHeader}
 ${described}`;
 }
 
