@@ -35,6 +35,8 @@ export function InputLine({ prompt, placeholder, active, asking = false, command
   // Counted from the newest: the reopened session's inputs arrive after the first frame, in front of the list.
   // A ref, not state: two Ups in one read reach this handler before a render, and each must see the other's step.
   const back = useRef<number | undefined>(undefined);
+  // What was being typed when Up left it: Down past the newest entry brings it back, as readline does.
+  const typing = useRef('');
   const [textKey, setTextKey] = useState(0);
   const [askingShown, setAskingShown] = useState(asking);
   const [draft, setDraft] = useState('');
@@ -58,13 +60,15 @@ export function InputLine({ prompt, placeholder, active, asking = false, command
     (_input, key) => {
       if (key.upArrow && history.length > 0) {
         const next = Math.min(history.length, (back.current ?? 0) + 1);
+        if (back.current === undefined) typing.current = value;
         back.current = next;
         replace(history[history.length - next]!);
       } else if (key.downArrow && back.current !== undefined) {
         const next = back.current - 1;
         if (next <= 0) {
           back.current = undefined;
-          replace('');
+          replace(typing.current);
+          typing.current = '';
         } else {
           back.current = next;
           replace(history[history.length - next]!);

@@ -115,6 +115,25 @@ describe('InputLine', () => {
     input.unmount();
   });
 
+  it('Down past the newest input brings back the line that was being typed, as readline does', async () => {
+    const input = setup();
+    await input.keys('/runs');
+    await input.write(KEYS.enter);
+    await input.keys('kubectl rollout status and then');
+    await input.write(KEYS.up);
+    expect(input.line()).toBe('› /runs');
+    await input.write(KEYS.down);
+    expect(input.line()).toBe('› kubectl rollout status and then');
+    await input.keys(' more');
+    await input.write(KEYS.enter);
+    expect(input.submitted).toEqual(['/runs', 'kubectl rollout status and then more']);
+    // Once sent, the typed line is not brought back again: Down past the newest leaves an empty line.
+    await input.write(KEYS.up);
+    await input.write(KEYS.down);
+    expect(input.line()).toBe('› say what to deploy');
+    input.unmount();
+  });
+
   it('a recalled input can be edited at its end and sent again', async () => {
     const input = setup();
     await input.keys('deploy on 8080');
