@@ -13,12 +13,19 @@ export const MAX_LINE_CHARS = 64 * 1024;
  * (`Downloading 10%\r…50%\r`) rewrites its line in a terminal, so each segment is
  * delivered when it is complete (a live view shows the latest, as a terminal
  * would), and a log keeps them apart, one per line, instead of glued together.
+ * Progress drawn the other way round (`\rDownloading 10%`, as curl, tqdm and pip
+ * do) is delivered as soon as it arrives, not when the next `\r` begins: the
+ * live view would otherwise always show the update before the one printed.
  */
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
   /** The current line has had segments ended by `\r`: the line end that follows adds no empty line of its own. */
   private rewritten = false;
+  /** A `\r` ended the last segment of the current line: what follows it is an update, shown before its line end. */
+  private afterCarriageReturn = false;
+  /** The text after that `\r` already delivered: its own line end delivers it no second time. */
+  private shown: string | undefined;
 
   constructor(
     private readonly emit: (line: string) => void,
@@ -31,8 +38,9 @@ export class LineSplitter {
 
   end(): void {
     this.feed(this.decoder.end());
-    if (this.pending) this.emit(this.pending);
+    if (this.pending && this.pending !== this.shown) this.emit(this.pending);
     this.pending = '';
+    this.shown = undefined;
   }
 
   private feed(text: string): void {
@@ -41,19 +49,23 @@ export class LineSplitter {
     let start = 0;
     for (let match = lineEnds.exec(text); match !== null; match = lineEnds.exec(text)) {
       const segment = this.pending + text.slice(start, match.index);
+      const alreadyShown = segment === this.shown;
       this.pending = '';
+      this.shown = undefined;
       start = match.index + match[0].length;
       if (match[0] === '\r') {
+        this.afterCarriageReturn = true;
         // An empty segment overwrites nothing (`\r\r`, or a `\r` that starts the output).
         if (segment) {
-          this.emit(segment);
+          if (!alreadyShown) this.emit(segment);
           this.rewritten = true;
         }
         continue;
       }
       // `progress 90%\r\n` (or a CRLF split across chunks): the line ended with a segment already delivered.
-      if (segment || !this.rewritten) this.emit(segment);
+      if (!alreadyShown && (segment || !this.rewritten)) this.emit(segment);
       this.rewritten = false;
+      this.afterCarriageReturn = false;
     }
     this.pending += text.slice(start);
     while (this.pending.length > this.maxLineChars) {
@@ -62,6 +74,12 @@ export class LineSplitter {
       if (isHighSurrogate(this.pending.charCodeAt(cut - 1))) cut--;
       this.emit(this.pending.slice(0, cut));
       this.pending = this.pending.slice(cut);
+      this.shown = undefined;
+    }
+    if (this.afterCarriageReturn && this.pending && this.pending !== this.shown) {
+      this.emit(this.pending);
+      this.shown = this.pending;
+      this.rewritten = true;
     }
   }
 }

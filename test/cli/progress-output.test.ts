@@ -21,6 +21,21 @@ steps:
         printf 'windows line\\r\\n'
 `;
 
+// curl, tqdm and pip draw the other way round: the \r comes before each update.
+const LEADING_CR_PLAN = `goal: Progress with the carriage return first
+steps:
+  - id: fetch
+    tool: shell
+    args:
+      command: |
+        printf '\\rprogress 10%%'
+        for i in $(seq 200); do [ -f go1 ] && break; sleep 0.05; done
+        printf '\\rprogress 20%%'
+        for i in $(seq 200); do [ -f go2 ] && break; sleep 0.05; done
+        printf '\\rprogress 30%%\\n'
+        printf 'done\\n'
+`;
+
 let sandbox: CliSandbox;
 beforeAll(async () => {
   sandbox = await createCliSandbox('ksa-progress-output-');
@@ -44,6 +59,24 @@ describe('output that uses \\r for progress', () => {
 
     const status = await ksaJson<StatusDoc>(['status'], { home: sandbox.home });
     const log = readFileSync(path.join(status.logDir, 'pull.log'), 'utf8').split('\n');
+    expect(log.slice(1)).toEqual([...expected, '']);
+  });
+
+  it('an update drawn as \\rtext is shown as soon as it is printed, not when the next one begins; the log has each once', async () => {
+    const planFile = await sandbox.writePlan('leading.yaml', LEADING_CR_PLAN);
+    const ksa = startKsa(['run', planFile, '--yes', '--json'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 20_000 });
+    // The step waits for go1 after printing "\rprogress 10%": the update must be out while it waits.
+    await ksa.waitForOutput((stdout) => stdout.includes('"line":"progress 10%"'));
+    writeFileSync(path.join(sandbox.dir, 'go1'), '');
+    await ksa.waitForOutput((stdout) => stdout.includes('"line":"progress 20%"'));
+    writeFileSync(path.join(sandbox.dir, 'go2'), '');
+    const result = await ksa.result;
+    expectExit(result, 0);
+    const expected = ['progress 10%', 'progress 20%', 'progress 30%', 'done'];
+    expect(eventsOf(parseNdjson(result.stdout), 'step_output', 'fetch').map((event) => event.line)).toEqual(expected);
+
+    const status = await ksaJson<StatusDoc>(['status'], { home: sandbox.home });
+    const log = readFileSync(path.join(status.logDir, 'fetch.log'), 'utf8').split('\n');
     expect(log.slice(1)).toEqual([...expected, '']);
   });
 });

@@ -27,6 +27,25 @@ describe('LineSplitter', () => {
     expect(lines).toEqual(['Downloading layer   8%', 'Downloading layer  16%', 'Downloading layer 100%']);
   });
 
+  it('progress drawn as \\rtext (curl, tqdm, pip) is delivered as soon as it arrives, each update once', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line));
+    splitter.write('\rprogress 10%');
+    expect(lines).toEqual(['progress 10%']);
+    splitter.write('\rprogress 20%');
+    expect(lines).toEqual(['progress 10%', 'progress 20%']);
+    splitter.write('\rprogress 30%');
+    splitter.write('\n');
+    splitter.write('done\n');
+    splitter.end();
+    expect(lines).toEqual(['progress 10%', 'progress 20%', 'progress 30%', 'done']);
+    // The last update with no line end after it, and one ended by CRLF, are not delivered again either.
+    expect(split(['\rdownloading 1/2', '\rdownloading 2/2'])).toEqual(['downloading 1/2', 'downloading 2/2']);
+    expect(split(['\r 50%', '\r100%', '\r\n', 'next\n'])).toEqual([' 50%', '100%', 'next']);
+    // A line that no \r has rewritten still waits for its end.
+    expect(split(['plain ', 'line\n'])).toEqual(['plain line']);
+  });
+
   it('CRLF is one line end, even split across chunks or after progress; empty segments of a \\r add nothing', () => {
     expect(split(['a\r', '\nb\r\n'])).toEqual(['a', 'b']);
     expect(split(['a\r\n\r\nb'])).toEqual(['a', '', 'b']);
