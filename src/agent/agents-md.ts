@@ -17,15 +17,17 @@ export const AGENTS_SECTION_HEADING = '## Deploying with ksa';
  */
 export function draftAgentsSection(context: WorkspaceContext): string {
   const lines = [AGENTS_SECTION_HEADING, '', '<!-- Drafted by ksa /init from a scan of this workspace: check it, fill in the blanks. -->'];
-  const pkg = context.packageJson;
-  if (pkg) {
+  // With several apps, each app's tests gate its own deploys, not every deploy.
+  const gate = context.packages.length > 1 ? 'before deploying it; do not deploy it when they fail.' : 'before any deploy; do not deploy when it fails.';
+  for (const pkg of context.packages) {
     // A package one folder down: its scripts run there (a step with cwd), as `npm test` at the root finds no package.json.
     const inFolder = pkg.folder === undefined ? '' : ` in \`${pkg.folder}/\``;
     const runThere = pkg.folder === undefined ? '' : ` (run in \`${pkg.folder}\`: cwd: ${pkg.folder})`;
     const scripts = pkg.scripts.length ? `; scripts: ${pkg.scripts.map((name) => `\`npm run ${name}\``).join(', ')}${runThere}` : '';
     lines.push(`- App: \`${pkg.name ?? 'package.json'}\`${inFolder}${pkg.main ? ` (entry ${pkg.main})` : ''}${scripts}.`);
-    if (pkg.scripts.includes('test')) lines.push(`- Run \`npm test\`${pkg.folder === undefined ? '' : ` in \`${pkg.folder}\` (cwd: ${pkg.folder})`} before any deploy; do not deploy when it fails.`);
+    if (pkg.scripts.includes('test')) lines.push(`- Run \`npm test\`${pkg.folder === undefined ? '' : ` in \`${pkg.folder}\` (cwd: ${pkg.folder})`} ${gate}`);
   }
+  if (context.morePackages?.length) lines.push(`- Other apps (not described here): ${context.morePackages.map((file) => `\`${path.dirname(file)}/\``).join(', ')}.`);
   if (context.containerEngine) {
     const files = context.dockerfiles.length ? ` from ${context.dockerfiles.map((file) => `\`${file}\``).join(', ')}` : '';
     lines.push(`- Containers: build and run images with ${context.containerEngine}${files}.`);

@@ -8,8 +8,13 @@ import { formatProjectInstructions, readProjectInstructions, type ProjectInstruc
 export type WorkspaceContext = {
   readonly dir: string;
   readonly files: readonly string[];
-  /** `folder`: the subfolder holding it when the workspace root has none (its scripts run there, not at the root). */
-  readonly packageJson?: { readonly name?: string; readonly scripts: readonly string[]; readonly dependencies: number; readonly main?: string; readonly folder?: string };
+  /**
+   * The root's package.json; when the root has none, those one folder down (a monorepo's `api/`, `web/`), up to
+   * MAX_PACKAGES. `folder`: the subfolder holding one (its scripts run there, not at the root).
+   */
+  readonly packages: readonly PackageFacts[];
+  /** package.json files one folder down beyond MAX_PACKAGES: named, not described. */
+  readonly morePackages?: readonly string[];
   readonly dockerfiles: readonly string[];
   readonly composeFiles: readonly string[];
   readonly manifests: readonly { readonly file: string; readonly kinds: readonly string[] }[];
@@ -28,10 +33,14 @@ export type WorkspaceContext = {
 
 export type ContainerEngine = 'docker' | 'podman';
 
+export type PackageFacts = { readonly name?: string; readonly scripts: readonly string[]; readonly dependencies: number; readonly main?: string; readonly folder?: string };
+
 const BINARIES = ['kubectl', 'helm', 'docker', 'podman', 'kind', 'minikube', 'node', 'npm'] as const;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'build', '.deploy', 'coverage', '.venv', 'vendor', 'target']);
 const MAX_FILES = 400;
 const MAX_DEPTH = 3;
+/** Apps one folder down described in full; the others are named, so the prompt stays small in a large monorepo. */
+const MAX_PACKAGES = 5;
 
 export async function gatherWorkspaceContext(
   dir: string,
@@ -40,7 +49,7 @@ export async function gatherWorkspaceContext(
   kubeTarget?: { readonly context?: string; readonly namespace?: string },
 ): Promise<WorkspaceContext> {
   const files = await listFiles(dir);
-  const [packageJson, manifests, binaries] = await Promise.all([readPackageJson(dir, files), findManifests(dir, files), findBinaries(env)]);
+  const [packages, manifests, binaries] = await Promise.all([readPackages(dir, files), findManifests(dir, files), findBinaries(env)]);
   const [kube, containerEngines, instructions] = await Promise.all([
     binaries.kubectl ? (kubeTarget ?? currentKubeTarget(env)) : undefined,
     probeContainerEngines(binaries, env),
@@ -50,7 +59,7 @@ export async function gatherWorkspaceContext(
   return {
     dir,
     files: files.slice(0, 60),
-    packageJson,
+    ...packages,
     dockerfiles: files.filter((file) => /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$/.test(file)),
     composeFiles: files.filter((file) => /(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(file)),
     manifests,
@@ -66,12 +75,12 @@ export async function gatherWorkspaceContext(
 /** The context as the model reads it. */
 export function formatWorkspaceContext(context: WorkspaceContext): string {
   const lines = [`Workspace: ${context.dir} (relative paths and file tools resolve here)`];
-  if (context.packageJson) {
-    const pkg = context.packageJson;
+  for (const pkg of context.packages) {
     // One found a folder down is named with its folder: `npm test` at the root would find no package.json.
     const where = pkg.folder === undefined ? '' : `; run its scripts with cwd: ${pkg.folder} (the workspace root has no package.json)`;
     lines.push(`- ${packageJsonFile(pkg)}: name ${pkg.name ?? '(none)'}, scripts: ${pkg.scripts.join(', ') || '(none)'}, ${pkg.dependencies} dependencies${pkg.main ? `, main ${pkg.main}` : ''}${where}`);
   }
+  if (context.morePackages?.length) lines.push(`- and ${context.morePackages.length} more: ${context.morePackages.join(', ')} (read one before planning for it)`);
   if (context.dockerfiles.length) lines.push(`- Dockerfiles: ${context.dockerfiles.join(', ')}`);
   if (context.composeFiles.length) lines.push(`- Compose files: ${context.composeFiles.join(', ')}`);
   if (context.manifests.length) lines.push(`- Kubernetes manifests: ${context.manifests.map((m) => `${m.file} (${m.kinds.join(', ')})`).join('; ')}`);
@@ -117,12 +126,22 @@ async function listFiles(root: string): Promise<string[]> {
   return out;
 }
 
-async function readPackageJson(dir: string, files: readonly string[]): Promise<WorkspaceContext['packageJson']> {
-  const candidate = files.includes('package.json') ? 'package.json' : files.find((file) => file.endsWith('/package.json') && file.split('/').length === 2);
-  if (!candidate) return undefined;
+async function readPackages(dir: string, files: readonly string[]): Promise<Pick<WorkspaceContext, 'packages' | 'morePackages'>> {
+  if (files.includes('package.json')) {
+    const root = await readPackageJson(dir, 'package.json');
+    return { packages: root ? [root] : [] };
+  }
+  // No package.json at the root: a monorepo's apps each sit one folder down, and each is described.
+  const below = files.filter((file) => file.endsWith('/package.json') && file.split('/').length === 2);
+  const packages = (await Promise.all(below.slice(0, MAX_PACKAGES).map((file) => readPackageJson(dir, file)))).filter((pkg) => pkg !== undefined);
+  const more = below.slice(MAX_PACKAGES);
+  return { packages, ...(more.length ? { morePackages: more } : {}) };
+}
+
+async function readPackageJson(dir: string, file: string): Promise<PackageFacts | undefined> {
   try {
-    const pkg = JSON.parse(await readFile(path.join(dir, candidate), 'utf8')) as { name?: string; scripts?: Record<string, string>; dependencies?: object; main?: string };
-    const folder = path.dirname(candidate);
+    const pkg = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as { name?: string; scripts?: Record<string, string>; dependencies?: object; main?: string };
+    const folder = path.dirname(file);
     return { name: pkg.name, scripts: Object.keys(pkg.scripts ?? {}), dependencies: Object.keys(pkg.dependencies ?? {}).length, main: pkg.main, ...(folder !== '.' ? { folder } : {}) };
   } catch {
     return undefined;
@@ -130,7 +149,7 @@ async function readPackageJson(dir: string, files: readonly string[]): Promise<W
 }
 
 /** The package.json as a workspace-relative path: `package.json`, or `app/package.json` one folder down. */
-function packageJsonFile(pkg: NonNullable<WorkspaceContext['packageJson']>): string {
+function packageJsonFile(pkg: PackageFacts): string {
   return pkg.folder === undefined ? 'package.json' : `${pkg.folder}/package.json`;
 }
 

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatWorkspaceContext, gatherWorkspaceContext, type WorkspaceContext } from '../../src/agent/index.js';
+import { draftAgentsSection, formatWorkspaceContext, gatherWorkspaceContext, type WorkspaceContext } from '../../src/agent/index.js';
 
 // What the planner is told about the folder it deploys from: scripts,
 // Dockerfiles, compose files, manifests, charts, installed tools — never secrets.
@@ -62,7 +62,7 @@ describe('gatherWorkspaceContext', () => {
   });
 
   it('finds package.json with its scripts, dependency count and main', () => {
-    expect(context.packageJson).toEqual({ name: 'shop', scripts: ['build', 'start', 'test'], dependencies: 2, main: 'server.js' });
+    expect(context.packages).toEqual([{ name: 'shop', scripts: ['build', 'start', 'test'], dependencies: 2, main: 'server.js' }]);
   });
 
   it('finds Dockerfiles and compose files', () => {
@@ -117,10 +117,39 @@ describe('a package.json one folder down', () => {
     await writeFile(path.join(app, 'app', 'package.json'), JSON.stringify({ name: 'shop', scripts: { start: 'node server.js', test: 'node --test' } }));
     await writeFile(path.join(app, 'plan.yaml'), 'goal: x\n');
     const context = await gatherWorkspaceContext(app, { PATH: bin });
-    expect(context.packageJson).toEqual({ name: 'shop', scripts: ['start', 'test'], dependencies: 0, main: undefined, folder: 'app' });
+    expect(context.packages).toEqual([{ name: 'shop', scripts: ['start', 'test'], dependencies: 0, main: undefined, folder: 'app' }]);
     const text = formatWorkspaceContext(context);
     expect(text).toContain('\n- app/package.json: name shop, scripts: start, test, 0 dependencies; run its scripts with cwd: app (the workspace root has no package.json)\n');
     expect(text).not.toContain('\n- package.json:');
+  });
+});
+
+describe('apps one folder down, none at the root (a monorepo)', () => {
+  it('each is described with its folder and cwd, in the facts and in /init\'s draft; past five, the rest are named', async () => {
+    const mono = path.join(root, 'monorepo');
+    await mkdir(path.join(mono, 'api'), { recursive: true });
+    await mkdir(path.join(mono, 'web'), { recursive: true });
+    await writeFile(path.join(mono, 'api', 'package.json'), JSON.stringify({ name: 'api', scripts: { test: 'echo t', start: 'node .' } }));
+    await writeFile(path.join(mono, 'web', 'package.json'), JSON.stringify({ name: 'web', scripts: { build: 'vite build', test: 'vitest' } }));
+    const context = await gatherWorkspaceContext(mono, { PATH: bin });
+    const text = formatWorkspaceContext(context);
+    expect(text).toContain('\n- api/package.json: name api, scripts: test, start, 0 dependencies; run its scripts with cwd: api (the workspace root has no package.json)\n');
+    expect(text).toContain('\n- web/package.json: name web, scripts: build, test, 0 dependencies; run its scripts with cwd: web (the workspace root has no package.json)\n');
+    expect(text).not.toContain('more:');
+    const draft = draftAgentsSection(context);
+    expect(draft).toContain('- App: `api` in `api/`; scripts: `npm run test`, `npm run start` (run in `api`: cwd: api).');
+    expect(draft).toContain('- App: `web` in `web/`; scripts: `npm run build`, `npm run test` (run in `web`: cwd: web).');
+    expect(draft).toContain('- Run `npm test` in `web` (cwd: web) before deploying it; do not deploy it when they fail.');
+    expect(draft).not.toContain('before any deploy');
+
+    for (const name of ['a1', 'a2', 'a3', 'a4', 'a5']) {
+      await mkdir(path.join(mono, name), { recursive: true });
+      await writeFile(path.join(mono, name, 'package.json'), JSON.stringify({ name }));
+    }
+    const many = await gatherWorkspaceContext(mono, { PATH: bin });
+    expect(many.packages.map((pkg) => pkg.folder)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+    expect(formatWorkspaceContext(many)).toContain('\n- and 2 more: api/package.json, web/package.json (read one before planning for it)\n');
+    expect(draftAgentsSection(many)).toContain('- Other apps (not described here): `api/`, `web/`.');
   });
 });
 
@@ -166,7 +195,7 @@ describe('gatherWorkspaceContext, edge cases', () => {
     const empty = await mkdtemp(path.join(root, 'empty-'));
     const context = await gatherWorkspaceContext(empty, { PATH: '' });
     expect(context).toMatchObject({ files: [], dockerfiles: [], composeFiles: [], manifests: [], helmCharts: [] });
-    expect(context.packageJson).toBeUndefined();
+    expect(context.packages).toEqual([]);
     expect(context.kubeContext).toBeUndefined();
     expect(formatWorkspaceContext(context)).toContain('- Installed: none of kubectl, helm, docker, podman, kind, minikube, node, npm');
   });
@@ -179,11 +208,11 @@ describe('gatherWorkspaceContext, edge cases', () => {
   it('a broken package.json is ignored; a package.json one level down is used', async () => {
     const broken = await mkdtemp(path.join(root, 'broken-'));
     await writeFile(path.join(broken, 'package.json'), '{ not json');
-    expect((await gatherWorkspaceContext(broken, { PATH: '' })).packageJson).toBeUndefined();
+    expect((await gatherWorkspaceContext(broken, { PATH: '' })).packages).toEqual([]);
     const nested = await mkdtemp(path.join(root, 'nested-'));
     await mkdir(path.join(nested, 'app'));
     await writeFile(path.join(nested, 'app', 'package.json'), JSON.stringify({ name: 'inner', scripts: { start: 'x' } }));
-    expect((await gatherWorkspaceContext(nested, { PATH: '' })).packageJson).toMatchObject({ name: 'inner', scripts: ['start'] });
+    expect((await gatherWorkspaceContext(nested, { PATH: '' })).packages).toMatchObject([{ name: 'inner', scripts: ['start'] }]);
   });
 
   it('many files: at most 60 are named, with an ellipsis', async () => {
