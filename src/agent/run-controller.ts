@@ -22,6 +22,8 @@ export type DriveRunOptions = {
   /** Every event, in order; run_finished comes only once the final state is on disk. */
   readonly onEvent?: (event: RunEvent) => void;
   readonly onWarning?: (message: string) => void;
+  /** The run's own news that is no step's output (Redis stopped answering the workers' queues, answers again). */
+  readonly onNotice?: (message: string) => void;
   /**
    * The permission policy: its deny rules also hold for commands built at run time from steps' outputs,
    * which are also rated again (a destroy command needs a run approved for destroy steps).
@@ -38,7 +40,7 @@ export type DriveRunOptions = {
      * `pin.kubeContext`: the context the run was approved for, which a worker holds its cluster steps to;
      * `pin.secrets`: values the worker must write as *** (the run's secret inputs, this machine's secret variables).
      */
-    readonly invoker: (local: InvokeTool, pin: { readonly kubeContext?: string; readonly secrets?: readonly string[] }) => InvokeTool;
+    readonly invoker: (local: InvokeTool, pin: { readonly kubeContext?: string; readonly secrets?: readonly string[] }, note: (message: string) => void) => InvokeTool;
   };
 };
 
@@ -122,7 +124,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   const approved = run.record.kubeContext;
   const pinned = approved !== undefined ? guardKubeContext(local, { tools: options.registry, approved }) : local;
   const guarded = withSettingsGuard(pinned, { plan, workspace: run.record.workspace, home: run.home, risk: riskOptions(options.registry) });
-  const invokeTool = withPolicy(options.remote ? options.remote.invoker(guarded, { ...(approved !== undefined ? { kubeContext: approved } : {}), secrets: redactor.secrets }) : guarded, options, plan, runInputs);
+  const invokeTool = withPolicy(options.remote ? options.remote.invoker(guarded, { ...(approved !== undefined ? { kubeContext: approved } : {}), secrets: redactor.secrets }, options.onNotice ?? warn) : guarded, options, plan, runInputs);
   let finished: Promise<void> = Promise.resolve();
   let keepAlive: NodeJS.Timeout | undefined;
   execution = new Execution({

@@ -109,8 +109,8 @@ export async function startChatRun(
   view.runId = run.runId;
   if (proposal.resumeRunId) seedRunView(view, run.record.state);
   const mode = proposal.resumeRunId ? 'resume' : 'fresh';
-  if (!opened) return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, policy: deps.policy, mode, ...hooks });
-  const handle = await driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, policy: deps.policy, mode, remote: opened.remote, ...hooks }).catch(async (error: unknown) => {
+  if (!opened) return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, policy: deps.policy, mode, onNotice, ...hooks });
+  const handle = await driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, policy: deps.policy, mode, remote: opened.remote, onNotice, ...hooks }).catch(async (error: unknown) => {
     await opened.close();
     throw error;
   });

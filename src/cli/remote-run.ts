@@ -111,8 +111,8 @@ export async function openRemote(url: string, runId: string, plan: Plan, tools: 
   return {
     remote: {
       placeStep,
-      invoker: (local, pin) => {
-        const remote = steps.invoker(local, pin);
+      invoker: (local, pin, note) => {
+        const remote = steps.invoker(local, pin, note);
         // An MCP rollback of a step a worker ran still runs here, where its server is.
         return (call) => (runsHere(tools, call.tool) ? local(call) : remote(call));
       },

@@ -77,6 +77,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     remote: options.remote,
     policy: options.policy,
     onWarning: warn,
+    onNotice: (message) => say(`ksa: ${visible(message)}`),
     // The exit code follows what the run became: a cancel that reaches a failed run's rollback leaves it failed (1).
     onCancelRequest: () => {
       notice(`ksa: cancel requested from another terminal (ksa cancel): aborting running steps and rolling back`);

@@ -19,8 +19,8 @@ export class RedisSilence {
 
   constructor(
     private readonly display: string,
-    /** Tells each step on a worker; returns whether they were told (a lost connection is said elsewhere). */
-    private readonly say: (line: string, stream: 'stdout' | 'stderr') => boolean,
+    /** Tells the run (a note of ksa's, not a step's output); returns whether it was told (a lost connection is said elsewhere). */
+    private readonly say: (line: string) => boolean,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -30,7 +30,7 @@ export class RedisSilence {
     this.pendingSince = sent;
     let said = false;
     const notice = setTimeout(() => {
-      said = this.say(`Redis at ${this.display} not answering (${NOTICE_MS / 1000}s); steps on workers wait for it`, 'stderr');
+      said = this.say(`Redis at ${this.display} not answering (${NOTICE_MS / 1000}s); steps on workers wait for it`);
     }, NOTICE_MS);
     try {
       return await read;
@@ -39,7 +39,7 @@ export class RedisSilence {
       this.pendingSince = undefined;
       const waited = this.now() - sent;
       if (waited >= SILENT_MS) this.answeredAt = this.now();
-      if (said) this.say(`Redis at ${this.display} answering again after ${Math.round(waited / 1000)}s`, 'stdout');
+      if (said) this.say(`Redis at ${this.display} answering again after ${Math.round(waited / 1000)}s`);
     }
   }
 

@@ -59,6 +59,8 @@ export class RemoteSteps {
   private closed = false;
   /** Set by invoker(): a RemoteSteps serves one run, so one approved context. */
   private pin: JobPin = {};
+  /** Set by invoker(): where the run's own notes go (its stderr, the live view), apart from any step's output. */
+  private note: (line: string) => void = () => {};
   private sweeping = false;
   private redisDown = false;
   private readonly silence: RedisSilence;
@@ -73,9 +75,10 @@ export class RemoteSteps {
       for (const entry of this.outstanding) entry.call.onOutput(redisOutage(options.target.display, down, true), down ? 'stderr' : 'stdout');
     });
     // A Redis that answers nothing closes nothing either: said when a sweep's read waits, once, not per tick.
-    this.silence = new RedisSilence(options.target.display, (line, stream) => {
-      if (this.redisDown) return false;
-      for (const entry of this.outstanding) entry.call.onOutput(line, stream);
+    // It is the run's news, not a line any step printed: it stays out of the steps' output and logs.
+    this.silence = new RedisSilence(options.target.display, (line) => {
+      if (this.redisDown || this.outstanding.size === 0) return false;
+      this.note(line);
       return true;
     });
     this.sweepTimer = setInterval(() => {
@@ -94,8 +97,9 @@ export class RemoteSteps {
    * `pin.kubeContext` goes with each job: the worker refuses a cluster call aimed elsewhere;
    * so do the `pin.secrets` a job's arguments hold, which the worker never writes in clear.
    */
-  invoker(local: InvokeTool, pin: JobPin = {}): InvokeTool {
+  invoker(local: InvokeTool, pin: JobPin = {}, note: (line: string) => void = () => {}): InvokeTool {
     this.pin = pin;
+    this.note = note;
     return (call) => {
       if (call.phase === 'rollback') return call.workers && call.workers.length > 0 ? this.rollback(call, call.workers) : local(call);
       if (!call.placement) return local(call);

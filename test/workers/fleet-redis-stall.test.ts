@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeResult, eventsOf, eventually, parseNdjson, startKsa } from '../helpers/cli.js';
-import { killGroup, readPids } from '../helpers/durable.js';
+import { killGroup, ksaJson, readPids, type StatusDoc } from '../helpers/durable.js';
 import { fleetScenarios } from '../helpers/fleet.js';
 
 // Redis stops answering mid-run (SIGSTOP: a paused VM, a network black hole) for longer than a job's
@@ -22,7 +22,7 @@ type StepEvent = { line?: string; error?: string; worker?: string };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.concurrent('workers: a Redis that stalls mid-run', () => {
-  it('a step that finished on its worker while Redis did not answer succeeds once it answers, and the next one runs; the stall is said once', async () => {
+  it('a step that finished on its worker while Redis did not answer succeeds once it answers, and the next one runs; the stall is said once, on the run\'s stderr, not in the step\'s output or log', async () => {
     const { redis, dir, home } = await fleet.setup('finished', ['w1'], { labels: ['web'] });
     const planFile = await fleet.sandbox.writePlan('finished/plan.yaml', PLAN);
     const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
@@ -35,9 +35,14 @@ describe.concurrent('workers: a Redis that stalls mid-run', () => {
     const events = parseNdjson(result.stdout);
     expect(eventsOf(events, 'step_succeeded', 'a').map((event) => (event as unknown as StepEvent).worker)).toEqual(['w1']);
     expect(eventsOf(events, 'step_succeeded', 'b')).toHaveLength(1);
-    const lines = eventsOf(events, 'step_output', 'a').map((event) => (event as unknown as StepEvent).line ?? '');
-    expect(lines.filter((line) => line.includes('not answering'))).toEqual([`Redis at ${redis.url} not answering (3s); steps on workers wait for it`]);
-    expect(lines.filter((line) => line.includes('answering again'))).toHaveLength(1);
+    // The stall is the run's news, said once on its stderr as ksa's; no step printed it.
+    const said = result.stderr.split('\n');
+    expect(said.filter((line) => line.includes('not answering'))).toEqual([`ksa: Redis at ${redis.url} not answering (3s); steps on workers wait for it`]);
+    expect(said.filter((line) => line.includes('answering again'))).toEqual([expect.stringMatching(new RegExp(`^ksa: Redis at ${redis.url} answering again after \\d+s$`))]);
+    const output = events.filter((event) => event.type === 'step_output').map((event) => (event as unknown as StepEvent).line ?? '');
+    expect(output.filter((line) => line.includes('answering'))).toEqual([]);
+    const status = await ksaJson<StatusDoc>(['status'], { home });
+    expect(readFileSync(path.join(status.logDir, 'a.log'), 'utf8')).not.toContain('answering');
   }, 90_000);
 
   it('a worker that died while Redis did not answer is still found lost once Redis answers again', async () => {
