@@ -49,7 +49,7 @@ export async function gatherWorkspaceContext(
   kubeTarget?: { readonly context?: string; readonly namespace?: string },
 ): Promise<WorkspaceContext> {
   const files = await listFiles(dir);
-  const [packages, manifests, binaries] = await Promise.all([readPackages(dir, files), findManifests(dir, files), findBinaries(env)]);
+  const [packages, manifests, binaries] = await Promise.all([readPackages(dir), findManifests(dir, files), findBinaries(env)]);
   const [kube, containerEngines, instructions] = await Promise.all([
     binaries.kubectl ? (kubeTarget ?? currentKubeTarget(env)) : undefined,
     probeContainerEngines(binaries, env),
@@ -126,16 +126,47 @@ async function listFiles(root: string): Promise<string[]> {
   return out;
 }
 
-async function readPackages(dir: string, files: readonly string[]): Promise<Pick<WorkspaceContext, 'packages' | 'morePackages'>> {
-  if (files.includes('package.json')) {
-    const root = await readPackageJson(dir, 'package.json');
+/**
+ * Looked for where an app's package.json sits, by name (not in the capped file list: a big folder sorted
+ * before it would hide it), so "the root has none" is said only when the root was seen to have none.
+ */
+async function readPackages(dir: string): Promise<Pick<WorkspaceContext, 'packages' | 'morePackages'>> {
+  const atRoot = await isFile(path.join(dir, 'package.json'));
+  if (atRoot !== false) {
+    const root = atRoot ? await readPackageJson(dir, 'package.json') : undefined;
     return { packages: root ? [root] : [] };
   }
   // No package.json at the root: a monorepo's apps each sit one folder down, and each is described.
-  const below = files.filter((file) => file.endsWith('/package.json') && file.split('/').length === 2);
+  const below = await packageJsonsOneDown(dir);
   const packages = (await Promise.all(below.slice(0, MAX_PACKAGES).map((file) => readPackageJson(dir, file)))).filter((pkg) => pkg !== undefined);
   const more = below.slice(MAX_PACKAGES);
   return { packages, ...(more.length ? { morePackages: more } : {}) };
+}
+
+/** true / false; undefined when it could not be checked (no permission): nothing is claimed then. */
+async function isFile(file: string): Promise<boolean | undefined> {
+  try {
+    return (await stat(file)).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? false : undefined;
+  }
+}
+
+/** `api/package.json`, …: the folders the scan walks (no node_modules, no dot-folders), in its order. */
+async function packageJsonsOneDown(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const folders = entries
+    .filter((entry) => entry.isDirectory() && !SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort((a, b) => a.localeCompare(b));
+  const found = await Promise.all(folders.map(async (folder) => ((await isFile(path.join(dir, folder, 'package.json'))) ? `${folder}/package.json` : undefined)));
+  return found.filter((file) => file !== undefined);
 }
 
 async function readPackageJson(dir: string, file: string): Promise<PackageFacts | undefined> {

@@ -215,6 +215,31 @@ describe('gatherWorkspaceContext, edge cases', () => {
     expect((await gatherWorkspaceContext(nested, { PATH: '' })).packages).toMatchObject([{ name: 'inner', scripts: ['start'] }]);
   });
 
+  it('a folder with more files than the scan reads, sorted before package.json, hides no package.json: the root one, or those one folder down', async () => {
+    const big = await mkdtemp(path.join(root, 'big-'));
+    await mkdir(path.join(big, 'aa'));
+    await mkdir(path.join(big, 'lib'));
+    await writeFile(path.join(big, 'aa', 'package.json'), JSON.stringify({ name: 'docs-site', scripts: { build: 'x' } }));
+    await Promise.all(Array.from({ length: 420 }, (_, i) => writeFile(path.join(big, 'lib', `f${i}.js`), 'x')));
+    await writeFile(path.join(big, 'package.json'), JSON.stringify({ name: 'rootapp', scripts: { test: 'vitest', start: 'node .' } }));
+    const context = await gatherWorkspaceContext(big, { PATH: '' });
+    expect(context.packages).toEqual([{ name: 'rootapp', scripts: ['test', 'start'], dependencies: 0, main: undefined }]);
+    const text = formatWorkspaceContext(context);
+    expect(text).toContain('\n- package.json: name rootapp, scripts: test, start, 0 dependencies\n');
+    expect(text).not.toContain('the workspace root has no package.json');
+
+    const mono = await mkdtemp(path.join(root, 'big-mono-'));
+    await mkdir(path.join(mono, 'api', 'lib'), { recursive: true });
+    await Promise.all(Array.from({ length: 450 }, (_, i) => writeFile(path.join(mono, 'api', 'lib', `f${i}.js`), 'x')));
+    for (const name of ['api', 'web', 'worker']) {
+      await mkdir(path.join(mono, name), { recursive: true });
+      await writeFile(path.join(mono, name, 'package.json'), JSON.stringify({ name, scripts: { start: 'node .' } }));
+    }
+    const apps = await gatherWorkspaceContext(mono, { PATH: '' });
+    expect(apps.packages.map((pkg) => pkg.folder)).toEqual(['api', 'web', 'worker']);
+    expect(formatWorkspaceContext(apps)).toContain('\n- worker/package.json: name worker, scripts: start, 0 dependencies; run its scripts with cwd: worker (the workspace root has no package.json)\n');
+  });
+
   it('many files: at most 60 are named, with an ellipsis', async () => {
     const many = await mkdtemp(path.join(root, 'many-'));
     await Promise.all(Array.from({ length: 500 }, (_, i) => writeFile(path.join(many, `f${String(i).padStart(3, '0')}.txt`), '')));
