@@ -63,16 +63,23 @@ export class RemoteSteps {
   private note: (line: string) => void = () => {};
   private sweeping = false;
   private redisDown = false;
+  /** Whether this outage was said: its end is said only then, and it is said once, not per waiting step. */
+  private outageSaid = false;
   private readonly silence: RedisSilence;
 
   constructor(private readonly options: RemoteStepsOptions) {
     // Commands issued in one turn (the worker names of a batch of active events) go out as one write.
     this.client = new Redis({ ...options.target.options, enableAutoPipelining: true });
     this.client.on('error', () => {});
-    // Each step waiting on a worker says so in its output (the live view's line, the step log).
+    // The run's news, not a line any step printed: said once per outage as the run's note, however many
+    // steps wait, and kept out of the steps' output and logs.
     watchOutage(this.client, (down) => {
       this.redisDown = down;
-      for (const entry of this.outstanding) entry.call.onOutput(redisOutage(options.target.display, down, true), down ? 'stderr' : 'stdout');
+      if (down && this.outstanding.size > 0) this.sayOutage(true);
+      else if (!down && this.outageSaid) {
+        this.outageSaid = false;
+        this.note(redisOutage(options.target.display, false, true));
+      }
     });
     // A Redis that answers nothing closes nothing either: said when a sweep's read waits, once, not per tick.
     // It is the run's news, not a line any step printed: it stays out of the steps' output and logs.
@@ -90,6 +97,12 @@ export class RemoteSteps {
         .finally(() => (this.sweeping = false));
     }, SWEEP_MS);
     this.sweepTimer.unref();
+  }
+
+  private sayOutage(sent: boolean): void {
+    if (this.outageSaid) return;
+    this.outageSaid = true;
+    this.note(redisOutage(this.options.target.display, true, sent));
   }
 
   /**
@@ -225,7 +238,7 @@ export class RemoteSteps {
 
   private async runJob(call: ToolCall, queueName: string, id: string, labels: readonly string[], target: string | undefined): Promise<StepJobResult> {
     // Not sent until Redis is back (a rollback after Ctrl-C): said, or it looks like a hang.
-    if (this.redisDown) call.onOutput(redisOutage(this.options.target.display, true, false), 'stderr');
+    if (this.redisDown) this.sayOutage(false);
     const queue = this.queue(queueName);
     await this.queueEvents(queueName);
     const watching = this.watchers.get(queueName)!;

@@ -37,10 +37,10 @@ export function pinnedNotTaken(waitMs: number, worker: string): string {
   return `not taken within ${formatWait(waitMs)}: it runs only on worker ${worker} (where its step ran), which did not take it (is it running?)`;
 }
 
-/** The connection to Redis went (`down`) or came back; `sent`: the job is with a worker already. */
+/** The connection to Redis went (`down`) or came back, said as the run's note; `sent`: the jobs are with workers already. */
 export function redisOutage(display: string, down: boolean, sent: boolean): string {
   if (!down) return `connected to Redis at ${display} again`;
-  return `lost the connection to Redis at ${display}; waiting for it to come back ${sent ? '(the step goes on on its worker)' : 'to send this to a worker'}`;
+  return `lost the connection to Redis at ${display}; waiting for it to come back ${sent ? '(steps on workers go on there)' : 'to send steps to workers'}`;
 }
 
 export function workerLost(worker: string): string {

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeResult, eventsOf, eventually, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
-import { killGroup, lineCounts, readPids, waitForStoredStatus } from '../helpers/durable.js';
+import { killGroup, ksaJson, lineCounts, readPids, type StatusDoc, waitForStoredStatus } from '../helpers/durable.js';
 import { fleetScenarios } from '../helpers/fleet.js';
 import { isProcessAlive, waitFor } from '../helpers/tool-context.js';
 
@@ -218,9 +218,9 @@ steps:
     const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 45_000 });
     await eventually(() => (lineCounts(dir, 'started.log').size > 0 ? true : undefined), 20_000);
     await redis.stop('SIGKILL');
-    // While Redis is away the step says so (the live view's line, the step log), instead of seeming to hang.
+    // While Redis is away the run says so once, as its note on stderr (not as the step's output), instead of seeming to hang.
     const shown = redis.url.replace(/\/+$/, '');
-    await run.waitForOutput((stdout) => stdout.includes(`lost the connection to Redis at ${shown}; waiting for it to come back`), 15_000);
+    await run.waitForOutput((_stdout, stderr) => stderr.includes(`ksa: lost the connection to Redis at ${shown}; waiting for it to come back`), 15_000);
     await redis.restart();
     const result = await run.result;
     expect(result.timedOut, describeResult(result)).toBe(false);
@@ -229,8 +229,16 @@ steps:
     const finished = eventsOf(events, 'run_finished')[0] as unknown as { status: string; error: string };
     expect(finished.status).toBe('failed');
     expect(finished.error).toMatch(/attempt lost/);
-    const said = (eventsOf(events, 'step_output', 'long') as unknown as { line: string }[]).map((event) => event.line);
-    expect(said).toContain(`connected to Redis at ${shown} again`);
+    const said = result.stderr.split('\n');
+    expect(said.filter((line) => line.includes('lost the connection'))).toEqual([`ksa: lost the connection to Redis at ${shown}; waiting for it to come back (steps on workers go on there)`]);
+    expect(said.filter((line) => line.includes('again'))).toEqual([`ksa: connected to Redis at ${shown} again`]);
+    // No step printed it: not in the step's output events nor its log.
+    const output = (eventsOf(events, 'step_output', 'long') as unknown as { line: string }[]).map((event) => event.line);
+    expect(output.filter((line) => line.includes('connect'))).toEqual([]);
+    const status = await ksaJson<StatusDoc>(['status'], { home });
+    const log = readFileSync(path.join(status.logDir, 'long.log'), 'utf8');
+    expect(log).not.toContain('lost the connection');
+    expect(log).not.toContain('connected to Redis');
   }, 90_000);
 
   it('a cancel while Redis is away reaches the worker once it is back: the step stops there before its work is done', async () => {
@@ -254,7 +262,7 @@ steps:
     run.kill('SIGINT');
     // The rollback cannot be sent until Redis is back: it says so, instead of seeming to hang.
     const shown = redis.url.replace(/\/+$/, '');
-    await run.waitForOutput((stdout) => stdout.includes(`lost the connection to Redis at ${shown}; waiting for it to come back to send this to a worker`), 20_000);
+    await run.waitForOutput((_stdout, stderr) => stderr.includes(`ksa: lost the connection to Redis at ${shown}; waiting for it to come back`), 20_000);
     await redis.restart();
     const result = await run.result;
     expect(result.code, describeResult(result)).toBe(130);
