@@ -28,6 +28,7 @@ export function draftAgentsSection(context: WorkspaceContext): string {
     if (pkg.scripts.includes('test')) lines.push(`- Run \`npm test\`${pkg.folder === undefined ? '' : ` in \`${pkg.folder}\` (cwd: ${pkg.folder})`} ${gate}`);
   }
   if (context.morePackages?.length) lines.push(`- Other apps (not described here): ${context.morePackages.map((file) => `\`${path.dirname(file)}/\``).join(', ')}.`);
+  for (const problem of context.unreadablePackages ?? []) lines.push(`- Not described: ${problem}.`);
   if (context.containerEngine) {
     const files = context.dockerfiles.length ? ` from ${context.dockerfiles.map((file) => `\`${file}\``).join(', ')}` : '';
     lines.push(`- Containers: build and run images with ${context.containerEngine}${files}.`);

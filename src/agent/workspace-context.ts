@@ -15,6 +15,8 @@ export type WorkspaceContext = {
   readonly packages: readonly PackageFacts[];
   /** package.json files one folder down beyond MAX_PACKAGES: named, not described. */
   readonly morePackages?: readonly string[];
+  /** package.json files that were there but could not be used, with why (`api/package.json: not valid JSON (line 3)`). */
+  readonly unreadablePackages?: readonly string[];
   readonly dockerfiles: readonly string[];
   readonly composeFiles: readonly string[];
   readonly manifests: readonly { readonly file: string; readonly kinds: readonly string[] }[];
@@ -81,6 +83,7 @@ export function formatWorkspaceContext(context: WorkspaceContext): string {
     lines.push(`- ${packageJsonFile(pkg)}: name ${pkg.name ?? '(none)'}, scripts: ${pkg.scripts.join(', ') || '(none)'}, ${pkg.dependencies} dependencies${pkg.main ? `, main ${pkg.main}` : ''}${where}`);
   }
   if (context.morePackages?.length) lines.push(`- and ${context.morePackages.length} more: ${context.morePackages.join(', ')} (read one before planning for it)`);
+  for (const problem of context.unreadablePackages ?? []) lines.push(`- ${problem}; not described (read it before planning for that app)`);
   if (context.dockerfiles.length) lines.push(`- Dockerfiles: ${context.dockerfiles.join(', ')}`);
   if (context.composeFiles.length) lines.push(`- Compose files: ${context.composeFiles.join(', ')}`);
   if (context.manifests.length) lines.push(`- Kubernetes manifests: ${context.manifests.map((m) => `${m.file} (${m.kinds.join(', ')})`).join('; ')}`);
@@ -130,17 +133,19 @@ async function listFiles(root: string): Promise<string[]> {
  * Looked for where an app's package.json sits, by name (not in the capped file list: a big folder sorted
  * before it would hide it), so "the root has none" is said only when the root was seen to have none.
  */
-async function readPackages(dir: string): Promise<Pick<WorkspaceContext, 'packages' | 'morePackages'>> {
+async function readPackages(dir: string): Promise<Pick<WorkspaceContext, 'packages' | 'morePackages' | 'unreadablePackages'>> {
   const atRoot = await isFile(path.join(dir, 'package.json'));
-  if (atRoot !== false) {
-    const root = atRoot ? await readPackageJson(dir, 'package.json') : undefined;
-    return { packages: root ? [root] : [] };
-  }
   // No package.json at the root: a monorepo's apps each sit one folder down, and each is described.
-  const below = await packageJsonsOneDown(dir);
-  const packages = (await Promise.all(below.slice(0, MAX_PACKAGES).map((file) => readPackageJson(dir, file)))).filter((pkg) => pkg !== undefined);
-  const more = below.slice(MAX_PACKAGES);
-  return { packages, ...(more.length ? { morePackages: more } : {}) };
+  const files = atRoot === false ? await packageJsonsOneDown(dir) : atRoot ? ['package.json'] : [];
+  const read = await Promise.all(files.slice(0, MAX_PACKAGES).map((file) => readPackageJson(dir, file)));
+  // One that does not parse is named with why, not left out: the draft and the plan would not know the app is there.
+  const unreadable = read.filter((pkg) => typeof pkg === 'string');
+  const more = files.slice(MAX_PACKAGES);
+  return {
+    packages: read.filter((pkg) => typeof pkg !== 'string'),
+    ...(more.length ? { morePackages: more } : {}),
+    ...(unreadable.length ? { unreadablePackages: unreadable } : {}),
+  };
 }
 
 /** true / false; undefined when it could not be checked (no permission): nothing is claimed then. */
@@ -169,14 +174,31 @@ async function packageJsonsOneDown(dir: string): Promise<string[]> {
   return found.filter((file) => file !== undefined);
 }
 
-async function readPackageJson(dir: string, file: string): Promise<PackageFacts | undefined> {
+/** Its facts, or why it cannot be used (`api/package.json: not valid JSON (line 3)`). */
+async function readPackageJson(dir: string, file: string): Promise<PackageFacts | string> {
+  let text;
   try {
-    const pkg = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as { name?: string; scripts?: Record<string, string>; dependencies?: object; main?: string };
-    const folder = path.dirname(file);
-    return { name: pkg.name, scripts: Object.keys(pkg.scripts ?? {}), dependencies: Object.keys(pkg.dependencies ?? {}).length, main: pkg.main, ...(folder !== '.' ? { folder } : {}) };
-  } catch {
-    return undefined;
+    text = await readFile(path.join(dir, file), 'utf8');
+  } catch (error) {
+    return `${file}: could not be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   }
+  let pkg;
+  try {
+    pkg = JSON.parse(text) as unknown;
+  } catch (error) {
+    return `${file}: not valid JSON (line ${jsonErrorLine(text, error)})`;
+  }
+  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) return `${file}: not a JSON object`;
+  const { name, scripts, dependencies, main } = pkg as { name?: string; scripts?: Record<string, string>; dependencies?: object; main?: string };
+  const folder = path.dirname(file);
+  return { name, scripts: Object.keys(scripts ?? {}), dependencies: Object.keys(dependencies ?? {}).length, main, ...(folder !== '.' ? { folder } : {}) };
+}
+
+/** JSON.parse names a position (or nothing, at an early end): the line a person finds it on. */
+function jsonErrorLine(text: string, error: unknown): number {
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '');
+  const upTo = position ? text.slice(0, Number(position[1])) : text.trimEnd();
+  return upTo.split('\n').length;
 }
 
 /** The package.json as a workspace-relative path: `package.json`, or `app/package.json` one folder down. */

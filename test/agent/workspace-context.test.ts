@@ -153,6 +153,21 @@ describe('apps one folder down, none at the root (a monorepo)', () => {
   });
 });
 
+describe('an app whose package.json does not parse', () => {
+  it('is named with the line of the error, in the facts and in /init\'s draft, beside the apps described', async () => {
+    const mono = await mkdtemp(path.join(root, 'mono-bad-'));
+    for (const name of ['a1', 'a2', 'a3']) {
+      await mkdir(path.join(mono, name));
+      await writeFile(path.join(mono, name, 'package.json'), name === 'a2' ? '{\n  "name": "a2",\n  bad\n}\n' : JSON.stringify({ name }));
+    }
+    const context = await gatherWorkspaceContext(mono, { PATH: '' });
+    expect(context.packages.map((pkg) => pkg.folder)).toEqual(['a1', 'a3']);
+    expect(context.unreadablePackages).toEqual(['a2/package.json: not valid JSON (line 3)']);
+    expect(formatWorkspaceContext(context)).toContain('\n- a2/package.json: not valid JSON (line 3); not described (read it before planning for that app)\n');
+    expect(draftAgentsSection(context)).toContain('\n- Not described: a2/package.json: not valid JSON (line 3).\n');
+  });
+});
+
 describe('container engines', () => {
   async function fakeBin(scripts: Record<string, string>): Promise<string> {
     const dir = await mkdtemp(path.join(root, 'bin-'));
@@ -205,10 +220,12 @@ describe('gatherWorkspaceContext, edge cases', () => {
     expect(context.files).toEqual([]);
   });
 
-  it('a broken package.json is ignored; a package.json one level down is used', async () => {
+  it('a broken package.json is not described but named, with why; a package.json one level down is used', async () => {
     const broken = await mkdtemp(path.join(root, 'broken-'));
     await writeFile(path.join(broken, 'package.json'), '{ not json');
-    expect((await gatherWorkspaceContext(broken, { PATH: '' })).packages).toEqual([]);
+    const context = await gatherWorkspaceContext(broken, { PATH: '' });
+    expect(context.packages).toEqual([]);
+    expect(context.unreadablePackages).toEqual(['package.json: not valid JSON (line 1)']);
     const nested = await mkdtemp(path.join(root, 'nested-'));
     await mkdir(path.join(nested, 'app'));
     await writeFile(path.join(nested, 'app', 'package.json'), JSON.stringify({ name: 'inner', scripts: { start: 'x' } }));
