@@ -26,6 +26,11 @@ export type ShellCommand = {
    * wrappers before it (`env X=1 cmd`); undefined: a value known at run time.
    */
   readonly environment: ReadonlyMap<string, string | undefined>;
+  /**
+   * Whether its line, or one enclosing it, may change the variable in a way not followed to one value
+   * (`. ./env.sh`, `eval`, `read`, `unset`…): a value the line was started with (the step's `env`) is then unknown.
+   */
+  mayChange(name: string): boolean;
   /** Run by `xargs` or `parallel`: more arguments, known only when it runs, follow those written. */
   readonly moreArgs?: true;
 };
@@ -42,12 +47,20 @@ const APPENDING = new Set(['xargs', 'parallel']);
  */
 export async function shellCommands(command: string, parse: ShellParser): Promise<ShellCommand[]> {
   const found: ShellCommand[] = [];
-  await collect(command, parse, found, 0, new Set(), new Map());
+  await collect(command, parse, found, 0, new Set(), new Map(), () => false);
   return found;
 }
 
 /** `inherited`: the variables the process running the line was given (`X=1 bash -c '…'`). */
-async function collect(code: string, parse: ShellParser, found: ShellCommand[], depth: number, outer: ReadonlySet<string>, inherited: ReadonlyMap<string, string | undefined>): Promise<void> {
+async function collect(
+  code: string,
+  parse: ShellParser,
+  found: ShellCommand[],
+  depth: number,
+  outer: ReadonlySet<string>,
+  inherited: ReadonlyMap<string, string | undefined>,
+  outerMayChange: (name: string) => boolean,
+): Promise<void> {
   if (depth > MAX_DEPTH) return;
   let line: Awaited<ReturnType<typeof simpleCommands>>;
   try {
@@ -56,16 +69,17 @@ async function collect(code: string, parse: ShellParser, found: ShellCommand[], 
     return;
   }
   const assigned = line.assigned.length === 0 ? outer : new Set([...outer, ...line.assigned]);
+  const mayChange = (name: string) => outerMayChange(name) || line.mayChange(name);
   for (const [i, words] of line.commands.entries()) {
     const variables = line.variables[i];
     // A variable the line leaves alone has the value its process was given.
-    const valueAt = (name: string) => variables?.valueAt(name) ?? (line.assigned.includes(name) ? undefined : inherited.get(name));
-    await visit(words, parse, found, depth, assigned, { valueAt, environment: new Map([...inherited, ...(variables?.prefix ?? [])]) });
+    const valueAt = (name: string) => variables?.valueAt(name) ?? (line.assigned.includes(name) || line.mayChange(name) ? undefined : inherited.get(name));
+    await visit(words, parse, found, depth, assigned, { valueAt, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange });
   }
 }
 
 /** What a command found sees of its line's variables. */
-type Seen = Pick<ShellCommand, 'valueAt' | 'environment'>;
+type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange'>;
 
 async function visit(words: readonly ShellWord[], parse: ShellParser, found: ShellCommand[], depth: number, assigned: ReadonlySet<string>, seen: Seen, moreArgs = false): Promise<void> {
   const [program, ...args] = words;
@@ -79,13 +93,15 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
       const before = inner.words[0] === undefined ? args : args.slice(0, Math.max(0, args.indexOf(inner.words[0])));
       const [rest, names] = withoutAssignments(inner.words);
       const environment = new Map(seen.environment);
+      // `env -u HELM_NAMESPACE helm …`: the command's process runs without it.
+      if (name === 'env') for (const unset of unsetNames(before)) environment.set(unset, '');
       for (const word of [...before, ...inner.words.slice(0, inner.words.length - rest.length)]) {
         const variable = ASSIGNMENT.exec(word.literal ?? word.text)?.[1];
         if (variable !== undefined) environment.set(variable, word.literal?.slice(variable.length + 1));
       }
-      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), { valueAt: seen.valueAt, environment }, APPENDING.has(name));
+      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), { ...seen, environment }, APPENDING.has(name));
     }
-    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment);
+    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange);
     return;
   }
   if (name === 'find') {
@@ -95,7 +111,7 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   if (SHELLS.has(name)) {
     const flag = args.findIndex((word) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(word.literal ?? word.text));
     const script = flag === -1 ? undefined : args[flag + 1]?.literal;
-    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment);
+    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange);
   }
 }
 
@@ -112,6 +128,17 @@ function findExecs(args: readonly ShellWord[]): ShellWord[][] {
     i = end;
   }
   return commands;
+}
+
+/** The variables `env` removes from its command's environment: `-u NAME`, `-uNAME`, `--unset=NAME`, `--unset NAME`. */
+function unsetNames(flags: readonly ShellWord[]): string[] {
+  const names: string[] = [];
+  for (const [i, word] of flags.entries()) {
+    const text = word.literal ?? '';
+    const named = text === '-u' || text === '--unset' ? flags[i + 1]?.literal : /^(?:-u|--unset=)(.+)$/.exec(text)?.[1];
+    if (named !== undefined) names.push(named);
+  }
+  return names;
 }
 
 function assignedNames(words: readonly ShellWord[]): string[] {

@@ -153,6 +153,11 @@ export type SimpleCommands = {
   readonly assigned: readonly string[];
   /** What each command (by its index in `commands`) sees of the variables the line sets. */
   readonly variables: readonly CommandVariables[];
+  /**
+   * Whether the line may change the variable in a way not followed to one value (the risk rater's mayBeSet:
+   * `. ./env.sh`, `eval`, `read`, `printf -v`, `:=`…), or unsets it: a value it was started with is then not what is read.
+   */
+  mayChange(name: string): boolean;
 };
 
 /** What one command of a line sees of the variables the line sets. */
@@ -179,7 +184,8 @@ export function simpleCommands(command: string, parse: ShellParser): Promise<Sim
         prefix: unit.prefix,
       }),
     );
-    return { commands: found.units.map((unit) => unit.words), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables };
+    const mayChange = (name: string) => mayBeSet(found.variables, name) || found.variables.cleared.has(name);
+    return { commands: found.units.map((unit) => unit.words), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange };
   });
 }
 

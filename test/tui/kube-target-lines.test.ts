@@ -60,6 +60,53 @@ describe('the cluster line of a shell step: namespaces set through variables', (
     });
   });
 
+  it('shows no value of the step env for a variable the line may change unseen: sourced, eval, unset, read, printf -v, :=, in bash -c', async () => {
+    const env = { NS: 'staging' };
+    expect(
+      await targetsOf([
+        { id: 'sourced', tool: 'shell', args: { command: '. ./env.sh; kubectl delete pods --all -n "$NS"', env } },
+        { id: 'source', tool: 'shell', args: { command: 'source ./env.sh && kubectl delete pods --all -n $NS', env } },
+        { id: 'eval', tool: 'shell', args: { command: 'eval "$(cat env.sh)"; kubectl delete pods --all -n "$NS"', env } },
+        { id: 'unset', tool: 'shell', args: { command: 'unset NS; kubectl delete pods --all -n "$NS"', env } },
+        { id: 'read', tool: 'shell', args: { command: 'read -r NS < ns.txt; kubectl delete pods --all -n "$NS"', env } },
+        { id: 'printf', tool: 'shell', args: { command: 'printf -v NS prod; kubectl delete pods --all -n "$NS"', env } },
+        { id: 'default', tool: 'shell', args: { command: ': "${NS:=prod}"; kubectl delete pods --all -n "$NS"', env } },
+        { id: 'script', tool: 'shell', args: { command: "bash -c '. ./env.sh; kubectl delete pods --all -n \"$NS\"'", env } },
+        { id: 'outer', tool: 'shell', args: { command: ". ./env.sh; bash -c 'kubectl delete pods --all -n \"$NS\"'", env } },
+        // Nothing in the line touches NS: the env's value is the one read.
+        { id: 'kept', tool: 'shell', args: { command: 'echo go; kubectl delete pods --all -n "$NS"', env } },
+      ]),
+    ).toEqual({
+      sourced: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      source: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      eval: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      unset: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      read: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      printf: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      default: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      script: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      outer: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      kept: ['cluster kind-dev (current) · namespace staging'],
+    });
+  });
+
+  it("helm without its HELM_NAMESPACE (env -u) uses the context's namespace; one the line may set unseen is known at run time", async () => {
+    const env = { HELM_NAMESPACE: 'web' };
+    expect(
+      await targetsOf([
+        { id: 'env-u', tool: 'shell', args: { command: 'env -u HELM_NAMESPACE helm uninstall app', env } },
+        { id: 'unset-flag', tool: 'shell', args: { command: 'env --unset=HELM_NAMESPACE helm uninstall app', env } },
+        { id: 'sourced', tool: 'shell', args: { command: '. ./env.sh; helm uninstall app', env } },
+        { id: 'unset', tool: 'shell', args: { command: 'unset HELM_NAMESPACE; helm uninstall app', env } },
+      ]),
+    ).toEqual({
+      'env-u': ["cluster kind-dev (current) · namespace shop (the context's)"],
+      'unset-flag': ["cluster kind-dev (current) · namespace shop (the context's)"],
+      sourced: ['cluster kind-dev (current) · namespace $HELM_NAMESPACE (set at run time)'],
+      unset: ['cluster kind-dev (current) · namespace $HELM_NAMESPACE (set at run time)'],
+    });
+  });
+
   it("helm's HELM_NAMESPACE, from the line or the step env, is its namespace when no -n names one", async () => {
     expect(
       await targetsOf([

@@ -50,10 +50,13 @@ export async function shellKubeCalls(
     if (found.name !== 'kubectl' && found.name !== 'helm') continue;
     const program: KubeProgram = found.name;
     // A variable has the value the line or the step's env writes down; one the line sets to what
-    // only the run tells (`NS=$(…)`, `NS=x kubectl`, after its words are expanded) has none here.
-    const valueOf = (name: string) => found.valueAt(name) ?? (found.assigned.has(name) ? undefined : stepValue(name));
-    // helm's process also gets what its own prefixes (`HELM_NAMESPACE=web helm …`, `env HELM_NAMESPACE=web helm …`) set.
-    const helmNamespace = found.environment.has('HELM_NAMESPACE') ? { known: true, value: found.environment.get('HELM_NAMESPACE') } : { known: found.assigned.has('HELM_NAMESPACE') || stepEnv.includes('HELM_NAMESPACE'), value: valueOf('HELM_NAMESPACE') };
+    // only the run tells (`NS=$(…)`, `NS=x kubectl`, after its words are expanded) has none here,
+    // nor has one the line may change unseen (`. ./env.sh`, `eval`, `unset NS`): the env's value may not be the one read.
+    const valueOf = (name: string) => found.valueAt(name) ?? (found.assigned.has(name) || found.mayChange(name) ? undefined : stepValue(name));
+    // helm's process also gets what its own prefixes (`HELM_NAMESPACE=web helm …`, `env HELM_NAMESPACE=web helm …`) set, or unset (`env -u`).
+    const helmNamespace = found.environment.has('HELM_NAMESPACE')
+      ? { known: true, value: found.environment.get('HELM_NAMESPACE') }
+      : { known: found.assigned.has('HELM_NAMESPACE') || found.mayChange('HELM_NAMESPACE') || stepEnv.includes('HELM_NAMESPACE'), value: valueOf('HELM_NAMESPACE') };
     const argvScope = scopeFromArgv(args);
     const scope = { ...argvScope, ...namespaceOf(program, argvScope.namespace, helmNamespace, valueOf) };
     const variable = RETARGET_VARIABLES[program].find((name) => found.assigned.has(name) || stepEnv.includes(name));
