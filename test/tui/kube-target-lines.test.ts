@@ -8,8 +8,8 @@ import { describer } from '../../src/tui/tool-describer.js';
 
 const tools = describer(createBuiltinRegistry(), { context: 'kind-dev', namespace: 'shop', namespaces: { 'kind-dev': 'shop', 'prod-eu': 'web' } });
 
-async function targetsOf(steps: PlanInput['steps']): Promise<Record<string, string[]>> {
-  const plan = PlanSchema.parse({ goal: 'look at the cluster', steps });
+async function targetsOf(steps: PlanInput['steps'], inputs?: PlanInput['inputs']): Promise<Record<string, string[]>> {
+  const plan = PlanSchema.parse({ goal: 'look at the cluster', steps, ...(inputs ? { inputs } : {}) });
   const shellKube = await tools.shellKube!(plan);
   return Object.fromEntries(plan.steps.map((step) => [step.id, kubeTargets(step, tools, plan.inputs, shellKube)]));
 }
@@ -104,6 +104,24 @@ describe('the cluster line of a shell step: namespaces set through variables', (
       'unset-flag': ["cluster kind-dev (current) · namespace shop (the context's)"],
       sourced: ['cluster kind-dev (current) · namespace $HELM_NAMESPACE (set at run time)'],
       unset: ['cluster kind-dev (current) · namespace $HELM_NAMESPACE (set at run time)'],
+    });
+  });
+
+  it('shows another expansion of -n without the shell quotes, known at run time; an input in the step env with its value', async () => {
+    expect(
+      await targetsOf([
+        { id: 'default', tool: 'shell', args: { command: 'kubectl delete pods --all -n "${NS:-web}"' } },
+        { id: 'joined', tool: 'shell', args: { command: 'kubectl delete pods --all -n "$APP-prod"', env: { APP: 'shop' } } },
+        { id: 'flag', tool: 'shell', args: { command: "kubectl delete pods --all --namespace=\"${NS}\"-'eu'" } },
+        { id: 'helm', tool: 'shell', args: { command: 'helm uninstall app -n "${NS:-web}"' } },
+        { id: 'input', tool: 'shell', args: { command: 'kubectl delete pods --all -n "$NS"', env: { NS: '{{ inputs.ns }}' } } },
+      ], { ns: 'prodns' }),
+    ).toEqual({
+      default: ['cluster kind-dev (current) · namespace ${NS:-web} (set at run time)'],
+      joined: ['cluster kind-dev (current) · namespace $APP-prod (set at run time)'],
+      flag: ['cluster kind-dev (current) · namespace ${NS}-eu (set at run time)'],
+      helm: ['cluster kind-dev (current) · namespace ${NS:-web} (set at run time)'],
+      input: ['cluster kind-dev (current) · namespace prodns'],
     });
   });
 

@@ -93,7 +93,8 @@ function namespaceOf(
     return { namespace: helmNamespace.value ?? '$HELM_NAMESPACE' };
   }
   const match = VARIABLE_WORD.exec(flag);
-  if (!match) return { namespace: flag };
+  // Another expansion (`"${NS:-web}"`, `"$APP-prod"`) is shown as written, without the shell's quotes: known at run time.
+  if (!match) return { namespace: flag.includes('$') ? flag.replace(/["']/g, '') : flag };
   const name = (match[2] ?? match[3])!;
   return { namespace: valueOf(name) || `$${name}` };
 }

@@ -15,8 +15,9 @@ export async function shellStepScopes(plan: Plan): Promise<ShellStepScopes> {
   const { shellKubeCalls, TEMPLATE_WORD } = await import('./shell-kube-calls.js');
   // A template the card cannot fill (a step's output) stays one: the reader saw it as one opaque word.
   const shown = (value: string | undefined) => value?.replaceAll(TEMPLATE_WORD, '{{…}}');
-  // A variable no one writes a value of here (`-n "$NS"`) is the shell's when the line runs.
-  const shownNamespace = (value: string) => (/^\$\w+$/.test(value) ? `${value} (set at run time)` : shown(value));
+  // A variable no one writes a value of here (`-n "$NS"`, `${NS:-web}`) is the shell's when the line runs;
+  // a namespace's name has no `$` of its own.
+  const shownNamespace = (value: string) => (value.includes('$') ? `${shown(value)} (set at run time)` : shown(value));
   const scopes: Record<string, KubeScope[]> = {};
   for (const step of steps) {
     const env = typeof step.args.env === 'object' && step.args.env !== null ? (step.args.env as Record<string, unknown>) : undefined;
