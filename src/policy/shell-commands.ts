@@ -31,6 +31,8 @@ export type ShellCommand = {
    * (`. ./env.sh`, `eval`, `read`, `unset`…): a value the line was started with (the step's `env`) is then unknown.
    */
   mayChange(name: string): boolean;
+  /** Run by `env -i` (or in a line it runs): its process starts with no variables but those `environment` holds. */
+  readonly cleanEnvironment?: true;
   /** Run by `xargs` or `parallel`: more arguments, known only when it runs, follow those written. */
   readonly moreArgs?: true;
 };
@@ -60,6 +62,7 @@ async function collect(
   outer: ReadonlySet<string>,
   inherited: ReadonlyMap<string, string | undefined>,
   outerMayChange: (name: string) => boolean,
+  cleanEnvironment?: true,
 ): Promise<void> {
   if (depth > MAX_DEPTH) return;
   let line: Awaited<ReturnType<typeof simpleCommands>>;
@@ -74,12 +77,12 @@ async function collect(
     const variables = line.variables[i];
     // A variable the line leaves alone has the value its process was given.
     const valueAt = (name: string) => variables?.valueAt(name) ?? (line.assigned.includes(name) || line.mayChange(name) ? undefined : inherited.get(name));
-    await visit(words, parse, found, depth, assigned, { valueAt, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange });
+    await visit(words, parse, found, depth, assigned, { valueAt, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) });
   }
 }
 
 /** What a command found sees of its line's variables. */
-type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange'>;
+type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanEnvironment'>;
 
 async function visit(words: readonly ShellWord[], parse: ShellParser, found: ShellCommand[], depth: number, assigned: ReadonlySet<string>, seen: Seen, moreArgs = false): Promise<void> {
   const [program, ...args] = words;
@@ -92,16 +95,17 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
       // `env X=1 cmd` and `sudo X=1 cmd`: the assignments go to the command behind the wrapper.
       const before = inner.words[0] === undefined ? args : args.slice(0, Math.max(0, args.indexOf(inner.words[0])));
       const [rest, names] = withoutAssignments(inner.words);
-      const environment = new Map(seen.environment);
-      // `env -u HELM_NAMESPACE helm …`: the command's process runs without it.
+      // `env -i helm …` starts helm with none of the line's variables, `env -u HELM_NAMESPACE helm …` without that one.
+      const clean = name === 'env' && before.some((word) => word.literal === '--ignore-environment' || /^-[0v]*i/.test(word.literal ?? ''));
+      const environment = new Map(clean ? [] : seen.environment);
       if (name === 'env') for (const unset of unsetNames(before)) environment.set(unset, '');
       for (const word of [...before, ...inner.words.slice(0, inner.words.length - rest.length)]) {
         const variable = ASSIGNMENT.exec(word.literal ?? word.text)?.[1];
         if (variable !== undefined) environment.set(variable, word.literal?.slice(variable.length + 1));
       }
-      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), { ...seen, environment }, APPENDING.has(name));
+      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), { ...seen, environment, ...(clean ? { cleanEnvironment: true as const } : {}) }, APPENDING.has(name));
     }
-    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange);
+    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment);
     return;
   }
   if (name === 'find') {
@@ -111,7 +115,7 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   if (SHELLS.has(name)) {
     const flag = args.findIndex((word) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(word.literal ?? word.text));
     const script = flag === -1 ? undefined : args[flag + 1]?.literal;
-    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange);
+    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment);
   }
 }
 

@@ -90,7 +90,7 @@ describe('the cluster line of a shell step: namespaces set through variables', (
     });
   });
 
-  it("helm without its HELM_NAMESPACE (env -u) uses the context's namespace; one the line may set unseen is known at run time", async () => {
+  it("helm without its HELM_NAMESPACE (env -u, env -i) uses the context's namespace; one the line may set unseen is known at run time", async () => {
     const env = { HELM_NAMESPACE: 'web' };
     expect(
       await targetsOf([
@@ -98,12 +98,16 @@ describe('the cluster line of a shell step: namespaces set through variables', (
         { id: 'unset-flag', tool: 'shell', args: { command: 'env --unset=HELM_NAMESPACE helm uninstall app', env } },
         { id: 'sourced', tool: 'shell', args: { command: '. ./env.sh; helm uninstall app', env } },
         { id: 'unset', tool: 'shell', args: { command: 'unset HELM_NAMESPACE; helm uninstall app', env } },
+        { id: 'env-i', tool: 'shell', args: { command: "HELM_NAMESPACE=api env -i bash -c 'helm uninstall app'", env } },
+        { id: 'env-i-set', tool: 'shell', args: { command: 'env -i HELM_NAMESPACE=api helm uninstall app', env } },
       ]),
     ).toEqual({
       'env-u': ["cluster kind-dev (current) · namespace shop (the context's)"],
       'unset-flag': ["cluster kind-dev (current) · namespace shop (the context's)"],
       sourced: ['cluster kind-dev (current) · namespace $HELM_NAMESPACE (set at run time)'],
       unset: ['cluster kind-dev (current) · namespace $HELM_NAMESPACE (set at run time)'],
+      'env-i': ["cluster kind-dev (current) · namespace shop (the context's)"],
+      'env-i-set': ['cluster kind-dev (current) · namespace api'],
     });
   });
 

@@ -54,8 +54,8 @@ export async function shellKubeCalls(
     // nor has one the line may change unseen (`. ./env.sh`, `eval`, `unset NS`): the env's value may not be the one read.
     const valueOf = (name: string) => found.valueAt(name) ?? (found.assigned.has(name) || found.mayChange(name) ? undefined : stepValue(name));
     // helm's process also gets what its own prefixes (`HELM_NAMESPACE=web helm …`, `env HELM_NAMESPACE=web helm …`) set, or unset (`env -u`).
-    const helmNamespace = found.environment.has('HELM_NAMESPACE')
-      ? { known: true, value: found.environment.get('HELM_NAMESPACE') }
+    const helmNamespace = found.environment.has('HELM_NAMESPACE') || found.cleanEnvironment
+      ? { known: true, value: found.environment.has('HELM_NAMESPACE') ? found.environment.get('HELM_NAMESPACE') : '' }
       : { known: found.assigned.has('HELM_NAMESPACE') || found.mayChange('HELM_NAMESPACE') || stepEnv.includes('HELM_NAMESPACE'), value: valueOf('HELM_NAMESPACE') };
     const argvScope = scopeFromArgv(args);
     const scope = { ...argvScope, ...namespaceOf(program, argvScope.namespace, helmNamespace, valueOf) };
