@@ -14,7 +14,6 @@ import type { ExecutionOptions } from './execution-options.js';
 
 export type { InvokeTool, OutputStream, QueryModel, ToolCall } from './tool-call.js';
 export type { ExecutionOptions } from './execution-options.js';
-
 export { ABORT_SETTLE_MS } from './abort.js';
 
 const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
@@ -360,8 +359,8 @@ export class Execution extends ExecutionBase {
    * Stops at once (a second Ctrl-C): no new step, no rollback, nothing more
    * emitted after run_finished. Running steps are abandoned (the caller kills
    * their processes) and stay `running` in the state, so a resume runs them
-   * again. The run ends `interrupted`, or `paused` when it is left paused (a chat quit with its run paused).
-   */
+   * again. The run ends `interrupted`, or `paused` when it is left paused (a chat quit with its run paused:
+   * it ends as a paused run whose process died would, and `ksa resume` continues it). */
   halt(reason?: string, as: 'interrupted' | 'paused' = 'interrupted'): void {
     if (this.finished) return;
     // A rollback under way is cut short too: what it had not undone yet is what the user must see to.
@@ -371,7 +370,6 @@ export class Execution extends ExecutionBase {
     for (const cancelTimer of this.retryTimers.values()) cancelTimer();
     this.retryTimers.clear();
     this.queue.clear();
-    // Left paused, it ends here as a paused run whose process died would: nothing went wrong, ksa resume continues it.
     if (as === 'paused') return this.finish('paused');
     this.state.error = reason;
     this.finish('interrupted');
