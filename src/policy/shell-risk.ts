@@ -54,7 +54,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   const scan = await parse(source, (root) => scanLine(root));
   // `curl -o i.sh …; bash -c ./i.sh`: a script the enclosing line downloads is as unreviewed in the code it hands on.
   for (const file of downloaded) scan.downloads.add(file);
-  const handed = handedOn(scan.variables, environment);
+  const handed = handedOn(scan, environment);
   const planned = (name: string): boolean => environment.anything || environment.values.has(name);
   const context = (stdin: Stdin, start: number): CommandContext => ({
     stdin,
@@ -130,11 +130,22 @@ function movesArguments(words: readonly ShellWord[]): boolean {
  * What code a line hands to another shell (`export X=rm; bash -c '${X:-ls}'`) starts with: the step's `env`, and
  * every variable the line sets, whose value may or may not reach it (exported or not).
  */
-function handedOn(variables: LineVariables, environment: StepEnvironment): StepEnvironment {
+function handedOn(scan: Scan, environment: StepEnvironment): StepEnvironment {
+  const { variables } = scan;
   const values = new Map(environment.values);
   for (const setting of lineSettings(variables)) if (setting.name !== undefined) values.set(setting.name, undefined);
+  // `env X=rm sh -c '${X:-ls} -rf data'`, `env -S 'X=rm sh -c …'`: a wrapper sets X for the code it runs. Any
+  // `NAME=` word counts, whichever program takes it, so a default there is never trusted.
+  for (const unit of scan.units) {
+    for (const word of unit.words.slice(1)) {
+      for (const match of (word.literal ?? '').matchAll(WRAPPER_SETTING)) values.set(match[1]!, undefined);
+    }
+  }
   return { values, anything: environment.anything || variables.namedAtRunTime || variables.hiddenAt.length > 0 };
 }
+
+/** A `NAME=value` word, or one inside a word (`env -S 'X=rm sh -c …'`). */
+const WRAPPER_SETTING = /(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g;
 
 /**
  * A line tree-sitter cannot parse may still be one bash runs (`{rm,-rf,x}` expands to `rm -rf x`):

@@ -430,6 +430,14 @@ describe('classifyShell', () => {
     ['declare -n X=Y; Y=rm; ${X:-ls} -rf data', 'destroy'],
     ['${X:-ls} -rf data; X=rm', 'destroy'],
     ["export X=rm; bash -c '${X:-ls} -rf data'", 'destroy'],
+    // A wrapper's `NAME=value` words set the variable for the code it runs: its default there is not trusted.
+    ["env X=rm sh -c '${X:-ls} -rf data'", 'destroy'],
+    ["env -i X=rm sh -c '${X:-ls} -rf data'", 'destroy'],
+    ["env X=rm timeout 5 sh -c '${X:-ls} -rf data'", 'destroy'],
+    ["env X=rm nohup sh -c '${X:-ls} -rf data'", 'destroy'],
+    ["env X=rm xargs sh -c '${X:-ls} -rf data'", 'destroy'],
+    ["env X=rm find . -maxdepth 0 -exec sh -c '${X:-ls} -rf data' \\;", 'destroy'],
+    ["env Y=1 sh -c '${X:-ls} -la'", 'write'],
     ['X=ls; ${X:-ls} -la', 'read'],
     // A call of a function the line defines runs its body with the call's words.
     ['f() { kubectl get pods -n "$1"; }; f shop', 'read'],
