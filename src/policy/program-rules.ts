@@ -45,7 +45,10 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     // `-sX DELETE`, `-sXDELETE`: a method after flags without a value; one chosen at run time may be DELETE.
     const short = curlShortValue(args, 'X');
     const computed = args.some((arg, i) => arg === undefined && i > 0 && args[i - 1] === '--request');
-    const method = short === undefined ? (computed ? null : flagValue(args, '--request')) : short;
+    // `-X{DELETE,}`, `--request={DELETE,}`, `{-XDELETE,-s}`, `"-X$M"`: an option word the shell makes at run time
+    // (a brace expansion, a glob, a variable) may be -X with any method.
+    const madeOption = words.some((word) => word.literal === undefined && /^['"]*[-{]/.test(word.text));
+    const method = madeOption ? null : short === undefined ? (computed ? null : flagValue(args, '--request')) : short;
     if (method === null) return destroyRisk('curl -X with a method chosen at run time (may be DELETE)');
     if (method?.toUpperCase() === 'DELETE') return destroyRisk('curl -X DELETE');
     if (method !== undefined && !/^(GET|HEAD|OPTIONS)$/i.test(method)) return writeRisk(`curl -X ${method}`);
