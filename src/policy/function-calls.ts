@@ -43,3 +43,40 @@ function joined(words: readonly ShellWord[]): ShellWord {
   const literal = words.every((word) => word.literal !== undefined) ? words.map((word) => word.literal).join(' ') : undefined;
   return { literal, text: words.map((word) => word.text).join(' '), hints: words.flatMap((word) => word.hints) };
 }
+
+/** A positional parameter read in any way: `$1`, `$@`, `$#`, `${@:2}`, `${!#}`, `${#}`. */
+const ARGUMENT_READ = /\$(?:[\d@*#]|\{[!#]?[\d@*#])/;
+/** `for a; do`, `select a do`: a loop over the arguments, with no `in`. */
+const ARGUMENT_LOOP = /\b(?:for|select)\s+[A-Za-z_]\w*\s*(?:;|\n|\bdo\b)/;
+
+/**
+ * Whether a function's code reads its positional parameters otherwise than as whole words (`"$1"`, `$@`,
+ * `"$*"`, which withArguments fills in): in an assignment, inside a longer word, an expansion with an
+ * operator, `$#`, or a loop with no `in`.
+ */
+export function readsArgumentsIndirectly(code: string): boolean {
+  if (ARGUMENT_LOOP.test(code)) return true;
+  return code.split(/[\s;&|]+/).some((token) => ARGUMENT_READ.test(token) && !POSITIONAL.test(token));
+}
+
+/** Builtins that change a function's positional parameters, or may (code run by eval or source). */
+const ARGUMENT_MOVERS = new Set(['shift', 'getopts', 'eval', 'source', '.']);
+
+/**
+ * Whether a command changes the positional parameters: `shift`, `set -- a b`, `set x`, `getopts`, code run by
+ * eval or source, or a command whose name is known only at run time. `set -e`, `set -o pipefail` do not.
+ */
+export function movesArguments(words: readonly ShellWord[]): boolean {
+  const start = words.findIndex((word) => word.literal !== 'builtin' && word.literal !== 'command');
+  const name = words[start]?.literal;
+  if (name === undefined) return start !== -1;
+  if (ARGUMENT_MOVERS.has(name)) return true;
+  if (name !== 'set') return false;
+  const args = words.slice(start + 1);
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.literal;
+    if (text === undefined || text === '-' || text === '--' || !/^[-+][A-Za-z]+$/.test(text)) return true;
+    if (text.endsWith('o')) i++;
+  }
+  return false;
+}

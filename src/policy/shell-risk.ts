@@ -3,7 +3,7 @@ import { classifyCommand, TEMPLATE_HINT } from './command-risk.js';
 import { NO_ENVIRONMENT, type CommandContext, type StepEnvironment, type Stdin } from './command-context.js';
 import { unpackedFolders } from './archives.js';
 import { downloadedFiles } from './downloads.js';
-import { calledDefinition, withArguments, type FunctionDefinition } from './function-calls.js';
+import { calledDefinition, movesArguments, readsArgumentsIndirectly, withArguments, type FunctionDefinition } from './function-calls.js';
 import { destroyProgramReason, programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
@@ -79,10 +79,17 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
     const body = scan.units.filter((inner) => inner.start > definition.start && inner.start < definition.end);
     // `f() { shift; curl "$1" …; }; f x -XDELETE`: after shift or set --, $1 is another of the call's words (or
     // none of them); which one is not followed, so the body is rated with them unknown, as written.
-    const moved = body.some((inner) => movesArguments(inner.words)) || /\bOPTIND\b/.test(source.slice(definition.start, definition.end));
-    let risk = moved ? writeRisk(`${definition.name} moves its arguments (shift, set, getopts) before using them`) : readRisk(`${definition.name} runs a function the line defines`);
+    const code = source.slice(definition.start, definition.end);
+    const moved = body.some((inner) => movesArguments(inner.words)) || /\bOPTIND\b/.test(code);
+    // `local m=$2`, `"${@:2}"`, `for a; do`, `${!#}`, `a=("$@")`: arguments reached otherwise than as whole words are not followed either.
+    const indirect = !moved && readsArgumentsIndirectly(code);
+    let risk = moved
+      ? writeRisk(`${definition.name} moves its arguments (shift, set, getopts) before using them`)
+      : indirect
+        ? writeRisk(`${definition.name} reads its arguments other than as whole words ($1, "$@")`)
+        : readRisk(`${definition.name} runs a function the line defines`);
     for (const inner of body) {
-      risk = maxRisk(risk, await rate(moved ? inner.words : withArguments(inner.words, words.slice(1)), inner, inner.stdin.kind === 'none' ? stdin : inner.stdin, calls + 1));
+      risk = maxRisk(risk, await rate(moved || indirect ? inner.words : withArguments(inner.words, words.slice(1)), inner, inner.stdin.kind === 'none' ? stdin : inner.stdin, calls + 1));
     }
     return risk;
   };
@@ -102,28 +109,6 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   if (scan.truncated) risk = maxRisk(risk, writeRisk('too many commands to look at'));
   if (templated) risk = maxRisk(risk, writeRisk('the command line is filled in at run time ({{ … }})'));
   return risk;
-}
-
-/** Builtins that change a function's positional parameters, or may (code run by eval or source). */
-const ARGUMENT_MOVERS = new Set(['shift', 'getopts', 'eval', 'source', '.']);
-
-/**
- * Whether a command changes the positional parameters: `shift`, `set -- a b`, `set x`, `getopts`, code run by
- * eval or source, or a command whose name is known only at run time. `set -e`, `set -o pipefail` do not.
- */
-function movesArguments(words: readonly ShellWord[]): boolean {
-  const start = words.findIndex((word) => word.literal !== 'builtin' && word.literal !== 'command');
-  const name = words[start]?.literal;
-  if (name === undefined) return start !== -1;
-  if (ARGUMENT_MOVERS.has(name)) return true;
-  if (name !== 'set') return false;
-  const args = words.slice(start + 1);
-  for (let i = 0; i < args.length; i++) {
-    const text = args[i]!.literal;
-    if (text === undefined || text === '-' || text === '--' || !/^[-+][A-Za-z]+$/.test(text)) return true;
-    if (text.endsWith('o')) i++;
-  }
-  return false;
 }
 
 /**

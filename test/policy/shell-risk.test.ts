@@ -467,6 +467,15 @@ describe('classifyShell', () => {
     ['f() { OPTIND=2; curl "$1" https://x; }; f x -XDELETE', 'write'],
     ['f() { shift; kubectl get pods -n "$1"; }; f x shop', 'write'],
     ['f() { set -euo pipefail; kubectl get pods -n "$1"; }; f shop', 'read'],
+    // A body that reads its arguments otherwise than as whole words ($1, "$@") is rated with them unknown, as written.
+    ['f() { local m=$2; curl -s "$m" https://x; }; f -s -XDELETE', 'write'],
+    ['f() { curl -s "${@:2}" https://x; }; f x -XDELETE', 'write'],
+    ['f() { for a; do curl -s "$a" https://x; done; }; f -XDELETE', 'write'],
+    ['f() { curl -s "${!#}" https://x; }; f x -XDELETE', 'write'],
+    ['f() { a=("$@"); curl -s "${a[1]}" https://x; }; f x -XDELETE', 'write'],
+    ['f() { m=$1; curl -s "$m" https://x; }; f -XDELETE', 'write'],
+    ['f() { [ $# -gt 0 ] && curl -s "$1" https://x; }; f -s', 'write'],
+    ['f() { for a in x y; do echo "$a"; done; kubectl get pods -n "$1"; }; f shop', 'read'],
   ])('%s → %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
