@@ -21,6 +21,14 @@ const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
   'podman-compose': (args, inner) => classifyPodman(['compose', ...args], inner),
 };
 export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox-sh']);
+
+/**
+ * A shell's own option that takes the next word (`-o pipefail`, `+O extglob`, `--rcfile f`), also when `o`/`O`
+ * ends a group (`-euo pipefail`): the script is the word after its value.
+ */
+export function shellOptionTakesWord(text: string): boolean {
+  return /^[-+][a-zA-Z]*[oO]$/.test(text) || text === '--rcfile' || text === '--init-file';
+}
 export const INTERPRETERS: ReadonlySet<string> = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'perl', 'ruby', 'php', 'deno', 'bun', 'lua', 'tclsh', 'Rscript', 'pwsh', 'powershell', 'osascript']);
 /** Wrappers that, given no command, do nothing harmful (`env` prints, `xargs` echoes); the others start a shell. */
 const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'time', 'builtin', 'nohup', 'watch', 'exec', 'nice', 'stdbuf']);
@@ -259,12 +267,18 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
       // `bash "$HOME/deploy.sh"` runs a script by its name; `bash <(curl …)`, `bash "$X"` run code known only then.
       return knownScript(args[i]!) ? writeRisk(`${name} with arguments built at run time`) : destroyRisk(`${name} runs code built at run time`);
     }
-    if (text === '--') break;
+    if (text === '--') {
+      // `bash -- deploy.sh`: the word after `--` is the script (one built at run time is rated as above).
+      const file = args[i + 1]?.literal;
+      if (i + 1 >= args.length) break;
+      if (file === undefined) continue;
+      return STDIN_FILES.has(file) ? stdinCode(name, context) : scriptFileRisk(name, file, `${name} runs the script ${file}`, context);
+    }
     if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) {
       const code = args[i + 1];
       return code === undefined ? writeRisk(`${name} -c`) : scriptRisk(code, context, `${name} -c`);
     }
-    if (text === '-o' || text === '+o' || text === '-O' || text === '+O') {
+    if (shellOptionTakesWord(text)) {
       i++;
       continue;
     }

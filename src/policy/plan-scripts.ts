@@ -1,6 +1,6 @@
 import type { Plan } from '../planning/schema.js';
 import { hasTemplate } from '../planning/templates.js';
-import { INTERPRETERS, SHELLS } from './command-risk.js';
+import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
 import { programName } from './program-name.js';
 import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
 import { shellCommands } from './shell-commands.js';
@@ -152,10 +152,11 @@ function scriptArgument(name: string, args: readonly ShellWord[]): string | unde
   if (!SHELLS.has(name) && !INTERPRETERS.has(name)) return undefined;
   for (let i = 0; i < args.length; i++) {
     const text = args[i]!.literal;
-    if (text === undefined || text === '--') return undefined;
+    if (text === undefined) return undefined;
+    if (text === '--') return SHELLS.has(name) ? args[i + 1]?.literal : undefined;
     // Code on the line itself (`bash -c`, `python -c`, `node -e`, `python -m module`) is rated as the line.
     if (SHELLS.has(name) ? /^-[a-zA-Z]*c[a-zA-Z]*$/.test(text) : /^(-[a-zA-Z]*[ceEpmr]|--eval|--print)$/.test(text)) return undefined;
-    if (SHELLS.has(name) && (text === '-o' || text === '+o' || text === '-O' || text === '+O')) {
+    if (SHELLS.has(name) && shellOptionTakesWord(text)) {
       i++;
       continue;
     }

@@ -22,7 +22,7 @@ describe('a script the plan writes, then runs', () => {
   });
 
   it('however the step runs it: bash with flags, source, ., by path, behind sudo, from another cwd', async () => {
-    const lines = ['bash -e deploy.sh', 'source deploy.sh', '. ./deploy.sh', './deploy.sh', 'sudo ./deploy.sh', 'echo go && sh ./deploy.sh'];
+    const lines = ['bash -e deploy.sh', 'bash -euo pipefail deploy.sh', 'bash -eo pipefail deploy.sh', 'sh +o errexit deploy.sh', 'bash -O extglob deploy.sh', 'bash --rcfile env.rc deploy.sh', 'bash -- deploy.sh', 'source deploy.sh', '. ./deploy.sh', './deploy.sh', 'sudo ./deploy.sh', 'echo go && sh ./deploy.sh'];
     for (const line of lines) expect((await runRisk([write('deploy.sh', 'kubectl delete ns prod\n'), run(line)]))?.level, line).toBe('destroy');
     expect((await runRisk([write('app/deploy.sh', 'rm -rf build\n'), run('./deploy.sh', 'app')]))?.level).toBe('destroy');
     expect((await runRisk([write('./app/deploy.sh', 'rm -rf build\n'), run('sh app//deploy.sh')]))?.level).toBe('destroy');
