@@ -73,7 +73,11 @@ export function unwrap(name: string, args: readonly ShellWord[]): Unwrapped {
     const word = args[i]!;
     const text = word.literal;
     if (text === undefined) return { kind: 'command', words: args.slice(i) };
-    if (text === '--') return rest(args.slice(i + 1 + operands));
+    if (text === '--') {
+      // `watch -n 1 -- 'rm -rf data'`: after `--` too, watch hands its words to `sh -c`.
+      const after = args.slice(i + 1 + operands);
+      return name === 'watch' && after.length > 0 ? watchCommand(args.slice(0, i), after) : rest(after);
+    }
     if (wrapper.queryFlags?.includes(text)) return { kind: 'query' };
     if (name === 'env') {
       // -S STRING, --split-string STRING, --split-string=STRING, -SSTRING, and -S after flags that take no value (-iS).

@@ -318,6 +318,10 @@ describe('classifyShell', () => {
     ["watch -n 1 'kubectl delete pod web'", 'destroy'],
     ['watch -d rm victim', 'destroy'],
     ["watch -x sh -c 'rm -rf victim'", 'destroy'],
+    // After `--` too, the words are watch's command line.
+    ["watch -n 1 -- 'rm -rf data'", 'destroy'],
+    ["watch -- 'shred -u x'", 'destroy'],
+    ['watch -n 5 -- kubectl get pods', 'read'],
     ['watch kubectl get pods', 'read'],
     ["watch -d -n 5 'kubectl get pods -n shop | grep web'", 'read'],
     // Last in a group of short flags, -n takes the next word (`watch -dn 2 …`), as a wrapper's value flag does.
