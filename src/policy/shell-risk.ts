@@ -4,10 +4,11 @@ import { NO_ENVIRONMENT, type CommandContext, type StepEnvironment, type Stdin }
 import { unpackedFolders } from './archives.js';
 import { downloadedFiles } from './downloads.js';
 import { calledDefinition, movesArguments, readsArgumentsIndirectly, withArguments, type FunctionDefinition } from './function-calls.js';
-import { destroyProgramReason, programName } from './program-name.js';
+import { programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { steeringRisk } from './steering-variables.js';
+import { unparsedRisk } from './unparsed-line.js';
 import { knownValues, lineSettings, lineVariables, mayBeSet, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
 
@@ -131,17 +132,6 @@ function handedOn(scan: Scan, environment: StepEnvironment): StepEnvironment {
 
 /** A `NAME=value` word, or one inside a word (`env -S 'X=rm sh -c …'`). */
 const WRAPPER_SETTING = /(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g;
-
-/**
- * A line tree-sitter cannot parse may still be one bash runs (`{rm,-rf,x}` expands to `rm -rf x`):
- * a word in it that names a program that destroys makes it a destroy step.
- */
-function unparsedRisk(source: string): StepRisk {
-  const named = source.split(/[^A-Za-z0-9_./-]+/).find((word) => word !== '' && destroyProgramReason(programName(word)) !== undefined);
-  // `{r,}m -rf data` runs `rm m -rf data`: the braces make the names, so any program may be named.
-  if (named === undefined && /(?<!\\)\{[^\s{}'"]*,[^\s{}'"]*\}/.test(source)) return destroyRisk('the command line does not parse as bash, and a brace expansion in it may name any program');
-  return named === undefined ? writeRisk('the command line does not parse as bash') : destroyRisk(`the command line does not parse as bash, and it names ${programName(named)}`);
-}
 
 /** The simple commands of a line and the variables it sets (`NAME=…`, `export NAME=…`, `NAME=… cmd`). */
 export type SimpleCommands = {
