@@ -11,6 +11,7 @@ import { planScripts, scriptsRisk } from './plan-scripts.js';
 import { steeringRisk } from './steering-variables.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
 import type { CommandOf } from './tool-command.js';
+import { resolvedSegments } from './path-segments.js';
 
 /**
  * MCP tool annotations (`readOnlyHint`, `destructiveHint`), as a server declares them. MCP's defaults:
@@ -110,12 +111,7 @@ const POLICY_FILE_TEMPLATE = /\.ksa[\\/].*\{\{/;
  */
 function namesPolicyFile(filePath: string): boolean {
   if (POLICY_FILE_TEMPLATE.test(filePath)) return true;
-  const segments: string[] = [];
-  for (const segment of filePath.split(/[\\/]/)) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..' && segments.length > 0 && segments.at(-1) !== '..') segments.pop();
-    else segments.push(segment);
-  }
+  const segments = resolvedSegments(filePath.split(/[\\/]/));
   return segments.at(-2) === '.ksa' && /^policy\.ya?ml$/.test(segments.at(-1) ?? '');
 }
 

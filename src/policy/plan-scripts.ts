@@ -1,6 +1,7 @@
 import type { Plan } from '../planning/schema.js';
 import { hasTemplate } from '../planning/templates.js';
 import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
+import { resolvedSegments } from './path-segments.js';
 import { programName } from './program-name.js';
 import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
 import { shellCommands } from './shell-commands.js';
@@ -194,12 +195,6 @@ function behindWrappers(words: readonly ShellWord[]): readonly ShellWord[] {
  * are one file): `.` and empty segments dropped, `..` taken back.
  */
 function workspacePath(cwd: string, file: string): string {
-  const segments: string[] = [];
   const whole = file.startsWith('/') ? file : `${cwd}/${file}`;
-  for (const segment of whole.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..' && segments.length > 0 && segments.at(-1) !== '..') segments.pop();
-    else segments.push(segment);
-  }
-  return `${whole.startsWith('/') ? '/' : ''}${segments.join('/')}`;
+  return `${whole.startsWith('/') ? '/' : ''}${resolvedSegments(whole.split('/')).join('/')}`;
 }
