@@ -6,8 +6,11 @@ export type Stdin =
   | { readonly kind: 'none' }
   /** From earlier commands of a pipeline; `programs` are their names, `literal` the text they print when it is known (echo/printf). */
   | { readonly kind: 'pipe'; readonly programs: readonly string[]; readonly literal?: string }
-  /** A here-document or here-string; `literal` unless it expands something. */
-  | { readonly kind: 'text'; readonly literal?: string }
+  /**
+   * A here-document or here-string; `literal` unless it expands something, `programs` those of the
+   * substitutions it expands (`bash <<< "$(curl …)"` runs what curl prints).
+   */
+  | { readonly kind: 'text'; readonly literal?: string; readonly programs?: readonly string[] }
   /** `< file` or a process substitution. */
   | { readonly kind: 'file'; readonly programs: readonly string[] };
 

@@ -316,9 +316,9 @@ async function stdinCode(name: string, context: CommandContext): Promise<StepRis
     const risk = await context.script(stdin.literal);
     return risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} piped into ${name}` };
   }
+  const source = stdin.programs?.find((program) => UNREVIEWED_SOURCES.has(program));
+  if (source !== undefined) return destroyRisk(stdin.kind === 'text' ? `${name} runs a here-document of what ${source} prints: code nobody reviewed` : `${source} … | ${name} runs code nobody reviewed`);
   if (stdin.kind === 'text') return writeRisk(`${name} runs a here-document built at run time`);
-  const source = stdin.programs.find((program) => UNREVIEWED_SOURCES.has(program));
-  if (source !== undefined) return destroyRisk(`${source} … | ${name} runs code nobody reviewed`);
   return destroyRisk(`${stdin.programs.join(' | ') || 'a file'} piped into ${name} runs code nobody reviewed`);
 }
 

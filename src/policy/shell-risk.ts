@@ -367,12 +367,12 @@ function redirect(node: ShellNode, stdin: Stdin, scan: Scan, where: string, dept
     const body = namedChildren(node).find((child) => child.type === 'heredoc_body');
     if (body) visitNested(body, where, scan, depth);
     const expands = body !== undefined && namedChildren(body).some((child) => child.type !== 'heredoc_content');
-    return { kind: 'text', literal: body === undefined || expands ? undefined : body.text };
+    return { kind: 'text', literal: body === undefined || expands ? undefined : body.text, programs: body ? [...collectPrograms(body)] : [] };
   }
   if (node.type === 'herestring_redirect') {
     const word = namedChildren(node)[0];
     if (word) visitWord(word, where, scan, depth);
-    return { kind: 'text', literal: word ? evaluateWord(word).literal : undefined };
+    return { kind: 'text', literal: word ? evaluateWord(word).literal : undefined, programs: word ? [...collectPrograms(word)] : [] };
   }
   const operator = allChildren(node).find((child) => !child.isNamed)?.text ?? '>';
   const destination = node.childForFieldName('destination') ?? namedChildren(node).at(-1);
