@@ -1,12 +1,13 @@
 import type { Plan } from '../planning/schema.js';
 import { hasTemplate } from '../planning/templates.js';
 import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
+import { downloadedFiles } from './downloads.js';
 import { resolvedSegments } from './path-segments.js';
 import { programName } from './program-name.js';
 import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
 import { shellCommands } from './shell-commands.js';
 import { classifyShell, simpleCommands } from './shell-risk.js';
-import type { ShellParser, ShellWord } from './shell-syntax.js';
+import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
 import { isWrapper, unwrap } from './wrappers.js';
 
 /**
@@ -20,12 +21,14 @@ export interface PlanScript {
   readonly writer: string;
   /** Its text when the plan gives it literally (no `{{ … }}`, not appended to). */
   readonly content?: string;
+  /** Saved by `curl -o`, `wget`…: what a server sent. */
+  readonly downloaded?: true;
   /** Run by a shell (`sh f`, `source f`, `./f` with a shell's `#!` or none), so its text is rated as shell lines. */
   readonly shell: boolean;
 }
 
 /** What a step writes, by the file's path from the workspace root: its text when `write_file` gives it whole. */
-type Written = { readonly writer: string; readonly content?: string };
+type Written = { readonly writer: string; readonly content?: string; readonly downloaded?: true };
 
 /** The scripts each step runs (by step id) that another step of the plan writes. */
 export async function planScripts(plan: Plan, parse: ShellParser | undefined): Promise<ReadonlyMap<string, readonly PlanScript[]>> {
@@ -41,8 +44,10 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
       const known = typeof content === 'string' && !hasTemplate(content) && step.args.append !== true && !written.has(where) ? content : undefined;
       written.set(where, { writer: step.id, ...(known === undefined ? {} : { content: known }) });
     }
-    // A shell step that writes the file (`printf … > deploy.sh`, `tee`, `cp`): what it holds then is not on the card.
-    for (const args of shellCalls(step)) for (const file of await shellWrites(args.command, parse)) written.set(workspacePath(cwdOf(args), file), { writer: step.id });
+    // A shell step that writes the file (`printf … > deploy.sh`, `tee`, `cp`, `curl -o`): what it holds then is not on the card.
+    for (const args of shellCalls(step)) {
+      for (const { file, downloaded } of await shellWrites(args.command, parse)) written.set(workspacePath(cwdOf(args), file), { writer: step.id, ...(downloaded ? { downloaded } : {}) });
+    }
   }
   if (written.size === 0) return found;
   for (const step of plan.steps) {
@@ -54,7 +59,8 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
         const source = written.get(workspacePath(cwdOf(args), run.file));
         if (source === undefined || source.writer === step.id) continue;
         const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content));
-        scripts.push({ file: run.file, writer: source.writer, ...(source.content === undefined ? {} : { content: source.content }), shell });
+        const { content, downloaded } = source;
+        scripts.push({ file: run.file, writer: source.writer, ...(content === undefined ? {} : { content }), ...(downloaded ? { downloaded } : {}), shell });
       }
     }
     if (scripts.length > 0) found.set(step.id, scripts);
@@ -80,13 +86,16 @@ const COPIERS = new Set(['cp', 'mv', 'install', 'ln', 'rsync']);
 /** `> f`, `>> f`, `>| f`, `&> f`, `1> f`: the file a redirection writes, as written (quotes dropped). */
 const OUTPUT_REDIRECT = /(?:^|[^<>])(?:[0-9]|&)?>>?\|?\s*(["']?)([^\s"';|&<>()]+)\1/g;
 
-/** The files a shell line is seen to write: by redirection, `tee`, or as a copy's target. */
-async function shellWrites(command: string, parse: ShellParser): Promise<string[]> {
-  const files = [...command.matchAll(OUTPUT_REDIRECT)].map((match) => match[2]!).filter((file) => !file.startsWith('/dev/') && !file.startsWith('&'));
+type LineWrite = { readonly file: string; readonly downloaded?: true };
+
+/** The files a shell line is seen to write: by redirection, `tee`, as a copy's target, or what `curl -o`/`wget` save. */
+async function shellWrites(command: string, parse: ShellParser): Promise<LineWrite[]> {
+  const files: LineWrite[] = [...command.matchAll(OUTPUT_REDIRECT)].map((match) => match[2]!).filter((file) => !file.startsWith('/dev/') && !file.startsWith('&')).map((file) => ({ file }));
   for (const { name, args } of await shellCommands(command, parse)) {
     const operands = args.map((word) => word.literal).filter((text): text is string => text !== undefined && !text.startsWith('-'));
-    if (name === 'tee') files.push(...operands);
-    if (COPIERS.has(name) && operands.length >= 2) files.push(operands.at(-1)!);
+    if (name === 'tee') files.push(...operands.map((file) => ({ file })));
+    if (COPIERS.has(name) && operands.length >= 2) files.push({ file: operands.at(-1)! });
+    for (const file of downloadedFiles([literalWord(name), ...args], { kind: 'none' }, [])) files.push({ file, downloaded: true });
   }
   return files;
 }
@@ -105,6 +114,7 @@ export async function scriptsRisk(scripts: readonly PlanScript[], parse: ShellPa
 }
 
 async function scriptRisk(script: PlanScript, parse: ShellParser): Promise<StepRisk> {
+  if (script.downloaded) return destroyRisk(`runs ${script.file}, which step ${script.writer} downloads: code nobody reviewed`);
   const runs = `runs ${script.file}, which step ${script.writer} writes`;
   if (script.content === undefined) return destroyRisk(`${runs} with text the plan does not show: code nobody reviewed`);
   if (!script.shell) return destroyRisk(`${runs}: code ksa cannot rate, which nobody reviewed`);
