@@ -2,6 +2,7 @@ import type { Plan } from '../planning/schema.js';
 import { hasTemplate } from '../planning/templates.js';
 import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
 import { downloadedFiles } from './downloads.js';
+import { lineFolders } from './line-folders.js';
 import { resolvedSegments } from './path-segments.js';
 import { programName } from './program-name.js';
 import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
@@ -25,10 +26,15 @@ export interface PlanScript {
   readonly downloaded?: true;
   /** Run by a shell (`sh f`, `source f`, `./f` with a shell's `#!` or none), so its text is rated as shell lines. */
   readonly shell: boolean;
+  /** The plan's script that runs this one (wrapper.sh says `sh sub/deploy.sh`), when the step does not run it itself. */
+  readonly via?: string;
 }
 
 /** What a step writes, by the file's path from the workspace root: its text when `write_file` gives it whole. */
 type Written = { readonly writer: string; readonly content?: string; readonly downloaded?: true };
+
+/** How deep scripts that run other scripts of the plan are followed. */
+const MAX_SCRIPT_DEPTH = 8;
 
 /** The scripts each step runs (by step id) that another step of the plan writes. */
 export async function planScripts(plan: Plan, parse: ShellParser | undefined): Promise<ReadonlyMap<string, readonly PlanScript[]>> {
@@ -46,26 +52,49 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
     }
     // A shell step that writes the file (`printf … > deploy.sh`, `tee`, `cp`, `curl -o`): what it holds then is not on the card.
     for (const args of shellCalls(step)) {
-      for (const { file, downloaded } of await shellWrites(args.command, parse)) written.set(workspacePath(cwdOf(args), file), { writer: step.id, ...(downloaded ? { downloaded } : {}) });
+      const folders = await lineFolders(args.command, cwdOf(args), parse);
+      for (const { file, downloaded } of await shellWrites(args.command, parse)) {
+        for (const folder of folders) written.set(workspacePath(folder, file), { writer: step.id, ...(downloaded ? { downloaded } : {}) });
+      }
     }
   }
   if (written.size === 0) return found;
   for (const step of plan.steps) {
     if (step.type === 'llm_query' || step.type === 'condition') continue;
-    const calls = shellCalls(step);
     const scripts: PlanScript[] = [];
-    for (const args of calls) {
-      for (const run of await filesRun(args.command, parse)) {
-        const source = written.get(workspacePath(cwdOf(args), run.file));
-        if (source === undefined || source.writer === step.id) continue;
-        const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content));
-        const { content, downloaded } = source;
-        scripts.push({ file: run.file, writer: source.writer, ...(content === undefined ? {} : { content }), ...(downloaded ? { downloaded } : {}), shell });
-      }
+    for (const args of shellCalls(step)) {
+      const folders = await lineFolders(args.command, cwdOf(args), parse);
+      scripts.push(...(await scriptsRun(args.command, folders, written, parse, { step: step.id, seen: new Set(), depth: 0 })));
     }
     if (scripts.length > 0) found.set(step.id, scripts);
   }
   return found;
+}
+
+type Following = { readonly step: string; readonly seen: Set<string>; readonly depth: number; readonly via?: string };
+
+/**
+ * The plan's scripts a shell line runs, from any of its folders, and the plan's scripts those run in turn
+ * (each once: scripts that run each other are not followed without end).
+ */
+async function scriptsRun(command: string, folders: readonly string[], written: ReadonlyMap<string, Written>, parse: ShellParser, following: Following): Promise<PlanScript[]> {
+  const scripts: PlanScript[] = [];
+  for (const run of await filesRun(command, parse)) {
+    for (const folder of folders) {
+      const path = workspacePath(folder, run.file);
+      const source = written.get(path);
+      if (source === undefined || source.writer === following.step || following.seen.has(path)) continue;
+      following.seen.add(path);
+      const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content));
+      const { content, downloaded } = source;
+      scripts.push({ file: run.file, writer: source.writer, ...(content === undefined ? {} : { content }), ...(downloaded ? { downloaded } : {}), shell, ...(following.via ? { via: following.via } : {}) });
+      // A script run by a shell from the plan's text may run others (`sh sub/deploy.sh`), from the folders of the line that runs it.
+      if (shell && content !== undefined && following.depth < MAX_SCRIPT_DEPTH) {
+        scripts.push(...(await scriptsRun(content, [...folders, ...(await lineFolders(content, folder, parse))], written, parse, { ...following, depth: following.depth + 1, via: run.file })));
+      }
+    }
+  }
+  return scripts;
 }
 
 type ShellCall = Readonly<Record<string, unknown>> & { readonly command: string };
@@ -114,8 +143,9 @@ export async function scriptsRisk(scripts: readonly PlanScript[], parse: ShellPa
 }
 
 async function scriptRisk(script: PlanScript, parse: ShellParser): Promise<StepRisk> {
-  if (script.downloaded) return destroyRisk(`runs ${script.file}, which step ${script.writer} downloads: code nobody reviewed`);
-  const runs = `runs ${script.file}, which step ${script.writer} writes`;
+  const file = script.via === undefined ? script.file : `${script.file} (from ${script.via})`;
+  if (script.downloaded) return destroyRisk(`runs ${file}, which step ${script.writer} downloads: code nobody reviewed`);
+  const runs = `runs ${file}, which step ${script.writer} writes`;
   if (script.content === undefined) return destroyRisk(`${runs} with text the plan does not show: code nobody reviewed`);
   if (!script.shell) return destroyRisk(`${runs}: code ksa cannot rate, which nobody reviewed`);
   const whole = await classifyShell(script.content, parse);
@@ -143,7 +173,7 @@ function runsAsShell(content: string): boolean {
 type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' };
 
 /** The files a shell line runs as programs: `sh f`, `bash -e f`, `source f`, `. f`, `python f`, `./f`, `bin/f`. */
-async function filesRun(command: string, parse: ShellParser): Promise<FileRun[]> {
+async function filesRun(command: string, parse: ShellParser, depth = 0): Promise<FileRun[]> {
   const runs: FileRun[] = [];
   for (const { name, args } of await shellCommands(command, parse)) {
     const file = scriptArgument(name, args);
@@ -151,10 +181,24 @@ async function filesRun(command: string, parse: ShellParser): Promise<FileRun[]>
   }
   // A program named by a path is the file itself (`./deploy.sh`, `sudo ./deploy.sh`); shellCommands gives its name only.
   for (const words of await commandWords(command, parse)) {
-    const program = behindWrappers(words)[0]?.literal;
-    if (program !== undefined && program.includes('/')) runs.push({ file: program, by: 'path' });
+    const [program, ...args] = behindWrappers(words);
+    if (program?.literal !== undefined && program.literal.includes('/')) runs.push({ file: program.literal, by: 'path' });
+    // `sh -c ./sub/deploy.sh`: the code a shell is given runs programs by path too.
+    const code = program?.literal !== undefined && SHELLS.has(programName(program.literal)) ? shellCode(args) : undefined;
+    if (code !== undefined && depth < MAX_SCRIPT_DEPTH) runs.push(...(await filesRun(code, parse, depth + 1)).filter((run) => run.by === 'path'));
   }
   return runs;
+}
+
+/** The code after a shell's `-c` (`sh -ec 'cmd'`), when it is written out. */
+function shellCode(args: readonly ShellWord[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.literal;
+    if (text === undefined || text === '--' || !/^[-+]/.test(text)) return undefined;
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) return args[i + 1]?.literal;
+    if (shellOptionTakesWord(text)) i++;
+  }
+  return undefined;
 }
 
 /** The script file a shell, `source` or an interpreter is given; none for `-c`/`-e` code. */

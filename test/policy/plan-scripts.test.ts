@@ -28,6 +28,22 @@ describe('a script the plan writes, then runs', () => {
     expect((await runRisk([write('./app/deploy.sh', 'rm -rf build\n'), run('sh app//deploy.sh')]))?.level).toBe('destroy');
   });
 
+  it('from the folder a cd or pushd of the line moves to, and by path in code a shell is given (sh -c ./sub/deploy.sh)', async () => {
+    const lines = ['cd sub && sh deploy.sh', 'cd sub; ./deploy.sh', 'pushd sub && bash deploy.sh', 'cd -P sub && . ./deploy.sh', 'cd x/../sub || exit 1; sh deploy.sh', 'sh -c ./sub/deploy.sh', "sudo sh -ec './sub/deploy.sh'", "sh -c 'sh sub/deploy.sh'", "bash -c 'cd sub && ./deploy.sh'", 'timeout 60 sh -c ./sub/deploy.sh'];
+    for (const line of lines) expect(await runRisk([write('sub/deploy.sh', 'rm -rf /data\n'), run(line)]), line).toEqual({ level: 'destroy', reason: expect.stringMatching(/^runs .*deploy\.sh, which step script writes: rm -rf \/data$/) });
+    expect((await runRisk([write('sub/deploy.sh', 'rm -rf /data\n'), run('cd other && sh deploy.sh')]))?.level).toBe('write');
+  });
+
+  it('a script of the plan that runs another is rated by the other\'s lines too, and scripts that run each other are followed once', async () => {
+    const wrapper = { id: 'wrap', tool: 'write_file', args: { path: 'wrapper.sh', content: 'echo start\nsh sub/deploy.sh\n' } } as const;
+    const risk = await runRisk([write('sub/deploy.sh', 'rm -rf /data\n'), { ...wrapper, dependsOn: ['script'] }, run('sh wrapper.sh')]);
+    expect(risk).toEqual({ level: 'destroy', reason: 'runs sub/deploy.sh (from wrapper.sh), which step script writes: rm -rf /data' });
+    const loop = [{ id: 'a', tool: 'write_file', args: { path: 'a.sh', content: 'sh b.sh\n' } }, { id: 'b', tool: 'write_file', args: { path: 'b.sh', content: 'ls\nsh a.sh\n' } }] as const;
+    expect((await runRisk([...loop, write('c.sh', 'sh a.sh\n'), run('sh c.sh')]))?.level).toBe('write');
+    const deep = [{ id: 'a', tool: 'write_file', args: { path: 'a.sh', content: 'sh b.sh\n' } }, { id: 'b', tool: 'write_file', args: { path: 'b.sh', content: 'sh a.sh\nkubectl delete ns prod\n' } }] as const;
+    expect((await runRisk([...deep, write('c.sh', 'sh a.sh\n'), run('sh c.sh')]))?.level).toBe('destroy');
+  });
+
   it('a harmless script keeps the step write; a script not run stays out of it', async () => {
     expect(await runRisk([write('build.sh', 'npm ci\nnpm run build\n'), run('sh build.sh')])).toEqual({ level: 'write', reason: 'runs build.sh, which step script writes: npm ci' });
     expect(await runRisk([write('deploy.sh', 'rm -rf /\n'), run('cat deploy.sh')])).toEqual({ level: 'read', reason: 'cat' });

@@ -1,0 +1,24 @@
+import { shellCommands } from './shell-commands.js';
+import type { ShellParser } from './shell-syntax.js';
+
+/** Programs that move the shell into the folder they are given. */
+const MOVERS = new Set(['cd', 'pushd']);
+
+/**
+ * The folders a shell line's commands may run in: the step's `cwd`, and each folder a `cd` or `pushd`
+ * of the line moves to from there (`cd sub && sh deploy.sh` runs sub/deploy.sh). Every one counts,
+ * whatever the order or the subshell, so a script is never missed for a folder the line left.
+ */
+export async function lineFolders(command: string, cwd: string, parse: ShellParser): Promise<string[]> {
+  const folders = [cwd];
+  let current = cwd;
+  for (const { name, args } of await shellCommands(command, parse)) {
+    if (!MOVERS.has(name)) continue;
+    // `cd -P sub`: the folder is the first word that is no option; `cd`, `cd -` and `cd "$D"` go where the line does not say.
+    const target = args.find((word) => word.literal === undefined || !word.literal.startsWith('-'))?.literal;
+    if (target === undefined || target.startsWith('~')) continue;
+    current = target.startsWith('/') ? target : `${current}/${target}`;
+    folders.push(current);
+  }
+  return folders;
+}
