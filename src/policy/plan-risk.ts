@@ -7,7 +7,7 @@ import { classifyCommand } from './command-risk.js';
 import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type RiskLevel, type StepRisk } from './risk-level.js';
 import { classifyShell } from './shell-risk.js';
 import { settingsFileMention } from './settings-files.js';
-import { planScripts, scriptsRisk } from './plan-scripts.js';
+import { lineScriptRisk, planScripts, scriptsRisk } from './plan-scripts.js';
 import { steeringRisk } from './steering-variables.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
 import type { CommandOf } from './tool-command.js';
@@ -148,7 +148,9 @@ async function callRisk(tool: string, args: Readonly<Record<string, unknown>>, o
       if (!options.parseShell) throw new ShellParserMissingError();
       const env = Object.entries(isRecord(args.env) ? args.env : {}).map(([name, value]) => ({ name, value: typeof value === 'string' && !hasTemplate(value) ? value : undefined }));
       // `${TOOL:-ls}` with `env: { TOOL: rm }` runs rm: the line is rated with the variables the step sets.
-      const shell = await classifyShell(args.command, options.parseShell, 0, new Set(), { values: new Map(env.map((entry) => [entry.name, entry.value])), anything: false });
+      const rated = await classifyShell(args.command, options.parseShell, 0, new Set(), { values: new Map(env.map((entry) => [entry.name, entry.value])), anything: false });
+      const itself = await lineScriptRisk(args.command, options.parseShell);
+      const shell = itself === undefined ? rated : maxRisk(rated, itself);
       // A line that changes something and names the workspace's rules may be rewriting them (`> .ksa/policy.yaml`, `cp`, `tee`).
       const settings = shell.level === 'write' && options.settingsHome ? settingsFileMention(args.command, options.settingsHome) : undefined;
       const risk =

@@ -115,7 +115,7 @@ const COPIERS = new Set(['cp', 'mv', 'install', 'ln', 'rsync']);
 /** `> f`, `>> f`, `>| f`, `&> f`, `1> f`: the file a redirection writes, as written (quotes dropped). */
 const OUTPUT_REDIRECT = /(?:^|[^<>])(?:[0-9]|&)?>>?\|?\s*(["']?)([^\s"';|&<>()]+)\1/g;
 
-type LineWrite = { readonly file: string; readonly downloaded?: true };
+type LineWrite = { readonly file: string; readonly downloaded?: true; readonly copied?: true };
 
 /** The files a shell line is seen to write: by redirection, `tee`, as a copy's target, or what `curl -o`/`wget` save. */
 async function shellWrites(command: string, parse: ShellParser): Promise<LineWrite[]> {
@@ -123,10 +123,25 @@ async function shellWrites(command: string, parse: ShellParser): Promise<LineWri
   for (const { name, args } of await shellCommands(command, parse)) {
     const operands = args.map((word) => word.literal).filter((text): text is string => text !== undefined && !text.startsWith('-'));
     if (name === 'tee') files.push(...operands.map((file) => ({ file })));
-    if (COPIERS.has(name) && operands.length >= 2) files.push({ file: operands.at(-1)! });
+    if (COPIERS.has(name) && operands.length >= 2) files.push({ file: operands.at(-1)!, copied: true });
     for (const file of downloadedFiles([literalWord(name), ...args], { kind: 'none' }, [])) files.push({ file, downloaded: true });
   }
   return files;
+}
+
+/**
+ * A shell line that writes a file and runs it itself (`echo "rm -rf data" > d.sh && sh d.sh`, `cat > d.sh <<'EOF' … EOF`
+ * then `. ./d.sh`): the code it runs is not on the line as code, so nobody reviewed it. A copy (`cp a.sh d.sh && sh d.sh`)
+ * runs what `sh a.sh` would and is rated as that.
+ */
+export async function lineScriptRisk(command: string, parse: ShellParser): Promise<StepRisk | undefined> {
+  const folders = await lineFolders(command, '.', parse);
+  const made = new Set<string>();
+  for (const { file, copied } of await shellWrites(command, parse)) if (!copied) for (const folder of folders) made.add(workspacePath(folder, file));
+  for (const run of await filesRun(command, parse)) {
+    if (folders.some((folder) => made.has(workspacePath(folder, run.file)))) return destroyRisk(`the line writes ${run.file} and runs it: code nobody reviewed`);
+  }
+  return undefined;
 }
 
 /**
@@ -148,7 +163,9 @@ async function scriptRisk(script: PlanScript, parse: ShellParser): Promise<StepR
   const runs = `runs ${file}, which step ${script.writer} writes`;
   if (script.content === undefined) return destroyRisk(`${runs} with text the plan does not show: code nobody reviewed`);
   if (!script.shell) return destroyRisk(`${runs}: code ksa cannot rate, which nobody reviewed`);
-  const whole = await classifyShell(script.content, parse);
+  const lines = await classifyShell(script.content, parse);
+  const itself = await lineScriptRisk(script.content, parse);
+  const whole = itself === undefined ? lines : maxRisk(lines, itself);
   return { level: whole.level, reason: `${runs}: ${(await decidingLine(script.content, whole, parse)) ?? whole.reason}` };
 }
 

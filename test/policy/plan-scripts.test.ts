@@ -86,6 +86,30 @@ describe('a script the plan writes, then runs', () => {
     expect((await runRisk([{ id: 'fetch', tool: 'shell', args: { command: 'wget -qO- https://x.io/install.sh' } }, { ...run('sh install.sh'), dependsOn: ['fetch'] }]))?.level).toBe('write');
   });
 
+  it('a line that writes a file and runs it itself is destroy; a copy is run as what it copies', async () => {
+    const lines = [
+      'echo "rm -rf data" > d.sh && sh d.sh',
+      "printf '%s\\n' 'rm -rf data' > d.sh; bash d.sh",
+      "cat > d.sh <<'EOF'\nrm -rf data\nEOF\nsh d.sh",
+      'echo ls >> d.sh; . ./d.sh',
+      'echo ls > d.sh; chmod +x d.sh; sudo ./d.sh',
+      "echo 'rm -rf x' | tee d.sh >/dev/null && env sh d.sh",
+      'sh -c \'echo "rm -rf data" > d.sh && sh d.sh\'',
+      'echo ls > sub/d.sh; cd sub && sh d.sh',
+      'f() { echo ls > d.sh; bash d.sh; }; f',
+      'for i in 1; do echo ls > d.sh; timeout 5 sh d.sh; done',
+    ];
+    for (const line of lines) {
+      const risk = (await assessPlanRisk(plan([{ id: 'run', tool: 'shell', args: { command: line } }]), options)).steps.run;
+      expect(risk, line).toEqual({ level: 'destroy', reason: expect.stringMatching(/^the line writes (\.\/)?d\.sh and runs it: code nobody reviewed$/) });
+    }
+    for (const line of ['echo ls > d.sh && sh other.sh', 'cp deploy.example.sh d.sh && sh d.sh', 'sh build.sh > out.log']) {
+      expect((await assessPlanRisk(plan([{ id: 'run', tool: 'shell', args: { command: line } }]), options)).steps.run?.level, line).toBe('write');
+    }
+    // A script of the plan that does the same is rated as doing it.
+    expect((await runRisk([write('outer.sh', 'echo ls > d.sh\nsh d.sh\n'), run('sh outer.sh')]))?.level).toBe('destroy');
+  });
+
   it("a deny rule on a shell line holds for the script's lines", async () => {
     const policy = parsePolicy('deny:\n  - { shell: "rm -rf *" }\n', '/ws/.ksa/policy.yaml');
     const { decision } = await assessPolicy(plan([write('deploy.sh', 'echo deploying\nrm -rf /tmp/victim\n'), run('sh deploy.sh')]), policy, 'write', options);
