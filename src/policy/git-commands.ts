@@ -1,5 +1,6 @@
 import { DELETING_CODE } from './deleting-code.js';
 import { splitLongOption } from './long-option.js';
+import { gitRunCommands } from './git-run-commands.js';
 import { has, hasShort, positional } from './option-words.js';
 import type { Args, Inner } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
@@ -25,9 +26,11 @@ export async function gitRisk(args: Args, words: readonly ShellWord[], inner: In
   // `git -c alias.x='!rm -rf …' x`: an alias that starts with ! is a shell command.
   const alias = args.slice(0, verbAt).find((option, i) => args[i - 1] === '-c' && option !== undefined && /=\s*!/.test(option) && DELETING_CODE.test(option));
   if (alias !== undefined) return destroyRisk(`git -c ${alias.split('=')[0]} runs a command that deletes`);
-  const risk = gitCommandRisk(args, verbAt);
-  if (risk.level !== 'read') return risk;
-  return gitOptionsRisk(args, verbAt) ?? risk;
+  const own = gitCommandRisk(args, verbAt);
+  let risk = own.level === 'read' ? (gitOptionsRisk(args, verbAt) ?? own) : own;
+  // `git rebase -x 'rm -rf data' main`, `git bisect run ./t.sh`: as high as the command git runs.
+  for (const run of gitRunCommands(args, words, verbAt)) risk = maxRisk(risk, await inner(run.words, run.where));
+  return risk;
 }
 
 /** Global options that set configuration that can run commands, whatever the subcommand. */

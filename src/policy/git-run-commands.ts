@@ -1,0 +1,49 @@
+import type { Args } from './program-rules.js';
+import { literalWord, type ShellWord } from './shell-syntax.js';
+
+/** A command git runs for a subcommand, as words to rate (`sh -c LINE` for a shell line), and where it runs. */
+export interface GitRunCommand {
+  readonly words: readonly ShellWord[];
+  readonly where: string;
+}
+
+/** git rebase's short options that take the rest of their word as a value: after one of them, an `x` is that value. */
+const REBASE_VALUE_SHORT = /[sXCS]/;
+
+/**
+ * The commands git runs besides itself: `git rebase -x 'make test'` (`--exec`, `--exec=…`, a unique prefix such as
+ * `--ex`, `-ixCMD`) runs each line with the shell after every commit it replays; `git bisect run ./t.sh args` runs its
+ * words as a command (git quotes each one) at every step. A line or word known only at run time is handed on as it
+ * is, so it is rated as code built at run time.
+ */
+export function gitRunCommands(args: Args, words: readonly ShellWord[], verbAt: number): GitRunCommand[] {
+  const verb = args[verbAt];
+  if (verb === 'rebase') return rebaseExecLines(args, words, verbAt + 1).map((line) => ({ words: [literalWord('sh'), literalWord('-c'), line], where: 'in git rebase --exec' }));
+  // `git bisect $SUB ./t.sh`: a subcommand chosen at run time may be run.
+  const sub = args[verbAt + 1];
+  if (verb === 'bisect' && (sub === 'run' || (sub === undefined && verbAt + 1 < args.length))) {
+    const command = words.slice(verbAt + 2);
+    return command.length === 0 ? [] : [{ words: command, where: 'in git bisect run' }];
+  }
+  return [];
+}
+
+function rebaseExecLines(args: Args, words: readonly ShellWord[], from: number): ShellWord[] {
+  const lines: ShellWord[] = [];
+  for (let i = from; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') break;
+    if (arg === undefined) {
+      // `--exec="$CMD"`, `-x"$CMD"`: the option is written, its line is built at run time.
+      if (/^['"]*(-[A-Za-z]*x|--ex)/.test(words[i]!.text)) lines.push(words[i]!);
+      continue;
+    }
+    const long = /^--(ex|exe|exec)(=([\s\S]*))?$/.exec(arg);
+    const short = /^-([A-Za-z]*?)x([\s\S]*)$/.exec(arg);
+    const value = long !== null ? long[3] : short !== null && !arg.startsWith('--') && !REBASE_VALUE_SHORT.test(short[1]!) ? short[2] || undefined : null;
+    if (value === null) continue;
+    if (value !== undefined) lines.push(literalWord(value));
+    else if (i + 1 < args.length) lines.push(words[++i]!);
+  }
+  return lines;
+}
