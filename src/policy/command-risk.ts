@@ -7,6 +7,7 @@ import { isDownloaded } from './archives.js';
 import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
+import { isStandardInput } from './standard-input.js';
 import { steeringRisk } from './steering-variables.js';
 import { knownNames, programNames } from './variable-names.js';
 import { isWrapper, unwrap } from './wrappers.js';
@@ -37,8 +38,6 @@ const CODE_RUNNERS = new Set(['eval', 'trap', 'alias', 'source', '.', 'ssh', ...
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 /** `source /dev/stdin <<< "…"` and `. /dev/stdin`: the current shell runs what it reads. */
 const SOURCES = new Set(['source', '.']);
-/** The names of standard input as a file: `. /dev/fd/0 <<< …` runs what it reads, as `. /dev/stdin` does. */
-const STDIN_FILES: ReadonlySet<string> = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 
 /** Classifies one simple command: its words, program first, after quotes and escapes are resolved. */
 export async function classifyCommand(words: readonly ShellWord[], context: CommandContext, depth = 0): Promise<StepRisk> {
@@ -272,7 +271,7 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
       const file = args[i + 1]?.literal;
       if (i + 1 >= args.length) break;
       if (file === undefined) continue;
-      return STDIN_FILES.has(file) ? stdinCode(name, context) : scriptFileRisk(name, file, `${name} runs the script ${file}`, context);
+      return isStandardInput(file) ? stdinCode(name, context) : scriptFileRisk(name, file, `${name} runs the script ${file}`, context);
     }
     if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) {
       const code = args[i + 1];
@@ -286,7 +285,7 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
       if (text === '-s' || text === '-') return stdinCode(name, context);
       continue;
     }
-    return STDIN_FILES.has(text) ? stdinCode(name, context) : scriptFileRisk(name, text, `${name} runs the script ${text}`, context);
+    return isStandardInput(text) ? stdinCode(name, context) : scriptFileRisk(name, text, `${name} runs the script ${text}`, context);
   }
   return stdinCode(name, context);
 }
@@ -301,7 +300,7 @@ function interpreterRisk(name: string, args: readonly (string | undefined)[], co
   }
   if (args.some((arg) => arg === '--version' || arg === '-V' || arg === '--help' || arg === '-h') && args.length === 1) return readRisk(`${name} --version`);
   const script = args.find((arg) => arg === undefined || !arg.startsWith('-'));
-  if ((script === undefined && context.stdin.kind === 'none') || script === '-' || (script !== undefined && STDIN_FILES.has(script))) {
+  if ((script === undefined && context.stdin.kind === 'none') || script === '-' || (script !== undefined && isStandardInput(script))) {
     return context.stdin.kind === 'none' ? writeRisk(`${name} ${args.map((arg) => arg ?? '…').join(' ')}`.trim()) : stdinCode(name, context);
   }
   if (script === undefined) return stdinCode(name, context);
@@ -325,7 +324,7 @@ async function stdinCode(name: string, context: CommandContext): Promise<StepRis
 async function sourceRisk(name: string, args: readonly ShellWord[], context: CommandContext): Promise<StepRisk> {
   const file = args[0];
   if (file === undefined) return writeRisk(name);
-  if (file.literal === '-' || (file.literal !== undefined && STDIN_FILES.has(file.literal))) return stdinCode(name, context);
+  if (file.literal === '-' || (file.literal !== undefined && isStandardInput(file.literal))) return stdinCode(name, context);
   if (file.literal === undefined) {
     const source = file.hints.map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
     if (source) return destroyRisk(`${name} runs code from ${source}`);
