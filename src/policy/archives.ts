@@ -1,3 +1,4 @@
+import { behindWrappers } from './behind-wrappers.js';
 import { UNREVIEWED_SOURCES, type Stdin } from './command-context.js';
 import { splitLongOption } from './long-option.js';
 import { programName } from './program-name.js';
@@ -11,7 +12,9 @@ export const CURRENT_FOLDER = './';
  * `curl … | tar xz -C /opt`, `unzip i.zip -d tool`), each ending in `/` (`./` for the current folder):
  * a script taken out of such an archive is code nobody reviewed, as the archive is.
  */
-export function unpackedFolders(words: readonly ShellWord[], stdin: Stdin, downloads: ReadonlySet<string>): string[] {
+export function unpackedFolders(written: readonly ShellWord[], stdin: Stdin, downloads: ReadonlySet<string>): string[] {
+  // `sudo tar xzf i.tgz`, `timeout 60 tar …`: a wrapper unpacks as the tar it runs.
+  const words = behindWrappers(written);
   const name = words[0]?.literal === undefined ? undefined : programName(words[0].literal);
   const args = words.slice(1).map((word) => word.literal);
   const piped = stdin.kind === 'pipe' && stdin.programs.some((program) => UNREVIEWED_SOURCES.has(program));

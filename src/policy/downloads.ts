@@ -1,4 +1,5 @@
 import { samePath } from './archives.js';
+import { behindWrappers } from './behind-wrappers.js';
 import { UNREVIEWED_SOURCES, type Stdin } from './command-context.js';
 import { programName } from './program-name.js';
 import { savedFile } from './program-rules.js';
@@ -9,7 +10,9 @@ import type { ShellWord } from './shell-syntax.js';
  * `wget URL/i.sh`, `curl URL > i.sh`, `curl URL | tee i.sh`, `base64 -d x > i.sh`. Running one of them
  * later in the line runs code nobody reviewed, as `curl URL | sh` does.
  */
-export function downloadedFiles(words: readonly ShellWord[], stdin: Stdin, redirected: readonly string[]): string[] {
+export function downloadedFiles(written: readonly ShellWord[], stdin: Stdin, redirected: readonly string[]): string[] {
+  // `sudo curl -o i.sh …`, `curl … | sudo tee i.sh`: a wrapper saves as the program it runs.
+  const words = behindWrappers(written);
   const name = words[0]?.literal === undefined ? undefined : programName(words[0].literal);
   const args = words.slice(1).map((word) => word.literal);
   const fetched = (name !== undefined && UNREVIEWED_SOURCES.has(name)) || (stdin.kind === 'pipe' && stdin.programs.some((program) => UNREVIEWED_SOURCES.has(program)));
