@@ -7,6 +7,7 @@ import { isDownloaded } from './archives.js';
 import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
+import { withRunTimeOptions } from './run-time-options.js';
 import { isStandardInput } from './standard-input.js';
 import { steeringRisk } from './steering-variables.js';
 import { knownNames, programNames } from './variable-names.js';
@@ -101,7 +102,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
     return rule ? rule(texts, args, inner) : destroyRisk(destroys);
   }
   const rule = Object.hasOwn(PROGRAM_RULES, name) ? PROGRAM_RULES[name] : undefined;
-  if (rule) return rule(texts, args, inner);
+  if (rule) return withRunTimeOptions(name, args, await rule(texts, args, inner), (words) => rule(words.map((word) => word.literal), words, inner));
   if (READ_PROGRAMS.has(name)) return readRisk(name);
   const verb = texts.slice(0, 3).find((text) => text !== undefined && DESTROY_VERBS.has(text.toLowerCase()));
   if (verb !== undefined) return destroyRisk(`${name} ${verb}`);

@@ -12,7 +12,7 @@ const GIT_READ = /^(status|log|diff|show|rev-parse|ls-files|ls-remote|ls-tree|de
 const GIT_HARMLESS_CONFIG = /^(color\.|advice\.|i18n\.|column\.|user\.(name|email)=|log\.|core\.(quotepath|abbrev)=|init\.defaultbranch=|safe\.directory=)/i;
 
 /** Where git's subcommand is: after its global options (-C dir, -c key=value, --git-dir=…). */
-function gitVerbAt(args: Args): number {
+export function gitVerbAt(args: Args): number {
   let i = 0;
   while (i < args.length && args[i]?.startsWith('-')) i += args[i] === '-C' || args[i] === '-c' ? 2 : 1;
   return i;

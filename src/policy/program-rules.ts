@@ -66,7 +66,9 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     if (words.some((word) => word.literal === undefined && /^(\$|`)/.test(word.text))) return writeRisk('curl with options built at run time (may send data)');
     return readRisk('curl GET');
   },
-  wget(args) {
+  wget(args, words) {
+    // `--method "$M"`, `"--method=$M"`: a method chosen at run time may be DELETE, as for curl -X "$M".
+    if (words.some((word, i) => word.literal === undefined && (args[i - 1] === '--method' || /^['"]*--method=/.test(word.text)))) return destroyRisk('wget --method chosen at run time (may be DELETE)');
     const method = flagValue(args, '--method');
     if (method?.toUpperCase() === 'DELETE') return destroyRisk('wget --method=DELETE');
     const output = savedFile('wget', args);
