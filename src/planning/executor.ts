@@ -129,13 +129,13 @@ export class Execution extends ExecutionBase {
     delete st.retryAt;
     this.running++;
 
-    // A step placed on workers is announced when a worker takes it (or says it waits for one): its lines follow
-    // its start. Its duration, like its timeout, counts from when a worker took it, not its wait in the queue.
+    // A step placed on workers is announced when a worker takes it, naming it (a waiting line comes before; no worker,
+    // no start). Its duration, like its timeout, counts from when a worker took it, not its wait in the queue.
     const placement = step.type === 'llm_query' || step.type === 'condition' ? undefined : this.options.placeStep?.(step);
     let announced = false;
     let ended = false;
     const announce = (worker?: string) => {
-      if (ended || this.finished) return;
+      if (ended || this.finished || (placement && worker === undefined)) return;
       if (worker !== undefined && placement && st.worker === undefined) {
         startMs = this.clock.now();
         if (startsGo) st.startedAt = this.iso(startMs);

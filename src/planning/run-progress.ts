@@ -140,14 +140,15 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
   if (!step) return;
   switch (event.type) {
     case 'step_started':
-      step.status = 'running';
-      step.attempt = event.attempt;
-      step.startedAtMs ??= Date.parse(event.ts);
-      step.retryDelayMs = undefined;
-      step.retryAtMs = undefined;
+      startAttempt(step, event.attempt, event.ts);
       step.worker = event.worker;
       return;
     case 'step_output':
+      // A step placed on workers starts when one takes it: before, its line says it waits, and it shows as under way.
+      if (step.status === 'pending' || (step.status === 'retrying' && event.attempt > step.attempt)) {
+        startAttempt(step, event.attempt, event.ts);
+        step.worker = undefined;
+      }
       step.lastLine = event.line;
       return;
     case 'step_retrying':
@@ -191,6 +192,14 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       step.rollback = { status: 'failed', error: event.error, ...(event.worker !== undefined ? { worker: event.worker } : {}) };
       return logRolledBack(view, step);
   }
+}
+
+function startAttempt(step: StepView, attempt: number, ts: string): void {
+  step.status = 'running';
+  step.attempt = attempt;
+  step.startedAtMs ??= Date.parse(ts);
+  step.retryDelayMs = undefined;
+  step.retryAtMs = undefined;
 }
 
 function logFinished(view: RunView, step: StepView): void {

@@ -24,3 +24,23 @@ describe('run view durations', () => {
     expect(view.steps.get('local')!.durationMs).toBe(3000);
   });
 });
+
+describe('run view of a step waiting for a worker', () => {
+  it('shows it under way with its waiting line before a worker takes it, then running on that worker', () => {
+    const view = createRunView('r', plan);
+    apply(view, { type: 'step_output', stepId: 'train', attempt: 1, ts: at(0), stream: 'stderr', line: 'waiting for a worker (labels: gpu)' });
+    expect(view.steps.get('train')).toMatchObject({ status: 'running', attempt: 1, startedAtMs: Date.parse(at(0)), lastLine: 'waiting for a worker (labels: gpu)' });
+    expect(view.steps.get('train')!.worker).toBeUndefined();
+    apply(view, { type: 'step_started', stepId: 'train', attempt: 1, ts: at(3), worker: 'gpu-1' });
+    expect(view.steps.get('train')).toMatchObject({ status: 'running', worker: 'gpu-1' });
+  });
+
+  it('a retry that waits for a worker is under way again, no longer retrying', () => {
+    const view = createRunView('r', plan);
+    apply(view, { type: 'step_started', stepId: 'train', attempt: 1, ts: at(0), worker: 'gpu-1' });
+    apply(view, { type: 'step_retrying', stepId: 'train', attempt: 1, ts: at(1), delayMs: 1000, error: 'worker gpu-1 was lost', worker: 'gpu-1' });
+    apply(view, { type: 'step_output', stepId: 'train', attempt: 2, ts: at(2), stream: 'stderr', line: 'waiting for a worker (labels: gpu)' });
+    expect(view.steps.get('train')).toMatchObject({ status: 'running', attempt: 2, retryAtMs: undefined });
+    expect(view.steps.get('train')!.worker).toBeUndefined();
+  });
+});

@@ -102,35 +102,37 @@ describe('ksa run --redis', () => {
     expect(result.stderr).toMatch(/gpu failed: no worker took it within 2s: waiting for a worker \(labels: gpu\)/);
   });
 
-  it('a step that waits in vain is started when it starts waiting: events in order, its duration the wait', async () => {
+  it('a step that waits in vain never starts (no worker took it): its waiting line, then its failure, its duration the wait', async () => {
     const planFile = await sandbox.writePlan('nowhere-json/plan.yaml', `goal: Nowhere\nsteps:\n  - id: gpu\n    tool: shell\n    runsOn: [gpu]\n    args: { command: "echo never" }\n`);
     const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--worker-wait', '2s'], { home: sandbox.home, cwd: path.dirname(planFile), timeoutMs: 30_000 });
     expect(result.code, describeResult(result)).toBe(1);
     const events = parseNdjson(result.stdout);
     expect(expectWellFormedRun(events)).toBe('failed');
-    expect(stepEventTypes(events, 'gpu')).toEqual(['step_started', 'step_output', 'step_failed']);
-    const [started] = eventsOf(events, 'step_started', 'gpu');
-    expect((started as { worker?: string }).worker).toBeUndefined();
+    expect(stepEventTypes(events, 'gpu')).toEqual(['step_output', 'step_failed']);
+    const [waiting] = eventsOf(events, 'step_output', 'gpu');
     const [failed] = eventsOf(events, 'step_failed', 'gpu') as unknown as { durationMs: number; ts: string }[];
     expect(failed!.durationMs).toBeGreaterThanOrEqual(2000);
-    expect(Date.parse(failed!.ts) - Date.parse(started!.ts)).toBeGreaterThanOrEqual(2000);
+    expect(Date.parse(failed!.ts) - Date.parse(waiting!.ts)).toBeGreaterThanOrEqual(2000);
     const summary = /^ +\S+ gpu +failed +(\d+\.\d)s /m.exec(result.stderr);
     expect(summary, result.stderr).not.toBeNull();
     expect(Number(summary![1])).toBeGreaterThanOrEqual(2);
   });
 
-  it('a step that waits until a worker comes: started when it starts waiting, then run by that worker', async () => {
+  it('a step that waits until a worker comes: its waiting line, then started on that worker (events and step log name it)', async () => {
     const planFile = await sandbox.writePlan('late/plan.yaml', `goal: Later\nsteps:\n  - id: late\n    tool: shell\n    runsOn: [late]\n    args: { command: "echo late:$KSA_WORKER" }\n`);
-    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home: sandbox.home, cwd: path.dirname(planFile), timeoutMs: 60_000 });
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--worker-wait', '60s'], { home: sandbox.home, cwd: path.dirname(planFile), timeoutMs: 60_000 });
     await run.waitForOutput((stdout) => stdout.includes('waiting for a worker (labels: late)'), 20_000);
     workers.push(await startWorker(redis.url, 'late-1', { labels: ['late'], cwd: workDir, home: sandbox.home }));
     const result = await run.result;
     expect(result.code, describeResult(result)).toBe(0);
     const events = parseNdjson(result.stdout);
     expect(expectWellFormedRun(events)).toBe('succeeded');
-    expect(stepEventTypes(events, 'late')).toEqual(['step_started', 'step_output', 'step_output', 'step_succeeded']);
+    expect(stepEventTypes(events, 'late')).toEqual(['step_output', 'step_started', 'step_output', 'step_succeeded']);
+    expect(eventsOf(events, 'step_started', 'late')).toEqual([expect.objectContaining({ attempt: 1, worker: 'late-1' })]);
     const [succeeded] = eventsOf(events, 'step_succeeded', 'late') as unknown as { worker?: string; output: { stdout: string } }[];
     expect(succeeded).toMatchObject({ worker: 'late-1', output: { stdout: 'late:late-1' } });
+    const log = readFileSync(path.join(sandbox.home, 'runs', events[0]!.runId, 'logs', 'late.log'), 'utf8');
+    expect(log).toMatch(/^\[stderr\] waiting for a worker \(labels: late\)\n--- attempt 1 started \S+ on late-1\nlate:late-1\n/);
   });
 
   it('--local-default runs steps without runsOn here', async () => {

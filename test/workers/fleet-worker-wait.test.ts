@@ -22,11 +22,13 @@ describe('workers: --worker-wait', () => {
       const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', fleet.redis.url, '--worker-wait', '1200ms'], { home: fleet.box.home, cwd: fleet.dir, timeoutMs: 30_000 });
       expect(result.code, describeResult(result)).toBe(1);
       const events = parseNdjson(result.stdout);
-      const [started] = eventsOf(events, 'step_started', step) as unknown as StepEvent[];
+      // No worker took it: it never started; its wait shows from its waiting line.
+      expect(eventsOf(events, 'step_started', step), step).toEqual([]);
+      const [waiting] = eventsOf(events, 'step_output', step) as unknown as StepEvent[];
       const [failed] = eventsOf(events, 'step_failed', step) as unknown as StepEvent[];
       expect(failed?.error, step).toBe('no worker took it within 1200ms: waiting for a worker (labels: gpu)');
       // Not up to a second late (a look at each tick would end it at 2 s); the slack is for a busy machine.
-      const waited = Date.parse(failed!.ts) - Date.parse(started!.ts);
+      const waited = Date.parse(failed!.ts) - Date.parse(waiting!.ts);
       expect(waited, step).toBeGreaterThanOrEqual(1000);
       expect(waited, step).toBeLessThan(1900);
     }
