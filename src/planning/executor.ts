@@ -1,5 +1,6 @@
 import { ABORT_SETTLE_MS, afterDelayAndSettled, UnsettledWork } from './abort.js';
 import { RunningAttempt, type AttemptEnd } from './attempt.js';
+import { AttemptStart } from './attempt-start.js';
 import { retryDelayMs } from './backoff.js';
 import { evaluateCondition } from './compiled-step.js';
 import { errorMessage, RunCancelledError } from './errors.js';
@@ -9,7 +10,7 @@ import { ExecutionBase, workerOf } from './execution-base.js';
 import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
 import { hasRollback, rollbackTargets, runRollbacks } from './rollback.js';
 import { isPartlyDone, mayBeDone, moveInCompletion, notePartialSuccess } from './partial-success.js';
-import { noteAttemptWorker, type RunState } from './state.js';
+import type { RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
 
 export type { InvokeTool, OutputStream, QueryModel, ToolCall } from './tool-call.js';
@@ -120,31 +121,20 @@ export class Execution extends ExecutionBase {
     const st = this.stepStates[i]!;
     const id = step.id;
     const attempt = ++st.attempts;
-    let startMs = this.clock.now();
     st.status = 'running';
-    // Its first attempt, or the first of a new go after a rollback undid it (resume).
-    const startsGo = st.startedAt === undefined;
-    st.startedAt ??= this.iso(startMs);
     delete st.worker;
     delete st.retryAt;
     this.running++;
-
-    // A step placed on workers is announced when a worker takes it, naming it (a waiting line comes before; no worker,
-    // no start). Its duration, like its timeout, counts from when a worker took it, not its wait in the queue.
     const placement = step.type === 'llm_query' || step.type === 'condition' ? undefined : this.options.placeStep?.(step);
-    let announced = false;
-    let ended = false;
-    const announce = (worker?: string) => {
-      if (ended || this.finished || (placement && worker === undefined)) return;
-      if (worker !== undefined && placement && st.worker === undefined) {
-        startMs = this.clock.now();
-        if (startsGo) st.startedAt = this.iso(startMs);
-      }
-      if (worker !== undefined) noteAttemptWorker(st, attempt, worker);
-      if (announced) return;
-      announced = true;
-      this.emit({ type: 'step_started', runId: this.state.runId, ts: placement ? this.nowIso() : this.iso(startMs), stepId: id, attempt, ...(worker !== undefined ? { worker } : {}) });
-    };
+    const start = new AttemptStart({
+      clock: this.clock,
+      st,
+      attempt,
+      placed: placement !== undefined,
+      iso: (ms) => this.iso(ms),
+      finished: () => this.finished,
+      emitStarted: (ts, worker) => this.emit({ type: 'step_started', runId: this.state.runId, ts, stepId: id, attempt, ...(worker !== undefined ? { worker } : {}) }),
+    });
     const running: RunningAttempt = new RunningAttempt({
       compiled: this.steps[i]!,
       context: this.context,
@@ -152,27 +142,23 @@ export class Execution extends ExecutionBase {
       clock: this.clock,
       invokeTool: this.options.invokeTool,
       queryModel: this.options.queryModel,
-      onOutput: (line, stream) => {
-        announce();
-        this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line });
-      },
-      ...(placement ? { placement, onWorker: (worker: string) => announce(worker) } : {}),
+      onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line }),
+      ...(placement ? { placement, onWorker: (worker: string) => start.tookBy(worker) } : {}),
       onEnd: (end: AttemptEnd) => {
         this.attempts.delete(i);
         // A success keeps its slot until it is committed: observers never see more than maxParallel running.
         if (!(end.ok && this.options.commitSuccess)) this.running--;
-        announce();
-        ended = true;
+        start.end();
         const unsettled = end.timedOut || end.aborted ? end.work : undefined;
         if (unsettled) {
           this.notePartsDoneBeforeStop(i, unsettled);
           this.unsettled.track(unsettled);
         }
-        this.attemptEnded(i, attempt, startMs, end.ok, end.value, end.timedOut, end.aborted, unsettled);
+        this.attemptEnded(i, attempt, start.startMs, end.ok, end.value, end.timedOut, end.aborted, unsettled);
       },
     });
     this.attempts.set(i, running);
-    if (!placement) announce();
+    start.begin();
     running.start();
   }
 
