@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import { noteAttemptWorker, type StepState } from './state.js';
+import type { WorkerRun } from './tool-call.js';
 
 export type AttemptStartOptions = {
   readonly clock: Clock;
@@ -21,6 +22,8 @@ export type AttemptStartOptions = {
 export class AttemptStart {
   /** When the attempt started (clock ms): its duration counts from here. */
   startMs: number;
+  /** When its worker ended it, if that was before this process watched it (a resumed run took its job over). */
+  private workerEndMs: number | undefined;
   /** Its step's first attempt, or the first of a new go after a rollback undid it (resume): its start is the step's. */
   private readonly startsGo: boolean;
   private announced = false;
@@ -38,9 +41,20 @@ export class AttemptStart {
     if (!this.options.placed) this.announce();
   }
 
-  /** A worker took the attempt. */
-  tookBy(worker: string): void {
-    this.announce(worker);
+  /**
+   * A worker took the attempt; `ran`: it did before this process watched it (a resumed run takes over the job
+   * of a run whose process died), and its record and duration keep the worker's times, not the takeover's.
+   * Another machine's clock may be ahead: never later than now.
+   */
+  tookBy(worker: string, ran?: WorkerRun): void {
+    const now = this.options.clock.now();
+    this.announce(worker, ran && Math.min(ran.startedAtMs, now));
+    if (ran?.endedAtMs !== undefined) this.workerEndMs = Math.min(Math.max(ran.endedAtMs, this.startMs), now);
+  }
+
+  /** When the attempt ended, for its duration and record (now, unless its worker had ended it before). */
+  endMs(): number {
+    return this.workerEndMs ?? this.options.clock.now();
   }
 
   /** The attempt ended: nothing of it is announced after. */
@@ -48,11 +62,11 @@ export class AttemptStart {
     this.ended = true;
   }
 
-  private announce(worker?: string): void {
+  private announce(worker?: string, startedAtMs?: number): void {
     const { st, placed, iso } = this.options;
     if (this.ended || this.options.finished() || (placed && worker === undefined)) return;
     if (worker !== undefined && placed && st.worker === undefined) {
-      this.startMs = this.options.clock.now();
+      this.startMs = startedAtMs ?? this.options.clock.now();
       if (this.startsGo) st.startedAt = iso(this.startMs);
     }
     if (worker !== undefined) noteAttemptWorker(st, this.options.attempt, worker);

@@ -4,7 +4,7 @@ import { AttemptTimeoutError } from './errors.js';
 import type { ExpressionContext } from './expressions.js';
 import { startWork } from './start-work.js';
 import type { Placement } from './runs-on.js';
-import type { InvokeTool, OutputStream, QueryModel } from './tool-call.js';
+import type { InvokeTool, OutputStream, QueryModel, WorkerRun } from './tool-call.js';
 
 export type AttemptEnd = {
   readonly ok: boolean;
@@ -26,7 +26,7 @@ export type AttemptOptions = {
   readonly queryModel?: QueryModel;
   readonly onOutput: (line: string, stream: OutputStream) => void;
   readonly placement?: Placement;
-  readonly onWorker?: (worker: string) => void;
+  readonly onWorker?: (worker: string, ran?: WorkerRun) => void;
   readonly onEnd: (end: AttemptEnd) => void;
 };
 
@@ -64,9 +64,9 @@ export class RunningAttempt {
   start(): void {
     const { signal } = this.controller;
     const onWorker = this.options.onWorker;
-    const taken = (worker: string) => {
+    const taken = (worker: string, ran?: WorkerRun) => {
       this.armTimeout();
-      onWorker?.(worker);
+      onWorker?.(worker, ran);
     };
     const work = startWork({ ...this.options, signal, ...(this.options.placement ? { onWorker: taken } : {}) });
     const end = (ok: boolean, value: unknown) => {

@@ -12,8 +12,9 @@ import { hasRollback, rollbackTargets, runRollbacks } from './rollback.js';
 import { isPartlyDone, mayBeDone, moveInCompletion, notePartialSuccess } from './partial-success.js';
 import type { RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
+import type { WorkerRun } from './tool-call.js';
 
-export type { InvokeTool, OutputStream, QueryModel, ToolCall } from './tool-call.js';
+export type { InvokeTool, OutputStream, QueryModel, ToolCall, WorkerRun } from './tool-call.js';
 export type { ExecutionOptions } from './execution-options.js';
 export { ABORT_SETTLE_MS } from './abort.js';
 
@@ -143,7 +144,7 @@ export class Execution extends ExecutionBase {
       invokeTool: this.options.invokeTool,
       queryModel: this.options.queryModel,
       onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line }),
-      ...(placement ? { placement, onWorker: (worker: string) => start.tookBy(worker) } : {}),
+      ...(placement ? { placement, onWorker: (worker: string, ran?: WorkerRun) => start.tookBy(worker, ran) } : {}),
       onEnd: (end: AttemptEnd) => {
         this.attempts.delete(i);
         // A success keeps its slot until it is committed: observers never see more than maxParallel running.
@@ -154,7 +155,7 @@ export class Execution extends ExecutionBase {
           this.notePartsDoneBeforeStop(i, unsettled);
           this.unsettled.track(unsettled);
         }
-        this.attemptEnded(i, attempt, start.startMs, end.ok, end.value, end.timedOut, end.aborted, unsettled);
+        this.attemptEnded(i, attempt, { startMs: start.startMs, endMs: start.endMs() }, end.ok, end.value, end.timedOut, end.aborted, unsettled);
       },
     });
     this.attempts.set(i, running);
@@ -162,11 +163,15 @@ export class Execution extends ExecutionBase {
     running.start();
   }
 
-  /** `unsettled`: the work of an attempt that timed out or was aborted, which may still be stopping. */
+  /**
+   * `ran`: when the attempt started and ended (its worker's times for one that ended before this process watched
+   * it); its events are stamped now. `unsettled`: the work of an attempt that timed out or was aborted, which may
+   * still be stopping.
+   */
   private attemptEnded(
     i: number,
     attempt: number,
-    startMs: number,
+    ran: { readonly startMs: number; readonly endMs: number },
     ok: boolean,
     value: unknown,
     timedOut: boolean,
@@ -176,8 +181,9 @@ export class Execution extends ExecutionBase {
     const { step } = this.steps[i]!;
     const st = this.stepStates[i]!;
     const endMs = this.clock.now();
+    const durationMs = ran.endMs - ran.startMs;
     if (ok) {
-      this.succeed(i, attempt, value === undefined ? null : value, endMs - startMs, true);
+      this.succeed(i, attempt, value === undefined ? null : value, durationMs, true, ran.endMs);
     } else if (aborted && this.stopping) {
       this.cancelStep(i);
     } else {
@@ -203,10 +209,10 @@ export class Execution extends ExecutionBase {
         );
       } else {
         st.status = 'failed';
-        st.endedAt = this.iso(endMs);
+        st.endedAt = this.iso(ran.endMs);
         // Where it did succeed is undone with the others, in its place in the order of completion.
         this.placePartlyDone(i, this.state.completed.length);
-        this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, durationMs: endMs - startMs, error, timedOut, ...workerOf(st) });
+        this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, durationMs, error, timedOut, ...workerOf(st) });
         this.fail(i, error);
       }
     }
@@ -214,14 +220,14 @@ export class Execution extends ExecutionBase {
     else this.pump();
   }
 
-  /** `holdsSlot`: an attempt's success, whose slot is freed once it is committed (condition steps hold none). */
-  private succeed(i: number, attempt: number, output: unknown, durationMs: number, holdsSlot = false): void {
+  /** `holdsSlot`: an attempt's success, whose slot is freed once it is committed (condition steps hold none). `endMs`: when it ended, if not now. */
+  private succeed(i: number, attempt: number, output: unknown, durationMs: number, holdsSlot = false, endMs?: number): void {
     const st = this.stepStates[i]!;
     const id = this.steps[i]!.step.id;
     const ts = this.nowIso();
     st.status = 'succeeded';
     st.output = output;
-    st.endedAt = ts;
+    st.endedAt = endMs === undefined ? ts : this.iso(endMs);
     delete st.error;
     // Done everywhere now: a place it had as partly done (carried over by a resume) is given up for this one.
     if (st.succeededOn) moveInCompletion(this.state.completed, id, this.state.completed.length);

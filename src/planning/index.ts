@@ -15,7 +15,7 @@ export { closestMatch, didYouMean, unknownToolMessage } from './suggest.js';
 export { Execution } from './executor.js';
 export { executePlan } from './execute-plan.js';
 export type { ExecutionOptions } from './executor.js';
-export type { InvokeTool, QueryModel, ToolCall, OutputStream } from './tool-call.js';
+export type { InvokeTool, QueryModel, ToolCall, OutputStream, WorkerRun } from './tool-call.js';
 export { ABORT_SETTLE_MS } from './executor.js';
 export { rollbackTargets, runRollbacks } from './rollback.js';
 export { rollbackOnCancel } from './resume.js';

@@ -2,7 +2,7 @@ import { renderIn, type CompiledStep } from './compiled-step.js';
 import type { ExpressionContext } from './expressions.js';
 import { toText } from './templates.js';
 import type { Placement } from './runs-on.js';
-import type { InvokeTool, OutputStream, QueryModel } from './tool-call.js';
+import type { InvokeTool, OutputStream, QueryModel, WorkerRun } from './tool-call.js';
 
 export type StartWorkOptions = {
   readonly compiled: CompiledStep;
@@ -13,7 +13,7 @@ export type StartWorkOptions = {
   readonly queryModel?: QueryModel;
   readonly onOutput: (line: string, stream: OutputStream) => void;
   readonly placement?: Placement;
-  readonly onWorker?: (worker: string) => void;
+  readonly onWorker?: (worker: string, ran?: WorkerRun) => void;
 };
 
 /** One attempt's work: the tool call or model query with its arguments rendered now. Never throws synchronously. */

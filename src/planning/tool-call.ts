@@ -16,9 +16,15 @@ export type ToolCall = {
   readonly placement?: Placement;
   /** Rollback: the worker(s) that ran the step, where the undo must run too. */
   readonly workers?: readonly string[];
-  /** A remote invoker says which worker took the attempt (the executor then announces step_started). */
-  readonly onWorker?: (worker: string) => void;
+  /**
+   * A remote invoker says which worker took the attempt (the executor then announces step_started), and
+   * `ran`, when the worker took it before this process watched it (a resumed run taking over its job).
+   */
+  readonly onWorker?: (worker: string, ran?: WorkerRun) => void;
 };
+
+/** When a worker ran an attempt (epoch ms) that no ksa watched begin; `endedAtMs` once it has ended. */
+export type WorkerRun = { readonly startedAtMs: number; readonly endedAtMs?: number };
 
 export type InvokeTool = (call: ToolCall) => Promise<unknown>;
 

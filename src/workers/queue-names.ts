@@ -81,5 +81,8 @@ function stringsIn(value: unknown, into: string[] = []): string[] {
   return into;
 }
 export type StepJobResult = { readonly worker: string; readonly output: unknown };
-/** Progress updates: output lines, batched. */
-export type StepJobProgress = { readonly lines: readonly { readonly line: string; readonly stream: 'stdout' | 'stderr' }[] };
+/**
+ * Progress updates: output lines, batched. The job keeps only the last batch: `before` (how many lines the
+ * batches before it had) tells a run that takes the job over how many it cannot have.
+ */
+export type StepJobProgress = { readonly lines: readonly { readonly line: string; readonly stream: 'stdout' | 'stderr' }[]; readonly before?: number };

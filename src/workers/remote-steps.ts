@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
 import { clearFailedJob, stopJob } from './job-cancel.js';
 import { settledWithin } from './settled-within.js';
-import { describePlacement, errorMessage, PartialSuccessError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
+import { describePlacement, errorMessage, PartialSuccessError, type InvokeTool, type Placement, type ToolCall, type WorkerRun } from '../planning/index.js';
 import { cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
@@ -12,6 +12,7 @@ import { leftResult, type LeftResult } from './left-results.js';
 import type { Outstanding, Watcher } from './outstanding-job.js';
 import { RedisSilence } from './redis-silence.js';
 import { sweepJobs } from './job-sweep.js';
+import { takeOver } from './taken-over.js';
 import { lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 
@@ -269,10 +270,10 @@ export class RemoteSteps {
         finish(() => reject(new RemoteStepError(lostOr(failedReason))));
       };
       const onCompleted = (returnvalue: unknown) => complete(asResult(returnvalue));
-      const nameWorker = (worker: string | undefined) => {
+      const nameWorker = (worker: string | undefined, ran?: WorkerRun) => {
         if (takenBy || !worker) return;
         takenBy = worker;
-        call.onWorker?.(worker);
+        call.onWorker?.(worker, ran);
       };
       // A job finished before this process watched it (a resumed run) still names its worker.
       const complete = (result: StepJobResult) => {
@@ -331,6 +332,7 @@ export class RemoteSteps {
             // The id may exist already (a resumed run): take the stored job's state as it is.
             const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
             if (!job) return;
+            await takeOver(job, call, nameWorker);
             const state = await fromJob(job);
             if (state !== 'waiting' && state !== 'prioritized') return;
           }

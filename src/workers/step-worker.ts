@@ -205,11 +205,13 @@ export class StepWorker {
     const started = performance.now();
     this.running.set(jobId, `${job.queueQualifiedName}:${jobId}`);
     let pending: { line: string; stream: 'stdout' | 'stderr' }[] = [];
+    let sent = 0;
     let flushTimer: NodeJS.Timeout | undefined;
     const flush = () => {
       flushTimer = undefined;
       if (pending.length === 0) return;
-      const progress: StepJobProgress = { lines: pending };
+      const progress: StepJobProgress = { lines: pending, before: sent };
+      sent += pending.length;
       pending = [];
       void job.updateProgress(progress).catch(() => {});
     };

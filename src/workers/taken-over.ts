@@ -1,0 +1,29 @@
+import type { Job } from 'bullmq';
+import type { ToolCall, WorkerRun } from '../planning/index.js';
+import type { StepJobData, StepJobProgress, StepJobResult } from './queue-names.js';
+
+const TAKEN: ReadonlySet<string> = new Set(['active', 'completed', 'failed']);
+
+/**
+ * A resumed run takes over the job of an attempt that a worker took while no ksa watched it (the run's
+ * process died): the worker's own start and end go to the run's record (not the moment it was collected),
+ * and of the output printed meanwhile, what Redis still holds (the job's last batch of lines) goes to the
+ * step's log, saying so when earlier lines are not kept.
+ */
+export async function takeOver(job: Job<StepJobData, StepJobResult>, call: Pick<ToolCall, 'onOutput'>, nameWorker: (worker: string, ran: WorkerRun) => void): Promise<void> {
+  // A job still waiting may hold the times of a worker that lost it (stalled): not this attempt's run.
+  if (!TAKEN.has(await job.getState())) return;
+  const worker = job.processedBy ?? (job.returnvalue as StepJobResult | null | undefined)?.worker;
+  if (job.processedOn === undefined || !worker) return;
+  nameWorker(worker, { startedAtMs: job.processedOn, ...(job.finishedOn !== undefined ? { endedAtMs: job.finishedOn } : {}) });
+  const progress = job.progress as Partial<StepJobProgress> | number | undefined;
+  const lines = typeof progress === 'object' && Array.isArray(progress.lines) ? progress.lines : [];
+  const before = typeof progress === 'object' ? progress.before : undefined;
+  if (lines.length === 0) return;
+  const said = `worker ${worker} ran this attempt while no ksa watched it`;
+  // The lines before the stop were seen by the run that stopped (its log has them); those after it are lost.
+  if (before === undefined) call.onOutput(`${said}: earlier output lines may not be kept here; the last ones Redis kept follow`, 'stderr');
+  else if (before > 0) call.onOutput(`${said}: its first ${before} output lines are not kept here (those printed before the run stopped are above)`, 'stderr');
+  else call.onOutput(`${said}: its output follows (lines printed before the run stopped may repeat)`, 'stderr');
+  for (const { line, stream } of lines) call.onOutput(line, stream);
+}

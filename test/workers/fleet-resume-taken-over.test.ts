@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeResult, eventsOf, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
+import { ksaJson, statusOf, type StatusDoc, waitForStoredStatus } from '../helpers/durable.js';
+import { fleetScenarios } from '../helpers/fleet.js';
+
+// ksa resume takes over a step its worker ran to its end while the run's process was dead (kill -9): the
+// record has the worker's own start and end, not the resume's, and the output Redis kept.
+
+const fleet = fleetScenarios('ksa-fleet-taken-over-');
+
+// 'before' is seen by the run; the rest is printed while it is dead, one batch per line (the worker
+// sends its output every 100 ms), so Redis keeps only the last line.
+const PLAN = `goal: Taken over
+steps:
+  - id: middle
+    tool: shell
+    args: { command: "echo before; sleep 3; for i in 1 2 3 4; do echo during-$i; sleep 0.5; done; echo last-line" }
+`;
+
+describe('workers: ksa resume takes over a step its worker finished', () => {
+  it("the step's record has the worker's start and end (status, learned duration), and its log the output Redis kept, saying the rest is not kept", async () => {
+    const { redis, dir, home, workers } = await fleet.setup('taken-over', ['w-1']);
+    const planFile = await fleet.sandbox.writePlan('taken-over/plan.yaml', PLAN);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
+    await run.waitForOutput((stdout) => /"type":"step_output"[^\n]*"line":"before"/.test(stdout), 20_000);
+    const runId = (parseNdjson(run.stdout())[0] as { runId: string }).runId;
+    await waitForStoredStatus(runId, 'middle', 'running', { home, cwd: dir });
+    const killedAt = Date.now();
+    run.kill('SIGKILL');
+    await run.result;
+    await workers.get('w-1')!.waitForOutput((stdout) => /✓ \S+ middle \(attempt 1\)/.test(stdout), 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const resume = await runKsa(['resume', runId, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
+    expect(resume.code, describeResult(resume)).toBe(0);
+    const events = parseNdjson(resume.stdout);
+    const resumedAt = Date.parse(events[0]!.ts);
+    const [succeeded] = eventsOf(events, 'step_succeeded', 'middle') as unknown as { durationMs: number; worker: string }[];
+    // echo before; sleep 3; 4 × 0.5 s: at least 5 s on the worker, however long the resume came after.
+    expect(succeeded).toMatchObject({ worker: 'w-1' });
+    expect(succeeded!.durationMs).toBeGreaterThanOrEqual(4900);
+    expect(succeeded!.durationMs).toBeLessThan(resumedAt - killedAt + 3000);
+
+    const status = await ksaJson<StatusDoc>(['status', runId, '--json'], { home, cwd: dir });
+    const middle = statusOf(status, 'middle') as ReturnType<typeof statusOf> & { startedAt: string; endedAt: string };
+    expect(middle.status).toBe('succeeded');
+    expect(Date.parse(middle.startedAt)).toBeLessThan(killedAt);
+    // The resume came 1.5 s after the worker had finished.
+    expect(Date.parse(middle.endedAt)).toBeLessThan(resumedAt - 1000);
+    expect(middle.durationMs).toBe(succeeded!.durationMs);
+
+    // Estimates learn the time it ran, not the moment the resume collected it.
+    const learned = JSON.parse(readFileSync(path.join(home, 'durations.json'), 'utf8')) as { steps: Record<string, number[]> };
+    expect(learned.steps['id:middle:shell']).toEqual([succeeded!.durationMs]);
+
+    const log = readFileSync(path.join(status.logDir, 'middle.log'), 'utf8');
+    expect(log).toContain('\nbefore\n');
+    expect(log).toMatch(/\[stderr\] worker w-1 ran this attempt while no ksa watched it: its first 5 output lines are not kept here \(those printed before the run stopped are above\)\nlast-line\n$/);
+  }, 90_000);
+});
