@@ -124,7 +124,6 @@ async function openApp(home: string, items: readonly HistoryItem[]): Promise<Ben
     tools: describer(registry),
     color: false,
     env: {},
-    workspace: home,
     stdin: stdin as unknown as NodeJS.ReadStream,
     stdout: stdout as unknown as NodeJS.WriteStream,
     stderr: new FakeStdout() as unknown as NodeJS.WriteStream,

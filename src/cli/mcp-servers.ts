@@ -15,11 +15,12 @@ export type McpServers = {
  * The servers of `$KSA_HOME/config.json` and `<workspace>/.mcp.json`, with
  * their configuration problems and the workspace's untrusted servers warned.
  * Kept apart from the tool registry: the chat asks about trust before its
- * first frame and builds the registry after it.
+ * first frame and builds the registry after it. `write`: where the warnings go
+ * (stderr; in an open chat, its transcript).
  */
-export async function loadMcpServers(io: CliIO, workspace: string | undefined): Promise<McpServers> {
+export async function loadMcpServers(io: CliIO, workspace: string | undefined, write: (line: string) => void = (line) => writeWarning(io.stderr, line)): Promise<McpServers> {
   const hub = await McpHub.load({ home: ksaHome(io.env), workspace, env: io.env, cwd: io.cwd });
-  const warn = onceEachLine((line) => writeWarning(io.stderr, line));
+  const warn = onceEachLine(write);
   for (const problem of hub.problems) warn(problem.message);
   const untrusted = hub.untrustedServers();
   const file = hub.workspace();

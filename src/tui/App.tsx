@@ -24,7 +24,7 @@ import { useMeasuredHeight } from './use-measured-height.js';
 export type Props = {
   /** The session; a pending one draws the first frame while the chat's engine loads, then the app switches to the real one. */
   readonly session: ChatSession | PendingSession;
-  /** Opens another session (/new, /sessions <id>); the app switches to it. */
+  /** Opens another session (/new, /sessions <id>, in the workspace it works in); the app switches to it. */
   readonly openSession: (target: { readonly id?: string }) => Promise<ChatSession>;
   readonly runs: RunStore;
   readonly conversations: ConversationStore;
@@ -33,7 +33,6 @@ export type Props = {
   readonly tools: ToolDescriber;
   readonly color: boolean;
   readonly env: NodeJS.ProcessEnv;
-  readonly workspace: string;
 };
 
 const QUIT_WINDOW_MS = 3000;
@@ -113,7 +112,7 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     const session = pending ? await pending.ready : (props.session as ChatSession);
     const state = pending ? session.snapshot() : snapshot;
     if (text.startsWith('/')) {
-      const action = await runSlashCommand(text.trim(), { session, runs: props.runs, conversations: props.conversations, model: props.model, workspace: props.workspace });
+      const action = await runSlashCommand(text.trim(), { session, runs: props.runs, conversations: props.conversations, model: props.model, workspace: session.deps.workspace });
       if (action.type === 'quit') await quit();
       // Through Ink, which erases its frame, writes this and draws the frame again: written behind its back, the
       // screen stayed blank (no input, no status line) until the next key made Ink draw.
@@ -166,7 +165,17 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
     }
   });
 
-  const header = { ...props.header, sessionId: snapshot.sessionId, resumed: props.header.resumed && snapshot.sessionId === props.header.sessionId };
+  // A session switched to works in its own workspace: the header names it; the note about the first one's is
+  // only its own (a switch says where it works in a notice).
+  const { workspaceNote, ...firstHeader } = props.header;
+  const first = snapshot.sessionId === props.header.sessionId;
+  const header = {
+    ...firstHeader,
+    sessionId: snapshot.sessionId,
+    resumed: props.header.resumed && first,
+    workspace: session instanceof PendingSession ? props.header.workspace : session.deps.workspace,
+    ...(first && workspaceNote ? { workspaceNote } : {}),
+  };
   const live = useLiveRows(stdout as NodeJS.WriteStream);
   const pending = snapshot.pending && snapshot.phase !== 'thinking' ? snapshot.pending : undefined;
   const printedCards = usePrintedCards(pending, live.rows, snapshot.history.length, props.tools);

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chatHarnessFor } from '../helpers/chat-pty.js';
@@ -49,6 +49,49 @@ describe.concurrent('ksa chat: the workspace of a continued session', () => {
     expect(screen).toContain(`workspace ${other}`);
     expect(screen).toContain(`! this session's plans were made for ${home}; they run in ${other} (--workspace)`);
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it("/sessions <id> switches to the session's own workspace, as --session does: the header and a notice say it, and its waiting plan runs there", async (context) => {
+    const harness = await chatHarnessFor(context);
+    const home = realpathSync(harness.sandbox.dir);
+    const chat = await harness.open();
+    harness.server.enqueue(...proposal('where', WHERE_PLAN));
+    await chat.send('deploy where');
+    const id = /session (\d{8}-[0-9a-f]{6})/.exec(await chat.waitForScreen('run? [y/n/e]'))![1]!;
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+
+    const elsewhere = path.join(path.dirname(home), 'elsewhere');
+    await mkdir(elsewhere);
+    const other = await harness.open([], { cwd: elsewhere });
+    await other.send(`/sessions ${id}`);
+    await other.waitForScreen('run? [y/n/e]');
+    const screen = flat(await other.waitForScreen("the session's own workspace"));
+    expect(screen).toContain(`workspace ${home}`);
+    expect(screen).toContain(`the session's own workspace, not the current folder ${elsewhere}`);
+    harness.server.enqueue(reflectionReply());
+    await other.send('y');
+    await other.waitForScreen(/✓ Run \S+ succeeded/, 10_000);
+    expect(existsSync(path.join(home, 'marker-where'))).toBe(true);
+    expect(existsSync(path.join(elsewhere, 'marker-where'))).toBe(false);
+    expect(await other.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('/sessions <id> of a session whose folder is gone works in the chat\'s folder, and says so', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const home = realpathSync(harness.sandbox.dir);
+    const gone = path.join(path.dirname(home), 'gone');
+    await mkdir(gone);
+    const chat = await harness.open([], { cwd: gone });
+    await chat.send('/help');
+    const id = /session (\d{8}-[0-9a-f]{6})/.exec(await chat.waitForScreen('Commands: /help'))![1]!;
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+    await rm(gone, { recursive: true });
+
+    const other = await harness.open();
+    await other.send(`/sessions ${id}`);
+    const screen = flat(await other.waitForScreen('no longer exists'));
+    expect(screen).toContain(`the session was started in ${gone}, which no longer exists; it works in ${home} now`);
+    expect(await other.quit()).toMatchObject({ exitCode: 0 });
   });
 
   it('a new chat in its own folder says nothing about the workspace', async (context) => {

@@ -158,7 +158,6 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
       tools={describer(registry, { context: options.kubeContext, namespace: options.kubeNamespace })}
       color={options.color ?? false}
       env={options.env ?? {}}
-      workspace={workspace}
     />,
   );
   context.onTestFinished(async () => {

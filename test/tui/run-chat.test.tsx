@@ -77,7 +77,6 @@ describe('runChat', () => {
       tools: lateDescriber().describer,
       color: false,
       env: {},
-      workspace: home,
       stdin: stdin as unknown as NodeJS.ReadStream,
       stdout: stdout as unknown as NodeJS.WriteStream,
       stderr: new TerminalOutput(stdin) as unknown as NodeJS.WriteStream,

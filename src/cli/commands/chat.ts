@@ -1,4 +1,4 @@
-import type { SessionSnapshot } from '../../agent/index.js';
+import type { ChatSession, SessionSnapshot } from '../../agent/index.js';
 import { startingChatMode, type ToolsHint } from '../../agent/chat-mode-info.js';
 import { PendingSession } from '../../tui/pending-session.js';
 import { colorEnabled } from '../../tui/style.js';
@@ -12,7 +12,8 @@ import { writeLine, type CliIO } from '../io.js';
 import { askToTrustWorkspace, loadMcpServers } from '../mcp-servers.js';
 import { loadModelSetup } from '../model-setup.js';
 import { WarningRelay } from '../warning-relay.js';
-import { checkSessionFlags, chooseConversation, openConversation, openStores } from '../stores.js';
+import { checkSessionFlags, chooseConversation, openStores } from '../stores.js';
+import { chatEngines } from '../chat-engines.js';
 import { withoutFetch } from '../without-fetch.js';
 import { sessionWorkspace } from '../session-workspace.js';
 
@@ -58,29 +59,40 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   const { config } = setup;
 
   const tools = lateDescriber();
-  let engine: Promise<ChatEngine> | undefined;
-  const loadEngine = () =>
-    (engine ??= import('../chat-engine.js')
-      .then(({ startChatEngine }) => startChatEngine({ io, home: stores.home, workspace, setup, kube: kubeTarget, servers, runs: stores.runs }))
-      .then((started) => {
-        tools.resolve(started.describer);
-        return started;
-      }));
+  const engines = chatEngines((where) =>
+    import('../chat-engine.js').then(async ({ startChatEngine }) => {
+      // Another workspace's MCP servers: no trust is asked now (the chat has the terminal); their warnings, as the
+      // one about untrusted servers, are said in the chat.
+      const said: string[] = [];
+      const own = where === workspace ? servers : await loadMcpServers(io, where, (line) => said.push(line));
+      if (own !== servers) stores.addSecrets(own.hub.secrets());
+      const engine = await startChatEngine({ io, home: stores.home, workspace: where, setup, kube: kubeTarget, servers: own, runs: stores.runs });
+      return { ...engine, warnings: [...said, ...engine.warnings] };
+    }),
+  );
+  // The session on screen: plan cards are described with its workspace's tools; the store's warnings go to it.
+  const show = (engine: ChatEngine, session: ChatSession) => {
+    tools.resolve(engine.describer);
+    for (const warning of engines.unsaid(engine)) session.notice(warning, 'warning');
+    storeWarnings.deliverTo((message) => session.notice(message, 'warning'));
+    return session;
+  };
   const session = new PendingSession(firstSnapshot(chosen.id, { tools: setup.capabilities?.tools, source: setup.capabilities?.toolsSource ?? setup.capabilities?.source }), async () => {
-    const { open, warnings } = await loadEngine();
-    const started = await open(await chosen.open(workspace));
-    for (const warning of warnings) started.notice(warning, 'warning');
-    storeWarnings.deliverTo((message) => started.notice(message, 'warning'));
-    return started;
+    const engine = await engines.load(workspace);
+    return show(engine, await engine.open(await chosen.open(workspace)));
   });
   const { runChat } = await tui;
   storeWarnings.hold();
   const ending = await runChat({
     session,
     openSession: async (target) => {
-      const opened = await (await loadEngine()).open(await openConversation(stores, { id: target.id }, workspace));
-      storeWarnings.deliverTo((message) => opened.notice(message, 'warning'));
-      return opened;
+      const next = await chooseConversation(stores, { id: target.id });
+      // A session switched to works where its plans were made, as `ksa chat --session <id>` does; /new, in the chat's.
+      const where = target.id === undefined ? { workspace } : await sessionWorkspace(io.cwd, flags.workspace, next.workspace);
+      const engine = await engines.load(where.workspace);
+      const opened = await engine.open(await next.open(where.workspace));
+      if (where.note) opened.notice(`workspace ${where.workspace}: ${where.note.text}`, where.note.tone);
+      return show(engine, opened);
     },
     runs: stores.runs,
     conversations: stores.conversations,
@@ -97,7 +109,6 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
     tools: tools.describer,
     color: colorEnabled(io.stdout, io.env),
     env: io.env,
-    workspace,
     stdin: io.stdin as NodeJS.ReadStream,
     stdout: io.stdout as NodeJS.WriteStream,
     stderr: io.stderr as NodeJS.WriteStream,
