@@ -25,7 +25,7 @@ export { VirtualClock, settle } from './virtual-clock.js';
 export type { RunOptions } from './virtual-clock.js';
 export { applyRunEvent, countByStatus, createRunView, retryLeftMs, seedRunView, viewEstimate } from './run-progress.js';
 export type { RunLogEntry, RunView, StepView } from './run-progress.js';
-export { describeValue, isPlainObject, isRecord, typeProblem, valueAt } from './values.js';
+export { choiceProblem, describeValue, isPlainObject, isRecord, typeProblem, valueAt } from './values.js';
 export { durationStats, estimateRemaining, isSlowerThanUsual, stepWeights, SAMPLES_FOR_POINT_ESTIMATE, SLOWER_THAN_USUAL } from './estimate.js';
 export type { DurationStats, RunEstimate, StepProgress } from './estimate.js';
 export { RunsOnSchema, placementOf, describePlacement, LABEL_PATTERN, MAX_LABELS } from './runs-on.js';

@@ -36,3 +36,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function typeProblem(expected: string, received: unknown): string {
   return received === undefined ? `is required (${expected})` : `expected ${expected}, got ${describeValue(received)}`;
 }
+
+/**
+ * What a value outside the ones allowed (an enum, a literal) gets told, naming them and the value given, as an
+ * MCP tool's argument is: `expected one of "none", "server", "client", got string "yes"`.
+ */
+export function choiceProblem(allowed: readonly unknown[], received: unknown): string {
+  const values = allowed.map((value) => (typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value))));
+  return typeProblem(values.length === 1 ? values[0]! : `one of ${values.join(', ')}`, received);
+}

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { closestBranchIssue, closestBranchIssues, unionTypeProblem } from './union-issue.js';
 import { lookAlikeNote } from './suggest.js';
-import { isRecord, typeProblem, valueAt } from './values.js';
+import { choiceProblem, isRecord, typeProblem, valueAt } from './values.js';
 import type { IssuePath, ValidationIssue } from './validate.js';
 
 // zod's issues as validation issues: paths from the plan, messages in ksa's words.
@@ -43,6 +43,8 @@ function singleIssue(issue: z.core.$ZodIssue, path: IssuePath, root: unknown): V
     }
     case 'invalid_type':
       return { code: 'invalid_field', path, message: typeProblem(issue.expected, valueAt(root, issue.path)) };
+    case 'invalid_value':
+      return { code: 'invalid_field', path, message: choiceProblem(issue.values, valueAt(root, issue.path)) };
     default: {
       const note = issue.code === 'invalid_format' ? lookAlikeNote(valueAt(root, issue.path)) : '';
       return { code: 'invalid_field', path, message: `${issue.message.replace(/^Invalid input: /, '')}${note ? ` (${note})` : ''}` };

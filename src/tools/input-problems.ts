@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { didYouMean } from '../planning/suggest.js';
 import { formatPath } from '../planning/validate.js';
 import { closestBranchIssue } from '../planning/union-issue.js';
-import { describeValue, typeProblem, valueAt } from '../planning/values.js';
+import { choiceProblem, describeValue, typeProblem, valueAt } from '../planning/values.js';
 
 /**
  * One short line per zod issue, with the argument's path:
@@ -20,6 +20,8 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], 
   switch (issue.code) {
     case 'invalid_type':
       return `${at}: ${typeProblem(issue.expected, valueAt(args, fullPath))}`;
+    case 'invalid_value':
+      return `${at}: ${choiceProblem(issue.values, valueAt(args, fullPath))}`;
     case 'unrecognized_keys':
       return issue.keys
         .map((key) => `${formatPath(['args', ...keys, key])}: unknown argument${didYouMean(key, knownKeys(schema, fullPath))}`)

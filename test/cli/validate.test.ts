@@ -154,6 +154,33 @@ inputs: { t: { default: abc } }
     expectNoStackTrace(result);
   });
 
+  it("a built-in tool's argument outside its values is one problem naming them and the value given, as an MCP tool's is (text and --json)", async () => {
+    await sandbox.writePlan(
+      'choices.yaml',
+      `goal: g
+steps:
+  - { id: fetch, tool: http, args: { url: 'http://127.0.0.1:1/x', method: fetch } }
+  - { id: apply, tool: k8s_apply, args: { manifests: k8s/, dryRun: all } }
+  - { id: count, tool: k8s_apply, args: { manifests: k8s/, dryRun: 3 } }
+  - { id: fine, tool: k8s_apply, args: { manifests: k8s/, dryRun: server } }
+`,
+    );
+    const result = await ksa('validate', 'choices.yaml');
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(nonEmptyLines(result.stdout).slice(1)).toEqual([
+      '  choices.yaml:3:75 steps[0].args.method: expected one of "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", got string "fetch" (tool "http")',
+      '  choices.yaml:4:68 steps[1].args.dryRun: expected one of "none", "server", "client", got string "all" (tool "k8s_apply")',
+      '  choices.yaml:5:68 steps[2].args.dryRun: expected one of "none", "server", "client", got number 3 (tool "k8s_apply")',
+    ]);
+    const json = await ksa('validate', '--json', 'choices.yaml');
+    const doc = JSON.parse(json.stdout) as { issues: { path: string; message: string }[] };
+    expect(doc.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+      { path: 'steps[0].args.method', message: 'expected one of "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", got string "fetch" (tool "http")' },
+      { path: 'steps[1].args.dryRun', message: 'expected one of "none", "server", "client", got string "all" (tool "k8s_apply")' },
+      { path: 'steps[2].args.dryRun', message: 'expected one of "none", "server", "client", got number 3 (tool "k8s_apply")' },
+    ]);
+  });
+
   it('a YAML syntax error: exit 2, one line with line and column', async () => {
     await sandbox.writePlan('syntax.yaml', 'goal: x\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo" \n  - id: b\n');
     const result = await ksa('validate', 'syntax.yaml');

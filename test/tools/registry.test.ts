@@ -48,6 +48,12 @@ describe('ToolRegistry', () => {
     expect((error as Error).message).toBe('args.ms: expected number, got string "abc" (tool "sleep")');
   });
 
+  it('a run-time value outside an argument\'s values names them and the value given', async () => {
+    await expect(registry.invoke(call('k8s_apply', { manifests: 'k8s/', dryRun: 'all' }), { workspace: ws })).rejects.toThrow(
+      'args.dryRun: expected one of "none", "server", "client", got string "all" (tool "k8s_apply")',
+    );
+  });
+
   it('reports misspelled, missing and nested arguments', async () => {
     await expect(registry.invoke(call('shell', { comand: 'ls' }), { workspace: ws })).rejects.toThrow(
       'args.command: is required (string); args.comand: unknown argument (did you mean "command"?) (tool "shell")',
