@@ -133,7 +133,8 @@ function targetText(scope: CardKubeScope, tools: ToolDescriber, inputs: Record<s
 function contextNamespace(named: string | undefined, kube: ToolDescriber['kube']): string {
   if (named === undefined || named === kube?.context) return `namespace ${kube?.namespace || 'default'} (the context's)`;
   const namespaces = kube?.namespaces;
-  if (!namespaces || !Object.hasOwn(namespaces, named)) return `the namespace of context ${named}`;
+  // A context a shell line names at run time (`$CTX (set at run time)`) is said so once, on the cluster.
+  if (!namespaces || !Object.hasOwn(namespaces, named)) return `the namespace of context ${named.replace(/ \(set at run time\)$/, '')}`;
   return `namespace ${namespaces[named] || 'default'} (the context's)`;
 }
 

@@ -152,3 +152,59 @@ describe('the cluster line of a shell step: namespaces set through variables', (
     });
   });
 });
+
+describe('the cluster line of a shell step that switches the context first', () => {
+  it('shows the commands after the switch in the context it switches to, or one known only at run time as such', async () => {
+    expect(
+      await targetsOf([
+        { id: 'use', tool: 'shell', args: { command: 'kubectl config use-context prod-eu && kubectl delete deploy web' } },
+        { id: 'kubectx', tool: 'shell', args: { command: 'kubectx prod-eu; kubectl delete deploy web -n api' } },
+        { id: 'set', tool: 'shell', args: { command: "sudo bash -c 'kubectl config set current-context prod-eu' && helm uninstall app" } },
+        { id: 'variable', tool: 'shell', args: { command: 'kubectl config use-context "$CTX" && kubectl delete deploy web' } },
+        // What names its own context, or runs before the switch, is not moved.
+        { id: 'named', tool: 'shell', args: { command: 'kubectl config use-context prod-eu && kubectl --context kind-dev delete deploy web' } },
+        { id: 'before', tool: 'shell', args: { command: 'kubectl delete deploy web; kubectl config use-context prod-eu' } },
+      ]),
+    ).toEqual({
+      use: ["cluster prod-eu · namespace web (the context's)"],
+      kubectx: ["cluster prod-eu · namespace web (the context's)", 'cluster prod-eu · namespace api'],
+      set: ["cluster prod-eu · namespace web (the context's)"],
+      variable: ['cluster $CTX (set at run time) · the namespace of context $CTX'],
+      named: ["cluster prod-eu · namespace web (the context's)", "cluster kind-dev · namespace shop (the context's)"],
+      before: ["cluster kind-dev (current) · namespace shop (the context's)", "cluster prod-eu · namespace web (the context's)"],
+    });
+  });
+});
+
+describe("the cluster line of a shell step: helm's HELM_NAMESPACE set by the line", () => {
+  it('counts only when exported (export, set -a, a prefix) or in the environment already; a plain assignment stays the shell\'s', async () => {
+    expect(
+      await targetsOf([
+        { id: 'plain', tool: 'shell', args: { command: 'HELM_NAMESPACE=web; helm list' } },
+        { id: 'other-command', tool: 'shell', args: { command: 'HELM_NAMESPACE=web helm list; helm status app' } },
+        { id: 'child', tool: 'shell', args: { command: "HELM_NAMESPACE=web; bash -c 'helm list'" } },
+        { id: 'inner', tool: 'shell', args: { command: "bash -c 'HELM_NAMESPACE=web; helm list'" } },
+        { id: 'export', tool: 'shell', args: { command: 'export HELM_NAMESPACE=web; helm list' } },
+        { id: 'export-after', tool: 'shell', args: { command: 'HELM_NAMESPACE=web; export HELM_NAMESPACE; helm list' } },
+        { id: 'allexport', tool: 'shell', args: { command: 'set -a; HELM_NAMESPACE=web; helm list' } },
+        { id: 'inner-export', tool: 'shell', args: { command: "bash -c 'export HELM_NAMESPACE=web && helm list'" } },
+        { id: 'prefix', tool: 'shell', args: { command: 'HELM_NAMESPACE=web helm list' } },
+        // Already in helm's environment: the line's assignment changes what it gets.
+        { id: 'step-env', tool: 'shell', args: { command: 'HELM_NAMESPACE=web; helm list', env: { HELM_NAMESPACE: 'api' } } },
+        { id: 'sourced', tool: 'shell', args: { command: 'HELM_NAMESPACE=web; . ./env.sh; helm list' } },
+      ]),
+    ).toEqual({
+      plain: ["cluster kind-dev (current) · namespace shop (the context's)"],
+      'other-command': ['cluster kind-dev (current) · namespace web', "cluster kind-dev (current) · namespace shop (the context's)"],
+      child: ["cluster kind-dev (current) · namespace shop (the context's)"],
+      inner: ["cluster kind-dev (current) · namespace shop (the context's)"],
+      export: ['cluster kind-dev (current) · namespace web'],
+      'export-after': ['cluster kind-dev (current) · namespace web'],
+      allexport: ['cluster kind-dev (current) · namespace web'],
+      'inner-export': ['cluster kind-dev (current) · namespace web'],
+      prefix: ['cluster kind-dev (current) · namespace web'],
+      'step-env': ['cluster kind-dev (current) · namespace web'],
+      sourced: ['cluster kind-dev (current) · namespace $HELM_NAMESPACE (set at run time)'],
+    });
+  });
+});

@@ -2,13 +2,17 @@ import { KUBECTL_VALUE_FLAGS, positionals } from '../../policy/cluster-tools.js'
 import { shellCommands, type ShellParser } from '../../policy/index.js';
 import { TEMPLATE } from '../../planning/templates.js';
 import { parseShell } from '../shell-parser.js';
+import { exportedVariables, type ExportedVariables } from './exported-variables.js';
 import { scopeFromArgv, type KubeProgram, type KubeScope, type ShellKubeProgram } from './kube-scope.js';
 
 /** The word a `{{ … }}` of a line not rendered yet is read as. */
 export const TEMPLATE_WORD = 'KSA_TEMPLATE';
 
-/** A kubectl or helm command inside a shell step, with the cluster it names; or a kubectx that switches the context. */
-export type ShellKubeCall = { readonly program: ShellKubeProgram; readonly scope: KubeScope };
+/**
+ * A kubectl or helm command inside a shell step, with the cluster it names; or a kubectx that switches the context.
+ * `switches`: it moves the kubeconfig's current context to its scope's (the line's later commands that name none run there).
+ */
+export type ShellKubeCall = { readonly program: ShellKubeProgram; readonly scope: KubeScope; readonly switches?: true };
 
 /**
  * Variables that send kubectl/helm to another kubeconfig, API server, context or credentials
@@ -40,11 +44,19 @@ export async function shellKubeCalls(
   };
   const calls: ShellKubeCall[] = [];
   // `{{ … }}` of a line not rendered yet (the plan before its run) is one opaque word.
-  for (const found of await shellCommands(command.replace(TEMPLATE, TEMPLATE_WORD), parse)) {
+  const line = command.replace(TEMPLATE, TEMPLATE_WORD);
+  const commands = await shellCommands(line, parse);
+  // Read once, for a helm command the line assigns HELM_NAMESPACE around.
+  let exported: Promise<ExportedVariables> | undefined;
+  const exports = async (name: string) => {
+    const found = await (exported ??= exportedVariables(line, commands, parse));
+    return found.all || found.names.has(name);
+  };
+  for (const found of commands) {
     const args = found.args.map((word) => word.literal ?? word.text);
     if (found.name === 'kubectx') {
       const switched = kubectxTarget(args);
-      if (switched !== undefined) calls.push({ program: 'kubectx', scope: { context: switched } });
+      if (switched !== undefined) calls.push({ program: 'kubectx', scope: { context: switched }, switches: true });
       continue;
     }
     if (found.name !== 'kubectl' && found.name !== 'helm') continue;
@@ -54,9 +66,13 @@ export async function shellKubeCalls(
     // nor has one the line may change unseen (`. ./env.sh`, `eval`, `unset NS`): the env's value may not be the one read.
     const valueOf = (name: string) => found.valueAt(name) ?? (found.assigned.has(name) || found.mayChange(name) ? undefined : stepValue(name));
     // helm's process also gets what its own prefixes (`HELM_NAMESPACE=web helm …`, `env HELM_NAMESPACE=web helm …`) set, or unset (`env -u`).
+    // What the line assigns otherwise reaches it only exported (`export HELM_NAMESPACE=web`), or already in the environment (the step's env).
     const helmNamespace = found.environment.has('HELM_NAMESPACE') || found.cleanEnvironment
       ? { known: true, value: found.environment.has('HELM_NAMESPACE') ? found.environment.get('HELM_NAMESPACE') : '' }
-      : { known: found.assigned.has('HELM_NAMESPACE') || found.mayChange('HELM_NAMESPACE') || stepEnv.includes('HELM_NAMESPACE'), value: valueOf('HELM_NAMESPACE') };
+      : {
+          known: stepEnv.includes('HELM_NAMESPACE') || (program === 'helm' && (found.assigned.has('HELM_NAMESPACE') || found.mayChange('HELM_NAMESPACE')) && (await exports('HELM_NAMESPACE'))),
+          value: valueOf('HELM_NAMESPACE'),
+        };
     const argvScope = scopeFromArgv(args);
     const scope = { ...argvScope, ...namespaceOf(program, argvScope.namespace, helmNamespace, valueOf) };
     const variable = RETARGET_VARIABLES[program].find((name) => found.assigned.has(name) || stepEnv.includes(name));
@@ -69,6 +85,7 @@ export async function shellKubeCalls(
         ...(switched !== undefined ? { context: switched } : {}),
         ...(scope.retarget === undefined && variable !== undefined ? { retarget: variable } : {}),
       },
+      ...(switched !== undefined ? { switches: true as const } : {}),
     });
   }
   return calls;

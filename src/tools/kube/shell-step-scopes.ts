@@ -18,12 +18,19 @@ export async function shellStepScopes(plan: Plan): Promise<ShellStepScopes> {
   // A variable no one writes a value of here (`-n "$NS"`, `${NS:-web}`) is the shell's when the line runs;
   // a namespace's name has no `$` of its own.
   const shownNamespace = (value: string) => (value.includes('$') ? `${shown(value)} (set at run time)` : shown(value));
+  // So is a context (`kubectl config use-context "$CTX"`), without the shell's quotes.
+  const shownContext = (value: string) => (value.includes('$') ? `${shown(value.replace(/["']/g, ''))} (set at run time)` : shown(value));
   const scopes: Record<string, KubeScope[]> = {};
   for (const step of steps) {
     const env = typeof step.args.env === 'object' && step.args.env !== null ? (step.args.env as Record<string, unknown>) : undefined;
     const seen = new Set<string>();
-    for (const { scope } of await shellKubeCalls(step.args.command as string, { env })) {
-      const target: KubeScope = { ...scope, ...(scope.context ? { context: shown(scope.context) } : {}), ...(scope.namespace ? { namespace: shownNamespace(scope.namespace) } : {}) };
+    // `kubectl config use-context prod && kubectl delete deploy web`: the delete runs in prod, not in the current context.
+    let switchedTo: string | undefined;
+    for (const call of await shellKubeCalls(step.args.command as string, { env })) {
+      const named = call.scope.context ?? (call.scope.retarget === undefined ? switchedTo : undefined);
+      const scope: KubeScope = { ...call.scope, ...(named !== undefined ? { context: named } : {}) };
+      if (call.switches) switchedTo = call.scope.context;
+      const target: KubeScope = { ...scope, ...(scope.context ? { context: shownContext(scope.context) } : {}), ...(scope.namespace ? { namespace: shownNamespace(scope.namespace) } : {}) };
       const key = JSON.stringify([target.context, target.namespace, target.allNamespaces, target.retarget]);
       if (seen.has(key)) continue;
       seen.add(key);
