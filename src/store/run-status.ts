@@ -33,6 +33,16 @@ export async function cutShortSteps(logDir: string, record: RunRecord, status: s
   return new Map(found.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
 }
 
+/**
+ * When a run whose process is gone stopped: the later of its record's last entry and the last output of a step it
+ * was running (a step whose attempt failed, waiting for its retry, wrote its error after that). `ksa runs` and
+ * `ksa status` count its duration to it alike.
+ */
+export function runStoppedAt(record: RunRecord, cutShort: ReadonlyMap<string, string>): string | undefined {
+  const times = [lastRecordedAt(record.state), ...cutShort.values()].filter((time): time is string => time !== undefined);
+  return times.sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1);
+}
+
 /** A run's status as one JSON-able document: `ksa status --json` and the agent's get_run_status tool. */
 export function runStatusDocument(
   record: RunRecord,
@@ -42,6 +52,8 @@ export function runStatusDocument(
   { tails = {}, estimate, stats, now = Date.now(), cutShort = new Map() }: RunStatusExtras = {},
 ) {
   const { state } = record;
+  // Its process is gone: it ran until it stopped, not until now.
+  const stoppedAt = owner === undefined && (status === 'interrupted' || status === 'paused') && state.endedAt === undefined ? runStoppedAt(record, cutShort) : undefined;
   return {
     runId: record.runId,
     goal: record.goal,
@@ -52,6 +64,7 @@ export function runStatusDocument(
     startedAt: state.startedAt,
     endedAt: state.endedAt,
     ...(state.startedAt && state.endedAt ? { durationMs: Date.parse(state.endedAt) - Date.parse(state.startedAt) } : {}),
+    ...(stoppedAt !== undefined ? { stoppedAt, ...(state.startedAt ? { durationMs: Date.parse(stoppedAt) - Date.parse(state.startedAt) } : {}) } : {}),
     error: state.error,
     failedStepId: state.failedStepId,
     ...(owner ? { owner: { pid: owner.pid, command: owner.command, since: owner.startedAt } } : {}),

@@ -10,7 +10,8 @@ import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
 import { ApprovalMismatchError, planHash, RunEndedMeanwhileError, type Approval } from './approval.js';
 import type { RunRecord, RunSummary } from './run-record.js';
-import { lastRecordedAt, summarize } from './run-summary.js';
+import { cutShortSteps, runStoppedAt } from './run-status.js';
+import { summarize } from './run-summary.js';
 import { StoredDocument } from './stored-document.js';
 import { replayJournal, SuccessJournal } from './success-journal.js';
 import { mapLimit } from './map-limit.js';
@@ -173,7 +174,8 @@ export class RunStore {
         const summary = record ? summarize(record) : entry;
         if (summary.status !== entry.status) await this.index.upsert(summary).catch(() => {});
         if (isFinished(summary.status)) return { ...summary, effectiveStatus: summary.status };
-        const stoppedAt = record && lastRecordedAt(record.state);
+        // Where `ksa status` says it stopped too: its record's last entry, or a later line of a step it was running.
+        const stoppedAt = record && runStoppedAt(record, await cutShortSteps(this.logDir(entry.runId), record, 'interrupted', undefined));
         return { ...summary, effectiveStatus: summary.status === 'paused' ? 'paused' : 'interrupted', ...(stoppedAt ? { stoppedAt } : {}) };
       },
     );

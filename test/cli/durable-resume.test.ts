@@ -114,7 +114,7 @@ describe.concurrent('ksa resume', () => {
     expect((await listed()).durationMs).toBe(first.durationMs);
   });
 
-  it('a step waiting for its retry when the process died: status says it waits for its next attempt, resume that it goes on with it', async () => {
+  it('a step waiting for its retry when the process died: status shows it interrupted, waiting for its next attempt on resume; ksa runs and ksa status say it stopped at the same time; resume goes on with it', async () => {
     const planFile = await sandbox.writePlan('retry-wait/plan.yaml', `goal: Retry across a crash
 steps:
   - id: flaky
@@ -133,8 +133,18 @@ steps:
     await ksa.result;
 
     const status = await runKsa(['status', runId], { home });
-    expect(status.stdout).toMatch(/flaky\s+retrying\s+1\s+\S+\s+waiting for its retry: attempt 2 of 4 on resume · .*not yet/);
-    expect(status.stdout).not.toMatch(/flaky\s+interrupted/);
+    // Nothing retries it now: it is interrupted, and what resume does is its detail.
+    expect(status.stdout).toMatch(/flaky\s+interrupted\s+1\s+\S+\s+waiting for its retry: attempt 2 of 4 on resume · .*not yet/);
+    expect(status.stdout).not.toMatch(/flaky\s+retrying/);
+    // One "stopped at" (the later of the record's last entry and the step's last output), in both commands, text and --json.
+    const listed = (await ksaJson<{ runs: (RunsDoc['runs'][number] & { durationMs?: number; stoppedAt?: string })[] }>(['runs'], { home })).runs.find((run) => run.runId === runId)!;
+    const shown = await ksaJson<StatusDoc & { stoppedAt?: string; durationMs?: number }>(['status', runId], { home });
+    expect(shown.stoppedAt).toBeDefined();
+    expect(shown.stoppedAt).toBe(listed.stoppedAt);
+    expect(shown.durationMs).toBe(listed.durationMs);
+    expect(Date.parse(shown.stoppedAt!)).toBeGreaterThanOrEqual(Date.parse(statusOf(shown, 'flaky').stoppedAt!));
+    const table = (await runKsa(['runs'], { home })).stdout.split('\n').find((line) => line.startsWith(runId))!.split(/\s{2,}/)[3];
+    expect(status.stdout).toContain(`  stopped ${shown.stoppedAt!.replace('T', ' ').slice(0, 19)} · after ${table}\n`);
     writeFileSync(path.join(dir, 'fixed'), '');
     const resume = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
     expectExit(resume, 0);

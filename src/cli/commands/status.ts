@@ -1,5 +1,5 @@
 import { isFinished, type AttemptWorker, type RunState } from '../../planning/index.js';
-import { cutShortSteps, failedStepLogTails, readLogTail, runStatusDocument, stepLogFile, storedRunOutlook } from '../../store/index.js';
+import { cutShortSteps, failedStepLogTails, readLogTail, runStatusDocument, runStoppedAt, stepLogFile, storedRunOutlook } from '../../store/index.js';
 import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
 import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -41,6 +41,9 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   // Only a run that runs is "running for": a paused or interrupted one started that long ago.
   const since = durationBetween(state.startedAt, state.endedAt);
   writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? `took ${since}` : status === 'running' ? `running for ${since}` : `${since} ago`}`);
+  // Its process is gone: where it stopped, as ksa runs counts its duration.
+  const stoppedAt = !owner && (status === 'interrupted' || status === 'paused') && !state.endedAt ? runStoppedAt(record, cutShort) : undefined;
+  if (stoppedAt) writeLine(io.stdout, `  stopped ${stoppedAt.replace('T', ' ').slice(0, 19)} · after ${durationBetween(state.startedAt, stoppedAt)}`);
   for (const approval of record.approvals ?? []) {
     const when = approval.approvedAt.replace('T', ' ').slice(0, 19);
     const by = approval.approvedBy === approval.user ? approval.user : `${approval.approvedBy} (run by ${approval.user})`;
@@ -75,7 +78,8 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     else if (st.rollbackStartedAt !== undefined && stopped) detail = 'rollback cut short: may be undone; runs again on resume';
     detail ||= waiting.get(step.id) ?? '';
     if (st.status === 'running' && !retrying && !stopped && st.startedAt) detail ||= expectationText(stats?.get(step.id), now - Date.parse(st.startedAt))?.text ?? '';
-    const shownStatus = retrying ? 'retrying' : stopped && st.status === 'running' ? 'interrupted' : st.status;
+    // Stopped, nothing retries it: it is interrupted, and its detail says what resume does (its next attempt).
+    const shownStatus = stopped && st.status === 'running' ? 'interrupted' : retrying ? 'retrying' : st.status;
     return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [workerCell(st)] : []), plainText(detail)];
   });
   const header = ['STEP', 'STATUS', 'ATTEMPTS', 'DURATION', ...(onWorkers ? ['WORKER'] : []), 'DETAIL'];
