@@ -199,11 +199,15 @@ function joinWords(words: readonly ShellWord[]): ShellWord {
   return { literal, text: words.map((word) => word.text).join(' '), hints: words.flatMap((word) => word.hints) };
 }
 
-/** `trap 'rm -rf x' EXIT`, `trap -- 'rm -rf x' EXIT`: the trap's first operand is a shell line it runs later. */
+/**
+ * `trap 'rm -rf x' EXIT`, `trap -- 'rm -rf x' EXIT`: the trap's first operand is a shell line it runs later;
+ * `trap - EXIT` puts the signals back as they were, a `-` that is no command.
+ */
 function trapRisk(args: readonly ShellWord[], context: CommandContext): Promise<StepRisk> | StepRisk {
   const operands = args[0]?.literal === '--' ? args.slice(1) : args;
   const [action] = operands;
   if (action === undefined || args.some((arg) => arg.literal === '-p' || arg.literal === '-l')) return readRisk('trap');
+  if (action.literal === '-') return readRisk('trap - resets signal handlers');
   return scriptRisk(action, context, 'trap');
 }
 
