@@ -1,5 +1,6 @@
 import { hasTemplate, TEMPLATE } from '../planning/templates.js';
 import { classifyCommand, TEMPLATE_HINT } from './command-risk.js';
+import { closerReading } from './closer-reading.js';
 import { NO_ENVIRONMENT, type CommandContext, type StepEnvironment, type Stdin } from './command-context.js';
 import { unpackedFolders } from './archives.js';
 import { downloadedFiles } from './downloads.js';
@@ -94,13 +95,8 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
     }
     return risk;
   };
-  let risk: StepRisk | undefined;
-  for (const unit of scan.units) {
-    const found = await rate(unit.words, unit, unit.stdin, 0);
-    const located = found.level !== 'read' && unit.where ? { ...found, reason: `${found.reason} ${unit.where}` } : found;
-    risk = risk === undefined ? located : maxRisk(risk, located);
-    if (risk.level === 'destroy') break;
-  }
+  const units = await closerReading(scan.units, (unit, words) => rate(words ?? unit.words, unit, unit.stdin, 0), { functions: scan.functions, variables: scan.variables, source, environment });
+  let risk = units.read ?? units.risk;
   for (const effect of scan.effects) risk = risk === undefined ? effect : maxRisk(risk, effect);
   risk ??= readRisk('no command');
   // `PATH=.:$PATH ls`, `export GIT_EXTERNAL_DIFF=…; git diff`, `for PATH in .; do ls; done`: rated as the same variables in the step's env are.
@@ -109,7 +105,8 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   if (scan.error) risk = maxRisk(risk, unparsedRisk(source));
   if (scan.truncated) risk = maxRisk(risk, writeRisk('too many commands to look at'));
   if (templated) risk = maxRisk(risk, writeRisk('the command line is filled in at run time ({{ … }})'));
-  return risk;
+  // The closer reading counts only for a line that then reads; any other is rated by its commands as written.
+  return units.read !== undefined && risk.level !== 'read' ? maxRisk(units.risk!, risk) : risk;
 }
 
 /**
