@@ -79,7 +79,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     cancelRequested = true;
     options.onCancelRequest?.();
     execution?.cancel(CANCEL_REASON);
-  });
+  }, undefined, warn);
 
   // `ksa pause` / `ksa resume` from elsewhere; a request before the run starts is applied when it does.
   let pauseRequested: boolean | undefined;

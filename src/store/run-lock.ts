@@ -213,22 +213,31 @@ export function isForAnotherOwner(request: { readonly to?: unknown; readonly hos
   return typeof request.to === 'number' && (request.to !== process.pid || (typeof request.host === 'string' && request.host !== hostname()));
 }
 
-/** Watches for a cancel request for this run: SIGUSR2 wakes it, a poll backs it up. Returns a stop function. */
-export function watchCancelRequest(runDir: string, onCancel: () => void, pollMs = 500): () => void {
+/**
+ * Watches for a cancel request for this run: SIGUSR2 wakes it, a poll backs it up. Returns a stop function.
+ * A request this process must not follow (made for an earlier owner) is removed, and said with `onSetAside`.
+ */
+export function watchCancelRequest(runDir: string, onCancel: () => void, pollMs = 500, onSetAside: (message: string) => void = () => {}): () => void {
   const file = path.join(runDir, CANCEL_FILE);
+  // When this process took the run: a request without an address made before then was meant for an earlier owner.
+  const takenAt = Date.now();
   let done = false;
   const check = async () => {
     if (done) return;
     let text: string;
+    let madeAt: number;
     try {
-      text = await readFile(file, 'utf8');
+      [text, madeAt] = await Promise.all([readFile(file, 'utf8'), stat(file).then((info) => info.mtimeMs)]);
     } catch {
       return;
     }
     if (done) return;
     await unlink(file).catch(() => {});
-    // One addressed to an earlier owner of the run (dead since) is not this process's to follow.
-    if (addressedElsewhere(text)) return;
+    const request = parseRequest(text);
+    if (isForAnotherOwner(request) || isFromBefore(request, madeAt, takenAt)) {
+      onSetAside(`a cancel request left by an earlier owner of the run was set aside (not followed); to cancel the run: ksa cancel ${path.basename(runDir)}`);
+      return;
+    }
     done = true;
     onCancel();
   };
@@ -243,12 +252,23 @@ export function watchCancelRequest(runDir: string, onCancel: () => void, pollMs 
   };
 }
 
-function addressedElsewhere(text: string): boolean {
+function parseRequest(text: string): { to?: unknown; host?: unknown; requestedAt?: unknown } {
   try {
-    return isForAnotherOwner(JSON.parse(text) as { to?: unknown; host?: unknown });
+    const request = JSON.parse(text) as unknown;
+    return typeof request === 'object' && request !== null ? request : {};
   } catch {
-    return false;
+    return {};
   }
+}
+
+/**
+ * A request without an address (older ksa builds wrote none) made before this process took the run: it was meant for
+ * the owner that died, not for a `ksa resume` after it. Its `requestedAt` tells when; else the file's time, with slack.
+ */
+function isFromBefore(request: { to?: unknown; requestedAt?: unknown }, fileTime: number, takenAt: number): boolean {
+  if (typeof request.to === 'number') return false;
+  const requestedAt = typeof request.requestedAt === 'string' ? Date.parse(request.requestedAt) : Number.NaN;
+  return Number.isNaN(requestedAt) ? fileTime < takenAt - 1000 : requestedAt < takenAt;
 }
 
 export async function clearCancelRequest(runDir: string): Promise<void> {

@@ -62,6 +62,22 @@ describe.concurrent('ksa cancel', () => {
     expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('succeeded');
   });
 
+  it('a cancel request an older ksa left (no address, made before the resume took the run) is set aside, not followed: the resume runs the plan', async () => {
+    const { ksa, dir, home, runId } = await startLongRun(sandbox, 'old-request', leftovers);
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    // The shape older ksa builds wrote: who asked, and when; no `to`/`host`.
+    writeFileSync(path.join(home, 'runs', runId, 'cancel.request'), JSON.stringify({ requestedAt: new Date(Date.now() - 2000).toISOString(), by: 1 }));
+    writeFileSync(path.join(dir, 'fast'), '');
+    const resume = await runKsa(['resume', runId, '--yes'], { home, cwd: dir, timeoutMs: 20_000 });
+    expect(resume.stderr).not.toMatch(/cancel requested from another terminal/);
+    expect(resume.stderr).toMatch(/a cancel request left by an earlier owner of the run was set aside \(not followed\); to cancel the run: ksa cancel /);
+    expectExit(resume, 0);
+    expect(existsSync(path.join(dir, 'rollback.marker'))).toBe(false);
+    expect(existsSync(path.join(home, 'runs', runId, 'cancel.request'))).toBe(false);
+    expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('succeeded');
+  });
+
   it('a cancel its owner could not answer in time (stopped) stands: once the owner goes on, it cancels and rolls back', async () => {
     const { ksa, home, runId, dir } = await startLongRun(sandbox, 'slow-owner', leftovers);
     process.kill(ksa.pid, 'SIGSTOP');

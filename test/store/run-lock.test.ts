@@ -253,6 +253,23 @@ describe('cancel requests and process groups', () => {
     }
   });
 
+  it('a request without an address (older ksa) made before the watcher took the run is set aside and said; one made after is followed', async () => {
+    let cancels = 0;
+    const notes: string[] = [];
+    const stop = watchCancelRequest(dir, () => cancels++, 30, (note) => notes.push(note));
+    try {
+      await writeFile(path.join(dir, 'cancel.request'), JSON.stringify({ requestedAt: new Date(Date.now() - 60_000).toISOString(), by: 1 }));
+      expect(await waitFor(() => !existsSync(path.join(dir, 'cancel.request')), 2000)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(cancels).toBe(0);
+      expect(notes).toEqual([`a cancel request left by an earlier owner of the run was set aside (not followed); to cancel the run: ksa cancel ${path.basename(dir)}`]);
+      await writeFile(path.join(dir, 'cancel.request'), JSON.stringify({ requestedAt: new Date().toISOString(), by: 1 }));
+      expect(await waitFor(() => cancels === 1, 2000)).toBe(true);
+    } finally {
+      stop();
+    }
+  });
+
   it('recordProcessGroups / readProcessGroups round-trip (0600) with the leaders\' start times, junk is ignored', async () => {
     recordProcessGroups(dir, [{ id: 4242, startTicks: 777 }, { id: 4343 }]);
     const bootId = currentBootId();
