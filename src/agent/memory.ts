@@ -1,6 +1,7 @@
 import type { ModelMessage } from 'ai';
 import type { Message } from '../store/index.js';
 import { plural } from '../planning/plural.js';
+import { withoutSecretInputs } from './secret-inputs.js';
 
 export const DEFAULT_CONTEXT_TOKENS = 6_000;
 const MAX_TOOL_RESULT_CHARS = 1_500;
@@ -51,7 +52,7 @@ function toModelMessage(message: Message, isLatestPlan: boolean): ModelMessage |
       return {
         role: 'assistant',
         content: isLatestPlan
-          ? `[proposed plan ${message.planId}${message.changes ? ` (revised: ${message.changes.replace(/\n/g, '; ')})` : ''}: ${JSON.stringify(message.plan)}]`
+          ? `[proposed plan ${message.planId}${message.changes ? ` (revised: ${message.changes.replace(/\n/g, '; ')})` : ''}: ${JSON.stringify(withoutSecretInputs(message.plan))}]`
           : `[earlier plan ${message.planId}: "${message.plan.goal}", ${message.plan.steps.length} steps]`,
       };
     case 'approval':

@@ -8,6 +8,7 @@ import { createRedactor, type Redactor } from './redact.js';
 import { RunBusyError, RunLock } from './run-lock.js';
 import { SharedIndex } from './shared-index.js';
 import { StoredDocument } from './stored-document.js';
+import { maskStoredPlanSecrets } from './stored-plan-secrets.js';
 import type { Message, NewMessage, Segment } from './conversation-record.js';
 import type { SessionMeta, SessionSummary } from './session-record.js';
 
@@ -335,6 +336,8 @@ export class Conversation {
       onWarning: this.warn,
       replacer: this.redactor.replacer,
     });
+    // A session an older ksa wrote may keep a plan's secret inputs in clear: masked here, and written back so.
+    if (maskStoredPlanSecrets(document.data.messages)) document.changed();
     this.segments.set(index, document);
     return document;
   }

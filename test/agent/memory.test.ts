@@ -54,6 +54,13 @@ describe('buildContext: what each stored message becomes', () => {
     expect(text(out[3]!)).toBe(`[proposed plan p2 (revised: - smoke (removed); ~ build: args.command): ${JSON.stringify(plan)}]`);
   });
 
+  it('the latest plan reaches the model with its secret inputs as ***, even as an older ksa stored it (in clear)', () => {
+    const withSecret = { ...plan, inputs: { dbPassword: 'hunter2SECRETzz', port: '8080' } };
+    const out = buildContext([m({ kind: 'user', text: 'deploy' }), m({ kind: 'plan', planId: 'p1', plan: withSecret }), m({ kind: 'user', text: 'use port 9090' })]);
+    expect(text(out[1]!)).not.toContain('hunter2SECRETzz');
+    expect(text(out[1]!)).toBe(`[proposed plan p1: ${JSON.stringify({ ...withSecret, inputs: { dbPassword: '***', port: '8080' } })}]`);
+  });
+
   it('approvals are the user speaking; runs and reflections are the assistant', () => {
     const out = buildContext([
       m({ kind: 'plan', planId: 'p1', plan }),

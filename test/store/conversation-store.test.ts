@@ -168,6 +168,27 @@ describe('ConversationStore', () => {
     expect(await store.find(killed.id)).toMatchObject({ title: 'deploy the shop', messageCount: 3 });
   });
 
+  it('a plan an older ksa stored with a secret input in clear is read with *** there, and written back so; the rest is kept', async () => {
+    const first = await created();
+    first.append({ kind: 'user', text: 'deploy the secret app' });
+    await first.close();
+    // The shape ksa wrote before it masked secret inputs when storing a plan (an edited plan).
+    const segmentFile = path.join(home, 'conversations', first.id, 'messages-000001.json');
+    const segment = JSON.parse(await readFile(segmentFile, 'utf8'));
+    const plan = { goal: 'Chat deploy', inputs: { dbPassword: 'hunter2SECRETzz', port: '8080' }, steps: [{ id: 'one', dependsOn: [], tool: 'shell', args: { command: 'echo {{ inputs.dbPassword }} hunter2SECRETzz > pw.txt' } }] };
+    segment.messages.push({ kind: 'plan', planId: 'p3-1e1', plan, changes: '~ inputs: dbPassword', revises: 'p3-1', id: 'm2-1', ts: '2026-12-06T05:58:32.100Z' });
+    await writeFile(segmentFile, JSON.stringify(segment));
+
+    const reopened = await store.open(first.id);
+    open.push(reopened);
+    const masked = { ...plan, inputs: { dbPassword: '***', port: '8080' }, steps: [{ ...plan.steps[0]!, args: { command: 'echo {{ inputs.dbPassword }} *** > pw.txt' } }] };
+    expect((await reopened.messages()).at(-1)).toEqual({ kind: 'plan', planId: 'p3-1e1', plan: masked, changes: '~ inputs: dbPassword', revises: 'p3-1', id: 'm2-1', ts: '2026-12-06T05:58:32.100Z' });
+    await reopened.flush();
+    const onDisk = await readFile(segmentFile, 'utf8');
+    expect(onDisk).not.toContain('hunter2SECRETzz');
+    expect(JSON.parse(onDisk).messages.map((message: { kind: string }) => message.kind)).toEqual(['user', 'plan']);
+  });
+
   it('a missing or corrupt session index is rebuilt from the session files', async () => {
     const first = await created();
     first.append({ kind: 'user', text: 'deploy the shop' });
