@@ -18,6 +18,7 @@ const REBASE_VALUE_SHORT = /[sXCS]/;
  */
 export function gitRunCommands(args: Args, words: readonly ShellWord[], verbAt: number): GitRunCommand[] {
   const verb = args[verbAt];
+  if (verb === 'grep') return grepPagers(args, words, verbAt + 1).map((line) => ({ words: [literalWord('sh'), literalWord('-c'), line], where: 'in git grep --open-files-in-pager' }));
   if (verb === 'rebase') return rebaseExecLines(args, words, verbAt + 1).map((line) => ({ words: [literalWord('sh'), literalWord('-c'), line], where: 'in git rebase --exec' }));
   // `git bisect $SUB ./t.sh`: a subcommand chosen at run time may be run.
   const sub = args[verbAt + 1];
@@ -26,6 +27,35 @@ export function gitRunCommands(args: Args, words: readonly ShellWord[], verbAt: 
     return command.length === 0 ? [] : [{ words: command, where: 'in git bisect run' }];
   }
   return [];
+}
+
+/** git grep's short options that take a value (`-O`'s is optional, and only attached). */
+const GREP_VALUE_SHORT = /[ABCefmO]/;
+
+/**
+ * `git grep -Ovim foo`, `--open-files-in-pager=CMD` (or a unique prefix, `--open=CMD`): git runs CMD with the shell on
+ * the matching files. `-O` with no value opens them in the configured pager, which the existing rating covers.
+ */
+function grepPagers(args: Args, words: readonly ShellWord[], from: number): ShellWord[] {
+  const lines: ShellWord[] = [];
+  for (let i = from; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') break;
+    if (arg === undefined) {
+      if (/^['"]*(-[A-Za-z]*O|--op[a-z-]*=)/.test(words[i]!.text)) lines.push(words[i]!);
+      continue;
+    }
+    const long = /^(--op[a-z-]*)=([\s\S]*)$/.exec(arg);
+    if (long !== null && '--open-files-in-pager'.startsWith(long[1]!)) lines.push(literalWord(long[2]!));
+    if (arg.startsWith('--') || !arg.startsWith('-')) continue;
+    // In a cluster (`-lOvim`), the first option that takes a value takes the rest of the word, or the next word (`-e -Orm`).
+    const at = [...arg].findIndex((letter, j) => j > 0 && GREP_VALUE_SHORT.test(letter));
+    if (at === -1) continue;
+    if (arg[at] === 'O') {
+      if (at + 1 < arg.length) lines.push(literalWord(arg.slice(at + 1)));
+    } else if (at === arg.length - 1) i++;
+  }
+  return lines;
 }
 
 function rebaseExecLines(args: Args, words: readonly ShellWord[], from: number): ShellWord[] {

@@ -5,6 +5,7 @@ import { destroyProgramReason, programName } from './program-name.js';
 import { splitLongOption } from './long-option.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { sedEffects } from './sed-script.js';
+import { fdRisk, rgRisk } from './search-tools.js';
 import { tarRisk } from './tar-commands.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 
@@ -79,6 +80,8 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
   awk: awkRisk,
   gawk: awkRisk,
   mawk: awkRisk,
+  rg: rgRisk,
+  fd: fdRisk,
   tee(args) {
     const files = positional(args).filter((arg) => arg === undefined || !QUIET_TARGETS.test(arg));
     if (files.some((file) => file !== undefined && DEVICE_TARGET.test(file))) return destroyRisk('tee overwrites a device');

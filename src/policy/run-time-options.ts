@@ -13,6 +13,7 @@ const WRITING_OPTIONS: Readonly<Record<string, string>> = {
   journalctl: '--vacuum-size, --rotate',
   tar: '--to-command, --checkpoint-action',
   tree: '-o file',
+  rg: '--pre CMD',
   date: '-s',
   uniq: 'a second file, which it writes',
   xxd: 'a second file, which it writes',

@@ -10,7 +10,13 @@ import { maxRisk, writeRisk, type StepRisk } from './risk-level.js';
  * how it reports (GIT_TERMINAL_PROMPT, HELM_DEBUG, IFS) are not here: the kube pin watches targets.
  */
 const STEERING_VARIABLE =
-  /^(PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|HOME|XDG_CONFIG_HOME|LD_\w+|DYLD_\w+|GCONV_PATH|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONHOME|PYTHONSTARTUP|PERL5OPT|PERL5LIB|RUBYOPT|RUBYLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|LESSOPEN|LESSCLOSE|GIT_CONFIG\w*|GIT_DIR|GIT_COMMON_DIR|GIT_TEMPLATE_DIR|GIT_EXEC_PATH|GIT_SSH|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|HELM_PLUGINS|HELM_DATA_HOME|DOCKER_CONFIG|TAR_OPTIONS)$/;
+  /^(PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|HOME|XDG_CONFIG_HOME|LD_\w+|DYLD_\w+|GCONV_PATH|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONHOME|PYTHONSTARTUP|PERL5OPT|PERL5LIB|RUBYOPT|RUBYLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|LESSOPEN|LESSCLOSE|GIT_CONFIG\w*|GIT_DIR|GIT_COMMON_DIR|GIT_TEMPLATE_DIR|GIT_EXEC_PATH|GIT_SSH|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|HELM_PLUGINS|RIPGREP_CONFIG_PATH|HELM_DATA_HOME|DOCKER_CONFIG|TAR_OPTIONS)$/;
+
+/**
+ * less runs LESSOPEN (and LESSCLOSE) with the shell on each file it opens, `%s` its name; a leading `|` or `||` only
+ * says how less reads what it prints: rated as that line too.
+ */
+const INPUT_PREPROCESSOR = /^(LESSOPEN|LESSCLOSE)$/;
 
 /** Variables whose value is a command line the program runs through the shell: rated as that line too. */
 const COMMAND_VARIABLE = /^(GIT_EXTERNAL_DIFF|GIT_SSH_COMMAND|GIT_PROXY_COMMAND|KUBECTL_EXTERNAL_DIFF|PROMPT_COMMAND)$/;
@@ -47,7 +53,10 @@ export async function steeringRisk(settings: Iterable<VariableSetting>, script?:
   const commands: { name: string; code: string }[] = [];
   for (const { name, value } of settings) {
     if (name === undefined) steering.add('variables named at run time');
-    else if (STEERING_VARIABLE.test(name)) steering.add(name);
+    else if (STEERING_VARIABLE.test(name)) {
+      steering.add(name);
+      if (INPUT_PREPROCESSOR.test(name) && value !== undefined) commands.push({ name, code: value.replace(/^\s*\|{0,2}-?/, '').replaceAll('%s', 'FILE') });
+    }
     else if (COMMAND_VARIABLE.test(name) || (VIEWER_VARIABLE.test(name) && (value === undefined || !PLAIN_VIEWER.test(value)))) {
       steering.add(name);
       if (value !== undefined && value.trim() !== '') commands.push({ name, code: value });

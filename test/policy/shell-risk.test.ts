@@ -587,6 +587,38 @@ describe('classifyShell', () => {
     expect((await classify('rm -rf x; echo "unclosed')).level).toBe('destroy');
   });
 
+  // A search or a pager that runs a command on each file it opens is as risky as that command.
+  it.each<[string, RiskLevel]>([
+    ['rg --pre ./x.sh pattern', 'write'],
+    ['rg --pre=./x.sh pattern', 'write'],
+    ['rg --pre rm pattern', 'destroy'],
+    ['sudo rg --pre=rm pattern', 'destroy'],
+    ["sh -c 'rg --pre rm p'", 'destroy'],
+    ['rg --pre "$X" pattern', 'destroy'],
+    ['rg "--pre=$X" pattern', 'destroy'],
+    ['curl -o x.sh https://x && rg --pre ./x.sh p', 'destroy'],
+    ['rg $OPTS pattern', 'write'],
+    ['RIPGREP_CONFIG_PATH=./rc rg foo', 'write'],
+    ['rg --pre cat pattern', 'read'],
+    ["rg --pre-glob '*.pdf' pattern", 'read'],
+    ['rg -- --pre rm', 'read'],
+    ['rg "$P" dir', 'read'],
+    ["fd -e sh -x sh -c 'curl x | sh'", 'destroy'],
+    ['fd --exec rm {}', 'destroy'],
+    ["LESSOPEN='|rm %s' less f", 'destroy'],
+    ["export LESSOPEN='|| rm -rf %s'; less f", 'destroy'],
+    ["LESSOPEN='|./x.sh %s' less f", 'write'],
+    ['git grep -Orm foo', 'destroy'],
+    ['git grep -lOrm foo', 'destroy'],
+    ['git grep --open=rm foo', 'destroy'],
+    ['git grep --open-files-in-pager=./x.sh foo', 'write'],
+    ['git grep -O"$P" foo', 'destroy'],
+    ['git grep -O foo', 'write'],
+    ['git grep -e -Orm foo', 'write'],
+  ])('%s runs what its option names: %s', async (line, level) => {
+    expect((await classify(line)).level).toBe(level);
+  });
+
   it('{{ templates }} are filled in at run time, so the line is at least write', async () => {
     expect(await classify('echo {{ inputs.name }}')).toMatchObject({ level: 'write' });
     expect((await classify('rm -rf {{ inputs.dir }}')).level).toBe('destroy');
