@@ -87,7 +87,9 @@ function gitCommandRisk(args: Args, i: number): StepRisk {
     // `git log --output=FILE` writes; `git grep -O` runs a pager command (for diff and log, -O names a file to read).
     // git takes a unique prefix of a long option (`--open-files=`, `--op`); -O may close a cluster (`-lO`).
     const pager = (arg: string) => verb === 'grep' && (/^-[A-Za-z]*O/.test(arg) || (arg.length >= 4 && '--open-files-in-pager'.startsWith(arg.split('=')[0]!)));
-    if (rest.some((arg) => arg !== undefined && (arg === '--output' || arg.startsWith('--output=') || pager(arg)))) return writeRisk(`${name} writes a file or runs a command`);
+    // `git fsck --lost-found` (or `--lost`) writes what it finds into .git/lost-found.
+    const lostFound = (arg: string) => verb === 'fsck' && arg.length >= 3 && '--lost-found'.startsWith(arg);
+    if (rest.some((arg) => arg !== undefined && (arg === '--output' || arg.startsWith('--output=') || pager(arg) || lostFound(arg)))) return writeRisk(`${name} writes a file or runs a command`);
     return readRisk(name);
   }
   return writeRisk(name);

@@ -6,6 +6,8 @@ import { splitLongOption } from './long-option.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { sedEffects } from './sed-script.js';
 import { fdRisk, rgRisk } from './search-tools.js';
+import { fileRisk, lessRisk } from './file-viewers.js';
+import { wgetOption, wgetRisk } from './wget-options.js';
 import { tarRisk } from './tar-commands.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 
@@ -67,20 +69,14 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     if (words.some((word) => word.literal === undefined && /^(\$|`)/.test(word.text))) return writeRisk('curl with options built at run time (may send data)');
     return readRisk('curl GET');
   },
-  wget(args, words) {
-    // `--method "$M"`, `"--method=$M"`: a method chosen at run time may be DELETE, as for curl -X "$M".
-    if (words.some((word, i) => word.literal === undefined && (args[i - 1] === '--method' || /^['"]*--method=/.test(word.text)))) return destroyRisk('wget --method chosen at run time (may be DELETE)');
-    const method = flagValue(args, '--method');
-    if (method?.toUpperCase() === 'DELETE') return destroyRisk('wget --method=DELETE');
-    const output = savedFile('wget', args);
-    if (output === '-' || output === '/dev/null' || has(args, '--spider') || args.includes('-qO-')) return readRisk('wget to standard output');
-    return writeRisk('wget saves a file');
-  },
+  wget: wgetRisk,
   sed: sedRisk,
   awk: awkRisk,
   gawk: awkRisk,
   mawk: awkRisk,
   rg: rgRisk,
+  less: lessRisk,
+  file: fileRisk,
   fd: fdRisk,
   tee(args) {
     const files = positional(args).filter((arg) => arg === undefined || !QUIET_TARGETS.test(arg));
@@ -129,7 +125,7 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
   npm: packageManager('npm', /^(ls|list|ll|la|view|info|show|outdated|whoami|search|help|explain|why|query|fund|doctor|-v|--version|version|config|get|prefix|root|bin)$/),
   yarn: packageManager('yarn', /^(list|info|why|outdated|--version|-v|help|config|licenses)$/),
   pnpm: packageManager('pnpm', /^(ls|list|ll|why|outdated|view|info|--version|-v|help)$/),
-  pip: packageManager('pip', /^(list|show|freeze|check|search|--version|-V|help|download|inspect)$/),
+  pip: packageManager('pip', /^(list|show|freeze|check|search|--version|-V|help|inspect)$/),
   pip3: packageManager('pip3', /^(list|show|freeze|check|search|--version|-V|help|inspect)$/),
   'apt-get': packageManager('apt-get', /^(check|source|changelog|help)$/),
   apt: packageManager('apt', /^(list|show|search|policy|depends|rdepends|help)$/),
@@ -178,11 +174,8 @@ function copyRisk(name: string, args: Args): StepRisk {
 /** The file curl (`-o FILE`) or wget (`-O FILE`) is told to save to, if any. */
 export function savedFile(program: 'curl' | 'wget', args: Args): string | undefined {
   if (program === 'curl') return flagValue(args, '-o', CURL_BARE_SHORT) ?? flagValue(args, '--output');
-  return flagValue(args, '-O', WGET_BARE_SHORT) ?? flagValue(args, '--output-document');
+  return wgetOption(args, '--output-document', 'O');
 }
-
-/** wget's short flags that take no value: they may come before -O in a cluster (`-qO i.sh`, `-qO-`). */
-const WGET_BARE_SHORT = 'qvdcSNrpkKmEHLxF46';
 
 /**
  * The value of curl's short option `-<letter>`, alone or after flags without a value (`-X DELETE`, `-sXDELETE`,
@@ -305,6 +298,8 @@ function packageManager(name: string, read: RegExp): ProgramRule {
   return (args) => {
     const verb = positional(args)[0];
     if (verb === undefined) return args.length === 0 ? readRisk(name) : read.test(args[0] ?? '') ? readRisk(`${name} ${args[0]}`) : writeRisk(name);
+    // `npm config set k v` writes ~/.npmrc; `npm config get k` and `npm config list` read it.
+    if (verb === 'config' && positional(args).length > 1 && !/^(get|list|ls)$/.test(positional(args)[1] ?? '')) return writeRisk(`${name} config ${positional(args)[1] ?? ''}`.trim());
     if (verb === 'audit') return has(args, 'fix') || positional(args).includes('fix') ? writeRisk(`${name} audit fix`) : readRisk(`${name} audit`);
     return read.test(verb) ? readRisk(`${name} ${verb}`) : writeRisk(`${name} ${verb}`);
   };

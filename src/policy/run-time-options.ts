@@ -14,6 +14,8 @@ const WRITING_OPTIONS: Readonly<Record<string, string>> = {
   tar: '--to-command, --checkpoint-action',
   tree: '-o file',
   rg: '--pre CMD',
+  less: '-o file',
+  file: '-C',
   date: '-s',
   uniq: 'a second file, which it writes',
   xxd: 'a second file, which it writes',

