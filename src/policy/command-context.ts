@@ -8,7 +8,7 @@ export type Stdin =
   | { readonly kind: 'pipe'; readonly programs: readonly string[]; readonly literal?: string }
   /**
    * A here-document or here-string; `literal` unless it expands something, `programs` those of the
-   * substitutions it expands (`bash <<< "$(curl …)"` runs what curl prints).
+   * substitutions it expands (`bash <<< "$(curl …)"` runs what curl prints), and `$NAME` for each variable it reads.
    */
   | { readonly kind: 'text'; readonly literal?: string; readonly programs?: readonly string[] }
   /** `< file` or a process substitution. */

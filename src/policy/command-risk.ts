@@ -320,7 +320,8 @@ async function stdinCode(name: string, context: CommandContext): Promise<StepRis
     const risk = await context.script(stdin.literal);
     return risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} piped into ${name}` };
   }
-  const source = stdin.programs?.find((program) => UNREVIEWED_SOURCES.has(program));
+  // `x=$(curl …); bash <<< "$x"`: a variable the text reads holds what the line assigned it.
+  const source = expandHints(stdin.programs ?? [], context).map(programName).find((program) => UNREVIEWED_SOURCES.has(program));
   if (source !== undefined) return destroyRisk(stdin.kind === 'text' ? `${name} runs a here-document of what ${source} prints: code nobody reviewed` : `${source} … | ${name} runs code nobody reviewed`);
   if (stdin.kind === 'text') return writeRisk(`${name} runs a here-document built at run time`);
   return destroyRisk(`${stdin.programs.join(' | ') || 'a file'} piped into ${name} runs code nobody reviewed`);

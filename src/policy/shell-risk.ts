@@ -11,7 +11,7 @@ import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk
 import { steeringRisk } from './steering-variables.js';
 import { unparsedRisk } from './unparsed-line.js';
 import { knownValues, lineSettings, lineVariables, mayBeSet, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
-import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
+import { allChildren, evaluateWord, namedChildren, variablesRead, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
 
 /** How deep `bash -c "bash -c '…'"` is followed. */
 const MAX_SCRIPT_DEPTH = 8;
@@ -364,12 +364,12 @@ function redirect(node: ShellNode, stdin: Stdin, scan: Scan, where: string, dept
     const body = namedChildren(node).find((child) => child.type === 'heredoc_body');
     if (body) visitNested(body, where, scan, depth);
     const expands = body !== undefined && namedChildren(body).some((child) => child.type !== 'heredoc_content');
-    return { kind: 'text', literal: body === undefined || expands ? undefined : body.text, programs: body ? [...collectPrograms(body)] : [] };
+    return { kind: 'text', literal: body === undefined || expands ? undefined : body.text, programs: body ? [...collectPrograms(body), ...variablesRead(body)] : [] };
   }
   if (node.type === 'herestring_redirect') {
     const word = namedChildren(node)[0];
     if (word) visitWord(word, where, scan, depth);
-    return { kind: 'text', literal: word ? evaluateWord(word).literal : undefined, programs: word ? [...collectPrograms(word)] : [] };
+    return { kind: 'text', literal: word ? evaluateWord(word).literal : undefined, programs: word ? [...collectPrograms(word), ...variablesRead(word)] : [] };
   }
   const operator = allChildren(node).find((child) => !child.isNamed)?.text ?? '>';
   const destination = node.childForFieldName('destination') ?? namedChildren(node).at(-1);

