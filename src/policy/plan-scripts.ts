@@ -4,6 +4,7 @@ import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
 import { downloadedFiles } from './downloads.js';
 import { lineFolders } from './line-folders.js';
 import { resolvedSegments } from './path-segments.js';
+import { unpackedByLine, unpackedHolding, type UnpackedFolder } from './plan-unpacked.js';
 import { programName } from './program-name.js';
 import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
 import { shellCommands } from './shell-commands.js';
@@ -24,6 +25,8 @@ export interface PlanScript {
   readonly content?: string;
   /** Saved by `curl -o`, `wget`…: what a server sent. */
   readonly downloaded?: true;
+  /** Not written by the plan, but in a folder another step unpacks a downloaded archive into (`writer`): it may come from it. */
+  readonly unpacked?: true;
   /** Run by a shell (`sh f`, `source f`, `./f` with a shell's `#!` or none), so its text is rated as shell lines. */
   readonly shell: boolean;
   /** The plan's script that runs this one (wrapper.sh says `sh sub/deploy.sh`), when the step does not run it itself. */
@@ -41,6 +44,7 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
   const found = new Map<string, PlanScript[]>();
   if (parse === undefined) return found;
   const written = new Map<string, Written>();
+  const unpacked: UnpackedFolder[] = [];
   for (const step of plan.steps) {
     if (step.type === 'llm_query' || step.type === 'condition') continue;
     if (step.tool === 'write_file' && typeof step.args.path === 'string') {
@@ -56,22 +60,24 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
       for (const { file, downloaded } of await shellWrites(args.command, parse)) {
         for (const folder of folders) written.set(workspacePath(folder, file), { writer: step.id, ...(downloaded ? { downloaded } : {}) });
       }
+      const downloads = [...written].filter(([, source]) => source.downloaded).map(([path]) => path);
+      for (const folder of unpackedByLine(await commandWords(args.command, parse), folders, downloads, workspacePath)) unpacked.push({ folder, step: step.id });
     }
   }
-  if (written.size === 0) return found;
+  if (written.size === 0 && unpacked.length === 0) return found;
   for (const step of plan.steps) {
     if (step.type === 'llm_query' || step.type === 'condition') continue;
     const scripts: PlanScript[] = [];
     for (const args of shellCalls(step)) {
       const folders = await lineFolders(args.command, cwdOf(args), parse);
-      scripts.push(...(await scriptsRun(args.command, folders, written, parse, { step: step.id, seen: new Set(), depth: 0 })));
+      scripts.push(...(await scriptsRun(args.command, folders, written, parse, { step: step.id, seen: new Set(), depth: 0, unpacked })));
     }
     if (scripts.length > 0) found.set(step.id, scripts);
   }
   return found;
 }
 
-type Following = { readonly step: string; readonly seen: Set<string>; readonly depth: number; readonly via?: string };
+type Following = { readonly step: string; readonly seen: Set<string>; readonly depth: number; readonly via?: string; readonly unpacked: readonly UnpackedFolder[] };
 
 /**
  * The plan's scripts a shell line runs, from any of its folders, and the plan's scripts those run in turn
@@ -83,6 +89,12 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
     for (const folder of folders) {
       const path = workspacePath(folder, run.file);
       const source = written.get(path);
+      // `tar xzf t.tgz` in step a, `sh install.sh` here: a file the plan does not write may be one the archive held.
+      const archive = source === undefined ? unpackedHolding(path, following.unpacked) : undefined;
+      if (archive !== undefined && archive.step !== following.step && !following.seen.has(path)) {
+        following.seen.add(path);
+        scripts.push({ file: run.file, writer: archive.step, unpacked: true, shell: run.by !== 'interpreter', ...(following.via ? { via: following.via } : {}) });
+      }
       if (source === undefined || source.writer === following.step || following.seen.has(path)) continue;
       following.seen.add(path);
       const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content));
@@ -159,6 +171,7 @@ export async function scriptsRisk(scripts: readonly PlanScript[], parse: ShellPa
 
 async function scriptRisk(script: PlanScript, parse: ShellParser): Promise<StepRisk> {
   const file = script.via === undefined ? script.file : `${script.file} (from ${script.via})`;
+  if (script.unpacked) return destroyRisk(`runs ${file}, which may be a file the archive step ${script.writer} unpacked: code nobody reviewed`);
   if (script.downloaded) return destroyRisk(`runs ${file}, which step ${script.writer} downloads: code nobody reviewed`);
   const runs = `runs ${file}, which step ${script.writer} writes`;
   if (script.content === undefined) return destroyRisk(`${runs} with text the plan does not show: code nobody reviewed`);

@@ -86,6 +86,27 @@ describe('a script the plan writes, then runs', () => {
     expect((await runRisk([{ id: 'fetch', tool: 'shell', args: { command: 'wget -qO- https://x.io/install.sh' } }, { ...run('sh install.sh'), dependsOn: ['fetch'] }]))?.level).toBe('write');
   });
 
+  it('a file a later step runs from a folder another step unpacks a downloaded archive into is destroy, unless the plan writes it', async () => {
+    const unpacks: PlanInput['steps'][number][][] = [
+      [{ id: 'fetch', tool: 'shell', args: { command: 'curl -fsSL -o t.tgz https://x.io/t.tgz && tar xzf t.tgz' } }],
+      [{ id: 'get', tool: 'shell', args: { command: 'wget -O t.tgz https://x.io/t.tgz' } }, { id: 'fetch', tool: 'shell', args: { command: 'tar xzf t.tgz' }, dependsOn: ['get'] }],
+      [{ id: 'fetch', tool: 'shell', args: { command: 'curl -fsSL https://x.io/t.tgz | sudo tar xz' } }],
+      [{ id: 'fetch', tool: 'shell', args: { command: 'curl -o t.zip https://x.io/t.zip && unzip t.zip' } }],
+    ];
+    for (const steps of unpacks) {
+      for (const line of ['sh install.sh', './t/install', 'bash t/install.sh', 'sudo ./t/install']) {
+        const risk = await runRisk([...steps, { ...run(line), dependsOn: ['fetch'] }]);
+        expect(risk, `${JSON.stringify(steps)} | ${line}`).toEqual({ level: 'destroy', reason: expect.stringMatching(/^runs .*install(\.sh)?, which may be a file the archive step fetch unpacked: code nobody reviewed$/) });
+      }
+    }
+    // Written by the plan, the file is rated by its lines; an archive not downloaded, or another folder, says nothing.
+    const fetch = unpacks[0]![0]!;
+    expect((await runRisk([fetch, { ...write('install.sh', 'ls\n'), dependsOn: ['fetch'] }, { ...run('sh install.sh'), dependsOn: ['fetch'] }]))?.level).toBe('write');
+    expect((await runRisk([{ id: 'fetch', tool: 'shell', args: { command: 'tar xzf local.tgz' } }, { ...run('sh install.sh'), dependsOn: ['fetch'] }]))?.level).toBe('write');
+    expect((await runRisk([{ id: 'fetch', tool: 'shell', args: { command: 'curl -o t.tgz https://x.io/t.tgz && tar xzf t.tgz -C vendor' } }, { ...run('sh install.sh'), dependsOn: ['fetch'] }]))?.level).toBe('write');
+    expect((await runRisk([{ id: 'fetch', tool: 'shell', args: { command: 'curl -o t.tgz https://x.io/t.tgz && tar xzf t.tgz -C vendor' } }, { ...run('sh vendor/install.sh'), dependsOn: ['fetch'] }]))?.level).toBe('destroy');
+  });
+
   it('a line that writes a file and runs it itself is destroy; a copy is run as what it copies', async () => {
     const lines = [
       'echo "rm -rf data" > d.sh && sh d.sh',
