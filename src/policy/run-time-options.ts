@@ -1,3 +1,4 @@
+import { attachedValueRisk } from './attached-values.js';
 import { gitVerbAt } from './git-commands.js';
 import { maxRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
@@ -46,7 +47,8 @@ export type Rerate = (words: readonly ShellWord[]) => StepRisk | Promise<StepRis
  * - an unquoted expansion anywhere in the word (`$X`, `${X:+…}`, `$(…)`, `` `…` ``, `x$Y`): the shell splits its
  *   value into any number of words;
  * - a list of arguments (`"$@"`, `"${A[@]}"`, `$*`), quoted or not;
- * - a word written as an option with a part known at run time (`-o"$F"`, `-"$X"`: any short flags may follow), or
+ * - a word written as an option with a part known at run time (`-o"$F"`, `-"$X"`: any short flags may follow), unless
+ *   that part is the quoted value of a short option that takes one (`sort -k"$K"`, see attached-values.ts), or
  *   made by a brace expansion (`{-o,f}`), or an expansion whose alternative is an option (`"${F:+-o f}"`).
  * A long option whose name is written (`--format="$FMT"`, `--output="$F"`) is rated as that option with some value.
  * A quoted scalar (`"$X"`, `"$1"`, `"$(cat f)"`) stays one word, written where the command takes an operand (a file,
@@ -57,17 +59,17 @@ export async function withRunTimeOptions(name: string, args: readonly ShellWord[
   if (risk.level !== 'read') return risk;
   const texts = args.map((word) => word.literal);
   let example = Object.hasOwn(WRITING_OPTIONS, name) ? WRITING_OPTIONS[name] : undefined;
-  if (name === 'git') {
-    const verb = texts[gitVerbAt(texts)];
-    if (verb !== undefined && GIT_WRITING_OPTIONS.test(verb)) example = '--output=file';
-  }
+  const verb = name === 'git' ? texts[gitVerbAt(texts)] : undefined;
+  if (verb !== undefined && GIT_WRITING_OPTIONS.test(verb)) example = '--output=file';
   if (example === undefined) return risk;
   // uniq and xxd write a second file operand, wherever it is; for the others `--` ends the options.
   const end = name === 'uniq' || name === 'xxd' || name === 'curl' ? -1 : texts.indexOf('--');
   const options = end === -1 ? args : args.slice(0, end);
   // `--format=$FMT` unquoted still splits: the words after it may be options.
   const named = options.map((word) => (word.literal === undefined && !ARGUMENT_LIST.test(word.text) && !unquotedExpansion(word.text) ? LONG_OPTION_WITH_VALUE.exec(word.text)?.[1] : undefined));
-  if (options.some((word, i) => named[i] === undefined && mayBeOptions(word))) {
+  // `sort -k"$K"`: a quoted value attached to an option that takes one is that option's.
+  const attached = options.map((word, i) => (named[i] === undefined && mayBeOptions(word) ? attachedValueRisk(name, verb, args, i) : undefined));
+  if (options.some((word, i) => named[i] === undefined && mayBeOptions(word) && attached[i] === undefined)) {
     // curl keeps the reason it gives `curl $ARGS`.
     return writeRisk(name === 'curl' ? 'curl with options built at run time (may send data)' : `${name} with words known only at run time, which may be options (${example})`);
   }

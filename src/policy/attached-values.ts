@@ -1,0 +1,92 @@
+import { readRisk, type StepRisk } from './risk-level.js';
+import type { ShellWord } from './shell-syntax.js';
+
+/**
+ * A program's short options as getopt reads one word: `bare` flags take no value (more flags may follow them in the
+ * word), `values` take one (the rest of the word is that value, whatever it holds).
+ */
+interface ShortOptions {
+  readonly bare: string;
+  readonly values: string;
+}
+
+/**
+ * Short options whose value cannot make a program that reads write, with the flags (none of which writes) that may
+ * come before them in a word. An option missing here (`sort -o`, `tree -o`, `date -s`, `make -f`) is not known to be
+ * harmless, so its word still may bring options.
+ */
+const READING_VALUES: Readonly<Record<string, ShortOptions>> = {
+  sort: { bare: 'bdfgiMhnRrVcCmsuz', values: 'ktST' },
+  journalctl: { bare: 'afeqmkrxNl', values: 'unptTgSUobcDMF' },
+  tree: { bare: 'adlfixpqNQugshDFvtcUrCAn', values: 'LIPHT' },
+  date: { bare: 'uR', values: 'dfrI' },
+  make: { bare: 'nskBqrRwdeSiL', values: 'CIjl' },
+  crontab: { bare: 'l', values: 'u' },
+  wget: { bare: 'qvdS46', values: 'TtUw' },
+};
+
+/** git log, show, diff and whatchanged: -S/-G (pickaxe), -n, -L, -U, -O (order file) and -M/-C/-B/-l (similarity). */
+const GIT_LOG_VALUES: ShortOptions = { bare: 'psuiwaRrtmzc', values: 'nSGLUOMCBl' };
+
+/**
+ * How a word with a value known only at run time rates for program `name` (git's `verb`) when it is a short option
+ * with that value attached and quoted (`sort -k"$K"`, `git log -S"$TERM"`): as that option, whatever the value. The
+ * word is one word (its run-time part is quoted), and getopt takes the rest of it after a value-taking option as the
+ * value, so it cannot bring other options. Undefined when the word may: the run-time part is unquoted (`-s$F` splits),
+ * the letters before it take no value (`-x"$A"`, `-"$X"`: more flags may follow), or the option is not known to be
+ * harmless. An empty value makes the option take the next word: a `--` after it then does not end the options, so the
+ * words after that `--` must not look like options (`git log -S"$X" -- src/`, not `-- -o`).
+ */
+export function attachedValueRisk(name: string, verb: string | undefined, words: readonly ShellWord[], at: number): StepRisk | undefined {
+  if (words[at + 1]?.literal === '--' && words.slice(at + 2).some((word) => word.literal === undefined || word.literal.startsWith('-'))) return undefined;
+  const options = name === 'git' ? (verb !== undefined && /^(log|show|diff|whatchanged)$/.test(verb) ? GIT_LOG_VALUES : undefined) : Object.hasOwn(READING_VALUES, name) ? READING_VALUES[name] : undefined;
+  if (options === undefined) return undefined;
+  const option = attachedOption(words[at]!, options);
+  return option === undefined ? undefined : readRisk(`${name} -${option}`);
+}
+
+/** The short option of `options` whose value a word known only at run time holds (`-uk"$K"` is -k), if it is one. */
+export function attachedOption(word: ShellWord, options: ShortOptions): string | undefined {
+  const written = writtenPrefix(word);
+  if (written === undefined || !written.startsWith('-')) return undefined;
+  for (const letter of written.slice(1)) {
+    if (options.values.includes(letter)) return letter;
+    if (!options.bare.includes(letter)) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The part of a word written before its first expansion (`-k` of `-k"$K"`, `-S` of `"-S$TERM"`), when every expansion
+ * of it is quoted and makes no list (`"$@"`, `"${A[@]}"`): the shell then gives one word. Undefined otherwise, and for
+ * an unquoted glob or brace, which may make several words.
+ */
+function writtenPrefix(word: ShellWord): string | undefined {
+  const text = word.text;
+  if (word.literal !== undefined || /\$[@*]|\$\{[^}]*[@*]/.test(text)) return undefined;
+  // Quotes nested in a command substitution (`"$(echo "a b")"`) are beyond this reading.
+  if (/\$\(|`/.test(text) && (text.match(/"/g)?.length ?? 0) > 2) return undefined;
+  let prefix = '';
+  let expanded = false;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quote === "'") {
+      if (char === "'") quote = undefined;
+      else if (!expanded) prefix += char;
+    } else if (quote === '"') {
+      if (char === '"') quote = undefined;
+      else if (char === '$' || char === '`') expanded = true;
+      else if (char === '\\' && /[$`"\\\n]/.test(text[i + 1] ?? '')) {
+        i++;
+        if (!expanded) prefix += text[i];
+      } else if (!expanded) prefix += char;
+    } else if (char === "'" || char === '"') quote = char;
+    else if (char === '\\') {
+      i++;
+      if (!expanded) prefix += text[i] ?? '';
+    } else if (/[$`*?[{]/.test(char)) return undefined;
+    else if (!expanded) prefix += char;
+  }
+  return expanded && quote === undefined ? prefix : undefined;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { classifyShell, type RiskLevel } from '../../src/policy/index.js';
+import { parseShell } from '../../src/tools/index.js';
+
+// A quoted value attached to a short option that takes one is that option's value, one word whatever it holds: it
+// cannot bring other options, so everyday reads stay read. Anything else known only at run time still may.
+
+const classify = (command: string) => classifyShell(command, parseShell);
+
+describe('a quoted value attached to a short option', () => {
+  it.each<[string, RiskLevel]>([
+    // The value of an option that takes one and cannot make the program write.
+    ['git log -S"$TERM"', 'read'],
+    ['git log -G"$RE" --oneline', 'read'],
+    ['git log -n"$N"', 'read'],
+    ['git show -U"$CTX" HEAD', 'read'],
+    ['git log -pS"$TERM"', 'read'],
+    ['git log "-S$TERM"', 'read'],
+    ['git log -S"$A" -- src/', 'read'],
+    ['sort -k"$K" data.txt', 'read'],
+    ['sort -t"$SEP" -k2 data.txt', 'read'],
+    ['sort -rk"$K" data.txt', 'read'],
+    ['journalctl -u"$SVC"', 'read'],
+    ['journalctl -n"$N"', 'read'],
+    ['sudo journalctl -fu"$SVC" --since today', 'read'],
+    ['tree -L"$N"', 'read'],
+    ['tree -I"$PAT"', 'read'],
+    ['date -d"$D"', 'read'],
+    ['make -n -C"$DIR"', 'read'],
+    ['crontab -l -u"$USER"', 'read'],
+    ['wget -T"$T" -qO- https://example.com', 'read'],
+    ['timeout 5 git log -S"$TERM" | head -5', 'read'],
+    ["sh -c 'sort -k\"$K\" data.txt'", 'read'],
+    ['for k in 1 2; do sort -k"$k" data.txt; done', 'read'],
+    // An option that writes, letters that take no value (more flags may follow), a value the shell splits, a list.
+    ['sort -o"$F" data.txt', 'write'],
+    ['sort -uo"$F" data.txt', 'write'],
+    ['sort -s$F data.txt', 'write'],
+    ['sort -k$K data.txt', 'write'],
+    ['sort -k"$K"$X data.txt', 'write'],
+    ['sort -k"${A[@]}" data.txt', 'write'],
+    ['sort -"$X" data.txt', 'write'],
+    ['sort -x"$A" data.txt', 'write'],
+    ['git log -n$N', 'write'],
+    ['git log -x"$A"', 'write'],
+    ['git log -S"$X" -- -o', 'write'],
+    ['git log -S"$X"*', 'write'],
+    ['tree -o"$F"', 'write'],
+    ['tree -R"$X"', 'write'],
+    ['date -s"$D"', 'write'],
+    ['date -us"$D"', 'write'],
+    ['make -n -f"$MK"', 'write'],
+    ['make -n -E"$E"', 'write'],
+    ['crontab -l -r"$X"', 'write'],
+    ['wget -e"$CMD" -qO- https://example.com', 'write'],
+    ['journalctl -u"$SVC" $OPTS', 'write'],
+    ["sh -c 'sudo sort -o\"$F\" data.txt'", 'write'],
+    ['git log -S"$TERM" && rm -rf x', 'destroy'],
+  ])('%s is %s', async (command, level) => {
+    expect((await classify(command)).level).toBe(level);
+  });
+});
