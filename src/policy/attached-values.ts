@@ -29,16 +29,26 @@ const READING_VALUES: Readonly<Record<string, ShortOptions>> = {
 const GIT_LOG_VALUES: ShortOptions = { bare: 'psuiwaRrtmzc', values: 'nSGLUOMCBl' };
 
 /**
+ * terraform's and tofu's options (Go flags: one dash or two, the value after `=`) whose value cannot make a reading
+ * command (`plan`, `show`, `console`) write; `-out=` writes a file, so it is not here.
+ */
+const TERRAFORM_READING_VALUES = /^--?(var|var-file|target|replace|lock|lock-timeout|parallelism)=/;
+
+/**
  * How a word with a value known only at run time rates for program `name` (git's `verb`) when it is a short option
  * with that value attached and quoted (`sort -k"$K"`, `git log -S"$TERM"`): as that option, whatever the value. The
  * word is one word (its run-time part is quoted), and getopt takes the rest of it after a value-taking option as the
  * value, so it cannot bring other options. Undefined when the word may: the run-time part is unquoted (`-s$F` splits),
  * the letters before it take no value (`-x"$A"`, `-"$X"`: more flags may follow), or the option is not known to be
- * harmless. An empty value makes the option take the next word: a `--` after it then does not end the options, so the
+ * harmless. terraform's `-var="region=$REGION"` is one word too, its option's name written. An empty value makes the option take the next word: a `--` after it then does not end the options, so the
  * words after that `--` must not look like options (`git log -S"$X" -- src/`, not `-- -o`).
  */
 export function attachedValueRisk(name: string, verb: string | undefined, words: readonly ShellWord[], at: number): StepRisk | undefined {
   if (words[at + 1]?.literal === '--' && words.slice(at + 2).some((word) => word.literal === undefined || word.literal.startsWith('-'))) return undefined;
+  if (name === 'terraform' || name === 'tofu') {
+    const option = TERRAFORM_READING_VALUES.exec(writtenPrefix(words[at]!) ?? '')?.[1];
+    return option === undefined ? undefined : readRisk(`${name} -${option}`);
+  }
   const options = name === 'git' ? (verb !== undefined && /^(log|show|diff|whatchanged)$/.test(verb) ? GIT_LOG_VALUES : undefined) : Object.hasOwn(READING_VALUES, name) ? READING_VALUES[name] : undefined;
   if (options === undefined) return undefined;
   const option = attachedOption(words[at]!, options);

@@ -60,3 +60,32 @@ describe('a quoted value attached to a short option', () => {
     expect((await classify(command)).level).toBe(level);
   });
 });
+
+describe("terraform's options with a quoted value after =", () => {
+  it.each<[string, RiskLevel]>([
+    // Go flags: the option's name is written, the quoted value is one word.
+    ['terraform plan -var="region=$REGION"', 'read'],
+    ['terraform plan -var-file="$VARS"', 'read'],
+    ['terraform plan -target="$T"', 'read'],
+    ['tofu plan -var="env=$ENV"', 'read'],
+    ['terraform plan "-var=region=$REGION" -lock-timeout="$LT"', 'read'],
+    ['terraform show -var-file="$VARS"', 'read'],
+    ['sudo terraform plan -var="region=$REGION"', 'read'],
+    ['cd infra && terraform plan -var="region=$REGION" -input=false', 'read'],
+    ["sh -c 'terraform plan -var-file=\"$VARS\"'", 'read'],
+    ['timeout 600 tofu plan -target="$T" -var="env=$ENV"', 'read'],
+    // -out writes a plan file; an unquoted value splits; a name made at run time may be any option.
+    ['terraform plan -out="$P"', 'write'],
+    ['terraform plan -var="region=$REGION" -out="$P"', 'write'],
+    ['terraform plan -var=region=$REGION', 'write'],
+    ['terraform plan -var-file=$VARS', 'write'],
+    ['terraform plan -"$X"', 'write'],
+    ['terraform plan -var"$X"', 'write'],
+    ['terraform plan -state-out="$S"', 'write'],
+    ['terraform plan -target="$T" $EXTRA', 'write'],
+    ['terraform apply -var="region=$REGION"', 'write'],
+    ['terraform plan -var="region=$REGION" && terraform destroy -auto-approve', 'destroy'],
+  ])('%s is %s', async (command, level) => {
+    expect((await classify(command)).level).toBe(level);
+  });
+});
