@@ -1,4 +1,4 @@
-import { readRisk, type StepRisk } from './risk-level.js';
+import { readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import type { ShellWord } from './shell-syntax.js';
 
 /**
@@ -28,6 +28,27 @@ const READING_VALUES: Readonly<Record<string, ShortOptions>> = {
 /** git log, show, diff and whatchanged: -S/-G (pickaxe), -n, -L, -U, -O (order file) and -M/-C/-B/-l (similarity). */
 const GIT_LOG_VALUES: ShortOptions = { bare: 'psuiwaRrtmzc', values: 'nSGLUOMCBl' };
 
+/** curl's short options: its flags without a value, and every option that takes one. */
+const CURL_SHORT: ShortOptions = { bare: 'sSfLiIvkqGgnNjJlpRVZ0123456#', values: 'AbcCdDeEFhHKmoPQrtTuUwxXyYz' };
+
+/**
+ * What a value known only at run time makes of curl's option: -o saves a file, -d/-F/-T send data, -c/-D/-w write
+ * files (-w by `%output{f}`); a header, a time, a user, a range… only shape the request. -X (the method), -K (a file
+ * of options, which may hold one) and -Q (commands sent to the server) are the curl rule's: they may delete.
+ */
+const CURL_VALUE_RISKS: Readonly<Record<string, StepRisk>> = {
+  o: writeRisk('curl saves a file'),
+  ...Object.fromEntries([...'dFT'].map((letter) => [letter, writeRisk('curl sends data')])),
+  ...Object.fromEntries([...'cDw'].map((letter) => [letter, writeRisk('curl writes a file')])),
+  ...Object.fromEntries([...'AbCeEhHmPrtuUxyYz'].map((letter) => [letter, readRisk('curl GET')])),
+};
+
+/** The curl option (other than -X, -K and -Q) whose quoted value a word attaches (`-H"Authorization: $T"` is -H). */
+export function curlAttachedOption(word: ShellWord): string | undefined {
+  const option = attachedOption(word, CURL_SHORT);
+  return option !== undefined && Object.hasOwn(CURL_VALUE_RISKS, option) ? option : undefined;
+}
+
 /**
  * terraform's and tofu's options (Go flags: one dash or two, the value after `=`) whose value cannot make a reading
  * command (`plan`, `show`, `console`) write; `-out=` writes a file, so it is not here.
@@ -48,6 +69,10 @@ export function attachedValueRisk(name: string, verb: string | undefined, words:
   if (name === 'terraform' || name === 'tofu') {
     const option = TERRAFORM_READING_VALUES.exec(writtenPrefix(words[at]!) ?? '')?.[1];
     return option === undefined ? undefined : readRisk(`${name} -${option}`);
+  }
+  if (name === 'curl') {
+    const option = curlAttachedOption(words[at]!);
+    return option === undefined ? undefined : CURL_VALUE_RISKS[option];
   }
   const options = name === 'git' ? (verb !== undefined && /^(log|show|diff|whatchanged)$/.test(verb) ? GIT_LOG_VALUES : undefined) : Object.hasOwn(READING_VALUES, name) ? READING_VALUES[name] : undefined;
   if (options === undefined) return undefined;

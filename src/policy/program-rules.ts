@@ -1,3 +1,5 @@
+import { curlAttachedOption } from './attached-values.js';
+import { mayBeOptions } from './run-time-options.js';
 import { awkRisk } from './awk-program.js';
 import { gitRisk } from './git-commands.js';
 import { has, hasShort, positional } from './option-words.js';
@@ -49,8 +51,10 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     const short = curlShortValue(args, 'X');
     const computed = args.some((arg, i) => arg === undefined && i > 0 && args[i - 1] === '--request');
     // `-X{DELETE,}`, `--request={DELETE,}`, `{-XDELETE,-s}`, `"-X$M"`: an option word the shell makes at run time
-    // (a brace expansion, a glob, a variable) may be -X with any method.
-    const madeOption = words.some((word) => word.literal === undefined && /^['"]*[-{]/.test(word.text));
+    // (a brace expansion, a glob, a variable) may be -X with any method. `-H"$H"`, `-o"$F"` are -H and -o (rated later),
+    // unless another word may bring options (`-H"$H" $ARGS`).
+    const optionWords = words.filter((word) => word.literal === undefined && /^['"]*[-{]/.test(word.text));
+    const madeOption = optionWords.some((word) => curlAttachedOption(word) === undefined) || (optionWords.length > 0 && words.some((word) => !optionWords.includes(word) && mayBeOptions(word)));
     const method = madeOption ? null : short === undefined ? (computed ? null : flagValue(args, '--request')) : short;
     if (method === null) return destroyRisk('curl -X with a method chosen at run time (may be DELETE)');
     if (method?.toUpperCase() === 'DELETE') return destroyRisk('curl -X DELETE');

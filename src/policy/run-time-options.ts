@@ -73,9 +73,11 @@ export async function withRunTimeOptions(name: string, args: readonly ShellWord[
     // curl keeps the reason it gives `curl $ARGS`.
     return writeRisk(name === 'curl' ? 'curl with options built at run time (may send data)' : `${name} with words known only at run time, which may be options (${example})`);
   }
-  if (named.every((option) => option === undefined)) return risk;
+  // `curl -o"$F"` saves a file.
+  const raised = attached.reduce<StepRisk>((highest, option) => (option === undefined ? highest : maxRisk(highest, option)), risk);
+  if (named.every((option) => option === undefined)) return raised;
   // The value as written (`--output="$F"` is `--output=$F"` to the rule): a file or a program named at run time.
-  return maxRisk(risk, await rerate(args.map((word, i) => (named[i] === undefined ? word : literalWord(named[i] + word.text.slice(word.text.indexOf(named[i]!) + named[i]!.length))))));
+  return maxRisk(raised, await rerate(args.map((word, i) => (named[i] === undefined ? word : literalWord(named[i] + word.text.slice(word.text.indexOf(named[i]!) + named[i]!.length))))));
 }
 
 export function mayBeOptions(word: ShellWord): boolean {

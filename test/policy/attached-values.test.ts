@@ -89,3 +89,33 @@ describe("terraform's options with a quoted value after =", () => {
     expect((await classify(command)).level).toBe(level);
   });
 });
+
+describe("curl's options with a quoted value attached", () => {
+  it.each<[string, RiskLevel, string]>([
+    // A header, a time, a user, a referer, a proxy, a range only shape the GET.
+    ['curl -H"Authorization: Bearer $TOKEN" https://example.com', 'read', 'curl GET'],
+    ['curl -m"$T" https://example.com', 'read', 'curl GET'],
+    ['curl -sH"Accept: $TYPE" https://example.com', 'read', 'curl GET'],
+    ['curl -fsSL -A"$UA" https://example.com', 'read', 'curl GET'],
+    ['curl -e"$REF" -x"$PROXY" -r"$RANGE" https://example.com', 'read', 'curl GET'],
+    ['curl -sm"$T" -H"X-Id: $ID" "$URL" | jq .', 'read', 'curl GET'],
+    ['sudo curl -u"$USER:$PASS" https://example.com', 'read', 'sudo curl GET'],
+    ["sh -c 'curl -m\"$T\" https://example.com'", 'read', 'curl GET'],
+    // Options that save, send or write are rated as themselves.
+    ['curl -o"$F" https://example.com', 'write', 'curl saves a file'],
+    ['curl -so"$F" https://example.com', 'write', 'curl saves a file'],
+    ['curl -d"$BODY" https://example.com', 'write', 'curl sends data'],
+    ['curl -w"$FMT" https://example.com', 'write', 'curl writes a file'],
+    // A method, a file of options, FTP commands, flags or words made at run time may be DELETE.
+    ['curl -X"$M" https://example.com', 'destroy', 'curl -X with a method chosen at run time (may be DELETE)'],
+    ['curl -sX"$M" https://example.com', 'destroy', 'curl -X with a method chosen at run time (may be DELETE)'],
+    ['curl -s$F https://example.com', 'destroy', 'curl -X with a method chosen at run time (may be DELETE)'],
+    ['curl -H$H https://example.com', 'destroy', 'curl -X with a method chosen at run time (may be DELETE)'],
+    ['curl -K"$CFG" https://example.com', 'destroy', 'curl -X with a method chosen at run time (may be DELETE)'],
+    ['curl -Q"$CMD" ftp://example.com/', 'destroy', 'curl -X with a method chosen at run time (may be DELETE)'],
+    ['curl -H"$H" $ARGS https://example.com', 'destroy', 'curl -X with a method chosen at run time (may be DELETE)'],
+    ['curl -H"$H" -X DELETE https://example.com', 'destroy', 'curl -X DELETE'],
+  ])('%s is %s (%s)', async (command, level, reason) => {
+    expect(await classify(command)).toEqual({ level, reason });
+  });
+});
