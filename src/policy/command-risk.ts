@@ -323,7 +323,8 @@ async function stdinCode(name: string, context: CommandContext): Promise<StepRis
   // `x=$(curl …); bash <<< "$x"`: a variable the text reads holds what the line assigned it.
   const source = expandHints(stdin.programs ?? [], context).map(programName).find((program) => UNREVIEWED_SOURCES.has(program));
   if (source !== undefined) return destroyRisk(stdin.kind === 'text' ? `${name} runs a here-document of what ${source} prints: code nobody reviewed` : `${source} … | ${name} runs code nobody reviewed`);
-  if (stdin.kind === 'text') return writeRisk(`${name} runs a here-document built at run time`);
+  // `bash <<< "$(timeout 5 curl …)"`, `bash <<< "$(cat x.sh)"`: text made at run time runs as the same producer piped in.
+  if (stdin.kind === 'text') return destroyRisk(`${name} runs a here-document ${stdin.programs?.length ? `of what ${stdin.programs.join(', ')} prints` : 'built at run time'}: code nobody reviewed`);
   return destroyRisk(`${stdin.programs.join(' | ') || 'a file'} piped into ${name} runs code nobody reviewed`);
 }
 
