@@ -58,7 +58,7 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
     for (const args of shellCalls(step)) {
       const folders = await lineFolders(args.command, cwdOf(args), parse);
       for (const { file, downloaded } of await shellWrites(args.command, parse)) {
-        for (const folder of folders) written.set(workspacePath(folder, file), { writer: step.id, ...(downloaded ? { downloaded } : {}) });
+        for (const folder of folders) written.set(writtenPath(folder, file), { writer: step.id, ...(downloaded ? { downloaded } : {}) });
       }
       const downloads = [...written].filter(([, source]) => source.downloaded).map(([path]) => path);
       for (const folder of unpackedByLine(await commandWords(args.command, parse), folders, downloads, workspacePath)) unpacked.push({ folder, step: step.id });
@@ -88,7 +88,7 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
   for (const run of await filesRun(command, parse)) {
     for (const folder of folders) {
       const path = workspacePath(folder, run.file);
-      const source = written.get(path);
+      const source = written.get(path) ?? [...written].find(([entry]) => inFolder(path, entry))?.[1];
       // `tar xzf t.tgz` in step a, `sh install.sh` here: a file the plan does not write may be one the archive held.
       const archive = source === undefined ? unpackedHolding(path, following.unpacked) : undefined;
       if (archive !== undefined && archive.step !== following.step && !following.seen.has(path)) {
@@ -127,7 +127,8 @@ const COPIERS = new Set(['cp', 'mv', 'install', 'ln', 'rsync']);
 /** `> f`, `>> f`, `>| f`, `&> f`, `1> f`: the file a redirection writes, as written (quotes dropped). */
 const OUTPUT_REDIRECT = /(?:^|[^<>])(?:[0-9]|&)?>>?\|?\s*(["']?)([^\s"';|&<>()]+)\1/g;
 
-type LineWrite = { readonly file: string; readonly downloaded?: true; readonly copied?: true };
+/** `by`: the program that downloads or fetches it (`curl`, `scp`, `git`); a `file` ending in `/` is a folder it brings. */
+type LineWrite = { readonly file: string; readonly downloaded?: true; readonly copied?: true; readonly by?: string };
 
 /** The files a shell line is seen to write: by redirection, `tee`, as a copy's target, or what `curl -o`/`wget` save. */
 async function shellWrites(command: string, parse: ShellParser): Promise<LineWrite[]> {
@@ -136,7 +137,7 @@ async function shellWrites(command: string, parse: ShellParser): Promise<LineWri
     const operands = args.map((word) => word.literal).filter((text): text is string => text !== undefined && !text.startsWith('-'));
     if (name === 'tee') files.push(...operands.map((file) => ({ file })));
     if (COPIERS.has(name) && operands.length >= 2) files.push({ file: operands.at(-1)!, copied: true });
-    for (const file of downloadedFiles([literalWord(name), ...args], { kind: 'none' }, [])) files.push({ file, downloaded: true });
+    for (const file of downloadedFiles([literalWord(name), ...args], { kind: 'none' }, [])) files.push({ file, downloaded: true, by: name });
   }
   return files;
 }
@@ -148,10 +149,17 @@ async function shellWrites(command: string, parse: ShellParser): Promise<LineWri
  */
 export async function lineScriptRisk(command: string, parse: ShellParser): Promise<StepRisk | undefined> {
   const folders = await lineFolders(command, '.', parse);
-  const made = new Set<string>();
-  for (const { file, copied } of await shellWrites(command, parse)) if (!copied) for (const folder of folders) made.add(workspacePath(folder, file));
+  const made = new Map<string, string | undefined>();
+  for (const { file, copied, by } of await shellWrites(command, parse)) if (!copied) for (const folder of folders) made.set(writtenPath(folder, file), by);
   for (const run of await filesRun(command, parse)) {
-    if (folders.some((folder) => made.has(workspacePath(folder, run.file)))) return destroyRisk(`the line writes ${run.file} and runs it: code nobody reviewed`);
+    for (const folder of folders) {
+      const path = workspacePath(folder, run.file);
+      const entry = made.has(path) ? path : [...made.keys()].find((written) => inFolder(path, written));
+      if (entry === undefined) continue;
+      const by = made.get(entry);
+      // `git clone URL r && cd r && ./install.sh`: what a download or a clone brings is code nobody reviewed.
+      return destroyRisk(by === undefined ? `the line writes ${run.file} and runs it: code nobody reviewed` : `the line fetches ${run.file} with ${by} and runs it: code nobody reviewed`);
+    }
   }
   return undefined;
 }
@@ -272,6 +280,18 @@ function behindWrappers(words: readonly ShellWord[]): readonly ShellWord[] {
     words = inner.words.slice(command);
   }
   return [];
+}
+
+/** A written file's path as workspacePath spells it; a folder a step brings (`git clone URL r`) keeps its `/`. */
+function writtenPath(cwd: string, file: string): string {
+  return file.endsWith('/') ? `${workspacePath(cwd, file)}/` : workspacePath(cwd, file);
+}
+
+/** Whether a path is inside a folder entry of writtenPath (`r/`; `/` for the workspace root). */
+function inFolder(path: string, entry: string): boolean {
+  if (!entry.endsWith('/')) return false;
+  const folder = entry.slice(0, -1);
+  return folder === '' ? !path.startsWith('/') : path.startsWith(entry);
 }
 
 /**
