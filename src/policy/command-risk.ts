@@ -326,7 +326,9 @@ async function stdinCode(name: string, context: CommandContext): Promise<StepRis
   // `python3 <<< 'import shutil…'`: code written out in a language ksa does not parse, rated as the same text piped in.
   if (stdin.kind === 'text' && stdin.literal !== undefined) return destroyRisk(DELETING_CODE.test(stdin.literal) ? `${name} runs a here-document that deletes files or runs commands` : `${name} runs a here-document of code ksa cannot rate`);
   // `bash <<< "$(timeout 5 curl …)"`, `bash <<< "$(cat x.sh)"`: text made at run time runs as the same producer piped in.
-  if (stdin.kind === 'text') return destroyRisk(`${name} runs a here-document ${stdin.programs?.length ? `of what ${stdin.programs.join(', ')} prints` : 'built at run time'}: code nobody reviewed`);
+  // A variable it reads (`$DIR`) is not a program that prints.
+  const producers = (stdin.programs ?? []).filter((program) => !program.startsWith('$'));
+  if (stdin.kind === 'text') return destroyRisk(`${name} runs a here-document ${producers.length ? `of what ${producers.join(', ')} prints` : 'built at run time'}: code nobody reviewed`);
   return destroyRisk(`${stdin.programs.join(' | ') || 'a file'} piped into ${name} runs code nobody reviewed`);
 }
 
