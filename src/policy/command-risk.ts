@@ -8,6 +8,7 @@ import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type StepRisk } fr
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
 import { withRunTimeOptions } from './run-time-options.js';
+import { fillerOf, parallelCommand, withPlaceholders, xargsPlaceholder } from './placeholders.js';
 import { isStandardInput } from './standard-input.js';
 import { steeringRisk } from './steering-variables.js';
 import { knownNames, programNames } from './variable-names.js';
@@ -71,7 +72,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
       // `script` also writes what ran to its log file ("typescript" unless named).
       return name === 'script' ? maxRisk(risk, writeRisk('script writes a log file')) : risk;
     }
-    const command = name === 'xargs' ? xargsCommand(args, unwrapped.words, context) : unwrapped.words;
+    const command = name === 'xargs' ? xargsCommand(args, unwrapped.words, context) : name === 'parallel' ? parallelCommand(unwrapped.words) : unwrapped.words;
     let risk = await classifyCommand(command, context, depth + 1);
     // `cat urls.txt | xargs curl -s`, `xargs sed 's/a/b/'`: options read from the input may be -X DELETE, -d @file
     // or -i f, for any program a rule rates by its options.
@@ -132,6 +133,9 @@ const XARGS_INPUT: ShellWord = { text: '(xargs input)', hints: [] };
  */
 function xargsCommand(args: readonly ShellWord[], command: readonly ShellWord[], context: CommandContext): readonly ShellWord[] {
   const texts = args.slice(0, args.length - command.length).map((word) => word.literal);
+  // `xargs -I{} sh -c {}`: each input line goes where the string is, as code there.
+  const placeholder = xargsPlaceholder(texts);
+  if (placeholder !== undefined) return withPlaceholders(command, (text) => text.includes(placeholder), 'xargs', true);
   if (texts.some((text) => text !== undefined && /^(-I|-i|--replace)/.test(text))) return command;
   const fromFile = texts.some((text) => text !== undefined && /^(-a|--arg-file)/.test(text));
   const stdin = context.stdin;
@@ -225,6 +229,8 @@ async function scriptRisk(code: ShellWord, context: CommandContext, via: string)
   }
   const source = expandHints(code.hints, context).map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
   if (source !== undefined) return destroyRisk(`${via} runs code from ${source}`);
+  const filler = fillerOf(code);
+  if (filler !== undefined) return destroyRisk(`${via} runs code ${filler} fills in at run time`);
   // `{{ … }}` code is rated again once built, before it runs.
   if (code.hints.includes(TEMPLATE_HINT)) return writeRisk(`${via} runs code filled in at run time ({{ … }})`);
   // `eval "$(printf 'r%s -f x' m)"`, `sh -c "$X"`: code built at run time may be any program, as a computed
@@ -268,6 +274,8 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
     if (text === undefined) {
       const source = args[i]!.hints.map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
       if (source) return destroyRisk(`${name} runs code from ${source}`);
+      const filler = fillerOf(args[i]!);
+      if (filler !== undefined) return destroyRisk(`${name} runs a script ${filler} fills in at run time: code nobody reviewed`);
       // `bash "$HOME/deploy.sh"` runs a script by its name; `bash <(curl …)`, `bash "$X"` run code known only then.
       return knownScript(args[i]!) ? writeRisk(`${name} with arguments built at run time`) : destroyRisk(`${name} runs code built at run time`);
     }

@@ -12,6 +12,7 @@ import { fileRisk, lessRisk } from './file-viewers.js';
 import { wgetOption, wgetRisk } from './wget-options.js';
 import { tarRisk } from './tar-commands.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
+import { findCommands } from './placeholders.js';
 
 /** Arguments as text; words only known at run time are `undefined`. */
 export type Args = readonly (string | undefined)[];
@@ -35,13 +36,14 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     if (target === undefined && args.every((arg) => arg !== undefined)) return readRisk('dd to standard output');
     return destroyRisk(target && DEVICE_TARGET.test(target.slice(3)) ? `dd overwrites the device ${target.slice(3)}` : 'dd overwrites its output');
   },
-  find(args, words, inner) {
+  async find(args, words, inner) {
     if (has(args, '-delete')) return destroyRisk('find -delete');
-    const exec = args.findIndex((arg) => arg === '-exec' || arg === '-execdir' || arg === '-ok' || arg === '-okdir');
-    if (exec !== -1) {
-      const end = args.findIndex((arg, i) => i > exec && (arg === ';' || arg === '+'));
-      return inner(words.slice(exec + 1, end === -1 ? undefined : end), `in find ${args[exec]}`);
+    let risk: StepRisk | undefined;
+    for (const { command, option } of findCommands(args, words)) {
+      const found = await inner(command, `in find ${option}`);
+      risk = risk === undefined ? found : maxRisk(risk, found);
     }
+    if (risk !== undefined) return risk;
     if (has(args, '-fprint', '-fprint0', '-fprintf', '-fls')) return writeRisk('find writes a file list');
     return args.includes(undefined) ? writeRisk('find with arguments built at run time') : readRisk('find lists files');
   },

@@ -33,7 +33,8 @@ const WRAPPERS: Readonly<Record<string, Wrapper>> = {
   exec: { valueFlags: ['-a'] },
   command: { queryFlags: ['-v', '-V'] },
   builtin: {},
-  xargs: { valueFlags: ['-a', '--arg-file', '-d', '--delimiter', '-E', '-e', '-I', '-i', '-L', '-l', '-n', '--max-args', '-P', '--max-procs', '-s', '--max-chars', '--process-slot-var'] },
+  // GNU's -i, -l and -e take their value only attached (-i{}, -l1); -J, -R and -S are BSD's.
+  xargs: { valueFlags: ['-a', '--arg-file', '-d', '--delimiter', '-E', '-I', '-J', '-L', '-n', '--max-args', '-P', '--max-procs', '-R', '-s', '-S', '--max-chars', '--process-slot-var'] },
   // -d/--differences takes its value only attached (--differences=permanent).
   watch: { valueFlags: ['-n', '--interval', '-q', '--equexit'] },
   flock: { valueFlags: ['-w', '--timeout', '-E', '--conflict-exit-code'], operands: 1 },
