@@ -1,3 +1,4 @@
+import { gitVerbAt } from './git-commands.js';
 import type { Args } from './program-rules.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 
@@ -56,6 +57,12 @@ function grepPagers(args: Args, words: readonly ShellWord[], from: number): Shel
     } else if (at === arg.length - 1) i++;
   }
   return lines;
+}
+
+/** The commands a git command line (its words after `git`) runs besides git itself, as words. */
+export function commandsGitRuns(words: readonly ShellWord[]): (readonly ShellWord[])[] {
+  const args = words.map((word) => word.literal);
+  return gitRunCommands(args, words, gitVerbAt(args)).map((run) => run.words);
 }
 
 function rebaseExecLines(args: Args, words: readonly ShellWord[], from: number): ShellWord[] {

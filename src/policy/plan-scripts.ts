@@ -2,6 +2,7 @@ import type { Plan } from '../planning/schema.js';
 import { hasTemplate } from '../planning/templates.js';
 import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
 import { downloadedFiles } from './downloads.js';
+import { commandsGitRuns } from './git-run-commands.js';
 import { lineFolders } from './line-folders.js';
 import { resolvedSegments } from './path-segments.js';
 import { unpackedByLine, unpackedHolding, type UnpackedFolder } from './plan-unpacked.js';
@@ -218,13 +219,22 @@ async function filesRun(command: string, parse: ShellParser, depth = 0): Promise
     if (file !== undefined) runs.push({ file, by: INTERPRETERS.has(name) ? 'interpreter' : 'shell' });
   }
   // A program named by a path is the file itself (`./deploy.sh`, `sudo ./deploy.sh`); shellCommands gives its name only.
-  for (const words of await commandWords(command, parse)) {
-    const [program, ...args] = behindWrappers(words);
-    if (program?.literal !== undefined && program.literal.includes('/')) runs.push({ file: program.literal, by: 'path' });
-    // `sh -c ./sub/deploy.sh`: the code a shell is given runs programs by path too.
-    const code = program?.literal !== undefined && SHELLS.has(programName(program.literal)) ? shellCode(args) : undefined;
-    if (code !== undefined && depth < MAX_SCRIPT_DEPTH) runs.push(...(await filesRun(code, parse, depth + 1)).filter((run) => run.by === 'path'));
-  }
+  for (const words of await commandWords(command, parse)) runs.push(...(await pathRuns(words, parse, depth)));
+  return runs;
+}
+
+/** The files a command runs by path: itself (`./t.sh`), in the code a shell is given, or in the command git runs. */
+async function pathRuns(words: readonly ShellWord[], parse: ShellParser, depth: number): Promise<FileRun[]> {
+  const [program, ...args] = behindWrappers(words);
+  if (program?.literal === undefined || depth >= MAX_SCRIPT_DEPTH) return [];
+  if (program.literal.includes('/')) return [{ file: program.literal, by: 'path' }];
+  // `sh -c ./sub/deploy.sh`: the code a shell is given runs programs by path too.
+  const code = SHELLS.has(programName(program.literal)) ? shellCode(args) : undefined;
+  if (code !== undefined) return (await filesRun(code, parse, depth + 1)).filter((run) => run.by === 'path');
+  // `git bisect run ./t.sh`, `git rebase -x ./t.sh`.
+  if (programName(program.literal) !== 'git') return [];
+  const runs: FileRun[] = [];
+  for (const inner of commandsGitRuns(args)) runs.push(...(await pathRuns(inner, parse, depth + 1)));
   return runs;
 }
 

@@ -1,4 +1,5 @@
 import { SHELLS } from './command-risk.js';
+import { commandsGitRuns } from './git-run-commands.js';
 import { programName } from './program-name.js';
 import { simpleCommands } from './shell-risk.js';
 import type { ShellParser, ShellWord } from './shell-syntax.js';
@@ -108,6 +109,8 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
     if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment);
     return;
   }
+  // `git rebase -x 'sh t.sh'`, `git bisect run ./t.sh`: git runs them.
+  if (name === 'git') for (const inner of commandsGitRuns(args)) await visit(inner, parse, found, depth + 1, assigned, seen);
   if (name === 'find') {
     for (const inner of findExecs(args)) await visit(inner, parse, found, depth + 1, assigned, seen);
     return;

