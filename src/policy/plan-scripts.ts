@@ -228,8 +228,9 @@ async function pathRuns(words: readonly ShellWord[], parse: ShellParser, depth: 
   const [program, ...args] = behindWrappers(words);
   if (program?.literal === undefined || depth >= MAX_SCRIPT_DEPTH) return [];
   if (program.literal.includes('/')) return [{ file: program.literal, by: 'path' }];
-  // `sh -c ./sub/deploy.sh`: the code a shell is given runs programs by path too.
-  const code = SHELLS.has(programName(program.literal)) ? shellCode(args) : undefined;
+  // `sh -c ./sub/deploy.sh`, `eval ./deploy.sh`: the code a shell is given runs programs by path too.
+  const evaluated = programName(program.literal) === 'eval' && args.every((word) => word.literal !== undefined) ? args.map((word) => word.literal).join(' ') : undefined;
+  const code = SHELLS.has(programName(program.literal)) ? shellCode(args) : evaluated;
   if (code !== undefined) return (await filesRun(code, parse, depth + 1)).filter((run) => run.by === 'path');
   // `git bisect run ./t.sh`, `git rebase -x ./t.sh`.
   if (programName(program.literal) !== 'git') return [];

@@ -115,6 +115,9 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
     for (const inner of findExecs(args)) await visit(inner, parse, found, depth + 1, assigned, seen);
     return;
   }
+  // `eval 'sh deploy.sh'`: its words, joined, are a line the shell runs.
+  const evaluated = name === 'eval' && args.every((word) => word.literal !== undefined) ? args.map((word) => word.literal).join(' ') : undefined;
+  if (evaluated !== undefined) await collect(evaluated, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment);
   if (SHELLS.has(name)) {
     const flag = args.findIndex((word) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(word.literal ?? word.text));
     const script = flag === -1 ? undefined : args[flag + 1]?.literal;

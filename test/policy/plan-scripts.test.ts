@@ -168,6 +168,16 @@ describe('a script the plan writes, then runs', () => {
     expect((await runRisk([write('t.sh', 'make test\n'), run('git bisect run sh t.sh')]))?.level).toBe('write');
   });
 
+  it("run by eval's literal code, as by sh -c: the plan's script, or one the line writes itself", async () => {
+    for (const line of ["eval 'sh sub/deploy.sh'", 'eval ./sub/deploy.sh', 'eval sh sub/deploy.sh', "cd sub && eval 'bash ./deploy.sh'", 'sudo sh -c "eval \'sh sub/deploy.sh\'"']) {
+      expect(await runRisk([write('sub/deploy.sh', 'rm -rf /data\n'), run(line)]), line).toEqual({ level: 'destroy', reason: expect.stringMatching(/^runs .*deploy\.sh, which step script writes: rm -rf \/data$/) });
+    }
+    for (const line of ['echo "rm -rf data" > d.sh && eval "sh d.sh"', 'echo ls > d.sh; eval ./d.sh']) {
+      expect((await assessPlanRisk(plan([{ id: 'run', tool: 'shell', args: { command: line } }]), options)).steps.run?.level, line).toBe('destroy');
+    }
+    expect((await runRisk([write('sub/deploy.sh', 'echo hi\n'), run("eval 'sh sub/deploy.sh'")]))?.level).toBe('write');
+  });
+
   it("a deny rule on a shell line holds for the script's lines", async () => {
     const policy = parsePolicy('deny:\n  - { shell: "rm -rf *" }\n', '/ws/.ksa/policy.yaml');
     const { decision } = await assessPolicy(plan([write('deploy.sh', 'echo deploying\nrm -rf /tmp/victim\n'), run('sh deploy.sh')]), policy, 'write', options);
