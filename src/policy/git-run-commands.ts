@@ -21,6 +21,8 @@ export function gitRunCommands(args: Args, words: readonly ShellWord[], verbAt: 
   const verb = args[verbAt];
   if (verb === 'grep') return grepPagers(args, words, verbAt + 1).map((line) => ({ words: [literalWord('sh'), literalWord('-c'), line], where: 'in git grep --open-files-in-pager' }));
   if (verb === 'rebase') return rebaseExecLines(args, words, verbAt + 1).map((line) => ({ words: [literalWord('sh'), literalWord('-c'), line], where: 'in git rebase --exec' }));
+  // `git difftool -x 'cmd' HEAD~1`: each file pair goes to the line, run with the shell.
+  if (verb === 'difftool') return difftoolExtcmd(args, words, verbAt + 1).map((line) => ({ words: [literalWord('sh'), literalWord('-c'), line], where: 'in git difftool --extcmd' }));
   // `git bisect $SUB ./t.sh`: a subcommand chosen at run time may be run.
   const sub = args[verbAt + 1];
   if (verb === 'bisect' && (sub === 'run' || (sub === undefined && verbAt + 1 < args.length))) {
@@ -78,6 +80,26 @@ function rebaseExecLines(args: Args, words: readonly ShellWord[], from: number):
     const long = /^--(ex|exe|exec)(=([\s\S]*))?$/.exec(arg);
     const short = /^-([A-Za-z]*?)x([\s\S]*)$/.exec(arg);
     const value = long !== null ? long[3] : short !== null && !arg.startsWith('--') && !REBASE_VALUE_SHORT.test(short[1]!) ? short[2] || undefined : null;
+    if (value === null) continue;
+    if (value !== undefined) lines.push(literalWord(value));
+    else if (i + 1 < args.length) lines.push(words[++i]!);
+  }
+  return lines;
+}
+
+/** `-x CMD`, `-xCMD`, `-yx CMD`, `--extcmd CMD`, `--extcmd=CMD` (or a unique prefix, `--ext`); one built at run time is handed on as it is. */
+function difftoolExtcmd(args: Args, words: readonly ShellWord[], from: number): ShellWord[] {
+  const lines: ShellWord[] = [];
+  for (let i = from; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') break;
+    if (arg === undefined) {
+      if (/^['"]*(-[A-Za-z]*x|--ext)/.test(words[i]!.text)) lines.push(words[i]!);
+      continue;
+    }
+    const long = /^--ext(?:c|cm|cmd)?(=([\s\S]*))?$/.exec(arg);
+    const short = arg.startsWith('--') ? null : /^-[A-Za-z]*?x([\s\S]*)$/.exec(arg);
+    const value = long !== null ? long[2] : short !== null ? short[1] || undefined : null;
     if (value === null) continue;
     if (value !== undefined) lines.push(literalWord(value));
     else if (i + 1 < args.length) lines.push(words[++i]!);

@@ -526,6 +526,13 @@ describe('classifyShell', () => {
     ['git rebase -x "$CMD" main', 'destroy'],
     ["git rebase -x 'make test' main", 'write'],
     ['git rebase -s ours -Xtheirs main', 'write'],
+    // git difftool -x/--extcmd runs its line with the shell for each file.
+    ["git difftool -y -x 'rm -rf data' HEAD~1", 'destroy'],
+    ["git difftool --extcmd 'rm -rf data'", 'destroy'],
+    ["git difftool --extcmd='rm -rf data'", 'destroy'],
+    ["sudo git difftool -yx 'rm -rf data'", 'destroy'],
+    ['git difftool -x "$CMD"', 'destroy'],
+    ["git difftool -y -x 'diff -u' HEAD~1", 'write'],
     ["git bisect run sh -c 'rm -rf x'", 'destroy'],
     ['git bisect run rm -rf x', 'destroy'],
     ['git bisect run "$CMD"', 'destroy'],
