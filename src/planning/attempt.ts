@@ -3,6 +3,7 @@ import type { CompiledStep } from './compiled-step.js';
 import { AttemptTimeoutError } from './errors.js';
 import type { ExpressionContext } from './expressions.js';
 import { startWork } from './start-work.js';
+import type { PauseGate } from './pause-gate.js';
 import type { Placement } from './runs-on.js';
 import type { InvokeTool, OutputStream, QueryModel, WorkerRun } from './tool-call.js';
 
@@ -27,6 +28,7 @@ export type AttemptOptions = {
   readonly onOutput: (line: string, stream: OutputStream) => void;
   readonly placement?: Placement;
   readonly onWorker?: (worker: string, ran?: WorkerRun) => void;
+  readonly pause?: PauseGate;
   readonly onEnd: (end: AttemptEnd) => void;
 };
 

@@ -1,6 +1,7 @@
 import { ABORT_SETTLE_MS, afterDelayAndSettled, UnsettledWork } from './abort.js';
 import { RunningAttempt, type AttemptEnd } from './attempt.js';
 import { AttemptStart } from './attempt-start.js';
+import { RunPauseGate } from './pause-gate.js';
 import { retryDelayMs } from './backoff.js';
 import { evaluateCondition } from './compiled-step.js';
 import { errorMessage, RunCancelledError } from './errors.js';
@@ -42,6 +43,8 @@ export class Execution extends ExecutionBase {
   private get paused(): boolean {
     return this.started && this.state.status === 'paused';
   }
+  /** What a step waiting for a worker sees of a pause: it is held, not taken. */
+  private readonly pauseGate = new RunPauseGate();
   private pumping = false;
   private rollingBack = false;
 
@@ -66,12 +69,14 @@ export class Execution extends ExecutionBase {
   pause(): void {
     if (this.finished || this.stopping || this.paused || !this.started) return;
     this.state.status = 'paused';
+    this.pauseGate.set(true);
     this.emit({ type: 'run_paused', runId: this.state.runId, ts: this.nowIso() });
   }
 
   resume(): void {
     if (!this.paused || this.finished) return;
     this.state.status = 'running';
+    this.pauseGate.set(false);
     this.emit({ type: 'run_resumed', runId: this.state.runId, ts: this.nowIso() });
     this.pump();
   }
@@ -144,7 +149,7 @@ export class Execution extends ExecutionBase {
       invokeTool: this.options.invokeTool,
       queryModel: this.options.queryModel,
       onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line }),
-      ...(placement ? { placement, onWorker: (worker: string, ran?: WorkerRun) => start.tookBy(worker, ran) } : {}),
+      ...(placement ? { placement, pause: this.pauseGate, onWorker: (worker: string, ran?: WorkerRun) => start.tookBy(worker, ran) } : {}),
       onEnd: (end: AttemptEnd) => {
         this.attempts.delete(i);
         // A success keeps its slot until it is committed: observers never see more than maxParallel running.

@@ -30,3 +30,4 @@ export { durationStats, estimateRemaining, isSlowerThanUsual, stepWeights, SAMPL
 export type { DurationStats, RunEstimate, StepProgress } from './estimate.js';
 export { RunsOnSchema, placementOf, describePlacement, LABEL_PATTERN, MAX_LABELS } from './runs-on.js';
 export type { RunsOn, Placement } from './runs-on.js';
+export { RunPauseGate, type PauseGate } from './pause-gate.js';

@@ -1,6 +1,7 @@
 import { renderIn, type CompiledStep } from './compiled-step.js';
 import type { ExpressionContext } from './expressions.js';
 import { toText } from './templates.js';
+import type { PauseGate } from './pause-gate.js';
 import type { Placement } from './runs-on.js';
 import type { InvokeTool, OutputStream, QueryModel, WorkerRun } from './tool-call.js';
 
@@ -14,6 +15,7 @@ export type StartWorkOptions = {
   readonly onOutput: (line: string, stream: OutputStream) => void;
   readonly placement?: Placement;
   readonly onWorker?: (worker: string, ran?: WorkerRun) => void;
+  readonly pause?: PauseGate;
 };
 
 /** One attempt's work: the tool call or model query with its arguments rendered now. Never throws synchronously. */
@@ -35,7 +37,7 @@ export function startWork(options: StartWorkOptions): Promise<unknown> {
       phase: 'run',
       signal,
       onOutput: options.onOutput,
-      ...(options.placement ? { placement: options.placement, onWorker: options.onWorker } : {}),
+      ...(options.placement ? { placement: options.placement, onWorker: options.onWorker, ...(options.pause ? { pause: options.pause } : {}) } : {}),
     });
   } catch (error) {
     return Promise.reject(error);

@@ -1,3 +1,4 @@
+import type { PauseGate } from './pause-gate.js';
 import type { Placement } from './runs-on.js';
 
 /** How the executor reaches tools and the model: injected, so the core does no I/O itself. */
@@ -21,6 +22,8 @@ export type ToolCall = {
    * `ran`, when the worker took it before this process watched it (a resumed run taking over its job).
    */
   readonly onWorker?: (worker: string, ran?: WorkerRun) => void;
+  /** A call placed on workers: while the run is paused, no worker may take it (it has not started). */
+  readonly pause?: PauseGate;
 };
 
 /** When a worker ran an attempt (epoch ms) that no ksa watched begin; `endedAtMs` once it has ended. */

@@ -3,12 +3,14 @@ import type { Step } from '../planning/schema.js';
 
 /**
  * What a paused run still does, after "paused: no new step starts; ": running steps finish on their
- * own, while a step between attempts waits for the resume (its retry is a new start).
+ * own, while a step between attempts, or one waiting for a worker, waits for the resume (it has not started).
  */
-export function pausedDetail(running: readonly string[], retrying: readonly string[]): string {
+export function pausedDetail(running: readonly string[], retrying: readonly string[], held: readonly string[] = []): string {
   const parts: string[] = [];
   if (running.length > 0) parts.push(`still running (they finish): ${running.join(', ')}`);
   if (retrying.length > 0) parts.push(`waiting to retry once resumed: ${retrying.join(', ')}`);
+  // A step placed on workers that none took yet has not started: no worker takes it before the resume.
+  if (held.length > 0) parts.push(`waiting for a worker, held until resumed: ${held.join(', ')}`);
   return parts.length > 0 ? parts.join('; ') : 'nothing is running';
 }
 

@@ -30,6 +30,10 @@ export type Outstanding = {
   /** Settles from the stored job when its event was missed (e.g. across a reconnect). */
   readonly fromJob: (job: Job<StepJobData, StepJobResult>) => Promise<string>;
   waitingShown: boolean;
+  /** Taken off the queue while the run is paused (holdWhilePaused): the sweep must not take it for lost. */
+  held?: boolean;
+  /** Stops watching the run's pause, once it has settled. */
+  stopHold?: () => void;
   /** Fails it when --worker-wait is up and no worker took it (the sweep would be up to a tick late). */
   deadline?: NodeJS.Timeout;
 };

@@ -81,6 +81,8 @@ function stringsIn(value: unknown, into: string[] = []): string[] {
   return into;
 }
 export type StepJobResult = { readonly worker: string; readonly output: unknown };
+/** A job's return value as a result (an older worker returned the output alone). */
+export const asResult = (value: unknown): StepJobResult => (typeof value === 'object' && value !== null && 'worker' in value ? (value as StepJobResult) : { worker: '', output: value });
 /**
  * Progress updates: output lines, batched. The job keeps only the last batch: `before` (how many lines the
  * batches before it had) tells a run that takes the job over how many it cannot have.

@@ -5,7 +5,7 @@ import { AddBatcher } from './add-batcher.js';
 import { clearFailedJob, stopJob } from './job-cancel.js';
 import { settledWithin } from './settled-within.js';
 import { describePlacement, errorMessage, PartialSuccessError, type InvokeTool, type Placement, type ToolCall, type WorkerRun } from '../planning/index.js';
-import { cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
+import { asResult, cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
 import { leftResult, type LeftResult } from './left-results.js';
@@ -13,7 +13,8 @@ import type { Outstanding, Watcher } from './outstanding-job.js';
 import { RedisSilence } from './redis-silence.js';
 import { sweepJobs } from './job-sweep.js';
 import { takeOver } from './taken-over.js';
-import { lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
+import { holdWhilePaused } from './paused-hold.js';
+import { heldWhilePaused, lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 
 export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
@@ -82,8 +83,7 @@ export class RemoteSteps {
         this.note(redisOutage(options.target.display, false, true));
       }
     });
-    // A Redis that answers nothing closes nothing either: said when a sweep's read waits, once, not per tick.
-    // It is the run's news, not a line any step printed: it stays out of the steps' output and logs.
+    // A Redis that answers nothing closes nothing either: said when a sweep's read waits, once, not per tick (the run's news).
     this.silence = new RedisSilence(options.target.display, (line) => {
       if (this.redisDown || this.outstanding.size === 0) return false;
       this.note(line);
@@ -252,6 +252,7 @@ export class RemoteSteps {
         call.signal.removeEventListener('abort', onAbort);
         clearTimeout(entry.deadline);
         this.outstanding.delete(entry);
+        entry.stopHold?.();
         fn();
       };
       let takenBy: string | undefined;
@@ -320,10 +321,9 @@ export class RemoteSteps {
       if (call.signal.aborted) return onAbort();
       call.signal.addEventListener('abort', onAbort, { once: true });
       this.outstanding.add(entry);
-
       const data = stepJobData(this.options.runId, call, this.pin);
       const add = () => this.adds.add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
-      // A fresh run's job ids are new; only a resumed run may find its predecessor's under the same id
+        // A fresh run's job ids are new; only a resumed run may find its predecessor's under the same id
       // (and a step cancelled meanwhile is not added: its cancel found no job to stop).
       void (this.options.reattach ? clearFailedJob(queue, this.client, id, call.attempt).then(() => (call.signal.aborted ? undefined : add())) : add())
         .then(async () => {
@@ -338,6 +338,8 @@ export class RemoteSteps {
           }
           await this.showWaiting(entry);
           this.startWait(entry);
+          // Not started yet: a pause holds it until the run goes on.
+          if (call.pause) entry.stopHold = holdWhilePaused({ gate: call.pause, entry, queue, add, over: () => settled || takenBy !== undefined || call.signal.aborted, waitAgain: () => this.startWait(entry), heldLine: heldWhilePaused(labels, target) });
         })
         .catch((error: unknown) => finish(() => reject(new RemoteStepError(`could not queue the step: ${errorMessage(error)}`))));
     });
@@ -355,7 +357,7 @@ export class RemoteSteps {
 
   private async sweep(): Promise<void> {
     if (this.closed) return;
-    const entries = [...this.outstanding].filter((entry) => entry.added);
+    const entries = [...this.outstanding].filter((entry) => entry.added && !entry.held);
     if (entries.length === 0) return;
     await sweepJobs(entries, { client: this.client, queue: (name) => this.queue(name), silence: this.silence, waitMs: this.waitMs, showWaiting: (entry) => this.showWaiting(entry), giveUp: (entry, job) => this.giveUp(entry, job) });
   }
@@ -396,5 +398,3 @@ export class RemoteSteps {
     return early ?? ask();
   }
 }
-
-const asResult = (value: unknown): StepJobResult => (typeof value === 'object' && value !== null && 'worker' in value ? (value as StepJobResult) : { worker: '', output: value });

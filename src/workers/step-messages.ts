@@ -27,6 +27,12 @@ export function noWorkerTook(waitMs: number, labels: readonly string[], note: st
   return `no worker took it within ${formatWait(waitMs)}: ${waitingForWorker(labels, note)}`;
 }
 
+/** Said as a pause holds a step no worker took yet: it has not started, and no worker takes it until the run goes on. */
+export function heldWhilePaused(labels: readonly string[], target: string | undefined): string {
+  const held = 'held while the run is paused: no worker takes it until the run goes on (ksa resume)';
+  return target ? `${WAITING.replace('a worker', `worker ${target}`)} (${held})` : `${waitingForWorker(labels, '')}; ${held}`;
+}
+
 /** Said while a job for one worker waits for it: only that worker may take it. */
 export function waitingForPinned(worker: string): string {
   return `${WAITING.replace('a worker', `worker ${worker}`)} (only it may run this; it is not live)`;

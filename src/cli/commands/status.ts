@@ -19,7 +19,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const { runId, record, status, owner } = await runs.inspect(runIdArg);
   const logDir = runs.logDir(runId);
   const tails = await failedStepLogTails(logDir, record, logLines);
-  const waiting = record.redis !== undefined && status === 'running' ? await stepsWaitingForWorkers(logDir, record) : new Map<string, string>();
+  const waiting = record.redis !== undefined && (status === 'running' || (status === 'paused' && owner)) ? await stepsWaitingForWorkers(logDir, record) : new Map<string, string>();
   const outlook = await storedRunOutlook(runs.home, record, status).catch(() => ({ stats: undefined, estimate: undefined }));
   const { estimate } = outlook;
   // What earlier runs say of the steps running now (their usual duration, "slower than usual" from 3× it), while a process runs them.
@@ -55,9 +55,11 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   // Paused, and its process died since: nothing runs, and what was running was cut short.
   const orphaned = status === 'paused' && !owner;
   if (status === 'paused') {
-    const { running, retrying } = storedRunningSteps(record.plan.steps.map((step) => step.id), state.steps);
+    const { running: all, retrying } = storedRunningSteps(record.plan.steps.map((step) => step.id), state.steps);
+    // A step no worker took yet has not started: the pause holds it.
+    const [running, held] = [all.filter((id) => !waiting.has(id)), all.filter((id) => waiting.has(id))];
     // Without a live owner nothing runs: the steps that were running start again on resume.
-    const detail = orphaned ? `; the process running it is gone${running.length > 0 ? ` (${running.join(', ')} cut short)` : ''}` : running.length + retrying.length > 0 ? `; ${pausedDetail(running, retrying)}` : '';
+    const detail = orphaned ? `; the process running it is gone${all.length > 0 ? ` (${all.join(', ')} cut short)` : ''}` : all.length + retrying.length > 0 ? `; ${pausedDetail(running, retrying, held)}` : '';
     writeLine(io.stdout, style.yellow(`  paused: no new step starts${detail}`));
   }
   if (status === 'running' && state.error) writeLine(io.stdout, style.yellow(`  ${stoppingDetail(record.plan.steps.map((step) => step.id), state.steps)}`));

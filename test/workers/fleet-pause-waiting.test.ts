@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { describeResult, eventsOf, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
+import { sharedFleet } from '../helpers/fleet.js';
+
+// A step waiting for a worker has not started: a pause holds it (no worker takes it, even one that comes
+// meanwhile), `ksa status` says it waits, and it is taken once the run goes on.
+
+const fleet = sharedFleet('ksa-fleet-pause-waiting-');
+
+const PLAN = 'goal: Train once resumed\nsteps:\n  - { id: train, tool: shell, runsOn: [gpu], args: { command: "echo trained" } }\n';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('workers: pausing a run whose step waits for a worker', () => {
+  it('holds the step until the run is resumed, though a worker that can take it comes meanwhile', async () => {
+    const planFile = await fleet.box.writePlan('train.yaml', PLAN);
+    const home = fleet.box.home;
+    const owner = startKsa(['run', planFile, '--yes', '--json', '--redis', fleet.redis.url, '--worker-wait', '60s'], { home, cwd: fleet.dir, timeoutMs: 60_000 });
+    await owner.waitForOutput((stdout) => stdout.includes('waiting for a worker'), 20_000);
+    const runId = parseNdjson(owner.stdout())[0]!.runId;
+    const paused = await runKsa(['pause', runId], { home, cwd: fleet.dir });
+    expect(paused.code, describeResult(paused)).toBe(0);
+
+    await fleet.worker('gpu-1', ['gpu']);
+    await sleep(2500);
+    const whilePaused = parseNdjson(owner.stdout());
+    expect(eventsOf(whilePaused, 'step_started', 'train')).toEqual([]);
+    expect(eventsOf(whilePaused, 'step_succeeded', 'train')).toEqual([]);
+    const status = await runKsa(['status', runId], { home, cwd: fleet.dir });
+    expect(status.stdout).toContain('paused: no new step starts; waiting for a worker, held until resumed: train');
+    expect(status.stdout).toMatch(/train +running .*held while the run is paused: no worker takes it until the run goes on/);
+
+    const resumed = await runKsa(['resume', runId], { home, cwd: fleet.dir });
+    expect(resumed.code, describeResult(resumed)).toBe(0);
+    const result = await owner.result;
+    expect(result.code, describeResult(result)).toBe(0);
+    const events = parseNdjson(result.stdout);
+    const types = events.filter((event) => ['run_paused', 'run_resumed', 'step_started', 'step_succeeded'].includes(event.type)).map((event) => event.type);
+    expect(types).toEqual(['run_paused', 'run_resumed', 'step_started', 'step_succeeded']);
+    expect(eventsOf(events, 'step_started', 'train')[0]).toMatchObject({ worker: 'gpu-1' });
+  }, 90_000);
+});
