@@ -65,7 +65,8 @@ export class AttemptStart {
   private announce(worker?: string, startedAtMs?: number): void {
     const { st, placed, iso } = this.options;
     if (this.ended || this.options.finished() || (placed && worker === undefined)) return;
-    if (worker !== undefined && placed && st.worker === undefined) {
+    // A fan-out is named as it is sent, and its parts' own times (taken over by a resume) come when they end.
+    if (worker !== undefined && placed && (st.worker === undefined || startedAtMs !== undefined)) {
       this.startMs = startedAtMs ?? this.options.clock.now();
       if (this.startsGo) st.startedAt = iso(this.startMs);
     }

@@ -12,7 +12,7 @@ import { leftResult, type LeftResult } from './left-results.js';
 import type { Outstanding, Watcher } from './outstanding-job.js';
 import { RedisSilence } from './redis-silence.js';
 import { sweepJobs } from './job-sweep.js';
-import { takeOver } from './taken-over.js';
+import { runParts, takeOver } from './taken-over.js';
 import { holdWhilePaused } from './paused-hold.js';
 import { heldWhilePaused, lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
@@ -173,7 +173,7 @@ export class RemoteSteps {
     }
     const names = matching.map((info) => info.name);
     call.onWorker?.(names.join(','));
-    const settled = await Promise.allSettled(names.map((name) => this.runOn({ ...call, onWorker: undefined }, workerQueue(name), placement.labels, name)));
+    const settled = await runParts(names, (name, onWorker) => this.runOn({ ...call, onWorker }, workerQueue(name), placement.labels, name), call.onWorker);
     const failures = settled.flatMap((result, i) => (result.status === 'rejected' ? [`${names[i]}: ${errorMessage(result.reason)}`] : []));
     const succeeded = Object.fromEntries(settled.flatMap((result, i) => (result.status === 'fulfilled' ? [[names[i]!, result.value]] : [])));
     // The workers where it succeeded are named, so the run's rollback undoes it there although the step failed.

@@ -27,3 +27,31 @@ export async function takeOver(job: Job<StepJobData, StepJobResult>, call: Pick<
   else call.onOutput(`${said}: its output follows (lines printed before the run stopped may repeat)`, 'stderr');
   for (const { line, stream } of lines) call.onOutput(line, stream);
 }
+
+/**
+ * A fan-out's parts taken over by a resume: the earliest part's start and, once every part had ended before the
+ * resume watched it, the latest part's end (a part that runs on under the resume ends when it is heard).
+ */
+function fanOutRun(parts: readonly (WorkerRun | undefined)[]): WorkerRun | undefined {
+  const ran = parts.filter((part): part is WorkerRun => part !== undefined);
+  if (ran.length === 0) return undefined;
+  const ends = ran.flatMap((part) => (part.endedAtMs === undefined ? [] : [part.endedAtMs]));
+  const ended = ran.length === parts.length && ends.length === parts.length;
+  return { startedAtMs: Math.min(...ran.map((part) => part.startedAtMs)), ...(ended ? { endedAtMs: Math.max(...ends) } : {}) };
+}
+
+/**
+ * Runs a fan-out's parts (`runPart` on each worker): when a resume took some over, the step is named again with
+ * their workers' times (fanOutRun), not the moment the resume collected them.
+ */
+export async function runParts(
+  names: readonly string[],
+  runPart: (name: string, onWorker: (worker: string, ran?: WorkerRun) => void) => Promise<unknown>,
+  onWorker: ToolCall['onWorker'],
+): Promise<PromiseSettledResult<unknown>[]> {
+  const runs: (WorkerRun | undefined)[] = names.map(() => undefined);
+  const settled = await Promise.allSettled(names.map((name, i) => runPart(name, (_, ran) => (runs[i] = ran))));
+  const ran = fanOutRun(runs);
+  if (ran) onWorker?.(names.join(','), ran);
+  return settled;
+}

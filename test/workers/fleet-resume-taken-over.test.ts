@@ -19,6 +19,14 @@ steps:
     args: { command: "echo before; sleep 3; for i in 1 2 3 4; do echo during-$i; sleep 0.5; done; echo last-line" }
 `;
 
+const FAN_PLAN = `goal: Fan-out taken over
+steps:
+  - id: fan
+    runsOn: { labels: [db], each: true }
+    tool: shell
+    args: { command: "echo before; sleep 3; echo after" }
+`;
+
 describe('workers: ksa resume takes over a step its worker finished', () => {
   it("the step's record has the worker's start and end (status, learned duration), and its log the output Redis kept, saying the rest is not kept", async () => {
     const { redis, dir, home, workers } = await fleet.setup('taken-over', ['w-1']);
@@ -58,5 +66,33 @@ describe('workers: ksa resume takes over a step its worker finished', () => {
     const log = readFileSync(path.join(status.logDir, 'middle.log'), 'utf8');
     expect(log).toContain('\nbefore\n');
     expect(log).toMatch(/\[stderr\] worker w-1 ran this attempt while no ksa watched it: its first 5 output lines are not kept here \(those printed before the run stopped are above\)\nlast-line\n$/);
+  }, 90_000);
+
+  it("a fan-out's record has its parts' workers' times: the earliest start and the latest end", async () => {
+    const { redis, dir, home, workers } = await fleet.setup('taken-over-fan', ['db-1', 'db-2'], { labels: ['db'] });
+    const planFile = await fleet.sandbox.writePlan('taken-over-fan/plan.yaml', FAN_PLAN);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
+    await run.waitForOutput((stdout) => (stdout.match(/"type":"step_output"[^\n]*"line":"before"/g) ?? []).length === 2, 20_000);
+    const runId = (parseNdjson(run.stdout())[0] as { runId: string }).runId;
+    await waitForStoredStatus(runId, 'fan', 'running', { home, cwd: dir });
+    const killedAt = Date.now();
+    run.kill('SIGKILL');
+    await run.result;
+    for (const name of ['db-1', 'db-2']) await workers.get(name)!.waitForOutput((stdout) => /✓ \S+ fan \(attempt 1\)/.test(stdout), 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const resume = await runKsa(['resume', runId, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
+    expect(resume.code, describeResult(resume)).toBe(0);
+    const events = parseNdjson(resume.stdout);
+    const resumedAt = Date.parse(events[0]!.ts);
+    const [succeeded] = eventsOf(events, 'step_succeeded', 'fan') as unknown as { durationMs: number }[];
+    // sleep 3 on each worker: at least 3 s, not the moment the resume collected them.
+    expect(succeeded!.durationMs).toBeGreaterThanOrEqual(2900);
+    const status = await ksaJson<StatusDoc>(['status', runId, '--json'], { home, cwd: dir });
+    const fan = statusOf(status, 'fan') as ReturnType<typeof statusOf> & { startedAt: string; endedAt: string };
+    expect(fan.status).toBe('succeeded');
+    expect(Date.parse(fan.startedAt)).toBeLessThan(killedAt);
+    expect(Date.parse(fan.endedAt)).toBeLessThan(resumedAt - 1000);
+    expect(fan.durationMs).toBe(succeeded!.durationMs);
   }, 90_000);
 });
