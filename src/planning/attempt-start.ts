@@ -10,7 +10,8 @@ export type AttemptStartOptions = {
   readonly placed: boolean;
   readonly iso: (ms: number) => string;
   readonly finished: () => boolean;
-  readonly emitStarted: (ts: string, worker?: string) => void;
+  /** `workerStartedAt`: a taken-over attempt's own start (its worker's). */
+  readonly emitStarted: (ts: string, worker?: string, workerStartedAt?: string) => void;
 };
 
 /**
@@ -73,6 +74,6 @@ export class AttemptStart {
     if (worker !== undefined) noteAttemptWorker(st, this.options.attempt, worker);
     if (this.announced) return;
     this.announced = true;
-    this.options.emitStarted(iso(placed ? this.options.clock.now() : this.startMs), worker);
+    this.options.emitStarted(iso(placed ? this.options.clock.now() : this.startMs), worker, startedAtMs === undefined ? undefined : iso(this.startMs));
   }
 }

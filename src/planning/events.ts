@@ -7,7 +7,8 @@ type StepBase = RunBase & { readonly stepId: string; readonly attempt: number };
 
 export type RunEvent =
   | (RunBase & { readonly type: 'run_started'; readonly goal: string; readonly stepCount: number; readonly resumed: boolean })
-  | (StepBase & { readonly type: 'step_started'; readonly worker?: string })
+  // workerStartedAt: an attempt a resume took over from its worker, which had started it while no ksa watched (ts is when it was heard).
+  | (StepBase & { readonly type: 'step_started'; readonly worker?: string; readonly workerStartedAt?: string })
   | (StepBase & { readonly type: 'step_output'; readonly stream: 'stdout' | 'stderr'; readonly line: string })
   | (StepBase & { readonly type: 'step_retrying'; readonly delayMs: number; readonly error: string; readonly worker?: string })
   | (StepBase & { readonly type: 'step_succeeded'; readonly durationMs: number; readonly output: unknown; readonly worker?: string })

@@ -139,7 +139,7 @@ export class Execution extends ExecutionBase {
       placed: placement !== undefined,
       iso: (ms) => this.iso(ms),
       finished: () => this.finished,
-      emitStarted: (ts, worker) => this.emit({ type: 'step_started', runId: this.state.runId, ts, stepId: id, attempt, ...(worker !== undefined ? { worker } : {}) }),
+      emitStarted: (ts, worker, workerStartedAt) => this.emit({ type: 'step_started', runId: this.state.runId, ts, stepId: id, attempt, ...(worker !== undefined ? { worker } : {}), ...(workerStartedAt ? { workerStartedAt } : {}) }),
     });
     const running: RunningAttempt = new RunningAttempt({
       compiled: this.steps[i]!,

@@ -39,7 +39,9 @@ export class StepLogs {
     switch (event.type) {
       // Each attempt names the worker it ran on: retries may run on another machine.
       case 'step_started':
-        this.write(event.stepId, `--- attempt ${event.attempt} started ${event.ts}${onWorker(event.worker)}\n`);
+        // Taken over by a resume: its header (written when it started) is above; this says where it went on.
+        if (event.workerStartedAt) this.write(event.stepId, `--- attempt ${event.attempt} (taken over on resume; started ${event.workerStartedAt}${onWorker(event.worker)})\n`);
+        else this.write(event.stepId, `--- attempt ${event.attempt} started ${event.ts}${onWorker(event.worker)}\n`);
         break;
       case 'step_output':
         this.write(event.stepId, event.stream === 'stderr' ? `[stderr] ${event.line}\n` : `${event.line}\n`);

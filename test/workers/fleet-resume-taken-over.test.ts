@@ -65,6 +65,10 @@ describe('workers: ksa resume takes over a step its worker finished', () => {
 
     const log = readFileSync(path.join(status.logDir, 'middle.log'), 'utf8');
     expect(log).toContain('\nbefore\n');
+    // One start, the worker's; the resume's header says it took the attempt over (its event names that start too).
+    expect(log.match(/^--- attempt 1 started /gm)).toHaveLength(1);
+    expect(log).toContain(`\n--- attempt 1 (taken over on resume; started ${middle.startedAt} on w-1)\n`);
+    expect(eventsOf(events, 'step_started', 'middle')[0]).toMatchObject({ workerStartedAt: middle.startedAt, worker: 'w-1' });
     expect(log).toMatch(/\[stderr\] worker w-1 ran this attempt while no ksa watched it: its first 5 output lines are not kept here \(those printed before the run stopped are above\)\nlast-line\n$/);
   }, 90_000);
 
