@@ -134,7 +134,11 @@ function contextNamespace(named: string | undefined, kube: ToolDescriber['kube']
   if (named === undefined || named === kube?.context) return `namespace ${kube?.namespace || 'default'} (the context's)`;
   const namespaces = kube?.namespaces;
   // A context a shell line names at run time (`$CTX (set at run time)`) is said so once, on the cluster.
-  if (!namespaces || !Object.hasOwn(namespaces, named)) return `the namespace of context ${named.replace(/ \(set at run time\)$/, '')}`;
+  if (!namespaces || !Object.hasOwn(namespaces, named)) {
+    const written = named.replace(/ \(set at run time\)$/, '');
+    // `kubectx -`: "the previous context (set at run time)", not named at all.
+    return written.startsWith('$') || written === named ? `the namespace of context ${written}` : "that context's namespace";
+  }
   return `namespace ${namespaces[named] || 'default'} (the context's)`;
 }
 

@@ -27,6 +27,6 @@ export function describer(registry: ToolRegistry, kube?: ToolDescriber['kube']):
     // Rated as it will run: with the plan's inputs filled in.
     assess: (plan) => assessPlanRisk(withKnownInputs(plan, {}), riskOptions(registry)),
     // Read as the line will run too: `kubectl -n {{ inputs.namespace }}` names the input's namespace.
-    shellKube: (plan) => shellStepScopes(withKnownInputs(plan, {})),
+    shellKube: (plan) => shellStepScopes(withKnownInputs(plan, {}), kube?.context),
   };
 }

@@ -208,3 +208,52 @@ describe("the cluster line of a shell step: helm's HELM_NAMESPACE set by the lin
     });
   });
 });
+
+describe('the cluster line of a shell step that switches the namespace first', () => {
+  it("shows the commands after kubens or kubectl config set-context … --namespace in that namespace, in the context it was set for", async () => {
+    expect(
+      await targetsOf([
+        { id: 'kubens', tool: 'shell', args: { command: 'kubens api && kubectl delete deploy web' } },
+        { id: 'sudo', tool: 'shell', args: { command: "sudo kubens api; bash -c 'helm uninstall app'" } },
+        { id: 'plugin', tool: 'shell', args: { command: 'kubectl ns api && kubectl delete deploy web' } },
+        { id: 'current', tool: 'shell', args: { command: 'kubectl config set-context --current --namespace=api && kubectl delete deploy web' } },
+        { id: 'variable', tool: 'shell', args: { command: 'kubens "$NS" && kubectl delete deploy web', env: { NS: 'api' } } },
+        { id: 'unknown', tool: 'shell', args: { command: 'kubectl config set-context --current --namespace "$NS"; kubectl delete deploy web' } },
+        // The named context's namespace: the current one's, or the one a later switch moves to.
+        { id: 'named', tool: 'shell', args: { command: 'kubectl config set-context kind-dev --namespace api && kubectl delete deploy web' } },
+        { id: 'other', tool: 'shell', args: { command: 'kubectl config set-context prod-eu --namespace=api && kubectx prod-eu && kubectl delete deploy web' } },
+        { id: 'property', tool: 'shell', args: { command: 'kubectl config set contexts.kind-dev.namespace api; kubectl delete deploy web' } },
+        // kubens sets the namespace of the context current then: back in kind-dev, its own again.
+        { id: 'switched', tool: 'shell', args: { command: 'kubectx prod-eu && kubens api && kubectl delete deploy web; kubectx kind-dev; kubectl delete deploy web' } },
+        { id: 'previous', tool: 'shell', args: { command: 'kubens - && kubectl delete deploy web' } },
+        { id: 'unset', tool: 'shell', args: { command: 'kubens -u && kubectl delete deploy web' } },
+        // What names its own namespace, or runs before the switch, is not moved; a bare kubens only lists.
+        { id: 'flag', tool: 'shell', args: { command: 'kubens api && kubectl delete deploy web -n billing' } },
+        { id: 'before', tool: 'shell', args: { command: 'kubectl delete deploy web; kubens api' } },
+        { id: 'list', tool: 'shell', args: { command: 'kubens; kubens -c; kubectl delete deploy web' } },
+      ]),
+    ).toEqual({
+      kubens: ['cluster kind-dev (current) · namespace api'],
+      sudo: ['cluster kind-dev (current) · namespace api'],
+      plugin: ['cluster kind-dev (current) · namespace api'],
+      current: ['cluster kind-dev (current) · namespace api'],
+      variable: ['cluster kind-dev (current) · namespace api'],
+      unknown: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      named: ['cluster kind-dev · namespace api', 'cluster kind-dev (current) · namespace api'],
+      other: ['cluster prod-eu · namespace api'],
+      property: ['cluster kind-dev · namespace api', 'cluster kind-dev (current) · namespace api'],
+      switched: ["cluster prod-eu · namespace web (the context's)", 'cluster prod-eu · namespace api', "cluster kind-dev · namespace shop (the context's)"],
+      previous: ['cluster kind-dev (current) · namespace the previous one (set at run time)'],
+      unset: ['cluster kind-dev (current) · namespace default'],
+      flag: ['cluster kind-dev (current) · namespace api', 'cluster kind-dev (current) · namespace billing'],
+      before: ["cluster kind-dev (current) · namespace shop (the context's)", 'cluster kind-dev (current) · namespace api'],
+      list: ["cluster kind-dev (current) · namespace shop (the context's)"],
+    });
+  });
+
+  it('shows kubectx - as the previous context, known at run time, not as a context named "-"', async () => {
+    expect(await targetsOf([{ id: 'back', tool: 'shell', args: { command: 'kubectx - && kubectl delete deploy web' } }])).toEqual({
+      back: ["cluster the previous context (set at run time) · that context's namespace"],
+    });
+  });
+});

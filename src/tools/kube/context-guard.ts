@@ -11,20 +11,25 @@ export class KubeContextMismatchError extends KsaError {
   readonly actual: string | undefined;
 
   /** `program`: the kubectl/helm command of a shell step that names the context on its command line. */
-  constructor({ tool, stepId, approved, actual, named, program }: { tool: string; stepId: string; approved: string; actual: string | undefined; named?: boolean; program?: ShellKubeProgram }) {
-    const touched = actual === undefined ? 'no kube context (none is current)' : `kube context "${actual}"`;
+  /** `previous`: the command switches back to the context before (`kubectx -`), which only the kubeconfig knows when it runs. */
+  constructor({ tool, stepId, approved, actual, named, program, previous }: { tool: string; stepId: string; approved: string; actual: string | undefined; named?: boolean; program?: ShellKubeProgram; previous?: boolean }) {
+    // `kubectx -` or `kubectl ctx -` (its kubectl plugin).
+    const switcher = program === 'kubectl' ? 'kubectl ctx' : program;
+    const touched = previous ? `the previous kube context (${switcher} -), which is chosen at run time` : actual === undefined ? 'no kube context (none is current)' : `kube context "${actual}"`;
     // A step that names the other context itself is fixed in the plan; switching the kubeconfig back would not help.
     const where = program === undefined ? "the step's context" : `the context its ${program} command names`;
     const fix =
-      approved === NO_CURRENT_CONTEXT
-        ? `Name the cluster in the step (its context argument), or plan again now that "${actual}" is current.`
-        : named
-          ? `Set ${where} to "${approved}", or plan again for "${actual}".`
-          : `Switch back with kubectl config use-context ${approved}, or plan again for the other cluster.`;
+      previous
+        ? `Name the context in the line (${switcher} ${approved}), or plan again.`
+        : approved === NO_CURRENT_CONTEXT
+          ? `Name the cluster in the step (its context argument), or plan again now that "${actual}" is current.`
+          : named
+            ? `Set ${where} to "${approved}", or plan again for "${actual}".`
+            : `Switch back with kubectl config use-context ${approved}, or plan again for the other cluster.`;
     const approvedFor = approved === NO_CURRENT_CONTEXT ? 'while no kube context was current' : `for "${approved}"`;
     super({
       name: 'KubeContextMismatchError',
-      message: `step ${stepId} (${tool}) ${named ? 'names' : 'would touch'} ${touched}, but the plan was approved ${approvedFor}; nothing was run. ${fix}`,
+      message: `step ${stepId} (${tool}) ${previous ? 'switches to' : named ? 'names' : 'would touch'} ${touched}, but the plan was approved ${approvedFor}; nothing was run. ${fix}`,
     });
     this.approved = approved;
     this.actual = actual;
@@ -139,8 +144,8 @@ export function guardKubeContext(
   return async (call) => {
     // Asked once per call: a shell line with several kubectl commands runs them all against one current context.
     let currentNow: Promise<string | undefined> | undefined;
-    const check = async (scope: KubeScope, program?: ShellKubeProgram) => {
-      const facts = { tool: call.tool, stepId: call.stepId, approved: options.approved, ...(program ? { program } : {}) };
+    const check = async (scope: KubeScope, program?: ShellKubeProgram, previous?: boolean) => {
+      const facts = { tool: call.tool, stepId: call.stepId, approved: options.approved, ...(program ? { program } : {}), ...(previous ? { previous } : {}) };
       if (scope.retarget) throw new KubeRetargetError({ ...facts, flag: scope.retarget });
       if (options.approved === NO_CURRENT_CONTEXT && scope.context !== undefined) return;
       const actual = scope.context ?? (await (currentNow ??= current()));
@@ -149,11 +154,14 @@ export function guardKubeContext(
     const scope = options.tools.get(call.tool)?.kubeScope?.(call.args);
     if (scope) await check(scope);
     if (call.tool === 'shell' && typeof call.args.command === 'string') {
-      for (const found of await shellKubeCallsOf(call.args.command, { env: envArg(call.args.env) })) await check(found.scope, found.program);
+      for (const found of await shellKubeCallsOf(call.args.command, { env: envArg(call.args.env) })) await check(found.scope, found.program, found.switches && found.scope.context === PREVIOUS_CONTEXT);
     }
     return invoke(call);
   };
 }
+
+/** The context `kubectx -` switches to: the one before, known only when it runs. */
+const PREVIOUS_CONTEXT = '-';
 
 /**
  * Loaded on first use: it brings the shell parser and the policy's command reading, which the

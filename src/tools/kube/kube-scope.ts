@@ -18,8 +18,8 @@ export type KubeScope = {
 };
 
 export type KubeProgram = 'kubectl' | 'helm';
-/** A program of a shell line the context pin holds: kubectl and helm, and kubectx, which switches the current context. */
-export type ShellKubeProgram = KubeProgram | 'kubectx';
+/** A program of a shell line the context pin holds: kubectl and helm, kubectx, which switches the current context, and kubens, which sets its namespace. */
+export type ShellKubeProgram = KubeProgram | 'kubectx' | 'kubens';
 
 /** The `context` and `namespace` arguments every kubectl/helm tool takes. */
 export const KubeTargetShape = {

@@ -1,18 +1,20 @@
 import { KUBECTL_VALUE_FLAGS, positionals } from '../../policy/cluster-tools.js';
-import { shellCommands, type ShellParser } from '../../policy/index.js';
+import { shellCommands, type ShellCommand, type ShellParser } from '../../policy/index.js';
 import { TEMPLATE } from '../../planning/templates.js';
 import { parseShell } from '../shell-parser.js';
 import { exportedVariables, type ExportedVariables } from './exported-variables.js';
+import { kubectlNamespaceSwitch, kubensSwitch, type NamespaceSwitch } from './namespace-switch.js';
 import { scopeFromArgv, type KubeProgram, type KubeScope, type ShellKubeProgram } from './kube-scope.js';
 
 /** The word a `{{ … }}` of a line not rendered yet is read as. */
 export const TEMPLATE_WORD = 'KSA_TEMPLATE';
 
 /**
- * A kubectl or helm command inside a shell step, with the cluster it names; or a kubectx that switches the context.
+ * A kubectl or helm command inside a shell step, with the cluster it names; or a kubectx/kubens that switches the context or namespace.
  * `switches`: it moves the kubeconfig's current context to its scope's (the line's later commands that name none run there).
+ * `setsNamespace`: it sets a context's namespace (the line's later commands there that name none work in it).
  */
-export type ShellKubeCall = { readonly program: ShellKubeProgram; readonly scope: KubeScope; readonly switches?: true };
+export type ShellKubeCall = { readonly program: ShellKubeProgram; readonly scope: KubeScope; readonly switches?: true; readonly setsNamespace?: NamespaceSwitch };
 
 /**
  * Variables that send kubectl/helm to another kubeconfig, API server, context or credentials
@@ -52,6 +54,10 @@ export async function shellKubeCalls(
     const found = await (exported ??= exportedVariables(line, commands, parse));
     return found.all || found.names.has(name);
   };
+  // A variable has the value the line or the step's env writes down; one the line sets to what
+  // only the run tells (`NS=$(…)`, `NS=x kubectl`, after its words are expanded) has none here,
+  // nor has one the line may change unseen (`. ./env.sh`, `eval`, `unset NS`): the env's value may not be the one read.
+  const variableValues = (found: ShellCommand) => (name: string) => found.valueAt(name) ?? (found.assigned.has(name) || found.mayChange(name) ? undefined : stepValue(name));
   for (const found of commands) {
     const args = found.args.map((word) => word.literal ?? word.text);
     if (found.name === 'kubectx') {
@@ -59,12 +65,14 @@ export async function shellKubeCalls(
       if (switched !== undefined) calls.push({ program: 'kubectx', scope: { context: switched }, switches: true });
       continue;
     }
+    if (found.name === 'kubens') {
+      const switched = kubensSwitch(args);
+      if (switched !== undefined) calls.push({ program: 'kubens', scope: {}, setsNamespace: namespaceSwitchOf(switched, variableValues(found)) });
+      continue;
+    }
     if (found.name !== 'kubectl' && found.name !== 'helm') continue;
     const program: KubeProgram = found.name;
-    // A variable has the value the line or the step's env writes down; one the line sets to what
-    // only the run tells (`NS=$(…)`, `NS=x kubectl`, after its words are expanded) has none here,
-    // nor has one the line may change unseen (`. ./env.sh`, `eval`, `unset NS`): the env's value may not be the one read.
-    const valueOf = (name: string) => found.valueAt(name) ?? (found.assigned.has(name) || found.mayChange(name) ? undefined : stepValue(name));
+    const valueOf = variableValues(found);
     // helm's process also gets what its own prefixes (`HELM_NAMESPACE=web helm …`, `env HELM_NAMESPACE=web helm …`) set, or unset (`env -u`).
     // What the line assigns otherwise reaches it only exported (`export HELM_NAMESPACE=web`), or already in the environment (the step's env).
     const helmNamespace = found.environment.has('HELM_NAMESPACE') || found.cleanEnvironment
@@ -77,6 +85,7 @@ export async function shellKubeCalls(
     const scope = { ...argvScope, ...namespaceOf(program, argvScope.namespace, helmNamespace, valueOf) };
     const variable = RETARGET_VARIABLES[program].find((name) => found.assigned.has(name) || stepEnv.includes(name));
     const switched = program === 'kubectl' ? switchedContext(args) : undefined;
+    const setsNamespace = program === 'kubectl' ? kubectlNamespaceSwitch(args, argvScope.namespace) : undefined;
     calls.push({
       program,
       scope: {
@@ -86,9 +95,17 @@ export async function shellKubeCalls(
         ...(scope.retarget === undefined && variable !== undefined ? { retarget: variable } : {}),
       },
       ...(switched !== undefined ? { switches: true as const } : {}),
+      ...(setsNamespace !== undefined ? { setsNamespace: namespaceSwitchOf(setsNamespace, valueOf) } : {}),
     });
   }
   return calls;
+}
+
+/** A namespace switch's value with its variable filled in as -n's is (`kubens "$NS"`); `-` (the one before) stays as written. */
+function namespaceSwitchOf(switched: NamespaceSwitch, valueOf: (name: string) => string | undefined): NamespaceSwitch {
+  if (switched.namespace === '-') return switched;
+  const { namespace } = namespaceOf('kubectl', switched.namespace, { known: false, value: undefined }, valueOf);
+  return { ...switched, namespace: namespace ?? switched.namespace };
 }
 
 /** `$NS`, `${NS}`, `"$NS"`: a word that is one variable's value. */

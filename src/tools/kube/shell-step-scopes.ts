@@ -1,35 +1,47 @@
 import type { Plan } from '../../planning/index.js';
 import type { KubeScope } from './kube-scope.js';
 
+/** The key of the current context's namespace when the card does not know its name. */
+const CURRENT = '';
+/** What `kubectx -` and `kubens -` switch to. */
+const PREVIOUS = '-';
+
 /** The clusters each shell step's line names, by step id; a step whose line runs no kubectl or helm is left out. */
 export type ShellStepScopes = Readonly<Record<string, readonly KubeScope[]>>;
 
 /**
  * What the plan card says of a shell step's kubectl/helm commands, read as the context pin reads
  * them (shellKubeCalls): each different target once. Loaded on first use, as the pin's reading is:
- * a plan without shell steps never loads the shell parser for it.
+ * a plan without shell steps never loads the shell parser for it. `current`: the kubeconfig's current
+ * context, when known (`kubectl config set-context dev --namespace=x` then moves the namespace of a command that names none).
  */
-export async function shellStepScopes(plan: Plan): Promise<ShellStepScopes> {
+export async function shellStepScopes(plan: Plan, current?: string): Promise<ShellStepScopes> {
   const steps = plan.steps.flatMap((step) => (step.type !== 'llm_query' && step.type !== 'condition' && step.tool === 'shell' && typeof step.args.command === 'string' ? [step] : []));
   if (steps.length === 0) return {};
   const { shellKubeCalls, TEMPLATE_WORD } = await import('./shell-kube-calls.js');
   // A template the card cannot fill (a step's output) stays one: the reader saw it as one opaque word.
   const shown = (value: string | undefined) => value?.replaceAll(TEMPLATE_WORD, '{{…}}');
   // A variable no one writes a value of here (`-n "$NS"`, `${NS:-web}`) is the shell's when the line runs;
-  // a namespace's name has no `$` of its own.
-  const shownNamespace = (value: string) => (value.includes('$') ? `${shown(value)} (set at run time)` : shown(value));
-  // So is a context (`kubectl config use-context "$CTX"`), without the shell's quotes.
-  const shownContext = (value: string) => (value.includes('$') ? `${shown(value.replace(/["']/g, ''))} (set at run time)` : shown(value));
+  // a namespace's name has no `$` of its own. So is the one before (`kubens -`), which only the kubeconfig knows then.
+  const shownNamespace = (value: string) => (value === PREVIOUS ? 'the previous one (set at run time)' : value.includes('$') ? `${shown(value)} (set at run time)` : shown(value));
+  // So is a context (`kubectl config use-context "$CTX"`, `kubectx -`), without the shell's quotes.
+  const shownContext = (value: string) => (value === PREVIOUS ? 'the previous context (set at run time)' : value.includes('$') ? `${shown(value.replace(/["']/g, ''))} (set at run time)` : shown(value));
   const scopes: Record<string, KubeScope[]> = {};
   for (const step of steps) {
     const env = typeof step.args.env === 'object' && step.args.env !== null ? (step.args.env as Record<string, unknown>) : undefined;
     const seen = new Set<string>();
     // `kubectl config use-context prod && kubectl delete deploy web`: the delete runs in prod, not in the current context.
     let switchedTo: string | undefined;
+    // `kubens prodns && kubectl delete deploy web`: the delete works in prodns, not in the context's namespace. By context.
+    const namespaces = new Map<string, string>();
     for (const call of await shellKubeCalls(step.args.command as string, { env })) {
-      const named = call.scope.context ?? (call.scope.retarget === undefined ? switchedTo : undefined);
-      const scope: KubeScope = { ...call.scope, ...(named !== undefined ? { context: named } : {}) };
+      const set = call.setsNamespace;
+      // `kubectl config set-context prod --namespace=x` is shown in the context whose namespace it sets.
+      const named = set?.context ?? call.scope.context ?? (call.scope.retarget === undefined ? switchedTo : undefined);
       if (call.switches) switchedTo = call.scope.context;
+      if (set) namespaces.set(named ?? current ?? CURRENT, set.namespace);
+      const namespace = set?.namespace ?? call.scope.namespace ?? (call.scope.allNamespaces || call.scope.retarget ? undefined : namespaces.get(named ?? current ?? CURRENT));
+      const scope: KubeScope = { ...call.scope, ...(named !== undefined ? { context: named } : {}), ...(namespace !== undefined ? { namespace } : {}) };
       const target: KubeScope = { ...scope, ...(scope.context ? { context: shownContext(scope.context) } : {}), ...(scope.namespace ? { namespace: shownNamespace(scope.namespace) } : {}) };
       const key = JSON.stringify([target.context, target.namespace, target.allNamespaces, target.retarget]);
       if (seen.has(key)) continue;

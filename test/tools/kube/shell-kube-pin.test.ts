@@ -48,6 +48,17 @@ describe('the kube context pin and shell steps', () => {
     expect(invoked).toEqual([]);
   });
 
+  it('refuses kubectx - (the previous context), saying it is chosen at run time rather than naming "-"', async () => {
+    const { invoked, refusal } = pinned();
+    const error = await refusal(shell('kubectx - && kubectl delete pod web'));
+    expect(KubeContextMismatchError.isInstance(error)).toBe(true);
+    expect(error?.message).toBe(
+      'step clean (shell) switches to the previous kube context (kubectx -), which is chosen at run time, but the plan was approved for "kind-dev"; nothing was run. Name the context in the line (kubectx kind-dev), or plan again.',
+    );
+    expect((await refusal(shell('kubectl ctx -; kubectl delete pod web')))?.message).toMatch(/^step clean \(shell\) switches to the previous kube context \(kubectl ctx -\), which is chosen at run time, /);
+    expect(invoked).toEqual([]);
+  });
+
   it('refuses a kubectl or helm command pointed past the context by a flag or a variable, naming which', async () => {
     const { invoked, refusal } = pinned();
     const cases: [ToolCall, string][] = [
