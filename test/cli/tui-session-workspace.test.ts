@@ -26,7 +26,7 @@ describe.concurrent('ksa chat: the workspace of a continued session', () => {
     const again = await harness.open(['--continue'], { cwd: elsewhere });
     const screen = flat(await again.waitForScreen('run? [y/n/e]'));
     expect(screen).toContain(`workspace ${home}`);
-    expect(screen).toContain(`the session's own workspace, not the current folder ${elsewhere}`);
+    expect(screen).toContain(`the session's own workspace, not the current folder ${elsewhere}; --workspace . would use that`);
     harness.server.enqueue(reflectionReply());
     await again.send('y');
     await again.waitForScreen(/✓ Run \S+ succeeded/, 10_000);
@@ -68,6 +68,9 @@ describe.concurrent('ksa chat: the workspace of a continued session', () => {
     const screen = flat(await other.waitForScreen("the session's own workspace"));
     expect(screen).toContain(`workspace ${home}`);
     expect(screen).toContain(`the session's own workspace, not the current folder ${elsewhere}`);
+    // An open chat takes no --workspace: the notice says what does.
+    expect(screen).toContain(`to work there instead, quit and run ksa chat --session ${id} --workspace .`);
+    expect(screen).not.toContain('--workspace . would use that one');
     harness.server.enqueue(reflectionReply());
     await other.send('y');
     await other.waitForScreen(/✓ Run \S+ succeeded/, 10_000);

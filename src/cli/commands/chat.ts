@@ -88,7 +88,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
     openSession: async (target) => {
       const next = await chooseConversation(stores, { id: target.id });
       // A session switched to works where its plans were made, as `ksa chat --session <id>` does; /new, in the chat's.
-      const where = target.id === undefined ? { workspace } : await sessionWorkspace(io.cwd, flags.workspace, next.workspace);
+      const where = target.id === undefined ? { workspace } : await sessionWorkspace(io.cwd, flags.workspace, next.workspace, next.id);
       const engine = await engines.load(where.workspace);
       const opened = await engine.open(await next.open(where.workspace));
       if (where.note) opened.notice(`workspace ${where.workspace}: ${where.note.text}`, where.note.tone);
