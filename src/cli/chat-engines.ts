@@ -11,8 +11,9 @@ export type ChatEngines = {
 /**
  * A session switched to (`/sessions <id>`) works in its own workspace, as `ksa chat --session <id>` does: that
  * folder's policy, MCP servers and facts go with it, not those of the folder the chat was started in.
+ * `keep`: false for an engine to start again the next time it is needed (one whose servers wait for `ksa mcp trust`).
  */
-export function chatEngines(start: (workspace: string) => Promise<ChatEngine>): ChatEngines {
+export function chatEngines(start: (workspace: string) => Promise<ChatEngine>, options: { readonly keep?: (engine: ChatEngine) => boolean } = {}): ChatEngines {
   const started = new Map<string, Promise<ChatEngine>>();
   const said = new WeakSet<ChatEngine>();
   return {
@@ -22,7 +23,12 @@ export function chatEngines(start: (workspace: string) => Promise<ChatEngine>): 
         engine = start(workspace);
         started.set(workspace, engine);
         // Said where the switch was asked (a broken policy file there…): once fixed, the next switch starts it.
-        engine.catch(() => started.delete(workspace));
+        engine.then(
+          (ready) => {
+            if (options.keep && !options.keep(ready)) started.delete(workspace);
+          },
+          () => started.delete(workspace),
+        );
       }
       return engine;
     },

@@ -3,7 +3,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chatHarnessFor } from '../helpers/chat-pty.js';
-import { proposal, reflectionReply } from '../helpers/chat-script.js';
+import { markerPlan, proposal, reflectionReply } from '../helpers/chat-script.js';
+import { runKsa } from '../helpers/cli.js';
+import { labStdio, writeWorkspaceConfig } from '../helpers/mcp.js';
 
 // A continued session (--continue, --session) works in the workspace it was started in: its waiting plan was
 // made for that folder, so approving it from another folder runs it there, not where the chat was reopened.
@@ -77,6 +79,36 @@ describe.concurrent('ksa chat: the workspace of a continued session', () => {
     expect(existsSync(path.join(home, 'marker-where'))).toBe(true);
     expect(existsSync(path.join(elsewhere, 'marker-where'))).toBe(false);
     expect(await other.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('/sessions <id> to a folder whose MCP servers are trusted after the chat said how (ksa mcp trust --workspace) uses them on the next switch there', async (context) => {
+    const harness = await chatHarnessFor(context);
+    const home = realpathSync(harness.sandbox.dir);
+    const shop = path.join(path.dirname(home), 'shop');
+    await mkdir(shop);
+    const first = await harness.open([], { cwd: shop });
+    await first.send('/help');
+    const id = /session (\d{8}-[0-9a-f]{6})/.exec(await first.waitForScreen('Commands: /help'))![1]!;
+    expect(await first.quit()).toMatchObject({ exitCode: 0 });
+    await writeWorkspaceConfig(shop, { dsrv: labStdio() });
+
+    const chat = await harness.open();
+    await chat.send(`/sessions ${id}`);
+    expect(flat(await chat.waitForScreen('are not used until you trust them', 30_000))).toContain(`ksa mcp trust --workspace ${shop}`);
+    const trusted = await runKsa(['mcp', 'trust', '--workspace', shop], { home: harness.sandbox.home, env: harness.env });
+    expect(trusted.code, trusted.stderr).toBe(0);
+
+    await chat.send('/new');
+    await chat.waitForScreen(new RegExp(`session (?!${id})\\d{8}-[0-9a-f]{6} · ready`), 30_000);
+    await chat.send(`/sessions ${id}`);
+    await chat.waitForScreen(`session ${id} · ready`, 30_000);
+    const before = harness.server.requests.length;
+    harness.server.enqueue(...proposal('deploy', markerPlan()));
+    await chat.send('deploy');
+    await chat.waitForScreen('run? [y/n/e]', 30_000);
+    const planner = harness.server.requests.slice(before).find((request) => request.rawBody.includes('You are the planner of KubeStack AI'));
+    expect(planner?.rawBody).toContain('dsrv__echo');
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
   });
 
   it('/sessions <id> of a session whose folder is gone works in the chat\'s folder, and says so', async (context) => {

@@ -59,6 +59,9 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   const { config } = setup;
 
   const tools = lateDescriber();
+  // Another workspace's engine whose servers are not trusted: the chat told how to trust them (ksa mcp trust, in
+  // another terminal), so the next switch there starts it again, with whatever is trusted by then.
+  const untrusted = new WeakSet<ChatEngine>();
   const engines = chatEngines((where) =>
     import('../chat-engine.js').then(async ({ startChatEngine }) => {
       // Another workspace's MCP servers: no trust is asked now (the chat has the terminal); their warnings, as the
@@ -67,8 +70,11 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       const own = where === workspace ? servers : await loadMcpServers(io, where, (line) => said.push(line));
       if (own !== servers) stores.addSecrets(own.hub.secrets());
       const engine = await startChatEngine({ io, home: stores.home, workspace: where, setup, kube: kubeTarget, servers: own, runs: stores.runs });
-      return { ...engine, warnings: [...said, ...engine.warnings] };
+      const loaded = { ...engine, warnings: [...said, ...engine.warnings] };
+      if (own !== servers && own.hub.untrustedServers().length > 0) untrusted.add(loaded);
+      return loaded;
     }),
+    { keep: (engine) => !untrusted.has(engine) },
   );
   // The session on screen: plan cards are described with its workspace's tools; the store's warnings go to it.
   const show = (engine: ChatEngine, session: ChatSession) => {
