@@ -29,6 +29,7 @@ export type AttemptOptions = {
   readonly placement?: Placement;
   readonly onWorker?: (worker: string, ran?: WorkerRun) => void;
   readonly pause?: PauseGate;
+  readonly resumesCutShort?: boolean;
   readonly onEnd: (end: AttemptEnd) => void;
 };
 

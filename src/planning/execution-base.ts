@@ -6,7 +6,7 @@ import type { ExecutionOptions } from './execution-options.js';
 import type { ExpressionContext } from './expressions.js';
 import { buildGraph, criticalPathLengths, type PlanGraph } from './graph.js';
 import { ReadyQueue } from './ready-queue.js';
-import { prepareResume } from './resume.js';
+import { cutShortAttempts, prepareResume } from './resume.js';
 import { initialRunState, isStepDone, type RunState, type RunStatus, type StepState } from './state.js';
 
 /** `{ worker }` for the events of a step a worker ran. */
@@ -33,6 +33,8 @@ export abstract class ExecutionBase {
   /** Step ids some expression reads; only their results are copied into the expression context. */
   protected readonly referenced: ReadonlySet<string> | 'all';
   protected readonly resumed: boolean;
+  /** Per step, the attempt a resumed run's predecessor was in the middle of when it stopped. */
+  protected readonly cutShort: ReadonlyMap<string, number>;
   protected done = 0;
   protected stopping: 'failed' | 'cancelled' | undefined;
   protected started = false;
@@ -56,6 +58,7 @@ export abstract class ExecutionBase {
     this.remaining = new Int32Array(plan.steps.length);
 
     this.resumed = options.resumeFrom !== undefined;
+    this.cutShort = options.resumeFrom ? cutShortAttempts(options.resumeFrom) : new Map();
     this.state = options.resumeFrom ? prepareResume(options.resumeFrom, plan, options.resumeFor) : initialRunState(options.runId, plan.goal, this.graph.ids, { ...plan.inputs });
     // Inputs given now win over the plan's, and over a resumed run's earlier ones.
     this.state.inputs = { ...this.state.inputs, ...options.inputs };

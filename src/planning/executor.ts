@@ -150,6 +150,7 @@ export class Execution extends ExecutionBase {
       queryModel: this.options.queryModel,
       onOutput: (line, stream) => this.emit({ type: 'step_output', runId: this.state.runId, ts: this.nowIso(), stepId: id, attempt, stream, line }),
       ...(placement ? { placement, pause: this.pauseGate, onWorker: (worker: string, ran?: WorkerRun) => start.tookBy(worker, ran) } : {}),
+      ...(this.cutShort.get(id) === attempt ? { resumesCutShort: true } : {}),
       onEnd: (end: AttemptEnd) => {
         this.attempts.delete(i);
         // A success keeps its slot until it is committed: observers never see more than maxParallel running.

@@ -88,6 +88,16 @@ function attemptsUsed(st: StepState): number {
 }
 
 /**
+ * Per step, the attempt the stopped run was in the middle of (as it stopped, not one cut short by an
+ * earlier stop): a resume runs it under the same number, and how it ended meanwhile is its end.
+ */
+export function cutShortAttempts(saved: RunState): Map<string, number> {
+  const cut = new Map<string, number>();
+  for (const [id, st] of Object.entries(saved.steps)) if (st.status === 'running' && st.retryAt === undefined && st.attempts > 0) cut.set(id, st.attempts);
+  return cut;
+}
+
+/**
  * The attempt of a step that was in the middle of one when the run stopped (not one waiting for its
  * retry, whose last attempt failed); kept across several resumes until the step ends.
  */

@@ -16,6 +16,7 @@ export type StartWorkOptions = {
   readonly placement?: Placement;
   readonly onWorker?: (worker: string, ran?: WorkerRun) => void;
   readonly pause?: PauseGate;
+  readonly resumesCutShort?: boolean;
 };
 
 /** One attempt's work: the tool call or model query with its arguments rendered now. Never throws synchronously. */
@@ -38,6 +39,7 @@ export function startWork(options: StartWorkOptions): Promise<unknown> {
       signal,
       onOutput: options.onOutput,
       ...(options.placement ? { placement: options.placement, onWorker: options.onWorker, ...(options.pause ? { pause: options.pause } : {}) } : {}),
+      ...(options.resumesCutShort ? { resumesCutShort: true } : {}),
     });
   } catch (error) {
     return Promise.reject(error);

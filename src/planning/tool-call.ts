@@ -24,6 +24,11 @@ export type ToolCall = {
   readonly onWorker?: (worker: string, ran?: WorkerRun) => void;
   /** A call placed on workers: while the run is paused, no worker may take it (it has not started). */
   readonly pause?: PauseGate;
+  /**
+   * A resumed run's go at the attempt its stopped predecessor was in the middle of: how that attempt ended
+   * meanwhile (on a worker no ksa watched), failure included, is this one's end, not something to run again.
+   */
+  readonly resumesCutShort?: boolean;
 };
 
 /** When a worker ran an attempt (epoch ms) that no ksa watched begin; `endedAtMs` once it has ended. */

@@ -38,14 +38,17 @@ export function stopJob(queue: Queue, client: Redis, id: string, stopped: () => 
  * running or done is left to be reattached: its result is the step's, and nothing runs twice.
  * One that failed — or was stopped, which marks it cancelled (cancelJob) — is removed with its
  * cancel mark: BullMQ ignores an add whose id exists, so the step would repeat the old failure
- * ("cancelled on worker web-1") instead of running again.
+ * ("cancelled on worker web-1") instead of running again. Except the attempt the stopped run was in
+ * the middle of (`cutShort`): failing on its own while no ksa watched is how that attempt ended, and
+ * its failure is kept for the retry policy to judge; only one the run had stopped runs again.
  */
-export async function clearFailedJob(queue: Queue, client: Redis, id: string, attempt?: number): Promise<void> {
+export async function clearFailedJob(queue: Queue, client: Redis, id: string, attempt?: number, cutShort = false): Promise<void> {
   const job = await Job.fromId<{ attempt?: number }>(queue, id);
   const state = job ? await job.getState() : undefined;
+  const stale = state === 'failed' && !(cutShort && (await client.exists(cancelledKey(id))) === 0);
   // A rollback's id has no attempt: one of the step's earlier go (undone, then run again under later
   // attempts) is not this one's. (A step only cancelled since counts its attempts afresh: a lower number.)
   const earlier = job !== undefined && attempt !== undefined && job.data?.attempt !== undefined && job.data.attempt < attempt && state !== 'active';
-  if (job && (state === 'failed' || earlier)) await job.remove();
-  if (!job || state === 'failed' || earlier) await client.del(cancelledKey(id));
+  if (job && (stale || earlier)) await job.remove();
+  if (!job || stale || earlier) await client.del(cancelledKey(id));
 }

@@ -325,7 +325,7 @@ export class RemoteSteps {
       const add = () => this.adds.add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
         // A fresh run's job ids are new; only a resumed run may find its predecessor's under the same id
       // (and a step cancelled meanwhile is not added: its cancel found no job to stop).
-      void (this.options.reattach ? clearFailedJob(queue, this.client, id, call.attempt).then(() => (call.signal.aborted ? undefined : add())) : add())
+      void (this.options.reattach ? clearFailedJob(queue, this.client, id, call.attempt, call.resumesCutShort === true).then(() => (call.signal.aborted ? undefined : add())) : add())
         .then(async () => {
           entry.added = true;
           if (this.options.reattach) {
