@@ -11,3 +11,4 @@ export type { WorkerInfo } from './worker-registry.js';
 export { WORKER_NAME_PATTERN, labelQueue, jobId, isRollbackJobId } from './queue-names.js';
 export { cancelRunJobs } from './cancel-run-jobs.js';
 export type { CancelledJobs } from './cancel-run-jobs.js';
+export { attemptTakers } from './attempt-takers.js';

@@ -12,6 +12,7 @@ import type { RedisTarget } from '../../workers/redis-connection.js';
 import { allowedEnvironment, openStores, type Stores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { plural } from '../../planning/plural.js';
+import { cutShortTakers, settleCutShort } from '../cut-short-on-workers.js';
 
 export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string; redis?: string };
 
@@ -35,6 +36,9 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // A Redis that cannot be used is said before what the cancel would do: nothing is done then.
   const target = redisUrl ? await checkedTarget(redisUrl) : undefined;
 
+  // Attempts on workers it was in the middle of: one no worker took is not undone, one a worker took is undone there.
+  const takers = target ? await cutShortTakers(target, runId, record.state) : new Map<string, string | null>();
+  settleCutShort(record.state, takers);
   // As the rollback will see it: a step cut short by the stop may have done its work, and is undone too.
   const undo = rollbackOnCancel(record.state, record.plan);
   writeLine(io.stderr, `Run ${runId} is ${status}: its process is gone.`);
@@ -64,6 +68,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   if (!('record' in run)) return cancelLive(io, stores, runId, run, timeoutMs, flags.json === true);
   // Read again under the lock: another terminal may have resumed it since the rollback was approved.
   const now = run.record.state;
+  settleCutShort(now, takers);
   const changed = isFinished(now.status) ? `ended (${now.status})` : rollbackOnCancel(now, run.record.plan).join() !== undo.join() ? 'changed (it was resumed)' : undefined;
   if (changed) {
     await run.close();
