@@ -58,8 +58,9 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
     // A shell step that writes the file (`printf … > deploy.sh`, `tee`, `cp`, `curl -o`): what it holds then is not on the card.
     for (const args of shellCalls(step)) {
       const folders = await lineFolders(args.command, cwdOf(args), parse);
-      for (const { file, downloaded } of await shellWrites(args.command, parse)) {
-        for (const folder of folders) written.set(writtenPath(folder, file), { writer: step.id, ...(downloaded ? { downloaded } : {}) });
+      for (const { file, downloaded, from } of await shellWrites(args.command, parse)) {
+        // `cp a.sh d.sh`: the copy holds what a.sh holds, written (or downloaded) by whichever step made a.sh.
+        for (const folder of folders) written.set(writtenPath(folder, file), (from !== undefined ? written.get(workspacePath(folder, from)) : undefined) ?? { writer: step.id, ...(downloaded ? { downloaded } : {}) });
       }
       const downloads = [...written].filter(([, source]) => source.downloaded).map(([path]) => path);
       for (const folder of unpackedByLine(await commandWords(args.command, parse), folders, downloads, workspacePath)) unpacked.push({ folder, step: step.id });
@@ -128,8 +129,11 @@ const COPIERS = new Set(['cp', 'mv', 'install', 'ln', 'rsync']);
 /** `> f`, `>> f`, `>| f`, `&> f`, `1> f`: the file a redirection writes, as written (quotes dropped). */
 const OUTPUT_REDIRECT = /(?:^|[^<>])(?:[0-9]|&)?>>?\|?\s*(["']?)([^\s"';|&<>()]+)\1/g;
 
-/** `by`: the program that downloads or fetches it (`curl`, `scp`, `git`); a `file` ending in `/` is a folder it brings. */
-type LineWrite = { readonly file: string; readonly downloaded?: true; readonly copied?: true; readonly by?: string };
+/**
+ * `by`: the program that downloads or fetches it (`curl`, `scp`, `git`); a `file` ending in `/` is a folder it brings;
+ * `from`: the file a copy is made of (`cp a.sh d.sh`, `mv`, `install -m 755 a.sh bin/d`).
+ */
+type LineWrite = { readonly file: string; readonly downloaded?: true; readonly copied?: true; readonly by?: string; readonly from?: string };
 
 /** The files a shell line is seen to write: by redirection, `tee`, as a copy's target, or what `curl -o`/`wget` save. */
 async function shellWrites(command: string, parse: ShellParser): Promise<LineWrite[]> {
@@ -137,7 +141,7 @@ async function shellWrites(command: string, parse: ShellParser): Promise<LineWri
   for (const { name, args } of await shellCommands(command, parse)) {
     const operands = args.map((word) => word.literal).filter((text): text is string => text !== undefined && !text.startsWith('-'));
     if (name === 'tee') files.push(...operands.map((file) => ({ file })));
-    if (COPIERS.has(name) && operands.length >= 2) files.push({ file: operands.at(-1)!, copied: true });
+    if (COPIERS.has(name) && operands.length >= 2) files.push({ file: operands.at(-1)!, copied: true, from: operands.at(-2)! });
     for (const file of downloadedFiles([literalWord(name), ...args], { kind: 'none' }, [])) files.push({ file, downloaded: true, by: name });
   }
   return files;
@@ -146,12 +150,19 @@ async function shellWrites(command: string, parse: ShellParser): Promise<LineWri
 /**
  * A shell line that writes a file and runs it itself (`echo "rm -rf data" > d.sh && sh d.sh`, `cat > d.sh <<'EOF' … EOF`
  * then `. ./d.sh`): the code it runs is not on the line as code, so nobody reviewed it. A copy (`cp a.sh d.sh && sh d.sh`)
- * runs what `sh a.sh` would and is rated as that.
+ * runs what `sh a.sh` would and is rated as that: as this when the line made a.sh, else by the plan's scripts.
  */
 export async function lineScriptRisk(command: string, parse: ShellParser): Promise<StepRisk | undefined> {
   const folders = await lineFolders(command, '.', parse);
   const made = new Map<string, string | undefined>();
-  for (const { file, copied, by } of await shellWrites(command, parse)) if (!copied) for (const folder of folders) made.set(writtenPath(folder, file), by);
+  for (const { file, copied, by, from } of await shellWrites(command, parse)) {
+    for (const folder of folders) {
+      // A copy of a file the line made runs what that file holds (`… > x.sh && cp x.sh d.sh && sh d.sh`).
+      const source = from === undefined ? undefined : workspacePath(folder, from);
+      if (!copied) made.set(writtenPath(folder, file), by);
+      else if (source !== undefined && made.has(source)) made.set(writtenPath(folder, file), made.get(source));
+    }
+  }
   for (const run of await filesRun(command, parse)) {
     for (const folder of folders) {
       const path = workspacePath(folder, run.file);

