@@ -13,7 +13,6 @@ import type { RunRecord, RunSummary } from './run-record.js';
 import { cutShortSteps, runStoppedAt } from './run-status.js';
 import { summarize } from './run-summary.js';
 import { StoredDocument } from './stored-document.js';
-import { markLegacyRollbackStart } from './legacy-rollback.js';
 import { replayJournal, SuccessJournal } from './success-journal.js';
 import { mapLimit } from './map-limit.js';
 
@@ -146,7 +145,6 @@ export class RunStore {
     }
     // Successes announced after run.json's last write are in the journal.
     await replayJournal(dir, document.data.state);
-    markLegacyRollbackStart(document.data);
     return document.data;
   }
 
