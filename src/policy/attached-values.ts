@@ -23,6 +23,8 @@ const READING_VALUES: Readonly<Record<string, ShortOptions>> = {
   make: { bare: 'nskBqrRwdeSiL', values: 'CIjl' },
   crontab: { bare: 'l', values: 'u' },
   wget: { bare: 'qvdS46', values: 'TtUw' },
+  rg: { bare: 'iIlLnNoqsSuUvwxcFHp0abz', values: 'eEfgtTmABCMjr' },
+  less: { bare: 'RSFXNMmiIeEfgGJKLnqQrsuUVw', values: 'pxjbhyzP' },
 };
 
 /** git log, show, diff and whatchanged: -S/-G (pickaxe), -n, -L, -U, -O (order file) and -M/-C/-B/-l (similarity). */
