@@ -20,9 +20,9 @@ const REBASE_VALUE_SHORT = /[sXCS]/;
 export function gitRunCommands(args: Args, words: readonly ShellWord[], verbAt: number): GitRunCommand[] {
   const verb = args[verbAt];
   if (verb === 'grep') return grepPagers(args, words, verbAt + 1).map((line) => ({ words: [literalWord('sh'), literalWord('-c'), line], where: 'in git grep --open-files-in-pager' }));
-  if (verb === 'rebase') return rebaseExecLines(args, words, verbAt + 1).map((line) => ({ words: [literalWord('sh'), literalWord('-c'), line], where: 'in git rebase --exec' }));
+  if (verb === 'rebase') return optionLines(REBASE_EXEC, args, words, verbAt + 1).map((line) => ({ words: [literalWord('sh'), literalWord('-c'), line], where: 'in git rebase --exec' }));
   // `git difftool -x 'cmd' HEAD~1`: each file pair goes to the line, run with the shell.
-  if (verb === 'difftool') return difftoolExtcmd(args, words, verbAt + 1).map((line) => ({ words: [literalWord('sh'), literalWord('-c'), line], where: 'in git difftool --extcmd' }));
+  if (verb === 'difftool') return optionLines(DIFFTOOL_EXTCMD, args, words, verbAt + 1).map((line) => ({ words: [literalWord('sh'), literalWord('-c'), line], where: 'in git difftool --extcmd' }));
   // `git bisect $SUB ./t.sh`: a subcommand chosen at run time may be run.
   const sub = args[verbAt + 1];
   if (verb === 'bisect' && (sub === 'run' || (sub === undefined && verbAt + 1 < args.length))) {
@@ -67,39 +67,36 @@ export function commandsGitRuns(words: readonly ShellWord[]): (readonly ShellWor
   return gitRunCommands(args, words, gitVerbAt(args)).map((run) => run.words);
 }
 
-function rebaseExecLines(args: Args, words: readonly ShellWord[], from: number): ShellWord[] {
+/**
+ * An option of git's whose value is a shell line, as `-x` (short, after flags in its word) and a long name: `written`
+ * tells the option in a word built at run time, `long` matches the long spelling (a unique prefix) with its `=value`,
+ * and `valueShort` the short options whose value would take an `x` that follows them in the word.
+ */
+interface LineOption {
+  readonly written: RegExp;
+  readonly long: RegExp;
+  readonly valueShort?: RegExp;
+}
+
+/** `git rebase -x CMD`, `-xCMD`, `-ix CMD`, `--exec[=]CMD` (or `--ex`, `--exe`). */
+const REBASE_EXEC: LineOption = { written: /^['"]*(-[A-Za-z]*x|--ex)/, long: /^--(?:ex|exe|exec)(?:=(?<value>[\s\S]*))?$/, valueShort: REBASE_VALUE_SHORT };
+/** `git difftool -x CMD`, `-xCMD`, `-yx CMD`, `--extcmd[=]CMD` (or a unique prefix, `--ext`). */
+const DIFFTOOL_EXTCMD: LineOption = { written: /^['"]*(-[A-Za-z]*x|--ext)/, long: /^--ext(?:c|cm|cmd)?(?:=(?<value>[\s\S]*))?$/ };
+
+/** The shell lines an option gives, after the verb; one built at run time is handed on as it is. */
+function optionLines(option: LineOption, args: Args, words: readonly ShellWord[], from: number): ShellWord[] {
   const lines: ShellWord[] = [];
   for (let i = from; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') break;
     if (arg === undefined) {
       // `--exec="$CMD"`, `-x"$CMD"`: the option is written, its line is built at run time.
-      if (/^['"]*(-[A-Za-z]*x|--ex)/.test(words[i]!.text)) lines.push(words[i]!);
+      if (option.written.test(words[i]!.text)) lines.push(words[i]!);
       continue;
     }
-    const long = /^--(ex|exe|exec)(=([\s\S]*))?$/.exec(arg);
-    const short = /^-([A-Za-z]*?)x([\s\S]*)$/.exec(arg);
-    const value = long !== null ? long[3] : short !== null && !arg.startsWith('--') && !REBASE_VALUE_SHORT.test(short[1]!) ? short[2] || undefined : null;
-    if (value === null) continue;
-    if (value !== undefined) lines.push(literalWord(value));
-    else if (i + 1 < args.length) lines.push(words[++i]!);
-  }
-  return lines;
-}
-
-/** `-x CMD`, `-xCMD`, `-yx CMD`, `--extcmd CMD`, `--extcmd=CMD` (or a unique prefix, `--ext`); one built at run time is handed on as it is. */
-function difftoolExtcmd(args: Args, words: readonly ShellWord[], from: number): ShellWord[] {
-  const lines: ShellWord[] = [];
-  for (let i = from; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') break;
-    if (arg === undefined) {
-      if (/^['"]*(-[A-Za-z]*x|--ext)/.test(words[i]!.text)) lines.push(words[i]!);
-      continue;
-    }
-    const long = /^--ext(?:c|cm|cmd)?(=([\s\S]*))?$/.exec(arg);
-    const short = arg.startsWith('--') ? null : /^-[A-Za-z]*?x([\s\S]*)$/.exec(arg);
-    const value = long !== null ? long[2] : short !== null ? short[1] || undefined : null;
+    const long = option.long.exec(arg);
+    const short = arg.startsWith('--') ? null : /^-([A-Za-z]*?)x([\s\S]*)$/.exec(arg);
+    const value = long !== null ? long.groups?.value : short !== null && !(option.valueShort?.test(short[1]!) ?? false) ? short[2] || undefined : null;
     if (value === null) continue;
     if (value !== undefined) lines.push(literalWord(value));
     else if (i + 1 < args.length) lines.push(words[++i]!);
