@@ -2,6 +2,7 @@ import type { Plan } from '../planning/schema.js';
 import { hasTemplate } from '../planning/templates.js';
 import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
 import { downloadedFiles } from './downloads.js';
+import { behindWrappers } from './behind-wrappers.js';
 import { commandsGitRuns } from './git-run-commands.js';
 import { lineFolders } from './line-folders.js';
 import { resolvedSegments } from './path-segments.js';
@@ -11,7 +12,7 @@ import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
 import { shellCommands } from './shell-commands.js';
 import { classifyShell, simpleCommands } from './shell-risk.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
-import { isWrapper, unwrap } from './wrappers.js';
+import { isWrapper } from './wrappers.js';
 
 /**
  * A file one step of a plan writes and another runs (`write_file deploy.sh`, then `sh deploy.sh`):
@@ -237,7 +238,8 @@ async function filesRun(command: string, parse: ShellParser, depth = 0): Promise
 /** The files a command runs by path: itself (`./t.sh`), in the code a shell is given, or in the command git runs. */
 async function pathRuns(words: readonly ShellWord[], parse: ShellParser, depth: number): Promise<FileRun[]> {
   const [program, ...args] = behindWrappers(words);
-  if (program?.literal === undefined || depth >= MAX_SCRIPT_DEPTH) return [];
+  // Still a wrapper: one that runs no command of its own words (`sudo -s`), or too many in a row.
+  if (program?.literal === undefined || depth >= MAX_SCRIPT_DEPTH || isWrapper(programName(program.literal))) return [];
   if (program.literal.includes('/')) return [{ file: program.literal, by: 'path' }];
   // `sh -c ./sub/deploy.sh`, `eval ./deploy.sh`: the code a shell is given runs programs by path too.
   const evaluated = programName(program.literal) === 'eval' && args.every((word) => word.literal !== undefined) ? args.map((word) => word.literal).join(' ') : undefined;
@@ -288,20 +290,6 @@ async function commandWords(command: string, parse: ShellParser): Promise<readon
   } catch {
     return [];
   }
-}
-
-/** The command behind `sudo`, `env X=1`, `nohup`… as the risk levels look through them. */
-function behindWrappers(words: readonly ShellWord[]): readonly ShellWord[] {
-  for (let depth = 0; depth < 8; depth++) {
-    const [program, ...args] = words;
-    if (program?.literal === undefined || !isWrapper(programName(program.literal))) return words;
-    const inner = unwrap(programName(program.literal), args);
-    if (inner.kind !== 'command') return [];
-    const command = inner.words.findIndex((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word.literal ?? ''));
-    if (command === -1) return [];
-    words = inner.words.slice(command);
-  }
-  return [];
 }
 
 /** A written file's path as workspacePath spells it; a folder a step brings (`git clone URL r`) keeps its `/`. */
