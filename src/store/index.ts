@@ -12,6 +12,8 @@ export type { RunListing, RunStoreOptions } from './run-store.js';
 export { RunRecordSchema, RunStateSchema, summarize } from './run-record.js';
 export type { RunRecord, RunSummary } from './run-record.js';
 export { recordContainers, readContainers } from './run-containers.js';
+export { legacyRollbackReading } from './legacy-rollback.js';
+export type { LegacyRollbackReading } from './legacy-rollback.js';
 export { RunLock, RunBusyError, readLockOwner, liveOwner, isOwnerAlive, isConfirmedOwner, ownerName, takeOverHint, requestCancel, withdrawCancel, watchCancelRequest, clearCancelRequest, recordProcessGroups, readProcessGroups } from './run-lock.js';
 export type { LockOwner } from './run-lock.js';
 export { requestPause, watchPauseRequest, withdrawPause } from './run-requests.js';

@@ -13,6 +13,7 @@ import type { RunRecord, RunSummary } from './run-record.js';
 import { cutShortSteps, runStoppedAt } from './run-status.js';
 import { summarize } from './run-summary.js';
 import { StoredDocument } from './stored-document.js';
+import { markLegacyRollbackStart, RUN_RECORD_FORMAT } from './legacy-rollback.js';
 import { replayJournal, SuccessJournal } from './success-journal.js';
 import { mapLimit } from './map-limit.js';
 
@@ -92,7 +93,7 @@ export class RunStore {
     // The plan's own inputs too: a plan the chat's model wrote may carry a secret's value (the chat gives no --input).
     const redactor = this.redactor.with(secretInputValues({ ...record.plan.inputs, ...record.inputs }));
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
-    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, approvals: [], ...record }, replacer: redactor.replacer });
+    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], ...record }, replacer: redactor.replacer });
     document.changed();
     // On disk before it is listed: another process may read it the moment the index names it.
     await document.flush();
@@ -145,6 +146,7 @@ export class RunStore {
     }
     // Successes announced after run.json's last write are in the journal.
     await replayJournal(dir, document.data.state);
+    markLegacyRollbackStart(document.data);
     return document.data;
   }
 

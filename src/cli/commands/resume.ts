@@ -1,7 +1,8 @@
 import { doneStepIds, isFinished, rollbackBegun, rollbackStandsAlone, undoneSteps, validatePlan, type RunState, type Step, type StepState } from '../../planning/index.js';
 import { nextAttemptText } from '../../tui/paused-text.js';
-import { ownerName, runDir, secretValues, storedWithoutSecret, takeOverHint } from '../../store/index.js';
+import { legacyRollbackReading, ownerName, runDir, secretValues, storedWithoutSecret, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
+import type { LegacyRollbackReading } from '../../store/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { MAX_PARALLEL, parseDuration, parseInputs, parseWholeNumber } from '../options.js';
@@ -78,7 +79,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   for (const line of formatPlan(shown, tools, style, record.maxParallel, assessment.risk, shellKube)) writeLine(io.stderr, line);
   if (record.kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(record.kubeContext, true)));
   writeLine(io.stderr);
-  for (const line of resumeOutline(record.plan.steps, record.state.steps, redisUrl !== undefined)) writeLine(io.stderr, line);
+  for (const line of resumeOutline(record.plan.steps, record.state.steps, redisUrl !== undefined, legacyRollbackReading(record))) writeLine(io.stderr, line);
   if (redisUrl) {
     const { lines, warnings } = await describeWorkers(redisUrl, record.plan, flags.localDefault === true, registry.catalog());
     for (const line of lines) writeLine(io.stderr, style.dim(line));
@@ -124,15 +125,16 @@ async function stopRollbacksOnWorkers(io: CliIO, url: string, run: { readonly ru
   for (const line of warnings) writeWarning(io.stderr, line);
 }
 
-function resumeOutline(planSteps: readonly Step[], steps: Record<string, StepState>, onWorkers: boolean): string[] {
+function resumeOutline(planSteps: readonly Step[], steps: Record<string, StepState>, onWorkers: boolean, legacy: LegacyRollbackReading | undefined): string[] {
   const order = planSteps.map((step) => step.id);
   // Its rollback began before the stop: what it did may be gone, so it runs again, and so do the
   // done steps that ran on what a rollback undid.
-  const unsure = order.filter((id) => steps[id] !== undefined && rollbackBegun(steps[id]));
+  const guessed = legacy && !legacy.certain ? legacy.stepIds : [];
+  const unsure = order.filter((id) => steps[id] !== undefined && rollbackBegun(steps[id]) && !guessed.includes(id));
   const { builtOn } = undoneSteps({ steps }, { steps: planSteps });
   const done = doneStepIds({ steps }, { steps: planSteps });
   const again = order.filter((id) => steps[id]?.status === 'running');
-  const rest = order.filter((id) => !done.includes(id) && !again.includes(id) && !unsure.includes(id) && !builtOn.includes(id));
+  const rest = order.filter((id) => !done.includes(id) && !again.includes(id) && !unsure.includes(id) && !guessed.includes(id) && !builtOn.includes(id));
   const lines = [`Resuming: ${done.length} of ${order.length} steps are done and will not run again${done.length ? ` (${done.join(', ')})` : ''}.`];
   // Between attempts when the run stopped: nothing of it was running, it goes on with its next attempt.
   const waiting = again.filter((id) => steps[id]?.retryAt !== undefined);
@@ -142,6 +144,8 @@ function resumeOutline(planSteps: readonly Step[], steps: Record<string, StepSta
   const here = cut.filter((id) => !sent.includes(id));
   for (const step of planSteps.filter((candidate) => waiting.includes(candidate.id))) lines.push(`  ${step.id} was waiting for its retry when the run stopped: ${nextAttemptText(step, steps[step.id]!)} runs next.`);
   if (unsure.length > 0) lines.push(`  ${unsure.join(', ')} had succeeded, but ${unsure.length > 1 ? 'their rollbacks' : 'its rollback'} began before the stop and may have undone ${unsure.length > 1 ? 'them' : 'it'}: ${unsure.length > 1 ? 'they run' : 'it runs'} again.`);
+  // An older ksa's record that cannot tell whether its rollbacks began: read as if they had, the safe side.
+  if (guessed.length > 0) lines.push(`  ${guessed.join(', ')} had succeeded, but an older ksa stopped this run while it was failing and did not record whether ${guessed.length > 1 ? 'their rollbacks' : 'its rollback'} began: ${guessed.length > 1 ? 'they' : 'it'} may have been undone, so ${guessed.length > 1 ? 'they run' : 'it runs'} again.`);
   if (builtOn.length > 0) lines.push(`  ${builtOn.join(', ')} ran on what a rollback undid: ${builtOn.length > 1 ? 'they run' : 'it runs'} again.`);
   if (here.length > 0) lines.push(`  ${here.join(', ')} ${here.length > 1 ? 'were' : 'was'} running when the run stopped and will run again.`);
   if (sent.length > 0) lines.push(`  ${sent.join(', ')} ${sent.length > 1 ? 'were' : 'was'} running on workers when the run stopped: a result given since is collected, not run again; if there is none, ${sent.length > 1 ? 'they run' : 'it runs'} again.`);
