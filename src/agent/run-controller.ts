@@ -1,4 +1,5 @@
 import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type Plan, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
+import { olderRunContainers } from './older-run-containers.js';
 import { readContainers, readProcessGroups, recordContainers, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
 import { clearLeftovers, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, riskOptions, trackedContainers, type StartedContainer, type ToolRegistry } from '../tools/index.js';
 import { EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
@@ -99,7 +100,12 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   if (continuing) {
     // After a kill -9 the steps that were running may still be, and their containers: cleared before anything runs again.
     const news = { done: (_what: string, _count: number, text: string) => warn(text), warn };
-    notRemoved = await clearLeftovers(await readProcessGroups(run.dir, warn), await readContainers(run.dir, warn), 'the interrupted run', news);
+    // An older ksa's run recorded none: its steps' containers are found by the names they gave.
+    const older = await olderRunContainers(run.record);
+    if (older.warning !== undefined) warn(older.warning);
+    const recorded = await readContainers(run.dir, warn);
+    const containers = [...recorded, ...older.containers.filter((found) => !recorded.some((container) => container.id === found.id))];
+    notRemoved = await clearLeftovers(await readProcessGroups(run.dir, warn), containers, 'the interrupted run', news);
     recordContainers(run.dir, notRemoved);
   }
   // The run's redactor also knows its secret inputs (`--input dbPassword=…`).

@@ -13,6 +13,7 @@ export type { ProcessGroup, RecordedGroup } from './process-groups.js';
 export { containerNames, onContainersChanged, removeContainers, trackedContainers, unremovedContainersText } from './started-containers.js';
 export type { RemovedContainer, StartedContainer } from './started-containers.js';
 export { clearLeftovers, removeStoppedContainers } from './leftovers.js';
+export { containerNamedBy, isContainerRun, runContainerName } from './named-containers.js';
 export type { CleanUpNews } from './leftovers.js';
 export { shellTool, ShellInputSchema } from './shell.js';
 export { createArgvTool, kubectlTool, helmTool, dockerTool, podmanTool, ArgvInputSchema } from './argv-tools.js';
