@@ -54,11 +54,16 @@ export class RunningAttempt {
     if (!options.placement) this.armTimeout();
   }
 
-  private armTimeout(): void {
+  /**
+   * `ran`: a worker was running the attempt before this process watched it (a takeover): its timeout counts from
+   * the worker's start, not afresh. One that had ended there already brings its end with it.
+   */
+  private armTimeout(ran?: WorkerRun): void {
     const { compiled, attempt, clock } = this.options;
     const timeoutMs = compiled.step.type === 'condition' ? undefined : compiled.step.timeoutMs;
     if (timeoutMs === undefined || this.cancelTimer || this.ended) return;
-    this.cancelTimer = clock.setTimer(timeoutMs, () => {
+    const ranMs = ran && ran.endedAtMs === undefined ? Math.max(0, clock.now() - ran.startedAtMs) : 0;
+    this.cancelTimer = clock.setTimer(Math.max(0, timeoutMs - ranMs), () => {
       this.timedOut = true;
       this.abort(new AttemptTimeoutError({ timeoutMs, attempt }));
     });
@@ -68,7 +73,7 @@ export class RunningAttempt {
     const { signal } = this.controller;
     const onWorker = this.options.onWorker;
     const taken = (worker: string, ran?: WorkerRun) => {
-      this.armTimeout();
+      this.armTimeout(ran);
       onWorker?.(worker, ran);
     };
     const work = startWork({ ...this.options, signal, ...(this.options.placement ? { onWorker: taken } : {}) });
