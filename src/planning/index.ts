@@ -23,7 +23,7 @@ export { doneStepIds, undoneSteps } from './undone-steps.js';
 export { PartialSuccessError, rollbackStandsAlone } from './partial-success.js';
 export { VirtualClock, settle } from './virtual-clock.js';
 export type { RunOptions } from './virtual-clock.js';
-export { applyRunEvent, countByStatus, createRunView, retryLeftMs, seedRunView, viewEstimate } from './run-progress.js';
+export { applyRunEvent, countByStatus, createRunView, isWaitingForWorker, retryLeftMs, seedRunView, viewEstimate } from './run-progress.js';
 export type { RunLogEntry, RunView, StepView } from './run-progress.js';
 export { choiceProblem, describeValue, isPlainObject, isRecord, typeProblem, valueAt } from './values.js';
 export { durationStats, estimateRemaining, isSlowerThanUsual, stepWeights, SAMPLES_FOR_POINT_ESTIMATE, SLOWER_THAN_USUAL } from './estimate.js';

@@ -28,7 +28,17 @@ export type StepView = {
   rollback?: { status: 'succeeded' | 'failed'; error?: string; worker?: string };
   /** The worker running (or that ran) the attempt, when the run uses workers. */
   worker?: string;
+  /**
+   * Set while the attempt waits for a worker to take it (epoch ms it began to wait): it is under way but has not
+   * started, so it has no running clock (a retry's keeps its first attempt's start), and the estimate counts it whole.
+   */
+  waitingSinceMs?: number;
 };
+
+/** Whether the step's attempt waits for a worker to take it (it has not started). */
+export function isWaitingForWorker(step: StepView): boolean {
+  return step.status === 'running' && step.waitingSinceMs !== undefined;
+}
 
 export type RunView = {
   runId: string;
@@ -61,7 +71,12 @@ export function retryLeftMs(step: StepView, now: number): number | undefined {
 /** The run's time left at `now`, from its learned durations (undefined without them). */
 export function viewEstimate(view: RunView, now: number): RunEstimate | undefined {
   if (!view.estimates || (view.status !== 'running' && view.status !== 'paused')) return undefined;
-  return estimateRemaining(view.estimates.plan, (id) => view.steps.get(id), view.estimates.stats, now, view.estimates.maxParallel);
+  // A step waiting for a worker has not started: it counts as still to run, its whole expected time.
+  const progress = (id: string) => {
+    const step = view.steps.get(id);
+    return step && isWaitingForWorker(step) ? { status: 'pending' as const } : step;
+  };
+  return estimateRemaining(view.estimates.plan, progress, view.estimates.stats, now, view.estimates.maxParallel);
 }
 
 export type RunLogEntry = { readonly key: string; readonly stepId: string; readonly kind: 'finished' | 'rollback' };
@@ -144,14 +159,20 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
       step.worker = event.worker;
       return;
     case 'step_output':
-      // A step placed on workers starts when one takes it: before, its line says it waits, and it shows as under way.
+      // A step placed on workers starts when one takes it: before, its line says it waits, and it shows as under way,
+      // waiting, its clock not started.
       if (step.status === 'pending' || (step.status === 'retrying' && event.attempt > step.attempt)) {
-        startAttempt(step, event.attempt, event.ts);
+        step.status = 'running';
+        step.attempt = event.attempt;
+        step.retryDelayMs = undefined;
+        step.retryAtMs = undefined;
+        step.waitingSinceMs = Date.parse(event.ts);
         step.worker = undefined;
       }
       step.lastLine = event.line;
       return;
     case 'step_retrying':
+      step.waitingSinceMs = undefined;
       step.status = 'retrying';
       step.error = event.error;
       step.retryDelayMs = event.delayMs;
@@ -160,6 +181,7 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
     case 'step_succeeded':
     case 'step_failed': {
       const ms = Date.parse(event.ts);
+      step.waitingSinceMs = undefined;
       step.status = event.type === 'step_succeeded' ? 'succeeded' : 'failed';
       step.endedAtMs = ms;
       // Every attempt counts, from the first start; but a step on a worker starts when a worker takes it, not
@@ -178,6 +200,7 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
     case 'step_cancelled': {
       if (view.status === 'paused') view.status = 'running';
       const ms = Date.parse(event.ts);
+      step.waitingSinceMs = undefined;
       step.status = 'cancelled';
       step.endedAtMs = ms;
       if (step.startedAtMs !== undefined) step.durationMs = ms - step.startedAtMs;
@@ -195,6 +218,7 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
 }
 
 function startAttempt(step: StepView, attempt: number, ts: string): void {
+  step.waitingSinceMs = undefined;
   step.status = 'running';
   step.attempt = attempt;
   step.startedAtMs ??= Date.parse(ts);

@@ -8,8 +8,10 @@ import type { Plan } from '../planning/schema.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
 import { viewPausedDetail } from './paused-text.js';
 import { ProgressBlocks, StepDetail } from './run-parts.js';
-import { countByStatus, doneStepCount, formatDuration, isActiveStep, progressCountParts, STATUS_ICONS } from './run-view-model.js';
+import { countByStatus, doneStepCount, formatDuration, isActiveStep, isWaitingForWorker, progressCountParts, STATUS_ICONS } from './run-view-model.js';
 import { useTicker } from './use-ticker.js';
+import { plainText } from './visible-text.js';
+import { waitingText } from './waiting-text.js';
 
 export type Props = {
   readonly view: RunView;
@@ -67,15 +69,17 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
 
 function StepLine({ row, rollingBack, paused, color, now, stats }: { readonly row: Row; readonly rollingBack: boolean; readonly paused: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {
   const { step } = row;
-  const expected = step.status === 'running' && !rollingBack && step.startedAtMs !== undefined ? expectationText(stats, now - step.startedAtMs) : undefined;
+  // No worker took it yet: it has not started, so its time is its wait, with no usual duration to compare.
+  const waiting = isWaitingForWorker(step) && !rollingBack ? waitingText(step.lastLine ?? 'waiting for a worker', now - step.waitingSinceMs!) : undefined;
+  const expected = step.status === 'running' && !waiting && !rollingBack && step.startedAtMs !== undefined ? expectationText(stats, now - step.startedAtMs) : undefined;
   const running = step.status === 'running' || rollingBack;
   const tone = step.status === 'succeeded' ? 'green' : step.status === 'failed' ? 'red' : step.status === 'retrying' || rollingBack ? 'yellow' : undefined;
   const elapsed = step.durationMs ?? (step.startedAtMs !== undefined ? now - step.startedAtMs : undefined);
   const attempt = step.maxAttempts > 1 && step.attempt > 0 ? ` ${step.attempt}/${step.maxAttempts}` : '';
   const left = retryLeftMs(step, now);
   const retry = paused ? 'retry once resumed' : left === 0 ? 'retry now' : `retry in ${formatDuration(left)}`;
-  const state = rollingBack ? 'rolling back' : step.status === 'retrying' ? retry : step.status.replace('_', ' ');
-  const detail = step.status === 'failed' ? step.error : step.status === 'retrying' ? step.error : step.status === 'pending' && row.after.length ? `after ${row.after.join(', ')}` : step.lastLine;
+  const state = rollingBack ? 'rolling back' : waiting ? plainText(waiting.head + waiting.tail) : step.status === 'retrying' ? retry : step.status.replace('_', ' ');
+  const detail = waiting ? undefined : step.status === 'failed' ? step.error : step.status === 'retrying' ? step.error : step.status === 'pending' && row.after.length ? `after ${row.after.join(', ')}` : step.lastLine;
   // One text cut at the panel's edge, never wrapped: the step's output, last, is what goes first.
   return (
     <Text wrap="truncate-end">
@@ -84,7 +88,7 @@ function StepLine({ row, rollingBack, paused, color, now, stats }: { readonly ro
       {step.id} <Text color={color ? tone : undefined}>{state}</Text>
       {step.worker ? ` on ${step.worker}` : ''}
       {attempt}
-      {elapsed !== undefined && step.status !== 'pending' ? ` ${formatDuration(elapsed)}` : ''}
+      {elapsed !== undefined && step.status !== 'pending' && !waiting ? ` ${formatDuration(elapsed)}` : ''}
       {expected ? <Text color={color && expected.slow ? 'yellow' : undefined} dimColor={color && !expected.slow}> ({expected.text})</Text> : null}
       <StepDetail text={detail} color={color} />
     </Text>

@@ -6,7 +6,9 @@ import type { DurationStats } from '../planning/estimate.js';
 import { retryLeftMs, viewEstimate } from '../planning/run-progress.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
 import { viewPausedDetail } from './paused-text.js';
-import { countByStatus, doneStepCount, formatDuration, isActiveStep, progressCountParts, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
+import { plainText } from './visible-text.js';
+import { waitingText } from './waiting-text.js';
+import { countByStatus, doneStepCount, formatDuration, isActiveStep, isWaitingForWorker, progressCountParts, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';
 
 export type Props = {
   readonly view: RunView;
@@ -94,6 +96,7 @@ function estimateOf(view: RunView, now: number): string | undefined {
 
 function LiveLine(props: { readonly step: StepView; readonly rollingBack: boolean; readonly paused: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {
   const { step, rollingBack, color, now } = props;
+  if (isWaitingForWorker(step) && !rollingBack) return <WaitingLine step={step} color={color} now={now} />;
   const elapsed = step.startedAtMs === undefined ? undefined : now - step.startedAtMs;
   const expected = step.status === 'running' && !rollingBack ? expectationText(props.stats, elapsed) : undefined;
   const attempt = step.maxAttempts > 1 && !rollingBack ? ` attempt ${step.attempt}/${step.maxAttempts}` : '';
@@ -113,6 +116,22 @@ function LiveLine(props: { readonly step: StepView; readonly rollingBack: boolea
       {rollingBack ? '' : ` ${formatDuration(elapsed)}`}
       {expected ? <Text color={color && expected.slow ? 'yellow' : undefined} dimColor={color && !expected.slow}> ({expected.text})</Text> : null}
       <StepDetail text={line} color={color} />
+    </Text>
+  );
+}
+
+/** A step no worker took yet: it has not started, so its time is its wait, with no usual duration to compare. */
+function WaitingLine({ step, color, now }: { readonly step: StepView; readonly color: boolean; readonly now: number }) {
+  const { head, tail } = waitingText(step.lastLine ?? 'waiting for a worker', now - step.waitingSinceMs!);
+  const attempt = step.maxAttempts > 1 ? ` attempt ${step.attempt}/${step.maxAttempts}` : '';
+  return (
+    <Text wrap="truncate-end">
+      <Text color={color ? 'cyan' : undefined}>
+        <Spinner type="dots" />
+      </Text>{' '}
+      {step.id} {plainText(head)}
+      {attempt}
+      <Text dimColor={color}>{plainText(tail)}</Text>
     </Text>
   );
 }

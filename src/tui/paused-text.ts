@@ -1,4 +1,4 @@
-import type { RunView } from '../planning/run-progress.js';
+import { isWaitingForWorker, type RunView } from '../planning/run-progress.js';
 import type { Step } from '../planning/schema.js';
 
 /**
@@ -16,8 +16,12 @@ export function pausedDetail(running: readonly string[], retrying: readonly stri
 
 /** pausedDetail of a live view (ksa run, the chat's panel and its notice), steps in plan order. */
 export function viewPausedDetail(view: RunView): string {
-  const ids = (status: string) => view.order.filter((id) => view.steps.get(id)?.status === status);
-  return pausedDetail(ids('running'), ids('retrying'));
+  const ids = (status: string, waiting = false) => view.order.filter((id) => {
+    const step = view.steps.get(id)!;
+    return step.status === status && isWaitingForWorker(step) === waiting;
+  });
+  // A step no worker took yet is held by the pause, not running.
+  return pausedDetail(ids('running'), ids('retrying'), ids('running', true));
 }
 
 type StoredStep = { readonly status: string; readonly retryAt?: string };

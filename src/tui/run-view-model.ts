@@ -1,7 +1,7 @@
-import type { RunView, StepView } from '../planning/run-progress.js';
+import { isWaitingForWorker, type RunView, type StepView } from '../planning/run-progress.js';
 import { isFinished } from '../planning/state.js';
 
-export { applyRunEvent, countByStatus, createRunView, seedRunView } from '../planning/run-progress.js';
+export { applyRunEvent, countByStatus, createRunView, isWaitingForWorker, seedRunView } from '../planning/run-progress.js';
 export type { RunLogEntry, RunView, StepView } from '../planning/run-progress.js';
 
 export function formatDuration(ms: number | undefined): string {
@@ -47,7 +47,12 @@ export function doneStepCount(counts: StepCounts): number {
  * and those that ended without their work standing, named as the end-of-run summary names them.
  */
 export function progressCountParts(view: RunView, counts: StepCounts): string[] {
-  const parts = !isFinished(view.status) || counts.running > 0 ? [`${counts.running} running`] : [];
+  // A step waiting for a worker is under way but has not started: counted apart.
+  let waiting = 0;
+  for (const step of view.steps.values()) if (isWaitingForWorker(step)) waiting++;
+  const running = counts.running - waiting;
+  const parts = !isFinished(view.status) || running > 0 ? [`${running} running`] : [];
+  if (waiting > 0) parts.push(`${waiting} waiting for a worker`);
   for (const status of ['failed', 'cancelled', 'rolled_back'] as const) if (counts[status] > 0) parts.push(`${counts[status]} ${status.replace('_', ' ')}`);
   return parts;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRunEvent, createRunView, PlanSchema, type RunEvent } from '../../src/planning/index.js';
+import { applyRunEvent, createRunView, durationStats, isWaitingForWorker, PlanSchema, viewEstimate, type RunEvent } from '../../src/planning/index.js';
 
 // The run view's durations, as the summary under ksa run's live view shows them.
 
@@ -29,10 +29,30 @@ describe('run view of a step waiting for a worker', () => {
   it('shows it under way with its waiting line before a worker takes it, then running on that worker', () => {
     const view = createRunView('r', plan);
     apply(view, { type: 'step_output', stepId: 'train', attempt: 1, ts: at(0), stream: 'stderr', line: 'waiting for a worker (labels: gpu)' });
-    expect(view.steps.get('train')).toMatchObject({ status: 'running', attempt: 1, startedAtMs: Date.parse(at(0)), lastLine: 'waiting for a worker (labels: gpu)' });
+    // Under way but not started: its wait is not its running time.
+    expect(view.steps.get('train')).toMatchObject({ status: 'running', attempt: 1, waitingSinceMs: Date.parse(at(0)), lastLine: 'waiting for a worker (labels: gpu)' });
+    expect(view.steps.get('train')!.startedAtMs).toBeUndefined();
+    expect(isWaitingForWorker(view.steps.get('train')!)).toBe(true);
     expect(view.steps.get('train')!.worker).toBeUndefined();
     apply(view, { type: 'step_started', stepId: 'train', attempt: 1, ts: at(3), worker: 'gpu-1' });
-    expect(view.steps.get('train')).toMatchObject({ status: 'running', worker: 'gpu-1' });
+    expect(view.steps.get('train')).toMatchObject({ status: 'running', worker: 'gpu-1', startedAtMs: Date.parse(at(3)), waitingSinceMs: undefined });
+  });
+
+  it('one no worker took has no duration: it never started', () => {
+    const view = createRunView('r', plan);
+    apply(view, { type: 'step_output', stepId: 'train', attempt: 1, ts: at(0), stream: 'stderr', line: 'waiting for a worker (labels: gpu)' });
+    apply(view, { type: 'step_failed', stepId: 'train', attempt: 1, ts: at(5), error: 'no worker took it within 5s', timedOut: false });
+    expect(view.steps.get('train')).toMatchObject({ status: 'failed', durationMs: undefined, waitingSinceMs: undefined });
+  });
+
+  it('the time left counts a waiting step whole, as not yet started', () => {
+    const view = createRunView('r', plan);
+    apply(view, { type: 'run_started', goal: 'Train', stepCount: 2, resumed: false, ts: at(0) });
+    apply(view, { type: 'step_output', stepId: 'train', attempt: 1, ts: at(0), stream: 'stderr', line: 'waiting for a worker (labels: gpu)' });
+    view.estimates = { plan: { ...plan, steps: [plan.steps[0]!] }, stats: new Map([['train', durationStats([3000, 3000, 3000])!]]) };
+    expect(viewEstimate(view, Date.parse(at(5)))).toMatchObject({ lowMs: 3000, highMs: 3000 });
+    apply(view, { type: 'step_started', stepId: 'train', attempt: 1, ts: at(5), worker: 'gpu-1' });
+    expect(viewEstimate(view, Date.parse(at(6)))).toMatchObject({ lowMs: 2000, highMs: 2000 });
   });
 
   it('a retry that waits for a worker is under way again, no longer retrying', () => {
