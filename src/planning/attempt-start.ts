@@ -28,13 +28,20 @@ export class AttemptStart {
   /** Its step's first attempt, or the first of a new go after a rollback undid it (resume): its start is the step's. */
   private readonly startsGo: boolean;
   private announced = false;
+  private taken = false;
   private ended = false;
 
   constructor(private readonly options: AttemptStartOptions) {
     const { st } = options;
     this.startMs = options.clock.now();
     this.startsGo = st.startedAt === undefined;
-    st.startedAt ??= options.iso(this.startMs);
+    // Placed on workers, the step has no start until one takes it: one no worker took never started.
+    if (!options.placed) st.startedAt ??= options.iso(this.startMs);
+  }
+
+  /** Whether the attempt started: run here, at once; placed on workers, once one took it. */
+  get started(): boolean {
+    return !this.options.placed || this.taken;
   }
 
   /** The attempt began: run here it starts now; placed on workers it waits for `tookBy`. */
@@ -67,7 +74,8 @@ export class AttemptStart {
     const { st, placed, iso } = this.options;
     if (this.ended || this.options.finished() || (placed && worker === undefined)) return;
     // A fan-out is named as it is sent, and its parts' own times (taken over by a resume) come when they end.
-    if (worker !== undefined && placed && (st.worker === undefined || startedAtMs !== undefined)) {
+    if (worker !== undefined && placed && (!this.taken || startedAtMs !== undefined)) {
+      this.taken = true;
       this.startMs = startedAtMs ?? this.options.clock.now();
       if (this.startsGo) st.startedAt = iso(this.startMs);
     }

@@ -12,7 +12,8 @@ export type RunEvent =
   | (StepBase & { readonly type: 'step_output'; readonly stream: 'stdout' | 'stderr'; readonly line: string })
   | (StepBase & { readonly type: 'step_retrying'; readonly delayMs: number; readonly error: string; readonly worker?: string })
   | (StepBase & { readonly type: 'step_succeeded'; readonly durationMs: number; readonly output: unknown; readonly worker?: string })
-  | (StepBase & { readonly type: 'step_failed'; readonly durationMs: number; readonly error: string; readonly timedOut: boolean; readonly worker?: string })
+  // durationMs: none for a step on workers that no worker took (it never started).
+  | (StepBase & { readonly type: 'step_failed'; readonly durationMs?: number; readonly error: string; readonly timedOut: boolean; readonly worker?: string })
   | (StepBase & { readonly type: 'step_skipped'; readonly reason: string })
   | (StepBase & { readonly type: 'step_cancelled' })
   | (RunBase & { readonly type: 'run_paused' })

@@ -161,7 +161,7 @@ export class Execution extends ExecutionBase {
           this.notePartsDoneBeforeStop(i, unsettled);
           this.unsettled.track(unsettled);
         }
-        this.attemptEnded(i, attempt, { startMs: start.startMs, endMs: start.endMs() }, end.ok, end.value, end.timedOut, end.aborted, unsettled);
+        this.attemptEnded(i, attempt, start.started ? { startMs: start.startMs, endMs: start.endMs() } : undefined, end.ok, end.value, end.timedOut, end.aborted, unsettled);
       },
     });
     this.attempts.set(i, running);
@@ -171,13 +171,13 @@ export class Execution extends ExecutionBase {
 
   /**
    * `ran`: when the attempt started and ended (its worker's times for one that ended before this process watched
-   * it); its events are stamped now. `unsettled`: the work of an attempt that timed out or was aborted, which may
+   * it; none for one no worker took: it never started, and has no duration); its events are stamped now. `unsettled`: the work of an attempt that timed out or was aborted, which may
    * still be stopping.
    */
   private attemptEnded(
     i: number,
     attempt: number,
-    ran: { readonly startMs: number; readonly endMs: number },
+    ran: { readonly startMs: number; readonly endMs: number } | undefined,
     ok: boolean,
     value: unknown,
     timedOut: boolean,
@@ -187,9 +187,9 @@ export class Execution extends ExecutionBase {
     const { step } = this.steps[i]!;
     const st = this.stepStates[i]!;
     const endMs = this.clock.now();
-    const durationMs = ran.endMs - ran.startMs;
+    const durationMs = ran && ran.endMs - ran.startMs;
     if (ok) {
-      this.succeed(i, attempt, value === undefined ? null : value, durationMs, true, ran.endMs);
+      this.succeed(i, attempt, value === undefined ? null : value, durationMs ?? 0, true, ran?.endMs);
     } else if (aborted && this.stopping) {
       this.cancelStep(i);
     } else {
@@ -215,10 +215,10 @@ export class Execution extends ExecutionBase {
         );
       } else {
         st.status = 'failed';
-        st.endedAt = this.iso(ran.endMs);
+        st.endedAt = this.iso(ran?.endMs ?? endMs);
         // Where it did succeed is undone with the others, in its place in the order of completion.
         this.placePartlyDone(i, this.state.completed.length);
-        this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, durationMs, error, timedOut, ...workerOf(st) });
+        this.emit({ type: 'step_failed', runId: this.state.runId, ts: this.iso(endMs), stepId: step.id, attempt, ...(durationMs === undefined ? {} : { durationMs }), error, timedOut, ...workerOf(st) });
         this.fail(i, error);
       }
     }

@@ -1,5 +1,5 @@
 export { ksaHome, runDir, stepLogDir, ensurePrivateDir } from './paths.js';
-export { StepLogs, failedStepLogTails, readLogTail, stepLogFile } from './step-logs.js';
+export { StepLogs, failedStepLogTails, logWrittenAt, readLogTail, stepLogFile } from './step-logs.js';
 export { StoredDocument, DEFAULT_COMMIT_DELAY_MS } from './stored-document.js';
 export type { StoredDocumentOptions } from './stored-document.js';
 export { flushAllDocuments } from './open-documents.js';

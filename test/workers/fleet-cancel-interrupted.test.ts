@@ -51,7 +51,7 @@ steps:
     const runId = (parseNdjson(run.stdout())[0] as { runId: string }).runId;
     // ksa status says what the live view says of a step no worker took.
     const live = await runKsa(['status', runId], { home: sandbox.home, env: noRedisEnv });
-    expect(live.stdout).toMatch(/\n {2}queued +running .*waiting for a worker \(labels: later\)\n/);
+    expect(live.stdout).toMatch(/\n {2}queued +waiting +1 +– +.*waiting for a worker \d+(\.\d)?m?s \(labels: later\)\n/);
     run.kill('SIGKILL');
     await run.result;
     // Its hints name the Redis for both ways on.

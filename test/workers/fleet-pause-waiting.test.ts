@@ -28,7 +28,7 @@ describe('workers: pausing a run whose step waits for a worker', () => {
     expect(eventsOf(whilePaused, 'step_succeeded', 'train')).toEqual([]);
     const status = await runKsa(['status', runId], { home, cwd: fleet.dir });
     expect(status.stdout).toContain('paused: no new step starts; waiting for a worker, held until resumed: train');
-    expect(status.stdout).toMatch(/train +running .*held while the run is paused: no worker takes it until the run goes on/);
+    expect(status.stdout).toMatch(/train +waiting +1 +– +waiting for a worker \d+(\.\d)?m?s \(labels: gpu\); held while the run is paused: no worker takes it until the run goes on/);
 
     const resumed = await runKsa(['resume', runId], { home, cwd: fleet.dir });
     expect(resumed.code, describeResult(resumed)).toBe(0);

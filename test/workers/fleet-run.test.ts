@@ -102,7 +102,7 @@ describe('ksa run --redis', () => {
     expect(result.stderr).toMatch(/gpu failed: no worker took it within 2s: waiting for a worker \(labels: gpu\)/);
   });
 
-  it('a step that waits in vain never starts (no worker took it): its waiting line, then its failure, its duration the wait', async () => {
+  it('a step that waits in vain never starts (no worker took it): its waiting line, then its failure, without a duration', async () => {
     const planFile = await sandbox.writePlan('nowhere-json/plan.yaml', `goal: Nowhere\nsteps:\n  - id: gpu\n    tool: shell\n    runsOn: [gpu]\n    args: { command: "echo never" }\n`);
     const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--worker-wait', '2s'], { home: sandbox.home, cwd: path.dirname(planFile), timeoutMs: 30_000 });
     expect(result.code, describeResult(result)).toBe(1);
@@ -110,12 +110,11 @@ describe('ksa run --redis', () => {
     expect(expectWellFormedRun(events)).toBe('failed');
     expect(stepEventTypes(events, 'gpu')).toEqual(['step_output', 'step_failed']);
     const [waiting] = eventsOf(events, 'step_output', 'gpu');
-    const [failed] = eventsOf(events, 'step_failed', 'gpu') as unknown as { durationMs: number; ts: string }[];
-    expect(failed!.durationMs).toBeGreaterThanOrEqual(2000);
+    const [failed] = eventsOf(events, 'step_failed', 'gpu') as unknown as { durationMs?: number; ts: string }[];
+    // It never ran: the wait is not its duration (the summary has none either).
+    expect(failed).not.toHaveProperty('durationMs');
     expect(Date.parse(failed!.ts) - Date.parse(waiting!.ts)).toBeGreaterThanOrEqual(2000);
-    const summary = /^ +\S+ gpu +failed +(\d+\.\d)s /m.exec(result.stderr);
-    expect(summary, result.stderr).not.toBeNull();
-    expect(Number(summary![1])).toBeGreaterThanOrEqual(2);
+    expect(result.stderr).toMatch(/^ +\S+ gpu +failed +– 1 attempt /m);
   });
 
   it('a step that waits until a worker comes: its waiting line, then started on that worker (events and step log name it)', async () => {

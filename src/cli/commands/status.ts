@@ -1,5 +1,5 @@
 import { isFinished, type AttemptWorker, type RunState } from '../../planning/index.js';
-import { cutShortSteps, failedStepLogTails, readLogTail, runStatusDocument, runStoppedAt, stepLogFile, storedRunOutlook } from '../../store/index.js';
+import { cutShortSteps, failedStepLogTails, logWrittenAt, readLogTail, runStatusDocument, runStoppedAt, stepLogFile, storedRunOutlook } from '../../store/index.js';
 import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
 import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -12,6 +12,7 @@ import { paintStatus } from './runs.js';
 import { redisFlagHint } from '../../workers/redis-url.js';
 import { saysWaitingForWorker } from '../../workers/step-messages.js';
 import { plainText, visible } from '../../tui/visible-text.js';
+import { waitingText } from '../../tui/waiting-text.js';
 
 export async function statusCommand(io: CliIO, runIdArg: string | undefined, flags: { json?: boolean; logLines?: string }): Promise<ExitCodeValue> {
   const logLines = parseWholeNumber(flags.logLines, '--log-lines', 0) ?? 8;
@@ -19,7 +20,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const { runId, record, status, owner } = await runs.inspect(runIdArg);
   const logDir = runs.logDir(runId);
   const tails = await failedStepLogTails(logDir, record, logLines);
-  const waiting = record.redis !== undefined && (status === 'running' || (status === 'paused' && owner)) ? await stepsWaitingForWorkers(logDir, record) : new Map<string, string>();
+  const waiting = record.redis !== undefined && (status === 'running' || (status === 'paused' && owner)) ? await stepsWaitingForWorkers(logDir, record) : new Map<string, WaitingStep>();
   const outlook = await storedRunOutlook(runs.home, record, status).catch(() => ({ stats: undefined, estimate: undefined }));
   const { estimate } = outlook;
   // What earlier runs say of the steps running now (their usual duration, "slower than usual" from 3× it), while a process runs them.
@@ -78,10 +79,15 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
     // Its rollback was under way when the process went: it may be undone, and a resume runs it again.
     else if (st.rollbackStartedAt !== undefined && stopped) detail = 'rollback cut short: may be undone; runs again on resume';
-    detail ||= waiting.get(step.id) ?? '';
+    // No worker took it yet: it has not started, and its time is its wait (from its waiting line).
+    const waits = waiting.get(step.id);
+    if (waits) {
+      const { head, tail } = waitingText(waits.line, waits.since === undefined ? undefined : now - Date.parse(waits.since));
+      detail ||= head + tail;
+    }
     if (st.status === 'running' && !retrying && !stopped && st.startedAt) detail ||= expectationText(stats?.get(step.id), now - Date.parse(st.startedAt))?.text ?? '';
     // Stopped, nothing retries it: it is interrupted, and its detail says what resume does (its next attempt).
-    const shownStatus = stopped && st.status === 'running' ? 'interrupted' : retrying ? 'retrying' : st.status;
+    const shownStatus = stopped && st.status === 'running' ? 'interrupted' : retrying ? 'retrying' : waits ? 'waiting' : st.status;
     return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [workerCell(st)] : []), plainText(detail)];
   });
   const header = ['STEP', 'STATUS', 'ATTEMPTS', 'DURATION', ...(onWorkers ? ['WORKER'] : []), 'DETAIL'];
@@ -136,11 +142,20 @@ function nextSteps(runId: string, status: string, redis: string | undefined, con
  * Steps no worker has taken yet, with what their log says (`waiting for a worker (labels: gpu)`, as the
  * live view shows): a running step without a worker whose log ends with that line.
  */
-async function stepsWaitingForWorkers(logDir: string, record: { readonly plan: { readonly steps: readonly { readonly id: string }[] }; readonly state: RunState }): Promise<Map<string, string>> {
+async function stepsWaitingForWorkers(logDir: string, record: { readonly plan: { readonly steps: readonly { readonly id: string }[] }; readonly state: RunState }): Promise<Map<string, WaitingStep>> {
   const candidates = record.plan.steps.map((step) => step.id).filter((id) => {
     const st = record.state.steps[id];
     return st?.status === 'running' && st.worker === undefined && st.retryAt === undefined;
   });
-  const found = await Promise.all(candidates.map(async (id) => [id, (await readLogTail(logDir, id, 1))[0]?.replace(/^\[stderr\] /, '')] as const));
-  return new Map(found.filter((entry): entry is readonly [string, string] => entry[1] !== undefined && saysWaitingForWorker(entry[1])));
+  const found = await Promise.all(
+    candidates.map(async (id) => {
+      const line = (await readLogTail(logDir, id, 1))[0]?.replace(/^\[stderr\] /, '');
+      // Its waiting line is the last thing its log got: written when it began to wait.
+      return line !== undefined && saysWaitingForWorker(line) ? ([[id, { line, since: await logWrittenAt(logDir, id) }]] as const) : [];
+    }),
+  );
+  return new Map(found.flat());
 }
+
+/** A step no worker took yet: its waiting line, and when its log got it (when it began to wait). */
+type WaitingStep = { readonly line: string; readonly since?: string };
