@@ -11,6 +11,7 @@ import { fdRisk, rgRisk } from './search-tools.js';
 import { fileRisk, lessRisk } from './file-viewers.js';
 import { wgetOption, wgetRisk } from './wget-options.js';
 import { tarRisk } from './tar-commands.js';
+import { terraformRisk } from './terraform-commands.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { findCommands } from './placeholders.js';
 
@@ -290,14 +291,6 @@ function sedOption(arg: string): { readonly name: string; readonly value?: strin
   const cluster = /^-[nrEsuzb]*([efl])([\s\S]*)$/.exec(arg);
   if (cluster === null) return undefined;
   return cluster[2] === '' ? { name: `-${cluster[1]}` } : { name: `-${cluster[1]}`, value: cluster[2] };
-}
-
-function terraformRisk(args: Args): StepRisk {
-  const [verb, sub] = positional(args);
-  if (verb === 'destroy' || (verb === 'apply' && has(args, '-destroy'))) return destroyRisk('terraform destroy');
-  if (verb === 'state' && (sub === 'rm' || sub === 'replace-provider')) return destroyRisk(`terraform state ${sub}`);
-  if (verb !== undefined && /^(plan|show|validate|output|version|providers|graph|fmt|console|state)$/.test(verb) && !(verb === 'state' && sub === 'mv') && !(verb === 'fmt' && !has(args, '-check'))) return readRisk(`terraform ${verb}`);
-  return writeRisk(`terraform ${verb ?? ''}`.trim());
 }
 
 function packageManager(name: string, read: RegExp): ProgramRule {
