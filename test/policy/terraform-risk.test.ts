@@ -35,3 +35,37 @@ describe('classifyShell: terraform plan', () => {
     expect(risk.level, risk.reason).toBe(level);
   });
 });
+
+describe('classifyShell: terraform state and the commands that change it', () => {
+  it.each<[string, RiskLevel]>([
+    ['terraform state list', 'read'],
+    ['terraform state show aws_instance.web', 'read'],
+    ['terraform state pull', 'read'],
+    ['terraform state', 'read'],
+    ['terraform state -help', 'read'],
+    // push overwrites the remote state with a local file; rm and replace-provider change what it tracks.
+    ['terraform state push f.tfstate', 'destroy'],
+    ['terraform state push -force f.tfstate', 'destroy'],
+    ['terraform state pull | terraform state push -', 'destroy'],
+    ['terraform -chdir=infra state push f.tfstate', 'destroy'],
+    ['tofu state push f.tfstate', 'destroy'],
+    ['sudo terraform state push f.tfstate', 'destroy'],
+    ["sh -c 'terraform state push f.tfstate'", 'destroy'],
+    ['f() { terraform state push "$1"; }; f f.tfstate', 'destroy'],
+    ['terraform state list && terraform state push f.tfstate', 'destroy'],
+    ['terraform state rm aws_instance.web', 'destroy'],
+    ['terraform state -lock=false rm aws_instance.web', 'destroy'],
+    ['terraform state replace-provider a b', 'destroy'],
+    ['terraform state "$OP" aws_instance.web', 'destroy'],
+    ['terraform state mv a b', 'write'],
+    ['terraform state unknown-sub', 'write'],
+    ['terraform import aws_instance.web i-123', 'write'],
+    ['terraform taint aws_instance.web', 'write'],
+    ['terraform untaint aws_instance.web', 'write'],
+    ['terraform force-unlock 123', 'write'],
+    ['terraform workspace delete staging', 'write'],
+  ])('%s is %s', async (command, level) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+});
