@@ -12,6 +12,7 @@ import { fileRisk, lessRisk } from './file-viewers.js';
 import { wgetOption, wgetRisk } from './wget-options.js';
 import { tarRisk } from './tar-commands.js';
 import { terraformRisk } from './terraform-commands.js';
+import { treeRisk } from './tree-command.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { findCommands } from './placeholders.js';
 
@@ -108,7 +109,7 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
   // `uniq IN OUT`, `xxd IN OUT`: a second file operand is written (for uniq counted loosely: an option's value counts too).
   uniq: (args) => (positional(args).length >= 2 ? writeRisk('uniq writes its output file') : readRisk('uniq')),
   xxd: (args) => (xxdOperands(args).length >= 2 ? writeRisk('xxd writes its output file') : readRisk('xxd')),
-  tree: (args) => (args.some((arg) => arg?.startsWith('-o')) ? writeRisk('tree -o writes a file') : readRisk('tree')),
+  tree: treeRisk,
   journalctl(args) {
     if (args.some((arg) => arg?.startsWith('--vacuum'))) return destroyRisk('journalctl --vacuum deletes journal files');
     return has(args, '--rotate', '--flush', '--sync', '--relinquish-var', '--smart-relinquish-var', '--setup-keys', '--update-catalog') ? writeRisk('journalctl changes the journal') : readRisk('journalctl');
