@@ -98,7 +98,7 @@ export function attachedOption(word: ShellWord, options: ShortOptions): string |
  * of it is quoted and makes no list (`"$@"`, `"${A[@]}"`): the shell then gives one word. Undefined otherwise, and for
  * an unquoted glob or brace, which may make several words.
  */
-function writtenPrefix(word: ShellWord): string | undefined {
+export function writtenPrefix(word: ShellWord): string | undefined {
   const text = word.text;
   if (word.literal !== undefined || /\$[@*]|\$\{[^}]*[@*]/.test(text)) return undefined;
   // Quotes nested in a command substitution (`"$(echo "a b")"`) are beyond this reading.
