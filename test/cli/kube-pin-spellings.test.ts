@@ -58,6 +58,15 @@ describe('a shell line that switches the current context before its other comman
   });
 });
 
+describe('a context known only at run time', () => {
+  it('is named as the line writes it, quoted once', async () => {
+    const { result, error, reached } = await runStep('use-context-variable', '{ id: s, tool: shell, args: { command: "kubectl config use-context \\"$CTX\\" && kubectl delete deploy/web" } }');
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(error).toBe('step s (shell) names kube context "$CTX", but the plan was approved for "kind-ksa"; nothing was run. Set the context its kubectl command names to "kind-ksa", or plan again for "$CTX".');
+    expect(reached).toEqual([]);
+  });
+});
+
 describe('kubectl run by find -exec', () => {
   it.each([
     ['exec', 'find . -maxdepth 0 -exec kubectl --context prod scale deploy/web --replicas=0 \\\\;'],

@@ -15,16 +15,18 @@ export class KubeContextMismatchError extends KsaError {
   constructor({ tool, stepId, approved, actual, named, program, previous }: { tool: string; stepId: string; approved: string; actual: string | undefined; named?: boolean; program?: ShellKubeProgram; previous?: boolean }) {
     // `kubectx -` or `kubectl ctx -` (its kubectl plugin).
     const switcher = program === 'kubectl' ? 'kubectl ctx' : program;
-    const touched = previous ? `the previous kube context (${switcher} -), which is chosen at run time` : actual === undefined ? 'no kube context (none is current)' : `kube context "${actual}"`;
+    // A context a shell line gives at run time (`use-context "$CTX"`) is its words as written, quoted here once.
+    const shown = actual?.includes('$') ? actual.replace(/["']/g, '') : actual;
+    const touched = previous ? `the previous kube context (${switcher} -), which is chosen at run time` : shown === undefined ? 'no kube context (none is current)' : `kube context "${shown}"`;
     // A step that names the other context itself is fixed in the plan; switching the kubeconfig back would not help.
     const where = program === undefined ? "the step's context" : `the context its ${program} command names`;
     const fix =
       previous
         ? `Name the context in the line (${switcher} ${approved}), or plan again.`
         : approved === NO_CURRENT_CONTEXT
-          ? `Name the cluster in the step (its context argument), or plan again now that "${actual}" is current.`
+          ? `Name the cluster in the step (its context argument), or plan again now that "${shown}" is current.`
           : named
-            ? `Set ${where} to "${approved}", or plan again for "${actual}".`
+            ? `Set ${where} to "${approved}", or plan again for "${shown}".`
             : `Switch back with kubectl config use-context ${approved}, or plan again for the other cluster.`;
     const approvedFor = approved === NO_CURRENT_CONTEXT ? 'while no kube context was current' : `for "${approved}"`;
     super({
