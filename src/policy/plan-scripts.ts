@@ -6,6 +6,7 @@ import { behindWrappers } from './behind-wrappers.js';
 import { commandsGitRuns } from './git-run-commands.js';
 import { lineFolders } from './line-folders.js';
 import { resolvedSegments } from './path-segments.js';
+import { savingStepBefore } from './saving-steps.js';
 import { unpackedByLine, unpackedHolding, type UnpackedFolder } from './plan-unpacked.js';
 import { programName } from './program-name.js';
 import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
@@ -36,7 +37,8 @@ export interface PlanScript {
 }
 
 /** What a step writes, by the file's path from the workspace root: its text when `write_file` gives it whole. */
-type Written = { readonly writer: string; readonly content?: string; readonly downloaded?: true };
+/** `downloaders`: every step that downloads it, in plan order. */
+type Written = { readonly writer: string; readonly content?: string; readonly downloaded?: true; readonly downloaders?: readonly string[] };
 
 /** How deep scripts that run other scripts of the plan are followed. */
 const MAX_SCRIPT_DEPTH = 8;
@@ -61,7 +63,11 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
       const folders = await lineFolders(args.command, cwdOf(args), parse);
       for (const { file, downloaded, from } of await shellWrites(args.command, parse)) {
         // `cp a.sh d.sh`: the copy holds what a.sh holds, written (or downloaded) by whichever step made a.sh.
-        for (const folder of folders) written.set(writtenPath(folder, file), (from !== undefined ? written.get(workspacePath(folder, from)) : undefined) ?? { writer: step.id, ...(downloaded ? { downloaded } : {}) });
+        for (const folder of folders) {
+          const path = writtenPath(folder, file);
+          const downloaders = [...(written.get(path)?.downloaders ?? []), step.id];
+          written.set(path, (from !== undefined ? written.get(workspacePath(folder, from)) : undefined) ?? { writer: step.id, ...(downloaded ? { downloaded, downloaders } : {}) });
+        }
       }
       const downloads = [...written].filter(([, source]) => source.downloaded).map(([path]) => path);
       for (const folder of unpackedByLine(await commandWords(args.command, parse), folders, downloads, workspacePath)) unpacked.push({ folder, step: step.id });
@@ -73,14 +79,14 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
     const scripts: PlanScript[] = [];
     for (const args of shellCalls(step)) {
       const folders = await lineFolders(args.command, cwdOf(args), parse);
-      scripts.push(...(await scriptsRun(args.command, folders, written, parse, { step: step.id, seen: new Set(), depth: 0, unpacked })));
+      scripts.push(...(await scriptsRun(args.command, folders, written, parse, { plan, step: step.id, seen: new Set(), depth: 0, unpacked })));
     }
     if (scripts.length > 0) found.set(step.id, scripts);
   }
   return found;
 }
 
-type Following = { readonly step: string; readonly seen: Set<string>; readonly depth: number; readonly via?: string; readonly unpacked: readonly UnpackedFolder[] };
+type Following = { readonly plan: Plan; readonly step: string; readonly seen: Set<string>; readonly depth: number; readonly via?: string; readonly unpacked: readonly UnpackedFolder[] };
 
 /**
  * The plan's scripts a shell line runs, from any of its folders, and the plan's scripts those run in turn
@@ -102,7 +108,9 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
       following.seen.add(path);
       const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content));
       const { content, downloaded } = source;
-      scripts.push({ file: run.file, writer: source.writer, ...(content === undefined ? {} : { content }), ...(downloaded ? { downloaded } : {}), shell, ...(following.via ? { via: following.via } : {}) });
+      // Downloaded by several steps: the one this step gets it from, not one that saves it again after.
+      const writer = (source.downloaders && savingStepBefore(following.plan, source.downloaders, following.step)) ?? source.writer;
+      scripts.push({ file: run.file, writer, ...(content === undefined ? {} : { content }), ...(downloaded ? { downloaded } : {}), shell, ...(following.via ? { via: following.via } : {}) });
       // A script run by a shell from the plan's text may run others (`sh sub/deploy.sh`), from the folders of the line that runs it.
       if (shell && content !== undefined && following.depth < MAX_SCRIPT_DEPTH) {
         scripts.push(...(await scriptsRun(content, [...folders, ...(await lineFolders(content, folder, parse))], written, parse, { ...following, depth: following.depth + 1, via: run.file })));
