@@ -53,9 +53,9 @@ interface Scan {
 export async function classifyShell(command: string, parse: ShellParser, depth = 0, downloaded: ReadonlySet<string> = new Set(), environment: StepEnvironment = NO_ENVIRONMENT): Promise<StepRisk> {
   const templated = hasTemplate(command);
   const source = templated ? command.replace(TEMPLATE, `"${TEMPLATE_HINT}"`) : command;
-  const scan = await parse(source, (root) => scanLine(root));
-  // `curl -o i.sh …; bash -c ./i.sh`: a script the enclosing line downloads is as unreviewed in the code it hands on.
-  for (const file of downloaded) scan.downloads.add(file);
+  // `curl -o i.sh …; bash -c ./i.sh`, `curl -o a.zip …; sh -c 'unzip a.zip && ./a/install'`: what the enclosing line
+  // downloads is as unreviewed in the code it hands on, and unpacked there from the start.
+  const scan = await parse(source, (root) => scanLine(root, downloaded));
   const handed = handedOn(scan, environment);
   const planned = (name: string): boolean => environment.anything || environment.values.has(name);
   const context = (stdin: Stdin, start: number): CommandContext => ({
@@ -172,8 +172,8 @@ export function simpleCommands(command: string, parse: ShellParser): Promise<Sim
   });
 }
 
-function scanLine(root: ShellNode): Scan {
-  const found: Scan = { units: [], variables: lineVariables(), effects: [], downloads: new Set(), functions: [], error: root.hasError, truncated: false };
+function scanLine(root: ShellNode, downloaded: ReadonlySet<string> = new Set()): Scan {
+  const found: Scan = { units: [], variables: lineVariables(), effects: [], downloads: new Set(downloaded), functions: [], error: root.hasError, truncated: false };
   visit(root, { kind: 'none' }, '', found, 0);
   const statements = allChildren(root);
   statements.forEach((statement, i) => {
