@@ -2,6 +2,7 @@ import { CURRENT_FOLDER, samePath } from './archives.js';
 import { fetchedCopies } from './fetched-copies.js';
 import { behindWrappers } from './behind-wrappers.js';
 import { UNREVIEWED_SOURCES, type Stdin } from './command-context.js';
+import { pathSpelling } from './path-spelling.js';
 import { programName } from './program-name.js';
 import { savedFile } from './program-rules.js';
 import type { ShellWord } from './shell-syntax.js';
@@ -15,7 +16,8 @@ export function downloadedFiles(written: readonly ShellWord[], stdin: Stdin, red
   // `sudo curl -o i.sh …`, `curl … | sudo tee i.sh`: a wrapper saves as the program it runs.
   const words = behindWrappers(written);
   const name = words[0]?.literal === undefined ? undefined : programName(words[0].literal);
-  const args = words.slice(1).map((word) => word.literal);
+  // `git clone URL "$D"` brings `$D/`, `curl -o "$PWD/i.sh"` saves i.sh (pathSpelling).
+  const args = words.slice(1).map(pathSpelling);
   const copies = name === undefined ? [] : fetchedCopies(name, args);
   if (copies.length > 0) return copies.map(entry);
   const fetched = (name !== undefined && UNREVIEWED_SOURCES.has(name)) || (stdin.kind === 'pipe' && stdin.programs.some((program) => UNREVIEWED_SOURCES.has(program)));

@@ -1,3 +1,4 @@
+import { pathSpelling } from './path-spelling.js';
 import { shellCommands } from './shell-commands.js';
 import type { ShellParser } from './shell-syntax.js';
 
@@ -14,8 +15,10 @@ export async function lineFolders(command: string, cwd: string, parse: ShellPars
   let current = cwd;
   for (const { name, args } of await shellCommands(command, parse)) {
     if (!MOVERS.has(name)) continue;
-    // `cd -P sub`: the folder is the first word that is no option; `cd`, `cd -` and `cd "$D"` go where the line does not say.
-    const target = args.find((word) => word.literal === undefined || !word.literal.startsWith('-'))?.literal;
+    // `cd -P sub`: the folder is the first word that is no option; `cd`, `cd -` and `cd "$(f)"` go where the line does not say.
+    const word = args.find((arg) => arg.literal === undefined || !arg.literal.startsWith('-'));
+    // `cd "$D"` as `$D`, the folder a clone into "$D" made; `cd "$PWD"` stays.
+    const target = word === undefined ? undefined : pathSpelling(word);
     if (target === undefined || target.startsWith('~')) continue;
     current = target.startsWith('/') ? target : `${current}/${target}`;
     folders.push(current);

@@ -6,6 +6,7 @@ import { behindWrappers } from './behind-wrappers.js';
 import { commandsGitRuns } from './git-run-commands.js';
 import { lineFolders } from './line-folders.js';
 import { resolvedSegments } from './path-segments.js';
+import { pathSpelling } from './path-spelling.js';
 import { savingStepBefore } from './saving-steps.js';
 import { unpackedByLine, unpackedHolding, type UnpackedFolder } from './plan-unpacked.js';
 import { programName } from './program-name.js';
@@ -246,9 +247,12 @@ async function filesRun(command: string, parse: ShellParser, depth = 0): Promise
 /** The files a command runs by path: itself (`./t.sh`), in the code a shell is given, or in the command git runs. */
 async function pathRuns(words: readonly ShellWord[], parse: ShellParser, depth: number): Promise<FileRun[]> {
   const [program, ...args] = behindWrappers(words);
+  // `"$PWD/i.sh"`, `"$D/install.sh"`: a path by the folder it is in.
+  const spelled = program === undefined ? undefined : pathSpelling(program);
+  if (spelled !== undefined && program?.literal === undefined && program!.text.includes('/')) return [{ file: spelled, by: 'path' }];
   // Still a wrapper: one that runs no command of its own words (`sudo -s`), or too many in a row.
   if (program?.literal === undefined || depth >= MAX_SCRIPT_DEPTH || isWrapper(programName(program.literal))) return [];
-  if (program.literal.includes('/')) return [{ file: program.literal, by: 'path' }];
+  if (program.literal.includes('/')) return [{ file: pathSpelling(program) ?? program.literal, by: 'path' }];
   // `sh -c ./sub/deploy.sh`, `eval ./deploy.sh`: the code a shell is given runs programs by path too.
   const evaluated = programName(program.literal) === 'eval' && args.every((word) => word.literal !== undefined) ? args.map((word) => word.literal).join(' ') : undefined;
   const code = SHELLS.has(programName(program.literal)) ? shellCode(args) : evaluated;
@@ -273,12 +277,12 @@ function shellCode(args: readonly ShellWord[]): string | undefined {
 
 /** The script file a shell, `source` or an interpreter is given; none for `-c`/`-e` code. */
 function scriptArgument(name: string, args: readonly ShellWord[]): string | undefined {
-  if (name === 'source' || name === '.') return args[0]?.literal;
+  if (name === 'source' || name === '.') return args[0] === undefined ? undefined : pathSpelling(args[0]);
   if (!SHELLS.has(name) && !INTERPRETERS.has(name)) return undefined;
   for (let i = 0; i < args.length; i++) {
-    const text = args[i]!.literal;
+    const text = pathSpelling(args[i]!);
     if (text === undefined) return undefined;
-    if (text === '--') return SHELLS.has(name) ? args[i + 1]?.literal : undefined;
+    if (text === '--') return SHELLS.has(name) && args[i + 1] !== undefined ? pathSpelling(args[i + 1]!) : undefined;
     // Code on the line itself (`bash -c`, `python -c`, `node -e`, `python -m module`) is rated as the line.
     if (SHELLS.has(name) ? /^-[a-zA-Z]*c[a-zA-Z]*$/.test(text) : /^(-[a-zA-Z]*[ceEpmr]|--eval|--print)$/.test(text)) return undefined;
     if (SHELLS.has(name) && shellOptionTakesWord(text)) {
