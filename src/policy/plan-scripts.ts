@@ -1,5 +1,7 @@
 import type { Plan } from '../planning/schema.js';
 import { hasTemplate } from '../planning/templates.js';
+import { buildCode } from './build-code.js';
+import { buildInputs } from './build-inputs.js';
 import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
 import { downloadedFiles } from './downloads.js';
 import { behindWrappers } from './behind-wrappers.js';
@@ -105,18 +107,27 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
         following.seen.add(path);
         scripts.push({ file: run.file, writer: archive.step, unpacked: true, shell: run.by !== 'interpreter', ...(following.via ? { via: following.via } : {}) });
       }
-      if (source === undefined || source.writer === following.step || following.seen.has(path)) continue;
-      following.seen.add(path);
-      const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content));
-      const { content, downloaded } = source;
-      // Downloaded by several steps: the one this step gets it from, not one that saves it again after.
-      const writer = (source.downloaders && savingStepBefore(following.plan, source.downloaders, following.step)) ?? source.writer;
-      scripts.push({ file: run.file, writer, ...(content === undefined ? {} : { content }), ...(downloaded ? { downloaded } : {}), shell, ...(following.via ? { via: following.via } : {}) });
-      // A script run by a shell from the plan's text may run others (`sh sub/deploy.sh`), from the folders of the line that runs it.
-      if (shell && content !== undefined && following.depth < MAX_SCRIPT_DEPTH) {
-        scripts.push(...(await scriptsRun(content, [...folders, ...(await lineFolders(content, folder, parse))], written, parse, { ...following, depth: following.depth + 1, via: run.file })));
-      }
+      if (source !== undefined) scripts.push(...(await scriptRun(run, run.file, path, source, { folder, folders }, written, parse, following)));
     }
+  }
+  return scripts;
+}
+
+/** The plan's script `path` a line runs (`file` as the reason names it), and those it runs in turn. */
+async function scriptRun(run: FileRun, file: string, path: string, source: Written, { folder, folders }: { folder: string; folders: readonly string[] }, written: ReadonlyMap<string, Written>, parse: ShellParser, following: Following): Promise<PlanScript[]> {
+  if (source.writer === following.step || following.seen.has(path)) return [];
+  following.seen.add(path);
+  // `make`, `npm test`: a Makefile's recipes or a package.json's scripts are shell lines.
+  const code = run.by === 'build' && source.content !== undefined ? buildCode(path, source.content) : undefined;
+  const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content)) || code !== undefined;
+  const content = code ?? source.content;
+  const { downloaded } = source;
+  // Downloaded by several steps: the one this step gets it from, not one that saves it again after.
+  const writer = (source.downloaders && savingStepBefore(following.plan, source.downloaders, following.step)) ?? source.writer;
+  const scripts: PlanScript[] = [{ file, writer, ...(content === undefined ? {} : { content }), ...(downloaded ? { downloaded } : {}), shell, ...(following.via ? { via: following.via } : {}) }];
+  // A script run by a shell from the plan's text may run others (`sh sub/deploy.sh`), from the folders of the line that runs it.
+  if (shell && content !== undefined && following.depth < MAX_SCRIPT_DEPTH) {
+    scripts.push(...(await scriptsRun(content, [...folders, ...(await lineFolders(content, folder, parse))], written, parse, { ...following, depth: following.depth + 1, via: run.file })));
   }
   return scripts;
 }
@@ -173,14 +184,25 @@ export async function lineScriptRisk(command: string, parse: ShellParser): Promi
       else if (source !== undefined && made.has(source)) made.set(writtenPath(folder, file), made.get(source));
     }
   }
+  // `curl -o a.tgz … && tar xzf a.tgz && make -C a`: what the archive holds came with the download.
+  const fetched = [...made].filter(([, by]) => by !== undefined);
+  const unpacked = new Set<string>();
+  const from = fetched.length === 0 ? 'what the line downloads' : `what ${[...new Set(fetched.map(([, by]) => by))].join(', ')} downloads`;
+  for (const folder of unpackedByLine(await commandWords(command, parse), folders, fetched.map(([path]) => path), workspacePath)) {
+    const entry = `${folder}/`;
+    if (made.has(entry)) continue;
+    unpacked.add(entry);
+    made.set(entry, from);
+  }
   for (const run of await filesRun(command, parse)) {
     for (const folder of folders) {
       const path = workspacePath(folder, run.file);
       const entry = made.has(path) ? path : [...made.keys()].find((written) => inFolder(path, written));
       if (entry === undefined) continue;
       const by = made.get(entry);
-      // `git clone URL r && cd r && ./install.sh`: what a download or a clone brings is code nobody reviewed.
-      return destroyRisk(by === undefined ? `the line writes ${run.file} and runs it: code nobody reviewed` : `the line fetches ${run.file} with ${by} and runs it: code nobody reviewed`);
+      // `git clone URL r && cd r && ./install.sh`, `… && make`: what a download or a clone brings is code nobody reviewed.
+      const origin = by === undefined ? `writes ${run.file}` : unpacked.has(entry) ? `unpacks ${run.file} from ${by}` : `fetches ${run.file} with ${by}`;
+      return destroyRisk(`the line ${origin} and ${run.tool === undefined ? 'runs it' : `${run.tool} runs it`}: code nobody reviewed`);
     }
   }
   return undefined;
@@ -230,7 +252,8 @@ function runsAsShell(content: string): boolean {
   return program !== undefined && SHELLS.has(programName(program));
 }
 
-type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' };
+/** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`. */
+type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' | 'build'; readonly tool?: string };
 
 /** The files a shell line runs as programs: `sh f`, `bash -e f`, `source f`, `. f`, `python f`, `./f`, `bin/f`. */
 async function filesRun(command: string, parse: ShellParser, depth = 0): Promise<FileRun[]> {
@@ -238,6 +261,8 @@ async function filesRun(command: string, parse: ShellParser, depth = 0): Promise
   for (const { name, args } of await shellCommands(command, parse)) {
     const file = scriptArgument(name, args);
     if (file !== undefined) runs.push({ file, by: INTERPRETERS.has(name) ? 'interpreter' : 'shell' });
+    const build = buildInputs([literalWord(name), ...args]);
+    for (const input of build?.files ?? []) runs.push({ file: input, by: 'build', tool: build!.tool });
   }
   // A program named by a path is the file itself (`./deploy.sh`, `sudo ./deploy.sh`); shellCommands gives its name only.
   for (const words of await commandWords(command, parse)) runs.push(...(await pathRuns(words, parse, depth)));

@@ -1,0 +1,45 @@
+/**
+ * The shell lines a Makefile's recipes or a package.json's scripts hold, which `make`, `npm install` or
+ * `npm run x` run: a file the plan writes is rated by them, as a script it writes is by its lines.
+ * Undefined when the file is neither, or does not read as one.
+ */
+export function buildCode(file: string, content: string): string | undefined {
+  const name = file.replace(/^.*\//, '');
+  if (name === 'package.json') return packageScripts(content);
+  if (/^(GNUmakefile|makefile|Makefile)$/.test(name) || name.endsWith('.mk')) return makeRecipes(content);
+  return undefined;
+}
+
+/** Every script of package.json: install runs its lifecycle scripts, and one script may run any other. */
+function packageScripts(content: string): string | undefined {
+  try {
+    const scripts = (JSON.parse(content) as { scripts?: unknown }).scripts;
+    if (scripts === undefined) return '';
+    if (typeof scripts !== 'object' || scripts === null) return undefined;
+    const lines = Object.values(scripts);
+    return lines.every((line) => typeof line === 'string') ? lines.join('\n') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The recipe lines (those starting with a tab), joined across `\` continuations, without make's `@`, `-`
+ * and `+` prefixes, and `$$` as the shell sees it. A variable make expands (`$(RM)`) stays computed for the shell.
+ */
+function makeRecipes(content: string): string {
+  const lines: string[] = [];
+  let pending: string | undefined;
+  for (const line of content.split('\n')) {
+    if (pending === undefined && !line.startsWith('\t')) continue;
+    const text = pending === undefined ? line.replace(/^\t[@+\-\s]*/, '') : `${pending} ${line.trim()}`;
+    if (text.endsWith('\\')) {
+      pending = text.slice(0, -1);
+      continue;
+    }
+    pending = undefined;
+    lines.push(text.replace(/\$\$/g, '$'));
+  }
+  if (pending !== undefined) lines.push(pending);
+  return lines.join('\n');
+}
