@@ -109,6 +109,12 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
       }
       if (source !== undefined) scripts.push(...(await scriptRun(run, run.file, path, source, { folder, folders }, written, parse, following)));
     }
+    // `cd "$D" && sh deploy.sh`: in a folder known only at run time, the file may be any the plan writes by that name.
+    if (!folders.some((folder) => folder.includes('$')) || run.file.startsWith('/') || run.file.includes('$')) continue;
+    const name = workspacePath('.', run.file);
+    for (const [path, source] of written) {
+      if (path.endsWith(`/${name}`)) scripts.push(...(await scriptRun(run, `${path} (the line's folder is computed)`, path, source, { folder: '.', folders }, written, parse, following)));
+    }
   }
   return scripts;
 }

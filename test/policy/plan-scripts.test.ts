@@ -221,6 +221,14 @@ describe('a script the plan writes, then runs', () => {
     expect((await runRisk([write('package.json', JSON.stringify({ scripts: { test: 'vitest run' } })), run('npm test')]))?.level).toBe('write');
   });
 
+  it('a script run in a folder known only at run time is rated as the worst the plan writes by that name, saying so', async () => {
+    for (const line of ['cd "$APP" && sh deploy.sh', 'cd "$APP"; ./deploy.sh']) {
+      expect(await runRisk([write('app/deploy.sh', 'rm -rf /srv\n'), run(line)]), line).toEqual({ level: 'destroy', reason: "runs app/deploy.sh (the line's folder is computed), which step script writes: rm -rf /srv" });
+    }
+    expect((await runRisk([write('app/deploy.sh', 'rm -rf /srv\n'), run('cd "$APP" && sh other.sh')]))?.level).toBe('write');
+    expect((await runRisk([write('app/deploy.sh', 'rm -rf /srv\n'), run('cd app2 && sh deploy.sh')]))?.level).toBe('write');
+  });
+
   it('a copy (cp, mv, install) of a script the plan or the line writes or downloads runs what that script holds', async () => {
     const script = { id: 'script', tool: 'write_file', args: { path: 'a.sh', content: 'rm -rf data\n' } } as const;
     for (const line of ['cp a.sh deploy.sh && sh deploy.sh', 'mv a.sh d.sh && sh d.sh', 'install -m 755 a.sh bin/d && bin/d']) {
