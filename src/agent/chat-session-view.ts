@@ -45,6 +45,8 @@ export type ChatSessionDeps = {
   readonly approvalMode?: ApprovalMode;
   /** Workers (a Redis is configured): approved plans send their steps to them. */
   readonly workers?: RunWorkers;
+  /** Called once the session has closed (its run, if any, ended): the chat closes an engine no session uses. */
+  readonly onClosed?: () => void;
 };
 
 /**

@@ -254,6 +254,7 @@ export class ChatSession extends ChatSessionView {
       await this.run.done.catch(() => undefined);
     }
     await this.deps.conversation.close();
+    this.deps.onClosed?.();
     return leftPaused;
   }
 

@@ -26,8 +26,10 @@ export type ChatEngineOptions = {
 };
 
 export type ChatEngine = {
-  /** A chat session on a conversation: the model, the workspace context, the tools and the policy. */
-  open(conversation: Conversation): Promise<ChatSession>;
+  /** A chat session on a conversation: the model, the workspace context, the tools and the policy. `onClosed`: see ChatSessionDeps. */
+  open(conversation: Conversation, onClosed?: () => void): Promise<ChatSession>;
+  /** Stops its MCP servers (stdio: their processes); its sessions must have closed. */
+  close(): Promise<void>;
   /** How plan cards show calls, risk and placement, with the tools loaded here. */
   readonly describer: ToolDescriber;
   /** Said once in the first session: MCP servers that failed to start, project instructions longer than the model is given. */
@@ -60,7 +62,8 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
   return {
     warnings,
     describer: { ...describer(tools.registry, current), ...(redisUrl ? { workers: (plan: Plan) => planCardWorkers(redisUrl, plan, tools.registry.catalog()) } : {}) },
-    open: (conversation) =>
+    close: () => options.servers.hub.close(),
+    open: (conversation, onClosed) =>
       ChatSession.open({
         model,
         modelConfig: config,
@@ -78,6 +81,7 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
         // Read again at each plan: a deny rule added while the chat is open holds from then on.
         readPolicy: () => loadPolicy(home, workspace),
         ...(workers ? { workers } : {}),
+        ...(onClosed ? { onClosed } : {}),
       }),
   };
 }

@@ -45,6 +45,8 @@ export function App(props: Props) {
   const [session, setSession] = useState(props.session);
   // Up recalls what was typed in every session of this process, not only the current one.
   const [typed] = useState<string[]>(() => []);
+  // A switch underway (/new, /sessions <id>): the session it opens, or undefined if it failed.
+  const [switching] = useState<{ current?: Promise<ChatSession | undefined> }>(() => ({}));
   useEffect(() => {
     const first = props.session;
     if (!(first instanceof PendingSession)) return;
@@ -52,10 +54,16 @@ export function App(props: Props) {
     first.begin();
     first.ready.then(setSession, () => {});
   }, [props.session]);
-  return <SessionView key={session.deps.conversation.id} {...props} session={session} switchTo={setSession} typed={typed} />;
+  return <SessionView key={session.deps.conversation.id} {...props} session={session} switchTo={setSession} typed={typed} switching={switching} />;
 }
 
-function SessionView(props: Props & { readonly switchTo: (session: ChatSession) => void; readonly typed: string[] }) {
+type ViewProps = Props & {
+  readonly switchTo: (session: ChatSession) => void;
+  readonly typed: string[];
+  readonly switching: { current?: Promise<ChatSession | undefined> };
+};
+
+function SessionView(props: ViewProps) {
   const { session, color } = props;
   const snapshot = useSessionSnapshot(session);
   const { exit, suspendTerminal } = useApp();
@@ -106,6 +114,26 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
 
   const submit = async (text: string) => {
     setHint(undefined);
+    // Typed while a command runs that may switch sessions (/sessions <id> starts that folder's MCP servers, which
+    // may take seconds): a message waits for it, and goes to the session switched to, planned with its tools.
+    const underway = props.switching.current;
+    const switched = underway && (await underway);
+    if (switched && switched !== props.session) {
+      if (text.startsWith('/')) switched.notice(`${text.trim().split(/\s/)[0]} was not run: the chat was switching sessions. Send it again.`, 'warning');
+      else await switched.submit(text);
+      return;
+    }
+    let settle: (next: ChatSession | undefined) => void = () => {};
+    const command = text.startsWith('/') ? (props.switching.current = new Promise((resolve) => (settle = resolve))) : undefined;
+    try {
+      await submitHere(text, (next) => settle(next));
+    } finally {
+      settle(undefined);
+      if (command && props.switching.current === command) props.switching.current = undefined;
+    }
+  };
+
+  const submitHere = async (text: string, switchedTo: (next: ChatSession) => void) => {
     // Sent before the engine was loaded (the first frame comes before the model SDK): it waits for the real
     // session, whose state decides what it means.
     const pending = props.session instanceof PendingSession ? props.session : undefined;
@@ -125,8 +153,10 @@ function SessionView(props: Props & { readonly switchTo: (session: ChatSession) 
       } else if (action.type === 'new-session' || action.type === 'switch-session') {
         try {
           const next = await props.openSession(action.type === 'switch-session' ? { id: action.id } : {});
+          // Closed first (its conversation saved, for /sessions to list); what is typed meanwhile waits for the next one.
           await session.close();
           props.switchTo(next);
+          switchedTo(next);
         } catch (error) {
           session.notice((error as Error).message, 'error');
         }

@@ -67,11 +67,13 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       // Another workspace's MCP servers: no trust is asked now (the chat has the terminal); their warnings, as the
       // one about untrusted servers, are said in the chat.
       const said: string[] = [];
-      const own = where === workspace ? servers : await loadMcpServers(io, where, (line) => said.push(line));
+      // The chat's own servers were loaded (and trust asked) before the first frame; once a switch away closed
+      // them, a switch back loads them again, with the trust given then.
+      const own = where === workspace && !servers.hub.isClosed() ? servers : await loadMcpServers(io, where, (line) => said.push(line));
       if (own !== servers) stores.addSecrets(own.hub.secrets());
       const engine = await startChatEngine({ io, home: stores.home, workspace: where, setup, kube: kubeTarget, servers: own, runs: stores.runs });
       const loaded = { ...engine, warnings: [...said, ...engine.warnings] };
-      if (own !== servers && own.hub.untrustedServers().length > 0) untrusted.add(loaded);
+      if (where !== workspace && own.hub.untrustedServers().length > 0) untrusted.add(loaded);
       return loaded;
     }),
     { keep: (engine) => !untrusted.has(engine) },
@@ -85,7 +87,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   };
   const session = new PendingSession(firstSnapshot(chosen.id, { tools: setup.capabilities?.tools, source: setup.capabilities?.toolsSource ?? setup.capabilities?.source }), async () => {
     const engine = await engines.load(workspace);
-    return show(engine, await engine.open(await chosen.open(workspace)));
+    return show(engine, await engines.open(engine, await chosen.open(workspace)));
   });
   const { runChat } = await tui;
   storeWarnings.hold();
@@ -96,7 +98,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
       // A session switched to works where its plans were made, as `ksa chat --session <id>` does; /new, in the chat's.
       const where = target.id === undefined ? { workspace } : await sessionWorkspace(io.cwd, flags.workspace, next.workspace, next.id);
       const engine = await engines.load(where.workspace);
-      const opened = await engine.open(await next.open(where.workspace));
+      const opened = await engines.open(engine, await next.open(where.workspace));
       if (where.note) opened.notice(`workspace ${where.workspace}: ${where.note.text}`, where.note.tone);
       return show(engine, opened);
     },

@@ -242,6 +242,11 @@ export class McpHub {
     return problem?.message;
   }
 
+  /** Whether close() was called: a closed hub starts no server again. */
+  isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Stops every server this hub started (stdio: the whole process group). */
   async close(): Promise<void> {
     this.closed = true;
