@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, eventually, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
-import { expectExit, killGroup, ksaJson, lineCounts, lockPid, readRunFile, statusOf, type StatusDoc } from '../helpers/durable.js';
+import { expectExit, gateWait, killGroup, ksaJson, lineCounts, lockPid, readRunFile, statusOf, type StatusDoc } from '../helpers/durable.js';
 import { readLockOwner, requestCancel } from '../../src/store/index.js';
 import { startLongRun } from '../helpers/long-run.js';
 import { expectWellFormedRun } from '../helpers/run-events.js';
@@ -96,7 +96,7 @@ steps:
   - id: a
     tool: shell
     args: { command: "echo a" }
-    rollback: { tool: shell, args: { command: "sleep 1.5; echo undone > undone.marker" } }
+    rollback: { tool: shell, args: { command: "${gateWait('rollback.go')}echo undone > undone.marker" } }
   - id: b
     tool: shell
     dependsOn: [a]
@@ -108,7 +108,12 @@ steps:
     leftovers.add(ksa.pid);
     await ksa.waitForOutput((stdout) => stdout.includes('"rollback_started"'), 10_000);
     const runId = parseNdjson(ksa.stdout().split('\n')[0]! + '\n')[0]!.runId;
-    const cancel = await runKsa(['cancel', runId], { home, timeoutMs: 20_000 });
+    // The rollback waits until ksa cancel has found the run live and asks its owner: on a loaded machine, a fixed
+    // sleep could end before ksa cancel started, and it then found a finished run.
+    const asking = startKsa(['cancel', runId], { home, timeoutMs: 20_000 });
+    await asking.waitForOutput((_stdout, stderr) => stderr.includes(`to cancel run ${runId}`), 15_000);
+    writeFileSync(path.join(dir, 'rollback.go'), '');
+    const cancel = await asking.result;
     expectExit(cancel, 1);
     expect(cancel.stderr).toMatch(new RegExp(`Run ${runId} failed; rolled back a\\.`));
     const owner = await ksa.result;
@@ -266,13 +271,15 @@ steps:
   });
 
   it('ksa pause of a run that is rolling back a failure is refused at once, saying why; the rollback goes on', async () => {
-    const { ksa, dir, home, runId, longPid } = await startLongRun(sandbox, 'pause-rolling-back', leftovers, { slowRollbackMs: 2000 });
+    // The rollback goes on until the pause was answered: a fixed 2 s could end before ksa pause started.
+    const { ksa, dir, home, runId, longPid } = await startLongRun(sandbox, 'pause-rolling-back', leftovers, { rollbackGate: 'rollback.go' });
     process.kill(-longPid, 'SIGKILL');
     await ksa.waitForOutput((stdout) => stdout.includes('"rollback_started"'), 10_000);
     await eventually(() => (readRunFile(home, runId)?.state.steps.long?.status === 'failed' ? true : undefined), 5000);
     const pause = await runKsa(['pause', runId], { home });
     expectExit(pause, 2);
     expect(pause.stderr.trim()).toBe(`ksa: run ${runId} is rolling back (step long failed); a rollback is not paused. Follow it with: ksa status ${runId}`);
+    writeFileSync(path.join(dir, 'rollback.go'), '');
     expectExit(await ksa.result, 1);
     expect(readFileSync(path.join(dir, 'rollback.marker'), 'utf8')).toBe('rolled back\n');
   });

@@ -124,9 +124,9 @@ export function expectExit(result: CliResult, code: number): void {
  * unless the file `fast` exists; with `stubborn` it ignores SIGTERM), then `after`
  * (fails if the file `fail` exists, else writes first's output through a template).
  */
-export function longPlan({ stubborn = false, slowRollbackMs = 0, inputs = [] as readonly string[] } = {}): string {
+export function longPlan({ stubborn = false, slowRollbackMs = 0, rollbackGate = undefined as string | undefined, inputs = [] as readonly string[] } = {}): string {
   const ignore = stubborn ? "trap '' TERM; " : '';
-  const rollbackSleep = slowRollbackMs > 0 ? `sleep ${slowRollbackMs / 1000}; ` : '';
+  const rollbackSleep = (slowRollbackMs > 0 ? `sleep ${slowRollbackMs / 1000}; ` : '') + (rollbackGate ? gateWait(rollbackGate) : '');
   return `goal: Long run
 ${inputs.length > 0 ? `inputs: { ${inputs.map((name) => `${name}: ""`).join(', ')} }\n` : ''}steps:
   - id: first
@@ -142,6 +142,14 @@ ${inputs.length > 0 ? `inputs: { ${inputs.map((name) => `${name}: ""`).join(', '
     dependsOn: [long]
     args: { command: "if [ -f fail ]; then echo failing on purpose >&2; exit 1; fi; echo 'after got {{ steps.first.output.stdout }}' >> ran.log" }
 `;
+}
+
+/**
+ * Shell code that waits (at most 20 s) until the file `gate` exists in the step's folder: a rollback that stays
+ * under way until the test has done what it needs meanwhile, however slowly a loaded machine starts a ksa command.
+ */
+export function gateWait(gate: string): string {
+  return `i=0; while [ ! -f ${gate} ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; `;
 }
 
 type StoredRun = { state: { status: string; steps: Record<string, { status: string; rollback?: { status: string }; rollbackStartedAt?: string }> } };

@@ -11,7 +11,7 @@ export type LongRun = { readonly ksa: KsaProcess; readonly dir: string; readonly
  * Every pid seen is added to `leftovers` for the test file's cleanup.
  */
 /** `inputs`: declared by the plan (default "") and given with --input. */
-export async function startLongRun(sandbox: CliSandbox, name: string, leftovers: Set<number>, options: { stubborn?: boolean; slowRollbackMs?: number; inputs?: Readonly<Record<string, string>> } = {}): Promise<LongRun> {
+export async function startLongRun(sandbox: CliSandbox, name: string, leftovers: Set<number>, options: { stubborn?: boolean; slowRollbackMs?: number; rollbackGate?: string; inputs?: Readonly<Record<string, string>> } = {}): Promise<LongRun> {
   const given = Object.entries(options.inputs ?? {});
   const planFile = await sandbox.writePlan(`${name}/plan.yaml`, longPlan({ ...options, inputs: given.map(([key]) => key) }));
   const dir = path.dirname(planFile);
