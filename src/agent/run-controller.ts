@@ -26,8 +26,8 @@ export type DriveRunOptions = {
   /** The run's own news that is no step's output (Redis stopped answering the workers' queues, answers again). */
   readonly onNotice?: (message: string) => void;
   /**
-   * The permission policy: its deny rules also hold for commands built at run time from steps' outputs,
-   * which are also rated again (a destroy command needs a run approved for destroy steps).
+   * The permission policy: its deny rules also hold for commands built at run time from steps' outputs, and
+   * its ask rules when no one was asked; they are also rated again (a destroy command needs a run approved for destroy steps).
    */
   readonly policy?: Policy;
   /** Told when a cancel request came from another terminal (`ksa cancel`). */
@@ -222,7 +222,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   };
 }
 
-/** A call refused once its arguments are known (built from a step's output): denied by the policy, or destroying unapproved. */
+/** A call refused once its arguments are known (built from a step's output): denied by the policy, held by an ask rule, or destroying unapproved. */
 export class RenderedCallDeniedError extends KsaError {
   constructor(message: string) {
     super({ name: 'RenderedCallDeniedError', message });
@@ -231,11 +231,15 @@ export class RenderedCallDeniedError extends KsaError {
 
 /**
  * Every call (here or on a worker) whose command was built at run time is checked first: against the
- * deny rules, and against what the run's latest approval allowed (destroy steps or not).
+ * deny rules, and against what the run's latest approval allowed (destroy steps or not; the ask rules
+ * when the approval mode let the run through without a question).
  */
 function withPolicy(invoke: InvokeTool, options: DriveRunOptions, plan: Plan, inputs: Readonly<Record<string, unknown>>): InvokeTool {
-  const allowDestroy = options.run.record.approvals.at(-1)?.allowDestroy === true;
-  const check = renderedCallCheck(plan, options.policy ?? EMPTY_POLICY, riskOptions(options.registry), inputs, { allowDestroy });
+  const approval = options.run.record.approvals.at(-1);
+  const allowDestroy = approval?.allowDestroy === true;
+  // A cancel's rollback was asked for (y or --yes) by the cancel itself, which is not recorded as an approval.
+  const asked = options.mode === 'rollback' || (approval !== undefined && approval.approvedBy !== 'policy');
+  const check = renderedCallCheck(plan, options.policy ?? EMPTY_POLICY, riskOptions(options.registry), inputs, { allowDestroy, asked });
   return async (call) => {
     const refusal = await check(call);
     if (refusal) throw new RenderedCallDeniedError(refusal);

@@ -60,9 +60,9 @@ export type ApprovalRequest = ApprovalFlags & {
 };
 
 /**
- * Nothing runs without approval. The policy and the mode may approve a plan
- * (`policy`); otherwise `--yes` does (never a destroy step without
- * `--allow-destroy`), or the user at the terminal. Without either: exit 2.
+ * Nothing runs without approval. `--yes` approves (never a destroy step without
+ * `--allow-destroy`); without it the policy and the mode may (`policy`), or the
+ * user at the terminal. Without any: exit 2.
  * The approval is bound to the plan and inputs shown (their hash).
  */
 export async function approvePlan(io: CliIO, request: ApprovalRequest): Promise<{ exitCode: ExitCodeValue; approval?: Approval }> {
@@ -77,7 +77,8 @@ export async function approvePlan(io: CliIO, request: ApprovalRequest): Promise<
   // --allow-destroy given is recorded even for a plan without destroy steps: a command built at run
   // time is rated again when it is built, and one that destroys runs only in a run approved for that.
   const destroyFlag = request.allowDestroy ? { allowDestroy: true as const } : {};
-  if (decision.decision === 'allow') {
+  // --yes is an answer even where the mode needs none: a command built at run time that an ask rule holds runs on it.
+  if (decision.decision === 'allow' && !request.yes) {
     writeLine(io.stderr, request.style.dim(`Approved by the policy: ${decision.why}.`));
     return approved('policy', destroyFlag);
   }

@@ -13,19 +13,23 @@ export type RenderedCall = { readonly stepId: string; readonly phase: 'run' | 'r
 export type RenderedCallGrant = {
   /** Destroy steps were approved (`--allow-destroy`, or a `y` to a plan that destroys). */
   readonly allowDestroy: boolean;
+  /** Someone answered for the run (a `y`, `--yes`): an ask rule's question was put. False when the mode and the policy let it through. */
+  readonly asked: boolean;
 };
 
 /**
  * The policy for what is only known at run time. A call built from a step's
  * output (`kubectl {{ steps.pick.output.stdout }}`) was rated "built at run
  * time" at approval, where no rule could match it and its level was a guess
- * (`write`). Its rendered form is matched against the deny rules and rated
- * again just before it runs: a denied call, or one that destroys in a run not
- * approved for destroy steps, is refused (one line); calls without such
- * templates were judged at approval and are let through at once.
+ * (`write`). Its rendered form is matched against the deny and ask rules and
+ * rated again just before it runs: a denied call, one an ask rule holds in a run
+ * no one was asked about, or one that destroys in a run not approved for destroy
+ * steps, is refused (one line); calls without such templates were judged at
+ * approval and are let through at once.
  */
 export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskOptions, inputs: Readonly<Record<string, unknown>>, grant: RenderedCallGrant): (call: RenderedCall) => Promise<string | undefined> {
-  const deny: Policy = { ...policy, rules: policy.rules.filter((rule) => rule.effect === 'deny') };
+  // Allow rules change nothing here: the call was approved as "built at run time", whatever it turns out to be.
+  const held: Policy = { ...policy, rules: policy.rules.filter((rule) => rule.effect === 'deny' || (rule.effect === 'ask' && !grant.asked)) };
   // The plan's calls whose arguments are built at run time, as the plan writes them.
   const built = new Map<string, Readonly<Record<string, unknown>>>();
   for (const step of withKnownInputs(plan, inputs).steps) {
@@ -39,12 +43,15 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
     const what = `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} as built at run time`;
     const injected = await shellInjection(call, planned, riskOptions);
     if (injected) return `${what} is not the line the plan shows: it ${injected}; a value put into the line became shell code, and nothing was run (give the value to the step in env and write "$NAME" in the command)`;
-    if (deny.rules.length === 0 && grant.allowDestroy) return undefined;
+    if (held.rules.length === 0 && grant.allowDestroy) return undefined;
     const step = { id: call.stepId, tool: call.tool, args: call.args, dependsOn: [] } as unknown as Step;
-    const { decision } = await assessPolicy({ ...plan, steps: [step] }, deny, 'write', riskOptions);
+    const { decision } = await assessPolicy({ ...plan, steps: [step] }, held, 'write', riskOptions);
     const denied = decision.denied[0];
     if (denied) return `${what}, ${denied.why}; nothing was run`;
     const destroys = decision.steps[0];
+    if (destroys?.decision === 'ask' && destroys.rule?.effect === 'ask') {
+      return `${what}, ${destroys.why}, and the run was let through by the approval mode without a question; nothing was run (approve the run in a terminal or with --yes, or write the command into the plan)`;
+    }
     // A typed tool is approved as what it is: `k8s_rollback` of a first deploy (a null revision) deletes what its apply created.
     // But a file written where a step's output says may be the workspace's own rules (.ksa/policy.yaml).
     if (destroys?.level === 'destroy' && !grant.allowDestroy && (FREE_FORM_TOOLS.has(call.tool) || call.tool === 'write_file')) {
