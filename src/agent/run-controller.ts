@@ -2,7 +2,7 @@ import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type
 import { olderRunContainers } from './older-run-containers.js';
 import { readContainers, readProcessGroups, recordContainers, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
 import { clearLeftovers, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, riskOptions, trackedContainers, type StartedContainer, type ToolRegistry } from '../tools/index.js';
-import { EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
+import { deniedRollbacks, EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
 import { KsaError } from '../planning/ksa-error.js';
 import { withSettingsGuard } from './settings-guard.js';
 
@@ -222,7 +222,10 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   };
 }
 
-/** A call refused once its arguments are known (built from a step's output): denied by the policy, held by an ask rule, or destroying unapproved. */
+/**
+ * A call refused just before it runs: built from a step's output and denied by the policy, held by an ask rule
+ * or destroying unapproved; or a rollback the policy denies now, in a run rolled back by ksa cancel.
+ */
 export class RenderedCallDeniedError extends KsaError {
   constructor(message: string) {
     super({ name: 'RenderedCallDeniedError', message });
@@ -240,7 +243,12 @@ function withPolicy(invoke: InvokeTool, options: DriveRunOptions, plan: Plan, in
   // A cancel's rollback was asked for (y or --yes) by the cancel itself, which is not recorded as an approval.
   const asked = options.mode === 'rollback' || (approval !== undefined && approval.approvedBy !== 'policy');
   const check = renderedCallCheck(plan, options.policy ?? EMPTY_POLICY, riskOptions(options.registry), inputs, { allowDestroy, asked });
+  // Rolled back in a later process (ksa cancel), the run meets the policy as it is now, as a resume would.
+  let denied: Promise<ReadonlyMap<string, string>> | undefined;
+  const deniedNow = () => (denied ??= deniedRollbacks(plan, options.policy ?? EMPTY_POLICY, riskOptions(options.registry), inputs));
   return async (call) => {
+    const why = options.mode === 'rollback' && call.phase === 'rollback' ? (await deniedNow()).get(call.stepId) : undefined;
+    if (why) throw new RenderedCallDeniedError(`step ${call.stepId}: ${why}; the permission policy forbids it now, so it was not run and ${call.stepId} is not rolled back`);
     const refusal = await check(call);
     if (refusal) throw new RenderedCallDeniedError(refusal);
     return invoke(call);

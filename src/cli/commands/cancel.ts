@@ -13,6 +13,9 @@ import { allowedEnvironment, openStores, type Stores } from '../stores.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { plural } from '../../planning/plural.js';
 import { cutShortTakers, settleCutShort } from '../cut-short-on-workers.js';
+import { loadPolicy } from '../policy-files.js';
+import { deniedRollbacks, type Policy } from '../../policy/rules/index.js';
+import { riskOptions, type ToolRegistry } from '../../tools/index.js';
 
 export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string; redis?: string };
 
@@ -43,6 +46,11 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   const undo = rollbackOnCancel(record.state, record.plan);
   writeLine(io.stderr, `Run ${runId} is ${status}: its process is gone.`);
   writeLine(io.stderr, undo.length > 0 ? `Cancelling rolls back, newest first: ${undo.join(', ')}.` : 'No step needs rolling back; it is only marked cancelled.');
+  // Rollback steps may use MCP tools: their servers start (once approved), the others do not.
+  const tools = await openCommandTools(io, record.workspace);
+  // The policy as it is now, as a resume meets it: a rollback it denies is not run.
+  const policy = await loadPolicy(stores.home, record.workspace);
+  for (const line of await refusedRollbacks(record, undo, policy, tools.registry)) writeLine(io.stderr, line);
   if (undo.length > 0) {
     const steps = plural(undo.length, 'step');
     const approval = await obtainApproval(io, {
@@ -54,8 +62,6 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     if (approval !== ExitCode.ok) return approval;
   }
   if (target) await cancelJobs(io, target, runId);
-  // Rollback steps may use MCP tools: their servers start, the others do not.
-  const tools = await openCommandTools(io, record.workspace);
   stores.addSecrets(tools.hub.secrets());
   if (redisUrl) stores.addSecrets(secretValues({ redisUrl }));
   await tools.prepareFor(record.plan);
@@ -86,6 +92,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     inputs: {},
     json: flags.json === true,
     mode: 'rollback',
+    policy,
   }).finally(() => remote?.close());
   return state.status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;
 }
@@ -126,6 +133,13 @@ async function cancelJobs(io: CliIO, target: RedisTarget, runId: string): Promis
   if (stillRunning.length > 0) writeLine(io.stderr, `ksa: warning: still running after the cancel request: ${stillRunning.join(', ')}; rolling back anyway`);
 }
 
+
+/** What the cancel will not roll back because the policy denies it now: one line per step, said before the question. */
+async function refusedRollbacks(record: RunRecord, undo: readonly string[], policy: Policy, registry: ToolRegistry): Promise<string[]> {
+  if (undo.length === 0) return [];
+  const denied = await deniedRollbacks(record.plan, policy, riskOptions(registry), record.inputs);
+  return undo.filter((id) => denied.has(id)).map((id) => `  ! ${id}: ${denied.get(id)}; it is not run, and ${id} stays not rolled back`);
+}
 
 function report(io: CliIO, record: RunRecord, json: boolean): ExitCodeValue {
   const { state } = record;

@@ -11,4 +11,5 @@ export { policyInstructions } from './policy-prompt.js';
 export { canonicalJson } from './canonical-json.js';
 export { rulesMatchingNoTool } from './unmatched-rules.js';
 export { renderedCallCheck } from './rendered-calls.js';
+export { deniedRollbacks } from './denied-rollbacks.js';
 export type { RenderedCall } from './rendered-calls.js';
