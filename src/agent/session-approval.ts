@@ -59,3 +59,22 @@ export async function unaskedApproval(proposal: ProposedPlan, deps: PolicySource
   }
   return assessment.decision.decision === 'allow' ? assessment : undefined;
 }
+
+/**
+ * The notice for a plan whose steps an `ask` rule holds, naming each rule and its file:line: it waits for
+ * y/n whatever the mode, and says why. Undefined when no rule holds a step, or the policy cannot be read now.
+ */
+export async function heldNotice(proposal: ProposedPlan, deps: PolicySource, mode: ApprovalMode): Promise<string | undefined> {
+  const held = await assessProposal(proposal, deps, mode).then(
+    (assessment) => assessment.decision.steps.filter((step) => step.decision === 'ask' && step.rule?.effect === 'ask'),
+    () => [],
+  );
+  if (held.length === 0) return undefined;
+  return `This plan waits for your y/n in every approval mode:\n${held.map((step) => `  ! ${step.stepId}: ${step.why}`).join('\n')}`;
+}
+
+/** A run `/resume` would offer whose plan the policy now denies: the refusal, said at once instead of a card to approve. */
+export async function resumeDenial(proposal: ProposedPlan, deps: PolicySource): Promise<string | undefined> {
+  const assessment = await assessProposal(proposal, deps, 'ask').catch(() => undefined);
+  return assessment?.decision.decision === 'deny' ? denialNotice(assessment).replace('this plan', `the plan of run ${proposal.resumeRunId}`) : undefined;
+}

@@ -1,5 +1,5 @@
 import { formatIssue, type Plan } from '../planning/index.js';
-import { APPROVAL_MODES, assessPolicy, denialIssues, isApprovalMode, type ApprovalMode, type Policy, type PolicyAssessment } from '../policy/rules/index.js';
+import { APPROVAL_MODES, assessPolicy, denialIssues, isApprovalMode, type ApprovalMode, type PlanDecision, type Policy, type PolicyAssessment } from '../policy/rules/index.js';
 import { riskOptions, type ToolRegistry } from '../tools/index.js';
 import { localUser, planHash, type Approval } from '../store/index.js';
 import { askApproval, canPrompt } from './approval.js';
@@ -47,6 +47,11 @@ export function policyDenial(assessment: PolicyAssessment, source: string, file?
   });
 }
 
+/** `  ! step: why` for each step that asks whatever the mode: an ask rule holds it, or it destroys. */
+export function askingLines(decision: PlanDecision, style: Styler): string[] {
+  return decision.steps.filter((step) => step.decision === 'ask' && (step.rule || step.level === 'destroy')).map((step) => style.yellow(`  ! ${step.stepId}: ${step.why}`));
+}
+
 export type ApprovalRequest = ApprovalFlags & {
   readonly plan: Plan;
   readonly inputs: Readonly<Record<string, unknown>>;
@@ -71,9 +76,7 @@ export async function approvePlan(io: CliIO, request: ApprovalRequest): Promise<
   const base = { planHash: planHash(request.plan, request.inputs), mode, user: localUser(), command: request.command };
   const approved = (approvedBy: string, extra: Partial<Approval> = {}) => ({ exitCode: ExitCode.ok, approval: { ...base, approvedAt: new Date().toISOString(), approvedBy, ...extra } });
 
-  for (const step of decision.steps) {
-    if (step.decision === 'ask' && (step.rule || step.level === 'destroy')) writeLine(io.stderr, request.style.yellow(`  ! ${step.stepId}: ${step.why}`));
-  }
+  for (const line of askingLines(decision, request.style)) writeLine(io.stderr, line);
   // --allow-destroy given is recorded even for a plan without destroy steps: a command built at run
   // time is rated again when it is built, and one that destroys runs only in a run approved for that.
   const destroyFlag = request.allowDestroy ? { allowDestroy: true as const } : {};

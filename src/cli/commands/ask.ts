@@ -32,7 +32,7 @@ import { checkSessionFlags, chooseConversation, openStores, type Stores } from '
 import { sessionWorkspace } from '../session-workspace.js';
 import { planCardKube } from '../plan-card-kube.js';
 import { openCommandTools } from '../mcp-tools.js';
-import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
+import { approvePlan, askingLines, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
 import type { Policy } from '../../policy/rules/index.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
@@ -41,7 +41,7 @@ import { openWorkers, toModelError, type ApprovalGrant } from '../../agent/index
 import { CHECK_AGAIN_HINT } from '../../agent/chat-mode-info.js';
 import { describeWorkers, redisUrlFor, runWorkers, type RemoteFlags } from '../remote-run.js';
 import { parseDuration } from '../options.js';
-import type { PlanRisk } from '../../policy/index.js';
+import type { PolicyAssessment } from '../../policy/rules/index.js';
 
 export type AskFlags = { continue?: boolean; session?: string; json?: boolean; yes?: boolean; output?: string; workspace?: string; approve?: string; allowDestroy?: boolean } & RemoteFlags;
 
@@ -145,7 +145,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       // A denied plan (the policy changed since it was proposed) is refused, --yes or not: exit 2.
       const assessment = await assessOrRefuse(candidate.plan, policy, mode, tools, `plan ${candidate.planId}`);
       const runs = flags.yes === true || assessment.decision.decision === 'allow';
-      if (!flags.json && (turn.proposal || runs)) await showProposal(io, style, tools, candidate, assessment.risk, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
+      if (!flags.json && (turn.proposal || runs)) await showProposal(io, style, tools, candidate, assessment, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
       if (runs) {
         // With workers (KSA_REDIS_URL, config.json): where its steps run, and labels no live worker offers, as ksa run says.
         redisUrl = await redisUrlFor(io, flags.redis, stores.home);
@@ -257,7 +257,7 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
 }
 
 /** The plan as ksa run shows it: each step's risk level from the same assessment, not a mark on every command. */
-async function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, proposal: ProposedPlan, risk: PlanRisk, flags: AskFlags, file: string | undefined): Promise<void> {
+async function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, proposal: ProposedPlan, { risk, decision }: PolicyAssessment, flags: AskFlags, file: string | undefined): Promise<void> {
   writeLine(io.stdout);
   // The kube facts ksa run prints the same plan with: a step that names no context shows the current one's.
   const { tools: shown, shellKube } = await planCardKube(proposal.plan, tools, io.env);
@@ -269,6 +269,8 @@ async function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, propo
   }
   writeLine(io.stdout);
   if (flags.yes) return;
+  // Why it did not run in a mode that runs plans unasked (approvePlan says the same when it runs them).
+  for (const line of askingLines(decision, style)) writeLine(io.stdout, line);
   const save = file ? `Saved to ${path.relative(io.cwd, file) || file}; run it with: ksa run ${path.relative(io.cwd, file)}` : 'Save it with -o plan.yaml and run it with: ksa run plan.yaml';
   writeLine(io.stdout, style.dim(`Not run. ${save} — or approve it here with: ksa ask --continue --yes "run it"`));
 }
