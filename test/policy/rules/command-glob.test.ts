@@ -30,6 +30,19 @@ describe('command-line globs', () => {
     ['!rm *', 'ls', false],
     ['*', 'echo a\nrm -rf /', true],
     ['echo *', 'echo a\nrm -rf /', true],
+    // Quotes are characters to match, as in an MCP call's JSON or a shell line as written.
+    ['{"repo":"*"}', '{"repo":"prod"}', true],
+    ['{"repo":"prod*"}', '{"repo":"prod-eu"}', true],
+    ['{"repo":"prod*"}', '{"repo":"dev"}', false],
+    ['*"repo":"prod"*', '{"owner":"me","repo":"prod"}', true],
+    ['*"path":"/tmp*', '{"path":"/tmp/x","recursive":true}', true],
+    ['{"repo":"prod"}', '{repo:prod}', false],
+    ['echo "*"', 'echo "hi there"', true],
+    ['"a"', 'a', false],
+    ['"a"', '"a"', true],
+    ["'a' *", "'a' b", true],
+    ['rm -rf "/var/*"', 'rm -rf "/var/x"', true],
+    ['x \\"*', 'x "y', true],
   ])('%j against %j → %s', (pattern, subject, expected) => {
     expect(globMatches(pattern, subject)).toBe(expected);
   });

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, REPO_ROOT, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { writeUserConfig } from '../helpers/mcp.js';
+
+// Deny rules meet a call as it really runs: an MCP call's JSON with its quotes, a file path as the tool resolves it.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-policy-subjects-');
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+async function workspace(name: string, plan: string): Promise<{ dir: string; home: string; plan: string }> {
+  const planFile = await sandbox.writePlan(`${name}/ws/plan.yaml`, plan);
+  const home = path.join(sandbox.dir, name, 'home');
+  await mkdir(home, { recursive: true });
+  return { dir: path.dirname(planFile), home, plan: planFile };
+}
+
+/** An MCP server whose delete_repo tool leaves a marker file named after the repository in `marks`. */
+function deletingServer(marks: string): string {
+  const sdk = (file: string) => pathToFileURL(path.join(REPO_ROOT, 'node_modules', file)).href;
+  return `import { writeFileSync } from 'node:fs';
+import { McpServer } from '${sdk('@modelcontextprotocol/sdk/dist/esm/server/mcp.js')}';
+import { StdioServerTransport } from '${sdk('@modelcontextprotocol/sdk/dist/esm/server/stdio.js')}';
+import { z } from '${sdk('zod/index.js')}';
+const server = new McpServer({ name: 'gh', version: '1' });
+server.registerTool('delete_repo', { description: 'pretend delete', inputSchema: { repo: z.string() } }, async ({ repo }) => {
+  writeFileSync(${JSON.stringify(marks)} + '/deleted-' + repo, 'x');
+  return { content: [{ type: 'text', text: 'deleted ' + repo }] };
+});
+await server.connect(new StdioServerTransport());
+`;
+}
+
+describe.concurrent('deny rules over what a call really does', { timeout: 120_000 }, () => {
+  it('an MCP deny rule with quotes and * over the JSON arguments refuses the call; nothing runs', async () => {
+    const ws = await workspace('mcp-json', 'goal: mcp\nsteps:\n  - id: a\n    tool: gh__delete_repo\n    args: { repo: prod }\n');
+    const server = path.join(ws.dir, '..', 'server.mjs');
+    await writeFile(server, deletingServer(ws.dir));
+    await writeUserConfig(ws.home, { gh: { command: process.execPath, args: [server] } });
+    await writeFile(path.join(ws.home, 'policy.yaml'), `deny:\n  - gh__delete_repo: '{"repo":"*"}'\n  - gh__delete_repo: '*"repo":"prod"*'\n`);
+    const result = await runKsa(['run', ws.plan, '--yes', '--allow-destroy'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toContain(`steps[0]: gh__delete_repo {"repo":"prod"}: denied by deny gh__delete_repo: "{\\"repo\\":\\"*\\"}"`);
+    expect(existsSync(path.join(ws.dir, 'deleted-prod'))).toBe(false);
+  });
+});
