@@ -8,7 +8,7 @@ const SPELLINGS: Readonly<Record<string, string>> = { '-n': '-n', '--namespace':
  * A kubectl/helm argv as rules are written for it: the subcommand first (global flags
  * written before it move after the other arguments, so `-n default delete pod web` reads
  * `delete pod web -n default`), and the target flags in one spelling: `--namespace=x`,
- * `--namespace x` and `-nx` become `-n x`; `--context=x` becomes `--context x` (helm's
+ * `--namespace x`, `-n=x` and `-nx` become `-n x`; `--context=x` becomes `--context x` (helm's
  * `--kube-context=x` becomes `--kube-context x`). So `"delete *"` and `"* -n prod*"` cover
  * every way of writing them. Nothing after `--` is touched: it belongs to another program.
  */
@@ -49,6 +49,8 @@ function spellTargets(args: readonly string[]): string[] {
     const spelled = Object.hasOwn(SPELLINGS, flag) ? SPELLINGS[flag] : undefined;
     if (spelled !== undefined && equals !== -1) out.push(spelled, arg.slice(equals + 1));
     else if (spelled !== undefined) out.push(spelled);
+    // kubectl and helm read `-n=prod` as namespace prod, like `-nprod`.
+    else if (/^-n=/.test(arg)) out.push('-n', arg.slice(3));
     else if (/^-n[^-]/.test(arg)) out.push('-n', arg.slice(2));
     else out.push(arg);
   }

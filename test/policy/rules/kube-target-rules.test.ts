@@ -37,6 +37,33 @@ describe('ask rules over the namespace and the context', () => {
       ]),
     ).toEqual({ equals: 'ask', long: 'ask', short: 'ask', context: 'ask', exec: 'allow' });
   });
+
+  it('match -n=x, which kubectl and helm read as namespace x, in a step and in a shell line', async () => {
+    const policy = parsePolicy('deny:\n  - kubectl: "* -n prod *"\n  - helm: "* -n prod *"\n  - kubectl: "* --context prod *"\n  - helm: "* --kube-context prod *"\n', '/ws/.ksa/policy.yaml');
+    const steps: PlanInput['steps'] = [
+      { id: 'step', tool: 'kubectl', args: { args: ['create', 'configmap', 'x', '-n=prod', '--from-literal=a=b'] } },
+      { id: 'leading', tool: 'kubectl', args: { args: ['-n=prod', 'create', 'configmap', 'x'] } },
+      { id: 'line', tool: 'shell', args: { command: 'kubectl create configmap y -n=prod --from-literal=a=b' } },
+      { id: 'sudo', tool: 'shell', args: { command: "sudo kubectl create configmap y '-n=prod'" } },
+      { id: 'helm', tool: 'helm', args: { args: ['upgrade', 'web', './c', '-n=prod'] } },
+      { id: 'helmline', tool: 'shell', args: { command: 'helm upgrade web ./c -n=prod' } },
+      { id: 'context', tool: 'kubectl', args: { args: ['get', 'pods', '--context=prod'] } },
+      { id: 'kubecontext', tool: 'shell', args: { command: 'helm upgrade web ./c --kube-context=prod' } },
+      { id: 'other', tool: 'kubectl', args: { args: ['create', 'configmap', 'x', '-n=production'] } },
+    ];
+    const { decision } = await assessPolicy(PlanSchema.parse({ goal: 'kube', steps }), policy, 'write', options);
+    expect(Object.fromEntries(decision.steps.map((step) => [step.stepId, step.decision]))).toEqual({
+      step: 'deny',
+      leading: 'deny',
+      line: 'deny',
+      sudo: 'deny',
+      helm: 'deny',
+      helmline: 'deny',
+      context: 'deny',
+      kubecontext: 'deny',
+      other: 'allow',
+    });
+  });
 });
 
 describe('a rule ending in " *"', () => {
