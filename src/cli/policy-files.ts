@@ -36,7 +36,7 @@ export async function loadPolicy(home: string, workspace: string): Promise<Polic
     const { parsePolicy } = await import('../policy/rules/parse-policy.js');
     policies.push(parsePolicy(found.text, file));
   }
-  return policies.length === 0 ? EMPTY_POLICY : combinePolicies(policies);
+  return { ...(policies.length === 0 ? EMPTY_POLICY : combinePolicies(policies)), workspace: path.resolve(workspace) };
 }
 
 /** Larger than any list of rules; a file this big is not one. */

@@ -51,4 +51,22 @@ describe.concurrent('deny rules over what a call really does', { timeout: 120_00
     expect(result.stderr).toContain(`steps[0]: gh__delete_repo {"repo":"prod"}: denied by deny gh__delete_repo: "{\\"repo\\":\\"*\\"}"`);
     expect(existsSync(path.join(ws.dir, 'deleted-prod'))).toBe(false);
   });
+
+  it('file deny rules meet the path as the tool resolves it: ./.env, x/../.env, <workspace>/secrets/a; nothing is written or read', async () => {
+    const plan = (filePath: string, tool = 'write_file') =>
+      `goal: files\nsteps:\n  - id: f\n    tool: ${tool}\n    args: { path: ${JSON.stringify(filePath)}${tool === 'write_file' ? ', content: "TOKEN=1"' : ''} }\n`;
+    for (const [name, filePath, tool] of [['dot', './.env', 'write_file'], ['up', 'x/../.env', 'write_file'], ['absolute', '', 'read_file']] as const) {
+      const ws = await workspace(`files-${name}`, 'goal: placeholder\nsteps: []\n');
+      await mkdir(path.join(ws.dir, 'secrets'));
+      await writeFile(path.join(ws.dir, 'secrets', 'a'), 'TOPSECRET');
+      await writeFile(ws.plan, plan(filePath || path.join(ws.dir, 'secrets', 'a'), tool));
+      await writeFile(path.join(ws.home, 'policy.yaml'), 'deny:\n  - write_file: ".env"\n  - read_file: "secrets/*"\n');
+      const result = await runKsa(['run', ws.plan, '--yes', '--allow-destroy', '--json'], { home: ws.home, cwd: ws.dir });
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(result.stderr).toContain(tool === 'write_file' ? 'denied by deny write_file: ".env"' : 'denied by deny read_file: "secrets/*"');
+      expect(result.stdout).not.toContain('TOPSECRET');
+      expect(existsSync(path.join(ws.dir, '.env'))).toBe(false);
+      expect(existsSync(path.join(ws.home, 'runs'))).toBe(false);
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { assessPlanRisk, callLineOf, type PlanRisk, type RiskOptions } from '../
 import { planScripts, type PlanScript } from '../plan-scripts.js';
 import { argvSpellings } from './argv-spellings.js';
 import { argvLine } from './kube-spelling.js';
+import { FILE_TOOLS, workspacePath } from './file-path-form.js';
 import { shellForms } from './shell-forms.js';
 import { decidePlan, type CallForm, type PlanDecision, type StepCall, type StepFacts } from './decide.js';
 import type { ApprovalMode, Policy } from './policy-rule.js';
@@ -17,12 +18,13 @@ export type PolicyAssessment = { readonly risk: PlanRisk; readonly decision: Pla
 export async function assessPolicy(plan: Plan, policy: Policy, mode: ApprovalMode, riskOptions: RiskOptions, inputs: Readonly<Record<string, unknown>> = {}): Promise<PolicyAssessment> {
   const known = withKnownInputs(plan, inputs);
   const risk = await assessPlanRisk(known, riskOptions);
-  return { risk, decision: decidePlan(await planFacts(known, risk, riskOptions), policy, mode) };
+  return { risk, decision: decidePlan(await planFacts(known, risk, riskOptions, policy.workspace), policy, mode) };
 }
 
 /** Each step's level and the calls it makes (its own, its rollback's), with their command lines as `ksa run` shows them. */
-export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions = {}): Promise<StepFacts[]> {
+export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions = {}, workspace?: string): Promise<StepFacts[]> {
   const call = async (role: StepCall['role'], tool: string, args: Readonly<Record<string, unknown>>): Promise<StepCall> => {
+    if (FILE_TOOLS.has(tool) && typeof args.path === 'string') return withPathForm({ role, tool, commandLine: callLineOf(tool, args) }, workspacePath(args.path, workspace));
     if (tool === 'shell' && typeof args.command === 'string' && options.parseShell) {
       return { role, tool, commandLine: args.command, forms: await shellForms(args.command, options.parseShell) };
     }
@@ -56,6 +58,11 @@ async function scriptForms(scripts: readonly PlanScript[] | undefined, options: 
 
 function withScriptForms(call: StepCall, forms: readonly CallForm[]): StepCall {
   return forms.length === 0 ? call : { ...call, forms: [...(call.forms ?? []), ...forms] };
+}
+
+/** A file tool's path as the tool resolves it (`./.env` is `.env`), for deny and ask rules. */
+function withPathForm(call: StepCall, resolved: string): StepCall {
+  return resolved === call.commandLine ? call : { ...call, forms: [{ tool: call.tool, commandLine: resolved }] };
 }
 
 function stringArgs(args: unknown): string[] | undefined {

@@ -26,7 +26,12 @@ export type PolicyRule = {
 };
 
 /** Every rule that applies, from every policy file, in file order. */
-export type Policy = { readonly rules: readonly PolicyRule[]; readonly files: readonly string[] };
+export type Policy = {
+  readonly rules: readonly PolicyRule[];
+  readonly files: readonly string[];
+  /** The workspace the plan's file tools resolve paths in: rules meet `<workspace>/.env` as `.env`. */
+  readonly workspace?: string;
+};
 
 export const EMPTY_POLICY: Policy = { rules: [], files: [] };
 

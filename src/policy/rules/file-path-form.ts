@@ -1,0 +1,19 @@
+import { resolvedSegments } from '../path-segments.js';
+
+/** The tools whose command line is a workspace path. */
+export const FILE_TOOLS: ReadonlySet<string> = new Set(['read_file', 'write_file']);
+
+/**
+ * A file tool's path as the tool resolves it, which is what rules are written for: relative
+ * to the workspace, `.` and empty segments dropped, `..` taken back (`./.env`, `x/../.env`
+ * and `<workspace>/.env` are `.env`; `./secrets/a` is `secrets/a`). An absolute path outside
+ * the workspace (which the tool refuses) or one when the workspace is not known stays
+ * absolute, normalised the same way.
+ */
+export function workspacePath(filePath: string, workspace: string | undefined): string {
+  const segments = resolvedSegments(filePath.split(/[\\/]/));
+  if (!filePath.startsWith('/')) return segments.join('/') || '.';
+  const root = workspace === undefined ? undefined : resolvedSegments(workspace.split('/'));
+  if (root === undefined || !root.every((segment, index) => segments[index] === segment)) return `/${segments.join('/')}`;
+  return segments.slice(root.length).join('/') || '.';
+}
