@@ -6,6 +6,7 @@ import { argvSpellings } from './argv-spellings.js';
 import { argvLine } from './kube-spelling.js';
 import { FILE_TOOLS, workspacePath } from './file-path-form.js';
 import { shellForms } from './shell-forms.js';
+import { urlForms } from './url-forms.js';
 import { decidePlan, type CallForm, type PlanDecision, type StepCall, type StepFacts } from './decide.js';
 import type { ApprovalMode, Policy } from './policy-rule.js';
 
@@ -24,7 +25,12 @@ export async function assessPolicy(plan: Plan, policy: Policy, mode: ApprovalMod
 /** Each step's level and the calls it makes (its own, its rollback's), with their command lines as `ksa run` shows them. */
 export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions = {}, workspace?: string): Promise<StepFacts[]> {
   const call = async (role: StepCall['role'], tool: string, args: Readonly<Record<string, unknown>>): Promise<StepCall> => {
-    if (FILE_TOOLS.has(tool) && typeof args.path === 'string') return withPathForm({ role, tool, commandLine: callLineOf(tool, args) }, workspacePath(args.path, workspace));
+    if (FILE_TOOLS.has(tool) && typeof args.path === 'string') return withLineForms({ role, tool, commandLine: callLineOf(tool, args) }, [workspacePath(args.path, workspace)]);
+    if (tool === 'http' && typeof args.url === 'string') {
+      const line = callLineOf(tool, args);
+      const method = line.slice(0, line.indexOf(' '));
+      return withLineForms({ role, tool, commandLine: line }, urlForms(args.url).map((url) => `${method} ${url}`));
+    }
     if (tool === 'shell' && typeof args.command === 'string' && options.parseShell) {
       return { role, tool, commandLine: args.command, forms: await shellForms(args.command, options.parseShell) };
     }
@@ -60,9 +66,10 @@ function withScriptForms(call: StepCall, forms: readonly CallForm[]): StepCall {
   return forms.length === 0 ? call : { ...call, forms: [...(call.forms ?? []), ...forms] };
 }
 
-/** A file tool's path as the tool resolves it (`./.env` is `.env`), for deny and ask rules. */
-function withPathForm(call: StepCall, resolved: string): StepCall {
-  return resolved === call.commandLine ? call : { ...call, forms: [{ tool: call.tool, commandLine: resolved }] };
+/** A file tool's path as the tool resolves it (`./.env` is `.env`), an http call's URL as requested: for deny and ask rules. */
+function withLineForms(call: StepCall, lines: readonly string[]): StepCall {
+  const other = lines.filter((line) => line !== call.commandLine);
+  return other.length === 0 ? call : { ...call, forms: other.map((commandLine) => ({ tool: call.tool, commandLine })) };
 }
 
 function stringArgs(args: unknown): string[] | undefined {
