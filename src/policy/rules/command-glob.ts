@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { wildcardMatcher } from './wildcard-match.js';
 
 /**
  * Globs over tool names and command lines. Unlike path globs, `*` matches any
@@ -10,6 +11,8 @@ import picomatch from 'picomatch';
  * a step's namespace and context are shown last, where "anything after" is nothing.
  * Quotes are characters like any other: `{"repo":"*"}` matches the JSON `{"repo":"prod"}`,
  * `echo "*"` the line `echo "hi"` (picomatch's bash mode would read them as quoting).
+ * Patterns of literals, `*`, `?` and classes are matched in linear time (wildcard-match.ts),
+ * so a rule with many `*` cannot hang every command that reads the policy.
  */
 const OPTIONS: picomatch.PicomatchOptions = { bash: true, dot: true, nonegate: true, windows: false };
 
@@ -29,9 +32,9 @@ export function compileGlob(pattern: string): GlobMatcher {
   if (known) return known;
   let test: (subject: string) => boolean;
   try {
-    const whole = picomatch(literalQuotes(pattern), OPTIONS);
-    const base = /(^|[^\\]) \*$/.test(pattern) ? literalQuotes(pattern.slice(0, -2)) : undefined;
-    const withoutRest = base === undefined ? undefined : base === '' ? (subject: string) => subject === '' : picomatch(base, OPTIONS);
+    const whole = globMatcher(pattern);
+    const base = /(^|[^\\]) \*$/.test(pattern) ? pattern.slice(0, -2) : undefined;
+    const withoutRest = base === undefined ? undefined : base === '' ? (subject: string) => subject === '' : globMatcher(base);
     test = withoutRest === undefined ? whole : (subject) => whole(subject) || withoutRest(subject);
   } catch (error) {
     throw new GlobSyntaxError(pattern, (error as Error).message);
@@ -39,6 +42,15 @@ export function compileGlob(pattern: string): GlobMatcher {
   const matcher: GlobMatcher = (subject) => test(subject.replace(/\r\n|\r|\n/g, ' '));
   cache.set(pattern, matcher);
   return matcher;
+}
+
+/** The linear-time matcher where the pattern allows it (see wildcard-match.ts), else picomatch's. */
+function globMatcher(pattern: string): GlobMatcher {
+  const linear = wildcardMatcher(pattern);
+  if (linear === undefined) return picomatch(literalQuotes(pattern), OPTIONS);
+  // As picomatch does, `./x` also matches `x` (`read_file: "./secrets/*"` covers `secrets/a`).
+  const bare = pattern.startsWith('./') ? wildcardMatcher(pattern.slice(2)) : undefined;
+  return bare === undefined ? linear : (subject) => linear(subject) || bare(subject);
 }
 
 /** The pattern with each unescaped quote escaped, so picomatch takes it as the character it is. */
