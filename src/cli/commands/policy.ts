@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { assessPolicy, describeRule, rulesMatchingNoTool, type PolicyRule } from '../../policy/rules/index.js';
+import { assessPolicy, describeRule, rulesMatchingNoLine, rulesMatchingNoTool, type PolicyRule } from '../../policy/rules/index.js';
 import { ksaHome } from '../../store/index.js';
 import { riskOptions } from '../../tools/index.js';
 import { openCommandTools } from '../mcp-tools.js';
@@ -43,7 +43,7 @@ export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyC
   }
   const { risk, decision } = await assessPolicy(loaded.plan, policy, mode, riskOptions(registry), inputs);
   const exitCode = decision.decision === 'deny' ? ExitCode.usage : ExitCode.ok;
-  const warnings = rulesMatchingNoTool(policy, registry.names());
+  const warnings = [...rulesMatchingNoTool(policy, registry.names()), ...rulesMatchingNoLine(policy)];
   if (!flags.json) for (const warning of warnings) writeWarning(io.stderr, warning);
 
   if (flags.json) {

@@ -10,6 +10,7 @@ export type { PolicyAssessment } from './assess.js';
 export { policyInstructions } from './policy-prompt.js';
 export { canonicalJson } from './canonical-json.js';
 export { rulesMatchingNoTool } from './unmatched-rules.js';
+export { rulesMatchingNoLine } from './unmatchable-patterns.js';
 export { renderedCallCheck } from './rendered-calls.js';
 export { deniedRollbacks } from './denied-rollbacks.js';
 export type { RenderedCall } from './rendered-calls.js';

@@ -22,7 +22,8 @@ export function parsePolicy(text: string, file: string): Policy {
   };
   const [syntax] = doc.errors;
   if (syntax) {
-    throw new PolicyFileError({ file, line: lineCounter.linePos(syntax.pos[0]).line, problem: `YAML syntax error: ${(syntax.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}` });
+    const message = (syntax.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new PolicyFileError({ file, line: lineCounter.linePos(syntax.pos[0]).line, problem: `YAML syntax error: ${message}${startsWithStar(text, syntax.pos[0]) ? QUOTE_STAR : ''}` });
   }
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { rules: [], files: [file] };
@@ -45,6 +46,16 @@ export function parsePolicy(text: string, file: string): Policy {
   return { rules, files: [file] };
 }
 
+/** In YAML an unquoted `*` starts an alias: `kubectl: * -n prod *` is not a pattern. */
+const QUOTE_STAR = ' (a pattern that starts with * must be quoted: kubectl: "* -n prod *")';
+
+/** Whether the line of the error holds a value starting with `*` after `:` or `- `. */
+function startsWithStar(text: string, offset: number): boolean {
+  const start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  const end = text.indexOf('\n', offset);
+  return /(:|^\s*-)\s+\*/.test(text.slice(start, end === -1 ? undefined : end));
+}
+
 function parseRule(item: unknown, effect: PolicyEffect, file: string, fail: (node: unknown, problem: string) => never, lineOf: (node: unknown) => number | undefined): PolicyRule {
   if (isAlias(item)) fail(item, 'aliases are not allowed in policy files; write each rule out');
   let tool: unknown;
@@ -57,7 +68,7 @@ function parseRule(item: unknown, effect: PolicyEffect, file: string, fail: (nod
   } else if (isMap(item)) {
     if (item.items.length !== 1) fail(item, `a rule is a map with exactly one key, the tool name (e.g. - { shell: "npm test" }); this one has ${item.items.length}`);
     const [pair] = item.items;
-    if (isAlias(pair!.key) || isAlias(pair!.value)) fail(item, 'aliases are not allowed in policy files; write each rule out');
+    if (isAlias(pair!.key) || isAlias(pair!.value)) fail(item, `aliases are not allowed in policy files; write each rule out${isAlias(pair!.value) ? QUOTE_STAR : ''}`);
     tool = isScalar(pair!.key) ? pair!.key.value : undefined;
     command = isScalar(pair!.value) ? pair!.value.value : undefined;
     commandNode = pair!.value ?? item;

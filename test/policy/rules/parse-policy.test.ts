@@ -53,6 +53,8 @@ allow: [ { shell: "npm test" }, { kubectl: "get *" }, "github__*" ]
     ['ask:\n  - [kubectl, "get *"]\n', /^policy\.yaml:2: a rule is a one-key map from a tool to a command-line pattern/],
     ['allow:\n  - &a { shell: "npm test" }\n  - *a\n', /^policy\.yaml:3: aliases are not allowed/],
     ['deny:\n  - kubectl: "a"\n  - kubectl: "b"\ndeny:\n  - kubectl: "c"\n', /^policy\.yaml:4: YAML syntax error: Map keys must be unique/],
+    ['ask:\n  - kubectl: * -n prod *\n', /^policy\.yaml:2: YAML syntax error: .*\(a pattern that starts with \* must be quoted: kubectl: "\* -n prod \*"\)$/],
+    ['deny:\n  - shell: *a*b\n', /^policy\.yaml:2: aliases are not allowed in policy files; write each rule out \(a pattern that starts with \* must be quoted/],
   ])('a malformed policy is one line with file:line: %j', (text, expected) => {
     const message = problemOf(text);
     expect(message).toMatch(expected);
