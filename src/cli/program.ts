@@ -228,7 +228,7 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('--name <id>', 'worker name (default <host>-<pid>)')
     .option('--workspace <dir>', 'root for relative paths and file tools (default: the current folder)')
     .option('--json', 'log one JSON object per line instead of text')
-    .addHelpText('after', examples('ksa worker --redis redis://10.0.0.5:6379 --labels gpu,eu --concurrency 2', 'ksa run plan.yaml --redis redis://10.0.0.5:6379   # on the coordinator'))
+    .addHelpText('after', `${WORKER_POLICY}${examples('ksa worker --redis redis://10.0.0.5:6379 --labels gpu,eu --concurrency 2', 'ksa run plan.yaml --redis redis://10.0.0.5:6379   # on the coordinator')}`)
     .action(async (flags) => setExit(await (await import('./commands/worker.js')).workerCommand(io, flags)));
 
   program
@@ -288,6 +288,16 @@ Examples:
 
   return program;
 }
+
+// What the owner of a worker's machine can forbid there, whatever the coordinator approved.
+const WORKER_POLICY = `
+This machine's policy:
+  The deny and ask rules of $KSA_HOME/policy.yaml and <workspace>/.ksa/policy.yaml
+  hold every job (and rollback) this worker takes: read at start (a malformed
+  file stops it, exit 2) and again before each job. A matching call fails its
+  attempt with nothing run and is not retried; an ask rule refuses as deny does
+  (nobody at a worker can answer). allow rules play no part here.
+`;
 
 /** An "Examples:" block for a command's --help: commands a user can copy. */
 // The rule format, so that `ksa policy --help` is enough to write a first policy (docs/security.md has the rest).

@@ -6,6 +6,7 @@ import { retryDelayMs } from './backoff.js';
 import { evaluateCondition } from './compiled-step.js';
 import { errorMessage, RunCancelledError } from './errors.js';
 import { ExpressionEvaluationError } from './expressions.js';
+import { RefusedAttemptError } from './refused-attempt.js';
 import type { RunEvent } from './events.js';
 import { ExecutionBase, workerOf } from './execution-base.js';
 import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
@@ -196,8 +197,9 @@ export class Execution extends ExecutionBase {
       const error = errorMessage(value);
       st.error = error;
       notePartialSuccess(st, value);
-      // An expression that failed once fails the same way every time: no retry.
-      const retry = step.type === 'condition' || value instanceof ExpressionEvaluationError ? NO_RETRY : (step.retry ?? NO_RETRY);
+      // An expression that failed once fails the same way every time, and so does a call a worker's own rules refuse: no retry.
+      const final = step.type === 'condition' || value instanceof ExpressionEvaluationError || RefusedAttemptError.isInstance(value);
+      const retry = final ? NO_RETRY : (step.retry ?? NO_RETRY);
       // Counted in this go of the step: an earlier one (undone by a rollback) had its own.
       const made = attempt - (st.earlierAttempts ?? 0);
       if (made < retry.maxAttempts && !this.stopping) {

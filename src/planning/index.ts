@@ -21,6 +21,7 @@ export { rollbackTargets, runRollbacks } from './rollback.js';
 export { rollbackOnCancel } from './resume.js';
 export { doneStepIds, undoneSteps } from './undone-steps.js';
 export { PartialSuccessError, rollbackStandsAlone } from './partial-success.js';
+export { RefusedAttemptError } from './refused-attempt.js';
 export { VirtualClock, settle } from './virtual-clock.js';
 export type { RunOptions } from './virtual-clock.js';
 export { applyRunEvent, countByStatus, createRunView, isWaitingForWorker, retryLeftMs, seedRunView, viewEstimate } from './run-progress.js';

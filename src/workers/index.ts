@@ -2,6 +2,7 @@ export { sameRedisServer } from './redis-url.js';
 export { checkRedis, parseRedisUrl, describeRedisError, RedisUnavailableError, MIN_REDIS_VERSION } from './redis-connection.js';
 export type { RedisTarget } from './redis-connection.js';
 export { RemoteSteps, RemoteStepError, DEFAULT_WORKER_WAIT_MS } from './remote-steps.js';
+export { DENIED_ON_WORKER } from './step-messages.js';
 export type { RemoteStepsOptions } from './remote-steps.js';
 export { StepWorker, DEFAULT_STALL_TIMINGS } from './step-worker.js';
 export type { StepWorkerOptions, StallTimings, WorkerLogEntry } from './step-worker.js';

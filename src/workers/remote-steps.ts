@@ -14,7 +14,7 @@ import { RedisSilence } from './redis-silence.js';
 import { sweepJobs } from './job-sweep.js';
 import { runParts, takeOver } from './taken-over.js';
 import { holdWhilePaused } from './paused-hold.js';
-import { heldWhilePaused, lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
+import { heldWhilePaused, lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, remoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 
 export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
@@ -261,14 +261,14 @@ export class RemoteSteps {
         if (settled || losing) return;
         losing = true;
         void this.leftBehind(id).then((left) => {
-          if (left) return 'error' in left ? finish(() => reject(new RemoteStepError(left.error))) : complete(left);
+          if (left) return 'error' in left ? finish(() => reject(remoteStepError(left.error))) : complete(left);
           return this.noteLost(call, id, worker).finally(() => finish(() => reject(new RemoteStepError(workerLostMessage(worker)))));
         });
       };
       const failed = (failedReason: string | undefined) => {
         // BullMQ's stalled check (by another worker on the queue) found it first.
         if (takenBy && failedReason && STALLED.test(failedReason)) return workerLost(takenBy);
-        finish(() => reject(new RemoteStepError(lostOr(failedReason))));
+        finish(() => reject(remoteStepError(lostOr(failedReason))));
       };
       const onCompleted = (returnvalue: unknown) => complete(asResult(returnvalue));
       const nameWorker = (worker: string | undefined, ran?: WorkerRun) => {

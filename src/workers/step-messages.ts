@@ -1,4 +1,5 @@
 import { KsaError } from '../planning/ksa-error.js';
+import { RefusedAttemptError } from '../planning/refused-attempt.js';
 
 /** What a remote step says about workers, in its output lines and its errors. */
 
@@ -6,6 +7,14 @@ export class RemoteStepError extends KsaError {
   constructor(message: string) {
     super({ name: 'RemoteStepError', message });
   }
+}
+
+/** How a worker's refusal of a job by its own rules begins (`denied on worker w1 by deny shell: …`). */
+export const DENIED_ON_WORKER = 'denied on worker ';
+
+/** A failed job's reason as the step's error: a refusal by the worker's rules is final, its retries would meet them again. */
+export function remoteStepError(message: string): KsaError {
+  return message.startsWith(DENIED_ON_WORKER) ? new RefusedAttemptError(message) : new RemoteStepError(message);
 }
 
 /** BullMQ's failedReason for a job whose worker died (its lock expired). */

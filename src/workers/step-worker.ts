@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { errorMessage } from '../planning/index.js';
+import { errorMessage, RefusedAttemptError } from '../planning/index.js';
 import { guardKubeContext, KubeContextMismatchError, KubeRetargetError, UnknownToolError, type ToolRegistry } from '../tools/index.js';
 import type { InvokeTool } from '../planning/tool-call.js';
 import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
@@ -27,6 +27,11 @@ export type StepWorkerOptions = {
   readonly timings?: StallTimings;
   /** One line per step (and per state change of the worker). */
   readonly log: (entry: WorkerLogEntry) => void;
+  /**
+   * What this machine's own rules say of a job's call, just before it runs (a rollback's too): undefined
+   * to run it, else the line its attempt fails with, nothing run.
+   */
+  readonly refusal?: (call: { readonly tool: string; readonly args: Readonly<Record<string, unknown>> }) => Promise<string | undefined>;
   /** Hides the worker's secrets (values of its secret-looking environment variables), and a job's, in all that leaves it. */
   readonly redactor: WorkerRedactor;
 };
@@ -218,6 +223,8 @@ export class StepWorker {
     const done = (ok: boolean, error?: string) =>
       this.options.log({ type: 'step_done', jobId, runId: data.runId, stepId: data.stepId, attempt: data.attempt, phase: data.phase, tool: data.tool, ok, durationMs: Math.round(performance.now() - started), ...(error ? { error } : {}) });
     try {
+      const refused = await this.options.refusal?.({ tool: data.tool, args: data.args });
+      if (refused !== undefined) throw new RefusedAttemptError(refused);
       const local: InvokeTool = (call) => this.options.registry.invoke(call, { workspace: this.options.workspace });
       // The run's context pin holds here too: this machine's current context may be another cluster.
       const invoke = data.kubeContext !== undefined ? guardKubeContext(local, { tools: this.options.registry, approved: data.kubeContext }) : local;

@@ -10,6 +10,8 @@ import type { CliIO } from '../io.js';
 import { parseWholeNumber } from '../options.js';
 import { checkedTarget, requiredRedisUrl } from '../remote-run.js';
 import { workspaceOption } from '../workspace-option.js';
+import { workerPolicy } from '../worker-policy.js';
+import type { Policy } from '../../policy/rules/policy-rule.js';
 import { plural } from '../../planning/plural.js';
 
 export type WorkerFlags = { redis?: string; labels?: string; concurrency?: string; name?: string; workspace?: string; json?: boolean };
@@ -26,6 +28,9 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
   const name = flags.name ?? `${hostname().split('.')[0]}-${process.pid}`;
   if (!WORKER_NAME_PATTERN.test(name)) throw new CliError({ message: `--name "${name}": use letters, digits, ".", "_" and "-" (no ":"), at most 63 characters` });
   const workspace = await workspaceOption(io.cwd, flags.workspace ?? '.', io.cwd);
+  const registry = createBuiltinRegistry();
+  // This machine's own rules: a broken file stops the worker here, before it reaches Redis.
+  const { policy, refusal } = await workerPolicy({ home: ksaHome(io.env), workspace, worker: name, registry });
   const redisUrl = await requiredRedisUrl(io, flags.redis, ksaHome(io.env));
   const target = await checkedTarget(redisUrl);
 
@@ -41,7 +46,8 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
     labels,
     concurrency,
     workspace,
-    registry: createBuiltinRegistry(),
+    registry,
+    refusal,
     timings: timingsFrom(io.env),
     log: (entry) => log(entry, formatEntry(entry)),
     redactor,
@@ -130,7 +136,7 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     stopListeningEarly();
-    log({ type: 'worker_started', labels, concurrency, workspace, redis: target.display, pid: process.pid }, `ksa worker ${name} ready · labels ${labels.length > 0 ? labels.join(', ') : '(none)'} · concurrency ${concurrency} · ${target.display} · workspace ${workspace}`);
+    log({ type: 'worker_started', labels, concurrency, workspace, redis: target.display, pid: process.pid, policy: policy.files }, `ksa worker ${name} ready · labels ${labels.length > 0 ? labels.join(', ') : '(none)'} · concurrency ${concurrency} · ${target.display} · workspace ${workspace}${policyNote(policy)}`);
     if (early) onSignal(early);
   });
 }
@@ -157,4 +163,10 @@ function formatEntry(entry: WorkerLogEntry): string {
   const what = `${entry.runId} ${entry.stepId}${entry.phase === 'rollback' ? ' (rollback)' : ` (attempt ${entry.attempt})`} ${entry.tool}`;
   const took = entry.durationMs < 1000 ? `${entry.durationMs}ms` : `${(entry.durationMs / 1000).toFixed(1)}s`;
   return entry.ok ? `✓ ${what} in ${took}` : `✗ ${what} after ${took}: ${entry.error}`;
+}
+
+/** ` · policy: 2 rules that hold calls back (…/policy.yaml)`: the owner sees the rules were found. */
+function policyNote(policy: Policy): string {
+  const holding = policy.rules.filter((rule) => rule.effect !== 'allow').length;
+  return policy.files.length === 0 ? '' : ` · policy: ${plural(holding, 'deny/ask rule')} (${policy.files.join(', ')})`;
 }
