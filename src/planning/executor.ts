@@ -11,7 +11,7 @@ import type { RunEvent } from './events.js';
 import { ExecutionBase, workerOf } from './execution-base.js';
 import { DEFAULT_MAX_PARALLEL, type RetryPolicy } from './schema.js';
 import { hasRollback, rollbackTargets, runRollbacks } from './rollback.js';
-import { isPartlyDone, mayBeDone, moveInCompletion, notePartialSuccess } from './partial-success.js';
+import { isPartlyDone, mayBeDone, moveInCompletion, notePartialSuccess, PartialSuccessError } from './partial-success.js';
 import type { RunState } from './state.js';
 import type { ExecutionOptions } from './execution-options.js';
 import type { WorkerRun } from './tool-call.js';
@@ -198,7 +198,7 @@ export class Execution extends ExecutionBase {
       st.error = error;
       notePartialSuccess(st, value);
       // An expression that failed once fails the same way every time, and so does a call a worker's own rules refuse: no retry.
-      const final = step.type === 'condition' || value instanceof ExpressionEvaluationError || RefusedAttemptError.isInstance(value);
+      const final = step.type === 'condition' || value instanceof ExpressionEvaluationError || RefusedAttemptError.isInstance(value) || (PartialSuccessError.isInstance(value) && value.refused);
       const retry = final ? NO_RETRY : (step.retry ?? NO_RETRY);
       // Counted in this go of the step: an earlier one (undone by a rollback) had its own.
       const made = attempt - (st.earlierAttempts ?? 0);

@@ -10,10 +10,13 @@ import { compileTemplate, templateExpressions } from './templates.js';
  */
 export class PartialSuccessError extends KsaError {
   readonly succeeded: Readonly<Record<string, unknown>>;
+  /** A part was refused where it was to run (RefusedAttemptError): a retry would meet the refusal again. */
+  readonly refused: boolean;
 
-  constructor({ message, succeeded }: { message: string; succeeded: Readonly<Record<string, unknown>> }) {
+  constructor({ message, succeeded, refused = false }: { message: string; succeeded: Readonly<Record<string, unknown>>; refused?: boolean }) {
     super({ name: 'PartialSuccessError', message });
     this.succeeded = succeeded;
+    this.refused = refused;
   }
 }
 

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
 import { clearFailedJob, stopJob } from './job-cancel.js';
 import { settledWithin } from './settled-within.js';
-import { describePlacement, errorMessage, PartialSuccessError, type InvokeTool, type Placement, type ToolCall, type WorkerRun } from '../planning/index.js';
+import { describePlacement, errorMessage, PartialSuccessError, RefusedAttemptError, type InvokeTool, type Placement, type ToolCall, type WorkerRun } from '../planning/index.js';
 import { asResult, cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
@@ -177,7 +177,7 @@ export class RemoteSteps {
     const failures = settled.flatMap((result, i) => (result.status === 'rejected' ? [`${names[i]}: ${errorMessage(result.reason)}`] : []));
     const succeeded = Object.fromEntries(settled.flatMap((result, i) => (result.status === 'fulfilled' ? [[names[i]!, result.value]] : [])));
     // The workers where it succeeded are named, so the run's rollback undoes it there although the step failed.
-    if (failures.length > 0) throw new PartialSuccessError({ message: `failed on ${failures.length} of ${names.length} workers: ${failures.join('; ')}`, succeeded });
+    if (failures.length > 0) throw new PartialSuccessError({ message: `failed on ${failures.length} of ${names.length} workers: ${failures.join('; ')}`, succeeded, refused: settled.some((result) => result.status === 'rejected' && RefusedAttemptError.isInstance(result.reason)) });
     return succeeded;
   }
 

@@ -113,6 +113,29 @@ describe('ksa worker: its own machine\'s policy', () => {
     }
   }, 60_000);
 
+  it('a fan-out one of whose workers refuses its part fails as a whole, naming that worker, and is not retried', async () => {
+    const refusing = path.join(sandbox.dir, 'fan-a-home');
+    const fanSpace = path.join(sandbox.dir, 'fan-ws');
+    for (const dir of [refusing, fanSpace]) mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(refusing, 'policy.yaml'), `deny:\n  - shell: "touch ${marks}/fan-*"\n`);
+    workers.push(await startWorker(redis.url, 'fan-a', { labels: ['fan'], cwd: fanSpace, home: refusing }));
+    workers.push(await startWorker(redis.url, 'fan-b', { labels: ['fan'], cwd: fanSpace, home: path.join(sandbox.dir, 'fan-b-home') }));
+    const { result, events } = await runOnWorker(
+      'fan-out',
+      `  - id: e
+    runsOn: { labels: [fan], each: true }
+    retry: { maxAttempts: 3, initialDelayMs: 10 }
+    tool: shell
+    args: { command: "touch ${marks}/fan-$KSA_WORKER" }
+`,
+    );
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(existsSync(path.join(marks, 'fan-fan-a'))).toBe(false);
+    expect(existsSync(path.join(marks, 'fan-fan-b'))).toBe(true);
+    expect(failedWith(events, 'e')).toEqual([`failed on 1 of 2 workers: fan-a: denied on worker fan-a by deny shell: "touch ${marks}/fan-*" (${path.join(refusing, 'policy.yaml')}:2); nothing was run`]);
+    expect(eventsOf(events, 'step_retrying', 'e')).toEqual([]);
+  }, 60_000);
+
   it('a broken policy file stops the worker from starting: one line with file:line, exit 2', async () => {
     const space = path.join(sandbox.dir, 'broken-ws');
     mkdirSync(path.join(space, '.ksa'), { recursive: true });
