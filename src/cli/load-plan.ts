@@ -20,6 +20,8 @@ export type LoadPlanOptions = {
   readonly policy?: Policy;
   /** Where a plan named `-` is read from. */
   readonly stdin?: CliIO['stdin'];
+  /** The workspace's absolute path (a script the plan runs by its absolute path there is the plan's). */
+  readonly workspace?: string;
 };
 
 export type LoadedPlan =
@@ -49,7 +51,7 @@ export async function loadPlan(path: string, registry: ToolRegistry, options: Lo
   if (options.policy && options.policy.rules.length > 0) {
     // Loaded here: most plans run without policy rules, and these modules rate commands (ksa validate starts faster without them).
     const [{ assessPolicy }, { denialIssues }] = await Promise.all([import('../policy/rules/assess.js'), import('../policy/rules/decide.js')]);
-    const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry), options.inputs ?? {});
+    const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry, process.env, options.workspace), options.inputs ?? {});
     if (decision.decision === 'deny') return { ok: false, file, issues: locateIssues(file, denialIssues(decision)), plan: result.plan };
   }
   return { ok: true, file, plan: result.plan };

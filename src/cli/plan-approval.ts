@@ -32,8 +32,9 @@ export async function assessOrRefuse(
   source: string,
   inputs: Readonly<Record<string, unknown>> = {},
   file?: () => Promise<PlanFile | undefined>,
+  workspace?: string,
 ): Promise<PolicyAssessment> {
-  const assessment = await assessPolicy(plan, policy, mode, riskOptions(registry), inputs);
+  const assessment = await assessPolicy(plan, policy, mode, riskOptions(registry, process.env, workspace), inputs);
   if (assessment.decision.decision === 'deny') throw policyDenial(assessment, source, await file?.());
   return assessment;
 }

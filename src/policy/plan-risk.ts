@@ -43,6 +43,8 @@ export interface RiskOptions {
   readonly commandOf?: CommandOf;
   /** How a shell line may name ksa's home folder (settingsHomeSpellings): a write that names a settings file there is a destroy step. */
   readonly settingsHome?: readonly string[];
+  /** The workspace's absolute path: a script named by its absolute path in it is the plan's file of that name. */
+  readonly workspace?: string;
 }
 
 type AssessCall = (tool: string, args: Readonly<Record<string, unknown>>) => Promise<StepRisk>;
@@ -75,7 +77,7 @@ export async function assessPlanRisk(plan: Plan, options: RiskOptions = {}): Pro
   const seen = new Map<string, Promise<StepRisk>>();
   const assess: AssessCall = (tool, args) => once(seen, tool, args, options);
   // A script another step writes is rated by its text: `sh deploy.sh` is as risky as what deploy.sh says.
-  const scripts = await planScripts(plan, options.parseShell);
+  const scripts = await planScripts(plan, options.parseShell, options.workspace);
   for (const step of plan.steps) {
     const own = await stepRisk(step, assess);
     const ran = scripts.get(step.id);

@@ -10,6 +10,7 @@ import { lineFolders } from './line-folders.js';
 import { resolvedSegments } from './path-segments.js';
 import { pathSpelling } from './path-spelling.js';
 import { savingStepBefore } from './saving-steps.js';
+import { workspaceRelative } from './workspace-relative.js';
 import { unpackedByLine, unpackedHolding, type UnpackedFolder } from './plan-unpacked.js';
 import { programName } from './program-name.js';
 import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
@@ -46,8 +47,11 @@ type Written = { readonly writer: string; readonly content?: string; readonly do
 /** How deep scripts that run other scripts of the plan are followed. */
 const MAX_SCRIPT_DEPTH = 8;
 
-/** The scripts each step runs (by step id) that another step of the plan writes. */
-export async function planScripts(plan: Plan, parse: ShellParser | undefined): Promise<ReadonlyMap<string, readonly PlanScript[]>> {
+/**
+ * The scripts each step runs (by step id) that another step of the plan writes. `workspace`: its absolute path,
+ * so a file named by its absolute path in it is the workspace's file (`sh /srv/app/deploy.sh`).
+ */
+export async function planScripts(plan: Plan, parse: ShellParser | undefined, workspace?: string): Promise<ReadonlyMap<string, readonly PlanScript[]>> {
   const found = new Map<string, PlanScript[]>();
   if (parse === undefined) return found;
   const written = new Map<string, Written>();
@@ -55,7 +59,7 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
   for (const step of plan.steps) {
     if (step.type === 'llm_query' || step.type === 'condition') continue;
     if (step.tool === 'write_file' && typeof step.args.path === 'string') {
-      const where = workspacePath('.', step.args.path);
+      const where = workspacePath('.', step.args.path, workspace);
       const content = step.args.content;
       // Appended to, or written twice: the text that runs is not one the plan shows whole.
       const known = typeof content === 'string' && !hasTemplate(content) && step.args.append !== true && !written.has(where) ? content : undefined;
@@ -67,13 +71,13 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
       for (const { file, downloaded, from } of await shellWrites(args.command, parse)) {
         // `cp a.sh d.sh`: the copy holds what a.sh holds, written (or downloaded) by whichever step made a.sh.
         for (const folder of folders) {
-          const path = writtenPath(folder, file);
+          const path = writtenPath(folder, file, workspace);
           const downloaders = [...(written.get(path)?.downloaders ?? []), step.id];
-          written.set(path, (from !== undefined ? written.get(workspacePath(folder, from)) : undefined) ?? { writer: step.id, ...(downloaded ? { downloaded, downloaders } : {}) });
+          written.set(path, (from !== undefined ? written.get(workspacePath(folder, from, workspace)) : undefined) ?? { writer: step.id, ...(downloaded ? { downloaded, downloaders } : {}) });
         }
       }
       const downloads = [...written].filter(([, source]) => source.downloaded).map(([path]) => path);
-      for (const folder of unpackedByLine(await commandWords(args.command, parse), folders, downloads, workspacePath)) unpacked.push({ folder, step: step.id });
+      for (const folder of unpackedByLine(await commandWords(args.command, parse), folders, downloads, (cwd, file) => workspacePath(cwd, file, workspace))) unpacked.push({ folder, step: step.id });
     }
   }
   if (written.size === 0 && unpacked.length === 0) return found;
@@ -82,14 +86,14 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined): P
     const scripts: PlanScript[] = [];
     for (const args of shellCalls(step)) {
       const folders = await lineFolders(args.command, cwdOf(args), parse);
-      scripts.push(...(await scriptsRun(args.command, folders, written, parse, { plan, step: step.id, seen: new Set(), depth: 0, unpacked })));
+      scripts.push(...(await scriptsRun(args.command, folders, written, parse, { plan, step: step.id, seen: new Set(), depth: 0, unpacked, workspace })));
     }
     if (scripts.length > 0) found.set(step.id, scripts);
   }
   return found;
 }
 
-type Following = { readonly plan: Plan; readonly step: string; readonly seen: Set<string>; readonly depth: number; readonly via?: string; readonly unpacked: readonly UnpackedFolder[] };
+type Following = { readonly plan: Plan; readonly step: string; readonly seen: Set<string>; readonly depth: number; readonly via?: string; readonly unpacked: readonly UnpackedFolder[]; readonly workspace: string | undefined };
 
 /**
  * The plan's scripts a shell line runs, from any of its folders, and the plan's scripts those run in turn
@@ -99,7 +103,7 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
   const scripts: PlanScript[] = [];
   for (const run of await filesRun(command, parse)) {
     for (const folder of folders) {
-      const path = workspacePath(folder, run.file);
+      const path = workspacePath(folder, run.file, following.workspace);
       const source = written.get(path) ?? [...written].find(([entry]) => inFolder(path, entry))?.[1];
       // `tar xzf t.tgz` in step a, `sh install.sh` here: a file the plan does not write may be one the archive held.
       const archive = source === undefined ? unpackedHolding(path, following.unpacked) : undefined;
@@ -336,8 +340,8 @@ async function commandWords(command: string, parse: ShellParser): Promise<readon
 }
 
 /** A written file's path as workspacePath spells it; a folder a step brings (`git clone URL r`) keeps its `/`. */
-function writtenPath(cwd: string, file: string): string {
-  return file.endsWith('/') ? `${workspacePath(cwd, file)}/` : workspacePath(cwd, file);
+function writtenPath(cwd: string, file: string, workspace?: string): string {
+  return file.endsWith('/') ? `${workspacePath(cwd, file, workspace)}/` : workspacePath(cwd, file, workspace);
 }
 
 /** Whether a path is inside a folder entry of writtenPath (`r/`; `/` for the workspace root). */
@@ -349,9 +353,9 @@ function inFolder(path: string, entry: string): boolean {
 
 /**
  * A path as the workspace sees it, from a step's `cwd` (`deploy.sh` in `app` and `./app/deploy.sh`
- * are one file): `.` and empty segments dropped, `..` taken back.
+ * are one file): `.` and empty segments dropped, `..` taken back; one inside the workspace by its absolute path as from its root.
  */
-function workspacePath(cwd: string, file: string): string {
+function workspacePath(cwd: string, file: string, workspace?: string): string {
   const whole = file.startsWith('/') ? file : `${cwd}/${file}`;
-  return `${whole.startsWith('/') ? '/' : ''}${resolvedSegments(whole.split('/')).join('/')}`;
+  return workspaceRelative(`${whole.startsWith('/') ? '/' : ''}${resolvedSegments(whole.split('/')).join('/')}`, workspace);
 }

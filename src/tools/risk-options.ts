@@ -6,10 +6,12 @@ import { parseShell } from './shell-parser.js';
 
 /**
  * What `assessPlanRisk` needs from this layer: the bash parser, the tools' annotations and the program
- * calls they make, and where ksa's own settings live (a step rewriting them is a destroy step).
+ * calls they make, where ksa's own settings live (a step rewriting them is a destroy step), and the workspace's
+ * absolute path, where known (a script run by its absolute path there is the plan's).
  */
-export function riskOptions(registry: ToolRegistry, env: NodeJS.ProcessEnv = process.env): RiskOptions {
+export function riskOptions(registry: ToolRegistry, env: NodeJS.ProcessEnv = process.env, workspace?: string): RiskOptions {
   return {
+    ...(workspace === undefined ? {} : { workspace }),
     parseShell,
     toolHints: (name) => registry.get(name)?.annotations,
     commandOf: (name, args) => registry.get(name)?.command?.(args),

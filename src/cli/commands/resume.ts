@@ -71,7 +71,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // The policy as it is now: a step denied since the run started does not run.
   const policy = await loadPolicy(stores.home, record.workspace);
   // One assessment serves the plan print (each step's risk) and the approval.
-  const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`, { ...record.inputs, ...inputs }, () => recordedPlanFile(record, io.cwd));
+  const assessment = await assessOrRefuse(record.plan, policy, mode, registry, `run ${runId}`, { ...record.inputs, ...inputs }, () => recordedPlanFile(record, io.cwd), record.workspace);
   // The card shows the inputs it will go on with: the run's, and those given again now.
   const shown = { ...record.plan, inputs: { ...record.plan.inputs, ...record.inputs, ...inputs } };
   // Cards name each cluster step's namespace from kubeconfig, as ksa run's do.

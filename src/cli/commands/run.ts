@@ -54,6 +54,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     mcp: commandTools,
     policy,
     stdin: io.stdin,
+    workspace,
   });
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
@@ -70,7 +71,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     });
   }
   // One assessment serves the plan print (each step's risk) and the approval.
-  const assessment = await assessOrRefuse(plan, policy, mode, registry, file, inputs);
+  const assessment = await assessOrRefuse(plan, policy, mode, registry, file, inputs, undefined, workspace);
   const { risk } = assessment;
 
   if (flags.dryRun) {

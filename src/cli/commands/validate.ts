@@ -32,7 +32,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   try {
     // The permission policy that applies where the plan would run: a denied step makes the plan invalid.
     const policy = await loadPolicy(ksaHome(io.env), workspace);
-    loaded = await loadPlan(file, registry, { ...options, policy, stdin: io.stdin });
+    loaded = await loadPlan(file, registry, { ...options, policy, stdin: io.stdin, workspace });
   } catch (error) {
     // --json promises one JSON document, also when the file cannot be read or parsed.
     if (flags.json && error instanceof PolicyFileError) {
@@ -50,8 +50,8 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   if (flags.json) {
     // A plan that only the policy denies is well-formed: its steps are rated as a valid plan's (policy check rates them too).
     const doc = loaded.ok
-      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], warnings, ...(await riskFields(loaded.plan, registry, options.inputs)) }
-      : { valid: false, file: loaded.file.displayPath, issues: issueDocuments(loaded.issues), ...(loaded.plan ? await riskFields(loaded.plan, registry, options.inputs) : {}) };
+      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], warnings, ...(await riskFields(loaded.plan, registry, options.inputs, workspace)) }
+      : { valid: false, file: loaded.file.displayPath, issues: issueDocuments(loaded.issues), ...(loaded.plan ? await riskFields(loaded.plan, registry, options.inputs, workspace) : {}) };
     writeLine(io.stdout, JSON.stringify(doc, null, 2));
     return loaded.ok ? ExitCode.ok : ExitCode.usage;
   }
@@ -71,9 +71,9 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
 }
 
 /** The plan's level and, in plan order, each step's `risk` and `riskReason`. */
-async function riskFields(plan: Plan, registry: ToolRegistry, inputs: Readonly<Record<string, unknown>>) {
+async function riskFields(plan: Plan, registry: ToolRegistry, inputs: Readonly<Record<string, unknown>>, workspace: string) {
   const [{ assessPlanRisk }, { withKnownInputs }] = await Promise.all([import('../../policy/plan-risk.js'), import('../../planning/known-inputs.js')]);
   // Rated as it will run: with the plan's inputs (and those given with --input) filled in, as policy check does.
-  const risk = await assessPlanRisk(withKnownInputs(plan, inputs), riskOptions(registry));
+  const risk = await assessPlanRisk(withKnownInputs(plan, inputs), riskOptions(registry, process.env, workspace));
   return { risk: risk.level, stepRisks: plan.steps.map((step) => ({ id: step.id, risk: risk.steps[step.id]!.level, riskReason: risk.steps[step.id]!.reason })) };
 }

@@ -40,7 +40,7 @@ export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions
     return withForms(shown, command.program, command.args);
   };
   const facts: StepFacts[] = [];
-  const scripts = await planScripts(plan, options.parseShell);
+  const scripts = await planScripts(plan, options.parseShell, options.workspace);
   for (const [index, step] of plan.steps.entries()) {
     const assessed = risk.steps[step.id] ?? { level: 'write' as const, reason: 'not assessed' };
     const calls: StepCall[] = [];
