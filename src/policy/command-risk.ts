@@ -13,6 +13,7 @@ import { isStandardInput } from './standard-input.js';
 import { sshRisk } from './ssh-risk.js';
 import { steeringRisk } from './steering-variables.js';
 import { knownNames, programNames } from './variable-names.js';
+import { trapAction } from './trap-action.js';
 import { isWrapper, unwrap } from './wrappers.js';
 
 const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
@@ -204,16 +205,12 @@ function joinWords(words: readonly ShellWord[]): ShellWord {
   return { literal, text: words.map((word) => word.text).join(' '), hints: words.flatMap((word) => word.hints) };
 }
 
-/**
- * `trap 'rm -rf x' EXIT`, `trap -- 'rm -rf x' EXIT`: the trap's first operand is a shell line it runs later;
- * `trap - EXIT` puts the signals back as they were, a `-` that is no command.
- */
+/** A trap's code is a shell line it runs later (trapAction). */
 function trapRisk(args: readonly ShellWord[], context: CommandContext): Promise<StepRisk> | StepRisk {
-  const operands = args[0]?.literal === '--' ? args.slice(1) : args;
-  const [action] = operands;
-  if (action === undefined || args.some((arg) => arg.literal === '-p' || arg.literal === '-l')) return readRisk('trap');
-  if (action.literal === '-') return readRisk('trap - resets signal handlers');
-  return scriptRisk(action, context, 'trap');
+  const action = trapAction(args);
+  if (action.kind === 'list') return readRisk('trap');
+  if (action.kind === 'reset') return readRisk('trap - resets signal handlers');
+  return scriptRisk(action.code, context, 'trap');
 }
 
 function aliasValue(args: readonly ShellWord[]): ShellWord {

@@ -45,10 +45,10 @@ export function xargsPlaceholder(flags: Args): string | undefined {
 }
 
 /** GNU parallel's replacement strings: `{}`, `{.}`, `{/}`, `{//}`, `{/.}`, `{#}`, `{%}`, `{1}`, `{2.}`… */
-const PARALLEL_PLACEHOLDER = /\{(?:[./#%]|\/\/|\/\.|[0-9]+[./]*)?\}/;
+export const PARALLEL_PLACEHOLDER = /\{(?:[./#%]|\/\/|\/\.|[0-9]+[./]*)?\}/;
 
 /** What follows parallel's command: its input as arguments (`::: a b`, `:::: file`, `:::+`, `::::+`). */
-const PARALLEL_INPUT = /^::::?\+?$/;
+export const PARALLEL_INPUT = /^::::?\+?$/;
 
 /**
  * The command parallel runs for each input: its words up to `:::`, the placeholders known only at run time; with no

@@ -1,8 +1,10 @@
 import { SHELLS } from './command-risk.js';
 import { commandsGitRuns } from './git-run-commands.js';
 import { programName } from './program-name.js';
+import { keywordCommand } from './keyword-command.js';
 import { simpleCommands } from './shell-risk.js';
 import type { ShellParser, ShellWord } from './shell-syntax.js';
+import { trapAction } from './trap-action.js';
 import { isWrapper, unwrap } from './wrappers.js';
 
 /** How deep `sudo bash -c "env rm …"` is followed; deeper code is still rated by the risk levels. */
@@ -109,6 +111,11 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
     if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment);
     return;
   }
+  // `coproc X { touch f; }`, `trap 'rm -rf x' EXIT`: the command a keyword starts, the line a trap runs later.
+  const keyworded = keywordCommand(name, args);
+  if (keyworded !== undefined) await visit(keyworded, parse, found, depth + 1, assigned, seen);
+  const trap = name === 'trap' ? trapAction(args) : undefined;
+  if (trap?.kind === 'code' && trap.code.literal !== undefined) await collect(trap.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment);
   // `git rebase -x 'sh t.sh'`, `git bisect run ./t.sh`: git runs them.
   if (name === 'git') for (const inner of commandsGitRuns(args)) await visit(inner, parse, found, depth + 1, assigned, seen);
   if (name === 'find') {

@@ -45,4 +45,27 @@ steps:
     expect(run.code, describeResult(run)).toBe(2);
     expect(existsSync(path.join(marks, 'denied96'))).toBe(false);
   });
+
+  it('code a trap sets or coproc runs is denied and not run, also coproc kubectl delete under kubectl: "delete *"', async () => {
+    const { plan, home, marks } = await setUp('trap', (_dir, marks) => `goal: trap
+steps:
+  - id: a
+    tool: shell
+    args: { command: "trap 'touch ${marks}/denied110' EXIT" }
+  - id: b
+    tool: shell
+    args: { command: "coproc X { touch ${marks}/denied118; }; wait" }
+  - id: c
+    tool: shell
+    args: { command: "coproc kubectl delete pod web" }
+`);
+    const validated = await runKsa(['validate', plan], { home });
+    expect(validated.code, describeResult(validated)).toBe(2);
+    expect(validated.stdout).toContain('3 problems');
+    expect(validated.stdout).toContain('deny kubectl: "delete *"');
+    const run = await runKsa(['run', plan, '--yes'], { home });
+    expect(run.code, describeResult(run)).toBe(2);
+    expect(existsSync(path.join(marks, 'denied110'))).toBe(false);
+    expect(existsSync(path.join(marks, 'denied118'))).toBe(false);
+  });
 });

@@ -42,3 +42,33 @@ describe('a script the plan writes, named by its absolute path in the workspace'
     expect((await decisions([write('deploy.sh', script), shell('r', 'sh /srv/app2/deploy.sh', { dependsOn: ['w'] })])).r).toBe('allow');
   });
 });
+
+describe('code a line runs later or beside itself', () => {
+  it('trap strings and coproc commands meet the deny rules, behind wrappers and in sh -c too', async () => {
+    const denied = [
+      "trap 'touch /tmp/denied110' EXIT",
+      "trap -- 'touch /tmp/denied110' EXIT INT",
+      'trap "rm -rf /var/x" EXIT',
+      "sh -c \"trap 'touch /tmp/denied1' EXIT\"",
+      "trap 'sh -c \"kubectl delete pod web\"' EXIT",
+      'coproc X { touch /tmp/denied118; }; wait',
+      'coproc { touch /tmp/denied118; }',
+      'coproc touch /tmp/denied118',
+      'coproc kubectl delete pod web',
+      'coproc X { echo hi; kubectl delete pod web; }',
+      'coproc X while true; do touch /tmp/denied2; done',
+      'coproc sudo rm -rf /var/x',
+      'f() { coproc touch /tmp/denied3; }; f',
+    ];
+    for (const line of denied) expect((await decisions([shell('s', line)])).s, line).toBe('deny');
+  });
+
+  it('touch -- and parallel\'s inputs are the commands they run', async () => {
+    const denied = ['touch -- /tmp/denied1', 'sudo touch -- /tmp/denied1', 'parallel touch ::: /tmp/denied1 /tmp/ok', 'parallel touch {}.x ::: /tmp/denied1', 'parallel -j2 rm -rf ::: /var/x'];
+    for (const line of denied) expect((await decisions([shell('s', line)])).s, line).toBe('deny');
+  });
+
+  it('a trap that only lists or resets, and a coproc of something else, are let through', async () => {
+    for (const line of ['trap - EXIT', 'trap -p', "trap 'touch /tmp/ok' EXIT", 'coproc X { touch /tmp/ok; }', 'touch -- /tmp/ok', 'parallel touch ::: /tmp/ok']) expect((await decisions([shell('s', line)])).s, line).toBe('allow');
+  });
+});
