@@ -68,4 +68,25 @@ steps:
     expect(existsSync(path.join(marks, 'denied110'))).toBe(false);
     expect(existsSync(path.join(marks, 'denied118'))).toBe(false);
   });
+
+  it('a line that only prints a quoted ; rm -rf runs, and one that runs rm -rf after a quoted ; is still denied', async () => {
+    const { plan, home, marks } = await setUp('quoted', (_dir, marks) => `goal: quoted
+steps:
+  - id: say
+    tool: shell
+    args: { command: "echo 'cleanup; rm -rf /tmp/x' > /dev/null && touch ${marks}/said" }
+`);
+    const run = await runKsa(['run', plan, '--yes'], { home });
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(existsSync(path.join(marks, 'said'))).toBe(true);
+    const { plan: real, home: realHome } = await setUp('quoted-real', () => `goal: quoted
+steps:
+  - id: wipe
+    tool: shell
+    args: { command: "echo 'a;' ; rm -rf /tmp/ksa-deny-reach-nothing" }
+`);
+    const refused = await runKsa(['validate', real], { home: realHome });
+    expect(refused.code, describeResult(refused)).toBe(2);
+  });
 });
+

@@ -5,6 +5,7 @@ import { planScripts, type PlanScript } from '../plan-scripts.js';
 import { argvSpellings } from './argv-spellings.js';
 import { argvLine } from './kube-spelling.js';
 import { FILE_TOOLS, workspacePath } from './file-path-form.js';
+import { quotedTextInert } from './quoted-code.js';
 import { shellForms } from './shell-forms.js';
 import { urlForms } from './url-forms.js';
 import { decidePlan, type CallForm, type PlanDecision, type StepCall, type StepFacts } from './decide.js';
@@ -32,7 +33,8 @@ export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions
       return withLineForms({ role, tool, commandLine: line }, urlForms(args.url).map((url) => `${method} ${url}`));
     }
     if (tool === 'shell' && typeof args.command === 'string' && options.parseShell) {
-      return { role, tool, commandLine: args.command, forms: await shellForms(args.command, options.parseShell) };
+      const inert = await quotedTextInert(args.command, options.parseShell);
+      return { role, tool, commandLine: args.command, forms: await shellForms(args.command, options.parseShell), ...(inert ? { quotedTextInert: true as const } : {}) };
     }
     const command = options.commandOf?.(tool, args);
     if (command === undefined) return withForms({ role, tool, commandLine: callLineOf(tool, args) }, tool, stringArgs(args.args));
@@ -63,7 +65,10 @@ async function scriptForms(scripts: readonly PlanScript[] | undefined, options: 
 }
 
 function withScriptForms(call: StepCall, forms: readonly CallForm[]): StepCall {
-  return forms.length === 0 ? call : { ...call, forms: [...(call.forms ?? []), ...forms] };
+  if (forms.length === 0) return call;
+  // The script's text is not looked into for code in quotes: its forms are split at every `;` too.
+  const { quotedTextInert: _inert, ...rest } = call;
+  return { ...rest, forms: [...(call.forms ?? []), ...forms] };
 }
 
 /** A file tool's path as the tool resolves it (`./.env` is `.env`), an http call's URL as requested: for deny and ask rules. */

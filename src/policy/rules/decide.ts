@@ -14,6 +14,8 @@ export type StepCall = {
    * what is shown): e.g. `get pods -n prod` for `get pods --namespace=prod`.
    */
   readonly forms?: readonly CallForm[];
+  /** A shell line whose quoted text runs nowhere (quotedTextInert): its parts are its forms, not its text split at every `;`. */
+  readonly quotedTextInert?: true;
 };
 
 /** A call as a deny or ask rule also sees it: under this tool (or program) name, this command line. */
@@ -145,15 +147,16 @@ function matchesWhole(rule: PolicyRule, call: StepCall): boolean {
 }
 
 function matchesAnyPart(rule: PolicyRule, call: StepCall): boolean {
-  return [call, ...(call.forms ?? [])].some((form) => matchesForm(rule, form));
+  const split = call.quotedTextInert !== true;
+  return [call, ...(call.forms ?? [])].some((form) => matchesForm(rule, form, split));
 }
 
-function matchesForm(rule: PolicyRule, call: CallForm): boolean {
+function matchesForm(rule: PolicyRule, call: CallForm, split: boolean): boolean {
   if (!matchesTool(rule, call)) return false;
   const matches = compileGlob(rule.command);
   if (matches(call.commandLine)) return true;
   if (compileGlob(flagSubsetPattern(rule.command))(flagSpelling(call.commandLine))) return true;
-  if (call.tool !== 'shell') return false;
+  if (call.tool !== 'shell' || !split) return false;
   return call.commandLine
     .split(SHELL_SEPARATORS)
     .map((part) => part.trim())

@@ -72,3 +72,38 @@ describe('code a line runs later or beside itself', () => {
     for (const line of ['trap - EXIT', 'trap -p', "trap 'touch /tmp/ok' EXIT", 'coproc X { touch /tmp/ok; }', 'touch -- /tmp/ok', 'parallel touch ::: /tmp/ok']) expect((await decisions([shell('s', line)])).s, line).toBe('allow');
   });
 });
+
+describe('a quoted ;, && or | is text', () => {
+  it('a line that only prints it is not denied', async () => {
+    for (const line of ["echo 'cleanup; rm -rf /tmp/x'", "printf '%s\\n' 'a && rm -rf /tmp/y'", 'echo "$(date); rm -rf /var"', 'echo "a | rm -rf /x"', "grep 'a; rm -rf /x' notes.txt"]) {
+      expect((await decisions([shell('s', line)])).s, line).toBe('allow');
+    }
+  });
+
+  it('a line that really runs rm -rf /x, or may run the quoted text, is still denied', async () => {
+    const denied = [
+      "echo 'a; rm -rf /x' | sh",
+      "echo 'a; rm -rf /x' > d.sh && sh d.sh",
+      "echo 'a; rm -rf /x' > d.sh",
+      "echo 'a; rm -rf /x' > d.sh; chmod +x d.sh; ./d.sh",
+      "ssh host 'cd /; rm -rf /x'",
+      "docker exec c sh -c 'cd /; rm -rf /x'",
+      "awk 'BEGIN{system(\"ls; rm -rf /x\")}'",
+      "git rebase -x 'ls; rm -rf /x' main",
+      "python3 -c 'import os; os.system(\"ls; rm -rf /x\")'",
+      'echo $(rm -rf /x)',
+      'echo "$(rm -rf /x)"',
+      'echo `rm -rf /x`',
+      "echo 'a'; rm -rf /x",
+      'echo hi && rm -rf /x',
+      "bash <<< 'ls; rm -rf /x'",
+      "eval 'ls; rm -rf /x'",
+      "x='ls; rm -rf /x'; eval \"$x\"",
+    ];
+    for (const line of denied) expect((await decisions([shell('s', line)])).s, line).toBe('deny');
+  });
+
+  it('a script of the plan run by path is split at its quoted ; too', async () => {
+    expect((await decisions([write('deploy.sh', "echo 'a; rm -rf /x' | sh\n"), shell('r', './deploy.sh', { dependsOn: ['w'] })])).r).toBe('deny');
+  });
+});
