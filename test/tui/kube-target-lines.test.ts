@@ -239,9 +239,9 @@ describe('the cluster line of a shell step that switches the namespace first', (
       current: ['cluster kind-dev (current) · namespace api'],
       variable: ['cluster kind-dev (current) · namespace api'],
       unknown: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
-      named: ['cluster kind-dev · namespace api', 'cluster kind-dev (current) · namespace api'],
+      named: ['cluster kind-dev (current) · namespace api'],
       other: ['cluster prod-eu · namespace api'],
-      property: ['cluster kind-dev · namespace api', 'cluster kind-dev (current) · namespace api'],
+      property: ['cluster kind-dev (current) · namespace api'],
       switched: ["cluster prod-eu · namespace web (the context's)", 'cluster prod-eu · namespace api', "cluster kind-dev · namespace shop (the context's)"],
       previous: ['cluster kind-dev (current) · namespace the previous one (set at run time)'],
       unset: ['cluster kind-dev (current) · namespace default'],
@@ -254,6 +254,26 @@ describe('the cluster line of a shell step that switches the namespace first', (
   it('shows kubectx - as the previous context, known at run time, not as a context named "-"', async () => {
     expect(await targetsOf([{ id: 'back', tool: 'shell', args: { command: 'kubectx - && kubectl delete deploy web' } }])).toEqual({
       back: ["cluster the previous context (set at run time) · that context's namespace"],
+    });
+  });
+});
+
+describe('the cluster line of a shell step that sets another context', () => {
+  it("kubectl config set-context of another context touches no cluster: the current context's line stays as it is", async () => {
+    expect(
+      await targetsOf([
+        { id: 'other', tool: 'shell', args: { command: 'kubectl config set-context prod-eu --namespace=x; kubectl delete deploy web' } },
+        { id: 'property', tool: 'shell', args: { command: 'kubectl config set contexts.prod-eu.namespace x && kubectl delete deploy web' } },
+        { id: 'alone', tool: 'shell', args: { command: 'kubectl config set-context prod-eu --namespace=x' } },
+        { id: 'later', tool: 'shell', args: { command: 'kubectl config set-context prod-eu --namespace=x && kubectl delete deploy web && kubectl config use-context prod-eu && kubectl delete deploy web' } },
+        { id: 'switched', tool: 'shell', args: { command: 'kubectx prod-eu; kubectl config set-context kind-dev --namespace=x; kubectl delete deploy web; kubectx kind-dev; kubectl delete deploy web' } },
+      ]),
+    ).toEqual({
+      other: ["cluster kind-dev (current) · namespace shop (the context's)"],
+      property: ["cluster kind-dev (current) · namespace shop (the context's)"],
+      alone: [],
+      later: ["cluster kind-dev (current) · namespace shop (the context's)", 'cluster prod-eu · namespace x'],
+      switched: ["cluster prod-eu · namespace web (the context's)", 'cluster kind-dev · namespace x'],
     });
   });
 });

@@ -36,10 +36,14 @@ export async function shellStepScopes(plan: Plan, current?: string): Promise<She
     const namespaces = new Map<string, string>();
     for (const call of await shellKubeCalls(step.args.command as string, { env })) {
       const set = call.setsNamespace;
-      // `kubectl config set-context prod --namespace=x` is shown in the context whose namespace it sets.
-      const named = set?.context ?? call.scope.context ?? (call.scope.retarget === undefined ? switchedTo : undefined);
-      if (call.switches) switchedTo = call.scope.context;
+      const here = switchedTo ?? current;
+      // `kubectl config set-context prod --namespace=x` is shown in the context whose namespace it sets; when that is the
+      // one the line is in, as that one's line. Another context's namespace it only writes down for a later switch there.
+      const elsewhere = set?.context !== undefined && here !== undefined && set.context !== here;
+      const named = set?.context !== undefined && set.context === here ? switchedTo : (set?.context ?? call.scope.context ?? (call.scope.retarget === undefined ? switchedTo : undefined));
+      if (call.switches) switchedTo = named;
       if (set) namespaces.set(named ?? current ?? CURRENT, set.namespace);
+      if (elsewhere) continue;
       const namespace = set?.namespace ?? call.scope.namespace ?? (call.scope.allNamespaces || call.scope.retarget ? undefined : namespaces.get(named ?? current ?? CURRENT));
       const scope: KubeScope = { ...call.scope, ...(named !== undefined ? { context: named } : {}), ...(namespace !== undefined ? { namespace } : {}) };
       const target: KubeScope = { ...scope, ...(scope.context ? { context: shownContext(scope.context) } : {}), ...(scope.namespace ? { namespace: shownNamespace(scope.namespace) } : {}) };
