@@ -259,6 +259,23 @@ describe('the cluster line of a shell step that switches the namespace first', (
 });
 
 describe('the cluster line of a shell step that sets another context', () => {
+  it('kubectx X; kubectx - is back in the context the line started in: the current one, with its namespace', async () => {
+    expect(
+      await targetsOf([
+        { id: 'back', tool: 'shell', args: { command: 'kubectx prod-eu; kubectx -; kubectl delete deploy web' } },
+        { id: 'use-context', tool: 'shell', args: { command: 'kubectl config use-context prod-eu && kubectl config use-context - && kubectl delete deploy web' } },
+        { id: 'twice', tool: 'shell', args: { command: 'kubectx prod-eu; kubectx -; kubectx -; kubectl delete deploy web' } },
+        { id: 'after-unknown', tool: 'shell', args: { command: 'kubectx -; kubectx -; kubectl delete deploy web' } },
+      ]),
+    ).toEqual({
+      back: ["cluster prod-eu · namespace web (the context's)", "cluster kind-dev (current) · namespace shop (the context's)"],
+      // kubectl has no previous context: its `-` is not read as kubectx's.
+      'use-context': ["cluster prod-eu · namespace web (the context's)", "cluster the previous context (set at run time) · that context's namespace"],
+      twice: ["cluster prod-eu · namespace web (the context's)", "cluster kind-dev (current) · namespace shop (the context's)"],
+      'after-unknown': ["cluster the previous context (set at run time) · that context's namespace", "cluster kind-dev (current) · namespace shop (the context's)"],
+    });
+  });
+
   it("kubectl config set-context of another context touches no cluster: the current context's line stays as it is", async () => {
     expect(
       await targetsOf([

@@ -32,6 +32,8 @@ export async function shellStepScopes(plan: Plan, current?: string): Promise<She
     const seen = new Set<string>();
     // `kubectl config use-context prod && kubectl delete deploy web`: the delete runs in prod, not in the current context.
     let switchedTo: string | undefined;
+    // The context before the line's last switch, once it made one: `kubectx prod; kubectx -` is back where it started.
+    let before: { readonly context: string | undefined } | undefined;
     // `kubens prodns && kubectl delete deploy web`: the delete works in prodns, not in the context's namespace. By context.
     const namespaces = new Map<string, string>();
     for (const call of await shellKubeCalls(step.args.command as string, { env })) {
@@ -40,12 +42,18 @@ export async function shellStepScopes(plan: Plan, current?: string): Promise<She
       // `kubectl config set-context prod --namespace=x` is shown in the context whose namespace it sets; when that is the
       // one the line is in, as that one's line. Another context's namespace it only writes down for a later switch there.
       const elsewhere = set?.context !== undefined && here !== undefined && set.context !== here;
-      const named = set?.context !== undefined && set.context === here ? switchedTo : (set?.context ?? call.scope.context ?? (call.scope.retarget === undefined ? switchedTo : undefined));
-      if (call.switches) switchedTo = named;
+      // kubectx's `-` goes back to the context before the line's last switch (kubectl's use-context has no `-`).
+      const back = call.program === 'kubectx' && call.switches === true && call.scope.context === PREVIOUS && before !== undefined;
+      const named = back ? before!.context : set?.context !== undefined && set.context === here ? switchedTo : (set?.context ?? call.scope.context ?? (call.scope.retarget === undefined ? switchedTo : undefined));
+      if (call.switches) {
+        before = { context: switchedTo };
+        switchedTo = named;
+      }
       if (set) namespaces.set(named ?? current ?? CURRENT, set.namespace);
       if (elsewhere) continue;
       const namespace = set?.namespace ?? call.scope.namespace ?? (call.scope.allNamespaces || call.scope.retarget ? undefined : namespaces.get(named ?? current ?? CURRENT));
-      const scope: KubeScope = { ...call.scope, ...(named !== undefined ? { context: named } : {}), ...(namespace !== undefined ? { namespace } : {}) };
+      const { context: _written, ...rest } = call.scope;
+      const scope: KubeScope = { ...(back ? rest : call.scope), ...(named !== undefined ? { context: named } : {}), ...(namespace !== undefined ? { namespace } : {}) };
       const target: KubeScope = { ...scope, ...(scope.context ? { context: shownContext(scope.context) } : {}), ...(scope.namespace ? { namespace: shownNamespace(scope.namespace) } : {}) };
       const key = JSON.stringify([target.context, target.namespace, target.allNamespaces, target.retarget]);
       if (seen.has(key)) continue;
