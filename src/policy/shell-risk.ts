@@ -161,7 +161,7 @@ export function simpleCommands(command: string, parse: ShellParser): Promise<Sim
     const variables = found.units.map(
       (unit): CommandVariables => ({
         valueAt: (name) => {
-          const values = knownValues(found.variables, name, unit.start);
+          const values = knownValues(found.variables, name, unit.start, false, true);
           return values?.length === 1 ? values[0] : undefined;
         },
         prefix: unit.prefix,

@@ -1,5 +1,6 @@
 import type { VariableSetting } from './steering-variables.js';
 import { defaultExpansion } from './variable-names.js';
+import { declarationFlags } from './declaration-flags.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellWord } from './shell-syntax.js';
 
 /**
@@ -30,6 +31,13 @@ export interface LineVariables {
    * place (a loop that reads a variable again holds it as a whole), set once the line is read.
    */
   hiddenFrom: number;
+  /**
+   * Where a declaration's flags keep its values as written (`declare -x HELM_NAMESPACE=web`): places of hiddenAt too,
+   * for the risk rater, which reads no value after them; what a command's words name (valueAt) reads past them.
+   */
+  readonly flaggedAt: number[];
+  /** hiddenFrom without the places of flaggedAt. */
+  valuesHiddenFrom: number;
   /** Variables set to a literal default the environment may override (`K=${K:-kubectl}`); their value is that default. */
   readonly fromOutside: Set<string>;
   /** `for x in ls pwd; do …; done`: where the loop body runs with the variable set to one of its literal words. */
@@ -37,7 +45,7 @@ export interface LineVariables {
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), loops: [] };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), loops: [] };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -84,7 +92,9 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       return;
     case 'declaration_command': {
       const children = namedChildren(node);
-      if (children.some((child) => child.type !== 'variable_name' && child.type !== 'variable_assignment')) variables.hiddenAt.push(node.startIndex);
+      const flags = declarationFlags(allChildren(node)[0]?.text, children);
+      if (flags !== 'none') variables.hiddenAt.push(node.startIndex);
+      if (flags === 'plain') variables.flaggedAt.push(node.startIndex);
       const keeps = /^(export|readonly)\b/.test(node.text);
       if (!keeps) for (const child of children) if (child.type === 'variable_name') variables.computed.add(child.text);
       // `declare -n r=PATH`: what is later assigned to r lands in PATH.
@@ -235,18 +245,23 @@ export function settleVariables(variables: LineVariables, root: ShellNode): void
     if (statement.isNamed && statements[i + 1]?.text !== '&') firm(statement);
   });
   const starts = statements.filter((statement) => statement.isNamed).map((statement) => statement.startIndex);
-  for (const at of variables.hiddenAt) variables.hiddenFrom = Math.min(variables.hiddenFrom, starts.findLast((start) => start <= at) ?? 0);
+  for (const at of variables.hiddenAt) {
+    const from = starts.findLast((start) => start <= at) ?? 0;
+    variables.hiddenFrom = Math.min(variables.hiddenFrom, from);
+    if (!variables.flaggedAt.includes(at)) variables.valuesHiddenFrom = Math.min(variables.valuesHiddenFrom, from);
+  }
   for (const values of variables.values.values()) {
-    if (values.some((value) => SETTING_BUILTINS.has(value.split(/\s+/)[0] ?? '') || BUILTIN_PREFIXES.has(value.split(/\s+/)[0] ?? ''))) variables.hiddenFrom = 0;
+    if (values.some((value) => SETTING_BUILTINS.has(value.split(/\s+/)[0] ?? '') || BUILTIN_PREFIXES.has(value.split(/\s+/)[0] ?? ''))) variables.hiddenFrom = variables.valuesHiddenFrom = 0;
   }
 }
 
 /**
  * The values a variable may hold at a place in the line, when all are known before running:
- * set for sure before that place, and only ever to literal values. Undefined otherwise.
+ * set for sure before that place, and only ever to literal values. Undefined otherwise. `pastFlags`: past the
+ * declarations of flaggedAt too (what a command names, not what the risk rater reads as a command's name).
  */
-export function knownValues(variables: LineVariables, name: string, at: number, fromOutside = false): readonly string[] | undefined {
-  if ((variables.fromOutside.has(name) && !fromOutside) || at > variables.hiddenFrom || variables.computed.has(name) || variables.cleared.has(name) || SET_BY_BASH.has(name) || variables.values.has('IFS')) return undefined;
+export function knownValues(variables: LineVariables, name: string, at: number, fromOutside = false, pastFlags = false): readonly string[] | undefined {
+  if ((variables.fromOutside.has(name) && !fromOutside) || at > (pastFlags ? variables.valuesHiddenFrom : variables.hiddenFrom) || variables.computed.has(name) || variables.cleared.has(name) || SET_BY_BASH.has(name) || variables.values.has('IFS')) return undefined;
   const setAt = variables.setAt.get(name);
   const inLoop = variables.loops.some((loop) => loop.name === name && loop.from <= at && at < loop.to);
   if (!inLoop && (setAt === undefined || setAt >= at)) return undefined;

@@ -294,3 +294,27 @@ describe('the cluster line of a shell step that sets another context', () => {
     });
   });
 });
+
+describe('the cluster line of a shell step: helm namespace set by a declaration with flags', () => {
+  it('reads declare -x, typeset -x and declare -rx as export; export -n takes HELM_NAMESPACE from helm', async () => {
+    expect(
+      await targetsOf([
+        { id: 'export', tool: 'shell', args: { command: 'export HELM_NAMESPACE=web; helm uninstall app' } },
+        { id: 'declare', tool: 'shell', args: { command: 'declare -x HELM_NAMESPACE=web; helm uninstall app' } },
+        { id: 'typeset', tool: 'shell', args: { command: 'typeset -x HELM_NAMESPACE=web && helm uninstall app' } },
+        { id: 'readonly', tool: 'shell', args: { command: 'declare -rx HELM_NAMESPACE=web; helm uninstall app' } },
+        { id: 'flag', tool: 'shell', args: { command: 'declare -x NS=api; kubectl delete deploy web -n "$NS"' } },
+        { id: 'reference', tool: 'shell', args: { command: 'declare -xn HELM_NAMESPACE=web; helm uninstall app' } },
+        { id: 'unexported', tool: 'shell', args: { command: 'export -n HELM_NAMESPACE=web; helm uninstall app' } },
+      ]),
+    ).toEqual({
+      export: ['cluster kind-dev (current) · namespace web'],
+      declare: ['cluster kind-dev (current) · namespace web'],
+      typeset: ['cluster kind-dev (current) · namespace web'],
+      readonly: ['cluster kind-dev (current) · namespace web'],
+      flag: ['cluster kind-dev (current) · namespace api'],
+      reference: ['cluster kind-dev (current) · namespace $HELM_NAMESPACE (set at run time)'],
+      unexported: ["cluster kind-dev (current) · namespace shop (the context's)"],
+    });
+  });
+});
