@@ -220,15 +220,17 @@ export async function planCardWorkers(url: string, plan: Plan, tools: ToolCatalo
 }
 
 /** The live workers registered in the Redis at `url` (checked first, so a bad URL or password is one line). */
-export async function readLiveWorkers(url: string): Promise<{ display: string; workers: WorkerInfo[] }> {
-  const { liveWorkers } = await import('../workers/index.js');
+export async function readLiveWorkers(url: string): Promise<{ display: string; workers: WorkerInfo[]; now: number }> {
+  const { liveWorkers, redisNow } = await import('../workers/index.js');
   const target = await checkedTarget(url);
   const { Redis } = await import('ioredis');
   const client = new Redis({ ...target.options, lazyConnect: true });
   client.on('error', () => {});
   try {
     await client.connect();
-    return { display: target.display, workers: await liveWorkers(client) };
+    // Their heartbeats are stamped by Redis's clock: how long ago is measured on it too, not on this machine's.
+    const now = await redisNow(client);
+    return { display: target.display, workers: await liveWorkers(client, now), now };
   } finally {
     client.disconnect();
   }

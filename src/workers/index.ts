@@ -7,6 +7,7 @@ export type { RemoteStepsOptions } from './remote-steps.js';
 export { StepWorker, DEFAULT_STALL_TIMINGS } from './step-worker.js';
 export type { StepWorkerOptions, StallTimings, WorkerLogEntry } from './step-worker.js';
 export { liveWorkers, offers, HEARTBEAT_MS, LIVE_WITHIN_MS } from './worker-registry.js';
+export { redisNow } from './redis-clock.js';
 export { WorkerNameTakenError } from './worker-name-taken-error.js';
 export type { WorkerInfo } from './worker-registry.js';
 export { WORKER_NAME_PATTERN, labelQueue, jobId, isRollbackJobId } from './queue-names.js';

@@ -134,7 +134,7 @@ export class RemoteSteps {
 
   async workers(): Promise<WorkerInfo[]> {
     const now = Date.now();
-    if (!this.workersCache || now - this.workersCache.at > SWEEP_MS) this.workersCache = { at: now, list: liveWorkers(this.client, now) };
+    if (!this.workersCache || now - this.workersCache.at > SWEEP_MS) this.workersCache = { at: now, list: liveWorkers(this.client) };
     return this.lostWorkers.filter(await this.workersCache.list);
   }
 

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { currentBootId, isZombie, recognize } from '../tools/process-identity.js';
 import { WORKERS_KEY, workerNameKey } from './queue-names.js';
 import { WorkerNameTakenError } from './worker-name-taken-error.js';
+import { redisNow } from './redis-clock.js';
 
 /** How often a worker says it is alive, and after how long without a word it counts as gone. */
 export const HEARTBEAT_MS = 2000;
@@ -17,15 +18,16 @@ export type WorkerInfo = {
   /** Job ids it runs now. */
   readonly running: readonly string[];
   readonly startedAt: string;
+  /** Its last heartbeat, by Redis's clock (the worker's own may be off). */
   readonly lastSeen: string;
   /** The boot of its machine and its process's start (Linux): a restart on that machine can tell it died. */
   readonly bootId?: string;
   readonly startTicks?: number;
 };
 
-/** Live workers, by name; entries not refreshed for LIVE_WITHIN_MS are dropped (their worker died). */
-export async function liveWorkers(redis: Redis, now = Date.now()): Promise<WorkerInfo[]> {
-  const entries = await redis.hgetall(WORKERS_KEY);
+/** Live workers, by name; entries not refreshed for LIVE_WITHIN_MS (by Redis's clock, `now`) are dropped (their worker died). */
+export async function liveWorkers(redis: Redis, now?: number): Promise<WorkerInfo[]> {
+  const [entries, at] = await Promise.all([redis.hgetall(WORKERS_KEY), now ?? redisNow(redis)]);
   const live: WorkerInfo[] = [];
   const dead: string[] = [];
   for (const [name, text] of Object.entries(entries)) {
@@ -36,7 +38,7 @@ export async function liveWorkers(redis: Redis, now = Date.now()): Promise<Worke
       dead.push(name);
       continue;
     }
-    if (now - Date.parse(info.lastSeen) > LIVE_WITHIN_MS) dead.push(name);
+    if (at - Date.parse(info.lastSeen) > LIVE_WITHIN_MS) dead.push(name);
     else live.push(info);
   }
   if (dead.length > 0) await redis.hdel(WORKERS_KEY, ...dead);
@@ -58,8 +60,8 @@ const RELEASE_CLAIM = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redi
  * LIVE_WITHIN_MS after its worker's last heartbeat, as its registry entry
  * goes stale, so the name of a worker that died is free again then.
  */
-export async function claimWorkerName(redis: Redis, name: string, token: string, now = Date.now()): Promise<void> {
-  const entry = await redis.hget(WORKERS_KEY, name);
+export async function claimWorkerName(redis: Redis, name: string, token: string): Promise<void> {
+  const [entry, now] = await Promise.all([redis.hget(WORKERS_KEY, name), redisNow(redis)]);
   const holder = entry === null ? undefined : parseEntry(entry);
   // A live entry without a claim is a worker of an older ksa: its name is as taken.
   const live = holder && now - Date.parse(holder.lastSeen) <= LIVE_WITHIN_MS ? holder : undefined;
@@ -104,7 +106,8 @@ export function startHeartbeat(redis: Redis, token: string, info: () => Omit<Wor
   const beat = async () => {
     const current = info();
     await redis.eval(RENEW_CLAIM, 1, workerNameKey(current.name), token, LIVE_WITHIN_MS);
-    await redis.hset(WORKERS_KEY, current.name, JSON.stringify({ ...current, lastSeen: new Date().toISOString() }));
+    const lastSeen = new Date(await redisNow(redis)).toISOString();
+    await redis.hset(WORKERS_KEY, current.name, JSON.stringify({ ...current, lastSeen }));
   };
   const timer = setInterval(() => void beat().catch(() => {}), HEARTBEAT_MS);
   timer.unref();

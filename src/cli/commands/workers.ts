@@ -8,7 +8,7 @@ export type WorkersFlags = { redis?: string; json?: boolean };
 /** `ksa workers`: the live workers as their heartbeats in Redis say. */
 export async function workersCommand(io: CliIO, flags: WorkersFlags): Promise<ExitCodeValue> {
   const url = await requiredRedisUrl(io, flags.redis, ksaHome(io.env));
-  const { display, workers } = await readLiveWorkers(url);
+  const { display, workers, now } = await readLiveWorkers(url);
   if (flags.json) {
     // The process identity in an entry is for a restart on its machine to tell it died, not to show.
     const shown = workers.map(({ bootId: _boot, startTicks: _ticks, ...info }) => info);
@@ -19,7 +19,6 @@ export async function workersCommand(io: CliIO, flags: WorkersFlags): Promise<Ex
     writeLine(io.stdout, `no live workers at ${display} (start one with: ksa worker --redis ${display})`);
     return ExitCode.ok;
   }
-  const now = Date.now();
   for (const info of workers) {
     const seen = Math.max(0, Math.round((now - Date.parse(info.lastSeen)) / 1000));
     writeLine(io.stdout, `${info.name}  labels ${info.labels.length > 0 ? info.labels.join(',') : '-'}  ${info.host} pid ${info.pid}  running ${info.running.length}/${info.concurrency}  seen ${seen}s ago`);
