@@ -14,7 +14,7 @@ export type Watcher = {
 export type Outstanding = {
   readonly queue: string;
   readonly id: string;
-  readonly call: Pick<ToolCall, 'stepId' | 'attempt' | 'onOutput'>;
+  readonly call: Pick<ToolCall, 'stepId' | 'attempt' | 'phase' | 'onOutput'>;
   readonly labels: readonly string[];
   /** The one worker it was sent to (a fan-out's part, a rollback), else any with its labels. */
   readonly target: string | undefined;
@@ -36,4 +36,6 @@ export type Outstanding = {
   stopHold?: () => void;
   /** Fails it when --worker-wait is up and no worker took it (the sweep would be up to a tick late). */
   deadline?: NodeJS.Timeout;
+  /** When its one worker (a fan-out's part's) was first seen gone from the registry. */
+  targetGoneSince?: number;
 };

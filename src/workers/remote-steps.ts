@@ -16,6 +16,7 @@ import { runParts, takeOver } from './taken-over.js';
 import { holdWhilePaused } from './paused-hold.js';
 import { heldWhilePaused, lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, remoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
+import { failStoppedPart } from './stopped-part.js';
 
 export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
 /** How often outstanding jobs are looked at: jobs Redis lost, steps nobody takes. */
@@ -345,11 +346,10 @@ export class RemoteSteps {
     });
   }
 
-  /** Says once that the step waits, when no live worker offers its labels. */
+  /** Says once that the step waits, when no live worker offers its labels (a job for one worker waits for it alone); fails a fan-out's part whose worker stopped. */
   private async showWaiting(entry: Outstanding): Promise<void> {
-    if (entry.waitingShown) return;
     const workers = await this.workers();
-    // A job for one worker (a rollback where its step ran) waits for that worker alone.
+    if ((await failStoppedPart(entry, workers, this.queue(entry.queue))) || entry.waitingShown) return;
     if (entry.target ? workers.some((info) => info.name === entry.target) : workers.some((info) => offers(info, entry.labels))) return;
     entry.waitingShown = true;
     entry.call.onOutput(entry.target ? waitingForPinned(entry.target) : waitingForWorker(entry.labels, this.lostWorkers.note(entry.call.stepId, entry.call.attempt)), 'stderr');
@@ -381,7 +381,7 @@ export class RemoteSteps {
   /** Fails a step no worker took within --worker-wait, and takes its job off the queue. */
   private async giveUp(entry: Outstanding, job: Job<StepJobData, StepJobResult>): Promise<void> {
     await job.remove().catch(() => {});
-    entry.lost(entry.target ? pinnedNotTaken(this.waitMs, entry.target) : this.noWorkerMessage(entry.labels, entry.call));
+    entry.lost(entry.target ? pinnedNotTaken(this.waitMs, entry.target, entry.call.phase) : this.noWorkerMessage(entry.labels, entry.call));
   }
 
   /**

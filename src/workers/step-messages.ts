@@ -48,8 +48,14 @@ export function waitingForPinned(worker: string): string {
 }
 
 /** A job for one worker (a rollback where its step ran, a fan-out's part): no other worker may take it. */
-export function pinnedNotTaken(waitMs: number, worker: string): string {
-  return `not taken within ${formatWait(waitMs)}: it runs only on worker ${worker} (where its step ran), which did not take it (is it running?)`;
+export function pinnedNotTaken(waitMs: number, worker: string, phase: 'run' | 'rollback'): string {
+  const only = phase === 'run' ? 'this part of the fan-out runs only on worker ' + worker : `it runs only on worker ${worker} (where its step ran)`;
+  return `not taken within ${formatWait(waitMs)}: ${only}, which did not take it (is it running?)`;
+}
+
+/** A fan-out's part whose worker stopped (or is stopping) before taking it: it never ran there. */
+export function partNotRun(worker: string, stopping: boolean): string {
+  return `not run: worker ${worker} ${stopping ? 'is stopping (it takes no new step)' : 'stopped'} before it took this part of the fan-out`;
 }
 
 /** The connection to Redis went (`down`) or came back, said as the run's note; `sent`: the jobs are with workers already. */

@@ -112,7 +112,7 @@ export class StepWorker {
     });
     // Its boot and start time: a restart on this machine can tell this process died (claimWorkerName).
     const identity = processStart(process.pid);
-    this.heartbeat = startHeartbeat(this.client, token, () => ({ name, labels: [...labels], host: hostname(), pid: process.pid, ...identity, concurrency, running: this.runningJobs, startedAt: this.startedAt }));
+    this.heartbeat = startHeartbeat(this.client, token, () => ({ name, labels: [...labels], host: hostname(), pid: process.pid, ...identity, concurrency, running: this.runningJobs, startedAt: this.startedAt, ...(this.leaving ? { stopping: true as const } : {}) }));
     await this.heartbeat.beat();
     await beforeJobs?.();
 
@@ -154,6 +154,8 @@ export class StepWorker {
     this.leaving = true;
     this.abandoning ||= now;
     if (handedBackAfter) this.handedBackAfter = handedBackAfter;
+    // Said at once, not at the next heartbeat: coordinators stop sending it steps (a fan-out's part) it would never take.
+    if (this.heartbeat) await settledWithin(this.heartbeat.beat(), STOP_GRACE_MS);
     const closing = Promise.all(this.workers.map((worker) => worker.close(now).catch(() => {}))).then(() => this.heartbeat?.stop());
     // The steps that run finish first (unless `now`). What is left, BullMQ's reads and leaving the registry, a
     // Redis that went away never answers: bounded, then the connections are dropped.

@@ -23,6 +23,8 @@ export type WorkerInfo = {
   /** The boot of its machine and its process's start (Linux): a restart on that machine can tell it died. */
   readonly bootId?: string;
   readonly startTicks?: number;
+  /** Stopping (SIGTERM): it finishes what runs and takes no new step. */
+  readonly stopping?: true;
 };
 
 /** Live workers, by name; entries not refreshed for LIVE_WITHIN_MS (by Redis's clock, `now`) are dropped (their worker died). */
@@ -45,8 +47,9 @@ export async function liveWorkers(redis: Redis, now?: number): Promise<WorkerInf
   return live.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export function offers(worker: Pick<WorkerInfo, 'labels'>, labels: readonly string[]): boolean {
-  return labels.every((label) => worker.labels.includes(label));
+/** Whether a worker takes new steps with these labels (one that is stopping takes none). */
+export function offers(worker: Pick<WorkerInfo, 'labels' | 'stopping'>, labels: readonly string[]): boolean {
+  return worker.stopping !== true && labels.every((label) => worker.labels.includes(label));
 }
 
 /** Renews the name's claim if this worker holds it, or takes it back if it lapsed (a Redis restart); never takes another's. */

@@ -21,7 +21,7 @@ export async function workersCommand(io: CliIO, flags: WorkersFlags): Promise<Ex
   }
   for (const info of workers) {
     const seen = Math.max(0, Math.round((now - Date.parse(info.lastSeen)) / 1000));
-    writeLine(io.stdout, `${info.name}  labels ${info.labels.length > 0 ? info.labels.join(',') : '-'}  ${info.host} pid ${info.pid}  running ${info.running.length}/${info.concurrency}  seen ${seen}s ago`);
+    writeLine(io.stdout, `${info.name}  labels ${info.labels.length > 0 ? info.labels.join(',') : '-'}  ${info.host} pid ${info.pid}  running ${info.running.length}/${info.concurrency}  seen ${seen}s ago${info.stopping ? '  stopping (takes no new step)' : ''}`);
   }
   return ExitCode.ok;
 }
