@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Outstanding } from './outstanding-job.js';
 import type { StepJobData, StepJobResult } from './queue-names.js';
 import type { RedisSilence } from './redis-silence.js';
+import { requeueVanished } from './vanished-job.js';
 
 /** What the sweep reads with and reports to: the coordinator's connection, queues and verdicts. */
 export type SweepContext = {
@@ -18,7 +19,7 @@ export type SweepContext = {
 
 /**
  * Jobs Redis no longer has (restarted without persistence) are lost
- * attempts; so are running jobs whose lock expired (their worker died), which
+ * attempts, or queued again if no worker had taken them; so are running jobs whose lock expired (their worker died), which
  * BullMQ only notices when another worker listens to the same queue, and
  * none does to a fan-out's or to a lone worker's; steps nobody takes time
  * out; a finish whose event was missed is taken from the job. One pipelined
@@ -39,7 +40,7 @@ export async function sweepJobs(entries: readonly Outstanding[], { client, queue
     if (error || !Array.isArray(fields)) continue;
     const [name, finishedOn, worker] = fields as (string | null)[];
     if (name === null) {
-      entry.lost('attempt lost: Redis no longer has its job (was Redis restarted?)');
+      requeueVanished(entry);
       continue;
     }
     if (worker && finishedOn === null) {

@@ -23,6 +23,10 @@ export type Outstanding = {
   /** Its add reached Redis: before that the sweep must not take the missing job for a lost one. */
   added: boolean;
   readonly lost: (reason: string) => void;
+  /** Adds its job again (Redis lost it before any worker took it). */
+  readonly requeue: () => Promise<void>;
+  /** The worker that took it, once known. */
+  takenBy?: string;
   /** A worker took it (the sweep saw its name where the active event was missed). */
   readonly active: (worker: string) => void;
   /** Its worker is gone while it ran: a lost attempt, however BullMQ comes to know it. */

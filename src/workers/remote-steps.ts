@@ -256,7 +256,6 @@ export class RemoteSteps {
         entry.stopHold?.();
         fn();
       };
-      let takenBy: string | undefined;
       let losing = false;
       const workerLost = (worker: string) => {
         if (settled || losing) return;
@@ -268,13 +267,13 @@ export class RemoteSteps {
       };
       const failed = (failedReason: string | undefined) => {
         // BullMQ's stalled check (by another worker on the queue) found it first.
-        if (takenBy && failedReason && STALLED.test(failedReason)) return workerLost(takenBy);
+        if (entry.takenBy && failedReason && STALLED.test(failedReason)) return workerLost(entry.takenBy);
         finish(() => reject(remoteStepError(lostOr(failedReason))));
       };
       const onCompleted = (returnvalue: unknown) => complete(asResult(returnvalue));
       const nameWorker = (worker: string | undefined, ran?: WorkerRun) => {
-        if (takenBy || !worker) return;
-        takenBy = worker;
+        if (entry.takenBy || !worker) return;
+        entry.takenBy = worker;
         call.onWorker?.(worker, ran);
       };
       // A job finished before this process watched it (a resumed run) still names its worker.
@@ -316,6 +315,7 @@ export class RemoteSteps {
         active: nameWorker,
         workerLost,
         lost: (reason) => finish(() => reject(new RemoteStepError(reason))),
+        requeue: () => add(),
       };
       const watcher: Watcher = { completed: onCompleted, failed, active: onActive, progress: onProgress };
       watching.set(id, watcher);
@@ -340,7 +340,7 @@ export class RemoteSteps {
           await this.showWaiting(entry);
           this.startWait(entry);
           // Not started yet: a pause holds it until the run goes on.
-          if (call.pause) entry.stopHold = holdWhilePaused({ gate: call.pause, entry, queue, add, over: () => settled || takenBy !== undefined || call.signal.aborted, waitAgain: () => this.startWait(entry), heldLine: heldWhilePaused(labels, target) });
+          if (call.pause) entry.stopHold = holdWhilePaused({ gate: call.pause, entry, queue, add, over: () => settled || entry.takenBy !== undefined || call.signal.aborted, waitAgain: () => this.startWait(entry), heldLine: heldWhilePaused(labels, target) });
         })
         .catch((error: unknown) => finish(() => reject(new RemoteStepError(`could not queue the step: ${errorMessage(error)}`))));
     });

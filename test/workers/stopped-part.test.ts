@@ -10,7 +10,7 @@ function worker(name: string, fields: Partial<WorkerInfo> = {}): WorkerInfo {
 
 function part(target: string | undefined, phase: 'run' | 'rollback' = 'run') {
   const lost = vi.fn<(reason: string) => void>();
-  const entry: Outstanding = { queue: 'q', id: 'run.touch.1.fan-3', call: { stepId: 'touch', attempt: 1, phase, onOutput: () => {} }, labels: ['fan'], target, waitingSince: 0, added: true, waitingShown: false, lost, active: () => {}, workerLost: () => {}, fromJob: async () => 'waiting' };
+  const entry: Outstanding = { queue: 'q', id: 'run.touch.1.fan-3', call: { stepId: 'touch', attempt: 1, phase, onOutput: () => {} }, labels: ['fan'], target, waitingSince: 0, added: true, waitingShown: false, lost, requeue: async () => {}, active: () => {}, workerLost: () => {}, fromJob: async () => 'waiting' };
   return Object.assign(entry, { lost });
 }
 
