@@ -1,9 +1,15 @@
+import { writtenPrefix } from './attached-values.js';
 import { has, positional } from './option-words.js';
 import type { Args } from './program-rules.js';
 import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import type { ShellWord } from './shell-syntax.js';
 
 /** terraform's (and tofu's) commands that only look; `fmt` rewrites files unless told `-check`. */
 const READING = /^(plan|show|validate|output|version|providers|graph|fmt|console|state)$/;
+/** `terraform providers lock` writes .terraform.lock.hcl and `providers mirror DIR` fills DIR; the rest only print. */
+const PROVIDERS_WRITES = /^(lock|mirror)$/;
+/** `terraform workspace list` and `show` print; `new`, `select` and `delete` change the workspace or its state. */
+const WORKSPACE_READS = /^(list|show)$/;
 /** `terraform state` subcommands that only look at the state; `rm` and `replace-provider` drop or rewrite what it
  * tracks, `push` overwrites the remote state with a local file: none of them can be undone by terraform. */
 const STATE_READS = /^(list|show|pull|identities)$/;
@@ -12,10 +18,14 @@ const STATE_DESTROYS = /^(rm|push|replace-provider)$/;
 const PLAN_OUTPUT = /^--?(out|generate-config-out)(=|$)/;
 
 /** terraform and tofu: `destroy` and `apply -destroy` destroy, the reading commands read unless an option makes them write. */
-export function terraformRisk(args: Args): StepRisk {
+export function terraformRisk(args: Args, words: readonly ShellWord[]): StepRisk {
   const [verb] = positional(args);
+  if (verb === undefined && chosenAtRunTime(args, words)) return destroyRisk('terraform with a subcommand chosen at run time (may be destroy or apply -destroy)');
   if (verb === 'destroy' || (verb === 'apply' && has(args, '-destroy', '--destroy'))) return destroyRisk('terraform destroy');
   if (verb === 'state') return stateRisk(args);
+  const sub = positional(args)[1];
+  if (verb === 'providers' && positional(args).length > 1 && (sub === undefined || PROVIDERS_WRITES.test(sub))) return writeRisk(`terraform providers ${sub ?? 'with a subcommand chosen at run time'}`);
+  if (verb === 'workspace') return sub !== undefined && WORKSPACE_READS.test(sub) ? readRisk(`terraform workspace ${sub}`) : writeRisk(`terraform workspace ${sub ?? ''}`.trim());
   // `terraform plan -out=p` saves the plan for a later `apply p`; `-generate-config-out=f` writes configuration.
   const output = verb === 'plan' ? args.map((arg) => (arg === undefined ? undefined : PLAN_OUTPUT.exec(arg)?.[1])).find((option) => option !== undefined) : undefined;
   if (output !== undefined) return writeRisk(`terraform plan -${output} writes a file`);
@@ -35,4 +45,14 @@ function stateRisk(args: Args): StepRisk {
   if (sub === undefined) return destroyRisk('terraform state with a subcommand chosen at run time (may be push or rm)');
   if (STATE_DESTROYS.test(sub)) return destroyRisk(`terraform state ${sub}`);
   return sub === '' || STATE_READS.test(sub) ? readRisk(`terraform state ${sub}`.trim()) : writeRisk(`terraform state ${sub}`);
+}
+
+/**
+ * Whether terraform's subcommand, the first word that is not an option, is known only at run time (`terraform "$X"`).
+ * A word with its quoted run-time part after a written `-` (`-chdir="$D"`) is one option; an unquoted `-chdir=$D`
+ * may split into an option and a subcommand.
+ */
+function chosenAtRunTime(args: Args, words: readonly ShellWord[]): boolean {
+  const at = args.findIndex((arg, i) => (arg === undefined ? !(writtenPrefix(words[i]!) ?? '').startsWith('-') : !arg.startsWith('-')));
+  return at !== -1 && args[at] === undefined;
 }

@@ -64,8 +64,62 @@ describe('classifyShell: terraform state and the commands that change it', () =>
     ['terraform untaint aws_instance.web', 'write'],
     ['terraform force-unlock 123', 'write'],
     ['terraform workspace delete staging', 'write'],
+    ['terraform workspace list', 'read'],
+    ['terraform workspace show', 'read'],
+    ['tofu workspace list', 'read'],
+    ['sudo terraform workspace list', 'read'],
+    ['terraform workspace new staging', 'write'],
+    ['terraform workspace select staging', 'write'],
+    ['terraform workspace "$W" staging', 'write'],
+    ['terraform workspace', 'write'],
+    ['terraform workspace list; terraform workspace delete staging', 'write'],
   ])('%s is %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
+  });
+});
+
+describe('classifyShell: terraform providers', () => {
+  it.each<[string, RiskLevel]>([
+    ['terraform providers', 'read'],
+    ['terraform providers schema -json', 'read'],
+    // lock writes .terraform.lock.hcl, mirror fills the directory it is given.
+    ['terraform providers lock', 'write'],
+    ['terraform providers lock -platform=linux_amd64', 'write'],
+    ['terraform providers mirror ./mirror', 'write'],
+    ['terraform -chdir=infra providers lock', 'write'],
+    ['tofu providers lock', 'write'],
+    ['sudo terraform providers lock', 'write'],
+    ["sh -c 'terraform providers mirror ./mirror'", 'write'],
+    ['terraform providers "$SUB"', 'write'],
+  ])('%s is %s', async (command, level) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+});
+
+describe('classifyShell: terraform with a subcommand chosen at run time', () => {
+  it.each<[string, RiskLevel]>([
+    // "$X" may be destroy, or apply with -destroy after it.
+    ['terraform "$X"', 'destroy'],
+    ['terraform "$X" -auto-approve', 'destroy'],
+    ['terraform $X', 'destroy'],
+    ['tofu "$X"', 'destroy'],
+    ['sudo terraform "$X"', 'destroy'],
+    ['timeout 600 terraform "$X"', 'destroy'],
+    ["sh -c 'terraform \"$X\"'", 'destroy'],
+    ['terraform plan && terraform "$X"', 'destroy'],
+    ['terraform -chdir="$D" "$X"', 'destroy'],
+    // Unquoted, the value splits: -chdir=x destroy.
+    ['terraform -chdir=$D plan', 'destroy'],
+    // Quoted, the option's value stays one word.
+    ['terraform -chdir="$D" plan', 'write'],
+  ])('%s is %s', async (command, level) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+
+  it('says the subcommand is chosen at run time', async () => {
+    expect((await classify('terraform "$X"')).reason).toContain('subcommand chosen at run time');
   });
 });
