@@ -14,8 +14,6 @@ const WHOLE_ARGUMENT = /^("?)\$(?:[1-9]|\{[1-9]\d*\}|[@*])\1$/;
 const UNQUOTED_ARGUMENT = /^\$(?:[1-9]|\{[1-9]\d*\}|[@*])$/;
 /** What makes a word a file name pattern, with `extglob` (`+(…)`) and backslashes too. */
 const PATTERN = /[*?[(\\]/;
-/** `-S`, `-l`, `--author=`: an option's name written before its value (a single `-` may be any flags). */
-const WRITTEN_OPTION = /^--?[A-Za-z0-9]/;
 /** Any read of a positional parameter, `$0` included (the shell's name, not an argument). */
 const ANY_ARGUMENT = /\$(?:[\d@*#]|\{[!#]?[\d@*#])/;
 
@@ -24,8 +22,9 @@ const ANY_ARGUMENT = /\$(?:[\d@*#]|\{[!#]?[\d@*#])/;
  * with their words, so the body, as written (`kubectl --context x "$@"`: any subcommand), says nothing more of
  * what runs. A function qualifies when every run of the line defines it once, at its top level, and its name is
  * written nowhere but there and in the calls after it, outside any function (not `g() { k …; }`, `k … ; k() …`,
- * `trap k EXIT`, `export -f k`, `xargs k`, a call of itself), each call made of words known before running (or of
- * options with a quoted value, `k log -S"$T"`, which the body must pass on quoted), and no
+ * `trap k EXIT`, `export -f k`, `xargs k`, a call of itself), each call made of words known before running or of
+ * quoted words known at run time that stay one word (`k get "$V"`, `k log -S"$T"`), which the body must pass on
+ * quoted, and no
  * other command of the line has a name known only at run time (`$CMD`, which may name it); its
  * body reads the call's words only as whole words (not after `shift`, nor `"x$@"`, `$0`); and nothing may change
  * how those words split (`IFS`).
@@ -42,7 +41,7 @@ export function forwardingFunctions(definitions: readonly FunctionDefinition[], 
     const calls = commands.filter((command) => command.words[0]?.literal === definition.name);
     if (calls.length === 0) return false;
     const inFunction = (at: number) => definitions.some((any) => any.start < at && at < any.end);
-    if (calls.some((call) => call.start < definition.end || inFunction(call.start) || call.words.some((word) => word.literal === undefined && !attachedValue(word)))) return false;
+    if (calls.some((call) => call.start < definition.end || inFunction(call.start) || call.words.some((word) => word.literal === undefined && !oneWord(word)))) return false;
     if (mentions(source, definition.name) !== calls.length + 1) return false;
     const body = commands.filter((command) => command.start > definition.start && command.start < definition.end);
     if (!readsWholeArguments(body)) return false;
@@ -53,11 +52,12 @@ export function forwardingFunctions(definitions: readonly FunctionDefinition[], 
 }
 
 /**
- * `-S"$T"`, `-l"$L"`, `--author="$A"`: a call's word known only at run time that is one option with its value, one
- * word whatever the value holds; the body's command with it is rated as written out (`git log -S"$T"`).
+ * `"$V"`, `-S"$T"`, `--author="$A"`: a call's word known only at run time that is one word whatever its value holds;
+ * the body's command with it is rated as written out, where the word stands: `kubectl get "$V"` reads a name,
+ * `kubectl "$V" pods` may delete, and `git log -"$X"` may be any flags.
  */
-function attachedValue(word: ShellWord): boolean {
-  return WRITTEN_OPTION.test(writtenPrefix(word) ?? '');
+function oneWord(word: ShellWord): boolean {
+  return writtenPrefix(word) !== undefined;
 }
 
 /** How often a name is written as a word of its own (`k` in `k get`, `-k`, `'k'`; not in `kubectl`). */
