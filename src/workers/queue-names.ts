@@ -9,6 +9,8 @@
 import type { ToolCall } from '../planning/tool-call.js';
 
 export const PREFIX = 'ksa';
+/** A queue's events stream keeps about this many (BullMQ's 10 000 of large output batches grew to gigabytes); the sweep makes up for an end the coordinator did not read in time. */
+export const EVENTS_MAX_LEN = 2000;
 export const CANCEL_CHANNEL = 'ksa:cancel';
 export const WORKERS_KEY = 'ksa:workers';
 /** Held by the live worker of that name (its token), renewed with its heartbeat. */

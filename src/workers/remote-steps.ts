@@ -5,7 +5,7 @@ import { AddBatcher } from './add-batcher.js';
 import { clearFailedJob, stopJob } from './job-cancel.js';
 import { settledWithin } from './settled-within.js';
 import { describePlacement, errorMessage, PartialSuccessError, RefusedAttemptError, type InvokeTool, type Placement, type ToolCall, type WorkerRun } from '../planning/index.js';
-import { asResult, cancelledKey, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
+import { asResult, cancelledKey, EVENTS_MAX_LEN, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
 import { leftResult, type LeftResult } from './left-results.js';
@@ -212,7 +212,7 @@ export class RemoteSteps {
   private queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.options.target.options as ConnectionOptions, prefix: PREFIX });
+      queue = new Queue(name, { connection: this.options.target.options as ConnectionOptions, prefix: PREFIX, streams: { events: { maxLen: EVENTS_MAX_LEN } } });
       queue.setMaxListeners(0);
       queue.on('error', () => {});
       this.queues.set(name, queue);

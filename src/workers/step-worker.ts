@@ -6,12 +6,13 @@ import { Redis } from 'ioredis';
 import { errorMessage, RefusedAttemptError } from '../planning/index.js';
 import { guardKubeContext, KubeContextMismatchError, KubeRetargetError, UnknownToolError, type ToolRegistry } from '../tools/index.js';
 import type { InvokeTool } from '../planning/tool-call.js';
-import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
+import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { claimWorkerName, startHeartbeat } from './worker-registry.js';
 import { processStart } from '../tools/process-identity.js';
 import { settledWithin } from './settled-within.js';
 import { LeftResults } from './left-results.js';
+import { OutputBatches } from './output-batches.js';
 
 /** Lost-attempt detection: a crashed worker's lock expires after lockMs; another worker checks every stalledMs. */
 export type StallTimings = { readonly lockMs: number; readonly stalledMs: number };
@@ -25,6 +26,8 @@ export type StepWorkerOptions = {
   readonly workspace: string;
   readonly registry: ToolRegistry;
   readonly timings?: StallTimings;
+  /** How much of an attempt's output lines go through Redis (OutputBatches); tests make it small. */
+  readonly outputBytes?: number;
   /** One line per step (and per state change of the worker). */
   readonly log: (entry: WorkerLogEntry) => void;
   /**
@@ -49,7 +52,8 @@ export type WorkerLogEntry =
   /** The connection to Redis was lost (no step is taken meanwhile), or is back. */
   | { readonly type: 'redis_lost' | 'redis_back'; readonly redis: string };
 
-const OUTPUT_FLUSH_MS = 100;
+/** How long a finished attempt's last output lines may take to reach a slow Redis before its result goes back. */
+const OUTPUT_GRACE_MS = 5000;
 
 /** How long stopping waits for BullMQ and the registry once no step runs. */
 const STOP_GRACE_MS = 2000;
@@ -211,17 +215,7 @@ export class StepWorker {
     await this.acquire();
     const started = performance.now();
     this.running.set(jobId, `${job.queueQualifiedName}:${jobId}`);
-    let pending: { line: string; stream: 'stdout' | 'stderr' }[] = [];
-    let sent = 0;
-    let flushTimer: NodeJS.Timeout | undefined;
-    const flush = () => {
-      flushTimer = undefined;
-      if (pending.length === 0) return;
-      const progress: StepJobProgress = { lines: pending, before: sent };
-      sent += pending.length;
-      pending = [];
-      void job.updateProgress(progress).catch(() => {});
-    };
+    const output = new OutputBatches((progress) => job.updateProgress(progress), this.options.name, this.options.outputBytes);
     const done = (ok: boolean, error?: string) =>
       this.options.log({ type: 'step_done', jobId, runId: data.runId, stepId: data.stepId, attempt: data.attempt, phase: data.phase, tool: data.tool, ok, durationMs: Math.round(performance.now() - started), ...(error ? { error } : {}) });
     try {
@@ -230,7 +224,7 @@ export class StepWorker {
       const local: InvokeTool = (call) => this.options.registry.invoke(call, { workspace: this.options.workspace });
       // The run's context pin holds here too: this machine's current context may be another cluster.
       const invoke = data.kubeContext !== undefined ? guardKubeContext(local, { tools: this.options.registry, approved: data.kubeContext }) : local;
-      const output = await invoke(
+      const value = await invoke(
         {
           tool: data.tool,
           args: data.args,
@@ -238,14 +232,11 @@ export class StepWorker {
           attempt: data.attempt,
           phase: data.phase,
           signal: signal ?? new AbortController().signal,
-          onOutput: (line, stream) => {
-            pending.push({ line: redact(line), stream });
-            flushTimer ??= setTimeout(flush, OUTPUT_FLUSH_MS);
-          },
+          onOutput: (line, stream) => output.push(redact(line), stream),
         },
       );
       done(true);
-      const result = { worker: this.options.name, output: output === undefined ? null : redactor.replacer ? redactedCopy(output, redactor.replacer) : output };
+      const result = { worker: this.options.name, output: value === undefined ? null : redactor.replacer ? redactedCopy(value, redactor.replacer) : value };
       this.left.ended(jobId, result);
       return result;
     } catch (error) {
@@ -257,8 +248,8 @@ export class StepWorker {
       // Never retried by BullMQ: the coordinator applies the step's retry policy.
       throw new UnrecoverableError(message);
     } finally {
-      if (flushTimer) clearTimeout(flushTimer);
-      flush();
+      // Its lines reach Redis before its result: the coordinator's log is whole when the step ends there.
+      await settledWithin(output.end(), OUTPUT_GRACE_MS);
       // The job is kept a day for its result: its arguments need not be, with the secrets they held.
       if (data.secrets && data.secrets.length > 0) {
         const { secrets: _secrets, ...rest } = data;

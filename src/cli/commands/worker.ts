@@ -49,6 +49,8 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
     registry,
     refusal,
     timings: timingsFrom(io.env),
+    // Tests make it small (KSA_WORKER_OUTPUT_BYTES) to see the bound without printing megabytes.
+    ...(Number(io.env.KSA_WORKER_OUTPUT_BYTES) > 0 ? { outputBytes: Number(io.env.KSA_WORKER_OUTPUT_BYTES) } : {}),
     log: (entry) => log(entry, formatEntry(entry)),
     redactor,
   });

@@ -1,0 +1,109 @@
+import type { StepJobProgress } from './queue-names.js';
+
+/** How much of one attempt's output lines a worker sends through Redis (its result keeps its own bounded stdout and stderr). */
+export const DEFAULT_OUTPUT_BYTES = 4 * 1024 * 1024;
+/** And at most this many lines: the coordinator handles each line (log, events, live view), and many short ones kept it busy long after the step ended. */
+export const OUTPUT_LINES = 50_000;
+
+/** Lines are sent at least this often while they come. */
+const FLUSH_MS = 100;
+/** And at once when this much waits: one progress event stays small, for Redis, the events stream and the worker's own event loop. */
+const BATCH_BYTES = 64 * 1024;
+
+type OutputLine = StepJobProgress['lines'][number];
+
+/**
+ * A worker's output lines of one attempt, on their way to the coordinator as progress events.
+ * Unbounded, a step printing hundreds of MB filled the worker's memory, blocked its event loop
+ * (its job's lock was not renewed: the attempt was judged lost though it succeeded) and Redis,
+ * and the coordinator fell behind and lost the end. So the first half of the budget goes as it
+ * comes, in small batches; past it only the last half is kept, and sent at the end after a line
+ * saying how many lines between them are not kept: the end of a log says why a step failed.
+ */
+export class OutputBatches {
+  private pending: OutputLine[] = [];
+  private pendingBytes = 0;
+  /** Lines before the next batch, those left out included (StepJobProgress.before). */
+  private sent = 0;
+  private headBytes = 0;
+  private headLines = 0;
+  private overflowing = false;
+  /** The last lines past the first half, from `tailStart` on (a moving start: shift() would copy the array each time). */
+  private tail: OutputLine[] = [];
+  private tailStart = 0;
+  private tailBytes = 0;
+  private dropped = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly send: (progress: StepJobProgress) => Promise<unknown>,
+    private readonly worker: string,
+    private readonly budgetBytes = DEFAULT_OUTPUT_BYTES,
+  ) {}
+
+  push(line: string, stream: OutputLine['stream']): void {
+    const size = line.length + 1;
+    if (!this.overflowing && this.headBytes + size <= this.budgetBytes / 2 && this.headLines < OUTPUT_LINES / 2) {
+      this.headBytes += size;
+      this.headLines++;
+      this.pending.push({ line, stream });
+      this.pendingBytes += size;
+      if (this.pendingBytes >= BATCH_BYTES) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+      return;
+    }
+    this.overflowing = true;
+    this.tail.push({ line, stream });
+    this.tailBytes += size;
+    while ((this.tailBytes > this.budgetBytes / 2 || this.tail.length - this.tailStart > OUTPUT_LINES / 2) && this.tail.length - this.tailStart > 1) {
+      this.tailBytes -= this.tail[this.tailStart]!.line.length + 1;
+      this.tailStart++;
+      this.dropped++;
+    }
+    if (this.tailStart > 4096 && this.tailStart * 2 > this.tail.length) {
+      this.tail = this.tail.slice(this.tailStart);
+      this.tailStart = 0;
+    }
+  }
+
+  /** Sends what is left (the note on the lines left out, then the kept end); resolves once Redis has all of it. */
+  end(): Promise<unknown> {
+    this.flush();
+    if (this.overflowing) {
+      const kept = this.tail.length - this.tailStart;
+      if (this.dropped > 0) {
+        const note = `worker ${this.worker}: ${this.dropped} output lines are not kept here, between the first ${this.sent} and the last ${kept} (a step's output sent through Redis is bounded to ${formatBytes(this.budgetBytes)} or ${OUTPUT_LINES} lines)`;
+        this.pending.push({ line: note, stream: 'stderr' });
+        this.sent += this.dropped;
+        this.dropped = 0;
+      }
+      for (let i = this.tailStart; i < this.tail.length; i++) {
+        const entry = this.tail[i]!;
+        this.pending.push(entry);
+        this.pendingBytes += entry.line.length + 1;
+        if (this.pendingBytes >= BATCH_BYTES) this.flush();
+      }
+      this.tail = [];
+      this.tailStart = 0;
+      this.flush();
+    }
+    return this.sending;
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const progress: StepJobProgress = { lines: this.pending, before: this.sent };
+    this.sent += this.pending.length;
+    this.pending = [];
+    this.pendingBytes = 0;
+    // One after the other: they arrive in order, and a slow Redis holds the next batch here, not many in flight.
+    this.sending = this.sending.then(() => this.send(progress)).catch(() => {});
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
+}
