@@ -8,6 +8,7 @@ import { describePlacement, errorMessage, PartialSuccessError, RefusedAttemptErr
 import { asResult, cancelledKey, EVENTS_MAX_LEN, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
+import { JobScrubber } from './job-scrub.js';
 import { leftResult, type LeftResult } from './left-results.js';
 import type { Outstanding, Watcher } from './outstanding-job.js';
 import { RedisSilence } from './redis-silence.js';
@@ -59,6 +60,7 @@ export class RemoteSteps {
   private readonly sweepTimer: NodeJS.Timeout;
   private workersCache: { at: number; list: Promise<WorkerInfo[]> } | undefined;
   private readonly lostWorkers = new LostWorkers();
+  private readonly scrubber = new JobScrubber();
   private closed = false;
   /** Set by invoker(): a RemoteSteps serves one run, so one approved context. */
   private pin: JobPin = {};
@@ -123,9 +125,8 @@ export class RemoteSteps {
   }
 
   /**
-   * Opens the queues a run will use (their connections and event streams)
-   * before its first step: otherwise the first wave of steps waits for them.
-   * Gives up quietly after `timeoutMs`: a queue still opens on first use.
+   * Opens the queues a run will use (their connections and event streams) before its first step: otherwise
+   * the first wave of steps waits for them. Gives up quietly after `timeoutMs`: a queue still opens on first use.
    */
   async ready(labelSets: readonly (readonly string[])[] = [[]], timeoutMs = 5000): Promise<void> {
     const names = [...new Set(labelSets.map(labelQueue))];
@@ -142,6 +143,7 @@ export class RemoteSteps {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweepTimer);
+    await settledWithin(this.scrubber.scrubAll(this.client), CLOSE_GRACE_MS);
     const events = await Promise.all([...this.events.values()].map((opening) => opening.catch(() => undefined)));
     const queues = [...this.queues.values()];
     const graceful = Promise.all([...events.map((each) => each?.close().catch(() => {})), ...queues.map((queue) => queue.close().catch(() => {}))]);
@@ -197,16 +199,12 @@ export class RemoteSteps {
     return noWorkerTook(this.waitMs, labels, this.lostWorkers.note(call.stepId, call.attempt));
   }
 
-  /**
-   * A worker that stopped answering mid-attempt: remembered (so the next
-   * attempt is not offered to it), and its job marked cancelled, so that the
-   * attempt, now failed, never runs if BullMQ hands it out again.
-   */
-  private async noteLost(call: Pick<ToolCall, 'stepId' | 'attempt'>, id: string, worker: string): Promise<void> {
+  /** A worker that stopped answering mid-attempt: remembered (the next attempt is not offered to it); its job marked cancelled (never run if BullMQ hands it out again) and scrubbed of secrets. */
+  private async noteLost(call: Pick<ToolCall, 'stepId' | 'attempt'>, id: string, worker: string, key: string): Promise<void> {
     this.workersCache = undefined;
     const live = await liveWorkers(this.client).catch(() => []);
     this.lostWorkers.add(call.stepId, call.attempt, worker, live);
-    await this.client.set(cancelledKey(id), '1', 'EX', 3600).catch(() => {});
+    await Promise.all([this.client.set(cancelledKey(id), '1', 'EX', 3600).catch(() => {}), this.scrubber.scrub(this.client, key)]);
   }
 
   private queue(name: string): Queue {
@@ -262,7 +260,7 @@ export class RemoteSteps {
         losing = true;
         void this.leftBehind(id).then((left) => {
           if (left) return 'error' in left ? finish(() => reject(remoteStepError(left.error))) : complete(left);
-          return this.noteLost(call, id, worker).finally(() => finish(() => reject(new RemoteStepError(workerLostMessage(worker)))));
+          return this.noteLost(call, id, worker, queue.toKey(id)).finally(() => finish(() => reject(new RemoteStepError(workerLostMessage(worker)))));
         });
       };
       const failed = (failedReason: string | undefined) => {
@@ -323,8 +321,9 @@ export class RemoteSteps {
       call.signal.addEventListener('abort', onAbort, { once: true });
       this.outstanding.add(entry);
       const data = stepJobData(this.options.runId, call, this.pin);
+      this.scrubber.added(queue.toKey(id), data);
       const add = () => this.adds.add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
-        // A fresh run's job ids are new; only a resumed run may find its predecessor's under the same id
+      // A fresh run's job ids are new; only a resumed run may find its predecessor's under the same id
       // (and a step cancelled meanwhile is not added: its cancel found no job to stop).
       void (this.options.reattach ? clearFailedJob(queue, this.client, id, call.attempt, call.resumesCutShort === true).then(() => (call.signal.aborted ? undefined : add())) : add())
         .then(async () => {

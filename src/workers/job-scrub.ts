@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import type { StepJobData } from './queue-names.js';
+
+/** Writes the scrubbed data only into a job that is still there: a removed job must not come back as a bare hash. */
+const REPLACE_DATA = `if redis.call('exists', KEYS[1]) == 1 then redis.call('hset', KEYS[1], 'data', ARGV[1]) end return 0`;
+
+/**
+ * The jobs of a run whose arguments hold its secrets. A worker takes them out once it has run a job;
+ * a job whose worker died (an attempt lost) or that no worker ran before the run ended would keep
+ * them in clear in Redis for as long as the job is kept (a day): the coordinator takes them out then.
+ */
+export class JobScrubber {
+  /** Job keys (`ksa:<queue>:<id>`) added with secrets, not scrubbed yet. */
+  private readonly keys = new Set<string>();
+
+  /** A job added with `data`: remembered if it carries secrets. */
+  added(key: string, data: StepJobData): void {
+    if (data.secrets && data.secrets.length > 0) this.keys.add(key);
+  }
+
+  /** Takes the secrets out of one job (its arguments with them as ***); never fails. */
+  async scrub(client: Redis, key: string): Promise<void> {
+    if (!this.keys.delete(key)) return;
+    try {
+      const stored = await client.hget(key, 'data');
+      if (stored === null) return;
+      const data = JSON.parse(stored) as StepJobData;
+      if (!data.secrets || data.secrets.length === 0) return;
+      const { secrets, ...rest } = data;
+      await client.eval(REPLACE_DATA, 1, key, JSON.stringify({ ...rest, args: masked(data.args, secrets) }));
+    } catch {
+      // Redis away or the job unreadable: nothing more can be done from here.
+    }
+  }
+
+  /** Every job still holding secrets (the run has ended). */
+  async scrubAll(client: Redis): Promise<void> {
+    await Promise.all([...this.keys].map((key) => this.scrub(client, key)));
+  }
+}
+
+/** `value` with every secret in its strings written as ***, the longest first (one may hold another). */
+export function masked(value: unknown, secrets: readonly string[]): unknown {
+  const longestFirst = [...secrets].filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
+  const mask = (text: string) => longestFirst.reduce((masked, secret) => masked.split(secret).join('***'), text);
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return mask(item);
+    if (Array.isArray(item)) return item.map(walk);
+    if (item !== null && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, each]) => [key, walk(each)]));
+    return item;
+  };
+  return walk(value);
+}
