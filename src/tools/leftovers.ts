@@ -17,9 +17,10 @@ export type CleanUpNews = {
  * What a dead owner (a run killed with kill -9, a killed worker; `by` names it: "the interrupted
  * run") left running: its process groups are stopped and its containers removed, where still
  * provably its own, before its steps run again. Resolves to the containers that may still be there.
+ * `describe` names a group's leader (default: its command line).
  */
-export async function clearLeftovers(groups: readonly RecordedGroup[], containers: readonly StartedContainer[], by: string, news: CleanUpNews): Promise<StartedContainer[]> {
-  const { stopped, unsure } = await stopLeftoverGroups(groups);
+export async function clearLeftovers(groups: readonly RecordedGroup[], containers: readonly StartedContainer[], by: string, news: CleanUpNews, describe?: (pid: number) => string | undefined): Promise<StartedContainer[]> {
+  const { stopped, unsure } = await stopLeftoverGroups(groups, undefined, describe);
   if (stopped.length > 0) news.done('processGroups', stopped.length, `stopped ${plural(stopped.length, 'process group')} left running by ${by}: ${groupNames(stopped)}`);
   if (unsure.length > 0) news.warn(unsureGroupsText(unsure, by));
   // Their containers outlive the clients just stopped, and would refuse the steps' names.

@@ -55,14 +55,15 @@ export type NamedGroup = { readonly id: number; readonly command?: string };
 /**
  * Stops the groups a dead process recorded (SIGTERM, then SIGKILL after
  * `graceMs`), but only those still provably its own. `stopped` were; `unsure`
- * live on, as they may belong to someone else now.
+ * live on, as they may belong to someone else now. Each is named by `describe` (its leader's command line).
  */
-export async function stopLeftoverGroups(groups: readonly RecordedGroup[], graceMs = DEFAULT_KILL_GRACE_MS): Promise<{ stopped: NamedGroup[]; unsure: NamedGroup[] }> {
+export async function stopLeftoverGroups(groups: readonly RecordedGroup[], graceMs = DEFAULT_KILL_GRACE_MS, describe: (pid: number) => string | undefined = commandLineOf): Promise<{ stopped: NamedGroup[]; unsure: NamedGroup[] }> {
   const stopped: NamedGroup[] = [];
   const unsure: NamedGroup[] = [];
   for (const group of groups) {
     if (group.id <= 1 || !isProcessGroupAlive(group.id)) continue;
-    const named = { id: group.id, ...optionalCommand(group.id) };
+    const command = describe(group.id);
+    const named = { id: group.id, ...(command === undefined ? {} : { command }) };
     const verdict = leftoverVerdict(group);
     if (verdict === 'ours') stopped.push(named);
     else if (verdict === 'unsure') unsure.push(named);
@@ -90,11 +91,6 @@ function leftoverVerdict(group: RecordedGroup): 'ours' | 'not ours' | 'unsure' {
   const recognized = recognize(group.id, { bootId: group.bootId, startTicks: group.startTicks });
   if (recognized === 'same') return 'ours';
   return recognized === 'other' ? 'not ours' : 'unsure';
-}
-
-function optionalCommand(pid: number): { command?: string } {
-  const command = commandLineOf(pid);
-  return command === undefined ? {} : { command };
 }
 
 /** The warning for groups left alone by stopLeftoverGroups; `by` is whoever left them ("the interrupted run"). */

@@ -94,3 +94,16 @@ export function commandLineOf(pid: number): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The program `pid` runs (its argv[0]), without its arguments: for a message about a process whose
+ * arguments may hold secrets that the one writing it does not know (a worker's step, after a restart).
+ */
+export function programOf(pid: number): string | undefined {
+  try {
+    const program = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.trim();
+    return program === '' ? undefined : program.length > 80 ? `${program.slice(0, 79)}…` : program;
+  } catch {
+    return undefined;
+  }
+}

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { describeResult, eventually, startKsa } from '../helpers/cli.js';
-import { fleetScenarios } from '../helpers/fleet.js';
+import { fleetScenarios, startWorker } from '../helpers/fleet.js';
+import { isProcessAlive, waitFor } from '../helpers/tool-context.js';
 
-// A secret input travels to the worker in its job. A worker killed with kill -9 mid-step cannot take
-// it out of the job: the coordinator scrubs the job of the lost attempt.
+// A secret input travels to the worker in its job. A worker killed with kill -9 mid-step can neither
+// take it out of the job nor hide it from what it prints when it comes back: the coordinator scrubs the
+// job of the lost attempt, and the worker's next start names what it stops without its arguments.
 
 const fleet = fleetScenarios('ksa-fleet-lost-secrets-');
 const SECRET = 'Lost9Secret-in-args';
@@ -46,5 +48,17 @@ describe.concurrent('workers: a secret input of a step whose worker died', () =>
     } finally {
       client.disconnect();
     }
+  }, 90_000);
+
+  it('is not printed by the restarted worker that stops the shell still running it', async () => {
+    const { redis, dir, home, workers, pid } = await killedMidStep('restart');
+    // That shell still runs, with the secret in its command line: stopped, and named by its program alone.
+    expect(isProcessAlive(pid)).toBe(true);
+    const again = await eventually(() => startWorker(redis.url, 'box-1', { cwd: dir, home }).catch(() => undefined), 30_000, 500);
+    workers.set('box-1', again);
+    await again.waitForOutput((stdout) => stdout.includes('stopped 1 process group left running by an earlier worker named box-1'), 20_000);
+    expect(await waitFor(() => !isProcessAlive(pid), 5000)).toBe(true);
+    expect(again.stdout().includes(SECRET) || again.stderr().includes(SECRET), 'the restarted worker printed the secret').toBe(false);
+    expect(again.stdout()).toMatch(new RegExp(`left running by an earlier worker named box-1: ${pid} \\(\\S*sh\\)`));
   }, 90_000);
 });

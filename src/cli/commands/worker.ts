@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
 import { createRedactor, ensurePrivateDir, ksaHome, readContainers, readProcessGroups, recordContainers, recordProcessGroups, secretValues } from '../../store/index.js';
-import { clearLeftovers, createBuiltinRegistry, killAllProcessGroups, liveProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, trackedContainers, trackedProcessGroups, type CleanUpNews, type ProcessGroup, type StartedContainer } from '../../tools/index.js';
+import { clearLeftovers, createBuiltinRegistry, programOf, killAllProcessGroups, liveProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, trackedContainers, trackedProcessGroups, type CleanUpNews, type ProcessGroup, type StartedContainer } from '../../tools/index.js';
 import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, WorkerNameTakenError, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -87,7 +87,9 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
       done: (what, count, text) => log({ type: what === 'processGroups' ? 'leftovers_stopped' : 'leftovers_removed', [what]: count }, `ksa worker ${name}: ${text}`),
       warn,
     };
-    notRemoved = await clearLeftovers(leftover.filter((group) => !liveProcessGroups().includes(group.id)), leftoverContainers, `an earlier worker named ${name}`, news);
+    // The secrets of the steps those processes ran came with their jobs and are not known now: the
+    // processes are named by their program alone, as their arguments may hold them in clear.
+    notRemoved = await clearLeftovers(leftover.filter((group) => !liveProcessGroups().includes(group.id)), leftoverContainers, `an earlier worker named ${name}`, news, programOf);
     recordStarted(trackedContainers());
   };
   await worker.start(cleanUpEarlier).catch((error: unknown) => {
