@@ -20,3 +20,26 @@ export function watchOutage(client: Redis, onChange: (down: boolean) => void): v
     onChange(true);
   });
 }
+
+/** A reconnect the server answered, and refused for its credentials (a password rotated, an ACL user dropped). */
+const REFUSED = /WRONGPASS|NOAUTH|invalid username-password/i;
+
+/**
+ * Calls `onRefused` once per outage when Redis refuses a reconnect's password or user. ioredis goes on
+ * retrying (the old password may be restored), and the outage alone would say only "waiting for it to
+ * come back", for ever: this says the true cause, once, until a connection is ready again.
+ */
+export function watchRefusal(client: Redis, onRefused: (line: string) => void, display: string): void {
+  let said = false;
+  client.on('ready', () => (said = false));
+  client.on('error', (error: unknown) => {
+    if (said || !REFUSED.test(error instanceof Error ? error.message : String(error))) return;
+    said = true;
+    onRefused(refusedOnReconnect(display, error));
+  });
+}
+
+export function refusedOnReconnect(display: string, error: unknown): string {
+  const refusal = /NOAUTH/i.test(error instanceof Error ? error.message : String(error)) ? 'asked for a password ksa was not given' : 'refused the password (or user)';
+  return `Redis at ${display} ${refusal} on reconnect; still trying, in case it is restored (after a password change, stop ksa and start it again with the new one)`;
+}

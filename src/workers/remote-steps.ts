@@ -1,5 +1,5 @@
 import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
-import { watchOutage } from './redis-outage.js';
+import { watchOutage, watchRefusal } from './redis-outage.js';
 import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
 import { clearFailedJob, stopJob } from './job-cancel.js';
@@ -86,6 +86,7 @@ export class RemoteSteps {
         this.note(redisOutage(options.target.display, false, true));
       }
     });
+    watchRefusal(this.client, (line) => this.outstanding.size > 0 && this.note(line), options.target.display);
     // A Redis that answers nothing closes nothing either: said when a sweep's read waits, once, not per tick (the run's news).
     this.silence = new RedisSilence(options.target.display, (line) => {
       if (this.redisDown || this.outstanding.size === 0) return false;

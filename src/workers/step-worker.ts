@@ -1,4 +1,4 @@
-import { watchOutage } from './redis-outage.js';
+import { watchOutage, watchRefusal } from './redis-outage.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
@@ -50,7 +50,9 @@ export type WorkerRedactor = {
 export type WorkerLogEntry =
   | { readonly type: 'step_done'; readonly jobId: string; readonly runId: string; readonly stepId: string; readonly attempt: number; readonly phase: 'run' | 'rollback'; readonly tool: string; readonly ok: boolean; readonly durationMs: number; readonly error?: string }
   /** The connection to Redis was lost (no step is taken meanwhile), or is back. */
-  | { readonly type: 'redis_lost' | 'redis_back'; readonly redis: string };
+  | { readonly type: 'redis_lost' | 'redis_back'; readonly redis: string }
+  /** A reconnect was refused for its password or user (said once per outage; it goes on trying). */
+  | { readonly type: 'redis_refused'; readonly redis: string; readonly message: string };
 
 /** How long a finished attempt's last output lines may take to reach a slow Redis before its result goes back. */
 const OUTPUT_GRACE_MS = 5000;
@@ -114,6 +116,7 @@ export class StepWorker {
       // Closing its own connections is no outage.
       if (!this.leaving) this.options.log({ type: down ? 'redis_lost' : 'redis_back', redis: target.display });
     });
+    watchRefusal(this.client, (message) => this.leaving || this.options.log({ type: 'redis_refused', redis: target.display, message }), target.display);
     // Its boot and start time: a restart on this machine can tell this process died (claimWorkerName).
     const identity = processStart(process.pid);
     this.heartbeat = startHeartbeat(this.client, token, () => ({ name, labels: [...labels], host: hostname(), pid: process.pid, ...identity, concurrency, running: this.runningJobs, startedAt: this.startedAt, ...(this.leaving ? { stopping: true as const } : {}) }));

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, portRefuses } from './cli.js';
@@ -19,12 +19,15 @@ export type TestRedis = {
   cleanup(): Promise<void>;
 };
 
-export async function startRedis(options: { password?: string } = {}): Promise<TestRedis> {
+/** `conf`: lines of a redis.conf it starts from (ACL users: `user ops on >pw ~* &* +@all`). */
+export async function startRedis(options: { password?: string; conf?: readonly string[] } = {}): Promise<TestRedis> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ksa-redis-'));
   const port = await freePort();
+  const confFile = path.join(dir, 'redis.conf');
+  if (options.conf) await writeFile(confFile, `${options.conf.join('\n')}\n`);
   let child: ChildProcess | undefined;
   const launch = async () => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(options.password ? ['--requirepass', options.password] : [])];
+    const args = [...(options.conf ? [confFile] : []), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(options.password ? ['--requirepass', options.password] : [])];
     child = spawn('redis-server', args, { stdio: 'ignore' });
     const deadline = Date.now() + 10_000;
     while (await portRefuses(port)) {

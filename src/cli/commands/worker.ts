@@ -162,6 +162,7 @@ function timingsFrom(env: NodeJS.ProcessEnv): StallTimings {
 }
 
 function formatEntry(entry: WorkerLogEntry): string {
+  if (entry.type === 'redis_refused') return entry.message;
   if (entry.type === 'redis_lost') return `lost the connection to Redis at ${entry.redis}; waiting for it to come back (running steps go on; no new step is taken)`;
   if (entry.type !== 'step_done') return `connected to Redis at ${entry.redis} again`;
   const what = `${entry.runId} ${entry.stepId}${entry.phase === 'rollback' ? ' (rollback)' : ` (attempt ${entry.attempt})`} ${entry.tool}`;
