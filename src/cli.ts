@@ -33,7 +33,8 @@ export async function main(argv: readonly string[] = process.argv, io: CliIO = p
     code = reportError(io, error, debug);
     // `--json` promises one JSON document on stdout, for a failure too; run and resume write events instead.
     const command = args.find((arg) => !arg.startsWith('-'));
-    if (args.includes('--json') && command !== 'run' && command !== 'resume' && !isDocumented(error)) io.stdout.write(`${failureDocument(error)}\n`);
+    // A worker's log is one JSON object per line: its failure is one line too.
+    if (args.includes('--json') && command !== 'run' && command !== 'resume' && !isDocumented(error)) io.stdout.write(`${failureDocument(error, command === 'worker')}\n`);
   } finally {
     // Nothing a command changed stays only in memory; MCP servers it started are stopped.
     await Promise.all([flushAllDocuments().catch(() => {}), closeAllMcpServers()]);

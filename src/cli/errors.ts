@@ -37,12 +37,12 @@ export class CliError extends KsaError {
 const documentedFailures = new WeakSet<object>();
 
 /** `--json` promises one JSON document: a failure that ends the command is one too (the line on stderr stays). */
-export function failureDocument(failure: unknown): string {
+export function failureDocument(failure: unknown, oneLine = false): string {
   if (typeof failure === 'object' && failure !== null) documentedFailures.add(failure);
   const error = failure instanceof Error ? failure : new Error(String(failure));
   const problems = error instanceof CliError ? error.details.map((line) => line.trim()).filter(Boolean) : [];
   const hint = error instanceof CliError ? error.hint : undefined;
-  return JSON.stringify({ error: error.message, ...(problems.length > 0 ? { problems } : {}), ...(hint ? { hint } : {}) }, null, 2);
+  return JSON.stringify({ error: error.message, ...(problems.length > 0 ? { problems } : {}), ...(hint ? { hint } : {}) }, null, oneLine ? undefined : 2);
 }
 
 /** A failure whose command wrote its own JSON document (a report that says it failed): none is added. */
