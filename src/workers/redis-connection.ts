@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { KsaError } from '../planning/index.js';
 import { redisServerOf, shownRedisUrl } from './redis-url.js';
 import { plural } from '../planning/plural.js';
+import { acceptsPlainConnection, MAYBE_TLS, tlsHandshakeFailed } from './tls-mismatch.js';
 
 /**
  * BullMQ 6 refuses Redis below 5.0.0 and prints a multi-line warning below
@@ -64,19 +65,25 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
   // connectTimeout ends a connection that is never made, not one that is made and never answered (a stopped
   // redis-server, a firewall that accepts, another program on the port): the whole check has a deadline.
   let timer: NodeJS.Timeout | undefined;
+  const noAnswer = new RedisUnavailableError({ url: target.display, reason: `no answer within ${formatSeconds(timeoutMs)} (a stopped Redis, or something else that accepts connections there)` });
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       client.disconnect();
-      reject(new RedisUnavailableError({ url: target.display, reason: `no answer within ${formatSeconds(timeoutMs)} (a stopped Redis, or something else that accepts connections there)` }));
+      reject(noAnswer);
     }, timeoutMs);
   });
   try {
     await Promise.race([deadline, checkServer(client, target)]);
     return target;
   } catch (error) {
-    if (error instanceof RedisUnavailableError) throw error;
     const cause = lastError !== undefined && /Connection is closed/i.test(errorText(error)) ? lastError : error;
-    throw new RedisUnavailableError({ url: target.display, reason: describeRedisError(cause), cause });
+    const timedOut = error === noAnswer || (cause as NodeJS.ErrnoException).code === 'ETIMEDOUT';
+    if (target.options.tls && timedOut && (await acceptsPlainConnection(target))) throw new RedisUnavailableError({ url: target.display, reason: tlsHandshakeFailed(target.display), cause });
+    if (error instanceof RedisUnavailableError) throw error;
+    const reason = describeRedisError(cause);
+    // A TLS server hangs up on a plain client; a web server answers something else.
+    const hungUp = /ECONNRESET|EPIPE/.test(`${(cause as NodeJS.ErrnoException).code ?? ''} ${errorText(cause)}`);
+    throw new RedisUnavailableError({ url: target.display, reason: !target.options.tls && hungUp && reason === NOT_REDIS ? `${reason}${MAYBE_TLS}` : reason, cause });
   } finally {
     clearTimeout(timer);
     client.disconnect();
@@ -117,6 +124,8 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const NOT_REDIS = 'the server there is not a Redis server (it answered something else, or hung up)';
+
 export function describeRedisError(error: unknown): string {
   const message = errorText(error);
   const code = (error as NodeJS.ErrnoException).code;
@@ -127,7 +136,7 @@ export function describeRedisError(error: unknown): string {
   if (/NOAUTH/i.test(message)) return 'a password is required (redis://:password@host:port)';
   if (/ERR AUTH.*without any password/i.test(message)) return 'a password was given but the server has none';
   // Something else listens there (a web server answers "HTTP/1.1 400", "<html>"; others hang up).
-  if (/Unknown RESP type|Protocol error|Unexpected end|EPIPE|ECONNRESET/i.test(message) || code === 'EPIPE' || code === 'ECONNRESET') return 'the server there is not a Redis server (it answered something else, or hung up)';
+  if (/Unknown RESP type|Protocol error|Unexpected end|EPIPE|ECONNRESET/i.test(message) || code === 'EPIPE' || code === 'ECONNRESET') return NOT_REDIS;
   return message.split('\n')[0]!;
 }
 

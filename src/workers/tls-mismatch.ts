@@ -1,0 +1,28 @@
+import { connect } from 'node:net';
+import type { RedisTarget } from './redis-connection.js';
+
+/**
+ * A TLS client (rediss://) talking to a plain Redis sends its handshake and waits: the server
+ * waits for the end of a command line that never comes, so the check would only say "no answer".
+ * A plain connection that is accepted there tells the two apart from a host that does not answer.
+ */
+export function acceptsPlainConnection(target: RedisTarget, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: target.options.host ?? '127.0.0.1', port: target.options.port ?? 6379 });
+    const done = (accepted: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(accepted);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export function tlsHandshakeFailed(display: string): string {
+  return `TLS handshake failed: the server at ${display} may not use TLS (try redis://)`;
+}
+
+/** A plain client (redis://) at a TLS port is hung up on at its first command, as by something that is not Redis. */
+export const MAYBE_TLS = ' — or it expects TLS (try rediss://)';

@@ -1,0 +1,51 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeResult, freePort, portRefuses, runKsa } from '../helpers/cli.js';
+import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+
+// TLS on one side only: rediss:// to a plain Redis waits for a handshake that never comes, redis://
+// to a TLS port is hung up on. The check says which, not "no answer" or "not a Redis server" alone.
+
+let redis: TestRedis;
+let tlsRedis: ChildProcess | undefined;
+let tlsPort: number;
+let certDir: string;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  certDir = mkdtempSync(path.join(tmpdir(), 'ksa-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(certDir, 'key.pem'), '-out', path.join(certDir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  // A redis-server that speaks TLS only.
+  tlsPort = await freePort();
+  const args = ['--port', '0', '--tls-port', String(tlsPort), '--tls-cert-file', path.join(certDir, 'cert.pem'), '--tls-key-file', path.join(certDir, 'key.pem'), '--tls-auth-clients', 'no', '--bind', '127.0.0.1', '--dir', certDir, '--save', '', '--appendonly', 'no'];
+  tlsRedis = spawn('redis-server', args, { stdio: 'ignore' });
+  const deadline = Date.now() + 10_000;
+  while (await portRefuses(tlsPort)) {
+    if (Date.now() > deadline) throw new Error(`redis-server with TLS did not start on port ${tlsPort}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}, 60_000);
+afterAll(async () => {
+  await redis?.cleanup();
+  tlsRedis?.kill('SIGKILL');
+  if (certDir) rmSync(certDir, { recursive: true, force: true });
+});
+
+describe('Redis with TLS on one side only', () => {
+  it('rediss:// to a Redis without TLS: the TLS handshake failed, try redis://', async () => {
+    const url = `rediss://127.0.0.1:${redis.port}`;
+    const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000 });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr.trim()).toBe(`ksa: cannot use Redis at ${url}: TLS handshake failed: the server at ${url} may not use TLS (try redis://)`);
+  }, 60_000);
+
+  it('redis:// to a TLS port: not a Redis server, or one that expects TLS (try rediss://)', async () => {
+    const url = `redis://127.0.0.1:${tlsPort}`;
+    const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000 });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr.trim()).toBe(`ksa: cannot use Redis at ${url}: the server there is not a Redis server (it answered something else, or hung up) — or it expects TLS (try rediss://)`);
+  }, 60_000);
+});
