@@ -2,7 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { KsaError } from '../planning/index.js';
 import { redisServerOf, shownRedisUrl } from './redis-url.js';
 import { plural } from '../planning/plural.js';
-import { acceptsPlainConnection, MAYBE_TLS, tlsHandshakeFailed } from './tls-mismatch.js';
+import { acceptsPlainConnection, completesTlsHandshake, MAYBE_TLS, tlsHandshakeFailed } from './tls-mismatch.js';
 
 /**
  * BullMQ 6 refuses Redis below 5.0.0 and prints a multi-line warning below
@@ -81,9 +81,8 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
     if (target.options.tls && timedOut && (await acceptsPlainConnection(target))) throw new RedisUnavailableError({ url: target.display, reason: tlsHandshakeFailed(target.display), cause });
     if (error instanceof RedisUnavailableError) throw error;
     const reason = describeRedisError(cause);
-    // A TLS server hangs up on a plain client; a web server answers something else.
-    const hungUp = /ECONNRESET|EPIPE/.test(`${(cause as NodeJS.ErrnoException).code ?? ''} ${errorText(cause)}`);
-    throw new RedisUnavailableError({ url: target.display, reason: !target.options.tls && hungUp && reason === NOT_REDIS ? `${reason}${MAYBE_TLS}` : reason, cause });
+    const tlsThere = !target.options.tls && reason === NOT_REDIS && (await completesTlsHandshake(target));
+    throw new RedisUnavailableError({ url: target.display, reason: tlsThere ? `${reason}${MAYBE_TLS}` : reason, cause });
   } finally {
     clearTimeout(timer);
     client.disconnect();

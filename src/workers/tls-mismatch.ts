@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import type { RedisTarget } from './redis-connection.js';
 
 /**
@@ -24,5 +25,23 @@ export function tlsHandshakeFailed(display: string): string {
   return `TLS handshake failed: the server at ${display} may not use TLS (try redis://)`;
 }
 
-/** A plain client (redis://) at a TLS port is hung up on at its first command, as by something that is not Redis. */
+/**
+ * A plain client (redis://) at a TLS port is hung up on at its first command, as by something that is not
+ * Redis (a web server may hang up too): whether a TLS handshake succeeds there tells which.
+ */
+export function completesTlsHandshake(target: RedisTarget, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    // Only whether the server speaks TLS is asked, not who it is: nothing is sent over it.
+    const socket = connectTls({ host: target.options.host ?? '127.0.0.1', port: target.options.port ?? 6379, rejectUnauthorized: false });
+    const done = (completed: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(completed);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('secureConnect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
 export const MAYBE_TLS = ' — or it expects TLS (try rediss://)';
