@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { KsaError } from '../planning/index.js';
 import { redisServerOf, shownRedisUrl } from './redis-url.js';
 import { plural } from '../planning/plural.js';
+import { missingRight } from './redis-rights.js';
 import { acceptsPlainConnection, completesTlsHandshake, MAYBE_TLS, tlsHandshakeFailed } from './tls-mismatch.js';
 
 /**
@@ -89,7 +90,7 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
   }
 }
 
-/** Reachable, the password right, the database there, the version recent enough. */
+/** Reachable, the password right, the database there, the version recent enough, the user allowed what ksa does. */
 async function checkServer(client: Redis, target: RedisTarget): Promise<void> {
   await client.connect();
   await client.ping();
@@ -100,6 +101,8 @@ async function checkServer(client: Redis, target: RedisTarget): Promise<void> {
   if (compareVersions(version, MIN_REDIS_VERSION) < 0) {
     throw new RedisUnavailableError({ url: target.display, reason: `Redis ${version} is too old (ksa needs ${MIN_REDIS_VERSION} or newer)` });
   }
+  const refusal = await missingRight(client);
+  if (refusal) throw new RedisUnavailableError({ url: target.display, reason: refusal });
 }
 
 function formatSeconds(ms: number): string {

@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+import { WORKERS_KEY } from './queue-names.js';
+
+/** A harmless script: BullMQ moves every job with Lua scripts, so a user without them can queue nothing. */
+const NOOP_SCRIPT = 'return 1';
+
+/**
+ * What a Redis user (an ACL user) must be allowed for ksa to work, tried before anything starts: the
+ * registry's reads and writes, and scripts. A refusal (NOPERM) names the command
+ * or key; later it would surface as an unexpected error, or fail a step after the run has begun.
+ * Resolves to the refusal, in words, or undefined when everything was allowed.
+ */
+export async function missingRight(client: Redis): Promise<string | undefined> {
+  const probes: readonly [string, () => Promise<unknown>][] = [
+    ['hgetall', () => client.hgetall(WORKERS_KEY)],
+    ['set', () => client.set('ksa:rights-check', '1', 'PX', 1000)],
+    ['eval (scripts)', () => client.eval(NOOP_SCRIPT, 0)],
+  ];
+  for (const [what, probe] of probes) {
+    try {
+      await probe();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!/^NOPERM/i.test(message)) throw error;
+      const command = /'([\w|]+)' command/.exec(message)?.[1];
+      const subject = command ? `the command ${command}` : /key/i.test(message) ? `the keys ksa:*` : what;
+      return `this Redis user may not use ${subject} (ksa needs +@all on the keys ksa:*: see "Redis users" in docs/distributed.md)`;
+    }
+  }
+  return undefined;
+}
