@@ -217,6 +217,6 @@ function withPolicy(instructions: string, policy: Policy | undefined): string {
 /** A valid plan with a step the policy denies is rejected like an invalid one: its problems name the rule. */
 async function checkPolicy(checked: { plan: Plan } | { problems: string[] }, options: PlannerOptions): Promise<{ plan: Plan } | { problems: string[] }> {
   if (!('plan' in checked) || !options.policy || options.policy.rules.length === 0) return checked;
-  const { decision } = await assessPolicy(checked.plan, options.policy, 'ask', riskOptions(options.tools));
+  const { decision } = await assessPolicy(checked.plan, options.policy, 'ask', riskOptions(options.tools, process.env, options.policy.workspace));
   return decision.decision === 'deny' ? { problems: denialIssues(decision).map(formatIssue) } : checked;
 }

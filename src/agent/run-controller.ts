@@ -242,10 +242,12 @@ function withPolicy(invoke: InvokeTool, options: DriveRunOptions, plan: Plan, in
   const allowDestroy = approval?.allowDestroy === true;
   // A cancel's rollback was asked for (y or --yes) by the cancel itself, which is not recorded as an approval.
   const asked = options.mode === 'rollback' || (approval !== undefined && approval.approvedBy !== 'policy');
-  const check = renderedCallCheck(plan, options.policy ?? EMPTY_POLICY, riskOptions(options.registry), inputs, { allowDestroy, asked });
+  // Scripts named by their absolute path are the plan's files of the run's workspace, as at approval.
+  const risk = riskOptions(options.registry, process.env, options.run.record.workspace);
+  const check = renderedCallCheck(plan, options.policy ?? EMPTY_POLICY, risk, inputs, { allowDestroy, asked });
   // Rolled back in a later process (ksa cancel), the run meets the policy as it is now, as a resume would.
   let denied: Promise<ReadonlyMap<string, string>> | undefined;
-  const deniedNow = () => (denied ??= deniedRollbacks(plan, options.policy ?? EMPTY_POLICY, riskOptions(options.registry), inputs));
+  const deniedNow = () => (denied ??= deniedRollbacks(plan, options.policy ?? EMPTY_POLICY, risk, inputs));
   return async (call) => {
     const why = options.mode === 'rollback' && call.phase === 'rollback' ? (await deniedNow()).get(call.stepId) : undefined;
     if (why) throw new RenderedCallDeniedError(`step ${call.stepId}: ${why}; the permission policy forbids it now, so it was not run and ${call.stepId} is not rolled back`);

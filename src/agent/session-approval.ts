@@ -20,7 +20,8 @@ export async function policyNow(deps: PolicySource): Promise<Policy> {
 
 /** The permission policy's verdict on a proposed plan in an approval mode, under the policy as it is now. */
 export async function assessProposal(proposal: ProposedPlan, deps: PolicySource, mode: ApprovalMode): Promise<PolicyAssessment> {
-  return assessPolicy(proposal.plan, await policyNow(deps), mode, riskOptions(deps.tools));
+  const policy = await policyNow(deps);
+  return assessPolicy(proposal.plan, policy, mode, riskOptions(deps.tools, process.env, policy.workspace));
 }
 
 /** The notice for a plan the policy denies: why, step by step. */

@@ -17,7 +17,8 @@ export type JobRefusal = (call: HandedCall) => Promise<string | undefined>;
  */
 export async function workerPolicy({ home, workspace, worker, registry }: { home: string; workspace: string; worker: string; registry: ToolRegistry }): Promise<{ readonly policy: Policy; readonly refusal: JobRefusal }> {
   const policy = await loadPolicy(home, workspace);
-  const options = riskOptions(registry);
+  // A script named by its absolute path in the worker's workspace is the job's file there.
+  const options = riskOptions(registry, process.env, policy.workspace);
   const refusal: JobRefusal = async (call) => {
     let current: Policy;
     try {

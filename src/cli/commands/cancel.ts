@@ -137,7 +137,7 @@ async function cancelJobs(io: CliIO, target: RedisTarget, runId: string): Promis
 /** What the cancel will not roll back because the policy denies it now: one line per step, said before the question. */
 async function refusedRollbacks(record: RunRecord, undo: readonly string[], policy: Policy, registry: ToolRegistry): Promise<string[]> {
   if (undo.length === 0) return [];
-  const denied = await deniedRollbacks(record.plan, policy, riskOptions(registry), record.inputs);
+  const denied = await deniedRollbacks(record.plan, policy, riskOptions(registry, process.env, record.workspace), record.inputs);
   return undo.filter((id) => denied.has(id)).map((id) => `  ! ${id}: ${denied.get(id)}; it is not run, and ${id} stays not rolled back`);
 }
 
