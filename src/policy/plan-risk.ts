@@ -45,6 +45,8 @@ export interface RiskOptions {
   readonly settingsHome?: readonly string[];
   /** The workspace's absolute path: a script named by its absolute path in it is the plan's file of that name. */
   readonly workspace?: string;
+  /** An absolute path with its symbolic links resolved (realPathOf from src/tools): `<link to the workspace>/x` is the workspace's `x`. */
+  readonly realPath?: (absolute: string) => string;
 }
 
 type AssessCall = (tool: string, args: Readonly<Record<string, unknown>>) => Promise<StepRisk>;
@@ -77,7 +79,7 @@ export async function assessPlanRisk(plan: Plan, options: RiskOptions = {}): Pro
   const seen = new Map<string, Promise<StepRisk>>();
   const assess: AssessCall = (tool, args) => once(seen, tool, args, options);
   // A script another step writes is rated by its text: `sh deploy.sh` is as risky as what deploy.sh says.
-  const scripts = await planScripts(plan, options.parseShell, options.workspace);
+  const scripts = await planScripts(plan, options.parseShell, options.workspace, options.realPath);
   for (const step of plan.steps) {
     const own = await stepRisk(step, assess);
     const ran = scripts.get(step.id);

@@ -10,7 +10,7 @@ import { lineFolders } from './line-folders.js';
 import { resolvedSegments } from './path-segments.js';
 import { pathSpelling } from './path-spelling.js';
 import { savingStepBefore } from './saving-steps.js';
-import { workspaceRelative } from './workspace-relative.js';
+import { workspaceRelative, type WorkspaceRoot } from './workspace-relative.js';
 import { unpackedByLine, unpackedHolding, type UnpackedFolder } from './plan-unpacked.js';
 import { programName } from './program-name.js';
 import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
@@ -49,9 +49,11 @@ const MAX_SCRIPT_DEPTH = 8;
 
 /**
  * The scripts each step runs (by step id) that another step of the plan writes. `workspace`: its absolute path,
- * so a file named by its absolute path in it is the workspace's file (`sh /srv/app/deploy.sh`).
+ * so a file named by its absolute path in it is the workspace's file (`sh /srv/app/deploy.sh`); `realPath`
+ * resolves symbolic links, so it is also when the workspace or the path goes through a link to the other.
  */
-export async function planScripts(plan: Plan, parse: ShellParser | undefined, workspace?: string): Promise<ReadonlyMap<string, readonly PlanScript[]>> {
+export async function planScripts(plan: Plan, parse: ShellParser | undefined, workspaceDir?: string, realPath?: (absolute: string) => string): Promise<ReadonlyMap<string, readonly PlanScript[]>> {
+  const workspace: WorkspaceRoot | undefined = workspaceDir === undefined ? undefined : { path: workspaceDir, ...(realPath ? { realPath } : {}) };
   const found = new Map<string, PlanScript[]>();
   if (parse === undefined) return found;
   const written = new Map<string, Written>();
@@ -93,7 +95,7 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined, wo
   return found;
 }
 
-type Following = { readonly plan: Plan; readonly step: string; readonly seen: Set<string>; readonly depth: number; readonly via?: string; readonly unpacked: readonly UnpackedFolder[]; readonly workspace: string | undefined };
+type Following = { readonly plan: Plan; readonly step: string; readonly seen: Set<string>; readonly depth: number; readonly via?: string; readonly unpacked: readonly UnpackedFolder[]; readonly workspace: WorkspaceRoot | undefined };
 
 /**
  * The plan's scripts a shell line runs, from any of its folders, and the plan's scripts those run in turn
@@ -340,7 +342,7 @@ async function commandWords(command: string, parse: ShellParser): Promise<readon
 }
 
 /** A written file's path as workspacePath spells it; a folder a step brings (`git clone URL r`) keeps its `/`. */
-function writtenPath(cwd: string, file: string, workspace?: string): string {
+function writtenPath(cwd: string, file: string, workspace?: WorkspaceRoot): string {
   return file.endsWith('/') ? `${workspacePath(cwd, file, workspace)}/` : workspacePath(cwd, file, workspace);
 }
 
@@ -355,7 +357,7 @@ function inFolder(path: string, entry: string): boolean {
  * A path as the workspace sees it, from a step's `cwd` (`deploy.sh` in `app` and `./app/deploy.sh`
  * are one file): `.` and empty segments dropped, `..` taken back; one inside the workspace by its absolute path as from its root.
  */
-function workspacePath(cwd: string, file: string, workspace?: string): string {
+function workspacePath(cwd: string, file: string, workspace?: WorkspaceRoot): string {
   const whole = file.startsWith('/') ? file : `${cwd}/${file}`;
   return workspaceRelative(`${whole.startsWith('/') ? '/' : ''}${resolvedSegments(whole.split('/')).join('/')}`, workspace);
 }

@@ -1,15 +1,25 @@
 import { resolvedSegments } from './path-segments.js';
 
+/** The workspace's absolute path as given, and how to resolve symbolic links (realPathOf from src/tools), where known. */
+export type WorkspaceRoot = { readonly path: string; readonly realPath?: (absolute: string) => string };
+
 /**
  * A file named by its absolute path inside the workspace as its path from the workspace root
  * (`/srv/app/deploy.sh` in /srv/app is `deploy.sh`), so `write_file /srv/app/deploy.sh` then
- * `sh deploy.sh`, or `write_file deploy.sh` then `sh /srv/app/deploy.sh`, is one file. Any other
- * path, or any path when the workspace is not known, as it is.
+ * `sh deploy.sh`, or `write_file deploy.sh` then `sh /srv/app/deploy.sh`, is one file. With
+ * `realPath`, also when one of them goes through a symbolic link to the other (/tmp and
+ * /private/tmp on macOS). Any other path, or any path when the workspace is not known, as it is.
  */
-export function workspaceRelative(path: string, workspace: string | undefined): string {
-  if (workspace === undefined || !path.startsWith('/') || !workspace.startsWith('/')) return path;
+export function workspaceRelative(path: string, workspace: WorkspaceRoot | undefined): string {
+  if (workspace === undefined || !path.startsWith('/') || !workspace.path.startsWith('/')) return path;
+  const given = underRoot(path, workspace.path);
+  if (given !== undefined || !workspace.realPath) return given ?? path;
+  return underRoot(workspace.realPath(path), workspace.realPath(workspace.path)) ?? path;
+}
+
+function underRoot(path: string, workspace: string): string | undefined {
   const root = resolvedSegments(workspace.split('/'));
   const segments = resolvedSegments(path.split('/'));
-  if (segments.length < root.length || root.some((segment, i) => segments[i] !== segment)) return path;
+  if (segments.length < root.length || root.some((segment, i) => segments[i] !== segment)) return undefined;
   return segments.slice(root.length).join('/');
 }

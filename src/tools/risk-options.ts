@@ -2,6 +2,7 @@ import type { RiskOptions } from '../policy/index.js';
 import { settingsHomeSpellings } from '../policy/settings-files.js';
 import { ksaHome, userHome } from '../store/paths.js';
 import type { ToolRegistry } from './registry.js';
+import { realPathOf } from './real-path.js';
 import { parseShell } from './shell-parser.js';
 
 /**
@@ -12,6 +13,7 @@ import { parseShell } from './shell-parser.js';
 export function riskOptions(registry: ToolRegistry, env: NodeJS.ProcessEnv = process.env, workspace?: string): RiskOptions {
   return {
     ...(workspace === undefined ? {} : { workspace }),
+    realPath: realPathOf,
     parseShell,
     toolHints: (name) => registry.get(name)?.annotations,
     commandOf: (name, args) => registry.get(name)?.command?.(args),

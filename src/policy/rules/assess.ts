@@ -26,7 +26,7 @@ export async function assessPolicy(plan: Plan, policy: Policy, mode: ApprovalMod
 /** Each step's level and the calls it makes (its own, its rollback's), with their command lines as `ksa run` shows them. */
 export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions = {}, workspace?: string): Promise<StepFacts[]> {
   const call = async (role: StepCall['role'], tool: string, args: Readonly<Record<string, unknown>>): Promise<StepCall> => {
-    if (FILE_TOOLS.has(tool) && typeof args.path === 'string') return withLineForms({ role, tool, commandLine: callLineOf(tool, args) }, [workspacePath(args.path, workspace)]);
+    if (FILE_TOOLS.has(tool) && typeof args.path === 'string') return withLineForms({ role, tool, commandLine: callLineOf(tool, args) }, [...new Set([workspacePath(args.path, workspace), workspacePath(args.path, workspace, options.realPath)])]);
     if (tool === 'http' && typeof args.url === 'string') {
       const line = callLineOf(tool, args);
       const method = line.slice(0, line.indexOf(' '));
@@ -42,7 +42,7 @@ export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions
     return withForms(shown, command.program, command.args);
   };
   const facts: StepFacts[] = [];
-  const scripts = await planScripts(plan, options.parseShell, options.workspace);
+  const scripts = await planScripts(plan, options.parseShell, options.workspace, options.realPath);
   for (const [index, step] of plan.steps.entries()) {
     const assessed = risk.steps[step.id] ?? { level: 'write' as const, reason: 'not assessed' };
     const calls: StepCall[] = [];

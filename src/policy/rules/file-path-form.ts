@@ -8,11 +8,13 @@ export const FILE_TOOLS: ReadonlySet<string> = new Set(['read_file', 'write_file
  * to the workspace, `.` and empty segments dropped, `..` taken back (`./.env`, `x/../.env`
  * and `<workspace>/.env` are `.env`; `./secrets/a` is `secrets/a`). An absolute path outside
  * the workspace (which the tool refuses) or one when the workspace is not known stays
- * absolute, normalised the same way.
+ * absolute, normalised the same way. With `realPath`, both are compared with their symbolic
+ * links resolved (a workspace opened through a link to where the path points).
  */
-export function workspacePath(filePath: string, workspace: string | undefined): string {
+export function workspacePath(filePath: string, workspace: string | undefined, realPath?: (absolute: string) => string): string {
   const segments = resolvedSegments(filePath.split(/[\\/]/));
   if (!filePath.startsWith('/')) return segments.join('/') || '.';
+  if (realPath && workspace !== undefined) return workspacePath(realPath(`/${segments.join('/')}`), realPath(workspace));
   const root = workspace === undefined ? undefined : resolvedSegments(workspace.split('/'));
   if (root === undefined || !root.every((segment, index) => segments[index] === segment)) return `/${segments.join('/')}`;
   return segments.slice(root.length).join('/') || '.';
