@@ -1,7 +1,7 @@
 import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type Plan, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { olderRunContainers } from './older-run-containers.js';
 import { readContainers, readProcessGroups, recordContainers, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
-import { clearLeftovers, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, riskOptions, trackedContainers, type StartedContainer, type ToolRegistry } from '../tools/index.js';
+import { clearLeftovers, commandLineOf, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, riskOptions, trackedContainers, type StartedContainer, type ToolRegistry } from '../tools/index.js';
 import { deniedRollbacks, EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
 import { KsaError } from '../planning/ksa-error.js';
 import { withSettingsGuard } from './settings-guard.js';
@@ -94,6 +94,8 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     applyPause(paused);
   });
 
+  // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
+  const redactor = run.redactor.with(secretInputValues(options.inputs ?? {}));
   const continuing = options.mode !== 'fresh';
   // Containers of an earlier owner that could not be removed (their engine down): kept in the record, for the next try.
   let notRemoved: readonly StartedContainer[] = [];
@@ -105,11 +107,10 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     if (older.warning !== undefined) warn(older.warning);
     const recorded = await readContainers(run.dir, warn);
     const containers = [...recorded, ...older.containers.filter((found) => !recorded.some((container) => container.id === found.id))];
-    notRemoved = await clearLeftovers(await readProcessGroups(run.dir, warn), containers, 'the interrupted run', news);
+    // A leftover's command line holds the step's arguments as run, secret inputs in clear: shown masked.
+    notRemoved = await clearLeftovers(await readProcessGroups(run.dir, warn), containers, 'the interrupted run', news, (pid) => { const line = commandLineOf(pid); return line === undefined ? undefined : redactor.text(line); });
     recordContainers(run.dir, notRemoved);
   }
-  // The run's redactor also knows its secret inputs (`--input dbPassword=…`).
-  const redactor = run.redactor.with(secretInputValues(options.inputs ?? {}));
   const logs = new StepLogs(run.logDir, warn, redactor);
   // A prompt is templated from inputs and outputs: what it says of secrets stays here.
   const queryModel: QueryModel | undefined = options.queryModel && ((query) => options.queryModel!({ ...query, prompt: redactor.text(query.prompt) }));

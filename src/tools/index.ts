@@ -14,7 +14,7 @@ export { containerNames, onContainersChanged, removeContainers, trackedContainer
 export type { RemovedContainer, StartedContainer } from './started-containers.js';
 export { clearLeftovers, removeStoppedContainers } from './leftovers.js';
 export { containerNamedBy, isContainerRun, runContainerName } from './named-containers.js';
-export { programOf } from './process-identity.js';
+export { commandLineOf, programOf } from './process-identity.js';
 export type { CleanUpNews } from './leftovers.js';
 export { shellTool, ShellInputSchema } from './shell.js';
 export { createArgvTool, kubectlTool, helmTool, dockerTool, podmanTool, ArgvInputSchema } from './argv-tools.js';
