@@ -114,6 +114,18 @@ describe.concurrent('permission policy', { timeout: 120_000 }, () => {
     expect(existsSync(path.join(ws.home, 'runs'))).toBe(false);
   });
 
+  it('ksa run --yes: a file rule starting with **/ covers a file at the top of the workspace (**/*.pem, **/.env): refused, nothing written', async () => {
+    const plan = `goal: t\nsteps:\n  - { id: w, tool: write_file, args: { path: key.pem, content: "MARKER" } }\n  - { id: r, tool: read_file, args: { path: .env } }\n`;
+    const ws = await workspace('run-deny-globstar', plan, '');
+    await writeFile(path.join(ws.dir, '.env'), 'SECRET=1\n');
+    await writeFile(path.join(ws.home, 'policy.yaml'), 'deny:\n  - write_file: "**/*.pem"\n  - read_file: "**/.env"\n');
+    const result = await runKsa(['run', ws.plan, '--yes'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toContain('denied by deny write_file: "**/*.pem"');
+    expect(result.stderr).toContain('denied by deny read_file: "**/.env"');
+    expect(existsSync(path.join(ws.dir, 'key.pem'))).toBe(false);
+  });
+
   it('a command made of inputs is rated and matched as it will run: --input verb=delete is denied, --input cmd="rm -rf …" is a destroy step', async () => {
     const plan = `goal: From inputs\ninputs: { verb: get, cmd: "echo hi" }\nsteps:\n  - id: pods\n    tool: kubectl\n    args: { args: ["{{ inputs.verb }}", "pod", "web"] }\n  - id: run\n    tool: shell\n    args: { command: "{{ inputs.cmd }}" }\n`;
     const ws = await workspace('from-inputs', plan);

@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { globstarReadings } from './globstar-readings.js';
 import { wildcardMatcher } from './wildcard-match.js';
 
 /**
@@ -46,11 +47,13 @@ export function compileGlob(pattern: string): GlobMatcher {
 
 /** The linear-time matcher where the pattern allows it (see wildcard-match.ts), else picomatch's. */
 function globMatcher(pattern: string): GlobMatcher {
-  const linear = wildcardMatcher(pattern);
-  if (linear === undefined) return picomatch(literalQuotes(pattern), OPTIONS);
   // As picomatch does, `./x` also matches `x` (`read_file: "./secrets/*"` covers `secrets/a`).
-  const bare = pattern.startsWith('./') ? wildcardMatcher(pattern.slice(2)) : undefined;
-  return bare === undefined ? linear : (subject) => linear(subject) || bare(subject);
+  const spellings = pattern.startsWith('./') ? [pattern, pattern.slice(2)] : [pattern];
+  const readings = spellings.map(globstarReadings);
+  const linear = readings.every((list) => list !== undefined) ? readings.flat().map((reading) => wildcardMatcher(reading!)) : [undefined];
+  if (linear.some((test) => test === undefined)) return picomatch(literalQuotes(pattern), OPTIONS);
+  const tests = linear as GlobMatcher[];
+  return tests.length === 1 ? tests[0]! : (subject) => tests.some((test) => test(subject));
 }
 
 /** The pattern with each unescaped quote escaped, so picomatch takes it as the character it is. */

@@ -51,6 +51,23 @@ describe('command-line globs', () => {
     ['[!a]x', 'bx', true],
     ['[!a]x', 'ax', false],
     ['{get,describe} *', 'describe pods', true],
+    // A whole-segment `**` may stand for no folder, as in picomatch.
+    ['**/.env', '.env', true],
+    ['**/.env', 'a/b/.env', true],
+    ['**/.env', 'x.env', false],
+    ['**/*.pem', 'key.pem', true],
+    ['secrets/**', 'secrets', true],
+    ['secrets/**', 'secrets/a/b', true],
+    ['secrets/**', 'secretsx', false],
+    ['a/**/b', 'a/b', true],
+    ['a/**/b', 'a/x/y/b', true],
+    ['a/**/b', 'ab', false],
+    ['**/a/**', 'a/x', true],
+    ['**/a/**', 'a', true],
+    ['**/a/**', 'ba/x', false],
+    ['./**/.env', '.env', true],
+    ['rm -rf /**', 'rm -rf ', true],
+    ['x **/y', 'x y', false],
   ])('%j against %j → %s', (pattern, subject, expected) => {
     expect(globMatches(pattern, subject)).toBe(expected);
   });
