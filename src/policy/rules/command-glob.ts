@@ -1,5 +1,7 @@
 import picomatch from 'picomatch';
+import { denyReadings } from './deny-readings.js';
 import { globstarReadings } from './globstar-readings.js';
+import type { PolicyEffect } from './policy-rule.js';
 import { wildcardMatcher } from './wildcard-match.js';
 
 /**
@@ -28,21 +30,28 @@ export class GlobSyntaxError extends Error {
 
 const cache = new Map<string, GlobMatcher>();
 
-export function compileGlob(pattern: string): GlobMatcher {
-  const known = cache.get(pattern);
+/** A rule's pattern; a deny or ask rule's matches by any of its readings (deny-readings.ts). */
+export function compileGlob(pattern: string, effect: PolicyEffect = 'allow'): GlobMatcher {
+  const key = `${effect === 'allow' ? 'allow' : 'deny'}:${pattern}`;
+  const known = cache.get(key);
   if (known) return known;
   let test: (subject: string) => boolean;
   try {
-    const whole = globMatcher(pattern);
-    const base = /(^|[^\\]) \*$/.test(pattern) ? pattern.slice(0, -2) : undefined;
-    const withoutRest = base === undefined ? undefined : base === '' ? (subject: string) => subject === '' : globMatcher(base);
-    test = withoutRest === undefined ? whole : (subject) => whole(subject) || withoutRest(subject);
+    const tests = (effect === 'allow' ? [pattern] : denyReadings(pattern)).map(wholeLineMatcher);
+    test = tests.length === 1 ? tests[0]! : (subject) => tests.some((one) => one(subject));
   } catch (error) {
     throw new GlobSyntaxError(pattern, (error as Error).message);
   }
   const matcher: GlobMatcher = (subject) => test(subject.replace(/\r\n|\r|\n/g, ' '));
-  cache.set(pattern, matcher);
+  cache.set(key, matcher);
   return matcher;
+}
+
+function wholeLineMatcher(pattern: string): GlobMatcher {
+  const whole = globMatcher(pattern);
+  const base = /(^|[^\\]) \*$/.test(pattern) ? pattern.slice(0, -2) : undefined;
+  const withoutRest = base === undefined ? undefined : base === '' ? (subject: string) => subject === '' : globMatcher(base);
+  return withoutRest === undefined ? whole : (subject) => whole(subject) || withoutRest(subject);
 }
 
 /** The linear-time matcher where the pattern allows it (see wildcard-match.ts), else picomatch's. */
@@ -67,6 +76,6 @@ function literalQuotes(pattern: string): string {
   return out;
 }
 
-export function globMatches(pattern: string, subject: string): boolean {
-  return compileGlob(pattern)(subject);
+export function globMatches(pattern: string, subject: string, effect: PolicyEffect = 'allow'): boolean {
+  return compileGlob(pattern, effect)(subject);
 }

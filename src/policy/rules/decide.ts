@@ -143,7 +143,7 @@ function matchesTool(rule: PolicyRule, call: CallForm): boolean {
 function matchesWhole(rule: PolicyRule, call: StepCall): boolean {
   if (!matchesTool(rule, call)) return false;
   if (call.tool === 'shell' && COMPOUND_SHELL.test(call.commandLine)) return false;
-  return compileGlob(rule.command)(call.commandLine);
+  return compileGlob(rule.command, rule.effect)(call.commandLine);
 }
 
 function matchesAnyPart(rule: PolicyRule, call: StepCall): boolean {
@@ -153,9 +153,9 @@ function matchesAnyPart(rule: PolicyRule, call: StepCall): boolean {
 
 function matchesForm(rule: PolicyRule, call: CallForm, split: boolean): boolean {
   if (!matchesTool(rule, call)) return false;
-  const matches = compileGlob(rule.command);
+  const matches = compileGlob(rule.command, rule.effect);
   if (matches(call.commandLine)) return true;
-  if (compileGlob(flagSubsetPattern(rule.command))(flagSpelling(call.commandLine))) return true;
+  if (compileGlob(flagSubsetPattern(rule.command), rule.effect)(flagSpelling(call.commandLine))) return true;
   if (call.tool !== 'shell' || !split) return false;
   return call.commandLine
     .split(SHELL_SEPARATORS)

@@ -72,6 +72,26 @@ describe('command-line globs', () => {
     expect(globMatches(pattern, subject)).toBe(expected);
   });
 
+  it.each([
+    // A deny or ask rule also holds when its double quotes are read as quoting, as rules once were.
+    ['*"rm -rf"*', 'cd . && rm -rf victim', 'deny', true],
+    ['"rm" -rf *', 'rm -rf victim', 'ask', true],
+    ['"rm" -rf *', '"rm" -rf victim', 'deny', true],
+    ['*"rm -rf"*', 'cd . && rm -rf victim', 'allow', false],
+    ['"rm" -rf *', 'rm -rf victim', 'allow', false],
+    ['"rm" -rf *', 'rm -rfx victim', 'deny', false],
+    // ... and when `{…}` and `[…]` are the characters of a JSON pattern.
+    ['{"text":"rm -rf","times":2}', '{"text":"rm -rf","times":2}', 'deny', true],
+    ['{"a":1,"b":2}', '{"a":1,"b":2}', 'ask', true],
+    ['{"paths":["/*"]}', '{"paths":["/etc"]}', 'deny', true],
+    ['{"paths":["/*"]}', '{"paths":"/etc"}', 'deny', false],
+    ['{"a":1,"b":2}', '{"a":1,"b":2}', 'allow', false],
+    ['{get,describe} *', 'describe pods', 'deny', true],
+    ['[!a]x', 'bx', 'deny', true],
+  ] as const)('%j against %j for a %s rule → %s', (pattern, subject, effect, expected) => {
+    expect(globMatches(pattern, subject, effect)).toBe(expected);
+  });
+
   it('a pattern with many * answers at once over a long line, matching or not', () => {
     const started = performance.now();
     // Picomatch's regular expression took 3.5 s for 7 stars over this line, 11 s for 8; 17 never ended.
