@@ -9,13 +9,27 @@
  */
 export function wildcardMatcher(pattern: string): ((subject: string) => boolean) | undefined {
   const tokens = tokenize(pattern);
-  return tokens === undefined ? undefined : (subject) => run(tokens, subject);
+  if (tokens === undefined) return undefined;
+  // Most rules name a literal (`rm -rf /srv1/`): a line without it is answered at the cost of a
+  // substring search, not of following the pattern over a long line.
+  const needed = longestLiteral(tokens);
+  return (subject) => subject.includes(needed) && run(tokens, subject);
+}
+
+function longestLiteral(tokens: readonly Token[]): string {
+  let longest = '';
+  let current = '';
+  for (const token of tokens) {
+    current = token.kind === 'one' && token.literal !== undefined ? current + token.literal : '';
+    if (current.length > longest.length) longest = current;
+  }
+  return longest;
 }
 
 type CharTest = (char: string) => boolean;
 
 /** One place of the pattern: a character to match, or a run of them (`*` is any character, repeated). */
-type Token = { readonly kind: 'one'; readonly test: CharTest } | { readonly kind: 'many'; readonly test: CharTest };
+type Token = { readonly kind: 'one'; readonly test: CharTest; readonly literal?: string } | { readonly kind: 'many'; readonly test: CharTest };
 
 const ANY: CharTest = () => true;
 
@@ -26,7 +40,7 @@ function tokenize(pattern: string): Token[] | undefined {
     const next = pattern[i + 1];
     if (char === '\\') {
       const literal = next ?? '\\';
-      tokens.push(one((c) => c === literal));
+      tokens.push(exactly(literal));
       i++;
     } else if ((char === '*' || char === '+' || char === '?' || char === '@' || char === '!') && next === '(') {
       // An extended glob: only a single class repeated is read here (`*([A-Za-z])`, flag clusters).
@@ -50,7 +64,7 @@ function tokenize(pattern: string): Token[] | undefined {
     } else if (char === '{' || char === '(' || char === ')') {
       return undefined;
     } else {
-      tokens.push(one((c) => c === char));
+      tokens.push(exactly(char));
     }
   }
   return tokens;
@@ -58,6 +72,10 @@ function tokenize(pattern: string): Token[] | undefined {
 
 function one(test: CharTest): Token {
   return { kind: 'one', test };
+}
+
+function exactly(char: string): Token {
+  return { kind: 'one', test: (c) => c === char, literal: char };
 }
 
 /**
