@@ -1,5 +1,7 @@
 import picomatch from 'picomatch';
+import { braceReadings } from './brace-readings.js';
 import { denyReadings } from './deny-readings.js';
+import { extglobsWidened } from './extglob-bound.js';
 import { globstarReadings } from './globstar-readings.js';
 import type { PolicyEffect } from './policy-rule.js';
 import { wildcardMatcher } from './wildcard-match.js';
@@ -54,14 +56,38 @@ function wholeLineMatcher(pattern: string): GlobMatcher {
   return withoutRest === undefined ? whole : (subject) => whole(subject) || withoutRest(subject);
 }
 
-/** The linear-time matcher where the pattern allows it (see wildcard-match.ts), else picomatch's. */
+/**
+ * The linear-time matcher where the pattern allows it (see wildcard-match.ts), else picomatch's,
+ * asked only when the pattern with its extended globs widened to `*` matches (extglob-bound.ts).
+ */
 function globMatcher(pattern: string): GlobMatcher {
+  const linear = linearMatcher(pattern);
+  if (linear !== undefined) return linear;
+  const full = picomatch(literalQuotes(pattern), OPTIONS);
+  const widened = extglobsWidened(pattern);
+  const loose = widened === undefined || widened === pattern ? undefined : linearMatcher(widened);
+  return loose === undefined ? full : (subject) => loose(subject) && full(subject);
+}
+
+/** The pattern as the linear matcher's patterns it stands for (braces, `**`, `./`), or undefined. */
+function linearMatcher(pattern: string): GlobMatcher | undefined {
   // As picomatch does, `./x` also matches `x` (`read_file: "./secrets/*"` covers `secrets/a`).
   const spellings = pattern.startsWith('./') ? [pattern, pattern.slice(2)] : [pattern];
-  const readings = spellings.map(globstarReadings);
-  const linear = readings.every((list) => list !== undefined) ? readings.flat().map((reading) => wildcardMatcher(reading!)) : [undefined];
-  if (linear.some((test) => test === undefined)) return picomatch(literalQuotes(pattern), OPTIONS);
-  const tests = linear as GlobMatcher[];
+  const readings: string[] = [];
+  for (const spelling of spellings) {
+    for (const listed of braceReadings(spelling) ?? [undefined]) {
+      const starred = listed === undefined ? undefined : globstarReadings(listed);
+      if (starred === undefined) return undefined;
+      readings.push(...starred);
+    }
+  }
+  if (readings.length > 256) return undefined;
+  const tests: GlobMatcher[] = [];
+  for (const reading of readings) {
+    const test = wildcardMatcher(reading);
+    if (test === undefined) return undefined;
+    tests.push(test);
+  }
   return tests.length === 1 ? tests[0]! : (subject) => tests.some((test) => test(subject));
 }
 

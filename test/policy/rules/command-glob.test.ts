@@ -51,6 +51,12 @@ describe('command-line globs', () => {
     ['[!a]x', 'bx', true],
     ['[!a]x', 'ax', false],
     ['{get,describe} *', 'describe pods', true],
+    ['{get,describe} *', 'delete pods', false],
+    ['*.{pem,key}', 'a/b.key', true],
+    ['{a,{b,c}}x', 'cx', true],
+    ['{,sudo }rm *', 'sudo rm x', true],
+    ['@(get|describe) *', 'describe pods', true],
+    ['@(get|describe) *', 'delete pods', false],
     // A whole-segment `**` may stand for no folder, as in picomatch.
     ['**/.env', '.env', true],
     ['**/.env', 'a/b/.env', true],
@@ -90,6 +96,16 @@ describe('command-line globs', () => {
     ['[!a]x', 'bx', 'deny', true],
   ] as const)('%j against %j for a %s rule → %s', (pattern, subject, effect, expected) => {
     expect(globMatches(pattern, subject, effect)).toBe(expected);
+  });
+
+  it('a pattern with many * and braces or an extended glob answers at once over a long line', () => {
+    const started = performance.now();
+    const line = `echo ${'a'.repeat(40)}`;
+    expect(globMatches(`${'*a'.repeat(12)}*{b,c}`, line)).toBe(false);
+    expect(globMatches(`${'*a'.repeat(12)}*{b,c}`, `${line}c`)).toBe(true);
+    expect(globMatches(`${'*a'.repeat(12)}*b@(c|d)`, line)).toBe(false);
+    expect(globMatches(`${'*a'.repeat(12)}*b!(x)`, line)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('rules naming a literal the line lacks cost a substring search, however long the line', () => {
