@@ -1,4 +1,4 @@
-import { isFinished, rollbackTargets, type StepState } from '../planning/index.js';
+import { isFinished, type StepState } from '../planning/state.js';
 import type { RunRecord } from './run-record.js';
 
 /**
@@ -44,7 +44,12 @@ export function markLegacyRollbackStart(record: RunRecord): void {
   const stoppedAtOnce = state.status === 'interrupted' && state.error !== undefined;
   if (stoppedAtOnce && state.error!.includes(STOPPED_BEFORE_ROLLBACK)) return;
   const stepOf = (id: string) => record.plan.steps.find((step) => step.id === id);
-  const pending = rollbackTargets(state, stepOf).filter((id) => state.steps[id]!.status === 'succeeded' && state.steps[id]!.rollback === undefined);
+  // The run's rollback targets (planning/rollback.ts rollbackTargets) that succeeded, newest first; read here
+  // without that module, which would bring the template engine into every command that reads a record.
+  const pending = [...state.completed].reverse().filter((id) => {
+    const step = stepOf(id);
+    return step !== undefined && step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined && state.steps[id]?.status === 'succeeded' && state.steps[id]!.rollback === undefined;
+  });
   const certain = stoppedAtOnce && state.error!.startsWith(STOPPED_DURING_ROLLBACK);
   const marked = certain ? pending.slice(0, 1) : pending;
   if (marked.length === 0) return;
