@@ -242,7 +242,20 @@ async function scriptRisk(code: ShellWord, context: CommandContext, via: string)
       if (riskRank(found.level) > riskRank(risk.level)) risk = { ...found, reason: `${found.reason} in ${via} (through ${hint})` };
     }
   }
+  // `X=ls; eval "$X; rm -rf d"`: the text written around the variables runs too.
+  const around = textAroundVariables(code.text);
+  if (around !== undefined) {
+    const found = await context.script(around);
+    if (riskRank(found.level) > riskRank(risk.level)) risk = { ...found, reason: `${found.reason} in ${via}` };
+  }
   return risk;
+}
+
+/** A plain or double-quoted word's text with each variable read as a command that does nothing (`:`). */
+function textAroundVariables(text: string): string | undefined {
+  const body = /^"([^"\\`]*)"$/.exec(text)?.[1] ?? (/^[^"'\\`]*$/.test(text) ? text : undefined);
+  if (body === undefined || body.includes('$(')) return undefined;
+  return body.replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g, ':');
 }
 
 /**

@@ -133,6 +133,10 @@ describe('classifyShell', () => {
     ['source <(echo rm -rf x)', 'destroy'],
     // …except what the line assigns, scripts by their name, and programs that print shell set-up to load.
     ['C="ls -la"; eval $C', 'write'],
+    // …though what is written around the variables runs too.
+    ['X=ls; eval "$X; rm -rf d"', 'destroy'],
+    ['X=ls; sh -c "$X && kubectl delete pod p"', 'destroy'],
+    ['X=ls; eval "${X} -l"', 'write'],
     ['bash "$HOME/scripts/deploy.sh"', 'write'],
     ['source "$HOME/.env.sh"', 'write'],
     ['eval "$(minikube docker-env)"', 'write'],
