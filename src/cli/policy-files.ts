@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readTextPrefix } from '../agent/text-prefix.js';
 import { unreadableFolder } from '../store/regular-file.js';
@@ -37,6 +38,18 @@ export async function loadPolicy(home: string, workspace: string): Promise<Polic
     policies.push(parsePolicy(found.text, file));
   }
   return { ...(policies.length === 0 ? EMPTY_POLICY : combinePolicies(policies)), workspace: path.resolve(workspace) };
+}
+
+/**
+ * A plan in a subfolder has that folder as its workspace, so the current folder's `.ksa/policy.yaml` (a repository's
+ * rules, with its plans in `deploy/`) does not hold for it: said in one line, as nothing else would say it.
+ */
+export function unappliedPolicyNote(cwd: string, workspace: string): string | undefined {
+  const here = path.resolve(cwd);
+  const folder = path.relative(here, path.resolve(workspace));
+  if (folder === '' || folder.startsWith('..') || path.isAbsolute(folder)) return undefined;
+  if (!existsSync(path.join(here, '.ksa', 'policy.yaml'))) return undefined;
+  return `ksa: note: ./.ksa/policy.yaml does not apply to this plan: its workspace is ${folder}/ (the plan's folder); pass --workspace . to apply it\n`;
 }
 
 /** Larger than any list of rules; a file this big is not one. */

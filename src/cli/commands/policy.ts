@@ -8,7 +8,7 @@ import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadPlan } from '../load-plan.js';
 import { checkEnvNames, parseInputs, parseWholeNumber } from '../options.js';
 import { parseApprovalMode } from '../plan-approval.js';
-import { loadPolicy, policyFiles } from '../policy-files.js';
+import { loadPolicy, policyFiles, unappliedPolicyNote } from '../policy-files.js';
 import { colorEnabled, createStyler, type Styler } from '../../tui/style.js';
 import { formatIssues, issueDocuments } from '../validation-report.js';
 import { planFolder, workspaceOption } from '../workspace-option.js';
@@ -27,6 +27,8 @@ export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyC
   const workspace = await workspaceOption(io.cwd, flags.workspace, await planFolder(io.cwd, file));
   const home = ksaHome(io.env);
   const policy = await loadPolicy(home, workspace);
+  const unapplied = unappliedPolicyNote(io.cwd, workspace);
+  if (unapplied !== undefined) io.stderr.write(unapplied);
   // The tools `ksa run` would have: the MCP servers' too (a rule like github__* is about them).
   const tools = await openCommandTools(io, workspace);
   const { registry } = tools;

@@ -17,7 +17,7 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import type { PolicyAssessment } from '../../policy/rules/index.js';
-import { loadPolicy } from '../policy-files.js';
+import { loadPolicy, unappliedPolicyNote } from '../policy-files.js';
 import { planFolder, workspaceOption } from '../workspace-option.js';
 import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 import { recordedRedisUrl } from '../../workers/redis-url.js';
@@ -47,6 +47,8 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const commandTools = await openCommandTools(io, workspace);
   const { registry } = commandTools;
   const policy = await loadPolicy(home, workspace);
+  const unapplied = unappliedPolicyNote(io.cwd, workspace);
+  if (unapplied !== undefined) io.stderr.write(unapplied);
   const { file: planFile, plan } = await loadValidPlan(io, file, registry, {
     inputs,
     maxSteps: parseWholeNumber(flags.maxSteps, '--max-steps'),

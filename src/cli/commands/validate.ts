@@ -15,7 +15,7 @@ import { openCommandTools } from '../mcp-tools.js';
 import { checkEnvNames, parseInputs, parseWholeNumber } from '../options.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { formatIssues, issueDocuments } from '../validation-report.js';
-import { loadPolicy } from '../policy-files.js';
+import { loadPolicy, unappliedPolicyNote } from '../policy-files.js';
 import { redisUrlFor, runsOnWarnings } from '../remote-run.js';
 import { planFolder, workspaceOption } from '../workspace-option.js';
 import { plural } from '../../planning/plural.js';
@@ -32,6 +32,8 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   try {
     // The permission policy that applies where the plan would run: a denied step makes the plan invalid.
     const policy = await loadPolicy(ksaHome(io.env), workspace);
+    const unapplied = unappliedPolicyNote(io.cwd, workspace);
+    if (unapplied !== undefined) io.stderr.write(unapplied);
     loaded = await loadPlan(file, registry, { ...options, policy, stdin: io.stdin, workspace });
   } catch (error) {
     // --json promises one JSON document, also when the file cannot be read or parsed.
