@@ -20,6 +20,8 @@ import { useSessionSnapshot } from './use-session.js';
 import { useItemsWithSettledRisk } from './use-plan-risk.js';
 import { usePrintedCards, withPrintedCards, type StaticItem } from './use-printed-cards.js';
 import { useMeasuredHeight } from './use-measured-height.js';
+import { CLEAR_SCREEN, useRedrawOnShrink } from './use-redraw-on-shrink.js';
+import { submitThroughSwitch, type SubmitHere, type SwitchUnderway } from './session-switch.js';
 
 export type Props = {
   /** The session; a pending one draws the first frame while the chat's engine loads, then the app switches to the real one. */
@@ -45,8 +47,7 @@ export function App(props: Props) {
   const [session, setSession] = useState(props.session);
   // Up recalls what was typed in every session of this process, not only the current one.
   const [typed] = useState<string[]>(() => []);
-  // A switch underway (/new, /sessions <id>): the session it opens, or undefined if it failed.
-  const [switching] = useState<{ current?: Promise<ChatSession | undefined> }>(() => ({}));
+  const [switching] = useState<SwitchUnderway>(() => ({}));
   useEffect(() => {
     const first = props.session;
     if (!(first instanceof PendingSession)) return;
@@ -60,7 +61,7 @@ export function App(props: Props) {
 type ViewProps = Props & {
   readonly switchTo: (session: ChatSession) => void;
   readonly typed: string[];
-  readonly switching: { current?: Promise<ChatSession | undefined> };
+  readonly switching: SwitchUnderway;
 };
 
 function SessionView(props: ViewProps) {
@@ -114,26 +115,10 @@ function SessionView(props: ViewProps) {
 
   const submit = async (text: string) => {
     setHint(undefined);
-    // Typed while a command runs that may switch sessions (/sessions <id> starts that folder's MCP servers, which
-    // may take seconds): a message waits for it, and goes to the session switched to, planned with its tools.
-    const underway = props.switching.current;
-    const switched = underway && (await underway);
-    if (switched && switched !== props.session) {
-      if (text.startsWith('/')) switched.notice(`${text.trim().split(/\s/)[0]} was not run: the chat was switching sessions. Send it again.`, 'warning');
-      else await switched.submit(text);
-      return;
-    }
-    let settle: (next: ChatSession | undefined) => void = () => {};
-    const command = text.startsWith('/') ? (props.switching.current = new Promise((resolve) => (settle = resolve))) : undefined;
-    try {
-      await submitHere(text, (next) => settle(next));
-    } finally {
-      settle(undefined);
-      if (command && props.switching.current === command) props.switching.current = undefined;
-    }
+    await submitThroughSwitch(props.switching, props.session, text, submitHere);
   };
 
-  const submitHere = async (text: string, switchedTo: (next: ChatSession) => void) => {
+  const submitHere: SubmitHere = async (text, switchedTo) => {
     // Sent before the engine was loaded (the first frame comes before the model SDK): it waits for the real
     // session, whose state decides what it means.
     const pending = props.session instanceof PendingSession ? props.session : undefined;
@@ -355,30 +340,6 @@ function useAfterFirstFrame(): boolean {
   return after;
 }
 
-/**
- * A narrower terminal re-wraps what is on screen and leaves torn pieces of the
- * old frame: clear it (and the scrollback) and print the transcript again.
- */
-function useRedrawOnShrink(stdout: NodeJS.WriteStream): number {
-  const [key, setKey] = useState(0);
-  const width = useRef(stdout.columns);
-  useEffect(() => {
-    const onResize = () => {
-      const previous = width.current;
-      width.current = stdout.columns;
-      if (stdout.columns < (previous ?? 0)) {
-        clearScreen(stdout);
-        setKey((value) => value + 1);
-      }
-    };
-    stdout.on('resize', onResize);
-    return () => {
-      stdout.off('resize', onResize);
-    };
-  }, [stdout]);
-  return key;
-}
-
 function promptFor(phase: string): string {
   switch (phase) {
     case 'awaiting_approval':
@@ -412,11 +373,4 @@ function placeholderFor(phase: string, paused: boolean): string {
 /** The end of a long text, for a live area that must stay small. */
 function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');
-}
-
-/** Clears the screen and the scrollback, cursor home. */
-const CLEAR_SCREEN = '\u001b[2J\u001b[3J\u001b[H';
-
-function clearScreen(stdout: NodeJS.WritableStream): void {
-  stdout.write(CLEAR_SCREEN);
 }
