@@ -44,7 +44,7 @@ export const RunStateSchema = z.object({
 
 export const RunRecordSchema = z.object({
   version: z.literal(1),
-  /** RUN_RECORD_FORMAT of the build that created it; absent from older builds' records (see legacy-rollback.ts). */
+  /** RUN_RECORD_FORMAT of the build that created it, or took it over since (RunStore.open); absent from older builds' records (see legacy-rollback.ts). */
   format: z.int().min(2).optional(),
   runId: z.string(),
   goal: z.string(),

@@ -112,6 +112,9 @@ export class RunStore {
     });
     try {
       const record = await this.read(runId);
+      // Written from now on by this build, which records every rollback's start: an older build's record (its
+      // possible rollback starts marked by read) is then read by today's rules after a later stop too.
+      record.format = RUN_RECORD_FORMAT;
       // Secret inputs were stored as ***; the ones given again now must not be written either.
       const redactor = this.redactor.with(secretInputValues(options.inputs ?? {}));
       const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: record, replacer: redactor.replacer });

@@ -1,25 +1,28 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, eventsOf, parseNdjson, runKsa, type CliSandbox } from '../helpers/cli.js';
-import { expectExit } from '../helpers/durable.js';
+import { createCliSandbox, eventsOf, eventually, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
+import { expectExit, killGroup, readPids, readRunFile } from '../helpers/durable.js';
 
 // Records an older ksa (3f65d0e, before rollback starts were recorded) left while a run was failing,
 // written as that build wrote them: no `format`, no `rollbackStartedAt`. a and b succeeded, c failed.
 
 let sandbox: CliSandbox;
+// Processes of steps left behind by the ksa a test kills.
+const leftovers: number[] = [];
 beforeAll(async () => {
   sandbox = await createCliSandbox('ksa-older-record-');
 });
 afterAll(async () => {
+  for (const pid of leftovers) killGroup(pid);
   await sandbox.cleanup();
 });
 
 const at = (second: number) => `2026-12-06T06:00:${String(second).padStart(2, '0')}.000Z`;
 const output = { stdout: '', stderr: '', exitCode: 0 };
 
-/** Writes the older build's run.json (status and error as it left them) and returns its home and workspace. */
-function olderRun(name: string, status: 'running' | 'interrupted', error: string): { home: string; dir: string; runId: string } {
+/** Writes the older build's run.json (status and error as it left them) and returns its home and workspace. `c`: c's own fields, if not the usual check. */
+function olderRun(name: string, status: 'running' | 'interrupted', error: string, c: Record<string, unknown> = { args: { command: 'test -f a.txt && test -f b.txt' } }): { home: string; dir: string; runId: string } {
   const dir = path.join(sandbox.dir, name);
   const home = path.join(sandbox.home, name);
   const runId = '20261206-060008-94f9';
@@ -32,7 +35,7 @@ function olderRun(name: string, status: 'running' | 'interrupted', error: string
     steps: [
       { id: 'a', dependsOn: [], tool: 'shell', args: { command: 'echo a > a.txt; echo a >> ran.log' }, rollback: { tool: 'shell', args: { command: 'rm -f a.txt' } } },
       { id: 'b', dependsOn: ['a'], tool: 'shell', args: { command: 'echo b > b.txt; echo b >> ran.log' }, rollback: { tool: 'shell', args: { command: 'rm -f b.txt' } } },
-      { id: 'c', dependsOn: ['b'], tool: 'shell', args: { command: 'test -f a.txt && test -f b.txt' } },
+      { id: 'c', dependsOn: ['b'], tool: 'shell', ...c },
     ],
   };
   const state = {
@@ -95,5 +98,35 @@ describe.concurrent('ksa resume of a run an older ksa left while it was failing'
     expectExit(run, 0);
     const newId = parseNdjson(run.stdout)[0]!.runId;
     expect(JSON.parse(readFileSync(path.join(home, 'runs', newId, 'run.json'), 'utf8'))).toMatchObject({ version: 1, format: 2 });
+  });
+
+  it('resumed by this ksa, which writes it in its own format from then on: killed again after a failure, before the rollback began, its next resume keeps a and b, as today\'s rules do', async () => {
+    // c times out and ignores SIGTERM: the run waits out its 2 s grace before rolling back, and is killed meanwhile.
+    const stubborn = { args: { command: "trap '' TERM; echo $$ >> c.pids; if [ -f fast ]; then exit 0; fi; sleep 30" }, timeoutMs: 300 };
+    const { home, dir, runId } = olderRun('again', 'running', 'step "c" failed: command exited with code 5', stubborn);
+    const first = startKsa(['resume', runId, '--yes', '--allow-destroy', '--json'], { home, cwd: dir, timeoutMs: 20_000 });
+    await first.waitForOutput((stdout) => stdout.includes('"step_failed"'), 10_000);
+    // On disk too (run.json is written a moment after the event), before the 2 s are over.
+    await eventually(() => {
+      const steps = readRunFile(home, runId)?.state.steps;
+      // Not the record as taken over (a and b marked as the older reading marks them): the resume's.
+      return steps?.c?.status === 'failed' && steps.b?.status === 'succeeded' && steps.a?.rollbackStartedAt === undefined ? true : undefined;
+    }, 1500, 10);
+    first.kill('SIGKILL');
+    await first.result;
+    leftovers.push(...readPids(dir, 'c.pids'));
+    const stopped = JSON.parse(readFileSync(path.join(home, 'runs', runId, 'run.json'), 'utf8')) as { format?: number; state: { status: string; steps: Record<string, { status: string; rollbackStartedAt?: string }> } };
+    // Killed between c's failure and the rollback: nothing was undone.
+    expect(stopped).toMatchObject({ format: 2, state: { status: 'running', steps: { a: { status: 'succeeded' }, b: { status: 'succeeded' } } } });
+    expect(Object.values(stopped.state.steps).filter((st) => st.rollbackStartedAt !== undefined)).toEqual([]);
+    expect(readFileSync(path.join(dir, 'ran.log'), 'utf8')).toBe('a\nb\n');
+
+    writeFileSync(path.join(dir, 'fast'), '');
+    const again = await runKsa(['resume', runId, '--yes', '--allow-destroy', '--json'], { home, cwd: dir, timeoutMs: 20_000 });
+    expect(again.stderr).toContain('Resuming: 2 of 3 steps are done and will not run again (a, b).');
+    expect(again.stderr).not.toContain('an older ksa');
+    expectExit(again, 0);
+    expect(eventsOf(parseNdjson(again.stdout), 'step_succeeded').map((event) => event.stepId)).toEqual(['c']);
+    expect(readFileSync(path.join(dir, 'ran.log'), 'utf8')).toBe('a\nb\n');
   });
 });
