@@ -2,12 +2,13 @@ import { isDeepStrictEqual } from 'node:util';
 import type { LanguageModel } from 'ai';
 import { doneStepIds, initialRunState, seedRunView, type Plan, type RunState, type RunView } from '../planning/index.js';
 import type { ApprovalMode } from '../policy/rules/index.js';
-import { createRedactor, failedStepLogTails, localUser, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
+import { createRedactor, failedStepLogTails, legacyRollbackReading, localUser, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
 import { approvedKubeContext, type ToolRegistry } from '../tools/index.js';
 import { toModelError } from './model-errors.js';
 import { reflectOnRun } from './reflection.js';
+import { resumeOutline } from './resume-outline.js';
 import { driveRun, type DriveRunOptions, type RunHandle } from './run-controller.js';
 
 /** What running an approved plan from a chat needs; shared by the TUI session and `ksa ask --yes`. */
@@ -165,8 +166,11 @@ export function runSummaryLines(state: RunState): string[] {
   ];
 }
 
-/** An interrupted or paused run as a proposal (approving it resumes the run), or why it cannot be resumed. */
-export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | undefined): Promise<ProposedPlan | string> {
+/**
+ * An interrupted or paused run as a proposal (approving it resumes the run), or why it cannot be resumed.
+ * What changed says what runs again and why, in `ksa resume`'s words. `onWorkers`: the chat sends steps to workers.
+ */
+export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | undefined, onWorkers = false): Promise<ProposedPlan | string> {
   try {
     const { runId, record, status, owner } = await runs.inspect(runIdOrPrefix);
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
@@ -177,7 +181,11 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
       plan: record.plan,
       resumeRunId: runId,
       fromRun: { runId, status, workspace: record.workspace, givenInputs: Object.keys(record.inputs).filter((name) => !isDeepStrictEqual(record.inputs[name], record.plan.inputs[name])) },
-      changes: `resumes run ${runId}: ${done.length ? `${done.join(', ')} already done and not run again` : 'nothing was finished yet'}`,
+      changes: [
+        `resumes run ${runId}: ${done.length ? `${done.join(', ')} already done and not run again` : 'nothing was finished yet'}`,
+        // Past its count of the done steps (said above): the steps that run again, and why.
+        ...resumeOutline(record.plan.steps, record.state.steps, onWorkers, legacyRollbackReading(record)).slice(1).map((line) => line.trim()),
+      ].join('\n'),
     };
   } catch (error) {
     return (error as Error).message;
