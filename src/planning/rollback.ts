@@ -9,6 +9,10 @@ import type { Step } from './schema.js';
 import type { RunState } from './state.js';
 import type { InvokeTool } from './tool-call.js';
 import { isPartlyDone, mayBeDone } from './partial-success.js';
+import { hasRollback } from './has-rollback.js';
+
+// Beside the runner for the executor and the resume; the store takes it from its own module (no template engine).
+export { hasRollback };
 
 export type RollbackContext = {
   /** True once the run was halted: no further rollback starts. */
@@ -35,11 +39,6 @@ export function rollbackTargets(state: RunState, stepOf: (id: string) => Step | 
     const st = state.steps[id];
     return step !== undefined && hasRollback(step) && (st?.status === 'succeeded' || isPartlyDone(st) || mayBeDone(st, step));
   });
-}
-
-/** A step the run's rollback can undo: a tool step with a rollback action. */
-export function hasRollback(step: Step): boolean {
-  return step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined;
 }
 
 /**

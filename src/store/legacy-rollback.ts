@@ -1,3 +1,4 @@
+import { hasRollback } from '../planning/has-rollback.js';
 import { isFinished, type StepState } from '../planning/state.js';
 import type { RunRecord } from './run-record.js';
 
@@ -48,7 +49,7 @@ export function markLegacyRollbackStart(record: RunRecord): void {
   // without that module, which would bring the template engine into every command that reads a record.
   const pending = [...state.completed].reverse().filter((id) => {
     const step = stepOf(id);
-    return step !== undefined && step.type !== 'condition' && step.type !== 'llm_query' && step.rollback !== undefined && state.steps[id]?.status === 'succeeded' && state.steps[id]!.rollback === undefined;
+    return step !== undefined && hasRollback(step) && state.steps[id]?.status === 'succeeded' && state.steps[id]!.rollback === undefined;
   });
   const certain = stoppedAtOnce && state.error!.startsWith(STOPPED_DURING_ROLLBACK);
   const marked = certain ? pending.slice(0, 1) : pending;
