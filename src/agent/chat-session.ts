@@ -9,7 +9,8 @@ import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
 import { PlanningError, revisePlan } from './planner.js';
-import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, editDenials, heldNotice, policyNow, resumeDenial, unaskedApproval } from './session-approval.js';
+import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, editDenials, policyNow, resumeDenial, unaskedApproval } from './session-approval.js';
+import { HeldPlanNotice } from './held-plan-notice.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { changedProposal, recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
 import { planMessage } from './session-history.js';
@@ -24,8 +25,7 @@ export type { Phase, SessionSnapshot } from './session-snapshot.js';
  * approve(); every message, decision, run and reflection is stored.
  */
 export class ChatSession extends ChatSessionView {
-  /** The plan whose ask rules were last said: said once per plan, not after every turn it waits through. */
-  private heldSaid: string | undefined;
+  private readonly held = new HeldPlanNotice();
   private constructor(deps: ChatSessionDeps) {
     super(deps);
   }
@@ -321,11 +321,8 @@ export class ChatSession extends ChatSessionView {
   /** A new plan the approval mode and the policy let through runs without a question (see unaskedApproval). */
   private async approveByPolicy(): Promise<void> {
     const proposal = this.pending;
-    if (proposal && proposal.planId !== this.heldSaid) {
-      this.heldSaid = proposal.planId;
-      const held = await heldNotice(proposal, this.deps, this.approvalMode);
-      if (held && this.pending === proposal) this.notice(held, 'warning');
-    }
+    const held = proposal && (await this.held.dueFor(proposal, this.deps, this.approvalMode, () => this.pending));
+    if (held) this.notice(held, 'warning');
     if (!proposal || this.run || this.editing || this.queued.length > 0) return;
     const assessment = await unaskedApproval(proposal, this.deps, this.approvalMode);
     if (!assessment || this.pending !== proposal) return;
