@@ -37,6 +37,8 @@ export class AttemptStart {
     this.startsGo = st.startedAt === undefined;
     // Placed on workers, the step has no start until one takes it: one no worker took never started.
     if (!options.placed) st.startedAt ??= options.iso(this.startMs);
+    // Queued for workers now: its wait counts from here (ksa status), until a worker takes it or it ends.
+    else st.waitingSince = options.iso(this.startMs);
   }
 
   /** Whether the attempt started: run here, at once; placed on workers, once one took it. */
@@ -68,6 +70,7 @@ export class AttemptStart {
   /** The attempt ended: nothing of it is announced after. */
   end(): void {
     this.ended = true;
+    if (this.options.placed) delete this.options.st.waitingSince;
   }
 
   private announce(worker?: string, startedAtMs?: number): void {
@@ -76,6 +79,7 @@ export class AttemptStart {
     // A fan-out is named as it is sent, and its parts' own times (taken over by a resume) come when they end.
     if (worker !== undefined && placed && (!this.taken || startedAtMs !== undefined)) {
       this.taken = true;
+      delete st.waitingSince;
       this.startMs = startedAtMs ?? this.options.clock.now();
       if (this.startsGo) st.startedAt = iso(this.startMs);
     }

@@ -124,6 +124,7 @@ export abstract class ExecutionBase {
     st.status = 'cancelled';
     st.endedAt = this.nowIso();
     delete st.retryAt;
+    delete st.waitingSince;
     this.emit({ type: 'step_cancelled', runId: this.state.runId, ts: st.endedAt, stepId: this.steps[i]!.step.id, attempt: st.attempts });
   }
 

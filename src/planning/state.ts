@@ -51,6 +51,11 @@ export type StepState = {
    */
   retryAt?: string;
   /**
+   * A `running` step whose attempt is queued for workers and no worker has taken yet: when it was queued. It has
+   * not started (no `startedAt` of its own), and its wait counts from here, not from a pause that held it.
+   */
+  waitingSince?: string;
+  /**
    * The attempt that was running when an earlier process of this run stopped (killed, or stopped at once):
    * what it did is not known. Should the step then not succeed, its rollback runs too (see mayBeDone).
    */

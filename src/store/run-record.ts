@@ -24,6 +24,7 @@ export const StepStateSchema = z.object({
   attemptWorkers: z.array(z.object({ attempt: z.int().min(1), worker: z.string() })).optional(),
   succeededOn: z.record(z.string(), z.unknown()).optional(),
   retryAt: z.string().optional(),
+  waitingSince: z.string().optional(),
   interruptedAttempt: z.int().min(1).optional(),
   rollbackStartedAt: z.string().optional(),
   earlierAttempts: z.int().min(1).optional(),

@@ -1,4 +1,6 @@
 import { isSlowerThanUsual, type DurationStats, type RunEstimate } from '../planning/estimate.js';
+import { placementOf } from '../planning/placement.js';
+import type { StepState } from '../planning/state.js';
 import type { LockOwner } from './run-lock.js';
 import type { RunRecord } from './run-record.js';
 import { lastRecordedAt } from './run-summary.js';
@@ -98,12 +100,23 @@ export function runStatusDocument(
         ...(st.status === 'running' && st.retryAt !== undefined && status !== 'interrupted' ? { retryAt: st.retryAt } : {}),
         // A fan-out that did not succeed as a whole: the workers where it did (its rollback runs there), named as `worker` names them.
         ...(st.succeededOn !== undefined ? { succeededOn: Object.keys(st.succeededOn).join(',') } : {}),
+        ...waitingForWorker(st, status, owner, () => placementOf('runsOn' in step ? step : {}, record.plan).labels),
         ...(tails[step.id] ? { logTail: tails[step.id] } : {}),
         // A step that runs now: how long it usually takes, and whether it has run 3× that.
         ...usualDuration(st, stats?.get(step.id), status, now),
       };
     }),
   };
+}
+
+/**
+ * A step queued for workers that no worker has taken yet, while a process runs the run: its status stays the
+ * contract's `running`, so a script reads the wait here (since when, for which labels; none: any worker).
+ */
+function waitingForWorker(st: StepState, status: string, owner: LockOwner | undefined, labels: () => readonly string[]) {
+  const live = owner !== undefined && (status === 'running' || status === 'paused');
+  if (!live || st.status !== 'running' || st.waitingSince === undefined || st.retryAt !== undefined) return {};
+  return { waitingForWorker: true, waitingSince: st.waitingSince, workerLabels: labels() };
 }
 
 function usualDuration(st: { status: string; startedAt?: string; retryAt?: string }, stats: DurationStats | undefined, status: string, now: number) {

@@ -79,7 +79,7 @@ export function runIdsOnDisk(home: string): string[] {
   return readdirSync(runs).filter((name) => existsSync(path.join(runs, name, 'run.json')));
 }
 
-export type StatusStep = { id: string; status: string; attempts: number; worker?: string; succeededOn?: string; durationMs?: number; error?: string; rollback?: { status: string }; logTail?: string[]; retryAt?: string; interrupted?: true; stoppedAt?: string };
+export type StatusStep = { id: string; status: string; attempts: number; worker?: string; succeededOn?: string; durationMs?: number; error?: string; rollback?: { status: string }; logTail?: string[]; retryAt?: string; interrupted?: true; stoppedAt?: string; waitingForWorker?: true; waitingSince?: string; workerLabels?: string[] };
 export type StatusDoc = { runId: string; goal: string; status: string; recordedStatus: string; owner?: { pid: number }; logDir: string; steps: StatusStep[]; error?: string };
 export type RunsDoc = { runs: { runId: string; goal: string; status: string; recordedStatus: string; createdAt: string; startedAt?: string; endedAt?: string; steps: number; ownerPid?: number }[] };
 

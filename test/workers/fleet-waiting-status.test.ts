@@ -11,7 +11,7 @@ const fleet = sharedFleet('ksa-fleet-waiting-status-');
 const PLAN = 'goal: Nobody has a GPU\nsteps:\n  - { id: train, tool: shell, runsOn: [gpu], args: { command: "echo train" } }\n';
 
 describe('workers: a step no worker took yet', () => {
-  it('ksa status lists it as waiting with its wait; never taken, it has no start and no duration', async () => {
+  it('ksa status lists it as waiting with its wait (--json: running, waitingForWorker and its labels); never taken, it has no start and no duration', async () => {
     await fleet.worker('cpu-1', ['cpu']);
     const planFile = await fleet.box.writePlan('train.yaml', PLAN);
     const options = { home: fleet.box.home, cwd: fleet.dir };
@@ -25,6 +25,10 @@ describe('workers: a step no worker took yet', () => {
     expect(row).toMatch(/^ {2}train +waiting +1 +– +waiting for a worker \d+(\.\d)?m?s \(labels: gpu\)$/);
     const live = statusOf(await ksaJson<StatusDoc>(['status', '--json'], options), 'train');
     expect(live).not.toHaveProperty('startedAt');
+    // Its status stays the contract's running; a script reads the wait beside it.
+    const queuedBy = Date.parse(parseNdjson(run.stdout()).find((event) => event.type === 'step_output' && event.stepId === 'train')!.ts);
+    expect(live).toMatchObject({ status: 'running', waitingForWorker: true, workerLabels: ['gpu'] });
+    expect(Date.parse(live.waitingSince!)).toBeLessThanOrEqual(queuedBy);
 
     const result = await run.result;
     expect(result.code, describeResult(result)).toBe(1);
@@ -35,6 +39,7 @@ describe('workers: a step no worker took yet', () => {
     expect(ended).toMatchObject({ status: 'failed', attempts: 1 });
     expect(ended).not.toHaveProperty('startedAt');
     expect(ended).not.toHaveProperty('durationMs');
+    expect(ended).not.toHaveProperty('waitingForWorker');
     const text = await runKsa(['status'], options);
     expect(text.stdout).toMatch(/\n {2}train +failed +1 +– +no worker took it within 6s/);
   }, 60_000);
