@@ -150,12 +150,13 @@ async function stepsWaitingForWorkers(logDir: string, record: { readonly plan: {
   const found = await Promise.all(
     candidates.map(async (id) => {
       const line = (await readLogTail(logDir, id, 1))[0]?.replace(/^\[stderr\] /, '');
-      // Its waiting line is the last thing its log got: written when it began to wait.
-      return line !== undefined && saysWaitingForWorker(line) ? ([[id, { line, since: await logWrittenAt(logDir, id) }]] as const) : [];
+      // It waits since it was queued (recorded), not since its last line: a pause that held it wrote one then.
+      const since = record.state.steps[id]?.waitingSince ?? (await logWrittenAt(logDir, id));
+      return line !== undefined && saysWaitingForWorker(line) ? ([[id, { line, since }]] as const) : [];
     }),
   );
   return new Map(found.flat());
 }
 
-/** A step no worker took yet: its waiting line, and when its log got it (when it began to wait). */
+/** A step no worker took yet: its waiting line, and when it was queued (a record from before that: when its log got the line). */
 type WaitingStep = { readonly line: string; readonly since?: string };
