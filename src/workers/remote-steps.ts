@@ -256,20 +256,20 @@ export class RemoteSteps {
         fn();
       };
       let losing = false;
-      const workerLost = (worker: string) => {
+      // What its worker left of an attempt it could not report (its lock gone) is the attempt's end; else `otherwise`.
+      const unlessLeft = (otherwise: () => unknown) => {
         if (settled || losing) return;
         losing = true;
-        void this.leftBehind(id).then((left) => {
-          if (left) return 'error' in left ? finish(() => reject(remoteStepError(left.error))) : complete(left);
-          return this.noteLost(call, id, worker, queue.toKey(id)).finally(() => finish(() => reject(new RemoteStepError(workerLostMessage(worker)))));
-        });
+        void this.leftBehind(id).then((left) => (left ? ('error' in left ? finish(() => reject(remoteStepError(left.error))) : complete(left)) : otherwise()));
       };
+      const workerLost = (worker: string) => unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id)).finally(() => finish(() => reject(new RemoteStepError(workerLostMessage(worker))))));
       const failed = (failedReason: string | undefined) => {
         // BullMQ's stalled check (by another worker on the queue) found it first.
         if (entry.takenBy && failedReason && STALLED.test(failedReason)) return workerLost(entry.takenBy);
+        // Stalled, or no reason, before its worker was named: that worker may still have left the attempt's end.
+        if (!failedReason || STALLED.test(failedReason)) return unlessLeft(() => finish(() => reject(remoteStepError(lostOr(failedReason)))));
         finish(() => reject(remoteStepError(lostOr(failedReason))));
       };
-      const onCompleted = (returnvalue: unknown) => complete(asResult(returnvalue));
       const nameWorker = (worker: string | undefined, ran?: WorkerRun) => {
         if (entry.takenBy || !worker) return;
         entry.takenBy = worker;
@@ -316,7 +316,7 @@ export class RemoteSteps {
         lost: (reason) => finish(() => reject(new RemoteStepError(reason))),
         requeue: () => add(),
       };
-      const watcher: Watcher = { completed: onCompleted, failed, active: onActive, progress: onProgress };
+      const watcher: Watcher = { completed: (returnvalue: unknown) => complete(asResult(returnvalue)), failed, active: onActive, progress: onProgress };
       watching.set(id, watcher);
       if (call.signal.aborted) return onAbort();
       call.signal.addEventListener('abort', onAbort, { once: true });
