@@ -19,7 +19,7 @@ export type PausedHoldOptions = {
 /**
  * A step waiting for a worker has not started, so a pause holds it: its job is taken off the queue (a worker
  * that took it first runs it, as a running step finishes) and its --worker-wait stops; once the run goes on,
- * the job is queued again and its wait starts afresh. Changes are handled one at a time, in order.
+ * the job is queued again, its --worker-wait starts afresh, and it says again that it waits. Changes are handled one at a time, in order.
  * Returns the function that stops watching.
  */
 export function holdWhilePaused(options: PausedHoldOptions): () => void {
@@ -43,6 +43,8 @@ export function holdWhilePaused(options: PausedHoldOptions): () => void {
     if (!entry.held) return;
     if (!options.over()) await options.add();
     entry.held = false;
+    // Its last line says it is held: the next sweep says it waits again, if no live worker can take it.
+    entry.waitingShown = false;
     if (!options.over()) options.waitAgain();
   };
   const stop = gate.watch(change);

@@ -50,4 +50,32 @@ describe('workers: pausing a run whose step waits for a worker', () => {
     expect(types).toEqual(['run_paused', 'run_resumed', 'step_started', 'step_succeeded']);
     expect(eventsOf(events, 'step_started', 'train')[0]).toMatchObject({ worker: 'gpu-1' });
   }, 90_000);
+
+  it('says again that the step waits once the run is resumed, no longer that it is held', async () => {
+    const planFile = await fleet.box.writePlan('tpu.yaml', PLAN.replace('[gpu]', '[tpu]'));
+    const home = fleet.box.home;
+    const options = { home, cwd: fleet.dir };
+    const owner = startKsa(['run', planFile, '--yes', '--json', '--redis', fleet.redis.url, '--worker-wait', '60s'], { ...options, timeoutMs: 60_000 });
+    // A failed expectation must not leave it running, paused or waiting, after the file's Redis is gone.
+    try {
+      await owner.waitForOutput((stdout) => stdout.includes('"line":"waiting for a worker (labels: tpu)"'), 20_000);
+      const runId = parseNdjson(owner.stdout())[0]!.runId;
+      expect((await runKsa(['pause', runId], options)).code).toBe(0);
+      await owner.waitForOutput((stdout) => stdout.includes('held while the run is paused'), 20_000);
+      expect((await runKsa(['resume', runId], options)).code).toBe(0);
+      const saidAgain = (stdout: string) => {
+        const events = parseNdjson(stdout);
+        const resumed = events.findIndex((event) => event.type === 'run_resumed');
+        return resumed >= 0 && events.slice(resumed).some((event) => event.type === 'step_output' && event.line === 'waiting for a worker (labels: tpu)');
+      };
+      await owner.waitForOutput(saidAgain, 20_000);
+      const status = await runKsa(['status', runId], options);
+      const row = status.stdout.split('\n').find((line) => line.trimStart().startsWith('train ')) ?? '';
+      expect(row).toMatch(/^ {2}train +waiting +1 +– +waiting for a worker \d+(\.\d)?s \(labels: tpu\)$/);
+      expect((await runKsa(['cancel', runId], options)).code).toBe(0);
+      await owner.result;
+    } finally {
+      owner.kill('SIGKILL');
+    }
+  }, 90_000);
 });
