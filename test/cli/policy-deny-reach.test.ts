@@ -88,5 +88,20 @@ steps:
     const refused = await runKsa(['validate', real], { home: realHome });
     expect(refused.code, describeResult(refused)).toBe(2);
   });
+
+  it('a command with option words before the path it touches is denied and not run', async () => {
+    const { plan, home, marks } = await setUp('options', (_dir, marks) => `goal: options
+steps:
+  - id: t
+    tool: shell
+    args: { command: "env A=1 touch -m -d 2020-01-01 -- ${marks}/denied140" }
+`);
+    const validated = await runKsa(['validate', plan], { home });
+    expect(validated.code, describeResult(validated)).toBe(2);
+    expect(validated.stdout).toContain(`denied by deny shell: "touch ${marks}/denied*"`);
+    const run = await runKsa(['run', plan, '--yes'], { home });
+    expect(run.code, describeResult(run)).toBe(2);
+    expect(existsSync(path.join(marks, 'denied140'))).toBe(false);
+  });
 });
 

@@ -4,6 +4,7 @@ import type { CallForm } from './decide.js';
 import { argvSpellings } from './argv-spellings.js';
 import { argvLine } from './kube-spelling.js';
 import { operandForms } from './operand-forms.js';
+import { optionFreeForms } from './option-free-forms.js';
 
 /** Programs whose calls inside a shell line also meet that program's own rules (`kubectl: "delete *"`). */
 const ARGV_PROGRAMS = new Set(['kubectl', 'helm', 'docker', 'podman']);
@@ -23,6 +24,7 @@ export async function shellForms(command: string, parse: ShellParser): Promise<C
     const texts = [...args.map((word) => word.literal ?? word.text), ...(moreArgs ? [UNKNOWN_ARGS] : [])];
     forms.push({ tool: 'shell', commandLine: [name, ...texts].join(' ') });
     for (const line of operandForms(name, args.map((word) => word.literal ?? word.text), moreArgs === true)) forms.push({ tool: 'shell', commandLine: line });
+    for (const line of optionFreeForms(name, texts)) forms.push({ tool: 'shell', commandLine: line });
     if (PATH_PROGRAMS.has(name)) for (const line of perOperand(name, texts)) forms.push({ tool: 'shell', commandLine: line });
     if (!ARGV_PROGRAMS.has(name)) continue;
     forms.push({ tool: name, commandLine: argvLine(texts) });

@@ -107,3 +107,35 @@ describe('a quoted ;, && or | is text', () => {
     expect((await decisions([write('deploy.sh', "echo 'a; rm -rf /x' | sh\n"), shell('r', './deploy.sh', { dependsOn: ['w'] })])).r).toBe('deny');
   });
 });
+
+describe('a command with option words between the program and what it acts on', () => {
+  it('meets a deny rule written without them, behind wrappers, in sh -c, lists, functions and loops', async () => {
+    const denied = [
+      'touch -c /tmp/denied1',
+      'sudo touch -c -- /tmp/denied1',
+      'sudo -u root touch -c /tmp/denied1',
+      'touch --no-create /tmp/denied1',
+      'touch -d 2020-01-01 /tmp/denied1',
+      'touch -r ref -c /tmp/denied1',
+      "env A=1 timeout 5 touch -m '/tmp/denied1'",
+      "sh -c 'touch -c /tmp/denied1'",
+      'true; touch -a /tmp/denied1',
+      'echo x | sudo touch -c /tmp/denied1',
+      'f() { touch -c /tmp/denied1; }; f',
+      'for i in 1; do touch -c /tmp/denied1; done',
+    ];
+    for (const line of denied) expect((await decisions([shell('s', line)])).s, line).toBe('deny');
+    expect((await decisions([shell('s', 'touch -c /tmp/other')])).s).toBe('allow');
+  });
+
+  it('an ask rule holds it too, and an allow rule still covers only the line as written', async () => {
+    const policy = parsePolicy('ask:\n  - shell: "touch /tmp/held*"\nallow:\n  - shell: "touch /tmp/ok"\n', '/srv/app/.ksa/policy.yaml');
+    const decide = async (line: string) => (await assessPolicy(plan([shell('s', line)]), policy, 'read', options)).decision.steps[0]!;
+    expect((await decide('sudo touch -c -- /tmp/held1')).decision).toBe('ask');
+    expect((await decide('sudo touch -c -- /tmp/held1')).rule?.command).toBe('touch /tmp/held*');
+    expect((await decide('touch /tmp/ok')).decision).toBe('allow');
+    const widened = await decide('touch -r /etc/shadow /tmp/ok');
+    expect(widened.decision).toBe('ask');
+    expect(widened.rule).toBeUndefined();
+  });
+});
