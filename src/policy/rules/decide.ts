@@ -1,5 +1,6 @@
 import { compileGlob } from './command-glob.js';
 import { flagSpelling, flagSubsetPattern } from './flag-spelling.js';
+import { patternForms } from './pattern-forms.js';
 import { describeRuleWithSource, type ApprovalMode, type Policy, type PolicyEffect, type PolicyRule, type StepLevel } from './policy-rule.js';
 
 /** One call a step can make: its own tool call, or its rollback's. */
@@ -71,7 +72,7 @@ export function highestLevel(levels: Iterable<StepLevel>): StepLevel {
  * let through without a question, not even by an allow rule.
  */
 export function decidePlan(steps: readonly StepFacts[], policy: Policy, mode: ApprovalMode): PlanDecision {
-  const decided = steps.map((step) => decideStep(step, policy.rules, mode));
+  const decided = steps.map((step) => decideStep(step, policy.rules, mode, policy.workspace));
   const denied = decided.filter((step) => step.decision === 'deny');
   const asking = decided.filter((step) => step.decision === 'ask');
   const level = highestLevel(steps.map((step) => step.level));
@@ -96,11 +97,12 @@ export function decidePlan(steps: readonly StepFacts[], policy: Policy, mode: Ap
   return { decision, mode, level, why, steps: decided, denied, destroy };
 }
 
-export function decideStep(step: StepFacts, rules: readonly PolicyRule[], mode: ApprovalMode): StepDecision {
+/** `workspace`: where file tools resolve paths, so a rule naming `<workspace>/.env` meets the path `.env`. */
+export function decideStep(step: StepFacts, rules: readonly PolicyRule[], mode: ApprovalMode, workspace?: string): StepDecision {
   const base = { stepId: step.stepId, index: step.index, level: step.level, reason: step.reason };
   for (const effect of ['deny', 'ask'] as const) {
     for (const call of step.calls) {
-      const rule = rules.find((candidate) => candidate.effect === effect && matchesAnyPart(candidate, call));
+      const rule = rules.find((candidate) => candidate.effect === effect && matchesAnyPart(candidate, call, workspace));
       if (rule) {
         const shown = call.program === undefined ? `${call.tool} ${call.commandLine}` : `${call.tool}: ${call.program} ${call.commandLine}`;
         const what = call.role === 'rollback' ? `its rollback (${shown})` : shown;
@@ -146,15 +148,17 @@ function matchesWhole(rule: PolicyRule, call: StepCall): boolean {
   return compileGlob(rule.command, rule.effect)(call.commandLine);
 }
 
-function matchesAnyPart(rule: PolicyRule, call: StepCall): boolean {
+function matchesAnyPart(rule: PolicyRule, call: StepCall, workspace: string | undefined): boolean {
   const split = call.quotedTextInert !== true;
-  return [call, ...(call.forms ?? [])].some((form) => matchesForm(rule, form, split));
+  return [call, ...(call.forms ?? [])].some((form) => matchesForm(rule, form, split, workspace));
 }
 
-function matchesForm(rule: PolicyRule, call: CallForm, split: boolean): boolean {
+function matchesForm(rule: PolicyRule, call: CallForm, split: boolean, workspace: string | undefined): boolean {
   if (!matchesTool(rule, call)) return false;
   const matches = compileGlob(rule.command, rule.effect);
   if (matches(call.commandLine)) return true;
+  // The rule's path or URL written the long way (`x/../secrets/*`, an upper-case host) meets the call's resolved form.
+  if (patternForms(rule.command, call.tool, workspace).some((pattern) => compileGlob(pattern, rule.effect)(call.commandLine))) return true;
   if (compileGlob(flagSubsetPattern(rule.command), rule.effect)(flagSpelling(call.commandLine))) return true;
   if (call.tool !== 'shell' || !split) return false;
   return call.commandLine

@@ -16,12 +16,16 @@ export function urlForms(url: string): string[] {
   }
   parsed.username = '';
   parsed.password = '';
-  const decode = (text: string) => text.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => (UNRESERVED.test(String.fromCharCode(parseInt(hex, 16))) ? String.fromCharCode(parseInt(hex, 16)) : escape.toUpperCase()));
-  const pathname = decode(parsed.pathname);
-  const rest = `${decode(parsed.search)}${decode(parsed.hash)}`;
+  const pathname = decodeUnreserved(parsed.pathname);
+  const rest = `${decodeUnreserved(parsed.search)}${decodeUnreserved(parsed.hash)}`;
   const origin = `${parsed.protocol}//${parsed.host}`;
   const forms = [`${origin}${pathname}${rest}`, `${origin}${pathname.replace(/\/{2,}/g, '/')}${rest}`];
   return [...new Set(forms)];
 }
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+
+/** Percent-encoded unreserved characters decoded (`%61` is `a`), other escapes in upper case (`%2f` is `%2F`). */
+export function decodeUnreserved(text: string): string {
+  return text.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => (UNRESERVED.test(String.fromCharCode(parseInt(hex, 16))) ? String.fromCharCode(parseInt(hex, 16)) : escape.toUpperCase()));
+}

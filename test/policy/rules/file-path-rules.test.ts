@@ -41,3 +41,33 @@ describe('file rules over the path as the tool resolves it', () => {
     expect(decision.denied[0]!.why).toBe('read_file ./secrets/a: denied by deny read_file: "secrets/*" (/ws/.ksa/policy.yaml:3)');
   });
 });
+
+describe('file rules written the long way', () => {
+  const policy = { ...parsePolicy('deny:\n  - read_file: "x/../secrets/*"\n  - write_file: "./y/./../.env"\n  - read_file: "/ws/keys//*.pem"\nask:\n  - read_file: "a/b/../../held/*"\nallow:\n  - read_file: "z/../open/*"\n', '/ws/.ksa/policy.yaml'), workspace: '/ws' };
+  const decide = async (tool: string, filePath: string, mode: 'read' | 'write' = 'write') =>
+    (await assessPolicy(PlanSchema.parse({ goal: 'files', steps: [{ id: 'f', tool, args: tool === 'write_file' ? { path: filePath, content: 'x' } : { path: filePath } }] }), policy, mode, options)).decision.steps[0]!;
+
+  it.each([
+    ['read_file', 'secrets/a', 'deny'],
+    ['read_file', '/ws/secrets/a', 'deny'],
+    ['read_file', 'x/../secrets/a', 'deny'],
+    ['write_file', '.env', 'deny'],
+    ['write_file', '/ws/.env', 'deny'],
+    ['read_file', 'keys/k.pem', 'deny'],
+    ['read_file', './keys/k.pem', 'deny'],
+    ['read_file', 'held/a', 'ask'],
+    ['read_file', 'other/secrets/a', 'allow'],
+    ['read_file', 'x/secrets/a', 'allow'],
+  ])('%s %s → %s, by the rule with its path resolved', async (tool, filePath, expected) => {
+    expect((await decide(tool, filePath)).decision).toBe(expected);
+  });
+
+  it('a .. after a segment with glob characters is not taken back, and an allow rule covers only its text as written', async () => {
+    const globbed = { ...parsePolicy('deny:\n  - read_file: "*/../.env"\n', '/ws/.ksa/policy.yaml'), workspace: '/ws' };
+    const step = (filePath: string) => PlanSchema.parse({ goal: 'files', steps: [{ id: 'f', tool: 'read_file', args: { path: filePath } }] });
+    expect((await assessPolicy(step('a/../.env'), globbed, 'write', options)).decision.steps[0]!.decision).toBe('deny');
+    expect((await assessPolicy(step('b/.env'), globbed, 'write', options)).decision.steps[0]!.decision).toBe('allow');
+    expect((await decide('read_file', 'open/a', 'read')).why).not.toMatch(/^allowed by/);
+    expect((await decide('read_file', 'z/../open/a', 'read')).why).toMatch(/^allowed by/);
+  });
+});

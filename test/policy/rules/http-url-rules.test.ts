@@ -38,3 +38,28 @@ describe('http rules over the URL as requested', () => {
     expect((await assessPolicy(plan('http://127.0.0.1:18940/./ok'), POLICY, 'read', options)).decision.steps[0]!.why).not.toMatch(/^allowed by/);
   });
 });
+
+describe('http rules written with the URL the long way', () => {
+  const policy = parsePolicy(
+    'deny:\n  - http: "GET https://API.example.com/*"\n  - http: "* HTTPS://Admin.Example.com:443/x/../reset*"\n  - http: "DELETE https://api.example.com//v1/%75sers/*"\nask:\n  - http: "POST http://Hold.example.com:80"\n',
+    '/ws/.ksa/policy.yaml',
+  );
+  const decide = async (url: string, method: string) => (await assessPolicy(PlanSchema.parse({ goal: 'http', steps: [{ id: 'h', tool: 'http', args: { url, method } }] }), policy, 'write', options)).decision.steps[0]!.decision;
+
+  it.each([
+    ['https://api.example.com/v1', 'GET', 'deny'],
+    ['https://API.EXAMPLE.COM/v1', 'GET', 'deny'],
+    ['https://api.example.com:443/v1', 'GET', 'deny'],
+    ['https://admin.example.com/reset', 'POST', 'deny'],
+    ['https://admin.example.com/a/../reset/all', 'PUT', 'deny'],
+    ['https://api.example.com/v1/users/7', 'DELETE', 'deny'],
+    ['https://api.example.com//v1/users/7', 'DELETE', 'deny'],
+    ['http://hold.example.com/', 'POST', 'ask'],
+    ['http://hold.example.com', 'POST', 'ask'],
+    ['https://api.example.com/v1', 'POST', 'allow'],
+    ['https://api.example.org/v1', 'GET', 'allow'],
+    ['https://admin.example.com/x/reset', 'POST', 'allow'],
+  ])('%s %s → %s, by the rule with its URL normalised', async (url, method, expected) => {
+    expect(await decide(url, method)).toBe(expected);
+  });
+});

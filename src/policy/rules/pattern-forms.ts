@@ -1,0 +1,89 @@
+import { FILE_TOOLS } from './file-path-form.js';
+import { decodeUnreserved } from './url-forms.js';
+
+/**
+ * A deny or ask rule's pattern in the form a call's path or URL is met in (file-path-form.ts, url-forms.ts),
+ * so a rule written the long way still meets the call: `read_file: "x/../secrets/*"` is `secrets/*`,
+ * `<workspace>/.env` is `.env`, `http: "GET https://API.example.com:443/*"` is `GET https://api.example.com/*`.
+ * Only what is literal is rewritten: a `..` after a segment with glob characters (`*\/../x`) stays, as the
+ * folder it takes back is not known. Empty when the pattern is already in that form.
+ */
+export function patternForms(pattern: string, tool: string, workspace: string | undefined): string[] {
+  const forms = FILE_TOOLS.has(tool) ? [pathPattern(pattern, workspace)] : tool === 'http' ? urlPatterns(pattern) : [];
+  return [...new Set(forms)].filter((form) => form !== pattern);
+}
+
+/** Characters that make a path segment a pattern rather than a name. */
+const GLOB = /[*?[\]{}()!@+\\]/;
+
+/** A path pattern's segments: split at each `/` outside braces and parentheses (`{a/b,c}` is one). */
+function segmentsOf(pattern: string): string[] {
+  const segments: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]!;
+    if (char === '\\') i++;
+    else if (char === '{' || char === '(') depth++;
+    else if ((char === '}' || char === ')') && depth > 0) depth--;
+    else if (char === '/' && depth === 0) {
+      segments.push(pattern.slice(from, i));
+      from = i + 1;
+    }
+  }
+  segments.push(pattern.slice(from));
+  return segments;
+}
+
+/**
+ * `.` segments dropped, `..` taking back a literal segment before it. A file path drops empty segments; a URL's
+ * path keeps them (`//` is a segment there) and drops a `..` at its root, as the URL parser does.
+ */
+function resolvedPattern(segments: readonly string[], url: boolean): string[] {
+  const kept: string[] = [];
+  for (const [index, segment] of segments.entries()) {
+    const last = index === segments.length - 1;
+    if (segment === '.' || (segment === '' && !url && index > 0)) {
+      if (last && url) kept.push('');
+      continue;
+    }
+    const before = kept.at(-1);
+    const atRoot = url && kept.length === 1 && before === '';
+    if (segment === '..' && before !== undefined && (atRoot || (before !== '..' && (url || before !== '') && !GLOB.test(before)))) {
+      if (!atRoot) kept.pop();
+      if (last && url) kept.push('');
+    } else kept.push(segment);
+  }
+  return kept;
+}
+
+function pathPattern(pattern: string, workspace: string | undefined): string {
+  const kept = resolvedPattern(segmentsOf(pattern), false);
+  if (kept[0] !== '') return kept.join('/') || '.';
+  // An absolute pattern: in the workspace, the path the rule meets is relative to it.
+  const root = workspace === undefined ? undefined : workspace.split('/').filter((segment) => segment !== '' && segment !== '.');
+  const inside = root !== undefined && root.length > 0 && root.every((segment, index) => kept[index + 1] === segment);
+  return inside ? kept.slice(root.length + 1).join('/') || '.' : kept.join('/') || '/';
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: ':80', https: ':443', ws: ':80', wss: ':443' };
+
+/** `METHOD URL` with the URL's scheme and host in lower case, the default port left out, dot segments resolved, unreserved escapes decoded; and that with `//` in the path as `/`. */
+function urlPatterns(pattern: string): string[] {
+  const space = pattern.indexOf(' ');
+  const parts = /^([^:/?#\s]+):\/\/([^/?#\s]*)([^\s]*)$/.exec(pattern.slice(space + 1));
+  if (space === -1 || !parts) return [];
+  const scheme = parts[1]!.toLowerCase();
+  let host = parts[2]!.toLowerCase();
+  const port = DEFAULT_PORTS[scheme];
+  if (port !== undefined && host.endsWith(port)) host = host.slice(0, -port.length);
+  const rest = decodeUnreserved(parts[3]!);
+  // A `?` in a pattern is mostly a glob: only `#` and a `?` before a `=` end the path.
+  const end = rest.search(/#|\?[^/]*=/);
+  const path = end === -1 ? rest : rest.slice(0, end);
+  const tail = end === -1 ? '' : rest.slice(end);
+  // The URL parser gives an empty path as `/`.
+  const resolved = path === '' ? (GLOB.test(host) ? '' : '/') : resolvedPattern(segmentsOf(path), true).join('/');
+  const origin = `${pattern.slice(0, space)} ${scheme}://${host}`;
+  return [`${origin}${resolved}${tail}`, `${origin}${resolved.replace(/\/{2,}/g, '/')}${tail}`];
+}
