@@ -5,6 +5,7 @@ import { planScripts, type PlanScript } from '../plan-scripts.js';
 import { argvSpellings } from './argv-spellings.js';
 import { argvLine } from './kube-spelling.js';
 import { FILE_TOOLS, workspacePath } from './file-path-form.js';
+import { sortedArgumentsForm } from './json-key-order.js';
 import { quotedTextInert } from './quoted-code.js';
 import { shellForms } from './shell-forms.js';
 import { urlForms } from './url-forms.js';
@@ -37,7 +38,11 @@ export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions
       return { role, tool, commandLine: args.command, forms: await shellForms(args.command, options.parseShell), ...(inert ? { quotedTextInert: true as const } : {}) };
     }
     const command = options.commandOf?.(tool, args);
-    if (command === undefined) return withForms({ role, tool, commandLine: callLineOf(tool, args) }, tool, stringArgs(args.args));
+    if (command === undefined) {
+      const line = callLineOf(tool, args);
+      const sorted = sortedArgumentsForm(line, args);
+      return withForms({ role, tool, commandLine: line, ...(sorted === undefined ? {} : { forms: [{ tool, commandLine: sorted }] }) }, tool, stringArgs(args.args));
+    }
     const shown = { role, tool, commandLine: argvLine(command.args), ...(command.program === tool ? {} : { program: command.program }) };
     return withForms(shown, command.program, command.args);
   };
@@ -89,5 +94,5 @@ function withForms(call: StepCall, program: string, args: readonly string[] | un
   if (args === undefined) return call;
   const spelled = argvSpellings(program, args).map(argvLine).filter((line) => line !== call.commandLine);
   if (spelled.length === 0) return call;
-  return { ...call, forms: spelled.map((commandLine) => ({ tool: call.tool, ...(call.program ? { program: call.program } : {}), commandLine })) };
+  return { ...call, forms: [...(call.forms ?? []), ...spelled.map((commandLine) => ({ tool: call.tool, ...(call.program ? { program: call.program } : {}), commandLine }))] };
 }

@@ -1,15 +1,17 @@
 import { FILE_TOOLS } from './file-path-form.js';
+import { sortedJsonPattern } from './json-key-order.js';
 import { decodeUnreserved } from './url-forms.js';
 
 /**
  * A deny or ask rule's pattern in the form a call's path or URL is met in (file-path-form.ts, url-forms.ts),
  * so a rule written the long way still meets the call: `read_file: "x/../secrets/*"` is `secrets/*`,
- * `<workspace>/.env` is `.env`, `http: "GET https://API.example.com:443/*"` is `GET https://api.example.com/*`.
+ * `<workspace>/.env` is `.env`, `http: "GET https://API.example.com:443/*"` is `GET https://api.example.com/*`;
+ * a JSON pattern over an MCP call's arguments with its keys sorted (json-key-order.ts).
  * Only what is literal is rewritten: a `..` after a segment with glob characters (`*\/../x`) stays, as the
  * folder it takes back is not known. Empty when the pattern is already in that form.
  */
 export function patternForms(pattern: string, tool: string, workspace: string | undefined): string[] {
-  const forms = FILE_TOOLS.has(tool) ? [pathPattern(pattern, workspace)] : tool === 'http' ? urlPatterns(pattern) : [];
+  const forms = FILE_TOOLS.has(tool) ? [pathPattern(pattern, workspace)] : tool === 'http' ? urlPatterns(pattern) : tool === 'shell' ? [] : [sortedJsonPattern(pattern) ?? pattern];
   return [...new Set(forms)].filter((form) => form !== pattern);
 }
 
