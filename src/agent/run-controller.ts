@@ -1,4 +1,4 @@
-import { Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type Plan, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
+import { errorMessage, Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type Plan, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { olderRunContainers } from './older-run-containers.js';
 import { readContainers, readProcessGroups, recordContainers, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
 import { clearLeftovers, commandLineOf, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, riskOptions, trackedContainers, type StartedContainer, type ToolRegistry } from '../tools/index.js';
@@ -30,6 +30,11 @@ export type DriveRunOptions = {
    * its ask rules when no one was asked; they are also rated again (a destroy command needs a run approved for destroy steps).
    */
   readonly policy?: Policy;
+  /**
+   * Reads the policy files again, as they are now: done when the run's rollback starts, so a deny rule written
+   * while the run ran holds for its rollback commands. Without it: `policy`.
+   */
+  readonly readPolicy?: () => Promise<Policy>;
   /** Told when a cancel request came from another terminal (`ksa cancel`). */
   readonly onCancelRequest?: () => void;
   /** Told when `ksa pause` / `ksa resume` from another terminal paused (true) or resumed (false) the run. */
@@ -246,14 +251,32 @@ function withPolicy(invoke: InvokeTool, options: DriveRunOptions, plan: Plan, in
   // Scripts named by their absolute path are the plan's files of the run's workspace, as at approval.
   const risk = riskOptions(options.registry, process.env, options.run.record.workspace);
   const check = renderedCallCheck(plan, options.policy ?? EMPTY_POLICY, risk, inputs, { allowDestroy, asked });
-  // Rolled back in a later process (ksa cancel), the run meets the policy as it is now, as a resume would.
-  let denied: Promise<ReadonlyMap<string, string>> | undefined;
-  const deniedNow = () => (denied ??= deniedRollbacks(plan, options.policy ?? EMPTY_POLICY, risk, inputs));
+  // A rollback meets the policy as it is when the rollback starts: rolled back in a later process (ksa cancel), as
+  // just read; in the run's own process, as the files say then (readPolicy), as a resume would.
+  let denied: Promise<(stepId: string) => string | undefined> | undefined;
+  const deniedNow = () => (denied ??= rollbackDenials(plan, options, risk, inputs));
+  const judged = options.mode === 'rollback' || options.readPolicy !== undefined;
   return async (call) => {
-    const why = options.mode === 'rollback' && call.phase === 'rollback' ? (await deniedNow()).get(call.stepId) : undefined;
-    if (why) throw new RenderedCallDeniedError(`step ${call.stepId}: ${why}; the permission policy forbids it now, so it was not run and ${call.stepId} is not rolled back`);
+    const why = judged && call.phase === 'rollback' ? (await deniedNow())(call.stepId) : undefined;
+    if (why) throw new RenderedCallDeniedError(why);
     const refusal = await check(call);
     if (refusal) throw new RenderedCallDeniedError(refusal);
     return invoke(call);
+  };
+}
+
+/** Why a step's rollback is refused now, in one line; every one is when the policy files cannot be read (rules that cannot be read are never no rules). */
+async function rollbackDenials(plan: Plan, options: DriveRunOptions, risk: ReturnType<typeof riskOptions>, inputs: Readonly<Record<string, unknown>>): Promise<(stepId: string) => string | undefined> {
+  let policy: Policy;
+  try {
+    policy = options.mode !== 'rollback' && options.readPolicy ? await options.readPolicy() : (options.policy ?? EMPTY_POLICY);
+  } catch (error) {
+    const why = errorMessage(error);
+    return (stepId) => `step ${stepId}'s rollback was not run: the permission policy cannot be read now (${why}), so ${stepId} is not rolled back; fix the file, then undo the step by hand`;
+  }
+  const denied = await deniedRollbacks(plan, policy, risk, inputs);
+  return (stepId) => {
+    const why = denied.get(stepId);
+    return why === undefined ? undefined : `step ${stepId}: ${why}; the permission policy forbids it now, so it was not run and ${stepId} is not rolled back`;
   };
 }

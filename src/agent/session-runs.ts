@@ -99,7 +99,7 @@ async function createOrOpenRun(deps: SessionRunDeps, proposal: ProposedPlan, own
  * shows the steps done before as done (they send no events again).
  */
 export async function startChatRun(
-  deps: SessionRunDeps & Pick<DriveRunOptions, 'registry' | 'queryModel' | 'policy'>,
+  deps: SessionRunDeps & Pick<DriveRunOptions, 'registry' | 'queryModel' | 'policy' | 'readPolicy'>,
   proposal: ProposedPlan,
   view: RunView,
   { onNotice, ...hooks }: Pick<DriveRunOptions, 'onEvent' | 'onWarning' | 'onPauseRequest'> & { readonly onNotice?: (message: string) => void },
@@ -110,8 +110,10 @@ export async function startChatRun(
   view.runId = run.runId;
   if (proposal.resumeRunId) seedRunView(view, run.record.state);
   const mode = proposal.resumeRunId ? 'resume' : 'fresh';
-  if (!opened) return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, policy: deps.policy, mode, onNotice, ...hooks });
-  const handle = await driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, policy: deps.policy, mode, remote: opened.remote, onNotice, ...hooks }).catch(async (error: unknown) => {
+  // The policy files are read again when a rollback starts: a deny rule written while the run ran holds for it.
+  const policy = { policy: deps.policy, ...(deps.readPolicy ? { readPolicy: deps.readPolicy } : {}) };
+  if (!opened) return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, ...policy, mode, onNotice, ...hooks });
+  const handle = await driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, ...policy, mode, remote: opened.remote, onNotice, ...hooks }).catch(async (error: unknown) => {
     await opened.close();
     throw error;
   });

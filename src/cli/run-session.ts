@@ -31,6 +31,8 @@ export type RunSessionOptions = {
   readonly remote?: DriveRunOptions['remote'];
   /** Its deny rules also hold for commands built at run time. */
   readonly policy?: DriveRunOptions['policy'];
+  /** Reads the policy files again when the run's rollback starts: a deny rule written meanwhile holds for it. */
+  readonly readPolicy?: DriveRunOptions['readPolicy'];
 };
 
 export type RunSessionResult = { readonly state: RunState; readonly exitCode: ExitCodeValue; readonly view: RunView };
@@ -76,6 +78,7 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     queryModel: options.queryModel,
     remote: options.remote,
     policy: options.policy,
+    ...(options.readPolicy ? { readPolicy: options.readPolicy } : {}),
     onWarning: warn,
     onNotice: (message) => say(`ksa: ${visible(message)}`),
     // The exit code follows what the run became: a cancel that reaches a failed run's rollback leaves it failed (1).

@@ -310,6 +310,7 @@ async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ ex
     mode: proposal.resumeRunId ? 'resume' : 'fresh',
     queryModel: createQueryModel(cli.model, cli.config),
     policy: options.policy,
+    readPolicy: () => loadPolicy(stores.home, options.workspace),
     ...(opened ? { remote: opened.remote } : {}),
   }).finally(() => opened?.close());
   const outcome = await recordRunOutcome(deps, state);

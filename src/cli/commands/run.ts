@@ -140,7 +140,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   );
   await run.recordApproval(approval, inputs);
   const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan, tools: registry.catalog(), flags }, (remote) =>
-    runSession(io, { run, remote, registry, env: allowedEnvironment(io, flags.allowEnv), inputs, maxParallel, json: flags.json === true, mode: 'fresh', queryModel, policy }),
+    runSession(io, { run, remote, registry, env: allowedEnvironment(io, flags.allowEnv), inputs, maxParallel, json: flags.json === true, mode: 'fresh', queryModel, policy, readPolicy: () => loadPolicy(home, workspace) }),
   );
   return exitCode;
 }
