@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import { braceReadings } from './brace-readings.js';
 import { denyReadings } from './deny-readings.js';
-import { extglobsWidened } from './extglob-bound.js';
+import { extglobsWidened, picomatchCost } from './extglob-bound.js';
 import { globstarReadings } from './globstar-readings.js';
 import type { PolicyEffect } from './policy-rule.js';
 import { wildcardMatcher } from './wildcard-match.js';
@@ -39,7 +39,7 @@ export function compileGlob(pattern: string, effect: PolicyEffect = 'allow'): Gl
   if (known) return known;
   let test: (subject: string) => boolean;
   try {
-    const tests = (effect === 'allow' ? [pattern] : denyReadings(pattern)).map(wholeLineMatcher);
+    const tests = (effect === 'allow' ? [pattern] : denyReadings(pattern)).map((reading) => wholeLineMatcher(reading, effect !== 'allow'));
     test = tests.length === 1 ? tests[0]! : (subject) => tests.some((one) => one(subject));
   } catch (error) {
     throw new GlobSyntaxError(pattern, (error as Error).message);
@@ -49,25 +49,39 @@ export function compileGlob(pattern: string, effect: PolicyEffect = 'allow'): Gl
   return matcher;
 }
 
-function wholeLineMatcher(pattern: string): GlobMatcher {
-  const whole = globMatcher(pattern);
+function wholeLineMatcher(pattern: string, forbids: boolean): GlobMatcher {
+  const whole = globMatcher(pattern, forbids);
   const base = /(^|[^\\]) \*$/.test(pattern) ? pattern.slice(0, -2) : undefined;
-  const withoutRest = base === undefined ? undefined : base === '' ? (subject: string) => subject === '' : globMatcher(base);
+  const withoutRest = base === undefined ? undefined : base === '' ? (subject: string) => subject === '' : globMatcher(base, forbids);
   return withoutRest === undefined ? whole : (subject) => whole(subject) || withoutRest(subject);
 }
 
 /**
  * The linear-time matcher where the pattern allows it (see wildcard-match.ts), else picomatch's,
  * asked only when the pattern with its extended globs widened to `*` matches (extglob-bound.ts).
+ * Picomatch's regular expression can take for ever: a pattern that would is refused (see
+ * picomatchCost), and on a line too long to match in time a rule that forbids (`forbids`: deny,
+ * ask) is taken to match, an allow rule not to.
  */
-function globMatcher(pattern: string): GlobMatcher {
+function globMatcher(pattern: string, forbids: boolean): GlobMatcher {
   const linear = linearMatcher(pattern);
   if (linear !== undefined) return linear;
+  const cost = picomatchCost(pattern);
+  if (cost.nested) throw new Error('a * or a repeat inside +(…) or *(…) can take for ever to match a long line; write the repeated part without * (+(a|b)), or write several rules');
+  if (cost.repeats > MOST_REPEATS) {
+    throw new Error(`beside an extended glob (or a POSIX class, a brace range) at most ${MOST_REPEATS} * or repeats are matched in time, this has ${cost.repeats}; write @(a|b) as {a,b}, use fewer *, or write several rules`);
+  }
+  const longest = cost.repeats === 0 ? Infinity : Math.floor(STEP_BUDGET ** (1 / cost.repeats));
   const full = picomatch(literalQuotes(pattern), OPTIONS);
+  const bounded: GlobMatcher = (subject) => (subject.length > longest ? forbids : full(subject));
   const widened = extglobsWidened(pattern);
   const loose = widened === undefined || widened === pattern ? undefined : linearMatcher(widened);
-  return loose === undefined ? full : (subject) => loose(subject) && full(subject);
+  return loose === undefined ? bounded : (subject) => loose(subject) && bounded(subject);
 }
+
+/** The most `*` and repeats a pattern for picomatch may have, and the steps its expression may take on a line (about a second). */
+const MOST_REPEATS = 3;
+const STEP_BUDGET = 1e8;
 
 /** The pattern as the linear matcher's patterns it stands for (braces, `**`, `./`), or undefined. */
 function linearMatcher(pattern: string): GlobMatcher | undefined {

@@ -2,7 +2,8 @@
  * The other ways a deny or ask rule may be read. A pattern's quotes are characters to match, but
  * rules written before that took double quotes as quoting (`*"rm -rf"*` for the line
  * `cd . && rm -rf victim`), and a JSON pattern copied from a call (`'{"text":"rm -rf","times":2}'`,
- * `'{"paths":["/*"]}'`) has `{…,…}` and `[…]` that glob syntax reads as braces and classes. A rule
+ * `'{"paths":["/*"]}'`) has `{…,…}` and `[…]` that glob syntax reads as braces and classes; picomatch,
+ * which matched rules before the linear matcher, reads a last `/**\/*` as possibly nothing. A rule
  * that forbids holds when any reading matches; an allow rule keeps the one reading, so it never
  * covers more than it says.
  */
@@ -10,6 +11,9 @@ export function denyReadings(pattern: string): string[] {
   const readings = [pattern];
   if (pattern.includes('"')) readings.push(quotesAsQuoting(pattern));
   if (/[{}[\]]/.test(pattern)) readings.push(literalBrackets(pattern));
+  // As picomatch reads it, a last `/**/*` may stand for nothing at all: `*/**/*` covers `a`, `secrets/**/*` covers `secrets`.
+  const folder = /^(.*[^\\/])\/\*\*\/\*$/.exec(pattern)?.[1];
+  if (folder !== undefined && !folder.endsWith('/**') && folder !== '**') readings.push(folder);
   return readings;
 }
 

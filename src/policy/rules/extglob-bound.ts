@@ -25,3 +25,45 @@ export function extglobsWidened(pattern: string): string | undefined {
   }
   return out;
 }
+
+/**
+ * What makes picomatch's regular expression slow on a long line: each `*` (a run of them is one) and each
+ * repeated or negated extended glob (`+(…)`, `*(…)`, `!(…)`; a single class repeated, `*([a-z])`, is not
+ * counted) is a place the expression may go back to, so a line of n characters can cost n to the power of
+ * their number; `nested` is a `*` or a repeat inside a repeat (`+(a|*)`), which can cost 2 to the power of n.
+ */
+export function picomatchCost(pattern: string): { readonly repeats: number; readonly nested: boolean } {
+  let repeats = 0;
+  let nested = false;
+  const groups: boolean[] = [];
+  const inRepeat = () => groups.includes(true);
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]!;
+    if (char === '\\') {
+      i++;
+    } else if (char === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close !== -1) i = close;
+    } else if ('@!+?*'.includes(char) && pattern[i + 1] === '(') {
+      // A flag cluster's letters (flagSubsetPattern), also in the reading with brackets as characters.
+      if ((char === '*' || char === '+') && /^(\[[^\]]+\]|\\\[[^\]]+\\\])\)/.test(pattern.slice(i + 2))) {
+        i = pattern.indexOf(')', i);
+        continue;
+      }
+      const repeated = char === '*' || char === '+';
+      if (repeated || char === '!') {
+        if (inRepeat()) nested = true;
+        repeats++;
+      }
+      groups.push(repeated);
+      i++;
+    } else if (char === ')' && groups.length > 0) {
+      groups.pop();
+    } else if (char === '*') {
+      if (inRepeat()) nested = true;
+      repeats++;
+      while (pattern[i + 1] === '*' && pattern[i + 2] !== '(') i++;
+    }
+  }
+  return { repeats, nested };
+}

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { compileGlob, GlobSyntaxError } from './command-glob.js';
+import { flagSubsetPattern } from './flag-spelling.js';
 import { PolicyFileError } from './policy-file-error.js';
 import { POLICY_EFFECTS, type Policy, type PolicyEffect, type PolicyRule } from './policy-rule.js';
 
@@ -79,9 +80,12 @@ function parseRule(item: unknown, effect: PolicyEffect, file: string, fail: (nod
   if (typeof command !== 'string' || command === '') {
     fail(commandNode, `the command-line pattern of ${String(tool)} must be a non-empty string (e.g. "get *"; "*" for every call)`);
   }
-  for (const pattern of [tool as string, command as string]) {
+  // A deny or ask rule is also read other ways (deny-readings.ts, its flags as a cluster): each must compile now, so its problem names this line.
+  const readings: [string, PolicyEffect][] = [[tool as string, 'allow'], [command as string, effect]];
+  if (effect !== 'allow') readings.push([flagSubsetPattern(command as string), effect]);
+  for (const [pattern, as] of readings) {
     try {
-      compileGlob(pattern);
+      compileGlob(pattern, as);
     } catch (error) {
       if (error instanceof GlobSyntaxError) fail(item, error.message);
       throw error;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatches } from '../../../src/policy/rules/index.js';
+import { globMatches, GlobSyntaxError } from '../../../src/policy/rules/index.js';
 
 describe('command-line globs', () => {
   it.each([
@@ -102,8 +102,34 @@ describe('command-line globs', () => {
     const line = `echo ${'a'.repeat(40)}`;
     expect(globMatches(`${'*a'.repeat(12)}*{b,c}`, line)).toBe(false);
     expect(globMatches(`${'*a'.repeat(12)}*{b,c}`, `${line}c`)).toBe(true);
-    expect(globMatches(`${'*a'.repeat(12)}*b@(c|d)`, line)).toBe(false);
-    expect(globMatches(`${'*a'.repeat(12)}*b!(x)`, line)).toBe(false);
+    expect(() => globMatches(`${'*a'.repeat(12)}*b@(c|d)`, line)).toThrow(/at most 3 \* or repeats are matched in time, this has 13/);
+    expect(() => globMatches(`${'*a'.repeat(12)}*b!(x)`, line, 'deny')).toThrow(GlobSyntaxError);
+  });
+
+  it('an extended glob with a * or a repeat inside a repeat, or with more than 3 * or repeats, is refused; with fewer it answers over a long line', () => {
+    expect(() => globMatches('+(a|*)*+(b|*)*', 'ab')).toThrow(/a \* or a repeat inside \+\(…\) or \*\(…\) can take for ever/);
+    expect(() => globMatches('*(+(a)b)', 'ab', 'deny')).toThrow(GlobSyntaxError);
+    expect(() => globMatches('*+(x)*+(x)*+(x)*+(z)', 'x', 'deny')).toThrow(/write @\(a\|b\) as \{a,b\}/);
+    // Found hanging ksa validate: the pattern read with its extended globs as * matches, picomatch's expression never ended.
+    const long = `echo ${'x'.repeat(300)}`;
+    for (const effect of ['allow', 'deny'] as const) {
+      expect(globMatches('*+(x)*@(z)', long, effect)).toBe(false);
+      expect(globMatches('*+(x)*@(z)', `${long}z`, effect)).toBe(true);
+    }
+    // Past what can be matched in time, a rule that forbids holds and an allow rule does not.
+    const longer = `echo ${'x'.repeat(20_000)}`;
+    expect(globMatches('*+(x)*@(z)', longer, 'deny')).toBe(true);
+    expect(globMatches('*+(x)*@(z)', longer, 'ask')).toBe(true);
+    expect(globMatches('*+(x)*@(z)', `${longer}z`, 'allow')).toBe(false);
+    expect(globMatches('@(get|describe) *', `get ${'x'.repeat(200_000)}`, 'allow')).toBe(true);
+  });
+
+  it('a deny or ask rule ending in /**/* also covers the folder itself, as picomatch reads it; an allow rule does not', () => {
+    expect(globMatches('*/**/*', 'a', 'deny')).toBe(true);
+    expect(globMatches('secrets/**/*', 'secrets', 'ask')).toBe(true);
+    expect(globMatches('secrets/**/*', 'secrets/a/b', 'deny')).toBe(true);
+    expect(globMatches('secrets/**/*', 'secretsx', 'deny')).toBe(false);
+    expect(globMatches('secrets/**/*', 'secrets', 'allow')).toBe(false);
   });
 
   it('rules naming a literal a long line lacks do not match it; with the literal they do', () => {

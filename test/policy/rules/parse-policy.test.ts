@@ -61,3 +61,12 @@ allow: [ { shell: "npm test" }, { kubectl: "get *" }, "github__*" ]
     expect(message).not.toContain('\n');
   });
 });
+
+describe('rules that could take for ever to match', () => {
+  it('are refused when the file is read, naming the file and line of the rule', () => {
+    expect(problemOf('deny:\n  - shell: "rm -rf /x"\n  - shell: "+(a|*)*+(b|*)*"\n')).toMatch(/^policy\.yaml:3: .*invalid pattern "\+\(a\|\*\)\*\+\(b\|\*\)\*": a \* or a repeat inside/);
+    expect(problemOf('ask:\n  - shell: "*+(x)*+(x)*+(x)*+(z)"\n')).toMatch(/^policy\.yaml:2: .*at most 3 \* or repeats/);
+    // A deny rule's flags are also matched as a cluster (*([A-Za-z])r…): that reading is checked too, and stays in bounds.
+    expect(parsePolicy('deny:\n  - shell: "*@(rm|shred) -rf *"\n', 'policy.yaml').rules).toHaveLength(1);
+  });
+});
