@@ -57,6 +57,8 @@ export abstract class ChatSessionView {
   protected readonly transcript = new Transcript();
   protected activity: string | undefined;
   protected pending: ProposedPlan | undefined;
+  /** Why ask rules hold the plan of that id (heldReasons): shown on its card while it waits. */
+  protected held: { readonly planId: string; readonly reasons: readonly string[] } | undefined;
   protected editProblems: string[] | undefined;
   protected editing = false;
   protected confirmCancel = false;
@@ -84,6 +86,12 @@ export abstract class ChatSessionView {
     this.approvalMode = deps.approvalMode ?? 'ask';
   }
 
+  /** Said on the plan's card, where the question is: a notice above a tall card would scroll away with it. */
+  protected showHeld(held: { readonly planId: string; readonly reasons: readonly string[] }): void {
+    this.held = held;
+    this.changed();
+  }
+
   snapshot(): SessionSnapshot {
     return {
       phase: this.phase(),
@@ -91,6 +99,7 @@ export abstract class ChatSessionView {
       streaming: this.transcript.streaming,
       activity: this.activity,
       pending: this.pending,
+      ...(this.pending && this.held?.planId === this.pending.planId ? { held: this.held.reasons } : {}),
       editProblems: this.editProblems,
       runId: this.run?.runId,
       runView: this.run ? this.runView : undefined,

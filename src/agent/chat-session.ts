@@ -25,7 +25,7 @@ export type { Phase, SessionSnapshot } from './session-snapshot.js';
  * approve(); every message, decision, run and reflection is stored.
  */
 export class ChatSession extends ChatSessionView {
-  private readonly held = new HeldPlanNotice();
+  private readonly heldLookup = new HeldPlanNotice();
   private constructor(deps: ChatSessionDeps) {
     super(deps);
   }
@@ -321,8 +321,8 @@ export class ChatSession extends ChatSessionView {
   /** A new plan the approval mode and the policy let through runs without a question (see unaskedApproval). */
   private async approveByPolicy(): Promise<void> {
     const proposal = this.pending;
-    const held = proposal && (await this.held.dueFor(proposal, this.deps, this.approvalMode, () => this.pending));
-    if (held) this.notice(held, 'warning');
+    const held = proposal && (await this.heldLookup.dueFor(proposal, this.deps, this.approvalMode, () => this.pending));
+    if (proposal && held) this.showHeld({ planId: proposal.planId, reasons: held });
     if (!proposal || this.run || this.editing || this.queued.length > 0) return;
     const assessment = await unaskedApproval(proposal, this.deps, this.approvalMode);
     if (!assessment || this.pending !== proposal) return;

@@ -62,16 +62,15 @@ export async function unaskedApproval(proposal: ProposedPlan, deps: PolicySource
 }
 
 /**
- * The notice for a plan whose steps an `ask` rule holds, naming each rule and its file:line: it waits for
- * y/n whatever the mode, and says why. Undefined when no rule holds a step, or the policy cannot be read now.
+ * Why `ask` rules hold a plan, one line per step they hold, naming the rule and its file:line: it waits for
+ * y/n whatever the mode, and its card says why. Empty when no rule holds a step, or the policy cannot be read now.
  */
-export async function heldNotice(proposal: ProposedPlan, deps: PolicySource, mode: ApprovalMode): Promise<string | undefined> {
+export async function heldReasons(proposal: ProposedPlan, deps: PolicySource, mode: ApprovalMode): Promise<string[]> {
   const held = await assessProposal(proposal, deps, mode).then(
     (assessment) => assessment.decision.steps.filter((step) => step.decision === 'ask' && step.rule?.effect === 'ask'),
     () => [],
   );
-  if (held.length === 0) return undefined;
-  return `This plan waits for your y/n in every approval mode:\n${held.map((step) => `  ! ${step.stepId}: ${step.why}`).join('\n')}`;
+  return held.map((step) => `${step.stepId}: ${step.why}`);
 }
 
 /** A run `/resume` would offer whose plan the policy now denies: the refusal, said at once instead of a card to approve. */

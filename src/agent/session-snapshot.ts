@@ -15,6 +15,8 @@ export type SessionSnapshot = {
   /** What the agent is doing, e.g. "planning", "repairing the plan (1/3)". */
   readonly activity?: string;
   readonly pending?: ProposedPlan;
+  /** Why ask rules hold the pending plan for a y/n in every approval mode, one line per step, each naming its rule (file:line). */
+  readonly held?: readonly string[];
   /** Problems of the last edited plan, when it did not validate. */
   readonly editProblems?: readonly string[];
   readonly runId?: string;

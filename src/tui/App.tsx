@@ -9,7 +9,7 @@ import { HistoryItemView } from './HistoryItemView.js';
 import { InputLine } from './InputLine.js';
 import { loadMarkdown, Markdown } from './Markdown.js';
 import { PendingSession } from './pending-session.js';
-import { ApprovalKeys, PlanCard } from './PlanCard.js';
+import { ApprovalKeys, HeldReasons, PlanCard } from './PlanCard.js';
 import type { ToolDescriber } from './plan-lines.js';
 import { RunPanel } from './RunPanel.js';
 import { runSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
@@ -240,10 +240,10 @@ function SessionView(props: ViewProps) {
             <Text dimColor={color}>({snapshot.activity === 'thinking' && !snapshot.showThinking ? '/think shows the reasoning · ' : ''}Esc to interrupt)</Text>
           </Text>
         ) : null}
-        {pending && pendingPrinted ? <PrintedCardPrompt proposal={pending} color={color} runInProgress={snapshot.runId !== undefined} /> : null}
+        {pending && pendingPrinted ? <PrintedCardPrompt proposal={pending} color={color} runInProgress={snapshot.runId !== undefined} held={snapshot.held} /> : null}
         {pending && !pendingPrinted ? (
           <Box ref={printedCards.cardRef} flexDirection="column" flexShrink={0}>
-            <PlanCard proposal={pending} tools={props.tools} color={color} runInProgress={snapshot.runId !== undefined} />
+            <PlanCard proposal={pending} tools={props.tools} color={color} runInProgress={snapshot.runId !== undefined} {...(snapshot.held ? { held: snapshot.held } : {})} />
           </Box>
         ) : null}
         {snapshot.phase === 'editing' && snapshot.editProblems ? (
@@ -313,13 +313,14 @@ function useLiveRows(stdout: NodeJS.WriteStream): { rows: number | undefined; fo
   return { rows: stdout.isTTY ? Math.max(1, rows - footerRows - 1) : undefined, footerRef, runPanelRef };
 }
 
-function PrintedCardPrompt({ proposal, color, runInProgress }: { readonly proposal: ProposedPlan; readonly color: boolean; readonly runInProgress: boolean }) {
+function PrintedCardPrompt({ proposal, color, runInProgress, held }: { readonly proposal: ProposedPlan; readonly color: boolean; readonly runInProgress: boolean; readonly held: readonly string[] | undefined }) {
   const count = proposal.plan.steps.length;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? 'cyan' : undefined} paddingX={1}>
       <Text wrap="truncate-end">
         <Text bold>Plan: {visible(proposal.plan.goal)}</Text> · {count} step{count === 1 ? '' : 's'}, shown in full above
       </Text>
+      {held && held.length > 0 ? <HeldReasons reasons={held} color={color} /> : null}
       <ApprovalKeys color={color} runInProgress={runInProgress} />
     </Box>
   );

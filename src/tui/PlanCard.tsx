@@ -15,6 +15,8 @@ export type Props = {
   readonly decision?: PlanDecision;
   /** A run goes on meanwhile: the card says that y waits for its end (said only in a notice, that scrolls away under a tall card). */
   readonly runInProgress?: boolean;
+  /** Why ask rules hold this plan for a y/n whatever the approval mode, one line per step (rule and file:line). */
+  readonly held?: readonly string[];
 };
 
 const DECISIONS = {
@@ -26,7 +28,7 @@ const DECISIONS = {
 } as const;
 
 /** The plan as the user approves it: numbered steps, dependencies, exact commands, retries, rollbacks, each step's risk level and why. */
-export const PlanCard = memo(function PlanCard({ proposal, tools, color, decision, runInProgress }: Props) {
+export const PlanCard = memo(function PlanCard({ proposal, tools, color, decision, runInProgress, held }: Props) {
   const risk = usePlanRisk(proposal.plan, tools);
   const shellKube = usePlanShellKube(proposal.plan, tools);
   const lines = formatPlan(proposal.plan, tools, createStyler(color), undefined, risk, shellKube);
@@ -66,6 +68,7 @@ export const PlanCard = memo(function PlanCard({ proposal, tools, color, decisio
           ))}
         </Box>
       ) : null}
+      {decision === undefined && held && held.length > 0 ? <HeldReasons reasons={held} color={color} /> : null}
       {decision === undefined ? (
         <Box marginTop={1}>
           <ApprovalKeys color={color} runInProgress={runInProgress} />
@@ -76,6 +79,21 @@ export const PlanCard = memo(function PlanCard({ proposal, tools, color, decisio
     </Box>
   );
 });
+
+/** Why ask rules hold a waiting plan: it asks in every approval mode, and this says which rule (file:line) holds which step. */
+export function HeldReasons({ reasons, color }: { readonly reasons: readonly string[]; readonly color: boolean }) {
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>Held for your y/n in every approval mode:</Text>
+      {reasons.map((reason, i) => (
+        <Text key={i} color={color ? 'yellow' : undefined}>
+          {'  ! '}
+          {visible(reason)}
+        </Text>
+      ))}
+    </Box>
+  );
+}
 
 /** What the user may answer to a plan that waits. */
 export function ApprovalKeys({ color, runInProgress }: { readonly color: boolean; readonly runInProgress?: boolean }) {

@@ -25,14 +25,24 @@ async function interruptedRun(app: ChatApp): Promise<void> {
 }
 
 describe('the chat names the rule that holds a plan', () => {
-  it('/approve write: a plan an ask rule holds waits for y, and the chat says which rule (file:line) holds which step', async (context) => {
+  it('/approve write: a plan an ask rule holds waits for y, and its card says which rule (file:line) holds which step', async (context) => {
     const policy = parsePolicy('ask:\n  - shell: "touch marker-*"\n', '/policies/team.yaml');
     const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(WRITE_PLAN)]), policy });
     await app.send('/approve write');
     await app.send('leave a marker');
     await app.waitFor('run? [y/n/e]', 10_000);
-    await app.waitForText('This plan waits for your y/n in every approval mode:', 10_000);
-    await app.waitForText('! mark: shell touch marker-chat: always asked by ask shell: "touch marker-*" (/policies/team.yaml:2)');
+    const frame = await app.waitForText('! mark: shell touch marker-chat: always asked by ask shell: "touch marker-*"', 10_000);
+    // The card's border may wrap the line before the rule's file:line.
+    expect(frame).toContain('(/policies/team.yaml:2)');
+    // On the card, between its steps and the keys that answer it, inside its border; not a notice above it.
+    const lines = frame.split('\n');
+    const held = lines.findIndex((line) => line.includes('Held for your y/n in every approval mode:'));
+    const keys = lines.findIndex((line) => line.includes('y/Enter run it'));
+    const step = lines.findIndex((line) => line.includes('touch marker-chat'));
+    expect(held, frame).toBeGreaterThan(step);
+    expect(keys, frame).toBeGreaterThan(held);
+    expect(lines[held + 1], frame).toMatch(/^│ +! mark: shell touch marker-chat/);
+    expect(frame).not.toContain('This plan waits for your y/n');
     expect(existsSync(path.join(app.workspace, 'marker-chat'))).toBe(false);
   });
 
