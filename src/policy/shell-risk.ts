@@ -3,6 +3,7 @@ import { classifyCommand, TEMPLATE_HINT } from './command-risk.js';
 import { closerReading } from './closer-reading.js';
 import { NO_ENVIRONMENT, type CommandContext, type StepEnvironment, type Stdin } from './command-context.js';
 import { unpackedFolders } from './archives.js';
+import { destroyPlanApplied } from './destroy-plan-files.js';
 import { downloadedFiles } from './downloads.js';
 import { calledDefinition, movesArguments, readsArgumentsIndirectly, withArguments, type FunctionDefinition } from './function-calls.js';
 import { programName } from './program-name.js';
@@ -181,6 +182,7 @@ function scanLine(root: ShellNode, downloaded: ReadonlySet<string> = new Set()):
     for (const definition of found.functions) if (definition.start === statement.startIndex) definition.firm = true;
   });
   settleVariables(found.variables, root);
+  found.effects.push(...destroyPlanApplied(found.units.map((unit) => unit.words)));
   return found;
 }
 

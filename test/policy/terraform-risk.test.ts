@@ -36,6 +36,43 @@ describe('classifyShell: terraform plan', () => {
   });
 });
 
+describe('classifyShell: terraform apply of a plan the line saves with plan -destroy', () => {
+  it.each<[string, RiskLevel]>([
+    // Applying the saved destroy plan destroys what it lists, as terraform destroy does.
+    ['terraform plan -destroy -out=p && terraform apply p', 'destroy'],
+    ['terraform plan -destroy -out p && terraform apply p', 'destroy'],
+    ['terraform plan -out=p -destroy; terraform apply -auto-approve p', 'destroy'],
+    ['terraform plan --destroy --out=tfplan && terraform apply tfplan', 'destroy'],
+    ['terraform plan -destroy=true -out=p && terraform apply p', 'destroy'],
+    ['tofu plan -destroy -out=p && tofu apply p', 'destroy'],
+    ['sudo terraform plan -destroy -out=p && sudo terraform apply p', 'destroy'],
+    ['timeout 600 terraform plan -destroy -out=p && env TF_LOG=1 terraform apply p', 'destroy'],
+    ['terraform -chdir=infra plan -destroy -out=p && terraform -chdir=infra apply p', 'destroy'],
+    ['terraform -chdir=infra plan -destroy -out=p && terraform apply infra/p', 'destroy'],
+    ["sh -c 'terraform plan -destroy -out=p && terraform apply p'", 'destroy'],
+    ['terraform plan -destroy -out=p | tee log; terraform apply p', 'destroy'],
+    ['for d in a b; do terraform plan -destroy -out=p; terraform apply p; done', 'destroy'],
+    // A plan file named at run time may be the destroy plan; an unquoted word may be -destroy.
+    ['terraform plan -destroy -out="$P" && terraform apply "$P"', 'destroy'],
+    ['terraform plan -destroy -out=p && terraform apply "$P"', 'destroy'],
+    ['terraform plan $MODE -out=p && terraform apply p', 'destroy'],
+    // Another plan file, a plan that does not destroy, or an apply before the plan keep their level.
+    ['terraform plan -destroy -out=p && terraform apply q', 'write'],
+    ['terraform plan -destroy=false -out=p && terraform apply p', 'write'],
+    ['terraform plan -out=p && terraform apply p', 'write'],
+    ['terraform plan "$MODE" -out=p && terraform apply p', 'write'],
+    ['terraform apply p && terraform plan -destroy -out=p', 'write'],
+    ['terraform apply p', 'write'],
+  ])('%s is %s', async (command, level) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+
+  it('names the apply and the destroy plan it applies', async () => {
+    expect((await classify('tofu plan -destroy -out=p && tofu apply p')).reason).toBe('tofu apply p applies a plan the line saves with tofu plan -destroy');
+  });
+});
+
 describe('classifyShell: terraform state and the commands that change it', () => {
   it.each<[string, RiskLevel]>([
     ['terraform state list', 'read'],
