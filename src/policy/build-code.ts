@@ -1,23 +1,29 @@
+import { scriptLines } from './package-scripts.js';
+
 /**
  * The shell lines a Makefile's recipes or a package.json's scripts hold, which `make`, `npm install` or
  * `npm run x` run: a file the plan writes is rated by them, as a script it writes is by its lines.
  * Undefined when the file is neither, or does not read as one.
  */
-export function buildCode(file: string, content: string): string | undefined {
+export function buildCode(file: string, content: string, scripts?: readonly string[]): string | undefined {
   const name = file.replace(/^.*\//, '');
-  if (name === 'package.json') return packageScripts(content);
+  if (name === 'package.json') return packageScripts(content, scripts);
   if (/^(GNUmakefile|makefile|Makefile)$/.test(name) || name.endsWith('.mk')) return makeRecipes(content);
   return undefined;
 }
 
-/** Every script of package.json: install runs its lifecycle scripts, and one script may run any other. */
-function packageScripts(content: string): string | undefined {
+/**
+ * The scripts of package.json that run: those named (`npm run build`: build, prebuild, postbuild and the scripts
+ * they run by name), or every one (install runs the lifecycle scripts, and a script may run any other).
+ */
+function packageScripts(content: string, named: readonly string[] | undefined): string | undefined {
   try {
     const scripts = (JSON.parse(content) as { scripts?: unknown }).scripts;
     if (scripts === undefined) return '';
     if (typeof scripts !== 'object' || scripts === null) return undefined;
     const lines = Object.values(scripts);
-    return lines.every((line) => typeof line === 'string') ? lines.join('\n') : undefined;
+    if (!lines.every((line) => typeof line === 'string')) return undefined;
+    return (named && scriptLines(scripts as Record<string, string>, named)) ?? lines.join('\n');
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import { behindWrappers } from './behind-wrappers.js';
+import { namedScripts } from './package-scripts.js';
 import { pathSpelling } from './path-spelling.js';
 import { programName } from './program-name.js';
 import type { ShellWord } from './shell-syntax.js';
@@ -8,6 +9,8 @@ export interface BuildRun {
   /** The program: `make`, `npm`, `dpkg`… */
   readonly tool: string;
   readonly files: readonly string[];
+  /** The scripts of the package.json that npm runs by name (`npm run build`, `npm test`), when known. */
+  readonly scripts?: readonly string[];
 }
 
 /** npm's (pnpm's, yarn's, bun's) commands that run the scripts of the project's package.json. */
@@ -51,7 +54,8 @@ export function buildInputs(written: readonly ShellWord[]): BuildRun | undefined
             : SYSTEM_INSTALLERS.has(tool)
               ? systemFiles(args)
               : [];
-  return files.length === 0 ? undefined : { tool, files };
+  const scripts = NODE_TOOLS.has(tool) ? namedScripts(words.slice(1).map((word) => word.literal)) : undefined;
+  return files.length === 0 ? undefined : { tool, files, ...(scripts === undefined ? {} : { scripts }) };
 }
 
 /** `make`, `make -C r`, `make -f build.mk`: the makefile it reads (each name make looks for when none is given). */

@@ -127,10 +127,12 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
 
 /** The plan's script `path` a line runs (`file` as the reason names it), and those it runs in turn. */
 async function scriptRun(run: FileRun, file: string, path: string, source: Written, { folder, folders }: { folder: string; folders: readonly string[] }, written: ReadonlyMap<string, Written>, parse: ShellParser, following: Following): Promise<PlanScript[]> {
-  if (source.writer === following.step || following.seen.has(path)) return [];
-  following.seen.add(path);
+  // `npm run build && npm run clean`: each script of a package.json the line runs by name is followed once.
+  const seen = run.scripts === undefined ? path : `${path} ${run.scripts.join(' ')}`;
+  if (source.writer === following.step || following.seen.has(seen)) return [];
+  following.seen.add(seen);
   // `make`, `npm test`: a Makefile's recipes or a package.json's scripts are shell lines.
-  const code = run.by === 'build' && source.content !== undefined ? buildCode(path, source.content) : undefined;
+  const code = run.by === 'build' && source.content !== undefined ? buildCode(path, source.content, run.scripts) : undefined;
   const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content)) || code !== undefined;
   const content = code ?? source.content;
   const { downloaded } = source;
@@ -264,8 +266,8 @@ function runsAsShell(content: string): boolean {
   return program !== undefined && SHELLS.has(programName(program));
 }
 
-/** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`. */
-type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' | 'build'; readonly tool?: string };
+/** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`; `scripts`: those of a package.json it runs by name. */
+type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' | 'build'; readonly tool?: string; readonly scripts?: readonly string[] };
 
 /** The files a shell line runs as programs: `sh f`, `bash -e f`, `source f`, `. f`, `python f`, `./f`, `bin/f`. */
 async function filesRun(command: string, parse: ShellParser, depth = 0): Promise<FileRun[]> {
@@ -274,7 +276,7 @@ async function filesRun(command: string, parse: ShellParser, depth = 0): Promise
     const file = scriptArgument(name, args);
     if (file !== undefined) runs.push({ file, by: INTERPRETERS.has(name) ? 'interpreter' : 'shell' });
     const build = buildInputs([literalWord(name), ...args]);
-    for (const input of build?.files ?? []) runs.push({ file: input, by: 'build', tool: build!.tool });
+    for (const input of build?.files ?? []) runs.push({ file: input, by: 'build', tool: build!.tool, ...(build!.scripts ? { scripts: build!.scripts } : {}) });
   }
   // A program named by a path is the file itself (`./deploy.sh`, `sudo ./deploy.sh`); shellCommands gives its name only.
   for (const words of await commandWords(command, parse)) runs.push(...(await pathRuns(words, parse, depth)));

@@ -221,6 +221,26 @@ describe('a script the plan writes, then runs', () => {
     expect((await runRisk([write('package.json', JSON.stringify({ scripts: { test: 'vitest run' } })), run('npm test')]))?.level).toBe('write');
   });
 
+  it('npm run x, npm test and npm start of a package.json the plan writes are rated by the scripts they run, not by every script', async () => {
+    const pkg = JSON.stringify({
+      scripts: { build: 'tsc', prelint: 'echo lint', lint: 'eslint .', test: 'vitest run', clean: 'rm -rf /data', pretest: 'echo t', start: 'node server.js', poststart: 'rm -rf /srv', ci: 'npm run lint && npm test', all: 'npm-run-all clean build', dev: 'yarn clean', deploy: 'npm run build --silent && kubectl delete ns prod' },
+    });
+    const rated = async (line: string) => runRisk([write('package.json', pkg), run(line)]);
+    for (const line of ['npm run build', 'npm run-script build', 'npm run --silent build', 'npm run build -- --watch', 'sudo npm run build', 'timeout 60 npm run build', "sh -c 'npm run build'", 'pnpm run build', 'yarn run build', 'npm test', 'npm t', 'npm run lint', 'npm run ci']) {
+      expect(await rated(line), line).toEqual({ level: 'write', reason: expect.stringMatching(/^runs package\.json, which step script writes: (tsc|vitest run|eslint \.|npm run lint && npm test)$/) });
+    }
+    // The script named, its pre and post scripts, and the scripts it runs by name in turn.
+    expect(await rated('npm run clean')).toEqual({ level: 'destroy', reason: 'runs package.json, which step script writes: rm -rf /data' });
+    expect(await rated('npm start')).toEqual({ level: 'destroy', reason: 'runs package.json, which step script writes: rm -rf /srv' });
+    expect(await rated('npm run deploy')).toEqual({ level: 'destroy', reason: 'runs package.json, which step script writes: npm run build --silent && kubectl delete ns prod' });
+    for (const line of ['npm run dev', 'npm run build && npm run clean', 'npm test; npm run clean']) expect((await rated(line))?.level, line).toBe('destroy');
+    // A name known only at run time, a script that runs others in a way not read, a missing script, workspaces and
+    // install: any script may run, as before.
+    for (const line of ['npm run "$X"', 'npm run $X', 'S=build; npm run $S', 'npm run', 'npm run all', 'npm run nosuch', 'npm run build -w a', 'npm run --loglevel warn build', 'npm install', 'npm ci', 'for s in build clean; do npm run $s; done']) {
+      expect((await rated(line))?.level, line).toBe('destroy');
+    }
+  });
+
   it('a script run in a folder known only at run time is rated as the worst the plan writes by that name, saying so', async () => {
     for (const line of ['cd "$APP" && sh deploy.sh', 'cd "$APP"; ./deploy.sh']) {
       expect(await runRisk([write('app/deploy.sh', 'rm -rf /srv\n'), run(line)]), line).toEqual({ level: 'destroy', reason: "runs app/deploy.sh (the line's folder is computed), which step script writes: rm -rf /srv" });
