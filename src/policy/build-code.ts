@@ -1,14 +1,21 @@
+import { expandRecipe, makeVariables } from './make-variables.js';
 import { scriptLines } from './package-scripts.js';
+
+/** How the file is run: the scripts of a package.json named (`npm run x`), the variables set for make outside the Makefile. */
+export interface BuildRunning {
+  readonly scripts?: readonly string[] | undefined;
+  readonly setOutside?: (name: string) => boolean;
+}
 
 /**
  * The shell lines a Makefile's recipes or a package.json's scripts hold, which `make`, `npm install` or
  * `npm run x` run: a file the plan writes is rated by them, as a script it writes is by its lines.
  * Undefined when the file is neither, or does not read as one.
  */
-export function buildCode(file: string, content: string, scripts?: readonly string[]): string | undefined {
+export function buildCode(file: string, content: string, { scripts, setOutside = () => true }: BuildRunning = {}): string | undefined {
   const name = file.replace(/^.*\//, '');
   if (name === 'package.json') return packageScripts(content, scripts);
-  if (/^(GNUmakefile|makefile|Makefile)$/.test(name) || name.endsWith('.mk')) return makeRecipes(content);
+  if (/^(GNUmakefile|makefile|Makefile)$/.test(name) || name.endsWith('.mk')) return makeRecipes(content, setOutside);
   return undefined;
 }
 
@@ -31,9 +38,11 @@ function packageScripts(content: string, named: readonly string[] | undefined): 
 
 /**
  * The recipe lines (those starting with a tab), joined across `\` continuations, without make's `@`, `-`
- * and `+` prefixes, and `$$` as the shell sees it. A variable make expands (`$(RM)`) stays computed for the shell.
+ * and `+` prefixes, with `$$` and the variables make knows the value of (`$(RM)`: `rm -f`) as the shell sees them.
+ * Another variable make expands stays computed for the shell.
  */
-function makeRecipes(content: string): string {
+function makeRecipes(content: string, setOutside: (name: string) => boolean): string {
+  const values = makeVariables(content, setOutside);
   const lines: string[] = [];
   let pending: string | undefined;
   for (const line of content.split('\n')) {
@@ -44,7 +53,7 @@ function makeRecipes(content: string): string {
       continue;
     }
     pending = undefined;
-    lines.push(text.replace(/\$\$/g, '$'));
+    lines.push(expandRecipe(text, values));
   }
   if (pending !== undefined) lines.push(pending);
   return lines.join('\n');

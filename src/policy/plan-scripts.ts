@@ -7,6 +7,7 @@ import { downloadedFiles } from './downloads.js';
 import { behindWrappers } from './behind-wrappers.js';
 import { commandsGitRuns } from './git-run-commands.js';
 import { lineFolders } from './line-folders.js';
+import { setForMake } from './make-variables.js';
 import { resolvedSegments } from './path-segments.js';
 import { pathSpelling } from './path-spelling.js';
 import { savingStepBefore } from './saving-steps.js';
@@ -88,14 +89,16 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined, wo
     const scripts: PlanScript[] = [];
     for (const args of shellCalls(step)) {
       const folders = await lineFolders(args.command, cwdOf(args), parse);
-      scripts.push(...(await scriptsRun(args.command, folders, written, parse, { plan, step: step.id, seen: new Set(), depth: 0, unpacked, workspace })));
+      const env = typeof args.env === 'object' && args.env !== null ? Object.keys(args.env) : [];
+      scripts.push(...(await scriptsRun(args.command, folders, written, parse, { plan, step: step.id, seen: new Set(), depth: 0, unpacked, workspace, env })));
     }
     if (scripts.length > 0) found.set(step.id, scripts);
   }
   return found;
 }
 
-type Following = { readonly plan: Plan; readonly step: string; readonly seen: Set<string>; readonly depth: number; readonly via?: string; readonly unpacked: readonly UnpackedFolder[]; readonly workspace: WorkspaceRoot | undefined };
+/** `env`: the variables the step's `env` sets. */
+type Following = { readonly plan: Plan; readonly step: string; readonly seen: Set<string>; readonly depth: number; readonly via?: string; readonly unpacked: readonly UnpackedFolder[]; readonly workspace: WorkspaceRoot | undefined; readonly env: readonly string[] };
 
 /**
  * The plan's scripts a shell line runs, from any of its folders, and the plan's scripts those run in turn
@@ -132,7 +135,7 @@ async function scriptRun(run: FileRun, file: string, path: string, source: Writt
   if (source.writer === following.step || following.seen.has(seen)) return [];
   following.seen.add(seen);
   // `make`, `npm test`: a Makefile's recipes or a package.json's scripts are shell lines.
-  const code = run.by === 'build' && source.content !== undefined ? buildCode(path, source.content, run.scripts) : undefined;
+  const code = run.by === 'build' && source.content !== undefined ? buildCode(path, source.content, { scripts: run.scripts, setOutside: setForMake(run.line ?? '', following.env) }) : undefined;
   const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content)) || code !== undefined;
   const content = code ?? source.content;
   const { downloaded } = source;
@@ -266,8 +269,8 @@ function runsAsShell(content: string): boolean {
   return program !== undefined && SHELLS.has(programName(program));
 }
 
-/** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`; `scripts`: those of a package.json it runs by name. */
-type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' | 'build'; readonly tool?: string; readonly scripts?: readonly string[] };
+/** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`, on `line`; `scripts`: those of a package.json it runs by name. */
+type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' | 'build'; readonly tool?: string; readonly scripts?: readonly string[]; readonly line?: string };
 
 /** The files a shell line runs as programs: `sh f`, `bash -e f`, `source f`, `. f`, `python f`, `./f`, `bin/f`. */
 async function filesRun(command: string, parse: ShellParser, depth = 0): Promise<FileRun[]> {
@@ -276,7 +279,7 @@ async function filesRun(command: string, parse: ShellParser, depth = 0): Promise
     const file = scriptArgument(name, args);
     if (file !== undefined) runs.push({ file, by: INTERPRETERS.has(name) ? 'interpreter' : 'shell' });
     const build = buildInputs([literalWord(name), ...args]);
-    for (const input of build?.files ?? []) runs.push({ file: input, by: 'build', tool: build!.tool, ...(build!.scripts ? { scripts: build!.scripts } : {}) });
+    for (const input of build?.files ?? []) runs.push({ file: input, by: 'build', tool: build!.tool, line: command, ...(build!.scripts ? { scripts: build!.scripts } : {}) });
   }
   // A program named by a path is the file itself (`./deploy.sh`, `sudo ./deploy.sh`); shellCommands gives its name only.
   for (const words of await commandWords(command, parse)) runs.push(...(await pathRuns(words, parse, depth)));
