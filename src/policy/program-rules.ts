@@ -13,6 +13,7 @@ import { wgetOption, wgetRisk } from './wget-options.js';
 import { tarRisk } from './tar-commands.js';
 import { terraformRisk } from './terraform-commands.js';
 import { treeRisk } from './tree-command.js';
+import { unzipRisk } from './unzip-command.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { findCommands } from './placeholders.js';
 
@@ -117,6 +118,7 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
   date: (args) => (has(args, '-s', '--set') ? writeRisk('date --set') : readRisk('date')),
   hostname: (args) => (positional(args).length > 0 ? writeRisk('hostname sets the host name') : readRisk('hostname')),
   tar: tarRisk,
+  unzip: unzipRisk,
   rsync: (args) => (args.some((arg) => arg?.startsWith('--delete') || arg === '--remove-source-files') ? destroyRisk('rsync --delete') : writeRisk('rsync copies files')),
   systemctl(args) {
     const [verb] = positional(args);

@@ -1,3 +1,7 @@
+import { mayBeOptions } from './run-time-options.js';
+import { readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import type { ShellWord } from './shell-syntax.js';
+
 /** unzip's short options that take a value: the rest of their group, or the next word (`-d dir`, `-ddir`, `-qod dir`). */
 const VALUE_FLAGS = 'dP';
 
@@ -33,4 +37,39 @@ export function unzipExtraction(args: readonly (string | undefined)[]): { archiv
     }
   }
   return { archive, folder };
+}
+
+/**
+ * unzip's modes that write nothing: `-l` and `-v` list the archive, `-t` tests it, `-z` shows its comment, and
+ * `-Z` makes it zipinfo (the options after it are zipinfo's). They win over extracting (`-o`, `-u`, `-f`);
+ * `-T` still sets the archive's time.
+ */
+export function unzipLooksOnly(args: readonly (string | undefined)[]): boolean {
+  const letters: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === undefined || !arg.startsWith('-') || arg.length === 1) continue;
+    if (i === 0 && arg.startsWith('-Z')) return true;
+    for (let at = 1; at < arg.length; at++) {
+      const letter = arg[at]!;
+      // After -x come names left out, which an -l among them may be: not read as a mode.
+      if (letter === 'x') return looksOnly(letters);
+      if (VALUE_FLAGS.includes(letter)) {
+        if (at + 1 === arg.length) i++;
+        break;
+      }
+      letters.push(letter);
+    }
+  }
+  return looksOnly(letters);
+}
+
+function looksOnly(letters: readonly string[]): boolean {
+  return letters.some((letter) => 'ltvz'.includes(letter)) && !letters.includes('T');
+}
+
+/** unzip: `read` when it only lists or tests the archive, unless a word known only at run time may be another option. */
+export function unzipRisk(args: readonly (string | undefined)[], words: readonly ShellWord[]): StepRisk {
+  if (unzipLooksOnly(args) && !words.some(mayBeOptions)) return readRisk('unzip only lists or tests the archive');
+  return writeRisk('unzip is not known to be read-only');
 }

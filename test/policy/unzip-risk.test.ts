@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { classifyShell, type RiskLevel } from '../../src/policy/index.js';
+import { parseShell } from '../../src/tools/index.js';
+
+// unzip that only lists or tests an archive writes nothing; extracting writes files.
+
+const classify = (command: string) => classifyShell(command, parseShell);
+
+describe('classifyShell: unzip', () => {
+  it.each<[string, RiskLevel]>([
+    ['unzip -l a.zip', 'read'],
+    ['unzip -t a.zip', 'read'],
+    ['unzip -tq a.zip', 'read'],
+    ['unzip -qql a.zip', 'read'],
+    ['unzip a.zip -l', 'read'],
+    ['unzip -v a.zip', 'read'],
+    ['unzip -z a.zip', 'read'],
+    ['unzip -Z a.zip', 'read'],
+    ['unzip -Z -T a.zip', 'read'],
+    ['unzip -lP pw a.zip', 'read'],
+    ['unzip -l "$F"', 'read'],
+    ['sudo unzip -l a.zip', 'read'],
+    ['timeout 60 unzip -t a.zip', 'read'],
+    ["sh -c 'unzip -t a.zip'", 'read'],
+    ['unzip -l a.zip | grep install', 'read'],
+    // -l and -t win over extracting; -T still sets the archive's time.
+    ['unzip -o -l a.zip', 'read'],
+    ['unzip -T -l a.zip', 'write'],
+    ['unzip -T a.zip', 'write'],
+    // Extracting, a value that is not a mode, a name left out, an option known only at run time.
+    ['unzip a.zip', 'write'],
+    ['unzip -o a.zip', 'write'],
+    ['unzip -d list a.zip', 'write'],
+    ['unzip -dlist a.zip', 'write'],
+    ['unzip -Plt a.zip', 'write'],
+    ['unzip a.zip -x -l', 'write'],
+    ['unzip -l $X a.zip', 'write'],
+    ['unzip -p a.zip f', 'write'],
+    ['unzip -l a.zip > list.txt', 'write'],
+    ['unzip -l a.zip | sh', 'destroy'],
+  ])('%s is %s', async (command, level) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+
+  it('says it only lists or tests the archive', async () => {
+    expect((await classify('unzip -l a.zip')).reason).toBe('unzip only lists or tests the archive');
+  });
+});
