@@ -3,7 +3,7 @@ import { UNREVIEWED_SOURCES, type Stdin } from './command-context.js';
 import { splitLongOption } from './long-option.js';
 import { programName } from './program-name.js';
 import type { ShellWord } from './shell-syntax.js';
-import { unzipExtraction } from './unzip-command.js';
+import { unzipExtraction, unzipLooksOnly } from './unzip-command.js';
 
 /** The current folder, as a folder entry of the downloaded files (`isDownloaded`). */
 export const CURRENT_FOLDER = './';
@@ -24,10 +24,10 @@ export function unpackedFolders(written: readonly ShellWord[], stdin: Stdin, dow
     const read = tarExtraction(args);
     return read !== undefined && fetched(read.archive) ? [folder(read.folder)] : [];
   }
-  // `unzip -oq a.zip`, `unzip -qod dir a.zip`: options come in groups of any order.
+  // `unzip -oq a.zip`, `unzip -qod dir a.zip`: options come in groups of any order; `unzip -l`, `-t` unpack nothing.
   if (name === 'unzip') {
     const read = unzipExtraction(args);
-    return read.archive !== undefined && fetched(read.archive) ? [folder(read.folder)] : [];
+    return read.archive !== undefined && !unzipLooksOnly(args) && fetched(read.archive) ? [folder(read.folder)] : [];
   }
   if (name === 'unzip' || name === '7z' || name === '7za') {
     const operands = args.filter((arg) => arg === undefined || !arg.startsWith('-'));
