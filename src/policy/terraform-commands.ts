@@ -20,11 +20,14 @@ const PLAN_OUTPUT = /^--?(out|generate-config-out)(=|$)/;
 /** terraform and tofu: `destroy` and `apply -destroy` destroy, the reading commands read unless an option makes them write. */
 export function terraformRisk(args: Args, words: readonly ShellWord[]): StepRisk {
   const [verb] = positional(args);
+  if (printsHelp(args)) return readRisk(args.length === 0 ? 'terraform without a subcommand prints help' : verb === 'help' ? 'terraform help prints help' : `terraform ${verb === undefined ? '' : `${verb} `}-help only prints help`);
   if (verb === undefined && chosenAtRunTime(args, words)) return destroyRisk('terraform with a subcommand chosen at run time (may be destroy or apply -destroy)');
   if (verb === 'destroy' || (verb === 'apply' && has(args, '-destroy', '--destroy'))) return destroyRisk('terraform destroy');
   if (verb === 'state') return stateRisk(args);
   const sub = positional(args)[1];
   if (verb === 'providers' && positional(args).length > 1 && (sub === undefined || PROVIDERS_WRITES.test(sub))) return writeRisk(`terraform providers ${sub ?? 'with a subcommand chosen at run time'}`);
+  // `terraform workspace` alone prints its help.
+  if (verb === 'workspace' && positional(args).length === 1) return readRisk('terraform workspace without a subcommand prints help');
   if (verb === 'workspace') return sub !== undefined && WORKSPACE_READS.test(sub) ? readRisk(`terraform workspace ${sub}`) : writeRisk(`terraform workspace ${sub ?? ''}`.trim());
   // `terraform plan -out=p` saves the plan for a later `apply p`; `-generate-config-out=f` writes configuration.
   const output = verb === 'plan' ? args.map((arg) => (arg === undefined ? undefined : PLAN_OUTPUT.exec(arg)?.[1])).find((option) => option !== undefined) : undefined;
@@ -55,4 +58,19 @@ function stateRisk(args: Args): StepRisk {
 function chosenAtRunTime(args: Args, words: readonly ShellWord[]): boolean {
   const at = args.findIndex((arg, i) => (arg === undefined ? !(writtenPrefix(words[i]!) ?? '').startsWith('-') : !arg.startsWith('-')));
   return at !== -1 && args[at] === undefined;
+}
+
+/** terraform's (and tofu's) flags that ask for help, anywhere before `--`: the command prints its help and runs nothing. */
+const HELP = /^(-h|-help|--help)$/;
+
+/**
+ * `terraform -help`, `terraform apply -help -auto-approve`, `terraform` alone, `terraform help`: help only, as its
+ * command-line library reads it. Not with `-install-autocomplete` (it edits the shell's start-up file, help or not),
+ * nor with a word known only at run time, which may be `--` or that flag.
+ */
+function printsHelp(args: Args): boolean {
+  if (args.includes(undefined) || args.some((arg) => /^--?(un)?install-autocomplete$/.test(arg!))) return false;
+  const end = args.indexOf('--');
+  const before = end === -1 ? args : args.slice(0, end);
+  return args.length === 0 || before.some((arg) => HELP.test(arg!)) || positional(before)[0] === 'help';
 }

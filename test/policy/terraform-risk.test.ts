@@ -108,11 +108,52 @@ describe('classifyShell: terraform state and the commands that change it', () =>
     ['terraform workspace new staging', 'write'],
     ['terraform workspace select staging', 'write'],
     ['terraform workspace "$W" staging', 'write'],
-    ['terraform workspace', 'write'],
     ['terraform workspace list; terraform workspace delete staging', 'write'],
   ])('%s is %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
+  });
+});
+
+describe('classifyShell: terraform help', () => {
+  it.each<[string, RiskLevel]>([
+    // Help flags anywhere before --, terraform alone, terraform help and workspace alone print help and run nothing.
+    ['terraform', 'read'],
+    ['terraform -help', 'read'],
+    ['terraform -h', 'read'],
+    ['terraform --help', 'read'],
+    ['terraform help', 'read'],
+    ['terraform help apply', 'read'],
+    ['terraform workspace', 'read'],
+    ['terraform workspace -help', 'read'],
+    ['terraform workspace delete -help', 'read'],
+    ['terraform apply -help', 'read'],
+    ['terraform apply -help -auto-approve', 'read'],
+    ['terraform apply -auto-approve -help', 'read'],
+    ['terraform -chdir=infra apply -help', 'read'],
+    ['terraform destroy -help', 'read'],
+    ['terraform state rm -help x', 'read'],
+    ['tofu destroy --help', 'read'],
+    ['sudo terraform apply -help', 'read'],
+    ["sh -c 'terraform apply -h'", 'read'],
+    // After --, with -install-autocomplete (it edits the shell's start-up file), or with a word known only at run time: as before.
+    ['terraform apply -- -help', 'write'],
+    ['terraform apply $X -help', 'write'],
+    ['terraform apply -help "$X"', 'write'],
+    ['terraform "$X" -help', 'destroy'],
+    ['terraform apply -help -install-autocomplete', 'write'],
+    ['terraform -install-autocomplete', 'write'],
+    ['terraform workspace "$W"', 'write'],
+    ['terraform apply', 'write'],
+    ['terraform destroy', 'destroy'],
+  ])('%s is %s', async (command, level) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+
+  it('says it prints help', async () => {
+    expect((await classify('terraform apply -help -auto-approve')).reason).toBe('terraform apply -help only prints help');
+    expect((await classify('terraform')).reason).toBe('terraform without a subcommand prints help');
   });
 });
 
