@@ -269,10 +269,28 @@ describe('the cluster line of a shell step that sets another context', () => {
       ]),
     ).toEqual({
       back: ["cluster prod-eu · namespace web (the context's)", "cluster kind-dev (current) · namespace shop (the context's)"],
-      // kubectl has no previous context: its `-` is not read as kubectx's.
-      'use-context': ["cluster prod-eu · namespace web (the context's)", "cluster the previous context (set at run time) · that context's namespace"],
+      // kubectl has no previous context: its `-` is a context named "-", not kubectx's previous one.
+      'use-context': ["cluster prod-eu · namespace web (the context's)", 'cluster "-" · the namespace of context "-"'],
       twice: ["cluster prod-eu · namespace web (the context's)", "cluster kind-dev (current) · namespace shop (the context's)"],
       'after-unknown': ["cluster the previous context (set at run time) · that context's namespace", "cluster kind-dev (current) · namespace shop (the context's)"],
+    });
+  });
+
+  it('kubectl ctx - (kubectx as a kubectl plugin) goes back as kubectx - does; kubectl config use-context - names a context "-"', async () => {
+    expect(
+      await targetsOf([
+        { id: 'plugin', tool: 'shell', args: { command: 'kubectl ctx prod-eu; kubectl ctx -; kubectl delete deploy web' } },
+        { id: 'mixed', tool: 'shell', args: { command: 'kubectx prod-eu && kubectl ctx - && kubectl delete deploy web' } },
+        { id: 'plugin-alone', tool: 'shell', args: { command: 'kubectl ctx - && kubectl delete deploy web' } },
+        { id: 'use-context', tool: 'shell', args: { command: 'kubectl config use-context - && kubectl delete deploy web' } },
+        { id: 'after-use-context', tool: 'shell', args: { command: 'kubectl config use-context prod-eu; kubectl config use-context -; kubectl delete deploy web' } },
+      ]),
+    ).toEqual({
+      plugin: ["cluster prod-eu · namespace web (the context's)", "cluster kind-dev (current) · namespace shop (the context's)"],
+      mixed: ["cluster prod-eu · namespace web (the context's)", "cluster kind-dev (current) · namespace shop (the context's)"],
+      'plugin-alone': ["cluster the previous context (set at run time) · that context's namespace"],
+      'use-context': ['cluster "-" · the namespace of context "-"'],
+      'after-use-context': ["cluster prod-eu · namespace web (the context's)", 'cluster "-" · the namespace of context "-"'],
     });
   });
 

@@ -156,14 +156,11 @@ export function guardKubeContext(
     const scope = options.tools.get(call.tool)?.kubeScope?.(call.args);
     if (scope) await check(scope);
     if (call.tool === 'shell' && typeof call.args.command === 'string') {
-      for (const found of await shellKubeCallsOf(call.args.command, { env: envArg(call.args.env) })) await check(found.scope, found.program, found.switches && found.scope.context === PREVIOUS_CONTEXT);
+      for (const found of await shellKubeCallsOf(call.args.command, { env: envArg(call.args.env) })) await check(found.scope, found.program, found.previous === true);
     }
     return invoke(call);
   };
 }
-
-/** The context `kubectx -` switches to: the one before, known only when it runs. */
-const PREVIOUS_CONTEXT = '-';
 
 /**
  * Loaded on first use: it brings the shell parser and the policy's command reading, which the

@@ -13,8 +13,10 @@ export const TEMPLATE_WORD = 'KSA_TEMPLATE';
  * A kubectl or helm command inside a shell step, with the cluster it names; or a kubectx/kubens that switches the context or namespace.
  * `switches`: it moves the kubeconfig's current context to its scope's (the line's later commands that name none run there).
  * `setsNamespace`: it sets a context's namespace (the line's later commands there that name none work in it).
+ * `previous`: the switch is kubectx's `-` (`kubectx -`, `kubectl ctx -`), back to the context before; kubectl's own
+ * `config use-context -` names a context called `-`.
  */
-export type ShellKubeCall = { readonly program: ShellKubeProgram; readonly scope: KubeScope; readonly switches?: true; readonly setsNamespace?: NamespaceSwitch };
+export type ShellKubeCall = { readonly program: ShellKubeProgram; readonly scope: KubeScope; readonly switches?: true; readonly previous?: true; readonly setsNamespace?: NamespaceSwitch };
 
 /**
  * Variables that send kubectl/helm to another kubeconfig, API server, context or credentials
@@ -62,7 +64,7 @@ export async function shellKubeCalls(
     const args = found.args.map((word) => word.literal ?? word.text);
     if (found.name === 'kubectx') {
       const switched = kubectxTarget(args);
-      if (switched !== undefined) calls.push({ program: 'kubectx', scope: { context: switched }, switches: true });
+      if (switched !== undefined) calls.push({ program: 'kubectx', scope: { context: switched }, switches: true, ...(switched === '-' ? { previous: true as const } : {}) });
       continue;
     }
     if (found.name === 'kubens') {
@@ -95,6 +97,7 @@ export async function shellKubeCalls(
         ...(scope.retarget === undefined && variable !== undefined ? { retarget: variable } : {}),
       },
       ...(switched !== undefined ? { switches: true as const } : {}),
+      ...(switched === '-' && positionals(args, KUBECTL_VALUE_FLAGS)[0] === 'ctx' ? { previous: true as const } : {}),
       ...(setsNamespace !== undefined ? { setsNamespace: namespaceSwitchOf(setsNamespace, valueOf) } : {}),
     });
   }

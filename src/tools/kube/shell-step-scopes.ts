@@ -3,8 +3,10 @@ import type { KubeScope } from './kube-scope.js';
 
 /** The key of the current context's namespace when the card does not know its name. */
 const CURRENT = '';
-/** What `kubectx -` and `kubens -` switch to. */
+/** What `kubens -` switches to. */
 const PREVIOUS = '-';
+/** What `kubectx -` (and `kubectl ctx -`) switch to: no context's name (kubectl's `use-context -` names one called `-`). */
+const PREVIOUS_CONTEXT = '\u0000previous';
 
 /** The clusters each shell step's line names, by step id; a step whose line runs no kubectl or helm is left out. */
 export type ShellStepScopes = Readonly<Record<string, readonly KubeScope[]>>;
@@ -25,7 +27,8 @@ export async function shellStepScopes(plan: Plan, current?: string): Promise<She
   // a namespace's name has no `$` of its own. So is the one before (`kubens -`), which only the kubeconfig knows then.
   const shownNamespace = (value: string) => (value === PREVIOUS ? 'the previous one (set at run time)' : value.includes('$') ? `${shown(value)} (set at run time)` : shown(value));
   // So is a context (`kubectl config use-context "$CTX"`, `kubectx -`), without the shell's quotes.
-  const shownContext = (value: string) => (value === PREVIOUS ? 'the previous context (set at run time)' : value.includes('$') ? `${shown(value.replace(/["']/g, ''))} (set at run time)` : shown(value));
+  // A context named `-` (`kubectl config use-context -`: kubectl has no previous context) is shown quoted, as the name it is.
+  const shownContext = (value: string) => (value === PREVIOUS_CONTEXT ? 'the previous context (set at run time)' : value === '-' ? '"-"' : value.includes('$') ? `${shown(value.replace(/["']/g, ''))} (set at run time)` : shown(value));
   const scopes: Record<string, KubeScope[]> = {};
   for (const step of steps) {
     const env = typeof step.args.env === 'object' && step.args.env !== null ? (step.args.env as Record<string, unknown>) : undefined;
@@ -42,9 +45,10 @@ export async function shellStepScopes(plan: Plan, current?: string): Promise<She
       // `kubectl config set-context prod --namespace=x` is shown in the context whose namespace it sets; when that is the
       // one the line is in, as that one's line. Another context's namespace it only writes down for a later switch there.
       const elsewhere = set?.context !== undefined && here !== undefined && set.context !== here;
-      // kubectx's `-` goes back to the context before the line's last switch (kubectl's use-context has no `-`).
-      const back = call.program === 'kubectx' && call.switches === true && call.scope.context === PREVIOUS && before !== undefined;
-      const named = back ? before!.context : set?.context !== undefined && set.context === here ? switchedTo : (set?.context ?? call.scope.context ?? (call.scope.retarget === undefined ? switchedTo : undefined));
+      // kubectx's `-` (also as `kubectl ctx -`) goes back to the context before the line's last switch (kubectl's use-context has no `-`).
+      const back = call.previous === true && before !== undefined;
+      const written = call.previous ? PREVIOUS_CONTEXT : call.scope.context;
+      const named = back ? before!.context : set?.context !== undefined && set.context === here ? switchedTo : (set?.context ?? written ?? (call.scope.retarget === undefined ? switchedTo : undefined));
       if (call.switches) {
         before = { context: switchedTo };
         switchedTo = named;

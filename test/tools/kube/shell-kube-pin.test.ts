@@ -56,6 +56,8 @@ describe('the kube context pin and shell steps', () => {
       'step clean (shell) switches to the previous kube context (kubectx -), which is chosen at run time, but the plan was approved for "kind-dev"; nothing was run. Name the context in the line (kubectx kind-dev), or plan again.',
     );
     expect((await refusal(shell('kubectl ctx -; kubectl delete pod web')))?.message).toMatch(/^step clean \(shell\) switches to the previous kube context \(kubectl ctx -\), which is chosen at run time, /);
+    // kubectl has no previous context: its use-context - names a context called "-".
+    expect((await refusal(shell('kubectl config use-context - && kubectl delete pod web')))?.message).toMatch(/^step clean \(shell\) names kube context "-", but the plan was approved for "kind-dev"/);
     expect(invoked).toEqual([]);
   });
 
