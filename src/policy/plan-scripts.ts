@@ -116,7 +116,7 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
         following.seen.add(path);
         scripts.push({ file: run.file, writer: archive.step, unpacked: true, shell: run.by !== 'interpreter', ...(following.via ? { via: following.via } : {}) });
       }
-      if (source !== undefined) scripts.push(...(await scriptRun(run, run.file, path, source, { folder, folders }, written, parse, following)));
+      if (source !== undefined) scripts.push(...(await scriptRun(run, written.has(path) ? run.file : projectFile(run), path, source, { folder, folders }, written, parse, following)));
     }
     // `cd "$D" && sh deploy.sh`: in a folder known only at run time, the file may be any the plan writes by that name.
     if (!folders.some((folder) => folder.includes('$')) || run.file.startsWith('/') || run.file.includes('$')) continue;
@@ -218,7 +218,8 @@ export async function lineScriptRisk(command: string, parse: ShellParser): Promi
       if (entry === undefined) continue;
       const by = made.get(entry);
       // `git clone URL r && cd r && ./install.sh`, `… && make`: what a download or a clone brings is code nobody reviewed.
-      const origin = by === undefined ? `writes ${run.file}` : unpacked.has(entry) ? `unpacks ${run.file} from ${by}` : `fetches ${run.file} with ${by}`;
+      const file = entry === path ? run.file : projectFile(run);
+      const origin = by === undefined ? `writes ${file}` : unpacked.has(entry) ? `unpacks ${file} from ${by}` : `fetches ${file} with ${by}`;
       return destroyRisk(`the line ${origin} and ${run.tool === undefined ? 'runs it' : `${run.tool} runs it`}: code nobody reviewed`);
     }
   }
@@ -267,6 +268,16 @@ function runsAsShell(content: string): boolean {
   if (first === null) return true;
   const program = programName(first[1]!) === 'env' ? first[2] : first[1];
   return program !== undefined && SHELLS.has(programName(program));
+}
+
+/**
+ * The file a build runs, as a reason names it. pip builds a project from whichever of setup.py and pyproject.toml
+ * (its build backend) it has: one a clone or an archive brings is named by its folder, not by a file it may lack.
+ */
+function projectFile(run: FileRun): string {
+  const project = /^(.*?)\/?(setup\.py|pyproject\.toml|setup\.cfg)$/.exec(run.file);
+  const folder = project?.[1] || '.';
+  return run.tool !== undefined && /^pip/.test(run.tool) && project !== null ? `${folder}/setup.py or ${folder}/pyproject.toml` : run.file;
 }
 
 /** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`, on `line`; `scripts`: those of a package.json it runs by name. */
