@@ -1,7 +1,9 @@
 import type { Clock } from './clock.js';
 import type { CompiledStep } from './compiled-step.js';
+import { ABORT_SETTLE_MS } from './abort.js';
 import { AttemptTimeoutError } from './errors.js';
 import type { ExpressionContext } from './expressions.js';
+import { PartialSuccessError } from './partial-success.js';
 import { startWork } from './start-work.js';
 import type { PauseGate } from './pause-gate.js';
 import type { Placement } from './runs-on.js';
@@ -44,6 +46,8 @@ export class RunningAttempt {
   private rejectRace: ((reason: unknown) => void) | undefined;
   private timedOut = false;
   private cancelTimer: (() => void) | undefined;
+  /** Bounds the wait for a stopped attempt's workers to say how it ended there. */
+  private cancelStopWait: (() => void) | undefined;
   private ended = false;
 
   /**
@@ -61,9 +65,11 @@ export class RunningAttempt {
   private armTimeout(ran?: WorkerRun): void {
     const { compiled, attempt, clock } = this.options;
     const timeoutMs = compiled.step.type === 'condition' ? undefined : compiled.step.timeoutMs;
-    if (timeoutMs === undefined || this.cancelTimer || this.ended) return;
+    if (timeoutMs === undefined || this.cancelTimer || this.ended || this.controller.signal.aborted) return;
     const ranMs = ran && ran.endedAtMs === undefined ? Math.max(0, clock.now() - ran.startedAtMs) : 0;
     this.cancelTimer = clock.setTimer(Math.max(0, timeoutMs - ranMs), () => {
+      // Stopped already, it waits for its workers' word on how it ended: no timeout of it then.
+      if (this.controller.signal.aborted) return;
       this.timedOut = true;
       this.abort(new AttemptTimeoutError({ timeoutMs, attempt }));
     });
@@ -80,7 +86,8 @@ export class RunningAttempt {
     const end = (ok: boolean, value: unknown) => {
       this.ended = true;
       this.cancelTimer?.();
-      this.options.onEnd({ ok, value, timedOut: this.timedOut, aborted: signal.aborted && !this.timedOut, work });
+      this.cancelStopWait?.();
+      this.options.onEnd({ ok, value, timedOut: this.timedOut, aborted: !ok && signal.aborted && !this.timedOut && this.stoppedBy(value), work });
     };
     new Promise<unknown>((resolve, reject) => {
       this.rejectRace = reject;
@@ -91,10 +98,25 @@ export class RunningAttempt {
     );
   }
 
-  /** Aborts the tool (through its signal) and ends the attempt now, whether or not the tool stops. */
+  /**
+   * Aborts the tool (through its signal) and ends the attempt now, whether or not the tool stops. Except one
+   * placed on workers and stopped by the run (not its timeout): a worker may have taken it, even run it to its
+   * end, before the stop reached it (the run hears of workers late). It ends when its work says how it ended
+   * there (done, failed, stopped, or never taken), or after ABORT_SETTLE_MS as stopped, so that what it did is
+   * recorded and undone with the rest.
+   */
   abort(reason: unknown): void {
     if (this.controller.signal.aborted) return;
     this.controller.abort(reason);
+    if (this.options.placement && !this.timedOut && !this.ended) {
+      this.cancelStopWait = this.options.clock.setTimer(ABORT_SETTLE_MS, () => this.rejectRace?.(reason));
+      return;
+    }
     this.rejectRace?.(this.controller.signal.reason);
+  }
+
+  /** Whether the attempt ended by its stop: its work rejected with the stop itself, or (a fan-out) with the parts it stopped. */
+  private stoppedBy(value: unknown): boolean {
+    return !this.options.placement || value === this.controller.signal.reason || PartialSuccessError.isInstance(value);
   }
 }

@@ -7,13 +7,16 @@ import { CANCEL_CHANNEL, cancelledKey } from './queue-names.js';
  * the message stops it where it runs, and a job still queued is removed. Best effort: the mark holds
  * an hour whatever else fails. Resolves to whether a worker may still be running it.
  */
-export async function cancelJob(queue: Queue, client: Redis, id: string): Promise<{ running: boolean }> {
+export async function cancelJob(queue: Queue, client: Redis, id: string): Promise<{ running: boolean; ended?: Job }> {
   try {
     await client.set(cancelledKey(id), '1', 'EX', 3600);
     await client.publish(CANCEL_CHANNEL, id);
     const job = await Job.fromId(queue, id);
     const state = await job?.getState();
-    if (state === 'waiting' || state === 'delayed' || state === 'prioritized') await job!.remove().catch(() => {});
+    // A worker that took it meanwhile holds its lock, and removing it fails: that worker says how it ended (the mark stops it).
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized') return { running: !(await job!.remove().then(() => true, () => false)) };
+    // Ended before the cancel reached it (its worker ran it to its end): its result is the attempt's.
+    if (state === 'completed' || state === 'failed') return { running: false, ended: job };
     return { running: state === 'active' };
   } catch {
     // Best effort: the cancel key stops it when a worker takes it.
@@ -26,10 +29,11 @@ const STOP_WAIT_MS = 10_000;
 
 /**
  * cancelJob, then `stopped` once the job is no longer running anywhere: at once when no worker had it, else
- * when its worker ends it (the caller's job events call `stopped` first) or after `waitMs`.
+ * when its worker ends it (the caller's job events say how first) or after `waitMs`. A job that had ended
+ * already goes to `ended`: how it ended there is the attempt's end.
  */
-export function stopJob(queue: Queue, client: Redis, id: string, stopped: () => void, waitMs = STOP_WAIT_MS): void {
-  void cancelJob(queue, client, id).then(({ running }) => (running ? void setTimeout(stopped, waitMs).unref() : stopped()));
+export function stopJob(queue: Queue, client: Redis, id: string, { stopped, ended }: { stopped: () => void; ended: (job: Job) => void }, waitMs = STOP_WAIT_MS): void {
+  void cancelJob(queue, client, id).then((cancel) => (cancel.ended ? ended(cancel.ended) : cancel.running ? void setTimeout(stopped, waitMs).unref() : stopped()));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { leftResultKey, type StepJobResult } from './queue-names.js';
+import type { RedisSilence } from './redis-silence.js';
 
 /** What a worker left of an attempt it ran to its end: its result, or the step's error. */
 export type LeftResult = StepJobResult | { readonly worker: string; readonly error: string };
@@ -54,4 +55,21 @@ export async function leftResult(client: Redis, jobId: string): Promise<LeftResu
   } catch {
     return undefined;
   }
+}
+
+/** How often, after a silence, the coordinator looks again for what a worker left. */
+const LOOK_AGAIN_MS = 250;
+
+/**
+ * What the worker of an attempt that looks lost left of it: one that ran to its end while Redis did not
+ * answer could not finish its job (its lock expired meanwhile). After a silence it is asked at once and,
+ * if not there yet, again once Redis has answered long enough for a live worker to have left it; a
+ * worker that died left nothing.
+ */
+export async function leftBehind(client: Redis, jobId: string, silence: Pick<RedisSilence, 'settled'>, closed: () => boolean): Promise<LeftResult | undefined> {
+  const ask = () => leftResult(client, jobId).catch(() => undefined);
+  if (silence.settled()) return ask();
+  const early = await ask();
+  while (!early && !silence.settled() && !closed()) await new Promise((resolve) => setTimeout(resolve, LOOK_AGAIN_MS));
+  return early ?? ask();
 }

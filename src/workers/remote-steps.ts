@@ -9,7 +9,7 @@ import { asResult, cancelledKey, EVENTS_MAX_LEN, jobId as makeJobId, stepJobData
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
 import { JobScrubber } from './job-scrub.js';
-import { leftResult, type LeftResult } from './left-results.js';
+import { leftBehind } from './left-results.js';
 import type { Outstanding, Watcher } from './outstanding-job.js';
 import { RedisSilence } from './redis-silence.js';
 import { sweepJobs } from './job-sweep.js';
@@ -18,6 +18,7 @@ import { holdWhilePaused } from './paused-hold.js';
 import { heldWhilePaused, lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, remoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 import { failStoppedPart } from './stopped-part.js';
+import { endedRun, TakerNaming } from './stopped-job.js';
 
 export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
 /** How often outstanding jobs are looked at: jobs Redis lost, steps nobody takes. */
@@ -256,29 +257,36 @@ export class RemoteSteps {
         fn();
       };
       let losing = false;
+      // Stopped by the run: only a failure of its own there is the attempt's.
+      const end = (reason: string | undefined) =>
+        finish(() => reject(naming.stopping ? naming.failure(reason, call.signal.reason, (why) => remoteStepError(lostOr(why))) : remoteStepError(lostOr(reason))));
       // What its worker left of an attempt it could not report (its lock gone) is the attempt's end; else `otherwise`.
       const unlessLeft = (otherwise: () => unknown) => {
         if (settled || losing) return;
         losing = true;
-        void this.leftBehind(id).then((left) => (left ? ('error' in left ? finish(() => reject(remoteStepError(left.error))) : complete(left)) : otherwise()));
+        void leftBehind(this.client, id, this.silence, () => this.closed).then((left) => (left ? ('error' in left ? failed(left.error) : complete(left)) : otherwise()));
       };
-      const workerLost = (worker: string) => unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id)).finally(() => finish(() => reject(new RemoteStepError(workerLostMessage(worker))))));
+      const workerLost = (worker: string) =>
+        unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id)).finally(() => (naming.stopping ? failed(undefined) : finish(() => reject(new RemoteStepError(workerLostMessage(worker)))))));
       const failed = (failedReason: string | undefined) => {
         // BullMQ's stalled check (by another worker on the queue) found it first.
-        if (entry.takenBy && failedReason && STALLED.test(failedReason)) return workerLost(entry.takenBy);
+        if (entry.takenBy && failedReason && STALLED.test(failedReason) && !losing) return workerLost(entry.takenBy);
         // Stalled, or no reason, before its worker was named: that worker may still have left the attempt's end.
-        if (!failedReason || STALLED.test(failedReason)) return unlessLeft(() => finish(() => reject(remoteStepError(lostOr(failedReason)))));
-        finish(() => reject(remoteStepError(lostOr(failedReason))));
+        if ((!failedReason || STALLED.test(failedReason)) && !losing) return unlessLeft(() => end(failedReason));
+        end(failedReason);
       };
+      const onCompleted = (returnvalue: unknown) => complete(asResult(returnvalue));
+      const naming = new TakerNaming(call.onWorker);
       const nameWorker = (worker: string | undefined, ran?: WorkerRun) => {
         if (entry.takenBy || !worker) return;
         entry.takenBy = worker;
-        call.onWorker?.(worker, ran);
+        naming.took(worker, ran);
       };
-      // A job finished before this process watched it (a resumed run) still names its worker.
+      // A job finished before this process watched it (a resumed run), or before the run's stop reached it, still names its worker.
       const complete = (result: StepJobResult) => {
         if (settled) return;
         nameWorker(result.worker || undefined);
+        naming.say();
         finish(() => resolve(result));
       };
       // Only the worker's name is needed: one field, not the whole job.
@@ -292,7 +300,12 @@ export class RemoteSteps {
       // tree killed, its container removed), so a retry, a rollback or the run's end do not race it.
       const onAbort = () => {
         call.signal.removeEventListener('abort', onAbort);
-        stopJob(queue, this.client, id, () => finish(() => reject(call.signal.reason)));
+        naming.stopping = true;
+        stopJob(queue, this.client, id, { stopped: () => finish(() => reject(call.signal.reason)), ended: (job) => {
+            nameWorker(job.processedBy, endedRun(job));
+            void fromJob(job as Job<StepJobData, StepJobResult>);
+          },
+        });
       };
       const fromJob = async (job: Job<StepJobData, StepJobResult>): Promise<string> => {
         const state = await job.getState();
@@ -382,19 +395,5 @@ export class RemoteSteps {
   private async giveUp(entry: Outstanding, job: Job<StepJobData, StepJobResult>): Promise<void> {
     await job.remove().catch(() => {});
     entry.lost(entry.target ? pinnedNotTaken(this.waitMs, entry.target, entry.call.phase) : this.noWorkerMessage(entry.labels, entry.call));
-  }
-
-  /**
-   * What the worker of an attempt that looks lost left of it: one that ran to its end while Redis did not
-   * answer could not finish its job (its lock expired meanwhile). After a silence it is asked at once and,
-   * if not there yet, again once Redis has answered long enough for a live worker to have left it; a
-   * worker that died left nothing.
-   */
-  private async leftBehind(id: string): Promise<LeftResult | undefined> {
-    const ask = () => leftResult(this.client, id).catch(() => undefined);
-    if (this.silence.settled()) return ask();
-    const early = await ask();
-    while (!early && !this.silence.settled() && !this.closed) await new Promise((resolve) => setTimeout(resolve, SWEEP_MS / 4));
-    return early ?? ask();
   }
 }

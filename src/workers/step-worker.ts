@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { errorMessage, RefusedAttemptError } from '../planning/index.js';
 import { guardKubeContext, KubeContextMismatchError, KubeRetargetError, UnknownToolError, type ToolRegistry } from '../tools/index.js';
 import type { InvokeTool } from '../planning/tool-call.js';
+import { cancelledOn, NOT_STARTED } from './stopped-job.js';
 import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { claimWorkerName, startHeartbeat } from './worker-registry.js';
@@ -193,12 +194,14 @@ export class StepWorker {
     });
   }
 
-  private async acquire(): Promise<void> {
+  /** Takes a slot; true when it had to wait for one. */
+  private async acquire(): Promise<boolean> {
     if (this.slots > 0) {
       this.slots--;
-      return;
+      return false;
     }
     await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return true;
   }
 
   private release(): void {
@@ -213,9 +216,14 @@ export class StepWorker {
     const jobId = job.id!;
     const redactor = data.secrets && data.secrets.length > 0 ? this.options.redactor.with(data.secrets) : this.options.redactor;
     const redact = (text: string) => redactor.text(text);
-    if (await this.client!.exists(cancelledKey(jobId))) throw new UnrecoverableError('cancelled before it started');
+    if (await this.client!.exists(cancelledKey(jobId))) throw new UnrecoverableError(NOT_STARTED);
     // One --concurrency for all the queues this worker listens to.
-    await this.acquire();
+    const waited = await this.acquire();
+    // Cancelled while it waited here for a slot: it never started (the coordinator records it so).
+    if (signal?.aborted || (waited && (await this.client!.exists(cancelledKey(jobId)).catch(() => 0)) === 1)) {
+      this.release();
+      throw new UnrecoverableError(NOT_STARTED);
+    }
     const started = performance.now();
     this.running.set(jobId, `${job.queueQualifiedName}:${jobId}`);
     const output = new OutputBatches((progress) => job.updateProgress(progress), this.options.name, this.options.outputBytes);
@@ -244,7 +252,7 @@ export class StepWorker {
       return result;
     } catch (error) {
       // Stopped at once, its process tree killed: not the step's failure, and not an OOM kill to look for.
-      const message = this.abandoning ? `attempt handed back: worker ${this.options.name} was stopped at once` : signal?.aborted ? `cancelled on worker ${this.options.name}` : redact(workerError(error, this.options.name));
+      const message = this.abandoning ? `attempt handed back: worker ${this.options.name} was stopped at once` : signal?.aborted ? cancelledOn(this.options.name) : redact(workerError(error, this.options.name));
       if (this.abandoning) await settledWithin(this.handedBackAfter, STOP_GRACE_MS);
       done(false, message);
       this.left.ended(jobId, { worker: this.options.name, error: message });
