@@ -76,7 +76,7 @@ export class AttemptStart {
   private announce(worker?: string, startedAtMs?: number): void {
     const { st, placed, iso } = this.options;
     if (this.ended || this.options.finished() || (placed && worker === undefined)) return;
-    // A fan-out is named as it is sent, and its parts' own times (taken over by a resume) come when they end.
+    // A fan-out is named as its parts are taken (the first starts it), and its parts' own times (taken over by a resume) come when they end.
     if (worker !== undefined && placed && (!this.taken || startedAtMs !== undefined)) {
       this.taken = true;
       delete st.waitingSince;

@@ -18,7 +18,7 @@ import { holdWhilePaused } from './paused-hold.js';
 import { heldWhilePaused, lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, remoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 import { failStoppedPart } from './stopped-part.js';
-import { endedRun, TakerNaming } from './stopped-job.js';
+import { endedRun, ranBeforeFailing, TakerNaming } from './stopped-job.js';
 
 export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
 /** How often outstanding jobs are looked at: jobs Redis lost, steps nobody takes. */
@@ -177,7 +177,6 @@ export class RemoteSteps {
       matching = (await this.workers()).filter((info) => offers(info, placement.labels));
     }
     const names = matching.map((info) => info.name);
-    call.onWorker?.(names.join(','));
     const settled = await runParts(names, (name, onWorker) => this.runOn({ ...call, onWorker }, workerQueue(name), placement.labels, name), call.onWorker);
     const failures = settled.flatMap((result, i) => (result.status === 'rejected' ? [`${names[i]}: ${errorMessage(result.reason)}`] : []));
     const succeeded = Object.fromEntries(settled.flatMap((result, i) => (result.status === 'fulfilled' ? [[names[i]!, result.value]] : [])));
@@ -269,6 +268,8 @@ export class RemoteSteps {
       const workerLost = (worker: string) =>
         unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id)).finally(() => (naming.stopping ? failed(undefined) : finish(() => reject(new RemoteStepError(workerLostMessage(worker)))))));
       const failed = (failedReason: string | undefined) => {
+        // A part's worker is the one it went to: named although its failure is heard before its taking.
+        if (target && ranBeforeFailing(failedReason)) nameWorker(target);
         // BullMQ's stalled check (by another worker on the queue) found it first.
         if (entry.takenBy && failedReason && STALLED.test(failedReason) && !losing) return workerLost(entry.takenBy);
         // Stalled, or no reason, before its worker was named: that worker may still have left the attempt's end.

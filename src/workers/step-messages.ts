@@ -53,9 +53,16 @@ export function pinnedNotTaken(waitMs: number, worker: string, phase: 'run' | 'r
   return `not taken within ${formatWait(waitMs)}: ${only}, which did not take it (is it running?)`;
 }
 
+const NOT_RUN = 'not run: worker ';
+
 /** A fan-out's part whose worker stopped (or is stopping) before taking it: it never ran there. */
 export function partNotRun(worker: string, stopping: boolean): string {
-  return `not run: worker ${worker} ${stopping ? 'is stopping (it takes no new step)' : 'stopped'} before it took this part of the fan-out`;
+  return `${NOT_RUN}${worker} ${stopping ? 'is stopping (it takes no new step)' : 'stopped'} before it took this part of the fan-out`;
+}
+
+/** Whether a part's failure is partNotRun's: its worker is not named for it. */
+export function saysPartNotRun(message: string): boolean {
+  return message.startsWith(NOT_RUN);
 }
 
 /** The connection to Redis went (`down`) or came back, said as the run's note; `sent`: the jobs are with workers already. */

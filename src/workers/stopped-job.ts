@@ -1,4 +1,5 @@
 import type { WorkerRun } from '../planning/index.js';
+import { saysPartNotRun } from './step-messages.js';
 
 /**
  * How a job the run had stopped ended on its worker. The run hears of workers late: a worker may have taken
@@ -26,6 +27,11 @@ export function stoppedEnd(reason: string | undefined): StoppedEnd {
   if (reason === NOT_STARTED) return 'not-started';
   if (reason === undefined || reason.startsWith(cancelledOn('')) || reason.startsWith('attempt handed back') || /stalled/i.test(reason)) return 'cancelled';
   return 'failed';
+}
+
+/** Whether a job's failure comes from its worker having run it: not one refused unrun (its cancel mark, or a part its stopping worker gave back). */
+export function ranBeforeFailing(reason: string | undefined): boolean {
+  return stoppedEnd(reason) !== 'not-started' && !saysPartNotRun(reason ?? '');
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
-import type { ToolCall, WorkerRun } from '../planning/index.js';
+import { errorMessage, type ToolCall, type WorkerRun } from '../planning/index.js';
+import { saysPartNotRun } from './step-messages.js';
 import type { StepJobData, StepJobProgress, StepJobResult } from './queue-names.js';
 
 const TAKEN: ReadonlySet<string> = new Set(['active', 'completed', 'failed']);
@@ -41,8 +42,10 @@ function fanOutRun(parts: readonly (WorkerRun | undefined)[]): WorkerRun | undef
 }
 
 /**
- * Runs a fan-out's parts (`runPart` on each worker): when a resume took some over, the step is named again with
- * their workers' times (fanOutRun), not the moment the resume collected them.
+ * Runs a fan-out's parts (`runPart` on each worker). The step is named with the workers that took a part, as
+ * each takes it (the first one starts it), not with every worker it was sent to: a part its worker never took,
+ * or gave back unrun (it was stopping), did not run there. When a resume took some over, the step is named
+ * again with their workers' times (fanOutRun), not the moment the resume collected them.
  */
 export async function runParts(
   names: readonly string[],
@@ -50,8 +53,22 @@ export async function runParts(
   onWorker: ToolCall['onWorker'],
 ): Promise<PromiseSettledResult<unknown>[]> {
   const runs: (WorkerRun | undefined)[] = names.map(() => undefined);
-  const settled = await Promise.allSettled(names.map((name, i) => runPart(name, (_, ran) => (runs[i] = ran))));
+  const took = names.map(() => false);
+  const takers = () => names.filter((_, i) => took[i]).join(',');
+  const taken = (i: number, ran: WorkerRun | undefined) => {
+    runs[i] = ran;
+    if (took[i]) return;
+    took[i] = true;
+    onWorker?.(takers());
+  };
+  const settled = await Promise.allSettled(names.map((name, i) => runPart(name, (_, ran) => taken(i, ran))));
+  let gaveBack = false;
+  settled.forEach((result, i) => {
+    if (!took[i] || result.status !== 'rejected' || !saysPartNotRun(errorMessage(result.reason))) return;
+    took[i] = false;
+    gaveBack = true;
+  });
   const ran = fanOutRun(runs);
-  if (ran) onWorker?.(names.join(','), ran);
+  if ((ran || gaveBack) && takers() !== '') onWorker?.(takers(), ran);
   return settled;
 }
