@@ -7,6 +7,8 @@ import { errorMessage, RefusedAttemptError } from '../planning/index.js';
 import { guardKubeContext, KubeContextMismatchError, KubeRetargetError, UnknownToolError, type ToolRegistry } from '../tools/index.js';
 import type { InvokeTool } from '../planning/tool-call.js';
 import { cancelledOn, NOT_STARTED } from './stopped-job.js';
+import { partNotRun } from './step-messages.js';
+import { WorkerSlots } from './worker-slots.js';
 import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { claimWorkerName, startHeartbeat } from './worker-registry.js';
@@ -79,20 +81,19 @@ export class StepWorker {
   private cancelPoll: NodeJS.Timeout | undefined;
   private client: Redis | undefined;
   private heartbeat: { beat: () => Promise<void>; stop: () => Promise<void> } | undefined;
-  private slots: number;
+  private readonly slots: WorkerSlots;
   /** stop() was called: the connections closing now are this worker's doing. */
   private leaving = false;
   /** Stopped at once: what still runs is killed and handed back, not failed by itself. */
   private abandoning = false;
   /** What must end before a handed-back step is given back (its containers removed): its retry would race them. */
   private handedBackAfter: Promise<unknown> = Promise.resolve();
-  private readonly waiting: (() => void)[] = [];
   /** Attempts ended here whose job BullMQ could not finish (Redis did not answer until their lock expired). */
   private readonly left = new LeftResults(() => this.client);
   readonly startedAt = new Date().toISOString();
 
   constructor(private readonly options: StepWorkerOptions) {
-    this.slots = options.concurrency;
+    this.slots = new WorkerSlots(options.concurrency);
   }
 
   get runningJobs(): string[] {
@@ -160,6 +161,7 @@ export class StepWorker {
   /** Finishes what runs (or, with `now`, abandons it to be detected as lost) and leaves the registry. */
   async stop({ now = false, handedBackAfter }: { now?: boolean; handedBackAfter?: Promise<unknown> } = {}): Promise<void> {
     this.leaving = true;
+    this.slots.leave();
     this.abandoning ||= now;
     if (handedBackAfter) this.handedBackAfter = handedBackAfter;
     // Said at once, not at the next heartbeat: coordinators stop sending it steps (a fan-out's part) it would never take.
@@ -194,22 +196,6 @@ export class StepWorker {
     });
   }
 
-  /** Takes a slot; true when it had to wait for one. */
-  private async acquire(): Promise<boolean> {
-    if (this.slots > 0) {
-      this.slots--;
-      return false;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-    return true;
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.slots++;
-  }
-
   // 3 parameters: BullMQ only creates the AbortSignal for processors that declare it.
   private async process(job: Job<StepJobData, StepJobResult>, signal: AbortSignal | undefined): Promise<StepJobResult> {
     const { data } = job;
@@ -218,10 +204,12 @@ export class StepWorker {
     const redact = (text: string) => redactor.text(text);
     if (await this.client!.exists(cancelledKey(jobId))) throw new UnrecoverableError(NOT_STARTED);
     // One --concurrency for all the queues this worker listens to.
-    const waited = await this.acquire();
+    // A fan-out's part, sent to this worker alone, is not run once it stops (WorkerSlots).
+    const taken = await this.slots.take(data.phase === 'run' && job.queueName === workerQueue(this.options.name));
+    if (taken === 'none') throw new UnrecoverableError(partNotRun(this.options.name, true));
     // Cancelled while it waited here for a slot: it never started (the coordinator records it so).
-    if (signal?.aborted || (waited && (await this.client!.exists(cancelledKey(jobId)).catch(() => 0)) === 1)) {
-      this.release();
+    if (signal?.aborted || (taken === 'waited' && (await this.client!.exists(cancelledKey(jobId)).catch(() => 0)) === 1)) {
+      this.slots.release();
       throw new UnrecoverableError(NOT_STARTED);
     }
     const started = performance.now();
@@ -267,7 +255,7 @@ export class StepWorker {
         await settledWithin(job.updateData({ ...rest, args: redactedCopy(data.args, redactor.replacer) as Record<string, unknown> }), SCRUB_GRACE_MS);
       }
       this.running.delete(jobId);
-      this.release();
+      this.slots.release();
     }
   }
 }
