@@ -74,7 +74,9 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
     for (const secret of list) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   };
-  return { active: true, secrets: list, with: withMore, text, replacer: (_key, value) => (typeof value === 'string' ? text(value) : value) };
+  // A secret input that is a number (`dbPin: 12345678`) is stored under its name as a number: masked there as ***.
+  const secretNumber = (key: string, value: unknown) => typeof value === 'number' && looksSecret(key) && list.includes(String(value));
+  return { active: true, secrets: list, with: withMore, text, replacer: (key, value) => (typeof value === 'string' ? text(value) : secretNumber(key, value) ? REDACTED : value) };
 }
 
 /**
@@ -87,12 +89,14 @@ export function storedWithoutSecret(name: string, value: unknown): boolean {
 
 /**
  * Inputs named like secrets (`--input dbPassword=…`), the password of a URL in any input, and a value
- * shaped like a well-known credential under any name are never written down.
+ * shaped like a well-known credential under any name are never written down. A secret input that is a
+ * number (a PIN, `dbPassword: 98765432`) is hidden as the text it prints as. Not true/false: a flag named
+ * like one (`skipAuth: false`) holds no secret, and hiding every "false" would hide what logs say.
  */
 export function secretInputValues(inputs: Readonly<Record<string, unknown>>): string[] {
   const named = Object.entries(inputs)
-    .filter(([key, value]) => looksSecret(key) && typeof value === 'string' && value !== REDACTED)
-    .map(([, value]) => value as string);
+    .filter(([key, value]) => looksSecret(key) && ((typeof value === 'string' && value !== REDACTED) || (typeof value === 'number' && Number.isFinite(value))))
+    .map(([, value]) => String(value));
   const strings = Object.fromEntries(Object.entries(inputs).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !looksSecret(entry[0])));
   return [...named, ...secretValues(strings)];
 }

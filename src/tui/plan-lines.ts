@@ -40,7 +40,7 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
   // A secret input (`--input dbPassword=…`) is shown as written down everywhere else: ***.
   // So is the password of a URL (`postgres://app:***@db/prod`).
   const shownInput = (key: string, value: unknown) =>
-    looksSecret(key) && typeof value === 'string' && value !== '' ? REDACTED : createRedactor(typeof value === 'string' ? secretInputValues({ [key]: value }) : []).text(formatValue(value));
+    looksSecret(key) && ((typeof value === 'string' && value !== '') || typeof value === 'number') ? REDACTED : createRedactor(typeof value === 'string' ? secretInputValues({ [key]: value }) : []).text(formatValue(value));
   if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([key, value]) => `${visible(key)}=${visible(shownInput(key, value))}`).join(', ')}`);
   const risks = risk ? `, risk: ${levelText(risk.level, style)}` : '';
   lines.push(`  ${plural(plan.steps.length, 'step')}, up to ${parallel} at once${risks}`);

@@ -107,6 +107,15 @@ steps:
     expect(result.stderr).toContain('inputs: dbPassword=***');
   });
 
+  it('a secret input that is all digits reaches the model as ***', async (context) => {
+    const cli = await agentCliFor(context);
+    await cli.sandbox.writePlan('plan.yaml', 'goal: PIN\ninputs:\n  dbPassword: ""\n  apiKey: 55667788\nsteps:\n  - id: sum\n    type: llm_query\n    prompt: "Check {{ inputs.dbPassword }} and {{ inputs.apiKey }}"\n');
+    cli.server.enqueue({ text: 'fine' });
+    const result = await cli.ksa(['run', 'plan.yaml', '--yes', '--json', '--input', 'dbPassword=98765432']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(lastUserText(cli.server.requests[0]!)).toBe('Check *** and ***');
+  });
+
   it('validating or dry-running such a plan needs no model', async (context) => {
     const cli = await agentCliFor(context);
     await cli.sandbox.writePlan('plan.yaml', PLAN);

@@ -86,6 +86,32 @@ describe.concurrent('secrets and permissions on disk', () => {
     expect(filesContaining(home, entries, PASSWORD)).toEqual([]);
   });
 
+  it('a secret input that is all digits (given with --input, or a plan default that is a number) is *** in the output, the card, run.json and the logs', async () => {
+    const plan = await sandbox.writePlan(
+      'digits/plan.yaml',
+      `goal: PIN
+inputs:
+  dbPassword: ""
+  apiKey: 55667788
+steps:
+  - id: a
+    tool: shell
+    args: { command: 'echo "pw is $PW"; echo "inline {{ inputs.dbPassword }} {{ inputs.apiKey }}"', env: { PW: "{{ inputs.dbPassword }}" } }
+`,
+    );
+    for (const given of ['98765432', '0098765432']) {
+      const home = path.join(sandbox.home, `digits-${given}`);
+      const result = await runKsa(['run', plan, '--yes', '--json', '--input', `dbPassword=${given}`], { home, cwd: path.dirname(plan) });
+      expectExit(result, 0);
+      for (const secret of ['98765432', '55667788']) {
+        expect(result.stdout + result.stderr).not.toContain(secret);
+        expect(filesContaining(home, await walk(home), secret)).toEqual([]);
+      }
+      expect(result.stderr).toContain('inputs: dbPassword=***, apiKey=***');
+      expect(result.stdout).toContain('"line":"inline *** ***"');
+    }
+  });
+
   it('each line of a multi-line secret (a PEM key) is *** in the logs, run.json and --json output; so is MYSQL_PWD', async () => {
     const home = path.join(sandbox.home, 'pem');
     const key = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ', 'QyNTUxOQAAACBq1c0ffee-tail-line', '-----END OPENSSH PRIVATE KEY-----'].join('\n');

@@ -49,6 +49,15 @@ describe('secrets', () => {
     ]);
   });
 
+  it('a secret input that is a number is hidden as its text, and stored under its name as ***; a true/false is not a secret', () => {
+    expect(secretInputValues({ dbPassword: 98765432, apiKey: 12.5, skipAuth: false, port: 8080 })).toEqual(['98765432', '12.5']);
+    const redactor = createRedactor(secretInputValues({ dbPassword: 98765432 }));
+    expect(redactor.text('pw is 98765432')).toBe('pw is ***');
+    const stored = JSON.parse(JSON.stringify({ inputs: { dbPassword: 98765432, port: 98765432 }, exitCode: 98765432 }, redactor.replacer)) as unknown;
+    expect(stored).toEqual({ inputs: { dbPassword: '***', port: 98765432 }, exitCode: 98765432 });
+    expect(storedWithoutSecret('dbPassword', (stored as { inputs: { dbPassword: unknown } }).inputs.dbPassword)).toBe(true);
+  });
+
   it('a value shaped like a well-known credential is a secret under any name; ordinary text is not', () => {
     const github = `ghp_${'a1B2'.repeat(9)}`;
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXBhcnQ';
