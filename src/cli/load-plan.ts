@@ -7,11 +7,14 @@ import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
 import type { CommandTools } from './mcp-tools.js';
 import { readPlanFile, type PlanFile } from './plan-file.js';
+import { readGivenInputs } from './given-inputs.js';
+import { isRecord } from '../planning/values.js';
 import { colorEnabled, createStyler } from '../tui/style.js';
 import { formatIssues, locateIssues, type LocatedIssue } from './validation-report.js';
 
 export type LoadPlanOptions = {
-  readonly inputs?: Record<string, unknown>;
+  /** The values given with --input, as text: read as the plan's defaults are written (readGivenInputs). */
+  readonly given?: Readonly<Record<string, string>>;
   readonly maxSteps?: number;
   readonly allowedEnv?: readonly string[];
   /** MCP: start the servers the plan uses before validating, and explain their tools when they are missing. */
@@ -25,10 +28,12 @@ export type LoadPlanOptions = {
 };
 
 export type LoadedPlan =
-  | { readonly ok: true; readonly file: PlanFile; readonly plan: Plan }
+  | { readonly ok: true; readonly file: PlanFile; readonly plan: Plan; readonly inputs: Record<string, unknown> }
   | {
       readonly ok: false;
       readonly file: PlanFile;
+      /** The inputs given, read as the plan's defaults are written. */
+      readonly inputs: Record<string, unknown>;
       readonly issues: readonly LocatedIssue[];
       /** Set when the plan is well-formed and only the permission policy denies it: its steps can still be rated. */
       readonly plan?: Plan;
@@ -38,27 +43,28 @@ export type LoadedPlan =
 export async function loadPlan(path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<LoadedPlan> {
   const file = await readPlanFile(path, options.stdin);
   await options.mcp?.prepareFor(file.document, { validated: true });
+  const inputs = readGivenInputs(isRecord(file.document) ? file.document.inputs : undefined, options.given ?? {});
   const result = validatePlan(file.document, {
     tools: registry.catalog(),
-    inputs: options.inputs,
+    inputs,
     maxSteps: options.maxSteps,
     allowedEnv: options.allowedEnv,
   });
   if (!result.ok) {
     const issues = options.mcp ? result.issues.map((issue) => options.mcp!.explain(issue, file.document)) : result.issues;
-    return { ok: false, file, issues: locateIssues(file, issues) };
+    return { ok: false, file, inputs, issues: locateIssues(file, issues) };
   }
   if (options.policy && options.policy.rules.length > 0) {
     // Loaded here: most plans run without policy rules, and these modules rate commands (ksa validate starts faster without them).
     const [{ assessPolicy }, { denialIssues }] = await Promise.all([import('../policy/rules/assess.js'), import('../policy/rules/decide.js')]);
-    const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry, process.env, options.workspace), options.inputs ?? {});
-    if (decision.decision === 'deny') return { ok: false, file, issues: locateIssues(file, denialIssues(decision)), plan: result.plan };
+    const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry, process.env, options.workspace), inputs);
+    if (decision.decision === 'deny') return { ok: false, file, inputs, issues: locateIssues(file, denialIssues(decision)), plan: result.plan };
   }
-  return { ok: true, file, plan: result.plan };
+  return { ok: true, file, plan: result.plan, inputs };
 }
 
 /** As loadPlan, but an invalid plan is a CliError (exit 2) listing every problem. */
-export async function loadValidPlan(io: CliIO, path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<{ file: PlanFile; plan: Plan }> {
+export async function loadValidPlan(io: CliIO, path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<{ file: PlanFile; plan: Plan; inputs: Record<string, unknown> }> {
   const loaded = await loadPlan(path, registry, options);
   if (loaded.ok) return loaded;
   const style = createStyler(colorEnabled(io.stderr, io.env));

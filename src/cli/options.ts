@@ -1,25 +1,18 @@
-import { parse as parseYamlScalar } from 'yaml';
 import { CliError } from './errors.js';
 import { MAX_TIMER_MS } from '../planning/limits.js';
 
 export { collect } from './collect.js';
 
-/** `--input port=9090` → { port: 9090 }; values are read as YAML scalars (numbers, booleans, strings). */
-export function parseInputs(pairs: readonly string[]): Record<string, unknown> {
-  const inputs: Record<string, unknown> = {};
+/**
+ * `--input port=9090` → { port: "9090" }: each value the exact text after the first =. How it is read
+ * (a number for a number default, …) depends on the plan: readGivenInputs.
+ */
+export function parseInputs(pairs: readonly string[]): Record<string, string> {
+  const inputs: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new CliError({ message: `--input "${pair}": expected name=value, e.g. --input port=9090` });
-    const name = pair.slice(0, eq).trim();
-    const raw = pair.slice(eq + 1);
-    let value: unknown = raw;
-    try {
-      const parsed: unknown = parseYamlScalar(raw);
-      if (parsed === null || ['number', 'boolean', 'string'].includes(typeof parsed)) value = parsed ?? raw;
-    } catch {
-      value = raw;
-    }
-    inputs[name] = value;
+    inputs[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
   }
   return inputs;
 }

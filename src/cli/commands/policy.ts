@@ -32,8 +32,7 @@ export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyC
   // The tools `ksa run` would have: the MCP servers' too (a rule like github__* is about them).
   const tools = await openCommandTools(io, workspace);
   const { registry } = tools;
-  const inputs = parseInputs(flags.input);
-  const loaded = await loadPlan(file, registry, { ...validation, inputs, stdin: io.stdin, mcp: tools, workspace });
+  const loaded = await loadPlan(file, registry, { ...validation, given: parseInputs(flags.input), stdin: io.stdin, mcp: tools, workspace });
   if (!loaded.ok) {
     // --json is one document, as validate's: the plan's problems.
     if (flags.json) {
@@ -43,7 +42,7 @@ export async function policyCheckCommand(io: CliIO, file: string, flags: PolicyC
     for (const line of formatIssues(loaded.file, loaded.issues, createStyler(colorEnabled(io.stderr, io.env)))) writeLine(io.stderr, line);
     return ExitCode.usage;
   }
-  const { risk, decision } = await assessPolicy(loaded.plan, policy, mode, riskOptions(registry, process.env, workspace), inputs);
+  const { risk, decision } = await assessPolicy(loaded.plan, policy, mode, riskOptions(registry, process.env, workspace), loaded.inputs);
   const exitCode = decision.decision === 'deny' ? ExitCode.usage : ExitCode.ok;
   const warnings = [...rulesMatchingNoTool(policy, registry.names()), ...rulesMatchingNoLine(policy)];
   if (!flags.json) for (const warning of warnings) writeWarning(io.stderr, warning);

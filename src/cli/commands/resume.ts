@@ -14,6 +14,7 @@ import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
 import { recordedPlanFile } from '../recorded-plan-file.js';
+import { readGivenInputs } from '../given-inputs.js';
 
 import { describeWorkers, redisUrlFor, refuseOtherRedis, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 import { kubeContextLine } from '../../tools/kube/context-guard.js';
@@ -44,7 +45,8 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   if (owner) {
     throw new CliError({ message: `run ${runId} is still running in ${ownerName(owner)} (${owner.command}); wait for it, or stop it with: ksa cancel ${runId}${takeOverHint(runDir(stores.home, runId), owner)}` });
   }
-  const inputs = parseInputs(flags.input);
+  // Read as the plan's defaults are written, as ksa run reads them.
+  const inputs = readGivenInputs(record.plan.inputs, parseInputs(flags.input));
   const mode = parseApprovalMode(flags.approve);
   const missing = Object.entries({ ...record.inputs, ...record.state.inputs })
     .filter(([name, value]) => storedWithoutSecret(name, value) && !(name in inputs))

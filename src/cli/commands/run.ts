@@ -36,7 +36,7 @@ export type RunFlags = {
 } & RemoteFlags;
 
 export async function runCommand(io: CliIO, file: string, flags: RunFlags): Promise<ExitCodeValue> {
-  const inputs = parseInputs(flags.input);
+  const given = parseInputs(flags.input);
   const maxParallel = parseWholeNumber(flags.maxParallel, '--max-parallel', 1, MAX_PARALLEL);
   const mode = parseApprovalMode(flags.approve);
   // A bad value is a usage error now, not a failure once Redis has answered.
@@ -49,8 +49,8 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const policy = await loadPolicy(home, workspace);
   const unapplied = unappliedPolicyNote(io.cwd, workspace);
   if (unapplied !== undefined) io.stderr.write(unapplied);
-  const { file: planFile, plan } = await loadValidPlan(io, file, registry, {
-    inputs,
+  const { file: planFile, plan, inputs } = await loadValidPlan(io, file, registry, {
+    given,
     maxSteps: parseWholeNumber(flags.maxSteps, '--max-steps'),
     allowedEnv: flags.allowEnv,
     mcp: commandTools,

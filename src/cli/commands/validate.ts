@@ -27,7 +27,7 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   const workspace = await workspaceOption(io.cwd, flags.workspace, await planFolder(io.cwd, file));
   const tools = await openCommandTools(io, workspace);
   const { registry } = tools;
-  const options = { inputs: parseInputs(flags.input), maxSteps: parseWholeNumber(flags.maxSteps, '--max-steps'), allowedEnv: checkEnvNames(flags.allowEnv), mcp: tools };
+  const options = { given: parseInputs(flags.input), maxSteps: parseWholeNumber(flags.maxSteps, '--max-steps'), allowedEnv: checkEnvNames(flags.allowEnv), mcp: tools };
   let loaded: Awaited<ReturnType<typeof loadPlan>>;
   try {
     // The permission policy that applies where the plan would run: a denied step makes the plan invalid.
@@ -52,8 +52,8 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   if (flags.json) {
     // A plan that only the policy denies is well-formed: its steps are rated as a valid plan's (policy check rates them too).
     const doc = loaded.ok
-      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], warnings, ...(await riskFields(loaded.plan, registry, options.inputs, workspace)) }
-      : { valid: false, file: loaded.file.displayPath, issues: issueDocuments(loaded.issues), ...(loaded.plan ? await riskFields(loaded.plan, registry, options.inputs, workspace) : {}) };
+      ? { valid: true, file: loaded.file.displayPath, steps: loaded.plan.steps.length, issues: [], warnings, ...(await riskFields(loaded.plan, registry, loaded.inputs, workspace)) }
+      : { valid: false, file: loaded.file.displayPath, issues: issueDocuments(loaded.issues), ...(loaded.plan ? await riskFields(loaded.plan, registry, loaded.inputs, workspace) : {}) };
     writeLine(io.stdout, JSON.stringify(doc, null, 2));
     return loaded.ok ? ExitCode.ok : ExitCode.usage;
   }

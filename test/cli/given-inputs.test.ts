@@ -1,0 +1,112 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, parseNdjson, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { expectExit, killGroup } from '../helpers/durable.js';
+import { startLongRun } from '../helpers/long-run.js';
+
+// --input values as the plan's defaults for them are written: text as typed, numbers and true/false where the default is one.
+
+let sandbox: CliSandbox;
+const leftovers = new Set<number>();
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-given-inputs-');
+});
+afterAll(async () => {
+  for (const pid of leftovers) killGroup(pid);
+  await sandbox.cleanup();
+});
+
+/** The lines a run's steps printed, from its --json events. */
+function printed(stdout: string): string[] {
+  return parseNdjson(stdout)
+    .filter((event) => event.type === 'step_output')
+    .map((event) => (event as { line?: string }).line ?? '');
+}
+
+/** Given text for a text input, and the text the step sees: exactly what was typed. */
+const TEXT_ROWS: readonly (readonly [string, string])[] = [
+  ['release', '2.10'],
+  ['sha', '0123e45'],
+  ['note', 'hotfix #42'],
+  ['zeros', '0e12345'],
+  ['huge', '1e400'],
+  ['pin', '0123456'],
+  ['octal', '0o17'],
+  ['plus', '+12'],
+  ['quoted', '"quoted"'],
+  ['padded', '  padded  '],
+  ['folded', 'line one\n  line two'],
+  ['undeclared', '9090'],
+];
+
+describe.concurrent('--input values', () => {
+  it('a text input gets the exact text given; a number default a number; a true/false default true or false', async () => {
+    const declared = TEXT_ROWS.filter(([name]) => name !== 'undeclared').map(([name]) => `  ${name}: "1.0"`);
+    const shown = TEXT_ROWS.map(([name]) => `[{{ inputs.${name} }}]`).join(' ');
+    const plan = await sandbox.writePlan(
+      'text/plan.yaml',
+      `goal: Release
+inputs:
+${declared.join('\n')}
+  deployProd: "false"
+  port: 8080
+  ratio: 0.5
+  debug: false
+steps:
+  - id: show
+    tool: shell
+    args: { command: 'printf "%s\\n" "$SHOWN"; echo "port {{ inputs.port + 1 }} ratio {{ inputs.ratio * 2.0 }} debug {{ !inputs.debug }}"', env: { SHOWN: '${shown}' } }
+  - id: prod
+    tool: shell
+    dependsOn: [show]
+    when: "inputs.deployProd == 'true'"
+    args: { command: 'echo deploying to prod' }
+`,
+    );
+    const given = [...TEXT_ROWS, ['deployProd', 'true'], ['port', '9090'], ['ratio', '-1.25'], ['debug', 'true']].flatMap(([name, value]) => ['--input', `${name}=${value}`]);
+    const result = await runKsa(['run', plan, '--yes', '--json', ...given], { home: path.join(sandbox.home, 'text'), cwd: path.dirname(plan) });
+    expectExit(result, 0);
+    const lines = printed(result.stdout);
+    expect(lines.join('\n')).toContain(TEXT_ROWS.map(([, value]) => `[${value}]`).join(' '));
+    expect(lines).toContain('port 9091 ratio -2.5 debug false');
+    expect(lines).toContain('deploying to prod');
+    // The card shows them as given too.
+    expect(result.stderr).toContain('release=2.10, sha=0123e45, note=hotfix #42');
+  });
+
+  it('a number or true/false default refuses other text up front (exit 2), naming the input and what was given', async () => {
+    const plan = await sandbox.writePlan('typed/plan.yaml', 'goal: Typed\ninputs: { port: 8080, debug: false }\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo {{ inputs.port }} {{ inputs.debug }}" }\n');
+    const home = path.join(sandbox.home, 'typed');
+    for (const [given, message] of [
+      ['port=0x10', `--input port: expected a number, as the plan's default 8080 is; got string "0x10"`],
+      ['port=1e3', `--input port: expected a number, as the plan's default 8080 is; got string "1e3"`],
+      ['port=+12', `--input port: expected a number, as the plan's default 8080 is; got string "+12"`],
+      ['port= 4', `--input port: expected a number, as the plan's default 8080 is; got string " 4"`],
+      ['debug=yes', `--input debug: expected true or false, as the plan's default false is; got string "yes"`],
+      ['debug=True', `--input debug: expected true or false, as the plan's default false is; got string "True"`],
+    ] as const) {
+      const result = await runKsa(['run', plan, '--yes', '--input', given], { home, cwd: path.dirname(plan) });
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(result.stderr).toContain(message);
+      const validate = await runKsa(['validate', plan, '--input', given], { home, cwd: path.dirname(plan) });
+      expect(validate.code, describeResult(validate)).toBe(2);
+      expect(validate.stdout).toContain(message);
+    }
+    expectExit(await runKsa(['validate', plan, '--input', 'port=9090', '--input', 'debug=true'], { home, cwd: path.dirname(plan) }), 0);
+  });
+
+  it('ksa resume --input reads a value as ksa run does: the exact text for a text input', async () => {
+    const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-text', leftovers, { inputs: { release: '1.0' } });
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    const file = path.join(home, 'runs', runId, 'run.json');
+    const record = JSON.parse(readFileSync(file, 'utf8'));
+    record.plan.steps[2].args.command = 'echo "release {{ inputs.release }}"';
+    writeFileSync(file, JSON.stringify(record));
+    writeFileSync(path.join(dir, 'fast'), '');
+    const resume = await runKsa(['resume', runId, '--yes', '--json', '--input', 'release=2.10 #rc'], { home, cwd: dir });
+    expectExit(resume, 0);
+    expect(printed(resume.stdout)).toContain('release 2.10 #rc');
+  });
+});
