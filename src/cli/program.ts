@@ -82,7 +82,7 @@ Environment: KSA_HOME (runs, logs, sessions), NO_COLOR, OPENAI_BASE_URL, OPENAI_
     .option('--max-parallel <n>', "steps running at once (overrides the plan's maxParallel)")
     .option('--dry-run', 'print the plan, the execution order and what runs in parallel; run nothing')
     .option('--json', 'write events as NDJSON to stdout (human output goes to stderr)')
-    .option('--input <name=value>', 'set inputs.<name> (repeatable), e.g. --input port=9090: the text as given, read as a number or true/false where the plan\'s default is one', collect, [])
+    .option('--input <name=value>', 'set inputs.<name> (repeatable), e.g. --input port=9090: the text as given, read as a number, true/false, or a YAML/JSON list or mapping where the plan\'s default is one', collect, [])
     .option('--workspace <dir>', "root for relative paths and file tools (default: the plan's directory; the current one for -)")
     .option('--max-steps <n>', 'largest plan accepted (default 200)')
     .option('--allow-env <NAME>', 'let expressions read env.NAME (repeatable)', collect, [])

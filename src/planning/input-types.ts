@@ -1,6 +1,6 @@
 import { looksSecret } from './secret-names.js';
 import { closestMatch } from './suggest.js';
-import { describeValue } from './values.js';
+import { describeValue, isRecord } from './values.js';
 
 /** A problem with an input given on the command line (`--input name=value`). */
 export type GivenInputProblem = { readonly code: 'unknown_input' | 'invalid_input'; readonly message: string };
@@ -9,9 +9,10 @@ export type GivenInputProblem = { readonly code: 'unknown_input' | 'invalid_inpu
  * What is wrong with the inputs given for a plan, known once every step was read:
  * - one the plan neither declares nor reads is a typo (--input nmae=web): the run
  *   would go on with the default of the input meant;
- * - one of another kind than the plan's default for it: a number or a true/false
- *   the run would only trip over in the middle (`inputs.port > 1000` with
- *   `--input port=abc`). Strings and inputs without a typed default take anything.
+ * - one of another kind than the plan's default for it: a number, a true/false, a
+ *   list or a mapping the run would only trip over in the middle (`inputs.port > 1000`
+ *   with `--input port=abc`, `inputs.regions.join(',')` with `--input regions=eu`).
+ *   Strings and inputs without a default take anything.
  */
 export function givenInputProblems(declared: Readonly<Record<string, unknown>>, read: ReadonlySet<string>, given: Readonly<Record<string, unknown>>): GivenInputProblem[] {
   const names = Object.keys(declared);
@@ -24,9 +25,25 @@ export function givenInputProblems(declared: Readonly<Record<string, unknown>>, 
   for (const [name, value] of Object.entries(given)) {
     if (!Object.hasOwn(declared, name)) continue;
     const fallback = declared[name];
-    const kind = typeof fallback === 'number' ? 'a number' : typeof fallback === 'boolean' ? 'true or false' : undefined;
-    if (kind === undefined || typeof value === typeof fallback) continue;
-    problems.push({ code: 'invalid_input', message: `--input ${name}: expected ${kind}, as the plan's default ${JSON.stringify(fallback)} is; got ${looksSecret(name) ? `a ${typeof value}` : describeValue(value)}` });
+    const kind = KIND[kindOf(fallback)];
+    if (kind === undefined || kindOf(value) === kindOf(fallback)) continue;
+    // A list's or mapping's default may be long: its kind says enough.
+    const shown = Array.isArray(fallback) || isRecord(fallback) ? 'default is' : `default ${JSON.stringify(fallback)} is`;
+    problems.push({ code: 'invalid_input', message: `--input ${name}: expected ${kind}, as the plan's ${shown}; got ${looksSecret(name) ? `a ${typeof value}` : describeValue(value)}` });
   }
   return problems;
+}
+
+const KIND: Partial<Record<ReturnType<typeof kindOf>, string>> = {
+  number: 'a number',
+  boolean: 'true or false',
+  list: 'a list (YAML or JSON: [a, b])',
+  mapping: 'a mapping (YAML or JSON: {key: value})',
+};
+
+function kindOf(value: unknown): 'number' | 'boolean' | 'list' | 'mapping' | 'other' {
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  if (Array.isArray(value)) return 'list';
+  return isRecord(value) ? 'mapping' : 'other';
 }

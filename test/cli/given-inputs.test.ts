@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, parseNdjson, runKsa, type CliSandbox } from '../helpers/cli.js';
@@ -94,6 +94,43 @@ steps:
       expect(validate.stdout).toContain(message);
     }
     expectExit(await runKsa(['validate', plan, '--input', 'port=9090', '--input', 'debug=true'], { home, cwd: path.dirname(plan) }), 0);
+  });
+
+  it('a list or mapping input takes a list or mapping written in YAML or JSON, and refuses another value up front (exit 2), before any step runs', async () => {
+    const plan = await sandbox.writePlan(
+      'lists/plan.yaml',
+      `goal: Regions
+inputs:
+  regions: [eu-west-1, us-east-1]
+  limits: { cpu: "1", memory: 1Gi }
+steps:
+  - id: build
+    tool: shell
+    args: { command: 'touch built' }
+  - id: deploy
+    tool: shell
+    dependsOn: [build]
+    args: { command: 'echo "deploy {{ inputs.regions.join(",") }} cpu={{ inputs.limits.cpu }}"' }
+`,
+    );
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'lists');
+    const refused = await runKsa(['run', plan, '--yes', '--input', 'regions=eu-west-1', '--input', 'limits=[1]'], { home: path.join(sandbox.home, 'lists-refused'), cwd: dir });
+    expect(refused.code, describeResult(refused)).toBe(2);
+    expect(refused.stderr).toContain(`--input regions: expected a list (YAML or JSON: [a, b]), as the plan's default is; got string "eu-west-1"`);
+    expect(refused.stderr).toContain(`--input limits: expected a mapping (YAML or JSON: {key: value}), as the plan's default is; got array`);
+    expect(existsSync(path.join(dir, 'built'))).toBe(false);
+    for (const [regions, limits] of [
+      ['[eu-west-1]', '{cpu: "2", memory: 2Gi}'],
+      ['["eu-west-1"]', '{"cpu": "2"}'],
+    ]) {
+      const result = await runKsa(['run', plan, '--yes', '--json', '--input', `regions=${regions}`, '--input', `limits=${limits}`], { home, cwd: dir });
+      expectExit(result, 0);
+      expect(printed(result.stdout)).toContain('deploy eu-west-1 cpu=2');
+      expect(result.stderr).toContain('inputs: regions=["eu-west-1"], limits={"cpu":"2"');
+    }
+    const validate = await runKsa(['validate', plan, '--input', 'regions=[a, b]', '--input', 'limits={cpu: "3"}'], { home, cwd: dir });
+    expectExit(validate, 0);
   });
 
   it('ksa resume --input reads a value as ksa run does: the exact text for a text input', async () => {

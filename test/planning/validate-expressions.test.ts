@@ -203,4 +203,13 @@ describe('validatePlan: size', () => {
     ]);
     expect(validate(plan, { inputs: { port: 9090, debug: true, tag: 'v2' } }).ok).toBe(true);
   });
+
+  it('a given input of another kind than its list or mapping default is refused before the run', () => {
+    const plan = { goal: 'g', inputs: { regions: ['eu-west-1', 'us-east-1'], limits: { cpu: '1' } }, steps: [shell('a', { when: "inputs.regions.join(',') != '' && inputs.limits.cpu != ''" })] };
+    expect(issuesOf(plan, { inputs: { regions: 'eu-west-1', limits: ['1'] } })).toEqual([
+      { code: 'invalid_input', path: ['inputs'], message: '--input regions: expected a list (YAML or JSON: [a, b]), as the plan\'s default is; got string "eu-west-1"' },
+      { code: 'invalid_input', path: ['inputs'], message: '--input limits: expected a mapping (YAML or JSON: {key: value}), as the plan\'s default is; got array' },
+    ]);
+    expect(validate(plan, { inputs: { regions: ['eu-west-1'], limits: { cpu: '2' } } }).ok).toBe(true);
+  });
 });
