@@ -10,6 +10,7 @@ import { salvageStep } from './step-salvage.js';
 import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import { fromZodIssue, shapeKeys } from './zod-issues.js';
 import { givenInputProblems } from './input-types.js';
+import { valuelessInputs } from './valueless-inputs.js';
 import {
   DEFAULT_MAX_STEPS,
   PlanSchema,
@@ -35,6 +36,8 @@ export type IssueCode =
   | 'not_an_ancestor'
   | 'unknown_input'
   | 'invalid_input'
+  /** An input declared without a value (`image:`) that a step reads, not given with --input. */
+  | 'missing_input'
   | 'env_not_allowed'
   | 'mcp_on_worker'
   /** A step the user's permission policy denies (checked outside validation, reported like it). */
@@ -153,6 +156,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   }
   // Known only once every step was read (a given input the plan reads without declaring it is fine).
   if (issues.length === 0) for (const { code, message } of givenInputProblems(planInputs, checker.usedInputs, options.inputs ?? {})) add(code, ['inputs'], message);
+  for (const { name, message } of valuelessInputs(planInputs, checker.inputReaders, options.inputs ?? {})) add('missing_input', ['inputs', name], message);
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };
   const plan: Plan = { ...shell.data, steps: steps as Step[] };
@@ -162,6 +166,8 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 class StepChecker {
   /** Every input an expression or template reads. */
   readonly usedInputs = new Set<string>();
+  /** Each input read, with the first step reading it. */
+  readonly inputReaders = new Map<string, string>();
   private readonly isAncestor: (step: number, ancestor: number) => boolean;
   private readonly allowedEnv: ReadonlySet<string>;
 
@@ -257,6 +263,7 @@ class StepChecker {
     }
     for (const name of refs.inputs) {
       this.usedInputs.add(name);
+      if (!this.inputReaders.has(name)) this.inputReaders.set(name, selfId);
       if (!this.declaredInputs.has(name)) {
         const hint = closestMatch(name, this.declaredInputs);
         this.add('unknown_input', path, `"${source}" reads inputs.${name}, which the plan does not declare${hint ? ` (did you mean "${hint}"?)` : '; add it under inputs'}`);

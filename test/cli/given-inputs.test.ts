@@ -133,6 +133,56 @@ steps:
     expectExit(validate, 0);
   });
 
+  it('an input declared without a value that a step reads is required: run refuses up front (exit 2), validate says so, both pass once it is given', async () => {
+    const plan = await sandbox.writePlan(
+      'valueless/plan.yaml',
+      `goal: Push
+inputs:
+  image:
+  tag: null
+  unused:
+steps:
+  - id: push
+    tool: shell
+    args: { command: 'touch pushed; echo docker push "$IMAGE:{{ inputs.tag }}"', env: { IMAGE: "{{ inputs.image }}" } }
+`,
+    );
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'valueless');
+    const run = await runKsa(['run', plan, '--yes'], { home, cwd: dir });
+    expect(run.code, describeResult(run)).toBe(2);
+    for (const name of ['image', 'tag']) {
+      expect(run.stderr).toContain(`inputs.${name}: input "${name}" has no value (step push reads it): pass --input ${name}=…, or give it a value in the plan`);
+    }
+    expect(run.stderr).not.toContain('unused');
+    expect(existsSync(path.join(dir, 'pushed'))).toBe(false);
+    const validate = await runKsa(['validate', plan], { home, cwd: dir });
+    expect(validate.code, describeResult(validate)).toBe(2);
+    expect(validate.stdout).toContain('input "image" has no value (step push reads it): pass --input image=…');
+    expectExit(await runKsa(['validate', plan, '--input', 'image=web', '--input', 'tag='], { home, cwd: dir }), 0);
+    const given = await runKsa(['run', plan, '--yes', '--json', '--input', 'image=web', '--input', 'tag=v1'], { home, cwd: dir });
+    expectExit(given, 0);
+    expect(printed(given.stdout)).toContain('docker push web:v1');
+  });
+
+  it('ksa resume of a run whose plan reads an input without a value refuses it up front (exit 2), naming it', async () => {
+    const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-valueless', leftovers);
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    const file = path.join(home, 'runs', runId, 'run.json');
+    const record = JSON.parse(readFileSync(file, 'utf8'));
+    record.plan.inputs = { image: null };
+    record.plan.steps[2].args.command = 'echo "pushed {{ inputs.image }}" > pushed';
+    writeFileSync(file, JSON.stringify(record));
+    writeFileSync(path.join(dir, 'fast'), '');
+    const resume = await runKsa(['resume', runId, '--yes'], { home, cwd: dir });
+    expect(resume.code, describeResult(resume)).toBe(2);
+    expect(resume.stderr).toContain('input "image" has no value (step after reads it): pass --input image=…');
+    expect(existsSync(path.join(dir, 'pushed'))).toBe(false);
+    expectExit(await runKsa(['resume', runId, '--yes', '--input', 'image=web'], { home, cwd: dir }), 0);
+    expect(readFileSync(path.join(dir, 'pushed'), 'utf8')).toBe('pushed web\n');
+  });
+
   it('ksa resume --input reads a value as ksa run does: the exact text for a text input', async () => {
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-text', leftovers, { inputs: { release: '1.0' } });
     ksa.kill('SIGKILL');

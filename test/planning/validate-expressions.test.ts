@@ -204,6 +204,29 @@ describe('validatePlan: size', () => {
     expect(validate(plan, { inputs: { port: 9090, debug: true, tag: 'v2' } }).ok).toBe(true);
   });
 
+  it('an input declared without a value that a step reads (template, when, rollback, prompt) is a problem unless given; one no step reads is fine', () => {
+    const inputs = { image: null, tag: null, region: null, zone: null, note: null, unused: null, given: null };
+    const plan = base(
+      [
+        { id: 'push', tool: 'shell', args: { command: 'docker push {{ inputs.image }}' }, rollback: { tool: 'shell', args: { command: 'echo {{ inputs.zone }}' } } },
+        shell('tagit', { when: "inputs.tag != ''" }),
+        { id: 'sum', type: 'llm_query', prompt: 'Say {{ inputs.note }}' },
+        { id: 'where', tool: 'shell', args: { command: 'echo {{ inputs.region }} {{ inputs.given }}' } },
+      ],
+      inputs,
+    );
+    expect(issuesOf(plan, { inputs: { given: '' } })).toEqual(
+      [
+        ['image', 'push'],
+        ['zone', 'push'],
+        ['tag', 'tagit'],
+        ['note', 'sum'],
+        ['region', 'where'],
+      ].map(([name, step]) => ({ code: 'missing_input', path: ['inputs', name], message: `input "${name}" has no value (step ${step} reads it): pass --input ${name}=…, or give it a value in the plan` })),
+    );
+    expect(validate(plan, { inputs: { image: 'web', tag: 'v1', region: 'eu', zone: 'a', note: 'hi', given: '' } }).ok).toBe(true);
+  });
+
   it('a given input of another kind than its list or mapping default is refused before the run', () => {
     const plan = { goal: 'g', inputs: { regions: ['eu-west-1', 'us-east-1'], limits: { cpu: '1' } }, steps: [shell('a', { when: "inputs.regions.join(',') != '' && inputs.limits.cpu != ''" })] };
     expect(issuesOf(plan, { inputs: { regions: 'eu-west-1', limits: ['1'] } })).toEqual([
