@@ -20,7 +20,8 @@ export function readGivenInputs(declared: unknown, given: Readonly<Record<string
 }
 
 function readGivenValue(fallback: unknown, text: string): unknown {
-  if (typeof fallback === 'number') return PLAIN_NUMBER.test(text) ? Number(text) : text;
+  // A whole number past 2^53 stays text: validation refuses it rather than run with a neighbour.
+  if (typeof fallback === 'number') return PLAIN_NUMBER.test(text) && (text.includes('.') || Number.isSafeInteger(Number(text))) ? Number(text) : text;
   if (typeof fallback === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
   if (Array.isArray(fallback) || isRecord(fallback)) return readStructure(text);
   return text;

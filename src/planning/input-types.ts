@@ -1,6 +1,7 @@
 import { looksSecret } from './secret-names.js';
 import { closestMatch } from './suggest.js';
-import { describeValue, isRecord } from './values.js';
+import { inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
+import { describeValue, isRecord, valueAt } from './values.js';
 
 /** A problem with an input given on the command line (`--input name=value`). */
 export type GivenInputProblem = { readonly code: 'unknown_input' | 'invalid_input'; readonly message: string };
@@ -26,6 +27,13 @@ export function givenInputProblems(declared: Readonly<Record<string, unknown>>, 
     if (!Object.hasOwn(declared, name)) continue;
     const fallback = declared[name];
     const kind = KIND[kindOf(fallback)];
+    if (kind === 'a number' && typeof value === 'string' && /^-?\d+$/.test(value)) {
+      problems.push({ code: 'invalid_input', message: `--input ${name}: ${looksSecret(name) ? 'the value' : value} is a whole number too large to keep exact (more than ${Number.MAX_SAFE_INTEGER}): to pass it as text, quote the plan's default` });
+      continue;
+    }
+    for (const at of kind === undefined ? [] : inexactNumberPaths(value)) {
+      problems.push({ code: 'invalid_input', message: `--input ${name}: item ${at.map((key) => `[${JSON.stringify(key)}]`).join('')} ${inexactNumberProblem(valueAt(value, at))}` });
+    }
     if (kind === undefined || kindOf(value) === kindOf(fallback)) continue;
     // A list's or mapping's default may be long: its kind says enough.
     const shown = Array.isArray(fallback) || isRecord(fallback) ? 'default is' : `default ${JSON.stringify(fallback)} is`;

@@ -3,7 +3,7 @@ import { ancestorIds, buildGraph, createAncestorCheck, descendantIds, type Graph
 import { compileExpression } from './expressions.js';
 import { containsTemplate, findTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean, unknownToolMessage } from './suggest.js';
-import { isRecord } from './values.js';
+import { isRecord, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
 import { unknownPlanFieldHint, unknownStepFieldHint } from './unknown-field.js';
 import { salvageStep } from './step-salvage.js';
@@ -11,6 +11,7 @@ import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import { fromZodIssue, shapeKeys } from './zod-issues.js';
 import { givenInputProblems } from './input-types.js';
 import { valuelessInputs } from './valueless-inputs.js';
+import { inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
 import {
   DEFAULT_MAX_STEPS,
   PlanSchema,
@@ -156,6 +157,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   }
   // Known only once every step was read (a given input the plan reads without declaring it is fine).
   if (issues.length === 0) for (const { code, message } of givenInputProblems(planInputs, checker.usedInputs, options.inputs ?? {})) add(code, ['inputs'], message);
+  for (const at of inexactNumberPaths(planInputs, ['inputs'])) add('invalid_field', at, inexactNumberProblem(valueAt({ inputs: planInputs }, at)));
   for (const { name, message } of valuelessInputs(planInputs, checker.inputReaders, options.inputs ?? {})) add('missing_input', ['inputs', name], message);
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };

@@ -183,6 +183,25 @@ steps:
     expect(readFileSync(path.join(dir, 'pushed'), 'utf8')).toBe('pushed web\n');
   });
 
+  it('a whole number past 2^53 is refused up front (exit 2), in the plan or given with --input; quoted, it passes as text', async () => {
+    const plan = await sandbox.writePlan('big/plan.yaml', 'goal: Notify\ninputs:\n  channelId: 1234567890123456789\n  port: 8080\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "touch sent; echo {{ inputs.channelId }} {{ inputs.port }}" }\n');
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'big');
+    const run = await runKsa(['run', plan, '--yes'], { home, cwd: dir });
+    expect(run.code, describeResult(run)).toBe(2);
+    expect(run.stderr).toContain('inputs.channelId: is a whole number too large to keep exact (more than 9007199254740991; it would be read as 1234567890123456800): quote it to pass it as text');
+    expect(existsSync(path.join(dir, 'sent'))).toBe(false);
+    const validate = await runKsa(['validate', plan], { home, cwd: dir });
+    expect(validate.code, describeResult(validate)).toBe(2);
+    writeFileSync(plan, readFileSync(plan, 'utf8').replace('channelId: 1234567890123456789', 'channelId: "1234567890123456789"'));
+    const given = await runKsa(['run', plan, '--yes', '--input', 'port=12345678901234567890'], { home, cwd: dir });
+    expect(given.code, describeResult(given)).toBe(2);
+    expect(given.stderr).toContain("--input port: 12345678901234567890 is a whole number too large to keep exact (more than 9007199254740991): to pass it as text, quote the plan's default");
+    const quoted = await runKsa(['run', plan, '--yes', '--json', '--input', 'channelId=98765432109876543210', '--input', 'port=9007199254740991'], { home, cwd: dir });
+    expectExit(quoted, 0);
+    expect(printed(quoted.stdout)).toContain('98765432109876543210 9007199254740991');
+  });
+
   it('ksa resume --input reads a value as ksa run does: the exact text for a text input', async () => {
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-text', leftovers, { inputs: { release: '1.0' } });
     ksa.kill('SIGKILL');

@@ -227,6 +227,20 @@ describe('validatePlan: size', () => {
     expect(validate(plan, { inputs: { image: 'web', tag: 'v1', region: 'eu', zone: 'a', note: 'hi', given: '' } }).ok).toBe(true);
   });
 
+  it('a whole number past 2^53, as a plan input or given for a number or list input, is refused (it would run as another number)', () => {
+    const plan = { goal: 'g', inputs: { channelId: 1234567890123456789, ids: [1, 12345678901234567890], port: 8080, limit: 9007199254740991 }, steps: [shell('a', { when: 'inputs.port > inputs.channelId' })] };
+    expect(issuesOf(plan)).toEqual([
+      { code: 'invalid_field', path: ['inputs', 'channelId'], message: 'is a whole number too large to keep exact (more than 9007199254740991; it would be read as 1234567890123456800): quote it to pass it as text' },
+      { code: 'invalid_field', path: ['inputs', 'ids', 1], message: 'is a whole number too large to keep exact (more than 9007199254740991; it would be read as 12345678901234567000): quote it to pass it as text' },
+    ]);
+    const fine = { ...plan, inputs: { channelId: '1234567890123456789', ids: [1], port: 8080, limit: 9007199254740991 } };
+    expect(validate(fine).ok).toBe(true);
+    expect(issuesOf(fine, { inputs: { port: '1234567890123456789', ids: [99999999999999999999] } })).toEqual([
+      { code: 'invalid_input', path: ['inputs'], message: "--input port: 1234567890123456789 is a whole number too large to keep exact (more than 9007199254740991): to pass it as text, quote the plan's default" },
+      { code: 'invalid_input', path: ['inputs'], message: '--input ids: item [0] is a whole number too large to keep exact (more than 9007199254740991; it would be read as 100000000000000000000): quote it to pass it as text' },
+    ]);
+  });
+
   it('a given input of another kind than its list or mapping default is refused before the run', () => {
     const plan = { goal: 'g', inputs: { regions: ['eu-west-1', 'us-east-1'], limits: { cpu: '1' } }, steps: [shell('a', { when: "inputs.regions.join(',') != '' && inputs.limits.cpu != ''" })] };
     expect(issuesOf(plan, { inputs: { regions: 'eu-west-1', limits: ['1'] } })).toEqual([
