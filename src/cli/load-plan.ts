@@ -10,7 +10,7 @@ import { readPlanFile, type PlanFile } from './plan-file.js';
 import { readGivenInputs } from './given-inputs.js';
 import { isRecord } from '../planning/values.js';
 import { colorEnabled, createStyler } from '../tui/style.js';
-import { formatIssues, locateIssues, type LocatedIssue } from './validation-report.js';
+import { formatIssues, locateIssues, withTextProblems, type LocatedIssue } from './validation-report.js';
 
 export type LoadPlanOptions = {
   /** The values given with --input, as text: read as the plan's defaults are written (readGivenInputs). */
@@ -50,9 +50,9 @@ export async function loadPlan(path: string, registry: ToolRegistry, options: Lo
     maxSteps: options.maxSteps,
     allowedEnv: options.allowedEnv,
   });
-  if (!result.ok) {
+  if (!result.ok || file.problems.length > 0) {
     const issues = options.mcp ? result.issues.map((issue) => options.mcp!.explain(issue, file.document)) : result.issues;
-    return { ok: false, file, inputs, issues: locateIssues(file, issues) };
+    return { ok: false, file, inputs, issues: withTextProblems(file, locateIssues(file, issues)) };
   }
   if (options.policy && options.policy.rules.length > 0) {
     // Loaded here: most plans run without policy rules, and these modules rate commands (ksa validate starts faster without them).

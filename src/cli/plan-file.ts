@@ -5,6 +5,7 @@ import { Lexer, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { IssuePath } from '../planning/index.js';
 import { CliError } from './errors.js';
 import { jsonErrorOffset } from './json-error-offset.js';
+import { planYamlProblems, type PlanYamlProblem } from './plan-yaml-problems.js';
 import { isStreamPlan, STDIN_PLAN } from './stream-plan.js';
 
 /** A plan document read from disk or stdin, with what is needed to point at a line. */
@@ -16,6 +17,8 @@ export type PlanFile = {
   readonly document: unknown;
   /** line:column (1-based) of the value at a path, or of its nearest existing parent. */
   locate(path: IssuePath): { line: number; column: number } | undefined;
+  /** Problems only the YAML text shows (a tag), reported with the plan's validation problems. */
+  readonly problems: readonly PlanYamlProblem[];
 };
 
 export { isStreamPlan, STDIN_PLAN } from './stream-plan.js';
@@ -148,6 +151,8 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
     displayPath,
     document: toPlainData(doc, lineCounter, displayPath),
     locate: (issuePath) => locate(doc, lineCounter, issuePath),
+    // Strict JSON that JSON.parse took has no YAML tags.
+    problems: format === 'json' ? [] : planYamlProblems(doc, lineCounter, text),
   };
 }
 
@@ -241,7 +246,7 @@ const BIG_JSON_CHARS = 1024 * 1024;
 function bigJsonPlan(data: unknown, displayPath: string, absolute: string | undefined): PlanFile {
   const shape = shapeProblem(data);
   if (shape) throw new CliError({ message: `${displayPath}: ${shape}` });
-  return { path: absolute, displayPath, document: data, locate: () => undefined };
+  return { path: absolute, displayPath, document: data, locate: () => undefined, problems: [] };
 }
 
 function strictJson(text: string, displayPath: string): unknown {

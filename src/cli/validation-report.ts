@@ -13,6 +13,17 @@ export function locateIssues(file: PlanFile, issues: readonly ValidationIssue[])
   });
 }
 
+/**
+ * The problems only the YAML text shows first, then the validation problems they do not explain: a
+ * tagged `when: !(x)` reads as an empty string, which says nothing more than the tag's own problem.
+ */
+export function withTextProblems(file: PlanFile, issues: readonly LocatedIssue[]): LocatedIssue[] {
+  if (file.problems.length === 0) return [...issues];
+  const explained = (issue: LocatedIssue) => file.problems.some(({ path }) => path.length <= issue.path.length && path.every((part, i) => issue.path[i] === part));
+  const text = file.problems.map((problem) => ({ ...problem, where: formatPath(problem.path) }));
+  return [...text, ...issues.filter((issue) => !explained(issue))];
+}
+
 /** `plan.yaml:12:7: steps[2].dependsOn[0]: unknown step "biuld" (did you mean "build"?)` */
 export function formatIssues(file: PlanFile, issues: readonly LocatedIssue[], style: Styler): string[] {
   // A repository names its files: a name with escapes in it is shown, not obeyed.

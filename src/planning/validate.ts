@@ -41,6 +41,8 @@ export type IssueCode =
   | 'missing_input'
   | 'env_not_allowed'
   | 'mcp_on_worker'
+  /** What the plan's YAML text says differently from what it means (a tag, read by the CLI, reported like the others). */
+  | 'yaml_tag'
   /** A step the user's permission policy denies (checked outside validation, reported like it). */
   | 'policy_denied';
 

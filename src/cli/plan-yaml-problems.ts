@@ -1,0 +1,66 @@
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { IssueCode, IssuePath } from '../planning/index.js';
+
+/** A plan problem that only the YAML text shows (the data it reads as looks fine, or wrong for another reason). */
+export type PlanYamlProblem = {
+  readonly code: IssueCode;
+  readonly path: IssuePath;
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+};
+
+type Visit = { readonly node: Node; readonly path: IssuePath; readonly key: string | undefined };
+
+/**
+ * What YAML reads differently from what the author meant: a value starting with `!` is a tag,
+ * which the YAML library drops (`when: ! inputs.dryRun` becomes `inputs.dryRun`: a negation lost).
+ * A plan has no use for tags, so every tag is refused, with the quoted value to write instead.
+ */
+export function planYamlProblems(doc: Document, lineCounter: LineCounter, text: string): PlanYamlProblem[] {
+  const problems: PlanYamlProblem[] = [];
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  // Without recursion: a deep document must not exhaust the stack here.
+  const stack: Visit[] = doc.contents ? [{ node: doc.contents, path: [], key: undefined }] : [];
+  while (stack.length > 0) {
+    const { node, path, key } = stack.pop()!;
+    if (node.tag !== undefined && node.range) problems.push(tagProblem(node, path, key, text, at));
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (isScalar(pair.key) && pair.key.tag !== undefined && pair.key.range) problems.push(tagProblem(pair.key, path, undefined, text, at));
+        if (pair.value && name !== undefined) stack.push({ node: pair.value as Node, path: [...path, name], key: name });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        if (item) stack.push({ node: item as Node, path: [...path, index], key: undefined });
+      });
+    }
+  }
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function tagProblem(node: Node, path: IssuePath, key: string | undefined, text: string, at: (offset: number) => { line: number; column: number }): PlanYamlProblem {
+  const [valueStart, valueEnd] = node.range!;
+  const start = tagStart(text, valueStart);
+  const written = text.slice(start, valueEnd).trim();
+  const tag = written.split(/\s/, 1)[0] ?? '!';
+  const label = key === undefined ? '' : `${key}: `;
+  const fix =
+    isScalar(node) && !written.includes('\n')
+      ? `quote the value: ${label}${JSON.stringify(written)}`
+      : 'remove it, or quote the value if it starts with "!"';
+  return { code: 'yaml_tag', path, message: `a YAML tag (${JSON.stringify(tag)}) — ${fix}`, ...at(start) };
+}
+
+/** Where the tag in front of a value starts: the last `!` before it, and back to the start of that word (`!!str`). */
+function tagStart(text: string, valueStart: number): number {
+  let start = text.lastIndexOf('!', valueStart - 1);
+  if (start < 0) return valueStart;
+  while (start > 0 && !/[\s,[{]/.test(text[start - 1]!)) start--;
+  return start;
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+
+// What YAML reads differently from what the author of a plan meant: refused with the line and the fix.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox();
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+const ksa = (...args: string[]) => runKsa(args, { home: sandbox.home, cwd: sandbox.dir });
+
+// Line numbers matter: the assertions below point into this text.
+const TAGGED = `goal: deploy unless this is a dry run
+inputs: { dryRun: true }
+steps:
+  - id: deploy
+    when: ! inputs.dryRun
+    tool: shell
+    args: { command: echo DEPLOYING }
+  - id: deploy2
+    when: !inputs.dryRun && true
+    tool: shell
+    args: { command: echo DEPLOYING2 }
+  - id: no-errors
+    tool: shell
+    args:
+      command: ! grep -q ERROR app.log
+  - id: inc
+    tool: shell
+    args:
+      command: !include deploy.sh
+  - id: paren
+    when: !(inputs.dryRun)
+    tool: shell
+    args: { command: !!str echo paren }
+`;
+
+describe.concurrent('YAML pitfalls in a plan', () => {
+  it('a value starting with ! (a YAML tag, dropped by YAML) is a problem at its line with the quoted value to write; nothing runs', async () => {
+    await sandbox.writePlan('tagged.yaml', TAGGED);
+    const result = await ksa('validate', 'tagged.yaml');
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stdout + result.stderr).toContain('tagged.yaml: invalid plan, 6 problems:');
+    const lines = (result.stdout + result.stderr).split('\n');
+    expect(lines).toContain('  tagged.yaml:5:11 steps[0].when: a YAML tag ("!") — quote the value: when: "! inputs.dryRun"');
+    expect(lines).toContain('  tagged.yaml:9:11 steps[1].when: a YAML tag ("!inputs.dryRun") — quote the value: when: "!inputs.dryRun && true"');
+    expect(lines).toContain('  tagged.yaml:15:16 steps[2].args.command: a YAML tag ("!") — quote the value: command: "! grep -q ERROR app.log"');
+    expect(lines).toContain('  tagged.yaml:19:16 steps[3].args.command: a YAML tag ("!include") — quote the value: command: "!include deploy.sh"');
+    // The tag leaves an empty string: that says nothing more than the tag's own problem.
+    expect(lines).toContain('  tagged.yaml:21:11 steps[4].when: a YAML tag ("!(inputs.dryRun)") — quote the value: when: "!(inputs.dryRun)"');
+    expect(lines).toContain('  tagged.yaml:23:22 steps[4].args.command: a YAML tag ("!!str") — quote the value: command: "!!str echo paren"');
+
+    const run = await ksa('run', '--yes', 'tagged.yaml');
+    expect(run.code, describeResult(run)).toBe(2);
+    expect(run.stdout + run.stderr).not.toContain('DEPLOYING');
+
+    const json = await ksa('validate', '--json', 'tagged.yaml');
+    expect(JSON.parse(json.stdout).issues[0]).toEqual({ code: 'yaml_tag', path: 'steps[0].when', message: 'a YAML tag ("!") — quote the value: when: "! inputs.dryRun"', line: 5, column: 11 });
+  });
+
+  it('the same values quoted are a valid plan', async () => {
+    await sandbox.writePlan('quoted.yaml', 'goal: quoted\ninputs: { dryRun: true }\nsteps:\n  - id: deploy\n    when: "! inputs.dryRun"\n    tool: shell\n    args: { command: "! grep -q ERROR app.log" }\n');
+    const result = await ksa('validate', 'quoted.yaml');
+    expect(result.code, describeResult(result)).toBe(0);
+  });
+});
