@@ -54,7 +54,8 @@ function compact(plan: Plan): Record<string, unknown> {
 
 /** A plan edited as YAML text, read back as a document (validated by whoever applies it); PlanYamlError names every syntax problem. */
 export function planFromYaml(text: string): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  // The library's warnings (an unquoted `{{ x }}` read as a map key) must not reach the terminal as Node warnings.
+  const doc = parseDocument(text, { uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((error) => ({
       line: error.linePos?.[0].line ?? 1,

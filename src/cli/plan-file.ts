@@ -127,7 +127,8 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
   if (deep) throw new CliError({ message: `${displayPath}:${deep.line}:${deep.column}: the document nests more than ${MAX_DEPTH} levels deep`, location: deep });
   const lineCounter = new LineCounter();
   // Merge keys (`<<: *defaults`) share fields between steps, as docker-compose and GitLab CI files do.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true });
+  // The library's warnings (an unquoted `{{ x }}` read as a map key) would reach stderr as Node warnings: planYamlProblems names them.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true, logLevel: 'error' });
   const [first] = doc.errors;
   if (first) {
     const where = first.linePos?.[0];

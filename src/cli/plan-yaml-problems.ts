@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { IssueCode, IssuePath } from '../planning/index.js';
 
 /** A plan problem that only the YAML text shows (the data it reads as looks fine, or wrong for another reason). */
@@ -16,6 +16,7 @@ type Visit = { readonly node: Node; readonly path: IssuePath; readonly key: stri
  * What YAML reads differently from what the author meant: a value starting with `!` is a tag,
  * which the YAML library drops (`when: ! inputs.dryRun` becomes `inputs.dryRun`: a negation lost).
  * A plan has no use for tags, so every tag is refused, with the quoted value to write instead.
+ * An unquoted `{{ inputs.port }}` is a map whose key is a map, which reads as an object.
  */
 export function planYamlProblems(doc: Document, lineCounter: LineCounter, text: string): PlanYamlProblem[] {
   const problems: PlanYamlProblem[] = [];
@@ -28,7 +29,9 @@ export function planYamlProblems(doc: Document, lineCounter: LineCounter, text: 
   while (stack.length > 0) {
     const { node, path, key } = stack.pop()!;
     if (node.tag !== undefined && node.range) problems.push(tagProblem(node, path, key, text, at));
-    if (isMap(node)) {
+    if (isMap(node) && node.items.some((pair) => isPair(pair) && isCollection(pair.key))) {
+      problems.push(collectionKeyProblem(node, path, key, text, at));
+    } else if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
@@ -55,6 +58,17 @@ function tagProblem(node: Node, path: IssuePath, key: string | undefined, text: 
       ? `quote the value: ${label}${JSON.stringify(written)}`
       : 'remove it, or quote the value if it starts with "!"';
   return { code: 'yaml_tag', path, message: `a YAML tag (${JSON.stringify(tag)}) — ${fix}`, ...at(start) };
+}
+
+function collectionKeyProblem(node: Node, path: IssuePath, key: string | undefined, text: string, at: (offset: number) => { line: number; column: number }): PlanYamlProblem {
+  const [start, end] = node.range!;
+  const written = text.slice(start, end).trim();
+  const label = key === undefined ? '' : `${key}: `;
+  const message =
+    written.startsWith('{{') && !written.includes('\n')
+      ? `a template must be quoted in YAML: ${label}${JSON.stringify(written)}`
+      : 'a key of a map is itself a list or a map, which a plan cannot hold; quote it';
+  return { code: 'unquoted_template', path, message, ...at(start) };
 }
 
 /** Where the tag in front of a value starts: the last `!` before it, and back to the start of that word (`!!str`). */

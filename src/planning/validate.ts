@@ -43,6 +43,8 @@ export type IssueCode =
   | 'mcp_on_worker'
   /** What the plan's YAML text says differently from what it means (a tag, read by the CLI, reported like the others). */
   | 'yaml_tag'
+  /** An unquoted `{{ … }}`, which YAML reads as a map (found by the CLI in the text). */
+  | 'unquoted_template'
   /** A step the user's permission policy denies (checked outside validation, reported like it). */
   | 'policy_denied';
 

@@ -67,4 +67,18 @@ describe.concurrent('YAML pitfalls in a plan', () => {
     const result = await ksa('validate', 'quoted.yaml');
     expect(result.code, describeResult(result)).toBe(0);
   });
+
+  it('an unquoted {{ }} (a map to YAML) is a problem saying to quote it, and no library warning reaches stderr (validate, --json, run)', async () => {
+    await sandbox.writePlan('unquoted.yaml', 'goal: x\ninputs: { port: 8080 }\nsteps:\n  - id: a\n    tool: shell\n    args:\n      command: {{ inputs.port }}\n  - id: b\n    tool: kubectl\n    args: { args: [get, {{ inputs.port }}] }\n');
+    const text = await ksa('validate', 'unquoted.yaml');
+    expect(text.code, describeResult(text)).toBe(2);
+    expect(text.stdout + text.stderr).toContain('unquoted.yaml:7:16 steps[0].args.command: a template must be quoted in YAML: command: "{{ inputs.port }}"');
+    expect(text.stdout + text.stderr).toContain('unquoted.yaml:10:25 steps[1].args.args[1]: a template must be quoted in YAML: "{{ inputs.port }}"');
+    expect(text.stdout + text.stderr).not.toContain('expected string, got object');
+    for (const args of [['validate', '--json', 'unquoted.yaml'], ['run', '--yes', 'unquoted.yaml'], ['run', '--yes', '--json', 'unquoted.yaml']]) {
+      const result = await ksa(...args);
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(result.stderr, describeResult(result)).not.toMatch(/Warning|stringified/);
+    }
+  });
 });
