@@ -128,17 +128,17 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
   const lineCounter = new LineCounter();
   // Merge keys (`<<: *defaults`) share fields between steps, as docker-compose and GitLab CI files do.
   // The library's warnings (an unquoted `{{ x }}` read as a map key) would reach stderr as Node warnings: planYamlProblems names them.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true, logLevel: 'error' });
+  // Keys given twice are found by planYamlProblems, which names each one and where it was first set.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, merge: true, logLevel: 'error' });
   const [first] = doc.errors;
   if (first) {
     const where = first.linePos?.[0];
     const at = where ? `:${where.line}:${where.col}` : '';
     if (/call stack/i.test(first.message)) throw new CliError({ message: `${displayPath}${at}: the document nests too deeply`, location: where ? { line: where.line, column: where.col } : undefined });
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
-    // Strict JSON that JSON.parse took can only fail here for a key given twice in one object.
     const problem =
       format === 'json'
-        ? `JSON syntax error: ${first.code === 'DUPLICATE_KEY' ? 'a key appears twice in one object' : firstLine(first.message)}`
+        ? `JSON syntax error: ${firstLine(first.message)}`
         : first.code === 'MULTIPLE_DOCS'
           ? 'YAML syntax error: the file holds multiple documents (a second "---" starts here); a plan is one document'
           : `YAML syntax error: ${firstLine(first.message)}`;
@@ -152,8 +152,7 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
     displayPath,
     document: toPlainData(doc, lineCounter, displayPath),
     locate: (issuePath) => locate(doc, lineCounter, issuePath),
-    // Strict JSON that JSON.parse took has no YAML tags.
-    problems: format === 'json' ? [] : planYamlProblems(doc, lineCounter, text),
+    problems: planYamlProblems(doc, lineCounter, text),
   };
 }
 

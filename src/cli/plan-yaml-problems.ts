@@ -17,6 +17,7 @@ type Visit = { readonly node: Node; readonly path: IssuePath; readonly key: stri
  * which the YAML library drops (`when: ! inputs.dryRun` becomes `inputs.dryRun`: a negation lost).
  * A plan has no use for tags, so every tag is refused, with the quoted value to write instead.
  * An unquoted `{{ inputs.port }}` is a map whose key is a map, which reads as an object.
+ * A key given twice in one map is named at each repetition, with where it was first set.
  */
 export function planYamlProblems(doc: Document, lineCounter: LineCounter, text: string): PlanYamlProblem[] {
   const problems: PlanYamlProblem[] = [];
@@ -32,9 +33,16 @@ export function planYamlProblems(doc: Document, lineCounter: LineCounter, text: 
     if (isMap(node) && node.items.some((pair) => isPair(pair) && isCollection(pair.key))) {
       problems.push(collectionKeyProblem(node, path, key, text, at));
     } else if (isMap(node)) {
+      const first = new Map<string, number>();
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        const keyStart = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+        if (name !== undefined && keyStart !== undefined && !isMergeKey(pair.key)) {
+          const earlier = first.get(name);
+          if (earlier === undefined) first.set(name, keyStart);
+          else problems.push(duplicateKeyProblem(name, [...path, name], at(earlier), at(keyStart)));
+        }
         if (isScalar(pair.key) && pair.key.tag !== undefined && pair.key.range) problems.push(tagProblem(pair.key, path, undefined, text, at));
         if (pair.value && name !== undefined) stack.push({ node: pair.value as Node, path: [...path, name], key: name });
       }
@@ -58,6 +66,15 @@ function tagProblem(node: Node, path: IssuePath, key: string | undefined, text: 
       ? `quote the value: ${label}${JSON.stringify(written)}`
       : 'remove it, or quote the value if it starts with "!"';
   return { code: 'yaml_tag', path, message: `a YAML tag (${JSON.stringify(tag)}) — ${fix}`, ...at(start) };
+}
+
+/** `<<: *a` may come more than once when merging several maps (the library reads the key as a symbol). */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<');
+}
+
+function duplicateKeyProblem(name: string, path: IssuePath, first: { line: number; column: number }, again: { line: number; column: number }): PlanYamlProblem {
+  return { code: 'duplicate_key', path, message: `the key ${JSON.stringify(name)} is given twice (first at line ${first.line}, column ${first.column}); keep one`, ...again };
 }
 
 function collectionKeyProblem(node: Node, path: IssuePath, key: string | undefined, text: string, at: (offset: number) => { line: number; column: number }): PlanYamlProblem {

@@ -45,6 +45,8 @@ export type IssueCode =
   | 'yaml_tag'
   /** An unquoted `{{ … }}`, which YAML reads as a map (found by the CLI in the text). */
   | 'unquoted_template'
+  /** A key given twice in one map of the plan's text (found by the CLI). */
+  | 'duplicate_key'
   /** A step the user's permission policy denies (checked outside validation, reported like it). */
   | 'policy_denied';
 

@@ -81,4 +81,23 @@ describe.concurrent('YAML pitfalls in a plan', () => {
       expect(result.stderr, describeResult(result)).not.toMatch(/Warning|stringified/);
     }
   });
+
+  it('every key given twice is its own problem, at its line, naming the key and where it was first set (text and --json with its path)', async () => {
+    await sandbox.writePlan('dup.yaml', 'goal: x\nsteps:\n  - id: a\n    tool: shell\n    args:\n      command: echo a\n      command: echo b\n  - id: a2\n    id: b\n    tool: shell\n    args: { command: x, command: y }\n');
+    const text = await ksa('validate', 'dup.yaml');
+    expect(text.code, describeResult(text)).toBe(2);
+    const lines = (text.stdout + text.stderr).split('\n');
+    expect(lines).toContain('  dup.yaml:7:7 steps[0].args.command: the key "command" is given twice (first at line 6, column 7); keep one');
+    expect(lines).toContain('  dup.yaml:9:5 steps[1].id: the key "id" is given twice (first at line 8, column 5); keep one');
+    expect(lines).toContain('  dup.yaml:11:25 steps[1].args.command: the key "command" is given twice (first at line 11, column 13); keep one');
+    expect(text.stdout + text.stderr).not.toContain('Map keys must be unique');
+    const json = await ksa('validate', '--json', 'dup.yaml');
+    expect(JSON.parse(json.stdout).issues[0]).toEqual({ code: 'duplicate_key', path: 'steps[0].args.command', message: 'the key "command" is given twice (first at line 6, column 7); keep one', line: 7, column: 7 });
+  });
+
+  it('merge keys may repeat: <<: *a and <<: *b in one map are no duplicate', async () => {
+    await sandbox.writePlan('merges.yaml', 'goal: x\nsteps:\n  - id: a\n    tool: &t shell\n    args: &c { command: "true" }\n  - id: b\n    <<: { tool: *t }\n    <<: { args: *c }\n');
+    const result = await ksa('validate', 'merges.yaml');
+    expect(result.code, describeResult(result)).toBe(0);
+  });
 });
