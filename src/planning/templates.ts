@@ -39,15 +39,30 @@ function unescape(text: string): string {
 
 /** Every `{{ }}` in a value, with the path of the string that holds it. */
 export function findTemplates(value: unknown, path: readonly (string | number)[] = []): TemplateSite[] {
-  if (!containsTemplate(value)) return [];
   const sites: TemplateSite[] = [];
+  forEachTemplated(value, path, (text, where) => {
+    for (const match of text.matchAll(TEMPLATE)) sites.push({ path: where, source: (match[1] ?? '').trim() });
+  });
+  return sites;
+}
+
+/** The paths of the strings in a value with a `{{` that no `}}` closes (`--replicas={{ inputs.replicas`). */
+export function findUnclosedTemplates(value: unknown, path: readonly (string | number)[] = []): (string | number)[][] {
+  const paths: (string | number)[][] = [];
+  forEachTemplated(value, path, (text, where) => {
+    // A space in place of each template, so that `{` and `{` on both sides of one do not meet.
+    if (OPEN.test(text.replace(TEMPLATE, ' '))) paths.push(where);
+  });
+  return paths;
+}
+
+function forEachTemplated(value: unknown, path: readonly (string | number)[], visit: (text: string, path: (string | number)[]) => void): void {
+  if (!containsTemplate(value)) return;
   // One path grows and shrinks with the walk and is copied only where a template is: most arguments have none.
   const at = [...path];
   const walk = (node: unknown): void => {
     if (typeof node === 'string') {
-      if (!hasTemplate(node)) return;
-      const where = [...at];
-      for (const match of node.matchAll(TEMPLATE)) sites.push({ path: where, source: (match[1] ?? '').trim() });
+      if (hasTemplate(node)) visit(node, [...at]);
     } else if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         at.push(i);
@@ -63,7 +78,6 @@ export function findTemplates(value: unknown, path: readonly (string | number)[]
     }
   };
   walk(value);
-  return sites;
 }
 
 /** Whether a value holds a `{{ }}` anywhere: a walk without allocations, since most arguments have none. */

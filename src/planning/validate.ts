@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ancestorIds, buildGraph, createAncestorCheck, descendantIds, type GraphNode, type PlanGraph } from './graph.js';
 import { compileExpression } from './expressions.js';
-import { containsTemplate, findTemplates, isTemplated } from './templates.js';
+import { containsTemplate, findTemplates, findUnclosedTemplates, isTemplated } from './templates.js';
 import { closestMatch, didYouMean, unknownToolMessage } from './suggest.js';
 import { isRecord, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
@@ -241,6 +241,7 @@ class StepChecker {
   private templates(value: unknown, field: 'prompt' | 'args' | 'rollback', i: number, allowSelf: boolean): void {
     const at = field === 'rollback' ? ['steps', i, 'rollback', 'args'] : ['steps', i, field];
     for (const site of findTemplates(value, at)) this.expression(site.source, site.path, i, allowSelf);
+    for (const path of findUnclosedTemplates(value, at)) this.add('invalid_expression', path, '"{{" with no closing "}}"; write \\{{ for a literal {{');
   }
 
   private expression(source: string, path: IssuePath, i: number, allowSelf: boolean): void {

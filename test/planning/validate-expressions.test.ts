@@ -42,6 +42,32 @@ describe('validatePlan: expressions that do not compile', () => {
   });
 });
 
+describe('validatePlan: a "{{" that no "}}" closes', () => {
+  const unclosed = '"{{" with no closing "}}"; write \\{{ for a literal {{';
+
+  it('is a problem at the string that holds it (args, nested args, prompt, rollback), not text run as written', () => {
+    const issues = issuesOf(
+      base([
+        { id: 'a', tool: 'shell', args: { command: 'kubectl scale --replicas={{ inputs.port' } },
+        { id: 'b', tool: 'kubectl', args: { args: ['get', '{{ inputs.port }} {{'] } },
+        { id: 'q', type: 'llm_query', prompt: 'Why {{ inputs.port' },
+        shell('r', { rollback: { tool: 'shell', args: { command: 'kill {{ inputs.port' } } }),
+      ]),
+    );
+    expect(issues).toEqual([
+      { code: 'invalid_expression', path: ['steps', 0, 'args', 'command'], message: unclosed },
+      { code: 'invalid_expression', path: ['steps', 1, 'args', 'args', 1], message: unclosed },
+      { code: 'invalid_expression', path: ['steps', 2, 'prompt'], message: unclosed },
+      { code: 'invalid_expression', path: ['steps', 3, 'rollback', 'args', 'command'], message: unclosed },
+    ]);
+  });
+
+  it('an escaped \\{{, a closed one, or a quoted }} inside one is fine', () => {
+    const plan = base([{ id: 'a', tool: 'shell', args: { command: "docker inspect -f '\\{{.State}}' {{ inputs.port }} {{ 'a}}b' }}" } }]);
+    expect(validate(plan).ok).toBe(true);
+  });
+});
+
 describe('validatePlan: step references', () => {
   it('a reference to an unknown step, with "did you mean"', () => {
     const issues = issuesOf(base([shell('build'), shell('test', { dependsOn: ['build'], when: 'steps.biuld.output.exitCode == 0' })]));
