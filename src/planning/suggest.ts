@@ -1,6 +1,8 @@
 /** "did you mean" for near-miss names (step ids, tools, inputs). */
 export function closestMatch(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(2, Math.floor(name.length / 3));
+  // Two edits turn any short name into another ("zz" into "a", "web" into "db"): one edit up to 4 letters
+  // (none for one letter, which one edit replaces whole), then a third of the name.
+  const limit = name.length <= 1 ? 0 : name.length <= 4 ? 1 : Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {

@@ -7,6 +7,20 @@ describe('validatePlan: dependencies', () => {
     expect(issues).toEqual([{ code: 'unknown_dependency', path: ['steps', 1, 'dependsOn', 0], message: 'unknown step "biuld" (did you mean "build"?)' }]);
   });
 
+  it('short names: "did you mean" only within one edit up to 4 letters (zz, api, web are not a or db), a third of a longer name', () => {
+    const lines = linesOf({ goal: 'g', steps: [shell('a'), shell('db'), shell('deploy-web'), shell('x', { dependsOn: ['zz', 'b', 'q', 'api', 'web', 'dbb', 'deplyo-wbe', 'deploy'] })] });
+    expect(lines).toEqual([
+      'steps[3].dependsOn[0]: unknown step "zz"',
+      'steps[3].dependsOn[1]: unknown step "b"',
+      'steps[3].dependsOn[2]: unknown step "q"',
+      'steps[3].dependsOn[3]: unknown step "api"',
+      'steps[3].dependsOn[4]: unknown step "web"',
+      'steps[3].dependsOn[5]: unknown step "dbb" (did you mean "db"?)',
+      'steps[3].dependsOn[6]: unknown step "deplyo-wbe" (did you mean "deploy-web"?)',
+      'steps[3].dependsOn[7]: unknown step "deploy"',
+    ]);
+  });
+
   it('an unknown dependency close only to the step\'s own id: no suggestion (a step cannot depend on itself)', () => {
     expect(linesOf({ goal: 'g', steps: [shell('web', { dependsOn: ['wb'] })] })).toEqual(['steps[0].dependsOn[0]: unknown step "wb"']);
   });

@@ -79,7 +79,7 @@ describe('validatePlan: step references', () => {
     expect(message([shell('a', { when: 'steps.zz.output.exitCode == 0' })])).toBe('"steps.zz.output.exitCode == 0" references unknown step "zz"');
     const tests = [shell('build'), shell('built'), shell('test', { dependsOn: ['build'], when: 'steps.buil.output.exitCode == 0' })];
     expect(message(tests)).toContain('(did you mean "build"?)');
-    expect(message([shell('build'), shell('built'), shell('test', { dependsOn: ['built'], when: 'steps.bild.output.exitCode == 0' })])).toContain('(did you mean "built"?)');
+    expect(message([shell('build'), shell('built'), shell('test', { dependsOn: ['built'], when: 'steps.bilt.output.exitCode == 0' })])).toContain('(did you mean "built"?)');
     expect(message([shell('build'), shell('test', { when: 'steps.biuld.output.exitCode == 0' })])).not.toContain('did you mean');
   });
 
