@@ -102,6 +102,8 @@ export function planJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(PlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return {
     ...schema,
+    // Validation accepts and ignores it (validatePlan), so a JSON plan can name its schema as YAML does in a comment.
+    properties: { $schema: { type: 'string', description: 'The JSON Schema this document follows, for editors; ignored by ksa.' }, ...(schema.properties as object) },
     $id: 'https://kubestack.ai/schemas/plan.json',
     title: 'KubeStack AI plan',
   };

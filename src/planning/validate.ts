@@ -91,6 +91,11 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     return { ok: false, issues };
   }
 
+  if (Object.hasOwn(document, '$schema')) {
+    const { $schema, ...plan } = document as Record<string, unknown>;
+    if (typeof $schema !== 'string') add('invalid_field', ['$schema'], 'must be a string: the URL or path of the plan\'s JSON Schema (ksa schema writes it)');
+    document = plan;
+  }
   const stepsField = (document as { steps?: unknown }).steps;
   const shell = (Array.isArray(stepsField) && stepsField.length > 0 ? PlanShellWithStepsSchema : PlanShellSchema).safeParse(document);
   if (!shell.success) for (const issue of shell.error.issues) issues.push(...fromZodIssue(issue, [], document, unknownPlanFieldHint));

@@ -61,6 +61,18 @@ describe('validatePlan: the document', () => {
     ]);
   });
 
+  it('a top-level "$schema" string (an editor\'s hint, as in a JSON plan) is accepted and left out of the plan; another kind of value is a problem', () => {
+    const result = validate({ $schema: './plan.schema.json', goal: 'g', steps: [shell('a')] });
+    expect(result.ok).toBe(true);
+    expect(result.plan).not.toHaveProperty('$schema');
+    expect(issuesOf({ $schema: 5, goal: 'g', steps: [shell('a')] })).toEqual([
+      { code: 'invalid_field', path: ['$schema'], message: "must be a string: the URL or path of the plan's JSON Schema (ksa schema writes it)" },
+    ]);
+    const schema = planJsonSchema() as { properties: Record<string, unknown>; additionalProperties?: unknown };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.$schema).toEqual(expect.objectContaining({ type: 'string' }));
+  });
+
   it('unknown field at step level', () => {
     const issues = issuesOf({ goal: 'g', steps: [shell('a', { retries: 3 })] });
     expect(issues).toEqual([{ code: 'unknown_field', path: ['steps', 0, 'retries'], message: expect.stringContaining('unknown field "retries"') }]);
