@@ -141,7 +141,7 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
         ? `JSON syntax error: ${firstLine(first.message)}`
         : first.code === 'MULTIPLE_DOCS'
           ? 'YAML syntax error: the file holds multiple documents (a second "---" starts here); a plan is one document'
-          : `YAML syntax error: ${firstLine(first.message)}`;
+          : `YAML syntax error: ${firstLine(first.message)}${first.code === 'BAD_DQ_ESCAPE' && text.startsWith('\\{', first.pos[0]) ? ESCAPED_BRACE : ''}`;
     throw new CliError({
       message: `${displayPath}${at}: ${problem}${more}`,
       location: where ? { line: where.line, column: where.col } : undefined,
@@ -155,6 +155,9 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
     problems: planYamlProblems(doc, lineCounter, text),
   };
 }
+
+/** A literal `{{` is written `\{{`, and inside double quotes YAML reads that backslash as an escape. */
+const ESCAPED_BRACE = ' (for a literal {{ inside double quotes write \\\\{{, or use single quotes: \'\\{{\')';
 
 /** Aliases that expand past a bound (a "billion laughs" document) or point nowhere are a syntax error, exit 2. */
 function toPlainData(doc: Document, lineCounter: LineCounter, displayPath: string): unknown {

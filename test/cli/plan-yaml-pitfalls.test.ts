@@ -100,4 +100,15 @@ describe.concurrent('YAML pitfalls in a plan', () => {
     const result = await ksa('validate', 'merges.yaml');
     expect(result.code, describeResult(result)).toBe(0);
   });
+
+  it('\\{{ inside a double-quoted YAML string (an escape YAML refuses) says to write \\\\{{ there; written so, the step gets a literal {{', async () => {
+    await sandbox.writePlan('escape.yaml', 'goal: x\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo \\{{.State}} web" }\n');
+    const refused = await ksa('validate', 'escape.yaml');
+    expect(refused.code, describeResult(refused)).toBe(2);
+    expect(refused.stderr.trim()).toBe("ksa: escape.yaml:5:28: YAML syntax error: Invalid escape sequence \\{ (for a literal {{ inside double quotes write \\\\{{, or use single quotes: '\\{{')");
+    await sandbox.writePlan('escaped.yaml', 'goal: x\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo \\\\{{.State}} web" }\n');
+    const run = await ksa('run', '--yes', 'escaped.yaml');
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(run.stdout + run.stderr).toContain('{{.State}} web');
+  });
 });
