@@ -13,13 +13,19 @@ export function describeInputProblems(error: z.ZodError, args: unknown, schema: 
   return error.issues.map((issue) => describeIssue(issue, [], args, schema));
 }
 
+const WHOLE_TEMPLATE_HINT = ' (a whole-string {{ }} keeps the value\'s type; to have it as text (objects as JSON), put it in text, e.g. "{{ … }}\\n")';
+
 function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], args: unknown, schema: z.ZodType): string {
   const fullPath = [...prefix, ...issue.path];
   const keys = fullPath.map((key) => (typeof key === 'symbol' ? String(key) : key));
   const at = formatPath(['args', ...keys]);
   switch (issue.code) {
-    case 'invalid_type':
-      return `${at}: ${typeProblem(issue.expected, valueAt(args, fullPath))}`;
+    case 'invalid_type': {
+      const value = valueAt(args, fullPath);
+      // Validation checked every argument written as is: a list or an object here came from a whole-string template.
+      const kept = issue.expected === 'string' && typeof value === 'object' && value !== null ? WHOLE_TEMPLATE_HINT : '';
+      return `${at}: ${typeProblem(issue.expected, value)}${kept}`;
+    }
     case 'invalid_value':
       return `${at}: ${choiceProblem(issue.values, valueAt(args, fullPath))}`;
     case 'unrecognized_keys':

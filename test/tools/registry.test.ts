@@ -73,6 +73,14 @@ describe('ToolRegistry', () => {
     await expect(registry.invoke(call('sleep', { ms: -1 }), { workspace: ws })).rejects.toThrow(/^args\.ms: Too small/);
   });
 
+  it('an object or a list where a string belongs (a whole-string template kept its type) says how to have it as text', async () => {
+    await expect(registry.invoke(call('write_file', { path: 'x.txt', content: { status: 'ok' } }), { workspace: ws })).rejects.toThrow(
+      'args.content: expected string, got object (a whole-string {{ }} keeps the value\'s type; to have it as text (objects as JSON), put it in text, e.g. "{{ … }}\\n") (tool "write_file")',
+    );
+    await expect(registry.invoke(call('shell', { command: ['ls'] }), { workspace: ws })).rejects.toThrow(/^args\.command: expected string, got array \(a whole-string \{\{ \}\} keeps/);
+    await expect(registry.invoke(call('sleep', { ms: 'abc' }), { workspace: ws })).rejects.toThrow('args.ms: expected number, got string "abc" (tool "sleep")');
+  });
+
   it('takes a number or boolean where a string belongs as its text: a whole-string template rendered it typed', async () => {
     const output = await registry.invoke(call('shell', { command: 'echo "$N $B"', env: { N: 5, B: false } }), { workspace: ws });
     expect(output).toMatchObject({ stdout: '5 false', exitCode: 0 });
