@@ -15,6 +15,7 @@ import { ensurePrivateDir, ksaHome, secretValues } from '../../store/index.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
+import { refuseUnsetEnv } from '../unset-env.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import type { PolicyAssessment } from '../../policy/rules/index.js';
 import { loadPolicy, unappliedPolicyNote } from '../policy-files.js';
@@ -58,6 +59,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     stdin: io.stdin,
     workspace,
   });
+  refuseUnsetEnv(file, plan, allowedEnvironment(io, flags.allowEnv));
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
   // Cluster steps show the context and namespace they touch, as do shell steps whose line runs kubectl or helm;
