@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Lexer, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { isScalar, Lexer, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { IssuePath } from '../planning/index.js';
 import { CliError } from './errors.js';
 import { jsonErrorOffset } from './json-error-offset.js';
@@ -16,7 +16,8 @@ export type PlanFile = {
   readonly displayPath: string;
   readonly document: unknown;
   /** line:column (1-based) of the value at a path, or of its nearest existing parent. */
-  locate(path: IssuePath): { line: number; column: number } | undefined;
+  /** With `quoted` (text a message quotes from the value), the line of that text inside a multi-line value. */
+  locate(path: IssuePath, quoted?: string): { line: number; column: number } | undefined;
   /** Problems only the YAML text shows (a tag), reported with the plan's validation problems. */
   readonly problems: readonly PlanYamlProblem[];
 };
@@ -151,7 +152,7 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
     path: absolute,
     displayPath,
     document: toPlainData(doc, lineCounter, displayPath),
-    locate: (issuePath) => locate(doc, lineCounter, issuePath),
+    locate: (issuePath, quoted) => locate(doc, lineCounter, issuePath, quoted, text),
     problems: planYamlProblems(doc, lineCounter, text),
   };
 }
@@ -280,16 +281,27 @@ function trailingCommaHint(text: string, offset: number): string {
   return ` (JSON allows no comma before the closing "${text[offset]}": remove the one at ${line}:${column})`;
 }
 
-function locate(doc: Document, lineCounter: LineCounter, issuePath: IssuePath): { line: number; column: number } | undefined {
+function locate(doc: Document, lineCounter: LineCounter, issuePath: IssuePath, quoted?: string, text?: string): { line: number; column: number } | undefined {
   for (let length = issuePath.length; length >= 0; length--) {
     const node = length === 0 ? doc.contents : doc.getIn(issuePath.slice(0, length), true);
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
     if (range) {
-      const { line, col } = lineCounter.linePos(range[0]);
+      // In a block (`command: |`) or a multi-line value, the line of the quoted expression, not the value's first line.
+      const inside = length === issuePath.length && quoted && text && isScalar(node) ? quotedOffset(text.slice(range[0], range[1]), quoted) : -1;
+      const { line, col } = lineCounter.linePos(range[0] + Math.max(0, inside));
       return { line, column: col };
     }
   }
   return undefined;
+}
+
+/** Where a message's quoted text starts in a value's source: as is, else its first word (a multi-line expression is quoted on one line). */
+function quotedOffset(source: string, quoted: string): number {
+  if (!source.includes('\n')) return -1;
+  const at = source.indexOf(quoted);
+  if (at >= 0) return at;
+  const [first] = quoted.split(' ', 1);
+  return first ? source.indexOf(first) : -1;
 }
 
 function firstLine(message: string): string {

@@ -8,7 +8,8 @@ export type LocatedIssue = ValidationIssue & { readonly line?: number; readonly 
 
 export function locateIssues(file: PlanFile, issues: readonly ValidationIssue[]): LocatedIssue[] {
   return issues.map((issue) => {
-    const at = file.locate(issue.path);
+    // Messages quote the expression they are about: "{{ inputs.prot }}" on the third line of a block is located there.
+    const at = file.locate(issue.path, /"((?:[^"\\]|\\.)+)"/.exec(issue.message)?.[1]);
     return { ...issue, ...at, where: `${formatPath(issue.path)}` };
   });
 }

@@ -249,10 +249,13 @@ class StepChecker {
     for (const path of findUnclosedTemplates(value, at)) this.add('invalid_expression', path, '"{{" with no closing "}}"; write \\{{ for a literal {{');
   }
 
-  private expression(source: string, path: IssuePath, i: number, allowSelf: boolean): void {
-    const compiled = compileExpression(source);
+  private expression(written: string, path: IssuePath, i: number, allowSelf: boolean): void {
+    // A multi-line `when` is quoted on one line in messages (the CLI finds its line in the file).
+    const source = written.replace(/\s*\n\s*/g, ' ');
+    const add = this.add;
+    const compiled = compileExpression(written);
     if (!compiled.ok) {
-      this.add('invalid_expression', path, `expression "${source}" does not compile: ${compiled.message}`);
+      add('invalid_expression', path, `expression "${source}" does not compile: ${compiled.message}`);
       return;
     }
     const refs = compiled.expression.references;
@@ -260,19 +263,19 @@ class StepChecker {
     for (const root of refs.unknownRoots) {
       // `steps.deploy-web.status` parses as `steps.deploy - web.status`: the hint is on the step reference.
       if (refs.steps.some((id) => this.graph.indexOfId(`${id}-${root}`) >= 0 || [...this.graph.indexOf.keys()].some((known) => known.startsWith(`${id}-${root}`)))) continue;
-      this.add('unknown_reference', path, `unknown variable "${root}" in "${source}" (expressions can use steps, inputs and env)`);
+      add('unknown_reference', path, `unknown variable "${root}" in "${source}" (expressions can use steps, inputs and env)`);
     }
     if (refs.dynamicStepAccess) {
-      this.add('unknown_reference', path, `"${source}" reads steps[...] with a computed key; use steps.<id> so the dependency can be checked`);
+      add('unknown_reference', path, `"${source}" reads steps[...] with a computed key; use steps.<id> so the dependency can be checked`);
     }
     for (const id of refs.steps) {
       const target = this.graph.indexOfId(id);
       if (target < 0) {
-        this.add('unknown_reference', path, `"${source}" references unknown step "${id}"${this.stepHint(id, source, i, allowSelf)}`);
+        add('unknown_reference', path, `"${source}" references unknown step "${id}"${this.stepHint(id, source, i, allowSelf)}`);
       } else if (target === i) {
-        if (!allowSelf) this.add('not_an_ancestor', path, `"${source}" references the step itself ("${id}"); only its dependencies have results yet`);
+        if (!allowSelf) add('not_an_ancestor', path, `"${source}" references the step itself ("${id}"); only its dependencies have results yet`);
       } else if (!this.isAncestor(i, target)) {
-        this.add('not_an_ancestor', path, `"${source}" references step "${id}", which "${selfId}" does not depend on; add "${id}" to dependsOn`);
+        add('not_an_ancestor', path, `"${source}" references step "${id}", which "${selfId}" does not depend on; add "${id}" to dependsOn`);
       }
     }
     for (const name of refs.inputs) {
@@ -280,12 +283,12 @@ class StepChecker {
       if (!this.inputReaders.has(name)) this.inputReaders.set(name, selfId);
       if (!this.declaredInputs.has(name)) {
         const hint = closestMatch(name, this.declaredInputs);
-        this.add('unknown_input', path, `"${source}" reads inputs.${name}, which the plan does not declare${hint ? ` (did you mean "${hint}"?)` : '; add it under inputs'}`);
+        add('unknown_input', path, `"${source}" reads inputs.${name}, which the plan does not declare${hint ? ` (did you mean "${hint}"?)` : '; add it under inputs'}`);
       }
     }
     for (const name of refs.env) {
       if (!this.allowedEnv.has(name)) {
-        this.add('env_not_allowed', path, `"${source}" reads env.${name}, which is not allow-listed (allow it with --allow-env ${name})`);
+        add('env_not_allowed', path, `"${source}" reads env.${name}, which is not allow-listed (allow it with --allow-env ${name})`);
       }
     }
   }

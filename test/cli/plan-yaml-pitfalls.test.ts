@@ -111,4 +111,13 @@ describe.concurrent('YAML pitfalls in a plan', () => {
     expect(run.code, describeResult(run)).toBe(0);
     expect(run.stdout + run.stderr).toContain('{{.State}} web');
   });
+
+  it('a problem inside a multi-line value (command: |, when: >-) points at the line of its expression, quoted on one line', async () => {
+    await sandbox.writePlan('block.yaml', 'goal: x\ninputs: { port: 1 }\nsteps:\n  - id: a\n    tool: shell\n    args:\n      command: |\n        echo one\n        echo two\n        echo {{ inputs.prot }}\n  - id: b\n    tool: shell\n    args: { command: "true" }\n    when: >-\n      inputs.port == 1 &&\n      inputs.port ==\n');
+    const result = await ksa('validate', 'block.yaml');
+    expect(result.code, describeResult(result)).toBe(2);
+    const lines = (result.stdout + result.stderr).split('\n');
+    expect(lines).toContain('  block.yaml:10:17 steps[0].args.command: "inputs.prot" reads inputs.prot, which the plan does not declare (did you mean "port"?)');
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}block\.yaml:15:7 steps\[1\]\.when: expression "inputs\.port == 1 && inputs\.port ==" does not compile: /));
+  });
 });
