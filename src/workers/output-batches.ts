@@ -1,9 +1,21 @@
-import type { StepJobProgress } from './queue-names.js';
+import type { Redis } from 'ioredis';
+import { outputKey, type StepJobProgress } from './queue-names.js';
 
 /** How much of one attempt's output lines a worker sends through Redis (its result keeps its own bounded stdout and stderr). */
 export const DEFAULT_OUTPUT_BYTES = 4 * 1024 * 1024;
 /** And at most this many lines: the coordinator handles each line (log, events, live view), and many short ones kept it busy long after the step ended. */
 export const OUTPUT_LINES = 50_000;
+
+/** How long an attempt's batches wait for the coordinator after the last one (its events may be read long after they were sent). */
+const KEEP_BATCHES_S = 3600;
+
+/**
+ * Keeps a batch for the coordinator, by number, before it goes out as a progress event: the events stream is
+ * capped, and drops what a coordinator that falls behind has not read; the coordinator reads the rest here.
+ */
+export async function keepBatch(client: Redis, jobId: string, progress: StepJobProgress): Promise<void> {
+  await client.multi().zadd(outputKey(jobId), progress.seq ?? 0, JSON.stringify(progress)).expire(outputKey(jobId), KEEP_BATCHES_S).exec();
+}
 
 /** Lines are sent at least this often while they come. */
 const FLUSH_MS = 100;
@@ -33,6 +45,10 @@ export class OutputBatches {
   private tailStart = 0;
   private tailBytes = 0;
   private dropped = 0;
+  /** The next batch's number. */
+  private seq = 0;
+  /** The next batch starts with the note on this many lines not sent. */
+  private noted: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<unknown> = Promise.resolve();
 
@@ -67,14 +83,15 @@ export class OutputBatches {
     }
   }
 
-  /** Sends what is left (the note on the lines left out, then the kept end); resolves once Redis has all of it. */
+  /** Sends what is left (the note on the lines left out, then the kept end) as the last batches; resolves once Redis has all of it. */
   end(): Promise<unknown> {
-    this.flush();
     if (this.overflowing) {
+      this.flush();
       const kept = this.tail.length - this.tailStart;
       if (this.dropped > 0) {
         const note = `worker ${this.worker}: ${this.dropped} output lines are not kept here, between the first ${this.sent} and the last ${kept} (a step's output sent through Redis is bounded to ${formatBytes(this.budgetBytes)} or ${OUTPUT_LINES} lines)`;
         this.pending.push({ line: note, stream: 'stderr' });
+        this.noted = this.dropped;
         this.sent += this.dropped;
         this.dropped = 0;
       }
@@ -86,19 +103,21 @@ export class OutputBatches {
       }
       this.tail = [];
       this.tailStart = 0;
-      this.flush();
     }
+    // Marked last, even empty: the coordinator knows it has the whole output once it has read this one.
+    this.flush(true);
     return this.sending;
   }
 
-  private flush(): void {
+  private flush(last = false): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.length === 0) return;
-    const progress: StepJobProgress = { lines: this.pending, before: this.sent };
+    if (this.pending.length === 0 && !last) return;
+    const progress: StepJobProgress = { lines: this.pending, before: this.sent, seq: this.seq++, ...(last ? { last } : {}), ...(this.noted !== undefined ? { dropped: this.noted } : {}) };
     this.sent += this.pending.length;
     this.pending = [];
     this.pendingBytes = 0;
+    this.noted = undefined;
     // One after the other: they arrive in order, and a slow Redis holds the next batch here, not many in flight.
     this.sending = this.sending.then(() => this.send(progress)).catch(() => {});
   }

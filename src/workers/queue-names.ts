@@ -18,6 +18,11 @@ export const workerNameKey = (name: string) => `ksa:worker-name:${name}`;
 export const cancelledKey = (jobId: string) => `ksa:cancelled:${jobId}`;
 /** What a worker left of an attempt whose job it could not finish (its lock expired while Redis did not answer). */
 export const leftResultKey = (jobId: string) => `ksa:left:${jobId}`;
+/**
+ * An attempt's output batches by number, kept until the coordinator has read them all (the events stream may drop
+ * some first). Four parts: scans of a run's jobs (ksa:<queue>:<id>) do not take it for one.
+ */
+export const outputKey = (jobId: string) => `ksa:output:${jobId}:batches`;
 
 /** Worker names: used in queue names, so no ':' and nothing odd. */
 export const WORKER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -87,6 +92,14 @@ export type StepJobResult = { readonly worker: string; readonly output: unknown 
 export const asResult = (value: unknown): StepJobResult => (typeof value === 'object' && value !== null && 'worker' in value ? (value as StepJobResult) : { worker: '', output: value });
 /**
  * Progress updates: output lines, batched. The job keeps only the last batch: `before` (how many lines the
- * batches before it had) tells a run that takes the job over how many it cannot have.
+ * batches before it had) tells a run that takes the job over how many it cannot have. `seq` numbers the
+ * batches of an attempt from 0 (each is also kept under outputKey), `last` marks the final one, and
+ * `dropped` says that the batch starts with the worker's note on that many lines it did not send.
  */
-export type StepJobProgress = { readonly lines: readonly { readonly line: string; readonly stream: 'stdout' | 'stderr' }[]; readonly before?: number };
+export type StepJobProgress = {
+  readonly lines: readonly { readonly line: string; readonly stream: 'stdout' | 'stderr' }[];
+  readonly before?: number;
+  readonly seq?: number;
+  readonly last?: boolean;
+  readonly dropped?: number;
+};

@@ -5,7 +5,7 @@ import { AddBatcher } from './add-batcher.js';
 import { clearFailedJob, stopJob } from './job-cancel.js';
 import { settledWithin } from './settled-within.js';
 import { describePlacement, errorMessage, PartialSuccessError, RefusedAttemptError, type InvokeTool, type Placement, type ToolCall, type WorkerRun } from '../planning/index.js';
-import { asResult, cancelledKey, EVENTS_MAX_LEN, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
+import { asResult, cancelledKey, EVENTS_MAX_LEN, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
 import { JobScrubber } from './job-scrub.js';
@@ -19,6 +19,7 @@ import { heldWhilePaused, lostOr, noWorkerTook, pinnedNotTaken, redisOutage, wai
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 import { failStoppedPart } from './stopped-part.js';
 import { endedRun, ranBeforeFailing, TakerNaming } from './stopped-job.js';
+import { lastKeptLines, OutputReader } from './output-reader.js';
 
 export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
 /** How often outstanding jobs are looked at: jobs Redis lost, steps nobody takes. */
@@ -258,7 +259,7 @@ export class RemoteSteps {
       let losing = false;
       // Stopped by the run: only a failure of its own there is the attempt's.
       const end = (reason: string | undefined) =>
-        finish(() => reject(naming.stopping ? naming.failure(reason, call.signal.reason, (why) => remoteStepError(lostOr(why))) : remoteStepError(lostOr(reason))));
+        void output.drained().then(() => finish(() => reject(naming.stopping ? naming.failure(reason, call.signal.reason, (why) => remoteStepError(lostOr(why))) : remoteStepError(lostOr(reason)))));
       // What its worker left of an attempt it could not report (its lock gone) is the attempt's end; else `otherwise`.
       const unlessLeft = (otherwise: () => unknown) => {
         if (settled || losing) return;
@@ -288,15 +289,13 @@ export class RemoteSteps {
         if (settled) return;
         nameWorker(result.worker || undefined);
         naming.say();
-        finish(() => resolve(result));
+        void output.drained().then(() => finish(() => resolve(result)));
       };
       // Only the worker's name is needed: one field, not the whole job.
       const onActive = () => {
         void this.client.hget(queue.toKey(id), 'pb').then((worker) => nameWorker(worker ?? undefined), () => {});
       };
-      const onProgress = (data: unknown) => {
-        for (const { line, stream } of (data as StepJobProgress | undefined)?.lines ?? []) call.onOutput(line, stream);
-      };
+      const output = new OutputReader({ client: this.client, jobId: id, onOutput: call.onOutput, beforeLines: () => (entry.takenBy ? undefined : this.client.hget(queue.toKey(id), 'pb').then((worker) => nameWorker(worker ?? undefined), () => {})) });
       // The attempt is over for the run at once; its work ends when the worker has stopped it (its process
       // tree killed, its container removed), so a retry, a rollback or the run's end do not race it.
       const onAbort = () => {
@@ -330,7 +329,7 @@ export class RemoteSteps {
         lost: (reason) => finish(() => reject(new RemoteStepError(reason))),
         requeue: () => add(),
       };
-      const watcher: Watcher = { completed: (returnvalue: unknown) => complete(asResult(returnvalue)), failed, active: onActive, progress: onProgress };
+      const watcher: Watcher = { completed: onCompleted, failed, active: onActive, progress: (data) => output.take(data) };
       watching.set(id, watcher);
       if (call.signal.aborted) return onAbort();
       call.signal.addEventListener('abort', onAbort, { once: true });
@@ -347,7 +346,8 @@ export class RemoteSteps {
             // The id may exist already (a resumed run): take the stored job's state as it is.
             const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
             if (!job) return;
-            await takeOver(job, call, nameWorker);
+            await takeOver(job, call, nameWorker, await lastKeptLines(this.client, id));
+            output.seen(job.progress);
             const state = await fromJob(job);
             if (state !== 'waiting' && state !== 'prioritized') return;
           }

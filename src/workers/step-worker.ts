@@ -9,13 +9,13 @@ import type { InvokeTool } from '../planning/tool-call.js';
 import { cancelledOn, NOT_STARTED } from './stopped-job.js';
 import { partNotRun } from './step-messages.js';
 import { WorkerSlots } from './worker-slots.js';
-import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobResult } from './queue-names.js';
+import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { claimWorkerName, startHeartbeat } from './worker-registry.js';
 import { processStart } from '../tools/process-identity.js';
 import { settledWithin } from './settled-within.js';
 import { LeftResults } from './left-results.js';
-import { OutputBatches } from './output-batches.js';
+import { keepBatch, OutputBatches } from './output-batches.js';
 
 /** Lost-attempt detection: a crashed worker's lock expires after lockMs; another worker checks every stalledMs. */
 export type StallTimings = { readonly lockMs: number; readonly stalledMs: number };
@@ -214,7 +214,8 @@ export class StepWorker {
     }
     const started = performance.now();
     this.running.set(jobId, `${job.queueQualifiedName}:${jobId}`);
-    const output = new OutputBatches((progress) => job.updateProgress(progress), this.options.name, this.options.outputBytes);
+    const kept = (progress: StepJobProgress) => (this.client ? keepBatch(this.client, jobId, progress).catch(() => {}) : undefined);
+    const output = new OutputBatches(async (progress) => (await kept(progress), job.updateProgress(progress)), this.options.name, this.options.outputBytes);
     const done = (ok: boolean, error?: string) =>
       this.options.log({ type: 'step_done', jobId, runId: data.runId, stepId: data.stepId, attempt: data.attempt, phase: data.phase, tool: data.tool, ok, durationMs: Math.round(performance.now() - started), ...(error ? { error } : {}) });
     try {

@@ -11,13 +11,14 @@ const TAKEN: ReadonlySet<string> = new Set(['active', 'completed', 'failed']);
  * and of the output printed meanwhile, what Redis still holds (the job's last batch of lines) goes to the
  * step's log, saying so when earlier lines are not kept.
  */
-export async function takeOver(job: Job<StepJobData, StepJobResult>, call: Pick<ToolCall, 'onOutput'>, nameWorker: (worker: string, ran: WorkerRun) => void): Promise<void> {
+export async function takeOver(job: Job<StepJobData, StepJobResult>, call: Pick<ToolCall, 'onOutput'>, nameWorker: (worker: string, ran: WorkerRun) => void, kept?: StepJobProgress): Promise<void> {
   // A job still waiting may hold the times of a worker that lost it (stalled): not this attempt's run.
   if (!TAKEN.has(await job.getState())) return;
   const worker = job.processedBy ?? (job.returnvalue as StepJobResult | null | undefined)?.worker;
   if (job.processedOn === undefined || !worker) return;
   nameWorker(worker, { startedAtMs: job.processedOn, ...(job.finishedOn !== undefined ? { endedAtMs: job.finishedOn } : {}) });
-  const progress = job.progress as Partial<StepJobProgress> | number | undefined;
+  // The job's progress is its last batch, which may be the empty one marking the end: the last with lines is kept apart.
+  const progress = kept ?? (job.progress as Partial<StepJobProgress> | number | undefined);
   const lines = typeof progress === 'object' && Array.isArray(progress.lines) ? progress.lines : [];
   const before = typeof progress === 'object' ? progress.before : undefined;
   if (lines.length === 0) return;
