@@ -19,6 +19,8 @@ export async function keepBatch(client: Redis, jobId: string, progress: StepJobP
 
 /** Lines are sent at least this often while they come. */
 const FLUSH_MS = 100;
+/** Held lines go once no line came for this long (see sendHeldOnPause): longer than a flood's hiccups. */
+const PAUSE_MS = 500;
 /** And at once when this much waits: one progress event stays small, for Redis, the events stream and the worker's own event loop. */
 const BATCH_BYTES = 64 * 1024;
 
@@ -31,6 +33,8 @@ type OutputLine = StepJobProgress['lines'][number];
  * and the coordinator fell behind and lost the end. So the first half of the budget goes as it
  * comes, in small batches; past it only the last half is kept, and sent at the end after a line
  * saying how many lines between them are not kept: the end of a log says why a step failed.
+ * Lines held past the first half while none was left out go as soon as the output pauses: a step
+ * that then hangs until its timeout has its output in the log before its failure.
  */
 export class OutputBatches {
   private pending: OutputLine[] = [];
@@ -45,11 +49,14 @@ export class OutputBatches {
   private tailStart = 0;
   private tailBytes = 0;
   private dropped = 0;
+  /** Lines pushed since the pause check last looked. */
+  private pushed = 0;
   /** The next batch's number. */
   private seq = 0;
   /** The next batch starts with the note on this many lines not sent. */
   private noted: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private pauseCheck: NodeJS.Timeout | undefined;
   private sending: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -60,6 +67,7 @@ export class OutputBatches {
 
   push(line: string, stream: OutputLine['stream']): void {
     const size = line.length + 1;
+    this.pushed++;
     if (!this.overflowing && this.headBytes + size <= this.budgetBytes / 2 && this.headLines < OUTPUT_LINES / 2) {
       this.headBytes += size;
       this.headLines++;
@@ -72,7 +80,10 @@ export class OutputBatches {
     this.overflowing = true;
     this.tail.push({ line, stream });
     this.tailBytes += size;
-    while ((this.tailBytes > this.budgetBytes / 2 || this.tail.length - this.tailStart > OUTPUT_LINES / 2) && this.tail.length - this.tailStart > 1) {
+    // The whole budget at most: lines sent at a pause count as the start's.
+    const maxBytes = Math.min(this.budgetBytes / 2, this.budgetBytes - this.headBytes);
+    const maxLines = Math.min(OUTPUT_LINES / 2, OUTPUT_LINES - this.headLines);
+    while ((this.tailBytes > maxBytes || this.tail.length - this.tailStart > maxLines) && this.tail.length - this.tailStart > 1) {
       this.tailBytes -= this.tail[this.tailStart]!.line.length + 1;
       this.tailStart++;
       this.dropped++;
@@ -81,10 +92,35 @@ export class OutputBatches {
       this.tail = this.tail.slice(this.tailStart);
       this.tailStart = 0;
     }
+    if (this.dropped === 0) this.pauseCheck ??= setTimeout(() => this.sendHeldOnPause(), PAUSE_MS);
+  }
+
+  /** Nothing left out yet and no line since the last look: the held lines follow the sent ones, and go now. */
+  private sendHeldOnPause(): void {
+    this.pauseCheck = undefined;
+    if (this.dropped > 0 || this.tail.length === this.tailStart) return;
+    if (this.pushed > 0) {
+      this.pushed = 0;
+      this.pauseCheck = setTimeout(() => this.sendHeldOnPause(), PAUSE_MS);
+      return;
+    }
+    for (let i = this.tailStart; i < this.tail.length; i++) {
+      const entry = this.tail[i]!;
+      this.pending.push(entry);
+      this.headBytes += entry.line.length + 1;
+      this.headLines++;
+      this.pendingBytes += entry.line.length + 1;
+      if (this.pendingBytes >= BATCH_BYTES) this.flush();
+    }
+    this.tail = [];
+    this.tailStart = 0;
+    this.tailBytes = 0;
+    this.flush();
   }
 
   /** Sends what is left (the note on the lines left out, then the kept end) as the last batches; resolves once Redis has all of it. */
   end(): Promise<unknown> {
+    if (this.pauseCheck) clearTimeout(this.pauseCheck);
     if (this.overflowing) {
       this.flush();
       const kept = this.tail.length - this.tailStart;

@@ -81,4 +81,25 @@ describe('ksa run --redis with a step printing more than a worker sends', () => 
     expect(big.slice(-2)).toEqual(['120000', 'tail-marker']);
     expect(eventsOf(events, 'step_output', 'after').map((event) => (event as unknown as { line: string }).line)).toEqual(['after-line']);
   }, 90_000);
+
+  it('has the output of a step that printed past the first half of the bound and then hung, before its timeout failure', async () => {
+    // 5000 lines (24 KB): past the first half of web-1's 40 KB, with nothing left out.
+    const planFile = await sandbox.writePlan('hang/plan.yaml', `goal: Output then a hang
+steps:
+  - id: hang
+    tool: shell
+    runsOn: [eu]
+    timeoutMs: 3000
+    args: { command: "seq 1 5000; echo LAST-WORDS-BEFORE-HANG >&2; sleep 30" }
+`);
+    const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home: sandbox.home, cwd: path.dirname(planFile), timeoutMs: 60_000 });
+    expect(result.code, describeResult(result)).toBe(1);
+    const events = parseNdjson(result.stdout).filter((event) => event.stepId === 'hang');
+    const types = events.map((event) => event.type);
+    expect(types.lastIndexOf('step_output')).toBeLessThan(types.indexOf('step_failed'));
+    const log = readFileSync(path.join(sandbox.home, 'runs', events[0]!.runId, 'logs', 'hang.log'), 'utf8').trimEnd().split('\n');
+    expect(log[0]).toMatch(/^--- attempt 1 started .* on web-1$/);
+    expect(log.slice(1, -1)).toEqual([...Array.from({ length: 5000 }, (_, i) => String(i + 1)), '[stderr] LAST-WORDS-BEFORE-HANG']);
+    expect(log.at(-1)).toMatch(/^--- failed on web-1: attempt 1 timed out after 3000 ms/);
+  }, 90_000);
 });
