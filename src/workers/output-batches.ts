@@ -66,7 +66,7 @@ export class OutputBatches {
   ) {}
 
   push(line: string, stream: OutputLine['stream']): void {
-    const size = line.length + 1;
+    const size = sizeOf(line);
     this.pushed++;
     if (!this.overflowing && this.headBytes + size <= this.budgetBytes / 2 && this.headLines < OUTPUT_LINES / 2) {
       this.headBytes += size;
@@ -84,7 +84,7 @@ export class OutputBatches {
     const maxBytes = Math.min(this.budgetBytes / 2, this.budgetBytes - this.headBytes);
     const maxLines = Math.min(OUTPUT_LINES / 2, OUTPUT_LINES - this.headLines);
     while ((this.tailBytes > maxBytes || this.tail.length - this.tailStart > maxLines) && this.tail.length - this.tailStart > 1) {
-      this.tailBytes -= this.tail[this.tailStart]!.line.length + 1;
+      this.tailBytes -= sizeOf(this.tail[this.tailStart]!.line);
       this.tailStart++;
       this.dropped++;
     }
@@ -107,9 +107,9 @@ export class OutputBatches {
     for (let i = this.tailStart; i < this.tail.length; i++) {
       const entry = this.tail[i]!;
       this.pending.push(entry);
-      this.headBytes += entry.line.length + 1;
+      this.headBytes += sizeOf(entry.line);
       this.headLines++;
-      this.pendingBytes += entry.line.length + 1;
+      this.pendingBytes += sizeOf(entry.line);
       if (this.pendingBytes >= BATCH_BYTES) this.flush();
     }
     this.tail = [];
@@ -134,7 +134,7 @@ export class OutputBatches {
       for (let i = this.tailStart; i < this.tail.length; i++) {
         const entry = this.tail[i]!;
         this.pending.push(entry);
-        this.pendingBytes += entry.line.length + 1;
+        this.pendingBytes += sizeOf(entry.line);
         if (this.pendingBytes >= BATCH_BYTES) this.flush();
       }
       this.tail = [];
@@ -157,6 +157,11 @@ export class OutputBatches {
     // One after the other: they arrive in order, and a slow Redis holds the next batch here, not many in flight.
     this.sending = this.sending.then(() => this.send(progress)).catch(() => {});
   }
+}
+
+/** A line's size in Redis and on the wire: its UTF-8 bytes and its newline (a '€' is 3 bytes, not 1). */
+function sizeOf(line: string): number {
+  return Buffer.byteLength(line, 'utf8') + 1;
 }
 
 function formatBytes(bytes: number): string {

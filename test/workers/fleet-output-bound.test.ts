@@ -102,4 +102,26 @@ steps:
     expect(log.slice(1, -1)).toEqual([...Array.from({ length: 5000 }, (_, i) => String(i + 1)), '[stderr] LAST-WORDS-BEFORE-HANG']);
     expect(log.at(-1)).toMatch(/^--- failed on web-1: attempt 1 timed out after 3000 ms/);
   }, 90_000);
+
+  it('counts the bound in bytes: lines of 40 euro signs (120 bytes each) are bounded as such, not as 40 characters', async () => {
+    const euros = '€'.repeat(40);
+    const planFile = await sandbox.writePlan('euros/plan.yaml', `goal: Wide characters
+steps:
+  - id: euros
+    tool: shell
+    runsOn: [eu]
+    args: { command: "yes '${euros}' | head -n 400; echo tail-marker" }
+`);
+    const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home: sandbox.home, cwd: path.dirname(planFile), timeoutMs: 60_000 });
+    expect(result.code, describeResult(result)).toBe(0);
+    const lines = eventsOf(parseNdjson(result.stdout), 'step_output', 'euros').map((event) => (event as unknown as { line: string }).line);
+    // 400 × 121 bytes is past web-1's 40 000: some are left out, said in one line.
+    const notes = lines.filter((line) => line.includes('not kept'));
+    expect(notes).toHaveLength(1);
+    const [, dropped, first, last] = /^worker web-1: (\d+) output lines are not kept here, between the first (\d+) and the last (\d+) /.exec(notes[0]!) ?? [];
+    expect(Number(dropped) + Number(first) + Number(last)).toBe(401);
+    const sent = lines.filter((line) => line !== notes[0]);
+    expect(sent.reduce((bytes, line) => bytes + Buffer.byteLength(line) + 1, 0)).toBeLessThanOrEqual(40_000);
+    expect(sent.at(-1)).toBe('tail-marker');
+  }, 90_000);
 });
