@@ -3,7 +3,7 @@ import { KsaError } from '../planning/index.js';
 import { redisServerOf, shownRedisUrl } from './redis-url.js';
 import { plural } from '../planning/plural.js';
 import { missingRight } from './redis-rights.js';
-import { acceptsPlainConnection, completesTlsHandshake, MAYBE_TLS, tlsHandshakeFailed } from './tls-mismatch.js';
+import { acceptsPlainConnection, completesTlsHandshake, MAYBE_TLS, tlsHandshakeFailed, tlsRefusal } from './tls-mismatch.js';
 
 /**
  * BullMQ 6 refuses Redis below 5.0.0 and prints a multi-line warning below
@@ -61,8 +61,8 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
   const target = parseRedisUrl(url);
   const client = new Redis({ ...target.options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   // ioredis rejects with "Connection is closed."; the cause is in the error event before it.
-  let lastError: unknown;
-  client.on('error', (error: unknown) => (lastError ??= error));
+  const errors: unknown[] = [];
+  client.on('error', (error: unknown) => errors.push(error));
   // connectTimeout ends a connection that is never made, not one that is made and never answered (a stopped
   // redis-server, a firewall that accepts, another program on the port): the whole check has a deadline.
   let timer: NodeJS.Timeout | undefined;
@@ -77,7 +77,9 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
     await Promise.race([deadline, checkServer(client, target)]);
     return target;
   } catch (error) {
-    const cause = lastError !== undefined && /Connection is closed/i.test(errorText(error)) ? lastError : error;
+    const cause = errors.length > 0 && /Connection is closed/i.test(errorText(error)) ? errors[0] : error;
+    const refused = target.options.tls ? await tlsRefusal(errors, target) : undefined;
+    if (refused) throw new RedisUnavailableError({ url: target.display, reason: refused, cause });
     const timedOut = error === noAnswer || (cause as NodeJS.ErrnoException).code === 'ETIMEDOUT';
     if (target.options.tls && timedOut && (await acceptsPlainConnection(target))) throw new RedisUnavailableError({ url: target.display, reason: tlsHandshakeFailed(target.display), cause });
     if (error instanceof RedisUnavailableError) throw error;

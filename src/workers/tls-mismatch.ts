@@ -45,3 +45,11 @@ export function completesTlsHandshake(target: RedisTarget, timeoutMs = 1000): Pr
 }
 
 export const MAYBE_TLS = ' — or it expects TLS (try rediss://)';
+
+/** What a rediss:// connection's errors mean, in words instead of OpenSSL's: a server that answers something other than TLS (a plain Redis, a web server). */
+export async function tlsRefusal(errors: readonly unknown[], target: RedisTarget): Promise<string | undefined> {
+  const codes = errors.map((error) => (error as NodeJS.ErrnoException | undefined)?.code);
+  const texts = errors.map((error) => (error instanceof Error ? error.message : String(error)));
+  if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || texts.some((text) => /wrong version number/i.test(text))) return tlsHandshakeFailed(target.display);
+  return undefined;
+}

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,16 @@ let redis: TestRedis;
 let tlsRedis: ChildProcess | undefined;
 let tlsPort: number;
 let certDir: string;
+let web: Server | undefined;
+let webPort: number;
+
+async function listening(port: number, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (await portRefuses(port)) {
+    if (Date.now() > deadline) throw new Error(`${what} did not start on port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -22,15 +33,17 @@ beforeAll(async () => {
   tlsPort = await freePort();
   const args = ['--port', '0', '--tls-port', String(tlsPort), '--tls-cert-file', path.join(certDir, 'cert.pem'), '--tls-key-file', path.join(certDir, 'key.pem'), '--tls-auth-clients', 'no', '--bind', '127.0.0.1', '--dir', certDir, '--save', '', '--appendonly', 'no'];
   tlsRedis = spawn('redis-server', args, { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
-  while (await portRefuses(tlsPort)) {
-    if (Date.now() > deadline) throw new Error(`redis-server with TLS did not start on port ${tlsPort}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await listening(tlsPort, 'redis-server with TLS');
+
+  // Neither TLS nor Redis: a web server.
+  webPort = await freePort();
+  web = createServer((_request, response) => response.end('hello'));
+  await new Promise<void>((resolve) => web!.listen(webPort, '127.0.0.1', resolve));
 }, 60_000);
 afterAll(async () => {
   await redis?.cleanup();
   tlsRedis?.kill('SIGKILL');
+  web?.close();
   if (certDir) rmSync(certDir, { recursive: true, force: true });
 });
 
@@ -47,5 +60,12 @@ describe('Redis with TLS on one side only', () => {
     const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000 });
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stderr.trim()).toBe(`ksa: cannot use Redis at ${url}: the server there is not a Redis server (it answered something else, or hung up) — or it expects TLS (try rediss://)`);
+  }, 60_000);
+
+  it('rediss:// to a server that is neither TLS nor Redis (a web server): the TLS handshake failed, not OpenSSL\'s words', async () => {
+    const url = `rediss://127.0.0.1:${webPort}`;
+    const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000 });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr.trim()).toBe(`ksa: cannot use Redis at ${url}: TLS handshake failed: the server at ${url} may not use TLS (try redis://)`);
   }, 60_000);
 });
