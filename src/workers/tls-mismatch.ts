@@ -46,10 +46,35 @@ export function completesTlsHandshake(target: RedisTarget, timeoutMs = 1000): Pr
 
 export const MAYBE_TLS = ' — or it expects TLS (try rediss://)';
 
-/** What a rediss:// connection's errors mean, in words instead of OpenSSL's: a server that answers something other than TLS (a plain Redis, a web server). */
+const CERTIFICATE_REQUIRED = 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED';
+
+/**
+ * What a rediss:// connection's errors mean, in words instead of OpenSSL's: a server that asks for a client
+ * certificate (ksa presents none), or one that answers something other than TLS (a plain Redis, a web server).
+ * The certificate's refusal comes after the handshake, and the client often sees only the connection reset
+ * by it: a connection of its own, which reads, asks then.
+ */
 export async function tlsRefusal(errors: readonly unknown[], target: RedisTarget): Promise<string | undefined> {
   const codes = errors.map((error) => (error as NodeJS.ErrnoException | undefined)?.code);
   const texts = errors.map((error) => (error instanceof Error ? error.message : String(error)));
   if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || texts.some((text) => /wrong version number/i.test(text))) return tlsHandshakeFailed(target.display);
-  return undefined;
+  const certificate = codes.includes(CERTIFICATE_REQUIRED) || ((codes.includes('ECONNRESET') || codes.includes('EPIPE')) && (await asksClientCertificate(target)));
+  return certificate ? `the server at ${target.display} asks for a TLS client certificate, which ksa cannot present (it has no setting for one): let the server accept clients without one (tls-auth-clients no, or optional)` : undefined;
+}
+
+/** Whether the TLS server there refuses a client without a certificate (TLS 1.3 says so once the client reads). */
+function asksClientCertificate(target: RedisTarget, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    // Who the server is does not matter here: only whether it wants a certificate. Nothing but a PING is sent.
+    const socket = connectTls({ host: target.options.host ?? '127.0.0.1', port: target.options.port ?? 6379, rejectUnauthorized: false });
+    const done = (asks: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(asks);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('secureConnect', () => socket.write('PING\r\n'));
+    socket.once('data', () => done(false));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code === CERTIFICATE_REQUIRED));
+  });
 }

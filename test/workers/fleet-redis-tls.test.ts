@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,9 @@ let redis: TestRedis;
 let tlsRedis: ChildProcess | undefined;
 let tlsPort: number;
 let certDir: string;
+// A Redis that asks every client for a certificate, its own signed by a CA of the test's (which ksa is told to trust).
+let certRedis: ChildProcess | undefined;
+let certPort: number;
 let web: Server | undefined;
 let webPort: number;
 
@@ -35,6 +38,16 @@ beforeAll(async () => {
   tlsRedis = spawn('redis-server', args, { stdio: 'ignore' });
   await listening(tlsPort, 'redis-server with TLS');
 
+  const file = (name: string) => path.join(certDir, name);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '1', '-subj', '/CN=ksa-test-ca'], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  writeFileSync(file('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  execFileSync('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.pem'), '-days', '1', '-extfile', file('ext.cnf')], { stdio: 'ignore' });
+  certPort = await freePort();
+  const certArgs = ['--port', '0', '--tls-port', String(certPort), '--tls-cert-file', file('server.pem'), '--tls-key-file', file('server.key'), '--tls-ca-cert-file', file('ca.pem'), '--tls-auth-clients', 'yes', '--bind', '127.0.0.1', '--dir', certDir, '--save', '', '--appendonly', 'no'];
+  certRedis = spawn('redis-server', certArgs, { stdio: 'ignore' });
+  await listening(certPort, 'redis-server asking for client certificates');
+
   // Neither TLS nor Redis: a web server.
   webPort = await freePort();
   web = createServer((_request, response) => response.end('hello'));
@@ -43,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.cleanup();
   tlsRedis?.kill('SIGKILL');
+  certRedis?.kill('SIGKILL');
   web?.close();
   if (certDir) rmSync(certDir, { recursive: true, force: true });
 });
@@ -60,6 +74,13 @@ describe('Redis with TLS on one side only', () => {
     const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000 });
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stderr.trim()).toBe(`ksa: cannot use Redis at ${url}: the server there is not a Redis server (it answered something else, or hung up) — or it expects TLS (try rediss://)`);
+  }, 60_000);
+
+  it('rediss:// to a Redis that asks for a client certificate: says so, and that ksa presents none', async () => {
+    const url = `rediss://127.0.0.1:${certPort}`;
+    const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000, env: { NODE_EXTRA_CA_CERTS: path.join(certDir, 'ca.pem') } });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr.trim()).toBe(`ksa: cannot use Redis at ${url}: the server at ${url} asks for a TLS client certificate, which ksa cannot present (it has no setting for one): let the server accept clients without one (tls-auth-clients no, or optional)`);
   }, 60_000);
 
   it('rediss:// to a server that is neither TLS nor Redis (a web server): the TLS handshake failed, not OpenSSL\'s words', async () => {
