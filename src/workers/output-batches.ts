@@ -39,7 +39,7 @@ type OutputLine = StepJobProgress['lines'][number];
 export class OutputBatches {
   private pending: OutputLine[] = [];
   private pendingBytes = 0;
-  /** Lines before the next batch, those left out included (StepJobProgress.before). */
+  /** The step's lines before the next batch, those left out included, the note on them not (StepJobProgress.before). */
   private sent = 0;
   private headBytes = 0;
   private headLines = 0;
@@ -150,7 +150,8 @@ export class OutputBatches {
     this.timer = undefined;
     if (this.pending.length === 0 && !last) return;
     const progress: StepJobProgress = { lines: this.pending, before: this.sent, seq: this.seq++, ...(last ? { last } : {}), ...(this.noted !== undefined ? { dropped: this.noted } : {}) };
-    this.sent += this.pending.length;
+    // The worker's note is no line of the step's: `before` counts the step's lines only.
+    this.sent += this.pending.length - (this.noted !== undefined ? 1 : 0);
     this.pending = [];
     this.pendingBytes = 0;
     this.noted = undefined;

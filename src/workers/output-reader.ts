@@ -95,7 +95,7 @@ export class OutputReader {
     if (batch.seq === undefined) return;
     this.numbered = true;
     this.next = batch.seq + 1;
-    if (batch.before !== undefined) this.lines = batch.before + batch.lines.length;
+    if (batch.before !== undefined) this.lines = batch.before + batch.lines.length - (batch.dropped !== undefined ? 1 : 0);
     this.sawLast ||= batch.last === true;
   }
 

@@ -91,8 +91,8 @@ export type StepJobResult = { readonly worker: string; readonly output: unknown 
 /** A job's return value as a result (an older worker returned the output alone). */
 export const asResult = (value: unknown): StepJobResult => (typeof value === 'object' && value !== null && 'worker' in value ? (value as StepJobResult) : { worker: '', output: value });
 /**
- * Progress updates: output lines, batched. The job keeps only the last batch: `before` (how many lines the
- * batches before it had) tells a run that takes the job over how many it cannot have. `seq` numbers the
+ * Progress updates: output lines, batched. The job keeps only the last batch: `before` (how many of the step's
+ * lines came before it, a worker's note not counted) tells a run that takes the job over how many it cannot have. `seq` numbers the
  * batches of an attempt from 0 (each is also kept under outputKey), `last` marks the final one, and
  * `dropped` says that the batch starts with the worker's note on that many lines it did not send.
  */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeResult, eventsOf, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
@@ -70,6 +70,34 @@ describe('workers: ksa resume takes over a step its worker finished', () => {
     expect(log).toContain(`\n--- attempt 1 (taken over on resume; started ${middle.startedAt} on w-1)\n`);
     expect(eventsOf(events, 'step_started', 'middle')[0]).toMatchObject({ workerStartedAt: middle.startedAt, worker: 'w-1' });
     expect(log).toMatch(/\[stderr\] worker w-1 ran this attempt while no ksa watched it: its first 5 output lines are not kept here \(those printed before the run stopped are above\)\nlast-line\n$/);
+  }, 90_000);
+
+  it('the count of output lines not kept leaves out the worker\'s own note on the lines it did not send', async () => {
+    const { redis, dir, home, workers } = await fleet.setup('taken-over-bound', ['w-2']);
+    // 60 000 lines: past what a worker sends (50 000), so its note on those left out is among what it sends.
+    const planFile = await fleet.sandbox.writePlan('taken-over-bound/plan.yaml', `goal: Taken over past the bound
+steps:
+  - id: big
+    tool: shell
+    args: { command: "while [ ! -e go ]; do sleep 0.05; done; seq 1 60000; echo TK-END >&2" }
+`);
+    const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
+    await run.waitForOutput((stdout) => /"type":"step_started"[^\n]*"stepId":"big"/.test(stdout), 20_000);
+    const runId = (parseNdjson(run.stdout())[0] as { runId: string }).runId;
+    await waitForStoredStatus(runId, 'big', 'running', { home, cwd: dir });
+    run.kill('SIGKILL');
+    await run.result;
+    writeFileSync(path.join(dir, 'go'), '');
+    await workers.get('w-2')!.waitForOutput((stdout) => /✓ \S+ big \(attempt 1\)/.test(stdout), 30_000);
+
+    const resume = await runKsa(['resume', runId, '--yes', '--json', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
+    expect(resume.code, describeResult(resume)).toBe(0);
+    const log = readFileSync(path.join(home, 'runs', runId, 'logs', 'big.log'), 'utf8').trimEnd().split('\n');
+    const at = log.findIndex((line) => line.includes('ran this attempt while no ksa watched it'));
+    const notKept = Number(/its first (\d+) output lines are not kept here/.exec(log[at]!)?.[1]);
+    // The next line shown is the step's line right after those not kept.
+    expect(log[at + 1]).toBe(String(notKept + 1));
+    expect(log.slice(-2)).toEqual(['60000', '[stderr] TK-END']);
   }, 90_000);
 
   it("a fan-out's record has its parts' workers' times: the earliest start and the latest end", async () => {
