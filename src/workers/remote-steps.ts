@@ -264,20 +264,20 @@ export class RemoteSteps {
       const unlessLeft = (otherwise: () => unknown) => {
         if (settled || losing) return;
         losing = true;
-        void leftBehind(this.client, id, this.silence, () => this.closed).then((left) => (left ? ('error' in left ? failed(left.error) : complete(left)) : otherwise()));
+        void leftBehind(this.client, id, this.silence, () => this.closed).then((left) => (left ? ('error' in left ? failedThere(left.error) : complete(left)) : otherwise()));
       };
       const workerLost = (worker: string) =>
-        unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id)).finally(() => (naming.stopping ? failed(undefined) : finish(() => reject(new RemoteStepError(workerLostMessage(worker)))))));
+        unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id)).finally(() => (naming.stopping ? end(undefined) : finish(() => reject(new RemoteStepError(workerLostMessage(worker)))))));
+      // A part's worker is the one it went to: named although its failure is heard before its taking.
+      const failedThere = (reason: string | undefined) => (target && ranBeforeFailing(reason) && nameWorker(target), end(reason));
       const failed = (failedReason: string | undefined) => {
-        // A part's worker is the one it went to: named although its failure is heard before its taking.
+        if (failedReason && !STALLED.test(failedReason)) return failedThere(failedReason);
         if (target && ranBeforeFailing(failedReason)) nameWorker(target);
-        // BullMQ's stalled check (by another worker on the queue) found it first.
-        if (entry.takenBy && failedReason && STALLED.test(failedReason) && !losing) return workerLost(entry.takenBy);
-        // Stalled, or no reason, before its worker was named: that worker may still have left the attempt's end.
-        if ((!failedReason || STALLED.test(failedReason)) && !losing) return unlessLeft(() => end(failedReason));
-        end(failedReason);
+        // What its worker left is looked up already (by a stalled check or a sweep): that settles the attempt.
+        if (losing) return;
+        // BullMQ's stalled check (by another worker on the queue) found it first; or no worker named yet.
+        return entry.takenBy && failedReason ? workerLost(entry.takenBy) : unlessLeft(() => end(failedReason));
       };
-      const onCompleted = (returnvalue: unknown) => complete(asResult(returnvalue));
       const naming = new TakerNaming(call.onWorker);
       const nameWorker = (worker: string | undefined, ran?: WorkerRun) => {
         if (entry.takenBy || !worker) return;
@@ -329,7 +329,7 @@ export class RemoteSteps {
         lost: (reason) => finish(() => reject(new RemoteStepError(reason))),
         requeue: () => add(),
       };
-      const watcher: Watcher = { completed: onCompleted, failed, active: onActive, progress: (data) => output.take(data) };
+      const watcher: Watcher = { completed: (returnvalue: unknown) => complete(asResult(returnvalue)), failed, active: onActive, progress: (data) => output.take(data) };
       watching.set(id, watcher);
       if (call.signal.aborted) return onAbort();
       call.signal.addEventListener('abort', onAbort, { once: true });
