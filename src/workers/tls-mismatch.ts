@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { connect as connectTls } from 'node:tls';
+import { connect as connectTls, type TLSSocket } from 'node:tls';
 import type { RedisTarget } from './redis-connection.js';
 
 /**
@@ -30,17 +30,24 @@ export function tlsHandshakeFailed(display: string): string {
  * Redis (a web server may hang up too): whether a TLS handshake succeeds there tells which.
  */
 export function completesTlsHandshake(target: RedisTarget, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    // Only whether the server speaks TLS is asked, not who it is: nothing is sent over it.
-    const socket = connectTls({ host: target.options.host ?? '127.0.0.1', port: target.options.port ?? 6379, rejectUnauthorized: false });
-    const done = (completed: boolean) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(completed);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
+  // Only whether the server speaks TLS is asked, not who it is: nothing is sent over it.
+  return tlsProbe(target, timeoutMs, (socket, done) => {
     socket.once('secureConnect', () => done(true));
     socket.once('error', () => done(false));
+  });
+}
+
+/** A TLS connection of its own to the server, ended at the first answer `listen` gives, or `false` after `timeoutMs`. */
+function tlsProbe(target: RedisTarget, timeoutMs: number, listen: (socket: TLSSocket, done: (answer: boolean) => void) => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connectTls({ host: target.options.host ?? '127.0.0.1', port: target.options.port ?? 6379, rejectUnauthorized: false });
+    const done = (answer: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    listen(socket, done);
   });
 }
 
@@ -64,15 +71,8 @@ export async function tlsRefusal(errors: readonly unknown[], target: RedisTarget
 
 /** Whether the TLS server there refuses a client without a certificate (TLS 1.3 says so once the client reads). */
 function asksClientCertificate(target: RedisTarget, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    // Who the server is does not matter here: only whether it wants a certificate. Nothing but a PING is sent.
-    const socket = connectTls({ host: target.options.host ?? '127.0.0.1', port: target.options.port ?? 6379, rejectUnauthorized: false });
-    const done = (asks: boolean) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(asks);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
+  // Who the server is does not matter here: only whether it wants a certificate. Nothing but a PING is sent.
+  return tlsProbe(target, timeoutMs, (socket, done) => {
     socket.once('secureConnect', () => socket.write('PING\r\n'));
     socket.once('data', () => done(false));
     socket.once('error', (error: NodeJS.ErrnoException) => done(error.code === CERTIFICATE_REQUIRED));
