@@ -24,6 +24,9 @@ describe('workers: pausing a run whose step waits for a worker', () => {
     await sleep(3000);
     const paused = await runKsa(['pause', runId], { home, cwd: fleet.dir });
     expect(paused.code, describeResult(paused)).toBe(0);
+    // Not running on: held, as ksa status says.
+    expect(paused.stderr).toContain('paused: no new step starts; waiting for a worker, held until resumed: train.');
+    expect(paused.stderr).not.toContain('still running');
 
     await fleet.worker('gpu-1', ['gpu']);
     await sleep(2500);
