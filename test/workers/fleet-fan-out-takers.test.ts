@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeResult, eventsOf, eventually, parseNdjson, startKsa } from '../helpers/cli.js';
+import { describeResult, eventsOf, eventually, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
 import { ksaJson, lineCounts, statusOf, type StatusDoc } from '../helpers/durable.js';
 import { fleetScenarios, waitForJobState } from '../helpers/fleet.js';
 
@@ -75,6 +75,9 @@ steps:
     const { runId } = events[0]!;
     const status = await ksaJson<StatusDoc>(['status', runId, '--json'], { home, cwd: dir });
     expect(statusOf(status, 'f') as Worked).toMatchObject({ status: 'failed', worker: 'e1', succeededOn: 'e1', attemptWorkers: [{ attempt: 1, worker: 'e1' }] });
+    // Where it ran and where it succeeded are one worker: said once.
+    const text = await runKsa(['status', runId], { home, cwd: dir });
+    expect(text.stdout).toMatch(/^ +f +failed +1 +\S+ +e1 +failed on 1 of 2 workers/m);
     const log = readFileSync(path.join(home, 'runs', runId, 'logs', 'f.log'), 'utf8');
     expect(log).toMatch(/^--- attempt 1 started .* on e1$/m);
     expect(log).toMatch(/^--- failed on e1: /m);

@@ -112,7 +112,9 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
  * succeed as a whole, where it did: `web-a (attempts 1, 3 on web-b)`, `web-1,web-2 (succeeded on web-1)`.
  */
 function workerCell(st: { worker?: string; attemptWorkers?: readonly AttemptWorker[]; succeededOn?: Record<string, unknown> }): string {
-  const notes = [...elsewhere(st.worker, st.attemptWorkers ?? []), ...(st.succeededOn === undefined ? [] : [`succeeded on ${Object.keys(st.succeededOn).join(',')}`])];
+  const succeeded = st.succeededOn === undefined ? undefined : Object.keys(st.succeededOn).join(',');
+  // Where it succeeded says something only when that is not everywhere it ran (a part no worker took is not named).
+  const notes = [...elsewhere(st.worker, st.attemptWorkers ?? []), ...(succeeded === undefined || succeeded === st.worker ? [] : [`succeeded on ${succeeded}`])];
   if (st.worker === undefined) return notes.join('; ') || '-';
   return notes.length === 0 ? st.worker : `${st.worker} (${notes.join('; ')})`;
 }
