@@ -1,5 +1,6 @@
-import { parseDocument, stringify } from 'yaml';
+import { LineCounter, parseDocument, stringify } from 'yaml';
 import { PlanYamlError } from './plan-yaml-error.js';
+import { planYamlProblems } from './plan-yaml-problems.js';
 import { stepType, type Plan } from '../planning/schema.js';
 
 export type PlanFormat = 'yaml' | 'json' | 'mermaid';
@@ -55,7 +56,8 @@ function compact(plan: Plan): Record<string, unknown> {
 /** A plan edited as YAML text, read back as a document (validated by whoever applies it); PlanYamlError names every syntax problem. */
 export function planFromYaml(text: string): unknown {
   // The library's warnings (an unquoted `{{ x }}` read as a map key) must not reach the terminal as Node warnings.
-  const doc = parseDocument(text, { uniqueKeys: true, logLevel: 'error' });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((error) => ({
       line: error.linePos?.[0].line ?? 1,
@@ -65,5 +67,9 @@ export function planFromYaml(text: string): unknown {
     }));
     throw new PlanYamlError({ problems, text });
   }
+  // What YAML reads otherwise than written (a tag dropping the "!" of "when: ! inputs.dryRun", an unquoted
+  // template read as a map), as a plan file's loading refuses it: an edit must not lose a negation either.
+  const misread = planYamlProblems(doc, lineCounter, text);
+  if (misread.length > 0) throw new PlanYamlError({ problems: misread.map(({ line, column, message }) => ({ line, column, message })), text });
   return doc.toJS();
 }

@@ -5,7 +5,7 @@ import { isScalar, Lexer, LineCounter, parseDocument, visit, type Document } fro
 import type { IssuePath } from '../planning/index.js';
 import { CliError } from './errors.js';
 import { jsonErrorOffset } from './json-error-offset.js';
-import { planYamlProblems, type PlanYamlProblem } from './plan-yaml-problems.js';
+import { planYamlProblems, type PlanYamlProblem } from '../agent/plan-yaml-problems.js';
 import { isStreamPlan, STDIN_PLAN } from './stream-plan.js';
 
 /** A plan document read from disk or stdin, with what is needed to point at a line. */

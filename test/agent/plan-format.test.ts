@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatPlanAs, planToJson, planToMermaid, planToYaml } from '../../src/agent/index.js';
 import { parsePlanText } from '../../src/cli/plan-file.js';
+import { planFromYaml } from '../../src/agent/plan-format.js';
+import { PlanYamlError } from '../../src/agent/plan-yaml-error.js';
 import { validatePlan, type Plan, type PlanInput } from '../../src/planning/index.js';
 import { parsed, tools } from '../helpers/agent-fixtures.js';
 
@@ -123,5 +125,30 @@ describe('formatPlanAs', () => {
     expect(formatPlanAs(plan, 'yaml')).toBe(planToYaml(plan));
     expect(formatPlanAs(plan, 'json')).toBe(planToJson(plan));
     expect(formatPlanAs(plan, 'mermaid')).toBe(planToMermaid(plan));
+  });
+});
+
+describe('planFromYaml (a plan edited in the chat)', () => {
+  it('refuses what YAML reads otherwise than written, as a plan file is refused: a tag that drops a "!", an unquoted template', () => {
+    const edited = 'goal: g\ninputs: { dryRun: true }\nsteps:\n  - id: deploy\n    when: ! inputs.dryRun\n    tool: shell\n    args: { command: "{{ inputs.x }}" }\n  - id: b\n    tool: shell\n    args:\n      command: {{ inputs.port }}\n';
+    let error: unknown;
+    try {
+      planFromYaml(edited);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(PlanYamlError);
+    expect((error as PlanYamlError).lines).toEqual([
+      'line 5, column 11: a YAML tag ("!") — quote the value: when: "! inputs.dryRun"',
+      '      when: ! inputs.dryRun',
+      '            ^',
+      'line 11, column 16: a template must be quoted in YAML: command: "{{ inputs.port }}"',
+      '        command: {{ inputs.port }}',
+      '                 ^',
+    ]);
+  });
+
+  it('reads a plan whose "!" is quoted as the negation it is', () => {
+    expect(planFromYaml('goal: g\nsteps:\n  - id: a\n    when: "! inputs.dryRun"\n    tool: shell\n    args: { command: echo }\n')).toMatchObject({ steps: [{ when: '! inputs.dryRun' }] });
   });
 });
