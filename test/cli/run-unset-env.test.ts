@@ -1,5 +1,8 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { createCliSandbox, describeResult, eventually, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
+import { killGroup, readPids, runIdsOnDisk } from '../helpers/durable.js';
 
 // An allow-listed variable that is not set: refused before any step runs, unless the expression guards it.
 
@@ -39,4 +42,20 @@ describe('ksa run --allow-env NAME with NAME unset', () => {
     const guarded = await runKsa(['run', '--yes', '--allow-env', 'BRANCH', 'guarded.yaml'], { home: sandbox.home, cwd: sandbox.dir, env: { BRANCH: undefined } });
     expect(guarded.code, describeResult(guarded)).toBe(0);
   });
+
+  it('ksa resume refuses it too when a step still to run reads it, before anything runs again', async () => {
+    const home = path.join(sandbox.dir, 'resume-home');
+    await sandbox.writePlan('resume.yaml', PLAN.replace('echo FIRST-RAN', () => 'echo $$ > first.pid; while [ ! -f first.go ]; do sleep 0.05; done; echo FIRST-RAN'));
+    const owner = startKsa(['run', '--yes', '--allow-env', 'BRANCH', 'resume.yaml'], { home, cwd: sandbox.dir, env: { BRANCH: 'dev' }, timeoutMs: 60_000 });
+    await eventually(() => (existsSync(path.join(sandbox.dir, 'first.pid')) ? true : undefined), 30_000);
+    // Killed mid-step (a crash): the run is left interrupted, its step's process group too.
+    killGroup(owner.pid);
+    for (const pid of readPids(sandbox.dir, 'first.pid')) killGroup(pid);
+    await owner.result;
+    const [runId] = runIdsOnDisk(home);
+    writeFileSync(path.join(sandbox.dir, 'first.go'), '');
+    const resumed = await runKsa(['resume', runId!, '--yes'], { home, cwd: sandbox.dir, env: { BRANCH: undefined } });
+    expect(resumed.code, describeResult(resumed)).toBe(2);
+    expect(resumed.stderr.trim()).toBe(`ksa: run ${runId}: env.BRANCH is used by step a but BRANCH is not set in the environment; set it, or read it as has(env.BRANCH) ? env.BRANCH : "…"; nothing was run`);
+  }, 90_000);
 });

@@ -10,6 +10,7 @@ import { queryModelFor } from '../query-model.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
+import { refuseUnsetEnv } from '../unset-env.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval.js';
 import { loadPolicy } from '../policy-files.js';
@@ -69,6 +70,9 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // Inputs given again are held to the plan as ksa run holds them: declared, and of the default's kind.
   const checked = validatePlan(record.plan, { tools: registry.catalog(), inputs: { ...record.inputs, ...inputs }, maxSteps: record.plan.steps.length, allowedEnv: record.allowedEnv });
   if (!checked.ok) throw new CliError({ message: `run ${runId} cannot go on with these inputs: ${checked.issues.map((issue) => issue.message).join('; ')}` });
+  // As ksa run refuses it: a step still to run that reads an allow-listed variable not set now would fail mid-run.
+  const toRun = record.plan.steps.filter((step) => !['succeeded', 'skipped'].includes(record.state.steps[step.id]?.status ?? 'pending'));
+  refuseUnsetEnv(`run ${runId}`, { ...record.plan, steps: toRun }, allowedEnvironment(io, record.allowedEnv));
   // The policy as it is now: a step denied since the run started does not run.
   const policy = await loadPolicy(stores.home, record.workspace);
   // One assessment serves the plan print (each step's risk) and the approval.
