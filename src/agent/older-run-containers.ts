@@ -13,13 +13,13 @@ export type OlderRunContainers = {
 };
 
 /**
- * A run an older ksa (a record without `format`) was interrupted in recorded no containers: its steps that were
+ * A run an older ksa (a record without `format` when taken over) was interrupted in recorded no containers: its steps that were
  * running a container `run` left them running, holding their names against the steps' next attempts. Each such
  * podman/docker step's container is found by the `--name` it gave (and only if created since the step began);
  * the others are said, so the user can look.
  */
-export async function olderRunContainers(record: RunRecord): Promise<OlderRunContainers> {
-  if (record.format !== undefined) return { containers: [] };
+export async function olderRunContainers(record: RunRecord, olderFormat: boolean): Promise<OlderRunContainers> {
+  if (!olderFormat) return { containers: [] };
   const containers: StartedContainer[] = [];
   const unfound: string[] = [];
   for (const step of record.plan.steps) {

@@ -108,7 +108,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
     // After a kill -9 the steps that were running may still be, and their containers: cleared before anything runs again.
     const news = { done: (_what: string, _count: number, text: string) => warn(text), warn };
     // An older ksa's run recorded none: its steps' containers are found by the names they gave.
-    const older = await olderRunContainers(run.record);
+    const older = await olderRunContainers(run.record, run.olderFormat);
     if (older.warning !== undefined) warn(older.warning);
     const recorded = await readContainers(run.dir, warn);
     const containers = [...recorded, ...older.containers.filter((found) => !recorded.some((container) => container.id === found.id))];

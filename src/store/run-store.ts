@@ -112,13 +112,14 @@ export class RunStore {
     });
     try {
       const record = await this.read(runId);
+      const olderFormat = record.format === undefined;
       // Written from now on by this build, which records every rollback's start: an older build's record (its
       // possible rollback starts marked by read) is then read by today's rules after a later stop too.
       record.format = RUN_RECORD_FORMAT;
       // Secret inputs were stored as ***; the ones given again now must not be written either.
       const redactor = this.redactor.with(secretInputValues(options.inputs ?? {}));
       const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: record, replacer: redactor.replacer });
-      return new OpenRun(this, document, lock, redactor);
+      return new OpenRun(this, document, lock, redactor, olderFormat);
     } catch (error) {
       await lock.release();
       throw error;
@@ -189,7 +190,9 @@ export class RunStore {
 
   /** The runs a live process is running now (their owners): only the index and their locks are read. */
   async liveRuns(): Promise<{ readonly runId: string; readonly owner: LockOwner }[]> {
-    const running = (await this.indexedRuns()).filter((entry) => entry.status === 'running');
+    // Not only `running`: a run's index line says so a moment after its first step starts (a step that asks
+    // this, `ksa mcp trust` inside a plan, can read it still pending); a live owner is what counts.
+    const running = (await this.indexedRuns()).filter((entry) => entry.status === 'running' || entry.status === 'pending' || entry.status === 'paused');
     const owners = await mapLimit(running, LIST_READS_AT_ONCE, async (entry) => ({ runId: entry.runId, owner: await liveOwner(runDir(this.home, entry.runId)) }));
     return owners.flatMap(({ runId, owner }) => (owner ? [{ runId, owner }] : []));
   }
@@ -271,6 +274,8 @@ export class OpenRun {
     private readonly lock: RunLock,
     /** Everything written for this run (its file, its logs) goes through this. */
     readonly redactor: Redactor,
+    /** Taken over from a record an older ksa wrote (no `format`): what it did not record is looked for otherwise. */
+    readonly olderFormat = false,
   ) {
     this.journal = new SuccessJournal(lock.runDir, () => this.record.state, redactor.replacer);
   }

@@ -223,3 +223,13 @@ describe('RunStore', () => {
     expect(listing!.effectiveStatus).toBe('succeeded');
   });
 });
+
+describe('live runs (what blocks a trust given meanwhile)', () => {
+  it('counts a run whose index line still says pending while its owner lives: its first step may already run', async () => {
+    const run = await store.create(newRunRecord('20260101-000001-live'), 'ksa run plan.yaml');
+    expect((await store.liveRuns()).map((live) => live.runId)).toEqual(['20260101-000001-live']);
+    run.setStatus('succeeded');
+    await run.close();
+    expect(await store.liveRuns()).toEqual([]);
+  });
+});
