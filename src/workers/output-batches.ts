@@ -140,8 +140,9 @@ export class OutputBatches {
       this.tail = [];
       this.tailStart = 0;
     }
-    // Marked last, even empty: the coordinator knows it has the whole output once it has read this one.
-    this.flush(true);
+    // Marked last, even empty: the coordinator knows it has the whole output once it has read this one. A step
+    // that printed nothing sends nothing: its coordinator, with no batch numbered, waits for none.
+    if (this.seq > 0 || this.pending.length > 0) this.flush(true);
     return this.sending;
   }
 

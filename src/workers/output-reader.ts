@@ -50,10 +50,12 @@ export class OutputReader {
   drained(): Promise<void> {
     this.draining ??= this.chain = this.chain
       .then(async () => {
-        const read = await settledWithin(this.readKept(Infinity), DRAIN_MS);
+        // The last batch passed on: every one before it was too (a gap is read before the batch after it).
+        const read = this.sawLast || (await settledWithin(this.readKept(Infinity), DRAIN_MS));
         if (this.numbered && !this.sawLast) this.say('the end of its output is lost here: its worker could not send it through Redis in time');
         this.closed = true;
-        if (read) await this.options.client.del(outputKey(this.options.jobId));
+        // Not waited for: the step's end need not wait for a delete (the key expires anyway).
+        if (read && this.numbered) void this.options.client.del(outputKey(this.options.jobId)).catch(() => {});
       })
       .catch(() => {});
     return this.draining;
