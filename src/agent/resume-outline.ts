@@ -1,6 +1,6 @@
 import { doneStepIds, rollbackBegun, rollbackStandsAlone, undoneSteps, type Step, type StepState } from '../planning/index.js';
 import type { LegacyRollbackReading } from '../store/index.js';
-import { nextAttemptText } from '../tui/paused-text.js';
+import { nextAttemptText } from '../planning/paused-text.js';
 
 /**
  * What a resume of a stopped run keeps and what it runs again, and why: the first line counts the done

@@ -1,6 +1,6 @@
 import type { RunView } from '../planning/index.js';
 import type { RunHandle } from './run-controller.js';
-import { pausedDetail, viewPausedDetail } from '../tui/paused-text.js';
+import { pausedDetail, viewPausedDetail } from '../planning/paused-text.js';
 
 type Notice = (text: string, tone: 'info' | 'warning') => void;
 

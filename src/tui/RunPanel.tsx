@@ -6,7 +6,7 @@ import { buildGraph, depthLevels } from '../planning/graph.js';
 import { retryLeftMs, viewEstimate, type RunView, type StepView } from '../planning/run-progress.js';
 import type { Plan } from '../planning/schema.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
-import { viewPausedDetail } from './paused-text.js';
+import { viewPausedDetail } from '../planning/paused-text.js';
 import { ProgressBlocks, StepDetail } from './run-parts.js';
 import { countByStatus, doneStepCount, formatDuration, isActiveStep, isWaitingForWorker, progressCountParts, STATUS_ICONS } from './run-view-model.js';
 import { useTicker } from './use-ticker.js';

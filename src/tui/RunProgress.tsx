@@ -5,7 +5,7 @@ import { ProgressBlocks, StepDetail } from './run-parts.js';
 import type { DurationStats } from '../planning/estimate.js';
 import { retryLeftMs, viewEstimate } from '../planning/run-progress.js';
 import { expectationText, formatEstimate } from './estimate-text.js';
-import { viewPausedDetail } from './paused-text.js';
+import { viewPausedDetail } from '../planning/paused-text.js';
 import { plainText } from './visible-text.js';
 import { waitingText } from './waiting-text.js';
 import { countByStatus, doneStepCount, formatDuration, isActiveStep, isWaitingForWorker, progressCountParts, STATUS_ICONS, type RunLogEntry, type RunView, type StepView } from './run-view-model.js';

@@ -5,7 +5,7 @@ import { waitUntilFinished } from '../wait-for-run.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseSeconds } from '../options.js';
-import { pausedDetail, storedRunningSteps } from '../../tui/paused-text.js';
+import { pausedDetail, storedRunningSteps } from '../../planning/paused-text.js';
 import { openStores, type Stores } from '../stores.js';
 
 export type PauseFlags = { json?: boolean; timeout?: string };

@@ -1,7 +1,7 @@
 import { isFinished, type AttemptWorker, type RunState } from '../../planning/index.js';
 import { cutShortSteps, failedStepLogTails, logWrittenAt, readLogTail, runStatusDocument, runStoppedAt, stepLogFile, storedRunOutlook } from '../../store/index.js';
 import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
-import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../tui/paused-text.js';
+import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../planning/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseWholeNumber } from '../options.js';

@@ -1,5 +1,5 @@
-import { isWaitingForWorker, type RunView } from '../planning/run-progress.js';
-import type { Step } from '../planning/schema.js';
+import { isWaitingForWorker, type RunView } from './run-progress.js';
+import type { Step } from './schema.js';
 
 /**
  * What a paused run still does, after "paused: no new step starts; ": running steps finish on their
