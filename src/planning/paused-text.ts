@@ -24,7 +24,7 @@ export function viewPausedDetail(view: RunView): string {
   return pausedDetail(ids('running'), ids('retrying'), ids('running', true));
 }
 
-type StoredStep = { readonly status: string; readonly retryAt?: string };
+type StoredStep = { readonly status: string; readonly retryAt?: string; readonly waitingSince?: string };
 
 /** The attempt a stored step between attempts goes on with: "attempt 2 of 4". */
 export function nextAttemptText(step: Step, st: { readonly attempts: number }): string {
@@ -37,13 +37,19 @@ export function waitsForRetry(step: StoredStep | undefined): boolean {
   return step?.status === 'running' && step.retryAt !== undefined;
 }
 
+/** A stored step (run.json) that is `running` but queued for workers that none took yet: it has not started. */
+export function waitsForWorker(step: StoredStep | undefined): boolean {
+  return step?.status === 'running' && step.retryAt === undefined && step.waitingSince !== undefined;
+}
+
 /**
- * The `running` steps of a stored run (plan order), split as pausedDetail says them: those an
- * attempt runs, and those between attempts.
+ * The `running` steps of a stored run (plan order), split as pausedDetail says them: those an attempt runs,
+ * those between attempts, and those no worker took yet (`ksa pause` and `ksa status` say them alike).
  */
-export function storedRunningSteps(stepIds: readonly string[], steps: Readonly<Record<string, StoredStep>>): { running: string[]; retrying: string[] } {
+export function storedRunningSteps(stepIds: readonly string[], steps: Readonly<Record<string, StoredStep>>): { running: string[]; retrying: string[]; held: string[] } {
   const all = stepIds.filter((id) => steps[id]?.status === 'running');
-  return { running: all.filter((id) => !waitsForRetry(steps[id])), retrying: all.filter((id) => waitsForRetry(steps[id])) };
+  const running = all.filter((id) => !waitsForRetry(steps[id]) && !waitsForWorker(steps[id]));
+  return { running, retrying: all.filter((id) => waitsForRetry(steps[id])), held: all.filter((id) => waitsForWorker(steps[id])) };
 }
 
 type StoppingStep = StoredStep & { readonly rollback?: { readonly status: string } };
@@ -53,7 +59,8 @@ type StoppingStep = StoredStep & { readonly rollback?: { readonly status: string
  * step starts, running steps are stopped, then what succeeded is undone, newest first.
  */
 export function stoppingDetail(stepIds: readonly string[], steps: Readonly<Record<string, StoppingStep>>): string {
-  const { running } = storedRunningSteps(stepIds, steps);
+  // A step no worker took yet is taken off its queue: it stops too.
+  const running = stepIds.filter((id) => steps[id]?.status === 'running' && !waitsForRetry(steps[id]));
   const undone = stepIds.filter((id) => steps[id]?.rollback !== undefined).length;
   if (running.length > 0) return `stopping: no new step starts; waiting for ${running.join(', ')} to stop, then rolling back what succeeded`;
   return `rolling back: undoing what succeeded, newest first${undone > 0 ? ` (${undone} undone so far)` : ''}`;

@@ -27,9 +27,9 @@ export function waitingForWorker(labels: readonly string[], note: string): strin
   return `${WAITING} (labels: ${labels.length > 0 ? labels.join(', ') : 'any'}${note})`;
 }
 
-/** Whether a step's output line is waitingForWorker's (`ksa status` reads it from the step's log). */
+/** Whether a step's output line is waitingForWorker's or waitingForPinned's (`ksa status` reads it from the step's log). */
 export function saysWaitingForWorker(line: string): boolean {
-  return line.startsWith(`${WAITING} (`);
+  return line.startsWith(`${WAITING} (`) || line.startsWith(WAITING.replace('a worker', 'worker '));
 }
 
 export function noWorkerTook(waitMs: number, labels: readonly string[], note: string): string {

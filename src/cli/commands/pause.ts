@@ -96,10 +96,8 @@ async function changeLiveRun(stores: Stores, runId: string, owner: LockOwner, pa
 
 function report(io: CliIO, record: RunRecord, json: boolean): void {
   // A step between attempts runs nothing now: its retry starts once the run is resumed.
-  const { running: all, retrying } = storedRunningSteps(record.plan.steps.map((step) => step.id), record.state.steps);
   // A step no worker took yet has not started: the pause holds it, it does not run on.
-  const held = all.filter((id) => record.state.steps[id]?.waitingSince !== undefined);
-  const running = all.filter((id) => !held.includes(id));
+  const { running, retrying, held } = storedRunningSteps(record.plan.steps.map((step) => step.id), record.state.steps);
   if (json) {
     const rest = { ...(retrying.length > 0 ? { retrying } : {}), ...(held.length > 0 ? { waitingForWorker: held } : {}) };
     writeLine(io.stdout, JSON.stringify({ runId: record.runId, status: record.state.status, running, ...rest }, null, 2));

@@ -1,5 +1,5 @@
-import { isFinished, type AttemptWorker, type RunState } from '../../planning/index.js';
-import { cutShortSteps, failedStepLogTails, logWrittenAt, readLogTail, runStatusDocument, runStoppedAt, stepLogFile, storedRunOutlook } from '../../store/index.js';
+import { isFinished, placementOf, type AttemptWorker } from '../../planning/index.js';
+import { cutShortSteps, failedStepLogTails, logWrittenAt, readLogTail, runStatusDocument, runStoppedAt, stepLogFile, storedRunOutlook, type RunRecord } from '../../store/index.js';
 import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
 import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../planning/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -10,7 +10,7 @@ import { openStores } from '../stores.js';
 import { durationBetween } from '../time-format.js';
 import { paintStatus } from './runs.js';
 import { redisFlagHint } from '../../workers/redis-url.js';
-import { saysWaitingForWorker } from '../../workers/step-messages.js';
+import { saysWaitingForWorker, waitingForWorker } from '../../workers/step-messages.js';
 import { plainText, visible } from '../../tui/visible-text.js';
 import { waitingText } from '../../tui/waiting-text.js';
 
@@ -56,9 +56,9 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   // Paused, and its process died since: nothing runs, and what was running was cut short.
   const orphaned = status === 'paused' && !owner;
   if (status === 'paused') {
-    const { running: all, retrying } = storedRunningSteps(record.plan.steps.map((step) => step.id), state.steps);
-    // A step no worker took yet has not started: the pause holds it.
-    const [running, held] = [all.filter((id) => !waiting.has(id)), all.filter((id) => waiting.has(id))];
+    // A step no worker took yet has not started: the pause holds it (as ksa pause says).
+    const { running, retrying, held } = storedRunningSteps(record.plan.steps.map((step) => step.id), state.steps);
+    const all = record.plan.steps.map((step) => step.id).filter((id) => running.includes(id) || held.includes(id));
     // Without a live owner nothing runs: the steps that were running start again on resume.
     const detail = orphaned ? `; the process running it is gone${all.length > 0 ? ` (${all.join(', ')} cut short)` : ''}` : all.length + retrying.length > 0 ? `; ${pausedDetail(running, retrying, held)}` : '';
     writeLine(io.stdout, style.yellow(`  paused: no new step starts${detail}`));
@@ -142,19 +142,24 @@ function nextSteps(runId: string, status: string, redis: string | undefined, con
 
 /**
  * Steps no worker has taken yet, with what their log says (`waiting for a worker (labels: gpu)`, as the
- * live view shows): a running step without a worker whose log ends with that line.
+ * live view shows): a running step the record says is queued (or, in a record from before that was kept,
+ * one without a worker whose log ends with that line).
  */
-async function stepsWaitingForWorkers(logDir: string, record: { readonly plan: { readonly steps: readonly { readonly id: string }[] }; readonly state: RunState }): Promise<Map<string, WaitingStep>> {
-  const candidates = record.plan.steps.map((step) => step.id).filter((id) => {
-    const st = record.state.steps[id];
-    return st?.status === 'running' && st.worker === undefined && st.retryAt === undefined;
+async function stepsWaitingForWorkers(logDir: string, record: RunRecord): Promise<Map<string, WaitingStep>> {
+  const candidates = record.plan.steps.filter((step) => {
+    const st = record.state.steps[step.id];
+    return st?.status === 'running' && st.retryAt === undefined && (st.waitingSince !== undefined || st.worker === undefined);
   });
   const found = await Promise.all(
-    candidates.map(async (id) => {
-      const line = (await readLogTail(logDir, id, 1))[0]?.replace(/^\[stderr\] /, '');
+    candidates.map(async (step) => {
+      const queued = record.state.steps[step.id]?.waitingSince;
+      const last = (await readLogTail(logDir, step.id, 1))[0]?.replace(/^\[stderr\] /, '');
+      const says = last !== undefined && saysWaitingForWorker(last);
+      if (!says && queued === undefined) return [];
+      // Queued behind busy workers that offer its labels it said nothing (it says it waits when no live worker could take it), yet it waits.
+      const line = says ? last : waitingForWorker(placementOf('runsOn' in step ? step : {}, record.plan).labels, '');
       // It waits since it was queued (recorded), not since its last line: a pause that held it wrote one then.
-      const since = record.state.steps[id]?.waitingSince ?? (await logWrittenAt(logDir, id));
-      return line !== undefined && saysWaitingForWorker(line) ? ([[id, { line, since }]] as const) : [];
+      return [[step.id, { line, since: queued ?? (await logWrittenAt(logDir, step.id)) }]] as const;
     }),
   );
   return new Map(found.flat());
