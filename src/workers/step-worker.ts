@@ -10,7 +10,8 @@ import { cancelledOn, NOT_STARTED } from './stopped-job.js';
 import { partNotRun } from './step-messages.js';
 import { WorkerSlots } from './worker-slots.js';
 import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
-import type { RedisTarget } from './redis-connection.js';
+import { RedisUnavailableError, type RedisTarget } from './redis-connection.js';
+import { rightRefused } from './redis-rights.js';
 import { claimWorkerName, startHeartbeat } from './worker-registry.js';
 import { processStart } from '../tools/process-identity.js';
 import { settledWithin } from './settled-within.js';
@@ -107,9 +108,19 @@ export class StepWorker {
     this.client = new Redis(target.options);
     this.client.on('error', () => {});
     const token = randomUUID();
+    // Cancels come on a channel: heard before the name is claimed, so a user who may not subscribe leaves no worker registered.
+    this.subscriber = new Redis(target.options);
+    this.subscriber.on('error', () => {});
+    this.subscriber.on('message', (_channel: string, jobId: string) => this.cancelJob(jobId));
     try {
+      await this.subscriber.subscribe(CANCEL_CHANNEL).catch((error: unknown) => {
+        // Allowed to publish there but not to subscribe (-subscribe): said as the start-up check says a refusal.
+        const refusal = rightRefused(error, 'subscribe (channels)');
+        throw refusal === undefined ? error : new RedisUnavailableError({ url: target.display, reason: refusal });
+      });
       await claimWorkerName(this.client, name, token);
     } catch (error) {
+      this.subscriber.disconnect();
       this.client.disconnect();
       throw error;
     }
@@ -125,10 +136,6 @@ export class StepWorker {
     await this.heartbeat.beat();
     await beforeJobs?.();
 
-    this.subscriber = new Redis(target.options);
-    this.subscriber.on('error', () => {});
-    this.subscriber.on('message', (_channel: string, jobId: string) => this.cancelJob(jobId));
-    await this.subscriber.subscribe(CANCEL_CHANNEL);
     // A cancel published while this worker was away from Redis (an outage, a reconnect) is never
     // delivered, and one sent on the coordinator's reconnect may beat this one's: the cancel mark
     // stays, so the running jobs' marks are read on every reconnect and every few seconds.

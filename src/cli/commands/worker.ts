@@ -3,7 +3,7 @@ import path from 'node:path';
 import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
 import { createRedactor, ensurePrivateDir, ksaHome, readContainers, readProcessGroups, recordContainers, recordProcessGroups, secretValues } from '../../store/index.js';
 import { clearLeftovers, createBuiltinRegistry, programOf, killAllProcessGroups, liveProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, trackedContainers, trackedProcessGroups, type CleanUpNews, type ProcessGroup, type StartedContainer } from '../../tools/index.js';
-import { DEFAULT_STALL_TIMINGS, StepWorker, WORKER_NAME_PATTERN, WorkerNameTakenError, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
+import { DEFAULT_STALL_TIMINGS, RedisUnavailableError, StepWorker, WORKER_NAME_PATTERN, WorkerNameTakenError, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
@@ -96,6 +96,8 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
     stopListeningEarly();
     // Another --name is the fix: a usage error.
     if (WorkerNameTakenError.isInstance(error)) throw new CliError({ message: error.message, exitCode: ExitCode.usage, cause: error });
+    // A right its Redis user lacks, found as it starts (subscribing to cancels): as the start-up check says it.
+    if (RedisUnavailableError.isInstance(error)) throw new CliError({ message: error.message, exitCode: ExitCode.runFailed, cause: error });
     throw error;
   });
 
