@@ -5,7 +5,9 @@ import { CliError } from '../errors.js';
 import { waitUntilFinished } from '../wait-for-run.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
-import { parseSeconds } from '../options.js';
+import { parseInputs, parseSeconds } from '../options.js';
+import { readGivenInputs } from '../given-inputs.js';
+import { refuseMissingRollbackSecrets } from '../rollback-secrets.js';
 import { runSession } from '../run-session.js';
 import { checkedTarget, openRemote, redisUrlFor, refuseOtherRedis } from '../remote-run.js';
 import type { RedisTarget } from '../../workers/redis-connection.js';
@@ -17,7 +19,7 @@ import { loadPolicy } from '../policy-files.js';
 import { deniedRollbacks, type Policy } from '../../policy/rules/index.js';
 import { riskOptions, type ToolRegistry } from '../../tools/index.js';
 
-export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string; redis?: string };
+export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string; redis?: string; input?: string[] };
 
 /**
  * Cancels a run. A run owned by a live process is asked to stop (it aborts
@@ -44,6 +46,9 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   settleCutShort(record.state, takers);
   // As the rollback will see it: a step cut short by the stop may have done its work, and is undone too.
   const undo = rollbackOnCancel(record.state, record.plan);
+  // Read as the plan's defaults are written, as ksa run and ksa resume read them.
+  const inputs = readGivenInputs(record.plan.inputs, parseInputs(flags.input ?? []));
+  refuseMissingRollbackSecrets(runId, record.plan, { ...record.inputs, ...record.state.inputs }, undo, inputs);
   writeLine(io.stderr, `Run ${runId} is ${status}: its process is gone.`);
   writeLine(io.stderr, undo.length > 0 ? `Cancelling rolls back, newest first: ${undo.join(', ')}.` : 'No step needs rolling back; it is only marked cancelled.');
   // Rollback steps may use MCP tools: their servers start (once approved), the others do not.
@@ -66,7 +71,8 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   if (redisUrl) stores.addSecrets(secretValues({ redisUrl }));
   await tools.prepareFor(record.plan);
   // Steps that ran on workers are undone there.
-  const run = await stores.runs.open(runId, `ksa cancel ${runId}`).catch((error: unknown) => {
+  // Secret inputs given again must not be written either.
+  const run = await stores.runs.open(runId, `ksa cancel ${runId}`, { inputs }).catch((error: unknown) => {
     // Taken meanwhile (another ksa cancel of it, a resume): that process is asked, as for a live run.
     if (RunBusyError.isInstance(error)) return error.owner;
     throw error;
@@ -89,7 +95,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     remote: remote?.remote,
     registry: tools.registry,
     env: allowedEnvironment(io, record.allowedEnv),
-    inputs: {},
+    inputs,
     json: flags.json === true,
     mode: 'rollback',
     policy,

@@ -1,0 +1,37 @@
+import type { Plan } from '../planning/index.js';
+import { storedWithoutSecret } from '../store/index.js';
+import { CliError } from './errors.js';
+
+/** `inputs.name`, `inputs['name']` or `inputs["name"]` in an expression; `inputs[` with anything else may read any input. */
+const READ = /\binputs\s*(?:\.\s*([A-Za-z_][\w-]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\]|(\[))/g;
+
+/**
+ * The rollbacks a cancel runs get the inputs the run was given, but a secret one was never stored (it reads `***`):
+ * a rollback that reads it would run with those three stars in place of the password. Such an input must be given
+ * again (`--input name=…`), as `ksa resume` asks; refused before anything is rolled back.
+ */
+export function refuseMissingRollbackSecrets(runId: string, plan: Plan, stored: Readonly<Record<string, unknown>>, undo: readonly string[], given: Readonly<Record<string, unknown>>): void {
+  const missing = Object.entries(stored).filter(([name, value]) => storedWithoutSecret(name, value) && !Object.hasOwn(given, name)).map(([name]) => name);
+  if (missing.length === 0) return;
+  const readers = new Map<string, string>();
+  for (const id of undo) {
+    const step = plan.steps.find((candidate) => candidate.id === id);
+    const rollback = step && 'rollback' in step ? step.rollback : undefined;
+    if (!rollback) continue;
+    for (const name of inputsRead(JSON.stringify(rollback), missing)) if (!readers.has(name)) readers.set(name, id);
+  }
+  if (readers.size === 0) return;
+  const names = [...readers.keys()];
+  const what = names.map((name) => `${name} (the rollback of ${readers.get(name)} reads it)`).join(', ');
+  throw new CliError({ message: `input${names.length > 1 ? 's' : ''} ${what} ${names.length > 1 ? 'were' : 'was'} not stored (they hold secrets); pass ${names.map((name) => `--input ${name}=…`).join(' ')} again` });
+}
+
+/** The names of `candidates` that the text reads; all of them when it reads inputs by a computed key. */
+function inputsRead(text: string, candidates: readonly string[]): string[] {
+  const read = new Set<string>();
+  for (const match of text.matchAll(READ)) {
+    if (match[4] !== undefined) return [...candidates];
+    read.add(match[1] ?? match[2] ?? match[3] ?? '');
+  }
+  return candidates.filter((name) => read.has(name));
+}
