@@ -16,7 +16,8 @@ describe('workers: a step queued behind a busy worker', () => {
   it('is waiting in ksa status (text and --json) and held in ksa pause and the paused status alike', async () => {
     await fleet.worker('cpu-1', ['cpu'], { concurrency: 1 });
     const release = path.join(fleet.dir, 'release-busy');
-    const gate = `while [ ! -f '${release}' ]; do sleep 0.1; done`;
+    // Bounded: a test that fails before it releases them must not leave the steps looping on the worker.
+    const gate = `i=0; while [ ! -f '${release}' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done`;
     const plan = `goal: Two on one busy worker\nsteps:\n  - { id: one, tool: shell, runsOn: [cpu], args: { command: "${gate}" } }\n  - { id: two, tool: shell, runsOn: [cpu], args: { command: "${gate}" } }\n`;
     const planFile = await fleet.box.writePlan('busy.yaml', plan);
     const options = { home: fleet.box.home, cwd: fleet.dir };
@@ -49,6 +50,7 @@ describe('workers: a step queued behind a busy worker', () => {
       const result = await owner.result;
       expect(result.code, describeResult(result)).toBe(0);
     } finally {
+      await writeFile(release, '');
       owner.kill('SIGKILL');
     }
   }, 90_000);
