@@ -6,6 +6,7 @@ import { KsaError } from '../planning/ksa-error.js';
 import { isFinished, type RunStatus } from '../planning/state.js';
 import { ensurePrivateDir, isRunId, runDir, stepLogDir } from './paths.js';
 import { createRedactor, secretInputValues, type Redactor } from './redact.js';
+import { JOURNAL_ENTRY_SHAPE, recordReplacer, replacerFor, RUN_INDEX_SHAPE, RUN_RECORD_SHAPE } from './redact-record.js';
 import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
 import { ApprovalMismatchError, planHash, RunEndedMeanwhileError, type Approval } from './approval.js';
@@ -71,7 +72,7 @@ export class RunStore {
       key: (summary) => summary.runId,
       onWarning: this.warn,
       // Read at each write: secrets added later (addSecrets) are hidden too.
-      replacer: (_key, value) => (typeof value === 'string' ? this.redactor.text(value) : value),
+      replacer: recordReplacer(RUN_INDEX_SHAPE, () => this.redactor),
       itemFile: 'run.json',
       toEntry: async (data) => {
         const parsed = (await runRecords()).RunRecordSchema.safeParse(data);
@@ -93,7 +94,7 @@ export class RunStore {
     // The plan's own inputs too: a plan the chat's model wrote may carry a secret's value (the chat gives no --input).
     const redactor = this.redactor.with(secretInputValues({ ...record.plan.inputs, ...record.inputs }));
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
-    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], ...record }, replacer: redactor.replacer });
+    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], ...record }, replacer: replacerFor(RUN_RECORD_SHAPE, redactor) });
     document.changed();
     // On disk before it is listed: another process may read it the moment the index names it.
     await document.flush();
@@ -118,7 +119,7 @@ export class RunStore {
       record.format = RUN_RECORD_FORMAT;
       // Secret inputs were stored as ***; the ones given again now must not be written either.
       const redactor = this.redactor.with(secretInputValues(options.inputs ?? {}));
-      const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: record, replacer: redactor.replacer });
+      const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: record, replacer: replacerFor(RUN_RECORD_SHAPE, redactor) });
       return new OpenRun(this, document, lock, redactor, olderFormat);
     } catch (error) {
       await lock.release();
@@ -277,7 +278,7 @@ export class OpenRun {
     /** Taken over from a record an older ksa wrote (no `format`): what it did not record is looked for otherwise. */
     readonly olderFormat = false,
   ) {
-    this.journal = new SuccessJournal(lock.runDir, () => this.record.state, redactor.replacer);
+    this.journal = new SuccessJournal(lock.runDir, () => this.record.state, replacerFor(JOURNAL_ENTRY_SHAPE, redactor));
   }
 
   /** Write-ahead for the executor (`commitSuccess`): the step's success is on disk when this returns. */

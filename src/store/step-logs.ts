@@ -44,13 +44,13 @@ export class StepLogs {
         else this.write(event.stepId, `--- attempt ${event.attempt} started ${event.ts}${onWorker(event.worker)}\n`);
         break;
       case 'step_output':
-        this.write(event.stepId, event.stream === 'stderr' ? `[stderr] ${event.line}\n` : `${event.line}\n`);
+        this.write(event.stepId, event.stream === 'stderr' ? `[stderr] ${this.hide(event.line)}\n` : `${this.hide(event.line)}\n`);
         break;
       case 'step_retrying':
-        this.write(event.stepId, `--- attempt ${event.attempt} failed${onWorker(event.worker)}: ${event.error}\n`);
+        this.write(event.stepId, `--- attempt ${event.attempt} failed${onWorker(event.worker)}: ${this.hide(event.error)}\n`);
         break;
       case 'step_failed':
-        this.write(event.stepId, `--- failed${onWorker(event.worker)}: ${event.error}\n`);
+        this.write(event.stepId, `--- failed${onWorker(event.worker)}: ${this.hide(event.error)}\n`);
         this.end(event.stepId);
         break;
       case 'step_succeeded':
@@ -58,7 +58,7 @@ export class StepLogs {
         this.end(event.stepId);
         break;
       case 'rollback_step_failed':
-        this.write(event.stepId, `--- rollback failed: ${event.error}\n`);
+        this.write(event.stepId, `--- rollback failed: ${this.hide(event.error)}\n`);
         this.end(event.stepId);
         break;
       case 'rollback_step_succeeded':
@@ -87,7 +87,12 @@ export class StepLogs {
       stream = opened;
       this.streams.set(stepId, stream);
     }
-    stream.write(this.redactor.active ? this.redactor.text(text) : text);
+    stream.write(text);
+  }
+
+  /** Secrets are hidden in what the step and its tool said, not in the headers' times and worker names. */
+  private hide(text: string): string {
+    return this.redactor.active ? this.redactor.text(text) : text;
   }
 
   private end(stepId: string): void {

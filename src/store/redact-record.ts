@@ -1,0 +1,110 @@
+import { looksSecret, REDACTED, type Redactor } from './redact.js';
+
+/**
+ * What ksa writes about a run mixes its own fields (run and step ids, timestamps, durations, attempt
+ * numbers, statuses, worker names) with what users and tools gave (inputs, arguments, output, errors).
+ * A secret is hidden in the latter only: a short one (a PIN `2026`) must not turn a run id
+ * `20261206-…` or a time `2026-12-06T…` into `***…`, which ksa could then neither read nor name.
+ *
+ * Paths are dot-separated keys; `*` is any one key (an array index too), a trailing `**` any below.
+ */
+type Shape = { readonly own: readonly string[] };
+
+const PLAN_OWN = ['maxParallel', 'runsOn.**', 'steps.*.id', 'steps.*.type', 'steps.*.tool', 'steps.*.dependsOn.*', 'steps.*.retry.**', 'steps.*.timeoutMs', 'steps.*.runsOn.**', 'steps.*.rollback.tool', 'steps.*.rollback.timeoutMs'];
+const STEP_OWN = ['status', 'attempts', 'startedAt', 'endedAt', 'worker', 'attemptWorkers.**', 'retryAt', 'waitingSince', 'interruptedAttempt', 'rollbackStartedAt', 'earlierAttempts', 'rollback.status', 'rollback.startedAt', 'rollback.endedAt'];
+const under = (prefix: string, paths: readonly string[]) => paths.map((path) => `${prefix}.${path}`);
+
+/** `runs/<id>/run.json`. */
+export const RUN_RECORD_SHAPE: Shape = {
+  own: [
+    ...['version', 'format', 'runId', 'createdAt', 'planFile', 'workspace', 'allowedEnv.*', 'maxParallel', 'sessionId', 'kubeContext', 'redis'],
+    ...under('approvals.*', ['planHash', 'approvedAt', 'approvedBy', 'mode', 'user', 'command', 'allowDestroy']),
+    ...under('plan', PLAN_OWN),
+    ...under('state', ['runId', 'status', 'startedAt', 'endedAt', 'completed.*', 'failedStepId']),
+    ...under('state.steps.*', STEP_OWN),
+  ],
+};
+
+/** A line of `runs/<id>/succeeded.ndjson`. */
+export const JOURNAL_ENTRY_SHAPE: Shape = { own: ['stepId', ...under('state', STEP_OWN)] };
+
+/** `runs/index.json`. */
+export const RUN_INDEX_SHAPE: Shape = { own: ['version', ...under('entries.*', ['runId', 'status', 'createdAt', 'startedAt', 'endedAt', 'steps', 'sessionId'])] };
+
+/** A run event (`ksa run --json`, the terminal). */
+export const RUN_EVENT_SHAPE: Shape = {
+  own: ['runId', 'ts', 'type', 'stepId', 'attempt', 'worker', 'workerStartedAt', 'durationMs', 'delayMs', 'stepCount', 'resumed', 'timedOut', 'stepIds.*', 'status', 'failedStepId', 'stream'],
+};
+
+/**
+ * A JSON.stringify replacer that hides secrets in a value of this shape: in every string but ksa's own
+ * fields, and a number equal to a secret (a PIN given as 2026) under a secret-looking name.
+ * `redactor` is read at each call (a store learns more secrets as it goes).
+ */
+export function recordReplacer(shape: Shape, redactor: () => Redactor): (this: unknown, key: string, value: unknown) => unknown {
+  const root = trieOf(shape);
+  // Where each object being written sits in the shape (the replacer is told its holder, not its path).
+  const places = new WeakMap<object, Place>();
+  return function (this: unknown, key: string, value: unknown): unknown {
+    const holder = typeof this === 'object' && this !== null ? places.get(this) : undefined;
+    // The first call is for the whole value, under the key '' of a holder made for it.
+    const place = holder ? step(holder, key) : { nodes: [root] };
+    if (typeof value === 'object' && value !== null) places.set(value, place);
+    const hider = redactor();
+    if (!hider.active || place.nodes.some((node) => node.own)) return value;
+    if (typeof value === 'string') return hider.text(value);
+    if (typeof value === 'number' && looksSecret(key) && hider.secrets.includes(String(value))) return REDACTED;
+    return value;
+  };
+}
+
+type Node = { readonly children: Map<string, Node>; own: boolean; ownBelow: boolean };
+/** The nodes of the shape a value sits at. */
+type Place = { readonly nodes: readonly Node[] };
+
+function step(holder: Place, key: string): Place {
+  const nodes: Node[] = [];
+  let own = false;
+  for (const node of holder.nodes) {
+    for (const next of [node.children.get(key), node.children.get('*')]) if (next) nodes.push(next);
+    own ||= node.ownBelow;
+  }
+  // Everything below a `**` of ksa's own is its own too.
+  if (own) nodes.push(OWN_LEAF);
+  return { nodes };
+}
+
+const OWN_LEAF: Node = { children: new Map(), own: true, ownBelow: true };
+
+function trieOf(shape: Shape): Node {
+  const root = newNode();
+  const add = (pattern: string, mark: (node: Node) => void) => {
+    let node = root;
+    for (const part of pattern.split('.')) {
+      if (part === '**') return mark(node);
+      let next = node.children.get(part);
+      if (!next) node.children.set(part, (next = newNode()));
+      node = next;
+    }
+    mark(node);
+  };
+  for (const pattern of shape.own) add(pattern, (node) => (pattern.endsWith('**') ? (node.ownBelow = true) : (node.own = true)));
+  return root;
+}
+
+function newNode(): Node {
+  return { children: new Map(), own: false, ownBelow: false };
+}
+
+/** `value` (of this shape) with its secrets hidden, or `value` itself when none was there. */
+export function redactedRecord<T>(value: T, shape: Shape, redactor: Redactor): T {
+  if (!redactor.active) return value;
+  const text = JSON.stringify(value, recordReplacer(shape, () => redactor));
+  return text === JSON.stringify(value) ? value : (JSON.parse(text) as T);
+}
+
+/** The replacer for values of this shape written with this redactor's secrets; none when there are none. */
+export function replacerFor(shape: Shape, redactor: Redactor): ((key: string, value: unknown) => unknown) | undefined {
+  return redactor.active ? recordReplacer(shape, () => redactor) : undefined;
+}
+

@@ -1,0 +1,96 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { expectExit, killGroup } from '../helpers/durable.js';
+import { startLongRun } from '../helpers/long-run.js';
+import { walk } from '../helpers/store-fixtures.js';
+
+// A secret input that is a short number is hidden in what users and tools gave, never in ksa's own ids and times.
+
+let sandbox: CliSandbox;
+const leftovers = new Set<number>();
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-numeric-secrets-');
+});
+afterAll(async () => {
+  for (const pid of leftovers) killGroup(pid);
+  await sandbox.cleanup();
+});
+
+function filesContaining(home: string, entries: { rel: string; dir: boolean }[], secret: string): string[] {
+  return entries.filter((entry) => !entry.dir && readFileSync(path.join(home, entry.rel), 'utf8').includes(secret)).map((entry) => entry.rel);
+}
+
+const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+describe.concurrent('numeric secret inputs', () => {
+  it("a secret input equal to this year (dbPassword: 2026) leaves the run id, times and durations whole in --json, run.json, the runs index and ksa status; the step's output still hides it", async () => {
+    const year = String(new Date().getUTCFullYear());
+    const home = path.join(sandbox.home, 'year', 'ksa-home');
+    const plan = await sandbox.writePlan(
+      'year/plan.yaml',
+      `goal: short pin
+inputs:
+  dbPassword: ${year}
+steps:
+  - id: a
+    tool: shell
+    args: { command: 'echo "pin is $PW"; test -e fast', env: { PW: "{{ string(inputs.dbPassword) }}" } }
+`,
+    );
+    const result = await runKsa(['run', plan, '--yes', '--json'], { home, cwd: path.dirname(plan) });
+    expectExit(result, 1);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const event of events) {
+      expect(event.runId, JSON.stringify(event)).toMatch(RUN_ID);
+      expect(event.ts, JSON.stringify(event)).toMatch(TIME);
+    }
+    const runId = events[0]!.runId as string;
+    // A run id starts with the date: the secret is in it.
+    expect(runId).toContain(year);
+    expect(events.find((event) => event.type === 'step_output')?.line).toBe('pin is ***');
+    expect(typeof events.find((event) => event.type === 'run_finished')?.durationMs).toBe('number');
+
+    const record = JSON.parse(readFileSync(path.join(home, 'runs', runId, 'run.json'), 'utf8'));
+    expect(record.runId).toBe(runId);
+    expect(record.state.runId).toBe(runId);
+    for (const time of [record.createdAt, record.state.startedAt, record.state.endedAt, record.state.steps.a.startedAt, record.state.steps.a.endedAt, record.approvals[0].approvedAt]) expect(time).toMatch(TIME);
+    expect(record.plan.inputs.dbPassword).toBe('***');
+    const log = readFileSync(path.join(home, 'runs', runId, 'logs', 'a.log'), 'utf8');
+    expect(log).toContain('pin is ***');
+    expect(log).toContain(`--- attempt 1 started ${record.state.steps.a.startedAt}`);
+    const index = JSON.parse(readFileSync(path.join(home, 'runs', 'index.json'), 'utf8'));
+    expect(index.entries.map((entry: { runId: string }) => entry.runId)).toEqual([runId]);
+
+    const status = await runKsa(['status', runId, '--json'], { home, cwd: path.dirname(plan) });
+    expectExit(status, 0);
+    const shown = JSON.parse(status.stdout);
+    expect(shown.startedAt).toMatch(TIME);
+    expect(typeof shown.durationMs).toBe('number');
+    expect(typeof shown.steps[0].durationMs).toBe('number');
+    const text = await runKsa(['status', runId], { home, cwd: path.dirname(plan) });
+    expect(text.stdout).toContain(`Run ${runId}`);
+    expect(text.stdout).toMatch(new RegExp(`started ${year}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d · took \\d+ms`));
+
+  });
+
+  it('ksa resume of a run whose secret input is this year names the run by its id and ends it with whole times', async () => {
+    const year = String(new Date().getUTCFullYear());
+    const { ksa, dir, home, runId } = await startLongRun(sandbox, 'year-resume', leftovers, { inputs: { dbPassword: year } });
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    expect(runId).toContain(year);
+    expect(JSON.parse(readFileSync(path.join(home, 'runs', runId, 'run.json'), 'utf8')).runId).toBe(runId);
+    writeFileSync(path.join(dir, 'fast'), '');
+    const resume = await runKsa(['resume', runId, '--yes', '--input', `dbPassword=${year}`], { home, cwd: dir });
+    expectExit(resume, 0);
+    expect(resume.stdout + resume.stderr).toContain(runId);
+    expect(resume.stdout + resume.stderr).not.toMatch(/run \*\*\*/);
+    const after = JSON.parse(readFileSync(path.join(home, 'runs', runId, 'run.json'), 'utf8'));
+    expect(after.runId).toBe(runId);
+    expect(after.state.status).toBe('succeeded');
+    for (const time of [after.createdAt, after.state.startedAt, after.state.endedAt, ...Object.values(after.state.steps).map((step) => (step as { endedAt: string }).endedAt)]) expect(time).toMatch(TIME);
+  });
+});
