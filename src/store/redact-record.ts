@@ -8,10 +8,13 @@ import { looksSecret, REDACTED, type Redactor } from './redact.js';
  *
  * Paths are dot-separated keys; `*` is any one key (an array index too), a trailing `**` any below.
  */
-type Shape = { readonly own: readonly string[] };
+/** `content`: where users and tools gave whole values (inputs, arguments, output): a number there can be a secret. */
+type Shape = { readonly own: readonly string[]; readonly content: readonly string[] };
 
 const PLAN_OWN = ['maxParallel', 'runsOn.**', 'steps.*.id', 'steps.*.type', 'steps.*.tool', 'steps.*.dependsOn.*', 'steps.*.retry.**', 'steps.*.timeoutMs', 'steps.*.runsOn.**', 'steps.*.rollback.tool', 'steps.*.rollback.timeoutMs'];
+const PLAN_CONTENT = ['inputs.**', 'steps.*.args.**', 'steps.*.rollback.args.**'];
 const STEP_OWN = ['status', 'attempts', 'startedAt', 'endedAt', 'worker', 'attemptWorkers.**', 'retryAt', 'waitingSince', 'interruptedAttempt', 'rollbackStartedAt', 'earlierAttempts', 'rollback.status', 'rollback.startedAt', 'rollback.endedAt'];
+const STEP_CONTENT = ['output.**', 'succeededOn.**'];
 const under = (prefix: string, paths: readonly string[]) => paths.map((path) => `${prefix}.${path}`);
 
 /** `runs/<id>/run.json`. */
@@ -23,22 +26,25 @@ export const RUN_RECORD_SHAPE: Shape = {
     ...under('state', ['runId', 'status', 'startedAt', 'endedAt', 'completed.*', 'failedStepId']),
     ...under('state.steps.*', STEP_OWN),
   ],
+  content: ['inputs.**', 'state.inputs.**', ...under('plan', PLAN_CONTENT), ...under('state.steps.*', STEP_CONTENT)],
 };
 
 /** A line of `runs/<id>/succeeded.ndjson`. */
-export const JOURNAL_ENTRY_SHAPE: Shape = { own: ['stepId', ...under('state', STEP_OWN)] };
+export const JOURNAL_ENTRY_SHAPE: Shape = { own: ['stepId', ...under('state', STEP_OWN)], content: under('state', STEP_CONTENT) };
 
 /** `runs/index.json`. */
-export const RUN_INDEX_SHAPE: Shape = { own: ['version', ...under('entries.*', ['runId', 'status', 'createdAt', 'startedAt', 'endedAt', 'steps', 'sessionId'])] };
+export const RUN_INDEX_SHAPE: Shape = { own: ['version', ...under('entries.*', ['runId', 'status', 'createdAt', 'startedAt', 'endedAt', 'steps', 'sessionId'])], content: [] };
 
 /** A run event (`ksa run --json`, the terminal). */
 export const RUN_EVENT_SHAPE: Shape = {
   own: ['runId', 'ts', 'type', 'stepId', 'attempt', 'worker', 'workerStartedAt', 'durationMs', 'delayMs', 'stepCount', 'resumed', 'timedOut', 'stepIds.*', 'status', 'failedStepId', 'stream'],
+  content: ['output.**'],
 };
 
 /**
  * A JSON.stringify replacer that hides secrets in a value of this shape: in every string but ksa's own
- * fields, and a number equal to a secret (a PIN given as 2026) under a secret-looking name.
+ * fields; a number equal to a secret (a PIN given as 2026) in the inputs, arguments and output, and under
+ * a secret-looking name.
  * `redactor` is read at each call (a store learns more secrets as it goes).
  */
 export function recordReplacer(shape: Shape, redactor: () => Redactor): (this: unknown, key: string, value: unknown) => unknown {
@@ -48,33 +54,35 @@ export function recordReplacer(shape: Shape, redactor: () => Redactor): (this: u
   return function (this: unknown, key: string, value: unknown): unknown {
     const holder = typeof this === 'object' && this !== null ? places.get(this) : undefined;
     // The first call is for the whole value, under the key '' of a holder made for it.
-    const place = holder ? step(holder, key) : { nodes: [root] };
+    const place = holder ? step(holder, key) : { nodes: [root], content: false };
     if (typeof value === 'object' && value !== null) places.set(value, place);
     const hider = redactor();
     if (!hider.active || place.nodes.some((node) => node.own)) return value;
     if (typeof value === 'string') return hider.text(value);
-    if (typeof value === 'number' && looksSecret(key) && hider.secrets.includes(String(value))) return REDACTED;
+    if (typeof value === 'number' && (place.content || looksSecret(key)) && hider.secrets.includes(String(value))) return REDACTED;
     return value;
   };
 }
 
-type Node = { readonly children: Map<string, Node>; own: boolean; ownBelow: boolean };
-/** The nodes of the shape a value sits at. */
-type Place = { readonly nodes: readonly Node[] };
+type Node = { readonly children: Map<string, Node>; own: boolean; ownBelow: boolean; contentBelow: boolean };
+/** The nodes of the shape a value sits at, and whether it is inside user content. */
+type Place = { readonly nodes: readonly Node[]; readonly content: boolean };
 
 function step(holder: Place, key: string): Place {
   const nodes: Node[] = [];
+  let content = holder.content;
   let own = false;
   for (const node of holder.nodes) {
     for (const next of [node.children.get(key), node.children.get('*')]) if (next) nodes.push(next);
     own ||= node.ownBelow;
+    content ||= node.contentBelow;
   }
   // Everything below a `**` of ksa's own is its own too.
   if (own) nodes.push(OWN_LEAF);
-  return { nodes };
+  return { nodes, content };
 }
 
-const OWN_LEAF: Node = { children: new Map(), own: true, ownBelow: true };
+const OWN_LEAF: Node = { children: new Map(), own: true, ownBelow: true, contentBelow: false };
 
 function trieOf(shape: Shape): Node {
   const root = newNode();
@@ -89,11 +97,12 @@ function trieOf(shape: Shape): Node {
     mark(node);
   };
   for (const pattern of shape.own) add(pattern, (node) => (pattern.endsWith('**') ? (node.ownBelow = true) : (node.own = true)));
+  for (const pattern of shape.content) add(pattern, (node) => (node.contentBelow = true));
   return root;
 }
 
 function newNode(): Node {
-  return { children: new Map(), own: false, ownBelow: false };
+  return { children: new Map(), own: false, ownBelow: false, contentBelow: false };
 }
 
 /** `value` (of this shape) with its secrets hidden, or `value` itself when none was there. */

@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, runKsa, type CliSandbox } from '../helpers/cli.js';
@@ -10,11 +12,25 @@ import { walk } from '../helpers/store-fixtures.js';
 
 let sandbox: CliSandbox;
 const leftovers = new Set<number>();
+let echo: Server;
+let echoUrl: string;
 beforeAll(async () => {
   sandbox = await createCliSandbox('ksa-numeric-secrets-');
+  // Sends back the JSON body it got, as many APIs do.
+  echo = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ received: body ? (JSON.parse(body) as unknown) : null }));
+    });
+  });
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/echo`;
 });
 afterAll(async () => {
   for (const pid of leftovers) killGroup(pid);
+  await new Promise((resolve) => echo.close(resolve));
   await sandbox.cleanup();
 });
 
@@ -92,5 +108,31 @@ steps:
     expect(after.runId).toBe(runId);
     expect(after.state.status).toBe('succeeded');
     for (const time of [after.createdAt, after.state.startedAt, after.state.endedAt, ...Object.values(after.state.steps).map((step) => (step as { endedAt: string }).endedAt)]) expect(time).toMatch(TIME);
+  });
+
+  it('a numeric secret echoed back in a JSON response is *** in the --json output and run.json, as a text secret is', async () => {
+    const home = path.join(sandbox.home, 'echo', 'ksa-home');
+    const plan = await sandbox.writePlan(
+      'echo/plan.yaml',
+      `goal: echo
+inputs:
+  apiKey: 55667788
+  dbPassword: text-pass-4242
+steps:
+  - id: post
+    tool: http
+    args: { url: '${echoUrl}', method: POST, body: { pin: "{{ inputs.apiKey }}", pw: "{{ inputs.dbPassword }}", count: 3 } }
+`,
+    );
+    const result = await runKsa(['run', plan, '--yes', '--json'], { home, cwd: path.dirname(plan) });
+    expectExit(result, 0);
+    const succeeded = result.stdout.split('\n').find((line) => line.includes('"step_succeeded"'))!;
+    expect(JSON.parse(succeeded).output.body).toEqual({ received: { pin: '***', pw: '***', count: 3 } });
+    const [runJson] = (await walk(home)).filter((entry) => entry.rel.endsWith('run.json'));
+    expect(JSON.parse(readFileSync(path.join(home, runJson!.rel), 'utf8')).state.steps.post.output.body).toEqual({ received: { pin: '***', pw: '***', count: 3 } });
+    for (const secret of ['55667788', 'text-pass-4242']) {
+      expect(result.stdout + result.stderr).not.toContain(secret);
+      expect(filesContaining(home, await walk(home), secret)).toEqual([]);
+    }
   });
 });
