@@ -8,8 +8,12 @@ import { looksSecret, REDACTED, type Redactor } from './redact.js';
  *
  * Paths are dot-separated keys; `*` is any one key (an array index too), a trailing `**` any below.
  */
-/** `content`: where users and tools gave whole values (inputs, arguments, output): a number there can be a secret. */
-type Shape = { readonly own: readonly string[]; readonly content: readonly string[] };
+type Shape = {
+  readonly own: readonly string[];
+  readonly content: readonly string[];
+  /** Where a plan's or a run's inputs are: one named like a secret is never written, whatever its value. */
+  readonly inputs?: readonly string[];
+};
 
 const PLAN_OWN = ['maxParallel', 'runsOn.**', 'steps.*.id', 'steps.*.type', 'steps.*.tool', 'steps.*.dependsOn.*', 'steps.*.retry.**', 'steps.*.timeoutMs', 'steps.*.runsOn.**', 'steps.*.rollback.tool', 'steps.*.rollback.timeoutMs'];
 const PLAN_CONTENT = ['inputs.**', 'steps.*.args.**', 'steps.*.rollback.args.**'];
@@ -27,6 +31,7 @@ export const RUN_RECORD_SHAPE: Shape = {
     ...under('state.steps.*', STEP_OWN),
   ],
   content: ['inputs.**', 'state.inputs.**', ...under('plan', PLAN_CONTENT), ...under('state.steps.*', STEP_CONTENT)],
+  inputs: ['inputs', 'state.inputs', 'plan.inputs'],
 };
 
 /** A line of `runs/<id>/succeeded.ndjson`. */
@@ -44,7 +49,7 @@ export const RUN_EVENT_SHAPE: Shape = {
 /**
  * A JSON.stringify replacer that hides secrets in a value of this shape: in every string but ksa's own
  * fields; a number equal to a secret (a PIN given as 2026) in the inputs, arguments and output, and under
- * a secret-looking name.
+ * a secret-looking name; the value of a secret input as given (its default too, when another was given).
  * `redactor` is read at each call (a store learns more secrets as it goes).
  */
 export function recordReplacer(shape: Shape, redactor: () => Redactor): (this: unknown, key: string, value: unknown) => unknown {
@@ -58,13 +63,15 @@ export function recordReplacer(shape: Shape, redactor: () => Redactor): (this: u
     if (typeof value === 'object' && value !== null) places.set(value, place);
     const hider = redactor();
     if (!hider.active || place.nodes.some((node) => node.own)) return value;
+    const secretInput = holder?.nodes.some((node) => node.inputs) === true && looksSecret(key);
+    if (secretInput && ((typeof value === 'string' && value !== '') || typeof value === 'number')) return REDACTED;
     if (typeof value === 'string') return hider.text(value);
     if (typeof value === 'number' && (place.content || looksSecret(key)) && hider.secrets.includes(String(value))) return REDACTED;
     return value;
   };
 }
 
-type Node = { readonly children: Map<string, Node>; own: boolean; ownBelow: boolean; contentBelow: boolean };
+type Node = { readonly children: Map<string, Node>; own: boolean; inputs: boolean; ownBelow: boolean; contentBelow: boolean };
 /** The nodes of the shape a value sits at, and whether it is inside user content. */
 type Place = { readonly nodes: readonly Node[]; readonly content: boolean };
 
@@ -82,7 +89,7 @@ function step(holder: Place, key: string): Place {
   return { nodes, content };
 }
 
-const OWN_LEAF: Node = { children: new Map(), own: true, ownBelow: true, contentBelow: false };
+const OWN_LEAF: Node = { children: new Map(), own: true, inputs: false, ownBelow: true, contentBelow: false };
 
 function trieOf(shape: Shape): Node {
   const root = newNode();
@@ -98,11 +105,12 @@ function trieOf(shape: Shape): Node {
   };
   for (const pattern of shape.own) add(pattern, (node) => (pattern.endsWith('**') ? (node.ownBelow = true) : (node.own = true)));
   for (const pattern of shape.content) add(pattern, (node) => (node.contentBelow = true));
+  for (const pattern of shape.inputs ?? []) add(pattern, (node) => (node.inputs = true));
   return root;
 }
 
 function newNode(): Node {
-  return { children: new Map(), own: false, ownBelow: false, contentBelow: false };
+  return { children: new Map(), own: false, inputs: false, ownBelow: false, contentBelow: false };
 }
 
 /** `value` (of this shape) with its secrets hidden, or `value` itself when none was there. */

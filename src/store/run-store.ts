@@ -91,8 +91,9 @@ export class RunStore {
     const dir = runDir(this.home, record.runId);
     await ensurePrivateDir(dir, { ownFolder: true });
     const lock = await RunLock.acquire(dir, record.runId, command, this.warn);
-    // The plan's own inputs too: a plan the chat's model wrote may carry a secret's value (the chat gives no --input).
-    const redactor = this.redactor.with(secretInputValues({ ...record.plan.inputs, ...record.inputs }));
+    // The plan's own inputs too: a plan the chat's model wrote may carry a secret's value (the chat gives no --input),
+    // and a secret input's default stays one when --input gives another value.
+    const redactor = this.redactor.with([...secretInputValues(record.plan.inputs), ...secretInputValues(record.inputs)]);
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
     const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], ...record }, replacer: replacerFor(RUN_RECORD_SHAPE, redactor) });
     document.changed();

@@ -135,4 +135,31 @@ steps:
       expect(filesContaining(home, await walk(home), secret)).toEqual([]);
     }
   });
+
+  it("a secret input's plan default is not stored when --input gives another value", async () => {
+    const home = path.join(sandbox.home, 'defaults', 'ksa-home');
+    const plan = await sandbox.writePlan(
+      'defaults/plan.yaml',
+      `goal: defaults
+inputs:
+  dbPassword: hunter2-default
+  apiKey: 55667788
+  region: eu-west-1
+steps:
+  - id: a
+    tool: shell
+    args: { command: 'echo "{{ inputs.region }} {{ inputs.apiKey }}"' }
+`,
+    );
+    const result = await runKsa(['run', plan, '--yes', '--json', '--input', 'dbPassword=other-pass-1', '--input', 'apiKey=11112222'], { home, cwd: path.dirname(plan) });
+    expectExit(result, 0);
+    const [runJson] = (await walk(home)).filter((entry) => entry.rel.endsWith('run.json'));
+    const record = JSON.parse(readFileSync(path.join(home, runJson!.rel), 'utf8'));
+    expect(record.plan.inputs).toEqual({ dbPassword: '***', apiKey: '***', region: 'eu-west-1' });
+    expect(result.stdout).toContain('"line":"eu-west-1 ***"');
+    for (const secret of ['hunter2-default', '55667788', 'other-pass-1', '11112222']) {
+      expect(result.stdout + result.stderr).not.toContain(secret);
+      expect(filesContaining(home, await walk(home), secret)).toEqual([]);
+    }
+  });
 });
