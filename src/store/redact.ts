@@ -60,6 +60,8 @@ export type Redactor = {
   text(value: string): string;
   /** A JSON.stringify replacer that redacts every string. */
   readonly replacer: ((key: string, value: unknown) => unknown) | undefined;
+  /** One for a value that is all user or tool content (a job's arguments, a tool's output): a number equal to a secret (a PIN) goes too. */
+  readonly contentReplacer: ((key: string, value: unknown) => unknown) | undefined;
 };
 
 /** Replaces every occurrence of a secret with ***, longest first so one secret inside another is still hidden. */
@@ -68,7 +70,7 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
   const all = [...secrets].flatMap((secret) => (secret.includes('\n') ? [secret, ...secret.split(/\r?\n/).map((line) => line.trim())] : [secret]));
   const list = [...new Set(all.filter((secret) => secret.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
   const withMore = (more: Iterable<string>) => createRedactor([...list, ...more]);
-  if (list.length === 0) return { active: false, secrets: list, with: withMore, text: (value) => value, replacer: undefined };
+  if (list.length === 0) return { active: false, secrets: list, with: withMore, text: (value) => value, replacer: undefined, contentReplacer: undefined };
   const text = (value: string) => {
     let out = value;
     for (const secret of list) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
@@ -76,7 +78,8 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
   };
   // A secret input that is a number (`dbPin: 12345678`) is stored under its name as a number: masked there as ***.
   const secretNumber = (key: string, value: unknown) => typeof value === 'number' && looksSecret(key) && list.includes(String(value));
-  return { active: true, secrets: list, with: withMore, text, replacer: (key, value) => (typeof value === 'string' ? text(value) : secretNumber(key, value) ? REDACTED : value) };
+  const content = (_key: string, value: unknown) => (typeof value === 'string' ? text(value) : typeof value === 'number' && list.includes(String(value)) ? REDACTED : value);
+  return { active: true, secrets: list, with: withMore, text, replacer: (key, value) => (typeof value === 'string' ? text(value) : secretNumber(key, value) ? REDACTED : value), contentReplacer: content };
 }
 
 /**

@@ -39,12 +39,13 @@ export class JobScrubber {
   }
 }
 
-/** `value` with every secret in its strings written as ***, the longest first (one may hold another). */
+/** `value` with every secret in its strings written as ***, the longest first (one may hold another), and a number equal to one (a PIN) as ***. */
 export function masked(value: unknown, secrets: readonly string[]): unknown {
   const longestFirst = [...secrets].filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
   const mask = (text: string) => longestFirst.reduce((masked, secret) => masked.split(secret).join('***'), text);
   const walk = (item: unknown): unknown => {
     if (typeof item === 'string') return mask(item);
+    if (typeof item === 'number' && longestFirst.includes(String(item))) return '***';
     if (Array.isArray(item)) return item.map(walk);
     if (item !== null && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, each]) => [key, walk(each)]));
     return item;

@@ -83,6 +83,8 @@ export function stepJobData(runId: string, call: Pick<ToolCall, 'stepId' | 'atte
 
 function stringsIn(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value);
+  // A secret given as a number (`--input dbPin=99990000`) is one the job holds too.
+  else if (typeof value === 'number') into.push(String(value));
   else if (Array.isArray(value)) for (const item of value) stringsIn(item, into);
   else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) into.push(key), stringsIn(item, into);
   return into;

@@ -46,8 +46,8 @@ export type StepWorkerOptions = {
 /** The store's Redactor as the worker uses it: one per job, with the secrets the job came with. */
 export type WorkerRedactor = {
   text(value: string): string;
-  /** A JSON.stringify replacer that hides them in every string (undefined when there is nothing to hide). */
-  readonly replacer: ((key: string, value: unknown) => unknown) | undefined;
+  /** A JSON.stringify replacer that hides them in every string, and a number equal to one (undefined when there is nothing to hide). */
+  readonly contentReplacer: ((key: string, value: unknown) => unknown) | undefined;
   with(more: Iterable<string>): WorkerRedactor;
 };
 
@@ -243,7 +243,7 @@ export class StepWorker {
         },
       );
       done(true);
-      const result = { worker: this.options.name, output: value === undefined ? null : redactor.replacer ? redactedCopy(value, redactor.replacer) : value };
+      const result = { worker: this.options.name, output: value === undefined ? null : redactor.contentReplacer ? redactedCopy(value, redactor.contentReplacer) : value };
       this.left.ended(jobId, result);
       return result;
     } catch (error) {
@@ -260,7 +260,7 @@ export class StepWorker {
       // The job is kept a day for its result: its arguments need not be, with the secrets they held.
       if (data.secrets && data.secrets.length > 0) {
         const { secrets: _secrets, ...rest } = data;
-        await settledWithin(job.updateData({ ...rest, args: redactedCopy(data.args, redactor.replacer) as Record<string, unknown> }), SCRUB_GRACE_MS);
+        await settledWithin(job.updateData({ ...rest, args: redactedCopy(data.args, redactor.contentReplacer) as Record<string, unknown> }), SCRUB_GRACE_MS);
       }
       this.running.delete(jobId);
       this.slots.release();

@@ -188,6 +188,51 @@ describe('secrets on a worker', () => {
       client.disconnect();
     }
   });
+
+  it('a secret input that is a number leaves nothing in Redis either: in a step env, an http body, and a response that echoes it', async () => {
+    const echo = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ received: body ? (JSON.parse(body) as unknown) : null }));
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/echo`;
+      const planFile = await sandbox.writePlan(
+        'numeric-secret/plan.yaml',
+        `goal: PIN\ninputs: { dbPassword: "", apiKey: 55667788 }\nsteps:\n  - id: env\n    tool: shell\n    runsOn: [vault]\n    args: { command: 'echo "pin-length \${#PW}"', env: { PW: "{{ inputs.dbPassword }}" } }\n  - id: post\n    tool: http\n    runsOn: [vault]\n    args: { url: '${url}', method: POST, body: { pin: "{{ inputs.apiKey }}", n: 3 } }\n`,
+      );
+      const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--input', 'dbPassword=99990000'], { home: sandbox.home, cwd: path.dirname(planFile) });
+      expect(result.code, describeResult(result)).toBe(0);
+      expect(result.stdout).toContain('"line":"pin-length 8"');
+      const succeeded = parseNdjson(result.stdout).find((event) => event.type === 'step_succeeded' && event.stepId === 'post') as unknown as { output: { body: unknown } };
+      expect(succeeded.output.body).toEqual({ received: { pin: '***', n: 3 } });
+      for (const secret of ['99990000', '55667788']) {
+        expect(result.stdout + result.stderr).not.toContain(secret);
+        expect(workers[2]!.stdout()).not.toContain(secret);
+      }
+      const client = new Redis(redis.url);
+      try {
+        const found: string[] = [];
+        for (const key of await client.keys('*')) {
+          if ((await client.type(key)) !== 'hash') continue;
+          const values = Object.values(await client.hgetall(key));
+          if (values.some((value) => value.includes('99990000') || value.includes('55667788'))) found.push(key);
+          const data = await client.hget(key, 'data');
+          if (data?.includes('"PW":"***"')) found.push('the env job, scrubbed');
+          if (data?.includes('"pin":"***"')) found.push('the http job, scrubbed');
+        }
+        expect(found.sort()).toEqual(['the env job, scrubbed', 'the http job, scrubbed']);
+      } finally {
+        client.disconnect();
+      }
+    } finally {
+      await new Promise((resolve) => echo.close(resolve));
+    }
+  });
 });
 
 describe('bad Redis', () => {
