@@ -9,6 +9,8 @@ import type { ModelConfig } from './config.js';
 import type { KubeDefaults } from './kube-pinning.js';
 import type { RunHandle } from './run-controller.js';
 import type { RunWorkers } from './session-runs.js';
+import type { SecretAnswers, SecretAskHooks, SecretInputsAsk } from './resume-secrets.js';
+import { APPROVAL_MODE_NOTES } from './session-approval.js';
 import type { TurnEvent } from './chat.js';
 import { showsToolResult, toolItem, type HistoryItem, type PlanDecision } from './session-history.js';
 import type { Phase, SessionSnapshot } from './session-snapshot.js';
@@ -62,6 +64,8 @@ export abstract class ChatSessionView {
   protected editProblems: string[] | undefined;
   protected editing = false;
   protected confirmCancel = false;
+  /** A /resume approved: the run's secret inputs, not stored, being asked for before it goes on. */
+  protected secretAsk: SecretInputsAsk | undefined;
   protected turn: AbortController | undefined;
   protected run: RunHandle | undefined;
   protected runView: RunView | undefined;
@@ -87,6 +91,16 @@ export abstract class ChatSessionView {
   }
 
   /** Said on the plan's card, where the question is: a notice above a tall card would scroll away with it. */
+  /** A secret ask's news go into the chat; its end clears it and hands over the answers (none: it was dropped). */
+  protected secretAskHooks(onAnswers: (answers: SecretAnswers) => void): SecretAskHooks {
+    const end = (answers: SecretAnswers | undefined) => {
+      this.secretAsk = undefined;
+      this.changed();
+      if (answers) onAnswers(answers);
+    };
+    return { say: (text, tone) => this.notice(text, tone), changed: () => this.changed(), end };
+  }
+
   protected showHeld(held: { readonly planId: string; readonly reasons: readonly string[] }): void {
     this.held = held;
     this.changed();
@@ -101,6 +115,7 @@ export abstract class ChatSessionView {
       pending: this.pending,
       ...(this.pending && this.held?.planId === this.pending.planId ? { held: this.held.reasons } : {}),
       editProblems: this.editProblems,
+      ...(this.secretAsk ? { secretInput: { name: this.secretAsk.name, runId: this.secretAsk.runId } } : {}),
       runId: this.run?.runId,
       runView: this.run ? this.runView : undefined,
       runPlan: this.run ? this.runPlan : undefined,
@@ -111,6 +126,12 @@ export abstract class ChatSessionView {
       showThinking: this.transcript.showThinking,
       approvalMode: this.approvalMode,
     };
+  }
+
+  /** `/approve read`: from now on plans the mode and the policy allow run without a question. */
+  setApprovalMode(mode: ApprovalMode): void {
+    this.approvalMode = mode;
+    this.notice(APPROVAL_MODE_NOTES[mode], 'info');
   }
 
   subscribe(listener: () => void): () => void {
@@ -147,6 +168,7 @@ export abstract class ChatSessionView {
 
   private phase(): Phase {
     if (this.confirmCancel) return 'confirm_cancel';
+    if (this.secretAsk) return 'secret_input';
     if (this.turn) return 'thinking';
     if (this.editing) return 'editing';
     if (this.pending) return 'awaiting_approval';

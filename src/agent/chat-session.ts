@@ -1,5 +1,5 @@
 import { applyRunEvent, createRunView, type RunState } from '../planning/index.js';
-import type { ApprovalMode, Policy, PolicyAssessment } from '../policy/rules/index.js';
+import type { Policy, PolicyAssessment } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
 import { runChatTurn } from './chat.js';
@@ -9,12 +9,13 @@ import { buildContext } from './memory.js';
 import { toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
 import { PlanningError, revisePlan } from './planner.js';
-import { APPROVAL_MODE_NOTES, assessProposal, denialNotice, editDenials, policyNow, resumeDenial, unaskedApproval } from './session-approval.js';
+import { assessProposal, denialNotice, editDenials, policyNow, resumeDenial, unaskedApproval } from './session-approval.js';
 import { HeldPlanNotice } from './held-plan-notice.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
 import { changedProposal, recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
 import { planMessage } from './session-history.js';
 import { lostSecretsNotice, secretInputsLost } from './secret-inputs.js';
+import { secretAskFor, type SecretAnswers } from './resume-secrets.js';
 
 export type { ChatSessionDeps } from './chat-session-view.js';
 export type { Phase, SessionSnapshot } from './session-snapshot.js';
@@ -39,14 +40,9 @@ export class ChatSession extends ChatSessionView {
     return session;
   }
 
-  /** `/approve read`: from now on plans the mode and the policy allow run without a question. */
-  setApprovalMode(mode: ApprovalMode): void {
-    this.approvalMode = mode;
-    this.notice(APPROVAL_MODE_NOTES[mode], 'info');
-  }
-
   /** What the user typed; its meaning depends on the phase. */
   async submit(text: string): Promise<void> {
+    if (this.secretAsk) return this.secretAsk.answer(text);
     const trimmed = text.trim();
     if (this.confirmCancel) {
       this.confirmCancel = false;
@@ -79,6 +75,7 @@ export class ChatSession extends ChatSessionView {
   /** Esc: stops the answer being streamed, or asks whether to cancel the run; Esc again closes that question. */
   interrupt(): void {
     if (this.turn) return this.turn.abort();
+    if (this.secretAsk) return this.secretAsk.drop();
     if (this.confirmCancel) {
       this.confirmCancel = false;
       this.notice('The run goes on.', 'info');
@@ -116,12 +113,15 @@ export class ChatSession extends ChatSessionView {
    * denies it. The policy files are read again here: a deny rule added while the plan waited holds, and a file that
    * became invalid keeps the plan waiting with its error.
    */
-  async approve(grant?: ApprovalGrant): Promise<void> {
+  async approve(grant?: ApprovalGrant, given: SecretAnswers = {}): Promise<void> {
     const proposal = this.pending;
     if (this.run) return this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
     if (!proposal) return;
     const lost = secretInputsLost(proposal.plan);
     if (lost.length > 0) return this.notice(lostSecretsNotice(proposal.plan, lost), 'warning');
+    // A resumed run's secret inputs were not stored: each is asked for first, as it must not run with *** for them.
+    this.secretAsk = await secretAskFor(this.deps.runs, proposal, given, this.secretAskHooks((answers) => void this.approve(grant, answers)));
+    if (this.secretAsk) return this.notice(this.secretAsk.question, 'info');
     let policy: Policy;
     let assessment: PolicyAssessment;
     try {
@@ -163,6 +163,7 @@ export class ChatSession extends ChatSessionView {
           },
         },
         grant ?? userGrant(this.approvalMode, assessment.decision.destroy.length > 0),
+        given,
       );
     } catch (error) {
       this.notice(`Could not start the run: ${(error as Error).message}`, 'error');

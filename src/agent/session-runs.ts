@@ -9,6 +9,7 @@ import { approvedKubeContext, type ToolRegistry } from '../tools/index.js';
 import { toModelError } from './model-errors.js';
 import { reflectOnRun } from './reflection.js';
 import { resumeOutline } from './resume-outline.js';
+import type { SecretAnswers } from './resume-secrets.js';
 import { driveRun, type DriveRunOptions, type RunHandle } from './run-controller.js';
 
 /** What running an approved plan from a chat needs; shared by the TUI session and `ksa ask --yes`. */
@@ -52,9 +53,10 @@ export function userGrant(mode: ApprovalMode, destroys: boolean): ApprovalGrant 
  * stored with the run, bound to the plan shown: a resumed run whose plan is
  * not the one shown any more is refused.
  */
-export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPlan, owner: string, grant: ApprovalGrant, registry?: ToolRegistry): Promise<OpenRun> {
-  const run = await createOrOpenRun(deps, proposal, owner, registry);
-  const inputs = proposal.resumeRunId ? run.record.inputs : {};
+export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPlan, owner: string, grant: ApprovalGrant, registry?: ToolRegistry, given: SecretAnswers = {}): Promise<OpenRun> {
+  const run = await createOrOpenRun(deps, proposal, owner, registry, given);
+  // A resume goes on with the stored inputs and the secret ones typed again (written as *** as before).
+  const inputs = proposal.resumeRunId ? { ...run.record.inputs, ...given } : {};
   const approval = { planHash: planHash(proposal.plan, inputs), approvedAt: new Date().toISOString(), approvedBy: grant.approvedBy, mode: grant.mode, user: localUser(), command: owner, ...(grant.allowDestroy ? { allowDestroy: true as const } : {}) };
   try {
     await run.recordApproval(approval, inputs);
@@ -69,10 +71,10 @@ export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPl
   return run;
 }
 
-async function createOrOpenRun(deps: SessionRunDeps, proposal: ProposedPlan, owner: string, registry: ToolRegistry | undefined): Promise<OpenRun> {
+async function createOrOpenRun(deps: SessionRunDeps, proposal: ProposedPlan, owner: string, registry: ToolRegistry | undefined, given: SecretAnswers): Promise<OpenRun> {
   const { plan } = proposal;
   const runId = proposal.resumeRunId ?? deps.newRunId();
-  if (proposal.resumeRunId) return deps.runs.open(proposal.resumeRunId, owner);
+  if (proposal.resumeRunId) return deps.runs.open(proposal.resumeRunId, owner, { inputs: given });
   // Approved now, for the cluster it names (or the current one): its cluster steps may touch no other.
   const kubeContext = registry ? await approvedKubeContext(plan, plan.inputs, registry) : undefined;
   return deps.runs.create(
@@ -104,16 +106,17 @@ export async function startChatRun(
   view: RunView,
   { onNotice, ...hooks }: Pick<DriveRunOptions, 'onEvent' | 'onWarning' | 'onPauseRequest'> & { readonly onNotice?: (message: string) => void },
   grant: ApprovalGrant,
+  given: SecretAnswers = {},
 ): Promise<RunHandle> {
-  const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`, grant, deps.registry);
+  const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`, grant, deps.registry, given);
   const opened = deps.workers ? await openWorkers(deps.workers, run, proposal.resumeRunId !== undefined, { onNotice, ...hooks }) : undefined;
   view.runId = run.runId;
   if (proposal.resumeRunId) seedRunView(view, run.record.state);
   const mode = proposal.resumeRunId ? 'resume' : 'fresh';
   // The policy files are read again when a rollback starts: a deny rule written while the run ran holds for it.
   const policy = { policy: deps.policy, ...(deps.readPolicy ? { readPolicy: deps.readPolicy } : {}) };
-  if (!opened) return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, ...policy, mode, onNotice, ...hooks });
-  const handle = await driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, ...policy, mode, remote: opened.remote, onNotice, ...hooks }).catch(async (error: unknown) => {
+  if (!opened) return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, ...policy, inputs: { ...given }, mode, onNotice, ...hooks });
+  const handle = await driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, ...policy, inputs: { ...given }, mode, remote: opened.remote, onNotice, ...hooks }).catch(async (error: unknown) => {
     await opened.close();
     throw error;
   });

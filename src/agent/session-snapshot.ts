@@ -4,7 +4,7 @@ import type { ProposedPlan } from './agent-tools.js';
 import type { ChatModeInfo } from './chat-mode.js';
 import type { HistoryItem } from './session-history.js';
 
-export type Phase = 'idle' | 'thinking' | 'awaiting_approval' | 'editing' | 'running' | 'confirm_cancel';
+export type Phase = 'idle' | 'thinking' | 'awaiting_approval' | 'editing' | 'running' | 'confirm_cancel' | 'secret_input';
 
 /** Everything a view needs, recomputed on every change. */
 export type SessionSnapshot = {
@@ -19,6 +19,8 @@ export type SessionSnapshot = {
   readonly held?: readonly string[];
   /** Problems of the last edited plan, when it did not validate. */
   readonly editProblems?: readonly string[];
+  /** The secret input of a resumed run asked for now (phase secret_input): what is typed is its value, shown masked. */
+  readonly secretInput?: { readonly name: string; readonly runId: string };
   readonly runId?: string;
   /** The run in progress, folded from its events (mutated in place; its version counts the events applied). */
   readonly runView?: RunView;

@@ -124,6 +124,8 @@ function SessionView(props: ViewProps) {
     const pending = props.session instanceof PendingSession ? props.session : undefined;
     const session = pending ? await pending.ready : (props.session as ChatSession);
     const state = pending ? session.snapshot() : snapshot;
+    // A secret input's value is only that, even one that starts with a slash.
+    if (state.phase === 'secret_input') return session.submit(text);
     if (text.startsWith('/')) {
       const action = await runSlashCommand(text.trim(), { session, runs: props.runs, conversations: props.conversations, model: props.model, workspace: session.deps.workspace });
       if (action.type === 'quit') await quit();
@@ -277,10 +279,11 @@ function SessionView(props: ViewProps) {
           </Text>
         ) : (
           <InputLine
-            prompt={promptFor(snapshot.phase)}
-            placeholder={placeholderFor(snapshot.phase, snapshot.runView?.status === 'paused')}
+            prompt={snapshot.secretInput ? `${visible(snapshot.secretInput.name)}:` : promptFor(snapshot.phase)}
+            placeholder={snapshot.secretInput ? `the value of ${visible(snapshot.secretInput.name)} for run ${snapshot.secretInput.runId} (shown masked, not kept) · Esc drops the resume` : placeholderFor(snapshot.phase, snapshot.runView?.status === 'paused')}
             active={inputActive}
-            asking={snapshot.phase === 'confirm_cancel'}
+            asking={snapshot.phase === 'confirm_cancel' || snapshot.phase === 'secret_input'}
+            secret={snapshot.phase === 'secret_input'}
             commands={SLASH_COMMANDS}
             color={color}
             earlier={session instanceof PendingSession ? undefined : session.earlierInputs}

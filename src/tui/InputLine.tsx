@@ -12,6 +12,8 @@ export type Props = {
    * back when the question ends; what was typed for the question ends with it, never left for the chat.
    */
   readonly asking?: boolean;
+  /** A secret is asked for (with `asking`): drawn masked, never kept in the input history, no completion. */
+  readonly secret?: boolean;
   readonly commands: readonly SlashCommand[];
   readonly color: boolean;
   /** What was typed in the session before it was reopened (oldest first): Up reaches it after this process's inputs. */
@@ -27,7 +29,7 @@ export type Props = {
  * are plain text here: they act when sent with Enter, so "yes, but use port
  * 9090" is a revision, not an approval.
  */
-export function InputLine({ prompt, placeholder, active, asking = false, commands, color, earlier = [], typed: kept, onSubmit }: Props) {
+export function InputLine({ prompt, placeholder, active, asking = false, secret = false, commands, color, earlier = [], typed: kept, onSubmit }: Props) {
   const [value, setValue] = useState('');
   const [own] = useState<string[]>(() => []);
   const typed = kept ?? own;
@@ -48,7 +50,7 @@ export function InputLine({ prompt, placeholder, active, asking = false, command
     setTextKey((key) => key + 1);
   }
 
-  const matches = value.startsWith('/') && !value.includes(' ') ? commands.filter((command) => `/${command.name}`.startsWith(value)) : [];
+  const matches = !secret && value.startsWith('/') && !value.includes(' ') ? commands.filter((command) => `/${command.name}`.startsWith(value)) : [];
 
   const replace = (next: string) => {
     setValue(next);
@@ -77,7 +79,7 @@ export function InputLine({ prompt, placeholder, active, asking = false, command
         replace(`/${matches[0].name} `);
       }
     },
-    { isActive: active },
+    { isActive: active && !secret },
   );
 
   // Lines of a paste stay lines (joined with a space in this one-line input), never glued together.
@@ -96,7 +98,7 @@ export function InputLine({ prompt, placeholder, active, asking = false, command
 
   const submit = (text: string) => {
     // Read on the next key, after the render replace() brings: no state of its own to set.
-    if (text.trim() && history.at(-1) !== text) typed.push(text);
+    if (!secret && text.trim() && history.at(-1) !== text) typed.push(text);
     back.current = undefined;
     replace('');
     onSubmit(text);
@@ -111,7 +113,7 @@ export function InputLine({ prompt, placeholder, active, asking = false, command
             {prompt}
           </Text>
         </Box>
-        <TextField key={textKey} value={value} onChange={change} onSubmit={submit} placeholder={placeholder} focus={active} />
+        <TextField key={textKey} value={value} onChange={change} onSubmit={submit} placeholder={placeholder} focus={active} {...(secret ? { mask: '•' } : {})} />
       </Box>
       {matches.length > 0 ? (
         <Box flexDirection="column" paddingLeft={2}>

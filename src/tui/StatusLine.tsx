@@ -10,6 +10,7 @@ const PHASES: Record<SessionSnapshot['phase'], string> = {
   editing: 'editing the plan',
   running: 'running',
   confirm_cancel: 'confirm cancel',
+  secret_input: 'secret input asked for',
 };
 
 /** One dim line under the input: session, what is going on, tokens used, and the chat mode when it is without tools. */

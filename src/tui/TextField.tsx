@@ -8,6 +8,8 @@ export type Props = {
   readonly focus: boolean;
   readonly onChange: (value: string) => void;
   readonly onSubmit: (value: string) => void;
+  /** A secret is typed: each character is drawn as this one. */
+  readonly mask?: string;
 };
 
 /**
@@ -17,7 +19,7 @@ export type Props = {
  * each key updates at once. Kept in state only, every key of the read would edit the text
  * as it was before the read, and three Backspaces would delete one character.
  */
-export function TextField({ value, placeholder, focus, onChange, onSubmit }: Props) {
+export function TextField({ value, placeholder, focus, onChange, onSubmit, mask }: Props) {
   const text = useRef(value);
   const cursor = useRef(value.length);
   // The parent may set the text (history, completion, a paste): the cursor goes to its end.
@@ -41,7 +43,8 @@ export function TextField({ value, placeholder, focus, onChange, onSubmit }: Pro
     { isActive: focus },
   );
 
-  if (!focus) return <Text>{value || <Text color="gray">{placeholder}</Text>}</Text>;
+  const shown = (text: string) => (mask === undefined ? text : mask.repeat([...text].length));
+  if (!focus) return <Text>{shown(value) || <Text color="gray">{placeholder}</Text>}</Text>;
   if (value === '') {
     return (
       <Text>
@@ -55,9 +58,9 @@ export function TextField({ value, placeholder, focus, onChange, onSubmit }: Pro
   const end = at < value.length ? nextBoundary(value, at) : at;
   return (
     <Text>
-      {value.slice(0, at)}
-      <Text inverse>{at < value.length ? value.slice(at, end) : ' '}</Text>
-      {value.slice(end)}
+      {shown(value.slice(0, at))}
+      <Text inverse>{at < value.length ? shown(value.slice(at, end)) : ' '}</Text>
+      {shown(value.slice(end))}
     </Text>
   );
 }
