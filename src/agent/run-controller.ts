@@ -68,6 +68,18 @@ export type RunHandle = {
 };
 
 const CANCEL_REASON = 'cancelled with ksa cancel';
+const AFTER_INTERRUPT = `${CANCEL_REASON} after the run was interrupted`;
+const HAD_FAILED = `${AFTER_INTERRUPT}; it had failed: `;
+
+/**
+ * Why an interrupted run that `ksa cancel` rolls back ended, with why it had failed; said once when an earlier
+ * cancel of it was itself killed (its error already says it).
+ */
+export function cancelAfterInterruptReason(failure: string | undefined): string {
+  let why = failure;
+  while (why?.startsWith(HAD_FAILED)) why = why.slice(HAD_FAILED.length);
+  return why && why !== AFTER_INTERRUPT ? `${HAD_FAILED}${why}` : AFTER_INTERRUPT;
+}
 
 /**
  * Runs a stored plan in this process, without any UI: the executor's events
@@ -199,7 +211,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
 
   // A run that died while it was failing keeps saying why it failed.
   const failure = run.record.state.failedStepId !== undefined ? run.record.state.error : undefined;
-  if (options.mode === 'rollback') execution.cancel(`cancelled with ksa cancel after the run was interrupted${failure ? `; it had failed: ${failure}` : ''}`);
+  if (options.mode === 'rollback') execution.cancel(cancelAfterInterruptReason(failure));
   else if (cancelRequested) execution.cancel(CANCEL_REASON);
   const started = execution;
   const done = started.start().then(async (state) => {

@@ -270,6 +270,26 @@ steps:
     expect(JSON.stringify(status)).toContain('it had failed: step \\"long\\" failed');
   });
 
+  it('again after a cancel of a failed run was itself killed: the run says once that it had failed, and why', async () => {
+    const { ksa, dir, home, runId, longPid } = await startLongRun(sandbox, 'cancel-killed-failing', leftovers, { slowRollbackMs: 5000 });
+    process.kill(-longPid, 'SIGKILL');
+    await ksa.waitForOutput((stdout) => stdout.includes('"rollback_started"'), 10_000);
+    await eventually(() => (readRunFile(home, runId)?.state.steps.long?.status === 'failed' ? true : undefined), 5000);
+    ksa.kill('SIGKILL');
+    await ksa.result;
+    // The first cancel dies during its 5 s rollback, its reason already in the record.
+    const first = startKsa(['cancel', runId, '--yes'], { home, cwd: dir, timeoutMs: 20_000 });
+    leftovers.add(first.pid);
+    await eventually(() => ((readRunFile(home, runId)?.state as { error?: string } | undefined)?.error?.startsWith('cancelled with ksa cancel') && lockPid(home, runId) === first.pid ? true : undefined), 10_000);
+    first.kill('SIGKILL');
+    await first.result;
+    expectExit(await runKsa(['cancel', runId, '--yes'], { home, cwd: dir, timeoutMs: 20_000 }), 0);
+    const status = await ksaJson<StatusDoc & { error?: string }>(['status', runId], { home });
+    expect(status.status).toBe('cancelled');
+    expect(status.error).toMatch(/^cancelled with ksa cancel after the run was interrupted; it had failed: step "long" failed: /);
+    expect(status.error!.split('it had failed').length).toBe(2);
+  });
+
   it('ksa pause of a run that is rolling back a failure is refused at once, saying why; the rollback goes on', async () => {
     // The rollback goes on until the pause was answered: a fixed 2 s could end before ksa pause started.
     const { ksa, dir, home, runId, longPid } = await startLongRun(sandbox, 'pause-rolling-back', leftovers, { rollbackGate: 'rollback.go' });
