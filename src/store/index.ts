@@ -21,7 +21,7 @@ export { ConversationStore, Conversation, SessionNotFoundError, SEGMENT_SIZE } f
 export type { ConversationStoreOptions, LostSegment } from './conversation-store.js';
 export { MessageSchema, ReflectionSchema, SessionMetaSchema } from './conversation-record.js';
 export type { Message, NewMessage, Reflection, SessionMeta, SessionSummary } from './conversation-record.js';
-export { cutShortSteps, runStatusDocument, runStoppedAt } from './run-status.js';
+export { cutShortSteps, ownerLastAlive, runStatusDocument, runStoppedAt } from './run-status.js';
 export type { RunStatusExtras } from './run-status.js';
 export { StepDurations, stepDurationKeys, storedRunOutlook, DURATIONS_KEPT } from './step-durations.js';
 export type { StepDurationKeys } from './step-durations.js';

@@ -6,6 +6,7 @@ import type { ProcessGroup, RecordedGroup } from '../tools/process-groups.js';
 import { currentBootId, isZombie, processStart, recognize } from '../tools/process-identity.js';
 import { writeCrashRecord } from './crash-record.js';
 import { withFileLock } from './file-lock.js';
+import { HEARTBEAT_MS, startHeartbeat } from './owner-heartbeat.js';
 import { moveAside, setAside } from './set-aside.js';
 
 /**
@@ -106,11 +107,13 @@ export class RunLock {
   private released = false;
 
   private readonly keepAlive = () => {};
+  private readonly stopHeartbeat: () => void;
 
   private constructor(
     readonly runDir: string,
     readonly owner: LockOwner,
   ) {
+    this.stopHeartbeat = startHeartbeat(path.join(runDir, LOCK_FILE));
     // Another ksa may send SIGUSR2 (a cancel request) at any moment while we hold the run;
     // without a listener Node would die of it before the run's own handler is installed.
     process.on('SIGUSR2', this.keepAlive);
@@ -127,7 +130,7 @@ export class RunLock {
       try {
         const handle = await open(file, 'wx', 0o600);
         try {
-          await handle.writeFile(JSON.stringify(owner));
+          await handle.writeFile(JSON.stringify({ ...owner, heartbeatMs: HEARTBEAT_MS }));
         } finally {
           await handle.close();
         }
@@ -163,6 +166,7 @@ export class RunLock {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    this.stopHeartbeat();
     process.off('SIGUSR2', this.keepAlive);
     const current = await readLockOwner(this.runDir);
     if (current?.pid === this.owner.pid && current.hostname === this.owner.hostname) {

@@ -5,6 +5,15 @@ import type { LockOwner } from './run-lock.js';
 import type { RunRecord } from './run-record.js';
 import { lastRecordedAt } from './run-summary.js';
 import { logWrittenAt } from './step-logs.js';
+import { lastAlive, lockFileOf } from './owner-heartbeat.js';
+
+/** When a run's dead owner was last alive (its lock's heartbeat), or that it is not known (`lastAlive`). */
+export type LastAlive = Awaited<ReturnType<typeof lastAlive>>;
+
+/** What is known of when the owner of a run whose process is gone was last alive (nothing for a live or finished one). */
+export async function ownerLastAlive(logDir: string, status: string, owner: LockOwner | undefined): Promise<LastAlive> {
+  return owner !== undefined || (status !== 'interrupted' && status !== 'paused') ? {} : lastAlive(lockFileOf(logDir));
+}
 
 /** What a status document adds to the record: log tails, the outlook from earlier runs, and where cut-short steps stopped. */
 export type RunStatusExtras = {
@@ -14,20 +23,23 @@ export type RunStatusExtras = {
   readonly now?: number;
   /** Steps a dead process was running, with when each last recorded anything (from `cutShortSteps`). */
   readonly cutShort?: ReadonlyMap<string, string>;
+  /** When that process was last alive (from `ownerLastAlive`). */
+  readonly alive?: LastAlive;
 };
 
 /**
  * The steps that were running when the run's process died (an interrupted run, or a paused one whose process is
- * gone), each with the last time anything was recorded for it: its log's last write, else the run's last record.
- * Their time ran out there, not now.
+ * gone), each with the last time anything was recorded for it: its log's last write, else the run's last record,
+ * or the last time its process was known alive, if later. Their time ran out there, not now.
  */
-export async function cutShortSteps(logDir: string, record: RunRecord, status: string, owner: LockOwner | undefined): Promise<Map<string, string>> {
+export async function cutShortSteps(logDir: string, record: RunRecord, status: string, owner: LockOwner | undefined, alive?: LastAlive): Promise<Map<string, string>> {
   if (owner !== undefined || (status !== 'interrupted' && status !== 'paused')) return new Map();
   const running = Object.entries(record.state.steps).filter(([, st]) => st.status === 'running');
   const fallback = lastRecordedAt(record.state);
+  const { at } = alive ?? (running.length > 0 ? await ownerLastAlive(logDir, status, owner) : {});
   const found = await Promise.all(
     running.map(async ([id, st]) => {
-      const times = [st.startedAt, (await logWrittenAt(logDir, id)) ?? fallback].filter((time): time is string => time !== undefined);
+      const times = [st.startedAt, (await logWrittenAt(logDir, id)) ?? fallback, at].filter((time): time is string => time !== undefined);
       const last = times.sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1);
       return [id, last] as const;
     }),
@@ -37,11 +49,12 @@ export async function cutShortSteps(logDir: string, record: RunRecord, status: s
 
 /**
  * When a run whose process is gone stopped: the later of its record's last entry and the last output of a step it
- * was running (a step whose attempt failed, waiting for its retry, wrote its error after that). `ksa runs` and
- * `ksa status` count its duration to it alike.
+ * was running (a step whose attempt failed, waiting for its retry, wrote its error after that), or the last time
+ * its process was known alive. `ksa runs` and `ksa status` count its duration to it alike; `alive.unknown`: it
+ * stopped then or later.
  */
-export function runStoppedAt(record: RunRecord, cutShort: ReadonlyMap<string, string>): string | undefined {
-  const times = [lastRecordedAt(record.state), ...cutShort.values()].filter((time): time is string => time !== undefined);
+export function runStoppedAt(record: RunRecord, cutShort: ReadonlyMap<string, string>, alive: LastAlive = {}): string | undefined {
+  const times = [lastRecordedAt(record.state), ...cutShort.values(), alive.at].filter((time): time is string => time !== undefined);
   return times.sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1);
 }
 
@@ -51,11 +64,11 @@ export function runStatusDocument(
   status: string,
   owner: LockOwner | undefined,
   logDir: string,
-  { tails = {}, estimate, stats, now = Date.now(), cutShort = new Map() }: RunStatusExtras = {},
+  { tails = {}, estimate, stats, now = Date.now(), cutShort = new Map(), alive = {} }: RunStatusExtras = {},
 ) {
   const { state } = record;
   // Its process is gone: it ran until it stopped, not until now.
-  const stoppedAt = owner === undefined && (status === 'interrupted' || status === 'paused') && state.endedAt === undefined ? runStoppedAt(record, cutShort) : undefined;
+  const stoppedAt = owner === undefined && (status === 'interrupted' || status === 'paused') && state.endedAt === undefined ? runStoppedAt(record, cutShort, alive) : undefined;
   return {
     runId: record.runId,
     goal: record.goal,
@@ -67,6 +80,8 @@ export function runStatusDocument(
     endedAt: state.endedAt,
     ...(state.startedAt && state.endedAt ? { durationMs: Date.parse(state.endedAt) - Date.parse(state.startedAt) } : {}),
     ...(stoppedAt !== undefined ? { stoppedAt, ...(state.startedAt ? { durationMs: Date.parse(stoppedAt) - Date.parse(state.startedAt) } : {}) } : {}),
+    // An older ksa's process kept no sign of life: it stopped at stoppedAt or later, and ran durationMs or longer.
+    ...(stoppedAt !== undefined && alive.unknown ? { stoppedAtKnown: false } : {}),
     error: state.error,
     failedStepId: state.failedStepId,
     ...(owner ? { owner: { pid: owner.pid, command: owner.command, since: owner.startedAt } } : {}),

@@ -11,7 +11,7 @@ import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
 import { ApprovalMismatchError, planHash, RunEndedMeanwhileError, type Approval } from './approval.js';
 import type { RunRecord, RunSummary } from './run-record.js';
-import { cutShortSteps, runStoppedAt } from './run-status.js';
+import { cutShortSteps, ownerLastAlive, runStoppedAt } from './run-status.js';
 import { summarize } from './run-summary.js';
 import { StoredDocument } from './stored-document.js';
 import { markLegacyRollbackStart, RUN_RECORD_FORMAT } from './legacy-rollback.js';
@@ -42,9 +42,10 @@ async function setAsideBefore(dir: string): Promise<string | undefined> {
 
 /**
  * A run as listed: its status is "interrupted" when it claims to run but its owner process is gone;
- * `stoppedAt` is then when it last recorded anything (its time ran out there, not now).
+ * `stoppedAt` is then when it last recorded anything or was last known alive (its time ran out there, not now);
+ * `stoppedAtKnown: false`: then or later (its owner, an older ksa, left no sign of when it died).
  */
-export type RunListing = RunSummary & { readonly effectiveStatus: RunStatus; readonly owner?: LockOwner; readonly stoppedAt?: string };
+export type RunListing = RunSummary & { readonly effectiveStatus: RunStatus; readonly owner?: LockOwner; readonly stoppedAt?: string; readonly stoppedAtKnown?: false };
 
 export type RunStoreOptions = {
   readonly onWarning?: (message: string) => void;
@@ -183,8 +184,9 @@ export class RunStore {
         if (summary.status !== entry.status) await this.index.upsert(summary).catch(() => {});
         if (isFinished(summary.status)) return { ...summary, effectiveStatus: summary.status };
         // Where `ksa status` says it stopped too: its record's last entry, or a later line of a step it was running.
-        const stoppedAt = record && runStoppedAt(record, await cutShortSteps(this.logDir(entry.runId), record, 'interrupted', undefined));
-        return { ...summary, effectiveStatus: summary.status === 'paused' ? 'paused' : 'interrupted', ...(stoppedAt ? { stoppedAt } : {}) };
+        const alive = await ownerLastAlive(this.logDir(entry.runId), 'interrupted', undefined);
+        const stoppedAt = record && runStoppedAt(record, await cutShortSteps(this.logDir(entry.runId), record, 'interrupted', undefined, alive), alive);
+        return { ...summary, effectiveStatus: summary.status === 'paused' ? 'paused' : 'interrupted', ...(stoppedAt ? { stoppedAt, ...(alive.unknown ? { stoppedAtKnown: false as const } : {}) } : {}) };
       },
     );
     return { runs: listings.sort(newestFirst), total: all.length };

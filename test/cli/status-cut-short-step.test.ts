@@ -44,7 +44,8 @@ describe('ksa status of a run whose process was killed mid-step', () => {
     expect(step.status).toBe('running');
     expect(step.interrupted).toBe(true);
     expect(step.durationMs).toBeGreaterThanOrEqual(0);
-    expect(step.durationMs).toBeLessThan(1000);
+    // Up to its last output, or the last time its process was known alive (its lock's heartbeat) if later.
+    expect(step.durationMs).toBeLessThan(10_000);
     const again = await eventually(async () => {
       const later = statusOf(await ksaJson<StatusDoc>(['status'], { home }), 'counting');
       return later.stoppedAt === step.stoppedAt ? later : undefined;
@@ -56,6 +57,6 @@ describe('ksa status of a run whose process was killed mid-step', () => {
     const result = await runKsa(['status'], { home });
     expectExit(result, 0);
     const row = nonEmptyLines(result.stdout).find((line) => line.trimStart().startsWith('counting'));
-    expect(row).toMatch(/^\s+counting\s+interrupted\s+1\s+\d+ms\s*$/);
+    expect(row).toMatch(/^\s+counting\s+interrupted\s+1\s+\d+(ms|(\.\d)?s)\s*$/);
   });
 });

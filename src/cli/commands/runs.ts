@@ -44,7 +44,7 @@ export async function runsCommand(io: CliIO, flags: { json?: boolean; limit?: st
 /** How long it ran: a run whose process is gone ran until it last recorded anything, not until now. */
 function runDuration(run: RunListing): string {
   if (run.endedAt || run.owner) return durationBetween(run.startedAt, run.endedAt);
-  return run.stoppedAt ? durationBetween(run.startedAt, run.stoppedAt) : '–';
+  return run.stoppedAt ? `${run.stoppedAtKnown === false ? '≥ ' : ''}${durationBetween(run.startedAt, run.stoppedAt)}` : '–';
 }
 
 export function paintStatus(text: string, style: Styler): string {

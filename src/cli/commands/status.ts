@@ -1,5 +1,5 @@
 import { isFinished, placementOf, type AttemptWorker } from '../../planning/index.js';
-import { cutShortSteps, failedStepLogTails, logWrittenAt, readLogTail, runStatusDocument, runStoppedAt, stepLogFile, storedRunOutlook, type RunRecord } from '../../store/index.js';
+import { cutShortSteps, ownerLastAlive, failedStepLogTails, logWrittenAt, readLogTail, runStatusDocument, runStoppedAt, stepLogFile, storedRunOutlook, type RunRecord } from '../../store/index.js';
 import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
 import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../planning/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -25,11 +25,12 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const { estimate } = outlook;
   // What earlier runs say of the steps running now (their usual duration, "slower than usual" from 3× it), while a process runs them.
   const stats = owner ? outlook.stats : undefined;
-  const cutShort = await cutShortSteps(logDir, record, status, owner);
+  const alive = await ownerLastAlive(logDir, status, owner);
+  const cutShort = await cutShortSteps(logDir, record, status, owner, alive);
   const now = Date.now();
 
   if (flags.json) {
-    writeLine(io.stdout, JSON.stringify(runStatusDocument(record, status, owner, logDir, { tails, estimate, stats, now, cutShort }), null, 2));
+    writeLine(io.stdout, JSON.stringify(runStatusDocument(record, status, owner, logDir, { tails, estimate, stats, now, cutShort, alive }), null, 2));
     return ExitCode.ok;
   }
 
@@ -43,8 +44,10 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const since = durationBetween(state.startedAt, state.endedAt);
   writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? `took ${since}` : status === 'running' ? `running for ${since}` : `${since} ago`}`);
   // Its process is gone: where it stopped, as ksa runs counts its duration.
-  const stoppedAt = !owner && (status === 'interrupted' || status === 'paused') && !state.endedAt ? runStoppedAt(record, cutShort) : undefined;
-  if (stoppedAt) writeLine(io.stdout, `  stopped ${stoppedAt.replace('T', ' ').slice(0, 19)} · after ${durationBetween(state.startedAt, stoppedAt)}`);
+  const stoppedAt = !owner && (status === 'interrupted' || status === 'paused') && !state.endedAt ? runStoppedAt(record, cutShort, alive) : undefined;
+  // An older ksa's process left no sign of when it died: only that it was after its last record.
+  const orLater = alive.unknown ? ['at or after ', 'at least '] : ['', ''];
+  if (stoppedAt) writeLine(io.stdout, `  stopped ${orLater[0]}${stoppedAt.replace('T', ' ').slice(0, 19)} · after ${orLater[1]}${durationBetween(state.startedAt, stoppedAt)}`);
   for (const approval of record.approvals ?? []) {
     const when = approval.approvedAt.replace('T', ' ').slice(0, 19);
     const by = approval.approvedBy === approval.user ? approval.user : `${approval.approvedBy} (run by ${approval.user})`;
@@ -70,7 +73,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const onWorkers = Object.values(state.steps).some((st) => st.worker !== undefined || st.succeededOn !== undefined);
   const rows = record.plan.steps.map((step) => {
     const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
-    const duration = durationBetween(st.startedAt, st.endedAt ?? cutShort.get(step.id));
+    const duration = `${alive.unknown && !st.endedAt && cutShort.has(step.id) ? '≥ ' : ''}${durationBetween(st.startedAt, st.endedAt ?? cutShort.get(step.id))}`;
     // Between attempts nothing of the step runs: it waits for its retry (paused, or its process gone: for the resume).
     const retrying = waitsForRetry(st);
     const stopped = status === 'interrupted' || orphaned;
