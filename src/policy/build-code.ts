@@ -1,4 +1,5 @@
 import { expandRecipe, makeVariables } from './make-variables.js';
+import { makefileLines } from './makefile-lines.js';
 import { scriptLines } from './package-scripts.js';
 
 /** How the file is run: the scripts of a package.json named (`npm run x`), the variables set for make outside the Makefile. */
@@ -37,24 +38,11 @@ function packageScripts(content: string, named: readonly string[] | undefined): 
 }
 
 /**
- * The recipe lines (those starting with a tab), joined across `\` continuations, without make's `@`, `-`
- * and `+` prefixes, with `$$` and the variables make knows the value of (`$(RM)`: `rm -f`) as the shell sees them.
- * Another variable make expands stays computed for the shell.
+ * The recipe lines, without make's `@`, `-` and `+` prefixes, with `$$` and the variables make knows the value of
+ * (`$(RM)`: `rm -f`) as the shell sees them. Another variable make expands stays computed for the shell.
  */
 function makeRecipes(content: string, setOutside: (name: string) => boolean): string {
-  const values = makeVariables(content, setOutside);
-  const lines: string[] = [];
-  let pending: string | undefined;
-  for (const line of content.split('\n')) {
-    if (pending === undefined && !line.startsWith('\t')) continue;
-    const text = pending === undefined ? line.replace(/^\t[@+\-\s]*/, '') : `${pending} ${line.trim()}`;
-    if (text.endsWith('\\')) {
-      pending = text.slice(0, -1);
-      continue;
-    }
-    pending = undefined;
-    lines.push(expandRecipe(text, values));
-  }
-  if (pending !== undefined) lines.push(pending);
-  return lines.join('\n');
+  const { recipes, settings } = makefileLines(content);
+  const values = makeVariables(content, settings, setOutside);
+  return recipes.map((line) => expandRecipe(line, values)).join('\n');
 }

@@ -1,4 +1,5 @@
 import { behindWrappers } from './behind-wrappers.js';
+import { makeLongOption } from './make-command-line.js';
 import { namedScripts } from './package-scripts.js';
 import { pathSpelling } from './path-spelling.js';
 import { programName } from './program-name.js';
@@ -65,9 +66,11 @@ function makefiles(args: readonly (string | undefined)[]): string[] {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === undefined || !arg.startsWith('-')) continue;
+    // make takes any prefix of a long option that names one alone (`--dir`, `--makef`).
+    const option = makeLongOption(arg);
     const value = (short: string, long: readonly string[]): string | undefined => {
-      for (const option of long) if (arg.startsWith(`${option}=`)) return arg.slice(option.length + 1);
-      if (long.includes(arg) || arg === short) return args[++i] ?? '';
+      if (option !== undefined && long.includes(option)) return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (args[++i] ?? '');
+      if (arg === short) return args[++i] ?? '';
       return !arg.startsWith('--') && arg.startsWith(short) ? arg.slice(short.length) : undefined;
     };
     const into = value('-C', ['--directory']);

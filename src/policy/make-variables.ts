@@ -2,10 +2,11 @@
  * The values of make's variables a recipe reads (`$(RM) build`), so the program it runs is the one make runs
  * (`rm -f build`), not a command known only at run time.
  */
+import { separatorAt } from './makefile-lines.js';
 
 /**
  * GNU make's built-in values (`make -p`) of the variables recipes run as programs. The environment, the command
- * line and the Makefile may set them otherwise: `setOutside` and the Makefile's own assignments say when.
+ * line and the Makefile may set them otherwise: `setOutside` and the Makefile's own lines say when.
  */
 const BUILT_IN: Readonly<Record<string, string>> = {
   RM: 'rm -f',
@@ -21,43 +22,55 @@ const BUILT_IN: Readonly<Record<string, string>> = {
   MAKE: 'make',
 };
 
-/** `NAME = value`, `NAME := value`, `NAME ::= value`, `override NAME = value`, `export NAME = value`. */
+/** `NAME = value`, `NAME := value`, `NAME ::= value`, `override NAME = value`, `export NAME = value`, from the line's start. */
 const PLAIN = /^(?:(?:override|export)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=|:=|::=|:::=)\s*(.*)$/;
-/** Any other way a line sets a variable: `?=`, `+=`, `!=` (a shell command), `define`, `unexport`, a target's own value. */
-const OTHER_SETTING = /^(?:(?:override|export|unexport)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:\?=|\+=|!=)|^\s*define\s+([A-Za-z_][A-Za-z0-9_.-]*)|^[^:=#]*[^:=#\s][^:=#]*:\s*(?:(?:override|export)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:[:+?!]*=)/;
-/** Lines after which another file, or a choice made at run time, may set any variable. */
-const ANY_SETTING = /^\s*(?:-?include|sinclude|ifn?eq|ifn?def|\$\(eval)\b/m;
+/** make's assignment operators, after a name. */
+const OPERATOR = '\\s*(?::{1,3}|[+?!])?=';
+/**
+ * Text after which any variable may have another value: another file (`include`), a choice made at run time
+ * (`ifeq`), make code run as it reads (`$(eval …)`, `$(guile …)`, `load`), options set from the Makefile (`MAKEFLAGS`).
+ */
+const ANY_SETTING = /^\s*(?:-?include|sinclude|ifn?eq|ifn?def|-?load)\b|[({]\s*(?:eval|guile)\b|\b(?:GNU)?MAKEFLAGS\b|\bMFLAGS\b|\bMAKEFILES\b|\bMAKEOVERRIDES\b/m;
 /** How deep a value's own references are followed (`CPP = $(CC) -E`). */
 const MAX_DEPTH = 8;
 
 /**
  * Each variable's one value, when it is known: assigned once, plainly, by the Makefile (`X = rm -rf`), or make's
- * built-in one when neither the Makefile nor anything outside it (`setOutside`: the command line, the environment)
- * sets it. Undefined for a variable set another way, or more than once.
+ * built-in one when nothing could set it: no text of the Makefile assigns it in any way (indented, for a target,
+ * `private`, `define`, even in a recipe), none assigns a name computed at run time (`C$(E)C = …`), and nothing outside
+ * (`setOutside`: the command line, the environment) may set it. Undefined for a variable set another way, or more than once.
  */
-export function makeVariables(content: string, setOutside: (name: string) => boolean): ReadonlyMap<string, string | undefined> {
+export function makeVariables(content: string, settings: readonly string[], setOutside: (name: string) => boolean): ReadonlyMap<string, string | undefined> {
   const values = new Map<string, string | undefined>();
-  // Another file, a conditional or $(eval …) may set any variable: none is known, as before this reading.
-  if (ANY_SETTING.test(content)) return values;
-  for (const [name, value] of Object.entries(BUILT_IN)) values.set(name, setOutside(name) ? undefined : value);
-  const assigned = new Set<string>();
-  for (const line of content.split('\n')) {
-    if (line.startsWith('\t') || line.trimStart().startsWith('#')) continue;
-    const other = OTHER_SETTING.exec(line);
-    if (other !== null) {
-      values.set((other[1] ?? other[2] ?? other[3])!, undefined);
-      continue;
-    }
+  // Another file, a conditional, $(eval …) or a name made at run time may set any variable: none is known, as before this reading.
+  if (ANY_SETTING.test(content) || settings.some(assignsComputedName)) return values;
+  const assignments = (name: string) => [...content.matchAll(new RegExp(`(?<![A-Za-z0-9_])${escaped(name)}${OPERATOR}|\\b(?:un)?define\\s+${escaped(name)}(?![A-Za-z0-9_])`, 'g'))].length;
+  for (const [name, value] of Object.entries(BUILT_IN)) values.set(name, setOutside(name) || assignments(name) > 0 ? undefined : value);
+  for (const line of settings) {
     const plain = PLAIN.exec(line);
     if (plain === null) continue;
     const [, name, value] = plain as unknown as [string, string, string];
-    // Set twice, or by the command line (`make X=…`), which wins over the Makefile's plain assignment.
+    // Assigned anywhere else too (twice, for a target, in a recipe's `make X=…`), or by the command line, which wins;
+    // `X = a \` continues on the next line (PLAIN stops at the break): not read.
     const written = value.replace(/\s+#.*$/, '').trim();
-    // `X = a \` continues on the next line: not read.
-    values.set(name, assigned.has(name) || setOutside(name) || written.endsWith('\\') ? undefined : written);
-    assigned.add(name);
+    values.set(name, assignments(name) !== 1 || setOutside(name) ? undefined : written);
   }
   return values;
+}
+
+/** `C$(E)C = x`, `$(N) := x`, `app: $(V) = x`, `define $(N)`: a line that may assign any variable. */
+function assignsComputedName(written: string): boolean {
+  const line = written.replace(/\\\n\s*/g, ' ');
+  if (/^\s*(?:(?:override|export|private)\s+)*(?:un)?define\b[^\n]*\$/.test(line)) return true;
+  const separator = separatorAt(line);
+  const rest = separator === undefined ? line : line.slice(separator + 1);
+  // The same-line recipe of a rule (`app: ; $(X)=1 cmd`) is the shell's, not make's.
+  const assigned = /^(.*?)(?::{1,3}|[+?!])?=/.exec(separator === undefined ? rest : rest.split(';')[0]!);
+  return assigned !== null && assigned[1]!.includes('$');
+}
+
+function escaped(name: string): string {
+  return name.replace(/[.\\+*?^$()[\]{}|-]/g, '\\$&');
 }
 
 /**
@@ -70,16 +83,4 @@ export function expandRecipe(text: string, values: ReadonlyMap<string, string | 
     const value = values.get((paren ?? brace)!);
     return value === undefined || depth >= MAX_DEPTH ? whole : expandRecipe(value, values, depth + 1);
   });
-}
-
-/** A line that may set variables for the make it runs other than as `NAME=…`, or lets the environment win (`make -e`). */
-const SETS_ANY = /(?:^|\s)-[A-Za-z]*e[A-Za-z]*(?=\s|$)|--environment-overrides|MAKEFLAGS|MFLAGS|MAKEFILES|\b(?:eval|source|declare|typeset|readonly|read|set|export\s+\$)\b|(?:^|[;&|(]\s*)\.\s/;
-
-/**
- * Whether the shell line that runs make, or the step's `env`, may set a variable make reads: `make RM=x`,
- * `RM=x make`, `export RM=x; make`, `env RM=x make`, `make -e` (any variable of the environment).
- */
-export function setForMake(line: string, env: readonly string[]): (name: string) => boolean {
-  const any = SETS_ANY.test(line) || env.some((name) => /^(GNU)?(MAKEFLAGS|MFLAGS|MAKEFILES)$/.test(name));
-  return (name) => any || env.includes(name) || new RegExp(`(?:^|[^A-Za-z0-9_.$-])${name.replace(/[.-]/g, '\\$&')}\\+?=`).test(line);
 }

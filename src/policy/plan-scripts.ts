@@ -7,7 +7,7 @@ import { downloadedFiles } from './downloads.js';
 import { behindWrappers } from './behind-wrappers.js';
 import { commandsGitRuns } from './git-run-commands.js';
 import { lineFolders } from './line-folders.js';
-import { setForMake } from './make-variables.js';
+import { setForMake } from './make-command-line.js';
 import { resolvedSegments } from './path-segments.js';
 import { pathSpelling } from './path-spelling.js';
 import { savingStepBefore } from './saving-steps.js';
@@ -45,6 +45,8 @@ export interface PlanScript {
 /** `downloaders`: every step that downloads it, in plan order. */
 type Written = { readonly writer: string; readonly content?: string; readonly downloaded?: true; readonly downloaders?: readonly string[] };
 
+/** Files make reads: another one the plan writes may set a variable of the one make runs (`include vars.mk`). */
+const MAKEFILE = /(?:^|\/)(?:GNUmakefile|makefile|Makefile|[^/]*\.mk)$/;
 /** How deep scripts that run other scripts of the plan are followed. */
 const MAX_SCRIPT_DEPTH = 8;
 
@@ -135,7 +137,7 @@ async function scriptRun(run: FileRun, file: string, path: string, source: Writt
   if (source.writer === following.step || following.seen.has(seen)) return [];
   following.seen.add(seen);
   // `make`, `npm test`: a Makefile's recipes or a package.json's scripts are shell lines.
-  const code = run.by === 'build' && source.content !== undefined ? buildCode(path, source.content, { scripts: run.scripts, setOutside: setForMake(run.line ?? '', following.env) }) : undefined;
+  const code = run.by === 'build' && source.content !== undefined ? buildCode(path, source.content, { scripts: run.scripts, setOutside: setForMake(run.line ?? '', following.env, [...written.keys()].filter((file) => MAKEFILE.test(file)).length) }) : undefined;
   const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content)) || code !== undefined;
   const content = code ?? source.content;
   const { downloaded } = source;

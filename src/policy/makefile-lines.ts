@@ -1,0 +1,61 @@
+/**
+ * A Makefile's lines as make reads them: recipe lines (run by the shell) and the lines make itself reads
+ * (assignments, rules, directives), so its variables are read only from the lines that may set them.
+ */
+
+/** `recipes`: the shell lines of the recipes, each joined across `\` continuations; `settings`: the lines make reads, with their `\` line breaks. */
+export interface MakefileLines {
+  readonly recipes: readonly string[];
+  readonly settings: readonly string[];
+}
+
+/**
+ * The recipe lines (a tab after a rule), without make's `@`, `-` and `+` prefixes, and the other lines.
+ * A tab line that follows no rule is one make reads (`\tCC = rm` before any target assigns CC): it is kept
+ * with both, since a recipe that does not run rates no lower than one that does.
+ */
+export function makefileLines(content: string): MakefileLines {
+  const recipes: string[] = [];
+  const settings: string[] = [];
+  let inRule = false;
+  const lines = content.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let raw = lines[i]!;
+    // `a \` continues on the next line, for recipes and make's own lines alike; make's keep the break, which its readers join where they can.
+    while (raw.endsWith('\\') && i + 1 < lines.length) raw = `${raw}\n${lines[++i]!}`;
+    const line = raw.replace(/\\\n\s*/g, ' ');
+    if (line.startsWith('\t')) {
+      recipes.push(line.replace(/^\t[@+\-\s]*/, ''));
+      if (!inRule) settings.push(raw);
+      continue;
+    }
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    settings.push(raw);
+    inRule = isRule(line);
+  }
+  return { recipes, settings };
+}
+
+/** Whether make's line is a rule (`app: main.c`, `app:: x`, `app: CC = x`), not an assignment (`X := y`) or a directive. */
+export function isRule(line: string): boolean {
+  return separatorAt(line) !== undefined;
+}
+
+/**
+ * Where a rule's `:` (or `::`, `&:`) is, outside `$(…)` (`$(OBJ:.o=.c)`), before any assignment (`X := a:b`);
+ * undefined for a line that is no rule.
+ */
+export function separatorAt(line: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]!;
+    if (char === '$' && (line[i + 1] === '(' || line[i + 1] === '{')) {
+      depth++;
+      i++;
+    } else if (depth > 0 && (char === ')' || char === '}')) depth--;
+    else if (depth === 0 && char === '#') return undefined;
+    else if (depth === 0 && char === '=') return undefined;
+    else if (depth === 0 && char === ':') return /^:{1,3}=/.test(line.slice(i)) ? undefined : i;
+  }
+  return undefined;
+}
