@@ -1,5 +1,6 @@
 import { behindWrappers } from './behind-wrappers.js';
 import { makeLongOption } from './make-command-line.js';
+import { isWorkspaceOption } from './npm-workspaces.js';
 import { namedScripts } from './package-scripts.js';
 import { pathSpelling } from './path-spelling.js';
 import { programName } from './program-name.js';
@@ -12,6 +13,8 @@ export interface BuildRun {
   readonly files: readonly string[];
   /** The scripts of the package.json that npm runs by name (`npm run build`, `npm test`), when known. */
   readonly scripts?: readonly string[];
+  /** Run in the project's workspaces too (`npm run build --ws`): each workspace's package.json runs its scripts. */
+  readonly workspaces?: true;
 }
 
 /** npm's (pnpm's, yarn's, bun's) commands that run the scripts of the project's package.json. */
@@ -56,7 +59,8 @@ export function buildInputs(written: readonly ShellWord[]): BuildRun | undefined
               ? systemFiles(args)
               : [];
   const scripts = NODE_TOOLS.has(tool) ? namedScripts(words.slice(1).map((word) => word.literal)) : undefined;
-  return files.length === 0 ? undefined : { tool, files, ...(scripts === undefined ? {} : { scripts }) };
+  const workspaces = NODE_TOOLS.has(tool) && words.slice(1).some((word) => word.literal === undefined || isWorkspaceOption(word.literal));
+  return files.length === 0 ? undefined : { tool, files, ...(scripts === undefined ? {} : { scripts }), ...(workspaces ? { workspaces } : {}) };
 }
 
 /** `make`, `make -C r`, `make -f build.mk`: the makefile it reads (each name make looks for when none is given). */

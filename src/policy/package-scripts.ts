@@ -2,6 +2,7 @@
  * Which scripts of a package.json a command runs: `npm run x` runs x with its `prex` and `postx`, `npm test` test,
  * `npm start` start, and a script runs the scripts it names in turn (`"ci": "npm run lint && npm test"`).
  */
+import { isWorkspaceOption } from './npm-workspaces.js';
 
 /** The package managers that run a package.json's scripts. */
 const TOOLS = 'npm|pnpm|yarn|bun';
@@ -17,8 +18,6 @@ const NAMED: Readonly<Record<string, readonly string[]>> = {
   // Without a restart script npm runs stop, then start.
   restart: ['restart', 'stop', 'start'],
 };
-/** Options after which a script is not this package.json's, or not one script: workspaces, pnpm's -r and --filter. */
-const ELSEWHERE = /^(-w|--workspace|-ws|--workspaces|--include-workspace-root|-r|--recursive|--filter|-F)(=|$)/;
 /** Options that take no value and leave the script as named (`npm run --silent build`). */
 const PLAIN_OPTION = /^(-s|--silent|-q|--quiet|-d{1,3}|--verbose|--if-present|--foreground-scripts|--no-color|--(color|loglevel)=.*)$/;
 /** Options that take the next word: the folder whose package.json runs (read by buildInputs). */
@@ -33,7 +32,8 @@ export function namedScripts(args: readonly (string | undefined)[]): readonly st
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') break;
-    if (arg !== undefined && ELSEWHERE.test(arg)) return undefined;
+    // In workspaces (any spelling npm takes: `--ws`, `--w a`), pnpm's -r and --filter: not this package.json's script alone.
+    if (arg !== undefined && isWorkspaceOption(arg)) return undefined;
     if (arg === undefined || !arg.startsWith('-')) operands.push(arg);
     // An option whose value may be taken for the script's name: which one runs is not read.
     else if (FOLDER_OPTION.test(arg)) i++;

@@ -7,6 +7,7 @@ import { downloadedFiles } from './downloads.js';
 import { behindWrappers } from './behind-wrappers.js';
 import { commandsGitRuns } from './git-run-commands.js';
 import { lineFolders } from './line-folders.js';
+import { WORKSPACE_SETTING } from './npm-workspaces.js';
 import { setForMake } from './make-command-line.js';
 import { resolvedSegments } from './path-segments.js';
 import { pathSpelling } from './path-spelling.js';
@@ -108,7 +109,9 @@ type Following = { readonly plan: Plan; readonly step: string; readonly seen: Se
  */
 async function scriptsRun(command: string, folders: readonly string[], written: ReadonlyMap<string, Written>, parse: ShellParser, following: Following): Promise<PlanScript[]> {
   const scripts: PlanScript[] = [];
-  for (const run of await filesRun(command, parse)) {
+  for (const found of await filesRun(command, parse)) {
+    // The step's `env` sets `npm_config_workspaces`: in the workspaces, and not the named script alone.
+    const run: FileRun = found.scripts !== undefined && following.env.some((name) => WORKSPACE_SETTING.test(name)) ? { file: found.file, by: found.by, line: found.line ?? '', workspaces: true, ...(found.tool ? { tool: found.tool } : {}) } : found;
     for (const folder of folders) {
       const path = workspacePath(folder, run.file, following.workspace);
       const source = written.get(path) ?? [...written].find(([entry]) => inFolder(path, entry))?.[1];
@@ -119,6 +122,10 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
         scripts.push({ file: run.file, writer: archive.step, unpacked: true, shell: run.by !== 'interpreter', ...(following.via ? { via: following.via } : {}) });
       }
       if (source !== undefined) scripts.push(...(await scriptRun(run, written.has(path) ? run.file : projectFile(run), path, source, { folder, folders }, written, parse, following)));
+      // `npm run build --ws`: each package.json the plan writes below the root's may be a workspace's, and runs every script.
+      const root = path.replace(/(?:^|\/)package\.json$/, '');
+      const workspaces = run.workspaces ? [...written].filter(([entry]) => entry !== path && entry.endsWith('/package.json') && (root === '' ? !entry.startsWith('/') : entry.startsWith(`${root}/`))) : [];
+      for (const [entry, member] of workspaces) scripts.push(...(await scriptRun({ file: entry, by: 'build', tool: run.tool ?? 'npm', line: run.line ?? '' }, entry, entry, member, { folder, folders }, written, parse, following)));
     }
     // `cd "$D" && sh deploy.sh`: in a folder known only at run time, the file may be any the plan writes by that name.
     if (!folders.some((folder) => folder.includes('$')) || run.file.startsWith('/') || run.file.includes('$')) continue;
@@ -282,8 +289,8 @@ function projectFile(run: FileRun): string {
   return run.tool !== undefined && /^pip/.test(run.tool) && project !== null ? `${folder}/setup.py or ${folder}/pyproject.toml` : run.file;
 }
 
-/** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`, on `line`; `scripts`: those of a package.json it runs by name. */
-type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' | 'build'; readonly tool?: string; readonly scripts?: readonly string[]; readonly line?: string };
+/** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`, on `line`; `scripts`: those of a package.json it runs by name; `workspaces`: in each workspace too. */
+type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' | 'build'; readonly tool?: string; readonly scripts?: readonly string[]; readonly line?: string; readonly workspaces?: true };
 
 /** The files a shell line runs as programs: `sh f`, `bash -e f`, `source f`, `. f`, `python f`, `./f`, `bin/f`. */
 async function filesRun(command: string, parse: ShellParser, depth = 0): Promise<FileRun[]> {
@@ -292,7 +299,9 @@ async function filesRun(command: string, parse: ShellParser, depth = 0): Promise
     const file = scriptArgument(name, args);
     if (file !== undefined) runs.push({ file, by: INTERPRETERS.has(name) ? 'interpreter' : 'shell' });
     const build = buildInputs([literalWord(name), ...args]);
-    for (const input of build?.files ?? []) runs.push({ file: input, by: 'build', tool: build!.tool, line: command, ...(build!.scripts ? { scripts: build!.scripts } : {}) });
+    // `npm_config_workspaces=true npm run build`: in the workspaces, and not the named script alone.
+    const workspaces = build?.workspaces ?? (build?.scripts !== undefined && WORKSPACE_SETTING.test(command) ? true : undefined);
+    for (const input of build?.files ?? []) runs.push({ file: input, by: 'build', tool: build!.tool, line: command, ...(build!.scripts && !workspaces ? { scripts: build!.scripts } : {}), ...(workspaces ? { workspaces } : {}) });
   }
   // A program named by a path is the file itself (`./deploy.sh`, `sudo ./deploy.sh`); shellCommands gives its name only.
   for (const words of await commandWords(command, parse)) runs.push(...(await pathRuns(words, parse, depth)));
