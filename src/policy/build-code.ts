@@ -6,6 +6,8 @@ import { scriptLines } from './package-scripts.js';
 export interface BuildRunning {
   readonly scripts?: readonly string[] | undefined;
   readonly setOutside?: (name: string) => boolean;
+  /** Given the names of the package.json's scripts the lines hold (every one when they are all the scripts). */
+  readonly reached?: Set<string>;
 }
 
 /**
@@ -13,9 +15,9 @@ export interface BuildRunning {
  * `npm run x` run: a file the plan writes is rated by them, as a script it writes is by its lines.
  * Undefined when the file is neither, or does not read as one.
  */
-export function buildCode(file: string, content: string, { scripts, setOutside = () => true }: BuildRunning = {}): string | undefined {
+export function buildCode(file: string, content: string, { scripts, setOutside = () => true, reached = new Set() }: BuildRunning = {}): string | undefined {
   const name = file.replace(/^.*\//, '');
-  if (name === 'package.json') return packageScripts(content, scripts);
+  if (name === 'package.json') return packageScripts(content, scripts, reached);
   if (/^(GNUmakefile|makefile|Makefile)$/.test(name) || name.endsWith('.mk')) return makeRecipes(content, setOutside);
   return undefined;
 }
@@ -24,14 +26,17 @@ export function buildCode(file: string, content: string, { scripts, setOutside =
  * The scripts of package.json that run: those named (`npm run build`: build, prebuild, postbuild and the scripts
  * they run by name), or every one (install runs the lifecycle scripts, and a script may run any other).
  */
-function packageScripts(content: string, named: readonly string[] | undefined): string | undefined {
+function packageScripts(content: string, named: readonly string[] | undefined, reached: Set<string>): string | undefined {
   try {
     const scripts = (JSON.parse(content) as { scripts?: unknown }).scripts;
     if (scripts === undefined) return '';
     if (typeof scripts !== 'object' || scripts === null) return undefined;
     const lines = Object.values(scripts);
     if (!lines.every((line) => typeof line === 'string')) return undefined;
-    return (named && scriptLines(scripts as Record<string, string>, named)) ?? lines.join('\n');
+    const some = named && scriptLines(scripts as Record<string, string>, named, reached);
+    if (some !== undefined) return some;
+    for (const script of Object.keys(scripts)) reached.add(script);
+    return lines.join('\n');
   } catch {
     return undefined;
   }

@@ -48,10 +48,10 @@ export function namedScripts(args: readonly (string | undefined)[]): readonly st
 /**
  * The lines the named scripts run, each with its `pre` and `post` scripts, and the scripts those name in turn;
  * undefined when one of them is not in `scripts`, or runs scripts in a way not read here (`npm install`,
- * `npm run "$X"`, `npm-run-all`, `$npm_execpath`): then any script of the file may run.
+ * `npm run "$X"`, `npm-run-all`, `$npm_execpath`): then any script of the file may run. `seen` is given the names
+ * it reads, so a caller follows each script once (scripts that all run each other are read once, not once each).
  */
-export function scriptLines(scripts: Readonly<Record<string, string>>, names: readonly string[]): string | undefined {
-  const seen = new Set<string>();
+export function scriptLines(scripts: Readonly<Record<string, string>>, names: readonly string[], seen = new Set<string>()): string | undefined {
   const pending = [...names];
   const lines: string[] = [];
   while (pending.length > 0) {

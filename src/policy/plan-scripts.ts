@@ -139,12 +139,15 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
 
 /** The plan's script `path` a line runs (`file` as the reason names it), and those it runs in turn. */
 async function scriptRun(run: FileRun, file: string, path: string, source: Written, { folder, folders }: { folder: string; folders: readonly string[] }, written: ReadonlyMap<string, Written>, parse: ShellParser, following: Following): Promise<PlanScript[]> {
-  // `npm run build && npm run clean`: each script of a package.json the line runs by name is followed once.
-  const seen = run.scripts === undefined ? path : `${path} ${run.scripts.join(' ')}`;
-  if (source.writer === following.step || following.seen.has(seen)) return [];
-  following.seen.add(seen);
+  // `npm run build && npm run clean`: each script of a package.json is followed once, with those it runs by name
+  // (so scripts that run each other are read once, not once from each).
+  const keys = run.scripts === undefined ? [path] : run.scripts.map((name) => `${path} ${name}`);
+  if (source.writer === following.step || following.seen.has(path) || keys.every((key) => following.seen.has(key))) return [];
+  for (const key of keys) following.seen.add(key);
+  const reached = new Set<string>();
   // `make`, `npm test`: a Makefile's recipes or a package.json's scripts are shell lines.
-  const code = run.by === 'build' && source.content !== undefined ? buildCode(path, source.content, { scripts: run.scripts, setOutside: setForMake(run.line ?? '', following.env, [...written.keys()].filter((file) => MAKEFILE.test(file)).length) }) : undefined;
+  const code = run.by === 'build' && source.content !== undefined ? buildCode(path, source.content, { scripts: run.scripts, reached, setOutside: setForMake(run.line ?? '', following.env, [...written.keys()].filter((file) => MAKEFILE.test(file)).length) }) : undefined;
+  for (const name of reached) following.seen.add(`${path} ${name}`);
   const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content)) || code !== undefined;
   const content = code ?? source.content;
   const { downloaded } = source;
