@@ -1,5 +1,6 @@
 import type { StepRisk } from './risk-level.js';
 import type { ShellWord } from './shell-syntax.js';
+import type { VariableSetting } from './steering-variables.js';
 
 /** What feeds a command's standard input, as far as the command line tells. */
 export type Stdin =
@@ -32,6 +33,11 @@ export interface CommandContext {
   mayBeSet?(name: string): boolean;
   /** The step's `env`: each variable it sets, with its value when that is known before running (not a `{{ … }}`). */
   readonly environment?: StepEnvironment;
+  /**
+   * Every variable the line, the step's `env` or a wrapper (`env X=1 …`) sets, which the program may start with
+   * (TF_CLI_ARGS adds words to terraform's); its value when it is one literal text, its name undefined when named at run time.
+   */
+  readonly settings?: readonly VariableSetting[];
   /**
    * Files the line writes with what it downloads or decodes (`curl -o i.sh …`), each as samePath spells it, and
    * folders it unpacks a downloaded archive into, ending in `/` (isDownloaded).

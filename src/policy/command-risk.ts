@@ -12,6 +12,7 @@ import { fillerOf, parallelCommand, withPlaceholders, xargsPlaceholder } from '.
 import { isStandardInput } from './standard-input.js';
 import { sshRisk } from './ssh-risk.js';
 import { steeringRisk } from './steering-variables.js';
+import { steeredTerraform } from './terraform-environment.js';
 import { knownNames, programNames } from './variable-names.js';
 import { trapAction } from './trap-action.js';
 import { isWrapper, unwrap } from './wrappers.js';
@@ -75,16 +76,16 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
       return name === 'script' ? maxRisk(risk, writeRisk('script writes a log file')) : risk;
     }
     const command = name === 'xargs' ? xargsCommand(args, unwrapped.words, context) : name === 'parallel' ? parallelCommand(unwrapped.words) : unwrapped.words;
-    let risk = await classifyCommand(command, context, depth + 1);
-    // `cat urls.txt | xargs curl -s`, `xargs sed 's/a/b/'`: options read from the input may be -X DELETE, -d @file
-    // or -i f, for any program a rule rates by its options.
-    const taker = command[0]?.literal === undefined ? undefined : programName(command[0].literal);
-    if (command.at(-1) === XARGS_INPUT && taker !== undefined && Object.hasOwn(PROGRAM_RULES, taker)) risk = maxRisk(risk, writeRisk(`xargs ${taker} takes options from its input`));
     // `env BASH_ENV=./x bash -c ls`: the assignments before the command go to it.
     const assigned = args.slice(0, Math.max(0, args.indexOf(unwrapped.words[0]!))).flatMap((word) => {
       const match = ASSIGNMENT.exec(word.literal ?? word.text);
       return match === null ? [] : [{ name: match[1]!, value: word.literal?.slice(match[0].length) }];
     });
+    let risk = await classifyCommand(command, assigned.length === 0 ? context : { ...context, settings: [...(context.settings ?? []), ...assigned] }, depth + 1);
+    // `cat urls.txt | xargs curl -s`, `xargs sed 's/a/b/'`: options read from the input may be -X DELETE, -d @file
+    // or -i f, for any program a rule rates by its options.
+    const taker = command[0]?.literal === undefined ? undefined : programName(command[0].literal);
+    if (command.at(-1) === XARGS_INPUT && taker !== undefined && Object.hasOwn(PROGRAM_RULES, taker)) risk = maxRisk(risk, writeRisk(`xargs ${taker} takes options from its input`));
     const steering = await steeringRisk(assigned, context.script);
     const wrapped = name === 'sudo' || name === 'doas' ? { ...risk, reason: `${name} ${risk.reason}` } : risk;
     return steering ? maxRisk(wrapped, steering) : wrapped;
@@ -105,6 +106,8 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
     return rule ? rule(texts, args, inner) : destroyRisk(destroys);
   }
   const rule = Object.hasOwn(PROGRAM_RULES, name) ? PROGRAM_RULES[name] : undefined;
+  const steered = steeredTerraform(name, args, context.settings);
+  if (steered) return steered;
   if (rule) return withRunTimeOptions(name, args, await rule(texts, args, inner), (words) => rule(words.map((word) => word.literal), words, inner));
   if (READ_PROGRAMS.has(name)) return readRisk(name);
   const verb = texts.slice(0, 3).find((text) => text !== undefined && DESTROY_VERBS.has(text.toLowerCase()));

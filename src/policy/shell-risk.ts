@@ -3,13 +3,13 @@ import { classifyCommand, TEMPLATE_HINT } from './command-risk.js';
 import { closerReading } from './closer-reading.js';
 import { NO_ENVIRONMENT, type CommandContext, type StepEnvironment, type Stdin } from './command-context.js';
 import { unpackedFolders } from './archives.js';
-import { destroyPlanApplied } from './destroy-plan-files.js';
 import { downloadedFiles } from './downloads.js';
 import { calledDefinition, movesArguments, readsArgumentsIndirectly, withArguments, type FunctionDefinition } from './function-calls.js';
 import { programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { steeringRisk } from './steering-variables.js';
+import { destroyPlansApplied, startingSettings } from './terraform-environment.js';
 import { unparsedRisk } from './unparsed-line.js';
 import { knownValues, lineSettings, lineVariables, mayBeSet, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, namedChildren, variablesRead, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
@@ -58,6 +58,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   // downloads is as unreviewed in the code it hands on, and unpacked there from the start.
   const scan = await parse(source, (root) => scanLine(root, downloaded));
   const handed = handedOn(scan, environment);
+  const settings = startingSettings(lineSettings(scan.variables), environment);
   const planned = (name: string): boolean => environment.anything || environment.values.has(name);
   const context = (stdin: Stdin, start: number): CommandContext => ({
     stdin,
@@ -72,6 +73,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
     fromOutside: (name) => scan.variables.fromOutside.has(name),
     mayBeSet: (name) => mayBeSet(scan.variables, name) || environment.anything || (environment.values.has(name) && environment.values.get(name) === undefined),
     environment,
+    settings,
     downloaded: scan.downloads,
     script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1, scan.downloads, handed)),
   });
@@ -98,7 +100,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   };
   const units = await closerReading(scan.units, (unit, words) => rate(words ?? unit.words, unit, unit.stdin, 0), { functions: scan.functions, variables: scan.variables, source, environment });
   let risk = units.read ?? units.risk;
-  for (const effect of scan.effects) risk = risk === undefined ? effect : maxRisk(risk, effect);
+  for (const effect of [...scan.effects, ...destroyPlansApplied(scan.units.map((unit) => unit.words), settings)]) risk = risk === undefined ? effect : maxRisk(risk, effect);
   risk ??= readRisk('no command');
   // `PATH=.:$PATH ls`, `export GIT_EXTERNAL_DIFF=…; git diff`, `for PATH in .; do ls; done`: rated as the same variables in the step's env are.
   const steering = await steeringRisk(lineSettings(scan.variables), context(NO_STDIN, 0).script);
@@ -182,7 +184,6 @@ function scanLine(root: ShellNode, downloaded: ReadonlySet<string> = new Set()):
     for (const definition of found.functions) if (definition.start === statement.startIndex) definition.firm = true;
   });
   settleVariables(found.variables, root);
-  found.effects.push(...destroyPlanApplied(found.units.map((unit) => unit.words)));
   return found;
 }
 

@@ -17,17 +17,20 @@ const STATE_DESTROYS = /^(rm|push|replace-provider)$/;
 /** `terraform plan -out=p`, `-out p`, `--out=p` (Go flags: one dash or two, the value after `=` or as the next word). */
 const PLAN_OUTPUT = /^--?(out|generate-config-out)(=|$)/;
 
-/** terraform and tofu: `destroy` and `apply -destroy` destroy, the reading commands read unless an option makes them write. */
-export function terraformRisk(args: Args, words: readonly ShellWord[]): StepRisk {
+/**
+ * terraform and tofu: `destroy` and `apply -destroy` destroy, the reading commands read unless an option
+ * makes them write. Not `help` when words it runs with are not written (TF_CLI_ARGS): those may bring a subcommand.
+ */
+export function terraformRisk(args: Args, words: readonly ShellWord[], help = true): StepRisk {
   const [verb] = positional(args);
-  if (printsHelp(args)) return readRisk(args.length === 0 ? 'terraform without a subcommand prints help' : verb === 'help' ? 'terraform help prints help' : `terraform ${verb === undefined ? '' : `${verb} `}-help only prints help`);
+  if (help && printsHelp(args)) return readRisk(args.length === 0 ? 'terraform without a subcommand prints help' : verb === 'help' ? 'terraform help prints help' : `terraform ${verb === undefined ? '' : `${verb} `}-help only prints help`);
   if (verb === undefined && chosenAtRunTime(args, words)) return destroyRisk('terraform with a subcommand chosen at run time (may be destroy or apply -destroy)');
   if (verb === 'destroy' || (verb === 'apply' && has(args, '-destroy', '--destroy'))) return destroyRisk('terraform destroy');
   if (verb === 'state') return stateRisk(args);
   const sub = positional(args)[1];
   if (verb === 'providers' && positional(args).length > 1 && (sub === undefined || PROVIDERS_WRITES.test(sub))) return writeRisk(`terraform providers ${sub ?? 'with a subcommand chosen at run time'}`);
   // `terraform workspace` alone prints its help.
-  if (verb === 'workspace' && positional(args).length === 1) return readRisk('terraform workspace without a subcommand prints help');
+  if (help && verb === 'workspace' && positional(args).length === 1) return readRisk('terraform workspace without a subcommand prints help');
   if (verb === 'workspace') return sub !== undefined && WORKSPACE_READS.test(sub) ? readRisk(`terraform workspace ${sub}`) : writeRisk(`terraform workspace ${sub ?? ''}`.trim());
   // `terraform plan -out=p` saves the plan for a later `apply p`; `-generate-config-out=f` writes configuration.
   const output = verb === 'plan' ? args.map((arg) => (arg === undefined ? undefined : PLAN_OUTPUT.exec(arg)?.[1])).find((option) => option !== undefined) : undefined;
