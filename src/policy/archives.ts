@@ -13,7 +13,7 @@ export const CURRENT_FOLDER = './';
  * `curl … | tar xz -C /opt`, `unzip i.zip -d tool`), each ending in `/` (`./` for the current folder):
  * a script taken out of such an archive is code nobody reviewed, as the archive is.
  */
-export function unpackedFolders(written: readonly ShellWord[], stdin: Stdin, downloads: ReadonlySet<string>): string[] {
+export function unpackedFolders(written: readonly ShellWord[], stdin: Stdin, downloads: ReadonlySet<string>, unzipOptionsGiven = false): string[] {
   // `sudo tar xzf i.tgz`, `timeout 60 tar …`: a wrapper unpacks as the tar it runs.
   const words = behindWrappers(written);
   const name = words[0]?.literal === undefined ? undefined : programName(words[0].literal);
@@ -24,10 +24,11 @@ export function unpackedFolders(written: readonly ShellWord[], stdin: Stdin, dow
     const read = tarExtraction(args);
     return read !== undefined && fetched(read.archive) ? [folder(read.folder)] : [];
   }
-  // `unzip -oq a.zip`, `unzip -qod dir a.zip`: options come in groups of any order; `unzip -l`, `-t` unpack nothing.
+  // `unzip -oq a.zip`, `unzip -qod dir a.zip`: options come in groups of any order; `unzip -l`, `-t` unpack nothing,
+  // unless UNZIP or UNZIPOPT brings other options (`UNZIP=--` cancels those written).
   if (name === 'unzip') {
     const read = unzipExtraction(args);
-    return read.archive !== undefined && !unzipLooksOnly(args) && fetched(read.archive) ? [folder(read.folder)] : [];
+    return read.archive !== undefined && (unzipOptionsGiven || !unzipLooksOnly(args)) && fetched(read.archive) ? [folder(read.folder)] : [];
   }
   if (name === 'unzip' || name === '7z' || name === '7za') {
     const operands = args.filter((arg) => arg === undefined || !arg.startsWith('-'));

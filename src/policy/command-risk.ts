@@ -12,7 +12,7 @@ import { fillerOf, parallelCommand, withPlaceholders, xargsPlaceholder } from '.
 import { isStandardInput } from './standard-input.js';
 import { sshRisk } from './ssh-risk.js';
 import { steeringRisk } from './steering-variables.js';
-import { steeredTerraform } from './terraform-environment.js';
+import { environmentOptionsRisk } from './environment-options.js';
 import { knownNames, programNames } from './variable-names.js';
 import { trapAction } from './trap-action.js';
 import { isWrapper, unwrap } from './wrappers.js';
@@ -106,7 +106,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
     return rule ? rule(texts, args, inner) : destroyRisk(destroys);
   }
   const rule = Object.hasOwn(PROGRAM_RULES, name) ? PROGRAM_RULES[name] : undefined;
-  const steered = steeredTerraform(name, args, context.settings);
+  const steered = environmentOptionsRisk(name, args, context.settings);
   if (steered) return steered;
   if (rule) return withRunTimeOptions(name, args, await rule(texts, args, inner), (words) => rule(words.map((word) => word.literal), words, inner));
   if (READ_PROGRAMS.has(name)) return readRisk(name);

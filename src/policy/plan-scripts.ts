@@ -13,6 +13,7 @@ import { resolvedSegments } from './path-segments.js';
 import { pathSpelling } from './path-spelling.js';
 import { savingStepBefore } from './saving-steps.js';
 import { workspaceRelative, type WorkspaceRoot } from './workspace-relative.js';
+import { namesUnzipOptions } from './unzip-command.js';
 import { unpackedByLine, unpackedHolding, type UnpackedFolder } from './plan-unpacked.js';
 import { programName } from './program-name.js';
 import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
@@ -83,7 +84,7 @@ export async function planScripts(plan: Plan, parse: ShellParser | undefined, wo
         }
       }
       const downloads = [...written].filter(([, source]) => source.downloaded).map(([path]) => path);
-      for (const folder of unpackedByLine(await commandWords(args.command, parse), folders, downloads, (cwd, file) => workspacePath(cwd, file, workspace))) unpacked.push({ folder, step: step.id });
+      for (const folder of unpackedByLine(await commandWords(args.command, parse), folders, downloads, (cwd, file) => workspacePath(cwd, file, workspace), namesUnzipOptions(args))) unpacked.push({ folder, step: step.id });
     }
   }
   if (written.size === 0 && unpacked.length === 0) return found;
@@ -217,7 +218,7 @@ export async function lineScriptRisk(command: string, parse: ShellParser): Promi
   const fetched = [...made].filter(([, by]) => by !== undefined);
   const unpacked = new Set<string>();
   const from = fetched.length === 0 ? 'what the line downloads' : `what ${[...new Set(fetched.map(([, by]) => by))].join(', ')} downloads`;
-  for (const folder of unpackedByLine(await commandWords(command, parse), folders, fetched.map(([path]) => path), workspacePath)) {
+  for (const folder of unpackedByLine(await commandWords(command, parse), folders, fetched.map(([path]) => path), workspacePath, namesUnzipOptions({ command }))) {
     const entry = `${folder}/`;
     if (made.has(entry)) continue;
     unpacked.add(entry);

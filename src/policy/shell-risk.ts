@@ -11,6 +11,7 @@ import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk
 import { steeringRisk } from './steering-variables.js';
 import { destroyPlansApplied, startingSettings } from './terraform-environment.js';
 import { unparsedRisk } from './unparsed-line.js';
+import { unzipOptionsGiven } from './unzip-command.js';
 import { knownValues, lineSettings, lineVariables, mayBeSet, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, namedChildren, variablesRead, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
 
@@ -42,6 +43,7 @@ interface Scan {
   readonly downloads: Set<string>;
   /** Functions the line defines, to rate a call by its body. */
   readonly functions: FunctionDefinition[];
+  readonly environment: StepEnvironment;
   error: boolean;
   truncated: boolean;
 }
@@ -56,7 +58,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   const source = templated ? command.replace(TEMPLATE, `"${TEMPLATE_HINT}"`) : command;
   // `curl -o i.sh …; bash -c ./i.sh`, `curl -o a.zip …; sh -c 'unzip a.zip && ./a/install'`: what the enclosing line
   // downloads is as unreviewed in the code it hands on, and unpacked there from the start.
-  const scan = await parse(source, (root) => scanLine(root, downloaded));
+  const scan = await parse(source, (root) => scanLine(root, downloaded, environment));
   const handed = handedOn(scan, environment);
   const settings = startingSettings(lineSettings(scan.variables), environment);
   const planned = (name: string): boolean => environment.anything || environment.values.has(name);
@@ -122,10 +124,8 @@ function handedOn(scan: Scan, environment: StepEnvironment): StepEnvironment {
   for (const setting of lineSettings(variables)) if (setting.name !== undefined) values.set(setting.name, undefined);
   // `env X=rm sh -c '${X:-ls} -rf data'`, `env -S 'X=rm sh -c …'`: a wrapper sets X for the code it runs. Any
   // `NAME=` word counts, whichever program takes it, so a default there is never trusted.
-  for (const unit of scan.units) {
-    for (const word of unit.words.slice(1)) {
-      for (const match of (word.literal ?? '').matchAll(WRAPPER_SETTING)) values.set(match[1]!, undefined);
-    }
+  for (const word of scan.units.flatMap((unit) => unit.words.slice(1))) {
+    for (const match of (word.literal ?? '').matchAll(WRAPPER_SETTING)) values.set(match[1]!, undefined);
   }
   return { values, anything: environment.anything || variables.namedAtRunTime || variables.hiddenAt.length > 0 };
 }
@@ -175,8 +175,8 @@ export function simpleCommands(command: string, parse: ShellParser): Promise<Sim
   });
 }
 
-function scanLine(root: ShellNode, downloaded: ReadonlySet<string> = new Set()): Scan {
-  const found: Scan = { units: [], variables: lineVariables(), effects: [], downloads: new Set(downloaded), functions: [], error: root.hasError, truncated: false };
+function scanLine(root: ShellNode, downloaded: ReadonlySet<string> = new Set(), environment = NO_ENVIRONMENT): Scan {
+  const found: Scan = { units: [], variables: lineVariables(), effects: [], downloads: new Set(downloaded), functions: [], environment, error: root.hasError, truncated: false };
   visit(root, { kind: 'none' }, '', found, 0);
   const statements = allChildren(root);
   statements.forEach((statement, i) => {
@@ -253,7 +253,7 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
   recordCommand(scan.variables, words, node.startIndex);
   scan.units.push({ words, stdin: input, where, start: node.startIndex, prefix });
   for (const file of downloadedFiles(words, input, written)) scan.downloads.add(file);
-  for (const folder of unpackedFolders(words, input, scan.downloads)) scan.downloads.add(folder);
+  for (const folder of unpackedFolders(words, input, scan.downloads, unzipOptionsGiven(words, scan.variables, scan.environment))) scan.downloads.add(folder);
 }
 
 /** What a command (or a statement) writes, as the stdin of a `>(…)` it writes to: `curl … | tee >(sh)` pipes curl into sh. */
