@@ -14,6 +14,7 @@ import { pathSpelling } from './path-spelling.js';
 import { savingStepBefore } from './saving-steps.js';
 import { workspaceRelative, type WorkspaceRoot } from './workspace-relative.js';
 import { namesUnzipOptions } from './unzip-command.js';
+import { versionRun } from './npm-version.js';
 import { unpackedByLine, unpackedHolding, type UnpackedFolder } from './plan-unpacked.js';
 import { programName } from './program-name.js';
 import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
@@ -302,7 +303,8 @@ async function filesRun(command: string, parse: ShellParser, depth = 0): Promise
   for (const { name, args } of await shellCommands(command, parse)) {
     const file = scriptArgument(name, args);
     if (file !== undefined) runs.push({ file, by: INTERPRETERS.has(name) ? 'interpreter' : 'shell' });
-    const build = buildInputs([literalWord(name), ...args]);
+    // `npm version patch` runs the version scripts.
+    const build = buildInputs([literalWord(name), ...args]) ?? versionRun(name, args);
     // `npm_config_workspaces=true npm run build`: in the workspaces, and not the named script alone.
     const workspaces = build?.workspaces ?? (build?.scripts !== undefined && WORKSPACE_SETTING.test(command) ? true : undefined);
     for (const input of build?.files ?? []) runs.push({ file: input, by: 'build', tool: build!.tool, line: command, ...(build!.scripts && !workspaces ? { scripts: build!.scripts } : {}), ...(workspaces ? { workspaces } : {}) });

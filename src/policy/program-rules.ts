@@ -14,6 +14,7 @@ import { tarRisk } from './tar-commands.js';
 import { terraformRisk } from './terraform-commands.js';
 import { treeRisk } from './tree-command.js';
 import { unzipRisk } from './unzip-command.js';
+import { npmVersionRisk } from './npm-version.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { findCommands } from './placeholders.js';
 
@@ -302,6 +303,7 @@ function packageManager(name: string, read: RegExp): ProgramRule {
     if (verb === undefined) return args.length === 0 ? readRisk(name) : read.test(args[0] ?? '') ? readRisk(`${name} ${args[0]}`) : writeRisk(name);
     // `npm config set k v` writes ~/.npmrc; `npm config get k` and `npm config list` read it.
     if (verb === 'config' && positional(args).length > 1 && !/^(get|list|ls)$/.test(positional(args)[1] ?? '')) return writeRisk(`${name} config ${positional(args)[1] ?? ''}`.trim());
+    if (name === 'npm' && verb === 'version') return npmVersionRisk(args);
     if (verb === 'audit') return has(args, 'fix') || positional(args).includes('fix') ? writeRisk(`${name} audit fix`) : readRisk(`${name} audit`);
     return read.test(verb) ? readRisk(`${name} ${verb}`) : writeRisk(`${name} ${verb}`);
   };

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { PlanSchema, type PlanInput } from '../../src/planning/index.js';
+import { assessPlanRisk, classifyShell, type RiskLevel } from '../../src/policy/index.js';
+import { createBuiltinRegistry, parseShell, riskOptions } from '../../src/tools/index.js';
+
+// `npm version <new version>` rewrites package.json, commits and tags it, and runs the version scripts.
+
+const options = riskOptions(createBuiltinRegistry());
+const plan = (steps: PlanInput['steps']) => PlanSchema.parse({ goal: 'version', steps });
+const write = (content: string): PlanInput['steps'][number] => ({ id: 'script', tool: 'write_file', args: { path: 'package.json', content } });
+const run = (command: string): PlanInput['steps'][number] => ({ id: 'run', tool: 'shell', args: { command }, dependsOn: ['script'] });
+
+async function runRisk(steps: PlanInput['steps']) {
+  return (await assessPlanRisk(plan(steps), options)).steps.run;
+}
+
+describe('classifyShell: npm version', () => {
+  it.each<[string, RiskLevel]>([
+    ['npm version patch', 'write'],
+    ['npm version 1.2.0', 'write'],
+    ['npm version "$V"', 'write'],
+    ['npm version $V', 'write'],
+    ['npm version -m "release %s" minor', 'write'],
+    ['npm version --no-git-tag-version patch', 'write'],
+    ['sudo npm version patch', 'write'],
+    ['timeout 60 npm version patch', 'write'],
+    ["sh -c 'npm version patch'", 'write'],
+    ['npm version patch && git push --follow-tags', 'write'],
+    // Without a version it prints the versions.
+    ['npm version', 'read'],
+    ['npm version --json', 'read'],
+    ['npm --version', 'read'],
+    ['npm -v', 'read'],
+  ])('%s is %s', async (command, level) => {
+    const risk = await classifyShell(command, parseShell);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+
+  it('says it rewrites package.json', async () => {
+    expect((await classifyShell('npm version patch', parseShell)).reason).toBe('npm version patch rewrites package.json and runs its version scripts');
+  });
+});
+
+describe('npm version of a package.json the plan writes', () => {
+  it('is rated by the version scripts it runs', async () => {
+    const destroying = JSON.stringify({ name: 'a', version: '1.0.0', scripts: { preversion: 'rm -rf /srv/data' } });
+    for (const line of ['npm version patch', 'sudo npm version 1.2.0', "sh -c 'npm version minor'", 'npm version --no-git-tag-version patch']) {
+      expect(await runRisk([write(destroying), run(line)]), line).toEqual({ level: 'destroy', reason: 'runs package.json, which step script writes: rm -rf /srv/data' });
+    }
+    const tested = JSON.stringify({ scripts: { version: 'npm test', test: 'vitest run', clean: 'rm -rf dist' } });
+    expect((await runRisk([write(tested), run('npm version patch')]))?.level).toBe('write');
+    expect((await runRisk([write(destroying), run('npm version')]))?.level).toBe('read');
+  });
+});
