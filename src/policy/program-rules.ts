@@ -131,8 +131,8 @@ export const PROGRAM_RULES: Readonly<Record<string, ProgramRule>> = {
     if (has(args, '-r')) return destroyRisk('crontab -r deletes the crontab');
     return has(args, '-l') ? readRisk('crontab -l') : writeRisk('crontab');
   },
-  terraform: (args, words) => terraformRisk(args, words),
-  tofu: (args, words) => terraformRisk(args, words),
+  terraform: (args, words) => terraformRisk(args, words, 'terraform'),
+  tofu: (args, words) => terraformRisk(args, words, 'tofu'),
   npm: packageManager('npm', /^(ls|list|ll|la|view|info|show|outdated|whoami|search|help|explain|why|query|fund|doctor|-v|--version|version|config|get|prefix|root|bin)$/),
   yarn: packageManager('yarn', /^(list|info|why|outdated|--version|-v|help|config|licenses)$/),
   pnpm: packageManager('pnpm', /^(ls|list|ll|why|outdated|view|info|--version|-v|help)$/),

@@ -21,22 +21,24 @@ const PLAN_OUTPUT = /^--?(out|generate-config-out)(=|$)/;
  * terraform and tofu: `destroy` and `apply -destroy` destroy, the reading commands read unless an option
  * makes them write. Not `help` when words it runs with are not written (TF_CLI_ARGS): those may bring a subcommand.
  */
-export function terraformRisk(args: Args, words: readonly ShellWord[], help = true): StepRisk {
+export function terraformRisk(args: Args, words: readonly ShellWord[], program = 'terraform', help = true): StepRisk {
   const [verb] = positional(args);
-  if (help && printsHelp(args)) return readRisk(args.length === 0 ? 'terraform without a subcommand prints help' : verb === 'help' ? 'terraform help prints help' : `terraform ${verb === undefined ? '' : `${verb} `}-help only prints help`);
-  if (verb === undefined && chosenAtRunTime(args, words)) return destroyRisk('terraform with a subcommand chosen at run time (may be destroy or apply -destroy)');
-  if (verb === 'destroy' || (verb === 'apply' && has(args, '-destroy', '--destroy'))) return destroyRisk('terraform destroy');
+  if (help && printsHelp(args)) return readRisk(args.length === 0 ? `${program} without a subcommand prints help` : verb === 'help' ? `${program} help prints help` : `${program} ${verb === undefined ? '' : `${verb} `}${args.find((arg) => HELP.test(arg!))} only prints help`);
+  // `terraform -version`, `-v`, `--version` before any subcommand: terraform runs its version command.
+  if (help && args.length > 0 && positional(args).length === 0 && args.some((arg) => VERSION.test(arg!)) && !args.some((arg) => AUTOCOMPLETE.test(arg!))) return readRisk(`${program} ${args.find((arg) => VERSION.test(arg!))} only prints the version`);
+  if (verb === undefined && chosenAtRunTime(args, words)) return destroyRisk(`${program} with a subcommand chosen at run time (may be destroy or apply -destroy)`);
+  if (verb === 'destroy' || (verb === 'apply' && has(args, '-destroy', '--destroy'))) return destroyRisk(`${program} destroy`);
   if (verb === 'state') return stateRisk(args);
   const sub = positional(args)[1];
-  if (verb === 'providers' && positional(args).length > 1 && (sub === undefined || PROVIDERS_WRITES.test(sub))) return writeRisk(`terraform providers ${sub ?? 'with a subcommand chosen at run time'}`);
+  if (verb === 'providers' && positional(args).length > 1 && (sub === undefined || PROVIDERS_WRITES.test(sub))) return writeRisk(`${program} providers ${sub ?? 'with a subcommand chosen at run time'}`);
   // `terraform workspace` alone prints its help.
-  if (help && verb === 'workspace' && positional(args).length === 1) return readRisk('terraform workspace without a subcommand prints help');
-  if (verb === 'workspace') return sub !== undefined && WORKSPACE_READS.test(sub) ? readRisk(`terraform workspace ${sub}`) : writeRisk(`terraform workspace ${sub ?? ''}`.trim());
+  if (help && verb === 'workspace' && positional(args).length === 1) return readRisk(`${program} workspace without a subcommand prints help`);
+  if (verb === 'workspace') return sub !== undefined && WORKSPACE_READS.test(sub) ? readRisk(`${program} workspace ${sub}`) : writeRisk(`${program} workspace ${sub ?? ''}`.trim());
   // `terraform plan -out=p` saves the plan for a later `apply p`; `-generate-config-out=f` writes configuration.
   const output = verb === 'plan' ? args.map((arg) => (arg === undefined ? undefined : PLAN_OUTPUT.exec(arg)?.[1])).find((option) => option !== undefined) : undefined;
-  if (output !== undefined) return writeRisk(`terraform plan -${output} writes a file`);
-  if (verb !== undefined && READING.test(verb) && !(verb === 'fmt' && !has(args, '-check'))) return readRisk(`terraform ${verb}`);
-  return writeRisk(`terraform ${verb ?? ''}`.trim());
+  if (output !== undefined) return writeRisk(`${program} plan -${output} writes a file`);
+  if (verb !== undefined && READING.test(verb) && !(verb === 'fmt' && !has(args, '-check'))) return readRisk(`${program} ${verb}`);
+  return writeRisk(`${program} ${verb ?? ''}`.trim());
 }
 
 /**
@@ -65,6 +67,10 @@ function chosenAtRunTime(args: Args, words: readonly ShellWord[]): boolean {
 
 /** terraform's (and tofu's) flags that ask for help, anywhere before `--`: the command prints its help and runs nothing. */
 const HELP = /^(-h|-help|--help)$/;
+/** Flags that make terraform run `version` when no subcommand is given. */
+const VERSION = /^(-v|-version|--version)$/;
+/** `-install-autocomplete` edits the shell's start-up file, whatever else is asked. */
+const AUTOCOMPLETE = /^--?(un)?install-autocomplete$/;
 
 /**
  * `terraform -help`, `terraform apply -help -auto-approve`, `terraform` alone, `terraform help`: help only, as its
@@ -72,7 +78,7 @@ const HELP = /^(-h|-help|--help)$/;
  * nor with a word known only at run time, which may be `--` or that flag.
  */
 function printsHelp(args: Args): boolean {
-  if (args.includes(undefined) || args.some((arg) => /^--?(un)?install-autocomplete$/.test(arg!))) return false;
+  if (args.includes(undefined) || args.some((arg) => AUTOCOMPLETE.test(arg!))) return false;
   const end = args.indexOf('--');
   const before = end === -1 ? args : args.slice(0, end);
   return args.length === 0 || before.some((arg) => HELP.test(arg!)) || positional(before)[0] === 'help';

@@ -59,7 +59,7 @@ export function terraformArguments(args: readonly ShellWord[], settings: readonl
 export function steeredTerraform(name: string, args: readonly ShellWord[], settings: readonly VariableSetting[] | undefined): Promise<StepRisk> | undefined {
   const steered = !TERRAFORMS.has(name) || settings === undefined ? undefined : terraformArguments(args, settings);
   if (steered === undefined) return undefined;
-  const rate = (words: readonly ShellWord[]) => named(terraformRisk(words.map((word) => word.literal), words, false));
+  const rate = (words: readonly ShellWord[]) => named(terraformRisk(words.map((word) => word.literal), words, name, false));
   return withRunTimeOptions(name, steered, rate(steered), rate);
 }
 

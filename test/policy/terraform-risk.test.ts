@@ -157,6 +157,36 @@ describe('classifyShell: terraform help', () => {
   });
 });
 
+describe('classifyShell: terraform -version', () => {
+  it.each<[string, RiskLevel]>([
+    // Before any subcommand, -version, -v and --version run terraform version.
+    ['terraform -version', 'read'],
+    ['terraform -v', 'read'],
+    ['terraform --version', 'read'],
+    ['tofu -version', 'read'],
+    ['sudo terraform -v', 'read'],
+    ["sh -c 'terraform --version'", 'read'],
+    ['terraform -chdir=infra -version', 'read'],
+    ['terraform version', 'read'],
+    // With a subcommand, with -install-autocomplete or a word known only at run time: as before.
+    ['terraform -v destroy', 'destroy'],
+    ['terraform -v "$X"', 'destroy'],
+    ['terraform -version -install-autocomplete', 'write'],
+    ['TF_CLI_ARGS=destroy terraform -version', 'destroy'],
+  ])('%s is %s', async (command, level) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+
+  it('names the program and the option as written', async () => {
+    expect((await classify('terraform -v')).reason).toBe('terraform -v only prints the version');
+    expect((await classify('tofu -help')).reason).toBe('tofu -help only prints help');
+    expect((await classify('tofu apply -h')).reason).toBe('tofu apply -h only prints help');
+    expect((await classify('tofu')).reason).toBe('tofu without a subcommand prints help');
+    expect((await classify('tofu destroy')).reason).toBe('tofu destroy');
+  });
+});
+
 describe('classifyShell: terraform providers', () => {
   it.each<[string, RiskLevel]>([
     ['terraform providers', 'read'],
