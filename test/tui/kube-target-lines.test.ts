@@ -294,6 +294,25 @@ describe('the cluster line of a shell step that sets another context', () => {
     });
   });
 
+  it('kubectx - after a switch kubectl made goes where kubectx last left, known only at run time', async () => {
+    expect(
+      await targetsOf([
+        { id: 'between', tool: 'shell', args: { command: 'kubectx prod-eu; kubectl config use-context staging; kubectx -; kubectl delete deploy web -n web' } },
+        { id: 'plugin', tool: 'shell', args: { command: 'kubectl ctx prod-eu && kubectl config use-context staging && kubectl ctx - && kubectl delete deploy web -n web' } },
+        { id: 'first', tool: 'shell', args: { command: 'kubectl config use-context staging; kubectx -; kubectl delete deploy web -n web' } },
+        // A switch by kubectx after kubectl's is kept: its - goes back to it.
+        { id: 'after', tool: 'shell', args: { command: 'kubectl config use-context staging; kubectx prod-eu; kubectx -; kubectl delete deploy web -n web' } },
+        { id: 'plugin-after', tool: 'shell', args: { command: 'kubectl config use-context staging; kubectl ctx prod-eu; kubectl ctx -; kubectl delete deploy web -n web' } },
+      ]),
+    ).toEqual({
+      between: ["cluster prod-eu · namespace web (the context's)", 'cluster staging · the namespace of context staging', "cluster the previous context (set at run time) · that context's namespace", 'cluster the previous context (set at run time) · namespace web'],
+      plugin: ["cluster prod-eu · namespace web (the context's)", 'cluster staging · the namespace of context staging', "cluster the previous context (set at run time) · that context's namespace", 'cluster the previous context (set at run time) · namespace web'],
+      first: ['cluster staging · the namespace of context staging', "cluster the previous context (set at run time) · that context's namespace", 'cluster the previous context (set at run time) · namespace web'],
+      after: ['cluster staging · the namespace of context staging', "cluster prod-eu · namespace web (the context's)", 'cluster staging · namespace web'],
+      'plugin-after': ['cluster staging · the namespace of context staging', "cluster prod-eu · namespace web (the context's)", 'cluster staging · namespace web'],
+    });
+  });
+
   it("kubectl config set-context of another context touches no cluster: the current context's line stays as it is", async () => {
     expect(
       await targetsOf([

@@ -14,9 +14,10 @@ export const TEMPLATE_WORD = 'KSA_TEMPLATE';
  * `switches`: it moves the kubeconfig's current context to its scope's (the line's later commands that name none run there).
  * `setsNamespace`: it sets a context's namespace (the line's later commands there that name none work in it).
  * `previous`: the switch is kubectx's `-` (`kubectx -`, `kubectl ctx -`), back to the context before; kubectl's own
- * `config use-context -` names a context called `-`.
+ * `config use-context -` names a context called `-`. `kubectx`: the switch is kubectx's run as a kubectl plugin
+ * (`kubectl ctx prod`), which keeps the context it leaves for a later `-`, as kubectx does and kubectl's own does not.
  */
-export type ShellKubeCall = { readonly program: ShellKubeProgram; readonly scope: KubeScope; readonly switches?: true; readonly previous?: true; readonly setsNamespace?: NamespaceSwitch };
+export type ShellKubeCall = { readonly program: ShellKubeProgram; readonly scope: KubeScope; readonly switches?: true; readonly previous?: true; readonly kubectx?: true; readonly setsNamespace?: NamespaceSwitch };
 
 /**
  * Variables that send kubectl/helm to another kubeconfig, API server, context or credentials
@@ -97,7 +98,7 @@ export async function shellKubeCalls(
         ...(scope.retarget === undefined && variable !== undefined ? { retarget: variable } : {}),
       },
       ...(switched !== undefined ? { switches: true as const } : {}),
-      ...(switched === '-' && positionals(args, KUBECTL_VALUE_FLAGS)[0] === 'ctx' ? { previous: true as const } : {}),
+      ...(switched !== undefined && positionals(args, KUBECTL_VALUE_FLAGS)[0] === 'ctx' ? { kubectx: true as const, ...(switched === '-' ? { previous: true as const } : {}) } : {}),
       ...(setsNamespace !== undefined ? { setsNamespace: namespaceSwitchOf(setsNamespace, valueOf) } : {}),
     });
   }

@@ -50,7 +50,9 @@ export async function shellStepScopes(plan: Plan, current?: string): Promise<She
       const written = call.previous ? PREVIOUS_CONTEXT : call.scope.context;
       const named = back ? before!.context : set?.context !== undefined && set.context === here ? switchedTo : (set?.context ?? written ?? (call.scope.retarget === undefined ? switchedTo : undefined));
       if (call.switches) {
-        before = { context: switchedTo };
+        // kubectx keeps the context it leaves in its own file (~/.kube/kubectx); kubectl's use-context does not, so a
+        // `kubectx -` after it goes to a context only known when it runs.
+        before = call.program === 'kubectx' || call.kubectx === true ? { context: switchedTo } : undefined;
         switchedTo = named;
       }
       if (set) namespaces.set(named ?? current ?? CURRENT, set.namespace);
