@@ -43,6 +43,20 @@ describe('deny rules in a workspace reached through a symbolic link', () => {
     expect(run.stdout + run.stderr).not.toContain('symlinked-secret-value');
   });
 
+  it.each([
+    ['the rule names the file through the link, the workspace is opened by the real path', 'link', 'real'],
+    ['the rule names the file by the real path, the workspace is opened through the link', 'real', 'link'],
+  ] as const)('a deny rule with the workspace file by its absolute path holds for the relative path: %s', async (name, ruled, opened) => {
+    const dirs = await setUp(`rule-${ruled}`);
+    await writeFile(path.join(dirs.home, 'policy.yaml'), `deny:\n  - read_file: ${JSON.stringify(path.join(dirs[ruled], '.env'))}\n`);
+    const plan = path.join(dirs[opened], 'plan.yaml');
+    await writeFile(plan, 'goal: read env\nsteps:\n  - { id: r, tool: read_file, args: { path: .env } }\n');
+    const run = await runKsa(['run', plan, '--workspace', dirs[opened], '--yes', '--json'], { home: dirs.home });
+    expect(run.code, `${name}: ${describeResult(run)}`).toBe(2);
+    expect(run.stderr).toContain(`denied by deny read_file: ${JSON.stringify(path.join(dirs[ruled], '.env'))}`);
+    expect(run.stdout + run.stderr).not.toContain('symlinked-secret-value');
+  });
+
   it('a script the plan writes, run by its absolute path through the folder the workspace link points to, is denied and not run', async () => {
     const { real, link, home, marks } = await setUp('script');
     const plan = path.join(real, 'plan.yaml');

@@ -21,7 +21,7 @@ export type PolicyAssessment = { readonly risk: PlanRisk; readonly decision: Pla
 export async function assessPolicy(plan: Plan, policy: Policy, mode: ApprovalMode, riskOptions: RiskOptions, inputs: Readonly<Record<string, unknown>> = {}): Promise<PolicyAssessment> {
   const known = withKnownInputs(plan, inputs);
   const risk = await assessPlanRisk(known, riskOptions);
-  return { risk, decision: decidePlan(await planFacts(known, risk, riskOptions, policy.workspace), policy, mode) };
+  return { risk, decision: decidePlan(await planFacts(known, risk, riskOptions, policy.workspace), policy, mode, riskOptions.realPath) };
 }
 
 /** Each step's level and the calls it makes (its own, its rollback's), with their command lines as `ksa run` shows them. */

@@ -1,6 +1,7 @@
 import { compileGlob } from './command-glob.js';
 import { flagSpelling, flagSubsetPattern } from './flag-spelling.js';
 import { patternForms } from './pattern-forms.js';
+import type { WorkspaceRoot } from '../workspace-relative.js';
 import { describeRuleWithSource, type ApprovalMode, type Policy, type PolicyEffect, type PolicyRule, type StepLevel } from './policy-rule.js';
 
 /** One call a step can make: its own tool call, or its rollback's. */
@@ -71,8 +72,9 @@ export function highestLevel(levels: Iterable<StepLevel>): StepLevel {
  * read steps through, `write` everything but destroy. A destroy step is never
  * let through without a question, not even by an allow rule.
  */
-export function decidePlan(steps: readonly StepFacts[], policy: Policy, mode: ApprovalMode): PlanDecision {
-  const decided = steps.map((step) => decideStep(step, policy.rules, mode, policy.workspace));
+export function decidePlan(steps: readonly StepFacts[], policy: Policy, mode: ApprovalMode, realPath?: (absolute: string) => string): PlanDecision {
+  const workspace = policy.workspace === undefined ? undefined : { path: policy.workspace, ...(realPath ? { realPath } : {}) };
+  const decided = steps.map((step) => decideStep(step, policy.rules, mode, workspace));
   const denied = decided.filter((step) => step.decision === 'deny');
   const asking = decided.filter((step) => step.decision === 'ask');
   const level = highestLevel(steps.map((step) => step.level));
@@ -97,8 +99,8 @@ export function decidePlan(steps: readonly StepFacts[], policy: Policy, mode: Ap
   return { decision, mode, level, why, steps: decided, denied, destroy };
 }
 
-/** `workspace`: where file tools resolve paths, so a rule naming `<workspace>/.env` meets the path `.env`. */
-export function decideStep(step: StepFacts, rules: readonly PolicyRule[], mode: ApprovalMode, workspace?: string): StepDecision {
+/** `workspace`: where file tools resolve paths, so a rule naming `<workspace>/.env` (or the workspace through a link) meets the path `.env`. */
+export function decideStep(step: StepFacts, rules: readonly PolicyRule[], mode: ApprovalMode, workspace?: WorkspaceRoot): StepDecision {
   const base = { stepId: step.stepId, index: step.index, level: step.level, reason: step.reason };
   for (const effect of ['deny', 'ask'] as const) {
     for (const call of step.calls) {
@@ -148,12 +150,12 @@ function matchesWhole(rule: PolicyRule, call: StepCall): boolean {
   return compileGlob(rule.command, rule.effect)(call.commandLine);
 }
 
-function matchesAnyPart(rule: PolicyRule, call: StepCall, workspace: string | undefined): boolean {
+function matchesAnyPart(rule: PolicyRule, call: StepCall, workspace: WorkspaceRoot | undefined): boolean {
   const split = call.quotedTextInert !== true;
   return [call, ...(call.forms ?? [])].some((form) => matchesForm(rule, form, split, workspace));
 }
 
-function matchesForm(rule: PolicyRule, call: CallForm, split: boolean, workspace: string | undefined): boolean {
+function matchesForm(rule: PolicyRule, call: CallForm, split: boolean, workspace: WorkspaceRoot | undefined): boolean {
   if (!matchesTool(rule, call)) return false;
   const matches = compileGlob(rule.command, rule.effect);
   if (matches(call.commandLine)) return true;

@@ -22,7 +22,7 @@ export async function deniedRollbacks(plan: Plan, policy: Policy, riskOptions: R
   for (const facts of await planFacts(withKnownInputs(plan, inputs), noRisk, riskOptions, policy.workspace)) {
     const calls = facts.calls.filter((call) => call.role === 'rollback');
     if (calls.length === 0) continue;
-    const decision = decideStep({ ...facts, calls }, deny, 'write', policy.workspace);
+    const decision = decideStep({ ...facts, calls }, deny, 'write', policy.workspace === undefined ? undefined : { path: policy.workspace, ...(riskOptions.realPath ? { realPath: riskOptions.realPath } : {}) });
     if (decision.decision === 'deny') denied.set(facts.stepId, decision.why);
   }
   return denied;

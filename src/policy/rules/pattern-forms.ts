@@ -1,3 +1,4 @@
+import type { WorkspaceRoot } from '../workspace-relative.js';
 import { FILE_TOOLS } from './file-path-form.js';
 import { sortedJsonPattern } from './json-key-order.js';
 import { decodeUnreserved } from './url-forms.js';
@@ -8,10 +9,12 @@ import { decodeUnreserved } from './url-forms.js';
  * `<workspace>/.env` is `.env`, `http: "GET https://API.example.com:443/*"` is `GET https://api.example.com/*`;
  * a JSON pattern over an MCP call's arguments with its keys sorted (json-key-order.ts).
  * Only what is literal is rewritten: a `..` after a segment with glob characters (`*\/../x`) stays, as the
- * folder it takes back is not known. Empty when the pattern is already in that form.
+ * folder it takes back is not known. An absolute path pattern is also met with the symbolic links of its literal
+ * part resolved, as the call's path is, so `<link to the workspace>/.env` is `.env` in the workspace the link points
+ * to, and the other way round. Empty when the pattern is already in that form.
  */
-export function patternForms(pattern: string, tool: string, workspace: string | undefined): string[] {
-  const forms = FILE_TOOLS.has(tool) ? [pathPattern(pattern, workspace)] : tool === 'http' ? urlPatterns(pattern) : tool === 'shell' ? [] : [sortedJsonPattern(pattern) ?? pattern];
+export function patternForms(pattern: string, tool: string, workspace: WorkspaceRoot | undefined): string[] {
+  const forms = FILE_TOOLS.has(tool) ? pathPatterns(pattern, workspace) : tool === 'http' ? urlPatterns(pattern) : tool === 'shell' ? [] : [sortedJsonPattern(pattern) ?? pattern];
   return [...new Set(forms)].filter((form) => form !== pattern);
 }
 
@@ -59,10 +62,21 @@ function resolvedPattern(segments: readonly string[], url: boolean): string[] {
   return kept;
 }
 
-function pathPattern(pattern: string, workspace: string | undefined): string {
+function pathPatterns(pattern: string, workspace: WorkspaceRoot | undefined): string[] {
   const kept = resolvedPattern(segmentsOf(pattern), false);
-  if (kept[0] !== '') return kept.join('/') || '.';
-  // An absolute pattern: in the workspace, the path the rule meets is relative to it.
+  if (kept[0] !== '') return [kept.join('/') || '.'];
+  const given = underWorkspace(kept, workspace?.path);
+  if (workspace?.realPath === undefined) return [given];
+  // The literal folders before the first segment with glob characters are where links can be resolved.
+  const literal = kept.findIndex((segment, index) => index > 0 && GLOB.test(segment));
+  const prefix = literal === -1 ? kept : kept.slice(0, literal);
+  const real = workspace.realPath(prefix.join('/') || '/').split('/');
+  const resolved = [...real, ...(literal === -1 ? [] : kept.slice(literal))].filter((segment, index) => index === 0 || segment !== '');
+  return [given, underWorkspace(resolved, workspace.realPath(workspace.path))];
+}
+
+/** An absolute pattern's segments (the first is empty): in the workspace, the path the rule meets is relative to it. */
+function underWorkspace(kept: readonly string[], workspace: string | undefined): string {
   const root = workspace === undefined ? undefined : workspace.split('/').filter((segment) => segment !== '' && segment !== '.');
   const inside = root !== undefined && root.length > 0 && root.every((segment, index) => kept[index + 1] === segment);
   return inside ? kept.slice(root.length + 1).join('/') || '.' : kept.join('/') || '/';
