@@ -4,7 +4,7 @@ import { assessPlanRisk, callLineOf, type PlanRisk, type RiskOptions } from '../
 import { planScripts, type PlanScript } from '../plan-scripts.js';
 import { argvSpellings } from './argv-spellings.js';
 import { argvLine } from './kube-spelling.js';
-import { FILE_TOOLS, workspacePath } from './file-path-form.js';
+import { absolutePaths, FILE_TOOLS, workspacePath } from './file-path-form.js';
 import { sortedArgumentsForm } from './json-key-order.js';
 import { quotedTextInert } from './quoted-code.js';
 import { shellForms } from './shell-forms.js';
@@ -27,7 +27,12 @@ export async function assessPolicy(plan: Plan, policy: Policy, mode: ApprovalMod
 /** Each step's level and the calls it makes (its own, its rollback's), with their command lines as `ksa run` shows them. */
 export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions = {}, workspace?: string): Promise<StepFacts[]> {
   const call = async (role: StepCall['role'], tool: string, args: Readonly<Record<string, unknown>>): Promise<StepCall> => {
-    if (FILE_TOOLS.has(tool) && typeof args.path === 'string') return withLineForms({ role, tool, commandLine: callLineOf(tool, args) }, [...new Set([workspacePath(args.path, workspace), workspacePath(args.path, workspace, options.realPath)])]);
+    if (FILE_TOOLS.has(tool) && typeof args.path === 'string') {
+      const resolved = withLineForms({ role, tool, commandLine: callLineOf(tool, args) }, [...new Set([workspacePath(args.path, workspace), workspacePath(args.path, workspace, options.realPath)])]);
+      // Only a rule written with an absolute path meets these: `*prod*` is about names in the workspace, not its own folder.
+      const absolute = absolutePaths(args.path, workspace, options.realPath).map((commandLine) => ({ tool, commandLine, absolutePath: true as const }));
+      return { ...resolved, forms: [...(resolved.forms ?? []), ...absolute] };
+    }
     if (tool === 'http' && typeof args.url === 'string') {
       const line = callLineOf(tool, args);
       const method = line.slice(0, line.indexOf(' '));

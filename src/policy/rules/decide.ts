@@ -21,7 +21,13 @@ export type StepCall = {
 };
 
 /** A call as a deny or ask rule also sees it: under this tool (or program) name, this command line. */
-export type CallForm = { readonly tool: string; readonly program?: string; readonly commandLine: string };
+export type CallForm = {
+  readonly tool: string;
+  readonly program?: string;
+  readonly commandLine: string;
+  /** A file tool's path made absolute: met only by rules written with an absolute path. */
+  readonly absolutePath?: true;
+};
 
 /** What the policy needs to know of a step: its risk and the calls it makes. */
 export type StepFacts = {
@@ -157,6 +163,7 @@ function matchesAnyPart(rule: PolicyRule, call: StepCall, workspace: WorkspaceRo
 
 function matchesForm(rule: PolicyRule, call: CallForm, split: boolean, workspace: WorkspaceRoot | undefined): boolean {
   if (!matchesTool(rule, call)) return false;
+  if (call.absolutePath && !/^\{?\//.test(rule.command)) return false;
   const matches = compileGlob(rule.command, rule.effect);
   if (matches(call.commandLine)) return true;
   // The rule's path or URL written the long way (`x/../secrets/*`, an upper-case host) meets the call's resolved form.

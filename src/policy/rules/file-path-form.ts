@@ -19,3 +19,13 @@ export function workspacePath(filePath: string, workspace: string | undefined, r
   if (root === undefined || !root.every((segment, index) => segments[index] === segment)) return `/${segments.join('/')}`;
   return segments.slice(root.length).join('/') || '.';
 }
+
+/**
+ * A file tool's path as an absolute path, as written (from the workspace when relative) and with its symbolic
+ * links resolved: an absolute rule with globs (`/tmp/**\/secrets/*`) meets `secrets/api` in a workspace under /tmp.
+ */
+export function absolutePaths(filePath: string, workspace: string | undefined, realPath?: (absolute: string) => string): string[] {
+  if (!filePath.startsWith('/') && workspace === undefined) return [];
+  const absolute = `/${resolvedSegments(`${filePath.startsWith('/') ? '' : `${workspace}/`}${filePath}`.split(/[\\/]/)).join('/')}`;
+  return realPath ? [absolute, realPath(absolute)] : [absolute];
+}

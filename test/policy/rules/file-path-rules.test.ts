@@ -71,3 +71,23 @@ describe('file rules written the long way', () => {
     expect((await decide('read_file', 'z/../open/a', 'read')).why).toMatch(/^allowed by/);
   });
 });
+
+describe('absolute file rules with globs', () => {
+  const policy = { ...parsePolicy('deny:\n  - read_file: "/w*/**/secrets/*"\n  - read_file: "*ws/keys*"\nask:\n  - write_file: "/ws/**/*.lock"\n', '/ws/.ksa/policy.yaml'), workspace: '/ws' };
+  const decide = async (tool: string, filePath: string) =>
+    (await assessPolicy(PlanSchema.parse({ goal: 'files', steps: [{ id: 'f', tool, args: tool === 'write_file' ? { path: filePath, content: 'x' } : { path: filePath } }] }), policy, 'write', options)).decision.steps[0]!.decision;
+
+  it.each([
+    ['read_file', 'secrets/api', 'deny'],
+    ['read_file', './secrets/api', 'deny'],
+    ['read_file', 'app/secrets/api', 'deny'],
+    ['read_file', '/ws/secrets/api', 'deny'],
+    ['write_file', 'deps/x.lock', 'ask'],
+    ['read_file', 'secrets', 'allow'],
+    ['read_file', 'api', 'allow'],
+    // A rule not written with an absolute path is about the path in the workspace, not the workspace's own folder.
+    ['read_file', 'keys/a', 'allow'],
+  ])('%s %s → %s: the path named from the workspace meets them as its absolute path', async (tool, filePath, expected) => {
+    expect(await decide(tool, filePath)).toBe(expected);
+  });
+});
