@@ -1,39 +1,52 @@
 /**
  * A command without its option words, for deny and ask rules: `touch -c -- /x` is also `touch /x`, so a rule
  * written for what the command acts on (`shell: "touch /x*"`) holds however many options come before it. Which
- * options take a value is not known for every program, so a second reading also leaves out the word after each
- * single-letter option, unless it is the last word, which is an operand far more often than a value
- * (`touch -d 2020-01-01 /x`, `touch -r ref -c /x` are also `touch /x`). Both only add lines a rule that forbids
- * may meet; an allow rule never sees them.
+ * options take a value is not known for every program: the word after an option (`-d`, `-mt`, `--date`, not
+ * `--date=x`) may be its value or an operand, so each reading is tried, the word left out or kept (`touch -d
+ * 2020-01-01 /x`, `touch --date 2020-01-01 /x`, `touch -mt 202001010000 /x` are also `touch /x`); the last word is
+ * kept, as it is an operand far more often than a value. These only add lines a rule that forbids may meet; an allow
+ * rule never sees them.
  */
 export function optionFreeForms(name: string, words: readonly string[]): string[] {
-  const plain: string[] = [];
-  const valueless: string[] = [];
+  const operands: { readonly word: string; readonly maybeValueOf?: number }[] = [];
+  let ambiguous = 0;
   let ended = false;
-  let skipNext = false;
-  for (const [index, word] of words.entries()) {
-    const skipped = skipNext && index < words.length - 1;
-    skipNext = false;
-    if (ended) {
-      plain.push(word);
-      valueless.push(word);
-    } else if (word === '--') {
-      ended = true;
-    } else if (isOption(word)) {
-      skipNext = /^-[A-Za-z]$/.test(word);
-    } else {
-      plain.push(word);
-      if (!skipped) valueless.push(word);
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    if (ended) operands.push({ word });
+    else if (word === '--') ended = true;
+    else if (!isOption(word)) operands.push({ word });
+    else if (mayTakeValue(word) && index + 1 < words.length - 1 && !isOption(words[index + 1]!) && words[index + 1] !== '--') {
+      operands.push({ word: words[index + 1]!, maybeValueOf: ambiguous++ });
+      index++;
     }
   }
   const whole = [name, ...words].join(' ');
-  const forms = [[name, ...plain].join(' ')];
-  // A command left with no operand says nothing a rule about what it acts on could mean.
-  if (valueless.length > 0) forms.push([name, ...valueless].join(' '));
+  const forms: string[] = [];
+  for (const taken of readings(ambiguous)) {
+    const kept = operands.filter((operand) => operand.maybeValueOf === undefined || !taken.has(operand.maybeValueOf)).map((operand) => operand.word);
+    // A command left with no operand says nothing a rule about what it acts on could mean, unless no word was read as a value.
+    if (kept.length > 0 || taken.size === 0) forms.push([name, ...kept].join(' '));
+  }
   return [...new Set(forms)].filter((form) => form !== whole);
+}
+
+/** The most options whose value is unsure that are read every way (2 to the power of it); past it, all or none take one. */
+const MOST_UNSURE = 3;
+
+/** Which of the `count` unsure options take the word after them as their value, per reading. */
+function readings(count: number): ReadonlySet<number>[] {
+  const all = Array.from({ length: count }, (_, index) => index);
+  if (count > MOST_UNSURE) return [new Set(), new Set(all)];
+  return Array.from({ length: 2 ** count }, (_, mask) => new Set(all.filter((index) => (mask >> index) & 1)));
 }
 
 /** `-c`, `-rf`, `--no-create`, `--date=x`; not `-` (standard input) nor a word that is not known before it runs. */
 function isOption(word: string): boolean {
   return word.length > 1 && word.startsWith('-') && word !== '--';
+}
+
+/** An option whose value, if it has one, is the next word: a letter or a cluster of them (`-d`, `-mt`), a long option without `=`. */
+function mayTakeValue(word: string): boolean {
+  return /^-[A-Za-z]+$/.test(word) || /^--[^=]+$/.test(word);
 }

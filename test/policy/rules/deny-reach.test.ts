@@ -139,3 +139,31 @@ describe('a command with option words between the program and what it acts on', 
     expect(widened.rule).toBeUndefined();
   });
 });
+
+describe('options whose value is a separate word', () => {
+  const rules = parsePolicy('deny:\n  - shell: "touch /tmp/dmark*"\n  - shell: "tail /etc/shadow"\n  - shell: "grep /etc/shadow"\n  - shell: "git push origin main"\n', '/srv/app/.ksa/policy.yaml');
+  const decide = async (line: string) => (await assessPolicy(plan([shell('s', line)]), rules, 'write', options)).decision.steps[0]!.decision;
+
+  it.each([
+    'touch --date 2020-01-01 /tmp/dmark1',
+    'touch -mt 202001010000 /tmp/dmark1',
+    'touch --reference /etc/hostname /tmp/dmark1',
+    'sudo touch --date 2020-01-01 -c /tmp/dmark1',
+    "sh -c 'touch -mt 202001010000 /tmp/dmark1'",
+    'true && env A=1 touch --time atime --date now /tmp/dmark1',
+    'tail --lines 5 /etc/shadow',
+    'tail -qn 5 /etc/shadow',
+    'timeout 5 tail -n 5 --sleep-interval 2 /etc/shadow',
+    'grep --regexp root /etc/shadow',
+    'grep -ie root /etc/shadow',
+    'cat x | grep -i --regexp root --max-count 1 /etc/shadow',
+    'git push --push-option ci.skip origin main',
+    'git push -o ci.skip --force origin main',
+  ])('%s is denied: a long option or a cluster may take the next word as its value', async (line) => {
+    expect(await decide(line)).toBe('deny');
+  });
+
+  it.each(['touch --date 2020-01-01 /tmp/other', 'tail --lines 5 /etc/passwd', 'grep --regexp root /etc/group', 'git push --push-option ci.skip origin dev'])('%s is not', async (line) => {
+    expect(await decide(line)).toBe('allow');
+  });
+});
