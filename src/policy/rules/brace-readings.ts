@@ -1,14 +1,14 @@
 /**
  * `{a,b}` stands for the patterns it lists (`{get,describe} *` is `get *` or `describe *`), so
  * a pattern with braces can go to the linear matcher as those patterns, instead of to a regular
- * expression that a rule with many `*` keeps busy for ever. Undefined when the braces are not a
- * plain list (a range `{1..3}`, a brace inside a class) or list too many patterns; the caller
- * then leaves the pattern to picomatch.
+ * expression that a rule with many `*` keeps busy for ever. Braces around one choice are the
+ * characters they are, as picomatch reads them (`{"a":"*"}`), and a class is passed over (the
+ * `["urgent"]` of a JSON rule). Undefined when the braces are not a plain list (a range `{1..3}`,
+ * a brace inside a class) or list too many patterns; the caller then leaves the pattern to picomatch.
  */
 const MOST_READINGS = 64;
 
 export function braceReadings(pattern: string): string[] | undefined {
-  if (pattern.includes('[') && pattern.includes('{')) return undefined;
   const group = firstGroup(pattern);
   if (group === null) return undefined;
   if (group === undefined) return [pattern];
@@ -33,12 +33,18 @@ function firstGroup(pattern: string): { start: number; end: number; choices: str
     const char = pattern[i]!;
     if (char === '\\') {
       i++;
+    } else if (char === '[' && pattern.indexOf(']', i + 2) !== -1) {
+      const close = pattern.indexOf(']', i + 2);
+      if (/[{}]/.test(pattern.slice(i, close))) return null;
+      i = close;
     } else if (char === '{') {
       if (depth++ === 0) [start, from] = [i, i + 1];
     } else if (char === '}' && depth > 0) {
       if (--depth > 0) continue;
       choices.push(pattern.slice(from, i));
-      return choices.length < 2 ? null : { start, end: i, choices };
+      if (choices.length > 1) return { start, end: i, choices };
+      // One choice is literal, unless it is a range (`{1..3}`, `{a..c}`).
+      return choices[0]!.includes('..') ? null : { start, end: i, choices: [`\\{${choices[0]}\\}`] };
     } else if (char === ',' && depth === 1) {
       choices.push(pattern.slice(from, i));
       from = i + 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePolicy, PolicyFileError } from '../../../src/policy/rules/index.js';
+import { globMatches, parsePolicy, PolicyFileError } from '../../../src/policy/rules/index.js';
 
 function problemOf(text: string): string {
   try {
@@ -68,5 +68,19 @@ describe('rules that could take for ever to match', () => {
     expect(problemOf('ask:\n  - shell: "*+(x)*+(x)*+(x)*+(z)"\n')).toMatch(/^policy\.yaml:2: .*at most 3 \* or repeats/);
     // A deny rule's flags are also matched as a cluster (*([A-Za-z])r…): that reading is checked too, and stays in bounds.
     expect(parsePolicy('deny:\n  - shell: "*@(rm|shred) -rf *"\n', 'policy.yaml').rules).toHaveLength(1);
+  });
+});
+
+describe('a JSON rule over an MCP call with a list and many *', () => {
+  it('is accepted, its brackets read as the characters they are, and matches the call it names', () => {
+    const json = '{"labels":["urgent"],"owner":"*","repo":"*","title":"*","body":"*"}';
+    for (const effect of ['deny', 'ask', 'allow'] as const) {
+      const policy = parsePolicy(`${effect}:\n  - gh__x: '${json}'\n`, 'policy.yaml');
+      expect(policy.rules).toHaveLength(1);
+    }
+    const call = (labels: string) => `{"labels":[${labels}],"owner":"me","repo":"shop","title":"Fix, now","body":"x"}`;
+    expect(globMatches(json, call('"urgent"'), 'deny')).toBe(true);
+    expect(globMatches(json, call('"later"'), 'deny')).toBe(false);
+    expect(globMatches('{"paths":["/*"],"a":"*","b":"*","c":"*"}', '{"paths":["/etc"],"a":"1","b":"2","c":"3"}', 'deny')).toBe(true);
   });
 });
