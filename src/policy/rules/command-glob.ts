@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import { braceReadings } from './brace-readings.js';
 import { denyReadings } from './deny-readings.js';
-import { extglobsWidened, picomatchCost } from './extglob-bound.js';
+import { extglobsAsBraces, extglobsWidened, picomatchCost } from './extglob-bound.js';
 import { globstarReadings } from './globstar-readings.js';
 import type { PolicyEffect } from './policy-rule.js';
 import { wildcardMatcher } from './wildcard-match.js';
@@ -57,14 +57,16 @@ function wholeLineMatcher(pattern: string, forbids: boolean): GlobMatcher {
 }
 
 /**
- * The linear-time matcher where the pattern allows it (see wildcard-match.ts), else picomatch's,
+ * The linear-time matcher where the pattern allows it (see wildcard-match.ts; `@(a|b)` read as
+ * `{a,b}`), else picomatch's,
  * asked only when the pattern with its extended globs widened to `*` matches (extglob-bound.ts).
  * Picomatch's regular expression can take for ever: a pattern that would is refused (see
  * picomatchCost), and on a line too long to match in time a rule that forbids (`forbids`: deny,
  * ask) is taken to match, an allow rule not to.
  */
 function globMatcher(pattern: string, forbids: boolean): GlobMatcher {
-  const linear = linearMatcher(pattern);
+  const braced = extglobsAsBraces(pattern);
+  const linear = linearMatcher(pattern) ?? (braced === undefined ? undefined : linearMatcher(braced));
   if (linear !== undefined) return linear;
   const cost = picomatchCost(pattern);
   if (cost.nested) throw new Error('a * or a repeat inside +(…) or *(…) can take for ever to match a long line; write the repeated part without * (+(a|b)), or write several rules');

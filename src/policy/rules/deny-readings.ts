@@ -30,12 +30,19 @@ function quotesAsQuoting(pattern: string): string {
   return out;
 }
 
-/** The pattern with `{`, `}`, `[` and `]` as the characters they are. */
+/**
+ * The pattern with `{`, `}`, `[` and `]` as the characters they are, but for a class repeated (`*([A-Za-z])`, a flag
+ * cluster's letters), which no JSON holds: kept, it can still be matched in linear time.
+ */
 function literalBrackets(pattern: string): string {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern[i]!;
-    if (char === '\\' && i + 1 < pattern.length) out += char + pattern[++i];
+    const repeated = /^[*+]\(\[[^\]]+\]\)/.exec(pattern.slice(i))?.[0];
+    if (repeated !== undefined) {
+      out += repeated;
+      i += repeated.length - 1;
+    } else if (char === '\\' && i + 1 < pattern.length) out += char + pattern[++i];
     else out += '{}[]'.includes(char) ? `\\${char}` : char;
   }
   return out;

@@ -67,3 +67,34 @@ export function picomatchCost(pattern: string): { readonly repeats: number; read
   }
   return { repeats, nested };
 }
+
+/**
+ * The pattern with each `@(a|b)` and `?(a|b)` whose choices are plain text (`*` and `?` allowed) written as the
+ * braces they stand for (`{a,b}`, `{,a,b}`), so it can be matched in linear time over a line of any length
+ * (`*kubectl * -n @(prod|live)*`); a class repeated stays. Undefined when it has another extended glob, or none.
+ */
+export function extglobsAsBraces(pattern: string): string | undefined {
+  let out = '';
+  let changed = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]!;
+    if (char === '\\' && i + 1 < pattern.length) {
+      out += char + pattern[++i];
+    } else if ('@!+?*'.includes(char) && pattern[i + 1] === '(') {
+      const end = pattern.indexOf(')', i + 2);
+      const inner = end === -1 ? undefined : pattern.slice(i + 2, end);
+      // A class repeated (`*([A-Za-z])`, a flag cluster's letters) is read by the linear matcher as it is.
+      if ((char === '*' || char === '+') && inner !== undefined && /^\[[^\]]+\]$/.test(inner)) {
+        out += pattern.slice(i, end + 1);
+        i = end;
+        continue;
+      }
+      if ((char !== '@' && char !== '?') || inner === undefined || /[(){}[\]\\!@+]/.test(inner)) return undefined;
+      const choices = inner.split('|').map((choice) => choice.replace(/,/g, '\\,'));
+      out += `{${char === '?' ? ',' : ''}${choices.join(',')}${choices.length === 1 && char === '@' ? ',' + choices[0] : ''}}`;
+      changed = true;
+      i = end;
+    } else out += char;
+  }
+  return changed ? out : undefined;
+}

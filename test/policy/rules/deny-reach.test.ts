@@ -167,3 +167,24 @@ describe('options whose value is a separate word', () => {
     expect(await decide(line)).toBe('allow');
   });
 });
+
+describe('an extended glob rule over a long line', () => {
+  const rules = parsePolicy('deny:\n  - shell: "*kubectl * -n @(prod|live)*"\n', '/srv/app/.ksa/policy.yaml');
+  const decide = async (line: string) => (await assessPolicy(plan([shell('s', line)]), rules, 'write', options)).decision.steps[0]!.decision;
+  const script = (namespace: string) =>
+    [
+      'set -euo pipefail',
+      ...Array.from({ length: 8 }, (_, i) => `kubectl apply -f k8s/part-${i}.yaml -n ${namespace} --server-side --field-manager=deploy-script`),
+      `kubectl rollout status deployment/web -n ${namespace} --timeout=120s`,
+      `echo "${'x'.repeat(20_000)}"`,
+    ].join('\n');
+
+  it('is matched, not taken to match: a long script for staging is let through, the same for prod or live is denied', async () => {
+    expect(script('staging').length).toBeGreaterThan(20_000);
+    expect(await decide(script('staging'))).toBe('allow');
+    expect(await decide(script('prod'))).toBe('deny');
+    expect(await decide(`kubectl get pods -n staging # ${'x'.repeat(20_000)}`)).toBe('allow');
+    expect(await decide(`kubectl get pods -wn live # ${'x'.repeat(20_000)}`)).toBe('deny');
+    expect(await decide(`sudo kubectl delete pod web -n prod # ${'x'.repeat(20_000)}`)).toBe('deny');
+  });
+});
