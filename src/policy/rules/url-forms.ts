@@ -5,7 +5,8 @@
  * user name and password left out (they are not where the request goes), and percent-encoded
  * unreserved characters decoded (`%61dmin` is `admin`: RFC 3986 makes them the same URL, and
  * servers read them so); and that form again with runs of `/` in the path as one (`//admin`),
- * which most servers route alike. None when the URL does not parse.
+ * which most servers route alike; one dot at the end of the host left out (`api.example.com.`).
+ * None when the URL does not parse.
  */
 export function urlForms(url: string): string[] {
   let parsed: URL;
@@ -18,6 +19,8 @@ export function urlForms(url: string): string[] {
   parsed.password = '';
   const pathname = decodeUnreserved(parsed.pathname);
   const rest = `${decodeUnreserved(parsed.search)}${decodeUnreserved(parsed.hash)}`;
+  // `api.example.com.` is the same host written fully qualified: it reaches the same server.
+  if (parsed.hostname.endsWith('.') && parsed.hostname.length > 1) parsed.hostname = parsed.hostname.slice(0, -1);
   const origin = `${parsed.protocol}//${parsed.host}`;
   const forms = [`${origin}${pathname}${rest}`, `${origin}${pathname.replace(/\/{2,}/g, '/')}${rest}`];
   return [...new Set(forms)];

@@ -63,3 +63,18 @@ describe('http rules written with the URL the long way', () => {
     expect(await decide(url, method)).toBe(expected);
   });
 });
+
+describe('a host written with its trailing dot', () => {
+  const policy = parsePolicy('deny:\n  - http: "* https://api.example.com/*"\n', '/ws/.ksa/policy.yaml');
+  const decide = async (url: string) => (await assessPolicy(PlanSchema.parse({ goal: 'http', steps: [{ id: 'h', tool: 'http', args: { url, method: 'GET' } }] }), policy, 'write', options)).decision.steps[0]!.decision;
+
+  it.each([
+    ['https://api.example.com./v1', 'deny'],
+    ['https://API.example.com.:443/v1', 'deny'],
+    ['https://api.example.com./', 'deny'],
+    ['https://api.example.com.evil.test/v1', 'allow'],
+    ['https://api.example.co./v1', 'allow'],
+  ])('%s → %s', async (url, expected) => {
+    expect(await decide(url)).toBe(expected);
+  });
+});
