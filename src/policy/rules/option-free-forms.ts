@@ -1,11 +1,14 @@
+import { optionValue } from './value-options.js';
+
 /**
  * A command without its option words, for deny and ask rules: `touch -c -- /x` is also `touch /x`, so a rule
  * written for what the command acts on (`shell: "touch /x*"`) holds however many options come before it. Which
  * options take a value is not known for every program: the word after an option (`-d`, `-mt`, `--date`, not
  * `--date=x`) may be its value or an operand, so each reading is tried, the word left out or kept (`touch -d
  * 2020-01-01 /x`, `touch --date 2020-01-01 /x`, `touch -mt 202001010000 /x` are also `touch /x`); the last word is
- * kept, as it is an operand far more often than a value. These only add lines a rule that forbids may meet; an allow
- * rule never sees them.
+ * kept, as it is an operand far more often than a value. Where the program's options are known (value-options.ts), a
+ * value is always left out (`ssh -i prod.pem staging-1` is only `ssh staging-1`). These only add lines a rule that
+ * forbids may meet; an allow rule never sees them.
  */
 export function optionFreeForms(name: string, words: readonly string[]): string[] {
   const operands: { readonly word: string; readonly maybeValueOf?: number }[] = [];
@@ -16,7 +19,8 @@ export function optionFreeForms(name: string, words: readonly string[]): string[
     if (ended) operands.push({ word });
     else if (word === '--') ended = true;
     else if (!isOption(word)) operands.push({ word });
-    else if (mayTakeValue(word) && index + 1 < words.length - 1 && !isOption(words[index + 1]!) && words[index + 1] !== '--') {
+    else if (optionValue(name, word) === 'value') index++;
+    else if (optionValue(name, word) === 'unsure' && index + 1 < words.length - 1 && !isOption(words[index + 1]!) && words[index + 1] !== '--') {
       operands.push({ word: words[index + 1]!, maybeValueOf: ambiguous++ });
       index++;
     }
@@ -44,9 +48,4 @@ function readings(count: number): ReadonlySet<number>[] {
 /** `-c`, `-rf`, `--no-create`, `--date=x`; not `-` (standard input) nor a word that is not known before it runs. */
 function isOption(word: string): boolean {
   return word.length > 1 && word.startsWith('-') && word !== '--';
-}
-
-/** An option whose value, if it has one, is the next word: a letter or a cluster of them (`-d`, `-mt`), a long option without `=`. */
-function mayTakeValue(word: string): boolean {
-  return /^-[A-Za-z]+$/.test(word) || /^--[^=]+$/.test(word);
 }

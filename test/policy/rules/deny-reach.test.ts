@@ -188,3 +188,19 @@ describe('an extended glob rule over a long line', () => {
     expect(await decide(`sudo kubectl delete pod web -n prod # ${'x'.repeat(20_000)}`)).toBe('deny');
   });
 });
+
+describe('options known to take a value', () => {
+  const rules = parsePolicy('deny:\n  - shell: "ssh prod*"\n  - shell: "touch /tmp/x*"\n', '/srv/app/.ksa/policy.yaml');
+  const decide = async (line: string) => (await assessPolicy(plan([shell('s', line)]), rules, 'write', options)).decision.steps[0]!.decision;
+
+  it.each(['ssh -i prod.pem staging-1 uptime', 'ssh -F prod.config staging-1 uptime', 'sudo ssh -o User=prod -l prod staging-1', 'touch -r /tmp/x-ref /tmp/y', 'touch --reference /tmp/x-ref -c /tmp/y'])(
+    '%s is not denied: the option value is not read as what the command acts on',
+    async (line) => {
+      expect(await decide(line)).toBe('allow');
+    },
+  );
+
+  it.each(['ssh -i prod.pem prod-db uptime', 'ssh -p 22 prod-db', 'sudo ssh -v prod-db', 'touch -r /tmp/y /tmp/x1', 'touch -t 202001010000 -c /tmp/x1'])('%s is denied', async (line) => {
+    expect(await decide(line)).toBe('deny');
+  });
+});
