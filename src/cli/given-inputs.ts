@@ -3,11 +3,15 @@ import { isPlainObject, isRecord } from '../planning/values.js';
 
 /** A number as people write one: digits, a sign, a fraction; not 0x10, 1e3, +12 or " 4". */
 const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
+/** A count as people write one, for an input without a default: no fraction (2.10 is a version), no leading zero (0123 a code). */
+const WHOLE_NUMBER = /^(?:0|-?[1-9]\d*)$/;
 
 /**
  * The values given with `--input name=value`, read as the plan's default for each is written: text
- * stays the exact text given (`release=2.10`, `sha=0123e45`, `note=hotfix #42`), so does the value of
- * an input with no default or one the plan only reads; a number default takes a plain decimal number,
+ * stays the exact text given (`release=2.10`, `sha=0123e45`, `note=hotfix #42`); an input with no
+ * default (`replicas:`) or one the plan only reads has none to go by, so a plain whole number (`5`,
+ * up to 2^53) is a number and true/false a boolean, as `inputs.replicas > 2` expects, and anything
+ * else (`2.10`, `0123`, `1e3`) the exact text; a number default takes a plain decimal number,
  * a true/false default true or false, a list or mapping default one written in YAML or JSON
  * (`regions=[eu-west-1, us-east-1]`). A value that does not read so is kept as given, and validation
  * says what was expected (`--input port: expected a number …`).
@@ -24,7 +28,13 @@ function readGivenValue(fallback: unknown, text: string): unknown {
   if (typeof fallback === 'number') return PLAIN_NUMBER.test(text) && (text.includes('.') || Number.isSafeInteger(Number(text))) ? Number(text) : text;
   if (typeof fallback === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
   if (Array.isArray(fallback) || isRecord(fallback)) return readStructure(text);
+  if (fallback === null || fallback === undefined) return readTypeless(text);
   return text;
+}
+
+function readTypeless(text: string): unknown {
+  if (WHOLE_NUMBER.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  return text === 'true' ? true : text === 'false' ? false : text;
 }
 
 /** A list or a mapping as written (validation refuses the one of them the default is not); any other value the text. */

@@ -165,6 +165,37 @@ steps:
     expect(printed(given.stdout)).toContain('docker push web:v1');
   });
 
+  it('an input without a default reads a plain whole number as a number and true/false as a boolean, anything else as the exact text', async () => {
+    const texts = ['2.10', '0123', '1e3', '-0', '9007199254740993', 'yes'];
+    const plan = await sandbox.writePlan(
+      'typeless/plan.yaml',
+      `goal: Scale
+inputs:
+  replicas:
+  enabled: null
+${texts.map((_, i) => `  t${i}:`).join('\n')}
+steps:
+  - { id: build, tool: shell, args: { command: "echo built" } }
+  - id: scale
+    tool: shell
+    dependsOn: [build]
+    when: "inputs.replicas > 2 && inputs.enabled"
+    args: { command: 'echo "scaling to {{ inputs.replicas + 1 }} ${texts.map((_, i) => `[{{ inputs.t${i} + "" }}]`).join(' ')}"' }
+`,
+    );
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'typeless');
+    const given = texts.flatMap((text, i) => ['--input', `t${i}=${text}`]);
+    const numbers = await runKsa(['run', plan, '--yes', '--json', '--input', 'replicas=9007199254740991', '--input', 'enabled=true', ...given], { home, cwd: dir });
+    expectExit(numbers, 0);
+    expect(printed(numbers.stdout)).toContain(`scaling to 9007199254740992 ${texts.map((text) => `[${text}]`).join(' ')}`);
+    // Text where a number is compared fails that step, as written.
+    const versioned = await runKsa(['run', plan, '--yes', '--input', 'replicas=2.10', '--input', 'enabled=true', ...given], { home, cwd: dir });
+    expect(versioned.code, describeResult(versioned)).toBe(1);
+    expect(versioned.stderr).toContain('no such overload');
+    expectExit(await runKsa(['validate', plan, '--input', 'replicas=5', '--input', 'enabled=false', ...given], { home, cwd: dir }), 0);
+  });
+
   it('ksa resume of a run whose plan reads an input without a value refuses it up front (exit 2), naming it', async () => {
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-valueless', leftovers);
     ksa.kill('SIGKILL');
