@@ -26,7 +26,7 @@ export function readGivenInputs(declared: unknown, given: Readonly<Record<string
 function readGivenValue(fallback: unknown, text: string): unknown {
   // A whole number past 2^53 stays text: validation refuses it rather than run with a neighbour.
   if (typeof fallback === 'number') return PLAIN_NUMBER.test(text) && (text.includes('.') || Number.isSafeInteger(Number(text))) ? Number(text) : text;
-  if (typeof fallback === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  if (typeof fallback === 'boolean') return readBoolean(text);
   if (Array.isArray(fallback) || isRecord(fallback)) return readStructure(text);
   if (fallback === null || fallback === undefined) return readTypeless(text);
   return text;
@@ -34,8 +34,17 @@ function readGivenValue(fallback: unknown, text: string): unknown {
 
 function readTypeless(text: string): unknown {
   if (WHOLE_NUMBER.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
-  return text === 'true' ? true : text === 'false' ? false : text;
+  return readBoolean(text);
 }
+
+/** true or false as YAML 1.2 reads them (True, TRUE too: a plan's own `debug: True` is a boolean); other text as given. */
+function readBoolean(text: string): boolean | string {
+  if (TRUE.has(text)) return true;
+  return FALSE.has(text) ? false : text;
+}
+
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
 
 /** A list or a mapping as written (validation refuses the one of them the default is not); any other value the text. */
 function readStructure(text: string): unknown {

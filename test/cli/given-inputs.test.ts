@@ -84,7 +84,8 @@ steps:
       ['port=+12', `--input port: expected a number, as the plan's default 8080 is; got string "+12"`],
       ['port= 4', `--input port: expected a number, as the plan's default 8080 is; got string " 4"`],
       ['debug=yes', `--input debug: expected true or false, as the plan's default false is; got string "yes"`],
-      ['debug=True', `--input debug: expected true or false, as the plan's default false is; got string "True"`],
+      ['debug=tRUE', `--input debug: expected true or false, as the plan's default false is; got string "tRUE"`],
+      ['debug=1', `--input debug: expected true or false, as the plan's default false is; got string "1"`],
     ] as const) {
       const result = await runKsa(['run', plan, '--yes', '--input', given], { home, cwd: path.dirname(plan) });
       expect(result.code, describeResult(result)).toBe(2);
@@ -94,6 +95,12 @@ steps:
       expect(validate.stdout).toContain(message);
     }
     expectExit(await runKsa(['validate', plan, '--input', 'port=9090', '--input', 'debug=true'], { home, cwd: path.dirname(plan) }), 0);
+    // As YAML 1.2 reads them in the plan itself.
+    for (const [given, shown] of [['True', 'true'], ['TRUE', 'true'], ['False', 'false'], ['FALSE', 'false']]) {
+      const result = await runKsa(['run', plan, '--yes', '--json', '--input', `debug=${given}`], { home, cwd: path.dirname(plan) });
+      expectExit(result, 0);
+      expect(printed(result.stdout)).toContain(`8080 ${shown}`);
+    }
   });
 
   it('a list or mapping input takes a list or mapping written in YAML or JSON, and refuses another value up front (exit 2), before any step runs', async () => {
