@@ -1,4 +1,4 @@
-import { compileExpression, findTemplates, type Plan } from '../planning/index.js';
+import { compileExpression, findTemplates, mayGuard, type Plan } from '../planning/index.js';
 import { CliError } from './errors.js';
 
 /**
@@ -17,7 +17,7 @@ export function refuseUnsetEnv(file: string, plan: Plan, env: Readonly<Record<st
     if ('rollback' in step && step.rollback) sources.push(...findTemplates(step.rollback.args).map((site) => site.source));
     const unset = new Set<string>();
     for (const source of sources) {
-      if (MAY_GUARD.test(source)) continue;
+      if (mayGuard(source)) continue;
       const compiled = compileExpression(source);
       if (!compiled.ok) continue;
       for (const name of compiled.expression.references.env) if (env[name] === undefined) unset.add(name);
@@ -29,6 +29,3 @@ export function refuseUnsetEnv(file: string, plan: Plan, env: Readonly<Record<st
   const [first, ...rest] = problems;
   throw new CliError({ message: `${file}: ${first}${rest.length > 0 ? ` (and ${rest.length} more)` : `; set it, or read it as has(env.${example}) ? env.${example} : "…"`}; nothing was run`, details: rest.map((problem) => `  ${problem}`) });
 }
-
-/** Text that may make a reference conditional: a has() test, a ternary, a short-circuit, an `in` test, an optional `.?`. */
-const MAY_GUARD = /\bhas\(|\?|\|\||&&|\bin\b/;

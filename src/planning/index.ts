@@ -10,6 +10,7 @@ export type { PlanGraph, GraphNode, EdgeLists, GraphProblems } from './graph.js'
 export { clearExpressionCache, compileExpression, evaluateExpression, ExpressionEvaluationError } from './expressions.js';
 export type { CompiledExpression, ExpressionContext, ExpressionReferences } from './expressions.js';
 export { findTemplates, compileTemplate, renderTemplate, hasTemplate, toText } from './templates.js';
+export { mayGuard } from './guarded-reads.js';
 export { retryDelayMs, JITTER_RATIO } from './backoff.js';
 export { closestMatch, didYouMean, unknownToolMessage } from './suggest.js';
 export { Execution } from './executor.js';

@@ -11,6 +11,7 @@ import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import { fromZodIssue, shapeKeys } from './zod-issues.js';
 import { givenInputProblems } from './input-types.js';
 import { valuelessInputs } from './valueless-inputs.js';
+import { mayGuardNull } from './guarded-reads.js';
 import { inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
 import {
   DEFAULT_MAX_STEPS,
@@ -179,8 +180,10 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 class StepChecker {
   /** Every input an expression or template reads. */
   readonly usedInputs = new Set<string>();
-  /** Each input read, with the first step reading it. */
+  /** Each input read where nothing may guard it against null, with the first step reading it so. */
   readonly inputReaders = new Map<string, string>();
+  /** The `when` of the step being checked, when it may test an input against null. */
+  private guardingWhen: string | undefined;
   private readonly isAncestor: (step: number, ancestor: number) => boolean;
   private readonly allowedEnv: ReadonlySet<string>;
 
@@ -197,6 +200,8 @@ class StepChecker {
   }
 
   check(step: Step, i: number): void {
+    // A step whose `when` may test an input against null (`inputs.tag != null`) may read it plainly.
+    this.guardingWhen = step.when !== undefined && mayGuardNull(step.when) ? step.when : undefined;
     // Paths are built only for an issue or a template: most steps have neither.
     if (step.type === 'condition') {
       this.expression(step.when, ['steps', i, 'when'], i, false);
@@ -242,6 +247,12 @@ class StepChecker {
     if (containsTemplate(args)) this.templates(args, isRollback ? 'rollback' : 'args', i, isRollback);
   }
 
+  private whenMayGuard(input: string): boolean {
+    if (this.guardingWhen === undefined) return false;
+    const compiled = compileExpression(this.guardingWhen);
+    return compiled.ok && compiled.expression.references.inputs.includes(input);
+  }
+
   /** The expressions of the templates in a step's prompt, args or rollback args. */
   private templates(value: unknown, field: 'prompt' | 'args' | 'rollback', i: number, allowSelf: boolean): void {
     const at = field === 'rollback' ? ['steps', i, 'rollback', 'args'] : ['steps', i, field];
@@ -280,7 +291,8 @@ class StepChecker {
     }
     for (const name of refs.inputs) {
       this.usedInputs.add(name);
-      if (!this.inputReaders.has(name)) this.inputReaders.set(name, selfId);
+      // `inputs.tag == null ? 'latest' : inputs.tag` reads an input without a value as the plan means it to.
+      if (!this.inputReaders.has(name) && !mayGuardNull(written) && !this.whenMayGuard(name)) this.inputReaders.set(name, selfId);
       if (!this.declaredInputs.has(name)) {
         const hint = closestMatch(name, this.declaredInputs);
         add('unknown_input', path, `"${source}" reads inputs.${name}, which the plan does not declare${hint ? ` (did you mean "${hint}"?)` : '; add it under inputs'}`);

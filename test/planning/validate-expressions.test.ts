@@ -253,6 +253,24 @@ describe('validatePlan: size', () => {
     expect(validate(plan, { inputs: { image: 'web', tag: 'v1', region: 'eu', zone: 'a', note: 'hi', given: '' } }).ok).toBe(true);
   });
 
+  it('an input without a value read where the plan may guard it (a null test, has(), ?, ||, &&, in, or a when that tests it) is fine; a plain read elsewhere is not', () => {
+    const inputs = { tag: null, image: null, region: null, zone: null, flag: null, other: null };
+    const plan = base(
+      [
+        shell('a', { args: { command: "echo tag={{ inputs.tag == null ? 'latest' : inputs.tag }}" } }),
+        shell('b', { when: 'inputs.image != null', args: { command: 'docker push {{ inputs.image }}' }, rollback: { tool: 'shell', args: { command: 'docker rmi {{ inputs.image }}' } } }),
+        shell('c', { args: { command: "echo {{ null == inputs.region ? 'eu' : inputs.region }} {{ inputs.zone || 'a' }} {{ has(inputs.flag) }}" } }),
+        shell('d', { when: 'inputs.image != null', args: { command: 'echo {{ inputs.other }}' } }),
+        shell('e', { args: { command: 'echo {{ inputs.tag }}' } }),
+      ],
+      inputs,
+    );
+    expect(issuesOf(plan).map((issue) => issue.path)).toEqual([
+      ['inputs', 'other'],
+      ['inputs', 'tag'],
+    ]);
+  });
+
   it('a whole number past 2^53, as a plan input or given for a number or list input, is refused (it would run as another number)', () => {
     const plan = { goal: 'g', inputs: { channelId: 1234567890123456789, ids: [1, 12345678901234567890], port: 8080, limit: 9007199254740991 }, steps: [shell('a', { when: 'inputs.port > inputs.channelId' })] };
     expect(issuesOf(plan)).toEqual([
