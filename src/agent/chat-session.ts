@@ -1,4 +1,4 @@
-import { applyRunEvent, createRunView, type RunState } from '../planning/index.js';
+import { applyRunEvent, createRunView, unsetInputs, type RunState } from '../planning/index.js';
 import type { Policy, PolicyAssessment } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
@@ -16,6 +16,7 @@ import { changedProposal, recordRunOutcome, startChatRun, resumeProposal, runSum
 import { planMessage } from './session-history.js';
 import { lostSecretsNotice, secretInputsLost } from './secret-inputs.js';
 import { secretAskFor, type SecretAnswers } from './resume-secrets.js';
+import { unsetInputsNotice } from './unset-inputs-notice.js';
 
 export type { ChatSessionDeps } from './chat-session-view.js';
 export type { Phase, SessionSnapshot } from './session-snapshot.js';
@@ -119,11 +120,11 @@ export class ChatSession extends ChatSessionView {
     if (!proposal) return;
     const lost = secretInputsLost(proposal.plan);
     if (lost.length > 0) return this.notice(lostSecretsNotice(proposal.plan, lost), 'warning');
+    if (unsetInputs(proposal.plan).length > 0) return this.notice(unsetInputsNotice(unsetInputs(proposal.plan)), 'warning');
     // A resumed run's secret inputs were not stored: each is asked for first, as it must not run with *** for them.
     this.secretAsk = await secretAskFor(this.deps.runs, proposal, given, this.secretAskHooks((answers) => void this.approve(grant, answers)));
     if (this.secretAsk) return this.notice(this.secretAsk.question, 'info');
-    let policy: Policy;
-    let assessment: PolicyAssessment;
+    let policy: Policy, assessment: PolicyAssessment;
     try {
       policy = await policyNow(this.deps);
       assessment = await assessProposal(proposal, { policy, tools: this.deps.tools }, this.approvalMode);

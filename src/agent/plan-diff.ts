@@ -76,7 +76,8 @@ export type EditedPlanCheck =
 
 /** A plan document back from the user's editor: its problems, or the plan and what changed against `before`. */
 export function checkEditedPlan(before: Plan, document: unknown, tools: ToolCatalog): EditedPlanCheck {
-  const result = validatePlan(document, { tools, overLimitHint: 'the chat runs plans up to this size; save the plan to a file and run it with ksa run <file> --max-steps <n>' });
+  // An input left without a value is asked for when the plan is to run.
+  const result = validatePlan(document, { tools, overLimitHint: 'the chat runs plans up to this size; save the plan to a file and run it with ksa run <file> --max-steps <n>', requireInputValues: false });
   if (!result.ok) return { ok: false, problems: result.issues.map(formatIssue) };
   const diff = diffPlans(before, result.plan);
   return { ok: true, plan: result.plan, changes: isEmptyDiff(diff) ? undefined : describePlanDiff(diff) };

@@ -205,7 +205,8 @@ function checkCandidate(candidate: unknown, tools: ToolRegistry, maxSteps: numbe
   }
   // Read by the model (repair) and by the user of the chat, ksa plan or ksa ask: none of them has --max-steps.
   const overLimitHint = `plans ksa writes are kept to ${maxSteps} steps: merge small steps, or split the goal into parts; a longer plan in a file runs with ksa run <file> --max-steps <n>`;
-  const result = validatePlan(candidate, { tools: tools.catalog(), maxSteps, overLimitHint });
+  // An input without a value is the user's to give where the plan runs, not the model's to make up.
+  const result = validatePlan(candidate, { tools: tools.catalog(), maxSteps, overLimitHint, requireInputValues: false });
   return result.ok ? { plan: result.plan } : { problems: result.issues.map(formatIssue) };
 }
 

@@ -11,6 +11,7 @@ export { clearExpressionCache, compileExpression, evaluateExpression, Expression
 export type { CompiledExpression, ExpressionContext, ExpressionReferences } from './expressions.js';
 export { findTemplates, compileTemplate, renderTemplate, hasTemplate, toText } from './templates.js';
 export { mayGuard } from './guarded-reads.js';
+export { unsetInputs, type UnsetInput } from './plan-inputs-unset.js';
 export { retryDelayMs, JITTER_RATIO } from './backoff.js';
 export { closestMatch, didYouMean, unknownToolMessage } from './suggest.js';
 export { Execution } from './executor.js';

@@ -72,6 +72,11 @@ export type ValidateOptions = {
   readonly inputs?: Readonly<Record<string, unknown>>;
   /** Environment variable names that expressions may read as `env.NAME`. */
   readonly allowedEnv?: readonly string[];
+  /**
+   * Whether an input declared without a value that a step reads must be given (default: it must, the plan is to
+   * run with these inputs). A plan being written (by the model, in the chat's editor) may leave it to the run.
+   */
+  readonly requireInputValues?: boolean;
 };
 
 export type ValidationResult =
@@ -170,7 +175,9 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   // Known only once every step was read (a given input the plan reads without declaring it is fine).
   if (issues.length === 0) for (const { code, message } of givenInputProblems(planInputs, checker.usedInputs, options.inputs ?? {})) add(code, ['inputs'], message);
   for (const at of inexactNumberPaths(planInputs, ['inputs'])) add('invalid_field', at, inexactNumberProblem(valueAt({ inputs: planInputs }, at)));
-  for (const { name, message } of valuelessInputs(planInputs, checker.inputReaders, options.inputs ?? {})) add('missing_input', ['inputs', name], message);
+  if (options.requireInputValues !== false) {
+    for (const { name, message } of valuelessInputs(planInputs, checker.inputReaders, options.inputs ?? {})) add('missing_input', ['inputs', name], message);
+  }
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };
   const plan: Plan = { ...shell.data, steps: steps as Step[] };

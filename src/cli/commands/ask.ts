@@ -12,10 +12,12 @@ import {
   recordRunOutcome,
   runChatTurn,
   secretInputsLost,
+  unsetInputsRefusal,
   toolErrorText,
   type ProposedPlan,
   type TurnEvent,
 } from '../../agent/index.js';
+import { unsetInputs } from '../../planning/index.js';
 import type { Conversation, Reflection } from '../../store/index.js';
 import type { ToolRegistry } from '../../tools/index.js';
 import { CliError, failureDocument } from '../errors.js';
@@ -147,6 +149,8 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       const runs = flags.yes === true || assessment.decision.decision === 'allow';
       if (!flags.json && (turn.proposal || runs)) await showProposal(io, style, tools, candidate, assessment, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
       if (runs) {
+        const unset = unsetInputs(candidate.plan);
+        if (unset.length > 0) throw new CliError({ message: unsetInputsRefusal(candidate.planId, unset, candidate === turn.proposal && proposalFile !== undefined ? flags.output : undefined), exitCode: ExitCode.usage });
         // With workers (KSA_REDIS_URL, config.json): where its steps run, and labels no live worker offers, as ksa run says.
         redisUrl = await redisUrlFor(io, flags.redis, stores.home);
         // It runs next: a Redis that cannot be used stops it here, in one line, as ksa run does (not a warning, then the same error).
