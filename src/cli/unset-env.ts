@@ -6,14 +6,16 @@ import { CliError } from './errors.js';
  * mid-run, after the steps before it ran. A plain reference is refused before anything runs; an
  * expression that may guard it (has(), `?`, `||`, `&&`, `in`) keeps its run-time behaviour.
  */
-export function refuseUnsetEnv(file: string, plan: Plan, env: Readonly<Record<string, string>>): void {
+export function refuseUnsetEnv(file: string, plan: Plan, env: Readonly<Record<string, string>>, rollbackOnly: ReadonlySet<string> = new Set()): void {
   const problems: string[] = [];
   let example: string | undefined;
   for (const step of plan.steps) {
+    // A step that succeeded (ksa resume, ksa cancel) runs only its rollback again.
+    const undone = rollbackOnly.has(step.id);
     const sources: string[] = [];
-    if (step.when !== undefined) sources.push(step.when);
-    if ('args' in step && step.args) sources.push(...findTemplates(step.args).map((site) => site.source));
-    if ('prompt' in step && typeof step.prompt === 'string') sources.push(...findTemplates(step.prompt).map((site) => site.source));
+    if (step.when !== undefined && !undone) sources.push(step.when);
+    if ('args' in step && step.args && !undone) sources.push(...findTemplates(step.args).map((site) => site.source));
+    if ('prompt' in step && typeof step.prompt === 'string' && !undone) sources.push(...findTemplates(step.prompt).map((site) => site.source));
     if ('rollback' in step && step.rollback) sources.push(...findTemplates(step.rollback.args).map((site) => site.source));
     const unset = new Set<string>();
     for (const source of sources) {
@@ -23,7 +25,7 @@ export function refuseUnsetEnv(file: string, plan: Plan, env: Readonly<Record<st
       for (const name of compiled.expression.references.env) if (env[name] === undefined) unset.add(name);
     }
     for (const name of unset) example ??= name;
-    for (const name of unset) problems.push(`env.${name} is used by step ${step.id} but ${name} is not set in the environment`);
+    for (const name of unset) problems.push(`env.${name} is used by ${undone ? 'the rollback of ' : ''}step ${step.id} but ${name} is not set in the environment`);
   }
   if (problems.length === 0) return;
   const [first, ...rest] = problems;

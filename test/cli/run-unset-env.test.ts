@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, eventually, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
@@ -57,5 +57,45 @@ describe('ksa run --allow-env NAME with NAME unset', () => {
     const resumed = await runKsa(['resume', runId!, '--yes'], { home, cwd: sandbox.dir, env: { BRANCH: undefined } });
     expect(resumed.code, describeResult(resumed)).toBe(2);
     expect(resumed.stderr.trim()).toBe(`ksa: run ${runId}: env.BRANCH is used by step a but BRANCH is not set in the environment; set it, or read it as has(env.BRANCH) ? env.BRANCH : "…"; nothing was run`);
+  }, 90_000);
+
+  it('ksa resume and ksa cancel refuse it when the rollback of a step that succeeded reads it, before any rollback runs', async () => {
+    const home = path.join(sandbox.dir, 'rollback-home');
+    const dir = path.join(sandbox.dir, 'rollback');
+    await sandbox.writePlan(
+      'rollback/plan.yaml',
+      `goal: x
+steps:
+  - id: a
+    tool: shell
+    args: { command: "echo A-RAN" }
+    rollback: { tool: shell, args: { command: "echo undo {{ env.QA_Y }} > undone" } }
+  - id: b
+    dependsOn: [a]
+    tool: shell
+    args: { command: "echo $$ > b.pid; while [ ! -f b.go ]; do sleep 0.05; done" }
+  - id: c
+    dependsOn: [b]
+    tool: shell
+    args: { command: "exit 3" }
+`,
+    );
+    const owner = startKsa(['run', '--yes', '--allow-env', 'QA_Y', 'plan.yaml'], { home, cwd: dir, env: { QA_Y: 'tok' }, timeoutMs: 60_000 });
+    await eventually(() => (existsSync(path.join(dir, 'b.pid')) ? true : undefined), 30_000);
+    killGroup(owner.pid);
+    for (const pid of readPids(dir, 'b.pid')) killGroup(pid);
+    await owner.result;
+    const [runId] = runIdsOnDisk(home);
+    writeFileSync(path.join(dir, 'b.go'), '');
+    const refusal = `ksa: run ${runId}: env.QA_Y is used by the rollback of step a but QA_Y is not set in the environment; set it, or read it as has(env.QA_Y) ? env.QA_Y : "…"; nothing was run`;
+    for (const command of [['resume', runId!, '--yes'], ['cancel', runId!, '--yes']]) {
+      const result = await runKsa(command, { home, cwd: dir, env: { QA_Y: undefined } });
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(result.stderr).toContain(refusal);
+      expect(existsSync(path.join(dir, 'undone'))).toBe(false);
+    }
+    const cancelled = await runKsa(['cancel', runId!, '--yes'], { home, cwd: dir, env: { QA_Y: 'tok' } });
+    expect(cancelled.code, describeResult(cancelled)).toBe(0);
+    expect(readFileSync(path.join(dir, 'undone'), 'utf8')).toBe('undo tok\n');
   }, 90_000);
 });

@@ -12,6 +12,7 @@ import { runSession } from '../run-session.js';
 import { checkedTarget, openRemote, redisUrlFor, refuseOtherRedis } from '../remote-run.js';
 import type { RedisTarget } from '../../workers/redis-connection.js';
 import { allowedEnvironment, openStores, type Stores } from '../stores.js';
+import { refuseUnsetEnv } from '../unset-env.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { plural } from '../../planning/plural.js';
 import { cutShortTakers, settleCutShort } from '../cut-short-on-workers.js';
@@ -49,6 +50,8 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // Read as the plan's defaults are written, as ksa run and ksa resume read them.
   const inputs = readGivenInputs(record.plan.inputs, parseInputs(flags.input ?? []));
   refuseMissingRollbackSecrets(runId, record.plan, { ...record.inputs, ...record.state.inputs }, undo, inputs);
+  // As ksa run and ksa resume refuse it: a rollback reading an allow-listed variable not set now would fail.
+  refuseUnsetEnv(`run ${runId}`, { ...record.plan, steps: record.plan.steps.filter((step) => undo.includes(step.id)) }, allowedEnvironment(io, record.allowedEnv), new Set(undo));
   writeLine(io.stderr, `Run ${runId} is ${status}: its process is gone.`);
   writeLine(io.stderr, undo.length > 0 ? `Cancelling rolls back, newest first: ${undo.join(', ')}.` : 'No step needs rolling back; it is only marked cancelled.');
   // Rollback steps may use MCP tools: their servers start (once approved), the others do not.

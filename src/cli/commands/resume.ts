@@ -71,8 +71,10 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   const checked = validatePlan(record.plan, { tools: registry.catalog(), inputs: { ...record.inputs, ...inputs }, maxSteps: record.plan.steps.length, allowedEnv: record.allowedEnv });
   if (!checked.ok) throw new CliError({ message: `run ${runId} cannot go on with these inputs: ${checked.issues.map((issue) => issue.message).join('; ')}` });
   // As ksa run refuses it: a step still to run that reads an allow-listed variable not set now would fail mid-run.
-  const toRun = record.plan.steps.filter((step) => !['succeeded', 'skipped'].includes(record.state.steps[step.id]?.status ?? 'pending'));
-  refuseUnsetEnv(`run ${runId}`, { ...record.plan, steps: toRun }, allowedEnvironment(io, record.allowedEnv));
+  // A step that succeeded is undone by its rollback if the run fails now.
+  const done = new Set(record.plan.steps.filter((step) => record.state.steps[step.id]?.status === 'succeeded').map((step) => step.id));
+  const toRun = record.plan.steps.filter((step) => record.state.steps[step.id]?.status !== 'skipped');
+  refuseUnsetEnv(`run ${runId}`, { ...record.plan, steps: toRun }, allowedEnvironment(io, record.allowedEnv), done);
   // The policy as it is now: a step denied since the run started does not run.
   const policy = await loadPolicy(stores.home, record.workspace);
   // One assessment serves the plan print (each step's risk) and the approval.
