@@ -13,6 +13,15 @@ export function inexactNumberPaths(value: unknown, at: readonly (string | number
   return [];
 }
 
+/** Whether a value holds such a number anywhere: a walk without allocations, since most step arguments have none. */
+export function holdsInexactNumber(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsInexactNumber);
+  for (const key in value) if (Object.hasOwn(value, key) && holdsInexactNumber((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
 /** What is wrong with one, read as `readAs`, and what to do. */
 export function inexactNumberProblem(readAs: unknown): string {
   return `is a whole number too large to keep exact (more than ${Number.MAX_SAFE_INTEGER}; it would be read as ${String(readAs)}): quote it to pass it as text`;

@@ -12,7 +12,7 @@ import { fromZodIssue, shapeKeys } from './zod-issues.js';
 import { givenInputProblems } from './input-types.js';
 import { valuelessInputs } from './valueless-inputs.js';
 import { mayGuardNull } from './guarded-reads.js';
-import { inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
+import { holdsInexactNumber, inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
 import {
   DEFAULT_MAX_STEPS,
   PlanSchema,
@@ -252,6 +252,8 @@ class StepChecker {
       }
     }
     if (containsTemplate(args)) this.templates(args, isRollback ? 'rollback' : 'args', i, isRollback);
+    // `channelId: 1234567890123456789` in an http body would be sent as …456800.
+    if (holdsInexactNumber(args)) for (const path of inexactNumberPaths(args)) this.add('invalid_args', [...at(), 'args', ...path], inexactNumberProblem(valueAt(args, path)));
   }
 
   private whenMayGuard(input: string): boolean {
@@ -324,7 +326,7 @@ function plainlyFine(step: Step, tools: ToolCatalog, memo: FormatMemo): boolean 
 
 function plainArgs(name: string, args: Record<string, unknown>, tools: ToolCatalog, memo: FormatMemo): boolean {
   const tool = tools.get(name);
-  return tool !== undefined && isObviouslyValid(tool.inputSchema, args, memo) && !containsTemplate(args);
+  return tool !== undefined && isObviouslyValid(tool.inputSchema, args, memo) && !containsTemplate(args) && !holdsInexactNumber(args);
 }
 
 /**

@@ -271,6 +271,18 @@ describe('validatePlan: size', () => {
     ]);
   });
 
+  it('a whole number past 2^53 written in a step\'s arguments or rollback is refused at its path; quoted, or within 2^53, it is fine', () => {
+    const plan = base([
+      { id: 'a', tool: 'shell', args: { command: 'echo', env: { ID: '1234567890123456789' } }, rollback: { tool: 'shell', args: { command: 'echo', timeoutMs: 9007199254740993 } } },
+      { id: 'b', tool: 'shell', args: { command: 'echo', env: { N: 9007199254740991 } } },
+      { id: 'c', tool: 'shell', args: { command: 'echo', list: [1, 12345678901234567890] } },
+    ]);
+    expect(issuesOf(plan).filter((issue) => issue.message.includes('too large'))).toEqual([
+      { code: 'invalid_args', path: ['steps', 0, 'rollback', 'args', 'timeoutMs'], message: 'is a whole number too large to keep exact (more than 9007199254740991; it would be read as 9007199254740992): quote it to pass it as text' },
+      { code: 'invalid_args', path: ['steps', 2, 'args', 'list', 1], message: 'is a whole number too large to keep exact (more than 9007199254740991; it would be read as 12345678901234567000): quote it to pass it as text' },
+    ]);
+  });
+
   it('a whole number past 2^53, as a plan input or given for a number or list input, is refused (it would run as another number)', () => {
     const plan = { goal: 'g', inputs: { channelId: 1234567890123456789, ids: [1, 12345678901234567890], port: 8080, limit: 9007199254740991 }, steps: [shell('a', { when: 'inputs.port > inputs.channelId' })] };
     expect(issuesOf(plan)).toEqual([
