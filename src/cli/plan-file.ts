@@ -20,6 +20,8 @@ export type PlanFile = {
   locate(path: IssuePath, quoted?: string): { line: number; column: number } | undefined;
   /** Problems only the YAML text shows (a tag), reported with the plan's validation problems. */
   readonly problems: readonly PlanYamlProblem[];
+  /** Whether the text at a path is written in double quotes (all of JSON's are), where a backslash is an escape. */
+  doubleQuoted?(path: IssuePath): boolean;
 };
 
 export { isStreamPlan, STDIN_PLAN } from './stream-plan.js';
@@ -154,6 +156,10 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
     document: toPlainData(doc, lineCounter, displayPath),
     locate: (issuePath, quoted) => locate(doc, lineCounter, issuePath, quoted, text),
     problems: planYamlProblems(doc, lineCounter, text),
+    doubleQuoted: (issuePath) => {
+      const node = doc.getIn(issuePath, true);
+      return isScalar(node) && node.type === 'QUOTE_DOUBLE';
+    },
   };
 }
 
@@ -250,7 +256,7 @@ const BIG_JSON_CHARS = 1024 * 1024;
 function bigJsonPlan(data: unknown, displayPath: string, absolute: string | undefined): PlanFile {
   const shape = shapeProblem(data);
   if (shape) throw new CliError({ message: `${displayPath}: ${shape}` });
-  return { path: absolute, displayPath, document: data, locate: () => undefined, problems: [] };
+  return { path: absolute, displayPath, document: data, locate: () => undefined, problems: [], doubleQuoted: () => true };
 }
 
 function strictJson(text: string, displayPath: string): unknown {

@@ -10,9 +10,14 @@ export function locateIssues(file: PlanFile, issues: readonly ValidationIssue[])
   return issues.map((issue) => {
     // Messages quote the expression they are about: "{{ inputs.prot }}" on the third line of a block is located there.
     const at = file.locate(issue.path, /"((?:[^"\\]|\\.)+)"/.exec(issue.message)?.[1]);
-    return { ...issue, ...at, where: `${formatPath(issue.path)}` };
+    // Inside double quotes (JSON, or "…" in YAML) the backslash of \{{ is an escape: it is written \\{{ there.
+    const message = issue.message.endsWith(LITERAL_BRACE) && file.doubleQuoted?.(issue.path) ? issue.message.replace(LITERAL_BRACE, ESCAPED_BRACE) : issue.message;
+    return { ...issue, message, ...at, where: `${formatPath(issue.path)}` };
   });
 }
+
+const LITERAL_BRACE = 'write \\{{ for a literal {{';
+const ESCAPED_BRACE = 'write \\\\{{ for a literal {{ (the backslash doubled inside double quotes)';
 
 /**
  * The problems only the YAML text shows first, then the validation problems they do not explain: a

@@ -112,6 +112,21 @@ describe.concurrent('YAML pitfalls in a plan', () => {
     expect(run.stdout + run.stderr).toContain('{{.State}} web');
   });
 
+  it('a {{ with no closing }} says to write \\\\{{ for a literal {{ in JSON and double-quoted YAML, \\{{ elsewhere', async () => {
+    await sandbox.writePlan('unclosed.json', JSON.stringify({ goal: 'x', steps: [{ id: 'a', tool: 'shell', args: { command: 'echo {{.State web' } }] }));
+    await sandbox.writePlan('unclosed-dq.yaml', 'goal: x\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo {{.State web" }\n');
+    await sandbox.writePlan('unclosed-plain.yaml', "goal: x\nsteps:\n  - id: a\n    tool: shell\n    args: { command: 'echo {{.State web' }\n");
+    for (const file of ['unclosed.json', 'unclosed-dq.yaml']) {
+      const result = await ksa('validate', file);
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(result.stdout).toContain('"{{" with no closing "}}"; write \\\\{{ for a literal {{ (the backslash doubled inside double quotes)');
+    }
+    const plain = await ksa('validate', 'unclosed-plain.yaml');
+    expect(plain.code, describeResult(plain)).toBe(2);
+    expect(plain.stdout).toContain('"{{" with no closing "}}"; write \\{{ for a literal {{');
+    expect(plain.stdout).not.toContain('doubled');
+  });
+
   it('a problem inside a multi-line value (command: |, when: >-) points at the line of its expression, quoted on one line', async () => {
     await sandbox.writePlan('block.yaml', 'goal: x\ninputs: { port: 1 }\nsteps:\n  - id: a\n    tool: shell\n    args:\n      command: |\n        echo one\n        echo two\n        echo {{ inputs.prot }}\n  - id: b\n    tool: shell\n    args: { command: "true" }\n    when: >-\n      inputs.port == 1 &&\n      inputs.port ==\n');
     const result = await ksa('validate', 'block.yaml');
