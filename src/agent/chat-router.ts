@@ -140,8 +140,9 @@ export async function runRoutedTurn(given: RoutedTurnOptions): Promise<{ aborted
     const id = out.toolCall(tool, input);
     try {
       const output = await options.actions[tool](input as never);
-      const failed = typeof output === 'object' && output !== null && 'error' in output;
-      out.toolResult(id, tool, output, failed);
+      // A look-up fails by throwing, as a tool does with tool calling: what it returns is what it found, even
+      // with an `error` key (a failed run's status, get_step_error's step error).
+      out.toolResult(id, tool, output, false);
       return output;
     } catch (error) {
       out.toolResult(id, tool, { error: error instanceof Error ? error.message : String(error) }, true);

@@ -137,6 +137,13 @@ describe('no tool calling: every route', () => {
     expect(answer.body.stream).toBe(true);
     expect(answer.body.tools).toBeUndefined();
     expect(lastUserText(answer)).toContain('[ksa looked this up: get_run_status returned {"runId":"20260101-120000-abc","goal":"Build and start the shop","status":"failed"');
+    // The run's error in the status is what was found, not a failed look-up: shown, stored and told as returned.
+    expect(events.find((event) => event.type === 'tool-result')).toMatchObject({ tool: 'get_run_status', isError: false });
+    expect((await rig.conversation.messages()).find((message) => message.kind === 'tool_result')).not.toHaveProperty('isError');
+    rig.server.enqueue(route({ action: 'answer' }), { text: 'You are welcome.' });
+    await chat('thanks', noTools(), runs);
+    expect(requestText(rig.server.requests[3]!)).toContain('[get_run_status returned: {');
+    expect(requestText(rig.server.requests[3]!)).not.toContain('get_run_status failed');
   });
 
   it.each([
@@ -148,6 +155,7 @@ describe('no tool calling: every route', () => {
     expect(events.find((event) => event.type === 'tool-call')).toMatchObject({ type: 'tool-call', tool: 'get_run_status' });
     expect(result.text).toBe('There is no such run yet.');
     expect(lastUserText(rig.server.requests[1]!)).toContain(`[ksa looked this up: get_run_status returned {"error":"${found}`);
+    expect(events.find((event) => event.type === 'tool-result')).toMatchObject({ tool: 'get_run_status', isError: true });
   });
 
   it('why did build fail: get_step_error with the step, its error and log tail go to the answer', async () => {
@@ -159,6 +167,7 @@ describe('no tool calling: every route', () => {
     const found = lastUserText(rig.server.requests[1]!);
     expect(found).toContain(BUILD_ERROR);
     expect(found).toContain('error TS2322: Type \\"string\\" is not assignable');
+    expect(events.find((event) => event.type === 'tool-result')).toMatchObject({ tool: 'get_step_error', isError: false });
   });
 
   it('retry the failed step / roll back: a new plan proposed for approval', async () => {
