@@ -12,6 +12,7 @@ import { PlanningError, revisePlan } from './planner.js';
 import { assessProposal, denialNotice, editDenials, policyNow, resumeDenial, unaskedApproval } from './session-approval.js';
 import { HeldPlanNotice } from './held-plan-notice.js';
 import { pauseChatRun, resumeChatRun } from './session-pause.js';
+import { leaveRun } from './run-leaving.js';
 import { changedProposal, recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
 import { planMessage } from './session-history.js';
 import { lostSecretsNotice, secretInputsLost } from './secret-inputs.js';
@@ -39,6 +40,14 @@ export class ChatSession extends ChatSessionView {
     session.transcript.items = reopened.items;
     session.earlierInputs = reopened.inputs;
     return session;
+  }
+
+  private cutShortSteps: (() => void) | undefined;
+  /** Ctrl-C while /quit waits for the paused run's running steps: they are cut short. False when it waits for none. */
+  cutShortQuit(): boolean {
+    const cut = this.cutShortSteps;
+    cut?.();
+    return cut !== undefined;
   }
 
   /** What the user typed; its meaning depends on the phase. */
@@ -247,18 +256,13 @@ export class ChatSession extends ChatSessionView {
 
   /**
    * Saves and closes the session; a run still going is cancelled (and rolled back). With `leavePaused` (/quit), a
-   * paused run is left paused instead, as when its process ends otherwise: the id of that run is returned.
+   * paused run is left paused instead, once its running steps have finished (cutShortQuit stops waiting for them): the
+   * id of that run is returned.
    */
   async close(options: { readonly leavePaused?: boolean } = {}): Promise<string | undefined> {
     this.turn?.abort();
-    let leftPaused: string | undefined;
-    if (this.run && options.leavePaused && this.run.execution.status === 'paused') {
-      leftPaused = this.run.runId;
-      await this.run.stopNow('paused').catch(() => undefined);
-    } else if (this.run) {
-      this.run.execution.cancel('the chat was closed');
-      await this.run.done.catch(() => undefined);
-    }
+    const leaving = { leavePaused: options.leavePaused === true, view: () => this.runView, subscribe: (listener: () => void) => this.subscribe(listener), notice: (text: string, tone: 'info' | 'warning') => this.notice(text, tone), waiting: (cut: (() => void) | undefined) => (this.cutShortSteps = cut) };
+    const leftPaused = this.run ? await leaveRun(this.run, leaving) : undefined;
     await this.deps.conversation.close();
     this.deps.onClosed?.();
     return leftPaused;

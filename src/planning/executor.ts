@@ -162,7 +162,8 @@ export class Execution extends ExecutionBase {
           this.notePartsDoneBeforeStop(i, unsettled);
           this.unsettled.track(unsettled);
         }
-        this.attemptEnded(i, attempt, start.started ? { startMs: start.startMs, endMs: start.endMs() } : undefined, end.ok, end.value, end.timedOut, end.aborted, unsettled);
+        // Halted: the attempt was abandoned (its process killed) and stays `running` for a resume, not failed by the kill.
+        if (!this.finished) this.attemptEnded(i, attempt, start.started ? { startMs: start.startMs, endMs: start.endMs() } : undefined, end.ok, end.value, end.timedOut, end.aborted, unsettled);
       },
     });
     this.attempts.set(i, running);

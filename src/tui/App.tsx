@@ -171,6 +171,8 @@ function SessionView(props: ViewProps) {
       return;
     }
     if (key.ctrl && input === 'c') {
+      // /quit waits for the paused run's running steps: Ctrl-C cuts them short, and the run stays paused.
+      if (quitting && !(session instanceof PendingSession) && session.cutShortQuit()) return;
       const now = Date.now();
       if (now - lastCtrlC.current < QUIT_WINDOW_MS) {
         void quit(true);

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { json } from '../helpers/agent-fixtures.js';
 import { REFLECTION } from '../helpers/chat-script.js';
 import { chatModel, renderChatApp, type ChatApp } from '../helpers/tui-app.js';
+import { eventually } from '../helpers/cli.js';
+import { unfinishedRunNotices } from '../../src/agent/unfinished-runs.js';
 
 // Pausing the chat's run: /pause and /resume, and p in Esc's menu.
 
@@ -110,5 +112,61 @@ describe('pausing a run in the chat', () => {
     const frame = await app.waitFor('Reflection on run run-1', 10_000);
     expect(frame).toContain('✓ Run run-1 succeeded');
     expect(has(app, 'marker-after')).toBe(true);
+  });
+
+  describe('/quit with the run paused while a step still runs', () => {
+    /** The chat is closed: the run released by this process, the session saved; what it stored and what a reopening says. */
+    async function closed(app: ChatApp) {
+      const found = await eventually(async () => {
+        const inspected = await app.runs.inspect('run-1');
+        return inspected.owner === undefined ? inspected : undefined;
+      }, 10_000);
+      const conversation = await eventually(() => app.conversations.open(app.session.deps.conversation.id), 5000);
+      const messages = await conversation.messages();
+      await conversation.close();
+      return { found, kinds: messages.map((message) => message.kind), reopened: await unfinishedRunNotices(messages, app.runs) };
+    }
+
+    it('waits for the step to finish, then leaves the run paused: no failure, no reflection; reopened, it offers /resume', async (context) => {
+      const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(GATED_PLAN), json(REFLECTION)]) });
+      await startGatedRun(app);
+      await app.send('/pause');
+      await app.waitFor('Run paused: no new step starts');
+      await app.send('/quit');
+      await app.waitForText('Waiting for 1 running step to finish before leaving (wait); the run stays paused. Ctrl-C cuts it short: it runs again when the run is resumed.');
+      await sleep(500);
+      // Not cut short: still running, and the run still this process's.
+      expect((await app.runs.inspect('run-1')).owner).toBeDefined();
+      expect((await app.runs.read('run-1')).state.steps.wait!.status).toBe('running');
+      await writeFile(path.join(app.workspace, 'go'), '');
+      const { found, kinds, reopened } = await closed(app);
+      expect(found.status).toBe('paused');
+      expect(found.record.state.steps.wait!.status).toBe('succeeded');
+      expect(found.record.state.steps.after!.status).toBe('pending');
+      expect(has(app, 'marker-after')).toBe(false);
+      expect(kinds).not.toContain('run');
+      expect(kinds).not.toContain('reflection');
+      expect(app.frame()).not.toMatch(/✗ Run|Reflection on run/);
+      expect(reopened).toEqual([{ text: 'Run run-1 is paused (1 of 2 steps done). /resume run-1 continues it.', tone: 'info' }]);
+    });
+
+    it('Ctrl-C meanwhile cuts the step short: said so, the run stays paused with the step to run again, nothing failed', async (context) => {
+      const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(GATED_PLAN), json(REFLECTION)]) });
+      await startGatedRun(app);
+      await app.send('/pause');
+      await app.waitFor('Run paused: no new step starts');
+      await app.send('/quit');
+      await app.waitForText('Waiting for 1 running step to finish before leaving (wait)');
+      await app.press('ctrlC');
+      await app.waitForText('Cutting wait short: it runs again when the run is resumed (ksa resume run-1).');
+      const { found, kinds, reopened } = await closed(app);
+      expect(found.status).toBe('paused');
+      expect(found.record.state.steps.wait!.status).toBe('running');
+      expect(found.record.state.error).toBeUndefined();
+      expect(kinds).not.toContain('run');
+      expect(kinds).not.toContain('reflection');
+      expect(app.frame()).not.toMatch(/✗ Run|Reflection on run|killed by SIGKILL/);
+      expect(reopened).toEqual([{ text: 'Run run-1 is paused (0 of 2 steps done). /resume run-1 continues it.', tone: 'info' }]);
+    });
   });
 });
