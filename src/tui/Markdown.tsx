@@ -31,8 +31,9 @@ let loading: Promise<void> | undefined;
  * until then.
  */
 export function loadMarkdown(): Promise<void> {
-  return (loading ??= import('marked').then(({ Lexer }) => {
-    lexer = (text) => Lexer.lex(text);
+  return (loading ??= Promise.all([import('marked'), import('./redaction-mark.js')]).then(([{ Marked }, { redactionMark }]) => {
+    const marked = new Marked({ extensions: [redactionMark] });
+    lexer = (text) => marked.lexer(text);
   }));
 }
 

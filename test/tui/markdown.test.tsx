@@ -50,6 +50,16 @@ describe('Markdown', () => {
     expect(draw('<https://example.com>')).toBe('https://example.com');
   });
 
+  it.each([
+    ['pw=***, tok=***, user=bob', 'pw=***, tok=***, user=bob'],
+    ['the log says "pw=*** tok=***"', 'the log says "pw=*** tok=***"'],
+    ['PW="***" TOKEN="***" x', 'PW="***" TOKEN="***" x'],
+    ['- **db**: pw=***, tok=*** (*masked*)', '• db: pw=***, tok=*** (masked)'],
+    ['`pw=***` and pw=***', '`pw=***` and pw=***'],
+  ])('a redaction mark *** is shown as written, never read as emphasis: %s', (text, shown) => {
+    expect(draw(text)).toBe(shown);
+  });
+
   it('a table is aligned in columns', () => {
     const frame = draw('| step | status |\n|---|---|\n| build | succeeded |\n| test | failed |');
     expect(frame.split('\n')).toEqual(['step   status', 'build  succeeded', 'test   failed']);
