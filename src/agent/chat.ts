@@ -15,6 +15,7 @@ import type { KubeDefaults } from './kube-pinning.js';
 import { CHAT_INSTRUCTIONS } from './prompts.js';
 import { pendingProposal, planMessage } from './session-history.js';
 import { textToolCallMiddleware } from './text-tool-call-middleware.js';
+import { toolCallFinishMiddleware } from './tool-call-finish-middleware.js';
 
 export type { TurnEvent } from './chat-stream.js';
 
@@ -187,10 +188,10 @@ async function toolsTurn(options: ChatTurnOptions, history: ModelMessage[], tool
   return consumeStream(result, out, options.abortSignal);
 }
 
-/** The chat's view of the model: a refusal of tools fails at once (no retries), and tool calls written as text become tool calls. */
+/** The chat's view of the model: a refusal of tools fails at once (no retries), tool calls written as text become tool calls, and any answer with calls goes on to their results. */
 function chatModel(model: LanguageModel): LanguageModel {
   if (typeof model === 'string') return model;
-  return wrapLanguageModel({ model: model as Parameters<typeof wrapLanguageModel>[0]['model'], middleware: [toolsRefusalMiddleware(), textToolCallMiddleware()] });
+  return wrapLanguageModel({ model: model as Parameters<typeof wrapLanguageModel>[0]['model'], middleware: [toolsRefusalMiddleware(), textToolCallMiddleware(), toolCallFinishMiddleware()] });
 }
 
 /** The plan under discussion: the newest proposal not yet decided on (among the last 200 messages). */

@@ -56,6 +56,21 @@ describe('chat turns over HTTP (SSE)', () => {
     expect((await rig.conversation.messages()).map((message) => message.kind)).toEqual(['user', 'tool_call', 'tool_result', 'assistant']);
   });
 
+  it.each(['eos_token', 'stop', 'unknown'])('a tool call whose finish reason is %s is run and answered, as with tool_calls', async (finishReason) => {
+    const { runs } = await recordRun(rig.home, '20260101-120000-abc', { failStep: 'build' });
+    rig.server.enqueue({ toolCalls: [{ name: 'list_runs', arguments: {} }], finishReason }, { text: 'One run; build failed.' });
+    const { result } = await chat('which runs were there?', runs);
+    expect(result.text).toBe('One run; build failed.');
+    expect(rig.server.requests).toHaveLength(2);
+    expect(rig.server.requests[1]!.body.messages.some((message) => message.role === 'tool')).toBe(true);
+  });
+
+  it('a tool call cut off at the output limit (length) is not taken as a call to answer', async () => {
+    rig.server.enqueue({ toolCalls: [{ name: 'list_runs', arguments: {} }], finishReason: 'length' }, { text: 'never asked' });
+    await chat('which runs were there?').catch(() => undefined);
+    expect(rig.server.requests).toHaveLength(1);
+  });
+
   it('two tool calls in one answer are both run and both answered', async () => {
     const { runs } = await recordRun(rig.home, '20260101-120000-abc', { failStep: 'build' });
     rig.server.enqueue({ toolCalls: [{ name: 'list_runs', arguments: {} }, { name: 'get_step_error', arguments: {} }], chunkSize: 3 }, { text: 'One run; build failed.' });
