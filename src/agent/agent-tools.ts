@@ -104,7 +104,7 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
       }),
     get_run_status: async ({ runId }) => {
       const { runId: id, record, status, owner } = await runs.inspect(idOrLatest(runId));
-      const { stats, estimate } = await storedRunOutlook(runs.home, record, status).catch(() => ({ stats: undefined, estimate: undefined }));
+      const { stats, estimate } = await storedRunOutlook(runs.home, record, status, owner !== undefined).catch(() => ({ stats: undefined, estimate: undefined }));
       // Usual durations of running steps only while a process runs them.
       return statusForModel(runStatusDocument(record, status, owner, runs.logDir(id), { estimate, stats: owner ? stats : undefined, cutShort: await cutShortSteps(runs.logDir(id), record, status, owner) }));
     },

@@ -33,6 +33,11 @@ export type RunEstimate = {
   readonly highMs: number;
   /** Steps still to finish that have no history (counted as taking no time). */
   readonly untimedSteps: number;
+  /**
+   * Running steps already past the longest they usually take: what is left of them is not known (counted as no
+   * time), so the time left is at least the figure, not "about 0ms".
+   */
+  readonly longerThanUsual: readonly string[];
 };
 
 /** Median and range of recent durations (most recent last); undefined without samples. */
@@ -91,6 +96,7 @@ export function estimateRemaining(
   const high = new Float64Array(n);
   let untimed = 0;
   let timed = 0;
+  const longerThanUsual: string[] = [];
   for (let i = 0; i < n; i++) {
     const id = graph.ids[i]!;
     const step = progress(id);
@@ -103,9 +109,9 @@ export function estimateRemaining(
     }
     timed++;
     const elapsed = status === 'running' && step?.startedAtMs !== undefined ? Math.max(0, now - step.startedAtMs) : 0;
-    // A step past its expected time is nearly done, as far as anyone can tell.
     low[i] = Math.max(expected.lowMs - elapsed, 0);
     high[i] = Math.max(expected.highMs - elapsed, 0);
+    if (status === 'running' && elapsed > expected.highMs) longerThanUsual.push(id);
   }
   if (timed === 0) return undefined;
   const slots = Math.max(1, maxParallel);
@@ -113,6 +119,7 @@ export function estimateRemaining(
     lowMs: Math.max(longest(criticalPathLengths(graph, (i) => low[i]!)), sum(low) / slots),
     highMs: Math.max(longest(criticalPathLengths(graph, (i) => high[i]!)), sum(high) / slots),
     untimedSteps: untimed,
+    longerThanUsual,
   };
 }
 

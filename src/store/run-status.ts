@@ -86,7 +86,7 @@ export function runStatusDocument(
     failedStepId: state.failedStepId,
     ...(owner ? { owner: { pid: owner.pid, command: owner.command, since: owner.startedAt } } : {}),
     logDir,
-    ...(estimate ? { estimate: { remainingLowMs: Math.round(estimate.lowMs), remainingHighMs: Math.round(estimate.highMs), untimedSteps: estimate.untimedSteps } } : {}),
+    ...(estimate ? { estimate: { remainingLowMs: Math.round(estimate.lowMs), remainingHighMs: Math.round(estimate.highMs), untimedSteps: estimate.untimedSteps, ...(estimate.longerThanUsual.length > 0 ? { takingLongerThanUsual: estimate.longerThanUsual, note: 'those steps run past their usual time: what is left of them is unknown, so the time left is more than remainingHighMs' } : {}) } } : {}),
     /** Who approved what (the plan's hash), when, in which mode: the start, then each resume. */
     approvals: record.approvals ?? [],
     steps: record.plan.steps.map((step) => {

@@ -115,15 +115,16 @@ function renderedArgs(args: unknown, inputs: Readonly<Record<string, unknown>>):
   }
 }
 
-/** Time left of a stored run that is running or paused, from the durations learned so far. */
 /**
  * What earlier runs say of a stored run that runs or is paused, from one read of the durations: each
- * step's usual duration (`stats`, by step id) and the time left (`estimate`).
+ * step's usual duration (`stats`, by step id) and the time left (`estimate`). `owned`: a process runs it; without
+ * one, a step recorded running was cut short and runs again from the start on resume.
  */
 export async function storedRunOutlook(
   home: string,
   record: RunRecord,
   status: RunStatus,
+  owned: boolean,
   now = Date.now(),
 ): Promise<{ readonly stats?: ReadonlyMap<string, DurationStats>; readonly estimate?: RunEstimate }> {
   if (status !== 'running' && status !== 'paused') return {};
@@ -134,6 +135,7 @@ export async function storedRunOutlook(
     record.plan,
     (id) => {
       const st = record.state.steps[id];
+      if (st?.status === 'running' && !owned) return { status: 'pending' };
       return st && { status: st.status, startedAtMs: st.startedAt ? Date.parse(st.startedAt) : undefined };
     },
     stats,

@@ -10,8 +10,12 @@ export function formatEstimate(estimate: RunEstimate, paused = false): string {
   const low = roundForDisplay(estimate.lowMs);
   const high = roundForDisplay(estimate.highMs);
   const left = paused ? 'left once resumed' : 'left';
-  const span = low === high ? `about ${formatDuration(low)} ${left}` : `${formatDuration(low)}–${formatDuration(high)} ${left}`;
-  return estimate.untimedSteps > 0 ? `${span} (+ ${plural(estimate.untimedSteps, 'step')} never timed)` : span;
+  const slow = estimate.longerThanUsual;
+  // What is left of a step past its usual time is not known: never "about 0ms left".
+  const longer = slow.length > 0 ? `${slow.join(', ')} taking longer than usual` : undefined;
+  const span = longer !== undefined && high === 0 ? `${longer}: time left unknown` : low === high ? `about ${formatDuration(low)} ${left}` : `${formatDuration(low)}–${formatDuration(high)} ${left}`;
+  const notes = [...(longer !== undefined && high > 0 ? [`+ ${longer}`] : []), ...(estimate.untimedSteps > 0 ? [`+ ${plural(estimate.untimedSteps, 'step')} never timed`] : [])];
+  return notes.length > 0 ? `${span} (${notes.join('; ')})` : span;
 }
 
 /** What a running step's history says: its usual duration, or that it is far slower than usual. */

@@ -89,7 +89,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         const doc = runStatusDocument(record, status, owner, runs.logDir(id), { cutShort: await cutShortSteps(runs.logDir(id), record, status, owner) });
         // Step durations render templates (CEL): loaded for /status, not with the app.
         const { storedRunOutlook } = await import('../store/step-durations.js');
-        const { estimate } = await storedRunOutlook(runs.home, record, status).catch(() => ({ estimate: undefined }));
+        const { estimate } = await storedRunOutlook(runs.home, record, status, owner !== undefined).catch(() => ({ estimate: undefined }));
         const lines = [`Run ${id}: ${status} · ${record.goal}${estimate ? ` · ${formatEstimate(estimate, status === 'paused')}` : ''}`];
         for (const step of doc.steps) {
           // Where it ran, as ksa status's WORKER column says it: a fan-out that failed as a whole, where it did succeed.

@@ -109,7 +109,9 @@ describe('estimateRemaining under simulated time', () => {
     const plan = PlanSchema.parse(PLAN);
     const stats = new Map(Object.entries(DURATIONS).map(([id, ms]) => [id, point(ms)]));
     const progress = (id: string) => (id === 'install' || id === 'lint' ? { status: 'succeeded' as const } : id === 'build' ? { status: 'running' as const, startedAtMs: 0 } : { status: 'pending' as const });
-    expect(estimateRemaining(plan, progress, stats, 200_000)!.lowMs).toBe(20_000);
+    expect(estimateRemaining(plan, progress, stats, 200_000)).toMatchObject({ lowMs: 20_000, highMs: 20_000, longerThanUsual: ['build'] });
+    // Not past its usual time yet (nor just at it): not said to be.
+    expect(estimateRemaining(plan, progress, stats, 60_000)!.longerThanUsual).toEqual([]);
     const view = createRunView('run-1', plan);
     view.estimates = { plan, stats };
     view.status = 'paused';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlanSchema } from '../../src/planning/index.js';
-import { DURATIONS_KEPT, StepDurations, stepDurationKeys } from '../../src/store/index.js';
+import { DURATIONS_KEPT, StepDurations, stepDurationKeys, storedRunOutlook, type RunRecord } from '../../src/store/index.js';
 
 // The learned durations file: keys per step, the last ten durations, no secrets.
 
@@ -73,5 +73,17 @@ describe('StepDurations', () => {
       warnings.length = 0;
     }
     expect((await readdir(home)).filter((name) => name.includes('.corrupt-'))).toHaveLength(2);
+  });
+});
+
+describe('storedRunOutlook', () => {
+  it('a paused run whose process is gone runs its cut-short step again: its whole usual time counts; with its process, what is left of it', async () => {
+    const durations = new StepDurations(home);
+    for (const step of plan.steps) for (let i = 0; i < 3; i++) await durations.record([{ keys: stepDurationKeys(plan, step, {}), durationMs: 10_000 }]);
+    const startedAt = '2026-01-01T00:00:00.000Z';
+    const record = { plan, inputs: {}, state: { status: 'paused', inputs: {}, steps: { build: { status: 'running', attempts: 1, startedAt }, push: { status: 'pending', attempts: 0 } } } } as unknown as RunRecord;
+    const now = Date.parse(startedAt) + 9_000;
+    expect((await storedRunOutlook(home, record, 'paused', false, now)).estimate).toMatchObject({ lowMs: 20_000, highMs: 20_000, longerThanUsual: [] });
+    expect((await storedRunOutlook(home, record, 'paused', true, now)).estimate).toMatchObject({ lowMs: 11_000, highMs: 11_000 });
   });
 });

@@ -21,7 +21,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const logDir = runs.logDir(runId);
   const tails = await failedStepLogTails(logDir, record, logLines);
   const waiting = record.redis !== undefined && (status === 'running' || (status === 'paused' && owner)) ? await stepsWaitingForWorkers(logDir, record) : new Map<string, WaitingStep>();
-  const outlook = await storedRunOutlook(runs.home, record, status).catch(() => ({ stats: undefined, estimate: undefined }));
+  const outlook = await storedRunOutlook(runs.home, record, status, owner !== undefined).catch(() => ({ stats: undefined, estimate: undefined }));
   const { estimate } = outlook;
   // What earlier runs say of the steps running now (their usual duration, "slower than usual" from 3× it), while a process runs them.
   const stats = owner ? outlook.stats : undefined;
