@@ -40,8 +40,9 @@ export function historyFromMessages(messages: readonly Message[], pendingPlanId?
       case 'assistant': {
         // Drawn as it was when it happened: the answer, then the notice that it was stopped.
         const answer = shortAnswer(message.text);
-        // Stopped before it said anything: only the notice.
-        if (answer.text !== '') items.push({ kind: 'assistant', id: message.id, text: answer.text });
+        // Stopped before it said anything: only the notice. The answer is stored once the turn ends, after the plan
+        // it proposed, but was shown above that plan's card: it goes back there.
+        if (answer.text !== '') items.splice(firstPlanOfTurn(items), 0, { kind: 'assistant', id: message.id, text: answer.text });
         if (answer.end) items.push({ kind: 'notice', id: `${message.id}-${answer.end}`, ...answerEndNotice(answer.end) });
         break;
       }
@@ -72,6 +73,13 @@ export function historyFromMessages(messages: readonly Message[], pendingPlanId?
     }
   }
   return items;
+}
+
+/** Where the current turn's first plan card is in `items` (after its last user message); the end when it has none. */
+function firstPlanOfTurn(items: readonly HistoryItem[]): number {
+  const turnStart = items.findLastIndex((item) => item.kind === 'user') + 1;
+  const plan = items.findIndex((item, i) => i >= turnStart && item.kind === 'plan');
+  return plan < 0 ? items.length : plan;
 }
 
 export function summarizeToolOutput(output: unknown): string {

@@ -37,7 +37,8 @@ describe('a reopened session', () => {
     // The history is drawn right after the first frame (header and input).
     const frame = await app.waitFor((f) => f.includes('· ready ·') && f.includes('Run r1 succeeded.'));
     expect(frame).toContain('(continued)');
-    const order = ['› deploy the marker app', 'Plan: Deploy the marker app', '✓ approved', 'Here is the plan.', '✓ Run r1 succeeded', '✓ Reflection on run r1', "› what's the status?", '· get_run_status: run r1: succeeded', 'Run r1 succeeded.'];
+    // The answer that came with the plan above its card, as it was shown live.
+    const order = ['› deploy the marker app', 'Here is the plan.', 'Plan: Deploy the marker app', '✓ approved', '✓ Run r1 succeeded', '✓ Reflection on run r1', "› what's the status?", '· get_run_status: run r1: succeeded', 'Run r1 succeeded.'];
     const at = order.map((text) => frame.indexOf(text));
     expect(at.every((index) => index >= 0), JSON.stringify(at)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -90,6 +91,22 @@ describe('a reopened session', () => {
       { id: 'm3', ts: '2026-11-25T00:00:02.000Z', kind: 'approval', planId: 'p1e2', decision: 'approved', runId: 'r1' },
     ]);
     expect(items[0]).toMatchObject({ kind: 'plan', decision: 'edited' });
+  });
+
+  it('reopened, the answer that came with a plan is above its card, as it was shown live, though it is stored after it', () => {
+    const items = historyFromMessages([
+      { id: 'm0', ts: '2026-11-25T00:00:00.000Z', kind: 'user', text: 'deploy my app' },
+      { id: 'm1', ts: '2026-11-25T00:00:00.100Z', kind: 'tool_call', toolCallId: 'c1', tool: 'propose_plan', input: { goal: 'deploy' } },
+      { id: 'm2', ts: '2026-11-25T00:00:01.000Z', kind: 'plan', planId: 'p1', plan },
+      { id: 'm3', ts: '2026-11-25T00:00:01.100Z', kind: 'tool_result', toolCallId: 'c1', tool: 'propose_plan', output: { planId: 'p1' } },
+      { id: 'm4', ts: '2026-11-25T00:00:01.200Z', kind: 'assistant', text: 'Here is the plan.' },
+      { id: 'm5', ts: '2026-11-25T00:00:02.000Z', kind: 'approval', planId: 'p1', decision: 'rejected' },
+      { id: 'm6', ts: '2026-11-25T00:00:03.000Z', kind: 'user', text: 'thanks' },
+      { id: 'm7', ts: '2026-11-25T00:00:03.500Z', kind: 'assistant', text: 'You are welcome.' },
+    ]);
+    expect(items.map((item) => item.kind)).toEqual(['user', 'assistant', 'plan', 'user', 'assistant']);
+    expect(items[1]).toMatchObject({ text: 'Here is the plan.' });
+    expect(items[2]).toMatchObject({ kind: 'plan', decision: 'rejected' });
   });
 });
 
