@@ -128,6 +128,15 @@ export abstract class ChatSessionView {
     };
   }
 
+  /** Set while /quit waits for the paused run's running steps: cuts them short. */
+  protected cutShortSteps: (() => void) | undefined;
+  /** Ctrl-C while /quit waits for the paused run's running steps: they are cut short. False when it waits for none. */
+  cutShortQuit(): boolean {
+    const cut = this.cutShortSteps;
+    cut?.();
+    return cut !== undefined;
+  }
+
   /** `/approve read`: from now on plans the mode and the policy allow run without a question. */
   setApprovalMode(mode: ApprovalMode): void {
     this.approvalMode = mode;

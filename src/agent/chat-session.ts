@@ -42,14 +42,6 @@ export class ChatSession extends ChatSessionView {
     return session;
   }
 
-  private cutShortSteps: (() => void) | undefined;
-  /** Ctrl-C while /quit waits for the paused run's running steps: they are cut short. False when it waits for none. */
-  cutShortQuit(): boolean {
-    const cut = this.cutShortSteps;
-    cut?.();
-    return cut !== undefined;
-  }
-
   /** What the user typed; its meaning depends on the phase. */
   async submit(text: string): Promise<void> {
     if (this.secretAsk) return this.secretAsk.answer(text);

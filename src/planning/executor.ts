@@ -19,7 +19,6 @@ import type { WorkerRun } from './tool-call.js';
 export type { InvokeTool, OutputStream, QueryModel, ToolCall, WorkerRun } from './tool-call.js';
 export type { ExecutionOptions } from './execution-options.js';
 export { ABORT_SETTLE_MS } from './abort.js';
-
 const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0 };
 
 /**
