@@ -5,9 +5,10 @@ import { AddBatcher } from './add-batcher.js';
 import { clearFailedJob, stopJob } from './job-cancel.js';
 import { settledWithin } from './settled-within.js';
 import { describePlacement, errorMessage, PartialSuccessError, RefusedAttemptError, type InvokeTool, type Placement, type ToolCall, type WorkerRun } from '../planning/index.js';
-import { asResult, cancelledKey, EVENTS_MAX_LEN, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobResult } from './queue-names.js';
+import { asResult, EVENTS_MAX_LEN, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
+import { endedOfItself, lostAttemptMessage, stopLostAttempt, type LostAttemptEnd } from './lost-attempt-stop.js';
 import { JobScrubber } from './job-scrub.js';
 import { leftBehind } from './left-results.js';
 import type { Outstanding, Watcher } from './outstanding-job.js';
@@ -15,7 +16,7 @@ import { RedisSilence } from './redis-silence.js';
 import { sweepJobs } from './job-sweep.js';
 import { runParts, takeOver } from './taken-over.js';
 import { holdWhilePaused } from './paused-hold.js';
-import { heldWhilePaused, lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, remoteStepError, STALLED, waitingForWorker, workerLost as workerLostMessage } from './step-messages.js';
+import { heldWhilePaused, lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, remoteStepError, STALLED, waitingForWorker } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 import { failStoppedPart } from './stopped-part.js';
 import { endedRun, ranBeforeFailing, TakerNaming } from './stopped-job.js';
@@ -28,7 +29,6 @@ const SWEEP_MS = 1000;
 const KEEP = { age: 24 * 3600 };
 
 export { RemoteStepError } from './step-messages.js';
-
 export type RemoteStepsOptions = {
   readonly target: RedisTarget;
   readonly runId: string;
@@ -107,9 +107,8 @@ export class RemoteSteps {
   }
 
   private sayOutage(sent: boolean): void {
-    if (this.outageSaid) return;
+    if (!this.outageSaid) this.note(redisOutage(this.options.target.display, true, sent));
     this.outageSaid = true;
-    this.note(redisOutage(this.options.target.display, true, sent));
   }
 
   /**
@@ -201,12 +200,11 @@ export class RemoteSteps {
     return noWorkerTook(this.waitMs, labels, this.lostWorkers.note(call.stepId, call.attempt));
   }
 
-  /** A worker that stopped answering mid-attempt: remembered (the next attempt is not offered to it); its job marked cancelled (never run if BullMQ hands it out again) and scrubbed of secrets. */
-  private async noteLost(call: Pick<ToolCall, 'stepId' | 'attempt'>, id: string, worker: string, key: string): Promise<void> {
+  /** A lost attempt's worker: remembered (the next attempt is not offered to it); its job stopped there (stopLostAttempt) and scrubbed of secrets. */
+  private async noteLost(call: Pick<ToolCall, 'stepId' | 'attempt'>, id: string, worker: string, key: string): Promise<LostAttemptEnd> {
     this.workersCache = undefined;
-    const live = await liveWorkers(this.client).catch(() => []);
-    this.lostWorkers.add(call.stepId, call.attempt, worker, live);
-    await Promise.all([this.client.set(cancelledKey(id), '1', 'EX', 3600).catch(() => {}), this.scrubber.scrub(this.client, key)]);
+    this.lostWorkers.add(call.stepId, call.attempt, worker, await liveWorkers(this.client).catch(() => []));
+    return (await Promise.all([stopLostAttempt(this.client, id, worker, { closed: () => this.closed }), this.scrubber.scrub(this.client, key)]))[0];
   }
 
   private queue(name: string): Queue {
@@ -266,8 +264,10 @@ export class RemoteSteps {
         losing = true;
         void leftBehind(this.client, id, this.silence, () => this.closed).then((left) => (left ? ('error' in left ? failedThere(left.error) : complete(left)) : otherwise()));
       };
-      const workerLost = (worker: string) =>
-        unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id)).finally(() => (naming.stopping ? end(undefined) : finish(() => reject(new RemoteStepError(workerLostMessage(worker)))))));
+      const workerLost = (worker: string) => unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id)).then((ended) => {
+        const left = endedOfItself(ended);
+        return left ? ('error' in left ? failedThere(left.error) : complete(left)) : naming.stopping ? end(undefined) : finish(() => reject(new RemoteStepError(lostAttemptMessage(worker, ended.how))));
+      }));
       // A part's worker is the one it went to: named although its failure is heard before its taking.
       const failedThere = (reason: string | undefined) => (target && ranBeforeFailing(reason) && nameWorker(target), end(reason));
       const failed = (failedReason: string | undefined) => {
@@ -275,8 +275,9 @@ export class RemoteSteps {
         if (target && ranBeforeFailing(failedReason)) nameWorker(target);
         // What its worker left is looked up already (by a stalled check or a sweep): that settles the attempt.
         if (losing) return;
-        // BullMQ's stalled check (by another worker on the queue) found it first; or no worker named yet.
-        return entry.takenBy && failedReason ? workerLost(entry.takenBy) : unlessLeft(() => end(failedReason));
+        // BullMQ's stalled check (by another worker on the queue) found it first; or no worker named yet (the job names it).
+        if (entry.takenBy || naming.stopping) return entry.takenBy && failedReason ? workerLost(entry.takenBy) : unlessLeft(() => end(failedReason));
+        void this.client.hget(queue.toKey(id), 'pb').then((worker) => (worker ? (nameWorker(worker), workerLost(worker)) : unlessLeft(() => end(failedReason))), () => unlessLeft(() => end(failedReason)));
       };
       const naming = new TakerNaming(call.onWorker);
       const nameWorker = (worker: string | undefined, ran?: WorkerRun) => {
@@ -387,9 +388,8 @@ export class RemoteSteps {
   /** At --worker-wait's end: a step still waiting for a worker fails. */
   private async expireUntaken(entry: Outstanding): Promise<void> {
     const job = await Job.fromId<StepJobData, StepJobResult>(this.queue(entry.queue), entry.id);
-    if (!job) return;
-    const state = await entry.fromJob(job);
-    if (state === 'waiting' || state === 'prioritized') await this.giveUp(entry, job);
+    const state = job && (await entry.fromJob(job));
+    if (state === 'waiting' || state === 'prioritized') await this.giveUp(entry, job!);
   }
 
   /** Fails a step no worker took within --worker-wait, and takes its job off the queue. */

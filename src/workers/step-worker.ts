@@ -78,6 +78,11 @@ export class StepWorker {
   private readonly workers: Worker[] = [];
   /** The running jobs, by id, with their Redis keys: a Redis restarted without its data no longer has them. */
   private readonly running = new Map<string, string>();
+  /**
+   * Each running job's own stop. BullMQ's signal alone may not reach it: once a job's lock expired (Redis did
+   * not answer meanwhile) BullMQ can lose track of it, and the coordinator's cancel would then stop nothing.
+   */
+  private readonly stops = new Map<string, AbortController>();
   private subscriber: Redis | undefined;
   private cancelPoll: NodeJS.Timeout | undefined;
   private client: Redis | undefined;
@@ -185,6 +190,7 @@ export class StepWorker {
   }
 
   private cancelJob(jobId: string): void {
+    this.stops.get(jobId)?.abort(new Error('cancelled by the coordinator'));
     for (const worker of this.workers) worker.cancelJob(jobId, 'cancelled by the coordinator');
   }
 
@@ -220,6 +226,9 @@ export class StepWorker {
       throw new UnrecoverableError(NOT_STARTED);
     }
     const started = performance.now();
+    const stop = new AbortController();
+    this.stops.set(jobId, stop);
+    const stopped = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
     this.running.set(jobId, `${job.queueQualifiedName}:${jobId}`);
     const kept = (progress: StepJobProgress) => (this.client ? keepBatch(this.client, jobId, progress).catch(() => {}) : undefined);
     const output = new OutputBatches(async (progress) => (await kept(progress), job.updateProgress(progress)), this.options.name, this.options.outputBytes);
@@ -238,7 +247,7 @@ export class StepWorker {
           stepId: data.stepId,
           attempt: data.attempt,
           phase: data.phase,
-          signal: signal ?? new AbortController().signal,
+          signal: stopped,
           onOutput: (line, stream) => output.push(redact(line), stream),
         },
       );
@@ -248,7 +257,7 @@ export class StepWorker {
       return result;
     } catch (error) {
       // Stopped at once, its process tree killed: not the step's failure, and not an OOM kill to look for.
-      const message = this.abandoning ? `attempt handed back: worker ${this.options.name} was stopped at once` : signal?.aborted ? cancelledOn(this.options.name) : redact(workerError(error, this.options.name));
+      const message = this.abandoning ? `attempt handed back: worker ${this.options.name} was stopped at once` : stopped.aborted ? cancelledOn(this.options.name) : redact(workerError(error, this.options.name));
       if (this.abandoning) await settledWithin(this.handedBackAfter, STOP_GRACE_MS);
       done(false, message);
       this.left.ended(jobId, { worker: this.options.name, error: message });
@@ -263,6 +272,7 @@ export class StepWorker {
         await settledWithin(job.updateData({ ...rest, args: redactedCopy(data.args, redactor.contentReplacer) as Record<string, unknown> }), SCRUB_GRACE_MS);
       }
       this.running.delete(jobId);
+      this.stops.delete(jobId);
       this.slots.release();
     }
   }

@@ -90,7 +90,7 @@ return 1`;
  * A registered worker of this machine (this boot) whose process is gone: its pid is free or has
  * another start time. One of another machine, or of an older ksa that did not say, cannot be told.
  */
-function diedHere(holder: WorkerInfo): boolean {
+export function diedHere(holder: WorkerInfo): boolean {
   if (holder.bootId === undefined || holder.startTicks === undefined || holder.host !== hostname() || holder.bootId !== currentBootId()) return false;
   // In this boot, a pid with another start time, with no process at all, or a zombie (killed, not yet reaped) is no longer that worker.
   return recognize(holder.pid, holder) !== 'same' || isZombie(holder.pid);
