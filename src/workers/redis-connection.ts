@@ -3,7 +3,7 @@ import { KsaError } from '../planning/index.js';
 import { redisServerOf, shownRedisUrl } from './redis-url.js';
 import { plural } from '../planning/plural.js';
 import { missingRight } from './redis-rights.js';
-import { acceptsPlainConnection, completesTlsHandshake, MAYBE_TLS, tlsHandshakeFailed, tlsRefusal } from './tls-mismatch.js';
+import { answersPlainRedis, completesTlsHandshake, MAYBE_TLS, tlsHandshakeFailed, tlsRefusal } from './tls-mismatch.js';
 
 /**
  * BullMQ 6 refuses Redis below 5.0.0 and prints a multi-line warning below
@@ -81,7 +81,7 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
     const refused = target.options.tls ? await tlsRefusal(errors, target) : undefined;
     if (refused) throw new RedisUnavailableError({ url: target.display, reason: refused, cause });
     const timedOut = error === noAnswer || (cause as NodeJS.ErrnoException).code === 'ETIMEDOUT';
-    if (target.options.tls && timedOut && (await acceptsPlainConnection(target))) throw new RedisUnavailableError({ url: target.display, reason: tlsHandshakeFailed(target.display), cause });
+    if (target.options.tls && timedOut && (await answersPlainRedis(target))) throw new RedisUnavailableError({ url: target.display, reason: tlsHandshakeFailed(target.display), cause });
     if (error instanceof RedisUnavailableError) throw error;
     const reason = describeRedisError(cause);
     const tlsThere = !target.options.tls && reason === NOT_REDIS && (await completesTlsHandshake(target));

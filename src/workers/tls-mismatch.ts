@@ -5,18 +5,20 @@ import type { RedisTarget } from './redis-connection.js';
 /**
  * A TLS client (rediss://) talking to a plain Redis sends its handshake and waits: the server
  * waits for the end of a command line that never comes, so the check would only say "no answer".
- * A plain connection that is accepted there tells the two apart from a host that does not answer.
+ * A plain PING answered there (PONG, or a Redis error such as NOAUTH) tells a plain Redis apart from
+ * a server that is stopped or does not answer at all, whose connection the kernel accepts all the same.
  */
-export function acceptsPlainConnection(target: RedisTarget, timeoutMs = 1000): Promise<boolean> {
+export function answersPlainRedis(target: RedisTarget, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: target.options.host ?? '127.0.0.1', port: target.options.port ?? 6379 });
-    const done = (accepted: boolean) => {
+    const done = (plain: boolean) => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(accepted);
+      resolve(plain);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
-    socket.once('connect', () => done(true));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data: Buffer) => done(data[0] === 0x2b || data[0] === 0x2d));
     socket.once('error', () => done(false));
   });
 }

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,9 @@ let certRedis: ChildProcess | undefined;
 let certPort: number;
 let web: Server | undefined;
 let webPort: number;
+// A TLS server that completes the handshake (its certificate signed by the test's CA) and never answers.
+let silent: TlsServer | undefined;
+let silentPort: number;
 
 async function listening(port: number, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -52,12 +56,17 @@ beforeAll(async () => {
   webPort = await freePort();
   web = createServer((_request, response) => response.end('hello'));
   await new Promise<void>((resolve) => web!.listen(webPort, '127.0.0.1', resolve));
+
+  silentPort = await freePort();
+  silent = createTlsServer({ key: readFileSync(file('server.key')), cert: readFileSync(file('server.pem')) }, () => {});
+  await new Promise<void>((resolve) => silent!.listen(silentPort, '127.0.0.1', resolve));
 }, 60_000);
 afterAll(async () => {
   await redis?.cleanup();
   tlsRedis?.kill('SIGKILL');
   certRedis?.kill('SIGKILL');
   web?.close();
+  silent?.close();
   if (certDir) rmSync(certDir, { recursive: true, force: true });
 });
 
@@ -88,5 +97,30 @@ describe('Redis with TLS on one side only', () => {
     const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000 });
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stderr.trim()).toBe(`ksa: cannot use Redis at ${url}: TLS handshake failed: the server at ${url} may not use TLS (try redis://)`);
+  }, 60_000);
+});
+
+// A TLS server that says nothing (a stopped Redis, or one that completes the handshake and never answers)
+// is no TLS mismatch: it gets the words redis:// gets for a server that does not answer.
+describe('rediss:// to a server that does not answer', () => {
+  const noAnswer = (url: string) => `ksa: cannot use Redis at ${url}: no answer within 3 s (a stopped Redis, or something else that accepts connections there)`;
+
+  it('a TLS server that completes the handshake and never answers: no answer, not a failed handshake', async () => {
+    const url = `rediss://127.0.0.1:${silentPort}`;
+    const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000, env: { NODE_EXTRA_CA_CERTS: path.join(certDir, 'ca.pem') } });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr.trim()).toBe(noAnswer(url));
+  }, 60_000);
+
+  it('a TLS Redis that is stopped (SIGSTOP): no answer, not a failed handshake', async () => {
+    const url = `rediss://127.0.0.1:${tlsPort}`;
+    tlsRedis!.kill('SIGSTOP');
+    try {
+      const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000 });
+      expect(result.code, describeResult(result)).toBe(1);
+      expect(result.stderr.trim()).toBe(noAnswer(url));
+    } finally {
+      tlsRedis!.kill('SIGCONT');
+    }
   }, 60_000);
 });
