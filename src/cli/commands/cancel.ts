@@ -43,7 +43,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   const target = redisUrl ? await checkedTarget(redisUrl) : undefined;
 
   // Attempts on workers it was in the middle of: one no worker took is not undone, one a worker took is undone there.
-  const takers = target ? await cutShortTakers(target, runId, record.state) : new Map<string, string | null>();
+  const takers = target ? await cutShortTakers(target, runId, record.state) : new Map();
   settleCutShort(record.state, takers);
   // As the rollback will see it: a step cut short by the stop may have done its work, and is undone too.
   const undo = rollbackOnCancel(record.state, record.plan);
