@@ -29,6 +29,10 @@ async function killedMidStep(name: string) {
   const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--worker-wait', '2s', '--input', `dbPassword=${SECRET}`], { home, cwd: dir, timeoutMs: 60_000 });
   const pid = await eventually(() => (existsSync(path.join(dir, 'slow.pid')) ? Number(readFileSync(path.join(dir, 'slow.pid'), 'utf8')) : undefined), 20_000);
   fleet.orphans.add(pid);
+  // The shell writes its pid before the worker has recorded its process group: killed before that, the worker's
+  // next start would have nothing to stop.
+  const recorded = path.join(home, 'workers', 'box-1', 'processes.json');
+  await eventually(() => (existsSync(recorded) && (JSON.parse(readFileSync(recorded, 'utf8')) as { groups: number[] }).groups.includes(pid) ? true : undefined), 20_000);
   workers.get('box-1')!.kill('SIGKILL');
   await workers.get('box-1')!.result;
   const result = await run.result;
