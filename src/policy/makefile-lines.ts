@@ -10,7 +10,8 @@ export interface MakefileLines {
 }
 
 /**
- * The recipe lines (a tab after a rule), without make's `@`, `-` and `+` prefixes, and the other lines.
+ * The recipe lines (a tab after a rule, and the text after a rule's `;`), without make's `@`, `-` and `+` prefixes,
+ * and the other lines.
  * A tab line that follows no rule is one make reads (`\tCC = rm` before any target assigns CC): it is kept
  * with both, since a recipe that does not run rates no lower than one that does.
  */
@@ -25,15 +26,40 @@ export function makefileLines(content: string): MakefileLines {
     while (raw.endsWith('\\') && i + 1 < lines.length) raw = `${raw}\n${lines[++i]!}`;
     const line = raw.replace(/\\\n\s*/g, ' ');
     if (line.startsWith('\t')) {
-      recipes.push(line.replace(/^\t[@+\-\s]*/, ''));
+      recipes.push(recipeText(line.slice(1)));
       if (!inRule) settings.push(raw);
       continue;
     }
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
     settings.push(raw);
     inRule = isRule(line);
+    const sameLine = inRule ? sameLineRecipe(line) : undefined;
+    if (sameLine !== undefined) recipes.push(recipeText(sameLine));
   }
   return { recipes, settings };
+}
+
+/** A recipe line without make's `@`, `-` and `+` prefixes. */
+function recipeText(line: string): string {
+  return line.replace(/^[@+\-\s]*/, '');
+}
+
+/**
+ * The recipe a rule holds on its own line (`clean: ; rm -rf build`): the text after the first `;` outside `$(…)`
+ * and before any comment. A target's variable (`app: X = a; b`) reads as one too, which rates no lower.
+ */
+export function sameLineRecipe(line: string): string | undefined {
+  let depth = 0;
+  for (let i = separatorAt(line) ?? line.length; i < line.length; i++) {
+    const char = line[i]!;
+    if (char === '$' && (line[i + 1] === '(' || line[i + 1] === '{')) {
+      depth++;
+      i++;
+    } else if (depth > 0 && (char === ')' || char === '}')) depth--;
+    else if (depth === 0 && char === '#' && line[i - 1] !== '\\') return undefined;
+    else if (depth === 0 && char === ';') return line.slice(i + 1);
+  }
+  return undefined;
 }
 
 /** Whether make's line is a rule (`app: main.c`, `app:: x`, `app: CC = x`), not an assignment (`X := y`) or a directive. */
