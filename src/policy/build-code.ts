@@ -1,6 +1,7 @@
-import { expandRecipe, makeVariables } from './make-variables.js';
+import { assignsComputedName, expandRecipe, makeVariables } from './make-variables.js';
 import { makefileLines } from './makefile-lines.js';
 import { scriptLines } from './package-scripts.js';
+import { recipePrefixKnown } from './recipe-prefix.js';
 
 /** How the file is run: the scripts of a package.json named (`npm run x`), the variables set for make outside the Makefile. */
 export interface BuildRunning {
@@ -45,9 +46,11 @@ function packageScripts(content: string, named: readonly string[] | undefined, r
 /**
  * The recipe lines, without make's `@`, `-` and `+` prefixes, with `$$` and the variables make knows the value of
  * (`$(RM)`: `rm -f`) as the shell sees them. Another variable make expands stays computed for the shell.
+ * Undefined when which lines are recipes is not known (`.RECIPEPREFIX` set other than plainly).
  */
-function makeRecipes(content: string, setOutside: (name: string) => boolean): string {
+function makeRecipes(content: string, setOutside: (name: string) => boolean): string | undefined {
   const { recipes, settings } = makefileLines(content);
+  if (!recipePrefixKnown(content, settings, settings.some(assignsComputedName), setOutside)) return undefined;
   const values = makeVariables(content, settings, setOutside);
   return recipes.map((line) => expandRecipe(line, values)).join('\n');
 }

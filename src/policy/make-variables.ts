@@ -30,7 +30,7 @@ const OPERATOR = '\\s*(?::{1,3}|[+?!])?=';
  * Text after which any variable may have another value: another file (`include`), a choice made at run time
  * (`ifeq`), make code run as it reads (`$(eval …)`, `$(guile …)`, `load`), options set from the Makefile (`MAKEFLAGS`).
  */
-const ANY_SETTING = /^\s*(?:-?include|sinclude|ifn?eq|ifn?def|-?load)\b|[({]\s*(?:eval|guile)\b|\b(?:GNU)?MAKEFLAGS\b|\bMFLAGS\b|\bMAKEFILES\b|\bMAKEOVERRIDES\b/m;
+export const ANY_SETTING = /^\s*(?:-?include|sinclude|ifn?eq|ifn?def|-?load)\b|[({]\s*(?:eval|guile)\b|\b(?:GNU)?MAKEFLAGS\b|\bMFLAGS\b|\bMAKEFILES\b|\bMAKEOVERRIDES\b/m;
 /** How deep a value's own references are followed (`CPP = $(CC) -E`). */
 const MAX_DEPTH = 8;
 
@@ -59,7 +59,7 @@ export function makeVariables(content: string, settings: readonly string[], setO
 }
 
 /** `C$(E)C = x`, `$(N) := x`, `app: $(V) = x`, `define $(N)`: a line that may assign any variable. */
-function assignsComputedName(written: string): boolean {
+export function assignsComputedName(written: string): boolean {
   const line = written.replace(/\\\n\s*/g, ' ');
   if (/^\s*(?:(?:override|export|private)\s+)*(?:un)?define\b[^\n]*\$/.test(line)) return true;
   const separator = separatorAt(line);

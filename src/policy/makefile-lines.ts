@@ -10,8 +10,8 @@ export interface MakefileLines {
 }
 
 /**
- * The recipe lines (a tab after a rule, and the text after a rule's `;`), without make's `@`, `-` and `+` prefixes,
- * and the other lines.
+ * The recipe lines (a tab, or the `.RECIPEPREFIX` character, after a rule; the text after a rule's `;`), without
+ * make's `@`, `-` and `+` prefixes, and the other lines.
  * A tab line that follows no rule is one make reads (`\tCC = rm` before any target assigns CC): it is kept
  * with both, since a recipe that does not run rates no lower than one that does.
  */
@@ -19,25 +19,31 @@ export function makefileLines(content: string): MakefileLines {
   const recipes: string[] = [];
   const settings: string[] = [];
   let inRule = false;
+  // `.RECIPEPREFIX = >` makes `>` start the recipe lines after it; a tab line is still read as one, which rates no lower.
+  let prefix = '\t';
   const lines = content.split('\n');
   for (let i = 0; i < lines.length; i++) {
     let raw = lines[i]!;
     // `a \` continues on the next line, for recipes and make's own lines alike; make's keep the break, which its readers join where they can.
     while (raw.endsWith('\\') && i + 1 < lines.length) raw = `${raw}\n${lines[++i]!}`;
     const line = raw.replace(/\\\n\s*/g, ' ');
-    if (line.startsWith('\t')) {
+    if (line.startsWith('\t') || line.startsWith(prefix)) {
       recipes.push(recipeText(line.slice(1)));
       if (!inRule) settings.push(raw);
       continue;
     }
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
     settings.push(raw);
+    prefix = LITERAL_PREFIX.exec(raw)?.[1] ?? prefix;
     inRule = isRule(line);
     const sameLine = inRule ? sameLineRecipe(line) : undefined;
     if (sameLine !== undefined) recipes.push(recipeText(sameLine));
   }
   return { recipes, settings };
 }
+
+/** `.RECIPEPREFIX = >`: a literal one-character prefix, as a whole line of its own. */
+export const LITERAL_PREFIX = /^\.RECIPEPREFIX\s*:{0,3}=\s*([^\s\\#$])\s*$/;
 
 /** A recipe line without make's `@`, `-` and `+` prefixes. */
 function recipeText(line: string): string {

@@ -32,3 +32,31 @@ describe('recipes of a Makefile the plan writes', () => {
     expect((await makeRisk('all: ; echo hi\n'))?.level).toBe('write');
   });
 });
+
+describe('a Makefile that sets .RECIPEPREFIX', () => {
+  it('has recipes that start with its literal prefix', async () => {
+    expect(await makeRisk('.RECIPEPREFIX = >\nclean:\n> rm -rf /srv/data\n')).toEqual(deletes);
+    expect(await makeRisk('.RECIPEPREFIX:=>\nclean:\n>@rm -rf /srv/data\n', 'sudo make clean')).toEqual(deletes);
+    expect((await makeRisk('.RECIPEPREFIX = >\nall:\n>echo hi\n', 'make'))?.level).toBe('write');
+  });
+
+  it('cannot be rated when the prefix is set any other way, or may be set where the plan does not show it', async () => {
+    const unknown = { level: 'destroy', reason: 'runs Makefile, which step script writes: code ksa cannot rate, which nobody reviewed' };
+    const recipe = 'clean:\n> rm -rf /srv/data\n';
+    for (const makefile of [
+      `.RECIPEPREFIX = >\n.RECIPEPREFIX = >\n${recipe}`,
+      `P = >\n.RECIPEPREFIX = $(P)\n${recipe}`,
+      `ifeq (1,1)\n.RECIPEPREFIX = >\nendif\n${recipe}`,
+      `override .RECIPEPREFIX = >\n${recipe}`,
+      `.RECIPEPREFIX += >\n${recipe}`,
+      `include prefix.mk\n${recipe}`,
+      `E :=\n.RECIPE$(E)PREFIX = >\n${recipe}`,
+      `X := $(eval .RECIPEPREFIX = >)\n${recipe}`,
+    ]) {
+      expect(await makeRisk(makefile), makefile).toEqual(unknown);
+    }
+    expect(await makeRisk(recipe, 'make .RECIPEPREFIX=">" clean')).toEqual(unknown);
+    // A Makefile with an include but only tab recipes reads as before.
+    expect((await makeRisk('include a.mk\nall:\n\techo hi\n', 'make'))?.level).toBe('write');
+  });
+});
