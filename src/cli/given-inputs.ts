@@ -1,5 +1,7 @@
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { isPlainObject, isRecord } from '../planning/values.js';
+import { CliError } from './errors.js';
+import { givenStructureProblem } from './given-structure-problems.js';
 
 /** A number as people write one: digits, a sign, a fraction; not 0x10, 1e3, +12 or " 4". */
 const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
@@ -19,15 +21,15 @@ const WHOLE_NUMBER = /^(?:0|-?[1-9]\d*)$/;
 export function readGivenInputs(declared: unknown, given: Readonly<Record<string, string>>): Record<string, unknown> {
   const defaults = isRecord(declared) ? declared : {};
   const inputs: Record<string, unknown> = {};
-  for (const [name, text] of Object.entries(given)) inputs[name] = readGivenValue(Object.hasOwn(defaults, name) ? defaults[name] : undefined, text);
+  for (const [name, text] of Object.entries(given)) inputs[name] = readGivenValue(name, Object.hasOwn(defaults, name) ? defaults[name] : undefined, text);
   return inputs;
 }
 
-function readGivenValue(fallback: unknown, text: string): unknown {
+function readGivenValue(name: string, fallback: unknown, text: string): unknown {
   // A whole number past 2^53 stays text: validation refuses it rather than run with a neighbour.
   if (typeof fallback === 'number') return PLAIN_NUMBER.test(text) && (text.includes('.') || Number.isSafeInteger(Number(text))) ? Number(text) : text;
   if (typeof fallback === 'boolean') return readBoolean(text);
-  if (Array.isArray(fallback) || isRecord(fallback)) return readStructure(text);
+  if (Array.isArray(fallback) || isRecord(fallback)) return readStructure(name, text);
   if (fallback === null || fallback === undefined) return readTypeless(text);
   return text;
 }
@@ -46,12 +48,26 @@ function readBoolean(text: string): boolean | string {
 const TRUE = new Set(['true', 'True', 'TRUE']);
 const FALSE = new Set(['false', 'False', 'FALSE']);
 
-/** A list or a mapping as written (validation refuses the one of them the default is not); any other value the text. */
-function readStructure(text: string): unknown {
+/**
+ * A list or a mapping as written (validation refuses the one of them the default is not); any other value the text.
+ * Read as a plan file is: merge keys (`<<: {…}`) apply, and what a plan file refuses is refused here, before
+ * anything runs (exit 2): a tag (`!env HOME` would run as "HOME", `!!binary` as bytes), a key given twice.
+ */
+function readStructure(name: string, text: string): unknown {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, merge: true, logLevel: 'silent' });
+  if (doc.errors.length > 0) return text;
+  let value: unknown;
   try {
-    const value: unknown = parseYaml(text);
-    return Array.isArray(value) || isPlainObject(value) ? value : text;
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch {
     return text;
   }
+  if (!Array.isArray(value) && !isPlainObject(value)) return text;
+  const problem = givenStructureProblem(name, doc, lineCounter, text);
+  if (problem) throw new CliError({ message: `--input ${name}: ${problem}` });
+  return value;
 }
+
+/** As for a plan file: enough for a few shared blocks, far from an expansion attack. */
+const MAX_ALIAS_COUNT = 100;

@@ -240,6 +240,24 @@ steps:
     expect(printed(quoted.stdout)).toContain('98765432109876543210 9007199254740991');
   });
 
+  it('a list or mapping given with --input is read as a plan file is: merge keys apply; a tag is refused up front (exit 2), naming the input and the tag', async () => {
+    const plan = await sandbox.writePlan(
+      'structures/plan.yaml',
+      "goal: Regions\ninputs: { regions: [eu], meta: { a: 1 }, ids: [1] }\nsteps:\n  - id: a\n    tool: shell\n    args: { command: \"touch ran; echo {{ inputs.regions.join(',') }} {{ inputs.meta.x }} {{ inputs.meta.y }} {{ inputs.ids.size() }}\" }\n",
+    );
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'structures');
+    for (const [command, ...flags] of [['run', '--yes'], ['validate']]) {
+      const tagged = await runKsa([command!, plan, ...flags, '--input', 'regions=[!env HOME]'], { home, cwd: dir });
+      expect(tagged.code, describeResult(tagged)).toBe(2);
+      expect(tagged.stderr).toContain('--input regions: item [0]: a YAML tag ("!env") — quote the value: "!env HOME"');
+    }
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+    const merged = await runKsa(['run', plan, '--yes', '--json', '--input', 'meta={<<: {x: 1}, y: 2}'], { home, cwd: dir });
+    expectExit(merged, 0);
+    expect(printed(merged.stdout)).toEqual(['eu 1 2 1']);
+  });
+
   it('ksa resume --input reads a value as ksa run does: the exact text for a text input', async () => {
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-text', leftovers, { inputs: { release: '1.0' } });
     ksa.kill('SIGKILL');

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { readGivenInputs } from '../../src/cli/given-inputs.js';
+
+// A list or mapping given with --input is read as a plan file is: what a plan file refuses is refused here, before anything runs.
+
+const declared = { regions: ['eu'], meta: { a: 1 }, ids: [1], dbPassword: ['x'] };
+const read = (name: string, text: string) => readGivenInputs(declared, { [name]: text })[name];
+const refusal = (name: string, text: string): string => {
+  try {
+    readGivenInputs(declared, { [name]: text });
+  } catch (error) {
+    expect((error as { exitCode?: number }).exitCode).toBe(2);
+    return (error as Error).message;
+  }
+  throw new Error(`--input ${name}=${text} was accepted`);
+};
+
+describe('readGivenInputs: a list or mapping', () => {
+  it('refuses a YAML tag, naming the input, the tag and the quoted value to write', () => {
+    expect(refusal('regions', '[!env HOME]')).toBe('--input regions: item [0]: a YAML tag ("!env") — quote the value: "!env HOME"');
+    expect(refusal('regions', '[eu, !!binary aGk=]')).toBe('--input regions: item [1]: a YAML tag ("!!binary") — quote the value: "!!binary aGk="');
+    expect(refusal('meta', '{a: !!str 1}')).toContain('--input meta: item ["a"]: a YAML tag ("!!str")');
+    expect(refusal('regions', '!!seq [eu]')).toContain('--input regions: a YAML tag ("!!seq")');
+    // A secret's value is not repeated.
+    expect(refusal('dbPassword', '[!env hunter2]')).toBe('--input dbPassword: item [0]: a YAML tag ("!env") — quote the value');
+    expect(read('regions', '["!env HOME", \'!x\']')).toEqual(['!env HOME', '!x']);
+  });
+
+  it('applies merge keys, as a plan file does', () => {
+    expect(read('meta', '{<<: {x: 1}, y: 2}')).toEqual({ x: 1, y: 2 });
+    expect(read('meta', '{<<: [{x: 1}, {z: 3}], x: 2}')).toEqual({ x: 2, z: 3 });
+  });
+
+  it('refuses a key given twice, naming it', () => {
+    expect(refusal('meta', '{a: 1, a: 2}')).toBe('--input meta: the key "a" is given twice; keep one');
+    expect(refusal('regions', '[{name: eu, name: us}]')).toBe('--input regions: item [0]: the key "name" is given twice; keep one');
+  });
+
+  it('keeps text that does not read as a list or mapping as given: validation says what was expected', () => {
+    expect(read('regions', 'eu')).toBe('eu');
+    expect(read('regions', '!env HOME')).toBe('!env HOME');
+    expect(read('regions', '[eu')).toBe('[eu');
+  });
+});
