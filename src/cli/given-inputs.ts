@@ -51,7 +51,9 @@ const FALSE = new Set(['false', 'False', 'FALSE']);
 /**
  * A list or a mapping as written (validation refuses the one of them the default is not); any other value the text.
  * Read as a plan file is: merge keys (`<<: {…}`) apply, and what a plan file refuses is refused here, before
- * anything runs (exit 2): a tag (`!env HOME` would run as "HOME", `!!binary` as bytes), a key given twice.
+ * anything runs (exit 2): a tag (`!env HOME` would run as "HOME", `!!binary` as bytes), a key given twice,
+ * a number that is not finite (`1e400`, `.inf`: null once recorded, Infinity in a command), or one written in
+ * hexadecimal or octal (`0x1F`), which a number input refuses too.
  */
 function readStructure(name: string, text: string): unknown {
   const lineCounter = new LineCounter();

@@ -1,11 +1,13 @@
-import type { Document, LineCounter } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import { planYamlProblems } from '../agent/plan-yaml-problems.js';
 import type { IssuePath } from '../planning/index.js';
 import { looksSecret } from '../planning/secret-names.js';
+import { nonFiniteNumberProblem } from '../planning/inexact-numbers.js';
 
 /**
  * What a list or mapping given with `--input name=…` holds that a plan file would not be let to:
- * a tag, a key given twice (the problems a plan file's text shows).
+ * a tag, a key given twice (the problems a plan file's text shows), a number that is not finite,
+ * or a number in hexadecimal or octal (`0x1F`, `0o17`), as a number input refuses `0x10`.
  * The first one, said for `--input name: …`; undefined when there is none.
  */
 export function givenStructureProblem(name: string, doc: Document, lineCounter: LineCounter, text: string): string | undefined {
@@ -15,6 +17,31 @@ export function givenStructureProblem(name: string, doc: Document, lineCounter: 
     if (yaml.code === 'duplicate_key') return `${itemOf(yaml.path.slice(0, -1))}the key ${JSON.stringify(yaml.path.at(-1))} is given twice; keep one`;
     const message = secret ? yaml.message.replace(/ — quote the value: .*$/, ' — quote the value') : yaml.message;
     return `${itemOf(yaml.path)}${message}`;
+  }
+  return numberProblem(doc, secret);
+}
+
+/** Without recursion, as planYamlProblems: a deep value must not exhaust the stack. */
+function numberProblem(doc: Document, secret: boolean): string | undefined {
+  const stack: { node: Node; path: IssuePath }[] = doc.contents ? [{ node: doc.contents, path: [] }] : [];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (isScalar(node) && typeof node.value === 'number') {
+      const written = node.source ?? String(node.value);
+      const shown = secret ? 'the value' : written;
+      if (!Number.isFinite(node.value)) return `${itemOf(path)}${shown} ${nonFiniteNumberProblem(node.value)}`;
+      const base = node.type === 'PLAIN' ? /^[-+]?0([xo])/i.exec(written)?.[1]?.toLowerCase() : undefined;
+      if (base) return `${itemOf(path)}${shown} is a number written in ${base === 'x' ? 'hexadecimal' : 'octal'}, which a number input refuses: write it in decimal${secret ? '' : ` (${node.value})`}, or quote it to pass it as text`;
+    } else if (isMap(node)) {
+      for (const pair of [...node.items].reverse()) {
+        if (isPair(pair) && pair.value) stack.push({ node: pair.value as Node, path: [...path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)] });
+      }
+    } else if (isSeq(node)) {
+      for (let index = node.items.length - 1; index >= 0; index--) {
+        const item = node.items[index];
+        if (item) stack.push({ node: item as Node, path: [...path, index] });
+      }
+    }
   }
   return undefined;
 }

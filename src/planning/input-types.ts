@@ -32,7 +32,8 @@ export function givenInputProblems(declared: Readonly<Record<string, unknown>>, 
       continue;
     }
     for (const at of kind === undefined ? [] : inexactNumberPaths(value)) {
-      problems.push({ code: 'invalid_input', message: `--input ${name}: item ${at.map((key) => `[${JSON.stringify(key)}]`).join('')} ${inexactNumberProblem(valueAt(value, at))}` });
+      const where = at.length === 0 ? 'the value' : `item ${at.map((key) => `[${JSON.stringify(key)}]`).join('')}`;
+      problems.push({ code: 'invalid_input', message: `--input ${name}: ${where} ${inexactNumberProblem(valueAt(value, at))}` });
     }
     if (kind === undefined || kindOf(value) === kindOf(fallback)) continue;
     // A list's or mapping's default may be long: its kind says enough.

@@ -240,7 +240,7 @@ steps:
     expect(printed(quoted.stdout)).toContain('98765432109876543210 9007199254740991');
   });
 
-  it('a list or mapping given with --input is read as a plan file is: merge keys apply; a tag is refused up front (exit 2), naming the input and the tag', async () => {
+  it('a list or mapping given with --input is read as a plan file is: merge keys apply; a tag, a number that is not finite or one in hexadecimal is refused up front (exit 2), naming the input', async () => {
     const plan = await sandbox.writePlan(
       'structures/plan.yaml',
       "goal: Regions\ninputs: { regions: [eu], meta: { a: 1 }, ids: [1] }\nsteps:\n  - id: a\n    tool: shell\n    args: { command: \"touch ran; echo {{ inputs.regions.join(',') }} {{ inputs.meta.x }} {{ inputs.meta.y }} {{ inputs.ids.size() }}\" }\n",
@@ -251,6 +251,14 @@ steps:
       const tagged = await runKsa([command!, plan, ...flags, '--input', 'regions=[!env HOME]'], { home, cwd: dir });
       expect(tagged.code, describeResult(tagged)).toBe(2);
       expect(tagged.stderr).toContain('--input regions: item [0]: a YAML tag ("!env") — quote the value: "!env HOME"');
+    }
+    for (const [given, said] of [
+      ['ids=[1, 1e400]', '--input ids: item [1]: 1e400 is not a finite number'],
+      ['ids=[0x1F]', '--input ids: item [0]: 0x1F is a number written in hexadecimal'],
+    ]) {
+      const refused = await runKsa(['run', plan, '--yes', '--input', given!], { home, cwd: dir });
+      expect(refused.code, describeResult(refused)).toBe(2);
+      expect(refused.stderr).toContain(said);
     }
     expect(existsSync(path.join(dir, 'ran'))).toBe(false);
     const merged = await runKsa(['run', plan, '--yes', '--json', '--input', 'meta={<<: {x: 1}, y: 2}'], { home, cwd: dir });

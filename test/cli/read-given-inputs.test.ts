@@ -36,6 +36,22 @@ describe('readGivenInputs: a list or mapping', () => {
     expect(refusal('regions', '[{name: eu, name: us}]')).toBe('--input regions: item [0]: the key "name" is given twice; keep one');
   });
 
+  it('refuses a number that is not finite, at its place', () => {
+    expect(refusal('ids', '[1, 1e400]')).toBe('--input ids: item [1]: 1e400 is not a finite number (it would be read as Infinity, and recorded as null): write a number (at most about 1.8e308), or quote it to pass it as text');
+    expect(refusal('ids', '[.inf]')).toContain('--input ids: item [0]: .inf is not a finite number');
+    expect(refusal('meta', '{a: {b: -.Inf}}')).toContain('--input meta: item ["a"]["b"]: -.Inf is not a finite number');
+    expect(refusal('meta', '{"a": .nan}')).toContain('it would be read as NaN');
+    expect(read('ids', '[1, 1.5e300, -2, "1e400"]')).toEqual([1, 1.5e300, -2, '1e400']);
+  });
+
+  it('refuses a number in hexadecimal or octal, as a number input does, with its decimal value', () => {
+    expect(refusal('ids', '[0x1F]')).toBe('--input ids: item [0]: 0x1F is a number written in hexadecimal, which a number input refuses: write it in decimal (31), or quote it to pass it as text');
+    expect(refusal('ids', '[1, 0o17]')).toBe('--input ids: item [1]: 0o17 is a number written in octal, which a number input refuses: write it in decimal (15), or quote it to pass it as text');
+    expect(refusal('meta', '{mode: 0o644}')).toContain('--input meta: item ["mode"]: 0o644 is a number written in octal');
+    expect(read('ids', '["0x1F", 0644, 31]')).toEqual(['0x1F', 644, 31]);
+    expect(read('meta', '{sha: 0x1g2a, n: 1}')).toEqual({ sha: '0x1g2a', n: 1 });
+  });
+
   it('keeps text that does not read as a list or mapping as given: validation says what was expected', () => {
     expect(read('regions', 'eu')).toBe('eu');
     expect(read('regions', '!env HOME')).toBe('!env HOME');

@@ -283,6 +283,20 @@ describe('validatePlan: size', () => {
     ]);
   });
 
+  it('a number that is not finite (.inf, .nan, 1e400), as a plan input or in a step\'s arguments, is refused at its path (a command would get Infinity, the records null)', () => {
+    const plan = { goal: 'g', inputs: { limit: Infinity, ids: [1, Number.NaN], port: 8080 }, steps: [{ id: 'a', tool: 'shell', args: { command: 'echo', list: [1, -Infinity] } }] };
+    const problem = (readAs: string) => `is not a finite number (it would be read as ${readAs}, and recorded as null): write a number (at most about 1.8e308), or quote it to pass it as text`;
+    expect(issuesOf(plan).filter((issue) => issue.message.includes('not a finite number'))).toEqual([
+      { code: 'invalid_field', path: ['inputs', 'limit'], message: problem('Infinity') },
+      { code: 'invalid_field', path: ['inputs', 'ids', 1], message: problem('NaN') },
+      { code: 'invalid_args', path: ['steps', 0, 'args', 'list', 1], message: problem('-Infinity') },
+    ]);
+    expect(validate({ ...plan, inputs: { limit: 1.5, ids: [1, 0.5, 1e-300], port: 8080 }, steps: [shell('a')] }).ok).toBe(true);
+    expect(issuesOf({ ...plan, inputs: { limit: 5, ids: [1], port: 8080 }, steps: [shell('a')] }, { inputs: { limit: Infinity } })).toEqual([
+      { code: 'invalid_input', path: ['inputs'], message: `--input limit: the value ${problem('Infinity')}` },
+    ]);
+  });
+
   it('a whole number past 2^53, as a plan input or given for a number or list input, is refused (it would run as another number)', () => {
     const plan = { goal: 'g', inputs: { channelId: 1234567890123456789, ids: [1, 12345678901234567890], port: 8080, limit: 9007199254740991 }, steps: [shell('a', { when: 'inputs.port > inputs.channelId' })] };
     expect(issuesOf(plan)).toEqual([
