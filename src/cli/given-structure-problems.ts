@@ -15,7 +15,7 @@ export function givenStructureProblem(name: string, doc: Document, lineCounter: 
   const [yaml] = planYamlProblems(doc, lineCounter, text);
   if (yaml) {
     if (yaml.code === 'duplicate_key') return `${itemOf(yaml.path.slice(0, -1))}the key ${JSON.stringify(yaml.path.at(-1))} is given twice; keep one`;
-    const message = secret ? yaml.message.replace(/ — quote the value: .*$/, ' — quote the value') : yaml.message;
+    const message = secret ? yaml.message.replace(/ \u2014 quote the value: .*$/, ' \u2014 quote the value') : yaml.message;
     return `${itemOf(yaml.path)}${message}`;
   }
   return numberProblem(doc, secret);
