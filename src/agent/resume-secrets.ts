@@ -1,4 +1,4 @@
-import { storedWithoutSecret, type RunStore } from '../store/index.js';
+import { secretInputsNotGiven, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 
 // A run's secret inputs are stored as ***: resumed from the chat, it asks for each of them again (as `ksa resume`
@@ -22,9 +22,7 @@ export async function secretAskFor(runs: RunStore, proposal: ProposedPlan, given
   const runId = proposal.resumeRunId;
   if (runId === undefined) return undefined;
   const record = await runs.read(runId).catch(() => undefined);
-  const names = Object.entries({ ...record?.inputs, ...record?.state.inputs })
-    .filter(([name, value]) => storedWithoutSecret(name, value) && !Object.hasOwn(given, name))
-    .map(([name]) => name);
+  const names = secretInputsNotGiven(record, given);
   return names.length > 0 ? new SecretInputsAsk(runId, names, given, hooks) : undefined;
 }
 

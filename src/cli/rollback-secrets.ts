@@ -1,5 +1,4 @@
-import type { Plan } from '../planning/index.js';
-import { storedWithoutSecret } from '../store/index.js';
+import { secretInputsNotGiven, type RunRecord } from '../store/index.js';
 import { CliError } from './errors.js';
 
 /** `inputs.name`, `inputs['name']` or `inputs["name"]` in an expression; `inputs[` with anything else may read any input. */
@@ -10,8 +9,9 @@ const READ = /\binputs\s*(?:\.\s*([A-Za-z_][\w-]*)|\[\s*(?:'([^']*)'|"([^"]*)")\
  * a rollback that reads it would run with those three stars in place of the password. Such an input must be given
  * again (`--input name=…`), as `ksa resume` asks; refused before anything is rolled back.
  */
-export function refuseMissingRollbackSecrets(runId: string, plan: Plan, stored: Readonly<Record<string, unknown>>, undo: readonly string[], given: Readonly<Record<string, unknown>>): void {
-  const missing = Object.entries(stored).filter(([name, value]) => storedWithoutSecret(name, value) && !Object.hasOwn(given, name)).map(([name]) => name);
+export function refuseMissingRollbackSecrets(runId: string, record: RunRecord, undo: readonly string[], given: Readonly<Record<string, unknown>>): void {
+  const { plan } = record;
+  const missing = secretInputsNotGiven(record, given);
   if (missing.length === 0) return;
   const readers = new Map<string, string>();
   for (const id of undo) {

@@ -83,6 +83,16 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
 }
 
 /**
+ * The inputs of a stored run that lost a secret to redaction (storedWithoutSecret) and are not in `given`: what
+ * ksa resume, ksa cancel and the chat's /resume must have given again before a step or rollback reads them.
+ */
+export function secretInputsNotGiven(record: { readonly inputs?: Readonly<Record<string, unknown>>; readonly state?: { readonly inputs?: Readonly<Record<string, unknown>> } } | undefined, given: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries({ ...record?.inputs, ...record?.state?.inputs })
+    .filter(([name, value]) => storedWithoutSecret(name, value) && !Object.hasOwn(given, name))
+    .map(([name]) => name);
+}
+
+/**
  * Whether a stored input lost a secret to redaction: a secret input stored as ***, a URL input stored
  * without its password (`postgres://app:***@db/prod`), a token under another name (`Bearer ***`).
  */

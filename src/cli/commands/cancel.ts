@@ -49,7 +49,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   const undo = rollbackOnCancel(record.state, record.plan);
   // Read as the plan's defaults are written, as ksa run and ksa resume read them.
   const inputs = readGivenInputs(record.plan.inputs, parseInputs(flags.input ?? []));
-  refuseMissingRollbackSecrets(runId, record.plan, { ...record.inputs, ...record.state.inputs }, undo, inputs);
+  refuseMissingRollbackSecrets(runId, record, undo, inputs);
   // As ksa run and ksa resume refuse it: a rollback reading an allow-listed variable not set now would fail.
   refuseUnsetEnv(`run ${runId}`, { ...record.plan, steps: record.plan.steps.filter((step) => undo.includes(step.id)) }, allowedEnvironment(io, record.allowedEnv), new Set(undo));
   writeLine(io.stderr, `Run ${runId} is ${status}: its process is gone.`);

@@ -1,6 +1,6 @@
 import { isFinished, validatePlan, type RunState } from '../../planning/index.js';
 import { resumeOutline } from '../../agent/resume-outline.js';
-import { legacyRollbackReading, ownerName, runDir, secretValues, storedWithoutSecret, takeOverHint } from '../../store/index.js';
+import { legacyRollbackReading, ownerName, runDir, secretInputsNotGiven, secretValues, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
@@ -49,9 +49,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // Read as the plan's defaults are written, as ksa run reads them.
   const inputs = readGivenInputs(record.plan.inputs, parseInputs(flags.input));
   const mode = parseApprovalMode(flags.approve);
-  const missing = Object.entries({ ...record.inputs, ...record.state.inputs })
-    .filter(([name, value]) => storedWithoutSecret(name, value) && !(name in inputs))
-    .map(([name]) => name);
+  const missing = secretInputsNotGiven(record, inputs);
   if (missing.length > 0) {
     throw new CliError({ message: `input${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not stored (they hold secrets); pass ${missing.map((name) => `--input ${name}=…`).join(' ')} again` });
   }
