@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, portRefuses } from './cli.js';
@@ -22,18 +22,39 @@ export type TestRedis = {
 /** `conf`: lines of a redis.conf it starts from (ACL users: `user ops on >pw ~* &* +@all`). */
 export async function startRedis(options: { password?: string; conf?: readonly string[] } = {}): Promise<TestRedis> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ksa-redis-'));
-  const port = await freePort();
   const confFile = path.join(dir, 'redis.conf');
+  const logFile = path.join(dir, 'redis.log');
   if (options.conf) await writeFile(confFile, `${options.conf.join('\n')}\n`);
   let child: ChildProcess | undefined;
-  const launch = async () => {
-    const args = [...(options.conf ? [confFile] : []), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(options.password ? ['--requirepass', options.password] : [])];
-    child = spawn('redis-server', args, { stdio: 'ignore' });
+  let port = 0;
+  // A port free a moment ago may be taken by another test's server before this one binds it: only this
+  // server's own log saying it is ready proves that the port answers for it, not for someone else's.
+  const launch = async (): Promise<'ready' | 'port taken'> => {
+    await writeFile(logFile, '');
+    const args = [...(options.conf ? [confFile] : []), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--logfile', logFile, '--save', '', '--appendonly', 'no', ...(options.password ? ['--requirepass', options.password] : [])];
+    const started = spawn('redis-server', args, { stdio: 'ignore' });
+    child = started;
+    let exited = false;
+    started.once('exit', () => (exited = true));
     const deadline = Date.now() + 10_000;
-    while (await portRefuses(port)) {
+    for (;;) {
+      const log = await readFile(logFile, 'utf8').catch(() => '');
+      if (log.includes('Ready to accept connections')) return 'ready';
+      if (exited) {
+        if (/bind: Address already in use/.test(log)) return 'port taken';
+        throw new Error(`redis-server on port ${port} exited before it was ready: ${log.trim().split('\n').at(-1) ?? ''}`);
+      }
       if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  };
+  for (let tries = 0; ; tries += 1) {
+    port = await freePort();
+    if ((await launch()) === 'ready') break;
+    if (tries === 20) throw new Error('redis-server found no free port in 20 tries');
+  }
+  const restart = async () => {
+    if ((await launch()) === 'port taken') throw new Error(`redis-server could not start again: port ${port} was taken meanwhile`);
   };
   const stop = async (signal: NodeJS.Signals = 'SIGKILL') => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -42,12 +63,11 @@ export async function startRedis(options: { password?: string; conf?: readonly s
     await exited;
     while (!(await portRefuses(port))) await new Promise((resolve) => setTimeout(resolve, 20));
   };
-  await launch();
   return {
     port,
     url: `redis://${options.password ? `:${options.password}@` : ''}127.0.0.1:${port}`,
     stop,
-    restart: launch,
+    restart,
     freeze: () => void child?.kill('SIGSTOP'),
     thaw: () => void child?.kill('SIGCONT'),
     async cleanup() {
