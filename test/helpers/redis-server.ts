@@ -19,8 +19,11 @@ export type TestRedis = {
   cleanup(): Promise<void>;
 };
 
-/** `conf`: lines of a redis.conf it starts from (ACL users: `user ops on >pw ~* &* +@all`). */
-export async function startRedis(options: { password?: string; conf?: readonly string[] } = {}): Promise<TestRedis> {
+/**
+ * `conf`: lines of a redis.conf it starts from (ACL users: `user ops on >pw ~* &* +@all`).
+ * `tls`: TLS arguments (`--tls-cert-file`, …): it then speaks TLS only, on `port`.
+ */
+export async function startRedis(options: { password?: string; conf?: readonly string[]; tls?: readonly string[] } = {}): Promise<TestRedis> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ksa-redis-'));
   const confFile = path.join(dir, 'redis.conf');
   const logFile = path.join(dir, 'redis.log');
@@ -31,7 +34,8 @@ export async function startRedis(options: { password?: string; conf?: readonly s
   // server's own log saying it is ready proves that the port answers for it, not for someone else's.
   const launch = async (): Promise<'ready' | 'port taken'> => {
     await writeFile(logFile, '');
-    const args = [...(options.conf ? [confFile] : []), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--logfile', logFile, '--save', '', '--appendonly', 'no', ...(options.password ? ['--requirepass', options.password] : [])];
+    const ports = options.tls ? ['--port', '0', '--tls-port', String(port), ...options.tls] : ['--port', String(port)];
+    const args = [...(options.conf ? [confFile] : []), ...ports, '--bind', '127.0.0.1', '--dir', dir, '--logfile', logFile, '--save', '', '--appendonly', 'no', ...(options.password ? ['--requirepass', options.password] : [])];
     const started = spawn('redis-server', args, { stdio: 'ignore' });
     child = started;
     let exited = false;

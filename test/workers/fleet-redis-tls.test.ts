@@ -1,22 +1,23 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeResult, freePort, portRefuses, runKsa } from '../helpers/cli.js';
+import { describeResult, portRefuses, runKsa } from '../helpers/cli.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 // TLS on one side only: rediss:// to a plain Redis waits for a handshake that never comes, redis://
 // to a TLS port is hung up on. The check says which, not "no answer" or "not a Redis server" alone.
 
 let redis: TestRedis;
-let tlsRedis: ChildProcess | undefined;
+let tlsRedis: TestRedis | undefined;
 let tlsPort: number;
 let certDir: string;
 // A Redis that asks every client for a certificate, its own signed by a CA of the test's (which ksa is told to trust).
-let certRedis: ChildProcess | undefined;
+let certRedis: TestRedis | undefined;
 let certPort: number;
 let web: Server | undefined;
 let webPort: number;
@@ -24,12 +25,10 @@ let webPort: number;
 let silent: TlsServer | undefined;
 let silentPort: number;
 
-async function listening(port: number, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (await portRefuses(port)) {
-    if (Date.now() > deadline) throw new Error(`${what} did not start on port ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Listens on a loopback port the system picks (no race with another test for a port found free before). */
+async function listenOnAnyPort(server: Server | TlsServer): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
 }
 
 beforeAll(async () => {
@@ -37,34 +36,28 @@ beforeAll(async () => {
   certDir = mkdtempSync(path.join(tmpdir(), 'ksa-tls-'));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(certDir, 'key.pem'), '-out', path.join(certDir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
   // A redis-server that speaks TLS only.
-  tlsPort = await freePort();
-  const args = ['--port', '0', '--tls-port', String(tlsPort), '--tls-cert-file', path.join(certDir, 'cert.pem'), '--tls-key-file', path.join(certDir, 'key.pem'), '--tls-auth-clients', 'no', '--bind', '127.0.0.1', '--dir', certDir, '--save', '', '--appendonly', 'no'];
-  tlsRedis = spawn('redis-server', args, { stdio: 'ignore' });
-  await listening(tlsPort, 'redis-server with TLS');
+  tlsRedis = await startRedis({ tls: ['--tls-cert-file', path.join(certDir, 'cert.pem'), '--tls-key-file', path.join(certDir, 'key.pem'), '--tls-auth-clients', 'no'] });
+  tlsPort = tlsRedis.port;
 
   const file = (name: string) => path.join(certDir, name);
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '1', '-subj', '/CN=ksa-test-ca'], { stdio: 'ignore' });
   execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost'], { stdio: 'ignore' });
   writeFileSync(file('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
   execFileSync('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.pem'), '-days', '1', '-extfile', file('ext.cnf')], { stdio: 'ignore' });
-  certPort = await freePort();
-  const certArgs = ['--port', '0', '--tls-port', String(certPort), '--tls-cert-file', file('server.pem'), '--tls-key-file', file('server.key'), '--tls-ca-cert-file', file('ca.pem'), '--tls-auth-clients', 'yes', '--bind', '127.0.0.1', '--dir', certDir, '--save', '', '--appendonly', 'no'];
-  certRedis = spawn('redis-server', certArgs, { stdio: 'ignore' });
-  await listening(certPort, 'redis-server asking for client certificates');
+  certRedis = await startRedis({ tls: ['--tls-cert-file', file('server.pem'), '--tls-key-file', file('server.key'), '--tls-ca-cert-file', file('ca.pem'), '--tls-auth-clients', 'yes'] });
+  certPort = certRedis.port;
 
   // Neither TLS nor Redis: a web server.
-  webPort = await freePort();
   web = createServer((_request, response) => response.end('hello'));
-  await new Promise<void>((resolve) => web!.listen(webPort, '127.0.0.1', resolve));
+  webPort = await listenOnAnyPort(web);
 
-  silentPort = await freePort();
   silent = createTlsServer({ key: readFileSync(file('server.key')), cert: readFileSync(file('server.pem')) }, () => {});
-  await new Promise<void>((resolve) => silent!.listen(silentPort, '127.0.0.1', resolve));
+  silentPort = await listenOnAnyPort(silent);
 }, 60_000);
 afterAll(async () => {
   await redis?.cleanup();
-  tlsRedis?.kill('SIGKILL');
-  certRedis?.kill('SIGKILL');
+  await tlsRedis?.cleanup();
+  await certRedis?.cleanup();
   web?.close();
   silent?.close();
   if (certDir) rmSync(certDir, { recursive: true, force: true });
@@ -114,13 +107,13 @@ describe('rediss:// to a server that does not answer', () => {
 
   it('a TLS Redis that is stopped (SIGSTOP): no answer, not a failed handshake', async () => {
     const url = `rediss://127.0.0.1:${tlsPort}`;
-    tlsRedis!.kill('SIGSTOP');
+    tlsRedis!.freeze();
     try {
       const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000 });
       expect(result.code, describeResult(result)).toBe(1);
       expect(result.stderr.trim()).toBe(noAnswer(url));
     } finally {
-      tlsRedis!.kill('SIGCONT');
+      tlsRedis!.thaw();
     }
   }, 60_000);
 });
