@@ -6,7 +6,7 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeResult, portRefuses, runKsa } from '../helpers/cli.js';
+import { describeResult, runKsa } from '../helpers/cli.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 // TLS on one side only: rediss:// to a plain Redis waits for a handshake that never comes, redis://
