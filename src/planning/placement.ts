@@ -13,6 +13,11 @@ export function placementOf(step: { readonly runsOn?: RunsOn }, plan: { readonly
   return { labels: [...new Set(labels)].sort(), each: !Array.isArray(runsOn) && runsOn.each === true };
 }
 
+/** The labels a worker needs to take a step of `plan` (a step that has no runsOn field of its own, the plan's). */
+export function workerLabelsOf(step: object, plan: { readonly runsOn?: RunsOn }): readonly string[] {
+  return placementOf('runsOn' in step ? (step as { readonly runsOn?: RunsOn }) : {}, plan).labels;
+}
+
 /** `web, eu` — for messages and the plan card. */
 export function describePlacement(placement: Placement): string {
   const labels = placement.labels.length > 0 ? placement.labels.join(', ') : 'any';

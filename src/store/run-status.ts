@@ -1,5 +1,5 @@
 import { isSlowerThanUsual, type DurationStats, type RunEstimate } from '../planning/estimate.js';
-import { placementOf } from '../planning/placement.js';
+import { workerLabelsOf } from '../planning/placement.js';
 import type { StepState } from '../planning/state.js';
 import type { LockOwner } from './run-lock.js';
 import type { RunRecord } from './run-record.js';
@@ -115,7 +115,7 @@ export function runStatusDocument(
         ...(st.status === 'running' && st.retryAt !== undefined && status !== 'interrupted' ? { retryAt: st.retryAt } : {}),
         // A fan-out that did not succeed as a whole: the workers where it did (its rollback runs there), named as `worker` names them.
         ...(st.succeededOn !== undefined ? { succeededOn: Object.keys(st.succeededOn).join(',') } : {}),
-        ...waitingForWorker(st, status, owner, () => placementOf('runsOn' in step ? step : {}, record.plan).labels),
+        ...waitingForWorker(st, status, owner, () => workerLabelsOf(step, record.plan)),
         ...(tails[step.id] ? { logTail: tails[step.id] } : {}),
         // A step that runs now: how long it usually takes, and whether it has run 3× that.
         ...usualDuration(st, stats?.get(step.id), status, now),

@@ -10,7 +10,7 @@ import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
 import { endedOfItself, lostAttemptMessage, stopLostAttempt, type LostAttemptEnd } from './lost-attempt-stop.js';
 import { JobScrubber } from './job-scrub.js';
-import { leftBehind } from './left-results.js';
+import { leftBehind, type LeftResult } from './left-results.js';
 import type { Outstanding, Watcher } from './outstanding-job.js';
 import { RedisSilence } from './redis-silence.js';
 import { sweepJobs } from './job-sweep.js';
@@ -35,9 +35,8 @@ export type RemoteStepsOptions = {
   /** How long a step waits for a worker with its labels before it fails. */
   readonly workerWaitMs?: number;
   /**
-   * A resumed run: its jobs may exist already (queued, running or finished
-   * by the workers while no coordinator watched), so each add is followed by
-   * a look at the stored job. A fresh run's ids are new: the sweep suffices.
+   * A resumed run: its jobs may exist already (queued, running or finished by the workers while no
+   * coordinator watched), so each add is followed by a look at the stored job (a fresh run's: the sweep).
    */
   readonly reattach?: boolean;
 };
@@ -262,12 +261,13 @@ export class RemoteSteps {
       const unlessLeft = (otherwise: () => unknown) => {
         if (settled || losing) return;
         losing = true;
-        void leftBehind(this.client, id, this.silence, () => this.closed).then((left) => (left ? ('error' in left ? failedThere(left.error) : complete(left)) : otherwise()));
+        void leftBehind(this.client, id, this.silence, () => this.closed).then((left) => settleLeft(left, otherwise));
       };
       const workerLost = (worker: string) => unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id)).then((ended) => {
-        const left = endedOfItself(ended);
-        return left ? ('error' in left ? failedThere(left.error) : complete(left)) : naming.stopping ? end(undefined) : finish(() => reject(new RemoteStepError(lostAttemptMessage(worker, ended.how))));
+        return settleLeft(endedOfItself(ended), () => (naming.stopping ? end(undefined) : finish(() => reject(new RemoteStepError(lostAttemptMessage(worker, ended.how))))));
       }));
+      // A result or a failure its worker left settles the attempt as if heard; nothing left, `otherwise`.
+      const settleLeft = (left: LeftResult | undefined, otherwise: () => unknown) => (left ? ('error' in left ? failedThere(left.error) : complete(left)) : otherwise());
       // A part's worker is the one it went to: named although its failure is heard before its taking.
       const failedThere = (reason: string | undefined) => (target && ranBeforeFailing(reason) && nameWorker(target), end(reason));
       const failed = (failedReason: string | undefined) => {

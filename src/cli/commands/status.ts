@@ -1,4 +1,5 @@
-import { isFinished, placementOf, type AttemptWorker } from '../../planning/index.js';
+import { isFinished, type AttemptWorker } from '../../planning/index.js';
+import { workerLabelsOf } from '../../planning/placement.js';
 import { cutShortSteps, ownerLastAlive, failedStepLogTails, logWrittenAt, readLogTail, runStatusDocument, runStoppedAt, stepLogFile, storedRunOutlook, type RunRecord } from '../../store/index.js';
 import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
 import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../planning/paused-text.js';
@@ -160,7 +161,7 @@ async function stepsWaitingForWorkers(logDir: string, record: RunRecord): Promis
       const says = last !== undefined && saysWaitingForWorker(last);
       if (!says && queued === undefined) return [];
       // Queued behind busy workers that offer its labels it said nothing (it says it waits when no live worker could take it), yet it waits.
-      const line = says ? last : waitingForWorker(placementOf('runsOn' in step ? step : {}, record.plan).labels, '');
+      const line = says ? last : waitingForWorker(workerLabelsOf(step, record.plan), '');
       // It waits since it was queued (recorded), not since its last line: a pause that held it wrote one then.
       return [[step.id, { line, since: queued ?? (await logWrittenAt(logDir, step.id)) }]] as const;
     }),
