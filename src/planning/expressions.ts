@@ -1,4 +1,6 @@
 import { parse } from '@marcbachmann/cel-js';
+import { isNode, literalString, MACROS, type Node } from './cel-ast.js';
+import { NO_NULL_GUARDS, nullGuardsOf, type NullGuards } from './null-guards.js';
 import { isPlainObject } from './values.js';
 
 /**
@@ -22,6 +24,8 @@ export type ExpressionReferences = {
 export type CompiledExpression = {
   readonly source: string;
   readonly references: ExpressionReferences;
+  /** Which inputs it reads without first testing them against null, and which it being true proves not null. */
+  readonly nullGuards: NullGuards;
   evaluate(context: ExpressionContext): unknown;
 };
 
@@ -33,9 +37,6 @@ export type ExpressionContext = {
 
 export type CompileResult = { ok: true; expression: CompiledExpression } | { ok: false; message: string };
 
-type Node = { op: string; args: unknown };
-
-const MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
 const cache = new Map<string, CompileResult>();
 const CACHE_LIMIT = 10_000;
 
@@ -45,12 +46,14 @@ export function compileExpression(source: string): CompileResult {
   let result: CompileResult;
   try {
     const evaluator = parse(source);
-    const references = collectReferences(evaluator.ast as unknown as Node);
+    const ast = evaluator.ast as unknown as Node;
+    const references = collectReferences(ast);
     result = {
       ok: true,
       expression: {
         source,
         references,
+        nullGuards: references.inputs.length > 0 ? nullGuardsOf(ast) : NO_NULL_GUARDS,
         evaluate: (context) => fromCel(evaluator(celContext(context, references))),
       },
     };
@@ -168,14 +171,6 @@ function collectReferences(ast: Node): ExpressionReferences {
     unknownRoots: [...unknownRoots],
     dynamicStepAccess,
   };
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'op' in value && 'args' in value;
-}
-
-function literalString(node: unknown): string | undefined {
-  return isNode(node) && node.op === 'value' && typeof node.args === 'string' ? node.args : undefined;
 }
 
 /**

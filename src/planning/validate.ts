@@ -11,7 +11,7 @@ import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import { fromZodIssue, shapeKeys } from './zod-issues.js';
 import { givenInputProblems } from './input-types.js';
 import { valuelessInputs } from './valueless-inputs.js';
-import { mayGuardNull } from './guarded-reads.js';
+import { notNullWhen } from './guarded-reads.js';
 import { holdsInexactNumber, inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
 import {
   DEFAULT_MAX_STEPS,
@@ -184,13 +184,15 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   return { ok: true, plan, issues: [] };
 }
 
+const NO_INPUTS: ReadonlySet<string> = new Set();
+
 class StepChecker {
   /** Every input an expression or template reads. */
   readonly usedInputs = new Set<string>();
-  /** Each input read where nothing may guard it against null, with the first step reading it so. */
+  /** Each input read with no test against null before it, with the first step reading it so. */
   readonly inputReaders = new Map<string, string>();
-  /** The `when` of the step being checked, when it may test an input against null. */
-  private guardingWhen: string | undefined;
+  /** The inputs the `when` of the step being checked proves not null. */
+  private notNullInStep: ReadonlySet<string> = new Set();
   private readonly isAncestor: (step: number, ancestor: number) => boolean;
   private readonly allowedEnv: ReadonlySet<string>;
 
@@ -207,8 +209,8 @@ class StepChecker {
   }
 
   check(step: Step, i: number): void {
-    // A step whose `when` may test an input against null (`inputs.tag != null`) may read it plainly.
-    this.guardingWhen = step.when !== undefined && mayGuardNull(step.when) ? step.when : undefined;
+    // A step that runs only when `inputs.tag != null` may read inputs.tag plainly; its `when` itself may not.
+    this.notNullInStep = notNullWhen(step.when);
     // Paths are built only for an issue or a template: most steps have neither.
     if (step.type === 'condition') {
       this.expression(step.when, ['steps', i, 'when'], i, false);
@@ -256,20 +258,15 @@ class StepChecker {
     if (holdsInexactNumber(args)) for (const path of inexactNumberPaths(args)) this.add('invalid_args', [...at(), 'args', ...path], inexactNumberProblem(valueAt(args, path)));
   }
 
-  private whenMayGuard(input: string): boolean {
-    if (this.guardingWhen === undefined) return false;
-    const compiled = compileExpression(this.guardingWhen);
-    return compiled.ok && compiled.expression.references.inputs.includes(input);
-  }
-
   /** The expressions of the templates in a step's prompt, args or rollback args. */
   private templates(value: unknown, field: 'prompt' | 'args' | 'rollback', i: number, allowSelf: boolean): void {
     const at = field === 'rollback' ? ['steps', i, 'rollback', 'args'] : ['steps', i, field];
-    for (const site of findTemplates(value, at)) this.expression(site.source, site.path, i, allowSelf);
+    for (const site of findTemplates(value, at)) this.expression(site.source, site.path, i, allowSelf, this.notNullInStep);
     for (const path of findUnclosedTemplates(value, at)) this.add('invalid_expression', path, '"{{" with no closing "}}"; write \\{{ for a literal {{');
   }
 
-  private expression(written: string, path: IssuePath, i: number, allowSelf: boolean): void {
+  /** `notNull`: the inputs known not null where the expression runs (those its step's `when` proves so). */
+  private expression(written: string, path: IssuePath, i: number, allowSelf: boolean, notNull: ReadonlySet<string> = NO_INPUTS): void {
     // A multi-line `when` is quoted on one line in messages (the CLI finds its line in the file).
     const source = written.replace(/\s*\n\s*/g, ' ');
     const add = this.add;
@@ -298,10 +295,12 @@ class StepChecker {
         add('not_an_ancestor', path, `"${source}" references step "${id}", which "${selfId}" does not depend on; add "${id}" to dependsOn`);
       }
     }
+    // `inputs.tag == null ? 'latest' : inputs.tag` reads an input without a value as the plan means it to.
+    for (const name of compiled.expression.nullGuards.unguardedInputs) {
+      if (!this.inputReaders.has(name) && !notNull.has(name)) this.inputReaders.set(name, selfId);
+    }
     for (const name of refs.inputs) {
       this.usedInputs.add(name);
-      // `inputs.tag == null ? 'latest' : inputs.tag` reads an input without a value as the plan means it to.
-      if (!this.inputReaders.has(name) && !mayGuardNull(written) && !this.whenMayGuard(name)) this.inputReaders.set(name, selfId);
       if (!this.declaredInputs.has(name)) {
         const hint = closestMatch(name, this.declaredInputs);
         add('unknown_input', path, `"${source}" reads inputs.${name}, which the plan does not declare${hint ? ` (did you mean "${hint}"?)` : '; add it under inputs'}`);

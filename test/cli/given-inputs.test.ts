@@ -172,6 +172,48 @@ steps:
     expect(printed(given.stdout)).toContain('docker push web:v1');
   });
 
+  it('an input without a value is required unless the plan tests it against null before the read: a when testing another value, has() or || does not (exit 2, nothing run)', async () => {
+    const plan = await sandbox.writePlan(
+      'unguarded/plan.yaml',
+      `goal: Push
+inputs: { image: , tag: , enabled: true }
+steps:
+  - id: push
+    tool: shell
+    when: 'inputs.enabled && inputs.image != ""'
+    args: { command: 'touch pushed; echo docker push {{ inputs.image }}:v1' }
+  - { id: tagged, tool: shell, args: { command: 'touch tagged; echo {{ has(inputs.tag) ? inputs.tag : "latest" }} {{ inputs.tag || "latest" }}' } }
+`,
+    );
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'unguarded');
+    const run = await runKsa(['run', plan, '--yes'], { home, cwd: dir });
+    expect(run.code, describeResult(run)).toBe(2);
+    expect(run.stderr).toContain('input "image" has no value (step push reads it): pass --input image=…');
+    expect(run.stderr).toContain('input "tag" has no value (step tagged reads it): pass --input tag=…');
+    expect(existsSync(path.join(dir, 'pushed')) || existsSync(path.join(dir, 'tagged'))).toBe(false);
+    const validate = await runKsa(['validate', plan], { home, cwd: dir });
+    expect(validate.code, describeResult(validate)).toBe(2);
+    expect(validate.stdout).toContain('input "image" has no value (step push reads it)');
+    // Tested against null first, the same inputs need no value.
+    const guarded = await sandbox.writePlan(
+      'unguarded/guarded.yaml',
+      `goal: Push
+inputs: { image: , tag: , enabled: true }
+steps:
+  - id: push
+    tool: shell
+    when: 'inputs.enabled && inputs.image != null'
+    args: { command: 'touch pushed; echo docker push {{ inputs.image }}:v1' }
+  - { id: tagged, tool: shell, args: { command: 'echo "tag={{ inputs.tag == null ? "latest" : inputs.tag }} {{ inputs.tag != null && inputs.tag != "" }}"' } }
+`,
+    );
+    const ran = await runKsa(['run', guarded, '--yes', '--json'], { home, cwd: dir });
+    expectExit(ran, 0);
+    expect(printed(ran.stdout)).toContain('tag=latest false');
+    expect(existsSync(path.join(dir, 'pushed'))).toBe(false);
+  });
+
   it('an input without a default reads a plain whole number as a number and true/false as a boolean, anything else as the exact text', async () => {
     const texts = ['2.10', '0123', '1e3', '-0', '9007199254740993', 'yes'];
     const plan = await sandbox.writePlan(

@@ -253,7 +253,7 @@ describe('validatePlan: size', () => {
     expect(validate(plan, { inputs: { image: 'web', tag: 'v1', region: 'eu', zone: 'a', note: 'hi', given: '' } }).ok).toBe(true);
   });
 
-  it('an input without a value read where the plan may guard it (a null test, has(), ?, ||, &&, in, or a when that tests it) is fine; a plain read elsewhere is not', () => {
+  it('an input without a value read where the plan tested it against null first (in the expression, or a when requiring it) is fine; has(), || or a plain read elsewhere is not', () => {
     const inputs = { tag: null, image: null, region: null, zone: null, flag: null, other: null };
     const plan = base(
       [
@@ -266,6 +266,8 @@ describe('validatePlan: size', () => {
       inputs,
     );
     expect(issuesOf(plan).map((issue) => issue.path)).toEqual([
+      ['inputs', 'zone'],
+      ['inputs', 'flag'],
       ['inputs', 'other'],
       ['inputs', 'tag'],
     ]);
