@@ -41,4 +41,26 @@ describe.concurrent('a model plan with an input without a value', () => {
     const run = await cli.ksa(['run', 'saved.yaml', '--yes', '--input', 'image=nginx']);
     expect(run.code, describeResult(run)).toBe(0);
   });
+
+  it('ksa ask --yes refuses a plan that tests another value before reading it (when: inputs.enabled && inputs.image != ""), or reads it under has()', async (context) => {
+    const plan = {
+      goal: 'push it',
+      inputs: { image: null, tag: null, enabled: true },
+      steps: [
+        { id: 'push', tool: 'shell', when: 'inputs.enabled && inputs.image != ""', args: { command: 'echo docker push {{ inputs.image }}:v1 > deployed.txt' } },
+        { id: 'tag', tool: 'shell', args: { command: 'echo {{ has(inputs.tag) ? inputs.tag : "latest" }} > tagged.txt' } },
+      ],
+    };
+    const cli = await agentCliFor(context);
+    cli.server.enqueue(propose('push it'), planReply(plan), { text: 'Plan ready.' });
+    const asked = await cli.ksa(['ask', '--yes', 'push it', '-o', 'saved.yaml']);
+    expect(asked.code, describeResult(asked)).toBe(2);
+    expect(asked.stderr).toContain('inputs "image" (step push reads it), "tag" (step tag reads it) have no value: run it with ksa run saved.yaml --input image=… --input tag=…; nothing was run');
+    expect(existsSync(path.join(cli.sandbox.dir, 'deployed.txt'))).toBe(false);
+    expect(existsSync(path.join(cli.sandbox.dir, 'tagged.txt'))).toBe(false);
+    const run = await cli.ksa(['run', 'saved.yaml', '--yes', '--input', 'image=nginx', '--input', 'tag=v2']);
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(readFileSync(path.join(cli.sandbox.dir, 'deployed.txt'), 'utf8')).toBe('docker push nginx:v1\n');
+    expect(readFileSync(path.join(cli.sandbox.dir, 'tagged.txt'), 'utf8')).toBe('v2\n');
+  });
 });

@@ -24,4 +24,22 @@ describe('a chat plan with an input without a value', () => {
     expect(app.frame()).not.toContain('✓ approved');
     expect(readdirSync(app.workspace).filter((name) => name.startsWith('marker-'))).toEqual([]);
   });
+
+  it('does not run on y when the step tests another value before reading it (when: inputs.enabled && inputs.image != "")', async (context) => {
+    const plan = markerPlan();
+    Object.assign(plan.steps[2]!, { when: 'inputs.enabled && inputs.image != ""' });
+    plan.steps[2]!.args.command = 'echo docker push {{ inputs.image }}:v1 > marker-unit';
+    const history = [
+      { kind: 'user' as const, text: 'deploy the marker app' },
+      { kind: 'plan' as const, planId: 'p1', plan: parsed({ ...plan, inputs: { image: null, enabled: true } }) },
+      { kind: 'assistant' as const, text: 'Here is the plan.' },
+    ];
+    const app = await renderChatApp(context, { model: chatModel([]), history });
+    await app.waitFor('run? [y/n/e]');
+    await app.send('y');
+    // The notice comes instead of the run: nothing was started.
+    await app.waitForText(`The plan's input "image" (step ${plan.steps[2]!.id} reads it) has no value: press e and write it into the plan, then run it.`);
+    expect(app.frame()).not.toContain('✓ approved');
+    expect(readdirSync(app.workspace).filter((name) => name.startsWith('marker-'))).toEqual([]);
+  });
 });
