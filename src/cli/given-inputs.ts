@@ -12,9 +12,9 @@ const WHOLE_NUMBER = /^(?:0|-?[1-9]\d*)$/;
  * The values given with `--input name=value`, read as the plan's default for each is written: text
  * stays the exact text given (`release=2.10`, `sha=0123e45`, `note=hotfix #42`); an input with no
  * default (`replicas:`) or one the plan only reads has none to go by, so a plain whole number (`5`,
- * up to 2^53) is a number and true/false a boolean, as `inputs.replicas > 2` expects, and anything
- * else (`2.10`, `0123`, `1e3`) the exact text; a number default takes a plain decimal number,
- * a true/false default true or false, a list or mapping default one written in YAML or JSON
+ * up to 2^53) is a number and exactly true/false a boolean, as `inputs.replicas > 2` expects, and
+ * anything else (`2.10`, `0123`, `1e3`, `TRUE`) the exact text; a number default takes a plain decimal
+ * number, a true/false default true or false (True, FALSE too), a list or mapping default one written in YAML or JSON
  * (`regions=[eu-west-1, us-east-1]`). A value that does not read so is kept as given, and validation
  * says what was expected (`--input port: expected a number …`).
  */
@@ -34,9 +34,13 @@ function readGivenValue(name: string, fallback: unknown, text: string): unknown 
   return text;
 }
 
+/**
+ * Only exactly `true`/`false` is a boolean here: with no default to say a boolean is meant, `TRUE` may be a
+ * label and `True` a password, which must reach the step as typed.
+ */
 function readTypeless(text: string): unknown {
   if (WHOLE_NUMBER.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
-  return readBoolean(text);
+  return text === 'true' ? true : text === 'false' ? false : text;
 }
 
 /** true or false as YAML 1.2 reads them (True, TRUE too: a plan's own `debug: True` is a boolean); other text as given. */

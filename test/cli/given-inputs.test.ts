@@ -245,6 +245,23 @@ steps:
     expectExit(await runKsa(['validate', plan, '--input', 'replicas=5', '--input', 'enabled=false', ...given], { home, cwd: dir }), 0);
   });
 
+  it('an input without a default given TRUE, True or FALSE gets that exact text (a label, a password), only true/false is a boolean', async () => {
+    const plan = await sandbox.writePlan(
+      'typeless-case/plan.yaml',
+      `goal: Label
+inputs: { label: , dbPassword: , flag: }
+steps:
+  - { id: label, tool: shell, args: { command: 'echo "label={{ inputs.label }} flag={{ inputs.flag }}"; printf %s "{{ inputs.dbPassword }}" > password.txt' } }
+`,
+    );
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'typeless-case');
+    const run = await runKsa(['run', plan, '--yes', '--json', '--input', 'label=TRUE', '--input', 'dbPassword=True', '--input', 'flag=true'], { home, cwd: dir });
+    expectExit(run, 0);
+    expect(printed(run.stdout)).toContain('label=TRUE flag=true');
+    expect(readFileSync(path.join(dir, 'password.txt'), 'utf8')).toBe('True');
+  });
+
   it('ksa resume of a run whose plan reads an input without a value refuses it up front (exit 2), naming it', async () => {
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-valueless', leftovers);
     ksa.kill('SIGKILL');

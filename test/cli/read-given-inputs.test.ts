@@ -58,3 +58,11 @@ describe('readGivenInputs: a list or mapping', () => {
     expect(read('regions', '[eu')).toBe('[eu');
   });
 });
+
+describe('readGivenInputs: an input without a declared type', () => {
+  it('reads only exactly true/false as a boolean; True, TRUE, FALSE stay the text typed, while a true/false default still takes them', () => {
+    const plan = { label: null, dbPassword: null, debug: false };
+    const given = { label: 'TRUE', dbPassword: 'True', other: 'FALSE', on: 'true', off: 'false', debug: 'True' };
+    expect(readGivenInputs(plan, given)).toEqual({ label: 'TRUE', dbPassword: 'True', other: 'FALSE', on: true, off: false, debug: true });
+  });
+});
