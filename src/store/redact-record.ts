@@ -49,7 +49,8 @@ export const RUN_EVENT_SHAPE: Shape = {
 /**
  * A JSON.stringify replacer that hides secrets in a value of this shape: in every string but ksa's own
  * fields; a number equal to a secret (a PIN given as 2026) in the inputs, arguments and output, and under
- * a secret-looking name; the value of a secret input as given (its default too, when another was given).
+ * a secret-looking name; the value of a secret input as given, whatever its length (its default too, when
+ * another was given; each text and number of one that is a list or a mapping, so it keeps its kind).
  * `redactor` is read at each call (a store learns more secrets as it goes).
  */
 export function recordReplacer(shape: Shape, redactor: () => Redactor): (this: unknown, key: string, value: unknown) => unknown {
@@ -59,12 +60,13 @@ export function recordReplacer(shape: Shape, redactor: () => Redactor): (this: u
   return function (this: unknown, key: string, value: unknown): unknown {
     const holder = typeof this === 'object' && this !== null ? places.get(this) : undefined;
     // The first call is for the whole value, under the key '' of a holder made for it.
-    const place = holder ? step(holder, key) : { nodes: [root], content: false };
+    const place = holder ? step(holder, key) : { nodes: [root], content: false, secretInput: false };
     if (typeof value === 'object' && value !== null) places.set(value, place);
+    if (place.nodes.some((node) => node.own)) return value;
+    // Whatever its length: a secret too short to hide in free text (`abc`) is still never written down as given.
+    if (place.secretInput && ((typeof value === 'string' && value !== '') || typeof value === 'number')) return REDACTED;
     const hider = redactor();
-    if (!hider.active || place.nodes.some((node) => node.own)) return value;
-    const secretInput = holder?.nodes.some((node) => node.inputs) === true && looksSecret(key);
-    if (secretInput && ((typeof value === 'string' && value !== '') || typeof value === 'number')) return REDACTED;
+    if (!hider.active) return value;
     if (typeof value === 'string') return hider.text(value);
     if (typeof value === 'number' && (place.content || looksSecret(key)) && hider.secrets.includes(String(value))) return REDACTED;
     return value;
@@ -72,8 +74,8 @@ export function recordReplacer(shape: Shape, redactor: () => Redactor): (this: u
 }
 
 type Node = { readonly children: Map<string, Node>; own: boolean; inputs: boolean; ownBelow: boolean; contentBelow: boolean };
-/** The nodes of the shape a value sits at, and whether it is inside user content. */
-type Place = { readonly nodes: readonly Node[]; readonly content: boolean };
+/** The nodes of the shape a value sits at, whether it is inside user content, and inside a secret input's value (each item of a list or mapping too). */
+type Place = { readonly nodes: readonly Node[]; readonly content: boolean; readonly secretInput: boolean };
 
 function step(holder: Place, key: string): Place {
   const nodes: Node[] = [];
@@ -86,7 +88,7 @@ function step(holder: Place, key: string): Place {
   }
   // Everything below a `**` of ksa's own is its own too.
   if (own) nodes.push(OWN_LEAF);
-  return { nodes, content };
+  return { nodes, content, secretInput: holder.secretInput || (holder.nodes.some((node) => node.inputs) && looksSecret(key)) };
 }
 
 const OWN_LEAF: Node = { children: new Map(), own: true, inputs: false, ownBelow: true, contentBelow: false };
@@ -120,8 +122,11 @@ export function redactedRecord<T>(value: T, shape: Shape, redactor: Redactor): T
   return text === JSON.stringify(value) ? value : (JSON.parse(text) as T);
 }
 
-/** The replacer for values of this shape written with this redactor's secrets; none when there are none. */
-export function replacerFor(shape: Shape, redactor: Redactor): ((key: string, value: unknown) => unknown) | undefined {
-  return redactor.active ? recordReplacer(shape, () => redactor) : undefined;
+/**
+ * The replacer for values of this shape written with this redactor's secrets; none when there are none
+ * and no secret input is there to write (`secretInputs`: one named like a secret is, whatever its value).
+ */
+export function replacerFor(shape: Shape, redactor: Redactor, secretInputs = false): ((key: string, value: unknown) => unknown) | undefined {
+  return redactor.active || secretInputs ? recordReplacer(shape, () => redactor) : undefined;
 }
 

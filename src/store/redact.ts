@@ -97,19 +97,44 @@ export function secretInputsNotGiven(record: { readonly inputs?: Readonly<Record
  * without its password (`postgres://app:***@db/prod`), a token under another name (`Bearer ***`).
  */
 export function storedWithoutSecret(name: string, value: unknown): boolean {
-  return typeof value === 'string' && value.includes(REDACTED);
+  // A list or mapping held its secrets in its items (`apiKeys: ["***"]`).
+  return leavesOf(value).some((leaf) => typeof leaf === 'string' && leaf.includes(REDACTED));
 }
 
 /**
  * Inputs named like secrets (`--input dbPassword=…`), the password of a URL in any input, and a value
  * shaped like a well-known credential under any name are never written down. A secret input that is a
  * number (a PIN, `dbPassword: 98765432`) is hidden as the text it prints as. Not true/false: a flag named
- * like one (`skipAuth: false`) holds no secret, and hiding every "false" would hide what logs say.
+ * like one (`skipAuth: false`) holds no secret, and hiding every "false" would hide what logs say. A list
+ * or a mapping (`apiKeys: [k1, k2]`, `dbCredentials: {user: app, password: pw}`) is read item by item.
  */
 export function secretInputValues(inputs: Readonly<Record<string, unknown>>): string[] {
-  const named = Object.entries(inputs)
-    .filter(([key, value]) => looksSecret(key) && ((typeof value === 'string' && value !== REDACTED) || (typeof value === 'number' && Number.isFinite(value))))
-    .map(([, value]) => String(value));
-  const strings = Object.fromEntries(Object.entries(inputs).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !looksSecret(entry[0])));
-  return [...named, ...secretValues(strings)];
+  const entries = Object.entries(inputs);
+  const named = entries.filter(([key]) => looksSecret(key)).flatMap(([, value]) => secretLeaves(value));
+  const texts = entries.filter(([key]) => !looksSecret(key)).flatMap(([key, value]) => leavesOf(value).flatMap((leaf) => (typeof leaf === 'string' ? secretValues({ [key]: leaf }) : [])));
+  return [...named, ...texts];
+}
+
+/** Whether any of these inputs is named like a secret: its value is never written down as given, whatever it is. */
+export function namesSecretInput(...inputs: readonly (Readonly<Record<string, unknown>> | undefined)[]): boolean {
+  return inputs.some((each) => Object.keys(each ?? {}).some(looksSecret));
+}
+
+/** What a secret input's value holds that is secret: every text and number in it, as it prints. */
+export function secretLeaves(value: unknown): string[] {
+  return leavesOf(value)
+    .filter((leaf) => (typeof leaf === 'string' && leaf !== '' && leaf !== REDACTED) || (typeof leaf === 'number' && Number.isFinite(leaf)))
+    .map((leaf) => String(leaf));
+}
+
+/** The values at the ends of a list or mapping, however deep (without recursion: a deep value must not exhaust the stack); a value itself otherwise. */
+function leavesOf(value: unknown): unknown[] {
+  const leaves: unknown[] = [];
+  const stack = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next === 'object' && next !== null) for (const item of Object.values(next)) stack.push(item);
+    else leaves.push(next);
+  }
+  return leaves;
 }

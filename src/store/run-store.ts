@@ -5,7 +5,7 @@ import type { Execution } from '../planning/executor.js';
 import { KsaError } from '../planning/ksa-error.js';
 import { isFinished, type RunStatus } from '../planning/state.js';
 import { ensurePrivateDir, isRunId, runDir, stepLogDir } from './paths.js';
-import { createRedactor, secretInputValues, type Redactor } from './redact.js';
+import { createRedactor, namesSecretInput, secretInputValues, type Redactor } from './redact.js';
 import { JOURNAL_ENTRY_SHAPE, recordReplacer, replacerFor, RUN_INDEX_SHAPE, RUN_RECORD_SHAPE } from './redact-record.js';
 import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
@@ -96,7 +96,7 @@ export class RunStore {
     // and a secret input's default stays one when --input gives another value.
     const redactor = this.redactor.with([...secretInputValues(record.plan.inputs), ...secretInputValues(record.inputs)]);
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
-    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], ...record }, replacer: replacerFor(RUN_RECORD_SHAPE, redactor) });
+    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], ...record }, replacer: replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs)) });
     document.changed();
     // On disk before it is listed: another process may read it the moment the index names it.
     await document.flush();
@@ -121,7 +121,7 @@ export class RunStore {
       record.format = RUN_RECORD_FORMAT;
       // Secret inputs were stored as ***; the ones given again now must not be written either.
       const redactor = this.redactor.with(secretInputValues(options.inputs ?? {}));
-      const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: record, replacer: replacerFor(RUN_RECORD_SHAPE, redactor) });
+      const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: record, replacer: replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs, options.inputs)) });
       return new OpenRun(this, document, lock, redactor, olderFormat);
     } catch (error) {
       await lock.release();
