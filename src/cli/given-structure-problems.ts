@@ -15,10 +15,17 @@ export function givenStructureProblem(name: string, doc: Document, lineCounter: 
   const [yaml] = planYamlProblems(doc, lineCounter, text);
   if (yaml) {
     if (yaml.code === 'duplicate_key') return `${itemOf(yaml.path.slice(0, -1))}the key ${JSON.stringify(yaml.path.at(-1))} is given twice; keep one`;
-    const message = secret ? yaml.message.replace(/ \u2014 quote the value: .*$/, ' \u2014 quote the value') : yaml.message;
-    return `${itemOf(yaml.path)}${message}`;
+    return `${itemOf(yaml.path)}${secret && yaml.code === 'yaml_tag' ? secretTagMessage(yaml.message) : yaml.message}`;
   }
   return numberProblem(doc, secret);
+}
+
+/**
+ * A tag's problem said without its text: what reads as a tag may be the secret itself (`[!Hunter2pw]`,
+ * `{!S3cretVal: x}`), and which it is cannot be told. A tag holds no whitespace, so the advice after it is found.
+ */
+function secretTagMessage(message: string): string {
+  return message.includes(' \u2014 quote the value: ') ? 'a YAML tag \u2014 quote the value' : 'a YAML tag \u2014 remove it, or quote the value if it starts with "!"';
 }
 
 /** Without recursion, as planYamlProblems: a deep value must not exhaust the stack. */

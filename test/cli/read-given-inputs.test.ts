@@ -21,9 +21,17 @@ describe('readGivenInputs: a list or mapping', () => {
     expect(refusal('regions', '[eu, !!binary aGk=]')).toBe('--input regions: item [1]: a YAML tag ("!!binary") — quote the value: "!!binary aGk="');
     expect(refusal('meta', '{a: !!str 1}')).toContain('--input meta: item ["a"]: a YAML tag ("!!str")');
     expect(refusal('regions', '!!seq [eu]')).toContain('--input regions: a YAML tag ("!!seq")');
-    // A secret's value is not repeated.
-    expect(refusal('dbPassword', '[!env hunter2]')).toBe('--input dbPassword: item [0]: a YAML tag ("!env") — quote the value');
+    // A secret's value is not repeated, nor the tag: what reads as one may be the secret itself.
+    expect(refusal('dbPassword', '[!env hunter2]')).toBe('--input dbPassword: item [0]: a YAML tag — quote the value');
     expect(read('regions', '["!env HOME", \'!x\']')).toEqual(['!env HOME', '!x']);
+  });
+
+  it("never shows a secret input's tag, on an item, a value in a mapping, or a key", () => {
+    expect(refusal('dbPassword', '[!Hunter2pw, b]')).toBe('--input dbPassword: item [0]: a YAML tag — quote the value');
+    expect(refusal('dbPassword', '{a: !S3cretVal}')).toBe('--input dbPassword: item ["a"]: a YAML tag — quote the value');
+    expect(refusal('dbPassword', '{!S3cretVal: x}')).toBe('--input dbPassword: a YAML tag — quote the value');
+    expect(refusal('dbPassword', '{a: !S3cretVal [x]}')).toBe('--input dbPassword: item ["a"]: a YAML tag — remove it, or quote the value if it starts with "!"');
+    expect(refusal('regions', '{a: !S3cretVal [x]}')).toContain('a YAML tag ("!S3cretVal")');
   });
 
   it('applies merge keys, as a plan file does', () => {
