@@ -4,7 +4,7 @@ import { describePlacement, placementOf } from '../planning/placement.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { PlanRisk, RiskLevel } from '../policy/index.js';
 import type { Styler } from './style.js';
-import { createRedactor, looksSecret, REDACTED, secretInputValues } from '../store/redact.js';
+import { createRedactor, looksSecret, REDACTED, secretInputValues, secretLeaves } from '../store/redact.js';
 import { visible } from './visible-text.js';
 import { plural } from '../planning/plural.js';
 
@@ -35,12 +35,14 @@ export type ToolDescriber = {
 export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxParallel?: number, risk?: PlanRisk, shellKube?: ShellKubeScopes): string[] {
   const lines: string[] = [];
   const parallel = maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL;
-  lines.push(`${style.bold('Plan:')} ${visible(plan.goal)}`);
+  // What the user and the model wrote (the goal, commands, conditions) hides the secret inputs' values as
+  // a step's output does (`mysql -p***`); ksa's own ids and counts stay as they are.
+  const hide = createRedactor(secretInputValues(plan.inputs)).text;
+  lines.push(`${style.bold('Plan:')} ${visible(hide(plan.goal))}`);
   const inputs = Object.entries(plan.inputs);
-  // A secret input (`--input dbPassword=…`) is shown as written down everywhere else: ***.
+  // A secret input (`--input dbPassword=…`, a list or mapping too) is shown as written down everywhere else: ***.
   // So is the password of a URL (`postgres://app:***@db/prod`).
-  const shownInput = (key: string, value: unknown) =>
-    looksSecret(key) && ((typeof value === 'string' && value !== '') || typeof value === 'number') ? REDACTED : createRedactor(typeof value === 'string' ? secretInputValues({ [key]: value }) : []).text(formatValue(value));
+  const shownInput = (key: string, value: unknown) => (looksSecret(key) && (value === REDACTED || secretLeaves(value).length > 0) ? REDACTED : hide(formatValue(value)));
   if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([key, value]) => `${visible(key)}=${visible(shownInput(key, value))}`).join(', ')}`);
   const risks = risk ? `, risk: ${levelText(risk.level, style)}` : '';
   lines.push(`  ${plural(plan.steps.length, 'step')}, up to ${parallel} at once${risks}`);
@@ -53,24 +55,24 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
     risky ||= isRisky;
     const marker = isRisky ? (stepRisk ? style.red('!') : style.yellow('!')) : ' ';
     const number = `${String(index + 1).padStart(width)}.`;
-    const label = step.name ? ` ${style.dim(`(${visible(step.name)})`)}` : '';
+    const label = step.name ? ` ${style.dim(`(${visible(hide(step.name))})`)}` : '';
     lines.push(`${marker}${number} ${style.bold(visible(step.id))}${label}`);
     const indent = ' '.repeat(width + 3);
-    for (const line of describeStep(step, tools)) lines.push(`${indent}${line}`);
-    if (risk?.scriptWriters?.includes(step.id)) for (const line of scriptPreview(step)) lines.push(`${indent}${style.dim(line)}`);
-    for (const target of kubeTargets(step, tools, plan.inputs, shellKube)) lines.push(`${indent}${style.cyan(visible(target))}`);
+    for (const line of describeStep(step, tools)) lines.push(`${indent}${hide(line)}`);
+    if (risk?.scriptWriters?.includes(step.id)) for (const line of scriptPreview(step)) lines.push(`${indent}${style.dim(hide(line))}`);
+    for (const target of kubeTargets(step, tools, plan.inputs, shellKube)) lines.push(`${indent}${style.cyan(visible(hide(target)))}`);
     const facts = stepFacts(step);
     if (facts.length > 0) lines.push(`${indent}${style.dim(visible(facts.join(' · ')))}`);
-    if (step.when !== undefined && step.type !== 'condition') lines.push(`${indent}${style.dim(`when: ${visible(step.when)}`)}`);
+    if (step.when !== undefined && step.type !== 'condition') lines.push(`${indent}${style.dim(`when: ${visible(hide(step.when))}`)}`);
     if (step.type !== 'llm_query' && step.type !== 'condition' && (step.runsOn ?? plan.runsOn) !== undefined) {
       lines.push(`${indent}${style.dim(`runs on ${describePlacement(placementOf(step, plan))} (with workers)`)}`);
     }
     if (step.type !== 'llm_query' && step.type !== 'condition' && step.rollback) {
-      const [first = '', ...rest] = visible(tools.describe(step.rollback.tool, step.rollback.args)).trimEnd().split('\n');
+      const [first = '', ...rest] = visible(hide(tools.describe(step.rollback.tool, step.rollback.args))).trimEnd().split('\n');
       lines.push(`${indent}${style.dim(`rollback: ${visible(step.rollback.tool)}: ${first}`)}`);
       for (const line of rest) lines.push(`${indent}${style.dim(`  ${line}`)}`);
     }
-    if (stepRisk) lines.push(`${indent}${levelText(stepRisk.level, style)}${style.dim(`: ${visible(stepRisk.reason)}`)}`);
+    if (stepRisk) lines.push(`${indent}${levelText(stepRisk.level, style)}${style.dim(`: ${visible(hide(stepRisk.reason))}`)}`);
   });
   if (risky) {
     lines.push('');
