@@ -159,12 +159,48 @@ describe('options whose value is a separate word', () => {
     'cat x | grep -i --regexp root --max-count 1 /etc/shadow',
     'git push --push-option ci.skip origin main',
     'git push -o ci.skip --force origin main',
+    // --s may be --sleep-interval or --silent: read both ways.
+    'tail --s 2 /etc/shadow',
   ])('%s is denied: a long option or a cluster may take the next word as its value', async (line) => {
     expect(await decide(line)).toBe('deny');
   });
 
   it.each(['touch --date 2020-01-01 /tmp/other', 'tail --lines 5 /etc/passwd', 'grep --regexp root /etc/group', 'git push --push-option ci.skip origin dev'])('%s is not', async (line) => {
     expect(await decide(line)).toBe('allow');
+  });
+
+  it.each([
+    'git push -o a -o b -o c --atomic origin main',
+    'git push -o a -o b -o c --force origin main',
+    'git -C . push -o a -o b --force origin main',
+    'git -c x=1 -C . push -o a --force origin main',
+    'git push --push-option a --push-option b --push-option c --no-verify origin main',
+    'git --git-dir .git --no-pager push -fo a --push b --verify --no-thin origin main',
+    'git push -o a --end-of-options origin main',
+  ])('%s is denied: git and its push read their options the same way whatever their number', async (line) => {
+    expect(await decide(line)).toBe('deny');
+  });
+
+  it.each(['git push -o a -o b -o c --atomic origin dev', 'git -C main push -o main --atomic origin dev'])('%s is not', async (line) => {
+    expect(await decide(line)).toBe('allow');
+  });
+});
+
+describe('options not known, written many times or many of them', () => {
+  const rules = parsePolicy('deny:\n  - shell: "release deploy prod"\n  - shell: "release prod now"\n', '/srv/app/.ksa/policy.yaml');
+  const decide = async (line: string) => (await assessPolicy(plan([shell('s', line)]), rules, 'write', options)).decision.steps[0]!.decision;
+
+  it.each([
+    // An option takes a value or not wherever it is written: -v four times is one choice.
+    'release -v a -v b -v c -v d -q deploy prod',
+    // Past the options read every way, each one alone may be the one that takes no value.
+    'release -a 1 -b 2 -c 3 -d 4 --yes prod now',
+  ])('%s is denied', async (line) => {
+    expect(await decide(line)).toBe('deny');
+  });
+
+  it('a line no reading makes the rule is not', async () => {
+    expect(await decide('release -v a -v b -v c -v d -q deploy staging')).toBe('allow');
   });
 });
 
@@ -193,14 +229,37 @@ describe('options known to take a value', () => {
   const rules = parsePolicy('deny:\n  - shell: "ssh prod*"\n  - shell: "touch /tmp/x*"\n', '/srv/app/.ksa/policy.yaml');
   const decide = async (line: string) => (await assessPolicy(plan([shell('s', line)]), rules, 'write', options)).decision.steps[0]!.decision;
 
-  it.each(['ssh -i prod.pem staging-1 uptime', 'ssh -F prod.config staging-1 uptime', 'sudo ssh -o User=prod -l prod staging-1', 'touch -r /tmp/x-ref /tmp/y', 'touch --reference /tmp/x-ref -c /tmp/y'])(
-    '%s is not denied: the option value is not read as what the command acts on',
-    async (line) => {
-      expect(await decide(line)).toBe('allow');
-    },
-  );
+  it.each([
+    'ssh -i prod.pem staging-1 uptime',
+    'ssh -F prod.config staging-1 uptime',
+    'sudo ssh -o User=prod -l prod staging-1',
+    'touch -r /tmp/x-ref /tmp/y',
+    'touch --reference /tmp/x-ref -c /tmp/y',
+    // A cluster with a digit, a long option shortened as far as it names one option.
+    'ssh -4i prod.pem staging-1 uptime',
+    'ssh -6F prod.config staging-1 uptime',
+    'ssh -46Ai prod.pem staging-1',
+    'touch --ref /tmp/x-ref /tmp/y',
+    'touch --refer /tmp/x-ref --no-c /tmp/y',
+  ])('%s is not denied: the option value is not read as what the command acts on', async (line) => {
+    expect(await decide(line)).toBe('allow');
+  });
 
-  it.each(['ssh -i prod.pem prod-db uptime', 'ssh -p 22 prod-db', 'sudo ssh -v prod-db', 'touch -r /tmp/y /tmp/x1', 'touch -t 202001010000 -c /tmp/x1'])('%s is denied', async (line) => {
+  it.each([
+    'ssh -i prod.pem prod-db uptime',
+    'ssh -p 22 prod-db',
+    'sudo ssh -v prod-db',
+    'touch -r /tmp/y /tmp/x1',
+    'touch -t 202001010000 -c /tmp/x1',
+    'ssh -4i prod.pem prod-db uptime',
+    'touch --ref /tmp/y /tmp/x1',
+    'touch --da 2020-01-01 -c /tmp/x1',
+  ])('%s is denied', async (line) => {
     expect(await decide(line)).toBe('deny');
+  });
+
+  it('a program not listed with a digit in a cluster may take the next word as its value', async () => {
+    const held = parsePolicy('deny:\n  - shell: "ping prod*"\n', '/srv/app/.ksa/policy.yaml');
+    expect((await assessPolicy(plan([shell('s', 'ping -4c 3 prod-db')]), held, 'write', options)).decision.steps[0]!.decision).toBe('deny');
   });
 });
