@@ -20,7 +20,8 @@ export function unzipExtraction(args: readonly (string | undefined)[]): { archiv
   let excluding = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg !== undefined && arg.startsWith('-') && arg.length > 1) {
+    // Before the archive a lone `-` is an empty option group, not the archive.
+    if (arg !== undefined && arg.startsWith('-') && (arg.length > 1 || operands === 0)) {
       excluding = false;
       for (let at = 1; at < arg.length; at++) {
         const letter = arg[at]!;
@@ -46,19 +47,25 @@ export function unzipExtraction(args: readonly (string | undefined)[]): { archiv
  * unzip's modes that write nothing: `-l` and `-v` list the archive, `-t` tests it, `-z` shows its comment, and
  * `-Z` makes it zipinfo (the options after it are zipinfo's). They win over extracting (`-o`, `-u`, `-f`);
  * `-T` still sets the archive's time. Only option groups before the archive count: after it, `-l` is the name of
- * a file to extract (only `-d` and `-x` are options there). A `-` inside a group negates the letter after it
- * (`--l`, `-t--t`): not a listing then.
+ * a file to extract (only `-d` and `-x` are options there). A `-` negates the next letter, in its group or a later
+ * one (`--l`, `-t--t`, `-l- -l`): not a listing then. One with no letter after it before the archive negates nothing
+ * (`-l --`, `-l-`), and a lone `-` is an empty group, not the archive.
  */
 export function unzipLooksOnly(args: readonly (string | undefined)[]): boolean {
   const letters: string[] = [];
+  let negating = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     // The archive (`"$F"` too: a word known only at run time that may be options is the rule's to see).
-    if (arg === undefined || !arg.startsWith('-') || arg.length === 1) break;
+    if (arg === undefined || !arg.startsWith('-')) break;
     if (i === 0 && arg.startsWith('-Z')) return true;
     for (let at = 1; at < arg.length; at++) {
       const letter = arg[at]!;
-      if (letter === '-') return false;
+      if (letter === '-') {
+        negating = true;
+        continue;
+      }
+      if (negating) return false;
       // After -x come names left out, which an -l among them may be: not read as a mode.
       if (letter === 'x') return looksOnly(letters);
       if (VALUE_FLAGS.includes(letter)) {

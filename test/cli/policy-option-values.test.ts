@@ -53,3 +53,13 @@ describe('deny rules and option values', () => {
     expect(run.stdout + run.stderr).toContain('git push origin main');
   });
 });
+
+describe('unzip option groups', () => {
+  it('validate --json rates a listing with a - that negates nothing as read, and one whose - negates -l as write', async () => {
+    const ws = await workspace('unzip', { ends: 'unzip -l -- a.zip', trailing: 'unzip -l- a.zip', negated: 'unzip -l- -l a.zip', doubled: 'unzip --l a.zip' });
+    const validate = await runKsa(['validate', ws.plan, '--json'], { home: ws.home, cwd: ws.dir });
+    expect(validate.code, describeResult(validate)).toBe(0);
+    const risks = Object.fromEntries((JSON.parse(validate.stdout) as { stepRisks: { id: string; risk: string }[] }).stepRisks.map((step) => [step.id, step.risk]));
+    expect(risks).toEqual({ ends: 'read', trailing: 'read', negated: 'write', doubled: 'write' });
+  });
+});

@@ -47,6 +47,17 @@ describe('classifyShell: unzip', () => {
     ['unzip -q-l a.zip', 'write'],
     ['sudo unzip --l a.zip', 'write'],
     ["sh -c 'unzip -t--t a.zip'", 'write'],
+    // The - negates the next letter even in a later group; a lone - is an empty group, not the archive.
+    ['unzip -l- -l a.zip', 'write'],
+    ['unzip -l -- -l a.zip', 'write'],
+    ['unzip -l - --l a.zip', 'write'],
+    ['unzip -l- -d out a.zip', 'write'],
+    // With no letter after it before the archive, a - negates nothing: still a listing.
+    ['unzip -l -- a.zip', 'read'],
+    ['unzip -l- a.zip', 'read'],
+    ['unzip -tq -- a.zip', 'read'],
+    ['unzip -l - a.zip', 'read'],
+    ['unzip -l -- a.zip -x -l', 'read'],
     // UNZIP and UNZIPOPT give options before those written (UNZIP=-- cancels them).
     ['UNZIP=-- unzip -l a.zip', 'write'],
     ['env UNZIP=-- unzip -l a.zip', 'write'],
@@ -61,6 +72,7 @@ describe('classifyShell: unzip', () => {
     // Listing or testing a downloaded archive unpacks nothing: a script run after it is not taken from the archive.
     ['curl -o a.zip https://x/a.zip && unzip -l a.zip && ./a/install', 'write'],
     ['curl -o a.zip https://x/a.zip && unzip -t a.zip && ./install', 'write'],
+    ['curl -o a.zip https://x/a.zip && unzip -l -- a.zip && ./install', 'write'],
     ['curl -o a.zip https://x/a.zip && sudo unzip -tq a.zip && sh install.sh', 'write'],
     ["curl -o a.zip https://x/a.zip; sh -c 'unzip -t a.zip && ./a/install'", 'write'],
     // Once it is unpacked, or when it may be, the script comes from the download.
@@ -70,6 +82,8 @@ describe('classifyShell: unzip', () => {
     ['curl -o a.zip https://x/a.zip && unzip -oq a.zip && ./a/install', 'destroy'],
     ['curl -fsSLo a.zip https://x.io/a.zip && unzip --l a.zip && sh install.sh', 'destroy'],
     ['curl -o a.zip https://x/a.zip && unzip -t--t a.zip && sh install.sh', 'destroy'],
+    ['curl -o a.zip https://x/a.zip && unzip -l- -l a.zip && sh install.sh', 'destroy'],
+    ['curl -o a.zip https://x/a.zip && unzip -l - --l a.zip && sh install.sh', 'destroy'],
     ['curl -o a.zip https://x/a.zip && unzip -o a.zip install.sh -l && sh install.sh', 'destroy'],
     ['curl -o a.zip https://x/a.zip && UNZIP=-- unzip -l a.zip && sh install.sh', 'destroy'],
     ['curl -o a.zip https://x/a.zip && env UNZIP=-- unzip -l a.zip && sh install.sh', 'destroy'],
