@@ -1,7 +1,8 @@
 import { behindWrappers } from './behind-wrappers.js';
 import { makeLongOption } from './make-command-line.js';
 import { isWorkspaceOption } from './npm-workspaces.js';
-import { namedScripts } from './package-scripts.js';
+import { packageReadings, type PackageReading } from './package-command-line.js';
+import { namedScripts, runsScriptOfName } from './package-scripts.js';
 import { pathSpelling } from './path-spelling.js';
 import { programName } from './program-name.js';
 import type { ShellWord } from './shell-syntax.js';
@@ -45,10 +46,11 @@ export function buildInputs(written: readonly ShellWord[]): BuildRun | undefined
     tool = 'pip';
   }
   const args = words.slice(1).map(pathSpelling);
+  const readings = NODE_TOOLS.has(tool) ? packageReadings(args) : [];
   const files = MAKES.has(tool)
     ? makefiles(args)
     : NODE_TOOLS.has(tool)
-      ? packageFiles(tool, args)
+      ? packageFiles(tool, readings)
       : PIP.test(tool)
         ? pipFiles(args)
         : tool === 'dpkg'
@@ -58,9 +60,31 @@ export function buildInputs(written: readonly ShellWord[]): BuildRun | undefined
             : SYSTEM_INSTALLERS.has(tool)
               ? systemFiles(args)
               : [];
-  const scripts = NODE_TOOLS.has(tool) ? namedScripts(words.slice(1).map((word) => word.literal)) : undefined;
   const workspaces = NODE_TOOLS.has(tool) && words.slice(1).some((word) => word.literal === undefined || isWorkspaceOption(word.literal));
+  const scripts = NODE_TOOLS.has(tool) && !workspaces ? scriptsByName(tool, words.slice(1).map((word) => word.literal), readings) : undefined;
   return files.length === 0 ? undefined : { tool, files, ...(scripts === undefined ? {} : { scripts }), ...(workspaces ? { workspaces } : {}) };
+}
+
+/**
+ * The scripts of the package.json a command runs by name, in each reading of its words that runs one; undefined when
+ * one of them may run any. Read with every option as a flag, as namedScripts reads the words; in the other readings by
+ * the words left (`npm --cache /tmp/c run clean`: clean).
+ */
+function scriptsByName(tool: string, args: readonly (string | undefined)[], readings: readonly PackageReading[]): readonly string[] | undefined {
+  const names = new Set<string>();
+  for (const [i, { operands }] of readings.entries()) {
+    if (readingFiles(tool, '', operands).length === 0) continue;
+    const words = i === 0 ? args : operands;
+    const found = namedScripts(words) ?? scriptOfName(tool, words[0]);
+    if (found === undefined) return undefined;
+    for (const name of found) names.add(name);
+  }
+  return [...names];
+}
+
+/** `pnpm build`, `yarn lint`: the script a command runs by its name alone, when it is the first word. */
+function scriptOfName(tool: string, command: string | undefined): readonly string[] | undefined {
+  return command !== undefined && runsScriptOfName(tool, command) ? [command] : undefined;
 }
 
 /** `make`, `make -C r`, `make -f build.mk`: the makefile it reads (each name make looks for when none is given). */
@@ -89,23 +113,22 @@ function makefiles(args: readonly (string | undefined)[]): string[] {
   return files.map((file) => (file.startsWith('/') ? file : `${folder}${file}`));
 }
 
-/** `npm install`, `npm ci`, `npm run build`, `yarn`, `npm install ./r`: the package.json whose scripts run. */
-function packageFiles(tool: string, args: readonly (string | undefined)[]): string[] {
-  let folder = '';
-  const operands: (string | undefined)[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === undefined || !arg.startsWith('-')) {
-      operands.push(arg);
-      continue;
-    }
-    const long = /^--(prefix|dir|cwd)(?:=(.*))?$/.exec(arg);
-    if (long) folder = `${long[2] ?? args[++i] ?? ''}/`;
-    else if (arg === '-C') folder = `${args[++i] ?? ''}/`;
+/**
+ * `npm install`, `npm ci`, `npm run build`, `yarn`, `pnpm build`, `npm install ./r`: the package.json whose scripts run,
+ * in each way of reading the words (`npm --cache /tmp/c run clean`: `/tmp/c` is the cache, not the command).
+ */
+function packageFiles(tool: string, readings: readonly PackageReading[]): string[] {
+  const files = new Set<string>();
+  for (const { folder, operands } of readings) {
+    for (const file of readingFiles(tool, folder, operands)) files.add(file);
   }
+  return [...files];
+}
+
+function readingFiles(tool: string, folder: string, operands: readonly (string | undefined)[]): string[] {
   const [command, ...rest] = operands;
   if (command === undefined) return tool === 'yarn' || tool === 'pnpm' || tool === 'bun' ? [`${folder}package.json`] : [];
-  if (!SCRIPT_COMMANDS.has(command)) return [];
+  if (!SCRIPT_COMMANDS.has(command)) return runsScriptOfName(tool, command) ? [`${folder}package.json`] : [];
   // `npm install ./r`: a folder (or a tarball) of its own; `npm install lodash` installs what the registry serves.
   const local = rest.filter((arg): arg is string => arg !== undefined && isLocal(arg));
   const installs = /^(install|i|in|isntall|add)$/.test(command);

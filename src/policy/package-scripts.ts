@@ -98,3 +98,13 @@ function calledScripts(line: string): string[] | undefined {
 
 /** yarn's, pnpm's and bun's own commands, which a word after them is not a script's name for (install, add, exec…). */
 const BUILTIN = /^(install|i|add|remove|rm|ci|exec|dlx|x|create|init|link|unlink|publish|pack|update|up|upgrade|outdated|why|info|list|ls|config|set|workspace|workspaces|import|rebuild|prune|patch|dedupe|audit|store|env|node|build|help|version)$/;
+
+/** More of yarn's, pnpm's and bun's own commands, which do not run a script of their name. */
+const OWN_COMMANDS = /^(un|uninstall|ln|fetch|patch-commit|licenses|root|bin|setup|doctor|deploy|server|cache|global|tag|team|owner|login|logout|autoclean|check|policies|unplug|versions|dedupe|pm|repl|completions|upgrade-interactive|self-update|cat-file|cat-index|find-hash|generate-lock-entry|a|c)$/;
+
+/** Whether yarn, pnpm or bun runs the script of a command's name (`pnpm build`, `yarn lint`): any word that is not a command of its own. */
+export function runsScriptOfName(tool: string, command: string): boolean {
+  if (tool === 'npm' || command.startsWith('-') || OWN_COMMANDS.test(command)) return false;
+  // bun's `build` bundles; pnpm's and yarn's run the build script.
+  return !BUILTIN.test(command) || (command === 'build' && tool !== 'bun');
+}
