@@ -1,8 +1,13 @@
-import { buildInputs, type BuildRun } from './build-inputs.js';
+import type { BuildRun } from './build-inputs.js';
+import { packageReadings } from './package-command-line.js';
+import { isWorkspaceOption } from './npm-workspaces.js';
 import { positional } from './option-words.js';
 import type { Args } from './program-rules.js';
 import { readRisk, writeRisk, type StepRisk } from './risk-level.js';
-import { literalWord, type ShellWord } from './shell-syntax.js';
+import type { ShellWord } from './shell-syntax.js';
+
+/** npm's names of its version command (`verison` is npm's own alias for it). */
+export const VERSION_COMMANDS = new Set(['version', 'verison']);
 
 /**
  * `npm version` prints the versions; given one (`npm version patch`, `npm version 1.2.0`, `"$V"`) it rewrites
@@ -13,12 +18,16 @@ export function npmVersionRisk(args: Args): StepRisk {
 }
 
 /**
- * The package.json whose scripts `npm version patch` runs, read as `npm run version` reads it (buildInputs): the
- * version script with its pre and post scripts. Undefined for any other command.
+ * The package.json whose scripts `npm version patch` runs (`npm --prefix app version patch`: app's), as `npm run
+ * version` reads it: the version script with its pre and post scripts. `moreArgs`: xargs adds words of its input
+ * (`echo patch | xargs npm version`). Undefined for any other command.
  */
-export function versionRun(name: string, args: readonly ShellWord[]): BuildRun | undefined {
+export function versionRun(name: string, args: readonly ShellWord[], moreArgs = false): BuildRun | undefined {
   if (name !== 'npm') return undefined;
-  const at = args.findIndex((word) => word.literal === undefined || !word.literal.startsWith('-'));
-  if (args[at]?.literal !== 'version' || positional(args.map((word) => word.literal)).length < 2) return undefined;
-  return buildInputs([literalWord('npm'), literalWord('run'), ...args]);
+  const words = [...args.map((word) => word.literal), ...(moreArgs ? [undefined] : [])];
+  // In each way of reading the words, as npm takes options' values (`--prefix app`, `-C app`, `--loglevel warn`).
+  const folders = packageReadings(words).filter(({ operands }) => operands[0] !== undefined && VERSION_COMMANDS.has(operands[0]) && operands.length > 1).map(({ folder }) => folder);
+  if (folders.length === 0) return undefined;
+  const workspaces = words.some((word) => word === undefined || isWorkspaceOption(word));
+  return { tool: 'npm', files: [...new Set(folders)].map((folder) => `${folder}package.json`), scripts: ['version'], ...(workspaces ? { workspaces } : {}) };
 }

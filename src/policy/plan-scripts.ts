@@ -2,12 +2,14 @@ import type { Plan } from '../planning/schema.js';
 import { hasTemplate } from '../planning/templates.js';
 import { buildCode } from './build-code.js';
 import { buildInputs } from './build-inputs.js';
-import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
+import { INTERPRETERS, SHELLS } from './command-risk.js';
+import { scriptArgument, shellCode } from './script-arguments.js';
 import { downloadedFiles } from './downloads.js';
 import { behindWrappers } from './behind-wrappers.js';
 import { commandsGitRuns } from './git-run-commands.js';
 import { lineFolders } from './line-folders.js';
 import { WORKSPACE_SETTING } from './npm-workspaces.js';
+import { projectConfigFile, setsWorkspaces } from './npm-config-files.js';
 import { setForMake } from './make-command-line.js';
 import { resolvedSegments } from './path-segments.js';
 import { pathSpelling } from './path-spelling.js';
@@ -113,9 +115,12 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
   const scripts: PlanScript[] = [];
   for (const found of await filesRun(command, parse)) {
     // The step's `env` sets `npm_config_workspaces`: in the workspaces, and not the named script alone.
-    const run: FileRun = found.scripts !== undefined && following.env.some((name) => WORKSPACE_SETTING.test(name)) ? { file: found.file, by: found.by, line: found.line ?? '', workspaces: true, ...(found.tool ? { tool: found.tool } : {}) } : found;
+    const given = following.env.some((name) => WORKSPACE_SETTING.test(name)) ? inWorkspaces(found) : found;
     for (const folder of folders) {
-      const path = workspacePath(folder, run.file, following.workspace);
+      const path = workspacePath(folder, given.file, following.workspace);
+      // So does a project .npmrc the plan writes beside the package.json (`workspaces=true`).
+      const npmrc = projectConfigFile(path, written);
+      const run = npmrc !== undefined && npmrc.writer !== following.step && setsWorkspaces(npmrc.content) ? inWorkspaces(given) : given;
       const source = written.get(path) ?? [...written].find(([entry]) => inFolder(path, entry))?.[1];
       // `tar xzf t.tgz` in step a, `sh install.sh` here: a file the plan does not write may be one the archive held.
       const archive = source === undefined ? unpackedHolding(path, following.unpacked) : undefined;
@@ -130,10 +135,10 @@ async function scriptsRun(command: string, folders: readonly string[], written: 
       for (const [entry, member] of workspaces) scripts.push(...(await scriptRun({ file: entry, by: 'build', tool: run.tool ?? 'npm', line: run.line ?? '' }, entry, entry, member, { folder, folders }, written, parse, following)));
     }
     // `cd "$D" && sh deploy.sh`: in a folder known only at run time, the file may be any the plan writes by that name.
-    if (!folders.some((folder) => folder.includes('$')) || run.file.startsWith('/') || run.file.includes('$')) continue;
-    const name = workspacePath('.', run.file);
+    if (!folders.some((folder) => folder.includes('$')) || given.file.startsWith('/') || given.file.includes('$')) continue;
+    const name = workspacePath('.', given.file);
     for (const [path, source] of written) {
-      if (path.endsWith(`/${name}`)) scripts.push(...(await scriptRun(run, `${path} (the line's folder is computed)`, path, source, { folder: '.', folders }, written, parse, following)));
+      if (path.endsWith(`/${name}`)) scripts.push(...(await scriptRun(given, `${path} (the line's folder is computed)`, path, source, { folder: '.', folders }, written, parse, following)));
     }
   }
   return scripts;
@@ -294,20 +299,28 @@ function projectFile(run: FileRun): string {
   return run.tool !== undefined && /^pip/.test(run.tool) && project !== null ? `${folder}/setup.py or ${folder}/pyproject.toml` : run.file;
 }
 
+/** A package.json's run in the workspaces too: each workspace's package.json runs, and any script of the root's may. */
+function inWorkspaces(run: FileRun): FileRun {
+  return run.by === 'build' && /(?:^|\/)package\.json$/.test(run.file) ? { file: run.file, by: run.by, line: run.line ?? '', workspaces: true, ...(run.tool ? { tool: run.tool } : {}) } : run;
+}
+
 /** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`, on `line`; `scripts`: those of a package.json it runs by name; `workspaces`: in each workspace too. */
 type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' | 'build'; readonly tool?: string; readonly scripts?: readonly string[]; readonly line?: string; readonly workspaces?: true };
 
 /** The files a shell line runs as programs: `sh f`, `bash -e f`, `source f`, `. f`, `python f`, `./f`, `bin/f`. */
 async function filesRun(command: string, parse: ShellParser, depth = 0): Promise<FileRun[]> {
   const runs: FileRun[] = [];
-  for (const { name, args } of await shellCommands(command, parse)) {
+  for (const { name, args, moreArgs } of await shellCommands(command, parse)) {
     const file = scriptArgument(name, args);
     if (file !== undefined) runs.push({ file, by: INTERPRETERS.has(name) ? 'interpreter' : 'shell' });
     // `npm version patch` runs the version scripts.
-    const build = buildInputs([literalWord(name), ...args]) ?? versionRun(name, args);
-    // `npm_config_workspaces=true npm run build`: in the workspaces, and not the named script alone.
-    const workspaces = build?.workspaces ?? (build?.scripts !== undefined && WORKSPACE_SETTING.test(command) ? true : undefined);
-    for (const input of build?.files ?? []) runs.push({ file: input, by: 'build', tool: build!.tool, line: command, ...(build!.scripts && !workspaces ? { scripts: build!.scripts } : {}), ...(workspaces ? { workspaces } : {}) });
+    for (const build of [buildInputs([literalWord(name), ...args]), versionRun(name, args, moreArgs)]) {
+      for (const input of build?.files ?? []) {
+        const run: FileRun = { file: input, by: 'build', tool: build!.tool, line: command, ...(build!.scripts ? { scripts: build!.scripts } : {}) };
+        // `npm_config_workspaces=true npm run build`: in the workspaces, and not the named script alone.
+        runs.push(build!.workspaces || WORKSPACE_SETTING.test(command) ? inWorkspaces(run) : run);
+      }
+    }
   }
   // A program named by a path is the file itself (`./deploy.sh`, `sudo ./deploy.sh`); shellCommands gives its name only.
   for (const words of await commandWords(command, parse)) runs.push(...(await pathRuns(words, parse, depth)));
@@ -332,37 +345,6 @@ async function pathRuns(words: readonly ShellWord[], parse: ShellParser, depth: 
   const runs: FileRun[] = [];
   for (const inner of commandsGitRuns(args)) runs.push(...(await pathRuns(inner, parse, depth + 1)));
   return runs;
-}
-
-/** The code after a shell's `-c` (`sh -ec 'cmd'`), when it is written out. */
-function shellCode(args: readonly ShellWord[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const text = args[i]!.literal;
-    if (text === undefined || text === '--' || !/^[-+]/.test(text)) return undefined;
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) return args[i + 1]?.literal;
-    if (shellOptionTakesWord(text)) i++;
-  }
-  return undefined;
-}
-
-/** The script file a shell, `source` or an interpreter is given; none for `-c`/`-e` code. */
-function scriptArgument(name: string, args: readonly ShellWord[]): string | undefined {
-  if (name === 'source' || name === '.') return args[0] === undefined ? undefined : pathSpelling(args[0]);
-  if (!SHELLS.has(name) && !INTERPRETERS.has(name)) return undefined;
-  for (let i = 0; i < args.length; i++) {
-    const text = pathSpelling(args[i]!);
-    if (text === undefined) return undefined;
-    if (text === '--') return SHELLS.has(name) && args[i + 1] !== undefined ? pathSpelling(args[i + 1]!) : undefined;
-    // Code on the line itself (`bash -c`, `python -c`, `node -e`, `python -m module`) is rated as the line.
-    if (SHELLS.has(name) ? /^-[a-zA-Z]*c[a-zA-Z]*$/.test(text) : /^(-[a-zA-Z]*[ceEpmr]|--eval|--print)$/.test(text)) return undefined;
-    if (SHELLS.has(name) && shellOptionTakesWord(text)) {
-      i++;
-      continue;
-    }
-    if (text.startsWith('-') || text.startsWith('+')) continue;
-    return text;
-  }
-  return undefined;
 }
 
 /** Each simple command's words as written, the program by its path (shellCommands keeps only its name). */

@@ -303,7 +303,8 @@ function packageManager(name: string, read: RegExp): ProgramRule {
     if (verb === undefined) return args.length === 0 ? readRisk(name) : read.test(args[0] ?? '') ? readRisk(`${name} ${args[0]}`) : writeRisk(name);
     // `npm config set k v` writes ~/.npmrc; `npm config get k` and `npm config list` read it.
     if (verb === 'config' && positional(args).length > 1 && !/^(get|list|ls)$/.test(positional(args)[1] ?? '')) return writeRisk(`${name} config ${positional(args)[1] ?? ''}`.trim());
-    if (name === 'npm' && verb === 'version') return npmVersionRisk(args);
+    // `verison` is npm's alias of version; alone it stays as any other unknown verb.
+    if (name === 'npm' && (verb === 'version' || (verb === 'verison' && positional(args).length > 1))) return npmVersionRisk(args);
     if (verb === 'audit') return has(args, 'fix') || positional(args).includes('fix') ? writeRisk(`${name} audit fix`) : readRisk(`${name} audit`);
     return read.test(verb) ? readRisk(`${name} ${verb}`) : writeRisk(`${name} ${verb}`);
   };

@@ -51,4 +51,16 @@ describe('npm version of a package.json the plan writes', () => {
     expect((await runRisk([write(tested), run('npm version patch')]))?.level).toBe('write');
     expect((await runRisk([write(destroying), run('npm version')]))?.level).toBe('read');
   });
+
+  it('is rated by the version scripts of the package.json in the folder an option names, in each spelling npm takes', async () => {
+    const destroying = JSON.stringify({ name: 'a', version: '1.0.0', scripts: { preversion: 'rm -rf /srv/data' } });
+    const inApp = { id: 'script', tool: 'write_file', args: { path: 'app/package.json', content: destroying } } as const;
+    for (const line of ['npm --prefix app version patch', 'npm -C app version patch', 'npm --prefix=app version patch', 'npm version patch --prefix app', 'npm --prefix app --loglevel warn version patch', 'npm --prefix app verison patch', 'cd app && echo patch | xargs npm --prefix . version']) {
+      expect(await runRisk([inApp, run(line)]), line).toEqual({ level: 'destroy', reason: 'runs app/package.json, which step script writes: rm -rf /srv/data' });
+    }
+    for (const line of ['npm verison patch', 'npm --loglevel warn version patch', 'echo patch | xargs npm version', 'npm version "$(cat v)"']) {
+      expect(await runRisk([write(destroying), run(line)]), line).toEqual({ level: 'destroy', reason: 'runs package.json, which step script writes: rm -rf /srv/data' });
+    }
+    expect((await runRisk([inApp, run('npm --prefix app version')]))?.level).not.toBe('destroy');
+  });
 });

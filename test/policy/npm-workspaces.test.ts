@@ -48,4 +48,18 @@ describe('npm in workspaces, of package.json files the plan writes', () => {
     // Outside workspaces the named script alone still rates the line.
     for (const line of ['npm run build', 'npm run build --if-present']) expect((await workspaceRisk(line, undefined, rootOnly))?.level, line).toBe('write');
   });
+
+  it('rate by the workspaces a project .npmrc the plan writes runs the line in', async () => {
+    const files = { 'package.json': root, 'packages/web/package.json': web };
+    for (const npmrc of ['workspaces=true\n', 'workspace=web\n', 'registry=https://r\nworkspace = packages/web\n', 'workspace[]=web', 'include-workspace-root=true', 'workspaces']) {
+      for (const line of ['npm run build', 'npm test', 'npm --loglevel warn run build']) {
+        expect(await workspaceRisk(line, undefined, { ...files, '.npmrc': npmrc }), `${JSON.stringify(npmrc)} ${line}`).toEqual({ level: 'destroy', reason: 'runs packages/web/package.json, which step w1 writes: rm -rf /srv/data' });
+      }
+    }
+    const inApp = { 'app/package.json': root, 'app/packages/web/package.json': web, 'app/.npmrc': 'workspaces=true' };
+    expect((await workspaceRisk('npm --prefix app run build', undefined, inApp))?.reason).toBe('runs app/packages/web/package.json, which step w1 writes: rm -rf /srv/data');
+    // Settings that leave the workspaces out, and an .npmrc of another folder.
+    for (const npmrc of ['workspaces=false', '; workspaces=true', 'registry=https://r', 'workspace=']) expect((await workspaceRisk('npm run build', undefined, { ...files, '.npmrc': npmrc }))?.level, npmrc).toBe('write');
+    expect((await workspaceRisk('npm run build', undefined, { ...files, 'other/.npmrc': 'workspaces=true' }))?.level).toBe('write');
+  });
 });

@@ -1,0 +1,34 @@
+import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
+import { pathSpelling } from './path-spelling.js';
+import type { ShellWord } from './shell-syntax.js';
+
+/** The code after a shell's `-c` (`sh -ec 'cmd'`), when it is written out. */
+export function shellCode(args: readonly ShellWord[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.literal;
+    if (text === undefined || text === '--' || !/^[-+]/.test(text)) return undefined;
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) return args[i + 1]?.literal;
+    if (shellOptionTakesWord(text)) i++;
+  }
+  return undefined;
+}
+
+/** The script file a shell, `source` or an interpreter is given; none for `-c`/`-e` code. */
+export function scriptArgument(name: string, args: readonly ShellWord[]): string | undefined {
+  if (name === 'source' || name === '.') return args[0] === undefined ? undefined : pathSpelling(args[0]);
+  if (!SHELLS.has(name) && !INTERPRETERS.has(name)) return undefined;
+  for (let i = 0; i < args.length; i++) {
+    const text = pathSpelling(args[i]!);
+    if (text === undefined) return undefined;
+    if (text === '--') return SHELLS.has(name) && args[i + 1] !== undefined ? pathSpelling(args[i + 1]!) : undefined;
+    // Code on the line itself (`bash -c`, `python -c`, `node -e`, `python -m module`) is rated as the line.
+    if (SHELLS.has(name) ? /^-[a-zA-Z]*c[a-zA-Z]*$/.test(text) : /^(-[a-zA-Z]*[ceEpmr]|--eval|--print)$/.test(text)) return undefined;
+    if (SHELLS.has(name) && shellOptionTakesWord(text)) {
+      i++;
+      continue;
+    }
+    if (text.startsWith('-') || text.startsWith('+')) continue;
+    return text;
+  }
+  return undefined;
+}
