@@ -1,11 +1,12 @@
-import { secretInputsNotGiven, type RunStore } from '../store/index.js';
+import { readGivenText } from '../planning/index.js';
+import { declaredInputs, secretInputsNotGiven, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 
 // A run's secret inputs are stored as ***: resumed from the chat, it asks for each of them again (as `ksa resume`
 // wants them given again with --input), so that no step runs with *** for the value.
 
-/** The value typed for each secret input asked for, by name. */
-export type SecretAnswers = Readonly<Record<string, string>>;
+/** The value typed for each secret input asked for, by name: read as the plan declared it (a PIN as a number). */
+export type SecretAnswers = Readonly<Record<string, unknown>>;
 
 /** What an ask tells the session: its news, a change of the input asked for, and its end (the answers, or none: dropped). */
 export type SecretAskHooks = {
@@ -23,12 +24,12 @@ export async function secretAskFor(runs: RunStore, proposal: ProposedPlan, given
   if (runId === undefined) return undefined;
   const record = await runs.read(runId).catch(() => undefined);
   const names = secretInputsNotGiven(record, given);
-  return names.length > 0 ? new SecretInputsAsk(runId, names, given, hooks) : undefined;
+  return names.length > 0 && record ? new SecretInputsAsk(runId, names, given, hooks, declaredInputs(record)) : undefined;
 }
 
 /** Asking for a resumed run's secret inputs, one at a time; what is typed is never kept in the session or its history. */
 export class SecretInputsAsk {
-  private readonly values: Record<string, string>;
+  private readonly values: Record<string, unknown>;
   private index = 0;
 
   constructor(
@@ -36,6 +37,8 @@ export class SecretInputsAsk {
     private readonly names: readonly string[],
     given: SecretAnswers,
     private readonly hooks: SecretAskHooks,
+    /** The run's plan inputs as declared: what is typed is read as `ksa resume --input` reads it. */
+    private readonly declared: Readonly<Record<string, unknown>> = {},
   ) {
     this.values = { ...given };
   }
@@ -54,7 +57,7 @@ export class SecretInputsAsk {
   /** The text typed for the input asked for now. */
   answer(text: string): void {
     if (text === '') return this.hooks.say(`${this.name} cannot be empty: type its value, or press Esc to drop the resume.`, 'warning');
-    this.values[this.name] = text;
+    this.values[this.name] = readGivenText(Object.hasOwn(this.declared, this.name) ? this.declared[this.name] : undefined, text);
     this.index++;
     if (this.index < this.names.length) return this.hooks.changed();
     this.hooks.end(this.values);

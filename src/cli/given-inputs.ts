@@ -2,11 +2,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { isPlainObject, isRecord } from '../planning/values.js';
 import { CliError } from './errors.js';
 import { givenStructureProblem } from './given-structure-problems.js';
-
-/** A number as people write one: digits, a sign, a fraction; not 0x10, 1e3, +12 or " 4". */
-const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
-/** A count as people write one, for an input without a default: no fraction (2.10 is a version), no leading zero (0123 a code). */
-const WHOLE_NUMBER = /^(?:0|-?[1-9]\d*)$/;
+import { readGivenText } from '../planning/given-text.js';
 
 /**
  * The values given with `--input name=value`, read as the plan's default for each is written: text
@@ -26,31 +22,9 @@ export function readGivenInputs(declared: unknown, given: Readonly<Record<string
 }
 
 function readGivenValue(name: string, fallback: unknown, text: string): unknown {
-  // A whole number past 2^53 stays text: validation refuses it rather than run with a neighbour.
-  if (typeof fallback === 'number') return PLAIN_NUMBER.test(text) && (text.includes('.') || Number.isSafeInteger(Number(text))) ? Number(text) : text;
-  if (typeof fallback === 'boolean') return readBoolean(text);
   if (Array.isArray(fallback) || isRecord(fallback)) return readStructure(name, text);
-  if (fallback === null || fallback === undefined) return readTypeless(text);
-  return text;
+  return readGivenText(fallback, text);
 }
-
-/**
- * Only exactly `true`/`false` is a boolean here: with no default to say a boolean is meant, `TRUE` may be a
- * label and `True` a password, which must reach the step as typed.
- */
-function readTypeless(text: string): unknown {
-  if (WHOLE_NUMBER.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
-  return text === 'true' ? true : text === 'false' ? false : text;
-}
-
-/** true or false as YAML 1.2 reads them (True, TRUE too: a plan's own `debug: True` is a boolean); other text as given. */
-function readBoolean(text: string): boolean | string {
-  if (TRUE.has(text)) return true;
-  return FALSE.has(text) ? false : text;
-}
-
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
 
 /**
  * A list or a mapping as written (validation refuses the one of them the default is not); any other value the text.

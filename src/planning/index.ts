@@ -12,6 +12,8 @@ export type { CompiledExpression, ExpressionContext, ExpressionReferences } from
 export { findTemplates, compileTemplate, renderTemplate, hasTemplate, toText } from './templates.js';
 export { mayGuard } from './guarded-reads.js';
 export { unsetInputs, type UnsetInput } from './plan-inputs-unset.js';
+export { readGivenText } from './given-text.js';
+export { INPUT_KINDS, kindOf, type InputKind } from './input-types.js';
 export { retryDelayMs, JITTER_RATIO } from './backoff.js';
 export { closestMatch, didYouMean, unknownToolMessage } from './suggest.js';
 export { Execution } from './executor.js';

@@ -37,7 +37,8 @@ export function givenInputProblems(declared: Readonly<Record<string, unknown>>, 
     }
     if (kind === undefined || kindOf(value) === kindOf(fallback)) continue;
     // A list's or mapping's default may be long: its kind says enough.
-    const shown = Array.isArray(fallback) || isRecord(fallback) ? 'default is' : `default ${JSON.stringify(fallback)} is`;
+    // A secret input's default is a secret too (a PIN), or a stand-in for one a run did not store.
+    const shown = Array.isArray(fallback) || isRecord(fallback) || looksSecret(name) ? 'default is' : `default ${JSON.stringify(fallback)} is`;
     problems.push({ code: 'invalid_input', message: `--input ${name}: expected ${kind}, as the plan's ${shown}; got ${looksSecret(name) ? `a ${typeof value}` : describeValue(value)}` });
   }
   return problems;
@@ -50,7 +51,11 @@ const KIND: Partial<Record<ReturnType<typeof kindOf>, string>> = {
   mapping: 'a mapping (YAML or JSON: {key: value})',
 };
 
-function kindOf(value: unknown): 'number' | 'boolean' | 'list' | 'mapping' | 'other' {
+/** The kind of value an input holds, as given values are checked against its default: any other value is `other`. */
+export const INPUT_KINDS = ['number', 'boolean', 'list', 'mapping', 'other'] as const;
+export type InputKind = (typeof INPUT_KINDS)[number];
+
+export function kindOf(value: unknown): InputKind {
   if (typeof value === 'number') return 'number';
   if (typeof value === 'boolean') return 'boolean';
   if (Array.isArray(value)) return 'list';

@@ -7,6 +7,7 @@ export { PrivateJSONFile } from './private-json-file.js';
 export { createRedactor, secretValues, secretInputValues, looksSecret, REDACTED, secretInputsNotGiven, storedWithoutSecret } from './redact.js';
 export type { Redactor } from './redact.js';
 export { redactEvent } from './redact-event.js';
+export { declaredInputs } from './secret-input-kinds.js';
 export { RunStore, OpenRun, RunNotFoundError } from './run-store.js';
 export type { RunListing, RunStoreOptions } from './run-store.js';
 export { RunRecordSchema, RunStateSchema, summarize } from './run-record.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INPUT_KINDS } from '../planning/input-types.js';
 import { PlanSchema } from '../planning/schema.js';
 import { RUN_STATUSES, STEP_STATUSES } from '../planning/state.js';
 import { ApprovalSchema } from './approval-record.js';
@@ -56,6 +57,8 @@ export const RunRecordSchema = z.object({
   plan: PlanSchema,
   /** As given (`--input`); secret-looking values are redacted when written. */
   inputs: z.record(z.string(), z.unknown()),
+  /** The kind each secret input's plan default was declared with (its value is stored as ***); absent from older builds' records. */
+  secretInputKinds: z.record(z.string(), z.enum(INPUT_KINDS)).optional(),
   /** Names only: values are read from the environment again on resume. */
   allowedEnv: z.array(z.string()).default([]),
   maxParallel: z.int().min(1).optional(),

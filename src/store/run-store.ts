@@ -17,6 +17,7 @@ import { StoredDocument } from './stored-document.js';
 import { markLegacyRollbackStart, RUN_RECORD_FORMAT } from './legacy-rollback.js';
 import { replayJournal, SuccessJournal } from './success-journal.js';
 import { mapLimit } from './map-limit.js';
+import { withSecretInputKinds } from './secret-input-kinds.js';
 
 /** Run files `ksa runs` reads at once. */
 const LIST_READS_AT_ONCE = 16;
@@ -96,7 +97,7 @@ export class RunStore {
     // and a secret input's default stays one when --input gives another value.
     const redactor = this.redactor.with([...secretInputValues(record.plan.inputs), ...secretInputValues(record.inputs)]);
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
-    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], ...record }, replacer: replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs)) });
+    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], ...withSecretInputKinds(record) }, replacer: replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs)) });
     document.changed();
     // On disk before it is listed: another process may read it the moment the index names it.
     await document.flush();

@@ -225,7 +225,7 @@ describe('validatePlan: size', () => {
     expect(issuesOf(plan, { inputs: { port: 'abc', debug: 'yes', tag: 7, apiKey: 'hunter22' } })).toEqual([
       { code: 'invalid_input', path: ['inputs'], message: '--input port: expected a number, as the plan\'s default 8080 is; got string "abc"' },
       { code: 'invalid_input', path: ['inputs'], message: '--input debug: expected true or false, as the plan\'s default false is; got string "yes"' },
-      { code: 'invalid_input', path: ['inputs'], message: '--input apiKey: expected a number, as the plan\'s default 0 is; got a string' },
+      { code: 'invalid_input', path: ['inputs'], message: '--input apiKey: expected a number, as the plan\'s default is; got a string' },
     ]);
     expect(validate(plan, { inputs: { port: 9090, debug: true, tag: 'v2' } }).ok).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { isFinished, rollbackOnCancel, type RunStatus } from '../../planning/index.js';
-import { liveOwner, ownerName, requestCancel, withdrawCancel, RunBusyError, runDir, secretValues, takeOverHint, type LockOwner, type RunRecord } from '../../store/index.js';
+import { declaredInputs, liveOwner, ownerName, requestCancel, withdrawCancel, RunBusyError, runDir, secretValues, takeOverHint, type LockOwner, type RunRecord } from '../../store/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { waitUntilFinished } from '../wait-for-run.js';
@@ -47,8 +47,8 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   settleCutShort(record.state, takers);
   // As the rollback will see it: a step cut short by the stop may have done its work, and is undone too.
   const undo = rollbackOnCancel(record.state, record.plan);
-  // Read as the plan's defaults are written, as ksa run and ksa resume read them.
-  const inputs = readGivenInputs(record.plan.inputs, parseInputs(flags.input ?? []));
+  // Read as the plan's defaults are written, as ksa run and ksa resume read them (a secret one's as declared).
+  const inputs = readGivenInputs(declaredInputs(record), parseInputs(flags.input ?? []));
   refuseMissingRollbackSecrets(runId, record, undo, inputs);
   // As ksa run and ksa resume refuse it: a rollback reading an allow-listed variable not set now would fail.
   refuseUnsetEnv(`run ${runId}`, { ...record.plan, steps: record.plan.steps.filter((step) => undo.includes(step.id)) }, allowedEnvironment(io, record.allowedEnv), new Set(undo));

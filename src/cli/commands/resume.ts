@@ -1,6 +1,6 @@
 import { isFinished, validatePlan, type RunState } from '../../planning/index.js';
 import { resumeOutline } from '../../agent/resume-outline.js';
-import { legacyRollbackReading, ownerName, runDir, secretInputsNotGiven, secretValues, takeOverHint } from '../../store/index.js';
+import { declaredInputs, legacyRollbackReading, ownerName, runDir, secretInputsNotGiven, secretValues, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
@@ -46,8 +46,9 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   if (owner) {
     throw new CliError({ message: `run ${runId} is still running in ${ownerName(owner)} (${owner.command}); wait for it, or stop it with: ksa cancel ${runId}${takeOverHint(runDir(stores.home, runId), owner)}` });
   }
-  // Read as the plan's defaults are written, as ksa run reads them.
-  const inputs = readGivenInputs(record.plan.inputs, parseInputs(flags.input));
+  // Read as the plan's defaults are written, as ksa run reads them (a secret one's as declared: it is stored as ***).
+  const declared = declaredInputs(record);
+  const inputs = readGivenInputs(declared, parseInputs(flags.input));
   const mode = parseApprovalMode(flags.approve);
   const missing = secretInputsNotGiven(record, inputs);
   if (missing.length > 0) {
@@ -66,7 +67,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   await commandTools.prepareFor(record.plan);
   const { registry } = commandTools;
   // Inputs given again are held to the plan as ksa run holds them: declared, and of the default's kind.
-  const checked = validatePlan(record.plan, { tools: registry.catalog(), inputs: { ...record.inputs, ...inputs }, maxSteps: record.plan.steps.length, allowedEnv: record.allowedEnv });
+  const checked = validatePlan({ ...record.plan, inputs: declared }, { tools: registry.catalog(), inputs: { ...record.inputs, ...inputs }, maxSteps: record.plan.steps.length, allowedEnv: record.allowedEnv });
   if (!checked.ok) throw new CliError({ message: `run ${runId} cannot go on with these inputs: ${checked.issues.map((issue) => issue.message).join('; ')}` });
   // As ksa run refuses it: a step still to run that reads an allow-listed variable not set now would fail mid-run.
   // A step that succeeded is undone by its rollback if the run fails now.
