@@ -51,31 +51,43 @@ export const RUN_EVENT_SHAPE: Shape = {
  * fields; a number equal to a secret (a PIN given as 2026) in the inputs, arguments and output, and under
  * a secret-looking name; the value of a secret input as given, whatever its length (its default too, when
  * another was given; each text and number of one that is a list or a mapping, so it keeps its kind).
- * `redactor` is read at each call (a store learns more secrets as it goes).
+ * Any other input's value is the user's own: its text is hidden by `inputsRedactor`'s secrets (those in use),
+ * and a number there is kept (a port 8080 as the PIN 8080 is), so that a run goes on with it when resumed.
+ * Both are read at each call (a store learns more secrets as it goes).
  */
-export function recordReplacer(shape: Shape, redactor: () => Redactor): (this: unknown, key: string, value: unknown) => unknown {
+export function recordReplacer(shape: Shape, redactor: () => Redactor, inputsRedactor: () => Redactor = redactor): (this: unknown, key: string, value: unknown) => unknown {
   const root = trieOf(shape);
   // Where each object being written sits in the shape (the replacer is told its holder, not its path).
   const places = new WeakMap<object, Place>();
   return function (this: unknown, key: string, value: unknown): unknown {
     const holder = typeof this === 'object' && this !== null ? places.get(this) : undefined;
     // The first call is for the whole value, under the key '' of a holder made for it.
-    const place = holder ? step(holder, key) : { nodes: [root], content: false, secretInput: false };
+    const place = holder ? step(holder, key) : { nodes: [root], content: false, secretInput: false, input: false };
     if (typeof value === 'object' && value !== null) places.set(value, place);
     if (place.nodes.some((node) => node.own)) return value;
     // Whatever its length: a secret too short to hide in free text (`abc`) is still never written down as given.
     if (place.secretInput && ((typeof value === 'string' && value !== '') || typeof value === 'number')) return REDACTED;
     const hider = redactor();
     if (!hider.active) return value;
+    if (place.input) return inputPart(key, value, inputsRedactor());
     if (typeof value === 'string') return hider.text(value);
     if (typeof value === 'number' && (place.content || looksSecret(key)) && hider.secrets.includes(String(value))) return REDACTED;
     return value;
   };
 }
 
+/** A value in (or inside) an input not named as a secret: only what a secret in use would reveal. */
+function inputPart(key: string, value: unknown, hider: Redactor): unknown {
+  if (typeof value === 'string') return hider.text(value);
+  return typeof value === 'number' && looksSecret(key) && hider.secrets.includes(String(value)) ? REDACTED : value;
+}
+
 type Node = { readonly children: Map<string, Node>; own: boolean; inputs: boolean; ownBelow: boolean; contentBelow: boolean };
-/** The nodes of the shape a value sits at, whether it is inside user content, and inside a secret input's value (each item of a list or mapping too). */
-type Place = { readonly nodes: readonly Node[]; readonly content: boolean; readonly secretInput: boolean };
+/**
+ * The nodes of the shape a value sits at, whether it is inside user content, inside a secret input's value (each
+ * item of a list or mapping too), and inside another input's value.
+ */
+type Place = { readonly nodes: readonly Node[]; readonly content: boolean; readonly secretInput: boolean; readonly input: boolean };
 
 function step(holder: Place, key: string): Place {
   const nodes: Node[] = [];
@@ -88,7 +100,8 @@ function step(holder: Place, key: string): Place {
   }
   // Everything below a `**` of ksa's own is its own too.
   if (own) nodes.push(OWN_LEAF);
-  return { nodes, content, secretInput: holder.secretInput || (holder.nodes.some((node) => node.inputs) && looksSecret(key)) };
+  const inputs = holder.nodes.some((node) => node.inputs);
+  return { nodes, content, secretInput: holder.secretInput || (inputs && looksSecret(key)), input: holder.input || (inputs && !looksSecret(key)) };
 }
 
 const OWN_LEAF: Node = { children: new Map(), own: true, inputs: false, ownBelow: true, contentBelow: false };
@@ -123,10 +136,10 @@ export function redactedRecord<T>(value: T, shape: Shape, redactor: Redactor): T
 }
 
 /**
- * The replacer for values of this shape written with this redactor's secrets; none when there are none
- * and no secret input is there to write (`secretInputs`: one named like a secret is, whatever its value).
+ * The replacer for values of this shape written with this redactor's secrets (in inputs, `inputsRedactor`'s); none
+ * when there are none and no secret input is there to write (`secretInputs`: one named like a secret is, whatever its value).
  */
-export function replacerFor(shape: Shape, redactor: Redactor, secretInputs = false): ((key: string, value: unknown) => unknown) | undefined {
-  return redactor.active || secretInputs ? recordReplacer(shape, () => redactor) : undefined;
+export function replacerFor(shape: Shape, redactor: Redactor, secretInputs = false, inputsRedactor: Redactor = redactor): ((key: string, value: unknown) => unknown) | undefined {
+  return redactor.active || secretInputs ? recordReplacer(shape, () => redactor, () => inputsRedactor) : undefined;
 }
 

@@ -18,6 +18,7 @@ import { markLegacyRollbackStart, RUN_RECORD_FORMAT } from './legacy-rollback.js
 import { replayJournal, SuccessJournal } from './success-journal.js';
 import { mapLimit } from './map-limit.js';
 import { withSecretInputKinds } from './secret-input-kinds.js';
+import { overriddenSecretDefaults } from './overridden-defaults.js';
 
 /** Run files `ksa runs` reads at once. */
 const LIST_READS_AT_ONCE = 16;
@@ -95,9 +96,13 @@ export class RunStore {
     const lock = await RunLock.acquire(dir, record.runId, command, this.warn);
     // The plan's own inputs too: a plan the chat's model wrote may carry a secret's value (the chat gives no --input),
     // and a secret input's default stays one when --input gives another value.
-    const redactor = this.redactor.with([...secretInputValues(record.plan.inputs), ...secretInputValues(record.inputs)]);
+    const secrets = [...secretInputValues(record.plan.inputs), ...secretInputValues(record.inputs)];
+    const redactor = this.redactor.with(secrets);
+    // Not in use, such a default hides no other input's value (port: 8080 beside dbPassword: 8080).
+    const replaced = new Set(overriddenSecretDefaults(record.plan.inputs, record.inputs));
+    const inputsRedactor = this.redactor.with(secrets.filter((secret) => !replaced.has(secret)));
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
-    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], ...withSecretInputKinds(record) }, replacer: replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs)) });
+    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], ...withSecretInputKinds(record) }, replacer: replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs), inputsRedactor) });
     document.changed();
     // On disk before it is listed: another process may read it the moment the index names it.
     await document.flush();

@@ -86,3 +86,37 @@ steps:
     expect(readRunFile(home, runId)?.state.steps.s1?.status).toBe('rolled_back');
   });
 });
+
+describe.concurrent('inputs that equal a secret input', () => {
+  it("are stored as given when they equal the secret's replaced default, and ksa resume goes on without them", async () => {
+    const plan = `goal: equal values
+inputs: { dbPassword: 8080, port: 8080, label: "svc-8080" }
+steps:
+  - { id: a, tool: shell, args: { command: 'echo {{ inputs.port }}' } }
+  - { id: b, tool: shell, dependsOn: [a], args: { command: '${WAIT}; echo port={{ inputs.port + 1 }} label={{ inputs.label }}' } }
+`;
+    const { dir, home, runId } = await interruptedRun('equal-default', plan, ['dbPassword=4321'], 'b');
+    const record = runJson(home, runId);
+    expect(record.state.inputs).toEqual({ dbPassword: '***', port: 8080, label: 'svc-8080' });
+    expect(record.plan.inputs).toEqual({ dbPassword: '***', port: 8080, label: 'svc-8080' });
+    writeFileSync(path.join(dir, 'fast'), '');
+    const resumed = await runKsa(['resume', runId, '--yes', '--json', '--input', 'dbPassword=4321'], { home, cwd: dir });
+    expectExit(resumed, 0);
+    expect(resumed.stdout).toContain('"line":"port=8081 label=svc-');
+  });
+
+  it('a text input holding the secret in use is masked and asked for again; a number input equal to it stays a number', async () => {
+    const plan = `goal: secret in use
+inputs: { dbPassword: "", port: 8080, label: "" }
+steps:
+  - { id: a, tool: shell, args: { command: '${WAIT}; echo port={{ inputs.port + 1 }}' } }
+`;
+    const { dir, home, runId } = await interruptedRun('equal-in-use', plan, ['dbPassword=8080', 'label=svc-8080'], 'a');
+    expect(runJson(home, runId).state.inputs).toEqual({ dbPassword: '***', port: 8080, label: 'svc-***' });
+    const missing = await runKsa(['resume', runId, '--yes', '--input', 'dbPassword=8080'], { home, cwd: dir });
+    expectExit(missing, 2);
+    expect(missing.stderr).toContain('input label was not stored (they hold secrets); pass --input label=… again');
+    writeFileSync(path.join(dir, 'fast'), '');
+    expectExit(await runKsa(['resume', runId, '--yes', '--input', 'dbPassword=8080', '--input', 'label=svc-8080'], { home, cwd: dir }), 0);
+  });
+});

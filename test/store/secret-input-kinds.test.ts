@@ -64,3 +64,21 @@ describe('the declared kind of a secret input', () => {
     expect(answers).toEqual({ apiKey: 4321, dbPassword: '0042' });
   });
 });
+
+describe('inputs that equal a secret input', () => {
+  it("are stored as given when they equal a secret default --input replaced; that default stays hidden in output", async () => {
+    const store = new RunStore(path.join(root, 'home'));
+    const stored = await storedRun(store, { dbPassword: 8080, port: 8080, label: 'svc-8080' }, { dbPassword: 4321 }, 'listening on 8080');
+    expect(stored.plan.inputs).toEqual({ dbPassword: '***', port: 8080, label: 'svc-8080' });
+    expect(stored.state.inputs).toEqual({ dbPassword: '***', port: 8080, label: 'svc-8080' });
+    expect(stored.state.steps.a.output.stdout).toBe('listening on ***');
+    expect(secretInputsNotGiven(stored, { dbPassword: 4321 })).toEqual([]);
+  });
+
+  it('a text one holding the secret in use is masked (and asked for again); a number one stays the number', async () => {
+    const store = new RunStore(path.join(root, 'home'));
+    const stored = await storedRun(store, { dbPassword: 8080, port: 8080, label: 'svc-8080', ports: [8080] }, {});
+    expect(stored.state.inputs).toEqual({ dbPassword: '***', port: 8080, label: 'svc-***', ports: [8080] });
+    expect(secretInputsNotGiven(stored, { dbPassword: 8080 })).toEqual(['label']);
+  });
+});
