@@ -30,7 +30,7 @@ export async function sweepJobs(entries: readonly Outstanding[], { client, queue
   const pipeline = client.pipeline();
   for (const entry of entries) {
     const key = queue(entry.queue).toKey(entry.id);
-    pipeline.hmget(key, 'name', 'finishedOn', 'pb');
+    pipeline.hmget(key, 'name', 'finishedOn', 'pb', 'processedOn');
     pipeline.exists(`${key}:lock`);
   }
   const replies = (await silence.timed(pipeline.exec())) ?? [];
@@ -38,13 +38,13 @@ export async function sweepJobs(entries: readonly Outstanding[], { client, queue
     const [error, fields] = replies[2 * i] ?? [null, null];
     const [, locked] = replies[2 * i + 1] ?? [null, 1];
     if (error || !Array.isArray(fields)) continue;
-    const [name, finishedOn, worker] = fields as (string | null)[];
+    const [name, finishedOn, worker, processedOn] = fields as (string | null)[];
     if (name === null) {
       requeueVanished(entry);
       continue;
     }
     if (worker && finishedOn === null) {
-      entry.active(worker);
+      entry.active(worker, processedOn === null ? undefined : Number(processedOn));
       if (locked !== 0) continue;
     } else if (finishedOn === null) {
       // Said here too: a worker lost a moment ago may still have looked live when the job was added.

@@ -27,8 +27,10 @@ export type Outstanding = {
   readonly requeue: () => Promise<void>;
   /** The worker that took it, once known. */
   takenBy?: string;
-  /** A worker took it (the sweep saw its name where the active event was missed). */
-  readonly active: (worker: string) => void;
+  /** When it took it, by that worker's clock (BullMQ's processedOn): a later process of that name is not the one that runs it. */
+  takenAt?: number;
+  /** A worker took it (the sweep saw its name where the active event was missed), at `takenAt`. */
+  readonly active: (worker: string, takenAt?: number) => void;
   /** Its worker is gone while it ran: a lost attempt, however BullMQ comes to know it. */
   readonly workerLost: (worker: string) => void;
   /** Settles from the stored job when its event was missed (e.g. across a reconnect). */

@@ -8,7 +8,7 @@ import { describePlacement, errorMessage, PartialSuccessError, RefusedAttemptErr
 import { asResult, EVENTS_MAX_LEN, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
-import { endedOfItself, lostAttemptMessage, stopLostAttempt, type LostAttemptEnd } from './lost-attempt-stop.js';
+import { endedOfItself, jobTaker, lostAttemptMessage, stopLostAttempt, type LostAttemptEnd } from './lost-attempt-stop.js';
 import { JobScrubber } from './job-scrub.js';
 import { leftBehind, type LeftResult } from './left-results.js';
 import type { Outstanding, Watcher } from './outstanding-job.js';
@@ -200,10 +200,10 @@ export class RemoteSteps {
   }
 
   /** A lost attempt's worker: remembered (the next attempt is not offered to it); its job stopped there (stopLostAttempt) and scrubbed of secrets. */
-  private async noteLost(call: Pick<ToolCall, 'stepId' | 'attempt'>, id: string, worker: string, key: string): Promise<LostAttemptEnd> {
+  private async noteLost(call: Pick<ToolCall, 'stepId' | 'attempt'>, id: string, worker: string, key: string, takenAt: number | undefined): Promise<LostAttemptEnd> {
     this.workersCache = undefined;
     this.lostWorkers.add(call.stepId, call.attempt, worker, await liveWorkers(this.client).catch(() => []));
-    return (await Promise.all([stopLostAttempt(this.client, id, worker, { closed: () => this.closed }), this.scrubber.scrub(this.client, key)]))[0];
+    return (await Promise.all([stopLostAttempt(this.client, id, worker, { takenAt, closed: () => this.closed }), this.scrubber.scrub(this.client, key)]))[0];
   }
 
   private queue(name: string): Queue {
@@ -263,7 +263,7 @@ export class RemoteSteps {
         losing = true;
         void leftBehind(this.client, id, this.silence, () => this.closed).then((left) => settleLeft(left, otherwise));
       };
-      const workerLost = (worker: string) => unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id)).then((ended) => {
+      const workerLost = (worker: string) => unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id), entry.takenAt).then((ended) => {
         return settleLeft(endedOfItself(ended), () => (naming.stopping ? end(undefined) : finish(() => reject(new RemoteStepError(lostAttemptMessage(worker, ended.how))))));
       }));
       // A result or a failure its worker left settles the attempt as if heard; nothing left, `otherwise`.
@@ -280,9 +280,10 @@ export class RemoteSteps {
         void this.client.hget(queue.toKey(id), 'pb').then((worker) => (worker ? (nameWorker(worker), workerLost(worker)) : unlessLeft(() => end(failedReason))), () => unlessLeft(() => end(failedReason)));
       };
       const naming = new TakerNaming(call.onWorker);
-      const nameWorker = (worker: string | undefined, ran?: WorkerRun) => {
+      const nameWorker = (worker: string | undefined, ran?: WorkerRun, takenAt?: number) => {
         if (entry.takenBy || !worker) return;
         entry.takenBy = worker;
+        entry.takenAt = ran?.startedAtMs ?? takenAt;
         naming.took(worker, ran);
       };
       // A job finished before this process watched it (a resumed run), or before the run's stop reached it, still names its worker.
@@ -292,11 +293,9 @@ export class RemoteSteps {
         naming.say();
         void output.drained().then(() => finish(() => resolve(result)));
       };
-      // Only the worker's name is needed: one field, not the whole job.
-      const onActive = () => {
-        void this.client.hget(queue.toKey(id), 'pb').then((worker) => nameWorker(worker ?? undefined), () => {});
-      };
-      const output = new OutputReader({ client: this.client, jobId: id, onOutput: call.onOutput, beforeLines: () => (entry.takenBy ? undefined : this.client.hget(queue.toKey(id), 'pb').then((worker) => nameWorker(worker ?? undefined), () => {})) });
+      // Only the worker's name and when it took it are needed: two fields, not the whole job.
+      const onActive = () => jobTaker(this.client, queue.toKey(id)).then(({ worker, takenAt }) => nameWorker(worker, undefined, takenAt), () => {});
+      const output = new OutputReader({ client: this.client, jobId: id, onOutput: call.onOutput, beforeLines: () => (entry.takenBy ? undefined : onActive()) });
       // The attempt is over for the run at once; its work ends when the worker has stopped it (its process
       // tree killed, its container removed), so a retry, a rollback or the run's end do not race it.
       const onAbort = () => {
@@ -312,7 +311,7 @@ export class RemoteSteps {
         const state = await job.getState();
         if (state === 'completed') complete(asResult(job.returnvalue));
         else if (state === 'failed') failed(job.failedReason);
-        else if (state === 'active') nameWorker(job.processedBy);
+        else if (state === 'active') nameWorker(job.processedBy, undefined, job.processedOn);
         return state;
       };
       const entry: Outstanding = {
@@ -325,7 +324,7 @@ export class RemoteSteps {
         added: false,
         waitingShown: false,
         fromJob,
-        active: nameWorker,
+        active: (worker, takenAt) => nameWorker(worker, undefined, takenAt),
         workerLost,
         lost: (reason) => finish(() => reject(new RemoteStepError(reason))),
         requeue: () => add(),
