@@ -1,6 +1,7 @@
 import { isSlowerThanUsual, type DurationStats, type RunEstimate } from '../planning/estimate.js';
 import { workerLabelsOf } from '../planning/placement.js';
 import type { StepState } from '../planning/state.js';
+import { waitsForWorker } from '../planning/paused-text.js';
 import type { LockOwner } from './run-lock.js';
 import type { RunRecord } from './run-record.js';
 import { lastRecordedAt } from './run-summary.js';
@@ -30,11 +31,12 @@ export type RunStatusExtras = {
 /**
  * The steps that were running when the run's process died (an interrupted run, or a paused one whose process is
  * gone), each with the last time anything was recorded for it: its log's last write, else the run's last record,
- * or the last time its process was known alive, if later. Their time ran out there, not now.
+ * or the last time its process was known alive, if later. Their time ran out there, not now. A paused run's step
+ * no worker had taken was held, its job taken off the queue: it never started, so nothing of it was cut short.
  */
 export async function cutShortSteps(logDir: string, record: RunRecord, status: string, owner: LockOwner | undefined, alive?: LastAlive): Promise<Map<string, string>> {
   if (owner !== undefined || (status !== 'interrupted' && status !== 'paused')) return new Map();
-  const running = Object.entries(record.state.steps).filter(([, st]) => st.status === 'running');
+  const running = Object.entries(record.state.steps).filter(([, st]) => st.status === 'running' && !(status === 'paused' && waitsForWorker(st)));
   const fallback = lastRecordedAt(record.state);
   const { at } = alive ?? (running.length > 0 ? await ownerLastAlive(logDir, status, owner) : {});
   const found = await Promise.all(
@@ -125,12 +127,13 @@ export function runStatusDocument(
 }
 
 /**
- * A step queued for workers that no worker has taken yet, while a process runs the run: its status stays the
+ * A step queued for workers that no worker has taken yet, while a process runs the run, or held by a pause (its
+ * job taken off the queue, so it still waits after the paused run's process died): its status stays the
  * contract's `running`, so a script reads the wait here (since when, for which labels; none: any worker).
  */
 function waitingForWorker(st: StepState, status: string, owner: LockOwner | undefined, labels: () => readonly string[]) {
-  const live = owner !== undefined && (status === 'running' || status === 'paused');
-  if (!live || st.status !== 'running' || st.waitingSince === undefined || st.retryAt !== undefined) return {};
+  const waits = (owner !== undefined && status === 'running') || status === 'paused';
+  if (!waits || st.status !== 'running' || st.waitingSince === undefined || st.retryAt !== undefined) return {};
   return { waitingForWorker: true, waitingSince: st.waitingSince, workerLabels: labels() };
 }
 

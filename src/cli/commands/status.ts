@@ -2,7 +2,7 @@ import { isFinished, type AttemptWorker } from '../../planning/index.js';
 import { workerLabelsOf } from '../../planning/placement.js';
 import { cutShortSteps, ownerLastAlive, failedStepLogTails, logWrittenAt, readLogTail, runStatusDocument, runStoppedAt, stepLogFile, storedRunOutlook, type RunRecord } from '../../store/index.js';
 import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
-import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry } from '../../planning/paused-text.js';
+import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry, waitsForWorker } from '../../planning/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseWholeNumber } from '../options.js';
@@ -21,7 +21,8 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const { runId, record, status, owner } = await runs.inspect(runIdArg);
   const logDir = runs.logDir(runId);
   const tails = await failedStepLogTails(logDir, record, logLines);
-  const waiting = record.redis !== undefined && (status === 'running' || (status === 'paused' && owner)) ? await stepsWaitingForWorkers(logDir, record) : new Map<string, WaitingStep>();
+  // A paused run's held steps wait for its resume, whether or not its process is still there.
+  const waiting = record.redis !== undefined && (status === 'running' || status === 'paused') ? await stepsWaitingForWorkers(logDir, record) : new Map<string, WaitingStep>();
   const outlook = await storedRunOutlook(runs.home, record, status, owner !== undefined).catch(() => ({ stats: undefined, estimate: undefined }));
   const { estimate } = outlook;
   // What earlier runs say of the steps running now (their usual duration, "slower than usual" from 3× it), while a process runs them.
@@ -62,9 +63,9 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   if (status === 'paused') {
     // A step no worker took yet has not started: the pause holds it (as ksa pause says).
     const { running, retrying, held } = storedRunningSteps(record.plan.steps.map((step) => step.id), state.steps);
-    const all = record.plan.steps.map((step) => step.id).filter((id) => running.includes(id) || held.includes(id));
-    // Without a live owner nothing runs: the steps that were running start again on resume.
-    const detail = orphaned ? `; the process running it is gone${all.length > 0 ? ` (${all.join(', ')} cut short)` : ''}` : all.length + retrying.length > 0 ? `; ${pausedDetail(running, retrying, held)}` : '';
+    // Without a live owner nothing runs: the steps that were running start again on resume; the held ones never started.
+    const gone = [...(running.length > 0 ? [`${running.join(', ')} cut short`] : []), ...(held.length > 0 ? [pausedDetail([], [], held)] : [])];
+    const detail = orphaned ? `; the process running it is gone${gone.length > 0 ? ` (${gone.join('; ')})` : ''}` : running.length + held.length + retrying.length > 0 ? `; ${pausedDetail(running, retrying, held)}` : '';
     writeLine(io.stdout, style.yellow(`  paused: no new step starts${detail}`));
   }
   if (status === 'running' && state.error) writeLine(io.stdout, style.yellow(`  ${stoppingDetail(record.plan.steps.map((step) => step.id), state.steps)}`));
@@ -77,7 +78,8 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     const duration = `${alive.unknown && !st.endedAt && cutShort.has(step.id) ? '≥ ' : ''}${durationBetween(st.startedAt, st.endedAt ?? cutShort.get(step.id))}`;
     // Between attempts nothing of the step runs: it waits for its retry (paused, or its process gone: for the resume).
     const retrying = waitsForRetry(st);
-    const stopped = status === 'interrupted' || orphaned;
+    // Held by the pause, its job off the queue: it never started, and waits for the resume.
+    const stopped = status === 'interrupted' || (orphaned && !waitsForWorker(st));
     let detail = st.status === 'failed' || retrying ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
     if (retrying && stopped) detail = `waiting for its retry: ${nextAttemptText(step, st)} on resume${detail ? ` · ${detail}` : ''}`;
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
