@@ -77,4 +77,25 @@ steps:
     expect(run.code, describeResult(run)).toBe(2);
     expect(existsSync(path.join(marks, 'denied1'))).toBe(false);
   });
+
+  it.each([
+    ['.env', 'e2', 'dotenv'],
+    ['**/.env', 'e2', 'globstar'],
+    ['secrets/*', 's2/api', 'folder'],
+  ])('a relative deny rule %s holds for %s, a link in the workspace to that file: denied and not read', async (rule, named, name) => {
+    const { real, home } = await setUp(`relative-${name}`);
+    await mkdir(path.join(real, 'secrets'));
+    await writeFile(path.join(real, 'secrets', 'api'), 'SECRET=symlinked-secret-value\n');
+    symlinkSync('.env', path.join(real, 'e2'));
+    symlinkSync('secrets', path.join(real, 's2'));
+    await mkdir(path.join(real, '.ksa'));
+    await writeFile(path.join(real, '.ksa', 'policy.yaml'), `deny:\n  - { read_file: ${JSON.stringify(rule)} }\n`);
+    await writeFile(path.join(home, 'policy.yaml'), '');
+    const plan = path.join(real, 'plan.yaml');
+    await writeFile(plan, `goal: read through a link\nsteps:\n  - { id: s, tool: read_file, args: { path: ${named} } }\n`);
+    const run = await runKsa(['run', plan, '--yes', '--json'], { home });
+    expect(run.code, describeResult(run)).toBe(2);
+    expect(run.stderr).toContain(`denied by deny read_file: ${JSON.stringify(rule)}`);
+    expect(run.stdout + run.stderr).not.toContain('symlinked-secret-value');
+  });
 });

@@ -9,12 +9,17 @@ export const FILE_TOOLS: ReadonlySet<string> = new Set(['read_file', 'write_file
  * and `<workspace>/.env` are `.env`; `./secrets/a` is `secrets/a`). An absolute path outside
  * the workspace (which the tool refuses) or one when the workspace is not known stays
  * absolute, normalised the same way. With `realPath`, both are compared with their symbolic
- * links resolved (a workspace opened through a link to where the path points).
+ * links resolved (a workspace opened through a link to where the path points), a relative path too:
+ * the tool reads where a link in the workspace leads (`e2 -> .env` is `.env`, `s2/api` is `secrets/api`
+ * when `s2 -> secrets`), so that is the file a rule about `.env` or `secrets/*` is about.
  */
 export function workspacePath(filePath: string, workspace: string | undefined, realPath?: (absolute: string) => string): string {
   const segments = resolvedSegments(filePath.split(/[\\/]/));
+  if (realPath && workspace !== undefined) {
+    const absolute = `${filePath.startsWith('/') ? '' : workspace}/${segments.join('/')}`;
+    return workspacePath(realPath(absolute), realPath(workspace));
+  }
   if (!filePath.startsWith('/')) return segments.join('/') || '.';
-  if (realPath && workspace !== undefined) return workspacePath(realPath(`/${segments.join('/')}`), realPath(workspace));
   const root = workspace === undefined ? undefined : resolvedSegments(workspace.split('/'));
   if (root === undefined || !root.every((segment, index) => segments[index] === segment)) return `/${segments.join('/')}`;
   return segments.slice(root.length).join('/') || '.';

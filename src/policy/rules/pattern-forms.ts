@@ -11,7 +11,8 @@ import { decodeUnreserved } from './url-forms.js';
  * Only what is literal is rewritten: a `..` after a segment with glob characters (`*\/../x`) stays, as the
  * folder it takes back is not known. An absolute path pattern is also met with the symbolic links of its literal
  * part resolved, as the call's path is, so `<link to the workspace>/.env` is `.env` in the workspace the link points
- * to, and the other way round. Empty when the pattern is already in that form.
+ * to, and the other way round; a relative one from the workspace (`e2` is `.env` when `e2 -> .env`). Empty when the
+ * pattern is already in that form.
  */
 export function patternForms(pattern: string, tool: string, workspace: WorkspaceRoot | undefined): string[] {
   const forms = FILE_TOOLS.has(tool) ? pathPatterns(pattern, workspace) : tool === 'http' ? urlPatterns(pattern) : tool === 'shell' ? [] : [sortedJsonPattern(pattern) ?? pattern];
@@ -63,12 +64,23 @@ function resolvedPattern(segments: readonly string[], url: boolean): string[] {
 }
 
 function pathPatterns(pattern: string, workspace: WorkspaceRoot | undefined): string[] {
-  const kept = resolvedPattern(segmentsOf(pattern), false);
-  if (kept[0] !== '') return [kept.join('/') || '.'];
-  const given = underWorkspace(kept, workspace?.path);
-  if (workspace?.realPath === undefined) return [given];
+  let kept = resolvedPattern(segmentsOf(pattern), false);
+  let given: string;
+  // Where the rule's own segments start: a folder of the workspace with glob characters in its name is a name.
+  let from = 1;
+  if (kept[0] !== '') {
+    given = kept.join('/') || '.';
+    if (workspace?.realPath === undefined) return [given];
+    // A relative rule is about the workspace's files: its literal part may name a link in it too (`e2` for `e2 -> .env`).
+    const root = workspace.path.split('/').filter((segment) => segment !== '' && segment !== '.');
+    from = root.length + 1;
+    kept = ['', ...root, ...kept];
+  } else {
+    given = underWorkspace(kept, workspace?.path);
+    if (workspace?.realPath === undefined) return [given];
+  }
   // The literal folders before the first segment with glob characters are where links can be resolved.
-  const literal = kept.findIndex((segment, index) => index > 0 && GLOB.test(segment));
+  const literal = kept.findIndex((segment, index) => index >= from && GLOB.test(segment));
   const prefix = literal === -1 ? kept : kept.slice(0, literal);
   const real = workspace.realPath(prefix.join('/') || '/').split('/');
   const resolved = [...real, ...(literal === -1 ? [] : kept.slice(literal))].filter((segment, index) => index === 0 || segment !== '');
