@@ -96,15 +96,16 @@ function underWorkspace(kept: readonly string[], workspace: string | undefined):
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: ':80', https: ':443', ws: ':80', wss: ':443' };
 
-/** `METHOD URL` with the URL's scheme and host in lower case, the default port left out, dot segments resolved, unreserved escapes decoded; and that with `//` in the path as `/`. */
+/**
+ * `METHOD URL` with the URL's authority as the request's (urlAuthority), dot segments resolved, unreserved escapes
+ * decoded; and that with `//` in the path as `/`.
+ */
 function urlPatterns(pattern: string): string[] {
   const space = pattern.indexOf(' ');
   const parts = /^([^:/?#\s]+):\/\/([^/?#\s]*)([^\s]*)$/.exec(pattern.slice(space + 1));
   if (space === -1 || !parts) return [];
   const scheme = parts[1]!.toLowerCase();
-  let host = parts[2]!.toLowerCase();
-  const port = DEFAULT_PORTS[scheme];
-  if (port !== undefined && host.endsWith(port)) host = host.slice(0, -port.length);
+  const host = urlAuthority(scheme, parts[2]!);
   const rest = decodeUnreserved(parts[3]!);
   // A `?` in a pattern is mostly a glob: only `#` and a `?` before a `=` end the path.
   const end = rest.search(/#|\?[^/]*=/);
@@ -114,4 +115,31 @@ function urlPatterns(pattern: string): string[] {
   const resolved = path === '' ? (GLOB.test(host) ? '' : '/') : resolvedPattern(segmentsOf(path), true).join('/');
   const origin = `${pattern.slice(0, space)} ${scheme}://${host}`;
   return [`${origin}${resolved}${tail}`, `${origin}${resolved.replace(/\/{2,}/g, '/')}${tail}`];
+}
+
+/**
+ * A rule's `host[:port]` as the request's (url-forms.ts): the user name and password left out, in lower case, the
+ * default port and the one dot a fully qualified host ends with left out (also written after the port,
+ * `api.example.com:443.`), and a host without glob characters as the URL parser writes it (`[0:0:0:0:0:0:0:1]` is
+ * `[::1]`, `127.1` is `127.0.0.1`); an IPv6 address's brackets as the characters they are, not a class.
+ */
+function urlAuthority(scheme: string, authority: string): string {
+  // The user information ends at the last `@`; `@(a|b)` is an extended glob in the host.
+  const at = [...authority.matchAll(/@(?!\()/g)].at(-1)?.index ?? -1;
+  let host = authority.slice(at + 1).toLowerCase();
+  const portAt = host.startsWith('[') ? host.indexOf(']') + 1 : host.lastIndexOf(':');
+  let port = portAt > 0 && host[portAt] === ':' ? host.slice(portAt) : '';
+  host = host.slice(0, host.length - port.length);
+  port = port.replace(/^(:\d*)\.$/, '$1');
+  if (port === ':' || port === DEFAULT_PORTS[scheme]) port = '';
+  if (host.length > 1 && /[^.]\.$/.test(host)) host = host.slice(0, -1);
+  const address = /^\[[0-9a-f:.]+\]$/.test(host);
+  if (address || (host !== '' && !GLOB.test(host))) {
+    try {
+      host = new URL(`http://${host}/`).hostname;
+    } catch {
+      // Not a host the request could name: matched as written.
+    }
+  }
+  return `${address && host.startsWith('[') ? `\\[${host.slice(1, -1)}\\]` : host}${port}`;
 }

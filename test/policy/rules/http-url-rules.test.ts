@@ -78,3 +78,33 @@ describe('a host written with its trailing dot', () => {
     expect(await decide(url)).toBe(expected);
   });
 });
+
+describe('http rules written with a trailing dot, a user name or a long IPv6 address', () => {
+  const decide = async (rule: string, url: string, method = 'GET') => {
+    const policy = parsePolicy(`deny:\n  - http: ${JSON.stringify(rule)}\n`, '/ws/.ksa/policy.yaml');
+    return (await assessPolicy(PlanSchema.parse({ goal: 'http', steps: [{ id: 'h', tool: 'http', args: { url, method } }] }), policy, 'write', options)).decision.steps[0]!.decision;
+  };
+
+  it.each([
+    ['DELETE http://localhost.:18731/*', 'http://localhost:18731/items/1', 'DELETE', 'deny'],
+    ['* https://api.example.com./*', 'https://api.example.com/v1', 'GET', 'deny'],
+    ['* HTTPS://API.EXAMPLE.COM./*', 'https://api.example.com/v1', 'GET', 'deny'],
+    ['* https://api.example.com.:443/*', 'https://api.example.com/v1', 'GET', 'deny'],
+    ['* https://api.example.com:443./*', 'https://api.example.com/v1', 'GET', 'deny'],
+    ['* https://*.example.com./*', 'https://api.example.com/v1', 'GET', 'deny'],
+    ['* http://[0:0:0:0:0:0:0:1]/*', 'http://[::1]/x', 'GET', 'deny'],
+    ['* http://[0:0:0:0:0:0:0:1]:8080/*', 'http://[::1]:8080/x', 'GET', 'deny'],
+    ['* http://[::1]/*', 'http://[0::1]/x', 'GET', 'deny'],
+    ['* http://127.1/*', 'http://127.0.0.1/x', 'GET', 'deny'],
+    ['* https://ops@api.example.com/*', 'https://api.example.com/x', 'GET', 'deny'],
+    ['* https://ops:pw@API.example.com:443/*', 'https://dev@api.example.com/x', 'GET', 'deny'],
+    ['* https://@(api|www).example.com./*', 'https://www.example.com/x', 'GET', 'deny'],
+    ['* https://api.example.com./*', 'https://api.example.com.evil.test/v1', 'GET', 'allow'],
+    ['* http://[0:0:0:0:0:0:0:1]/*', 'http://[::2]/x', 'GET', 'allow'],
+    ['* https://ops@api.example.com/*', 'https://api.example.org/x', 'GET', 'allow'],
+    // A DELETE is a destroy step: asked, not denied.
+    ['DELETE http://localhost.:18731/*', 'http://localhost:18732/items/1', 'DELETE', 'ask'],
+  ])('%s, %s %s → %s', async (rule, url, method, expected) => {
+    expect(await decide(rule, url, method)).toBe(expected);
+  });
+});
