@@ -3,6 +3,7 @@ import { braceReadings } from './brace-readings.js';
 import { denyReadings } from './deny-readings.js';
 import { extglobsAsBraces, extglobsWidened, picomatchCost } from './extglob-bound.js';
 import { globstarReadings } from './globstar-readings.js';
+import { jsonStructureLiteral } from './json-structure.js';
 import type { PolicyEffect } from './policy-rule.js';
 import { wildcardMatcher } from './wildcard-match.js';
 
@@ -15,7 +16,8 @@ import { wildcardMatcher } from './wildcard-match.js';
  * ` *` also matches the line without it (`"* -n prod *"` covers `get pods -n prod`):
  * a step's namespace and context are shown last, where "anything after" is nothing.
  * Quotes are characters like any other: `{"repo":"*"}` matches the JSON `{"repo":"prod"}`,
- * `echo "*"` the line `echo "hi"` (picomatch's bash mode would read them as quoting).
+ * `echo "*"` the line `echo "hi"` (picomatch's bash mode would read them as quoting). A JSON object's own braces
+ * and brackets are characters too (json-structure.ts): `{"owner":"me","repo":"shop"}` is that JSON, not a brace choice.
  * Patterns of literals, `*`, `?` and classes are matched in linear time (wildcard-match.ts),
  * so a rule with many `*` cannot hang every command that reads the policy.
  */
@@ -39,7 +41,8 @@ export function compileGlob(pattern: string, effect: PolicyEffect = 'allow'): Gl
   if (known) return known;
   let test: (subject: string) => boolean;
   try {
-    const tests = (effect === 'allow' ? [pattern] : denyReadings(pattern)).map((reading) => wholeLineMatcher(reading, effect !== 'allow'));
+    const read = jsonStructureLiteral(pattern) ?? pattern;
+    const tests = (effect === 'allow' ? [read] : denyReadings(read)).map((reading) => wholeLineMatcher(reading, effect !== 'allow'));
     test = tests.length === 1 ? tests[0]! : (subject) => tests.some((one) => one(subject));
   } catch (error) {
     throw new GlobSyntaxError(pattern, (error as Error).message);

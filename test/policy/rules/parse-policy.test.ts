@@ -84,3 +84,30 @@ describe('a JSON rule over an MCP call with a list and many *', () => {
     expect(globMatches('{"paths":["/*"],"a":"*","b":"*","c":"*"}', '{"paths":["/etc"],"a":"1","b":"2","c":"3"}', 'deny')).toBe(true);
   });
 });
+
+describe('a JSON rule over an MCP call reads its braces as JSON', () => {
+  const call = (labels: string) => `{"labels":[${labels}],"owner":"me","repo":"shop","title":"Fix, now","body":"x"}`;
+
+  it('a brace choice inside a list beside four * is accepted and matches either choice', () => {
+    const json = '{"labels":["{urgent,p1}"],"owner":"*","repo":"*","title":"*","body":"*"}';
+    for (const effect of ['deny', 'ask', 'allow'] as const) expect(parsePolicy(`${effect}:\n  - gh__x: '${json}'\n`, 'policy.yaml').rules).toHaveLength(1);
+    for (const effect of ['deny', 'allow'] as const) {
+      expect(globMatches(json, call('"urgent"'), effect)).toBe(true);
+      expect(globMatches(json, call('"p1"'), effect)).toBe(true);
+      expect(globMatches(json, call('"later"'), effect)).toBe(false);
+    }
+  });
+
+  it.each([
+    ['{"owner":"me","repo":"shop"}', '{"owner":"me","repo":"shop"}', true],
+    ['{"owner":"me","repo":"shop"}', '"owner":"me"', false],
+    ['{"owner":"me","repo":"shop"}', '{"owner":"me","repo":"shop2"}', false],
+    ['{"labels":["urgent"],"owner":"me"}', '{"labels":["urgent"],"owner":"me"}', true],
+    ['{"filter":{"state":"open","sort":"*"}}', '{"filter":{"state":"open","sort":"new"}}', true],
+    ['{"ids":[1,2],"force":*}', '{"ids":[1,2],"force":true}', true],
+    ['{"repo":"{shop,web}","force":{true,false}}', '{"repo":"web","force":false}', true],
+    ['{"repo":"*","n":[0-9]}', '{"repo":"x","n":7}', true],
+  ])('allow %s matches %s: %s', (pattern, line, expected) => {
+    expect(globMatches(pattern, line, 'allow')).toBe(expected);
+  });
+});
