@@ -31,9 +31,11 @@ let loading: Promise<void> | undefined;
  * until then.
  */
 export function loadMarkdown(): Promise<void> {
-  return (loading ??= Promise.all([import('marked'), import('./redaction-mark.js')]).then(([{ Marked }, { redactionMark }]) => {
-    const marked = new Marked({ extensions: [redactionMark] });
-    lexer = (text) => marked.lexer(text);
+  return (loading ??= Promise.all([import('marked'), import('./redaction-mark.js')]).then(([{ Lexer }, { hideRedactionMarks, restoreRedactionMarks }]) => {
+    lexer = (text) => {
+      const hidden = hideRedactionMarks(text);
+      return hidden === undefined ? Lexer.lex(text) : restoreRedactionMarks(Lexer.lex(hidden));
+    };
   }));
 }
 

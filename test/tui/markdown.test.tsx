@@ -60,6 +60,32 @@ describe('Markdown', () => {
     expect(draw(text)).toBe(shown);
   });
 
+  it.each([
+    ['**pw=***, tok=*** is masked** done', 'pw=***, tok=*** is masked done'],
+    ['*pw=***, tok=***, user* done', 'pw=***, tok=***, user done'],
+    ['__tok=***__ and _pw=***_', 'tok=*** and pw=***'],
+    ['***', '***'],
+    ['before\n\n***\n\nafter', 'before\n***\nafter'],
+    ['- ***', '• ***'],
+    ['key abc***def ends', 'key abc***def ends'],
+    ['| name | value |\n|---|---|\n| pw | *** |', 'name  value\npw    ***'],
+  ])('a redaction mark inside emphasis, alone on a line, in code or a table keeps its stars: %s', (text, shown) => {
+    expect(draw(text)).toBe(shown);
+  });
+
+  it('a redaction mark in a code block keeps its stars', () => {
+    expect(draw('```\npw=***\n```')).toMatch(/│ pw=\*\*\* +│/);
+  });
+
+  it.each([
+    ['***really*** important', 'really important'],
+    ['(***really***) important', '(really) important'],
+    ['it is ***done.*** pw=***', 'it is done. pw=***'],
+    ['***bold*** with pw=***, tok=***', 'bold with pw=***, tok=***'],
+  ])('three stars around words are still emphasis, with marks beside them: %s', (text, shown) => {
+    expect(draw(text)).toBe(shown);
+  });
+
   it('a table is aligned in columns', () => {
     const frame = draw('| step | status |\n|---|---|\n| build | succeeded |\n| test | failed |');
     expect(frame.split('\n')).toEqual(['step   status', 'build  succeeded', 'test   failed']);
