@@ -47,6 +47,8 @@ export type ChatSessionDeps = {
   readonly approvalMode?: ApprovalMode;
   /** Workers (a Redis is configured): approved plans send their steps to them. */
   readonly workers?: RunWorkers;
+  /** The environment the chat started in: a /resume of a run started with --allow-env reads those variables here. */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
   /** Called once the session has closed (its run, if any, ended): the chat closes an engine no session uses. */
   readonly onClosed?: () => void;
 };

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { LanguageModel } from 'ai';
-import { doneStepIds, initialRunState, seedRunView, type Plan, type RunState, type RunView } from '../planning/index.js';
+import { allowedEnvValues, describeUnsetEnvRead, doneStepIds, initialRunState, seedRunView, unsetEnvReadsOnResume, type Plan, type RunState, type RunView } from '../planning/index.js';
 import type { ApprovalMode } from '../policy/rules/index.js';
-import { createRedactor, failedStepLogTails, legacyRollbackReading, localUser, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunStore } from '../store/index.js';
+import { createRedactor, failedStepLogTails, legacyRollbackReading, localUser, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunRecord, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
 import { approvedKubeContext, type ToolRegistry } from '../tools/index.js';
@@ -22,6 +22,8 @@ export type SessionRunDeps = {
   readonly newRunId: () => string;
   /** Workers (a Redis is configured): the chat's runs send their steps to them, as `ksa run --redis` does. */
   readonly workers?: RunWorkers;
+  /** The environment the chat started in: a resumed run reads the variables its `--allow-env` let in from here. */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
 };
 
 /** A run's connection to the workers, and its end. */
@@ -74,7 +76,14 @@ export async function openApprovedRun(deps: SessionRunDeps, proposal: ProposedPl
 async function createOrOpenRun(deps: SessionRunDeps, proposal: ProposedPlan, owner: string, registry: ToolRegistry | undefined, given: SecretAnswers): Promise<OpenRun> {
   const { plan } = proposal;
   const runId = proposal.resumeRunId ?? deps.newRunId();
-  if (proposal.resumeRunId) return deps.runs.open(proposal.resumeRunId, owner, { inputs: given });
+  if (proposal.resumeRunId) {
+    const run = await deps.runs.open(proposal.resumeRunId, owner, { inputs: given });
+    // Checked again on the record as opened under the lock (it may have gone on since /resume showed it).
+    const unset = unsetEnvRefusal(run.runId, run.record, deps.environment);
+    if (unset === undefined) return run;
+    await run.close();
+    throw new Error(unset);
+  }
   // Approved now, for the cluster it names (or the current one): its cluster steps may touch no other.
   const kubeContext = registry ? await approvedKubeContext(plan, plan.inputs, registry) : undefined;
   return deps.runs.create(
@@ -113,10 +122,12 @@ export async function startChatRun(
   view.runId = run.runId;
   if (proposal.resumeRunId) seedRunView(view, run.record.state);
   const mode = proposal.resumeRunId ? 'resume' : 'fresh';
+  // As ksa resume gives them: the variables the run allowed, as set now (a chat's own runs allow none).
+  const env = allowedEnvValues(run.record.allowedEnv, deps.environment ?? {});
   // The policy files are read again when a rollback starts: a deny rule written while the run ran holds for it.
   const policy = { policy: deps.policy, ...(deps.readPolicy ? { readPolicy: deps.readPolicy } : {}) };
-  if (!opened) return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, ...policy, inputs: { ...given }, mode, onNotice, ...hooks });
-  const handle = await driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, ...policy, inputs: { ...given }, mode, remote: opened.remote, onNotice, ...hooks }).catch(async (error: unknown) => {
+  if (!opened) return driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, ...policy, env, inputs: { ...given }, mode, onNotice, ...hooks });
+  const handle = await driveRun({ run, registry: deps.registry, queryModel: deps.queryModel, ...policy, env, inputs: { ...given }, mode, remote: opened.remote, onNotice, ...hooks }).catch(async (error: unknown) => {
     await opened.close();
     throw error;
   });
@@ -175,11 +186,13 @@ export function runSummaryLines(state: RunState): string[] {
  * An interrupted or paused run as a proposal (approving it resumes the run), or why it cannot be resumed.
  * What changed says what runs again and why, in `ksa resume`'s words. `onWorkers`: the chat sends steps to workers.
  */
-export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | undefined, onWorkers = false): Promise<ProposedPlan | string> {
+export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | undefined, onWorkers = false, environment: SessionRunDeps['environment'] = {}): Promise<ProposedPlan | string> {
   try {
     const { runId, record, status, owner } = await runs.inspect(runIdOrPrefix);
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
     if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} ${status === 'running' ? 'is running' : `has ${status === 'cancelled' ? 'been cancelled' : status}`}; only interrupted or paused runs can be resumed.`;
+    const unset = unsetEnvRefusal(runId, record, environment);
+    if (unset !== undefined) return unset;
     const done = doneStepIds(record.state, record.plan);
     return {
       planId: `resume-${runId}`,
@@ -195,6 +208,18 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/**
+ * As ksa resume refuses it: a run whose steps still to run, or the rollbacks of those done, plainly read a variable
+ * its --allow-env let in that the chat's environment does not set would fail at that step, or leave it not undone.
+ */
+function unsetEnvRefusal(runId: string, record: Pick<RunRecord, 'plan' | 'state' | 'allowedEnv'>, environment: SessionRunDeps['environment']): string | undefined {
+  const reads = unsetEnvReadsOnResume(record.plan, record.state, allowedEnvValues(record.allowedEnv, environment ?? {}));
+  if (reads.length === 0) return undefined;
+  const names = [...new Set(reads.map((read) => read.name))];
+  const them = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  return `Run ${runId} cannot be resumed: ${reads.map(describeUnsetEnvRead).join('; ')}. Nothing was run; start ksa chat with ${them} set to resume it.`;
 }
 
 /**

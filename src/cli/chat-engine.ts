@@ -81,6 +81,7 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
         // Read again at each plan: a deny rule added while the chat is open holds from then on.
         readPolicy: () => loadPolicy(home, workspace),
         ...(workers ? { workers } : {}),
+        environment: io.env,
         ...(onClosed ? { onClosed } : {}),
       }),
   };

@@ -102,6 +102,8 @@ export type ChatAppOptions = {
   readonly policy?: Policy;
   /** Starts the app on a pending session, as ksa chat does: the real one is handed over when `gate` resolves. */
   readonly gate?: Promise<void>;
+  /** The environment the sessions start in (ksa chat's own): a /resume reads a run's --allow-env variables there. */
+  readonly environment?: NodeJS.ProcessEnv;
 };
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -130,6 +132,7 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
       newRunId: () => `run-${++runCount}`,
       chatMode,
       policy: options.policy,
+      ...(options.environment ? { environment: options.environment } : {}),
     });
   const first = await conversations.create({ workspace });
   for (const message of options.history ?? []) first.append(message);
