@@ -1,7 +1,8 @@
 import { applyRunEvent, createRunView, unsetInputs, type RunState } from '../planning/index.js';
 import type { Policy, PolicyAssessment } from '../policy/rules/index.js';
 import type { ProposedPlan } from './agent-tools.js';
-import { ChatSessionView, type ChatSessionDeps } from './chat-session-view.js';
+import type { ChatSessionDeps } from './chat-session-view.js';
+import { ChatSessionRunControls } from './session-run-controls.js';
 import { runChatTurn } from './chat.js';
 import { reopenedSession } from './reopened-transcript.js';
 import { CUT_OFF_NOTICE, INTERRUPTED_NOTICE } from './answer-end.js';
@@ -11,8 +12,6 @@ import { checkEditedPlan } from './plan-diff.js';
 import { PlanningError, revisePlan } from './planner.js';
 import { assessProposal, denialNotice, editDenials, policyNow, resumeDenial, unaskedApproval } from './session-approval.js';
 import { HeldPlanNotice } from './held-plan-notice.js';
-import { pauseChatRun, resumeChatRun } from './session-pause.js';
-import { leaveRun } from './run-leaving.js';
 import { changedProposal, recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
 import { planMessage } from './session-history.js';
 import { lostSecretsNotice, secretInputsLost } from './secret-inputs.js';
@@ -27,7 +26,7 @@ export type { Phase, SessionSnapshot } from './session-snapshot.js';
  * calls its methods. Plans are proposed by the model but only ever run after
  * approve(); every message, decision, run and reflection is stored.
  */
-export class ChatSession extends ChatSessionView {
+export class ChatSession extends ChatSessionRunControls {
   private readonly heldLookup = new HeldPlanNotice();
   private constructor(deps: ChatSessionDeps) {
     super(deps);
@@ -73,42 +72,6 @@ export class ChatSession extends ChatSessionView {
     if (trimmed === '') return;
     await this.chat(trimmed);
   }
-
-  /** Esc: stops the answer being streamed, or asks whether to cancel the run; Esc again closes that question. */
-  interrupt(): void {
-    if (this.turn) return this.turn.abort();
-    if (this.secretAsk) return this.secretAsk.drop();
-    if (this.confirmCancel) {
-      this.confirmCancel = false;
-      this.notice('The run goes on.', 'info');
-      return this.changed();
-    }
-    if (this.run) {
-      this.confirmCancel = true;
-      this.changed();
-    }
-  }
-
-  /** The model asks to cancel this chat's run: the user confirms, as after Esc (a cancel undoes what the run did). */
-  private askToCancel(runId: string): 'asked' | false {
-    if (this.run?.runId !== runId) return false;
-    this.confirmCancel = true;
-    this.notice(`The agent asks to cancel run ${runId}.`, 'warning');
-    return 'asked';
-  }
-
-  cancelRun(reason = 'cancelled by the user'): boolean {
-    if (!this.run) return false;
-    this.run.execution.cancel(reason);
-    this.notice('Cancelling: running steps are aborted and finished ones rolled back…', 'warning');
-    return true;
-  }
-
-  /** /pause: running steps finish, no new step starts. */
-  pauseRun = (): boolean => pauseChatRun(this.run, this.runView, (text, tone) => this.notice(text, tone));
-
-  /** /resume of this chat's paused run: new steps start again. */
-  resumeRun = (): boolean => resumeChatRun(this.run, (text, tone) => this.notice(text, tone));
 
   /**
    * The user said yes (or, with `grant` from the policy, nobody needed to): the pending plan runs, unless the policy
@@ -244,20 +207,6 @@ export class ChatSession extends ChatSessionView {
     this.editing = false;
     this.editProblems = undefined;
     this.changed();
-  }
-
-  /**
-   * Saves and closes the session; a run still going is cancelled (and rolled back). With `leavePaused` (/quit), a
-   * paused run is left paused instead, once its running steps have finished (cutShortQuit stops waiting for them): the
-   * id of that run is returned.
-   */
-  async close(options: { readonly leavePaused?: boolean } = {}): Promise<string | undefined> {
-    this.turn?.abort();
-    const leaving = { leavePaused: options.leavePaused === true, view: () => this.runView, subscribe: (listener: () => void) => this.subscribe(listener), notice: (text: string, tone: 'info' | 'warning') => this.notice(text, tone), waiting: (cut: (() => void) | undefined) => (this.cutShortSteps = cut) };
-    const leftPaused = this.run ? await leaveRun(this.run, leaving) : undefined;
-    await this.deps.conversation.close();
-    this.deps.onClosed?.();
-    return leftPaused;
   }
 
   private async chat(text: string): Promise<void> {

@@ -28,11 +28,12 @@ export async function runChat(options: RunChatOptions): Promise<ChatEnding | und
 }
 
 export type EndingSignal = 'SIGTERM' | 'SIGHUP' | 'SIGINT';
-export type ChatEnding = EndingSignal | typeof QUIT_CANCELLED_RUN | QuitLeftPaused;
+/** `signal`: a signal ended the chat while /quit left the run paused. */
+export type ChatEnding = EndingSignal | typeof QUIT_CANCELLED_RUN | (QuitLeftPaused & { readonly signal?: EndingSignal });
 
 async function drawUntilQuit(options: RunChatOptions): Promise<ChatEnding | undefined> {
   // A signal closes the session the chat is in now (/new and /sessions switch it): its run is the one to cancel.
-  let current: { close(): Promise<unknown> } = options.session;
+  let current: { close(): Promise<string | undefined> } = options.session;
   const openSession: typeof options.openSession = async (target) => (current = await options.openSession(target));
   const instance = render(<App {...options} openSession={openSession} />, {
     stdin: options.stdin,
@@ -57,13 +58,18 @@ async function drawUntilQuit(options: RunChatOptions): Promise<ChatEnding | unde
     });
   }
   let ending: EndingSignal | undefined;
+  let leftPaused: string | undefined;
   // Kept until the chat has closed: a closing terminal sends SIGHUP twice (the shell, then the kernel), and a
   // signal no one listens to any more ends the process at once, before the run is cancelled and rolled back.
   // SIGINT comes from outside (`kill -INT`): in the chat Ctrl-C is a key.
   const onSignal = (signal: EndingSignal) => {
     if (ending !== undefined) return;
     ending = signal;
-    void current.close().finally(() => instance.unmount());
+    // During /quit's wait the session keeps the run paused (its close is the quit's): it is said as after /quit.
+    void current
+      .close()
+      .then((runId) => void (leftPaused = runId), () => undefined)
+      .finally(() => instance.unmount());
   };
   const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
   for (const signal of signals) process.on(signal, onSignal);
@@ -74,7 +80,7 @@ async function drawUntilQuit(options: RunChatOptions): Promise<ChatEnding | unde
     for (const signal of signals) process.off(signal, onSignal);
   }
   if (failed) throw failed.error;
-  if (ending) return ending;
+  if (ending) return leftPaused ? { pausedRunId: leftPaused, signal: ending } : ending;
   if (quitWith === QUIT_CANCELLED_RUN) return QUIT_CANCELLED_RUN;
   return typeof quitWith === 'object' && quitWith !== null && 'pausedRunId' in quitWith ? (quitWith as QuitLeftPaused) : undefined;
 }

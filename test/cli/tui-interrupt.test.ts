@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { eventually, runKsa } from '../helpers/cli.js';
+import { describeResult, eventually, runKsa } from '../helpers/cli.js';
 import { chatHarnessFor, chatTerminal, KEYS, occurrences, type ChatHarness } from '../helpers/chat-pty.js';
 import { markerPlan, proposal, reflectionReply } from '../helpers/chat-script.js';
 import { startPacedProxy } from '../helpers/paced-proxy.js';
@@ -173,6 +173,31 @@ describe.concurrent('ksa chat: interrupting', () => {
     const again = await harness.open(['--continue']);
     await again.waitForScreen(/⊘ Run \S+ cancelled/);
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it.for([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s while /quit waits for the paused run\'s running step: the step is cut short, the run stays paused (exit %i), and ksa resume finishes it', async ([signal, exitCode], context) => {
+    const { harness, chat } = await gatedRunStarted(context);
+    await chat.send('/pause');
+    await chat.waitForScreen('Run paused: no new step starts');
+    await chat.send('/quit');
+    await chat.waitForScreen('Waiting for 1 running step to finish before leaving (wait); the run stays paused.');
+    chat.term.kill(signal);
+    expect(await chat.term.exited).toMatchObject({ exitCode, timedOut: false });
+    const runs = path.join(harness.sandbox.home, 'runs');
+    const [runId] = readdirSync(runs).filter((name) => /^\d/.test(name));
+    const record = JSON.parse(readFileSync(path.join(runs, runId!, 'run.json'), 'utf8'));
+    expect(record.state.status).toBe('paused');
+    expect(record.state.steps.wait.status).toBe('running');
+    expect(record.state.error).toBeUndefined();
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(true);
+    expect(chat.term.raw()).toContain(`Run ${runId} is paused; ksa resume ${runId} continues it.`);
+    await writeFile(path.join(harness.sandbox.dir, 'go'), '');
+    const resumed = await runKsa(['resume', runId!, '--yes', '--allow-destroy'], { home: harness.sandbox.home, cwd: harness.sandbox.dir, timeoutMs: 20_000 });
+    expect(resumed.code, describeResult(resumed)).toBe(0);
+    expect(existsSync(path.join(harness.sandbox.dir, 'marker-first'))).toBe(true);
   });
 
   it('SIGHUP during a run in a session opened with /new: that session\'s run is cancelled and rolled back, exit 129', async (context) => {

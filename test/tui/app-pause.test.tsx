@@ -168,5 +168,20 @@ describe('pausing a run in the chat', () => {
       expect(app.frame()).not.toMatch(/✗ Run|Reflection on run|killed by SIGKILL/);
       expect(reopened).toEqual([{ text: 'Run run-1 is paused (0 of 2 steps done). /resume run-1 continues it.', tone: 'info' }]);
     });
+
+    it('closed again meanwhile (a signal, the terminal closed): the run stays paused, the step cut short as by Ctrl-C', async (context) => {
+      const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(GATED_PLAN), json(REFLECTION)]) });
+      await startGatedRun(app);
+      await app.send('/pause');
+      await app.waitFor('Run paused: no new step starts');
+      await app.send('/quit');
+      await app.waitForText('Waiting for 1 running step to finish before leaving (wait)');
+      expect(await app.session.close()).toBe('run-1');
+      const { found, kinds } = await closed(app);
+      expect(found.status).toBe('paused');
+      expect(found.record.state.steps.wait!.status).toBe('running');
+      expect(found.record.state.error).toBeUndefined();
+      expect(kinds).not.toContain('run');
+    });
   });
 });

@@ -121,13 +121,16 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
     stdout: io.stdout as NodeJS.WriteStream,
     stderr: io.stderr as NodeJS.WriteStream,
   }).finally(() => storeWarnings.release());
-  // Ended by a signal, the session saved and its run cancelled: the shell's code for that signal, as `ksa run` gives.
-  if (ending === 'SIGTERM') return ExitCode.terminated;
-  if (ending === 'SIGHUP') return ExitCode.hangup;
-  if (ending === 'SIGINT') return ExitCode.interrupted;
+  // /quit left the run paused, also when a signal came during its wait: how to go on with it.
+  if (typeof ending === 'object') writeLine(io.stderr, `Run ${ending.pausedRunId} is paused; ksa resume ${ending.pausedRunId} continues it.`);
+  // Ended by a signal, the session saved and its run cancelled (or left paused by /quit): the shell's code for that
+  // signal, as `ksa run` gives.
+  const signal = typeof ending === 'object' ? ending.signal : ending;
+  if (signal === 'SIGTERM') return ExitCode.terminated;
+  if (signal === 'SIGHUP') return ExitCode.hangup;
+  if (signal === 'SIGINT') return ExitCode.interrupted;
   // Ctrl-C twice with a run going cancelled it: 130, as Ctrl-C gives `ksa run`.
   if (ending === 'cancelled-run') return ExitCode.interrupted;
-  if (typeof ending === 'object') writeLine(io.stderr, `Run ${ending.pausedRunId} is paused; ksa resume ${ending.pausedRunId} continues it.`);
   return ExitCode.ok;
 }
 
