@@ -11,7 +11,7 @@ export type LeaveRunOptions = {
   /** Told of every change of the session (each run event is one). */
   readonly subscribe: (listener: () => void) => () => void;
   readonly notice: Notice;
-  /** While the quit waits for running steps: the way to cut them short (Ctrl-C), until it stops waiting. */
+  /** While the quit waits for running steps: the way to cut them short (Ctrl-C, Esc, a signal), until it stops waiting. */
   readonly waiting: (cutShort: (() => void) | undefined) => void;
 };
 
@@ -50,7 +50,7 @@ function runningStepsFinished(run: RunHandle, options: LeaveRunOptions): Promise
   const first = running();
   if (first.length === 0) return Promise.resolve();
   const them = first.length === 1 ? 'it' : 'them';
-  options.notice(`Waiting for ${plural(first.length, 'running step')} to finish before leaving (${first.join(', ')}); the run stays paused. Ctrl-C cuts ${them} short: ${first.length === 1 ? 'it runs' : 'they run'} again when the run is resumed.`, 'info');
+  options.notice(`Waiting for ${plural(first.length, 'running step')} to finish before leaving (${first.join(', ')}); the run stays paused. Ctrl-C or Esc cuts ${them} short: ${first.length === 1 ? 'it runs' : 'they run'} again when the run is resumed.`, 'info');
   return new Promise<void>((resolve) => {
     let stop = () => {};
     const end = () => {

@@ -10,8 +10,12 @@ export abstract class ChatSessionRunControls extends ChatSessionView {
   /** Set once the session closes (close()): what it resolves with. */
   private closing: Promise<string | undefined> | undefined;
 
-  /** Esc: stops the answer being streamed, or asks whether to cancel the run; Esc again closes that question. */
+  /**
+   * Esc: stops the answer being streamed, or asks whether to cancel the run; Esc again closes that question. While
+   * the chat closes nothing is asked (no key would answer): Esc stops /quit's wait, as Ctrl-C does.
+   */
   interrupt(): void {
+    if (this.closing) return void this.cutShortQuit();
     if (this.turn) return this.turn.abort();
     if (this.secretAsk) return this.secretAsk.drop();
     if (this.confirmCancel) {
@@ -63,6 +67,11 @@ export abstract class ChatSessionRunControls extends ChatSessionView {
 
   private async closeOnce(options: { readonly leavePaused?: boolean }): Promise<string | undefined> {
     this.turn?.abort();
+    // Asked before /quit: no key answers it any more.
+    if (this.confirmCancel) {
+      this.confirmCancel = false;
+      this.changed();
+    }
     const leaving = { leavePaused: options.leavePaused === true, view: () => this.runView, subscribe: (listener: () => void) => this.subscribe(listener), notice: (text: string, tone: 'info' | 'warning') => this.notice(text, tone), waiting: (cut: (() => void) | undefined) => (this.cutShortSteps = cut) };
     const leftPaused = this.run ? await leaveRun(this.run, leaving) : undefined;
     await this.deps.conversation.close();

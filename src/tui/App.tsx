@@ -263,7 +263,7 @@ function SessionView(props: ViewProps) {
         ) : null}
         {snapshot.runView && snapshot.runPlan ? (
           <Box ref={live.runPanelRef} flexDirection="column" flexShrink={0}>
-            <RunPanel view={snapshot.runView} plan={snapshot.runPlan} color={color} maxLines={live.rows === undefined ? undefined : Math.max(1, live.rows - RUN_PANEL_CHROME_ROWS - (snapshot.streaming ? STREAMING_MIN_ROWS : 0))} />
+            <RunPanel view={snapshot.runView} plan={snapshot.runPlan} color={color} {...(quitting ? { leaving: quitting } : {})} maxLines={live.rows === undefined ? undefined : Math.max(1, live.rows - RUN_PANEL_CHROME_ROWS - (snapshot.streaming ? STREAMING_MIN_ROWS : 0))} />
           </Box>
         ) : null}
         {snapshot.phase === 'confirm_cancel' ? (

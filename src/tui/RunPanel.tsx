@@ -19,6 +19,8 @@ export type Props = {
   readonly color: boolean;
   /** Lines of steps shown at most; beyond that only active steps and counts. */
   readonly maxLines?: number;
+  /** The chat is closing: the run stays paused (/quit waits for its running steps), or is being cancelled. */
+  readonly leaving?: { readonly leavesPaused: boolean };
 };
 
 type Row = { readonly step: StepView; readonly branch: string; readonly after: readonly string[] };
@@ -28,7 +30,7 @@ type Row = { readonly step: StepView; readonly branch: string; readonly after: r
  * can run side by side bracketed (┬ ├ ┴) so parallel branches show, then a
  * progress bar. It is replaced by a one-line summary in the history when done.
  */
-export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
+export function RunPanel({ view, plan, color, maxLines = 24, leaving }: Props) {
   const active = view.status === 'running' || view.status === 'paused';
   const now = useTicker(200, active);
   // The plan does not change during a run: its layout is worked out once, not on every event and tick.
@@ -57,14 +59,21 @@ export function RunPanel({ view, plan, color, maxLines = 24 }: Props) {
       </Text>
       {view.status === 'paused' ? (
         <Text color={color ? 'yellow' : undefined}>
-          paused: no new step starts; {viewPausedDetail(view)} · /resume goes on
+          paused: no new step starts; {viewPausedDetail(view)}{leaving ? '' : ' · /resume goes on'}
         </Text>
       ) : null}
       <Text dimColor={color} wrap="truncate-end">
-        Esc cancels the run (finished steps are rolled back) or {view.status === 'paused' ? 'resumes' : 'pauses'} it (p) · you can keep chatting
+        {keysLine(view, leaving)}
       </Text>
     </Box>
   );
+}
+
+/** What the keys do now: while the chat closes, nothing but end /quit's wait (no question could be answered). */
+function keysLine(view: RunView, leaving: Props['leaving']): string {
+  if (!leaving) return `Esc cancels the run (finished steps are rolled back) or ${view.status === 'paused' ? 'resumes' : 'pauses'} it (p) · you can keep chatting`;
+  if (!leaving.leavesPaused) return 'leaving: the run is cancelled and rolled back first';
+  return 'leaving: the run stays paused · Esc or Ctrl-C cuts running steps short (they run again when it is resumed)';
 }
 
 function StepLine({ row, rollingBack, paused, color, now, stats }: { readonly row: Row; readonly rollingBack: boolean; readonly paused: boolean; readonly color: boolean; readonly now: number; readonly stats?: DurationStats }) {

@@ -133,7 +133,7 @@ describe('pausing a run in the chat', () => {
       await app.send('/pause');
       await app.waitFor('Run paused: no new step starts');
       await app.send('/quit');
-      await app.waitForText('Waiting for 1 running step to finish before leaving (wait); the run stays paused. Ctrl-C cuts it short: it runs again when the run is resumed.');
+      await app.waitForText('Waiting for 1 running step to finish before leaving (wait); the run stays paused. Ctrl-C or Esc cuts it short: it runs again when the run is resumed.');
       await sleep(500);
       // Not cut short: still running, and the run still this process's.
       expect((await app.runs.inspect('run-1')).owner).toBeDefined();
@@ -167,6 +167,40 @@ describe('pausing a run in the chat', () => {
       expect(kinds).not.toContain('reflection');
       expect(app.frame()).not.toMatch(/✗ Run|Reflection on run|killed by SIGKILL/);
       expect(reopened).toEqual([{ text: 'Run run-1 is paused (0 of 2 steps done). /resume run-1 continues it.', tone: 'info' }]);
+    });
+
+    it('the panel says what leaving does; Esc cuts the step short as Ctrl-C does, with no menu whose keys nothing reads', async (context) => {
+      const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(GATED_PLAN), json(REFLECTION)]) });
+      await startGatedRun(app);
+      await app.send('/pause');
+      await app.waitFor('Run paused: no new step starts');
+      await app.send('/quit');
+      await app.waitForText('Waiting for 1 running step to finish before leaving (wait)');
+      const frame = await app.waitFor('leaving: the run stays paused · Esc or Ctrl-C cuts running steps short');
+      const live = frame.slice(frame.lastIndexOf('Run run-1 · '));
+      expect(live).not.toContain('you can keep chatting');
+      expect(live).not.toContain('/resume goes on');
+      await app.press('esc');
+      await app.waitForText('Cutting wait short: it runs again when the run is resumed (ksa resume run-1).');
+      const { found } = await closed(app);
+      expect(found.status).toBe('paused');
+      expect(found.record.state.steps.wait!.status).toBe('running');
+      expect(app.frame()).not.toContain('Cancel the run?');
+    });
+
+    it("/quit typed into Esc's menu closes the menu: its keys would not be read while the quit waits", async (context) => {
+      const app = await renderChatApp(context, { model: chatModel([propose, { text: 'Ready.' }], [json(GATED_PLAN), json(REFLECTION)]) });
+      await startGatedRun(app);
+      await app.send('/pause');
+      await app.waitFor('Run paused: no new step starts');
+      await app.press('esc');
+      await app.waitFor('or p to resume it');
+      await app.send('/quit');
+      await app.waitForText('Waiting for 1 running step to finish before leaving (wait)');
+      await app.waitFor((frame) => !frame.slice(frame.lastIndexOf('Run run-1 · ')).includes('Cancel the run?'));
+      expect(app.session.snapshot().phase).not.toBe('confirm_cancel');
+      await app.press('esc');
+      await closed(app);
     });
 
     it('closed again meanwhile (a signal, the terminal closed): the run stays paused, the step cut short as by Ctrl-C', async (context) => {
