@@ -1,5 +1,6 @@
 import { assignsComputedName, expandRecipe, makeVariables } from './make-variables.js';
 import { makefileLines } from './makefile-lines.js';
+import { makeShellCode, makeShellKnown, makesOwnCode } from './makefile-shell.js';
 import { scriptLines } from './package-scripts.js';
 import { recipePrefixKnown } from './recipe-prefix.js';
 
@@ -46,11 +47,21 @@ function packageScripts(content: string, named: readonly string[] | undefined, r
 /**
  * The recipe lines, without make's `@`, `-` and `+` prefixes, with `$$` and the variables make knows the value of
  * (`$(RM)`: `rm -f`) as the shell sees them. Another variable make expands stays computed for the shell.
- * Undefined when which lines are recipes is not known (`.RECIPEPREFIX` set other than plainly).
+ * With them, the shell code make runs as it reads the Makefile (`X := $(shell …)`, `X != …`).
+ * Undefined when which lines are recipes is not known (`.RECIPEPREFIX` set other than plainly), when SHELL or
+ * .SHELLFLAGS is other than a plain shell with `-c`, or when the Makefile builds its own code (`$(eval $(X))`,
+ * a name computed at run time).
  */
 function makeRecipes(content: string, setOutside: (name: string) => boolean): string | undefined {
   const { recipes, settings } = makefileLines(content);
-  if (!recipePrefixKnown(content, settings, settings.some(assignsComputedName), setOutside)) return undefined;
+  const computedNames = settings.some(assignsComputedName);
+  if (!recipePrefixKnown(content, settings, computedNames, setOutside)) return undefined;
+  // A shell other than a plain one, or code the Makefile builds as it reads, runs what its text does not show.
+  if (computedNames || makesOwnCode(content) || !makeShellKnown(settings, setOutside, setOutside(NO_VARIABLE))) return undefined;
   const values = makeVariables(content, settings, setOutside);
-  return recipes.map((line) => expandRecipe(line, values)).join('\n');
+  // make runs `$(shell …)` and `X != …` as it reads the Makefile, whatever target it makes.
+  return [...recipes, ...makeShellCode(content, settings)].map((line) => expandRecipe(line, values)).join('\n');
 }
+
+/** A name no variable has: when the line may set it, the line may set any variable. */
+const NO_VARIABLE = '.KSA NO VARIABLE';
