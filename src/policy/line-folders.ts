@@ -7,13 +7,13 @@ const MOVERS = new Set(['cd', 'pushd']);
 
 /**
  * The folders a shell line's commands may run in: the step's `cwd`, and each folder a `cd` or `pushd`
- * of the line moves to from there (`cd sub && sh deploy.sh` runs sub/deploy.sh). Every one counts,
+ * of the line moves to from there (`cd sub && sh deploy.sh` runs sub/deploy.sh), in code its shells read from stdin too. Every one counts,
  * whatever the order or the subshell, so a script is never missed for a folder the line left.
  */
 export async function lineFolders(command: string, cwd: string, parse: ShellParser): Promise<string[]> {
   const folders = [cwd];
   let current = cwd;
-  for (const { name, args } of await shellCommands(command, parse)) {
+  for (const { name, args } of await shellCommands(command, parse, { stdinCode: true })) {
     if (!MOVERS.has(name)) continue;
     // `cd -P sub`: the folder is the first word that is no option; `cd`, `cd -` and `cd "$(f)"` go where the line does not say.
     const word = args.find((arg) => arg.literal === undefined || !arg.literal.startsWith('-'));

@@ -3,7 +3,7 @@ import { hasTemplate } from '../planning/templates.js';
 import { buildCode } from './build-code.js';
 import { buildInputs } from './build-inputs.js';
 import { INTERPRETERS, SHELLS } from './command-risk.js';
-import { scriptArgument, shellCode } from './script-arguments.js';
+import { readsStdinCode, scriptArgument, shellCode } from './script-arguments.js';
 import { downloadedFiles } from './downloads.js';
 import { behindWrappers } from './behind-wrappers.js';
 import { commandsGitRuns } from './git-run-commands.js';
@@ -21,7 +21,8 @@ import { unpackedByLine, unpackedHolding, type UnpackedFolder } from './plan-unp
 import { programName } from './program-name.js';
 import { destroyRisk, maxRisk, riskRank, type StepRisk } from './risk-level.js';
 import { shellCommands } from './shell-commands.js';
-import { classifyShell, simpleCommands } from './shell-risk.js';
+import type { Stdin } from './command-context.js';
+import { classifyShell, simpleCommands, type SimpleCommands } from './shell-risk.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
 import { isWrapper } from './wrappers.js';
 
@@ -195,7 +196,7 @@ type LineWrite = { readonly file: string; readonly downloaded?: true; readonly c
 /** The files a shell line is seen to write: by redirection, `tee`, as a copy's target, or what `curl -o`/`wget` save. */
 async function shellWrites(command: string, parse: ShellParser): Promise<LineWrite[]> {
   const files: LineWrite[] = [...command.matchAll(OUTPUT_REDIRECT)].map((match) => match[2]!).filter((file) => !file.startsWith('/dev/') && !file.startsWith('&')).map((file) => ({ file }));
-  for (const { name, args } of await shellCommands(command, parse)) {
+  for (const { name, args } of await shellCommands(command, parse, { stdinCode: true })) {
     const operands = args.map((word) => word.literal).filter((text): text is string => text !== undefined && !text.startsWith('-'));
     if (name === 'tee') files.push(...operands.map((file) => ({ file })));
     if (COPIERS.has(name) && operands.length >= 2) files.push({ file: operands.at(-1)!, copied: true, from: operands.at(-2)! });
@@ -310,7 +311,7 @@ type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | '
 /** The files a shell line runs as programs: `sh f`, `bash -e f`, `source f`, `. f`, `python f`, `./f`, `bin/f`. */
 async function filesRun(command: string, parse: ShellParser, depth = 0): Promise<FileRun[]> {
   const runs: FileRun[] = [];
-  for (const { name, args, moreArgs } of await shellCommands(command, parse)) {
+  for (const { name, args, moreArgs } of await shellCommands(command, parse, { stdinCode: true })) {
     const file = scriptArgument(name, args);
     if (file !== undefined) runs.push({ file, by: INTERPRETERS.has(name) ? 'interpreter' : 'shell' });
     // `npm version patch` runs the version scripts.
@@ -323,7 +324,13 @@ async function filesRun(command: string, parse: ShellParser, depth = 0): Promise
     }
   }
   // A program named by a path is the file itself (`./deploy.sh`, `sudo ./deploy.sh`); shellCommands gives its name only.
-  for (const words of await commandWords(command, parse)) runs.push(...(await pathRuns(words, parse, depth)));
+  // `bash <<'E'` with `./deploy.sh` in it, `echo ./deploy.sh | sh`: so is one the code a shell reads from stdin names.
+  const lines = await commandLines(command, parse);
+  for (const [i, words] of lines.commands.entries()) {
+    runs.push(...(await pathRuns(words, parse, depth)));
+    const code = depth < MAX_SCRIPT_DEPTH ? stdinCode(words, lines.inputs[i]) : undefined;
+    if (code !== undefined) runs.push(...(await filesRun(code, parse, depth + 1)).filter((run) => run.by === 'path'));
+  }
   return runs;
 }
 
@@ -349,11 +356,22 @@ async function pathRuns(words: readonly ShellWord[], parse: ShellParser, depth: 
 
 /** Each simple command's words as written, the program by its path (shellCommands keeps only its name). */
 async function commandWords(command: string, parse: ShellParser): Promise<readonly (readonly ShellWord[])[]> {
+  return (await commandLines(command, parse)).commands;
+}
+
+async function commandLines(command: string, parse: ShellParser): Promise<Pick<SimpleCommands, 'commands' | 'inputs'>> {
   try {
-    return (await simpleCommands(command, parse)).commands;
+    return await simpleCommands(command, parse);
   } catch {
-    return [];
+    return { commands: [], inputs: [] };
   }
+}
+
+/** The code a shell (behind any wrappers) reads from its standard input, when the line shows its text. */
+function stdinCode(words: readonly ShellWord[], stdin: Stdin | undefined): string | undefined {
+  const [program, ...args] = behindWrappers(words);
+  if (program?.literal === undefined || (stdin?.kind !== 'text' && stdin?.kind !== 'pipe')) return undefined;
+  return readsStdinCode(programName(program.literal), args) ? stdin.literal : undefined;
 }
 
 /** A written file's path as workspacePath spells it; a folder a step brings (`git clone URL r`) keeps its `/`. */

@@ -1,5 +1,6 @@
 import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
 import { pathSpelling } from './path-spelling.js';
+import { isStandardInput } from './standard-input.js';
 import type { ShellWord } from './shell-syntax.js';
 
 /** The code after a shell's `-c` (`sh -ec 'cmd'`), when it is written out. */
@@ -31,4 +32,28 @@ export function scriptArgument(name: string, args: readonly ShellWord[]): string
     return text;
   }
   return undefined;
+}
+
+/**
+ * Whether a shell (or `source`, `.`) takes its code from standard input: `bash`, `sh -s --`, `bash -`, `zsh /dev/stdin`,
+ * `. /dev/stdin`. A word known only at run time may be a script file, so it is not taken as reading stdin.
+ */
+export function readsStdinCode(name: string, args: readonly ShellWord[]): boolean {
+  if (name === 'source' || name === '.') return args[0]?.literal !== undefined && isStandardInput(args[0].literal);
+  if (!SHELLS.has(name)) return false;
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.literal;
+    if (text === undefined) return false;
+    if (text === '--') return args[i + 1] === undefined || (args[i + 1]!.literal !== undefined && isStandardInput(args[i + 1]!.literal!));
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) return false;
+    // `-s` and `-` end the options: the words after them are the script's arguments.
+    if (text === '-s' || text === '-' || /^-[a-zA-Z]*s[a-zA-Z]*$/.test(text)) return true;
+    if (shellOptionTakesWord(text)) {
+      i++;
+      continue;
+    }
+    if (text.startsWith('-') || text.startsWith('+')) continue;
+    return isStandardInput(text);
+  }
+  return true;
 }

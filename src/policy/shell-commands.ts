@@ -1,6 +1,8 @@
 import { SHELLS } from './command-risk.js';
 import { commandsGitRuns } from './git-run-commands.js';
+import type { Stdin } from './command-context.js';
 import { programName } from './program-name.js';
+import { readsStdinCode } from './script-arguments.js';
 import { keywordCommand } from './keyword-command.js';
 import { simpleCommands } from './shell-risk.js';
 import type { ShellParser, ShellWord } from './shell-syntax.js';
@@ -50,11 +52,14 @@ const APPENDING = new Set(['xargs', 'parallel']);
  * `bash -c`/`su -c` string and those `find -exec` runs, each on its own, the wrapper itself
  * included. A line that does not parse yields nothing: the risk levels rate it `write` at least.
  */
-export async function shellCommands(command: string, parse: ShellParser): Promise<ShellCommand[]> {
+export async function shellCommands(command: string, parse: ShellParser, reading: Reading = {}): Promise<ShellCommand[]> {
   const found: ShellCommand[] = [];
-  await collect(command, parse, found, 0, new Set(), new Map(), () => false);
+  await collect(command, parse, found, 0, new Set(), new Map(), () => false, undefined, reading);
   return found;
 }
+
+/** `stdinCode`: also the commands of code a shell reads from a here-document or a pipe (`bash <<'E'`, `echo … | sh`), when its text is known. */
+export type Reading = { readonly stdinCode?: true };
 
 /** `inherited`: the variables the process running the line was given (`X=1 bash -c '…'`). */
 async function collect(
@@ -66,6 +71,7 @@ async function collect(
   inherited: ReadonlyMap<string, string | undefined>,
   outerMayChange: (name: string) => boolean,
   cleanEnvironment?: true,
+  reading: Reading = {},
 ): Promise<void> {
   if (depth > MAX_DEPTH) return;
   let line: Awaited<ReturnType<typeof simpleCommands>>;
@@ -80,14 +86,17 @@ async function collect(
     const variables = line.variables[i];
     // A variable the line leaves alone has the value its process was given.
     const valueAt = (name: string) => variables?.valueAt(name) ?? (line.assigned.includes(name) || line.mayChange(name) ? undefined : inherited.get(name));
-    await visit(words, parse, found, depth, assigned, { valueAt, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) });
+    const seen = { valueAt, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
+    await visit(words, parse, found, depth, assigned, seen, false, reading, line.inputs[i] ?? NO_STDIN);
   }
 }
 
 /** What a command found sees of its line's variables. */
 type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanEnvironment'>;
 
-async function visit(words: readonly ShellWord[], parse: ShellParser, found: ShellCommand[], depth: number, assigned: ReadonlySet<string>, seen: Seen, moreArgs = false): Promise<void> {
+const NO_STDIN: Stdin = { kind: 'none' };
+
+async function visit(words: readonly ShellWord[], parse: ShellParser, found: ShellCommand[], depth: number, assigned: ReadonlySet<string>, seen: Seen, moreArgs: boolean, reading: Reading, stdin: Stdin): Promise<void> {
   const [program, ...args] = words;
   if (program === undefined || depth > MAX_DEPTH) return;
   const name = programName(program.literal ?? program.text);
@@ -106,29 +115,32 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
         const variable = ASSIGNMENT.exec(word.literal ?? word.text)?.[1];
         if (variable !== undefined) environment.set(variable, word.literal?.slice(variable.length + 1));
       }
-      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), { ...seen, environment, ...(clean ? { cleanEnvironment: true as const } : {}) }, APPENDING.has(name));
+      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), { ...seen, environment, ...(clean ? { cleanEnvironment: true as const } : {}) }, APPENDING.has(name), reading, stdin);
     }
-    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment);
+    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
     return;
   }
   // `coproc X { touch f; }`, `trap 'rm -rf x' EXIT`: the command a keyword starts, the line a trap runs later.
   const keyworded = keywordCommand(name, args);
-  if (keyworded !== undefined) await visit(keyworded, parse, found, depth + 1, assigned, seen);
+  if (keyworded !== undefined) await visit(keyworded, parse, found, depth + 1, assigned, seen, false, reading, NO_STDIN);
   const trap = name === 'trap' ? trapAction(args) : undefined;
-  if (trap?.kind === 'code' && trap.code.literal !== undefined) await collect(trap.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment);
+  if (trap?.kind === 'code' && trap.code.literal !== undefined) await collect(trap.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
   // `git rebase -x 'sh t.sh'`, `git bisect run ./t.sh`: git runs them.
-  if (name === 'git') for (const inner of commandsGitRuns(args)) await visit(inner, parse, found, depth + 1, assigned, seen);
+  if (name === 'git') for (const inner of commandsGitRuns(args)) await visit(inner, parse, found, depth + 1, assigned, seen, false, reading, NO_STDIN);
   if (name === 'find') {
-    for (const inner of findExecs(args)) await visit(inner, parse, found, depth + 1, assigned, seen);
+    for (const inner of findExecs(args)) await visit(inner, parse, found, depth + 1, assigned, seen, false, reading, NO_STDIN);
     return;
   }
   // `eval 'sh deploy.sh'`: its words, joined, are a line the shell runs.
   const evaluated = name === 'eval' && args.every((word) => word.literal !== undefined) ? args.map((word) => word.literal).join(' ') : undefined;
-  if (evaluated !== undefined) await collect(evaluated, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment);
+  if (evaluated !== undefined) await collect(evaluated, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
+  // `bash <<'E'`, `echo 'make clean' | sh -s`: the text the shell reads is a line it runs, as a `-c` string is.
+  const code = reading.stdinCode && (stdin.kind === 'text' || stdin.kind === 'pipe') && readsStdinCode(name, args) ? stdin.literal : undefined;
+  if (code !== undefined) await collect(code, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
   if (SHELLS.has(name)) {
     const flag = args.findIndex((word) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(word.literal ?? word.text));
     const script = flag === -1 ? undefined : args[flag + 1]?.literal;
-    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment);
+    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
   }
 }
 

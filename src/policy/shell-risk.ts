@@ -5,6 +5,7 @@ import { NO_ENVIRONMENT, type CommandContext, type StepEnvironment, type Stdin }
 import { unpackedFolders } from './archives.js';
 import { downloadedFiles } from './downloads.js';
 import { calledDefinition, movesArguments, readsArgumentsIndirectly, withArguments, type FunctionDefinition } from './function-calls.js';
+import { hereDocumentText, printed } from './printed-text.js';
 import { programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
@@ -139,6 +140,8 @@ export type SimpleCommands = {
   readonly assigned: readonly string[];
   /** What each command (by its index in `commands`) sees of the variables the line sets. */
   readonly variables: readonly CommandVariables[];
+  /** What feeds each command's standard input (a here-document, a pipe from echo…), by its index in `commands`. */
+  readonly inputs: readonly Stdin[];
   /**
    * Whether the line may change the variable in a way not followed to one value (the risk rater's mayBeSet:
    * `. ./env.sh`, `eval`, `read`, `printf -v`, `:=`…), or unsets it: a value it was started with is then not what is read.
@@ -171,7 +174,7 @@ export function simpleCommands(command: string, parse: ShellParser): Promise<Sim
       }),
     );
     const mayChange = (name: string) => mayBeSet(found.variables, name) || found.variables.cleared.has(name);
-    return { commands: found.units.map((unit) => unit.words), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange };
+    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange };
   });
 }
 
@@ -316,17 +319,8 @@ function visitPipeline(stages: readonly ShellNode[], stdin: Stdin, where: string
     const first = produced.find((unit) => unit.where === where);
     const name = first?.words[0]?.literal;
     programs.push(name === undefined ? (first ? '(computed)' : stage.type) : programName(name));
-    input = { kind: 'pipe', programs: [...programs], literal: printed(first, input) };
+    input = { kind: 'pipe', programs: [...programs], literal: printed(first?.words, input) };
   }
-}
-
-/** The text a pipeline stage prints when it is known before running: `echo …`, `printf …`, `cat` of a known input. */
-function printed(unit: Unit | undefined, input: Stdin): string | undefined {
-  const [program, ...args] = unit?.words ?? [];
-  const name = program?.literal === undefined ? undefined : programName(program.literal);
-  if (name === 'cat' && args.length === 0 && (input.kind === 'text' || input.kind === 'pipe')) return input.literal;
-  if ((name !== 'echo' && name !== 'printf') || args.some((arg) => arg.literal === undefined)) return undefined;
-  return args.map((arg) => arg.literal).filter((arg) => !/^-[neE]+$/.test(arg!)).join(' ');
 }
 
 function visitRedirected(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: number): void {
@@ -351,7 +345,7 @@ function visitRedirected(node: ShellNode, stdin: Stdin, where: string, scan: Sca
   if (continuations.length === 0) return;
   const first = scan.units[start];
   const name = first?.words[0]?.literal;
-  const piped: Stdin = { kind: 'pipe', programs: [name === undefined ? '(computed)' : programName(name)], literal: printed(first, input) };
+  const piped: Stdin = { kind: 'pipe', programs: [name === undefined ? '(computed)' : programName(name)], literal: printed(first?.words, input) };
   for (const part of continuations) {
     if (part.type === 'pipeline') visitPipeline(namedChildren(part), piped, where || 'in a pipeline', scan, depth + 1);
     else visit(part, { kind: 'none' }, where, scan, depth + 1);
@@ -367,7 +361,8 @@ function redirect(node: ShellNode, stdin: Stdin, scan: Scan, where: string, dept
     const body = namedChildren(node).find((child) => child.type === 'heredoc_body');
     if (body) visitNested(body, where, scan, depth);
     const expands = body !== undefined && namedChildren(body).some((child) => child.type !== 'heredoc_content');
-    return { kind: 'text', literal: body === undefined || expands ? undefined : body.text, programs: body ? [...collectPrograms(body), ...variablesRead(body)] : [] };
+    const delimiter = namedChildren(node).find((child) => child.type === 'heredoc_start')?.text ?? '';
+    return { kind: 'text', literal: body === undefined || expands ? undefined : hereDocumentText(body.text, delimiter), programs: body ? [...collectPrograms(body), ...variablesRead(body)] : [] };
   }
   if (node.type === 'herestring_redirect') {
     const word = namedChildren(node)[0];
