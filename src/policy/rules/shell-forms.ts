@@ -19,7 +19,8 @@ const ARGV_PROGRAMS = new Set(['kubectl', 'helm', 'docker', 'podman']);
  */
 export async function shellForms(command: string, parse: ShellParser): Promise<CallForm[]> {
   const forms: CallForm[] = [];
-  for (const { name, args, moreArgs } of await shellCommands(command, parse)) {
+  // Code a shell reads from a pipe or here-document (`echo 'kubectl delete ns prod' | bash`) is met as `bash -c` code is.
+  for (const { name, args, moreArgs } of await shellCommands(command, parse, { stdinCode: true })) {
     // `… | xargs rm -rf`: what xargs adds is not known; `rm -rf *` must still meet it.
     const texts = [...args.map((word) => word.literal ?? word.text), ...(moreArgs ? [UNKNOWN_ARGS] : [])];
     forms.push({ tool: 'shell', commandLine: [name, ...texts].join(' ') });

@@ -263,3 +263,18 @@ describe('options known to take a value', () => {
     expect((await assessPolicy(plan([shell('s', 'ping -4c 3 prod-db')]), held, 'write', options)).decision.steps[0]!.decision).toBe('deny');
   });
 });
+
+describe('code a shell reads from a pipe or a here-document', () => {
+  it('meets the deny rules its commands meet, as bash -c code does', async () => {
+    const lines = [
+      "echo 'kubectl delete ns prod' | bash",
+      "printf 'touch /tmp/denied7\\n' | sh -s",
+      "bash <<< 'touch /tmp/denied7'",
+      "bash <<'E'\ntouch /tmp/denied7\nE",
+      "sudo bash -s <<E\nkubectl delete ns prod\nE",
+    ];
+    for (const line of lines) expect((await decisions([shell('r', line)])).r, line).toBe('deny');
+    // Text that only looks like a command and is not run stays allowed.
+    expect((await decisions([shell('r', "echo 'kubectl delete ns prod' | cat")])).r).not.toBe('deny');
+  });
+});
