@@ -82,7 +82,8 @@ export class ChatSession extends ChatSessionRunControls {
     const proposal = this.pending;
     if (this.run) return this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
     if (!proposal) return;
-    const lost = secretInputsLost(proposal.plan);
+    // A resumed run's plan holds *** for the secrets it was given: those are asked for below, not written into the plan.
+    const lost = proposal.resumeRunId === undefined ? secretInputsLost(proposal.plan) : [];
     if (lost.length > 0) return this.notice(lostSecretsNotice(proposal.plan, lost), 'warning');
     if (unsetInputs(proposal.plan).length > 0) return this.notice(unsetInputsNotice(unsetInputs(proposal.plan)), 'warning');
     // A resumed run's secret inputs were not stored: each is asked for first, as it must not run with *** for them.

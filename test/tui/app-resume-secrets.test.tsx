@@ -14,10 +14,10 @@ import { chatModel, renderChatApp, type ChatApp } from '../helpers/tui-app.js';
 const SECRET = 's3cretvalue123';
 
 /** A run given apiToken (stored as ***), stopped while its first step ran: its second step uses the token. */
-async function interruptedRunWithSecret(app: ChatApp): Promise<void> {
+async function interruptedRunWithSecret(app: ChatApp, defaultToken = ''): Promise<void> {
   const plan = PlanSchema.parse({
     goal: 'Use a token',
-    inputs: { apiToken: '' },
+    inputs: { apiToken: defaultToken },
     steps: [
       { id: 'first', tool: 'shell', args: { command: 'echo started; [ -f go ] || sleep 30' } },
       { id: 'use', tool: 'shell', dependsOn: ['first'], args: { command: `printf 'len=%s stars=%s\\n' "$(printf %s '{{ inputs.apiToken }}' | wc -c)" "$([ '{{ inputs.apiToken }}' = '***' ] && echo yes || echo no)" > trace.txt; printf %s '{{ inputs.apiToken }}' > token.txt` } },
@@ -63,6 +63,21 @@ describe('/resume of a run with a secret input', () => {
     expect((await app.runs.read('old-run')).inputs).toEqual({ apiToken: '***' });
     await app.press('up');
     expect(app.frame().split('\n').slice(-3).join('\n')).not.toContain(SECRET);
+  });
+
+  it('asks for it too when the plan had a default the run was given another value for (the stored plan holds *** for both)', async (context) => {
+    const app = await renderChatApp(context, { model: chatModel([], [json(REFLECTION)]) });
+    await interruptedRunWithSecret(app, 'default-token-value');
+    expect((await app.runs.read('old-run')).plan.inputs).toEqual({ apiToken: '***' });
+    await app.send('/resume old-run');
+    await app.waitFor('run? [y/n/e]');
+    await app.send('y');
+    await app.waitFor('apiToken:');
+    await app.typeKeys(SECRET);
+    await app.send('');
+    await app.waitFor('Reflection on run old-run', 15_000);
+    expect(await readFile(path.join(app.workspace, 'token.txt'), 'utf8')).toBe(SECRET);
+    expect(await allText(app.home)).not.toContain(SECRET);
   });
 
   it('Esc drops the resume: nothing runs, the run stays interrupted, and y asks again', async (context) => {
