@@ -5,39 +5,76 @@ import { mayBeOptions } from './run-time-options.js';
 import type { ShellWord } from './shell-syntax.js';
 
 const TERRAFORMS = new Set(['terraform', 'tofu']);
+/** Programs whose last operand is the file (or folder) they write a copy of the others to. */
+const COPIERS = new Set(['cp', 'mv', 'install', 'ln', 'rsync']);
 /** `-out=p`, `-out p`, `--out=p` (Go flags: one dash or two, the value after `=` or as the next word). */
 const OUT = /^--?out(?:=([\s\S]*))?$/;
 /** `-destroy`, `-destroy=true`; Go reads `-destroy=false` (and 0, f, F, FALSE, False) as not set. */
 const DESTROY = /^--?destroy(?:=(?!(?:false|0|f|F|FALSE|False)$)[\s\S]*)?$/;
+/** `-chdir=infra`: terraform reads and writes plan files from that folder. */
+const CHDIR = /^--?chdir=([\s\S]*)$/;
+
+/**
+ * What one command does with terraform plan files, each file as written (undefined: named only at run time), with
+ * the `-chdir` folder it is read from or written in ('' for none, undefined when named at run time):
+ * `saved` a destroy plan, `copied` files (`cp p q`, `mv p q`) to `to`, or `applied` a plan file.
+ */
+export type PlanFileUse =
+  | { readonly kind: 'saved'; readonly file: string | undefined; readonly folder: string | undefined; readonly tool: string }
+  | { readonly kind: 'copied'; readonly from: readonly (string | undefined)[]; readonly to: string | undefined }
+  | { readonly kind: 'applied'; readonly files: readonly ShellWord[]; readonly folder: string | undefined; readonly tool: string };
+
+export function planFileUse(written: readonly ShellWord[]): PlanFileUse | undefined {
+  const words = behindWrappers(written);
+  const program = words[0]?.literal;
+  if (program === undefined) return undefined;
+  const name = programName(program);
+  if (COPIERS.has(name)) {
+    const operands = words.slice(1).filter((word) => !/^['"]*-/.test(word.text));
+    if (operands.length < 2) return undefined;
+    return { kind: 'copied', from: operands.slice(0, -1).map((word) => word.literal), to: operands.at(-1)!.literal };
+  }
+  if (!TERRAFORMS.has(name)) return undefined;
+  const at = words.findIndex((word, i) => i > 0 && !/^['"]*-/.test(word.text));
+  const verb = words[at]?.literal;
+  const globals = words.slice(1, at === -1 ? words.length : at);
+  const chdir = globals.findLast((word) => /^['"]*--?chdir=/.test(word.text));
+  const folder = chdir === undefined ? '' : chdir.literal === undefined ? undefined : (CHDIR.exec(chdir.literal)?.[1] ?? '');
+  const args = at === -1 ? [] : words.slice(at + 1);
+  if (verb === 'plan') {
+    const file = savedPlan(args);
+    // `terraform plan $MODE -out=p`: an unquoted word known only at run time may be -destroy.
+    if (file === null || !args.some((word) => (word.literal !== undefined ? DESTROY.test(word.literal) : mayBeOptions(word)))) return undefined;
+    return { kind: 'saved', file, folder, tool: name };
+  }
+  if (verb !== 'apply') return undefined;
+  const files = args.filter((word) => !/^['"]*-/.test(word.text));
+  return files.length === 0 ? undefined : { kind: 'applied', files, folder, tool: name };
+}
 
 /**
  * `terraform plan -destroy -out=p && terraform apply p`: applying the plan file a destroy plan of the same line
- * saved destroys what it lists, as `terraform destroy` does. Commands in the order the line runs them; a plan file
- * is matched by its name (a `-chdir` or `cd` between them is not followed, so one named alike counts). Any apply
- * of a plan file named at run time counts once the line saves a destroy plan.
+ * saved (or that the line then copied or moved: `mv p q && terraform apply q`) destroys what it lists, as
+ * `terraform destroy` does. Commands in the order the line runs them; a plan file is matched by its name (a
+ * `-chdir` or `cd` between them is not followed, so one named alike counts). Any apply of a plan file named at run
+ * time counts once the line saves a destroy plan, as does a copy of a file named at run time.
  */
 export function destroyPlanApplied(commands: readonly (readonly ShellWord[])[]): StepRisk[] {
   const saved = new Set<string>();
   let unnamed = false;
-  for (const written of commands) {
-    const words = behindWrappers(written);
-    const program = words[0]?.literal;
-    if (program === undefined || !TERRAFORMS.has(programName(program))) continue;
-    const tool = programName(program);
-    const at = words.findIndex((word, i) => i > 0 && !/^['"]*-/.test(word.text));
-    const verb = words[at]?.literal;
-    const args = at === -1 ? [] : words.slice(at + 1);
-    if (verb === 'plan') {
-      const file = savedPlan(args);
-      // `terraform plan $MODE -out=p`: an unquoted word known only at run time may be -destroy.
-      if (file === null || !args.some((word) => (word.literal !== undefined ? DESTROY.test(word.literal) : mayBeOptions(word)))) continue;
-      if (file === undefined) unnamed = true;
-      else saved.add(baseName(file));
+  for (const words of commands) {
+    const use = planFileUse(words);
+    if (use?.kind === 'saved') {
+      if (use.file === undefined) unnamed = true;
+      else saved.add(baseName(use.file));
     }
-    if (verb !== 'apply' || (saved.size === 0 && !unnamed)) continue;
-    const operands = args.filter((word) => !/^['"]*-/.test(word.text));
-    const applied = operands.find((word) => unnamed || word.literal === undefined || saved.has(baseName(word.literal)));
-    if (applied !== undefined) return [destroyRisk(`${tool} apply ${applied.literal ?? applied.text} applies a plan the line saves with ${tool} plan -destroy`)];
+    if (use?.kind === 'copied' && (unnamed || use.from.some((file) => file === undefined ? saved.size > 0 : saved.has(baseName(file))))) {
+      if (use.to === undefined) unnamed = true;
+      else saved.add(baseName(use.to));
+    }
+    if (use?.kind !== 'applied' || (saved.size === 0 && !unnamed)) continue;
+    const applied = use.files.find((word) => unnamed || word.literal === undefined || saved.has(baseName(word.literal)));
+    if (applied !== undefined) return [destroyRisk(`${use.tool} apply ${applied.literal ?? applied.text} applies a plan the line saves with ${use.tool} plan -destroy`)];
   }
   return [];
 }
@@ -53,6 +90,6 @@ function savedPlan(args: readonly ShellWord[]): string | null | undefined {
   return null;
 }
 
-function baseName(file: string): string {
+export function baseName(file: string): string {
   return file.replace(/\/+$/, '').replace(/^.*\//, '');
 }

@@ -8,6 +8,7 @@ import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type RiskLevel, ty
 import { classifyShell } from './shell-risk.js';
 import { settingsFileMention } from './settings-files.js';
 import { lineScriptRisk, planScripts, scriptsRisk } from './plan-scripts.js';
+import { destroyPlansAcrossSteps } from './plan-destroy-plans.js';
 import { steeringRisk } from './steering-variables.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
 import type { CommandOf } from './tool-command.js';
@@ -80,8 +81,11 @@ export async function assessPlanRisk(plan: Plan, options: RiskOptions = {}): Pro
   const assess: AssessCall = (tool, args) => once(seen, tool, args, options);
   // A script another step writes is rated by its text: `sh deploy.sh` is as risky as what deploy.sh says.
   const scripts = await planScripts(plan, options.parseShell, options.workspace, options.realPath);
+  // `terraform plan -destroy -out=p` in one step, `terraform apply p` in another.
+  const destroyPlans = options.parseShell === undefined ? new Map<string, StepRisk>() : await destroyPlansAcrossSteps(plan, options.parseShell, options.workspace === undefined ? undefined : { path: options.workspace, ...(options.realPath ? { realPath: options.realPath } : {}) });
   for (const step of plan.steps) {
-    const own = await stepRisk(step, assess);
+    const applied = destroyPlans.get(step.id);
+    const own = applied === undefined ? await stepRisk(step, assess) : maxRisk(await stepRisk(step, assess), clipped(applied));
     const ran = scripts.get(step.id);
     const script = ran === undefined ? undefined : await scriptsRisk(ran, options.parseShell!);
     const risk = script === undefined || riskRank(script.level) < riskRank(own.level) ? own : clipped(script);

@@ -76,7 +76,7 @@ export function destroyPlansApplied(commands: readonly (readonly ShellWord[])[],
 }
 
 /** A command of the line with the words TF_CLI_ARGS adds when it is terraform's or tofu's (`env TF_CLI_ARGS_plan=… terraform plan`). */
-function withTerraformArguments(words: readonly ShellWord[], settings: readonly VariableSetting[]): readonly ShellWord[] {
+export function withTerraformArguments(words: readonly ShellWord[], settings: readonly VariableSetting[]): readonly ShellWord[] {
   const inner = behindWrappers(words);
   const program = inner[0]?.literal;
   if (program === undefined || !TERRAFORMS.has(programName(program))) return words;

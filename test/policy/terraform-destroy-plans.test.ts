@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { PlanSchema, type PlanInput } from '../../src/planning/index.js';
+import { assessPlanRisk } from '../../src/policy/index.js';
+import { parseShell } from '../../src/tools/index.js';
+
+// A destroy plan saved by one step (terraform plan -destroy -out=f) and applied by another destroys what it lists.
+
+type Steps = PlanInput['steps'];
+const shell = (id: string, command: string, more: Record<string, unknown> = {}, dependsOn: string[] = []): Steps[number] => ({ id, tool: 'shell', args: { command, ...more }, ...(dependsOn.length > 0 ? { dependsOn } : {}) });
+const levelOf = async (steps: Steps, id = 'apply') => {
+  const risk = await assessPlanRisk(PlanSchema.parse({ goal: 'teardown', steps }), { parseShell, workspace: '/srv/app' });
+  return risk.steps[id];
+};
+
+describe('assessPlanRisk: terraform apply of a destroy plan another step saves', () => {
+  it.each<[string, 'destroy' | 'write', Steps]>([
+    ['saved, then applied', 'destroy', [shell('plan', 'terraform plan -destroy -out=teardown.tfplan'), shell('apply', 'terraform apply teardown.tfplan', {}, ['plan'])]],
+    ['applied in a step listed first', 'destroy', [shell('apply', 'tofu apply p'), shell('plan', 'tofu plan -destroy -out p')]],
+    ['moved by a step between', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('move', 'mv p final.tfplan'), shell('apply', 'terraform apply -auto-approve final.tfplan')]],
+    ['copied twice', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp p q'), shell('again', 'cp q r'), shell('apply', 'terraform apply r')]],
+    ['in the same cwd', 'destroy', [shell('plan', 'terraform plan -destroy -out=p', { cwd: 'infra' }), shell('apply', 'terraform apply p', { cwd: './infra/' })]],
+    ['from the root by its path', 'destroy', [shell('plan', 'terraform plan -destroy -out=p', { cwd: 'infra' }), shell('apply', 'terraform apply infra/p')]],
+    ['after a cd', 'destroy', [shell('plan', 'cd infra && terraform plan -destroy -out=p'), shell('apply', 'terraform apply p', { cwd: 'infra' })]],
+    ['by -chdir', 'destroy', [shell('plan', 'terraform -chdir=infra plan -destroy -out=p'), shell('apply', 'terraform -chdir=infra apply p')]],
+    ['by its absolute path', 'destroy', [shell('plan', 'terraform plan -destroy -out=/srv/app/p'), shell('apply', 'terraform apply p')]],
+    ['in a cwd known only at run time', 'destroy', [shell('plan', 'terraform plan -destroy -out=p', { cwd: '{{ inputs.dir }}' }), shell('apply', 'terraform apply p', { cwd: 'infra' })]],
+    ['saved under a name known only at run time', 'destroy', [shell('plan', 'terraform plan -destroy -out="$PLAN"'), shell('apply', 'terraform apply q')]],
+    ['applied by a name known only at run time', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('apply', 'terraform apply "$PLAN"')]],
+    ["made a destroy plan by the step's env", 'destroy', [shell('plan', 'terraform plan -out=p', { env: { TF_CLI_ARGS_plan: '-destroy' } }), shell('apply', 'terraform apply p')]],
+    ['made a destroy plan by the line', 'destroy', [shell('plan', 'export TF_CLI_ARGS=-destroy; terraform plan -out=p'), shell('apply', 'terraform apply p')]],
+    ['by the rollback', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), { id: 'apply', tool: 'shell', args: { command: 'true' }, rollback: { tool: 'shell', args: { command: 'terraform apply p' } } }]],
+    // Plans the plan cannot tie to a destroy plan keep their level.
+    ['another file', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('apply', 'terraform apply q')]],
+    ['the same name in another folder', 'write', [shell('plan', 'terraform plan -destroy -out=p', { cwd: 'infra' }), shell('apply', 'terraform apply p', { cwd: 'other' })]],
+    ['a plan that does not destroy', 'write', [shell('plan', 'terraform plan -out=p'), shell('apply', 'terraform apply p')]],
+    ['another file copied', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp other q'), shell('apply', 'terraform apply q')]],
+  ])('%s: %s', async (_name, level, steps) => {
+    const risk = await levelOf(steps);
+    expect(risk?.level, risk?.reason).toBe(level);
+  });
+
+  it('names the step that saves the destroy plan', async () => {
+    const risk = await levelOf([shell('plan', 'terraform plan -destroy -out=teardown.tfplan'), shell('apply', 'terraform apply teardown.tfplan', {}, ['plan'])]);
+    expect(risk?.reason).toBe('terraform apply teardown.tfplan applies a destroy plan step plan saves (terraform plan -destroy)');
+  });
+});
