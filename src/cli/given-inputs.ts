@@ -3,6 +3,7 @@ import { isPlainObject, isRecord } from '../planning/values.js';
 import { CliError } from './errors.js';
 import { givenStructureProblem } from './given-structure-problems.js';
 import { readGivenText } from '../planning/given-text.js';
+import type { GivenInputProblem } from '../planning/input-types.js';
 
 /**
  * The values given with `--input name=value`, read as the plan's default for each is written: text
@@ -15,38 +16,54 @@ import { readGivenText } from '../planning/given-text.js';
  * says what was expected (`--input port: expected a number …`).
  */
 export function readGivenInputs(declared: unknown, given: Readonly<Record<string, string>>): Record<string, unknown> {
-  const defaults = isRecord(declared) ? declared : {};
-  const inputs: Record<string, unknown> = {};
-  for (const [name, text] of Object.entries(given)) inputs[name] = readGivenValue(name, Object.hasOwn(defaults, name) ? defaults[name] : undefined, text);
+  const { inputs, problems } = readGivenInputsChecked(declared, given);
+  if (problems[0]) throw new CliError({ message: problems[0].message });
   return inputs;
 }
 
-function readGivenValue(name: string, fallback: unknown, text: string): unknown {
+/**
+ * As readGivenInputs, but a value refused as a plan file would be is a problem to report with the plan's
+ * others (ksa validate lists them all) instead of thrown; it is left out of the inputs.
+ */
+export function readGivenInputsChecked(declared: unknown, given: Readonly<Record<string, string>>): { inputs: Record<string, unknown>; problems: GivenInputProblem[] } {
+  const defaults = isRecord(declared) ? declared : {};
+  const inputs: Record<string, unknown> = {};
+  const problems: GivenInputProblem[] = [];
+  for (const [name, text] of Object.entries(given)) {
+    const read = readGivenValue(name, Object.hasOwn(defaults, name) ? defaults[name] : undefined, text);
+    if (read.problem === undefined) inputs[name] = read.value;
+    else problems.push({ code: 'invalid_input', message: `--input ${name}: ${read.problem}` });
+  }
+  return { inputs, problems };
+}
+
+type GivenValue = { readonly value: unknown; readonly problem?: undefined } | { readonly value?: undefined; readonly problem: string };
+
+function readGivenValue(name: string, fallback: unknown, text: string): GivenValue {
   if (Array.isArray(fallback) || isRecord(fallback)) return readStructure(name, text);
-  return readGivenText(fallback, text);
+  return { value: readGivenText(fallback, text) };
 }
 
 /**
  * A list or a mapping as written (validation refuses the one of them the default is not); any other value the text.
  * Read as a plan file is: merge keys (`<<: {…}`) apply, and what a plan file refuses is refused here, before
- * anything runs (exit 2): a tag (`!env HOME` would run as "HOME", `!!binary` as bytes), a key given twice,
+ * anything runs (exit 2), or listed with the plan's problems by ksa validate: a tag (`!env HOME` would run as "HOME", `!!binary` as bytes), a key given twice,
  * a number that is not finite (`1e400`, `.inf`: null once recorded, Infinity in a command), or one written in
  * hexadecimal or octal (`0x1F`), which a number input refuses too.
  */
-function readStructure(name: string, text: string): unknown {
+function readStructure(name: string, text: string): GivenValue {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, merge: true, logLevel: 'silent' });
-  if (doc.errors.length > 0) return text;
+  if (doc.errors.length > 0) return { value: text };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch {
-    return text;
+    return { value: text };
   }
-  if (!Array.isArray(value) && !isPlainObject(value)) return text;
+  if (!Array.isArray(value) && !isPlainObject(value)) return { value: text };
   const problem = givenStructureProblem(name, doc, lineCounter, text);
-  if (problem) throw new CliError({ message: `--input ${name}: ${problem}` });
-  return value;
+  return problem === undefined ? { value } : { problem };
 }
 
 /** As for a plan file: enough for a few shared blocks, far from an expansion attack. */

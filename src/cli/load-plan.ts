@@ -7,7 +7,7 @@ import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
 import type { CommandTools } from './mcp-tools.js';
 import { readPlanFile, type PlanFile } from './plan-file.js';
-import { readGivenInputs } from './given-inputs.js';
+import { readGivenInputsChecked } from './given-inputs.js';
 import { isRecord } from '../planning/values.js';
 import { colorEnabled, createStyler } from '../tui/style.js';
 import { formatIssues, locateIssues, withTextProblems, type LocatedIssue } from './validation-report.js';
@@ -43,13 +43,15 @@ export type LoadedPlan =
 export async function loadPlan(path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<LoadedPlan> {
   const file = await readPlanFile(path, options.stdin);
   await options.mcp?.prepareFor(file.document, { validated: true });
-  const inputs = readGivenInputs(isRecord(file.document) ? file.document.inputs : undefined, options.given ?? {});
-  const result = validatePlan(file.document, {
+  const { inputs, problems } = readGivenInputsChecked(isRecord(file.document) ? file.document.inputs : undefined, options.given ?? {});
+  const validated = validatePlan(file.document, {
     tools: registry.catalog(),
     inputs,
     maxSteps: options.maxSteps,
     allowedEnv: options.allowedEnv,
   });
+  // A value refused as a plan file would be (a tag in a list) is one of the plan's problems, reported with the others.
+  const result: typeof validated = problems.length === 0 ? validated : { ok: false, issues: [...problems.map(({ code, message }) => ({ code, path: ['inputs'], message })), ...validated.issues] };
   if (!result.ok || file.problems.length > 0) {
     const issues = options.mcp ? result.issues.map((issue) => options.mcp!.explain(issue, file.document)) : result.issues;
     return { ok: false, file, inputs, issues: withTextProblems(file, locateIssues(file, issues)) };

@@ -309,7 +309,8 @@ steps:
     for (const [command, ...flags] of [['run', '--yes'], ['validate']]) {
       const tagged = await runKsa([command!, plan, ...flags, '--input', 'regions=[!env HOME]'], { home, cwd: dir });
       expect(tagged.code, describeResult(tagged)).toBe(2);
-      expect(tagged.stderr).toContain('--input regions: item [0]: a YAML tag ("!env") — quote the value: "!env HOME"');
+      // ksa validate lists it with the plan's problems, on stdout.
+      expect(tagged.stdout + tagged.stderr).toContain('--input regions: item [0]: a YAML tag ("!env") — quote the value: "!env HOME"');
     }
     for (const [given, said] of [
       ['ids=[1, 1e400]', '--input ids: item [1]: 1e400 is not a finite number'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readGivenInputs } from '../../src/cli/given-inputs.js';
+import { readGivenInputs, readGivenInputsChecked } from '../../src/cli/given-inputs.js';
 
 // A list or mapping given with --input is read as a plan file is: what a plan file refuses is refused here, before anything runs.
 
@@ -58,6 +58,15 @@ describe('readGivenInputs: a list or mapping', () => {
     expect(refusal('meta', '{mode: 0o644}')).toContain('--input meta: item ["mode"]: 0o644 is a number written in octal');
     expect(read('ids', '["0x1F", 0644, 31]')).toEqual(['0x1F', 644, 31]);
     expect(read('meta', '{sha: 0x1g2a, n: 1}')).toEqual({ sha: '0x1g2a', n: 1 });
+  });
+
+  it('can hand the refusals back as problems of the inputs, leaving the refused values out', () => {
+    const { inputs, problems } = readGivenInputsChecked(declared, { regions: '[!env HOME]', meta: '{a: 1, a: 2}', ids: '[7]' });
+    expect(inputs).toEqual({ ids: [7] });
+    expect(problems).toEqual([
+      { code: 'invalid_input', message: '--input regions: item [0]: a YAML tag ("!env") \u2014 quote the value: "!env HOME"' },
+      { code: 'invalid_input', message: '--input meta: the key "a" is given twice; keep one' },
+    ]);
   });
 
   it('keeps text that does not read as a list or mapping as given: validation says what was expected', () => {

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+
+// A value given with --input that the plan cannot take is one of the plan's problems: reported where the plan's
+// others are (ksa validate --json lists it as invalid_input at inputs), refused before anything runs.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-given-input-problems-');
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+type ValidateDoc = { valid: boolean; issues: { code: string; path: string; message: string; line?: number }[] };
+
+describe.concurrent('--input values a plan file would refuse', () => {
+  it('ksa validate --json reports a tag, a key given twice, 1e400 or 0x1F in a list as invalid_input at inputs, with the plan line and its other problems', async () => {
+    const plan = await sandbox.writePlan(
+      'listed/m.yaml',
+      'goal: Regions\ninputs:\n  regions: [a]\n  meta: { a: 1 }\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "echo {{ inputs.regions.join(\',\') }} {{ inputs.meta.a }}" }\n  - id: b\n    tool: nope\n    args: {}\n',
+    );
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'listed');
+    for (const [given, said] of [
+      ['regions=[!env HOME]', '--input regions: item [0]: a YAML tag ("!env") \u2014 quote the value: "!env HOME"'],
+      ['meta={a: 1, a: 2}', '--input meta: the key "a" is given twice; keep one'],
+      ['regions=[1e400]', '--input regions: item [0]: 1e400 is not a finite number'],
+      ['regions=[0x1F]', '--input regions: item [0]: 0x1F is a number written in hexadecimal'],
+    ]) {
+      const result = await runKsa(['validate', plan, '--json', '--input', given!], { home, cwd: dir });
+      expect(result.code, describeResult(result)).toBe(2);
+      const doc = JSON.parse(result.stdout) as ValidateDoc;
+      expect(doc.valid).toBe(false);
+      expect(doc.issues.map(({ code, path: at }) => `${code} ${at}`)).toEqual(['invalid_input inputs', 'unknown_tool steps[1].tool']);
+      expect(doc.issues[0]!.message).toContain(said);
+      expect(doc.issues[0]!.line).toEqual(expect.any(Number));
+    }
+  });
+
+  it('ksa validate and ksa run say it with the wording they had, in the list of the plan problems, and run nothing', async () => {
+    const plan = await sandbox.writePlan('text/m.yaml', 'goal: Regions\ninputs: { regions: [a] }\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "touch ran; echo {{ inputs.regions.join(\',\') }}" }\n');
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'text');
+    const validated = await runKsa(['validate', plan, '--input', 'regions=[!env HOME]'], { home, cwd: dir });
+    expect(validated.code, describeResult(validated)).toBe(2);
+    expect(validated.stdout).toMatch(/m\.yaml:\d+:\d+ inputs: /);
+    expect(validated.stdout).toContain('inputs: --input regions: item [0]: a YAML tag ("!env") \u2014 quote the value: "!env HOME"');
+    const ran = await runKsa(['run', plan, '--yes', '--input', 'regions=[!env HOME]'], { home, cwd: dir });
+    expect(ran.code, describeResult(ran)).toBe(2);
+    expect(ran.stderr).toContain('inputs: --input regions: item [0]: a YAML tag ("!env") \u2014 quote the value: "!env HOME"');
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+  });
+});
