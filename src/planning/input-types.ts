@@ -13,15 +13,32 @@ export type GivenInputProblem = { readonly code: 'unknown_input' | 'invalid_inpu
  * - one of another kind than the plan's default for it: a number, a true/false, a
  *   list or a mapping the run would only trip over in the middle (`inputs.port > 1000`
  *   with `--input port=abc`, `inputs.regions.join(',')` with `--input regions=eu`).
- *   Strings and inputs without a default take anything.
+ *   Strings and inputs without a default take anything,
+ * - one without a declared value that the plan reads as a number (`inputs.replicas > 2`) but that did not read
+ *   as one (only a plain whole number does: `+3`, `3.0`, `007`, `1e1`, `-0`, a number past 2^53 stay text).
  */
-export function givenInputProblems(declared: Readonly<Record<string, unknown>>, read: ReadonlySet<string>, given: Readonly<Record<string, unknown>>): GivenInputProblem[] {
+export function givenInputProblems(
+  declared: Readonly<Record<string, unknown>>,
+  read: ReadonlySet<string>,
+  given: Readonly<Record<string, unknown>>,
+  numberReaders: ReadonlyMap<string, string> = new Map(),
+): GivenInputProblem[] {
   const names = Object.keys(declared);
   const problems: GivenInputProblem[] = [];
   for (const name of Object.keys(given)) {
     if (names.includes(name) || read.has(name)) continue;
     const hint = closestMatch(name, names);
     problems.push({ code: 'unknown_input', message: `--input ${name}: the plan has no input "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; its inputs: ${names.join(', ') || 'none'}` });
+  }
+  for (const [name, value] of Object.entries(given)) {
+    const reader = numberReaders.get(name);
+    const valueless = !Object.hasOwn(declared, name) || declared[name] === null || declared[name] === undefined;
+    if (reader === undefined || !valueless || typeof value === 'number') continue;
+    const shown = looksSecret(name) ? `a ${typeof value}` : describeValue(value);
+    problems.push({
+      code: 'invalid_input',
+      message: `--input ${name}: "${reader}" reads it as a number, and ${shown} is not one: without a declared value only a plain whole number (5, -3, up to 2^53) is read as a number; give one, or declare a number default (${name}: 0) to pass a decimal`,
+    });
   }
   for (const [name, value] of Object.entries(given)) {
     if (!Object.hasOwn(declared, name)) continue;

@@ -99,7 +99,7 @@ function nullTest(node: Node, bound: Names): { input: string; isNull: boolean } 
 }
 
 /** The input `inputs.tag` or `inputs["tag"]` reads, unless `inputs` is a macro's variable there. */
-function inputRead(node: unknown, bound: Names): string | undefined {
+export function inputRead(node: unknown, bound: Names): string | undefined {
   if (!isNode(node) || (node.op !== '.' && node.op !== '.?' && node.op !== '[]' && node.op !== '[?]')) return undefined;
   const [target, key] = node.args as [unknown, unknown];
   if (!isNode(target) || target.op !== 'id' || target.args !== 'inputs' || bound.has('inputs')) return undefined;

@@ -173,7 +173,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     if (step && settled[i] === 0) checker.check(step, i);
   }
   // Known only once every step was read (a given input the plan reads without declaring it is fine).
-  if (issues.length === 0) for (const { code, message } of givenInputProblems(planInputs, checker.usedInputs, options.inputs ?? {})) add(code, ['inputs'], message);
+  if (issues.length === 0) for (const { code, message } of givenInputProblems(planInputs, checker.usedInputs, options.inputs ?? {}, checker.numberReaders)) add(code, ['inputs'], message);
   for (const at of inexactNumberPaths(planInputs, ['inputs'])) add('invalid_field', at, inexactNumberProblem(valueAt({ inputs: planInputs }, at)));
   if (options.requireInputValues !== false) {
     for (const { name, message } of valuelessInputs(planInputs, checker.inputReaders, options.inputs ?? {})) add('missing_input', ['inputs', name], message);
@@ -191,6 +191,8 @@ class StepChecker {
   readonly usedInputs = new Set<string>();
   /** Each input read with no test against null before it, with the first step reading it so. */
   readonly inputReaders = new Map<string, string>();
+  /** Each input an expression reads as a number, with the first such expression. */
+  readonly numberReaders = new Map<string, string>();
   /** The inputs the `when` of the step being checked proves not null. */
   private notNullInStep: ReadonlySet<string> = new Set();
   private readonly isAncestor: (step: number, ancestor: number) => boolean;
@@ -299,6 +301,7 @@ class StepChecker {
     for (const name of compiled.expression.nullGuards.unguardedInputs) {
       if (!this.inputReaders.has(name) && !notNull.has(name)) this.inputReaders.set(name, selfId);
     }
+    for (const name of compiled.expression.numberReads) if (!this.numberReaders.has(name)) this.numberReaders.set(name, source);
     for (const name of refs.inputs) {
       this.usedInputs.add(name);
       if (!this.declaredInputs.has(name)) {

@@ -54,3 +54,26 @@ describe.concurrent('--input values a plan file would refuse', () => {
     expect(existsSync(path.join(dir, 'ran'))).toBe(false);
   });
 });
+
+describe.concurrent('--input for an input without a declared value that the plan reads as a number', () => {
+  it('refuses up front (exit 2) a value that stayed text, before any step runs; a plain whole number runs', async () => {
+    const plan = await sandbox.writePlan(
+      'scale/plan.yaml',
+      'goal: Scale\ninputs:\n  replicas:\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "touch ran" }\n  - id: b\n    tool: shell\n    dependsOn: [a]\n    when: inputs.replicas > 2\n    args: { command: "echo scaled" }\n',
+    );
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'scale');
+    for (const given of ['+3', '3.0', '007', '1e1', '9007199254740993']) {
+      const refused = await runKsa(['run', plan, '--yes', '--input', `replicas=${given}`], { home, cwd: dir });
+      expect(refused.code, describeResult(refused)).toBe(2);
+      expect(refused.stderr).toContain(`--input replicas: "inputs.replicas > 2" reads it as a number, and string "${given}" is not one`);
+    }
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+    const validated = await runKsa(['validate', plan, '--json', '--input', 'replicas=3.0'], { home, cwd: dir });
+    expect(validated.code, describeResult(validated)).toBe(2);
+    expect((JSON.parse(validated.stdout) as ValidateDoc).issues.map(({ code, path: at }) => `${code} ${at}`)).toEqual(['invalid_input inputs']);
+    const ran = await runKsa(['run', plan, '--yes', '--input', 'replicas=3'], { home, cwd: dir });
+    expect(ran.code, describeResult(ran)).toBe(0);
+    expect(ran.stdout + ran.stderr).toContain('scaled');
+  });
+});

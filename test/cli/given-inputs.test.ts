@@ -238,10 +238,10 @@ steps:
     const numbers = await runKsa(['run', plan, '--yes', '--json', '--input', 'replicas=9007199254740991', '--input', 'enabled=true', ...given], { home, cwd: dir });
     expectExit(numbers, 0);
     expect(printed(numbers.stdout)).toContain(`scaling to 9007199254740992 ${texts.map((text) => `[${text}]`).join(' ')}`);
-    // Text where a number is compared fails that step, as written.
+    // Text where the plan compares a number is refused before anything runs.
     const versioned = await runKsa(['run', plan, '--yes', '--input', 'replicas=2.10', '--input', 'enabled=true', ...given], { home, cwd: dir });
-    expect(versioned.code, describeResult(versioned)).toBe(1);
-    expect(versioned.stderr).toContain('no such overload');
+    expect(versioned.code, describeResult(versioned)).toBe(2);
+    expect(versioned.stderr).toContain('--input replicas: "inputs.replicas > 2 && inputs.enabled" reads it as a number, and string "2.10" is not one');
     expectExit(await runKsa(['validate', plan, '--input', 'replicas=5', '--input', 'enabled=false', ...given], { home, cwd: dir }), 0);
   });
 
