@@ -2,7 +2,6 @@ import { writtenPrefix } from './attached-values.js';
 import { has, positional } from './option-words.js';
 import type { Args } from './program-rules.js';
 import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
-import { mayBeOptions } from './run-time-options.js';
 import type { ShellWord } from './shell-syntax.js';
 
 /** terraform's (and tofu's) commands that only look; `fmt` rewrites files unless told `-check`. */
@@ -29,9 +28,6 @@ export function terraformRisk(args: Args, words: readonly ShellWord[], program =
   if (help && args.length > 0 && positional(args).length === 0 && args.some((arg) => VERSION.test(arg!)) && !args.some((arg) => AUTOCOMPLETE.test(arg!))) return readRisk(`${program} ${args.find((arg) => VERSION.test(arg!))} only prints the version`);
   if (verb === undefined && chosenAtRunTime(args, words)) return destroyRisk(`${program} with a subcommand chosen at run time (may be destroy or apply -destroy)`);
   if (verb === 'destroy' || (verb === 'apply' && has(args, '-destroy', '--destroy'))) return destroyRisk(`${program} destroy`);
-  // `terraform apply $X`, or TF_CLI_ARGS_apply read at run time: the shell (or terraform) splits the value into any words, -destroy among them.
-  const unknown = verb === 'apply' ? words.find((word, i) => args[i] === undefined && mayBeOptions(word)) : undefined;
-  if (unknown !== undefined) return destroyRisk(`${program} apply with ${unknown.text} known only at run time (may be -destroy)`);
   if (verb === 'state') return stateRisk(args);
   const sub = positional(args)[1];
   if (verb === 'providers' && positional(args).length > 1 && (sub === undefined || PROVIDERS_WRITES.test(sub))) return writeRisk(`${program} providers ${sub ?? 'with a subcommand chosen at run time'}`);

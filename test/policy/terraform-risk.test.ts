@@ -56,16 +56,6 @@ describe('classifyShell: terraform apply of a plan the line saves with plan -des
     ['terraform plan -destroy -out="$P" && terraform apply "$P"', 'destroy'],
     ['terraform plan -destroy -out=p && terraform apply "$P"', 'destroy'],
     ['terraform plan $MODE -out=p && terraform apply p', 'destroy'],
-    // Copied or moved first: the copy is the destroy plan too (into a folder, keeping its name).
-    ['terraform plan -destroy -out=p && mv p q && terraform apply q', 'destroy'],
-    ['terraform plan -destroy -out=p && cp p q && terraform apply -auto-approve q', 'destroy'],
-    ['terraform plan -destroy -out=p; sudo install -m 600 p plans/q; terraform apply plans/q', 'destroy'],
-    ['terraform plan -destroy -out=p && cp p saved/ && terraform apply saved/p', 'destroy'],
-    ['terraform plan -destroy -out=p && cp "$F" q && terraform apply q', 'destroy'],
-    ['terraform plan -destroy -out=p && cp p "$Q" && terraform apply q', 'destroy'],
-    ['terraform plan -destroy -out=p && cp other q && terraform apply q', 'write'],
-    ['terraform plan -out=p && mv p q && terraform apply q', 'write'],
-    ['cp p q && terraform apply q', 'write'],
     // Another plan file, a plan that does not destroy, or an apply before the plan keep their level.
     ['terraform plan -destroy -out=p && terraform apply q', 'write'],
     ['terraform plan -destroy=false -out=p && terraform apply p', 'write'],
@@ -80,28 +70,6 @@ describe('classifyShell: terraform apply of a plan the line saves with plan -des
 
   it('names the apply and the destroy plan it applies', async () => {
     expect((await classify('tofu plan -destroy -out=p && tofu apply p')).reason).toBe('tofu apply p applies a plan the line saves with tofu plan -destroy');
-  });
-});
-
-describe('classifyShell: terraform apply with words known only at run time', () => {
-  it.each<[string, RiskLevel]>([
-    // The shell splits an unquoted value into any words: -destroy among them.
-    ['terraform apply $X', 'destroy'],
-    ['terraform apply -auto-approve $ARGS', 'destroy'],
-    ['terraform apply "${ARGS[@]}"', 'destroy'],
-    ['terraform apply $(cat mode)', 'destroy'],
-    ['tofu -chdir=infra apply $X', 'destroy'],
-    ['sudo terraform apply -auto-approve $X p', 'destroy'],
-    // A quoted value is one word, where apply takes its plan file.
-    ['terraform apply "$PLAN"', 'write'],
-    ['terraform plan $X', 'write'],
-  ])('%s is %s', async (command, level) => {
-    const risk = await classify(command);
-    expect(risk.level, risk.reason).toBe(level);
-  });
-
-  it('names the word known only at run time', async () => {
-    expect((await classify('terraform apply $X')).reason).toBe('terraform apply with $X known only at run time (may be -destroy)');
   });
 });
 
@@ -170,8 +138,7 @@ describe('classifyShell: terraform help', () => {
     ["sh -c 'terraform apply -h'", 'read'],
     // After --, with -install-autocomplete (it edits the shell's start-up file), or with a word known only at run time: as before.
     ['terraform apply -- -help', 'write'],
-    // $X may be `-destroy --`, which makes -help a plan file's name.
-    ['terraform apply $X -help', 'destroy'],
+    ['terraform apply $X -help', 'write'],
     ['terraform apply -help "$X"', 'write'],
     ['terraform "$X" -help', 'destroy'],
     ['terraform apply -help -install-autocomplete', 'write'],
