@@ -61,6 +61,24 @@ describe.concurrent('ksa plan', () => {
     expect(cli.server.requests).toHaveLength(1);
   });
 
+  it('-o names in the run hint each input the plan leaves without a value, so the printed command runs', async (context) => {
+    const cli = await agentCliFor(context);
+    const plan = {
+      goal: 'Push the image',
+      inputs: { image: null, tag: null, port: 8080 },
+      steps: [{ id: 'push', tool: 'shell', args: { command: "echo pushed {{ inputs.image }} {{ inputs.tag == null ? 'latest' : inputs.tag }} {{ inputs.port }} > pushed.txt" } }],
+    };
+    cli.server.enqueue(planReply(plan));
+    const planned = await cli.ksa(['plan', 'push the image', '-o', 'plan.yaml']);
+    expect(planned.code, describeResult(planned)).toBe(0);
+    // tag is tested against null before it is read: the run needs no value for it.
+    const hint = /run it with: (.*)$/m.exec(planned.stderr)?.[1];
+    expect(hint).toBe('ksa run plan.yaml --input image=\u2026');
+    const run = await cli.ksa([...hint!.replace('\u2026', 'web').split(' ').slice(1), '--yes']);
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(readFileSync(path.join(cli.sandbox.dir, 'pushed.txt'), 'utf8')).toBe('pushed web latest 8080\n');
+  });
+
   it('--format json and --format mermaid', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue(planReply(MARKER_PLAN), planReply(MARKER_PLAN));

@@ -15,6 +15,9 @@ import { loadPolicy } from '../policy-files.js';
 import { workspaceOption } from '../workspace-option.js';
 import { plural } from '../../planning/plural.js';
 import { terminalSafe } from '../../tui/visible-text.js';
+import { validatePlan, type ToolCatalog } from '../../planning/validate.js';
+import type { Plan } from '../../planning/schema.js';
+import { quoteArg } from '../../tools/quote-arg.js';
 
 export type PlanFlags = { json?: boolean; format?: string; output?: string; workspace?: string; maxRepairs?: string };
 
@@ -67,7 +70,8 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   const text = flags.json ? `${JSON.stringify({ plan: result.plan, attempts: result.attempts, repairs: result.repairs, totalTokens: result.totalTokens }, null, 2)}\n` : formatPlanAs(result.plan, format);
   if (file !== undefined && flags.output !== undefined) {
     await writeOutputFile(file, flags.output, text);
-    const hint = path.dirname(file) === workspace ? `ksa run ${flags.output}` : `ksa run ${flags.output} --workspace ${path.relative(io.cwd, workspace) || '.'}`;
+    const where = path.dirname(file) === workspace ? '' : ` --workspace ${path.relative(io.cwd, workspace) || '.'}`;
+    const hint = `ksa run ${flags.output}${where}${inputsToGive(result.plan, tools.catalog()).map((name) => ` --input ${quoteArg(`${name}=`)}\u2026`).join('')}`;
     const count = result.plan.steps.length;
     const repairs = result.attempts > 1 ? `, valid after ${result.attempts - 1} repair${result.attempts > 2 ? 's' : ''}` : '';
     // A diagram, or the --json report around the plan, is not a plan file: ksa run would refuse it.
@@ -79,4 +83,10 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
     io.stdout.write(io.stdout.isTTY ? text.split('\n').map(terminalSafe).join('\n') : text);
   }
   return ExitCode.ok;
+}
+
+/** The inputs the plan declares without a value that a step reads: ksa run refuses the plan until each is given. */
+function inputsToGive(plan: Plan, tools: ToolCatalog): string[] {
+  const checked = validatePlan(plan, { tools, maxSteps: plan.steps.length });
+  return checked.issues.filter((issue) => issue.code === 'missing_input').map((issue) => String(issue.path[1]));
 }
