@@ -30,6 +30,12 @@ export function readGivenInputsChecked(declared: unknown, given: Readonly<Record
   const inputs: Record<string, unknown> = {};
   const problems: GivenInputProblem[] = [];
   for (const [name, text] of Object.entries(given)) {
+    if (name === '__proto__') {
+      // No plan can declare it (validation refuses the name), and assigned to an object it would set the prototype.
+      const names = Object.keys(defaults).join(', ') || 'none';
+      problems.push({ code: 'unknown_input', message: `--input ${name}: the plan has no input "${name}" (a name JavaScript objects reserve, which no plan can declare); its inputs: ${names}` });
+      continue;
+    }
     const read = readGivenValue(name, Object.hasOwn(defaults, name) ? defaults[name] : undefined, text);
     if (read.problem === undefined) inputs[name] = read.value;
     else problems.push({ code: 'invalid_input', message: `--input ${name}: ${read.problem}` });

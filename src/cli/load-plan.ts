@@ -43,14 +43,16 @@ export type LoadedPlan =
 export async function loadPlan(path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<LoadedPlan> {
   const file = await readPlanFile(path, options.stdin);
   await options.mcp?.prepareFor(file.document, { validated: true });
-  const { inputs, problems } = readGivenInputsChecked(isRecord(file.document) ? file.document.inputs : undefined, options.given ?? {});
+  const { inputs: read, problems } = readGivenInputsChecked(isRecord(file.document) ? file.document.inputs : undefined, options.given ?? {});
   const validated = validatePlan(file.document, {
     tools: registry.catalog(),
-    inputs,
+    inputs: read,
     maxSteps: options.maxSteps,
     allowedEnv: options.allowedEnv,
   });
   // A value refused as a plan file would be (a tag in a list) is one of the plan's problems, reported with the others.
+  // Validation reads an input the plan reads as a number as one (`-2.5`): the run gets what was checked.
+  const inputs = validated.ok ? { ...validated.inputs } : read;
   const result: typeof validated = problems.length === 0 ? validated : { ok: false, issues: [...problems.map(({ code, message }) => ({ code, path: ['inputs'], message })), ...validated.issues] };
   if (!result.ok || file.problems.length > 0) {
     const issues = options.mcp ? result.issues.map((issue) => options.mcp!.explain(issue, file.document)) : result.issues;

@@ -6,13 +6,18 @@ export { collect } from './collect.js';
 /**
  * `--input port=9090` → { port: "9090" }: each value the exact text after the first =. How it is read
  * (a number for a number default, …) depends on the plan: readGivenInputs.
+ * A name given twice is refused rather than one value silently winning: in a deploy, which of two ports or
+ * images was meant is not ours to guess. The object has no prototype, so `__proto__` stays a name given (and
+ * is refused as the plan's other unknown names are) instead of vanishing into the object's prototype.
  */
 export function parseInputs(pairs: readonly string[]): Record<string, string> {
-  const inputs: Record<string, string> = {};
+  const inputs: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new CliError({ message: `--input "${pair}": expected name=value, e.g. --input port=9090` });
-    inputs[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
+    const name = pair.slice(0, eq).trim();
+    if (Object.hasOwn(inputs, name)) throw new CliError({ message: `--input ${name}: given twice; give each input once` });
+    inputs[name] = pair.slice(eq + 1);
   }
   return inputs;
 }

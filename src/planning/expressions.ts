@@ -1,7 +1,7 @@
 import { parse } from '@marcbachmann/cel-js';
 import { isNode, literalString, MACROS, type Node } from './cel-ast.js';
 import { NO_NULL_GUARDS, nullGuardsOf, type NullGuards } from './null-guards.js';
-import { numberReadsOf } from './number-reads.js';
+import { NO_NUMBER_READS, numberReadsOf, type NumberReads } from './number-reads.js';
 import { isPlainObject } from './values.js';
 
 /**
@@ -27,8 +27,8 @@ export type CompiledExpression = {
   readonly references: ExpressionReferences;
   /** Which inputs it reads without first testing them against null, and which it being true proves not null. */
   readonly nullGuards: NullGuards;
-  /** Which inputs it reads as numbers (`inputs.replicas > 2`). */
-  readonly numberReads: readonly string[];
+  /** Which inputs it reads as numbers (`inputs.replicas > 2`), and which only when another is one (`inputs.a > inputs.b`). */
+  readonly numberReads: NumberReads;
   evaluate(context: ExpressionContext): unknown;
 };
 
@@ -57,7 +57,7 @@ export function compileExpression(source: string): CompileResult {
         source,
         references,
         nullGuards: references.inputs.length > 0 ? nullGuardsOf(ast) : NO_NULL_GUARDS,
-        numberReads: references.inputs.length > 0 ? numberReadsOf(ast) : [],
+        numberReads: references.inputs.length > 0 ? numberReadsOf(ast) : NO_NUMBER_READS,
         evaluate: (context) => fromCel(evaluator(celContext(context, references))),
       },
     };

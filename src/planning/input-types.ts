@@ -15,7 +15,7 @@ export type GivenInputProblem = { readonly code: 'unknown_input' | 'invalid_inpu
  *   with `--input port=abc`, `inputs.regions.join(',')` with `--input regions=eu`).
  *   Strings and inputs without a default take anything,
  * - one without a declared value that the plan reads as a number (`inputs.replicas > 2`) but that did not read
- *   as one (only a plain whole number does: `+3`, `3.0`, `007`, `1e1`, `-0`, a number past 2^53 stay text).
+ *   as one (only a number written plainly does, `-2.5`, `-0`: `+3`, `3.0`, `007`, `1e1`, a number past 2^53 stay text).
  */
 export function givenInputProblems(
   declared: Readonly<Record<string, unknown>>,
@@ -37,7 +37,7 @@ export function givenInputProblems(
     const shown = looksSecret(name) ? `a ${typeof value}` : describeValue(value);
     problems.push({
       code: 'invalid_input',
-      message: `--input ${name}: "${reader}" reads it as a number, and ${shown} is not one: without a declared value only a plain whole number (5, -3, up to 2^53) is read as a number; give one, or declare a number default (${name}: 0) to pass a decimal`,
+      message: `--input ${name}: "${reader}" reads it as a number, and ${shown} is not one: without a declared value only a number written plainly (5, -3, 2.5; no +, leading zero, trailing zero or exponent; up to 2^53) is read as a number; give one, or declare a number default (${name}: 0) to pass it as written`,
     });
   }
   for (const [name, value] of Object.entries(given)) {

@@ -6,13 +6,22 @@ const NUMBER_ONLY = new Set(['-', '*', '/', '%']);
 /** Operators that take a number on one side when the other side is one. */
 const WITH_A_NUMBER = new Set(['<', '<=', '>', '>=', '==', '!=', '+', '-', '*', '/', '%']);
 
+/** Operators that fail on a number and a text (`==` and `!=` do not: `3 == "v3"` is false, a fair answer). */
+const ORDER_OR_PLUS = new Set(['<', '<=', '>', '>=', '+']);
+
 /**
- * The inputs an expression reads as numbers: compared with or added to a number written in it
- * (`inputs.replicas > 2`, `2.0 <= inputs.ratio`, `inputs.port + 1`), or an operand of arithmetic only numbers
- * have (`inputs.a * inputs.b`, `-inputs.n`). Text there fails the step only when it runs (`dyn<string> > int`).
+ * What an expression reads as numbers. `inputs`: each input compared with or added to a number written in it
+ * (`inputs.replicas > 2`, `2.0 <= inputs.ratio`, `inputs.port + 1`, `inputs.n > inputs.m * 2`), or an operand
+ * of arithmetic only numbers have (`inputs.a * inputs.b`, `-inputs.n`). `pairs`: two inputs ordered or added with
+ * each other (`inputs.a > inputs.b`): either is read as a number when the other is one, which only their values
+ * tell (two texts order and join fine). Text where a number is read fails the step only when it runs.
  */
-export function numberReadsOf(ast: Node): string[] {
+export type NumberReads = { readonly inputs: readonly string[]; readonly pairs: readonly (readonly [string, string])[] };
+export const NO_NUMBER_READS: NumberReads = { inputs: [], pairs: [] };
+
+export function numberReadsOf(ast: Node): NumberReads {
   const reads = new Set<string>();
+  const pairs: [string, string][] = [];
   const visit = (node: unknown, bound: ReadonlySet<string>): void => {
     if (!isNode(node)) {
       if (Array.isArray(node)) for (const child of node) visit(child, bound);
@@ -26,8 +35,10 @@ export function numberReadsOf(ast: Node): string[] {
       const [left, right] = args as [unknown, unknown];
       for (const [side, other] of [[left, right], [right, left]] as const) {
         const input = inputRead(side, bound);
-        if (input !== undefined && (NUMBER_ONLY.has(op) || isNumberLiteral(other))) reads.add(input);
+        if (input !== undefined && (NUMBER_ONLY.has(op) || isNumberValued(other))) reads.add(input);
       }
+      const [first, second] = [inputRead(left, bound), inputRead(right, bound)];
+      if (first !== undefined && second !== undefined && ORDER_OR_PLUS.has(op)) pairs.push([first, second]);
     } else if (op === 'rcall') {
       const [name, receiver, callArgs] = args as [string, unknown, unknown[]];
       visit(receiver, bound);
@@ -43,12 +54,20 @@ export function numberReadsOf(ast: Node): string[] {
     visit(args, bound);
   };
   visit(ast, new Set());
-  return [...reads];
+  return { inputs: [...reads], pairs };
 }
 
-/** `2`, `2.5`, `-2` (a negative literal parses as a minus on one). */
-function isNumberLiteral(node: unknown): boolean {
+/**
+ * What is a number whatever the inputs hold: `2`, `2.5`, `-2` (a negative literal parses as a minus on one), arithmetic only
+ * numbers have (`inputs.m * 2`, `-inputs.n`), a sum with such a side (`inputs.m * 2 + 1`), and `size(…)`, `int(…)`, `double(…)`.
+ */
+function isNumberValued(node: unknown): boolean {
   if (!isNode(node)) return false;
-  if (node.op === '-_') return isNumberLiteral(node.args);
+  if (node.op === '-_') return true;
+  if (NUMBER_ONLY.has(node.op)) return true;
+  if (node.op === '+') return (node.args as unknown[]).some((side) => isNumberValued(side));
+  if (node.op === 'call') return NUMBER_CALLS.has((node.args as [string, unknown[]])[0]);
   return node.op === 'value' && (typeof node.args === 'number' || typeof node.args === 'bigint');
 }
+
+const NUMBER_CALLS = new Set(['size', 'int', 'uint', 'double']);

@@ -10,6 +10,7 @@ import { salvageStep } from './step-salvage.js';
 import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import { fromZodIssue, shapeKeys } from './zod-issues.js';
 import { givenInputProblems } from './input-types.js';
+import { readNumberInputs, type InputPair } from './number-inputs.js';
 import { valuelessInputs } from './valueless-inputs.js';
 import { notNullWhen } from './guarded-reads.js';
 import { holdsInexactNumber, inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
@@ -80,7 +81,8 @@ export type ValidateOptions = {
 };
 
 export type ValidationResult =
-  | { readonly ok: true; readonly plan: Plan; readonly issues: readonly [] }
+  /** `inputs`: those given, each the plan reads as a number and declares without a value read as one (`-2.5`). */
+  | { readonly ok: true; readonly plan: Plan; readonly issues: readonly []; readonly inputs: Readonly<Record<string, unknown>> }
   | { readonly ok: false; readonly plan?: undefined; readonly issues: readonly ValidationIssue[] };
 
 const PlanShellSchema = PlanSchema.extend({ steps: z.array(z.unknown()).min(1, 'a plan needs at least one step') });
@@ -172,8 +174,10 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     const step = steps[i];
     if (step && settled[i] === 0) checker.check(step, i);
   }
-  // Known only once every step was read (a given input the plan reads without declaring it is fine).
-  if (issues.length === 0) for (const { code, message } of givenInputProblems(planInputs, checker.usedInputs, options.inputs ?? {}, checker.numberReaders)) add(code, ['inputs'], message);
+  const { inputs, readers } = readNumberInputs(planInputs, options.inputs ?? {}, checker.numberReaders, checker.numberPairs);
+  // Unknown only once every step was read (the plan may read one it does not declare); a wrong value is wrong regardless.
+  const allRead = issues.length === 0;
+  for (const { code, message } of givenInputProblems(planInputs, checker.usedInputs, inputs, readers)) if (allRead || code !== 'unknown_input') add(code, ['inputs'], message);
   for (const at of inexactNumberPaths(planInputs, ['inputs'])) add('invalid_field', at, inexactNumberProblem(valueAt({ inputs: planInputs }, at)));
   if (options.requireInputValues !== false) {
     for (const { name, message } of valuelessInputs(planInputs, checker.inputReaders, options.inputs ?? {})) add('missing_input', ['inputs', name], message);
@@ -181,7 +185,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };
   const plan: Plan = { ...shell.data, steps: steps as Step[] };
-  return { ok: true, plan, issues: [] };
+  return { ok: true, plan, issues: [], inputs };
 }
 
 const NO_INPUTS: ReadonlySet<string> = new Set();
@@ -193,6 +197,7 @@ class StepChecker {
   readonly inputReaders = new Map<string, string>();
   /** Each input an expression reads as a number, with the first such expression. */
   readonly numberReaders = new Map<string, string>();
+  readonly numberPairs: InputPair[] = []; // `inputs.a > inputs.b`: a number each when the other is one
   /** The inputs the `when` of the step being checked proves not null. */
   private notNullInStep: ReadonlySet<string> = new Set();
   private readonly isAncestor: (step: number, ancestor: number) => boolean;
@@ -301,7 +306,8 @@ class StepChecker {
     for (const name of compiled.expression.nullGuards.unguardedInputs) {
       if (!this.inputReaders.has(name) && !notNull.has(name)) this.inputReaders.set(name, selfId);
     }
-    for (const name of compiled.expression.numberReads) if (!this.numberReaders.has(name)) this.numberReaders.set(name, source);
+    for (const name of compiled.expression.numberReads.inputs) if (!this.numberReaders.has(name)) this.numberReaders.set(name, source);
+    for (const [left, right] of compiled.expression.numberReads.pairs) this.numberPairs.push({ left, right, source });
     for (const name of refs.inputs) {
       this.usedInputs.add(name);
       if (!this.declaredInputs.has(name)) {

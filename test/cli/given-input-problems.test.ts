@@ -77,3 +77,58 @@ describe.concurrent('--input for an input without a declared value that the plan
     expect(ran.stdout + ran.stderr).toContain('scaled');
   });
 });
+
+describe.concurrent('--input problems said with the plan problems, and names refused up front', () => {
+  it('ksa validate and ksa run list a value of the wrong kind with the plan problems, all at once', async () => {
+    const plan = await sandbox.writePlan('together/p.yaml', 'goal: Port\ninputs:\n  port: 8080\nsteps:\n  - id: a\n    tool: nope\n    when: inputs.port > 1000\n    args: {}\n');
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'together');
+    const validated = await runKsa(['validate', plan, '--json', '--input', 'port=abc'], { home, cwd: dir });
+    expect(validated.code, describeResult(validated)).toBe(2);
+    const doc = JSON.parse(validated.stdout) as ValidateDoc;
+    expect(doc.issues.map(({ code, path: at }) => `${code} ${at}`)).toEqual(['invalid_input inputs', 'unknown_tool steps[0].tool']);
+    expect(doc.issues[0]!.message).toBe('--input port: expected a number, as the plan\'s default 8080 is; got string "abc"');
+    const ran = await runKsa(['run', plan, '--yes', '--input', 'port=abc'], { home, cwd: dir });
+    expect(ran.code, describeResult(ran)).toBe(2);
+    expect(ran.stderr).toContain('invalid plan, 2 problems');
+    expect(ran.stderr).toContain('inputs: --input port: expected a number');
+    expect(ran.stderr).toContain('steps[0].tool: unknown tool "nope"');
+  });
+
+  it('refuses __proto__ as it refuses any name the plan does not have, and a name given twice, exit 2, running nothing', async () => {
+    const plan = await sandbox.writePlan('names/p.yaml', 'goal: Port\ninputs:\n  port: 8080\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "touch ran; echo {{ inputs.port }}" }\n');
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'names');
+    const validated = await runKsa(['validate', plan, '--json', '--input', '__proto__=1'], { home, cwd: dir });
+    expect(validated.code, describeResult(validated)).toBe(2);
+    const doc = JSON.parse(validated.stdout) as ValidateDoc;
+    expect(doc.issues.map(({ code, path: at }) => `${code} ${at}`)).toEqual(['unknown_input inputs']);
+    expect(doc.issues[0]!.message).toContain('--input __proto__: the plan has no input "__proto__"');
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      const ran = await runKsa(['run', plan, '--yes', '--input', `${name}=1`], { home, cwd: dir });
+      expect(ran.code, describeResult(ran)).toBe(2);
+      expect(ran.stderr).toContain(`--input ${name}: the plan has no input "${name}"`);
+    }
+    for (const command of [['run', plan, '--yes'], ['validate', plan]]) {
+      const twice = await runKsa([...command, '--input', 'port=1', '--input', 'port =2'], { home, cwd: dir });
+      expect(twice.code, describeResult(twice)).toBe(2);
+      expect(twice.stderr.trim()).toBe('ksa: --input port: given twice; give each input once');
+    }
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+  });
+
+  it('runs an input without a declared value that the plan reads as a number with -2.5 or -0 as that number', async () => {
+    const plan = await sandbox.writePlan(
+      'decimal/plan.yaml',
+      'goal: Scale\ninputs:\n  replicas:\n  floor:\nsteps:\n  - id: a\n    tool: shell\n    when: inputs.replicas < 2 && inputs.floor < inputs.replicas\n    args: { command: "echo scaled {{ inputs.replicas }} {{ inputs.floor }}" }\n',
+    );
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'decimal');
+    const ran = await runKsa(['run', plan, '--yes', '--input', 'replicas=-0', '--input', 'floor=-2.5'], { home, cwd: dir });
+    expect(ran.code, describeResult(ran)).toBe(0);
+    expect(ran.stdout + ran.stderr).toContain('scaled 0 -2.5');
+    const refused = await runKsa(['run', plan, '--yes', '--input', 'replicas=1', '--input', 'floor=3.0'], { home, cwd: dir });
+    expect(refused.code, describeResult(refused)).toBe(2);
+    expect(refused.stderr).toContain('--input floor: "inputs.replicas < 2 && inputs.floor < inputs.replicas" reads it as a number, and string "3.0" is not one');
+  });
+});

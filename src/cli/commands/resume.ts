@@ -48,9 +48,9 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   }
   // Read as the plan's defaults are written, as ksa run reads them (a secret one's as declared: it is stored as ***).
   const declared = declaredInputs(record);
-  const inputs = readGivenInputs(declared, parseInputs(flags.input));
+  const given = readGivenInputs(declared, parseInputs(flags.input));
   const mode = parseApprovalMode(flags.approve);
-  const missing = secretInputsNotGiven(record, inputs);
+  const missing = secretInputsNotGiven(record, given);
   if (missing.length > 0) {
     throw new CliError({ message: `input${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'were' : 'was'} not stored (they hold secrets); pass ${missing.map((name) => `--input ${name}=…`).join(' ')} again` });
   }
@@ -67,8 +67,10 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   await commandTools.prepareFor(record.plan);
   const { registry } = commandTools;
   // Inputs given again are held to the plan as ksa run holds them: declared, and of the default's kind.
-  const checked = validatePlan({ ...record.plan, inputs: declared }, { tools: registry.catalog(), inputs: { ...record.inputs, ...inputs }, maxSteps: record.plan.steps.length, allowedEnv: record.allowedEnv });
+  const checked = validatePlan({ ...record.plan, inputs: declared }, { tools: registry.catalog(), inputs: { ...record.inputs, ...given }, maxSteps: record.plan.steps.length, allowedEnv: record.allowedEnv });
   if (!checked.ok) throw new CliError({ message: `run ${runId} cannot go on with these inputs: ${checked.issues.map((issue) => issue.message).join('; ')}` });
+  // As checked: one the plan reads as a number is one (`-2.5`), as ksa run reads it.
+  const inputs = Object.fromEntries(Object.keys(given).map((name) => [name, checked.inputs[name]]));
   // As ksa run refuses it: a step still to run that reads an allow-listed variable not set now would fail mid-run.
   // A step that succeeded is undone by its rollback if the run fails now.
   const done = new Set(record.plan.steps.filter((step) => record.state.steps[step.id]?.status === 'succeeded').map((step) => step.id));
