@@ -1,4 +1,4 @@
-import { attachedValueRisk } from './attached-values.js';
+import { attachedValueRisk, writtenPrefix } from './attached-values.js';
 import { gitVerbAt } from './git-commands.js';
 import { maxRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
@@ -84,6 +84,17 @@ export function mayBeOptions(word: ShellWord): boolean {
   if (word.literal !== undefined) return false;
   const text = word.text;
   return ARGUMENT_LIST.test(text) || /^['"]*-/.test(text) || text.startsWith('{') || OPTION_ALTERNATIVE.test(text) || unquotedExpansion(text);
+}
+
+/**
+ * Whether a word known only at run time may be, or bring, one of `flags` (`-destroy`, `--destroy`, with `=value` or
+ * not): it may be options (mayBeOptions), unless the shell keeps it one word whose written start already makes it
+ * another option (`-var="region=$R"`, `"-var-file=$F"`: no value after `-var=` makes it `-destroy`).
+ */
+export function mayBeFlag(word: ShellWord, flags: readonly string[]): boolean {
+  if (!mayBeOptions(word)) return false;
+  const written = writtenPrefix(word);
+  return written === undefined || flags.some((flag) => flag.startsWith(written) || written.startsWith(`${flag}=`));
 }
 
 /** Whether a word holds an expansion outside quotes, whose value the shell splits into words. */

@@ -2,6 +2,7 @@ import { writtenPrefix } from './attached-values.js';
 import { has, positional } from './option-words.js';
 import type { Args } from './program-rules.js';
 import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { mayBeFlag } from './run-time-options.js';
 import type { ShellWord } from './shell-syntax.js';
 
 /** terraform's (and tofu's) commands that only look; `fmt` rewrites files unless told `-check`. */
@@ -28,6 +29,8 @@ export function terraformRisk(args: Args, words: readonly ShellWord[], program =
   if (help && args.length > 0 && positional(args).length === 0 && args.some((arg) => VERSION.test(arg!)) && !args.some((arg) => AUTOCOMPLETE.test(arg!))) return readRisk(`${program} ${args.find((arg) => VERSION.test(arg!))} only prints the version`);
   if (verb === undefined && chosenAtRunTime(args, words)) return destroyRisk(`${program} with a subcommand chosen at run time (may be destroy or apply -destroy)`);
   if (verb === 'destroy' || (verb === 'apply' && has(args, '-destroy', '--destroy'))) return destroyRisk(`${program} destroy`);
+  const unknown = verb === 'apply' ? mayBeDestroy(args, words) : undefined;
+  if (unknown !== undefined) return destroyRisk(`${program} apply with ${unknown.text} known only at run time (may be -destroy)`);
   if (verb === 'state') return stateRisk(args);
   const sub = positional(args)[1];
   if (verb === 'providers' && positional(args).length > 1 && (sub === undefined || PROVIDERS_WRITES.test(sub))) return writeRisk(`${program} providers ${sub ?? 'with a subcommand chosen at run time'}`);
@@ -64,6 +67,19 @@ function chosenAtRunTime(args: Args, words: readonly ShellWord[]): boolean {
   const at = args.findIndex((arg, i) => (arg === undefined ? !(writtenPrefix(words[i]!) ?? '').startsWith('-') : !arg.startsWith('-')));
   return at !== -1 && args[at] === undefined;
 }
+
+/**
+ * The word of `terraform apply $X` (or of TF_CLI_ARGS_apply known only at run time) that may be `-destroy`: one the
+ * shell (or terraform) splits into any words, or one word written as an option that may still become `-destroy`
+ * (`-"$X"`). A quoted scalar (`"$PLAN"`) is taken as the plan file, an option's quoted value (`-var="region=$R"`)
+ * as that option's; words after `--` are not options.
+ */
+function mayBeDestroy(args: Args, words: readonly ShellWord[]): ShellWord | undefined {
+  const end = args.indexOf('--');
+  return words.find((word, i) => (end === -1 || i < end) && args[i] === undefined && mayBeFlag(word, DESTROY_FLAGS));
+}
+
+const DESTROY_FLAGS = ['-destroy', '--destroy'];
 
 /** terraform's (and tofu's) flags that ask for help, anywhere before `--`: the command prints its help and runs nothing. */
 const HELP = /^(-h|-help|--help)$/;

@@ -33,6 +33,11 @@ describe('classifyShell: terraform with TF_CLI_ARGS', () => {
     // A value known only at run time may be any words.
     ['TF_CLI_ARGS=$MODE terraform', 'destroy'],
     ['TF_CLI_ARGS="$MODE" terraform plan', 'write'],
+    ['TF_CLI_ARGS=$MODE terraform apply', 'destroy'],
+    ['TF_CLI_ARGS_apply="$X" terraform apply', 'destroy'],
+    ['read -r TF_CLI_ARGS_apply < mode; export TF_CLI_ARGS_apply; terraform apply -auto-approve', 'destroy'],
+    ['export $(cat tf.env | xargs); terraform apply -auto-approve', 'destroy'],
+    ['TF_CLI_ARGS_plan="$X" terraform apply', 'write'],
     // Words that change nothing, or another command's variable.
     ['TF_CLI_ARGS=-no-color terraform plan', 'read'],
     ['TF_CLI_ARGS_apply=-destroy terraform plan', 'read'],
@@ -48,6 +53,10 @@ describe('classifyShell: terraform with TF_CLI_ARGS', () => {
     expect((await classify('TF_CLI_ARGS="destroy -auto-approve" terraform')).reason).toBe('terraform destroy (with the words of TF_CLI_ARGS)');
   });
 
+  it('names the value known only at run time', async () => {
+    expect((await classify('TF_CLI_ARGS_apply="$X" terraform apply')).reason).toBe('terraform apply with $TF_CLI_ARGS_apply known only at run time (may be -destroy) (with the words of TF_CLI_ARGS)');
+  });
+
   it("reads TF_CLI_ARGS from the step's env", async () => {
     const risk = await assessPlanRisk(
       plan([
@@ -56,6 +65,7 @@ describe('classifyShell: terraform with TF_CLI_ARGS', () => {
         { id: 'filled', tool: 'shell', args: { command: 'terraform', env: { TF_CLI_ARGS: '{{ inputs.mode }}' } } },
         { id: 'saved', tool: 'shell', args: { command: 'terraform plan -out=p && terraform apply p', env: { TF_CLI_ARGS_plan: '-destroy' } } },
         { id: 'quiet', tool: 'shell', args: { command: 'terraform plan', env: { TF_CLI_ARGS: '-no-color' } } },
+        { id: 'applied', tool: 'shell', args: { command: 'terraform apply -auto-approve', env: { TF_CLI_ARGS_apply: '{{ inputs.mode }}' } } },
       ]),
       { parseShell },
     );
@@ -64,5 +74,6 @@ describe('classifyShell: terraform with TF_CLI_ARGS', () => {
     expect(risk.steps.filled?.level).toBe('destroy');
     expect(risk.steps.saved?.level).toBe('destroy');
     expect(risk.steps.quiet?.level).toBe('read');
+    expect(risk.steps.applied?.level).toBe('destroy');
   });
 });

@@ -73,6 +73,45 @@ describe('classifyShell: terraform apply of a plan the line saves with plan -des
   });
 });
 
+describe('classifyShell: terraform apply with words known only at run time', () => {
+  it.each<[string, RiskLevel]>([
+    // The shell splits an unquoted value (or a list) into any words: -destroy among them.
+    ['terraform apply $X', 'destroy'],
+    ['terraform apply -auto-approve $ARGS', 'destroy'],
+    ['terraform apply -var=$R', 'destroy'],
+    ['terraform apply -var="region=$R"$X', 'destroy'],
+    ['terraform apply "${ARGS[@]}"', 'destroy'],
+    ['terraform apply $(cat mode)', 'destroy'],
+    ['terraform apply {-destroy,-auto-approve}', 'destroy'],
+    ['tofu -chdir=infra apply $X', 'destroy'],
+    ['sudo terraform apply -auto-approve $X p', 'destroy'],
+    // One word written as an option that a value may still make -destroy (or -destroy=true).
+    ['terraform apply -"$X"', 'destroy'],
+    ['terraform apply --"$X"', 'destroy'],
+    ['terraform apply -d"$X"', 'destroy'],
+    ['terraform apply -destroy="$X"', 'destroy'],
+    ['terraform apply "${D:+-destroy}"', 'destroy'],
+    // One word: an option's quoted value, a quoted plan file, or a word after --.
+    ['terraform apply -var="region=$REGION"', 'write'],
+    ['terraform apply -var "region=$R"', 'write'],
+    ['terraform apply "-var=region=$R"', 'write'],
+    ['terraform apply -var-file="$F"', 'write'],
+    ['terraform apply -state-out="$S" -auto-approve', 'write'],
+    ['terraform apply -var"$X"', 'write'],
+    ['terraform apply "$PLAN"', 'write'],
+    ['terraform apply -auto-approve -- $X', 'write'],
+    ['terraform apply -auto-approve', 'write'],
+    ['terraform plan $X', 'write'],
+  ])('%s is %s', async (command, level) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+
+  it('names the word known only at run time', async () => {
+    expect((await classify('terraform apply -var=$R')).reason).toBe('terraform apply with -var=$R known only at run time (may be -destroy)');
+  });
+});
+
 describe('classifyShell: terraform state and the commands that change it', () => {
   it.each<[string, RiskLevel]>([
     ['terraform state list', 'read'],
@@ -138,7 +177,8 @@ describe('classifyShell: terraform help', () => {
     ["sh -c 'terraform apply -h'", 'read'],
     // After --, with -install-autocomplete (it edits the shell's start-up file), or with a word known only at run time: as before.
     ['terraform apply -- -help', 'write'],
-    ['terraform apply $X -help', 'write'],
+    // $X may be `-destroy --`, which makes -help a plan file's name.
+    ['terraform apply $X -help', 'destroy'],
     ['terraform apply -help "$X"', 'write'],
     ['terraform "$X" -help', 'destroy'],
     ['terraform apply -help -install-autocomplete', 'write'],
