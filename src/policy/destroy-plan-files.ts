@@ -1,4 +1,5 @@
 import { behindWrappers } from './behind-wrappers.js';
+import { copyTargets, type CopyTargets } from './copy-targets.js';
 import { programName } from './program-name.js';
 import { destroyRisk, type StepRisk } from './risk-level.js';
 import { mayBeOptions } from './run-time-options.js';
@@ -17,11 +18,11 @@ const CHDIR = /^--?chdir=([\s\S]*)$/;
 /**
  * What one command does with terraform plan files, each file as written (undefined: named only at run time), with
  * the `-chdir` folder it is read from or written in ('' for none, undefined when named at run time):
- * `saved` a destroy plan, `copied` files (`cp p q`, `mv p q`) to `to`, or `applied` a plan file.
+ * `saved` a destroy plan, `copied` files (`cp p q`, `mv p q`, `cp -t DIR p`) to `to`, or `applied` a plan file.
  */
 export type PlanFileUse =
   | { readonly kind: 'saved'; readonly file: string | undefined; readonly folder: string | undefined; readonly tool: string }
-  | { readonly kind: 'copied'; readonly from: readonly (string | undefined)[]; readonly to: string | undefined }
+  | ({ readonly kind: 'copied' } & CopyTargets)
   | { readonly kind: 'applied'; readonly files: readonly ShellWord[]; readonly folder: string | undefined; readonly tool: string };
 
 export function planFileUse(written: readonly ShellWord[]): PlanFileUse | undefined {
@@ -30,9 +31,8 @@ export function planFileUse(written: readonly ShellWord[]): PlanFileUse | undefi
   if (program === undefined) return undefined;
   const name = programName(program);
   if (COPIERS.has(name)) {
-    const operands = words.slice(1).filter((word) => !/^['"]*-/.test(word.text));
-    if (operands.length < 2) return undefined;
-    return { kind: 'copied', from: operands.slice(0, -1).map((word) => word.literal), to: operands.at(-1)!.literal };
+    const copy = copyTargets(name, words.slice(1));
+    return copy === undefined ? undefined : { kind: 'copied', ...copy };
   }
   if (!TERRAFORMS.has(name)) return undefined;
   const at = words.findIndex((word, i) => i > 0 && !/^['"]*-/.test(word.text));
@@ -69,8 +69,9 @@ export function destroyPlanApplied(commands: readonly (readonly ShellWord[])[]):
       else saved.add(baseName(use.file));
     }
     if (use?.kind === 'copied' && (unnamed || use.from.some((file) => file === undefined ? saved.size > 0 : saved.has(baseName(file))))) {
-      if (use.to === undefined) unnamed = true;
-      else saved.add(baseName(use.to));
+      // Into a folder (even one named at run time) the copies keep their names; one named at run time may be the plan's.
+      if (use.into ? use.from.includes(undefined) : use.to === undefined) unnamed = true;
+      else if (!use.into) saved.add(baseName(use.to!));
     }
     if (use?.kind !== 'applied' || (saved.size === 0 && !unnamed)) continue;
     const applied = use.files.find((word) => unnamed || word.literal === undefined || saved.has(baseName(word.literal)));

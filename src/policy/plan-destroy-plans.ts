@@ -97,8 +97,8 @@ async function callPlanFiles(step: string, key: string, args: Readonly<Record<st
     const settings = [...env, ...[...variables.prefix].map(([name, value]) => ({ name, value })), ...lineSet];
     const use = planFileUse(withTerraformArguments(words, settings));
     if (use?.kind === 'saved') call.saved.push(...(use.file === undefined ? [undefined] : at(use.folder, use.file)));
-    // `cp p backups` may put it in backups/p.
-    if (use?.kind === 'copied') call.copies.push({ from: use.from.flatMap((file) => (file === undefined ? [undefined] : at('', file))), to: use.to === undefined ? undefined : [...at('', use.to), ...use.from.flatMap((file) => (file === undefined ? [] : at('', `${use.to}/${baseName(file)}`)))] });
+    // `cp p backups` may put it in backups/p; `cp -t backups p` and `cp p backups/` do (`cp -t backups "$F"`: a name known only at run time).
+    if (use?.kind === 'copied') call.copies.push({ from: use.from.flatMap((file) => (file === undefined ? [undefined] : at('', file))), to: use.to === undefined || (use.into && use.from.includes(undefined)) ? undefined : [...(use.into ? [] : at('', use.to)), ...use.from.flatMap((file) => (file === undefined ? [] : at('', `${use.to}/${baseName(file)}`)))] });
     if (use?.kind === 'applied') for (const word of use.files) call.applied.push({ paths: word.literal === undefined ? [undefined] : at(use.folder, word.literal), text: word.literal ?? word.text, tool: use.tool });
   }
   return call;

@@ -29,11 +29,26 @@ describe('assessPlanRisk: terraform apply of a destroy plan another step saves',
     ["made a destroy plan by the step's env", 'destroy', [shell('plan', 'terraform plan -out=p', { env: { TF_CLI_ARGS_plan: '-destroy' } }), shell('apply', 'terraform apply p')]],
     ['made a destroy plan by the line', 'destroy', [shell('plan', 'export TF_CLI_ARGS=-destroy; terraform plan -out=p'), shell('apply', 'terraform apply p')]],
     ['by the rollback', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), { id: 'apply', tool: 'shell', args: { command: 'true' }, rollback: { tool: 'shell', args: { command: 'terraform apply p' } } }]],
+    // Copied or moved into a folder, where it keeps its name.
+    ['copied into a folder by -t', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -t saved p'), shell('apply', 'terraform apply saved/p')]],
+    ['moved into a folder by -t', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('move', 'mv -t saved p'), shell('apply', 'terraform apply saved/p')]],
+    ['moved by --target-directory=', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('move', 'mv --target-directory=saved p'), shell('apply', 'terraform apply saved/p')]],
+    ['copied by --target-directory DIR', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp --target-directory saved p'), shell('apply', 'terraform apply saved/p')]],
+    ['copied by a prefix of --target-directory', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp --target=saved p'), shell('apply', 'terraform apply saved/p')]],
+    ['copied by -t in a group of flags', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -vt saved p other'), shell('apply', 'terraform apply saved/p')]],
+    ['copied by -tDIR', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -tsaved p'), shell('apply', 'terraform apply saved/p')]],
+    ['installed by -t after -m', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'sudo install -m 600 -t saved p'), shell('apply', 'terraform apply saved/p')]],
+    ['copied by -t from its cwd', 'destroy', [shell('plan', 'terraform plan -destroy -out=p', { cwd: 'infra' }), shell('copy', 'cp -t /srv/app/saved p', { cwd: 'infra' }), shell('apply', 'terraform apply saved/p')]],
+    ['copied into a folder named at run time', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -t "$DIR" p'), shell('apply', 'terraform apply saved/p')]],
+    ['copied into a folder by a trailing /', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp p saved/'), shell('apply', 'terraform apply saved/p')]],
+    ['moved with another file into a folder', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('move', 'mv other p saved'), shell('apply', 'terraform apply saved/p')]],
     // Plans the plan cannot tie to a destroy plan keep their level.
     ['another file', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('apply', 'terraform apply q')]],
     ['the same name in another folder', 'write', [shell('plan', 'terraform plan -destroy -out=p', { cwd: 'infra' }), shell('apply', 'terraform apply p', { cwd: 'other' })]],
     ['a plan that does not destroy', 'write', [shell('plan', 'terraform plan -out=p'), shell('apply', 'terraform apply p')]],
     ['another file copied', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp other q'), shell('apply', 'terraform apply q')]],
+    ['another file copied into a folder', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -t saved other'), shell('apply', 'terraform apply saved/p')]],
+    ['copied into another folder', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -t saved p'), shell('apply', 'terraform apply kept/p')]],
   ])('%s: %s', async (_name, level, steps) => {
     const risk = await levelOf(steps);
     expect(risk?.level, risk?.reason).toBe(level);

@@ -56,6 +56,13 @@ describe('classifyShell: terraform apply of a plan the line saves with plan -des
     ['terraform plan -destroy -out="$P" && terraform apply "$P"', 'destroy'],
     ['terraform plan -destroy -out=p && terraform apply "$P"', 'destroy'],
     ['terraform plan $MODE -out=p && terraform apply p', 'destroy'],
+    // Copied or moved into a folder: it keeps its name there, or takes one known only at run time.
+    ['terraform plan -destroy -out=p && cp -t saved p && terraform apply saved/p', 'destroy'],
+    ['terraform plan -destroy -out=p && mv --target-directory=saved p && terraform apply saved/p', 'destroy'],
+    ['terraform plan -destroy -out=p && cp p saved/ && terraform apply saved/p', 'destroy'],
+    ['terraform plan -destroy -out=p && cp -t saved "$F" && terraform apply saved/q', 'destroy'],
+    ['terraform plan -destroy -out=p && mv --target-directory "$D" p && terraform apply q', 'write'],
+    ['terraform plan -destroy -out=p && mv --target-directory "$D" p && terraform apply "$D"/p', 'destroy'],
     // Another plan file, a plan that does not destroy, or an apply before the plan keep their level.
     ['terraform plan -destroy -out=p && terraform apply q', 'write'],
     ['terraform plan -destroy=false -out=p && terraform apply p', 'write'],
