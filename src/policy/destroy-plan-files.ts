@@ -75,7 +75,9 @@ export function destroyPlanApplied(commands: readonly (readonly ShellWord[])[]):
     }
     if (use?.kind !== 'applied' || (saved.size === 0 && !unnamed)) continue;
     const applied = use.files.find((word) => unnamed || word.literal === undefined || saved.has(baseName(word.literal)));
-    if (applied !== undefined) return [destroyRisk(`${use.tool} apply ${applied.literal ?? applied.text} applies a plan the line saves with ${use.tool} plan -destroy`)];
+    if (applied === undefined) continue;
+    const why = applied.literal === undefined ? `: ${unquoted(applied.text)} may be the destroy plan the line saves with` : ' applies a plan the line saves with';
+    return [destroyRisk(`${use.tool} apply ${applied.literal ?? applied.text}${why} ${use.tool} plan -destroy`)];
   }
   return [];
 }
@@ -93,4 +95,9 @@ function savedPlan(args: readonly ShellWord[]): string | null | undefined {
 
 export function baseName(file: string): string {
   return file.replace(/\/+$/, '').replace(/^.*\//, '');
+}
+
+/** A word named at run time as a user reads its value (`$PLAN` of `"$PLAN"`). */
+export function unquoted(text: string): string {
+  return text.replace(/["']/g, '');
 }

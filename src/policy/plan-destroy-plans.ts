@@ -1,7 +1,7 @@
 import type { Plan } from '../planning/schema.js';
 import { hasTemplate } from '../planning/templates.js';
 import { isRecord } from '../planning/values.js';
-import { baseName, planFileUse } from './destroy-plan-files.js';
+import { baseName, planFileUse, unquoted } from './destroy-plan-files.js';
 import { lineFolders } from './line-folders.js';
 import { resolvedSegments } from './path-segments.js';
 import { destroyRisk, type StepRisk } from './risk-level.js';
@@ -61,7 +61,8 @@ export async function destroyPlansAcrossSteps(plan: Plan, parse: ShellParser, wo
       const source = applied.paths.flatMap((path) => sourcesOf(destroyPlans, path)).find((key) => key !== call.key);
       if (source === undefined) continue;
       const saver = calls.find((other) => other.key === source)!.step;
-      found.set(call.step, destroyRisk(`${applied.tool} apply ${applied.text} applies a destroy plan step ${saver} saves (${applied.tool} plan -destroy)`));
+      const why = applied.paths.includes(undefined) ? `: ${unquoted(applied.text)} may be the destroy plan saved by step ${saver}` : ` applies a destroy plan step ${saver} saves`;
+      found.set(call.step, destroyRisk(`${applied.tool} apply ${applied.text}${why} (${applied.tool} plan -destroy)`));
       break;
     }
   }

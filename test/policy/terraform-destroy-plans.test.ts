@@ -29,6 +29,7 @@ describe('assessPlanRisk: terraform apply of a destroy plan another step saves',
     ["made a destroy plan by the step's env", 'destroy', [shell('plan', 'terraform plan -out=p', { env: { TF_CLI_ARGS_plan: '-destroy' } }), shell('apply', 'terraform apply p')]],
     ['made a destroy plan by the line', 'destroy', [shell('plan', 'export TF_CLI_ARGS=-destroy; terraform plan -out=p'), shell('apply', 'terraform apply p')]],
     ['by the rollback', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), { id: 'apply', tool: 'shell', args: { command: 'true' }, rollback: { tool: 'shell', args: { command: 'terraform apply p' } } }]],
+    ['applied by a quoted name known only at run time', 'destroy', [shell('plan', 'terraform -chdir=infra plan -destroy -out=p'), shell('apply', 'terraform apply -auto-approve "$PLAN"', { cwd: 'other' })]],
     // Copied or moved into a folder, where it keeps its name.
     ['copied into a folder by -t', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -t saved p'), shell('apply', 'terraform apply saved/p')]],
     ['moved into a folder by -t', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('move', 'mv -t saved p'), shell('apply', 'terraform apply saved/p')]],
@@ -49,6 +50,7 @@ describe('assessPlanRisk: terraform apply of a destroy plan another step saves',
     ['another file copied', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp other q'), shell('apply', 'terraform apply q')]],
     ['another file copied into a folder', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -t saved other'), shell('apply', 'terraform apply saved/p')]],
     ['copied into another folder', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -t saved p'), shell('apply', 'terraform apply kept/p')]],
+    ['a quoted name known only at run time, no destroy plan', 'write', [shell('plan', 'terraform plan -out=p'), shell('apply', 'terraform apply "$PLAN"')]],
   ])('%s: %s', async (_name, level, steps) => {
     const risk = await levelOf(steps);
     expect(risk?.level, risk?.reason).toBe(level);
@@ -57,5 +59,10 @@ describe('assessPlanRisk: terraform apply of a destroy plan another step saves',
   it('names the step that saves the destroy plan', async () => {
     const risk = await levelOf([shell('plan', 'terraform plan -destroy -out=teardown.tfplan'), shell('apply', 'terraform apply teardown.tfplan', {}, ['plan'])]);
     expect(risk?.reason).toBe('terraform apply teardown.tfplan applies a destroy plan step plan saves (terraform plan -destroy)');
+  });
+
+  it('names the plan file known only at run time and the step that may have saved it', async () => {
+    const risk = await levelOf([shell('plan', 'terraform plan -destroy -out=teardown.tfplan'), shell('apply', 'terraform apply "$PLAN"')]);
+    expect(risk?.reason).toBe('terraform apply "$PLAN": $PLAN may be the destroy plan saved by step plan (terraform plan -destroy)');
   });
 });

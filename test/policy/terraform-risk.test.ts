@@ -77,6 +77,7 @@ describe('classifyShell: terraform apply of a plan the line saves with plan -des
 
   it('names the apply and the destroy plan it applies', async () => {
     expect((await classify('tofu plan -destroy -out=p && tofu apply p')).reason).toBe('tofu apply p applies a plan the line saves with tofu plan -destroy');
+    expect((await classify('terraform plan -destroy -out=p && terraform apply "$PLAN"')).reason).toBe('terraform apply "$PLAN": $PLAN may be the destroy plan the line saves with terraform plan -destroy');
   });
 });
 
