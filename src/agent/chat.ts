@@ -149,12 +149,12 @@ export async function runChatTurn(given: ChatTurnOptions): Promise<ChatTurnResul
   out.saveText(aborted ? 'interrupted' : out.cutOff ? 'cut-off' : undefined);
   // Nothing said and nothing done: an endpoint that answered 200 with a body that is not a completion, an empty
   // completion, or reasoning that never ended. Said as an error; an empty turn would look like ksa ignored the user.
-  if (!aborted && !turnProposal && toolCalls === 0 && out.text.trim() === '') throw emptyAnswer(out.reasoning);
+  if (!aborted && !turnProposal && toolCalls === 0 && out.text.trim() === '') throw emptyAnswer(out.reasoning, out.cutOff);
   // Calls that all ended in failure and not a word after them (the model kept calling a function wrong until the
   // step limit): no answer either, said with the last failure; a call that worked did something, and stays a turn.
-  if (!aborted && !turnProposal && out.failedCall !== undefined && out.text.trim() === '') throw noAnswerAfterFailedCall(out.failedCall);
+  if (!aborted && !turnProposal && out.failedCall !== undefined && out.text.trim() === '') throw noAnswerAfterFailedCall(out.failedCall, out.cutOff);
   // Only look-ups and not a word after them: nothing was answered and nothing done.
-  if (!aborted && !turnProposal && lookups && out.failedCall === undefined && out.text.trim() === '') throw noAnswerAfterLookups(lookups.names, lookups.steps >= TOOL_STEP_LIMIT);
+  if (!aborted && !turnProposal && lookups && out.failedCall === undefined && out.text.trim() === '') throw noAnswerAfterLookups(lookups.names, lookups.steps >= TOOL_STEP_LIMIT, out.cutOff);
   const cutOff = out.cutOff && !aborted;
   return { text: out.text.trimEnd(), proposal: turnProposal, totalTokens: out.totalTokens, aborted, ...(out.reasoning ? { reasoning: out.reasoning } : {}), ...(cutOff ? { cutOff } : {}) };
 }

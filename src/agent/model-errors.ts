@@ -199,8 +199,18 @@ function connectionProblem(error: APICallError): string {
   return oneLine(error.message.replace(/^Cannot connect to API: /, '')) || 'no connection';
 }
 
-/** An answer with no text in it: only reasoning, or nothing at all. */
-export function emptyAnswer(reasoning: string): ModelError {
+/** What to do about an answer the model's output limit cut short (finish reason "length"): the limit is the server's. */
+export const OUTPUT_LIMIT_HINT =
+  "raise the model's max tokens on the server (Ollama: num_predict; vLLM, llama.cpp, LM Studio: max tokens) or turn its thinking off, then ask again";
+
+const CUT_OFF = 'cut off at the model\'s output token limit (finish reason "length")';
+
+/** An answer with no text in it: only reasoning, or nothing at all; `cutOff`: the model's output limit ended it. */
+export function emptyAnswer(reasoning: string, cutOff = false): ModelError {
+  if (cutOff) {
+    const before = reasoning.trim() ? 'while it was still reasoning, before any answer' : 'before any answer';
+    return new ModelError({ reason: 'bad_response', message: `the model gave no answer: it was ${CUT_OFF} ${before}; ${OUTPUT_LIMIT_HINT}` });
+  }
   const why = reasoning.trim()
     ? 'only reasoning, no answer after it (it may have run out of tokens, or its <think> block never ended)'
     : 'no text and no tool call (an empty completion, or a body that is not an OpenAI-compatible completion)';
@@ -208,18 +218,24 @@ export function emptyAnswer(reasoning: string): ModelError {
 }
 
 /** A turn whose last function call failed and that ended without a word: `failure` says how that call failed. */
-export function noAnswerAfterFailedCall(failure: string): ModelError {
+export function noAnswerAfterFailedCall(failure: string, cutOff = false): ModelError {
   // One line: a planner's failure lists its problems on lines of their own.
   const [first = '', ...rest] = failure.split('\n').map((line) => line.trim()).filter(Boolean);
   const said = rest.length ? `${first} ${rest.join('; ')}` : first;
+  // Cut off, the model had no room left to answer: its token limit is what to change, not the call.
+  if (cutOff) return new ModelError({ reason: 'bad_response', message: `the model gave no answer: it was ${CUT_OFF} after a failed call \u2014 ${said}; ${OUTPUT_LIMIT_HINT}` });
   return new ModelError({ reason: 'bad_response', message: `the model gave no answer after a failed call — ${said}; ask again, or check the model with: ksa model check` });
 }
 
-/** A turn of look-ups (list_runs, get_run_status…) with no answer after them; `limited`: stopped at the turn's limit of calls. */
-export function noAnswerAfterLookups(names: readonly string[], limited: boolean): ModelError {
+/**
+ * A turn of look-ups (list_runs, get_run_status…) with no answer after them; `limited`: stopped at the turn's limit
+ * of calls; `cutOff`: the last model call ended at the model's output limit, so it had no room to answer.
+ */
+export function noAnswerAfterLookups(names: readonly string[], limited: boolean, cutOff = false): ModelError {
   const counts = new Map<string, number>();
   for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
   const called = [...counts].map(([name, count]) => (count > 1 ? `${name} ×${count}` : name)).join(', ');
+  if (cutOff) return new ModelError({ reason: 'bad_response', message: `the model gave no answer: it called ${called}, then its answer was ${CUT_OFF}; ${OUTPUT_LIMIT_HINT}` });
   const why = limited ? `it kept calling functions (${called}) until ksa stopped it` : `it called ${called}, then said nothing`;
   return new ModelError({ reason: 'bad_response', message: `the model gave no answer: ${why}; ask again, or check the model with: ksa model check` });
 }

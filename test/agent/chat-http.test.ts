@@ -91,6 +91,14 @@ describe('chat turns over HTTP (SSE)', () => {
     expect(rig.server.requests).toHaveLength(6);
   });
 
+  it('a wrong call, then an answer cut off at the output limit: the turn says it was cut off and which limit to raise', async () => {
+    rig.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { plan: { goal: 'x' } } }] }, { text: '', finishReason: 'length' });
+    const cut = await chat('deploy the shop').catch((caught: unknown) => caught);
+    expect(toModelError(cut, rig.config).message).toBe(
+      'the model gave no answer: it was cut off at the model\'s output token limit (finish reason "length") after a failed call \u2014 the model called propose_plan with invalid arguments: goal: is required (string); raise the model\'s max tokens on the server (Ollama: num_predict; vLLM, llama.cpp, LM Studio: max tokens) or turn its thinking off, then ask again',
+    );
+  });
+
   it('propose_plan: a streamed tool call, a JSON planner request, then the streamed answer', async () => {
     rig.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { goal: 'build and check the shop on port 8080' } }] }, planReply(VALID_PLAN), { text: 'Plan ready: 2 steps.' });
     const { result } = await chat('deploy the shop');

@@ -52,7 +52,7 @@ describe.concurrent('llm_query steps in ksa run', () => {
   it('an answer cut off at the output limit, or only reasoning, fails the step instead of feeding the next one', async (context) => {
     for (const [reply, error] of [
       [{ text: '80', finishReason: 'length' }, `the model's answer was cut off at its output limit (finish reason "length") after 2 characters`],
-      [{ text: '<think>the port is probably', finishReason: 'length' }, 'the model sent an empty answer: only reasoning, no answer after it'],
+      [{ text: '<think>the port is probably', finishReason: 'length' }, 'the model gave no answer: it was cut off at the model\'s output token limit (finish reason "length") while it was still reasoning'],
     ] as const) {
       const cli = await agentCliFor(context);
       await cli.writeConfig({ maxRetries: 0 });

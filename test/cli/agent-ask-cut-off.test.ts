@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { agentCliFor, singleFailureLine } from '../helpers/agent-cli.js';
+import { describeResult } from '../helpers/cli.js';
+
+// A turn whose model call stopped at the model's output limit (finish reason "length") before a word of answer:
+// the user is told the answer was cut off and which limit to raise, not that the model "said nothing".
+
+const LIMIT_HINT = "raise the model's max tokens on the server (Ollama: num_predict; vLLM, llama.cpp, LM Studio: max tokens) or turn its thinking off, then ask again";
+
+describe.concurrent('ksa ask: an answer cut off at the output limit before any word', () => {
+  it('a look-up, then an answer cut off while reasoning: exit 1, one line saying it was cut off and what to raise', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ toolCalls: [{ name: 'list_runs', arguments: {} }] }, { text: '', reasoning: { field: 'reasoning_content', text: 'Let me count the runs one by one' }, finishReason: 'length' });
+    const result = await cli.ksa(['ask', 'which runs were there?']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(singleFailureLine(result)).toBe(`ksa: the model gave no answer: it called list_runs, then its answer was cut off at the model's output token limit (finish reason "length"); ${LIMIT_HINT}`);
+    expect(cli.server.requests).toHaveLength(2);
+  });
+
+  it('the look-up call itself cut off at the limit: the same words, and the model is not asked again', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ toolCalls: [{ name: 'list_runs', arguments: {} }], finishReason: 'length' });
+    const result = await cli.ksa(['ask', 'which runs were there?']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(singleFailureLine(result)).toBe(`ksa: the model gave no answer: it called list_runs, then its answer was cut off at the model's output token limit (finish reason "length"); ${LIMIT_HINT}`);
+    expect(cli.server.requests).toHaveLength(1);
+  });
+
+  it('no call and no text, only reasoning cut at the limit: said as cut off, not as an empty completion', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: '', reasoning: { field: 'reasoning_content', text: 'First I should think about' }, finishReason: 'length' });
+    const result = await cli.ksa(['ask', 'hello']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(singleFailureLine(result)).toBe(`ksa: the model gave no answer: it was cut off at the model's output token limit (finish reason "length") while it was still reasoning, before any answer; ${LIMIT_HINT}`);
+  });
+});
