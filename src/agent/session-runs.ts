@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { LanguageModel } from 'ai';
-import { allowedEnvValues, describeUnsetEnvRead, doneStepIds, initialRunState, seedRunView, unsetEnvReadsOnResume, type Plan, type RunState, type RunView } from '../planning/index.js';
+import { allowedEnvValues, cancelUnderWay, describeUnsetEnvRead, doneStepIds, initialRunState, seedRunView, unsetEnvReadsOnResume, type Plan, type RunState, type RunView } from '../planning/index.js';
 import type { ApprovalMode } from '../policy/rules/index.js';
 import { createRedactor, failedStepLogTails, legacyRollbackReading, localUser, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunRecord, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
@@ -191,6 +191,7 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
     const { runId, record, status, owner } = await runs.inspect(runIdOrPrefix);
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
     if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} ${status === 'running' ? 'is running' : `has ${status === 'cancelled' ? 'been cancelled' : status}`}; only interrupted or paused runs can be resumed.`;
+    if (cancelUnderWay(record.state)) return `Run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ksa cancel ${runId}`;
     const unset = unsetEnvRefusal(runId, record, environment);
     if (unset !== undefined) return unset;
     const done = doneStepIds(record.state, record.plan);

@@ -81,6 +81,13 @@ export abstract class ExecutionBase {
    * resumed run had done count from here, whether it goes on or is cancelled at once (ksa cancel of
    * an interrupted run): their outputs are what its rollbacks read.
    */
+  /** Recorded before anything is undone: a stop in the middle leaves a run that says it was being cancelled. */
+  protected beginCancel(reason: string): void {
+    this.state.error = reason;
+    this.state.cancelStartedAt ??= this.nowIso();
+    this.stopping = 'cancelled';
+  }
+
   protected announceStart(): boolean {
     if (this.started) return false;
     this.started = true;

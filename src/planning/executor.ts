@@ -85,8 +85,7 @@ export class Execution extends ExecutionBase {
   cancel(reason = 'cancelled by the user'): void {
     if (this.finished || this.stopping) return;
     this.announceStart();
-    this.state.error = reason;
-    this.stopping = 'cancelled';
+    this.beginCancel(reason);
     this.stopAll(reason);
   }
 

@@ -87,6 +87,11 @@ export type RunState = {
   /** The step whose failure ended the run, if any. */
   failedStepId?: string;
   error?: string;
+  /**
+   * When the run began to be cancelled (ksa cancel, Ctrl-C, the chat's cancel). Still there in a run that did not
+   * finish, the cancel's rollback was cut short: the user asked for the run to be undone, so it is not resumed.
+   */
+  cancelStartedAt?: string;
 };
 
 export function initialRunState(runId: string, goal: string, stepIds: readonly string[], inputs: Record<string, unknown>): RunState {
@@ -98,6 +103,11 @@ export function initialRunState(runId: string, goal: string, stepIds: readonly s
 /** A step done for good: it succeeded or was skipped, and a resumed run does not run it again. */
 export function isStepDone(status: StepState['status']): boolean {
   return status === 'succeeded' || status === 'skipped';
+}
+
+/** A cancel began and the run did not end: its process stopped while it was being cancelled. */
+export function cancelUnderWay(state: Pick<RunState, 'status' | 'cancelStartedAt'>): boolean {
+  return state.cancelStartedAt !== undefined && !isFinished(state.status);
 }
 
 export function isFinished(status: RunStatus): boolean {

@@ -27,7 +27,7 @@ export const RUN_RECORD_SHAPE: Shape = {
     ...['version', 'format', 'runId', 'createdAt', 'planFile', 'workspace', 'secretInputKinds.*', 'allowedEnv.*', 'maxParallel', 'sessionId', 'kubeContext', 'redis'],
     ...under('approvals.*', ['planHash', 'approvedAt', 'approvedBy', 'mode', 'user', 'command', 'allowDestroy']),
     ...under('plan', PLAN_OWN),
-    ...under('state', ['runId', 'status', 'startedAt', 'endedAt', 'completed.*', 'failedStepId']),
+    ...under('state', ['runId', 'status', 'startedAt', 'endedAt', 'completed.*', 'failedStepId', 'cancelStartedAt']),
     ...under('state.steps.*', STEP_OWN),
   ],
   content: ['inputs.**', 'state.inputs.**', ...under('plan', PLAN_CONTENT), ...under('state.steps.*', STEP_CONTENT)],

@@ -42,6 +42,7 @@ export const RunStateSchema = z.object({
   completed: z.array(z.string()),
   failedStepId: z.string().optional(),
   error: z.string().optional(),
+  cancelStartedAt: z.string().optional(),
 });
 
 export const RunRecordSchema = z.object({

@@ -1,4 +1,4 @@
-import { isFinished, validatePlan, type RunState } from '../../planning/index.js';
+import { cancelUnderWay, isFinished, validatePlan, type RunState } from '../../planning/index.js';
 import { resumeOutline } from '../../agent/resume-outline.js';
 import { declaredInputs, legacyRollbackReading, ownerName, runDir, secretInputsNotGiven, secretValues, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -18,6 +18,7 @@ import { recordedPlanFile } from '../recorded-plan-file.js';
 import { readGivenInputs } from '../given-inputs.js';
 
 import { describeWorkers, redisUrlFor, refuseOtherRedis, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { redisFlagHint } from '../../workers/redis-url.js';
 import { kubeContextLine } from '../../tools/kube/context-guard.js';
 import { planCardKube } from '../plan-card-kube.js';
 
@@ -45,6 +46,11 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   }
   if (owner) {
     throw new CliError({ message: `run ${runId} is still running in ${ownerName(owner)} (${owner.command}); wait for it, or stop it with: ksa cancel ${runId}${takeOverHint(runDir(stores.home, runId), owner)}` });
+  }
+  // The user asked for it to be undone: running its steps again would do the opposite, whatever the stop cut short.
+  if (cancelUnderWay(record.state)) {
+    const where = record.redis ? redisFlagHint(record.redis, io.env.KSA_REDIS_URL) : '';
+    throw new CliError({ message: `run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ksa cancel ${runId}${where}` });
   }
   // Read as the plan's defaults are written, as ksa run reads them (a secret one's as declared: it is stored as ***).
   const declared = declaredInputs(record);
