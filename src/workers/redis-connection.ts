@@ -2,7 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { KsaError } from '../planning/index.js';
 import { redisServerOf, shownRedisUrl } from './redis-url.js';
 import { plural } from '../planning/plural.js';
-import { missingRight } from './redis-rights.js';
+import { missingRight, rightRefused } from './redis-rights.js';
 import { answersPlainRedis, completesTlsHandshake, MAYBE_TLS, tlsHandshakeFailed, tlsRefusal } from './tls-mismatch.js';
 
 /**
@@ -24,8 +24,11 @@ export class RedisUnavailableError extends KsaError {
   }
 }
 
-/** A Redis URL as options for ioredis/BullMQ, and as shown to users (without the password). */
-export type RedisTarget = { readonly options: RedisOptions; readonly display: string };
+/**
+ * A Redis URL as options for ioredis/BullMQ, and as shown to users (without the password).
+ * `skipVersionCheck` is BullMQ's: read from the connection options it is given.
+ */
+export type RedisTarget = { readonly options: RedisOptions & { readonly skipVersionCheck?: boolean }; readonly display: string };
 
 export function parseRedisUrl(url: string): RedisTarget {
   let parsed: URL;
@@ -59,7 +62,8 @@ export function parseRedisUrl(url: string): RedisTarget {
  */
 export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTarget> {
   const target = parseRedisUrl(url);
-  const client = new Redis({ ...target.options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  // Its ready check is INFO, which a user may not be allowed (-@dangerous): ioredis would print a warning of its own.
+  const client = new Redis({ ...target.options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, enableReadyCheck: false });
   // ioredis rejects with "Connection is closed."; the cause is in the error event before it.
   const errors: unknown[] = [];
   client.on('error', (error: unknown) => errors.push(error));
@@ -74,8 +78,9 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
     }, timeoutMs);
   });
   try {
-    await Promise.race([deadline, checkServer(client, target)]);
-    return target;
+    const { infoAllowed } = await Promise.race([deadline, checkServer(client, target)]);
+    // Without INFO, ioredis's ready check and BullMQ's version check (both INFO) are left out: the version was read here.
+    return infoAllowed ? target : { ...target, options: { ...target.options, enableReadyCheck: false, skipVersionCheck: true } };
   } catch (error) {
     const cause = errors.length > 0 && /Connection is closed/i.test(errorText(error)) ? errors[0] : error;
     const refused = target.options.tls ? await tlsRefusal(errors, target) : undefined;
@@ -93,18 +98,47 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
 }
 
 /** Reachable, the password right, the database there, the version recent enough, the user allowed what ksa does. */
-async function checkServer(client: Redis, target: RedisTarget): Promise<void> {
+async function checkServer(client: Redis, target: RedisTarget): Promise<{ infoAllowed: boolean }> {
   await client.connect();
   await client.ping();
   // ioredis selects the URL's database while connecting and, when the server has no such database, stays on 0.
   if (target.options.db) await selectDatabase(client, target);
-  const info = await client.info('server');
-  const version = /redis_version:([\d.]+)/.exec(info)?.[1] ?? '0';
+  const { version, infoAllowed } = await serverVersion(client, target);
   if (compareVersions(version, MIN_REDIS_VERSION) < 0) {
     throw new RedisUnavailableError({ url: target.display, reason: `Redis ${version} is too old (ksa needs ${MIN_REDIS_VERSION} or newer)` });
   }
   const refusal = await missingRight(client);
   if (refusal) throw new RedisUnavailableError({ url: target.display, reason: refusal });
+  return { infoAllowed };
+}
+
+/**
+ * The server's version, from INFO; a user without INFO (a common hardening: -@dangerous) is asked HELLO,
+ * which says it too (Redis 6 and later; an older server's refusal of HELLO is no refusal of rights).
+ */
+async function serverVersion(client: Redis, target: RedisTarget): Promise<{ version: string; infoAllowed: boolean }> {
+  try {
+    const info = await client.info('server');
+    return { version: /redis_version:([\d.]+)/.exec(info)?.[1] ?? '0', infoAllowed: true };
+  } catch (error) {
+    const infoRefusal = rightRefused(error, 'info');
+    if (infoRefusal === undefined) throw error;
+    const hello = await client.call('HELLO').catch((helloError: unknown) => {
+      throw new RedisUnavailableError({ url: target.display, reason: rightRefused(helloError, 'hello') === undefined ? infoRefusal : infoRefusal.replace('the command info', 'the commands info and hello'), cause: helloError });
+    });
+    return { version: helloField(hello, 'version') ?? '0', infoAllowed: false };
+  }
+}
+
+/** A field of HELLO's reply: a map (RESP3) or a flat list of names and values (RESP2). */
+function helloField(reply: unknown, name: string): string | undefined {
+  if (Array.isArray(reply)) {
+    const at = reply.findIndex((item, index) => index % 2 === 0 && String(item) === name);
+    return at < 0 ? undefined : String(reply[at + 1]);
+  }
+  if (reply instanceof Map) return reply.has(name) ? String(reply.get(name)) : undefined;
+  if (reply !== null && typeof reply === 'object' && name in reply) return String((reply as Record<string, unknown>)[name]);
+  return undefined;
 }
 
 function formatSeconds(ms: number): string {
