@@ -82,14 +82,16 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
     // Without INFO, ioredis's ready check and BullMQ's version check (both INFO) are left out: the version was read here.
     return infoAllowed ? target : { ...target, options: { ...target.options, enableReadyCheck: false, skipVersionCheck: true } };
   } catch (error) {
-    const cause = errors.length > 0 && /Connection is closed/i.test(errorText(error)) ? errors[0] : error;
+    const closed = /Connection is closed/i.test(errorText(error));
+    const cause = errors.length > 0 && closed ? errors[0] : error;
     const refused = target.options.tls ? await tlsRefusal(errors, target) : undefined;
     if (refused) throw new RedisUnavailableError({ url: target.display, reason: refused, cause });
     const timedOut = error === noAnswer || (cause as NodeJS.ErrnoException).code === 'ETIMEDOUT';
     if (target.options.tls && timedOut && (await answersPlainRedis(target))) throw new RedisUnavailableError({ url: target.display, reason: tlsHandshakeFailed(target.display), cause });
     if (error instanceof RedisUnavailableError) throw error;
-    const reason = describeRedisError(cause);
-    const tlsThere = !target.options.tls && reason === NOT_REDIS && (await completesTlsHandshake(target));
+    // Closed with no error before it: the server hung up without a word (a TLS server at a plain client does so).
+    const reason = closed && errors.length === 0 ? CLOSED_UNANSWERED : describeRedisError(cause);
+    const tlsThere = !target.options.tls && (reason === NOT_REDIS || reason === CLOSED_UNANSWERED) && (await completesTlsHandshake(target));
     throw new RedisUnavailableError({ url: target.display, reason: tlsThere ? `${reason}${MAYBE_TLS}` : reason, cause });
   } finally {
     clearTimeout(timer);
@@ -163,6 +165,7 @@ function errorText(error: unknown): string {
 }
 
 const NOT_REDIS = 'the server there is not a Redis server (it answered something else, or hung up)';
+const CLOSED_UNANSWERED = 'the server there closed the connection without answering (it may not be a Redis server)';
 
 export function describeRedisError(error: unknown): string {
   const message = errorText(error);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,9 +24,12 @@ let webPort: number;
 // A TLS server that completes the handshake (its certificate signed by the test's CA) and never answers.
 let silent: TlsServer | undefined;
 let silentPort: number;
+// A TLS-only server that, as openssl s_server does, closes the connection in order (no reset) on a client that sends no TLS.
+let closing: NetServer | undefined;
+let closingPort: number;
 
 /** Listens on a loopback port the system picks (no race with another test for a port found free before). */
-async function listenOnAnyPort(server: Server | TlsServer): Promise<number> {
+async function listenOnAnyPort(server: Server | TlsServer | NetServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
@@ -53,6 +56,17 @@ beforeAll(async () => {
 
   silent = createTlsServer({ key: readFileSync(file('server.key')), cert: readFileSync(file('server.pem')) }, () => {});
   silentPort = await listenOnAnyPort(silent);
+  const tlsOnly = silent;
+  closing = createNetServer((socket) =>
+    socket.once('data', (data: Buffer) => {
+      // 0x16: a TLS handshake record, handed to the TLS server; anything else is read, then the connection closed.
+      if (data[0] !== 0x16) return void socket.end();
+      socket.pause();
+      socket.unshift(data);
+      tlsOnly.emit('connection', socket);
+    }),
+  );
+  closingPort = await listenOnAnyPort(closing);
 }, 60_000);
 afterAll(async () => {
   await redis?.cleanup();
@@ -76,6 +90,15 @@ describe('Redis with TLS on one side only', () => {
     const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000 });
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stderr.trim()).toBe(`ksa: cannot use Redis at ${url}: the server there is not a Redis server (it answered something else, or hung up) — or it expects TLS (try rediss://)`);
+  }, 60_000);
+
+  it('redis:// to a TLS server that is not Redis and closes the connection in order: it closed the connection, or it expects TLS (try rediss://)', async () => {
+    const url = `redis://127.0.0.1:${closingPort}`;
+    for (const args of [['workers', '--redis', url], ['worker', '--redis', url, '--name', 'w-tls']]) {
+      const result = await runKsa(args, { timeoutMs: 30_000 });
+      expect(result.code, describeResult(result)).toBe(1);
+      expect(result.stderr.trim()).toBe(`ksa: cannot use Redis at ${url}: the server there closed the connection without answering (it may not be a Redis server) — or it expects TLS (try rediss://)`);
+    }
   }, 60_000);
 
   it('rediss:// to a Redis that asks for a client certificate: says so, and that ksa presents none', async () => {
