@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { LanguageModel } from 'ai';
 import { allowedEnvValues, cancelUnderWay, describeUnsetEnvRead, doneStepIds, initialRunState, seedRunView, unsetEnvReadsOnResume, type Plan, type RunState, type RunView } from '../planning/index.js';
 import type { ApprovalMode } from '../policy/rules/index.js';
-import { createRedactor, failedStepLogTails, legacyRollbackReading, localUser, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunRecord, type RunStore } from '../store/index.js';
+import { createRedactor, describeMaskedSteps, failedStepLogTails, legacyRollbackReading, localUser, maskedStepsOnResume, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunRecord, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
 import { approvedKubeContext, type ToolRegistry } from '../tools/index.js';
@@ -194,6 +194,9 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
     if (cancelUnderWay(record.state)) return `Run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ksa cancel ${runId}`;
     const unset = unsetEnvRefusal(runId, record, environment);
     if (unset !== undefined) return unset;
+    // As ksa resume refuses it: a secret written into a step was stored as *** and cannot be asked for again.
+    const masked = maskedStepsOnResume(record.plan, record.state);
+    if (masked.length > 0) return `Run ${runId} cannot be resumed: ${describeMaskedSteps(masked)}. Nothing was run; ${record.planFile ? `ksa run ${record.planFile} starts it afresh` : 'run its plan afresh'}.`;
     const done = doneStepIds(record.state, record.plan);
     return {
       planId: `resume-${runId}`,

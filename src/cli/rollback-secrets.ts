@@ -1,4 +1,4 @@
-import { secretInputsNotGiven, type RunRecord } from '../store/index.js';
+import { describeMaskedSteps, maskedRollbacks, secretInputsNotGiven, type RunRecord } from '../store/index.js';
 import { CliError } from './errors.js';
 
 /** `inputs.name`, `inputs['name']` or `inputs["name"]` in an expression; `inputs[` with anything else may read any input. */
@@ -11,6 +11,12 @@ const READ = /\binputs\s*(?:\.\s*([A-Za-z_][\w-]*)|\[\s*(?:'([^']*)'|"([^"]*)")\
  */
 export function refuseMissingRollbackSecrets(runId: string, record: RunRecord, undo: readonly string[], given: Readonly<Record<string, unknown>>): void {
   const { plan } = record;
+  // A secret written into a rollback itself cannot be given again: that step is the user's to undo.
+  const masked = maskedRollbacks(plan, undo);
+  if (masked.length > 0) {
+    const steps = masked.map((each) => each.step).join(', ');
+    throw new CliError({ message: `run ${runId} cannot be rolled back here: ${describeMaskedSteps(masked)}; nothing was rolled back. Undo ${steps} by hand` });
+  }
   const missing = secretInputsNotGiven(record, given);
   if (missing.length === 0) return;
   const readers = new Map<string, string>();

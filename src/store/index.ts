@@ -29,3 +29,5 @@ export type { StepDurationKeys } from './step-durations.js';
 export { ApprovalMismatchError, localUser, planHash } from './approval.js';
 export { ApprovalSchema } from './approval-record.js';
 export type { Approval } from './approval.js';
+export { describeMaskedSteps, maskedRollbacks, maskedStepsOnResume } from './masked-steps.js';
+export type { MaskedStep } from './masked-steps.js';
