@@ -3,18 +3,19 @@ import { hostname, userInfo } from 'node:os';
 import { KsaError } from '../planning/ksa-error.js';
 import type { Plan } from '../planning/schema.js';
 import { canonicalJson } from '../policy/rules/canonical-json.js';
-import { looksSecret, REDACTED } from './redact.js';
+import { looksSecret, maskSecretKeys, REDACTED } from './redact.js';
 
 export type { Approval } from './approval-record.js';
 
 /**
  * The hash an approval binds to: the plan and the inputs given for it, keys
  * sorted. Secret-looking inputs count by name only (their values are never
- * stored, and a resume gives them again).
+ * stored, and a resume gives them again), as do the parts of a mapping under
+ * a secret's name (`db: {password: …}`).
  */
 export function planHash(plan: Plan, inputs: Readonly<Record<string, unknown>>): string {
   const hidden = (values: Readonly<Record<string, unknown>> | undefined) =>
-    values ? Object.fromEntries(Object.entries(values).map(([name, value]) => [name, looksSecret(name) ? REDACTED : value])) : undefined;
+    values ? Object.fromEntries(Object.entries(values).map(([name, value]) => [name, looksSecret(name) ? REDACTED : maskSecretKeys(value)])) : undefined;
   const text = canonicalJson({ plan: { ...plan, inputs: hidden(plan.inputs) }, inputs: hidden(inputs) });
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }

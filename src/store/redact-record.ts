@@ -101,7 +101,9 @@ function step(holder: Place, key: string): Place {
   // Everything below a `**` of ksa's own is its own too.
   if (own) nodes.push(OWN_LEAF);
   const inputs = holder.nodes.some((node) => node.inputs);
-  return { nodes, content, secretInput: holder.secretInput || (inputs && looksSecret(key)), input: holder.input || (inputs && !looksSecret(key)) };
+  // Inside another input's mapping, a part under a secret's name (`db: {password: …}`) is a secret input's value too.
+  const secretName = looksSecret(key) && (inputs || holder.input);
+  return { nodes, content, secretInput: holder.secretInput || secretName, input: holder.input || (inputs && !looksSecret(key)) };
 }
 
 const OWN_LEAF: Node = { children: new Map(), own: true, inputs: false, ownBelow: true, contentBelow: false };

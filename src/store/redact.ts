@@ -112,7 +112,32 @@ export function secretInputValues(inputs: Readonly<Record<string, unknown>>): st
   const entries = Object.entries(inputs);
   const named = entries.filter(([key]) => looksSecret(key)).flatMap(([, value]) => secretLeaves(value));
   const texts = entries.filter(([key]) => !looksSecret(key)).flatMap(([key, value]) => leavesOf(value).flatMap((leaf) => (typeof leaf === 'string' ? secretValues({ [key]: leaf }) : [])));
-  return [...named, ...texts];
+  const within = entries.filter(([key]) => !looksSecret(key)).flatMap(([, value]) => secretKeyedParts(value).flatMap(secretLeaves));
+  return [...named, ...texts, ...within];
+}
+
+/**
+ * The parts of a list or mapping held under a name that names a secret, however deep (`db: {host: h, password: pw}`
+ * holds `pw`): a secret input's value as much as one given under such a name. The rest of it stays the user's own.
+ */
+function secretKeyedParts(value: unknown): unknown[] {
+  const parts: unknown[] = [];
+  const stack = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next !== 'object' || next === null) continue;
+    for (const [key, item] of Object.entries(next)) {
+      if (!Array.isArray(next) && looksSecret(key)) parts.push(item);
+      else stack.push(item);
+    }
+  }
+  return parts;
+}
+
+/** A copy of an input's value with everything under a name that names a secret as ***, keeping the rest readable. */
+export function maskSecretKeys(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  return JSON.parse(JSON.stringify(value, (key, item: unknown) => (key !== '' && looksSecret(key) && secretLeaves(item).length > 0 ? REDACTED : item))) as unknown;
 }
 
 /** Whether any of these inputs is named like a secret: its value is never written down as given, whatever it is. */

@@ -4,7 +4,7 @@ import { describePlacement, placementOf } from '../planning/placement.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { PlanRisk, RiskLevel } from '../policy/index.js';
 import type { Styler } from './style.js';
-import { createRedactor, looksSecret, REDACTED, secretInputValues, secretLeaves } from '../store/redact.js';
+import { createRedactor, looksSecret, maskSecretKeys, REDACTED, secretInputValues, secretLeaves } from '../store/redact.js';
 import { visible } from './visible-text.js';
 import { plural } from '../planning/plural.js';
 
@@ -42,7 +42,8 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxP
   const inputs = Object.entries(plan.inputs);
   // A secret input (`--input dbPassword=…`, a list or mapping too) is shown as written down everywhere else: ***.
   // So is the password of a URL (`postgres://app:***@db/prod`).
-  const shownInput = (key: string, value: unknown) => (looksSecret(key) && (value === REDACTED || secretLeaves(value).length > 0) ? REDACTED : hide(formatValue(value)));
+  // Inside another input's mapping, a part under a secret's name is *** however short (`db: {password: ***}`).
+  const shownInput = (key: string, value: unknown) => (looksSecret(key) && (value === REDACTED || secretLeaves(value).length > 0) ? REDACTED : hide(formatValue(maskSecretKeys(value))));
   if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([key, value]) => `${visible(key)}=${visible(shownInput(key, value))}`).join(', ')}`);
   const risks = risk ? `, risk: ${levelText(risk.level, style)}` : '';
   lines.push(`  ${plural(plan.steps.length, 'step')}, up to ${parallel} at once${risks}`);
