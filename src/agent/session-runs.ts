@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { LanguageModel } from 'ai';
 import { allowedEnvValues, cancelUnderWay, describeUnsetEnvRead, doneStepIds, initialRunState, seedRunView, unsetEnvReadsOnResume, type Plan, type RunState, type RunView } from '../planning/index.js';
 import type { ApprovalMode } from '../policy/rules/index.js';
-import { createRedactor, describeMaskedSteps, failedStepLogTails, legacyRollbackReading, localUser, maskedStepsOnResume, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunRecord, type RunStore } from '../store/index.js';
+import { createRedactor, describeMaskedSteps, errorText, failedStepLogTails, legacyRollbackReading, localUser, maskedStepsOnResume, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunRecord, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
 import { approvedKubeContext, type ToolRegistry } from '../tools/index.js';
@@ -178,7 +178,7 @@ export function runSummaryLines(state: RunState): string[] {
   const secrets = createRedactor(secretInputValues(state.inputs));
   return [
     [...counts].map(([status, n]) => `${n} ${status.replace('_', ' ')}`).join(', '),
-    ...(state.error && state.status !== 'succeeded' ? [secrets.text(state.error)] : []),
+    ...(state.error && state.status !== 'succeeded' ? [errorText(secrets.text, state.error)] : []),
   ];
 }
 

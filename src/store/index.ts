@@ -4,7 +4,7 @@ export { StoredDocument, DEFAULT_COMMIT_DELAY_MS } from './stored-document.js';
 export type { StoredDocumentOptions } from './stored-document.js';
 export { flushAllDocuments } from './open-documents.js';
 export { PrivateJSONFile } from './private-json-file.js';
-export { createRedactor, secretValues, secretInputValues, looksSecret, REDACTED, secretInputsNotGiven, storedWithoutSecret } from './redact.js';
+export { createRedactor, errorText, secretValues, secretInputValues, looksSecret, REDACTED, secretInputsNotGiven, storedWithoutSecret } from './redact.js';
 export type { Redactor } from './redact.js';
 export { redactEvent } from './redact-event.js';
 export { declaredInputs } from './secret-input-kinds.js';

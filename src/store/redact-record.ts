@@ -1,4 +1,4 @@
-import { looksSecret, REDACTED, type Redactor } from './redact.js';
+import { errorText, looksSecret, REDACTED, type Redactor } from './redact.js';
 
 /**
  * What ksa writes about a run mixes its own fields (run and step ids, timestamps, durations, attempt
@@ -70,7 +70,8 @@ export function recordReplacer(shape: Shape, redactor: () => Redactor, inputsRed
     const hider = redactor();
     if (!hider.active) return value;
     if (place.input) return inputPart(key, value, inputsRedactor());
-    if (typeof value === 'string') return hider.text(value);
+    // A run's or a step's error (not a user's `error` argument) may be in part ksa's own words.
+    if (typeof value === 'string') return key === 'error' && !place.content ? errorText(hider.text, value) : hider.text(value);
     if (typeof value === 'number' && (place.content || looksSecret(key)) && hider.secrets.includes(String(value))) return REDACTED;
     return value;
   };

@@ -1,3 +1,4 @@
+import { ATTEMPT_TIMEOUT_WORDS } from '../planning/errors.js';
 import { looksSecret } from '../planning/secret-names.js';
 
 export { looksSecret };
@@ -24,6 +25,24 @@ export function secretShapedParts(text: string): string[] {
  */
 function looksRandom(part: string): boolean {
   return part.split(/[-_]/).some((run) => run.length >= 10 && /\d/.test(run) && /[A-Za-z]/.test(run));
+}
+
+/**
+ * What ksa itself says in an error it builds around a tool's (`step "deploy" failed: …`, an attempt's timeout): its
+ * ids and numbers, never a user's or a tool's. A secret equal to a timeout (a PIN 1206, `timeoutMs: 1206`) must not
+ * turn them into `timed out after *** ms`.
+ */
+const OWN_ERROR_WORDS = new RegExp(`^step "[a-z0-9][a-z0-9_-]{0,62}" failed: |${ATTEMPT_TIMEOUT_WORDS.source}`, 'g');
+
+/** An error as shown or kept: the secrets hidden in what tools and users wrote, ksa's own words in it whole. */
+export function errorText(hide: (text: string) => string, error: string): string {
+  let out = '';
+  let from = 0;
+  for (const match of error.matchAll(OWN_ERROR_WORDS)) {
+    out += hide(error.slice(from, match.index)) + match[0];
+    from = match.index + match[0].length;
+  }
+  return out + hide(error.slice(from));
 }
 
 /** The values of secret-looking variables in an environment (e.g. OPENAI_API_KEY, GITHUB_TOKEN). */

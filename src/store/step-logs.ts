@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { RunEvent } from '../planning/events.js';
 import type { Plan } from '../planning/schema.js';
 import type { RunState } from '../planning/state.js';
-import { createRedactor, type Redactor } from './redact.js';
+import { createRedactor, errorText, type Redactor } from './redact.js';
 import { makeDirsSync } from './make-dirs.js';
 
 /** Where a step's full log is kept in a run's log folder. */
@@ -47,10 +47,10 @@ export class StepLogs {
         this.write(event.stepId, event.stream === 'stderr' ? `[stderr] ${this.hide(event.line)}\n` : `${this.hide(event.line)}\n`);
         break;
       case 'step_retrying':
-        this.write(event.stepId, `--- attempt ${event.attempt} failed${onWorker(event.worker)}: ${this.hide(event.error)}\n`);
+        this.write(event.stepId, `--- attempt ${event.attempt} failed${onWorker(event.worker)}: ${this.hideError(event.error)}\n`);
         break;
       case 'step_failed':
-        this.write(event.stepId, `--- failed${onWorker(event.worker)}: ${this.hide(event.error)}\n`);
+        this.write(event.stepId, `--- failed${onWorker(event.worker)}: ${this.hideError(event.error)}\n`);
         this.end(event.stepId);
         break;
       case 'step_succeeded':
@@ -58,7 +58,7 @@ export class StepLogs {
         this.end(event.stepId);
         break;
       case 'rollback_step_failed':
-        this.write(event.stepId, `--- rollback failed: ${this.hide(event.error)}\n`);
+        this.write(event.stepId, `--- rollback failed: ${this.hideError(event.error)}\n`);
         this.end(event.stepId);
         break;
       case 'rollback_step_succeeded':
@@ -93,6 +93,11 @@ export class StepLogs {
   /** Secrets are hidden in what the step and its tool said, not in the headers' times and worker names. */
   private hide(text: string): string {
     return this.redactor.active ? this.redactor.text(text) : text;
+  }
+
+  /** An error may be in part ksa's own words (an attempt's timeout): those stay whole. */
+  private hideError(error: string): string {
+    return this.redactor.active ? errorText(this.redactor.text, error) : error;
   }
 
   private end(stepId: string): void {

@@ -162,4 +162,37 @@ steps:
       expect(filesContaining(home, await walk(home), secret)).toEqual([]);
     }
   });
+
+  it("a secret input equal to a step's timeout leaves ksa's own timeout message whole, and still hides it in the tool's error", async () => {
+    const home = path.join(sandbox.home, 'timeout', 'ksa-home');
+    const plan = await sandbox.writePlan(
+      'timeout/plan.yaml',
+      `goal: timeout pin
+inputs: { dbPassword: "" }
+steps:
+  - id: slow
+    tool: shell
+    timeoutMs: 1206
+    retry: { maxAttempts: 2, initialDelayMs: 10 }
+    args: { command: 'if [ ! -f once ]; then touch once; sleep 5; fi; echo "bad pin 1206" >&2; exit 3' }
+`,
+    );
+    const result = await runKsa(['run', plan, '--yes', '--json', '--input', 'dbPassword=1206'], { home, cwd: path.dirname(plan) });
+    expectExit(result, 1);
+    const own = 'attempt 1 timed out after 1206 ms (raise timeoutMs if the step needs longer)';
+    const events = result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; error?: string });
+    expect(events.find((event) => event.type === 'step_retrying')?.error).toBe(own);
+    const failed = events.find((event) => event.type === 'step_failed')?.error ?? '';
+    expect(failed).toContain('bad pin ***');
+    expect(failed).not.toContain('1206');
+    expect(result.stderr).toContain(`slow attempt 1 failed: ${own}`);
+    const entries = await walk(home);
+    const runJson = JSON.parse(readFileSync(path.join(home, entries.find((entry) => entry.rel.endsWith('run.json'))!.rel), 'utf8')) as { state: { error: string; steps: { slow: { error: string } } } };
+    expect(runJson.state.steps.slow.error).toBe(failed);
+    expect(runJson.state.error).toBe(`step "slow" failed: ${failed}`);
+    const log = readFileSync(path.join(home, entries.find((entry) => entry.rel.endsWith('slow.log'))!.rel), 'utf8');
+    expect(log).toContain(`--- attempt 1 failed: ${own}`);
+    expect(log).toContain('[stderr] bad pin ***');
+    expect(log).not.toContain('bad pin 1206');
+  });
 });
