@@ -30,8 +30,8 @@ const RETARGET_VARIABLES: Readonly<Record<KubeProgram, readonly string[]>> = {
 };
 
 /**
- * The kubectl and helm commands a shell line runs (behind `sudo`, `env`, in `bash -c` strings,
- * pipelines and lists, as the deny rules find them), each with the context it names, and the
+ * The kubectl and helm commands a shell line runs (behind `sudo`, `env`, in `bash -c` strings, in code
+ * a shell reads from a pipe or here-document, pipelines and lists, as the deny rules find them), each with the context it names, and the
  * flag or variable that points it past its context (`--kubeconfig`, `KUBECONFIG=…`). A word that
  * only mentions kubectl (`echo kubectl`) is no command. A command that switches the current
  * context to X (`kubectl config use-context X`, `kubectx X`…) names X: the commands after it in the
@@ -50,7 +50,8 @@ export async function shellKubeCalls(
   const calls: ShellKubeCall[] = [];
   // `{{ … }}` of a line not rendered yet (the plan before its run) is one opaque word.
   const line = command.replace(TEMPLATE, TEMPLATE_WORD);
-  const commands = await shellCommands(line, parse);
+  // Code a shell reads on stdin (`echo 'kubectl delete ns prod' | bash`, `bash <<'E'`) is followed as deny rules follow it.
+  const commands = await shellCommands(line, parse, { stdinCode: true });
   // Read once, for a helm command the line assigns HELM_NAMESPACE around.
   let exported: Promise<ExportedVariables> | undefined;
   const exports = async (name: string) => {

@@ -48,6 +48,24 @@ describe('the kube context pin and shell steps', () => {
     expect(invoked).toEqual([]);
   });
 
+  it('follows code a shell reads on stdin, as deny rules do: a pipe, a here-string, a here-document', async () => {
+    const { invoked, refusal } = pinned();
+    const lines = [
+      "echo 'kubectl --context prod-eu delete ns prod' | bash",
+      "printf 'kubectl delete ns prod --context=prod-eu' | sudo sh -s",
+      "bash <<< 'helm --kube-context prod-eu uninstall web'",
+      "bash <<'E'\nkubectl config use-context prod-eu\nkubectl delete ns prod\nE",
+    ];
+    for (const line of lines) expect((await refusal(shell(line)))?.message, line).toMatch(/^step clean \(shell\) names kube context "prod-eu", but the plan was approved for "kind-dev"; nothing was run\. /);
+    expect((await refusal(shell("echo 'kubectl --kubeconfig /x get pods' | bash")))?.message).toContain('passes --kubeconfig');
+    // Without a context, code read on stdin runs only while the approved context is current.
+    const elsewhere = pinned('prod-eu');
+    expect((await elsewhere.refusal(shell("echo 'kubectl delete ns prod' | bash")))?.message).toMatch(/^step clean \(shell\) would touch kube context "prod-eu", /);
+    // Text only printed, not read by a shell, runs nothing.
+    expect(await elsewhere.refusal(shell("echo 'kubectl delete ns prod' | cat"))).toBeUndefined();
+    expect(invoked).toEqual([]);
+  });
+
   it('refuses kubectx - (the previous context), saying it is chosen at run time rather than naming "-"', async () => {
     const { invoked, refusal } = pinned();
     const error = await refusal(shell('kubectx - && kubectl delete pod web'));
@@ -117,6 +135,7 @@ describe('approvedKubeContext with shell steps', () => {
     expect(await approvedKubeContext(plan('cd chart && sudo helm upgrade web .'), {}, registry, async () => 'kind-dev')).toBe('kind-dev');
     expect(await approvedKubeContext(plan('kubectx prod-eu'), {}, registry, async () => 'kind-dev')).toBe('kind-dev');
     expect(await approvedKubeContext(plan('find . -exec kubectl delete -f {} \\;'), {}, registry, async () => 'kind-dev')).toBe('kind-dev');
+    expect(await approvedKubeContext(plan("echo 'kubectl delete ns prod' | bash"), {}, registry, async () => 'kind-dev')).toBe('kind-dev');
     expect(await approvedKubeContext(plan('echo kubectl'), {}, registry, async () => 'kind-dev')).toBeUndefined();
   });
 });
