@@ -18,6 +18,9 @@ export function optionFreeForms(name: string, words: readonly string[]): string[
   const unsure = new Map<string, number>();
   let reader = optionReader(name);
   let readerIndex = 0;
+  // Where the operands of the command being read start, and an option's value that is its first operand (`git push --repo origin`).
+  let commandStart = 0;
+  let firstOperand: { readonly word: string; readonly at: number } | undefined;
   let ended = false;
   for (let index = 0; index < words.length; index++) {
     const word = words[index]!;
@@ -26,8 +29,14 @@ export function optionFreeForms(name: string, words: readonly string[]): string[
     else if (!isOption(word)) {
       operands.push({ word });
       const next = reader.after(word);
-      if (next !== reader) readerIndex++;
+      if (next !== reader) {
+        readerIndex++;
+        commandStart = operands.length;
+      }
       reader = next;
+    } else if (reader.namesFirstOperand(word) && (word.includes('=') || (reader.option(word) === 'value' && index + 1 < words.length))) {
+      // Given again, the last one counts, as git reads it.
+      firstOperand = { word: word.includes('=') ? word.slice(word.indexOf('=') + 1) : words[++index]!, at: commandStart };
     } else if (reader.option(word) === 'value') index++;
     else if (reader.option(word) === 'unsure' && index + 1 < words.length - 1 && !isOption(words[index + 1]!) && !reader.ends(words[index + 1]!)) {
       const key = `${readerIndex} ${word}`;
@@ -42,6 +51,10 @@ export function optionFreeForms(name: string, words: readonly string[]): string[
     const kept = operands.filter((operand) => operand.maybeValueOf === undefined || !taken.has(operand.maybeValueOf)).map((operand) => operand.word);
     // A command left with no operand says nothing a rule about what it acts on could mean, unless no word was read as a value.
     if (kept.length > 0 || taken.size === 0) forms.push([name, ...kept].join(' '));
+    if (firstOperand !== undefined) {
+      const at = operands.slice(0, firstOperand.at).filter((operand) => operand.maybeValueOf === undefined || !taken.has(operand.maybeValueOf)).length;
+      forms.push([name, ...kept.slice(0, at), firstOperand.word, ...kept.slice(at)].join(' '));
+    }
   }
   return [...new Set(forms)].filter((form) => form !== whole);
 }

@@ -16,6 +16,8 @@ export type OptionTable = {
    * which never takes a value), `exact` (written in full only).
    */
   readonly abbreviations: 'getopt' | 'git' | 'exact';
+  /** Long options whose value is the command's first operand written another way (`git push --repo origin` is `git push origin`). */
+  readonly firstOperand?: readonly string[];
 };
 
 const GREP: OptionTable = {
@@ -71,5 +73,7 @@ export const GIT_COMMAND_OPTIONS: Readonly<Record<string, OptionTable>> = {
       '--thin', '--progress', '--prune', '--no-verify', '--follow-tags', '--signed', '--atomic', '--set-upstream', '--ipv4', '--ipv6', '--help', '--help-all',
     ],
     abbreviations: 'git',
+    // git takes a repository operand written after it over --repo's value: a rule about the repository meets both readings.
+    firstOperand: ['--repo'],
   },
 };

@@ -15,6 +15,8 @@ export type OptionReader = {
   readonly ends: (word: string) => boolean;
   /** The reader of the words after this operand. */
   readonly after: (operand: string) => OptionReader;
+  /** Whether the option's value is the command's first operand written another way (`git push --repo origin`, `--rep=origin`). */
+  readonly namesFirstOperand: (word: string) => boolean;
 };
 
 export function optionReader(program: string): OptionReader {
@@ -23,7 +25,7 @@ export function optionReader(program: string): OptionReader {
   return table === undefined ? UNKNOWN : tableReader(table);
 }
 
-const UNKNOWN: OptionReader = { option: (word) => optionValue(undefined, word), ends: (word) => word === '--', after: () => UNKNOWN };
+const UNKNOWN: OptionReader = { option: (word) => optionValue(undefined, word), ends: (word) => word === '--', after: () => UNKNOWN, namesFirstOperand: () => false };
 
 const readers = new Map<OptionTable, OptionReader>();
 
@@ -31,7 +33,7 @@ function tableReader(table: OptionTable): OptionReader {
   const known = readers.get(table);
   if (known) return known;
   const ends = table.abbreviations === 'git' ? (word: string) => word === '--' || word === '--end-of-options' : (word: string) => word === '--';
-  const reader: OptionReader = { option: (word) => optionValue(table, word), ends, after: () => reader };
+  const reader: OptionReader = { option: (word) => optionValue(table, word), ends, after: () => reader, namesFirstOperand: (word) => namesFirstOperand(table, word) };
   readers.set(table, reader);
   return reader;
 }
@@ -44,7 +46,20 @@ const gitReader: OptionReader = {
     const table = GIT_COMMAND_OPTIONS[command];
     return table === undefined ? UNKNOWN : tableReader(table);
   },
+  namesFirstOperand: () => false,
 };
+
+/**
+ * `--repo origin`, `--repo=origin`, `--rep origin`: a long option, written in full or shortened as far as its program
+ * allows, that may stand for one whose value is the first operand. A shortening that may also name another is taken as
+ * it: the rule meets one more reading, never one less.
+ */
+function namesFirstOperand(table: OptionTable, word: string): boolean {
+  if (table.firstOperand === undefined || !word.startsWith('--')) return false;
+  const name = word.split('=')[0]!;
+  if (table.firstOperand.includes(name)) return true;
+  return table.abbreviations !== 'exact' && name.length > 2 && !longNames(table).has(name) && table.firstOperand.some((option) => option.startsWith(name));
+}
 
 function optionValue(table: OptionTable | undefined, word: string): OptionValue {
   if (word.startsWith('--')) {

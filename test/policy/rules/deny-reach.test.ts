@@ -181,7 +181,26 @@ describe('options whose value is a separate word', () => {
     expect(await decide(line)).toBe('deny');
   });
 
-  it.each(['git push -o a -o b -o c --atomic origin dev', 'git -C main push -o main --atomic origin dev'])('%s is not', async (line) => {
+  it.each([
+    'git push --repo origin main',
+    'git push --repo=origin main',
+    'git push --rep origin main',
+    'git push main --repo origin',
+    'git push -o a --repo origin --force main',
+    'git -C . push --repo=elsewhere --repo=origin main',
+    "sh -c 'git push --repo=origin main'",
+  ])('%s is denied: --repo names the repository the push goes to', async (line) => {
+    expect(await decide(line)).toBe('deny');
+  });
+
+  it('--repo alone is the repository: a rule about pushing anything to origin meets it', async () => {
+    const anyBranch = parsePolicy('deny:\n  - shell: "git push origin*"\n', '/srv/app/.ksa/policy.yaml');
+    for (const line of ['git push --repo origin', 'git push --repo=origin --force', 'git push --repo=origin']) {
+      expect((await assessPolicy(plan([shell('s', line)]), anyBranch, 'write', options)).decision.steps[0]!.decision, line).toBe('deny');
+    }
+  });
+
+  it.each(['git push -o a -o b -o c --atomic origin dev', 'git -C main push -o main --atomic origin dev', 'git push --repo origin dev', 'git push --repo=backup main', 'git push --no-repo main'])('%s is not', async (line) => {
     expect(await decide(line)).toBe('allow');
   });
 });
