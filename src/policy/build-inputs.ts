@@ -60,7 +60,8 @@ export function buildInputs(written: readonly ShellWord[]): BuildRun | undefined
             : SYSTEM_INSTALLERS.has(tool)
               ? systemFiles(args)
               : [];
-  const workspaces = NODE_TOOLS.has(tool) && words.slice(1).some((word) => word.literal === undefined || isWorkspaceOption(word.literal));
+  const workspaces =
+    NODE_TOOLS.has(tool) && (words.slice(1).some((word) => word.literal === undefined || isWorkspaceOption(word.literal)) || readings.some(({ operands }) => inWorkspaces(tool, operands) !== undefined));
   const scripts = NODE_TOOLS.has(tool) && !workspaces ? scriptsByName(tool, words.slice(1).map((word) => word.literal), readings) : undefined;
   return files.length === 0 ? undefined : { tool, files, ...(scripts === undefined ? {} : { scripts }), ...(workspaces ? { workspaces } : {}) };
 }
@@ -126,13 +127,29 @@ function packageFiles(tool: string, readings: readonly PackageReading[]): string
 }
 
 function readingFiles(tool: string, folder: string, operands: readonly (string | undefined)[]): string[] {
+  const inner = inWorkspaces(tool, operands);
+  // `yarn workspaces foreach …`: the command it runs is not read here; any script may run.
+  if (inner !== undefined) return inner.length === 0 || readingFiles(tool, folder, inner).length > 0 ? [`${folder}package.json`] : [];
   const [command, ...rest] = operands;
-  if (command === undefined) return tool === 'yarn' || tool === 'pnpm' || tool === 'bun' ? [`${folder}package.json`] : [];
+  // `npm "$CMD"`: a command known only at run time (`$CMD` as pathSpelling spells it) may be one that runs any script (`test`, `start`, `install`).
+  if (command === undefined || command.includes('$')) return operands.length > 0 || tool === 'yarn' || tool === 'pnpm' || tool === 'bun' ? [`${folder}package.json`] : [];
   if (!SCRIPT_COMMANDS.has(command)) return runsScriptOfName(tool, command) ? [`${folder}package.json`] : [];
   // `npm install ./r`: a folder (or a tarball) of its own; `npm install lodash` installs what the registry serves.
   const local = rest.filter((arg): arg is string => arg !== undefined && isLocal(arg));
   const installs = /^(install|i|in|isntall|add)$/.test(command);
   return [...(installs && rest.length > local.length ? [] : [`${folder}package.json`]), ...local.map((path) => (/\.(tgz|tar\.gz)$/.test(path) ? path : `${path.replace(/\/+$/, '')}/package.json`))];
+}
+
+/**
+ * The command a package manager runs in its workspaces: `yarn workspace web build` (web's build script), `yarn workspaces
+ * run build` and `yarn workspaces foreach -A run build` (each one's), `pnpm recursive run build` (`m`, `multi`: each
+ * one's, as `pnpm -r run build`); undefined when the words run no command in the workspaces this way.
+ */
+function inWorkspaces(tool: string, operands: readonly (string | undefined)[]): readonly (string | undefined)[] | undefined {
+  const [command, ...rest] = operands;
+  if (tool === 'yarn' && command === 'workspace') return rest.slice(1);
+  if (tool === 'yarn' && command === 'workspaces') return rest[0] === 'info' || rest[0] === 'list' ? undefined : rest[0] === 'foreach' ? [] : rest;
+  return tool === 'pnpm' && (command === 'recursive' || command === 'm' || command === 'multi') ? rest : undefined;
 }
 
 /** `pip install .`, `pip install -e ./r`, `pip install ./p.whl`: the project whose build (setup.py, pyproject.toml) runs. */

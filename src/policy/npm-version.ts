@@ -18,16 +18,19 @@ export function npmVersionRisk(args: Args): StepRisk {
 }
 
 /**
- * The package.json whose scripts `npm version patch` runs (`npm --prefix app version patch`: app's), as `npm run
+ * The package.json whose scripts `npm version patch` (`yarn version`) runs (`npm --prefix app version patch`: app's), as `npm run
  * version` reads it: the version script with its pre and post scripts. `moreArgs`: xargs adds words of its input
  * (`echo patch | xargs npm version`). Undefined for any other command.
  */
 export function versionRun(name: string, args: readonly ShellWord[], moreArgs = false): BuildRun | undefined {
-  if (name !== 'npm') return undefined;
+  if (name !== 'npm' && name !== 'yarn') return undefined;
   const words = [...args.map((word) => word.literal), ...(moreArgs ? [undefined] : [])];
   // In each way of reading the words, as npm takes options' values (`--prefix app`, `-C app`, `--loglevel warn`).
-  const folders = packageReadings(words).filter(({ operands }) => operands[0] !== undefined && VERSION_COMMANDS.has(operands[0]) && operands.length > 1).map(({ folder }) => folder);
+  // yarn's version, even alone, asks for the new version and writes it: it runs the version scripts as npm's does.
+  const versions = ({ operands }: { readonly operands: readonly (string | undefined)[] }) =>
+    name === 'yarn' ? operands[0] === 'version' : operands[0] !== undefined && VERSION_COMMANDS.has(operands[0]) && operands.length > 1;
+  const folders = packageReadings(words).filter(versions).map(({ folder }) => folder);
   if (folders.length === 0) return undefined;
   const workspaces = words.some((word) => word === undefined || isWorkspaceOption(word));
-  return { tool: 'npm', files: [...new Set(folders)].map((folder) => `${folder}package.json`), scripts: ['version'], ...(workspaces ? { workspaces } : {}) };
+  return { tool: name, files: [...new Set(folders)].map((folder) => `${folder}package.json`), scripts: ['version'], ...(workspaces ? { workspaces } : {}) };
 }
