@@ -10,6 +10,8 @@ export interface BuildRunning {
   readonly setOutside?: (name: string) => boolean;
   /** Given the names of the package.json's scripts the lines hold (every one when they are all the scripts). */
   readonly reached?: Set<string>;
+  /** Read by make whatever its name: a file a Makefile includes (`include config.env`). */
+  readonly makefile?: boolean;
 }
 
 /**
@@ -17,10 +19,10 @@ export interface BuildRunning {
  * `npm run x` run: a file the plan writes is rated by them, as a script it writes is by its lines.
  * Undefined when the file is neither, or does not read as one.
  */
-export function buildCode(file: string, content: string, { scripts, setOutside = () => true, reached = new Set() }: BuildRunning = {}): string | undefined {
+export function buildCode(file: string, content: string, { scripts, setOutside = () => true, reached = new Set(), makefile = false }: BuildRunning = {}): string | undefined {
   const name = file.replace(/^.*\//, '');
+  if (makefile || /^(GNUmakefile|makefile|Makefile)$/.test(name) || name.endsWith('.mk')) return makeRecipes(content, setOutside);
   if (name === 'package.json') return packageScripts(content, scripts, reached);
-  if (/^(GNUmakefile|makefile|Makefile)$/.test(name) || name.endsWith('.mk')) return makeRecipes(content, setOutside);
   return undefined;
 }
 

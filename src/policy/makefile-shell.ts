@@ -19,7 +19,8 @@ const FOREIGN_CODE = /[({]\s*guile\s|^\s*-?load\s/m;
 /**
  * The text of each `$(shell …)` anywhere in the Makefile (a variable, a prerequisite, `$(info …)`, `$(eval …)`, a recipe)
  * and the right side of each `!=`: make runs them through the shell as it reads or expands them. Nested calls are
- * listed on their own too; an unclosed call runs to the end of the text, which rates no lower.
+ * listed on their own too; an unclosed call runs to the end of the text, which rates no lower. With them, the files
+ * `$(file >…)` writes, as shell lines that write them.
  */
 export function makeShellCode(content: string, settings: readonly string[]): string[] {
   const code: string[] = [];
@@ -31,7 +32,38 @@ export function makeShellCode(content: string, settings: readonly string[]): str
     const line = raw.replace(/\\\n\s*/g, ' ');
     for (const assignment of line.matchAll(OUTPUT_ASSIGNMENT)) code.push(line.slice(assignment.index + 2).trim());
   }
-  return code;
+  return [...code, ...fileWrites(content)];
+}
+
+/** `$(file >out,text)`, `${file >>out}`: make's function that writes a file, wherever make expands it. */
+const FILE_CALL = /\$+[({]\s*file\s/g;
+
+/**
+ * Each file `$(file >…)` or `$(file >>…)` writes, as the shell line that writes it as the function does (`: > 'out'`,
+ * `: >> 'out'`), so the write is rated as one, and a recipe that runs the file is one the Makefile made as it ran.
+ */
+function fileWrites(content: string): string[] {
+  const lines: string[] = [];
+  for (const call of content.matchAll(FILE_CALL)) {
+    const start = call.index + call[0].length;
+    const argument = content.slice(start, closingAt(content, call.index + call[0].search(/[({]/), start));
+    const write = /^\s*(>>?)\s*/.exec(argument);
+    if (write === null) continue;
+    const name = argument.slice(write[0].length, commaAt(argument, write[0].length)).trim();
+    lines.push(`: ${write[1]} '${name.replace(/'/g, "'\\''")}'`);
+  }
+  return lines;
+}
+
+/** The first `,` outside `$(…)`: where a function's first argument ends. */
+function commaAt(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '(' || text[i] === '{') depth++;
+    else if (text[i] === ')' || text[i] === '}') depth--;
+    else if (text[i] === ',' && depth === 0) return i;
+  }
+  return text.length;
 }
 
 /** Where the call whose opening bracket is at `open` closes: make counts only brackets of the kind it opened with. */

@@ -11,6 +11,7 @@ import { lineFolders } from './line-folders.js';
 import { WORKSPACE_SETTING } from './npm-workspaces.js';
 import { projectConfigFile, setsWorkspaces } from './npm-config-files.js';
 import { setForMake } from './make-command-line.js';
+import { includedMakefiles, MAKEFILE } from './makefile-includes.js';
 import { resolvedSegments } from './path-segments.js';
 import { pathSpelling } from './path-spelling.js';
 import { savingStepBefore } from './saving-steps.js';
@@ -51,8 +52,6 @@ export interface PlanScript {
 /** `downloaders`: every step that downloads it, in plan order. */
 type Written = { readonly writer: string; readonly content?: string; readonly downloaded?: true; readonly downloaders?: readonly string[] };
 
-/** Files make reads: another one the plan writes may set a variable of the one make runs (`include vars.mk`). */
-const MAKEFILE = /(?:^|\/)(?:GNUmakefile|makefile|Makefile|[^/]*\.mk)$/;
 /** How deep scripts that run other scripts of the plan are followed. */
 const MAX_SCRIPT_DEPTH = 8;
 
@@ -154,7 +153,7 @@ async function scriptRun(run: FileRun, file: string, path: string, source: Writt
   for (const key of keys) following.seen.add(key);
   const reached = new Set<string>();
   // `make`, `npm test`: a Makefile's recipes or a package.json's scripts are shell lines.
-  const code = run.by === 'build' && source.content !== undefined ? buildCode(path, source.content, { scripts: run.scripts, reached, setOutside: setForMake(run.line ?? '', following.env, [...written.keys()].filter((file) => MAKEFILE.test(file)).length) }) : undefined;
+  const code = run.by === 'build' && source.content !== undefined ? buildCode(path, source.content, { scripts: run.scripts, reached, ...(run.makefile ? { makefile: true } : {}), setOutside: setForMake(run.line ?? '', following.env, [...written.keys()].filter((file) => MAKEFILE.test(file)).length) }) : undefined;
   for (const name of reached) following.seen.add(`${path} ${name}`);
   const shell = run.by === 'shell' || (run.by === 'path' && source.content !== undefined && runsAsShell(source.content)) || code !== undefined;
   const content = code ?? source.content;
@@ -162,6 +161,11 @@ async function scriptRun(run: FileRun, file: string, path: string, source: Writt
   // Downloaded by several steps: the one this step gets it from, not one that saves it again after.
   const writer = (source.downloaders && savingStepBefore(following.plan, source.downloaders, following.step)) ?? source.writer;
   const scripts: PlanScript[] = [{ file, writer, ...(content === undefined ? {} : { content }), ...(downloaded ? { downloaded } : {}), shell, ...(following.via ? { via: following.via } : {}) }];
+  // `include extra.mk`: make reads a makefile the plan writes as its own text, from the Makefile's folder or the line's.
+  if (run.by === 'build' && source.content !== undefined && (run.makefile || MAKEFILE.test(path)) && following.depth < MAX_SCRIPT_DEPTH) {
+    const included = includedMakefiles(source.content, [path.replace(/(?:^|\/)[^/]*$/, '') || '.', folder], [...written.keys()], (cwd, name) => workspacePath(cwd, name, following.workspace));
+    for (const file of included) scripts.push(...(await scriptRun({ file, by: 'build', tool: 'make', line: run.line ?? '', makefile: true }, file, file, written.get(file)!, { folder, folders }, written, parse, { ...following, depth: following.depth + 1, via: run.file })));
+  }
   // A script run by a shell from the plan's text may run others (`sh sub/deploy.sh`), from the folders of the line that runs it.
   if (shell && content !== undefined && following.depth < MAX_SCRIPT_DEPTH) {
     scripts.push(...(await scriptsRun(content, [...folders, ...(await lineFolders(content, folder, parse))], written, parse, { ...following, depth: following.depth + 1, via: run.file })));
@@ -305,8 +309,8 @@ function inWorkspaces(run: FileRun): FileRun {
   return run.by === 'build' && /(?:^|\/)package\.json$/.test(run.file) ? { file: run.file, by: run.by, line: run.line ?? '', workspaces: true, ...(run.tool ? { tool: run.tool } : {}) } : run;
 }
 
-/** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`, on `line`; `scripts`: those of a package.json it runs by name; `workspaces`: in each workspace too. */
-type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' | 'build'; readonly tool?: string; readonly scripts?: readonly string[]; readonly line?: string; readonly workspaces?: true };
+/** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`, on `line`; `scripts`: those of a package.json it runs by name; `workspaces`: in each workspace too; `makefile`: read by make whatever its name (`include config.env`). */
+type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' | 'build'; readonly tool?: string; readonly scripts?: readonly string[]; readonly line?: string; readonly workspaces?: true; readonly makefile?: true };
 
 /** The files a shell line runs as programs: `sh f`, `bash -e f`, `source f`, `. f`, `python f`, `./f`, `bin/f`. */
 async function filesRun(command: string, parse: ShellParser, depth = 0): Promise<FileRun[]> {
