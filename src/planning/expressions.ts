@@ -1,5 +1,6 @@
 import { parse } from '@marcbachmann/cel-js';
 import { isNode, literalString, MACROS, type Node } from './cel-ast.js';
+import { envGuardsOf, NO_ENV_GUARDS, type EnvGuards } from './env-guards.js';
 import { NO_NULL_GUARDS, nullGuardsOf, type NullGuards } from './null-guards.js';
 import { NO_NUMBER_READS, numberReadsOf, type NumberReads } from './number-reads.js';
 import { isPlainObject } from './values.js';
@@ -27,6 +28,8 @@ export type CompiledExpression = {
   readonly references: ExpressionReferences;
   /** Which inputs it reads without first testing them against null, and which it being true proves not null. */
   readonly nullGuards: NullGuards;
+  /** Which allow-listed variables it reads without first testing them set, and which it being true proves set. */
+  readonly envGuards: EnvGuards;
   /** Which inputs it reads as numbers (`inputs.replicas > 2`), and which only when another is one (`inputs.a > inputs.b`). */
   readonly numberReads: NumberReads;
   evaluate(context: ExpressionContext): unknown;
@@ -57,6 +60,7 @@ export function compileExpression(source: string): CompileResult {
         source,
         references,
         nullGuards: references.inputs.length > 0 ? nullGuardsOf(ast) : NO_NULL_GUARDS,
+        envGuards: references.env.length > 0 ? envGuardsOf(ast) : NO_ENV_GUARDS,
         numberReads: references.inputs.length > 0 ? numberReadsOf(ast) : NO_NUMBER_READS,
         evaluate: (context) => fromCel(evaluator(celContext(context, references))),
       },

@@ -1,5 +1,4 @@
-import { compileExpression } from './expressions.js';
-import { mayGuard } from './guarded-reads.js';
+import { envSetWhen, unguardedEnvReads } from './guarded-reads.js';
 import type { Plan } from './schema.js';
 import type { RunState } from './state.js';
 import { findTemplates } from './templates.js';
@@ -10,26 +9,26 @@ export type UnsetEnvRead = { readonly step: string; readonly name: string; reado
 
 /**
  * `env.BRANCH` allow-listed with no BRANCH in the environment fails the step that reads it, mid-run, after the
- * steps before it ran. A plain reference is found before anything runs; an expression that may guard it (has(),
- * `?`, `||`, `&&`, `in`) keeps its run-time behaviour. `rollbackOnly`: steps done before (a resume, a cancel) of
- * which only the rollback can run again.
+ * steps before it ran. A read is found before anything runs unless the expression tested that same variable on
+ * the way to it (`has(env.BRANCH) ? env.BRANCH : "main"`), or the step's `when` requires it set (`has(env.BRANCH)`).
+ * `rollbackOnly`: steps done before (a resume, a cancel) of which only the rollback can run again; their `when`
+ * was decided in the environment of then, so it guards nothing now.
  */
 export function unsetEnvReads(plan: Pick<Plan, 'steps'>, env: Readonly<Record<string, string>>, rollbackOnly: ReadonlySet<string> = new Set()): UnsetEnvRead[] {
   const reads: UnsetEnvRead[] = [];
   for (const step of plan.steps) {
     const undone = rollbackOnly.has(step.id);
+    const unset = new Set<string>();
+    const note = (names: readonly string[]) => {
+      for (const name of names) if (env[name] === undefined) unset.add(name);
+    };
     const sources: string[] = [];
-    if (step.when !== undefined && !undone) sources.push(step.when);
     if ('args' in step && step.args && !undone) sources.push(...findTemplates(step.args).map((site) => site.source));
     if ('prompt' in step && typeof step.prompt === 'string' && !undone) sources.push(...findTemplates(step.prompt).map((site) => site.source));
     if ('rollback' in step && step.rollback) sources.push(...findTemplates(step.rollback.args).map((site) => site.source));
-    const unset = new Set<string>();
-    for (const source of sources) {
-      if (mayGuard(source)) continue;
-      const compiled = compileExpression(source);
-      if (!compiled.ok) continue;
-      for (const name of compiled.expression.references.env) if (env[name] === undefined) unset.add(name);
-    }
+    if (step.when !== undefined && !undone) note(unguardedEnvReads(step.when));
+    const safe = undone ? undefined : envSetWhen(step.when);
+    for (const source of sources) note(unguardedEnvReads(source, safe));
     for (const name of unset) reads.push({ step: step.id, name, rollback: undone });
   }
   return reads;

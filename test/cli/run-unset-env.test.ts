@@ -43,6 +43,19 @@ describe('ksa run --allow-env NAME with NAME unset', () => {
     expect(guarded.code, describeResult(guarded)).toBe(0);
   });
 
+  it('a test of another variable does not guard it and is refused; a when requiring it set lets the step be skipped', async () => {
+    await sandbox.writePlan('other.yaml', PLAN.replace('{{ env.BRANCH }}', () => "{{ has(env.TAG) && env.BRANCH != '' ? env.BRANCH : 'main' }}"));
+    const other = await runKsa(['run', '--yes', '--allow-env', 'BRANCH', '--allow-env', 'TAG', 'other.yaml'], { home: sandbox.home, cwd: sandbox.dir, env: { BRANCH: undefined, TAG: 'v1' } });
+    expect(other.code, describeResult(other)).toBe(2);
+    expect(other.stderr.trim()).toBe('ksa: other.yaml: env.BRANCH is used by step a but BRANCH is not set in the environment; set it, or read it as has(env.BRANCH) ? env.BRANCH : "\u2026"; nothing was run');
+    expect(other.stdout + other.stderr).not.toContain('FIRST-RAN');
+    await sandbox.writePlan('when.yaml', PLAN.replace('    tool: shell\n    args: { command: "echo branch', () => '    when: has(env.BRANCH)\n    tool: shell\n    args: { command: "echo branch'));
+    const when = await runKsa(['run', '--yes', '--allow-env', 'BRANCH', 'when.yaml'], { home: sandbox.home, cwd: sandbox.dir, env: { BRANCH: undefined } });
+    expect(when.code, describeResult(when)).toBe(0);
+    expect(when.stderr).toMatch(/a\s+skipped/);
+    expect(when.stderr).not.toMatch(/a succeeded/);
+  });
+
   it('ksa resume refuses it too when a step still to run reads it, before anything runs again', async () => {
     const home = path.join(sandbox.dir, 'resume-home');
     await sandbox.writePlan('resume.yaml', PLAN.replace('echo FIRST-RAN', () => 'echo $$ > first.pid; while [ ! -f first.go ]; do sleep 0.05; done; echo FIRST-RAN'));
