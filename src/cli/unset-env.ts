@@ -1,12 +1,12 @@
-import { describeUnsetEnvRead, unsetEnvReads, type Plan } from '../planning/index.js';
+import { describeUnsetEnvRead, type UnsetEnvRead } from '../planning/index.js';
 import { CliError } from './errors.js';
 
 /**
- * Refuses, before anything runs, a plan that plainly reads an allow-listed variable not set now (unsetEnvReads):
- * the step reading it would fail mid-run, after the steps before it ran.
+ * Refuses, before anything runs, a plan that plainly reads an allow-listed variable not set now (`reads`, as
+ * unsetEnvReads or unsetEnvReadsOnResume find them): the step reading it would fail mid-run, after the steps
+ * before it ran.
  */
-export function refuseUnsetEnv(file: string, plan: Plan, env: Readonly<Record<string, string>>, rollbackOnly: ReadonlySet<string> = new Set()): void {
-  const reads = unsetEnvReads(plan, env, rollbackOnly);
+export function refuseUnsetEnv(file: string, reads: readonly UnsetEnvRead[]): void {
   if (reads.length === 0) return;
   const [first, ...rest] = reads.map(describeUnsetEnvRead);
   const example = reads[0]!.name;

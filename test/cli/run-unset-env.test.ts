@@ -1,16 +1,18 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, eventually, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
-import { killGroup, readPids, runIdsOnDisk } from '../helpers/durable.js';
+import { killGroup, readPids, readRunFile, runIdsOnDisk } from '../helpers/durable.js';
 
 // An allow-listed variable that is not set: refused before any step runs, unless the expression guards it.
 
 let sandbox: CliSandbox;
+const leftovers = new Set<number>();
 beforeAll(async () => {
   sandbox = await createCliSandbox();
 });
 afterAll(async () => {
+  for (const pid of leftovers) killGroup(pid);
   await sandbox.cleanup();
 });
 
@@ -110,5 +112,38 @@ steps:
     const cancelled = await runKsa(['cancel', runId!, '--yes'], { home, cwd: dir, env: { QA_Y: 'tok' } });
     expect(cancelled.code, describeResult(cancelled)).toBe(0);
     expect(readFileSync(path.join(dir, 'undone'), 'utf8')).toBe('undo tok\n');
+  }, 90_000);
+
+  it('ksa resume, as the chat, reads in full a step whose rollback began before the stop: it runs again', async () => {
+    const home = path.join(sandbox.dir, 'begun-home');
+    const dir = path.join(sandbox.dir, 'begun');
+    await sandbox.writePlan(
+      'begun/plan.yaml',
+      `goal: x
+steps:
+  - id: a
+    tool: shell
+    args: { command: "echo a={{ env.QA_A }} > a-ran" }
+    rollback: { tool: shell, args: { command: "echo $$ > undo.pid; exec sleep 30" } }
+  - id: b
+    dependsOn: [a]
+    tool: shell
+    args: { command: "exit 3" }
+`,
+    );
+    const owner = startKsa(['run', '--yes', '--allow-env', 'QA_A', 'plan.yaml'], { home, cwd: dir, env: { QA_A: 'one' }, timeoutMs: 60_000 });
+    const pid = await eventually(() => readPids(dir, 'undo.pid')[0], 30_000);
+    leftovers.add(pid);
+    const [runId] = runIdsOnDisk(home);
+    // Killed once the store has the rollback under way (run.json is written in groups, a moment after).
+    await eventually(() => (readRunFile(home, runId!)?.state.steps.a?.rollbackStartedAt ? true : undefined), 30_000);
+    killGroup(owner.pid);
+    killGroup(pid);
+    await owner.result;
+    rmSync(path.join(dir, 'a-ran'));
+    const resumed = await runKsa(['resume', runId!, '--yes'], { home, cwd: dir, env: { QA_A: undefined } });
+    expect(resumed.code, describeResult(resumed)).toBe(2);
+    expect(resumed.stderr.trim()).toBe(`ksa: run ${runId}: env.QA_A is used by step a but QA_A is not set in the environment; set it, or read it as has(env.QA_A) ? env.QA_A : "\u2026"; nothing was run`);
+    expect(existsSync(path.join(dir, 'a-ran'))).toBe(false);
   }, 90_000);
 });

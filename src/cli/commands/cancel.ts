@@ -1,4 +1,4 @@
-import { isFinished, rollbackOnCancel, type RunStatus } from '../../planning/index.js';
+import { isFinished, rollbackOnCancel, unsetEnvReads, type RunStatus } from '../../planning/index.js';
 import { declaredInputs, liveOwner, ownerName, requestCancel, withdrawCancel, RunBusyError, runDir, secretValues, takeOverHint, type LockOwner, type RunRecord } from '../../store/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
@@ -51,7 +51,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   const inputs = readGivenInputs(declaredInputs(record), parseInputs(flags.input ?? []));
   refuseMissingRollbackSecrets(runId, record, undo, inputs);
   // As ksa run and ksa resume refuse it: a rollback reading an allow-listed variable not set now would fail.
-  refuseUnsetEnv(`run ${runId}`, { ...record.plan, steps: record.plan.steps.filter((step) => undo.includes(step.id)) }, allowedEnvironment(io, record.allowedEnv), new Set(undo));
+  refuseUnsetEnv(`run ${runId}`, unsetEnvReads({ steps: record.plan.steps.filter((step) => undo.includes(step.id)) }, allowedEnvironment(io, record.allowedEnv), new Set(undo)));
   writeLine(io.stderr, `Run ${runId} is ${status}: its process is gone.`);
   writeLine(io.stderr, undo.length > 0 ? `Cancelling rolls back, newest first: ${undo.join(', ')}.` : 'No step needs rolling back; it is only marked cancelled.');
   // Rollback steps may use MCP tools: their servers start (once approved), the others do not.

@@ -1,4 +1,4 @@
-import { cancelUnderWay, isFinished, validatePlan, type RunState } from '../../planning/index.js';
+import { cancelUnderWay, isFinished, unsetEnvReadsOnResume, validatePlan, type RunState } from '../../planning/index.js';
 import { resumeOutline } from '../../agent/resume-outline.js';
 import { declaredInputs, describeMaskedSteps, legacyRollbackReading, maskedStepsOnResume, ownerName, runDir, secretInputsNotGiven, secretValues, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -82,11 +82,9 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   if (!checked.ok) throw new CliError({ message: `run ${runId} cannot go on with these inputs: ${checked.issues.map((issue) => issue.message).join('; ')}` });
   // As checked: one the plan reads as a number is one (`-2.5`), as ksa run reads it.
   const inputs = Object.fromEntries(Object.keys(given).map((name) => [name, checked.inputs[name]]));
-  // As ksa run refuses it: a step still to run that reads an allow-listed variable not set now would fail mid-run.
-  // A step that succeeded is undone by its rollback if the run fails now.
-  const done = new Set(record.plan.steps.filter((step) => record.state.steps[step.id]?.status === 'succeeded').map((step) => step.id));
-  const toRun = record.plan.steps.filter((step) => record.state.steps[step.id]?.status !== 'skipped');
-  refuseUnsetEnv(`run ${runId}`, { ...record.plan, steps: toRun }, allowedEnvironment(io, record.allowedEnv), done);
+  // As ksa run refuses it, and the chat's /resume: a step that runs again (one whose rollback began, or built on one
+  // undone, too) reading an allow-listed variable not set now would fail mid-run; a done one's rollback, if it fails now.
+  refuseUnsetEnv(`run ${runId}`, unsetEnvReadsOnResume(record.plan, record.state, allowedEnvironment(io, record.allowedEnv)));
   // The policy as it is now: a step denied since the run started does not run.
   const policy = await loadPolicy(stores.home, record.workspace);
   // One assessment serves the plan print (each step's risk) and the approval.

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { buildGraph, criticalPathLengths, depthLevels, initialRunState, type Plan } from '../../planning/index.js';
+import { buildGraph, criticalPathLengths, depthLevels, initialRunState, unsetEnvReads, type Plan } from '../../planning/index.js';
 import { approvedKubeContext, kubeContextLine, stepsOnCurrentContext } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -59,7 +59,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     stdin: io.stdin,
     workspace,
   });
-  refuseUnsetEnv(file, plan, allowedEnvironment(io, flags.allowEnv));
+  refuseUnsetEnv(file, unsetEnvReads(plan, allowedEnvironment(io, flags.allowEnv)));
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const shown = { ...plan, inputs: { ...plan.inputs, ...inputs } };
   // Cluster steps show the context and namespace they touch, as do shell steps whose line runs kubectl or helm;
