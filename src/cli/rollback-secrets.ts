@@ -1,8 +1,6 @@
+import { templateInputReads } from '../planning/index.js';
 import { describeMaskedSteps, maskedRollbacks, secretInputsNotGiven, type RunRecord } from '../store/index.js';
 import { CliError } from './errors.js';
-
-/** `inputs.name`, `inputs['name']` or `inputs["name"]` in an expression; `inputs[` with anything else may read any input. */
-const READ = /\binputs\s*(?:\.\s*([A-Za-z_][\w-]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\]|(\[))/g;
 
 /**
  * The rollbacks a cancel runs get the inputs the run was given, but a secret one was never stored (it reads `***`):
@@ -24,20 +22,13 @@ export function refuseMissingRollbackSecrets(runId: string, record: RunRecord, u
     const step = plan.steps.find((candidate) => candidate.id === id);
     const rollback = step && 'rollback' in step ? step.rollback : undefined;
     if (!rollback) continue;
-    for (const name of inputsRead(JSON.stringify(rollback), missing)) if (!readers.has(name)) readers.set(name, id);
+    // Its arguments as the rollback renders them: only what their templates read.
+    const reads = templateInputReads(rollback.args);
+    for (const name of missing) if ((reads.any || reads.names.includes(name)) && !readers.has(name)) readers.set(name, id);
   }
   if (readers.size === 0) return;
   const names = [...readers.keys()];
   const what = names.map((name) => `${name} (the rollback of ${readers.get(name)} reads it)`).join(', ');
-  throw new CliError({ message: `input${names.length > 1 ? 's' : ''} ${what} ${names.length > 1 ? 'were' : 'was'} not stored (they hold secrets); pass ${names.map((name) => `--input ${name}=…`).join(' ')} again` });
+  throw new CliError({ message: `input${names.length > 1 ? 's' : ''} ${what} ${names.length > 1 ? 'were' : 'was'} not stored (they hold secrets); pass ${names.map((name) => `--input ${name}=\u2026`).join(' ')} again` });
 }
 
-/** The names of `candidates` that the text reads; all of them when it reads inputs by a computed key. */
-function inputsRead(text: string, candidates: readonly string[]): string[] {
-  const read = new Set<string>();
-  for (const match of text.matchAll(READ)) {
-    if (match[4] !== undefined) return [...candidates];
-    read.add(match[1] ?? match[2] ?? match[3] ?? '');
-  }
-  return candidates.filter((name) => read.has(name));
-}

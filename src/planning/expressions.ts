@@ -21,6 +21,8 @@ export type ExpressionReferences = {
   readonly unknownRoots: string[];
   /** `steps[expr]` with a non-literal key: cannot be checked before the run. */
   readonly dynamicStepAccess: boolean;
+  /** `inputs[expr]` with a non-literal key, or `inputs` itself (`string(inputs)`): it may read any input. */
+  readonly anyInput: boolean;
 };
 
 export type CompiledExpression = {
@@ -118,6 +120,7 @@ function collectReferences(ast: Node): ExpressionReferences {
   const env = new Set<string>();
   const unknownRoots = new Set<string>();
   let dynamicStepAccess = false;
+  let anyInput = false;
 
   const visit = (node: unknown, bound: ReadonlySet<string>): void => {
     if (!isNode(node)) {
@@ -128,6 +131,7 @@ function collectReferences(ast: Node): ExpressionReferences {
     if (op === 'id') {
       const name = args as string;
       if (bound.has(name)) return;
+      if (name === 'inputs') anyInput = true;
       if (name !== 'steps' && name !== 'inputs' && name !== 'env') unknownRoots.add(name);
       return;
     }
@@ -139,6 +143,7 @@ function collectReferences(ast: Node): ExpressionReferences {
         if (root === 'steps' || root === 'inputs' || root === 'env') {
           if (literal === undefined) {
             if (root === 'steps') dynamicStepAccess = true;
+            if (root === 'inputs') anyInput = true;
             visit(key, bound);
             return;
           }
@@ -178,6 +183,7 @@ function collectReferences(ast: Node): ExpressionReferences {
     env: [...env],
     unknownRoots: [...unknownRoots],
     dynamicStepAccess,
+    anyInput,
   };
 }
 

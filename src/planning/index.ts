@@ -10,6 +10,7 @@ export type { PlanGraph, GraphNode, EdgeLists, GraphProblems } from './graph.js'
 export { clearExpressionCache, compileExpression, evaluateExpression, ExpressionEvaluationError } from './expressions.js';
 export type { CompiledExpression, ExpressionContext, ExpressionReferences } from './expressions.js';
 export { findTemplates, compileTemplate, renderTemplate, hasTemplate, toText } from './templates.js';
+export { templateInputReads, type TemplateInputReads } from './input-reads.js';
 export { allowedEnvValues, describeUnsetEnvRead, unsetEnvReads, unsetEnvReadsOnResume, type UnsetEnvRead } from './unset-env.js';
 export { unsetInputs, type UnsetInput } from './plan-inputs-unset.js';
 export { readGivenText } from './given-text.js';

@@ -65,4 +65,47 @@ describe('ksa cancel of an interrupted run whose rollback reads a secret input',
     expect(cancelled.stderr + cancelled.stdout).not.toContain(SECRET);
     expect(anyFileHolds(home, SECRET)).toBe(false);
   });
+
+  it('asks for what the rollback templates read, a read broken over lines too, and not for an input only named in its text', async () => {
+    const plan = await sandbox.writePlan(
+      'cancel-read/plan.yaml',
+      `goal: Undo with a key
+inputs: { apiKey: "", dbPassword: "" }
+steps:
+  - id: s1
+    tool: shell
+    args: { command: "echo s1" }
+    rollback:
+      tool: shell
+      args:
+        command: |
+          echo "rb={{ inputs
+            .apiKey }} (inputs.dbPassword not needed)" > rbval.txt
+  - id: s2
+    tool: shell
+    dependsOn: [s1]
+    args: { command: "echo $$ >> long.pids; sleep 30" }
+`,
+    );
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'cancel-read');
+    mkdirSync(home, { recursive: true });
+    const ksa = startKsa(['run', plan, '--yes', '--json', '--input', `apiKey=${SECRET}`, '--input', 'dbPassword=Pw4stored9'], { home, cwd: dir, timeoutMs: 25_000 });
+    leftovers.add(ksa.pid);
+    await ksa.waitForOutput((stdout) => stdout.includes('"run_started"'), 10_000);
+    const runId = parseNdjson(ksa.stdout().split('\n')[0]! + '\n')[0]!.runId;
+    leftovers.add(await eventually(() => readPids(dir, 'long.pids')[0], 10_000));
+    await eventually(() => (readRunFile(home, runId)?.state.steps.s2?.status === 'running' ? true : undefined), 10_000);
+    ksa.kill('SIGKILL');
+    await ksa.result;
+
+    const refused = await runKsa(['cancel', runId, '--yes'], { home, cwd: dir });
+    expectExit(refused, 2);
+    expect(refused.stderr.trim()).toBe('ksa: input apiKey (the rollback of s1 reads it) was not stored (they hold secrets); pass --input apiKey=\u2026 again');
+    expect(existsSync(path.join(dir, 'rbval.txt'))).toBe(false);
+
+    const cancelled = await runKsa(['cancel', runId, '--yes', '--input', `apiKey=${SECRET}`], { home, cwd: dir });
+    expectExit(cancelled, 0);
+    expect(readFileSync(path.join(dir, 'rbval.txt'), 'utf8')).toBe(`rb=${SECRET} (inputs.dbPassword not needed)\n`);
+  });
 });
