@@ -128,11 +128,13 @@ export abstract class ExecutionBase {
 
   protected cancelStep(i: number): void {
     const st = this.stepStates[i]!;
+    const now = this.nowIso();
     st.status = 'cancelled';
-    st.endedAt = this.nowIso();
+    // Its process died before: it stopped then, and the cancel only records so.
+    st.endedAt = st.cutShortAt ?? now;
     delete st.retryAt;
     delete st.waitingSince;
-    this.emit({ type: 'step_cancelled', runId: this.state.runId, ts: st.endedAt, stepId: this.steps[i]!.step.id, attempt: st.attempts });
+    this.emit({ type: 'step_cancelled', runId: this.state.runId, ts: now, stepId: this.steps[i]!.step.id, attempt: st.attempts });
   }
 
   protected finish(status: RunStatus): void {

@@ -72,6 +72,12 @@ export type StepState = {
    * retry policy of the step's next go.
    */
   earlierAttempts?: number;
+  /**
+   * An attempt its process's death cut short (the run's process killed while it ran): when it last did anything,
+   * as far as ksa knows. `ksa cancel` of the dead run sets it before the rollback, and the step's end is then this,
+   * not the time of the cancel, which came later and stopped nothing of it.
+   */
+  cutShortAt?: string;
 };
 
 export type RunState = {

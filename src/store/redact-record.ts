@@ -17,7 +17,7 @@ type Shape = {
 
 const PLAN_OWN = ['maxParallel', 'runsOn.**', 'steps.*.id', 'steps.*.type', 'steps.*.tool', 'steps.*.dependsOn.*', 'steps.*.retry.**', 'steps.*.timeoutMs', 'steps.*.runsOn.**', 'steps.*.rollback.tool', 'steps.*.rollback.timeoutMs'];
 const PLAN_CONTENT = ['inputs.**', 'steps.*.args.**', 'steps.*.rollback.args.**'];
-const STEP_OWN = ['status', 'attempts', 'startedAt', 'endedAt', 'worker', 'attemptWorkers.**', 'retryAt', 'waitingSince', 'interruptedAttempt', 'rollbackStartedAt', 'earlierAttempts', 'rollback.status', 'rollback.startedAt', 'rollback.endedAt'];
+const STEP_OWN = ['status', 'attempts', 'startedAt', 'endedAt', 'worker', 'attemptWorkers.**', 'retryAt', 'waitingSince', 'interruptedAttempt', 'rollbackStartedAt', 'earlierAttempts', 'cutShortAt', 'rollback.status', 'rollback.startedAt', 'rollback.endedAt'];
 const STEP_CONTENT = ['output.**', 'succeededOn.**'];
 const under = (prefix: string, paths: readonly string[]) => paths.map((path) => `${prefix}.${path}`);
 

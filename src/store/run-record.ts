@@ -29,6 +29,7 @@ export const StepStateSchema = z.object({
   interruptedAttempt: z.int().min(1).optional(),
   rollbackStartedAt: z.string().optional(),
   earlierAttempts: z.int().min(1).optional(),
+  cutShortAt: z.string().optional(),
 });
 
 export const RunStateSchema = z.object({

@@ -94,7 +94,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         for (const step of doc.steps) {
           // Where it ran, as ksa status's WORKER column says it: a fan-out that failed as a whole, where it did succeed.
           const where = step.succeededOn !== undefined ? `  succeeded on ${step.succeededOn}` : step.worker !== undefined ? `  on ${step.worker}` : '';
-          lines.push(`  ${step.id.padEnd(16)} ${('interrupted' in step ? 'interrupted' : step.status).padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${where}${step.error ? `  ${step.error}` : ''}`);
+          lines.push(`  ${step.id.padEnd(16)} ${('interrupted' in step ? 'interrupted' : step.status).padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${where}${'cutShort' in step ? '  cut short: the process running it died' : ''}${step.error ? `  ${step.error}` : ''}`);
         }
         session.notice(lines.join('\n'), 'info');
       } catch (error) {

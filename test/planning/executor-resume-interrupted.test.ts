@@ -42,6 +42,18 @@ describe('executor: a step cut short by the stop of the run, resumed', () => {
     expect(state.steps.start).toMatchObject({ status: 'cancelled', worker: 'w1' });
   });
 
+  it('cancelled where it stood after its process died: it ends when it was cut short, not when the cancel reached it', async () => {
+    const saved = await stoppedDuringStart();
+    saved.steps.start!.cutShortAt = new Date(12).toISOString();
+    const h = new Harness(plan(), { resumeFrom: saved, resumeFor: 'rollback' });
+    await h.clock.advanceTo(500);
+    h.execution.cancel('cancelled with ksa cancel after the run was interrupted');
+    const state = await h.run();
+    expect(state.steps.start).toMatchObject({ status: 'cancelled', endedAt: new Date(12).toISOString(), cutShortAt: new Date(12).toISOString() });
+    // A step that was not cut short (never started) ends with the cancel, as before.
+    expect(Date.parse(state.steps.health!.endedAt!)).toBeGreaterThanOrEqual(500);
+  });
+
   it('rollbackOnCancel names, in order, exactly what the cancel\'s rollback then undoes (the cut-short step first)', async () => {
     for (const startRollback of [{ name: '{{ inputs.name }}' }, { id: '{{ steps.start.output.id }}' }]) {
       const saved = await stoppedDuringStart();

@@ -1,5 +1,5 @@
 import { isFinished, rollbackOnCancel, unsetEnvReads, type RunStatus } from '../../planning/index.js';
-import { declaredInputs, liveOwner, ownerName, requestCancel, withdrawCancel, RunBusyError, runDir, secretValues, takeOverHint, type LockOwner, type RunRecord } from '../../store/index.js';
+import { cutShortSteps, declaredInputs, liveOwner, ownerName, requestCancel, withdrawCancel, RunBusyError, runDir, secretValues, takeOverHint, type LockOwner, type RunRecord } from '../../store/index.js';
 import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { waitUntilFinished } from '../wait-for-run.js';
@@ -45,6 +45,8 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // Attempts on workers it was in the middle of: one no worker took is not undone, one a worker took is undone there.
   const takers = target ? await cutShortTakers(target, runId, record.state) : new Map();
   settleCutShort(record.state, takers);
+  // Read before this command takes the run's lock, whose heartbeat then is this process's.
+  const cutShort = await stepsCutShort(stores.runs.logDir(runId), record, status);
   // As the rollback will see it: a step cut short by the stop may have done its work, and is undone too.
   const undo = rollbackOnCancel(record.state, record.plan);
   // Read as the plan's defaults are written, as ksa run and ksa resume read them (a secret one's as declared).
@@ -84,6 +86,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // Read again under the lock: another terminal may have resumed it since the rollback was approved.
   const now = run.record.state;
   settleCutShort(now, takers);
+  for (const [id, at] of cutShort) if (now.steps[id]?.status === 'running') now.steps[id].cutShortAt ??= at;
   const changed = isFinished(now.status) ? `ended (${now.status})` : rollbackOnCancel(now, run.record.plan).join() !== undo.join() ? 'changed (it was resumed)' : undefined;
   if (changed) {
     await run.close();
@@ -142,6 +145,15 @@ async function cancelJobs(io: CliIO, target: RedisTarget, runId: string): Promis
   if (stillRunning.length > 0) writeLine(io.stderr, `ksa: warning: still running after the cancel request: ${stillRunning.join(', ')}; rolling back anyway`);
 }
 
+
+/**
+ * When each step the dead run was in the middle of here was cut short (its log's last line, its process's last
+ * heartbeat): the cancel records that as its end. One a worker ran may have gone on there after the run's process died.
+ */
+async function stepsCutShort(logDir: string, record: RunRecord, status: RunStatus): Promise<Map<string, string>> {
+  const cut = await cutShortSteps(logDir, record, status, undefined);
+  return new Map([...cut].filter(([id]) => record.state.steps[id]?.worker === undefined));
+}
 
 /** What the cancel will not roll back because the policy denies it now: one line per step, said before the question. */
 async function refusedRollbacks(record: RunRecord, undo: readonly string[], policy: Policy, registry: ToolRegistry): Promise<string[]> {
