@@ -31,7 +31,8 @@ export type RunStatusExtras = {
 /**
  * The steps that were running when the run's process died (an interrupted run, or a paused one whose process is
  * gone), each with the last time anything was recorded for it: its log's last write, else the run's last record,
- * or the last time its process was known alive, if later. Their time ran out there, not now. A paused run's step
+ * or the last time its process was known alive, or when it recorded that it stopped, if later. Their time ran out
+ * there, not now. A paused run's step
  * no worker had taken was held, its job taken off the queue: it never started, so nothing of it was cut short.
  */
 export async function cutShortSteps(logDir: string, record: RunRecord, status: string, owner: LockOwner | undefined, alive?: LastAlive): Promise<Map<string, string>> {
@@ -41,7 +42,8 @@ export async function cutShortSteps(logDir: string, record: RunRecord, status: s
   const { at } = alive ?? (running.length > 0 ? await ownerLastAlive(logDir, status, owner) : {});
   const found = await Promise.all(
     running.map(async ([id, st]) => {
-      const times = [st.startedAt, (await logWrittenAt(logDir, id)) ?? fallback, at].filter((time): time is string => time !== undefined);
+      // A process that stopped at once (the chat's quit cut short by Ctrl-C, a second Ctrl-C) recorded when: its steps ran until then.
+      const times = [st.startedAt, (await logWrittenAt(logDir, id)) ?? fallback, at, record.state.endedAt].filter((time): time is string => time !== undefined);
       const last = times.sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1);
       return [id, last] as const;
     }),

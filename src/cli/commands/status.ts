@@ -44,11 +44,12 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   writeLine(io.stdout, `  workspace: ${record.workspace}`);
   // Only a run that runs is "running for": a paused or interrupted one started that long ago.
   const since = durationBetween(state.startedAt, state.endedAt);
-  writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? `took ${since}` : status === 'running' ? `running for ${since}` : `${since} ago`}`);
-  // Its process is gone: where it stopped, as ksa runs counts its duration.
-  const stoppedAt = !owner && (status === 'interrupted' || status === 'paused') && !state.endedAt ? runStoppedAt(record, cutShort, alive) : undefined;
+  // "ago" is from now: a run that recorded its stop (stopped at once) ended earlier, as the stopped line says.
+  writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? `took ${since}` : status === 'running' ? `running for ${since}` : `${durationBetween(state.startedAt, undefined, now)} ago`}`);
+  // Its process is gone: where it stopped (what it recorded, if it stopped at once), as ksa runs counts its duration.
+  const stoppedAt = !owner && (status === 'interrupted' || status === 'paused') ? (state.endedAt ?? runStoppedAt(record, cutShort, alive)) : undefined;
   // An older ksa's process left no sign of when it died: only that it was after its last record.
-  const orLater = alive.unknown ? ['at or after ', 'at least '] : ['', ''];
+  const orLater = alive.unknown && !state.endedAt ? ['at or after ', 'at least '] : ['', ''];
   if (stoppedAt) writeLine(io.stdout, `  stopped ${orLater[0]}${stoppedAt.replace('T', ' ').slice(0, 19)} · after ${orLater[1]}${durationBetween(state.startedAt, stoppedAt)}`);
   for (const approval of record.approvals ?? []) {
     const when = approval.approvedAt.replace('T', ' ').slice(0, 19);
