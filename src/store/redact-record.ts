@@ -1,4 +1,4 @@
-import { errorText, looksSecret, REDACTED, type Redactor } from './redact.js';
+import { errorText, looksSecret, looksSecretField, REDACTED, type Redactor } from './redact.js';
 
 /**
  * What ksa writes about a run mixes its own fields (run and step ids, timestamps, durations, attempt
@@ -24,7 +24,7 @@ const under = (prefix: string, paths: readonly string[]) => paths.map((path) => 
 /** `runs/<id>/run.json`. */
 export const RUN_RECORD_SHAPE: Shape = {
   own: [
-    ...['version', 'format', 'runId', 'createdAt', 'planFile', 'workspace', 'secretInputKinds.*', 'allowedEnv.*', 'maxParallel', 'sessionId', 'kubeContext', 'redis'],
+    ...['version', 'format', 'runId', 'createdAt', 'planFile', 'workspace', 'secretInputKinds.*', 'allowedEnv.*', 'maxParallel', 'sessionId', 'kubeContext', 'redis', 'masked.**'],
     ...under('approvals.*', ['planHash', 'approvedAt', 'approvedBy', 'mode', 'user', 'command', 'allowDestroy']),
     ...under('plan', PLAN_OWN),
     ...under('state', ['runId', 'status', 'startedAt', 'endedAt', 'completed.*', 'failedStepId', 'cancelStartedAt']),
@@ -62,11 +62,11 @@ export function recordReplacer(shape: Shape, redactor: () => Redactor, inputsRed
   return function (this: unknown, key: string, value: unknown): unknown {
     const holder = typeof this === 'object' && this !== null ? places.get(this) : undefined;
     // The first call is for the whole value, under the key '' of a holder made for it.
-    const place = holder ? step(holder, key) : { nodes: [root], content: false, secretInput: false, input: false };
+    const place = holder ? step(holder, key, Array.isArray(this)) : { nodes: [root], content: false, secretInput: false, input: false, secretField: false };
     if (typeof value === 'object' && value !== null) places.set(value, place);
     if (place.nodes.some((node) => node.own)) return value;
     // Whatever its length: a secret too short to hide in free text (`abc`) is still never written down as given.
-    if (place.secretInput && ((typeof value === 'string' && value !== '') || typeof value === 'number')) return REDACTED;
+    if ((place.secretInput || place.secretField) && ((typeof value === 'string' && value !== '') || typeof value === 'number')) return REDACTED;
     const hider = redactor();
     if (!hider.active) return value;
     if (place.input) return inputPart(key, value, inputsRedactor());
@@ -88,9 +88,9 @@ type Node = { readonly children: Map<string, Node>; own: boolean; inputs: boolea
  * The nodes of the shape a value sits at, whether it is inside user content, inside a secret input's value (each
  * item of a list or mapping too), and inside another input's value.
  */
-type Place = { readonly nodes: readonly Node[]; readonly content: boolean; readonly secretInput: boolean; readonly input: boolean };
+type Place = { readonly nodes: readonly Node[]; readonly content: boolean; readonly secretInput: boolean; readonly input: boolean; readonly secretField: boolean };
 
-function step(holder: Place, key: string): Place {
+function step(holder: Place, key: string, inList: boolean): Place {
   const nodes: Node[] = [];
   let content = holder.content;
   let own = false;
@@ -102,9 +102,11 @@ function step(holder: Place, key: string): Place {
   // Everything below a `**` of ksa's own is its own too.
   if (own) nodes.push(OWN_LEAF);
   const inputs = holder.nodes.some((node) => node.inputs);
-  // Inside another input's mapping, a part under a secret's name (`db: {password: …}`) is a secret input's value too.
-  const secretName = looksSecret(key) && (inputs || holder.input);
-  return { nodes, content, secretInput: holder.secretInput || secretName, input: holder.input || (inputs && !looksSecret(key)) };
+  // Inside another input's value, a text or number under a field naming a secret (`db: {password: …}`, the items of
+  // `apiTokens: […]`) is a secret input's value too; a mapping there is read field by field again (`key:` of a
+  // toleration, `tokenTTL` and `secretKeyRef: {name: …}` hold none).
+  const secretField = holder.input && !holder.secretInput && (inList ? holder.secretField : looksSecretField(key));
+  return { nodes, content, secretInput: holder.secretInput || (inputs && looksSecret(key)), input: holder.input || (inputs && !looksSecret(key)), secretField };
 }
 
 const OWN_LEAF: Node = { children: new Map(), own: true, inputs: false, ownBelow: true, contentBelow: false };

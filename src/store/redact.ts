@@ -1,7 +1,7 @@
 import { ATTEMPT_TIMEOUT_WORDS } from '../planning/errors.js';
-import { looksSecret } from '../planning/secret-names.js';
+import { looksSecret, looksSecretField } from '../planning/secret-names.js';
 
-export { looksSecret };
+export { looksSecret, looksSecretField };
 /** `scheme://user:password@host`: the password of a URL in any variable (DATABASE_URL, REDIS_URL). */
 const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/gi;
 const MIN_SECRET_LENGTH = 4;
@@ -136,27 +136,38 @@ export function secretInputValues(inputs: Readonly<Record<string, unknown>>): st
 }
 
 /**
- * The parts of a list or mapping held under a name that names a secret, however deep (`db: {host: h, password: pw}`
- * holds `pw`): a secret input's value as much as one given under such a name. The rest of it stays the user's own.
+ * The texts and numbers of a list or mapping held under a field that names a secret (looksSecretField), however deep
+ * (`db: {host: h, password: pw}` holds `pw`; `apiTokens: [t1, t2]` both): a secret input's value as much as one given
+ * under such a name. A mapping under such a field is read field by field again. The rest stays the user's own.
  */
 function secretKeyedParts(value: unknown): unknown[] {
   const parts: unknown[] = [];
-  const stack = [value];
+  const stack: { readonly value: unknown; readonly secretList: boolean }[] = [{ value, secretList: false }];
   while (stack.length > 0) {
-    const next = stack.pop();
-    if (typeof next !== 'object' || next === null) continue;
-    for (const [key, item] of Object.entries(next)) {
-      if (!Array.isArray(next) && looksSecret(key)) parts.push(item);
-      else stack.push(item);
+    const next = stack.pop()!;
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    const list = Array.isArray(next.value);
+    for (const [key, item] of Object.entries(next.value)) {
+      const named = list ? next.secretList : looksSecretField(key);
+      if (named && typeof item !== 'object') parts.push(item);
+      else stack.push({ value: item, secretList: named && Array.isArray(item) });
     }
   }
   return parts;
 }
 
-/** A copy of an input's value with everything under a name that names a secret as ***, keeping the rest readable. */
+/** A copy of an input's value with each text and number under a field that names a secret as ***, keeping the rest readable. */
 export function maskSecretKeys(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  return JSON.parse(JSON.stringify(value, (key, item: unknown) => (key !== '' && looksSecret(key) && secretLeaves(item).length > 0 ? REDACTED : item))) as unknown;
+  const secretLists = new WeakSet<object>();
+  const replacer = function (this: unknown, key: string, item: unknown): unknown {
+    if (key === '') return item;
+    const named = Array.isArray(this) ? secretLists.has(this) : looksSecretField(key);
+    if (!named) return item;
+    if (Array.isArray(item)) secretLists.add(item);
+    return typeof item !== 'object' && secretLeaves(item).length > 0 ? REDACTED : item;
+  };
+  return JSON.parse(JSON.stringify(value, replacer)) as unknown;
 }
 
 /** Whether any of these inputs is named like a secret: its value is never written down as given, whatever it is. */

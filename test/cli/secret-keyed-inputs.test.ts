@@ -42,7 +42,7 @@ steps:
     const result = await runKsa(['run', plan, '--yes', '--json'], { home, cwd: dir });
     expectExit(result, 0);
     expect(readFileSync(path.join(dir, 'got.txt'), 'utf8')).toBe(`connect dbhost ${PASSWORD} ${TOKEN}\n`);
-    expect(result.stderr).toContain('inputs: db={"host":"dbhost","password":"***","pin":4321,"replicas":[{"name":"r1","auth":"***"}]}');
+    expect(result.stderr).toContain('inputs: db={"host":"dbhost","password":"***","pin":4321,"replicas":[{"name":"r1","auth":{"apiToken":"***","short":"ab"}}]}');
     const output = parseNdjson(result.stdout).filter((event) => event.type === 'step_output');
     expect(output.map((event) => event.line)).toEqual(['connect dbhost *** ***']);
     for (const secret of [PASSWORD, TOKEN]) {
@@ -50,8 +50,8 @@ steps:
       expect(await filesHolding(home, secret), secret).toEqual([]);
     }
     const record = JSON.parse(readFileSync(path.join(home, 'runs', (await runKsaRunId(home))!, 'run.json'), 'utf8'));
-    // Kept readable but for the secret parts (the short one too: it is never written down as given).
-    expect(record.plan.inputs.db).toEqual({ host: 'dbhost', password: '***', pin: 4321, replicas: [{ name: 'r1', auth: { apiToken: '***', short: '***' } }] });
+    // Kept readable but for the secret parts; `auth` names no secret by its last word, so its `short` is kept.
+    expect(record.plan.inputs.db).toEqual({ host: 'dbhost', password: '***', pin: 4321, replicas: [{ name: 'r1', auth: { apiToken: '***', short: 'ab' } }] });
   });
 });
 
