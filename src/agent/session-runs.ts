@@ -195,7 +195,7 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
     const unset = unsetEnvRefusal(runId, record, environment);
     if (unset !== undefined) return unset;
     // As ksa resume refuses it: a secret written into a step was stored as *** and cannot be asked for again.
-    const masked = maskedStepsOnResume(record.plan, record.state);
+    const masked = maskedStepsOnResume(record.plan, record.state, record.masked);
     if (masked.length > 0) return `Run ${runId} cannot be resumed: ${describeMaskedSteps(masked)}. Nothing was run; ${record.planFile ? `ksa run ${record.planFile} starts it afresh` : 'run its plan afresh'}.`;
     const done = doneStepIds(record.state, record.plan);
     return {

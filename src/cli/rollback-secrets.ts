@@ -10,7 +10,7 @@ import { CliError } from './errors.js';
 export function refuseMissingRollbackSecrets(runId: string, record: RunRecord, undo: readonly string[], given: Readonly<Record<string, unknown>>): void {
   const { plan } = record;
   // A secret written into a rollback itself cannot be given again: that step is the user's to undo.
-  const masked = maskedRollbacks(plan, undo);
+  const masked = maskedRollbacks(plan, undo, record.masked);
   if (masked.length > 0) {
     const steps = masked.map((each) => each.step).join(', ');
     throw new CliError({ message: `run ${runId} cannot be rolled back here: ${describeMaskedSteps(masked)}; nothing was rolled back. Undo ${steps} by hand` });

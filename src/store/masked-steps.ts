@@ -1,5 +1,6 @@
 import { doneStepIds, type Plan, type RunState, type Step } from '../planning/index.js';
 import { REDACTED } from './redact.js';
+import type { RunRecord } from './run-record.js';
 
 /**
  * A secret written literally into a step (a token in a command, a secret input's value typed in by hand) is stored
@@ -8,27 +9,33 @@ import { REDACTED } from './redact.js';
  */
 export type MaskedStep = { readonly step: string; readonly rollback: boolean };
 
+/** What writing a run's record hid (`RunRecord.masked`); undefined for an older build's record. */
+export type MaskedParts = NonNullable<RunRecord['masked']>;
+
 /**
  * What resuming a stopped run would run with a value stored as ***: the steps that run again in full (their
- * arguments and `when`), and the rollbacks of those and of the steps done before (a failure now undoes them).
- * A user's own `***` in a plan cannot be told from a masked secret: it is refused too.
+ * arguments, `when`, prompt), and the rollbacks of those and of the steps done before (a failure now undoes them).
+ * Those the record says were masked; for an older build's record, which does not say, any holding `***` (a user's
+ * own `***` cannot be told from a masked secret there).
  */
-export function maskedStepsOnResume(plan: Pick<Plan, 'steps'>, saved: Pick<RunState, 'steps'>): MaskedStep[] {
+export function maskedStepsOnResume(plan: Pick<Plan, 'steps'>, saved: Pick<RunState, 'steps'>, parts?: MaskedParts): MaskedStep[] {
   const done = new Set(doneStepIds(saved, plan));
+  const holds = holdersOf(parts);
   const masked: MaskedStep[] = [];
   for (const step of plan.steps) {
     const skipped = done.has(step.id) && saved.steps[step.id]?.status !== 'succeeded';
     if (skipped) continue;
-    if (!done.has(step.id) && stepHoldsMask(step)) masked.push({ step: step.id, rollback: false });
-    if (rollbackHoldsMask(step)) masked.push({ step: step.id, rollback: true });
+    if (!done.has(step.id) && holds.step(step)) masked.push({ step: step.id, rollback: false });
+    if (holds.rollback(step)) masked.push({ step: step.id, rollback: true });
   }
   return masked;
 }
 
 /** The rollbacks among `undo` (step ids) that would run with a value stored as ***. */
-export function maskedRollbacks(plan: Pick<Plan, 'steps'>, undo: readonly string[]): MaskedStep[] {
+export function maskedRollbacks(plan: Pick<Plan, 'steps'>, undo: readonly string[], parts?: MaskedParts): MaskedStep[] {
   const ids = new Set(undo);
-  return plan.steps.filter((step) => ids.has(step.id) && rollbackHoldsMask(step)).map((step) => ({ step: step.id, rollback: true }));
+  const holds = holdersOf(parts);
+  return plan.steps.filter((step) => ids.has(step.id) && holds.rollback(step)).map((step) => ({ step: step.id, rollback: true }));
 }
 
 /** `step push` / `the rollback of step push`, for a refusal. */
@@ -38,8 +45,15 @@ export function describeMaskedSteps(masked: readonly MaskedStep[]): string {
   return `${listed} ${names.length === 1 ? 'holds a secret' : 'hold secrets'} written into the plan, stored as ${REDACTED} and not kept`;
 }
 
+function holdersOf(parts: MaskedParts | undefined): { step: (step: Step) => boolean; rollback: (step: Step) => boolean } {
+  if (parts === undefined) return { step: stepHoldsMask, rollback: rollbackHoldsMask };
+  const steps = new Set(parts.steps);
+  const rollbacks = new Set(parts.rollbacks);
+  return { step: (step) => steps.has(step.id), rollback: (step) => rollbacks.has(step.id) };
+}
+
 function stepHoldsMask(step: Step): boolean {
-  if (step.type === 'llm_query') return masked(step.when);
+  if (step.type === 'llm_query') return masked(step.when) || masked(step.prompt);
   if (step.type === 'condition') return masked(step.when);
   return masked(step.when) || masked(step.args);
 }
@@ -60,4 +74,35 @@ function masked(value: unknown): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Adds to `record.masked` what `replacer` (the one its file is written with) hides of its plan and inputs, found by
+ * writing them as the file is written and comparing: only a value actually hidden counts, not a `***` the user wrote.
+ * An older build's record (none noted) is left to its *** reading. What was noted once stays noted: the stored plan
+ * lost it for good.
+ */
+export function noteMaskedParts(record: Pick<RunRecord, 'plan' | 'inputs' | 'state' | 'masked'>, replacer: ((key: string, value: unknown) => unknown) | undefined): void {
+  const noted = record.masked;
+  if (noted === undefined || replacer === undefined) return;
+  const written = JSON.parse(JSON.stringify({ plan: record.plan, inputs: record.inputs, state: { inputs: record.state.inputs } }, replacer)) as Pick<RunRecord, 'plan' | 'inputs'> & { state: Pick<RunState, 'inputs'> };
+  const steps = new Set(noted.steps);
+  const rollbacks = new Set(noted.rollbacks);
+  const inputs = new Set(noted.inputs);
+  record.plan.steps.forEach((step, i) => {
+    const stored = written.plan.steps[i] as Record<string, unknown>;
+    if (JSON.stringify(step) === JSON.stringify(stored)) return;
+    // Its name and id are not run; everything else of it is.
+    const { rollback, name: _name, ...runs } = step as Record<string, unknown>;
+    const { rollback: storedRollback, name: _storedName, ...storedRuns } = stored;
+    if (JSON.stringify(runs) !== JSON.stringify(storedRuns)) steps.add(step.id);
+    if (JSON.stringify(rollback) !== JSON.stringify(storedRollback)) rollbacks.add(step.id);
+  });
+  for (const [given, stored] of [
+    [record.inputs, written.inputs],
+    [record.state.inputs, written.state.inputs],
+  ] as const) {
+    for (const [name, value] of Object.entries(given)) if (JSON.stringify(value) !== JSON.stringify(stored[name])) inputs.add(name);
+  }
+  record.masked = { steps: [...steps], rollbacks: [...rollbacks], inputs: [...inputs] };
 }

@@ -105,9 +105,14 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
  * The inputs of a stored run that lost a secret to redaction (storedWithoutSecret) and are not in `given`: what
  * ksa resume, ksa cancel and the chat's /resume must have given again before a step or rollback reads them.
  */
-export function secretInputsNotGiven(record: { readonly inputs?: Readonly<Record<string, unknown>>; readonly state?: { readonly inputs?: Readonly<Record<string, unknown>> } } | undefined, given: Readonly<Record<string, unknown>>): string[] {
+export function secretInputsNotGiven(
+  record: { readonly inputs?: Readonly<Record<string, unknown>>; readonly state?: { readonly inputs?: Readonly<Record<string, unknown>> }; readonly masked?: { readonly inputs: readonly string[] } } | undefined,
+  given: Readonly<Record<string, unknown>>,
+): string[] {
+  // The record names those it hid; an older build's does not, and is read by the *** in them.
+  const masked = record?.masked ? new Set(record.masked.inputs) : undefined;
   return Object.entries({ ...record?.inputs, ...record?.state?.inputs })
-    .filter(([name, value]) => storedWithoutSecret(name, value) && !Object.hasOwn(given, name))
+    .filter(([name, value]) => (masked ? masked.has(name) : storedWithoutSecret(name, value)) && !Object.hasOwn(given, name))
     .map(([name]) => name);
 }
 

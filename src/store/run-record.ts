@@ -69,6 +69,11 @@ export const RunRecordSchema = z.object({
   kubeContext: z.string().optional(),
   /** The Redis its steps were sent to (`--redis`), without credentials: a resume must send them there too. */
   redis: z.string().optional(),
+  /**
+   * What writing this record hid as *** (a secret given, or written into the plan): the steps whose fields, the steps
+   * whose rollbacks, and the inputs. Absent from older builds' records, read then by the *** in them (masked-steps.ts).
+   */
+  masked: z.object({ steps: z.array(z.string()), rollbacks: z.array(z.string()), inputs: z.array(z.string()) }).optional(),
   /** Every approval this run got (its start, each resume), oldest first. */
   approvals: z.array(ApprovalSchema).default([]),
   state: RunStateSchema,

@@ -19,6 +19,7 @@ import { replayJournal, SuccessJournal } from './success-journal.js';
 import { mapLimit } from './map-limit.js';
 import { withSecretInputKinds } from './secret-input-kinds.js';
 import { overriddenSecretDefaults } from './overridden-defaults.js';
+import { noteMaskedParts } from './masked-steps.js';
 
 /** Run files `ksa runs` reads at once. */
 const LIST_READS_AT_ONCE = 16;
@@ -102,11 +103,14 @@ export class RunStore {
     const replaced = new Set(overriddenSecretDefaults(record.plan.inputs, record.inputs));
     const inputsRedactor = this.redactor.with(secrets.filter((secret) => !replaced.has(secret)));
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
-    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], ...withSecretInputKinds(record) }, replacer: replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs), inputsRedactor) });
+    const replacer = replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs), inputsRedactor);
+    const data = { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], masked: { steps: [], rollbacks: [], inputs: [] }, ...withSecretInputKinds(record) };
+    const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data, replacer });
+    noteMaskedParts(data, replacer);
     document.changed();
     // On disk before it is listed: another process may read it the moment the index names it.
     await document.flush();
-    const run = new OpenRun(this, document, lock, redactor);
+    const run = new OpenRun(this, document, lock, redactor, false, replacer);
     await run.updateIndex();
     return run;
   }
@@ -127,8 +131,10 @@ export class RunStore {
       record.format = RUN_RECORD_FORMAT;
       // Secret inputs were stored as ***; the ones given again now must not be written either.
       const redactor = this.redactor.with(secretInputValues(options.inputs ?? {}));
-      const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: record, replacer: replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs, options.inputs)) });
-      return new OpenRun(this, document, lock, redactor, olderFormat);
+      const replacer = replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs, options.inputs));
+      const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: record, replacer });
+      noteMaskedParts(record, replacer);
+      return new OpenRun(this, document, lock, redactor, olderFormat, replacer);
     } catch (error) {
       await lock.release();
       throw error;
@@ -286,6 +292,8 @@ export class OpenRun {
     readonly redactor: Redactor,
     /** Taken over from a record an older ksa wrote (no `format`): what it did not record is looked for otherwise. */
     readonly olderFormat = false,
+    /** What the record is written with: what it hides is noted in it as its inputs and state change (noteMaskedParts). */
+    private readonly replacer?: (key: string, value: unknown) => unknown,
   ) {
     this.journal = new SuccessJournal(lock.runDir, () => this.record.state, replacerFor(JOURNAL_ENTRY_SHAPE, redactor));
   }
@@ -322,6 +330,7 @@ export class OpenRun {
    */
   attach(execution: Execution): (event: RunEvent) => void {
     this.record.state = execution.state;
+    noteMaskedParts(this.record, this.replacer);
     this.document.changed();
     return (event) => {
       this.document.changed();
@@ -343,6 +352,7 @@ export class OpenRun {
     this.record.approvals = [...(this.record.approvals ?? []), approval];
     // The inputs it goes on with: a resume's --input replaces the stored value (a secret one is written as ***).
     this.record.inputs = { ...inputs };
+    noteMaskedParts(this.record, this.replacer);
     this.document.changed();
     await this.document.flush();
   }

@@ -72,6 +72,21 @@ describe('steps holding a value stored as ***', () => {
     expect(maskedStepsOnResume(plan, { steps: { a: { status: 'pending', attempts: 0 } } })).toEqual([{ step: 'a', rollback: false }]);
   });
 
+  it('the record names only what writing it hid, not a *** the plan writes itself; an older record is read by its ***s', async () => {
+    const plan = planWithTypedSecret();
+    plan.steps.push({ id: 'stars', tool: 'shell', args: { command: "echo '*** done ***'" }, dependsOn: ['setup'], rollback: { tool: 'shell', args: { command: "echo '*** undone ***'" } } } as Plan['steps'][number]);
+    plan.steps.push({ id: 'ask', type: 'llm_query', prompt: `Is ${SECRET} valid?`, dependsOn: ['setup'] } as Plan['steps'][number]);
+    const run = await store.create(newRunRecord('20260101-000003-mask', { plan }), 'test');
+    await run.flush();
+    const record = await store.read('20260101-000003-mask');
+    expect(record.masked).toEqual({ steps: ['push', 'check', 'ask'], rollbacks: ['setup'], inputs: ['apiToken'] });
+    const pending = { steps: {} };
+    expect(maskedStepsOnResume(record.plan, pending, record.masked).map((each) => each.step)).toEqual(['setup', 'push', 'check', 'ask']);
+    expect(maskedRollbacks(record.plan, ['stars'], record.masked)).toEqual([]);
+    // Without the field, every *** counts, an llm_query prompt's too.
+    expect(maskedStepsOnResume(record.plan, pending).map((each) => each.step)).toEqual(['setup', 'push', 'check', 'stars', 'stars', 'ask']);
+  });
+
   it("the chat's /resume refuses such a run in one line naming the steps, and what to do", async () => {
     await crashedAfterSetup('20260101-000002-mask');
     const proposal = await resumeProposal(store, '20260101-000002-mask');

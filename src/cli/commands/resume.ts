@@ -53,7 +53,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     throw new CliError({ message: `run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ksa cancel ${runId}${where}` });
   }
   // No --input can give back a secret written into a step: the run can only start afresh from its plan.
-  const masked = maskedStepsOnResume(record.plan, record.state);
+  const masked = maskedStepsOnResume(record.plan, record.state, record.masked);
   if (masked.length > 0) {
     throw new CliError({ message: `run ${runId} cannot be resumed: ${describeMaskedSteps(masked)}; nothing was run. ${record.planFile ? `ksa run ${record.planFile} starts it afresh` : 'Run its plan afresh'}` });
   }
