@@ -43,8 +43,11 @@ export interface CommandContext {
    * folders it unpacks a downloaded archive into, ending in `/` (isDownloaded).
    */
   readonly downloaded?: ReadonlySet<string>;
-  /** Classifies a shell script given as text (`bash -c "…"`, `eval`, `ssh host "…"`). */
-  script(code: string): Promise<StepRisk>;
+  /**
+   * Classifies a shell script given as text (`bash -c "…"`, `eval`, `ssh host "…"`); `stdin`: what the shell running
+   * it reads, which its commands read too (`echo … | bash -c 'bash'` runs what echo prints).
+   */
+  script(code: string, stdin?: Stdin): Promise<StepRisk>;
 }
 
 /**

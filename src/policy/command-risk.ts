@@ -71,7 +71,8 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
       return WRAPPERS_WITHOUT_COMMAND_READ.has(name) ? readRisk(name) : writeRisk(name);
     }
     if (unwrapped.kind === 'script') {
-      const risk = await scriptRisk(unwrapped.code, context, name);
+      // `echo … | su -c bash`: the code runs with the wrapper's stdin.
+      const risk = await scriptRisk(unwrapped.code, context, name, context.stdin);
       // `script` also writes what ran to its log file ("typescript" unless named).
       return name === 'script' ? maxRisk(risk, writeRisk('script writes a log file')) : risk;
     }
@@ -94,7 +95,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   if (cluster) return cluster(texts, (argv, where) => inner(argv.map((text) => (text === undefined ? { text: '', hints: [] } : literalWord(text))), where));
   if (SHELLS.has(name)) return shellRisk(name, args, context);
   if (INTERPRETERS.has(name)) return interpreterRisk(name, texts, context);
-  if (name === 'eval') return scriptRisk(joinWords(args), context, 'eval');
+  if (name === 'eval') return scriptRisk(joinWords(args), context, 'eval', context.stdin);
   if (name === 'source' || name === '.') return sourceRisk(name, args, context);
   if (name === 'trap') return trapRisk(args, context);
   if (name === 'alias') return args.length === 0 || texts.includes('-p') || texts.includes('-l') ? readRisk(name) : scriptRisk(aliasValue(args), context, name);
@@ -222,10 +223,13 @@ function aliasValue(args: readonly ShellWord[]): ShellWord {
   return literalWord(word.literal.slice(word.literal.indexOf('=') + 1));
 }
 
-/** Code given as text: parsed and classified when it is literal; otherwise judged by where it comes from. */
-async function scriptRisk(code: ShellWord, context: CommandContext, via: string): Promise<StepRisk> {
+/**
+ * Code given as text: parsed and classified when it is literal; otherwise judged by where it comes from. `stdin`: what
+ * the shell running it reads (`echo … | bash -c 'bash -s'`), which a command in it that reads its own reads too.
+ */
+async function scriptRisk(code: ShellWord, context: CommandContext, via: string, stdin?: Stdin): Promise<StepRisk> {
   if (code.literal !== undefined) {
-    const risk = await context.script(code.literal);
+    const risk = await context.script(code.literal, stdin);
     return risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} in ${via}` };
   }
   const source = expandHints(code.hints, context).map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));
@@ -241,14 +245,14 @@ async function scriptRisk(code: ShellWord, context: CommandContext, via: string)
   let risk = writeRisk(`${via} runs code built at run time`);
   for (const hint of code.hints.filter((word) => word.startsWith('$'))) {
     for (const value of context.knownValues?.(hint.slice(1)) ?? []) {
-      const found = await context.script(value);
+      const found = await context.script(value, stdin);
       if (riskRank(found.level) > riskRank(risk.level)) risk = { ...found, reason: `${found.reason} in ${via} (through ${hint})` };
     }
   }
   // `X=ls; eval "$X; rm -rf d"`: the text written around the variables runs too.
   const around = textAroundVariables(code.text);
   if (around !== undefined) {
-    const found = await context.script(around);
+    const found = await context.script(around, stdin);
     if (riskRank(found.level) > riskRank(risk.level)) risk = { ...found, reason: `${found.reason} in ${via}` };
   }
   return risk;
@@ -302,7 +306,7 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
     }
     if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) {
       const code = args[i + 1];
-      return code === undefined ? writeRisk(`${name} -c`) : scriptRisk(code, context, `${name} -c`);
+      return code === undefined ? writeRisk(`${name} -c`) : scriptRisk(code, context, `${name} -c`, context.stdin);
     }
     if (shellOptionTakesWord(text)) {
       i++;

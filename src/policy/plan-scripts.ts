@@ -12,10 +12,9 @@ import { WORKSPACE_SETTING } from './npm-workspaces.js';
 import { projectConfigFile, setsWorkspaces } from './npm-config-files.js';
 import { setForMake } from './make-command-line.js';
 import { includedMakefiles, MAKEFILE } from './makefile-includes.js';
-import { resolvedSegments } from './path-segments.js';
 import { pathSpelling } from './path-spelling.js';
 import { savingStepBefore } from './saving-steps.js';
-import { workspaceRelative, type WorkspaceRoot } from './workspace-relative.js';
+import { inFolder, workspacePath, writtenPath, type WorkspaceRoot } from './workspace-relative.js';
 import { namesUnzipOptions } from './unzip-command.js';
 import { versionRun } from './npm-version.js';
 import { unpackedByLine, unpackedHolding, type UnpackedFolder } from './plan-unpacked.js';
@@ -25,7 +24,7 @@ import { shellCommands } from './shell-commands.js';
 import type { Stdin } from './command-context.js';
 import { classifyShell, simpleCommands, type SimpleCommands } from './shell-risk.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
-import { isWrapper } from './wrappers.js';
+import { isWrapper, unwrap } from './wrappers.js';
 
 /**
  * A file one step of a plan writes and another runs (`write_file deploy.sh`, then `sh deploy.sh`):
@@ -312,8 +311,8 @@ function inWorkspaces(run: FileRun): FileRun {
 /** `build`: read by a build tool or an installer (`make`, `npm install`, `dpkg -i`), `tool`, on `line`; `scripts`: those of a package.json it runs by name; `workspaces`: in each workspace too; `makefile`: read by make whatever its name (`include config.env`). */
 type FileRun = { readonly file: string; readonly by: 'shell' | 'interpreter' | 'path' | 'build'; readonly tool?: string; readonly scripts?: readonly string[]; readonly line?: string; readonly workspaces?: true; readonly makefile?: true };
 
-/** The files a shell line runs as programs: `sh f`, `bash -e f`, `source f`, `. f`, `python f`, `./f`, `bin/f`. */
-async function filesRun(command: string, parse: ShellParser, depth = 0): Promise<FileRun[]> {
+/** The files a shell line runs as programs (`sh f`, `. f`, `python f`, `./f`); `stdin`: what the line's shell reads. */
+async function filesRun(command: string, parse: ShellParser, depth = 0, stdin?: Stdin): Promise<FileRun[]> {
   const runs: FileRun[] = [];
   for (const { name, args, moreArgs } of await shellCommands(command, parse, { stdinCode: true })) {
     const file = scriptArgument(name, args);
@@ -329,9 +328,9 @@ async function filesRun(command: string, parse: ShellParser, depth = 0): Promise
   }
   // A program named by a path is the file itself (`./deploy.sh`, `sudo ./deploy.sh`); shellCommands gives its name only.
   // `bash <<'E'` with `./deploy.sh` in it, `echo ./deploy.sh | sh`: so is one the code a shell reads from stdin names.
-  const lines = await commandLines(command, parse);
+  const lines = await commandLines(command, parse, stdin);
   for (const [i, words] of lines.commands.entries()) {
-    runs.push(...(await pathRuns(words, parse, depth)));
+    runs.push(...(await pathRuns(words, parse, depth, lines.inputs[i])));
     const code = depth < MAX_SCRIPT_DEPTH ? stdinCode(words, lines.inputs[i]) : undefined;
     if (code !== undefined) runs.push(...(await filesRun(code, parse, depth + 1)).filter((run) => run.by === 'path'));
   }
@@ -339,20 +338,23 @@ async function filesRun(command: string, parse: ShellParser, depth = 0): Promise
 }
 
 /** The files a command runs by path: itself (`./t.sh`), in the code a shell is given, or in the command git runs. */
-async function pathRuns(words: readonly ShellWord[], parse: ShellParser, depth: number): Promise<FileRun[]> {
+async function pathRuns(words: readonly ShellWord[], parse: ShellParser, depth: number, stdin?: Stdin): Promise<FileRun[]> {
   const [program, ...args] = behindWrappers(words);
   // `"$PWD/i.sh"`, `"$D/install.sh"`: a path by the folder it is in.
   const spelled = program === undefined ? undefined : pathSpelling(program);
   if (spelled !== undefined && program?.literal === undefined && program!.text.includes('/')) return [{ file: spelled, by: 'path' }];
-  // Still a wrapper: one that runs no command of its own words (`sudo -s`), or too many in a row.
-  if (program?.literal === undefined || depth >= MAX_SCRIPT_DEPTH || isWrapper(programName(program.literal))) return [];
-  if (program.literal.includes('/')) return [{ file: pathSpelling(program) ?? program.literal, by: 'path' }];
+  if (program?.literal === undefined || depth >= MAX_SCRIPT_DEPTH) return [];
+  const name = programName(program.literal);
+  // Still a wrapper: one that runs a string (`su -c ./d.sh`), or no command of its own words (`sudo -s`), or too many in a row.
+  const wrapped = isWrapper(name) ? unwrap(name, args) : undefined;
+  if (wrapped !== undefined && wrapped.kind !== 'script') return [];
+  if (program.literal.includes('/') && wrapped === undefined) return [{ file: pathSpelling(program) ?? program.literal, by: 'path' }];
   // `sh -c ./sub/deploy.sh`, `eval ./deploy.sh`: the code a shell is given runs programs by path too.
-  const evaluated = programName(program.literal) === 'eval' && args.every((word) => word.literal !== undefined) ? args.map((word) => word.literal).join(' ') : undefined;
-  const code = SHELLS.has(programName(program.literal)) ? shellCode(args) : evaluated;
-  if (code !== undefined) return (await filesRun(code, parse, depth + 1)).filter((run) => run.by === 'path');
+  const evaluated = name === 'eval' && args.every((word) => word.literal !== undefined) ? args.map((word) => word.literal).join(' ') : undefined;
+  const code = wrapped?.kind === 'script' ? wrapped.code.literal : SHELLS.has(name) ? shellCode(args) : evaluated;
+  if (code !== undefined) return (await filesRun(code, parse, depth + 1, stdin)).filter((run) => run.by === 'path');
   // `git bisect run ./t.sh`, `git rebase -x ./t.sh`.
-  if (programName(program.literal) !== 'git') return [];
+  if (name !== 'git') return [];
   const runs: FileRun[] = [];
   for (const inner of commandsGitRuns(args)) runs.push(...(await pathRuns(inner, parse, depth + 1)));
   return runs;
@@ -363,9 +365,9 @@ async function commandWords(command: string, parse: ShellParser): Promise<readon
   return (await commandLines(command, parse)).commands;
 }
 
-async function commandLines(command: string, parse: ShellParser): Promise<Pick<SimpleCommands, 'commands' | 'inputs'>> {
+async function commandLines(command: string, parse: ShellParser, stdin?: Stdin): Promise<Pick<SimpleCommands, 'commands' | 'inputs'>> {
   try {
-    return await simpleCommands(command, parse);
+    return await simpleCommands(command, parse, stdin);
   } catch {
     return { commands: [], inputs: [] };
   }
@@ -376,25 +378,4 @@ function stdinCode(words: readonly ShellWord[], stdin: Stdin | undefined): strin
   const [program, ...args] = behindWrappers(words);
   if (program?.literal === undefined || (stdin?.kind !== 'text' && stdin?.kind !== 'pipe')) return undefined;
   return readsStdinCode(programName(program.literal), args) ? stdin.literal : undefined;
-}
-
-/** A written file's path as workspacePath spells it; a folder a step brings (`git clone URL r`) keeps its `/`. */
-function writtenPath(cwd: string, file: string, workspace?: WorkspaceRoot): string {
-  return file.endsWith('/') ? `${workspacePath(cwd, file, workspace)}/` : workspacePath(cwd, file, workspace);
-}
-
-/** Whether a path is inside a folder entry of writtenPath (`r/`; `/` for the workspace root). */
-function inFolder(path: string, entry: string): boolean {
-  if (!entry.endsWith('/')) return false;
-  const folder = entry.slice(0, -1);
-  return folder === '' ? !path.startsWith('/') : path.startsWith(entry);
-}
-
-/**
- * A path as the workspace sees it, from a step's `cwd` (`deploy.sh` in `app` and `./app/deploy.sh`
- * are one file): `.` and empty segments dropped, `..` taken back; one inside the workspace by its absolute path as from its root.
- */
-function workspacePath(cwd: string, file: string, workspace?: WorkspaceRoot): string {
-  const whole = file.startsWith('/') ? file : `${cwd}/${file}`;
-  return workspaceRelative(`${whole.startsWith('/') ? '/' : ''}${resolvedSegments(whole.split('/')).join('/')}`, workspace);
 }

@@ -61,7 +61,10 @@ export async function shellCommands(command: string, parse: ShellParser, reading
 /** `stdinCode`: also the commands of code a shell reads from a here-document or a pipe (`bash <<'E'`, `echo … | sh`), when its text is known. */
 export type Reading = { readonly stdinCode?: true };
 
-/** `inherited`: the variables the process running the line was given (`X=1 bash -c '…'`). */
+/**
+ * `inherited`: the variables the process running the line was given (`X=1 bash -c '…'`); `stdin`: what it reads
+ * (`echo … | bash -c 'bash'`), which each command of the line that reads its own may read.
+ */
 async function collect(
   code: string,
   parse: ShellParser,
@@ -72,11 +75,12 @@ async function collect(
   outerMayChange: (name: string) => boolean,
   cleanEnvironment?: true,
   reading: Reading = {},
+  stdin: Stdin = NO_STDIN,
 ): Promise<void> {
   if (depth > MAX_DEPTH) return;
   let line: Awaited<ReturnType<typeof simpleCommands>>;
   try {
-    line = await simpleCommands(code, parse);
+    line = await simpleCommands(code, parse, stdin);
   } catch {
     return;
   }
@@ -117,7 +121,7 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
       }
       await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), { ...seen, environment, ...(clean ? { cleanEnvironment: true as const } : {}) }, APPENDING.has(name), reading, stdin);
     }
-    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
+    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
     return;
   }
   // `coproc X { touch f; }`, `trap 'rm -rf x' EXIT`: the command a keyword starts, the line a trap runs later.
@@ -133,14 +137,15 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   }
   // `eval 'sh deploy.sh'`: its words, joined, are a line the shell runs.
   const evaluated = name === 'eval' && args.every((word) => word.literal !== undefined) ? args.map((word) => word.literal).join(' ') : undefined;
-  if (evaluated !== undefined) await collect(evaluated, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
+  if (evaluated !== undefined) await collect(evaluated, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
   // `bash <<'E'`, `echo 'make clean' | sh -s`: the text the shell reads is a line it runs, as a `-c` string is.
   const code = reading.stdinCode && (stdin.kind === 'text' || stdin.kind === 'pipe') && readsStdinCode(name, args) ? stdin.literal : undefined;
   if (code !== undefined) await collect(code, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
   if (SHELLS.has(name)) {
     const flag = args.findIndex((word) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(word.literal ?? word.text));
     const script = flag === -1 ? undefined : args[flag + 1]?.literal;
-    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
+    // `echo … | bash -c 'bash -s'`: the shell the string starts reads the outer one's stdin.
+    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
   }
 }
 

@@ -54,12 +54,12 @@ interface Scan {
  * substitutions, functions, `bash -c` strings) classified, plus its redirections.
  * `{{ templates }}` are filled in at run time, so they count as unknown words.
  */
-export async function classifyShell(command: string, parse: ShellParser, depth = 0, downloaded: ReadonlySet<string> = new Set(), environment: StepEnvironment = NO_ENVIRONMENT): Promise<StepRisk> {
+export async function classifyShell(command: string, parse: ShellParser, depth = 0, downloaded: ReadonlySet<string> = new Set(), environment = NO_ENVIRONMENT, stdin = NO_STDIN): Promise<StepRisk> {
   const templated = hasTemplate(command);
   const source = templated ? command.replace(TEMPLATE, `"${TEMPLATE_HINT}"`) : command;
   // `curl -o i.sh …; bash -c ./i.sh`, `curl -o a.zip …; sh -c 'unzip a.zip && ./a/install'`: what the enclosing line
   // downloads is as unreviewed in the code it hands on, and unpacked there from the start.
-  const scan = await parse(source, (root) => scanLine(root, downloaded, environment));
+  const scan = await parse(source, (root) => scanLine(root, downloaded, environment, stdin));
   const handed = handedOn(scan, environment);
   const settings = startingSettings(lineSettings(scan.variables), environment);
   const planned = (name: string): boolean => environment.anything || environment.values.has(name);
@@ -78,7 +78,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
     environment,
     settings,
     downloaded: scan.downloads,
-    script: (code) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1, scan.downloads, handed)),
+    script: (code, input) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1, scan.downloads, handed, input)),
   });
   // `f() { kubectl get pods -n "$1"; }; f shop`: a call of a function the line defines runs its body with the call's words.
   const rate = async (words: readonly ShellWord[], unit: Unit, stdin: Stdin, calls: number): Promise<StepRisk> => {
@@ -161,9 +161,9 @@ export type CommandVariables = {
  * The words of every simple command in a line, found the way the classifier finds them
  * (pipelines, lists, subshells, substitutions, functions), for policy rules to match.
  */
-export function simpleCommands(command: string, parse: ShellParser): Promise<SimpleCommands> {
+export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin = NO_STDIN): Promise<SimpleCommands> {
   return parse(command, (root) => {
-    const found = scanLine(root);
+    const found = scanLine(root, undefined, undefined, stdin);
     const variables = found.units.map(
       (unit): CommandVariables => ({
         valueAt: (name) => {
@@ -178,9 +178,10 @@ export function simpleCommands(command: string, parse: ShellParser): Promise<Sim
   });
 }
 
-function scanLine(root: ShellNode, downloaded: ReadonlySet<string> = new Set(), environment = NO_ENVIRONMENT): Scan {
+/** `stdin`: what the line's process reads (`echo … | bash -c 'bash'`): each command of the line that reads its own may read it. */
+function scanLine(root: ShellNode, downloaded: ReadonlySet<string> = new Set(), environment = NO_ENVIRONMENT, stdin: Stdin = NO_STDIN): Scan {
   const found: Scan = { units: [], variables: lineVariables(), effects: [], downloads: new Set(downloaded), functions: [], environment, error: root.hasError, truncated: false };
-  visit(root, { kind: 'none' }, '', found, 0);
+  visit(root, stdin, '', found, 0);
   const statements = allChildren(root);
   statements.forEach((statement, i) => {
     if (statement.type !== 'function_definition' || statements[i + 1]?.text === '&') return;

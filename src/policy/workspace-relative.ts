@@ -23,3 +23,24 @@ function underRoot(path: string, workspace: string): string | undefined {
   if (segments.length < root.length || root.some((segment, i) => segments[i] !== segment)) return undefined;
   return segments.slice(root.length).join('/');
 }
+
+/** A written file's path as workspacePath spells it; a folder a step brings (`git clone URL r`) keeps its `/`. */
+export function writtenPath(cwd: string, file: string, workspace?: WorkspaceRoot): string {
+  return file.endsWith('/') ? `${workspacePath(cwd, file, workspace)}/` : workspacePath(cwd, file, workspace);
+}
+
+/** Whether a path is inside a folder entry of writtenPath (`r/`; `/` for the workspace root). */
+export function inFolder(path: string, entry: string): boolean {
+  if (!entry.endsWith('/')) return false;
+  const folder = entry.slice(0, -1);
+  return folder === '' ? !path.startsWith('/') : path.startsWith(entry);
+}
+
+/**
+ * A path as the workspace sees it, from a step's `cwd` (`deploy.sh` in `app` and `./app/deploy.sh`
+ * are one file): `.` and empty segments dropped, `..` taken back; one inside the workspace by its absolute path as from its root.
+ */
+export function workspacePath(cwd: string, file: string, workspace?: WorkspaceRoot): string {
+  const whole = file.startsWith('/') ? file : `${cwd}/${file}`;
+  return workspaceRelative(`${whole.startsWith('/') ? '/' : ''}${resolvedSegments(whole.split('/')).join('/')}`, workspace);
+}

@@ -58,6 +58,10 @@ describe('the kube context pin and shell steps', () => {
     ];
     for (const line of lines) expect((await refusal(shell(line)))?.message, line).toMatch(/^step clean \(shell\) names kube context "prod-eu", but the plan was approved for "kind-dev"; nothing was run\. /);
     expect((await refusal(shell("echo 'kubectl --kubeconfig /x get pods' | bash")))?.message).toContain('passes --kubeconfig');
+    // A shell a -c string starts reads the outer one's stdin.
+    for (const line of ["echo 'kubectl --context prod-eu get ns' | bash -c 'bash'", "echo 'kubectl --context prod-eu get ns' | sh -c 'exec bash -s'", "echo 'kubectl --context prod-eu get ns' | su -c bash"]) {
+      expect((await refusal(shell(line)))?.message, line).toMatch(/^step clean \(shell\) names kube context "prod-eu", /);
+    }
     // Without a context, code read on stdin runs only while the approved context is current.
     const elsewhere = pinned('prod-eu');
     expect((await elsewhere.refusal(shell("echo 'kubectl delete ns prod' | bash")))?.message).toMatch(/^step clean \(shell\) would touch kube context "prod-eu", /);
