@@ -16,6 +16,7 @@ import { environmentOptionsRisk } from './environment-options.js';
 import { knownNames, programNames } from './variable-names.js';
 import { trapAction } from './trap-action.js';
 import { isWrapper, unwrap } from './wrappers.js';
+import { packageExec } from './package-exec.js';
 
 const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
   kubectl: classifyKubectl,
@@ -44,8 +45,11 @@ const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 /** `source /dev/stdin <<< "…"` and `. /dev/stdin`: the current shell runs what it reads. */
 const SOURCES = new Set(['source', '.']);
 
-/** Classifies one simple command: its words, program first, after quotes and escapes are resolved. */
-export async function classifyCommand(words: readonly ShellWord[], context: CommandContext, depth = 0): Promise<StepRisk> {
+/**
+ * Classifies one simple command: its words, program first, after quotes and escapes are resolved. `asProgram`: the
+ * program alone, not what a package manager's exec runs for it.
+ */
+export async function classifyCommand(words: readonly ShellWord[], context: CommandContext, depth = 0, asProgram = false): Promise<StepRisk> {
   if (depth > 16) return writeRisk('commands nested too deeply to follow');
   const [program, ...written] = words;
   if (program === undefined) return readRisk('variable assignment');
@@ -62,6 +66,12 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   if (program.literal.includes('/') && downloadedBy(program.literal, context)) return destroyRisk(`${program.literal} runs what the line downloads: code nobody reviewed`);
   const inner = (innerWords: readonly ShellWord[], where: string) =>
     classifyCommand(innerWords, { ...context, stdin: { kind: 'none' } }, depth + 1).then((risk) => (risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} ${where}` }));
+  // `pnpm exec rm -rf x`, `npx kubectl delete …`: the command it runs, and never less than the package manager's own rating.
+  const executed = asProgram ? undefined : packageExec(name, args);
+  if (executed?.kind === 'command' || executed?.kind === 'script') {
+    const ran = executed.kind === 'command' ? await classifyCommand(executed.words, context, depth + 1) : await scriptRisk(executed.code, context, name, context.stdin);
+    return maxRisk(ran.level === 'read' ? ran : { ...ran, reason: `${name} runs ${ran.reason}` }, await classifyCommand(words, context, depth, true));
+  }
 
   if (isWrapper(name)) {
     const unwrapped = unwrap(name, args);

@@ -8,6 +8,7 @@ import { simpleCommands } from './shell-risk.js';
 import type { ShellParser, ShellWord } from './shell-syntax.js';
 import { trapAction } from './trap-action.js';
 import { isWrapper, unwrap } from './wrappers.js';
+import { packageExec } from './package-exec.js';
 
 /** How deep `sudo bash -c "env rm …"` is followed; deeper code is still rated by the risk levels. */
 const MAX_DEPTH = 8;
@@ -124,6 +125,10 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
     if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
     return;
   }
+  // `npx rm -rf x`, `pnpm -r exec rm -rf x`, `npm exec -c 'rm -rf x'`: a package manager runs the command behind it.
+  const executed = packageExec(name, args);
+  if (executed?.kind === 'command') await visit(executed.words, parse, found, depth + 1, assigned, seen, false, reading, stdin);
+  if (executed?.kind === 'script' && executed.code.literal !== undefined) await collect(executed.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
   // `coproc X { touch f; }`, `trap 'rm -rf x' EXIT`: the command a keyword starts, the line a trap runs later.
   const keyworded = keywordCommand(name, args);
   if (keyworded !== undefined) await visit(keyworded, parse, found, depth + 1, assigned, seen, false, reading, NO_STDIN);
