@@ -14,6 +14,7 @@ import { sshRisk } from './ssh-risk.js';
 import { steeringRisk } from './steering-variables.js';
 import { environmentOptionsRisk } from './environment-options.js';
 import { knownNames, programNames } from './variable-names.js';
+import { expandKnown, plannedValue } from './known-expansions.js';
 import { trapAction } from './trap-action.js';
 import { isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
@@ -27,6 +28,8 @@ const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
   'docker-compose': (args, inner) => classifyDocker(['compose', ...args], inner),
   'podman-compose': (args, inner) => classifyPodman(['compose', ...args], inner),
 };
+/** Programs whose words are rated with the values the plan gives the variables they read (knownArguments). */
+const TERRAFORMS: ReadonlySet<string> = new Set(['terraform', 'tofu']);
 export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox-sh']);
 
 /**
@@ -54,7 +57,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   const [program, ...written] = words;
   if (program === undefined) return readRisk('variable assignment');
   // Code handed to eval, a shell or trap keeps its own account of the variables it is made of (scriptRisk).
-  const args = program.literal !== undefined && !CODE_RUNNERS.has(programName(program.literal)) ? knownArguments(written, context) : written;
+  const args = program.literal !== undefined && !CODE_RUNNERS.has(programName(program.literal)) ? knownArguments(written, context, programName(program.literal)) : written;
   if (program.literal === undefined) {
     // `$HOME/bin/deploy.sh`: the folder is computed, the program's name is not; judged by its name, never as read.
     const base = literalBasename(program.text);
@@ -128,10 +131,13 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
 
 /**
  * Arguments made only of variables the line sets to one literal value first (`v=delete; kubectl $v ns prod`),
- * as they will run; unquoted, the value splits into words.
+ * as they will run; unquoted, the value splits into words. terraform's and tofu's words are filled in wherever they read
+ * a variable the line or the step's `env` gives one value (plannedValue).
  */
-function knownArguments(args: readonly ShellWord[], context: CommandContext): readonly ShellWord[] {
+function knownArguments(args: readonly ShellWord[], context: CommandContext, name: string): readonly ShellWord[] {
   if (context.knownValues === undefined || args.every((word) => word.literal !== undefined)) return args;
+  // `terraform apply -lock-timeout=$T` with the step's `env: { T: 5m }`: whether a word is -destroy is judged on its value.
+  if (TERRAFORMS.has(name)) return args.flatMap((word) => expandKnown(word, (variable) => plannedValue(variable, context)) ?? [word]);
   return args.flatMap((word) => {
     if (word.literal !== undefined) return [word];
     const values = knownNames(word.text, context);

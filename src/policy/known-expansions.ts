@@ -1,0 +1,86 @@
+import type { CommandContext } from './command-context.js';
+import { literalWord, type ShellWord } from './shell-syntax.js';
+
+/** The characters the shell splits an unquoted value at (IFS unset: blank, tab, newline). */
+const FIELD_SEPARATORS = /[ \t\n]+/;
+/** An unquoted value holding one of these may match files (a glob) rather than stay as written. */
+const GLOB = /[*?[]/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+
+/**
+ * The one value a variable surely holds where a command's words are expanded: the one the line sets it to before
+ * (`T=5m; terraform apply -lock-timeout=$T`), or else the step's `env` value when nothing on the line may change it.
+ * Undefined when it may hold several values or one known only at run time.
+ */
+export function plannedValue(name: string, context: CommandContext): string | undefined {
+  const set = context.knownValues?.(name);
+  if (set !== undefined) return set.length === 1 ? set[0] : undefined;
+  if (context.mayBeSet?.(name) ?? true) return undefined;
+  // A step's IFS changes how every value splits.
+  if (context.environment?.values.has('IFS')) return undefined;
+  return context.environment?.values.get(name);
+}
+
+/**
+ * The words a word becomes once the variables it reads (`$X`, `${X}`, quoted or not) are filled in with the values
+ * `valueOf` knows, split as the shell splits them outside quotes: `-lock-timeout=$T` with T=5m is
+ * `-lock-timeout=5m`, `"$MODE"` with MODE=-destroy is `-destroy`. Undefined when the word expands anything else
+ * (`$(cmd)`, `${X:-d}`, `"$@"`, a glob, a brace, `~`) or a variable whose value is not known.
+ */
+export function expandKnown(word: ShellWord, valueOf: (name: string) => string | undefined): ShellWord[] | undefined {
+  if (word.literal !== undefined) return [word];
+  const text = word.text;
+  const fields: string[] = [];
+  let current: string | undefined;
+  const add = (part: string) => {
+    current = (current ?? '') + part;
+  };
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '$') {
+      const reference = variableAt(text, i);
+      const value = reference === undefined ? undefined : valueOf(reference.name);
+      if (reference === undefined || value === undefined) return undefined;
+      i = reference.end - 1;
+      if (quoted) add(value);
+      else {
+        if (GLOB.test(value)) return undefined;
+        value.split(FIELD_SEPARATORS).forEach((part, k) => {
+          if (k > 0 && current !== undefined) fields.push(current);
+          if (k > 0) current = undefined;
+          if (part !== '') add(part);
+        });
+      }
+    } else if (char === '`' || (!quoted && (/[*?[{]/.test(char) || (char === '~' && i === 0)))) return undefined;
+    else if (char === '"') {
+      quoted = !quoted;
+      add('');
+    } else if (char === "'" && !quoted) {
+      const end = text.indexOf("'", i + 1);
+      if (end === -1) return undefined;
+      add(text.slice(i + 1, end));
+      i = end;
+    } else if (char === '\\') {
+      const next = text[i + 1];
+      if (next === undefined) return undefined;
+      // Inside double quotes a backslash escapes only $ ` " \ and a newline.
+      if (quoted && !/[$`"\\\n]/.test(next)) add(char);
+      else if (next !== '\n') add(next);
+      i++;
+    } else add(char);
+  }
+  if (quoted) return undefined;
+  if (current !== undefined) fields.push(current);
+  return fields.map(literalWord);
+}
+
+/** `$NAME` or `${NAME}` at `at`: the variable's name and where the reference ends; undefined for any other expansion. */
+function variableAt(text: string, at: number): { readonly name: string; readonly end: number } | undefined {
+  if (text[at + 1] === '{') {
+    const name = NAME.exec(text.slice(at + 2))?.[0];
+    return name !== undefined && text[at + 2 + name.length] === '}' ? { name, end: at + 3 + name.length } : undefined;
+  }
+  const name = NAME.exec(text.slice(at + 1))?.[0];
+  return name === undefined ? undefined : { name, end: at + 1 + name.length };
+}
