@@ -55,7 +55,7 @@ export function curlAttachedOption(word: ShellWord): string | undefined {
  * terraform's and tofu's options (Go flags: one dash or two, the value after `=`) whose value cannot make a reading
  * command (`plan`, `show`, `console`) write; `-out=` writes a file, so it is not here.
  */
-const TERRAFORM_READING_VALUES = /^--?(var|var-file|target|replace|lock|lock-timeout|parallelism)=/;
+const TERRAFORM_READING_VALUES = /^--?(var|var-file|target|replace|lock|lock-timeout|parallelism|chdir)=/;
 
 /**
  * How a word with a value known only at run time rates for program `name` (git's `verb`) when it is a short option
@@ -126,4 +126,32 @@ export function writtenPrefix(word: ShellWord): string | undefined {
     else if (!expanded) prefix += char;
   }
   return expanded && quote === undefined ? prefix : undefined;
+}
+
+/**
+ * What a word known only at run time surely starts with: its text up to its first expansion, quotes and escapes
+ * resolved, whether or not that expansion is quoted (`-chdir=` of `-chdir=$D`, `~/plans/` of `~/plans/$P`); '' when
+ * it starts with one (`$X`, `"$X"`, `{a,b}`, a glob).
+ */
+export function writtenStart(word: ShellWord): string {
+  if (word.literal !== undefined) return word.literal;
+  const text = word.text;
+  let start = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quote === "'") {
+      if (char === "'") quote = undefined;
+      else start += char;
+    } else if (char === '$' || char === '`') return start;
+    else if (quote === '"') {
+      if (char === '"') quote = undefined;
+      else if (char === '\\' && /[$`"\\\n]/.test(text[i + 1] ?? '')) start += text[++i];
+      else start += char;
+    } else if (char === "'" || char === '"') quote = char;
+    else if (char === '\\') start += text[++i] ?? '';
+    else if (/[*?[{]/.test(char)) return start;
+    else start += char;
+  }
+  return start;
 }

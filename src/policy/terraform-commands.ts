@@ -1,4 +1,4 @@
-import { writtenPrefix } from './attached-values.js';
+import { writtenPrefix, writtenStart } from './attached-values.js';
 import { has, positional } from './option-words.js';
 import type { Args } from './program-rules.js';
 import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
@@ -22,13 +22,14 @@ const PLAN_OUTPUT = /^--?(out|generate-config-out)(=|$)/;
  * terraform and tofu: `destroy` and `apply -destroy` destroy, the reading commands read unless an option
  * makes them write. Not `help` when words it runs with are not written (TF_CLI_ARGS): those may bring a subcommand.
  */
-export function terraformRisk(args: Args, words: readonly ShellWord[], program = 'terraform', help = true): StepRisk {
+export function terraformRisk(given: Args, words: readonly ShellWord[], program = 'terraform', help = true): StepRisk {
+  const args = withOptionValues(given, words);
   const [verb] = positional(args);
   if (help && printsHelp(args)) return readRisk(args.length === 0 ? `${program} without a subcommand prints help` : verb === 'help' ? `${program} help prints help` : `${program} ${verb === undefined ? '' : `${verb} `}${args.find((arg) => HELP.test(arg!))} only prints help`);
   // `terraform -version`, `-v`, `--version` before any subcommand: terraform runs its version command.
   if (help && args.length > 0 && positional(args).length === 0 && args.some((arg) => VERSION.test(arg!)) && !args.some((arg) => AUTOCOMPLETE.test(arg!))) return readRisk(`${program} ${args.find((arg) => VERSION.test(arg!))} only prints the version`);
   if (verb === undefined && chosenAtRunTime(args, words)) return destroyRisk(`${program} with a subcommand chosen at run time (may be destroy or apply -destroy)`);
-  if (verb === 'destroy' || (verb === 'apply' && has(args, '-destroy', '--destroy'))) return destroyRisk(`${program} destroy`);
+  if (verb === 'destroy' || (verb === 'apply' && destroyFlagSet(args))) return destroyRisk(`${program} destroy`);
   const unknown = verb === 'apply' ? mayBeDestroy(args, words) : undefined;
   if (unknown !== undefined) return destroyRisk(`${program} apply with ${unknown.text} known only at run time (may be -destroy)`);
   if (verb === 'state') return stateRisk(args);
@@ -60,8 +61,8 @@ function stateRisk(args: Args): StepRisk {
 
 /**
  * Whether terraform's subcommand, the first word that is not an option, is known only at run time (`terraform "$X"`).
- * A word with its quoted run-time part after a written `-` (`-chdir="$D"`) is one option; an unquoted `-chdir=$D`
- * may split into an option and a subcommand.
+ * A word with its quoted run-time part after a written `-` (`-chdir="$D"`) is one option, as is an unquoted
+ * `-chdir=$D` (withOptionValues).
  */
 function chosenAtRunTime(args: Args, words: readonly ShellWord[]): boolean {
   const at = args.findIndex((arg, i) => (arg === undefined ? !(writtenPrefix(words[i]!) ?? '').startsWith('-') : !arg.startsWith('-')));
@@ -71,15 +72,52 @@ function chosenAtRunTime(args: Args, words: readonly ShellWord[]): boolean {
 /**
  * The word of `terraform apply $X` (or of TF_CLI_ARGS_apply known only at run time) that may be `-destroy`: one the
  * shell (or terraform) splits into any words, or one word written as an option that may still become `-destroy`
- * (`-"$X"`). A quoted scalar (`"$PLAN"`) is taken as the plan file, an option's quoted value (`-var="region=$R"`)
- * as that option's; words after `--` are not options.
+ * (`-"$X"`). A quoted scalar (`"$PLAN"`) is taken as the plan file; words after `--` are not options. Nor is a
+ * word written as another option with its value (`-var=$R`, `-parallelism=$(nproc)`: withOptionValues), the value
+ * of an option that takes the next word (`-var k=$V`), or a path that starts with a written name (`~/plans/$P`):
+ * the shell may split an unquoted value there too, but the values a step runs with are its author's.
  */
 function mayBeDestroy(args: Args, words: readonly ShellWord[]): ShellWord | undefined {
   const end = args.indexOf('--');
-  return words.find((word, i) => (end === -1 || i < end) && args[i] === undefined && mayBeFlag(word, DESTROY_FLAGS));
+  return words.find((word, i) => {
+    if ((end !== -1 && i >= end) || args[i] !== undefined || SEPARATE_VALUE.test(args[i - 1] ?? '')) return false;
+    const start = writtenStart(word);
+    return (start === '' || start.startsWith('-')) && mayBeFlag(word, DESTROY_FLAGS);
+  });
 }
 
 const DESTROY_FLAGS = ['-destroy', '--destroy'];
+/** `terraform apply`'s options that take the next word as their value when not given one after `=`. */
+const SEPARATE_VALUE = /^--?(var|var-file|target|replace|lock-timeout|parallelism|state|state-out|backup)$/;
+/** `-destroy`, `--destroy=true`, with its value when written. */
+const DESTROY_OPTION = /^--?destroy(?:=([\s\S]*))?$/;
+/** What Go's flag package reads as false for a boolean flag (strconv.ParseBool); any other value is not false. */
+const FALSE = /^(0|f|F|false|FALSE|False)$/;
+/** A word written as an option with its value after `=` (`-chdir=`, `-var=region=`), but not `-destroy=`. */
+const OPTION_WITH_VALUE = /^--?(?!destroy=)[A-Za-z][A-Za-z0-9_-]*=/;
+
+/**
+ * Whether `apply`'s `-destroy` is set: Go's flags take the last of `-destroy`, `-destroy=true`, `-destroy=false`;
+ * `-destroy=false` (or 0, f, F, FALSE, False) runs a normal apply.
+ */
+function destroyFlagSet(args: Args): boolean {
+  const last = args.findLast((arg) => arg !== undefined && DESTROY_OPTION.test(arg));
+  const value = last === undefined ? undefined : DESTROY_OPTION.exec(last)![1];
+  return last !== undefined && (value === undefined || !FALSE.test(value));
+}
+
+/**
+ * The words as terraform reads its options: a word known only at run time written as an option with its value
+ * (`-chdir="$DIR"`, `"-chdir=$DIR"`, `-var=$R`) is that option, spelled as written up to its run-time part (`-chdir=`), so
+ * it is never taken for the subcommand (`terraform -chdir="$DIR" destroy` destroys).
+ */
+function withOptionValues(args: Args, words: readonly ShellWord[]): Args {
+  return args.map((arg, i) => {
+    if (arg !== undefined || words[i] === undefined) return arg;
+    const start = writtenStart(words[i]);
+    return OPTION_WITH_VALUE.test(start) ? start : undefined;
+  });
+}
 
 /** terraform's (and tofu's) flags that ask for help, anywhere before `--`: the command prints its help and runs nothing. */
 const HELP = /^(-h|-help|--help)$/;

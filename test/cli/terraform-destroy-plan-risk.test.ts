@@ -16,7 +16,13 @@ steps:
   - { id: plan, tool: shell, args: { command: terraform plan -destroy -out=teardown.tfplan } }
   - { id: apply, tool: shell, dependsOn: [plan], args: { command: terraform apply teardown.tfplan } }
   - { id: steered, tool: shell, args: { command: 'TF_CLI_ARGS_apply="$X" terraform apply' } }
-  - { id: split, tool: shell, args: { command: 'terraform apply -auto-approve -var=$R' } }
+  - { id: split, tool: shell, args: { command: 'terraform apply -auto-approve $ARGS' } }
+  - { id: timeout, tool: shell, args: { command: 'terraform apply -lock-timeout=$T -auto-approve', env: { T: 5m } } }
+  - { id: cores, tool: shell, args: { command: 'terraform apply -parallelism=$(nproc) -auto-approve' } }
+  - { id: mode, tool: shell, args: { command: 'terraform apply -auto-approve "$MODE"', env: { MODE: -destroy } } }
+  - { id: folder, tool: shell, args: { command: 'terraform -chdir="$DIR" destroy -auto-approve' } }
+  - { id: look, tool: shell, args: { command: 'tofu -chdir="$DIR" plan' } }
+  - { id: normal, tool: shell, args: { command: 'terraform apply -destroy=false -auto-approve' } }
   - { id: region, tool: shell, args: { command: 'terraform apply -auto-approve -var="region=$REGION"' } }
   - { id: named, tool: shell, args: { command: 'terraform apply "$PLAN"' } }
   - { id: keep, tool: shell, args: { command: 'cp -t saved teardown.tfplan' } }
@@ -24,14 +30,21 @@ steps:
 `;
 
 describe('ksa validate rates terraform apply of a destroy plan', () => {
-  it('rates the apply of a destroy plan another step saves, and an apply with run-time words, destroy', async () => {
+  it('rates the apply of a destroy plan another step saves, and an apply with run-time words, destroy; routine applies write', async () => {
     await sandbox.writePlan('p.yaml', PLAN);
     const result = await runKsa(['validate', 'p.yaml', '--json'], { home: sandbox.home, cwd: sandbox.dir });
     expect(result.code, describeResult(result)).toBe(0);
     const doc = JSON.parse(result.stdout) as { stepRisks: { id: string; risk: string; riskReason: string }[] };
     expect(doc.stepRisks.find((step) => step.id === 'apply')).toEqual({ id: 'apply', risk: 'destroy', riskReason: 'terraform apply teardown.tfplan applies a destroy plan step plan saves (terraform plan -destroy)' });
     expect(doc.stepRisks.find((step) => step.id === 'steered')?.risk).toBe('destroy');
-    expect(doc.stepRisks.find((step) => step.id === 'split')).toEqual({ id: 'split', risk: 'destroy', riskReason: 'terraform apply with -var=$R known only at run time (may be -destroy)' });
+    expect(doc.stepRisks.find((step) => step.id === 'split')).toEqual({ id: 'split', risk: 'destroy', riskReason: 'terraform apply with $ARGS known only at run time (may be -destroy)' });
+    // Options with their values, and values the step's env gives, are what they are.
+    expect(doc.stepRisks.find((step) => step.id === 'timeout')).toEqual({ id: 'timeout', risk: 'write', riskReason: 'terraform apply' });
+    expect(doc.stepRisks.find((step) => step.id === 'cores')).toEqual({ id: 'cores', risk: 'write', riskReason: 'terraform apply' });
+    expect(doc.stepRisks.find((step) => step.id === 'mode')).toEqual({ id: 'mode', risk: 'destroy', riskReason: 'terraform destroy' });
+    expect(doc.stepRisks.find((step) => step.id === 'folder')).toEqual({ id: 'folder', risk: 'destroy', riskReason: 'terraform destroy' });
+    expect(doc.stepRisks.find((step) => step.id === 'look')).toEqual({ id: 'look', risk: 'read', riskReason: 'tofu plan' });
+    expect(doc.stepRisks.find((step) => step.id === 'normal')).toEqual({ id: 'normal', risk: 'write', riskReason: 'terraform apply' });
     expect(doc.stepRisks.find((step) => step.id === 'region')?.risk).toBe('write');
     expect(doc.stepRisks.find((step) => step.id === 'named')).toEqual({ id: 'named', risk: 'destroy', riskReason: 'terraform apply "$PLAN": $PLAN may be the destroy plan saved by step plan (terraform plan -destroy)' });
     expect(doc.stepRisks.find((step) => step.id === 'kept')?.risk).toBe('destroy');

@@ -86,13 +86,13 @@ describe('classifyShell: terraform apply with words known only at run time', () 
     // The shell splits an unquoted value (or a list) into any words: -destroy among them.
     ['terraform apply $X', 'destroy'],
     ['terraform apply -auto-approve $ARGS', 'destroy'],
-    ['terraform apply -var=$R', 'destroy'],
-    ['terraform apply -var="region=$R"$X', 'destroy'],
     ['terraform apply "${ARGS[@]}"', 'destroy'],
     ['terraform apply $(cat mode)', 'destroy'],
     ['terraform apply {-destroy,-auto-approve}', 'destroy'],
     ['tofu -chdir=infra apply $X', 'destroy'],
     ['sudo terraform apply -auto-approve $X p', 'destroy'],
+    ['terraform apply $X/tfplan', 'destroy'],
+    ['terraform apply -var$X', 'destroy'],
     // One word written as an option that a value may still make -destroy (or -destroy=true).
     ['terraform apply -"$X"', 'destroy'],
     ['terraform apply --"$X"', 'destroy'],
@@ -110,13 +110,50 @@ describe('classifyShell: terraform apply with words known only at run time', () 
     ['terraform apply -auto-approve -- $X', 'write'],
     ['terraform apply -auto-approve', 'write'],
     ['terraform plan $X', 'write'],
+    // Written as another option with its value: that option, whatever the value (the step's author sets it).
+    ['terraform apply -lock-timeout=$T -auto-approve', 'write'],
+    ['terraform apply -parallelism=$(nproc) -auto-approve', 'write'],
+    ['terraform apply -parallelism=$N', 'write'],
+    ['terraform apply -state=$S', 'write'],
+    ['terraform apply -target=module.$M', 'write'],
+    ['terraform apply -var=$R', 'write'],
+    ['terraform apply -var="region=$R"$X', 'write'],
+    ["terraform apply '-var-file='$F", 'write'],
+    ['tofu apply --backup=$(date +%s).tfstate', 'write'],
+    // The value of an option that takes the next word, or a path that starts with a written name.
+    ['terraform apply -var k=$V', 'write'],
+    ['terraform apply -target module.$M -auto-approve', 'write'],
+    ['terraform apply ~/plans/$P', 'write'],
+    ['terraform apply plans/$P', 'write'],
   ])('%s is %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
   });
 
   it('names the word known only at run time', async () => {
-    expect((await classify('terraform apply -var=$R')).reason).toBe('terraform apply with -var=$R known only at run time (may be -destroy)');
+    expect((await classify('terraform apply -auto-approve $ARGS')).reason).toBe('terraform apply with $ARGS known only at run time (may be -destroy)');
+  });
+});
+
+describe('classifyShell: terraform apply -destroy with a value', () => {
+  it.each<[string, RiskLevel]>([
+    // Go's flags read 0, f, F, false, FALSE and False as false, and take the last of the flag's settings.
+    ['terraform apply -destroy=false', 'write'],
+    ['terraform apply --destroy=False -auto-approve', 'write'],
+    ['terraform apply -destroy=0', 'write'],
+    ['tofu apply -destroy=f', 'write'],
+    ['terraform apply -destroy -destroy=FALSE', 'write'],
+    ['terraform apply -destroy=true', 'destroy'],
+    ['terraform apply -destroy=T', 'destroy'],
+    ['terraform apply -destroy=1', 'destroy'],
+    ['terraform apply -destroy=false -destroy', 'destroy'],
+    ['terraform apply -destroy=false --destroy=true', 'destroy'],
+    // Not a spelling Go reads as false.
+    ['terraform apply -destroy=no', 'destroy'],
+    ['terraform apply -destroy=', 'destroy'],
+  ])('%s is %s', async (command, level) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe(level);
   });
 });
 
@@ -266,10 +303,32 @@ describe('classifyShell: terraform with a subcommand chosen at run time', () => 
     ["sh -c 'terraform \"$X\"'", 'destroy'],
     ['terraform plan && terraform "$X"', 'destroy'],
     ['terraform -chdir="$D" "$X"', 'destroy'],
-    // Unquoted, the value splits: -chdir=x destroy.
-    ['terraform -chdir=$D plan', 'destroy'],
-    // Quoted, the option's value stays one word.
-    ['terraform -chdir="$D" plan', 'write'],
+    ['terraform -chdir=$D $X', 'destroy'],
+  ])('%s is %s', async (command, level) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+
+  it.each<[string, RiskLevel]>([
+    // `-chdir=…` with its folder known only at run time, in any quoting, is an option: the next word is the subcommand.
+    ['terraform -chdir="$DIR" destroy -auto-approve', 'destroy'],
+    ['terraform "-chdir=$DIR" destroy', 'destroy'],
+    ["terraform '-chdir='\"$DIR\" destroy", 'destroy'],
+    ['terraform -chdir=$DIR destroy', 'destroy'],
+    ['tofu -chdir="$DIR" destroy', 'destroy'],
+    ['tofu --chdir="$DIR" destroy', 'destroy'],
+    ['terraform -chdir="$DIR" apply -destroy', 'destroy'],
+    ['terraform -chdir="$DIR" state rm x', 'destroy'],
+    ['terraform -chdir="${DIR}/infra" destroy', 'destroy'],
+    ['sudo terraform -chdir="$DIR" destroy', 'destroy'],
+    ['terraform -chdir="$DIR" workspace delete prod', 'write'],
+    ['terraform -chdir="$DIR" apply', 'write'],
+    ['terraform -chdir="$DIR" plan', 'read'],
+    ['terraform -chdir="$(git rev-parse --show-toplevel)/infra" plan', 'read'],
+    ['terraform -chdir="$DIR" -help', 'read'],
+    ['terraform -chdir="$DIR" -version', 'read'],
+    // Unquoted, the value may split (into -out=p too); the option's value is the step's author's.
+    ['terraform -chdir=$DIR plan', 'write'],
   ])('%s is %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
