@@ -3,6 +3,7 @@ import { isNode, literalString, MACROS, type Node } from './cel-ast.js';
 import { envGuardsOf, NO_ENV_GUARDS, type EnvGuards } from './env-guards.js';
 import { NO_NULL_GUARDS, nullGuardsOf, type NullGuards } from './null-guards.js';
 import { NO_NUMBER_READS, numberReadsOf, type NumberReads } from './number-reads.js';
+import { doubleInputsOf } from './arithmetic-groups.js';
 import { isPlainObject } from './values.js';
 
 /**
@@ -56,6 +57,7 @@ export function compileExpression(source: string): CompileResult {
     const evaluator = parse(source);
     const ast = evaluator.ast as unknown as Node;
     const references = collectReferences(ast);
+    const numberReads = references.inputs.length > 0 ? numberReadsOf(ast) : NO_NUMBER_READS;
     result = {
       ok: true,
       expression: {
@@ -63,8 +65,8 @@ export function compileExpression(source: string): CompileResult {
         references,
         nullGuards: references.inputs.length > 0 ? nullGuardsOf(ast) : NO_NULL_GUARDS,
         envGuards: references.env.length > 0 ? envGuardsOf(ast) : NO_ENV_GUARDS,
-        numberReads: references.inputs.length > 0 ? numberReadsOf(ast) : NO_NUMBER_READS,
-        evaluate: (context) => fromCel(evaluator(celContext(context, references))),
+        numberReads,
+        evaluate: (context) => fromCel(evaluator(celContext(context, references, numberReads))),
       },
     };
   } catch (error) {
@@ -191,21 +193,27 @@ function collectReferences(ast: Node): ExpressionReferences {
  * Only what the expression references is converted, so evaluating one
  * expression costs the same in a 10-step and a 100k-step run.
  */
-function celContext(context: ExpressionContext, references: ExpressionReferences): Record<string, unknown> {
+function celContext(context: ExpressionContext, references: ExpressionReferences, numberReads: NumberReads): Record<string, unknown> {
+  // `inputs.a + inputs.b` with 10 and 9.5: CEL adds no int to a double, so both go in as doubles (a JS number is one).
+  const doubles = numberReads.groups.length === 0 ? NO_DOUBLES : doubleInputsOf(numberReads.groups, (name) => (Object.hasOwn(context.inputs, name) ? context.inputs[name] : undefined));
+  const input = (key: string) => (doubles.has(key) ? context.inputs[key] : toCel(context.inputs[key]));
   if (references.dynamicStepAccess) {
-    return { steps: toCel(context.steps), inputs: toCel(context.inputs), env: toCel(context.env) };
+    const inputs = Object.keys(context.inputs);
+    return { steps: toCel(context.steps), inputs: celMap(inputs, input), env: toCel(context.env) };
   }
-  const pick = (source: Record<string, unknown>, keys: readonly string[]) =>
+  const pick = (source: Record<string, unknown>, keys: readonly string[], valueOf: (key: string) => unknown = (key) => toCel(source[key])) =>
     celMap(
       keys.filter((key) => Object.hasOwn(source, key)),
-      (key) => toCel(source[key]),
+      valueOf,
     );
   return {
     steps: pick(context.steps, references.steps),
-    inputs: pick(context.inputs, references.inputs),
+    inputs: pick(context.inputs, references.inputs, input),
     env: pick(context.env, references.env),
   };
 }
+
+const NO_DOUBLES: ReadonlySet<string> = new Set();
 
 /**
  * JSON numbers are doubles in CEL, so `inputs.port + 1` would fail with

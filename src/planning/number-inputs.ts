@@ -15,7 +15,7 @@ export function readsAsNumber(text: string): boolean {
 /**
  * The inputs the plan reads as numbers, each with an expression that does (`readers`, from the expressions
  * alone), grown by the pairs: an input ordered or added with one that holds a number (its declared or given
- * value), or that is read as one, is read as one too. And the given values with each such input that has no
+ * value), or that is read as one, is read as one too, and so are two given as numbers written plainly. And the given values with each such input that has no
  * declared value read as the number its text is (`-2.5`, `-0`): validation then refuses only what is not one.
  */
 export function readNumberInputs(
@@ -27,12 +27,16 @@ export function readNumberInputs(
   const numberReaders = new Map(readers);
   const valueOf = (name: string) => (Object.hasOwn(given, name) ? given[name] : Object.hasOwn(declared, name) ? declared[name] : undefined);
   const isNumber = (name: string) => numberReaders.has(name) || typeof valueOf(name) === 'number';
+  const valueless = (name: string) => !Object.hasOwn(declared, name) || declared[name] === null || declared[name] === undefined;
+  // Given for an input without a declared value, as a number written plainly (2.5, which stays text unless read as a number).
+  const plain = (name: string) => typeof valueOf(name) === 'number' || (valueless(name) && typeof given[name] === 'string' && readsAsNumber(given[name]));
   // A chain (a > b, b > c) passes it along one pair per round at most.
   for (let changed = true; changed; ) {
     changed = false;
     for (const { left, right, source } of pairs) {
       for (const [side, other] of [[left, right], [right, left]] as const) {
-        if (numberReaders.has(side) || !isNumber(other)) continue;
+        // `inputs.a > inputs.b` with 10.5 and 9.5 orders numbers, not the texts "10.5" and "9.5".
+        if (numberReaders.has(side) || !(isNumber(other) || (plain(side) && plain(other)))) continue;
         numberReaders.set(side, source);
         changed = true;
       }
@@ -41,8 +45,7 @@ export function readNumberInputs(
   const inputs: Record<string, unknown> = { ...given };
   for (const name of numberReaders.keys()) {
     const value = inputs[name];
-    const valueless = !Object.hasOwn(declared, name) || declared[name] === null || declared[name] === undefined;
-    if (valueless && Object.hasOwn(given, name) && typeof value === 'string' && readsAsNumber(value)) inputs[name] = Number(value);
+    if (valueless(name) && Object.hasOwn(given, name) && typeof value === 'string' && readsAsNumber(value)) inputs[name] = Number(value);
   }
   return { readers: numberReaders, inputs };
 }

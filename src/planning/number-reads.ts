@@ -1,5 +1,6 @@
 import { isNode, MACROS, type Node } from './cel-ast.js';
 import { inputRead } from './null-guards.js';
+import { arithmeticGroupsOf, type ArithmeticGroup } from './arithmetic-groups.js';
 
 /** CEL operators defined only on numbers (`+` also joins text, `<` also orders it). */
 const NUMBER_ONLY = new Set(['-', '*', '/', '%']);
@@ -14,10 +15,15 @@ const ORDER_OR_PLUS = new Set(['<', '<=', '>', '>=', '+']);
  * (`inputs.replicas > 2`, `2.0 <= inputs.ratio`, `inputs.port + 1`, `inputs.n > inputs.m * 2`), or an operand
  * of arithmetic only numbers have (`inputs.a * inputs.b`, `-inputs.n`). `pairs`: two inputs ordered or added with
  * each other (`inputs.a > inputs.b`): either is read as a number when the other is one, which only their values
- * tell (two texts order and join fine). Text where a number is read fails the step only when it runs.
+ * tell (two texts order and join fine). Text where a number is read fails the step only when it runs. `groups`: the
+ * inputs computed together, which are doubles together when one is not whole.
  */
-export type NumberReads = { readonly inputs: readonly string[]; readonly pairs: readonly (readonly [string, string])[] };
-export const NO_NUMBER_READS: NumberReads = { inputs: [], pairs: [] };
+export type NumberReads = {
+  readonly inputs: readonly string[];
+  readonly pairs: readonly (readonly [string, string])[];
+  readonly groups: readonly ArithmeticGroup[];
+};
+export const NO_NUMBER_READS: NumberReads = { inputs: [], pairs: [], groups: [] };
 
 export function numberReadsOf(ast: Node): NumberReads {
   const reads = new Set<string>();
@@ -54,7 +60,7 @@ export function numberReadsOf(ast: Node): NumberReads {
     visit(args, bound);
   };
   visit(ast, new Set());
-  return { inputs: [...reads], pairs };
+  return { inputs: [...reads], pairs, groups: arithmeticGroupsOf(ast) };
 }
 
 /**

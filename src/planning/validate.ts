@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ancestorIds, buildGraph, createAncestorCheck, descendantIds, type GraphNode, type PlanGraph } from './graph.js';
 import { compileExpression } from './expressions.js';
-import { containsTemplate, findTemplates, findUnclosedTemplates, isTemplated } from './templates.js';
+import { containsTemplate, findTemplates, findUnclosedTemplates } from './templates.js';
 import { closestMatch, didYouMean, unknownToolMessage } from './suggest.js';
 import { isRecord, valueAt } from './values.js';
 import { parseStepFast } from './step-fast-path.js';
@@ -9,8 +9,10 @@ import { unknownPlanFieldHint, unknownStepFieldHint } from './unknown-field.js';
 import { salvageStep } from './step-salvage.js';
 import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import { fromZodIssue, shapeKeys } from './zod-issues.js';
+import { pathHitsTemplate, schemaIssues } from './schema-issues.js';
 import { givenInputProblems } from './input-types.js';
 import { readNumberInputs, type InputPair } from './number-inputs.js';
+import { arithmeticProblem, type ArithmeticGroup } from './arithmetic-groups.js';
 import { valuelessInputs } from './valueless-inputs.js';
 import { notNullWhen } from './guarded-reads.js';
 import { holdsInexactNumber, inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
@@ -179,6 +181,12 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   const allRead = issues.length === 0;
   for (const { code, message } of givenInputProblems(planInputs, checker.usedInputs, inputs, readers)) if (allRead || code !== 'unknown_input') add(code, ['inputs'], message);
   for (const at of inexactNumberPaths(planInputs, ['inputs'])) add('invalid_field', at, inexactNumberProblem(valueAt({ inputs: planInputs }, at)));
+  // Refused now, not as the step fails mid-run: `inputs.a + 1` with a given 2.5 ("no such overload").
+  const valueOf = (name: string) => (Object.hasOwn(inputs, name) ? inputs[name] : Object.hasOwn(planInputs, name) ? planInputs[name] : undefined);
+  for (const { groups, source, path } of checker.arithmetic) {
+    const problem = arithmeticProblem(groups, valueOf);
+    if (problem !== undefined) add('invalid_input', path, `"${source}" cannot be computed with these inputs: ${problem}`);
+  }
   if (options.requireInputValues !== false) {
     for (const { name, message } of valuelessInputs(planInputs, checker.inputReaders, options.inputs ?? {})) add('missing_input', ['inputs', name], message);
   }
@@ -198,6 +206,8 @@ class StepChecker {
   /** Each input an expression reads as a number, with the first such expression. */
   readonly numberReaders = new Map<string, string>();
   readonly numberPairs: InputPair[] = []; // `inputs.a > inputs.b`: a number each when the other is one
+  /** Each expression computing inputs together (`inputs.a + inputs.b`): its values may not be computable. */
+  readonly arithmetic: { readonly groups: readonly ArithmeticGroup[]; readonly source: string; readonly path: IssuePath }[] = [];
   /** The inputs the `when` of the step being checked proves not null. */
   private notNullInStep: ReadonlySet<string> = new Set();
   private readonly isAncestor: (step: number, ancestor: number) => boolean;
@@ -308,6 +318,7 @@ class StepChecker {
     }
     for (const name of compiled.expression.numberReads.inputs) if (!this.numberReaders.has(name)) this.numberReaders.set(name, source);
     for (const [left, right] of compiled.expression.numberReads.pairs) this.numberPairs.push({ left, right, source });
+    if (compiled.expression.numberReads.groups.length > 0) this.arithmetic.push({ groups: compiled.expression.numberReads.groups, source, path });
     for (const name of refs.inputs) {
       this.usedInputs.add(name);
       if (!this.declaredInputs.has(name)) {
@@ -337,21 +348,6 @@ function plainArgs(name: string, args: Record<string, unknown>, tools: ToolCatal
   return tool !== undefined && isObviouslyValid(tool.inputSchema, args, memo) && !containsTemplate(args) && !holdsInexactNumber(args);
 }
 
-/**
- * A schema's issues for a value, as `safeParse(value).error.issues` lists
- * them but without building the ZodError (an Error with a stack): templated
- * arguments fail the schema on purpose, and that error was most of their cost.
- */
-function schemaIssues(schema: z.ZodType, value: unknown): readonly z.core.$ZodIssue[] {
-  const result = schema['~standard'].validate(value);
-  if (result instanceof Promise) {
-    // Async or throwing schemas: safeParse behaves (and throws) as it always has.
-    result.catch(() => {});
-    return schema.safeParse(value).error?.issues ?? [];
-  }
-  return (result.issues ?? []) as readonly z.core.$ZodIssue[];
-}
-
 /** The ids step i may depend on: not its own, nor those of steps that depend on it (that would be a cycle). */
 function* dependableIds(graph: PlanGraph, i: number): Iterable<string> {
   const after = new Set(descendantIds(graph, i));
@@ -364,16 +360,6 @@ function skeleton(raw: unknown, index: number): GraphNode {
   const id = typeof record.id === 'string' ? record.id : `#${index}`;
   const dependsOn = Array.isArray(record.dependsOn) ? record.dependsOn.filter((d): d is string => typeof d === 'string') : [];
   return { id, dependsOn };
-}
-
-function pathHitsTemplate(root: unknown, path: readonly PropertyKey[]): boolean {
-  let value: unknown = root;
-  for (const key of path) {
-    if (isTemplated(value)) return true;
-    if (value === null || typeof value !== 'object') return false;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return isTemplated(value);
 }
 
 function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
