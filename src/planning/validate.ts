@@ -122,6 +122,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
   // Steps that plainly need no further check, found while each step is at hand: the check pass skips them.
   const settled = new Uint8Array(rawSteps.length);
   const formatMemo: FormatMemo = new Map();
+  let misread = 0; // steps read only in part (a field dropped) or not at all: which inputs they read is not known
   for (let i = 0; i < rawSteps.length; i++) {
     const raw = rawSteps[i];
     const fast = parseStepFast(raw);
@@ -137,6 +138,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
       nodes[i] = parsed.data;
       continue;
     }
+    misread++;
     for (const issue of parsed.error.issues) issues.push(...fromZodIssue(issue, ['steps', i], raw, unknownStepFieldHint));
     // A step whose faults are an unknown field, its id or an optional field is still checked in full, so its
     // other problems (an unknown tool, missing arguments) show now, not one round of repairs later.
@@ -177,8 +179,10 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     if (step && settled[i] === 0) checker.check(step, i);
   }
   const { inputs, readers } = readNumberInputs(planInputs, options.inputs ?? {}, checker.numberReaders, checker.numberPairs);
-  // Unknown only once every step was read (the plan may read one it does not declare); a wrong value is wrong regardless.
-  const allRead = issues.length === 0;
+  // Unknown only when every step was read (the plan may read one it does not declare) and its inputs section is a
+  // list of names; other problems (a dependency) do not hide it. A wrong value is wrong regardless.
+  const inputsField = (document as { inputs?: unknown }).inputs;
+  const allRead = Array.isArray(stepsField) && (inputsField === undefined || isRecord(inputsField)) && !checker.unreadable && misread === 0;
   for (const { code, message } of givenInputProblems(planInputs, checker.usedInputs, inputs, readers)) if (allRead || code !== 'unknown_input') add(code, ['inputs'], message);
   for (const at of inexactNumberPaths(planInputs, ['inputs'])) add('invalid_field', at, inexactNumberProblem(valueAt({ inputs: planInputs }, at)));
   // Refused now, not as the step fails mid-run: `inputs.a + 1` with a given 2.5 ("no such overload").
@@ -206,6 +210,8 @@ class StepChecker {
   /** Each input an expression reads as a number, with the first such expression. */
   readonly numberReaders = new Map<string, string>();
   readonly numberPairs: InputPair[] = []; // `inputs.a > inputs.b`: a number each when the other is one
+  /** Whether an expression could not be read for the inputs it reads (it does not compile, or reads `inputs[key]`). */
+  unreadable = false;
   /** Each expression computing inputs together (`inputs.a + inputs.b`): its values may not be computable. */
   readonly arithmetic: { readonly groups: readonly ArithmeticGroup[]; readonly source: string; readonly path: IssuePath }[] = [];
   /** The inputs the `when` of the step being checked proves not null. */
@@ -279,7 +285,10 @@ class StepChecker {
   private templates(value: unknown, field: 'prompt' | 'args' | 'rollback', i: number, allowSelf: boolean): void {
     const at = field === 'rollback' ? ['steps', i, 'rollback', 'args'] : ['steps', i, field];
     for (const site of findTemplates(value, at)) this.expression(site.source, site.path, i, allowSelf, this.notNullInStep);
-    for (const path of findUnclosedTemplates(value, at)) this.add('invalid_expression', path, '"{{" with no closing "}}"; write \\{{ for a literal {{');
+    for (const path of findUnclosedTemplates(value, at)) {
+      this.unreadable = true;
+      this.add('invalid_expression', path, '"{{" with no closing "}}"; write \\{{ for a literal {{');
+    }
   }
 
   /** `notNull`: the inputs known not null where the expression runs (those its step's `when` proves so). */
@@ -289,10 +298,12 @@ class StepChecker {
     const add = this.add;
     const compiled = compileExpression(written);
     if (!compiled.ok) {
+      this.unreadable = true;
       add('invalid_expression', path, `expression "${source}" does not compile: ${compiled.message}`);
       return;
     }
     const refs = compiled.expression.references;
+    if (refs.anyInput) this.unreadable = true;
     const selfId = this.graph.ids[i]!;
     for (const root of refs.unknownRoots) {
       // `steps.deploy-web.status` parses as `steps.deploy - web.status`: the hint is on the step reference.

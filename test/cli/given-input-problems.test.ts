@@ -117,6 +117,19 @@ describe.concurrent('--input problems said with the plan problems, and names ref
     expect(existsSync(path.join(dir, 'ran'))).toBe(false);
   });
 
+  it('ksa validate lists a name the plan does not have with its other problems, as it lists __proto__', async () => {
+    const plan = await sandbox.writePlan('unknown/bad.yaml', 'goal: Zone\nsteps:\n  - id: a\n    tool: shell\n    dependsOn: [nope]\n    args: { command: "echo hi" }\n');
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'unknown');
+    const validated = await runKsa(['validate', plan, '--input', 'zone=1'], { home, cwd: dir });
+    expect(validated.code, describeResult(validated)).toBe(2);
+    expect(validated.stdout).toContain('invalid plan, 2 problems');
+    expect(validated.stdout).toMatch(/bad\.yaml:\d+:\d+ inputs: --input zone: the plan has no input "zone"; its inputs: none/);
+    expect(validated.stdout).toContain('steps[0].dependsOn[0]: unknown step "nope"');
+    const both = await runKsa(['validate', plan, '--json', '--input', 'zone=1', '--input', '__proto__=1'], { home, cwd: dir });
+    expect((JSON.parse(both.stdout) as ValidateDoc).issues.map(({ code, path: at }) => `${code} ${at}`)).toEqual(['unknown_input inputs', 'unknown_input inputs', 'unknown_dependency steps[0].dependsOn[0]']);
+  });
+
   it('runs an input without a declared value that the plan reads as a number with -2.5 or -0 as that number', async () => {
     const plan = await sandbox.writePlan(
       'decimal/plan.yaml',
