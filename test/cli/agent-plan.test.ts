@@ -79,6 +79,21 @@ describe.concurrent('ksa plan', () => {
     expect(readFileSync(path.join(cli.sandbox.dir, 'pushed.txt'), 'utf8')).toBe('pushed web latest 8080\n');
   });
 
+  it('-o quotes a file name the shell would split in the run hint, so the printed command runs', async (context) => {
+    const cli = await agentCliFor(context);
+    const plan = { goal: 'Push', inputs: { image: null }, steps: [{ id: 'push', tool: 'shell', args: { command: 'echo pushed {{ inputs.image }} > pushed.txt' } }] };
+    cli.server.enqueue(planReply(plan), planReply(plan));
+    const planned = await cli.ksa(['plan', 'push', '-o', "my plan's.yaml"]);
+    expect(planned.code, describeResult(planned)).toBe(0);
+    const hint = /run it with: (.*)$/m.exec(planned.stderr)?.[1];
+    expect(hint).toBe("ksa run 'my plan'\\''s.yaml' --input image=\u2026");
+    const dashed = await cli.ksa(['plan', 'push', '-o', '-p.yaml']);
+    expect(dashed.code, describeResult(dashed)).toBe(0);
+    expect(/run it with: (.*)$/m.exec(dashed.stderr)?.[1]).toBe('ksa run ./-p.yaml --input image=\u2026');
+    const run = await cli.ksa(['run', "my plan's.yaml", '--yes', '--input', 'image=web']);
+    expect(run.code, describeResult(run)).toBe(0);
+  });
+
   it('--format json and --format mermaid', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue(planReply(MARKER_PLAN), planReply(MARKER_PLAN));

@@ -70,8 +70,8 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
   const text = flags.json ? `${JSON.stringify({ plan: result.plan, attempts: result.attempts, repairs: result.repairs, totalTokens: result.totalTokens }, null, 2)}\n` : formatPlanAs(result.plan, format);
   if (file !== undefined && flags.output !== undefined) {
     await writeOutputFile(file, flags.output, text);
-    const where = path.dirname(file) === workspace ? '' : ` --workspace ${path.relative(io.cwd, workspace) || '.'}`;
-    const hint = `ksa run ${flags.output}${where}${inputsToGive(result.plan, tools.catalog()).map((name) => ` --input ${quoteArg(`${name}=`)}\u2026`).join('')}`;
+    const where = path.dirname(file) === workspace ? '' : ` --workspace ${shellPath(path.relative(io.cwd, workspace) || '.')}`;
+    const hint = `ksa run ${shellPath(flags.output)}${where}${inputsToGive(result.plan, tools.catalog()).map((name) => ` --input ${quoteArg(`${name}=`)}\u2026`).join('')}`;
     const count = result.plan.steps.length;
     const repairs = result.attempts > 1 ? `, valid after ${result.attempts - 1} repair${result.attempts > 2 ? 's' : ''}` : '';
     // A diagram, or the --json report around the plan, is not a plan file: ksa run would refuse it.
@@ -89,4 +89,9 @@ export async function planCommand(io: CliIO, goal: string, flags: PlanFlags): Pr
 function inputsToGive(plan: Plan, tools: ToolCatalog): string[] {
   const checked = validatePlan(plan, { tools, maxSteps: plan.steps.length });
   return checked.issues.filter((issue) => issue.code === 'missing_input').map((issue) => String(issue.path[1]));
+}
+
+/** A path as the user can paste it into a shell: quoted when needed (`'my plan.yaml'`), and not taken for an option. */
+function shellPath(file: string): string {
+  return quoteArg(file.startsWith('-') ? `./${file}` : file);
 }
