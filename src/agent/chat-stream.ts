@@ -40,6 +40,8 @@ export class TurnOutput {
   totalTokens = 0;
   /** The last model call stopped at its output limit (finish reason "length"): the answer is incomplete. */
   cutOff = false;
+  /** The function whose call the output limit cut off mid-arguments (so it was never made). */
+  cutCall: string | undefined;
   /** Why the latest function call failed, while no later one succeeded: what a turn without an answer is told with. */
   failedCall: string | undefined;
   private unsaved = '';

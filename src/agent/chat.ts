@@ -8,7 +8,8 @@ import { ChatModeState, ignoredTools, toolsRefusal, toolsRefusalMiddleware } fro
 import { consumeStream, TurnOutput, type TurnEvent } from './chat-stream.js';
 import { buildContext, DEFAULT_CONTEXT_TOKENS } from './memory.js';
 import { invalidCallResultsForModel } from './invalid-tool-call.js';
-import { CONTEXT_HINT, emptyAnswer, noAnswerAfterFailedCall, noAnswerAfterLookups } from './model-errors.js';
+import { callCutOff, CONTEXT_HINT, emptyAnswer, noAnswerAfterFailedCall, noAnswerAfterLookups } from './model-errors.js';
+import { cutToolCallMiddleware } from './cut-tool-call-middleware.js';
 import { RETRY_HISTORY_FACTOR } from './model/context-retry.js';
 import { isContextLengthError } from './model/error-kinds.js';
 import type { KubeDefaults } from './kube-pinning.js';
@@ -147,6 +148,8 @@ export async function runChatTurn(given: ChatTurnOptions): Promise<ChatTurnResul
   }
   if (options.abortSignal?.aborted) aborted = true;
   out.saveText(aborted ? 'interrupted' : out.cutOff ? 'cut-off' : undefined);
+  // A call the output limit cut mid-arguments was never made: the limit is what to change, and asking again hits it again.
+  if (!aborted && !turnProposal && out.cutCall !== undefined && out.text.trim() === '') throw callCutOff(out.cutCall);
   // Nothing said and nothing done: an endpoint that answered 200 with a body that is not a completion, an empty
   // completion, or reasoning that never ended. Said as an error; an empty turn would look like ksa ignored the user.
   if (!aborted && !turnProposal && toolCalls === 0 && out.text.trim() === '') throw emptyAnswer(out.reasoning, out.cutOff);
@@ -165,15 +168,22 @@ const TOOL_STEP_LIMIT = 6;
 /** Functions that only read: a turn of those alone did nothing the user can see. */
 const LOOKUP_TOOLS: ReadonlySet<string> = new Set(['list_runs', 'get_run_status', 'get_step_error']);
 
-/** Said under an answer that stopped at the model's output limit. */
+/**
+ * A model call that ended at its output limit ends the turn: calls it made are not answered, and one it got wrong
+ * is not asked for again, since the next answer would meet the same limit.
+ */
+const cutOffStep = ({ steps }: { readonly steps: readonly { readonly finishReason: string }[] }): boolean => steps.at(-1)?.finishReason === 'length';
+
 /** The model with tools: the AI SDK's loop, tool calls written as text included. */
 async function toolsTurn(options: ChatTurnOptions, history: ModelMessage[], tools: ToolSet, out: TurnOutput) {
   const result = streamText({
-    model: chatModel(options.model),
+    model: chatModel(options.model, (tool) => {
+      out.cutCall = tool;
+    }),
     instructions: options.instructions ? `${CHAT_INSTRUCTIONS}\n\n${options.instructions}` : CHAT_INSTRUCTIONS,
     messages: [...history, { role: 'user', content: options.text }],
     tools,
-    stopWhen: isStepCount(TOOL_STEP_LIMIT),
+    stopWhen: [isStepCount(TOOL_STEP_LIMIT), cutOffStep],
     // A call the model got wrong is explained to it in the words the user sees, not as the SDK's error dump.
     prepareStep: ({ steps, messages }) => {
       const plain = invalidCallResultsForModel(steps, messages);
@@ -188,10 +198,13 @@ async function toolsTurn(options: ChatTurnOptions, history: ModelMessage[], tool
   return consumeStream(result, out, options.abortSignal);
 }
 
-/** The chat's view of the model: a refusal of tools fails at once (no retries), tool calls written as text become tool calls, and any answer with calls goes on to their results. */
-function chatModel(model: LanguageModel): LanguageModel {
+/**
+ * The chat's view of the model: a refusal of tools fails at once (no retries), tool calls written as text become tool
+ * calls, any answer with calls goes on to their results, and a call cut off mid-arguments is dropped and named to `onCut`.
+ */
+function chatModel(model: LanguageModel, onCut: (tool: string) => void): LanguageModel {
   if (typeof model === 'string') return model;
-  return wrapLanguageModel({ model: model as Parameters<typeof wrapLanguageModel>[0]['model'], middleware: [toolsRefusalMiddleware(), textToolCallMiddleware(), toolCallFinishMiddleware()] });
+  return wrapLanguageModel({ model: model as Parameters<typeof wrapLanguageModel>[0]['model'], middleware: [toolsRefusalMiddleware(), textToolCallMiddleware(), toolCallFinishMiddleware(), cutToolCallMiddleware(onCut)] });
 }
 
 /** The plan under discussion: the newest proposal not yet decided on (among the last 200 messages). */

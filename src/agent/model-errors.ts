@@ -217,6 +217,11 @@ export function emptyAnswer(reasoning: string, cutOff = false): ModelError {
   return new ModelError({ reason: 'bad_response', message: `the model sent an empty answer: ${why}; ask again, or check the endpoint with: ksa model check` });
 }
 
+/** A function call the model's output limit cut off before its arguments were complete: never made, nothing answered. */
+export function callCutOff(tool: string): ModelError {
+  return new ModelError({ reason: 'bad_response', message: `the model gave no answer: its call of ${tool} was ${CUT_OFF} before its arguments were complete; ${OUTPUT_LIMIT_HINT}` });
+}
+
 /** A turn whose last function call failed and that ended without a word: `failure` says how that call failed. */
 export function noAnswerAfterFailedCall(failure: string, cutOff = false): ModelError {
   // One line: a planner's failure lists its problems on lines of their own.

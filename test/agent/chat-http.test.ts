@@ -99,6 +99,23 @@ describe('chat turns over HTTP (SSE)', () => {
     );
   });
 
+  it('a wrong call in an answer cut off at the output limit: said at once, and the model is not asked to call again', async () => {
+    rig.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { plan: { goal: 'x' } } }], finishReason: 'length' }, { text: 'Plan ready.' });
+    const cut = await chat('deploy the shop').catch((caught: unknown) => caught);
+    expect(toModelError(cut, rig.config).message).toMatch(/^the model gave no answer: it was cut off at the model's output token limit \(finish reason "length"\) after a failed call \u2014 the model called propose_plan with invalid arguments: goal: is required/);
+    expect(rig.server.requests).toHaveLength(1);
+  });
+
+  it('a call cut off mid-arguments in chunks: never made nor stored, said as cut off, one request', async () => {
+    rig.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: '{"goal":"deploy","steps":[{"id":"a","tool":"sh' }], finishReason: 'length', chunkSize: 5 }, { text: 'Plan ready.' });
+    const events: TurnEvent[] = [];
+    const cut = await runChatTurn({ model: createChatModel(rig.config), tools, runs: new RunStore(rig.home), conversation: rig.conversation, context: 'Workspace: /srv/shop', text: 'deploy the shop', maxRetries: 0, onEvent: (event) => events.push(event) }).catch((caught: unknown) => caught);
+    expect(toModelError(cut, rig.config).message).toMatch(/^the model gave no answer: its call of propose_plan was cut off at the model's output token limit \(finish reason "length"\) before its arguments were complete; /);
+    expect(events.filter((event) => event.type === 'tool-call' || event.type === 'tool-result')).toEqual([]);
+    expect((await rig.conversation.messages()).map((message) => message.kind)).toEqual(['user']);
+    expect(rig.server.requests).toHaveLength(1);
+  });
+
   it('propose_plan: a streamed tool call, a JSON planner request, then the streamed answer', async () => {
     rig.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { goal: 'build and check the shop on port 8080' } }] }, planReply(VALID_PLAN), { text: 'Plan ready: 2 steps.' });
     const { result } = await chat('deploy the shop');

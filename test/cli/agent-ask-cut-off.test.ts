@@ -34,3 +34,24 @@ describe.concurrent('ksa ask: an answer cut off at the output limit before any w
     expect(singleFailureLine(result)).toBe(`ksa: the model gave no answer: it was cut off at the model's output token limit (finish reason "length") while it was still reasoning, before any answer; ${LIMIT_HINT}`);
   });
 });
+
+describe.concurrent('ksa ask: a function call cut off at the output limit mid-arguments', () => {
+  it('propose_plan cut off in its arguments: exit 1, one line saying it was cut off, and the model is not asked again', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: '{"goal":"deploy","steps":[{"id":"a","tool":"sh' }], finishReason: 'length' });
+    const result = await cli.ksa(['ask', 'deploy the shop']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(singleFailureLine(result)).toBe(`ksa: the model gave no answer: its call of propose_plan was cut off at the model's output token limit (finish reason "length") before its arguments were complete; ${LIMIT_HINT}`);
+    expect(result.stderr, describeResult(result)).not.toContain('not valid JSON');
+    expect(cli.server.requests).toHaveLength(1);
+  });
+
+  it('a call of a look-up cut off in its arguments: the same words naming it, one request', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ toolCalls: [{ name: 'get_run_status', arguments: '{"runId":"r-' }], finishReason: 'length' });
+    const result = await cli.ksa(['ask', 'how is my run?']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(singleFailureLine(result)).toBe(`ksa: the model gave no answer: its call of get_run_status was cut off at the model's output token limit (finish reason "length") before its arguments were complete; ${LIMIT_HINT}`);
+    expect(cli.server.requests).toHaveLength(1);
+  });
+});
