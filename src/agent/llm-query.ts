@@ -21,7 +21,7 @@ export function createQueryModel(model: LanguageModel, config: ModelConfig): Que
         { abortSignal: signal, timeoutMs: config.timeoutMs },
       );
       // A step's output feeds later steps: an empty or cut-off answer must not pass for a whole one.
-      if (!result.text.trim()) throw emptyAnswer(result.reasoningText ?? '', result.finishReason === 'length');
+      if (!result.text.trim()) throw emptyAnswer(result.reasoningText ?? '', result.finishReason === 'length', 'run the plan again');
       if (result.finishReason === 'length') {
         throw new ModelError({
           reason: 'bad_response',

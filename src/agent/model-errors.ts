@@ -200,21 +200,29 @@ function connectionProblem(error: APICallError): string {
 }
 
 /** What to do about an answer the model's output limit cut short (finish reason "length"): the limit is the server's. */
-export const OUTPUT_LIMIT_HINT =
-  "raise the model's max tokens on the server (Ollama: num_predict; vLLM, llama.cpp, LM Studio: max tokens) or turn its thinking off, then ask again";
+const RAISE_OUTPUT_LIMIT = "raise the model's max tokens on the server (Ollama: num_predict; vLLM, llama.cpp, LM Studio: max tokens) or turn its thinking off";
+
+/** The output-limit advice where the user asked: in the chat, `ksa ask`. */
+export const OUTPUT_LIMIT_HINT = `${RAISE_OUTPUT_LIMIT}, then ask again`;
+
+/**
+ * How a failed model answer is tried again: asked again where the user asked, the plan run again where an `llm_query`
+ * step asked (a failed run is not resumed; ksa resume says to run it again).
+ */
+export type AnswerRetry = 'ask again' | 'run the plan again';
 
 const CUT_OFF = 'cut off at the model\'s output token limit (finish reason "length")';
 
 /** An answer with no text in it: only reasoning, or nothing at all; `cutOff`: the model's output limit ended it. */
-export function emptyAnswer(reasoning: string, cutOff = false): ModelError {
+export function emptyAnswer(reasoning: string, cutOff = false, retry: AnswerRetry = 'ask again'): ModelError {
   if (cutOff) {
     const before = reasoning.trim() ? 'while it was still reasoning, before any answer' : 'before any answer';
-    return new ModelError({ reason: 'bad_response', message: `the model gave no answer: it was ${CUT_OFF} ${before}; ${OUTPUT_LIMIT_HINT}` });
+    return new ModelError({ reason: 'bad_response', message: `the model gave no answer: it was ${CUT_OFF} ${before}; ${RAISE_OUTPUT_LIMIT}, then ${retry}` });
   }
   const why = reasoning.trim()
     ? 'only reasoning, no answer after it (it may have run out of tokens, or its <think> block never ended)'
     : 'no text and no tool call (an empty completion, or a body that is not an OpenAI-compatible completion)';
-  return new ModelError({ reason: 'bad_response', message: `the model sent an empty answer: ${why}; ask again, or check the endpoint with: ksa model check` });
+  return new ModelError({ reason: 'bad_response', message: `the model sent an empty answer: ${why}; ${retry}, or check the endpoint with: ksa model check` });
 }
 
 /** A function call the model's output limit cut off before its arguments were complete: never made, nothing answered. */

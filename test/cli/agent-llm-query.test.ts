@@ -49,10 +49,11 @@ describe.concurrent('llm_query steps in ksa run', () => {
     expect(existsSync(path.join(cli.sandbox.dir, 'answer.txt'))).toBe(false);
   });
 
-  it('an answer cut off at the output limit, or only reasoning, fails the step instead of feeding the next one', async (context) => {
+  it('an answer cut off at the output limit, only reasoning, or empty fails the step instead of feeding the next one, saying to run the plan again', async (context) => {
     for (const [reply, error] of [
       [{ text: '80', finishReason: 'length' }, `the model's answer was cut off at its output limit (finish reason "length") after 2 characters`],
-      [{ text: '<think>the port is probably', finishReason: 'length' }, 'the model gave no answer: it was cut off at the model\'s output token limit (finish reason "length") while it was still reasoning'],
+      [{ text: '<think>the port is probably', finishReason: 'length' }, 'the model gave no answer: it was cut off at the model\'s output token limit (finish reason "length") while it was still reasoning, before any answer; raise the model\'s max tokens on the server (Ollama: num_predict; vLLM, llama.cpp, LM Studio: max tokens) or turn its thinking off, then run the plan again'],
+      [{ text: '' }, 'the model sent an empty answer: no text and no tool call (an empty completion, or a body that is not an OpenAI-compatible completion); run the plan again, or check the endpoint with: ksa model check'],
     ] as const) {
       const cli = await agentCliFor(context);
       await cli.writeConfig({ maxRetries: 0 });
