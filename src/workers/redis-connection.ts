@@ -167,10 +167,24 @@ function errorText(error: unknown): string {
 const NOT_REDIS = 'the server there is not a Redis server (it answered something else, or hung up)';
 const CLOSED_UNANSWERED = 'the server there closed the connection without answering (it may not be a Redis server)';
 
+/** OpenSSL's verification failures of a certificate chain that does not end at a CA ksa trusts. */
+const UNTRUSTED_CERTIFICATE: ReadonlySet<string> = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+
 export function describeRedisError(error: unknown): string {
   const message = errorText(error);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ECONNREFUSED') return 'connection refused (is redis-server running there?)';
+  // Node's advice for these (run Node.js with --use-system-ca) is not for a ksa user to act on; NODE_EXTRA_CA_CERTS works for any Node program.
+  if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
+    return `the server's TLS certificate is not signed by a CA ksa trusts (${message.split(';')[0]!.trim()}): give ksa the CA's certificate with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host';
   if (code === 'ETIMEDOUT' || /timeout/i.test(message)) return 'no answer (timed out)';
   if (/WRONGPASS|invalid username-password/i.test(message)) return 'wrong password (or user)';

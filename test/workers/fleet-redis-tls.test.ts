@@ -85,6 +85,16 @@ describe('Redis with TLS on one side only', () => {
     expect(result.stderr.trim()).toBe(`ksa: cannot use Redis at ${url}: TLS handshake failed: the server at ${url} may not use TLS (try redis://)`);
   }, 60_000);
 
+  it('rediss:// to a Redis whose certificate no CA ksa trusts signed: says so and how to give ksa the CA (NODE_EXTRA_CA_CERTS), not Node\'s flags', async () => {
+    for (const port of [tlsPort, certPort]) {
+      const url = `rediss://127.0.0.1:${port}`;
+      const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000 });
+      expect(result.code, describeResult(result)).toBe(1);
+      expect(result.stderr).not.toContain('--use-system-ca');
+      expect(result.stderr.trim()).toMatch(new RegExp(`^ksa: cannot use Redis at ${url.replace(/[.]/g, '\\.')}: the server's TLS certificate is not signed by a CA ksa trusts \\((self-signed certificate|self-signed certificate in certificate chain)\\): give ksa the CA's certificate with NODE_EXTRA_CA_CERTS=/path/to/ca\\.pem$`));
+    }
+  }, 60_000);
+
   it('redis:// to a TLS port: not a Redis server, or one that expects TLS (try rediss://)', async () => {
     const url = `redis://127.0.0.1:${tlsPort}`;
     const result = await runKsa(['workers', '--redis', url], { timeoutMs: 30_000 });
