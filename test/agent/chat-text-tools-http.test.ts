@@ -85,12 +85,12 @@ describe('reasoning in the chat', () => {
     expect(requestText(rig.server.requests[1]!)).not.toContain('greets');
   });
 
-  it('an unclosed <thinking> (a truncated answer) is all reasoning, and the turn says it got no answer', async () => {
+  it('an unclosed <thinking> (a truncated answer) is all reasoning, and the turn says the answer was cut off at the token limit', async () => {
     rig.server.enqueue({ text: '<thinking>I should deploy with npm ci and then', finishReason: 'length' });
     const events: TurnEvent[] = [];
     const turn = runChatTurn({ model: createChatModel(rig.config), tools, runs: new RunStore(rig.home), conversation: rig.conversation, context: '', text: 'deploy', maxRetries: 0, onEvent: (event) => events.push(event) });
     await expect(turn).rejects.toThrow(
-      'the model sent an empty answer: only reasoning, no answer after it (it may have run out of tokens, or its <think> block never ended); ask again, or check the endpoint with: ksa model check',
+      'the model gave no answer: it was cut off at the model\'s output token limit (finish reason "length") while it was still reasoning, before any answer; raise the model\'s max tokens on the server (Ollama: num_predict; vLLM, llama.cpp, LM Studio: max tokens) or turn its thinking off, then ask again',
     );
     expect(reasoningOf(events)).toBe('I should deploy with npm ci and then');
     expect((await rig.conversation.messages()).map((message) => message.kind)).toEqual(['user']);
