@@ -8,7 +8,8 @@ import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type StepRisk } fr
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
 import { withRunTimeOptions } from './run-time-options.js';
-import { fillerOf, parallelCommand, withPlaceholders, xargsPlaceholder } from './placeholders.js';
+import { fillerOf, parallelCommand } from './placeholders.js';
+import { XARGS_INPUT, xargsCommands } from './xargs-input.js';
 import { isStandardInput } from './standard-input.js';
 import { sshRisk } from './ssh-risk.js';
 import { steeringRisk } from './steering-variables.js';
@@ -89,17 +90,22 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
       // `script` also writes what ran to its log file ("typescript" unless named).
       return name === 'script' ? maxRisk(risk, writeRisk('script writes a log file')) : risk;
     }
-    const command = name === 'xargs' ? xargsCommand(args, unwrapped.words, context) : name === 'parallel' ? parallelCommand(unwrapped.words) : unwrapped.words;
+    const commands = name === 'xargs' ? xargsCommands(args, unwrapped.words, context) : [name === 'parallel' ? parallelCommand(unwrapped.words) : unwrapped.words];
     // `env BASH_ENV=./x bash -c ls`: the assignments before the command go to it.
     const assigned = args.slice(0, Math.max(0, args.indexOf(unwrapped.words[0]!))).flatMap((word) => {
       const match = ASSIGNMENT.exec(word.literal ?? word.text);
       return match === null ? [] : [{ name: match[1]!, value: word.literal?.slice(match[0].length) }];
     });
-    let risk = await classifyCommand(command, assigned.length === 0 ? context : { ...context, settings: [...(context.settings ?? []), ...assigned] }, depth + 1);
-    // `cat urls.txt | xargs curl -s`, `xargs sed 's/a/b/'`: options read from the input may be -X DELETE, -d @file
-    // or -i f, for any program a rule rates by its options.
-    const taker = command[0]?.literal === undefined ? undefined : programName(command[0].literal);
-    if (command.at(-1) === XARGS_INPUT && taker !== undefined && Object.hasOwn(PROGRAM_RULES, taker)) risk = maxRisk(risk, writeRisk(`xargs ${taker} takes options from its input`));
+    let risk: StepRisk | undefined;
+    for (const command of commands) {
+      const ran = await classifyCommand(command, assigned.length === 0 ? context : { ...context, settings: [...(context.settings ?? []), ...assigned] }, depth + 1);
+      risk = risk === undefined ? ran : maxRisk(risk, ran);
+      // `cat urls.txt | xargs curl -s`, `xargs sed 's/a/b/'`: options read from the input may be -X DELETE, -d @file
+      // or -i f, for any program a rule rates by its options.
+      const taker = command[0]?.literal === undefined ? undefined : programName(command[0].literal);
+      if (command.at(-1) === XARGS_INPUT && taker !== undefined && Object.hasOwn(PROGRAM_RULES, taker)) risk = maxRisk(risk, writeRisk(`xargs ${taker} takes options from its input`));
+    }
+    if (risk === undefined) return writeRisk(name);
     const steering = await steeringRisk(assigned, context.script);
     const wrapped = name === 'sudo' || name === 'doas' ? { ...risk, reason: `${name} ${risk.reason}` } : risk;
     return steering ? maxRisk(wrapped, steering) : wrapped;
@@ -144,26 +150,6 @@ function knownArguments(args: readonly ShellWord[], context: CommandContext, nam
     if (values?.length !== 1) return [word];
     return word.text.startsWith('"') ? [literalWord(values[0]!)] : values[0]!.split(/\s+/).filter(Boolean).map(literalWord);
   });
-}
-
-/** The input xargs adds to a command, when it is not known: a word only known at run time. */
-const XARGS_INPUT: ShellWord = { text: '(xargs input)', hints: [] };
-
-/**
- * The command xargs runs: its words and the arguments it reads (`echo delete ns prod | xargs kubectl` runs
- * `kubectl delete ns prod`), or a word known only at run time; with -I the input goes where {} is written.
- */
-function xargsCommand(args: readonly ShellWord[], command: readonly ShellWord[], context: CommandContext): readonly ShellWord[] {
-  const texts = args.slice(0, args.length - command.length).map((word) => word.literal);
-  // `xargs -I{} sh -c {}`: each input line goes where the string is, as code there.
-  const placeholder = xargsPlaceholder(texts);
-  if (placeholder !== undefined) return withPlaceholders(command, (text) => text.includes(placeholder), 'xargs', true);
-  if (texts.some((text) => text !== undefined && /^(-I|-i|--replace)/.test(text))) return command;
-  const fromFile = texts.some((text) => text !== undefined && /^(-a|--arg-file)/.test(text));
-  const stdin = context.stdin;
-  const literal = !fromFile && (stdin.kind === 'text' || stdin.kind === 'pipe') ? stdin.literal : undefined;
-  if (literal !== undefined) return [...command, ...literal.split(/\s+/).filter(Boolean).map(literalWord)];
-  return [...command, XARGS_INPUT];
 }
 
 /** What a `{{ template }}` stands for while a line is rated (classifyShell). */

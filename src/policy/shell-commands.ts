@@ -5,7 +5,8 @@ import { programName } from './program-name.js';
 import { readsStdinCode } from './script-arguments.js';
 import { keywordCommand } from './keyword-command.js';
 import { simpleCommands } from './shell-risk.js';
-import type { ShellParser, ShellWord } from './shell-syntax.js';
+import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
+import { xargsArguments } from './xargs-input.js';
 import { trapAction } from './trap-action.js';
 import { isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
@@ -120,7 +121,8 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
         const variable = ASSIGNMENT.exec(word.literal ?? word.text)?.[1];
         if (variable !== undefined) environment.set(variable, word.literal?.slice(variable.length + 1));
       }
-      await visit(rest, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), { ...seen, environment, ...(clean ? { cleanEnvironment: true as const } : {}) }, APPENDING.has(name), reading, stdin);
+      const innerSeen = { ...seen, environment, ...(clean ? { cleanEnvironment: true as const } : {}) };
+      for (const command of appendedInput(name, before, rest, stdin)) await visit(command, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), innerSeen, APPENDING.has(name), reading, stdin);
     }
     if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
     return;
@@ -152,6 +154,19 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
     // `echo … | bash -c 'bash -s'`: the shell the string starts reads the outer one's stdin.
     if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
   }
+}
+
+/**
+ * The commands a wrapper runs: `echo 'kubectl delete ns prod' | xargs -0 sh -c` runs `sh -c` with its input as the
+ * code, so the rules meet that code.
+ */
+function appendedInput(name: string, flags: readonly ShellWord[], command: readonly ShellWord[], stdin: Stdin): readonly (readonly ShellWord[])[] {
+  if (name !== 'xargs') return [command];
+  const texts = flags.map((word) => word.literal);
+  if (texts.some((text) => text !== undefined && /^(-I|-i|--replace)/.test(text))) return [command];
+  const groups = xargsArguments(texts, stdin.kind === 'text' || stdin.kind === 'pipe' ? stdin.literal : undefined);
+  // The command as written too: a rule that meets it with unknown arguments still does.
+  return groups === undefined ? [command] : [command, ...groups.map((group) => [...command, ...group.map(literalWord)])];
 }
 
 const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
