@@ -43,16 +43,21 @@ const FILE_CALL = /\$+[({]\s*file\s/g;
  * `: >> 'out'`), so the write is rated as one, and a recipe that runs the file is one the Makefile made as it ran.
  */
 function fileWrites(content: string): string[] {
-  const lines: string[] = [];
+  return fileFunctionWrites(content).map(({ mode, name }) => `: ${mode} '${name.replace(/'/g, "'\\''")}'`);
+}
+
+/** Each `$(file >name,text)` and `$(file >>name,text)` of a Makefile: the file it writes and the text, as written. */
+export function fileFunctionWrites(content: string): { readonly mode: '>' | '>>'; readonly name: string; readonly text: string }[] {
+  const writes: { mode: '>' | '>>'; name: string; text: string }[] = [];
   for (const call of content.matchAll(FILE_CALL)) {
     const start = call.index + call[0].length;
     const argument = content.slice(start, closingAt(content, call.index + call[0].search(/[({]/), start));
     const write = /^\s*(>>?)\s*/.exec(argument);
     if (write === null) continue;
-    const name = argument.slice(write[0].length, commaAt(argument, write[0].length)).trim();
-    lines.push(`: ${write[1]} '${name.replace(/'/g, "'\\''")}'`);
+    const comma = commaAt(argument, write[0].length);
+    writes.push({ mode: write[1] as '>' | '>>', name: argument.slice(write[0].length, comma).trim(), text: argument.slice(comma + 1) });
   }
-  return lines;
+  return writes;
 }
 
 /** The first `,` outside `$(…)`: where a function's first argument ends. */

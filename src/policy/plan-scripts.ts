@@ -11,7 +11,7 @@ import { lineFolders } from './line-folders.js';
 import { WORKSPACE_SETTING } from './npm-workspaces.js';
 import { projectConfigFile, setsWorkspaces } from './npm-config-files.js';
 import { setForMake } from './make-command-line.js';
-import { includedMakefiles, MAKEFILE } from './makefile-includes.js';
+import { includedMakefiles, MAKEFILE, makeLineReading, writtenByMake } from './makefile-includes.js';
 import { pathSpelling } from './path-spelling.js';
 import { savingStepBefore } from './saving-steps.js';
 import { inFolder, workspacePath, writtenPath, type WorkspaceRoot } from './workspace-relative.js';
@@ -162,8 +162,13 @@ async function scriptRun(run: FileRun, file: string, path: string, source: Writt
   const scripts: PlanScript[] = [{ file, writer, ...(content === undefined ? {} : { content }), ...(downloaded ? { downloaded } : {}), shell, ...(following.via ? { via: following.via } : {}) }];
   // `include extra.mk`: make reads a makefile the plan writes as its own text, from the Makefile's folder or the line's.
   if (run.by === 'build' && source.content !== undefined && (run.makefile || MAKEFILE.test(path)) && following.depth < MAX_SCRIPT_DEPTH) {
-    const included = includedMakefiles(source.content, [path.replace(/(?:^|\/)[^/]*$/, '') || '.', folder], [...written.keys()], (cwd, name) => workspacePath(cwd, name, following.workspace));
-    for (const file of included) scripts.push(...(await scriptRun({ file, by: 'build', tool: 'make', line: run.line ?? '', makefile: true }, file, file, written.get(file)!, { folder, folders }, written, parse, { ...following, depth: following.depth + 1, via: run.file })));
+    const resolve = (cwd: string, name: string) => workspacePath(cwd, name, following.workspace);
+    const makeFolder = path.replace(/(?:^|\/)[^/]*$/, '') || '.';
+    // `$(file >gen.mk,…)` then `include gen.mk`: the text make writes is read as makefile text the plan wrote.
+    const generated = [...writtenByMake(source.content, makeFolder, resolve)].map(([file, content]): [string, Written] => [file, { writer: source.writer, content }]);
+    const reads = generated.length === 0 ? written : new Map([...written, ...generated]);
+    const included = includedMakefiles(source.content, [makeFolder, folder], [...reads.keys()], resolve, makeLineReading(run.line ?? '', following.env));
+    for (const file of included) scripts.push(...(await scriptRun({ file, by: 'build', tool: 'make', line: run.line ?? '', makefile: true }, file, file, reads.get(file)!, { folder, folders }, reads, parse, { ...following, depth: following.depth + 1, via: run.file })));
   }
   // A script run by a shell from the plan's text may run others (`sh sub/deploy.sh`), from the folders of the line that runs it.
   if (shell && content !== undefined && following.depth < MAX_SCRIPT_DEPTH) {

@@ -72,3 +72,31 @@ describe('$(file >…) in a Makefile the plan writes', () => {
     expect((await makeRisk({ Makefile: 'X := $(file <in.txt)\nall: ; @echo $(X)\n' }))?.reason).not.toMatch(/in\.txt/);
   });
 });
+
+describe('makefiles make reads from the line that runs it', () => {
+  const MAKEFILE = 'include extra.mk\nall: ; echo hi\n';
+
+  it.each(['make -I inc', 'make -Iinc', 'make --include-dir=inc', 'make --include-dir inc', 'make --include=inc', 'make -k -I inc all'])('looks for an included makefile in the -I folders: %s', async (command) => {
+    expect((await makeRisk({ Makefile: MAKEFILE, 'inc/extra.mk': EXTRA }, command))?.level).toBe('destroy');
+  });
+
+  it('may find it in any folder when the -I folder is known only at run time', async () => {
+    expect((await makeRisk({ Makefile: MAKEFILE, 'inc/extra.mk': EXTRA }, 'make -I "$INC"'))?.level).toBe('destroy');
+  });
+
+  it.each(['MAKEFILES=extra.mk make', 'make MAKEFILES=extra.mk', 'env MAKEFILES=extra.mk make all', "export MAKEFILES='other.mk extra.mk'; make", 'make MAKEFILES=extra.mk -I inc'])('reads the makefiles MAKEFILES names first: %s', async (command) => {
+    expect((await makeRisk({ Makefile: 'all: ; echo hi\n', 'extra.mk': EXTRA, 'inc/other.mk': 'x: ; echo x\n' }, command))?.level).toBe('destroy');
+  });
+
+  it('stays as before without -I or MAKEFILES', async () => {
+    expect((await makeRisk({ Makefile: MAKEFILE, 'inc/extra.mk': EXTRA }, 'make'))?.level).toBe('write');
+    expect((await makeRisk({ Makefile: 'all: ; echo hi\n', 'extra.mk': EXTRA }, 'make'))?.level).toBe('write');
+  });
+
+  it('reads a makefile $(file >…) writes and the Makefile then includes', async () => {
+    for (const makefile of ['$(file >gen.mk,clean: ; rm -rf /srv/data)\ninclude gen.mk\n', 'X := $(file > gen.mk,clean:\n\trm -rf /srv/data\n)\n-include ./gen.mk\n']) {
+      expect((await makeRisk({ Makefile: makefile }, 'make clean'))?.level, makefile).toBe('destroy');
+    }
+    expect((await makeRisk({ Makefile: '$(file >gen.mk,clean: ; rm -rf /srv/data)\nall: ; echo hi\n' }, 'make'))?.level).toBe('write');
+  });
+});
