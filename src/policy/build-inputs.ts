@@ -61,7 +61,7 @@ export function buildInputs(written: readonly ShellWord[]): BuildRun | undefined
               ? systemFiles(args)
               : [];
   const workspaces =
-    NODE_TOOLS.has(tool) && (words.slice(1).some((word) => word.literal === undefined || isWorkspaceOption(word.literal)) || readings.some(({ operands }) => inWorkspaces(tool, operands) !== undefined));
+    NODE_TOOLS.has(tool) && (words.slice(1).some((word) => word.literal === undefined || isWorkspaceOption(word.literal)) || readings.some(({ operands }) => workspaceCommand(tool, operands) !== undefined));
   const scripts = NODE_TOOLS.has(tool) && !workspaces ? scriptsByName(tool, words.slice(1).map((word) => word.literal), readings) : undefined;
   return files.length === 0 ? undefined : { tool, files, ...(scripts === undefined ? {} : { scripts }), ...(workspaces ? { workspaces } : {}) };
 }
@@ -127,7 +127,7 @@ function packageFiles(tool: string, readings: readonly PackageReading[]): string
 }
 
 function readingFiles(tool: string, folder: string, operands: readonly (string | undefined)[]): string[] {
-  const inner = inWorkspaces(tool, operands);
+  const inner = workspaceCommand(tool, operands);
   // `yarn workspaces foreach …`: the command it runs is not read here; any script may run.
   if (inner !== undefined) return inner.length === 0 || readingFiles(tool, folder, inner).length > 0 ? [`${folder}package.json`] : [];
   const [command, ...rest] = operands;
@@ -145,7 +145,7 @@ function readingFiles(tool: string, folder: string, operands: readonly (string |
  * run build` and `yarn workspaces foreach -A run build` (each one's), `pnpm recursive run build` (`m`, `multi`: each
  * one's, as `pnpm -r run build`); undefined when the words run no command in the workspaces this way.
  */
-function inWorkspaces(tool: string, operands: readonly (string | undefined)[]): readonly (string | undefined)[] | undefined {
+export function workspaceCommand(tool: string, operands: readonly (string | undefined)[]): readonly (string | undefined)[] | undefined {
   const [command, ...rest] = operands;
   if (tool === 'yarn' && command === 'workspace') return rest.slice(1);
   if (tool === 'yarn' && command === 'workspaces') return rest[0] === 'info' || rest[0] === 'list' ? undefined : rest[0] === 'foreach' ? [] : rest;

@@ -1,4 +1,4 @@
-import type { BuildRun } from './build-inputs.js';
+import { workspaceCommand, type BuildRun } from './build-inputs.js';
 import { packageReadings } from './package-command-line.js';
 import { isWorkspaceOption } from './npm-workspaces.js';
 import { positional } from './option-words.js';
@@ -29,8 +29,14 @@ export function versionRun(name: string, args: readonly ShellWord[], moreArgs = 
   // yarn's version, even alone, asks for the new version and writes it: it runs the version scripts as npm's does.
   const versions = ({ operands }: { readonly operands: readonly (string | undefined)[] }) =>
     name === 'yarn' ? operands[0] === 'version' : operands[0] !== undefined && VERSION_COMMANDS.has(operands[0]) && operands.length > 1;
-  const folders = packageReadings(words).filter(versions).map(({ folder }) => folder);
+  // `yarn workspace web version patch`: web's version scripts, in a package.json found by its name, so any workspace's.
+  const inWorkspace = ({ operands }: { readonly operands: readonly (string | undefined)[] }) => {
+    const inner = workspaceCommand(name, operands);
+    return inner !== undefined && inner.length > 0 && versions({ operands: inner });
+  };
+  const readings = packageReadings(words);
+  const folders = readings.filter((reading) => versions(reading) || inWorkspace(reading)).map(({ folder }) => folder);
   if (folders.length === 0) return undefined;
-  const workspaces = words.some((word) => word === undefined || isWorkspaceOption(word));
+  const workspaces = readings.some(inWorkspace) || words.some((word) => word === undefined || isWorkspaceOption(word));
   return { tool: name, files: [...new Set(folders)].map((folder) => `${folder}package.json`), scripts: ['version'], ...(workspaces ? { workspaces } : {}) };
 }

@@ -63,4 +63,14 @@ describe('npm version of a package.json the plan writes', () => {
     }
     expect((await runRisk([inApp, run('npm --prefix app version')]))?.level).not.toBe('destroy');
   });
+
+  it("is rated by a workspace's version scripts when yarn runs version in the workspace it names", async () => {
+    const root = { id: 'root', tool: 'write_file', args: { path: 'package.json', content: JSON.stringify({ private: true, workspaces: ['packages/*'] }) } } as const;
+    const web = { id: 'script', tool: 'write_file', args: { path: 'packages/web/package.json', content: JSON.stringify({ name: 'web', version: '1.0.0', scripts: { version: 'rm -rf /srv/data' } }) } } as const;
+    for (const line of ['yarn workspace web version patch', 'yarn workspace web version', 'yarn --cwd packages/web version patch', 'cd packages && yarn workspace web version --patch']) {
+      expect((await runRisk([root, web, { ...run(line), dependsOn: ['root', 'script'] }]))?.level, line).toBe('destroy');
+    }
+    const tested = { ...web, args: { ...web.args, content: JSON.stringify({ name: 'web', scripts: { version: 'npm test', test: 'vitest run' } }) } };
+    expect((await runRisk([root, tested, { ...run('yarn workspace web version patch'), dependsOn: ['root', 'script'] }]))?.level).toBe('write');
+  });
 });
