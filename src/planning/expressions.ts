@@ -1,5 +1,5 @@
 import { parse } from '@marcbachmann/cel-js';
-import { isNode, literalString, MACROS, type Node } from './cel-ast.js';
+import { isNode, literalString, type Node, visitMethodCall } from './cel-ast.js';
 import { envGuardsOf, NO_ENV_GUARDS, type EnvGuards } from './env-guards.js';
 import { NO_NULL_GUARDS, nullGuardsOf, type NullGuards } from './null-guards.js';
 import { NO_NUMBER_READS, numberReadsOf, type NumberReads } from './number-reads.js';
@@ -157,18 +157,7 @@ function collectReferences(ast: Node): ExpressionReferences {
       if (op === '[]' || op === '[?]') visit(key, bound);
       return;
     }
-    if (op === 'rcall') {
-      const [name, receiver, callArgs] = args as [string, Node, Node[]];
-      visit(receiver, bound);
-      const first = callArgs[0];
-      if (MACROS.has(name) && callArgs.length >= 2 && isNode(first) && first.op === 'id') {
-        const inner = new Set(bound).add(first.args as string);
-        for (const arg of callArgs.slice(1)) visit(arg, inner);
-        return;
-      }
-      visit(callArgs, bound);
-      return;
-    }
+    if (op === 'rcall') return visitMethodCall(args, bound, visit);
     if (op === 'call') {
       const [, callArgs] = args as [string, Node[]];
       visit(callArgs, bound);

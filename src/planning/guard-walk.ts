@@ -1,4 +1,4 @@
-import { isNode, MACROS, type Node } from './cel-ast.js';
+import { isNode, type Node, visitMethodCall } from './cel-ast.js';
 
 export type Names = ReadonlySet<string>;
 export const NO_NAMES: Names = new Set();
@@ -64,18 +64,7 @@ export function guardedReadsOf(ast: Node, reading: GuardReading): GuardedReads {
       visit(right, bound, union(safe, thereIf(left, op === '&&', bound, reading)));
       return;
     }
-    if (op === 'rcall') {
-      const [name, receiver, callArgs] = args as [string, unknown, unknown[]];
-      visit(receiver, bound, safe);
-      const first = callArgs[0];
-      if (MACROS.has(name) && callArgs.length >= 2 && isNode(first) && first.op === 'id') {
-        const inner = new Set(bound).add(first.args as string);
-        for (const arg of callArgs.slice(1)) visit(arg, inner, safe);
-        return;
-      }
-      visit(callArgs, bound, safe);
-      return;
-    }
+    if (op === 'rcall') return visitMethodCall(args, bound, (node, inner) => visit(node, inner, safe));
     if (op === 'call') {
       visit((args as [string, unknown[]])[1], bound, safe);
       return;

@@ -1,4 +1,4 @@
-import { isNode, MACROS, type Node } from './cel-ast.js';
+import { isNode, type Node, visitMethodCall } from './cel-ast.js';
 import { inputRead } from './null-guards.js';
 import { arithmeticGroupsOf, type ArithmeticGroup } from './arithmetic-groups.js';
 
@@ -46,14 +46,7 @@ export function numberReadsOf(ast: Node): NumberReads {
       const [first, second] = [inputRead(left, bound), inputRead(right, bound)];
       if (first !== undefined && second !== undefined && ORDER_OR_PLUS.has(op)) pairs.push([first, second]);
     } else if (op === 'rcall') {
-      const [name, receiver, callArgs] = args as [string, unknown, unknown[]];
-      visit(receiver, bound);
-      const first = callArgs[0];
-      if (MACROS.has(name) && callArgs.length >= 2 && isNode(first) && first.op === 'id') {
-        const inner = new Set(bound).add(first.args as string);
-        for (const arg of callArgs.slice(1)) visit(arg, inner);
-      } else visit(callArgs, bound);
-      return;
+      return visitMethodCall(args, bound, visit);
     }
     if (op === 'id' || op === 'value') return;
     if (op === 'call') return visit((args as [string, unknown[]])[1], bound);
