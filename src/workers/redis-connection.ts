@@ -90,7 +90,8 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<RedisTa
     if (target.options.tls && timedOut && (await answersPlainRedis(target))) throw new RedisUnavailableError({ url: target.display, reason: tlsHandshakeFailed(target.display), cause });
     if (error instanceof RedisUnavailableError) throw error;
     // Closed with no error before it: the server hung up without a word (a TLS server at a plain client does so).
-    const reason = closed && errors.length === 0 ? CLOSED_UNANSWERED : describeRedisError(cause);
+    // A refusal ioredis meets while it connects (SELECT of the URL's database) is said as the check says its own.
+    const reason = closed && errors.length === 0 ? CLOSED_UNANSWERED : (rightRefused(cause, 'a command') ?? describeRedisError(cause));
     const tlsThere = !target.options.tls && (reason === NOT_REDIS || reason === CLOSED_UNANSWERED) && (await completesTlsHandshake(target));
     throw new RedisUnavailableError({ url: target.display, reason: tlsThere ? `${reason}${MAYBE_TLS}` : reason, cause });
   } finally {

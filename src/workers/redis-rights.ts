@@ -76,9 +76,12 @@ function firstRefusal(results: readonly [Error | null, unknown][], commands: rea
   return undefined;
 }
 
-/** A Redis error that is a refusal of the user's rights (NOPERM), in words; undefined for any other error. */
+/**
+ * A Redis error that is a refusal of the user's rights (NOPERM), in words; undefined for any other error.
+ * A refused EXEC comes back as the transaction's abort, with the refusal after it.
+ */
 export function rightRefused(error: unknown, what: string): string | undefined {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)).replace(/^EXECABORT\b[^:]*:\s*/i, '');
   if (!/^NOPERM/i.test(message)) return undefined;
   const command = /'([\w|]+)' command/.exec(message)?.[1];
   const subject = command ? `the command ${command}` : /channel/i.test(message) ? 'the channels ksa:*' : /key/i.test(message) ? `the keys ksa:*` : what;

@@ -23,6 +23,8 @@ beforeAll(async () => {
       'user notime on >NoTime1pw ~ksa:* &* +@all -time',
       'user nobzpop on >NoBz1pw ~ksa:* &* +@all -bzpopmin',
       'user nodanger on >NoDanger1pw ~ksa:* &ksa:* +@all -@dangerous',
+      'user noexec on >NoExec1pw ~ksa:* &ksa:* +@all -exec',
+      'user noselect on >NoSelect1pw ~ksa:* &ksa:* +@all -select',
       // Exactly what the start-up check asks for, with HELLO (ioredis's handshake, and the version without INFO) and SUBSCRIBE (a worker's cancels).
       `user exact on >Exact1pw ~ksa:* &ksa:* -@all +${neededCommands().join(' +')} +hello +subscribe`,
     ],
@@ -82,6 +84,17 @@ describe('Redis users of hardened setups', () => {
     expect(refusalLines(result.stderr), describeResult(result)).toEqual([refused('bzpopmin')]);
     expect(runs()).toEqual([]);
   }, 120_000);
+
+  // EXEC is refused as the transaction's abort, SELECT (the URL's database) while ioredis connects: the same one line.
+  for (const [user, command, db] of [['noexec:NoExec1pw', 'exec', ''], ['noselect:NoSelect1pw', 'select', '/2']] as const) {
+    it(`a user without ${command.toUpperCase()}: ksa workers and ksa worker say so in the check's one line, exit 1`, async () => {
+      for (const args of [['workers'], ['worker', '--name', `w-no${command}`]]) {
+        const result = await runKsa([...args, '--redis', `${urlOf(user)}${db}`], { home: box.home, timeoutMs: 30_000 });
+        expect(result.code, describeResult(result)).toBe(1);
+        expect(result.stderr.trim(), describeResult(result)).toBe(refused(command).replace(`${redis.port}:`, `${redis.port}${db}:`));
+      }
+    }, 120_000);
+  }
 
   for (const [user, name] of [['nodanger:NoDanger1pw', 'without the dangerous commands (INFO among them)'], ['exact:Exact1pw', 'with exactly the rights the check asks for']] as const) {
     it(`a user ${name}: a worker takes a real job and the run finishes, with no warning`, async () => {
