@@ -370,6 +370,7 @@ export class Execution extends ExecutionBase {
     this.retryTimers.clear();
     this.queue.clear();
     if (as === 'paused') return this.finish('paused');
+    delete this.state.cancelStartedAt; // stopping at once is a choice: the run is left to resume or cancel later
     this.state.error = reason;
     this.finish('interrupted');
   }
