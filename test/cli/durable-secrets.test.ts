@@ -169,6 +169,8 @@ steps:
     const record = JSON.parse(readFileSync(file, 'utf8'));
     record.inputs = { dbPassword: '***' };
     record.state.inputs = { dbPassword: '***' };
+    // As a run given it records: the input was stored without its value.
+    record.masked = { ...record.masked, inputs: ['dbPassword'] };
     record.plan.steps[2].args.command = 'echo connecting with {{ inputs.dbPassword }}';
     writeFileSync(file, JSON.stringify(record));
     writeFileSync(path.join(dir, 'fast'), '');
