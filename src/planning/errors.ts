@@ -17,8 +17,7 @@ export class PlanValidationError extends KsaError {
   }
 }
 
-/** AttemptTimeoutError's message, as a pattern: what ksa itself says about an attempt (its number, its timeout in ms). */
-export const ATTEMPT_TIMEOUT_WORDS = /attempt \d+ timed out after \d+ ms \(raise timeoutMs if the step needs longer\)/;
+export { ATTEMPT_TIMEOUT_WORDS } from './attempt-timeout-words.js';
 
 export class AttemptTimeoutError extends KsaError {
   readonly timeoutMs: number;

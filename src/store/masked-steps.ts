@@ -1,4 +1,6 @@
-import { doneStepIds, type Plan, type RunState, type Step } from '../planning/index.js';
+import type { Plan, Step } from '../planning/schema.js';
+import type { RunState } from '../planning/state.js';
+import { doneStepIds } from '../planning/undone-steps.js';
 import { REDACTED } from './redact.js';
 import type { RunRecord } from './run-record.js';
 

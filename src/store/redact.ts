@@ -1,4 +1,4 @@
-import { ATTEMPT_TIMEOUT_WORDS } from '../planning/errors.js';
+import { ATTEMPT_TIMEOUT_WORDS } from '../planning/attempt-timeout-words.js';
 import { looksSecret, looksSecretField } from '../planning/secret-names.js';
 
 export { looksSecret, looksSecretField };
