@@ -33,11 +33,20 @@ async function interruptedRunWithSecret(app: ChatApp, defaultToken = ''): Promis
   await import('node:fs/promises').then((fs) => fs.writeFile(path.join(app.workspace, 'go'), ''));
 }
 
-/** Every file under a folder, as text. */
+/**
+ * Every file under a folder, as text. The chat still saves its session meanwhile: a temporary file of an atomic
+ * write may be renamed away between the listing and its reading, and then the folder is read again.
+ */
 async function allText(dir: string): Promise<string> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
-  return (await Promise.all(files.map((file) => readFile(file, 'utf8')))).join('\n');
+  for (let tries = 1; ; tries++) {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    const files = entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+    try {
+      return (await Promise.all(files.map((file) => readFile(file, 'utf8')))).join('\n');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || tries >= 20) throw error;
+    }
+  }
 }
 
 describe('/resume of a run with a secret input', () => {
