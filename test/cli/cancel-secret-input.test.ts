@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, eventually, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
-import { expectExit, killGroup, readPids, readRunFile } from '../helpers/durable.js';
+import { createCliSandbox, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { expectExit, killGroup, readRunFile } from '../helpers/durable.js';
+import { crashedWhileS2Runs } from '../helpers/long-run.js';
 
 // A secret input is never stored (it reads ***): ksa cancel of an interrupted run whose rollback reads one asks for
 // it again, as ksa resume does, instead of running the rollback with three stars in place of the password.
@@ -39,18 +40,7 @@ function anyFileHolds(dir: string, text: string): boolean {
 
 describe('ksa cancel of an interrupted run whose rollback reads a secret input', () => {
   it('refuses without it (exit 2, nothing rolled back), and with --input rolls back with the real value, storing none of it', async () => {
-    const plan = await sandbox.writePlan('cancel-secret/plan.yaml', PLAN);
-    const dir = path.dirname(plan);
-    const home = path.join(sandbox.home, 'cancel-secret');
-    mkdirSync(home, { recursive: true });
-    const ksa = startKsa(['run', plan, '--yes', '--json', '--input', `dbPassword=${SECRET}`], { home, cwd: dir, timeoutMs: 25_000 });
-    leftovers.add(ksa.pid);
-    await ksa.waitForOutput((stdout) => stdout.includes('"run_started"'), 10_000);
-    const runId = parseNdjson(ksa.stdout().split('\n')[0]! + '\n')[0]!.runId;
-    leftovers.add(await eventually(() => readPids(dir, 'long.pids')[0], 10_000));
-    await eventually(() => (readRunFile(home, runId)?.state.steps.s2?.status === 'running' ? true : undefined), 10_000);
-    ksa.kill('SIGKILL');
-    await ksa.result;
+    const { dir, home, runId } = await crashedWhileS2Runs(sandbox, 'cancel-secret', PLAN, leftovers, { args: ['--input', `dbPassword=${SECRET}`] });
 
     const refused = await runKsa(['cancel', runId, '--yes'], { home, cwd: dir });
     expectExit(refused, 2);
@@ -67,8 +57,9 @@ describe('ksa cancel of an interrupted run whose rollback reads a secret input',
   });
 
   it('asks for what the rollback templates read, a read broken over lines too, and not for an input only named in its text', async () => {
-    const plan = await sandbox.writePlan(
-      'cancel-read/plan.yaml',
+    const { dir, home, runId } = await crashedWhileS2Runs(
+      sandbox,
+      'cancel-read',
       `goal: Undo with a key
 inputs: { apiKey: "", dbPassword: "" }
 steps:
@@ -86,18 +77,9 @@ steps:
     dependsOn: [s1]
     args: { command: "echo $$ >> long.pids; sleep 30" }
 `,
+      leftovers,
+      { args: ['--input', `apiKey=${SECRET}`, '--input', 'dbPassword=Pw4stored9'] },
     );
-    const dir = path.dirname(plan);
-    const home = path.join(sandbox.home, 'cancel-read');
-    mkdirSync(home, { recursive: true });
-    const ksa = startKsa(['run', plan, '--yes', '--json', '--input', `apiKey=${SECRET}`, '--input', 'dbPassword=Pw4stored9'], { home, cwd: dir, timeoutMs: 25_000 });
-    leftovers.add(ksa.pid);
-    await ksa.waitForOutput((stdout) => stdout.includes('"run_started"'), 10_000);
-    const runId = parseNdjson(ksa.stdout().split('\n')[0]! + '\n')[0]!.runId;
-    leftovers.add(await eventually(() => readPids(dir, 'long.pids')[0], 10_000));
-    await eventually(() => (readRunFile(home, runId)?.state.steps.s2?.status === 'running' ? true : undefined), 10_000);
-    ksa.kill('SIGKILL');
-    await ksa.result;
 
     const refused = await runKsa(['cancel', runId, '--yes'], { home, cwd: dir });
     expectExit(refused, 2);

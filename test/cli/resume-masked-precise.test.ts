@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, eventually, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
-import { expectExit, killGroup, readPids, readRunFile } from '../helpers/durable.js';
+import { createCliSandbox, parseNdjson, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { expectExit, killGroup, readRunFile } from '../helpers/durable.js';
+import { crashedWhileS2Runs } from '../helpers/long-run.js';
 import { startFakeOpenAI, type FakeOpenAIServer } from '../helpers/fake-openai-server.js';
 
 // After a crash, ksa resume and ksa cancel refuse only what writing the run down actually hid as ***: a `***` the
@@ -40,20 +41,9 @@ ${last}
 
 /** `ksa run` of the plan killed with SIGKILL while s2 waits (s1 succeeded); s2 is let go once the run is dead. */
 async function crashed(name: string, plan: string, args: readonly string[] = [], env: Record<string, string> = {}) {
-  const file = await sandbox.writePlan(`${name}/plan.yaml`, plan);
-  const dir = path.dirname(file);
-  const home = path.join(sandbox.home, name);
-  mkdirSync(home, { recursive: true });
-  const ksa = startKsa(['run', file, '--yes', '--json', ...args], { home, cwd: dir, env, timeoutMs: 25_000 });
-  leftovers.add(ksa.pid);
-  await ksa.waitForOutput((stdout) => stdout.includes('"run_started"'), 10_000);
-  const runId = parseNdjson(ksa.stdout().split('\n')[0]! + '\n')[0]!.runId;
-  leftovers.add(await eventually(() => readPids(dir, 'long.pids')[0], 10_000));
-  await eventually(() => (readRunFile(home, runId)?.state.steps.s2?.status === 'running' ? true : undefined), 10_000);
-  ksa.kill('SIGKILL');
-  await ksa.result;
-  writeFileSync(path.join(dir, 'go'), '');
-  return { file, dir, home, runId };
+  const run = await crashedWhileS2Runs(sandbox, name, plan, leftovers, { args, env });
+  writeFileSync(path.join(run.dir, 'go'), '');
+  return run;
 }
 
 describe.concurrent('a crashed run holding no secret written into it', () => {

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, eventually, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
-import { expectExit, killGroup, readPids, readRunFile } from '../helpers/durable.js';
+import { createCliSandbox, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { expectExit, killGroup, readRunFile } from '../helpers/durable.js';
+import { crashedWhileS2Runs } from '../helpers/long-run.js';
 
 // A secret typed literally into a step (a token in env, a secret input's value written by hand) is stored as ***:
 // after a crash, ksa resume and ksa cancel refuse to run that step or rollback from the record, instead of running
@@ -39,20 +40,8 @@ steps:
 `;
 
 /** `ksa run` of the plan killed with SIGKILL while s2 runs (s1 succeeded). */
-async function crashed(name: string, plan: string, env: Record<string, string> = {}) {
-  const file = await sandbox.writePlan(`${name}/plan.yaml`, plan);
-  const dir = path.dirname(file);
-  const home = path.join(sandbox.home, name);
-  mkdirSync(home, { recursive: true });
-  const ksa = startKsa(['run', file, '--yes', '--json', '--input', `apiToken=${SECRET}`], { home, cwd: dir, env, timeoutMs: 25_000 });
-  leftovers.add(ksa.pid);
-  await ksa.waitForOutput((stdout) => stdout.includes('"run_started"'), 10_000);
-  const runId = parseNdjson(ksa.stdout().split('\n')[0]! + '\n')[0]!.runId;
-  leftovers.add(await eventually(() => readPids(dir, 'long.pids')[0], 10_000));
-  await eventually(() => (readRunFile(home, runId)?.state.steps.s2?.status === 'running' ? true : undefined), 10_000);
-  ksa.kill('SIGKILL');
-  await ksa.result;
-  return { file, dir, home, runId };
+function crashed(name: string, plan: string, env: Record<string, string> = {}) {
+  return crashedWhileS2Runs(sandbox, name, plan, leftovers, { args: ['--input', `apiToken=${SECRET}`], env });
 }
 
 describe.concurrent('a run holding a secret typed into a step, after a crash', () => {
