@@ -1,7 +1,7 @@
 import type { Plan, Step } from '../planning/schema.js';
 import type { RunState } from '../planning/state.js';
 import { doneStepIds } from '../planning/undone-steps.js';
-import { REDACTED } from './redact.js';
+import { leavesOf, REDACTED } from './redact.js';
 import type { RunRecord } from './run-record.js';
 
 /**
@@ -64,18 +64,9 @@ function rollbackHoldsMask(step: Step): boolean {
   return (step.type === undefined || step.type === 'tool_call') && step.rollback !== undefined && masked(step.rollback.args);
 }
 
-/** Whether any text in the value holds ***; without recursion, as a deep value must not exhaust the stack. */
+/** Whether any text in the value holds ***. */
 function masked(value: unknown): boolean {
-  const stack = [value];
-  while (stack.length > 0) {
-    const next = stack.pop();
-    if (typeof next === 'string') {
-      if (next.includes(REDACTED)) return true;
-    } else if (typeof next === 'object' && next !== null) {
-      for (const item of Object.values(next)) stack.push(item);
-    }
-  }
-  return false;
+  return leavesOf(value).some((leaf) => typeof leaf === 'string' && leaf.includes(REDACTED));
 }
 
 /**

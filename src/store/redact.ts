@@ -188,7 +188,7 @@ export function secretLeaves(value: unknown): string[] {
 }
 
 /** The values at the ends of a list or mapping, however deep (without recursion: a deep value must not exhaust the stack); a value itself otherwise. */
-function leavesOf(value: unknown): unknown[] {
+export function leavesOf(value: unknown): unknown[] {
   const leaves: unknown[] = [];
   const stack = [value];
   while (stack.length > 0) {
