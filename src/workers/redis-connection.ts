@@ -189,6 +189,8 @@ export function describeRedisError(error: unknown): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host';
   if (code === 'ETIMEDOUT' || /timeout/i.test(message)) return 'no answer (timed out)';
   if (/WRONGPASS|invalid username-password/i.test(message)) return 'wrong password (or user)';
+  // A Redis just started (or a replica resyncing) refuses most commands so until its data is in memory, however long that takes.
+  if (/^LOADING\b/.test(message)) return 'the Redis server is still loading its data into memory; try again shortly';
   if (/NOAUTH/i.test(message)) return 'a password is required (redis://:password@host:port)';
   if (/ERR AUTH.*without any password/i.test(message)) return 'a password was given but the server has none';
   // Something else listens there (a web server answers "HTTP/1.1 400", "<html>"; others hang up).

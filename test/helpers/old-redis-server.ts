@@ -71,7 +71,7 @@ function reply(name: string, args: readonly string[], version: string): string {
 }
 
 /** One RESP multi-bulk command (`*N\r\n$len\r\narg\r\n…`) at the start of `buffer`, or undefined if incomplete. */
-function parseCommand(buffer: Buffer): { args: string[]; length: number } | undefined {
+export function parseCommand(buffer: Buffer): { args: string[]; length: number } | undefined {
   let offset = 0;
   const line = (): string | undefined => {
     const end = buffer.indexOf('\r\n', offset);
