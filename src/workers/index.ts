@@ -14,3 +14,5 @@ export { WORKER_NAME_PATTERN, labelQueue, jobId, isRollbackJobId } from './queue
 export { cancelRunJobs } from './cancel-run-jobs.js';
 export type { CancelledJobs } from './cancel-run-jobs.js';
 export { attemptTakers } from './attempt-takers.js';
+export { attemptEnds } from './attempt-ends.js';
+export type { AttemptEnd } from './attempt-ends.js';

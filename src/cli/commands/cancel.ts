@@ -16,6 +16,7 @@ import { refuseUnsetEnv } from '../unset-env.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { plural } from '../../planning/plural.js';
 import { cutShortTakers, settleCutShort } from '../cut-short-on-workers.js';
+import { endedOnWorkers, settleEndedOnWorkers } from '../ended-on-workers.js';
 import { loadPolicy } from '../policy-files.js';
 import { deniedRollbacks, type Policy } from '../../policy/rules/index.js';
 import { riskOptions, type ToolRegistry } from '../../tools/index.js';
@@ -45,6 +46,9 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // Attempts on workers it was in the middle of: one no worker took is not undone, one a worker took is undone there.
   const takers = target ? await cutShortTakers(target, runId, record.state) : new Map();
   settleCutShort(record.state, takers);
+  // Attempts its workers ran to their end meanwhile ended then, as they ended: a success is undone as any other.
+  const ended = target ? await endedOnWorkers(target, runId, record.state, record.plan) : new Map();
+  settleEndedOnWorkers(record.state, record.plan, ended);
   // Read before this command takes the run's lock, whose heartbeat then is this process's.
   const cutShort = await stepsCutShort(stores.runs.logDir(runId), record, status);
   // As the rollback will see it: a step cut short by the stop may have done its work, and is undone too.
@@ -86,6 +90,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // Read again under the lock: another terminal may have resumed it since the rollback was approved.
   const now = run.record.state;
   settleCutShort(now, takers);
+  settleEndedOnWorkers(now, run.record.plan, ended);
   for (const [id, at] of cutShort) if (now.steps[id]?.status === 'running') now.steps[id].cutShortAt ??= at;
   const changed = isFinished(now.status) ? `ended (${now.status})` : rollbackOnCancel(now, run.record.plan).join() !== undo.join() ? 'changed (it was resumed)' : undefined;
   if (changed) {

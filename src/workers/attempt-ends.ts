@@ -1,0 +1,76 @@
+import { Job, Queue, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { asResult, jobId, PREFIX, type StepJobData, type StepJobResult } from './queue-names.js';
+import type { RedisTarget } from './redis-connection.js';
+import { settledWithin } from './settled-within.js';
+import { DENIED_ON_WORKER, lostOr, saysPartNotRun } from './step-messages.js';
+import { stoppedEnd } from './stopped-job.js';
+
+/** How an attempt ended on the worker that ran it, by that worker's clock (BullMQ's processedOn and finishedOn). */
+export type AttemptEnd = { readonly worker: string; readonly startedAtMs?: number; readonly endedAtMs: number } & (
+  | { readonly ok: true; readonly output: unknown }
+  /** `final`: the worker's own rules refused it, and a retry would meet them again. */
+  | { readonly ok: false; readonly error: string; readonly final: boolean }
+);
+
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * For each attempt (`stepId` → attempt number) whose job a worker ran to its end, how it ended there: its
+ * result, or the failure it met of itself. Left out: a job still queued or running, one the run had stopped
+ * (or a worker refused unrun, or lost), and a fan-out's parts (`<run>.<step>.<attempt>.<worker>`), whose
+ * attempt is the whole of them. A run whose process died learns so what its workers did meanwhile.
+ */
+export async function attemptEnds(target: RedisTarget, runId: string, attempts: ReadonlyMap<string, number>): Promise<Map<string, AttemptEnd>> {
+  const ends = new Map<string, AttemptEnd>();
+  if (attempts.size === 0) return ends;
+  const wanted = new Map([...attempts].map(([stepId, attempt]) => [jobId({ runId, stepId, attempt, phase: 'run' }), stepId]));
+  const client = new Redis({ ...target.options, lazyConnect: true });
+  client.on('error', () => {});
+  const queues: Queue[] = [];
+  try {
+    await client.connect();
+    for (const { queue: name, id } of await jobKeys(client, runId, wanted)) {
+      const queue = new Queue(name, { connection: target.options as ConnectionOptions, prefix: PREFIX });
+      queue.on('error', () => {});
+      queues.push(queue);
+      const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
+      const end = job && attemptEnd(job, await job.getState());
+      if (end) ends.set(wanted.get(id)!, end);
+    }
+    return ends;
+  } finally {
+    const closing = Promise.all(queues.map((queue) => queue.close().catch(() => {})));
+    if (!(await settledWithin(closing, CLOSE_GRACE_MS))) for (const queue of queues) void queue.disconnect().catch(() => {});
+    client.disconnect();
+  }
+}
+
+function attemptEnd(job: Job<StepJobData, StepJobResult>, state: string): AttemptEnd | undefined {
+  if (job.finishedOn === undefined) return undefined;
+  const times = { ...(job.processedOn !== undefined ? { startedAtMs: job.processedOn } : {}), endedAtMs: job.finishedOn };
+  if (state === 'completed') {
+    const result = asResult(job.returnvalue);
+    const worker = job.processedBy ?? result.worker;
+    return worker ? { worker, ...times, ok: true, output: result.output === undefined ? null : result.output } : undefined;
+  }
+  const reason = job.failedReason;
+  if (state !== 'failed' || !job.processedBy || stoppedEnd(reason) !== 'failed' || saysPartNotRun(reason ?? '')) return undefined;
+  const error = lostOr(reason);
+  return { worker: job.processedBy, ...times, ok: false, error, final: error.startsWith(DENIED_ON_WORKER) };
+}
+
+/** The queues the wanted jobs are in: a job's hash is `ksa:<queue>:<id>` (its `:lock` and `:logs` keys have more parts). */
+async function jobKeys(client: Redis, runId: string, wanted: ReadonlyMap<string, string>): Promise<{ queue: string; id: string }[]> {
+  const found: { queue: string; id: string }[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${PREFIX}:*:${runId.replace(/[*?[\]\\]/g, '\\$&')}.*`, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const parts = key.split(':');
+      if (parts.length === 3 && wanted.has(parts[2]!) && parts[1] !== 'cancelled' && parts[1] !== 'left') found.push({ queue: parts[1]!, id: parts[2]! });
+    }
+  } while (cursor !== '0');
+  return found;
+}
