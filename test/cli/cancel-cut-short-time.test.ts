@@ -28,7 +28,7 @@ afterAll(async () => {
 type CutShortStep = StatusDoc['steps'][number] & { startedAt?: string; endedAt?: string; durationMs?: number; cutShort?: boolean };
 
 describe('ksa cancel of a run whose process died while a step ran', () => {
-  it('records the step as ended when it was cut short: ksa status says "cut short after", its duration ends before the cancel began', async () => {
+  it('records the step as ended when it was cut short and rolled back: ksa status says "cut short after …; rolled back", its duration ends before the cancel began', async () => {
     const planFile = await sandbox.writePlan('cut/plan.yaml', PLAN);
     const dir = path.dirname(planFile);
     const { home } = sandbox;
@@ -49,11 +49,13 @@ describe('ksa cancel of a run whose process died while a step ran', () => {
     const step = statusOf(doc, 'slow') as CutShortStep;
     expect(step.status).toBe('cancelled');
     expect(step.cutShort).toBe(true);
+    // Its attempt may have done its work: the cancel undid it.
+    expect(step.rollback?.status).toBe('succeeded');
     // Its process was gone before this test started the cancel: the step cannot have ended later.
     expect(Date.parse(step.endedAt!)).toBeLessThanOrEqual(beforeCancel);
     expect(step.durationMs).toBe(Date.parse(step.endedAt!) - Date.parse(step.startedAt!));
     const text = await runKsa(['status', runId], { home });
     expectExit(text, 0);
-    expect(nonEmptyLines(text.stdout).find((line) => line.trimStart().startsWith('slow'))).toMatch(/^\s+slow\s+cancelled\s+1\s+(\S+)\s+cut short after \1 \(the process running it died\)$/);
+    expect(nonEmptyLines(text.stdout).find((line) => line.trimStart().startsWith('slow'))).toMatch(/^\s+slow\s+cancelled\s+1\s+(\S+)\s+cut short after \1 \(the process running it died\); rolled back$/);
   });
 });

@@ -84,6 +84,8 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     let detail = st.status === 'failed' || retrying ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
     // Its process died while it ran: the cancel that came later found it stopped there.
     if (st.status === 'cancelled' && st.cutShortAt !== undefined) detail = `cut short after ${durationBetween(st.startedAt, st.cutShortAt)} (the process running it died)`;
+    // Not succeeded, yet undone (what an attempt cut short may have done, a fan-out's parts that succeeded): said, or it reads as left in place.
+    if (st.rollback?.status === 'succeeded' && st.status !== 'rolled_back') detail = detail ? `${detail}; rolled back` : 'rolled back';
     if (retrying && stopped) detail = `waiting for its retry: ${nextAttemptText(step, st)} on resume${detail ? ` · ${detail}` : ''}`;
     if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
     // Its rollback was under way when the process went: it may be undone, and a resume runs it again.
