@@ -1,5 +1,6 @@
-import { chmod, lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../planning/index.js';
 import { KsaError } from '../planning/ksa-error.js';
 import type { InvokeTool, Plan } from '../planning/index.js';
 import { assessCallRisk, type RiskOptions } from '../policy/index.js';
@@ -67,14 +68,26 @@ export function withSettingsGuard(invoke: InvokeTool, options: { readonly plan: 
     const result = await invoke(call).finally(async () => {
       if (permittedRunning > 0) return;
       const before = await baseline!;
-      const changed = await changedFiles(before);
-      if (changed.length === 0) return;
-      const kept = await Promise.all(changed.map((file) => restore(file, before.get(file)!)));
+      const found = await changedFiles(before);
+      if (found.length === 0) return;
+      const changed = found.map((change) => change.file);
+      // Removed (git clean -fdx, rm -rf .ksa): the run keeps the rules it was approved under, so they are put back too.
+      const removed = found.every((change) => change.removed);
+      const verb = removed ? 'removed' : 'changed';
+      const kept = await Promise.all(
+        changed.map((file) =>
+          restore(file, before.get(file)!).catch((error: unknown) => {
+            throw new SettingsChangedError(
+              `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} ${verb} ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step), and ksa could not put ${file} back: ${restoreProblem(error)}. The run keeps the rules it started with; put the file back before the next run`,
+            );
+          }),
+        ),
+      );
       const keptNote = kept.some((copy) => copy !== undefined)
         ? ` The changed ${changed.length === 1 ? 'file is' : 'files are'} kept as ${kept.filter((copy) => copy !== undefined).join(', ')}: if you changed ${changed.length === 1 ? 'it' : 'them'} yourself meanwhile, move ${changed.length === 1 ? 'it' : 'them'} back once the run has ended.`
         : '';
       throw new SettingsChangedError(
-        `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} changed ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step): ksa put ${changed.length === 1 ? 'it' : 'them'} back.${keptNote} A step that rewrites ksa's rules names the file, and is then a destroy step, always asked`,
+        `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} ${verb} ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step): ksa put ${changed.length === 1 ? 'it' : 'them'} back.${keptNote} A step that rewrites ksa's rules names the file, and is then a destroy step, always asked`,
       );
     });
     return result;
@@ -85,11 +98,11 @@ async function snapshot(files: readonly string[]): Promise<Snapshot> {
   return new Map(await Promise.all(files.map(async (file) => [file, await readFile(file).catch(() => null)] as const)));
 }
 
-async function changedFiles(before: Snapshot): Promise<string[]> {
-  const changed: string[] = [];
+async function changedFiles(before: Snapshot): Promise<{ readonly file: string; readonly removed: boolean }[]> {
+  const changed: { file: string; removed: boolean }[] = [];
   for (const [file, was] of before) {
     const now = await lstat(file).then((stats) => (stats.isFile() ? readFile(file) : Buffer.from('not a file')), () => null);
-    if (was === null ? now !== null : now === null || !now.equals(was)) changed.push(file);
+    if (was === null ? now !== null : now === null || !now.equals(was)) changed.push({ file, removed: now === null });
   }
   return changed;
 }
@@ -111,6 +124,21 @@ async function restore(file: string, was: Buffer | null): Promise<string | undef
       await rm(file, { recursive: true, force: true });
     }
   }
-  if (was !== null) await writeFile(file, was, { mode: 0o600 });
+  if (was !== null) {
+    // The step may have removed the folder with the file (.ksa/ by git clean -fdx): it is made again.
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, was, { mode: 0o600 });
+  }
   return kept;
+}
+
+/** Why a file could not be put back, in words: its folder is now a file, or cannot be written. */
+function restoreProblem(error: unknown): string {
+  const { code, path: where } = error as NodeJS.ErrnoException;
+  const place = where ?? 'its folder';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return `${place} is not a folder now`;
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied on ${place}`;
+  if (code === 'EROFS') return `${place} is on a read-only file system`;
+  if (code === 'ENOSPC') return 'the disk is full';
+  return `${errorMessage(error)}`;
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -43,6 +44,43 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     const named = await runKsa(['run', 'named.yaml', '--yes', '--allow-destroy'], { home: sandbox.home, cwd: sandbox.dir });
     expect(named.code, describeResult(named)).toBe(0);
     expect(await readFile(own, 'utf8')).toBe('deny: []\n');
+  });
+
+  it('a step that removes .ksa/ (git clean -fdx, rm -rf .ksa): the policy and its folder are put back, the step fails in one sentence, and the deny rule still holds', async (context) => {
+    const sandbox = await ownSandbox(context);
+    execFileSync('git', ['init', '-q'], { cwd: sandbox.dir });
+    const policy = path.join(sandbox.dir, '.ksa', 'policy.yaml');
+    for (const command of ['git clean -fdxq', 'rm -rf .ksa']) {
+      await mkdir(path.dirname(policy), { recursive: true });
+      await writeFile(policy, DENY);
+      await writeFile(
+        path.join(sandbox.dir, 'plan.yaml'),
+        `goal: clean\nsteps:\n  - id: clean\n    tool: shell\n    args: { command: "${command}" }\n  - id: later\n    tool: shell\n    dependsOn: [clean]\n    args: { command: "touch later.marker" }\n`,
+      );
+      const result = await runKsa(['run', 'plan.yaml', '--yes', '--allow-destroy'], { home: sandbox.home, cwd: sandbox.dir });
+      expect(result.code, describeResult(result)).toBe(1);
+      expect(result.stderr, command).toContain(`step clean removed ${policy}, which its plan did not say it would (it was approved as a destroy step): ksa put it back.`);
+      expect(result.stderr, command).not.toMatch(/ENOENT|errno/);
+      expect(await readFile(policy, 'utf8'), command).toBe(DENY);
+      expect(existsSync(path.join(sandbox.dir, 'later.marker')), command).toBe(false);
+    }
+    await writeFile(path.join(sandbox.dir, 'p2.yaml'), 'goal: g\nsteps:\n  - id: t\n    tool: shell\n    args: { command: "touch forbidden1" }\n');
+    const denied = await runKsa(['run', 'p2.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir });
+    expect(denied.code, describeResult(denied)).toBe(2);
+  });
+
+  it('a step that puts a file where .ksa/ was: the policy cannot be put back, and the step fails saying so in one line', async (context) => {
+    const sandbox = await ownSandbox(context);
+    const policy = path.join(sandbox.dir, '.ksa', 'policy.yaml');
+    await mkdir(path.dirname(policy));
+    await writeFile(policy, DENY);
+    await writeFile(path.join(sandbox.dir, 'plan.yaml'), `goal: clean\nsteps:\n  - id: clean\n    tool: shell\n    args: { command: "rm -rf .ksa; echo x > .k''sa" }\n`);
+    const result = await runKsa(['run', 'plan.yaml', '--yes', '--allow-destroy'], { home: sandbox.home, cwd: sandbox.dir });
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(result.stderr).toContain(
+      `step clean removed ${policy}, which its plan did not say it would (it was approved as a destroy step), and ksa could not put ${policy} back: ${path.join(sandbox.dir, '.ksa')} is not a folder now. The run keeps the rules it started with; put the file back before the next run\n`,
+    );
+    expect(result.stderr).not.toMatch(/ENOTDIR|EEXIST|errno/);
   });
 
   it('ksa mcp trust in another terminal while a run goes: refused, saying why (its watch would put it back and fail the step); the run goes on', async (context) => {
