@@ -1,7 +1,8 @@
 import { draftAgentsSection, writeAgentsSection } from '../agent/agents-md.js';
 import type { ChatSession, ModelConfig } from '../agent/index.js';
 import type { ConversationStore } from '../store/conversation-store.js';
-import { cutShortSteps, runStatusDocument } from '../store/run-status.js';
+import { cutShortSteps, ownerLastAlive, runStatusDocument } from '../store/run-status.js';
+import { runStopLine, stepDurationIsLowerBound } from './run-stop-text.js';
 import { RunNotFoundError, type RunStore } from '../store/run-store.js';
 import { plural } from '../planning/plural.js';
 import { formatEstimate } from './estimate-text.js';
@@ -86,15 +87,20 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     run: async ({ session, runs }, args) => {
       try {
         const { runId: id, record, status, owner } = await runs.inspect(args.trim() || session.snapshot().runId);
-        const doc = runStatusDocument(record, status, owner, runs.logDir(id), { cutShort: await cutShortSteps(runs.logDir(id), record, status, owner) });
+        const alive = await ownerLastAlive(runs.logDir(id), status, owner);
+        const cutShort = await cutShortSteps(runs.logDir(id), record, status, owner, alive);
+        const doc = runStatusDocument(record, status, owner, runs.logDir(id), { cutShort, alive });
         // Step durations render templates (CEL): loaded for /status, not with the app.
         const { storedRunOutlook } = await import('../store/step-durations.js');
         const { estimate } = await storedRunOutlook(runs.home, record, status, owner !== undefined).catch(() => ({ estimate: undefined }));
         const lines = [`Run ${id}: ${status} · ${record.goal}${estimate ? ` · ${formatEstimate(estimate, status === 'paused')}` : ''}`];
+        // When its process stopped, in ksa status's words (a lower bound said as one).
+        const stopped = runStopLine(record, status, owner, cutShort, alive);
+        if (stopped) lines.push(`  ${stopped}`);
         for (const step of doc.steps) {
           // Where it ran, as ksa status's WORKER column says it: a fan-out that failed as a whole, where it did succeed.
           const where = step.succeededOn !== undefined ? `  succeeded on ${step.succeededOn}` : step.worker !== undefined ? `  on ${step.worker}` : '';
-          lines.push(`  ${step.id.padEnd(16)} ${('interrupted' in step ? 'interrupted' : step.status).padEnd(11)} ${formatDuration(step.durationMs).padStart(6)}${where}${'cutShort' in step ? '  cut short: the process running it died' : ''}${step.error ? `  ${step.error}` : ''}`);
+          lines.push(`  ${step.id.padEnd(16)} ${('interrupted' in step ? 'interrupted' : step.status).padEnd(11)} ${`${stepDurationIsLowerBound(record, step.id, cutShort, alive) ? '\u2265 ' : ''}${formatDuration(step.durationMs)}`.padStart(6)}${where}${'cutShort' in step ? '  cut short: the process running it died' : ''}${step.error ? `  ${step.error}` : ''}`);
         }
         session.notice(lines.join('\n'), 'info');
       } catch (error) {

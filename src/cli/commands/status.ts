@@ -1,6 +1,6 @@
 import { isFinished, type AttemptWorker } from '../../planning/index.js';
 import { workerLabelsOf } from '../../planning/placement.js';
-import { cutShortSteps, ownerLastAlive, failedStepLogTails, logWrittenAt, readLogTail, runStatusDocument, runStoppedAt, stepLogFile, storedRunOutlook, type RunRecord } from '../../store/index.js';
+import { cutShortSteps, ownerLastAlive, failedStepLogTails, logWrittenAt, readLogTail, runStatusDocument, stepLogFile, storedRunOutlook, type RunRecord } from '../../store/index.js';
 import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
 import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry, waitsForWorker } from '../../planning/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -14,6 +14,7 @@ import { redisFlagHint } from '../../workers/redis-url.js';
 import { saysWaitingForWorker, waitingForWorker } from '../../workers/step-messages.js';
 import { plainText, visible } from '../../tui/visible-text.js';
 import { waitingText } from '../../tui/waiting-text.js';
+import { runStopLine, stepDurationIsLowerBound } from '../../tui/run-stop-text.js';
 
 export async function statusCommand(io: CliIO, runIdArg: string | undefined, flags: { json?: boolean; logLines?: string }): Promise<ExitCodeValue> {
   const logLines = parseWholeNumber(flags.logLines, '--log-lines', 0) ?? 8;
@@ -47,10 +48,8 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   // "ago" is from now: a run that recorded its stop (stopped at once) ended earlier, as the stopped line says.
   writeLine(io.stdout, `  started ${state.startedAt?.replace('T', ' ').slice(0, 19) ?? '–'} · ${isFinished(status) ? `took ${since}` : status === 'running' ? `running for ${since}` : `${durationBetween(state.startedAt, undefined, now)} ago`}`);
   // Its process is gone: where it stopped (what it recorded, if it stopped at once), as ksa runs counts its duration.
-  const stoppedAt = !owner && (status === 'interrupted' || status === 'paused') ? (state.endedAt ?? runStoppedAt(record, cutShort, alive)) : undefined;
-  // An older ksa's process left no sign of when it died: only that it was after its last record.
-  const orLater = alive.unknown && !state.endedAt ? ['at or after ', 'at least '] : ['', ''];
-  if (stoppedAt) writeLine(io.stdout, `  stopped ${orLater[0]}${stoppedAt.replace('T', ' ').slice(0, 19)} · after ${orLater[1]}${durationBetween(state.startedAt, stoppedAt)}`);
+  const stopped = runStopLine(record, status, owner, cutShort, alive);
+  if (stopped) writeLine(io.stdout, `  ${stopped}`);
   for (const approval of record.approvals ?? []) {
     const when = approval.approvedAt.replace('T', ' ').slice(0, 19);
     const by = approval.approvedBy === approval.user ? approval.user : `${approval.approvedBy} (run by ${approval.user})`;
@@ -76,7 +75,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const onWorkers = Object.values(state.steps).some((st) => st.worker !== undefined || st.succeededOn !== undefined);
   const rows = record.plan.steps.map((step) => {
     const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
-    const duration = `${alive.unknown && !st.endedAt && cutShort.has(step.id) ? '≥ ' : ''}${durationBetween(st.startedAt, st.endedAt ?? cutShort.get(step.id))}`;
+    const duration = `${stepDurationIsLowerBound(record, step.id, cutShort, alive) ? '\u2265 ' : ''}${durationBetween(st.startedAt, st.endedAt ?? cutShort.get(step.id))}`;
     // Between attempts nothing of the step runs: it waits for its retry (paused, or its process gone: for the resume).
     const retrying = waitsForRetry(st);
     // Held by the pause, its job off the queue: it never started, and waits for the resume.
