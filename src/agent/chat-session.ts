@@ -7,7 +7,7 @@ import { runChatTurn } from './chat.js';
 import { reopenedSession } from './reopened-transcript.js';
 import { CUT_OFF_NOTICE, INTERRUPTED_NOTICE } from './answer-end.js';
 import { buildContext } from './memory.js';
-import { toModelError } from './model-errors.js';
+import { cutCallNotice, toModelError } from './model-errors.js';
 import { checkEditedPlan } from './plan-diff.js';
 import { PlanningError, revisePlan } from './planner.js';
 import { assessProposal, denialNotice, editDenials, policyNow, resumeDenial, unaskedApproval } from './session-approval.js';
@@ -236,7 +236,7 @@ export class ChatSession extends ChatSessionRunControls {
       this.tokens += result.totalTokens;
       this.transcript.flush();
       if (result.aborted) this.notice(INTERRUPTED_NOTICE, 'info');
-      if (result.cutOff) this.notice(CUT_OFF_NOTICE, 'warning');
+      if (result.cutOff) this.notice(result.cutCall !== undefined ? cutCallNotice(result.cutCall) : CUT_OFF_NOTICE, 'warning');
     });
   }
 

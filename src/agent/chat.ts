@@ -62,6 +62,8 @@ export type ChatTurnResult = {
   readonly reasoning?: string;
   /** The answer stopped at the model's output limit: what is shown is not all it meant to say. */
   readonly cutOff?: boolean;
+  /** With cutOff: the function whose call the limit cut off mid-arguments, after the text (never made: "go on" would meet the limit again). */
+  readonly cutCall?: string;
 };
 
 /**
@@ -159,7 +161,7 @@ export async function runChatTurn(given: ChatTurnOptions): Promise<ChatTurnResul
   // Only look-ups and not a word after them: nothing was answered and nothing done.
   if (!aborted && !turnProposal && lookups && out.failedCall === undefined && out.text.trim() === '') throw noAnswerAfterLookups(lookups.names, lookups.steps >= TOOL_STEP_LIMIT, out.cutOff);
   const cutOff = out.cutOff && !aborted;
-  return { text: out.text.trimEnd(), proposal: turnProposal, totalTokens: out.totalTokens, aborted, ...(out.reasoning ? { reasoning: out.reasoning } : {}), ...(cutOff ? { cutOff } : {}) };
+  return { text: out.text.trimEnd(), proposal: turnProposal, totalTokens: out.totalTokens, aborted, ...(out.reasoning ? { reasoning: out.reasoning } : {}), ...(cutOff ? { cutOff, ...(out.cutCall !== undefined ? { cutCall: out.cutCall } : {}) } : {}) };
 }
 
 /** Model calls one turn may make with tools: a model that keeps calling functions is stopped there. */

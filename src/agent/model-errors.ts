@@ -230,6 +230,11 @@ export function callCutOff(tool: string): ModelError {
   return new ModelError({ reason: 'bad_response', message: `the model gave no answer: its call of ${tool} was ${CUT_OFF} before its arguments were complete; ${OUTPUT_LIMIT_HINT}` });
 }
 
+/** Said under an answer whose text was followed by a call the output limit cut off mid-arguments: never made, nothing to "go on" from. */
+export function cutCallNotice(tool: string): string {
+  return `The model's call of ${tool} was ${CUT_OFF} before its arguments were complete, so it was not made; ${OUTPUT_LIMIT_HINT}.`;
+}
+
 /** A turn whose last function call failed and that ended without a word: `failure` says how that call failed. */
 export function noAnswerAfterFailedCall(failure: string, cutOff = false): ModelError {
   // One line: a planner's failure lists its problems on lines of their own.

@@ -116,6 +116,14 @@ describe('chat turns over HTTP (SSE)', () => {
     expect(rig.server.requests).toHaveLength(1);
   });
 
+  it('text, then a call cut off mid-arguments: the text stays the answer, marked cut off in that call, one request', async () => {
+    rig.server.enqueue({ text: 'Here is a plan.', toolCalls: [{ name: 'propose_plan', arguments: '{"goal":"deploy","steps":[{"id":"a","tool":"sh' }], finishReason: 'length', chunkSize: 5 }, { text: 'Plan ready.' });
+    const result = await runChatTurn({ model: createChatModel(rig.config), tools, runs: new RunStore(rig.home), conversation: rig.conversation, context: 'Workspace: /srv/shop', text: 'deploy the shop', maxRetries: 0 });
+    expect(result).toMatchObject({ text: 'Here is a plan.', cutOff: true, cutCall: 'propose_plan' });
+    expect(result.proposal).toBeUndefined();
+    expect(rig.server.requests).toHaveLength(1);
+  });
+
   it('propose_plan: a streamed tool call, a JSON planner request, then the streamed answer', async () => {
     rig.server.enqueue({ toolCalls: [{ name: 'propose_plan', arguments: { goal: 'build and check the shop on port 8080' } }] }, planReply(VALID_PLAN), { text: 'Plan ready: 2 steps.' });
     const { result } = await chat('deploy the shop');

@@ -46,6 +46,17 @@ describe.concurrent('ksa ask: a function call cut off at the output limit mid-ar
     expect(cli.server.requests).toHaveLength(1);
   });
 
+  it('text, then propose_plan cut off in its arguments: the text, exit 0, and stderr names the cut call and the limit to raise, not "go on"', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: 'Here is a plan for the shop.', toolCalls: [{ name: 'propose_plan', arguments: '{"goal":"deploy","steps":[{"id":"a","tool":"sh' }], finishReason: 'length' });
+    const result = await cli.ksa(['ask', 'deploy the shop']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toBe('Here is a plan for the shop.\n');
+    expect(result.stderr).toContain(`The model's call of propose_plan was cut off at the model's output token limit (finish reason "length") before its arguments were complete, so it was not made; ${LIMIT_HINT}.\n`);
+    expect(result.stderr).not.toContain('go on');
+    expect(cli.server.requests).toHaveLength(1);
+  });
+
   it('a call of a look-up cut off in its arguments: the same words naming it, one request', async (context) => {
     const cli = await agentCliFor(context);
     cli.server.enqueue({ toolCalls: [{ name: 'get_run_status', arguments: '{"runId":"r-' }], finishReason: 'length' });

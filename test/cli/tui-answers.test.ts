@@ -35,6 +35,21 @@ describe.concurrent('ksa chat: around the answers', () => {
     expect(await again.quit()).toMatchObject({ exitCode: 0 });
   });
 
+  it('text, then a call cut off at the output limit mid-arguments: the notice names the call and the max-tokens hint, not "go on"', async (context) => {
+    const harness = await chatHarnessFor(context);
+    harness.server.enqueue({ text: 'Here is a plan for the shop.', toolCalls: [{ name: 'propose_plan', arguments: '{"goal":"deploy","steps":[{"id":"a","tool":"sh' }], finishReason: 'length' });
+    const chat = await harness.open();
+    await chat.send('deploy the shop');
+    const screen = await chat.waitForScreen('then ask again');
+    expect(screen).toContain('Here is a plan for the shop.');
+    expect(screen.replace(/\s+/g, ' ')).toContain(
+      `! The model's call of propose_plan was cut off at the model's output token limit (finish reason "length") before its arguments were complete, so it was not made; raise the model's max tokens on the server (Ollama: num_predict; vLLM, llama.cpp, LM Studio: max tokens) or turn its thinking off, then ask again.`,
+    );
+    expect(screen).not.toContain('go on');
+    expect(harness.server.requests).toHaveLength(1);
+    expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+  });
+
   it('a long message in a narrow window wraps under its text, inside the window (no piece spilled to the next row)', async (context) => {
     const harness = await chatHarnessFor(context);
     harness.server.enqueue({ text: 'Noted.' });

@@ -40,6 +40,7 @@ import type { Policy } from '../../policy/rules/index.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { planOutputFormat } from '../plan-output-format.js';
 import { openWorkers, toModelError, type ApprovalGrant } from '../../agent/index.js';
+import { cutCallNotice } from '../../agent/model-errors.js';
 import { CHECK_AGAIN_HINT } from '../../agent/chat-mode-info.js';
 import { describeWorkers, redisUrlFor, runWorkers, type RemoteFlags } from '../remote-run.js';
 import { parseDuration } from '../options.js';
@@ -120,7 +121,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     }
     interrupt.dispose();
     if (!flags.json && turn.text && !turn.text.endsWith('\n')) writeLine(io.stdout);
-    if (!flags.json && turn.cutOff) writeLine(io.stderr, style.yellow(`The answer was cut off at the model's output limit; for the rest: ksa ask --session ${conversation.id} "go on"`));
+    if (!flags.json && turn.cutOff) writeLine(io.stderr, style.yellow(turn.cutCall !== undefined ? cutCallNotice(turn.cutCall) : `The answer was cut off at the model's output limit; for the rest: ksa ask --session ${conversation.id} "go on"`));
 
     let proposalFile: string | undefined;
     if (turn.proposal && outputFile !== undefined && flags.output !== undefined) {
