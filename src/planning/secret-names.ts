@@ -4,14 +4,20 @@
  */
 const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIAL|AUTH|COOKIE|SESSION|DSN|(^|_)PAT(_|$)|_PWD(_|$))/i;
 
+/**
+ * Last words that name a secret only as whole words. Not `pinCode`: in many countries that is a postal code.
+ */
+const SECRET_LAST_WORDS_ONLY = new Set(['pin', 'pins']);
+
 export function looksSecret(name: string): boolean {
-  return SECRET_NAME.test(name);
+  // PIN is a word of its own (`DB_PIN`, `dbPin`): as a part it is in ordinary names (`SPINNER`, `PINNED_VERSION`).
+  return SECRET_NAME.test(name) || SECRET_LAST_WORDS_ONLY.has(fieldWords(name).at(-1) ?? '');
 }
 
 /** The last word of a field name that makes its value a secret (`dbPassword`, `client_secret`, `github.pat`). */
-const SECRET_LAST_WORDS = new Set(['password', 'passwords', 'passwd', 'pwd', 'passphrase', 'secret', 'secrets', 'token', 'tokens', 'credential', 'credentials', 'pat']);
-/** Run together with their last word (`dbpassword`, `authtoken`): `pwd` and `pat` are left out, as they end ordinary words (`spat`). */
-const SECRET_ENDINGS = ['password', 'passwords', 'passwd', 'passphrase', 'secret', 'secrets', 'token', 'tokens', 'credential', 'credentials'];
+const SECRET_LAST_WORDS = new Set(['password', 'passwords', 'passwd', 'pwd', 'passphrase', 'passphrases', 'passcode', 'passcodes', 'pin', 'pins', 'secret', 'secrets', 'token', 'tokens', 'credential', 'credentials', 'pat']);
+/** Run together with their last word (`dbpassword`, `authtoken`): `pwd`, `pat` and `pin` are left out, as they end ordinary words (`spat`, `spin`). */
+const SECRET_ENDINGS = ['password', 'passwords', 'passwd', 'passphrase', 'passphrases', 'passcode', 'passcodes', 'secret', 'secrets', 'token', 'tokens', 'credential', 'credentials'];
 /** What makes a `key` run together with it a secret (`apikey`, `privatekey`); not any ending in key (`monkey`, `hotkey`). */
 const KEY_QUALIFIERS = ['api', 'access', 'private', 'secret', 'signing', 'master', 'encryption', 'ssh', 'license', 'subscription', 'account', 'storage', 'client', 'shared', 'deploy', 'service', 'app', 'auth'];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { looksSecretField } from '../../src/planning/secret-names.js';
-import { maskSecretKeys, secretInputValues } from '../../src/store/redact.js';
+import { looksSecret, looksSecretField } from '../../src/planning/secret-names.js';
+import { maskSecretKeys, secretInputValues, secretValues } from '../../src/store/redact.js';
 
 // Inside an input's list or mapping a field names a secret by its last word, not by a secret-like part anywhere.
 
@@ -21,5 +21,26 @@ describe('fields of an input mapping that name a secret', () => {
     expect(maskSecretKeys(tolerations)).toEqual(tolerations);
     expect(maskSecretKeys(settings)).toEqual({ ...settings, apiToken: '***', apiKeys: ['***', '***'] });
     expect(secretInputValues({ tolerations, settings }).sort()).toEqual(['k-1111', 'k-2222', 'tok-5566']);
+  });
+});
+
+describe('a PIN, a passcode or a passphrase names a secret as a word of its own', () => {
+  it('as the last word of an input, a variable or a field', () => {
+    for (const name of ['pin', 'PIN', 'dbPin', 'DB_PIN', 'card-pin', 'simPins', 'pin2', 'passcode', 'doorPasscode', 'DOOR_PASSCODE', 'passphrase', 'keyPassphrase', 'SSH_PASSPHRASE']) {
+      expect(looksSecret(name), name).toBe(true);
+      expect(looksSecretField(name), name).toBe(true);
+    }
+  });
+
+  it('not inside another word, nor before the last one (a postal pinCode)', () => {
+    for (const name of ['spin', 'SPINNER', 'pinned', 'PINNED_VERSION', 'pinCode', 'PIN_CODE', 'pinning', 'opinion', 'pinCount', 'shipping', 'SPIN_UP']) {
+      expect(looksSecret(name), name).toBe(false);
+      expect(looksSecretField(name), name).toBe(false);
+    }
+  });
+
+  it('hides a dbPin input and a DB_PIN variable', () => {
+    expect(secretInputValues({ dbPin: 482913 })).toEqual(['482913']);
+    expect(secretValues({ DB_PIN: '482913', SPINNER: 'dots' })).toEqual(['482913']);
   });
 });
