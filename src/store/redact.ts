@@ -1,31 +1,11 @@
 import { ATTEMPT_TIMEOUT_WORDS } from '../planning/attempt-timeout-words.js';
+import { hideCredentials, privateKeyBlocks, secretShapedParts, urlPasswords } from '../planning/credential-shapes.js';
 import { looksSecret, looksSecretField } from '../planning/secret-names.js';
 
 export { looksSecret, looksSecretField };
-/** `scheme://user:password@host`: the password of a URL in any variable (DATABASE_URL, REDIS_URL). */
-const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/gi;
 const MIN_SECRET_LENGTH = 4;
 export const REDACTED = '***';
-/**
- * Credentials with a well-known shape, whatever name they are given under (`--input creds=sk-…`):
- * OpenAI/Anthropic and Stripe secret keys, GitHub, GitLab, Slack, Hugging Face and npm tokens, AWS
- * access key ids, Google API keys, JWTs. Each prefix is specific enough not to hide ordinary text.
- */
-const SECRET_SHAPE =
-  /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{16,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g;
-
-/** The parts of a text that have the shape of a well-known credential. */
-export function secretShapedParts(text: string): string[] {
-  return [...text.matchAll(SECRET_SHAPE)].map((match) => match[0]).filter((part) => !part.startsWith('sk-') || looksRandom(part));
-}
-
-/**
- * `sk-` also starts ordinary names (`sk-learn-classifier`): a key has a long random run, letters and
- * digits mixed (`sk-proj-…`, `sk-ant-api03-…`, `sk-live-987654321fedcba`).
- */
-function looksRandom(part: string): boolean {
-  return part.split(/[-_]/).some((run) => run.length >= 10 && /\d/.test(run) && /[A-Za-z]/.test(run));
-}
+export { secretShapedParts };
 
 /**
  * What ksa itself says in an error it builds around a tool's (`step "deploy" failed: …`, an attempt's timeout): its
@@ -53,11 +33,11 @@ export function secretValues(env: Readonly<Record<string, string | undefined>>, 
     if (!value) continue;
     if (looksSecret(name)) values.push(value);
     else values.push(...secretShapedParts(value));
-    for (const match of value.matchAll(URL_PASSWORD)) {
-      values.push(match[1]!);
+    for (const password of urlPasswords(value)) {
+      values.push(password);
       // Printed decoded as often as encoded (p%40ss by a URL parser as p@ss).
-      const decoded = safeDecode(match[1]!);
-      if (decoded !== match[1]) values.push(decoded);
+      const decoded = safeDecode(password);
+      if (decoded !== password) values.push(decoded);
     }
   }
   return values;
@@ -72,6 +52,7 @@ function safeDecode(text: string): string {
 }
 
 export type Redactor = {
+  /** Always: besides its secrets, a redactor hides every credential of a well-known shape (hideCredentials). */
   readonly active: boolean;
   readonly secrets: readonly string[];
   /** This redactor plus more secrets (e.g. a run's secret inputs). */
@@ -83,17 +64,20 @@ export type Redactor = {
   readonly contentReplacer: ((key: string, value: unknown) => unknown) | undefined;
 };
 
-/** Replaces every occurrence of a secret with ***, longest first so one secret inside another is still hidden. */
+/**
+ * Replaces every occurrence of a secret with ***, longest first so one secret inside another is still hidden, and
+ * every credential of a well-known shape (a token, a private key, a URL's password): one written into a plan, or
+ * printed by a tool, is hidden though no variable or input holds it.
+ */
 export function createRedactor(secrets: Iterable<string>): Redactor {
   // Output is written and shown a line at a time: each line of a multi-line secret (a PEM key) is one too.
   const all = [...secrets].flatMap((secret) => (secret.includes('\n') ? [secret, ...secret.split(/\r?\n/).map((line) => line.trim())] : [secret]));
   const list = [...new Set(all.filter((secret) => secret.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
   const withMore = (more: Iterable<string>) => createRedactor([...list, ...more]);
-  if (list.length === 0) return { active: false, secrets: list, with: withMore, text: (value) => value, replacer: undefined, contentReplacer: undefined };
   const text = (value: string) => {
     let out = value;
     for (const secret of list) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out;
+    return hideCredentials(out, REDACTED);
   };
   // A secret input that is a number (`dbPin: 12345678`) is stored under its name as a number: masked there as ***.
   const secretNumber = (key: string, value: unknown) => typeof value === 'number' && looksSecret(key) && list.includes(String(value));
@@ -197,4 +181,9 @@ export function leavesOf(value: unknown): unknown[] {
     else leaves.push(next);
   }
   return leaves;
+}
+
+/** The private keys typed into a value (a plan's steps): hidden by their shape as a whole, but output is read a line at a time, so as secrets too (each line). */
+export function privateKeysIn(value: unknown): string[] {
+  return leavesOf(value).flatMap((leaf) => (typeof leaf === 'string' ? privateKeyBlocks(leaf) : []));
 }

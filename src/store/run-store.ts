@@ -5,7 +5,7 @@ import type { Execution } from '../planning/executor.js';
 import { KsaError } from '../planning/ksa-error.js';
 import { isFinished, type RunStatus } from '../planning/state.js';
 import { ensurePrivateDir, isRunId, runDir, stepLogDir } from './paths.js';
-import { createRedactor, namesSecretInput, secretInputValues, type Redactor } from './redact.js';
+import { createRedactor, namesSecretInput, privateKeysIn, secretInputValues, type Redactor } from './redact.js';
 import { JOURNAL_ENTRY_SHAPE, recordReplacer, replacerFor, RUN_INDEX_SHAPE, RUN_RECORD_SHAPE } from './redact-record.js';
 import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
@@ -97,7 +97,7 @@ export class RunStore {
     const lock = await RunLock.acquire(dir, record.runId, command, this.warn);
     // The plan's own inputs too: a plan the chat's model wrote may carry a secret's value (the chat gives no --input),
     // and a secret input's default stays one when --input gives another value.
-    const secrets = [...secretInputValues(record.plan.inputs), ...secretInputValues(record.inputs)];
+    const secrets = [...secretInputValues(record.plan.inputs), ...secretInputValues(record.inputs), ...privateKeysIn(record.plan.steps)];
     const redactor = this.redactor.with(secrets);
     // Not in use, such a default hides no other input's value (port: 8080 beside dbPassword: 8080).
     const replaced = new Set(overriddenSecretDefaults(record.plan.inputs, record.inputs));

@@ -61,7 +61,7 @@ describe('run.json: secret inputs', () => {
     const store = new RunStore(home);
     const plan = { ...chainPlan(), inputs: { apiKey: 'xyz', dbPassword: 7 } };
     const run = await store.create(newRunRecord('20260101-000002-shrt', { plan, inputs: { apiKey: 'abc', dbPassword: 42, port: 80 } }), 'test');
-    expect(run.redactor.active).toBe(false);
+    expect(run.redactor.secrets).toEqual([]);
     await run.close();
 
     const record = JSON.parse(await readFile(path.join(home, 'runs', '20260101-000002-shrt', 'run.json'), 'utf8'));
@@ -71,9 +71,11 @@ describe('run.json: secret inputs', () => {
     expect(record.runId).toBe('20260101-000002-shrt');
   });
 
-  it('writes without a replacer when no secret is known and no input is named like one', () => {
-    expect(replacerFor(RUN_RECORD_SHAPE, createRedactor([]))).toBeUndefined();
-    const replacer = replacerFor(RUN_RECORD_SHAPE, createRedactor([]), true);
-    expect(JSON.parse(JSON.stringify({ runId: 'r', inputs: { apiKey: 'abc', note: 'abc' } }, replacer))).toEqual({ runId: 'r', inputs: { apiKey: '***', note: 'abc' } });
+  it('writes through a replacer when no secret is known: a credential of a well-known shape is hidden all the same', () => {
+    const token = 'ghp_' + 'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2';
+    const replacer = replacerFor(RUN_RECORD_SHAPE, createRedactor([]));
+    expect(JSON.parse(JSON.stringify({ runId: 'r', plan: { steps: [{ id: 's', args: { command: `gh auth login ${token}` } }] } }, replacer))).toEqual({ runId: 'r', plan: { steps: [{ id: 's', args: { command: 'gh auth login ***' } }] } });
+    const named = replacerFor(RUN_RECORD_SHAPE, createRedactor([]), true);
+    expect(JSON.parse(JSON.stringify({ runId: 'r', inputs: { apiKey: 'abc', note: 'abc' } }, named))).toEqual({ runId: 'r', inputs: { apiKey: '***', note: 'abc' } });
   });
 });

@@ -3,6 +3,7 @@ import { buildGraph, criticalPathLengths, depthLevels, initialRunState, unsetEnv
 import { approvedKubeContext, kubeContextLine, stepsOnCurrentContext } from '../../tools/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { literalCredentialWarnings } from '../../planning/credential-shapes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
@@ -95,6 +96,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const redisUrl = await redisUrlFor(io, flags.redis, home);
   for (const line of formatPlan(shown, tools, style, maxParallel, risk, shellKube)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
+  for (const warning of literalCredentialWarnings(plan)) writeWarning(io.stderr, warning);
   if (kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(kubeContext)));
   // Workers: Redis is checked before approval, so a bad URL starts nothing.
   if (redisUrl) {

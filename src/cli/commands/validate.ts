@@ -9,6 +9,7 @@ import type { ToolRegistry } from '../../tools/registry.js';
 import { riskOptions } from '../../tools/risk-options.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { literalCredentialWarnings } from '../../planning/credential-shapes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
@@ -47,7 +48,8 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
     return error.exitCode;
   }
   // With workers configured: runsOn labels no live worker offers are warnings (workers may start later), not errors.
-  const warnings = loaded.ok ? await runsOnWarnings(() => redisUrlFor(io, flags.redis, ksaHome(io.env)), loaded.plan, registry.catalog()) : [];
+  // A credential typed into a step runs, but is stored as *** and cannot be given again to a resume: said where it is.
+  const warnings = loaded.ok ? [...literalCredentialWarnings(loaded.plan), ...(await runsOnWarnings(() => redisUrlFor(io, flags.redis, ksaHome(io.env)), loaded.plan, registry.catalog()))] : [];
   for (const warning of warnings) writeWarning(io.stderr, warning);
   if (flags.json) {
     // A plan that only the policy denies is well-formed: its steps are rated as a valid plan's (policy check rates them too).

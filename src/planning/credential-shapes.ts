@@ -1,0 +1,112 @@
+/**
+ * Credentials with a well-known shape, whatever name they are given under or wherever they are written (a token typed
+ * into a command, printed by a tool): OpenAI/Anthropic and Stripe secret keys, GitHub, GitLab, Slack, Hugging Face and
+ * npm tokens, AWS access key ids, Google API keys, JWTs. Each prefix is specific enough not to hide ordinary text,
+ * hashes, image digests or UUIDs.
+ */
+const TOKEN_SHAPE =
+  /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{16,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g;
+
+/** A PEM private key, header to footer; one cut off before its footer runs to the end of the text. */
+const PRIVATE_KEY_BLOCK = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g;
+
+/**
+ * `scheme://user:password@host`: the password. Not an image's digest (`docker://nginx:1.25@sha256:…` names a tag), nor
+ * a reference filled in at run time (`:$DB_PASS@`, `:${DB_PASS}@`, `:{{inputs.dbPassword}}@`), which holds no secret.
+ */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s/@]+)@(?!sha(?:256|384|512):)/gi;
+const REFERENCE = /^(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[^}]*\}|\{\{[^}]*\}\}|\*\*\*)$/;
+
+const KINDS: readonly (readonly [RegExp, string])[] = [
+  [/^sk-ant-/, 'an Anthropic key'],
+  [/^sk-/, 'an OpenAI-style secret key'],
+  [/^[sr]k_/, 'a Stripe key'],
+  [/^gh[pousr]_|^github_pat_/, 'a GitHub token'],
+  [/^glpat-/, 'a GitLab token'],
+  [/^xox/, 'a Slack token'],
+  [/^A[KS]IA/, 'an AWS access key id'],
+  [/^AIza/, 'a Google API key'],
+  [/^hf_/, 'a Hugging Face token'],
+  [/^npm_/, 'an npm token'],
+  [/^eyJ/, 'a JWT'],
+];
+
+/** The parts of a text that have the shape of a well-known token. */
+export function secretShapedParts(text: string): string[] {
+  return [...text.matchAll(TOKEN_SHAPE)].map((match) => match[0]).filter((part) => !part.startsWith('sk-') || looksRandom(part));
+}
+
+/**
+ * `sk-` also starts ordinary names (`sk-learn-classifier`): a key has a long random run, letters and
+ * digits mixed (`sk-proj-…`, `sk-ant-api03-…`, `sk-live-987654321fedcba`).
+ */
+function looksRandom(part: string): boolean {
+  return part.split(/[-_]/).some((run) => run.length >= 10 && /\d/.test(run) && /[A-Za-z]/.test(run));
+}
+
+/** The passwords written in the URLs of a text (`postgres://app:pw@db` holds `pw`). */
+export function urlPasswords(text: string): string[] {
+  return [...text.matchAll(URL_PASSWORD)].map((match) => match[2]!).filter((password) => !REFERENCE.test(password));
+}
+
+/** Each credential written in a text, by its kind (`a GitHub token`, `a private key`, `a password in a URL`). */
+export function credentialKinds(text: string): string[] {
+  const kinds = secretShapedParts(text).map((part) => KINDS.find(([prefix]) => prefix.test(part))?.[1] ?? 'a token');
+  if (PRIVATE_KEY_BLOCK.test(text)) kinds.push('a private key');
+  PRIVATE_KEY_BLOCK.lastIndex = 0;
+  if (urlPasswords(text).length > 0) kinds.push('a password in a URL');
+  return [...new Set(kinds)];
+}
+
+/** The text with every credential of a well-known shape as `mask`, and the password of each URL (its user and host kept). */
+export function hideCredentials(text: string, mask: string): string {
+  // Most texts hold none: the three scans are skipped on a quick look for what each needs.
+  const token = /sk|rk_|gh|github_pat_|glpat-|xox|AKIA|ASIA|AIza|hf_|npm_|eyJ/.test(text);
+  const key = text.includes('PRIVATE KEY-----');
+  const url = text.includes('://');
+  if (!token && !key && !url) return text;
+  let out = text;
+  if (key) out = out.replace(PRIVATE_KEY_BLOCK, mask);
+  if (token) for (const part of secretShapedParts(out)) out = out.split(part).join(mask);
+  if (url) out = out.replace(URL_PASSWORD, (whole, before: string, password: string) => (REFERENCE.test(password) ? whole : `${before}${mask}@`));
+  return out;
+}
+
+/** The private keys written in a text, each whole (its lines are hidden one by one where output is read a line at a time). */
+export function privateKeyBlocks(text: string): string[] {
+  return text.includes('PRIVATE KEY-----') ? [...text.matchAll(PRIVATE_KEY_BLOCK)].map((match) => match[0]) : [];
+}
+
+/** A credential written literally in a step: where (`steps[2].args.command`), the step, and what it looks like. */
+export type LiteralCredential = { readonly path: string; readonly step: string; readonly kinds: readonly string[] };
+
+/**
+ * The credentials a plan's steps hold as written (a token in a command, a key in a file's content): what runs of them
+ * is stored with *** there, so such a step cannot be resumed or rolled back from its record.
+ */
+export function literalCredentials(plan: { readonly steps: readonly object[] }): LiteralCredential[] {
+  const found: LiteralCredential[] = [];
+  plan.steps.forEach((step, i) => {
+    const id = (step as { id?: unknown }).id;
+    const { id: _id, name: _name, ...runs } = step as Record<string, unknown>;
+    // Without recursion: a deeply nested argument must not exhaust the stack.
+    const stack: [string, unknown][] = Object.entries(runs).map(([key, value]) => [`steps[${i}].${key}`, value]);
+    while (stack.length > 0) {
+      const [path, value] = stack.pop()!;
+      if (typeof value === 'string') {
+        const kinds = credentialKinds(value);
+        if (kinds.length > 0) found.push({ path, step: typeof id === 'string' ? id : String(i), kinds });
+      } else if (Array.isArray(value)) value.forEach((item, j) => stack.push([`${path}[${j}]`, item]));
+      else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) stack.push([`${path}.${key}`, item]);
+    }
+  });
+  return found.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
+}
+
+/** A warning for each: where, what, what it means for the run, and the way to pass it instead. */
+export function literalCredentialWarnings(plan: { readonly steps: readonly object[] }): string[] {
+  return literalCredentials(plan).map(
+    (each) =>
+      `${each.path} (step ${each.step}) holds ${each.kinds.join(' and ')} written into the plan: it is stored as *** and the step cannot be resumed from its run; pass it as a secret input (--input ghToken=\u2026, {{ inputs.ghToken }}) or an allowed variable (--allow-env GH_TOKEN, {{ env.GH_TOKEN }})`,
+  );
+}
