@@ -7,6 +7,9 @@ import { planGoal, PlanningError, revisePlan } from './planner.js';
 import { statusForModel } from './run-status-brief.js';
 
 /** A plan the agent proposed in this turn: shown to the user, who decides. Never run by the model. */
+/** Parts of a plan by name: its steps, the steps whose rollback, and its inputs. */
+export type LostParts = { readonly steps: readonly string[]; readonly rollbacks: readonly string[]; readonly inputs: readonly string[] };
+
 export type ProposedPlan = {
   readonly planId: string;
   readonly plan: Plan;
@@ -14,6 +17,11 @@ export type ProposedPlan = {
   readonly revises?: string;
   /** Approving it continues this interrupted run instead of starting a new one. */
   readonly resumeRunId?: string;
+  /**
+   * Read back from a session: what of the plan was stored as *** (secrets, not kept), so must be written in again
+   * before it runs. Kept by its edits and revisions, which may write the values back.
+   */
+  readonly masked?: LostParts;
   /** The interrupted or paused run a /resume proposal shows; an edit or revision of it keeps this but not resumeRunId. */
   readonly fromRun?: {
     readonly runId: string;
@@ -98,7 +106,7 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
         const current = options.currentPlan();
         if (!current) return { error: 'there is no plan to revise; call propose_plan with the goal instead' };
         const result = await revisePlan(current.plan, request, { ...options.planner, abortSignal: options.abortSignal }).catch(described);
-        const proposal = { planId: options.newPlanId(), plan: result.plan, changes: result.changes, revises: current.planId };
+        const proposal = { planId: options.newPlanId(), plan: result.plan, changes: result.changes, revises: current.planId, ...(current.masked ? { masked: current.masked } : {}) };
         options.onPlan(proposal);
         return { planId: proposal.planId, changes: result.changes, steps: outline(result.plan) };
       }),

@@ -28,7 +28,7 @@ export { formatPlanAs, planToYaml, planToJson, planToMermaid } from './plan-form
 export type { PlanFormat } from './plan-format.js';
 export { runChatTurn, latestProposal } from './chat.js';
 export { CUT_OFF_NOTICE } from './answer-end.js';
-export { secretInputsLost } from './secret-inputs.js';
+export { secretInputsLost, secretsLost } from './secret-inputs.js';
 export { unsetInputsRefusal } from './unset-inputs-notice.js';
 export { toolErrorText } from './tool-error-text.js';
 export type { ChatTurnOptions, ChatTurnResult, TurnEvent } from './chat.js';

@@ -1,6 +1,7 @@
 import type { Plan } from '../planning/schema.js';
+import type { LostParts, ProposedPlan } from './agent-tools.js';
 import { isRecord } from '../planning/values.js';
-import { createRedactor, REDACTED, secretInputValues, storedWithoutSecret } from '../store/redact.js';
+import { createRedactor, leavesOf, REDACTED, secretInputValues, storedWithoutSecret } from '../store/redact.js';
 
 // A plan's inputs can hold a secret the model never wrote: one the user typed into an edited plan.
 // The session and the model get the plan with those values as ***; the plan that runs keeps them.
@@ -41,7 +42,41 @@ export function lostSecretsNotice(plan: Plan, names: readonly string[]): string 
   return `The plan's input${many ? 's' : ''} ${names.join(', ')} ${many ? 'were' : 'was'} kept in the session without ${many ? 'their values (they held' : 'its value (it held'} a secret)${also}: press e and write ${many ? 'them' : 'it'} into the plan again, then run it.`;
 }
 
-/** The inputs of a plan whose secret values were not kept (a plan reopened from a session): it cannot run as it is. */
+/**
+ * What a plan read back from a session lost to ***, and still holds as *** (an edit may have written a value back):
+ * it cannot run as it is. Only what the session says it hid (ProposedPlan.masked), not a `***` the plan writes itself;
+ * a plan made in this process lost nothing.
+ */
+export function secretsLost(proposal: Pick<ProposedPlan, 'plan' | 'masked'>): LostParts {
+  const masked = proposal.masked;
+  if (!masked) return { steps: [], rollbacks: [], inputs: [] };
+  const holds = (value: unknown) => leavesOf(value).some((leaf) => typeof leaf === 'string' && leaf.includes(REDACTED));
+  const steps = new Map(proposal.plan.steps.map((step) => [step.id, step]));
+  const inputs = proposal.plan.inputs ?? {};
+  return {
+    steps: masked.steps.filter((id) => {
+      const { rollback: _rollback, ...runs } = (steps.get(id) ?? {}) as Record<string, unknown>;
+      return holds(runs);
+    }),
+    rollbacks: masked.rollbacks.filter((id) => holds((steps.get(id) as { rollback?: unknown } | undefined)?.rollback)),
+    inputs: masked.inputs.filter((name) => Object.hasOwn(inputs, name) && holds(inputs[name])),
+  };
+}
+
+/** Why a plan that lost secrets does not run, and what to do. */
+export function lostSecretsNoticeFor(plan: Plan, lost: LostParts): string {
+  if (lost.inputs.length > 0) return lostSecretsNotice(plan, lost.inputs);
+  const steps = [...new Set([...lost.steps, ...lost.rollbacks])];
+  const many = steps.length > 1;
+  return `Step${many ? 's' : ''} ${steps.join(', ')} of the plan ${many ? 'were' : 'was'} kept in the session with ${REDACTED} for a secret written into ${many ? 'them' : 'it'}: press e and write it into the plan again (or pass it as a secret input), then run it.`;
+}
+
+/** Whether a plan lost anything. */
+export function losesSecrets(lost: LostParts): boolean {
+  return lost.steps.length + lost.rollbacks.length + lost.inputs.length > 0;
+}
+
+/** The inputs of a plan whose secret values were not kept, read by the *** in them (a session an older ksa wrote). */
 export function secretInputsLost(plan: Plan): string[] {
   return Object.entries(plan.inputs ?? {})
     .filter(([name, value]) => storedWithoutSecret(name, value))

@@ -3,7 +3,8 @@ import type { Message, NewMessage, Reflection } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import { plural } from '../planning/plural.js';
 import { answerEndNotice, shortAnswer } from './answer-end.js';
-import { withoutSecretInputs } from './secret-inputs.js';
+import { maskedPlanParts } from '../store/masked-steps.js';
+import { secretInputsLost, secretsLost, withoutSecretInputs } from './secret-inputs.js';
 
 /** What became of a proposed plan; `undecided` is one the conversation moved on from. */
 export type PlanDecision = 'approved' | 'rejected' | 'edited' | 'superseded' | 'undecided';
@@ -106,10 +107,15 @@ export function toolItem(id: string, tool: string, output: unknown, isError: boo
 
 /** A proposal as the conversation stores it. */
 export function planMessage(proposal: ProposedPlan): NewMessage {
+  const plan = withoutSecretInputs(proposal.plan);
+  const hidden = maskedPlanParts(proposal.plan, plan);
+  const lost = secretsLost(proposal);
+  const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
   return {
     kind: 'plan',
     planId: proposal.planId,
-    plan: withoutSecretInputs(proposal.plan),
+    plan,
+    masked: { steps: union(lost.steps, hidden.steps), rollbacks: union(lost.rollbacks, hidden.rollbacks), inputs: union(lost.inputs, hidden.inputs) },
     ...(proposal.changes ? { changes: proposal.changes } : {}),
     ...(proposal.revises ? { revises: proposal.revises } : {}),
     ...(proposal.fromRun ? { fromRun: storedFromRun(proposal.fromRun) } : {}),
@@ -127,6 +133,8 @@ export function proposalOf(message: Extract<Message, { kind: 'plan' }>): Propose
     changes: message.changes,
     revises: message.revises,
     ...(message.fromRun ? { fromRun: message.fromRun } : {}),
+    // A session an older ksa wrote does not say what it hid: read by the *** in the plan's inputs.
+    masked: message.masked ?? { steps: [], rollbacks: [], inputs: secretInputsLost(message.plan as Plan) },
   };
 }
 

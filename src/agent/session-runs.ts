@@ -233,6 +233,8 @@ function unsetEnvRefusal(runId: string, record: Pick<RunRecord, 'plan' | 'state'
  */
 export function changedProposal(previous: ProposedPlan, next: ProposedPlan, workspace: string): ProposedPlan {
   const from = previous.fromRun;
+  // What the previous one lost stays lost until the edit writes it back (secretsLost reads what still holds ***).
+  if (previous.masked && !next.masked) next = { ...next, masked: previous.masked };
   if (!from) return next;
   // The new run is the chat's: its workspace, and the plan's own inputs.
   const where = from.workspace !== undefined && from.workspace !== workspace ? ` in ${workspace} (run ${from.runId} ran in ${from.workspace})` : '';

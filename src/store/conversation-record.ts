@@ -26,6 +26,11 @@ export const MessageSchema = z.discriminatedUnion('kind', [
     /** What changed against the plan it revises, in words. */
     changes: z.string().optional(),
     revises: z.string().optional(),
+    /**
+     * What of the plan was stored as *** (secrets): its values are not kept, so such a step or input must be written
+     * in again before it runs. A session an older ksa wrote does not say: read there by the *** in its inputs.
+     */
+    masked: z.object({ steps: z.array(z.string()), rollbacks: z.array(z.string()), inputs: z.array(z.string()) }).optional(),
     /** The run a /resume proposal showed, kept by its edits and revisions (which start a new run). */
     fromRun: z
       .object({ runId: z.string(), status: z.enum(['interrupted', 'paused']), workspace: z.string().optional(), givenInputs: z.array(z.string()).optional() })

@@ -8,7 +8,7 @@ import { createRedactor, type Redactor } from './redact.js';
 import { RunBusyError, RunLock } from './run-lock.js';
 import { SharedIndex } from './shared-index.js';
 import { StoredDocument } from './stored-document.js';
-import { maskStoredPlanSecrets } from './stored-plan-secrets.js';
+import { maskStoredPlanSecrets, withStoredMask } from './stored-plan-secrets.js';
 import type { Message, NewMessage, Segment } from './conversation-record.js';
 import type { SessionMeta, SessionSummary } from './session-record.js';
 
@@ -213,7 +213,7 @@ export class Conversation {
   }
 
   append(message: NewMessage): Message {
-    const full = { ...message, id: `m${this.meta.data.messageCount + 1}-${(this.seq++).toString(36)}`, ts: new Date().toISOString() } as Message;
+    const full = { ...withStoredMask(message, this.redactor.replacer), id: `m${this.meta.data.messageCount + 1}-${(this.seq++).toString(36)}`, ts: new Date().toISOString() } as Message;
     const data = this.meta.data;
     let last = this.segments.get(data.segments - 1);
     if (last && last.data.messages.length >= SEGMENT_SIZE) {

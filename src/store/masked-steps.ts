@@ -79,23 +79,41 @@ export function noteMaskedParts(record: Pick<RunRecord, 'plan' | 'inputs' | 'sta
   const noted = record.masked;
   if (noted === undefined || replacer === undefined) return;
   const written = JSON.parse(JSON.stringify({ plan: record.plan, inputs: record.inputs, state: { inputs: record.state.inputs } }, replacer)) as Pick<RunRecord, 'plan' | 'inputs'> & { state: Pick<RunState, 'inputs'> };
-  const steps = new Set(noted.steps);
-  const rollbacks = new Set(noted.rollbacks);
-  const inputs = new Set(noted.inputs);
-  record.plan.steps.forEach((step, i) => {
-    const stored = written.plan.steps[i] as Record<string, unknown>;
-    if (JSON.stringify(step) === JSON.stringify(stored)) return;
-    // Its name and id are not run; everything else of it is.
-    const { rollback, name: _name, ...runs } = step as Record<string, unknown>;
-    const { rollback: storedRollback, name: _storedName, ...storedRuns } = stored;
-    if (JSON.stringify(runs) !== JSON.stringify(storedRuns)) steps.add(step.id);
-    if (JSON.stringify(rollback) !== JSON.stringify(storedRollback)) rollbacks.add(step.id);
-  });
+  const inputs = new Set<string>();
   for (const [given, stored] of [
     [record.inputs, written.inputs],
     [record.state.inputs, written.state.inputs],
   ] as const) {
     for (const [name, value] of Object.entries(given)) if (JSON.stringify(value) !== JSON.stringify(stored[name])) inputs.add(name);
   }
-  record.masked = { steps: [...steps], rollbacks: [...rollbacks], inputs: [...inputs] };
+  const steps = maskedPlanParts(record.plan, written.plan);
+  record.masked = mergeMaskedParts(noted, { ...steps, inputs: [...inputs] });
+}
+
+/**
+ * What of `plan` its stored copy (`stored`: the plan as written, secrets as ***) lost: the steps and rollbacks that
+ * would run differently from it, and the plan's inputs whose value changed. Not a `***` the plan writes itself.
+ */
+export function maskedPlanParts(plan: Pick<Plan, 'steps' | 'inputs'>, stored: Pick<Plan, 'steps' | 'inputs'>): MaskedParts {
+  const steps: string[] = [];
+  const rollbacks: string[] = [];
+  plan.steps.forEach((step, i) => {
+    const kept = stored.steps[i] as Record<string, unknown> | undefined;
+    if (JSON.stringify(step) === JSON.stringify(kept)) return;
+    // Its name and id are not run; everything else of it is.
+    const { rollback, name: _name, ...runs } = step as Record<string, unknown>;
+    const { rollback: keptRollback, name: _keptName, ...keptRuns } = kept ?? {};
+    if (JSON.stringify(runs) !== JSON.stringify(keptRuns)) steps.push(step.id);
+    if (JSON.stringify(rollback) !== JSON.stringify(keptRollback)) rollbacks.push(step.id);
+  });
+  const inputs = Object.entries(plan.inputs ?? {})
+    .filter(([name, value]) => JSON.stringify(value) !== JSON.stringify(stored.inputs?.[name]))
+    .map(([name]) => name);
+  return { steps, rollbacks, inputs };
+}
+
+/** Both, each part named once. */
+export function mergeMaskedParts(a: MaskedParts, b: MaskedParts): MaskedParts {
+  const union = (x: readonly string[], y: readonly string[]) => [...new Set([...x, ...y])];
+  return { steps: union(a.steps, b.steps), rollbacks: union(a.rollbacks, b.rollbacks), inputs: union(a.inputs, b.inputs) };
 }

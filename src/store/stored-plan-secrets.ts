@@ -1,4 +1,5 @@
-import type { Message } from './conversation-record.js';
+import type { Message, NewMessage } from './conversation-record.js';
+import { maskedPlanParts, mergeMaskedParts } from './masked-steps.js';
 import { createRedactor, secretInputValues } from './redact.js';
 
 /**
@@ -19,4 +20,14 @@ export function maskStoredPlanSecrets(messages: Message[]): boolean {
     changed = true;
   });
   return changed;
+}
+
+/**
+ * A plan message with what the session's file hides of its plan besides (`replacer`: the one it is written with, the
+ * values of secret variables) added to its `masked`: so the plan read back is refused only where a secret was lost.
+ */
+export function withStoredMask<M extends NewMessage>(message: M, replacer: ((key: string, value: unknown) => unknown) | undefined): M {
+  if (message.kind !== 'plan' || message.masked === undefined || replacer === undefined) return message;
+  const written = JSON.parse(JSON.stringify(message.plan, replacer)) as typeof message.plan;
+  return { ...message, masked: mergeMaskedParts(message.masked, maskedPlanParts(message.plan, written)) };
 }

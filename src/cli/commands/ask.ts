@@ -11,7 +11,7 @@ import {
   formatPlanAs,
   recordRunOutcome,
   runChatTurn,
-  secretInputsLost,
+  secretsLost,
   unsetInputsRefusal,
   toolErrorText,
   type ProposedPlan,
@@ -137,7 +137,12 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     // Without --yes, the approval mode and the policy may let the one just proposed run (--approve read|write).
     const candidate = flags.yes ? (turn.proposal ?? (await latestProposal(conversation))) : turn.proposal;
     if (flags.yes && !candidate && !flags.json) writeLine(io.stderr, style.dim('No plan to approve: nothing was run.'));
-    const lost = candidate ? secretInputsLost(candidate.plan) : [];
+    const lostParts = candidate ? secretsLost(candidate) : undefined;
+    const lost = lostParts?.inputs ?? [];
+    const lostSteps = [...new Set([...(lostParts?.steps ?? []), ...(lostParts?.rollbacks ?? [])])];
+    if (candidate && lost.length === 0 && lostSteps.length > 0) {
+      throw new CliError({ message: `plan ${candidate.planId}: step${lostSteps.length > 1 ? 's' : ''} ${lostSteps.join(', ')} held a secret written into the plan, not kept in the session (***); write it again in the chat: ksa chat --session ${conversation.id}, then e`, exitCode: ExitCode.usage });
+    }
     if (candidate && lost.length > 0) {
       throw new CliError({ message: `plan ${candidate.planId}: input${lost.length > 1 ? 's' : ''} ${lost.join(', ')} ${lost.length > 1 ? 'were' : 'was'} not kept in the session (secrets); give ${lost.length > 1 ? 'them' : 'it'} again in the chat: ksa chat --session ${conversation.id}, then e`, exitCode: ExitCode.usage });
     }
