@@ -14,7 +14,7 @@ import { assessProposal, denialNotice, editDenials, policyNow, resumeDenial, una
 import { HeldPlanNotice } from './held-plan-notice.js';
 import { changedProposal, recordRunOutcome, startChatRun, resumeProposal, runSummaryLines, userGrant, type ApprovalGrant } from './session-runs.js';
 import { planMessage } from './session-history.js';
-import { losesSecrets, lostSecretsNoticeFor, secretsLost } from './secret-inputs.js';
+import { losesSecrets, lostSecretsNoticeFor, NOTHING_LOST, secretsLost } from './secret-inputs.js';
 import { secretAskFor, type SecretAnswers } from './resume-secrets.js';
 import { unsetInputsNotice } from './unset-inputs-notice.js';
 
@@ -83,7 +83,7 @@ export class ChatSession extends ChatSessionRunControls {
     if (this.run) return this.notice('A run is in progress; wait for it (or press Esc to cancel it) before starting another.', 'warning');
     if (!proposal) return;
     // A resumed run's plan holds *** for the secrets it was given: those are asked for below, not written into the plan.
-    const lost = secretsLost(proposal.resumeRunId === undefined ? proposal : { plan: proposal.plan });
+    const lost = proposal.resumeRunId === undefined ? secretsLost(proposal) : NOTHING_LOST;
     if (losesSecrets(lost)) return this.notice(lostSecretsNoticeFor(proposal.plan, lost), 'warning');
     if (unsetInputs(proposal.plan).length > 0) return this.notice(unsetInputsNotice(unsetInputs(proposal.plan)), 'warning');
     // A resumed run's secret inputs were not stored: each is asked for first, as it must not run with *** for them.

@@ -1,7 +1,7 @@
 import type { Plan } from '../planning/schema.js';
 import type { LostParts, ProposedPlan } from './agent-tools.js';
 import { isRecord } from '../planning/values.js';
-import { createRedactor, leavesOf, REDACTED, secretInputValues, storedWithoutSecret } from '../store/redact.js';
+import { createRedactor, leavesOf, looksSecret, looksSecretField, REDACTED, secretInputValues, storedWithoutSecret } from '../store/redact.js';
 
 // A plan's inputs can hold a secret the model never wrote: one the user typed into an edited plan.
 // The session and the model get the plan with those values as ***; the plan that runs keeps them.
@@ -44,12 +44,13 @@ export function lostSecretsNotice(plan: Plan, names: readonly string[]): string 
 
 /**
  * What a plan read back from a session lost to ***, and still holds as *** (an edit may have written a value back):
- * it cannot run as it is. Only what the session says it hid (ProposedPlan.masked), not a `***` the plan writes itself;
- * a plan made in this process lost nothing.
+ * it cannot run as it is. Only what the session says it hid (ProposedPlan.masked), not a `***` the plan writes itself.
+ * A plan with no such note (one the model proposed afresh) is read by the *** in its secret inputs: the model sees
+ * those values as *** and may copy them into a new plan.
  */
 export function secretsLost(proposal: Pick<ProposedPlan, 'plan' | 'masked'>): LostParts {
   const masked = proposal.masked;
-  if (!masked) return { steps: [], rollbacks: [], inputs: [] };
+  if (!masked) return { steps: [], rollbacks: [], inputs: secretInputsCopiedMasked(proposal.plan) };
   const holds = (value: unknown) => leavesOf(value).some((leaf) => typeof leaf === 'string' && leaf.includes(REDACTED));
   const steps = new Map(proposal.plan.steps.map((step) => [step.id, step]));
   const inputs = proposal.plan.inputs ?? {};
@@ -62,6 +63,21 @@ export function secretsLost(proposal: Pick<ProposedPlan, 'plan' | 'masked'>): Lo
     inputs: masked.inputs.filter((name) => Object.hasOwn(inputs, name) && holds(inputs[name])),
   };
 }
+
+/** The inputs whose secret parts (by name: `dbPassword`, `db.password`) hold ***, as a model copies what it was shown. */
+function secretInputsCopiedMasked(plan: Plan): string[] {
+  const holds = (named: boolean, value: unknown): boolean => {
+    if (named) return storedWithoutSecret('', value);
+    if (Array.isArray(value)) return value.some((item) => holds(false, item));
+    return isRecord(value) && Object.entries(value).some(([key, field]) => holds(looksSecretField(key), field));
+  };
+  return Object.entries(plan.inputs ?? {})
+    .filter(([name, value]) => holds(looksSecret(name), value))
+    .map(([name]) => name);
+}
+
+/** A plan that lost nothing (a resumed run's plan: its secrets are asked for, not read from it). */
+export const NOTHING_LOST: LostParts = { steps: [], rollbacks: [], inputs: [] };
 
 /** Why a plan that lost secrets does not run, and what to do. */
 export function lostSecretsNoticeFor(plan: Plan, lost: LostParts): string {

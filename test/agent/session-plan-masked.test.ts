@@ -67,4 +67,9 @@ describe('a plan read back from a chat session', () => {
     expect(secretsLost(proposal).inputs).toEqual(['dbPassword']);
     expect(secretsLost({ ...proposal, plan: { ...proposal.plan, inputs: { dbPassword: 'Hunter2pw' } } }).inputs).toEqual([]);
   });
+
+  it('a plan the model proposes afresh, copying the *** it was shown for a secret input, is refused', () => {
+    const plan = PlanSchema.parse({ goal: 'Db', inputs: { dbPassword: '***', db: { password: '***' }, banner: '*** hi', port: 80 }, steps: [{ id: 'a', tool: 'shell', args: { command: 'echo ok' } }] });
+    expect(secretsLost({ plan })).toEqual({ steps: [], rollbacks: [], inputs: ['dbPassword', 'db'] });
+  });
 });
