@@ -14,7 +14,7 @@ import { destroyPlansApplied, startingSettings } from './terraform-environment.j
 import { unparsedRisk } from './unparsed-line.js';
 import { unzipOptionsGiven } from './unzip-command.js';
 import { knownValues, lineSettings, lineVariables, mayBeSet, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
-import { allChildren, evaluateWord, namedChildren, variablesRead, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
+import { allChildren, evaluateWord, joinedWords, namedChildren, variablesRead, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
 
 /** How deep `bash -c "bash -c '…'"` is followed. */
 const MAX_SCRIPT_DEPTH = 8;
@@ -232,7 +232,7 @@ function visit(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: 
 const NO_STDIN: Stdin = { kind: 'none' };
 
 function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, depth: number): void {
-  const words: ShellWord[] = [];
+  const parts: ShellNode[] = [];
   const written: string[] = [];
   const prefix = new Map<string, string | undefined>();
   const output = outputOf(node, stdin);
@@ -251,9 +251,10 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
       continue;
     }
     const word = child.type === 'command_name' ? (namedChildren(child)[0] ?? child) : child;
-    words.push(evaluateWord(word));
+    parts.push(word);
     visitWord(word, where, scan, depth, output);
   }
+  const words = joinedWords(parts);
   recordCommand(scan.variables, words, node.startIndex);
   scan.units.push({ words, stdin: input, where, start: node.startIndex, prefix });
   for (const file of downloadedFiles(words, input, written)) scan.downloads.add(file);

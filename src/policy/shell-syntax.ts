@@ -47,6 +47,28 @@ export function evaluateWord(node: ShellNode): ShellWord {
   return { literal: value === DYNAMIC ? undefined : value, text: node.text, hints: value === DYNAMIC ? hintsOf(node) : [] };
 }
 
+/**
+ * The words of a command's arguments: tree-sitter-bash ends a word before a backquote that follows text or a string
+ * (`--backup=`date +%s`.tfstate` as `--backup=` and `` `date +%s`.tfstate ``), where bash reads one word, as it
+ * does `--backup=$(date +%s).tfstate`. Parts written with no blank between them are one word.
+ */
+export function joinedWords(nodes: readonly ShellNode[]): ShellWord[] {
+  const groups: ShellNode[][] = [];
+  for (const node of nodes) {
+    const last = groups.at(-1)?.at(-1);
+    if (last !== undefined && last.startIndex + last.text.length === node.startIndex) groups.at(-1)!.push(node);
+    else groups.push([node]);
+  }
+  return groups.map((parts) => (parts.length === 1 ? evaluateWord(parts[0]!) : joinedWord(parts)));
+}
+
+function joinedWord(parts: readonly ShellNode[]): ShellWord {
+  const values = parts.map(literalOf);
+  const text = parts.map((part) => part.text).join('');
+  const known = values.every((value): value is string => value !== DYNAMIC) && !BRACE_EXPANSION.test(text);
+  return known ? { literal: values.join(''), text, hints: [] } : { text, hints: parts.flatMap(hintsOf) };
+}
+
 /** A plain word, e.g. from an argv tool or a split `-c` string. */
 export function literalWord(value: string): ShellWord {
   return { literal: value, text: value, hints: [] };

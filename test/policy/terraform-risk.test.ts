@@ -120,6 +120,10 @@ describe('classifyShell: terraform apply with words known only at run time', () 
     ['terraform apply -var="region=$R"$X', 'write'],
     ["terraform apply '-var-file='$F", 'write'],
     ['tofu apply --backup=$(date +%s).tfstate', 'write'],
+    // A backquoted value after written text is one word with it, as $(…) is.
+    ['terraform apply --backup=`date +%s`.tfstate', 'write'],
+    ['terraform apply -state-out=state/`date +%s`.tfstate -auto-approve', 'write'],
+    ['terraform apply -var=stamp="`date`"', 'write'],
     // The value of an option that takes the next word, or a path that starts with a written name.
     ['terraform apply -var k=$V', 'write'],
     ['terraform apply -target module.$M -auto-approve', 'write'],
