@@ -2,15 +2,20 @@ import { writtenPrefix, writtenStart } from './attached-values.js';
 import { has, positional } from './option-words.js';
 import type { Args } from './program-rules.js';
 import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
-import { mayBeFlag } from './run-time-options.js';
+import { mayBeFlag, mayBeOptions } from './run-time-options.js';
 import type { ShellWord } from './shell-syntax.js';
 
 /** terraform's (and tofu's) commands that only look; `fmt` rewrites files unless told `-check`. */
 const READING = /^(plan|show|validate|output|version|providers|graph|fmt|console|state)$/;
 /** `terraform providers lock` writes .terraform.lock.hcl and `providers mirror DIR` fills DIR; the rest only print. */
 const PROVIDERS_WRITES = /^(lock|mirror)$/;
-/** `terraform workspace list` and `show` print; `new`, `select` and `delete` change the workspace or its state. */
+/** `terraform workspace list` and `show` print; `new` and `select` change the workspace. */
 const WORKSPACE_READS = /^(list|show)$/;
+/**
+ * `workspace delete` throws a workspace's state away (with `-force` even while it still tracks resources, which are
+ * then no longer managed), as `state rm` and `state push` do: no terraform command brings it back.
+ */
+const WORKSPACE_DESTROYS = /^delete$/;
 /** `terraform state` subcommands that only look at the state; `rm` and `replace-provider` drop or rewrite what it
  * tracks, `push` overwrites the remote state with a local file: none of them can be undone by terraform. */
 const STATE_READS = /^(list|show|pull|identities)$/;
@@ -32,11 +37,16 @@ export function terraformRisk(given: Args, words: readonly ShellWord[], program 
   if (verb === 'destroy' || (verb === 'apply' && destroyFlagSet(args))) return destroyRisk(`${program} destroy`);
   const unknown = verb === 'apply' ? mayBeDestroy(args, words) : undefined;
   if (unknown !== undefined) return destroyRisk(`${program} apply with ${unknown.text} known only at run time (may be -destroy)`);
-  if (verb === 'state') return stateRisk(args);
+  if (verb === 'state') return stateRisk(args, program);
   const sub = positional(args)[1];
   if (verb === 'providers' && positional(args).length > 1 && (sub === undefined || PROVIDERS_WRITES.test(sub))) return writeRisk(`${program} providers ${sub ?? 'with a subcommand chosen at run time'}`);
   // `terraform workspace` alone prints its help.
   if (help && verb === 'workspace' && positional(args).length === 1) return readRisk(`${program} workspace without a subcommand prints help`);
+  // `terraform env` is workspace's old name.
+  if ((verb === 'workspace' || verb === 'env') && positional(args).length > 1) {
+    if (sub !== undefined && WORKSPACE_DESTROYS.test(sub)) return destroyRisk(`${program} ${verb} delete throws the workspace's state away`);
+    if (sub === undefined && mayDelete(args, words)) return destroyRisk(`${program} ${verb} with a subcommand chosen at run time (may be delete)`);
+  }
   if (verb === 'workspace') return sub !== undefined && WORKSPACE_READS.test(sub) ? readRisk(`${program} workspace ${sub}`) : writeRisk(`${program} workspace ${sub ?? ''}`.trim());
   // `terraform plan -out=p` saves the plan for a later `apply p`; `-generate-config-out=f` writes configuration.
   const output = verb === 'plan' ? args.map((arg) => (arg === undefined ? undefined : PLAN_OUTPUT.exec(arg)?.[1])).find((option) => option !== undefined) : undefined;
@@ -49,14 +59,24 @@ export function terraformRisk(given: Args, words: readonly ShellWord[], program 
  * `terraform state <sub>`: the word right after `state` (terraform takes the subcommand first). `terraform state`
  * alone prints its help; a subcommand known only at run time (`terraform state "$OP" x`) may be `push` or `rm`.
  */
-function stateRisk(args: Args): StepRisk {
+function stateRisk(args: Args, program: string): StepRisk {
   const at = args.indexOf('state') + 1;
-  if (at >= args.length) return readRisk('terraform state');
+  if (at >= args.length) return readRisk(`${program} state`);
   // After an option (`state -help`) terraform shows the help; the next operand is still taken as the subcommand.
   const sub = args[at]?.startsWith('-') ? (positional(args.slice(at))[0] ?? '') : args[at];
-  if (sub === undefined) return destroyRisk('terraform state with a subcommand chosen at run time (may be push or rm)');
-  if (STATE_DESTROYS.test(sub)) return destroyRisk(`terraform state ${sub}`);
-  return sub === '' || STATE_READS.test(sub) ? readRisk(`terraform state ${sub}`.trim()) : writeRisk(`terraform state ${sub}`);
+  if (sub === undefined) return destroyRisk(`${program} state with a subcommand chosen at run time (may be push or rm)`);
+  if (STATE_DESTROYS.test(sub)) return destroyRisk(`${program} state ${sub}`);
+  return sub === '' || STATE_READS.test(sub) ? readRisk(`${program} state ${sub}`.trim()) : writeRisk(`${program} state ${sub}`);
+}
+
+/**
+ * `terraform workspace "$OP" staging`, `terraform workspace $OP`: a subcommand known only at run time may be `delete`
+ * when a workspace's name follows it or the shell may split it into both. A quoted `"$W"` alone is one word,
+ * which `delete` without a name is not.
+ */
+function mayDelete(args: Args, words: readonly ShellWord[]): boolean {
+  const at = args.findIndex((arg, i) => arg === undefined && positional(args.slice(0, i)).length === 1);
+  return positional(args.slice(at + 1)).length > 0 || mayBeOptions(words[at]!);
 }
 
 /**

@@ -14,7 +14,7 @@ describe('classifyShell: terraform with TF_CLI_ARGS', () => {
     ["TF_CLI_ARGS='apply -destroy' terraform", 'destroy'],
     ['TF_CLI_ARGS=-destroy terraform apply', 'destroy'],
     ['TF_CLI_ARGS_apply=-destroy terraform apply -auto-approve', 'destroy'],
-    ['TF_CLI_ARGS_workspace="delete -force doomed" terraform workspace', 'write'],
+    ['TF_CLI_ARGS_workspace="delete -force doomed" terraform workspace', 'destroy'],
     ['TF_CLI_ARGS=destroy terraform -help', 'destroy'],
     ['TF_CLI_ARGS=destroy tofu', 'destroy'],
     ['export TF_CLI_ARGS="destroy -auto-approve"; terraform', 'destroy'],
@@ -70,7 +70,7 @@ describe('classifyShell: terraform with TF_CLI_ARGS', () => {
       { parseShell },
     );
     expect(risk.steps.bare?.level).toBe('destroy');
-    expect(risk.steps.workspace?.level).toBe('write');
+    expect(risk.steps.workspace?.level).toBe('destroy');
     expect(risk.steps.filled?.level).toBe('destroy');
     expect(risk.steps.saved?.level).toBe('destroy');
     expect(risk.steps.quiet?.level).toBe('read');
