@@ -2,8 +2,9 @@ import { behindWrappers } from './behind-wrappers.js';
 import { copyTargets, type CopyTargets } from './copy-targets.js';
 import { programName } from './program-name.js';
 import { destroyRisk, type StepRisk } from './risk-level.js';
-import { mayBeOptions } from './run-time-options.js';
+import { mayBeFlag } from './run-time-options.js';
 import type { ShellWord } from './shell-syntax.js';
+import { DESTROY_FLAGS, isOptionValue, writtenAsOptionWithValue } from './terraform-commands.js';
 
 const TERRAFORMS = new Set(['terraform', 'tofu']);
 /** Programs whose last operand is the file (or folder) they write a copy of the others to. */
@@ -41,15 +42,36 @@ export function planFileUse(written: readonly ShellWord[]): PlanFileUse | undefi
   const chdir = globals.findLast((word) => /^['"]*--?chdir=/.test(word.text));
   const folder = chdir === undefined ? '' : chdir.literal === undefined ? undefined : (CHDIR.exec(chdir.literal)?.[1] ?? '');
   const args = at === -1 ? [] : words.slice(at + 1);
+  const values = optionValues(args, verb === 'plan');
   if (verb === 'plan') {
     const file = savedPlan(args);
-    // `terraform plan $MODE -out=p`: an unquoted word known only at run time may be -destroy.
-    if (file === null || !args.some((word) => (word.literal !== undefined ? DESTROY.test(word.literal) : mayBeOptions(word)))) return undefined;
+    if (file === null || !args.some((word, i) => !values.has(i) && mayBeDestroyFlag(word))) return undefined;
     return { kind: 'saved', file, folder, tool: name };
   }
   if (verb !== 'apply') return undefined;
-  const files = args.filter((word) => !/^['"]*-/.test(word.text));
+  const files = args.filter((word, i) => !values.has(i) && !/^['"]*-/.test(word.text));
   return files.length === 0 ? undefined : { kind: 'applied', files, folder, tool: name };
+}
+
+/** `terraform plan -out p`: plan's own options that take the next word as their value. */
+const PLAN_SEPARATE_VALUE = /^--?(out|generate-config-out)$/;
+
+/**
+ * Where the words hold the value of the option before them (`-var k=$V`, `-target module.a`, plan's `-out p`): such
+ * a value is neither a plan file nor `-destroy`.
+ */
+function optionValues(args: readonly ShellWord[], plan: boolean): ReadonlySet<number> {
+  const texts = args.map((word) => word.literal);
+  return new Set(args.flatMap((_, i) => (isOptionValue(texts, i) || (plan && PLAN_SEPARATE_VALUE.test(texts[i - 1] ?? '')) ? [i] : [])));
+}
+
+/**
+ * `-destroy` as written, or a word known only at run time that may be it (`terraform plan $MODE -out=p`); not one
+ * written as another option with its value (`-var="region=$R"`, `-var=region=$R`).
+ */
+function mayBeDestroyFlag(word: ShellWord): boolean {
+  if (word.literal !== undefined) return DESTROY.test(word.literal);
+  return mayBeFlag(word, DESTROY_FLAGS) && !writtenAsOptionWithValue(word);
 }
 
 /**

@@ -100,14 +100,30 @@ function chosenAtRunTime(args: Args, words: readonly ShellWord[]): boolean {
 function mayBeDestroy(args: Args, words: readonly ShellWord[]): ShellWord | undefined {
   const end = args.indexOf('--');
   return words.find((word, i) => {
-    if ((end !== -1 && i >= end) || args[i] !== undefined || SEPARATE_VALUE.test(args[i - 1] ?? '')) return false;
+    if ((end !== -1 && i >= end) || args[i] !== undefined || isOptionValue(args, i)) return false;
     const start = writtenStart(word);
     return (start === '' || start.startsWith('-')) && mayBeFlag(word, DESTROY_FLAGS);
   });
 }
 
-const DESTROY_FLAGS = ['-destroy', '--destroy'];
-/** `terraform apply`'s options that take the next word as their value when not given one after `=`. */
+/**
+ * Whether a word known only at run time is written as an option other than `-destroy` with its value after `=`
+ * (`-var=$R`, `-lock-timeout=$T`): taken as that option whatever the value, as withOptionValues reads it.
+ */
+export function writtenAsOptionWithValue(word: ShellWord): boolean {
+  return word.literal === undefined && OPTION_WITH_VALUE.test(writtenStart(word));
+}
+
+/** Whether `args[i]` is the value of the option before it (`-var k=$V`, `-target module.a`), not an option or operand of its own. */
+export function isOptionValue(args: Args, i: number): boolean {
+  return SEPARATE_VALUE.test(args[i - 1] ?? '');
+}
+
+export const DESTROY_FLAGS = ['-destroy', '--destroy'];
+/**
+ * `terraform plan`'s and `apply`'s options that take the next word as their value when not given one after `=`
+ * (`-out` is plan's only).
+ */
 const SEPARATE_VALUE = /^--?(var|var-file|target|replace|lock-timeout|parallelism|state|state-out|backup)$/;
 /** `-destroy`, `--destroy=true`, with its value when written. */
 const DESTROY_OPTION = /^--?destroy(?:=([\s\S]*))?$/;

@@ -51,6 +51,16 @@ describe('assessPlanRisk: terraform apply of a destroy plan another step saves',
     ['another file copied into a folder', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -t saved other'), shell('apply', 'terraform apply saved/p')]],
     ['copied into another folder', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -t saved p'), shell('apply', 'terraform apply kept/p')]],
     ['a quoted name known only at run time, no destroy plan', 'write', [shell('plan', 'terraform plan -out=p'), shell('apply', 'terraform apply "$PLAN"')]],
+    // An option's value (attached, or the next word of an option that takes one) is neither a plan file nor -destroy.
+    ['a -var value known only at run time', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('apply', 'terraform apply -var k=$V')]],
+    ['a -target value known only at run time', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('apply', 'terraform apply -target "module.$M" -auto-approve')]],
+    ['a -state file', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('apply', 'terraform apply -state p')]],
+    ['a -var value beside the plan file', 'destroy', [shell('plan', 'terraform plan -destroy -out=p'), shell('apply', 'terraform apply -var k=$V p')]],
+    ['a plan with a quoted -var value', 'write', [shell('plan', 'terraform plan -var="region=$R" -out=p'), shell('apply', 'terraform apply p')]],
+    ['a plan with an unquoted -var value', 'write', [shell('plan', 'terraform plan -var=region=$R -out=p'), shell('apply', 'terraform apply p')]],
+    ['a plan with a -var value as the next word', 'write', [shell('plan', 'terraform plan -var region=$R -out p'), shell('apply', 'terraform apply p')]],
+    ['a plan saved by -out $P', 'write', [shell('plan', 'terraform plan -out $P'), shell('apply', 'terraform apply p')]],
+    ['a plan with a word that may be -destroy', 'destroy', [shell('plan', 'terraform plan -var region=$R $MODE -out=p'), shell('apply', 'terraform apply p')]],
   ])('%s: %s', async (_name, level, steps) => {
     const risk = await levelOf(steps);
     expect(risk?.level, risk?.reason).toBe(level);

@@ -70,6 +70,18 @@ describe('classifyShell: terraform apply of a plan the line saves with plan -des
     ['terraform plan "$MODE" -out=p && terraform apply p', 'write'],
     ['terraform apply p && terraform plan -destroy -out=p', 'write'],
     ['terraform apply p', 'write'],
+    // An option's value (attached, or the next word of an option that takes one) is neither a plan file nor -destroy.
+    ['terraform plan -destroy -out=p && terraform apply -var k=$V', 'write'],
+    ['terraform plan -destroy -out=p && terraform apply -auto-approve -target module.$M', 'write'],
+    ['terraform plan -destroy -out=p && terraform apply -lock-timeout "$T"', 'write'],
+    ['terraform plan -destroy -out=p && terraform apply -var k=$V p', 'destroy'],
+    ['terraform plan -var="region=$R" -out=p && terraform apply p', 'write'],
+    ['terraform plan -var=region=$R -out=p && terraform apply p', 'write'],
+    ['terraform plan -var region=$R -out=p && terraform apply p', 'write'],
+    ['terraform plan -var-file $F -out=p && terraform apply p', 'write'],
+    ['terraform plan -out $P -lock-timeout=5m && terraform apply p', 'write'],
+    ['terraform plan -var region=$R $MODE -out=p && terraform apply p', 'destroy'],
+    ['terraform plan -"$M" -out=p && terraform apply p', 'destroy'],
   ])('%s is %s', async (command, level) => {
     const risk = await classify(command);
     expect(risk.level, risk.reason).toBe(level);
