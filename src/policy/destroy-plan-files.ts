@@ -3,7 +3,9 @@ import { copyTargets, type CopyTargets } from './copy-targets.js';
 import { programName } from './program-name.js';
 import { destroyRisk, type StepRisk } from './risk-level.js';
 import { mayBeFlag } from './run-time-options.js';
+import type { CommandStreams } from './command-streams.js';
 import type { ShellWord } from './shell-syntax.js';
+import { streamCopies } from './stream-copies.js';
 import { DESTROY_FLAGS, isOptionValue, writtenAsOptionWithValue } from './terraform-commands.js';
 
 const TERRAFORMS = new Set(['terraform', 'tofu']);
@@ -81,11 +83,10 @@ function mayBeDestroyFlag(word: ShellWord): boolean {
  * `-chdir` or `cd` between them is not followed, so one named alike counts). Any apply of a plan file named at run
  * time counts once the line saves a destroy plan, as does a copy of a file named at run time.
  */
-export function destroyPlanApplied(commands: readonly (readonly ShellWord[])[]): StepRisk[] {
+export function destroyPlanApplied(commands: readonly (readonly ShellWord[])[], streams: readonly CommandStreams[] = []): StepRisk[] {
   const saved = new Set<string>();
   let unnamed = false;
-  for (const words of commands) {
-    const use = planFileUse(words);
+  for (const use of planFileUses(commands, streams).flat()) {
     if (use?.kind === 'saved') {
       if (use.file === undefined) unnamed = true;
       else saved.add(baseName(use.file));
@@ -102,6 +103,18 @@ export function destroyPlanApplied(commands: readonly (readonly ShellWord[])[]):
     return [destroyRisk(`${use.tool} apply ${applied.literal ?? applied.text}${why} ${use.tool} plan -destroy`)];
   }
   return [];
+}
+
+/**
+ * What each command of a line does with plan files: planFileUse, and the copies it makes through its standard input
+ * and output (`cat p > q`, `tee q < p`, `dd if=p of=q`: streamCopies), by the command's index.
+ */
+export function planFileUses(commands: readonly (readonly ShellWord[])[], streams: readonly CommandStreams[]): PlanFileUse[][] {
+  const copies = streamCopies(commands, streams);
+  return commands.map((words, i) => {
+    const use = planFileUse(words);
+    return [...(use === undefined ? [] : [use]), ...(copies[i] ?? []).map((copy): PlanFileUse => ({ kind: 'copied', ...copy }))];
+  });
 }
 
 /** The file `-out` names: null when the plan is not saved, undefined when its name is known only at run time. */

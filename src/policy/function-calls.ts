@@ -1,4 +1,5 @@
-import { literalWord, type ShellWord } from './shell-syntax.js';
+import { destroyRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { allChildren, evaluateWord, literalWord, namedChildren, type ShellNode, type ShellWord } from './shell-syntax.js';
 
 /** A function a line defines (`f() { …; }`): where it is written, and whether every run of the line defines it. */
 export interface FunctionDefinition {
@@ -79,4 +80,31 @@ export function movesArguments(words: readonly ShellWord[]): boolean {
     if (text.endsWith('o')) i++;
   }
   return false;
+}
+
+/**
+ * `:(){ :|:& };:`: a function that calls itself in the background may start copies of itself without end (a fork
+ * bomb takes the machine down); one that calls itself, or leaves commands running, is more than a read.
+ */
+export function functionRisk(node: ShellNode): StepRisk | undefined {
+  const name = node.childForFieldName('name')?.text;
+  const body = node.childForFieldName('body');
+  if (name === undefined || body === null) return undefined;
+  let recursive = false;
+  let background = false;
+  const walk = (current: ShellNode, depth: number): void => {
+    if (depth > 200) return;
+    if (current.type === 'command') {
+      const called = current.childForFieldName('name');
+      if (called !== null && evaluateWord(namedChildren(called)[0] ?? called).literal === name) recursive = true;
+    }
+    for (const child of allChildren(current)) {
+      if (!child.isNamed && child.text === '&') background = true;
+      walk(child, depth + 1);
+    }
+  };
+  walk(body, 0);
+  if (recursive && background) return destroyRisk(`function ${name} calls itself in the background: it may fill the machine with processes`);
+  if (recursive) return writeRisk(`function ${name} calls itself`);
+  return background ? writeRisk(`function ${name} leaves commands running in the background`) : undefined;
 }

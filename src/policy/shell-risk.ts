@@ -1,10 +1,11 @@
 import { hasTemplate, TEMPLATE } from '../planning/templates.js';
 import { classifyCommand, TEMPLATE_HINT } from './command-risk.js';
 import { closerReading } from './closer-reading.js';
+import { addStreams, noStreams, recordRedirect, type CommandStreams } from './command-streams.js';
 import { NO_ENVIRONMENT, type CommandContext, type StepEnvironment, type Stdin } from './command-context.js';
 import { unpackedFolders } from './archives.js';
 import { downloadedFiles } from './downloads.js';
-import { calledDefinition, movesArguments, readsArgumentsIndirectly, withArguments, type FunctionDefinition } from './function-calls.js';
+import { calledDefinition, functionRisk, movesArguments, readsArgumentsIndirectly, withArguments, type FunctionDefinition } from './function-calls.js';
 import { hereDocumentText, printed } from './printed-text.js';
 import { programName } from './program-name.js';
 import { DEVICE_TARGET } from './program-rules.js';
@@ -34,6 +35,7 @@ interface Unit {
   readonly start: number;
   /** Its own `NAME=value` prefixes, which set the variables of its process only; undefined: a value known at run time. */
   readonly prefix: ReadonlyMap<string, string | undefined>;
+  readonly streams: CommandStreams;
 }
 
 interface Scan {
@@ -103,7 +105,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   };
   const units = await closerReading(scan.units, (unit, words) => rate(words ?? unit.words, unit, unit.stdin, 0), { functions: scan.functions, variables: scan.variables, source, environment });
   let risk = units.read ?? units.risk;
-  for (const effect of [...scan.effects, ...destroyPlansApplied(scan.units.map((unit) => unit.words), settings)]) risk = risk === undefined ? effect : maxRisk(risk, effect);
+  for (const effect of [...scan.effects, ...destroyPlansApplied(scan.units.map((unit) => unit.words), settings, scan.units.map((unit) => unit.streams))]) risk = risk === undefined ? effect : maxRisk(risk, effect);
   risk ??= readRisk('no command');
   // `PATH=.:$PATH ls`, `export GIT_EXTERNAL_DIFF=…; git diff`, `for PATH in .; do ls; done`: rated as the same variables in the step's env are.
   const steering = await steeringRisk(lineSettings(scan.variables), context(NO_STDIN, 0).script);
@@ -142,6 +144,8 @@ export type SimpleCommands = {
   readonly variables: readonly CommandVariables[];
   /** What feeds each command's standard input (a here-document, a pipe from echo…), by its index in `commands`. */
   readonly inputs: readonly Stdin[];
+  /** The files each command's standard input and output are redirected from and to, and the command piped into it. */
+  readonly streams: readonly CommandStreams[];
   /**
    * Whether the line may change the variable in a way not followed to one value (the risk rater's mayBeSet:
    * `. ./env.sh`, `eval`, `read`, `printf -v`, `:=`…), or unsets it: a value it was started with is then not what is read.
@@ -174,7 +178,7 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
       }),
     );
     const mayChange = (name: string) => mayBeSet(found.variables, name) || found.variables.cleared.has(name);
-    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange };
+    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange };
   });
 }
 
@@ -235,6 +239,7 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
   const parts: ShellNode[] = [];
   const written: string[] = [];
   const prefix = new Map<string, string | undefined>();
+  const streams = noStreams();
   const output = outputOf(node, stdin);
   let input = stdin;
   for (const child of namedChildren(node)) {
@@ -248,6 +253,7 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
     }
     if (child.type.endsWith('_redirect')) {
       input = redirect(child, input, scan, where, depth, output, written);
+      recordRedirect(child, streams);
       continue;
     }
     const word = child.type === 'command_name' ? (namedChildren(child)[0] ?? child) : child;
@@ -256,7 +262,7 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
   }
   const words = joinedWords(parts);
   recordCommand(scan.variables, words, node.startIndex);
-  scan.units.push({ words, stdin: input, where, start: node.startIndex, prefix });
+  scan.units.push({ words, stdin: input, where, start: node.startIndex, prefix, streams });
   for (const file of downloadedFiles(words, input, written)) scan.downloads.add(file);
   for (const folder of unpackedFolders(words, input, scan.downloads, unzipOptionsGiven(words, scan.variables, scan.environment))) scan.downloads.add(folder);
 }
@@ -275,33 +281,6 @@ function visitWord(node: ShellNode, where: string, scan: Scan, depth: number, ou
   else visitNested(node, where, scan, depth);
 }
 
-/**
- * `:(){ :|:& };:`: a function that calls itself in the background may start copies of itself without end (a fork
- * bomb takes the machine down); one that calls itself, or leaves commands running, is more than a read.
- */
-function functionRisk(node: ShellNode): StepRisk | undefined {
-  const name = node.childForFieldName('name')?.text;
-  const body = node.childForFieldName('body');
-  if (name === undefined || body === null) return undefined;
-  let recursive = false;
-  let background = false;
-  const walk = (current: ShellNode, depth: number): void => {
-    if (depth > 200) return;
-    if (current.type === 'command') {
-      const called = current.childForFieldName('name');
-      if (called !== null && evaluateWord(namedChildren(called)[0] ?? called).literal === name) recursive = true;
-    }
-    for (const child of allChildren(current)) {
-      if (!child.isNamed && child.text === '&') background = true;
-      walk(child, depth + 1);
-    }
-  };
-  walk(body, 0);
-  if (recursive && background) return destroyRisk(`function ${name} calls itself in the background: it may fill the machine with processes`);
-  if (recursive) return writeRisk(`function ${name} calls itself`);
-  return background ? writeRisk(`function ${name} leaves commands running in the background`) : undefined;
-}
-
 /** Commands inside a word: `$(…)`, `<(…)`, backquotes. */
 function visitNested(node: ShellNode, where: string, scan: Scan, depth: number): void {
   recordSyntax(scan.variables, node);
@@ -314,11 +293,13 @@ function visitNested(node: ShellNode, where: string, scan: Scan, depth: number):
 function visitPipeline(stages: readonly ShellNode[], stdin: Stdin, where: string, scan: Scan, depth: number): void {
   let input = stdin;
   const programs: string[] = stdin.kind === 'pipe' ? [...stdin.programs] : [];
+  let piped: number | undefined;
   for (const stage of stages) {
     const before = scan.units.length;
     visit(stage, input, where, scan, depth + 1);
     const produced = scan.units.slice(before);
     const first = produced.find((unit) => unit.where === where);
+    if (first !== undefined) [first.streams.pipedFrom, piped] = [piped, scan.units.indexOf(first)];
     const name = first?.words[0]?.literal;
     programs.push(name === undefined ? (first ? '(computed)' : stage.type) : programName(name));
     input = { kind: 'pipe', programs: [...programs], literal: printed(first?.words, input) };
@@ -330,11 +311,13 @@ function visitRedirected(node: ShellNode, stdin: Stdin, where: string, scan: Sca
   const body = node.childForFieldName('body');
   const continuations: ShellNode[] = [];
   const written: string[] = [];
+  const streams = noStreams();
   const before = scan.units.length;
   for (const child of namedChildren(node)) {
     if (body !== null && child.startIndex === body.startIndex && child.type === body.type) continue;
     if (child.type.endsWith('_redirect')) {
       input = redirect(child, input, scan, where, depth, body === null ? NO_STDIN : outputOf(body, stdin), written);
+      recordRedirect(child, streams);
       // `cat <<EOF | sh`: the rest of the pipeline hangs under the here-document.
       for (const part of namedChildren(child)) if (!/^heredoc_(start|body|end)$/.test(part.type) && part.type !== 'word') continuations.push(part);
     } else visit(child, stdin, where, scan, depth + 1);
@@ -342,6 +325,7 @@ function visitRedirected(node: ShellNode, stdin: Stdin, where: string, scan: Sca
   if (body === null) return;
   const start = scan.units.length;
   visit(body, input, where, scan, depth + 1);
+  addStreams(scan.units, start, streams);
   // `curl … > i.sh`, `curl … | base64 -d > i.sh`: the file holds what was downloaded.
   for (const unit of scan.units.slice(before)) for (const file of downloadedFiles(unit.words, unit.stdin, written)) scan.downloads.add(file);
   if (continuations.length === 0) return;

@@ -1,3 +1,4 @@
+import type { CommandStreams } from './command-streams.js';
 import type { StepEnvironment } from './command-context.js';
 import { behindWrappers } from './behind-wrappers.js';
 import { destroyPlanApplied } from './destroy-plan-files.js';
@@ -71,8 +72,11 @@ function named(risk: StepRisk): StepRisk {
  * destroyPlanApplied, with the words TF_CLI_ARGS adds to terraform's commands: `TF_CLI_ARGS_plan=-destroy terraform
  * plan -out=p && terraform apply p` applies a destroy plan, as `terraform plan -destroy -out=p && …` does.
  */
-export function destroyPlansApplied(commands: readonly (readonly ShellWord[])[], settings: readonly VariableSetting[]): StepRisk[] {
-  return destroyPlanApplied(commands.map((words) => withTerraformArguments(words, settings)));
+export function destroyPlansApplied(commands: readonly (readonly ShellWord[])[], settings: readonly VariableSetting[], streams: readonly CommandStreams[] = []): StepRisk[] {
+  return destroyPlanApplied(
+    commands.map((words) => withTerraformArguments(words, settings)),
+    streams,
+  );
 }
 
 /** A command of the line with the words TF_CLI_ARGS adds when it is terraform's or tofu's (`env TF_CLI_ARGS_plan=… terraform plan`). */

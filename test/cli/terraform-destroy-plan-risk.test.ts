@@ -27,6 +27,12 @@ steps:
   - { id: named, tool: shell, args: { command: 'terraform apply "$PLAN"' } }
   - { id: keep, tool: shell, args: { command: 'cp -t saved teardown.tfplan' } }
   - { id: kept, tool: shell, args: { command: 'terraform apply saved/teardown.tfplan' } }
+  - { id: catted, tool: shell, args: { command: 'cat teardown.tfplan > copied.tfplan' } }
+  - { id: copied, tool: shell, args: { command: 'terraform apply copied.tfplan' } }
+  - { id: handed, tool: shell, args: { command: "bash -c 'terraform apply teardown.tfplan'" } }
+  - { id: dropped, tool: shell, args: { command: 'terraform workspace delete -force staging' } }
+  - { id: valued, tool: shell, args: { command: 'terraform apply -var k=$V' } }
+  - { id: stamped, tool: shell, args: { command: 'terraform apply --backup=\`date +%s\`.tfstate' } }
 `;
 
 describe('ksa validate rates terraform apply of a destroy plan', () => {
@@ -48,5 +54,12 @@ describe('ksa validate rates terraform apply of a destroy plan', () => {
     expect(doc.stepRisks.find((step) => step.id === 'region')?.risk).toBe('write');
     expect(doc.stepRisks.find((step) => step.id === 'named')).toEqual({ id: 'named', risk: 'destroy', riskReason: 'terraform apply "$PLAN": $PLAN may be the destroy plan saved by step plan (terraform plan -destroy)' });
     expect(doc.stepRisks.find((step) => step.id === 'kept')?.risk).toBe('destroy');
+    // Copied by a redirection, or applied by code handed to a shell.
+    expect(doc.stepRisks.find((step) => step.id === 'copied')).toEqual({ id: 'copied', risk: 'destroy', riskReason: 'terraform apply copied.tfplan applies a destroy plan step plan saves (terraform plan -destroy)' });
+    expect(doc.stepRisks.find((step) => step.id === 'handed')).toEqual({ id: 'handed', risk: 'destroy', riskReason: 'terraform apply teardown.tfplan applies a destroy plan step plan saves (terraform plan -destroy)' });
+    expect(doc.stepRisks.find((step) => step.id === 'dropped')).toEqual({ id: 'dropped', risk: 'destroy', riskReason: "terraform workspace delete throws the workspace's state away" });
+    // An option's value is no plan file; a backquoted value after = is part of its option's word.
+    expect(doc.stepRisks.find((step) => step.id === 'valued')).toEqual({ id: 'valued', risk: 'write', riskReason: 'terraform apply' });
+    expect(doc.stepRisks.find((step) => step.id === 'stamped')).toEqual({ id: 'stamped', risk: 'write', riskReason: 'terraform apply' });
   });
 });

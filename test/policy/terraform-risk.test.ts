@@ -62,6 +62,15 @@ describe('classifyShell: terraform apply of a plan the line saves with plan -des
     ['terraform plan -destroy -out=p && cp p saved/ && terraform apply saved/p', 'destroy'],
     ['terraform plan -destroy -out=p && cp -t saved "$F" && terraform apply saved/q', 'destroy'],
     ['terraform plan -destroy -out=p && mv --target-directory "$D" p && terraform apply q', 'write'],
+    // Linked, or copied through a command's standard input and output.
+    ['terraform plan -destroy -out=p && ln -sf p q && terraform apply q', 'destroy'],
+    ['terraform plan -destroy -out=p && cat p > q && terraform apply q', 'destroy'],
+    ['terraform plan -destroy -out=p; cat < p > q; terraform apply q', 'destroy'],
+    ['terraform plan -destroy -out=p && tee q < p >/dev/null && terraform apply q', 'destroy'],
+    ['terraform plan -destroy -out=p && cat p | tee q && terraform apply q', 'destroy'],
+    ['terraform plan -destroy -out=p && pv p > q && terraform apply q', 'destroy'],
+    ['terraform plan -destroy -out=p && cat p 2> q && terraform apply q', 'write'],
+    ['terraform plan -destroy -out=p && cat p | gzip > q && terraform apply q', 'write'],
     ['terraform plan -destroy -out=p && mv --target-directory "$D" p && terraform apply "$D"/p', 'destroy'],
     // Another plan file, a plan that does not destroy, or an apply before the plan keep their level.
     ['terraform plan -destroy -out=p && terraform apply q', 'write'],
