@@ -16,13 +16,16 @@ export function readsAsNumber(text: string): boolean {
  * The inputs the plan reads as numbers, each with an expression that does (`readers`, from the expressions
  * alone), grown by the pairs: an input ordered or added with one that holds a number (its declared or given
  * value), or that is read as one, is read as one too, and so are two given as numbers written plainly. And the given values with each such input that has no
- * declared value read as the number its text is (`-2.5`, `-0`): validation then refuses only what is not one.
+ * declared value read as the number its text is (`-2.5`, `-0`): validation then refuses only what is not one. An input
+ * only tested for being equal to a number (`equals`: `inputs.ratio == 2.5`) takes a number written plainly as that
+ * number too, and keeps any other text, which CEL finds not equal.
  */
 export function readNumberInputs(
   declared: Readonly<Record<string, unknown>>,
   given: Readonly<Record<string, unknown>>,
   readers: ReadonlyMap<string, string>,
   pairs: readonly InputPair[],
+  equals: ReadonlySet<string> = new Set(),
 ): { readonly readers: Map<string, string>; readonly inputs: Record<string, unknown> } {
   const numberReaders = new Map(readers);
   const valueOf = (name: string) => (Object.hasOwn(given, name) ? given[name] : Object.hasOwn(declared, name) ? declared[name] : undefined);
@@ -43,7 +46,7 @@ export function readNumberInputs(
     }
   }
   const inputs: Record<string, unknown> = { ...given };
-  for (const name of numberReaders.keys()) {
+  for (const name of new Set([...numberReaders.keys(), ...equals])) {
     const value = inputs[name];
     if (valueless(name) && Object.hasOwn(given, name) && typeof value === 'string' && readsAsNumber(value)) inputs[name] = Number(value);
   }

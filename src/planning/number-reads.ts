@@ -5,7 +5,9 @@ import { arithmeticGroupsOf, type ArithmeticGroup } from './arithmetic-groups.js
 /** CEL operators defined only on numbers (`+` also joins text, `<` also orders it). */
 const NUMBER_ONLY = new Set(['-', '*', '/', '%']);
 /** Operators that take a number on one side when the other side is one. */
-const WITH_A_NUMBER = new Set(['<', '<=', '>', '>=', '==', '!=', '+', '-', '*', '/', '%']);
+const WITH_A_NUMBER = new Set(['<', '<=', '>', '>=', '+', '-', '*', '/', '%']);
+/** CEL answers these for a number and any other value (`"abc" == 3` is false): they read no number, they compare with one. */
+const EQUALITY = new Set(['==', '!=']);
 
 /** Operators that fail on a number and a text (`==` and `!=` do not: `3 == "v3"` is false, a fair answer). */
 const ORDER_OR_PLUS = new Set(['<', '<=', '>', '>=', '+']);
@@ -16,17 +18,20 @@ const ORDER_OR_PLUS = new Set(['<', '<=', '>', '>=', '+']);
  * of arithmetic only numbers have (`inputs.a * inputs.b`, `-inputs.n`). `pairs`: two inputs ordered or added with
  * each other (`inputs.a > inputs.b`): either is read as a number when the other is one, which only their values
  * tell (two texts order and join fine). Text where a number is read fails the step only when it runs. `groups`: the
- * inputs computed together, which are doubles together when one is not whole.
+ * inputs computed together, which are doubles together when one is not whole. `equals`: inputs tested for being equal
+ * to a number (`inputs.ratio == 2.5`): other text is just not equal, but a number written plainly is meant as one.
  */
 export type NumberReads = {
   readonly inputs: readonly string[];
   readonly pairs: readonly (readonly [string, string])[];
   readonly groups: readonly ArithmeticGroup[];
+  readonly equals: readonly string[];
 };
-export const NO_NUMBER_READS: NumberReads = { inputs: [], pairs: [], groups: [] };
+export const NO_NUMBER_READS: NumberReads = { inputs: [], pairs: [], groups: [], equals: [] };
 
 export function numberReadsOf(ast: Node): NumberReads {
   const reads = new Set<string>();
+  const equals = new Set<string>();
   const pairs: [string, string][] = [];
   const visit = (node: unknown, bound: ReadonlySet<string>): void => {
     if (!isNode(node)) {
@@ -45,6 +50,12 @@ export function numberReadsOf(ast: Node): NumberReads {
       }
       const [first, second] = [inputRead(left, bound), inputRead(right, bound)];
       if (first !== undefined && second !== undefined && ORDER_OR_PLUS.has(op)) pairs.push([first, second]);
+    } else if (EQUALITY.has(op) && Array.isArray(args) && args.length === 2) {
+      const [left, right] = args as [unknown, unknown];
+      for (const [side, other] of [[left, right], [right, left]] as const) {
+        const input = inputRead(side, bound);
+        if (input !== undefined && isNumberValued(other)) equals.add(input);
+      }
     } else if (op === 'rcall') {
       return visitMethodCall(args, bound, visit);
     }
@@ -53,7 +64,7 @@ export function numberReadsOf(ast: Node): NumberReads {
     visit(args, bound);
   };
   visit(ast, new Set());
-  return { inputs: [...reads], pairs, groups: arithmeticGroupsOf(ast) };
+  return { inputs: [...reads], pairs, groups: arithmeticGroupsOf(ast), equals: [...equals] };
 }
 
 /**

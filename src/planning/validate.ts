@@ -178,7 +178,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     const step = steps[i];
     if (step && settled[i] === 0) checker.check(step, i);
   }
-  const { inputs, readers } = readNumberInputs(planInputs, options.inputs ?? {}, checker.numberReaders, checker.numberPairs);
+  const { inputs, readers } = readNumberInputs(planInputs, options.inputs ?? {}, checker.numberReaders, checker.numberPairs, checker.numberEquals);
   // Unknown only when every step was read (the plan may read one it does not declare) and its inputs section is a
   // list of names; other problems (a dependency) do not hide it. A wrong value is wrong regardless.
   const inputsField = (document as { inputs?: unknown }).inputs;
@@ -210,6 +210,7 @@ class StepChecker {
   /** Each input an expression reads as a number, with the first such expression. */
   readonly numberReaders = new Map<string, string>();
   readonly numberPairs: InputPair[] = []; // `inputs.a > inputs.b`: a number each when the other is one
+  readonly numberEquals = new Set<string>(); // `inputs.ratio == 2.5`: a number when written as one, else not equal
   /** Whether an expression could not be read for the inputs it reads (it does not compile, or reads `inputs[key]`). */
   unreadable = false;
   /** Each expression computing inputs together (`inputs.a + inputs.b`): its values may not be computable. */
@@ -329,6 +330,7 @@ class StepChecker {
     }
     for (const name of compiled.expression.numberReads.inputs) if (!this.numberReaders.has(name)) this.numberReaders.set(name, source);
     for (const [left, right] of compiled.expression.numberReads.pairs) this.numberPairs.push({ left, right, source });
+    for (const name of compiled.expression.numberReads.equals) this.numberEquals.add(name);
     if (compiled.expression.numberReads.groups.length > 0) this.arithmetic.push({ groups: compiled.expression.numberReads.groups, source, path });
     for (const name of refs.inputs) {
       this.usedInputs.add(name);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validatePlan } from '../../src/planning/validate.js';
+import { compileExpression } from '../../src/planning/expressions.js';
 import { createBuiltinRegistry } from '../../src/tools/index.js';
 
 // An input without a declared value that the plan reads as a number takes only a value read as a number.
@@ -52,7 +53,7 @@ describe('a given value the plan reads as a number', () => {
   });
 
   it('finds number reads on either side, in arithmetic, under a minus, and for an input only read', () => {
-    for (const when of ['2 <= inputs.replicas', 'inputs["replicas"] + 1 == 4', '-inputs.replicas < -2', 'inputs.replicas * inputs.other > 0', 'inputs.replicas == -3']) {
+    for (const when of ['2 <= inputs.replicas', 'inputs["replicas"] + 1 == 4', '-inputs.replicas < -2', 'inputs.replicas * inputs.other > 0', 'inputs.replicas + 0 == -3']) {
       expect(problems(when, { replicas: '3.0', other: 1 }, { replicas: null, other: null })[0], when).toContain('--input replicas: ');
     }
     expect(problems('inputs.replicas > 2', { replicas: '3.0' }, {})[0]).toContain('--input replicas: ');
@@ -65,6 +66,20 @@ describe('a given value the plan reads as a number', () => {
     expect(problems('inputs.replicas > "2"', { replicas: '3.0' })).toEqual([]);
     expect(problems('inputs.replicas > 2', { replicas: '3.0' }, { replicas: 'x' })).toEqual([]);
     expect(problems('[1].all(inputs, inputs > 0) && inputs.replicas != ""', { replicas: '3.0' })).toEqual([]);
+  });
+
+  it('takes an input only tested for equality with a number as a number when written as one, and any other text as not equal, as CEL does', () => {
+    for (const when of ['inputs.replicas == 3', 'inputs.replicas != 3', '-3 == inputs.replicas', 'inputs.replicas == size("abc")', 'inputs.replicas in [1] || inputs.replicas == 2.5']) {
+      for (const text of ['abc', '3.0', '007', '1e1']) {
+        const result = validatePlan(plan(when), { tools, inputs: { replicas: text } });
+        expect(result.ok ? [] : result.issues, `${when} with ${text}`).toEqual([]);
+        expect(result.ok && result.inputs.replicas).toBe(text);
+      }
+    }
+    const decimal = validatePlan(plan('inputs.replicas == 2.5'), { tools, inputs: { replicas: '2.5' } });
+    expect(decimal.ok && decimal.inputs.replicas).toBe(2.5);
+    const compiled = compileExpression('inputs.replicas == 3');
+    expect(compiled.ok && compiled.expression.evaluate({ inputs: { replicas: 'abc' }, steps: {}, env: {} })).toBe(false);
   });
 
   it("does not show a secret's value", () => {
