@@ -1,5 +1,5 @@
-/** Two inputs ordered or added with each other (`inputs.a > inputs.b`), with the expression that does. */
-export type InputPair = { readonly left: string; readonly right: string; readonly source: string };
+/** Two inputs ordered or added with each other (`inputs.a > inputs.b`), with the expression that does and where it is. */
+export type InputPair = { readonly left: string; readonly right: string; readonly source: string; readonly stepId: string; readonly path: readonly (string | number)[] };
 
 /**
  * A number as it is written when nothing else is meant: no sign but a minus, no leading zero (`007` is a code),

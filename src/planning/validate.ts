@@ -10,10 +10,10 @@ import { salvageStep } from './step-salvage.js';
 import { isObviouslyValid, type FormatMemo } from './obviously-valid.js';
 import { fromZodIssue, shapeKeys } from './zod-issues.js';
 import { pathHitsTemplate, schemaIssues } from './schema-issues.js';
-import { givenInputProblems } from './input-types.js';
-import { readNumberInputs, type InputPair } from './number-inputs.js';
-import { arithmeticProblem, type ArithmeticGroup } from './arithmetic-groups.js';
-import { valuelessInputs } from './valueless-inputs.js';
+import type { InputPair } from './number-inputs.js';
+import type { ArithmeticGroup } from './arithmetic-groups.js';
+import type { NumberReadSite } from './declared-number-reads.js';
+import { planInputProblems, type PlanInputReads } from './plan-input-problems.js';
 import { notNullWhen } from './guarded-reads.js';
 import { holdsInexactNumber, inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
 import {
@@ -178,22 +178,11 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
     const step = steps[i];
     if (step && settled[i] === 0) checker.check(step, i);
   }
-  const { inputs, readers } = readNumberInputs(planInputs, options.inputs ?? {}, checker.numberReaders, checker.numberPairs, checker.numberEquals);
   // Unknown only when every step was read (the plan may read one it does not declare) and its inputs section is a
   // list of names; other problems (a dependency) do not hide it. A wrong value is wrong regardless.
   const inputsField = (document as { inputs?: unknown }).inputs;
   const allRead = Array.isArray(stepsField) && (inputsField === undefined || isRecord(inputsField)) && !checker.unreadable && misread === 0;
-  for (const { code, message } of givenInputProblems(planInputs, checker.usedInputs, inputs, readers)) if (allRead || code !== 'unknown_input') add(code, ['inputs'], message);
-  for (const at of inexactNumberPaths(planInputs, ['inputs'])) add('invalid_field', at, inexactNumberProblem(valueAt({ inputs: planInputs }, at)));
-  // Refused now, not as the step fails mid-run: `inputs.a + 1` with a given 2.5 ("no such overload").
-  const valueOf = (name: string) => (Object.hasOwn(inputs, name) ? inputs[name] : Object.hasOwn(planInputs, name) ? planInputs[name] : undefined);
-  for (const { groups, source, path } of checker.arithmetic) {
-    const problem = arithmeticProblem(groups, valueOf);
-    if (problem !== undefined) add('invalid_input', path, `"${source}" cannot be computed with these inputs: ${problem}`);
-  }
-  if (options.requireInputValues !== false) {
-    for (const { name, message } of valuelessInputs(planInputs, checker.inputReaders, options.inputs ?? {})) add('missing_input', ['inputs', name], message);
-  }
+  const inputs = planInputProblems(planInputs, options, checker, allRead, add);
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };
   const plan: Plan = { ...shell.data, steps: steps as Step[] };
@@ -202,7 +191,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 
 const NO_INPUTS: ReadonlySet<string> = new Set();
 
-class StepChecker {
+class StepChecker implements PlanInputReads {
   /** Every input an expression or template reads. */
   readonly usedInputs = new Set<string>();
   /** Each input read with no test against null before it, with the first step reading it so. */
@@ -211,6 +200,7 @@ class StepChecker {
   readonly numberReaders = new Map<string, string>();
   readonly numberPairs: InputPair[] = []; // `inputs.a > inputs.b`: a number each when the other is one
   readonly numberEquals = new Set<string>(); // `inputs.ratio == 2.5`: a number when written as one, else not equal
+  readonly numberReadSites: NumberReadSite[] = []; // every expression reading an input as a number, with where it is
   /** Whether an expression could not be read for the inputs it reads (it does not compile, or reads `inputs[key]`). */
   unreadable = false;
   /** Each expression computing inputs together (`inputs.a + inputs.b`): its values may not be computable. */
@@ -328,8 +318,11 @@ class StepChecker {
     for (const name of compiled.expression.nullGuards.unguardedInputs) {
       if (!this.inputReaders.has(name) && !notNull.has(name)) this.inputReaders.set(name, selfId);
     }
-    for (const name of compiled.expression.numberReads.inputs) if (!this.numberReaders.has(name)) this.numberReaders.set(name, source);
-    for (const [left, right] of compiled.expression.numberReads.pairs) this.numberPairs.push({ left, right, source });
+    for (const name of compiled.expression.numberReads.inputs) {
+      if (!this.numberReaders.has(name)) this.numberReaders.set(name, source);
+      this.numberReadSites.push({ name, source, stepId: selfId, path });
+    }
+    for (const [left, right] of compiled.expression.numberReads.pairs) this.numberPairs.push({ left, right, source, stepId: selfId, path });
     for (const name of compiled.expression.numberReads.equals) this.numberEquals.add(name);
     if (compiled.expression.numberReads.groups.length > 0) this.arithmetic.push({ groups: compiled.expression.numberReads.groups, source, path });
     for (const name of refs.inputs) {

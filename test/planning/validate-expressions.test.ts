@@ -300,7 +300,7 @@ describe('validatePlan: size', () => {
   });
 
   it('a whole number past 2^53, as a plan input or given for a number or list input, is refused (it would run as another number)', () => {
-    const plan = { goal: 'g', inputs: { channelId: 1234567890123456789, ids: [1, 12345678901234567890], port: 8080, limit: 9007199254740991 }, steps: [shell('a', { when: 'inputs.port > inputs.channelId' })] };
+    const plan = { goal: 'g', inputs: { channelId: 1234567890123456789, ids: [1, 12345678901234567890], port: 8080, limit: 9007199254740991 }, steps: [shell('a', { when: 'inputs.port > 0 && inputs.channelId != ""' })] };
     expect(issuesOf(plan)).toEqual([
       { code: 'invalid_field', path: ['inputs', 'channelId'], message: 'is a whole number too large to keep exact (more than 9007199254740991; it would be read as 1234567890123456800): quote it to pass it as text' },
       { code: 'invalid_field', path: ['inputs', 'ids', 1], message: 'is a whole number too large to keep exact (more than 9007199254740991; it would be read as 12345678901234567000): quote it to pass it as text' },

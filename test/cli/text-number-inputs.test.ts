@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+
+// An input's declared kind against what the plan's expressions do with it, told before anything runs.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-text-number-inputs-');
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+const scalePlan = (inputs: string, when: string) =>
+  `goal: Scale\ninputs: ${inputs}\nsteps:\n  - id: first\n    tool: shell\n    args: { command: "touch ran" }\n  - id: scale\n    tool: shell\n    dependsOn: [first]\n    when: ${when}\n    args: { command: "echo scaled" }\n`;
+
+describe.concurrent('an input compared with or added to a number', () => {
+  it('declared as text: ksa validate lists it at the step\'s when with the plan\'s other problems, ksa run refuses it (exit 2) and runs nothing', async () => {
+    const plan = await sandbox.writePlan('text/plan.yaml', scalePlan('{ replicas: "3" }', 'inputs.replicas > 2').replace('dependsOn: [first]', 'dependsOn: [first, nope]'));
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'text');
+    const said = 'steps[1].when: input replicas is text (the plan\'s default "3"); "inputs.replicas > 2" in step "scale" reads it as a number, which CEL does not compare or add with text: declare it as a number (replicas: 3)';
+    const validated = await runKsa(['validate', plan], { home, cwd: dir });
+    expect(validated.code, describeResult(validated)).toBe(2);
+    expect(validated.stdout).toContain(`plan.yaml:10:11 ${said}`);
+    expect(validated.stdout).toContain('steps[1].dependsOn[1]: unknown step "nope"');
+    const ran = await runKsa(['run', plan, '--yes', '--input', 'replicas=5'], { home, cwd: dir });
+    expect(ran.code, describeResult(ran)).toBe(2);
+    expect(ran.stderr).toContain('steps[1].when: input replicas is text (given with --input "5"); "inputs.replicas > 2" in step "scale"');
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+  });
+
+  it('declared as a number: a number given with --input runs', async () => {
+    const plan = await sandbox.writePlan('number/plan.yaml', scalePlan('{ replicas: 1 }', 'inputs.replicas > 2'));
+    const ran = await runKsa(['run', plan, '--yes', '--input', 'replicas=5'], { home: path.join(sandbox.home, 'number'), cwd: path.dirname(plan) });
+    expect(ran.code, describeResult(ran)).toBe(0);
+    expect(ran.stdout + ran.stderr).toContain('scaled');
+  });
+
+  it('tested for equality without a declared value: any text is taken, and is not equal', async () => {
+    const plan = await sandbox.writePlan('equal/plan.yaml', scalePlan('{ replicas: }', 'inputs.replicas == 3'));
+    const ran = await runKsa(['run', plan, '--yes', '--input', 'replicas=abc'], { home: path.join(sandbox.home, 'equal'), cwd: path.dirname(plan) });
+    expect(ran.code, describeResult(ran)).toBe(0);
+    expect(ran.stdout + ran.stderr).toContain('skipped');
+  });
+});
