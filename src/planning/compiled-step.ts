@@ -42,18 +42,18 @@ export function referencedSteps(steps: readonly CompiledStep[]): ReadonlySet<str
   return ids;
 }
 
-/** Evaluates with a clearer message when the expression read a skipped step's output. */
-export function evaluateIn(expression: CompiledExpression, context: ExpressionContext): unknown {
+/** Evaluates with a clearer message when the expression read a skipped step's output; `field`: where it is in its step. */
+export function evaluateIn(expression: CompiledExpression, context: ExpressionContext, field: string): unknown {
   try {
     return evaluateExpression(expression, context);
   } catch (error) {
-    throw explainSkipped(error, expression.references.steps, context);
+    throw explainSkipped(error instanceof ExpressionEvaluationError ? error.within(field) : error, expression.references.steps, context);
   }
 }
 
 /** A step's `when` (or a condition step's expression) as a boolean; anything else is an error, never silently true. */
 export function evaluateCondition(compiled: CompiledStep, context: ExpressionContext): boolean {
-  const value = evaluateIn(compiled.when!, context);
+  const value = evaluateIn(compiled.when!, context, 'when');
   if (typeof value !== 'boolean') {
     const what = compiled.step.type === 'condition' ? 'condition' : 'when';
     throw new Error(`${what} "${compiled.step.when}" must be true or false, got ${JSON.stringify(value)}`);
@@ -61,11 +61,12 @@ export function evaluateCondition(compiled: CompiledStep, context: ExpressionCon
   return value;
 }
 
-export function renderIn(template: CompiledTemplate, context: ExpressionContext): unknown {
+/** `field`: the step's field the template is (`args`, `prompt`, `rollback.args`). */
+export function renderIn(template: CompiledTemplate, context: ExpressionContext, field: string): unknown {
   try {
     return renderTemplate(template, context);
   } catch (error) {
-    throw explainSkipped(error, [...templateStepReferences(template)], context);
+    throw explainSkipped(error instanceof ExpressionEvaluationError ? error.within(field) : error, [...templateStepReferences(template)], context);
   }
 }
 
@@ -76,6 +77,7 @@ function explainSkipped(error: unknown, referenced: readonly string[], context: 
   return new ExpressionEvaluationError(
     error.source,
     `${error.reason}; step ${skipped.map((id) => `"${id}"`).join(', ')} was skipped, so it has no output (test steps.<id>.status first)`,
+    error.field,
   );
 }
 

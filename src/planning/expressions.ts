@@ -5,6 +5,7 @@ import { NO_NULL_GUARDS, nullGuardsOf, type NullGuards } from './null-guards.js'
 import { NO_NUMBER_READS, numberReadsOf, type NumberReads } from './number-reads.js';
 import { doubleInputsOf } from './arithmetic-groups.js';
 import { isPlainObject } from './values.js';
+import { overloadProblem } from './overload-words.js';
 
 /**
  * CEL expressions (the language of Kubernetes admission policies) for `when`
@@ -93,16 +94,27 @@ export function evaluateExpression(expression: CompiledExpression, context: Expr
 
 export class ExpressionEvaluationError extends Error {
   override readonly name = 'ExpressionEvaluationError';
+  /** `field`: where in its step the expression is (`when`, `args.command`), once known. */
   constructor(
     readonly source: string,
     readonly reason: string,
+    readonly field?: string,
   ) {
-    super(`expression "${source}" failed: ${reason}`);
+    super(`expression "${source}"${field === undefined ? '' : ` in ${field}`} failed: ${reason}`);
+  }
+
+  /** The same error, its field inside `key` (`args` around `command`). */
+  within(key: string | number): ExpressionEvaluationError {
+    const outer = typeof key === 'number' ? `[${key}]` : key;
+    const field = this.field === undefined ? outer : this.field.startsWith('[') ? `${outer}${this.field}` : `${outer}.${this.field}`;
+    return new ExpressionEvaluationError(this.source, this.reason, field);
   }
 }
 
 /** First line of a CEL error plus the column its caret points at. */
 export function describeCelError(error: unknown): string {
+  const overload = overloadProblem(error);
+  if (overload !== undefined) return overload;
   const message = error instanceof Error ? error.message : String(error);
   const lines = message.split('\n');
   const head = (lines[0] ?? message).trim();

@@ -76,7 +76,7 @@ export async function runRollbacks(ctx: RollbackContext): Promise<boolean> {
     const cancelTimer =
       timeoutMs === undefined ? undefined : clock.setTimer(timeoutMs, () => controller.abort(new AttemptTimeoutError({ timeoutMs, attempt: 1 })));
     try {
-      const args = renderIn(compiled.rollbackArgs!, context) as Record<string, unknown>;
+      const args = renderIn(compiled.rollbackArgs!, context, 'rollback.args') as Record<string, unknown>;
       await untilAborted(
         ctx.invokeTool({
           tool: step.rollback.tool,

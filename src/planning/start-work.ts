@@ -27,12 +27,12 @@ export function startWork(options: StartWorkOptions): Promise<unknown> {
     if (step.type === 'llm_query') {
       const query = options.queryModel;
       if (!query) throw new Error('llm_query steps need a model, and none is configured for this run');
-      return query({ prompt: toText(renderIn(compiled.prompt!, context)), stepId: step.id, signal });
+      return query({ prompt: toText(renderIn(compiled.prompt!, context, 'prompt')), stepId: step.id, signal });
     }
     if (step.type === 'condition') throw new Error('condition steps are evaluated, not run');
     return options.invokeTool({
       tool: step.tool,
-      args: renderIn(compiled.args!, context) as Record<string, unknown>,
+      args: renderIn(compiled.args!, context, 'args') as Record<string, unknown>,
       stepId: step.id,
       attempt: options.attempt,
       phase: 'run',

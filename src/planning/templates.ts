@@ -1,6 +1,7 @@
 import {
   compileExpression,
   evaluateExpression,
+  ExpressionEvaluationError,
   type CompiledExpression,
   type ExpressionContext,
 } from './expressions.js';
@@ -145,12 +146,21 @@ export function renderTemplate(template: CompiledTemplate, context: ExpressionCo
         .map((part) => (typeof part === 'string' ? part : toText(evaluateExpression(part, context))))
         .join('');
     case 'array':
-      return template.items.map((item) => renderTemplate(item, context));
+      return template.items.map((item, i) => renderWithin(i, item, context));
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const [key, item] of template.entries) out[key] = renderTemplate(item, context);
+      for (const [key, item] of template.entries) out[key] = renderWithin(key, item, context);
       return out;
     }
+  }
+}
+
+/** An item's or an entry's value, an expression failing in it saying where it is (`command`, `[0]`). */
+function renderWithin(key: string | number, template: CompiledTemplate, context: ExpressionContext): unknown {
+  try {
+    return renderTemplate(template, context);
+  } catch (error) {
+    throw error instanceof ExpressionEvaluationError ? error.within(key) : error;
   }
 }
 
