@@ -30,6 +30,8 @@ export function planYamlProblems(doc: Document, lineCounter: LineCounter, text: 
   while (stack.length > 0) {
     const { node, path, key } = stack.pop()!;
     if (node.tag !== undefined && node.range) problems.push(tagProblem(node, path, key, text, at));
+    const base = radixOf(node);
+    if (base !== undefined && isScalar(node) && node.range) problems.push(radixProblem(base, node.source ?? '', node.value as number, path, at(node.range[0])));
     if (isMap(node) && node.items.some((pair) => isPair(pair) && isCollection(pair.key))) {
       problems.push(collectionKeyProblem(node, path, key, text, at));
     } else if (isMap(node)) {
@@ -66,6 +68,20 @@ function tagProblem(node: Node, path: IssuePath, key: string | undefined, text: 
       ? `quote the value: ${label}${JSON.stringify(written)}`
       : 'remove it, or quote the value if it starts with "!"';
   return { code: 'yaml_tag', path, message: `a YAML tag (${JSON.stringify(tag)}) — ${fix}`, ...at(start) };
+}
+
+/**
+ * A number written in hexadecimal or octal (`0x1F`, `0o17`), which YAML reads as another number (31, 15), and
+ * which the plan then holds, shows and records as such: `timeoutMs: 0x1F` is 31 ms. Unquoted only: quoted, it is text.
+ */
+export function radixOf(node: Node): 'hexadecimal' | 'octal' | undefined {
+  if (!isScalar(node) || typeof node.value !== 'number' || node.type !== 'PLAIN') return undefined;
+  const letter = /^[-+]?0([xo])/i.exec(node.source ?? '')?.[1]?.toLowerCase();
+  return letter === 'x' ? 'hexadecimal' : letter === 'o' ? 'octal' : undefined;
+}
+
+function radixProblem(base: string, written: string, value: number, path: IssuePath, where: { line: number; column: number }): PlanYamlProblem {
+  return { code: 'invalid_field', path, message: `${written} is a number written in ${base}, which YAML reads as ${value}: write it in decimal (${value}), or quote it to pass it as text`, ...where };
 }
 
 /** `<<: *a` may come more than once when merging several maps (the library reads the key as a symbol). */

@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-import { planYamlProblems } from '../agent/plan-yaml-problems.js';
+import { planYamlProblems, radixOf } from '../agent/plan-yaml-problems.js';
 import type { IssuePath } from '../planning/index.js';
 import { looksSecret } from '../planning/secret-names.js';
 import { nonFiniteNumberProblem } from '../planning/inexact-numbers.js';
@@ -12,7 +12,8 @@ import { nonFiniteNumberProblem } from '../planning/inexact-numbers.js';
  */
 export function givenStructureProblem(name: string, doc: Document, lineCounter: LineCounter, text: string): string | undefined {
   const secret = looksSecret(name);
-  const [yaml] = planYamlProblems(doc, lineCounter, text);
+  // A number's problem is said below, without the number when the input is a secret.
+  const [yaml] = planYamlProblems(doc, lineCounter, text).filter((problem) => problem.code !== 'invalid_field');
   if (yaml) {
     if (yaml.code === 'duplicate_key') return `${itemOf(yaml.path.slice(0, -1))}the key ${JSON.stringify(yaml.path.at(-1))} is given twice; keep one`;
     return `${itemOf(yaml.path)}${secret && yaml.code === 'yaml_tag' ? secretTagMessage(yaml.message) : yaml.message}`;
@@ -37,8 +38,8 @@ function numberProblem(doc: Document, secret: boolean): string | undefined {
       const written = node.source ?? String(node.value);
       const shown = secret ? 'the value' : written;
       if (!Number.isFinite(node.value)) return `${itemOf(path)}${shown} ${nonFiniteNumberProblem(node.value)}`;
-      const base = node.type === 'PLAIN' ? /^[-+]?0([xo])/i.exec(written)?.[1]?.toLowerCase() : undefined;
-      if (base) return `${itemOf(path)}${shown} is a number written in ${base === 'x' ? 'hexadecimal' : 'octal'}, which a number input refuses: write it in decimal${secret ? '' : ` (${node.value})`}, or quote it to pass it as text`;
+      const base = radixOf(node);
+      if (base) return `${itemOf(path)}${shown} is a number written in ${base}, which a number input refuses: write it in decimal${secret ? '' : ` (${node.value})`}, or quote it to pass it as text`;
     } else if (isMap(node)) {
       for (const pair of [...node.items].reverse()) {
         if (isPair(pair) && pair.value) stack.push({ node: pair.value as Node, path: [...path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)] });

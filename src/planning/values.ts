@@ -16,7 +16,8 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'object') return 'object';
   // 1e400 in a plan file parses to Infinity: say why it is not a number a plan can use.
-  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : 'a number too large to represent (over 1.8e308)';
+  // `.inf` and `-.inf` too: "too large" would not tell the author of `maxAttempts: .inf` what was read.
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN (.nan), which is no number' : `${value < 0 ? '-' : ''}infinity (${value < 0 ? '-' : ''}.inf, or a number past ${value < 0 ? '-' : ''}1.8e308), which is no finite number`;
   return `${typeof value} ${String(value)}`;
 }
 

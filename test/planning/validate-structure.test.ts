@@ -196,7 +196,7 @@ describe('validatePlan: the document', () => {
   });
 
   it('a number too large for a double (1e400 in the file) is named so, not "number Infinity"', () => {
-    expect(linesOf({ goal: 'g', steps: [{ ...shell('a'), timeoutMs: Infinity }] })).toEqual(['steps[0].timeoutMs: expected number, got a number too large to represent (over 1.8e308)']);
+    expect(linesOf({ goal: 'g', steps: [{ ...shell('a'), timeoutMs: Infinity }] })).toEqual(['steps[0].timeoutMs: expected number, got infinity (.inf, or a number past 1.8e308), which is no finite number']);
   });
 
   it('a step with an unknown field still has its expressions checked', () => {

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+
+// Numbers in a plan file as YAML reads them: hexadecimal and octal are other numbers than written, .inf none.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-plan-number-spellings-');
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+const planWith = (port: string, timeout: string, attempts: string) =>
+  `goal: Numbers\ninputs: { port: ${port} }\nsteps:\n  - id: a\n    tool: shell\n    timeoutMs: ${timeout}\n    retry: { maxAttempts: ${attempts} }\n    args: { command: "echo {{ inputs.port }}" }\n`;
+
+describe.concurrent('a plan file\'s number fields', () => {
+  it('refuse a number in hexadecimal or octal at its line, with the decimal to write, and say what .inf is', async () => {
+    const plan = await sandbox.writePlan('radix/plan.yaml', planWith('0o17', '0x1F', '.inf'));
+    const result = await runKsa(['validate', plan], { home: path.join(sandbox.home, 'radix'), cwd: path.dirname(plan) });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stdout).toContain('plan.yaml:2:17 inputs.port: 0o17 is a number written in octal, which YAML reads as 15: write it in decimal (15), or quote it to pass it as text');
+    expect(result.stdout).toContain('plan.yaml:6:16 steps[0].timeoutMs: 0x1F is a number written in hexadecimal, which YAML reads as 31: write it in decimal (31), or quote it to pass it as text');
+    expect(result.stdout).toContain('plan.yaml:7:27 steps[0].retry.maxAttempts: expected number, got infinity (.inf, or a number past 1.8e308), which is no finite number');
+  });
+
+  it('take an exponent (1e3 is 1000) and a quoted 0x1F as text', async () => {
+    const plan = await sandbox.writePlan('fine/plan.yaml', planWith('"0x1F"', '1e3', '2'));
+    const result = await runKsa(['run', plan, '--yes'], { home: path.join(sandbox.home, 'fine'), cwd: path.dirname(plan) });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout + result.stderr).toContain('0x1F');
+  });
+});
