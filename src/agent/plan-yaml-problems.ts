@@ -81,7 +81,26 @@ export function radixOf(node: Node): 'hexadecimal' | 'octal' | undefined {
 }
 
 function radixProblem(base: string, written: string, value: number, path: IssuePath, where: { line: number; column: number }): PlanYamlProblem {
-  return { code: 'invalid_field', path, message: `${written} is a number written in ${base}, which YAML reads as ${value}: write it in decimal (${value}), or quote it to pass it as text`, ...where };
+  const exact = radixDecimal(written);
+  const advice = exact === undefined ? `which YAML reads as ${value}: write it in decimal (${value}), or quote it to pass it as text` : `too large to keep exact (it is ${exact}; it would be read as ${value}): quote it to pass it as text`;
+  return { code: 'invalid_field', path, message: `${written} is a number written in ${base}, ${advice}`, ...where };
+}
+
+/**
+ * The exact decimal of a hexadecimal or octal number past 2^53 (`0x20000000000001`), which YAML rounds: its rounded
+ * value is not the number written, and written in decimal it would be refused as too large anyway.
+ */
+export function radixDecimal(written: string): string | undefined {
+  const match = /^([-+]?)0([xo])([0-9a-f_]+)$/i.exec(written.trim());
+  if (match === null) return undefined;
+  let digits: bigint;
+  try {
+    digits = BigInt(`0${match[2]!.toLowerCase()}${match[3]!.replaceAll('_', '')}`);
+  } catch {
+    return undefined;
+  }
+  if (digits <= BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return `${match[1] === '-' ? '-' : ''}${digits.toString()}`;
 }
 
 /** `<<: *a` may come more than once when merging several maps (the library reads the key as a symbol). */

@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-import { planYamlProblems, radixOf } from '../agent/plan-yaml-problems.js';
+import { planYamlProblems, radixDecimal, radixOf } from '../agent/plan-yaml-problems.js';
 import type { IssuePath } from '../planning/index.js';
 import { looksSecret } from '../planning/secret-names.js';
 import { nonFiniteNumberProblem } from '../planning/inexact-numbers.js';
@@ -39,6 +39,7 @@ function numberProblem(doc: Document, secret: boolean): string | undefined {
       const shown = secret ? 'the value' : written;
       if (!Number.isFinite(node.value)) return `${itemOf(path)}${shown} ${nonFiniteNumberProblem(node.value)}`;
       const base = radixOf(node);
+      if (base && radixDecimal(written) !== undefined) return `${itemOf(path)}${shown} is a number written in ${base}, too large to keep exact: quote it to pass it as text`;
       if (base) return `${itemOf(path)}${shown} is a number written in ${base}, which a number input refuses: write it in decimal${secret ? '' : ` (${node.value})`}, or quote it to pass it as text`;
     } else if (isMap(node)) {
       for (const pair of [...node.items].reverse()) {

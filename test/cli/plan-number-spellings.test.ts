@@ -25,6 +25,14 @@ describe.concurrent('a plan file\'s number fields', () => {
     expect(result.stdout).toContain('plan.yaml:7:27 steps[0].retry.maxAttempts: expected number, got infinity (.inf, or a number past 1.8e308), which is no finite number');
   });
 
+  it('say a hexadecimal number past 2^53 is too large to keep exact, with its exact value, not a rounded decimal to write', async () => {
+    const plan = await sandbox.writePlan('huge/plan.yaml', planWith('0x20000000000001', '1000', '2'));
+    const result = await runKsa(['validate', plan], { home: path.join(sandbox.home, 'huge'), cwd: path.dirname(plan) });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stdout).toContain('plan.yaml:2:17 inputs.port: 0x20000000000001 is a number written in hexadecimal, too large to keep exact (it is 9007199254740993; it would be read as 9007199254740992): quote it to pass it as text');
+    expect(result.stdout).not.toContain('write it in decimal');
+  });
+
   it('take an exponent (1e3 is 1000) and a quoted 0x1F as text', async () => {
     const plan = await sandbox.writePlan('fine/plan.yaml', planWith('"0x1F"', '1e3', '2'));
     const result = await runKsa(['run', plan, '--yes'], { home: path.join(sandbox.home, 'fine'), cwd: path.dirname(plan) });
