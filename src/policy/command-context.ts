@@ -45,9 +45,10 @@ export interface CommandContext {
   readonly downloaded?: ReadonlySet<string>;
   /**
    * Classifies a shell script given as text (`bash -c "…"`, `eval`, `ssh host "…"`); `stdin`: what the shell running
-   * it reads, which its commands read too (`echo … | bash -c 'bash'` runs what echo prints).
+   * it reads, which its commands read too (`echo … | bash -c 'bash'` runs what echo prints); `elsewhere`: it runs
+   * where the step's `env` may not reach (behind `sudo`, over ssh, in a container), so none of its values is known there.
    */
-  script(code: string, stdin?: Stdin): Promise<StepRisk>;
+  script(code: string, stdin?: Stdin, elsewhere?: boolean): Promise<StepRisk>;
 }
 
 /**

@@ -14,11 +14,12 @@ import { isStandardInput } from './standard-input.js';
 import { sshRisk } from './ssh-risk.js';
 import { steeringRisk } from './steering-variables.js';
 import { environmentOptionsRisk } from './environment-options.js';
-import { knownNames, programNames } from './variable-names.js';
+import { programNames } from './variable-names.js';
 import { expandKnown, plannedValue } from './known-expansions.js';
 import { trapAction } from './trap-action.js';
 import { isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
+import { elsewhere, resetsEnvironment } from './environment-reach.js';
 
 const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
   kubectl: classifyKubectl,
@@ -29,8 +30,6 @@ const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
   'docker-compose': (args, inner) => classifyDocker(['compose', ...args], inner),
   'podman-compose': (args, inner) => classifyPodman(['compose', ...args], inner),
 };
-/** Programs whose words are rated with the values the plan gives the variables they read (knownArguments). */
-const TERRAFORMS: ReadonlySet<string> = new Set(['terraform', 'tofu']);
 export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox-sh']);
 
 /**
@@ -58,7 +57,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   const [program, ...written] = words;
   if (program === undefined) return readRisk('variable assignment');
   // Code handed to eval, a shell or trap keeps its own account of the variables it is made of (scriptRisk).
-  const args = program.literal !== undefined && !CODE_RUNNERS.has(programName(program.literal)) ? knownArguments(written, context, programName(program.literal)) : written;
+  const args = program.literal !== undefined && !CODE_RUNNERS.has(programName(program.literal)) ? knownArguments(written, context) : written;
   if (program.literal === undefined) {
     // `$HOME/bin/deploy.sh`: the folder is computed, the program's name is not; judged by its name, never as read.
     const base = literalBasename(program.text);
@@ -68,8 +67,8 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   const name = programName(program.literal);
   const texts = args.map((word) => word.literal);
   if (program.literal.includes('/') && downloadedBy(program.literal, context)) return destroyRisk(`${program.literal} runs what the line downloads: code nobody reviewed`);
-  const inner = (innerWords: readonly ShellWord[], where: string) =>
-    classifyCommand(innerWords, { ...context, stdin: { kind: 'none' } }, depth + 1).then((risk) => (risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} ${where}` }));
+  const inner = (innerWords: readonly ShellWord[], where: string, away = false) =>
+    classifyCommand(innerWords, { ...(away ? elsewhere(context) : context), stdin: { kind: 'none' } }, depth + 1).then((risk) => (risk.level === 'read' ? risk : { ...risk, reason: `${risk.reason} ${where}` }));
   // `pnpm exec rm -rf x`, `npx kubectl delete …`: the command it runs, and never less than the package manager's own rating.
   const executed = asProgram ? undefined : packageExec(name, args);
   if (executed?.kind === 'command' || executed?.kind === 'script') {
@@ -78,15 +77,16 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   }
 
   if (isWrapper(name)) {
+    const reached = resetsEnvironment(name, args) ? elsewhere(context) : context;
     const unwrapped = unwrap(name, args);
     if (unwrapped.kind === 'query') return readRisk(`${name} ${texts.map((text) => text ?? '…').join(' ')}`.trim());
     if (unwrapped.kind === 'none') {
-      if (SHELL_WRAPPERS.has(name)) return context.stdin.kind === 'none' ? writeRisk(`${name} starts a shell`) : stdinCode(name, context);
+      if (SHELL_WRAPPERS.has(name)) return context.stdin.kind === 'none' ? writeRisk(`${name} starts a shell`) : stdinCode(name, reached);
       return WRAPPERS_WITHOUT_COMMAND_READ.has(name) ? readRisk(name) : writeRisk(name);
     }
     if (unwrapped.kind === 'script') {
       // `echo … | su -c bash`: the code runs with the wrapper's stdin.
-      const risk = await scriptRisk(unwrapped.code, context, name, context.stdin);
+      const risk = await scriptRisk(unwrapped.code, reached, name, context.stdin);
       // `script` also writes what ran to its log file ("typescript" unless named).
       return name === 'script' ? maxRisk(risk, writeRisk('script writes a log file')) : risk;
     }
@@ -98,7 +98,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
     });
     let risk: StepRisk | undefined;
     for (const command of commands) {
-      const ran = await classifyCommand(command, assigned.length === 0 ? context : { ...context, settings: [...(context.settings ?? []), ...assigned] }, depth + 1);
+      const ran = await classifyCommand(command, assigned.length === 0 ? reached : { ...reached, settings: [...(context.settings ?? []), ...assigned] }, depth + 1);
       risk = risk === undefined ? ran : maxRisk(risk, ran);
       // `cat urls.txt | xargs curl -s`, `xargs sed 's/a/b/'`: options read from the input may be -X DELETE, -d @file
       // or -i f, for any program a rule rates by its options.
@@ -111,14 +111,15 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
     return steering ? maxRisk(wrapped, steering) : wrapped;
   }
   const cluster = CLUSTER_TOOLS[name];
-  if (cluster) return cluster(texts, (argv, where) => inner(argv.map((text) => (text === undefined ? { text: '', hints: [] } : literalWord(text))), where));
+  // `kubectl exec web -- sh -c '…'`: the code runs in a container, without the step's `env`.
+  if (cluster) return cluster(texts, (argv, where) => inner(argv.map((text) => (text === undefined ? { text: '', hints: [] } : literalWord(text))), where, true));
   if (SHELLS.has(name)) return shellRisk(name, args, context);
   if (INTERPRETERS.has(name)) return interpreterRisk(name, texts, context);
   if (name === 'eval') return scriptRisk(joinWords(args), context, 'eval', context.stdin);
   if (name === 'source' || name === '.') return sourceRisk(name, args, context);
   if (name === 'trap') return trapRisk(args, context);
   if (name === 'alias') return args.length === 0 || texts.includes('-p') || texts.includes('-l') ? readRisk(name) : scriptRisk(aliasValue(args), context, name);
-  if (name === 'ssh') return sshRisk(args, context, (remote) => scriptRisk(joinWords(remote), context, 'ssh'));
+  if (name === 'ssh') return sshRisk(args, context, (remote) => scriptRisk(joinWords(remote), elsewhere(context), 'ssh'));
   if (isDatabaseClient(name)) return classifyDatabaseClient(name, texts, context.stdin);
   const destroys = destroyProgramReason(name);
   if (destroys !== undefined) {
@@ -136,20 +137,13 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
 }
 
 /**
- * Arguments made only of variables the line sets to one literal value first (`v=delete; kubectl $v ns prod`),
- * as they will run; unquoted, the value splits into words. terraform's and tofu's words are filled in wherever they read
- * a variable the line or the step's `env` gives one value (plannedValue).
+ * The arguments as they will run, wherever they read a variable that surely holds one value there (plannedValue):
+ * the one the line sets first (`v=delete; kubectl $v ns prod`) or the step's `env` gives (`kubectl delete ns
+ * prod-$SUFFIX`); unquoted, a value splits into words. A word reading anything else stays as written.
  */
-function knownArguments(args: readonly ShellWord[], context: CommandContext, name: string): readonly ShellWord[] {
+function knownArguments(args: readonly ShellWord[], context: CommandContext): readonly ShellWord[] {
   if (context.knownValues === undefined || args.every((word) => word.literal !== undefined)) return args;
-  // `terraform apply -lock-timeout=$T` with the step's `env: { T: 5m }`: whether a word is -destroy is judged on its value.
-  if (TERRAFORMS.has(name)) return args.flatMap((word) => expandKnown(word, (variable) => plannedValue(variable, context)) ?? [word]);
-  return args.flatMap((word) => {
-    if (word.literal !== undefined) return [word];
-    const values = knownNames(word.text, context);
-    if (values?.length !== 1) return [word];
-    return word.text.startsWith('"') ? [literalWord(values[0]!)] : values[0]!.split(/\s+/).filter(Boolean).map(literalWord);
-  });
+  return args.flatMap((word) => expandKnown(word, (variable) => plannedValue(variable, context)) ?? [word]);
 }
 
 /** What a `{{ template }}` stands for while a line is rated (classifyShell). */

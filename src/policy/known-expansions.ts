@@ -13,13 +13,31 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
  * Undefined when it may hold several values or one known only at run time.
  */
 export function plannedValue(name: string, context: CommandContext): string | undefined {
-  const set = context.knownValues?.(name);
-  if (set !== undefined) return set.length === 1 ? set[0] : undefined;
-  if (context.mayBeSet?.(name) ?? true) return undefined;
-  // A step's IFS changes how every value splits.
-  if (context.environment?.values.has('IFS')) return undefined;
-  return context.environment?.values.get(name);
+  return heldValue(name, { lineValues: (variable) => context.knownValues?.(variable), mayChange: (variable) => context.mayBeSet?.(variable) ?? true, step: context.environment?.values });
 }
+
+/** Where a variable's value may come from, for heldValue. */
+export interface VariableSources {
+  /** Every value the line gives the variable where it is read, when the line fixes them all; else undefined. */
+  lineValues(name: string): readonly string[] | undefined;
+  /** Whether the line, or anything but the step's `env`, may set the variable. */
+  mayChange(name: string): boolean;
+  /** The step's `env`: a value undefined when known only at run time. */
+  readonly step?: ReadonlyMap<string, string | undefined>;
+}
+
+/** plannedValue's rule, for a reader that learns of the line's variables its own way (deny rules' shellCommands). */
+export function heldValue(name: string, sources: VariableSources): string | undefined {
+  const set = sources.lineValues(name);
+  if (set !== undefined) return set.length === 1 ? set[0] : undefined;
+  if (sources.mayChange(name) || SET_BY_THE_SHELL.test(name)) return undefined;
+  // An IFS of the step's, or one the line may set, changes how every value splits.
+  if (sources.step?.has('IFS') || sources.mayChange('IFS')) return undefined;
+  return sources.step?.get(name);
+}
+
+/** Variables bash sets itself as it starts, whatever its environment holds: the step's value is not the one read. */
+const SET_BY_THE_SHELL = /^(?:BASH\w*|SHELLOPTS|PPID|UID|EUID|GROUPS|SHLVL|OPTERR|DIRSTACK|HISTCMD)$/;
 
 /**
  * The words a word becomes once the variables it reads (`$X`, `${X}`, quoted or not) are filled in with the values
@@ -29,6 +47,8 @@ export function plannedValue(name: string, context: CommandContext): string | un
  */
 export function expandKnown(word: ShellWord, valueOf: (name: string) => string | undefined): ShellWord[] | undefined {
   if (word.literal !== undefined) return [word];
+  // A word that stands for what is known only at run time (xargs's input, a `{}` find fills in) reads no variable.
+  if (!word.hints.some((hint) => hint.startsWith('$'))) return undefined;
   const text = word.text;
   const fields: string[] = [];
   let current: string | undefined;

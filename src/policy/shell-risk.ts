@@ -80,7 +80,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
     environment,
     settings,
     downloaded: scan.downloads,
-    script: (code, input) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1, scan.downloads, handed, input)),
+    script: (code, input, elsewhere) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1, scan.downloads, elsewhere ? valuesUnknown(handed) : handed, input)),
   });
   // `f() { kubectl get pods -n "$1"; }; f shop`: a call of a function the line defines runs its body with the call's words.
   const rate = async (words: readonly ShellWord[], unit: Unit, stdin: Stdin, calls: number): Promise<StepRisk> => {
@@ -131,6 +131,11 @@ function handedOn(scan: Scan, environment: StepEnvironment): StepEnvironment {
     for (const match of (word.literal ?? '').matchAll(WRAPPER_SETTING)) values.set(match[1]!, undefined);
   }
   return { values, anything: environment.anything || variables.namedAtRunTime || variables.hiddenAt.length > 0 };
+}
+
+/** The same variables, each with a value known only at run time. */
+function valuesUnknown(environment: StepEnvironment): StepEnvironment {
+  return { values: new Map([...environment.values.keys()].map((name) => [name, undefined])), anything: environment.anything };
 }
 
 /** A `NAME=value` word, or one inside a word (`env -S 'X=rm sh -c …'`). */
