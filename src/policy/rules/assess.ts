@@ -1,4 +1,4 @@
-import type { Plan } from '../../planning/index.js';
+import { hasTemplate, isRecord, type Plan } from '../../planning/index.js';
 import { withKnownInputs } from '../../planning/known-inputs.js';
 import { assessPlanRisk, callLineOf, type PlanRisk, type RiskOptions } from '../index.js';
 import { planScripts, type PlanScript } from '../plan-scripts.js';
@@ -40,7 +40,7 @@ export async function planFacts(plan: Plan, risk: PlanRisk, options: RiskOptions
     }
     if (tool === 'shell' && typeof args.command === 'string' && options.parseShell) {
       const inert = await quotedTextInert(args.command, options.parseShell);
-      return { role, tool, commandLine: args.command, forms: await shellForms(args.command, options.parseShell), ...(inert ? { quotedTextInert: true as const } : {}) };
+      return { role, tool, commandLine: args.command, forms: await shellForms(args.command, options.parseShell, stepEnvironment(args.env)), ...(inert ? { quotedTextInert: true as const } : {}) };
     }
     const command = options.commandOf?.(tool, args);
     if (command === undefined) {
@@ -85,6 +85,12 @@ function withScriptForms(call: StepCall, forms: readonly CallForm[]): StepCall {
 function withLineForms(call: StepCall, lines: readonly string[]): StepCall {
   const other = lines.filter((line) => line !== call.commandLine);
   return other.length === 0 ? call : { ...call, forms: other.map((commandLine) => ({ tool: call.tool, commandLine })) };
+}
+
+/** A shell step's `env`, each value undefined when filled in only at run time (`{{ steps.x.output }}`). */
+function stepEnvironment(env: unknown): ReadonlyMap<string, string | undefined> | undefined {
+  if (!isRecord(env)) return undefined;
+  return new Map(Object.entries(env).map(([name, value]) => [name, typeof value === 'string' && !hasTemplate(value) ? value : undefined]));
 }
 
 function stringArgs(args: unknown): string[] | undefined {

@@ -1,5 +1,6 @@
-import { shellCommands } from '../shell-commands.js';
-import type { ShellParser } from '../shell-syntax.js';
+import { heldValue, expandKnown, type VariableSources } from '../known-expansions.js';
+import { shellCommands, type ShellCommand } from '../shell-commands.js';
+import type { ShellParser, ShellWord } from '../shell-syntax.js';
 import type { CallForm } from './decide.js';
 import { argvSpellings } from './argv-spellings.js';
 import { argvLine } from './kube-spelling.js';
@@ -15,22 +16,46 @@ const ARGV_PROGRAMS = new Set(['kubectl', 'helm', 'docker', 'podman']);
  * command behind `sudo`, `env`, `nohup`, `timeout`… (the same wrappers the risk levels look
  * through) and the commands of a `bash -c`/`sh -c` string, each on its own. A kubectl, helm,
  * docker or podman command is also a call of that tool (`shell: "kubectl delete pod web"`
- * meets `kubectl: "delete *"`).
+ * meets `kubectl: "delete *"`). A command whose words read variables is also met with the values they surely
+ * hold (heldValue): the line's, or those of the step's `env` (`step`) the line leaves alone.
  */
-export async function shellForms(command: string, parse: ShellParser): Promise<CallForm[]> {
+export async function shellForms(command: string, parse: ShellParser, step?: ReadonlyMap<string, string | undefined>): Promise<CallForm[]> {
   const forms: CallForm[] = [];
   // Code a shell reads from a pipe or here-document (`echo 'kubectl delete ns prod' | bash`) is met as `bash -c` code is.
-  for (const { name, args, moreArgs } of await shellCommands(command, parse, { stdinCode: true })) {
-    // `… | xargs rm -rf`: what xargs adds is not known; `rm -rf *` must still meet it.
-    const texts = [...args.map((word) => word.literal ?? word.text), ...(moreArgs ? [UNKNOWN_ARGS] : [])];
-    forms.push({ tool: 'shell', commandLine: [name, ...texts].join(' ') });
-    for (const line of operandForms(name, args.map((word) => word.literal ?? word.text), moreArgs === true)) forms.push({ tool: 'shell', commandLine: line });
-    for (const line of optionFreeForms(name, texts)) forms.push({ tool: 'shell', commandLine: line });
-    if (PATH_PROGRAMS.has(name)) for (const line of perOperand(name, texts)) forms.push({ tool: 'shell', commandLine: line });
-    if (!ARGV_PROGRAMS.has(name)) continue;
-    forms.push({ tool: name, commandLine: argvLine(texts) });
-    for (const spelled of argvSpellings(name, texts)) forms.push({ tool: name, commandLine: argvLine(spelled) });
+  for (const found of await shellCommands(command, parse, { stdinCode: true })) {
+    forms.push(...commandForms(found.name, found.args, found.moreArgs === true));
+    const filled = filledArguments(found, step);
+    if (filled !== undefined) forms.push(...commandForms(found.name, filled, found.moreArgs === true));
   }
+  return forms;
+}
+
+/** The command's arguments with the variables they read filled in, when that changes any; else undefined. */
+function filledArguments(found: ShellCommand, step: ReadonlyMap<string, string | undefined> | undefined): readonly ShellWord[] | undefined {
+  if (found.args.every((word) => word.literal !== undefined)) return undefined;
+  const sources: VariableSources = {
+    lineValues: (name) => {
+      const value = found.valueAt(name);
+      return value === undefined ? undefined : [value];
+    },
+    mayChange: (name) => found.assigned.has(name) || found.mayChange(name),
+    ...(step === undefined ? {} : { step }),
+  };
+  const filled = found.args.flatMap((word) => expandKnown(word, (name) => heldValue(name, sources)) ?? [word]);
+  return filled.every((word, i) => word === found.args[i]) && filled.length === found.args.length ? undefined : filled;
+}
+
+function commandForms(name: string, args: readonly ShellWord[], moreArgs: boolean): CallForm[] {
+  const forms: CallForm[] = [];
+  // `… | xargs rm -rf`: what xargs adds is not known; `rm -rf *` must still meet it.
+  const texts = [...args.map((word) => word.literal ?? word.text), ...(moreArgs ? [UNKNOWN_ARGS] : [])];
+  forms.push({ tool: 'shell', commandLine: [name, ...texts].join(' ') });
+  for (const line of operandForms(name, args.map((word) => word.literal ?? word.text), moreArgs)) forms.push({ tool: 'shell', commandLine: line });
+  for (const line of optionFreeForms(name, texts)) forms.push({ tool: 'shell', commandLine: line });
+  if (PATH_PROGRAMS.has(name)) for (const line of perOperand(name, texts)) forms.push({ tool: 'shell', commandLine: line });
+  if (!ARGV_PROGRAMS.has(name)) return forms;
+  forms.push({ tool: name, commandLine: argvLine(texts) });
+  for (const spelled of argvSpellings(name, texts)) forms.push({ tool: name, commandLine: argvLine(spelled) });
   return forms;
 }
 
