@@ -1,4 +1,5 @@
-import { allChildren, evaluateWord, namedChildren, type ShellNode } from './shell-syntax.js';
+import { redirectTarget } from './redirect-words.js';
+import { allChildren, joinedWords, namedChildren, type ShellNode } from './shell-syntax.js';
 
 /**
  * Where a command's standard input comes from and its standard output goes: the files of its `< p` and `> q`
@@ -23,9 +24,9 @@ export function recordRedirect(node: ShellNode, streams: CommandStreams): void {
   if (node.type !== 'file_redirect') return;
   const operator = allChildren(node).find((child) => !child.isNamed)?.text ?? '';
   const descriptor = namedChildren(node).find((child) => child.type === 'file_descriptor')?.text;
-  const destination = node.childForFieldName('destination') ?? namedChildren(node).at(-1);
-  if (destination === undefined || destination.type === 'file_descriptor') return;
-  const file = evaluateWord(destination).literal;
+  const target = redirectTarget(node);
+  if (target === undefined) return;
+  const file = joinedWords(target)[0]!.literal;
   if (operator === '<' && (descriptor === undefined || descriptor === '0')) streams.input.push(file);
   if (OUTPUT.test(operator) && (descriptor === undefined || descriptor === '1' || operator.startsWith('&'))) streams.output.push(file);
 }

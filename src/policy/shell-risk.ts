@@ -13,9 +13,11 @@ import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk
 import { steeringRisk } from './steering-variables.js';
 import { destroyPlansApplied, startingSettings } from './terraform-environment.js';
 import { unparsedRisk } from './unparsed-line.js';
+import { handedOn, valuesUnknown } from './handed-environment.js';
 import { unzipOptionsGiven } from './unzip-command.js';
 import { knownValues, lineSettings, lineVariables, mayBeSet, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, joinedWords, namedChildren, variablesRead, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
+import { isDescriptor, redirectedCommand, redirectsAfterHereDocument, redirectTarget, wordsAfterRedirect } from './redirect-words.js';
 
 /** How deep `bash -c "bash -c '…'"` is followed. */
 const MAX_SCRIPT_DEPTH = 8;
@@ -47,6 +49,8 @@ interface Scan {
   /** Functions the line defines, to rate a call by its body. */
   readonly functions: FunctionDefinition[];
   readonly environment: StepEnvironment;
+  /** By a command's start: its words written after redirections over its statement, and where those redirections start. */
+  readonly redirected: Map<number, { readonly words: ShellNode[]; readonly starts: Set<number> }>;
   error: boolean;
   truncated: boolean;
 }
@@ -62,7 +66,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   // `curl -o i.sh …; bash -c ./i.sh`, `curl -o a.zip …; sh -c 'unzip a.zip && ./a/install'`: what the enclosing line
   // downloads is as unreviewed in the code it hands on, and unpacked there from the start.
   const scan = await parse(source, (root) => scanLine(root, downloaded, environment, stdin));
-  const handed = handedOn(scan, environment);
+  const handed = handedOn(scan.variables, scan.units.map((unit) => unit.words), environment);
   const settings = startingSettings(lineSettings(scan.variables), environment);
   const planned = (name: string): boolean => environment.anything || environment.values.has(name);
   const context = (stdin: Stdin, start: number): CommandContext => ({
@@ -117,30 +121,6 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   return units.read !== undefined && risk.level !== 'read' ? maxRisk(units.risk!, risk) : risk;
 }
 
-/**
- * What code a line hands to another shell (`export X=rm; bash -c '${X:-ls}'`) starts with: the step's `env`, and
- * every variable the line sets, whose value may or may not reach it (exported or not).
- */
-function handedOn(scan: Scan, environment: StepEnvironment): StepEnvironment {
-  const { variables } = scan;
-  const values = new Map(environment.values);
-  for (const setting of lineSettings(variables)) if (setting.name !== undefined) values.set(setting.name, undefined);
-  // `env X=rm sh -c '${X:-ls} -rf data'`, `env -S 'X=rm sh -c …'`: a wrapper sets X for the code it runs. Any
-  // `NAME=` word counts, whichever program takes it, so a default there is never trusted.
-  for (const word of scan.units.flatMap((unit) => unit.words.slice(1))) {
-    for (const match of (word.literal ?? '').matchAll(WRAPPER_SETTING)) values.set(match[1]!, undefined);
-  }
-  return { values, anything: environment.anything || variables.namedAtRunTime || variables.hiddenAt.length > 0 };
-}
-
-/** The same variables, each with a value known only at run time. */
-function valuesUnknown(environment: StepEnvironment): StepEnvironment {
-  return { values: new Map([...environment.values.keys()].map((name) => [name, undefined])), anything: environment.anything };
-}
-
-/** A `NAME=value` word, or one inside a word (`env -S 'X=rm sh -c …'`). */
-const WRAPPER_SETTING = /(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g;
-
 /** The simple commands of a line and the variables it sets (`NAME=…`, `export NAME=…`, `NAME=… cmd`). */
 export type SimpleCommands = {
   readonly commands: (readonly ShellWord[])[];
@@ -189,7 +169,7 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
 
 /** `stdin`: what the line's process reads (`echo … | bash -c 'bash'`): each command of the line that reads its own may read it. */
 function scanLine(root: ShellNode, downloaded: ReadonlySet<string> = new Set(), environment = NO_ENVIRONMENT, stdin: Stdin = NO_STDIN): Scan {
-  const found: Scan = { units: [], variables: lineVariables(), effects: [], downloads: new Set(downloaded), functions: [], environment, error: root.hasError, truncated: false };
+  const found: Scan = { units: [], variables: lineVariables(), effects: [], downloads: new Set(downloaded), functions: [], environment, redirected: new Map(), error: root.hasError, truncated: false };
   visit(root, stdin, '', found, 0);
   const statements = allChildren(root);
   statements.forEach((statement, i) => {
@@ -247,7 +227,11 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
   const streams = noStreams();
   const output = outputOf(node, stdin);
   let input = stdin;
-  for (const child of namedChildren(node)) {
+  // `echo >out hi`, `terraform 2>/dev/null destroy`: words after a redirection are the command's, in the order written.
+  const redirected = scan.redirected.get(node.startIndex);
+  const own = namedChildren(node);
+  const redirectStarts = new Set([...(redirected?.starts ?? []), ...own.filter((child) => child.type.endsWith('_redirect')).map((child) => child.startIndex)]);
+  for (const child of [...own, ...own.flatMap(wordsAfterRedirect), ...(redirected?.words ?? [])].sort((x, y) => x.startIndex - y.startIndex)) {
     if (child.type === 'variable_assignment') {
       recordAssignment(scan.variables, child);
       const name = child.childForFieldName('name');
@@ -262,6 +246,8 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
       continue;
     }
     const word = child.type === 'command_name' ? (namedChildren(child)[0] ?? child) : child;
+    // `exec {fd}>file`, `cat 0<&3`: the redirection's descriptor, not a word of the command.
+    if (isDescriptor(word, redirectStarts)) continue;
     parts.push(word);
     visitWord(word, where, scan, depth, output);
   }
@@ -318,16 +304,30 @@ function visitRedirected(node: ShellNode, stdin: Stdin, where: string, scan: Sca
   const written: string[] = [];
   const streams = noStreams();
   const before = scan.units.length;
+  const after: ShellNode[] = [];
+  const starts = new Set<number>();
   for (const child of namedChildren(node)) {
     if (body !== null && child.startIndex === body.startIndex && child.type === body.type) continue;
     if (child.type.endsWith('_redirect')) {
-      input = redirect(child, input, scan, where, depth, body === null ? NO_STDIN : outputOf(body, stdin), written);
-      recordRedirect(child, streams);
+      // `cat <<EOF 2>/dev/null x`: the redirections after a here-document's word hang under it.
+      const nested = redirectsAfterHereDocument(child);
+      for (const each of [child, ...nested]) {
+        input = redirect(each, input, scan, where, depth, body === null ? NO_STDIN : outputOf(body, stdin), written);
+        recordRedirect(each, streams);
+        after.push(...wordsAfterRedirect(each));
+        starts.add(each.startIndex);
+      }
       // `cat <<EOF | sh`: the rest of the pipeline hangs under the here-document.
-      for (const part of namedChildren(child)) if (!/^heredoc_(start|body|end)$/.test(part.type) && part.type !== 'word') continuations.push(part);
+      const owned = new Set([...nested, ...after].map((part) => part.startIndex));
+      if (child.type === 'heredoc_redirect') for (const part of namedChildren(child)) if (!/^heredoc_(start|body|end)$/.test(part.type) && !owned.has(part.startIndex)) continuations.push(part);
     } else visit(child, stdin, where, scan, depth + 1);
   }
   if (body === null) return;
+  const command = redirectedCommand(body);
+  const known = command === undefined ? undefined : scan.redirected.get(command.startIndex);
+  if (command !== undefined) scan.redirected.set(command.startIndex, { words: [...(known?.words ?? []), ...after], starts: new Set([...(known?.starts ?? []), ...starts]) });
+  // `(ls) >out x`: bash takes no words after a compound command's redirection; it refuses the line.
+  else if (after.length > 0) scan.error = true;
   const start = scan.units.length;
   visit(body, input, where, scan, depth + 1);
   addStreams(scan.units, start, streams);
@@ -361,14 +361,15 @@ function redirect(node: ShellNode, stdin: Stdin, scan: Scan, where: string, dept
     return { kind: 'text', literal: word ? evaluateWord(word).literal : undefined, programs: word ? [...collectPrograms(word), ...variablesRead(word)] : [] };
   }
   const operator = allChildren(node).find((child) => !child.isNamed)?.text ?? '>';
-  const destination = node.childForFieldName('destination') ?? namedChildren(node).at(-1);
-  if (destination) visitWord(destination, where, scan, depth, output);
+  const parts = redirectTarget(node) ?? [];
+  const destination = parts[0];
+  for (const part of parts) visitWord(part, where, scan, depth, output);
   if (operator === '<' || operator === '<&' || operator === '<&-') {
-    const programs = destination ? [...collectPrograms(destination)] : [];
+    const programs = parts.flatMap((part) => [...collectPrograms(part)]);
     return { kind: 'file', programs };
   }
   if (destination === undefined || (operator.includes('&') && (destination.type === 'number' || destination.text === '-'))) return stdin;
-  const target = evaluateWord(destination).literal;
+  const target = joinedWords(parts)[0]?.literal;
   if (target !== undefined && QUIET_TARGETS.test(target)) return stdin;
   if (target !== undefined && DEVICE_TARGET.test(target)) scan.effects.push(destroyRisk(`${operator} overwrites the device ${target}`));
   else scan.effects.push(writeRisk(`${operator} writes ${target ?? 'a file named at run time'}`));

@@ -11,6 +11,7 @@ export interface ShellNode {
   readonly children: readonly (ShellNode | null)[];
   readonly namedChildren: readonly (ShellNode | null)[];
   childForFieldName(name: string): ShellNode | null;
+  childrenForFieldName(name: string): readonly (ShellNode | null)[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { SHELLS } from '../../policy/command-risk.js';
 import type { ShellCommand, ShellParser } from '../../policy/index.js';
+import { redirectedCommand, wordsAfterRedirect } from '../../policy/redirect-words.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode } from '../../policy/shell-syntax.js';
 
 /** Which variables a line exports, for the commands it starts: `all` when it may export any (`set -a`, `. ./env.sh`, a name known at run time). */
@@ -24,10 +25,14 @@ export async function exportedVariables(command: string, commands: readonly Shel
   });
   for (const code of [command, ...scripts]) {
     await parse(code, (root) => {
+      // `set 2>/dev/null -a`: the words after a redirection over the statement are the command's.
+      const redirected = new Map<number, ShellNode[]>();
       const visit = (node: ShellNode, depth: number): void => {
         if (depth > 200) return;
+        const command = node.type === 'redirected_statement' ? redirectedCommand(node.childForFieldName('body') ?? node) : undefined;
+        if (command !== undefined) redirected.set(command.startIndex, [...(redirected.get(command.startIndex) ?? []), ...namedChildren(node).flatMap(wordsAfterRedirect)]);
         if (node.type === 'declaration_command') all ||= declared(node, names);
-        else if (node.type === 'command' && exportsAny(node)) all = true;
+        else if (node.type === 'command' && exportsAny(node, redirected.get(node.startIndex) ?? [])) all = true;
         for (const child of namedChildren(node)) visit(child, depth + 1);
       };
       visit(root, 0);
@@ -58,14 +63,15 @@ function declared(node: ShellNode, names: Set<string>): boolean {
 const CODE_IN_SHELL = new Set(['.', 'source', 'eval']);
 
 /** `set -a`, `set -ea`, `set -o allexport` (every variable assigned from then on is exported), `. ./env.sh`, `eval …`, or a program named at run time. */
-function exportsAny(node: ShellNode): boolean {
+function exportsAny(node: ShellNode, after: readonly ShellNode[]): boolean {
   const name = node.childForFieldName('name');
   if (name === null) return false;
   const program = evaluateWord(namedChildren(name)[0] ?? name).literal;
   if (program === undefined || CODE_IN_SHELL.has(program)) return true;
   if (program !== 'set') return false;
-  const args = namedChildren(node)
-    .filter((child) => child.startIndex > name.startIndex)
+  const args = [...namedChildren(node), ...after]
+    .filter((child) => child.startIndex > name.startIndex && !child.type.endsWith('_redirect'))
+    .sort((a, b) => a.startIndex - b.startIndex)
     .map((child) => evaluateWord(child).literal ?? '');
   return args.some((word, i) => /^-[a-zA-Z]*a/.test(word) || (word === '-o' && args[i + 1] === 'allexport'));
 }

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { PlanSchema, type PlanInput } from '../../../src/planning/index.js';
+import { assessPolicy, parsePolicy } from '../../../src/policy/rules/index.js';
+import { createBuiltinRegistry, riskOptions } from '../../../src/tools/index.js';
+
+// A deny rule meets a command however bash lets its words be written.
+
+const options = riskOptions(createBuiltinRegistry(), process.env, '/srv/app');
+const POLICY = parsePolicy('deny:\n  - shell: "terraform destroy*"\n  - shell: "rm -rf *"\n  - kubectl: "delete *"\n  - helm: "uninstall *"\n', '/srv/app/.ksa/policy.yaml');
+const plan = (steps: PlanInput['steps']) => PlanSchema.parse({ goal: 'words', steps });
+
+async function decide(command: string): Promise<string> {
+  const { decision } = await assessPolicy(plan([{ id: 's', tool: 'shell', args: { command } }]), POLICY, 'write', options);
+  return decision.steps[0]!.decision;
+}
+
+describe('deny rules and redirections among a command\'s words', () => {
+  it.each([
+    'terraform 2>/dev/null destroy -auto-approve',
+    'terraform < /dev/null destroy -auto-approve',
+    'kubectl < /dev/null delete ns prod',
+    'kubectl 2> err.log delete ns prod',
+    'helm 2>/dev/null uninstall web',
+    'sudo 2>/dev/null rm -rf /srv/data',
+    'rm >/dev/null -rf /srv/data',
+  ])('%s is denied', async (command) => {
+    expect(await decide(command)).toBe('deny');
+  });
+});
