@@ -20,6 +20,7 @@ import { trapAction } from './trap-action.js';
 import { isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
 import { elsewhere, resetsEnvironment } from './environment-reach.js';
+import { shellCodeAt, shellOptionTakesWord } from './shell-options.js';
 
 const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
   kubectl: classifyKubectl,
@@ -32,13 +33,6 @@ const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
 };
 export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox-sh']);
 
-/**
- * A shell's own option that takes the next word (`-o pipefail`, `+O extglob`, `--rcfile f`), also when `o`/`O`
- * ends a group (`-euo pipefail`): the script is the word after its value.
- */
-export function shellOptionTakesWord(text: string): boolean {
-  return /^[-+][a-zA-Z]*[oO]$/.test(text) || text === '--rcfile' || text === '--init-file';
-}
 export const INTERPRETERS: ReadonlySet<string> = new Set(['python', 'python2', 'python3', 'node', 'nodejs', 'perl', 'ruby', 'php', 'deno', 'bun', 'lua', 'tclsh', 'Rscript', 'pwsh', 'powershell', 'osascript']);
 /** Wrappers that, given no command, do nothing harmful (`env` prints, `xargs` echoes); the others start a shell. */
 const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'time', 'builtin', 'nohup', 'watch', 'exec', 'nice', 'stdbuf']);
@@ -283,6 +277,9 @@ function expandHints(hints: readonly string[], context: CommandContext): string[
 
 /** `bash -c "…"` runs its string; `bash script.sh` a file; a bare `bash` reads its code from stdin. */
 async function shellRisk(name: string, args: readonly ShellWord[], context: CommandContext): Promise<StepRisk> {
+  // `bash -c -- 'rm x'`, `bash -s -c 'rm x'`: -c makes the word after the options the code, wherever -c stands.
+  const codeAt = shellCodeAt(args);
+  if (codeAt !== undefined) return args[codeAt] === undefined ? writeRisk(`${name} -c`) : scriptRisk(args[codeAt], context, `${name} -c`, context.stdin);
   for (let i = 0; i < args.length; i++) {
     const text = args[i]!.literal;
     if (text === undefined) {
@@ -299,10 +296,6 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
       if (i + 1 >= args.length) break;
       if (file === undefined) continue;
       return isStandardInput(file) ? stdinCode(name, context) : scriptFileRisk(name, file, `${name} runs the script ${file}`, context);
-    }
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) {
-      const code = args[i + 1];
-      return code === undefined ? writeRisk(`${name} -c`) : scriptRisk(code, context, `${name} -c`, context.stdin);
     }
     if (shellOptionTakesWord(text)) {
       i++;

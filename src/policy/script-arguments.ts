@@ -1,17 +1,13 @@
-import { INTERPRETERS, SHELLS, shellOptionTakesWord } from './command-risk.js';
+import { INTERPRETERS, SHELLS } from './command-risk.js';
+import { shellCodeAt, shellOptionTakesWord } from './shell-options.js';
 import { pathSpelling } from './path-spelling.js';
 import { isStandardInput } from './standard-input.js';
 import type { ShellWord } from './shell-syntax.js';
 
-/** The code after a shell's `-c` (`sh -ec 'cmd'`), when it is written out. */
+/** The code after a shell's `-c` (`sh -ec 'cmd'`, `bash -c -- 'cmd'`), when it is written out. */
 export function shellCode(args: readonly ShellWord[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const text = args[i]!.literal;
-    if (text === undefined || text === '--' || !/^[-+]/.test(text)) return undefined;
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) return args[i + 1]?.literal;
-    if (shellOptionTakesWord(text)) i++;
-  }
-  return undefined;
+  const at = shellCodeAt(args);
+  return at === undefined ? undefined : args[at]?.literal;
 }
 
 /** The script file a shell, `source` or an interpreter is given; none for `-c`/`-e` code. */
@@ -41,6 +37,8 @@ export function scriptArgument(name: string, args: readonly ShellWord[]): string
 export function readsStdinCode(name: string, args: readonly ShellWord[]): boolean {
   if (name === 'source' || name === '.') return args[0]?.literal !== undefined && isStandardInput(args[0].literal);
   if (!SHELLS.has(name)) return false;
+  // `bash -s -c 'cmd'`: -c wins, wherever it stands among the options.
+  if (shellCodeAt(args) !== undefined) return false;
   for (let i = 0; i < args.length; i++) {
     const text = args[i]!.literal;
     if (text === undefined) return false;

@@ -2,7 +2,7 @@ import { SHELLS } from './command-risk.js';
 import { commandsGitRuns } from './git-run-commands.js';
 import type { Stdin } from './command-context.js';
 import { programName } from './program-name.js';
-import { readsStdinCode } from './script-arguments.js';
+import { readsStdinCode, shellCode } from './script-arguments.js';
 import { keywordCommand } from './keyword-command.js';
 import { simpleCommands } from './shell-risk.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
@@ -149,8 +149,7 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   const code = reading.stdinCode && (stdin.kind === 'text' || stdin.kind === 'pipe') && readsStdinCode(name, args) ? stdin.literal : undefined;
   if (code !== undefined) await collect(code, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
   if (SHELLS.has(name)) {
-    const flag = args.findIndex((word) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(word.literal ?? word.text));
-    const script = flag === -1 ? undefined : args[flag + 1]?.literal;
+    const script = shellCode(args);
     // `echo … | bash -c 'bash -s'`: the shell the string starts reads the outer one's stdin.
     if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
   }

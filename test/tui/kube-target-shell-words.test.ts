@@ -29,3 +29,11 @@ describe('the cluster line of a shell step with a redirection among its words', 
     });
   });
 });
+
+describe('the cluster line of a shell step that hands code to bash -c --', () => {
+  it('reads the commands of the code after the --', async () => {
+    expect(await targetsOf([{ id: 'code', tool: 'shell', args: { command: "bash -c -- 'kubectl --context prod-eu get pods'" } }])).toEqual({
+      code: ["cluster prod-eu · namespace web (the context's)"],
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { SHELLS } from '../../policy/command-risk.js';
+import { shellCode } from '../../policy/script-arguments.js';
 import type { ShellCommand, ShellParser } from '../../policy/index.js';
 import { redirectedCommand, wordsAfterRedirect } from '../../policy/redirect-words.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode } from '../../policy/shell-syntax.js';
@@ -19,8 +20,7 @@ export async function exportedVariables(command: string, commands: readonly Shel
   let all = false;
   const scripts = commands.flatMap((found) => {
     if (!SHELLS.has(found.name)) return [];
-    const flag = found.args.findIndex((word) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(word.literal ?? word.text));
-    const script = flag === -1 ? undefined : found.args[flag + 1]?.literal;
+    const script = shellCode(found.args);
     return script === undefined ? [] : [script];
   });
   for (const code of [command, ...scripts]) {

@@ -27,3 +27,16 @@ describe('deny rules and redirections among a command\'s words', () => {
     expect(await decide(command)).toBe('deny');
   });
 });
+
+describe('deny rules and the code of a shell -c after its options', () => {
+  it.each([
+    "bash -c -- 'rm -rf /srv/data'",
+    "sh -c -- 'terraform destroy -auto-approve'",
+    "sudo bash -c -- 'kubectl delete ns prod'",
+    "bash -e -c -- 'helm uninstall web'",
+    "bash --norc -c -- 'rm -rf /srv/data'",
+    "bash -c -x 'rm -rf /srv/data'",
+  ])('%s is denied', async (command) => {
+    expect(await decide(command)).toBe('deny');
+  });
+});

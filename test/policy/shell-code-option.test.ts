@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { classifyShell, type RiskLevel } from '../../src/policy/index.js';
+import { readsStdinCode, shellCode } from '../../src/policy/script-arguments.js';
+import { literalWord } from '../../src/policy/shell-syntax.js';
+import { parseShell } from '../../src/tools/index.js';
+
+// bash and dash read all of a shell's options first, wherever -c stands among them: the code of -c is the first word
+// after them, one `--` or `-` ending them.
+
+const classify = async (command: string) => (await classifyShell(command, parseShell)).level;
+const words = (...texts: string[]) => texts.map(literalWord);
+
+describe('the code of a shell -c', () => {
+  it.each<[string, RiskLevel]>([
+    ["bash -c -- 'rm -rf victim'", 'destroy'],
+    ["sh -c -- 'rm -rf victim'", 'destroy'],
+    ["dash -c -- 'kubectl delete ns prod'", 'destroy'],
+    ["sudo bash -c -- 'rm -rf victim'", 'destroy'],
+    ["bash -e -c -- 'rm -rf victim'", 'destroy'],
+    ["bash -ec -- 'rm -rf victim'", 'destroy'],
+    ["bash --norc -c -- 'rm -rf victim'", 'destroy'],
+    ["bash -c - 'rm -rf victim'", 'destroy'],
+    ["bash -c -x 'rm -rf victim'", 'destroy'],
+    ["bash -c -o pipefail 'rm -rf victim'", 'destroy'],
+    ["bash -s -c 'rm -rf victim'", 'destroy'],
+    ["env X=1 sh -c -- 'helm uninstall web'", 'destroy'],
+    ["bash -c -- \"bash -c -- 'rm -rf victim'\"", 'destroy'],
+    ["echo x | xargs sh -c -- 'rm -rf victim'", 'destroy'],
+    // Only one `--` ends the options: the next is the code (a command named --), the code's words its arguments.
+    ["bash -c -- -- 'rm -rf victim'", 'write'],
+    ["bash -c -- 'ls -la'", 'read'],
+    ["bash -c -e -- 'kubectl get pods'", 'read'],
+    ['bash -c -- "$CODE"', 'destroy'],
+  ])('%s is %s', async (command, level) => {
+    expect(await classify(command)).toBe(level);
+  });
+
+  it.each<[string[], string | undefined]>([
+    [['-c', '--', 'rm -rf x'], 'rm -rf x'],
+    [['-c', '-', 'rm -rf x'], 'rm -rf x'],
+    [['-e', '-c', '--', 'rm -rf x'], 'rm -rf x'],
+    [['-c', '-e', 'rm -rf x'], 'rm -rf x'],
+    [['-co', 'pipefail', 'rm -rf x'], 'rm -rf x'],
+    [['-c', '--', '--', 'rm -rf x'], '--'],
+    [['--', '-c', 'rm -rf x'], undefined],
+    [['x.sh', '-c', 'rm -rf x'], undefined],
+  ])('shellCode(%j) is %j', (args, code) => {
+    expect(shellCode(words(...args))).toBe(code);
+  });
+
+  it('is not code read from standard input, wherever -s stands', () => {
+    expect(readsStdinCode('bash', words('-s', '-c', 'rm -rf x'))).toBe(false);
+    expect(readsStdinCode('bash', words('-s', 'x'))).toBe(true);
+  });
+});
