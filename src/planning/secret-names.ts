@@ -5,18 +5,17 @@
 const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIAL|AUTH|COOKIE|SESSION|DSN|(^|_)PAT(_|$)|_PWD(_|$))/i;
 
 /**
- * Last words that name a secret only as whole words. Not `pinCode`: in many countries that is a postal code.
+ * Not `pin`, even as a word of its own: in deploy plans it is mostly a pinned version or CPU set (`versionPin: "1.25"`,
+ * `cpuPin: "0-3"`), and a name taken for a secret hides its value everywhere (every `1.25` in output) and keeps a run
+ * from resuming. A PIN is passed under a secret's name (`cardPinSecret`, `--input simPasscode=...`).
  */
-const SECRET_LAST_WORDS_ONLY = new Set(['pin', 'pins']);
-
 export function looksSecret(name: string): boolean {
-  // PIN is a word of its own (`DB_PIN`, `dbPin`): as a part it is in ordinary names (`SPINNER`, `PINNED_VERSION`).
-  return SECRET_NAME.test(name) || SECRET_LAST_WORDS_ONLY.has(fieldWords(name).at(-1) ?? '');
+  return SECRET_NAME.test(name);
 }
 
 /** The last word of a field name that makes its value a secret (`dbPassword`, `client_secret`, `github.pat`). */
-const SECRET_LAST_WORDS = new Set(['password', 'passwords', 'passwd', 'pwd', 'passphrase', 'passphrases', 'passcode', 'passcodes', 'pin', 'pins', 'secret', 'secrets', 'token', 'tokens', 'credential', 'credentials', 'pat']);
-/** Run together with their last word (`dbpassword`, `authtoken`): `pwd`, `pat` and `pin` are left out, as they end ordinary words (`spat`, `spin`). */
+const SECRET_LAST_WORDS = new Set(['password', 'passwords', 'passwd', 'pwd', 'passphrase', 'passphrases', 'passcode', 'passcodes', 'secret', 'secrets', 'token', 'tokens', 'credential', 'credentials', 'pat']);
+/** Run together with their last word (`dbpassword`, `authtoken`): `pwd` and `pat` are left out, as they end ordinary words (`spat`). */
 const SECRET_ENDINGS = ['password', 'passwords', 'passwd', 'passphrase', 'passphrases', 'passcode', 'passcodes', 'secret', 'secrets', 'token', 'tokens', 'credential', 'credentials'];
 /** What makes a `key` run together with it a secret (`apikey`, `privatekey`); not any ending in key (`monkey`, `hotkey`). */
 const KEY_QUALIFIERS = ['api', 'access', 'private', 'secret', 'signing', 'master', 'encryption', 'ssh', 'license', 'subscription', 'account', 'storage', 'client', 'shared', 'deploy', 'service', 'app', 'auth'];

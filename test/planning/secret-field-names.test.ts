@@ -24,23 +24,25 @@ describe('fields of an input mapping that name a secret', () => {
   });
 });
 
-describe('a PIN, a passcode or a passphrase names a secret as a word of its own', () => {
+describe('a passcode or a passphrase names a secret as a word of its own; a pin does not', () => {
   it('as the last word of an input, a variable or a field', () => {
-    for (const name of ['pin', 'PIN', 'dbPin', 'DB_PIN', 'card-pin', 'simPins', 'pin2', 'passcode', 'doorPasscode', 'DOOR_PASSCODE', 'passphrase', 'keyPassphrase', 'SSH_PASSPHRASE']) {
+    for (const name of ['passcode', 'doorPasscode', 'DOOR_PASSCODE', 'simPasscodes', 'passcode2', 'passphrase', 'keyPassphrase', 'SSH_PASSPHRASE']) {
       expect(looksSecret(name), name).toBe(true);
       expect(looksSecretField(name), name).toBe(true);
     }
   });
 
-  it('not inside another word, nor before the last one (a postal pinCode)', () => {
-    for (const name of ['spin', 'SPINNER', 'pinned', 'PINNED_VERSION', 'pinCode', 'PIN_CODE', 'pinning', 'opinion', 'pinCount', 'shipping', 'SPIN_UP']) {
+  it('a pin is mostly a pinned version or CPU set in a deploy plan, whatever its words: not a secret', () => {
+    for (const name of ['pin', 'PIN', 'versionPin', 'cpuPin', 'VERSION_PIN', 'image-pin', 'pins', 'dbPin', 'spin', 'SPINNER', 'pinned', 'PINNED_VERSION', 'pinCode', 'opinion', 'SPIN_UP']) {
       expect(looksSecret(name), name).toBe(false);
       expect(looksSecretField(name), name).toBe(false);
     }
   });
 
-  it('hides a dbPin input and a DB_PIN variable', () => {
-    expect(secretInputValues({ dbPin: 482913 })).toEqual(['482913']);
-    expect(secretValues({ DB_PIN: '482913', SPINNER: 'dots' })).toEqual(['482913']);
+  it('leaves a versionPin input, a CPU_PIN variable and a pin field as given, and hides a doorPasscode input', () => {
+    expect(secretInputValues({ versionPin: '1.25', cpuPin: '0-3', chart: { name: 'web', pin: '1.25' } })).toEqual([]);
+    expect(secretValues({ CPU_PIN: '0-3', VERSION_PIN: '1.25' })).toEqual([]);
+    expect(secretInputValues({ doorPasscode: 482913 })).toEqual(['482913']);
+    expect(secretValues({ DOOR_PASSCODE: '482913', SPINNER: 'dots' })).toEqual(['482913']);
   });
 });
