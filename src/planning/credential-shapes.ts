@@ -1,3 +1,7 @@
+import { hideUrlPasswords, maskedUrlPasswords, urlPasswords } from './url-passwords.js';
+
+export { maskedUrlPasswords, urlPasswords } from './url-passwords.js';
+
 /**
  * Credentials with a well-known shape, whatever name they are given under or wherever they are written (a token typed
  * into a command, printed by a tool): OpenAI/Anthropic and Stripe secret keys, GitHub, GitLab, Slack, Hugging Face and
@@ -5,17 +9,10 @@
  * hashes, image digests or UUIDs.
  */
 const TOKEN_SHAPE =
-  /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{16,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g;
+  /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{32,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g;
 
 /** A PEM private key, header to footer; one cut off before its footer runs to the end of the text. */
 const PRIVATE_KEY_BLOCK = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g;
-
-/**
- * `scheme://user:password@host`: the password. Not an image's digest (`docker://nginx:1.25@sha256:…` names a tag), nor
- * a reference filled in at run time (`:$DB_PASS@`, `:${DB_PASS}@`, `:{{inputs.dbPassword}}@`), which holds no secret.
- */
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s/@]+)@(?!sha(?:256|384|512):)/gi;
-const REFERENCE = /^(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[^}]*\}|\{\{[^}]*\}\}|\*\*\*)$/;
 
 const KINDS: readonly (readonly [RegExp, string])[] = [
   [/^sk-ant-/, 'an Anthropic key'],
@@ -33,20 +30,21 @@ const KINDS: readonly (readonly [RegExp, string])[] = [
 
 /** The parts of a text that have the shape of a well-known token. */
 export function secretShapedParts(text: string): string[] {
-  return [...text.matchAll(TOKEN_SHAPE)].map((match) => match[0]).filter((part) => !part.startsWith('sk-') || looksRandom(part));
+  return [...text.matchAll(TOKEN_SHAPE)].map((match) => match[0]).filter((part) => !part.startsWith('sk-') || looksLikeApiKey(part));
 }
 
 /**
- * `sk-` also starts ordinary names (`sk-learn-classifier`): a key has a long random run, letters and
- * digits mixed (`sk-proj-…`, `sk-ant-api03-…`, `sk-live-987654321fedcba`).
+ * `sk-` also starts ordinary names: pods (`sk-api-7d9f8c6b5d-x2x4z`), deployments, models (`sk-learn-2024model1`).
+ * Keys given as `sk-…` (OpenAI's `sk-`, `sk-proj-`, `sk-svcacct-`, Anthropic's `sk-ant-api03-`, the 32 or 64 hex
+ * digits of DeepSeek's and OpenRouter's) hold 32 or more random characters: one unbroken run of 32 or more, or
+ * letters of both cases with a run of 10 or more mixing letters and digits. Kubernetes names are lower case and
+ * their generated parts (a ReplicaSet's hash, a pod's suffix) at most 10 characters.
  */
-function looksRandom(part: string): boolean {
-  return part.split(/[-_]/).some((run) => run.length >= 10 && /\d/.test(run) && /[A-Za-z]/.test(run));
-}
-
-/** The passwords written in the URLs of a text (`postgres://app:pw@db` holds `pw`). */
-export function urlPasswords(text: string): string[] {
-  return [...text.matchAll(URL_PASSWORD)].map((match) => match[2]!).filter((password) => !REFERENCE.test(password));
+function looksLikeApiKey(part: string): boolean {
+  const runs = part.slice('sk-'.length).split(/[-_]/);
+  if (runs.some((run) => run.length >= 32)) return true;
+  const mixedCase = /[a-z]/.test(part.slice(3)) && /[A-Z]/.test(part.slice(3));
+  return mixedCase && runs.some((run) => run.length >= 10 && /\d/.test(run) && /[A-Za-z]/.test(run));
 }
 
 /** Each credential written in a text, by its kind (`a GitHub token`, `a private key`, `a password in a URL`). */
@@ -68,7 +66,7 @@ export function hideCredentials(text: string, mask: string): string {
   let out = text;
   if (key) out = out.replace(PRIVATE_KEY_BLOCK, mask);
   if (token) for (const part of secretShapedParts(out)) out = out.split(part).join(mask);
-  if (url) out = out.replace(URL_PASSWORD, (whole, before: string, password: string) => (REFERENCE.test(password) ? whole : `${before}${mask}@`));
+  if (url) out = hideUrlPasswords(out, mask);
   return out;
 }
 
@@ -80,12 +78,9 @@ export function privateKeyBlocks(text: string): string[] {
 /** A credential written literally in a step: where (`steps[2].args.command`), the step, and what it looks like. */
 export type LiteralCredential = { readonly path: string; readonly step: string; readonly kinds: readonly string[] };
 
-/**
- * The credentials a plan's steps hold as written (a token in a command, a key in a file's content): what runs of them
- * is stored with *** there, so such a step cannot be resumed or rolled back from its record.
- */
-export function literalCredentials(plan: { readonly steps: readonly object[] }): LiteralCredential[] {
-  const found: LiteralCredential[] = [];
+/** Each text a plan's steps run with, where it is (`steps[1].args.command`) and the step's id. */
+function stepTexts(plan: { readonly steps: readonly object[] }): { path: string; step: string; text: string }[] {
+  const texts: { path: string; step: string; text: string }[] = [];
   plan.steps.forEach((step, i) => {
     const id = (step as { id?: unknown }).id;
     const { id: _id, name: _name, ...runs } = step as Record<string, unknown>;
@@ -93,20 +88,36 @@ export function literalCredentials(plan: { readonly steps: readonly object[] }):
     const stack: [string, unknown][] = Object.entries(runs).map(([key, value]) => [`steps[${i}].${key}`, value]);
     while (stack.length > 0) {
       const [path, value] = stack.pop()!;
-      if (typeof value === 'string') {
-        const kinds = credentialKinds(value);
-        if (kinds.length > 0) found.push({ path, step: typeof id === 'string' ? id : String(i), kinds });
-      } else if (Array.isArray(value)) value.forEach((item, j) => stack.push([`${path}[${j}]`, item]));
+      if (typeof value === 'string') texts.push({ path, step: typeof id === 'string' ? id : String(i), text: value });
+      else if (Array.isArray(value)) value.forEach((item, j) => stack.push([`${path}[${j}]`, item]));
       else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) stack.push([`${path}.${key}`, item]);
     }
   });
-  return found.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
+  return texts.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
 }
 
-/** A warning for each: where, what, what it means for the run, and the way to pass it instead. */
+/**
+ * The credentials a plan's steps hold as written (a token in a command, a key in a file's content): what runs of them
+ * is stored with *** there, so such a step cannot be resumed or rolled back from its record.
+ */
+export function literalCredentials(plan: { readonly steps: readonly object[] }): LiteralCredential[] {
+  return stepTexts(plan).flatMap(({ path, step, text }) => {
+    const kinds = credentialKinds(text);
+    return kinds.length > 0 ? [{ path, step, kinds }] : [];
+  });
+}
+
+/**
+ * A warning for each: where, what, what it means for the run, and the way to pass it instead. And for a URL whose
+ * password is `***`: copied from what ksa showed, it hides no secret but sends `***` as the password.
+ */
 export function literalCredentialWarnings(plan: { readonly steps: readonly object[] }): string[] {
-  return literalCredentials(plan).map(
-    (each) =>
-      `${each.path} (step ${each.step}) holds ${each.kinds.join(' and ')} written into the plan: it is stored as *** and the step cannot be resumed from its run; pass it as a secret input (--input ghToken=\u2026, {{ inputs.ghToken }}) or an allowed variable (--allow-env GH_TOKEN, {{ env.GH_TOKEN }})`,
+  const passInstead = 'pass it as a secret input (--input ghToken=\u2026, {{ inputs.ghToken }}) or an allowed variable (--allow-env GH_TOKEN, {{ env.GH_TOKEN }})';
+  const literal = literalCredentials(plan).map(
+    (each) => `${each.path} (step ${each.step}) holds ${each.kinds.join(' and ')} written into the plan: it is stored as *** and the step cannot be resumed from its run; ${passInstead}`,
   );
+  const copied = stepTexts(plan)
+    .filter(({ text }) => maskedUrlPasswords(text))
+    .map(({ path, step }) => `${path} (step ${step}) holds a URL whose password is ***, a password ksa masked, copied back: the step sends *** as the password; ${passInstead.replace('pass it', 'pass the password')}`);
+  return [...literal, ...copied];
 }

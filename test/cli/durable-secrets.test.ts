@@ -145,7 +145,7 @@ steps:
   });
 
   it('a token under a neutral name (--input creds=sk-…) is not stored or shown, and ksa resume asks for it again', async () => {
-    const token = 'sk-live-987654321fedcba';
+    const token = 'sk-' + 'Lv9x2Kq8LmZ4rW7yB3nV6cJ1hF5gD0sA2pE4uR8iO7tYwQ';
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'resume-shaped', leftovers, { inputs: { creds: token } });
     ksa.kill('SIGKILL');
     await ksa.result;

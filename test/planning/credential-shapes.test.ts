@@ -11,12 +11,15 @@ const GITLAB = 'glpat-' + 'x1Y2z3A4b5C6d7E8f9G0';
 const SLACK = 'xoxb-' + '1234567890-0987654321-AbCdEfGhIjKl';
 const SLACK_USER = 'xoxp-' + '1234567890-0987654321-AbCdEfGhIjKl';
 const AWS = 'AKIA' + 'IOSFODNN7EXAMPLE';
-const OPENAI = 'sk-' + 'proj-Ab3dE5gH7jK9mN1pQ3sT5vW7';
+const OPENAI = 'sk-' + 'proj-Ab3dE5gH7jK9mN1pQ3sT5vW7xY9zA1bC3dE5fG7hJ9kL1mN3pQ5_rS7tU9vW1xY3zA5';
+const OPENAI_LEGACY = 'sk-' + 'T8x2Kq9LmZ4rW7yB3nV6cJ1hF5gD0sA2pE4uR8iO7tYwQmNb';
+const ANTHROPIC = 'sk-' + 'ant-api03-' + 'Zq8_Wd3kLm9Rt2Yx-Vb6Nc4Hg7Jf1Ks5Pa0Qe8Ur2Iy4To6Mn3Bv7Cx9Lz1Ow5Sd2Fg4Hj6Kl8Aa';
+const HEX_KEY = 'sk-' + '3f9a7c21d4e8b6054a1c9e7f2d3b8a60';
 const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1b2c3d4e5f6g7h8\nq9r8s7t6u5v4w3x2y1z0\n-----END RSA PRIVATE KEY-----';
 
 describe('credentials of a well-known shape', () => {
   it('hides each in free text, whatever surrounds it', () => {
-    for (const token of [GHP, FINE, GITLAB, SLACK, SLACK_USER, AWS, OPENAI]) {
+    for (const token of [GHP, FINE, GITLAB, SLACK, SLACK_USER, AWS, 'ASIA' + 'Y3FMAYIWQ7ZTKN2H', OPENAI, OPENAI_LEGACY, ANTHROPIC, HEX_KEY]) {
       expect(hideCredentials(`git push https://x@h "${token}"; echo done`, '***'), token).toBe('git push https://x@h "***"; echo done');
       expect(createRedactor([]).text(`token=${token}`), token).toBe('token=***');
     }
@@ -31,6 +34,46 @@ describe('credentials of a well-known shape', () => {
   it('hides the password of a URL, keeping its user and host', () => {
     expect(hideCredentials('psql postgres://app:s3cr3t-pw@db.internal:5432/prod', '***')).toBe('psql postgres://app:***@db.internal:5432/prod');
     expect(hideCredentials('redis-cli -u redis://:hunter22@cache:6379', '***')).toBe('redis-cli -u redis://:***@cache:6379');
+  });
+
+  it('hides the whole password of a URL: to the last @ of its authority, with a ? or # in it, a quoted one too', () => {
+    expect(hideCredentials('mysql -h mysql://root:P@ssw0rd@db:3306/app', '***')).toBe('mysql -h mysql://root:***@db:3306/app');
+    expect(hideCredentials('mysql://root:P@ss@w0rd@db?ssl=true', '***')).toBe('mysql://root:***@db?ssl=true');
+    expect(hideCredentials('postgres://app:pa#ss?w0rd@db/prod', '***')).toBe('postgres://app:***@db/prod');
+    expect(hideCredentials(`psql 'postgres://app:"s3cr3t"@db:5432'`, '***')).toBe(`psql 'postgres://app:***@db:5432'`);
+    expect(hideCredentials('a://u:p1@h;b://x:p2@z', '***')).toBe('a://u:***@h;b://x:***@z');
+    // A query after a password cannot be told from more of the password: the host goes with it, not a part of the password.
+    expect(hideCredentials('https://u:pw@h?to=ops@example.com', '***')).toBe('https://u:***@example.com');
+  });
+
+  it('leaves a host, its port, its query and fragment as they are: no user, no password', () => {
+    for (const text of [
+      'curl http://localhost:8080?email=ops@example.com',
+      'curl http://localhost:8080/notify?email=ops@example.com',
+      'curl http://localhost?to=a:b@c',
+      'http://api:8080#frag@x',
+      'http://[::1]:8080@x',
+      'http://[::1]:8080?to=ops@example.com',
+      'oci://reg:5000@sha1:abc',
+      'https://ops@example.com:8443/x https://user@host?at=12:30&to=a@b',
+    ])
+      expect(hideCredentials(text, '***'), text).toBe(text);
+  });
+
+  it('takes a quoted reference for a reference, and *** for a password masked already', () => {
+    for (const text of ['curl https://user:"$PW"@h', 'curl "https://user:"${PW}"@h"', "curl 'https://user:'$PW'@h'", 'curl https://user:***@h', 'curl https://user:"***"@h'])
+      expect(hideCredentials(text, '***'), text).toBe(text);
+    expect(credentialKinds('curl https://user:"$PW"@h https://user:***@h')).toEqual([]);
+  });
+
+  it('leaves pods, ReplicaSet hashes, model names and upper-case words that start like a key as they are', () => {
+    for (const text of [
+      'kubectl logs sk-api-7d9f8c6b5d-x2x4z',
+      'kubectl logs sk-learn-classifier-deployment-v2-7d9f8c6b5d-x2x4z -c sk-learn-classifier-sidecar',
+      'model sk-learn-2024model1 and sk-FineTuned-Model-Version2-Final',
+      'region ASIAPACIFICSOUTHEAST1 id AKIA1234567890ABCDEF1234 AKIAIOSFODNN7EXAMPLEX',
+    ])
+      expect(hideCredentials(text, '***'), text).toBe(text);
   });
 
   it('leaves ordinary words, hashes, digests, UUIDs and references filled in at run time as they are', () => {
@@ -67,5 +110,14 @@ describe('credentials of a well-known shape', () => {
     expect(literalCredentialWarnings(plan)[0]).toMatch(/^steps\[1\]\.args\.command \(step push\) holds a GitHub token written into the plan: it is stored as \*\*\* and the step cannot be resumed from its run; pass it as a secret input/);
     expect(literalCredentials({ steps: [{ id: 'a', tool: 'shell', args: { command: 'echo sk-learn-classifier' } }] })).toEqual([]);
     expect(credentialKinds(`${OPENAI} ${GHP}`)).toEqual(['an OpenAI-style secret key', 'a GitHub token']);
+    expect(credentialKinds(ANTHROPIC)).toEqual(['an Anthropic key']);
+  });
+
+  it('warns of a URL whose password is ***, copied from what ksa showed: it is sent as it is', () => {
+    const plan = { steps: [{ id: 'db', tool: 'shell', args: { command: 'psql postgres://app:***@db/prod -c "select 1"' } }] };
+    expect(literalCredentials(plan)).toEqual([]);
+    expect(literalCredentialWarnings(plan)).toEqual([
+      'steps[0].args.command (step db) holds a URL whose password is ***, a password ksa masked, copied back: the step sends *** as the password; pass the password as a secret input (--input ghToken=\u2026, {{ inputs.ghToken }}) or an allowed variable (--allow-env GH_TOKEN, {{ env.GH_TOKEN }})',
+    ]);
   });
 });

@@ -61,12 +61,13 @@ describe('secrets', () => {
   it('a value shaped like a well-known credential is a secret under any name; ordinary text is not', () => {
     const github = `ghp_${'a1B2'.repeat(9)}`;
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXBhcnQ';
+    const key = 'sk-' + 'Lv9x2Kq8LmZ4rW7yB3nV6cJ1hF5gD0sA2pE4uR8iO7tYwQ';
     // `session` is secret by its name, the others by their shape; `Bearer ` stays readable.
-    expect(secretInputValues({ creds: 'sk-live-987654321fedcba', header: `Bearer ${github}`, session: 'sess-1', port: 8080, name: 'skeleton-key-ring' }).sort()).toEqual(
-      ['sess-1', 'sk-live-987654321fedcba', github].sort(),
+    expect(secretInputValues({ creds: key, header: `Bearer ${github}`, session: 'sess-1', port: 8080, name: 'skeleton-key-ring' }).sort()).toEqual(
+      ['sess-1', key, github].sort(),
     );
     expect(secretValues({ MY_CREDS: 'AKIAIOSFODNN7EXAMPLE', JWT_FILE: '/tmp/x', CALLBACK: `https://x.test/cb?t=${jwt}` })).toEqual(['AKIAIOSFODNN7EXAMPLE', jwt]);
-    for (const text of ['task-sk-1234', 'sk-learn-classifier-deployment-v2', 'desk-lamp-on-the-table-now', 'risk-assessment-for-prod', 'AKIA', 'ghp_short', 'xoxb', 'my-eyJ.eyJ.x']) expect(secretShapedParts(text), text).toEqual([]);
+    for (const text of ['task-sk-1234', 'sk-live-987654321fedcba', 'sk-learn-classifier-deployment-v2', 'desk-lamp-on-the-table-now', 'risk-assessment-for-prod', 'AKIA', 'ghp_short', 'xoxb', 'my-eyJ.eyJ.x']) expect(secretShapedParts(text), text).toEqual([]);
     const openai = `sk-proj-${'Xy7_kQ2-'.repeat(6)}T3BlbkFJ9zQw8Rt`;
     expect(secretShapedParts(`key=${openai} rest`)).toEqual([openai]);
     expect(storedWithoutSecret('creds', '***')).toBe(true);
