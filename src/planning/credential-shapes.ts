@@ -121,3 +121,39 @@ export function literalCredentialWarnings(plan: { readonly steps: readonly objec
     .map(({ path, step }) => `${path} (step ${step}) holds a URL whose password is ***, a password ksa masked, copied back: the step sends *** as the password; ${passInstead.replace('pass it', 'pass the password')}`);
   return [...literal, ...copied];
 }
+
+/** How far back from a long line's limit a cut is moved to keep a credential whole: more than any token's length. */
+const CUT_LOOKBACK = 8192;
+/** What a token or a JWT is made of: a cut between two of these may fall inside one. */
+const TOKEN_CHAR = /[A-Za-z0-9_.-]/;
+
+/**
+ * Where to cut a line too long to deliver whole (at most `limit` characters in the piece), so that no credential is
+ * cut in two: each piece is masked on its own, and a token's halves have no known shape. After a space where there
+ * is one near the limit (no shape holds one); else between a token's characters and others, not inside a URL's
+ * authority (its password is seen only up to its `@`). A run longer than the look back without either is cut at the
+ * limit: no shape can be told there.
+ */
+export function credentialSafeCut(text: string, limit: number): number {
+  const from = Math.max(1, limit - Math.min(CUT_LOOKBACK, Math.floor(limit / 2)));
+  for (let cut = limit; cut >= from; cut--) if (/\s/.test(text[cut - 1]!) || /\s/.test(text[cut] ?? '')) return cut;
+  let cut = limit;
+  while (cut >= from) {
+    if (TOKEN_CHAR.test(text[cut - 1]!) && TOKEN_CHAR.test(text[cut] ?? '')) cut--;
+    else {
+      const url = openUrlStart(text, cut);
+      if (url === -1) return cut;
+      cut = url;
+    }
+  }
+  return limit;
+}
+
+/** Where the URL whose authority a cut at `cut` falls in (its `://` included) starts, at its scheme; -1 if none. */
+function openUrlStart(text: string, cut: number): number {
+  const slashes = text.lastIndexOf('://', cut - 1);
+  if (slashes === -1 || /[\s/]/.test(text.slice(slashes + 3, cut))) return -1;
+  let start = slashes;
+  while (start > 0 && /[A-Za-z0-9+.-]/.test(text[start - 1]!)) start--;
+  return start === slashes ? -1 : start;
+}

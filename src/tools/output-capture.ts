@@ -1,7 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
+import { credentialSafeCut } from '../planning/credential-shapes.js';
 
 export const DEFAULT_MAX_CAPTURE_BYTES = 1024 * 1024;
-/** Longer lines are delivered in pieces, so one line without a newline cannot grow without bound. */
+/** Longer lines are delivered in pieces, so one line without a newline cannot grow without bound; never inside a credential. */
 export const MAX_LINE_CHARS = 64 * 1024;
 
 /**
@@ -69,7 +70,8 @@ export class LineSplitter {
     }
     this.pending += text.slice(start);
     while (this.pending.length > this.maxLineChars) {
-      let cut = this.maxLineChars;
+      // Each piece is masked on its own: a token cut in two would be shown in two unmasked halves.
+      let cut = credentialSafeCut(this.pending, this.maxLineChars);
       // Do not split a surrogate pair.
       if (isHighSurrogate(this.pending.charCodeAt(cut - 1))) cut--;
       this.emit(this.pending.slice(0, cut));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../../src/store/redact.js';
 import { BoundedCapture, LineSplitter, stripFinalNewline } from '../../src/tools/output-capture.js';
 
 function split(chunks: (string | Uint8Array)[], maxLineChars?: number): string[] {
@@ -61,7 +62,20 @@ describe('LineSplitter', () => {
 
   it('delivers an overlong line in pieces without splitting surrogate pairs', () => {
     expect(split(['abcdefg'], 3)).toEqual(['abc', 'def', 'g']);
-    expect(split(['ab😀cd'], 3)).toEqual(['ab', '😀c', 'd']);
+    expect(split(['ab😀cd'], 3)).toEqual(['ab', '😀', 'cd']);
+  });
+
+  it('cuts an overlong line where no credential is cut in two, so each piece masks what it holds', () => {
+    const token = 'ghp_' + 'Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2';
+    const hidden = (lines: string[]) => lines.map((line) => createRedactor([]).text(line));
+    // The token straddles the 100th character, written in two pieces as a tool would.
+    expect(hidden(split([`${'x'.repeat(89)} ${token.slice(0, 20)}`, `${token.slice(20)} done`, '\n'], 100))).toEqual([`${'x'.repeat(89)} `, '*** done']);
+    // No space near the limit (minified JSON): cut where the token starts, or before a URL whose authority is open.
+    expect(hidden(split([`{"a":"${'y'.repeat(80)}","t":"${token}"}`, '\n'], 100))).toEqual([`{"a":"${'y'.repeat(80)}","t":"`, '***"}']);
+    expect(hidden(split([`${'z'.repeat(80)},postgres://app:pa55-w0rd@db/prod`, '\n'], 100))).toEqual([`${'z'.repeat(80)},`, 'postgres://app:***@db/prod']);
+    expect(hidden(split([`${'z'.repeat(80)},postgres://app:pa55`, `-w0rd@db/prod`, '\n'], 100))).toEqual([`${'z'.repeat(80)},`, 'postgres://app:***@db/prod']);
+    // A run with nothing to cut at near the limit is cut at it, as before.
+    expect(split(['a'.repeat(250)], 100).map((line) => line.length)).toEqual([100, 100, 50]);
   });
 });
 
