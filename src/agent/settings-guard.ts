@@ -3,7 +3,7 @@ import path from 'node:path';
 import { errorMessage } from '../planning/index.js';
 import { KsaError } from '../planning/ksa-error.js';
 import type { InvokeTool, Plan } from '../planning/index.js';
-import { assessCallRisk, type RiskOptions } from '../policy/index.js';
+import { assessCallRisk, callNamesSettings, type RiskOptions } from '../policy/index.js';
 
 /** The files that decide what later plans may do: the workspace's rules, and ksa's own settings. */
 function guardedFiles(workspace: string, home: string): string[] {
@@ -30,8 +30,10 @@ type Snapshot = ReadonlyMap<string, Buffer | null>;
  * A step on this machine approved as a plain write must not change the rules of later plans: the risk levels read a line as
  * written, and there are always more spellings (`ln -s .k* cfg`, `.k"sa"`, a link a repository ships, a value put
  * into the line) than a reading can know. So the files themselves are watched: what they held before a local
- * call is compared after it, and a change by a step not rated as rewriting them (a destroy step, always asked) is
- * put back and fails the step. A step rated so may change them; while one runs, the others are not judged.
+ * call is compared after it, and a change by a step that did not say it would is put back and fails the step. A
+ * step says so by naming the file or its folder where the rating looks, and being a destroy step (always asked),
+ * whichever part of its line made it one (`rm -rf build && … > .ksa/policy.yaml`, `rm -rf .ksa`). Such a step may
+ * change them; while one runs, the others are not judged.
  */
 export function withSettingsGuard(invoke: InvokeTool, options: { readonly plan: Plan; readonly workspace: string; readonly home: string; readonly risk: RiskOptions }): InvokeTool {
   const files = guardedFiles(options.workspace, options.home);
@@ -43,7 +45,7 @@ export function withSettingsGuard(invoke: InvokeTool, options: { readonly plan: 
       const step = options.plan.steps.find((candidate) => candidate.id === stepId);
       const call = step === undefined || step.type === 'llm_query' || step.type === 'condition' ? undefined : phase === 'run' ? step : step.rollback;
       found = call
-        ? assessCallRisk(call.tool, call.args, options.risk).then((risk) => ({ permitted: /rewrite|rewrites/.test(risk.reason), level: risk.level }))
+        ? assessCallRisk(call.tool, call.args, options.risk).then((risk) => ({ permitted: risk.level === 'destroy' && callNamesSettings(call.tool, call.args, options.risk), level: risk.level }))
         : Promise.resolve({ permitted: false, level: 'write' });
       allowed.set(key, found);
     }
@@ -87,7 +89,7 @@ export function withSettingsGuard(invoke: InvokeTool, options: { readonly plan: 
         ? ` The changed ${changed.length === 1 ? 'file is' : 'files are'} kept as ${kept.filter((copy) => copy !== undefined).join(', ')}: if you changed ${changed.length === 1 ? 'it' : 'them'} yourself meanwhile, move ${changed.length === 1 ? 'it' : 'them'} back once the run has ended.`
         : '';
       throw new SettingsChangedError(
-        `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} ${verb} ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step): ksa put ${changed.length === 1 ? 'it' : 'them'} back.${keptNote} A step that rewrites ksa's rules names the file, and is then a destroy step, always asked`,
+        `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} ${verb} ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step): ksa put ${changed.length === 1 ? 'it' : 'them'} back.${keptNote} A step that is to change ksa's rules names the file or its folder, and is then a destroy step, always asked`,
       );
     });
     return result;

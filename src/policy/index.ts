@@ -5,7 +5,7 @@
 export type { RiskLevel, StepRisk } from './risk-level.js';
 export { RISK_LEVELS, riskRank, maxRisk } from './risk-level.js';
 export type { ToolHints, PlanRisk, RiskOptions } from './plan-risk.js';
-export { assessPlanRisk, assessStepRisk, assessCallRisk, ShellParserMissingError } from './plan-risk.js';
+export { assessPlanRisk, assessStepRisk, assessCallRisk, callNamesSettings, ShellParserMissingError } from './plan-risk.js';
 export { settingsHomeSpellings } from './settings-files.js';
 export { commandLineOf, callLineOf } from './command-line.js';
 export type { CommandOf, ToolCommand } from './tool-command.js';

@@ -130,6 +130,17 @@ function namesPolicyFile(filePath: string): boolean {
  */
 const POLICY_FILE_MENTION = /\.ksa[\\/]+(\.[\\/]+)*policy\.ya?ml\b|\.ksa\b[\s\S]*\bpolicy\.ya?ml\b|(^|[\s'"=/])\.ksa[\\/]*(?=$|[\s'";|&)<>])/;
 
+/**
+ * Whether a call names ksa's rules where its rating looks for them: a `write_file` of `.ksa/policy.yaml`, or a shell
+ * line naming that file, its `.ksa` folder, or ksa's home folder (with or without one of its settings files). Such a
+ * call rated destroy is always asked, so the user saw that it may change or remove them (`rm -rf .ksa`).
+ */
+export function callNamesSettings(tool: string, args: Readonly<Record<string, unknown>>, options: RiskOptions = {}): boolean {
+  if (tool === 'write_file') return typeof args.path === 'string' && namesPolicyFile(args.path);
+  if (tool !== 'shell' || typeof args.command !== 'string') return false;
+  return POLICY_FILE_MENTION.test(args.command) || (options.settingsHome !== undefined && settingsFileMention(args.command, options.settingsHome) !== undefined);
+}
+
 const ARGV_TOOLS: Readonly<Record<string, ArgvClassifier>> = { kubectl: classifyKubectl, helm: classifyHelm, docker: classifyDocker, podman: classifyPodman };
 
 /**

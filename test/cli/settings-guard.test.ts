@@ -46,11 +46,11 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     expect(await readFile(own, 'utf8')).toBe('deny: []\n');
   });
 
-  it('a step that removes .ksa/ (git clean -fdx, rm -rf .ksa): the policy and its folder are put back, the step fails in one sentence, and the deny rule still holds', async (context) => {
+  it("a step that removes .ksa/ without naming it (git clean -fdx, rm -rf .k''sa): the policy and its folder are put back, the step fails in one sentence, and the deny rule still holds", async (context) => {
     const sandbox = await ownSandbox(context);
     execFileSync('git', ['init', '-q'], { cwd: sandbox.dir });
     const policy = path.join(sandbox.dir, '.ksa', 'policy.yaml');
-    for (const command of ['git clean -fdxq', 'rm -rf .ksa']) {
+    for (const command of ['git clean -fdxq', "rm -rf .k''sa"]) {
       await mkdir(path.dirname(policy), { recursive: true });
       await writeFile(policy, DENY);
       await writeFile(
@@ -74,13 +74,38 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     const policy = path.join(sandbox.dir, '.ksa', 'policy.yaml');
     await mkdir(path.dirname(policy));
     await writeFile(policy, DENY);
-    await writeFile(path.join(sandbox.dir, 'plan.yaml'), `goal: clean\nsteps:\n  - id: clean\n    tool: shell\n    args: { command: "rm -rf .ksa; echo x > .k''sa" }\n`);
+    await writeFile(path.join(sandbox.dir, 'plan.yaml'), `goal: clean\nsteps:\n  - id: clean\n    tool: shell\n    args: { command: "rm -rf .k''sa; echo x > .k''sa" }\n`);
     const result = await runKsa(['run', 'plan.yaml', '--yes', '--allow-destroy'], { home: sandbox.home, cwd: sandbox.dir });
     expect(result.code, describeResult(result)).toBe(1);
     expect(result.stderr).toContain(
       `step clean removed ${policy}, which its plan did not say it would (it was approved as a destroy step), and ksa could not put ${policy} back: ${path.join(sandbox.dir, '.ksa')} is not a folder now. The run keeps the rules it started with; put the file back before the next run\n`,
     );
     expect(result.stderr).not.toMatch(/ENOTDIR|EEXIST|errno/);
+  });
+
+  it('a destroy step that names the policy or its folder may change or remove it, whatever else its line does; one that reaches it by another spelling is put back', async (context) => {
+    const sandbox = await ownSandbox(context);
+    execFileSync('git', ['init', '-q'], { cwd: sandbox.dir });
+    const policy = path.join(sandbox.dir, '.ksa', 'policy.yaml');
+    await writeFile(path.join(sandbox.dir, 'edit.sh'), 'd=.k; printf "deny: []\\n" > ${d}sa/policy.yaml\n');
+    for (const [command, after] of [
+      ['rm -rf build && printf \'deny: []\\n\' > .ksa/policy.yaml', 'deny: []\n'],
+      ['rm .ksa/policy.yaml', null],
+      ['rm -rf .ksa', null],
+      ['rm -rf build && sh edit.sh', DENY],
+    ] as const) {
+      await mkdir(path.dirname(policy), { recursive: true });
+      await writeFile(policy, DENY);
+      await writeFile(path.join(sandbox.dir, 'plan.yaml'), `goal: loosen\nsteps:\n  - id: s0\n    tool: shell\n    args: { command: ${JSON.stringify(command)} }\n`);
+      const result = await runKsa(['run', 'plan.yaml', '--yes', '--allow-destroy'], { home: sandbox.home, cwd: sandbox.dir });
+      if (after === DENY) {
+        expect(result.code, describeResult(result)).toBe(1);
+        expect(result.stderr, command).toContain(`step s0 changed ${policy}, which its plan did not say it would (it was approved as a destroy step): ksa put it back.`);
+      } else {
+        expect(result.code, `${command}\n${describeResult(result)}`).toBe(0);
+      }
+      expect(existsSync(policy) ? await readFile(policy, 'utf8') : null, command).toBe(after);
+    }
   });
 
   it('ksa mcp trust in another terminal while a run goes: refused, saying why (its watch would put it back and fail the step); the run goes on', async (context) => {

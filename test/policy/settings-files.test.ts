@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessCallRisk, settingsHomeSpellings } from '../../src/policy/index.js';
+import { assessCallRisk, callNamesSettings, settingsHomeSpellings } from '../../src/policy/index.js';
 import { parseShell } from '../../src/tools/index.js';
 
 // ksa's own settings (the user's policy.yaml, config.json, mcp-trust.json in KSA_HOME): a step that
@@ -42,5 +42,32 @@ describe('a shell step that writes ksa\'s own settings', () => {
       '${HOME}/.local/share/ksa',
     ]);
     expect(settingsHomeSpellings('/srv/ksa', '/home/me')).toEqual(['/srv/ksa', '$KSA_HOME', '${KSA_HOME}']);
+  });
+});
+
+describe('a call that names ksa\'s rules, whatever decides its rating', () => {
+  it.each([
+    ['shell', { command: 'rm -rf build && printf "deny: []\\n" > .ksa/policy.yaml' }],
+    ['shell', { command: 'rm .ksa/policy.yaml' }],
+    ['shell', { command: 'rm -rf .ksa' }],
+    ['shell', { command: 'git rm -q -r .ksa/' }],
+    ['shell', { command: 'cd .ksa && rm -f policy.yml' }],
+    ['shell', { command: 'rm -rf build; rm "$KSA_HOME/config.json"' }],
+    ['shell', { command: 'rm -rf ~/.local/share/ksa' }],
+    ['write_file', { path: './.ksa//policy.yaml', content: 'deny: []\n' }],
+  ])('%s %j: names them', (tool, args) => {
+    expect(callNamesSettings(tool, args, { settingsHome })).toBe(true);
+  });
+
+  it.each([
+    ['shell', { command: 'rm -rf build' }],
+    ['shell', { command: 'git clean -fdx' }],
+    ['shell', { command: "rm -rf .k''sa" }],
+    ['shell', { command: 'rm -rf build && sh edit.sh' }],
+    ['shell', { command: 'rm policy.yaml' }],
+    ['write_file', { path: 'policy.yaml', content: 'deny: []\n' }],
+    ['kubectl', { args: ['delete', '-f', '.ksa/policy.yaml'] }],
+  ])('%s %j: does not', (tool, args) => {
+    expect(callNamesSettings(tool, args, { settingsHome })).toBe(false);
   });
 });
