@@ -1,19 +1,21 @@
-import { chmod, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../planning/index.js';
 import { KsaError } from '../planning/ksa-error.js';
 import type { InvokeTool, Plan } from '../planning/index.js';
 import { assessCallRisk, callNamesSettings, type RiskOptions } from '../policy/index.js';
 
+/** A file that decides what later plans may do, and the folder it belongs under (the workspace, or ksa's home). */
+interface GuardedFile {
+  readonly file: string;
+  readonly root: string;
+}
+
 /** The files that decide what later plans may do: the workspace's rules, and ksa's own settings. */
-function guardedFiles(workspace: string, home: string): string[] {
+function guardedFiles(workspace: string, home: string): GuardedFile[] {
   return [
-    path.join(workspace, '.ksa', 'policy.yaml'),
-    path.join(workspace, '.ksa', 'policy.yml'),
-    path.join(home, 'policy.yaml'),
-    path.join(home, 'policy.yml'),
-    path.join(home, 'config.json'),
-    path.join(home, 'mcp-trust.json'),
+    ...['policy.yaml', 'policy.yml'].map((name) => ({ file: path.join(workspace, '.ksa', name), root: workspace })),
+    ...['policy.yaml', 'policy.yml', 'config.json', 'mcp-trust.json'].map((name) => ({ file: path.join(home, name), root: home })),
   ];
 }
 
@@ -24,7 +26,13 @@ export class SettingsChangedError extends KsaError {
   }
 }
 
-type Snapshot = ReadonlyMap<string, Buffer | null>;
+/** What a file held (null: it was not there), and a folder on its way that was a link then. */
+interface Held {
+  readonly content: Buffer | null;
+  readonly link?: string;
+}
+
+type Snapshot = ReadonlyMap<string, Held>;
 
 /**
  * A step on this machine approved as a plain write must not change the rules of later plans: the risk levels read a line as
@@ -70,17 +78,18 @@ export function withSettingsGuard(invoke: InvokeTool, options: { readonly plan: 
     const result = await invoke(call).finally(async () => {
       if (permittedRunning > 0) return;
       const before = await baseline!;
-      const found = await changedFiles(before);
+      const found = await changedFiles(files, before);
       if (found.length === 0) return;
       const changed = found.map((change) => change.file);
       // Removed (git clean -fdx, rm -rf .ksa): the run keeps the rules it was approved under, so they are put back too.
       const removed = found.every((change) => change.removed);
       const verb = removed ? 'removed' : 'changed';
       const kept = await Promise.all(
-        changed.map((file) =>
-          restore(file, before.get(file)!).catch((error: unknown) => {
+        found.map(({ file, root }) =>
+          restore(file, root, before.get(file)!).catch((error: unknown) => {
+            const problem = restoreProblem(error);
             throw new SettingsChangedError(
-              `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} ${verb} ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step), and ksa could not put ${file} back: ${restoreProblem(error)}. The run keeps the rules it started with; put the file back before the next run`,
+              `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} ${verb} ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step), and ksa could not put ${file} back: ${problem.why}. The run keeps the rules it started with; ${problem.remedy} before the next run`,
             );
           }),
         ),
@@ -96,24 +105,61 @@ export function withSettingsGuard(invoke: InvokeTool, options: { readonly plan: 
   };
 }
 
-async function snapshot(files: readonly string[]): Promise<Snapshot> {
-  return new Map(await Promise.all(files.map(async (file) => [file, await readFile(file).catch(() => null)] as const)));
+async function snapshot(files: readonly GuardedFile[]): Promise<Snapshot> {
+  return new Map(
+    await Promise.all(
+      files.map(async ({ file, root }) => {
+        const [content, link] = await Promise.all([readFile(file).catch(() => null), linkOnTheWay(file, root)]);
+        return [file, { content, ...(link !== undefined ? { link } : {}) }] as const;
+      }),
+    ),
+  );
 }
 
-async function changedFiles(before: Snapshot): Promise<{ readonly file: string; readonly removed: boolean }[]> {
-  const changed: { file: string; removed: boolean }[] = [];
-  for (const [file, was] of before) {
+async function changedFiles(files: readonly GuardedFile[], before: Snapshot): Promise<{ readonly file: string; readonly root: string; readonly removed: boolean }[]> {
+  const changed: { file: string; root: string; removed: boolean }[] = [];
+  for (const { file, root } of files) {
+    const was = before.get(file)!;
     const now = await lstat(file).then((stats) => (stats.isFile() ? readFile(file) : Buffer.from('not a file')), () => null);
-    if (was === null ? now !== null : now === null || !now.equals(was)) changed.push({ file, removed: now === null });
+    // A folder on the way made a link (`.ksa -> /elsewhere`) is a new way to the rules, even to the same text.
+    const relinked = was.content !== null && was.link === undefined && (await linkOnTheWay(file, root)) !== undefined;
+    if (relinked || (was.content === null ? now !== null : now === null || !now.equals(was.content))) changed.push({ file, root, removed: now === null && was.content !== null });
   }
   return changed;
 }
 
+/** The first folder between `root` and `file` that is a symbolic link (`.ksa -> /elsewhere`), if any. */
+async function linkOnTheWay(file: string, root: string): Promise<string | undefined> {
+  const folders = path.relative(root, path.dirname(file)).split(path.sep).filter((part) => part !== '');
+  let folder = root;
+  for (const part of folders) {
+    folder = path.join(folder, part);
+    const stats = await lstat(folder).catch(() => undefined);
+    if (stats === undefined) return undefined;
+    if (stats.isSymbolicLink()) return folder;
+  }
+  return undefined;
+}
+
+/** A folder on the way to a file that is a link now: ksa does not write through it. */
+class LinkOnTheWayError extends Error {
+  constructor(
+    readonly folder: string,
+    readonly target: string,
+    readonly before: boolean,
+  ) {
+    super(`${folder} is a link to ${target}`);
+  }
+}
+
 /**
  * Puts a file back as it was: its content (private), or gone if it was not there. What was found in its place
- * is kept beside it (`<file>.changed-<time>`), never lost: it may be a change the user made meanwhile.
+ * is kept beside it (`<file>.changed-<time>`), never lost: it may be a change the user made meanwhile. Nothing is
+ * written through a folder that is a link: it may lead out of the workspace (`.ksa -> /elsewhere`).
  */
-async function restore(file: string, was: Buffer | null): Promise<string | undefined> {
+async function restore(file: string, root: string, was: Held): Promise<string | undefined> {
+  const link = await linkOnTheWay(file, root);
+  if (link !== undefined) throw new LinkOnTheWayError(link, await readlink(link).catch(() => 'a place ksa cannot read'), was.link !== undefined);
   const stats = await lstat(file).catch(() => undefined);
   let kept: string | undefined;
   if (stats) {
@@ -126,21 +172,28 @@ async function restore(file: string, was: Buffer | null): Promise<string | undef
       await rm(file, { recursive: true, force: true });
     }
   }
-  if (was !== null) {
+  if (was.content !== null) {
     // The step may have removed the folder with the file (.ksa/ by git clean -fdx): it is made again.
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, was, { mode: 0o600 });
+    await writeFile(file, was.content, { mode: 0o600 });
   }
   return kept;
 }
 
-/** Why a file could not be put back, in words: its folder is now a file, or cannot be written. */
-function restoreProblem(error: unknown): string {
+/** Why a file could not be put back, in words, and what the user does about it. */
+function restoreProblem(error: unknown): { readonly why: string; readonly remedy: string } {
+  const remedy = 'put the file back';
+  if (error instanceof LinkOnTheWayError) {
+    return {
+      why: `${error.folder} is ${error.before ? '' : 'now '}a link to ${error.target}, and ksa writes nothing through a link`,
+      remedy: `replace the link ${error.folder} with a folder that holds the file`,
+    };
+  }
   const { code, path: where } = error as NodeJS.ErrnoException;
   const place = where ?? 'its folder';
-  if (code === 'ENOTDIR' || code === 'EEXIST') return `${place} is not a folder now`;
-  if (code === 'EACCES' || code === 'EPERM') return `permission denied on ${place}`;
-  if (code === 'EROFS') return `${place} is on a read-only file system`;
-  if (code === 'ENOSPC') return 'the disk is full';
-  return `${errorMessage(error)}`;
+  if (code === 'ENOTDIR' || code === 'EEXIST') return { why: `${place} is not a folder now`, remedy };
+  if (code === 'EACCES' || code === 'EPERM') return { why: `permission denied on ${place}`, remedy };
+  if (code === 'EROFS') return { why: `${place} is on a read-only file system`, remedy };
+  if (code === 'ENOSPC') return { why: 'the disk is full', remedy };
+  return { why: errorMessage(error), remedy };
 }

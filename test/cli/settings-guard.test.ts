@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { createCliSandbox, describeResult, eventually, KSA_ARGV, runKsa, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
@@ -108,6 +108,39 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     }
   });
 
+  it('a step that puts a link where .ksa/ was: nothing is written through it, and the step fails in one line saying what to do', async (context) => {
+    const sandbox = await ownSandbox(context);
+    const folder = path.join(sandbox.dir, '.ksa');
+    const policy = path.join(folder, 'policy.yaml');
+    const elsewhere = path.join(path.dirname(sandbox.dir), 'elsewhere');
+    await mkdir(elsewhere);
+    // An empty folder, one with a file of that name, one with the same rules (the way to them is still new), none.
+    for (const [target, held] of [
+      [elsewhere, ''],
+      [elsewhere, 'mine\n'],
+      [elsewhere, DENY],
+      [path.join(path.dirname(sandbox.dir), 'nowhere'), undefined],
+    ] as const) {
+      await rm(folder, { recursive: true, force: true });
+      await mkdir(folder);
+      await writeFile(policy, DENY);
+      await rm(path.join(elsewhere, 'policy.yaml'), { force: true });
+      if (held) await writeFile(path.join(elsewhere, 'policy.yaml'), held);
+      await writeFile(path.join(sandbox.dir, 'plan.yaml'), `goal: relink\nsteps:\n  - id: relink\n    tool: shell\n    args: { command: "rm -rf .k''sa && ln -s ${target} .k''sa" }\n`);
+      const result = await runKsa(['run', 'plan.yaml', '--yes', '--allow-destroy'], { home: sandbox.home, cwd: sandbox.dir });
+      expect(result.code, describeResult(result)).toBe(1);
+      expect(result.stderr, target).toMatch(
+        new RegExp(
+          `step relink (removed|changed) ${escaped(policy)}, which its plan did not say it would \\(it was approved as a destroy step\\), and ksa could not put ${escaped(policy)} back: ${escaped(folder)} is now a link to ${escaped(target)}, and ksa writes nothing through a link\\. The run keeps the rules it started with; replace the link ${escaped(folder)} with a folder that holds the file before the next run\n`,
+        ),
+      );
+      expect(result.stderr, target).not.toMatch(/ENOENT|errno|mkdir/);
+      if (held !== undefined) expect(await readdir(elsewhere), target).toEqual(held ? ['policy.yaml'] : []);
+      if (held) expect(await readFile(path.join(elsewhere, 'policy.yaml'), 'utf8'), target).toBe(held);
+      await rm(folder, { force: true });
+    }
+  });
+
   it('ksa mcp trust in another terminal while a run goes: refused, saying why (its watch would put it back and fail the step); the run goes on', async (context) => {
     const sandbox = await ownSandbox(context);
     const other = await workspaceWithServer(sandbox);
@@ -191,4 +224,8 @@ async function startWaitingRun(sandbox: CliSandbox, seconds: number): Promise<Ks
   const run = startKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
   await eventually(() => (existsSync(path.join(sandbox.dir, 'started')) ? true : undefined), 20_000);
   return run;
+}
+
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
