@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../planning/index.js';
 import { KsaError } from '../planning/ksa-error.js';
@@ -26,9 +26,10 @@ export class SettingsChangedError extends KsaError {
   }
 }
 
-/** What a file held (null: it was not there), and a folder on its way that was a link then. */
+/** What a file held (null: it was not there) and its mode, and a folder on its way that was a link then. */
 interface Held {
   readonly content: Buffer | null;
+  readonly mode?: number;
   readonly link?: string;
 }
 
@@ -109,8 +110,8 @@ async function snapshot(files: readonly GuardedFile[]): Promise<Snapshot> {
   return new Map(
     await Promise.all(
       files.map(async ({ file, root }) => {
-        const [content, link] = await Promise.all([readFile(file).catch(() => null), linkOnTheWay(file, root)]);
-        return [file, { content, ...(link !== undefined ? { link } : {}) }] as const;
+        const [content, mode, link] = await Promise.all([readFile(file).catch(() => null), stat(file).then((stats) => stats.mode & 0o7777, () => undefined), linkOnTheWay(file, root)]);
+        return [file, { content, ...(content !== null && mode !== undefined ? { mode } : {}), ...(link !== undefined ? { link } : {}) }] as const;
       }),
     ),
   );
@@ -153,7 +154,7 @@ class LinkOnTheWayError extends Error {
 }
 
 /**
- * Puts a file back as it was: its content (private), or gone if it was not there. What was found in its place
+ * Puts a file back as it was: its content and mode, or gone if it was not there. What was found in its place
  * is kept beside it (`<file>.changed-<time>`), never lost: it may be a change the user made meanwhile. Nothing is
  * written through a folder that is a link: it may lead out of the workspace (`.ksa -> /elsewhere`).
  */
@@ -175,7 +176,9 @@ async function restore(file: string, root: string, was: Held): Promise<string | 
   if (was.content !== null) {
     // The step may have removed the folder with the file (.ksa/ by git clean -fdx): it is made again.
     await mkdir(path.dirname(file), { recursive: true });
+    // Written private, then given the mode it had: a key in config.json is never readable by others on the way.
     await writeFile(file, was.content, { mode: 0o600 });
+    if (was.mode !== undefined) await chmod(file, was.mode);
   }
   return kept;
 }

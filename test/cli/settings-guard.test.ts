@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { createCliSandbox, describeResult, eventually, KSA_ARGV, runKsa, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
@@ -138,6 +138,25 @@ describe.concurrent('the rules a plan may not change unasked', () => {
       if (held !== undefined) expect(await readdir(elsewhere), target).toEqual(held ? ['policy.yaml'] : []);
       if (held) expect(await readFile(path.join(elsewhere, 'policy.yaml'), 'utf8'), target).toBe(held);
       await rm(folder, { force: true });
+    }
+  });
+
+  it('a policy put back keeps the mode it had', async (context) => {
+    const sandbox = await ownSandbox(context);
+    execFileSync('git', ['init', '-q'], { cwd: sandbox.dir });
+    const policy = path.join(sandbox.dir, '.ksa', 'policy.yaml');
+    for (const [command, mode] of [
+      ["printf 'deny: []\\n' > .k''sa/policy.yaml", 0o644],
+      ['git clean -fdxq', 0o640],
+    ] as const) {
+      await mkdir(path.dirname(policy), { recursive: true });
+      await writeFile(policy, DENY);
+      await chmod(policy, mode);
+      await writeFile(path.join(sandbox.dir, 'plan.yaml'), `goal: g\nsteps:\n  - id: s0\n    tool: shell\n    args: { command: ${JSON.stringify(command)} }\n`);
+      const result = await runKsa(['run', 'plan.yaml', '--yes', '--allow-destroy'], { home: sandbox.home, cwd: sandbox.dir });
+      expect(result.code, describeResult(result)).toBe(1);
+      expect(await readFile(policy, 'utf8'), command).toBe(DENY);
+      expect((await stat(policy)).mode & 0o777, command).toBe(mode);
     }
   });
 
