@@ -8,7 +8,9 @@ export { createRedactor, errorText, secretValues, secretInputValues, looksSecret
 export type { Redactor } from './redact.js';
 export { redactEvent } from './redact-event.js';
 export { declaredInputs } from './secret-input-kinds.js';
-export { RunStore, OpenRun, RunNotFoundError } from './run-store.js';
+export { RunStore } from './run-store.js';
+export { OpenRun } from './open-run.js';
+export { RunNotFoundError } from './run-not-found.js';
 export type { RunListing, RunStoreOptions } from './run-store.js';
 export { RunRecordSchema, RunStateSchema, summarize } from './run-record.js';
 export type { RunRecord, RunSummary } from './run-record.js';

@@ -1,47 +1,32 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunEvent } from '../planning/events.js';
-import type { Execution } from '../planning/executor.js';
-import { KsaError } from '../planning/ksa-error.js';
 import { isFinished, type RunStatus } from '../planning/state.js';
 import { ensurePrivateDir, isRunId, runDir, stepLogDir } from './paths.js';
 import { createRedactor, namesSecretInput, privateKeysIn, secretInputValues, type Redactor } from './redact.js';
-import { JOURNAL_ENTRY_SHAPE, recordReplacer, replacerFor, RUN_INDEX_SHAPE, RUN_RECORD_SHAPE } from './redact-record.js';
+import { recordReplacer, replacerFor, RUN_INDEX_SHAPE, RUN_RECORD_SHAPE } from './redact-record.js';
 import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
-import { ApprovalMismatchError, planHash, RunEndedMeanwhileError, type Approval } from './approval.js';
 import type { RunRecord, RunSummary } from './run-record.js';
 import { cutShortSteps, ownerLastAlive, runStoppedAt } from './run-status.js';
 import { summarize } from './run-summary.js';
 import { StoredDocument } from './stored-document.js';
 import { markLegacyRollbackStart, RUN_RECORD_FORMAT } from './legacy-rollback.js';
-import { replayJournal, SuccessJournal } from './success-journal.js';
+import { replayJournal } from './success-journal.js';
 import { mapLimit } from './map-limit.js';
 import { withSecretInputKinds } from './secret-input-kinds.js';
 import { overriddenSecretDefaults } from './overridden-defaults.js';
 import { noteMaskedParts } from './masked-steps.js';
+import { OpenRun } from './open-run.js';
+import { RunNotFoundError, setAsideBefore } from './run-not-found.js';
+
+export { OpenRun } from './open-run.js';
+export { RunNotFoundError } from './run-not-found.js';
 
 /** Run files `ksa runs` reads at once. */
 const LIST_READS_AT_ONCE = 16;
 
 // The record's schemas (zod, the plan's schema) load when a run is read, not with the store.
 const runRecords = () => import('./run-record.js');
-
-export class RunNotFoundError extends KsaError {
-  constructor({ runId, reason }: { runId: string; reason?: string }) {
-    super({ name: 'RunNotFoundError', message: reason ?? `no run "${runId}" (list them with: ksa runs)` });
-  }
-}
-
-/** A run whose run.json an earlier read found corrupt has only the file set aside then: say so, not "no run". */
-async function setAsideBefore(dir: string): Promise<string | undefined> {
-  const backups = await readdir(dir).then(
-    (names) => names.filter((name) => name.startsWith('run.json.corrupt-')).sort(),
-    () => [],
-  );
-  const latest = backups.at(-1);
-  return latest ? `its run.json was found corrupt earlier and is kept as ${path.join(dir, latest)}` : undefined;
-}
 
 /**
  * A run as listed: its status is "interrupted" when it claims to run but its owner process is gone;
@@ -274,124 +259,6 @@ export class RunStore {
   /** @internal */
   updateIndex(record: RunRecord): Promise<void> {
     return this.index.upsert(summarize(record));
-  }
-}
-
-/** A run this process owns: the executor's events keep its file current. */
-export class OpenRun {
-  private indexWrite: Promise<void> = Promise.resolve();
-  /** The index line last written by this process. */
-  private indexed: string | undefined;
-  private readonly journal: SuccessJournal;
-
-  constructor(
-    private readonly store: RunStore,
-    readonly document: StoredDocument<RunRecord>,
-    private readonly lock: RunLock,
-    /** Everything written for this run (its file, its logs) goes through this. */
-    readonly redactor: Redactor,
-    /** Taken over from a record an older ksa wrote (no `format`): what it did not record is looked for otherwise. */
-    readonly olderFormat = false,
-    /** What the record is written with: what it hides is noted in it as its inputs and state change (noteMaskedParts). */
-    private readonly replacer?: (key: string, value: unknown) => unknown,
-  ) {
-    this.journal = new SuccessJournal(lock.runDir, () => this.record.state, replacerFor(JOURNAL_ENTRY_SHAPE, redactor));
-  }
-
-  /** Write-ahead for the executor (`commitSuccess`): the step's success is on disk when this returns. */
-  commitSuccess(stepId: string): void {
-    this.journal.commit(stepId);
-  }
-
-  get record(): RunRecord {
-    return this.document.data;
-  }
-
-  get runId(): string {
-    return this.record.runId;
-  }
-
-  get dir(): string {
-    return this.lock.runDir;
-  }
-
-  /** The KSA_HOME the run lives in. */
-  get home(): string {
-    return this.store.home;
-  }
-
-  get logDir(): string {
-    return this.store.logDir(this.runId);
-  }
-
-  /**
-   * From now on the record holds the execution's own state object, so every
-   * event only needs to mark the file changed; group commit does the rest.
-   */
-  attach(execution: Execution): (event: RunEvent) => void {
-    this.record.state = execution.state;
-    noteMaskedParts(this.record, this.replacer);
-    this.document.changed();
-    return (event) => {
-      this.document.changed();
-      if (event.type === 'run_started' || event.type === 'run_paused' || event.type === 'run_resumed' || event.type === 'run_finished') {
-        void this.updateIndex();
-      }
-    };
-  }
-
-  /**
-   * Stores an approval, after checking it is for this very plan and these
-   * inputs (what was shown when the question was asked): a record changed in
-   * between is refused, and nothing runs. On disk before anything runs.
-   */
-  async recordApproval(approval: Approval, inputs: Readonly<Record<string, unknown>>): Promise<void> {
-    // Read under the lock: a resume asked for before another terminal ended the run must not run it again.
-    if (isFinished(this.record.state.status)) throw new RunEndedMeanwhileError(this.runId, this.record.state.status);
-    if (approval.planHash !== planHash(this.record.plan, inputs)) throw new ApprovalMismatchError(this.runId);
-    this.record.approvals = [...(this.record.approvals ?? []), approval];
-    // The inputs it goes on with: a resume's --input replaces the stored value (a secret one is written as ***).
-    this.record.inputs = { ...inputs };
-    noteMaskedParts(this.record, this.replacer);
-    this.document.changed();
-    await this.document.flush();
-  }
-
-  /** Marks the run's status (e.g. interrupted) outside an execution. */
-  setStatus(status: RunStatus): void {
-    this.record.state.status = status;
-    this.document.changed();
-  }
-
-  /** Writes the run's index line, unless it is the same as the last one this process wrote (run_finished, then close). */
-  updateIndex(): Promise<void> {
-    this.indexWrite = this.indexWrite
-      .then(async () => {
-        const line = JSON.stringify(summarize(this.record));
-        if (line === this.indexed) return;
-        await this.store.updateIndex(this.record);
-        this.indexed = line;
-      })
-      .catch((error: unknown) => {
-        // The run file is the truth; a stale index line is rebuilt from it later.
-        void error;
-      });
-    return this.indexWrite;
-  }
-
-  async flush(): Promise<void> {
-    await this.document.flush();
-  }
-
-  /** Writes everything and gives the run up. */
-  async close(): Promise<void> {
-    try {
-      await this.document.close();
-      this.journal.discard();
-      await this.updateIndex();
-    } finally {
-      await this.lock.release();
-    }
   }
 }
 
