@@ -269,10 +269,18 @@ export class RemoteSteps {
       // A result or a failure its worker left settles the attempt as if heard; nothing left, `otherwise`.
       const settleLeft = (left: LeftResult | undefined, otherwise: () => unknown) => (left ? ('error' in left ? failedThere(left.error) : complete(left)) : otherwise());
       // A part's worker is the one it went to: named although its failure is heard before its taking.
-      const failedThere = (reason: string | undefined) => (target && ranBeforeFailing(reason) && nameWorker(target), end(reason));
+      const namePartWorker = (reason: string | undefined) => {
+        if (target && ranBeforeFailing(reason)) nameWorker(target);
+      };
+      // Reported (or left) by its worker: the attempt's own failure.
+      const failedThere = (reason: string | undefined) => {
+        namePartWorker(reason);
+        end(reason);
+      };
+      // As BullMQ tells it: a stall (or no reason) is not the attempt's failure yet; who had the job decides.
       const failed = (failedReason: string | undefined) => {
         if (failedReason && !STALLED.test(failedReason)) return failedThere(failedReason);
-        if (target && ranBeforeFailing(failedReason)) nameWorker(target);
+        namePartWorker(failedReason);
         // What its worker left is looked up already (by a stalled check or a sweep): that settles the attempt.
         if (losing) return;
         // BullMQ's stalled check (by another worker on the queue) found it first; or no worker named yet (the job names it).
