@@ -2,25 +2,21 @@ import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { watchOutage, watchRefusal } from './redis-outage.js';
 import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
-import { clearFailedJob, stopJob } from './job-cancel.js';
 import { settledWithin } from './settled-within.js';
-import { describePlacement, errorMessage, PartialSuccessError, RefusedAttemptError, type InvokeTool, type Placement, type ToolCall, type WorkerRun } from '../planning/index.js';
-import { asResult, EVENTS_MAX_LEN, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobResult } from './queue-names.js';
+import { describePlacement, errorMessage, PartialSuccessError, RefusedAttemptError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
+import { EVENTS_MAX_LEN, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
-import { endedOfItself, jobTaker, lostAttemptMessage, stopLostAttempt, type LostAttemptEnd } from './lost-attempt-stop.js';
+import { stopLostAttempt, type LostAttemptEnd } from './lost-attempt-stop.js';
 import { JobScrubber } from './job-scrub.js';
-import { leftBehind, type LeftResult } from './left-results.js';
 import type { Outstanding, Watcher } from './outstanding-job.js';
 import { RedisSilence } from './redis-silence.js';
 import { sweepJobs } from './job-sweep.js';
-import { runParts, takeOver } from './taken-over.js';
-import { holdWhilePaused } from './paused-hold.js';
-import { heldWhilePaused, lostOr, noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, remoteStepError, STALLED, waitingForWorker } from './step-messages.js';
+import { runParts } from './taken-over.js';
+import { noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, waitingForWorker } from './step-messages.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 import { failStoppedPart } from './stopped-part.js';
-import { endedRun, ranBeforeFailing, TakerNaming } from './stopped-job.js';
-import { lastKeptLines, OutputReader } from './output-reader.js';
+import { awaitStepJob, type JobCoordinator } from './step-job.js';
 
 export const DEFAULT_WORKER_WAIT_MS = 5 * 60_000;
 /** How often outstanding jobs are looked at: jobs Redis lost, steps nobody takes. */
@@ -72,6 +68,8 @@ export class RemoteSteps {
   /** Whether this outage was said: its end is said only then, and it is said once, not per waiting step. */
   private outageSaid = false;
   private readonly silence: RedisSilence;
+  /** What each job's wait (awaitStepJob) needs of this coordinator. */
+  private readonly jobs: JobCoordinator;
 
   constructor(private readonly options: RemoteStepsOptions) {
     // Commands issued in one turn (the worker names of a batch of active events) go out as one write.
@@ -103,6 +101,27 @@ export class RemoteSteps {
         .finally(() => (this.sweeping = false));
     }, SWEEP_MS);
     this.sweepTimer.unref();
+    this.jobs = {
+      client: this.client,
+      silence: this.silence,
+      reattach: options.reattach === true,
+      outstanding: this.outstanding,
+      closed: () => this.closed,
+      beforeSend: () => {
+        if (this.redisDown) this.sayOutage(false);
+      },
+      queue: (name) => this.queue(name),
+      queueEvents: (name) => this.queueEvents(name),
+      watchers: (name) => this.watchers.get(name)!,
+      adder: (queue, call, id) => {
+        const data = stepJobData(options.runId, call, this.pin);
+        this.scrubber.added(queue.toKey(id), data);
+        return () => this.adds.add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
+      },
+      noteLost: (call, id, worker, key, takenAt) => this.noteLost(call, id, worker, key, takenAt),
+      showWaiting: (entry) => this.showWaiting(entry),
+      startWait: (entry) => this.startWait(entry),
+    };
   }
 
   private sayOutage(sent: boolean): void {
@@ -158,7 +177,7 @@ export class RemoteSteps {
 
   private async runOn(call: ToolCall, queue: string, labels: readonly string[], worker?: string): Promise<unknown> {
     const id = makeJobId({ runId: this.options.runId, stepId: call.stepId, attempt: call.attempt, phase: call.phase, ...(worker ? { worker } : {}) });
-    const result = await this.runJob(call, queue, id, labels, worker);
+    const result = await awaitStepJob(this.jobs, call, queue, id, labels, worker);
     return result.output;
   }
 
@@ -233,139 +252,6 @@ export class RemoteSteps {
       this.events.set(name, events);
     }
     return events;
-  }
-
-  private async runJob(call: ToolCall, queueName: string, id: string, labels: readonly string[], target: string | undefined): Promise<StepJobResult> {
-    // Not sent until Redis is back (a rollback after Ctrl-C): said, or it looks like a hang.
-    if (this.redisDown) this.sayOutage(false);
-    const queue = this.queue(queueName);
-    await this.queueEvents(queueName);
-    const watching = this.watchers.get(queueName)!;
-    return new Promise<StepJobResult>((resolve, reject) => {
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        if (watching.get(id) === watcher) watching.delete(id);
-        call.signal.removeEventListener('abort', onAbort);
-        clearTimeout(entry.deadline);
-        this.outstanding.delete(entry);
-        entry.stopHold?.();
-        fn();
-      };
-      let losing = false;
-      // Stopped by the run: only a failure of its own there is the attempt's.
-      const end = (reason: string | undefined) =>
-        void output.drained().then(() => finish(() => reject(naming.stopping ? naming.failure(reason, call.signal.reason, (why) => remoteStepError(lostOr(why))) : remoteStepError(lostOr(reason)))));
-      // What its worker left of an attempt it could not report (its lock gone) is the attempt's end; else `otherwise`.
-      const unlessLeft = (otherwise: () => unknown) => {
-        if (settled || losing) return;
-        losing = true;
-        void leftBehind(this.client, id, this.silence, () => this.closed).then((left) => settleLeft(left, otherwise));
-      };
-      const workerLost = (worker: string) => unlessLeft(() => this.noteLost(call, id, worker, queue.toKey(id), entry.takenAt).then((ended) => {
-        return settleLeft(endedOfItself(ended), () => (naming.stopping ? end(undefined) : finish(() => reject(new RemoteStepError(lostAttemptMessage(worker, ended.how))))));
-      }));
-      // A result or a failure its worker left settles the attempt as if heard; nothing left, `otherwise`.
-      const settleLeft = (left: LeftResult | undefined, otherwise: () => unknown) => (left ? ('error' in left ? failedThere(left.error) : complete(left)) : otherwise());
-      // A part's worker is the one it went to: named although its failure is heard before its taking.
-      const namePartWorker = (reason: string | undefined) => {
-        if (target && ranBeforeFailing(reason)) nameWorker(target);
-      };
-      // Reported (or left) by its worker: the attempt's own failure.
-      const failedThere = (reason: string | undefined) => {
-        namePartWorker(reason);
-        end(reason);
-      };
-      // As BullMQ tells it: a stall (or no reason) is not the attempt's failure yet; who had the job decides.
-      const failed = (failedReason: string | undefined) => {
-        if (failedReason && !STALLED.test(failedReason)) return failedThere(failedReason);
-        namePartWorker(failedReason);
-        // What its worker left is looked up already (by a stalled check or a sweep): that settles the attempt.
-        if (losing) return;
-        // BullMQ's stalled check (by another worker on the queue) found it first; or no worker named yet (the job names it).
-        if (entry.takenBy || naming.stopping) return entry.takenBy && failedReason ? workerLost(entry.takenBy) : unlessLeft(() => end(failedReason));
-        void this.client.hget(queue.toKey(id), 'pb').then((worker) => (worker ? (nameWorker(worker), workerLost(worker)) : unlessLeft(() => end(failedReason))), () => unlessLeft(() => end(failedReason)));
-      };
-      const naming = new TakerNaming(call.onWorker);
-      const nameWorker = (worker: string | undefined, ran?: WorkerRun, takenAt?: number) => {
-        if (entry.takenBy || !worker) return;
-        entry.takenBy = worker;
-        entry.takenAt = ran?.startedAtMs ?? takenAt;
-        naming.took(worker, ran);
-      };
-      // A job finished before this process watched it (a resumed run), or before the run's stop reached it, still names its worker.
-      const complete = (result: StepJobResult) => {
-        if (settled) return;
-        nameWorker(result.worker || undefined);
-        naming.say();
-        void output.drained().then(() => finish(() => resolve(result)));
-      };
-      // Only the worker's name and when it took it are needed: two fields, not the whole job.
-      const onActive = () => jobTaker(this.client, queue.toKey(id)).then(({ worker, takenAt }) => nameWorker(worker, undefined, takenAt), () => {});
-      const output = new OutputReader({ client: this.client, jobId: id, onOutput: call.onOutput, beforeLines: () => (entry.takenBy ? undefined : onActive()) });
-      // The attempt is over for the run at once; its work ends when the worker has stopped it (its process
-      // tree killed, its container removed), so a retry, a rollback or the run's end do not race it.
-      const onAbort = () => {
-        call.signal.removeEventListener('abort', onAbort);
-        naming.stopping = true;
-        stopJob(queue, this.client, id, { stopped: () => finish(() => reject(call.signal.reason)), ended: (job) => {
-            nameWorker(job.processedBy, endedRun(job));
-            void fromJob(job as Job<StepJobData, StepJobResult>);
-          },
-        });
-      };
-      const fromJob = async (job: Job<StepJobData, StepJobResult>): Promise<string> => {
-        const state = await job.getState();
-        if (state === 'completed') complete(asResult(job.returnvalue));
-        else if (state === 'failed') failed(job.failedReason);
-        else if (state === 'active') nameWorker(job.processedBy, undefined, job.processedOn);
-        return state;
-      };
-      const entry: Outstanding = {
-        queue: queueName,
-        id,
-        call,
-        labels,
-        target,
-        waitingSince: Date.now(),
-        added: false,
-        waitingShown: false,
-        fromJob,
-        active: (worker, takenAt) => nameWorker(worker, undefined, takenAt),
-        workerLost,
-        lost: (reason) => finish(() => reject(new RemoteStepError(reason))),
-        requeue: () => add(),
-      };
-      const watcher: Watcher = { completed: (returnvalue: unknown) => complete(asResult(returnvalue)), failed, active: onActive, progress: (data) => output.take(data) };
-      watching.set(id, watcher);
-      if (call.signal.aborted) return onAbort();
-      call.signal.addEventListener('abort', onAbort, { once: true });
-      this.outstanding.add(entry);
-      const data = stepJobData(this.options.runId, call, this.pin);
-      this.scrubber.added(queue.toKey(id), data);
-      const add = () => this.adds.add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
-      // A fresh run's job ids are new; only a resumed run may find its predecessor's under the same id
-      // (and a step cancelled meanwhile is not added: its cancel found no job to stop).
-      void (this.options.reattach ? clearFailedJob(queue, this.client, id, call.attempt, call.resumesCutShort === true).then(() => (call.signal.aborted ? undefined : add())) : add())
-        .then(async () => {
-          entry.added = true;
-          if (this.options.reattach) {
-            // The id may exist already (a resumed run): take the stored job's state as it is.
-            const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
-            if (!job) return;
-            await takeOver(job, call, nameWorker, await lastKeptLines(this.client, id));
-            output.seen(job.progress);
-            const state = await fromJob(job);
-            if (state !== 'waiting' && state !== 'prioritized') return;
-          }
-          await this.showWaiting(entry);
-          this.startWait(entry);
-          // Not started yet: a pause holds it until the run goes on.
-          if (call.pause) entry.stopHold = holdWhilePaused({ gate: call.pause, entry, queue, add, over: () => settled || entry.takenBy !== undefined || call.signal.aborted, waitAgain: () => this.startWait(entry), heldLine: heldWhilePaused(labels, target) });
-        })
-        .catch((error: unknown) => finish(() => reject(new RemoteStepError(`could not queue the step: ${errorMessage(error)}`))));
-    });
   }
 
   /** Says once that the step waits, when no live worker offers its labels (a job for one worker waits for it alone); fails a fan-out's part whose worker stopped. */
