@@ -1,17 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { describeResult, runKsa } from '../helpers/cli.js';
+import { useCliSandbox } from '../helpers/cli-sandbox.js';
 
 // Inputs without declared values, given with --input and computed or ordered with each other.
 
-let sandbox: CliSandbox;
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-computed-inputs-');
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useCliSandbox('ksa-computed-inputs-');
 
 const sumPlan = (inputs: string) => `goal: Sum\ninputs: ${inputs}\nsteps:\n  - id: s\n    tool: shell\n    args: { command: "echo sum={{ inputs.a + inputs.b }}" }\n`;
 

@@ -1,18 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { describeResult, runKsa } from '../helpers/cli.js';
+import { useCliSandbox } from '../helpers/cli-sandbox.js';
 
 // A value given with --input that the plan cannot take is one of the plan's problems: reported where the plan's
 // others are (ksa validate --json lists it as invalid_input at inputs), refused before anything runs.
 
-let sandbox: CliSandbox;
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-given-input-problems-');
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useCliSandbox('ksa-given-input-problems-');
 
 type ValidateDoc = { valid: boolean; issues: { code: string; path: string; message: string; line?: number }[] };
 

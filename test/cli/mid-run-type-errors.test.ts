@@ -1,16 +1,11 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, eventsOf, parseNdjson, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { describeResult, eventsOf, parseNdjson, runKsa } from '../helpers/cli.js';
+import { useCliSandbox } from '../helpers/cli-sandbox.js';
 
 // An input computed with a step's output: the output's type is known only as the step runs.
 
-let sandbox: CliSandbox;
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-mid-run-type-errors-');
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useCliSandbox('ksa-mid-run-type-errors-');
 
 describe('a step computing an input with an earlier step\'s output of another type', () => {
   it('fails saying, in one line, the step, the field, each side and what it held (ksa run --json and the live lines)', async () => {

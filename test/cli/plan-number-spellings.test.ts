@@ -1,16 +1,11 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { describeResult, runKsa } from '../helpers/cli.js';
+import { useCliSandbox } from '../helpers/cli-sandbox.js';
 
 // Numbers in a plan file as YAML reads them: hexadecimal and octal are other numbers than written, .inf none.
 
-let sandbox: CliSandbox;
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-plan-number-spellings-');
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useCliSandbox('ksa-plan-number-spellings-');
 
 const planWith = (port: string, timeout: string, attempts: string) =>
   `goal: Numbers\ninputs: { port: ${port} }\nsteps:\n  - id: a\n    tool: shell\n    timeoutMs: ${timeout}\n    retry: { maxAttempts: ${attempts} }\n    args: { command: "echo {{ inputs.port }}" }\n`;

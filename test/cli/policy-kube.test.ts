@@ -1,18 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, runKsa, stackTraceLines, type CliSandbox } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { describeResult, runKsa, stackTraceLines } from '../helpers/cli.js';
+import { useCliSandbox } from '../helpers/cli-sandbox.js';
 
 // Policy and approval for cluster steps, as a user meets them: what the k8s_*/helm_*
 // tools run is what is rated and what rules match. Nothing here reaches a cluster.
 
-let sandbox: CliSandbox;
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-policy-kube-');
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useCliSandbox('ksa-policy-kube-');
 
 async function workspace(name: string, plan: string, policy: string): Promise<{ dir: string; home: string; plan: string }> {
   const planFile = await sandbox.writePlan(`${name}/ws/plan.yaml`, plan);

@@ -1,20 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { describeResult, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
+import { useCliSandbox } from '../helpers/cli-sandbox.js';
 import { killGroup } from '../helpers/durable.js';
 
 // ksa resume and the policy: the policy as it is now is checked again, and every resume is
 // approved again; the run record keeps each approval with the hash of what it covered.
 
-let sandbox: CliSandbox;
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-policy-resume-');
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useCliSandbox('ksa-policy-resume-');
 
 const GATED = `goal: Wait for a gate
 inputs:

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, eventsOf, parseNdjson, startKsa, type CliSandbox } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { eventsOf, parseNdjson, startKsa } from '../helpers/cli.js';
+import { useCliSandbox } from '../helpers/cli-sandbox.js';
 import { expectExit, ksaJson, type StatusDoc } from '../helpers/durable.js';
 
 // Progress output rewrites its line with `\r`: each segment reaches the live views as it is printed (the last
@@ -36,13 +37,7 @@ steps:
         printf 'done\\n'
 `;
 
-let sandbox: CliSandbox;
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-progress-output-');
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useCliSandbox('ksa-progress-output-');
 
 describe('output that uses \\r for progress', () => {
   it('each segment is its own output line, shown before any newline; the log keeps them apart; CRLF is one line end', async () => {

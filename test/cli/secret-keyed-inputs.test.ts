@@ -1,20 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, parseNdjson, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { parseNdjson, runKsa } from '../helpers/cli.js';
+import { useCliSandbox } from '../helpers/cli-sandbox.js';
 import { expectExit } from '../helpers/durable.js';
 import { walk } from '../helpers/store-fixtures.js';
 
 // An input not named like a secret may still hold one under a secret's name (`db: {host: h, password: pw}`): that
 // part is *** in the plan card, step output, --json, run.json and logs, the rest of the mapping stays readable.
 
-let sandbox: CliSandbox;
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-secret-keyed-inputs-');
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useCliSandbox('ksa-secret-keyed-inputs-');
 
 async function filesHolding(home: string, text: string): Promise<string[]> {
   if (!existsSync(home)) return [];

@@ -1,23 +1,18 @@
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { driveRun } from '../../src/agent/index.js';
 import { initialRunState, PlanSchema } from '../../src/planning/index.js';
 import { RunStore, stepLogFile } from '../../src/store/index.js';
 import { createBuiltinRegistry } from '../../src/tools/index.js';
-import { createCliSandbox, eventually, nonEmptyLines, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { eventually, nonEmptyLines, runKsa } from '../helpers/cli.js';
+import { useCliSandbox } from '../helpers/cli-sandbox.js';
 import { expectExit, ksaJson, statusOf, type StatusDoc } from '../helpers/durable.js';
 
 // A run whose process stopped at once and left it paused (the chat's /quit cut short by Ctrl-C) recorded when it
 // stopped: its running step ran until then, not until its last line of output, and it started "ago" from now.
 
-let sandbox: CliSandbox;
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-status-halted-');
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useCliSandbox('ksa-status-halted-');
 
 const TEN_MINUTES = 10 * 60_000;
 const earlier = (iso: string | undefined) => (iso === undefined ? undefined : new Date(Date.parse(iso) - TEN_MINUTES).toISOString());

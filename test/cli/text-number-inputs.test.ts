@@ -1,17 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { describeResult, runKsa } from '../helpers/cli.js';
+import { useCliSandbox } from '../helpers/cli-sandbox.js';
 
 // An input's declared kind against what the plan's expressions do with it, told before anything runs.
 
-let sandbox: CliSandbox;
-beforeAll(async () => {
-  sandbox = await createCliSandbox('ksa-text-number-inputs-');
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-});
+const sandbox = useCliSandbox('ksa-text-number-inputs-');
 
 const scalePlan = (inputs: string, when: string) =>
   `goal: Scale\ninputs: ${inputs}\nsteps:\n  - id: first\n    tool: shell\n    args: { command: "touch ran" }\n  - id: scale\n    tool: shell\n    dependsOn: [first]\n    when: ${when}\n    args: { command: "echo scaled" }\n`;
