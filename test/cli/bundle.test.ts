@@ -69,7 +69,7 @@ describe('the CLI bundle', () => {
     expect(chunk).toBeDefined();
     const text = [...staticallyLoaded(path.join(DIR, 'chunks', chunk!))].map((file) => readFileSync(file, 'utf8')).join('\n');
     expect(text).toContain('// src/planning/validate.ts');
-    for (const marker of ['src/planning/executor.ts', 'src/store/run-record.ts', 'src/store/conversation-record.ts', 'src/store/run-store.ts', 'src/policy/rules/parse-policy.ts', 'src/policy/rules/assess.ts', 'src/policy/plan-risk.ts', 'node_modules/picomatch/']) {
+    for (const marker of ['src/planning/executor.ts', 'src/planning/step-ends.ts', 'src/planning/run-stop.ts', 'src/store/run-record.ts', 'src/store/conversation-record.ts', 'src/store/run-store.ts', 'src/store/open-run.ts', 'src/policy/rules/parse-policy.ts', 'src/policy/rules/assess.ts', 'src/policy/plan-risk.ts', 'node_modules/picomatch/']) {
       expect(text.includes(`// ${marker}`), marker).toBe(false);
     }
   });
