@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { LanguageModel } from 'ai';
 import { allowedEnvValues, cancelUnderWay, describeUnsetEnvRead, doneStepIds, initialRunState, seedRunView, unsetEnvReadsOnResume, type Plan, type RunState, type RunView } from '../planning/index.js';
 import type { ApprovalMode } from '../policy/rules/index.js';
-import { createRedactor, describeMaskedSteps, errorText, failedStepLogTails, legacyRollbackReading, localUser, maskedStepsOnResume, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunRecord, type RunStore } from '../store/index.js';
+import { createRedactor, errorText, failedStepLogTails, legacyRollbackReading, localUser, maskedOnResume, secretInputValues, planHash, type Conversation, type OpenRun, type Reflection, type RunRecord, type RunStore } from '../store/index.js';
 import type { ProposedPlan } from './agent-tools.js';
 import type { ModelConfig } from './config.js';
 import { approvedKubeContext, type ToolRegistry } from '../tools/index.js';
@@ -194,9 +194,9 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
     if (cancelUnderWay(record.state)) return `Run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ksa cancel ${runId}`;
     const unset = unsetEnvRefusal(runId, record, environment);
     if (unset !== undefined) return unset;
-    // As ksa resume refuses it: a secret written into a step was stored as *** and cannot be asked for again.
-    const masked = maskedStepsOnResume(record.plan, record.state, record.masked);
-    if (masked.length > 0) return `Run ${runId} cannot be resumed: ${describeMaskedSteps(masked)}. Nothing was run; ${record.planFile ? `ksa run ${record.planFile} starts it afresh` : 'run its plan afresh'}.`;
+    // As ksa resume refuses it: a secret written into a step, or printed by one, was stored as *** and cannot be asked for again.
+    const masked = maskedOnResume(record);
+    if (masked !== undefined) return `Run ${runId} cannot be resumed: ${masked}. Nothing was run; ${record.planFile ? `ksa run ${record.planFile} starts it afresh` : 'run its plan afresh'}.`;
     const done = doneStepIds(record.state, record.plan);
     return {
       planId: `resume-${runId}`,

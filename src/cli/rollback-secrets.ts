@@ -1,5 +1,5 @@
 import { templateInputReads } from '../planning/index.js';
-import { describeMaskedSteps, maskedRollbacks, secretInputsNotGiven, type RunRecord } from '../store/index.js';
+import { describeMaskedOutputReads, describeMaskedSteps, maskedOutputReadsOnCancel, maskedRollbacks, secretInputsNotGiven, type RunRecord } from '../store/index.js';
 import { CliError } from './errors.js';
 
 /**
@@ -10,10 +10,13 @@ import { CliError } from './errors.js';
 export function refuseMissingRollbackSecrets(runId: string, record: RunRecord, undo: readonly string[], given: Readonly<Record<string, unknown>>): void {
   const { plan } = record;
   // A secret written into a rollback itself cannot be given again: that step is the user's to undo.
+  // Nor one a step printed, stored as ***, that a rollback reads.
   const masked = maskedRollbacks(plan, undo, record.masked);
-  if (masked.length > 0) {
-    const steps = masked.map((each) => each.step).join(', ');
-    throw new CliError({ message: `run ${runId} cannot be rolled back here: ${describeMaskedSteps(masked)}; nothing was rolled back. Undo ${steps} by hand` });
+  const reads = maskedOutputReadsOnCancel(plan, record.state, undo, record.masked);
+  if (masked.length > 0 || reads.length > 0) {
+    const steps = [...new Set([...masked.map((each) => each.step), ...reads.map((read) => read.reader)])].join(', ');
+    const why = [...(masked.length > 0 ? [describeMaskedSteps(masked)] : []), ...(reads.length > 0 ? [describeMaskedOutputReads(reads)] : [])].join('; ');
+    throw new CliError({ message: `run ${runId} cannot be rolled back here: ${why}; nothing was rolled back. Undo ${steps} by hand` });
   }
   const missing = secretInputsNotGiven(record, given);
   if (missing.length === 0) return;

@@ -11,6 +11,7 @@ export { clearExpressionCache, compileExpression, evaluateExpression, Expression
 export type { CompiledExpression, ExpressionContext, ExpressionReferences } from './expressions.js';
 export { findTemplates, compileTemplate, renderTemplate, hasTemplate, toText } from './templates.js';
 export { templateInputReads, type TemplateInputReads } from './input-reads.js';
+export { outputReadsOf, stepOutputReads, type StepOutputReads, type StepOutputReadsOf } from './output-reads.js';
 export { allowedEnvValues, describeUnsetEnvRead, unsetEnvReads, unsetEnvReadsOnResume, type UnsetEnvRead } from './unset-env.js';
 export { unsetInputs, type UnsetInput } from './plan-inputs-unset.js';
 export { readGivenText } from './given-text.js';

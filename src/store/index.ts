@@ -33,3 +33,5 @@ export { ApprovalSchema } from './approval-record.js';
 export type { Approval } from './approval.js';
 export { describeMaskedSteps, maskedRollbacks, maskedStepsOnResume } from './masked-steps.js';
 export type { MaskedStep } from './masked-steps.js';
+export { describeMaskedOutputReads, maskedOnResume, maskedOutputReadsOnCancel, maskedOutputReadsOnResume } from './masked-outputs.js';
+export type { MaskedOutputRead } from './masked-outputs.js';

@@ -112,8 +112,12 @@ export function maskedPlanParts(plan: Pick<Plan, 'steps' | 'inputs'>, stored: Pi
   return { steps, rollbacks, inputs };
 }
 
-/** Both, each part named once. */
+/**
+ * Both, each part named once. The outputs are `a`'s (a record's, noted as its steps succeeded) with `b`'s: a record
+ * that did not note them from its start (an older build's) still does not, and is read by the *** in them.
+ */
 export function mergeMaskedParts(a: MaskedParts, b: MaskedParts): MaskedParts {
   const union = (x: readonly string[], y: readonly string[]) => [...new Set([...x, ...y])];
-  return { steps: union(a.steps, b.steps), rollbacks: union(a.rollbacks, b.rollbacks), inputs: union(a.inputs, b.inputs) };
+  const outputs = a.outputs === undefined ? {} : { outputs: union(a.outputs, b.outputs ?? []) };
+  return { steps: union(a.steps, b.steps), rollbacks: union(a.rollbacks, b.rollbacks), inputs: union(a.inputs, b.inputs), ...outputs };
 }

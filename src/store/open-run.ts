@@ -3,6 +3,7 @@ import type { Execution } from '../planning/executor.js';
 import { isFinished, type RunStatus } from '../planning/state.js';
 import { ApprovalMismatchError, planHash, RunEndedMeanwhileError, type Approval } from './approval.js';
 import { noteMaskedParts } from './masked-steps.js';
+import { noteSucceededOutput } from './masked-outputs.js';
 import type { Redactor } from './redact.js';
 import { JOURNAL_ENTRY_SHAPE, replacerFor } from './redact-record.js';
 import type { RunLock } from './run-lock.js';
@@ -35,7 +36,8 @@ export class OpenRun {
 
   /** Write-ahead for the executor (`commitSuccess`): the step's success is on disk when this returns. */
   commitSuccess(stepId: string): void {
-    this.journal.commit(stepId);
+    // With the success itself: a resume must know its output was stored as *** though run.json was not written since.
+    this.journal.commit(stepId, noteSucceededOutput(this.record, this.redactor, stepId));
   }
 
   get record(): RunRecord {

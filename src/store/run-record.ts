@@ -72,8 +72,10 @@ export const RunRecordSchema = z.object({
   /**
    * What writing this record hid as *** (a secret given, or written into the plan): the steps whose fields, the steps
    * whose rollbacks, and the inputs. Absent from older builds' records, read then by the *** in them (masked-steps.ts).
+   * `outputs`: the steps whose output, as stored, lost a secret it printed; absent from the records of builds that
+   * did not note them, read then by the *** in the outputs (masked-outputs.ts).
    */
-  masked: z.object({ steps: z.array(z.string()), rollbacks: z.array(z.string()), inputs: z.array(z.string()) }).optional(),
+  masked: z.object({ steps: z.array(z.string()), rollbacks: z.array(z.string()), inputs: z.array(z.string()), outputs: z.array(z.string()).optional() }).optional(),
   /** Every approval this run got (its start, each resume), oldest first. */
   approvals: z.array(ApprovalSchema).default([]),
   state: RunStateSchema,

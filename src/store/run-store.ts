@@ -16,6 +16,7 @@ import { mapLimit } from './map-limit.js';
 import { withSecretInputKinds } from './secret-input-kinds.js';
 import { overriddenSecretDefaults } from './overridden-defaults.js';
 import { noteMaskedParts } from './masked-steps.js';
+import { noteMaskedOutput } from './masked-outputs.js';
 import { OpenRun } from './open-run.js';
 import { RunNotFoundError, setAsideBefore } from './run-not-found.js';
 
@@ -89,7 +90,7 @@ export class RunStore {
     const inputsRedactor = this.redactor.with(secrets.filter((secret) => !replaced.has(secret)));
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
     const replacer = replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs), inputsRedactor);
-    const data = { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], masked: { steps: [], rollbacks: [], inputs: [] }, ...withSecretInputKinds(record) };
+    const data = { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], masked: { steps: [], rollbacks: [], inputs: [], outputs: [] }, ...withSecretInputKinds(record) };
     const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data, replacer });
     noteMaskedParts(data, replacer);
     document.changed();
@@ -148,8 +149,8 @@ export class RunStore {
       unreadable ??= await setAsideBefore(dir);
       throw new RunNotFoundError({ runId, reason: unreadable ? `run ${runId} cannot be read: ${unreadable}` : undefined });
     }
-    // Successes announced after run.json's last write are in the journal.
-    await replayJournal(dir, document.data.state);
+    // Successes announced after run.json's last write are in the journal, and whether their outputs lost a secret.
+    for (const stepId of await replayJournal(dir, document.data.state)) noteMaskedOutput(document.data, stepId);
     markLegacyRollbackStart(document.data);
     return document.data;
   }

@@ -7,7 +7,8 @@ import type { RunState, StepState } from '../planning/state.js';
 /** `runs/<id>/succeeded.ndjson`: one line per step success, written before the success is announced. */
 export const JOURNAL_FILE = 'succeeded.ndjson';
 
-type Entry = { readonly stepId: string; readonly state: StepState | undefined };
+/** `outputMasked`: its output, as written, lost a secret it printed (it is then noted in run.json's `masked.outputs` too). */
+type Entry = { readonly stepId: string; readonly state: StepState | undefined; readonly outputMasked?: true };
 
 /**
  * The write-ahead log of step successes. run.json is rewritten whole with
@@ -35,8 +36,8 @@ export class SuccessJournal {
    * Throws unless the whole line is written (a full disk writes part of it
    * and says so only by the count): the success is then not announced.
    */
-  commit(stepId: string): void {
-    const entry: Entry = { stepId, state: this.state().steps[stepId] };
+  commit(stepId: string, outputMasked = false): void {
+    const entry: Entry = { stepId, state: this.state().steps[stepId], ...(outputMasked ? { outputMasked: true as const } : {}) };
     this.fd ??= openSync(path.join(this.dir, JOURNAL_FILE), 'a', 0o600);
     const line = Buffer.from(`${this.torn ? '\n' : ''}${JSON.stringify(entry, this.replacer)}\n`);
     let written = 0;
@@ -79,8 +80,9 @@ export class SuccessJournal {
  * Applies a run's journal to its state as read from run.json: a step the
  * journal says succeeded is succeeded, unless run.json already has it
  * finished (e.g. rolled back later). A torn last line (a kill mid-append) is ignored.
+ * Returns the steps whose output the journal says lost a secret as written.
  */
-export async function replayJournal(dir: string, state: RunState): Promise<void> {
+export async function replayJournal(dir: string, state: RunState): Promise<string[]> {
   // Read a line at a time: a journal of big outputs can pass the longest string V8 makes (~512 MB), and read
   // whole it failed, so a resume ran again steps whose success it held.
   let lines: AsyncIterable<string>;
@@ -88,17 +90,20 @@ export async function replayJournal(dir: string, state: RunState): Promise<void>
     const handle = await open(path.join(dir, JOURNAL_FILE), 'r');
     lines = createInterface({ input: handle.createReadStream({ encoding: 'utf8' }), crlfDelay: Infinity });
   } catch {
-    return;
+    return [];
   }
+  const masked: string[] = [];
   const { StepStateSchema } = await import('./run-record.js');
   for await (const line of lines) {
     if (line === '') continue;
     let entry: Entry;
     try {
-      const raw = JSON.parse(line) as { stepId?: unknown; state?: unknown };
+      const raw = JSON.parse(line) as { stepId?: unknown; state?: unknown; outputMasked?: unknown };
       const parsed = StepStateSchema.safeParse(raw.state);
       if (typeof raw.stepId !== 'string' || !parsed.success) continue;
       entry = { stepId: raw.stepId, state: parsed.data as StepState };
+      // Whether its success is applied now or was in run.json already: the output stored there is the same.
+      if (raw.outputMasked === true) masked.push(raw.stepId);
     } catch {
       continue;
     }
@@ -108,4 +113,5 @@ export async function replayJournal(dir: string, state: RunState): Promise<void>
     state.steps[entry.stepId] = entry.state;
     if (!state.completed.includes(entry.stepId)) state.completed.push(entry.stepId);
   }
+  return masked;
 }

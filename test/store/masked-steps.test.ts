@@ -79,7 +79,7 @@ describe('steps holding a value stored as ***', () => {
     const run = await store.create(newRunRecord('20260101-000003-mask', { plan }), 'test');
     await run.flush();
     const record = await store.read('20260101-000003-mask');
-    expect(record.masked).toEqual({ steps: ['push', 'check', 'ask'], rollbacks: ['setup'], inputs: ['apiToken'] });
+    expect(record.masked).toEqual({ steps: ['push', 'check', 'ask'], rollbacks: ['setup'], inputs: ['apiToken'], outputs: [] });
     const pending = { steps: {} };
     expect(maskedStepsOnResume(record.plan, pending, record.masked).map((each) => each.step)).toEqual(['setup', 'push', 'check', 'ask']);
     expect(maskedRollbacks(record.plan, ['stars'], record.masked)).toEqual([]);

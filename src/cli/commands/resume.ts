@@ -1,6 +1,6 @@
 import { cancelUnderWay, isFinished, unsetEnvReadsOnResume, validatePlan, type RunState } from '../../planning/index.js';
 import { resumeOutline } from '../../agent/resume-outline.js';
-import { declaredInputs, describeMaskedSteps, legacyRollbackReading, maskedStepsOnResume, ownerName, runDir, secretInputsNotGiven, secretValues, takeOverHint } from '../../store/index.js';
+import { declaredInputs, legacyRollbackReading, maskedOnResume, ownerName, runDir, secretInputsNotGiven, secretValues, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
@@ -52,10 +52,10 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     const where = record.redis ? redisFlagHint(record.redis, io.env.KSA_REDIS_URL) : '';
     throw new CliError({ message: `run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ksa cancel ${runId}${where}` });
   }
-  // No --input can give back a secret written into a step: the run can only start afresh from its plan.
-  const masked = maskedStepsOnResume(record.plan, record.state, record.masked);
-  if (masked.length > 0) {
-    throw new CliError({ message: `run ${runId} cannot be resumed: ${describeMaskedSteps(masked)}; nothing was run. ${record.planFile ? `ksa run ${record.planFile} starts it afresh` : 'Run its plan afresh'}` });
+  // No --input can give back a secret written into a step, or one a step printed: the run can only start afresh from its plan.
+  const masked = maskedOnResume(record);
+  if (masked !== undefined) {
+    throw new CliError({ message: `run ${runId} cannot be resumed: ${masked}; nothing was run. ${record.planFile ? `ksa run ${record.planFile} starts it afresh` : 'Run its plan afresh'}` });
   }
   // Read as the plan's defaults are written, as ksa run reads them (a secret one's as declared: it is stored as ***).
   const declared = declaredInputs(record);
