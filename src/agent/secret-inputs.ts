@@ -1,6 +1,7 @@
 import type { Plan } from '../planning/schema.js';
 import type { LostParts, ProposedPlan } from './agent-tools.js';
 import { isRecord } from '../planning/values.js';
+import { maskedUrlPasswords } from '../planning/credential-shapes.js';
 import { createRedactor, leavesOf, looksSecret, looksSecretField, REDACTED, secretInputValues, storedWithoutSecret } from '../store/redact.js';
 
 // A plan's inputs can hold a secret the model never wrote: one the user typed into an edited plan.
@@ -64,16 +65,36 @@ export function secretsLost(proposal: Pick<ProposedPlan, 'plan' | 'masked'>): Lo
   };
 }
 
-/** The inputs whose secret parts (by name: `dbPassword`, `db.password`) hold ***, as a model copies what it was shown. */
+/**
+ * The inputs holding *** where a secret was, as a model copies what it was shown: in their secret parts (by name:
+ * `dbPassword`, `db.password`), or in any text where ksa hides one by its place or shape (standsForSecret).
+ */
 function secretInputsCopiedMasked(plan: Plan): string[] {
   const holds = (named: boolean, value: unknown): boolean => {
     if (named) return storedWithoutSecret('', value);
+    if (typeof value === 'string') return standsForSecret(value);
     if (Array.isArray(value)) return value.some((item) => holds(false, item));
     return isRecord(value) && Object.entries(value).some(([key, field]) => holds(looksSecretField(key), field));
   };
   return Object.entries(plan.inputs ?? {})
     .filter(([name, value]) => holds(looksSecret(name), value))
     .map(([name]) => name);
+}
+
+/** `Authorization: Bearer ***`: what follows an authorization scheme is a credential. */
+const AUTH_SCHEME_MASKED = /\b(?:Bearer|Basic|Token|Bot)\s+\*\*\*/i;
+/** `password=***`, `apiKey: ***`: a value assigned to a name. */
+const ASSIGNED_MASKED = /([A-Za-z_][\w.-]*)\s*[=:]\s*["']?\*\*\*/g;
+
+/**
+ * Whether a text holds *** where ksa would have hidden a secret, so that a model shown it copied the mask, not a
+ * value: the whole text (a credential-shaped value, hidden whole), a URL's password, what follows an authorization
+ * scheme, or the value of a name that names a secret. A *** among other words (`*** release ***`) is the text's own.
+ */
+function standsForSecret(text: string): boolean {
+  if (!text.includes(REDACTED)) return false;
+  if (text.trim() === REDACTED || maskedUrlPasswords(text) || AUTH_SCHEME_MASKED.test(text)) return true;
+  return [...text.matchAll(ASSIGNED_MASKED)].some((match) => looksSecret(match[1]!) || looksSecretField(match[1]!));
 }
 
 /** A plan that lost nothing (a resumed run's plan: its secrets are asked for, not read from it). */

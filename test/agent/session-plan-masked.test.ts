@@ -72,4 +72,20 @@ describe('a plan read back from a chat session', () => {
     const plan = PlanSchema.parse({ goal: 'Db', inputs: { dbPassword: '***', db: { password: '***' }, banner: '*** hi', port: 80 }, steps: [{ id: 'a', tool: 'shell', args: { command: 'echo ok' } }] });
     expect(secretsLost({ plan })).toEqual({ steps: [], rollbacks: [], inputs: ['dbPassword', 'db'] });
   });
+
+  it('a plan the model proposes afresh, copying *** where ksa hid a secret under any name (a URL password, a whole credential value, an auth header, a secret assignment), is refused', () => {
+    const inputs = {
+      dbUrl: 'postgres://app:***@db/prod',
+      openai: '***',
+      headers: { Authorization: 'Bearer ***' },
+      conn: 'host=db user=app password=*** sslmode=require',
+      servers: [{ url: 'https://deploy:***@git.example/repo.git' }],
+      banner: '*** release ***',
+      note: 'rated *** by users',
+      plainUrl: 'postgres://app@db/prod',
+      port: 80,
+    };
+    const plan = PlanSchema.parse({ goal: 'Db', inputs, steps: [{ id: 'a', tool: 'shell', args: { command: 'echo ok' } }] });
+    expect(secretsLost({ plan }).inputs).toEqual(['dbUrl', 'openai', 'headers', 'conn', 'servers']);
+  });
 });
