@@ -1,7 +1,7 @@
 // The run controller alone, not the agent's index: plain runs do not load the model SDK.
 import { driveRun, type DriveRunOptions, type RunMode } from '../agent/run-controller.js';
 import type { QueryModel, RunEvent, RunState } from '../planning/index.js';
-import type { OpenRun } from '../store/index.js';
+import { secretInputValues, type OpenRun } from '../store/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import { applyRunEvent, createRunView, seedRunView, type RunView } from '../tui/run-view-model.js';
 import { isCI } from './ci.js';
@@ -49,6 +49,8 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const color = colorEnabled(io.stderr, io.env);
   const style = createStyler(color);
   const view = createRunView(run.runId, plan);
+  // The goal is the user's text, shown in the summary: its secrets hidden as everywhere the run is written or shown.
+  view.goal = run.redactor.with(secretInputValues(options.inputs)).text(plan.goal);
   if (options.mode !== 'fresh') seedRunView(view, run.record.state, { keepEnded: options.mode === 'rollback' });
   // TERM=dumb (Emacs' shell, some log viewers): a terminal that cannot move its cursor gets the plain lines.
   const interactive = io.stderr.isTTY === true && !isCI(io.env) && io.env.TERM !== 'dumb';

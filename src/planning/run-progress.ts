@@ -127,6 +127,8 @@ export function applyRunEvent(view: RunView, event: RunEvent): void {
   switch (event.type) {
     case 'run_started':
       view.status = 'running';
+      // As the run's events give it: its secrets hidden (the plan's goal is the user's text as written).
+      view.goal = event.goal;
       view.startedAtMs ??= Date.parse(event.ts);
       return;
     case 'run_paused':

@@ -64,3 +64,11 @@ describe('run view of a step waiting for a worker', () => {
     expect(view.steps.get('train')!.worker).toBeUndefined();
   });
 });
+
+describe('run view goal', () => {
+  it('is the goal the run started with as its events give it (secrets hidden), not the plan text as written', () => {
+    const view = createRunView('r', { ...plan, goal: 'Train with ghp_Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe9Dc8' });
+    apply(view, { type: 'run_started', ts: at(0), goal: 'Train with ***', stepCount: 2, resumed: false });
+    expect(view.goal).toBe('Train with ***');
+  });
+});
