@@ -2,7 +2,7 @@ import { behindWrappers } from './behind-wrappers.js';
 import { copyTargets, type CopyTargets } from './copy-targets.js';
 import { programName } from './program-name.js';
 import { destroyRisk, type StepRisk } from './risk-level.js';
-import { mayBeFlag } from './run-time-options.js';
+import { mayBeFlag, unquotedSubstitution } from './run-time-options.js';
 import type { CommandStreams } from './command-streams.js';
 import type { ShellWord } from './shell-syntax.js';
 import { streamCopies } from './stream-copies.js';
@@ -21,10 +21,12 @@ const CHDIR = /^--?chdir=([\s\S]*)$/;
 /**
  * What one command does with terraform plan files, each file as written (undefined: named only at run time), with
  * the `-chdir` folder it is read from or written in ('' for none, undefined when named at run time):
- * `saved` a destroy plan, `copied` files (`cp p q`, `mv p q`, `cp -t DIR p`) to `to`, or `applied` a plan file.
+ * `saved` a destroy plan, `planned` a plan that does not destroy (`text`: its file as written), `copied` files
+ * (`cp p q`, `mv p q`, `cp -t DIR p`) to `to`, or `applied` a plan file.
  */
 export type PlanFileUse =
   | { readonly kind: 'saved'; readonly file: string | undefined; readonly folder: string | undefined; readonly tool: string }
+  | { readonly kind: 'planned'; readonly file: string | undefined; readonly text: string; readonly folder: string | undefined }
   | ({ readonly kind: 'copied' } & CopyTargets)
   | { readonly kind: 'applied'; readonly files: readonly ShellWord[]; readonly folder: string | undefined; readonly tool: string };
 
@@ -46,9 +48,10 @@ export function planFileUse(written: readonly ShellWord[]): PlanFileUse | undefi
   const args = at === -1 ? [] : words.slice(at + 1);
   const values = optionValues(args, verb === 'plan');
   if (verb === 'plan') {
-    const file = savedPlan(args);
-    if (file === null || !args.some((word, i) => !values.has(i) && mayBeDestroyFlag(word))) return undefined;
-    return { kind: 'saved', file, folder, tool: name };
+    const saved = savedPlan(args);
+    if (saved === null) return undefined;
+    if (!args.some((word, i) => !values.has(i) && mayBeDestroyFlag(word))) return { kind: 'planned', ...saved, folder };
+    return { kind: 'saved', file: saved.file, folder, tool: name };
   }
   if (verb !== 'apply') return undefined;
   const files = args.filter((word, i) => !values.has(i) && !/^['"]*-/.test(word.text));
@@ -60,11 +63,13 @@ const PLAN_SEPARATE_VALUE = /^--?(out|generate-config-out)$/;
 
 /**
  * Where the words hold the value of the option before them (`-var k=$V`, `-target module.a`, plan's `-out p`): such
- * a value is neither a plan file nor `-destroy`.
+ * a value is neither a plan file nor `-destroy`. But an unquoted `$(…)` there may become several words, the option
+ * taking only the first (`-var k=$(cat v)`): the word may still be a plan file or `-destroy`.
  */
 function optionValues(args: readonly ShellWord[], plan: boolean): ReadonlySet<number> {
   const texts = args.map((word) => word.literal);
-  return new Set(args.flatMap((_, i) => (isOptionValue(texts, i) || (plan && PLAN_SEPARATE_VALUE.test(texts[i - 1] ?? '')) ? [i] : [])));
+  const value = (i: number) => isOptionValue(texts, i) || (plan && PLAN_SEPARATE_VALUE.test(texts[i - 1] ?? ''));
+  return new Set(args.flatMap((word, i) => (value(i) && (word.literal !== undefined || !unquotedSubstitution(word.text)) ? [i] : [])));
 }
 
 /**
@@ -117,13 +122,17 @@ export function planFileUses(commands: readonly (readonly ShellWord[])[], stream
   });
 }
 
-/** The file `-out` names: null when the plan is not saved, undefined when its name is known only at run time. */
-function savedPlan(args: readonly ShellWord[]): string | null | undefined {
+/**
+ * The file `-out` names (undefined when its name is known only at run time) and as written, without quotes (`$P` of
+ * `-out="$P"`): null when the plan is not saved.
+ */
+function savedPlan(args: readonly ShellWord[]): { readonly file: string | undefined; readonly text: string } | null {
   for (let i = 0; i < args.length; i++) {
     const match = OUT.exec(args[i]!.literal ?? '');
-    if (match !== null) return match[1] ?? (i + 1 < args.length ? args[i + 1]!.literal : null);
+    if (match?.[1] !== undefined) return { file: match[1], text: match[1] };
+    if (match !== null) return i + 1 < args.length ? { file: args[i + 1]!.literal, text: unquoted(args[i + 1]!.text) } : null;
     // `-out="$P"`: a plan saved under a name known only at run time.
-    if (args[i]!.literal === undefined && /^['"]*--?out=/.test(args[i]!.text)) return undefined;
+    if (args[i]!.literal === undefined && /^['"]*--?out=/.test(args[i]!.text)) return { file: undefined, text: unquoted(args[i]!.text.slice(args[i]!.text.indexOf('=') + 1)) };
   }
   return null;
 }

@@ -99,6 +99,15 @@ export function mayBeFlag(word: ShellWord, flags: readonly string[]): boolean {
 
 /** Whether a word holds an expansion outside quotes, whose value the shell splits into words. */
 function unquotedExpansion(text: string): boolean {
+  return unquotedExpansions(text, false);
+}
+
+/** Whether a word holds a command's output (`$(…)`, backquotes) outside quotes, which the shell splits into words. */
+export function unquotedSubstitution(text: string): boolean {
+  return unquotedExpansions(text, true);
+}
+
+function unquotedExpansions(text: string, substitutions: boolean): boolean {
   let quote: string | undefined;
   for (let i = 0; i < text.length; i++) {
     const char = text[i]!;
@@ -119,7 +128,7 @@ function unquotedExpansion(text: string): boolean {
       } else if (next === "'") {
         // `$'…'` is a literal string.
         for (i += 2; i < text.length && text[i] !== "'"; i++) if (text[i] === '\\') i++;
-      } else if (/[A-Za-z0-9_{(@*]/.test(next)) return true;
+      } else if (substitutions ? next === '(' : /[A-Za-z0-9_{(@*]/.test(next)) return true;
     }
   }
   return false;

@@ -131,6 +131,8 @@ export type SimpleCommands = {
   readonly inputs: readonly Stdin[];
   /** The files each command's standard input and output are redirected from and to, and the command piped into it. */
   readonly streams: readonly CommandStreams[];
+  /** Where each command (by its index in `commands`) starts in the line. */
+  readonly starts: readonly number[];
   /**
    * Whether the line may change the variable in a way not followed to one value (the risk rater's mayBeSet:
    * `. ./env.sh`, `eval`, `read`, `printf -v`, `:=`…), or unsets it: a value it was started with is then not what is read.
@@ -163,7 +165,7 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
       }),
     );
     const mayChange = (name: string) => mayBeSet(found.variables, name) || found.variables.cleared.has(name);
-    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange };
+    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), starts: found.units.map((unit) => unit.start), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange };
   });
 }
 

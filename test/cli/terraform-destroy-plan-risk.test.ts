@@ -33,6 +33,9 @@ steps:
   - { id: dropped, tool: shell, args: { command: 'terraform workspace delete -force staging' } }
   - { id: valued, tool: shell, args: { command: 'terraform apply -var k=$V' } }
   - { id: stamped, tool: shell, args: { command: 'terraform apply --backup=\`date +%s\`.tfstate' } }
+  - { id: sameline, tool: shell, args: { command: "bash -c 'terraform plan -destroy -out=c5.p'; terraform apply c5.p" } }
+  - { id: splitvar, tool: shell, args: { command: "V='1 teardown.tfplan'; terraform apply -var k=$V" } }
+  - { id: ownplan, tool: shell, args: { command: 'terraform plan -out "$PLANFILE" -var-file=prod.tfvars && terraform apply "$PLANFILE"' } }
 `;
 
 describe('ksa validate rates terraform apply of a destroy plan', () => {
@@ -61,5 +64,10 @@ describe('ksa validate rates terraform apply of a destroy plan', () => {
     // An option's value is no plan file; a backquoted value after = is part of its option's word.
     expect(doc.stepRisks.find((step) => step.id === 'valued')).toEqual({ id: 'valued', risk: 'write', riskReason: 'terraform apply' });
     expect(doc.stepRisks.find((step) => step.id === 'stamped')).toEqual({ id: 'stamped', risk: 'write', riskReason: 'terraform apply' });
+    // A destroy plan saved by code the line hands to a shell; a value the shell splits into the plan file; a plan the line saves itself.
+    expect(doc.stepRisks.find((step) => step.id === 'sameline')).toEqual({ id: 'sameline', risk: 'destroy', riskReason: 'terraform apply c5.p applies a plan the line saves with terraform plan -destroy' });
+    expect(doc.stepRisks.find((step) => step.id === 'splitvar')).toEqual({ id: 'splitvar', risk: 'destroy', riskReason: 'terraform apply teardown.tfplan applies a destroy plan step plan saves (terraform plan -destroy)' });
+    expect(doc.stepRisks.find((step) => step.id === 'ownplan')).toEqual({ id: 'ownplan', risk: 'write', riskReason: 'terraform plan -out writes a file' });
   });
 });
+
