@@ -1,3 +1,5 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
 
@@ -71,3 +73,42 @@ describe('ksa validate rates terraform apply of a destroy plan', () => {
   });
 });
 
+// A fake terraform that notes each call and saves the plan file it is asked to.
+const TERRAFORM = `#!/bin/sh
+echo "$*" >> "$(dirname "$0")/calls.log"
+for word in "$@"; do case "$word" in -out=*) echo plan > "\${word#-out=}" ;; esac; done
+`;
+
+const BUILT = `goal: Tear down
+steps:
+  - { id: save, tool: shell, args: { command: terraform plan -destroy -out=d.tfplan } }
+  - { id: get, tool: shell, dependsOn: [save], args: { command: echo d.tfplan } }
+  - { id: j, tool: shell, dependsOn: [get], args: { command: 'terraform apply -auto-approve {{ steps.get.output.stdout }}' } }
+`;
+
+describe('ksa run rates a call built at run time with the destroy plans other steps save', () => {
+  it('refuses to apply a destroy plan by a call built from a step output under --yes alone, and applies it with --allow-destroy', async () => {
+    const bin = path.join(sandbox.dir, 'built-bin');
+    await mkdir(bin);
+    await writeFile(path.join(bin, 'terraform'), TERRAFORM);
+    await chmod(path.join(bin, 'terraform'), 0o755);
+    const plan = await sandbox.writePlan('built/p.yaml', BUILT);
+    const run = (...flags: string[]) => runKsa(['run', plan, '--json', ...flags], { home: sandbox.home, cwd: path.dirname(plan), env: { PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+    const calls = async () => (await readFile(path.join(bin, 'calls.log'), 'utf8')).split('\n').filter(Boolean);
+
+    const refused = await run('--yes');
+    expect(refused.code, describeResult(refused)).toBe(1);
+    const failed = refused.stdout.split('\n').filter((line) => line.includes('"step_failed"')).map((line) => JSON.parse(line) as { stepId: string; error: string });
+    expect(failed).toEqual([
+      expect.objectContaining({
+        stepId: 'j',
+        error: 'step j as built at run time destroys (terraform apply d.tfplan applies a destroy plan step save saves (terraform plan -destroy)), and the run was approved without destroy steps; nothing was run (write the command into the plan, or approve destroy steps: --allow-destroy)',
+      }),
+    ]);
+    expect(await calls()).toEqual(['plan -destroy -out=d.tfplan']);
+
+    const allowed = await run('--yes', '--allow-destroy');
+    expect(allowed.code, describeResult(allowed)).toBe(0);
+    expect(await calls()).toEqual(['plan -destroy -out=d.tfplan', 'plan -destroy -out=d.tfplan', 'apply -auto-approve d.tfplan']);
+  });
+});

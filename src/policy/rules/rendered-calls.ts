@@ -1,7 +1,9 @@
 import type { Plan, Step } from '../../planning/index.js';
 import { withKnownInputs } from '../../planning/known-inputs.js';
 import { containsTemplate } from '../../planning/templates.js';
+import { builtCallDestroyPlan } from '../plan-destroy-plans.js';
 import { FREE_FORM_TOOLS, type RiskOptions } from '../plan-risk.js';
+import { maxRisk, type StepRisk } from '../risk-level.js';
 import { assessPolicy } from './assess.js';
 import { injectedCommands } from './injected-commands.js';
 import type { Policy } from './policy-rule.js';
@@ -32,7 +34,8 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
   const held: Policy = { ...policy, rules: policy.rules.filter((rule) => rule.effect === 'deny' || (rule.effect === 'ask' && !grant.asked)) };
   // The plan's calls whose arguments are built at run time, as the plan writes them.
   const built = new Map<string, Readonly<Record<string, unknown>>>();
-  for (const step of withKnownInputs(plan, inputs).steps) {
+  const known = withKnownInputs(plan, inputs);
+  for (const step of known.steps) {
     if (step.type === 'llm_query' || step.type === 'condition') continue;
     if (containsTemplate(step.args)) built.set(`run:${step.id}`, step.args);
     if (step.rollback && containsTemplate(step.rollback.args)) built.set(`rollback:${step.id}`, step.rollback.args);
@@ -54,11 +57,22 @@ export function renderedCallCheck(plan: Plan, policy: Policy, riskOptions: RiskO
     }
     // A typed tool is approved as what it is: `k8s_rollback` of a first deploy (a null revision) deletes what its apply created.
     // But a file written where a step's output says may be the workspace's own rules (.ksa/policy.yaml).
-    if (destroys?.level === 'destroy' && !grant.allowDestroy && (FREE_FORM_TOOLS.has(call.tool) || call.tool === 'write_file')) {
-      return `${what} destroys (${destroys.reason}), and the run was approved without destroy steps; nothing was run (write the command into the plan, or approve destroy steps: --allow-destroy)`;
+    const level = destroys === undefined ? undefined : maxRisk(destroys, (await appliedDestroyPlan(known, call, riskOptions)) ?? destroys);
+    if (level?.level === 'destroy' && !grant.allowDestroy && (FREE_FORM_TOOLS.has(call.tool) || call.tool === 'write_file')) {
+      return `${what} destroys (${level.reason}), and the run was approved without destroy steps; nothing was run (write the command into the plan, or approve destroy steps: --allow-destroy)`;
     }
     return undefined;
   };
+}
+
+/**
+ * The destroy plan another step saves that the built line applies (`terraform apply {{ steps.get.output.stdout }}`
+ * built as `terraform apply d.tfplan`): the line alone does not tell.
+ */
+function appliedDestroyPlan(plan: Plan, call: RenderedCall, riskOptions: RiskOptions): Promise<StepRisk | undefined> {
+  if (call.tool !== 'shell' || !riskOptions.parseShell) return Promise.resolve(undefined);
+  const workspace = riskOptions.workspace === undefined ? undefined : { path: riskOptions.workspace, ...(riskOptions.realPath ? { realPath: riskOptions.realPath } : {}) };
+  return builtCallDestroyPlan(plan, call, riskOptions.parseShell, workspace);
 }
 
 /** The commands a `shell` call runs that its plan line does not, said in a few words; undefined when none. */
