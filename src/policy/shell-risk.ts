@@ -164,8 +164,7 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
         prefix: unit.prefix,
       }),
     );
-    const mayChange = (name: string) => mayBeSet(found.variables, name) || found.variables.cleared.has(name);
-    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), starts: found.units.map((unit) => unit.start), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange };
+    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), starts: found.units.map((unit) => unit.start), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange: (name) => mayBeSet(found.variables, name) };
   });
 }
 

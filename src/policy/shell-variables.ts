@@ -88,7 +88,22 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
     case 'for_statement':
       return recordLoop(variables, node);
     case 'unset_command':
-      for (const child of namedChildren(node)) if (child.type === 'variable_name') variables.cleared.add(child.text);
+      return recordUnset(variables, node);
+    case 'arithmetic_expansion':
+      return recordArithmetic(variables, node.text);
+    case 'c_style_for_statement': {
+      const body = node.childForFieldName('body');
+      return recordArithmetic(variables, body === null ? node.text : node.text.slice(0, body.startIndex - node.startIndex));
+    }
+    case 'compound_statement':
+      if (allChildren(node)[0]?.text === '((') recordArithmetic(variables, node.text);
+      return;
+    case 'subscript':
+      // An indexed array's subscript is arithmetic: `a[K=1]=x`, `${a[K++]}`.
+      return recordArithmetic(variables, node.text.slice(node.text.indexOf('[')));
+    case 'test_command':
+      // `[[ K=1 -eq 1 ]]`: the operands of -eq, -lt… are arithmetic.
+      if (/\s-(?:eq|ne|lt|le|gt|ge)\s/.test(node.text)) recordArithmetic(variables, node.text);
       return;
     case 'declaration_command': {
       const children = namedChildren(node);
@@ -120,6 +135,31 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NAMES = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/**
+ * Arithmetic (`((F=0))`, `$((DRY=7))`, `let X+=1`, `$((N++))`, `for ((i=0;…))`) that assigns sets a variable ksa does
+ * not follow to a value: every name the expression holds counts as set, whichever the operator lands on
+ * (`a[K=1]`, `X=Y=2`). Comparisons (`==`, `!=`, `<=`, `>=`) assign nothing.
+ */
+function recordArithmetic(variables: LineVariables, text: string): void {
+  const operators = text.replace(/<<=|>>=/g, '=').replace(/[=!<>]=/g, '  ');
+  if (!/=|\+\+|--/.test(operators)) return;
+  for (const name of text.match(NAMES) ?? []) variables.computed.add(name);
+}
+
+/** `unset F`, `unset -v 'F'`: F holds no value after; `unset "$v"`: a variable named at run time. */
+function recordUnset(variables: LineVariables, node: ShellNode): void {
+  for (const child of namedChildren(node)) {
+    if (child.type === 'variable_name') {
+      variables.cleared.add(child.text);
+      continue;
+    }
+    const name = evaluateWord(child).literal;
+    if (name === undefined) variables.namedAtRunTime = true;
+    else if (!name.startsWith('-')) variables.cleared.add(name);
+  }
+}
 
 /**
  * `for tool in kubectl helm; do $tool version; done`: over literal words, the variable holds each of them in the
@@ -204,6 +244,18 @@ function builtinTargets(name: string, args: readonly ShellWord[]): (string | und
 export function recordCommand(variables: LineVariables, words: readonly ShellWord[], at: number): void {
   const program = words.find((word, i) => !(BUILTIN_PREFIXES.has(word.literal ?? '') || (i > 0 && word.literal?.startsWith('-'))));
   const name = program?.literal;
+  const operands = words.slice(words.indexOf(program!) + 1);
+  if (name === 'let') {
+    // Each word is arithmetic; one written with expansions (`let "$expr"`) may assign any variable.
+    for (const word of operands) {
+      if (word.literal === undefined) variables.namedAtRunTime = true;
+      else recordArithmetic(variables, word.literal);
+    }
+    return;
+  }
+  // `coproc DRY { …; }` sets DRY (and DRY_PID) to what the coprocess gets at run time.
+  const coprocess = name === 'coproc' ? operands[0]?.literal : undefined;
+  if (coprocess !== undefined && NAME.test(coprocess)) variables.computed.add(coprocess).add(`${coprocess}_PID`);
   if (name === undefined || !SETTING_BUILTINS.has(name)) return;
   const flags = words.slice(words.indexOf(program!) + 1).map((word) => word.literal ?? '');
   // printf sets a variable only with -v, wait only with -p; the others always may.
@@ -269,12 +321,13 @@ export function knownValues(variables: LineVariables, name: string, at: number, 
 }
 
 /**
- * Whether the line may set a variable anywhere, in any way (`X=rm`, `printf -v X rm`, `: ${X:=rm}`, `getopts x X`),
+ * Whether the line may set or unset a variable anywhere, in any way (`X=rm`, `printf -v X rm`, `: ${X:=rm}`, `getopts x X`,
+ * `unset X`, `((X=0))`, `let X++`, `coproc X { …; }`),
  * or holds a place where it may set variables not followed (`eval …`, `source …`): then a default written for it
  * (`${X:-ls}`) is not what surely runs.
  */
 export function mayBeSet(variables: LineVariables, name: string): boolean {
-  return variables.values.has(name) || variables.computed.has(name) || variables.indirect.has(name) || SET_BY_BASH.has(name) || variables.namedAtRunTime || variables.hiddenAt.length > 0;
+  return variables.values.has(name) || variables.computed.has(name) || variables.indirect.has(name) || variables.cleared.has(name) || SET_BY_BASH.has(name) || variables.namedAtRunTime || variables.hiddenAt.length > 0;
 }
 
 /** Every variable the line sets, with its value when that is one literal text (for steeringRisk). */

@@ -47,4 +47,31 @@ steps:
       ['asked', 'destroy'],
     ]);
   });
+
+  it('rates make $F clean after unset F, and helm uninstall $DRY after let DRY=1, by what runs, not by the step env value', async () => {
+    const home = path.join(sandbox.dir, 'home-changed');
+    await mkdir(home, { recursive: true });
+    const plan = await sandbox.writePlan(
+      'ws/changed.yaml',
+      `goal: changed values
+steps:
+  - id: cleared
+    tool: shell
+    args: { command: "unset F; make $F clean", env: { F: "-n" } }
+  - id: counted
+    tool: shell
+    args: { command: "let DRY=1; helm uninstall web $DRY", env: { DRY: "--dry-run" } }
+  - id: kept
+    tool: shell
+    args: { command: "make $F clean", env: { F: "-n" } }
+`,
+    );
+    const result = await runKsa(['validate', plan, '--json'], { home });
+    const doc = JSON.parse(result.stdout) as Validated;
+    expect(doc.stepRisks.map(({ id, risk }) => [id, risk]), describeResult(result)).toEqual([
+      ['cleared', 'write'],
+      ['counted', 'destroy'],
+      ['kept', 'read'],
+    ]);
+  });
 });

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { classifyShell, type RiskLevel } from '../../src/policy/index.js';
+import { parseShell } from '../../src/tools/index.js';
+
+// A variable the line unsets, or sets by arithmetic, a coprocess or a builtin, no longer holds the step's `env` value
+// where it is read.
+
+const classify = (command: string, env: Record<string, string> = {}) => classifyShell(command, parseShell, 0, new Set(), { values: new Map(Object.entries(env)), anything: false });
+const DRY = { DRY: '--dry-run' };
+
+describe('classifyShell: a value the line unsets or changes is not the step env value', () => {
+  it.each<[string, Record<string, string>, RiskLevel]>([
+    ['unset F; make $F clean', { F: '-n' }, 'write'],
+    ["unset -v 'F'; make $F clean", { F: '-n' }, 'write'],
+    ['(( F=0 )); make clean $F', { F: '-n' }, 'write'],
+    ['unset DRY; helm uninstall web $DRY', DRY, 'destroy'],
+    ['let DRY=1; helm uninstall web $DRY', DRY, 'destroy'],
+    ['echo $((DRY=7)); helm uninstall web $DRY', DRY, 'destroy'],
+    [': $((DRY++)); helm uninstall web $DRY', DRY, 'destroy'],
+    [': $((--DRY)); helm uninstall web $DRY', DRY, 'destroy'],
+    [': $((DRY+=1)); helm uninstall web $DRY', DRY, 'destroy'],
+    [': $[DRY=1]; helm uninstall web $DRY', DRY, 'destroy'],
+    ['a[DRY=1]=x; helm uninstall web $DRY', DRY, 'destroy'],
+    ['[[ DRY=1 -eq 1 ]]; helm uninstall web $DRY', DRY, 'destroy'],
+    ['for ((DRY=0; DRY<1; DRY++)); do :; done; helm uninstall web $DRY', DRY, 'destroy'],
+    ['coproc DRY { sleep 1; }; helm uninstall web $DRY', DRY, 'destroy'],
+    [': ${DRY=x}; helm uninstall web $DRY', DRY, 'destroy'],
+    ['export -n DRY; helm uninstall web $DRY', DRY, 'destroy'],
+    ['declare DRY; helm uninstall web $DRY', DRY, 'destroy'],
+    ['read DRY; helm uninstall web $DRY', DRY, 'destroy'],
+    ['mapfile DRY; helm uninstall web $DRY', DRY, 'destroy'],
+    ['printf -v DRY x; helm uninstall web $DRY', DRY, 'destroy'],
+    ['getopts a DRY; helm uninstall web $DRY', DRY, 'destroy'],
+    ['unset H; terraform destroy $H', { H: '-help' }, 'destroy'],
+  ])('%s with %j is %s', async (command, env, level) => {
+    const risk = await classify(command, env);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['(( X == 1 )); helm uninstall web $DRY', DRY],
+    ['for ((i=0; i<2; i++)); do helm uninstall web $DRY; done', DRY],
+    ['[[ $A = b ]]; helm uninstall web $DRY', DRY],
+    ['unset OTHER; helm uninstall web $DRY', DRY],
+  ])('%s with %j still reads the step value (read)', async (command, env) => {
+    const risk = await classify(command, env);
+    expect(risk.level, risk.reason).toBe('read');
+  });
+});
