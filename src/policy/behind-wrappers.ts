@@ -1,10 +1,9 @@
 import { programName } from './program-name.js';
 import type { ShellWord } from './shell-syntax.js';
-import { isWrapper, unwrap } from './wrappers.js';
+import { ENVIRONMENT_ASSIGNMENT, isWrapper, unwrap } from './wrappers.js';
 
 /** How many wrappers in a row are looked through (`sudo env timeout 60 tar …`). */
 const MAX_WRAPPERS = 8;
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /**
  * The command a wrapper runs, through any number of them: `sudo tar xzf a.tgz`, `env X=1 tar …` and
@@ -19,7 +18,7 @@ export function behindWrappers(words: readonly ShellWord[]): readonly ShellWord[
     const inner = unwrap(programName(program), current.slice(1));
     if (inner.kind !== 'command') return current;
     // `sudo X=1 tar …`: the assignments in front go to the command's environment.
-    const start = inner.words.findIndex((word) => !ASSIGNMENT.test(word.literal ?? ''));
+    const start = inner.words.findIndex((word) => !ENVIRONMENT_ASSIGNMENT.test(word.literal ?? ''));
     if (start === -1) return current;
     current = inner.words.slice(start);
   }

@@ -17,7 +17,7 @@ import { environmentOptionsRisk } from './environment-options.js';
 import { programNames } from './variable-names.js';
 import { expandKnown, plannedValue } from './known-expansions.js';
 import { trapAction } from './trap-action.js';
-import { isWrapper, unwrap } from './wrappers.js';
+import { ENVIRONMENT_ASSIGNMENT, isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
 import { elsewhere, resetsEnvironment } from './environment-reach.js';
 import { shellCodeAt, shellOptionTakesWord } from './shell-options.js';
@@ -38,7 +38,6 @@ export const INTERPRETERS: ReadonlySet<string> = new Set(['python', 'python2', '
 const WRAPPERS_WITHOUT_COMMAND_READ = new Set(['env', 'xargs', 'command', 'time', 'builtin', 'nohup', 'watch', 'exec', 'nice', 'stdbuf']);
 const SHELL_WRAPPERS = new Set(['sudo', 'doas', 'su', 'runuser', 'chroot']);
 const CODE_RUNNERS = new Set(['eval', 'trap', 'alias', 'source', '.', 'ssh', ...SHELLS]);
-const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 /** `source /dev/stdin <<< "…"` and `. /dev/stdin`: the current shell runs what it reads. */
 const SOURCES = new Set(['source', '.']);
 
@@ -84,10 +83,13 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
       // `script` also writes what ran to its log file ("typescript" unless named).
       return name === 'script' ? maxRisk(risk, writeRisk('script writes a log file')) : risk;
     }
-    const commands = name === 'xargs' ? xargsCommands(args, unwrapped.words, context) : [name === 'parallel' ? parallelCommand(unwrapped.words) : unwrapped.words];
+    // `env -S 'BASH_FUNC_ls%%=… ls'`, `sudo X=1 ls`: the words split off or written first may be assignments too.
+    const leading = name === 'env' || name === 'sudo' ? unwrapped.words.findIndex((word) => !ENVIRONMENT_ASSIGNMENT.test(word.literal ?? '')) : 0;
+    const behind = leading <= 0 ? unwrapped.words : unwrapped.words.slice(leading);
+    const commands = name === 'xargs' ? xargsCommands(args, behind, context) : [name === 'parallel' ? parallelCommand(behind) : behind];
     // `env BASH_ENV=./x bash -c ls`: the assignments before the command go to it.
-    const assigned = args.slice(0, Math.max(0, args.indexOf(unwrapped.words[0]!))).flatMap((word) => {
-      const match = ASSIGNMENT.exec(word.literal ?? word.text);
+    const assigned = [...args.slice(0, Math.max(0, args.indexOf(unwrapped.words[0]!))), ...unwrapped.words.slice(0, Math.max(0, leading))].flatMap((word) => {
+      const match = ENVIRONMENT_ASSIGNMENT.exec(word.literal ?? word.text);
       return match === null ? [] : [{ name: match[1]!, value: word.literal?.slice(match[0].length) }];
     });
     let risk: StepRisk | undefined;

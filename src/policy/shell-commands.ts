@@ -8,12 +8,11 @@ import { simpleCommands } from './shell-risk.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
 import { xargsArguments } from './xargs-input.js';
 import { trapAction } from './trap-action.js';
-import { isWrapper, unwrap } from './wrappers.js';
+import { ENVIRONMENT_ASSIGNMENT, isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
 
 /** How deep `sudo bash -c "env rm …"` is followed; deeper code is still rated by the risk levels. */
 const MAX_DEPTH = 8;
-const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
 /** One command a shell line runs, found through wrappers and `-c` strings. */
 export type ShellCommand = {
@@ -118,7 +117,7 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
       const environment = new Map(clean ? [] : seen.environment);
       if (name === 'env') for (const unset of unsetNames(before)) environment.set(unset, '');
       for (const word of [...before, ...inner.words.slice(0, inner.words.length - rest.length)]) {
-        const variable = ASSIGNMENT.exec(word.literal ?? word.text)?.[1];
+        const variable = ENVIRONMENT_ASSIGNMENT.exec(word.literal ?? word.text)?.[1];
         if (variable !== undefined) environment.set(variable, word.literal?.slice(variable.length + 1));
       }
       const innerSeen = { ...seen, environment, ...(clean ? { cleanEnvironment: true as const } : {}) };
@@ -195,13 +194,13 @@ function unsetNames(flags: readonly ShellWord[]): string[] {
 }
 
 function assignedNames(words: readonly ShellWord[]): string[] {
-  return words.flatMap((word) => ASSIGNMENT.exec(word.literal ?? '')?.[1] ?? []);
+  return words.flatMap((word) => ENVIRONMENT_ASSIGNMENT.exec(word.literal ?? '')?.[1] ?? []);
 }
 
 /** Leading `NAME=value` words (what `sudo` takes before the command) and their names. */
 function withoutAssignments(words: readonly ShellWord[]): [readonly ShellWord[], string[]] {
   let i = 0;
-  while (i < words.length && ASSIGNMENT.test(words[i]!.literal ?? '')) i++;
+  while (i < words.length && ENVIRONMENT_ASSIGNMENT.test(words[i]!.literal ?? '')) i++;
   return [words.slice(i), assignedNames(words.slice(0, i))];
 }
 

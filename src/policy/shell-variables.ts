@@ -187,7 +187,8 @@ function recordLoop(variables: LineVariables, node: ShellNode): void {
 /** `export "PATH=.:$PATH"`, `declare 'PATH'=.`, `export $p=.`, `export $(cat vars.env)`: an assignment written as a quoted or computed word. */
 function recordSettingWord(variables: LineVariables, node: ShellNode): void {
   const word = evaluateWord(node);
-  const match = /^([A-Za-z_][A-Za-z0-9_]*)(\+?=)([\s\S]*)$/.exec(word.literal ?? node.text.replace(/["'\\]/g, ''));
+  // `BASH_FUNC_ls%%=…`, a function for the shells the line starts, is named with more than a variable's characters.
+  const match = /^(BASH_FUNC_[^=]*|[A-Za-z_][A-Za-z0-9_]*)(\+?=)([\s\S]*)$/.exec(word.literal ?? node.text.replace(/["'\\]/g, ''));
   if (match === null) {
     if (word.literal === undefined) variables.namedAtRunTime = true;
     return;

@@ -1,4 +1,4 @@
-import { maxRisk, writeRisk, type StepRisk } from './risk-level.js';
+import { destroyRisk, maxRisk, writeRisk, type StepRisk } from './risk-level.js';
 
 /**
  * Variables that make a program run other code or another program, whatever their value:
@@ -11,6 +11,9 @@ import { maxRisk, writeRisk, type StepRisk } from './risk-level.js';
  */
 const STEERING_VARIABLE =
   /^(PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|HOME|XDG_CONFIG_HOME|LD_\w+|DYLD_\w+|GCONV_PATH|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONHOME|PYTHONSTARTUP|PERL5OPT|PERL5LIB|RUBYOPT|RUBYLIB|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|LESSOPEN|LESSCLOSE|GIT_CONFIG\w*|GIT_DIR|GIT_COMMON_DIR|GIT_TEMPLATE_DIR|GIT_EXEC_PATH|GIT_SSH|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|HELM_PLUGINS|RIPGREP_CONFIG_PATH|HELM_DATA_HOME|DOCKER_CONFIG|TAR_OPTIONS)$/;
+
+/** `BASH_FUNC_ls%%=() { …; }`: bash defines the function ls from its environment, which then runs instead of ls. */
+const FUNCTION_IMPORT = /^BASH_FUNC_/;
 
 /**
  * less runs LESSOPEN (and LESSCLOSE) with the shell on each file it opens, `%s` its name; a leading `|` or `||` only
@@ -53,7 +56,7 @@ export async function steeringRisk(settings: Iterable<VariableSetting>, script?:
   const commands: { name: string; code: string }[] = [];
   for (const { name, value } of settings) {
     if (name === undefined) steering.add('variables named at run time');
-    else if (STEERING_VARIABLE.test(name)) {
+    else if (STEERING_VARIABLE.test(name) || FUNCTION_IMPORT.test(name)) {
       steering.add(name);
       if (INPUT_PREPROCESSOR.test(name) && value !== undefined) commands.push({ name, code: value.replace(/^\s*\|{0,2}-?/, '').replaceAll('%s', 'FILE') });
     }
@@ -63,7 +66,8 @@ export async function steeringRisk(settings: Iterable<VariableSetting>, script?:
     } else if (EXPANDED_PROMPT.test(name) && (value === undefined || RUNS_SUBSTITUTION.test(value))) steering.add(name);
   }
   if (steering.size === 0) return undefined;
-  let risk = writeRisk(`sets ${[...steering].join(', ')}, which changes what runs`);
+  const imported = [...steering].find((name) => FUNCTION_IMPORT.test(name));
+  let risk = imported === undefined ? writeRisk(`sets ${[...steering].join(', ')}, which changes what runs`) : destroyRisk(`sets ${imported}, a function bash runs in place of a command: code ksa cannot rate`);
   if (script === undefined) return risk;
   for (const { name, code } of commands) {
     const found = await script(code);

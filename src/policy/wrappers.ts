@@ -16,6 +16,12 @@ interface Wrapper {
   readonly queryFlags?: readonly string[];
 }
 
+/**
+ * `NAME=value` handed to a command's environment by `env` or `sudo`; `BASH_FUNC_ls%%=() { …; }` too, a function the
+ * bash it starts imports, named with more than a variable's characters.
+ */
+export const ENVIRONMENT_ASSIGNMENT = /^(BASH_FUNC_[^=]*|[A-Za-z_][A-Za-z0-9_]*)=/;
+
 const WRAPPERS: Readonly<Record<string, Wrapper>> = {
   sudo: { valueFlags: ['-u', '--user', '-g', '--group', '-C', '--close-from', '-h', '--host', '-p', '--prompt', '-D', '--chdir', '-r', '--role', '-t', '--type', '-T', '--command-timeout', '-U', '--other-user', '-R', '--chroot'], queryFlags: ['-l', '--list', '-v', '--validate', '-k', '-K', '-V', '--version'] },
   doas: { valueFlags: ['-u', '-C'] },
@@ -102,7 +108,7 @@ export function unwrap(name: string, args: readonly ShellWord[]): Unwrapped {
       if (!text.includes('=') && (wrapper.valueFlags?.includes(text) || takesNextWord(text, wrapper))) i++;
       continue;
     }
-    if (wrapper.assignments && /^[A-Za-z_][A-Za-z0-9_]*=/.test(text)) continue;
+    if (wrapper.assignments && ENVIRONMENT_ASSIGNMENT.test(text)) continue;
     if (operands > 0) {
       operands--;
       continue;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classifyShell, type RiskLevel } from '../../src/policy/index.js';
+import { PlanSchema } from '../../src/planning/index.js';
+import { assessPlanRisk, classifyShell, type RiskLevel } from '../../src/policy/index.js';
 import { parseShell } from '../../src/tools/index.js';
 
 // A variable the line unsets, or sets by arithmetic, a coprocess or a builtin, no longer holds the step's `env` value
-// where it is read.
+// where it is read; bash imports a BASH_FUNC_* entry as a function that runs in place of the command.
 
 const classify = (command: string, env: Record<string, string> = {}) => classifyShell(command, parseShell, 0, new Set(), { values: new Map(Object.entries(env)), anything: false });
 const DRY = { DRY: '--dry-run' };
@@ -45,5 +46,30 @@ describe('classifyShell: a value the line unsets or changes is not the step env 
   ])('%s with %j still reads the step value (read)', async (command, env) => {
     const risk = await classify(command, env);
     expect(risk.level, risk.reason).toBe('read');
+  });
+});
+
+describe('BASH_FUNC_* entries: a function bash runs in place of a command', () => {
+  it('rates a step whose env holds one as code ksa cannot rate', async () => {
+    const plan = PlanSchema.parse({
+      goal: 'functions',
+      steps: [
+        { id: 'imported', tool: 'shell', args: { command: 'ls', env: { 'BASH_FUNC_ls%%': '() { rm -rf marker; }' } } },
+        { id: 'plain', tool: 'shell', args: { command: 'ls', env: { LS_COLORS: 'x' } } },
+      ],
+    });
+    const risk = await assessPlanRisk(plan, { parseShell });
+    expect(risk.steps.imported?.level).toBe('destroy');
+    expect(risk.steps.imported?.reason).toContain('BASH_FUNC_ls%%');
+    expect(risk.steps.plain?.level).toBe('read');
+  });
+
+  it.each([
+    "export 'BASH_FUNC_ls%%=() { rm -rf marker; }'; ls",
+    "env 'BASH_FUNC_ls%%=() { rm -rf marker; }' bash -c ls",
+    "env -S 'BASH_FUNC_ls%%=() bash -c ls'",
+  ])('%s is destroy', async (command) => {
+    const risk = await classify(command);
+    expect(risk.level, risk.reason).toBe('destroy');
   });
 });
