@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../planning/index.js';
 import { KsaError } from '../planning/ksa-error.js';
@@ -9,13 +9,15 @@ import { assessCallRisk, callNamesSettings, type RiskOptions } from '../policy/i
 interface GuardedFile {
   readonly file: string;
   readonly root: string;
+  /** The root in words, for a message: "the workspace". */
+  readonly place: string;
 }
 
 /** The files that decide what later plans may do: the workspace's rules, and ksa's own settings. */
 function guardedFiles(workspace: string, home: string): GuardedFile[] {
   return [
-    ...['policy.yaml', 'policy.yml'].map((name) => ({ file: path.join(workspace, '.ksa', name), root: workspace })),
-    ...['policy.yaml', 'policy.yml', 'config.json', 'mcp-trust.json'].map((name) => ({ file: path.join(home, name), root: home })),
+    ...['policy.yaml', 'policy.yml'].map((name) => ({ file: path.join(workspace, '.ksa', name), root: workspace, place: 'the workspace' })),
+    ...['policy.yaml', 'policy.yml', 'config.json', 'mcp-trust.json'].map((name) => ({ file: path.join(home, name), root: home, place: "ksa's home" })),
   ];
 }
 
@@ -26,11 +28,32 @@ export class SettingsChangedError extends KsaError {
   }
 }
 
-/** What a file held (null: it was not there) and its mode, and a folder on its way that was a link then. */
+/**
+ * What a file held (null: it was not there) and its mode, and the first link on its way then: a `.ksa` folder that is
+ * a link, or the file itself (a policy shared by several workspaces, one a dotfiles manager links into ksa's home).
+ */
 interface Held {
   readonly content: Buffer | null;
   readonly mode?: number;
-  readonly link?: string;
+  readonly link?: HeldLink;
+}
+
+/** A link as it was: where it is, what it said (readlink), and the file read through it, for a message. */
+interface HeldLink {
+  readonly path: string;
+  readonly target: string;
+  readonly leadsTo: string;
+}
+
+/**
+ * A change found after a step. `relinked`: a link held at the start now leads elsewhere or is gone (`file` is then
+ * that link); `shared`: that link is as it was, but what it leads to changed, which ksa does not write.
+ */
+interface Change {
+  readonly file: string;
+  readonly guarded: GuardedFile;
+  readonly removed: boolean;
+  readonly kind: 'file' | 'relinked' | 'shared';
 }
 
 type Snapshot = ReadonlyMap<string, Held>;
@@ -81,52 +104,107 @@ export function withSettingsGuard(invoke: InvokeTool, options: { readonly plan: 
       const before = await baseline!;
       const found = await changedFiles(files, before);
       if (found.length === 0) return;
-      const changed = found.map((change) => change.file);
+      const who = `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''}`;
+      const changed = [...new Set(found.map((change) => change.file))];
       // Removed (git clean -fdx, rm -rf .ksa): the run keeps the rules it was approved under, so they are put back too.
-      const removed = found.every((change) => change.removed);
-      const verb = removed ? 'removed' : 'changed';
-      const kept = await Promise.all(
-        found.map(({ file, root }) =>
-          restore(file, root, before.get(file)!).catch((error: unknown) => {
-            const problem = restoreProblem(error);
-            throw new SettingsChangedError(
-              `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} ${verb} ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step), and ksa could not put ${file} back: ${problem.why}. The run keeps the rules it started with; ${problem.remedy} before the next run`,
-            );
-          }),
-        ),
-      );
-      const keptNote = kept.some((copy) => copy !== undefined)
-        ? ` The changed ${changed.length === 1 ? 'file is' : 'files are'} kept as ${kept.filter((copy) => copy !== undefined).join(', ')}: if you changed ${changed.length === 1 ? 'it' : 'them'} yourself meanwhile, move ${changed.length === 1 ? 'it' : 'them'} back once the run has ended.`
-        : '';
+      const verb = found.every((change) => change.removed) ? 'removed' : 'changed';
+      const shared = found.filter((change) => change.kind === 'shared');
+      const kept: string[] = [];
+      // One after another: the files under one `.ksa` link share it, and the second finds it already put back.
+      for (const change of found.filter((candidate) => candidate.kind !== 'shared')) {
+        const was = before.get(change.guarded.file)!;
+        try {
+          if (change.kind === 'relinked') {
+            const outcome = await restoreLink(change.guarded, was);
+            if (outcome.kept !== undefined) kept.push(outcome.kept);
+            // The link leads where it did, but a step that retargeted it may also have changed what it leads to.
+            if (!outcome.same) shared.push({ file: change.guarded.file, guarded: change.guarded, removed: outcome.gone, kind: 'shared' });
+          } else {
+            const copy = await restore(change.guarded.file, change.guarded.root, was);
+            if (copy !== undefined) kept.push(copy);
+          }
+        } catch (error) {
+          const problem = restoreProblem(error);
+          throw new SettingsChangedError(
+            `${who} ${verb} ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step), and ksa could not put ${change.file} back: ${problem.why}. The run keeps the rules it started with; ${problem.remedy} before the next run`,
+          );
+        }
+      }
+      if (shared.length > 0) throw new SettingsChangedError(sharedChangeMessage(who, level, shared, before, changed.filter((file) => !shared.some((change) => change.file === file))));
+      const keptNote =
+        kept.length > 0
+          ? ` The changed ${changed.length === 1 ? 'file is' : 'files are'} kept as ${kept.join(', ')}: if you changed ${changed.length === 1 ? 'it' : 'them'} yourself meanwhile, move ${changed.length === 1 ? 'it' : 'them'} back once the run has ended.`
+          : '';
       throw new SettingsChangedError(
-        `step ${call.stepId}${call.phase === 'rollback' ? "'s rollback" : ''} ${verb} ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step): ksa put ${changed.length === 1 ? 'it' : 'them'} back.${keptNote} A step that is to change ksa's rules names the file or its folder, and is then a destroy step, always asked`,
+        `${who} ${verb} ${changed.join(', ')}, which its plan did not say it would (it was approved as a ${level} step): ksa put ${changed.length === 1 ? 'it' : 'them'} back.${keptNote} A step that is to change ksa's rules names the file or its folder, and is then a destroy step, always asked`,
       );
     });
     return result;
   };
 }
 
+/**
+ * What a link held at the start leads to was changed by the step. It lies outside what ksa guards (another folder, a
+ * dotfiles repository): writing the old text back would write through the link into a file ksa does not own, and
+ * undo an edit made there for every workspace that shares it. So nothing is written; the user puts it back.
+ */
+function sharedChangeMessage(who: string, level: string, shared: readonly Change[], before: Snapshot, putBack: readonly string[]): string {
+  const targets = shared.map((change) => before.get(change.guarded.file)!.link!.leadsTo);
+  const links = [...new Set(shared.map((change) => before.get(change.guarded.file)!.link!.path))];
+  const places = [...new Set(shared.map((change) => change.guarded.place))];
+  const kind = shared.every((change) => path.basename(change.guarded.file).startsWith('policy.')) ? 'policy' : 'settings';
+  const one = targets.length === 1;
+  const verb = shared.every((change) => change.removed) ? 'removed' : 'changed';
+  const restored = putBack.length > 0 ? `; ksa put ${putBack.join(', ')} back` : '';
+  return `${who} ${verb} the shared ${kind} ${one ? 'file' : 'files'} ${targets.join(', ')} (read through the link ${links.join(', ')}), which its plan did not say it would (it was approved as a ${level} step). ksa writes nothing through a link or outside ${places.join(' or ')}, so ${one ? 'it is' : 'they are'} as the step left ${one ? 'it' : 'them'}${restored}. The run keeps the rules it started with; put ${targets.join(', ')} back before the next run`;
+}
+
 async function snapshot(files: readonly GuardedFile[]): Promise<Snapshot> {
   return new Map(
     await Promise.all(
       files.map(async ({ file, root }) => {
-        const [content, mode, link] = await Promise.all([readFile(file).catch(() => null), stat(file).then((stats) => stats.mode & 0o7777, () => undefined), linkOnTheWay(file, root)]);
+        const [content, mode, link] = await Promise.all([readFile(file).catch(() => null), stat(file).then((stats) => stats.mode & 0o7777, () => undefined), heldLink(file, root)]);
         return [file, { content, ...(content !== null && mode !== undefined ? { mode } : {}), ...(link !== undefined ? { link } : {}) }] as const;
       }),
     ),
   );
 }
 
-async function changedFiles(files: readonly GuardedFile[], before: Snapshot): Promise<{ readonly file: string; readonly root: string; readonly removed: boolean }[]> {
-  const changed: { file: string; root: string; removed: boolean }[] = [];
-  for (const { file, root } of files) {
+/** The first link on the way to `file` from `root`, the file itself included, as it is now. */
+async function heldLink(file: string, root: string): Promise<HeldLink | undefined> {
+  const found = (await linkOnTheWay(file, root)) ?? ((await lstat(file).then((stats) => stats.isSymbolicLink(), () => false)) ? file : undefined);
+  if (found === undefined) return undefined;
+  const target = await readlink(found).catch(() => undefined);
+  if (target === undefined) return undefined;
+  const leadsTo = path.join(await realpath(found).catch(() => path.resolve(path.dirname(found), target)), path.relative(found, file));
+  return { path: found, target, leadsTo };
+}
+
+async function changedFiles(files: readonly GuardedFile[], before: Snapshot): Promise<Change[]> {
+  const changed: Change[] = [];
+  for (const guarded of files) {
+    const { file, root } = guarded;
     const was = before.get(file)!;
+    if (was.link !== undefined) {
+      const now = await heldLink(file, root);
+      if (now?.path !== was.link.path || now.target !== was.link.target) {
+        changed.push({ file: was.link.path, guarded, removed: await lstat(was.link.path).then(() => false, () => true), kind: 'relinked' });
+      } else {
+        const content = await readFile(file).catch(() => null);
+        if (!sameContent(content, was.content)) changed.push({ file, guarded, removed: content === null, kind: 'shared' });
+      }
+      continue;
+    }
     const now = await lstat(file).then((stats) => (stats.isFile() ? readFile(file) : Buffer.from('not a file')), () => null);
     // A folder on the way made a link (`.ksa -> /elsewhere`) is a new way to the rules, even to the same text.
-    const relinked = was.content !== null && was.link === undefined && (await linkOnTheWay(file, root)) !== undefined;
-    if (relinked || (was.content === null ? now !== null : now === null || !now.equals(was.content))) changed.push({ file, root, removed: now === null && was.content !== null });
+    const relinked = was.content !== null && (await linkOnTheWay(file, root)) !== undefined;
+    if (relinked || !sameContent(now, was.content)) changed.push({ file, guarded, removed: now === null && was.content !== null, kind: 'file' });
   }
   return changed;
+}
+
+function sameContent(now: Buffer | null, was: Buffer | null): boolean {
+  return was === null ? now === null : now !== null && now.equals(was);
 }
 
 /** The first folder between `root` and `file` that is a symbolic link (`.ksa -> /elsewhere`), if any. */
@@ -142,12 +220,11 @@ async function linkOnTheWay(file: string, root: string): Promise<string | undefi
   return undefined;
 }
 
-/** A folder on the way to a file that is a link now: ksa does not write through it. */
+/** A folder on the way to a file that is a link now, though it was not when the run started: ksa does not write through it. */
 class LinkOnTheWayError extends Error {
   constructor(
     readonly folder: string,
     readonly target: string,
-    readonly before: boolean,
   ) {
     super(`${folder} is a link to ${target}`);
   }
@@ -160,19 +237,8 @@ class LinkOnTheWayError extends Error {
  */
 async function restore(file: string, root: string, was: Held): Promise<string | undefined> {
   const link = await linkOnTheWay(file, root);
-  if (link !== undefined) throw new LinkOnTheWayError(link, await readlink(link).catch(() => 'a place ksa cannot read'), was.link !== undefined);
-  const stats = await lstat(file).catch(() => undefined);
-  let kept: string | undefined;
-  if (stats) {
-    const copy = `${file}.changed-${new Date().toISOString().replaceAll(':', '').replace('.', '-')}`;
-    if (await rename(file, copy).then(() => true, () => false)) {
-      kept = copy;
-      // config.json may hold a key: the copy is as private as the file.
-      if (stats.isFile()) await chmod(copy, 0o600);
-    } else {
-      await rm(file, { recursive: true, force: true });
-    }
-  }
+  if (link !== undefined) throw new LinkOnTheWayError(link, await readlink(link).catch(() => 'a place ksa cannot read'));
+  const kept = await moveAside(file);
   if (was.content !== null) {
     // The step may have removed the folder with the file (.ksa/ by git clean -fdx): it is made again.
     await mkdir(path.dirname(file), { recursive: true });
@@ -183,12 +249,44 @@ async function restore(file: string, root: string, was: Held): Promise<string | 
   return kept;
 }
 
+/**
+ * Puts a link held at the start back as the same link (what it said, relative or not), never a copy of what it
+ * led to: later edits of the shared file are to apply. Whether what it leads to still reads as it did is told back.
+ */
+async function restoreLink(guarded: GuardedFile, was: Held): Promise<{ readonly kept?: string; readonly same: boolean; readonly gone: boolean }> {
+  const link = was.link!;
+  const onTheWay = await linkOnTheWay(link.path, guarded.root);
+  if (onTheWay !== undefined) throw new LinkOnTheWayError(onTheWay, await readlink(onTheWay).catch(() => 'a place ksa cannot read'));
+  let kept: string | undefined;
+  if ((await readlink(link.path).catch(() => undefined)) !== link.target) {
+    kept = await moveAside(link.path);
+    await mkdir(path.dirname(link.path), { recursive: true });
+    await symlink(link.target, link.path);
+  }
+  const now = await readFile(guarded.file).catch(() => null);
+  return { ...(kept !== undefined ? { kept } : {}), same: sameContent(now, was.content), gone: now === null && was.content !== null };
+}
+
+/** Moves what stands at `file` aside to `<file>.changed-<time>`, or removes it where it cannot be moved. */
+async function moveAside(file: string): Promise<string | undefined> {
+  const stats = await lstat(file).catch(() => undefined);
+  if (stats === undefined) return undefined;
+  const copy = `${file}.changed-${new Date().toISOString().replaceAll(':', '').replace('.', '-')}`;
+  if (await rename(file, copy).then(() => true, () => false)) {
+    // config.json may hold a key: the copy is as private as the file.
+    if (stats.isFile()) await chmod(copy, 0o600);
+    return copy;
+  }
+  await rm(file, { recursive: true, force: true });
+  return undefined;
+}
+
 /** Why a file could not be put back, in words, and what the user does about it. */
 function restoreProblem(error: unknown): { readonly why: string; readonly remedy: string } {
   const remedy = 'put the file back';
   if (error instanceof LinkOnTheWayError) {
     return {
-      why: `${error.folder} is ${error.before ? '' : 'now '}a link to ${error.target}, and ksa writes nothing through a link`,
+      why: `${error.folder} is now a link to ${error.target}, and ksa writes nothing through a link`,
       remedy: `replace the link ${error.folder} with a folder that holds the file`,
     };
   }
