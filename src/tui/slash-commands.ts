@@ -3,6 +3,7 @@ import type { ChatSession, ModelConfig } from '../agent/index.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { cutShortSteps, ownerLastAlive, runStatusDocument } from '../store/run-status.js';
 import { runStopLine, stepDurationIsLowerBound } from './run-stop-text.js';
+import { storedStepText, stepsWaitingForWorkers } from './step-status-text.js';
 import { RunNotFoundError, type RunStore } from '../store/run-store.js';
 import { plural } from '../planning/plural.js';
 import { formatEstimate } from './estimate-text.js';
@@ -92,16 +93,23 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
         const doc = runStatusDocument(record, status, owner, runs.logDir(id), { cutShort, alive });
         // Step durations render templates (CEL): loaded for /status, not with the app.
         const { storedRunOutlook } = await import('../store/step-durations.js');
-        const { estimate } = await storedRunOutlook(runs.home, record, status, owner !== undefined).catch(() => ({ estimate: undefined }));
+        const { estimate, stats } = await storedRunOutlook(runs.home, record, status, owner !== undefined).catch(() => ({ estimate: undefined, stats: undefined }));
         const lines = [`Run ${id}: ${status} · ${record.goal}${estimate ? ` · ${formatEstimate(estimate, status === 'paused')}` : ''}`];
         // When its process stopped, in ksa status's words (a lower bound said as one).
         const stopped = runStopLine(record, status, owner, cutShort, alive);
         if (stopped) lines.push(`  ${stopped}`);
-        for (const step of doc.steps) {
+        const waiting = await stepsWaitingForWorkers(runs.logDir(id), record, status);
+        const now = Date.now();
+        record.plan.steps.forEach((planStep, index) => {
+          const step = doc.steps[index]!;
+          const st = record.state.steps[planStep.id] ?? { status: 'pending', attempts: 0 };
+          // Its status and detail in ksa status's words (interrupted, retrying, cut short, rolled back, ...).
+          const shown = storedStepText(planStep, st, { runStatus: status, owned: owner !== undefined, waiting: waiting.get(planStep.id), stats: owner ? stats?.get(planStep.id) : undefined, now });
           // Where it ran, as ksa status's WORKER column says it: a fan-out that failed as a whole, where it did succeed.
           const where = step.succeededOn !== undefined ? `  succeeded on ${step.succeededOn}` : step.worker !== undefined ? `  on ${step.worker}` : '';
-          lines.push(`  ${step.id.padEnd(16)} ${('interrupted' in step ? 'interrupted' : step.status).padEnd(11)} ${`${stepDurationIsLowerBound(record, step.id, cutShort, alive) ? '\u2265 ' : ''}${formatDuration(step.durationMs)}`.padStart(6)}${where}${'cutShort' in step ? '  cut short: the process running it died' : ''}${step.error ? `  ${step.error}` : ''}`);
-        }
+          const duration = `${stepDurationIsLowerBound(record, step.id, cutShort, alive) ? '\u2265 ' : ''}${formatDuration(step.durationMs)}`;
+          lines.push(`  ${step.id.padEnd(16)} ${shown.status.padEnd(11)} ${duration.padStart(6)}${where}${shown.detail ? `  ${shown.detail}` : ''}`);
+        });
         session.notice(lines.join('\n'), 'info');
       } catch (error) {
         // The store's words point at `ksa run`; in the chat a run starts from a plan approved here.

@@ -1,8 +1,7 @@
 import { isFinished, type AttemptWorker } from '../../planning/index.js';
-import { workerLabelsOf } from '../../planning/placement.js';
-import { cutShortSteps, ownerLastAlive, failedStepLogTails, logWrittenAt, readLogTail, runStatusDocument, stepLogFile, storedRunOutlook, type RunRecord } from '../../store/index.js';
-import { expectationText, formatEstimate } from '../../tui/estimate-text.js';
-import { nextAttemptText, pausedDetail, stoppingDetail, storedRunningSteps, waitsForRetry, waitsForWorker } from '../../planning/paused-text.js';
+import { cutShortSteps, ownerLastAlive, failedStepLogTails, runStatusDocument, stepLogFile, storedRunOutlook } from '../../store/index.js';
+import { formatEstimate } from '../../tui/estimate-text.js';
+import { pausedDetail, stoppingDetail, storedRunningSteps } from '../../planning/paused-text.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { parseWholeNumber } from '../options.js';
@@ -11,10 +10,9 @@ import { openStores } from '../stores.js';
 import { durationBetween } from '../time-format.js';
 import { paintStatus } from './runs.js';
 import { redisFlagHint } from '../../workers/redis-url.js';
-import { saysWaitingForWorker, waitingForWorker } from '../../workers/step-messages.js';
 import { plainText, visible } from '../../tui/visible-text.js';
-import { waitingText } from '../../tui/waiting-text.js';
 import { runStopLine, stepDurationIsLowerBound } from '../../tui/run-stop-text.js';
+import { storedStepText, stepsWaitingForWorkers } from '../../tui/step-status-text.js';
 
 export async function statusCommand(io: CliIO, runIdArg: string | undefined, flags: { json?: boolean; logLines?: string }): Promise<ExitCodeValue> {
   const logLines = parseWholeNumber(flags.logLines, '--log-lines', 0) ?? 8;
@@ -23,7 +21,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const logDir = runs.logDir(runId);
   const tails = await failedStepLogTails(logDir, record, logLines);
   // A paused run's held steps wait for its resume, whether or not its process is still there.
-  const waiting = record.redis !== undefined && (status === 'running' || status === 'paused') ? await stepsWaitingForWorkers(logDir, record) : new Map<string, WaitingStep>();
+  const waiting = await stepsWaitingForWorkers(logDir, record, status);
   const outlook = await storedRunOutlook(runs.home, record, status, owner !== undefined).catch(() => ({ stats: undefined, estimate: undefined }));
   const { estimate } = outlook;
   // What earlier runs say of the steps running now (their usual duration, "slower than usual" from 3× it), while a process runs them.
@@ -76,29 +74,8 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
   const rows = record.plan.steps.map((step) => {
     const st = state.steps[step.id] ?? { status: 'pending', attempts: 0 };
     const duration = `${stepDurationIsLowerBound(record, step.id, cutShort, alive) ? '\u2265 ' : ''}${durationBetween(st.startedAt, st.endedAt ?? cutShort.get(step.id))}`;
-    // Between attempts nothing of the step runs: it waits for its retry (paused, or its process gone: for the resume).
-    const retrying = waitsForRetry(st);
-    // Held by the pause, its job off the queue: it never started, and waits for the resume.
-    const stopped = status === 'interrupted' || (orphaned && !waitsForWorker(st));
-    let detail = st.status === 'failed' || retrying ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
-    // Its process died while it ran: the cancel that came later found it stopped there.
-    if (st.status === 'cancelled' && st.cutShortAt !== undefined) detail = `cut short after ${durationBetween(st.startedAt, st.cutShortAt)} (the process running it died)`;
-    // Not succeeded, yet undone (what an attempt cut short may have done, a fan-out's parts that succeeded): said, or it reads as left in place.
-    if (st.rollback?.status === 'succeeded' && st.status !== 'rolled_back') detail = detail ? `${detail}; rolled back` : 'rolled back';
-    if (retrying && stopped) detail = `waiting for its retry: ${nextAttemptText(step, st)} on resume${detail ? ` · ${detail}` : ''}`;
-    if (st.rollback?.status === 'failed') detail = `rollback failed: ${st.rollback.error}`;
-    // Its rollback was under way when the process went: it may be undone, and a resume runs it again.
-    else if (st.rollbackStartedAt !== undefined && stopped) detail = 'rollback cut short: may be undone; runs again on resume';
-    // No worker took it yet: it has not started, and its time is its wait (from its waiting line).
-    const waits = waiting.get(step.id);
-    if (waits) {
-      const { head, tail } = waitingText(waits.line, waits.since === undefined ? undefined : now - Date.parse(waits.since));
-      detail ||= head + tail;
-    }
-    if (st.status === 'running' && !retrying && !stopped && st.startedAt) detail ||= expectationText(stats?.get(step.id), now - Date.parse(st.startedAt))?.text ?? '';
-    // Stopped, nothing retries it: it is interrupted, and its detail says what resume does (its next attempt).
-    const shownStatus = stopped && st.status === 'running' ? 'interrupted' : retrying ? 'retrying' : waits ? 'waiting' : st.status;
-    return [step.id, shownStatus, String(st.attempts), duration, ...(onWorkers ? [workerCell(st)] : []), plainText(detail)];
+    const shown = storedStepText(step, st, { runStatus: status, owned: owner !== undefined, waiting: waiting.get(step.id), stats: stats?.get(step.id), now });
+    return [step.id, shown.status, String(st.attempts), duration, ...(onWorkers ? [workerCell(st)] : []), shown.detail];
   });
   const header = ['STEP', 'STATUS', 'ATTEMPTS', 'DURATION', ...(onWorkers ? ['WORKER'] : []), 'DETAIL'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
@@ -149,31 +126,3 @@ function nextSteps(runId: string, status: string, redis: string | undefined, con
   if (status === 'running') return [`Cancel it with: ksa cancel ${runId}`];
   return [];
 }
-
-/**
- * Steps no worker has taken yet, with what their log says (`waiting for a worker (labels: gpu)`, as the
- * live view shows): a running step the record says is queued (or, in a record from before that was kept,
- * one without a worker whose log ends with that line).
- */
-async function stepsWaitingForWorkers(logDir: string, record: RunRecord): Promise<Map<string, WaitingStep>> {
-  const candidates = record.plan.steps.filter((step) => {
-    const st = record.state.steps[step.id];
-    return st?.status === 'running' && st.retryAt === undefined && (st.waitingSince !== undefined || st.worker === undefined);
-  });
-  const found = await Promise.all(
-    candidates.map(async (step) => {
-      const queued = record.state.steps[step.id]?.waitingSince;
-      const last = (await readLogTail(logDir, step.id, 1))[0]?.replace(/^\[stderr\] /, '');
-      const says = last !== undefined && saysWaitingForWorker(last);
-      if (!says && queued === undefined) return [];
-      // Queued behind busy workers that offer its labels it said nothing (it says it waits when no live worker could take it), yet it waits.
-      const line = says ? last : waitingForWorker(workerLabelsOf(step, record.plan), '');
-      // It waits since it was queued (recorded), not since its last line: a pause that held it wrote one then.
-      return [[step.id, { line, since: queued ?? (await logWrittenAt(logDir, step.id)) }]] as const;
-    }),
-  );
-  return new Map(found.flat());
-}
-
-/** A step no worker took yet: its waiting line, and when it was queued (a record from before that: when its log got the line). */
-type WaitingStep = { readonly line: string; readonly since?: string };
