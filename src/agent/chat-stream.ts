@@ -96,9 +96,12 @@ export class TurnOutput {
     this.emit({ type: 'tool-result', tool, output, isError, ...(invalidCall ? { invalidCall } : {}) });
   }
 
-  /** `end`: the answer was stopped by the user or cut at the output limit; it is stored marked so (the model reads it again). */
+  /**
+   * `end`: the answer was stopped by the user or cut at the output limit; it is stored marked so (the model reads it
+   * again), a cut one with the call the limit cut, if it did.
+   */
   saveText(end?: AnswerEnd): void {
-    if (this.unsaved.trim() || end === 'interrupted') this.conversation.append({ kind: 'assistant', text: end ? markAnswer(this.unsaved, end) : this.unsaved });
+    if (this.unsaved.trim() || end === 'interrupted') this.conversation.append({ kind: 'assistant', text: end ? markAnswer(this.unsaved, end, end === 'cut-off' ? this.cutCall : undefined) : this.unsaved });
     this.unsaved = '';
   }
 

@@ -44,7 +44,7 @@ export function historyFromMessages(messages: readonly Message[], pendingPlanId?
         // Stopped before it said anything: only the notice. The answer is stored once the turn ends, after the plan
         // it proposed, but was shown above that plan's card: it goes back there.
         if (answer.text !== '') items.splice(firstPlanOfTurn(items), 0, { kind: 'assistant', id: message.id, text: answer.text });
-        if (answer.end) items.push({ kind: 'notice', id: `${message.id}-${answer.end}`, ...answerEndNotice(answer.end) });
+        if (answer.end) items.push({ kind: 'notice', id: `${message.id}-${answer.end}`, ...answerEndNotice(answer.end, answer.cutCall) });
         break;
       }
       case 'tool_result':

@@ -48,6 +48,24 @@ describe.concurrent('ksa chat: around the answers', () => {
     expect(screen).not.toContain('go on');
     expect(harness.server.requests).toHaveLength(1);
     expect(await chat.quit()).toMatchObject({ exitCode: 0 });
+
+    // Reopened, the answer says the same under it, once: the call named, not "go on".
+    const again = await harness.open(['--continue']);
+    const reopened = (await again.waitForScreen('then ask again')).replace(/\s+/g, ' ');
+    expect(reopened).toContain(`Here is a plan for the shop. ! The model's call of propose_plan was cut off at the model's output token limit (finish reason "length") before its arguments were complete, so it was not made;`);
+    expect(reopened.match(/call of propose_plan was cut off/g)).toHaveLength(1);
+    expect(reopened).not.toContain('go on');
+    expect(reopened).not.toContain('[Cut off');
+    // The model reads the answer as text saying the call was not made: no call without its result.
+    harness.server.enqueue({ text: 'Noted.' });
+    await again.send('thanks');
+    await again.waitForScreen('Noted.');
+    const sent = harness.server.requests.at(-1)!.body.messages;
+    expect(sent.filter((message) => message.role === 'assistant').map((message) => message.content)).toEqual([
+      "Here is a plan for the shop.\n\n[Cut off at the model's output limit in its call of propose_plan, which was not made.]",
+    ]);
+    expect(sent.some((message) => message.tool_calls !== undefined || message.role === 'tool')).toBe(false);
+    expect(await again.quit()).toMatchObject({ exitCode: 0 });
   });
 
   it('a long message in a narrow window wraps under its text, inside the window (no piece spilled to the next row)', async (context) => {
