@@ -202,11 +202,12 @@ async function toolsTurn(options: ChatTurnOptions, history: ModelMessage[], tool
 
 /**
  * The chat's view of the model: a refusal of tools fails at once (no retries), tool calls written as text become tool
- * calls, any answer with calls goes on to their results, and a call cut off mid-arguments is dropped and named to `onCut`.
+ * calls, any answer with calls goes on to their results, and a call cut off mid-arguments (native, or written as text)
+ * is dropped and named to `onCut`.
  */
 function chatModel(model: LanguageModel, onCut: (tool: string) => void): LanguageModel {
   if (typeof model === 'string') return model;
-  return wrapLanguageModel({ model: model as Parameters<typeof wrapLanguageModel>[0]['model'], middleware: [toolsRefusalMiddleware(), textToolCallMiddleware(), toolCallFinishMiddleware(), cutToolCallMiddleware(onCut)] });
+  return wrapLanguageModel({ model: model as Parameters<typeof wrapLanguageModel>[0]['model'], middleware: [toolsRefusalMiddleware(), textToolCallMiddleware(onCut), toolCallFinishMiddleware(), cutToolCallMiddleware(onCut)] });
 }
 
 /** The plan under discussion: the newest proposal not yet decided on (among the last 200 messages). */

@@ -1,5 +1,5 @@
 import type { LanguageModelMiddleware } from 'ai';
-import { parseTextToolCalls } from './text-tool-calls.js';
+import { cutTextToolCall, parseTextToolCalls } from './text-tool-calls.js';
 
 type WrapStream = NonNullable<LanguageModelMiddleware['wrapStream']>;
 type StreamResult = Awaited<ReturnType<WrapStream>>;
@@ -20,9 +20,11 @@ const newCallId = () => `text_call_${Date.now().toString(36)}_${++callSeq}`;
  * server did not parse it), the call becomes a real tool call: the AI SDK then
  * validates it like any other (an unknown name goes back to the model as an
  * error, never executed). Text that may be a call is held back until the
- * answer ends; the rest streams as it comes.
+ * answer ends; the rest streams as it comes. A written call the output limit
+ * cut before its JSON was complete is dropped and its function named to `onCut`,
+ * as a native call cut mid-arguments is: half a call is neither a call nor an answer.
  */
-export function textToolCallMiddleware(): LanguageModelMiddleware {
+export function textToolCallMiddleware(onCut?: (tool: string) => void): LanguageModelMiddleware {
   return {
     specificationVersion: 'v4',
     wrapGenerate: async ({ doGenerate, params }) => {
@@ -31,6 +33,13 @@ export function textToolCallMiddleware(): LanguageModelMiddleware {
       if (!names.length || result.content.some((part) => part.type === 'tool-call')) return result;
       const text = result.content.filter((part) => part.type === 'text').map((part) => (part as { text: string }).text).join('');
       const parsed = parseTextToolCalls(text, names);
+      const cut = !parsed.calls.length && onCut && result.finishReason.unified === 'length' ? cutTextToolCall(text, names) : undefined;
+      if (cut) {
+        onCut!(cut.name);
+        const content: Content[] = result.content.filter((part) => part.type !== 'text');
+        if (cut.text) content.unshift({ type: 'text', text: cut.text });
+        return { ...result, content };
+      }
       if (!parsed.calls.length) return result;
       const content: Content[] = result.content.filter((part) => part.type !== 'text');
       if (parsed.text) content.unshift({ type: 'text', text: parsed.text });
@@ -41,7 +50,7 @@ export function textToolCallMiddleware(): LanguageModelMiddleware {
       const result = await doStream();
       const names = toolNames(params.tools);
       if (!names.length) return result;
-      return { ...result, stream: result.stream.pipeThrough(textCallTransform(names)) };
+      return { ...result, stream: result.stream.pipeThrough(textCallTransform(names, onCut)) };
     },
   };
 }
@@ -50,7 +59,7 @@ function toolNames(tools: readonly { readonly type: string; readonly name: strin
   return (tools ?? []).filter((tool) => tool.type === 'function').map((tool) => tool.name);
 }
 
-function textCallTransform(names: readonly string[]): TransformStream<StreamPart, StreamPart> {
+function textCallTransform(names: readonly string[], onCut: ((tool: string) => void) | undefined): TransformStream<StreamPart, StreamPart> {
   let textId: string | undefined;
   let pending = '';
   let held = '';
@@ -88,6 +97,15 @@ function textCallTransform(names: readonly string[]): TransformStream<StreamPart
           for (const ended of emitted) controller.enqueue(ended);
           for (const call of calls.calls) controller.enqueue({ type: 'tool-call', toolCallId: newCallId(), toolName: call.name, input: call.input });
           controller.enqueue({ ...part, finishReason: { unified: 'tool-calls', raw: part.finishReason.raw } });
+          return;
+        }
+        const cut = capturing && !nativeCalls && onCut && part.finishReason.unified === 'length' ? cutTextToolCall(held, names) : undefined;
+        if (cut) {
+          onCut!(cut.name);
+          emitText(controller, pending);
+          emitText(controller, cut.text);
+          for (const ended of emitted) controller.enqueue(ended);
+          controller.enqueue(part);
           return;
         }
         emitText(controller, pending + held);

@@ -97,3 +97,38 @@ function toCall(value: unknown, known: ReadonlySet<string>, tagged: boolean): Te
   const input = typeof args === 'string' ? args : JSON.stringify(args ?? {});
   return { name, input, known: isKnown };
 }
+
+/** Where a call written as text begins: a tag or marker (surely a call), a fence, or a JSON object at a line's start. */
+const CALL_START = /(<tool_call>|\[TOOL_CALLS\]|<\|python_tag\|>)|```[^\n]*\n|(?:^|\n)[ \t]*(?=[{[])/i;
+const NAME_FIELD = /"(?:name|tool|tool_name)"\s*:\s*"((?:[^"\\\n]|\\.)+)"/;
+const ARGUMENTS_FIELD = /"(?:arguments|parameters|args|input)"\s*:/;
+/** The name said of a tagged call the limit cut before its name was complete. */
+export const UNNAMED_CALL = 'a function';
+
+/**
+ * A call written as text that the model's output limit cut before its JSON was complete (so parseTextToolCalls finds
+ * no call in it): the function it calls, and what was said before it. Like a native call cut mid-arguments it is no
+ * call to make nor an answer to show. A tag or marker says it is a call even before its name is written; a fence or a
+ * bare object only when it names a known function, or has the shape of a call (a name and arguments).
+ */
+export function cutTextToolCall(raw: string, knownTools: readonly string[]): { readonly text: string; readonly name: string } | undefined {
+  const { answer } = splitThinking(raw);
+  const start = CALL_START.exec(answer);
+  if (!start) return undefined;
+  const tagged = start[1] !== undefined;
+  const body = answer.slice(start.index + start[0].length);
+  if (!/^\s*[{[]/.test(body) && !(tagged && body.trim() === '')) return undefined;
+  const named = NAME_FIELD.exec(body);
+  const name = named ? unescaped(named[1]!) : undefined;
+  const callShape = named !== null && /"name"\s*:/.test(named[0]) && ARGUMENTS_FIELD.test(body);
+  if (!tagged && !(name !== undefined && (knownTools.includes(name) || callShape))) return undefined;
+  return { text: answer.slice(0, start.index).trim(), name: name ?? UNNAMED_CALL };
+}
+
+function unescaped(jsonText: string): string {
+  try {
+    return JSON.parse(`"${jsonText}"`) as string;
+  } catch {
+    return jsonText;
+  }
+}

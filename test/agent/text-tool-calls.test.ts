@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTextToolCalls, splitThinking, ThinkFilter } from '../../src/agent/index.js';
+import { cutTextToolCall } from '../../src/agent/text-tool-calls.js';
 
 const KNOWN = ['propose_plan', 'get_run_status'];
 
@@ -77,5 +78,54 @@ describe('textToolCallMiddleware with generateText', () => {
     expect(result.text).toBe('Done.');
     const plain = await generateText({ model: wrapLanguageModel({ model: new MockLanguageModelV4({ doGenerate: async () => textAnswer('{"name":"echo","arguments":{}}') }), middleware: textToolCallMiddleware() }), prompt: 'x' });
     expect(plain.text).toBe('{"name":"echo","arguments":{}}');
+  });
+});
+
+describe('cutTextToolCall: a call written as text, cut before its JSON ended', () => {
+  it.each([
+    ['tags', 'Planning.\n<tool_call>{"name":"propose_plan","arguments":{"goal":"de', 'Planning.', 'propose_plan'],
+    ['tags, an unknown name', '<tool_call>{"name": "rm_rf", "arguments": {"pa', '', 'rm_rf'],
+    ['tags, cut before the name ended', 'So:<tool_call>{"name":"propo', 'So:', 'a function'],
+    ['tags, cut right after the tag', 'So: <tool_call>', 'So:', 'a function'],
+    ['Mistral marker', '[TOOL_CALLS] [{"name":"get_run_status","arguments":{"runId":"r', '', 'get_run_status'],
+    ['Llama 3 marker', '<|python_tag|>{"name": "get_run_status", "parameters": {"ru', '', 'get_run_status'],
+    ['a fence naming a known function', 'Here:\n```json\n{"tool":"get_run_status","args":{"runId":"r', 'Here:', 'get_run_status'],
+    ['a bare object in the shape of a call', 'Calling.\n{"name":"deploy_now","arguments":{"x', 'Calling.', 'deploy_now'],
+    ['OpenAI function shape', '{"type":"function","function":{"name":"propose_plan","arguments":"{\\"goal', '', 'propose_plan'],
+    ['reasoning before it', '<think>maybe {"name":"x"}</think>Ok.\n<tool_call>{"name":"propose_plan","arguments":{', 'Ok.', 'propose_plan'],
+  ])('%s', (_name, text, said, name) => {
+    expect(parseTextToolCalls(text, KNOWN).calls).toEqual([]);
+    expect(cutTextToolCall(text, KNOWN)).toEqual({ text: said, name });
+  });
+
+  it.each([
+    ['prose', 'The steps are: build, then'],
+    ['a fence of YAML', 'Here:\n```yaml\ngoal: deploy\nsteps:\n  - id: a'],
+    ['JSON that names no function', 'The config:\n```json\n{"replicas": 3, "image": "shop:1'],
+    ['JSON with an unknown name and no arguments', 'A pod:\n{"name": "web-1", "status": "Runn'],
+    ['a call only in the reasoning', '<think><tool_call>{"name":"propose_plan"</think>The steps are: build, then'],
+  ])('%s is not a call', (_name, text) => {
+    expect(cutTextToolCall(text, KNOWN)).toBeUndefined();
+  });
+});
+
+describe('textToolCallMiddleware: a written call cut at the output limit', () => {
+  it('dropped and named to onCut, the text before it kept; an answer at the limit with no call, or a call not at the limit, is left as it is', async () => {
+    const { generateText, tool, wrapLanguageModel } = await import('ai');
+    const { MockLanguageModelV4 } = await import('ai/test');
+    const { z } = await import('zod');
+    const { textToolCallMiddleware } = await import('../../src/agent/index.js');
+    const { textAnswer } = await import('../helpers/mock-model.js');
+    const answer = async (text: string, finish: 'length' | 'stop') => {
+      const cut: string[] = [];
+      const inner = new MockLanguageModelV4({ doGenerate: async () => ({ ...textAnswer(text), finishReason: { unified: finish, raw: finish } }) });
+      const model = wrapLanguageModel({ model: inner, middleware: textToolCallMiddleware((name) => cut.push(name)) });
+      const result = await generateText({ model, prompt: 'x', tools: { propose_plan: tool({ inputSchema: z.object({ goal: z.string() }) }) } });
+      return { text: result.text, cut, calls: result.toolCalls.length };
+    };
+    const half = '<tool_call>{"name":"propose_plan","arguments":{"goal":"de';
+    expect(await answer(`I will plan it.\n${half}`, 'length')).toEqual({ text: 'I will plan it.', cut: ['propose_plan'], calls: 0 });
+    expect(await answer('The steps are: build, then', 'length')).toEqual({ text: 'The steps are: build, then', cut: [], calls: 0 });
+    expect(await answer(`Shown: ${half}`, 'stop')).toEqual({ text: `Shown: ${half}`, cut: [], calls: 0 });
   });
 });

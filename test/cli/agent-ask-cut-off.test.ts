@@ -66,3 +66,27 @@ describe.concurrent('ksa ask: a function call cut off at the output limit mid-ar
     expect(cli.server.requests).toHaveLength(1);
   });
 });
+
+describe.concurrent('ksa ask: a call written as text (a server that ignores tools) cut off at the output limit', () => {
+  it('text, then <tool_call> of propose_plan cut mid-arguments: the text alone, exit 0, stderr names the cut call, not "go on"; tools stay on', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: 'I will plan the deploy.\n<tool_call>{"name":"propose_plan","arguments":{"goal":"deploy","steps":[{"id":"a","tool":"sh', finishReason: 'length', chunkSize: 5 });
+    const result = await cli.ksa(['ask', 'deploy the shop']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout.trimEnd()).toBe('I will plan the deploy.');
+    expect(result.stderr).toContain(`The model's call of propose_plan was cut off at the model's output token limit (finish reason "length") before its arguments were complete, so it was not made; ${LIMIT_HINT}.\n`);
+    expect(result.stderr).not.toContain('go on');
+    expect(result.stderr).not.toContain('cannot call tools');
+    expect(result.stdout + result.stderr).not.toContain('"arguments"');
+    expect(cli.server.requests).toHaveLength(1);
+  });
+
+  it('only a call written in a fence, cut mid-arguments: exit 1, one line naming it, the model not asked again', async (context) => {
+    const cli = await agentCliFor(context);
+    cli.server.enqueue({ text: '```json\n{"name": "get_run_status", "arguments": {"runId": "r-', finishReason: 'length' });
+    const result = await cli.ksa(['ask', 'how is my run?']);
+    expect(result.code, describeResult(result)).toBe(1);
+    expect(singleFailureLine(result)).toBe(`ksa: the model gave no answer: its call of get_run_status was cut off at the model's output token limit (finish reason "length") before its arguments were complete; ${LIMIT_HINT}`);
+    expect(cli.server.requests).toHaveLength(1);
+  });
+});
