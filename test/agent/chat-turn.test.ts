@@ -68,7 +68,8 @@ describe('runChatTurn', () => {
     expect(second).toContain(outcome.proposal!.planId);
     expect(second).toContain('smoke: http');
     expect(await runs.list()).toEqual([]);
-    expect(await latestProposal(conversation)).toEqual(outcome.proposal);
+    // Read back, a proposal says what the session kept as *** (here nothing).
+    expect(await latestProposal(conversation)).toEqual({ ...outcome.proposal, masked: { steps: [], rollbacks: [], inputs: [] } });
   });
 
   it('revise_plan changes the plan on the table and says what changed', async () => {
@@ -155,7 +156,7 @@ describe('latestProposal', () => {
     expect(await latestProposal(conversation)).toBeUndefined();
     conversation.append({ kind: 'plan', planId: 'p1', plan });
     conversation.append({ kind: 'plan', planId: 'p2', plan, changes: '~ goal', revises: 'p1' });
-    expect(await latestProposal(conversation)).toEqual({ planId: 'p2', plan, changes: '~ goal', revises: 'p1' });
+    expect(await latestProposal(conversation)).toEqual({ planId: 'p2', plan, changes: '~ goal', revises: 'p1', masked: { steps: [], rollbacks: [], inputs: [] } });
     conversation.append({ kind: 'approval', planId: 'p2', decision: 'rejected' });
     expect(await latestProposal(conversation)).toBeUndefined();
   });
