@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import type { Parser } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
 import type { ShellParser } from '../policy/index.js';
+import { parseClosingDescriptors, WrittenNode } from './descriptor-closes.js';
 
 let loading: Promise<Parser> | undefined;
 
@@ -28,9 +29,12 @@ export const parseShell: ShellParser = async (command, read) => {
   const parser = await bashParser();
   const tree = parser.parse(command);
   if (tree === null) throw new Error('the bash parser returned no tree');
+  let again: Tree | undefined;
   try {
-    return read(tree.rootNode);
+    again = parseClosingDescriptors(parser, command, tree);
+    return again === undefined ? read(tree.rootNode) : read(new WrittenNode(again.rootNode, command));
   } finally {
     tree.delete();
+    again?.delete();
   }
 };

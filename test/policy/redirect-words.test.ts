@@ -58,6 +58,37 @@ describe('words written after a redirection', () => {
     expect(await lastWords(command)).toEqual(words);
   });
 
+  // tree-sitter-bash reads `>&-` and `<&-` as one token taking at most one word: bash reads the `-` as the
+  // redirection's word, and every word after it as the command's.
+  it.each<[string, string[]]>([
+    ['git 2>&- clean -fdx', ['git', 'clean', '-fdx']],
+    ['kubectl 2>&- delete ns prod', ['kubectl', 'delete', 'ns', 'prod']],
+    ['kubectl 3>&- delete ns prod', ['kubectl', 'delete', 'ns', 'prod']],
+    ['kubectl 0<&- delete ns prod', ['kubectl', 'delete', 'ns', 'prod']],
+    ['git 2<&- clean -fdx', ['git', 'clean', '-fdx']],
+    ['git >&- clean -fdx', ['git', 'clean', '-fdx']],
+    ['git <&- clean -fdx > out', ['git', 'clean', '-fdx']],
+    ['kubectl {fd}>&- delete ns prod', ['kubectl', 'delete', 'ns', 'prod']],
+    ['git 2>& - clean -fdx', ['git', 'clean', '-fdx']],
+    ['git 3>&2- clean -fdx', ['git', 'clean', '-fdx']],
+    ['kubectl 0<&3- delete ns prod', ['kubectl', 'delete', 'ns', 'prod']],
+    ['rm 2>&- -rf x', ['rm', '-rf', 'x']],
+    ["echo 'a 2>&- b' 2>&- c", ['echo', 'a 2>&- b', 'c']],
+  ])('%s, which closes or moves a descriptor, has the words %j', async (command, words) => {
+    expect(await lastWords(command)).toEqual(words);
+  });
+
+  it.each<[string, RiskLevel]>([
+    ['git 2>&- clean -fdx', 'destroy'],
+    ['git 2<&- clean -fdx', 'destroy'],
+    ['kubectl 0<&- delete ns prod', 'destroy'],
+    ['rm 2>&- -rf x', 'destroy'],
+    ['kubectl 2>&- get pods', 'read'],
+    ['git 2>&- clean -fdx > out', 'destroy'],
+  ])('%s, which closes a descriptor, is %s', async (command, level) => {
+    expect(await classify(command)).toBe(level);
+  });
+
   it('keeps the redirection targets as the streams of the command', async () => {
     const line = await simpleCommands('tee < in.txt out.txt > copy.txt', parseShell);
     expect(line.commands[0]!.map((word) => word.literal)).toEqual(['tee', 'out.txt']);

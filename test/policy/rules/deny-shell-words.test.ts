@@ -6,7 +6,7 @@ import { createBuiltinRegistry, riskOptions } from '../../../src/tools/index.js'
 // A deny rule meets a command however bash lets its words be written.
 
 const options = riskOptions(createBuiltinRegistry(), process.env, '/srv/app');
-const POLICY = parsePolicy('deny:\n  - shell: "terraform destroy*"\n  - shell: "rm -rf *"\n  - kubectl: "delete *"\n  - helm: "uninstall *"\n', '/srv/app/.ksa/policy.yaml');
+const POLICY = parsePolicy('deny:\n  - shell: "terraform destroy*"\n  - shell: "rm -rf *"\n  - kubectl: "delete *"\n  - helm: "uninstall *"\n  - kubectl: "delete ns prod"\n  - shell: "git clean -fdx"\n', '/srv/app/.ksa/policy.yaml');
 const plan = (steps: PlanInput['steps']) => PlanSchema.parse({ goal: 'words', steps });
 
 async function decide(command: string): Promise<string> {
@@ -23,6 +23,12 @@ describe('deny rules and redirections among a command\'s words', () => {
     'helm 2>/dev/null uninstall web',
     'sudo 2>/dev/null rm -rf /srv/data',
     'rm >/dev/null -rf /srv/data',
+    'git 2>&- clean -fdx',
+    'kubectl 2>&- delete ns prod',
+    'kubectl 3>&- delete ns prod',
+    'kubectl 0<&- delete ns prod',
+    'git 2<&- clean -fdx',
+    'git 3>&2- clean -fdx',
   ])('%s is denied', async (command) => {
     expect(await decide(command)).toBe('deny');
   });
