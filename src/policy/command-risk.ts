@@ -20,7 +20,7 @@ import { trapAction } from './trap-action.js';
 import { ENVIRONMENT_ASSIGNMENT, isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
 import { elsewhere, resetsEnvironment } from './environment-reach.js';
-import { shellCodeAt, shellOptionTakesWord } from './shell-options.js';
+import { shellCodeAt, shellOptionValues } from './shell-options.js';
 
 const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
   kubectl: classifyKubectl,
@@ -299,8 +299,8 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
       if (file === undefined) continue;
       return isStandardInput(file) ? stdinCode(name, context) : scriptFileRisk(name, file, `${name} runs the script ${file}`, context);
     }
-    if (shellOptionTakesWord(text)) {
-      i++;
+    if (shellOptionValues(text) > 0) {
+      i += shellOptionValues(text);
       continue;
     }
     if (text.startsWith('-') || text.startsWith('+')) {

@@ -1,5 +1,5 @@
 import { INTERPRETERS, SHELLS } from './command-risk.js';
-import { shellCodeAt, shellOptionTakesWord } from './shell-options.js';
+import { isCommandOption, shellCodeAt, shellOptionValues } from './shell-options.js';
 import { pathSpelling } from './path-spelling.js';
 import { isStandardInput } from './standard-input.js';
 import type { ShellWord } from './shell-syntax.js';
@@ -19,9 +19,9 @@ export function scriptArgument(name: string, args: readonly ShellWord[]): string
     if (text === undefined) return undefined;
     if (text === '--') return SHELLS.has(name) && args[i + 1] !== undefined ? pathSpelling(args[i + 1]!) : undefined;
     // Code on the line itself (`bash -c`, `python -c`, `node -e`, `python -m module`) is rated as the line.
-    if (SHELLS.has(name) ? /^-[a-zA-Z]*c[a-zA-Z]*$/.test(text) : /^(-[a-zA-Z]*[ceEpmr]|--eval|--print)$/.test(text)) return undefined;
-    if (SHELLS.has(name) && shellOptionTakesWord(text)) {
-      i++;
+    if (SHELLS.has(name) ? isCommandOption(text) : /^(-[a-zA-Z]*[ceEpmr]|--eval|--print)$/.test(text)) return undefined;
+    if (SHELLS.has(name) && shellOptionValues(text) > 0) {
+      i += shellOptionValues(text);
       continue;
     }
     if (text.startsWith('-') || text.startsWith('+')) continue;
@@ -43,11 +43,11 @@ export function readsStdinCode(name: string, args: readonly ShellWord[]): boolea
     const text = args[i]!.literal;
     if (text === undefined) return false;
     if (text === '--') return args[i + 1] === undefined || (args[i + 1]!.literal !== undefined && isStandardInput(args[i + 1]!.literal!));
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text)) return false;
+    if (isCommandOption(text)) return false;
     // `-s` and `-` end the options: the words after them are the script's arguments.
     if (text === '-s' || text === '-' || /^-[a-zA-Z]*s[a-zA-Z]*$/.test(text)) return true;
-    if (shellOptionTakesWord(text)) {
-      i++;
+    if (shellOptionValues(text) > 0) {
+      i += shellOptionValues(text);
       continue;
     }
     if (text.startsWith('-') || text.startsWith('+')) continue;

@@ -1,21 +1,24 @@
 import type { ShellWord } from './shell-syntax.js';
 
 /**
- * A shell's own option that takes the next word (`-o pipefail`, `+O extglob`, `--rcfile f`), also when `o`/`O`
- * ends a group (`-euo pipefail`): the script is the word after its value.
+ * How many of the next words a shell's own option takes: `-o pipefail`, `+O extglob`, `--rcfile f` one; in a group,
+ * bash and dash give each `o`/`O` its own next word, in order (`-oOc pipefail extglob`, `-euo pipefail`).
  */
-export function shellOptionTakesWord(text: string): boolean {
-  return /^[-+][a-zA-Z]*[oO]$/.test(text) || text === '--rcfile' || text === '--init-file';
+export function shellOptionValues(text: string): number {
+  if (text === '--rcfile' || text === '--init-file') return 1;
+  return /^[-+][a-zA-Z]+$/.test(text) ? text.replace(/[^oO]/g, '').length : 0;
 }
 
-/** `-c`, alone or in a group of options (`-ec`, `-cx`). */
-const COMMAND_OPTION = /^-[a-zA-Z]*c[a-zA-Z]*$/;
+/** `-c`, alone or in a group of options (`-ec`, `-cx`); bash and dash take `+c` (`+oc pipefail`) as `-c` too. */
+export function isCommandOption(text: string): boolean {
+  return /^[-+][a-zA-Z]*c[a-zA-Z]*$/.test(text);
+}
 
 /**
  * Where the code of a shell's `-c` is among its words (args.length when it has none), undefined when it has no `-c`.
- * bash and dash read every option first, wherever `-c` stands among them (`bash -c -e 'rm x'`), and the code is the
- * first word after them; one `--` or `-` ends the options (`bash -c -- 'rm x'`). A word known only at run time there
- * may be the code.
+ * bash and dash read every option first, wherever `-c` stands among them (`bash -c -e 'rm x'`, `bash -oc pipefail
+ * 'rm x'`), and the code is the first word after them and their values; one `--` or `-` ends the options
+ * (`bash -c -- 'rm x'`). A word known only at run time there may be the code.
  */
 export function shellCodeAt(args: readonly ShellWord[]): number | undefined {
   let command = false;
@@ -23,8 +26,8 @@ export function shellCodeAt(args: readonly ShellWord[]): number | undefined {
     const text = args[i]!.literal;
     if (text === '--' || text === '-') return command ? i + 1 : undefined;
     if (text === undefined || !/^[-+]/.test(text)) return command ? i : undefined;
-    if (COMMAND_OPTION.test(text)) command = true;
-    if (shellOptionTakesWord(text)) i++;
+    if (isCommandOption(text)) command = true;
+    i += shellOptionValues(text);
   }
   return command ? args.length : undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyShell, type RiskLevel } from '../../src/policy/index.js';
-import { readsStdinCode, shellCode } from '../../src/policy/script-arguments.js';
+import { readsStdinCode, scriptArgument, shellCode } from '../../src/policy/script-arguments.js';
 import { literalWord } from '../../src/policy/shell-syntax.js';
 import { parseShell } from '../../src/tools/index.js';
 
@@ -31,6 +31,17 @@ describe('the code of a shell -c', () => {
     ["bash -c -- 'ls -la'", 'read'],
     ["bash -c -e -- 'kubectl get pods'", 'read'],
     ['bash -c -- "$CODE"', 'destroy'],
+    // Each o/O of a group takes its own next word, in order; the code is the first word after all of them.
+    ["bash -oc pipefail 'rm -rf victim'", 'destroy'],
+    ["bash -Oc extglob 'rm -rf victim'", 'destroy'],
+    ["bash -oec pipefail 'rm -rf victim'", 'destroy'],
+    ["bash -ceo pipefail 'rm -rf victim'", 'destroy'],
+    ["bash -oOc pipefail extglob 'rm -rf victim'", 'destroy'],
+    ["bash -co pipefail 'rm -rf victim'", 'destroy'],
+    ["bash -c -oo pipefail errexit 'rm -rf victim'", 'destroy'],
+    ["bash +oc pipefail 'rm -rf victim'", 'destroy'],
+    ["bash +c 'rm -rf victim'", 'destroy'],
+    ["bash -oOc pipefail extglob 'ls -la'", 'read'],
   ])('%s is %s', async (command, level) => {
     expect(await classify(command)).toBe(level);
   });
@@ -41,6 +52,11 @@ describe('the code of a shell -c', () => {
     [['-e', '-c', '--', 'rm -rf x'], 'rm -rf x'],
     [['-c', '-e', 'rm -rf x'], 'rm -rf x'],
     [['-co', 'pipefail', 'rm -rf x'], 'rm -rf x'],
+    [['-oc', 'pipefail', 'rm -rf x'], 'rm -rf x'],
+    [['-oec', 'pipefail', 'rm -rf x'], 'rm -rf x'],
+    [['-oOc', 'pipefail', 'extglob', 'rm -rf x'], 'rm -rf x'],
+    [['-ocO', 'pipefail', 'extglob', 'rm -rf x'], 'rm -rf x'],
+    [['+oc', 'pipefail', 'rm -rf x'], 'rm -rf x'],
     [['-c', '--', '--', 'rm -rf x'], '--'],
     [['--', '-c', 'rm -rf x'], undefined],
     [['x.sh', '-c', 'rm -rf x'], undefined],
@@ -51,5 +67,11 @@ describe('the code of a shell -c', () => {
   it('is not code read from standard input, wherever -s stands', () => {
     expect(readsStdinCode('bash', words('-s', '-c', 'rm -rf x'))).toBe(false);
     expect(readsStdinCode('bash', words('-s', 'x'))).toBe(true);
+  });
+
+  it('takes the word after every option value as the script when there is no -c', () => {
+    expect(scriptArgument('bash', words('-oo', 'pipefail', 'errexit', 'deploy.sh'))).toBe('deploy.sh');
+    expect(scriptArgument('bash', words('-oO', 'pipefail', 'extglob', 'deploy.sh'))).toBe('deploy.sh');
+    expect(scriptArgument('bash', words('+c', 'rm -rf x'))).toBeUndefined();
   });
 });

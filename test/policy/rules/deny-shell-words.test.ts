@@ -42,6 +42,9 @@ describe('deny rules and the code of a shell -c after its options', () => {
     "bash -e -c -- 'helm uninstall web'",
     "bash --norc -c -- 'rm -rf /srv/data'",
     "bash -c -x 'rm -rf /srv/data'",
+    "bash -oc pipefail 'rm -rf /srv/data'",
+    "bash -Oc extglob 'kubectl delete ns prod'",
+    "bash -oec pipefail 'helm uninstall web'",
   ])('%s is denied', async (command) => {
     expect(await decide(command)).toBe('deny');
   });
