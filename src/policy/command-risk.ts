@@ -21,6 +21,7 @@ import { ENVIRONMENT_ASSIGNMENT, isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
 import { elsewhere, resetsEnvironment } from './environment-reach.js';
 import { shellCodeAt, shellOptionValues } from './shell-options.js';
+import { fishWords } from './fish-options.js';
 
 const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
   kubectl: classifyKubectl,
@@ -280,9 +281,28 @@ function expandHints(hints: readonly string[], context: CommandContext): string[
 /** `bash -c "…"` runs its string; `bash script.sh` a file; a bare `bash` reads its code from stdin. */
 async function shellRisk(name: string, args: readonly ShellWord[], context: CommandContext): Promise<StepRisk> {
   // `bash -c -- 'rm x'`, `bash -s -c 'rm x'`: -c makes the word after the options the code, wherever -c stands.
+  if (name === 'fish') return fishRisk(args, context);
   const codeAt = shellCodeAt(args);
   if (codeAt !== undefined) return args[codeAt] === undefined ? writeRisk(`${name} -c`) : scriptRisk(args[codeAt], context, `${name} -c`, context.stdin);
-  for (let i = 0; i < args.length; i++) {
+  return scriptOrStdinRisk(name, args, 0, context);
+}
+
+/** `fish -C 'cd x' -c 'rm y'` runs each code given; with no `-c`, the script after the options too, or its input. */
+async function fishRisk(args: readonly ShellWord[], context: CommandContext): Promise<StepRisk> {
+  const { code, command, operands } = fishWords(args);
+  let risk = command && code.length === 0 ? writeRisk('fish -c') : undefined;
+  for (const word of code) {
+    const ran = await scriptRisk(word, context, 'fish -c', context.stdin);
+    risk = risk === undefined ? ran : maxRisk(risk, ran);
+  }
+  if (command) return risk!;
+  const script = await scriptOrStdinRisk('fish', args, operands, context);
+  return risk === undefined ? script : maxRisk(risk, script);
+}
+
+/** The script a shell runs from `from` on (its options bash's), or the code it reads on its input. */
+async function scriptOrStdinRisk(name: string, args: readonly ShellWord[], from: number, context: CommandContext): Promise<StepRisk> {
+  for (let i = from; i < args.length; i++) {
     const text = args[i]!.literal;
     if (text === undefined) {
       const source = args[i]!.hints.map(programName).find((hint) => UNREVIEWED_SOURCES.has(hint));

@@ -99,7 +99,7 @@ function handedCode(words: readonly ShellWord[]): string | undefined {
   if (program === undefined) return undefined;
   const name = programName(program);
   const args = inner.slice(1);
-  if (SHELLS.has(name)) return shellCode(args);
+  if (SHELLS.has(name)) return shellCode(args, name);
   if (name === 'eval') return args.every((word) => word.literal !== undefined) ? args.map((word) => word.literal).join(' ') : undefined;
   const unwrapped = isWrapper(name) ? unwrap(name, args) : undefined;
   return unwrapped?.kind === 'script' ? unwrapped.code.literal : undefined;

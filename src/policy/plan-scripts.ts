@@ -356,7 +356,7 @@ async function pathRuns(words: readonly ShellWord[], parse: ShellParser, depth: 
   if (program.literal.includes('/') && wrapped === undefined) return [{ file: pathSpelling(program) ?? program.literal, by: 'path' }];
   // `sh -c ./sub/deploy.sh`, `eval ./deploy.sh`: the code a shell is given runs programs by path too.
   const evaluated = name === 'eval' && args.every((word) => word.literal !== undefined) ? args.map((word) => word.literal).join(' ') : undefined;
-  const code = wrapped?.kind === 'script' ? wrapped.code.literal : SHELLS.has(name) ? shellCode(args) : evaluated;
+  const code = wrapped?.kind === 'script' ? wrapped.code.literal : SHELLS.has(name) ? shellCode(args, name) : evaluated;
   if (code !== undefined) return (await filesRun(code, parse, depth + 1, stdin)).filter((run) => run.by === 'path');
   // `git bisect run ./t.sh`, `git rebase -x ./t.sh`.
   if (name !== 'git') return [];

@@ -1,11 +1,16 @@
 import { INTERPRETERS, SHELLS } from './command-risk.js';
 import { isCommandOption, shellCodeAt, shellOptionValues } from './shell-options.js';
 import { pathSpelling } from './path-spelling.js';
+import { fishWords } from './fish-options.js';
 import { isStandardInput } from './standard-input.js';
 import type { ShellWord } from './shell-syntax.js';
 
-/** The code after a shell's `-c` (`sh -ec 'cmd'`, `bash -c -- 'cmd'`), when it is written out. */
-export function shellCode(args: readonly ShellWord[]): string | undefined {
+/** The code after a shell's `-c` (`sh -ec 'cmd'`, `bash -c -- 'cmd'`, `fish --command='cmd'`), when it is written out. */
+export function shellCode(args: readonly ShellWord[], shell: string): string | undefined {
+  if (shell === 'fish') {
+    const { code } = fishWords(args);
+    return code.length === 0 || code.some((word) => word.literal === undefined) ? undefined : code.map((word) => word.literal).join('\n');
+  }
   const at = shellCodeAt(args);
   return at === undefined ? undefined : args[at]?.literal;
 }
@@ -14,6 +19,10 @@ export function shellCode(args: readonly ShellWord[]): string | undefined {
 export function scriptArgument(name: string, args: readonly ShellWord[]): string | undefined {
   if (name === 'source' || name === '.') return args[0] === undefined ? undefined : pathSpelling(args[0]);
   if (!SHELLS.has(name) && !INTERPRETERS.has(name)) return undefined;
+  if (name === 'fish') {
+    const { command, operands } = fishWords(args);
+    return command || args[operands] === undefined ? undefined : pathSpelling(args[operands]!);
+  }
   for (let i = 0; i < args.length; i++) {
     const text = pathSpelling(args[i]!);
     if (text === undefined) return undefined;
@@ -37,6 +46,11 @@ export function scriptArgument(name: string, args: readonly ShellWord[]): string
 export function readsStdinCode(name: string, args: readonly ShellWord[]): boolean {
   if (name === 'source' || name === '.') return args[0]?.literal !== undefined && isStandardInput(args[0].literal);
   if (!SHELLS.has(name)) return false;
+  if (name === 'fish') {
+    const { command, operands } = fishWords(args);
+    const script = args[operands];
+    return !command && (script === undefined || (script.literal !== undefined && isStandardInput(script.literal)));
+  }
   // `bash -s -c 'cmd'`: -c wins, wherever it stands among the options.
   if (shellCodeAt(args) !== undefined) return false;
   for (let i = 0; i < args.length; i++) {

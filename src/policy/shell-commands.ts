@@ -148,7 +148,7 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   const code = reading.stdinCode && (stdin.kind === 'text' || stdin.kind === 'pipe') && readsStdinCode(name, args) ? stdin.literal : undefined;
   if (code !== undefined) await collect(code, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
   if (SHELLS.has(name)) {
-    const script = shellCode(args);
+    const script = shellCode(args, name);
     // `echo … | bash -c 'bash -s'`: the shell the string starts reads the outer one's stdin.
     if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
   }

@@ -61,7 +61,7 @@ describe('the code of a shell -c', () => {
     [['--', '-c', 'rm -rf x'], undefined],
     [['x.sh', '-c', 'rm -rf x'], undefined],
   ])('shellCode(%j) is %j', (args, code) => {
-    expect(shellCode(words(...args))).toBe(code);
+    expect(shellCode(words(...args), 'bash')).toBe(code);
   });
 
   it('is not code read from standard input, wherever -s stands', () => {

@@ -20,7 +20,7 @@ export async function exportedVariables(command: string, commands: readonly Shel
   let all = false;
   const scripts = commands.flatMap((found) => {
     if (!SHELLS.has(found.name)) return [];
-    const script = shellCode(found.args);
+    const script = shellCode(found.args, found.name);
     return script === undefined ? [] : [script];
   });
   for (const code of [command, ...scripts]) {

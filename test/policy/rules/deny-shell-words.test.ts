@@ -45,6 +45,10 @@ describe('deny rules and the code of a shell -c after its options', () => {
     "bash -oc pipefail 'rm -rf /srv/data'",
     "bash -Oc extglob 'kubectl delete ns prod'",
     "bash -oec pipefail 'helm uninstall web'",
+    "fish -c 'rm -rf /srv/data'",
+    "fish --command 'kubectl delete ns prod'",
+    "fish --command='helm uninstall web'",
+    "fish -C 'terraform destroy -auto-approve' -c 'ls'",
   ])('%s is denied', async (command) => {
     expect(await decide(command)).toBe('deny');
   });
