@@ -44,6 +44,8 @@ export function prepareResume(saved: RunState, plan: Plan, resumeFor: 'run' | 'r
         ...(earlier ? { earlierAttempts: earlier } : {}),
         // Cancelled where it stood, it still shows where its last attempt ran (a new attempt names its own worker).
         ...(forRollback && st.worker !== undefined ? { worker: st.worker } : {}),
+        // Cancelled while waiting for its retry, it still says why its last attempt failed.
+        ...(forRollback && st.error !== undefined ? { error: st.error } : {}),
         // Cancelled where it stood, it ended when its process died, not when the cancel reaches it.
         ...(forRollback && st.cutShortAt !== undefined ? { cutShortAt: st.cutShortAt } : {}),
         // The attempts keep their numbers, and so the workers that ran them.

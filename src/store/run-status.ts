@@ -103,8 +103,8 @@ export function runStatusDocument(
         // The contract's step statuses stay what is recorded; `interrupted` says its process is gone.
         status: st.status,
         ...(stoppedAt !== undefined ? { interrupted: true, stoppedAt } : {}),
-        // Cancelled after its process died: it ended when that cut it short (its endedAt).
-        ...(st.status === 'cancelled' && st.cutShortAt !== undefined ? { cutShort: true } : {}),
+        // Cancelled after its process died in the middle of an attempt: it ended when that cut it short (its endedAt).
+        ...(st.status === 'cancelled' && st.cutShortAt !== undefined && st.interruptedAttempt !== undefined ? { cutShort: true } : {}),
         attempts: st.attempts,
         startedAt: st.startedAt,
         endedAt: st.endedAt,

@@ -38,8 +38,10 @@ export function storedStepText(step: Step, st: StepState, context: StoredStepCon
   // Held by the pause, its job off the queue: it never started, and waits for the resume.
   const stopped = runStatus === 'interrupted' || (orphaned && !waitsForWorker(st));
   let detail = st.status === 'failed' || retrying ? (st.error ?? '') : st.status === 'skipped' ? (st.skipReason ?? '') : '';
-  // Its process died while it ran: the cancel that came later found it stopped there.
-  if (st.status === 'cancelled' && st.cutShortAt !== undefined) detail = `cut short after ${between(st.startedAt, st.cutShortAt)} (the process running it died)`;
+  // Cancelled after an attempt had failed (waiting for its retry): why that one failed is still said.
+  if (st.status === 'cancelled' && st.error) detail = `last failure: ${st.error}`;
+  // Its process died while it ran: the cancel that came later found it stopped there (one waiting for its retry ran nothing then).
+  if (st.status === 'cancelled' && st.cutShortAt !== undefined && st.interruptedAttempt !== undefined) detail = `cut short after ${between(st.startedAt, st.cutShortAt)} (the process running it died)`;
   // Not succeeded, yet undone (what an attempt cut short may have done, a fan-out's parts that succeeded): said, or it reads as left in place.
   if (st.rollback?.status === 'succeeded' && st.status !== 'rolled_back') detail = detail ? `${detail}; rolled back` : 'rolled back';
   if (retrying && stopped) detail = `waiting for its retry: ${nextAttemptText(step, st)} on resume${detail ? ` \u00b7 ${detail}` : ''}`;
