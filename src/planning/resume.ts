@@ -1,5 +1,5 @@
 import { hasRollback, rollbackTargets } from './rollback.js';
-import { mayBeDone } from './partial-success.js';
+import { isPartlyDone, mayBeDone } from './partial-success.js';
 import type { Plan } from './schema.js';
 import { isStepDone, rollbackBegun, type RunState, type StepState } from './state.js';
 import { undoneSteps } from './undone-steps.js';
@@ -74,7 +74,8 @@ export function rollbackOnCancel(saved: RunState, plan: Plan): string[] {
     const st = state.steps[step.id]!;
     if (st.status !== 'pending') continue;
     st.status = 'cancelled';
-    if (hasRollback(step) && mayBeDone(st, step) && !state.completed.includes(step.id)) state.completed.push(step.id);
+    // As the executor's cancel places it: one whose parts succeeded somewhere is undone there, as one that may be done.
+    if (hasRollback(step) && (isPartlyDone(st) || mayBeDone(st, step)) && !state.completed.includes(step.id)) state.completed.push(step.id);
   }
   const byId = new Map(plan.steps.map((step) => [step.id, step]));
   return rollbackTargets(state, (id) => byId.get(id));

@@ -13,32 +13,49 @@ export type AttemptEnd = { readonly worker: string; readonly startedAtMs?: numbe
   | { readonly ok: false; readonly error: string; readonly final: boolean }
 );
 
+/**
+ * A fan-out's attempt, by the worker each of its parts went to: how that part ended there, or undefined when
+ * it has not ended of itself (still queued or running, stopped, lost, or given back unrun).
+ */
+export type PartEnds = ReadonlyMap<string, AttemptEnd | undefined>;
+
+export type AttemptEnds = { readonly ends: Map<string, AttemptEnd>; readonly parts: Map<string, Map<string, AttemptEnd | undefined>> };
+
 const CLOSE_GRACE_MS = 2000;
 
 /**
  * For each attempt (`stepId` → attempt number) whose job a worker ran to its end, how it ended there: its
  * result, or the failure it met of itself. Left out: a job still queued or running, one the run had stopped
- * (or a worker refused unrun, or lost), and a fan-out's parts (`<run>.<step>.<attempt>.<worker>`), whose
- * attempt is the whole of them. A run whose process died learns so what its workers did meanwhile.
+ * (or a worker refused unrun, or lost). For each fan-out's attempt (`fanOuts`), every part Redis has
+ * (`<run>.<step>.<attempt>.<worker>`), ended or not. A run whose process died learns so what its workers did meanwhile.
  */
-export async function attemptEnds(target: RedisTarget, runId: string, attempts: ReadonlyMap<string, number>): Promise<Map<string, AttemptEnd>> {
-  const ends = new Map<string, AttemptEnd>();
-  if (attempts.size === 0) return ends;
-  const wanted = new Map([...attempts].map(([stepId, attempt]) => [jobId({ runId, stepId, attempt, phase: 'run' }), stepId]));
+export async function attemptEnds(target: RedisTarget, runId: string, attempts: ReadonlyMap<string, number>, fanOuts: ReadonlyMap<string, number> = new Map()): Promise<AttemptEnds> {
+  const found: AttemptEnds = { ends: new Map(), parts: new Map() };
+  if (attempts.size === 0 && fanOuts.size === 0) return found;
+  const idOf = (stepId: string, attempt: number) => jobId({ runId, stepId, attempt, phase: 'run' });
+  const wanted = new Map([...attempts].map(([stepId, attempt]) => [idOf(stepId, attempt), stepId]));
+  const wantedParts = new Map([...fanOuts].map(([stepId, attempt]) => [idOf(stepId, attempt), stepId]));
+  for (const stepId of fanOuts.keys()) found.parts.set(stepId, new Map());
   const client = new Redis({ ...target.options, lazyConnect: true });
   client.on('error', () => {});
   const queues: Queue[] = [];
   try {
     await client.connect();
-    for (const { queue: name, id } of await jobKeys(client, runId, wanted)) {
+    for (const { queue: name, id } of await jobKeys(client, runId)) {
+      // Run and step ids hold no '.', worker names may: a part's id is its attempt's, then '.', then its worker.
+      const [attemptId, worker] = [id.split('.').slice(0, 3).join('.'), id.split('.').slice(3).join('.')];
+      const stepId = worker === '' ? wanted.get(id) : wantedParts.get(attemptId);
+      if (stepId === undefined) continue;
       const queue = new Queue(name, { connection: target.options as ConnectionOptions, prefix: PREFIX });
       queue.on('error', () => {});
       queues.push(queue);
       const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
-      const end = job && attemptEnd(job, await job.getState());
-      if (end) ends.set(wanted.get(id)!, end);
+      if (!job) continue;
+      const end = attemptEnd(job, await job.getState());
+      if (worker !== '') found.parts.get(stepId)!.set(worker, end && { ...end, worker });
+      else if (end) found.ends.set(stepId, end);
     }
-    return ends;
+    return found;
   } finally {
     const closing = Promise.all(queues.map((queue) => queue.close().catch(() => {})));
     if (!(await settledWithin(closing, CLOSE_GRACE_MS))) for (const queue of queues) void queue.disconnect().catch(() => {});
@@ -60,8 +77,8 @@ function attemptEnd(job: Job<StepJobData, StepJobResult>, state: string): Attemp
   return { worker: job.processedBy, ...times, ok: false, error, final: error.startsWith(DENIED_ON_WORKER) };
 }
 
-/** The queues the wanted jobs are in: a job's hash is `ksa:<queue>:<id>` (its `:lock` and `:logs` keys have more parts). */
-async function jobKeys(client: Redis, runId: string, wanted: ReadonlyMap<string, string>): Promise<{ queue: string; id: string }[]> {
+/** The run's job hashes: `ksa:<queue>:<id>` (a job's `:lock` and `:logs` keys have more parts; cancel marks and left results are not jobs). */
+async function jobKeys(client: Redis, runId: string): Promise<{ queue: string; id: string }[]> {
   const found: { queue: string; id: string }[] = [];
   let cursor = '0';
   do {
@@ -69,7 +86,7 @@ async function jobKeys(client: Redis, runId: string, wanted: ReadonlyMap<string,
     cursor = next;
     for (const key of keys) {
       const parts = key.split(':');
-      if (parts.length === 3 && wanted.has(parts[2]!) && parts[1] !== 'cancelled' && parts[1] !== 'left') found.push({ queue: parts[1]!, id: parts[2]! });
+      if (parts.length === 3 && parts[2]!.startsWith(`${runId}.`) && parts[1] !== 'cancelled' && parts[1] !== 'left') found.push({ queue: parts[1]!, id: parts[2]! });
     }
   } while (cursor !== '0');
   return found;

@@ -15,4 +15,4 @@ export { cancelRunJobs } from './cancel-run-jobs.js';
 export type { CancelledJobs } from './cancel-run-jobs.js';
 export { attemptTakers } from './attempt-takers.js';
 export { attemptEnds } from './attempt-ends.js';
-export type { AttemptEnd } from './attempt-ends.js';
+export type { AttemptEnd, PartEnds } from './attempt-ends.js';

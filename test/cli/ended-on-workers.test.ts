@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settleEndedOnWorkers, type EndedOnWorkers } from '../../src/cli/ended-on-workers.js';
+import type { AttemptEnd } from '../../src/workers/attempt-ends.js';
 import { rollbackOnCancel, type Plan, type RunState } from '../../src/planning/index.js';
 
 // How ksa cancel of a dead run records the attempts its workers ran to their end meanwhile (read from their jobs).
@@ -52,5 +53,54 @@ describe('settleEndedOnWorkers', () => {
     settleEndedOnWorkers(state, p, new Map([['f', { ...end, attempt: 1 }], ['b', { ...end, attempt: 1 }]]), ms(100));
     expect(state.steps.f!.status).toBe('running');
     expect(state.steps.b!.status).toBe('running');
+  });
+
+  describe('a fan-out (one job per worker)', () => {
+    const readsOutput = { rollback: { tool: 'shell', args: { command: 'rm {{ steps.f.output.w1.stdout }}' } } };
+    const fanOut = (extra: Record<string, unknown> = {}) => plan([shell('a'), shell('f', { runsOn: { labels: ['web'], each: true }, ...extra })]);
+    const running = () => dead({ a: { status: 'succeeded', attempts: 1, startedAt: T(0), endedAt: T(30) }, f: { status: 'running', attempts: 1, startedAt: T(2), worker: 'w1,w2' } }, ['a']);
+    const part = (worker: string, start: number, end: number, stdout: string) => ({ worker, startedAtMs: ms(start), endedAtMs: ms(end), ok: true as const, output: { stdout } });
+
+    it("every part ended: succeeded at its workers' times (first start, last end), its output each worker's, undone in its place by that end", () => {
+      const state = running();
+      const p = fanOut(readsOutput);
+      settleEndedOnWorkers(state, p, new Map([['f', { attempt: 1, parts: new Map([['w2', part('w2', 3, 20, 'b')], ['w1', part('w1', 2, 12, 'a')]]) }]]), ms(100));
+      expect(state.steps.f).toMatchObject({ status: 'succeeded', startedAt: T(2), endedAt: T(20), worker: 'w1,w2', output: { w1: { stdout: 'a' }, w2: { stdout: 'b' } } });
+      expect(state.completed).toEqual(['f', 'a']);
+      expect(rollbackOnCancel(state, p)).toEqual(['a', 'f']);
+    });
+
+    it('a part still running: cut short as before, but where parts succeeded its rollback reading their output runs there', () => {
+      const state = running();
+      const p = fanOut(readsOutput);
+      settleEndedOnWorkers(state, p, new Map([['f', { attempt: 1, parts: new Map<string, AttemptEnd | undefined>([['w1', part('w1', 2, 12, 'a')], ['w2', undefined]]) }]]), ms(100));
+      expect(state.steps.f).toMatchObject({ status: 'running', succeededOn: { w1: { stdout: 'a' } } });
+      expect(rollbackOnCancel(state, p)).toEqual(['f', 'a']);
+    });
+
+    it('a part still running, a rollback that reads nothing of it: undone on every worker that took a part, as a step cut short', () => {
+      const state = running();
+      const p = fanOut();
+      settleEndedOnWorkers(state, p, new Map([['f', { attempt: 1, parts: new Map<string, AttemptEnd | undefined>([['w1', part('w1', 2, 12, 'a')], ['w2', undefined]]) }]]), ms(100));
+      expect(state.steps.f!.status).toBe('running');
+      expect(state.steps.f!.succeededOn).toBeUndefined();
+      expect(rollbackOnCancel(state, p)).toEqual(['f', 'a']);
+    });
+
+    it("a worker that took a part whose job Redis no longer has: how it went there is not known, so the step stays cut short", () => {
+      const state = running();
+      settleEndedOnWorkers(state, fanOut(readsOutput), new Map([['f', { attempt: 1, parts: new Map([['w1', part('w1', 2, 12, 'a')]]) }]]), ms(100));
+      expect(state.steps.f).toMatchObject({ status: 'running', succeededOn: { w1: { stdout: 'a' } } });
+    });
+
+    it('a part that failed of itself fails the step as a live fan-out fails, undone where its parts succeeded', () => {
+      const state = running();
+      const p = fanOut(readsOutput);
+      const failed = { worker: 'w2', startedAtMs: ms(3), endedAtMs: ms(25), ok: false as const, error: 'command exited with code 3', final: false };
+      settleEndedOnWorkers(state, p, new Map([['f', { attempt: 1, parts: new Map<string, AttemptEnd>([['w1', part('w1', 2, 12, 'a')], ['w2', failed]]) }]]), ms(100));
+      expect(state.steps.f).toMatchObject({ status: 'failed', endedAt: T(25), succeededOn: { w1: { stdout: 'a' } }, error: 'failed on 1 of 2 workers: w2: command exited with code 3' });
+      expect(state.error).toBe('step "f" failed: failed on 1 of 2 workers: w2: command exited with code 3');
+      expect(rollbackOnCancel(state, p)).toEqual(['a', 'f']);
+    });
   });
 });

@@ -125,4 +125,25 @@ describe('executor: a step cut short by the stop of the run, resumed', () => {
     expect(h.tools.started('rollback')).toEqual(['start', 'retire']);
     expect(state.steps.start).toMatchObject({ status: 'cancelled', rollback: { status: 'succeeded' } });
   });
+
+  it('cancelled while waiting for its retry (ksa cancel of the interrupted run): it keeps the error its last attempt failed with', async () => {
+    const saved = await stoppedDuringStart(true);
+    const error = saved.steps.start!.error;
+    expect(error).toBeTruthy();
+    const h = new Harness(plan(), { resumeFrom: saved, resumeFor: 'rollback' });
+    h.execution.cancel('cancelled with ksa cancel after the run was interrupted');
+    const state = await h.run();
+    expect(state.steps.start).toMatchObject({ status: 'cancelled', error });
+  });
+
+  it('rollbackOnCancel names a step that succeeded on some workers and was cut short on others, as the rollback undoes it there', async () => {
+    const saved = await stoppedDuringStart();
+    saved.steps.start!.succeededOn = { w1: { id: 'c1' } };
+    const announced = rollbackOnCancel(saved, plan({ id: '{{ steps.start.output.w1.id }}' }) as Plan);
+    const h = new Harness(plan({ id: '{{ steps.start.output.w1.id }}' }), { resumeFrom: saved, resumeFor: 'rollback' });
+    h.execution.cancel('cancelled with ksa cancel after the run was interrupted');
+    await h.run();
+    expect(announced).toEqual(['start', 'retire']);
+    expect(h.tools.started('rollback')).toEqual(announced);
+  });
 });
