@@ -43,6 +43,8 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // A Redis that cannot be used is said before what the cancel would do: nothing is done then.
   const target = redisUrl ? await checkedTarget(redisUrl) : undefined;
 
+  // As recorded, before what Redis tells is added: what its workers did may be read again later.
+  const recorded = structuredClone(record.state);
   // Attempts on workers it was in the middle of: one no worker took is not undone, one a worker took is undone there.
   const takers = target ? await cutShortTakers(target, runId, record.state) : new Map();
   settleCutShort(record.state, takers);
@@ -90,13 +92,27 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // Read again under the lock: another terminal may have resumed it since the rollback was approved.
   const now = run.record.state;
   settleCutShort(now, takers);
-  settleEndedOnWorkers(now, run.record.plan, ended);
+  // And its workers may have ended a step while the approval was asked, or before its job was stopped: read again too.
+  const endedNow = target ? await endedOnWorkers(target, runId, now, run.record.plan).catch(async (error: unknown) => {
+    await run.close();
+    throw error;
+  }) : new Map();
+  settleEndedOnWorkers(now, run.record.plan, endedNow);
   for (const [id, at] of cutShort) if (now.steps[id]?.status === 'running') now.steps[id].cutShortAt ??= at;
-  const changed = isFinished(now.status) ? `ended (${now.status})` : rollbackOnCancel(now, run.record.plan).join() !== undo.join() ? 'changed (it was resumed)' : undefined;
+  // What the record read before says once the workers' news is added: only a change beyond it came from another terminal.
+  const expected = structuredClone(recorded);
+  settleCutShort(expected, takers);
+  settleEndedOnWorkers(expected, record.plan, endedNow);
+  const undoNow = rollbackOnCancel(expected, record.plan);
+  const changed = isFinished(now.status) ? `ended (${now.status})` : rollbackOnCancel(now, run.record.plan).join() !== undoNow.join() ? 'changed (it was resumed)' : undefined;
   if (changed) {
     await run.close();
     throw new CliError({ message: `run ${runId} ${changed} while this was waiting, from another terminal; nothing was rolled back. See it with: ksa status ${runId}` });
   }
+  if (undoNow.join() !== undo.join()) await sayEndedMeanwhile(io, { runId, record, undo, undoNow, inputs, policy, registry: tools.registry }).catch(async (error: unknown) => {
+    await run.close();
+    throw error;
+  });
   const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, tools.registry.catalog(), { reattach: true }).catch(async (error: unknown) => {
     await run.close();
     throw error;
@@ -158,6 +174,19 @@ async function cancelJobs(io: CliIO, target: RedisTarget, runId: string): Promis
 async function stepsCutShort(logDir: string, record: RunRecord, status: RunStatus): Promise<Map<string, string>> {
   const cut = await cutShortSteps(logDir, record, status, undefined);
   return new Map([...cut].filter(([id]) => record.state.steps[id]?.worker === undefined));
+}
+
+/**
+ * Steps its workers ended while the cancel waited (for its approval, for the stop of their jobs) are undone too:
+ * said, with the same refusals as before the question (a secret input or a variable a rollback reads, the policy).
+ */
+async function sayEndedMeanwhile(io: CliIO, { runId, record, undo, undoNow, inputs, policy, registry }: { runId: string; record: RunRecord; undo: readonly string[]; undoNow: readonly string[]; inputs: Record<string, unknown>; policy: Policy; registry: ToolRegistry }): Promise<void> {
+  const added = undoNow.filter((id) => !undo.includes(id));
+  refuseMissingRollbackSecrets(runId, record, added, inputs);
+  refuseUnsetEnv(`run ${runId}`, unsetEnvReads({ steps: record.plan.steps.filter((step) => added.includes(step.id)) }, allowedEnvironment(io, record.allowedEnv), new Set(added)));
+  if (added.length > 0) writeLine(io.stderr, `Ended on its worker meanwhile, rolled back too: ${added.join(', ')}. Rolling back, newest first: ${undoNow.join(', ')}.`);
+  else writeLine(io.stderr, `Rolling back, newest first: ${undoNow.join(', ')} (a step ended on its worker meanwhile).`);
+  for (const line of await refusedRollbacks(record, added, policy, registry)) writeLine(io.stderr, line);
 }
 
 /** What the cancel will not roll back because the policy denies it now: one line per step, said before the question. */
