@@ -12,6 +12,7 @@ import { createPlainProgress } from './plain-progress.js';
 import { outputGate } from './output-gate.js';
 import { colorEnabled, createStyler } from '../tui/style.js';
 import { formatSummary } from './summary.js';
+import { redisFlagHint } from '../workers/redis-url.js';
 
 export type RunSessionOptions = {
   /** The stored run this process owns: its plan, inputs and (on resume) state. */
@@ -103,7 +104,9 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
   const stopNow = (code: ExitCodeValue) => {
     // halt() (the first thing stopNow does) says whether a rollback was cut short.
     const stopping = handle.stopNow();
-    notice(`ksa: ${handle.execution.stoppedBecause ?? 'stopped at once'}. Continue with: ksa resume ${run.runId}, or undo with: ksa cancel ${run.runId}`);
+    // Its jobs are in that Redis: without --redis, resume and cancel refuse the run.
+    const where = run.record.redis ? redisFlagHint(run.record.redis, io.env.KSA_REDIS_URL) : '';
+    notice(`ksa: ${handle.execution.stoppedBecause ?? 'stopped at once'}. Continue with: ksa resume ${run.runId}${where}, or undo with: ksa cancel ${run.runId}${where}`);
     void stopping
       .catch(() => {})
       .finally(() => process.exit(code));
@@ -114,6 +117,8 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     // Only a second Ctrl-C is the user asking to stop at once. A closing terminal sends SIGHUP twice (the shell
     // forwards one, the kernel sends one on hang-up), and a supervisor may repeat SIGTERM: the rollback goes on.
     if (interrupts > 1) return name === 'SIGINT' ? stopNow(code) : undefined;
+    // ksa cancel is a rollback already: a supervisor's SIGTERM cannot ask for one, only for the process to end.
+    if (options.mode === 'rollback' && name === 'SIGTERM') return stopNow(code);
     notice(`ksa: ${name}: cancelling, aborting running steps and rolling back (press Ctrl-C again to stop at once)`);
     handle.execution.cancel(CANCEL_REASONS[name]);
   };
