@@ -3,7 +3,7 @@ import type { RunState } from '../planning/state.js';
 import { doneStepIds } from '../planning/undone-steps.js';
 import { stepOutputReads, type StepOutputReads } from '../planning/output-reads.js';
 import { describeMaskedSteps, maskedStepsOnResume } from './masked-steps.js';
-import { leavesOf, REDACTED, type Redactor } from './redact.js';
+import { leavesOf, REDACTED } from './redact.js';
 import type { RunRecord } from './run-record.js';
 
 /**
@@ -21,30 +21,6 @@ export type MaskedOutputRead = {
 };
 
 type Masked = RunRecord['masked'];
-
-/** Whether writing `output` with this redactor (as the run's files are written) hides any of it. */
-export function outputHidesSecret(redactor: Redactor, output: unknown): boolean {
-  if (output === undefined) return false;
-  return leavesOf(output).some((leaf) => (typeof leaf === 'string' ? redactor.text(leaf) !== leaf : typeof leaf === 'number' && redactor.secrets.includes(String(leaf))));
-}
-
-/**
- * Notes in the record whether the output `stepId` succeeded with lost a secret as it is stored (a step run again
- * replaces what it stored before); returns whether it did.
- */
-export function noteSucceededOutput(record: { masked?: Masked; readonly state: Pick<RunState, 'steps'> }, redactor: Redactor, stepId: string): boolean {
-  const hidden = outputHidesSecret(redactor, record.state.steps[stepId]?.output);
-  const outputs = record.masked?.outputs;
-  if (hidden) noteMaskedOutput(record, stepId);
-  else if (outputs?.includes(stepId)) outputs.splice(outputs.indexOf(stepId), 1);
-  return hidden;
-}
-
-/** Notes in the record that `stepId`'s stored output lost a secret; an older build's record, which noted none before, is left to its *** reading. */
-export function noteMaskedOutput(record: { masked?: Masked }, stepId: string): void {
-  const outputs = record.masked?.outputs;
-  if (outputs !== undefined && !outputs.includes(stepId)) outputs.push(stepId);
-}
 
 /**
  * The steps whose stored output (or the part of it a fan-out had, `succeededOn`) lost a secret: those the record notes;

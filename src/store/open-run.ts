@@ -3,7 +3,7 @@ import type { Execution } from '../planning/executor.js';
 import { isFinished, type RunStatus } from '../planning/state.js';
 import { ApprovalMismatchError, planHash, RunEndedMeanwhileError, type Approval } from './approval.js';
 import { noteMaskedParts } from './masked-steps.js';
-import { noteSucceededOutput } from './masked-outputs.js';
+import { noteSucceededOutput } from './masked-output-notes.js';
 import type { Redactor } from './redact.js';
 import { JOURNAL_ENTRY_SHAPE, replacerFor } from './redact-record.js';
 import type { RunLock } from './run-lock.js';

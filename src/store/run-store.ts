@@ -16,7 +16,7 @@ import { mapLimit } from './map-limit.js';
 import { withSecretInputKinds } from './secret-input-kinds.js';
 import { overriddenSecretDefaults } from './overridden-defaults.js';
 import { noteMaskedParts } from './masked-steps.js';
-import { noteMaskedOutput } from './masked-outputs.js';
+import { noteMaskedOutput } from './masked-output-notes.js';
 import { OpenRun } from './open-run.js';
 import { RunNotFoundError, setAsideBefore } from './run-not-found.js';
 
