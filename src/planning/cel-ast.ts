@@ -20,6 +20,37 @@ export function visitMethodCall(args: unknown, bound: ReadonlySet<string>, visit
   visit(callArgs, bound);
 }
 
+/** Walks one node and what it holds, with the variables bound where it stands. */
+export type CelVisit = (node: unknown, bound: ReadonlySet<string>) => void;
+
+/**
+ * Walks a CEL tree depth first, with macro variables bound (visitMethodCall). `at` sees each node first and returns
+ * true when it has read it (it walks what it wants of the node's children itself, with `visit`); otherwise the
+ * node's children are walked: a field's or index's target and index, a call's arguments, a method call's receiver
+ * and arguments, an operator's operands.
+ */
+export function walkCel(ast: unknown, at: (node: Node, bound: ReadonlySet<string>, visit: CelVisit) => boolean): void {
+  const visit: CelVisit = (node, bound) => {
+    if (!isNode(node)) {
+      if (Array.isArray(node)) for (const child of node) visit(child, bound);
+      return;
+    }
+    if (at(node, bound, visit)) return;
+    const { op, args } = node;
+    if (op === 'id' || op === 'value') return;
+    if (op === '.' || op === '.?' || op === '[]' || op === '[?]') {
+      const [target, key] = args as [unknown, unknown];
+      visit(target, bound);
+      if (op === '[]' || op === '[?]') visit(key, bound);
+      return;
+    }
+    if (op === 'rcall') return visitMethodCall(args, bound, visit);
+    if (op === 'call') return visit((args as [string, unknown[]])[1], bound);
+    visit(args, bound);
+  };
+  visit(ast, new Set());
+}
+
 export function isNode(value: unknown): value is Node {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'op' in value && 'args' in value;
 }

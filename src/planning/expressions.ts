@@ -1,5 +1,5 @@
 import { parse } from '@marcbachmann/cel-js';
-import { isNode, literalString, type Node, visitMethodCall } from './cel-ast.js';
+import { isNode, literalString, type Node, walkCel } from './cel-ast.js';
 import { envGuardsOf, NO_ENV_GUARDS, type EnvGuards } from './env-guards.js';
 import { NO_NULL_GUARDS, nullGuardsOf, type NullGuards } from './null-guards.js';
 import { NO_NUMBER_READS, numberReadsOf, type NumberReads } from './number-reads.js';
@@ -136,50 +136,31 @@ function collectReferences(ast: Node): ExpressionReferences {
   let dynamicStepAccess = false;
   let anyInput = false;
 
-  const visit = (node: unknown, bound: ReadonlySet<string>): void => {
-    if (!isNode(node)) {
-      if (Array.isArray(node)) for (const child of node) visit(child, bound);
-      return;
-    }
+  walkCel(ast, (node, bound, visit) => {
     const { op, args } = node;
     if (op === 'id') {
       const name = args as string;
-      if (bound.has(name)) return;
+      if (bound.has(name)) return true;
       if (name === 'inputs') anyInput = true;
       if (name !== 'steps' && name !== 'inputs' && name !== 'env') unknownRoots.add(name);
-      return;
+      return true;
     }
-    if (op === '.' || op === '.?' || op === '[]' || op === '[?]') {
-      const [target, key] = args as [Node, unknown];
-      if (isNode(target) && target.op === 'id' && !bound.has(target.args as string)) {
-        const root = target.args as string;
-        const literal = op === '.' || op === '.?' ? (key as string) : literalString(key);
-        if (root === 'steps' || root === 'inputs' || root === 'env') {
-          if (literal === undefined) {
-            if (root === 'steps') dynamicStepAccess = true;
-            if (root === 'inputs') anyInput = true;
-            visit(key, bound);
-            return;
-          }
-          (root === 'steps' ? steps : root === 'inputs' ? inputs : env).add(literal);
-          return;
-        }
-      }
-      visit(target, bound);
-      if (op === '[]' || op === '[?]') visit(key, bound);
-      return;
+    if (op !== '.' && op !== '.?' && op !== '[]' && op !== '[?]') return false;
+    const [target, key] = args as [Node, unknown];
+    if (!isNode(target) || target.op !== 'id' || bound.has(target.args as string)) return false;
+    const root = target.args as string;
+    if (root !== 'steps' && root !== 'inputs' && root !== 'env') return false;
+    const literal = op === '.' || op === '.?' ? (key as string) : literalString(key);
+    if (literal === undefined) {
+      if (root === 'steps') dynamicStepAccess = true;
+      if (root === 'inputs') anyInput = true;
+      visit(key, bound);
+      return true;
     }
-    if (op === 'rcall') return visitMethodCall(args, bound, visit);
-    if (op === 'call') {
-      const [, callArgs] = args as [string, Node[]];
-      visit(callArgs, bound);
-      return;
-    }
-    if (op === 'value') return;
-    visit(args, bound);
-  };
+    (root === 'steps' ? steps : root === 'inputs' ? inputs : env).add(literal);
+    return true;
+  });
 
-  visit(ast, new Set());
   return {
     steps: [...steps],
     inputs: [...inputs],

@@ -1,5 +1,5 @@
 import { parse } from '@marcbachmann/cel-js';
-import { isNode, literalString, visitMethodCall, type Node } from './cel-ast.js';
+import { isNode, literalString, walkCel, type Node } from './cel-ast.js';
 import type { Step } from './schema.js';
 import { findTemplates } from './templates.js';
 
@@ -57,51 +57,35 @@ function collect(ast: Node, into: Set<string>): boolean {
     const id = node.op === '.' || node.op === '.?' ? (key as string) : literalString(key);
     return id;
   };
-  const visit = (node: unknown, bound: ReadonlySet<string>): void => {
-    if (any) return;
-    if (!isNode(node)) {
-      if (Array.isArray(node)) for (const child of node) visit(child, bound);
-      return;
-    }
+  walkCel(ast, (node, bound, visit) => {
+    if (any) return true;
     const { op, args } = node;
     if (op === 'id') {
       // `steps` itself (`string(steps)`) holds every output.
       if (args === 'steps' && !bound.has('steps')) any = true;
-      return;
+      return true;
     }
-    if (op === '.' || op === '.?' || op === '[]' || op === '[?]') {
-      const [target, key] = args as [unknown, unknown];
-      const field = op === '.' || op === '.?' ? (key as string) : literalString(key);
-      const id = stepOf(target, bound);
-      if (id !== undefined) {
-        // `steps.a.status`: not its output.
-        if (field === undefined || !NOT_OUTPUT.has(field)) into.add(id);
-        if (op === '[]' || op === '[?]') visit(key, bound);
-        return;
-      }
-      const direct = stepOf(node, bound);
-      if (direct !== undefined) {
-        into.add(direct);
-        return;
-      }
-      // `steps[name]`: which step is known only at run time.
-      if (isNode(target) && target.op === 'id' && target.args === 'steps' && !bound.has('steps')) {
-        any = true;
-        return;
-      }
-      visit(target, bound);
+    if (op !== '.' && op !== '.?' && op !== '[]' && op !== '[?]') return false;
+    const [target, key] = args as [unknown, unknown];
+    const field = op === '.' || op === '.?' ? (key as string) : literalString(key);
+    const id = stepOf(target, bound);
+    if (id !== undefined) {
+      // `steps.a.status`: not its output.
+      if (field === undefined || !NOT_OUTPUT.has(field)) into.add(id);
       if (op === '[]' || op === '[?]') visit(key, bound);
-      return;
+      return true;
     }
-    if (op === 'rcall') return visitMethodCall(args, bound, visit);
-    if (op === 'call') {
-      const [, callArgs] = args as [string, unknown[]];
-      visit(callArgs, bound);
-      return;
+    const direct = stepOf(node, bound);
+    if (direct !== undefined) {
+      into.add(direct);
+      return true;
     }
-    if (op === 'value') return;
-    visit(args, bound);
-  };
-  visit(ast, new Set());
+    // `steps[name]`: which step is known only at run time.
+    if (isNode(target) && target.op === 'id' && target.args === 'steps' && !bound.has('steps')) {
+      any = true;
+      return true;
+    }
+    return false;
+  });
   return any;
 }
