@@ -58,6 +58,13 @@ export class AttemptStart {
    */
   tookBy(worker: string, ran?: WorkerRun): void {
     const now = this.options.clock.now();
+    // Its start was heard as it happened: it ends that long after, as its worker measured it (one clock, however
+    // far the worker's is off), not when its end was heard (late, after a Redis that stalled).
+    if (this.taken && ran?.live && ran.endedAtMs !== undefined) {
+      this.announce(worker);
+      this.workerEndMs = Math.min(this.startMs + Math.max(0, ran.endedAtMs - ran.startedAtMs), now);
+      return;
+    }
     this.announce(worker, ran && Math.min(ran.startedAtMs, now));
     if (ran?.endedAtMs !== undefined) this.workerEndMs = Math.min(Math.max(ran.endedAtMs, this.startMs), now);
   }

@@ -31,8 +31,11 @@ export type ToolCall = {
   readonly resumesCutShort?: boolean;
 };
 
-/** When a worker ran an attempt (epoch ms) that no ksa watched begin; `endedAtMs` once it has ended. */
-export type WorkerRun = { readonly startedAtMs: number; readonly endedAtMs?: number };
+/**
+ * When a worker ran an attempt (epoch ms) that no ksa watched begin; `endedAtMs` once it has ended. `live`: the run heard the attempt start as it happened, and these are its worker's measure of it as it ended
+ * (heard late, maybe): only its length counts, the worker's clock may be off.
+ */
+export type WorkerRun = { readonly startedAtMs: number; readonly endedAtMs?: number; readonly live?: true };
 
 export type InvokeTool = (call: ToolCall) => Promise<unknown>;
 

@@ -3,7 +3,7 @@ import { leftResultKey, type StepJobResult } from './queue-names.js';
 import type { RedisSilence } from './redis-silence.js';
 
 /** What a worker left of an attempt it ran to its end: its result, or the step's error. */
-export type LeftResult = StepJobResult | { readonly worker: string; readonly error: string };
+export type LeftResult = StepJobResult | { readonly worker: string; readonly error: string; readonly ran?: StepJobResult['ran'] };
 
 /** Kept a day, as BullMQ keeps a finished job: a resumed coordinator may come for it. */
 const KEEP_S = 24 * 3600;

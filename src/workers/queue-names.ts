@@ -89,7 +89,8 @@ function stringsIn(value: unknown, into: string[] = []): string[] {
   else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) into.push(key), stringsIn(item, into);
   return into;
 }
-export type StepJobResult = { readonly worker: string; readonly output: unknown };
+/** `ran`: when its worker started and ended the attempt, by that worker's clock (an older worker gave none). */
+export type StepJobResult = { readonly worker: string; readonly output: unknown; readonly ran?: { readonly startedAtMs: number; readonly endedAtMs: number } };
 /** A job's return value as a result (an older worker returned the output alone). */
 export const asResult = (value: unknown): StepJobResult => (typeof value === 'object' && value !== null && 'worker' in value ? (value as StepJobResult) : { worker: '', output: value });
 /**

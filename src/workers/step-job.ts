@@ -61,8 +61,12 @@ export async function awaitStepJob(coordinator: JobCoordinator, call: ToolCall, 
     };
     let losing = false;
     // Stopped by the run: only a failure of its own there is the attempt's.
-    const end = (reason: string | undefined) =>
-      void output.drained().then(() => finish(() => reject(naming.stopping ? naming.failure(reason, call.signal.reason, (why) => remoteStepError(lostOr(why))) : remoteStepError(lostOr(reason)))));
+    const end = (reason: string | undefined, ran?: StepJobResult['ran']) =>
+      void output.drained().then(() => {
+        const error = naming.stopping ? naming.failure(reason, call.signal.reason, (why) => remoteStepError(lostOr(why))) : remoteStepError(lostOr(reason));
+        naming.ended(ran);
+        finish(() => reject(error));
+      });
     // What its worker left of an attempt it could not report (its lock gone) is the attempt's end; else `otherwise`.
     const unlessLeft = (otherwise: () => unknown) => {
       if (settled || losing) return;
@@ -73,15 +77,15 @@ export async function awaitStepJob(coordinator: JobCoordinator, call: ToolCall, 
       return settleLeft(endedOfItself(ended), () => (naming.stopping ? end(undefined) : finish(() => reject(new RemoteStepError(lostAttemptMessage(worker, ended.how))))));
     }));
     // A result or a failure its worker left settles the attempt as if heard; nothing left, `otherwise`.
-    const settleLeft = (left: LeftResult | undefined, otherwise: () => unknown) => (left ? ('error' in left ? failedThere(left.error) : complete(left)) : otherwise());
+    const settleLeft = (left: LeftResult | undefined, otherwise: () => unknown) => (left ? ('error' in left ? failedThere(left.error, left.ran) : complete(left)) : otherwise());
     // A part's worker is the one it went to: named although its failure is heard before its taking.
     const namePartWorker = (reason: string | undefined) => {
       if (target && ranBeforeFailing(reason)) nameWorker(target);
     };
     // Reported (or left) by its worker: the attempt's own failure.
-    const failedThere = (reason: string | undefined) => {
+    const failedThere = (reason: string | undefined, ran?: StepJobResult['ran']) => {
       namePartWorker(reason);
-      end(reason);
+      end(reason, ran);
     };
     // As BullMQ tells it: a stall (or no reason) is not the attempt's failure yet; who had the job decides.
     const failed = (failedReason: string | undefined) => {
@@ -105,6 +109,7 @@ export async function awaitStepJob(coordinator: JobCoordinator, call: ToolCall, 
       if (settled) return;
       nameWorker(result.worker || undefined);
       naming.say();
+      naming.ended(result.ran);
       void output.drained().then(() => finish(() => resolve(result)));
     };
     // Only the worker's name and when it took it are needed: two fields, not the whole job.

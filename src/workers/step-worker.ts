@@ -226,6 +226,8 @@ export class StepWorker {
       throw new UnrecoverableError(NOT_STARTED);
     }
     const started = performance.now();
+    // The attempt's own times go back with its end: the run may hear of that end late (a Redis that stalled).
+    const startedAtMs = Date.now();
     const stop = new AbortController();
     this.stops.set(jobId, stop);
     const stopped = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
@@ -252,15 +254,16 @@ export class StepWorker {
         },
       );
       done(true);
-      const result = { worker: this.options.name, output: value === undefined ? null : redactor.contentReplacer ? redactedCopy(value, redactor.contentReplacer) : value };
+      const result = { worker: this.options.name, output: value === undefined ? null : redactor.contentReplacer ? redactedCopy(value, redactor.contentReplacer) : value, ran: { startedAtMs, endedAtMs: Date.now() } };
       this.left.ended(jobId, result);
       return result;
     } catch (error) {
       // Stopped at once, its process tree killed: not the step's failure, and not an OOM kill to look for.
+      const endedAtMs = Date.now();
       const message = this.abandoning ? `attempt handed back: worker ${this.options.name} was stopped at once` : stopped.aborted ? cancelledOn(this.options.name) : redact(workerError(error, this.options.name));
       if (this.abandoning) await settledWithin(this.handedBackAfter, STOP_GRACE_MS);
       done(false, message);
-      this.left.ended(jobId, { worker: this.options.name, error: message });
+      this.left.ended(jobId, { worker: this.options.name, error: message, ran: { startedAtMs, endedAtMs } });
       // Never retried by BullMQ: the coordinator applies the step's retry policy.
       throw new UnrecoverableError(message);
     } finally {

@@ -62,6 +62,14 @@ export class TakerNaming {
     this.onWorker?.(this.worker, this.ran);
   }
 
+  /**
+   * The attempt ended on its worker, which measured it (`ran`, its own clock): the run records that measure, not
+   * how late it heard of the end (after a Redis that stalled). Only for a worker named to the run (it ran there).
+   */
+  ended(ran: WorkerRun | undefined): void {
+    if (this.said && this.worker !== undefined && ran?.endedAtMs !== undefined) this.onWorker?.(this.worker, { ...ran, live: true });
+  }
+
   /** What a stopped job's failure rejects its attempt with: the stop itself unless it failed of itself there. */
   failure(reason: string | undefined, stop: unknown, error: (reason: string | undefined) => unknown): unknown {
     const end = stoppedEnd(reason);

@@ -54,9 +54,15 @@ export async function runParts(
   onWorker: ToolCall['onWorker'],
 ): Promise<PromiseSettledResult<unknown>[]> {
   const runs: (WorkerRun | undefined)[] = names.map(() => undefined);
+  // Each part's own times as its worker ended it (heard live, maybe late): the step's duration is theirs.
+  const ends: (WorkerRun | undefined)[] = names.map(() => undefined);
   const took = names.map(() => false);
   const takers = () => names.filter((_, i) => took[i]).join(',');
   const taken = (i: number, ran: WorkerRun | undefined) => {
+    if (took[i] && ran?.live && ran.endedAtMs !== undefined) {
+      ends[i] = ran;
+      return;
+    }
     runs[i] = ran;
     if (took[i]) return;
     took[i] = true;
@@ -71,5 +77,7 @@ export async function runParts(
   });
   const ran = fanOutRun(runs);
   if ((ran || gaveBack) && takers() !== '') onWorker?.(takers(), ran);
+  const measured = fanOutRun(names.map((_, i) => ends[i] ?? runs[i]).filter((_, i) => took[i]));
+  if (measured?.endedAtMs !== undefined && takers() !== '') onWorker?.(takers(), { ...measured, live: true });
   return settled;
 }
