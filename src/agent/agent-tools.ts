@@ -5,6 +5,7 @@ import { cutShortSteps, ownerName, readLogTail, runStatusDocument, storedRunOutl
 import type { PlannerOptions } from './planner.js';
 import { planGoal, PlanningError, revisePlan } from './planner.js';
 import { statusForModel } from './run-status-brief.js';
+import { runCommandHint } from '../workers/redis-url.js';
 
 /** A plan the agent proposed in this turn: shown to the user, who decides. Never run by the model. */
 /** Parts of a plan by name: its steps, the steps whose rollback, and its inputs. */
@@ -44,6 +45,8 @@ export type AgentToolsOptions = {
   readonly abortSignal?: AbortSignal;
   /** A failed model call of the planner, as the user is told it (toModelError: the endpoint, status and advice). */
   readonly describeError?: (error: unknown) => Error;
+  /** The Redis URL ksa uses by itself (KSA_REDIS_URL, the default): a hint then needs no --redis for it. */
+  readonly configuredRedis?: string;
 };
 
 /** The names of the chat's functions, as the model calls them (tools) or the router picks them (no-tools mode). */
@@ -135,11 +138,13 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
       const own = options.cancelOwnRun?.(id);
       if (own === 'asked') return { runId: id, result: CONFIRM_IN_CHAT };
       if (own) return { runId: id, result: 'cancelling: running steps are aborted and finished ones rolled back' };
-      const { status, owner } = await runs.inspect(id);
+      const { status, owner, record } = await runs.inspect(id);
       if (isFinished(status)) return { runId: id, result: `nothing to cancel: the run already ${status}` };
-      if (!owner) return { runId: id, result: `the run is ${status} (its process is gone); roll it back with: ksa cancel ${id}` };
+      // Its jobs are in that Redis: ksa cancel without its --redis refuses the run.
+      const cancel = runCommandHint('cancel', id, record.redis, options.configuredRedis ?? process.env.KSA_REDIS_URL);
+      if (!owner) return { runId: id, result: `the run is ${status} (its process is gone); roll it back with: ${cancel}` };
       // Cancelling undoes what the run did: the user's decision, never the model's alone.
-      return { runId: id, result: `not cancelled: it runs in ${ownerName(owner)}, and a cancel rolls back what it did, which the user decides; to cancel it: ksa cancel ${id}` };
+      return { runId: id, result: `not cancelled: it runs in ${ownerName(owner)}, and a cancel rolls back what it did, which the user decides; to cancel it: ${cancel}` };
     },
   };
 }

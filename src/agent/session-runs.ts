@@ -11,6 +11,7 @@ import { reflectOnRun } from './reflection.js';
 import { resumeOutline } from './resume-outline.js';
 import type { SecretAnswers } from './resume-secrets.js';
 import { driveRun, type DriveRunOptions, type RunHandle } from './run-controller.js';
+import { runCommandHint } from '../workers/redis-url.js';
 
 /** What running an approved plan from a chat needs; shared by the TUI session and `ksa ask --yes`. */
 export type SessionRunDeps = {
@@ -191,7 +192,7 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
     const { runId, record, status, owner } = await runs.inspect(runIdOrPrefix);
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
     if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} ${status === 'running' ? 'is running' : `has ${status === 'cancelled' ? 'been cancelled' : status}`}; only interrupted or paused runs can be resumed.`;
-    if (cancelUnderWay(record.state)) return `Run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ksa cancel ${runId}`;
+    if (cancelUnderWay(record.state)) return `Run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ${runCommandHint('cancel', runId, record.redis, process.env.KSA_REDIS_URL)}`;
     const unset = unsetEnvRefusal(runId, record, environment);
     if (unset !== undefined) return unset;
     // As ksa resume refuses it: a secret written into a step, or printed by one, was stored as *** and cannot be asked for again.

@@ -12,7 +12,7 @@ import { createPlainProgress } from './plain-progress.js';
 import { outputGate } from './output-gate.js';
 import { colorEnabled, createStyler } from '../tui/style.js';
 import { formatSummary } from './summary.js';
-import { redisFlagHint } from '../workers/redis-url.js';
+import { runCommandHint } from '../workers/redis-url.js';
 
 export type RunSessionOptions = {
   /** The stored run this process owns: its plan, inputs and (on resume) state. */
@@ -105,8 +105,8 @@ export async function runSession(io: CliIO, options: RunSessionOptions): Promise
     // halt() (the first thing stopNow does) says whether a rollback was cut short.
     const stopping = handle.stopNow();
     // Its jobs are in that Redis: without --redis, resume and cancel refuse the run.
-    const where = run.record.redis ? redisFlagHint(run.record.redis, io.env.KSA_REDIS_URL) : '';
-    notice(`ksa: ${handle.execution.stoppedBecause ?? 'stopped at once'}. Continue with: ksa resume ${run.runId}${where}, or undo with: ksa cancel ${run.runId}${where}`);
+    const [resume, cancel] = (['resume', 'cancel'] as const).map((command) => runCommandHint(command, run.runId, run.record.redis, io.env.KSA_REDIS_URL));
+    notice(`ksa: ${handle.execution.stoppedBecause ?? 'stopped at once'}. Continue with: ${resume}, or undo with: ${cancel}`);
     void stopping
       .catch(() => {})
       .finally(() => process.exit(code));

@@ -26,6 +26,15 @@ export function redisFlagHint(recorded: string, configured?: string): string {
   return ` --redis ${recorded}${recorded.includes(':***@') ? ' (with its password in place of ***)' : ''}`;
 }
 
+/**
+ * `ksa resume <run>` or `ksa cancel <run>` as a hint names it (with `flags`, e.g. `--yes`): with the run's
+ * `--redis` when it sent steps to workers (`redis`, as recorded), since without it both refuse the run,
+ * unless `configured` (KSA_REDIS_URL) names that server already (redisFlagHint).
+ */
+export function runCommandHint(command: 'resume' | 'cancel', runId: string, redis: string | undefined, configured?: string, flags = ''): string {
+  return `ksa ${command} ${runId}${flags ? ` ${flags}` : ''}${redis ? redisFlagHint(redis, configured) : ''}`;
+}
+
 /** Where a Redis URL points, with Redis's defaults (host 127.0.0.1, port 6379, database 0); `db` NaN when the path is no number. */
 export function redisServerOf(parsed: URL): { readonly host: string; readonly port: number; readonly db: number; readonly tls: boolean } {
   return {

@@ -139,4 +139,17 @@ describe('agent run tools', () => {
     const { runs } = await recordRun(home, '20260101-000000-aaa');
     expect((await callTool(runs, 'cancel_run', {})).output).toEqual({ runId: '20260101-000000-aaa', result: 'nothing to cancel: the run already succeeded' });
   });
+
+  it('cancel_run of a run that sent its steps through Redis names ksa cancel with its --redis, running or not', async () => {
+    const runs = new RunStore(home);
+    const plan = PlanSchema.parse({ goal: 'Long', steps: [{ id: 'a', tool: 'shell', args: { command: 'true' } }] });
+    const runId = '20260101-000000-ccc';
+    const run = await runs.create({ runId, goal: plan.goal, createdAt: new Date().toISOString(), workspace: home, plan, inputs: {}, allowedEnv: [], redis: 'redis://queue-host:6379', state: initialRunState(runId, plan.goal, ['a'], {}) }, 'ksa run plan.yaml');
+    try {
+      expect((await callTool(runs, 'cancel_run', { runId })).output.result).toMatch(new RegExp(`; to cancel it: ksa cancel ${runId} --redis redis://queue-host:6379$`));
+    } finally {
+      await run.close();
+    }
+    expect((await callTool(runs, 'cancel_run', { runId })).output.result).toMatch(new RegExp(`\\(its process is gone\\); roll it back with: ksa cancel ${runId} --redis redis://queue-host:6379$`));
+  });
 });

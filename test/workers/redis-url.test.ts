@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordedRedisUrl, redisFlagHint, shownRedisUrl } from '../../src/workers/redis-url.js';
+import { recordedRedisUrl, redisFlagHint, runCommandHint, shownRedisUrl } from '../../src/workers/redis-url.js';
 
 describe('Redis URLs as runs record them', () => {
   it('a password is recorded as *** (the user kept), so a hint can say the resume needs it', () => {
@@ -19,5 +19,12 @@ describe('Redis URLs as runs record them', () => {
     expect(redisFlagHint('redis://cache', 'redis://cache:6379/0')).toBe('');
     expect(redisFlagHint('redis://cache:6380', 'redis://other:6380')).toBe(' --redis redis://cache:6380');
     expect(redisFlagHint('redis://cache:6380/1', 'redis://cache:6380/2')).toBe(' --redis redis://cache:6380/1');
+  });
+
+  it('names ksa resume and ksa cancel with the run\'s --redis, after their flags, unless KSA_REDIS_URL names that server', () => {
+    expect(runCommandHint('cancel', 'r1', undefined)).toBe('ksa cancel r1');
+    expect(runCommandHint('resume', 'r1', 'redis://cache:6380')).toBe('ksa resume r1 --redis redis://cache:6380');
+    expect(runCommandHint('cancel', 'r1', 'redis://:***@cache:6380', undefined, '--yes')).toBe('ksa cancel r1 --yes --redis redis://:***@cache:6380 (with its password in place of ***)');
+    expect(runCommandHint('cancel', 'r1', 'redis://cache:6380', 'redis://cache:6380/0')).toBe('ksa cancel r1');
   });
 });

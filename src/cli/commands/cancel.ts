@@ -11,6 +11,7 @@ import { refuseMissingRollbackSecrets } from '../rollback-secrets.js';
 import { runSession } from '../run-session.js';
 import { checkedTarget, openRemote, redisUrlFor, refuseOtherRedis } from '../remote-run.js';
 import type { RedisTarget } from '../../workers/redis-connection.js';
+import { runCommandHint } from '../../workers/redis-url.js';
 import { allowedEnvironment, openStores, type Stores } from '../stores.js';
 import { refuseUnsetEnv } from '../unset-env.js';
 import { openCommandTools } from '../mcp-tools.js';
@@ -34,7 +35,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   const { runId, record, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to cancel` });
 
-  if (owner) return cancelLive(io, stores, runId, owner, timeoutMs, flags.json === true);
+  if (owner) return cancelLive(io, stores, record, owner, timeoutMs, flags.json === true);
 
   // Its steps went to workers: their jobs may still be queued or running there, and rollbacks run there.
   const usedWorkers = record.redis !== undefined || Object.values(record.state.steps).some((st) => st.worker !== undefined);
@@ -88,7 +89,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     if (RunBusyError.isInstance(error)) return error.owner;
     throw error;
   });
-  if (!('record' in run)) return cancelLive(io, stores, runId, run, timeoutMs, flags.json === true);
+  if (!('record' in run)) return cancelLive(io, stores, record, run, timeoutMs, flags.json === true);
   // Read again under the lock: another terminal may have resumed it since the rollback was approved.
   const now = run.record.state;
   settleCutShort(now, takers);
@@ -131,7 +132,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
 }
 
 /** A run a live process owns: that process is asked to cancel it, and its end is waited for and reported. */
-async function cancelLive(io: CliIO, stores: Stores, runId: string, owner: LockOwner, timeoutMs: number, json: boolean): Promise<ExitCodeValue> {
+async function cancelLive(io: CliIO, stores: Stores, { runId, redis }: Pick<RunRecord, 'runId' | 'redis'>, owner: LockOwner, timeoutMs: number, json: boolean): Promise<ExitCodeValue> {
   // Already cancelling it (another ksa cancel): its rollback is waited for, not asked for again.
   const cancelling = owner.command.startsWith('ksa cancel');
   writeLine(io.stderr, cancelling ? `Run ${runId} is being cancelled by ${ownerName(owner)} (${owner.command}); waiting for its rollback…` : `Asking ${ownerName(owner)} to cancel run ${runId}; it aborts running steps and rolls back…`);
@@ -143,7 +144,7 @@ async function cancelLive(io: CliIO, stores: Stores, runId: string, owner: LockO
   if (final === 'owner-died') await withdrawCancel(dir);
   if (final === 'owner-died') {
     throw new CliError({
-      message: `the process running ${runId} (pid ${owner.pid}) died before the run was cancelled; roll back what it did with: ksa cancel ${runId} --yes`,
+      message: `the process running ${runId} (pid ${owner.pid}) died before the run was cancelled; roll back what it did with: ${runCommandHint('cancel', runId, redis, io.env.KSA_REDIS_URL, '--yes')}`,
       exitCode: ExitCode.runFailed,
     });
   }

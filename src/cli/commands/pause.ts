@@ -7,6 +7,7 @@ import { writeLine, type CliIO } from '../io.js';
 import { parseSeconds } from '../options.js';
 import { pausedDetail, storedRunningSteps } from '../../planning/paused-text.js';
 import { openStores, type Stores } from '../stores.js';
+import { runCommandHint } from '../../workers/redis-url.js';
 
 export type PauseFlags = { json?: boolean; timeout?: string };
 
@@ -20,7 +21,7 @@ export async function pauseCommand(io: CliIO, runIdArg: string, flags: PauseFlag
   const { runId, record, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to pause` });
   if (!owner) {
-    throw new CliError({ message: `run ${runId} is ${status}: no process is running it, so it makes no progress to pause; continue it with: ksa resume ${runId}` });
+    throw new CliError({ message: `run ${runId} is ${status}: no process is running it, so it makes no progress to pause; continue it with: ${runCommandHint('resume', runId, record.redis, io.env.KSA_REDIS_URL)}` });
   }
   if (status === 'paused') {
     report(io, record, flags.json === true);
@@ -56,7 +57,7 @@ export async function resumeLiveRun(io: CliIO, stores: Stores, runId: string, ow
   const dir = runDir(stores.home, runId);
   const final = done ? record : await waitUntilFinished(() => stores.runs.read(runId), () => liveOwner(dir));
   if (final === undefined || final === 'owner-died') {
-    throw new CliError({ message: `the process running ${runId} (pid ${owner.pid}) ended before the run did; continue it with: ksa resume ${runId}`, exitCode: ExitCode.runFailed });
+    throw new CliError({ message: `the process running ${runId} (pid ${owner.pid}) ended before the run did; continue it with: ${runCommandHint('resume', runId, record.redis, io.env.KSA_REDIS_URL)}`, exitCode: ExitCode.runFailed });
   }
   const { status, endedAt, failedStepId, error } = final.state;
   const durationMs = endedAt && final.state.startedAt ? Date.parse(endedAt) - Date.parse(final.state.startedAt) : undefined;

@@ -18,7 +18,7 @@ import { recordedPlanFile } from '../recorded-plan-file.js';
 import { readGivenInputs } from '../given-inputs.js';
 
 import { describeWorkers, redisUrlFor, refuseOtherRedis, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
-import { redisFlagHint } from '../../workers/redis-url.js';
+import { runCommandHint } from '../../workers/redis-url.js';
 import { kubeContextLine } from '../../tools/kube/context-guard.js';
 import { planCardKube } from '../plan-card-kube.js';
 
@@ -45,12 +45,11 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     return (await import('./pause.js')).resumeLiveRun(io, stores, runId, owner, { json: flags.json === true, follow: flags.follow === true });
   }
   if (owner) {
-    throw new CliError({ message: `run ${runId} is still running in ${ownerName(owner)} (${owner.command}); wait for it, or stop it with: ksa cancel ${runId}${takeOverHint(runDir(stores.home, runId), owner)}` });
+    throw new CliError({ message: `run ${runId} is still running in ${ownerName(owner)} (${owner.command}); wait for it, or stop it with: ${runCommandHint('cancel', runId, record.redis, io.env.KSA_REDIS_URL)}${takeOverHint(runDir(stores.home, runId), owner)}` });
   }
   // The user asked for it to be undone: running its steps again would do the opposite, whatever the stop cut short.
   if (cancelUnderWay(record.state)) {
-    const where = record.redis ? redisFlagHint(record.redis, io.env.KSA_REDIS_URL) : '';
-    throw new CliError({ message: `run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ksa cancel ${runId}${where}` });
+    throw new CliError({ message: `run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ${runCommandHint('cancel', runId, record.redis, io.env.KSA_REDIS_URL)}` });
   }
   // No --input can give back a secret written into a step, or one a step printed: the run can only start afresh from its plan.
   const masked = maskedOnResume(record);

@@ -9,7 +9,7 @@ import { colorEnabled, createStyler } from '../../tui/style.js';
 import { openStores } from '../stores.js';
 import { durationBetween } from '../time-format.js';
 import { paintStatus } from './runs.js';
-import { redisFlagHint } from '../../workers/redis-url.js';
+import { runCommandHint } from '../../workers/redis-url.js';
 import { plainText, visible } from '../../tui/visible-text.js';
 import { runStopLine, stepDurationIsLowerBound } from '../../tui/run-stop-text.js';
 import { storedStepText, stepsWaitingForWorkers } from '../../tui/step-status-text.js';
@@ -115,14 +115,14 @@ function elsewhere(last: string | undefined, attempts: readonly AttemptWorker[])
 
 function nextSteps(runId: string, status: string, redis: string | undefined, configured: string | undefined, ownerCommand: string | undefined, stopping: boolean): string[] {
   // Its jobs are in that Redis: resume collects them there, and cancel stops them there.
-  const where = redis ? redisFlagHint(redis, configured) : '';
-  const resume = `ksa resume ${runId}${where}`;
-  if (status === 'interrupted') return [`The process running it is gone. Continue with: ${resume}   or undo what it did with: ksa cancel ${runId}${where}`];
+  const resume = runCommandHint('resume', runId, redis, configured);
+  const cancel = runCommandHint('cancel', runId, redis, configured);
+  if (status === 'interrupted') return [`The process running it is gone. Continue with: ${resume}   or undo what it did with: ${cancel}`];
   if (status === 'paused') return [`Continue with: ${resume}`];
   // Already being cancelled (by ksa cancel, or stopping in its own process): telling its user to cancel it would
   // send them round in a circle.
   if (status === 'running' && ownerCommand?.startsWith('ksa cancel')) return [`Being cancelled (${ownerCommand}): what it did is being rolled back; wait for it.`];
   if (status === 'running' && stopping) return [`Stopping: what it did is being rolled back in its process (${ownerCommand ?? 'its owner'}); wait for it.`];
-  if (status === 'running') return [`Cancel it with: ksa cancel ${runId}`];
+  if (status === 'running') return [`Cancel it with: ${cancel}`];
   return [];
 }
