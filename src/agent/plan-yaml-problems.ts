@@ -32,6 +32,7 @@ export function planYamlProblems(doc: Document, lineCounter: LineCounter, text: 
     if (node.tag !== undefined && node.range) problems.push(tagProblem(node, path, key, text, at));
     const base = radixOf(node);
     if (base !== undefined && isScalar(node) && node.range) problems.push(radixProblem(base, node.source ?? '', node.value as number, path, at(node.range[0])));
+    if (hasLeadingZero(node) && isScalar(node) && node.range) problems.push(leadingZeroProblem(node.source ?? '', node.value as number, path, at(node.range[0])));
     if (isMap(node) && node.items.some((pair) => isPair(pair) && isCollection(pair.key))) {
       problems.push(collectionKeyProblem(node, path, key, text, at));
     } else if (isMap(node)) {
@@ -84,6 +85,31 @@ function radixProblem(base: string, written: string, value: number, path: IssueP
   const exact = radixDecimal(written);
   const advice = exact === undefined ? `which YAML reads as ${value}: write it in decimal (${value}), or quote it to pass it as text` : `too large to keep exact (it is ${exact}; it would be read as ${value}): quote it to pass it as text`;
   return { code: 'invalid_field', path, message: `${written} is a number written in ${base}, ${advice}`, ...where };
+}
+
+/**
+ * A number written with a leading zero (`017`, `-09`, `00.5`): YAML 1.2 reads `017` as 17, YAML 1.1 tools (the
+ * yaml libraries of kubectl's era) as octal 15 and `09` as text, so the same file means two things. Unquoted only.
+ */
+export function hasLeadingZero(node: Node): boolean {
+  return isScalar(node) && typeof node.value === 'number' && node.type === 'PLAIN' && /^[-+]?0\d/.test(node.source ?? '');
+}
+
+function leadingZeroProblem(written: string, value: number, path: IssuePath, where: { line: number; column: number }): PlanYamlProblem {
+  return { code: 'invalid_field', path, message: `${written} is a number written with a leading zero, ${leadingZeroReading(written, value)}: write ${decimalOf(value)}, or quote it (${JSON.stringify(written)}) to pass it as text`, ...where };
+}
+
+/** How ksa and YAML 1.1 tools read a number with a leading zero: they differ for whole numbers only. */
+export function leadingZeroReading(written: string, value: number): string {
+  const digits = /^[-+]?(\d+)$/.exec(written)?.[1];
+  if (digits === undefined) return `which ksa reads as ${decimalOf(value)}`;
+  const octal = /^[0-7]+$/.test(digits) ? Number.parseInt(digits, 8) * (written.startsWith('-') ? -1 : 1) : undefined;
+  return `which ksa reads as ${decimalOf(value)} and YAML 1.1 tools as ${octal === undefined ? 'text' : `octal ${decimalOf(octal)}`}`;
+}
+
+/** `-0` stays `-0`: String(-0) is "0". */
+function decimalOf(value: number): string {
+  return Object.is(value, -0) ? '-0' : String(value);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeResult, runKsa } from '../helpers/cli.js';
@@ -28,8 +29,21 @@ describe.concurrent('a plan file\'s number fields', () => {
     expect(result.stdout).not.toContain('write it in decimal');
   });
 
-  it('take an exponent (1e3 is 1000) and a quoted 0x1F as text', async () => {
-    const plan = await sandbox.writePlan('fine/plan.yaml', planWith('"0x1F"', '1e3', '2'));
+  it('refuse a number with a leading zero at its line, with the number ksa reads and the quoting to keep it as text; ksa run runs nothing', async () => {
+    const plan = await sandbox.writePlan('zero/plan.yaml', planWith('017', '0900', '2').replace('echo {{ inputs.port }}', 'touch ran'));
+    const home = path.join(sandbox.home, 'zero');
+    const validated = await runKsa(['validate', plan], { home, cwd: path.dirname(plan) });
+    expect(validated.code, describeResult(validated)).toBe(2);
+    expect(validated.stdout).toContain('plan.yaml:2:17 inputs.port: 017 is a number written with a leading zero, which ksa reads as 17 and YAML 1.1 tools as octal 15: write 17, or quote it ("017") to pass it as text');
+    expect(validated.stdout).toContain('plan.yaml:6:16 steps[0].timeoutMs: 0900 is a number written with a leading zero, which ksa reads as 900 and YAML 1.1 tools as text: write 900, or quote it ("0900") to pass it as text');
+    const ran = await runKsa(['run', plan, '--yes'], { home, cwd: path.dirname(plan) });
+    expect(ran.code, describeResult(ran)).toBe(2);
+    expect(ran.stderr).toContain('inputs.port: 017 is a number written with a leading zero');
+    expect(existsSync(path.join(path.dirname(plan), 'ran'))).toBe(false);
+  });
+
+  it('take an exponent (1e3 is 1000), 0 and 0.5, and a quoted 0x1F as text', async () => {
+    const plan = await sandbox.writePlan('fine/plan.yaml', planWith('"0x1F", ratio: 0.5', '1e3', '2').replace('retry: { maxAttempts: 2 }', 'retry: { maxAttempts: 2, initialDelayMs: 0 }'));
     const result = await runKsa(['run', plan, '--yes'], { home: path.join(sandbox.home, 'fine'), cwd: path.dirname(plan) });
     expect(result.code, describeResult(result)).toBe(0);
     expect(result.stdout + result.stderr).toContain('0x1F');

@@ -56,8 +56,15 @@ describe('readGivenInputs: a list or mapping', () => {
     expect(refusal('ids', '[0x1F]')).toBe('--input ids: item [0]: 0x1F is a number written in hexadecimal, which a number input refuses: write it in decimal (31), or quote it to pass it as text');
     expect(refusal('ids', '[1, 0o17]')).toBe('--input ids: item [1]: 0o17 is a number written in octal, which a number input refuses: write it in decimal (15), or quote it to pass it as text');
     expect(refusal('meta', '{mode: 0o644}')).toContain('--input meta: item ["mode"]: 0o644 is a number written in octal');
-    expect(read('ids', '["0x1F", 0644, 31]')).toEqual(['0x1F', 644, 31]);
+    expect(read('ids', '["0x1F", "0644", 31]')).toEqual(['0x1F', '0644', 31]);
     expect(read('meta', '{sha: 0x1g2a, n: 1}')).toEqual({ sha: '0x1g2a', n: 1 });
+  });
+
+  it('refuses a number with a leading zero, which YAML 1.1 tools read as octal, saying what each reads; not for a secret', () => {
+    expect(refusal('ids', '[1, 017]')).toBe('--input ids: item [1]: 017 is a number written with a leading zero, which ksa reads as 17 and YAML 1.1 tools as octal 15: write it without, or quote it to pass it as text');
+    expect(refusal('meta', '{mode: 0644}')).toContain('--input meta: item ["mode"]: 0644 is a number written with a leading zero, which ksa reads as 644 and YAML 1.1 tools as octal 420');
+    expect(refusal('dbPassword', '[0042]')).toBe('--input dbPassword: item [0]: the value is a number written with a leading zero: write it without, or quote it to pass it as text');
+    expect(read('ids', '[0, 0.5, -0, "017", 10]')).toEqual([0, 0.5, -0, '017', 10]);
   });
 
   it('can hand the refusals back as problems of the inputs, leaving the refused values out', () => {
