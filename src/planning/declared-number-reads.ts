@@ -47,7 +47,7 @@ export function declaredNumberReadProblems(
   return problems;
 }
 
-function kindWords(value: unknown): string {
+export function kindWords(value: unknown): string {
   if (typeof value === 'string') return 'text';
   if (typeof value === 'boolean') return 'true or false';
   return Array.isArray(value) ? 'a list' : isRecord(value) ? 'a mapping' : 'null';

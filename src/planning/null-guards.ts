@@ -32,8 +32,12 @@ function nullTest(node: Node, bound: Names): { name: string; thereWhen: boolean 
   return input === undefined ? undefined : { name: input, thereWhen: node.op === '!=' };
 }
 
-/** The input `inputs.tag` or `inputs["tag"]` reads, unless `inputs` is a macro's variable there. */
+/** The input `inputs.tag` or `inputs["tag"]` reads, unless `inputs` is a macro's variable there; `dyn(…)` of one is the same value. */
 export function inputRead(node: unknown, bound: Names): string | undefined {
+  if (isNode(node) && node.op === 'call') {
+    const [name, args] = node.args as [string, unknown[]];
+    return name === 'dyn' && args.length === 1 ? inputRead(args[0], bound) : undefined;
+  }
   if (!isNode(node) || (node.op !== '.' && node.op !== '.?' && node.op !== '[]' && node.op !== '[?]')) return undefined;
   const [target, key] = node.args as [unknown, unknown];
   if (!isNode(target) || target.op !== 'id' || target.args !== 'inputs' || bound.has('inputs')) return undefined;

@@ -1,4 +1,5 @@
-import { isNode, type Node, visitMethodCall } from './cel-ast.js';
+import { isNode, type Node, walkCel } from './cel-ast.js';
+import { MacroScope, type InputMember, type InputSubject } from './input-members.js';
 import { inputRead } from './null-guards.js';
 import { arithmeticGroupsOf, type ArithmeticGroup } from './arithmetic-groups.js';
 
@@ -26,27 +27,36 @@ export type NumberReads = {
   readonly pairs: readonly (readonly [string, string])[];
   readonly groups: readonly ArithmeticGroup[];
   readonly equals: readonly string[];
+  /**
+   * Parts of list and mapping inputs read as numbers, as `inputs` are: a macro's variable over one
+   * (`inputs.ports.all(p, p < 1024)`), an index of one (`inputs.ports[0] + 1`).
+   */
+  readonly members: readonly InputMember[];
 };
-export const NO_NUMBER_READS: NumberReads = { inputs: [], pairs: [], groups: [], equals: [] };
+export const NO_NUMBER_READS: NumberReads = { inputs: [], pairs: [], groups: [], equals: [], members: [] };
 
 export function numberReadsOf(ast: Node): NumberReads {
   const reads = new Set<string>();
   const equals = new Set<string>();
   const pairs: [string, string][] = [];
-  const visit = (node: unknown, bound: ReadonlySet<string>): void => {
-    if (!isNode(node)) {
-      if (Array.isArray(node)) for (const child of node) visit(child, bound);
-      return;
-    }
+  const members = new Map<string, InputMember>();
+  const scope = new MacroScope();
+  const read = (subject: InputSubject | undefined) => {
+    if (subject?.member !== undefined) members.set(JSON.stringify(subject.member), subject.member);
+    else if (subject !== undefined && !subject.subset) reads.add(subject.input);
+  };
+  walkCel(ast, (node, bound, visit) => {
     const { op, args } = node;
+    if (op === 'rcall') {
+      scope.visitMethodCall(args, bound, visit);
+      return true;
+    }
     if (op === '-_') {
-      const input = inputRead(args, bound);
-      if (input !== undefined) reads.add(input);
+      read(scope.subjectOf(args, bound));
     } else if (WITH_A_NUMBER.has(op) && Array.isArray(args) && args.length === 2) {
       const [left, right] = args as [unknown, unknown];
       for (const [side, other] of [[left, right], [right, left]] as const) {
-        const input = inputRead(side, bound);
-        if (input !== undefined && (NUMBER_ONLY.has(op) || isNumberValued(other))) reads.add(input);
+        if (NUMBER_ONLY.has(op) || isNumberValued(other)) read(scope.subjectOf(side, bound));
       }
       const [first, second] = [inputRead(left, bound), inputRead(right, bound)];
       if (first !== undefined && second !== undefined && ORDER_OR_PLUS.has(op)) pairs.push([first, second]);
@@ -56,15 +66,10 @@ export function numberReadsOf(ast: Node): NumberReads {
         const input = inputRead(side, bound);
         if (input !== undefined && isNumberValued(other)) equals.add(input);
       }
-    } else if (op === 'rcall') {
-      return visitMethodCall(args, bound, visit);
     }
-    if (op === 'id' || op === 'value') return;
-    if (op === 'call') return visit((args as [string, unknown[]])[1], bound);
-    visit(args, bound);
-  };
-  visit(ast, new Set());
-  return { inputs: [...reads], pairs, groups: arithmeticGroupsOf(ast), equals: [...equals] };
+    return false;
+  });
+  return { inputs: [...reads], pairs, groups: arithmeticGroupsOf(ast), equals: [...equals], members: [...members.values()] };
 }
 
 /**

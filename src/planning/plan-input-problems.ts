@@ -3,6 +3,7 @@ import { readNumberInputs, type InputPair } from './number-inputs.js';
 import { arithmeticProblem, type ArithmeticGroup } from './arithmetic-groups.js';
 import { valuelessInputs } from './valueless-inputs.js';
 import { declaredNumberReadProblems, type NumberReadSite } from './declared-number-reads.js';
+import { memberNumberReadProblems, type MemberNumberReadSite } from './member-number-reads.js';
 import { inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
 import { valueAt } from './values.js';
 import type { IssueCode, IssuePath } from './validate.js';
@@ -18,6 +19,8 @@ export type PlanInputReads = {
   readonly numberPairs: readonly InputPair[];
   readonly numberEquals: ReadonlySet<string>;
   readonly numberReadSites: readonly NumberReadSite[];
+  /** Each expression reading items of a list or mapping input as numbers, with where it is. */
+  readonly memberNumberReadSites: readonly MemberNumberReadSite[];
   /** Each expression computing inputs together (`inputs.a + inputs.b`): its values may not be computable. */
   readonly arithmetic: readonly { readonly groups: readonly ArithmeticGroup[]; readonly source: string; readonly path: IssuePath }[];
 };
@@ -40,6 +43,7 @@ export function planInputProblems(
   // Refused now, not as the step fails mid-run ("no such overload"): `inputs.replicas > 2` with a text default,
   // `inputs.a + 1` with a given 2.5.
   for (const { path, message } of declaredNumberReadProblems(planInputs, inputs, readers, reads.numberReadSites, reads.numberPairs)) add('invalid_input', path, message);
+  for (const { path, message } of memberNumberReadProblems(planInputs, inputs, reads.memberNumberReadSites)) add('invalid_input', path, message);
   const valueOf = (name: string) => (Object.hasOwn(inputs, name) ? inputs[name] : Object.hasOwn(planInputs, name) ? planInputs[name] : undefined);
   for (const { groups, source, path } of reads.arithmetic) {
     const problem = arithmeticProblem(groups, valueOf);

@@ -13,6 +13,7 @@ import { pathHitsTemplate, schemaIssues } from './schema-issues.js';
 import type { InputPair } from './number-inputs.js';
 import type { ArithmeticGroup } from './arithmetic-groups.js';
 import type { NumberReadSite } from './declared-number-reads.js';
+import type { MemberNumberReadSite } from './member-number-reads.js';
 import { planInputProblems, type PlanInputReads } from './plan-input-problems.js';
 import { notNullWhen } from './guarded-reads.js';
 import { holdsInexactNumber, inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
@@ -201,6 +202,7 @@ class StepChecker implements PlanInputReads {
   readonly numberPairs: InputPair[] = []; // `inputs.a > inputs.b`: a number each when the other is one
   readonly numberEquals = new Set<string>(); // `inputs.ratio == 2.5`: a number when written as one, else not equal
   readonly numberReadSites: NumberReadSite[] = []; // every expression reading an input as a number, with where it is
+  readonly memberNumberReadSites: MemberNumberReadSite[] = []; // `inputs.ports.all(p, p < 1024)`: its items
   /** Whether an expression could not be read for the inputs it reads (it does not compile, or reads `inputs[key]`). */
   unreadable = false;
   /** Each expression computing inputs together (`inputs.a + inputs.b`): its values may not be computable. */
@@ -324,6 +326,7 @@ class StepChecker implements PlanInputReads {
     }
     for (const [left, right] of compiled.expression.numberReads.pairs) this.numberPairs.push({ left, right, source, stepId: selfId, path });
     for (const name of compiled.expression.numberReads.equals) this.numberEquals.add(name);
+    for (const member of compiled.expression.numberReads.members) this.memberNumberReadSites.push({ member, source, stepId: selfId, path });
     if (compiled.expression.numberReads.groups.length > 0) this.arithmetic.push({ groups: compiled.expression.numberReads.groups, source, path });
     for (const name of refs.inputs) {
       this.usedInputs.add(name);

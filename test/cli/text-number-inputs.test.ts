@@ -27,6 +27,20 @@ describe.concurrent('an input compared with or added to a number', () => {
     expect(existsSync(path.join(dir, 'ran'))).toBe(false);
   });
 
+  it('a list of text items read as numbers, or dyn() of a text: ksa validate lists each at its step\'s field, ksa run refuses (exit 2) and runs nothing', async () => {
+    const plan = await sandbox.writePlan('items/plan.yaml', scalePlan('{ ports: ["80", "443"], replicas: "3" }', '"inputs.ports.all(p, p < 1024) && dyn(inputs.replicas) > 2"'));
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'items');
+    const validated = await runKsa(['validate', plan], { home, cwd: dir });
+    expect(validated.code, describeResult(validated)).toBe(2);
+    expect(validated.stdout).toContain('steps[1].when: input ports holds text at ports[0] (the plan\'s default "80"); "inputs.ports.all(p, p < 1024) && dyn(inputs.replicas) > 2" in step "scale" reads its items as numbers, which CEL does not compare or add with text: declare them as numbers (ports: [80, 443]), or convert each where it is read (int(p))');
+    expect(validated.stdout).toContain('steps[1].when: input replicas is text (the plan\'s default "3"); "inputs.ports.all(p, p < 1024) && dyn(inputs.replicas) > 2" in step "scale" reads it as a number');
+    const ran = await runKsa(['run', plan, '--yes', '--input', 'ports=[80, "8o"]', '--input', 'replicas=3'], { home, cwd: dir });
+    expect(ran.code, describeResult(ran)).toBe(2);
+    expect(ran.stderr).toContain('input ports holds text at ports[1] (given with --input "8o"); ');
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+  });
+
   it('declared as a number: a number given with --input runs', async () => {
     const plan = await sandbox.writePlan('number/plan.yaml', scalePlan('{ replicas: 1 }', 'inputs.replicas > 2'));
     const ran = await runKsa(['run', plan, '--yes', '--input', 'replicas=5'], { home: path.join(sandbox.home, 'number'), cwd: path.dirname(plan) });

@@ -1,0 +1,72 @@
+import { kindWords } from './declared-number-reads.js';
+import { memberValues, type InputMember } from './input-members.js';
+import { readsAsNumber } from './number-inputs.js';
+import { looksSecret } from './secret-names.js';
+import { isRecord } from './values.js';
+
+/** An expression reading items of a list or mapping input as numbers, and where it is: its step and field. */
+export type MemberNumberReadSite = { readonly member: InputMember; readonly source: string; readonly stepId: string; readonly path: readonly (string | number)[] };
+
+/**
+ * Each place a list or mapping input's items are read as numbers (`inputs.ports.all(p, p < 1024)`,
+ * `inputs.ports[0] + 1`) while one of them, as given or declared, is not a number (`ports: ["80", "443"]`):
+ * CEL orders and adds no text with a number, so the step would fail mid-run. One problem per expression, for the
+ * first such item. An input without a value, or a value that is no list or mapping, is told about elsewhere.
+ */
+export function memberNumberReadProblems(
+  declared: Readonly<Record<string, unknown>>,
+  inputs: Readonly<Record<string, unknown>>,
+  sites: readonly MemberNumberReadSite[],
+): { readonly path: readonly (string | number)[]; readonly message: string }[] {
+  const problems: { path: readonly (string | number)[]; message: string }[] = [];
+  const seen = new Set<string>();
+  for (const { member, source, stepId, path } of sites) {
+    const { input: name } = member;
+    const given = Object.hasOwn(inputs, name);
+    const value = given ? inputs[name] : Object.hasOwn(declared, name) ? declared[name] : undefined;
+    const misread = memberValues(value, member).find((item) => typeof item.value !== 'number');
+    const key = JSON.stringify([name, path]);
+    if (misread === undefined || seen.has(key)) continue;
+    seen.add(key);
+    const from = given ? 'given with --input' : "the plan's default";
+    const kind = kindWords(misread.value);
+    const keys = member.via === 'each' && isRecord(value);
+    const held = keys
+      ? `is a mapping, whose keys are text`
+      : `holds ${kind} at ${name}${keyWords(misread.at)} (${looksSecret(name) || typeof misread.value === 'object' ? from : `${from} ${JSON.stringify(misread.value)}`})`;
+    const read = `"${source}" in step "${stepId}" reads ${readWords(member, keys)}, which CEL does not compare or add with ${keys ? 'text' : kind}`;
+    problems.push({ path, message: `input ${name} ${held}; ${read}: ${fixWords(member, value, keys)}` });
+  }
+  return problems;
+}
+
+function keyWords(at: string | number): string {
+  return typeof at === 'number' ? `[${at}]` : `[${JSON.stringify(at)}]`;
+}
+
+function readWords(member: InputMember, keys: boolean): string {
+  if (keys) return 'its keys as numbers';
+  return member.at === undefined ? 'its items as numbers' : `${member.input}${keyWords(member.at)} as a number`;
+}
+
+/** What to write instead: the value with its items as the numbers they plainly are, when each is one. */
+function fixWords(member: InputMember, value: unknown, keys: boolean): string {
+  const { input: name, variable } = member;
+  const where = variable ?? (member.at === undefined ? `inputs.${name}[i]` : `inputs.${name}${keyWords(member.at)}`);
+  const convert = `convert ${member.at === undefined ? 'each' : 'it'} where it is read (int(${where}))`;
+  if (keys) return `read its values (inputs.${name}[${variable ?? 'key'}]), or ${convert}`;
+  const numbers = looksSecret(name) ? undefined : asNumbers(value);
+  return `declare ${member.at === undefined ? 'them as numbers' : 'it as a number'}${numbers === undefined ? '' : ` (${name}: ${numbers})`}, or ${convert}`;
+}
+
+/** `[80, 443]`, `{cpu: 2}`: the list or mapping with each item a number, when each plainly is one. */
+function asNumbers(value: unknown): string | undefined {
+  const number = (item: unknown) => (typeof item === 'number' ? String(item) : typeof item === 'string' && readsAsNumber(item) ? item : undefined);
+  if (Array.isArray(value)) {
+    const items = value.map(number);
+    return items.every((item) => item !== undefined) ? `[${items.join(', ')}]` : undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  const entries = Object.entries(value).map(([key, item]) => [key, number(item)] as const);
+  return entries.every(([, item]) => item !== undefined) ? `{${entries.map(([key, item]) => `${/^[A-Za-z_][\w-]*$/.test(key) ? key : JSON.stringify(key)}: ${item}`).join(', ')}}` : undefined;
+}

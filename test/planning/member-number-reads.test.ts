@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { validatePlan } from '../../src/planning/validate.js';
+import { createBuiltinRegistry } from '../../src/tools/index.js';
+
+// Items of a list (or mapping) input read as numbers while one of them is text: CEL would fail the step mid-run.
+
+const tools = createBuiltinRegistry().catalog();
+const problems = (inputs: Record<string, unknown>, when: string, given: Record<string, unknown> = {}) => {
+  const result = validatePlan({ goal: 'Open ports', inputs, steps: [{ id: 'open', tool: 'shell', when, args: { command: 'echo open' } }] }, { tools, inputs: given });
+  return result.ok ? [] : result.issues.map(({ code, path, message }) => `${code} ${path.join('.')}: ${message}`);
+};
+
+describe('a list input whose items a step reads as numbers', () => {
+  it('is refused when an item is text, at the step and field, saying what to write', () => {
+    expect(problems({ ports: ['80', '443'] }, 'inputs.ports.all(p, p < 1024)')).toEqual([
+      'invalid_input steps.0.when: input ports holds text at ports[0] (the plan\'s default "80"); "inputs.ports.all(p, p < 1024)" in step "open" reads its items as numbers, which CEL does not compare or add with text: declare them as numbers (ports: [80, 443]), or convert each where it is read (int(p))',
+    ]);
+    expect(problems({ ports: [80, '443'] }, 'inputs.ports[1] + 1 > 2')).toEqual([
+      'invalid_input steps.0.when: input ports holds text at ports[1] (the plan\'s default "443"); "inputs.ports[1] + 1 > 2" in step "open" reads ports[1] as a number, which CEL does not compare or add with text: declare it as a number (ports: [80, 443]), or convert it where it is read (int(inputs.ports[1]))',
+    ]);
+  });
+
+  it('finds every way a comprehension variable or an index stands for an item', () => {
+    const texts = { tags: ['a', 'b'], ports: ['80'] };
+    for (const when of [
+      'inputs.tags.exists(x, x > 2)',
+      'inputs.tags.exists_one(x, 2 <= x)',
+      'inputs.ports.map(p, p * 2).size() > 0',
+      'inputs.ports.filter(p, -p < 0).size() > 0',
+      'inputs.ports.filter(p, p != "").exists(q, q > 2)',
+      'inputs.ports[0] + 1 > 2',
+      'inputs["ports"][0] > 2',
+      'dyn(inputs.ports)[0] > 2',
+      'inputs.ports.exists(p, dyn(p) > 2)',
+      'inputs.ports[size(inputs.tags) - 2] > 2',
+      'inputs.tags.all(t, inputs.ports.all(p, p > 2))',
+    ]) {
+      expect(problems(texts, when), when).toEqual([expect.stringMatching(/^invalid_input steps\.0\.when: input (tags|ports) holds text at /)]);
+    }
+  });
+
+  it('checks the given list, and the value of a mapping at its key', () => {
+    expect(problems({ ports: [80] }, 'inputs.ports.all(p, p > 0)', { ports: [80, '8o'] })).toEqual([expect.stringContaining('input ports holds text at ports[1] (given with --input "8o"); ')]);
+    expect(problems({ ports: ['80'] }, 'inputs.ports.all(p, p > 0)', { ports: [80] })).toEqual([]);
+    expect(problems({ limits: { cpu: '2', memory: 4 } }, 'inputs.limits.cpu > 1')[0]).toContain('input limits holds text at limits["cpu"] (the plan\'s default "2"); "inputs.limits.cpu > 1" in step "open" reads limits["cpu"] as a number');
+    expect(problems({ limits: { cpu: '2', memory: 4 } }, 'inputs.limits.memory > 1')).toEqual([]);
+    // A macro over a mapping runs over its keys, which are text.
+    expect(problems({ limits: { cpu: 2 } }, 'inputs.limits.exists(k, k > 1)')[0]).toContain('input limits is a mapping, whose keys are text; ');
+  });
+
+  it('refuses true/false, null and nested lists as items, and does not show a secret input\'s items', () => {
+    expect(problems({ flags: [1, true] }, 'inputs.flags.all(f, f > 0)')[0]).toContain('input flags holds true or false at flags[1] (the plan\'s default true)');
+    expect(problems({ flags: [1, null] }, 'inputs.flags.all(f, f > 0)')[0]).toContain('input flags holds null at flags[1]');
+    expect(problems({ flags: [[1]] }, 'inputs.flags.all(f, f > 0)')[0]).toContain('input flags holds a list at flags[0] (the plan\'s default)');
+    const [secret] = problems({ apiKeys: ['4321'] }, 'inputs.apiKeys.all(k, k > 0)');
+    expect(secret).toContain('input apiKeys holds text at apiKeys[0] (the plan\'s default); ');
+    expect(secret).not.toContain('4321');
+  });
+
+  it('leaves alone numbers, items read as text, equality, conversions, shadowed variables and indexes past the end', () => {
+    for (const [inputs, when] of [
+      [{ ports: [80, 443.5] }, 'inputs.ports.all(p, p < 1024)'],
+      [{ tags: ['a'] }, 'inputs.tags.exists(t, t > "a")'],
+      [{ tags: ['a'] }, 'inputs.tags.exists(t, t == 3)'],
+      [{ tags: ['3'] }, 'inputs.tags.exists(t, int(t) > 2)'],
+      [{ tags: ['a'] }, 'inputs.tags.exists(t, [1].exists(t, t > 0))'],
+      [{ tags: ['a'] }, 'inputs.tags.map(t, size(t)).exists(n, n > 0)'],
+      [{ tags: ['a'] }, 'inputs.tags.size() > 0'],
+      [{ ports: [80] }, 'inputs.ports[3] > 0'],
+    ] as const) {
+      expect(problems(inputs, when), when).toEqual([]);
+    }
+  });
+});
+
+describe('dyn(…) of an input', () => {
+  it('is the input: read as a number when text is refused as the input itself is', () => {
+    expect(problems({ replicas: 'three' }, 'dyn(inputs.replicas) > 2')).toEqual([
+      'invalid_input steps.0.when: input replicas is text (the plan\'s default "three"); "dyn(inputs.replicas) > 2" in step "open" reads it as a number, which CEL does not compare or add with text: declare it as a number (replicas: 0), convert it where it is read (int(inputs.replicas)), or compare it with a text',
+    ]);
+    expect(problems({ replicas: 3 }, 'dyn(inputs.replicas) > 2')).toEqual([]);
+    // Without a declared value: what is given is read as the number it is, as for inputs.replicas itself.
+    const given = validatePlan({ goal: 'g', inputs: { replicas: null }, steps: [{ id: 'a', tool: 'shell', when: 'dyn(inputs.replicas) > 2', args: { command: 'echo' } }] }, { tools, inputs: { replicas: '-2.5' } });
+    expect(given.ok && given.inputs.replicas).toBe(-2.5);
+  });
+});
