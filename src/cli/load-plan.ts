@@ -28,7 +28,8 @@ export type LoadPlanOptions = {
 };
 
 export type LoadedPlan =
-  | { readonly ok: true; readonly file: PlanFile; readonly plan: Plan; readonly inputs: Record<string, unknown> }
+  /** `warnings`: what runs as written but likely not as meant, each a line with its place (`plan.yaml:9:11 steps[1].when: …`). */
+  | { readonly ok: true; readonly file: PlanFile; readonly plan: Plan; readonly inputs: Record<string, unknown>; readonly warnings: readonly string[] }
   | {
       readonly ok: false;
       readonly file: PlanFile;
@@ -64,11 +65,14 @@ export async function loadPlan(path: string, registry: ToolRegistry, options: Lo
     const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry, process.env, options.workspace), inputs);
     if (decision.decision === 'deny') return { ok: false, file, inputs, issues: locateIssues(file, denialIssues(decision)), plan: result.plan };
   }
-  return { ok: true, file, plan: result.plan, inputs };
+  const warnings = locateIssues(file, result.warnings.map((warning) => ({ ...warning, code: 'invalid_input' as const }))).map(
+    ({ line, column, where, message }) => `${line === undefined ? file.displayPath : `${file.displayPath}:${line}:${column}`} ${where}: ${message}`,
+  );
+  return { ok: true, file, plan: result.plan, inputs, warnings };
 }
 
 /** As loadPlan, but an invalid plan is a CliError (exit 2) listing every problem. */
-export async function loadValidPlan(io: CliIO, path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<{ file: PlanFile; plan: Plan; inputs: Record<string, unknown> }> {
+export async function loadValidPlan(io: CliIO, path: string, registry: ToolRegistry, options: LoadPlanOptions): Promise<{ file: PlanFile; plan: Plan; inputs: Record<string, unknown>; warnings: readonly string[] }> {
   const loaded = await loadPlan(path, registry, options);
   if (loaded.ok) return loaded;
   const style = createStyler(colorEnabled(io.stderr, io.env));

@@ -58,7 +58,7 @@ export function compileExpression(source: string): CompileResult {
     const evaluator = parse(source);
     const ast = evaluator.ast as unknown as Node;
     const references = collectReferences(ast);
-    const numberReads = references.inputs.length > 0 ? numberReadsOf(ast) : NO_NUMBER_READS;
+    const numberReads = references.inputs.length > 0 ? numberReadsOf(ast, source) : NO_NUMBER_READS;
     result = {
       ok: true,
       expression: {

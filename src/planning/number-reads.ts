@@ -32,10 +32,15 @@ export type NumberReads = {
    * (`inputs.ports.all(p, p < 1024)`), an index of one (`inputs.ports[0] + 1`).
    */
   readonly members: readonly InputMember[];
+  /** Each test of an input for being equal to a number, with the number as written (`3` of `inputs.env == 3`), and whether it is `!=`. */
+  readonly comparisons: readonly NumberComparison[];
 };
-export const NO_NUMBER_READS: NumberReads = { inputs: [], pairs: [], groups: [], equals: [], members: [] };
+export type NumberComparison = { readonly input: string; readonly number: string; readonly unequal: boolean };
+export const NO_NUMBER_READS: NumberReads = { inputs: [], pairs: [], groups: [], equals: [], members: [], comparisons: [] };
 
-export function numberReadsOf(ast: Node): NumberReads {
+/** `source`: the expression as written, where the numbers compared with are quoted from. */
+export function numberReadsOf(ast: Node, source = ''): NumberReads {
+  const comparisons: NumberComparison[] = [];
   const reads = new Set<string>();
   const equals = new Set<string>();
   const pairs: [string, string][] = [];
@@ -64,12 +69,14 @@ export function numberReadsOf(ast: Node): NumberReads {
       const [left, right] = args as [unknown, unknown];
       for (const [side, other] of [[left, right], [right, left]] as const) {
         const input = inputRead(side, bound);
-        if (input !== undefined && isNumberValued(other)) equals.add(input);
+        if (input === undefined || !isNumberValued(other)) continue;
+        equals.add(input);
+        comparisons.push({ input, number: writtenIn(source, other), unequal: op === '!=' });
       }
     }
     return false;
   });
-  return { inputs: [...reads], pairs, groups: arithmeticGroupsOf(ast), equals: [...equals], members: [...members.values()] };
+  return { inputs: [...reads], pairs, groups: arithmeticGroupsOf(ast), equals: [...equals], members: [...members.values()], comparisons };
 }
 
 /**
@@ -83,6 +90,12 @@ function isNumberValued(node: unknown): boolean {
   if (node.op === '+') return (node.args as unknown[]).some((side) => isNumberValued(side));
   if (node.op === 'call') return NUMBER_CALLS.has((node.args as [string, unknown[]])[0]);
   return node.op === 'value' && (typeof node.args === 'number' || typeof node.args === 'bigint');
+}
+
+/** The text of a node as the expression writes it (cel-js keeps where each node starts and ends). */
+function writtenIn(source: string, node: unknown): string {
+  const { start, end } = node as { start?: unknown; end?: unknown };
+  return typeof start === 'number' && typeof end === 'number' && end > start ? source.slice(start, end).trim() : '';
 }
 
 const NUMBER_CALLS = new Set(['size', 'int', 'uint', 'double']);

@@ -14,6 +14,7 @@ import type { InputPair } from './number-inputs.js';
 import type { ArithmeticGroup } from './arithmetic-groups.js';
 import type { NumberReadSite } from './declared-number-reads.js';
 import type { MemberNumberReadSite } from './member-number-reads.js';
+import { textNumberComparisonWarnings, type NumberComparisonSite, type ValidationWarning } from './text-number-comparisons.js';
 import { planInputProblems, type PlanInputReads } from './plan-input-problems.js';
 import { notNullWhen } from './guarded-reads.js';
 import { holdsInexactNumber, inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
@@ -85,7 +86,8 @@ export type ValidateOptions = {
 
 export type ValidationResult =
   /** `inputs`: those given, each the plan reads as a number and declares without a value read as one (`-2.5`). */
-  | { readonly ok: true; readonly plan: Plan; readonly issues: readonly []; readonly inputs: Readonly<Record<string, unknown>> }
+  /** `warnings`: what runs as written but likely not as meant (`inputs.env == 3` with a text: always false). */
+  | { readonly ok: true; readonly plan: Plan; readonly issues: readonly []; readonly inputs: Readonly<Record<string, unknown>>; readonly warnings: readonly ValidationWarning[] }
   | { readonly ok: false; readonly plan?: undefined; readonly issues: readonly ValidationIssue[] };
 
 const PlanShellSchema = PlanSchema.extend({ steps: z.array(z.unknown()).min(1, 'a plan needs at least one step') });
@@ -187,7 +189,8 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };
   const plan: Plan = { ...shell.data, steps: steps as Step[] };
-  return { ok: true, plan, issues: [], inputs };
+  const warnings = textNumberComparisonWarnings(planInputs, inputs, checker.numberComparisonSites);
+  return { ok: true, plan, issues: [], inputs, warnings };
 }
 
 const NO_INPUTS: ReadonlySet<string> = new Set();
@@ -203,6 +206,7 @@ class StepChecker implements PlanInputReads {
   readonly numberEquals = new Set<string>(); // `inputs.ratio == 2.5`: a number when written as one, else not equal
   readonly numberReadSites: NumberReadSite[] = []; // every expression reading an input as a number, with where it is
   readonly memberNumberReadSites: MemberNumberReadSite[] = []; // `inputs.ports.all(p, p < 1024)`: its items
+  readonly numberComparisonSites: NumberComparisonSite[] = []; // `inputs.env == 3`: always false for a text
   /** Whether an expression could not be read for the inputs it reads (it does not compile, or reads `inputs[key]`). */
   unreadable = false;
   /** Each expression computing inputs together (`inputs.a + inputs.b`): its values may not be computable. */
@@ -327,6 +331,7 @@ class StepChecker implements PlanInputReads {
     for (const [left, right] of compiled.expression.numberReads.pairs) this.numberPairs.push({ left, right, source, stepId: selfId, path });
     for (const name of compiled.expression.numberReads.equals) this.numberEquals.add(name);
     for (const member of compiled.expression.numberReads.members) this.memberNumberReadSites.push({ member, source, stepId: selfId, path });
+    for (const comparison of compiled.expression.numberReads.comparisons) this.numberComparisonSites.push({ ...comparison, source, stepId: selfId, path });
     if (compiled.expression.numberReads.groups.length > 0) this.arithmetic.push({ groups: compiled.expression.numberReads.groups, source, path });
     for (const name of refs.inputs) {
       this.usedInputs.add(name);

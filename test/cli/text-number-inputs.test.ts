@@ -41,6 +41,20 @@ describe.concurrent('an input compared with or added to a number', () => {
     expect(existsSync(path.join(dir, 'ran'))).toBe(false);
   });
 
+  it('a text compared with a number: ksa validate and ksa run warn at the step\'s field with the text to compare with, and the plan runs', async () => {
+    const plan = await sandbox.writePlan('equal-text/plan.yaml', scalePlan('{ replicas: "3" }', 'inputs.replicas == 3'));
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'equal-text');
+    const said = 'steps[1].when: inputs.replicas is text (the plan\'s default "3"); "inputs.replicas == 3" in step "scale" compares it with a number, which CEL finds equal to no text (always false): compare with \'3\'';
+    const validated = await runKsa(['validate', plan], { home, cwd: dir });
+    expect(validated.code, describeResult(validated)).toBe(0);
+    expect(validated.stderr.split('\n').filter((line) => line.includes('ksa: warning:'))).toEqual([`ksa: warning: ${plan}:10:11 ${said}`]);
+    const ran = await runKsa(['run', plan, '--yes'], { home, cwd: dir });
+    expect(ran.code, describeResult(ran)).toBe(0);
+    expect(ran.stderr).toContain(said);
+    expect(existsSync(path.join(dir, 'ran'))).toBe(true);
+  });
+
   it('declared as a number: a number given with --input runs', async () => {
     const plan = await sandbox.writePlan('number/plan.yaml', scalePlan('{ replicas: 1 }', 'inputs.replicas > 2'));
     const ran = await runKsa(['run', plan, '--yes', '--input', 'replicas=5'], { home: path.join(sandbox.home, 'number'), cwd: path.dirname(plan) });

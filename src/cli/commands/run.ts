@@ -51,7 +51,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const policy = await loadPolicy(home, workspace);
   const unapplied = unappliedPolicyNote(io.cwd, workspace);
   if (unapplied !== undefined) io.stderr.write(unapplied);
-  const { file: planFile, plan, inputs } = await loadValidPlan(io, file, registry, {
+  const { file: planFile, plan, inputs, warnings: planWarnings } = await loadValidPlan(io, file, registry, {
     given,
     maxSteps: parseWholeNumber(flags.maxSteps, '--max-steps'),
     allowedEnv: flags.allowEnv,
@@ -96,7 +96,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const redisUrl = await redisUrlFor(io, flags.redis, home);
   for (const line of formatPlan(shown, tools, style, maxParallel, risk, shellKube)) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
-  for (const warning of literalCredentialWarnings(plan)) writeWarning(io.stderr, warning);
+  for (const warning of [...planWarnings, ...literalCredentialWarnings(plan)]) writeWarning(io.stderr, warning);
   if (kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(kubeContext)));
   // Workers: Redis is checked before approval, so a bad URL starts nothing.
   if (redisUrl) {

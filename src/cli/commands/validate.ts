@@ -49,7 +49,8 @@ export async function validateCommand(io: CliIO, file: string, flags: ValidateFl
   }
   // With workers configured: runsOn labels no live worker offers are warnings (workers may start later), not errors.
   // A credential typed into a step runs, but is stored as *** and cannot be given again to a resume: said where it is.
-  const warnings = loaded.ok ? [...literalCredentialWarnings(loaded.plan), ...(await runsOnWarnings(() => redisUrlFor(io, flags.redis, ksaHome(io.env)), loaded.plan, registry.catalog()))] : [];
+  // And an input holding text tested for being equal to a number (always false): run as written, likely not as meant.
+  const warnings = loaded.ok ? [...loaded.warnings, ...literalCredentialWarnings(loaded.plan), ...(await runsOnWarnings(() => redisUrlFor(io, flags.redis, ksaHome(io.env)), loaded.plan, registry.catalog()))] : [];
   for (const warning of warnings) writeWarning(io.stderr, warning);
   if (flags.json) {
     // A plan that only the policy denies is well-formed: its steps are rated as a valid plan's (policy check rates them too).
