@@ -1,4 +1,4 @@
-import { isNode, type Node, visitMethodCall } from './cel-ast.js';
+import { type CelVisit, isNode, type Node, walkCel } from './cel-ast.js';
 import { inputRead } from './null-guards.js';
 
 /**
@@ -22,45 +22,36 @@ type Building = { inputs: Set<string>; whole: boolean; fraction: boolean; remain
 
 export function arithmeticGroupsOf(ast: Node): ArithmeticGroup[] {
   const groups: ArithmeticGroup[] = [];
-  const visit = (node: unknown, bound: ReadonlySet<string>): void => {
-    if (!isNode(node)) {
-      if (Array.isArray(node)) for (const child of node) visit(child, bound);
-      return;
-    }
-    if (isArithmetic(node)) {
-      const group: Building = { inputs: new Set(), whole: false, fraction: false, remainder: false };
-      gather(node, group, bound);
-      if (group.inputs.size > 0) groups.push({ ...group, inputs: [...group.inputs] });
-      return;
-    }
-    const { op, args } = node;
-    if (op === 'id' || op === 'value') return;
-    if (op === 'rcall') return visitMethodCall(args, bound, visit);
-    if (op === 'call') return visit((args as [string, unknown[]])[1], bound);
-    visit(args, bound);
-  };
-  // Down through arithmetic only: what is computed some other way (a step's output, a ternary) is left as it is.
-  const gather = (node: unknown, group: Building, bound: ReadonlySet<string>): void => {
-    const input = inputRead(node, bound);
-    if (input !== undefined) {
-      group.inputs.add(input);
-      return;
-    }
-    if (!isNode(node)) return;
-    if (isArithmetic(node)) {
-      if (node.op === '%') group.remainder = true;
-      // A minus sign holds its one operand itself, not in a list.
-      for (const operand of node.op === '-_' ? [node.args] : (node.args as unknown[])) gather(operand, group, bound);
-      return;
-    }
-    if (node.op === 'value' && typeof node.args === 'bigint') group.whole = true;
-    else if (node.op === 'value' && typeof node.args === 'number') group.fraction = true;
-    else if (node.op === 'call' && WHOLE_CALLS.has((node.args as [string])[0])) group.whole = true;
-    else if (node.op === 'call' && (node.args as [string])[0] === 'double') group.fraction = true;
-    visit(node, bound);
-  };
-  visit(ast, new Set());
+  walkCel(ast, (node, bound, visit) => {
+    if (!isArithmetic(node)) return false;
+    const group: Building = { inputs: new Set(), whole: false, fraction: false, remainder: false };
+    gather(node, group, bound, visit);
+    if (group.inputs.size > 0) groups.push({ ...group, inputs: [...group.inputs] });
+    return true;
+  });
   return groups;
+}
+
+// Down through arithmetic only: what is computed some other way (a step's output, a ternary) is walked on
+// for groups of its own.
+function gather(node: unknown, group: Building, bound: ReadonlySet<string>, visit: CelVisit): void {
+  const input = inputRead(node, bound);
+  if (input !== undefined) {
+    group.inputs.add(input);
+    return;
+  }
+  if (!isNode(node)) return;
+  if (isArithmetic(node)) {
+    if (node.op === '%') group.remainder = true;
+    // A minus sign holds its one operand itself, not in a list.
+    for (const operand of node.op === '-_' ? [node.args] : (node.args as unknown[])) gather(operand, group, bound, visit);
+    return;
+  }
+  if (node.op === 'value' && typeof node.args === 'bigint') group.whole = true;
+  else if (node.op === 'value' && typeof node.args === 'number') group.fraction = true;
+  else if (node.op === 'call' && WHOLE_CALLS.has((node.args as [string])[0])) group.whole = true;
+  else if (node.op === 'call' && (node.args as [string])[0] === 'double') group.fraction = true;
+  visit(node, bound);
 }
 
 function isArithmetic(node: Node): boolean {

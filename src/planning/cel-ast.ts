@@ -27,9 +27,14 @@ export type CelVisit = (node: unknown, bound: ReadonlySet<string>) => void;
  * Walks a CEL tree depth first, with macro variables bound (visitMethodCall). `at` sees each node first and returns
  * true when it has read it (it walks what it wants of the node's children itself, with `visit`); otherwise the
  * node's children are walked: a field's or index's target and index, a call's arguments, a method call's receiver
- * and arguments, an operator's operands.
+ * and arguments, an operator's operands. `bound`: the macro variables already in scope where `ast` stands, for a
+ * walk of a subtree begun from another walk.
  */
-export function walkCel(ast: unknown, at: (node: Node, bound: ReadonlySet<string>, visit: CelVisit) => boolean): void {
+export function walkCel(
+  ast: unknown,
+  at: (node: Node, bound: ReadonlySet<string>, visit: CelVisit) => boolean,
+  bound: ReadonlySet<string> = new Set(),
+): void {
   const visit: CelVisit = (node, bound) => {
     if (!isNode(node)) {
       if (Array.isArray(node)) for (const child of node) visit(child, bound);
@@ -48,7 +53,7 @@ export function walkCel(ast: unknown, at: (node: Node, bound: ReadonlySet<string
     if (op === 'call') return visit((args as [string, unknown[]])[1], bound);
     visit(args, bound);
   };
-  visit(ast, new Set());
+  visit(ast, bound);
 }
 
 export function isNode(value: unknown): value is Node {

@@ -1,4 +1,4 @@
-import { isNode, type Node, visitMethodCall } from './cel-ast.js';
+import { isNode, type Node, walkCel } from './cel-ast.js';
 
 export type Names = ReadonlySet<string>;
 export const NO_NAMES: Names = new Set();
@@ -37,43 +37,39 @@ export type GuardedReads = {
 export function guardedReadsOf(ast: Node, reading: GuardReading): GuardedReads {
   const unguarded = new Set<string>();
 
-  const visit = (node: unknown, bound: Names, safe: Names): void => {
-    if (!isNode(node)) {
-      if (Array.isArray(node)) for (const child of node) visit(child, bound, safe);
-      return;
-    }
-    // The test itself reads nothing of the value.
-    if (reading.test(node, bound) !== undefined) return;
-    const name = reading.read(node, bound);
-    if (name !== undefined) {
-      if (!safe.has(name)) unguarded.add(name);
-      return;
-    }
-    const { op, args } = node;
-    if (op === '?:') {
-      const [condition, then, otherwise] = args as [unknown, unknown, unknown];
-      visit(condition, bound, safe);
-      visit(then, bound, union(safe, thereIf(condition, true, bound, reading)));
-      visit(otherwise, bound, union(safe, thereIf(condition, false, bound, reading)));
-      return;
-    }
-    if (op === '&&' || op === '||') {
-      const [left, right] = args as [unknown, unknown];
-      visit(left, bound, reading.readFails ? union(safe, thereIf(right, op === '&&', bound, reading)) : safe);
-      // The right side runs when the left is true (&&) or false (||).
-      visit(right, bound, union(safe, thereIf(left, op === '&&', bound, reading)));
-      return;
-    }
-    if (op === 'rcall') return visitMethodCall(args, bound, (node, inner) => visit(node, inner, safe));
-    if (op === 'call') {
-      visit((args as [string, unknown[]])[1], bound, safe);
-      return;
-    }
-    if (op === 'id' || op === 'value') return;
-    visit(args, bound, safe);
-  };
+  // What is proved there changes only below a `?:` or an `&&`, `||`: each side is walked again with its own.
+  const walk = (node: unknown, bound: Names, safe: Names): void =>
+    walkCel(
+      node,
+      (node, bound, visit) => {
+        // The test itself reads nothing of the value.
+        if (reading.test(node, bound) !== undefined) return true;
+        const name = reading.read(node, bound);
+        if (name !== undefined) {
+          if (!safe.has(name)) unguarded.add(name);
+          return true;
+        }
+        const { op, args } = node;
+        if (op === '?:') {
+          const [condition, then, otherwise] = args as [unknown, unknown, unknown];
+          visit(condition, bound);
+          walk(then, bound, union(safe, thereIf(condition, true, bound, reading)));
+          walk(otherwise, bound, union(safe, thereIf(condition, false, bound, reading)));
+          return true;
+        }
+        if (op === '&&' || op === '||') {
+          const [left, right] = args as [unknown, unknown];
+          walk(left, bound, reading.readFails ? union(safe, thereIf(right, op === '&&', bound, reading)) : safe);
+          // The right side runs when the left is true (&&) or false (||).
+          walk(right, bound, union(safe, thereIf(left, op === '&&', bound, reading)));
+          return true;
+        }
+        return false;
+      },
+      bound,
+    );
 
-  visit(ast, NO_NAMES, NO_NAMES);
+  walk(ast, NO_NAMES, NO_NAMES);
   return { unguarded: [...unguarded], thereWhenTrue: [...thereIf(ast, true, NO_NAMES, reading)] };
 }
 
