@@ -2,6 +2,7 @@ import { Job, Queue, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { asResult, jobId, PREFIX, type StepJobData, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
+import { runJobKeys } from './run-job-keys.js';
 import { settledWithin } from './settled-within.js';
 import { DENIED_ON_WORKER, lostOr, saysPartNotRun } from './step-messages.js';
 import { stoppedEnd } from './stopped-job.js';
@@ -41,7 +42,7 @@ export async function attemptEnds(target: RedisTarget, runId: string, attempts: 
   const queues: Queue[] = [];
   try {
     await client.connect();
-    for (const { queue: name, id } of await jobKeys(client, runId)) {
+    for (const { queue: name, id } of await runJobKeys(client, runId)) {
       // Run and step ids hold no '.', worker names may: a part's id is its attempt's, then '.', then its worker.
       const [attemptId, worker] = [id.split('.').slice(0, 3).join('.'), id.split('.').slice(3).join('.')];
       const stepId = worker === '' ? wanted.get(id) : wantedParts.get(attemptId);
@@ -75,19 +76,4 @@ function attemptEnd(job: Job<StepJobData, StepJobResult>, state: string): Attemp
   if (state !== 'failed' || !job.processedBy || stoppedEnd(reason) !== 'failed' || saysPartNotRun(reason ?? '')) return undefined;
   const error = lostOr(reason);
   return { worker: job.processedBy, ...times, ok: false, error, final: error.startsWith(DENIED_ON_WORKER) };
-}
-
-/** The run's job hashes: `ksa:<queue>:<id>` (a job's `:lock` and `:logs` keys have more parts; cancel marks and left results are not jobs). */
-async function jobKeys(client: Redis, runId: string): Promise<{ queue: string; id: string }[]> {
-  const found: { queue: string; id: string }[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${PREFIX}:*:${runId.replace(/[*?[\]\\]/g, '\\$&')}.*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const parts = key.split(':');
-      if (parts.length === 3 && parts[2]!.startsWith(`${runId}.`) && parts[1] !== 'cancelled' && parts[1] !== 'left') found.push({ queue: parts[1]!, id: parts[2]! });
-    }
-  } while (cursor !== '0');
-  return found;
 }

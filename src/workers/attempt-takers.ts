@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
-import { jobId, PREFIX } from './queue-names.js';
+import { jobId } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
+import { runJobKeys } from './run-job-keys.js';
 import { ranBeforeFailing } from './stopped-job.js';
 
 /**
@@ -17,24 +18,17 @@ export async function attemptTakers(target: RedisTarget, runId: string, attempts
   client.on('error', () => {});
   try {
     await client.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${PREFIX}:*:${runId.replace(/[*?[\]\\]/g, '\\$&')}.*`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) {
-        // A job's hash is ksa:<queue>:<id>; its :lock and :logs keys, and the cancel marks, are not jobs.
-        const parts = key.split(':');
-        // Run and step ids hold no '.', worker names may: a part's id is its attempt's, then '.', then its worker.
-        const stepId = parts.length === 3 ? wanted.get(parts[2]!.split('.').slice(0, 3).join('.')) : undefined;
-        if (stepId === undefined || (await client.type(key)) !== 'hash') continue;
-        const found = takers.get(stepId) ?? new Set<string>();
-        takers.set(stepId, found);
-        // BullMQ keeps the name of the worker that took a job in its `pb` field; one that refused it unrun
-        // (its cancel mark, or a part its stopping worker gave back) did not run it there.
-        const [worker, failedReason] = await client.hmget(key, 'pb', 'failedReason');
-        if (worker && ranBeforeFailing(failedReason ?? undefined)) found.add(worker);
-      }
-    } while (cursor !== '0');
+    for (const { id, key } of await runJobKeys(client, runId)) {
+      // Run and step ids hold no '.', worker names may: a part's id is its attempt's, then '.', then its worker.
+      const stepId = wanted.get(id.split('.').slice(0, 3).join('.'));
+      if (stepId === undefined || (await client.type(key)) !== 'hash') continue;
+      const found = takers.get(stepId) ?? new Set<string>();
+      takers.set(stepId, found);
+      // BullMQ keeps the name of the worker that took a job in its `pb` field; one that refused it unrun
+      // (its cancel mark, or a part its stopping worker gave back) did not run it there.
+      const [worker, failedReason] = await client.hmget(key, 'pb', 'failedReason');
+      if (worker && ranBeforeFailing(failedReason ?? undefined)) found.add(worker);
+    }
     return new Map([...takers].map(([stepId, found]) => [stepId, found.size > 0 ? [...found].sort((a, b) => a.localeCompare(b)).join(',') : null]));
   } finally {
     client.disconnect();
