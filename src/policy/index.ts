@@ -13,4 +13,5 @@ export type { ShellNode, ShellParser } from './shell-syntax.js';
 export { classifyShell } from './shell-risk.js';
 export { shellCommands } from './shell-commands.js';
 export type { ShellCommand } from './shell-commands.js';
+export { commandValues } from './known-expansions.js';
 export { sqlRisk } from './sql-risk.js';

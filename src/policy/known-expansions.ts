@@ -1,4 +1,5 @@
 import type { CommandContext } from './command-context.js';
+import type { ShellCommand } from './shell-commands.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 
 /** The characters the shell splits an unquoted value at (IFS unset: blank, tab, newline). */
@@ -34,6 +35,22 @@ export function heldValue(name: string, sources: VariableSources): string | unde
   // An IFS of the step's, or one the line may set, changes how every value splits.
   if (sources.step?.has('IFS') || sources.mayChange('IFS')) return undefined;
   return sources.step?.get(name);
+}
+
+/**
+ * heldValue for a command shellCommands found: the value its line surely gives a variable where its words are
+ * expanded, or else the step's `env` value (`step`) when nothing on the line may change it.
+ */
+export function commandValues(found: Pick<ShellCommand, 'valueAt' | 'assigned' | 'mayChange'>, step?: ReadonlyMap<string, string | undefined>): (name: string) => string | undefined {
+  const sources: VariableSources = {
+    lineValues: (name) => {
+      const value = found.valueAt(name);
+      return value === undefined ? undefined : [value];
+    },
+    mayChange: (name) => found.assigned.has(name) || found.mayChange(name),
+    ...(step === undefined ? {} : { step }),
+  };
+  return (name) => heldValue(name, sources);
 }
 
 /** Variables bash sets itself as it starts, whatever its environment holds: the step's value is not the one read. */

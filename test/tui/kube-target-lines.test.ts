@@ -90,6 +90,23 @@ describe('the cluster line of a shell step: namespaces set through variables', (
     });
   });
 
+  it('shows no value of the step env for a variable bash sets itself, nor where an IFS of the step or the line splits values', async () => {
+    expect(
+      await targetsOf([
+        // bash sets UID as it starts, whatever the step env says.
+        { id: 'bash-own', tool: 'shell', args: { command: 'kubectl delete pods --all -n $UID', env: { UID: 'staging' } } },
+        { id: 'step-ifs', tool: 'shell', args: { command: 'kubectl delete pods --all -n $NS', env: { NS: 'shop-prod', IFS: '-' } } },
+        { id: 'line-ifs', tool: 'shell', args: { command: 'read -r IFS < sep.txt; kubectl delete pods --all -n $NS', env: { NS: 'shop-prod' } } },
+        { id: 'kept', tool: 'shell', args: { command: 'kubectl delete pods --all -n $NS', env: { NS: 'shop-prod' } } },
+      ]),
+    ).toEqual({
+      'bash-own': ['cluster kind-dev (current) · namespace $UID (set at run time)'],
+      'step-ifs': ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      'line-ifs': ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      kept: ['cluster kind-dev (current) · namespace shop-prod'],
+    });
+  });
+
   it("helm without its HELM_NAMESPACE (env -u, env -i) uses the context's namespace; one the line may set unseen is known at run time", async () => {
     const env = { HELM_NAMESPACE: 'web' };
     expect(

@@ -1,4 +1,4 @@
-import { heldValue, expandKnown, type VariableSources } from '../known-expansions.js';
+import { commandValues, expandKnown } from '../known-expansions.js';
 import { shellCommands, type ShellCommand } from '../shell-commands.js';
 import type { ShellParser, ShellWord } from '../shell-syntax.js';
 import type { CallForm } from './decide.js';
@@ -33,15 +33,8 @@ export async function shellForms(command: string, parse: ShellParser, step?: Rea
 /** The command's arguments with the variables they read filled in, when that changes any; else undefined. */
 function filledArguments(found: ShellCommand, step: ReadonlyMap<string, string | undefined> | undefined): readonly ShellWord[] | undefined {
   if (found.args.every((word) => word.literal !== undefined)) return undefined;
-  const sources: VariableSources = {
-    lineValues: (name) => {
-      const value = found.valueAt(name);
-      return value === undefined ? undefined : [value];
-    },
-    mayChange: (name) => found.assigned.has(name) || found.mayChange(name),
-    ...(step === undefined ? {} : { step }),
-  };
-  const filled = found.args.flatMap((word) => expandKnown(word, (name) => heldValue(name, sources)) ?? [word]);
+  const valueOf = commandValues(found, step);
+  const filled = found.args.flatMap((word) => expandKnown(word, valueOf) ?? [word]);
   return filled.every((word, i) => word === found.args[i]) && filled.length === found.args.length ? undefined : filled;
 }
 

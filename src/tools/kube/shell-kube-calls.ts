@@ -1,5 +1,5 @@
 import { KUBECTL_VALUE_FLAGS, positionals } from '../../policy/cluster-tools.js';
-import { shellCommands, type ShellCommand, type ShellParser } from '../../policy/index.js';
+import { commandValues, shellCommands, type ShellCommand, type ShellParser } from '../../policy/index.js';
 import { TEMPLATE } from '../../planning/templates.js';
 import { parseShell } from '../shell-parser.js';
 import { exportedVariables, type ExportedVariables } from './exported-variables.js';
@@ -43,10 +43,8 @@ export async function shellKubeCalls(
 ): Promise<ShellKubeCall[]> {
   const parse = options.parse ?? parseShell;
   const stepEnv = Object.keys(options.env ?? {});
-  const stepValue = (name: string) => {
-    const value = options.env?.[name];
-    return typeof value === 'string' ? value : undefined;
-  };
+  // A value that is not text is known only at run time.
+  const stepValues = new Map(Object.entries(options.env ?? {}).map(([name, value]) => [name, typeof value === 'string' ? value : undefined]));
   const calls: ShellKubeCall[] = [];
   // `{{ … }}` of a line not rendered yet (the plan before its run) is one opaque word.
   const line = command.replace(TEMPLATE, TEMPLATE_WORD);
@@ -60,8 +58,9 @@ export async function shellKubeCalls(
   };
   // A variable has the value the line or the step's env writes down; one the line sets to what
   // only the run tells (`NS=$(…)`, `NS=x kubectl`, after its words are expanded) has none here,
-  // nor has one the line may change unseen (`. ./env.sh`, `eval`, `unset NS`): the env's value may not be the one read.
-  const variableValues = (found: ShellCommand) => (name: string) => found.valueAt(name) ?? (found.assigned.has(name) || found.mayChange(name) ? undefined : stepValue(name));
+  // nor has one the line may change unseen (`. ./env.sh`, `eval`, `unset NS`), or bash sets itself (`UID`), or an IFS
+  // would split: the env's value may not be the one read.
+  const variableValues = (found: ShellCommand) => commandValues(found, stepValues);
   for (const found of commands) {
     const args = found.args.map((word) => word.literal ?? word.text);
     if (found.name === 'kubectx') {
