@@ -35,7 +35,6 @@ export type TuiFigures = {
 };
 
 const MODEL_CONFIG: ModelConfig = { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'bench', model: 'bench-model', sources: { baseURL: 'bench', model: 'bench' }, timeoutMs: 60_000, maxRetries: 0 };
-const root = path.resolve(import.meta.dirname, '..', '..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function measureTui(): Promise<TuiFigures> {

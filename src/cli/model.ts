@@ -15,7 +15,6 @@ import type { ToolsHint } from '../agent/chat-mode-info.js';
 import { KsaError } from '../planning/index.js';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import type { CliIO } from './io.js';
 import { loadModelSetup, type ModelSetup } from './model-setup.js';
 
 export type CliModel = {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { describeResult, eventually, runKsa } from '../helpers/cli.js';
 import { chatHarnessFor, chatTerminal, KEYS, occurrences, type ChatHarness } from '../helpers/chat-pty.js';
-import { markerPlan, proposal, reflectionReply } from '../helpers/chat-script.js';
+import { proposal, reflectionReply } from '../helpers/chat-script.js';
 import { startPacedProxy } from '../helpers/paced-proxy.js';
 import { spawnKsaPty } from '../helpers/pty.js';
 

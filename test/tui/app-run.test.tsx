@@ -94,14 +94,14 @@ describe('a run in the chat', () => {
     const app = await renderChatApp(context, { model });
     await startGatedRun(app);
     await app.send('and touch a file later');
-    let frame = await app.waitFor('Second plan ready.');
-    frame = await app.waitFor('a run is in progress: approve (y) once it ends, or Esc cancels it · n reject');
+    await app.waitFor('Second plan ready.');
+    await app.waitFor('a run is in progress: approve (y) once it ends, or Esc cancels it · n reject');
     await app.send('y');
     await app.waitFor('A run is in progress; wait for it');
     expect(has(app, 'marker-later')).toBe(false);
     await writeFile(path.join(app.workspace, 'go'), '');
     await app.waitFor('Reflection on run run-1', 10_000);
-    frame = await app.waitFor((f) => tail(f, 12).includes('y/Enter run it · n reject'));
+    await app.waitFor((f) => tail(f, 12).includes('y/Enter run it · n reject'));
     await app.send('y');
     await app.waitFor('Reflection on run run-2', 10_000);
     expect(has(app, 'marker-later')).toBe(true);

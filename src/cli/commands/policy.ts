@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { assessPolicy, describeRule, rulesMatchingNoLine, rulesMatchingNoTool, type PolicyRule } from '../../policy/rules/index.js';
 import { ksaHome } from '../../store/index.js';
 import { riskOptions } from '../../tools/index.js';

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { buildGraph, criticalPathLengths, depthLevels, initialRunState, unsetEnvReads, type Plan } from '../../planning/index.js';
 import { approvedKubeContext, kubeContextLine, stepsOnCurrentContext } from '../../tools/index.js';
 import { CliError } from '../errors.js';

@@ -1,4 +1,3 @@
-import path from 'node:path';
 // Deep imports: ksa validate loads only the modules it uses (the barrels would bring the executor and the store's records).
 import { buildGraph, criticalPathLengths } from '../../planning/graph.js';
 import { DEFAULT_MAX_PARALLEL, type Plan } from '../../planning/schema.js';
