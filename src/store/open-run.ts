@@ -3,7 +3,7 @@ import type { Execution } from '../planning/executor.js';
 import { isFinished, type RunStatus } from '../planning/state.js';
 import { ApprovalMismatchError, planHash, RunEndedMeanwhileError, type Approval } from './approval.js';
 import { noteMaskedParts } from './masked-steps.js';
-import { noteSucceededOutput } from './masked-output-notes.js';
+import { noteSucceededOutput, storedOutput } from './masked-output-notes.js';
 import type { Redactor } from './redact.js';
 import { JOURNAL_ENTRY_SHAPE, replacerFor } from './redact-record.js';
 import type { RunLock } from './run-lock.js';
@@ -36,8 +36,11 @@ export class OpenRun {
 
   /** Write-ahead for the executor (`commitSuccess`): the step's success is on disk when this returns. */
   commitSuccess(stepId: string): void {
+    // Redacted once for the note and the journal line alike.
+    const stored = storedOutput(this.redactor, this.record.state.steps[stepId]?.output);
+    noteSucceededOutput(this.record, stepId, stored.hidden);
     // With the success itself: a resume must know its output was stored as *** though run.json was not written since.
-    this.journal.commit(stepId, noteSucceededOutput(this.record, this.redactor, stepId));
+    this.journal.commit(stepId, stored);
   }
 
   get record(): RunRecord {

@@ -34,8 +34,8 @@ export const RUN_RECORD_SHAPE: Shape = {
   inputs: ['inputs', 'state.inputs', 'plan.inputs'],
 };
 
-/** A line of `runs/<id>/succeeded.ndjson`. */
-export const JOURNAL_ENTRY_SHAPE: Shape = { own: ['stepId', ...under('state', STEP_OWN)], content: under('state', STEP_CONTENT) };
+/** A line of `runs/<id>/succeeded.ndjson`: its output comes with its secrets hidden already (storedOutput). */
+export const JOURNAL_ENTRY_SHAPE: Shape = { own: ['stepId', ...under('state', [...STEP_OWN, 'output.**'])], content: under('state', STEP_CONTENT.filter((path) => path !== 'output.**')) };
 
 /** `runs/index.json`. */
 export const RUN_INDEX_SHAPE: Shape = { own: ['version', ...under('entries.*', ['runId', 'status', 'createdAt', 'startedAt', 'endedAt', 'steps', 'sessionId'])], content: [] };

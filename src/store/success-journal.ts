@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import type { RunState, StepState } from '../planning/state.js';
+import type { StoredOutput } from './masked-output-notes.js';
 
 /** `runs/<id>/succeeded.ndjson`: one line per step success, written before the success is announced. */
 export const JOURNAL_FILE = 'succeeded.ndjson';
@@ -35,9 +36,11 @@ export class SuccessJournal {
    * event loop to batch several cost each dependent more than the write.
    * Throws unless the whole line is written (a full disk writes part of it
    * and says so only by the count): the success is then not announced.
+   * `stored`: the step's output as it is written, its secrets hidden already (the replacer leaves it as it is).
    */
-  commit(stepId: string, outputMasked = false): void {
-    const entry: Entry = { stepId, state: this.state().steps[stepId], ...(outputMasked ? { outputMasked: true as const } : {}) };
+  commit(stepId: string, stored: StoredOutput): void {
+    const state = this.state().steps[stepId];
+    const entry: Entry = { stepId, state: state && { ...state, output: stored.output }, ...(stored.hidden ? { outputMasked: true as const } : {}) };
     this.fd ??= openSync(path.join(this.dir, JOURNAL_FILE), 'a', 0o600);
     const line = Buffer.from(`${this.torn ? '\n' : ''}${JSON.stringify(entry, this.replacer)}\n`);
     let written = 0;

@@ -48,6 +48,7 @@ afterEach(async () => {
 });
 
 describe('the success journal on a full disk', () => {
+  const NO_OUTPUT = { output: undefined, hidden: false };
   function journalOf(state: RunState) {
     return new SuccessJournal(dir, () => state, undefined);
   }
@@ -64,13 +65,13 @@ describe('the success journal on a full disk', () => {
 
   it('an append cut short throws, takes its part of a line back, and the step is not replayed as succeeded', async () => {
     const journal = journalOf(succeededState());
-    journal.commit('a');
+    journal.commit('a', NO_OUTPUT);
     await diskFullAfter(7);
-    expect(() => journal.commit('b')).toThrow(/ENOSPC/);
+    expect(() => journal.commit('b', NO_OUTPUT)).toThrow(/ENOSPC/);
     expect(fs.readFileSync(path.join(dir, JOURNAL_FILE), 'utf8').split('\n')).toHaveLength(2); // a's line only
     expect(await replayed()).toEqual(['a']);
     // Room again: the next success is recorded whole.
-    journal.commit('c');
+    journal.commit('c', NO_OUTPUT);
     expect(await replayed()).toEqual(['a', 'c']);
     journal.discard();
   });
@@ -78,7 +79,7 @@ describe('the success journal on a full disk', () => {
   it('a write that makes no progress at all is a failure too, not a loop', async () => {
     const journal = journalOf(succeededState());
     vi.mocked(fs.writeSync).mockImplementationOnce(() => 0);
-    expect(() => journal.commit('a')).toThrow(/no space left on device/);
+    expect(() => journal.commit('a', NO_OUTPUT)).toThrow(/no space left on device/);
     expect(await replayed()).toEqual([]);
     journal.discard();
   });
@@ -89,8 +90,8 @@ describe('the success journal on a full disk', () => {
     vi.mocked(fs.ftruncateSync).mockImplementationOnce(() => {
       throw enospc();
     });
-    expect(() => journal.commit('a')).toThrow(/ENOSPC/);
-    journal.commit('b');
+    expect(() => journal.commit('a', NO_OUTPUT)).toThrow(/ENOSPC/);
+    journal.commit('b', NO_OUTPUT);
     expect(await replayed()).toEqual(['b']);
     journal.discard();
   });
