@@ -163,8 +163,9 @@ describe.concurrent('the rules a plan may not change unasked', () => {
   it('ksa mcp trust in another terminal while a run goes: refused, saying why (its watch would put it back and fail the step); the run goes on', async (context) => {
     const sandbox = await ownSandbox(context);
     const other = await workspaceWithServer(sandbox);
-    const run = await startWaitingRun(sandbox, 2);
+    const run = await startWaitingRun(sandbox);
     const trust = await runKsa(['mcp', 'trust'], { home: sandbox.home, cwd: other });
+    await writeFile(path.join(sandbox.dir, 'go'), '');
     expect(trust.code, describeResult(trust)).toBe(2);
     expect(trust.stderr).toMatch(/^ksa: run \S+ is running in process \d+ \(ksa run plan\.yaml\): its settings watch would put a trust given now back, and fail the step it runs; trust the workspace once it has ended \(ksa status \S+\)\n$/);
     const result = await run.result;
@@ -195,7 +196,8 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     const trust = [process.execPath, ...KSA_ARGV, 'mcp', 'trust', '--workspace', other].map((arg) => `'${arg}'`).join(' ');
     for (const [name, command] of [
       ['foreground', trust],
-      ['background', `(${trust} > /dev/null 2>&1 &); sleep 3`],
+      // The step waits (up to 30 s) for the background trust to have ended, so that it is read after it, however slow.
+      ['background', `(${trust} > /dev/null 2>&1; touch trust-ended) & i=0; while [ ! -f trust-ended ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done`],
     ] as const) {
       await writeFile(path.join(sandbox.dir, `${name}.yaml`), `goal: trust\nsteps:\n  - id: trust\n    tool: shell\n    args: { command: ${JSON.stringify(command)} }\n`);
       const result = await runKsa(['run', `${name}.yaml`, '--yes', '--allow-destroy'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
@@ -211,8 +213,9 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     const sandbox = await ownSandbox(context);
     const own = path.join(sandbox.home, 'policy.yaml');
     await writeFile(own, 'deny: []\n');
-    const run = await startWaitingRun(sandbox, 1.5);
+    const run = await startWaitingRun(sandbox);
     await writeFile(own, DENY);
+    await writeFile(path.join(sandbox.dir, 'go'), '');
     const result = await run.result;
     expect(result.code, describeResult(result)).toBe(1);
     const kept = (await readdir(sandbox.home)).find((name) => name.startsWith('policy.yaml.changed-'));
@@ -237,9 +240,13 @@ async function workspaceWithServer(sandbox: CliSandbox): Promise<string> {
   return other;
 }
 
-/** `ksa run` of a one-step plan that waits `seconds`, once its step has started. */
-async function startWaitingRun(sandbox: CliSandbox, seconds: number): Promise<KsaProcess> {
-  await writeFile(path.join(sandbox.dir, 'plan.yaml'), `goal: wait\nsteps:\n  - id: wait\n    tool: shell\n    args: { command: "echo started > started; sleep ${seconds}" }\n`);
+/**
+ * `ksa run` of a one-step plan, once its step has started; the step waits for a file `go` (up to 30 s), which the
+ * test writes once it has done what must happen while the step runs, however slow the machine is.
+ */
+async function startWaitingRun(sandbox: CliSandbox): Promise<KsaProcess> {
+  const wait = 'echo started > started; i=0; while [ ! -f go ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done';
+  await writeFile(path.join(sandbox.dir, 'plan.yaml'), `goal: wait\nsteps:\n  - id: wait\n    tool: shell\n    args: { command: "${wait}" }\n`);
   const run = startKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
   await eventually(() => (existsSync(path.join(sandbox.dir, 'started')) ? true : undefined), 20_000);
   return run;
