@@ -120,7 +120,8 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       return interrupted;
     }
     interrupt.dispose();
-    if (!flags.json && turn.text && !turn.text.endsWith('\n')) writeLine(io.stdout);
+    // Ends the answer's last line where stdout is left mid-line: the text the turn keeps may end otherwise than the text printed.
+    if (!flags.json && shown.lineOpen) writeLine(io.stdout);
     if (!flags.json && turn.cutOff) writeLine(io.stderr, style.yellow(turn.cutCall !== undefined ? cutCallNotice(turn.cutCall) : `The answer was cut off at the model's output limit; for the rest: ksa ask --session ${conversation.id} "go on"`));
 
     let proposalFile: string | undefined;
