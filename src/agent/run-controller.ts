@@ -1,9 +1,10 @@
 import { errorMessage, Execution, stepWeights, type DurationStats, type ExecutionOptions, type InvokeTool, type Plan, type QueryModel, type RunEvent, type RunState } from '../planning/index.js';
 import { olderRunContainers } from './older-run-containers.js';
-import { readContainers, readProcessGroups, recordContainers, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
+import { readContainers, readProcessGroups, recordContainers, REDACTED, redactEvent, recordProcessGroups, secretInputValues, stepDurationKeys, StepDurations, StepLogs, type StepDurationKeys, watchCancelRequest, watchPauseRequest, type OpenRun } from '../store/index.js';
 import { clearLeftovers, commandLineOf, guardKubeContext, killAllProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, riskOptions, trackedContainers, type StartedContainer, type ToolRegistry } from '../tools/index.js';
 import { deniedRollbacks, EMPTY_POLICY, renderedCallCheck, type Policy } from '../policy/rules/index.js';
 import { KsaError } from '../planning/ksa-error.js';
+import { maskingPrivateKeyLines } from '../planning/private-key-lines.js';
 import { withSettingsGuard } from './settings-guard.js';
 
 export type RunMode = 'fresh' | 'resume' | 'rollback';
@@ -148,7 +149,9 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   const approved = run.record.kubeContext;
   const pinned = approved !== undefined ? guardKubeContext(local, { tools: options.registry, approved }) : local;
   const guarded = withSettingsGuard(pinned, { plan, workspace: run.record.workspace, home: run.home, risk: riskOptions(options.registry) });
-  const invokeTool = withPolicy(options.remote ? options.remote.invoker(guarded, { ...(approved !== undefined ? { kubeContext: approved } : {}), secrets: redactor.secrets }, options.onNotice ?? warn) : guarded, options, plan, runInputs);
+  const policed = withPolicy(options.remote ? options.remote.invoker(guarded, { ...(approved !== undefined ? { kubeContext: approved } : {}), secrets: redactor.secrets }, options.onNotice ?? warn) : guarded, options, plan, runInputs);
+  // Masked before any event carries them: every line of a key is hidden, not only its header, wherever it is shown or kept.
+  const invokeTool = maskingPrivateKeyLines(policed, REDACTED);
   let finished: Promise<void> = Promise.resolve();
   let keepAlive: NodeJS.Timeout | undefined;
   execution = new Execution({

@@ -11,8 +11,12 @@ export { maskedUrlPasswords, urlPasswords } from './url-passwords.js';
 const TOKEN_SHAPE =
   /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{32,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g;
 
-/** A PEM private key, header to footer; one cut off before its footer runs to the end of the text. */
-const PRIVATE_KEY_BLOCK = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g;
+/** The armour label of a private key: PEM's (`PRIVATE KEY`, `RSA PRIVATE KEY`, `OPENSSH PRIVATE KEY`) and OpenPGP's (`PGP PRIVATE KEY BLOCK`). */
+const PRIVATE_KEY_LABEL = '(?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----';
+const PRIVATE_KEY_ARMOUR = new RegExp(`-----(BEGIN|END) ${PRIVATE_KEY_LABEL}`, 'g');
+
+/** A private key, header to footer; one cut off before its footer runs to the end of the text. */
+const PRIVATE_KEY_BLOCK = new RegExp(`-----BEGIN ${PRIVATE_KEY_LABEL}[\\s\\S]*?(?:-----END ${PRIVATE_KEY_LABEL}|$)`, 'g');
 
 const KINDS: readonly (readonly [RegExp, string])[] = [
   [/^sk-ant-/, 'an Anthropic key'],
@@ -60,19 +64,29 @@ export function credentialKinds(text: string): string[] {
 export function hideCredentials(text: string, mask: string): string {
   // Most texts hold none: the three scans are skipped on a quick look for what each needs.
   const token = /sk|rk_|gh|github_pat_|glpat-|xox|AKIA|ASIA|AIza|hf_|npm_|eyJ/.test(text);
-  const key = text.includes('PRIVATE KEY-----');
+  const key = text.includes('PRIVATE KEY');
   const url = text.includes('://');
   if (!token && !key && !url) return text;
   let out = text;
-  if (key) out = out.replace(PRIVATE_KEY_BLOCK, mask);
+  if (key) out = hidePrivateKeys(out, mask);
   if (token) for (const part of secretShapedParts(out)) out = out.split(part).join(mask);
   if (url) out = hideUrlPasswords(out, mask);
   return out;
 }
 
+/** The text with each private key in it as `mask`, header to footer (or to the end of the text, cut off before it). */
+export function hidePrivateKeys(text: string, mask: string): string {
+  return text.includes('PRIVATE KEY') ? text.replace(PRIVATE_KEY_BLOCK, mask) : text;
+}
+
+/** The private key headers (`BEGIN`) and footers (`END`) in a text, in order. */
+export function privateKeyArmour(text: string): ('BEGIN' | 'END')[] {
+  return text.includes('PRIVATE KEY') ? [...text.matchAll(PRIVATE_KEY_ARMOUR)].map((match) => match[1] as 'BEGIN' | 'END') : [];
+}
+
 /** The private keys written in a text, each whole (its lines are hidden one by one where output is read a line at a time). */
 export function privateKeyBlocks(text: string): string[] {
-  return text.includes('PRIVATE KEY-----') ? [...text.matchAll(PRIVATE_KEY_BLOCK)].map((match) => match[0]) : [];
+  return text.includes('PRIVATE KEY') ? [...text.matchAll(PRIVATE_KEY_BLOCK)].map((match) => match[0]) : [];
 }
 
 /** A credential written literally in a step: where (`steps[2].args.command`), the step, and what it looks like. */

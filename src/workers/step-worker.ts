@@ -6,6 +6,8 @@ import { Redis } from 'ioredis';
 import { errorMessage, RefusedAttemptError } from '../planning/index.js';
 import { guardKubeContext, KubeContextMismatchError, KubeRetargetError, UnknownToolError, type ToolRegistry } from '../tools/index.js';
 import type { InvokeTool } from '../planning/tool-call.js';
+import { maskingPrivateKeyLines } from '../planning/private-key-lines.js';
+import { REDACTED } from '../store/redact.js';
 import { cancelledOn, NOT_STARTED } from './stopped-job.js';
 import { partNotRun } from './step-messages.js';
 import { WorkerSlots } from './worker-slots.js';
@@ -241,7 +243,9 @@ export class StepWorker {
       if (refused !== undefined) throw new RefusedAttemptError(refused);
       const local: InvokeTool = (call) => this.options.registry.invoke(call, { workspace: this.options.workspace });
       // The run's context pin holds here too: this machine's current context may be another cluster.
-      const invoke = data.kubeContext !== undefined ? guardKubeContext(local, { tools: this.options.registry, approved: data.kubeContext }) : local;
+      const pinned = data.kubeContext !== undefined ? guardKubeContext(local, { tools: this.options.registry, approved: data.kubeContext }) : local;
+      // Its lines leave for Redis one batch at a time: a key's body must be hidden here, where its header is seen.
+      const invoke = maskingPrivateKeyLines(pinned, REDACTED);
       const value = await invoke(
         {
           tool: data.tool,

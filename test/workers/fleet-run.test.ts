@@ -189,6 +189,27 @@ describe('secrets on a worker', () => {
     }
   });
 
+  it('a private key a step prints on a worker has every line masked there: none reaches Redis or the run', async () => {
+    const key = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEAwkr7v9Xq2Lm4Np8Rt6Yu1Io3Pa5Sd7Fg9Hj2Kl4Zx6Cv8Bn0', 'Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6Nm8Qa0Ws2Ed4Rf6Tg8Yh0Uj2Ik4', '-----END RSA PRIVATE KEY-----'];
+    writeFileSync(path.join(workDir, 'id_rsa'), `${key.join('\n')}\n`);
+    const planFile = await sandbox.writePlan('worker-key/plan.yaml', `goal: Key\nsteps:\n  - id: key\n    tool: shell\n    runsOn: [vault]\n    args: { command: "cat id_rsa; echo shown" }\n`);
+    const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home: sandbox.home, cwd: path.dirname(planFile) });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(eventsOf(parseNdjson(result.stdout), 'step_output', 'key').map((event) => event.line)).toEqual(['***', '***', '***', '***', 'shown']);
+    const client = new Redis(redis.url);
+    try {
+      const found: string[] = [];
+      for (const redisKey of await client.keys('*')) {
+        const type = await client.type(redisKey);
+        const values = type === 'hash' ? Object.values(await client.hgetall(redisKey)) : type === 'string' ? [(await client.get(redisKey)) ?? ''] : type === 'list' ? await client.lrange(redisKey, 0, -1) : type === 'stream' ? (await client.xrange(redisKey, '-', '+')).flatMap(([, fields]) => fields) : [];
+        if (values.some((value) => key.slice(1, 3).some((line) => value.includes(line)))) found.push(redisKey);
+      }
+      expect(found).toEqual([]);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('a secret input that is a number leaves nothing in Redis either: in a step env, an http body, and a response that echoes it', async () => {
     const echo = createServer((request, response) => {
       let body = '';
