@@ -1,12 +1,13 @@
 import { formatIssue, type Plan } from '../planning/index.js';
 import { APPROVAL_MODES, assessPolicy, denialIssues, isApprovalMode, type ApprovalMode, type PlanDecision, type Policy, type PolicyAssessment } from '../policy/rules/index.js';
 import { riskOptions, type ToolRegistry } from '../tools/index.js';
-import { localUser, planHash, type Approval } from '../store/index.js';
+import { localUser, planHash, type Approval, type Redactor } from '../store/index.js';
 import { askApproval, canPrompt } from './approval.js';
 import { CliError } from './errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { writeLine, type CliIO } from './io.js';
 import { createStyler, type Styler } from '../tui/style.js';
+import { planCardRedactor } from '../tui/plan-lines.js';
 import type { PlanFile } from './plan-file.js';
 import { formatIssues, locateIssues } from './validation-report.js';
 import { plural } from '../planning/plural.js';
@@ -49,8 +50,8 @@ export function policyDenial(assessment: PolicyAssessment, source: string, file?
 }
 
 /** `  ! step: why` for each step that asks whatever the mode: an ask rule holds it, or it destroys. */
-export function askingLines(decision: PlanDecision, style: Styler): string[] {
-  return decision.steps.filter((step) => step.decision === 'ask' && (step.rule || step.level === 'destroy')).map((step) => style.yellow(`  ! ${step.stepId}: ${step.why}`));
+export function askingLines(decision: PlanDecision, style: Styler, hide: (text: string) => string = (text) => text): string[] {
+  return decision.steps.filter((step) => step.decision === 'ask' && (step.rule || step.level === 'destroy')).map((step) => style.yellow(`  ! ${step.stepId}: ${hide(step.why)}`));
 }
 
 export type ApprovalRequest = ApprovalFlags & {
@@ -63,6 +64,8 @@ export type ApprovalRequest = ApprovalFlags & {
   readonly style: Styler;
   /** The plan was read from stdin (`ksa run -`): stdin cannot also answer the question, terminal or not. */
   readonly planFromStdin?: boolean;
+  /** The secrets known here (the environment's): what the question quotes of the plan hides them, as its card does. */
+  readonly redactor?: Redactor;
 };
 
 /**
@@ -77,7 +80,8 @@ export async function approvePlan(io: CliIO, request: ApprovalRequest): Promise<
   const base = { planHash: planHash(request.plan, request.inputs), mode, user: localUser(), command: request.command };
   const approved = (approvedBy: string, extra: Partial<Approval> = {}) => ({ exitCode: ExitCode.ok, approval: { ...base, approvedAt: new Date().toISOString(), approvedBy, ...extra } });
 
-  for (const line of askingLines(decision, request.style)) writeLine(io.stderr, line);
+  const hide = planCardRedactor({ inputs: { ...request.plan.inputs, ...request.inputs } }, request.redactor).text;
+  for (const line of askingLines(decision, request.style, hide)) writeLine(io.stderr, line);
   // --allow-destroy given is recorded even for a plan without destroy steps: a command built at run
   // time is rated again when it is built, and one that destroys runs only in a run approved for that.
   const destroyFlag = request.allowDestroy ? { allowDestroy: true as const } : {};

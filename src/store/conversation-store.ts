@@ -38,7 +38,7 @@ export class ConversationStore {
   readonly dir: string;
   private readonly index: SharedIndex<SessionSummary>;
   private readonly warn: (message: string) => void;
-  private redactor: Redactor;
+  private hiding: Redactor;
   private readonly command: string;
 
   constructor(
@@ -47,7 +47,7 @@ export class ConversationStore {
   ) {
     this.dir = path.join(home, 'conversations');
     this.warn = options.onWarning ?? (() => {});
-    this.redactor = createRedactor(options.secrets ?? []);
+    this.hiding = createRedactor(options.secrets ?? []);
     this.command = options.command ?? 'ksa chat';
     this.index = new SharedIndex<SessionSummary>({
       dir: this.dir,
@@ -56,7 +56,7 @@ export class ConversationStore {
       key: (session) => session.id,
       onWarning: this.warn,
       // Read at each write: secrets added later (addSecrets) are hidden too.
-      replacer: (_key, value) => (typeof value === 'string' ? this.redactor.text(value) : value),
+      replacer: (_key, value) => (typeof value === 'string' ? this.hiding.text(value) : value),
       itemFile: 'session.json',
       toEntry: async (data) => {
         const parsed = (await sessionRecords()).SessionMetaSchema.safeParse(data);
@@ -65,9 +65,14 @@ export class ConversationStore {
     });
   }
 
+  /** What the sessions opened from now on hide: what the chat shows of a plan before approval hides it too. */
+  get redactor(): Redactor {
+    return this.hiding;
+  }
+
   /** More values never to write (e.g. the MCP servers' secrets, known once their config is read): for the sessions opened from now on. */
   addSecrets(secrets: Iterable<string>): void {
-    this.redactor = this.redactor.with(secrets);
+    this.hiding = this.hiding.with(secrets);
   }
 
   /**
@@ -168,10 +173,10 @@ export class ConversationStore {
         schema: (await sessionRecords()).SessionMetaSchema,
         defaults: () => fresh ?? emptyMeta(id),
         onWarning: this.warn,
-        replacer: this.redactor.replacer,
+        replacer: this.hiding.replacer,
         pretty: true,
       });
-      const conversation = new Conversation(this, sessionDir, meta, lock, this.redactor, this.warn);
+      const conversation = new Conversation(this, sessionDir, meta, lock, this.hiding, this.warn);
       await conversation.loadLastSegment();
       return conversation;
     } catch (error) {

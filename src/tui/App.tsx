@@ -10,6 +10,7 @@ import { InputLine } from './InputLine.js';
 import { loadMarkdown, Markdown } from './Markdown.js';
 import { PendingSession } from './pending-session.js';
 import { ApprovalKeys, HeldReasons, PlanCard } from './PlanCard.js';
+import { ShownSecrets, usePlanHiding } from './shown-secrets.js';
 import type { ToolDescriber } from './plan-lines.js';
 import { RunPanel } from './RunPanel.js';
 import { runSlashCommand, SLASH_COMMANDS } from './slash-commands.js';
@@ -55,7 +56,12 @@ export function App(props: Props) {
     first.begin();
     first.ready.then(setSession, () => {});
   }, [props.session]);
-  return <SessionView key={session.deps.conversation.id} {...props} session={session} switchTo={setSession} typed={typed} switching={switching} />;
+  // Read at each render: the MCP servers' secrets are added once their config is read.
+  return (
+    <ShownSecrets.Provider value={props.conversations.redactor}>
+      <SessionView key={session.deps.conversation.id} {...props} session={session} switchTo={setSession} typed={typed} switching={switching} />
+    </ShownSecrets.Provider>
+  );
 }
 
 type ViewProps = Props & {
@@ -320,12 +326,13 @@ function useLiveRows(stdout: NodeJS.WriteStream): { rows: number | undefined; fo
 
 function PrintedCardPrompt({ proposal, color, runInProgress, held }: { readonly proposal: ProposedPlan; readonly color: boolean; readonly runInProgress: boolean; readonly held: readonly string[] | undefined }) {
   const count = proposal.plan.steps.length;
+  const hide = usePlanHiding(proposal.plan);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? 'cyan' : undefined} paddingX={1}>
       <Text wrap="truncate-end">
-        <Text bold>Plan: {visible(proposal.plan.goal)}</Text> · {count} step{count === 1 ? '' : 's'}, shown in full above
+        <Text bold>Plan: {visible(hide(proposal.plan.goal))}</Text> · {count} step{count === 1 ? '' : 's'}, shown in full above
       </Text>
-      {held && held.length > 0 ? <HeldReasons reasons={held} color={color} /> : null}
+      {held && held.length > 0 ? <HeldReasons reasons={held.map(hide)} color={color} /> : null}
       <ApprovalKeys color={color} runInProgress={runInProgress} />
     </Box>
   );

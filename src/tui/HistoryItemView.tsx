@@ -60,7 +60,7 @@ export const HistoryItemView = memo(function HistoryItemView({ item, tools, colo
       );
     case 'plan':
       return printedAbove ? (
-        <PlanDecisionLine goal={item.proposal.plan.goal} decision={item.decision} color={color} />
+        <PlanDecisionLine plan={item.proposal.plan} decision={item.decision} color={color} />
       ) : (
         <PlanCard proposal={item.proposal} tools={tools} color={color} decision={item.decision} />
       );

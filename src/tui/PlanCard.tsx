@@ -1,11 +1,13 @@
 import { Box, Text } from 'ink';
-import { memo } from 'react';
+import { memo, useContext } from 'react';
 import type { PlanDecision, ProposedPlan } from '../agent/index.js';
+import type { Plan } from '../planning/schema.js';
 import { formatPlan, type ToolDescriber } from './plan-lines.js';
 import { createStyler } from './style.js';
 import { visible } from './visible-text.js';
 import { usePlanRisk, usePlanShellKube } from './use-plan-risk.js';
 import { usePlanWorkers } from './use-plan-workers.js';
+import { ShownSecrets, usePlanHiding } from './shown-secrets.js';
 
 export type Props = {
   readonly proposal: ProposedPlan;
@@ -31,7 +33,9 @@ const DECISIONS = {
 export const PlanCard = memo(function PlanCard({ proposal, tools, color, decision, runInProgress, held }: Props) {
   const risk = usePlanRisk(proposal.plan, tools);
   const shellKube = usePlanShellKube(proposal.plan, tools);
-  const lines = formatPlan(proposal.plan, tools, createStyler(color), undefined, risk, shellKube);
+  const redactor = useContext(ShownSecrets);
+  const hide = usePlanHiding(proposal.plan);
+  const lines = formatPlan(proposal.plan, tools, createStyler(color), { risk, shellKube, redactor });
   const workers = usePlanWorkers(proposal.plan, tools, decision === undefined);
   const border = decision === undefined ? 'cyan' : 'gray';
   return (
@@ -68,7 +72,7 @@ export const PlanCard = memo(function PlanCard({ proposal, tools, color, decisio
           ))}
         </Box>
       ) : null}
-      {decision === undefined && held && held.length > 0 ? <HeldReasons reasons={held} color={color} /> : null}
+      {decision === undefined && held && held.length > 0 ? <HeldReasons reasons={held.map(hide)} color={color} /> : null}
       {decision === undefined ? (
         <Box marginTop={1}>
           <ApprovalKeys color={color} runInProgress={runInProgress} />
@@ -112,10 +116,11 @@ export function ApprovalKeys({ color, runInProgress }: { readonly color: boolean
 }
 
 /** The decision on a plan whose card is already in the transcript above. */
-export function PlanDecisionLine({ goal, decision, color }: { readonly goal: string; readonly decision: PlanDecision; readonly color: boolean }) {
+export function PlanDecisionLine({ plan, decision, color }: { readonly plan: Pick<Plan, 'goal' | 'inputs'>; readonly decision: PlanDecision; readonly color: boolean }) {
+  const hide = usePlanHiding(plan);
   return (
     <Text color={color ? DECISIONS[decision].tone : undefined}>
-      {DECISIONS[decision].text}: the plan above ({visible(goal)})
+      {DECISIONS[decision].text}: the plan above ({visible(hide(plan.goal))})
     </Text>
   );
 }

@@ -4,7 +4,7 @@ import { describePlacement, placementOf } from '../planning/placement.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { PlanRisk, RiskLevel } from '../policy/index.js';
 import type { Styler } from './style.js';
-import { createRedactor, looksSecret, maskSecretKeys, REDACTED, secretInputValues, secretLeaves } from '../store/redact.js';
+import { createRedactor, looksSecret, maskSecretKeys, REDACTED, secretInputValues, secretLeaves, type Redactor } from '../store/redact.js';
 import { visible } from './visible-text.js';
 import { plural } from '../planning/plural.js';
 
@@ -31,13 +31,31 @@ export type ToolDescriber = {
   workers?(plan: Plan): Promise<{ lines: string[]; warnings: string[] }>;
 };
 
+export type PlanCardOptions = {
+  /** Default: the plan's own (`maxParallel`), else ksa's. */
+  readonly maxParallel?: number | undefined;
+  readonly risk?: PlanRisk | undefined;
+  readonly shellKube?: ShellKubeScopes | undefined;
+  /** The secrets the caller knows (the environment's, the MCP servers'): hidden on the card as everywhere else. */
+  readonly redactor?: Redactor | undefined;
+};
+
+/**
+ * What a plan shown for approval hides in the texts the user or the model wrote (its goal, arguments, conditions,
+ * risk reasons): the secrets known to the caller, the values of the plan's secret inputs, and credential shapes.
+ */
+export function planCardRedactor(plan: Pick<Plan, 'inputs'>, known: Redactor = createRedactor([])): Redactor {
+  return known.with(secretInputValues(plan.inputs));
+}
+
 /** The plan as shown for approval: every step with its dependencies and the exact command. */
-export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, maxParallel?: number, risk?: PlanRisk, shellKube?: ShellKubeScopes): string[] {
+export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, options: PlanCardOptions = {}): string[] {
+  const { maxParallel, risk, shellKube } = options;
   const lines: string[] = [];
   const parallel = maxParallel ?? plan.maxParallel ?? DEFAULT_MAX_PARALLEL;
-  // What the user and the model wrote (the goal, commands, conditions) hides the secret inputs' values as
-  // a step's output does (`mysql -p***`); ksa's own ids and counts stay as they are.
-  const hide = createRedactor(secretInputValues(plan.inputs)).text;
+  // What the user and the model wrote (the goal, commands, conditions) hides the secrets as a step's output does
+  // (`mysql -p***`); ksa's own ids and counts stay as they are.
+  const hide = planCardRedactor(plan, options.redactor).text;
   lines.push(`${style.bold('Plan:')} ${visible(hide(plan.goal))}`);
   const inputs = Object.entries(plan.inputs);
   // A secret input (`--input dbPassword=…`, a list or mapping too) is shown as written down everywhere else: ***.

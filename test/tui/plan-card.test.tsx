@@ -210,7 +210,7 @@ describe('PlanCard: shell steps that run kubectl or helm', () => {
 
 describe('PlanDecisionLine', () => {
   it('names the plan above by its goal, control characters shown as escapes like the card', () => {
-    const { lastFrame, unmount } = render(<PlanDecisionLine goal={'ship \u001b[2Kit'} decision="approved" color={false} />);
+    const { lastFrame, unmount } = render(<PlanDecisionLine plan={{ goal: 'ship \u001b[2Kit', inputs: {} }} decision="approved" color={false} />);
     expect(lastFrame()).toBe('✓ approved: the plan above (ship \\e[2Kit)');
     unmount();
   });

@@ -18,13 +18,13 @@ import {
   type TurnEvent,
 } from '../../agent/index.js';
 import { unsetInputs } from '../../planning/index.js';
-import type { Conversation, Reflection } from '../../store/index.js';
+import type { Conversation, Redactor, Reflection } from '../../store/index.js';
 import type { ToolRegistry } from '../../tools/index.js';
 import { CliError, failureDocument } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { chatModeOf, describeEndpoint, modelFailure, openModel, type CliModel } from '../model.js';
-import { formatPlan } from '../../tui/plan-lines.js';
+import { formatPlan, planCardRedactor } from '../../tui/plan-lines.js';
 import { visible } from '../../tui/visible-text.js';
 import { newRunId } from '../run-id.js';
 import { runSession } from '../run-session.js';
@@ -154,7 +154,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       // A denied plan (the policy changed since it was proposed) is refused, --yes or not: exit 2.
       const assessment = await assessOrRefuse(candidate.plan, policy, mode, tools, `plan ${candidate.planId}`);
       const runs = flags.yes === true || assessment.decision.decision === 'allow';
-      if (!flags.json && (turn.proposal || runs)) await showProposal(io, style, tools, candidate, assessment, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined);
+      if (!flags.json && (turn.proposal || runs)) await showProposal(io, style, tools, candidate, assessment, { ...flags, yes: runs }, candidate === turn.proposal ? proposalFile : undefined, stores.redactor);
       if (runs) {
         const unset = unsetInputs(candidate.plan);
         if (unset.length > 0) throw new CliError({ message: unsetInputsRefusal(candidate.planId, unset, candidate === turn.proposal && proposalFile !== undefined ? flags.output : undefined), exitCode: ExitCode.usage });
@@ -166,7 +166,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
           for (const line of lines) writeLine(io.stderr, style.dim(`  ${line.trim()}`));
           for (const warning of warnings) writeWarning(io.stderr, warning);
         }
-        const { approval } = await approvePlan(io, { ...flags, plan: candidate.plan, inputs: {}, assessment, question: '', command: 'ksa ask', style });
+        const { approval } = await approvePlan(io, { ...flags, plan: candidate.plan, inputs: {}, assessment, question: '', command: 'ksa ask', style, redactor: stores.redactor });
         if (approval) {
           approved = candidate;
           grant = { approvedBy: approval.approvedBy, mode, ...(approval.allowDestroy ? { allowDestroy: true } : {}) };
@@ -268,11 +268,11 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
 }
 
 /** The plan as ksa run shows it: each step's risk level from the same assessment, not a mark on every command. */
-async function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, proposal: ProposedPlan, { risk, decision }: PolicyAssessment, flags: AskFlags, file: string | undefined): Promise<void> {
+async function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, proposal: ProposedPlan, { risk, decision }: PolicyAssessment, flags: AskFlags, file: string | undefined, redactor: Redactor): Promise<void> {
   writeLine(io.stdout);
   // The kube facts ksa run prints the same plan with: a step that names no context shows the current one's.
   const { tools: shown, shellKube } = await planCardKube(proposal.plan, tools, io.env);
-  for (const line of formatPlan(proposal.plan, shown, style, undefined, risk, shellKube)) writeLine(io.stdout, line);
+  for (const line of formatPlan(proposal.plan, shown, style, { risk, shellKube, redactor })) writeLine(io.stdout, line);
   if (proposal.changes) {
     writeLine(io.stdout);
     writeLine(io.stdout, style.bold('Changes:'));
@@ -281,7 +281,7 @@ async function showProposal(io: CliIO, style: Styler, tools: ToolRegistry, propo
   writeLine(io.stdout);
   if (flags.yes) return;
   // Why it did not run in a mode that runs plans unasked (approvePlan says the same when it runs them).
-  for (const line of askingLines(decision, style)) writeLine(io.stdout, line);
+  for (const line of askingLines(decision, style, planCardRedactor(proposal.plan, redactor).text)) writeLine(io.stdout, line);
   const save = file ? `Saved to ${path.relative(io.cwd, file) || file}; run it with: ksa run ${path.relative(io.cwd, file)}` : 'Save it with -o plan.yaml and run it with: ksa run plan.yaml';
   writeLine(io.stdout, style.dim(`Not run. ${save} — or approve it here with: ksa ask --continue --yes "run it"`));
 }

@@ -92,7 +92,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   const shown = { ...record.plan, inputs: { ...record.plan.inputs, ...record.inputs, ...inputs } };
   // Cards name each cluster step's namespace from kubeconfig, as ksa run's do.
   const { tools, shellKube } = await planCardKube(shown, registry, io.env);
-  for (const line of formatPlan(shown, tools, style, record.maxParallel, assessment.risk, shellKube)) writeLine(io.stderr, line);
+  for (const line of formatPlan(shown, tools, style, { maxParallel: record.maxParallel, risk: assessment.risk, shellKube, redactor: stores.redactor })) writeLine(io.stderr, line);
   if (record.kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(record.kubeContext, true)));
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps, record.state.steps, redisUrl !== undefined, legacyRollbackReading(record))) writeLine(io.stderr, line);
@@ -114,6 +114,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
     question: `Resume run ${runId}?`,
     command: `ksa resume ${runId}`,
     style,
+    redactor: stores.redactor,
   });
   if (approved !== ExitCode.ok || !approval) return approved;
 

@@ -7,11 +7,11 @@ import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { loadValidPlan } from '../load-plan.js';
 import { openCommandTools } from '../mcp-tools.js';
 import { checkEnvNames, MAX_PARALLEL, parseDuration, parseInputs, parseWholeNumber } from '../options.js';
-import { formatDryRun, formatPlan } from '../../tui/plan-lines.js';
+import { formatDryRun, formatPlan, planCardRedactor } from '../../tui/plan-lines.js';
 import { planCardKube } from '../plan-card-kube.js';
 import { newRunId } from '../run-id.js';
 import { queryModelFor } from '../query-model.js';
-import { ensurePrivateDir, ksaHome, secretValues } from '../../store/index.js';
+import { createRedactor, ensurePrivateDir, ksaHome, secretValues } from '../../store/index.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
 import { allowedEnvironment, openStores } from '../stores.js';
@@ -77,13 +77,15 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   // One assessment serves the plan print (each step's risk) and the approval.
   const assessment = await assessOrRefuse(plan, policy, mode, registry, file, inputs, undefined, workspace);
   const { risk } = assessment;
+  // What the card and the question quote of the plan hides what the run will hide: the environment's secrets, the servers'.
+  let redactor = createRedactor([...secretValues(io.env), ...commandTools.hub.secrets()]);
 
   if (flags.dryRun) {
     if (flags.json) {
-      writeLine(io.stdout, JSON.stringify(dryRunDocument(shown, assessment), null, 2));
+      writeLine(io.stdout, JSON.stringify(dryRunDocument(shown, assessment, planCardRedactor(shown, redactor).text), null, 2));
     } else {
       const out = createStyler(colorEnabled(io.stdout, io.env));
-      for (const line of formatPlan(shown, tools, out, maxParallel, risk, shellKube)) writeLine(io.stdout, line);
+      for (const line of formatPlan(shown, tools, out, { maxParallel, risk, shellKube, redactor })) writeLine(io.stdout, line);
       writeLine(io.stdout);
       for (const line of formatDryRun(shown, out, maxParallel)) writeLine(io.stdout, line);
     }
@@ -93,7 +95,8 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   // A store that cannot be written, or settings that cannot be read, are said before the plan is shown and approved, not after.
   await ensurePrivateDir(home);
   const redisUrl = await redisUrlFor(io, flags.redis, home);
-  for (const line of formatPlan(shown, tools, style, maxParallel, risk, shellKube)) writeLine(io.stderr, line);
+  if (redisUrl) redactor = redactor.with(secretValues({ redisUrl }));
+  for (const line of formatPlan(shown, tools, style, { maxParallel, risk, shellKube, redactor })) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
   for (const warning of [...planWarnings, ...literalCredentialWarnings(plan)]) writeWarning(io.stderr, warning);
   if (kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(kubeContext)));
@@ -116,6 +119,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
     command: `ksa run ${file}`,
     style,
     planFromStdin: file === '-',
+    redactor,
   });
   if (approved !== ExitCode.ok || !approval) return approved;
 
@@ -149,12 +153,12 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
 }
 
 /** What --dry-run prints: the order, and what the approval would weigh (each step's risk, the policy's decision). */
-function dryRunDocument(plan: Plan, assessment: PolicyAssessment): unknown {
+function dryRunDocument(plan: Plan, assessment: PolicyAssessment, hide: (text: string) => string): unknown {
   const graph = buildGraph(plan.steps);
   const lengths = criticalPathLengths(graph);
   const decided = new Map(assessment.decision.steps.map((step) => [step.stepId, step]));
   return {
-    goal: plan.goal,
+    goal: hide(plan.goal),
     steps: plan.steps.length,
     waves: depthLevels(graph).map((level) => level.map((i) => graph.ids[i])),
     criticalPathLength: Math.max(...lengths),
@@ -163,7 +167,7 @@ function dryRunDocument(plan: Plan, assessment: PolicyAssessment): unknown {
     stepRisks: plan.steps.map((step) => {
       const risk = assessment.risk.steps[step.id];
       const decision = decided.get(step.id);
-      return { id: step.id, risk: risk?.level, riskReason: risk?.reason, decision: decision?.decision, why: decision?.why };
+      return { id: step.id, risk: risk?.level, riskReason: risk && hide(risk.reason), decision: decision?.decision, why: decision && hide(decision.why) };
     }),
   };
 }
