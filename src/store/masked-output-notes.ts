@@ -42,9 +42,14 @@ export function storedOutput(redactor: Redactor, output: unknown): StoredOutput 
  * replaces what it stored before).
  */
 export function noteSucceededOutput(record: { masked?: Masked }, stepId: string, hidden: boolean): void {
-  const outputs = record.masked?.outputs;
   if (hidden) noteMaskedOutput(record, stepId);
-  else if (outputs?.includes(stepId)) outputs.splice(outputs.indexOf(stepId), 1);
+  else clearMaskedOutput(record, stepId);
+}
+
+/** Notes in the record that `stepId`'s stored output is as it printed it (a later success replaced one that lost a secret). */
+export function clearMaskedOutput(record: { masked?: Masked }, stepId: string): void {
+  const outputs = record.masked?.outputs;
+  if (outputs?.includes(stepId)) outputs.splice(outputs.indexOf(stepId), 1);
 }
 
 /** Notes in the record that `stepId`'s stored output lost a secret; an older build's record, which noted none before, is left to its *** reading. */

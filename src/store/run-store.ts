@@ -16,7 +16,7 @@ import { mapLimit } from './map-limit.js';
 import { withSecretInputKinds } from './secret-input-kinds.js';
 import { overriddenSecretDefaults } from './overridden-defaults.js';
 import { noteMaskedParts } from './masked-steps.js';
-import { noteMaskedOutput } from './masked-output-notes.js';
+import { clearMaskedOutput, noteMaskedOutput } from './masked-output-notes.js';
 import { OpenRun } from './open-run.js';
 import { RunNotFoundError, setAsideBefore } from './run-not-found.js';
 
@@ -150,7 +150,10 @@ export class RunStore {
       throw new RunNotFoundError({ runId, reason: unreadable ? `run ${runId} cannot be read: ${unreadable}` : undefined });
     }
     // Successes announced after run.json's last write are in the journal, and whether their outputs lost a secret.
-    for (const stepId of await replayJournal(dir, document.data.state)) noteMaskedOutput(document.data, stepId);
+    for (const [stepId, masked] of await replayJournal(dir, document.data.state)) {
+      if (masked) noteMaskedOutput(document.data, stepId);
+      else clearMaskedOutput(document.data, stepId);
+    }
     markLegacyRollbackStart(document.data);
     return document.data;
   }

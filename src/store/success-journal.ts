@@ -81,11 +81,15 @@ export class SuccessJournal {
 
 /**
  * Applies a run's journal to its state as read from run.json: a step the
- * journal says succeeded is succeeded, unless run.json already has it
- * finished (e.g. rolled back later). A torn last line (a kill mid-append) is ignored.
- * Returns the steps whose output the journal says lost a secret as written.
+ * journal says succeeded is succeeded, as its latest success there says (a
+ * step run again by a resume succeeded again after an earlier owner's line),
+ * unless run.json already has it finished (e.g. rolled back later). A torn
+ * last line (a kill mid-append) is ignored.
+ * Returns, by step, whether the output it is left with lost a secret as written (true) or not (false); a step
+ * whose stored output is run.json's, from no success the journal holds, is left to run.json's own note.
  */
-export async function replayJournal(dir: string, state: RunState): Promise<string[]> {
+export async function replayJournal(dir: string, state: RunState): Promise<Map<string, boolean>> {
+  const masked = new Map<string, boolean>();
   // Read a line at a time: a journal of big outputs can pass the longest string V8 makes (~512 MB), and read
   // whole it failed, so a resume ran again steps whose success it held.
   let lines: AsyncIterable<string>;
@@ -93,10 +97,11 @@ export async function replayJournal(dir: string, state: RunState): Promise<strin
     const handle = await open(path.join(dir, JOURNAL_FILE), 'r');
     lines = createInterface({ input: handle.createReadStream({ encoding: 'utf8' }), crlfDelay: Infinity });
   } catch {
-    return [];
+    return masked;
   }
-  const masked: string[] = [];
   const { StepStateSchema } = await import('./run-record.js');
+  // Steps whose state this replay took from the journal: a later line of theirs is a later success.
+  const replayed = new Set<string>();
   for await (const line of lines) {
     if (line === '') continue;
     let entry: Entry;
@@ -104,17 +109,21 @@ export async function replayJournal(dir: string, state: RunState): Promise<strin
       const raw = JSON.parse(line) as { stepId?: unknown; state?: unknown; outputMasked?: unknown };
       const parsed = StepStateSchema.safeParse(raw.state);
       if (typeof raw.stepId !== 'string' || !parsed.success) continue;
-      entry = { stepId: raw.stepId, state: parsed.data as StepState };
-      // Whether its success is applied now or was in run.json already: the output stored there is the same.
-      if (raw.outputMasked === true) masked.push(raw.stepId);
+      entry = { stepId: raw.stepId, state: parsed.data as StepState, ...(raw.outputMasked === true ? { outputMasked: true as const } : {}) };
     } catch {
       continue;
     }
     const current = state.steps[entry.stepId];
-    if (!current || (current.status !== 'pending' && current.status !== 'running')) continue;
-    if (!entry.state) continue;
-    state.steps[entry.stepId] = entry.state;
-    if (!state.completed.includes(entry.stepId)) state.completed.push(entry.stepId);
+    if (!current || !entry.state) continue;
+    if (current.status === 'pending' || current.status === 'running' || replayed.has(entry.stepId)) {
+      state.steps[entry.stepId] = entry.state;
+      replayed.add(entry.stepId);
+      if (!state.completed.includes(entry.stepId)) state.completed.push(entry.stepId);
+      masked.set(entry.stepId, entry.outputMasked === true);
+    } else if (current.endedAt === entry.state.endedAt && current.attempts === entry.state.attempts) {
+      // The success run.json holds: the output stored there is this one.
+      masked.set(entry.stepId, entry.outputMasked === true);
+    }
   }
   return masked;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resumeProposal } from '../../src/agent/session-runs.js';
 import type { Plan } from '../../src/planning/index.js';
-import { maskedOnResume, maskedOutputReadsOnCancel, maskedOutputReadsOnResume, RunStore } from '../../src/store/index.js';
+import { maskedOnResume, maskedOutputReadsOnCancel, maskedOutputReadsOnResume, RunStore, type OpenRun } from '../../src/store/index.js';
 import { createTempDir } from '../helpers/tool-context.js';
 import { deadPid, newRunRecord } from '../helpers/store-fixtures.js';
 
@@ -57,6 +57,12 @@ async function crashedAfter(runId: string, stdout: string, flush: boolean): Prom
   await writeFile(lockFile, JSON.stringify({ ...owner, pid: await deadPid() }));
 }
 
+/** run.json written with the record as it is now (group commit writes only a record marked changed). */
+async function written(run: OpenRun): Promise<void> {
+  run.setStatus('running');
+  await run.flush();
+}
+
 describe('outputs stored as ***', () => {
   it.each([
     ['written to run.json', true],
@@ -89,6 +95,40 @@ describe('outputs stored as ***', () => {
     expect(record.masked?.outputs).toEqual([]);
     expect(maskedOnResume(record)).toBeUndefined();
     expect(typeof (await resumeProposal(store, '20260101-000004-outd'))).toBe('object');
+  });
+
+  it.each([
+    ['run.json written after it', true],
+    ['killed before run.json was written again', false],
+  ])('a step noted by a crashed owner and run again cleanly by the next one, which crashed too, is not noted any more (%s)', async (_case, flush) => {
+    const runId = flush ? '20260101-000005-oute' : '20260101-000006-outf';
+    await crashedAfter(runId, `${TOKEN}\n`, false);
+    // The next owner runs a again (its rollback had begun, say): its output holds no secret this time.
+    const again = await store.open(runId, 'test');
+    expect(again.record.masked?.outputs).toEqual(['a']);
+    again.record.state.steps.a = { ...again.record.state.steps.a!, status: 'running', attempts: 2 };
+    await written(again);
+    again.record.state.steps.a = { ...again.record.state.steps.a!, status: 'succeeded', endedAt: new Date().toISOString(), output: { stdout: 'clean\n', stderr: '', exitCode: 0 } };
+    again.commitSuccess('a');
+    if (flush) await written(again);
+    const lockFile = path.join(home, 'runs', runId, 'owner.lock');
+    await writeFile(lockFile, JSON.stringify({ ...(JSON.parse(await readFile(lockFile, 'utf8')) as Record<string, unknown>), pid: await deadPid() }));
+    const record = await store.read(runId);
+    expect(record.state.steps.a?.output).toEqual({ stdout: 'clean\n', stderr: '', exitCode: 0 });
+    expect(record.masked?.outputs).toEqual([]);
+    expect(maskedOnResume(record)).toBeUndefined();
+  });
+
+  it('a success run.json holds from before a step ran again keeps its note: its output is the *** one', async () => {
+    const runId = '20260101-000007-outg';
+    await crashedAfter(runId, `${TOKEN}\n`, true);
+    const again = await store.open(runId, 'test');
+    await written(again);
+    // Run again and succeeded before run.json was written since: what a resume reads is still the first output.
+    again.record.state.steps.a = { ...again.record.state.steps.a!, attempts: 2, endedAt: new Date().toISOString(), output: { stdout: 'clean\n', stderr: '', exitCode: 0 } };
+    again.commitSuccess('a');
+    const record = await store.read(runId);
+    expect(record.masked?.outputs).toEqual(['a']);
   });
 
   it("an older build's record, which notes no outputs, is read by the *** in a done step's output that is read", () => {
