@@ -30,7 +30,10 @@ const PLAN_OUTPUT = /^--?(out|generate-config-out)(=|$)/;
 export function terraformRisk(given: Args, words: readonly ShellWord[], program = 'terraform', help = true): StepRisk {
   const args = withOptionValues(given, words);
   const [verb] = positional(args);
-  if (help && printsHelp(args)) return readRisk(args.length === 0 ? `${program} without a subcommand prints help` : verb === 'help' ? `${program} help prints help` : `${program} ${verb === undefined ? '' : `${verb} `}${args.find((arg) => HELP.test(arg!))} only prints help`);
+  if (help && printsHelp(args)) {
+    const named = helpedCommand(args);
+    return readRisk(args.length === 0 ? `${program} without a subcommand prints help` : verb === 'help' ? `${program} help prints help` : `${program} ${named === undefined ? '' : `${named} `}${args.find((arg) => HELP.test(arg!))} only prints help`);
+  }
   // `terraform -version`, `-v`, `--version` before any subcommand: terraform runs its version command.
   if (help && args.length > 0 && positional(args).length === 0 && args.some((arg) => VERSION.test(arg!)) && !args.some((arg) => AUTOCOMPLETE.test(arg!))) return readRisk(`${program} ${args.find((arg) => VERSION.test(arg!))} only prints the version`);
   if (verb === undefined && chosenAtRunTime(args, words)) return destroyRisk(`${program} with a subcommand chosen at run time (may be destroy or apply -destroy)`);
@@ -161,6 +164,27 @@ const HELP = /^(-h|-help|--help)$/;
 const VERSION = /^(-v|-version|--version)$/;
 /** `-install-autocomplete` edits the shell's start-up file, whatever else is asked. */
 const AUTOCOMPLETE = /^--?(un)?install-autocomplete$/;
+
+/** terraform's commands that have subcommands of their own, with those subcommands (`env` is workspace's old name). */
+const NESTED_COMMANDS: Readonly<Record<string, RegExp>> = {
+  workspace: /^(delete|list|new|select|show)$/,
+  env: /^(delete|list|new|select|show)$/,
+  state: /^(identities|list|mv|pull|push|replace-provider|rm|show)$/,
+  providers: /^(lock|mirror|schema)$/,
+  metadata: /^functions$/,
+};
+
+/**
+ * The command whose help `-help` prints, as terraform's command-line library finds it: the first word that is not an
+ * option, and its subcommand when the very next word names one (`workspace delete -help`, not `workspace -help delete`).
+ */
+function helpedCommand(args: Args): string | undefined {
+  const at = args.findIndex((arg) => arg !== undefined && !arg.startsWith('-'));
+  if (at === -1) return undefined;
+  const command = args[at]!;
+  const sub = args[at + 1];
+  return sub !== undefined && Object.hasOwn(NESTED_COMMANDS, command) && NESTED_COMMANDS[command]!.test(sub) ? `${command} ${sub}` : command;
+}
 
 /**
  * `terraform -help`, `terraform apply -help -auto-approve`, `terraform` alone, `terraform help`: help only, as its

@@ -273,6 +273,13 @@ describe('classifyShell: terraform help', () => {
     expect((await classify('terraform apply -help -auto-approve')).reason).toBe('terraform apply -help only prints help');
     expect((await classify('terraform')).reason).toBe('terraform without a subcommand prints help');
   });
+
+  it('names the subcommand whose help it prints', async () => {
+    expect((await classify('terraform workspace delete -help')).reason).toBe('terraform workspace delete -help only prints help');
+    expect((await classify('terraform -chdir=infra state rm -help x')).reason).toBe('terraform state rm -help only prints help');
+    expect((await classify('terraform workspace -help delete')).reason).toBe('terraform workspace -help only prints help');
+    expect((await classify('terraform workspace staging -help')).reason).toBe('terraform workspace -help only prints help');
+  });
 });
 
 describe('classifyShell: terraform -version', () => {
