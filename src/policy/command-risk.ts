@@ -20,7 +20,7 @@ import { trapAction } from './trap-action.js';
 import { ENVIRONMENT_ASSIGNMENT, isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
 import { elsewhere, resetsEnvironment } from './environment-reach.js';
-import { shellCodeAt, shellOptionValues } from './shell-options.js';
+import { isStdinOption, mayBeShellCodeAt, shellCodeAt, shellOptionValues } from './shell-options.js';
 import { fishWords } from './fish-options.js';
 
 const CLUSTER_TOOLS: Readonly<Record<string, ArgvClassifier>> = {
@@ -284,7 +284,11 @@ async function shellRisk(name: string, args: readonly ShellWord[], context: Comm
   if (name === 'fish') return fishRisk(args, context);
   const codeAt = shellCodeAt(args);
   if (codeAt !== undefined) return args[codeAt] === undefined ? writeRisk(`${name} -c`) : scriptRisk(args[codeAt], context, `${name} -c`, context.stdin);
-  return scriptOrStdinRisk(name, args, 0, context);
+  const unread = await scriptOrStdinRisk(name, args, 0, context);
+  // `bash "$FLAGS" -c 'rm -rf x'`: a word ksa cannot read before -c may be options only; the code then runs.
+  const mayBeAt = mayBeShellCodeAt(args);
+  const code = mayBeAt === undefined ? undefined : args[mayBeAt];
+  return code === undefined ? unread : maxRisk(await scriptRisk(code, context, `${name} -c`, context.stdin), unread);
 }
 
 /** `fish -C 'cd x' -c 'rm y'` runs each code given; with no `-c`, the script after the options too, or its input. */
@@ -312,8 +316,8 @@ async function scriptOrStdinRisk(name: string, args: readonly ShellWord[], from:
       // `bash "$HOME/deploy.sh"` runs a script by its name; `bash <(curl …)`, `bash "$X"` run code known only then.
       return knownScript(args[i]!) ? writeRisk(`${name} with arguments built at run time`) : destroyRisk(`${name} runs code built at run time`);
     }
-    if (text === '--') {
-      // `bash -- deploy.sh`: the word after `--` is the script (one built at run time is rated as above).
+    if (text === '--' || text === '-') {
+      // `bash -- deploy.sh`, `bash - deploy.sh`: the word after `--` or `-` is the script (one built at run time is rated as above).
       const file = args[i + 1]?.literal;
       if (i + 1 >= args.length) break;
       if (file === undefined) continue;
@@ -324,7 +328,7 @@ async function scriptOrStdinRisk(name: string, args: readonly ShellWord[], from:
       continue;
     }
     if (text.startsWith('-') || text.startsWith('+')) {
-      if (text === '-s' || text === '-') return stdinCode(name, context);
+      if (isStdinOption(text)) return stdinCode(name, context);
       continue;
     }
     return isStandardInput(text) ? stdinCode(name, context) : scriptFileRisk(name, text, `${name} runs the script ${text}`, context);

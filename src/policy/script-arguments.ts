@@ -1,5 +1,5 @@
 import { INTERPRETERS, SHELLS } from './command-risk.js';
-import { isCommandOption, shellCodeAt, shellOptionValues } from './shell-options.js';
+import { isCommandOption, isStdinOption, mayBeShellCodeAt, shellCodeAt, shellOptionValues } from './shell-options.js';
 import { pathSpelling } from './path-spelling.js';
 import { fishWords } from './fish-options.js';
 import { isStandardInput } from './standard-input.js';
@@ -11,7 +11,8 @@ export function shellCode(args: readonly ShellWord[], shell: string): string | u
     const { code } = fishWords(args);
     return code.length === 0 || code.some((word) => word.literal === undefined) ? undefined : code.map((word) => word.literal).join('\n');
   }
-  const at = shellCodeAt(args);
+  // `bash "$FLAGS" -c '…'`: the word known only at run time may be options only, and the code then runs.
+  const at = shellCodeAt(args) ?? mayBeShellCodeAt(args);
   return at === undefined ? undefined : args[at]?.literal;
 }
 
@@ -56,10 +57,11 @@ export function readsStdinCode(name: string, args: readonly ShellWord[]): boolea
   for (let i = 0; i < args.length; i++) {
     const text = args[i]!.literal;
     if (text === undefined) return false;
-    if (text === '--') return args[i + 1] === undefined || (args[i + 1]!.literal !== undefined && isStandardInput(args[i + 1]!.literal!));
+    // `bash - x.sh` runs x.sh, as `bash -- x.sh` does: `-` only ends the options.
+    if (text === '--' || text === '-') return args[i + 1] === undefined || (args[i + 1]!.literal !== undefined && isStandardInput(args[i + 1]!.literal!));
     if (isCommandOption(text)) return false;
-    // `-s` and `-` end the options: the words after them are the script's arguments.
-    if (text === '-s' || text === '-' || /^-[a-zA-Z]*s[a-zA-Z]*$/.test(text)) return true;
+    // After `-s` the words are the arguments of the code read from stdin.
+    if (isStdinOption(text)) return true;
     if (shellOptionValues(text) > 0) {
       i += shellOptionValues(text);
       continue;

@@ -31,3 +31,28 @@ export function shellCodeAt(args: readonly ShellWord[]): number | undefined {
   }
   return command ? args.length : undefined;
 }
+
+/**
+ * Where the code of a `-c` may be when a word before it is known only at run time (`bash "$FLAGS" -c 'rm x'`): that
+ * word may be options only, so `-c` and its code after it count; otherwise as shellCodeAt.
+ */
+export function mayBeShellCodeAt(args: readonly ShellWord[]): number | undefined {
+  let command = false;
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.literal;
+    if (text === undefined) {
+      if (command) return i;
+      continue;
+    }
+    if (text === '--' || text === '-') return command ? i + 1 : undefined;
+    if (!/^[-+]/.test(text)) return command ? i : undefined;
+    if (isCommandOption(text)) command = true;
+    i += shellOptionValues(text);
+  }
+  return command ? args.length : undefined;
+}
+
+/** `-s`, alone or in a group (`-xs`): the shell reads its code from standard input, the words after it are its arguments. */
+export function isStdinOption(text: string): boolean {
+  return /^-[a-zA-Z]*s[a-zA-Z]*$/.test(text);
+}

