@@ -1,4 +1,5 @@
 import { literalWord, type ShellWord } from './shell-syntax.js';
+import { switchedUser } from './switch-user.js';
 
 /**
  * Programs that run another command given as their arguments (`sudo rm x`, `xargs rm`,
@@ -53,8 +54,9 @@ const WRAPPERS: Readonly<Record<string, Wrapper>> = {
   taskset: { operands: 1 },
   numactl: {},
   parallel: { valueFlags: ['-j', '--jobs', '-S', '--sshlogin', '--joblog', '-a', '--arg-file', '-d', '--delimiter', '--timeout', '--delay'] },
-  runuser: { valueFlags: ['-u', '--user', '-g', '--group', '-G', '--supp-group'] },
-  su: { valueFlags: ['-g', '--group', '-G', '--supp-group', '-s', '--shell'] },
+  // Read by switchedUser: options anywhere, a user before the command or the code.
+  runuser: {},
+  su: {},
   // `nsenter -t 1 -m -u -n -i sh -c …`: a command in another process's namespaces (from a privileged container, the host's).
   nsenter: { valueFlags: ['-t', '--target', '-S', '--setuid', '-G', '--setgid', '-r', '--root', '-w', '--wd', '--env'] },
   unshare: { valueFlags: ['--propagation', '--setgroups', '--map-user', '--map-group', '--map-users', '--map-groups', '-R', '--root', '-w', '--wd', '-S', '--setuid', '-G', '--setgid'] },
@@ -74,6 +76,7 @@ export type Unwrapped =
 
 /** The command a wrapper runs (the words after its own flags and operands). */
 export function unwrap(name: string, args: readonly ShellWord[]): Unwrapped {
+  if (name === 'su' || name === 'runuser') return switchedUser(name, args);
   const wrapper = WRAPPERS[name]!;
   let operands = wrapper.operands ?? 0;
   for (let i = 0; i < args.length; i++) {
@@ -95,7 +98,7 @@ export function unwrap(name: string, args: readonly ShellWord[]): Unwrapped {
         return split === undefined ? { kind: 'none' } : { kind: 'command', words: [...splitWords(split), ...args.slice(i + 2)] };
       }
     }
-    if (name === 'su' || name === 'runuser' || name === 'flock' || name === 'script') {
+    if (name === 'flock' || name === 'script') {
       const attached = /^--command=([\s\S]*)$/.exec(text)?.[1];
       if (attached !== undefined) return { kind: 'script', code: literalWord(attached) };
       // -c, or last in a cluster of flags (`su -lc`, `script -qc`).
