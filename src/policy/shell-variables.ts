@@ -90,20 +90,20 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
     case 'unset_command':
       return recordUnset(variables, node);
     case 'arithmetic_expansion':
-      return recordArithmetic(variables, node.text);
+      return recordArithmetic(variables, node.text, node.startIndex);
     case 'c_style_for_statement': {
       const body = node.childForFieldName('body');
-      return recordArithmetic(variables, body === null ? node.text : node.text.slice(0, body.startIndex - node.startIndex));
+      return recordArithmetic(variables, body === null ? node.text : node.text.slice(0, body.startIndex - node.startIndex), node.startIndex);
     }
     case 'compound_statement':
-      if (allChildren(node)[0]?.text === '((') recordArithmetic(variables, node.text);
+      if (allChildren(node)[0]?.text === '((') recordArithmetic(variables, node.text, node.startIndex);
       return;
     case 'subscript':
       // An indexed array's subscript is arithmetic: `a[K=1]=x`, `${a[K++]}`.
-      return recordArithmetic(variables, node.text.slice(node.text.indexOf('[')));
+      return recordArithmetic(variables, node.text.slice(node.text.indexOf('[')), node.startIndex);
     case 'test_command':
       // `[[ K=1 -eq 1 ]]`: the operands of -eq, -lt… are arithmetic.
-      if (/\s-(?:eq|ne|lt|le|gt|ge)\s/.test(node.text)) recordArithmetic(variables, node.text);
+      if (/\s-(?:eq|ne|lt|le|gt|ge)\s/.test(node.text)) recordArithmetic(variables, node.text, node.startIndex);
       return;
     case 'declaration_command': {
       const children = namedChildren(node);
@@ -142,10 +142,33 @@ const NAMES = /[A-Za-z_][A-Za-z0-9_]*/g;
  * not follow to a value: every name the expression holds counts as set, whichever the operator lands on
  * (`a[K=1]`, `X=Y=2`). Comparisons (`==`, `!=`, `<=`, `>=`) assign nothing.
  */
-function recordArithmetic(variables: LineVariables, text: string): void {
+function recordArithmetic(variables: LineVariables, text: string, at: number): void {
+  if (expandsAssignment(variables, text)) hideEverything(variables, at);
   const operators = text.replace(/<<=|>>=/g, '=').replace(/[=!<>]=/g, '  ');
   if (!/=|\+\+|--/.test(operators)) return;
   for (const name of text.match(NAMES) ?? []) variables.computed.add(name);
+}
+
+/** An expansion in arithmetic (`$E`, `${E}`, `$1`, `$(…)`, a backquote) that need not hold a number; `$((…))` is one. */
+const ARITHMETIC_EXPANSION = /\$(?:\{[^}]*\}|\((?!\()|[A-Za-z_][A-Za-z0-9_]*|[0-9@*])|`/g;
+
+/**
+ * Whether arithmetic expands a value that may itself be an assignment (`(( $E ))`, `$(( $E ))` with E=F=1 sets F): any
+ * expansion but of a variable the line has so far set only to whole numbers.
+ */
+function expandsAssignment(variables: LineVariables, text: string): boolean {
+  for (const [expansion] of text.matchAll(ARITHMETIC_EXPANSION)) {
+    const name = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(expansion)?.[1];
+    const values = name === undefined ? undefined : variables.values.get(name);
+    if (values === undefined || variables.computed.has(name!) || variables.fromOutside.has(name!) || !values.every((value) => /^-?[0-9]+$/.test(value))) return true;
+  }
+  return false;
+}
+
+/** A place where any variable may be set to a value not followed: no value is known after it. */
+function hideEverything(variables: LineVariables, at: number): void {
+  variables.namedAtRunTime = true;
+  variables.hiddenAt.push(at);
 }
 
 /** `unset F`, `unset -v 'F'`: F holds no value after; `unset "$v"`: a variable named at run time. */
@@ -249,8 +272,8 @@ export function recordCommand(variables: LineVariables, words: readonly ShellWor
   if (name === 'let') {
     // Each word is arithmetic; one written with expansions (`let "$expr"`) may assign any variable.
     for (const word of operands) {
-      if (word.literal === undefined) variables.namedAtRunTime = true;
-      else recordArithmetic(variables, word.literal);
+      if (word.literal === undefined) hideEverything(variables, at);
+      else recordArithmetic(variables, word.literal, at);
     }
     return;
   }

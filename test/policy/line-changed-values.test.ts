@@ -33,6 +33,17 @@ describe('classifyShell: a value the line unsets or changes is not the step env 
     ['printf -v DRY x; helm uninstall web $DRY', DRY, 'destroy'],
     ['getopts a DRY; helm uninstall web $DRY', DRY, 'destroy'],
     ['unset H; terraform destroy $H', { H: '-help' }, 'destroy'],
+    // Arithmetic evaluates what it expands: E=DRY=1 sets DRY there, and any variable through a value not known.
+    ['(( $E )); helm uninstall web $DRY', { ...DRY, E: 'DRY=1' }, 'destroy'],
+    ['(( ${E} )); helm uninstall web $DRY', { ...DRY, E: 'X' }, 'destroy'],
+    ['let "$E"; helm uninstall web $DRY', { ...DRY, E: 'DRY=1' }, 'destroy'],
+    [': $(( $E )); helm uninstall web $DRY', { ...DRY, E: 'DRY=1' }, 'destroy'],
+    ['echo "$(( $E + 1 ))"; helm uninstall web $DRY', { ...DRY, E: 'DRY=1' }, 'destroy'],
+    ['[[ $E -eq 1 ]]; helm uninstall web $DRY', { ...DRY, E: 'DRY=1' }, 'destroy'],
+    ['a[$E]=x; helm uninstall web $DRY', { ...DRY, E: 'DRY=1' }, 'destroy'],
+    [': $(( $(cat e) )); helm uninstall web $DRY', DRY, 'destroy'],
+    ['D=--dry-run; (( $E )); helm uninstall web $D', { E: 'D=1' }, 'destroy'],
+    ['D=--dry-run; let "$E"; helm uninstall web $D', { E: 'D=1' }, 'destroy'],
   ])('%s with %j is %s', async (command, env, level) => {
     const risk = await classify(command, env);
     expect(risk.level, risk.reason).toBe(level);
@@ -43,6 +54,8 @@ describe('classifyShell: a value the line unsets or changes is not the step env 
     ['for ((i=0; i<2; i++)); do helm uninstall web $DRY; done', DRY],
     ['[[ $A = b ]]; helm uninstall web $DRY', DRY],
     ['unset OTHER; helm uninstall web $DRY', DRY],
+    ['N=2; (( $N > 1 )); helm uninstall web $DRY', DRY],
+    ['(( $# > 0 )); helm uninstall web $DRY', DRY],
   ])('%s with %j still reads the step value (read)', async (command, env) => {
     const risk = await classify(command, env);
     expect(risk.level, risk.reason).toBe('read');
