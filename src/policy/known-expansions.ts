@@ -53,6 +53,15 @@ export function commandValues(found: Pick<ShellCommand, 'valueAt' | 'assigned' |
   return (name) => heldValue(name, sources);
 }
 
+/**
+ * The step's `env` values a shell line surely starts with, as heldValue takes them: none under an IFS of the step's
+ * (it changes how every value splits), and none of the variables bash sets itself.
+ */
+export function startingValues(step: ReadonlyMap<string, string | undefined>): ReadonlyMap<string, string | undefined> {
+  if (step.has('IFS')) return new Map();
+  return new Map([...step].filter(([name]) => !SET_BY_THE_SHELL.test(name)));
+}
+
 /** Variables bash sets itself as it starts, whatever its environment holds: the step's value is not the one read. */
 const SET_BY_THE_SHELL = /^(?:BASH\w*|SHELLOPTS|PPID|UID|EUID|GROUPS|SHLVL|OPTERR|DIRSTACK|HISTCMD)$/;
 

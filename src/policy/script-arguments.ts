@@ -16,6 +16,13 @@ export function shellCode(args: readonly ShellWord[], shell: string): string | u
   return at === undefined ? undefined : args[at]?.literal;
 }
 
+/** The word a shell's `-c` code is, written out or not (`bash -c "$CODE"`); undefined for fish and without `-c`. */
+export function shellCodeWord(args: readonly ShellWord[], shell: string): ShellWord | undefined {
+  if (shell === 'fish') return undefined;
+  const at = shellCodeAt(args) ?? mayBeShellCodeAt(args);
+  return at === undefined ? undefined : args[at];
+}
+
 /** The script file a shell, `source` or an interpreter is given; none for `-c`/`-e` code. */
 export function scriptArgument(name: string, args: readonly ShellWord[]): string | undefined {
   if (name === 'source' || name === '.') return args[0] === undefined ? undefined : pathSpelling(args[0]);

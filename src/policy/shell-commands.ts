@@ -2,7 +2,9 @@ import { SHELLS } from './command-risk.js';
 import { commandsGitRuns } from './git-run-commands.js';
 import type { Stdin } from './command-context.js';
 import { programName } from './program-name.js';
-import { readsStdinCode, shellCode } from './script-arguments.js';
+import { readsStdinCode, shellCode, shellCodeWord } from './script-arguments.js';
+import { expandKnown } from './known-expansions.js';
+import { resetsEnvironment } from './environment-reach.js';
 import { keywordCommand } from './keyword-command.js';
 import { simpleCommands } from './shell-risk.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
@@ -55,12 +57,21 @@ const APPENDING = new Set(['xargs', 'parallel']);
  */
 export async function shellCommands(command: string, parse: ShellParser, reading: Reading = {}): Promise<ShellCommand[]> {
   const found: ShellCommand[] = [];
-  await collect(command, parse, found, 0, new Set(), new Map(), () => false, undefined, reading);
+  const started = reading.started;
+  await collect(command, parse, found, 0, new Set(), new Map(), () => false, undefined, reading, NO_STDIN, started === undefined ? NOTHING_STARTED : (name) => started.get(name));
   return found;
 }
 
-/** `stdinCode`: also the commands of code a shell reads from a here-document or a pipe (`bash <<'E'`, `echo … | sh`), when its text is known. */
-export type Reading = { readonly stdinCode?: true };
+/**
+ * `stdinCode`: also the commands of code a shell reads from a here-document or a pipe (`bash <<'E'`, `echo … | sh`),
+ * when its text is known. `started`: the values the line's process starts with (the step's `env`, a value undefined when
+ * known only at run time), carried into the code it hands on (`eval`, `bash -c`) and the commands' valueAt.
+ */
+export type Reading = { readonly stdinCode?: true; readonly started?: ReadonlyMap<string, string | undefined> };
+
+/** The values a line's process starts with, by name; undefined when not known before running. */
+type Started = (name: string) => string | undefined;
+const NOTHING_STARTED: Started = () => undefined;
 
 /**
  * `inherited`: the variables the process running the line was given (`X=1 bash -c '…'`); `stdin`: what it reads
@@ -77,6 +88,7 @@ async function collect(
   cleanEnvironment?: true,
   reading: Reading = {},
   stdin: Stdin = NO_STDIN,
+  started: Started = NOTHING_STARTED,
 ): Promise<void> {
   if (depth > MAX_DEPTH) return;
   let line: Awaited<ReturnType<typeof simpleCommands>>;
@@ -89,15 +101,27 @@ async function collect(
   const mayChange = (name: string) => outerMayChange(name) || line.mayChange(name);
   for (const [i, words] of line.commands.entries()) {
     const variables = line.variables[i];
-    // A variable the line leaves alone has the value its process was given.
-    const valueAt = (name: string) => variables?.valueAt(name) ?? (line.assigned.includes(name) || line.mayChange(name) ? undefined : inherited.get(name));
-    const seen = { valueAt, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
+    // A variable the line leaves alone has the value its process was given; one it leaves alone up to here, the value
+    // it started with (`eval 'kubectl delete ns $NS'` with the step's NS, though eval may change it for what follows).
+    const startedAt = (name: string) => (!inherited.has(name) && variables?.startValueHolds(name) === true ? started(name) : undefined);
+    const valueAt = (name: string) => variables?.valueAt(name) ?? (line.assigned.includes(name) || line.mayChange(name) ? undefined : inherited.get(name)) ?? startedAt(name);
+    const seen = { valueAt, startedAt, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
     await visit(words, parse, found, depth, assigned, seen, false, reading, line.inputs[i] ?? NO_STDIN);
   }
 }
 
-/** What a command found sees of its line's variables. */
-type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanEnvironment'>;
+/**
+ * What a command found sees of its line's variables; `startedAt`: the values its line's process started with that still
+ * hold there, which a shell it starts gets too (the step's `env` is exported).
+ */
+type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanEnvironment'> & { readonly startedAt: Started };
+
+/** The text of a word with the variables it reads filled in with the values they surely hold, when that is one word. */
+function filledText(word: ShellWord | undefined, seen: Seen): string | undefined {
+  if (word === undefined || word.literal !== undefined) return word?.literal;
+  const fields = expandKnown(word, seen.valueAt);
+  return fields?.length === 1 ? fields[0]!.literal : undefined;
+}
 
 const NO_STDIN: Stdin = { kind: 'none' };
 
@@ -105,7 +129,10 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   const [program, ...args] = words;
   if (program === undefined || depth > MAX_DEPTH) return;
   const name = programName(program.literal ?? program.text);
-  found.push({ name, args, assigned, ...seen, ...(moreArgs ? { moreArgs: true as const } : {}) });
+  const { startedAt, ...shown } = seen;
+  found.push({ name, args, assigned, ...shown, ...(moreArgs ? { moreArgs: true as const } : {}) });
+  // A shell it starts gets the exported values: those the line started with, unless a wrapper clears them.
+  const handed = (elsewhere: boolean) => (elsewhere ? NOTHING_STARTED : startedAt);
   if (isWrapper(name)) {
     const inner = unwrap(name, args);
     if (inner.kind === 'command') {
@@ -120,16 +147,18 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
         const variable = ENVIRONMENT_ASSIGNMENT.exec(word.literal ?? word.text)?.[1];
         if (variable !== undefined) environment.set(variable, word.literal?.slice(variable.length + 1));
       }
-      const innerSeen = { ...seen, environment, ...(clean ? { cleanEnvironment: true as const } : {}) };
+      const innerSeen = { ...seen, environment, ...(clean ? { cleanEnvironment: true as const } : {}), ...(resetsEnvironment(name, args) ? { startedAt: NOTHING_STARTED } : {}) };
       for (const command of appendedInput(name, before, rest, stdin)) await visit(command, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), innerSeen, APPENDING.has(name), reading, stdin);
     }
-    if (inner.kind === 'script' && inner.code.literal !== undefined) await collect(inner.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
+    const wrapped = inner.kind === 'script' ? filledText(inner.code, seen) : undefined;
+    if (wrapped !== undefined) await collect(wrapped, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin, handed(resetsEnvironment(name, args)));
     return;
   }
   // `npx rm -rf x`, `pnpm -r exec rm -rf x`, `npm exec -c 'rm -rf x'`: a package manager runs the command behind it.
   const executed = packageExec(name, args);
   if (executed?.kind === 'command') await visit(executed.words, parse, found, depth + 1, assigned, seen, false, reading, stdin);
-  if (executed?.kind === 'script' && executed.code.literal !== undefined) await collect(executed.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
+  const executedCode = executed?.kind === 'script' ? filledText(executed.code, seen) : undefined;
+  if (executedCode !== undefined) await collect(executedCode, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin, handed(false));
   // `coproc X { touch f; }`, `trap 'rm -rf x' EXIT`: the command a keyword starts, the line a trap runs later.
   const keyworded = keywordCommand(name, args);
   if (keyworded !== undefined) await visit(keyworded, parse, found, depth + 1, assigned, seen, false, reading, NO_STDIN);
@@ -141,16 +170,19 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
     for (const inner of findExecs(args)) await visit(inner, parse, found, depth + 1, assigned, seen, false, reading, NO_STDIN);
     return;
   }
-  // `eval 'sh deploy.sh'`: its words, joined, are a line the shell runs.
-  const evaluated = name === 'eval' && args.every((word) => word.literal !== undefined) ? args.map((word) => word.literal).join(' ') : undefined;
-  if (evaluated !== undefined) await collect(evaluated, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
+  // `eval 'sh deploy.sh'`, `eval kubectl delete ns $NS`: its words, expanded and joined, are a line the shell runs,
+  // with every value known where eval stands.
+  const expanded = name === 'eval' ? args.map((word) => expandKnown(word, seen.valueAt)) : [];
+  const evaluated = name === 'eval' && expanded.every((words) => words !== undefined) ? expanded.flat().map((word) => word.literal).join(' ') : undefined;
+  if (evaluated !== undefined) await collect(evaluated, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin, seen.valueAt);
   // `bash <<'E'`, `echo 'make clean' | sh -s`: the text the shell reads is a line it runs, as a `-c` string is.
   const code = reading.stdinCode && (stdin.kind === 'text' || stdin.kind === 'pipe') && readsStdinCode(name, args) ? stdin.literal : undefined;
-  if (code !== undefined) await collect(code, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
+  if (code !== undefined) await collect(code, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, NO_STDIN, handed(false));
   if (SHELLS.has(name)) {
-    const script = shellCode(args, name);
+    // `bash -c "kubectl delete ns $NS"`: the outer shell fills the code in before bash reads it.
+    const script = shellCode(args, name) ?? filledText(shellCodeWord(args, name), seen);
     // `echo … | bash -c 'bash -s'`: the shell the string starts reads the outer one's stdin.
-    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin);
+    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin, handed(false));
   }
 }
 

@@ -15,7 +15,7 @@ import { destroyPlansApplied, startingSettings } from './terraform-environment.j
 import { unparsedRisk } from './unparsed-line.js';
 import { handedOn, valuesUnknown } from './handed-environment.js';
 import { unzipOptionsGiven } from './unzip-command.js';
-import { knownValues, lineSettings, lineVariables, mayBeSet, recordAssignment, recordCommand, recordSyntax, settleVariables, type LineVariables } from './shell-variables.js';
+import { knownValues, lineSettings, lineVariables, mayBeSet, recordAssignment, recordCommand, recordSyntax, settleVariables, startValueHolds, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, joinedWords, namedChildren, variablesRead, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
 import { isDescriptor, redirectedCommand, redirectsAfterHereDocument, redirectTarget, wordsAfterRedirect } from './redirect-words.js';
 
@@ -146,6 +146,8 @@ export type CommandVariables = {
   valueAt(name: string): string | undefined;
   /** The command's own `NAME=value` prefixes (its process's variables only); undefined: a value known at run time. */
   readonly prefix: ReadonlyMap<string, string | undefined>;
+  /** Whether the variable still holds, where the command runs, the value the line was started with (startValueHolds). */
+  startValueHolds(name: string): boolean;
 };
 
 /**
@@ -162,6 +164,7 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
           return values?.length === 1 ? values[0] : undefined;
         },
         prefix: unit.prefix,
+        startValueHolds: (name) => startValueHolds(found.variables, name, unit.start),
       }),
     );
     return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), starts: found.units.map((unit) => unit.start), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange: (name) => mayBeSet(found.variables, name) };

@@ -40,12 +40,14 @@ export interface LineVariables {
   valuesHiddenFrom: number;
   /** Variables set to a literal default the environment may override (`K=${K:-kubectl}`); their value is that default. */
   readonly fromOutside: Set<string>;
+  /** Each place of hiddenAt with the start of its statement, and whether that statement holds a loop (it runs again). */
+  readonly hiddenPlaces: { readonly at: number; readonly from: number; readonly loop: boolean }[];
   /** `for x in ls pwd; do …; done`: where the loop body runs with the variable set to one of its literal words. */
   readonly loops: { readonly name: string; readonly start: number; readonly from: number; readonly to: number }[];
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), loops: [] };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [] };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -323,12 +325,32 @@ export function settleVariables(variables: LineVariables, root: ShellNode): void
   const starts = statements.filter((statement) => statement.isNamed).map((statement) => statement.startIndex);
   for (const at of variables.hiddenAt) {
     const from = starts.findLast((start) => start <= at) ?? 0;
+    const statement = statements.find((each) => each.isNamed && each.startIndex === from);
+    variables.hiddenPlaces.push({ at, from, loop: statement === undefined || holdsLoop(statement) });
     variables.hiddenFrom = Math.min(variables.hiddenFrom, from);
     if (!variables.flaggedAt.includes(at)) variables.valuesHiddenFrom = Math.min(variables.valuesHiddenFrom, from);
   }
   for (const values of variables.values.values()) {
     if (values.some((value) => SETTING_BUILTINS.has(value.split(/\s+/)[0] ?? '') || BUILTIN_PREFIXES.has(value.split(/\s+/)[0] ?? ''))) variables.hiddenFrom = variables.valuesHiddenFrom = 0;
   }
+}
+
+const LOOPS = new Set(['for_statement', 'c_style_for_statement', 'while_statement']);
+
+function holdsLoop(node: ShellNode): boolean {
+  return LOOPS.has(node.type) || namedChildren(node).some(holdsLoop);
+}
+
+/**
+ * Whether a variable still holds the value the line was started with where a command at `at` runs: the line never
+ * sets it (nor IFS, which changes how every value splits), and nothing before that command may set variables not
+ * followed (`eval "$X"`, `source`, `read`…; one after it in the same loop runs before it again). The command's own
+ * `eval '…'` does not count: what it runs starts with the values it finds.
+ */
+export function startValueHolds(variables: LineVariables, name: string, at: number): boolean {
+  const touched = (each: string) => variables.values.has(each) || variables.computed.has(each) || variables.indirect.has(each) || variables.cleared.has(each);
+  if (touched(name) || touched('IFS') || SET_BY_BASH.has(name) || variables.namedAtRunTime) return false;
+  return !variables.hiddenPlaces.some((place) => place.at < at || (place.from < at && place.loop));
 }
 
 /**

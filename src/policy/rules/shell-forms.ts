@@ -1,4 +1,4 @@
-import { commandValues, expandKnown } from '../known-expansions.js';
+import { commandValues, expandKnown, startingValues } from '../known-expansions.js';
 import { shellCommands, type ShellCommand } from '../shell-commands.js';
 import type { ShellParser, ShellWord } from '../shell-syntax.js';
 import type { CallForm } from './decide.js';
@@ -22,7 +22,8 @@ const ARGV_PROGRAMS = new Set(['kubectl', 'helm', 'docker', 'podman']);
 export async function shellForms(command: string, parse: ShellParser, step?: ReadonlyMap<string, string | undefined>): Promise<CallForm[]> {
   const forms: CallForm[] = [];
   // Code a shell reads from a pipe or here-document (`echo 'kubectl delete ns prod' | bash`) is met as `bash -c` code is.
-  for (const found of await shellCommands(command, parse, { stdinCode: true })) {
+  // The step's values reach code the line hands on (`eval …`, `bash -c '…'`) and the values set from them.
+  for (const found of await shellCommands(command, parse, { stdinCode: true, ...(step === undefined ? {} : { started: startingValues(step) }) })) {
     forms.push(...commandForms(found.name, found.args, found.moreArgs === true));
     const filled = filledArguments(found, step);
     if (filled !== undefined) forms.push(...commandForms(found.name, filled, found.moreArgs === true));

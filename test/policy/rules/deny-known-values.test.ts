@@ -21,6 +21,17 @@ describe('deny rules and the values a line reads', () => {
     ['kubectl delete ns prod-$SUFFIX', { SUFFIX: 'eu' }],
     ['NS=prod; kubectl delete ns $NS', undefined],
     ['sh -c "kubectl delete ns \\$NS"', { NS: 'prod' }],
+    // Code handed on gets the values known where it is handed: the outer shell fills a double-quoted -c string in,
+    // eval its expanded words, and a shell or eval started there starts with the step's values.
+    ['bash -c "kubectl delete ns $NS"', { NS: 'prod' }],
+    ['sh -c "kubectl delete ns ${NS}"', { NS: 'prod' }],
+    ['eval kubectl delete ns $NS', { NS: 'prod' }],
+    ["eval 'kubectl delete ns $NS'", { NS: 'prod' }],
+    ['eval "kubectl $V ns prod"', { V: 'delete' }],
+    ["bash -c 'eval kubectl delete ns \\$NS'", { NS: 'prod' }],
+    ["eval 'bash -c \"kubectl delete ns $NS\"'", { NS: 'prod' }],
+    ['P=prod; eval kubectl delete ns $P', undefined],
+    ['kubectl delete ns $NS; eval "$X"', { NS: 'prod' }],
   ])('%s with %j is denied', async (command, env) => {
     expect(await decision(command, env)).toBe('deny');
   });
@@ -35,6 +46,10 @@ describe('deny rules and the values a line reads', () => {
     ['NS=$(cat ns); kubectl delete ns $NS', { NS: 'prod' }],
     ['for NS in a b; do kubectl delete ns $NS; done', { NS: 'prod' }],
     ['kubectl delete ns $NS', { NS: '{{ steps.pick.output.stdout }}' }],
+    ['eval kubectl delete ns $NS', { NS: 'staging' }],
+    ['eval "$X"; eval kubectl delete ns $NS', { NS: 'prod' }],
+    ['for i in 1 2; do eval kubectl delete ns $NS; source ./x.sh; done', { NS: 'prod' }],
+    ['bash -c "kubectl delete ns $NS"', { NS: 'prod', IFS: ':' }],
   ])('%s with %j is not met by the value', async (command, env) => {
     expect(await decision(command, env)).toBe('ask');
   });
