@@ -1,0 +1,63 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+
+// Deny rules meet code handed to eval and bash -c with the step's env values, and the code su and runuser run
+// as another user is rated and met as that code, not as a program named after the user.
+
+let sandbox: CliSandbox;
+beforeAll(async () => {
+  sandbox = await createCliSandbox('ksa-handed-code-');
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+const POLICY = 'deny:\n  - kubectl: "delete ns prod"\n  - shell: "rm -rf /srv*"\n';
+
+type Step = { readonly command: string; readonly env?: Record<string, string> };
+
+/** A workspace of its own with .ksa/policy.yaml and the plan of these shell steps, and a KSA_HOME of its own. */
+async function workspace(name: string, steps: Record<string, Step>): Promise<{ dir: string; home: string; plan: string }> {
+  const lines = Object.entries(steps).map(([id, step]) => `  - id: ${id}\n    tool: shell\n    args: ${JSON.stringify({ command: step.command, ...(step.env ? { env: step.env } : {}) })}\n`);
+  const plan = await sandbox.writePlan(`${name}/ws/plan.yaml`, `goal: ${name}\nsteps:\n${lines.join('')}`);
+  const dir = path.dirname(plan);
+  const home = path.join(sandbox.dir, name, 'home');
+  await mkdir(home, { recursive: true });
+  await mkdir(path.join(dir, '.ksa'), { recursive: true });
+  await writeFile(path.join(dir, '.ksa', 'policy.yaml'), POLICY);
+  return { dir, home, plan };
+}
+
+describe('ksa policy check', () => {
+  it('denies kubectl delete ns $NS handed to bash -c and eval with env NS=prod, and su -c code, but not NS=staging', async () => {
+    const prod = { NS: 'prod' };
+    const ws = await workspace('handed', {
+      quoted: { command: 'bash -c "kubectl delete ns $NS"', env: prod },
+      words: { command: 'eval kubectl delete ns $NS', env: prod },
+      single: { command: "eval 'kubectl delete ns $NS'", env: prod },
+      su: { command: "su deploy -c 'rm -rf /srv/app'" },
+      runuser: { command: 'runuser -u deploy -- rm -rf /srv/app' },
+      staging: { command: 'bash -c "kubectl delete ns $NS"', env: { NS: 'staging' } },
+    });
+    const check = await runKsa(['policy', 'check', ws.plan, '--json', '--approve', 'write'], { home: ws.home, cwd: ws.dir });
+    expect(check.code, describeResult(check)).toBe(2);
+    const doc = JSON.parse(check.stdout) as { steps: { id: string; decision: string }[] };
+    expect(Object.fromEntries(doc.steps.map((step) => [step.id, step.decision]))).toEqual({ quoted: 'deny', words: 'deny', single: 'deny', su: 'deny', runuser: 'deny', staging: 'ask' });
+  });
+});
+
+describe('ksa validate --json', () => {
+  it('rates su and runuser by the code they run as the user', async () => {
+    const ws = await workspace('su', {
+      code: { command: "su deploy -c 'kubectl delete pod web'" },
+      reads: { command: "su deploy -c 'kubectl get pods'" },
+      login: { command: "su - deploy --command='kubectl get pods'" },
+    });
+    const result = await runKsa(['validate', ws.plan, '--json'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(0);
+    const doc = JSON.parse(result.stdout) as { stepRisks: { id: string; risk: string }[] };
+    expect(Object.fromEntries(doc.stepRisks.map((each) => [each.id, each.risk]))).toEqual({ code: 'destroy', reads: 'read', login: 'read' });
+  });
+});
