@@ -36,8 +36,10 @@ describe('workers: an attempt lost in a Redis stall while its worker still runs 
     const result = await run.result;
     expect(result.code, describeResult(result)).toBe(0);
     const lines = readFileSync(path.join(dir, 'long.txt'), 'utf8').trim().split('\n');
+    // A failure here names what the run and both workers said: the path that let the attempts overlap.
+    const told = `${describeResult(result)}\n--- w1\n${workers.get('w1')!.stdout()}\n--- w2\n${workers.get('w2')!.stdout()}`;
     // Attempt 1 was killed on its worker (no `end`), before attempt 2 started (no `overlap`).
-    expect(lines).toEqual([expect.stringMatching(/^start-w[12]$/), expect.stringMatching(/^start-w[12]$/), 'end']);
+    expect(lines, told).toEqual([expect.stringMatching(/^start-w[12]$/), expect.stringMatching(/^start-w[12]$/), 'end']);
     const retrying = eventsOf(parseNdjson(result.stdout), 'step_retrying', 'long') as unknown as StepEvent[];
     expect(retrying.map((event) => event.error)).toEqual([expect.stringMatching(/^attempt lost: its job's lock in Redis expired while worker w[12] ran it \(Redis did not answer in time, or the worker was cut off from it\); the worker stopped it$/)]);
     const first = lines[0]!.replace('start-', '');
