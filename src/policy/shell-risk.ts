@@ -15,6 +15,7 @@ import { destroyPlansApplied, startingSettings } from './terraform-environment.j
 import { unparsedRisk } from './unparsed-line.js';
 import { handedOn, valuesUnknown } from './handed-environment.js';
 import { unzipOptionsGiven } from './unzip-command.js';
+import { arithmeticRisks } from './arithmetic-code.js';
 import { knownValues, lineSettings, lineVariables, mayBeSet, recordAssignment, recordCommand, recordSyntax, settleVariables, startValueHolds, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, joinedWords, namedChildren, variablesRead, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
 import { isDescriptor, redirectedCommand, redirectsAfterHereDocument, redirectTarget, wordsAfterRedirect } from './redirect-words.js';
@@ -65,7 +66,7 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
   const source = templated ? command.replace(TEMPLATE, `"${TEMPLATE_HINT}"`) : command;
   // `curl -o i.sh …; bash -c ./i.sh`, `curl -o a.zip …; sh -c 'unzip a.zip && ./a/install'`: what the enclosing line
   // downloads is as unreviewed in the code it hands on, and unpacked there from the start.
-  const scan = await parse(source, (root) => scanLine(root, downloaded, environment, stdin));
+  const scan = await parse(source, (root) => scanLine(root, 'sure', downloaded, environment, stdin));
   const handed = handedOn(scan.variables, scan.units.map((unit) => unit.words), environment);
   const settings = startingSettings(lineSettings(scan.variables), environment);
   const planned = (name: string): boolean => environment.anything || environment.values.has(name);
@@ -156,7 +157,7 @@ export type CommandVariables = {
  */
 export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin = NO_STDIN): Promise<SimpleCommands> {
   return parse(command, (root) => {
-    const found = scanLine(root, undefined, undefined, stdin);
+    const found = scanLine(root, 'possible', undefined, undefined, stdin);
     const variables = found.units.map(
       (unit): CommandVariables => ({
         valueAt: (name) => {
@@ -171,8 +172,12 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
   });
 }
 
-/** `stdin`: what the line's process reads (`echo … | bash -c 'bash'`): each command of the line that reads its own may read it. */
-function scanLine(root: ShellNode, downloaded: ReadonlySet<string> = new Set(), environment = NO_ENVIRONMENT, stdin: Stdin = NO_STDIN): Scan {
+/**
+ * `reading`: 'sure' for the risk rater, which knows only values the line surely holds and rates arithmetic that
+ * evaluates run-time text; 'possible' for deny rules, where a value held before such arithmetic may still be the one read.
+ * `stdin`: what the line's process reads (`echo … | bash -c 'bash'`): each command of the line that reads its own may read it.
+ */
+function scanLine(root: ShellNode, reading: 'sure' | 'possible', downloaded: ReadonlySet<string> = new Set(), environment = NO_ENVIRONMENT, stdin: Stdin = NO_STDIN): Scan {
   const found: Scan = { units: [], variables: lineVariables(), effects: [], downloads: new Set(downloaded), functions: [], environment, redirected: new Map(), error: root.hasError, truncated: false };
   visit(root, stdin, '', found, 0);
   const statements = allChildren(root);
@@ -181,6 +186,7 @@ function scanLine(root: ShellNode, downloaded: ReadonlySet<string> = new Set(), 
     for (const definition of found.functions) if (definition.start === statement.startIndex) definition.firm = true;
   });
   settleVariables(found.variables, root);
+  if (reading === 'sure') found.effects.push(...arithmeticRisks(found.variables, root, environment));
   return found;
 }
 

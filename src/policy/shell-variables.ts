@@ -1,6 +1,7 @@
 import type { VariableSetting } from './steering-variables.js';
 import { defaultExpansion } from './variable-names.js';
 import { declarationFlags } from './declaration-flags.js';
+import { testArithmetic } from './arithmetic-operands.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellWord } from './shell-syntax.js';
 
 /**
@@ -44,16 +45,22 @@ export interface LineVariables {
   readonly hiddenPlaces: { readonly at: number; readonly from: number; readonly loop: boolean }[];
   /** `for x in ls pwd; do …; done`: where the loop body runs with the variable set to one of its literal words. */
   readonly loops: { readonly name: string; readonly start: number; readonly from: number; readonly to: number }[];
+  /** Each text bash evaluates as arithmetic (`(( n > 1 ))`, `a[$i]`, `let n++`, `[[ $n -eq 1 ]]`), with its place. */
+  readonly arithmetic: { readonly at: number; readonly text: string }[];
+  /** Variables given text known only at run time that values does not hold (`for x in $(…)`, `read x`, `${x:=…}`, `coproc x`). */
+  readonly textAtRunTime: Set<string>;
+  /** Arrays the line declares associative (`declare -A m`): their subscripts are keys, not arithmetic. */
+  readonly associative: Set<string>;
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [] };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set() };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
 const MAX_VALUES = 16;
 /** Variables bash sets itself as the line runs (`$_` is the last argument, `read` fills REPLY, `cd` PWD). */
-const SET_BY_BASH = new Set(['_', 'REPLY', 'OPTARG', 'OPTIND', 'MAPFILE', 'BASH_REMATCH', 'COPROC', 'PWD', 'OLDPWD', 'RANDOM', 'SRANDOM', 'SECONDS', 'LINENO', 'EPOCHREALTIME', 'EPOCHSECONDS', 'BASHPID', 'BASH_COMMAND', 'BASH_ARGV0', 'HISTCMD', 'PIPESTATUS', 'FUNCNAME', 'COLUMNS', 'LINES']);
+export const SET_BY_BASH = new Set(['_', 'REPLY', 'OPTARG', 'OPTIND', 'MAPFILE', 'BASH_REMATCH', 'COPROC', 'PWD', 'OLDPWD', 'RANDOM', 'SRANDOM', 'SECONDS', 'LINENO', 'EPOCHREALTIME', 'EPOCHSECONDS', 'BASHPID', 'BASH_COMMAND', 'BASH_ARGV0', 'HISTCMD', 'PIPESTATUS', 'FUNCNAME', 'COLUMNS', 'LINES']);
 /** Builtins that set variables named only as words (`read x`, `printf -v x`), or run code that may (`eval`, `source`, `trap`). */
 const SETTING_BUILTINS = new Set(['read', 'readarray', 'mapfile', 'getopts', 'printf', 'wait', 'eval', 'source', '.', 'alias', 'trap', 'declare', 'typeset', 'local', 'export', 'readonly', 'unset']);
 /** Words that run the builtin after them in the same shell (`command read x`, `builtin eval …`, `time read x`). */
@@ -100,12 +107,15 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
     case 'compound_statement':
       if (allChildren(node)[0]?.text === '((') recordArithmetic(variables, node.text, node.startIndex);
       return;
-    case 'subscript':
-      // An indexed array's subscript is arithmetic: `a[K=1]=x`, `${a[K++]}`.
-      return recordArithmetic(variables, node.text.slice(node.text.indexOf('[')), node.startIndex);
+    case 'subscript': {
+      // An indexed array's subscript is arithmetic: `a[K=1]=x`, `${a[K++]}`; an associative array's is a key.
+      const array = namedChildren(node)[0]?.text ?? '';
+      if (!variables.associative.has(array)) recordArithmetic(variables, node.text.slice(node.text.indexOf('[')), node.startIndex);
+      return;
+    }
     case 'test_command':
-      // `[[ K=1 -eq 1 ]]`: the operands of -eq, -lt… are arithmetic.
-      if (/\s-(?:eq|ne|lt|le|gt|ge)\s/.test(node.text)) recordArithmetic(variables, node.text, node.startIndex);
+      // `[[ K=1 -eq 1 ]]`, `[[ -v a[K=1] ]]`: bash evaluates those operands as arithmetic; `[ … ]` and `test` do not.
+      if (allChildren(node)[0]?.text === '[[') for (const operand of testArithmetic(node)) recordArithmetic(variables, operand, node.startIndex);
       return;
     case 'declaration_command': {
       const children = namedChildren(node);
@@ -113,6 +123,15 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       if (flags !== 'none') variables.hiddenAt.push(node.startIndex);
       if (flags === 'plain') variables.flaggedAt.push(node.startIndex);
       const keeps = /^(export|readonly)\b/.test(node.text);
+      const options = children.filter((child) => child.type === 'word' && child.text.startsWith('-')).map((child) => child.text);
+      // `declare -i n=$x` evaluates the value as arithmetic.
+      const integer = options.some((option) => /^-[A-Za-z]*i/.test(option));
+      for (const child of children) {
+        const value = child.type === 'variable_assignment' ? child.childForFieldName('value') : null;
+        if (integer && value !== null) recordArithmetic(variables, value.text, child.startIndex);
+        const name = child.type === 'variable_assignment' ? child.childForFieldName('name')?.text : child.type === 'variable_name' ? child.text : undefined;
+        if (name !== undefined && options.some((option) => /^-[A-Za-z]*A/.test(option))) variables.associative.add(name);
+      }
       if (!keeps) for (const child of children) if (child.type === 'variable_name') variables.computed.add(child.text);
       // `declare -n r=PATH`: what is later assigned to r lands in PATH.
       const reference = children.some((child) => child.type === 'word' && /^-[A-Za-z]*n/.test(child.text));
@@ -132,6 +151,7 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       if (allChildren(node).some((child) => !child.isNamed && (child.text === '=' || child.text === ':='))) {
         const name = namedChildren(node).find((child) => child.type === 'variable_name');
         if (name) variables.computed.add(name.text);
+        if (name) variables.textAtRunTime.add(name.text);
       }
   }
 }
@@ -142,35 +162,20 @@ const NAMES = /[A-Za-z_][A-Za-z0-9_]*/g;
 /**
  * Arithmetic (`((F=0))`, `$((DRY=7))`, `let X+=1`, `$((N++))`, `for ((i=0;…))`) that assigns sets a variable ksa does
  * not follow to a value: every name the expression holds counts as set, whichever the operator lands on
- * (`a[K=1]`, `X=Y=2`). Comparisons (`==`, `!=`, `<=`, `>=`) assign nothing.
+ * (`a[K=1]`, `X=Y=2`). Comparisons (`==`, `!=`, `<=`, `>=`) assign nothing. The text is kept for evaluatedText, which
+ * tells whether it evaluates text read at run time (and so may assign any variable, or run code).
  */
 function recordArithmetic(variables: LineVariables, text: string, at: number): void {
-  if (expandsAssignment(variables, text)) hideEverything(variables, at);
+  variables.arithmetic.push({ at, text });
   const operators = text.replace(/<<=|>>=/g, '=').replace(/[=!<>]=/g, '  ');
   if (!/=|\+\+|--/.test(operators)) return;
   for (const name of text.match(NAMES) ?? []) variables.computed.add(name);
 }
 
-/** An expansion in arithmetic (`$E`, `${E}`, `$1`, `$(…)`, a backquote) that need not hold a number; `$((…))` is one. */
-const ARITHMETIC_EXPANSION = /\$(?:\{[^}]*\}|\((?!\()|[A-Za-z_][A-Za-z0-9_]*|[0-9@*])|`/g;
-
-/**
- * Whether arithmetic expands a value that may itself be an assignment (`(( $E ))`, `$(( $E ))` with E=F=1 sets F): any
- * expansion but of a variable the line has so far set only to whole numbers.
- */
-function expandsAssignment(variables: LineVariables, text: string): boolean {
-  for (const [expansion] of text.matchAll(ARITHMETIC_EXPANSION)) {
-    const name = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(expansion)?.[1];
-    const values = name === undefined ? undefined : variables.values.get(name);
-    if (values === undefined || variables.computed.has(name!) || variables.fromOutside.has(name!) || !values.every((value) => /^-?[0-9]+$/.test(value))) return true;
-  }
-  return false;
-}
-
-/** A place where any variable may be set to a value not followed: no value is known after it. */
-function hideEverything(variables: LineVariables, at: number): void {
-  variables.namedAtRunTime = true;
+/** Marks the arithmetic at `at` as a place where any variable may be set to a value not followed (settleVariables has run). */
+export function hideAfterArithmetic(variables: LineVariables, root: ShellNode, at: number): void {
   variables.hiddenAt.push(at);
+  settleHidden(variables, root, [at]);
 }
 
 /** `unset F`, `unset -v 'F'`: F holds no value after; `unset "$v"`: a variable named at run time. */
@@ -200,6 +205,7 @@ function recordLoop(variables: LineVariables, node: ShellNode): void {
   const name = variable.text;
   if (allChildren(node)[0]?.text !== 'for' || body === null || values.length === 0 || values.some((value) => value === undefined || GLOB.test(value))) {
     variables.computed.add(name);
+    variables.textAtRunTime.add(name);
     return;
   }
   const known = variables.values.get(name) ?? [];
@@ -272,16 +278,16 @@ export function recordCommand(variables: LineVariables, words: readonly ShellWor
   const name = program?.literal;
   const operands = words.slice(words.indexOf(program!) + 1);
   if (name === 'let') {
-    // Each word is arithmetic; one written with expansions (`let "$expr"`) may assign any variable.
-    for (const word of operands) {
-      if (word.literal === undefined) hideEverything(variables, at);
-      else recordArithmetic(variables, word.literal, at);
-    }
+    // Each word is arithmetic, `let "$expr"` the text its expansions give.
+    for (const word of operands) recordArithmetic(variables, word.literal ?? word.text.replace(/["']/g, ''), at);
     return;
   }
   // `coproc DRY { …; }` sets DRY (and DRY_PID) to what the coprocess gets at run time.
   const coprocess = name === 'coproc' ? operands[0]?.literal : undefined;
-  if (coprocess !== undefined && NAME.test(coprocess)) variables.computed.add(coprocess).add(`${coprocess}_PID`);
+  if (coprocess !== undefined && NAME.test(coprocess)) {
+    variables.computed.add(coprocess).add(`${coprocess}_PID`);
+    variables.textAtRunTime.add(coprocess);
+  }
   if (name === undefined || !SETTING_BUILTINS.has(name)) return;
   const flags = words.slice(words.indexOf(program!) + 1).map((word) => word.literal ?? '');
   // printf sets a variable only with -v, wait only with -p; the others always may.
@@ -322,16 +328,22 @@ export function settleVariables(variables: LineVariables, root: ShellNode): void
   statements.forEach((statement, i) => {
     if (statement.isNamed && statements[i + 1]?.text !== '&') firm(statement);
   });
+  settleHidden(variables, root, variables.hiddenAt);
+  for (const values of variables.values.values()) {
+    if (values.some((value) => SETTING_BUILTINS.has(value.split(/\s+/)[0] ?? '') || BUILTIN_PREFIXES.has(value.split(/\s+/)[0] ?? ''))) variables.hiddenFrom = variables.valuesHiddenFrom = 0;
+  }
+}
+
+/** The statement of the line holding each place: from there on no value is known. */
+function settleHidden(variables: LineVariables, root: ShellNode, places: readonly number[]): void {
+  const statements = allChildren(root);
   const starts = statements.filter((statement) => statement.isNamed).map((statement) => statement.startIndex);
-  for (const at of variables.hiddenAt) {
+  for (const at of places) {
     const from = starts.findLast((start) => start <= at) ?? 0;
     const statement = statements.find((each) => each.isNamed && each.startIndex === from);
     variables.hiddenPlaces.push({ at, from, loop: statement === undefined || holdsLoop(statement) });
     variables.hiddenFrom = Math.min(variables.hiddenFrom, from);
     if (!variables.flaggedAt.includes(at)) variables.valuesHiddenFrom = Math.min(variables.valuesHiddenFrom, from);
-  }
-  for (const values of variables.values.values()) {
-    if (values.some((value) => SETTING_BUILTINS.has(value.split(/\s+/)[0] ?? '') || BUILTIN_PREFIXES.has(value.split(/\s+/)[0] ?? ''))) variables.hiddenFrom = variables.valuesHiddenFrom = 0;
   }
 }
 

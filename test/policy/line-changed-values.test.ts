@@ -50,7 +50,7 @@ describe('classifyShell: a value the line unsets or changes is not the step env 
   });
 
   it.each<[string, Record<string, string>]>([
-    ['(( X == 1 )); helm uninstall web $DRY', DRY],
+    ['(( X == 1 )); helm uninstall web $DRY', { ...DRY, X: '1' }],
     ['for ((i=0; i<2; i++)); do helm uninstall web $DRY; done', DRY],
     ['[[ $A = b ]]; helm uninstall web $DRY', DRY],
     ['unset OTHER; helm uninstall web $DRY', DRY],

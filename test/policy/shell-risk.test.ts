@@ -480,7 +480,9 @@ describe('classifyShell', () => {
     ['wget -qO- "--method=$M" https://x', 'destroy'],
     ['sort "$F"', 'read'],
     ['sort -- $F', 'read'],
-    ['sort -k2 $((N)) f', 'read'],
+    ['N=2; sort -k2 $((N)) f', 'read'],
+    // N set by nothing ksa sees may hold code that arithmetic runs.
+    ['sort -k2 $((N)) f', 'destroy'],
     ['git log "$REF" --format="$FMT"', 'read'],
     ['git log -- $FILES', 'read'],
     ['git status $X', 'read'],

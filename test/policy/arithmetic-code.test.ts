@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { classifyShell, type RiskLevel } from '../../src/policy/index.js';
+import { parseShell } from '../../src/tools/index.js';
+
+// Bash evaluates the text of an arithmetic operand as an expression, and a subscript in it runs command substitutions:
+// `n='x[$(rm -rf ~)]'; (( n > 1 ))` runs rm. Arithmetic over text read at run time is rated as eval of it is.
+
+const classify = (command: string, env: Record<string, string> = {}) => classifyShell(command, parseShell, 0, new Set(), { values: new Map(Object.entries(env)), anything: false });
+
+describe('classifyShell: arithmetic that evaluates text read at run time', () => {
+  it.each<[string, Record<string, string>]>([
+    ['n=$(cat count); (( n > 1 )) && echo many', {}],
+    ['n=$(cat count); (( $n > 1 )) && echo many', {}],
+    ['[[ $(cat f) -eq 1 ]] && echo one', {}],
+    ['echo $(( n + 0 ))', { n: 'x' }],
+    ['let n', { n: 'x[1]' }],
+    ['echo ${a[$n]}', {}],
+    ['a[$I]=x; ls', {}],
+    ['[[ -v a[$E] ]] && ls', {}],
+    ['declare -i x=$y; ls', {}],
+    ['read -r n; (( n > 1 )) && ls', {}],
+    ['mapfile -t rows < f; (( rows[0] > 1 )) && ls', {}],
+    ['(( E )); kubectl get pods', { E: 'DRY=1' }],
+    ['let E; kubectl get pods', { E: 'DRY=1' }],
+    ['(( $1 > 0 )) && ls', {}],
+    ['(( ${N:-x} > 0 )) && ls', {}],
+    ['for i in $(seq 3); do (( i > 1 )) && ls; done', {}],
+  ])('%s with %j is destroy', async (command, env) => {
+    const risk = await classify(command, env);
+    expect(risk.level, risk.reason).toBe('destroy');
+    expect(risk.reason).toMatch(/^arithmetic evaluates text read at run time as code: /);
+  });
+
+  it('names the operand read at run time', async () => {
+    expect((await classify('n=$(cat count); (( n > 1 ))')).reason).toBe('arithmetic evaluates text read at run time as code: n');
+    expect((await classify('echo $(( $(wc -l < f) ))')).reason).toBe('arithmetic evaluates text read at run time as code: $(wc -l < f)');
+  });
+
+  it.each<[string, Record<string, string>, RiskLevel]>([
+    ['[ "$(cat count)" -ge 1 ] && echo ready', {}, 'read'],
+    ['test "$(cat count)" -ge 1 && echo ready', {}, 'read'],
+    ['[[ $N -eq 1 ]] && kubectl get pods -n $NS', { N: '1', NS: 'prod' }, 'read'],
+    ['(( X == 1 )) && kubectl get pods', { X: '1' }, 'read'],
+    ['X=2; (( X == 1 )) && kubectl get pods', {}, 'read'],
+    ['(( E )); helm uninstall web $DRY', { DRY: '--dry-run', E: '1' }, 'read'],
+    // E=DRY=1 sets DRY: a real uninstall.
+    ['(( E )); helm uninstall web $DRY', { DRY: '--dry-run', E: 'DRY=1' }, 'destroy'],
+    ['let E; helm uninstall web $DRY', { DRY: '--dry-run', E: 'DRY=1' }, 'destroy'],
+    ['let n=n+1; helm upgrade web ./chart', {}, 'write'],
+    ['for ((i=0; i<3; i++)); do kubectl apply -f x; done', {}, 'write'],
+    ['for i in 1 2 3; do ((i++)); done; kubectl apply -f x', {}, 'write'],
+    ['(( $# > 0 )); (( $? == 0 )); (( RANDOM % 2 )); echo $(( ${#x} + 16#ff + 0x1F + LINENO ))', {}, 'read'],
+    ['(( ${N:-0} > 0 )) && ls', { N: '3' }, 'read'],
+    ['declare -A m; m[$k]=v; echo "${m[$k]}"', {}, 'read'],
+    ['(( F = 0 )); ls', { F: 'x' }, 'read'],
+  ])('%s with %j is %s', async (command, env, level) => {
+    const risk = await classify(command, env);
+    expect(risk.level, risk.reason).toBe(level);
+  });
+});
