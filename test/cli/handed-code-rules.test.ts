@@ -48,7 +48,36 @@ describe('ksa policy check', () => {
   });
 });
 
+describe('ksa policy check with su and runuser options', () => {
+  it('denies code named through a prefix of a long option, as getopt_long reads it', async () => {
+    const ws = await workspace('prefixes', {
+      user: { command: 'runuser --us=root -- rm -rf /srv/app' },
+      command: { command: "su --comm='rm -rf /srv/app' deploy" },
+      spaced: { command: "su --com 'rm -rf /srv/app' root" },
+    });
+    const check = await runKsa(['policy', 'check', ws.plan, '--json', '--approve', 'write'], { home: ws.home, cwd: ws.dir });
+    expect(check.code, describeResult(check)).toBe(2);
+    const doc = JSON.parse(check.stdout) as { steps: { id: string; decision: string }[] };
+    expect(Object.fromEntries(doc.steps.map((step) => [step.id, step.decision]))).toEqual({ user: 'deny', command: 'deny', spaced: 'deny' });
+  });
+});
+
 describe('ksa validate --json', () => {
+  it('rates su -s PROGRAM by the program that runs the code, and options known only at run time as any', async () => {
+    const ws = await workspace('su-shell', {
+      tool: { command: 'su -s ./tool root -c ls' },
+      computed: { command: 'su -s "$SH" root -c ls' },
+      options: { command: 'su $OPTS root -c "ls"' },
+      flags: { command: 'runuser $FLAGS root' },
+      bash: { command: 'su -s /bin/bash root -c ls' },
+    });
+    const result = await runKsa(['validate', ws.plan, '--json'], { home: ws.home, cwd: ws.dir });
+    expect(result.code, describeResult(result)).toBe(0);
+    const doc = JSON.parse(result.stdout) as { stepRisks: { id: string; risk: string }[] };
+    expect(Object.fromEntries(doc.stepRisks.map((each) => [each.id, each.risk]))).toEqual({ tool: 'write', computed: 'destroy', options: 'destroy', flags: 'destroy', bash: 'read' });
+  });
+
+
   it('rates su and runuser by the code they run as the user', async () => {
     const ws = await workspace('su', {
       code: { command: "su deploy -c 'kubectl delete pod web'" },

@@ -51,6 +51,45 @@ describe('su and runuser', () => {
     expect(await classify(command)).toBe(level);
   });
 
+  it.each<[string, RiskLevel]>([
+    // -s names what runs the code: a shell runs it, any other program is rated as the program it is.
+    ['su -s ./tool root -c ls', 'write'],
+    ['su -s ./tool root', 'write'],
+    ["su -s /bin/rm root -c 'ls'", 'destroy'],
+    ['su -s "$SH" root -c ls', 'destroy'],
+    ['SH=bash; su -s "$SH" root -c ls', 'read'],
+    ['su --shell=/bin/bash root -c ls', 'read'],
+    ['su -ms /bin/dash root -c ls', 'read'],
+    // A word known only at run time may be any options (`-s ./tool`): su may run a program the line chooses.
+    ['su $OPTS root -c "ls"', 'destroy'],
+    ['su root $OPTS -c "ls"', 'destroy'],
+    ['su $FLAGS root', 'destroy'],
+    ['runuser $FLAGS root', 'destroy'],
+    // getopt_long takes a prefix naming one long option alone; an unknown or ambiguous one is not read past.
+    ['su --comm=ls deploy', 'read'],
+    ['su --sh=/bin/bash root --comm ls', 'read'],
+    ['su --s=/bin/bash root -c ls', 'destroy'],
+    ['su --p root -c ls', 'destroy'],
+    ['su --frobnicate=/bin/ls root', 'destroy'],
+    ['su --login=yes root -c ls', 'destroy'],
+    ['su -x root -c ls', 'destroy'],
+    ['su --log root -c ls', 'read'],
+  ])('%s is %s', async (command, level) => {
+    expect(await classify(command)).toBe(level);
+  });
+
+  it.each([
+    'runuser --us=root -- rm -rf /srv/app',
+    'runuser --use root rm -rf /srv/app',
+    "su --comm='rm -rf /srv/app' deploy",
+    "su --com 'rm -rf /srv/app' root",
+    "su --session-comm 'rm -rf /srv/app' root",
+    "su --sh /bin/bash --comm 'rm -rf /srv/app' root",
+  ])('%s reads the option a prefix names: destroy and denied', async (command) => {
+    expect(await classify(command)).toBe('destroy');
+    expect(await decision(command)).toBe('deny');
+  });
+
   it('meets a kubectl rule in the code su runs', async () => {
     expect(await decision("su deploy -c 'kubectl delete ns prod'")).toBe('deny');
     expect(await decision("su deploy -c 'kubectl delete ns staging'")).toBe('ask');
