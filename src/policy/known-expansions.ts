@@ -123,10 +123,11 @@ export function expandKnown(word: ShellWord, valueOf: (name: string) => string |
 
 /** `$NAME` or `${NAME}` at `at`: the variable's name and where the reference ends; undefined for any other expansion. */
 function variableAt(text: string, at: number): { readonly name: string; readonly end: number } | undefined {
+  // `$1`, `${10}`: a shell's arguments, named by one digit, or by any number in braces.
   if (text[at + 1] === '{') {
-    const name = NAME.exec(text.slice(at + 2))?.[0];
+    const name = (NAME.exec(text.slice(at + 2)) ?? /^[0-9]+/.exec(text.slice(at + 2)))?.[0];
     return name !== undefined && text[at + 2 + name.length] === '}' ? { name, end: at + 3 + name.length } : undefined;
   }
-  const name = NAME.exec(text.slice(at + 1))?.[0];
+  const name = (NAME.exec(text.slice(at + 1)) ?? /^[0-9]/.exec(text.slice(at + 1)))?.[0];
   return name === undefined ? undefined : { name, end: at + 1 + name.length };
 }

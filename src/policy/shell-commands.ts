@@ -3,7 +3,9 @@ import { commandsGitRuns } from './git-run-commands.js';
 import type { Stdin } from './command-context.js';
 import { programName } from './program-name.js';
 import { readsStdinCode, shellCode, shellCodeWord } from './script-arguments.js';
+import { shellCodeAt } from './shell-options.js';
 import { expandKnown } from './known-expansions.js';
+import { exportedBefore } from './exported-names.js';
 import { resetsEnvironment } from './environment-reach.js';
 import { keywordCommand } from './keyword-command.js';
 import { simpleCommands } from './shell-risk.js';
@@ -58,7 +60,7 @@ const APPENDING = new Set(['xargs', 'parallel']);
 export async function shellCommands(command: string, parse: ShellParser, reading: Reading = {}): Promise<ShellCommand[]> {
   const found: ShellCommand[] = [];
   const started = reading.started;
-  await collect(command, parse, found, 0, new Set(), new Map(), () => false, undefined, reading, NO_STDIN, started === undefined ? NOTHING_STARTED : (name) => started.get(name));
+  await collect(command, parse, found, 0, new Set(), new Map(), () => false, undefined, reading, NO_STDIN, started === undefined ? NOTHING_STARTED : (name) => (POSITIONAL.test(name) ? undefined : started.get(name)));
   return found;
 }
 
@@ -68,6 +70,9 @@ export async function shellCommands(command: string, parse: ShellParser, reading
  * known only at run time), carried into the code it hands on (`eval`, `bash -c`) and the commands' valueAt.
  */
 export type Reading = { readonly stdinCode?: true; readonly started?: ReadonlyMap<string, string | undefined> };
+
+/** `$0`, `$1`…: a shell's own arguments, never handed to a shell it starts. */
+const POSITIONAL = /^[0-9]+$/;
 
 /** The values a line's process starts with, by name; undefined when not known before running. */
 type Started = (name: string) => string | undefined;
@@ -105,14 +110,18 @@ async function collect(
     // it started with (`eval 'kubectl delete ns $NS'` with the step's NS, though eval may change it for what follows).
     const startedAt = (name: string) => (!inherited.has(name) && variables?.startValueHolds(name) === true ? started(name) : undefined);
     const valueAt = (name: string) => variables?.valueAt(name) ?? (line.assigned.includes(name) || line.mayChange(name) ? undefined : inherited.get(name)) ?? startedAt(name);
-    const seen = { valueAt, startedAt, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
+    // A shell the command starts gets the variables exported there, with the values they hold there: the step's `env`
+    // (already exported), the line's `export NS=prod`, `declare -x`, `set -a`, and the command's own prefixes.
+    const exported = (name: string) => inherited.has(name) || started(name) !== undefined || exportedBefore(line.exports, name, line.starts[i] ?? 0);
+    const handedOn = (name: string) => (!POSITIONAL.test(name) && exported(name) ? valueAt(name) : undefined);
+    const seen = { valueAt, startedAt: handedOn, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
     await visit(words, parse, found, depth, assigned, seen, false, reading, line.inputs[i] ?? NO_STDIN);
   }
 }
 
 /**
- * What a command found sees of its line's variables; `startedAt`: the values its line's process started with that still
- * hold there, which a shell it starts gets too (the step's `env` is exported).
+ * What a command found sees of its line's variables; `startedAt`: the values a shell it starts is given, those of the
+ * variables exported there (the step's `env`, the line's `export`s), as they hold there.
  */
 type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanEnvironment'> & { readonly startedAt: Started };
 
@@ -182,8 +191,20 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
     // `bash -c "kubectl delete ns $NS"`: the outer shell fills the code in before bash reads it.
     const script = shellCode(args, name) ?? filledText(shellCodeWord(args, name), seen);
     // `echo … | bash -c 'bash -s'`: the shell the string starts reads the outer one's stdin.
-    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin, handed(false));
+    if (script !== undefined) await collect(script, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin, withArguments(handed(false), script, name, args, seen));
   }
+}
+
+/**
+ * `bash -c 'kubectl delete ns $1' _ prod`: the words after the code are `$0`, `$1`… of the shell it starts, as the
+ * outer shell expands them. Not when the code may move or reset them (`shift`, `set --`) or defines functions, whose
+ * own `$1` is another.
+ */
+function withArguments(handed: Started, script: string, shell: string, args: readonly ShellWord[], seen: Seen): Started {
+  const at = shell === 'fish' ? undefined : shellCodeAt(args);
+  if (at === undefined || at >= args.length || /\b(?:shift|set|function)\b|\(\s*\)/.test(script)) return handed;
+  const after = args.slice(at + 1);
+  return (name) => (POSITIONAL.test(name) ? filledText(after[Number(name)], seen) : handed(name));
 }
 
 /**

@@ -16,6 +16,7 @@ import { unparsedRisk } from './unparsed-line.js';
 import { handedOn, valuesUnknown } from './handed-environment.js';
 import { unzipOptionsGiven } from './unzip-command.js';
 import { arithmeticRisks } from './arithmetic-code.js';
+import { lineExports, type Export } from './exported-names.js';
 import { knownValues, lineSettings, lineVariables, mayBeSet, recordAssignment, recordCommand, recordSyntax, settleVariables, startValueHolds, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, joinedWords, namedChildren, variablesRead, type ShellNode, type ShellParser, type ShellWord } from './shell-syntax.js';
 import { isDescriptor, redirectedCommand, redirectsAfterHereDocument, redirectTarget, wordsAfterRedirect } from './redirect-words.js';
@@ -139,6 +140,8 @@ export type SimpleCommands = {
    * `. ./env.sh`, `eval`, `read`, `printf -v`, `:=`…), or unsets it: a value it was started with is then not what is read.
    */
   mayChange(name: string): boolean;
+  /** Where the line marks variables for export: a shell a command starts after that gets their values. */
+  readonly exports: readonly Export[];
 };
 
 /** What one command of a line sees of the variables the line sets. */
@@ -168,7 +171,7 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
         startValueHolds: (name) => startValueHolds(found.variables, name, unit.start),
       }),
     );
-    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), starts: found.units.map((unit) => unit.start), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange: (name) => mayBeSet(found.variables, name) };
+    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), starts: found.units.map((unit) => unit.start), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange: (name) => mayBeSet(found.variables, name), exports: lineExports(root) };
   });
 }
 
