@@ -1,3 +1,4 @@
+import { KEY_HEADER_HINT, maskSpans, privateKeySpans } from './private-key-armour.js';
 import { hideUrlPasswords, maskedUrlPasswords, urlPasswords } from './url-passwords.js';
 
 export { maskedUrlPasswords, urlPasswords } from './url-passwords.js';
@@ -10,13 +11,6 @@ export { maskedUrlPasswords, urlPasswords } from './url-passwords.js';
  */
 const TOKEN_SHAPE =
   /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{32,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g;
-
-/** The armour label of a private key: PEM's (`PRIVATE KEY`, `RSA PRIVATE KEY`, `OPENSSH PRIVATE KEY`) and OpenPGP's (`PGP PRIVATE KEY BLOCK`). */
-const PRIVATE_KEY_LABEL = '(?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----';
-const PRIVATE_KEY_ARMOUR = new RegExp(`-----(BEGIN|END) ${PRIVATE_KEY_LABEL}`, 'g');
-
-/** A private key, header to footer; one cut off before its footer runs to the end of the text. */
-const PRIVATE_KEY_BLOCK = new RegExp(`-----BEGIN ${PRIVATE_KEY_LABEL}[\\s\\S]*?(?:-----END ${PRIVATE_KEY_LABEL}|$)`, 'g');
 
 const KINDS: readonly (readonly [RegExp, string])[] = [
   [/^sk-ant-/, 'an Anthropic key'],
@@ -54,8 +48,7 @@ function looksLikeApiKey(part: string): boolean {
 /** Each credential written in a text, by its kind (`a GitHub token`, `a private key`, `a password in a URL`). */
 export function credentialKinds(text: string): string[] {
   const kinds = secretShapedParts(text).map((part) => KINDS.find(([prefix]) => prefix.test(part))?.[1] ?? 'a token');
-  if (PRIVATE_KEY_BLOCK.test(text)) kinds.push('a private key');
-  PRIVATE_KEY_BLOCK.lastIndex = 0;
+  if (privateKeySpans(text).length > 0) kinds.push('a private key');
   if (urlPasswords(text).length > 0) kinds.push('a password in a URL');
   return [...new Set(kinds)];
 }
@@ -64,7 +57,7 @@ export function credentialKinds(text: string): string[] {
 export function hideCredentials(text: string, mask: string): string {
   // Most texts hold none: the three scans are skipped on a quick look for what each needs.
   const token = /sk|rk_|gh|github_pat_|glpat-|xox|AKIA|ASIA|AIza|hf_|npm_|eyJ/.test(text);
-  const key = text.includes('PRIVATE KEY');
+  const key = KEY_HEADER_HINT.test(text);
   const url = text.includes('://');
   if (!token && !key && !url) return text;
   let out = text;
@@ -74,19 +67,17 @@ export function hideCredentials(text: string, mask: string): string {
   return out;
 }
 
-/** The text with each private key in it as `mask`, header to footer (or to the end of the text, cut off before it). */
+/**
+ * The text with each private key in it as `mask`, header to footer; one without a footer (PuTTY's, one encoded in
+ * base64, one cut off) to where its body ends.
+ */
 export function hidePrivateKeys(text: string, mask: string): string {
-  return text.includes('PRIVATE KEY') ? text.replace(PRIVATE_KEY_BLOCK, mask) : text;
-}
-
-/** The private key headers (`BEGIN`) and footers (`END`) in a text, in order. */
-export function privateKeyArmour(text: string): ('BEGIN' | 'END')[] {
-  return text.includes('PRIVATE KEY') ? [...text.matchAll(PRIVATE_KEY_ARMOUR)].map((match) => match[1] as 'BEGIN' | 'END') : [];
+  return maskSpans(text, privateKeySpans(text), mask);
 }
 
 /** The private keys written in a text, each whole (its lines are hidden one by one where output is read a line at a time). */
 export function privateKeyBlocks(text: string): string[] {
-  return text.includes('PRIVATE KEY') ? [...text.matchAll(PRIVATE_KEY_BLOCK)].map((match) => match[0]) : [];
+  return privateKeySpans(text).map(([start, end]) => text.slice(start, end));
 }
 
 /** A credential written literally in a step: where (`steps[2].args.command`), the step, and what it looks like. */

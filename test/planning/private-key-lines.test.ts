@@ -25,8 +25,8 @@ describe('private keys printed a line at a time', () => {
     expect(feed([out('  tls.key: -----BEGIN EC PRIVATE KEY-----'), out(`    ${BODY[0]}`), out('    -----END EC PRIVATE KEY-----'), out('  tls.crt: x')])).toEqual(['  tls.key: ***', '***', '***', '  tls.crt: x']);
   });
 
-  it('masks to the end of the stream a key that is never closed', () => {
-    expect(feed([out('-----BEGIN OPENSSH PRIVATE KEY-----'), ...BODY.map(out), out('next step')])).toEqual(['***', '***', '***', '***', '***']);
+  it('masks a key that is never closed while its lines can be its body, and shows the first that cannot be', () => {
+    expect(feed([out('-----BEGIN OPENSSH PRIVATE KEY-----'), ...BODY.map(out), out(''), out('next step'), out(BODY[0]!)])).toEqual(['***', '***', '***', '***', '***', 'next step', BODY[0]]);
   });
 
   it('keeps the streams apart: stderr printed between the lines of a key on stdout is shown, and does not close it', () => {
