@@ -81,7 +81,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   const tools = commandTools.registry;
   const scan = await gatherWorkspaceContext(workspace, io.env);
   const interrupt = interruptible();
-  const shown: Shown = { thinking: false, lineOpen: false, held: io.stdout.isTTY === true ? undefined : '' };
+  const shown: Shown = { thinking: false, lineOpen: false, held: io.stdout.isTTY === true ? undefined : '', streamed: '', hide: stores.redactor.text };
   try {
     if (!flags.json) writeLine(io.stderr, style.dim(`session ${conversation.id} · ${describeEndpoint(cli.config)}`));
     if (workspaceNote) {
@@ -181,7 +181,8 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     if (flags.json) {
       writeLine(
         io.stdout,
-        JSON.stringify({ sessionId: conversation.id, text: turn.text, ...(turn.cutOff ? { cutOff: true } : {}), plan: turn.proposal ?? approved, totalTokens: turn.totalTokens, ...(proposalFile ? { planFile: proposalFile } : {}), ...(run ? { run } : {}) }, null, 2),
+        // What the card hides is hidden here too: the answer's text, the plan's goal and arguments.
+        JSON.stringify({ sessionId: conversation.id, text: turn.text, ...(turn.cutOff ? { cutOff: true } : {}), plan: turn.proposal ?? approved, totalTokens: turn.totalTokens, ...(proposalFile ? { planFile: proposalFile } : {}), ...(run ? { run } : {}) }, jsonHiding(turn.proposal ?? approved, stores.redactor), 2),
       );
     }
     return exitCode;
@@ -196,13 +197,31 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
  * answer's text not written yet, when stdout is not a terminal. A closing </think> later in the answer makes what
  * came before it reasoning: a terminal sees it replaced, a file or pipe must never get it.
  */
-type Shown = { thinking: boolean; lineOpen: boolean; held: string | undefined };
+type Shown = { thinking: boolean; lineOpen: boolean; held: string | undefined; streamed: string; readonly hide: (text: string) => string };
 
 function writeHeld(io: CliIO, shown: Shown): void {
-  if (!shown.held) return;
-  io.stdout.write(shown.held);
-  shown.lineOpen = !shown.held.endsWith('\n');
-  shown.held = '';
+  const text = shown.streamed + (shown.held ?? '');
+  shown.streamed = '';
+  if (shown.held !== undefined) shown.held = '';
+  if (!text) return;
+  // The model may repeat a secret it was shown (a variable's value read by a tool): it is hidden as in the card.
+  const hidden = shown.hide(text);
+  io.stdout.write(hidden);
+  shown.lineOpen = !hidden.endsWith('\n');
+}
+
+/**
+ * Writes the streamed answer up to the last word that may go on in the next piece (a secret or a token cut
+ * between two pieces would be shown in two halves that neither hides): the rest waits for more or for the end.
+ */
+function writeStreamed(io: CliIO, shown: Shown): void {
+  const lastSpace = Math.max(shown.streamed.lastIndexOf(' '), shown.streamed.lastIndexOf('\n'), shown.streamed.lastIndexOf('\t'));
+  if (lastSpace === -1) return;
+  const ready = shown.streamed.slice(0, lastSpace + 1);
+  shown.streamed = shown.streamed.slice(lastSpace + 1);
+  const hidden = shown.hide(ready);
+  io.stdout.write(hidden);
+  shown.lineOpen = !hidden.endsWith('\n');
 }
 
 function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown): void {
@@ -215,8 +234,8 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
         shown.held += text;
         break;
       }
-      io.stdout.write(text);
-      if (text) shown.lineOpen = !text.endsWith('\n');
+      shown.streamed += text;
+      writeStreamed(io, shown);
       break;
     }
     case 'reasoning':
@@ -232,6 +251,7 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
         break;
       }
       // Printed as it came: what it was is said, and the answer starts on a line of its own.
+      writeHeld(io, shown);
       writeLine(io.stdout);
       shown.lineOpen = false;
       writeLine(io.stderr, style.dim('· the text above was the model\'s reasoning (it ended with </think>); the answer follows'));
@@ -240,6 +260,7 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
     case 'mode':
       if (event.discarded && shown.held !== undefined) shown.held = '';
       else if (event.discarded) {
+        writeHeld(io, shown);
         writeLine(io.stdout);
         shown.lineOpen = false;
       }
@@ -250,7 +271,7 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
       break;
     case 'tool-call':
       writeHeld(io, shown);
-      writeLine(io.stderr, style.dim(`· ${event.tool} ${JSON.stringify(event.input)}`));
+      writeLine(io.stderr, style.dim(`· ${event.tool} ${shown.hide(JSON.stringify(event.input) ?? '')}`));
       break;
     case 'tool-result':
       // A call the model got wrong says so itself (naming the function); a function's own failure is prefixed with it.
@@ -265,6 +286,12 @@ function showTurnEvent(io: CliIO, style: Styler, event: TurnEvent, shown: Shown)
     case 'plan':
       break;
   }
+}
+
+/** A replacer hiding, in every text, the secrets the card hides (the environment's, the servers', the plan's secret inputs). */
+function jsonHiding(proposal: ProposedPlan | undefined, redactor: Redactor): (key: string, value: unknown) => unknown {
+  const hide = proposal ? planCardRedactor(proposal.plan, redactor).text : redactor.text;
+  return (_key, value) => (typeof value === 'string' ? hide(value) : value);
 }
 
 /** The plan as ksa run shows it: each step's risk level from the same assessment, not a mark on every command. */
