@@ -40,7 +40,7 @@ export function arithmeticRisks(variables: LineVariables, root: ShellNode, envir
 function holdsText(variables: LineVariables, environment: StepEnvironment, name: string, at: number): boolean {
   if (COUNTERS.has(name)) return false;
   if (SET_BY_BASH.has(name) || variables.namedAtRunTime || variables.textAtRunTime.has(name) || variables.indirect.has(name)) return true;
-  if ((variables.values.get(name) ?? []).some((value) => !NUMBER.test(value))) return true;
+  if ((variables.values.get(name) ?? []).some((value, i) => !NUMBER.test(value) && !variables.counted.has(`${name}\0${i}`))) return true;
   // A value the line sets for sure before the arithmetic is the one read; until then, the step's.
   const setBefore = (variables.setAt.get(name) ?? Number.POSITIVE_INFINITY) < at && !variables.fromOutside.has(name);
   if (setBefore) return false;

@@ -51,10 +51,12 @@ export interface LineVariables {
   readonly textAtRunTime: Set<string>;
   /** Arrays the line declares associative (`declare -A m`): their subscripts are keys, not arithmetic. */
   readonly associative: Set<string>;
+  /** Values assigned as a whole `$((…))` (`n=$((n+1))`), as `name` NUL index in values: bash gives a whole number there. */
+  readonly counted: Set<string>;
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set() };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), counted: new Set() };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -81,6 +83,7 @@ export function recordAssignment(variables: LineVariables, node: ShellNode): voi
   const defaulted = value && target.type !== 'subscript' && !appends ? defaultExpansion(value.text) : undefined;
   if (defaulted !== undefined) variables.fromOutside.add(name);
   values.push(defaulted?.fallback ?? (word === undefined ? '' : (word.literal ?? word.hints.join(' '))));
+  if (value?.type === 'arithmetic_expansion' && !appends) variables.counted.add(`${name}\0${values.length - 1}`);
   variables.values.set(name, values);
   // A glob in the value expands again where `$A` is read unquoted.
   if (target.type === 'subscript' || appends || (word !== undefined && defaulted === undefined && (word.literal === undefined || GLOB.test(word.literal))) || values.length > MAX_VALUES) {

@@ -25,6 +25,9 @@ describe('classifyShell: arithmetic that evaluates text read at run time', () =>
     ['(( $1 > 0 )) && ls', {}],
     ['(( ${N:-x} > 0 )) && ls', {}],
     ['for i in $(seq 3); do (( i > 1 )) && ls; done', {}],
+    // A count kept with $((…)) earlier on the line does not vouch for a later value read at run time.
+    ['n=$((1)); n=$(cat f); (( n > 1 )) && ls', {}],
+    ['n=$((1)); unset n; n=$(cat f); (( n > 1 )) && ls', {}],
   ])('%s with %j is destroy', async (command, env) => {
     const risk = await classify(command, env);
     expect(risk.level, risk.reason).toBe('destroy');
@@ -38,6 +41,10 @@ describe('classifyShell: arithmetic that evaluates text read at run time', () =>
 
   it.each<[string, Record<string, string>, RiskLevel]>([
     ['[ "$(cat count)" -ge 1 ] && echo ready', {}, 'read'],
+    // A value assigned as a whole $((…)) is the number bash computed: counting with it runs nothing read at run time.
+    ['n=0; n=$((n+1)); echo $n', {}, 'read'],
+    ["i=0; while [ ! -f done ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done", {}, 'read'],
+    ['i=0; until (( i >= 3 )); do i=$(( i + 1 )); done; ls', {}, 'read'],
     ['test "$(cat count)" -ge 1 && echo ready', {}, 'read'],
     ['[[ $N -eq 1 ]] && kubectl get pods -n $NS', { N: '1', NS: 'prod' }, 'read'],
     ['(( X == 1 )) && kubectl get pods', { X: '1' }, 'read'],
