@@ -15,7 +15,7 @@ steps:
     args:
       command: |
         printf 'progress 10%%\\rprogress 50%%\\r'
-        for i in $(seq 200); do [ -f go ] && break; sleep 0.05; done
+        for wait in $(seq 200); do [ -f go ] && break; sleep 0.05; done
         printf 'red text\\n'
         for i in 1 2 3; do printf 'Downloading layer %3d%%\\r' $((i * 30)); done
         printf 'Downloading layer 100%%\\r\\n'
