@@ -1,5 +1,5 @@
 import { readsAsNumber, type InputPair } from './number-inputs.js';
-import { looksSecret } from './secret-names.js';
+import { mayQuote } from './quotable-values.js';
 import { isRecord } from './values.js';
 
 /** An expression reading an input as a number, and where it is: its step and field. */
@@ -57,7 +57,7 @@ export function kindWords(value: unknown): string {
 function valueWords(name: string, value: unknown, given: boolean): string {
   const kind = kindWords(value);
   const from = given ? 'given with --input' : "the plan's default";
-  if (looksSecret(name) || typeof value === 'object') return `${kind} (${from})`;
+  if (!mayQuote(name, [], value) || typeof value === 'object') return `${kind} (${from})`;
   return `${kind} (${from} ${JSON.stringify(value)})`;
 }
 
@@ -65,7 +65,7 @@ function valueWords(name: string, value: unknown, given: boolean): string {
 function fixWords(name: string, fallback: unknown, value: unknown): string {
   // `replicas: {default: "3"}` declares a mapping: an input's default is its value itself.
   const meant = isRecord(fallback) && Object.hasOwn(fallback, 'default') ? fallback.default : value;
-  const number = typeof meant === 'number' ? String(meant) : typeof meant === 'string' && readsAsNumber(meant) && !looksSecret(name) ? meant : '0';
+  const number = typeof meant === 'number' ? String(meant) : typeof meant === 'string' && readsAsNumber(meant) && mayQuote(name, [], meant) ? meant : '0';
   const declare = `declare it as a number (${name}: ${number})`;
   if (isRecord(fallback) && Object.hasOwn(fallback, 'default')) return `an input is declared with its default as its value, not under "default:": ${declare}`;
   if (typeof value === 'string') return `${declare}, convert it where it is read (int(inputs.${name})), or compare it with a text`;

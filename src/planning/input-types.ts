@@ -1,4 +1,5 @@
 import { looksSecret } from './secret-names.js';
+import { mayQuote } from './quotable-values.js';
 import { closestMatch } from './suggest.js';
 import { inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
 import { describeValue, isRecord, valueAt } from './values.js';
@@ -34,7 +35,7 @@ export function givenInputProblems(
     const reader = numberReaders.get(name);
     const valueless = !Object.hasOwn(declared, name) || declared[name] === null || declared[name] === undefined;
     if (reader === undefined || !valueless || typeof value === 'number') continue;
-    const shown = looksSecret(name) ? `a ${typeof value}` : describeValue(value);
+    const shown = mayQuote(name, [], value) ? describeValue(value) : `a ${typeof value}`;
     problems.push({
       code: 'invalid_input',
       message: `--input ${name}: "${reader}" reads it as a number, and ${shown} is not one: without a declared value only a number written plainly (5, -3, 2.5; no +, leading zero, trailing zero or exponent; up to 2^53) is read as a number; give one, or declare a number default (${name}: 0) to pass it as written`,
@@ -55,8 +56,8 @@ export function givenInputProblems(
     if (kind === undefined || kindOf(value) === kindOf(fallback)) continue;
     // A list's or mapping's default may be long: its kind says enough.
     // A secret input's default is a secret too (a PIN), or a stand-in for one a run did not store.
-    const shown = Array.isArray(fallback) || isRecord(fallback) || looksSecret(name) ? 'default is' : `default ${JSON.stringify(fallback)} is`;
-    problems.push({ code: 'invalid_input', message: `--input ${name}: expected ${kind}, as the plan's ${shown}; got ${looksSecret(name) ? `a ${typeof value}` : describeValue(value)}` });
+    const shown = Array.isArray(fallback) || isRecord(fallback) || !mayQuote(name, [], fallback) ? 'default is' : `default ${JSON.stringify(fallback)} is`;
+    problems.push({ code: 'invalid_input', message: `--input ${name}: expected ${kind}, as the plan's ${shown}; got ${mayQuote(name, [], value) ? describeValue(value) : `a ${typeof value}`}` });
   }
   return problems;
 }

@@ -1,7 +1,7 @@
 import { kindWords } from './declared-number-reads.js';
 import { memberValues, type InputMember } from './input-members.js';
 import { readsAsNumber } from './number-inputs.js';
-import { looksSecret } from './secret-names.js';
+import { mayQuote } from './quotable-values.js';
 import { isRecord } from './values.js';
 
 /** An expression reading items of a list or mapping input as numbers, and where it is: its step and field. */
@@ -33,7 +33,7 @@ export function memberNumberReadProblems(
     const keys = member.via === 'each' && isRecord(value);
     const held = keys
       ? `is a mapping, whose keys are text`
-      : `holds ${kind} at ${name}${keyWords(misread.at)} (${looksSecret(name) || typeof misread.value === 'object' ? from : `${from} ${JSON.stringify(misread.value)}`})`;
+      : `holds ${kind} at ${name}${keyWords(misread.at)} (${!mayQuote(name, [misread.at], misread.value) || typeof misread.value === 'object' ? from : `${from} ${JSON.stringify(misread.value)}`})`;
     const read = `"${source}" in step "${stepId}" reads ${readWords(member, keys)}, which CEL does not compare or add with ${keys ? 'text' : kind}`;
     problems.push({ path, message: `input ${name} ${held}; ${read}: ${fixWords(member, value, keys)}` });
   }
@@ -55,7 +55,7 @@ function fixWords(member: InputMember, value: unknown, keys: boolean): string {
   const where = variable ?? (member.at === undefined ? `inputs.${name}[i]` : `inputs.${name}${keyWords(member.at)}`);
   const convert = `convert ${member.at === undefined ? 'each' : 'it'} where it is read (int(${where}))`;
   if (keys) return `read its values (inputs.${name}[${variable ?? 'key'}]), or ${convert}`;
-  const numbers = looksSecret(name) ? undefined : asNumbers(value);
+  const numbers = mayQuote(name, [], value) ? asNumbers(value) : undefined;
   return `declare ${member.at === undefined ? 'them as numbers' : 'it as a number'}${numbers === undefined ? '' : ` (${name}: ${numbers})`}, or ${convert}`;
 }
 

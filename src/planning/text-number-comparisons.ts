@@ -1,5 +1,5 @@
 import type { NumberComparison } from './number-reads.js';
-import { looksSecret } from './secret-names.js';
+import { mayQuote } from './quotable-values.js';
 
 /** An expression testing an input for being equal to a number, and where it is: its step and field. */
 export type NumberComparisonSite = NumberComparison & { readonly source: string; readonly stepId: string; readonly path: readonly (string | number)[] };
@@ -26,7 +26,7 @@ export function textNumberComparisonWarnings(
     if (typeof value !== 'string' || seen.has(key)) continue;
     seen.add(key);
     const from = given ? 'given with --input' : "the plan's default";
-    const shown = looksSecret(name) ? from : `${from} ${JSON.stringify(value)}`;
+    const shown = mayQuote(name, [], value) ? `${from} ${JSON.stringify(value)}` : from;
     // A number written plainly is compared as the text it is; anything computed is turned into text where it is read.
     const text = /^-?\d+(?:\.\d+)?$/.test(number) ? `'${number}'` : `string(${number || '\u2026'})`;
     warnings.push({
