@@ -6,9 +6,9 @@ import { isRecord } from './values.js';
  * A part of a list or mapping input an expression reads: `each` of its items (a macro's variable over it:
  * `inputs.ports.all(p, p < 1024)`, which over a mapping are its keys), or what an index or field of it holds
  * (`inputs.ports[0]`, `inputs.limits.cpu`), `at` a key written in the expression, any of them when it is computed.
- * `variable`: the macro's variable that stands for each.
+ * `variable`: the macro's variable that stands for each. `written`: the read as the expression writes it (`inputs.limits[k]`).
  */
-export type InputMember = { readonly input: string; readonly via: 'each' | 'index'; readonly at?: string | number; readonly variable?: string };
+export type InputMember = { readonly input: string; readonly via: 'each' | 'index'; readonly at?: string | number; readonly variable?: string; readonly written?: string };
 
 /** What a node stands for of the plan's inputs: an input itself, or a member of one. */
 export type InputSubject = { readonly input: string; readonly member?: InputMember; readonly subset?: boolean };
@@ -31,7 +31,8 @@ export class MacroScope {
     if (!(MACROS.has(name) && callArgs.length >= 2 && isNode(first) && first.op === 'id')) return visit(callArgs, bound);
     const variable = first.args as string;
     const over = this.subjectOf(receiver, bound);
-    this.variables.push({ name: variable, subject: over && over.member === undefined ? { input: over.input, member: { input: over.input, via: 'each', variable } } : undefined });
+    // Over a filter's result the variable may never meet an item the filter leaves out (`v != "auto"`): not told apart.
+    this.variables.push({ name: variable, subject: over && over.member === undefined && !over.subset ? { input: over.input, member: { input: over.input, via: 'each', variable } } : undefined });
     try {
       const inner = new Set(bound).add(variable);
       for (const arg of callArgs.slice(1)) visit(arg, inner);
@@ -63,8 +64,9 @@ export class MacroScope {
       const [target, key] = args as [unknown, unknown];
       const of = this.subjectOf(target, bound);
       if (of === undefined || of.member !== undefined) return undefined;
-      // An index of a filtered list is some item of the input, not the one at that index.
-      const at = of.subset ? undefined : op === '.' || op === '.?' ? (key as string) : literalKey(key);
+      // An index of a filtered list is some item the filter kept, which may never be the bad one.
+      if (of.subset) return undefined;
+      const at = op === '.' || op === '.?' ? (key as string) : literalKey(key);
       return { input: of.input, member: { input: of.input, via: 'index', ...(at === undefined ? {} : { at }) } };
     }
     if (op === 'rcall') {

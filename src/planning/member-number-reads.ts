@@ -52,7 +52,7 @@ function readWords(member: InputMember, keys: boolean): string {
 /** What to write instead: the value with its items as the numbers they plainly are, when each is one. */
 function fixWords(member: InputMember, value: unknown, keys: boolean): string {
   const { input: name, variable } = member;
-  const where = variable ?? (member.at === undefined ? `inputs.${name}[i]` : `inputs.${name}${keyWords(member.at)}`);
+  const where = member.written ?? variable ?? (member.at === undefined ? `inputs.${name}[i]` : `inputs.${name}${keyWords(member.at)}`);
   const convert = `convert ${member.at === undefined ? 'each' : 'it'} where it is read (int(${where}))`;
   if (keys) return `read its values (inputs.${name}[${variable ?? 'key'}]), or ${convert}`;
   const numbers = mayQuote(name, [], value) ? asNumbers(value) : undefined;

@@ -46,9 +46,24 @@ export function numberReadsOf(ast: Node, source = ''): NumberReads {
   const pairs: [string, string][] = [];
   const members = new Map<string, InputMember>();
   const scope = new MacroScope();
-  const read = (subject: InputSubject | undefined) => {
-    if (subject?.member !== undefined) members.set(JSON.stringify(subject.member), subject.member);
-    else if (subject !== undefined && !subject.subset) reads.add(subject.input);
+  // What the other side of each `&&`, `||` and the condition of each `?:` around the node walked read of the inputs.
+  const guards: Mention[][] = [];
+  const read = (subject: InputSubject | undefined, node: unknown) => {
+    if (subject?.member !== undefined) {
+      const member = subject.member;
+      if (guards.some((mentions) => mentions.some((mention) => mayGuard(mention, member)))) return;
+      const written = writtenIn(source, node);
+      const found = written === '' ? member : { ...member, written };
+      members.set(JSON.stringify(found), found);
+    } else if (subject !== undefined && !subject.subset) reads.add(subject.input);
+  };
+  const guarded = (node: unknown, by: unknown, bound: ReadonlySet<string>, visit: (node: unknown, bound: ReadonlySet<string>) => void) => {
+    guards.push(mentionsIn(by, bound, scope));
+    try {
+      visit(node, bound);
+    } finally {
+      guards.pop();
+    }
   };
   walkCel(ast, (node, bound, visit) => {
     const { op, args } = node;
@@ -56,12 +71,28 @@ export function numberReadsOf(ast: Node, source = ''): NumberReads {
       scope.visitMethodCall(args, bound, visit);
       return true;
     }
+    // CEL's `&&` and `||` take their answer from either side when it decides alone, an error on the other side
+    // included; a `?:` reads only the branch its condition picks. A read with a test of the same input beside it
+    // may never meet the bad item (`inputs.limits.memory == null || inputs.limits.memory > 1`).
+    if (op === '&&' || op === '||') {
+      const [left, right] = args as [unknown, unknown];
+      guarded(left, right, bound, visit);
+      guarded(right, left, bound, visit);
+      return true;
+    }
+    if (op === '?:') {
+      const [condition, then, otherwise] = args as [unknown, unknown, unknown];
+      visit(condition, bound);
+      guarded(then, condition, bound, visit);
+      guarded(otherwise, condition, bound, visit);
+      return true;
+    }
     if (op === '-_') {
-      read(scope.subjectOf(args, bound));
+      read(scope.subjectOf(args, bound), args);
     } else if (WITH_A_NUMBER.has(op) && Array.isArray(args) && args.length === 2) {
       const [left, right] = args as [unknown, unknown];
       for (const [side, other] of [[left, right], [right, left]] as const) {
-        if (NUMBER_ONLY.has(op) || isNumberValued(other)) read(scope.subjectOf(side, bound));
+        if (NUMBER_ONLY.has(op) || isNumberValued(other)) read(scope.subjectOf(side, bound), side);
       }
       const [first, second] = [inputRead(left, bound), inputRead(right, bound)];
       if (first !== undefined && second !== undefined && ORDER_OR_PLUS.has(op)) pairs.push([first, second]);
@@ -99,3 +130,28 @@ function writtenIn(source: string, node: unknown): string {
 }
 
 const NUMBER_CALLS = new Set(['size', 'int', 'uint', 'double']);
+
+/** An input an expression reads, or a part of one (`at`: a key written in it; none: any part, or all of it). */
+type Mention = { readonly input: string; readonly at?: string | number };
+
+/** Each input, or part of one, `node` reads: a test of it may keep a read beside it from meeting a bad item. */
+function mentionsIn(node: unknown, bound: ReadonlySet<string>, scope: MacroScope): Mention[] {
+  const mentions: Mention[] = [];
+  walkCel(
+    node,
+    (inner, innerBound) => {
+      const subject = scope.subjectOf(inner, innerBound);
+      if (subject === undefined) return false;
+      // `inputs.limits.cpu` reads that key only, not the whole of `inputs.limits` it is written on.
+      mentions.push({ input: subject.input, ...(subject.member?.at === undefined ? {} : { at: subject.member.at }) });
+      return true;
+    },
+    bound,
+  );
+  return mentions;
+}
+
+/** Whether a read of a part of an input may be kept from the bad item by a test of that mention: unsure counts as may. */
+function mayGuard(mention: Mention, member: InputMember): boolean {
+  return mention.input === member.input && (mention.at === undefined || member.at === undefined || mention.at === member.at);
+}

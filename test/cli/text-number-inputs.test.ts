@@ -55,6 +55,17 @@ describe.concurrent('an input compared with or added to a number', () => {
     expect(existsSync(path.join(dir, 'ran'))).toBe(true);
   });
 
+  it('items read as numbers beside a test of the same item, or after a filter: ksa validate passes and ksa run runs the step', async () => {
+    const when = '"(inputs.limits.memory == null || inputs.limits.memory > 1) && inputs.vals.filter(v, v != \'auto\').all(v, v > 0)"';
+    const plan = await sandbox.writePlan('guarded/plan.yaml', scalePlan('{ limits: { cpu: 2, memory: null }, vals: [1, "auto", 3] }', when));
+    const options = { home: path.join(sandbox.home, 'guarded'), cwd: path.dirname(plan) };
+    const validated = await runKsa(['validate', plan], options);
+    expect(validated.code, describeResult(validated)).toBe(0);
+    const ran = await runKsa(['run', plan, '--yes'], options);
+    expect(ran.code, describeResult(ran)).toBe(0);
+    expect(ran.stdout + ran.stderr).toContain('scaled');
+  });
+
   it('declared as a number: a number given with --input runs', async () => {
     const plan = await sandbox.writePlan('number/plan.yaml', scalePlan('{ replicas: 1 }', 'inputs.replicas > 2'));
     const ran = await runKsa(['run', plan, '--yes', '--input', 'replicas=5'], { home: path.join(sandbox.home, 'number'), cwd: path.dirname(plan) });

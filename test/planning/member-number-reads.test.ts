@@ -27,7 +27,6 @@ describe('a list input whose items a step reads as numbers', () => {
       'inputs.tags.exists_one(x, 2 <= x)',
       'inputs.ports.map(p, p * 2).size() > 0',
       'inputs.ports.filter(p, -p < 0).size() > 0',
-      'inputs.ports.filter(p, p != "").exists(q, q > 2)',
       'inputs.ports[0] + 1 > 2',
       'inputs["ports"][0] > 2',
       'dyn(inputs.ports)[0] > 2',
@@ -70,6 +69,38 @@ describe('a list input whose items a step reads as numbers', () => {
     ] as const) {
       expect(problems(inputs, when), when).toEqual([]);
     }
+  });
+});
+
+describe('a read of a list or mapping input with a test of the same item beside it, or of a filter\'s items', () => {
+  it('is not refused: the test or the filter may keep it from the item that is not a number', () => {
+    for (const [inputs, when] of [
+      [{ limits: { cpu: 2, memory: null } }, 'inputs.limits.memory == null || inputs.limits.memory > 1'],
+      [{ limits: { cpu: 2, memory: null } }, 'inputs.limits.memory > 1 && inputs.limits.memory != null'],
+      [{ limits: { cpu: 2, memory: null } }, 'inputs.limits.memory != null ? inputs.limits.memory > 1 : true'],
+      [{ limits: { cpu: 2, memory: null } }, 'inputs.limits.all(k, inputs.limits[k] == null || inputs.limits[k] > 0)'],
+      [{ limits: { cpu: 2, mode: 'auto' } }, 'inputs.limits.exists(k, k == "cpu" && inputs.limits[k] > 1)'],
+      [{ limits: { cpu: 2, mode: 'auto' } }, '"cpu" in inputs.limits && inputs.limits.cpu > 1'],
+      [{ vals: [1, 'auto', 3] }, 'inputs.vals.filter(v, v != "auto").all(v, v > 0)'],
+      [{ vals: [1, 'auto', 3] }, 'inputs.vals.filter(v, v != "auto")[0] > 0'],
+      [{ vals: [1, 'auto', 3] }, 'inputs.vals.all(v, v == "auto" || v > 0)'],
+    ] as const) {
+      expect(problems(inputs, when), when).toEqual([]);
+    }
+  });
+
+  it('is refused where the test is of another item or input, or the read is the filter\'s own test', () => {
+    for (const [inputs, when] of [
+      [{ limits: { cpu: 2, memory: null } }, 'inputs.limits.cpu == null || inputs.limits.memory > 1'],
+      [{ limits: { cpu: 2, memory: null }, on: true }, 'inputs.on && inputs.limits.memory > 1'],
+      [{ vals: [1, 'auto', 3] }, 'inputs.vals.filter(v, v > 0).size() > 1'],
+    ] as const) {
+      expect(problems(inputs, when), when).toEqual([expect.stringMatching(/^invalid_input steps\.0\.when: input (limits|vals) holds (null|text) at /)]);
+    }
+  });
+
+  it('names the read as written in the conversion to write', () => {
+    expect(problems({ limits: { cpu: '2' } }, 'inputs.limits.all(k, inputs.limits[k] > 0)')[0]).toContain('convert each where it is read (int(inputs.limits[k]))');
   });
 });
 
