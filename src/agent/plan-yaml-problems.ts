@@ -1,5 +1,8 @@
 import { isCollection, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { IssueCode, IssuePath } from '../planning/index.js';
+import { decimalOf, leadingZeroMisreads, leadingZeroReading } from '../planning/leading-zero.js';
+
+export { leadingZeroReading };
 
 /** A plan problem that only the YAML text shows (the data it reads as looks fine, or wrong for another reason). */
 export type PlanYamlProblem = {
@@ -88,28 +91,17 @@ function radixProblem(base: string, written: string, value: number, path: IssueP
 }
 
 /**
- * A number written with a leading zero (`017`, `-09`, `00.5`): YAML 1.2 reads `017` as 17, YAML 1.1 tools (the
- * yaml libraries of kubectl's era) as octal 15 and `09` as text, so the same file means two things. Unquoted only.
+ * A whole number written with a leading zero that YAML 1.1 tools read otherwise (leadingZeroMisreads): the same file
+ * means two things. Unquoted only.
  */
 export function hasLeadingZero(node: Node): boolean {
-  return isScalar(node) && typeof node.value === 'number' && node.type === 'PLAIN' && /^[-+]?0\d/.test(node.source ?? '');
+  return isScalar(node) && typeof node.value === 'number' && node.type === 'PLAIN' && leadingZeroMisreads(node.source ?? '');
 }
 
+/** A number field takes no text: quoting it is advised only for an input, which may hold either. */
 function leadingZeroProblem(written: string, value: number, path: IssuePath, where: { line: number; column: number }): PlanYamlProblem {
-  return { code: 'invalid_field', path, message: `${written} is a number written with a leading zero, ${leadingZeroReading(written, value)}: write ${decimalOf(value)}, or quote it (${JSON.stringify(written)}) to pass it as text`, ...where };
-}
-
-/** How ksa and YAML 1.1 tools read a number with a leading zero: they differ for whole numbers only. */
-export function leadingZeroReading(written: string, value: number): string {
-  const digits = /^[-+]?(\d+)$/.exec(written)?.[1];
-  if (digits === undefined) return `which ksa reads as ${decimalOf(value)}`;
-  const octal = /^[0-7]+$/.test(digits) ? Number.parseInt(digits, 8) * (written.startsWith('-') ? -1 : 1) : undefined;
-  return `which ksa reads as ${decimalOf(value)} and YAML 1.1 tools as ${octal === undefined ? 'text' : `octal ${decimalOf(octal)}`}`;
-}
-
-/** `-0` stays `-0`: String(-0) is "0". */
-function decimalOf(value: number): string {
-  return Object.is(value, -0) ? '-0' : String(value);
+  const text = path[0] === 'inputs' ? `, or quote it (${JSON.stringify(written)}) to pass it as text` : '';
+  return { code: 'invalid_field', path, message: `${written} is a number written with a leading zero, ${leadingZeroReading(written, value)}: write ${decimalOf(value)}${text}`, ...where };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { leadingZeroMisreads } from './leading-zero.js';
+
 /** A number as people write one: digits, a sign, a fraction; not 0x10, 1e3, +12 or " 4". */
 const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
 /** A count as people write one, for an input without a default: no fraction (2.10 is a version), no leading zero (0123 a code). */
@@ -12,7 +14,8 @@ const WHOLE_NUMBER = /^(?:0|-?[1-9]\d*)$/;
  */
 export function readGivenText(fallback: unknown, text: string): unknown {
   // A whole number past 2^53 stays text: validation refuses it rather than run with a neighbour.
-  if (typeof fallback === 'number') return PLAIN_NUMBER.test(text) && (text.includes('.') || Number.isSafeInteger(Number(text))) ? Number(text) : text;
+  // `017` stays text, refused as a list's item is: YAML 1.1 tools read it as octal 15, ksa would run with 17.
+  if (typeof fallback === 'number') return PLAIN_NUMBER.test(text) && !leadingZeroMisreads(text) && (text.includes('.') || Number.isSafeInteger(Number(text))) ? Number(text) : text;
   if (typeof fallback === 'boolean') return readBoolean(text);
   if (fallback === null || fallback === undefined) return readTypeless(text);
   return text;

@@ -1,5 +1,6 @@
 import { looksSecret } from './secret-names.js';
 import { mayQuote } from './quotable-values.js';
+import { leadingZeroMisreads, leadingZeroReading } from './leading-zero.js';
 import { closestMatch } from './suggest.js';
 import { inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
 import { describeValue, isRecord, valueAt } from './values.js';
@@ -45,6 +46,11 @@ export function givenInputProblems(
     if (!Object.hasOwn(declared, name)) continue;
     const fallback = declared[name];
     const kind = KIND[kindOf(fallback)];
+    if (kind === 'a number' && typeof value === 'string' && leadingZeroMisreads(value)) {
+      const reading = looksSecret(name) ? '' : `, ${leadingZeroReading(value, Number(value))}`;
+      problems.push({ code: 'invalid_input', message: `--input ${name}: ${looksSecret(name) ? 'the value' : value} is a number written with a leading zero${reading}: give it without` });
+      continue;
+    }
     if (kind === 'a number' && typeof value === 'string' && /^-?\d+$/.test(value)) {
       problems.push({ code: 'invalid_input', message: `--input ${name}: ${looksSecret(name) ? 'the value' : value} is a whole number too large to keep exact (more than ${Number.MAX_SAFE_INTEGER}): to pass it as text, quote the plan's default` });
       continue;

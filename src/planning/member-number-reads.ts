@@ -35,7 +35,7 @@ export function memberNumberReadProblems(
       ? `is a mapping, whose keys are text`
       : `holds ${kind} at ${name}${keyWords(misread.at)} (${!mayQuote(name, [misread.at], misread.value) || typeof misread.value === 'object' ? from : `${from} ${JSON.stringify(misread.value)}`})`;
     const read = `"${source}" in step "${stepId}" reads ${readWords(member, keys)}, which CEL does not compare or add with ${keys ? 'text' : kind}`;
-    problems.push({ path, message: `input ${name} ${held}; ${read}: ${fixWords(member, value, keys)}` });
+    problems.push({ path, message: `input ${name} ${held}; ${read}: ${fixWords(member, value, keys, given)}` });
   }
   return problems;
 }
@@ -50,12 +50,14 @@ function readWords(member: InputMember, keys: boolean): string {
 }
 
 /** What to write instead: the value with its items as the numbers they plainly are, when each is one. */
-function fixWords(member: InputMember, value: unknown, keys: boolean): string {
+function fixWords(member: InputMember, value: unknown, keys: boolean, given: boolean): string {
   const { input: name, variable } = member;
   const where = member.written ?? variable ?? (member.at === undefined ? `inputs.${name}[i]` : `inputs.${name}${keyWords(member.at)}`);
   const convert = `convert ${member.at === undefined ? 'each' : 'it'} where it is read (int(${where}))`;
   if (keys) return `read its values (inputs.${name}[${variable ?? 'key'}]), or ${convert}`;
   const numbers = mayQuote(name, [], value) ? asNumbers(value) : undefined;
+  // A value given with --input is fixed where it is given, not in the plan.
+  if (given) return `give ${member.at === undefined ? 'them as numbers' : 'it as a number'}${numbers === undefined ? '' : ` (--input '${name}=${numbers}')`}, or ${convert}`;
   return `declare ${member.at === undefined ? 'them as numbers' : 'it as a number'}${numbers === undefined ? '' : ` (${name}: ${numbers})`}, or ${convert}`;
 }
 

@@ -65,6 +65,8 @@ describe('readGivenInputs: a list or mapping', () => {
     expect(refusal('meta', '{mode: 0644}')).toContain('--input meta: item ["mode"]: 0644 is a number written with a leading zero, which ksa reads as 644 and YAML 1.1 tools as octal 420');
     expect(refusal('dbPassword', '[0042]')).toBe('--input dbPassword: item [0]: the value is a number written with a leading zero: write it without, or quote it to pass it as text');
     expect(read('ids', '[0, 0.5, -0, "017", 10]')).toEqual([0, 0.5, -0, '017', 10]);
+    // Read the same by both: 03 is 3 as octal too, 00.5 is 0.5.
+    expect(read('ids', '[03, -007, 00.5]')).toEqual([3, -7, 0.5]);
   });
 
   it('can hand the refusals back as problems of the inputs, leaving the refused values out', () => {

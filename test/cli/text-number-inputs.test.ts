@@ -66,6 +66,14 @@ describe.concurrent('an input compared with or added to a number', () => {
     expect(ran.stdout + ran.stderr).toContain('scaled');
   });
 
+  it('declared as a number: one given with --input with a leading zero YAML 1.1 tools read otherwise is refused (exit 2), nothing runs', async () => {
+    const plan = await sandbox.writePlan('zero/plan.yaml', scalePlan('{ replicas: 1 }', 'inputs.replicas > 2'));
+    const ran = await runKsa(['run', plan, '--yes', '--input', 'replicas=017'], { home: path.join(sandbox.home, 'zero'), cwd: path.dirname(plan) });
+    expect(ran.code, describeResult(ran)).toBe(2);
+    expect(ran.stderr).toContain('--input replicas: 017 is a number written with a leading zero, which ksa reads as 17 and YAML 1.1 tools as octal 15: give it without');
+    expect(existsSync(path.join(path.dirname(plan), 'ran'))).toBe(false);
+  });
+
   it('declared as a number: a number given with --input runs', async () => {
     const plan = await sandbox.writePlan('number/plan.yaml', scalePlan('{ replicas: 1 }', 'inputs.replicas > 2'));
     const ran = await runKsa(['run', plan, '--yes', '--input', 'replicas=5'], { home: path.join(sandbox.home, 'number'), cwd: path.dirname(plan) });

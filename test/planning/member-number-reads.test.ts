@@ -40,6 +40,7 @@ describe('a list input whose items a step reads as numbers', () => {
 
   it('checks the given list, and the value of a mapping at its key', () => {
     expect(problems({ ports: [80] }, 'inputs.ports.all(p, p > 0)', { ports: [80, '8o'] })).toEqual([expect.stringContaining('input ports holds text at ports[1] (given with --input "8o"); ')]);
+    expect(problems({ ports: [80] }, 'inputs.ports.all(p, p > 0)', { ports: [80, '443'] })[0]).toContain(": give them as numbers (--input 'ports=[80, 443]'), or convert each where it is read (int(p))");
     expect(problems({ ports: ['80'] }, 'inputs.ports.all(p, p > 0)', { ports: [80] })).toEqual([]);
     expect(problems({ limits: { cpu: '2', memory: 4 } }, 'inputs.limits.cpu > 1')[0]).toContain('input limits holds text at limits["cpu"] (the plan\'s default "2"); "inputs.limits.cpu > 1" in step "open" reads limits["cpu"] as a number');
     expect(problems({ limits: { cpu: '2', memory: 4 } }, 'inputs.limits.memory > 1')).toEqual([]);
