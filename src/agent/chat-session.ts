@@ -149,7 +149,7 @@ export class ChatSession extends ChatSessionRunControls {
       if (!this.resumeRun()) this.notice(`Run ${this.run.runId} is running already.`, 'info');
       return;
     }
-    const proposal = await resumeProposal(this.deps.runs, runIdOrPrefix, this.deps.workers !== undefined, this.deps.environment);
+    const proposal = await resumeProposal(this.deps.runs, runIdOrPrefix, this.deps.workers?.redis, this.deps.environment);
     if (typeof proposal === 'string') return this.notice(proposal, 'warning');
     const denied = await resumeDenial(proposal, this.deps);
     if (denied) return this.notice(denied, 'error');

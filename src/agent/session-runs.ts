@@ -11,7 +11,7 @@ import { reflectOnRun } from './reflection.js';
 import { resumeOutline } from './resume-outline.js';
 import type { SecretAnswers } from './resume-secrets.js';
 import { driveRun, type DriveRunOptions, type RunHandle } from './run-controller.js';
-import { runCommandHint } from '../workers/redis-url.js';
+import { otherRedisRefusal, runCommandHint } from '../workers/redis-url.js';
 
 /** What running an approved plan from a chat needs; shared by the TUI session and `ksa ask --yes`. */
 export type SessionRunDeps = {
@@ -80,10 +80,10 @@ async function createOrOpenRun(deps: SessionRunDeps, proposal: ProposedPlan, own
   if (proposal.resumeRunId) {
     const run = await deps.runs.open(proposal.resumeRunId, owner, { inputs: given });
     // Checked again on the record as opened under the lock (it may have gone on since /resume showed it).
-    const unset = unsetEnvRefusal(run.runId, run.record, deps.environment);
-    if (unset === undefined) return run;
+    const refusal = otherRedisInChat(run.runId, run.record.redis, deps.workers?.redis) ?? unsetEnvRefusal(run.runId, run.record, deps.environment);
+    if (refusal === undefined) return run;
     await run.close();
-    throw new Error(unset);
+    throw new Error(refusal);
   }
   // Approved now, for the cluster it names (or the current one): its cluster steps may touch no other.
   const kubeContext = registry ? await approvedKubeContext(plan, plan.inputs, registry) : undefined;
@@ -185,14 +185,18 @@ export function runSummaryLines(state: RunState): string[] {
 
 /**
  * An interrupted or paused run as a proposal (approving it resumes the run), or why it cannot be resumed.
- * What changed says what runs again and why, in `ksa resume`'s words. `onWorkers`: the chat sends steps to workers.
+ * What changed says what runs again and why, in `ksa resume`'s words. `workersRedis`: the Redis through which the chat
+ * sends steps to workers (as RunWorkers.redis), if any.
  */
-export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | undefined, onWorkers = false, environment: SessionRunDeps['environment'] = {}): Promise<ProposedPlan | string> {
+export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | undefined, workersRedis?: string, environment: SessionRunDeps['environment'] = {}): Promise<ProposedPlan | string> {
+  const onWorkers = workersRedis !== undefined;
   try {
     const { runId, record, status, owner } = await runs.inspect(runIdOrPrefix);
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
     if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} ${status === 'running' ? 'is running' : `has ${status === 'cancelled' ? 'been cancelled' : status}`}; only interrupted or paused runs can be resumed.`;
     if (cancelUnderWay(record.state)) return `Run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ${runCommandHint('cancel', runId, record.redis, process.env.KSA_REDIS_URL)}`;
+    const otherRedis = otherRedisInChat(runId, record.redis, workersRedis);
+    if (otherRedis !== undefined) return otherRedis;
     const unset = unsetEnvRefusal(runId, record, environment);
     if (unset !== undefined) return unset;
     // As ksa resume refuses it: a secret written into a step, or printed by one, was stored as *** and cannot be asked for again.
@@ -213,6 +217,15 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/**
+ * As ksa resume refuses it: a run that sent its steps to workers through a Redis the chat does not use (none, or
+ * another server) would run its workers' steps in the chat's process, and again those its workers finished.
+ */
+function otherRedisInChat(runId: string, recorded: string | undefined, workersRedis: string | undefined): string | undefined {
+  const refusal = otherRedisRefusal(runId, recorded, workersRedis, 'resume');
+  return refusal === undefined ? undefined : `R${refusal.slice(1)}. Nothing was run (a chat started with KSA_REDIS_URL naming that Redis resumes it too).`;
 }
 
 /**

@@ -2,7 +2,7 @@
 import { placementOf, type Placement } from '../planning/placement.js';
 import { configFilePath, ModelConfigError, readConfigJson } from '../agent/config.js';
 import { isRecord } from '../planning/values.js';
-import { recordedRedisUrl, redisFlagHint, sameRedisServer } from '../workers/redis-url.js';
+import { otherRedisRefusal, recordedRedisUrl } from '../workers/redis-url.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { ToolCatalog } from '../planning/validate.js';
 import type { RunState } from '../planning/state.js';
@@ -140,20 +140,10 @@ export async function withRemoteSteps<T>(
   return body(opened.remote).finally(() => opened.close());
 }
 
-/**
- * A run that sent its steps through one Redis is resumed or cancelled through it: another has none of its
- * jobs (a resume would run again what its workers finished; a cancel would stop nothing and call it cancelled).
- */
+/** As otherRedisRefusal says it, as the command's one-line error. */
 export function refuseOtherRedis(runId: string, recorded: string | undefined, url: string | undefined, command: 'resume' | 'cancel'): void {
-  if (recorded === undefined) return;
-  if (url === undefined) {
-    const why = command === 'resume' ? 'resume it there' : 'to stop its jobs there too, cancel it with';
-    throw new CliError({ message: `run ${runId} sent its steps to workers through ${recorded}; ${why}: ksa ${command} ${runId}${redisFlagHint(recorded)}` });
-  }
-  if (sameRedisServer(recorded, url) === false) {
-    const there = command === 'resume' ? 'its jobs and their results are there' : 'its jobs are there, and none of them would be stopped';
-    throw new CliError({ message: `run ${runId} sent its steps to workers through ${recorded}, not ${recordedRedisUrl(url)}: ${there}; ${command} it with${redisFlagHint(recorded)}` });
-  }
+  const refusal = otherRedisRefusal(runId, recorded, url, command);
+  if (refusal !== undefined) throw new CliError({ message: refusal });
 }
 
 export async function checkedTarget(url: string) {

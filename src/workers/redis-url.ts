@@ -60,3 +60,21 @@ export function sameRedisServer(a: string, b: string): boolean | undefined {
   if (!x || !y) return undefined;
   return x.host === y.host && x.port === y.port && x.db === y.db && x.tls === y.tls;
 }
+
+/**
+ * Why a run that sent its steps to workers through `recorded` cannot be resumed or cancelled through `url` (none,
+ * or another server), in one line; undefined when it can. Another Redis has none of its jobs: a resume would run
+ * again what its workers finished (or run their steps here), a cancel would stop nothing and call it cancelled.
+ */
+export function otherRedisRefusal(runId: string, recorded: string | undefined, url: string | undefined, command: 'resume' | 'cancel'): string | undefined {
+  if (recorded === undefined) return undefined;
+  if (url === undefined) {
+    const why = command === 'resume' ? 'resume it there' : 'to stop its jobs there too, cancel it with';
+    return `run ${runId} sent its steps to workers through ${recorded}; ${why}: ksa ${command} ${runId}${redisFlagHint(recorded)}`;
+  }
+  if (sameRedisServer(recorded, url) === false) {
+    const there = command === 'resume' ? 'its jobs and their results are there' : 'its jobs are there, and none of them would be stopped';
+    return `run ${runId} sent its steps to workers through ${recorded}, not ${recordedRedisUrl(url)}: ${there}; ${command} it with${redisFlagHint(recorded)}`;
+  }
+  return undefined;
+}

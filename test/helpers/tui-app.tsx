@@ -6,6 +6,7 @@ import { MockLanguageModelV4 } from 'ai/test';
 import { render } from 'ink-testing-library';
 import type { TestContext } from 'vitest';
 import { ChatModeState, ChatSession, type ModelConfig } from '../../src/agent/index.js';
+import type { RunWorkers } from '../../src/agent/session-runs.js';
 import type { Policy } from '../../src/policy/rules/index.js';
 import { ConversationStore, RunStore, type Conversation, type NewMessage } from '../../src/store/index.js';
 import { createBuiltinRegistry } from '../../src/tools/index.js';
@@ -104,6 +105,8 @@ export type ChatAppOptions = {
   readonly gate?: Promise<void>;
   /** The environment the sessions start in (ksa chat's own): a /resume reads a run's --allow-env variables there. */
   readonly environment?: NodeJS.ProcessEnv;
+  /** The chat's workers (a Redis configured), as ksa chat hands them to its sessions. */
+  readonly workers?: RunWorkers;
 };
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -133,6 +136,7 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
       chatMode,
       policy: options.policy,
       ...(options.environment ? { environment: options.environment } : {}),
+      ...(options.workers ? { workers: options.workers } : {}),
     });
   const first = await conversations.create({ workspace });
   for (const message of options.history ?? []) first.append(message);
