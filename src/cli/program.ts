@@ -192,6 +192,7 @@ Rollback on a later failure still covers the steps that succeeded before the int
     .option('--timeout <seconds>', 'how long to wait for a running run to finish its rollback: seconds, or 500ms/5m (default 300)')
     .option('--redis <url>', "an interrupted run's Redis: its queued jobs are removed, its running ones stopped (or KSA_REDIS_URL, or \"redis\" in config.json)")
     .option('--input <name=value>', 'give a secret input again for the rollbacks that read it (secret inputs are never stored)', collect, [])
+    .option('--worker-wait <duration>', "an interrupted run's rollbacks: how long each waits for the worker where its step ran (default 5m; one that is gone fails at once)")
     .addHelpText('after', examples('ksa cancel 20261205-2210', 'ksa cancel 20261205-2210 --yes   # an interrupted run: roll it back here', 'ksa cancel 20261205-2210 --yes --input dbPassword=$PW   # its rollback reads a secret input'))
     .action(async (run: string, flags) => setExit(await (await import('./commands/cancel.js')).cancelCommand(io, run, flags)));
 

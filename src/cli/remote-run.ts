@@ -86,9 +86,12 @@ export function runWorkers(url: string, tools: ToolCatalog, flags: RemoteFlags =
 export async function stopEarlierRollbacks(url: string, runId: string, state: Pick<RunState, 'steps'>): Promise<{ said: string[]; warnings: string[] }> {
   if (!Object.values(state.steps).some((st) => st.rollbackStartedAt !== undefined)) return { said: [], warnings: [] };
   const { cancelRunJobs, isRollbackJobId } = await import('../workers/index.js');
-  const { removed, stopped, stillRunning } = await cancelRunJobs(await checkedTarget(url), runId, { only: isRollbackJobId });
+  const { removed, stopped, stillRunning, gone } = await cancelRunJobs(await checkedTarget(url), runId, { only: isRollbackJobId });
   const ended = [...removed, ...stopped.map((job) => job.id)].filter((id) => !stillRunning.includes(id));
-  const said = ended.length > 0 ? [`stopped ${ended.length > 1 ? `${ended.length} rollbacks` : 'the rollback'} the stopped run had under way on workers: ${ended.join(', ')}`] : [];
+  const said = [
+    ...(ended.length > 0 ? [`stopped ${ended.length > 1 ? `${ended.length} rollbacks` : 'the rollback'} the stopped run had under way on workers: ${ended.join(', ')}`] : []),
+    ...gone.map((job) => `${job.worker} is gone (${job.why}): the rollback the stopped run had under way there (${job.id}) is no longer running`),
+  ];
   const warnings = stillRunning.length > 0 ? [`still running after the cancel request: ${stillRunning.join(', ')}; resuming anyway`] : [];
   return { said, warnings };
 }
@@ -98,10 +101,10 @@ export async function stopEarlierRollbacks(url: string, runId: string, state: Pi
  * naming the URL and the cause, exit 1, before anything starts). Loaded only
  * when a run uses workers: one-machine runs never load BullMQ.
  */
-export async function openRemote(url: string, runId: string, plan: Plan, tools: ToolCatalog, flags: RemoteFlags & { reattach?: boolean }): Promise<OpenedRemote> {
+export async function openRemote(url: string, runId: string, plan: Plan, tools: ToolCatalog, flags: RemoteFlags & { reattach?: boolean; failRollbacksOnGoneWorkers?: boolean }): Promise<OpenedRemote> {
   const workers = await import('../workers/index.js');
   const target = await checkedTarget(url);
-  const steps = new workers.RemoteSteps({ target, runId, workerWaitMs: parseDuration(flags.workerWait, '--worker-wait'), reattach: flags.reattach === true });
+  const steps = new workers.RemoteSteps({ target, runId, workerWaitMs: parseDuration(flags.workerWait, '--worker-wait'), reattach: flags.reattach === true, failRollbacksOnGoneWorkers: flags.failRollbacksOnGoneWorkers === true });
   const placeStep = placeStepFor(plan, flags.localDefault === true, tools);
   // The queues of the plan's placed steps open now, not when its first steps wait for them.
   await steps.ready(plan.steps.flatMap((step) => {

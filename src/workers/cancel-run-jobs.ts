@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { CANCEL_CHANNEL, cancelledKey, PREFIX } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { settledWithin } from './settled-within.js';
+import { jobRunsNowhere } from './worker-gone.js';
 
 export type CancelledJobs = {
   /** Jobs no worker had taken yet: removed from their queues. */
@@ -11,6 +12,8 @@ export type CancelledJobs = {
   readonly stopped: readonly { readonly id: string; readonly worker: string }[];
   /** Of those, the ones still running when the wait ended (their worker may be gone: they never finish). */
   readonly stillRunning: readonly string[];
+  /** Jobs marked running whose worker is gone (`why`, as workerGone says it): nothing runs them there any more; not waited for. */
+  readonly gone: readonly { readonly id: string; readonly worker: string; readonly why: string }[];
 };
 
 const QUEUED = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
@@ -23,7 +26,7 @@ const CLOSE_GRACE_MS = 2000;
  * removed, running ones get the cancel message their worker acts on, and all
  * get the cancelled key, so a worker that takes one later refuses it. Waits
  * up to `waitMs` for the running ones to end, so that rollbacks do not run
- * beside them.
+ * beside them; not for those whose worker is gone (`gone`).
  */
 export async function cancelRunJobs(target: RedisTarget, runId: string, { waitMs = 10_000, only }: { waitMs?: number; only?: (id: string) => boolean } = {}): Promise<CancelledJobs> {
   const client = new Redis({ ...target.options, lazyConnect: true });
@@ -42,6 +45,7 @@ export async function cancelRunJobs(target: RedisTarget, runId: string, { waitMs
     await client.connect();
     const removed: string[] = [];
     const stopped: { id: string; worker: string; key: string }[] = [];
+    const gone: { id: string; worker: string; why: string }[] = [];
     for (const { queue: name, id } of await runJobKeys(client, runId)) {
       if (only && !only(id)) continue;
       const job = await Job.fromId(queue(name), id);
@@ -51,13 +55,17 @@ export async function cancelRunJobs(target: RedisTarget, runId: string, { waitMs
       await client.set(cancelledKey(id), '1', 'EX', 3600);
       if (state === 'active') {
         await client.publish(CANCEL_CHANNEL, id);
-        stopped.push({ id, worker: job.processedBy ?? '?', key: queue(name).toKey(id) });
+        const running = { id, worker: job.processedBy ?? '?', key: queue(name).toKey(id) };
+        // A worker that is gone neither hears the message nor ends the job: waiting for it would only delay the rollback.
+        const why = await jobRunsNowhere(client, running.worker, running.key, job.processedOn);
+        if (why === undefined) stopped.push(running);
+        else gone.push({ id, worker: running.worker, why });
       } else if (await job.remove().then(() => true, () => false)) {
         removed.push(id);
       }
     }
     const stillRunning = await untilEnded(client, stopped, waitMs);
-    return { removed, stopped: stopped.map(({ id, worker }) => ({ id, worker })), stillRunning };
+    return { removed, stopped: stopped.map(({ id, worker }) => ({ id, worker })), stillRunning, gone };
   } finally {
     const closing = Promise.all([...queues.values()].map((each) => each.close().catch(() => {})));
     if (!(await settledWithin(closing, CLOSE_GRACE_MS))) for (const each of queues.values()) void each.disconnect().catch(() => {});

@@ -13,7 +13,8 @@ import type { Outstanding, Watcher } from './outstanding-job.js';
 import { RedisSilence } from './redis-silence.js';
 import { sweepJobs } from './job-sweep.js';
 import { runParts } from './taken-over.js';
-import { noWorkerTook, pinnedNotTaken, redisOutage, waitingForPinned, RemoteStepError, waitingForWorker } from './step-messages.js';
+import { noWorkerTook, pinnedNotTaken, redisOutage, rollbackOnGoneWorker, waitingForPinned, RemoteStepError, waitingForWorker } from './step-messages.js';
+import { GoneWorkerError, goneForRollback } from './worker-gone.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 import { failStoppedPart } from './stopped-part.js';
 import { awaitStepJob, type JobCoordinator } from './step-job.js';
@@ -35,6 +36,11 @@ export type RemoteStepsOptions = {
    * coordinator watched), so each add is followed by a look at the stored job (a fresh run's: the sweep).
    */
   readonly reattach?: boolean;
+  /**
+   * A rollback bound to a worker that is gone fails at once, naming it, instead of waiting --worker-wait for it
+   * (`ksa cancel` of a run whose coordinator died: its workers may have died with it, and nothing else can undo there).
+   */
+  readonly failRollbacksOnGoneWorkers?: boolean;
 };
 
 /** How long closing waits for BullMQ to end its reads before it drops the connections. */
@@ -204,8 +210,12 @@ export class RemoteSteps {
   }
 
   private async rollback(call: ToolCall, workers: readonly string[]): Promise<unknown> {
-    const results = await Promise.allSettled(workers.map((name) => this.runOn(call, workerQueue(name), [], name)));
-    const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [`${workers[i]}: ${errorMessage(result.reason)}`] : []));
+    const results = await Promise.allSettled(workers.map(async (name) => {
+      const gone = this.options.failRollbacksOnGoneWorkers ? await goneForRollback(this.client, name) : undefined;
+      if (gone !== undefined) throw new GoneWorkerError(rollbackOnGoneWorker(name, gone, call.stepId));
+      return this.runOn(call, workerQueue(name), [], name);
+    }));
+    const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [GoneWorkerError.isInstance(result.reason) ? result.reason.message : `${workers[i]}: ${errorMessage(result.reason)}`] : []));
     if (failures.length > 0) throw new RemoteStepError(failures.join('; '));
     return null;
   }

@@ -53,6 +53,11 @@ export function pinnedNotTaken(waitMs: number, worker: string, phase: 'run' | 'r
   return `not taken within ${formatWait(waitMs)}: ${only}, which did not take it (is it running?)`;
 }
 
+/** A rollback bound to a worker that is gone (`why`, as workerGone says it): nothing else may undo the step there. */
+export function rollbackOnGoneWorker(worker: string, why: string, stepId: string): string {
+  return `worker ${worker} is gone (${why}): ${stepId}'s rollback runs only there, where ${stepId} ran; undo ${stepId} by hand on ${worker}`;
+}
+
 const NOT_RUN = 'not run: worker ';
 
 /** A fan-out's part whose worker stopped (or is stopping) before taking it: it never ran there. */

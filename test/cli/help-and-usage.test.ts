@@ -162,6 +162,7 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
       // Before Redis is contacted (nothing listens on port 1).
       [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', 'soon'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got "soon"$/],
       [['resume', 'no-such-run', '--worker-wait', '5 min'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got "5 min"$/],
+      [['cancel', 'no-such-run', '--yes', '--worker-wait', 'soon'], /^ksa: --worker-wait expects a duration like 30s, 5m or 120000 \(ms\), got "soon"$/],
       // Checked before the run is looked up, the model endpoint read or anything printed.
       [['status', 'no-such-run', '--log-lines', 'x'], /^ksa: --log-lines expects a whole number of at least 0, got "x"$/],
       [['cancel', 'no-such-run', '--timeout', 'soon'], /^ksa: --timeout expects seconds \(30, 2\.5\) or a duration \(500ms, 30s, 5m\), above 0 and at most 596h, got "soon"$/],

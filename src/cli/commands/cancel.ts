@@ -5,7 +5,7 @@ import { CliError } from '../errors.js';
 import { waitUntilFinished } from '../wait-for-run.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
-import { parseInputs, parseSeconds } from '../options.js';
+import { parseDuration, parseInputs, parseSeconds } from '../options.js';
 import { readGivenInputs } from '../given-inputs.js';
 import { refuseMissingRollbackSecrets } from '../rollback-secrets.js';
 import { runSession } from '../run-session.js';
@@ -22,7 +22,7 @@ import { loadPolicy } from '../policy-files.js';
 import { deniedRollbacks, type Policy } from '../../policy/rules/index.js';
 import { riskOptions, type ToolRegistry } from '../../tools/index.js';
 
-export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string; redis?: string; input?: string[] };
+export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string; redis?: string; input?: string[]; workerWait?: string };
 
 /**
  * Cancels a run. A run owned by a live process is asked to stop (it aborts
@@ -31,6 +31,8 @@ export type CancelFlags = { yes?: boolean; json?: boolean; timeout?: string; red
  */
 export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFlags): Promise<ExitCodeValue> {
   const timeoutMs = parseSeconds(flags.timeout, '--timeout', 300);
+  // A bad value is a usage error now, not once the rollback was approved.
+  parseDuration(flags.workerWait, '--worker-wait');
   const stores = openStores(io);
   const { runId, record, status, owner } = await stores.runs.inspect(runIdArg);
   if (isFinished(status)) throw new CliError({ message: `run ${runId} already finished (${status}); there is nothing to cancel` });
@@ -82,7 +84,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   stores.addSecrets(tools.hub.secrets());
   if (redisUrl) stores.addSecrets(secretValues({ redisUrl }));
   await tools.prepareFor(record.plan);
-  // Steps that ran on workers are undone there.
+  // Steps that ran on workers are undone there; one whose worker is gone fails at once (nothing else may undo it there).
   // Secret inputs given again must not be written either.
   const run = await stores.runs.open(runId, `ksa cancel ${runId}`, { inputs }).catch((error: unknown) => {
     // Taken meanwhile (another ksa cancel of it, a resume): that process is asked, as for a live run.
@@ -114,7 +116,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     await run.close();
     throw error;
   });
-  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, tools.registry.catalog(), { reattach: true }).catch(async (error: unknown) => {
+  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, tools.registry.catalog(), { reattach: true, workerWait: flags.workerWait, failRollbacksOnGoneWorkers: true }).catch(async (error: unknown) => {
     await run.close();
     throw error;
   }) : undefined;
@@ -157,13 +159,19 @@ async function cancelLive(io: CliIO, stores: Stores, { runId, redis }: Pick<RunR
 /** Removes the run's queued jobs and stops its running ones on their workers, saying what it did. */
 async function cancelJobs(io: CliIO, target: RedisTarget, runId: string): Promise<void> {
   const { cancelRunJobs } = await import('../../workers/index.js');
-  const { removed, stopped, stillRunning } = await cancelRunJobs(target, runId);
+  const { removed, stopped, stillRunning, gone } = await cancelRunJobs(target, runId);
   const workers = [...new Set(stopped.map((job) => job.worker))];
   const parts = [
     ...(removed.length > 0 ? [`removed ${plural(removed.length, 'queued job')}`] : []),
     ...(stopped.length > 0 ? [`stopped ${plural(stopped.length, 'running job')} on ${workers.join(', ')}`] : []),
   ];
-  writeLine(io.stderr, parts.length > 0 ? `In ${target.display}: ${parts.join('; ')}.` : `In ${target.display}: none of its jobs is queued or running.`);
+  if (parts.length > 0 || gone.length === 0) writeLine(io.stderr, parts.length > 0 ? `In ${target.display}: ${parts.join('; ')}.` : `In ${target.display}: none of its jobs is queued or running.`);
+  // Nothing there hears the stop: said as it is, not as stopped (a process it had started may outlive it on its machine).
+  for (const worker of new Set(gone.map((job) => job.worker))) {
+    const jobs = gone.filter((job) => job.worker === worker);
+    const its = jobs.length === 1 ? 'its job is' : `its ${jobs.length} jobs are`;
+    writeLine(io.stderr, `${worker} is gone (${jobs[0]!.why}): ${its} no longer running there (${jobs.map((job) => job.id).join(', ')}); what it had started may still run on its machine.`);
+  }
   if (stillRunning.length > 0) writeLine(io.stderr, `ksa: warning: still running after the cancel request: ${stillRunning.join(', ')}; rolling back anyway`);
 }
 
