@@ -2,6 +2,7 @@ import { Job, Queue, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CANCEL_CHANNEL, cancelledKey, PREFIX } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
+import { runJobKeys } from './run-job-keys.js';
 import { settledWithin } from './settled-within.js';
 import { jobRunsNowhere } from './worker-gone.js';
 
@@ -73,26 +74,6 @@ export async function cancelRunJobs(target: RedisTarget, runId: string, { waitMs
   }
 }
 
-/**
- * The run's job hashes, `ksa:<queue>:<runId>.<step>.<attempt>[.<worker>]`: neither queue names nor
- * job ids contain ':', so three parts exactly (a job's `:lock` and `:logs` keys have four). The
- * cancel marks of its jobs, `ksa:cancelled:<job id>`, have that shape too but are strings, not jobs
- * (a run that stopped a step before it died has some).
- */
-async function runJobKeys(client: Redis, runId: string): Promise<{ queue: string; id: string }[]> {
-  const found: { queue: string; id: string }[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${PREFIX}:*:${escapeGlob(runId)}.*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const parts = key.split(':');
-      if (parts.length === 3 && parts[2]!.startsWith(`${runId}.`) && key !== cancelledKey(parts[2]!)) found.push({ queue: parts[1]!, id: parts[2]! });
-    }
-  } while (cursor !== '0');
-  return found;
-}
-
 /** Waits for the stopped jobs to finish; one whose lock expired has no worker left to finish it. */
 async function untilEnded(client: Redis, jobs: readonly { id: string; key: string }[], waitMs: number): Promise<string[]> {
   const deadline = Date.now() + waitMs;
@@ -107,8 +88,4 @@ async function untilEnded(client: Redis, jobs: readonly { id: string; key: strin
     running = still;
   }
   return running.map((job) => job.id);
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
