@@ -215,6 +215,9 @@ export class StepWorker {
   private async process(job: Job<StepJobData, StepJobResult>, signal: AbortSignal | undefined): Promise<StepJobResult> {
     const { data } = job;
     const jobId = job.id!;
+    // The attempt's own times go back with its end (the run may hear of that end late, after a Redis that
+    // stalled): from when this worker took it, as the run counts its duration and timeout, a wait for a slot included.
+    const startedAtMs = Date.now();
     const redactor = data.secrets && data.secrets.length > 0 ? this.options.redactor.with(data.secrets) : this.options.redactor;
     const redact = (text: string) => redactor.text(text);
     if (await this.client!.exists(cancelledKey(jobId))) throw new UnrecoverableError(NOT_STARTED);
@@ -228,8 +231,6 @@ export class StepWorker {
       throw new UnrecoverableError(NOT_STARTED);
     }
     const started = performance.now();
-    // The attempt's own times go back with its end: the run may hear of that end late (a Redis that stalled).
-    const startedAtMs = Date.now();
     const stop = new AbortController();
     this.stops.set(jobId, stop);
     const stopped = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
