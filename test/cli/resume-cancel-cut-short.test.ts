@@ -50,6 +50,11 @@ describe('kill -9 of ksa cancel while it rolls back, then ksa resume', () => {
     cancel.kill('SIGKILL');
     expect((await cancel.result).signal).toBe('SIGKILL');
 
+    // ksa status offers what finishes it, not the resume that refuses it.
+    const status = await runKsa(['status', runId], { home, cwd: dir });
+    expect(status.stdout).toContain(`The process cancelling it is gone. Finish the cancel (its rollback) with: ksa cancel ${runId}\n`);
+    expect(status.stdout).not.toContain('ksa resume');
+
     const resume = await runKsa(['resume', runId, '--yes', '--json'], { home, cwd: dir, timeoutMs: 20_000 });
     expectExit(resume, 2);
     expect(resume.stderr.trim()).toBe(`ksa: run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ksa cancel ${runId}`);

@@ -1,4 +1,4 @@
-import { isFinished, type AttemptWorker } from '../../planning/index.js';
+import { cancelUnderWay, isFinished, type AttemptWorker } from '../../planning/index.js';
 import { cutShortSteps, ownerLastAlive, failedStepLogTails, runStatusDocument, stepLogFile, storedRunOutlook } from '../../store/index.js';
 import { formatEstimate } from '../../tui/estimate-text.js';
 import { pausedDetail, stoppingDetail, storedRunningSteps } from '../../planning/paused-text.js';
@@ -90,7 +90,7 @@ export async function statusCommand(io: CliIO, runIdArg: string | undefined, fla
     for (const text of tail) writeLine(io.stdout, `    ${plainText(text)}`);
   }
   writeLine(io.stdout);
-  for (const hint of nextSteps(runId, orphaned ? 'interrupted' : status, record.redis, io.env.KSA_REDIS_URL, owner?.command, state.error !== undefined)) writeLine(io.stdout, style.dim(hint));
+  for (const hint of nextSteps(runId, orphaned ? 'interrupted' : status, record.redis, io.env.KSA_REDIS_URL, owner?.command, state.error !== undefined, cancelUnderWay(state))) writeLine(io.stdout, style.dim(hint));
   return ExitCode.ok;
 }
 
@@ -113,10 +113,12 @@ function elsewhere(last: string | undefined, attempts: readonly AttemptWorker[])
   return [...byWorker].map(([worker, numbers]) => `${numbers.length === 1 ? 'attempt' : 'attempts'} ${numbers.join(', ')} on ${worker}`);
 }
 
-function nextSteps(runId: string, status: string, redis: string | undefined, configured: string | undefined, ownerCommand: string | undefined, stopping: boolean): string[] {
+function nextSteps(runId: string, status: string, redis: string | undefined, configured: string | undefined, ownerCommand: string | undefined, stopping: boolean, cancelling: boolean): string[] {
   // Its jobs are in that Redis: resume collects them there, and cancel stops them there.
   const resume = runCommandHint('resume', runId, redis, configured);
   const cancel = runCommandHint('cancel', runId, redis, configured);
+  // Its user asked for it to be undone: ksa resume refuses it, ksa cancel finishes the rollback.
+  if (cancelling && (status === 'interrupted' || status === 'paused')) return [`The process cancelling it is gone. Finish the cancel (its rollback) with: ${cancel}`];
   if (status === 'interrupted') return [`The process running it is gone. Continue with: ${resume}   or undo what it did with: ${cancel}`];
   if (status === 'paused') return [`Continue with: ${resume}`];
   // Already being cancelled (by ksa cancel, or stopping in its own process): telling its user to cancel it would
