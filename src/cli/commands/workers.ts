@@ -2,6 +2,7 @@ import { ksaHome } from '../../store/index.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readLiveWorkers, requiredRedisUrl } from '../remote-run.js';
+import { recordedRedisUrl, redisFlagHint } from '../../workers/redis-url.js';
 
 export type WorkersFlags = { redis?: string; json?: boolean };
 
@@ -16,7 +17,8 @@ export async function workersCommand(io: CliIO, flags: WorkersFlags): Promise<Ex
     return ExitCode.ok;
   }
   if (workers.length === 0) {
-    writeLine(io.stdout, `no live workers at ${display} (start one with: ksa worker --redis ${display})`);
+    // A password is never shown: the hint says where it goes, as the run hints do.
+    writeLine(io.stdout, `no live workers at ${display} (start one with: ksa worker${redisFlagHint(recordedRedisUrl(url))})`);
     return ExitCode.ok;
   }
   for (const info of workers) {
