@@ -50,7 +50,7 @@ steps:
       await queue.add('step', {}, { jobId: 'r1.b.rollback' });
       await client.set(leftResultKey('r1.a.rollback'), JSON.stringify({ worker: 'w1', output: null }), 'EX', 3600);
       const cancelled = await cancelRunJobs(target, 'r1', { only: isRollbackJobId, waitMs: 0 });
-      expect(cancelled).toEqual({ removed: ['r1.b.rollback'], stopped: [], stillRunning: [] });
+      expect(cancelled).toEqual({ removed: ['r1.b.rollback'], stopped: [], stillRunning: [], gone: [] });
       expect(await client.type(leftResultKey('r1.a.rollback'))).toBe('string');
       expect(await client.keys('ksa:left:meta')).toEqual([]);
     } finally {
