@@ -23,6 +23,9 @@ steps:
     const run = startKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, '--worker-wait', '2s'], { home, cwd: dir, timeoutMs: 60_000 });
     const pid = await eventually(() => (existsSync(path.join(dir, 'slow.pid')) ? Number(readFileSync(path.join(dir, 'slow.pid'), 'utf8')) : undefined), 20_000);
     fleet.orphans.add(pid);
+    // Killed only once it has recorded the step's process group: what its successor reads to stop.
+    const recorded = path.join(home, 'workers', 'box-1', 'processes.json');
+    await eventually(() => (existsSync(recorded) && (JSON.parse(readFileSync(recorded, 'utf8')) as { groups?: number[] }).groups?.includes(pid) ? true : undefined), 20_000);
     workers.get('box-1')!.kill('SIGKILL');
     await workers.get('box-1')!.result;
     expect(isProcessAlive(pid)).toBe(true);
