@@ -4,7 +4,8 @@ import { CANCEL_CHANNEL, cancelledKey, WORKERS_KEY } from './queue-names.js';
 import { redisNow } from './redis-clock.js';
 import { workerLost } from './step-messages.js';
 import { stoppedEnd } from './stopped-job.js';
-import { diedHere, LIVE_WITHIN_MS, type WorkerInfo } from './worker-registry.js';
+import { processGone } from './worker-gone.js';
+import { LIVE_WITHIN_MS, type WorkerInfo } from './worker-registry.js';
 
 /** How often the registry and the attempt's left result are looked at while its worker stops it. */
 const LOOK_MS = 250;
@@ -64,8 +65,7 @@ async function workerEntry(client: Redis, worker: string, takenAt: number | unde
     const [text, now] = await Promise.all([client.hget(WORKERS_KEY, worker), redisNow(client)]);
     if (text === null) return 'gone';
     const info = JSON.parse(text) as WorkerInfo;
-    const later = takenAt !== undefined && Date.parse(info.startedAt) > takenAt;
-    return now - Date.parse(info.lastSeen) > LIVE_WITHIN_MS || diedHere(info) || later ? 'gone' : info;
+    return processGone(info, now, takenAt) === undefined ? info : 'gone';
   } catch {
     return undefined;
   }

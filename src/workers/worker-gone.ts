@@ -22,14 +22,24 @@ export async function workerGone(client: Redis, name: string, takenAt?: number):
   } catch {
     return 'its entry among the workers is unreadable';
   }
-  const silent = now - Date.parse(info.lastSeen);
-  const noHeartbeat = `no heartbeat for ${Math.max(0, Math.round(silent / 1000))}s`;
   // An entry without a readable heartbeat is as stale as an old one: nothing says that worker is alive.
-  if (!(silent <= LIVE_WITHIN_MS)) return noHeartbeat;
-  if (diedHere(info)) return `${noHeartbeat}; its process ${info.pid} on this machine has ended`;
+  return Number.isNaN(Date.parse(info.lastSeen)) ? noHeartbeatFor(Number.NaN) : processGone(info, now, takenAt);
+}
+
+/**
+ * Why the process `info` describes (a registry entry read at `now`, by Redis's clock) no longer runs what it took at
+ * `takenAt`, or undefined while it may: its heartbeat is older than a live worker's, its process died on this machine,
+ * or a process started after that holds its name.
+ */
+export function processGone(info: WorkerInfo, now: number, takenAt: number | undefined): string | undefined {
+  const silent = now - Date.parse(info.lastSeen);
+  if (silent > LIVE_WITHIN_MS) return noHeartbeatFor(silent);
+  if (diedHere(info)) return `${noHeartbeatFor(silent)}; its process ${info.pid} on this machine has ended`;
   if (takenAt !== undefined && Date.parse(info.startedAt) > takenAt) return 'it was restarted since it took the job, which died with its earlier process';
   return undefined;
 }
+
+const noHeartbeatFor = (silentMs: number) => `no heartbeat for ${Math.max(0, Math.round(silentMs / 1000))}s`;
 
 /**
  * Why a job a worker was running (`worker`, BullMQ's processedBy; '?' when not known) runs nowhere any more,
