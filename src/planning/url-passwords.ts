@@ -1,3 +1,5 @@
+import { REDACTED } from './redacted.js';
+
 /**
  * The password of `scheme://user:password@host`. It is only in a URL's authority, which runs from `//` to the first
  * `/`; a `?` or `#` ends it too where what comes before is a host (`localhost:8080?to=ops@example.com`), or before
@@ -11,7 +13,6 @@ const HOST_AND_PORT = /^(?:\[[^\]]*\]|[^:@[\]]*)(?::\d*)?$/;
 const NOT_A_HOST = /^[^:[\]]*:(?!\d|$)/;
 /** Filled in at run time, quoted or not (`$DB_PASS`, `"${DB_PASS}"`, `{{inputs.dbPassword}}`): no secret is written. */
 const REFERENCE = /^(?:\$[A-Za-z_][A-Za-z0-9_]*|\$\{[^}]*\}|\{\{[^}]*\}\})$/;
-const MASKED = '***';
 
 type PasswordSpan = { readonly start: number; readonly end: number; readonly password: string };
 
@@ -52,7 +53,7 @@ function unquoted(password: string): string {
 /** Whether a URL's password is a secret written down: not a reference, nor a password ksa already masked. */
 function writtenDown(password: string): boolean {
   const bare = unquoted(password);
-  return !REFERENCE.test(bare) && bare !== MASKED;
+  return !REFERENCE.test(bare) && bare !== REDACTED;
 }
 
 /** The passwords written in the URLs of a text (`postgres://app:pw@db` holds `pw`). */
@@ -64,7 +65,7 @@ export function urlPasswords(text: string): string[] {
 
 /** Whether a text holds a URL whose password is `***`: a value ksa masked, copied back, which would be sent as it is. */
 export function maskedUrlPasswords(text: string): boolean {
-  return passwordSpans(text).some((span) => unquoted(span.password) === MASKED);
+  return passwordSpans(text).some((span) => unquoted(span.password) === REDACTED);
 }
 
 /** The text with the password of each URL as `mask`, its user and host kept. */

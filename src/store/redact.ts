@@ -1,10 +1,11 @@
 import { ATTEMPT_TIMEOUT_WORDS } from '../planning/attempt-timeout-words.js';
 import { hideCredentials, privateKeyBlocks, secretShapedParts, urlPasswords } from '../planning/credential-shapes.js';
+import { REDACTED } from '../planning/redacted.js';
 import { looksSecret, looksSecretField } from '../planning/secret-names.js';
 
 export { looksSecret, looksSecretField };
 const MIN_SECRET_LENGTH = 4;
-export const REDACTED = '***';
+export { REDACTED };
 export { secretShapedParts };
 
 /**

@@ -1,5 +1,6 @@
 import { KsaError } from '../planning/ksa-error.js';
 import { privateKeyMaskedLines } from '../planning/private-key-lines.js';
+import { REDACTED } from '../planning/redacted.js';
 import { unknownToolMessage } from '../planning/suggest.js';
 import { htmlGist } from './html-gist.js';
 
@@ -45,7 +46,7 @@ export class CommandFailedError extends KsaError {
     const { label, exitCode, signal, stdout, stderr } = fields;
     const ending = exitCode === undefined ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${exitCode}`;
     // Quoted as the step's output showed it: the last line of a key printed to stderr is its body, with no shape of its own.
-    const reason = lastLine(privateKeyMaskedLines(stderr, KEY_MASK, 'stderr').join('\n')) ?? lastLine(privateKeyMaskedLines(stdout, KEY_MASK, 'stdout').join('\n'));
+    const reason = lastLine(privateKeyMaskedLines(stderr, REDACTED, 'stderr').join('\n')) ?? lastLine(privateKeyMaskedLines(stdout, REDACTED, 'stdout').join('\n'));
     super({ name: 'CommandFailedError', message: `${label} ${ending}${reason ? `: ${reason}` : ''}` });
     this.exitCode = exitCode;
     this.signal = signal;
@@ -105,9 +106,6 @@ export class HttpRequestError extends KsaError {
     this.code = code;
   }
 }
-
-/** As run records and logs mask a secret. */
-const KEY_MASK = '***';
 
 /** The last non-empty line, shortened, so a failure reads as one line. */
 function lastLine(text: string): string | undefined {

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { credentialSafeCut } from '../planning/credential-shapes.js';
 import { keyBodyLine, keyFooterEnd, type OpenKey } from '../planning/private-key-armour.js';
 import { keyThroughLine } from '../planning/private-key-lines.js';
+import { REDACTED } from '../planning/redacted.js';
 
 export const DEFAULT_MAX_CAPTURE_BYTES = 1024 * 1024;
 /** Longer lines are delivered in pieces, so one line without a newline cannot grow without bound; never inside a credential. */
@@ -149,13 +150,10 @@ export class BoundedCapture {
     let tail = tailBytes.subarray(skip).toString('utf8');
     // The key's header was dropped with the middle: nothing in the tail says its first lines are a key's body.
     const key = this.keys.openAt(this.totalBytes - this.tailBytes);
-    if (key) tail = KEY_MASK + tail.slice(keyBodyEnd(tail, key));
+    if (key) tail = REDACTED + tail.slice(keyBodyEnd(tail, key));
     return `${head}\n…[${this.droppedBytes} bytes truncated]…\n${tail}`;
   }
 }
-
-/** As run records and logs mask a secret. */
-const KEY_MASK = '***';
 
 /**
  * Where the private keys of a stream run, by byte offset, as the line masker sees them: the capture keeps a tail

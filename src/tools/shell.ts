@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { looksSecret } from '../planning/secret-names.js';
+import { REDACTED } from '../planning/redacted.js';
 import { quoteArg } from './quote-arg.js';
 import { defineTool } from './tool.js';
 import { ProcessOutputSchema, runProcess } from './process-runner.js';
@@ -23,7 +24,7 @@ export const shellTool = defineTool({
   stepRisk: { levels: ['read', 'write', 'destroy'], by: 'the command line' },
   // The variables it sets come first, as a shell line would have them (values of secret-looking ones hidden).
   describe: (input) => {
-    const env = Object.entries(input.env ?? {}).map(([name, value]) => `${name}=${looksSecret(name) ? '***' : quoteArg(value)} `);
+    const env = Object.entries(input.env ?? {}).map(([name, value]) => `${name}=${looksSecret(name) ? REDACTED : quoteArg(value)} `);
     return `${env.join('')}${input.command}${input.cwd ? ` (in ${input.cwd})` : ''}`;
   },
   execute: (input, context) =>

@@ -1,3 +1,5 @@
+import { REDACTED } from '../planning/redacted.js';
+
 /** A private-use character: Markdown reads it as a plain word character, so it is neither emphasis nor a rule. */
 const STAND_IN = '\uE000';
 
@@ -19,7 +21,7 @@ const AFTER_CLOSING = /[\s\p{P}\p{S}]/u;
  * back in what was read (restoreRedactionMarks). Undefined: the text has no mark, or holds the stand-in itself.
  */
 export function hideRedactionMarks(text: string): string | undefined {
-  if (!text.includes('***') || text.includes(STAND_IN)) return undefined;
+  if (!text.includes(REDACTED) || text.includes(STAND_IN)) return undefined;
   let marks = 0;
   const hidden = text.replace(THREE_STARS, (run, at: number) => {
     if (isEmphasis(text[at - 1] ?? '', text[at + run.length] ?? '')) return run;
@@ -39,7 +41,7 @@ function isEmphasis(before: string, after: string): boolean {
 export function restoreRedactionMarks<T>(tokens: T): T {
   const seen = new Set<object>();
   const visit = (node: unknown): unknown => {
-    if (typeof node === 'string') return node.includes(STAND_IN) ? node.replaceAll(STAND_IN, '***') : node;
+    if (typeof node === 'string') return node.includes(STAND_IN) ? node.replaceAll(STAND_IN, REDACTED) : node;
     if (typeof node !== 'object' || node === null || seen.has(node)) return node;
     seen.add(node);
     const fields = node as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { StepJobData } from './queue-names.js';
+import { REDACTED } from '../planning/redacted.js';
 
 /** Writes the scrubbed data only into a job that is still there: a removed job must not come back as a bare hash. */
 const REPLACE_DATA = `if redis.call('exists', KEYS[1]) == 1 then redis.call('hset', KEYS[1], 'data', ARGV[1]) end return 0`;
@@ -42,10 +43,10 @@ export class JobScrubber {
 /** `value` with every secret in its strings written as ***, the longest first (one may hold another), and a number equal to one (a PIN) as ***. */
 export function masked(value: unknown, secrets: readonly string[]): unknown {
   const longestFirst = [...secrets].filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
-  const mask = (text: string) => longestFirst.reduce((masked, secret) => masked.split(secret).join('***'), text);
+  const mask = (text: string) => longestFirst.reduce((masked, secret) => masked.split(secret).join(REDACTED), text);
   const walk = (item: unknown): unknown => {
     if (typeof item === 'string') return mask(item);
-    if (typeof item === 'number' && longestFirst.includes(String(item))) return '***';
+    if (typeof item === 'number' && longestFirst.includes(String(item))) return REDACTED;
     if (Array.isArray(item)) return item.map(walk);
     if (item !== null && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, each]) => [key, walk(each)]));
     return item;

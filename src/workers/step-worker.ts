@@ -7,7 +7,7 @@ import { errorMessage, RefusedAttemptError } from '../planning/index.js';
 import { guardKubeContext, KubeContextMismatchError, KubeRetargetError, UnknownToolError, type ToolRegistry } from '../tools/index.js';
 import type { InvokeTool } from '../planning/tool-call.js';
 import { maskingPrivateKeyLines } from '../planning/private-key-lines.js';
-import { REDACTED } from '../store/redact.js';
+import { REDACTED } from '../planning/redacted.js';
 import { cancelledOn, NOT_STARTED } from './stopped-job.js';
 import { partNotRun } from './step-messages.js';
 import { WorkerSlots } from './worker-slots.js';
