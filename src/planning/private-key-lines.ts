@@ -14,12 +14,11 @@ export function privateKeyLineMasker(mask: string): (line: string, stream: Outpu
   return (line, stream) => {
     const key = open[stream];
     if (key) {
-      const footer = key.footer ? keyFooterEnd(line) : -1;
-      if (footer !== -1) {
-        open[stream] = keysStartingIn(line, footer).open?.key;
+      const through = keyThroughLine(line, key);
+      if (through.inKey) {
+        open[stream] = through.after;
         return mask;
       }
-      if (keyBodyLine(line, key)) return mask;
       open[stream] = undefined;
     }
     const other = open[stream === 'stdout' ? 'stderr' : 'stdout'];
