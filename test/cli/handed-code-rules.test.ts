@@ -1,7 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { policyWorkspace, type ShellStep } from '../helpers/policy-workspace.js';
 
 // Deny rules meet code handed to eval and bash -c with the step's env values, and the code su and runuser run
 // as another user is rated and met as that code, not as a program named after the user.
@@ -16,19 +15,7 @@ afterAll(async () => {
 
 const POLICY = 'deny:\n  - kubectl: "delete ns prod"\n  - shell: "rm -rf /srv*"\n';
 
-type Step = { readonly command: string; readonly env?: Record<string, string> };
-
-/** A workspace of its own with .ksa/policy.yaml and the plan of these shell steps, and a KSA_HOME of its own. */
-async function workspace(name: string, steps: Record<string, Step>): Promise<{ dir: string; home: string; plan: string }> {
-  const lines = Object.entries(steps).map(([id, step]) => `  - id: ${id}\n    tool: shell\n    args: ${JSON.stringify({ command: step.command, ...(step.env ? { env: step.env } : {}) })}\n`);
-  const plan = await sandbox.writePlan(`${name}/ws/plan.yaml`, `goal: ${name}\nsteps:\n${lines.join('')}`);
-  const dir = path.dirname(plan);
-  const home = path.join(sandbox.dir, name, 'home');
-  await mkdir(home, { recursive: true });
-  await mkdir(path.join(dir, '.ksa'), { recursive: true });
-  await writeFile(path.join(dir, '.ksa', 'policy.yaml'), POLICY);
-  return { dir, home, plan };
-}
+const workspace = (name: string, steps: Record<string, ShellStep>) => policyWorkspace(sandbox, name, POLICY, steps);
 
 describe('ksa policy check', () => {
   it('denies kubectl delete ns $NS handed to bash -c and eval with env NS=prod, and su -c code, but not NS=staging', async () => {

@@ -1,7 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, describeResult, runKsa, type CliSandbox } from '../helpers/cli.js';
+import { policyWorkspace, type ShellStep } from '../helpers/policy-workspace.js';
 
 // Deny rules read a command's option values the way its program does (git push -o x, ssh -4i key, touch --ref f),
 // and unzip's option groups rate a listing as one.
@@ -16,17 +15,7 @@ afterAll(async () => {
 
 const POLICY = 'deny:\n  - shell: "git push origin main"\n  - shell: "ssh prod*"\n  - shell: "touch /tmp/x*"\n';
 
-/** A workspace of its own with .ksa/policy.yaml and the plan of these shell steps, and a KSA_HOME of its own. */
-async function workspace(name: string, commands: Record<string, string>): Promise<{ dir: string; home: string; plan: string }> {
-  const steps = Object.entries(commands).map(([id, command]) => `  - id: ${id}\n    tool: shell\n    args: { command: ${JSON.stringify(command)} }\n`);
-  const plan = await sandbox.writePlan(`${name}/ws/plan.yaml`, `goal: ${name}\nsteps:\n${steps.join('')}`);
-  const dir = path.dirname(plan);
-  const home = path.join(sandbox.dir, name, 'home');
-  await mkdir(home, { recursive: true });
-  await mkdir(path.join(dir, '.ksa'), { recursive: true });
-  await writeFile(path.join(dir, '.ksa', 'policy.yaml'), POLICY);
-  return { dir, home, plan };
-}
+const workspace = (name: string, commands: Record<string, ShellStep>) => policyWorkspace(sandbox, name, POLICY, commands);
 
 describe('deny rules and option values', () => {
   it('policy check denies git push to origin main however many push options come first, and not ssh or touch with an option value named like the rule', async () => {
