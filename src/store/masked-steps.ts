@@ -78,16 +78,33 @@ function masked(value: unknown): boolean {
 export function noteMaskedParts(record: Pick<RunRecord, 'plan' | 'inputs' | 'state' | 'masked'>, replacer: ((key: string, value: unknown) => unknown) | undefined): void {
   const noted = record.masked;
   if (noted === undefined || replacer === undefined) return;
-  const written = JSON.parse(JSON.stringify({ plan: record.plan, inputs: record.inputs, state: { inputs: record.state.inputs } }, replacer)) as Pick<RunRecord, 'plan' | 'inputs'> & { state: Pick<RunState, 'inputs'> };
+  const given = { inputs: record.inputs, state: { inputs: record.state.inputs } };
+  const written = JSON.parse(JSON.stringify(given, replacer)) as typeof given;
   const inputs = new Set<string>();
-  for (const [given, stored] of [
-    [record.inputs, written.inputs],
-    [record.state.inputs, written.state.inputs],
+  for (const [before, stored] of [
+    [given.inputs, written.inputs],
+    [given.state.inputs, written.state.inputs],
   ] as const) {
-    for (const [name, value] of Object.entries(given)) if (JSON.stringify(value) !== JSON.stringify(stored[name])) inputs.add(name);
+    for (const [name, value] of Object.entries(before)) if (JSON.stringify(value) !== JSON.stringify(stored[name])) inputs.add(name);
   }
-  const steps = maskedPlanParts(record.plan, written.plan);
+  const steps = planMaskedParts(record.plan, replacer);
   record.masked = mergeMaskedParts(noted, { ...steps, inputs: [...inputs] });
+}
+
+/** What a plan loses written with a replacer: the same for the same plan (never changed in place) at create, start and approval. */
+const plansNoted = new WeakMap<object, WeakMap<object, MaskedParts>>();
+
+function planMaskedParts(plan: RunRecord['plan'], replacer: (key: string, value: unknown) => unknown): MaskedParts {
+  let byReplacer = plansNoted.get(plan);
+  if (byReplacer === undefined) plansNoted.set(plan, (byReplacer = new WeakMap()));
+  let parts = byReplacer.get(replacer);
+  if (parts === undefined) {
+    // Written under `plan`, where the record's shape has it. Most plans lose nothing: one comparison of the whole.
+    const written = JSON.stringify({ plan }, replacer);
+    parts = written === JSON.stringify({ plan }) ? { steps: [], rollbacks: [], inputs: [] } : maskedPlanParts(plan, (JSON.parse(written) as { plan: Plan }).plan);
+    byReplacer.set(replacer, parts);
+  }
+  return parts;
 }
 
 /**

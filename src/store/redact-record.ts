@@ -57,14 +57,25 @@ export const RUN_EVENT_SHAPE: Shape = {
  */
 export function recordReplacer(shape: Shape, redactor: () => Redactor, inputsRedactor: () => Redactor = redactor): (this: unknown, key: string, value: unknown) => unknown {
   const root = trieOf(shape);
-  // Where each object being written sits in the shape (the replacer is told its holder, not its path).
-  const places = new WeakMap<object, Place>();
+  // Kept across writes with the places below it (a journal line per step).
+  const top = placeOf([root], false, false, false, false);
+  // Where each object being written sits in the shape: the replacer is told its holder, not its path. JSON.stringify
+  // writes depth first, so the holder is the newest object entered and not yet left (a WeakMap costs a 10k-step run's
+  // record a third more).
+  const holders: object[] = [];
+  const holderPlaces: Place[] = [];
   return function (this: unknown, key: string, value: unknown): unknown {
-    const holder = typeof this === 'object' && this !== null ? places.get(this) : undefined;
+    while (holders.length > 0 && holders[holders.length - 1] !== this) {
+      holders.pop();
+      holderPlaces.pop();
+    }
     // The first call is for the whole value, under the key '' of a holder made for it.
-    const place = holder ? step(holder, key, Array.isArray(this)) : { nodes: [root], content: false, secretInput: false, input: false, secretField: false };
-    if (typeof value === 'object' && value !== null) places.set(value, place);
-    if (place.nodes.some((node) => node.own)) return value;
+    const place = holders.length > 0 ? step(holderPlaces[holderPlaces.length - 1]!, key, Array.isArray(this)) : top;
+    if (typeof value === 'object' && value !== null) {
+      holders.push(value);
+      holderPlaces.push(place);
+    }
+    if (place.own) return value;
     // Whatever its length: a secret too short to hide in free text (`abc`) is still never written down as given.
     if ((place.secretInput || place.secretField) && ((typeof value === 'string' && value !== '') || typeof value === 'number')) return REDACTED;
     const hider = redactor();
@@ -88,9 +99,37 @@ type Node = { readonly children: Map<string, Node>; own: boolean; inputs: boolea
  * The nodes of the shape a value sits at, whether it is inside user content, inside a secret input's value (each
  * item of a list or mapping too), and inside another input's value.
  */
-type Place = { readonly nodes: readonly Node[]; readonly content: boolean; readonly secretInput: boolean; readonly input: boolean; readonly secretField: boolean };
+type Place = {
+  readonly nodes: readonly Node[];
+  readonly content: boolean;
+  readonly secretInput: boolean;
+  readonly input: boolean;
+  readonly secretField: boolean;
+  /** One of ksa's own fields: written as it is. */
+  readonly own: boolean;
+  /**
+   * The places below, kept: a 10k-step run's record is written field by field through the replacer, every step's
+   * fields at the same few places. Not where a key's name decides (inside inputs).
+   */
+  readonly below?: { readonly named: Map<string, Place>; unnamed?: Place };
+};
+
+function placeOf(nodes: readonly Node[], content: boolean, secretInput: boolean, input: boolean, secretField: boolean): Place {
+  const byName = nodes.some((node) => node.inputs) || (input && !secretInput);
+  return { nodes, content, secretInput, input, secretField, own: nodes.some((node) => node.own), ...(byName ? {} : { below: { named: new Map() } }) };
+}
 
 function step(holder: Place, key: string, inList: boolean): Place {
+  const below = holder.below;
+  if (below === undefined) return stepNamed(holder, key, inList);
+  // A key no node names (a step id under `state.steps`) lands where every other such key does.
+  if (!holder.nodes.some((node) => node.children.has(key))) return (below.unnamed ??= stepNamed(holder, key, inList));
+  let place = below.named.get(key);
+  if (place === undefined) below.named.set(key, (place = stepNamed(holder, key, inList)));
+  return place;
+}
+
+function stepNamed(holder: Place, key: string, inList: boolean): Place {
   const nodes: Node[] = [];
   let content = holder.content;
   let own = false;
@@ -106,7 +145,7 @@ function step(holder: Place, key: string, inList: boolean): Place {
   // `apiTokens: […]`) is a secret input's value too; a mapping there is read field by field again (`key:` of a
   // toleration, `tokenTTL` and `secretKeyRef: {name: …}` hold none).
   const secretField = holder.input && !holder.secretInput && (inList ? holder.secretField : looksSecretField(key));
-  return { nodes, content, secretInput: holder.secretInput || (inputs && looksSecret(key)), input: holder.input || (inputs && !looksSecret(key)), secretField };
+  return placeOf(nodes, content, holder.secretInput || (inputs && looksSecret(key)), holder.input || (inputs && !looksSecret(key)), secretField);
 }
 
 const OWN_LEAF: Node = { children: new Map(), own: true, inputs: false, ownBelow: true, contentBelow: false };
