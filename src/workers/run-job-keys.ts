@@ -5,9 +5,10 @@ export type RunJobKey = { readonly queue: string; readonly id: string; readonly 
 
 /**
  * The run's job hashes, `ksa:<queue>:<runId>.<step>.<attempt>[.<worker>]`: neither queue names nor job ids
- * contain ':', so three parts exactly (a job's `:lock` and `:logs` keys have four). The cancel marks
- * (`ksa:cancelled:<job id>`) and left results (`ksa:left:<job id>`) of its jobs have that shape too but are
- * strings, not jobs: read as one, they fail with Redis's WRONGTYPE.
+ * contain ':', so three parts exactly (a job's `:lock` and `:logs` keys have four). Other keys of that shape
+ * (the cancel marks `ksa:cancelled:<job id>`, the left results `ksa:left:<job id>`, any added later) are no
+ * jobs: read as one, a string fails with Redis's WRONGTYPE. So a key counts by what it holds, a hash, not by
+ * its name (SCAN's TYPE filter needs Redis 6, older servers are still served: each key's TYPE is asked).
  */
 export async function runJobKeys(client: Redis, runId: string): Promise<RunJobKey[]> {
   const found: RunJobKey[] = [];
@@ -15,10 +16,15 @@ export async function runJobKeys(client: Redis, runId: string): Promise<RunJobKe
   do {
     const [next, keys] = await client.scan(cursor, 'MATCH', `${PREFIX}:*:${runId.replace(/[*?[\]\\]/g, '\\$&')}.*`, 'COUNT', 1000);
     cursor = next;
-    for (const key of keys) {
-      const parts = key.split(':');
-      if (parts.length === 3 && parts[2]!.startsWith(`${runId}.`) && parts[1] !== 'cancelled' && parts[1] !== 'left') found.push({ queue: parts[1]!, id: parts[2]!, key });
-    }
+    const named = keys.map((key) => ({ key, parts: key.split(':') })).filter(({ parts }) => parts.length === 3 && parts[2]!.startsWith(`${runId}.`));
+    if (named.length === 0) continue;
+    const pipeline = client.pipeline();
+    for (const { key } of named) pipeline.type(key);
+    const types = (await pipeline.exec()) ?? [];
+    named.forEach(({ key, parts }, index) => {
+      const [error, type] = types[index] ?? [];
+      if (!error && type === 'hash') found.push({ queue: parts[1]!, id: parts[2]!, key });
+    });
   } while (cursor !== '0');
   return found;
 }
