@@ -80,7 +80,7 @@ async function createOrOpenRun(deps: SessionRunDeps, proposal: ProposedPlan, own
   if (proposal.resumeRunId) {
     const run = await deps.runs.open(proposal.resumeRunId, owner, { inputs: given });
     // Checked again on the record as opened under the lock (it may have gone on since /resume showed it).
-    const refusal = otherRedisInChat(run.runId, run.record.redis, deps.workers?.redis) ?? unsetEnvRefusal(run.runId, run.record, deps.environment);
+    const refusal = (await otherRedisInChat(run.runId, run.record.redis, deps.workers?.redis)) ?? unsetEnvRefusal(run.runId, run.record, deps.environment);
     if (refusal === undefined) return run;
     await run.close();
     throw new Error(refusal);
@@ -195,7 +195,7 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
     if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} ${status === 'running' ? 'is running' : `has ${status === 'cancelled' ? 'been cancelled' : status}`}; only interrupted or paused runs can be resumed.`;
     if (cancelUnderWay(record.state)) return `Run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ${runCommandHint('cancel', runId, record.redis, process.env.KSA_REDIS_URL)}`;
-    const otherRedis = otherRedisInChat(runId, record.redis, workersRedis);
+    const otherRedis = await otherRedisInChat(runId, record.redis, workersRedis);
     if (otherRedis !== undefined) return otherRedis;
     const unset = unsetEnvRefusal(runId, record, environment);
     if (unset !== undefined) return unset;
@@ -223,8 +223,8 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
  * As ksa resume refuses it: a run that sent its steps to workers through a Redis the chat does not use (none, or
  * another server) would run its workers' steps in the chat's process, and again those its workers finished.
  */
-function otherRedisInChat(runId: string, recorded: string | undefined, workersRedis: string | undefined): string | undefined {
-  const refusal = otherRedisRefusal(runId, recorded, workersRedis, 'resume');
+async function otherRedisInChat(runId: string, recorded: string | undefined, workersRedis: string | undefined): Promise<string | undefined> {
+  const refusal = await otherRedisRefusal(runId, recorded, workersRedis, 'resume');
   return refusal === undefined ? undefined : `R${refusal.slice(1)}. Nothing was run (a chat started with KSA_REDIS_URL naming that Redis resumes it too).`;
 }
 

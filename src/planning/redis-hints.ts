@@ -1,0 +1,90 @@
+/**
+ * Redis URLs as runs record them and hints name them: pure, so that every layer that tells the user how to
+ * resume or cancel a run (the store's lock, the agent, the CLI) names the run's `--redis` the same way.
+ */
+
+/** A Redis URL as ksa shows and records it: scheme, host, port and database, never the user or password. */
+export function shownRedisUrl(parsed: URL): string {
+  return `${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname.length > 1 ? parsed.pathname : ''}`;
+}
+
+/**
+ * A Redis URL as a run records it: as shown, but a password as *** (the user kept), so that
+ * `ksa status` can say a resume needs it.
+ */
+export function recordedRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const shown = shownRedisUrl(parsed);
+    return parsed.password === '' ? shown : shown.replace('//', `//${parsed.username}:***@`);
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * `--redis <recorded>`, saying what to put in place of the *** of a recorded password; nothing when
+ * `configured` (KSA_REDIS_URL) names the same server, which resume and cancel then use by themselves.
+ */
+export function redisFlagHint(recorded: string, configured?: string): string {
+  if (configured !== undefined && sameRedisServer(recorded, configured) === true) return '';
+  return ` --redis ${recorded}${recorded.includes(':***@') ? ' (with its password in place of ***)' : ''}`;
+}
+
+/**
+ * `ksa resume <run>` or `ksa cancel <run>` as a hint names it (with `flags`, e.g. `--yes`): with the run's
+ * `--redis` when it sent steps to workers (`redis`, as recorded), since without it both refuse the run,
+ * unless `configured` (KSA_REDIS_URL) names that server already (redisFlagHint).
+ */
+export function runCommandHint(command: 'resume' | 'cancel', runId: string, redis: string | undefined, configured?: string, flags = ''): string {
+  return `ksa ${command} ${runId}${flags ? ` ${flags}` : ''}${redis ? redisFlagHint(redis, configured) : ''}`;
+}
+
+export type RedisServer = { readonly host: string; readonly port: number; readonly db: number; readonly tls: boolean };
+
+/** Where a Redis URL points, with Redis's defaults (host 127.0.0.1, port 6379, database 0); `db` NaN when the path is no number. */
+export function redisServerOf(parsed: URL): RedisServer {
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 6379,
+    db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
+    tls: parsed.protocol === 'rediss:',
+  };
+}
+
+/** The one name every spelling of this machine's loopback address is compared by. */
+export const LOOPBACK_HOST = 'loopback';
+
+// The names a Redis on this machine is reached by with its default bind (127.0.0.1 and ::1): one server.
+// Other 127.x addresses are not among them: a server may listen on one and not on another.
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '::ffff:7f00:1', '::ffff:127.0.0.1']);
+
+/**
+ * A host as two URLs are compared by it: a URL keeps a redis: host as written (not lower-cased, an IPv6 address
+ * in brackets), and a name may end with the root's dot; the loopback names are one.
+ */
+export function comparableHost(host: string): string {
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return LOOPBACK_NAMES.has(bare) ? LOOPBACK_HOST : bare;
+}
+
+/** A URL's Redis server as compared: undefined when it is not a Redis URL (or its database is no number). */
+export function comparableRedisServer(url: string): RedisServer | undefined {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) return undefined;
+  const where = redisServerOf(parsed);
+  if (!Number.isInteger(where.db) || where.db < 0) return undefined;
+  return { ...where, host: comparableHost(where.host) };
+}
+
+/**
+ * Whether two Redis URLs name the same server and database (user and password aside), by what they say:
+ * the loopback names alike, default port and database alike. Undefined when one is not a Redis URL. Two
+ * other host names that differ are told apart here; whether they are one machine takes a name lookup
+ * (sameRedisServerResolved in src/workers).
+ */
+export function sameRedisServer(a: string, b: string): boolean | undefined {
+  const [x, y] = [comparableRedisServer(a), comparableRedisServer(b)];
+  if (!x || !y) return undefined;
+  return x.host === y.host && x.port === y.port && x.db === y.db && x.tls === y.tls;
+}
