@@ -30,6 +30,8 @@ export type ProposedPlan = {
     /** Where the run ran, and the inputs it was given other than the plan's own (names only): a new run has neither. */
     readonly workspace?: string;
     readonly givenInputs?: readonly string[];
+    /** The Redis it sent steps to workers through, as recorded: cancelling it needs its --redis. */
+    readonly redis?: string;
   };
 };
 

@@ -4,12 +4,17 @@ import { ReflectionSchema, type Reflection } from '../store/index.js';
 import { withTotalTimeout } from './model/total-timeout.js';
 import { STRUCTURED_PROVIDER_OPTIONS, withJsonExtraction } from './provider.js';
 import { plural } from '../planning/plural.js';
+import { runCommandHint } from '../planning/redis-hints.js';
 
 export type RunOutcome = {
   readonly plan: Plan;
   readonly state: RunState;
   /** The last lines of failed steps' logs, already redacted. */
   readonly logTails: Readonly<Record<string, readonly string[]>>;
+  /** The Redis the run sent its steps to workers through, as recorded: resuming or cancelling it needs its --redis. */
+  readonly redis?: string;
+  /** KSA_REDIS_URL, which ksa resume and ksa cancel use by themselves: a hint naming that server needs no --redis. */
+  readonly configuredRedis?: string;
 };
 
 export type ReflectionResult = {
@@ -57,8 +62,11 @@ export async function reflectOnRun(
 }
 
 /** The run as the model reads it: every step's result, failures with their log tails. */
-export function describeOutcome({ plan, state, logTails }: RunOutcome): string {
-  const lines = [`Goal: ${plan.goal}`, `Run ${state.runId}: ${state.status}${state.error ? ` (${state.error})` : ''}`, 'Steps:'];
+export function describeOutcome({ plan, state, logTails, redis, configuredRedis }: RunOutcome): string {
+  const lines = [`Goal: ${plan.goal}`, `Run ${state.runId}: ${state.status}${state.error ? ` (${state.error})` : ''}`];
+  // Without it the model would name the bare commands, which refuse such a run.
+  if (redis) lines.push(`Its steps went to workers through ${redis}: resume it with ${runCommandHint('resume', state.runId, redis, configuredRedis)}, cancel it with ${runCommandHint('cancel', state.runId, redis, configuredRedis)}`);
+  lines.push('Steps:');
   for (const step of plan.steps) {
     const st = state.steps[step.id];
     if (!st) continue;
@@ -78,7 +86,7 @@ export function describeOutcome({ plan, state, logTails }: RunOutcome): string {
 }
 
 /** A reflection from the run alone, when no model is configured or it failed. */
-export function deterministicReflection({ plan, state }: RunOutcome): Reflection {
+export function deterministicReflection({ plan, state, redis, configuredRedis }: RunOutcome): Reflection {
   const steps = plan.steps.map((step) => ({ id: step.id, ...state.steps[step.id]! }));
   const failed = steps.filter((step) => step.status === 'failed');
   const rolledBack = steps.filter((step) => step.rollback?.status === 'succeeded').map((step) => step.id);
@@ -91,7 +99,7 @@ export function deterministicReflection({ plan, state }: RunOutcome): Reflection
   const suggestions: string[] = [];
   for (const step of failed) suggestions.push(...suggestionsFor(step.id, step.error ?? ''));
   if (rollbackFailed.length) suggestions.push(`check by hand what ${rollbackFailed.map((step) => step.id).join(', ')} left behind`);
-  if (state.status === 'interrupted' || state.status === 'paused') suggestions.push(`resume the run (ksa resume ${state.runId})`);
+  if (state.status === 'interrupted' || state.status === 'paused') suggestions.push(`resume the run (${runCommandHint('resume', state.runId, redis, configuredRedis)})`);
 
   let summary: string;
   switch (state.status) {

@@ -53,6 +53,8 @@ export type DriveRunOptions = {
 
 export type RunHandle = {
   readonly runId: string;
+  /** The Redis it sends steps to workers through, as recorded: ksa resume and ksa cancel of it need its --redis. */
+  readonly redis?: string;
   readonly execution: Execution;
   readonly logDir: string;
   /** Each step's learned duration (steps without history are missing). */
@@ -225,6 +227,7 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   if (pauseRequested !== undefined) applyPause(pauseRequested);
   return {
     runId: run.runId,
+    ...(run.record.redis ? { redis: run.record.redis } : {}),
     execution: started,
     logDir: run.logDir,
     expected,

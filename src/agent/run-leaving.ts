@@ -1,5 +1,6 @@
 import { isWaitingForWorker, type RunView } from '../planning/index.js';
 import { plural } from '../planning/plural.js';
+import { runCommandHint } from '../planning/redis-hints.js';
 import type { RunHandle } from './run-controller.js';
 
 type Notice = (text: string, tone: 'info' | 'warning') => void;
@@ -63,7 +64,7 @@ function runningStepsFinished(run: RunHandle, options: LeaveRunOptions): Promise
     };
     options.waiting(() => {
       const left = running();
-      if (left.length > 0) options.notice(`Cutting ${left.join(', ')} short: ${left.length === 1 ? 'it runs' : 'they run'} again when the run is resumed (ksa resume ${run.runId}).`, 'warning');
+      if (left.length > 0) options.notice(`Cutting ${left.join(', ')} short: ${left.length === 1 ? 'it runs' : 'they run'} again when the run is resumed (${runCommandHint('resume', run.runId, run.redis, process.env.KSA_REDIS_URL)}).`, 'warning');
       end();
     });
     stop = options.subscribe(check);

@@ -123,7 +123,7 @@ export function planMessage(proposal: ProposedPlan): NewMessage {
 }
 
 function storedFromRun(from: NonNullable<ProposedPlan['fromRun']>): NonNullable<Extract<NewMessage, { kind: 'plan' }>['fromRun']> {
-  return { runId: from.runId, status: from.status, ...(from.workspace !== undefined ? { workspace: from.workspace } : {}), ...(from.givenInputs ? { givenInputs: [...from.givenInputs] } : {}) };
+  return { runId: from.runId, status: from.status, ...(from.workspace !== undefined ? { workspace: from.workspace } : {}), ...(from.givenInputs ? { givenInputs: [...from.givenInputs] } : {}), ...(from.redis !== undefined ? { redis: from.redis } : {}) };
 }
 
 export function proposalOf(message: Extract<Message, { kind: 'plan' }>): ProposedPlan {

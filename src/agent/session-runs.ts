@@ -164,7 +164,7 @@ export async function recordRunOutcome(deps: SessionRunDeps, state: RunState): P
   if (!record) return undefined;
   const logTails = await failedStepLogTails(deps.runs.logDir(state.runId), record, 20);
   const { reflection, fallback, error } = await reflectOnRun(
-    { plan: record.plan, state: record.state, logTails },
+    { plan: record.plan, state: record.state, logTails, ...(record.redis ? { redis: record.redis, configuredRedis: process.env.KSA_REDIS_URL } : {}) },
     { model: deps.model, timeoutMs: deps.modelConfig.timeoutMs, maxRetries: deps.modelConfig.maxRetries },
   );
   deps.conversation.append({ kind: 'reflection', runId: state.runId, reflection, ...(fallback ? { fallback: true } : {}) });
@@ -207,7 +207,7 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
       planId: `resume-${runId}`,
       plan: record.plan,
       resumeRunId: runId,
-      fromRun: { runId, status, workspace: record.workspace, givenInputs: Object.keys(record.inputs).filter((name) => !isDeepStrictEqual(record.inputs[name], record.plan.inputs[name])) },
+      fromRun: { runId, status, workspace: record.workspace, givenInputs: Object.keys(record.inputs).filter((name) => !isDeepStrictEqual(record.inputs[name], record.plan.inputs[name])), ...(record.redis ? { redis: record.redis } : {}) },
       changes: [
         `resumes run ${runId}: ${done.length ? `${done.join(', ')} already done and not run again` : 'nothing was finished yet'}`,
         // Past its count of the done steps (said above): the steps that run again, and why.
@@ -253,6 +253,6 @@ export function changedProposal(previous: ProposedPlan, next: ProposedPlan, work
   // The new run is the chat's: its workspace, and the plan's own inputs.
   const where = from.workspace !== undefined && from.workspace !== workspace ? ` in ${workspace} (run ${from.runId} ran in ${from.workspace})` : '';
   const inputs = from.givenInputs && from.givenInputs.length > 0 ? `, with the plan's own ${from.givenInputs.join(', ')} (not run ${from.runId}'s)` : '';
-  const note = [`not a resume any more: approving starts a new run${where}${inputs}, and every step runs again`, `run ${from.runId} stays ${from.status} (ksa cancel ${from.runId} undoes what it did)`];
+  const note = [`not a resume any more: approving starts a new run${where}${inputs}, and every step runs again`, `run ${from.runId} stays ${from.status} (${runCommandHint('cancel', from.runId, from.redis, process.env.KSA_REDIS_URL)} undoes what it did)`];
   return { ...next, fromRun: from, changes: [...note, ...(next.changes ? [next.changes] : [])].join('\n') };
 }

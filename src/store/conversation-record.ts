@@ -33,7 +33,7 @@ export const MessageSchema = z.discriminatedUnion('kind', [
     masked: z.object({ steps: z.array(z.string()), rollbacks: z.array(z.string()), inputs: z.array(z.string()) }).optional(),
     /** The run a /resume proposal showed, kept by its edits and revisions (which start a new run). */
     fromRun: z
-      .object({ runId: z.string(), status: z.enum(['interrupted', 'paused']), workspace: z.string().optional(), givenInputs: z.array(z.string()).optional() })
+      .object({ runId: z.string(), status: z.enum(['interrupted', 'paused']), workspace: z.string().optional(), givenInputs: z.array(z.string()).optional(), redis: z.string().optional() })
       .optional(),
   }),
   z.object({ ...base, kind: z.literal('approval'), planId: z.string(), decision: z.enum(['approved', 'rejected', 'edited']), runId: z.string().optional() }),

@@ -26,10 +26,11 @@ export type LockOwner = {
 export class RunBusyError extends KsaError {
   readonly owner: LockOwner;
 
-  constructor({ runId, runDir, owner }: { runId: string; runDir: string; owner: LockOwner }) {
+  /** `cancel`: the command that stops the run (runCommandHint: with its --redis when it sent steps to workers). */
+  constructor({ runId, runDir, owner, cancel = `ksa cancel ${runId}` }: { runId: string; runDir: string; owner: LockOwner; cancel?: string }) {
     super({
       name: 'RunBusyError',
-      message: `run ${runId} is being run by ${ownerName(owner)} (${owner.command}, since ${owner.startedAt}); wait for it, or stop it with: ksa cancel ${runId}${takeOverHint(runDir, owner)}`,
+      message: `run ${runId} is being run by ${ownerName(owner)} (${owner.command}, since ${owner.startedAt}); wait for it, or stop it with: ${cancel}${takeOverHint(runDir, owner)}`,
     });
     this.owner = owner;
   }

@@ -5,7 +5,8 @@ import { ensurePrivateDir, isRunId, runDir, stepLogDir } from './paths.js';
 import { createRedactor, namesSecretInput, privateKeysIn, secretInputValues, type Redactor } from './redact.js';
 import { recordReplacer, replacerFor, RUN_INDEX_SHAPE, RUN_RECORD_SHAPE } from './redact-record.js';
 import { SharedIndex } from './shared-index.js';
-import { liveOwner, RunLock, type LockOwner } from './run-lock.js';
+import { liveOwner, RunBusyError, RunLock, type LockOwner } from './run-lock.js';
+import { runCommandHint } from '../planning/redis-hints.js';
 import type { RunRecord, RunSummary } from './run-record.js';
 import { cutShortSteps, ownerLastAlive, runStoppedAt } from './run-status.js';
 import { summarize } from './run-summary.js';
@@ -106,8 +107,12 @@ export class RunStore {
     if (!isRunId(runId)) throw new RunNotFoundError({ runId });
     const dir = runDir(this.home, runId);
     // The lock first, then one read: the record is the one as of taking the run over.
-    const lock = await RunLock.acquire(dir, runId, command, this.warn).catch((error: unknown) => {
-      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new RunNotFoundError({ runId }) : error;
+    const lock = await RunLock.acquire(dir, runId, command, this.warn).catch(async (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new RunNotFoundError({ runId });
+      if (!RunBusyError.isInstance(error)) throw error;
+      // The lock knows no run's Redis: a run that sent steps to workers is cancelled with its --redis, or refused.
+      const redis = await this.read(runId).then((record) => record.redis, () => undefined);
+      throw redis ? new RunBusyError({ runId, runDir: dir, owner: error.owner, cancel: runCommandHint('cancel', runId, redis) }) : error;
     });
     try {
       const record = await this.read(runId);

@@ -25,6 +25,11 @@ describe('changedProposal', () => {
     expect(next.changes?.split('\n')[0]).toBe('not a resume any more: approving starts a new run, and every step runs again');
   });
 
+  it('names the --redis of a run that sent its steps to workers: ksa cancel refuses it without', () => {
+    const next = changedProposal({ ...resume, fromRun: { runId: 'r1', status: 'paused', workspace: '/srv/wsB', givenInputs: [], redis: 'redis://queue:6380' } }, edited, '/srv/wsB');
+    expect(next.changes?.split('\n')[1]).toBe('run r1 stays paused (ksa cancel r1 --redis redis://queue:6380 undoes what it did)');
+  });
+
   it('leaves a plan that did not come from a run as it is', () => {
     expect(changedProposal({ planId: 'p1', plan }, edited, '/srv/wsB')).toBe(edited);
   });

@@ -76,6 +76,16 @@ describe('deterministicReflection', () => {
     expect(reflection.suggestions).toEqual([`resume the run (ksa resume ${outcome.state.runId})`]);
   });
 
+  it('interrupted after sending steps to workers: the resume it suggests, and the model is told, names the run\'s --redis', async () => {
+    const outcome = await succeeded();
+    const onWorkers = { ...outcome, state: { ...outcome.state, status: 'interrupted' as const }, redis: 'redis://:***@queue:6380' };
+    const resume = `ksa resume ${outcome.state.runId} --redis redis://:***@queue:6380 (with its password in place of ***)`;
+    expect(deterministicReflection(onWorkers).suggestions).toEqual([`resume the run (${resume})`]);
+    expect(describeOutcome(onWorkers)).toContain(`resume it with ${resume}, cancel it with ksa cancel ${outcome.state.runId} --redis`);
+    // KSA_REDIS_URL naming that server: ksa resume takes it by itself.
+    expect(deterministicReflection({ ...onWorkers, configuredRedis: 'redis://:pw@queue:6380/0' }).suggestions).toEqual([`resume the run (ksa resume ${outcome.state.runId})`]);
+  });
+
   it.each([
     ['command not found: kubectl', 'install the missing command, then retry build'],
     ['GET http://x answered 503', "look at the service's own log for why build's check got a server error"],

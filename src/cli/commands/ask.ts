@@ -352,7 +352,7 @@ async function runApproved(io: CliIO, options: RunApprovedOptions): Promise<{ ex
     ...(opened ? { remote: opened.remote } : {}),
   }).finally(() => opened?.close());
   const outcome = await recordRunOutcome(deps, state);
-  const reflection = outcome?.reflection ?? deterministicReflection({ plan: proposal.plan, state, logTails: {} });
+  const reflection = outcome?.reflection ?? deterministicReflection({ plan: proposal.plan, state, logTails: {}, redis: run.record.redis, configuredRedis: io.env.KSA_REDIS_URL });
   // As in the chat: a plain reflection says why the model's is missing (stderr, so --json stays one document).
   if (outcome?.failure) writeLine(io.stderr, options.style.yellow(`ksa: warning: reflection from the run record only: ${visible(outcome.failure)}`));
   if (!options.json) showReflection(io, options.style, reflection);

@@ -15,6 +15,7 @@ import { WarningRelay } from '../warning-relay.js';
 import { checkSessionFlags, chooseConversation, openStores } from '../stores.js';
 import { chatEngines } from '../chat-engines.js';
 import { withoutFetch } from '../without-fetch.js';
+import { runCommandHint } from '../../planning/redis-hints.js';
 import { sessionWorkspace } from '../session-workspace.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
@@ -122,7 +123,11 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
     stderr: io.stderr as NodeJS.WriteStream,
   }).finally(() => storeWarnings.release());
   // /quit left the run paused, also when a signal came during its wait: how to go on with it.
-  if (typeof ending === 'object') writeLine(io.stderr, `Run ${ending.pausedRunId} is paused; ksa resume ${ending.pausedRunId} continues it.`);
+  // With the run's --redis when it sent steps to workers: without it ksa resume refuses the run.
+  if (typeof ending === 'object') {
+    const recorded = await stores.runs.read(ending.pausedRunId).then((record) => record.redis, () => undefined);
+    writeLine(io.stderr, `Run ${ending.pausedRunId} is paused; ${runCommandHint('resume', ending.pausedRunId, recorded, io.env.KSA_REDIS_URL)} continues it.`);
+  }
   // Ended by a signal, the session saved and its run cancelled (or left paused by /quit): the shell's code for that
   // signal, as `ksa run` gives.
   const signal = typeof ending === 'object' ? ending.signal : ending;
