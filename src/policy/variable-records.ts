@@ -1,0 +1,232 @@
+import { defaultExpansion } from './variable-names.js';
+import { declarationFlags } from './declaration-flags.js';
+import { testArithmetic } from './arithmetic-operands.js';
+import { BUILTIN_PREFIXES, GLOB, MAX_VALUES, NAME, SETTING_BUILTINS, type LineVariables } from './shell-variables.js';
+import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellWord } from './shell-syntax.js';
+
+/** `NAME=value` (alone, before a command, or in `export`): its value, or that it is only known at run time. */
+export function recordAssignment(variables: LineVariables, node: ShellNode): void {
+  const target = node.childForFieldName('name');
+  if (target === null) return;
+  // `A[0]=rm` sets what `$A` reads.
+  const name = target.type === 'subscript' ? (namedChildren(target)[0]?.text ?? target.text) : target.text;
+  const value = node.childForFieldName('value');
+  const word = value ? evaluateWord(value) : undefined;
+  const appends = allChildren(node).some((child) => !child.isNamed && child.text === '+=');
+  const values = variables.values.get(name) ?? [];
+  // `K=${KUBECTL:-kubectl}`: the default, or what the environment sets (knownValues gives it only when asked).
+  const defaulted = value && target.type !== 'subscript' && !appends ? defaultExpansion(value.text) : undefined;
+  if (defaulted !== undefined) variables.fromOutside.add(name);
+  values.push(defaulted?.fallback ?? (word === undefined ? '' : (word.literal ?? word.hints.join(' '))));
+  if (value?.type === 'arithmetic_expansion' && !appends) variables.counted.add(`${name}\0${values.length - 1}`);
+  variables.values.set(name, values);
+  // A glob in the value expands again where `$A` is read unquoted.
+  if (target.type === 'subscript' || appends || (word !== undefined && defaulted === undefined && (word.literal === undefined || GLOB.test(word.literal))) || values.length > MAX_VALUES) {
+    variables.computed.add(name);
+  }
+}
+
+/**
+ * The other ways a line's syntax sets variables: `for x in …` (and `select`), `unset x`,
+ * `local x`, `declare -n x=y` (a flag may make a name a reference or a number), `${x:=rm}`.
+ */
+export function recordSyntax(variables: LineVariables, node: ShellNode): void {
+  switch (node.type) {
+    case 'for_statement':
+      return recordLoop(variables, node);
+    case 'unset_command':
+      return recordUnset(variables, node);
+    case 'arithmetic_expansion':
+      return recordArithmetic(variables, node.text, node.startIndex);
+    case 'c_style_for_statement': {
+      const body = node.childForFieldName('body');
+      return recordArithmetic(variables, body === null ? node.text : node.text.slice(0, body.startIndex - node.startIndex), node.startIndex);
+    }
+    case 'compound_statement':
+      if (allChildren(node)[0]?.text === '((') recordArithmetic(variables, node.text, node.startIndex);
+      return;
+    case 'subscript': {
+      // An indexed array's subscript is arithmetic: `a[K=1]=x`, `${a[K++]}`; an associative array's is a key.
+      const array = namedChildren(node)[0]?.text ?? '';
+      if (!variables.associative.has(array)) recordArithmetic(variables, node.text.slice(node.text.indexOf('[')), node.startIndex);
+      return;
+    }
+    case 'test_command':
+      // `[[ K=1 -eq 1 ]]`, `[[ -v a[K=1] ]]`: bash evaluates those operands as arithmetic; `[ … ]` and `test` do not.
+      if (allChildren(node)[0]?.text === '[[') for (const operand of testArithmetic(node)) recordArithmetic(variables, operand, node.startIndex);
+      return;
+    case 'declaration_command': {
+      const children = namedChildren(node);
+      const flags = declarationFlags(allChildren(node)[0]?.text, children);
+      if (flags !== 'none') variables.hiddenAt.push(node.startIndex);
+      if (flags === 'plain') variables.flaggedAt.push(node.startIndex);
+      const keeps = /^(export|readonly)\b/.test(node.text);
+      const options = children.filter((child) => child.type === 'word' && child.text.startsWith('-')).map((child) => child.text);
+      // `declare -i n=$x` evaluates the value as arithmetic.
+      const integer = options.some((option) => /^-[A-Za-z]*i/.test(option));
+      for (const child of children) {
+        const value = child.type === 'variable_assignment' ? child.childForFieldName('value') : null;
+        if (integer && value !== null) recordArithmetic(variables, value.text, child.startIndex);
+        const name = child.type === 'variable_assignment' ? child.childForFieldName('name')?.text : child.type === 'variable_name' ? child.text : undefined;
+        if (name !== undefined && options.some((option) => /^-[A-Za-z]*A/.test(option))) variables.associative.add(name);
+      }
+      if (!keeps) for (const child of children) if (child.type === 'variable_name') variables.computed.add(child.text);
+      // `declare -n r=PATH`: what is later assigned to r lands in PATH.
+      const reference = children.some((child) => child.type === 'word' && /^-[A-Za-z]*n/.test(child.text));
+      for (const child of children) {
+        if (child.type === 'variable_assignment' && reference) {
+          const target = child.childForFieldName('value');
+          const name = target ? evaluateWord(target).literal : undefined;
+          if (name !== undefined && NAME.test(name)) variables.indirect.add(name);
+          else variables.namedAtRunTime = true;
+        } else if (child.type !== 'variable_assignment' && child.type !== 'variable_name' && !(child.type === 'word' && /^[-+]/.test(child.text))) {
+          recordSettingWord(variables, child);
+        }
+      }
+      return;
+    }
+    case 'expansion':
+      if (allChildren(node).some((child) => !child.isNamed && (child.text === '=' || child.text === ':='))) {
+        const name = namedChildren(node).find((child) => child.type === 'variable_name');
+        if (name) variables.computed.add(name.text);
+        if (name) variables.textAtRunTime.add(name.text);
+      }
+  }
+}
+
+const NAMES = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/**
+ * Arithmetic (`((F=0))`, `$((DRY=7))`, `let X+=1`, `$((N++))`, `for ((i=0;…))`) that assigns sets a variable ksa does
+ * not follow to a value: every name the expression holds counts as set, whichever the operator lands on
+ * (`a[K=1]`, `X=Y=2`). Comparisons (`==`, `!=`, `<=`, `>=`) assign nothing. The text is kept for evaluatedText, which
+ * tells whether it evaluates text read at run time (and so may assign any variable, or run code).
+ */
+function recordArithmetic(variables: LineVariables, text: string, at: number): void {
+  variables.arithmetic.push({ at, text });
+  const operators = text.replace(/<<=|>>=/g, '=').replace(/[=!<>]=/g, '  ');
+  if (!/=|\+\+|--/.test(operators)) return;
+  for (const name of text.match(NAMES) ?? []) variables.computed.add(name);
+}
+
+/** `unset F`, `unset -v 'F'`: F holds no value after; `unset "$v"`: a variable named at run time. */
+function recordUnset(variables: LineVariables, node: ShellNode): void {
+  for (const child of namedChildren(node)) {
+    if (child.type === 'variable_name') {
+      variables.cleared.add(child.text);
+      continue;
+    }
+    const name = evaluateWord(child).literal;
+    if (name === undefined) variables.namedAtRunTime = true;
+    else if (!name.startsWith('-')) variables.cleared.add(name);
+  }
+}
+
+/**
+ * `for tool in kubectl helm; do $tool version; done`: over literal words, the variable holds each of them in the
+ * body (and the last one after); over words known only at run time (`in *.log`, `in $(cat list)`, none: `"$@"`),
+ * or in `select`, which the user answers, any value.
+ */
+function recordLoop(variables: LineVariables, node: ShellNode): void {
+  const variable = namedChildren(node).find((child) => child.type === 'variable_name');
+  const body = node.childForFieldName('body');
+  if (variable === undefined) return;
+  const words = namedChildren(node).filter((child) => child.startIndex !== variable.startIndex && child.startIndex !== body?.startIndex && child.type !== 'comment');
+  const values = words.map((word) => evaluateWord(word).literal);
+  const name = variable.text;
+  if (allChildren(node)[0]?.text !== 'for' || body === null || values.length === 0 || values.some((value) => value === undefined || GLOB.test(value))) {
+    variables.computed.add(name);
+    variables.textAtRunTime.add(name);
+    return;
+  }
+  const known = variables.values.get(name) ?? [];
+  known.push(...(values as string[]));
+  variables.values.set(name, known);
+  if (known.length > MAX_VALUES) variables.computed.add(name);
+  variables.loops.push({ name, start: node.startIndex, from: body.startIndex, to: body.startIndex + body.text.length });
+}
+
+/** `export "PATH=.:$PATH"`, `declare 'PATH'=.`, `export $p=.`, `export $(cat vars.env)`: an assignment written as a quoted or computed word. */
+function recordSettingWord(variables: LineVariables, node: ShellNode): void {
+  const word = evaluateWord(node);
+  // `BASH_FUNC_ls%%=…`, a function for the shells the line starts, is named with more than a variable's characters.
+  const match = /^(BASH_FUNC_[^=]*|[A-Za-z_][A-Za-z0-9_]*)(\+?=)([\s\S]*)$/.exec(word.literal ?? node.text.replace(/["'\\]/g, ''));
+  if (match === null) {
+    if (word.literal === undefined) variables.namedAtRunTime = true;
+    return;
+  }
+  const name = match[1]!;
+  if (word.literal === undefined || match[2] === '+=') {
+    variables.indirect.add(name);
+    return;
+  }
+  const values = variables.values.get(name) ?? [];
+  values.push(match[3]!);
+  variables.values.set(name, values);
+  if (GLOB.test(match[3]!)) variables.computed.add(name);
+}
+
+/** Builtin options that take a value, per builtin; the value of `-a` (read) and `-v` (printf) is a variable's name. */
+const VALUE_FLAGS: Readonly<Record<string, string>> = { read: 'adinNptu', printf: 'v', mapfile: 'dnOsuCc', readarray: 'dnOsuCc', wait: 'p', getopts: '' };
+const NAME_FLAGS: Readonly<Record<string, string>> = { read: 'a', printf: 'v', wait: 'p' };
+
+/**
+ * The variables a builtin sets by name (`read -r GIT_EXTERNAL_DIFF`, `printf -v PATH …`, `getopts p PATH`,
+ * `mapfile -t PATH`): each gets a value known only at run time.
+ */
+function builtinTargets(name: string, args: readonly ShellWord[]): (string | undefined)[] {
+  const valueFlags = VALUE_FLAGS[name];
+  if (valueFlags === undefined) return [];
+  const targets: (string | undefined)[] = [];
+  const operands: ShellWord[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.literal;
+    if (text === '--') {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    if (text === undefined || !text.startsWith('-') || text === '-') {
+      operands.push(args[i]!);
+      continue;
+    }
+    for (let at = 1; at < text.length; at++) {
+      if (!valueFlags.includes(text[at]!)) continue;
+      const value = at + 1 < text.length ? text.slice(at + 1) : args[++i]?.literal;
+      if (NAME_FLAGS[name]?.includes(text[at]!)) targets.push(value);
+      break;
+    }
+  }
+  const names = operands.map((word) => word.literal);
+  if (name === 'read') targets.push(...names);
+  else if (name === 'getopts') targets.push(names[1] ?? 'OPTARG');
+  else if (name === 'mapfile' || name === 'readarray') targets.push(names[0] ?? 'MAPFILE');
+  return targets;
+}
+
+/** A simple command that is a builtin setting variables it names as words (`read x`, `command eval …`). */
+export function recordCommand(variables: LineVariables, words: readonly ShellWord[], at: number): void {
+  const program = words.find((word, i) => !(BUILTIN_PREFIXES.has(word.literal ?? '') || (i > 0 && word.literal?.startsWith('-'))));
+  const name = program?.literal;
+  const operands = words.slice(words.indexOf(program!) + 1);
+  if (name === 'let') {
+    // Each word is arithmetic, `let "$expr"` the text its expansions give.
+    for (const word of operands) recordArithmetic(variables, word.literal ?? word.text.replace(/["']/g, ''), at);
+    return;
+  }
+  // `coproc DRY { …; }` sets DRY (and DRY_PID) to what the coprocess gets at run time.
+  const coprocess = name === 'coproc' ? operands[0]?.literal : undefined;
+  if (coprocess !== undefined && NAME.test(coprocess)) {
+    variables.computed.add(coprocess).add(`${coprocess}_PID`);
+    variables.textAtRunTime.add(coprocess);
+  }
+  if (name === undefined || !SETTING_BUILTINS.has(name)) return;
+  const flags = words.slice(words.indexOf(program!) + 1).map((word) => word.literal ?? '');
+  // printf sets a variable only with -v, wait only with -p; the others always may.
+  if (name === 'printf' && !flags.some((flag) => flag.startsWith('-v'))) return;
+  if (name === 'wait' && !flags.some((flag) => /^-[a-z]*p/.test(flag))) return;
+  variables.hiddenAt.push(at);
+  for (const target of builtinTargets(name, words.slice(words.indexOf(program!) + 1))) {
+    if (target !== undefined && NAME.test(target)) variables.indirect.add(target);
+    else variables.namedAtRunTime = true;
+  }
+}
