@@ -159,8 +159,12 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
       const innerSeen = { ...seen, environment, ...(clean ? { cleanEnvironment: true as const } : {}), ...(resetsEnvironment(name, args) ? { startedAt: NOTHING_STARTED } : {}) };
       for (const command of appendedInput(name, before, rest, stdin)) await visit(command, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), innerSeen, APPENDING.has(name), reading, stdin);
     }
-    const wrapped = inner.kind === 'script' ? filledText(inner.code, seen) : undefined;
-    if (wrapped !== undefined) await collect(wrapped, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin, handed(resetsEnvironment(name, args)));
+    // `su $OPTS root -c CODE`: what runs is chosen at run time, and may well be CODE.
+    const codes = inner.kind === 'script' ? [inner.code] : inner.kind === 'command' ? (inner.codes ?? []) : [];
+    for (const code of codes) {
+      const wrapped = filledText(code, seen);
+      if (wrapped !== undefined) await collect(wrapped, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin, handed(resetsEnvironment(name, args)));
+    }
     return;
   }
   // `npx rm -rf x`, `pnpm -r exec rm -rf x`, `npm exec -c 'rm -rf x'`: a package manager runs the command behind it.

@@ -112,5 +112,31 @@ export function switchedUser(name: 'su' | 'runuser', args: readonly ShellWord[])
 function chosenByLine(words: readonly ShellWord[]): Unwrapped {
   const [first, ...rest] = words;
   const named = first!.literal === undefined ? first! : { text: `$(su ${first!.text})`, hints: [] };
-  return { kind: 'command', words: [named, ...rest] };
+  const codes = possibleCodes(words);
+  return { kind: 'command', words: [named, ...rest], ...(codes.length === 0 ? {} : { codes }) };
+}
+
+/**
+ * Every word su may run as `-c` code where its options are not read (`su $OPTS root -c CODE`, `su --x -lc CODE`):
+ * what a word known at run time does to the words after it is not known, so each place a `-c` may stand counts.
+ */
+function possibleCodes(words: readonly ShellWord[]): ShellWord[] {
+  const codes: ShellWord[] = [];
+  words.forEach((word, i) => {
+    const text = word.literal ?? '';
+    const long = /^--([^=]+)(=([\s\S]*))?$/.exec(text);
+    if (long !== null) {
+      const option = longOption(long[1]!);
+      if (option === undefined || LONG_OPTIONS[option]!.short !== 'c') return;
+      const code = long[3] !== undefined ? literalWord(long[3]) : words[i + 1];
+      if (code !== undefined) codes.push(code);
+      return;
+    }
+    // `-c CODE`, `-lc CODE`, `-cCODE`: the letters before c take no value.
+    const short = /^-([A-Za-z]*?)c([\s\S]*)$/.exec(text);
+    if (short === null || [...short[1]!].some((letter) => SHORT_VALUES.includes(letter))) return;
+    const code = short[2] !== '' ? literalWord(short[2]!) : words[i + 1];
+    if (code !== undefined) codes.push(code);
+  });
+  return codes;
 }

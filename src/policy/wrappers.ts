@@ -67,7 +67,8 @@ export function isWrapper(name: string): boolean {
 }
 
 export type Unwrapped =
-  | { readonly kind: 'command'; readonly words: readonly ShellWord[] }
+  /** `codes`: code the command may hand a shell (`su $OPTS root -c CODE`, options not read), for deny rules to meet. */
+  | { readonly kind: 'command'; readonly words: readonly ShellWord[]; readonly codes?: readonly ShellWord[] }
   /** Runs nothing else (`env`, `xargs` with no command); `sudo`/`su` then start a shell. */
   | { readonly kind: 'none' }
   /** Only asks something (`sudo -l`, `command -v rm`). */

@@ -95,3 +95,23 @@ describe('su and runuser', () => {
     expect(await decision("su deploy -c 'kubectl delete ns staging'")).toBe('ask');
   });
 });
+
+describe('su whose options are not read', () => {
+  // What runs is chosen at run time (destroy, always asked), and the -c code is one thing it may run: deny rules meet it.
+  it.each([
+    "su $OPTS root -c 'kubectl delete ns prod'",
+    "su --frobnicate root -c 'rm -rf /srv/app'",
+    "su root $OPTS --command='rm -rf /srv/app'",
+    "su $OPTS root --comm 'kubectl delete ns prod'",
+    "su -x root -lc 'rm -rf /srv/app'",
+    "su $OPTS root -c'rm -rf /srv/app'",
+    "runuser $OPTS root -c 'rm -rf /srv/app'",
+  ])('%s is destroy and denied by the code it may run', async (command) => {
+    expect(await classify(command)).toBe('destroy');
+    expect(await decision(command)).toBe('deny');
+  });
+
+  it.each(["su $OPTS root -c 'kubectl delete ns staging'", "su $OPTS root -s 'rm -rf /srv/app'", "su $OPTS root -gc 'rm -rf /srv/app'"])('%s is asked, not denied', async (command) => {
+    expect(await decision(command)).toBe('ask');
+  });
+});
