@@ -109,7 +109,9 @@ async function collect(
     // A variable the line leaves alone has the value its process was given; one it leaves alone up to here, the value
     // it started with (`eval 'kubectl delete ns $NS'` with the step's NS, though eval may change it for what follows).
     const startedAt = (name: string) => (!inherited.has(name) && variables?.startValueHolds(name) === true ? started(name) : undefined);
-    const valueAt = (name: string) => variables?.valueAt(name) ?? (line.assigned.includes(name) || line.mayChange(name) ? undefined : inherited.get(name)) ?? startedAt(name);
+    // `X=$NS; kubectl delete ns $X`: a copy of a value the process was given, or started with, is that value.
+    const given = (name: string) => (inherited.has(name) ? inherited.get(name) : started(name));
+    const valueAt = (name: string) => variables?.valueAt(name, given) ?? (line.assigned.includes(name) || line.mayChange(name) ? undefined : inherited.get(name)) ?? startedAt(name);
     // A shell the command starts gets the variables exported there, with the values they hold there: the step's `env`
     // (already exported), the line's `export NS=prod`, `declare -x`, `set -a`, and the command's own prefixes.
     const exported = (name: string) => inherited.has(name) || started(name) !== undefined || exportedBefore(line.exports, name, line.starts[i] ?? 0);

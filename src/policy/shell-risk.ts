@@ -9,10 +9,12 @@ import { destroyPlansApplied, startingSettings } from './terraform-environment.j
 import { unparsedRisk } from './unparsed-line.js';
 import { handedOn, valuesUnknown } from './handed-environment.js';
 import { lineExports, type Export } from './exported-names.js';
-import { knownValues, lineSettings, mayBeSet, startValueHolds } from './shell-variables.js';
+import { knownValues, lineSettings, mayBeSet, startValueHolds, type CopiedValue } from './shell-variables.js';
 import type { ShellParser, ShellWord } from './shell-syntax.js';
 import { NO_STDIN, scanLine, type Unit } from './line-scan.js';
 import type { CommandStreams } from './command-streams.js';
+
+const NOTHING_COPIED: CopiedValue = () => undefined;
 
 /** How deep `bash -c "bash -c '…'"` is followed. */
 const MAX_SCRIPT_DEPTH = 8;
@@ -37,7 +39,8 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
     stdin,
     variables: scan.variables.values,
     knownValues: (name, fromOutside) => {
-      const values = knownValues(scan.variables, name, start, fromOutside);
+      // `A=kubectl; K=$A`: a copy of the line's own value is followed; one of the step's `env` is not, as `$NS` is not.
+      const values = knownValues(scan.variables, name, start, fromOutside, false, NOTHING_COPIED);
       // `TOOL=${TOOL:-ls}; $TOOL` with the step's `env: { TOOL: rm }`: TOOL is rm.
       if (values === undefined || !fromOutside || !scan.variables.fromOutside.has(name) || !planned(name)) return values;
       const value = environment.values.get(name);
@@ -108,8 +111,12 @@ export type SimpleCommands = {
 
 /** What one command of a line sees of the variables the line sets. */
 export type CommandVariables = {
-  /** The value a variable has where the command's words are expanded, when the line sets it for sure before, to one literal value. */
-  valueAt(name: string): string | undefined;
+  /**
+   * The value a variable has where the command's words are expanded, when the line sets it for sure before, to one
+   * literal value or a copy of one (`X=$NS`); `started`: the values the line started with, for a copy of one the line
+   * leaves alone up to the copy.
+   */
+  valueAt(name: string, started?: (name: string) => string | undefined): string | undefined;
   /** The command's own `NAME=value` prefixes (its process's variables only); undefined: a value known at run time. */
   readonly prefix: ReadonlyMap<string, string | undefined>;
   /** Whether the variable still holds, where the command runs, the value the line was started with (startValueHolds). */
@@ -125,8 +132,9 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
     const found = scanLine(root, 'possible', undefined, undefined, stdin);
     const variables = found.units.map(
       (unit): CommandVariables => ({
-        valueAt: (name) => {
-          const values = knownValues(found.variables, name, unit.start, false, true);
+        valueAt: (name, started) => {
+          const copied: CopiedValue = (source, at) => (started !== undefined && startValueHolds(found.variables, source, at) ? started(source) : undefined);
+          const values = knownValues(found.variables, name, unit.start, false, true, copied);
           return values?.length === 1 ? values[0] : undefined;
         },
         prefix: unit.prefix,

@@ -50,10 +50,14 @@ export interface LineVariables {
   readonly associative: Set<string>;
   /** Values assigned as a whole `$((…))` (`n=$((n+1))`), as `name` NUL index in values: bash gives a whole number there. */
   readonly counted: Set<string>;
+  /** Values that copy another variable's (`X=$NS`), by variable and index in values: the source and where it is read. */
+  readonly copies: Map<string, Map<number, { readonly source: string; readonly at: number }>>;
+  /** Variables computed only because a value copies another's: knownValues follows those copies when given a resolver. */
+  readonly copiedOnly: Set<string>;
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), counted: new Set() };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), counted: new Set(), copies: new Map(), copiedOnly: new Set() };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -102,6 +106,10 @@ export function settleVariables(variables: LineVariables, root: ShellNode): void
     if (statement.isNamed && statements[i + 1]?.text !== '&') firm(statement);
   });
   settleHidden(variables, root, variables.hiddenAt);
+  for (const name of variables.copies.keys()) {
+    if (!variables.computed.has(name)) variables.copiedOnly.add(name);
+    variables.computed.add(name);
+  }
   for (const values of variables.values.values()) {
     if (values.some((value) => SETTING_BUILTINS.has(value.split(/\s+/)[0] ?? '') || BUILTIN_PREFIXES.has(value.split(/\s+/)[0] ?? ''))) variables.hiddenFrom = variables.valuesHiddenFrom = 0;
   }
@@ -138,17 +146,40 @@ export function startValueHolds(variables: LineVariables, name: string, at: numb
   return !variables.hiddenPlaces.some((place) => place.at < at || (place.from < at && place.loop));
 }
 
+/** The value a copied variable (`X=$NS`) had where the copy was made, when known; undefined otherwise. */
+export type CopiedValue = (source: string, at: number) => string | undefined;
+
+/** How many copies of copies (`A=$B; C=$A`) knownValues follows. */
+const MAX_COPY_DEPTH = 16;
+
 /**
  * The values a variable may hold at a place in the line, when all are known before running:
- * set for sure before that place, and only ever to literal values. Undefined otherwise. `pastFlags`: past the
+ * set for sure before that place, and only ever to literal values, or to copies of another variable's value that
+ * `copied` knows. Undefined otherwise. `pastFlags`: past the
  * declarations of flaggedAt too (what a command names, not what the risk rater reads as a command's name).
  */
-export function knownValues(variables: LineVariables, name: string, at: number, fromOutside = false, pastFlags = false): readonly string[] | undefined {
-  if ((variables.fromOutside.has(name) && !fromOutside) || at > (pastFlags ? variables.valuesHiddenFrom : variables.hiddenFrom) || variables.computed.has(name) || variables.cleared.has(name) || SET_BY_BASH.has(name) || variables.values.has('IFS')) return undefined;
+export function knownValues(variables: LineVariables, name: string, at: number, fromOutside = false, pastFlags = false, copied?: CopiedValue, depth = 0): readonly string[] | undefined {
+  const follows = copied !== undefined && depth < MAX_COPY_DEPTH && variables.copiedOnly.has(name);
+  if ((variables.fromOutside.has(name) && !fromOutside) || at > (pastFlags ? variables.valuesHiddenFrom : variables.hiddenFrom) || (variables.computed.has(name) && !follows) || variables.cleared.has(name) || SET_BY_BASH.has(name) || variables.values.has('IFS')) return undefined;
   const setAt = variables.setAt.get(name);
   const inLoop = variables.loops.some((loop) => loop.name === name && loop.from <= at && at < loop.to);
   if (!inLoop && (setAt === undefined || setAt >= at)) return undefined;
-  return variables.values.get(name);
+  const values = variables.values.get(name);
+  const copies = variables.copies.get(name);
+  if (values === undefined || copies === undefined || !follows) return values;
+  const resolved: string[] = [];
+  for (const [i, value] of values.entries()) {
+    const copy = copies.get(i);
+    // The source's value where the copy is made: the line's own, else what `copied` knows of it there.
+    const held = copy === undefined ? [value] : (knownValues(variables, copy.source, copy.at, false, pastFlags, copied, depth + 1) ?? listOf(copied(copy.source, copy.at)));
+    if (held === undefined) return undefined;
+    resolved.push(...held);
+  }
+  return resolved;
+}
+
+function listOf(value: string | undefined): readonly string[] | undefined {
+  return value === undefined ? undefined : [value];
 }
 
 /**

@@ -4,6 +4,9 @@ import { testArithmetic } from './arithmetic-operands.js';
 import { BUILTIN_PREFIXES, GLOB, MAX_VALUES, NAME, SETTING_BUILTINS, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellWord } from './shell-syntax.js';
 
+/** A value that is one variable's, read whole: `$NS`, `${NS}`, `"$NS"`, `"${NS}"`. */
+const COPY = /^("?)\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})\1$/;
+
 /** `NAME=value` (alone, before a command, or in `export`): its value, or that it is only known at run time. */
 export function recordAssignment(variables: LineVariables, node: ShellNode): void {
   const target = node.childForFieldName('name');
@@ -20,8 +23,16 @@ export function recordAssignment(variables: LineVariables, node: ShellNode): voi
   values.push(defaulted?.fallback ?? (word === undefined ? '' : (word.literal ?? word.hints.join(' '))));
   if (value?.type === 'arithmetic_expansion' && !appends) variables.counted.add(`${name}\0${values.length - 1}`);
   variables.values.set(name, values);
+  // `X=$NS`, `X="${NS}"`: bash neither splits nor globs an assignment's value, so X holds NS's value exactly;
+  // settleVariables counts X as computed unless knownValues is asked to follow the copy.
+  const copied = value && target.type !== 'subscript' && !appends ? COPY.exec(value.text) : null;
+  if (copied !== null) {
+    const copies = variables.copies.get(name) ?? new Map<number, { readonly source: string; readonly at: number }>();
+    copies.set(values.length - 1, { source: copied[2] ?? copied[3]!, at: node.startIndex });
+    variables.copies.set(name, copies);
+  }
   // A glob in the value expands again where `$A` is read unquoted.
-  if (target.type === 'subscript' || appends || (word !== undefined && defaulted === undefined && (word.literal === undefined || GLOB.test(word.literal))) || values.length > MAX_VALUES) {
+  if (target.type === 'subscript' || appends || (word !== undefined && defaulted === undefined && copied === null && (word.literal === undefined || GLOB.test(word.literal))) || values.length > MAX_VALUES) {
     variables.computed.add(name);
   }
 }
