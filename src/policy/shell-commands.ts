@@ -14,6 +14,8 @@ import { xargsArguments } from './xargs-input.js';
 import { trapAction } from './trap-action.js';
 import { ENVIRONMENT_ASSIGNMENT, isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
+import { argumentBindings, boundArgument } from './function-arguments.js';
+import { withArguments as withCallArguments } from './function-calls.js';
 
 /** How deep `sudo bash -c "env rm …"` is followed; deeper code is still rated by the risk levels. */
 const MAX_DEPTH = 8;
@@ -104,7 +106,7 @@ async function collect(
   }
   const assigned = line.assigned.length === 0 ? outer : new Set([...outer, ...line.assigned]);
   const mayChange = (name: string) => outerMayChange(name) || line.mayChange(name);
-  for (const [i, words] of line.commands.entries()) {
+  const seenAt = (i: number): Seen => {
     const variables = line.variables[i];
     // A variable the line leaves alone has the value its process was given; one it leaves alone up to here, the value
     // it started with (`eval 'kubectl delete ns $NS'` with the step's NS, though eval may change it for what follows).
@@ -116,8 +118,19 @@ async function collect(
     // (already exported), the line's `export NS=prod`, `declare -x`, `set -a`, and the command's own prefixes.
     const exported = (name: string) => inherited.has(name) || started(name) !== undefined || exportedBefore(line.exports, name, line.starts[i] ?? 0);
     const handedOn = (name: string) => (!POSITIONAL.test(name) && exported(name) ? valueAt(name) : undefined);
-    const seen = { valueAt, startedAt: handedOn, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
-    await visit(words, parse, found, depth, assigned, seen, false, reading, line.inputs[i] ?? NO_STDIN);
+    return { valueAt, startedAt: handedOn, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
+  };
+  const seen = line.commands.map((_, i) => seenAt(i));
+  // Inside a function, `$1` is the argument of the call, not the line's: `f() { kubectl delete ns "$1"; }; f "$NS"`.
+  const withBound = (each: Seen, bound: readonly ShellWord[]): Seen => ({ ...each, valueAt: (name) => (POSITIONAL.test(name) && name !== '0' ? boundArgument(name, bound) : each.valueAt(name)) });
+  const fill = (i: number, words: readonly ShellWord[], bound?: readonly ShellWord[]) => {
+    const at = bound === undefined ? seen[i]! : withBound(seen[i]!, bound);
+    return words.flatMap((word) => expandKnown(word, at.valueAt) ?? [word]);
+  };
+  const bindings = argumentBindings({ commands: line.commands, starts: line.starts, functions: line.functions, code }, fill);
+  for (const [i, words] of line.commands.entries()) {
+    await visit(words, parse, found, depth, assigned, seen[i]!, false, reading, line.inputs[i] ?? NO_STDIN);
+    for (const bound of bindings(i)) await visit(withCallArguments(words, bound), parse, found, depth, assigned, withBound(seen[i]!, bound), false, reading, line.inputs[i] ?? NO_STDIN);
   }
 }
 

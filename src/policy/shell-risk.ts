@@ -2,7 +2,7 @@ import { hasTemplate, TEMPLATE } from '../planning/templates.js';
 import { classifyCommand, TEMPLATE_HINT } from './command-risk.js';
 import { closerReading } from './closer-reading.js';
 import { NO_ENVIRONMENT, type CommandContext, type Stdin } from './command-context.js';
-import { calledDefinition, movesArguments, readsArgumentsIndirectly, withArguments } from './function-calls.js';
+import { calledDefinition, movesArguments, readsArgumentsIndirectly, withArguments, type FunctionDefinition } from './function-calls.js';
 import { maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { steeringRisk } from './steering-variables.js';
 import { destroyPlansApplied, startingSettings } from './terraform-environment.js';
@@ -107,6 +107,8 @@ export type SimpleCommands = {
   mayChange(name: string): boolean;
   /** Where the line marks variables for export: a shell a command starts after that gets their values. */
   readonly exports: readonly Export[];
+  /** The functions the line defines, by their places in it. */
+  readonly functions: readonly FunctionDefinition[];
 };
 
 /** What one command of a line sees of the variables the line sets. */
@@ -141,6 +143,6 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
         startValueHolds: (name) => startValueHolds(found.variables, name, unit.start),
       }),
     );
-    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), starts: found.units.map((unit) => unit.start), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange: (name) => mayBeSet(found.variables, name), exports: lineExports(root) };
+    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), starts: found.units.map((unit) => unit.start), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange: (name) => mayBeSet(found.variables, name), exports: lineExports(root), functions: found.functions };
   });
 }
