@@ -27,13 +27,32 @@ export const KEY_HEADER_HINT = /PRIVATE KEY|PuTTY-User-Key-File|LS0tLS1CRUdJTi/;
  * `keys.pem:3:`, a log's timestamp), as a pattern with any number where it had one: its body lines may carry it too.
  * `footer`: whether an END line closes it (PuTTY's and a base64-encoded one end where their body ends).
  */
-export type OpenKey = { readonly prefix: RegExp; readonly footer: boolean };
+export type OpenKey = {
+  readonly prefix: RegExp;
+  readonly footer: boolean;
+  /**
+   * The line before was an armour field ending with a backslash: RFC 4716 continues it on this line (an SSH2 key's
+   * long `Comment:`), whatever this line holds.
+   */
+  readonly continued?: boolean;
+};
 
 /** Whether a line can be part of the body of the key open before it. */
 export function keyBodyLine(line: string, key: OpenKey): boolean {
+  return keyAfterBodyLine(line, key) !== undefined;
+}
+
+/** The key still open after a line of its body (continued when the line goes on onto the next), or undefined when the line cannot be its body. */
+export function keyAfterBodyLine(line: string, key: OpenKey): OpenKey | undefined {
   const match = key.prefix.exec(line);
   const rest = (match ? line.slice(match[0].length) : line).trim();
-  return rest === '' || BASE64_LINE.test(rest) || ARMOUR_FIELD.test(rest);
+  const field = key.continued === true || ARMOUR_FIELD.test(rest);
+  if (!field) return rest === '' || BASE64_LINE.test(rest) ? withContinued(key, false) : undefined;
+  return withContinued(key, rest.endsWith('\\'));
+}
+
+function withContinued(key: OpenKey, continued: boolean): OpenKey {
+  return (key.continued ?? false) === continued ? key : { ...key, continued };
 }
 
 /** Where the footer in a line ends (after its last dash), or -1. */
@@ -83,12 +102,14 @@ export function privateKeySpans(text: string): [number, number][] {
     let from = 0;
     if (open) {
       const footer = open.key.footer ? keyFooterEnd(line) : -1;
+      const after = footer === -1 ? keyAfterBodyLine(line, open.key) : undefined;
       if (footer !== -1) {
         spans.push([open.start, lineStart + footer]);
         open = undefined;
         from = footer;
-      } else if (keyBodyLine(line, open.key)) {
+      } else if (after) {
         open.end = contentEnd;
+        open.key = after;
       } else {
         spans.push([open.start, open.end]);
         open = undefined;

@@ -1,4 +1,4 @@
-import { keyBodyLine, keyFooterEnd, keysStartingIn, maskSpans, type OpenKey } from './private-key-armour.js';
+import { keyAfterBodyLine, keyBodyLine, keyFooterEnd, keysStartingIn, maskSpans, type OpenKey } from './private-key-armour.js';
 import type { InvokeTool, OutputStream } from './tool-call.js';
 
 /**
@@ -38,7 +38,8 @@ export function keyThroughLine(line: string, key: OpenKey | undefined): { inKey:
   if (key) {
     const footer = key.footer ? keyFooterEnd(line) : -1;
     if (footer !== -1) return { inKey: true, after: keysStartingIn(line, footer).open?.key };
-    if (keyBodyLine(line, key)) return { inKey: true, after: key };
+    const body = keyAfterBodyLine(line, key);
+    if (body) return { inKey: true, after: body };
   }
   return { inKey: false, after: keysStartingIn(line).open?.key };
 }

@@ -44,6 +44,16 @@ describe('the body of a private key', () => {
     expect(feed([...wrapped, 'done', 'deploy ok'].map(out))).toEqual([...wrapped.map(() => '***'), '***', 'deploy ok']);
   });
 
+  it('runs over an SSH2 key\'s header lines continued with a trailing backslash (RFC 4716), however many', () => {
+    const ssh2 = ['---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----', 'Subject: deploy', 'Comment: "2048-bit rsa, deploy@build-7, a comment too long for \\', 'one line, and too long \\', 'for two"', BODY[0]!, BODY[1]!, '---- END SSH2 ENCRYPTED PRIVATE KEY ----', 'after'];
+    expect(feed(ssh2.map(out))).toEqual([...ssh2.slice(0, -1).map(() => '***'), 'after']);
+    expect(hideCredentials(ssh2.join('\n'), '***')).toBe('***\nafter');
+    // Without its footer (cut off): the body after the continued lines still ends the key where it ends.
+    expect(hideCredentials([...ssh2.slice(0, 7), 'deploy ok'].join('\n'), '***')).toBe('***\ndeploy ok');
+    // A line ending with a backslash is continued only in a key's header lines, not after a body line.
+    expect(feed([ssh2[0]!, BODY[0]!, 'echo done \\', 'deploy ok'].map(out))).toEqual(['***', '***', 'echo done \\', 'deploy ok']);
+  });
+
   it('hides SSH2 and PuTTY key files, and a key\'s body printed on the other stream than its header', () => {
     const ssh2 = ['---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----', 'Comment: "rsa-key-20240101"', BODY[0]!, '---- END SSH2 ENCRYPTED PRIVATE KEY ----', 'after'];
     expect(feed(ssh2.map(out))).toEqual(['***', '***', '***', '***', 'after']);
