@@ -136,10 +136,18 @@ const TOKEN_CHAR = /[A-Za-z0-9_.-]/;
  * Where to cut a line too long to deliver whole (at most `limit` characters in the piece), so that no credential is
  * cut in two: each piece is masked on its own, and a token's halves have no known shape. After a space where there
  * is one near the limit (no shape holds one); else between a token's characters and others, not inside a URL's
- * authority (its password is seen only up to its `@`). A run longer than the look back without either is cut at the
+ * authority (its password is seen only up to its `@`), nor inside a private key. A run longer than the look back without either is cut at the
  * limit: no shape can be told there.
  */
 export function credentialSafeCut(text: string, limit: number): number {
+  // A key escaped into one line (minified JSON's `"-----BEGIN \u2026\\n\u2026"`) goes whole into the next piece: cut
+  // in two, the piece after the cut has no header to be known by. One that starts the text is cut after its end if
+  // that has arrived, else at the limit (its start masks the piece, its footer the next).
+  // Read no further than twice the limit: a whole stream written at once is cut many times.
+  const window = text.length > 2 * limit ? text.slice(0, 2 * limit) : text;
+  const key = privateKeySpans(window).find(([start, end]) => start < limit && end > limit);
+  if (key && key[0] > 0) return key[0];
+  if (key && key[1] < window.length) return key[1];
   const from = Math.max(1, limit - Math.min(CUT_LOOKBACK, Math.floor(limit / 2)));
   for (let cut = limit; cut >= from; cut--) if (/\s/.test(text[cut - 1]!) || /\s/.test(text[cut] ?? '')) return cut;
   let cut = limit;

@@ -154,8 +154,12 @@ function nextHeader(line: string, from: number): Header | undefined {
   return found.sort((a, b) => a.start - b.start)[0];
 }
 
+/** Longer, what is before a header is other text (a long line's), not a prefix its body lines repeat. */
+const MAX_PREFIX = 256;
+
 function openKey(line: string, headerStart: number, footer: boolean): OpenKey {
-  const before = line.slice(0, headerStart).trimStart();
+  const start = line.slice(0, headerStart).trimStart();
+  const before = start.length > MAX_PREFIX ? '' : start;
   const pattern = before.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\d+/g, '\\d+');
   return { prefix: new RegExp(`^\\s*${pattern}`), footer };
 }

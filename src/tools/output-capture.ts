@@ -1,8 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { credentialSafeCut } from '../planning/credential-shapes.js';
-import { keyBodyLine, keyFooterEnd, type OpenKey } from '../planning/private-key-armour.js';
-import { keyThroughLine } from '../planning/private-key-lines.js';
 import { REDACTED } from '../planning/redacted.js';
+import { keyBodyEnd, KeyRanges } from './key-ranges.js';
 
 export const DEFAULT_MAX_CAPTURE_BYTES = 1024 * 1024;
 /** Longer lines are delivered in pieces, so one line without a newline cannot grow without bound; never inside a credential. */
@@ -101,7 +100,7 @@ export class BoundedCapture {
   private totalBytes = 0;
   private readonly headLimit: number;
   private readonly tailLimit: number;
-  private readonly keys = new KeyRanges();
+  private readonly keys = new KeyRanges(MAX_LINE_CHARS);
 
   constructor(maxBytes = DEFAULT_MAX_CAPTURE_BYTES) {
     this.headLimit = Math.floor(maxBytes / 2);
@@ -149,79 +148,12 @@ export class BoundedCapture {
     while (skip < tailBytes.length && skip < 4 && (tailBytes[skip]! & 0xc0) === 0x80) skip++;
     let tail = tailBytes.subarray(skip).toString('utf8');
     // The key's header was dropped with the middle: nothing in the tail says its first lines are a key's body.
-    const key = this.keys.openAt(this.totalBytes - this.tailBytes);
-    if (key) tail = REDACTED + tail.slice(keyBodyEnd(tail, key));
+    const tailStart = this.totalBytes - this.tailBytes;
+    const key = this.keys.keyAt(tailStart);
+    if (key?.end !== undefined) tail = REDACTED + tail.slice(tailBytes.subarray(skip, Math.max(skip, key.end - tailStart)).toString('utf8').length);
+    else if (key) tail = REDACTED + tail.slice(keyBodyEnd(tail, key.key, key.next));
     return `${head}\n…[${this.droppedBytes} bytes truncated]…\n${tail}`;
   }
-}
-
-/**
- * Where the private keys of a stream run, by byte offset, as the line masker sees them: the capture keeps a tail
- * whose start may fall inside a key whose header it dropped. Only ranges that reach into the kept tail are kept.
- */
-class KeyRanges {
-  private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
-  private lineStart = 0;
-  private open: OpenKey | undefined;
-  private ranges: { from: number; to: number; key: OpenKey }[] = [];
-
-  write(bytes: Buffer, offset: number): void {
-    let at = 0;
-    // A newline byte is never inside a UTF-8 character: offsets found by byte are exact.
-    for (let newline = bytes.indexOf(10, at); newline !== -1; newline = bytes.indexOf(10, at)) {
-      this.line(this.pending + this.decoder.write(bytes.subarray(at, newline)), offset + newline + 1);
-      this.pending = '';
-      at = newline + 1;
-    }
-    // Only the start of a very long line is read: no key's body line is that long.
-    if (this.pending.length < MAX_LINE_CHARS) this.pending += this.decoder.write(bytes.subarray(at));
-  }
-
-  forgetBefore(offset: number): void {
-    while (this.ranges.length > 0 && this.ranges[0]!.to <= offset) this.ranges.shift();
-  }
-
-  /** The key a cut at `offset` falls inside (the line it cuts is a key's header, body or footer), if any. */
-  openAt(offset: number): OpenKey | undefined {
-    if (this.open && offset >= this.lineStart) return this.open;
-    return this.ranges.find((range) => range.from <= offset && offset < range.to)?.key;
-  }
-
-  private line(text: string, end: number): void {
-    const before = this.open;
-    const { inKey, after } = keyThroughLine(text.endsWith('\r') ? text.slice(0, -1) : text, before);
-    this.open = after;
-    const key = (inKey ? before : undefined) ?? after;
-    if (key) {
-      const last = this.ranges.at(-1);
-      if (last && last.to === this.lineStart && last.key === key) last.to = end;
-      else this.ranges.push({ from: this.lineStart, to: end, key });
-    }
-    this.lineStart = end;
-  }
-}
-
-/** Where a key's body that a text starts inside ends: after its footer, or before the first line that cannot be its body. */
-function keyBodyEnd(text: string, key: OpenKey): number {
-  const firstEnd = text.indexOf('\n');
-  if (firstEnd === -1) return text.length;
-  const footerInFirst = key.footer ? keyFooterEnd(text.slice(0, firstEnd)) : -1;
-  if (footerInFirst !== -1) return footerInFirst;
-  let end = text[firstEnd - 1] === '\r' ? firstEnd - 1 : firstEnd;
-  for (let lineStart = firstEnd + 1; lineStart < text.length; ) {
-    const newline = text.indexOf('\n', lineStart);
-    const lineEnd = newline === -1 ? text.length : newline;
-    const contentEnd = text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
-    const line = text.slice(lineStart, contentEnd);
-    const footer = key.footer ? keyFooterEnd(line) : -1;
-    if (footer !== -1) return lineStart + footer;
-    if (!keyBodyLine(line, key)) return end;
-    end = contentEnd;
-    if (newline === -1) break;
-    lineStart = newline + 1;
-  }
-  return end;
 }
 
 /** A text already held whole, kept to `maxBytes` as a stream's capture would keep it (head and tail). */
