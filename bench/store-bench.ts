@@ -26,19 +26,22 @@ const STEPS = 10_000;
  * store, in one process; and the cost of one more message in a short and in a
  * 10,000-message conversation (each append waits for its write).
  */
-export async function measureStore(rounds: number): Promise<StoreResults> {
+export async function measureStore(rounds: number, options: { readonly outputBytes?: number } = {}): Promise<StoreResults> {
   const home = await mkdtemp(path.join(tmpdir(), 'ksa-bench-store-'));
   try {
     const plan = overheadPlan('random', STEPS, 7);
+    // Each step's output as a tool prints it: what the record stores (and hides secrets in) at every write.
+    const output = options.outputBytes ? { stdout: printedLines(options.outputBytes), stderr: '', exitCode: 0 } : null;
+    const invokeTool = () => Promise.resolve(output);
     const memory: number[] = [];
     const persisted: number[] = [];
     let writes = 0;
     // One round of each, not counted: both sides measured with warm code.
-    await timeInMemory(plan);
-    await timePersisted(plan, home, -1);
+    await timeInMemory(plan, invokeTool);
+    await timePersisted(plan, home, -1, invokeTool);
     for (let round = 0; round < rounds; round++) {
-      memory.push(await timeInMemory(plan));
-      const result = await timePersisted(plan, home, round);
+      memory.push(await timeInMemory(plan, invokeTool));
+      const result = await timePersisted(plan, home, round, invokeTool);
       persisted.push(result.ms);
       writes = result.writes;
     }
@@ -59,14 +62,22 @@ export async function measureStore(rounds: number): Promise<StoreResults> {
   }
 }
 
-async function timeInMemory(plan: ReturnType<typeof overheadPlan>): Promise<number> {
+type Invoke = () => Promise<unknown>;
+
+/** About `bytes` of ordinary log lines, without any secret: what most steps print. */
+function printedLines(bytes: number): string {
+  const line = 'step finished: 12 files checked, 0 warnings, image sha256:4f1c2a9e ready\n';
+  return line.repeat(Math.max(1, Math.round(bytes / line.length)));
+}
+
+async function timeInMemory(plan: ReturnType<typeof overheadPlan>, invokeTool: Invoke): Promise<number> {
   collectGarbage();
   const started = performance.now();
-  await new Execution({ plan, runId: 'memory', invokeTool: () => Promise.resolve(null) }).start();
+  await new Execution({ plan, runId: 'memory', invokeTool }).start();
   return performance.now() - started;
 }
 
-async function timePersisted(plan: ReturnType<typeof overheadPlan>, home: string, round: number): Promise<{ ms: number; writes: number }> {
+async function timePersisted(plan: ReturnType<typeof overheadPlan>, home: string, round: number, invokeTool: Invoke): Promise<{ ms: number; writes: number }> {
   collectGarbage();
   const store = new RunStore(home);
   const runId = `bench-${round}`;
@@ -78,7 +89,7 @@ async function timePersisted(plan: ReturnType<typeof overheadPlan>, home: string
       'bench',
     );
     let record: (event: RunEvent) => void = () => {};
-    const execution = new Execution({ plan, runId, invokeTool: () => Promise.resolve(null), onEvent: (event) => record(event), commitSuccess: (stepId) => run.commitSuccess(stepId) });
+    const execution = new Execution({ plan, runId, invokeTool, onEvent: (event) => record(event), commitSuccess: (stepId) => run.commitSuccess(stepId) });
     record = run.attach(execution);
     await execution.start();
     await run.close();

@@ -11,6 +11,7 @@ import type { RunRecord } from './run-record.js';
 import type { RunStore } from './run-store.js';
 import { summarize } from './run-summary.js';
 import type { StoredDocument } from './stored-document.js';
+import type { StoredOutputs } from './stored-outputs.js';
 import { SuccessJournal } from './success-journal.js';
 
 /** A run this process owns: the executor's events keep its file current. */
@@ -30,14 +31,18 @@ export class OpenRun {
     readonly olderFormat = false,
     /** What the record is written with: what it hides is noted in it as its inputs and state change (noteMaskedParts). */
     private readonly replacer?: (key: string, value: unknown) => unknown,
+    /** What the record's replacer writes for the outputs stored so far (it hides their secrets with `redactor` too). */
+    private readonly storedOutputs?: StoredOutputs,
   ) {
     this.journal = new SuccessJournal(lock.runDir, () => this.record.state, replacerFor(JOURNAL_ENTRY_SHAPE, redactor));
   }
 
   /** Write-ahead for the executor (`commitSuccess`): the step's success is on disk when this returns. */
   commitSuccess(stepId: string): void {
-    // Redacted once for the note and the journal line alike.
-    const stored = storedOutput(this.redactor, this.record.state.steps[stepId]?.output);
+    // Redacted once for the note, the journal line and every later write of run.json alike.
+    const st = this.record.state.steps[stepId];
+    const stored = storedOutput(this.redactor, st?.output);
+    if (st) this.storedOutputs?.keep(st, st.output, stored.output);
     noteSucceededOutput(this.record, stepId, stored.hidden);
     // With the success itself: a resume must know its output was stored as *** though run.json was not written since.
     this.journal.commit(stepId, stored);

@@ -1,4 +1,5 @@
 import { errorText, looksSecret, looksSecretField, REDACTED, type Redactor } from './redact.js';
+import type { StoredOutputs } from './stored-outputs.js';
 
 /**
  * What ksa writes about a run mixes its own fields (run and step ids, timestamps, durations, attempt
@@ -13,6 +14,8 @@ type Shape = {
   readonly content: readonly string[];
   /** Where a plan's or a run's inputs are: one named like a secret is never written, whatever its value. */
   readonly inputs?: readonly string[];
+  /** Where a step's output is, whose stored form (StoredOutputs) is written as it is when one is kept. */
+  readonly outputs?: readonly string[];
 };
 
 const PLAN_OWN = ['maxParallel', 'runsOn.**', 'steps.*.id', 'steps.*.type', 'steps.*.tool', 'steps.*.dependsOn.*', 'steps.*.retry.**', 'steps.*.timeoutMs', 'steps.*.runsOn.**', 'steps.*.rollback.tool', 'steps.*.rollback.timeoutMs'];
@@ -32,6 +35,7 @@ export const RUN_RECORD_SHAPE: Shape = {
   ],
   content: ['inputs.**', 'state.inputs.**', ...under('plan', PLAN_CONTENT), ...under('state.steps.*', STEP_CONTENT)],
   inputs: ['inputs', 'state.inputs', 'plan.inputs'],
+  outputs: ['state.steps.*.output'],
 };
 
 /** A line of `runs/<id>/succeeded.ndjson`: its output comes with its secrets hidden already (storedOutput). */
@@ -55,7 +59,12 @@ export const RUN_EVENT_SHAPE: Shape = {
  * and a number there is kept (a port 8080 as the PIN 8080 is), so that a run goes on with it when resumed.
  * Both are read at each call (a store learns more secrets as it goes).
  */
-export function recordReplacer(shape: Shape, redactor: () => Redactor, inputsRedactor: () => Redactor = redactor): (this: unknown, key: string, value: unknown) => unknown {
+export function recordReplacer(
+  shape: Shape,
+  redactor: () => Redactor,
+  inputsRedactor: () => Redactor = redactor,
+  storedOutputs?: StoredOutputs,
+): (this: unknown, key: string, value: unknown) => unknown {
   const root = trieOf(shape);
   // Kept across writes with the places below it (a journal line per step).
   const top = placeOf([root], false, false, false, false);
@@ -71,6 +80,15 @@ export function recordReplacer(shape: Shape, redactor: () => Redactor, inputsRed
     }
     // The first call is for the whole value, under the key '' of a holder made for it.
     const place = holders.length > 0 ? step(holderPlaces[holderPlaces.length - 1]!, key, Array.isArray(this)) : top;
+    // Hidden once when the step succeeded: written as stored, everything in it taken as it is.
+    const stored = place.output && storedOutputs !== undefined && typeof this === 'object' && this !== null ? storedOutputs.formOf(this, value) : undefined;
+    if (stored !== undefined) {
+      if (typeof stored.stored === 'object' && stored.stored !== null) {
+        holders.push(stored.stored);
+        holderPlaces.push(OWN_PLACE);
+      }
+      return stored.stored;
+    }
     if (typeof value === 'object' && value !== null) {
       holders.push(value);
       holderPlaces.push(place);
@@ -94,7 +112,7 @@ function inputPart(key: string, value: unknown, hider: Redactor): unknown {
   return typeof value === 'number' && looksSecret(key) && hider.secrets.includes(String(value)) ? REDACTED : value;
 }
 
-type Node = { readonly children: Map<string, Node>; own: boolean; inputs: boolean; ownBelow: boolean; contentBelow: boolean };
+type Node = { readonly children: Map<string, Node>; own: boolean; inputs: boolean; ownBelow: boolean; contentBelow: boolean; output: boolean };
 /**
  * The nodes of the shape a value sits at, whether it is inside user content, inside a secret input's value (each
  * item of a list or mapping too), and inside another input's value.
@@ -107,6 +125,8 @@ type Place = {
   readonly secretField: boolean;
   /** One of ksa's own fields: written as it is. */
   readonly own: boolean;
+  /** A step's output, whose stored form may be kept. */
+  readonly output: boolean;
   /**
    * The places below, kept: a 10k-step run's record is written field by field through the replacer, every step's
    * fields at the same few places. Not where a key's name decides (inside inputs).
@@ -116,7 +136,7 @@ type Place = {
 
 function placeOf(nodes: readonly Node[], content: boolean, secretInput: boolean, input: boolean, secretField: boolean): Place {
   const byName = nodes.some((node) => node.inputs) || (input && !secretInput);
-  return { nodes, content, secretInput, input, secretField, own: nodes.some((node) => node.own), ...(byName ? {} : { below: { named: new Map() } }) };
+  return { nodes, content, secretInput, input, secretField, own: nodes.some((node) => node.own), output: nodes.some((node) => node.output), ...(byName ? {} : { below: { named: new Map() } }) };
 }
 
 function step(holder: Place, key: string, inList: boolean): Place {
@@ -148,7 +168,9 @@ function stepNamed(holder: Place, key: string, inList: boolean): Place {
   return placeOf(nodes, content, holder.secretInput || (inputs && looksSecret(key)), holder.input || (inputs && !looksSecret(key)), secretField);
 }
 
-const OWN_LEAF: Node = { children: new Map(), own: true, inputs: false, ownBelow: true, contentBelow: false };
+const OWN_LEAF: Node = { children: new Map(), own: true, inputs: false, ownBelow: true, contentBelow: false, output: false };
+/** Inside an output's stored form: its secrets are hidden already. */
+const OWN_PLACE = placeOf([OWN_LEAF], false, false, false, false);
 
 function trieOf(shape: Shape): Node {
   const root = newNode();
@@ -165,11 +187,12 @@ function trieOf(shape: Shape): Node {
   for (const pattern of shape.own) add(pattern, (node) => (pattern.endsWith('**') ? (node.ownBelow = true) : (node.own = true)));
   for (const pattern of shape.content) add(pattern, (node) => (node.contentBelow = true));
   for (const pattern of shape.inputs ?? []) add(pattern, (node) => (node.inputs = true));
+  for (const pattern of shape.outputs ?? []) add(pattern, (node) => (node.output = true));
   return root;
 }
 
 function newNode(): Node {
-  return { children: new Map(), own: false, inputs: false, ownBelow: false, contentBelow: false };
+  return { children: new Map(), own: false, inputs: false, ownBelow: false, contentBelow: false, output: false };
 }
 
 /** `value` (of this shape) with its secrets hidden, or `value` itself when none was there. */
@@ -183,7 +206,13 @@ export function redactedRecord<T>(value: T, shape: Shape, redactor: Redactor): T
  * The replacer for values of this shape written with this redactor's secrets (in inputs, `inputsRedactor`'s); none
  * when there are none and no secret input is there to write (`secretInputs`: one named like a secret is, whatever its value).
  */
-export function replacerFor(shape: Shape, redactor: Redactor, secretInputs = false, inputsRedactor: Redactor = redactor): ((key: string, value: unknown) => unknown) | undefined {
-  return redactor.active || secretInputs ? recordReplacer(shape, () => redactor, () => inputsRedactor) : undefined;
+export function replacerFor(
+  shape: Shape,
+  redactor: Redactor,
+  secretInputs = false,
+  inputsRedactor: Redactor = redactor,
+  storedOutputs?: StoredOutputs,
+): ((key: string, value: unknown) => unknown) | undefined {
+  return redactor.active || secretInputs ? recordReplacer(shape, () => redactor, () => inputsRedactor, storedOutputs) : undefined;
 }
 

@@ -4,6 +4,7 @@ import { isFinished, type RunStatus } from '../planning/state.js';
 import { ensurePrivateDir, isRunId, runDir, stepLogDir } from './paths.js';
 import { createRedactor, namesSecretInput, privateKeysIn, secretInputValues, type Redactor } from './redact.js';
 import { recordReplacer, replacerFor, RUN_INDEX_SHAPE, RUN_RECORD_SHAPE } from './redact-record.js';
+import { StoredOutputs } from './stored-outputs.js';
 import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunBusyError, RunLock, type LockOwner } from './run-lock.js';
 import { runCommandHint } from '../planning/redis-hints.js';
@@ -90,14 +91,15 @@ export class RunStore {
     const replaced = new Set(overriddenSecretDefaults(record.plan.inputs, record.inputs));
     const inputsRedactor = this.redactor.with(secrets.filter((secret) => !replaced.has(secret)));
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
-    const replacer = replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs), inputsRedactor);
+    const outputs = new StoredOutputs();
+    const replacer = replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs), inputsRedactor, outputs);
     const data = { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], masked: { steps: [], rollbacks: [], inputs: [], outputs: [] }, ...withSecretInputKinds(record) };
     const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data, replacer });
     noteMaskedParts(data, replacer);
     document.changed();
     // On disk before it is listed: another process may read it the moment the index names it.
     await document.flush();
-    const run = new OpenRun(this, document, lock, redactor, false, replacer);
+    const run = new OpenRun(this, document, lock, redactor, false, replacer, outputs);
     await run.updateIndex();
     return run;
   }
@@ -122,10 +124,11 @@ export class RunStore {
       record.format = RUN_RECORD_FORMAT;
       // Secret inputs were stored as ***; the ones given again now must not be written either.
       const redactor = this.redactor.with(secretInputValues(options.inputs ?? {}));
-      const replacer = replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs, options.inputs));
+      const outputs = new StoredOutputs();
+      const replacer = replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs, options.inputs), redactor, outputs);
       const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: record, replacer });
       noteMaskedParts(record, replacer);
-      return new OpenRun(this, document, lock, redactor, olderFormat, replacer);
+      return new OpenRun(this, document, lock, redactor, olderFormat, replacer, outputs);
     } catch (error) {
       await lock.release();
       throw error;

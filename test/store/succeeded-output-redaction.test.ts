@@ -51,4 +51,33 @@ describe('a succeeded output as it is committed', () => {
     expect(run.record.state.steps.a!.output).toEqual({ stdout, stderr: '', exitCode: 0 });
     await run.flush();
   });
+
+  it('is not read again at the later writes of run.json, which store it as it was stored; a new output of the step is', async () => {
+    const store = new RunStore(home, { secrets: [SECRET] });
+    const runId = '20260101-000003-redc';
+    const run = await store.create(newRunRecord(runId, { plan: PLAN }), 'test');
+    const stdout = `token ${SECRET} issued\n`;
+    run.record.state.steps.a = { ...run.record.state.steps.a!, status: 'succeeded', attempts: 1, output: { stdout, stderr: '', exitCode: 0 } };
+    const reads: string[] = [];
+    const text = run.redactor.text;
+    (run.redactor as { text: (value: string) => string }).text = (value) => {
+      reads.push(value);
+      return text(value);
+    };
+    run.commitSuccess('a');
+    const stored = async () => (JSON.parse(await readFile(path.join(home, 'runs', runId, 'run.json'), 'utf8')) as { state: { steps: Record<string, { output: { stdout: string } }> } }).state.steps.a!.output.stdout;
+    for (const status of ['running', 'paused', 'running'] as const) {
+      run.setStatus(status);
+      await run.flush();
+      expect(await stored()).toBe('token *** issued\n');
+    }
+    expect(reads.filter((value) => value === stdout)).toHaveLength(1);
+    // Run again (a resume): its new output is hidden as any other is.
+    const again = `again ${SECRET}\n`;
+    run.record.state.steps.a!.output = { stdout: again, stderr: '', exitCode: 0 };
+    run.setStatus('running');
+    await run.flush();
+    expect(await stored()).toBe('again ***\n');
+    await run.close();
+  });
 });
