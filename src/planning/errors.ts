@@ -1,4 +1,4 @@
-import { formatIssue, type ValidationIssue } from './validate.js';
+import { formatIssue, type ValidationIssue } from './validation-issues.js';
 
 export { KsaError } from './ksa-error.js';
 import { KsaError } from './ksa-error.js';

@@ -6,7 +6,7 @@ import { declaredNumberReadProblems, type NumberReadSite } from './declared-numb
 import { memberNumberReadProblems, type MemberNumberReadSite } from './member-number-reads.js';
 import { inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
 import { valueAt } from './values.js';
-import type { IssueCode, IssuePath } from './validate.js';
+import type { IssueCode, IssuePath } from './validation-issues.js';
 
 /** What the plan's expressions read of its inputs, gathered while its steps were checked. */
 export type PlanInputReads = {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { closestBranchIssue, closestBranchIssues, unionTypeProblem } from './union-issue.js';
 import { lookAlikeNote } from './suggest.js';
 import { choiceProblem, isRecord, typeProblem, valueAt } from './values.js';
-import type { IssuePath, ValidationIssue } from './validate.js';
+import type { IssuePath, ValidationIssue } from './validation-issues.js';
 
 // zod's issues as validation issues: paths from the plan, messages in ksa's words.
 
