@@ -33,11 +33,12 @@ export function privateKeyLineMasker(mask: string): (line: string, stream: Outpu
 /**
  * Whether a line of one stream is part of a key open before it (its body or footer), and the key open after it: the
  * masker's view of one stream, for what reads output by bytes and must know where a key runs (a capture's kept tail).
+ * `footerEnd`: where in the line the key's footer ends, when the line closes it.
  */
-export function keyThroughLine(line: string, key: OpenKey | undefined): { inKey: boolean; after: OpenKey | undefined } {
+export function keyThroughLine(line: string, key: OpenKey | undefined): { inKey: boolean; after: OpenKey | undefined; footerEnd?: number } {
   if (key) {
     const footer = key.footer ? keyFooterEnd(line) : -1;
-    if (footer !== -1) return { inKey: true, after: keysStartingIn(line, footer).open?.key };
+    if (footer !== -1) return { inKey: true, after: keysStartingIn(line, footer).open?.key, footerEnd: footer };
     const body = keyAfterBodyLine(line, key);
     if (body) return { inKey: true, after: body };
   }

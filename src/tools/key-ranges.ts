@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { credentialSafeCut } from '../planning/credential-shapes.js';
 import { keyAfterBodyLine, keyFooterEnd, keysStartingIn, type OpenKey } from '../planning/private-key-armour.js';
+import { keyThroughLine } from '../planning/private-key-lines.js';
 
 /**
  * Where a private key runs at a byte offset of a stream. `end`: the byte its span ends at, where the line it is on
@@ -114,11 +115,10 @@ export function keyBodyEnd(text: string, key: OpenKey, next: OpenKey | undefined
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 ? text.length : newline;
     const contentEnd = text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
-    const line = text.slice(lineStart, contentEnd);
-    const footer = open.footer ? keyFooterEnd(line) : -1;
-    if (footer !== -1) return lineStart + footer;
-    open = keyAfterBodyLine(line, open);
-    if (!open) return end;
+    const through = keyThroughLine(text.slice(lineStart, contentEnd), open);
+    if (through.footerEnd !== undefined) return lineStart + through.footerEnd;
+    if (!through.inKey) return end;
+    open = through.after;
     end = contentEnd;
     if (newline === -1) break;
     lineStart = newline + 1;
