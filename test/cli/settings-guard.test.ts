@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { createCliSandbox, describeResult, eventually, KSA_ARGV, runKsa, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
+import { createCliSandbox, describeResult, eventually, KSA_ARGV, parseNdjson, runKsa, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
 import { labStdio, writeWorkspaceConfig } from '../helpers/mcp.js';
 
 // The workspace's rules and ksa's own settings, changed by a step approved as a plain write through a spelling
@@ -179,16 +179,36 @@ describe.concurrent('the rules a plan may not change unasked', () => {
     const sandbox = await ownSandbox(context);
     const own = path.join(sandbox.home, 'policy.yaml');
     await writeFile(own, DENY);
+    // Each step waits (up to 30 s) on a file, so the order below holds however slow the machine is.
+    await writeFile(path.join(sandbox.dir, 'until.sh'), 'i=0; while [ ! -f "$1" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done\n');
     await writeFile(path.join(sandbox.dir, 'y.sh'), 'p=poli; f="$KSA_HOME/${p}cy.yaml"\nprintf "deny: []\\n" > "$f"\n');
+    await writeFile(path.join(sandbox.dir, 'restored.sh'), 'p=poli; f="$KSA_HOME/${p}cy.yaml"; i=0\nwhile ! grep -q forbidden "$f" && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done\n');
+    // a rewrites the policy once b's first attempt has failed, and ends once b's second attempt has started; that
+    // attempt ends once a's end has put the policy back.
     await writeFile(
       path.join(sandbox.dir, 'plan.yaml'),
-      'goal: race\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "sleep 0.3; sh y.sh; sleep 2" }\n  - id: b\n    tool: shell\n    args: { command: "test -f marker || { touch marker; exit 1; }; sleep 4" }\n    retry: { maxAttempts: 2, initialDelayMs: 800 }\n',
+      'goal: race\nsteps:\n  - id: a\n    tool: shell\n    args: { command: "sh until.sh go; sh y.sh; touch rewritten; sh until.sh b-started" }\n' +
+        '  - id: b\n    tool: shell\n    args: { command: "if [ -f marker ]; then touch b-started; sh restored.sh; else touch marker; sh until.sh fail; exit 1; fi" }\n' +
+        '    retry: { maxAttempts: 2, initialDelayMs: 100 }\n',
     );
-    const result = await runKsa(['run', 'plan.yaml', '--yes'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 30_000 });
+    const run = startKsa(['run', 'plan.yaml', '--yes', '--json'], { home: sandbox.home, cwd: sandbox.dir, timeoutMs: 80_000 });
+    await eventually(() => (existsSync(path.join(sandbox.dir, 'marker')) ? true : undefined), 20_000);
+    const runId = parseNdjson(run.stdout())[0]!.runId;
+    // Paused, the run holds b's retry until the policy has been rewritten.
+    const pause = await runKsa(['pause', runId], { home: sandbox.home, timeoutMs: 40_000 });
+    expect(pause.code, describeResult(pause)).toBe(0);
+    await writeFile(path.join(sandbox.dir, 'fail'), '');
+    await run.waitForOutput((stdout) => stdout.includes('"step_retrying"'), 20_000);
+    await writeFile(path.join(sandbox.dir, 'go'), '');
+    await eventually(() => (existsSync(path.join(sandbox.dir, 'rewritten')) ? true : undefined), 20_000);
+    const resume = await runKsa(['resume', runId], { home: sandbox.home, timeoutMs: 40_000 });
+    expect(resume.code, describeResult(resume)).toBe(0);
+    const result = await run.result;
     expect(result.code, describeResult(result)).toBe(1);
-    expect(result.stderr).toMatch(/changed .*policy\.yaml, which its plan did not say it would/);
+    expect(result.stdout).toContain(`step a changed ${own}, which its plan did not say it would`);
+    expect(result.stdout).not.toContain('step b changed');
     expect(await readFile(own, 'utf8')).toBe(DENY);
-  });
+  }, 90_000);
 
   it('a trust the plan gives itself, by ksa mcp trust in the step or started in the background from it, is not given', async (context) => {
     const sandbox = await ownSandbox(context);
