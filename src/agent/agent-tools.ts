@@ -47,7 +47,7 @@ export type AgentToolsOptions = {
   readonly abortSignal?: AbortSignal;
   /** A failed model call of the planner, as the user is told it (toModelError: the endpoint, status and advice). */
   readonly describeError?: (error: unknown) => Error;
-  /** The Redis URL ksa uses by itself (KSA_REDIS_URL, the default): a hint then needs no --redis for it. */
+  /** The Redis ksa cancel uses by itself (KSA_REDIS_URL or config.json's "redis"): a hint then needs no --redis for it. */
   readonly configuredRedis?: string;
 };
 
@@ -143,7 +143,7 @@ export function createAgentActions(options: AgentToolsOptions): AgentActions {
       const { status, owner, record } = await runs.inspect(id);
       if (isFinished(status)) return { runId: id, result: `nothing to cancel: the run already ${status}` };
       // Its jobs are in that Redis: ksa cancel without its --redis refuses the run.
-      const cancel = runCommandHint('cancel', id, record.redis, options.configuredRedis ?? process.env.KSA_REDIS_URL);
+      const cancel = runCommandHint('cancel', id, record.redis, options.configuredRedis);
       if (!owner) return { runId: id, result: `the run is ${status} (its process is gone); roll it back with: ${cancel}` };
       // Cancelling undoes what the run did: the user's decision, never the model's alone.
       return { runId: id, result: `not cancelled: it runs in ${ownerName(owner)}, and a cancel rolls back what it did, which the user decides; to cancel it: ${cancel}` };

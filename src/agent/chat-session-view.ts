@@ -49,6 +49,8 @@ export type ChatSessionDeps = {
   readonly workers?: RunWorkers;
   /** The environment the chat started in: a /resume of a run started with --allow-env reads those variables here. */
   readonly environment?: Readonly<Record<string, string | undefined>>;
+  /** The Redis ksa resume and ksa cancel use by themselves (KSA_REDIS_URL or config.json's "redis"): their hints then need no --redis for it. */
+  readonly configuredRedis?: string;
   /** Called once the session has closed (its run, if any, ended): the chat closes an engine no session uses. */
   readonly onClosed?: () => void;
 };

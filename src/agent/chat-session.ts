@@ -149,7 +149,7 @@ export class ChatSession extends ChatSessionRunControls {
       if (!this.resumeRun()) this.notice(`Run ${this.run.runId} is running already.`, 'info');
       return;
     }
-    const proposal = await resumeProposal(this.deps.runs, runIdOrPrefix, this.deps.workers?.redis, this.deps.environment);
+    const proposal = await resumeProposal(this.deps.runs, runIdOrPrefix, this.deps.workers?.redis, this.deps.environment, this.deps.configuredRedis);
     if (typeof proposal === 'string') return this.notice(proposal, 'warning');
     const denied = await resumeDenial(proposal, this.deps);
     if (denied) return this.notice(denied, 'error');
@@ -232,6 +232,7 @@ export class ChatSession extends ChatSessionRunControls {
         ...(this.pending ? { pending: this.pending } : {}),
         cancelOwnRun: (runId) => this.askToCancel(runId),
         onEvent: (event) => this.onTurnEvent(event),
+        configuredRedis: this.deps.configuredRedis,
       });
       this.tokens += result.totalTokens;
       this.transcript.flush();

@@ -50,6 +50,8 @@ export type ChatTurnOptions = {
   readonly describeError?: (error: unknown) => Error;
   /** The plan waiting for the user, as the chat holds it: the session keeps it without its secret inputs. */
   readonly pending?: ProposedPlan;
+  /** The Redis ksa cancel uses by itself (KSA_REDIS_URL or config.json's "redis"): cancel_run's hint then needs no --redis for it. */
+  readonly configuredRedis?: string;
 };
 
 export type ChatTurnResult = {
@@ -100,6 +102,7 @@ export async function runChatTurn(given: ChatTurnOptions): Promise<ChatTurnResul
     newPlanId: () => `p${conversation.info.messageCount + 1}-${++planCount}`,
     abortSignal: options.abortSignal,
     describeError: options.describeError,
+    configuredRedis: options.configuredRedis,
   };
 
   let aborted = false;

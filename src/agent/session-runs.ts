@@ -11,7 +11,7 @@ import { reflectOnRun } from './reflection.js';
 import { resumeOutline } from './resume-outline.js';
 import type { SecretAnswers } from './resume-secrets.js';
 import { driveRun, type DriveRunOptions, type RunHandle } from './run-controller.js';
-import { otherRedisRefusal, runCommandHint } from '../workers/redis-url.js';
+import { otherRedisReason, runCommandHint } from '../workers/redis-url.js';
 
 /** What running an approved plan from a chat needs; shared by the TUI session and `ksa ask --yes`. */
 export type SessionRunDeps = {
@@ -186,15 +186,22 @@ export function runSummaryLines(state: RunState): string[] {
 /**
  * An interrupted or paused run as a proposal (approving it resumes the run), or why it cannot be resumed.
  * What changed says what runs again and why, in `ksa resume`'s words. `workersRedis`: the Redis through which the chat
- * sends steps to workers (as RunWorkers.redis), if any.
+ * sends steps to workers (as RunWorkers.redis), if any; `configuredRedis`: the Redis ksa
+ * cancel uses by itself (KSA_REDIS_URL or config.json's "redis"), which its hint then need not name.
  */
-export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | undefined, workersRedis?: string, environment: SessionRunDeps['environment'] = {}): Promise<ProposedPlan | string> {
+export async function resumeProposal(
+  runs: RunStore,
+  runIdOrPrefix: string | undefined,
+  workersRedis?: string,
+  environment: SessionRunDeps['environment'] = {},
+  configuredRedis?: string,
+): Promise<ProposedPlan | string> {
   const onWorkers = workersRedis !== undefined;
   try {
     const { runId, record, status, owner } = await runs.inspect(runIdOrPrefix);
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
     if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} ${status === 'running' ? 'is running' : `has ${status === 'cancelled' ? 'been cancelled' : status}`}; only interrupted or paused runs can be resumed.`;
-    if (cancelUnderWay(record.state)) return `Run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ${runCommandHint('cancel', runId, record.redis, process.env.KSA_REDIS_URL)}`;
+    if (cancelUnderWay(record.state)) return `Run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ${runCommandHint('cancel', runId, record.redis, configuredRedis)}`;
     const otherRedis = await otherRedisInChat(runId, record.redis, workersRedis);
     if (otherRedis !== undefined) return otherRedis;
     const unset = unsetEnvRefusal(runId, record, environment);
@@ -224,8 +231,8 @@ export async function resumeProposal(runs: RunStore, runIdOrPrefix: string | und
  * another server) would run its workers' steps in the chat's process, and again those its workers finished.
  */
 async function otherRedisInChat(runId: string, recorded: string | undefined, workersRedis: string | undefined): Promise<string | undefined> {
-  const refusal = await otherRedisRefusal(runId, recorded, workersRedis, 'resume');
-  return refusal === undefined ? undefined : `R${refusal.slice(1)}. Nothing was run (a chat started with KSA_REDIS_URL naming that Redis resumes it too).`;
+  const why = await otherRedisReason(runId, recorded, workersRedis, 'resume');
+  return why === undefined ? undefined : `Run ${runId} ${why}. Nothing was run (a chat started with KSA_REDIS_URL naming that Redis resumes it too).`;
 }
 
 /**

@@ -82,6 +82,7 @@ export async function startChatEngine(options: ChatEngineOptions): Promise<ChatE
         readPolicy: () => loadPolicy(home, workspace),
         ...(workers ? { workers } : {}),
         environment: io.env,
+        ...(redisUrl ? { configuredRedis: redisUrl } : {}),
         ...(onClosed ? { onClosed } : {}),
       }),
   };

@@ -45,14 +45,20 @@ async function addressesOf(host: string, timeoutMs: number): Promise<string[] | 
  * again what its workers finished (or run their steps here), a cancel would stop nothing and call it cancelled.
  */
 export async function otherRedisRefusal(runId: string, recorded: string | undefined, url: string | undefined, command: 'resume' | 'cancel'): Promise<string | undefined> {
+  const why = await otherRedisReason(runId, recorded, url, command);
+  return why === undefined ? undefined : `run ${runId} ${why}`;
+}
+
+/** otherRedisRefusal's words after `run <id>`, for a sentence that names the run its own way (the chat's `Run <id> …`). */
+export async function otherRedisReason(runId: string, recorded: string | undefined, url: string | undefined, command: 'resume' | 'cancel'): Promise<string | undefined> {
   if (recorded === undefined) return undefined;
   if (url === undefined) {
     const why = command === 'resume' ? 'resume it there' : 'to stop its jobs there too, cancel it with';
-    return `run ${runId} sent its steps to workers through ${recorded}; ${why}: ksa ${command} ${runId}${redisFlagHint(recorded)}`;
+    return `sent its steps to workers through ${recorded}; ${why}: ksa ${command} ${runId}${redisFlagHint(recorded)}`;
   }
   if ((await sameRedisServerResolved(recorded, url)) === false) {
     const there = command === 'resume' ? 'its jobs and their results are there' : 'its jobs are there, and none of them would be stopped';
-    return `run ${runId} sent its steps to workers through ${recorded}, not ${recordedRedisUrl(url)}: ${there}; ${command} it with${redisFlagHint(recorded)}`;
+    return `sent its steps to workers through ${recorded}, not ${recordedRedisUrl(url)}: ${there}; ${command} it with${redisFlagHint(recorded)}`;
   }
   return undefined;
 }

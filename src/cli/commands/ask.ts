@@ -105,6 +105,8 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
       policy,
       describeError: (error) => toModelError(error, cli.config),
       onEvent: flags.json ? undefined : (event) => showTurnEvent(io, style, event, shown),
+      // When config.json cannot be read, cancel_run's hint names the run's --redis, which holds whatever ksa cancel would use.
+      configuredRedis: await redisUrlFor(io, undefined, stores.home).catch(() => undefined),
     }).catch((error: unknown) => {
       // The error is a line of its own, not the end of a partial answer's last line.
       writeHeld(io, shown);
