@@ -23,6 +23,9 @@ type Visit = { readonly node: Node; readonly path: IssuePath; readonly key: stri
  * A key given twice in one map is named at each repetition, with where it was first set.
  */
 export function planYamlProblems(doc: Document, lineCounter: LineCounter, text: string): PlanYamlProblem[] {
+  // Read as YAML 1.1, the document holds what the checks below look for already turned into something else.
+  const version = yamlVersionProblem(doc, text);
+  if (version !== undefined) return [version];
   const problems: PlanYamlProblem[] = [];
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
@@ -102,6 +105,27 @@ export function hasLeadingZero(node: Node): boolean {
 function leadingZeroProblem(written: string, value: number, path: IssuePath, where: { line: number; column: number }): PlanYamlProblem {
   const text = path[0] === 'inputs' ? `, or quote it (${JSON.stringify(written)}) to pass it as text` : '';
   return { code: 'invalid_field', path, message: `${written} is a number written with a leading zero, ${leadingZeroReading(written, value)}: write ${decimalOf(value)}${text}`, ...where };
+}
+
+/**
+ * A `%YAML` directive asking for another version than 1.2, which ksa reads plans as: the YAML library would
+ * honour it, and under 1.1 `yes` is true, `1:30` is 90 and `017` octal 15, none of which the checks here would
+ * then see. Refused, at its line, rather than read otherwise than the rest of ksa's plans.
+ */
+export function yamlVersionProblem(doc: Document, text: string): PlanYamlProblem | undefined {
+  if (!doc.directives?.yaml.explicit) return undefined;
+  const lines = text.split('\n');
+  const index = lines.findIndex((line) => /^%YAML\s/.test(line));
+  if (index < 0) return undefined;
+  const version = /^%YAML\s+([^\s#]*)/.exec(lines[index]!)![1];
+  if (version === '1.2') return undefined;
+  return {
+    code: 'invalid_document',
+    path: [],
+    message: `the %YAML ${version} directive asks for another YAML than ksa reads (1.2 only: YAML 1.1 reads yes as true, 1:30 as 90 and 017 as octal 15); remove the line`,
+    line: index + 1,
+    column: 1,
+  };
 }
 
 /**

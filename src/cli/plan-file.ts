@@ -5,7 +5,7 @@ import { isScalar, Lexer, LineCounter, parseDocument, visit, type Document } fro
 import type { IssuePath } from '../planning/index.js';
 import { CliError } from './errors.js';
 import { jsonErrorOffset } from './json-error-offset.js';
-import { planYamlProblems, type PlanYamlProblem } from '../agent/plan-yaml-problems.js';
+import { planYamlProblems, yamlVersionProblem, type PlanYamlProblem } from '../agent/plan-yaml-problems.js';
 import { isStreamPlan, STDIN_PLAN } from './stream-plan.js';
 
 /** A plan document read from disk or stdin, with what is needed to point at a line. */
@@ -150,6 +150,9 @@ export function parsePlanText(raw: string, displayPath: string, absolute: string
       location: where ? { line: where.line, column: where.col } : undefined,
     });
   }
+  // Before the data is read: under another version its values are already other than written.
+  const version = format === 'yaml' ? yamlVersionProblem(doc, text) : undefined;
+  if (version) throw new CliError({ message: `${displayPath}:${version.line}:${version.column}: ${version.message}`, location: { line: version.line, column: version.column } });
   return {
     path: absolute,
     displayPath,

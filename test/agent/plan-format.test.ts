@@ -171,6 +171,22 @@ describe('planFromYaml (a plan edited in the chat)', () => {
     expect(planFromYaml(edited('"017"', '1000'))).toMatchObject({ inputs: { port: '017' } });
   });
 
+  it('refuses a %YAML 1.1 directive, which would turn the checks off', () => {
+    const lines = (text: string) => {
+      try {
+        planFromYaml(text);
+      } catch (error) {
+        return (error as PlanYamlError).lines.filter((line) => line.startsWith('line '));
+      }
+      return [];
+    };
+    const edited = 'goal: g\ninputs: { port: 017 }\nsteps:\n  - id: a\n    tool: shell\n    args: { command: echo }\n';
+    expect(lines(`%YAML 1.1\n---\n${edited}`)).toEqual([
+      'line 1, column 1: the %YAML 1.1 directive asks for another YAML than ksa reads (1.2 only: YAML 1.1 reads yes as true, 1:30 as 90 and 017 as octal 15); remove the line',
+    ]);
+    expect(planFromYaml('%YAML 1.2\n---\ngoal: g\ninputs: { "017": yes, at: 1:30 }\nsteps: []\n')).toMatchObject({ inputs: { '017': 'yes', at: '1:30' } });
+  });
+
   it('reads a plan whose "!" is quoted as the negation it is', () => {
     expect(planFromYaml('goal: g\nsteps:\n  - id: a\n    when: "! inputs.dryRun"\n    tool: shell\n    args: { command: echo }\n')).toMatchObject({ steps: [{ when: '! inputs.dryRun' }] });
   });

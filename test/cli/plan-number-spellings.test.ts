@@ -42,6 +42,24 @@ describe.concurrent('a plan file\'s number fields', () => {
     expect(existsSync(path.join(path.dirname(plan), 'ran'))).toBe(false);
   });
 
+  it('refuse a %YAML 1.1 directive at its line, which would read 017 as 15, yes as true and 1:30 as 90 unchecked; ksa run runs nothing', async () => {
+    const text = `# numbers as YAML 1.1 reads them\n%YAML 1.1\n---\n${planWith('017', '1:30', '2').replace('echo {{ inputs.port }}', 'touch ran')}`;
+    const plan = await sandbox.writePlan('yaml11/plan.yaml', text);
+    const home = path.join(sandbox.home, 'yaml11');
+    const said = 'plan.yaml:2:1: the %YAML 1.1 directive asks for another YAML than ksa reads (1.2 only: YAML 1.1 reads yes as true, 1:30 as 90 and 017 as octal 15); remove the line';
+    const validated = await runKsa(['validate', plan], { home, cwd: path.dirname(plan) });
+    expect(validated.code, describeResult(validated)).toBe(2);
+    expect(validated.stdout + validated.stderr).toContain(said);
+    const ran = await runKsa(['run', plan, '--yes'], { home, cwd: path.dirname(plan) });
+    expect(ran.code, describeResult(ran)).toBe(2);
+    expect(ran.stderr).toContain(said);
+    expect(existsSync(path.join(path.dirname(plan), 'ran'))).toBe(false);
+    // YAML 1.2, which ksa reads anyway, may be asked for.
+    const plan12 = await sandbox.writePlan('yaml12/plan.yaml', `%YAML 1.2\n---\n${planWith('17', '1000', '2')}`);
+    const fine = await runKsa(['validate', plan12], { home: path.join(sandbox.home, 'yaml12'), cwd: path.dirname(plan12) });
+    expect(fine.code, describeResult(fine)).toBe(0);
+  });
+
   it('take an exponent (1e3 is 1000), 0 and 0.5, and a quoted 0x1F as text', async () => {
     const plan = await sandbox.writePlan('fine/plan.yaml', planWith('"0x1F", ratio: 0.5', '1e3', '2').replace('retry: { maxAttempts: 2 }', 'retry: { maxAttempts: 2, initialDelayMs: 0 }'));
     const result = await runKsa(['run', plan, '--yes'], { home: path.join(sandbox.home, 'fine'), cwd: path.dirname(plan) });

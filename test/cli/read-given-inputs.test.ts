@@ -69,6 +69,10 @@ describe('readGivenInputs: a list or mapping', () => {
     expect(read('ids', '[03, -007, 00.5]')).toEqual([3, -7, 0.5]);
   });
 
+  it('refuses a %YAML directive other than 1.2', () => {
+    expect(refusal('ids', '%YAML 1.1\n--- [yes, 017]')).toBe('--input ids: the %YAML 1.1 directive asks for another YAML than ksa reads (1.2 only: YAML 1.1 reads yes as true, 1:30 as 90 and 017 as octal 15); remove the line');
+  });
+
   it('can hand the refusals back as problems of the inputs, leaving the refused values out', () => {
     const { inputs, problems } = readGivenInputsChecked(declared, { regions: '[!env HOME]', meta: '{a: 1, a: 2}', ids: '[7]' });
     expect(inputs).toEqual({ ids: [7] });
