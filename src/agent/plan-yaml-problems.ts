@@ -53,6 +53,8 @@ export function planYamlProblems(doc: Document, lineCounter: LineCounter, text: 
           else problems.push(duplicateKeyProblem(name, [...path, name], at(earlier), at(keyStart)));
         }
         if (isScalar(pair.key) && pair.key.tag !== undefined && pair.key.range) problems.push(tagProblem(pair.key, path, undefined, text, at));
+        const keyProblem = isScalar(pair.key) ? numberKeyProblem(pair.key) : undefined;
+        if (keyProblem !== undefined && name !== undefined && isScalar(pair.key) && pair.key.range) problems.push({ code: 'invalid_field', path: [...path, name], message: keyProblem, ...at(pair.key.range[0]) });
         if (pair.value && name !== undefined) stack.push({ node: pair.value as Node, path: [...path, name], key: name });
       }
     } else if (isSeq(node)) {
@@ -105,6 +107,21 @@ export function hasLeadingZero(node: Node): boolean {
 function leadingZeroProblem(written: string, value: number, path: IssuePath, where: { line: number; column: number }): PlanYamlProblem {
   const text = path[0] === 'inputs' ? `, or quote it (${JSON.stringify(written)}) to pass it as text` : '';
   return { code: 'invalid_field', path, message: `${written} is a number written with a leading zero, ${leadingZeroReading(written, value)}: write ${decimalOf(value)}${text}`, ...where };
+}
+
+/**
+ * A key written as a number that the text of the key is not (`017:` is the key "17" to ksa and "15" to YAML 1.1
+ * tools, `0900:` "900" and "0900", `0x1F:` "31"): a mapping's keys are names (an input's, an environment
+ * variable's), and the name meant is the one written. The same spellings are refused as for a value.
+ */
+export function numberKeyProblem(key: Node): string | undefined {
+  if (!isScalar(key) || typeof key.value !== 'number') return undefined;
+  const written = key.source ?? '';
+  const quote = `quote it (${JSON.stringify(written)}) to keep it as written`;
+  const base = radixOf(key);
+  if (base !== undefined) return `the key ${written} is a number written in ${base}, which YAML reads as ${radixDecimal(written) ?? decimalOf(key.value)}: ${quote}`;
+  if (hasLeadingZero(key)) return `the key ${written} is a number written with a leading zero, ${leadingZeroReading(written, key.value)}: ${quote}`;
+  return undefined;
 }
 
 /**

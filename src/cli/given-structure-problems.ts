@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-import { hasLeadingZero, leadingZeroReading, planYamlProblems, radixDecimal, radixOf } from '../agent/plan-yaml-problems.js';
+import { hasLeadingZero, leadingZeroReading, numberKeyProblem, planYamlProblems, radixDecimal, radixOf } from '../agent/plan-yaml-problems.js';
 import type { IssuePath } from '../planning/index.js';
 import { looksSecret } from '../planning/secret-names.js';
 import { nonFiniteNumberProblem } from '../planning/inexact-numbers.js';
@@ -7,7 +7,8 @@ import { nonFiniteNumberProblem } from '../planning/inexact-numbers.js';
 /**
  * What a list or mapping given with `--input name=…` holds that a plan file would not be let to:
  * a tag, a key given twice (the problems a plan file's text shows), a number that is not finite,
- * or a number in hexadecimal or octal (`0x1F`, `0o17`) or with a leading zero (`017`), as a number input refuses `0x10`.
+ * or a number in hexadecimal or octal (`0x1F`, `0o17`) or with a leading zero (`017`), as a number input refuses `0x10`,
+ * a key written so included (`{017: x}` is the key "17" to ksa, "15" to YAML 1.1 tools).
  * The first one, said for `--input name: …`; undefined when there is none.
  */
 export function givenStructureProblem(name: string, doc: Document, lineCounter: LineCounter, text: string): string | undefined {
@@ -44,6 +45,11 @@ function numberProblem(doc: Document, secret: boolean): string | undefined {
       // The reading is the number itself: not said for a secret.
       if (hasLeadingZero(node)) return `${itemOf(path)}${shown} is a number written with a leading zero${secret ? '' : `, ${leadingZeroReading(written, node.value)}`}: write it without, or quote it to pass it as text`;
     } else if (isMap(node)) {
+      for (const pair of node.items) {
+        const keyProblem = isPair(pair) ? numberKeyProblem(pair.key as Node) : undefined;
+        // A secret input's keys may be part of the secret: not quoted.
+        if (keyProblem !== undefined) return `${itemOf(path)}${secret ? 'a key is a number written with a leading zero, or in hexadecimal or octal: quote it to keep it as written' : keyProblem}`;
+      }
       for (const pair of [...node.items].reverse()) {
         if (isPair(pair) && pair.value) stack.push({ node: pair.value as Node, path: [...path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)] });
       }

@@ -171,7 +171,7 @@ describe('planFromYaml (a plan edited in the chat)', () => {
     expect(planFromYaml(edited('"017"', '1000'))).toMatchObject({ inputs: { port: '017' } });
   });
 
-  it('refuses a %YAML 1.1 directive, which would turn the checks off', () => {
+  it('refuses a key written with a leading zero and a %YAML 1.1 directive, which would turn the checks off', () => {
     const lines = (text: string) => {
       try {
         planFromYaml(text);
@@ -180,7 +180,12 @@ describe('planFromYaml (a plan edited in the chat)', () => {
       }
       return [];
     };
-    const edited = 'goal: g\ninputs: { port: 017 }\nsteps:\n  - id: a\n    tool: shell\n    args: { command: echo }\n';
+    const edited = 'goal: g\ninputs: { 017: 5, port: 017 }\nsteps:\n  - id: a\n    tool: shell\n    args: { command: echo, env: { 0900: x } }\n';
+    expect(lines(edited)).toEqual([
+      'line 2, column 11: the key 017 is a number written with a leading zero, which ksa reads as 17 and YAML 1.1 tools as octal 15: quote it ("017") to keep it as written',
+      'line 2, column 25: 017 is a number written with a leading zero, which ksa reads as 17 and YAML 1.1 tools as octal 15: write 17, or quote it ("017") to pass it as text',
+      'line 6, column 35: the key 0900 is a number written with a leading zero, which ksa reads as 900 and YAML 1.1 tools as text: quote it ("0900") to keep it as written',
+    ]);
     expect(lines(`%YAML 1.1\n---\n${edited}`)).toEqual([
       'line 1, column 1: the %YAML 1.1 directive asks for another YAML than ksa reads (1.2 only: YAML 1.1 reads yes as true, 1:30 as 90 and 017 as octal 15); remove the line',
     ]);

@@ -42,6 +42,14 @@ describe.concurrent('a plan file\'s number fields', () => {
     expect(existsSync(path.join(path.dirname(plan), 'ran'))).toBe(false);
   });
 
+  it('refuse a key written with a leading zero at its line, as a value is: an input name, an environment variable', async () => {
+    const plan = await sandbox.writePlan('zero-keys/plan.yaml', planWith('1, 017: 5', '1000', '2').replace('args: { command: "echo {{ inputs.port }}" }', 'args: { command: "echo $X", env: { 0900: x } }'));
+    const result = await runKsa(['validate', plan], { home: path.join(sandbox.home, 'zero-keys'), cwd: path.dirname(plan) });
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stdout).toContain('plan.yaml:2:20 inputs["17"]: the key 017 is a number written with a leading zero, which ksa reads as 17 and YAML 1.1 tools as octal 15: quote it ("017") to keep it as written');
+    expect(result.stdout).toContain('plan.yaml:8:40 steps[0].args.env["900"]: the key 0900 is a number written with a leading zero, which ksa reads as 900 and YAML 1.1 tools as text: quote it ("0900") to keep it as written');
+  });
+
   it('refuse a %YAML 1.1 directive at its line, which would read 017 as 15, yes as true and 1:30 as 90 unchecked; ksa run runs nothing', async () => {
     const text = `# numbers as YAML 1.1 reads them\n%YAML 1.1\n---\n${planWith('017', '1:30', '2').replace('echo {{ inputs.port }}', 'touch ran')}`;
     const plan = await sandbox.writePlan('yaml11/plan.yaml', text);

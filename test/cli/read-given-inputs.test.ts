@@ -69,7 +69,12 @@ describe('readGivenInputs: a list or mapping', () => {
     expect(read('ids', '[03, -007, 00.5]')).toEqual([3, -7, 0.5]);
   });
 
-  it('refuses a %YAML directive other than 1.2', () => {
+  it('refuses a key written as a number other than its text (017, 0900, 0x1F), and a %YAML directive other than 1.2', () => {
+    expect(refusal('meta', '{017: 5}')).toBe('--input meta: the key 017 is a number written with a leading zero, which ksa reads as 17 and YAML 1.1 tools as octal 15: quote it ("017") to keep it as written');
+    expect(refusal('meta', '{env: {0900: x}}')).toBe('--input meta: item ["env"]: the key 0900 is a number written with a leading zero, which ksa reads as 900 and YAML 1.1 tools as text: quote it ("0900") to keep it as written');
+    expect(refusal('meta', '{0x1F: a}')).toBe('--input meta: the key 0x1F is a number written in hexadecimal, which YAML reads as 31: quote it ("0x1F") to keep it as written');
+    expect(refusal('dbPassword', '[{017: x}]')).toBe('--input dbPassword: item [0]: a key is a number written with a leading zero, or in hexadecimal or octal: quote it to keep it as written');
+    expect(read('meta', '{"017": 5, 17: 6, 03: 7}')).toEqual({ '017': 5, '17': 6, '3': 7 });
     expect(refusal('ids', '%YAML 1.1\n--- [yes, 017]')).toBe('--input ids: the %YAML 1.1 directive asks for another YAML than ksa reads (1.2 only: YAML 1.1 reads yes as true, 1:30 as 90 and 017 as octal 15); remove the line');
   });
 
