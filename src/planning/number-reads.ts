@@ -32,15 +32,32 @@ export type NumberReads = {
    * (`inputs.ports.all(p, p < 1024)`), an index of one (`inputs.ports[0] + 1`).
    */
   readonly members: readonly InputMember[];
-  /** Each test of an input for being equal to a number, with the number as written (`3` of `inputs.env == 3`), and whether it is `!=`. */
-  readonly comparisons: readonly NumberComparison[];
+  /** Each test of an input, or an item of one, for being equal to a number, a text or true/false written in the expression. */
+  readonly comparisons: readonly LiteralComparison[];
 };
-export type NumberComparison = { readonly input: string; readonly number: string; readonly unequal: boolean };
+
+/** The kinds of value CEL finds never equal to one another (`3 == "3"` is false), which an expression may write. */
+export type LiteralKind = 'number' | 'text' | 'boolean';
+
+/**
+ * `inputs.env == 3`, `inputs.tags.exists(t, t == "a")`: what is compared (`member`: an item of the input), with what
+ * kind of value, as written (`literal`: `3`, `"a"`; `text`: the text a quoted literal holds), the read as written
+ * (`read`: `inputs.env`, `t`), and whether it is `!=`.
+ */
+export type LiteralComparison = {
+  readonly input: string;
+  readonly member?: InputMember;
+  readonly kind: LiteralKind;
+  readonly literal: string;
+  readonly text?: string;
+  readonly read: string;
+  readonly unequal: boolean;
+};
 export const NO_NUMBER_READS: NumberReads = { inputs: [], pairs: [], groups: [], equals: [], members: [], comparisons: [] };
 
-/** `source`: the expression as written, where the numbers compared with are quoted from. */
+/** `source`: the expression as written, where the values compared with are quoted from. */
 export function numberReadsOf(ast: Node, source = ''): NumberReads {
-  const comparisons: NumberComparison[] = [];
+  const comparisons: LiteralComparison[] = [];
   const reads = new Set<string>();
   const equals = new Set<string>();
   const pairs: [string, string][] = [];
@@ -100,9 +117,14 @@ export function numberReadsOf(ast: Node, source = ''): NumberReads {
       const [left, right] = args as [unknown, unknown];
       for (const [side, other] of [[left, right], [right, left]] as const) {
         const input = inputRead(side, bound);
-        if (input === undefined || !isNumberValued(other)) continue;
-        equals.add(input);
-        comparisons.push({ input, number: writtenIn(source, other), unequal: op === '!=' });
+        if (input !== undefined && isNumberValued(other)) equals.add(input);
+        const subject = scope.subjectOf(side, bound);
+        const kind = literalKindOf(other);
+        // Over a filter's result the items compared are those it kept, which are not known before the run.
+        if (subject === undefined || subject.subset || kind === undefined) continue;
+        const text = isNode(other) && other.op === 'value' && typeof other.args === 'string' ? { text: other.args } : {};
+        const member = subject.member === undefined ? {} : { member: subject.member };
+        comparisons.push({ input: subject.input, ...member, kind, literal: writtenIn(source, other), ...text, read: writtenIn(source, side), unequal: op === '!=' });
       }
     }
     return false;
@@ -121,6 +143,20 @@ function isNumberValued(node: unknown): boolean {
   if (node.op === '+') return (node.args as unknown[]).some((side) => isNumberValued(side));
   if (node.op === 'call') return NUMBER_CALLS.has((node.args as [string, unknown[]])[0]);
   return node.op === 'value' && (typeof node.args === 'number' || typeof node.args === 'bigint');
+}
+
+/** What kind of value a node is whatever the inputs hold: a number (isNumberValued), a text (`"3"`, `string(…)`, `"v" + …`), true or false. */
+function literalKindOf(node: unknown): LiteralKind | undefined {
+  if (isNumberValued(node)) return 'number';
+  if (isTextValued(node)) return 'text';
+  return isNode(node) && node.op === 'value' && typeof node.args === 'boolean' ? 'boolean' : undefined;
+}
+
+function isTextValued(node: unknown): boolean {
+  if (!isNode(node)) return false;
+  if (node.op === 'value') return typeof node.args === 'string';
+  if (node.op === '+') return (node.args as unknown[]).some((side) => isTextValued(side));
+  return node.op === 'call' && (node.args as [string, unknown[]])[0] === 'string';
 }
 
 /** The text of a node as the expression writes it (cel-js keeps where each node starts and ends). */

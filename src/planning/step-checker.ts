@@ -10,7 +10,7 @@ import type { InputPair } from './number-inputs.js';
 import type { ArithmeticGroup } from './arithmetic-groups.js';
 import type { NumberReadSite } from './declared-number-reads.js';
 import type { MemberNumberReadSite } from './member-number-reads.js';
-import type { NumberComparisonSite } from './text-number-comparisons.js';
+import type { LiteralComparisonSite } from './literal-comparisons.js';
 import type { PlanInputReads } from './plan-input-problems.js';
 import { notNullWhen } from './guarded-reads.js';
 import { holdsInexactNumber, inexactNumberPaths, inexactNumberProblem } from './inexact-numbers.js';
@@ -32,7 +32,7 @@ export class StepChecker implements PlanInputReads {
   readonly numberEquals = new Set<string>(); // `inputs.ratio == 2.5`: a number when written as one, else not equal
   readonly numberReadSites: NumberReadSite[] = []; // every expression reading an input as a number, with where it is
   readonly memberNumberReadSites: MemberNumberReadSite[] = []; // `inputs.ports.all(p, p < 1024)`: its items
-  readonly numberComparisonSites: NumberComparisonSite[] = []; // `inputs.env == 3`: always false for a text
+  readonly comparisonSites: LiteralComparisonSite[] = []; // `inputs.env == 3`: always false for a text
   /** Whether an expression could not be read for the inputs it reads (it does not compile, or reads `inputs[key]`). */
   unreadable = false;
   /** Each expression computing inputs together (`inputs.a + inputs.b`): its values may not be computable. */
@@ -157,7 +157,7 @@ export class StepChecker implements PlanInputReads {
     for (const [left, right] of compiled.expression.numberReads.pairs) this.numberPairs.push({ left, right, source, stepId: selfId, path });
     for (const name of compiled.expression.numberReads.equals) this.numberEquals.add(name);
     for (const member of compiled.expression.numberReads.members) this.memberNumberReadSites.push({ member, source, stepId: selfId, path });
-    for (const comparison of compiled.expression.numberReads.comparisons) this.numberComparisonSites.push({ ...comparison, source, stepId: selfId, path });
+    for (const comparison of compiled.expression.numberReads.comparisons) this.comparisonSites.push({ ...comparison, source, stepId: selfId, path });
     if (compiled.expression.numberReads.groups.length > 0) this.arithmetic.push({ groups: compiled.expression.numberReads.groups, source, path });
     for (const name of refs.inputs) {
       this.usedInputs.add(name);

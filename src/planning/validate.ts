@@ -6,7 +6,7 @@ import { unknownPlanFieldHint, unknownStepFieldHint } from './unknown-field.js';
 import { salvageStep } from './step-salvage.js';
 import type { FormatMemo } from './obviously-valid.js';
 import { fromZodIssue } from './zod-issues.js';
-import { textNumberComparisonWarnings, type ValidationWarning } from './text-number-comparisons.js';
+import { literalComparisonWarnings, type ValidationWarning } from './literal-comparisons.js';
 import { planInputProblems } from './plan-input-problems.js';
 import { DEFAULT_MAX_STEPS, PlanSchema, StepSchema, type Plan, type Step } from './schema.js';
 import { sortIssues, type IssueCode, type IssuePath, type ValidationIssue } from './validation-issues.js';
@@ -106,7 +106,7 @@ export function validatePlan(document: unknown, options: ValidateOptions): Valid
 
   if (issues.length > 0 || !shell.success) return { ok: false, issues: sortIssues(issues) };
   const plan: Plan = { ...shell.data, steps: steps as Step[] };
-  const warnings = textNumberComparisonWarnings(planInputs, inputs, checker.numberComparisonSites);
+  const warnings = literalComparisonWarnings(planInputs, inputs, checker.comparisonSites);
   return { ok: true, plan, issues: [], inputs, warnings };
 }
 

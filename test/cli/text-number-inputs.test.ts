@@ -55,6 +55,25 @@ describe.concurrent('an input compared with or added to a number', () => {
     expect(existsSync(path.join(dir, 'ran'))).toBe(true);
   });
 
+  it('a number compared with text, a typeless input given a number, text items compared with a number: ksa validate and ksa run warn at each field, and the plan runs', async () => {
+    const plan = await sandbox.writePlan('equal-kinds/plan.yaml', scalePlan('{ replicas: 3, mode: , tags: [a, "3"] }', `inputs.replicas == "3" || inputs.mode == '3' || inputs.tags.exists(t, t == 3)`));
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.home, 'equal-kinds');
+    const source = `"inputs.replicas == \"3\" || inputs.mode == '3' || inputs.tags.exists(t, t == 3)" in step "scale"`;
+    const said = [
+      `steps[1].when: inputs.replicas is a number (the plan's default 3); ${source} compares it with text, which CEL finds equal to no number (always false): compare with 3`,
+      `steps[1].when: inputs.mode is a number (given with --input 3); ${source} compares it with text, which CEL finds equal to no number (always false): compare with 3, or declare a text default (mode: "") for --input to keep the value as text`,
+      `steps[1].when: the items of inputs.tags are text (the plan's default); ${source} compares them with a number, which CEL finds equal to no text (always false): compare with '3'`,
+    ];
+    const validated = await runKsa(['validate', plan, '--input', 'mode=3'], { home, cwd: dir });
+    expect(validated.code, describeResult(validated)).toBe(0);
+    expect(validated.stderr.split('\n').filter((line) => line.includes('ksa: warning:'))).toEqual(said.map((line) => `ksa: warning: ${plan}:10:11 ${line}`));
+    const ran = await runKsa(['run', plan, '--yes', '--input', 'mode=3'], { home, cwd: dir });
+    expect(ran.code, describeResult(ran)).toBe(0);
+    for (const line of said) expect(ran.stderr).toContain(line);
+    expect(existsSync(path.join(dir, 'ran'))).toBe(true);
+  });
+
   it('items read as numbers beside a test of the same item, or after a filter: ksa validate passes and ksa run runs the step', async () => {
     const when = '"(inputs.limits.memory == null || inputs.limits.memory > 1) && inputs.vals.filter(v, v != \'auto\').all(v, v > 0)"';
     const plan = await sandbox.writePlan('guarded/plan.yaml', scalePlan('{ limits: { cpu: 2, memory: null }, vals: [1, "auto", 3] }', when));

@@ -39,3 +39,43 @@ describe('a text input compared with a number', () => {
     expect(warnings({ env: null }, 'inputs.env == null || inputs.env == 4', { env: 4 })).toEqual([]);
   });
 });
+
+// The reverse and the items: CEL finds no number equal to a text either, nor any item of another kind.
+const whenWarnings = (inputs: Record<string, unknown>, when: string, given: Record<string, unknown> = {}) => {
+  const result = validatePlan({ goal: 'Deploy', inputs, steps: [{ id: 'deploy', tool: 'shell', when, args: { command: 'echo hi' } }] }, { tools, inputs: given });
+  if (!result.ok) throw new Error(result.issues.map((issue) => issue.message).join('\n'));
+  return result.warnings.map(({ path, message }) => `${path.join('.')}: ${message}`);
+};
+
+describe('a value compared with one of another kind', () => {
+  it('a number input compared with text: always false, the number to compare with', () => {
+    expect(whenWarnings({ replicas: 3 }, 'inputs.replicas == "3"')).toEqual([
+      'steps.0.when: inputs.replicas is a number (the plan\'s default 3); "inputs.replicas == "3"" in step "deploy" compares it with text, which CEL finds equal to no number (always false): compare with 3',
+    ]);
+    expect(whenWarnings({ replicas: 3 }, "'three' != dyn(inputs.replicas)")[0]).toContain('compares it with text, which CEL finds unequal to any number (always true): compare string(dyn(inputs.replicas)) with it');
+    expect(whenWarnings({ debug: true }, 'inputs.debug == "true"')[0]).toContain('inputs.debug is true or false (the plan\'s default true); "inputs.debug == "true"" in step "deploy" compares it with text, which CEL finds equal to no true or false (always false): compare with true');
+  });
+
+  it('a typeless input given a number with --input, compared with text: said with the declaration that keeps it text', () => {
+    expect(whenWarnings({ mode: null }, "inputs.mode == '3'", { mode: 3 })).toEqual([
+      'steps.0.when: inputs.mode is a number (given with --input 3); "inputs.mode == \'3\'" in step "deploy" compares it with text, which CEL finds equal to no number (always false): compare with 3, or declare a text default (mode: "") for --input to keep the value as text',
+    ]);
+    expect(whenWarnings({ mode: null }, "inputs.mode == '3'", { mode: 'fast' })).toEqual([]);
+  });
+
+  it('the items of a list or mapping input, when none is of the kind compared with', () => {
+    expect(whenWarnings({ tags: ['a', '3'] }, 'inputs.tags.exists(t, t == 3)')).toEqual([
+      'steps.0.when: the items of inputs.tags are text (the plan\'s default); "inputs.tags.exists(t, t == 3)" in step "deploy" compares them with a number, which CEL finds equal to no text (always false): compare with \'3\'',
+    ]);
+    expect(whenWarnings({ tags: ['a'] }, 'inputs.tags[0] != 3')[0]).toContain('inputs.tags[0] is text (the plan\'s default "a"); "inputs.tags[0] != 3" in step "deploy" compares it with a number, which CEL finds unequal to any text (always true)');
+    expect(whenWarnings({ ports: [80] }, 'inputs.ports.all(p, p != "80")')[0]).toContain('the items of inputs.ports are numbers (the plan\'s default); "inputs.ports.all(p, p != "80")" in step "deploy" compares them with text, which CEL finds unequal to any number (always true): compare with 80');
+    expect(whenWarnings({ limits: { cpu: 1 } }, 'inputs.limits.exists(k, k == 1)')[0]).toContain('the keys of inputs.limits are text');
+    expect(whenWarnings({ tags: ['a'] }, 'inputs.tags.exists(t, t == 3)', { tags: [1, 2] })).toEqual([]);
+  });
+
+  it('says nothing where the kinds agree, somewhere in a list, or are not known', () => {
+    expect(whenWarnings({ replicas: 3, env: 'x', tags: [1, 'a'], empty: [] }, 'inputs.replicas == 3 && inputs.env == "x" && inputs.tags.exists(t, t == 3) && inputs.empty.exists(t, t == 3)')).toEqual([]);
+    expect(whenWarnings({ tags: ['a'] }, 'inputs.tags.filter(t, t != "b").exists(t, t == 3) || inputs.tags == [3]')).toEqual([]);
+    expect(whenWarnings({ replicas: null }, 'inputs.replicas == null || inputs.replicas == "3"', { replicas: 'x' })).toEqual([]);
+  });
+});
