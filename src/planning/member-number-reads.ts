@@ -10,8 +10,11 @@ export type MemberNumberReadSite = { readonly member: InputMember; readonly sour
 /**
  * Each place a list or mapping input's items are read as numbers (`inputs.ports.all(p, p < 1024)`,
  * `inputs.ports[0] + 1`) while one of them, as given or declared, is not a number (`ports: ["80", "443"]`):
- * CEL orders and adds no text with a number, so the step would fail mid-run. One problem per expression, for the
- * first such item. An input without a value, or a value that is no list or mapping, is told about elsewhere.
+ * CEL orders and adds no text with a number, so the step would fail mid-run. So for items read as text
+ * (`inputs.tags.all(t, t.startsWith("v"))`, `inputs.tags.join(",")`) while one is not text (`--input 'tags=[1, 2]'`),
+ * and for items read of a value that is no list or mapping (`--input ports=80` for an input declared without a
+ * value, which takes it as given). One problem per expression, for the first such item. An input without a value is
+ * told about elsewhere.
  */
 export function memberNumberReadProblems(
   declared: Readonly<Record<string, unknown>>,
@@ -24,11 +27,22 @@ export function memberNumberReadProblems(
     const { input: name } = member;
     const given = Object.hasOwn(inputs, name);
     const value = given ? inputs[name] : Object.hasOwn(declared, name) ? declared[name] : undefined;
-    const misread = memberValues(value, member).find((item) => typeof item.value !== 'number');
     const key = JSON.stringify([name, path]);
+    const from = given ? 'given with --input' : "the plan's default";
+    // Given for a list or mapping default, such a value is refused where the given values are checked.
+    const structured = Array.isArray(declared[name]) || isRecord(declared[name]);
+    if ((typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && !structured && !seen.has(key)) {
+      seen.add(key);
+      problems.push({ path, message: scalarProblem(member, value, declared[name], from, `"${source}" in step "${stepId}"`) });
+      continue;
+    }
+    const misread = memberValues(value, member).find((item) => (member.asText ? typeof item.value !== 'string' : typeof item.value !== 'number'));
     if (misread === undefined || seen.has(key)) continue;
     seen.add(key);
-    const from = given ? 'given with --input' : "the plan's default";
+    if (member.asText) {
+      problems.push({ path, message: textReadProblem(member, value, misread, from, given, `"${source}" in step "${stepId}"`) });
+      continue;
+    }
     const kind = kindWords(misread.value);
     const keys = member.via === 'each' && isRecord(value);
     const held = keys
@@ -59,6 +73,36 @@ function fixWords(member: InputMember, value: unknown, keys: boolean, given: boo
   // A value given with --input is fixed where it is given, not in the plan.
   if (given) return `give ${member.at === undefined ? 'them as numbers' : 'it as a number'}${numbers === undefined ? '' : ` (--input '${name}=${numbers}')`}, or ${convert}`;
   return `declare ${member.at === undefined ? 'them as numbers' : 'it as a number'}${numbers === undefined ? '' : ` (${name}: ${numbers})`}, or ${convert}`;
+}
+
+/** A value that is no list or mapping read for its items: CEL ranges over and indexes no text, number or true/false. */
+function scalarProblem(member: InputMember, value: unknown, fallback: unknown, from: string, where: string): string {
+  const { input: name } = member;
+  const shown = mayQuote(name, [], value) ? `${from} ${JSON.stringify(value)}` : from;
+  const kind = typeof value === 'number' ? 'a number' : kindWords(value);
+  // Without a declared value, --input takes the text as given: only a list or mapping default reads it as YAML.
+  const fix = fallback === null || fallback === undefined ? `declare a list default (${name}: []) or a mapping one (${name}: {}) for --input to read a list or mapping` : 'declare it as a list or mapping';
+  return `input ${name} is ${kind} (${shown}), no list or mapping; ${where} reads its items, which CEL cannot do: ${fix}`;
+}
+
+/** An item read as text that is not (`--input 'tags=[1, 2]'` with `t.startsWith("v")`): CEL has no text function for it. */
+function textReadProblem(member: InputMember, value: unknown, misread: { readonly at: string | number; readonly value: unknown }, from: string, given: boolean, where: string): string {
+  const { input: name, variable } = member;
+  const kind = typeof misread.value === 'number' ? 'a number' : kindWords(misread.value);
+  const shown = !mayQuote(name, [misread.at], misread.value) || typeof misread.value === 'object' ? from : `${from} ${JSON.stringify(misread.value)}`;
+  const read = member.at === undefined ? 'its items as text' : `${name}${keyWords(member.at)} as text`;
+  const each = member.written ?? variable ?? (member.at === undefined ? `inputs.${name}[i]` : `inputs.${name}${keyWords(member.at)}`);
+  const texts = mayQuote(name, [], value) ? asTexts(value) : undefined;
+  const them = member.at === undefined ? 'them as text' : 'it as text';
+  const convert = `convert ${member.at === undefined ? 'each' : 'it'} where it is read (string(${each}))`;
+  const fix = given ? `give ${them}${texts === undefined ? '' : ` (--input '${name}=${texts}')`}` : `declare ${them}${texts === undefined ? '' : ` (${name}: ${texts})`}`;
+  return `input ${name} holds ${kind} at ${name}${keyWords(misread.at)} (${shown}); ${where} reads ${read}, which CEL does not join, order or call text functions on with ${kind}: ${fix}, or ${convert}`;
+}
+
+/** `["1", "2"]`: the list with each item the text of a number or true/false it is. */
+function asTexts(value: unknown): string | undefined {
+  if (!Array.isArray(value) || !value.every((item) => ['string', 'number', 'boolean'].includes(typeof item))) return undefined;
+  return `[${value.map((item) => JSON.stringify(String(item))).join(', ')}]`;
 }
 
 /** `[80, 443]`, `{cpu: 2}`: the list or mapping with each item a number, when each plainly is one. */

@@ -65,14 +65,14 @@ export function numberReadsOf(ast: Node, source = ''): NumberReads {
   const scope = new MacroScope();
   // What the other side of each `&&`, `||` and the condition of each `?:` around the node walked read of the inputs.
   const guards: Mention[][] = [];
-  const read = (subject: InputSubject | undefined, node: unknown) => {
+  const read = (subject: InputSubject | undefined, node: unknown, asText = false) => {
     if (subject?.member !== undefined) {
-      const member = subject.member;
+      const member = asText ? { ...subject.member, asText } : subject.member;
       if (guards.some((mentions) => mentions.some((mention) => mayGuard(mention, member)))) return;
       const written = writtenIn(source, node);
       const found = written === '' ? member : { ...member, written };
       members.set(JSON.stringify(found), found);
-    } else if (subject !== undefined && !subject.subset) reads.add(subject.input);
+    } else if (subject !== undefined && !subject.subset && !asText) reads.add(subject.input);
   };
   const guarded = (node: unknown, by: unknown, bound: ReadonlySet<string>, visit: (node: unknown, bound: ReadonlySet<string>) => void) => {
     guards.push(mentionsIn(by, bound, scope));
@@ -85,6 +85,11 @@ export function numberReadsOf(ast: Node, source = ''): NumberReads {
   walkCel(ast, (node, bound, visit) => {
     const { op, args } = node;
     if (op === 'rcall') {
+      // Text's own functions fail on a number item (`int.startsWith(string)`), a list's join on any item not text.
+      const [name, receiver] = args as [string, unknown];
+      if (TEXT_METHODS.has(name)) read(scope.subjectOf(receiver, bound), receiver, true);
+      const joined = name === 'join' ? scope.subjectOf(receiver, bound) : undefined;
+      if (joined !== undefined && joined.member === undefined && !joined.subset) read({ input: joined.input, member: { input: joined.input, via: 'each' } }, receiver, true);
       scope.visitMethodCall(args, bound, visit);
       return true;
     }
@@ -110,6 +115,7 @@ export function numberReadsOf(ast: Node, source = ''): NumberReads {
       const [left, right] = args as [unknown, unknown];
       for (const [side, other] of [[left, right], [right, left]] as const) {
         if (NUMBER_ONLY.has(op) || isNumberValued(other)) read(scope.subjectOf(side, bound), side);
+        else if (ORDER_OR_PLUS.has(op) && isTextValued(other)) read(scope.subjectOf(side, bound), side, true);
       }
       const [first, second] = [inputRead(left, bound), inputRead(right, bound)];
       if (first !== undefined && second !== undefined && ORDER_OR_PLUS.has(op)) pairs.push([first, second]);
@@ -166,6 +172,8 @@ function writtenIn(source: string, node: unknown): string {
 }
 
 const NUMBER_CALLS = new Set(['size', 'int', 'uint', 'double']);
+/** Methods CEL has for text only (`size` is a list's too). */
+const TEXT_METHODS = new Set(['startsWith', 'endsWith', 'contains', 'matches', 'lowerAscii', 'upperAscii', 'trim', 'replace', 'split', 'substring', 'charAt', 'indexOf', 'lastIndexOf']);
 
 /** An input an expression reads, or a part of one (`at`: a key written in it; none: any part, or all of it). */
 type Mention = { readonly input: string; readonly at?: string | number };

@@ -74,6 +74,16 @@ describe.concurrent('an input compared with or added to a number', () => {
     expect(existsSync(path.join(dir, 'ran'))).toBe(true);
   });
 
+  it('numbers given for a list read as text, a list given for an input without a declared value: ksa run refuses (exit 2) before anything runs', async () => {
+    const plan = await sandbox.writePlan('list-kinds/plan.yaml', scalePlan('{ tags: [a], ports: }', 'inputs.tags.all(t, t.startsWith("v")) && inputs.ports.all(p, p < 1024)'));
+    const dir = path.dirname(plan);
+    const ran = await runKsa(['run', plan, '--yes', '--input', 'tags=[1, 2]', '--input', 'ports=[80, 443]'], { home: path.join(sandbox.home, 'list-kinds'), cwd: dir });
+    expect(ran.code, describeResult(ran)).toBe(2);
+    expect(ran.stderr).toContain(`steps[1].when: input tags holds a number at tags[0] (given with --input 1); "inputs.tags.all(t, t.startsWith(\"v\")) && inputs.ports.all(p, p < 1024)" in step "scale" reads its items as text, which CEL does not join, order or call text functions on with a number: give them as text (--input 'tags=["1", "2"]'), or convert each where it is read (string(t))`);
+    expect(ran.stderr).toContain('steps[1].when: input ports is text (given with --input "[80, 443]"), no list or mapping;');
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+  });
+
   it('items read as numbers beside a test of the same item, or after a filter: ksa validate passes and ksa run runs the step', async () => {
     const when = '"(inputs.limits.memory == null || inputs.limits.memory > 1) && inputs.vals.filter(v, v != \'auto\').all(v, v > 0)"';
     const plan = await sandbox.writePlan('guarded/plan.yaml', scalePlan('{ limits: { cpu: 2, memory: null }, vals: [1, "auto", 3] }', when));

@@ -116,3 +116,24 @@ describe('dyn(…) of an input', () => {
     expect(given.ok && given.inputs.replicas).toBe(-2.5);
   });
 });
+
+describe('a list input whose items a step reads as text, or an input read for items that holds none', () => {
+  it('is refused when an item is a number, before anything runs, saying the list to give', () => {
+    expect(problems({ tags: ['a'] }, 'inputs.tags.all(t, t.startsWith("v"))', { tags: [1, 2] })).toEqual([
+      'invalid_input steps.0.when: input tags holds a number at tags[0] (given with --input 1); "inputs.tags.all(t, t.startsWith("v"))" in step "open" reads its items as text, which CEL does not join, order or call text functions on with a number: give them as text (--input \'tags=["1", "2"]\'), or convert each where it is read (string(t))',
+    ]);
+    expect(problems({ tags: ['a', true] }, 'inputs.tags.join(",") != ""')[0]).toContain('input tags holds true or false at tags[1] (the plan\'s default true); "inputs.tags.join(",") != """ in step "open" reads its items as text');
+    expect(problems({ tags: [1] }, 'inputs.tags.exists(t, t + "-x" == "1-x")')[0]).toContain('reads its items as text');
+    expect(problems({ tags: [1] }, 'inputs.tags[0].lowerAscii() == "a"')[0]).toContain('reads tags[0] as text');
+    expect(problems({ tags: ['a'] }, 'inputs.tags.all(t, t.startsWith("v") && t.size() > 1 && t < "z") && inputs.tags.join(",") != ""', { tags: ['v1', 'v2'] })).toEqual([]);
+  });
+
+  it('is refused when the input holds no list or mapping: one declared without a value is given as text', () => {
+    expect(problems({ ports: null }, 'inputs.ports.all(p, p < 1024)', { ports: '[80, 443]' })).toEqual([
+      'invalid_input steps.0.when: input ports is text (given with --input "[80, 443]"), no list or mapping; "inputs.ports.all(p, p < 1024)" in step "open" reads its items, which CEL cannot do: declare a list default (ports: []) or a mapping one (ports: {}) for --input to read a list or mapping',
+    ]);
+    expect(problems({ ports: null }, 'inputs.ports[0] > 1', { ports: 80 })[0]).toContain('input ports is a number (given with --input 80), no list or mapping;');
+    expect(problems({ ports: '80' }, 'inputs.ports.exists(p, p.startsWith("8"))')[0]).toContain(': declare it as a list or mapping');
+    expect(problems({ ports: null }, 'inputs.ports == null || inputs.ports.all(p, p < 1024)', { ports: [80] })).toEqual([]);
+  });
+});
