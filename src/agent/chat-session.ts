@@ -183,7 +183,7 @@ export class ChatSession extends ChatSessionRunControls {
     const previous = this.pending;
     if (!previous) return { ok: false, problems: ['there is no plan to edit'] };
     const result = checkEditedPlan(previous.plan, document, this.deps.tools.catalog());
-    const next: ProposedPlan | undefined = result.ok && result.changes !== undefined ? changedProposal(previous, { planId: `${previous.planId}e${this.seq + 1}`, plan: result.plan, changes: result.changes, revises: previous.planId }, this.deps.workspace) : undefined;
+    const next: ProposedPlan | undefined = result.ok && result.changes !== undefined ? changedProposal(previous, { planId: `${previous.planId}e${this.seq + 1}`, plan: result.plan, changes: result.changes, revises: previous.planId }, this.deps.workspace, this.deps.configuredRedis) : undefined;
     const problems = !result.ok ? result.problems : next ? await editDenials(next, this.deps, this.approvalMode) : undefined;
     if (problems) {
       this.editProblems = problems;
@@ -323,7 +323,7 @@ export class ChatSession extends ChatSessionRunControls {
       });
       this.tokens += result.totalTokens;
       this.decide(current, 'superseded');
-      this.propose(changedProposal(current, { planId: `${current.planId}r${++this.seq}`, plan: result.plan, changes: result.changes, revises: current.planId }, this.deps.workspace));
+      this.propose(changedProposal(current, { planId: `${current.planId}r${++this.seq}`, plan: result.plan, changes: result.changes, revises: current.planId }, this.deps.workspace, this.deps.configuredRedis));
     });
   }
 

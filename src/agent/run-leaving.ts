@@ -14,6 +14,8 @@ export type LeaveRunOptions = {
   readonly notice: Notice;
   /** While the quit waits for running steps: the way to cut them short (Ctrl-C, Esc, a signal), until it stops waiting. */
   readonly waiting: (cutShort: (() => void) | undefined) => void;
+  /** The Redis ksa resume uses by itself: the hint to resume a run on workers then needs no --redis for it. */
+  readonly configuredRedis?: string;
 };
 
 /**
@@ -64,7 +66,7 @@ function runningStepsFinished(run: RunHandle, options: LeaveRunOptions): Promise
     };
     options.waiting(() => {
       const left = running();
-      if (left.length > 0) options.notice(`Cutting ${left.join(', ')} short: ${left.length === 1 ? 'it runs' : 'they run'} again when the run is resumed (${runCommandHint('resume', run.runId, run.redis, process.env.KSA_REDIS_URL)}).`, 'warning');
+      if (left.length > 0) options.notice(`Cutting ${left.join(', ')} short: ${left.length === 1 ? 'it runs' : 'they run'} again when the run is resumed (${runCommandHint('resume', run.runId, run.redis, options.configuredRedis)}).`, 'warning');
       end();
     });
     stop = options.subscribe(check);

@@ -72,7 +72,7 @@ export abstract class ChatSessionRunControls extends ChatSessionView {
       this.confirmCancel = false;
       this.changed();
     }
-    const leaving = { leavePaused: options.leavePaused === true, view: () => this.runView, subscribe: (listener: () => void) => this.subscribe(listener), notice: (text: string, tone: 'info' | 'warning') => this.notice(text, tone), waiting: (cut: (() => void) | undefined) => (this.cutShortSteps = cut) };
+    const leaving = { leavePaused: options.leavePaused === true, view: () => this.runView, subscribe: (listener: () => void) => this.subscribe(listener), notice: (text: string, tone: 'info' | 'warning') => this.notice(text, tone), waiting: (cut: (() => void) | undefined) => (this.cutShortSteps = cut), configuredRedis: this.deps.configuredRedis };
     const leftPaused = this.run ? await leaveRun(this.run, leaving) : undefined;
     await this.deps.conversation.close();
     this.deps.onClosed?.();

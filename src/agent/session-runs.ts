@@ -25,6 +25,8 @@ export type SessionRunDeps = {
   readonly workers?: RunWorkers;
   /** The environment the chat started in: a resumed run reads the variables its `--allow-env` let in from here. */
   readonly environment?: Readonly<Record<string, string | undefined>>;
+  /** The Redis ksa resume and ksa cancel use by themselves (KSA_REDIS_URL or config.json's "redis"): their hints then need no --redis for it. */
+  readonly configuredRedis?: string;
 };
 
 /** A run's connection to the workers, and its end. */
@@ -164,7 +166,7 @@ export async function recordRunOutcome(deps: SessionRunDeps, state: RunState): P
   if (!record) return undefined;
   const logTails = await failedStepLogTails(deps.runs.logDir(state.runId), record, 20);
   const { reflection, fallback, error } = await reflectOnRun(
-    { plan: record.plan, state: record.state, logTails, ...(record.redis ? { redis: record.redis, configuredRedis: process.env.KSA_REDIS_URL } : {}) },
+    { plan: record.plan, state: record.state, logTails, ...(record.redis ? { redis: record.redis, configuredRedis: deps.configuredRedis } : {}) },
     { model: deps.model, timeoutMs: deps.modelConfig.timeoutMs, maxRetries: deps.modelConfig.maxRetries },
   );
   deps.conversation.append({ kind: 'reflection', runId: state.runId, reflection, ...(fallback ? { fallback: true } : {}) });
@@ -252,7 +254,7 @@ function unsetEnvRefusal(runId: string, record: Pick<RunRecord, 'plan' | 'state'
  * every step runs again, and the run it came from stays as it is, its finished steps not rolled
  * back. Nothing else on the card would tell, so what changed says it first.
  */
-export function changedProposal(previous: ProposedPlan, next: ProposedPlan, workspace: string): ProposedPlan {
+export function changedProposal(previous: ProposedPlan, next: ProposedPlan, workspace: string, configuredRedis?: string): ProposedPlan {
   const from = previous.fromRun;
   // What the previous one lost stays lost until the edit writes it back (secretsLost reads what still holds ***).
   if (previous.masked && !next.masked) next = { ...next, masked: previous.masked };
@@ -260,6 +262,6 @@ export function changedProposal(previous: ProposedPlan, next: ProposedPlan, work
   // The new run is the chat's: its workspace, and the plan's own inputs.
   const where = from.workspace !== undefined && from.workspace !== workspace ? ` in ${workspace} (run ${from.runId} ran in ${from.workspace})` : '';
   const inputs = from.givenInputs && from.givenInputs.length > 0 ? `, with the plan's own ${from.givenInputs.join(', ')} (not run ${from.runId}'s)` : '';
-  const note = [`not a resume any more: approving starts a new run${where}${inputs}, and every step runs again`, `run ${from.runId} stays ${from.status} (${runCommandHint('cancel', from.runId, from.redis, process.env.KSA_REDIS_URL)} undoes what it did)`];
+  const note = [`not a resume any more: approving starts a new run${where}${inputs}, and every step runs again`, `run ${from.runId} stays ${from.status} (${runCommandHint('cancel', from.runId, from.redis, configuredRedis)} undoes what it did)`];
   return { ...next, fromRun: from, changes: [...note, ...(next.changes ? [next.changes] : [])].join('\n') };
 }

@@ -28,6 +28,9 @@ describe('changedProposal', () => {
   it('names the --redis of a run that sent its steps to workers: ksa cancel refuses it without', () => {
     const next = changedProposal({ ...resume, fromRun: { runId: 'r1', status: 'paused', workspace: '/srv/wsB', givenInputs: [], redis: 'redis://queue:6380' } }, edited, '/srv/wsB');
     expect(next.changes?.split('\n')[1]).toBe('run r1 stays paused (ksa cancel r1 --redis redis://queue:6380 undoes what it did)');
+    // The chat was started with that Redis (KSA_REDIS_URL or config.json): ksa cancel finds it by itself.
+    const configured = changedProposal({ ...resume, fromRun: { runId: 'r1', status: 'paused', workspace: '/srv/wsB', givenInputs: [], redis: 'redis://queue:6380' } }, edited, '/srv/wsB', 'redis://queue:6380/0');
+    expect(configured.changes?.split('\n')[1]).toBe('run r1 stays paused (ksa cancel r1 undoes what it did)');
   });
 
   it('leaves a plan that did not come from a run as it is', () => {
