@@ -9,6 +9,7 @@ import type { CommandTools } from './mcp-tools.js';
 import { readPlanFile, type PlanFile } from './plan-file.js';
 import { readGivenInputsChecked } from './given-inputs.js';
 import { isRecord } from '../planning/values.js';
+import { createRedactor, secretInputValues } from '../store/redact.js';
 import { colorEnabled, createStyler } from '../tui/style.js';
 import { formatIssues, locateIssues, withTextProblems, type LocatedIssue } from './validation-report.js';
 
@@ -65,8 +66,10 @@ export async function loadPlan(path: string, registry: ToolRegistry, options: Lo
     const { decision } = await assessPolicy(result.plan, options.policy, 'ask', riskOptions(registry, process.env, options.workspace), inputs);
     if (decision.decision === 'deny') return { ok: false, file, inputs, issues: locateIssues(file, denialIssues(decision)), plan: result.plan };
   }
+  // A warning quotes the plan's text: a secret input's value in it is hidden as the plan card hides it (`== "***"`).
+  const hide = createRedactor(secretInputValues({ ...result.plan.inputs, ...inputs })).text;
   const warnings = locateIssues(file, result.warnings.map((warning) => ({ ...warning, code: 'invalid_input' as const }))).map(
-    ({ line, column, where, message }) => `${line === undefined ? file.displayPath : `${file.displayPath}:${line}:${column}`} ${where}: ${message}`,
+    ({ line, column, where, message }) => hide(`${line === undefined ? file.displayPath : `${file.displayPath}:${line}:${column}`} ${where}: ${message}`),
   );
   return { ok: true, file, plan: result.plan, inputs, warnings };
 }

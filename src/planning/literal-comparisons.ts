@@ -34,26 +34,32 @@ export function literalComparisonWarnings(
     const kinds = items.map((item) => kindOf(item.value));
     const key = JSON.stringify([name, member?.via, member?.at, literal, path]);
     if (items.length === 0 || kinds.some((held) => held === undefined || held === kind) || seen.has(key)) continue;
+    // `inputs.mode == 3 || inputs.mode == "3"`: the expression also meets the kind held, so the other test is deliberate.
+    if (sites.some((other) => sameExpression(other, site) && sameSubject(other, site) && kinds.includes(other.kind))) continue;
     seen.add(key);
     const held = kinds[0]!;
     const same = kinds.every((other) => other === held);
     const from = given ? 'given with --input' : "the plan's default";
     const first = items[0]!;
+    // As the plan card hides a secret input's value: what it is compared with is likely that secret, in either
+    // kind (`inputs.dbPassword == "24681357"` or `== 24681357`), so neither the expression nor the literal is quoted.
+    const secret = !mayQuote(name, [], value);
+    const expression = secret ? `an expression` : `"${source}"`;
     let subject: string;
     if (member === undefined || member.via === 'index') {
       const at = first.at === undefined ? [] : [first.at];
-      const shown = mayQuote(name, at, first.value) ? `${from} ${JSON.stringify(first.value)}` : from;
-      subject = `${member === undefined || !site.read ? `inputs.${name}${member?.at === undefined ? '' : `[${JSON.stringify(member.at)}]`}` : site.read} is ${KIND[held].a} (${shown}); "${source}" in step "${stepId}" compares it`;
+      const shown = !secret && mayQuote(name, at, first.value) ? `${from} ${JSON.stringify(first.value)}` : from;
+      subject = `${member === undefined || !site.read ? `inputs.${name}${member?.at === undefined ? '' : `[${JSON.stringify(member.at)}]`}` : site.read} is ${KIND[held].a} (${shown}); ${expression} in step "${stepId}" compares it`;
     } else {
       const whose = isRecord(value) ? 'keys' : 'items';
-      subject = `${same ? `the ${whose} of inputs.${name} are ${KIND[held].plural}` : `no ${whose.slice(0, -1)} of inputs.${name} is ${KIND[kind].a}`} (${from}); "${source}" in step "${stepId}" compares them`;
+      subject = `${same ? `the ${whose} of inputs.${name} are ${KIND[held].plural}` : `no ${whose.slice(0, -1)} of inputs.${name} is ${KIND[kind].a}`} (${from}); ${expression} in step "${stepId}" compares them`;
     }
     const never = same ? `${unequal ? 'unequal to any' : 'equal to no'} ${KIND[held].noun}` : `${unequal ? 'unequal to each' : 'equal to none'} of them`;
     const typeless = given && (declared[name] === null || declared[name] === undefined) && member === undefined && kind === 'text';
     const declare = typeless ? `, or declare a text default (${name}: "") for --input to keep the value as text` : '';
     warnings.push({
       path,
-      message: `${subject} with ${KIND[kind].a}, which CEL finds ${never} (always ${unequal ? 'true' : 'false'}): ${advice(held, site)}${declare}`,
+      message: `${subject} with ${KIND[kind].a}, which CEL finds ${never} (always ${unequal ? 'true' : 'false'}): ${secret ? secretAdvice(held) : advice(held, site)}${declare}`,
     });
   }
   return warnings;
@@ -69,6 +75,22 @@ function kindOf(value: unknown): LiteralKind | undefined {
   if (typeof value === 'number') return 'number';
   if (typeof value === 'string') return 'text';
   return typeof value === 'boolean' ? 'boolean' : undefined;
+}
+
+/** The advice without the value compared with, which may be the secret. */
+function secretAdvice(held: LiteralKind): string {
+  if (held === 'text') return 'compare with text (the value in quotes)';
+  return held === 'number' ? 'compare with a number (the value without quotes)' : 'compare with true or false (without quotes)';
+}
+
+/** Two sites in one expression: the same step's same field. */
+function sameExpression(a: LiteralComparisonSite, b: LiteralComparisonSite): boolean {
+  return a.stepId === b.stepId && a.source === b.source && JSON.stringify(a.path) === JSON.stringify(b.path);
+}
+
+/** The same input, or the same part of it: its items, or what one key of it holds. */
+function sameSubject(a: LiteralComparison, b: LiteralComparison): boolean {
+  return a.input === b.input && a.member?.via === b.member?.via && a.member?.at === b.member?.at;
 }
 
 /** What to compare with instead: the value written as the kind held, when it plainly is one, else a conversion. */

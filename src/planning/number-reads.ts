@@ -82,8 +82,17 @@ export function numberReadsOf(ast: Node, source = ''): NumberReads {
       guards.pop();
     }
   };
+  // `type(inputs.level) == type("") ? inputs.level == "3" : inputs.level == 3`: an input whose kind the expression
+  // tests is meant to hold either, so none of its comparisons is always false.
+  const typed = new Set<string>();
   walkCel(ast, (node, bound, visit) => {
     const { op, args } = node;
+    if (op === 'call' && (args as [string, unknown[]])[0] === 'type') {
+      for (const arg of (args as [string, unknown[]])[1]) {
+        const subject = scope.subjectOf(arg, bound);
+        if (subject !== undefined) typed.add(subject.input);
+      }
+    }
     if (op === 'rcall') {
       // Text's own functions fail on a number item (`int.startsWith(string)`), a list's join on any item not text.
       const [name, receiver] = args as [string, unknown];
@@ -135,7 +144,8 @@ export function numberReadsOf(ast: Node, source = ''): NumberReads {
     }
     return false;
   });
-  return { inputs: [...reads], pairs, groups: arithmeticGroupsOf(ast), equals: [...equals], members: [...members.values()], comparisons };
+  const untyped = comparisons.filter((comparison) => !typed.has(comparison.input));
+  return { inputs: [...reads], pairs, groups: arithmeticGroupsOf(ast), equals: [...equals], members: [...members.values()], comparisons: untyped };
 }
 
 /**

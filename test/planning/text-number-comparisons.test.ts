@@ -79,3 +79,32 @@ describe('a value compared with one of another kind', () => {
     expect(whenWarnings({ replicas: null }, 'inputs.replicas == null || inputs.replicas == "3"', { replicas: 'x' })).toEqual([]);
   });
 });
+
+describe('a secret input compared with a value of another kind', () => {
+  it('is said without the expression or the value compared with, whichever kind the secret holds', () => {
+    const given = whenWarnings({ dbPassword: null }, 'inputs.dbPassword == "24681357"', { dbPassword: 24681357 });
+    const declared = whenWarnings({ dbPassword: '' }, 'inputs.dbPassword == 24681357');
+    const items = whenWarnings({ dbCredentials: ['s3cr3tpw'] }, 'inputs.dbCredentials.exists(c, c == 99887766)');
+    for (const lines of [given, declared, items]) {
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).not.toMatch(/24681357|99887766|s3cr3tpw/);
+      expect(lines[0]).toContain('an expression in step "deploy" compares');
+    }
+    expect(given[0]).toContain('compare with a number (the value without quotes)');
+    expect(declared[0]).toContain('compare with text (the value in quotes)');
+  });
+});
+
+describe('an input compared with values of both kinds, or whose kind is tested', () => {
+  it('is not said to be always false or true: the expression meets the kind it holds', () => {
+    expect(whenWarnings({ mode: null }, 'inputs.mode == 3 || inputs.mode == "3"', { mode: 3 })).toEqual([]);
+    expect(whenWarnings({ mode: null }, 'inputs.mode != "3" && inputs.mode != 3', { mode: '3x' })).toEqual([]);
+    expect(whenWarnings({ level: 3 }, 'type(inputs.level) == type("") ? inputs.level == "3" : inputs.level == 3')).toEqual([]);
+    expect(whenWarnings({ tags: ['a'] }, 'inputs.tags.exists(t, t == 3 || t == "3")')).toEqual([]);
+  });
+
+  it('is still said when each comparison is of a kind it does not hold, or in another expression', () => {
+    expect(whenWarnings({ debug: true }, 'inputs.debug == 3 || inputs.debug == "3"')).toHaveLength(2);
+    expect(whenWarnings({ level: 3, mode: 'x' }, 'type(inputs.mode) == type("") && inputs.level == "3"')).toHaveLength(1);
+  });
+});
