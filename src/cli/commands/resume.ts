@@ -1,11 +1,11 @@
-import { cancelUnderWay, isFinished, unsetEnvReadsOnResume, validatePlan, type RunState } from '../../planning/index.js';
+import { cancelUnderWay, formatPath, isFinished, unsetEnvReadsOnResume, validatePlan, type RunState } from '../../planning/index.js';
 import { resumeOutline } from '../../agent/resume-outline.js';
 import { declaredInputs, legacyRollbackReading, maskedOnResume, ownerName, runDir, secretInputsNotGiven, secretValues, takeOverHint } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { MAX_PARALLEL, parseDuration, parseInputs, parseWholeNumber } from '../options.js';
-import { formatPlan } from '../../tui/plan-lines.js';
+import { formatPlan, planCardRedactor } from '../../tui/plan-lines.js';
 import { queryModelFor } from '../query-model.js';
 import { runSession } from '../run-session.js';
 import { colorEnabled, createStyler } from '../../tui/style.js';
@@ -93,6 +93,8 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // Cards name each cluster step's namespace from kubeconfig, as ksa run's do.
   const { tools, shellKube } = await planCardKube(shown, registry, io.env);
   for (const line of formatPlan(shown, tools, style, { maxParallel: record.maxParallel, risk: assessment.risk, shellKube, redactor: stores.redactor })) writeLine(io.stderr, line);
+  // What ksa run warned of the plan holds for the inputs it goes on with (a comparison always false), said as it says it.
+  for (const { path, message } of checked.warnings) writeWarning(io.stderr, planCardRedactor(shown, stores.redactor).text(`run ${runId} ${formatPath(path)}: ${message}`));
   if (record.kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(record.kubeContext, true)));
   writeLine(io.stderr);
   for (const line of resumeOutline(record.plan.steps, record.state.steps, redisUrl !== undefined, legacyRollbackReading(record))) writeLine(io.stderr, line);

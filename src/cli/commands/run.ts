@@ -79,8 +79,11 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   const { risk } = assessment;
   // What the card and the question quote of the plan hides what the run will hide: the environment's secrets, the servers'.
   let redactor = createRedactor([...secretValues(io.env), ...commandTools.hub.secrets()]);
+  const warnings = [...planWarnings, ...literalCredentialWarnings(plan)];
 
   if (flags.dryRun) {
+    // On stderr, as a run says them: --json keeps stdout one document.
+    for (const warning of warnings) writeWarning(io.stderr, planCardRedactor(shown, redactor).text(warning));
     if (flags.json) {
       writeLine(io.stdout, JSON.stringify(dryRunDocument(shown, assessment, planCardRedactor(shown, redactor).text), null, 2));
     } else {
@@ -98,7 +101,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
   if (redisUrl) redactor = redactor.with(secretValues({ redisUrl }));
   for (const line of formatPlan(shown, tools, style, { maxParallel, risk, shellKube, redactor })) writeLine(io.stderr, line);
   writeLine(io.stderr, style.dim(`  workspace: ${workspace}`));
-  for (const warning of [...planWarnings, ...literalCredentialWarnings(plan)]) writeWarning(io.stderr, warning);
+  for (const warning of warnings) writeWarning(io.stderr, planCardRedactor(shown, redactor).text(warning));
   if (kubeContext !== undefined) writeLine(io.stderr, style.dim(kubeContextLine(kubeContext)));
   // Workers: Redis is checked before approval, so a bad URL starts nothing.
   if (redisUrl) {
