@@ -54,7 +54,9 @@ function compact(plan: Plan): Record<string, unknown> {
 }
 
 /** A plan edited as YAML text, read back as a document (validated by whoever applies it); PlanYamlError names every syntax problem. */
-export function planFromYaml(text: string): unknown {
+export function planFromYaml(edited: string): unknown {
+  // An editor may save a byte-order mark: dropped as a plan file's loading drops it, so the checks read the text after it.
+  const text = edited.startsWith('\uFEFF') ? edited.slice(1) : edited;
   // The library's warnings (an unquoted `{{ x }}` read as a map key) must not reach the terminal as Node warnings.
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, logLevel: 'error' });
