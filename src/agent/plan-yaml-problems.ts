@@ -1,4 +1,4 @@
-import { isCollection, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
 import type { IssueCode, IssuePath } from '../planning/index.js';
 import { decimalOf, leadingZeroMisreads, leadingZeroReading } from '../planning/leading-zero.js';
 
@@ -111,8 +111,9 @@ function leadingZeroProblem(written: string, value: number, path: IssuePath, whe
 
 /**
  * A key written as a number that the text of the key is not (`017:` is the key "17" to ksa and "15" to YAML 1.1
- * tools, `0900:` "900" and "0900", `0x1F:` "31"): a mapping's keys are names (an input's, an environment
- * variable's), and the name meant is the one written. The same spellings are refused as for a value.
+ * tools, `0900:` "900" and "0900", `0x1F:` "31", `1.10:` "1.1", `1e3:` "1000"): a mapping's keys are names (an
+ * input's, an environment variable's), and the name meant is the one written. Any unquoted key read as a number
+ * whose text is not the key as written is refused.
  */
 export function numberKeyProblem(key: Node): string | undefined {
   if (!isScalar(key) || typeof key.value !== 'number') return undefined;
@@ -121,28 +122,37 @@ export function numberKeyProblem(key: Node): string | undefined {
   const base = radixOf(key);
   if (base !== undefined) return `the key ${written} is a number written in ${base}, which YAML reads as ${radixDecimal(written) ?? decimalOf(key.value)}: ${quote}`;
   if (hasLeadingZero(key)) return `the key ${written} is a number written with a leading zero, ${leadingZeroReading(written, key.value)}: ${quote}`;
+  // `1.10:`, `1e3:`, `+5:`, `00:`, `.5:` name the keys "1.1", "1000", "5", "0", "0.5": a later `inputs.versions['1.10']` finds none.
+  const read = String(key.value);
+  if (key.type === 'PLAIN' && read !== written) return `the key ${written} is a number, which YAML reads as the key ${JSON.stringify(read)}: ${quote}`;
   return undefined;
 }
 
 /**
  * A `%YAML` directive asking for another version than 1.2, which ksa reads plans as: the YAML library would
  * honour it, and under 1.1 `yes` is true, `1:30` is 90 and `017` octal 15, none of which the checks here would
- * then see. Refused, at its line, rather than read otherwise than the rest of ksa's plans.
+ * then see. Refused, at its line, rather than read otherwise than the rest of ksa's plans. Every directive of every
+ * document is read: the library honours the last of several, which the YAML spec forbids for one document.
  */
-export function yamlVersionProblem(doc: Document, text: string): PlanYamlProblem | undefined {
-  if (!doc.directives?.yaml.explicit) return undefined;
-  const lines = text.split('\n');
-  const index = lines.findIndex((line) => /^%YAML\s/.test(line));
-  if (index < 0) return undefined;
-  const version = /^%YAML\s+([^\s#]*)/.exec(lines[index]!)![1];
-  if (version === '1.2') return undefined;
-  return {
-    code: 'invalid_document',
-    path: [],
-    message: `the %YAML ${version} directive asks for another YAML than ksa reads (1.2 only: YAML 1.1 reads yes as true, 1:30 as 90 and 017 as octal 15); remove the line`,
-    line: index + 1,
-    column: 1,
-  };
+export function yamlVersionProblem(_doc: Document, text: string): PlanYamlProblem | undefined {
+  // Most plans have no directive: not parsed twice for nothing.
+  if (!/(?:^\uFEFF?|\n)%YAML/.test(text)) return undefined;
+  const lineCounter = new LineCounter();
+  // The parser's tokens, not the text's lines: a "%YAML" line inside a block scalar is no directive.
+  let first: number | undefined;
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+    if (token.type === 'document') first = undefined;
+    if (token.type !== 'directive' || !/^%YAML(?:\s|$)/.test(token.source)) continue;
+    const line = lineCounter.linePos(token.offset).line;
+    const problem = (message: string): PlanYamlProblem => ({ code: 'invalid_document', path: [], message, line, column: 1 });
+    if (first !== undefined) return problem(`a second %YAML directive for one document (the first is on line ${first}), which YAML forbids; remove the line`);
+    first = line;
+    const version = /^%YAML\s+([^\s#]*)/.exec(token.source)?.[1] ?? '';
+    if (version !== '1.2') {
+      return problem(`the %YAML ${version} directive asks for another YAML than ksa reads (1.2 only: YAML 1.1 reads yes as true, 1:30 as 90 and 017 as octal 15); remove the line`);
+    }
+  }
+  return undefined;
 }
 
 /**

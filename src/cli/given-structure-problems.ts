@@ -48,7 +48,7 @@ function numberProblem(doc: Document, secret: boolean): string | undefined {
       for (const pair of node.items) {
         const keyProblem = isPair(pair) ? numberKeyProblem(pair.key as Node) : undefined;
         // A secret input's keys may be part of the secret: not quoted.
-        if (keyProblem !== undefined) return `${itemOf(path)}${secret ? 'a key is a number written with a leading zero, or in hexadecimal or octal: quote it to keep it as written' : keyProblem}`;
+        if (keyProblem !== undefined) return `${itemOf(path)}${secret ? 'a key is a number YAML reads as another key than written: quote it to keep it as written' : keyProblem}`;
       }
       for (const pair of [...node.items].reverse()) {
         if (isPair(pair) && pair.value) stack.push({ node: pair.value as Node, path: [...path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)] });

@@ -192,6 +192,61 @@ describe('planFromYaml (a plan edited in the chat)', () => {
     expect(planFromYaml('%YAML 1.2\n---\ngoal: g\ninputs: { "017": yes, at: 1:30 }\nsteps: []\n')).toMatchObject({ inputs: { '017': 'yes', at: '1:30' } });
   });
 
+  it('checks an edit saved with a byte-order mark as one without: its %YAML directive, its keys at their lines', () => {
+    const lines = (text: string) => {
+      try {
+        planFromYaml(text);
+      } catch (error) {
+        return (error as PlanYamlError).lines.filter((line) => line.startsWith('line '));
+      }
+      return [];
+    };
+    expect(lines('\uFEFF%YAML 1.1\n---\ngoal: yes\ninputs: { t: 1:30 }\nsteps: []\n')).toEqual([
+      'line 1, column 1: the %YAML 1.1 directive asks for another YAML than ksa reads (1.2 only: YAML 1.1 reads yes as true, 1:30 as 90 and 017 as octal 15); remove the line',
+    ]);
+    expect(lines('\uFEFFgoal: g\ninputs: { m: { 017: a } }\nsteps: []\n')).toEqual([
+      'line 2, column 16: the key 017 is a number written with a leading zero, which ksa reads as 17 and YAML 1.1 tools as octal 15: quote it ("017") to keep it as written',
+    ]);
+  });
+
+  it('refuses a second %YAML directive for one document, whichever version either asks for, at its line', () => {
+    const problem = (text: string) => {
+      try {
+        planFromYaml(text);
+      } catch (error) {
+        return (error as PlanYamlError).lines.filter((line) => line.startsWith('line '));
+      }
+      return [];
+    };
+    const plan = '---\ngoal: Deploy at 1:30\ninputs: { window: 1:30 }\nsteps: []\n';
+    expect(problem(`%YAML 1.2\n%YAML 1.1\n${plan}`)).toEqual(['line 2, column 1: a second %YAML directive for one document (the first is on line 1), which YAML forbids; remove the line']);
+    expect(problem(`%YAML 1.2\r\n# why\r\n%YAML 1.2\r\n${plan}`)).toEqual(['line 3, column 1: a second %YAML directive for one document (the first is on line 1), which YAML forbids; remove the line']);
+    expect(problem(`%YAML 1.1\n%YAML 1.2\n${plan}`)[0]).toContain('line 1, column 1: the %YAML 1.1 directive');
+    expect(problem(`%YAML 1.2\n${plan}`)).toEqual([]);
+    // A "%YAML" line inside a block scalar is text, not a directive.
+    expect(planFromYaml('%YAML 1.2\n---\ngoal: |\n  %YAML 1.1\nsteps: []\n')).toMatchObject({ goal: '%YAML 1.1\n' });
+  });
+
+  it('refuses a key written as a number whose text YAML changes (1.10 is "1.1", 1e3 "1000", +5 "5", .5 "0.5"), at its line', () => {
+    const lines = (keys: string) => {
+      try {
+        planFromYaml(`goal: g\ninputs:\n  versions: {${keys}}\nsteps: []\n`);
+      } catch (error) {
+        return (error as PlanYamlError).lines.filter((line) => line.startsWith('line '));
+      }
+      return [];
+    };
+    expect(lines('1.10: stable, 1.5: ok, 1e3: big')).toEqual([
+      'line 3, column 14: the key 1.10 is a number, which YAML reads as the key "1.1": quote it ("1.10") to keep it as written',
+      'line 3, column 37: the key 1e3 is a number, which YAML reads as the key "1000": quote it ("1e3") to keep it as written',
+    ]);
+    expect(lines('+5: plus, .5: half, -1: neg')).toEqual([
+      'line 3, column 14: the key +5 is a number, which YAML reads as the key "5": quote it ("+5") to keep it as written',
+      'line 3, column 24: the key .5 is a number, which YAML reads as the key "0.5": quote it (".5") to keep it as written',
+    ]);
+    expect(planFromYaml('goal: g\ninputs:\n  versions: {1.5: ok, -1: neg, 0: zero, "1.10": quoted}\nsteps: []\n')).toMatchObject({ inputs: { versions: { '1.5': 'ok', '-1': 'neg', '0': 'zero', '1.10': 'quoted' } } });
+  });
+
   it('reads a plan whose "!" is quoted as the negation it is', () => {
     expect(planFromYaml('goal: g\nsteps:\n  - id: a\n    when: "! inputs.dryRun"\n    tool: shell\n    args: { command: echo }\n')).toMatchObject({ steps: [{ when: '! inputs.dryRun' }] });
   });

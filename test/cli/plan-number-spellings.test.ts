@@ -68,6 +68,22 @@ describe.concurrent('a plan file\'s number fields', () => {
     expect(fine.code, describeResult(fine)).toBe(0);
   });
 
+  it('refuse a key YAML reads as another number text (1.10 is "1.1") and a second %YAML directive, each at its line; ksa run runs nothing', async () => {
+    const keys = await sandbox.writePlan('number-keys/plan.yaml', planWith('1, versions: {1.10: stable, 1.9: old}', '1000', '2').replace('echo {{ inputs.port }}', 'touch ran'));
+    const twice = await sandbox.writePlan('two-directives/plan.yaml', `%YAML 1.2\n%YAML 1.1\n---\n${planWith('1', '1:30', '2').replace('echo {{ inputs.port }}', 'touch ran')}`);
+    const [validated, ran, again] = await Promise.all([
+      runKsa(['validate', keys], { home: path.join(sandbox.home, 'number-keys'), cwd: path.dirname(keys) }),
+      runKsa(['run', keys, '--yes'], { home: path.join(sandbox.home, 'number-keys-run'), cwd: path.dirname(keys) }),
+      runKsa(['run', twice, '--yes'], { home: path.join(sandbox.home, 'two-directives'), cwd: path.dirname(twice) }),
+    ]);
+    expect(validated.code, describeResult(validated)).toBe(2);
+    expect(validated.stdout).toContain('plan.yaml:2:31 inputs.versions["1.1"]: the key 1.10 is a number, which YAML reads as the key "1.1": quote it ("1.10") to keep it as written');
+    expect(ran.code, describeResult(ran)).toBe(2);
+    expect(again.code, describeResult(again)).toBe(2);
+    expect(again.stderr).toContain('plan.yaml:2:1: a second %YAML directive for one document (the first is on line 1), which YAML forbids; remove the line');
+    expect(existsSync(path.join(path.dirname(keys), 'ran')) || existsSync(path.join(path.dirname(twice), 'ran'))).toBe(false);
+  });
+
   it('take an exponent (1e3 is 1000), 0 and 0.5, and a quoted 0x1F as text', async () => {
     const plan = await sandbox.writePlan('fine/plan.yaml', planWith('"0x1F", ratio: 0.5', '1e3', '2').replace('retry: { maxAttempts: 2 }', 'retry: { maxAttempts: 2, initialDelayMs: 0 }'));
     const result = await runKsa(['run', plan, '--yes'], { home: path.join(sandbox.home, 'fine'), cwd: path.dirname(plan) });

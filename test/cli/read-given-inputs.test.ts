@@ -3,7 +3,7 @@ import { readGivenInputs, readGivenInputsChecked } from '../../src/cli/given-inp
 
 // A list or mapping given with --input is read as a plan file is: what a plan file refuses is refused here, before anything runs.
 
-const declared = { regions: ['eu'], meta: { a: 1 }, ids: [1], dbPassword: ['x'] };
+const declared = { regions: ['eu'], meta: { a: 1 }, ids: [1], dbPassword: ['x'], versions: { a: 'b' } };
 const read = (name: string, text: string) => readGivenInputs(declared, { [name]: text })[name];
 const refusal = (name: string, text: string): string => {
   try {
@@ -73,9 +73,19 @@ describe('readGivenInputs: a list or mapping', () => {
     expect(refusal('meta', '{017: 5}')).toBe('--input meta: the key 017 is a number written with a leading zero, which ksa reads as 17 and YAML 1.1 tools as octal 15: quote it ("017") to keep it as written');
     expect(refusal('meta', '{env: {0900: x}}')).toBe('--input meta: item ["env"]: the key 0900 is a number written with a leading zero, which ksa reads as 900 and YAML 1.1 tools as text: quote it ("0900") to keep it as written');
     expect(refusal('meta', '{0x1F: a}')).toBe('--input meta: the key 0x1F is a number written in hexadecimal, which YAML reads as 31: quote it ("0x1F") to keep it as written');
-    expect(refusal('dbPassword', '[{017: x}]')).toBe('--input dbPassword: item [0]: a key is a number written with a leading zero, or in hexadecimal or octal: quote it to keep it as written');
-    expect(read('meta', '{"017": 5, 17: 6, 03: 7}')).toEqual({ '017': 5, '17': 6, '3': 7 });
+    expect(refusal('dbPassword', '[{017: x}]')).toBe('--input dbPassword: item [0]: a key is a number YAML reads as another key than written: quote it to keep it as written');
+    expect(refusal('dbPassword', '{1.10: x}')).toBe('--input dbPassword: a key is a number YAML reads as another key than written: quote it to keep it as written');
+    expect(read('meta', '{"017": 5, 17: 6, "03": 7}')).toEqual({ '017': 5, '17': 6, '03': 7 });
     expect(refusal('ids', '%YAML 1.1\n--- [yes, 017]')).toBe('--input ids: the %YAML 1.1 directive asks for another YAML than ksa reads (1.2 only: YAML 1.1 reads yes as true, 1:30 as 90 and 017 as octal 15); remove the line');
+  });
+
+  it('refuses any key written as a number whose text YAML changes (1.10, 1e3, +5, 00), and keeps one it does not (1.5, -1, 0)', () => {
+    expect(refusal('versions', '{1.10: stable}')).toBe('--input versions: the key 1.10 is a number, which YAML reads as the key "1.1": quote it ("1.10") to keep it as written');
+    expect(refusal('versions', '[{1e3: big}]')).toBe('--input versions: item [0]: the key 1e3 is a number, which YAML reads as the key "1000": quote it ("1e3") to keep it as written');
+    expect(refusal('versions', '{+5: plus}')).toBe('--input versions: the key +5 is a number, which YAML reads as the key "5": quote it ("+5") to keep it as written');
+    expect(refusal('versions', '{00: zero}')).toBe('--input versions: the key 00 is a number, which YAML reads as the key "0": quote it ("00") to keep it as written');
+    expect(refusal('versions', '{03: x}')).toBe('--input versions: the key 03 is a number, which YAML reads as the key "3": quote it ("03") to keep it as written');
+    expect(read('versions', '{1.5: a, -1: b, 0: c, "1.10": d}')).toEqual({ '1.5': 'a', '-1': 'b', '0': 'c', '1.10': 'd' });
   });
 
   it('can hand the refusals back as problems of the inputs, leaving the refused values out', () => {
