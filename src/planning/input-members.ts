@@ -7,7 +7,7 @@ import { isRecord } from './values.js';
  * `inputs.ports.all(p, p < 1024)`, which over a mapping are its keys), or what an index or field of it holds
  * (`inputs.ports[0]`, `inputs.limits.cpu`), `at` a key written in the expression, any of them when it is computed.
  * `variable`: the macro's variable that stands for each. `written`: the read as the expression writes it (`inputs.limits[k]`).
- * `asText`: read as text (`t.startsWith("v")`, `t + "-x"`, `inputs.tags.join(",")`), not as a number.
+ * `asText`: read as text (`t.startsWith("v")`, `t + "-x"`, `inputs.tags.join(",")`), not as a number; `joined`: the join call.
  */
 export type InputMember = {
   readonly input: string;
@@ -16,6 +16,8 @@ export type InputMember = {
   readonly variable?: string;
   readonly written?: string;
   readonly asText?: boolean;
+  /** The whole list joined (`inputs.ports.join(",")`), as written: its items are converted inside the call, not one by one. */
+  readonly joined?: string;
 };
 
 /** What a node stands for of the plan's inputs: an input itself, or a member of one. */

@@ -94,9 +94,19 @@ function textReadProblem(member: InputMember, value: unknown, misread: { readonl
   const each = member.written ?? variable ?? (member.at === undefined ? `inputs.${name}[i]` : `inputs.${name}${keyWords(member.at)}`);
   const texts = mayQuote(name, [], value) ? asTexts(value) : undefined;
   const them = member.at === undefined ? 'them as text' : 'it as text';
-  const convert = `convert ${member.at === undefined ? 'each' : 'it'} where it is read (string(${each}))`;
+  const convert = `convert ${member.at === undefined ? 'each' : 'it'} where it is read (${joinedAsText(member) ?? `string(${each})`})`;
   const fix = given ? `give ${them}${texts === undefined ? '' : ` (--input '${name}=${texts}')`}` : `declare ${them}${texts === undefined ? '' : ` (${name}: ${texts})`}`;
   return `input ${name} holds ${kind} at ${name}${keyWords(misread.at)} (${shown}); ${where} reads ${read}, which CEL does not join, order or call text functions on with ${kind}: ${fix}, or ${convert}`;
+}
+
+/**
+ * `inputs.ports.map(p, string(p)).join(",")`: CEL has no string() of a whole list, so a joined list's items are
+ * turned into text by a map before the join. Undefined when the call does not start with the list as written.
+ */
+function joinedAsText({ input, written, joined }: InputMember): string | undefined {
+  if (joined === undefined || written === undefined || !joined.startsWith(written)) return undefined;
+  const item = /^[a-z]/i.test(input) ? input[0]!.toLowerCase() : 'x';
+  return `${written}.map(${item}, string(${item}))${joined.slice(written.length)}`;
 }
 
 /** `["1", "2"]`: the list with each item the text of a number or true/false it is. */

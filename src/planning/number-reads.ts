@@ -98,7 +98,10 @@ export function numberReadsOf(ast: Node, source = ''): NumberReads {
       const [name, receiver] = args as [string, unknown];
       if (TEXT_METHODS.has(name)) read(scope.subjectOf(receiver, bound), receiver, true);
       const joined = name === 'join' ? scope.subjectOf(receiver, bound) : undefined;
-      if (joined !== undefined && joined.member === undefined && !joined.subset) read({ input: joined.input, member: { input: joined.input, via: 'each' } }, receiver, true);
+      if (joined !== undefined && joined.member === undefined && !joined.subset) {
+        const call = writtenIn(source, node);
+        read({ input: joined.input, member: { input: joined.input, via: 'each', ...(call === '' ? {} : { joined: call }) } }, receiver, true);
+      }
       scope.visitMethodCall(args, bound, visit);
       return true;
     }

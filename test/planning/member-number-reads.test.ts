@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileExpression, evaluateExpression } from '../../src/planning/expressions.js';
 import { validatePlan } from '../../src/planning/validate.js';
 import { createBuiltinRegistry } from '../../src/tools/index.js';
 
@@ -126,6 +127,15 @@ describe('a list input whose items a step reads as text, or an input read for it
     expect(problems({ tags: [1] }, 'inputs.tags.exists(t, t + "-x" == "1-x")')[0]).toContain('reads its items as text');
     expect(problems({ tags: [1] }, 'inputs.tags[0].lowerAscii() == "a"')[0]).toContain('reads tags[0] as text');
     expect(problems({ tags: ['a'] }, 'inputs.tags.all(t, t.startsWith("v") && t.size() > 1 && t < "z") && inputs.tags.join(",") != ""', { tags: ['v1', 'v2'] })).toEqual([]);
+  });
+
+  it('advises a map of the items into text before a join, which CEL runs (it has no string() of a whole list)', () => {
+    const [said] = problems({ ports: [80, 443] }, "inputs.ports.join(',') != ''");
+    expect(said).toContain("declare them as text (ports: [\"80\", \"443\"]), or convert each where it is read (inputs.ports.map(p, string(p)).join(','))");
+    const advised = compileExpression(/convert each where it is read \((.*)\)$/.exec(said!)![1]!);
+    if (!advised.ok) throw new Error('the advice does not compile');
+    expect(evaluateExpression(advised.expression, { inputs: { ports: [80, 443] }, steps: {}, env: {} })).toBe('80,443');
+    expect(problems({ _ids: [1] }, 'inputs._ids.join("-") != ""')[0]).toContain('(inputs._ids.map(x, string(x)).join("-"))');
   });
 
   it('is refused when the input holds no list or mapping: one declared without a value is given as text', () => {
