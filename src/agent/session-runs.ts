@@ -82,7 +82,7 @@ async function createOrOpenRun(deps: SessionRunDeps, proposal: ProposedPlan, own
   if (proposal.resumeRunId) {
     const run = await deps.runs.open(proposal.resumeRunId, owner, { inputs: given });
     // Checked again on the record as opened under the lock (it may have gone on since /resume showed it).
-    const refusal = (await otherRedisInChat(run.runId, run.record.redis, deps.workers?.redis)) ?? unsetEnvRefusal(run.runId, run.record, deps.environment);
+    const refusal = otherRedisInChat(run.runId, run.record.redis, deps.workers?.redis) ?? unsetEnvRefusal(run.runId, run.record, deps.environment);
     if (refusal === undefined) return run;
     await run.close();
     throw new Error(refusal);
@@ -204,7 +204,7 @@ export async function resumeProposal(
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
     if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} ${status === 'running' ? 'is running' : `has ${status === 'cancelled' ? 'been cancelled' : status}`}; only interrupted or paused runs can be resumed.`;
     if (cancelUnderWay(record.state)) return `Run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ${runCommandHint('cancel', runId, record.redis, configuredRedis)}`;
-    const otherRedis = await otherRedisInChat(runId, record.redis, workersRedis);
+    const otherRedis = otherRedisInChat(runId, record.redis, workersRedis);
     if (otherRedis !== undefined) return otherRedis;
     const unset = unsetEnvRefusal(runId, record, environment);
     if (unset !== undefined) return unset;
@@ -232,8 +232,8 @@ export async function resumeProposal(
  * As ksa resume refuses it: a run that sent its steps to workers through a Redis the chat does not use (none, or
  * another server) would run its workers' steps in the chat's process, and again those its workers finished.
  */
-async function otherRedisInChat(runId: string, recorded: string | undefined, workersRedis: string | undefined): Promise<string | undefined> {
-  const why = await otherRedisReason(runId, recorded, workersRedis, 'resume');
+function otherRedisInChat(runId: string, recorded: string | undefined, workersRedis: string | undefined): string | undefined {
+  const why = otherRedisReason(runId, recorded, workersRedis, 'resume');
   return why === undefined ? undefined : `Run ${runId} ${why}. Nothing was run (a chat started with KSA_REDIS_URL naming that Redis resumes it too).`;
 }
 

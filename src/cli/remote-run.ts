@@ -144,8 +144,8 @@ export async function withRemoteSteps<T>(
 }
 
 /** As otherRedisRefusal says it, as the command's one-line error. */
-export async function refuseOtherRedis(runId: string, recorded: string | undefined, url: string | undefined, command: 'resume' | 'cancel'): Promise<void> {
-  const refusal = await otherRedisRefusal(runId, recorded, url, command);
+export function refuseOtherRedis(runId: string, recorded: string | undefined, url: string | undefined, command: 'resume' | 'cancel'): void {
+  const refusal = otherRedisRefusal(runId, recorded, url, command);
   if (refusal !== undefined) throw new CliError({ message: refusal });
 }
 

@@ -79,9 +79,9 @@ export function comparableRedisServer(url: string): RedisServer | undefined {
 
 /**
  * Whether two Redis URLs name the same server and database (user and password aside), by what they say:
- * the loopback names alike, default port and database alike. Undefined when one is not a Redis URL. Two
- * other host names that differ are told apart here; whether they are one machine takes a name lookup
- * (sameRedisServerResolved in src/workers).
+ * the loopback names alike, default port and database alike, other host names as written (in any case).
+ * Undefined when one is not a Redis URL. Two names of one machine (an alias, a name and its address) are
+ * told apart: only a name lookup could join them, and one that fails or hangs would leave it not known.
  */
 export function sameRedisServer(a: string, b: string): boolean | undefined {
   const [x, y] = [comparableRedisServer(a), comparableRedisServer(b)];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordedRedisUrl, redisFlagHint, runCommandHint, sameRedisServer, sameRedisServerResolved, shownRedisUrl } from '../../src/workers/redis-url.js';
+import { otherRedisRefusal, recordedRedisUrl, redisFlagHint, runCommandHint, sameRedisServer, shownRedisUrl } from '../../src/workers/redis-url.js';
 
 describe('Redis URLs as runs record them', () => {
   it('a password is recorded as *** (the user kept), so a hint can say the resume needs it', () => {
@@ -45,10 +45,17 @@ describe('whether two Redis URLs name one server', () => {
     expect(sameRedisServer('redis://cache:6380', 'redis://other:6380')).toBe(false);
   });
 
-  it('other names are looked up: a common address is one server, none two, no answer in time not known', async () => {
-    expect(await sameRedisServerResolved('redis://127.1:6380', 'redis://localhost:6380')).toBe(true);
-    expect(await sameRedisServerResolved('redis://10.0.0.1:6380', 'redis://10.0.0.2:6380')).toBe(false);
-    expect(await sameRedisServerResolved('redis://10.0.0.1:6380', 'redis://10.0.0.1:6381')).toBe(false);
-    expect(await sameRedisServerResolved('redis://no-such-host.invalid:6380', 'redis://127.0.0.1:6380', 500)).toBeUndefined();
+  it('other host names are compared as written, in any case: names that may be one machine are two', () => {
+    expect(sameRedisServer('redis://Queue-Host.:6380', 'redis://queue-host:6380/0')).toBe(true);
+    expect(sameRedisServer('redis://queue-host.invalid:6380', 'redis://127.0.0.1:6380')).toBe(false);
+    expect(sameRedisServer('redis://127.1:6380', 'redis://localhost:6380')).toBe(false);
+    expect(sameRedisServer('redis://cache:6380', 'redis://cache.example.com:6380')).toBe(false);
+  });
+
+  it('resume and cancel go on only through a URL known to name the recorded server: any doubt refuses, naming the recorded URL', () => {
+    expect(otherRedisRefusal('r1', 'redis://localhost:6380', 'redis://[::1]:6380/0', 'cancel')).toBeUndefined();
+    for (const given of ['redis://127.0.0.1:6380', 'redis://:pw@127.0.0.1:6380/x'])
+      expect(otherRedisRefusal('r1', 'redis://queue-host.invalid:6380', given, 'cancel'), given).toMatch(/^run r1 sent its steps to workers through redis:\/\/queue-host\.invalid:6380, not redis:\/\/(:\*\*\*@)?127\.0\.0\.1:[^ ]*: its jobs are there, and none of them would be stopped; cancel it with --redis redis:\/\/queue-host\.invalid:6380$/);
+    expect(otherRedisRefusal('r1', 'not a recorded url', 'redis://127.0.0.1:6380', 'resume')).toContain('sent its steps to workers through not a recorded url, not redis://127.0.0.1:6380');
   });
 });

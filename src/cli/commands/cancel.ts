@@ -42,7 +42,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   // Its steps went to workers: their jobs may still be queued or running there, and rollbacks run there.
   const usedWorkers = record.redis !== undefined || Object.values(record.state.steps).some((st) => st.worker !== undefined);
   const redisUrl = usedWorkers ? await redisUrlFor(io, flags.redis, stores.home) : undefined;
-  await refuseOtherRedis(runId, record.redis, redisUrl, 'cancel');
+  refuseOtherRedis(runId, record.redis, redisUrl, 'cancel');
   // A Redis that cannot be used is said before what the cancel would do: nothing is done then.
   const target = redisUrl ? await checkedTarget(redisUrl) : undefined;
 

@@ -68,7 +68,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // Its steps went to workers: without the same Redis they would run here instead (and those a worker
   // finished would run again).
   const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
-  await refuseOtherRedis(runId, record.redis, redisUrl, 'resume');
+  refuseOtherRedis(runId, record.redis, redisUrl, 'resume');
 
   const style = createStyler(colorEnabled(io.stderr, io.env));
   const commandTools = await openCommandTools(io, record.workspace);
