@@ -1,8 +1,8 @@
-import { Job, Queue, type ConnectionOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { asResult, jobId, PREFIX, type StepJobData, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
-import { runJobKeys } from './run-job-keys.js';
+import { readableJob, runJobKeys } from './run-job-keys.js';
 import { settledWithin } from './settled-within.js';
 import { DENIED_ON_WORKER, lostOr, saysPartNotRun } from './step-messages.js';
 import { stoppedEnd } from './stopped-job.js';
@@ -50,7 +50,7 @@ export async function attemptEnds(target: RedisTarget, runId: string, attempts: 
       const queue = new Queue(name, { connection: target.options as ConnectionOptions, prefix: PREFIX });
       queue.on('error', () => {});
       queues.push(queue);
-      const job = await Job.fromId<StepJobData, StepJobResult>(queue, id);
+      const job = await readableJob<StepJobData, StepJobResult>(queue, client, id);
       if (!job) continue;
       const end = attemptEnd(job, await job.getState());
       if (worker !== '') found.parts.get(stepId)!.set(worker, end && { ...end, worker });

@@ -1,8 +1,8 @@
-import { Job, Queue, type ConnectionOptions } from 'bullmq';
+import { Queue, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CANCEL_CHANNEL, cancelledKey, PREFIX } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
-import { runJobKeys } from './run-job-keys.js';
+import { readableJob, runJobKeys } from './run-job-keys.js';
 import { settledWithin } from './settled-within.js';
 import { jobRunsNowhere } from './worker-gone.js';
 
@@ -49,7 +49,7 @@ export async function cancelRunJobs(target: RedisTarget, runId: string, { waitMs
     const gone: { id: string; worker: string; why: string }[] = [];
     for (const { queue: name, id } of await runJobKeys(client, runId)) {
       if (only && !only(id)) continue;
-      const job = await Job.fromId(queue(name), id);
+      const job = await readableJob(queue(name), client, id);
       if (!job) continue;
       const state = await job.getState();
       if (!QUEUED.has(state) && state !== 'active') continue;

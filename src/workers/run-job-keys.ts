@@ -1,3 +1,4 @@
+import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PREFIX } from './queue-names.js';
 
@@ -27,4 +28,21 @@ export async function runJobKeys(client: Redis, runId: string): Promise<RunJobKe
     });
   } while (cursor !== '0');
   return found;
+}
+
+/**
+ * The job `id` of `queue` as BullMQ reads it, undefined when there is none, or when its hash is no job BullMQ can
+ * read (its data or opts no JSON: a hash of the key shape some other program wrote). Such a hash is left as it is:
+ * it is nothing ksa queued, and failing on it would leave the run's real jobs beside it unstopped. A failure of
+ * Redis itself is no such hash: the hash read again through `client` fails too, and the first error is thrown.
+ */
+export async function readableJob<Data, Result>(queue: Queue, client: Redis, id: string): Promise<Job<Data, Result> | undefined> {
+  try {
+    return await Job.fromId<Data, Result>(queue, id);
+  } catch (error) {
+    await client.hgetall(queue.toKey(id)).catch(() => {
+      throw error;
+    });
+    return undefined;
+  }
 }
