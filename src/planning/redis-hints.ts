@@ -3,9 +3,12 @@
  * resume or cancel a run (the store's lock, the agent, the CLI) names the run's `--redis` the same way.
  */
 
-/** A Redis URL as ksa shows and records it: scheme, host, port and database, never the user or password. */
+/**
+ * A Redis URL as ksa shows and records it: scheme, host, port and database, never the user or password (nor one
+ * a URL without `//` holds in its path: redis:/:pw@host).
+ */
 export function shownRedisUrl(parsed: URL): string {
-  return `${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname.length > 1 ? parsed.pathname : ''}`;
+  return maskedRedisUrl(`${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname.length > 1 ? parsed.pathname : ''}`);
 }
 
 /**
@@ -18,8 +21,18 @@ export function recordedRedisUrl(url: string): string {
     const shown = shownRedisUrl(parsed);
     return parsed.password === '' ? shown : shown.replace('//', `//${parsed.username}:***@`);
   } catch {
-    return url;
+    return maskedRedisUrl(url);
   }
+}
+
+/**
+ * Text naming a Redis URL, with its password as ***: what sits between the first `:` after the scheme and the
+ * last `@` (all the user info when it has no `:`, as some write a password alone). Also for text that is no URL
+ * (a port out of range, a space in the host, a bracket left open, `redis:/` for `redis://`), which cannot be taken
+ * apart as one: where the password ends is not known there, so all up to the last `@` is masked.
+ */
+export function maskedRedisUrl(text: string): string {
+  return text.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/*)([^]*)@/i, (_, head: string, userInfo: string) => `${head}${userInfo.slice(0, userInfo.indexOf(':') + 1)}***@`);
 }
 
 /**

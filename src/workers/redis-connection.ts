@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { KsaError } from '../planning/index.js';
-import { redisServerOf, shownRedisUrl } from './redis-url.js';
+import { maskedRedisUrl, redisServerOf, shownRedisUrl } from './redis-url.js';
 import { plural } from '../planning/plural.js';
 import { missingRight, rightRefused } from './redis-rights.js';
 import { answersPlainRedis, completesTlsHandshake, MAYBE_TLS, tlsHandshakeFailed, tlsRefusal } from './tls-mismatch.js';
@@ -18,8 +18,9 @@ export class RedisUnavailableError extends KsaError {
   readonly badUrl: boolean;
 
   constructor({ url, cause, reason, badUrl = false }: { url: string; reason: string; cause?: unknown; badUrl?: boolean }) {
-    super({ name: 'RedisUnavailableError', message: `cannot use Redis at ${url}: ${reason}`, cause });
-    this.url = url;
+    // A URL that cannot be taken apart is shown as given: its password is masked here, for every caller.
+    super({ name: 'RedisUnavailableError', message: `cannot use Redis at ${maskedRedisUrl(url)}: ${reason}`, cause });
+    this.url = maskedRedisUrl(url);
     this.badUrl = badUrl;
   }
 }
@@ -42,7 +43,7 @@ export function parseRedisUrl(url: string): RedisTarget {
     throw new RedisUnavailableError({ url: display, reason: `unsupported scheme "${parsed.protocol}" (use redis:// or rediss://)`, badUrl: true });
   }
   const { host, port, db, tls } = redisServerOf(parsed);
-  if (!Number.isInteger(db) || db < 0) throw new RedisUnavailableError({ url: display, reason: `"${parsed.pathname.slice(1)}" is not a database number`, badUrl: true });
+  if (!Number.isInteger(db) || db < 0) throw new RedisUnavailableError({ url: display, reason: `"${maskedRedisUrl(parsed.pathname.slice(1))}" is not a database number`, badUrl: true });
   const options: RedisOptions = {
     host,
     port,

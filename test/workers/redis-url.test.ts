@@ -9,6 +9,14 @@ describe('Redis URLs as runs record them', () => {
     expect(shownRedisUrl(new URL('redis://app:s3cret@cache:6380'))).toBe('redis://cache:6380');
   });
 
+  it('a URL that cannot be taken apart is named with what sits between the first : after its scheme and its last @ as ***', () => {
+    expect(recordedRedisUrl('redis://:s3cret@host:99999')).toBe('redis://:***@host:99999');
+    expect(recordedRedisUrl('redis://u:s3:cr@et@[::1:16391')).toBe('redis://u:***@[::1:16391');
+    expect(recordedRedisUrl('redis://s3cret@bad host:1')).toBe('redis://***@bad host:1');
+    expect(shownRedisUrl(new URL('redis:/:s3cret@localhost:16391/x'))).toBe('redis:///:***@localhost:16391/x');
+    expect(recordedRedisUrl('redis://bad host:1')).toBe('redis://bad host:1');
+  });
+
   it('the --redis hint asks for the password where the recorded URL had one', () => {
     expect(redisFlagHint('redis://:***@cache:6380')).toBe(' --redis redis://:***@cache:6380 (with its password in place of ***)');
     expect(redisFlagHint('redis://cache:6380')).toBe(' --redis redis://cache:6380');
@@ -54,7 +62,7 @@ describe('whether two Redis URLs name one server', () => {
 
   it('resume and cancel go on only through a URL known to name the recorded server: any doubt refuses, naming the recorded URL', () => {
     expect(otherRedisRefusal('r1', 'redis://localhost:6380', 'redis://[::1]:6380/0', 'cancel')).toBeUndefined();
-    for (const given of ['redis://127.0.0.1:6380', 'redis://:pw@127.0.0.1:6380/x'])
+    for (const given of ['redis://127.0.0.1:6380', 'redis://:pw@127.0.0.1:6380/x', 'redis://:pw@127.0.0.1:99999'])
       expect(otherRedisRefusal('r1', 'redis://queue-host.invalid:6380', given, 'cancel'), given).toMatch(/^run r1 sent its steps to workers through redis:\/\/queue-host\.invalid:6380, not redis:\/\/(:\*\*\*@)?127\.0\.0\.1:[^ ]*: its jobs are there, and none of them would be stopped; cancel it with --redis redis:\/\/queue-host\.invalid:6380$/);
     expect(otherRedisRefusal('r1', 'not a recorded url', 'redis://127.0.0.1:6380', 'resume')).toContain('sent its steps to workers through not a recorded url, not redis://127.0.0.1:6380');
   });
