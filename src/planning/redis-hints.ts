@@ -55,10 +55,13 @@ export function runCommandHint(command: 'resume' | 'cancel', runId: string, redi
 
 export type RedisServer = { readonly host: string; readonly port: number; readonly db: number; readonly tls: boolean };
 
-/** Where a Redis URL points, with Redis's defaults (host 127.0.0.1, port 6379, database 0); `db` NaN when the path is no number. */
+/**
+ * Where a Redis URL points, with Redis's defaults (host 127.0.0.1, port 6379, database 0); `db` NaN when the path is
+ * no number. An IPv6 address without the brackets a URL writes it in (`[::1]`): a connection takes the address alone.
+ */
 export function redisServerOf(parsed: URL): RedisServer {
   return {
-    host: parsed.hostname || '127.0.0.1',
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
     port: parsed.port ? Number(parsed.port) : 6379,
     db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
     tls: parsed.protocol === 'rediss:',
@@ -73,8 +76,8 @@ export const LOOPBACK_HOST = 'loopback';
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '::ffff:7f00:1', '::ffff:127.0.0.1']);
 
 /**
- * A host as two URLs are compared by it: a URL keeps a redis: host as written (not lower-cased, an IPv6 address
- * in brackets), and a name may end with the root's dot; the loopback names are one.
+ * A host as two URLs are compared by it: a URL keeps a redis: host as written (not lower-cased), an IPv6 address may
+ * still be in brackets, and a name may end with the root's dot; the loopback names are one.
  */
 export function comparableHost(host: string): string {
   const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');

@@ -264,10 +264,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** True when nothing accepts TCP connections on 127.0.0.1:port. */
-export async function portRefuses(port: number): Promise<boolean> {
+/** True when nothing accepts TCP connections on host:port (127.0.0.1 by default). */
+export async function portRefuses(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(false);

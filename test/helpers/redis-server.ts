@@ -22,8 +22,10 @@ export type TestRedis = {
 /**
  * `conf`: lines of a redis.conf it starts from (ACL users: `user ops on >pw ~* &* +@all`).
  * `tls`: TLS arguments (`--tls-cert-file`, …): it then speaks TLS only, on `port`.
+ * `bind`: the address it listens on (default 127.0.0.1; `::1` for IPv6 loopback only, `url` then `redis://[::1]:port`).
  */
-export async function startRedis(options: { password?: string; conf?: readonly string[]; tls?: readonly string[] } = {}): Promise<TestRedis> {
+export async function startRedis(options: { password?: string; conf?: readonly string[]; tls?: readonly string[]; bind?: string } = {}): Promise<TestRedis> {
+  const bind = options.bind ?? '127.0.0.1';
   const dir = await mkdtemp(path.join(tmpdir(), 'ksa-redis-'));
   const confFile = path.join(dir, 'redis.conf');
   const logFile = path.join(dir, 'redis.log');
@@ -35,7 +37,7 @@ export async function startRedis(options: { password?: string; conf?: readonly s
   const launch = async (): Promise<'ready' | 'port taken'> => {
     await writeFile(logFile, '');
     const ports = options.tls ? ['--port', '0', '--tls-port', String(port), ...options.tls] : ['--port', String(port)];
-    const args = [...(options.conf ? [confFile] : []), ...ports, '--bind', '127.0.0.1', '--dir', dir, '--logfile', logFile, '--save', '', '--appendonly', 'no', ...(options.password ? ['--requirepass', options.password] : [])];
+    const args = [...(options.conf ? [confFile] : []), ...ports, '--bind', bind, '--dir', dir, '--logfile', logFile, '--save', '', '--appendonly', 'no', ...(options.password ? ['--requirepass', options.password] : [])];
     const started = spawn('redis-server', args, { stdio: 'ignore' });
     child = started;
     let exited = false;
@@ -65,11 +67,11 @@ export async function startRedis(options: { password?: string; conf?: readonly s
     const exited = new Promise((resolve) => child!.once('exit', resolve));
     child.kill(signal);
     await exited;
-    while (!(await portRefuses(port))) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!(await portRefuses(port, bind))) await new Promise((resolve) => setTimeout(resolve, 20));
   };
   return {
     port,
-    url: `redis://${options.password ? `:${options.password}@` : ''}127.0.0.1:${port}`,
+    url: `redis://${options.password ? `:${options.password}@` : ''}${bind.includes(':') ? `[${bind}]` : bind}:${port}`,
     stop,
     restart,
     freeze: () => void child?.kill('SIGSTOP'),
