@@ -1,10 +1,13 @@
 import { movesArguments, withArguments, type FunctionDefinition } from './function-calls.js';
 import type { ShellWord } from './shell-syntax.js';
 
-/** How deep calls of functions the line defines are followed (a function calling another with its own arguments). */
-const MAX_CALL_DEPTH = 8;
-/** Calls followed per function: each is one more reading of its body. */
+/** Different argument lists kept per function: each is one more reading of its body. */
 const MAX_CALLS = 32;
+/**
+ * Argument lists made for a whole line: a line of many functions calling one another could otherwise ask for a
+ * reading of every body per way of reaching it. Past it, bodies not reached yet are met as written.
+ */
+const MAX_READINGS = 8192;
 
 /** The commands of a line, where each starts, and the functions it defines. */
 export interface LineFunctions {
@@ -13,41 +16,162 @@ export interface LineFunctions {
   readonly functions: readonly FunctionDefinition[];
   /** The line's text, which the functions' places index. */
   readonly code: string;
+  /** The positional parameters each `set -- …` statement of the line itself sets, by where it starts (setArguments). */
+  readonly setArguments?: ReadonlyMap<number, readonly ShellWord[]>;
+}
+
+/** What argumentBindings tells of a command: the function its words are read in, and each list `$1`, `$2`… may be. */
+export interface ArgumentBindings {
+  readonly enclosing: (command: number) => FunctionDefinition | undefined;
+  readonly bindings: (command: number) => readonly (readonly ShellWord[])[];
+  /** The innermost function around a place of the line. */
+  readonly enclosingAt: (at: number) => FunctionDefinition | undefined;
+}
+
+/** How a command's words are filled in: with `bound` as its `$1`, `$2`…, read where `within` holds (its own function's body). */
+export type Fill = (command: number, words: readonly ShellWord[], bound?: readonly ShellWord[], within?: (at: number) => boolean) => ShellWord[];
+
+/** `time f prod`, `time -p f prod`: the keyword times the function call behind it, which still runs in this shell. */
+function calledName(words: readonly ShellWord[]): { readonly name: string | undefined; readonly args: readonly ShellWord[] } {
+  let at = 0;
+  if (words[0]?.literal === 'time') {
+    at = 1;
+    while (words[at]?.literal === '-p' || words[at]?.literal === '--') at++;
+  }
+  return { name: words[at]?.literal, args: words.slice(at + 1) };
 }
 
 /**
  * The arguments a command of a function's body may run with as `$1`, `$2`…: one list per call of the function the
  * line makes (`f() { kubectl delete ns "$1"; }; f prod`), each word filled in by `fill` as the call's place knows it.
- * A call made inside another function counts once with that function's own arguments unknown, and once per call of
- * that one. None for a command outside any function, nor for a body that moves its arguments (`shift`, `set --`,
- * `getopts`, `eval`, `source`), where `$1` may be any of the call's words.
+ * A call made inside another function counts once with that function's own arguments unknown, and once per list that
+ * one may be called with. Bash finds a function when the call runs, so a call inside a body may reach a function
+ * defined after that body (`g() { f prod; }; f() { …; }; g`); one outside any function reaches the last one defined
+ * before it. None for a command outside any function (but the line's own, see lineArguments), nor for a body that
+ * moves its arguments (`shift`, `set --`, `getopts`, `eval`, `source`), where `$1` may be any of the call's words.
+ *
+ * Definitions and calls are indexed once and each list is handed on along each call once, so the work grows with the
+ * calls times the lists kept, not with the depth of the calls.
  */
-export function argumentBindings(line: LineFunctions, fill: (command: number, words: readonly ShellWord[], bound?: readonly ShellWord[]) => ShellWord[]): (command: number) => readonly (readonly ShellWord[])[] {
-  const enclosing = (at: number) => line.functions.filter((definition) => definition.start < at && at < definition.end).sort((a, b) => b.start - a.start)[0];
-  const called = (name: string | undefined, at: number) => (name === undefined ? undefined : line.functions.findLast((definition) => definition.name === name && definition.start < at));
-  const moves = (definition: FunctionDefinition) =>
-    /\bOPTIND\b/.test(line.code.slice(definition.start, definition.end)) || line.commands.some((words, i) => line.starts[i]! > definition.start && line.starts[i]! < definition.end && movesArguments(words));
-  const memo = new Map<string, ShellWord[][]>();
-  const bindings = (definition: FunctionDefinition, depth: number): ShellWord[][] => {
-    const key = `${definition.start}:${depth}`;
-    if (!memo.has(key)) memo.set(key, depth >= MAX_CALL_DEPTH || moves(definition) ? [] : callReadings(definition, depth));
-    return memo.get(key)!;
+export function argumentBindings(line: LineFunctions, fill: Fill): ArgumentBindings {
+  const definitions = [...line.functions].sort((a, b) => a.start - b.start || b.end - a.end);
+  const enclosingOf = innermostDefinitions(line.starts, definitions);
+  // A body that moves its arguments, or holds a function that does, is met as written.
+  const parents = innermostDefinitions(definitions.map((definition) => definition.start), definitions);
+  const parentOf = new Map(definitions.map((definition, i) => [definition, parents[i]]));
+  const enclosingAt = (at: number): FunctionDefinition | undefined => {
+    let around = lastBefore(definitions, at, (definition) => definition.start);
+    while (around !== undefined && around.end <= at) around = parentOf.get(around);
+    return around;
   };
-  const callReadings = (definition: FunctionDefinition, depth: number): ShellWord[][] => {
-    const found = new Map<string, ShellWord[]>();
-    line.commands.forEach((words, i) => {
-      if (found.size >= MAX_CALLS || called(words[0]?.literal, line.starts[i]!) !== definition) return;
-      const args = words.slice(1);
-      const outer = enclosing(line.starts[i]!);
-      const readings = [fill(i, args), ...(outer === undefined ? [] : bindings(outer, depth + 1).map((bound) => fill(i, withArguments(args, bound), bound)))];
-      for (const reading of readings) found.set(reading.map((word) => word.text).join('\0'), reading);
-    });
-    return [...found.values()].slice(0, MAX_CALLS);
+  const moving = new Set<FunctionDefinition>();
+  const markFrom = (definition: FunctionDefinition | undefined) => {
+    for (let at = definition; at !== undefined && !moving.has(at); at = parentOf.get(at)) moving.add(at);
   };
-  return (command) => {
-    const definition = enclosing(line.starts[command] ?? -1);
-    return definition === undefined ? [] : bindings(definition, 0);
+  line.commands.forEach((words, i) => {
+    if (enclosingOf[i] !== undefined && movesArguments(words)) markFrom(enclosingOf[i]);
+  });
+  const optind = [...line.code.matchAll(/\bOPTIND\b/g)].map((match) => match.index);
+  for (const definition of innermostDefinitions(optind, definitions)) markFrom(definition);
+  // Outside any function, `$1` is the line's own: known after a `set -- …` of the line, when nothing moves it after.
+  const lineMovers = line.starts.filter((start, i) => enclosingOf[i] === undefined && movesArguments(line.commands[i]!)).sort((a, b) => a - b);
+  const lineArguments = (command: number): readonly ShellWord[] | undefined => {
+    if (enclosingOf[command] !== undefined) return undefined;
+    const at = line.starts[command]!;
+    const mover = lastBefore(lineMovers, at, (start) => start);
+    return mover === undefined ? undefined : line.setArguments?.get(mover);
   };
+  const byName = new Map<string, FunctionDefinition[]>();
+  for (const definition of definitions) byName.set(definition.name, [...(byName.get(definition.name) ?? []), definition]);
+  const targets = (name: string | undefined, command: number): readonly FunctionDefinition[] => {
+    const named = name === undefined ? undefined : byName.get(name);
+    if (named === undefined) return [];
+    if (enclosingOf[command] !== undefined) return named;
+    const before = lastBefore(named, line.starts[command]!, (definition) => definition.start);
+    return before === undefined ? [] : [before];
+  };
+  // Each function's lists, as found; each call hands on the lists of the function it stands in, once each.
+  const readings = new Map<FunctionDefinition, { readonly list: ShellWord[][]; readonly seen: Set<string> }>();
+  const callsIn = new Map<FunctionDefinition | undefined, { readonly command: number; readonly callee: FunctionDefinition; readonly args: readonly ShellWord[]; handed: number }[]>();
+  let budget = MAX_READINGS;
+  const queue: FunctionDefinition[] = [];
+  const add = (callee: FunctionDefinition, reading: ShellWord[]) => {
+    const entry = readings.get(callee) ?? { list: [], seen: new Set<string>() };
+    readings.set(callee, entry);
+    const key = reading.map((word) => word.text).join('\0');
+    if (entry.list.length >= MAX_CALLS || entry.seen.has(key)) return;
+    entry.seen.add(key);
+    entry.list.push(reading);
+    queue.push(callee);
+  };
+  line.commands.forEach((words, i) => {
+    const { name, args } = calledName(words);
+    for (const callee of targets(name, i)) {
+      const outer = enclosingOf[i];
+      const calls = callsIn.get(outer) ?? [];
+      calls.push({ command: i, callee, args, handed: 0 });
+      callsIn.set(outer, calls);
+    }
+  });
+  const hand = (outer: FunctionDefinition | undefined) => {
+    const lists = outer === undefined || moving.has(outer) ? [] : (readings.get(outer)?.list ?? []);
+    for (const call of callsIn.get(outer) ?? []) {
+      for (; call.handed < lists.length && budget > 0; call.handed++, budget--) {
+        const bound = lists[call.handed]!;
+        add(call.callee, fill(call.command, withArguments(call.args, bound), bound, (at) => outer !== undefined && enclosingAt(at) === outer));
+      }
+    }
+  };
+  // The lists each call makes with what its place alone knows (`f prod`, `f "$NS"`, `f "$1"` with $1 unknown).
+  for (const [outer, calls] of callsIn) {
+    for (const call of calls) {
+      if (budget-- <= 0) break;
+      const own = outer === undefined ? lineArguments(call.command) : undefined;
+      add(call.callee, own === undefined ? fill(call.command, call.args) : fill(call.command, withArguments(call.args, own)));
+    }
+  }
+  while (queue.length > 0 && budget > 0) hand(queue.shift());
+  return {
+    enclosingAt,
+    enclosing: (command) => enclosingOf[command],
+    bindings: (command) => {
+      const definition = enclosingOf[command];
+      if (definition === undefined) {
+        const own = lineArguments(command);
+        return own === undefined ? [] : [own];
+      }
+      return moving.has(definition) ? [] : (readings.get(definition)?.list ?? []);
+    },
+  };
+}
+
+/** The innermost definition around each command, by a sweep over both in order of place (definitions nest). */
+function innermostDefinitions(starts: readonly number[], definitions: readonly FunctionDefinition[]): (FunctionDefinition | undefined)[] {
+  const order = starts.map((start, i) => ({ start, i })).sort((a, b) => a.start - b.start);
+  const around: (FunctionDefinition | undefined)[] = new Array(starts.length).fill(undefined);
+  const open: FunctionDefinition[] = [];
+  let next = 0;
+  for (const { start, i } of order) {
+    while (next < definitions.length && definitions[next]!.start < start) {
+      while (open.length > 0 && open.at(-1)!.end <= definitions[next]!.start) open.pop();
+      open.push(definitions[next++]!);
+    }
+    while (open.length > 0 && open.at(-1)!.end <= start) open.pop();
+    around[i] = open.at(-1);
+  }
+  return around;
+}
+
+/** The last of the items (in order of place) that starts before `at`. */
+function lastBefore<T>(items: readonly T[], at: number, startOf: (item: T) => number): T | undefined {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (startOf(items[middle]!) < at) low = middle + 1;
+    else high = middle;
+  }
+  return items[low - 1];
 }
 
 /** The value of a positional parameter (`1`, `2`…) a call binds: empty past the last argument; undefined when not known. */

@@ -19,8 +19,8 @@ export function calledDefinition(definitions: readonly FunctionDefinition[], nam
   return definitions.findLast((definition) => definition.firm && definition.name === name && definition.end <= at);
 }
 
-/** `"$1"`, `${2}`, `$@`, `"$*"`: a word that is one positional parameter, or all of them. */
-const POSITIONAL = /^("?)\$(?:(\d)|\{(\d+)\}|([@*]))\1$/;
+/** `"$1"`, `${2}`, `$@`, `"${@}"`, `"$*"`: a word that is one positional parameter, or all of them. */
+const POSITIONAL = /^("?)\$(?:(\d)|\{(\d+)\}|([@*])|\{([@*])\})\1$/;
 
 /**
  * A command of a function's body with the call's arguments in place of the positional parameters it reads as
@@ -33,8 +33,9 @@ export function withArguments(words: readonly ShellWord[], args: readonly ShellW
     if (match === null || word.literal !== undefined) return [word];
     const quoted = match[1] === '"';
     const index = match[2] ?? match[3];
+    const all = match[4] ?? match[5];
     const values = index === undefined ? args : args.slice(Number(index) - 1, Number(index)).concat(Number(index) > args.length ? [literalWord('')] : []);
-    if (quoted && match[4] === '*') return [joined(values)];
+    if (quoted && all === '*') return [joined(values)];
     if (quoted) return [...values];
     return values.flatMap((value) => (value.literal === undefined ? [value] : value.literal.split(/\s+/).filter(Boolean).map(literalWord)));
   });

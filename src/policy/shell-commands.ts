@@ -14,8 +14,9 @@ import { xargsArguments } from './xargs-input.js';
 import { trapAction } from './trap-action.js';
 import { ENVIRONMENT_ASSIGNMENT, isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
-import { argumentBindings, boundArgument } from './function-arguments.js';
+import { argumentBindings, boundArgument, type Fill } from './function-arguments.js';
 import { withArguments as withCallArguments } from './function-calls.js';
+import type { ArgumentLoop } from './positional-words.js';
 
 /** How deep `sudo bash -c "env rm …"` is followed; deeper code is still rated by the risk levels. */
 const MAX_DEPTH = 8;
@@ -106,14 +107,17 @@ async function collect(
   }
   const assigned = line.assigned.length === 0 ? outer : new Set([...outer, ...line.assigned]);
   const mayChange = (name: string) => outerMayChange(name) || line.mayChange(name);
-  const seenAt = (i: number): Seen => {
+  // Inside a function, `$1` is the argument of the call, not the line's: `f() { kubectl delete ns "$1"; }; f "$NS"`,
+  // and so is a copy of it made in that function (`local n=$1`).
+  const seenAt = (i: number, binding?: Binding): Seen => {
     const variables = line.variables[i];
     // A variable the line leaves alone has the value its process was given; one it leaves alone up to here, the value
     // it started with (`eval 'kubectl delete ns $NS'` with the step's NS, though eval may change it for what follows).
     const startedAt = (name: string) => (!inherited.has(name) && variables?.startValueHolds(name) === true ? started(name) : undefined);
     // `X=$NS; kubectl delete ns $X`: a copy of a value the process was given, or started with, is that value.
-    const given = (name: string) => (inherited.has(name) ? inherited.get(name) : started(name));
-    const valueAt = (name: string) => variables?.valueAt(name, given) ?? (line.assigned.includes(name) || line.mayChange(name) ? undefined : inherited.get(name)) ?? startedAt(name);
+    const given = (name: string, at: number) => (binding !== undefined && POSITIONAL.test(name) && name !== '0' && binding.holds(at) ? boundArgument(name, binding.words) : inherited.has(name) ? inherited.get(name) : started(name));
+    const lineValue = (name: string) => variables?.valueAt(name, given) ?? (line.assigned.includes(name) || line.mayChange(name) ? undefined : inherited.get(name)) ?? startedAt(name);
+    const valueAt = binding === undefined ? lineValue : (name: string) => (POSITIONAL.test(name) && name !== '0' ? boundArgument(name, binding.words) : binding.loopValues.has(name) ? binding.loopValues.get(name) : lineValue(name));
     // A shell the command starts gets the variables exported there, with the values they hold there: the step's `env`
     // (already exported), the line's `export NS=prod`, `declare -x`, `set -a`, and the command's own prefixes.
     const exported = (name: string) => inherited.has(name) || started(name) !== undefined || exportedBefore(line.exports, name, line.starts[i] ?? 0);
@@ -121,17 +125,41 @@ async function collect(
     return { valueAt, startedAt: handedOn, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
   };
   const seen = line.commands.map((_, i) => seenAt(i));
-  // Inside a function, `$1` is the argument of the call, not the line's: `f() { kubectl delete ns "$1"; }; f "$NS"`.
-  const withBound = (each: Seen, bound: readonly ShellWord[]): Seen => ({ ...each, valueAt: (name) => (POSITIONAL.test(name) && name !== '0' ? boundArgument(name, bound) : each.valueAt(name)) });
-  const fill = (i: number, words: readonly ShellWord[], bound?: readonly ShellWord[]) => {
-    const at = bound === undefined ? seen[i]! : withBound(seen[i]!, bound);
+  const fill: Fill = (i, words, bound, within) => {
+    const at = bound === undefined ? seen[i]! : seenAt(i, { words: bound, holds: within ?? (() => false), loopValues: new Map() });
     return words.flatMap((word) => expandKnown(word, at.valueAt) ?? [word]);
   };
-  const bindings = argumentBindings({ commands: line.commands, starts: line.starts, functions: line.functions, code }, fill);
+  const calls = argumentBindings({ commands: line.commands, starts: line.starts, functions: line.functions, code, setArguments: line.setArguments }, fill);
   for (const [i, words] of line.commands.entries()) {
     await visit(words, parse, found, depth, assigned, seen[i]!, false, reading, line.inputs[i] ?? NO_STDIN);
-    for (const bound of bindings(i)) await visit(withCallArguments(words, bound), parse, found, depth, assigned, withBound(seen[i]!, bound), false, reading, line.inputs[i] ?? NO_STDIN);
+    const definition = calls.enclosing(i);
+    const at = line.starts[i] ?? 0;
+    // `for n in "$@"` in the same function: n holds each of the call's words in turn.
+    const loops = definition === undefined ? [] : line.argumentLoops.filter((loop) => loop.from <= at && at < loop.to && definition.start < loop.from && loop.to <= definition.end);
+    for (const bound of calls.bindings(i)) {
+      for (const loopValues of loopReadings(loops, bound)) {
+        const binding: Binding = { words: bound, loopValues, holds: (place) => definition !== undefined && calls.enclosingAt(place) === definition };
+        await visit(withCallArguments(words, bound), parse, found, depth, assigned, seenAt(i, binding), false, reading, line.inputs[i] ?? NO_STDIN);
+      }
+    }
   }
+}
+
+/** The arguments a function's command is read with, and the values its loops over them give their variables. */
+type Binding = { readonly words: readonly ShellWord[]; readonly loopValues: ReadonlyMap<string, string | undefined>; holds(at: number): boolean };
+
+/** Readings of a command's loops over the call's words kept, at most: one per combination of their values. */
+const MAX_LOOP_READINGS = 32;
+
+/** Each way the loops over positional parameters around a command may set their variables for a call's words. */
+function loopReadings(loops: readonly ArgumentLoop[], bound: readonly ShellWord[]): ReadonlyMap<string, string | undefined>[] {
+  let readings: Map<string, string | undefined>[] = [new Map()];
+  for (const loop of loops) {
+    const values = withCallArguments(loop.words, bound).map((word) => word.literal);
+    if (values.length === 0) continue;
+    readings = readings.flatMap((reading) => values.map((value) => new Map([...reading, [loop.name, value]]))).slice(0, MAX_LOOP_READINGS);
+  }
+  return readings;
 }
 
 /**

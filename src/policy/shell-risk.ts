@@ -13,6 +13,7 @@ import { knownValues, lineSettings, mayBeSet, startValueHolds, type CopiedValue 
 import type { ShellParser, ShellWord } from './shell-syntax.js';
 import { NO_STDIN, scanLine, type Unit } from './line-scan.js';
 import type { CommandStreams } from './command-streams.js';
+import { argumentLoops, setArguments, type ArgumentLoop } from './positional-words.js';
 
 const NOTHING_COPIED: CopiedValue = () => undefined;
 
@@ -53,10 +54,11 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
     downloaded: scan.downloads,
     script: (code, input, elsewhere) => (depth >= MAX_SCRIPT_DEPTH ? Promise.resolve(writeRisk('scripts nested too deeply to follow')) : classifyShell(code, parse, depth + 1, scan.downloads, elsewhere ? valuesUnknown(handed) : handed, input)),
   });
-  // `f() { kubectl get pods -n "$1"; }; f shop`: a call of a function the line defines runs its body with the call's words.
-  const rate = async (words: readonly ShellWord[], unit: Unit, stdin: Stdin, calls: number): Promise<StepRisk> => {
-    const definition = calls < MAX_CALL_DEPTH ? calledDefinition(scan.functions, words[0]?.literal, unit.start) : undefined;
-    if (definition === undefined) return classifyCommand(words, context(stdin, unit.start));
+  // Each body is looked at once, however many calls reach it.
+  const bodies = new Map<FunctionDefinition, { readonly body: readonly Unit[]; readonly moved: boolean; readonly indirect: boolean }>();
+  const bodyOf = (definition: FunctionDefinition) => {
+    const known = bodies.get(definition);
+    if (known !== undefined) return known;
     const body = scan.units.filter((inner) => inner.start > definition.start && inner.start < definition.end);
     // `f() { shift; curl "$1" …; }; f x -XDELETE`: after shift or set --, $1 is another of the call's words (or
     // none of them); which one is not followed, so the body is rated with them unknown, as written.
@@ -64,6 +66,14 @@ export async function classifyShell(command: string, parse: ShellParser, depth =
     const moved = body.some((inner) => movesArguments(inner.words)) || /\bOPTIND\b/.test(code);
     // `local m=$2`, `"${@:2}"`, `for a; do`, `${!#}`, `a=("$@")`: arguments reached otherwise than as whole words are not followed either.
     const indirect = !moved && readsArgumentsIndirectly(code);
+    bodies.set(definition, { body, moved, indirect });
+    return bodies.get(definition)!;
+  };
+  // `f() { kubectl get pods -n "$1"; }; f shop`: a call of a function the line defines runs its body with the call's words.
+  const rate = async (words: readonly ShellWord[], unit: Unit, stdin: Stdin, calls: number): Promise<StepRisk> => {
+    const definition = calls < MAX_CALL_DEPTH ? calledDefinition(scan.functions, words[0]?.literal, unit.start) : undefined;
+    if (definition === undefined) return classifyCommand(words, context(stdin, unit.start));
+    const { body, moved, indirect } = bodyOf(definition);
     let risk = moved
       ? writeRisk(`${definition.name} moves its arguments (shift, set, getopts) before using them`)
       : indirect
@@ -109,6 +119,10 @@ export type SimpleCommands = {
   readonly exports: readonly Export[];
   /** The functions the line defines, by their places in it. */
   readonly functions: readonly FunctionDefinition[];
+  /** The line's `for` loops over positional parameters (`for n in "$@"`), which a call of their function fills in. */
+  readonly argumentLoops: readonly ArgumentLoop[];
+  /** The positional parameters each `set -- …` statement of the line sets, by where it starts. */
+  readonly setArguments: ReadonlyMap<number, readonly ShellWord[]>;
 };
 
 /** What one command of a line sees of the variables the line sets. */
@@ -118,7 +132,7 @@ export type CommandVariables = {
    * literal value or a copy of one (`X=$NS`); `started`: the values the line started with, for a copy of one the line
    * leaves alone up to the copy.
    */
-  valueAt(name: string, started?: (name: string) => string | undefined): string | undefined;
+  valueAt(name: string, started?: (name: string, at: number) => string | undefined): string | undefined;
   /** The command's own `NAME=value` prefixes (its process's variables only); undefined: a value known at run time. */
   readonly prefix: ReadonlyMap<string, string | undefined>;
   /** Whether the variable still holds, where the command runs, the value the line was started with (startValueHolds). */
@@ -135,7 +149,7 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
     const variables = found.units.map(
       (unit): CommandVariables => ({
         valueAt: (name, started) => {
-          const copied: CopiedValue = (source, at) => (started !== undefined && startValueHolds(found.variables, source, at) ? started(source) : undefined);
+          const copied: CopiedValue = (source, at) => (started !== undefined && startValueHolds(found.variables, source, at, true) ? started(source, at) : undefined);
           const values = knownValues(found.variables, name, unit.start, false, true, copied);
           return values?.length === 1 ? values[0] : undefined;
         },
@@ -143,6 +157,6 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
         startValueHolds: (name) => startValueHolds(found.variables, name, unit.start),
       }),
     );
-    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), starts: found.units.map((unit) => unit.start), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange: (name) => mayBeSet(found.variables, name), exports: lineExports(root), functions: found.functions };
+    return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), starts: found.units.map((unit) => unit.start), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange: (name) => mayBeSet(found.variables, name), exports: lineExports(root), functions: found.functions, argumentLoops: argumentLoops(root), setArguments: setArguments(root) };
   });
 }

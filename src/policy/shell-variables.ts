@@ -22,6 +22,8 @@ export interface LineVariables {
   namedAtRunTime: boolean;
   /** Where each variable is first set for sure: by an assignment that every run of the line makes, in order. */
   readonly setAt: Map<string, number>;
+  /** Where a function's body sets a variable for sure, for the rest of that body (`f() { local n=$1; …; }`): each place and the body's end. */
+  readonly setWithin: Map<string, { readonly at: number; readonly to: number }[]>;
   /** Where the line may set variables in ways not followed (`read`, `eval`, `source`, `declare -n`, a trap). */
   readonly hiddenAt: number[];
   /**
@@ -57,7 +59,7 @@ export interface LineVariables {
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), counted: new Set(), copies: new Map(), copiedOnly: new Set() };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), counted: new Set(), copies: new Map(), copiedOnly: new Set() };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -85,26 +87,37 @@ export function hideAfterArithmetic(variables: LineVariables, root: ShellNode, a
  * which hides every value.
  */
 export function settleVariables(variables: LineVariables, root: ShellNode): void {
-  const firm = (node: ShellNode): void => {
+  const firm = (node: ShellNode, set: (name: string, at: number) => void): void => {
     if (node.type === 'variable_assignment') {
       const name = node.childForFieldName('name');
-      if (name?.type === 'variable_name' && !variables.setAt.has(name.text)) variables.setAt.set(name.text, node.startIndex);
-    } else if (node.type === 'declaration_command' && /^(export|readonly|declare|typeset)\b/.test(node.text)) {
-      for (const child of namedChildren(node)) if (child.type === 'variable_assignment') firm(child);
+      if (name?.type === 'variable_name') set(name.text, node.startIndex);
+    } else if (node.type === 'variable_assignments') {
+      // `X=$NS Y=$X`: bash makes them in order, so Y copies the X just set.
+      for (const child of namedChildren(node)) firm(child, set);
+    } else if (node.type === 'declaration_command' && /^(export|readonly|declare|typeset|local)\b/.test(node.text)) {
+      for (const child of namedChildren(node)) if (child.type === 'variable_assignment') firm(child, set);
     } else if (node.type === 'for_statement') {
       // A loop over literal words leaves its variable set to one of them.
       const loop = variables.loops.find((entry) => entry.start === node.startIndex);
-      if (loop !== undefined && !variables.setAt.has(loop.name)) variables.setAt.set(loop.name, node.startIndex);
+      if (loop !== undefined) set(loop.name, node.startIndex);
     } else if (node.type === 'list') {
       // `A=ls && …`: only the first part of a list runs every time.
       const first = namedChildren(node)[0];
-      if (first) firm(first);
+      if (first) firm(first, set);
     }
   };
-  const statements = allChildren(root);
-  statements.forEach((statement, i) => {
-    if (statement.isNamed && statements[i + 1]?.text !== '&') firm(statement);
+  const firmStatements = (statements: readonly ShellNode[], set: (name: string, at: number) => void) =>
+    statements.forEach((statement, i) => {
+      if (statement.isNamed && statements[i + 1]?.text !== '&') firm(statement, set);
+    });
+  firmStatements(allChildren(root), (name, at) => {
+    if (!variables.setAt.has(name)) variables.setAt.set(name, at);
   });
+  // Each run of a function's body makes its own statements' assignments, in order, for what follows in it.
+  for (const body of functionBodies(root)) {
+    const to = body.startIndex + body.text.length;
+    firmStatements(allChildren(body), (name, at) => variables.setWithin.set(name, [...(variables.setWithin.get(name) ?? []), { at, to }]));
+  }
   settleHidden(variables, root, variables.hiddenAt);
   for (const name of variables.copies.keys()) {
     if (!variables.computed.has(name)) variables.copiedOnly.add(name);
@@ -128,6 +141,19 @@ function settleHidden(variables: LineVariables, root: ShellNode, places: readonl
   }
 }
 
+/** The bodies of the functions a line defines (`f() { …; }`, `function f ( … )`), however deep. */
+function functionBodies(root: ShellNode): ShellNode[] {
+  const bodies: ShellNode[] = [];
+  const walk = (node: ShellNode, depth: number): void => {
+    if (depth > 500) return;
+    const body = node.type === 'function_definition' ? node.childForFieldName('body') : null;
+    if (body !== null) bodies.push(body);
+    for (const child of namedChildren(node)) walk(child, depth + 1);
+  };
+  walk(root, 0);
+  return bodies;
+}
+
 const LOOPS = new Set(['for_statement', 'c_style_for_statement', 'while_statement']);
 
 function holdsLoop(node: ShellNode): boolean {
@@ -138,12 +164,15 @@ function holdsLoop(node: ShellNode): boolean {
  * Whether a variable still holds the value the line was started with where a command at `at` runs: the line never
  * sets it (nor IFS, which changes how every value splits), and nothing before that command may set variables not
  * followed (`eval "$X"`, `source`, `read`…; one after it in the same loop runs before it again). The command's own
- * `eval '…'` does not count: what it runs starts with the values it finds.
+ * `eval '…'` does not count: what it runs starts with the values it finds. `pastFlags`: past the declarations of
+ * flaggedAt too, as knownValues reads them.
  */
-export function startValueHolds(variables: LineVariables, name: string, at: number): boolean {
+export function startValueHolds(variables: LineVariables, name: string, at: number, pastFlags = false): boolean {
   const touched = (each: string) => variables.values.has(each) || variables.computed.has(each) || variables.indirect.has(each) || variables.cleared.has(each);
   if (touched(name) || touched('IFS') || SET_BY_BASH.has(name) || variables.namedAtRunTime) return false;
-  return !variables.hiddenPlaces.some((place) => place.at < at || (place.from < at && place.loop));
+  // `declare -r X=$NS`: a declaration whose flags keep its values as written sets only the variables it names.
+  const places = pastFlags ? variables.hiddenPlaces.filter((place) => !variables.flaggedAt.includes(place.at)) : variables.hiddenPlaces;
+  return !places.some((place) => place.at < at || (place.from < at && place.loop));
 }
 
 /** The value a copied variable (`X=$NS`) had where the copy was made, when known; undefined otherwise. */
@@ -163,7 +192,8 @@ export function knownValues(variables: LineVariables, name: string, at: number, 
   if ((variables.fromOutside.has(name) && !fromOutside) || at > (pastFlags ? variables.valuesHiddenFrom : variables.hiddenFrom) || (variables.computed.has(name) && !follows) || variables.cleared.has(name) || SET_BY_BASH.has(name) || variables.values.has('IFS')) return undefined;
   const setAt = variables.setAt.get(name);
   const inLoop = variables.loops.some((loop) => loop.name === name && loop.from <= at && at < loop.to);
-  if (!inLoop && (setAt === undefined || setAt >= at)) return undefined;
+  const inBody = variables.setWithin.get(name)?.some((place) => place.at < at && at < place.to) === true;
+  if (!inLoop && !inBody && (setAt === undefined || setAt >= at)) return undefined;
   const values = variables.values.get(name);
   const copies = variables.copies.get(name);
   if (values === undefined || copies === undefined || !follows) return values;

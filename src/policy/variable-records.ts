@@ -4,8 +4,11 @@ import { testArithmetic } from './arithmetic-operands.js';
 import { BUILTIN_PREFIXES, GLOB, MAX_VALUES, NAME, SETTING_BUILTINS, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellWord } from './shell-syntax.js';
 
-/** A value that is one variable's, read whole: `$NS`, `${NS}`, `"$NS"`, `"${NS}"`. */
-const COPY = /^("?)\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})\1$/;
+/**
+ * A value that is one variable's, read whole: `$NS`, `${NS}`, `"$NS"`, `"${NS}"`, or one positional parameter's
+ * (`$1`, `"${10}"`; `$10` is `$1` then a 0), which a call of the function it is in gives.
+ */
+const COPY = /^("?)\$(?:([A-Za-z_][A-Za-z0-9_]*|[1-9])|\{([A-Za-z_][A-Za-z0-9_]*|[1-9][0-9]*)\})\1$/;
 
 /** `NAME=value` (alone, before a command, or in `export`): its value, or that it is only known at run time. */
 export function recordAssignment(variables: LineVariables, node: ShellNode): void {
