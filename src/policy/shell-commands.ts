@@ -183,6 +183,12 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   const name = programName(program.literal ?? program.text);
   const { startedAt, ...shown } = seen;
   found.push({ name, args, assigned, ...shown, ...(moreArgs ? { moreArgs: true as const } : {}) });
+  // `K=kubectl; $K delete ns prod`: a name the line surely gives is also met as the program it names.
+  const named = program.literal === undefined ? expandKnown(program, seen.valueAt) : undefined;
+  if (named !== undefined && named.length > 0 && named.every((word) => word.literal !== undefined)) {
+    await visit([...named, ...args], parse, found, depth + 1, assigned, seen, moreArgs, reading, stdin);
+    return;
+  }
   // A shell it starts gets the exported values: those the line started with, unless a wrapper clears them.
   const handed = (elsewhere: boolean) => (elsewhere ? NOTHING_STARTED : startedAt);
   if (isWrapper(name)) {

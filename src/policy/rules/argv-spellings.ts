@@ -1,8 +1,12 @@
+import { optionFreeWords } from './option-free-forms.js';
 import { dockerSpellings } from './docker-spelling.js';
 import { kubeSpelling } from './kube-spelling.js';
 
 /** The other spellings of a kubectl, helm, docker or podman argv that deny and ask rules also match; none for other programs. */
 export function argvSpellings(program: string, args: readonly string[]): (readonly string[])[] {
-  if (program === 'kubectl' || program === 'helm') return [kubeSpelling(program, args)];
-  return program === 'docker' || program === 'podman' ? dockerSpellings(args) : [];
+  const spelled = program === 'kubectl' || program === 'helm' ? [kubeSpelling(program, args)] : program === 'docker' || program === 'podman' ? dockerSpellings(args) : [];
+  if (spelled.length === 0) return spelled;
+  // `kubectl -n default delete ns prod` is also `delete ns prod`: option values are left out wherever they stand.
+  const whole = args.join('\0');
+  return [...spelled, ...optionFreeWords(program, args).filter((kept) => kept.join('\0') !== whole)];
 }

@@ -13,6 +13,12 @@ import { optionReader } from './value-options.js';
  * may meet; an allow rule never sees them.
  */
 export function optionFreeForms(name: string, words: readonly string[]): string[] {
+  const whole = [name, ...words].join(' ');
+  return [...new Set(optionFreeWords(name, words).map((kept) => [name, ...kept].join(' ')))].filter((form) => form !== whole);
+}
+
+/** The words optionFreeForms keeps of a command after its name, per reading (the whole command's among them). */
+export function optionFreeWords(name: string, words: readonly string[]): string[][] {
   const operands: { readonly word: string; readonly maybeValueOf?: number }[] = [];
   // The options whose value is unsure, by where they are read (git's own, its command's) and how they are written.
   const unsure = new Map<string, number>();
@@ -45,18 +51,17 @@ export function optionFreeForms(name: string, words: readonly string[]): string[
       index++;
     }
   }
-  const whole = [name, ...words].join(' ');
-  const forms: string[] = [];
+  const forms: string[][] = [];
   for (const taken of readings(unsure.size)) {
     const kept = operands.filter((operand) => operand.maybeValueOf === undefined || !taken.has(operand.maybeValueOf)).map((operand) => operand.word);
     // A command left with no operand says nothing a rule about what it acts on could mean, unless no word was read as a value.
-    if (kept.length > 0 || taken.size === 0) forms.push([name, ...kept].join(' '));
+    if (kept.length > 0 || taken.size === 0) forms.push(kept);
     if (firstOperand !== undefined) {
       const at = operands.slice(0, firstOperand.at).filter((operand) => operand.maybeValueOf === undefined || !taken.has(operand.maybeValueOf)).length;
-      forms.push([name, ...kept.slice(0, at), firstOperand.word, ...kept.slice(at)].join(' '));
+      forms.push([...kept.slice(0, at), firstOperand.word, ...kept.slice(at)]);
     }
   }
-  return [...new Set(forms)].filter((form) => form !== whole);
+  return forms;
 }
 
 /**

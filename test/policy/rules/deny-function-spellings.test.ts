@@ -4,8 +4,8 @@ import { shellCommands } from '../../../src/policy/shell-commands.js';
 import { assessPolicy, parsePolicy } from '../../../src/policy/rules/index.js';
 import { createBuiltinRegistry, parseShell, riskOptions } from '../../../src/tools/index.js';
 
-// The ways a value reaches a command through the functions a line defines and the copies it makes: deny rules meet
-// each with the value, and never with another.
+// The ways a value reaches a command through the functions a line defines, the copies it makes and the program name
+// a variable holds: deny rules meet each with the value, and never with another.
 
 const options = riskOptions(createBuiltinRegistry(), process.env, '/srv/app');
 const POLICY = parsePolicy('deny:\n  - kubectl: "delete ns prod"\n', '/srv/app/.ksa/policy.yaml');
@@ -41,11 +41,19 @@ const COPY_SPELLINGS = [
   'X=prod Y=$X; kubectl delete ns $Y',
 ];
 
+const NAME_AND_OPTION_SPELLINGS = [
+  'K=kubectl; $K delete ns prod',
+  'K=kubectl; "$K" delete ns "$NS"',
+  'kubectl -n default delete ns prod',
+  'kubectl --context kind delete ns prod',
+];
+
 const staging = (command: string) => command.replaceAll('prod', 'staging');
 
 describe.each([
   ['function arguments', FUNCTION_SPELLINGS],
   ['copies', COPY_SPELLINGS],
+  ['program names and option values', NAME_AND_OPTION_SPELLINGS],
 ])('deny rules and %s', (_, spellings) => {
   it.each(spellings)('%s is denied', async (command) => {
     expect(await decision(command, { NS: 'prod' })).toBe('deny');
@@ -84,3 +92,12 @@ describe('a line of many functions calling one another', () => {
   });
 });
 
+describe('a kubectl step with an option before its command', () => {
+  it.each([
+    [['-n', 'default', 'delete', 'ns', 'prod'], 'deny'],
+    [['-n', 'default', 'delete', 'ns', 'staging'], 'ask'],
+  ])('%j is %s', async (args, expected) => {
+    const plan = PlanSchema.parse({ goal: 'argv', steps: [{ id: 's', tool: 'kubectl', args: { args } }] });
+    expect((await assessPolicy(plan, POLICY, 'write', options)).decision.steps[0]!.decision).toBe(expected);
+  });
+});
