@@ -1,7 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import { credentialSafeCut } from '../planning/credential-shapes.js';
-import { keyAfterBodyLine, keyFooterEnd, keysStartingIn, type OpenKey } from '../planning/private-key-armour.js';
+import { keyAfterBodyLine, keyBodyLine, keyFooterEnd, keysStartingIn, type OpenKey } from '../planning/private-key-armour.js';
 import { keyThroughLine } from '../planning/private-key-lines.js';
+import type { OutputStream } from '../planning/tool-call.js';
 
 /**
  * Where a private key runs at a byte offset of a stream. `end`: the byte its span ends at, where the line it is on
@@ -11,6 +12,16 @@ import { keyThroughLine } from '../planning/private-key-lines.js';
 export type KeyAt = { readonly end: number } | { readonly end?: undefined; readonly key: OpenKey; readonly next: OpenKey | undefined };
 
 type Range = { from: number; to: number; at: KeyAt };
+
+/** The key each stream of one process has open: shared by the captures of its stdout and stderr. */
+export type StreamKeys = Record<OutputStream, OpenKey | undefined>;
+
+/**
+ * One stream of a process whose other stream is read too. A key printed across both (`head -1 key; tail -n +2 key
+ * >&2`) has its header on one and its body on the other: a line that can be the body of the key the other stream has
+ * open is masked, as the line masker masks it, without opening or closing anything.
+ */
+export type PairedStream = { readonly stream: OutputStream; readonly keys: StreamKeys; readonly onBodyLine: (from: number, to: number) => void };
 
 /**
  * Where the private keys of a stream run, by byte offset, as the line masker sees them: the capture keeps a tail
@@ -25,8 +36,13 @@ export class KeyRanges {
   private lineStart = 0;
   private open: OpenKey | undefined;
   private ranges: Range[] = [];
+  /** Reading the unended line to answer keyAt: nothing is taken as read, nor told to the other stream. */
+  private peeking = false;
 
-  constructor(private readonly maxLineChars: number) {}
+  constructor(
+    private readonly maxLineChars: number,
+    private readonly paired?: PairedStream,
+  ) {}
 
   write(bytes: Buffer, offset: number): void {
     let at = 0;
@@ -46,6 +62,15 @@ export class KeyRanges {
     }
   }
 
+  /** The stream ended: its last line, without a line end, is read as a line. */
+  end(): void {
+    this.pending += this.decoder.end();
+    if (this.pending === '') return;
+    const last = this.pending;
+    this.pending = '';
+    this.line(last, this.lineStart + Buffer.byteLength(last));
+  }
+
   forgetBefore(offset: number): void {
     while (this.ranges.length > 0 && this.ranges[0]!.to <= offset) this.ranges.shift();
   }
@@ -57,6 +82,7 @@ export class KeyRanges {
     // In the line not ended yet (the stream's last): read as it is so far, without taking it as read.
     const { ranges, open, lineStart } = this;
     this.ranges = [];
+    this.peeking = true;
     try {
       this.line(this.pending, lineStart + Buffer.byteLength(this.pending));
       return this.ranges.find((range) => range.from <= offset && offset < range.to)?.at;
@@ -64,11 +90,17 @@ export class KeyRanges {
       this.ranges = ranges;
       this.open = open;
       this.lineStart = lineStart;
+      this.peeking = false;
     }
   }
 
-  /** Reads one line (or one piece of a long one) ending at byte `end`, its line end included. */
   private line(raw: string, end: number): void {
+    this.readLine(raw, end);
+    if (this.paired && !this.peeking) this.paired.keys[this.paired.stream] = this.open;
+  }
+
+  /** Reads one line (or one piece of a long one) ending at byte `end`, its line end included. */
+  private readLine(raw: string, end: number): void {
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const start = this.lineStart;
     const byteAt = (index: number) => start + Buffer.byteLength(text.slice(0, index));
@@ -87,12 +119,19 @@ export class KeyRanges {
       }
       this.open = undefined;
     }
+    if (from === 0 && this.otherStreamsBody(text)) return this.paired!.onBodyLine(start, byteAt(text.length));
     const found = keysStartingIn(text, from);
     for (const [spanStart, spanEnd] of found.closed) this.add(byteAt(spanStart), byteAt(spanEnd), { end: byteAt(spanEnd) });
     if (found.open) {
       this.open = found.open.key;
       this.add(byteAt(found.open.at), end, { key: found.open.key, next: found.open.key });
     }
+  }
+
+  private otherStreamsBody(text: string): boolean {
+    if (!this.paired || this.peeking || text.trim() === '') return false;
+    const other = this.paired.keys[this.paired.stream === 'stdout' ? 'stderr' : 'stdout'];
+    return other !== undefined && keyBodyLine(text, other);
   }
 
   private add(from: number, to: number, at: KeyAt): void {

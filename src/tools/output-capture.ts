@@ -1,7 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import { credentialSafeCut } from '../planning/credential-shapes.js';
 import { REDACTED } from '../planning/redacted.js';
-import { keyBodyEnd, KeyRanges } from './key-ranges.js';
+import type { OutputStream } from '../planning/tool-call.js';
+import { keyBodyEnd, KeyRanges, type StreamKeys } from './key-ranges.js';
 
 export const DEFAULT_MAX_CAPTURE_BYTES = 1024 * 1024;
 /** Longer lines are delivered in pieces, so one line without a newline cannot grow without bound; never inside a credential. */
@@ -91,6 +92,8 @@ export class LineSplitter {
 /**
  * Keeps the first and the last half of `maxBytes` of a stream and counts what
  * falls in between: the start of a log says what ran, its end says why it failed.
+ * Paired with the capture of the process's other stream (`pairedWith`), the lines that are the body of a key whose
+ * header that stream printed are kept as ***, as the step's output lines showed them.
  */
 export class BoundedCapture {
   private readonly head: Buffer[] = [];
@@ -100,11 +103,16 @@ export class BoundedCapture {
   private totalBytes = 0;
   private readonly headLimit: number;
   private readonly tailLimit: number;
-  private readonly keys = new KeyRanges(MAX_LINE_CHARS);
+  private readonly keys: KeyRanges;
+  /** Byte ranges to keep as ***, by where they start: in the head (kept for good), or later (dropped with the middle). */
+  private readonly headMasks: [number, number][] = [];
+  private readonly laterMasks: [number, number][] = [];
 
-  constructor(maxBytes = DEFAULT_MAX_CAPTURE_BYTES) {
+  constructor(maxBytes = DEFAULT_MAX_CAPTURE_BYTES, pairedWith?: { readonly stream: OutputStream; readonly keys: StreamKeys }) {
     this.headLimit = Math.floor(maxBytes / 2);
     this.tailLimit = maxBytes - this.headLimit;
+    const onBodyLine = (from: number, to: number) => (from < this.headLimit ? this.headMasks : this.laterMasks).push([from, to]);
+    this.keys = new KeyRanges(MAX_LINE_CHARS, pairedWith && { ...pairedWith, onBodyLine });
   }
 
   write(chunk: Uint8Array | string): void {
@@ -126,7 +134,14 @@ export class BoundedCapture {
       this.tail[0] = this.tail[0]!.subarray(excess);
       this.tailBytes -= excess;
     }
-    this.keys.forgetBefore(this.totalBytes - this.tailBytes);
+    const tailStart = this.totalBytes - this.tailBytes;
+    this.keys.forgetBefore(tailStart);
+    while (this.laterMasks.length > 0 && this.laterMasks[0]![1] <= tailStart) this.laterMasks.shift();
+  }
+
+  /** The stream ended: a last line without a line end is read as a line too (the line masker shows it so). */
+  end(): void {
+    this.keys.end();
   }
 
   /** Bytes dropped from the middle. */
@@ -140,20 +155,53 @@ export class BoundedCapture {
 
   /** The captured text; when truncated, head and tail are joined by a `…[N bytes truncated]…` line. */
   text(): string {
-    if (!this.truncated) return Buffer.concat([...this.head, ...this.tail]).toString('utf8');
+    const masks = [...this.headMasks, ...this.laterMasks];
+    if (!this.truncated) return maskedText(Buffer.concat([...this.head, ...this.tail]), 0, masks, true);
     // The cuts may fall inside a UTF-8 character: hold back its start, skip its continuation bytes.
-    const head = new StringDecoder('utf8').write(Buffer.concat(this.head));
+    const head = maskedText(Buffer.concat(this.head), 0, masks, false);
     const tailBytes = Buffer.concat(this.tail);
     let skip = 0;
     while (skip < tailBytes.length && skip < 4 && (tailBytes[skip]! & 0xc0) === 0x80) skip++;
-    let tail = tailBytes.subarray(skip).toString('utf8');
-    // The key's header was dropped with the middle: nothing in the tail says its first lines are a key's body.
     const tailStart = this.totalBytes - this.tailBytes;
+    const kept = tailBytes.subarray(skip);
+    const keptStart = tailStart + skip;
+    // The key's header was dropped with the middle: nothing in the tail says its first lines are a key's body.
     const key = this.keys.keyAt(tailStart);
-    if (key?.end !== undefined) tail = REDACTED + tail.slice(tailBytes.subarray(skip, Math.max(skip, key.end - tailStart)).toString('utf8').length);
-    else if (key) tail = REDACTED + tail.slice(keyBodyEnd(tail, key.key, key.next));
+    let keyEnd: number | undefined;
+    if (key?.end !== undefined) keyEnd = Math.max(keptStart, key.end);
+    else if (key) {
+      const text = kept.toString('utf8');
+      keyEnd = keptStart + Buffer.byteLength(text.slice(0, keyBodyEnd(text, key.key, key.next)));
+    }
+    const tail = maskedText(kept, keptStart, keyEnd === undefined ? masks : [[keptStart, keyEnd], ...masks], true);
     return `${head}\n…[${this.droppedBytes} bytes truncated]…\n${tail}`;
   }
+}
+
+/**
+ * The text of `bytes` (which start at stream offset `offset`) with each range of `masks` that reaches into them as
+ * ***. Unless `final`, a character cut at their end is held back.
+ */
+function maskedText(bytes: Buffer, offset: number, masks: readonly (readonly [number, number])[], final: boolean): string {
+  const decoder = new StringDecoder('utf8');
+  const end = offset + bytes.length;
+  const ranges = masks
+    .filter(([from, to]) => from < end && (to > offset || from === offset))
+    .map(([from, to]) => [Math.max(from, offset), Math.min(to, end)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = offset;
+  for (const [from, to] of ranges) {
+    // One range reaching into another (a key's body read both ways) is one ***.
+    if (from < at) {
+      at = Math.max(at, to);
+      continue;
+    }
+    out += decoder.write(bytes.subarray(at - offset, from - offset)) + REDACTED;
+    at = to;
+  }
+  out += decoder.write(bytes.subarray(at - offset));
+  return final ? out + decoder.end() : out;
 }
 
 /** A text already held whole, kept to `maxBytes` as a stream's capture would keep it (head and tail). */

@@ -5,6 +5,7 @@ import type { Options } from 'execa';
 import { z } from 'zod';
 import type { OutputStream } from '../planning/index.js';
 import { CommandFailedError, CommandNotFoundError, ToolError } from './errors.js';
+import type { StreamKeys } from './key-ranges.js';
 import { BoundedCapture, DEFAULT_MAX_CAPTURE_BYTES, LineSplitter, stripFinalNewline } from './output-capture.js';
 import { DEFAULT_KILL_GRACE_MS, stopProcessGroup, trackProcessGroup } from './process-groups.js';
 
@@ -80,7 +81,9 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   const untrack = pid === undefined ? () => {} : trackProcessGroup(pid);
 
   const maxBytes = options.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
-  const captures = { stdout: new BoundedCapture(maxBytes), stderr: new BoundedCapture(maxBytes) };
+  // One key state for both streams: what is kept follows a key printed across them as the step's output lines do.
+  const keys: StreamKeys = { stdout: undefined, stderr: undefined };
+  const captures = { stdout: new BoundedCapture(maxBytes, { stream: 'stdout', keys }), stderr: new BoundedCapture(maxBytes, { stream: 'stderr', keys }) };
   let forwarding = true;
   for (const name of ['stdout', 'stderr'] as const) {
     const stream = subprocess[name];
@@ -92,7 +95,10 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
       captures[name].write(chunk);
       splitter.write(chunk);
     });
-    stream.once('end', () => splitter.end());
+    stream.once('end', () => {
+      captures[name].end();
+      splitter.end();
+    });
   }
 
   // The process exited but something it started still holds the pipes (`srv &` without a redirect): the step
@@ -136,6 +142,9 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   if (aborted) throw signal.reason;
   if (pid === undefined) throw spawnError(result, shell ?? options.command);
 
+  // Idempotent: a stream whose end was not heard has its last line read all the same.
+  captures.stdout.end();
+  captures.stderr.end();
   const stdout = stripFinalNewline(captures.stdout.text());
   const stderr = stripFinalNewline(captures.stderr.text());
   const truncated = captures.stdout.truncated || captures.stderr.truncated;
