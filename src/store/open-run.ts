@@ -114,7 +114,7 @@ export class OpenRun {
       .then(async () => {
         const line = JSON.stringify(summarize(this.record));
         if (line === this.indexed) return;
-        await this.store.updateIndex(this.record);
+        await this.store.updateIndex(this.record, this.redactor);
         this.indexed = line;
       })
       .catch((error: unknown) => {

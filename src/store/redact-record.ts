@@ -42,7 +42,11 @@ export const RUN_RECORD_SHAPE: Shape = {
 export const JOURNAL_ENTRY_SHAPE: Shape = { own: ['stepId', ...under('state', [...STEP_OWN, 'output.**'])], content: under('state', STEP_CONTENT.filter((path) => path !== 'output.**')) };
 
 /** `runs/index.json`. */
-export const RUN_INDEX_SHAPE: Shape = { own: ['version', ...under('entries.*', ['runId', 'status', 'createdAt', 'startedAt', 'endedAt', 'steps', 'sessionId'])], content: [] };
+const RUN_SUMMARY_OWN = ['runId', 'status', 'createdAt', 'startedAt', 'endedAt', 'steps', 'sessionId'];
+export const RUN_INDEX_SHAPE: Shape = { own: ['version', ...under('entries.*', RUN_SUMMARY_OWN)], content: [] };
+
+/** One run's line of `runs/index.json`. */
+export const RUN_SUMMARY_SHAPE: Shape = { own: RUN_SUMMARY_OWN, content: [] };
 
 /** A run event (`ksa run --json`, the terminal). */
 export const RUN_EVENT_SHAPE: Shape = {

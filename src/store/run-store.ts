@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isFinished, type RunStatus } from '../planning/state.js';
 import { ensurePrivateDir, isRunId, runDir, stepLogDir } from './paths.js';
 import { createRedactor, namesSecretInput, privateKeysIn, secretInputValues, type Redactor } from './redact.js';
-import { recordReplacer, replacerFor, RUN_INDEX_SHAPE, RUN_RECORD_SHAPE } from './redact-record.js';
+import { recordReplacer, replacerFor, RUN_INDEX_SHAPE, RUN_RECORD_SHAPE, RUN_SUMMARY_SHAPE } from './redact-record.js';
 import { StoredOutputs } from './stored-outputs.js';
 import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunBusyError, RunLock, type LockOwner } from './run-lock.js';
@@ -269,8 +269,11 @@ export class RunStore {
   }
 
   /** @internal */
-  updateIndex(record: RunRecord): Promise<void> {
-    return this.index.upsert(summarize(record));
+  updateIndex(record: RunRecord, redactor?: Redactor): Promise<void> {
+    // The index is written with the store's redactor, which knows no run's secret inputs (a goal naming a password
+    // given with --input): each line is hidden with its own run's first. Lines taken from run.json are hidden already.
+    const summary = summarize(record);
+    return this.index.upsert(redactor ? (JSON.parse(JSON.stringify(summary, recordReplacer(RUN_SUMMARY_SHAPE, () => redactor))) as RunSummary) : summary);
   }
 }
 
