@@ -19,6 +19,12 @@ const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
 const ARMOUR_FIELD =
   /^(?:Proc-Type|DEK-Info|Comment|Version|Hash|Charset|MessageID|Subject|x-[A-Za-z0-9-]+|Encryption|Public-Lines|Private-Lines|Private-MAC|Private-Hash|Key-Derivation|Argon2-[A-Za-z]+):/i;
 
+/**
+ * An SSH2 header line (RFC 4716): a tag of 1 to 64 printable ASCII characters other than `:`, a colon and a space.
+ * Any tag may stand before an SSH2 key's body (`Key-Type: ed25519`), not only the ones known by name.
+ */
+const SSH2_HEADER_FIELD = /^[\x21-\x39\x3b-\x7e]{1,64}:(?: |$)/;
+
 /** Quick look: text without any of these holds no key header. */
 export const KEY_HEADER_HINT = /PRIVATE KEY|PuTTY-User-Key-File|LS0tLS1CRUdJTi/;
 
@@ -35,6 +41,8 @@ export type OpenKey = {
    * long `Comment:`), whatever this line holds.
    */
   readonly continued?: boolean;
+  /** An SSH2 block whose body has not begun: any RFC 4716 header line may come next. */
+  readonly ssh2Headers?: boolean;
 };
 
 /** Whether a line can be part of the body of the key open before it. */
@@ -46,13 +54,17 @@ export function keyBodyLine(line: string, key: OpenKey): boolean {
 export function keyAfterBodyLine(line: string, key: OpenKey): OpenKey | undefined {
   const match = key.prefix.exec(line);
   const rest = (match ? line.slice(match[0].length) : line).trim();
-  const field = key.continued === true || ARMOUR_FIELD.test(rest);
-  if (!field) return rest === '' || BASE64_LINE.test(rest) ? withContinued(key, false) : undefined;
-  return withContinued(key, rest.endsWith('\\'));
+  const headers = key.ssh2Headers === true;
+  const field = key.continued === true || ARMOUR_FIELD.test(rest) || (headers && SSH2_HEADER_FIELD.test(rest));
+  if (field) return withState(key, rest.endsWith('\\'), headers);
+  if (rest === '') return withState(key, false, headers);
+  // The body has begun: RFC 4716 puts no header after it.
+  return BASE64_LINE.test(rest) ? withState(key, false, false) : undefined;
 }
 
-function withContinued(key: OpenKey, continued: boolean): OpenKey {
-  return (key.continued ?? false) === continued ? key : { ...key, continued };
+function withState(key: OpenKey, continued: boolean, ssh2Headers: boolean): OpenKey {
+  if ((key.continued ?? false) === continued && (key.ssh2Headers ?? false) === ssh2Headers) return key;
+  return { ...key, continued, ssh2Headers };
 }
 
 /** Where the footer in a line ends (after its last dash), or -1. */
@@ -72,7 +84,7 @@ export function keysStartingIn(line: string, from = 0): { closed: [number, numbe
     if (header === undefined) return { closed };
     if (header.kind === 'armour') {
       const end = keyFooterEnd(line.slice(header.end));
-      if (end === -1) return { closed, open: { at: header.start, key: openKey(line, header.start, true) } };
+      if (end === -1) return { closed, open: { at: header.start, key: openKey(line, header.start, true, line.startsWith('---- ', header.start)) } };
       closed.push([header.start, header.end + end]);
       at = header.end + end;
     } else if (header.kind === 'putty') {
@@ -157,11 +169,11 @@ function nextHeader(line: string, from: number): Header | undefined {
 /** Longer, what is before a header is other text (a long line's), not a prefix its body lines repeat. */
 const MAX_PREFIX = 256;
 
-function openKey(line: string, headerStart: number, footer: boolean): OpenKey {
+function openKey(line: string, headerStart: number, footer: boolean, ssh2 = false): OpenKey {
   const start = line.slice(0, headerStart).trimStart();
   const before = start.length > MAX_PREFIX ? '' : start;
   const pattern = before.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\d+/g, '\\d+');
-  return { prefix: new RegExp(`^\\s*${pattern}`), footer };
+  return { prefix: new RegExp(`^\\s*${pattern}`), footer, ...(ssh2 ? { ssh2Headers: true } : {}) };
 }
 
 /** Whether base64 of a PEM block decodes to a private key's header, or is too short or broken to tell (then it is taken as one). */

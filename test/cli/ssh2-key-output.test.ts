@@ -29,9 +29,8 @@ function keyBytes(dir: string): Buffer {
 }
 
 /** An SSH2 encrypted private key block as RFC 4716 lays it out: its magic number, lines of at most 70 characters. */
-function ssh2Key(bytes: Buffer): { text: string; body: string[] } {
+function ssh2Key(bytes: Buffer, header = ['Subject: deploy', 'Comment: "256-bit ed25519, deploy@build-7, converted for the release \\', 'pipeline of the shop service"']): { text: string; body: string[] } {
   const body = Buffer.concat([Buffer.from([0x3f, 0x6f, 0xf9, 0xeb]), bytes]).toString('base64').match(/.{1,70}/g)!;
-  const header = ['Subject: deploy', 'Comment: "256-bit ed25519, deploy@build-7, converted for the release \\', 'pipeline of the shop service"'];
   return { text: ['---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----', ...header, ...body, '---- END SSH2 ENCRYPTED PRIVATE KEY ----', ''].join('\n'), body };
 }
 
@@ -55,6 +54,26 @@ describe('an SSH2 private key a step prints', () => {
     expect(files.some((entry) => entry.rel.endsWith(path.join('logs', 'show.log')))).toBe(true);
     expect(files.some((entry) => entry.rel.endsWith('run.json'))).toBe(true);
     for (const line of [...key.body, 'pipeline of the shop service']) {
+      expect(result.stdout + result.stderr).not.toContain(line);
+      expect(files.filter((entry) => readFileSync(path.join(home, entry.rel), 'utf8').includes(line)).map((entry) => entry.rel)).toEqual([]);
+    }
+  });
+
+  it('has its body masked after header lines with any RFC 4716 tag (Key-Type: ed25519), in events, run.json and the log', async () => {
+    const dir = path.join(sandbox.dir, 'ssh2-tags');
+    mkdirSync(dir, { recursive: true });
+    const key = ssh2Key(keyBytes(dir), ['Key-Type: ed25519', 'Comment: "deploy@build-7"', 'X.Origin_Host: build-7']);
+    writeFileSync(path.join(dir, 'key.ssh2'), key.text);
+    const plan = await sandbox.writePlan('ssh2-tags/plan.yaml', 'goal: Show a key\nsteps:\n  - id: show\n    tool: shell\n    args: { command: "cat key.ssh2; echo done" }\n');
+    const home = path.join(sandbox.home, 'ssh2-tags');
+
+    const result = await runKsa(['run', plan, '--yes', '--json'], { home, cwd: dir });
+    expectExit(result, 0);
+
+    const lines = eventsOf(parseNdjson(result.stdout), 'step_output', 'show').map((event) => event.line);
+    expect(lines).toEqual([...key.text.trimEnd().split('\n').map(() => '***'), 'done']);
+    const files = (await walk(home)).filter((entry) => !entry.dir);
+    for (const line of key.body) {
       expect(result.stdout + result.stderr).not.toContain(line);
       expect(files.filter((entry) => readFileSync(path.join(home, entry.rel), 'utf8').includes(line)).map((entry) => entry.rel)).toEqual([]);
     }

@@ -54,6 +54,22 @@ describe('the body of a private key', () => {
     expect(feed([ssh2[0]!, BODY[0]!, 'echo done \\', 'deploy ok'].map(out))).toEqual(['***', '***', 'echo done \\', 'deploy ok']);
   });
 
+  it('runs over any RFC 4716 header line before an SSH2 key\'s body, whatever its tag, but not after the body or in a PEM key', () => {
+    const headers = ['Key-Type: ed25519', 'Subject: deploy', 'X.Release_Tag~1: v2', `${'T'.repeat(64)}: long tag`, 'Note:'];
+    const ssh2 = ['---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----', ...headers, BODY[0]!, BODY[1]!, '---- END SSH2 ENCRYPTED PRIVATE KEY ----', 'after'];
+    expect(feed(ssh2.map(out))).toEqual([...ssh2.slice(0, -1).map(() => '***'), 'after']);
+    expect(hideCredentials(ssh2.join('\n'), '***')).toBe('***\nafter');
+    // Cut off before its footer, the key ends where its body does.
+    expect(hideCredentials([...ssh2.slice(0, -2), 'Key-Type: ed25519', 'deploy ok'].join('\n'), '***')).toBe('***\nKey-Type: ed25519\ndeploy ok');
+    // Not a header: a tag longer than 64 characters, or one with a space.
+    expect(feed([ssh2[0]!, `${'T'.repeat(65)}: long tag`, BODY[0]!].map(out))).toEqual(['***', `${'T'.repeat(65)}: long tag`, BODY[0]!]);
+    expect(feed([ssh2[0]!, 'Key Type: ed25519'].map(out))).toEqual(['***', 'Key Type: ed25519']);
+    // PEM's armour keeps its own fields only.
+    expect(feed(['-----BEGIN RSA PRIVATE KEY-----', 'Key-Type: rsa', BODY[0]!].map(out))).toEqual(['***', 'Key-Type: rsa', BODY[0]!]);
+    // A header on one stream, its header lines and body on the other.
+    expect(feed([out(ssh2[0]!), err('Key-Type: ed25519'), err(BODY[0]!)])).toEqual(['***', '***', '***']);
+  });
+
   it('hides SSH2 and PuTTY key files, and a key\'s body printed on the other stream than its header', () => {
     const ssh2 = ['---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----', 'Comment: "rsa-key-20240101"', BODY[0]!, '---- END SSH2 ENCRYPTED PRIVATE KEY ----', 'after'];
     expect(feed(ssh2.map(out))).toEqual(['***', '***', '***', '***', 'after']);
