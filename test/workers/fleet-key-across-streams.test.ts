@@ -18,6 +18,12 @@ let workDir: string;
 const PEM = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
 const BODY = PEM.trimEnd().split('\n').slice(1, -1);
 
+/**
+ * Two pipes have no order between them: the body printed after its header may be read first. A write larger than a
+ * pipe holds (a line of blanks, which a key's body may hold) returns only once ksa has read the header before it.
+ */
+const HEADER_READ = "printf '%70000s\\n' ''";
+
 beforeAll(async () => {
   sandbox = await createCliSandbox('ksa-fleet-key-streams-');
   redis = await startRedis();
@@ -34,7 +40,7 @@ afterAll(async () => {
 
 describe('a private key printed across streams on a worker', () => {
   it('leaves no line of its body in Redis, the run\'s files or its events', async () => {
-    const planFile = await sandbox.writePlan('key/plan.yaml', 'goal: Key\nsteps:\n  - id: a\n    tool: shell\n    runsOn: [vault]\n    args: { command: "head -1 rsa.pem; tail -n +2 rsa.pem >&2" }\n');
+    const planFile = await sandbox.writePlan('key/plan.yaml', `goal: Key\nsteps:\n  - id: a\n    tool: shell\n    runsOn: [vault]\n    args: { command: ${JSON.stringify(`head -1 rsa.pem; ${HEADER_READ}; tail -n +2 rsa.pem >&2`)} }\n`);
     const result = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url], { home: sandbox.home, cwd: path.dirname(planFile), timeoutMs: 30_000 });
     expect(result.code, describeResult(result)).toBe(0);
     const done = eventsOf(parseNdjson(result.stdout), 'step_succeeded', 'a')[0] as unknown as { output: { stderr: string } };
