@@ -11,6 +11,7 @@ import { unzipOptionsGiven } from './unzip-command.js';
 import { arithmeticRisks } from './arithmetic-code.js';
 import { lineVariables, settleVariables, type LineVariables } from './shell-variables.js';
 import { recordAssignment, recordCommand, recordSyntax } from './variable-records.js';
+import { recordIntegerAssignments, recordSubstrings } from './integer-variables.js';
 import { allChildren, evaluateWord, joinedWords, namedChildren, variablesRead, type ShellNode, type ShellWord } from './shell-syntax.js';
 import { isDescriptor, redirectedCommand, redirectsAfterHereDocument, redirectTarget, wordsAfterRedirect } from './redirect-words.js';
 
@@ -59,6 +60,8 @@ export function scanLine(root: ShellNode, reading: 'sure' | 'possible', download
     if (statement.type !== 'function_definition' || statements[i + 1]?.text === '&') return;
     for (const definition of found.functions) if (definition.start === statement.startIndex) definition.firm = true;
   });
+  recordIntegerAssignments(found.variables);
+  recordSubstrings(found.variables, root);
   settleVariables(found.variables, root);
   if (reading === 'sure') found.effects.push(...arithmeticRisks(found.variables, root, environment));
   return found;

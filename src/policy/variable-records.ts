@@ -24,6 +24,7 @@ export function recordAssignment(variables: LineVariables, node: ShellNode): voi
   const defaulted = value && target.type !== 'subscript' && !appends ? defaultExpansion(value.text) : undefined;
   if (defaulted !== undefined) variables.fromOutside.add(name);
   values.push(defaulted?.fallback ?? (word === undefined ? '' : (word.literal ?? word.hints.join(' '))));
+  variables.assigned.push({ name, at: node.startIndex, text: word?.literal ?? value?.text ?? '' });
   if (value?.type === 'arithmetic_expansion' && !appends) variables.counted.add(`${name}\0${values.length - 1}`);
   variables.values.set(name, values);
   // `X=$NS`, `X="${NS}"`: bash neither splits nor globs an assignment's value, so X holds NS's value exactly;
@@ -76,12 +77,12 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       if (flags === 'plain') variables.flaggedAt.push(node.startIndex);
       const keeps = /^(export|readonly)\b/.test(node.text);
       const options = children.filter((child) => child.type === 'word' && child.text.startsWith('-')).map((child) => child.text);
-      // `declare -i n=$x` evaluates the value as arithmetic.
+      // `declare -i n=$x`, and every later `n=$x`, evaluates the value as arithmetic (integerAssignments).
       const integer = options.some((option) => /^-[A-Za-z]*i/.test(option));
       for (const child of children) {
-        const value = child.type === 'variable_assignment' ? child.childForFieldName('value') : null;
-        if (integer && value !== null) recordArithmetic(variables, value.text, child.startIndex);
-        const name = child.type === 'variable_assignment' ? child.childForFieldName('name')?.text : child.type === 'variable_name' ? child.text : undefined;
+        const target = child.type === 'variable_assignment' ? child.childForFieldName('name') : null;
+        const name = target !== null ? (target.type === 'subscript' ? namedChildren(target)[0]?.text : target.text) : child.type === 'variable_name' ? child.text : undefined;
+        if (integer && name !== undefined) variables.integers.add(name);
         if (name !== undefined && options.some((option) => /^-[A-Za-z]*A/.test(option))) variables.associative.add(name);
       }
       if (!keeps) for (const child of children) if (child.type === 'variable_name') variables.computed.add(child.text);
@@ -95,6 +96,9 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
           else variables.namedAtRunTime = true;
         } else if (child.type !== 'variable_assignment' && child.type !== 'variable_name' && !(child.type === 'word' && /^[-+]/.test(child.text))) {
           recordSettingWord(variables, child);
+          // `declare -i 'n=v'`: a quoted assignment is one too.
+          const quoted = integer ? /^([A-Za-z_][A-Za-z0-9_]*)\+?=/.exec(evaluateWord(child).literal ?? '')?.[1] : undefined;
+          if (quoted !== undefined) variables.integers.add(quoted);
         }
       }
       return;
@@ -104,6 +108,7 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
         const name = namedChildren(node).find((child) => child.type === 'variable_name');
         if (name) variables.computed.add(name.text);
         if (name) variables.textAtRunTime.add(name.text);
+        if (name) variables.assigned.push({ name: name.text, at: node.startIndex, text: name.text });
       }
   }
 }
@@ -116,7 +121,7 @@ const NAMES = /[A-Za-z_][A-Za-z0-9_]*/g;
  * (`a[K=1]`, `X=Y=2`). Comparisons (`==`, `!=`, `<=`, `>=`) assign nothing. The text is kept for evaluatedText, which
  * tells whether it evaluates text read at run time (and so may assign any variable, or run code).
  */
-function recordArithmetic(variables: LineVariables, text: string, at: number): void {
+export function recordArithmetic(variables: LineVariables, text: string, at: number): void {
   variables.arithmetic.push({ at, text });
   const operators = text.replace(/<<=|>>=/g, '=').replace(/[=!<>]=/g, '  ');
   if (!/=|\+\+|--/.test(operators)) return;
@@ -151,8 +156,10 @@ function recordLoop(variables: LineVariables, node: ShellNode): void {
   if (allChildren(node)[0]?.text !== 'for' || body === null || values.length === 0 || values.some((value) => value === undefined || GLOB.test(value))) {
     variables.computed.add(name);
     variables.textAtRunTime.add(name);
+    variables.assigned.push({ name, at: node.startIndex, text: name });
     return;
   }
+  for (const value of values as string[]) variables.assigned.push({ name, at: node.startIndex, text: value });
   const known = variables.values.get(name) ?? [];
   known.push(...(values as string[]));
   variables.values.set(name, known);
@@ -170,6 +177,7 @@ function recordSettingWord(variables: LineVariables, node: ShellNode): void {
     return;
   }
   const name = match[1]!;
+  variables.assigned.push({ name, at: node.startIndex, text: word.literal === undefined ? name : match[3]! });
   if (word.literal === undefined || match[2] === '+=') {
     variables.indirect.add(name);
     return;
@@ -240,7 +248,9 @@ export function recordCommand(variables: LineVariables, words: readonly ShellWor
   if (name === 'wait' && !flags.some((flag) => /^-[a-z]*p/.test(flag))) return;
   variables.hiddenAt.push(at);
   for (const target of builtinTargets(name, words.slice(words.indexOf(program!) + 1))) {
-    if (target !== undefined && NAME.test(target)) variables.indirect.add(target);
-    else variables.namedAtRunTime = true;
+    if (target !== undefined && NAME.test(target)) {
+      variables.indirect.add(target);
+      variables.assigned.push({ name: target, at, text: target });
+    } else variables.namedAtRunTime = true;
   }
 }
