@@ -155,3 +155,55 @@ export function writtenStart(word: ShellWord): string {
   }
   return start;
 }
+
+/**
+ * What a word known only at run time surely ends with: its text after its last expansion (or unquoted glob), quotes
+ * and escapes resolved (`/tfplan` of `"$DIR/tfplan"`); '' when it ends with one (`"$X"`, `x$(…)`).
+ */
+export function writtenEnd(word: ShellWord): string {
+  if (word.literal !== undefined) return word.literal;
+  const text = word.text;
+  let end = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    const expansion = quote === "'" ? undefined : expansionEnd(text, i);
+    if (quote === "'") {
+      if (char === "'") quote = undefined;
+      else end += char;
+    } else if (expansion !== undefined) {
+      i = expansion - 1;
+      end = '';
+    } else if (quote === '"') {
+      if (char === '"') quote = undefined;
+      else if (char === '\\' && /[$`"\\\n]/.test(text[i + 1] ?? '')) end += text[++i];
+      else end += char;
+    } else if (char === "'" || char === '"') quote = char;
+    else if (char === '\\') end += text[++i] ?? '';
+    else if (/[*?[{]/.test(char)) end = '';
+    else end += char;
+  }
+  return end;
+}
+
+/** Where the expansion starting at `at` (`$X`, `${…}`, `$(…)`, a backquote, `$1`) ends; undefined when none starts there. */
+function expansionEnd(text: string, at: number): number | undefined {
+  if (text[at] === '`') {
+    let i = at + 1;
+    while (i < text.length && text[i] !== '`') i += text[i] === '\\' ? 2 : 1;
+    return Math.min(i + 1, text.length);
+  }
+  if (text[at] !== '$') return undefined;
+  const open = text[at + 1];
+  if (open === '(' || open === '{') {
+    const close = open === '(' ? ')' : '}';
+    let depth = 0;
+    for (let i = at + 1; i < text.length; i++) {
+      if (text[i] === open) depth++;
+      else if (text[i] === close && --depth === 0) return i + 1;
+    }
+    return text.length;
+  }
+  const name = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(text.slice(at + 1));
+  return name === null ? undefined : at + 1 + name[0].length;
+}

@@ -1,8 +1,13 @@
 import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { runRisk } from './container-run-risk.js';
+import { maySetFlag } from './run-time-options.js';
+import type { ShellWord } from './shell-syntax.js';
 
-/** Classifies argv of kubectl, helm, docker and podman (as tools or inside a shell line). */
-export type ArgvClassifier = (args: readonly (string | undefined)[], inner: InnerCommand) => Promise<StepRisk>;
+/**
+ * Classifies argv of kubectl, helm, docker and podman (as tools or inside a shell line); `words`: the shell words
+ * they come from, when in a shell line (how a word known only at run time is written).
+ */
+export type ArgvClassifier = (args: readonly (string | undefined)[], inner: InnerCommand, words?: readonly ShellWord[]) => Promise<StepRisk>;
 
 /** Classifies a command run inside another (`kubectl exec … -- rm -rf /data`). */
 export type InnerCommand = (argv: readonly (string | undefined)[], where: string) => Promise<StepRisk>;
@@ -85,7 +90,28 @@ const KUBECTL_READ = new Set(['get', 'describe', 'logs', 'diff', 'explain', 'api
 const KUBECTL_WRITE = new Set(['apply', 'create', 'run', 'scale', 'autoscale', 'expose', 'set', 'label', 'annotate', 'patch', 'edit', 'cordon', 'uncordon', 'taint', 'port-forward', 'cp', 'attach', 'proxy', 'debug', 'certificate', 'replace', 'rollout', 'exec', 'auth', 'config', 'plugin']);
 const KUBECTL_DESTROY = new Set(['delete', 'drain']);
 
-export const classifyKubectl: ArgvClassifier = async (args, inner) => {
+/** Options that make `kubectl apply` (and `replace`) delete: `--prune` what the manifests leave out, `--force` to recreate. */
+const KUBECTL_DELETING: Readonly<Record<string, readonly string[]>> = { apply: ['--prune', '--force'], replace: ['--force'] };
+
+/**
+ * The word known only at run time that may be one of `flags` (`kubectl apply -f x.yaml "$OPT"` may be `--prune`),
+ * quoted or not, before `--` and not the value of an option that takes one (`-n "$NS"`).
+ */
+function mayBeDeleting(args: readonly (string | undefined)[], words: readonly ShellWord[] | undefined, flags: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    const arg = args[i];
+    if (arg !== undefined) {
+      if (arg.startsWith('-') && !arg.includes('=') && KUBECTL_VALUE_FLAGS.has(arg)) i++;
+      continue;
+    }
+    // An argv element from a `{{ template }}` is rated again once filled in, before it runs.
+    const word = words?.[i];
+    if (word !== undefined && maySetFlag(word, flags)) return word.text;
+  }
+  return undefined;
+}
+
+export const classifyKubectl: ArgvClassifier = async (args, inner, shellWords) => {
   const words = positionals(args, KUBECTL_VALUE_FLAGS);
   const [verb, sub] = words;
   if (verb === undefined) return commandUnknown('kubectl', args, words);
@@ -94,6 +120,8 @@ export const classifyKubectl: ArgvClassifier = async (args, inner) => {
   if (KUBECTL_DESTROY.has(verb)) return destroyRisk(name);
   if (verb === 'replace' && hasFlag(args, '--force')) return destroyRisk('kubectl replace --force');
   if (verb === 'apply' && hasFlag(args, '--prune')) return destroyRisk('kubectl apply --prune deletes what is not in the manifests');
+  const deleting = Object.hasOwn(KUBECTL_DELETING, verb) ? mayBeDeleting(args, shellWords, KUBECTL_DELETING[verb]!) : undefined;
+  if (deleting !== undefined) return destroyRisk(`${name} with ${deleting} known only at run time (may be ${KUBECTL_DELETING[verb]!.join(' or ')})`);
   if (hasFlag(args, '--force') || flagValue(args, '--grace-period') === '0') return destroyRisk(`${name} --force`);
   if (verb === 'exec') {
     const command = afterDoubleDash(args);

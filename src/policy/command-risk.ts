@@ -8,7 +8,7 @@ import { destroyRisk, maxRisk, readRisk, riskRank, writeRisk, type StepRisk } fr
 import { literalWord, type ShellWord } from './shell-syntax.js';
 import { classifyDatabaseClient, isDatabaseClient } from './sql-risk.js';
 import { withRunTimeOptions } from './run-time-options.js';
-import { fillerOf, parallelCommand } from './placeholders.js';
+import { fillerOf, parallelCommand, TEMPLATE_HINT } from './placeholders.js';
 import { XARGS_INPUT, xargsCommands } from './xargs-input.js';
 import { isStandardInput } from './standard-input.js';
 import { sshRisk } from './ssh-risk.js';
@@ -109,7 +109,7 @@ export async function classifyCommand(words: readonly ShellWord[], context: Comm
   }
   const cluster = CLUSTER_TOOLS[name];
   // `kubectl exec web -- sh -c '…'`: the code runs in a container, without the step's `env`.
-  if (cluster) return cluster(texts, (argv, where) => inner(argv.map((text) => (text === undefined ? { text: '', hints: [] } : literalWord(text))), where, true));
+  if (cluster) return cluster(texts, (argv, where) => inner(argv.map((text) => (text === undefined ? { text: '', hints: [] } : literalWord(text))), where, true), args);
   if (SHELLS.has(name)) return shellRisk(name, args, context);
   if (INTERPRETERS.has(name)) return interpreterRisk(name, texts, context);
   if (name === 'eval') return scriptRisk(joinWords(args), context, 'eval', context.stdin);
@@ -143,8 +143,7 @@ function knownArguments(args: readonly ShellWord[], context: CommandContext): re
   return args.flatMap((word) => expandKnown(word, (variable) => plannedValue(variable, context)) ?? [word]);
 }
 
-/** What a `{{ template }}` stands for while a line is rated (classifyShell). */
-export const TEMPLATE_HINT = '$KSA_TEMPLATE';
+export { TEMPLATE_HINT };
 
 /** `$(echo rm) -rf x`, `$CMD x`: the program is only known at run time. */
 async function computedName(program: ShellWord, args: readonly ShellWord[], context: CommandContext, depth: number): Promise<StepRisk> {

@@ -5,6 +5,7 @@ import { has, hasShort, positional } from './option-words.js';
 import type { Args, Inner } from './program-rules.js';
 import { destroyRisk, maxRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
+import { pushMayForce } from './git-push-words.js';
 
 const GIT_READ = /^(status|log|diff|show|rev-parse|ls-files|ls-remote|ls-tree|describe|blame|grep|shortlog|cat-file|rev-list|whatchanged|reflog|help|version|--version|var|check-ignore|merge-base|name-rev|for-each-ref|show-ref|count-objects|fsck|verify-commit|verify-tag)$/;
 
@@ -26,7 +27,8 @@ export async function gitRisk(args: Args, words: readonly ShellWord[], inner: In
   // `git -c alias.x='!rm -rf …' x`: an alias that starts with ! is a shell command.
   const alias = args.slice(0, verbAt).find((option, i) => args[i - 1] === '-c' && option !== undefined && /=\s*!/.test(option) && DELETING_CODE.test(option));
   if (alias !== undefined) return destroyRisk(`git -c ${alias.split('=')[0]} runs a command that deletes`);
-  const own = gitCommandRisk(args, verbAt);
+  const forced = args[verbAt] === 'push' ? pushMayForce(args, words, verbAt) : undefined;
+  const own = forced === undefined ? gitCommandRisk(args, verbAt) : maxRisk(gitCommandRisk(args, verbAt), destroyRisk(`git push with ${forced.text} known only at run time (may be --force or +ref)`));
   let risk = own.level === 'read' ? (gitOptionsRisk(args, verbAt) ?? own) : own;
   // `git rebase -x 'rm -rf data' main`, `git bisect run ./t.sh`: as high as the command git runs.
   for (const run of gitRunCommands(args, words, verbAt)) risk = maxRisk(risk, await inner(run.words, run.where));

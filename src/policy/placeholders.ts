@@ -1,6 +1,17 @@
 import type { Args } from './program-rules.js';
 import type { ShellWord } from './shell-syntax.js';
 
+/** What a `{{ template }}` stands for while a line is rated (classifyShell). */
+export const TEMPLATE_HINT = '$KSA_TEMPLATE';
+
+/**
+ * Whether a word holds a `{{ template }}`: the call is rated again once it is filled in, before it runs, so the
+ * template is taken as the operand it is written as, not as any option.
+ */
+export function holdsTemplate(word: ShellWord): boolean {
+  return word.hints.includes(TEMPLATE_HINT);
+}
+
 /** How a word filled in at run time says which program fills it (a hint no shell word can produce). */
 const FILLER = /^\(filled in by ([a-z]+)\)$/;
 

@@ -1,5 +1,6 @@
-import { attachedValueRisk, writtenPrefix } from './attached-values.js';
+import { attachedValueRisk, writtenEnd, writtenPrefix, writtenStart } from './attached-values.js';
 import { gitVerbAt } from './git-commands.js';
+import { holdsTemplate } from './placeholders.js';
 import { maxRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 
@@ -95,6 +96,23 @@ export function mayBeFlag(word: ShellWord, flags: readonly string[]): boolean {
   if (!mayBeOptions(word)) return false;
   const written = writtenPrefix(word);
   return written === undefined || flags.some((flag) => flag.startsWith(written) || written.startsWith(`${flag}=`));
+}
+
+/** The values Go's (and pflag's) boolean flags take as true: `-destroy`, `-destroy=true`, `--prune=1`. */
+const TRUE_VALUES = ['', '=1', '=t', '=T', '=true', '=TRUE', '=True'];
+
+/**
+ * Whether a word known only at run time, quoted or not, may set one of the boolean `flags`: one the shell may split
+ * into options (mayBeFlag), or one word whose written start and end fit a spelling of one (`"$OPT"`, `"-$X"`,
+ * `"${X}=true"`), not one its written text makes another word (`"$DIR/tfplan"`, `"plan-$ENV"`).
+ */
+export function maySetFlag(word: ShellWord, flags: readonly string[]): boolean {
+  if (word.literal !== undefined) return false;
+  if (mayBeOptions(word)) return mayBeFlag(word, flags);
+  if (holdsTemplate(word)) return false;
+  const start = writtenStart(word);
+  const end = writtenEnd(word);
+  return flags.some((flag) => TRUE_VALUES.some((value) => `${flag}${value}`.length >= start.length + end.length && `${flag}${value}`.startsWith(start) && `${flag}${value}`.endsWith(end)));
 }
 
 /** Whether a word holds an expansion outside quotes, whose value the shell splits into words. */

@@ -2,7 +2,7 @@ import { writtenPrefix, writtenStart } from './attached-values.js';
 import { has, positional } from './option-words.js';
 import type { Args } from './program-rules.js';
 import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
-import { mayBeFlag, mayBeOptions } from './run-time-options.js';
+import { mayBeOptions, maySetFlag } from './run-time-options.js';
 import type { ShellWord } from './shell-syntax.js';
 
 /** terraform's (and tofu's) commands that only look; `fmt` rewrites files unless told `-check`. */
@@ -95,17 +95,20 @@ function chosenAtRunTime(args: Args, words: readonly ShellWord[]): boolean {
 /**
  * The word of `terraform apply $X` (or of TF_CLI_ARGS_apply known only at run time) that may be `-destroy`: one the
  * shell (or terraform) splits into any words, or one word written as an option that may still become `-destroy`
- * (`-"$X"`). A quoted scalar (`"$PLAN"`) is taken as the plan file; words after `--` are not options. Nor is a
+ * (`-"$X"`), or one quoted word that may be exactly `-destroy` (`"$OPT"`, not `"$DIR/tfplan"`: maySetFlag); a value
+ * the step's `env` or the line gives decides. Words after `--` are not options. Nor is a
  * word written as another option with its value (`-var=$R`, `-parallelism=$(nproc)`: withOptionValues), the value
  * of an option that takes the next word (`-var k=$V`), or a path that starts with a written name (`~/plans/$P`):
  * the shell may split an unquoted value there too, but the values a step runs with are its author's.
  */
 function mayBeDestroy(args: Args, words: readonly ShellWord[]): ShellWord | undefined {
   const end = args.indexOf('--');
+  // `terraform apply -help "$X"`: one word cannot take back the help flag, whatever it is.
+  const helped = (end === -1 ? args : args.slice(0, end)).some((arg) => arg !== undefined && HELP.test(arg));
   return words.find((word, i) => {
-    if ((end !== -1 && i >= end) || args[i] !== undefined || isOptionValue(args, i)) return false;
+    if ((end !== -1 && i >= end) || args[i] !== undefined || isOptionValue(args, i) || (helped && !mayBeOptions(word))) return false;
     const start = writtenStart(word);
-    return (start === '' || start.startsWith('-')) && mayBeFlag(word, DESTROY_FLAGS);
+    return (start === '' || start.startsWith('-')) && maySetFlag(word, DESTROY_FLAGS);
   });
 }
 

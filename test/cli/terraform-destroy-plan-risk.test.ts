@@ -26,7 +26,7 @@ steps:
   - { id: look, tool: shell, args: { command: 'tofu -chdir="$DIR" plan' } }
   - { id: normal, tool: shell, args: { command: 'terraform apply -destroy=false -auto-approve' } }
   - { id: region, tool: shell, args: { command: 'terraform apply -auto-approve -var="region=$REGION"' } }
-  - { id: named, tool: shell, args: { command: 'terraform apply "$PLAN"' } }
+  - { id: named, tool: shell, args: { command: 'terraform apply "./$P"' } }
   - { id: keep, tool: shell, args: { command: 'cp -t saved teardown.tfplan' } }
   - { id: kept, tool: shell, args: { command: 'terraform apply saved/teardown.tfplan' } }
   - { id: catted, tool: shell, args: { command: 'cat teardown.tfplan > copied.tfplan' } }
@@ -37,7 +37,7 @@ steps:
   - { id: stamped, tool: shell, args: { command: 'terraform apply --backup=\`date +%s\`.tfstate' } }
   - { id: sameline, tool: shell, args: { command: "bash -c 'terraform plan -destroy -out=c5.p'; terraform apply c5.p" } }
   - { id: splitvar, tool: shell, args: { command: "V='1 teardown.tfplan'; terraform apply -var k=$V" } }
-  - { id: ownplan, tool: shell, args: { command: 'terraform plan -out "$PLANFILE" -var-file=prod.tfvars && terraform apply "$PLANFILE"' } }
+  - { id: ownplan, tool: shell, args: { command: 'terraform plan -out "./$PLANFILE" -var-file=prod.tfvars && terraform apply "./$PLANFILE"' } }
 `;
 
 describe('ksa validate rates terraform apply of a destroy plan', () => {
@@ -57,7 +57,7 @@ describe('ksa validate rates terraform apply of a destroy plan', () => {
     expect(doc.stepRisks.find((step) => step.id === 'look')).toEqual({ id: 'look', risk: 'read', riskReason: 'tofu plan' });
     expect(doc.stepRisks.find((step) => step.id === 'normal')).toEqual({ id: 'normal', risk: 'write', riskReason: 'terraform apply' });
     expect(doc.stepRisks.find((step) => step.id === 'region')?.risk).toBe('write');
-    expect(doc.stepRisks.find((step) => step.id === 'named')).toEqual({ id: 'named', risk: 'destroy', riskReason: 'terraform apply "$PLAN": $PLAN may be the destroy plan saved by step plan (terraform plan -destroy)' });
+    expect(doc.stepRisks.find((step) => step.id === 'named')).toEqual({ id: 'named', risk: 'destroy', riskReason: 'terraform apply "./$P": ./$P may be the destroy plan saved by step plan (terraform plan -destroy)' });
     expect(doc.stepRisks.find((step) => step.id === 'kept')?.risk).toBe('destroy');
     // Copied by a redirection, or applied by code handed to a shell.
     expect(doc.stepRisks.find((step) => step.id === 'copied')).toEqual({ id: 'copied', risk: 'destroy', riskReason: 'terraform apply copied.tfplan applies a destroy plan step plan saves (terraform plan -destroy)' });

@@ -77,7 +77,8 @@ describe('assessPlanRisk: terraform apply of a destroy plan another step saves',
     ['another file copied', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp other q'), shell('apply', 'terraform apply q')]],
     ['another file copied into a folder', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -t saved other'), shell('apply', 'terraform apply saved/p')]],
     ['copied into another folder', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('copy', 'cp -t saved p'), shell('apply', 'terraform apply kept/p')]],
-    ['a quoted name known only at run time, no destroy plan', 'write', [shell('plan', 'terraform plan -out=p'), shell('apply', 'terraform apply "$PLAN"')]],
+    // A quoted name starting with ./ is a plan file; "$PLAN" alone may be -destroy itself.
+    ['a quoted name known only at run time, no destroy plan', 'write', [shell('plan', 'terraform plan -out=p'), shell('apply', 'terraform apply "./$PLAN"')]],
     // An option's value (attached, or the next word of an option that takes one) is neither a plan file nor -destroy.
     ['a -var value known only at run time', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('apply', 'terraform apply -var k=$V')]],
     ['a -target value known only at run time', 'write', [shell('plan', 'terraform plan -destroy -out=p'), shell('apply', 'terraform apply -target "module.$M" -auto-approve')]],
@@ -106,8 +107,8 @@ describe('assessPlanRisk: terraform apply of a destroy plan another step saves',
     ['a -var value from a quoted $(…)', 'write', [shell('plan', 'terraform plan -destroy -out=d.tfplan'), shell('apply', 'terraform apply -var "k=$(cat vars)"')]],
     ['a -var value of one word', 'write', [shell('plan', 'terraform plan -destroy -out=d.tfplan'), shell('apply', 'V=1; terraform apply -var k=$V')]],
     // The line saves the plan it applies, one that does not destroy, just before.
-    ['a plan the line saves under the same name', 'write', [shell('other', 'terraform plan -destroy -out=teardown.tfplan'), shell('apply', 'terraform plan -out "$PLANFILE" -var-file=prod.tfvars && terraform apply "$PLANFILE"')]],
-    ['a plan the line saves by -out= under the same name', 'write', [shell('other', 'terraform plan -destroy -out=teardown.tfplan'), shell('apply', 'terraform plan -out="${PLANFILE}" && terraform apply -auto-approve "$PLANFILE"')]],
+    ['a plan the line saves under the same name', 'write', [shell('other', 'terraform plan -destroy -out=teardown.tfplan'), shell('apply', 'terraform plan -out "./$PLANFILE" -var-file=prod.tfvars && terraform apply "./$PLANFILE"')]],
+    ['a plan the line saves by -out= under the same name', 'write', [shell('other', 'terraform plan -destroy -out=teardown.tfplan'), shell('apply', 'terraform plan -out="./${PLANFILE}" && terraform apply -auto-approve "./$PLANFILE"')]],
     ['a plan the line saves over the destroy plan', 'write', [shell('other', 'terraform plan -destroy -out=p'), shell('apply', 'terraform plan -out=p && terraform apply p')]],
     ['a plan saved in bash -c, applied after it', 'write', [shell('other', 'terraform plan -destroy -out=p'), shell('apply', "bash -c 'terraform plan -out=p' && terraform apply p")]],
     ['a plan saved before ; (a failed plan leaves the old file)', 'destroy', [shell('other', 'terraform plan -destroy -out=teardown.tfplan'), shell('apply', 'terraform plan -out "$PLANFILE"; terraform apply "$PLANFILE"')]],
@@ -131,7 +132,7 @@ describe('assessPlanRisk: terraform apply of a destroy plan another step saves',
   });
 
   it('names the plan file known only at run time and the step that may have saved it', async () => {
-    const risk = await levelOf([shell('plan', 'terraform plan -destroy -out=teardown.tfplan'), shell('apply', 'terraform apply "$PLAN"')]);
-    expect(risk?.reason).toBe('terraform apply "$PLAN": $PLAN may be the destroy plan saved by step plan (terraform plan -destroy)');
+    const risk = await levelOf([shell('plan', 'terraform plan -destroy -out=teardown.tfplan'), shell('apply', 'terraform apply "./$P"')]);
+    expect(risk?.reason).toBe('terraform apply "./$P": ./$P may be the destroy plan saved by step plan (terraform plan -destroy)');
   });
 });

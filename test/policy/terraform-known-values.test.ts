@@ -29,7 +29,7 @@ describe("classifyShell: terraform apply with the step's env and the line's valu
     ['R="a -destroy"; terraform apply -var=$R', {}, 'destroy'],
     // The line sets the variable again before terraform reads it, or may: the step's value is not what is read.
     ['MODE=-auto-approve; terraform apply "$MODE"', { MODE: '-destroy' }, 'write'],
-    ['read -r MODE < m; terraform apply "$MODE"', { MODE: '-auto-approve' }, 'write'],
+    ['read -r MODE < m; terraform apply "$MODE"', { MODE: '-auto-approve' }, 'destroy'],
     ['read -r MODE < m; terraform apply $MODE', { MODE: '-auto-approve' }, 'destroy'],
   ])('%s with %j is %s', async (command, env, level) => {
     const risk = await classify(command, env);

@@ -98,7 +98,7 @@ describe('classifyShell: terraform apply of a plan the line saves with plan -des
 
   it('names the apply and the destroy plan it applies', async () => {
     expect((await classify('tofu plan -destroy -out=p && tofu apply p')).reason).toBe('tofu apply p applies a plan the line saves with tofu plan -destroy');
-    expect((await classify('terraform plan -destroy -out=p && terraform apply "$PLAN"')).reason).toBe('terraform apply "$PLAN": $PLAN may be the destroy plan the line saves with terraform plan -destroy');
+    expect((await classify('terraform plan -destroy -out=p && terraform apply "$DIR/p"')).reason).toBe('terraform apply "$DIR/p": $DIR/p may be the destroy plan the line saves with terraform plan -destroy');
   });
 });
 
@@ -120,14 +120,16 @@ describe('classifyShell: terraform apply with words known only at run time', () 
     ['terraform apply -d"$X"', 'destroy'],
     ['terraform apply -destroy="$X"', 'destroy'],
     ['terraform apply "${D:+-destroy}"', 'destroy'],
-    // One word: an option's quoted value, a quoted plan file, or a word after --.
+    // One word: an option's quoted value, or a word after --.
     ['terraform apply -var="region=$REGION"', 'write'],
     ['terraform apply -var "region=$R"', 'write'],
     ['terraform apply "-var=region=$R"', 'write'],
     ['terraform apply -var-file="$F"', 'write'],
     ['terraform apply -state-out="$S" -auto-approve', 'write'],
     ['terraform apply -var"$X"', 'write'],
-    ['terraform apply "$PLAN"', 'write'],
+    // A quoted word is one word, and that word may be -destroy; one whose written text makes it a path is not.
+    ['terraform apply "$PLAN"', 'destroy'],
+    ['terraform apply "$DIR/tfplan"', 'write'],
     ['terraform apply -auto-approve -- $X', 'write'],
     ['terraform apply -auto-approve', 'write'],
     ['terraform plan $X', 'write'],
