@@ -2,6 +2,7 @@ import type { Plan, Step } from '../planning/schema.js';
 import type { RunState } from '../planning/state.js';
 import { doneStepIds } from '../planning/undone-steps.js';
 import { leavesOf, REDACTED } from './redact.js';
+import type { Replacer } from './private-json-file.js';
 import type { RunRecord } from './run-record.js';
 
 /**
@@ -75,7 +76,7 @@ function masked(value: unknown): boolean {
  * An older build's record (none noted) is left to its *** reading. What was noted once stays noted: the stored plan
  * lost it for good.
  */
-export function noteMaskedParts(record: Pick<RunRecord, 'plan' | 'inputs' | 'state' | 'masked'>, replacer: ((key: string, value: unknown) => unknown) | undefined): void {
+export function noteMaskedParts(record: Pick<RunRecord, 'plan' | 'inputs' | 'state' | 'masked'>, replacer: Replacer | undefined): void {
   const noted = record.masked;
   if (noted === undefined || replacer === undefined) return;
   const given = { inputs: record.inputs, state: { inputs: record.state.inputs } };
@@ -94,14 +95,15 @@ export function noteMaskedParts(record: Pick<RunRecord, 'plan' | 'inputs' | 'sta
 /** What a plan loses written with a replacer: the same for the same plan (never changed in place) at create, start and approval. */
 const plansNoted = new WeakMap<object, WeakMap<object, MaskedParts>>();
 
-function planMaskedParts(plan: RunRecord['plan'], replacer: (key: string, value: unknown) => unknown): MaskedParts {
+function planMaskedParts(plan: RunRecord['plan'], replacer: Replacer): MaskedParts {
   let byReplacer = plansNoted.get(plan);
   if (byReplacer === undefined) plansNoted.set(plan, (byReplacer = new WeakMap()));
   let parts = byReplacer.get(replacer);
   if (parts === undefined) {
     // Written under `plan`, where the record's shape has it. Most plans lose nothing: one comparison of the whole.
-    const written = JSON.stringify({ plan }, replacer);
-    parts = written === JSON.stringify({ plan }) ? { steps: [], rollbacks: [], inputs: [] } : maskedPlanParts(plan, (JSON.parse(written) as { plan: Plan }).plan);
+    const written = (replacer.hide ? replacer.hide({ plan }) : JSON.parse(JSON.stringify({ plan }, replacer))) as { plan: Plan };
+    // `hide` gives the plan itself when it hides nothing in it.
+    parts = written.plan === plan || JSON.stringify(written.plan) === JSON.stringify(plan) ? { steps: [], rollbacks: [], inputs: [] } : maskedPlanParts(plan, written.plan);
     byReplacer.set(replacer, parts);
   }
   return parts;

@@ -6,6 +6,7 @@ import { noteMaskedParts } from './masked-steps.js';
 import { noteSucceededOutput, storedOutput } from './masked-output-notes.js';
 import type { Redactor } from './redact.js';
 import { JOURNAL_ENTRY_SHAPE, replacerFor } from './redact-record.js';
+import type { Replacer } from './private-json-file.js';
 import type { RunLock } from './run-lock.js';
 import type { RunRecord } from './run-record.js';
 import type { RunStore } from './run-store.js';
@@ -30,7 +31,7 @@ export class OpenRun {
     /** Taken over from a record an older ksa wrote (no `format`): what it did not record is looked for otherwise. */
     readonly olderFormat = false,
     /** What the record is written with: what it hides is noted in it as its inputs and state change (noteMaskedParts). */
-    private readonly replacer?: (key: string, value: unknown) => unknown,
+    private readonly replacer?: Replacer,
     /** What the record's replacer writes for the outputs stored so far (it hides their secrets with `redactor` too). */
     private readonly storedOutputs?: StoredOutputs,
   ) {

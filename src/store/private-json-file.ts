@@ -11,10 +11,21 @@ import { readRegularText } from './regular-file.js';
  * rename. lowdb's own adapter can do neither: its temp file gets the umask's
  * mode (usually 0644) and is renamed without a sync.
  */
+/**
+ * A JSON.stringify replacer; one that can also give the value as it writes it (`hide`, see RecordReplacer) is used so:
+ * JSON.stringify then runs without calling back for every key.
+ */
+export type Replacer = ((key: string, value: unknown) => unknown) & { readonly hide?: (value: unknown) => unknown };
+
+/** `data` as JSON, written through `replacer`. */
+export function stringifyWith(data: unknown, replacer: Replacer | undefined, space?: number): string {
+  return replacer?.hide ? JSON.stringify(replacer.hide(data), undefined, space) : JSON.stringify(data, replacer, space);
+}
+
 export class PrivateJSONFile<T> implements Adapter<T> {
   constructor(
     readonly filename: string,
-    private readonly options: { readonly pretty?: boolean; readonly replacer?: (key: string, value: unknown) => unknown } = {},
+    private readonly options: { readonly pretty?: boolean; readonly replacer?: Replacer } = {},
   ) {}
 
   async read(): Promise<T | null> {
@@ -34,7 +45,7 @@ export class PrivateJSONFile<T> implements Adapter<T> {
   async write(data: T): Promise<void> {
     let text: string;
     try {
-      text = JSON.stringify(data, this.options.replacer, this.options.pretty ? 2 : undefined);
+      text = stringifyWith(data, this.options.replacer, this.options.pretty ? 2 : undefined);
     } catch (error) {
       // Past the longest string V8 makes (~512 MB): a run that kept a great deal of output (each step keeps up
       // to 1 MiB of stdout and of stderr) can no longer be written as one document.

@@ -16,6 +16,8 @@ type Shape = {
   readonly inputs?: readonly string[];
   /** Where a step's output is, whose stored form (StoredOutputs) is written as it is when one is kept. */
   readonly outputs?: readonly string[];
+  /** What is never changed in place once written (a run's plan: an edit makes a new one): its hidden form is kept. */
+  readonly unchanging?: readonly string[];
 };
 
 const PLAN_OWN = ['maxParallel', 'runsOn.**', 'steps.*.id', 'steps.*.type', 'steps.*.tool', 'steps.*.dependsOn.*', 'steps.*.retry.**', 'steps.*.timeoutMs', 'steps.*.runsOn.**', 'steps.*.rollback.tool', 'steps.*.rollback.timeoutMs'];
@@ -36,6 +38,7 @@ export const RUN_RECORD_SHAPE: Shape = {
   content: ['inputs.**', 'state.inputs.**', ...under('plan', PLAN_CONTENT), ...under('state.steps.*', STEP_CONTENT)],
   inputs: ['inputs', 'state.inputs', 'plan.inputs'],
   outputs: ['state.steps.*.output'],
+  unchanging: ['plan'],
 };
 
 /** A line of `runs/<id>/succeeded.ndjson`: its output comes with its secrets hidden already (storedOutput). */
@@ -68,35 +71,19 @@ export function recordReplacer(
   redactor: () => Redactor,
   inputsRedactor: () => Redactor = redactor,
   storedOutputs?: StoredOutputs,
-): (this: unknown, key: string, value: unknown) => unknown {
+): RecordReplacer {
   const root = trieOf(shape);
   // Kept across writes with the places below it (a journal line per step).
   const top = placeOf([root], false, false, false, false);
-  // Where each object being written sits in the shape: the replacer is told its holder, not its path. JSON.stringify
-  // writes depth first, so the holder is the newest object entered and not yet left (a WeakMap costs a 10k-step run's
-  // record a third more).
-  const holders: object[] = [];
-  const holderPlaces: Place[] = [];
-  return function (this: unknown, key: string, value: unknown): unknown {
-    while (holders.length > 0 && holders[holders.length - 1] !== this) {
-      holders.pop();
-      holderPlaces.pop();
-    }
-    // The first call is for the whole value, under the key '' of a holder made for it.
-    const place = holders.length > 0 ? step(holderPlaces[holderPlaces.length - 1]!, key, Array.isArray(this)) : top;
+
+  /** What is written for `value` under `key` of `holder` at `place`, and the place of what is inside it. */
+  const written = (holder: object | undefined, place: Place, key: string, value: unknown): [unknown, Place] => {
     // Hidden once when the step succeeded: written as stored, everything in it taken as it is.
-    const stored = place.output && storedOutputs !== undefined && typeof this === 'object' && this !== null ? storedOutputs.formOf(this, value) : undefined;
-    if (stored !== undefined) {
-      if (typeof stored.stored === 'object' && stored.stored !== null) {
-        holders.push(stored.stored);
-        holderPlaces.push(OWN_PLACE);
-      }
-      return stored.stored;
-    }
-    if (typeof value === 'object' && value !== null) {
-      holders.push(value);
-      holderPlaces.push(place);
-    }
+    const stored = place.output && storedOutputs !== undefined && holder !== undefined ? storedOutputs.formOf(holder, value) : undefined;
+    if (stored !== undefined) return [stored.stored, OWN_PLACE];
+    return [hiddenLeaf(place, key, value), place];
+  };
+  const hiddenLeaf = (place: Place, key: string, value: unknown): unknown => {
     if (place.own) return value;
     // Whatever its length: a secret too short to hide in free text (`abc`) is still never written down as given.
     if ((place.secretInput || place.secretField) && ((typeof value === 'string' && value !== '') || typeof value === 'number')) return REDACTED;
@@ -108,7 +95,94 @@ export function recordReplacer(
     if (typeof value === 'number' && (place.content || looksSecret(key)) && hider.secrets.includes(String(value))) return REDACTED;
     return value;
   };
+
+  // Where each object being written sits in the shape: the replacer is told its holder, not its path. JSON.stringify
+  // writes depth first, so the holder is the newest object entered and not yet left (a WeakMap costs a 10k-step run's
+  // record a third more).
+  const holders: object[] = [];
+  const holderPlaces: Place[] = [];
+  const replacer = function (this: unknown, key: string, value: unknown): unknown {
+    while (holders.length > 0 && holders[holders.length - 1] !== this) {
+      holders.pop();
+      holderPlaces.pop();
+    }
+    // The first call is for the whole value, under the key '' of a holder made for it.
+    const place = holders.length > 0 ? step(holderPlaces[holderPlaces.length - 1]!, key, Array.isArray(this)) : top;
+    const [out, inner] = written(typeof this === 'object' && this !== null ? this : undefined, place, key, value);
+    if (typeof out === 'object' && out !== null) {
+      holders.push(out);
+      holderPlaces.push(inner);
+    }
+    return out;
+  };
+
+  // The same, walked here: JSON.stringify then writes without calling back for every key (several times faster), and
+  // skips what is ksa's own throughout. A copy only where something is hidden.
+  const hideIn = (holder: object | undefined, place: Place, key: string, given: unknown, depth: number): unknown => {
+    const value = typeof given === 'object' && given !== null && typeof (given as { toJSON?: unknown }).toJSON === 'function' ? (given as { toJSON: (key: string) => unknown }).toJSON(key) : given;
+    const stored = place.output && storedOutputs !== undefined && holder !== undefined ? storedOutputs.formOf(holder, value) : undefined;
+    // A stored output is written as it is, and so is all that is ksa's own throughout.
+    if (stored !== undefined) return stored.stored;
+    if (typeof value !== 'object' || value === null) return hiddenLeaf(place, key, value);
+    if (place.ownBelow) return value;
+    if (place.unchanging) return hiddenOnce(value, place, depth);
+    return hideObject(value, place, depth);
+  };
+  // The hidden form of what never changes in place, with the redactors it was hidden with (a store's learn more).
+  const unchanged = new WeakMap<object, { readonly hider: Redactor; readonly inputsHider: Redactor; readonly hidden: unknown }>();
+  const hiddenOnce = (value: object, place: Place, depth: number): unknown => {
+    const [hider, inputsHider] = [redactor(), inputsRedactor()];
+    const kept = unchanged.get(value);
+    if (kept !== undefined && kept.hider === hider && kept.inputsHider === inputsHider) return kept.hidden;
+    const hidden = hideObject(value, place, depth);
+    unchanged.set(value, { hider, inputsHider, hidden });
+    return hidden;
+  };
+  const hideObject = (value: object, place: Place, depth: number): unknown => {
+    if (depth > MAX_WALK_DEPTH) throw new TooDeepToWalk();
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        const at = step(place, String(i), true);
+        if (at.own && !at.output && (typeof item !== 'object' || item === null)) continue;
+        const hidden = hideIn(value, at, String(i), item, depth + 1);
+        if (hidden !== item) (copy ??= [...value])[i] = hidden;
+      }
+      return copy ?? value;
+    }
+    let copy: Record<string, unknown> | undefined;
+    for (const name of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[name];
+      const at = step(place, name, false);
+      // One of ksa's own texts or numbers (most of a run's record) is written as it is: no call for it.
+      if (at.own && !at.output && (typeof item !== 'object' || item === null)) continue;
+      const hidden = hideIn(value, at, name, item, depth + 1);
+      if (hidden !== item) (copy ??= { ...(value as Record<string, unknown>) })[name] = hidden;
+    }
+    return copy ?? value;
+  };
+  const hide = (value: unknown): unknown => {
+    try {
+      return hideIn(undefined, top, '', value, 0);
+    } catch (error) {
+      if (!(error instanceof TooDeepToWalk)) throw error;
+      // Deeper than is worth a stack: JSON.stringify walks it with the replacer instead.
+      const text = JSON.stringify(value, replacer);
+      return text === undefined ? undefined : (JSON.parse(text) as unknown);
+    }
+  };
+  return Object.assign(replacer, { hide });
 }
+
+/**
+ * A JSON.stringify replacer, and `hide`: the value as it writes it (`JSON.stringify(hide(v))` is
+ * `JSON.stringify(v, replacer)`), the value itself when nothing in it is hidden.
+ */
+export type RecordReplacer = ((this: unknown, key: string, value: unknown) => unknown) & { readonly hide: (value: unknown) => unknown };
+
+const MAX_WALK_DEPTH = 400;
+class TooDeepToWalk extends Error {}
 
 /** A value in (or inside) an input not named as a secret: only what a secret in use would reveal. */
 function inputPart(key: string, value: unknown, hider: Redactor): unknown {
@@ -116,7 +190,7 @@ function inputPart(key: string, value: unknown, hider: Redactor): unknown {
   return typeof value === 'number' && looksSecret(key) && hider.secrets.includes(String(value)) ? REDACTED : value;
 }
 
-type Node = { readonly children: Map<string, Node>; own: boolean; inputs: boolean; ownBelow: boolean; contentBelow: boolean; output: boolean };
+type Node = { readonly children: Map<string, Node>; own: boolean; inputs: boolean; ownBelow: boolean; contentBelow: boolean; output: boolean; unchanging?: boolean };
 /**
  * The nodes of the shape a value sits at, whether it is inside user content, inside a secret input's value (each
  * item of a list or mapping too), and inside another input's value.
@@ -129,25 +203,29 @@ type Place = {
   readonly secretField: boolean;
   /** One of ksa's own fields: written as it is. */
   readonly own: boolean;
+  /** Everything below is ksa's own. */
+  readonly ownBelow: boolean;
   /** A step's output, whose stored form may be kept. */
   readonly output: boolean;
+  /** Never changed in place: hidden once per object (and redactors). */
+  readonly unchanging: boolean;
   /**
    * The places below, kept: a 10k-step run's record is written field by field through the replacer, every step's
    * fields at the same few places. Not where a key's name decides (inside inputs).
    */
-  readonly below?: { readonly named: Map<string, Place>; unnamed?: Place };
+  readonly below?: { readonly names: ReadonlySet<string>; readonly named: Map<string, Place>; unnamed?: Place };
 };
 
 function placeOf(nodes: readonly Node[], content: boolean, secretInput: boolean, input: boolean, secretField: boolean): Place {
   const byName = nodes.some((node) => node.inputs) || (input && !secretInput);
-  return { nodes, content, secretInput, input, secretField, own: nodes.some((node) => node.own), output: nodes.some((node) => node.output), ...(byName ? {} : { below: { named: new Map() } }) };
+  return { nodes, content, secretInput, input, secretField, own: nodes.some((node) => node.own), ownBelow: nodes.some((node) => node.ownBelow), output: nodes.some((node) => node.output), unchanging: nodes.some((node) => node.unchanging === true), ...(byName ? {} : { below: { names: new Set(nodes.flatMap((node) => [...node.children.keys()])), named: new Map() } }) };
 }
 
 function step(holder: Place, key: string, inList: boolean): Place {
   const below = holder.below;
   if (below === undefined) return stepNamed(holder, key, inList);
   // A key no node names (a step id under `state.steps`) lands where every other such key does.
-  if (!holder.nodes.some((node) => node.children.has(key))) return (below.unnamed ??= stepNamed(holder, key, inList));
+  if (!below.names.has(key)) return (below.unnamed ??= stepNamed(holder, key, inList));
   let place = below.named.get(key);
   if (place === undefined) below.named.set(key, (place = stepNamed(holder, key, inList)));
   return place;
@@ -192,6 +270,7 @@ function trieOf(shape: Shape): Node {
   for (const pattern of shape.content) add(pattern, (node) => (node.contentBelow = true));
   for (const pattern of shape.inputs ?? []) add(pattern, (node) => (node.inputs = true));
   for (const pattern of shape.outputs ?? []) add(pattern, (node) => (node.output = true));
+  for (const pattern of shape.unchanging ?? []) add(pattern, (node) => (node.unchanging = true));
   return root;
 }
 
@@ -216,7 +295,7 @@ export function replacerFor(
   secretInputs = false,
   inputsRedactor: Redactor = redactor,
   storedOutputs?: StoredOutputs,
-): ((key: string, value: unknown) => unknown) | undefined {
+): RecordReplacer | undefined {
   return redactor.active || secretInputs ? recordReplacer(shape, () => redactor, () => inputsRedactor, storedOutputs) : undefined;
 }
 

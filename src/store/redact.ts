@@ -186,5 +186,14 @@ export function leavesOf(value: unknown): unknown[] {
 
 /** The private keys typed into a value (a plan's steps): hidden by their shape as a whole, but output is read a line at a time, so as secrets too (each line). */
 export function privateKeysIn(value: unknown): string[] {
-  return leavesOf(value).flatMap((leaf) => (typeof leaf === 'string' ? privateKeyBlocks(leaf) : []));
+  // Walked as leavesOf does, keeping no list of leaves: a 10k-step plan is read at every run's start.
+  const keys: string[] = [];
+  const stack = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next === 'string') {
+      for (const key of privateKeyBlocks(next)) keys.push(key);
+    } else if (typeof next === 'object' && next !== null) for (const item of Object.values(next)) stack.push(item);
+  }
+  return keys;
 }

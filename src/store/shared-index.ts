@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { isRecord } from '../planning/values.js';
 import { withFileLock } from './file-lock.js';
 import { ensurePrivateDir } from './paths.js';
-import { PrivateJSONFile } from './private-json-file.js';
+import { PrivateJSONFile, type Replacer } from './private-json-file.js';
 import { setAside } from './set-aside.js';
 
 export type SharedIndexOptions<Entry> = {
@@ -22,7 +22,7 @@ export type SharedIndexOptions<Entry> = {
   readonly toEntry: (data: unknown) => Promise<Entry | undefined>;
   readonly onWarning: (message: string) => void;
   /** Applied to everything written (secrets redacted: titles and goals are user text). */
-  readonly replacer?: (key: string, value: unknown) => unknown;
+  readonly replacer?: Replacer;
 };
 
 type IndexData<Entry> = { version: 1; entries: Entry[] };

@@ -1,7 +1,7 @@
 import { Low } from 'lowdb';
 import type { z } from 'zod';
 import { trackDocument } from './open-documents.js';
-import { PrivateJSONFile } from './private-json-file.js';
+import { PrivateJSONFile, type Replacer } from './private-json-file.js';
 import { moveAside } from './set-aside.js';
 
 export type StoredDocumentOptions<T> = {
@@ -18,7 +18,7 @@ export type StoredDocumentOptions<T> = {
   readonly afterSetAside?: string;
   readonly pretty?: boolean;
   /** Applied to every value written, e.g. to redact secrets. */
-  readonly replacer?: (key: string, value: unknown) => unknown;
+  readonly replacer?: Replacer;
 };
 
 export const DEFAULT_COMMIT_DELAY_MS = 50;
@@ -76,7 +76,7 @@ export class StoredDocument<T> {
   }
 
   /** A new document that is not on disk yet (written on its first change). */
-  static create<T>(options: { readonly file: string; readonly data: T; readonly delayMs?: number; readonly pretty?: boolean; readonly replacer?: (key: string, value: unknown) => unknown }): StoredDocument<T> {
+  static create<T>(options: { readonly file: string; readonly data: T; readonly delayMs?: number; readonly pretty?: boolean; readonly replacer?: Replacer }): StoredDocument<T> {
     const low = new Low<T>(new PrivateJSONFile<T>(options.file, { pretty: options.pretty, replacer: options.replacer }), options.data);
     return new StoredDocument(options.file, low, options.delayMs ?? DEFAULT_COMMIT_DELAY_MS);
   }

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import type { RunState, StepState } from '../planning/state.js';
 import type { StoredOutput } from './masked-output-notes.js';
+import { stringifyWith, type Replacer } from './private-json-file.js';
 
 /** `runs/<id>/succeeded.ndjson`: one line per step success, written before the success is announced. */
 export const JOURNAL_FILE = 'succeeded.ndjson';
@@ -26,7 +27,7 @@ export class SuccessJournal {
   constructor(
     private readonly dir: string,
     private readonly state: () => RunState,
-    private readonly replacer: ((key: string, value: unknown) => unknown) | undefined,
+    private readonly replacer: Replacer | undefined,
   ) {}
 
   /**
@@ -42,7 +43,7 @@ export class SuccessJournal {
     const state = this.state().steps[stepId];
     const entry: Entry = { stepId, state: state && { ...state, output: stored.output }, ...(stored.hidden ? { outputMasked: true as const } : {}) };
     this.fd ??= openSync(path.join(this.dir, JOURNAL_FILE), 'a', 0o600);
-    const line = Buffer.from(`${this.torn ? '\n' : ''}${JSON.stringify(entry, this.replacer)}\n`);
+    const line = Buffer.from(`${this.torn ? '\n' : ''}${stringifyWith(entry, this.replacer)}\n`);
     let written = 0;
     try {
       while (written < line.length) {
