@@ -68,19 +68,20 @@ export function redisServerOf(parsed: URL): RedisServer {
   };
 }
 
-/** The one name every spelling of this machine's loopback address is compared by. */
+/** The one name every spelling of this machine's IPv4 loopback address is compared by. */
 export const LOOPBACK_HOST = 'loopback';
 
-// The names a Redis on this machine is reached by with its default bind (127.0.0.1 and ::1): one server.
-// Other 127.x addresses are not among them: a server may listen on one and not on another.
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '::ffff:7f00:1', '::ffff:127.0.0.1']);
+// The names a connection reaches 127.0.0.1 by (ksa connects to `localhost` over IPv4): one server. Not ::1, where
+// another server may listen on the same port, nor other 127.x addresses: a server may listen on one and not another.
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::ffff:7f00:1', '::ffff:127.0.0.1']);
 
 /**
- * A host as two URLs are compared by it: a URL keeps a redis: host as written (not lower-cased), an IPv6 address may
- * still be in brackets, and a name may end with the root's dot; the loopback names are one.
+ * A host as two URLs are compared by it: a URL keeps a redis: host as written (not lower-cased), and an IPv6 address
+ * may still be in brackets; the IPv4 loopback names are one. A name ending with the root's dot is another name (a
+ * connection to `localhost.` fails where one to `localhost` does not).
  */
 export function comparableHost(host: string): string {
-  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   return LOOPBACK_NAMES.has(bare) ? LOOPBACK_HOST : bare;
 }
 

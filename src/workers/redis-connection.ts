@@ -31,6 +31,15 @@ export class RedisUnavailableError extends KsaError {
  */
 export type RedisTarget = { readonly options: RedisOptions & { readonly skipVersionCheck?: boolean }; readonly display: string };
 
+/** A URL's user name or password as given: a `%` not followed by two hex digits is refused (write it as %25), never thrown as a URIError. */
+function userInfoPart(encoded: string, display: string, what: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new RedisUnavailableError({ url: display, reason: `its ${what} holds a % that is not %XX (write a % in it as %25)`, badUrl: true });
+  }
+}
+
 export function parseRedisUrl(url: string): RedisTarget {
   let parsed: URL;
   try {
@@ -50,8 +59,8 @@ export function parseRedisUrl(url: string): RedisTarget {
     db,
     // BullMQ's blocking commands must wait for a reconnect instead of failing.
     maxRetriesPerRequest: null,
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.username ? { username: userInfoPart(parsed.username, display, 'user name') } : {}),
+    ...(parsed.password ? { password: userInfoPart(parsed.password, display, 'password') } : {}),
     ...(tls ? { tls: {} } : {}),
   };
   return { options, display };

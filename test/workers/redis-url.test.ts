@@ -38,9 +38,10 @@ describe('Redis URLs as runs record them', () => {
 });
 
 describe('whether two Redis URLs name one server', () => {
-  it('the loopback names are one, and the default port and database are the ones written out', () => {
-    for (const other of ['redis://127.0.0.1:6380', 'redis://[::1]:6380', 'redis://LocalHost:6380/0', 'redis://localhost.:6380', 'redis://:pw@[0:0:0:0:0:0:0:1]:6380'])
+  it('the IPv4 loopback names are one, and the default port and database are the ones written out', () => {
+    for (const other of ['redis://127.0.0.1:6380', 'redis://LocalHost:6380/0', 'redis://:pw@[::ffff:127.0.0.1]:6380'])
       expect(sameRedisServer('redis://localhost:6380', other), other).toBe(true);
+    expect(sameRedisServer('redis://[::1]:6380', 'redis://:pw@[0:0:0:0:0:0:0:1]:6380/0')).toBe(true);
     expect(sameRedisServer('redis://localhost', 'redis://127.0.0.1:6379/0')).toBe(true);
     expect(redisFlagHint('redis://localhost:6380', 'redis://127.0.0.1:6380')).toBe('');
   });
@@ -51,17 +52,21 @@ describe('whether two Redis URLs name one server', () => {
     expect(sameRedisServer('redis://localhost:6380', 'rediss://127.0.0.1:6380')).toBe(false);
     expect(sameRedisServer('redis://127.0.0.2:6380', 'redis://127.0.0.1:6380')).toBe(false);
     expect(sameRedisServer('redis://cache:6380', 'redis://other:6380')).toBe(false);
+    // Another server may listen on ::1 at the same port (ksa connects to localhost over IPv4), and `localhost.` does not connect.
+    for (const other of ['redis://[::1]:6380', 'redis://localhost.:6380']) expect(sameRedisServer('redis://localhost:6380', other), other).toBe(false);
   });
 
   it('other host names are compared as written, in any case: names that may be one machine are two', () => {
-    expect(sameRedisServer('redis://Queue-Host.:6380', 'redis://queue-host:6380/0')).toBe(true);
+    expect(sameRedisServer('redis://Queue-Host:6380', 'redis://queue-host:6380/0')).toBe(true);
+    expect(sameRedisServer('redis://queue-host.:6380', 'redis://queue-host:6380')).toBe(false);
     expect(sameRedisServer('redis://queue-host.invalid:6380', 'redis://127.0.0.1:6380')).toBe(false);
     expect(sameRedisServer('redis://127.1:6380', 'redis://localhost:6380')).toBe(false);
     expect(sameRedisServer('redis://cache:6380', 'redis://cache.example.com:6380')).toBe(false);
   });
 
   it('resume and cancel go on only through a URL known to name the recorded server: any doubt refuses, naming the recorded URL', () => {
-    expect(otherRedisRefusal('r1', 'redis://localhost:6380', 'redis://[::1]:6380/0', 'cancel')).toBeUndefined();
+    expect(otherRedisRefusal('r1', 'redis://localhost:6380', 'redis://127.0.0.1:6380/0', 'cancel')).toBeUndefined();
+    expect(otherRedisRefusal('r1', 'redis://[::1]:6380', 'redis://localhost:6380', 'cancel')).toMatch(/^run r1 sent its steps to workers through redis:\/\/\[::1\]:6380, not redis:\/\/localhost:6380/);
     for (const given of ['redis://127.0.0.1:6380', 'redis://:pw@127.0.0.1:6380/x', 'redis://:pw@127.0.0.1:99999'])
       expect(otherRedisRefusal('r1', 'redis://queue-host.invalid:6380', given, 'cancel'), given).toMatch(/^run r1 sent its steps to workers through redis:\/\/queue-host\.invalid:6380, not redis:\/\/(:\*\*\*@)?127\.0\.0\.1:[^ ]*: its jobs are there, and none of them would be stopped; cancel it with --redis redis:\/\/queue-host\.invalid:6380$/);
     expect(otherRedisRefusal('r1', 'not a recorded url', 'redis://127.0.0.1:6380', 'resume')).toContain('sent its steps to workers through not a recorded url, not redis://127.0.0.1:6380');
