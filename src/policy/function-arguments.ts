@@ -8,6 +8,13 @@ const MAX_CALLS = 32;
  * reading of every body per way of reaching it. Past it, bodies not reached yet are met as written.
  */
 const MAX_READINGS = 8192;
+/**
+ * Words in the argument lists made for a whole line: a body that hands on its own arguments and more
+ * (`g "$1" "$@"`) makes each list longer than the one it was called with, and every word is filled in and read
+ * again in each body it reaches, so a count of lists alone lets the work grow with the square of the depth.
+ * Past it too, bodies not reached yet are met as written.
+ */
+export const MAX_BOUND_WORDS = 8192;
 
 /** The commands of a line, where each starts, and the functions it defines. */
 export interface LineFunctions {
@@ -94,6 +101,13 @@ export function argumentBindings(line: LineFunctions, fill: Fill): ArgumentBindi
   const readings = new Map<FunctionDefinition, { readonly list: ShellWord[][]; readonly seen: Set<string> }>();
   const callsIn = new Map<FunctionDefinition | undefined, { readonly command: number; readonly callee: FunctionDefinition; readonly args: readonly ShellWord[]; handed: number }[]>();
   let budget = MAX_READINGS;
+  let words = MAX_BOUND_WORDS;
+  // Whether a list of `count` words may still be made; each one made takes its words off the line's budget.
+  const affords = (count: number): boolean => {
+    if (budget <= 0 || words < count) return false;
+    words -= count;
+    return true;
+  };
   const queue: FunctionDefinition[] = [];
   const add = (callee: FunctionDefinition, reading: ShellWord[]) => {
     const entry = readings.get(callee) ?? { list: [], seen: new Set<string>() };
@@ -118,16 +132,22 @@ export function argumentBindings(line: LineFunctions, fill: Fill): ArgumentBindi
     for (const call of callsIn.get(outer) ?? []) {
       for (; call.handed < lists.length && budget > 0; call.handed++, budget--) {
         const bound = lists[call.handed]!;
-        add(call.callee, fill(call.command, withArguments(call.args, bound), bound, (at) => outer !== undefined && enclosingAt(at) === outer));
+        const args = withArguments(call.args, bound);
+        if (!affords(args.length)) {
+          budget = 0;
+          return;
+        }
+        add(call.callee, fill(call.command, args, bound, (at) => outer !== undefined && enclosingAt(at) === outer));
       }
     }
   };
   // The lists each call makes with what its place alone knows (`f prod`, `f "$NS"`, `f "$1"` with $1 unknown).
   for (const [outer, calls] of callsIn) {
     for (const call of calls) {
-      if (budget-- <= 0) break;
       const own = outer === undefined ? lineArguments(call.command) : undefined;
-      add(call.callee, own === undefined ? fill(call.command, call.args) : fill(call.command, withArguments(call.args, own)));
+      const args = own === undefined ? call.args : withArguments(call.args, own);
+      if (budget-- <= 0 || !affords(args.length)) break;
+      add(call.callee, fill(call.command, args));
     }
   }
   while (queue.length > 0 && budget > 0) hand(queue.shift());

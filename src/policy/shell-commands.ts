@@ -14,7 +14,7 @@ import { xargsArguments } from './xargs-input.js';
 import { trapAction } from './trap-action.js';
 import { ENVIRONMENT_ASSIGNMENT, isWrapper, unwrap } from './wrappers.js';
 import { packageExec } from './package-exec.js';
-import { argumentBindings, boundArgument, type Fill } from './function-arguments.js';
+import { argumentBindings, boundArgument, MAX_BOUND_WORDS, type Fill } from './function-arguments.js';
 import { withArguments as withCallArguments } from './function-calls.js';
 import type { ArgumentLoop } from './positional-words.js';
 
@@ -130,6 +130,9 @@ async function collect(
     return words.flatMap((word) => expandKnown(word, at.valueAt) ?? [word]);
   };
   const calls = argumentBindings({ commands: line.commands, starts: line.starts, functions: line.functions, code, setArguments: line.setArguments }, fill);
+  // Each reading of a body with a call's words is found again by every rule that reads the line, and each loop over
+  // the arguments multiplies them: the words read so are bounded per line, past which bodies are met as written only.
+  let boundWords = MAX_BOUND_WORDS;
   for (const [i, words] of line.commands.entries()) {
     await visit(words, parse, found, depth, assigned, seen[i]!, false, reading, line.inputs[i] ?? NO_STDIN);
     const definition = calls.enclosing(i);
@@ -137,9 +140,13 @@ async function collect(
     // `for n in "$@"` in the same function: n holds each of the call's words in turn.
     const loops = definition === undefined ? [] : line.argumentLoops.filter((loop) => loop.from <= at && at < loop.to && definition.start < loop.from && loop.to <= definition.end);
     for (const bound of calls.bindings(i)) {
+      if (boundWords < 0) break;
+      const filled = withCallArguments(words, bound);
       for (const loopValues of loopReadings(loops, bound)) {
+        boundWords -= filled.length;
+        if (boundWords < 0) break;
         const binding: Binding = { words: bound, loopValues, holds: (place) => definition !== undefined && calls.enclosingAt(place) === definition };
-        await visit(withCallArguments(words, bound), parse, found, depth, assigned, seenAt(i, binding), false, reading, line.inputs[i] ?? NO_STDIN);
+        await visit(filled, parse, found, depth, assigned, seenAt(i, binding), false, reading, line.inputs[i] ?? NO_STDIN);
       }
     }
   }

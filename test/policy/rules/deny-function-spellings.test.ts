@@ -90,6 +90,28 @@ describe('a line of many functions calling one another', () => {
     const chain = Array.from({ length: 100 }, (_, i) => `f${i}() { f${i + 1} "$1"; }`).join('; ');
     expect(await decision(`${chain}; f100() { kubectl delete ns "$1"; }; f0 prod`)).toBe('deny');
   });
+
+  // Each body hands on its arguments and more, so each list is longer than the last and each loop reads it word by word.
+  const growing = (count: number, tail: string) =>
+    Array.from({ length: count }, (_, i) => `f${i}() { local a=$1 b=$2; for n in "$@"; do f${i + 1} "$a" "$n" "\${@}"; done; }`).join('; ') + `; f${count}() { ${tail}; }; f0 prod prod`;
+
+  it('reads a line whose functions hand on growing argument lists with bounded work, and still checks it', async () => {
+    const found = await shellCommands(growing(40, 'kubectl delete ns "$2"'), parseShell);
+    const words = found.reduce((sum, command) => sum + command.args.length, 0);
+    expect(words).toBeLessThan(20_000);
+    expect(found.some((command) => command.name === 'kubectl')).toBe(true);
+    expect(await decision(growing(40, 'kubectl delete ns "$2"'))).not.toBe('allow');
+  });
+
+  it('checks a line of functions each handing on "$1" "$@" to the next', async () => {
+    const chain = Array.from({ length: 100 }, (_, i) => `f${i}() { f${i + 1} "$1" "$@"; }`).join('; ');
+    const found = await shellCommands(`${chain}; f100() { kubectl delete ns "$2"; }; f0 prod prod`, parseShell);
+    expect(found.reduce((sum, command) => sum + command.args.length, 0)).toBeLessThan(20_000);
+    expect(await decision(`${chain}; f100() { kubectl delete ns "$2"; }; f0 prod prod`)).not.toBe('allow');
+    const short = Array.from({ length: 3 }, (_, i) => `f${i}() { f${i + 1} "$1" "$@"; }`).join('; ');
+    expect(await decision(`${short}; f3() { kubectl delete ns "$2"; }; f0 prod prod`)).toBe('deny');
+    expect(await decision(`${short}; f3() { kubectl delete ns "$2"; }; f0 staging staging`)).toBe('ask');
+  });
 });
 
 describe('a kubectl step with an option before its command', () => {
