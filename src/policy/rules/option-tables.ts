@@ -1,3 +1,5 @@
+import { HELM_VALUE_FLAGS, KUBECTL_VALUE_FLAGS } from '../cluster-tools.js';
+
 /**
  * The options of a few programs, as their own parsers read them. A table must list every long option of its
  * program (with `--help` and `--version`): an abbreviation is resolved against the names listed, and one that
@@ -33,6 +35,21 @@ const GREP: OptionTable = {
   abbreviations: 'getopt',
 };
 
+/**
+ * kubectl and helm, as far as their value flags are known (cluster-tools.ts): each subcommand has options of its own,
+ * so a letter or long name not listed stays unsure. Their parser (pflag) takes a long option written in full only.
+ */
+function valueFlagsTable(valueFlags: ReadonlySet<string>): OptionTable {
+  const flags = [...valueFlags];
+  return {
+    values: flags.filter((flag) => /^-[A-Za-z0-9]$/.test(flag)).map((flag) => flag.slice(1)).join(''),
+    flags: '',
+    longValues: flags.filter((flag) => flag.startsWith('--')),
+    longFlags: [],
+    abbreviations: 'exact',
+  };
+}
+
 /** Programs whose options are known, by the name they are run by. */
 export const PROGRAM_OPTIONS: Readonly<Record<string, OptionTable>> = {
   ssh: { values: 'BbcDEeFIiJLlmOoPpQRSWw', flags: '46AaCfGgKkMNnqsTtVvXxYy', longValues: [], longFlags: [], abbreviations: 'exact' },
@@ -48,6 +65,8 @@ export const PROGRAM_OPTIONS: Readonly<Record<string, OptionTable>> = {
   grep: GREP,
   egrep: GREP,
   fgrep: GREP,
+  kubectl: valueFlagsTable(KUBECTL_VALUE_FLAGS),
+  helm: valueFlagsTable(HELM_VALUE_FLAGS),
 };
 
 /** git's own options, before its command: read by git itself, each written in full (`-C dir`, `--git-dir dir`). */
