@@ -1,15 +1,49 @@
 import { recordArithmetic } from './variable-records.js';
-import type { LineVariables } from './shell-variables.js';
-import { allChildren, type ShellNode } from './shell-syntax.js';
+import { functionBodies, type LineVariables } from './shell-variables.js';
+import { allChildren, namedChildren, type ShellNode } from './shell-syntax.js';
 
 /**
  * Bash evaluates as arithmetic what a line assigns to a variable with the integer attribute (`declare -i n;
  * n='x[$(rm -rf ~)]'`, `B=v` after `declare -i B`, `read n`, `printf -v n …`, `for n in …`), wherever the line
  * declares it: a loop may declare it before an assignment runs again. Each such text is recorded as arithmetic.
+ * The value it leaves is a whole number, so a literal expression (`count=count+1`, `n=n*2`) gives one the line may
+ * count with: whether it reads text is told where it is evaluated.
  */
-export function recordIntegerAssignments(variables: LineVariables): void {
+export function recordIntegerAssignments(variables: LineVariables, root: ShellNode): void {
   if (variables.integers.size === 0) return;
-  for (const { name, at, text } of variables.assigned) if (variables.integers.has(name)) recordArithmetic(variables, text, at);
+  const integerAt = integerPlaces(variables, root);
+  for (const { name, at, text, value } of variables.assigned) {
+    if (!integerAt(name, at)) continue;
+    recordArithmetic(variables, text, at);
+    if (value !== undefined && LITERAL_ARITHMETIC.test(text)) variables.counted.add(`${name}\0${value}`);
+  }
+}
+
+/** Numbers, names, operators, parentheses: no expansion, subscript, base (`16#ff`) or quote. */
+const LITERAL_ARITHMETIC = /^[\sA-Za-z0-9_+\-*\/%()<>=!&|^~?:,]+$/;
+
+/**
+ * Whether a variable may have the integer attribute where the line assigns it. `local -i n` (and declare/typeset
+ * without -g) in a function gives it for the call only: to an assignment in some function body, which that call may
+ * run, never to one outside every function. `declare +i n` and `unset n` take it off for what follows, when they are
+ * statements of the line itself (not in a branch, a loop, a function or the background) after every declaration
+ * outside functions: an assignment in a function body may run before them, and a declaration in one after them.
+ */
+function integerPlaces(variables: LineVariables, root: ShellNode): (name: string, at: number) => boolean {
+  const bodies = functionBodies(root).map((body) => ({ from: body.startIndex, to: body.startIndex + body.text.length }));
+  const inFunction = (at: number) => bodies.some((body) => body.from <= at && at < body.to);
+  const statements = allChildren(root);
+  // `unset n && …` runs the unset every time; `unset n | cat` runs it in a subshell of its own.
+  const dropping = (node: ShellNode | undefined): boolean =>
+    node !== undefined && (node.type === 'unset_command' || node.type === 'declaration_command' || (node.type === 'list' && dropping(namedChildren(node)[0])));
+  const firm = new Set(statements.filter((statement, i) => dropping(statement) && statements[i + 1]?.text !== '&').map((statement) => statement.startIndex));
+  const drops = variables.integerDrops.filter((drop) => firm.has(drop.at));
+  return (name, at) =>
+    variables.integerDeclarations.some((declaration) => {
+      if (declaration.name !== name) return false;
+      if (inFunction(declaration.at)) return declaration.local ? inFunction(at) : true;
+      return inFunction(at) || !drops.some((drop) => drop.name === name && declaration.at < drop.at && drop.at < at);
+    });
 }
 
 /**

@@ -60,7 +60,7 @@ export function scanLine(root: ShellNode, reading: 'sure' | 'possible', download
     if (statement.type !== 'function_definition' || statements[i + 1]?.text === '&') return;
     for (const definition of found.functions) if (definition.start === statement.startIndex) definition.firm = true;
   });
-  recordIntegerAssignments(found.variables);
+  recordIntegerAssignments(found.variables, root);
   recordSubstrings(found.variables, root);
   settleVariables(found.variables, root);
   if (reading === 'sure') found.effects.push(...arithmeticRisks(found.variables, root, environment));

@@ -52,11 +52,15 @@ export interface LineVariables {
   readonly associative: Set<string>;
   /** Variables the line gives the integer attribute (`declare -i n`, `local -i n`): bash evaluates what is assigned to them as arithmetic. */
   readonly integers: Set<string>;
+  /** Each place giving a variable the integer attribute; `local`: by `local`, or by declare/typeset without -g (local in a function). */
+  readonly integerDeclarations: { readonly name: string; readonly at: number; readonly local: boolean }[];
+  /** Each place taking it off again: `declare +i n`, `typeset +i n`, `unset n`. */
+  readonly integerDrops: { readonly name: string; readonly at: number }[];
   /**
    * Each text the line assigns to a variable, as bash evaluates it when the variable is an integer (`n=v`, `n+=v`,
    * `for n in v`, `${n:=v}`): the variable's own name when what it gets is known only at run time (`read n`).
    */
-  readonly assigned: { readonly name: string; readonly at: number; readonly text: string }[];
+  readonly assigned: { readonly name: string; readonly at: number; readonly text: string; readonly value?: number }[];
   /** Values assigned as a whole `$((…))` (`n=$((n+1))`), as `name` NUL index in values: bash gives a whole number there. */
   readonly counted: Set<string>;
   /** Values that copy another variable's (`X=$NS`), by variable and index in values: the source and where it is read. */
@@ -66,7 +70,7 @@ export interface LineVariables {
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), integers: new Set(), assigned: [], counted: new Set(), copies: new Map(), copiedOnly: new Set() };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), integers: new Set(), integerDeclarations: [], integerDrops: [], assigned: [], counted: new Set(), copies: new Map(), copiedOnly: new Set() };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -149,7 +153,7 @@ function settleHidden(variables: LineVariables, root: ShellNode, places: readonl
 }
 
 /** The bodies of the functions a line defines (`f() { …; }`, `function f ( … )`), however deep. */
-function functionBodies(root: ShellNode): ShellNode[] {
+export function functionBodies(root: ShellNode): ShellNode[] {
   const bodies: ShellNode[] = [];
   const walk = (node: ShellNode, depth: number): void => {
     if (depth > 500) return;

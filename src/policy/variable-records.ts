@@ -24,7 +24,7 @@ export function recordAssignment(variables: LineVariables, node: ShellNode): voi
   const defaulted = value && target.type !== 'subscript' && !appends ? defaultExpansion(value.text) : undefined;
   if (defaulted !== undefined) variables.fromOutside.add(name);
   values.push(defaulted?.fallback ?? (word === undefined ? '' : (word.literal ?? word.hints.join(' '))));
-  variables.assigned.push({ name, at: node.startIndex, text: word?.literal ?? value?.text ?? '' });
+  variables.assigned.push({ name, at: node.startIndex, text: word?.literal ?? value?.text ?? '', value: values.length - 1 });
   if (value?.type === 'arithmetic_expansion' && !appends) variables.counted.add(`${name}\0${values.length - 1}`);
   variables.values.set(name, values);
   // `X=$NS`, `X="${NS}"`: bash neither splits nor globs an assignment's value, so X holds NS's value exactly;
@@ -79,10 +79,19 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       const options = children.filter((child) => child.type === 'word' && child.text.startsWith('-')).map((child) => child.text);
       // `declare -i n=$x`, and every later `n=$x`, evaluates the value as arithmetic (integerAssignments).
       const integer = options.some((option) => /^-[A-Za-z]*i/.test(option));
+      const keyword = allChildren(node)[0]?.text;
+      const local = keyword === 'local' || !options.some((option) => /^-[A-Za-z]*g/.test(option));
+      const declare = (name: string) => {
+        variables.integers.add(name);
+        variables.integerDeclarations.push({ name, at: node.startIndex, local });
+      };
+      // `declare +i n`: what is assigned to n later is kept as written again.
+      const drops = !integer && children.some((child) => child.type === 'word' && /^\+[A-Za-z]*i/.test(child.text));
       for (const child of children) {
         const target = child.type === 'variable_assignment' ? child.childForFieldName('name') : null;
         const name = target !== null ? (target.type === 'subscript' ? namedChildren(target)[0]?.text : target.text) : child.type === 'variable_name' ? child.text : undefined;
-        if (integer && name !== undefined) variables.integers.add(name);
+        if (integer && name !== undefined) declare(name);
+        if (drops && name !== undefined) variables.integerDrops.push({ name, at: node.startIndex });
         if (name !== undefined && options.some((option) => /^-[A-Za-z]*A/.test(option))) variables.associative.add(name);
       }
       if (!keeps) for (const child of children) if (child.type === 'variable_name') variables.computed.add(child.text);
@@ -98,7 +107,7 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
           recordSettingWord(variables, child);
           // `declare -i 'n=v'`: a quoted assignment is one too.
           const quoted = integer ? /^([A-Za-z_][A-Za-z0-9_]*)\+?=/.exec(evaluateWord(child).literal ?? '')?.[1] : undefined;
-          if (quoted !== undefined) variables.integers.add(quoted);
+          if (quoted !== undefined) declare(quoted);
         }
       }
       return;
@@ -130,14 +139,20 @@ export function recordArithmetic(variables: LineVariables, text: string, at: num
 
 /** `unset F`, `unset -v 'F'`: F holds no value after; `unset "$v"`: a variable named at run time. */
 function recordUnset(variables: LineVariables, node: ShellNode): void {
+  // `unset -f n` removes a function only; `unset n` and `unset -v n` remove the variable with its attributes.
+  const functionsOnly = namedChildren(node).some((child) => /^-[A-Za-z]*f/.test(evaluateWord(child).literal ?? ''));
   for (const child of namedChildren(node)) {
     if (child.type === 'variable_name') {
       variables.cleared.add(child.text);
+      if (!functionsOnly) variables.integerDrops.push({ name: child.text, at: node.startIndex });
       continue;
     }
     const name = evaluateWord(child).literal;
     if (name === undefined) variables.namedAtRunTime = true;
-    else if (!name.startsWith('-')) variables.cleared.add(name);
+    else if (!name.startsWith('-')) {
+      variables.cleared.add(name);
+      if (!functionsOnly) variables.integerDrops.push({ name, at: node.startIndex });
+    }
   }
 }
 

@@ -37,6 +37,20 @@ describe('classifyShell: text assigned to an integer variable, and substring off
     [`v=${CODE}; s=abc; echo "\${s:0:v}"`, {}],
     ['echo ${s:$(cat offset)}', {}],
     ['echo "${@:$START}"', {}],
+    // A literal expression still evaluates what the names it reads hold.
+    ['declare -i n=0; n=n+STEP', { STEP: 'x[1]' }],
+    ['declare -i n=0; n=n+STEP', {}],
+    [`v=${CODE}; declare -i n=0; n=n+v`, {}],
+    // The attribute is taken off only where that surely happens first.
+    [`declare -i n; [ -n "$A" ] && unset n; n=${CODE}`, {}],
+    [`declare -i n; unset n | cat; n=${CODE}`, {}],
+    [`declare -i n; unset -f n; n=${CODE}`, {}],
+    [`declare -i n; unset n & n=${CODE}`, {}],
+    [`f() { declare -gi n; }; unset n; f; n=${CODE}`, {}],
+    [`declare -i n; unset n; f() { n=${CODE}; }; f`, {}],
+    [`unset n; for i in 1 2; do n=${CODE}; declare -i n; done`, {}],
+    // local -i holds in the functions its call runs.
+    [`f() { local -i n; g; }; g() { n=${CODE}; }; f`, {}],
   ])('%s with %j is destroy', async (command, env) => {
     const risk = await classify(command, env);
     expect(risk.level, risk.reason).toBe('destroy');
@@ -59,6 +73,18 @@ describe('classifyShell: text assigned to an integer variable, and substring off
     [`v=${CODE}; echo "\${v:1:2}" "\${GITHUB_SHA:0:7}" "\${@:2}" "\${v:-x}" "\${v:+y}"`, {}, 'read'],
     ['s=abc; for i in 1 2; do echo "${s:i:1}"; done', {}, 'read'],
     ['echo "${s:OFFSET}"', { OFFSET: '2' }, 'read'],
+    // A literal expression over numbers the line counts with leaves a number.
+    ['declare -i count=0; count=count+1; echo $count', {}, 'read'],
+    ['declare -i n=0; n=n*2; kubectl get pods', {}, 'read'],
+    ["declare -i n=1; n='n + 2*3 - n/2%5 && n'; echo $n", {}, 'read'],
+    ['declare -i n=0; n=n+STEP', { STEP: '2' }, 'read'],
+    // Without the attribute any more, or outside the function that gave it, text is kept as written.
+    [`declare -i n; declare +i n; n=${CODE}; echo "$n"`, {}, 'read'],
+    [`typeset -i n; typeset +i n; n=${CODE}`, {}, 'read'],
+    [`declare -i n; unset n; n=${CODE}; echo "$n"`, {}, 'read'],
+    [`declare -i n; unset -v n && n=${CODE}`, {}, 'read'],
+    [`f() { local -i n; n=1; }; f; n=${CODE}; echo "$n"`, {}, 'read'],
+    [`f() { declare -i n; n=1; }; f; n=${CODE}`, {}, 'read'],
   ])('%s with %j is %s', async (command, env, level) => {
     const risk = await classify(command, env);
     expect(risk.level, risk.reason).toBe(level);
