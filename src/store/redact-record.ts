@@ -76,10 +76,12 @@ export function recordReplacer(
   // Kept across writes with the places below it (a journal line per step).
   const top = placeOf([root], false, false, false, false);
 
+  /** A step's output hidden once when the step succeeded: written as stored, everything in it taken as it is. */
+  const storedForm = (holder: object | undefined, place: Place, value: unknown): { readonly stored: unknown } | undefined =>
+    place.output && storedOutputs !== undefined && holder !== undefined ? storedOutputs.formOf(holder, value) : undefined;
   /** What is written for `value` under `key` of `holder` at `place`, and the place of what is inside it. */
   const written = (holder: object | undefined, place: Place, key: string, value: unknown): [unknown, Place] => {
-    // Hidden once when the step succeeded: written as stored, everything in it taken as it is.
-    const stored = place.output && storedOutputs !== undefined && holder !== undefined ? storedOutputs.formOf(holder, value) : undefined;
+    const stored = storedForm(holder, place, value);
     if (stored !== undefined) return [stored.stored, OWN_PLACE];
     return [hiddenLeaf(place, key, value), place];
   };
@@ -120,7 +122,7 @@ export function recordReplacer(
   // skips what is ksa's own throughout. A copy only where something is hidden.
   const hideIn = (holder: object | undefined, place: Place, key: string, given: unknown, depth: number): unknown => {
     const value = typeof given === 'object' && given !== null && typeof (given as { toJSON?: unknown }).toJSON === 'function' ? (given as { toJSON: (key: string) => unknown }).toJSON(key) : given;
-    const stored = place.output && storedOutputs !== undefined && holder !== undefined ? storedOutputs.formOf(holder, value) : undefined;
+    const stored = storedForm(holder, place, value);
     // A stored output is written as it is, and so is all that is ksa's own throughout.
     if (stored !== undefined) return stored.stored;
     if (typeof value !== 'object' || value === null) return hiddenLeaf(place, key, value);
