@@ -173,7 +173,12 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
     await rm(root, { recursive: true, force: true });
   });
 
-  const frame = () => app.lastFrame() ?? '';
+  // The last frame with something drawn: as Ink unmounts (the app quit), it writes a lone newline after the final frame, which
+  // would otherwise race a wait for what that final frame showed.
+  const frame = () => {
+    for (let index = app.frames.length - 1; index >= 0; index -= 1) if (app.frames[index]!.trim() !== '') return app.frames[index]!;
+    return '';
+  };
   const waitFor: ChatApp['waitFor'] = async (pattern, timeoutMs = 5000) => {
     const matches = (text: string) => (typeof pattern === 'string' ? text.includes(pattern) : pattern instanceof RegExp ? pattern.test(text) : pattern(text));
     const deadline = Date.now() + timeoutMs;
