@@ -14,16 +14,37 @@ const COUNTERS = new Set(['RANDOM', 'SRANDOM', 'SECONDS', 'LINENO', 'EPOCHSECOND
  * `n`). Bash evaluates a variable's value in arithmetic as an expression itself, and a subscript in it runs command
  * substitutions (`x[$(rm -rf ~)]`) and may assign any variable (`DRY=1`): code ksa cannot read, as `eval "$code"` is.
  * A variable counts as run-time text unless every value it may hold there is a whole number: the line's values, those
- * the line's own arithmetic gives it, and the step's `env` value while the line has not set it yet; one neither the line
- * nor the step's `env` sets holds what ksa cannot see.
+ * the line's own arithmetic gave it before (`i=0` of `for ((i=0; i<3; i++))`; `n` of `n=n+1` is read before it is
+ * assigned), and the step's `env` value while the line has not set it yet; one neither the line nor the step's `env`
+ * sets holds what ksa cannot see (`for ((i=0; i<N; i++))`, `((count++))` with no count set first).
  */
 export function evaluatedText(variables: LineVariables, environment: StepEnvironment): { readonly at: number; readonly operand: string }[] {
+  const parts = [...variables.arithmetic].sort((a, b) => a.at - b.at).flatMap(({ at, text }) => sequenced(text).map((part) => ({ at, part })));
+  // Where the line's arithmetic first assigns each name: the part after which it holds a number.
+  const countedFrom = new Map<string, number>();
+  parts.forEach(({ part }, index) => {
+    for (const name of assignedNames(part)) if (!countedFrom.has(name)) countedFrom.set(name, index);
+  });
   const places: { at: number; operand: string }[] = [];
-  for (const { at, text } of variables.arithmetic) {
-    const read = arithmeticReads(text).find((each) => each.name === undefined || holdsText(variables, environment, each.name, at));
+  parts.forEach(({ at, part }, index) => {
+    const counted = (name: string) => (countedFrom.get(name) ?? Number.POSITIVE_INFINITY) < index;
+    const read = arithmeticReads(part).find((each) => each.name === undefined || holdsText(variables, environment, each.name, at, counted(each.name)));
     if (read !== undefined) places.push({ at, operand: read.spelled });
-  }
+  });
   return places;
+}
+
+/** The expressions of an arithmetic text in the order bash evaluates them: split at `,` and at the `;` of `for ((…))`. */
+function sequenced(text: string): string[] {
+  return text.split(/[,;]/);
+}
+
+/** An assignment's operator after a name (`=`, `+=`, `<<=`…, not `==`), or `++`/`--` on either side of it. */
+const ASSIGNED = /(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)\s*(?:(?:[-+*\/%&^|]|<<|>>)?=(?!=)|\+\+|--)/g;
+
+/** The names an expression assigns: each holds a whole number once it is evaluated (bash stores the result). */
+function assignedNames(part: string): string[] {
+  return [...part.matchAll(ASSIGNED)].map((match) => (match[1] ?? match[2])!).filter((name) => !/^[0-9]/.test(name));
 }
 
 /**
@@ -37,15 +58,17 @@ export function arithmeticRisks(variables: LineVariables, root: ShellNode, envir
   });
 }
 
-function holdsText(variables: LineVariables, environment: StepEnvironment, name: string, at: number): boolean {
+function holdsText(variables: LineVariables, environment: StepEnvironment, name: string, at: number, counted: boolean): boolean {
   if (COUNTERS.has(name)) return false;
   if (SET_BY_BASH.has(name) || variables.namedAtRunTime || variables.textAtRunTime.has(name) || variables.indirect.has(name)) return true;
   if ((variables.values.get(name) ?? []).some((value, i) => !NUMBER.test(value) && !variables.counted.has(`${name}\0${i}`))) return true;
+  // `(( F = 0 ))` before: the line's arithmetic gave it a number.
+  if (counted) return false;
   // A value the line sets for sure before the arithmetic is the one read; until then, the step's.
   const setBefore = (variables.setAt.get(name) ?? Number.POSITIVE_INFINITY) < at && !variables.fromOutside.has(name);
   if (setBefore) return false;
   if (environment.values.has(name)) return !NUMBER.test(environment.values.get(name) ?? '');
   if (environment.anything) return true;
-  // `let n=n+1`: a variable the line itself counts with holds a number; one it never sets, what ksa cannot see.
-  return !variables.values.has(name) && !variables.computed.has(name);
+  // Neither the line nor the step sets it: what ksa cannot see (`((count++))` with no count set first).
+  return true;
 }

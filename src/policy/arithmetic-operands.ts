@@ -1,17 +1,22 @@
 import { namedChildren, type ShellNode } from './shell-syntax.js';
 
-/** The operands of `[[ … ]]` bash evaluates as arithmetic: both sides of -eq, -ne, -lt…, and the subscript of `-v a[…]`. */
+/** The operands of `[[ … ]]` bash evaluates as arithmetic: both sides of -eq, -ne, -lt…. */
 export function testArithmetic(node: ShellNode): string[] {
+  return testOperands(node, (operator) => /^-(?:eq|ne|lt|le|gt|ge)$/.test(operator), 'binary_expression');
+}
+
+/** What `-v` tests in `[[ … ]]` or `[ … ]`, without its quotes: `a[$i]` names an element, whose subscript is arithmetic. */
+export function testedNames(node: ShellNode): string[] {
+  return testOperands(node, (operator) => operator === '-v', 'unary_expression').map((operand) => operand.replace(/["']/g, ''));
+}
+
+function testOperands(node: ShellNode, operatorIs: (operator: string) => boolean, type: string): string[] {
   const operands: string[] = [];
   const walk = (part: ShellNode): void => {
     const children = namedChildren(part);
     const operator = children.find((child) => child.type === 'test_operator')?.text;
-    if (part.type === 'binary_expression' && operator !== undefined && /^-(?:eq|ne|lt|le|gt|ge)$/.test(operator)) {
-      operands.push(...children.filter((child) => child.type !== 'test_operator').map((child) => child.text));
-    } else if (part.type === 'unary_expression' && operator === '-v') {
-      const operand = children.find((child) => child.type !== 'test_operator')?.text ?? '';
-      if (operand.includes('[')) operands.push(operand.slice(operand.indexOf('[')));
-    } else children.forEach(walk);
+    if (part.type === type && operator !== undefined && operatorIs(operator)) operands.push(...children.filter((child) => child.type !== 'test_operator').map((child) => child.text));
+    else children.forEach(walk);
   };
   walk(node);
   return operands;

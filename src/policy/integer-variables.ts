@@ -13,7 +13,10 @@ export function recordIntegerAssignments(variables: LineVariables, root: ShellNo
   if (variables.integers.size === 0) return;
   const integerAt = integerPlaces(variables, root);
   for (const { name, at, text, value } of variables.assigned) {
-    if (!integerAt(name, at)) continue;
+    // `declare -n r=n; r=$X` assigns to n; a reference may name another (a few steps are followed).
+    const names = [name];
+    for (let next = variables.references.get(name); next !== undefined && next.at !== at && names.length < 8 && !names.includes(next.name); next = variables.references.get(next.name)) names.push(next.name);
+    if (!names.some((each) => integerAt(each, at))) continue;
     recordArithmetic(variables, text, at);
     if (value !== undefined && LITERAL_ARITHMETIC.test(text)) variables.counted.add(`${name}\0${value}`);
   }

@@ -54,6 +54,8 @@ export interface LineVariables {
   readonly integers: Set<string>;
   /** Each place giving a variable the integer attribute; `local`: by `local`, or by declare/typeset without -g (local in a function). */
   readonly integerDeclarations: { readonly name: string; readonly at: number; readonly local: boolean }[];
+  /** Name references (`declare -n r=n`), by reference, with where it is made: what is later assigned to r is assigned to n, as an integer when n is one. */
+  readonly references: Map<string, { readonly name: string; readonly at: number }>;
   /** Each place taking it off again: `declare +i n`, `typeset +i n`, `unset n`. */
   readonly integerDrops: { readonly name: string; readonly at: number }[];
   /**
@@ -70,7 +72,7 @@ export interface LineVariables {
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), integers: new Set(), integerDeclarations: [], integerDrops: [], assigned: [], counted: new Set(), copies: new Map(), copiedOnly: new Set() };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), integers: new Set(), integerDeclarations: [], references: new Map(), integerDrops: [], assigned: [], counted: new Set(), copies: new Map(), copiedOnly: new Set() };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */

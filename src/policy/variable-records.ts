@@ -1,6 +1,6 @@
 import { defaultExpansion } from './variable-names.js';
 import { declarationFlags } from './declaration-flags.js';
-import { testArithmetic } from './arithmetic-operands.js';
+import { testArithmetic, testedNames } from './arithmetic-operands.js';
 import { BUILTIN_PREFIXES, GLOB, MAX_VALUES, NAME, SETTING_BUILTINS, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellWord } from './shell-syntax.js';
 
@@ -54,8 +54,11 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
     case 'arithmetic_expansion':
       return recordArithmetic(variables, node.text, node.startIndex);
     case 'c_style_for_statement': {
+      // What is between `for ((` and its `))`: the keyword is no name the expressions read.
       const body = node.childForFieldName('body');
-      return recordArithmetic(variables, body === null ? node.text : node.text.slice(0, body.startIndex - node.startIndex), node.startIndex);
+      const head = body === null ? node.text : node.text.slice(0, body.startIndex - node.startIndex);
+      const close = head.lastIndexOf('))');
+      return recordArithmetic(variables, head.slice(head.indexOf('((') + 2, close < 0 ? undefined : close), node.startIndex);
     }
     case 'compound_statement':
       if (allChildren(node)[0]?.text === '((') recordArithmetic(variables, node.text, node.startIndex);
@@ -67,8 +70,10 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       return;
     }
     case 'test_command':
-      // `[[ K=1 -eq 1 ]]`, `[[ -v a[K=1] ]]`: bash evaluates those operands as arithmetic; `[ … ]` and `test` do not.
+      // `[[ K=1 -eq 1 ]]`: bash evaluates those operands as arithmetic; `[ … ]` and `test` do not.
       if (allChildren(node)[0]?.text === '[[') for (const operand of testArithmetic(node)) recordArithmetic(variables, operand, node.startIndex);
+      // `[ -v 'a[$X]' ]` evaluates the subscript as `[[ -v a[$X] ]]` and `test -v` do; its -eq operands must be numbers already.
+      for (const name of testedNames(node)) recordNamedSubscript(variables, name, node.startIndex);
       return;
     case 'declaration_command': {
       const children = namedChildren(node);
@@ -101,6 +106,8 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
         if (child.type === 'variable_assignment' && reference) {
           const target = child.childForFieldName('value');
           const name = target ? evaluateWord(target).literal : undefined;
+          const reference = child.childForFieldName('name')?.text;
+          if (name !== undefined && reference !== undefined) variables.references.set(reference, { name, at: child.startIndex });
           if (name !== undefined && NAME.test(name)) variables.indirect.add(name);
           else variables.namedAtRunTime = true;
         } else if (child.type !== 'variable_assignment' && child.type !== 'variable_name' && !(child.type === 'word' && /^[-+]/.test(child.text))) {
@@ -148,7 +155,12 @@ function recordUnset(variables: LineVariables, node: ShellNode): void {
       continue;
     }
     const name = evaluateWord(child).literal;
-    if (name === undefined) variables.namedAtRunTime = true;
+    const element = ELEMENT.exec(name ?? child.text.replace(/["']/g, ''));
+    if (element !== null) {
+      // `unset "a[$i]"` removes an element: a keeps the others, and the subscript is arithmetic.
+      recordNamedSubscript(variables, element[0], node.startIndex);
+      variables.computed.add(element[1]!);
+    } else if (name === undefined) variables.namedAtRunTime = true;
     else if (!name.startsWith('-')) {
       variables.cleared.add(name);
       if (!functionsOnly) variables.integerDrops.push({ name, at: node.startIndex });
@@ -187,6 +199,8 @@ function recordSettingWord(variables: LineVariables, node: ShellNode): void {
   const word = evaluateWord(node);
   // `BASH_FUNC_ls%%=…`, a function for the shells the line starts, is named with more than a variable's characters.
   const match = /^(BASH_FUNC_[^=]*|[A-Za-z_][A-Za-z0-9_]*)(\+?=)([\s\S]*)$/.exec(word.literal ?? node.text.replace(/["'\\]/g, ''));
+  // `declare 'a[$X]=1'`: the element's subscript is arithmetic.
+  if (match === null && /^[A-Za-z_][A-Za-z0-9_]*\[[\s\S]*\]\+?=/.test(spelledName(word))) recordNamedSubscript(variables, spelledName(word).replace(/\+?=[^\]]*$/, ''), node.startIndex);
   if (match === null) {
     if (word.literal === undefined) variables.namedAtRunTime = true;
     return;
@@ -228,16 +242,34 @@ function builtinTargets(name: string, args: readonly ShellWord[]): (string | und
     }
     for (let at = 1; at < text.length; at++) {
       if (!valueFlags.includes(text[at]!)) continue;
-      const value = at + 1 < text.length ? text.slice(at + 1) : args[++i]?.literal;
+      const next = at + 1 < text.length ? undefined : args[++i];
+      const value = at + 1 < text.length ? text.slice(at + 1) : next && spelledName(next);
       if (NAME_FLAGS[name]?.includes(text[at]!)) targets.push(value);
       break;
     }
   }
-  const names = operands.map((word) => word.literal);
+  const names = operands.map(spelledName);
   if (name === 'read') targets.push(...names);
   else if (name === 'getopts') targets.push(names[1] ?? 'OPTARG');
   else if (name === 'mapfile' || name === 'readarray') targets.push(names[0] ?? 'MAPFILE');
   return targets;
+}
+
+/** An array's element as a builtin names it (`a[$i]`): the array and the subscript. */
+const ELEMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\[[\s\S]*\])$/;
+
+/** A word naming a variable, as far as ksa can read it: `"a[$i]"` names an element of a at a run-time subscript. */
+function spelledName(word: ShellWord): string {
+  return word.literal ?? word.text.replace(/["']/g, '');
+}
+
+/**
+ * `unset 'a[$X]'`, `read "a[$i]"`, `printf -v 'a[$X]'`, `test -v 'a[$X]'`, `declare 'a[$X]=1'`: bash evaluates the
+ * subscript of an indexed array's element named to a builtin as arithmetic, as it does where the line writes `a[$X]=1`.
+ */
+export function recordNamedSubscript(variables: LineVariables, name: string, at: number): void {
+  const element = ELEMENT.exec(name);
+  if (element !== null && !variables.associative.has(element[1]!)) recordArithmetic(variables, element[2]!, at);
 }
 
 /** A simple command that is a builtin setting variables it names as words (`read x`, `command eval …`). */
@@ -256,6 +288,8 @@ export function recordCommand(variables: LineVariables, words: readonly ShellWor
     variables.computed.add(coprocess).add(`${coprocess}_PID`);
     variables.textAtRunTime.add(coprocess);
   }
+  // `test -v 'a[$X]'` evaluates the subscript; `[ -v … ]` is a test_command (recordSyntax).
+  if (name === 'test') operands.forEach((word, i) => word.literal === '-v' && operands[i + 1] && recordNamedSubscript(variables, spelledName(operands[i + 1]!), at));
   if (name === undefined || !SETTING_BUILTINS.has(name)) return;
   const flags = words.slice(words.indexOf(program!) + 1).map((word) => word.literal ?? '');
   // printf sets a variable only with -v, wait only with -p; the others always may.
@@ -266,6 +300,10 @@ export function recordCommand(variables: LineVariables, words: readonly ShellWor
     if (target !== undefined && NAME.test(target)) {
       variables.indirect.add(target);
       variables.assigned.push({ name: target, at, text: target });
+    } else if (target !== undefined && ELEMENT.test(target)) {
+      // `read "a[$i]"` sets an element of a: its subscript is arithmetic, and a gets a value known at run time.
+      recordNamedSubscript(variables, target, at);
+      variables.indirect.add(ELEMENT.exec(target)![1]!);
     } else variables.namedAtRunTime = true;
   }
 }

@@ -28,4 +28,24 @@ describe('ksa run --approve read', { timeout: 120_000 }, () => {
     expect(run.stderr).toContain('arithmetic evaluates text read at run time as code');
     expect(existsSync(path.join(dir, 'marker'))).toBe(true);
   });
+
+  // A value from ksa's own environment, which the plan does not show: arithmetic reading it runs what it holds.
+  it.each([
+    ['a loop bound no one sets', 'for ((i=0; i<N; i++)); do :; done; echo done', 'N'],
+    ['a count never started', '((N++)); echo "$N"', 'N'],
+    ['test -v of an element', 'test -v "a[$N]"; echo ok', 'N'],
+    ['unset of an element', "unset 'a[$N]'; echo ok", 'N'],
+    ['a name reference to an integer variable', 'declare -i n; declare -n r=n; r=$N; echo ok', 'N'],
+  ])('asks for %s, and the folder the environment value would remove stays', async (label, command, name) => {
+    const where = label.replace(/\W+/g, '-');
+    const plan = await sandbox.writePlan(`env-${where}/ws/plan.yaml`, `goal: count\nsteps:\n  - id: count\n    tool: shell\n    args: ${JSON.stringify({ command })}\n`);
+    const dir = path.dirname(plan);
+    const home = path.join(sandbox.dir, `env-${where}`, 'home');
+    await mkdir(home, { recursive: true });
+    await mkdir(path.join(dir, 'marker'));
+    const run = await runKsa(['run', plan, '--approve', 'read'], { home, cwd: dir, env: { [name]: 'x[$(rm -rf marker)]' } });
+    expect(run.code, describeResult(run)).toBe(2);
+    expect(run.stderr).toContain('arithmetic evaluates text read at run time as code');
+    expect(existsSync(path.join(dir, 'marker'))).toBe(true);
+  });
 });

@@ -28,6 +28,27 @@ describe('classifyShell: arithmetic that evaluates text read at run time', () =>
     // A count kept with $((…)) earlier on the line does not vouch for a later value read at run time.
     ['n=$((1)); n=$(cat f); (( n > 1 )) && ls', {}],
     ['n=$((1)); unset n; n=$(cat f); (( n > 1 )) && ls', {}],
+    // A name the line's arithmetic reads before anything sets it holds what the step's environment gives.
+    ['for ((i=0; i<N; i++)); do ls; done', {}],
+    ['for (( i = 0 ; i < N ; i++ )); do ls; done', {}],
+    ['((count++)); echo $count', {}],
+    ['let n=n+1; helm upgrade web ./chart', {}],
+    ['(( n = n + 1 )); ls', {}],
+    ['(( x > 0 )); x=1; ls', {}],
+    ['(( a = 1, b = c )); ls', {}],
+    // An element named to a builtin: its subscript is arithmetic.
+    ['test -v "a[$X]"; echo ok', {}],
+    ["test -v 'a[$X]'; echo ok", {}],
+    ['[ -v "a[$X]" ] && echo ok', {}],
+    ["unset 'a[$X]'; echo ok", {}],
+    ['unset "a[$X]"; echo ok', {}],
+    ['read "a[$X]" <<< hi', {}],
+    ["printf -v 'a[$X]' x", {}],
+    ["declare 'a[$X]=1'; echo ok", {}],
+    ['declare "a[$X]=1"; echo ok', {}],
+    // What is assigned through a name reference lands in the integer variable it names.
+    ['declare -i n; declare -n r=n; r=$X; echo ok', {}],
+    ['declare -i n=0; declare -n r=n; declare -n q=r; q=$X; echo ok', {}],
   ])('%s with %j is destroy', async (command, env) => {
     const risk = await classify(command, env);
     expect(risk.level, risk.reason).toBe('destroy');
@@ -53,7 +74,17 @@ describe('classifyShell: arithmetic that evaluates text read at run time', () =>
     // E=DRY=1 sets DRY: a real uninstall.
     ['(( E )); helm uninstall web $DRY', { DRY: '--dry-run', E: 'DRY=1' }, 'destroy'],
     ['let E; helm uninstall web $DRY', { DRY: '--dry-run', E: 'DRY=1' }, 'destroy'],
-    ['let n=n+1; helm upgrade web ./chart', {}, 'write'],
+    ['n=0; let n=n+1; helm upgrade web ./chart', {}, 'write'],
+    ['let n=n+1; helm upgrade web ./chart', { n: '2' }, 'write'],
+    ['(( n = 1 )); (( n = n + 1 )); ls', {}, 'read'],
+    ['(( a = 1, b = a )); (( b > 0 )); ls', {}, 'read'],
+    ['((F=0)); ((F > 1)); ls', { F: 'x' }, 'read'],
+    ['for ((i=0; i<N; i++)); do ls; done', { N: '3' }, 'read'],
+    ['count=0; ((count++)); echo $count', {}, 'read'],
+    ['i=1; test -v "a[$i]"; unset "a[$i]"; [ -v "a[2]" ]; read "a[0]" <<< x; printf -v "a[$i]" x; echo ok', {}, 'read'],
+    ['declare -A m; unset "m[$X]"; test -v "m[$X]"; [ -v "m[$X]" ]; echo', {}, 'read'],
+    ['declare -i n=0; declare -n r=n; r=5; echo $n', {}, 'read'],
+    ['declare -n r=n; r=$X; echo ok', {}, 'read'],
     ['for ((i=0; i<3; i++)); do kubectl apply -f x; done', {}, 'write'],
     ['for i in 1 2 3; do ((i++)); done; kubectl apply -f x', {}, 'write'],
     ['(( $# > 0 )); (( $? == 0 )); (( RANDOM % 2 )); echo $(( ${#x} + 16#ff + 0x1F + LINENO ))', {}, 'read'],
