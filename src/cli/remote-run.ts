@@ -2,7 +2,7 @@
 import { placementOf, type Placement } from '../planning/placement.js';
 import { configFilePath, ModelConfigError, readConfigJson } from '../agent/config.js';
 import { isRecord } from '../planning/values.js';
-import { otherRedisRefusal, recordedRedisUrl } from '../workers/redis-url.js';
+import { otherRedisRefusal, recordedRedisUrl, shownRedisUrl, writtenRedisUrlProblem } from '../workers/redis-url.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { ToolCatalog } from '../planning/validate.js';
 import type { RunState } from '../planning/state.js';
@@ -22,6 +22,14 @@ export type RemoteFlags = { redis?: string; localDefault?: boolean; workerWait?:
  * on this machine a plan its owner meant for the workers.
  */
 export async function redisUrlFor(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
+  const url = await givenRedisUrl(io, flag, home);
+  // Said before a resume or cancel compares it with the run's, and before any hint or record names it.
+  const problem = url === undefined ? undefined : writtenRedisUrlProblem(url);
+  if (problem !== undefined) throw new CliError({ message: `cannot use Redis at ${shownRedisUrl(url!)}: ${problem}` });
+  return url;
+}
+
+async function givenRedisUrl(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
   if (flag !== undefined) {
     // `--redis "$URL"` with URL unset: running the workers' steps here instead would be a surprise.
     if (flag.trim() === '') throw new CliError({ message: '--redis: empty; give a Redis URL such as redis://host:6379 (is the variable you passed set?)' });

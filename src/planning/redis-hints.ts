@@ -3,12 +3,56 @@
  * resume or cancel a run (the store's lock, the agent, the CLI) names the run's `--redis` the same way.
  */
 
+/** The form a Redis URL is written in, as errors name it. */
+export const REDIS_URL_FORM = 'redis://[user:password@]host[:port][/db]';
+
 /**
- * A Redis URL as ksa shows and records it: scheme, host, port and database, never the user or password (nor one
- * a URL without `//` holds in its path: redis:/:pw@host).
+ * A URL as written, cut where a URL parser cuts it: the authority after `scheme://` ends at the first `/`, `?` or `#`,
+ * and its user info at its last `@`. Undefined for text without `//` after its scheme (`redis:/:pw@host`), which a
+ * parser reads as a path and no host at all.
  */
-export function shownRedisUrl(parsed: URL): string {
-  return maskedRedisUrl(`${parsed.protocol}//${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname.length > 1 ? parsed.pathname : ''}`);
+function writtenParts(text: string): { scheme: string; userInfo: string | undefined; hostPort: string; path: string; rest: string } | undefined {
+  const match = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)([^?#]*)([^]*)$/i.exec(text.trim());
+  if (!match) return undefined;
+  const [, scheme, authority, path, rest] = match as unknown as [string, string, string, string, string];
+  const at = authority.lastIndexOf('@');
+  return { scheme, userInfo: at < 0 ? undefined : authority.slice(0, at), hostPort: authority.slice(at + 1), path, rest };
+}
+
+/**
+ * Whether the user info of a URL holds a `?`, `#` or `/` as written (`redis://u:12?pw@host`): a parser ends the host
+ * there, taking the user for the host and what follows for a port, and the rest, with the `@`, for a path, query or
+ * fragment. No Redis URL has an `@` past its host, so one there is taken for that, whatever precedes it.
+ */
+export function userInfoCutShort(text: string): boolean {
+  const parts = writtenParts(text);
+  return parts !== undefined && `${parts.path}${parts.rest}`.includes('@');
+}
+
+/** Whether the text names a Redis URL's host the way a URL does, after `//` (`redis:/x` names none). */
+export function hasAuthority(text: string): boolean {
+  return writtenParts(text) !== undefined;
+}
+
+/**
+ * What makes a Redis URL unusable as written, before any parser reads it: user info cut short (userInfoCutShort), or
+ * `redis:` without `//` (no host: a connection would go to the default one). Undefined when neither.
+ */
+export function writtenRedisUrlProblem(text: string): string | undefined {
+  if (userInfoCutShort(text)) return 'its user name or password holds a ?, # or / as written, where a URL ends its host: percent-encode them (? as %3F, # as %23, / as %2F)';
+  if (/^rediss?:/i.test(text.trim()) && !hasAuthority(text)) return `not a URL (expected ${REDIS_URL_FORM})`;
+  return undefined;
+}
+
+/**
+ * A Redis URL as ksa shows it: scheme, host, port and database as the user wrote them (an address a parser would
+ * rewrite, [::ffff:127.0.0.1], kept), never the user or password. Text that cannot be taken apart so (no `//`, user
+ * info cut short by a `?`, `#` or `/`) is shown with all up to its last `@` masked.
+ */
+export function shownRedisUrl(text: string): string {
+  const parts = writtenParts(text);
+  if (!parts || userInfoCutShort(text)) return maskedRedisUrl(text.trim());
+  return `${parts.scheme}//${parts.hostPort}${parts.path.length > 1 ? parts.path : ''}`;
 }
 
 /**
@@ -16,13 +60,12 @@ export function shownRedisUrl(parsed: URL): string {
  * `ksa status` can say a resume needs it.
  */
 export function recordedRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const shown = shownRedisUrl(parsed);
-    return parsed.password === '' ? shown : shown.replace('//', `//${parsed.username}:***@`);
-  } catch {
-    return maskedRedisUrl(url);
-  }
+  const parts = writtenParts(url);
+  if (!parts || userInfoCutShort(url) || !URL.canParse(url.trim())) return maskedRedisUrl(url.trim());
+  const shown = shownRedisUrl(url);
+  const colon = parts.userInfo?.indexOf(':') ?? -1;
+  const hasPassword = colon >= 0 && parts.userInfo!.length > colon + 1;
+  return hasPassword ? shown.replace('//', `//${parts.userInfo!.slice(0, colon)}:***@`) : shown;
 }
 
 /**
@@ -85,8 +128,10 @@ export function comparableHost(host: string): string {
   return LOOPBACK_NAMES.has(bare) ? LOOPBACK_HOST : bare;
 }
 
-/** A URL's Redis server as compared: undefined when it is not a Redis URL (or its database is no number). */
+/** A URL's Redis server as compared: undefined when it is not a Redis URL as written (or its database is no number). */
 export function comparableRedisServer(url: string): RedisServer | undefined {
+  // Not where a parser would connect: a URL with no host, or with its password read as a host and port.
+  if (!hasAuthority(url) || userInfoCutShort(url)) return undefined;
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
   if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) return undefined;
   const where = redisServerOf(parsed);

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { KsaError } from '../planning/index.js';
-import { maskedRedisUrl, redisServerOf, shownRedisUrl } from './redis-url.js';
+import { maskedRedisUrl, REDIS_URL_FORM, redisServerOf, shownRedisUrl, writtenRedisUrlProblem } from './redis-url.js';
 import { plural } from '../planning/plural.js';
 import { missingRight, rightRefused } from './redis-rights.js';
 import { answersPlainRedis, completesTlsHandshake, MAYBE_TLS, tlsHandshakeFailed, tlsRefusal } from './tls-mismatch.js';
@@ -41,13 +41,16 @@ function userInfoPart(encoded: string, display: string, what: string): string {
 }
 
 export function parseRedisUrl(url: string): RedisTarget {
+  // Before the parser reads it: a password cut short would be taken for a host and port, and a URL without // for no host.
+  const problem = writtenRedisUrlProblem(url);
+  if (problem !== undefined) throw new RedisUnavailableError({ url: shownRedisUrl(url), reason: problem, badUrl: true });
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new RedisUnavailableError({ url, reason: 'not a URL (expected redis://[:password@]host[:port][/db])', badUrl: true });
+    throw new RedisUnavailableError({ url, reason: `not a URL (expected ${REDIS_URL_FORM})`, badUrl: true });
   }
-  const display = shownRedisUrl(parsed);
+  const display = shownRedisUrl(url);
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new RedisUnavailableError({ url: display, reason: `unsupported scheme "${parsed.protocol}" (use redis:// or rediss://)`, badUrl: true });
   }

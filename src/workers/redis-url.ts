@@ -1,6 +1,6 @@
 import { recordedRedisUrl, redisFlagHint, sameRedisServer } from '../planning/redis-hints.js';
 
-export { maskedRedisUrl, recordedRedisUrl, redisFlagHint, redisServerOf, runCommandHint, sameRedisServer, shownRedisUrl } from '../planning/redis-hints.js';
+export { hasAuthority, maskedRedisUrl, recordedRedisUrl, REDIS_URL_FORM, redisFlagHint, redisServerOf, runCommandHint, sameRedisServer, shownRedisUrl, userInfoCutShort, writtenRedisUrlProblem } from '../planning/redis-hints.js';
 
 /**
  * Why a run that sent its steps to workers through `recorded` cannot be resumed or cancelled through `url` (none,

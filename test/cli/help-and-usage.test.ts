@@ -171,7 +171,7 @@ describe.concurrent('usage errors: one clear line, exit 2, no stack trace', () =
       [['cancel', 'no-such-run', '--timeout', '3000000'], /^ksa: --timeout expects seconds \(30, 2\.5\) or a duration \(500ms, 30s, 5m\), above 0 and at most 596h, got "3000000"$/],
       [['run', plan, '--yes', '--redis', 'redis://127.0.0.1:1', '--worker-wait', '1000h'], /^ksa: --worker-wait expects a duration from 1ms to 596h, got "1000h"$/],
       // A Redis URL that is not one is a usage error, like a bad flag value.
-      [['run', plan, '--yes', '--redis', 'notaurl'], /^ksa: cannot use Redis at notaurl: not a URL \(expected redis:\/\/\[:password@\]host\[:port\]\[\/db\]\)$/],
+      [['run', plan, '--yes', '--redis', 'notaurl'], /^ksa: cannot use Redis at notaurl: not a URL \(expected redis:\/\/\[user:password@\]host\[:port\]\[\/db\]\)$/],
       [['workers', '--redis', 'http://127.0.0.1:6379'], /^ksa: cannot use Redis at http:\/\/127\.0\.0\.1:6379: unsupported scheme "http:"/],
       // `--redis "$URL"` with URL unset: not a run of the workers' steps here.
       [['run', plan, '--yes', '--redis', ''], /^ksa: --redis: empty; give a Redis URL such as redis:\/\/host:6379 \(is the variable you passed set\?\)$/],

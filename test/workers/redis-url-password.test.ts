@@ -18,7 +18,7 @@ describe('a malformed --redis URL with a password', () => {
     ['redis://:s3cret@host:99999', 'cannot use Redis at redis://:***@host:99999: not a URL'],
     ['redis://:s3cret@bad host:1', 'cannot use Redis at redis://:***@bad host:1: not a URL'],
     ['redis://u:s3cret@[::1:16391', 'cannot use Redis at redis://u:***@[::1:16391: not a URL'],
-    ['redis:/:s3cret@localhost:16391/x', 'cannot use Redis at redis:///:***@localhost:16391/x: ":***@localhost:16391/x" is not a database number'],
+    ['redis:/:s3cret@localhost:16391/x', 'cannot use Redis at redis:/:***@localhost:16391/x: not a URL (expected redis://[user:password@]host[:port][/db])'],
     ['redis://s3cret@bad host:1', 'cannot use Redis at redis://***@bad host:1: not a URL'],
     // A % that is not %XX: decoding it threw a URIError ("unexpected error: URI malformed").
     ['redis://:s3cret%PW@localhost', 'cannot use Redis at redis://localhost: its password holds a % that is not %XX (write a % in it as %25)'],

@@ -6,14 +6,14 @@ describe('Redis URLs as runs record them', () => {
     expect(recordedRedisUrl('redis://:s3cret@cache:6380/2')).toBe('redis://:***@cache:6380/2');
     expect(recordedRedisUrl('rediss://app:s3cret@cache')).toBe('rediss://app:***@cache');
     expect(recordedRedisUrl('redis://cache:6379')).toBe('redis://cache:6379');
-    expect(shownRedisUrl(new URL('redis://app:s3cret@cache:6380'))).toBe('redis://cache:6380');
+    expect(shownRedisUrl('redis://app:s3cret@cache:6380')).toBe('redis://cache:6380');
   });
 
   it('a URL that cannot be taken apart is named with what sits between the first : after its scheme and its last @ as ***', () => {
     expect(recordedRedisUrl('redis://:s3cret@host:99999')).toBe('redis://:***@host:99999');
     expect(recordedRedisUrl('redis://u:s3:cr@et@[::1:16391')).toBe('redis://u:***@[::1:16391');
     expect(recordedRedisUrl('redis://s3cret@bad host:1')).toBe('redis://***@bad host:1');
-    expect(shownRedisUrl(new URL('redis:/:s3cret@localhost:16391/x'))).toBe('redis:///:***@localhost:16391/x');
+    expect(shownRedisUrl('redis:/:s3cret@localhost:16391/x')).toBe('redis:/:***@localhost:16391/x');
     expect(recordedRedisUrl('redis://bad host:1')).toBe('redis://bad host:1');
   });
 
