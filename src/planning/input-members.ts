@@ -18,6 +18,12 @@ export type InputMember = {
   readonly asText?: boolean;
   /** The whole list joined (`inputs.ports.join(",")`), as written: its items are converted inside the call, not one by one. */
   readonly joined?: string;
+  /** A list inside the input joined (`inputs.cfg.ports.join(",")`): the keys on the way to it, `null` for any (joined-lists.ts). */
+  readonly within?: readonly (string | number | null)[];
+  /** Only the items a filter keeps are joined (`inputs.ports.filter(p, p > 1).join(",")`). */
+  readonly kept?: boolean;
+  /** Each item is turned into this kind by a map before the join (`inputs.ports.map(p, p * 2).join(",")`). */
+  readonly mapped?: 'number' | 'text' | 'boolean';
 };
 
 /** What a node stands for of the plan's inputs: an input itself, or a member of one. */

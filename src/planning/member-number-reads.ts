@@ -1,5 +1,6 @@
 import { kindWords } from './declared-number-reads.js';
 import { memberValues, type InputMember } from './input-members.js';
+import { unjoinableItem, type JoinedItem } from './joined-lists.js';
 import { readsAsNumber } from './number-inputs.js';
 import { mayQuote } from './quotable-values.js';
 import { isRecord } from './values.js';
@@ -36,11 +37,19 @@ export function memberNumberReadProblems(
       problems.push({ path, message: scalarProblem(member, value, declared[name], from, `"${source}" in step "${stepId}"`) });
       continue;
     }
+    if (followed(member)) {
+      const misread = unjoinableItem(value, member);
+      if (misread === undefined || seen.has(key)) continue;
+      seen.add(key);
+      const where = `"${source}" in step "${stepId}"`;
+      problems.push({ path, message: member.mapped === undefined ? textReadProblem(member, value, misread, from, given, where) : mappedJoinProblem(member, where) });
+      continue;
+    }
     const misread = memberValues(value, member).find((item) => (member.asText ? typeof item.value !== 'string' : typeof item.value !== 'number'));
     if (misread === undefined || seen.has(key)) continue;
     seen.add(key);
     if (member.asText) {
-      problems.push({ path, message: textReadProblem(member, value, misread, from, given, `"${source}" in step "${stepId}"`) });
+      problems.push({ path, message: textReadProblem(member, value, { at: [misread.at], value: misread.value }, from, given, `"${source}" in step "${stepId}"`) });
       continue;
     }
     const kind = kindWords(misread.value);
@@ -86,17 +95,29 @@ function scalarProblem(member: InputMember, value: unknown, fallback: unknown, f
 }
 
 /** An item read as text that is not (`--input 'tags=[1, 2]'` with `t.startsWith("v")`): CEL has no text function for it. */
-function textReadProblem(member: InputMember, value: unknown, misread: { readonly at: string | number; readonly value: unknown }, from: string, given: boolean, where: string): string {
+function textReadProblem(member: InputMember, value: unknown, misread: JoinedItem, from: string, given: boolean, where: string): string {
   const { input: name, variable } = member;
   const kind = typeof misread.value === 'number' ? 'a number' : kindWords(misread.value);
-  const shown = !mayQuote(name, [misread.at], misread.value) || typeof misread.value === 'object' ? from : `${from} ${JSON.stringify(misread.value)}`;
+  const shown = !mayQuote(name, misread.at, misread.value) || typeof misread.value === 'object' ? from : `${from} ${JSON.stringify(misread.value)}`;
   const read = member.at === undefined ? 'its items as text' : `${name}${keyWords(member.at)} as text`;
   const each = member.written ?? variable ?? (member.at === undefined ? `inputs.${name}[i]` : `inputs.${name}${keyWords(member.at)}`);
-  const texts = mayQuote(name, [], value) ? asTexts(value) : undefined;
+  // The list with its items as text is shown only when it is the input itself: a list inside one is declared where it is.
+  const texts = mayQuote(name, [], value) && (member.within ?? []).length === 0 ? asTexts(value) : undefined;
   const them = member.at === undefined ? 'them as text' : 'it as text';
   const convert = `convert ${member.at === undefined ? 'each' : 'it'} where it is read (${joinedAsText(member) ?? `string(${each})`})`;
   const fix = given ? `give ${them}${texts === undefined ? '' : ` (--input '${name}=${texts}')`}` : `declare ${them}${texts === undefined ? '' : ` (${name}: ${texts})`}`;
-  return `input ${name} holds ${kind} at ${name}${keyWords(misread.at)} (${shown}); ${where} reads ${read}, which CEL does not join, order or call text functions on with ${kind}: ${fix}, or ${convert}`;
+  return `input ${name} holds ${kind} at ${name}${misread.at.map(keyWords).join('')} (${shown}); ${where} reads ${read}, which CEL does not join, order or call text functions on with ${kind}: ${fix}, or ${convert}`;
+}
+
+/** A join, followed through field access, filters and maps (joined-lists.ts), rather than of the input's own items. */
+function followed(member: InputMember): boolean {
+  return member.within !== undefined || member.kept === true || member.mapped !== undefined;
+}
+
+/** `inputs.ports.map(p, p * 2).join(",")`: the map makes each item a number, whatever the input holds. */
+function mappedJoinProblem(member: InputMember, where: string): string {
+  const kind = member.mapped === 'number' ? 'a number' : 'true or false';
+  return `${where} joins the items of input ${member.input} after a map makes each ${kind}, which CEL does not join (it joins text only): make the map give text (string(\u2026) of what it gives)`;
 }
 
 /**

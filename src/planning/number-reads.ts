@@ -2,6 +2,7 @@ import { isNode, type Node, walkCel } from './cel-ast.js';
 import { MacroScope, type InputMember, type InputSubject } from './input-members.js';
 import { inputRead } from './null-guards.js';
 import { arithmeticGroupsOf, type ArithmeticGroup } from './arithmetic-groups.js';
+import { inputListOf } from './joined-lists.js';
 
 /** CEL operators defined only on numbers (`+` also joins text, `<` also orders it). */
 const NUMBER_ONLY = new Set(['-', '*', '/', '%']);
@@ -97,10 +98,13 @@ export function numberReadsOf(ast: Node, source = ''): NumberReads {
       // Text's own functions fail on a number item (`int.startsWith(string)`), a list's join on any item not text.
       const [name, receiver] = args as [string, unknown];
       if (TEXT_METHODS.has(name)) read(scope.subjectOf(receiver, bound), receiver, true);
-      const joined = name === 'join' ? scope.subjectOf(receiver, bound) : undefined;
-      if (joined !== undefined && joined.member === undefined && !joined.subset) {
+      // The list joined may be one inside the input, filtered or mapped: its items are followed as far as they are known.
+      const joined = name === 'join' ? inputListOf(receiver, bound, scope, literalKindOf) : undefined;
+      if (joined !== undefined && joined.mapped !== 'text') {
         const call = writtenIn(source, node);
-        read({ input: joined.input, member: { input: joined.input, via: 'each', ...(call === '' ? {} : { joined: call }) } }, receiver, true);
+        const { input, within, kept, mapped } = joined;
+        const how = { ...(within.length === 0 ? {} : { within }), ...(kept ? { kept } : {}), ...(mapped === undefined ? {} : { mapped }) };
+        read({ input, member: { input, via: 'each', ...how, ...(call === '' ? {} : { joined: call }) } }, receiver, true);
       }
       scope.visitMethodCall(args, bound, visit);
       return true;

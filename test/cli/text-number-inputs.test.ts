@@ -84,6 +84,25 @@ describe.concurrent('an input compared with or added to a number', () => {
     expect(existsSync(path.join(dir, 'ran'))).toBe(false);
   });
 
+  it('numbers joined from a list inside an input, or from a filter of one: ksa validate lists each, ksa run refuses (exit 2) and runs nothing', async () => {
+    const when = `"inputs.cfg.ports.join(',') != '' && inputs.ports.filter(p, p > 1).join(',') != ''"`;
+    const plan = await sandbox.writePlan('joined/plan.yaml', scalePlan('{ cfg: { ports: [80, 443] }, ports: [80, 443] }', when));
+    const dir = path.dirname(plan);
+    const options = { home: path.join(sandbox.home, 'joined'), cwd: dir };
+    const validated = await runKsa(['validate', plan], options);
+    expect(validated.code, describeResult(validated)).toBe(2);
+    expect(validated.stdout).toContain(`plan.yaml:10:11 steps[1].when: input cfg holds a number at cfg["ports"][0] (the plan's default 80);`);
+    expect(validated.stdout).toContain(`plan.yaml:10:11 steps[1].when: input ports holds a number at ports[0] (the plan's default 80);`);
+    const ran = await runKsa(['run', plan, '--yes'], options);
+    expect(ran.code, describeResult(ran)).toBe(2);
+    expect(ran.stderr).toContain('convert each where it is read (inputs.cfg.ports.map(c, string(c)).join(\',\'))');
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+    const mapped = await sandbox.writePlan('mapped/plan.yaml', scalePlan('{ cfg: { ports: [80, 443] } }', `"inputs.cfg.ports.map(p, string(p)).join(',') == '80,443'"`));
+    const fixed = await runKsa(['run', mapped, '--yes'], { home: path.join(sandbox.home, 'mapped'), cwd: path.dirname(mapped) });
+    expect(fixed.code, describeResult(fixed)).toBe(0);
+    expect(fixed.stdout + fixed.stderr).toContain('scaled');
+  });
+
   it('items read as numbers beside a test of the same item, or after a filter: ksa validate passes and ksa run runs the step', async () => {
     const when = '"(inputs.limits.memory == null || inputs.limits.memory > 1) && inputs.vals.filter(v, v != \'auto\').all(v, v > 0)"';
     const plan = await sandbox.writePlan('guarded/plan.yaml', scalePlan('{ limits: { cpu: 2, memory: null }, vals: [1, "auto", 3] }', when));

@@ -147,3 +147,48 @@ describe('a list input whose items a step reads as text, or an input read for it
     expect(problems({ ports: null }, 'inputs.ports == null || inputs.ports.all(p, p < 1024)', { ports: [80] })).toEqual([]);
   });
 });
+
+describe('a join of a list built from an input, followed through fields, filters and maps', () => {
+  it('is refused when the list inside an object input holds a number, naming where', () => {
+    expect(problems({ cfg: { ports: [80, 443] } }, "inputs.cfg.ports.join(',') != ''")).toEqual([
+      'invalid_input steps.0.when: input cfg holds a number at cfg["ports"][0] (the plan\'s default 80); "inputs.cfg.ports.join(\',\') != \'\'" in step "open" reads its items as text, which CEL does not join, order or call text functions on with a number: declare them as text, or convert each where it is read (inputs.cfg.ports.map(c, string(c)).join(\',\'))',
+    ]);
+    for (const when of ["inputs.m[0].join(',') != ''", "inputs.m.all(r, r.join(',') != '')", "dyn(inputs.m)[0].join('') != ''", "inputs.cfg[inputs.key].join('') != ''"]) {
+      expect(problems({ m: [[1], ['a']], cfg: { a: ['x'], b: [true] }, key: 'a' }, when), when).toEqual([expect.stringMatching(/^invalid_input steps\.0\.when: input (m|cfg) holds (a number|true or false) at (m\[0\]\[0\]|cfg\["b"\]\[0\]) /)]);
+    }
+    expect(problems({ m: [[1], ['a']], cfg: { ports: ['80'] } }, "inputs.m[1].join(',') + inputs.cfg.ports.join(',') != ''")).toEqual([]);
+  });
+
+  it('is refused over a filter of numbers, which keeps nothing or items CEL cannot join', () => {
+    const [said] = problems({ ports: [80, 443] }, "inputs.ports.filter(p, p > 1).join(',') != ''");
+    expect(said).toContain('input ports holds a number at ports[0] (the plan\'s default 80); "inputs.ports.filter(p, p > 1).join(\',\') != \'\'" in step "open" reads its items as text');
+    const advised = compileExpression(/convert each where it is read \((.*)\)$/.exec(said!)![1]!);
+    if (!advised.ok) throw new Error('the advice does not compile');
+    expect(evaluateExpression(advised.expression, { inputs: { ports: [80, 443] }, steps: {}, env: {} })).toBe('80,443');
+    expect(problems({ ports: [80, 443] }, "inputs.ports.map(p, p > 100, p).join(',') != ''")[0]).toContain('input ports holds a number at ports[0]');
+    // Items of both kinds: the filter may keep only the text ones.
+    expect(problems({ ports: [80, 'http'] }, "inputs.ports.filter(p, p != 80).join(',') != ''")).toEqual([]);
+  });
+
+  it('follows the kind a map gives: text joins, a number or the item itself as it is', () => {
+    expect(problems({ ports: [80, 443] }, "inputs.ports.map(p, string(p)).join(',') != ''")).toEqual([]);
+    expect(problems({ cfg: { ports: [80] } }, "inputs.cfg.ports.filter(p, p > 1).map(p, 'port-' + string(p)).join(',') != ''")).toEqual([]);
+    expect(problems({ ports: [80, 443] }, "inputs.ports.map(p, p).join(',') != ''")[0]).toContain('input ports holds a number at ports[0]');
+    expect(problems({ ports: ['80'] }, "inputs.ports.map(p, p * 2).join(',') != ''")).toEqual([
+      'invalid_input steps.0.when: "inputs.ports.map(p, p * 2).join(\',\') != \'\'" in step "open" joins the items of input ports after a map makes each a number, which CEL does not join (it joins text only): make the map give text (string(\u2026) of what it gives)',
+    ]);
+    // A map to what only the run tells, or an empty list, is not refused.
+    expect(problems({ ports: [80], names: { 80: 'http' } }, "inputs.ports.map(p, inputs.names[string(p)]).join(',') != ''")).toEqual([]);
+    expect(problems({ ports: [] }, "inputs.ports.map(p, p * 2).join(',') != ''")).toEqual([]);
+  });
+
+  it('agrees with CEL on what it lets through', () => {
+    const inputs = { cfg: { ports: ['80', '443'] }, ports: [80, 443] };
+    for (const when of ["inputs.cfg.ports.join(',') != ''", "inputs.ports.map(p, string(p)).filter(t, t != '80').join(',') == '443'"]) {
+      expect(problems(inputs, when), when).toEqual([]);
+      const compiled = compileExpression(when);
+      if (!compiled.ok) throw new Error(compiled.message);
+      expect(evaluateExpression(compiled.expression, { inputs, steps: {}, env: {} }), when).toBe(true);
+    }
+  });
+});
