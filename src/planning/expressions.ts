@@ -128,6 +128,12 @@ export function describeCelError(error: unknown): string {
   return head;
 }
 
+/**
+ * CEL's type names, which are values in an expression (`type(inputs.port) == int`, `[int, uint].exists(t, …)`):
+ * cel-js declares them as constants of every environment (its `TYPES`), so they read no variable.
+ */
+const CEL_TYPE_NAMES: ReadonlySet<string> = new Set(['int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type']);
+
 function collectReferences(ast: Node): ExpressionReferences {
   const steps = new Set<string>();
   const inputs = new Set<string>();
@@ -142,7 +148,7 @@ function collectReferences(ast: Node): ExpressionReferences {
       const name = args as string;
       if (bound.has(name)) return true;
       if (name === 'inputs') anyInput = true;
-      if (name !== 'steps' && name !== 'inputs' && name !== 'env') unknownRoots.add(name);
+      if (name !== 'steps' && name !== 'inputs' && name !== 'env' && !CEL_TYPE_NAMES.has(name)) unknownRoots.add(name);
       return true;
     }
     if (op !== '.' && op !== '.?' && op !== '[]' && op !== '[?]') return false;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileExpression, evaluateExpression } from '../../src/planning/index.js';
 import { issuesOf, shell, validate } from '../helpers/catalog.js';
 
 const base = (steps: unknown[], inputs: Record<string, unknown> = { port: 8080 }) => ({ goal: 'g', inputs, steps });
@@ -187,6 +188,24 @@ describe('validatePlan: inputs, env and unknown variables', () => {
     const issues = issuesOf(base([shell('build'), shell('test', { dependsOn: ['build'], when: 'step.build.status == "succeeded"' })]));
     expect(issues).toEqual([{ code: 'unknown_reference', path: ['steps', 1, 'when'], message: expect.stringContaining('unknown variable "step"') }]);
     expect(issues[0]!.message).toContain('steps, inputs and env');
+  });
+
+  it("CEL's type names are values, not unknown variables, as the CEL library runs them", () => {
+    const values = { port: 8080, count: 2, ratio: 1.5, on: true, name: 'web', tags: ['a'], limits: { cpu: 2 } };
+    const checks: Record<string, string> = {
+      int: 'inputs.port', uint: 'uint(inputs.count)', double: 'inputs.ratio', bool: 'inputs.on', string: 'inputs.name',
+      bytes: 'bytes(inputs.name)', list: 'inputs.tags', map: 'inputs.limits', null_type: 'null', type: 'int',
+    };
+    for (const [name, value] of Object.entries(checks)) {
+      const when = `type(${value}) == ${name} && type(${name}) == type && [int, ${name}].exists(t, t == type(${value}))`;
+      expect(validate(base([shell('a', { when })], values)).ok, when).toBe(true);
+      const compiled = compileExpression(when);
+      if (!compiled.ok) throw new Error(compiled.message);
+      expect(evaluateExpression(compiled.expression, { inputs: values, steps: {}, env: {} }), when).toBe(true);
+    }
+    expect(issuesOf(base([shell('a', { when: 'type(inputs.port) == strng' })]))).toEqual([
+      { code: 'unknown_reference', path: ['steps', 0, 'when'], message: expect.stringContaining('unknown variable "strng"') },
+    ]);
   });
 
   it('one expression with several problems reports each of them', () => {
