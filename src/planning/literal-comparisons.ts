@@ -94,7 +94,8 @@ function sameSubject(a: LiteralComparison, b: LiteralComparison): boolean {
 }
 
 /** What to compare with instead: the value written as the kind held, when it plainly is one, else a conversion. */
-function advice(held: LiteralKind, { kind, literal, text, read }: LiteralComparison): string {
+function advice(held: LiteralKind, { kind, literal, text, read, among }: LiteralComparison): string {
+  if (among && held === 'text') return 'write the list\'s items as text (in quotes)';
   if (held === 'text') {
     // A number or true/false written plainly is compared as the text it is; anything computed is turned into text where it is read.
     return kind !== 'text' && /^(?:-?\d+(?:\.\d+)?|true|false)$/.test(literal) ? `compare with '${literal}'` : `compare with string(${literal || '\u2026'})`;

@@ -53,6 +53,8 @@ export type LiteralComparison = {
   readonly text?: string;
   readonly read: string;
   readonly unequal: boolean;
+  /** An `in` test against a list written in the expression (`inputs.env in ["prod", "staging"]`): `literal` is the list. */
+  readonly among?: boolean;
 };
 export const NO_NUMBER_READS: NumberReads = { inputs: [], pairs: [], groups: [], equals: [], members: [], comparisons: [] };
 
@@ -147,6 +149,19 @@ export function numberReadsOf(ast: Node, source = ''): NumberReads {
         const text = isNode(other) && other.op === 'value' && typeof other.args === 'string' ? { text: other.args } : {};
         const member = subject.member === undefined ? {} : { member: subject.member };
         comparisons.push({ input: subject.input, ...member, kind, literal: writtenIn(source, other), ...text, read: writtenIn(source, side), unequal: op === '!=' });
+      }
+    } else if (op === 'in' && Array.isArray(args) && args.length === 2) {
+      // `inputs.env in ["prod", "staging"]` is an equality test with each item: against items written all of kinds
+      // the input does not hold, it is never in the list.
+      const [side, list] = args as [unknown, unknown];
+      const subject = scope.subjectOf(side, bound);
+      const items = isNode(list) && list.op === 'list' ? (list.args as unknown[]) : [];
+      const kinds = items.map(literalKindOf);
+      if (subject !== undefined && !subject.subset && items.length > 0 && kinds.every((kind) => kind !== undefined)) {
+        const member = subject.member === undefined ? {} : { member: subject.member };
+        for (const kind of new Set(kinds)) {
+          comparisons.push({ input: subject.input, ...member, kind: kind!, literal: writtenIn(source, list), read: writtenIn(source, side), unequal: false, among: true });
+        }
       }
     }
     return false;

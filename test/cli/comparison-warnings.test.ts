@@ -31,6 +31,19 @@ describe.concurrent('comparison warnings', () => {
     }
   });
 
+  it('are said for an in test against a list of another kind, by ksa validate and ksa run', async () => {
+    const file = await sandbox.writePlan('among/plan.yaml', plan('{ env: 3 }', "inputs.env in [\"prod\", \"staging\"]"));
+    const said = `plan.yaml:7:11 steps[0].when: inputs.env is a number (the plan's default 3); "inputs.env in ["prod", "staging"]" in step "a" compares it with text, which CEL finds equal to no number (always false)`;
+    const [validated, ran] = await Promise.all([
+      runKsa(['validate', file], { home: path.join(sandbox.home, 'among'), cwd: path.dirname(file) }),
+      runKsa(['run', file, '--yes'], { home: path.join(sandbox.home, 'among-run'), cwd: path.dirname(file) }),
+    ]);
+    for (const result of [validated, ran]) {
+      expect(result.code, describeResult(result)).toBe(0);
+      expect(result.stderr).toContain(said);
+    }
+  });
+
   it('are said on stderr by ksa run --dry-run, as by ksa run', async () => {
     const file = await sandbox.writePlan('dry/plan.yaml', plan('{ replicas: "3" }', 'inputs.replicas == 3'));
     const said = "plan.yaml:7:11 steps[0].when: inputs.replicas is text (the plan's default \"3\"); \"inputs.replicas == 3\" in step \"a\" compares it with a number";

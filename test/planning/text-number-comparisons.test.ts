@@ -108,3 +108,25 @@ describe('an input compared with values of both kinds, or whose kind is tested',
     expect(whenWarnings({ level: 3, mode: 'x' }, 'type(inputs.mode) == type("") && inputs.level == "3"')).toHaveLength(1);
   });
 });
+
+describe('an in test against a list written in the expression', () => {
+  const atWhen = (inputs: Record<string, unknown>, when: string, given: Record<string, unknown> = {}) => warnings(inputs, when, given).filter((line) => line.startsWith('steps.0.when:'));
+
+  it('is a warning when no item is of the kind the input holds, as == with each item would be', () => {
+    expect(atWhen({ env: 3 }, "inputs.env in ['prod', 'staging']")).toEqual([
+      'steps.0.when: inputs.env is a number (the plan\'s default 3); "inputs.env in [\'prod\', \'staging\']" in step "deploy" compares it with text, which CEL finds equal to no number (always false): compare string(inputs.env) with it',
+    ]);
+    expect(atWhen({ env: 'prod', replicas: '3' }, 'inputs.replicas in [1, 2, 3]')).toEqual([
+      'steps.0.when: inputs.replicas is text (the plan\'s default "3"); "inputs.replicas in [1, 2, 3]" in step "deploy" compares it with a number, which CEL finds equal to no text (always false): write the list\'s items as text (in quotes)',
+    ]);
+    expect(atWhen({ env: 'prod', tags: ['a'] }, 'inputs.tags.exists(t, t in [1, 2])')[0]).toContain('the items of inputs.tags are text (the plan\'s default); "inputs.tags.exists(t, t in [1, 2])" in step "deploy" compares them with a number');
+    expect(atWhen({ env: null }, "inputs.env in ['prod']", { env: 3 })[0]).toContain('inputs.env is a number (given with --input 3)');
+  });
+
+  it('is not a warning when an item is of the input\'s kind, or an item is computed', () => {
+    expect(atWhen({ env: 3 }, "inputs.env in ['prod', 3]")).toEqual([]);
+    expect(atWhen({ env: 'prod' }, "inputs.env in ['prod', 'staging']")).toEqual([]);
+    expect(atWhen({ env: 3, other: 'x' }, "inputs.env in ['prod', inputs.other]")).toEqual([]);
+    expect(atWhen({ env: 3 }, "type(inputs.env) == string ? inputs.env in ['prod'] : inputs.env == 3")).toEqual([]);
+  });
+});
