@@ -36,7 +36,7 @@ export interface ArgumentBindings {
 }
 
 /** How a command's words are filled in: with `bound` as its `$1`, `$2`…, read where `within` holds (its own function's body). */
-export type Fill = (command: number, words: readonly ShellWord[], bound?: readonly ShellWord[], within?: (at: number) => boolean) => ShellWord[];
+export type Fill = (command: number, words: readonly ShellWord[], bound?: readonly ShellWord[], within?: (at: number) => boolean) => ShellWord[][];
 
 /** `time f prod`, `time -p f prod`: the keyword times the function call behind it, which still runs in this shell. */
 function calledName(words: readonly ShellWord[]): { readonly name: string | undefined; readonly args: readonly ShellWord[] } {
@@ -137,7 +137,14 @@ export function argumentBindings(line: LineFunctions, fill: Fill): ArgumentBindi
           budget = 0;
           return;
         }
-        add(call.callee, fill(call.command, args, bound, (at) => outer !== undefined && enclosingAt(at) === outer));
+        // Each way the call's words may be filled in is one more list, and takes its words off the budget too.
+        for (const [k, filled] of fill(call.command, args, bound, (at) => outer !== undefined && enclosingAt(at) === outer).entries()) {
+          if (k > 0 && !affords(filled.length)) {
+            budget = 0;
+            return;
+          }
+          add(call.callee, filled);
+        }
       }
     }
   };
@@ -147,7 +154,7 @@ export function argumentBindings(line: LineFunctions, fill: Fill): ArgumentBindi
       const own = outer === undefined ? lineArguments(call.command) : undefined;
       const args = own === undefined ? call.args : withArguments(call.args, own);
       if (budget-- <= 0 || !affords(args.length)) break;
-      add(call.callee, fill(call.command, args));
+      for (const [k, filled] of fill(call.command, args).entries()) if (k === 0 || affords(filled.length)) add(call.callee, filled);
     }
   }
   while (queue.length > 0 && budget > 0) hand(queue.shift());

@@ -118,9 +118,10 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
   const redirected = scan.redirected.get(node.startIndex);
   const own = namedChildren(node);
   const redirectStarts = new Set([...(redirected?.starts ?? []), ...own.filter((child) => child.type.endsWith('_redirect')).map((child) => child.startIndex)]);
+  const named = node.childForFieldName('name') !== null;
   for (const child of [...own, ...own.flatMap(wordsAfterRedirect), ...(redirected?.words ?? [])].sort((x, y) => x.startIndex - y.startIndex)) {
     if (child.type === 'variable_assignment') {
-      recordAssignment(scan.variables, child);
+      recordAssignment(scan.variables, child, named);
       const name = child.childForFieldName('name');
       const value = child.childForFieldName('value');
       if (name?.type === 'variable_name') prefix.set(name.text, value ? evaluateWord(value).literal : '');

@@ -8,7 +8,7 @@ import { expandKnown } from './known-expansions.js';
 import { exportedBefore } from './exported-names.js';
 import { resetsEnvironment } from './environment-reach.js';
 import { keywordCommand } from './keyword-command.js';
-import { simpleCommands } from './shell-risk.js';
+import { simpleCommands, type SimpleCommands } from './shell-risk.js';
 import { literalWord, type ShellParser, type ShellWord } from './shell-syntax.js';
 import { xargsArguments } from './xargs-input.js';
 import { trapAction } from './trap-action.js';
@@ -17,6 +17,9 @@ import { packageExec } from './package-exec.js';
 import { argumentBindings, boundArgument, MAX_BOUND_WORDS, type Fill } from './function-arguments.js';
 import { withArguments as withCallArguments } from './function-calls.js';
 import type { ArgumentLoop } from './positional-words.js';
+import { innermost } from './possible-values.js';
+import { MAX_CALLABLE_TEXT, withCallable, type Callable } from './evaluated-functions.js';
+import { valueReadings } from './value-readings.js';
 
 /** How deep `sudo bash -c "env rm …"` is followed; deeper code is still rated by the risk levels. */
 const MAX_DEPTH = 8;
@@ -63,7 +66,8 @@ const APPENDING = new Set(['xargs', 'parallel']);
 export async function shellCommands(command: string, parse: ShellParser, reading: Reading = {}): Promise<ShellCommand[]> {
   const found: ShellCommand[] = [];
   const started = reading.started;
-  await collect(command, parse, found, 0, new Set(), new Map(), () => false, undefined, reading, NO_STDIN, started === undefined ? NOTHING_STARTED : (name) => (POSITIONAL.test(name) ? undefined : started.get(name)));
+  // The characters of function definitions the whole line may still put before code eval or a trap runs.
+  await collect(command, parse, found, 0, new Set(), new Map(), () => false, undefined, { ...reading, budget: { callableText: MAX_CALLABLE_TEXT, readingWords: MAX_READING_WORDS } }, NO_STDIN, started === undefined ? NOTHING_STARTED : (name) => (POSITIONAL.test(name) ? undefined : started.get(name)));
   return found;
 }
 
@@ -72,7 +76,17 @@ export async function shellCommands(command: string, parse: ShellParser, reading
  * when its text is known. `started`: the values the line's process starts with (the step's `env`, a value undefined when
  * known only at run time), carried into the code it hands on (`eval`, `bash -c`) and the commands' valueAt.
  */
-export type Reading = { readonly stdinCode?: true; readonly started?: ReadonlyMap<string, string | undefined> };
+export type Reading = {
+  readonly stdinCode?: true;
+  readonly started?: ReadonlyMap<string, string | undefined>;
+  /** What the whole line may still spend: characters of functions put before eval's code, words of value readings. */
+  readonly budget?: { callableText: number; readingWords: number };
+  /** In code eval or a trap runs, where the line's functions put before it end (withCallable). */
+  readonly callableEnd?: number;
+};
+
+/** Words of the commands read again with the values their variables may hold (valueReadings), per line. */
+const MAX_READING_WORDS = 8192;
 
 /** `$0`, `$1`…: a shell's own arguments, never handed to a shell it starts. */
 const POSITIONAL = /^[0-9]+$/;
@@ -99,6 +113,8 @@ async function collect(
   started: Started = NOTHING_STARTED,
 ): Promise<void> {
   if (depth > MAX_DEPTH) return;
+  const { callableEnd = 0, ...handed } = reading;
+  reading = handed;
   let line: Awaited<ReturnType<typeof simpleCommands>>;
   try {
     line = await simpleCommands(code, parse, stdin);
@@ -109,7 +125,8 @@ async function collect(
   const mayChange = (name: string) => outerMayChange(name) || line.mayChange(name);
   // Inside a function, `$1` is the argument of the call, not the line's: `f() { kubectl delete ns "$1"; }; f "$NS"`,
   // and so is a copy of it made in that function (`local n=$1`).
-  const seenAt = (i: number, binding?: Binding): Seen => {
+  const definitions = line.functions.map((definition) => ({ ...definition, text: code.slice(definition.start, definition.end) }));
+  const seenAt = (i: number, binding?: Binding, reading?: ReadonlyMap<string, string>): Seen => {
     const variables = line.variables[i];
     // A variable the line leaves alone has the value its process was given; one it leaves alone up to here, the value
     // it started with (`eval 'kubectl delete ns $NS'` with the step's NS, though eval may change it for what follows).
@@ -117,39 +134,66 @@ async function collect(
     // `X=$NS; kubectl delete ns $X`: a copy of a value the process was given, or started with, is that value.
     const given = (name: string, at: number) => (binding !== undefined && POSITIONAL.test(name) && name !== '0' && binding.holds(at) ? boundArgument(name, binding.words) : inherited.has(name) ? inherited.get(name) : started(name));
     const lineValue = (name: string) => variables?.valueAt(name, given) ?? (line.assigned.includes(name) || line.mayChange(name) ? undefined : inherited.get(name)) ?? startedAt(name);
-    const valueAt = binding === undefined ? lineValue : (name: string) => (POSITIONAL.test(name) && name !== '0' ? boundArgument(name, binding.words) : binding.loopValues.has(name) ? binding.loopValues.get(name) : lineValue(name));
+    const boundValue = binding === undefined ? lineValue : (name: string) => (POSITIONAL.test(name) && name !== '0' ? boundArgument(name, binding.words) : binding.loopValues.has(name) ? binding.loopValues.get(name) : lineValue(name));
+    // One of the readings of the values the variables may hold (valueReadings), for deny rules to meet each.
+    const valueAt = reading === undefined ? boundValue : (name: string) => reading.get(name) ?? boundValue(name);
+    const possibleAt = (name: string) => (POSITIONAL.test(name) || binding?.loopValues.has(name) === true ? [] : (variables?.possibleValues(name, given) ?? []));
     // A shell the command starts gets the variables exported there, with the values they hold there: the step's `env`
     // (already exported), the line's `export NS=prod`, `declare -x`, `set -a`, and the command's own prefixes.
     const exported = (name: string) => inherited.has(name) || started(name) !== undefined || exportedBefore(line.exports, name, line.starts[i] ?? 0);
     const handedOn = (name: string) => (!POSITIONAL.test(name) && exported(name) ? valueAt(name) : undefined);
-    return { valueAt, startedAt: handedOn, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
+    return { valueAt, possibleAt, callable: { definitions, at: line.starts[i] ?? 0 }, startedAt: handedOn, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
   };
   const seen = line.commands.map((_, i) => seenAt(i));
+  // A command read once as its words' sure values give it, and once per reading of the values they may hold.
+  const readingsOf = (i: number, words: readonly ShellWord[], base: Seen, binding?: Binding): Seen[] => {
+    const budget = reading.budget;
+    if (budget === undefined || budget.readingWords <= 0) return [base];
+    const readings = valueReadings(words, base.valueAt, base.possibleAt).slice(0, Math.ceil(budget.readingWords / Math.max(1, words.length)));
+    budget.readingWords -= readings.length * words.length;
+    return [base, ...readings.map((values) => seenAt(i, binding, values))];
+  };
+  // `f() { for n in "$@"; do g "$n"; done; }`: a call in a loop over the arguments hands on each of them in turn.
   const fill: Fill = (i, words, bound, within) => {
-    const at = bound === undefined ? seen[i]! : seenAt(i, { words: bound, holds: within ?? (() => false), loopValues: new Map() });
-    return words.flatMap((word) => expandKnown(word, at.valueAt) ?? [word]);
+    const bindings = bound === undefined ? [undefined] : loopReadings(argumentLoopsAround(line, i), bound).map((loopValues): Binding => ({ words: bound, holds: within ?? (() => false), loopValues }));
+    const lists = new Map<string, ShellWord[]>();
+    for (const binding of bindings) {
+      for (const at of readingsOf(i, words, binding === undefined ? seen[i]! : seenAt(i, binding), binding)) {
+        const list = words.flatMap((word) => expandKnown(word, at.valueAt) ?? [word]);
+        lists.set(list.map((word) => word.literal ?? word.text).join('\0'), list);
+      }
+    }
+    return [...lists.values()];
   };
   const calls = argumentBindings({ commands: line.commands, starts: line.starts, functions: line.functions, code, setArguments: line.setArguments }, fill);
   // Each reading of a body with a call's words is found again by every rule that reads the line, and each loop over
   // the arguments multiplies them: the words read so are bounded per line, past which bodies are met as written only.
   let boundWords = MAX_BOUND_WORDS;
   for (const [i, words] of line.commands.entries()) {
-    await visit(words, parse, found, depth, assigned, seen[i]!, false, reading, line.inputs[i] ?? NO_STDIN);
+    if ((line.starts[i] ?? 0) >= callableEnd) for (const at of readingsOf(i, words, seen[i]!)) await visit(words, parse, found, depth, assigned, at, false, reading, line.inputs[i] ?? NO_STDIN);
     const definition = calls.enclosing(i);
-    const at = line.starts[i] ?? 0;
     // `for n in "$@"` in the same function: n holds each of the call's words in turn.
-    const loops = definition === undefined ? [] : line.argumentLoops.filter((loop) => loop.from <= at && at < loop.to && definition.start < loop.from && loop.to <= definition.end);
+    const loops = argumentLoopsAround(line, i);
     for (const bound of calls.bindings(i)) {
       if (boundWords < 0) break;
       const filled = withCallArguments(words, bound);
       for (const loopValues of loopReadings(loops, bound)) {
-        boundWords -= filled.length;
-        if (boundWords < 0) break;
         const binding: Binding = { words: bound, loopValues, holds: (place) => definition !== undefined && calls.enclosingAt(place) === definition };
-        await visit(filled, parse, found, depth, assigned, seenAt(i, binding), false, reading, line.inputs[i] ?? NO_STDIN);
+        for (const at of readingsOf(i, filled, seenAt(i, binding), binding)) {
+          boundWords -= filled.length;
+          if (boundWords < 0) break;
+          await visit(filled, parse, found, depth, assigned, at, false, reading, line.inputs[i] ?? NO_STDIN);
+        }
       }
     }
   }
+}
+
+/** The loops over positional parameters (`for n in "$@"`) around a command, in the innermost function around it. */
+function argumentLoopsAround(line: Pick<SimpleCommands, 'starts' | 'functions' | 'argumentLoops'>, i: number): ArgumentLoop[] {
+  const at = line.starts[i] ?? 0;
+  const definition = innermost(line.functions, at);
+  return definition === undefined ? [] : line.argumentLoops.filter((loop) => loop.from <= at && at < loop.to && definition.start < loop.from && loop.to <= definition.end);
 }
 
 /** The arguments a function's command is read with, and the values its loops over them give their variables. */
@@ -173,7 +217,7 @@ function loopReadings(loops: readonly ArgumentLoop[], bound: readonly ShellWord[
  * What a command found sees of its line's variables; `startedAt`: the values a shell it starts is given, those of the
  * variables exported there (the step's `env`, the line's `export`s), as they hold there.
  */
-type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanEnvironment'> & { readonly startedAt: Started };
+type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanEnvironment'> & { readonly startedAt: Started; possibleAt(name: string): readonly string[]; readonly callable: Callable };
 
 /** The text of a word with the variables it reads filled in with the values they surely hold, when that is one word. */
 function filledText(word: ShellWord | undefined, seen: Seen): string | undefined {
@@ -188,7 +232,9 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   const [program, ...args] = words;
   if (program === undefined || depth > MAX_DEPTH) return;
   const name = programName(program.literal ?? program.text);
-  const { startedAt, ...shown } = seen;
+  const { startedAt, possibleAt, callable, ...shown } = seen;
+  // Code eval or a trap runs in this shell, where the line's functions are defined (withCallable).
+  const sameShell = (code: string, later: boolean) => (reading.budget === undefined ? { code, callableEnd: 0 } : withCallable(code, callable, later, reading.budget));
   found.push({ name, args, assigned, ...shown, ...(moreArgs ? { moreArgs: true as const } : {}) });
   // `K=kubectl; $K delete ns prod`: a name the line surely gives is also met as the program it names.
   const named = program.literal === undefined ? expandKnown(program, seen.valueAt) : undefined;
@@ -232,7 +278,8 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   const keyworded = keywordCommand(name, args);
   if (keyworded !== undefined) await visit(keyworded, parse, found, depth + 1, assigned, seen, false, reading, NO_STDIN);
   const trap = name === 'trap' ? trapAction(args) : undefined;
-  if (trap?.kind === 'code' && trap.code.literal !== undefined) await collect(trap.code.literal, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading);
+  const trapCode = trap?.kind === 'code' && trap.code.literal !== undefined ? sameShell(trap.code.literal, true) : undefined;
+  if (trapCode !== undefined) await collect(trapCode.code, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, { ...reading, callableEnd: trapCode.callableEnd });
   // `git rebase -x 'sh t.sh'`, `git bisect run ./t.sh`: git runs them.
   if (name === 'git') for (const inner of commandsGitRuns(args)) await visit(inner, parse, found, depth + 1, assigned, seen, false, reading, NO_STDIN);
   if (name === 'find') {
@@ -243,7 +290,8 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   // with every value known where eval stands.
   const expanded = name === 'eval' ? args.map((word) => expandKnown(word, seen.valueAt)) : [];
   const evaluated = name === 'eval' && expanded.every((words) => words !== undefined) ? expanded.flat().map((word) => word.literal).join(' ') : undefined;
-  if (evaluated !== undefined) await collect(evaluated, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, stdin, seen.valueAt);
+  const evaluatedCode = evaluated === undefined ? undefined : sameShell(evaluated, false);
+  if (evaluatedCode !== undefined) await collect(evaluatedCode.code, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, { ...reading, callableEnd: evaluatedCode.callableEnd }, stdin, seen.valueAt);
   // `bash <<'E'`, `echo 'make clean' | sh -s`: the text the shell reads is a line it runs, as a `-c` string is.
   const code = reading.stdinCode && (stdin.kind === 'text' || stdin.kind === 'pipe') && readsStdinCode(name, args) ? stdin.literal : undefined;
   if (code !== undefined) await collect(code, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, reading, NO_STDIN, handed(false));

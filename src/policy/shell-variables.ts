@@ -69,10 +69,28 @@ export interface LineVariables {
   readonly copies: Map<string, Map<number, { readonly source: string; readonly at: number }>>;
   /** Variables computed only because a value copies another's: knownValues follows those copies when given a resolver. */
   readonly copiedOnly: Set<string>;
+  /**
+   * Each place an assignment or a loop over literal words sets a variable, in a branch or not, with the value when
+   * known and the variable it copies: what possibleValues reads for deny rules, which meet every value that may be held.
+   */
+  readonly settings: Map<string, Setting[]>;
+  /** Every place of the line itself (not a branch, a loop's body, a function) that surely sets each variable. */
+  readonly firmAt: Map<string, number[]>;
+  /** Variables arithmetic may assign (`((X=5))`, `let X++`, `a[$i]=…`): to values not followed. */
+  readonly arithmeticSet: Set<string>;
+  /** Where `local X=…` (or declare, typeset without -g) sets a variable of its function only, by place. */
+  readonly localAt: Set<number>;
+}
+
+/** One place that sets a variable: its literal value, or the variable whose value it copies (`X=$NS`), or neither. */
+export interface Setting {
+  readonly at: number;
+  readonly value?: string;
+  readonly copy?: { readonly source: string; readonly at: number };
 }
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), integers: new Set(), integerDeclarations: [], references: new Map(), integerDrops: [], assigned: [], counted: new Set(), copies: new Map(), copiedOnly: new Set() };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), integers: new Set(), integerDeclarations: [], references: new Map(), integerDrops: [], assigned: [], counted: new Set(), copies: new Map(), copiedOnly: new Set(), settings: new Map(), firmAt: new Map(), arithmeticSet: new Set(), localAt: new Set() };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -85,6 +103,13 @@ export const SETTING_BUILTINS = new Set(['read', 'readarray', 'mapfile', 'getopt
 export const BUILTIN_PREFIXES = new Set(['command', 'builtin', 'time']);
 export const GLOB = /[*?[]/;
 export const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Records a place that sets a variable, for possibleValues. */
+export function recordSetting(variables: LineVariables, name: string, setting: Setting): void {
+  const settings = variables.settings.get(name) ?? [];
+  settings.push(setting);
+  variables.settings.set(name, settings);
+}
 
 /** Marks the arithmetic at `at` as a place where any variable may be set to a value not followed (settleVariables has run). */
 export function hideAfterArithmetic(variables: LineVariables, root: ShellNode, at: number): void {
@@ -125,6 +150,9 @@ export function settleVariables(variables: LineVariables, root: ShellNode): void
     });
   firmStatements(allChildren(root), (name, at) => {
     if (!variables.setAt.has(name)) variables.setAt.set(name, at);
+    const places = variables.firmAt.get(name) ?? [];
+    places.push(at);
+    variables.firmAt.set(name, places);
   });
   // Each run of a function's body makes its own statements' assignments, in order, for what follows in it.
   for (const body of functionBodies(root)) {

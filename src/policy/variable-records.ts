@@ -1,7 +1,7 @@
 import { defaultExpansion } from './variable-names.js';
 import { declarationFlags } from './declaration-flags.js';
 import { testArithmetic, testedNames } from './arithmetic-operands.js';
-import { BUILTIN_PREFIXES, GLOB, MAX_VALUES, NAME, SETTING_BUILTINS, type LineVariables } from './shell-variables.js';
+import { BUILTIN_PREFIXES, GLOB, MAX_VALUES, NAME, recordSetting, SETTING_BUILTINS, type LineVariables } from './shell-variables.js';
 import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellWord } from './shell-syntax.js';
 
 /**
@@ -10,8 +10,11 @@ import { allChildren, evaluateWord, namedChildren, type ShellNode, type ShellWor
  */
 const COPY = /^("?)\$(?:([A-Za-z_][A-Za-z0-9_]*|[1-9])|\{([A-Za-z_][A-Za-z0-9_]*|[1-9][0-9]*)\})\1$/;
 
-/** `NAME=value` (alone, before a command, or in `export`): its value, or that it is only known at run time. */
-export function recordAssignment(variables: LineVariables, node: ShellNode): void {
+/**
+ * `NAME=value` (alone, before a command, or in `export`): its value, or that it is only known at run time.
+ * `prefix`: written before a command's name, it sets the variable for that command's process only.
+ */
+export function recordAssignment(variables: LineVariables, node: ShellNode, prefix = false): void {
   const target = node.childForFieldName('name');
   if (target === null) return;
   // `A[0]=rm` sets what `$A` reads.
@@ -36,9 +39,10 @@ export function recordAssignment(variables: LineVariables, node: ShellNode): voi
     variables.copies.set(name, copies);
   }
   // A glob in the value expands again where `$A` is read unquoted.
-  if (target.type === 'subscript' || appends || (word !== undefined && defaulted === undefined && copied === null && (word.literal === undefined || GLOB.test(word.literal))) || values.length > MAX_VALUES) {
-    variables.computed.add(name);
-  }
+  const unknown = target.type === 'subscript' || appends || (word !== undefined && defaulted === undefined && copied === null && (word.literal === undefined || GLOB.test(word.literal)));
+  if (unknown || values.length > MAX_VALUES) variables.computed.add(name);
+  const known = unknown || defaulted !== undefined ? undefined : (word?.literal ?? (word === undefined ? '' : undefined));
+  if (!prefix) recordSetting(variables, name, { at: node.startIndex, ...(known === undefined ? {} : { value: known }), ...(copied === null ? {} : { copy: { source: copied[2] ?? copied[3]!, at: node.startIndex } }) });
 }
 
 /**
@@ -86,6 +90,8 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       const integer = options.some((option) => /^-[A-Za-z]*i/.test(option));
       const keyword = allChildren(node)[0]?.text;
       const local = keyword === 'local' || !options.some((option) => /^-[A-Za-z]*g/.test(option));
+      // In a function, such a declaration's assignments set its own variables, which another function does not see.
+      if (local && keyword !== 'export' && keyword !== 'readonly') for (const child of children) if (child.type === 'variable_assignment') variables.localAt.add(child.startIndex);
       const declare = (name: string) => {
         variables.integers.add(name);
         variables.integerDeclarations.push({ name, at: node.startIndex, local });
@@ -99,7 +105,9 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
         if (drops && name !== undefined) variables.integerDrops.push({ name, at: node.startIndex });
         if (name !== undefined && options.some((option) => /^-[A-Za-z]*A/.test(option))) variables.associative.add(name);
       }
+      // `local X` makes X empty in the function; `declare X` keeps what X held: either way no value to meet.
       if (!keeps) for (const child of children) if (child.type === 'variable_name') variables.computed.add(child.text);
+      if (!keeps) for (const child of children) if (child.type === 'variable_name') recordSetting(variables, child.text, { at: child.startIndex });
       // `declare -n r=PATH`: what is later assigned to r lands in PATH.
       const reference = children.some((child) => child.type === 'word' && /^-[A-Za-z]*n/.test(child.text));
       for (const child of children) {
@@ -141,7 +149,10 @@ export function recordArithmetic(variables: LineVariables, text: string, at: num
   variables.arithmetic.push({ at, text });
   const operators = text.replace(/<<=|>>=/g, '=').replace(/[=!<>]=/g, '  ');
   if (!/=|\+\+|--/.test(operators)) return;
-  for (const name of text.match(NAMES) ?? []) variables.computed.add(name);
+  for (const name of text.match(NAMES) ?? []) {
+    variables.computed.add(name);
+    variables.arithmeticSet.add(name);
+  }
 }
 
 /** `unset F`, `unset -v 'F'`: F holds no value after; `unset "$v"`: a variable named at run time. */
@@ -186,7 +197,10 @@ function recordLoop(variables: LineVariables, node: ShellNode): void {
     variables.assigned.push({ name, at: node.startIndex, text: name });
     return;
   }
-  for (const value of values as string[]) variables.assigned.push({ name, at: node.startIndex, text: value });
+  for (const value of values as string[]) {
+    variables.assigned.push({ name, at: node.startIndex, text: value });
+    recordSetting(variables, name, { at: node.startIndex, value });
+  }
   const known = variables.values.get(name) ?? [];
   known.push(...(values as string[]));
   variables.values.set(name, known);
@@ -215,6 +229,7 @@ function recordSettingWord(variables: LineVariables, node: ShellNode): void {
   values.push(match[3]!);
   variables.values.set(name, values);
   if (GLOB.test(match[3]!)) variables.computed.add(name);
+  recordSetting(variables, name, { at: node.startIndex, ...(GLOB.test(match[3]!) ? {} : { value: match[3]! }) });
 }
 
 /** Builtin options that take a value, per builtin; the value of `-a` (read) and `-v` (printf) is a variable's name. */

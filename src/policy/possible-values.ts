@@ -1,0 +1,71 @@
+import { SET_BY_BASH, type CopiedValue, type LineVariables, type Setting } from './shell-variables.js';
+
+/** A function the line defines, by where it is written. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Values one variable is met with, at most: past it the others are not (the risk levels still rate the line). */
+const MAX_POSSIBLE = 16;
+/** Places looked at for one variable, copies of copies included: the work stays linear in the line. */
+const MAX_STEPS = 256;
+/** How many copies of copies are followed. */
+const MAX_COPY_DEPTH = 16;
+
+/**
+ * Every value a variable may hold at a place in the line, as far as it is known, for deny rules: each value a place
+ * before it sets (in a branch or not: `if …; then X=prod; fi`, `[ … ] && X=$NS`, `case … in *) X=prod;; esac`,
+ * each word of a loop over literal words), from the last place that surely sets it on, and the value it held before
+ * them (`started`: the process's, or a function's argument) while nothing surely set it. In a function's body, what
+ * the line sets outside it may have run before the call. Empty when no value is known, and when the variable may be
+ * set in ways not followed (`read`, arithmetic, a name reference, an integer attribute, `IFS`), or past a place that
+ * hides every value: the risk rater's sure reading (knownValues) stays the only one there.
+ */
+export function possibleValues(variables: LineVariables, name: string, at: number, started: CopiedValue, functions: readonly Span[]): string[] {
+  const steps = { left: MAX_STEPS };
+  return [...new Set(mayHold(variables, name, at, started, functions, steps, 0))].slice(0, MAX_POSSIBLE);
+}
+
+function mayHold(variables: LineVariables, name: string, at: number, started: CopiedValue, functions: readonly Span[], steps: { left: number }, depth: number): string[] {
+  if (steps.left-- <= 0 || depth > MAX_COPY_DEPTH || !followed(variables, name) || at > variables.valuesHiddenFrom) return [];
+  const around = innermost(functions, at);
+  const inside = (place: number) => around !== undefined && around.start < place && place < around.end;
+  // The last place before `at` that surely sets the variable: in the function's own body, else in the line before
+  // the function is written (its calls come after), else before `at`.
+  const within = around === undefined ? undefined : lastBefore((variables.setWithin.get(name) ?? []).filter((place) => inside(place.at)).map((place) => place.at), at);
+  const firm = within ?? lastBefore(variables.firmAt.get(name) ?? [], around?.start ?? at);
+  // `g() { local X=prod; }`: a local of another function is not the variable read here.
+  const places = (variables.settings.get(name) ?? []).filter((place) => (place.at < at || (around !== undefined && !inside(place.at))) && (firm === undefined || place.at >= firm) && (within === undefined || inside(place.at)) && (!variables.localAt.has(place.at) || inside(place.at) || innermost(functions, place.at) === undefined));
+  const values: string[] = [];
+  // The places nearest the read first: past the bounds, what is left out is what more places set since.
+  for (const place of places.reverse()) {
+    if (steps.left-- <= 0) break;
+    values.push(...valuesOf(variables, place, started, functions, steps, depth));
+  }
+  const before = firm === undefined ? started(name, at) : undefined;
+  return before === undefined ? values : [before, ...values];
+}
+
+function valuesOf(variables: LineVariables, place: Setting, started: CopiedValue, functions: readonly Span[], steps: { left: number }, depth: number): string[] {
+  if (place.value !== undefined) return [place.value];
+  return place.copy === undefined ? [] : mayHold(variables, place.copy.source, place.copy.at, started, functions, steps, depth + 1);
+}
+
+/** Whether every way the line sets the variable is a place possibleValues reads. */
+function followed(variables: LineVariables, name: string): boolean {
+  return !(variables.values.has('IFS') || SET_BY_BASH.has(name) || variables.namedAtRunTime || variables.cleared.has(name) || variables.indirect.has(name) || variables.textAtRunTime.has(name) || variables.fromOutside.has(name) || variables.arithmeticSet.has(name) || variables.integers.has(name) || variables.references.has(name));
+}
+
+/** The innermost function written around a place. */
+export function innermost(functions: readonly Span[], at: number): Span | undefined {
+  let found: Span | undefined;
+  for (const span of functions) if (span.start < at && at < span.end && (found === undefined || span.start > found.start)) found = span;
+  return found;
+}
+
+function lastBefore(places: readonly number[], at: number): number | undefined {
+  let last: number | undefined;
+  for (const place of places) if (place < at && (last === undefined || place > last)) last = place;
+  return last;
+}
