@@ -12,6 +12,9 @@ export { maskedUrlPasswords, urlPasswords } from './url-passwords.js';
 const TOKEN_SHAPE =
   /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{32,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/g;
 
+/** What each token shape starts with: a text without any holds none (a quick look before the full scan). */
+const TOKEN_HINT = /sk|rk_|gh|github_pat_|glpat-|xox|AKIA|ASIA|AIza|hf_|npm_|eyJ/;
+
 const KINDS: readonly (readonly [RegExp, string])[] = [
   [/^sk-ant-/, 'an Anthropic key'],
   [/^sk-/, 'an OpenAI-style secret key'],
@@ -56,7 +59,7 @@ export function credentialKinds(text: string): string[] {
 /** The text with every credential of a well-known shape as `mask`, and the password of each URL (its user and host kept). */
 export function hideCredentials(text: string, mask: string): string {
   // Most texts hold none: the three scans are skipped on a quick look for what each needs.
-  const token = /sk|rk_|gh|github_pat_|glpat-|xox|AKIA|ASIA|AIza|hf_|npm_|eyJ/.test(text);
+  const token = TOKEN_HINT.test(text);
   const key = KEY_HEADER_HINT.test(text);
   const url = text.includes('://');
   if (!token && !key && !url) return text;
@@ -78,6 +81,15 @@ export function hidePrivateKeys(text: string, mask: string): string {
 /** The private keys written in a text, each whole (its lines are hidden one by one where output is read a line at a time). */
 export function privateKeyBlocks(text: string): string[] {
   return privateKeySpans(text).map(([start, end]) => text.slice(start, end));
+}
+
+/**
+ * The credentials of a well-known shape written in a text, each as it is written (a token, a private key whole, a
+ * URL's password): what hideCredentials hides, for what must be told which values to take out (a worker's job).
+ */
+export function credentialsIn(text: string): string[] {
+  if (!TOKEN_HINT.test(text) && !KEY_HEADER_HINT.test(text) && !text.includes('://')) return [];
+  return [...secretShapedParts(text), ...privateKeyBlocks(text), ...urlPasswords(text)];
 }
 
 /** A credential written literally in a step: where (`steps[2].args.command`), the step, and what it looks like. */

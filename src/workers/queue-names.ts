@@ -6,6 +6,7 @@
  * the fan-out and the rollbacks that must run where their step ran.
  */
 
+import { credentialsIn } from '../planning/credential-shapes.js';
 import type { ToolCall } from '../planning/tool-call.js';
 
 export const PREFIX = 'ksa';
@@ -66,18 +67,23 @@ export type StepJobData = {
   readonly kubeContext?: string;
   /**
    * The run's secrets (secret inputs, the coordinator's secret variables) that
-   * `args` holds: the worker writes them as *** in its log and in what it sends
-   * back, and takes them and `args` out of the job once it has run.
+   * `args` holds, and the credentials typed into it (a token, a private key, a
+   * URL's password): the worker writes them as *** in its log and in what it
+   * sends back, and takes them out of the job's `args` once it has run.
    */
   readonly secrets?: readonly string[];
 };
 /** What every job of a run carries besides its call: the approved kube context, the run's secrets. */
 export type JobPin = { readonly kubeContext?: string; readonly secrets?: readonly string[] };
-/** The job of one attempt (or rollback) of a step, with the secrets of the pin its arguments hold (only those). */
+/**
+ * The job of one attempt (or rollback) of a step, with the secrets of the pin its arguments hold (only those), and
+ * the credentials typed into them: no variable or input names those, yet the job, kept a day, must not keep them.
+ */
 export function stepJobData(runId: string, call: Pick<ToolCall, 'stepId' | 'attempt' | 'phase' | 'tool' | 'args'>, pin: JobPin): StepJobData {
   const { stepId, attempt, phase, tool, args } = call;
   const strings = stringsIn(args);
-  const secrets = (pin.secrets ?? []).filter((secret) => strings.some((text) => text.includes(secret)));
+  const given = (pin.secrets ?? []).filter((secret) => strings.some((text) => text.includes(secret)));
+  const secrets = [...new Set([...given, ...strings.flatMap(credentialsIn)])];
   return { runId, stepId, attempt, phase, tool, args, ...(pin.kubeContext !== undefined ? { kubeContext: pin.kubeContext } : {}), ...(secrets.length > 0 ? { secrets } : {}) };
 }
 

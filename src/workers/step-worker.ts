@@ -274,10 +274,12 @@ export class StepWorker {
     } finally {
       // Its lines reach Redis before its result: the coordinator's log is whole when the step ends there.
       await settledWithin(output.end(), OUTPUT_GRACE_MS);
-      // The job is kept a day for its result: its arguments need not be, with the secrets they held.
-      if (data.secrets && data.secrets.length > 0) {
+      // The job is kept a day for its result: its arguments need not be, with the secrets they held. Those the job
+      // names, and any this worker's redactor finds besides (a credential typed into a step, sent by an older ksa).
+      const args = redactedCopy(data.args, redactor.contentReplacer) as Record<string, unknown>;
+      if ((data.secrets && data.secrets.length > 0) || JSON.stringify(args) !== JSON.stringify(data.args)) {
         const { secrets: _secrets, ...rest } = data;
-        await settledWithin(job.updateData({ ...rest, args: redactedCopy(data.args, redactor.contentReplacer) as Record<string, unknown> }), SCRUB_GRACE_MS);
+        await settledWithin(job.updateData({ ...rest, args }), SCRUB_GRACE_MS);
       }
       this.running.delete(jobId);
       this.stops.delete(jobId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobId, labelQueue, labelSubsets, workerQueue } from '../../src/workers/queue-names.js';
+import { jobId, labelQueue, labelSubsets, stepJobData, workerQueue } from '../../src/workers/queue-names.js';
 
 describe('queue names and job ids', () => {
   it('one queue per label set, order-independent; none of them contains ":"', () => {
@@ -27,5 +27,14 @@ describe('queue names and job ids', () => {
     expect(jobId({ runId: 'r', stepId: 's', attempt: 1, phase: 'run', worker: 'web-1' })).toBe('r.s.1.web-1');
     expect(jobId({ runId: 'r', stepId: 's', attempt: 3, phase: 'rollback', worker: 'web-1' })).toBe('r.s.rollback.web-1');
     expect(id).not.toContain(':');
+  });
+
+  it("a job names the run's secrets its arguments hold and the credentials typed into them, for the worker to take out", () => {
+    const token = `ghp_${'a1B2'.repeat(9)}`;
+    const key = '-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq7BFUpkGp3+LQmlQ\n-----END PRIVATE KEY-----';
+    const call = { stepId: 's', attempt: 1, phase: 'run' as const, tool: 'shell', args: { command: 'psql postgres://app:Hush-42@db/x -c "select {{x}}" && echo pw-given', env: { TOKEN: token, KEY: key, PORT: '8080' } } };
+    const data = stepJobData('r', call, { secrets: ['pw-given', 'not-in-args'] });
+    expect([...(data.secrets ?? [])].sort()).toEqual(['Hush-42', key, token, 'pw-given'].sort());
+    expect(stepJobData('r', { ...call, args: { command: 'echo sk-api-7d9f8c6b5d-x2x4z nginx@sha256:abc http://localhost:8080/x' } }, {}).secrets).toBeUndefined();
   });
 });
