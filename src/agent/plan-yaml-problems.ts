@@ -1,4 +1,4 @@
-import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, Parser, Schema, type Document, type Node, type ScalarTag } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
 import type { IssueCode, IssuePath } from '../planning/index.js';
 import { decimalOf, leadingZeroMisreads, leadingZeroReading } from '../planning/leading-zero.js';
 
@@ -53,7 +53,7 @@ export function planYamlProblems(doc: Document, lineCounter: LineCounter, text: 
           else problems.push(duplicateKeyProblem(name, [...path, name], at(earlier), at(keyStart)));
         }
         if (isScalar(pair.key) && pair.key.tag !== undefined && pair.key.range) problems.push(tagProblem(pair.key, path, undefined, text, at));
-        const keyProblem = isScalar(pair.key) ? keyReadingProblem(pair.key) : undefined;
+        const keyProblem = isScalar(pair.key) ? numberKeyProblem(pair.key) : undefined;
         if (keyProblem !== undefined && name !== undefined && isScalar(pair.key) && pair.key.range) problems.push({ code: 'invalid_field', path: [...path, name], message: keyProblem, ...at(pair.key.range[0]) });
         if (pair.value && name !== undefined) stack.push({ node: pair.value as Node, path: [...path, name], key: name });
       }
@@ -126,48 +126,6 @@ export function numberKeyProblem(key: Node): string | undefined {
   const read = String(key.value);
   if (key.type === 'PLAIN' && read !== written) return `the key ${written} is a number, which YAML reads as the key ${JSON.stringify(read)}: ${quote}`;
   return undefined;
-}
-
-/** A key YAML reads otherwise than written, to ksa (numberKeyProblem) or to YAML 1.1 tools (yaml11KeyProblem). */
-export function keyReadingProblem(key: Node): string | undefined {
-  return numberKeyProblem(key) ?? yaml11KeyProblem(key);
-}
-
-/** YAML 1.1's plain scalars other than text, as the YAML library reads them in that version (its own schema, not a copy). */
-const YAML_11_SCALARS: readonly ScalarTag[] = new Schema({ schema: 'yaml-1.1' }).tags.filter(
-  (tag): tag is ScalarTag => 'test' in tag && tag.test instanceof RegExp && tag.default === true && tag.tag !== 'tag:yaml.org,2002:merge',
-);
-
-/**
- * A key ksa reads as the text written that YAML 1.1 tools read as something else: `on:`, `yes:`, `off:`, `No:`
- * are true or false there (GitHub's `on:` is the well-known case), `1:30:` the number 90, `0b101:` 5, `1_000:`
- * 1000, `2024-01-01:` a date. A plan is read by more than ksa (linters, CI, the tools a team feeds it to), and the
- * name meant is the one written: such a key is refused as a key whose number is not its text is, to be quoted.
- * So is a key YAML 1.2 reads as true, false or null written otherwise (`True:` is the key "true", `~:` "null").
- */
-function yaml11KeyProblem(key: Node): string | undefined {
-  if (!isScalar(key) || key.type !== 'PLAIN' || typeof key.value === 'number') return undefined;
-  const written = key.source ?? '';
-  const quote = `quote it (${JSON.stringify(written)}) to keep it as written`;
-  if (typeof key.value === 'boolean' || key.value === null) {
-    const read = String(key.value);
-    return read === written ? undefined : `the key ${written} is ${key.value === null ? 'null' : read}, which YAML reads as the key ${JSON.stringify(read)}: ${quote}`;
-  }
-  if (typeof key.value !== 'string' || written === '') return undefined;
-  const tag = YAML_11_SCALARS.find((each) => each.test!.test(written));
-  if (tag === undefined) return undefined;
-  let value: unknown;
-  try {
-    const resolved: unknown = tag.resolve(written, () => {}, {});
-    value = isScalar(resolved) ? resolved.value : resolved;
-  } catch {
-    return undefined;
-  }
-  // `y:` and `n:` are booleans to the 1.1 spec but text to the 1.1 readers most plans meet (PyYAML, SnakeYAML, Ruby's
-  // Psych), and common names (`x:`/`y:`, a count `n:`): not refused.
-  if (typeof value === 'string' || (typeof value === 'boolean' && written.length === 1)) return undefined;
-  const reading = typeof value === 'boolean' ? String(value) : typeof value === 'number' ? `the number ${value}` : value instanceof Date ? 'a date' : 'null';
-  return `the key ${written} is the text ${JSON.stringify(written)} to ksa and ${reading} to YAML 1.1 tools: ${quote}`;
 }
 
 /**

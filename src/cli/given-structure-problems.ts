@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-import { hasLeadingZero, keyReadingProblem, leadingZeroReading, planYamlProblems, radixDecimal, radixOf } from '../agent/plan-yaml-problems.js';
+import { hasLeadingZero, leadingZeroReading, numberKeyProblem, planYamlProblems, radixDecimal, radixOf } from '../agent/plan-yaml-problems.js';
 import type { IssuePath } from '../planning/index.js';
 import { looksSecret } from '../planning/secret-names.js';
 import { nonFiniteNumberProblem } from '../planning/inexact-numbers.js';
@@ -46,11 +46,9 @@ function numberProblem(doc: Document, secret: boolean): string | undefined {
       if (hasLeadingZero(node)) return `${itemOf(path)}${shown} is a number written with a leading zero${secret ? '' : `, ${leadingZeroReading(written, node.value)}`}: write it without, or quote it to pass it as text`;
     } else if (isMap(node)) {
       for (const pair of node.items) {
-        const keyProblem = isPair(pair) ? keyReadingProblem(pair.key as Node) : undefined;
+        const keyProblem = isPair(pair) ? numberKeyProblem(pair.key as Node) : undefined;
         // A secret input's keys may be part of the secret: not quoted.
-        const numberKey = isPair(pair) && isScalar(pair.key) && typeof pair.key.value === 'number';
-        const hidden = `a key ${numberKey ? 'is a number YAML' : 'is text YAML 1.1 tools'} read${numberKey ? 's' : ''} as another key than written: quote it to keep it as written`;
-        if (keyProblem !== undefined) return `${itemOf(path)}${secret ? hidden : keyProblem}`;
+        if (keyProblem !== undefined) return `${itemOf(path)}${secret ? 'a key is a number YAML reads as another key than written: quote it to keep it as written' : keyProblem}`;
       }
       for (const pair of [...node.items].reverse()) {
         if (isPair(pair) && pair.value) stack.push({ node: pair.value as Node, path: [...path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)] });
