@@ -233,6 +233,9 @@ function celMap(keys: readonly string[], valueOf: (key: string) => unknown): Rec
  * text, timestamps as ISO-8601 and durations as CEL writes them ("90s"), as `string()` would; not
  * `{}`, which is what such an object turns into as JSON.
  */
+/** How cel-js tags its type values (`Type<int>`). */
+const TYPE_TAG = /^\[object Type<([a-z_]+)>\]$/;
+
 function fromCel(value: unknown): unknown {
   if (typeof value === 'bigint') {
     const n = Number(value);
@@ -244,6 +247,9 @@ function fromCel(value: unknown): unknown {
   // fromEntries makes a `__proto__` key an own property, as JSON.parse does, where assigning it would not.
   if (value instanceof Map) return Object.fromEntries([...value].map(([key, entry]) => [String(key), fromCel(entry)]));
   if (isPlainObject(value)) return Object.fromEntries(Object.keys(value).map((key) => [key, fromCel(value[key])]));
+  // A type value (`type(x)`, `int`) is its CEL name, as `string(type(x))` would be written: `int`, `null_type`.
+  const type = typeof value === 'object' && value !== null ? TYPE_TAG.exec(Object.prototype.toString.call(value)) : null;
+  if (type !== null) return type[1] === 'null' ? 'null_type' : type[1];
   if (typeof value === 'object' && value !== null) {
     // cel-js's own types: a uint is a bigint inside, a duration has its CEL text.
     const inner: unknown = value.valueOf();

@@ -42,8 +42,9 @@ export function inputListOf(node: unknown, bound: ReadonlySet<string>, scope: Ma
     const of = inputListOf(target, bound, scope, kindOf);
     // An item of a filtered or mapped list is some item the run picks: not told before it.
     if (of === undefined || of.kept || of.mapped !== undefined) return undefined;
+    // A key computed at run time (`groups[inputs.which]`) picks one entry ksa cannot tell before the run.
     const at = op === '.' || op === '.?' ? (key as string) : literalKey(key);
-    return { ...of, within: [...of.within, at ?? null] };
+    return at === undefined ? undefined : { ...of, within: [...of.within, at] };
   }
   if (op !== 'rcall') return undefined;
   const [name, receiver, callArgs] = args as [string, unknown, unknown[]];
@@ -106,14 +107,13 @@ export function joinedItems(value: unknown, member: InputMember): JoinedItem[] {
 }
 
 /**
- * The item that makes a join fail mid-run, if the values tell: the first one not text; over a filter's result only
- * when none is text (the filter may keep just the text ones, or nothing). After a map to items of another kind than
- * text, any item there is, which the map turns into that kind.
+ * The item that makes a join fail mid-run, if the values tell: the first one not text. After a map to items of
+ * another kind than text, any item there is, which the map turns into that kind. Never over a filter's result: the
+ * filter may keep just the text ones, or nothing, which joins.
  */
 export function unjoinableItem(value: unknown, member: InputMember): JoinedItem | undefined {
+  if (member.kept) return undefined;
   const items = joinedItems(value, member);
   if (member.mapped !== undefined) return member.mapped === 'text' ? undefined : items[0];
-  const bad = items.find((item) => typeof item.value !== 'string');
-  if (bad === undefined || !member.kept) return bad;
-  return items.some((item) => typeof item.value === 'string') ? undefined : bad;
+  return items.find((item) => typeof item.value !== 'string');
 }

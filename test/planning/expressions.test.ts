@@ -68,6 +68,12 @@ describe('evaluateExpression', () => {
     expect(read.constructor).toBe('c');
   });
 
+  it('gives a type value by its CEL name, never cel-js\'s Type<…> (whose < and > a shell line would read as redirections)', () => {
+    expect(evaluate('type(inputs.port)')).toBe('int');
+    expect(evaluate('[int, string, type(null), null_type, type(1u), type([1]), type({"a": 1}), type(1.5), type(true), type(b"x"), type(type(1))]')).toEqual(['int', 'string', 'null_type', 'null_type', 'uint', 'list', 'map', 'double', 'bool', 'bytes', 'type']);
+    expect(evaluate('{"k": int}')).toEqual({ k: 'int' });
+  });
+
   it('integers from JSON are usable in arithmetic: inputs.port + 1 is the number 8081', () => {
     const value = evaluate('inputs.port + 1');
     expect(value).toBe(8081);
