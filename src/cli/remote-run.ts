@@ -69,15 +69,6 @@ export function placeStepFor(plan: Plan, localDefault: boolean, tools: ToolCatal
   };
 }
 
-/**
- * Whether a run of `plan` sends any step to workers (a rollback goes only where its step went). A run that sends none
- * is not recorded with the Redis: its resume and cancel need none, and its hints name none.
- */
-export function sendsStepsToWorkers(plan: Plan, localDefault: boolean, tools: ToolCatalog): boolean {
-  const place = placeStepFor(plan, localDefault, tools);
-  return plan.steps.some((step) => place(step) !== undefined);
-}
-
 /** An MCP tool runs in the process that has its server: this one. */
 function runsHere(tools: ToolCatalog, tool: string): boolean {
   return tools.get(tool)?.mcp !== undefined;

@@ -21,11 +21,9 @@ afterAll(async () => {
   await box.cleanup();
 });
 
-// Its first step runs here (--local-default), its second would go to a worker once the first is done.
 const PLAN = `goal: Long
 steps:
   - { id: long, tool: shell, args: { command: "echo $$ > long.pid; touch long.started; sleep 60" } }
-  - { id: later, tool: shell, runsOn: [elsewhere], dependsOn: [long], args: { command: "true" } }
 `;
 
 describe('hints naming ksa resume and ksa cancel of a run on workers', () => {

@@ -20,7 +20,7 @@ import { approvePlan, assessOrRefuse, parseApprovalMode } from '../plan-approval
 import type { PolicyAssessment } from '../../policy/rules/index.js';
 import { loadPolicy, unappliedPolicyNote } from '../policy-files.js';
 import { planFolder, workspaceOption } from '../workspace-option.js';
-import { describeWorkers, redisUrlFor, sendsStepsToWorkers, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 import { recordedRedisUrl } from '../../workers/redis-url.js';
 
 export type RunFlags = {
@@ -143,7 +143,7 @@ export async function runCommand(io: CliIO, file: string, flags: RunFlags): Prom
       allowedEnv: flags.allowEnv,
       ...(maxParallel ? { maxParallel } : {}),
       ...(kubeContext !== undefined ? { kubeContext } : {}),
-      ...(redisUrl && sendsStepsToWorkers(plan, flags.localDefault === true, registry.catalog()) ? { redis: recordedRedisUrl(redisUrl) } : {}),
+      ...(redisUrl ? { redis: recordedRedisUrl(redisUrl) } : {}),
       state: initialRunState(runId, plan.goal, plan.steps.map((step) => step.id), { ...plan.inputs, ...inputs }),
     },
     `ksa run ${file}`,
