@@ -54,6 +54,10 @@ export function parseRedisUrl(url: string): RedisTarget {
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new RedisUnavailableError({ url: display, reason: `unsupported scheme "${parsed.protocol}" (use redis:// or rediss://)`, badUrl: true });
   }
+  // `redis://` and `redis:///1` name no host, and ksa reads nothing after `?` (`?db=1`): either would go, unsaid, to
+  // another server or database than the one meant.
+  if (parsed.hostname === '') throw new RedisUnavailableError({ url: display, reason: `names no host (expected ${REDIS_URL_FORM})`, badUrl: true });
+  if (parsed.search !== '') throw new RedisUnavailableError({ url: display, reason: `ksa reads no options after ? in a Redis URL: give the database as /N (${REDIS_URL_FORM})`, badUrl: true });
   const { host, port, db, tls } = redisServerOf(parsed);
   if (!Number.isInteger(db) || db < 0) throw new RedisUnavailableError({ url: display, reason: `"${maskedRedisUrl(parsed.pathname.slice(1))}" is not a database number`, badUrl: true });
   const options: RedisOptions = {
