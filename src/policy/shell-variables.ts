@@ -45,7 +45,7 @@ export interface LineVariables {
   /** `for x in ls pwd; do …; done`: where the loop body runs with the variable set to one of its literal words. */
   readonly loops: { readonly name: string; readonly start: number; readonly from: number; readonly to: number }[];
   /** Each text bash evaluates as arithmetic (`(( n > 1 ))`, `a[$i]`, `let n++`, `[[ $n -eq 1 ]]`), with its place. */
-  readonly arithmetic: { readonly at: number; readonly text: string }[];
+  readonly arithmetic: { readonly at: number; readonly text: string; readonly reads?: NamedReads }[];
   /** Variables given text known only at run time that values does not hold (`for x in $(…)`, `read x`, `${x:=…}`, `coproc x`). */
   readonly textAtRunTime: Set<string>;
   /** Arrays the line declares associative (`declare -A m`): their subscripts are keys, not arithmetic. */
@@ -88,6 +88,13 @@ export interface Setting {
   readonly value?: string;
   readonly copy?: { readonly source: string; readonly at: number };
 }
+
+/**
+ * Text bash reads as a variable's name (`names`: `${!x}`, `test -v "$x"`, whose `a[$(…)]` it evaluates) or an
+ * associative array's key it expands once more (`keys`: `unset "m[$k]"`), rather than as arithmetic: a value that is
+ * a plain name, or a key holding no `$` or backquote, runs nothing there.
+ */
+export type NamedReads = 'names' | 'keys';
 
 export function lineVariables(): LineVariables {
   return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), integers: new Set(), integerDeclarations: [], references: new Map(), integerDrops: [], assigned: [], counted: new Set(), copies: new Map(), copiedOnly: new Set(), settings: new Map(), firmAt: new Map(), arithmeticSet: new Set(), localAt: new Set() };

@@ -77,7 +77,7 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       // `[[ K=1 -eq 1 ]]`: bash evaluates those operands as arithmetic; `[ … ]` and `test` do not.
       if (allChildren(node)[0]?.text === '[[') for (const operand of testArithmetic(node)) recordArithmetic(variables, operand, node.startIndex);
       // `[ -v 'a[$X]' ]` evaluates the subscript as `[[ -v a[$X] ]]` and `test -v` do; its -eq operands must be numbers already.
-      for (const name of testedNames(node)) recordNamedSubscript(variables, name, node.startIndex);
+      for (const name of testedNames(node)) recordNamedVariable(variables, name, node.startIndex, allChildren(node)[0]?.text === '[[');
       return;
     case 'declaration_command': {
       const children = namedChildren(node);
@@ -117,7 +117,11 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
           const reference = child.childForFieldName('name')?.text;
           if (name !== undefined && reference !== undefined) variables.references.set(reference, { name, at: child.startIndex });
           if (name !== undefined && NAME.test(name)) variables.indirect.add(name);
-          else variables.namedAtRunTime = true;
+          else {
+            // `declare -n r=$x`: r names what x holds, read as a name wherever r is.
+            recordNamedVariable(variables, name ?? target?.text.replace(/["']/g, '') ?? '', child.startIndex);
+            variables.namedAtRunTime = true;
+          }
         } else if (child.type !== 'variable_assignment' && child.type !== 'variable_name' && !(child.type === 'word' && /^[-+]/.test(child.text))) {
           recordSettingWord(variables, child);
           // `declare -i 'n=v'`: a quoted assignment is one too.
@@ -127,13 +131,17 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       }
       return;
     }
-    case 'expansion':
+    case 'expansion': {
+      // `${!x}`, `${!x:-d}`: the value of the variable x names (not `${!a[@]}`, the keys, nor `${!P*}`, the names).
+      const indirect = /^\$\{!([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_]*(?:\[[@*]\]|[@*])\})/.exec(node.text);
+      if (indirect !== null) variables.arithmetic.push({ at: node.startIndex, text: `$${indirect[1]}`, reads: 'names' });
       if (allChildren(node).some((child) => !child.isNamed && (child.text === '=' || child.text === ':='))) {
         const name = namedChildren(node).find((child) => child.type === 'variable_name');
         if (name) variables.computed.add(name.text);
         if (name) variables.textAtRunTime.add(name.text);
         if (name) variables.assigned.push({ name: name.text, at: node.startIndex, text: name.text });
       }
+    }
   }
 }
 
@@ -169,10 +177,12 @@ function recordUnset(variables: LineVariables, node: ShellNode): void {
     const element = ELEMENT.exec(name ?? child.text.replace(/["']/g, ''));
     if (element !== null) {
       // `unset "a[$i]"` removes an element: a keeps the others, and the subscript is arithmetic.
-      recordNamedSubscript(variables, element[0], node.startIndex);
+      recordNamedVariable(variables, element[0], node.startIndex);
       variables.computed.add(element[1]!);
-    } else if (name === undefined) variables.namedAtRunTime = true;
-    else if (!name.startsWith('-')) {
+    } else if (name === undefined) {
+      recordNamedVariable(variables, child.text.replace(/["']/g, ''), node.startIndex);
+      variables.namedAtRunTime = true;
+    } else if (!name.startsWith('-')) {
       variables.cleared.add(name);
       if (!functionsOnly) variables.integerDrops.push({ name, at: node.startIndex });
     }
@@ -214,7 +224,7 @@ function recordSettingWord(variables: LineVariables, node: ShellNode): void {
   // `BASH_FUNC_ls%%=…`, a function for the shells the line starts, is named with more than a variable's characters.
   const match = /^(BASH_FUNC_[^=]*|[A-Za-z_][A-Za-z0-9_]*)(\+?=)([\s\S]*)$/.exec(word.literal ?? node.text.replace(/["'\\]/g, ''));
   // `declare 'a[$X]=1'`: the element's subscript is arithmetic.
-  if (match === null && /^[A-Za-z_][A-Za-z0-9_]*\[[\s\S]*\]\+?=/.test(spelledName(word))) recordNamedSubscript(variables, spelledName(word).replace(/\+?=[^\]]*$/, ''), node.startIndex);
+  if (match === null && /^[A-Za-z_][A-Za-z0-9_]*\[[\s\S]*\]\+?=/.test(spelledName(word))) recordNamedVariable(variables, spelledName(word).replace(/\+?=[^\]]*$/, ''), node.startIndex);
   if (match === null) {
     if (word.literal === undefined) variables.namedAtRunTime = true;
     return;
@@ -279,13 +289,22 @@ function spelledName(word: ShellWord): string {
 }
 
 /**
- * `unset 'a[$X]'`, `read "a[$i]"`, `printf -v 'a[$X]'`, `test -v 'a[$X]'`, `declare 'a[$X]=1'`: bash evaluates the
- * subscript of an indexed array's element named to a builtin as arithmetic, as it does where the line writes `a[$X]=1`.
+ * A variable a builtin is given by name (`unset 'a[$X]'`, `read "a[$i]"`, `printf -v "$x"`, `test -v "$name"`,
+ * `declare 'a[$X]=1'`): bash evaluates an indexed array's subscript as arithmetic (as where the line writes
+ * `a[$X]=1`), expands an associative array's key once more, and reads a name known only at run time as one, so
+ * `a[$(rm -rf ~)]` in it runs. `keyword`: `[[ -v m[$k] ]]`, which does not expand a key again.
  */
-export function recordNamedSubscript(variables: LineVariables, name: string, at: number): void {
+export function recordNamedVariable(variables: LineVariables, name: string, at: number, keyword = false): void {
+  if (NAME.test(name)) return;
   const element = ELEMENT.exec(name);
-  if (element !== null && !variables.associative.has(element[1]!)) recordArithmetic(variables, element[2]!, at);
+  if (element !== null && !variables.associative.has(element[1]!)) return recordArithmetic(variables, element[2]!, at);
+  if (element !== null && keyword) return;
+  const expansions = (element?.[2] ?? name).match(EXPANSIONS);
+  if (expansions !== null) variables.arithmetic.push({ at, text: expansions.join(','), reads: element !== null ? 'keys' : 'names' });
 }
+
+/** The expansions in a word's text: what may give it text read at run time. */
+const EXPANSIONS = /\$\{[^}]*\}?|\$\([^)]*\)?|`[^`]*`?|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]/g;
 
 /** A simple command that is a builtin setting variables it names as words (`read x`, `command eval …`). */
 export function recordCommand(variables: LineVariables, words: readonly ShellWord[], at: number): void {
@@ -304,7 +323,7 @@ export function recordCommand(variables: LineVariables, words: readonly ShellWor
     variables.textAtRunTime.add(coprocess);
   }
   // `test -v 'a[$X]'` evaluates the subscript; `[ -v … ]` is a test_command (recordSyntax).
-  if (name === 'test') operands.forEach((word, i) => word.literal === '-v' && operands[i + 1] && recordNamedSubscript(variables, spelledName(operands[i + 1]!), at));
+  if (name === 'test') operands.forEach((word, i) => word.literal === '-v' && operands[i + 1] && recordNamedVariable(variables, spelledName(operands[i + 1]!), at));
   if (name === undefined || !SETTING_BUILTINS.has(name)) return;
   const flags = words.slice(words.indexOf(program!) + 1).map((word) => word.literal ?? '');
   // printf sets a variable only with -v, wait only with -p; the others always may.
@@ -317,8 +336,11 @@ export function recordCommand(variables: LineVariables, words: readonly ShellWor
       variables.assigned.push({ name: target, at, text: target });
     } else if (target !== undefined && ELEMENT.test(target)) {
       // `read "a[$i]"` sets an element of a: its subscript is arithmetic, and a gets a value known at run time.
-      recordNamedSubscript(variables, target, at);
+      recordNamedVariable(variables, target, at);
       variables.indirect.add(ELEMENT.exec(target)![1]!);
-    } else variables.namedAtRunTime = true;
+    } else {
+      if (target !== undefined) recordNamedVariable(variables, target, at);
+      variables.namedAtRunTime = true;
+    }
   }
 }

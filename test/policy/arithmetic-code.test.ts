@@ -49,10 +49,22 @@ describe('classifyShell: arithmetic that evaluates text read at run time', () =>
     // What is assigned through a name reference lands in the integer variable it names.
     ['declare -i n; declare -n r=n; r=$X; echo ok', {}],
     ['declare -i n=0; declare -n r=n; declare -n q=r; q=$X; echo ok', {}],
+    // A builtin expands an associative array's key once more: $(…) in its value runs.
+    ['declare -A m; unset "m[$X]"; echo ok', {}],
+    ['declare -A m; k=$(cat key.txt); [ -v "m[$k]" ] && echo cached', {}],
+    ['declare -A m; test -v "m[$X]"; read "m[$X]" <<< x; echo ok', {}],
+    // A variable named by a value read at run time: bash evaluates the subscript in the name it holds.
+    ['name=$(cat name.txt); [[ -v $name ]] && echo set', {}],
+    ['test -v "$X"; echo ok', {}],
+    ['x=$(cat f); echo "${!x}"', {}],
+    ['x=$(cat f); echo "${!x:-none}"', {}],
+    ['x=$(cat f); printf -v "$x" y', {}],
+    ['x=$(cat f); declare -n r=$x; echo $r', {}],
+    ['unset "$V"; echo ok', {}],
   ])('%s with %j is destroy', async (command, env) => {
     const risk = await classify(command, env);
     expect(risk.level, risk.reason).toBe('destroy');
-    expect(risk.reason).toMatch(/^arithmetic evaluates text read at run time as code: /);
+    expect(risk.reason).toMatch(/^(arithmetic evaluates text read at run time as code|a variable named by text read at run time, whose subscript bash evaluates as code|an array key bash expands again, holding text read at run time): /);
   });
 
   it('names the operand read at run time', async () => {
@@ -82,7 +94,10 @@ describe('classifyShell: arithmetic that evaluates text read at run time', () =>
     ['for ((i=0; i<N; i++)); do ls; done', { N: '3' }, 'read'],
     ['count=0; ((count++)); echo $count', {}, 'read'],
     ['i=1; test -v "a[$i]"; unset "a[$i]"; [ -v "a[2]" ]; read "a[0]" <<< x; printf -v "a[$i]" x; echo ok', {}, 'read'],
-    ['declare -A m; unset "m[$X]"; test -v "m[$X]"; [ -v "m[$X]" ]; echo', {}, 'read'],
+    // An associative key with no run-time text in it; [[ -v ]] does not expand a key again.
+    ['declare -A m; k=foo; unset "m[$k]"; test -v "m[$k]"; [ -v "m[lit]" ]; [[ -v m[$X] ]]; echo', {}, 'read'],
+    // Names that are plain names where bash reads a variable named by a value.
+    ['for v in A B; do echo ${!v}; done; x=HOME; test -v "$x"; echo ${!x} ${!BASH*}', {}, 'read'],
     ['declare -i n=0; declare -n r=n; r=5; echo $n', {}, 'read'],
     ['declare -n r=n; r=$X; echo ok', {}, 'read'],
     ['for ((i=0; i<3; i++)); do kubectl apply -f x; done', {}, 'write'],
