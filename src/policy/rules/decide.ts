@@ -1,4 +1,4 @@
-import { compileGlob } from './command-glob.js';
+import { compileGlob, type GlobMatcher } from './command-glob.js';
 import { flagSpelling, flagSubsetPattern } from './flag-spelling.js';
 import { patternForms } from './pattern-forms.js';
 import type { WorkspaceRoot } from '../workspace-relative.js';
@@ -156,6 +156,50 @@ function matchesWhole(rule: PolicyRule, call: StepCall): boolean {
   return compileGlob(rule.command, rule.effect)(call.commandLine);
 }
 
+// Every rule is matched against every reading of every command: each line's and each pattern's flag spelling is
+// worked out once, not once per rule (a line of many commands read many ways meets each rule thousands of times).
+const flagSpellings = new Map<string, string>();
+
+type RuleMatchers = {
+  readonly whole: GlobMatcher;
+  readonly subset: GlobMatcher;
+  readonly forms: (tool: string, workspace: WorkspaceRoot | undefined) => readonly GlobMatcher[];
+};
+const ruleMatchers = new WeakMap<PolicyRule, RuleMatchers>();
+
+/** A rule's matchers, made once per rule: the whole pattern, its flag-subset form, its path and URL forms per tool. */
+function matchersOf(rule: PolicyRule): RuleMatchers {
+  const known = ruleMatchers.get(rule);
+  if (known !== undefined) return known;
+  const forms = new Map<WorkspaceRoot | undefined, Map<string, readonly GlobMatcher[]>>();
+  const made: RuleMatchers = {
+    whole: compileGlob(rule.command, rule.effect),
+    subset: compileGlob(flagSubsetPattern(rule.command), rule.effect),
+    forms: (tool, workspace) => {
+      const byTool = forms.get(workspace) ?? new Map<string, readonly GlobMatcher[]>();
+      forms.set(workspace, byTool);
+      let matchers = byTool.get(tool);
+      if (matchers === undefined) {
+        matchers = patternForms(rule.command, tool, workspace).map((pattern) => compileGlob(pattern, rule.effect));
+        byTool.set(tool, matchers);
+      }
+      return matchers;
+    },
+  };
+  ruleMatchers.set(rule, made);
+  return made;
+}
+
+function remembered(known: Map<string, string>, text: string, spell: (text: string) => string): string {
+  let spelled = known.get(text);
+  if (spelled === undefined) {
+    if (known.size >= 50_000) known.clear();
+    spelled = spell(text);
+    known.set(text, spelled);
+  }
+  return spelled;
+}
+
 function matchesAnyPart(rule: PolicyRule, call: StepCall, workspace: WorkspaceRoot | undefined): boolean {
   const split = call.quotedTextInert !== true;
   return [call, ...(call.forms ?? [])].some((form) => matchesForm(rule, form, split, workspace));
@@ -164,11 +208,12 @@ function matchesAnyPart(rule: PolicyRule, call: StepCall, workspace: WorkspaceRo
 function matchesForm(rule: PolicyRule, call: CallForm, split: boolean, workspace: WorkspaceRoot | undefined): boolean {
   if (!matchesTool(rule, call)) return false;
   if (call.absolutePath && !/^\{?\//.test(rule.command)) return false;
-  const matches = compileGlob(rule.command, rule.effect);
+  const matchers = matchersOf(rule);
+  const matches = matchers.whole;
   if (matches(call.commandLine)) return true;
   // The rule's path or URL written the long way (`x/../secrets/*`, an upper-case host) meets the call's resolved form.
-  if (patternForms(rule.command, call.tool, workspace).some((pattern) => compileGlob(pattern, rule.effect)(call.commandLine))) return true;
-  if (compileGlob(flagSubsetPattern(rule.command), rule.effect)(flagSpelling(call.commandLine))) return true;
+  if (matchers.forms(call.tool, workspace).some((form) => form(call.commandLine))) return true;
+  if (matchers.subset(remembered(flagSpellings, call.commandLine, flagSpelling))) return true;
   if (call.tool !== 'shell' || !split) return false;
   return call.commandLine
     .split(SHELL_SEPARATORS)

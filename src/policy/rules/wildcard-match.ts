@@ -10,20 +10,26 @@
 export function wildcardMatcher(pattern: string): ((subject: string) => boolean) | undefined {
   const tokens = tokenize(pattern);
   if (tokens === undefined) return undefined;
-  // Most rules name a literal (`rm -rf /srv1/`): a line without it is answered at the cost of a
-  // substring search, not of following the pattern over a long line.
-  const needed = longestLiteral(tokens);
-  return (subject) => subject.includes(needed) && run(tokens, subject);
+  // Most rules name literals (`rm -rf /srv1/`, `delete * prod*`): a line without one of them is answered at the
+  // cost of substring searches, not of following the pattern over a long line. Rules are matched against
+  // every reading of every command, so this is most of their cost.
+  const needed = literalRuns(tokens);
+  return (subject) => needed.every((literal) => subject.includes(literal)) && run(tokens, subject);
 }
 
-function longestLiteral(tokens: readonly Token[]): string {
-  let longest = '';
+/** The runs of literal characters of the pattern, longest first: a line it matches holds each. */
+function literalRuns(tokens: readonly Token[]): string[] {
+  const runs: string[] = [];
   let current = '';
   for (const token of tokens) {
-    current = token.kind === 'one' && token.literal !== undefined ? current + token.literal : '';
-    if (current.length > longest.length) longest = current;
+    if (token.kind === 'one' && token.literal !== undefined) current += token.literal;
+    else {
+      if (current !== '') runs.push(current);
+      current = '';
+    }
   }
-  return longest;
+  if (current !== '') runs.push(current);
+  return runs.sort((a, b) => b.length - a.length);
 }
 
 type CharTest = (char: string) => boolean;

@@ -151,3 +151,15 @@ describe('command-line globs', () => {
     expect(globMatches(`rm -rf ${'*a'.repeat(17)}*b`, `rm -rf ${'a'.repeat(400)}`)).toBe(false);
   });
 });
+
+describe('a pattern with several literal runs', () => {
+  it('matches a line holding each of them in their order, and no other', () => {
+    expect(globMatches('delete * prod17* *', 'delete ns prod17-eu -n x', 'deny')).toBe(true);
+    expect(globMatches('delete * prod17* *', 'delete ns prod17', 'deny')).toBe(true);
+    expect(globMatches('delete * prod17* *', 'delete ns prod1 -n prod17', 'deny')).toBe(true);
+    expect(globMatches('delete * prod17* *', 'delete ns prod1-eu', 'deny')).toBe(false);
+    expect(globMatches('delete * prod17* *', 'prod17 delete', 'deny')).toBe(false);
+    expect(globMatches('a*bc*a', 'abca', 'allow')).toBe(true);
+    expect(globMatches('a*bc*a', 'bca', 'allow')).toBe(false);
+  });
+});
