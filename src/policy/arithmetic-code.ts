@@ -65,7 +65,9 @@ const SAFE: Readonly<Record<NamedReads | 'numbers', RegExp>> = { numbers: NUMBER
 
 function holdsText(variables: LineVariables, environment: StepEnvironment, name: string, at: number, counted: boolean, safe: RegExp): boolean {
   if (COUNTERS.has(name)) return false;
-  if (SET_BY_BASH.has(name) || variables.namedAtRunTime || variables.textAtRunTime.has(name) || variables.indirect.has(name)) return true;
+  // A variable set by a name read at run time may be any one; where a name is read (`names`, `keys`) that setting is
+  // itself such a read, rated where it is.
+  if (SET_BY_BASH.has(name) || (variables.namedAtRunTime && safe === NUMBER) || variables.textAtRunTime.has(name) || variables.indirect.has(name)) return true;
   if ((variables.values.get(name) ?? []).some((value, i) => !safe.test(value) && !variables.counted.has(`${name}\0${i}`))) return true;
   // A value computed at run time is kept as the words it is made of (`$(cat f)` as `cat f`): text, unless a number was asked.
   if (safe !== NUMBER && variables.computed.has(name)) return true;
@@ -76,6 +78,7 @@ function holdsText(variables: LineVariables, environment: StepEnvironment, name:
   if (setBefore) return false;
   if (environment.values.has(name)) return !safe.test(environment.values.get(name) ?? '');
   if (environment.anything) return true;
-  // Neither the line nor the step sets it: what ksa cannot see (`((count++))` with no count set first).
-  return true;
+  // Set by the line only where it may not have run yet (a function body, a branch, a loop; every value a safe one):
+  // taken as set. Neither the line nor the step sets it: what ksa cannot see (`((count++))` with no count set first).
+  return !variables.values.has(name);
 }

@@ -123,7 +123,10 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
             variables.namedAtRunTime = true;
           }
         } else if (child.type !== 'variable_assignment' && child.type !== 'variable_name' && !(child.type === 'word' && /^[-+]/.test(child.text))) {
-          recordSettingWord(variables, child);
+          // `declare -n "r=$x"`: the reference names what x holds.
+          const quotedReference = reference ? /^[A-Za-z_][A-Za-z0-9_]*=([\s\S]*)$/.exec(spelledName(evaluateWord(child))) : null;
+          if (quotedReference !== null) recordNamedVariable(variables, quotedReference[1]!, child.startIndex);
+          recordSettingWord(variables, child, !keeps);
           // `declare -i 'n=v'`: a quoted assignment is one too.
           const quoted = integer ? /^([A-Za-z_][A-Za-z0-9_]*)\+?=/.exec(evaluateWord(child).literal ?? '')?.[1] : undefined;
           if (quoted !== undefined) declare(quoted);
@@ -219,12 +222,13 @@ function recordLoop(variables: LineVariables, node: ShellNode): void {
 }
 
 /** `export "PATH=.:$PATH"`, `declare 'PATH'=.`, `export $p=.`, `export $(cat vars.env)`: an assignment written as a quoted or computed word. */
-function recordSettingWord(variables: LineVariables, node: ShellNode): void {
+function recordSettingWord(variables: LineVariables, node: ShellNode, readsNames: boolean): void {
   const word = evaluateWord(node);
   // `BASH_FUNC_ls%%=…`, a function for the shells the line starts, is named with more than a variable's characters.
   const match = /^(BASH_FUNC_[^=]*|[A-Za-z_][A-Za-z0-9_]*)(\+?=)([\s\S]*)$/.exec(word.literal ?? node.text.replace(/["'\\]/g, ''));
-  // `declare 'a[$X]=1'`: the element's subscript is arithmetic.
+  // `declare 'a[$X]=1'`: the element's subscript is arithmetic; `declare "$n=1"`: n holds the name set.
   if (match === null && /^[A-Za-z_][A-Za-z0-9_]*\[[\s\S]*\]\+?=/.test(spelledName(word))) recordNamedVariable(variables, spelledName(word).replace(/\+?=[^\]]*$/, ''), node.startIndex);
+  else if (match === null && word.literal === undefined && readsNames) recordNamedVariable(variables, spelledName(word).replace(/\+?=[\s\S]*$/, ''), node.startIndex);
   if (match === null) {
     if (word.literal === undefined) variables.namedAtRunTime = true;
     return;
@@ -256,7 +260,8 @@ function builtinTargets(name: string, args: readonly ShellWord[]): (string | und
   const targets: (string | undefined)[] = [];
   const operands: ShellWord[] = [];
   for (let i = 0; i < args.length; i++) {
-    const text = args[i]!.literal;
+    // `-v"$N"`: an option with its value joined, the value known at run time.
+    const text = args[i]!.literal ?? (args[i]!.text.startsWith('-') ? spelledName(args[i]!) : undefined);
     if (text === '--') {
       operands.push(...args.slice(i + 1));
       break;
@@ -325,7 +330,7 @@ export function recordCommand(variables: LineVariables, words: readonly ShellWor
   // `test -v 'a[$X]'` evaluates the subscript; `[ -v … ]` is a test_command (recordSyntax).
   if (name === 'test') operands.forEach((word, i) => word.literal === '-v' && operands[i + 1] && recordNamedVariable(variables, spelledName(operands[i + 1]!), at));
   if (name === undefined || !SETTING_BUILTINS.has(name)) return;
-  const flags = words.slice(words.indexOf(program!) + 1).map((word) => word.literal ?? '');
+  const flags = words.slice(words.indexOf(program!) + 1).map(spelledName);
   // printf sets a variable only with -v, wait only with -p; the others always may.
   if (name === 'printf' && !flags.some((flag) => flag.startsWith('-v'))) return;
   if (name === 'wait' && !flags.some((flag) => /^-[a-z]*p/.test(flag))) return;

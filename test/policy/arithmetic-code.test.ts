@@ -34,7 +34,6 @@ describe('classifyShell: arithmetic that evaluates text read at run time', () =>
     ['((count++)); echo $count', {}],
     ['let n=n+1; helm upgrade web ./chart', {}],
     ['(( n = n + 1 )); ls', {}],
-    ['(( x > 0 )); x=1; ls', {}],
     ['(( a = 1, b = c )); ls', {}],
     // An element named to a builtin: its subscript is arithmetic.
     ['test -v "a[$X]"; echo ok', {}],
@@ -61,6 +60,14 @@ describe('classifyShell: arithmetic that evaluates text read at run time', () =>
     ['x=$(cat f); printf -v "$x" y', {}],
     ['x=$(cat f); declare -n r=$x; echo $r', {}],
     ['unset "$V"; echo ok', {}],
+    // The same with the option's value joined to it, or the assignment quoted as one word.
+    ['printf -v"$N" x; echo ok', {}],
+    ['printf -v"${N}" x; echo ok', {}],
+    ['declare -A m; read -r k < key.txt; printf -v"m[$k]" x; echo ok', {}],
+    ['declare -n "r=$N"; echo "$r"', {}],
+    ['read -r n < name.txt; declare "$n=1"; echo ok', {}],
+    ['typeset "$N=1"; echo ok', {}],
+    ['f() { local "$N=1"; }; f', {}],
   ])('%s with %j is destroy', async (command, env) => {
     const risk = await classify(command, env);
     expect(risk.level, risk.reason).toBe('destroy');
@@ -87,6 +94,18 @@ describe('classifyShell: arithmetic that evaluates text read at run time', () =>
     ['(( E )); helm uninstall web $DRY', { DRY: '--dry-run', E: 'DRY=1' }, 'destroy'],
     ['let E; helm uninstall web $DRY', { DRY: '--dry-run', E: 'DRY=1' }, 'destroy'],
     ['n=0; let n=n+1; helm upgrade web ./chart', {}, 'write'],
+    // Set to a number by the line where it may not have run yet: in a function, a branch, a loop, a subshell.
+    ['f() { local c=0; ((c++)); echo $c; }; f', {}, 'read'],
+    ['f() { local -i c=0; ((c++)); }; f', {}, 'read'],
+    ['for f in a b; do n=0; ((n++)); done; echo ok', {}, 'read'],
+    ['if [ -f x ]; then n=1; else n=2; fi; echo $((n+1))', {}, 'read'],
+    ['[ -f x ] && n=1 || n=0; case "$1" in a) m=1;; *) m=2;; esac; echo $((n+m))', {}, 'read'],
+    ['( n=1; echo $((n+1)) ); { k=1; }; echo $((k+1))', {}, 'read'],
+    // A plain name set by name, and the names the setting reads.
+    ['name=web; printf -v "$name" x; echo "$web"', {}, 'write'],
+    ['for v in OLD_A OLD_B; do unset "$v"; done; echo ok', {}, 'write'],
+    ['for v in A B; do declare -n r=$v; echo "$r"; done', {}, 'write'],
+    ['export "$N=1"; export $(cat .env); readonly "$N=1"; echo ok', {}, 'write'],
     ['let n=n+1; helm upgrade web ./chart', { n: '2' }, 'write'],
     ['(( n = 1 )); (( n = n + 1 )); ls', {}, 'read'],
     ['(( a = 1, b = a )); (( b > 0 )); ls', {}, 'read'],
