@@ -43,16 +43,7 @@ export type OpenKey = {
   readonly continued?: boolean;
   /** An SSH2 block whose body has not begun: any RFC 4716 header line may come next. */
   readonly ssh2Headers?: boolean;
-  /** A base64 line of its body was seen (or its header line was one: a key encoded again): a short line may be its last. */
-  readonly bodyBegun?: boolean;
 };
-
-/**
- * The shortest first line of a key's body. Every armour wraps its body at 64 characters or more (PEM and OpenPGP 64,
- * OpenSSH 70, `base64` 76; RFC 4716 at most 72), and the smallest private key whole on one line (an Ed25519 one,
- * PKCS #8) is 64 long: a shorter line right after the header (`done`) is neither, with half the width to spare.
- */
-const MIN_FIRST_BODY_LINE = 32;
 
 /** Whether a line can be part of the body of the key open before it. */
 export function keyBodyLine(line: string, key: OpenKey): boolean {
@@ -65,17 +56,15 @@ export function keyAfterBodyLine(line: string, key: OpenKey): OpenKey | undefine
   const rest = (match ? line.slice(match[0].length) : line).trim();
   const headers = key.ssh2Headers === true;
   const field = key.continued === true || ARMOUR_FIELD.test(rest) || (headers && SSH2_HEADER_FIELD.test(rest));
-  const begun = key.bodyBegun === true;
-  if (field) return withState(key, rest.endsWith('\\'), headers, begun);
-  if (rest === '') return withState(key, false, headers, begun);
-  if (!BASE64_LINE.test(rest) || (!begun && rest.length < MIN_FIRST_BODY_LINE)) return undefined;
+  if (field) return withState(key, rest.endsWith('\\'), headers);
+  if (rest === '') return withState(key, false, headers);
   // The body has begun: RFC 4716 puts no header after it.
-  return withState(key, false, false, true);
+  return BASE64_LINE.test(rest) ? withState(key, false, false) : undefined;
 }
 
-function withState(key: OpenKey, continued: boolean, ssh2Headers: boolean, bodyBegun: boolean): OpenKey {
-  if ((key.continued ?? false) === continued && (key.ssh2Headers ?? false) === ssh2Headers && (key.bodyBegun ?? false) === bodyBegun) return key;
-  return { ...key, continued, ssh2Headers, bodyBegun };
+function withState(key: OpenKey, continued: boolean, ssh2Headers: boolean): OpenKey {
+  if ((key.continued ?? false) === continued && (key.ssh2Headers ?? false) === ssh2Headers) return key;
+  return { ...key, continued, ssh2Headers };
 }
 
 /** Where the footer in a line ends (after its last dash), or -1. */
@@ -105,7 +94,7 @@ export function keysStartingIn(line: string, from = 0): { closed: [number, numbe
       at = header.end;
       if (!encodedPrivateKey(line.slice(header.start, header.end))) continue;
       // Wrapped (`base64 key.pem`): its run goes on in the base64 lines that follow.
-      if (line.slice(header.end).trim() === '') return { closed, open: { at: header.start, key: { ...openKey(line, header.start, false), bodyBegun: true } } };
+      if (line.slice(header.end).trim() === '') return { closed, open: { at: header.start, key: openKey(line, header.start, false) } };
       closed.push([header.start, header.end]);
     }
   }

@@ -11,8 +11,6 @@ import type { InvokeTool, OutputStream } from './tool-call.js';
  */
 export function privateKeyLineMasker(mask: string): (line: string, stream: OutputStream) => string {
   const open: Record<OutputStream, OpenKey | undefined> = { stdout: undefined, stderr: undefined };
-  // The other stream's key whose body this stream has printed a line of: its last, short line is its body too.
-  const begunHere: Record<OutputStream, OpenKey | undefined> = { stdout: undefined, stderr: undefined };
   return (line, stream) => {
     const key = open[stream];
     if (key) {
@@ -24,23 +22,12 @@ export function privateKeyLineMasker(mask: string): (line: string, stream: Outpu
       open[stream] = undefined;
     }
     const other = open[stream === 'stdout' ? 'stderr' : 'stdout'];
-    if (other && line.trim() !== '' && otherStreamsBody(line, other, begunHere[stream])) {
-      begunHere[stream] = other;
-      return mask;
-    }
+    if (other && line.trim() !== '' && keyBodyLine(line, other)) return mask;
     const found = keysStartingIn(line);
     open[stream] = found.open?.key;
     const spans = found.open ? [...found.closed, [found.open.at, line.length] as const] : found.closed;
     return maskSpans(line, spans, mask);
   };
-}
-
-/**
- * Whether a line is the body of the key the other stream has open (`begunHere`: the key whose body this stream has
- * printed a line of already, so that a short line can be its last).
- */
-export function otherStreamsBody(line: string, other: OpenKey, begunHere: OpenKey | undefined): boolean {
-  return keyBodyLine(line, begunHere === other ? { ...other, bodyBegun: true } : other);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { credentialSafeCut } from '../planning/credential-shapes.js';
-import { keyAfterBodyLine, keyFooterEnd, keysStartingIn, type OpenKey } from '../planning/private-key-armour.js';
-import { keyThroughLine, otherStreamsBody } from '../planning/private-key-lines.js';
+import { keyAfterBodyLine, keyBodyLine, keyFooterEnd, keysStartingIn, type OpenKey } from '../planning/private-key-armour.js';
+import { keyThroughLine } from '../planning/private-key-lines.js';
 import type { OutputStream } from '../planning/tool-call.js';
 
 /**
@@ -36,8 +36,6 @@ export class KeyRanges {
   private lineStart = 0;
   private open: OpenKey | undefined;
   private ranges: Range[] = [];
-  /** The other stream's key whose body this stream printed a line of (the line masker's view: its short last line is its body too). */
-  private begunHere: OpenKey | undefined;
   /** Reading the unended line to answer keyAt: nothing is taken as read, nor told to the other stream. */
   private peeking = false;
 
@@ -133,9 +131,7 @@ export class KeyRanges {
   private otherStreamsBody(text: string): boolean {
     if (!this.paired || this.peeking || text.trim() === '') return false;
     const other = this.paired.keys[this.paired.stream === 'stdout' ? 'stderr' : 'stdout'];
-    if (other === undefined || !otherStreamsBody(text, other, this.begunHere)) return false;
-    this.begunHere = other;
-    return true;
+    return other !== undefined && keyBodyLine(text, other);
   }
 
   private add(from: number, to: number, at: KeyAt): void {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliSandbox, eventsOf, parseNdjson, runKsa, type CliSandbox } from '../helpers/cli.js';
@@ -28,21 +28,6 @@ describe('a private key header in a step\'s output', () => {
     expect(eventsOf(events, 'step_output', 'check').map((event) => event.line)).toEqual(['docs/keys.md:2:***', 'tests: 42 passed', 'deploy ok']);
     const done = events.find((event) => event.type === 'step_succeeded') as { output: { stdout: string } } | undefined;
     expect(done?.output.stdout).toBe('docs/keys.md:2:***\ntests: 42 passed\ndeploy ok');
-  });
-
-  it('a word right after a key header is no body: shown live and in the stored output', async () => {
-    const dir = path.join(sandbox.dir, 'word');
-    mkdirSync(dir, { recursive: true });
-    const plan = await sandbox.writePlan('word/plan.yaml', "goal: Check\nsteps:\n  - id: check\n    tool: shell\n    args: { command: 'echo \"-----BEGIN OPENSSH PRIVATE KEY-----\"; echo done' }\n");
-    const home = path.join(sandbox.home, 'word');
-    const result = await runKsa(['run', plan, '--yes', '--json'], { home, cwd: dir });
-    expectExit(result, 0);
-    const events = parseNdjson(result.stdout);
-    expect(eventsOf(events, 'step_output', 'check').map((event) => event.line)).toEqual(['***', 'done']);
-    const done = events.find((event) => event.type === 'step_succeeded') as { output: { stdout: string } } | undefined;
-    expect(done?.output.stdout).toBe('***\ndone');
-    const record = JSON.parse(readFileSync(path.join(home, 'runs', readdirSync(path.join(home, 'runs')).find((name) => name !== 'index.json')!, 'run.json'), 'utf8')) as { state: { steps: Record<string, { output: { stdout: string } }> } };
-    expect(record.state.steps.check?.output.stdout).toBe('***\ndone');
   });
 
   it('a failed step whose last stderr line is a key\'s body says *** in its error', async () => {

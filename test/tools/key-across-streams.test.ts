@@ -85,20 +85,6 @@ describe('two paired captures', () => {
     expect(streams.stdout.text()).toBe(`${BODY.map(() => '***').join('\n')}\nrotated ok\n`);
   });
 
-  it('mask the short last line of a body printed on the other stream, as the output lines do', () => {
-    const streams = pair(1024 * 1024);
-    streams.stdout.write(`${LINES[0]}\n`);
-    streams.stderr.write(`${BODY[0]}\nZm9v\n`);
-    streams.stdout.write(`${LINES.at(-1)}\n`);
-    streams.stderr.write('done\n');
-    expect(streams.stderr.text()).toBe('***\n***\ndone\n');
-    // A short line is no key's first body line: shown.
-    const other = pair(1024 * 1024);
-    other.stdout.write(`${LINES[0]}\n`);
-    other.stderr.write('finished\n');
-    expect(other.stderr.text()).toBe('finished\n');
-  });
-
   it('an unpaired capture keeps what it was given', () => {
     const capture = new BoundedCapture(1024 * 1024);
     capture.write(`${BODY[0]}\n`);
