@@ -234,7 +234,7 @@ function celMap(keys: readonly string[], valueOf: (key: string) => unknown): Rec
  * `{}`, which is what such an object turns into as JSON.
  */
 /** How cel-js tags its type values (`Type<int>`). */
-const TYPE_TAG = /^\[object Type<([a-z_]+)>\]$/;
+const TYPE_TAG = /^\[object Type<([A-Za-z_][A-Za-z0-9_.]*)>\]$/;
 
 function fromCel(value: unknown): unknown {
   if (typeof value === 'bigint') {
@@ -247,7 +247,7 @@ function fromCel(value: unknown): unknown {
   // fromEntries makes a `__proto__` key an own property, as JSON.parse does, where assigning it would not.
   if (value instanceof Map) return Object.fromEntries([...value].map(([key, entry]) => [String(key), fromCel(entry)]));
   if (isPlainObject(value)) return Object.fromEntries(Object.keys(value).map((key) => [key, fromCel(value[key])]));
-  // A type value (`type(x)`, `int`) is its CEL name, as `string(type(x))` would be written: `int`, `null_type`.
+  // A type value (`type(x)`, `int`) is its CEL name: `int`, `null_type`, `google.protobuf.Duration`.
   const type = typeof value === 'object' && value !== null ? TYPE_TAG.exec(Object.prototype.toString.call(value)) : null;
   if (type !== null) return type[1] === 'null' ? 'null_type' : type[1];
   if (typeof value === 'object' && value !== null) {

@@ -72,6 +72,7 @@ describe('evaluateExpression', () => {
     expect(evaluate('type(inputs.port)')).toBe('int');
     expect(evaluate('[int, string, type(null), null_type, type(1u), type([1]), type({"a": 1}), type(1.5), type(true), type(b"x"), type(type(1))]')).toEqual(['int', 'string', 'null_type', 'null_type', 'uint', 'list', 'map', 'double', 'bool', 'bytes', 'type']);
     expect(evaluate('{"k": int}')).toEqual({ k: 'int' });
+    expect(evaluate("[type(duration('1s')), type(timestamp('2024-01-01T00:00:00Z'))]")).toEqual(['google.protobuf.Duration', 'google.protobuf.Timestamp']);
   });
 
   it('integers from JSON are usable in arithmetic: inputs.port + 1 is the number 8081', () => {

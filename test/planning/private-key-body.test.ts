@@ -17,6 +17,14 @@ const out = (line: string) => [line, 'stdout'] as const;
 const err = (line: string) => [line, 'stderr'] as const;
 
 describe('the body of a private key', () => {
+  it('is hidden however narrow its lines are wrapped: a key folded to 28 columns shows no line of its body', () => {
+    const body = BODY.join('').replace(/=+$/, '');
+    const folded = body.match(/.{1,28}/g)!;
+    const lines = ['-----BEGIN RSA PRIVATE KEY-----', ...folded, '-----END RSA PRIVATE KEY-----', 'after'];
+    expect(feed(lines.map(out))).toEqual([...lines.slice(0, -1).map(() => '***'), 'after']);
+    expect(hideCredentials(lines.join('\n'), '***')).not.toContain(folded[1]);
+  });
+
   it('ends at the first line that cannot be a key: a header in a document grep found leaves the later output shown', () => {
     expect(feed(['docs/keys.md:2:-----BEGIN RSA PRIVATE KEY-----', 'tests: 42 passed', 'deploy ok'].map(out))).toEqual(['docs/keys.md:2:***', 'tests: 42 passed', 'deploy ok']);
     expect(hideCredentials('docs/keys.md:2:-----BEGIN RSA PRIVATE KEY-----\ntests: 42 passed\ndeploy ok', '***')).toBe('docs/keys.md:2:***\ntests: 42 passed\ndeploy ok');
