@@ -28,7 +28,9 @@ export function evaluatedText(variables: LineVariables, environment: StepEnviron
   const places: { at: number; operand: string; reads?: NamedReads }[] = [];
   parts.forEach(({ at, part, safe, reads }, index) => {
     const counted = (name: string) => (countedFrom.get(name) ?? Number.POSITIVE_INFINITY) < index;
-    const read = arithmeticReads(part).find((each) => each.name === undefined || holdsText(variables, environment, each.name, at, counted(each.name), safe));
+    // Where a name is read, a function's arguments count as the names its callers write (`set_var tag v1`), as before.
+    const considered = arithmeticReads(part).filter((each) => reads === undefined || !POSITIONAL.test(each.spelled));
+    const read = considered.find((each) => each.name === undefined || holdsText(variables, environment, each.name, at, counted(each.name), safe));
     if (read !== undefined) places.push({ at, operand: read.spelled, ...(reads === undefined ? {} : { reads }) });
   });
   return places;
@@ -59,6 +61,9 @@ export function arithmeticRisks(variables: LineVariables, root: ShellNode, envir
     return destroyRisk(`arithmetic evaluates text read at run time as code: ${operand}`);
   });
 }
+
+/** `$1`, `${2}`, `$@`, `$*`, quoted or not. */
+const POSITIONAL = /^\$(?:[0-9@*]|\{(?:[0-9]+|[@*])\})$/;
 
 /** Values that run nothing where they are read: a number in arithmetic, a name where bash reads one, a key with no expansion. */
 const SAFE: Readonly<Record<NamedReads | 'numbers', RegExp>> = { numbers: NUMBER, names: /^\s*(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)\s*$/, keys: /^[^$`]*$/ };

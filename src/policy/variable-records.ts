@@ -21,6 +21,7 @@ export function recordAssignment(variables: LineVariables, node: ShellNode, pref
   const name = target.type === 'subscript' ? (namedChildren(target)[0]?.text ?? target.text) : target.text;
   const value = node.childForFieldName('value');
   const word = value ? evaluateWord(value) : undefined;
+  if (value && variables.references.get(name)?.name === '') recordNamedVariable(variables, word?.literal ?? value.text.replace(/["']/g, ''), node.startIndex);
   const appends = allChildren(node).some((child) => !child.isNamed && child.text === '+=');
   const values = variables.values.get(name) ?? [];
   // `K=${KUBECTL:-kubectl}`: the default, or what the environment sets (knownValues gives it only when asked).
@@ -110,6 +111,8 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       if (!keeps) for (const child of children) if (child.type === 'variable_name') recordSetting(variables, child.text, { at: child.startIndex });
       // `declare -n r=PATH`: what is later assigned to r lands in PATH.
       const reference = children.some((child) => child.type === 'word' && /^-[A-Za-z]*n/.test(child.text));
+      // `declare -n r` with no target yet: what is later assigned or read into r is the name it refers to.
+      if (reference) for (const child of children) if (child.type === 'variable_name') variables.references.set(child.text, { name: '', at: child.startIndex });
       for (const child of children) {
         if (child.type === 'variable_assignment' && reference) {
           const target = child.childForFieldName('value');
@@ -336,6 +339,8 @@ export function recordCommand(variables: LineVariables, words: readonly ShellWor
   if (name === 'wait' && !flags.some((flag) => /^-[a-z]*p/.test(flag))) return;
   variables.hiddenAt.push(at);
   for (const target of builtinTargets(name, words.slice(words.indexOf(program!) + 1))) {
+    // `read r` into a reference with no target yet: the name r refers to is read at run time.
+    if (target !== undefined && variables.references.get(target)?.name === '') variables.arithmetic.push({ at, text: '$(read)', reads: 'names' });
     if (target !== undefined && NAME.test(target)) {
       variables.indirect.add(target);
       variables.assigned.push({ name: target, at, text: target });

@@ -68,6 +68,11 @@ describe('classifyShell: arithmetic that evaluates text read at run time', () =>
     ['read -r n < name.txt; declare "$n=1"; echo ok', {}],
     ['typeset "$N=1"; echo ok', {}],
     ['f() { local "$N=1"; }; f', {}],
+    // A reference given its target later: what is assigned or read into it is a name read at run time.
+    ['declare -n r; r=$(cat name.txt); echo "$r"', {}],
+    ['declare -n r; IFS= read -r r < g; echo "$r"', {}],
+    ['f() { local -n ref; ref=$(cat g); echo "${ref}"; }; f', {}],
+    ['N=$(cat f); typeset -n r; r="$N"; echo "$r"', {}],
   ])('%s with %j is destroy', async (command, env) => {
     const risk = await classify(command, env);
     expect(risk.level, risk.reason).toBe('destroy');
@@ -106,6 +111,11 @@ describe('classifyShell: arithmetic that evaluates text read at run time', () =>
     ['for v in OLD_A OLD_B; do unset "$v"; done; echo ok', {}, 'write'],
     ['for v in A B; do declare -n r=$v; echo "$r"; done', {}, 'write'],
     ['export "$N=1"; export $(cat .env); readonly "$N=1"; echo ok', {}, 'write'],
+    ['declare -n r; r=HOME; echo $r', {}, 'read'],
+    // A function's arguments given as names: the names its callers write, set by name (write, as before).
+    ['set_var() { printf -v "$1" "%s" "$2"; }; set_var tag v1; echo "tag=$tag"', {}, 'write'],
+    ['join_by_comma() { local -n arr=$1; local IFS=,; echo "${arr[*]}"; }; hosts=(web api); join_by_comma hosts', {}, 'write'],
+    ['set_var() { declare -g "$1=$2"; }; set_var a b', {}, 'write'],
     ['let n=n+1; helm upgrade web ./chart', { n: '2' }, 'write'],
     ['(( n = 1 )); (( n = n + 1 )); ls', {}, 'read'],
     ['(( a = 1, b = a )); (( b > 0 )); ls', {}, 'read'],
