@@ -84,8 +84,8 @@ describe.concurrent('an input compared with or added to a number', () => {
     expect(existsSync(path.join(dir, 'ran'))).toBe(false);
   });
 
-  it('numbers joined from a list inside an input, or from a filter of one: ksa validate lists each, ksa run refuses (exit 2) and runs nothing', async () => {
-    const when = `"inputs.cfg.ports.join(',') != '' && inputs.ports.filter(p, p > 1).join(',') != ''"`;
+  it('numbers joined from a list inside an input, or from a map that keeps them: ksa validate lists each, ksa run refuses (exit 2) and runs nothing', async () => {
+    const when = `"inputs.cfg.ports.join(',') != '' && inputs.ports.map(p, p).join(',') != ''"`;
     const plan = await sandbox.writePlan('joined/plan.yaml', scalePlan('{ cfg: { ports: [80, 443] }, ports: [80, 443] }', when));
     const dir = path.dirname(plan);
     const options = { home: path.join(sandbox.home, 'joined'), cwd: dir };
