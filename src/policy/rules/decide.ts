@@ -156,8 +156,8 @@ function matchesWhole(rule: PolicyRule, call: StepCall): boolean {
   return compileGlob(rule.command, rule.effect)(call.commandLine);
 }
 
-// Every rule is matched against every reading of every command: each line's and each pattern's flag spelling is
-// worked out once, not once per rule (a line of many commands read many ways meets each rule thousands of times).
+// Every rule is matched against every reading of every command: each line's flag spelling is worked out once, and
+// each rule's matchers (matchersOf), not once per rule (a line of many commands read many ways meets each rule thousands of times).
 const flagSpellings = new Map<string, string>();
 
 type RuleMatchers = {
@@ -171,13 +171,15 @@ const ruleMatchers = new WeakMap<PolicyRule, RuleMatchers>();
 function matchersOf(rule: PolicyRule): RuleMatchers {
   const known = ruleMatchers.get(rule);
   if (known !== undefined) return known;
-  const forms = new Map<WorkspaceRoot | undefined, Map<string, readonly GlobMatcher[]>>();
+  // Per workspace object, held no longer than it is: each policy decision makes its own.
+  const forms = new WeakMap<WorkspaceRoot, Map<string, readonly GlobMatcher[]>>();
+  const noWorkspace = new Map<string, readonly GlobMatcher[]>();
   const made: RuleMatchers = {
     whole: compileGlob(rule.command, rule.effect),
     subset: compileGlob(flagSubsetPattern(rule.command), rule.effect),
     forms: (tool, workspace) => {
-      const byTool = forms.get(workspace) ?? new Map<string, readonly GlobMatcher[]>();
-      forms.set(workspace, byTool);
+      const byTool = workspace === undefined ? noWorkspace : (forms.get(workspace) ?? new Map<string, readonly GlobMatcher[]>());
+      if (workspace !== undefined) forms.set(workspace, byTool);
       let matchers = byTool.get(tool);
       if (matchers === undefined) {
         matchers = patternForms(rule.command, tool, workspace).map((pattern) => compileGlob(pattern, rule.effect));
