@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { open, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { KsaError } from '../planning/ksa-error.js';
 import type { ProcessGroup, RecordedGroup } from '../tools/process-groups.js';
@@ -8,6 +8,7 @@ import { writeCrashRecord } from './crash-record.js';
 import { withFileLock } from './file-lock.js';
 import { HEARTBEAT_MS, startHeartbeat } from './owner-heartbeat.js';
 import { moveAside, setAside } from './set-aside.js';
+import { takeRequestFile, writeRequestFile } from './request-file.js';
 
 /**
  * Who runs a run: one writer per run, named by pid so a dead one can be detected and replaced.
@@ -187,7 +188,7 @@ async function isFresh(file: string): Promise<boolean> {
 /** Asks the live owner of a run to cancel it (as if Ctrl-C was pressed there). */
 export async function requestCancel(runDir: string, owner: LockOwner): Promise<void> {
   // Addressed to this owner, as a pause is: one it never read must not cancel a later `ksa resume` of the run.
-  await writeFile(path.join(runDir, CANCEL_FILE), JSON.stringify({ requestedAt: new Date().toISOString(), by: process.pid, to: owner.pid, host: owner.hostname }), { mode: 0o600 });
+  await writeRequestFile(path.join(runDir, CANCEL_FILE), { requestedAt: new Date().toISOString(), by: process.pid, to: owner.pid, host: owner.hostname });
   try {
     // Wakes the owner at once; it also polls, so a missed signal only delays.
     if (isConfirmedOwner(owner)) process.kill(owner.pid, 'SIGUSR2');
@@ -229,16 +230,9 @@ export function watchCancelRequest(runDir: string, onCancel: () => void, pollMs 
   let done = false;
   const check = async () => {
     if (done) return;
-    let text: string;
-    let madeAt: number;
-    try {
-      [text, madeAt] = await Promise.all([readFile(file, 'utf8'), stat(file).then((info) => info.mtimeMs)]);
-    } catch {
-      return;
-    }
-    if (done) return;
-    await unlink(file).catch(() => {});
-    const request = parseRequest(text);
+    const taken = await takeRequestFile(file);
+    if (done || taken === undefined) return;
+    const { request, madeAt } = taken;
     if (isForAnotherOwner(request) || isFromBefore(request, madeAt, takenAt)) {
       onSetAside(`a cancel request left by an earlier owner of the run was set aside (not followed); to cancel the run: ksa cancel ${path.basename(runDir)}`);
       return;
@@ -255,15 +249,6 @@ export function watchCancelRequest(runDir: string, onCancel: () => void, pollMs 
     clearInterval(timer);
     process.off('SIGUSR2', onSignal);
   };
-}
-
-function parseRequest(text: string): { to?: unknown; host?: unknown; requestedAt?: unknown } {
-  try {
-    const request = JSON.parse(text) as unknown;
-    return typeof request === 'object' && request !== null ? request : {};
-  } catch {
-    return {};
-  }
 }
 
 /**

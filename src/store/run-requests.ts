@@ -1,5 +1,5 @@
-import { readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { takeRequestFile, writeRequestFile } from './request-file.js';
 import { isConfirmedOwner, isForAnotherOwner, withdrawOwnRequest, type LockOwner } from './run-lock.js';
 
 /** A pause/resume request for a run's live owner: the latest one wins (pause then resume = resume). */
@@ -11,7 +11,7 @@ const PAUSE_FILE = 'pause.request';
  */
 export async function requestPause(runDir: string, owner: LockOwner, paused: boolean): Promise<void> {
   // Addressed to this owner: a request it never read must not pause the process that takes the run over next.
-  await writeFile(path.join(runDir, PAUSE_FILE), JSON.stringify({ paused, requestedAt: new Date().toISOString(), by: process.pid, to: owner.pid, host: owner.hostname }), { mode: 0o600 });
+  await writeRequestFile(path.join(runDir, PAUSE_FILE), { paused, requestedAt: new Date().toISOString(), by: process.pid, to: owner.pid, host: owner.hostname });
   try {
     // Its poll sees the request too: a pid that may not be the owner any more is not signalled.
     if (isConfirmedOwner(owner)) process.kill(owner.pid, 'SIGUSR2');
@@ -30,25 +30,22 @@ export function watchPauseRequest(runDir: string, onRequest: (paused: boolean) =
   const file = path.join(runDir, PAUSE_FILE);
   let stopped = false;
   let checking = false;
+  // A signal that comes while the poll reads (maybe before the request was there) is read again after it.
+  let again = false;
   const check = async () => {
-    if (stopped || checking) return;
+    if (stopped) return;
+    if (checking) {
+      again = true;
+      return;
+    }
     checking = true;
     try {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch {
-        return;
-      }
-      await unlink(file).catch(() => {});
-      let request: { paused?: unknown; to?: unknown; host?: unknown };
-      try {
-        request = JSON.parse(text) as typeof request;
-      } catch {
-        return;
-      }
-      // One addressed to the run's previous owner (dead since) is not this process's to follow.
-      if (!stopped && !isForAnotherOwner(request) && typeof request.paused === 'boolean') onRequest(request.paused);
+      do {
+        again = false;
+        const request = (await takeRequestFile(file))?.request;
+        // One addressed to the run's previous owner (dead since) is not this process's to follow.
+        if (request && !stopped && !isForAnotherOwner(request) && typeof request.paused === 'boolean') onRequest(request.paused);
+      } while (again && !stopped);
     } finally {
       checking = false;
     }
