@@ -72,7 +72,7 @@ function holdsText(variables: LineVariables, environment: StepEnvironment, name:
   if (COUNTERS.has(name)) return false;
   // A variable set by a name read at run time may be any one; where a name is read (`names`, `keys`) that setting is
   // itself such a read, rated where it is.
-  if (SET_BY_BASH.has(name) || (variables.namedAtRunTime && safe === NUMBER) || variables.textAtRunTime.has(name) || variables.indirect.has(name)) return true;
+  if (SET_BY_BASH.has(name) || (variables.namedAtRunTime && safe === NUMBER) || variables.textAtRunTime.has(name) || variables.defaultsAssigned.has(name) || variables.indirect.has(name)) return true;
   if ((variables.values.get(name) ?? []).some((value, i) => !safe.test(value) && !variables.counted.has(`${name}\0${i}`))) return true;
   // A value computed at run time is kept as the words it is made of (`$(cat f)` as `cat f`): text, unless a number was asked.
   if (safe !== NUMBER && variables.computed.has(name)) return true;

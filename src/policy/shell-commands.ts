@@ -17,7 +17,7 @@ import { packageExec } from './package-exec.js';
 import { argumentBindings, boundArgument, MAX_BOUND_WORDS, type Fill } from './function-arguments.js';
 import { withArguments as withCallArguments } from './function-calls.js';
 import type { ArgumentLoop } from './positional-words.js';
-import { innermost } from './possible-values.js';
+import { innermost, type PossibleValues } from './possible-values.js';
 import { MAX_CALLABLE_TEXT, withCallable, type Callable } from './evaluated-functions.js';
 import { valueReadings } from './value-readings.js';
 
@@ -137,7 +137,7 @@ async function collect(
     const boundValue = binding === undefined ? lineValue : (name: string) => (POSITIONAL.test(name) && name !== '0' ? boundArgument(name, binding.words) : binding.loopValues.has(name) ? binding.loopValues.get(name) : lineValue(name));
     // One of the readings of the values the variables may hold (valueReadings), for deny rules to meet each.
     const valueAt = reading === undefined ? boundValue : (name: string) => reading.get(name) ?? boundValue(name);
-    const possibleAt = (name: string) => (POSITIONAL.test(name) || binding?.loopValues.has(name) === true ? [] : (variables?.possibleValues(name, given) ?? []));
+    const possibleAt = (name: string): PossibleValues => (POSITIONAL.test(name) || binding?.loopValues.has(name) === true || variables === undefined ? NOTHING_KNOWN : variables.possibleValues(name, given));
     // A shell the command starts gets the variables exported there, with the values they hold there: the step's `env`
     // (already exported), the line's `export NS=prod`, `declare -x`, `set -a`, and the command's own prefixes.
     const exported = (name: string) => inherited.has(name) || started(name) !== undefined || exportedBefore(line.exports, name, line.starts[i] ?? 0);
@@ -159,7 +159,7 @@ async function collect(
     const lists = new Map<string, ShellWord[]>();
     for (const binding of bindings) {
       for (const at of readingsOf(i, words, binding === undefined ? seen[i]! : seenAt(i, binding), binding)) {
-        const list = words.flatMap((word) => expandKnown(word, at.valueAt) ?? [word]);
+        const list = words.flatMap((word) => expandKnown(word, at.valueAt, true) ?? [word]);
         lists.set(list.map((word) => word.literal ?? word.text).join('\0'), list);
       }
     }
@@ -217,12 +217,15 @@ function loopReadings(loops: readonly ArgumentLoop[], bound: readonly ShellWord[
  * What a command found sees of its line's variables; `startedAt`: the values a shell it starts is given, those of the
  * variables exported there (the step's `env`, the line's `export`s), as they hold there.
  */
-type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanEnvironment'> & { readonly startedAt: Started; possibleAt(name: string): readonly string[]; readonly callable: Callable };
+type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanEnvironment'> & { readonly startedAt: Started; possibleAt(name: string): PossibleValues; readonly callable: Callable };
+
+/** No value known: the variable may hold any, or none. */
+const NOTHING_KNOWN: PossibleValues = { values: [], complete: false };
 
 /** The text of a word with the variables it reads filled in with the values they surely hold, when that is one word. */
 function filledText(word: ShellWord | undefined, seen: Seen): string | undefined {
   if (word === undefined || word.literal !== undefined) return word?.literal;
-  const fields = expandKnown(word, seen.valueAt);
+  const fields = expandKnown(word, seen.valueAt, true);
   return fields?.length === 1 ? fields[0]!.literal : undefined;
 }
 
@@ -237,7 +240,7 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   const sameShell = (code: string, later: boolean) => (reading.budget === undefined ? { code, callableEnd: 0 } : withCallable(code, callable, later, reading.budget));
   found.push({ name, args, assigned, ...shown, ...(moreArgs ? { moreArgs: true as const } : {}) });
   // `K=kubectl; $K delete ns prod`: a name the line surely gives is also met as the program it names.
-  const named = program.literal === undefined ? expandKnown(program, seen.valueAt) : undefined;
+  const named = program.literal === undefined ? expandKnown(program, seen.valueAt, true) : undefined;
   if (named !== undefined && named.length > 0 && named.every((word) => word.literal !== undefined)) {
     await visit([...named, ...args], parse, found, depth + 1, assigned, seen, moreArgs, reading, stdin);
     return;
@@ -288,7 +291,7 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
   }
   // `eval 'sh deploy.sh'`, `eval kubectl delete ns $NS`: its words, expanded and joined, are a line the shell runs,
   // with every value known where eval stands.
-  const expanded = name === 'eval' ? args.map((word) => expandKnown(word, seen.valueAt)) : [];
+  const expanded = name === 'eval' ? args.map((word) => expandKnown(word, seen.valueAt, true)) : [];
   const evaluated = name === 'eval' && expanded.every((words) => words !== undefined) ? expanded.flat().map((word) => word.literal).join(' ') : undefined;
   const evaluatedCode = evaluated === undefined ? undefined : sameShell(evaluated, false);
   if (evaluatedCode !== undefined) await collect(evaluatedCode.code, parse, found, depth + 1, assigned, seen.environment, seen.mayChange, seen.cleanEnvironment, { ...reading, callableEnd: evaluatedCode.callableEnd }, stdin, seen.valueAt);

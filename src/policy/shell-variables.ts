@@ -1,3 +1,4 @@
+import type { DefaultExpansion } from './default-expansions.js';
 import type { VariableSetting } from './steering-variables.js';
 import { allChildren, namedChildren, type ShellNode } from './shell-syntax.js';
 
@@ -48,6 +49,11 @@ export interface LineVariables {
   readonly arithmetic: { readonly at: number; readonly text: string; readonly reads?: NamedReads }[];
   /** Variables given text known only at run time that values does not hold (`for x in $(…)`, `read x`, `${x:=…}`, `coproc x`). */
   readonly textAtRunTime: Set<string>;
+  /**
+   * Variables `${x:=word}` may give a literal word: possibleValues follows them (the word, or what x held); arithmetic
+   * counts them as text read at run time, as what they held may be.
+   */
+  readonly defaultsAssigned: Set<string>;
   /** Arrays the line declares associative (`declare -A m`): their subscripts are keys, not arithmetic. */
   readonly associative: Set<string>;
   /** Variables the line gives the integer attribute (`declare -i n`, `local -i n`): bash evaluates what is assigned to them as arithmetic. */
@@ -82,11 +88,15 @@ export interface LineVariables {
   readonly localAt: Set<number>;
 }
 
-/** One place that sets a variable: its literal value, or the variable whose value it copies (`X=$NS`), or neither. */
+/**
+ * One place that sets a variable: its literal value, or the variable whose value it copies (`X=$NS`), or neither;
+ * `expansion`: the copy is that variable's expansion with a default (`X=${NS:-prod}`, `${X:=prod}`).
+ */
 export interface Setting {
   readonly at: number;
   readonly value?: string;
   readonly copy?: { readonly source: string; readonly at: number };
+  readonly expansion?: DefaultExpansion;
 }
 
 /**
@@ -97,7 +107,7 @@ export interface Setting {
 export type NamedReads = 'names' | 'keys';
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), associative: new Set(), integers: new Set(), integerDeclarations: [], references: new Map(), integerDrops: [], assigned: [], counted: new Set(), copies: new Map(), copiedOnly: new Set(), settings: new Map(), firmAt: new Map(), arithmeticSet: new Set(), localAt: new Set() };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), defaultsAssigned: new Set(), associative: new Set(), integers: new Set(), integerDeclarations: [], references: new Map(), integerDrops: [], assigned: [], counted: new Set(), copies: new Map(), copiedOnly: new Set(), settings: new Map(), firmAt: new Map(), arithmeticSet: new Set(), localAt: new Set() };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */

@@ -1,4 +1,5 @@
 import { defaultExpansion } from './variable-names.js';
+import { wholeDefault } from './default-expansions.js';
 import { declarationFlags } from './declaration-flags.js';
 import { testArithmetic, testedNames } from './arithmetic-operands.js';
 import { BUILTIN_PREFIXES, GLOB, MAX_VALUES, NAME, recordSetting, SETTING_BUILTINS, type LineVariables } from './shell-variables.js';
@@ -43,7 +44,11 @@ export function recordAssignment(variables: LineVariables, node: ShellNode, pref
   const unknown = target.type === 'subscript' || appends || (word !== undefined && defaulted === undefined && copied === null && (word.literal === undefined || GLOB.test(word.literal)));
   if (unknown || values.length > MAX_VALUES) variables.computed.add(name);
   const known = unknown || defaulted !== undefined ? undefined : (word?.literal ?? (word === undefined ? '' : undefined));
-  if (!prefix) recordSetting(variables, name, { at: node.startIndex, ...(known === undefined ? {} : { value: known }), ...(copied === null ? {} : { copy: { source: copied[2] ?? copied[3]!, at: node.startIndex } }) });
+  if (prefix) return;
+  // `X=${NS:-prod}`: what the expansion gives of NS's value there (possibleValues).
+  const expansion = value && target.type !== 'subscript' && !appends ? wholeDefault(value.text) : undefined;
+  if (expansion !== undefined) recordSetting(variables, name, { at: node.startIndex, copy: { source: expansion.name, at: node.startIndex }, expansion });
+  else recordSetting(variables, name, { at: node.startIndex, ...(known === undefined ? {} : { value: known }), ...(copied === null ? {} : { copy: { source: copied[2] ?? copied[3]!, at: node.startIndex } }) });
 }
 
 /**
@@ -143,8 +148,13 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       if (indirect !== null) variables.arithmetic.push({ at: node.startIndex, text: `$${indirect[1]}`, reads: 'names' });
       if (allChildren(node).some((child) => !child.isNamed && (child.text === '=' || child.text === ':='))) {
         const name = namedChildren(node).find((child) => child.type === 'variable_name');
+        // `${NS:=prod}` leaves NS as it was, or sets it to prod: a place that may set it, followed (possibleValues).
+        const expansion = wholeDefault(node.text);
+        if (name && expansion?.name === name.text && (expansion.operator === '=' || expansion.operator === ':=')) {
+          variables.defaultsAssigned.add(name.text);
+          recordSetting(variables, name.text, { at: node.startIndex, copy: { source: name.text, at: node.startIndex }, expansion });
+        } else if (name) variables.textAtRunTime.add(name.text);
         if (name) variables.computed.add(name.text);
-        if (name) variables.textAtRunTime.add(name.text);
         if (name) variables.assigned.push({ name: name.text, at: node.startIndex, text: name.text });
       }
     }

@@ -35,7 +35,7 @@ export async function shellForms(command: string, parse: ShellParser, step?: Rea
 function filledArguments(found: ShellCommand, step: ReadonlyMap<string, string | undefined> | undefined): readonly ShellWord[] | undefined {
   if (found.args.every((word) => word.literal !== undefined)) return undefined;
   const valueOf = commandValues(found, step);
-  const filled = found.args.flatMap((word) => expandKnown(word, valueOf) ?? [word]);
+  const filled = found.args.flatMap((word) => expandKnown(word, valueOf, true) ?? [word]);
   return filled.every((word, i) => word === found.args[i]) && filled.length === found.args.length ? undefined : filled;
 }
 
