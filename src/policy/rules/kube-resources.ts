@@ -1,40 +1,5 @@
 import { KUBECTL_VALUE_FLAGS } from '../cluster-tools.js';
-
-/** kubectl's names for each built-in kind: singular, plural and short name (`kubectl api-resources`). */
-const KINDS: readonly (readonly string[])[] = [
-  ['namespace', 'namespaces', 'ns'],
-  ['pod', 'pods', 'po'],
-  ['deployment', 'deployments', 'deploy'],
-  ['service', 'services', 'svc'],
-  ['statefulset', 'statefulsets', 'sts'],
-  ['daemonset', 'daemonsets', 'ds'],
-  ['replicaset', 'replicasets', 'rs'],
-  ['replicationcontroller', 'replicationcontrollers', 'rc'],
-  ['configmap', 'configmaps', 'cm'],
-  ['secret', 'secrets'],
-  ['persistentvolume', 'persistentvolumes', 'pv'],
-  ['persistentvolumeclaim', 'persistentvolumeclaims', 'pvc'],
-  ['ingress', 'ingresses', 'ing'],
-  ['serviceaccount', 'serviceaccounts', 'sa'],
-  ['node', 'nodes', 'no'],
-  ['job', 'jobs'],
-  ['cronjob', 'cronjobs', 'cj'],
-  ['customresourcedefinition', 'customresourcedefinitions', 'crd', 'crds'],
-  ['horizontalpodautoscaler', 'horizontalpodautoscalers', 'hpa'],
-  ['networkpolicy', 'networkpolicies', 'netpol'],
-  ['poddisruptionbudget', 'poddisruptionbudgets', 'pdb'],
-  ['endpoints', 'ep'],
-  ['event', 'events', 'ev'],
-  ['resourcequota', 'resourcequotas', 'quota'],
-  ['limitrange', 'limitranges', 'limits'],
-  ['storageclass', 'storageclasses', 'sc'],
-  ['role', 'roles'],
-  ['rolebinding', 'rolebindings'],
-  ['clusterrole', 'clusterroles'],
-  ['clusterrolebinding', 'clusterrolebindings'],
-  ['certificatesigningrequest', 'certificatesigningrequests', 'csr'],
-];
-const NAMES_OF = new Map(KINDS.flatMap((names) => names.map((name) => [name, names] as const)));
+import { kindNames } from './kube-kinds.js';
 
 /** Commands whose second word is part of the command (`rollout restart deploy/web`, `set image deploy/web …`). */
 const TWO_WORDS = new Set(['rollout', 'set']);
@@ -44,10 +9,10 @@ const MAX_SPELLINGS = 256;
 
 /**
  * The objects a kubectl argv (subcommand first, as kubeSpelling writes it) names, one per spelling, each with every
- * name of its kind and in both forms kubectl reads: `delete namespace prod`, `delete namespaces/prod` and
+ * name of its kind (kube-kinds.ts) and in both forms kubectl reads: `delete namespace prod`, `delete namespaces/prod` and
  * `delete ns staging prod` are also `delete ns prod`, `delete ns,deploy prod` is also `delete deploy prod`. So a deny
  * rule written with one of kubectl's names for a kind (`"delete ns prod"`, `"delete namespace/prod"`) meets the
- * others. A kind kubectl knows by another group or version (`deployments.apps`) is that kind; one not listed here (a
+ * others. A kind kubectl knows by another group or version (`deployments.apps`) is that kind; one not listed (a
  * custom resource) keeps its name. Option words stay where they were, after the objects.
  */
 export function kubeResourceSpellings(args: readonly string[]): string[][] {
@@ -72,7 +37,7 @@ export function kubeResourceSpellings(args: readonly string[]): string[][] {
     if (spellings.size < MAX_SPELLINGS) spellings.set(spelled.join('\0'), spelled);
   };
   for (const { kind, name } of objectsNamed(operands)) {
-    for (const each of NAMES_OF.get(kindOf(kind)) ?? [kind]) {
+    for (const each of kindNames(kind)) {
       if (name === undefined) add([each]);
       else {
         add([each, name]);
@@ -96,10 +61,4 @@ function objectsNamed(operands: readonly string[]): { readonly kind: string; rea
   }
   const kinds = first.split(',').filter((kind) => kind !== '');
   return kinds.flatMap((kind) => (rest.length === 0 ? [{ kind }] : rest.map((name) => ({ kind, name }))));
-}
-
-/** kubectl reads a kind in any case, and with its group and version after a dot (`Deployment.v1.apps`). */
-function kindOf(kind: string): string {
-  const lower = kind.toLowerCase();
-  return lower.includes('.') ? lower.slice(0, lower.indexOf('.')) : lower;
 }

@@ -54,6 +54,34 @@ describe('a deny rule naming a kind one way', () => {
   });
 });
 
+describe('kinds kubectl knows past the common ones', () => {
+  it.each([
+    ['delete priorityclass high', 'kubectl delete pc high'],
+    ['delete priorityclasses/high', 'kubectl delete PriorityClass.scheduling.k8s.io high'],
+    ['delete endpointslice web-abc', 'kubectl delete endpointslices.discovery.k8s.io web-abc -n shop'],
+    ['delete lease kube-scheduler', 'kubectl delete leases/kube-scheduler -n kube-system'],
+    ['delete ingressclass nginx', 'kubectl delete ingressclasses nginx'],
+    ['delete runtimeclass gvisor', 'kubectl delete runtimeclasses gvisor'],
+    ['delete csidriver ebs.csi.aws.com', 'kubectl delete csidrivers ebs.csi.aws.com'],
+    ['delete csinode n1', 'kubectl delete csinodes/n1'],
+    ['delete volumeattachment va1', 'kubectl delete volumeattachments va1'],
+    ['delete validatingadmissionpolicy p', 'kubectl delete validatingadmissionpolicies p'],
+    ['delete validatingwebhookconfiguration w', 'kubectl delete validatingwebhookconfigurations.admissionregistration.k8s.io w'],
+    ['delete ipaddress 10.0.0.1', 'kubectl delete ip 10.0.0.1'],
+    ['delete volumeattributesclass gold', 'kubectl delete vac gold'],
+    ['delete componentstatus etcd-0', 'kubectl delete cs etcd-0'],
+    ['delete storageversionmigration m', 'kubectl delete storageversionmigrations m'],
+    ['delete resourceclaim gpu', 'kubectl delete resourceclaims/gpu'],
+  ])('"%s" meets %s', async (rule, command) => {
+    expect(await decisionOf(`deny:\n  - kubectl: "${rule}"\n`, { tool: 'shell', args: { command } })).toBe('deny');
+  });
+
+  it('still tells the kinds apart', async () => {
+    expect(await decisionOf('deny:\n  - kubectl: "delete priorityclass high"\n', { tool: 'shell', args: { command: 'kubectl delete pvc high' } })).toBe('ask');
+    expect(await decisionOf('deny:\n  - kubectl: "delete ingressclass nginx"\n', { tool: 'shell', args: { command: 'kubectl delete ingress nginx' } })).toBe('ask');
+  });
+});
+
 describe('kubeResourceSpellings', () => {
   it('spells each object with each name of its kind, options kept after them', () => {
     const lines = kubeResourceSpellings(['delete', 'namespace/prod', '-n', 'default']).map((words) => words.join(' '));
