@@ -1,4 +1,5 @@
 import { compileGlob, type GlobMatcher } from './command-glob.js';
+import { EVERY_OBJECT, everyObjectPatterns } from './every-object.js';
 import { flagSpelling, flagSubsetPattern } from './flag-spelling.js';
 import { patternForms } from './pattern-forms.js';
 import type { WorkspaceRoot } from '../workspace-relative.js';
@@ -164,6 +165,8 @@ type RuleMatchers = {
   readonly whole: GlobMatcher;
   readonly subset: GlobMatcher;
   readonly forms: (tool: string, workspace: WorkspaceRoot | undefined) => readonly GlobMatcher[];
+  /** Its kubectl objects' names as EVERY_OBJECT (everyObjectPatterns), made when a call first picks objects other than by name. */
+  readonly everyObject: () => readonly GlobMatcher[];
 };
 const ruleMatchers = new WeakMap<PolicyRule, RuleMatchers>();
 
@@ -174,6 +177,7 @@ function matchersOf(rule: PolicyRule): RuleMatchers {
   // Per workspace object, held no longer than it is: each policy decision makes its own.
   const forms = new WeakMap<WorkspaceRoot, Map<string, readonly GlobMatcher[]>>();
   const noWorkspace = new Map<string, readonly GlobMatcher[]>();
+  let everyObject: readonly GlobMatcher[] | undefined;
   const made: RuleMatchers = {
     whole: compileGlob(rule.command, rule.effect),
     subset: compileGlob(flagSubsetPattern(rule.command), rule.effect),
@@ -187,9 +191,19 @@ function matchersOf(rule: PolicyRule): RuleMatchers {
       }
       return matchers;
     },
+    everyObject: () => (everyObject ??= everyObjectPatterns(rule.command).flatMap((pattern) => compiledOrNone(pattern, rule))),
   };
   ruleMatchers.set(rule, made);
   return made;
+}
+
+/** A pattern made from a rule's: none when cutting the rule's words apart left it no glob (`{ns prod,pod web}`). */
+function compiledOrNone(pattern: string, rule: PolicyRule): GlobMatcher[] {
+  try {
+    return [compileGlob(pattern, rule.effect)];
+  } catch {
+    return [];
+  }
 }
 
 function remembered(known: Map<string, string>, text: string, spell: (text: string) => string): string {
@@ -213,6 +227,8 @@ function matchesForm(rule: PolicyRule, call: CallForm, split: boolean, workspace
   const matchers = matchersOf(rule);
   const matches = matchers.whole;
   if (matches(call.commandLine)) return true;
+  // `delete ns --all` is also `delete ns %every%`: a rule naming one of the kind's objects meets it in that form.
+  if (call.commandLine.includes(EVERY_OBJECT) && matchers.everyObject().some((form) => form(call.commandLine))) return true;
   // The rule's path or URL written the long way (`x/../secrets/*`, an upper-case host) meets the call's resolved form.
   if (matchers.forms(call.tool, workspace).some((form) => form(call.commandLine))) return true;
   if (matchers.subset(remembered(flagSpellings, call.commandLine, flagSpelling))) return true;
