@@ -21,12 +21,26 @@ const ARGV_PROGRAMS = new Set(['kubectl', 'helm', 'docker', 'podman']);
  */
 export async function shellForms(command: string, parse: ShellParser, step?: ReadonlyMap<string, string | undefined>): Promise<CallForm[]> {
   const forms: CallForm[] = [];
+  // A command read with each value its variables may hold is found once per reading, its words as written each time:
+  // each command, and each form, is met once.
+  const commands = new Set<string>();
+  const lines = new Set<string>();
+  const add = (name: string, args: readonly ShellWord[], moreArgs: boolean) => {
+    const key = [name, String(moreArgs), ...args.map((word) => word.literal ?? word.text)].join('\0');
+    if (commands.has(key)) return;
+    commands.add(key);
+    for (const form of commandForms(name, args, moreArgs)) {
+      const line = `${form.tool}\0${form.commandLine}`;
+      if (!lines.has(line)) forms.push(form);
+      lines.add(line);
+    }
+  };
   // Code a shell reads from a pipe or here-document (`echo 'kubectl delete ns prod' | bash`) is met as `bash -c` code is.
   // The step's values reach code the line hands on (`eval …`, `bash -c '…'`) and the values set from them.
   for (const found of await shellCommands(command, parse, { stdinCode: true, ...(step === undefined ? {} : { started: startingValues(step) }) })) {
-    forms.push(...commandForms(found.name, found.args, found.moreArgs === true));
+    add(found.name, found.args, found.moreArgs === true);
     const filled = filledArguments(found, step);
-    if (filled !== undefined) forms.push(...commandForms(found.name, filled, found.moreArgs === true));
+    if (filled !== undefined) add(found.name, filled, found.moreArgs === true);
   }
   return forms;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PlanSchema } from '../../../src/planning/index.js';
 import { classifyShell } from '../../../src/policy/index.js';
 import { assessPolicy, parsePolicy } from '../../../src/policy/rules/index.js';
+import { shellForms } from '../../../src/policy/rules/shell-forms.js';
 import { createBuiltinRegistry, parseShell, riskOptions } from '../../../src/tools/index.js';
 
 // A default written in a parameter expansion (`${NS:-prod}`, `${NS=prod}`, `${NS:+prod}`) is a value the word may hold:
@@ -83,5 +84,14 @@ describe('a default that cannot apply', () => {
 describe('the risk rater keeps its reading', () => {
   it('rates arithmetic over a variable a default may set as before', async () => {
     expect((await classifyShell(': ${N:=5}; echo $(( N + 1 ))', parseShell)).level).toBe((await classifyShell(': ${N:=$(cat f)}; echo $(( N + 1 ))', parseShell)).level);
+  });
+});
+
+describe('a command read with each value it may hold', () => {
+  it('is met once per form: the readings add only the lines they fill in', async () => {
+    const forms = await shellForms('if [ -f f ]; then NS=dev; fi; kubectl delete ns ${NS:-web} $NS', parseShell);
+    const lines = forms.map((form) => `${form.tool}: ${form.commandLine}`);
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(lines).toEqual(expect.arrayContaining(['kubectl: delete ns web dev', 'kubectl: delete ns dev dev', 'shell: kubectl delete ns ${NS:-web} $NS']));
   });
 });
