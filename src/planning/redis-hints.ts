@@ -100,15 +100,20 @@ export type RedisServer = { readonly host: string; readonly port: number; readon
 
 /**
  * Where a Redis URL points, with Redis's defaults (host 127.0.0.1, port 6379, database 0); `db` NaN when the path is
- * no number. An IPv6 address without the brackets a URL writes it in (`[::1]`): a connection takes the address alone.
+ * not a number in plain digits. An IPv6 address without the brackets a URL writes it in (`[::1]`): a connection takes the address alone.
  */
 export function redisServerOf(parsed: URL): RedisServer {
   return {
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
     port: parsed.port ? Number(parsed.port) : 6379,
-    db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
+    db: parsed.pathname.length > 1 ? databaseNumber(parsed.pathname.slice(1)) : 0,
     tls: parsed.protocol === 'rediss:',
   };
+}
+
+/** A URL's database as written: plain decimal digits, NaN otherwise (Number() would read `+1`, `1e0`, `0x1` or `1.0` as 1). */
+function databaseNumber(written: string): number {
+  return /^\d+$/.test(written) ? Number(written) : NaN;
 }
 
 /** The one name every spelling of this machine's IPv4 loopback address is compared by. */

@@ -17,8 +17,13 @@ describe('a Redis URL ksa could only read as another server or database', () => 
     }
   });
 
+  it.each(['+1', '1e0', '0x1', '1.0', '%31'])('a database written %s (not in plain digits) is refused, not taken for database 1', (db) => {
+    expect(() => parseRedisUrl(`redis://:s3cret@cache:6380/${db}`)).toThrow(`cannot use Redis at redis://cache:6380/${db}: "${db}" is not a database number`);
+  });
+
   it('one with a host, a port, a database or a fragment is read as before', () => {
     expect(parseRedisUrl('redis://cache:6380/2').options).toMatchObject({ host: 'cache', port: 6380, db: 2 });
+    expect(parseRedisUrl('redis://cache:6380/15').options).toMatchObject({ db: 15 });
     expect(parseRedisUrl('redis://cache/').options).toMatchObject({ host: 'cache', port: 6379, db: 0 });
     expect(parseRedisUrl('redis://cache:6380#x').options).toMatchObject({ host: 'cache', port: 6380 });
   });
