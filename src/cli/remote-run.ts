@@ -3,6 +3,7 @@ import { placementOf, type Placement } from '../planning/placement.js';
 import { configFilePath, ModelConfigError, readConfigJson } from '../agent/config.js';
 import { isRecord } from '../planning/values.js';
 import { otherRedisRefusal, recordedRedisUrl, shownRedisUrl, writtenRedisUrlProblem } from '../workers/redis-url.js';
+import { parseRedisUrl, RedisUnavailableError } from '../workers/redis-target.js';
 import type { Plan, Step } from '../planning/schema.js';
 import type { ToolCatalog } from '../planning/validate.js';
 import type { RunState } from '../planning/state.js';
@@ -26,6 +27,20 @@ export async function redisUrlFor(io: CliIO, flag: string | undefined, home: str
   // Said before a resume or cancel compares it with the run's, and before any hint or record names it.
   const problem = url === undefined ? undefined : writtenRedisUrlProblem(url);
   if (problem !== undefined) throw new CliError({ message: `cannot use Redis at ${shownRedisUrl(url!)}: ${problem}` });
+  return url;
+}
+
+/**
+ * redisUrlFor, and a URL ksa cannot use as written refused now, as checkedTarget refuses it, without connecting: for
+ * ksa ask and ksa chat, which meet the Redis only once the model has answered with a plan.
+ */
+export async function usableRedisUrl(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
+  const url = await redisUrlFor(io, flag, home);
+  try {
+    if (url !== undefined) parseRedisUrl(url);
+  } catch (error) {
+    throw RedisUnavailableError.isInstance(error) ? redisCliError(error) : error;
+  }
   return url;
 }
 
@@ -162,9 +177,13 @@ export async function checkedTarget(url: string) {
   try {
     return await workers.checkRedis(url);
   } catch (error) {
-    if (workers.RedisUnavailableError.isInstance(error)) throw new CliError({ message: error.message, exitCode: error.badUrl ? ExitCode.usage : ExitCode.runFailed, cause: error });
-    throw error;
+    throw RedisUnavailableError.isInstance(error) ? redisCliError(error) : error;
   }
+}
+
+/** A Redis ksa cannot use, as the command's one-line error: a URL that is wrong as written is a usage error. */
+function redisCliError(error: RedisUnavailableError): CliError {
+  return new CliError({ message: error.message, exitCode: error.badUrl ? ExitCode.usage : ExitCode.runFailed, cause: error });
 }
 
 /**

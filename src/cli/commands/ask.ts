@@ -42,7 +42,7 @@ import { planOutputFormat } from '../plan-output-format.js';
 import { openWorkers, toModelError, type ApprovalGrant } from '../../agent/index.js';
 import { cutCallNotice } from '../../agent/model-errors.js';
 import { CHECK_AGAIN_HINT } from '../../agent/chat-mode-info.js';
-import { describeWorkers, redisUrlFor, runWorkers, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, runWorkers, usableRedisUrl, type RemoteFlags } from '../remote-run.js';
 import { parseDuration } from '../options.js';
 import type { PolicyAssessment } from '../../policy/rules/index.js';
 
@@ -67,6 +67,8 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
     throw new CliError({ message: `-o ${flags.output}: ksa ask saves the plan for ksa run, not a diagram; use a name ending in .yaml or .json (ksa plan --format mermaid draws one)` });
   }
   const stores = openStores(io, undefined, 'ksa ask');
+  // A URL ksa cannot use as written is refused before the model is paid for, as ksa run refuses it.
+  const givenRedis = await usableRedisUrl(io, flags.redis, stores.home);
   const chosen = await chooseConversation(stores, { id: flags.session, latest: flags.continue });
   // A continued session works where its plans were made, not in whatever folder it was reopened from.
   const { workspace, note: workspaceNote } = await sessionWorkspace(io.cwd, flags.workspace, chosen.workspace);
@@ -161,7 +163,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
         const unset = unsetInputs(candidate.plan);
         if (unset.length > 0) throw new CliError({ message: unsetInputsRefusal(candidate.planId, unset, candidate === turn.proposal && proposalFile !== undefined ? flags.output : undefined), exitCode: ExitCode.usage });
         // With workers (KSA_REDIS_URL, config.json): where its steps run, and labels no live worker offers, as ksa run says.
-        redisUrl = await redisUrlFor(io, flags.redis, stores.home);
+        redisUrl = givenRedis;
         // It runs next: a Redis that cannot be used stops it here, in one line, as ksa run does (not a warning, then the same error).
         if (redisUrl && !flags.json) {
           const { lines, warnings } = await describeWorkers(redisUrl, candidate.plan, false, tools.catalog());

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { agentCliFor, singleFailureLine } from '../helpers/agent-cli.js';
+import { chatHarnessFor } from '../helpers/chat-pty.js';
+import { describeResult } from '../helpers/cli.js';
+import { planReply } from '../helpers/fake-openai-server.js';
+import { spawnKsaPty } from '../helpers/pty.js';
+
+// A Redis URL ksa cannot use as written is refused by ksa ask and ksa chat before the model is asked (and before the
+// chat's first frame), in the line and with the exit code ksa run --redis gives it: not once a plan was paid for.
+
+const PLAN = { goal: 'Touch', steps: [{ id: 'a', tool: 'shell', args: { command: 'touch ran' } }] };
+const BAD = [
+  { url: 'http://cache:6379', shown: 'http://cache:6379', reason: 'unsupported scheme "http:" (use redis:// or rediss://)' },
+  { url: 'redis://cache:6379/+1', shown: 'redis://cache:6379/+1', reason: '"+1" is not a database number' },
+  { url: 'redis://:s3cret@cache:6379?db=1', shown: 'redis://cache:6379', reason: 'ksa reads no options after ? in a Redis URL: give the database as /N (redis://[user:password@]host[:port][/db])' },
+] as const;
+
+describe.concurrent('a Redis URL ksa cannot use as written', () => {
+  it.for(BAD)('$url: ksa ask (--redis or KSA_REDIS_URL) refuses it before the model is asked, as ksa run does', async ({ url, shown, reason }, context) => {
+    const cli = await agentCliFor(context);
+    const line = `ksa: cannot use Redis at ${shown}: ${reason}`;
+    const plan = await cli.sandbox.writePlan('plan.yaml', 'goal: Touch\nsteps:\n  - { id: a, tool: shell, args: { command: "touch ran" } }\n');
+    const run = await cli.ksa(['run', plan, '--yes', '--redis', url]);
+    expect(run.code, describeResult(run)).toBe(2);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(line);
+    for (const [args, env] of [[['--redis', url], {}], [[], { KSA_REDIS_URL: url }]] as const) {
+      cli.server.enqueue({ text: 'Planning.', toolCalls: [{ name: 'propose_plan', arguments: { goal: 'touch' } }] }, planReply(PLAN), { text: 'Plan ready.' });
+      for (const yes of [['--yes'], []]) {
+        const result = await cli.ksa(['ask', ...yes, ...args, 'touch a file'], { env });
+        expect(result.code, describeResult(result)).toBe(run.code);
+        expect(singleFailureLine(result)).toBe(line);
+        expect(result.stdout).toBe('');
+        expect(`${result.stdout}${result.stderr}`).not.toContain('s3cret');
+      }
+    }
+    expect(cli.server.requests).toHaveLength(0);
+  });
+
+  it.for(BAD)('$url: ksa chat (KSA_REDIS_URL) refuses it before its first frame, and asks the model nothing', async ({ url, shown, reason }, context) => {
+    const harness = await chatHarnessFor(context);
+    const term = spawnKsaPty(['chat'], { cwd: harness.sandbox.dir, home: harness.sandbox.home, cols: 240, env: { ...harness.env, KSA_REDIS_URL: url } });
+    context.onTestFinished(() => term.dispose());
+    expect(await term.exited).toMatchObject({ exitCode: 2 });
+    const screen = await term.screen();
+    expect(screen).toContain(`ksa: cannot use Redis at ${shown}: ${reason}`);
+    expect(screen).not.toMatch(/ · ready · /);
+    expect(screen).not.toContain('s3cret');
+    expect(harness.server.requests).toHaveLength(0);
+  });
+});
