@@ -9,7 +9,7 @@ import { parseDuration, parseInputs, parseSeconds } from '../options.js';
 import { readGivenInputs } from '../given-inputs.js';
 import { refuseMissingRollbackSecrets } from '../rollback-secrets.js';
 import { runSession } from '../run-session.js';
-import { checkedTarget, openRemote, redisUrlFor, refuseOtherRedis } from '../remote-run.js';
+import { checkedTarget, openRemote, redisUrlFor, refuseOtherRedis, sentToWorkers } from '../remote-run.js';
 import type { RedisTarget } from '../../workers/redis-connection.js';
 import { runCommandHint } from '../../workers/redis-url.js';
 import { allowedEnvironment, openStores, type Stores } from '../stores.js';
@@ -40,8 +40,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   if (owner) return cancelLive(io, stores, record, owner, timeoutMs, flags.json === true);
 
   // Its steps went to workers: their jobs may still be queued or running there, and rollbacks run there.
-  const usedWorkers = record.redis !== undefined || Object.values(record.state.steps).some((st) => st.worker !== undefined);
-  const redisUrl = usedWorkers ? await redisUrlFor(io, flags.redis, stores.home) : undefined;
+  const redisUrl = sentToWorkers(record) ? await redisUrlFor(io, flags.redis, stores.home) : undefined;
   refuseOtherRedis(runId, record.redis, redisUrl, 'cancel');
   // A Redis that cannot be used is said before what the cancel would do: nothing is done then.
   const target = redisUrl ? await checkedTarget(redisUrl) : undefined;

@@ -17,7 +17,7 @@ import { loadPolicy } from '../policy-files.js';
 import { recordedPlanFile } from '../recorded-plan-file.js';
 import { readGivenInputs } from '../given-inputs.js';
 
-import { describeWorkers, redisUrlFor, refuseOtherRedis, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, mayUseWorkers, redisUrlFor, refuseOtherRedis, stopEarlierRollbacks, withRemoteSteps, type RemoteFlags } from '../remote-run.js';
 import { runCommandHint } from '../../workers/redis-url.js';
 import { kubeContextLine } from '../../tools/kube/context-guard.js';
 import { planCardKube } from '../plan-card-kube.js';
@@ -66,8 +66,8 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   }
 
   // Its steps went to workers: without the same Redis they would run here instead (and those a worker
-  // finished would run again).
-  const redisUrl = await redisUrlFor(io, flags.redis, stores.home);
+  // finished would run again). One done here alone needs none: only --redis sends its steps to workers.
+  const redisUrl = flags.redis !== undefined || mayUseWorkers(record) ? await redisUrlFor(io, flags.redis, stores.home) : undefined;
   refuseOtherRedis(runId, record.redis, redisUrl, 'resume');
 
   const style = createStyler(colorEnabled(io.stderr, io.env));
