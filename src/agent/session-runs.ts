@@ -38,8 +38,8 @@ export type RunWorkers = {
   readonly redis: string;
   /** Throws one line naming the Redis and the cause when it cannot be used (nothing is created then). */
   check(): Promise<void>;
-  /** `reattach`: a resumed run takes the results of the jobs its steps already have. */
-  open(runId: string, plan: Plan, reattach: boolean): Promise<OpenedRemote>;
+  /** `reattach`: a resumed run takes the results of the jobs its steps already have. `warn`: what its end could not do. */
+  open(runId: string, plan: Plan, reattach: boolean, warn?: (line: string) => void): Promise<OpenedRemote>;
   /** Stops what a stopped run's rollbacks (begun, by its `state`) still do on workers: said (what was stopped) and warnings (what would not stop). */
   stopRollbacks(runId: string, state: Pick<RunState, 'steps'>): Promise<{ said: readonly string[]; warnings: readonly string[] }>;
 };
@@ -142,13 +142,14 @@ export async function startChatRun(
  * that rollback on the workers, as `ksa resume --redis` does: it would undo a step as it runs again.
  */
 export async function openWorkers(workers: RunWorkers, run: OpenRun, resumed: boolean, hooks: { onNotice?: (message: string) => void; onWarning?: (message: string) => void }): Promise<OpenedRemote> {
+  const sentence = (line: string) => `${line[0]!.toUpperCase()}${line.slice(1)}.`;
   try {
     if (resumed) {
       const { said, warnings } = await workers.stopRollbacks(run.runId, run.record.state);
-      for (const line of said) hooks.onNotice?.(`${line[0]!.toUpperCase()}${line.slice(1)}.`);
-      for (const line of warnings) hooks.onWarning?.(`${line[0]!.toUpperCase()}${line.slice(1)}.`);
+      for (const line of said) hooks.onNotice?.(sentence(line));
+      for (const line of warnings) hooks.onWarning?.(sentence(line));
     }
-    return await workers.open(run.runId, run.record.plan, resumed);
+    return await workers.open(run.runId, run.record.plan, resumed, (line) => hooks.onWarning?.(sentence(line)));
   } catch (error) {
     await run.close();
     throw error;

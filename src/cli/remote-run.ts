@@ -17,6 +17,8 @@ import { parseDuration } from './options.js';
 
 /** The run/resume flags about workers. */
 export type RemoteFlags = { redis?: string; localDefault?: boolean; workerWait?: string };
+/** `reattach`: a run taken over (its jobs may exist); `warn`: what its end could not do (its jobs' secrets left, Redis away). */
+type RemoteRunFlags = { reattach?: boolean; warn?: (line: string) => void };
 
 /**
  * `--redis`, else KSA_REDIS_URL, else `redis` in $KSA_HOME/config.json; undefined runs everything here.
@@ -110,7 +112,7 @@ export function runWorkers(url: string, tools: ToolCatalog, flags: RemoteFlags =
   return {
     redis: recordedRedisUrl(url),
     check: async () => void (await checkedTarget(url)),
-    open: (runId, plan, reattach) => openRemote(url, runId, plan, tools, { ...flags, reattach }),
+    open: (runId, plan, reattach, warn) => openRemote(url, runId, plan, tools, { ...flags, reattach, ...(warn ? { warn } : {}) }),
     stopRollbacks: (runId, state) => stopEarlierRollbacks(url, runId, state),
   };
 }
@@ -138,10 +140,10 @@ export async function stopEarlierRollbacks(url: string, runId: string, state: Pi
  * naming the URL and the cause, exit 1, before anything starts). Loaded only
  * when a run uses workers: one-machine runs never load BullMQ.
  */
-export async function openRemote(url: string, runId: string, plan: Plan, tools: ToolCatalog, flags: RemoteFlags & { reattach?: boolean; failRollbacksOnGoneWorkers?: boolean }): Promise<OpenedRemote> {
+export async function openRemote(url: string, runId: string, plan: Plan, tools: ToolCatalog, flags: RemoteFlags & RemoteRunFlags & { failRollbacksOnGoneWorkers?: boolean }): Promise<OpenedRemote> {
   const workers = await import('../workers/index.js');
   const target = await checkedTarget(url);
-  const steps = new workers.RemoteSteps({ target, runId, workerWaitMs: parseDuration(flags.workerWait, '--worker-wait'), reattach: flags.reattach === true, failRollbacksOnGoneWorkers: flags.failRollbacksOnGoneWorkers === true });
+  const steps = new workers.RemoteSteps({ target, runId, workerWaitMs: parseDuration(flags.workerWait, '--worker-wait'), reattach: flags.reattach === true, failRollbacksOnGoneWorkers: flags.failRollbacksOnGoneWorkers === true, ...(flags.warn ? { warn: flags.warn } : {}) });
   const placeStep = placeStepFor(plan, flags.localDefault === true, tools);
   // The queues of the plan's placed steps open now, not when its first steps wait for them.
   await steps.ready(plan.steps.flatMap((step) => {
@@ -169,7 +171,7 @@ export async function openRemote(url: string, runId: string, plan: Plan, tools: 
  */
 export async function withRemoteSteps<T>(
   run: { close(): Promise<void> },
-  target: { readonly url: string | undefined; readonly runId: string; readonly plan: Plan; readonly tools: ToolCatalog; readonly flags: RemoteFlags & { reattach?: boolean } },
+  target: { readonly url: string | undefined; readonly runId: string; readonly plan: Plan; readonly tools: ToolCatalog; readonly flags: RemoteFlags & RemoteRunFlags },
   body: (remote: OpenedRemote['remote'] | undefined) => Promise<T>,
 ): Promise<T> {
   if (!target.url) return body(undefined);

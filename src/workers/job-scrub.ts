@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { StepJobData } from './queue-names.js';
 import { REDACTED } from '../planning/redacted.js';
+import { runJobKeys } from './run-job-keys.js';
 
 /** Writes the scrubbed data only into a job that is still there: a removed job must not come back as a bare hash. */
 const REPLACE_DATA = `if redis.call('exists', KEYS[1]) == 1 then redis.call('hset', KEYS[1], 'data', ARGV[1]) end return 0`;
@@ -22,21 +23,40 @@ export class JobScrubber {
   /** Takes the secrets out of one job (its arguments with them as ***); never fails. */
   async scrub(client: Redis, key: string): Promise<void> {
     if (!this.keys.delete(key)) return;
-    try {
-      const stored = await client.hget(key, 'data');
-      if (stored === null) return;
-      const data = JSON.parse(stored) as StepJobData;
-      if (!data.secrets || data.secrets.length === 0) return;
-      const { secrets, ...rest } = data;
-      await client.eval(REPLACE_DATA, 1, key, JSON.stringify({ ...rest, args: masked(data.args, secrets) }));
-    } catch {
-      // Redis away or the job unreadable: nothing more can be done from here.
-    }
+    // Redis away or the job unreadable: nothing more can be done from here.
+    await scrubJob(client, key).catch(() => {});
   }
 
   /** Every job still holding secrets (the run has ended). */
   async scrubAll(client: Redis): Promise<void> {
     await Promise.all([...this.keys].map((key) => this.scrub(client, key)));
+  }
+}
+
+/**
+ * Every job of the run still holding secrets, whoever added it: a run taken over (ksa resume, ksa cancel) has those
+ * its predecessor added and could not scrub, killed with their worker before the step ended. Fails when Redis does.
+ */
+export async function scrubRunJobs(client: Redis, runId: string): Promise<void> {
+  await Promise.all((await runJobKeys(client, runId)).map(({ key }) => scrubJob(client, key)));
+}
+
+/** The job at `key` with its arguments' secrets as ***; nothing for a job without any, or gone. Fails when Redis does. */
+async function scrubJob(client: Redis, key: string): Promise<void> {
+  const stored = await client.hget(key, 'data');
+  const data = stored === null ? undefined : parsedData(stored);
+  if (!data || !Array.isArray(data.secrets) || data.secrets.length === 0) return;
+  const { secrets, ...rest } = data;
+  await client.eval(REPLACE_DATA, 1, key, JSON.stringify({ ...rest, args: masked(data.args, secrets) }));
+}
+
+/** A hash of a job's key shape some other program wrote holds no job data of ksa's: left as it is. */
+function parsedData(stored: string): StepJobData | undefined {
+  try {
+    const data: unknown = JSON.parse(stored);
+    return typeof data === 'object' && data !== null ? (data as StepJobData) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,12 +8,12 @@ import { EVENTS_MAX_LEN, jobId as makeJobId, stepJobData, labelQueue, PREFIX, wo
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
 import { stopLostAttempt, type LostAttemptEnd } from './lost-attempt-stop.js';
-import { JobScrubber } from './job-scrub.js';
+import { JobScrubber, scrubRunJobs } from './job-scrub.js';
 import type { Outstanding, Watcher } from './outstanding-job.js';
 import { RedisSilence } from './redis-silence.js';
 import { sweepJobs } from './job-sweep.js';
 import { runParts } from './taken-over.js';
-import { noWorkerTook, pinnedNotTaken, redisOutage, rollbackOnGoneWorker, waitingForPinned, RemoteStepError, waitingForWorker } from './step-messages.js';
+import { noWorkerTook, pinnedNotTaken, redisOutage, rollbackOnGoneWorker, secretsLeft, waitingForPinned, RemoteStepError, waitingForWorker } from './step-messages.js';
 import { GoneWorkerError, goneForRollback } from './worker-gone.js';
 import { liveWorkers, offers, type WorkerInfo } from './worker-registry.js';
 import { failStoppedPart } from './stopped-part.js';
@@ -41,10 +41,14 @@ export type RemoteStepsOptions = {
    * (`ksa cancel` of a run whose coordinator died: its workers may have died with it, and nothing else can undo there).
    */
   readonly failRollbacksOnGoneWorkers?: boolean;
+  /** Told, as one line, what the run's end could not do: take the secrets out of its jobs, Redis away. */
+  readonly warn?: (line: string) => void;
 };
 
 /** How long closing waits for BullMQ to end its reads before it drops the connections. */
 const CLOSE_GRACE_MS = 2000;
+/** How long a run taken over waits for the scrub of all its jobs (a scan of Redis's keys), at its end. */
+const RUN_SCRUB_MS = 5000;
 
 /**
  * The coordinator's side: a tool call becomes a BullMQ job (id = run, step,
@@ -169,7 +173,7 @@ export class RemoteSteps {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweepTimer);
-    await settledWithin(this.scrubber.scrubAll(this.client), CLOSE_GRACE_MS);
+    await this.scrubJobs();
     const events = await Promise.all([...this.events.values()].map((opening) => opening.catch(() => undefined)));
     const queues = [...this.queues.values()];
     const graceful = Promise.all([...events.map((each) => each?.close().catch(() => {})), ...queues.map((queue) => queue.close().catch(() => {}))]);
@@ -179,6 +183,18 @@ export class RemoteSteps {
     // Their disconnect may wait for a connection that never becomes ready again: it is started, not awaited.
     if (late) for (const each of [...events, ...queues]) void each?.disconnect().catch(() => {});
     this.client.disconnect();
+  }
+
+  /**
+   * The secrets out of the jobs at the run's end: those it added; a run taken over (ksa resume, ksa cancel), every
+   * job of the run, as its predecessor may have died with its worker before either could. Said when Redis is away.
+   */
+  private async scrubJobs(): Promise<void> {
+    if (!this.options.reattach) return void (await settledWithin(this.scrubber.scrubAll(this.client), CLOSE_GRACE_MS));
+    let scrubbed = false;
+    // Not waited for when Redis is known away: its commands would wait for the reconnect.
+    if (!this.redisDown) await settledWithin(scrubRunJobs(this.client, this.options.runId).then(() => void (scrubbed = true)), RUN_SCRUB_MS);
+    if (!scrubbed) this.options.warn?.(secretsLeft(this.options.target.display, this.options.runId));
   }
 
   private async runOn(call: ToolCall, queue: string, labels: readonly string[], worker?: string): Promise<unknown> {

@@ -76,6 +76,11 @@ export function redisOutage(display: string, down: boolean, sent: boolean): stri
   return `lost the connection to Redis at ${display}; waiting for it to come back ${sent ? '(steps on workers go on there)' : 'to send steps to workers'}`;
 }
 
+/** A run taken over ended without the secrets out of its jobs: where they may still be, for the user to remove. */
+export function secretsLeft(display: string, runId: string): string {
+  return `Redis at ${display} could not be reached to take the secrets out of run ${runId}'s jobs: they may still hold them in clear there (keys ksa:*:${runId}.*)`;
+}
+
 export function workerLost(worker: string): string {
   return `attempt lost: worker ${worker} stopped answering (crashed or cut off)`;
 }

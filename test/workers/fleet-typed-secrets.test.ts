@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { describeResult, eventually, runKsa, startKsa } from '../helpers/cli.js';
 import { fleetScenarios, startWorker } from '../helpers/fleet.js';
+import { keysHolding } from '../helpers/redis-keys.js';
 
 // A credential typed into a step's arguments (no secret input or variable holds it) travels to the worker in its
 // job, which Redis keeps a day for its result: once the step has run, the job must hold it no more.
@@ -14,24 +15,6 @@ const TOKEN = `ghp_${'Q7w'.repeat(12)}`;
 const PASSWORD = 'Typed7Pass-in-url';
 const PEM = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
 const BODY = PEM.trimEnd().split('\n').slice(1, -1);
-
-/** Every key of the Redis, and whether any value it holds (hash fields, strings, lists, sets, streams) includes `needle`. */
-async function keysHolding(client: Redis, needles: readonly string[]): Promise<string[]> {
-  const found: string[] = [];
-  for (const key of await client.keys('*')) {
-    const type = await client.type(key);
-    const values =
-      type === 'hash' ? [...Object.entries(await client.hgetall(key)).flat()]
-      : type === 'string' ? [(await client.get(key)) ?? '']
-      : type === 'stream' ? (await client.xrange(key, '-', '+')).flatMap(([, fields]) => fields)
-      : type === 'list' ? await client.lrange(key, 0, -1)
-      : type === 'set' ? await client.smembers(key)
-      : type === 'zset' ? await client.zrange(key, '0', '-1')
-      : [];
-    if (values.some((value) => needles.some((needle) => value.includes(needle)))) found.push(key);
-  }
-  return found;
-}
 
 describe.concurrent('workers: a credential typed into a step', () => {
   it('is in no key of Redis once the run has ended: a step env, a command, a URL password, a key in a file, a failed step', async () => {

@@ -4,7 +4,7 @@ import { obtainApproval } from '../approval.js';
 import { CliError } from '../errors.js';
 import { waitUntilFinished } from '../wait-for-run.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { writeLine, type CliIO } from '../io.js';
+import { writeLine, writeWarning, type CliIO } from '../io.js';
 import { parseDuration, parseInputs, parseSeconds } from '../options.js';
 import { readGivenInputs } from '../given-inputs.js';
 import { refuseMissingRollbackSecrets } from '../rollback-secrets.js';
@@ -115,7 +115,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     await run.close();
     throw error;
   });
-  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, tools.registry.catalog(), { reattach: true, workerWait: flags.workerWait, failRollbacksOnGoneWorkers: true }).catch(async (error: unknown) => {
+  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, tools.registry.catalog(), { reattach: true, workerWait: flags.workerWait, failRollbacksOnGoneWorkers: true, warn: (line) => writeWarning(io.stderr, line) }).catch(async (error: unknown) => {
     await run.close();
     throw error;
   }) : undefined;

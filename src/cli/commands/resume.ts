@@ -131,7 +131,8 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
   // A rollback its predecessor had under way on a worker would go on undoing the step as it runs again.
   if (redisUrl) await stopRollbacksOnWorkers(io, redisUrl, run);
   // Steps its predecessor sent to workers are collected by their job ids, not run again.
-  const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan: record.plan, tools: registry.catalog(), flags: { ...flags, reattach: true } }, (remote) =>
+  const warn = (line: string) => writeWarning(io.stderr, line);
+  const { exitCode } = await withRemoteSteps(run, { url: redisUrl, runId, plan: record.plan, tools: registry.catalog(), flags: { ...flags, reattach: true, warn } }, (remote) =>
     runSession(io, { run, remote, registry, env: allowedEnvironment(io, record.allowedEnv), inputs, maxParallel, json: flags.json === true, mode: 'resume', queryModel, policy, readPolicy: () => loadPolicy(stores.home, record.workspace) }),
   );
   return exitCode;
