@@ -77,8 +77,8 @@ export function formatPlan(plan: Plan, tools: ToolDescriber, style: Styler, opti
     const label = step.name ? ` ${style.dim(`(${visible(hide(step.name))})`)}` : '';
     lines.push(`${marker}${number} ${style.bold(visible(step.id))}${label}`);
     const indent = ' '.repeat(width + 3);
-    for (const line of describeStep(step, tools)) lines.push(`${indent}${hide(line)}`);
-    if (risk?.scriptWriters?.includes(step.id)) for (const line of scriptPreview(step)) lines.push(`${indent}${style.dim(hide(line))}`);
+    for (const line of describeStep(step, tools, hide)) lines.push(`${indent}${line}`);
+    if (risk?.scriptWriters?.includes(step.id)) for (const line of scriptPreview(step, hide)) lines.push(`${indent}${style.dim(line)}`);
     for (const target of kubeTargets(step, tools, plan.inputs, shellKube)) lines.push(`${indent}${style.cyan(visible(hide(target)))}`);
     const facts = stepFacts(step);
     if (facts.length > 0) lines.push(`${indent}${style.dim(visible(facts.join(' · ')))}`);
@@ -106,10 +106,15 @@ function levelText(level: RiskLevel, style: Styler): string {
   return level === 'destroy' ? style.bold(style.red(level)) : style[LEVEL_TONE[level]](level);
 }
 
-function describeStep(step: Step, tools: ToolDescriber): string[] {
-  if (step.type === 'condition') return [`condition: ${visible(step.when)}`];
-  if (step.type === 'llm_query') return [`ask the model: ${visible(oneLine(step.prompt))}`];
-  const text = visible(tools.describe(step.tool, step.args)).trimEnd();
+/**
+ * A step's lines on the card, its secrets hidden in its whole text before it is cut into lines: a private key written
+ * over many lines (a here-document, a file's content) is one *** from its header to its footer, as the run record
+ * stores it, where hiding each line on its own would show its body.
+ */
+function describeStep(step: Step, tools: ToolDescriber, hide: (text: string) => string): string[] {
+  if (step.type === 'condition') return [`condition: ${visible(hide(step.when))}`];
+  if (step.type === 'llm_query') return [`ask the model: ${visible(oneLine(hide(step.prompt)))}`];
+  const text = visible(hide(tools.describe(step.tool, step.args))).trimEnd();
   const [first = '', ...rest] = text.split('\n');
   return [`${visible(step.tool)}: ${first}`, ...rest.map((line) => `  ${line}`)];
 }
@@ -117,10 +122,10 @@ function describeStep(step: Step, tools: ToolDescriber): string[] {
 const PREVIEW_LINES = 4;
 const PREVIEW_WIDTH = 72;
 
-/** The start of a file the plan writes and then runs: code the user approves should be code they saw. */
-function scriptPreview(step: Step): string[] {
+/** The start of a file the plan writes and then runs: code the user approves should be code they saw (its secrets hidden in the whole, as describeStep does). */
+function scriptPreview(step: Step, hide: (text: string) => string): string[] {
   if (step.type === 'llm_query' || step.type === 'condition' || typeof step.args.content !== 'string') return [];
-  const text = step.args.content.replace(/\n$/, '').split('\n');
+  const text = hide(step.args.content).replace(/\n$/, '').split('\n');
   const shown = text.slice(0, PREVIEW_LINES).map((line) => {
     const clean = visible(line.replace(/\t/g, '  ')).trimEnd();
     return `  | ${clean.length > PREVIEW_WIDTH ? `${clean.slice(0, PREVIEW_WIDTH - 1)}…` : clean}`;
