@@ -29,7 +29,7 @@ const under = (prefix: string, paths: readonly string[]) => paths.map((path) => 
 /** `runs/<id>/run.json`. */
 export const RUN_RECORD_SHAPE: Shape = {
   own: [
-    ...['version', 'format', 'runId', 'createdAt', 'planFile', 'workspace', 'secretInputKinds.*', 'allowedEnv.*', 'maxParallel', 'sessionId', 'kubeContext', 'redis', 'masked.**'],
+    ...['version', 'format', 'runId', 'createdAt', 'planFile', 'workspace', 'secretInputKinds.*', 'allowedEnv.*', 'maxParallel', 'sessionId', 'kubeContext', 'redis', 'masked.**', 'keyLineDigests.*'],
     ...under('approvals.*', ['planHash', 'approvedAt', 'approvedBy', 'mode', 'user', 'command', 'allowDestroy']),
     ...under('plan', PLAN_OWN),
     ...under('state', ['runId', 'status', 'startedAt', 'endedAt', 'completed.*', 'failedStepId', 'cancelStartedAt']),

@@ -59,6 +59,8 @@ export type Redactor = {
   readonly secrets: readonly string[];
   /** This redactor plus more secrets (e.g. a run's secret inputs). */
   with(more: Iterable<string>): Redactor;
+  /** This redactor also hiding what `hide` does (a resumed run's key lines, known by their digests: keyLineHider). */
+  alsoHiding(hide: (text: string) => string): Redactor;
   text(value: string): string;
   /** A JSON.stringify replacer that redacts every string. */
   readonly replacer: ((key: string, value: unknown) => unknown) | undefined;
@@ -71,20 +73,22 @@ export type Redactor = {
  * every credential of a well-known shape (a token, a private key, a URL's password): one written into a plan, or
  * printed by a tool, is hidden though no variable or input holds it.
  */
-export function createRedactor(secrets: Iterable<string>): Redactor {
+export function createRedactor(secrets: Iterable<string>, hideMore?: (text: string) => string): Redactor {
   // Output is written and shown a line at a time: each line of a multi-line secret (a PEM key) is one too.
   const all = [...secrets].flatMap((secret) => (secret.includes('\n') ? [secret, ...secret.split(/\r?\n/).map((line) => line.trim())] : [secret]));
   const list = [...new Set(all.filter((secret) => secret.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
-  const withMore = (more: Iterable<string>) => createRedactor([...list, ...more]);
+  const withMore = (more: Iterable<string>) => createRedactor([...list, ...more], hideMore);
+  const alsoHiding = (hide: (text: string) => string) => createRedactor(list, hideMore ? (value) => hide(hideMore(value)) : hide);
   const text = (value: string) => {
     let out = value;
     for (const secret of list) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (hideMore) out = hideMore(out);
     return hideCredentials(out, REDACTED);
   };
   // A secret input that is a number (`dbPin: 12345678`) is stored under its name as a number: masked there as ***.
   const secretNumber = (key: string, value: unknown) => typeof value === 'number' && looksSecret(key) && list.includes(String(value));
   const content = (_key: string, value: unknown) => (typeof value === 'string' ? text(value) : typeof value === 'number' && list.includes(String(value)) ? REDACTED : value);
-  return { active: true, secrets: list, with: withMore, text, replacer: (key, value) => (typeof value === 'string' ? text(value) : secretNumber(key, value) ? REDACTED : value), contentReplacer: content };
+  return { active: true, secrets: list, with: withMore, alsoHiding, text, replacer: (key, value) => (typeof value === 'string' ? text(value) : secretNumber(key, value) ? REDACTED : value), contentReplacer: content };
 }
 
 /**

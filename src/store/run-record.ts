@@ -76,6 +76,11 @@ export const RunRecordSchema = z.object({
    * did not note them, read then by the *** in the outputs (masked-outputs.ts).
    */
   masked: z.object({ steps: z.array(z.string()), rollbacks: z.array(z.string()), inputs: z.array(z.string()), outputs: z.array(z.string()).optional() }).optional(),
+  /**
+   * The digests of the body lines of the private keys written into the plan (stored there as ***), by which a resumed
+   * run hides them when a step prints them (key-line-digests.ts). Absent when the plan holds none, and from older builds' records.
+   */
+  keyLineDigests: z.array(z.string()).optional(),
   /** Every approval this run got (its start, each resume), oldest first. */
   approvals: z.array(ApprovalSchema).default([]),
   state: RunStateSchema,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isFinished, type RunStatus } from '../planning/state.js';
 import { ensurePrivateDir, isRunId, runDir, stepLogDir } from './paths.js';
 import { createRedactor, namesSecretInput, privateKeysIn, secretInputValues, type Redactor } from './redact.js';
+import { keyLineDigests, keyLineHider } from './key-line-digests.js';
 import { recordReplacer, replacerFor, RUN_INDEX_SHAPE, RUN_RECORD_SHAPE, RUN_SUMMARY_SHAPE } from './redact-record.js';
 import { StoredOutputs } from './stored-outputs.js';
 import { SharedIndex } from './shared-index.js';
@@ -85,7 +86,8 @@ export class RunStore {
     const lock = await RunLock.acquire(dir, record.runId, command, this.warn);
     // The plan's own inputs too: a plan the chat's model wrote may carry a secret's value (the chat gives no --input),
     // and a secret input's default stays one when --input gives another value.
-    const secrets = [...secretInputValues(record.plan.inputs), ...secretInputValues(record.inputs), ...privateKeysIn(record.plan.steps)];
+    const keys = privateKeysIn(record.plan.steps);
+    const secrets = [...secretInputValues(record.plan.inputs), ...secretInputValues(record.inputs), ...keys];
     const redactor = this.redactor.with(secrets);
     // Not in use, such a default hides no other input's value (port: 8080 beside dbPassword: 8080).
     const replaced = new Set(overriddenSecretDefaults(record.plan.inputs, record.inputs));
@@ -93,7 +95,9 @@ export class RunStore {
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
     const outputs = new StoredOutputs();
     const replacer = replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs), inputsRedactor, outputs);
-    const data = { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], masked: { steps: [], rollbacks: [], inputs: [], outputs: [] }, ...withSecretInputKinds(record) };
+    // The keys are stored as ***: a resume knows their lines by these.
+    const digests = keyLineDigests(record.runId, keys);
+    const data = { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], masked: { steps: [], rollbacks: [], inputs: [], outputs: [] }, ...withSecretInputKinds(record), ...(digests.length > 0 ? { keyLineDigests: digests } : {}) };
     const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data, replacer });
     noteMaskedParts(data, replacer);
     document.changed();
@@ -122,8 +126,11 @@ export class RunStore {
       // Written from now on by this build, which records every rollback's start: an older build's record (its
       // possible rollback starts marked by read) is then read by today's rules after a later stop too.
       record.format = RUN_RECORD_FORMAT;
-      // Secret inputs were stored as ***; the ones given again now must not be written either.
-      const redactor = this.redactor.with(secretInputValues(options.inputs ?? {}));
+      // Secret inputs were stored as ***; the ones given again now must not be written either. Nor the lines of the
+      // keys written into the plan, which this process knows only by their digests.
+      const given = this.redactor.with(secretInputValues(options.inputs ?? {}));
+      const keyLines = keyLineHider(runId, record.keyLineDigests);
+      const redactor = keyLines ? given.alsoHiding(keyLines) : given;
       const outputs = new StoredOutputs();
       const replacer = replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs, options.inputs), redactor, outputs);
       const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data: record, replacer });
