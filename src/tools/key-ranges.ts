@@ -1,7 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { credentialSafeCut } from '../planning/credential-shapes.js';
-import { KeysAcrossStreams } from '../planning/keys-across-streams.js';
-import { keyAfterBodyLine, keyFooterEnd, keysStartingIn, type OpenKey } from '../planning/private-key-armour.js';
+import { keyAfterBodyLine, keyBodyLine, keyFooterEnd, keysStartingIn, type OpenKey } from '../planning/private-key-armour.js';
 import { keyThroughLine } from '../planning/private-key-lines.js';
 import type { OutputStream } from '../planning/tool-call.js';
 
@@ -14,24 +13,14 @@ export type KeyAt = { readonly end: number } | { readonly end?: undefined; reado
 
 type Range = { from: number; to: number; at: KeyAt };
 
+/** The key each stream of one process has open: shared by the captures of its stdout and stderr. */
+export type StreamKeys = Record<OutputStream, OpenKey | undefined>;
+
 /**
- * The keys of one process's two streams, shared by the captures of its stdout and stderr. A key printed across both
- * (`head -1 key; tail -n +2 key >&2`) has its header on one and its body on the other: its body's lines are kept as
- * ***, as the line masker masks them, whichever stream is read first (KeysAcrossStreams).
+ * One stream of a process whose other stream is read too. A key printed across both (`head -1 key; tail -n +2 key
+ * >&2`) has its header on one and its body on the other: a line that can be the body of the key the other stream has
+ * open is masked, as the line masker masks it, without opening or closing anything.
  */
-export class StreamKeys {
-  private readonly sinks: Partial<Record<OutputStream, (from: number, to: number) => void>> = {};
-  readonly across = new KeysAcrossStreams<readonly [number, number]>((stream, ranges, masked) => {
-    if (masked) for (const [from, to] of ranges) this.sinks[stream]?.(from, to);
-  });
-
-  /** Where the byte ranges of `stream` that are the body of a key printed across both go, to be kept as ***. */
-  maskInto(stream: OutputStream, sink: (from: number, to: number) => void): void {
-    this.sinks[stream] = sink;
-  }
-}
-
-/** One stream of a process whose other stream is read too. */
 export type PairedStream = { readonly stream: OutputStream; readonly keys: StreamKeys; readonly onBodyLine: (from: number, to: number) => void };
 
 /**
@@ -53,9 +42,7 @@ export class KeyRanges {
   constructor(
     private readonly maxLineChars: number,
     private readonly paired?: PairedStream,
-  ) {
-    paired?.keys.maskInto(paired.stream, paired.onBodyLine);
-  }
+  ) {}
 
   write(bytes: Buffer, offset: number): void {
     let at = 0;
@@ -84,11 +71,6 @@ export class KeyRanges {
     this.line(last, this.lineStart + Buffer.byteLength(last));
   }
 
-  /** The process's output has ended (both streams): the lines held as maybe a key's body are settled. */
-  settle(): void {
-    this.paired?.keys.across.end();
-  }
-
   forgetBefore(offset: number): void {
     while (this.ranges.length > 0 && this.ranges[0]!.to <= offset) this.ranges.shift();
   }
@@ -114,7 +96,7 @@ export class KeyRanges {
 
   private line(raw: string, end: number): void {
     this.readLine(raw, end);
-    if (this.paired && !this.peeking) this.paired.keys.across.opened(this.paired.stream, this.open);
+    if (this.paired && !this.peeking) this.paired.keys[this.paired.stream] = this.open;
   }
 
   /** Reads one line (or one piece of a long one) ending at byte `end`, its line end included. */
@@ -137,17 +119,19 @@ export class KeyRanges {
       }
       this.open = undefined;
     }
-    if (from === 0 && this.paired && !this.peeking) {
-      const across = this.paired.keys.across.line(this.paired.stream, text, [start, byteAt(text.length)]);
-      if (across === 'masked') return this.paired.onBodyLine(start, byteAt(text.length));
-      if (across === 'held') return;
-    }
+    if (from === 0 && this.otherStreamsBody(text)) return this.paired!.onBodyLine(start, byteAt(text.length));
     const found = keysStartingIn(text, from);
     for (const [spanStart, spanEnd] of found.closed) this.add(byteAt(spanStart), byteAt(spanEnd), { end: byteAt(spanEnd) });
     if (found.open) {
       this.open = found.open.key;
       this.add(byteAt(found.open.at), end, { key: found.open.key, next: found.open.key });
     }
+  }
+
+  private otherStreamsBody(text: string): boolean {
+    if (!this.paired || this.peeking || text.trim() === '') return false;
+    const other = this.paired.keys[this.paired.stream === 'stdout' ? 'stderr' : 'stdout'];
+    return other !== undefined && keyBodyLine(text, other);
   }
 
   private add(from: number, to: number, at: KeyAt): void {

@@ -93,7 +93,7 @@ export class LineSplitter {
  * Keeps the first and the last half of `maxBytes` of a stream and counts what
  * falls in between: the start of a log says what ran, its end says why it failed.
  * Paired with the capture of the process's other stream (`pairedWith`), the lines that are the body of a key whose
- * header that stream printed are kept as ***, as the step's output lines showed them, whichever stream was read first.
+ * header that stream printed are kept as ***, as the step's output lines showed them.
  */
 export class BoundedCapture {
   private readonly head: Buffer[] = [];
@@ -153,9 +153,8 @@ export class BoundedCapture {
     return this.droppedBytes > 0;
   }
 
-  /** The captured text; when truncated, head and tail are joined by a `…[N bytes truncated]…` line. Read once the process's output has ended. */
+  /** The captured text; when truncated, head and tail are joined by a `…[N bytes truncated]…` line. */
   text(): string {
-    this.keys.settle();
     const masks = [...this.headMasks, ...this.laterMasks];
     if (!this.truncated) return maskedText(Buffer.concat([...this.head, ...this.tail]), 0, masks, true);
     // The cuts may fall inside a UTF-8 character: hold back its start, skip its continuation bytes.

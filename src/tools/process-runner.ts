@@ -5,7 +5,7 @@ import type { Options } from 'execa';
 import { z } from 'zod';
 import type { OutputStream } from '../planning/index.js';
 import { CommandFailedError, CommandNotFoundError, ToolError } from './errors.js';
-import { StreamKeys } from './key-ranges.js';
+import type { StreamKeys } from './key-ranges.js';
 import { BoundedCapture, DEFAULT_MAX_CAPTURE_BYTES, LineSplitter, stripFinalNewline } from './output-capture.js';
 import { DEFAULT_KILL_GRACE_MS, stopProcessGroup, trackProcessGroup } from './process-groups.js';
 
@@ -82,7 +82,7 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
 
   const maxBytes = options.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
   // One key state for both streams: what is kept follows a key printed across them as the step's output lines do.
-  const keys = new StreamKeys();
+  const keys: StreamKeys = { stdout: undefined, stderr: undefined };
   const captures = { stdout: new BoundedCapture(maxBytes, { stream: 'stdout', keys }), stderr: new BoundedCapture(maxBytes, { stream: 'stderr', keys }) };
   let forwarding = true;
   for (const name of ['stdout', 'stderr'] as const) {

@@ -10,11 +10,8 @@ const BODY = ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7q9r8s7t6u5v4w
 const PEM = ['-----BEGIN RSA PRIVATE KEY-----', ...BODY, '-----END RSA PRIVATE KEY-----', ''].join('\n');
 
 function feed(lines: readonly (readonly [string, OutputStream])[]): string[] {
-  const shown: string[] = [];
-  const masker = privateKeyLineMasker('***', (line) => shown.push(line));
-  for (const [line, stream] of lines) masker.line(line, stream);
-  masker.end();
-  return shown;
+  const mask = privateKeyLineMasker('***');
+  return lines.map(([line, stream]) => mask(line, stream));
 }
 const out = (line: string) => [line, 'stdout'] as const;
 const err = (line: string) => [line, 'stderr'] as const;

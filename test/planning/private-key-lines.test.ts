@@ -8,11 +8,8 @@ import type { OutputStream, ToolCall } from '../../src/planning/tool-call.js';
 const BODY = ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', 'q9r8s7t6u5v4w3x2y1z0AbCdEfGhIjKlMnOpQrStUvWxYz0123', 'Zm9vYmFy=='];
 
 function feed(lines: readonly (readonly [string, OutputStream])[]): string[] {
-  const shown: string[] = [];
-  const masker = privateKeyLineMasker('***', (line) => shown.push(line));
-  for (const [line, stream] of lines) masker.line(line, stream);
-  masker.end();
-  return shown;
+  const mask = privateKeyLineMasker('***');
+  return lines.map(([line, stream]) => mask(line, stream));
 }
 
 const out = (line: string) => [line, 'stdout'] as const;
