@@ -67,9 +67,13 @@ async function givenRedisUrl(io: CliIO, flag: string | undefined, home: string):
   return redis.trim();
 }
 
-/** Whether a run's steps went to workers: a Redis recorded, or a step a worker ran (a record from before runs kept their Redis). */
+/**
+ * Whether a run's steps went to workers: a Redis recorded, a step a worker ran (a record from before runs kept their
+ * Redis), or a step queued for workers that none took yet (a `ksa resume --redis` killed while it waited left its job
+ * queued, and the run's Redis unrecorded: going on here would run that step twice, here and on the worker that takes it).
+ */
 export function sentToWorkers(record: Pick<RunRecord, 'redis' | 'state'>): boolean {
-  return record.redis !== undefined || Object.values(record.state.steps).some((st) => st.worker !== undefined);
+  return record.redis !== undefined || Object.values(record.state.steps).some((st) => st.worker !== undefined || st.waitingSince !== undefined);
 }
 
 /**
