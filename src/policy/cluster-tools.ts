@@ -1,5 +1,6 @@
 import { destroyRisk, readRisk, writeRisk, type StepRisk } from './risk-level.js';
 import { runRisk } from './container-run-risk.js';
+import { KUBECTL_GLOBAL_VALUE_OPTIONS } from './kubectl-options.js';
 import { maySetFlag } from './run-time-options.js';
 import type { ShellWord } from './shell-syntax.js';
 
@@ -12,12 +13,13 @@ export type ArgvClassifier = (args: readonly (string | undefined)[], inner: Inne
 /** Classifies a command run inside another (`kubectl exec … -- rm -rf /data`). */
 export type InnerCommand = (argv: readonly (string | undefined)[], where: string) => Promise<StepRisk>;
 
-/** Global flags that take a value as the next argument; the subcommand is the first other non-flag. */
+/**
+ * Flags that take a value as the next argument, for finding the subcommand (the first other non-flag): kubectl's global
+ * ones and a few of its commands' (kubectl-options.ts reads each command's own).
+ */
 export const KUBECTL_VALUE_FLAGS: ReadonlySet<string> = new Set([
-  '-n', '--namespace', '--context', '--cluster', '--user', '--kubeconfig', '-s', '--server', '--token', '--as', '--as-group',
-  '--as-uid', '--request-timeout', '--cache-dir', '--certificate-authority', '--client-certificate', '--client-key',
-  '--tls-server-name', '-v', '--v', '--log-file', '--profile', '--profile-output', '-l', '--selector', '-o', '--output',
-  '-f', '--filename', '-c', '--container', '--field-selector', '-k', '--kustomize', '--type', '--replicas', '--image',
+  ...KUBECTL_GLOBAL_VALUE_OPTIONS, '-l', '--selector', '-o', '--output', '-f', '--filename', '-c', '--container', '--field-selector', '-k', '--kustomize',
+  '--type', '--replicas', '--image', '--raw', '--log-file',
 ]);
 export const HELM_VALUE_FLAGS: ReadonlySet<string> = new Set(['-n', '--namespace', '--kube-context', '--kubeconfig', '--kube-apiserver', '--kube-token', '--kube-as-user', '--kube-as-group', '--registry-config', '--repository-cache', '--repository-config', '--burst-limit', '--qps', '-o', '--output', '-f', '--values', '--set', '--set-string', '--set-file', '--version', '--timeout']);
 /** docker's and podman's global flags that take a value (and compose's): the subcommand is the first other non-flag. */

@@ -53,4 +53,30 @@ steps:
       ['short', 'deny', 'delete priorityclass high'],
     ]);
   });
+  it('denies a call that picks every object whatever its option values and operands', async () => {
+    const home = path.join(sandbox.dir, 'home-picked');
+    await mkdir(home, { recursive: true });
+    await writeFile(path.join(home, 'policy.yaml'), 'deny:\n  - kubectl: "delete ns prod"\n  - kubectl: "label ns prod *"\n  - kubectl: "get secret db -n shop *"\n');
+    const plan = await sandbox.writePlan(
+      'picked/plan.yaml',
+      `goal: picked
+steps:
+  - { id: timeout, tool: kubectl, args: { args: [delete, ns, --all, --timeout, 60s] } }
+  - { id: chunked, tool: shell, args: { command: 'kubectl delete ns -l env=prod --chunk-size 50' } }
+  - { id: labelled, tool: shell, args: { command: 'kubectl label ns --all frozen=true' } }
+  - { id: listed, tool: kubectl, args: { args: [get, secrets, -o, yaml], namespace: shop } }
+  - { id: staging, tool: kubectl, args: { args: [delete, ns, staging, --timeout, 60s] } }
+`,
+    );
+    const checked = await runKsa(['policy', 'check', plan, '--json'], { home });
+    expect(checked.code, describeResult(checked)).toBe(2);
+    const doc = JSON.parse(checked.stdout) as Checked;
+    expect(doc.steps.map((step) => [step.id, step.decision, step.rule?.command ?? null])).toEqual([
+      ['timeout', 'deny', 'delete ns prod'],
+      ['chunked', 'deny', 'delete ns prod'],
+      ['labelled', 'deny', 'label ns prod *'],
+      ['listed', 'deny', 'get secret db -n shop *'],
+      ['staging', 'ask', null],
+    ]);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * kubectl's names for each built-in kind: singular, plural and short names, as the API server gives them (`kubectl
  * api-resources` of Kubernetes 1.34, and the kinds its API server serves behind a feature gate: leasecandidates,
- * clustertrustbundles, mutatingadmissionpolicies, storageversionmigrations).
+ * clustertrustbundles, podcertificaterequests, devicetaintrules, mutatingadmissionpolicies, storageversionmigrations,
+ * storageversions).
  */
 const KINDS: readonly (readonly string[])[] = [
   // v1
@@ -52,6 +53,7 @@ const KINDS: readonly (readonly string[])[] = [
   // certificates.k8s.io, coordination.k8s.io, discovery.k8s.io
   ['certificatesigningrequest', 'certificatesigningrequests', 'csr'],
   ['clustertrustbundle', 'clustertrustbundles'],
+  ['podcertificaterequest', 'podcertificaterequests'],
   ['lease', 'leases'],
   ['leasecandidate', 'leasecandidates'],
   ['endpointslice', 'endpointslices'],
@@ -76,6 +78,7 @@ const KINDS: readonly (readonly string[])[] = [
   ['resourceclaim', 'resourceclaims'],
   ['resourceclaimtemplate', 'resourceclaimtemplates'],
   ['resourceslice', 'resourceslices'],
+  ['devicetaintrule', 'devicetaintrules'],
   ['priorityclass', 'priorityclasses', 'pc'],
   // storage.k8s.io, storagemigration.k8s.io
   ['csidriver', 'csidrivers'],
@@ -85,8 +88,21 @@ const KINDS: readonly (readonly string[])[] = [
   ['volumeattachment', 'volumeattachments'],
   ['volumeattributesclass', 'volumeattributesclasses', 'vac'],
   ['storageversionmigration', 'storageversionmigrations'],
+  // internal.apiserver.k8s.io
+  ['storageversion', 'storageversions'],
 ];
 const NAMES_OF = new Map(KINDS.flatMap((names) => names.map((name) => [name, names] as const)));
+
+/**
+ * The kinds of the category `all` (`kubectl delete all --all`), as the API server lists them (`kubectl api-resources
+ * --categories=all`); a custom resource may join it too, which is not known here.
+ */
+const CATEGORY_ALL = ['pods', 'replicationcontrollers', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'horizontalpodautoscalers', 'cronjobs', 'jobs'];
+
+/** The kinds a word names: itself, and for the category `all` each kind in it. */
+export function kindsNamed(word: string): readonly string[] {
+  return kindOf(word) === 'all' ? [word, ...CATEGORY_ALL] : [word];
+}
 
 /** Each of kubectl's names for the kind a word names (`ns`, `Namespace`, `namespaces.v1`); a kind not listed here (a custom resource) keeps its own. */
 export function kindNames(kind: string): readonly string[] {
