@@ -53,7 +53,7 @@ steps:
       ['short', 'deny', 'delete priorityclass high'],
     ]);
   });
-  it('denies a call that picks every object whatever its option values and operands', async () => {
+  it('denies a call that picks every object whatever its option values and operands, and says why', async () => {
     const home = path.join(sandbox.dir, 'home-picked');
     await mkdir(home, { recursive: true });
     await writeFile(path.join(home, 'policy.yaml'), 'deny:\n  - kubectl: "delete ns prod"\n  - kubectl: "label ns prod *"\n  - kubectl: "get secret db -n shop *"\n');
@@ -78,5 +78,11 @@ steps:
       ['listed', 'deny', 'get secret db -n shop *'],
       ['staging', 'ask', null],
     ]);
+    const run = await runKsa(['run', plan, '--yes'], { home });
+    expect(run.code, describeResult(run)).toBe(2);
+    expect(run.stderr).toContain('kubectl delete ns --all --timeout 60s: denied by deny kubectl: "delete ns prod"');
+    expect(run.stderr).toContain('the call picks every object of its kind (--all), which may include what the rule names');
+    expect(run.stderr).toContain('the call picks objects by a selector, which may include what the rule names');
+    expect(run.stderr).not.toContain('%every%');
   });
 });

@@ -1,5 +1,5 @@
 import { compileGlob, type GlobMatcher } from './command-glob.js';
-import { EVERY_OBJECT, everyObjectPatterns } from './every-object.js';
+import { EVERY_OBJECT, everyObjectPatterns, everyObjectReason } from './every-object.js';
 import { flagSpelling, flagSubsetPattern } from './flag-spelling.js';
 import { patternForms } from './pattern-forms.js';
 import type { WorkspaceRoot } from '../workspace-relative.js';
@@ -111,11 +111,14 @@ export function decideStep(step: StepFacts, rules: readonly PolicyRule[], mode: 
   const base = { stepId: step.stepId, index: step.index, level: step.level, reason: step.reason };
   for (const effect of ['deny', 'ask'] as const) {
     for (const call of step.calls) {
-      const rule = rules.find((candidate) => candidate.effect === effect && matchesAnyPart(candidate, call, workspace));
+      let met: Met | undefined;
+      const rule = rules.find((candidate) => candidate.effect === effect && (met = matchesAnyPart(candidate, call, workspace)) !== undefined);
       if (rule) {
         const shown = call.program === undefined ? `${call.tool} ${call.commandLine}` : `${call.tool}: ${call.program} ${call.commandLine}`;
         const what = call.role === 'rollback' ? `its rollback (${shown})` : shown;
-        return { ...base, decision: effect, rule, ...(call.role === 'rollback' ? { matched: call } : {}), why: `${what}: ${effect === 'deny' ? 'denied' : 'always asked'} by ${describeRuleWithSource(rule)}` };
+        // Met only as picking every object, the call does not name the rule's: say why it is held to it.
+        const picked = met === 'every object' ? `; ${everyObjectReason(call.commandLine)}` : '';
+        return { ...base, decision: effect, rule, ...(call.role === 'rollback' ? { matched: call } : {}), why: `${what}: ${effect === 'deny' ? 'denied' : 'always asked'} by ${describeRuleWithSource(rule)}${picked}` };
       }
     }
   }
@@ -216,25 +219,31 @@ function remembered(known: Map<string, string>, text: string, spell: (text: stri
   return spelled;
 }
 
-function matchesAnyPart(rule: PolicyRule, call: StepCall, workspace: WorkspaceRoot | undefined): boolean {
+/** How a rule meets a call: as written or in another of its forms, or only as a call that picks every object of a kind. */
+type Met = 'form' | 'every object';
+
+function matchesAnyPart(rule: PolicyRule, call: StepCall, workspace: WorkspaceRoot | undefined): Met | undefined {
   const split = call.quotedTextInert !== true;
-  return [call, ...(call.forms ?? [])].some((form) => matchesForm(rule, form, split, workspace));
+  let met: Met | undefined;
+  for (const form of [call, ...(call.forms ?? [])]) {
+    met = matchesForm(rule, form, split, workspace) ?? met;
+    if (met === 'form') return met;
+  }
+  return met;
 }
 
-function matchesForm(rule: PolicyRule, call: CallForm, split: boolean, workspace: WorkspaceRoot | undefined): boolean {
-  if (!matchesTool(rule, call)) return false;
-  if (call.absolutePath && !/^\{?\//.test(rule.command)) return false;
+function matchesForm(rule: PolicyRule, call: CallForm, split: boolean, workspace: WorkspaceRoot | undefined): Met | undefined {
+  if (!matchesTool(rule, call)) return undefined;
+  if (call.absolutePath && !/^\{?\//.test(rule.command)) return undefined;
   const matchers = matchersOf(rule);
   const matches = matchers.whole;
-  if (matches(call.commandLine)) return true;
+  if (matches(call.commandLine)) return call.commandLine.includes(EVERY_OBJECT) ? 'every object' : 'form';
   // `delete ns --all` is also `delete ns %every%`: a rule naming one of the kind's objects meets it in that form.
-  if (call.commandLine.includes(EVERY_OBJECT) && matchers.everyObject().some((form) => form(call.commandLine))) return true;
+  if (call.commandLine.includes(EVERY_OBJECT) && matchers.everyObject().some((form) => form(call.commandLine))) return 'every object';
   // The rule's path or URL written the long way (`x/../secrets/*`, an upper-case host) meets the call's resolved form.
-  if (matchers.forms(call.tool, workspace).some((form) => form(call.commandLine))) return true;
-  if (matchers.subset(remembered(flagSpellings, call.commandLine, flagSpelling))) return true;
-  if (call.tool !== 'shell' || !split) return false;
-  return call.commandLine
-    .split(SHELL_SEPARATORS)
-    .map((part) => part.trim())
-    .some((part) => part !== '' && matches(part));
+  if (matchers.forms(call.tool, workspace).some((form) => form(call.commandLine))) return 'form';
+  if (matchers.subset(remembered(flagSpellings, call.commandLine, flagSpelling))) return 'form';
+  if (call.tool !== 'shell' || !split) return undefined;
+  const parts = call.commandLine.split(SHELL_SEPARATORS).map((part) => part.trim());
+  return parts.some((part) => part !== '' && matches(part)) ? 'form' : undefined;
 }

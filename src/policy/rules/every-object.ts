@@ -41,3 +41,20 @@ function inEveryNamespace(words: readonly string[]): string[][] {
   return namespace !== -1 && namespace + 1 < words.length ? [[...words.slice(0, namespace + 1), EVERY_OBJECT, ...words.slice(namespace + 2)]] : [];
 }
 
+/**
+ * Why a call that names no object meets a rule naming one, in words for a decision's reason: how its command line
+ * picks objects (`--all`, a selector, a kind alone, a `--raw` collection), and in every namespace (`-A`).
+ */
+export function everyObjectReason(line: string): string {
+  const words = line.split(/\s+/);
+  const has = (pattern: RegExp) => words.some((word) => pattern.test(word));
+  const how = has(/^(?:-l|--selector|--field-selector)(?:=|$)|^-l./)
+    ? 'picks objects by a selector'
+    : has(/^--raw(?:=|$)/)
+      ? 'acts on a whole collection through --raw'
+      : has(/^--all(?:=|$)/)
+        ? 'picks every object of its kind (--all)'
+        : 'names a kind but no object, so it acts on every one';
+  const where = has(/^(?:-A|--all-namespaces(?:=.*)?)$/) ? ', in every namespace' : '';
+  return `the call ${how}${where}, which may include what the rule names`;
+}

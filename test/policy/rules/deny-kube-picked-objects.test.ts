@@ -8,7 +8,7 @@ import { createBuiltinRegistry, riskOptions } from '../../../src/tools/index.js'
 // A kubectl call that picks objects other than by name meets a rule naming one of them whatever else it holds: the
 // values of its options written after a space (`--timeout 60s`), what it sets on the objects (`label … frozen=true`),
 // a kind alone where kubectl reads that as every object of it (`get secrets`, `rollout restart deploy`), the category
-// `all`, a `--raw` collection.
+// `all`, a `--raw` collection; and the decision says so.
 
 const options = riskOptions(createBuiltinRegistry(), process.env, '/srv/app');
 
@@ -105,5 +105,26 @@ describe('a kind alone, the category all, a --raw collection, a rule for a names
   it('a rule with a namespace and no object meets every namespace', () => {
     expect(everyObjectPatterns('delete * -n prod *')).toEqual(['delete * -n %every% *']);
     expect(everyObjectPatterns('delete *')).toEqual([]);
+  });
+});
+
+describe('the decision says the call picks objects other than by name', () => {
+  it.each([
+    ['kubectl delete ns --all --timeout 60s', 'the call picks every object of its kind (--all), which may include what the rule names'],
+    ['kubectl delete ns -l env=prod', 'the call picks objects by a selector, which may include what the rule names'],
+    ['kubectl delete ns -l env=prod -A', 'the call picks objects by a selector, in every namespace, which may include what the rule names'],
+    ['kubectl delete --raw /api/v1/namespaces', 'the call acts on a whole collection through --raw, which may include what the rule names'],
+  ])('%s', async (command, reason) => {
+    const { decision, why } = await decide(deny('delete ns prod'), command);
+    expect(decision).toBe('deny');
+    expect(why).toContain(`denied by deny kubectl: "delete ns prod"`);
+    expect(why.endsWith(`; ${reason}`)).toBe(true);
+    expect(why).not.toContain('%every%');
+    expect(why).not.toContain('\n');
+  });
+
+  it('says nothing of it for a call that names the object', async () => {
+    const { why } = await decide(deny('delete ns prod'), 'kubectl delete ns prod --timeout 60s');
+    expect(why).not.toContain('picks');
   });
 });
