@@ -59,14 +59,22 @@ export function expandedWith(expansion: DefaultExpansion, value: string): string
 }
 
 /**
- * What the expansion may give where its variable may hold `held`: each of those values as expanded, and, while the
- * variable may also be unset or hold another value (`held` not complete), the word (`-`, `=`: the variable unset)
- * or nothing (`+`: unset), so `${NS:-prod}` of a variable nothing is known of may be `prod`.
+ * What the expansion may give where its variable may hold `held`: each of those values as expanded, what it gives where
+ * the variable is unset (the word for `-`, `=`; nothing for `+`), and, while it may hold another value too, what that
+ * gives: the word (`:-`, `:=`) or nothing (`:+`) where that may be empty, the word for `+` and `:+` where it is surely
+ * set and not empty (`held.nonEmpty`). So `${NS:-prod}` of a variable nothing is known of may be `prod`, and of one
+ * surely set to something not empty (`NS=${NS:-web}` before) is NS's value, never `prod`.
  */
 export function expandedValues(expansion: DefaultExpansion, held: PossibleValues): PossibleValues {
   const values = held.values.map((value) => expandedWith(expansion, value));
   const alternate = expansion.operator === '+' || expansion.operator === ':+';
+  if (held.unset) values.push(alternate ? '' : expansion.word);
   if (held.complete) return { values: [...new Set(values)], complete: true };
-  // An alternate value is the word or nothing, whatever the variable holds.
-  return { values: [...new Set(alternate ? [expansion.word, '', ...values] : [expansion.word, ...values])], complete: alternate };
+  if (alternate) {
+    // Another value gives the word, or nothing where it may be unset or (`:+`) empty: no other value can come out.
+    return { values: [...new Set([...values, expansion.word, ...(held.nonEmpty ? [] : [''])])], complete: true };
+  }
+  if (held.nonEmpty) return { values: [...new Set(values)], complete: false, nonEmpty: true };
+  // Unset, or (with `:`) empty, gives the word; any other value is itself, and not empty with `:`.
+  return { values: [...new Set([expansion.word, ...values])], complete: false, ...(expansion.operator.startsWith(':') ? { nonEmpty: true as const } : {}) };
 }

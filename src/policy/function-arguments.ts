@@ -33,6 +33,12 @@ export interface ArgumentBindings {
   readonly bindings: (command: number) => readonly (readonly ShellWord[])[];
   /** The innermost function around a place of the line. */
   readonly enclosingAt: (at: number) => FunctionDefinition | undefined;
+  /**
+   * Whether `$1`, `$2`… of a command are surely one of its bindings: each call of its function is read (the line calls
+   * functions only by names written out, and hands none to another shell or to code not known) and makes one, or,
+   * outside any function, a `set --` of the line gives them.
+   */
+  readonly bound: (command: number) => boolean;
 }
 
 /** How a command's words are filled in: with `bound` as its `$1`, `$2`…, read where `within` holds (its own function's body). */
@@ -102,6 +108,8 @@ export function argumentBindings(line: LineFunctions, fill: Fill): ArgumentBindi
   const callsIn = new Map<FunctionDefinition | undefined, { readonly command: number; readonly callee: FunctionDefinition; readonly args: readonly ShellWord[]; handed: number }[]>();
   let budget = MAX_READINGS;
   let words = MAX_BOUND_WORDS;
+  // Whether every call's lists were made: past a bound, a body is not read with each call's own.
+  let whole = true;
   // Whether a list of `count` words may still be made; each one made takes its words off the line's budget.
   const affords = (count: number): boolean => {
     if (budget <= 0 || words < count) return false;
@@ -113,7 +121,11 @@ export function argumentBindings(line: LineFunctions, fill: Fill): ArgumentBindi
     const entry = readings.get(callee) ?? { list: [], seen: new Set<string>() };
     readings.set(callee, entry);
     const key = reading.map((word) => word.text).join('\0');
-    if (entry.list.length >= MAX_CALLS || entry.seen.has(key)) return;
+    if (entry.seen.has(key)) return;
+    if (entry.list.length >= MAX_CALLS) {
+      whole = false;
+      return;
+    }
     entry.seen.add(key);
     entry.list.push(reading);
     queue.push(callee);
@@ -135,12 +147,14 @@ export function argumentBindings(line: LineFunctions, fill: Fill): ArgumentBindi
         const args = withArguments(call.args, bound);
         if (!affords(args.length)) {
           budget = 0;
+          whole = false;
           return;
         }
         // Each way the call's words may be filled in is one more list, and takes its words off the budget too.
         for (const [k, filled] of fill(call.command, args, bound, (at) => outer !== undefined && enclosingAt(at) === outer).entries()) {
           if (k > 0 && !affords(filled.length)) {
             budget = 0;
+            whole = false;
             return;
           }
           add(call.callee, filled);
@@ -153,14 +167,26 @@ export function argumentBindings(line: LineFunctions, fill: Fill): ArgumentBindi
     for (const call of calls) {
       const own = outer === undefined ? lineArguments(call.command) : undefined;
       const args = own === undefined ? call.args : withArguments(call.args, own);
-      if (budget-- <= 0 || !affords(args.length)) break;
-      for (const [k, filled] of fill(call.command, args).entries()) if (k === 0 || affords(filled.length)) add(call.callee, filled);
+      if (budget-- <= 0 || !affords(args.length)) {
+        whole = false;
+        break;
+      }
+      for (const [k, filled] of fill(call.command, args).entries()) {
+        if (k === 0 || affords(filled.length)) add(call.callee, filled);
+        else whole = false;
+      }
     }
   }
   while (queue.length > 0 && budget > 0) hand(queue.shift());
+  const followed = whole && budget > 0 && !callsUnseen(line);
   return {
     enclosingAt,
     enclosing: (command) => enclosingOf[command],
+    bound: (command) => {
+      const definition = enclosingOf[command];
+      if (definition === undefined) return lineArguments(command) !== undefined;
+      return followed && !moving.has(definition) && (readings.get(definition)?.list.length ?? 0) > 0;
+    },
     bindings: (command) => {
       const definition = enclosingOf[command];
       if (definition === undefined) {
@@ -171,6 +197,27 @@ export function argumentBindings(line: LineFunctions, fill: Fill): ArgumentBindi
     },
   };
 }
+
+/** Builtins that run code of their own, which may call a function: known code is read with the line's functions before it. */
+const CODE_RUNNERS = new Set(['eval', 'trap']);
+
+/**
+ * Whether the line may call one of its functions where argumentBindings does not see the call: by a name known only at
+ * run time (`$CMD web`), in code not known (`eval "$X"`, `source ./lib.sh`), or in another shell it exports functions
+ * to (`export -f f`).
+ */
+function callsUnseen(line: LineFunctions): boolean {
+  if (EXPORTS_FUNCTIONS.test(line.code)) return true;
+  return line.commands.some((words) => {
+    const { name, args } = calledName(words);
+    if (name === undefined) return words.length > 0;
+    if (name === 'source' || name === '.') return true;
+    return CODE_RUNNERS.has(name) && args.some((word) => word.literal === undefined);
+  });
+}
+
+/** `export -f f`, `declare -fx f`, `typeset -xf f`: a flag cluster with `f` after a builtin that may export. */
+const EXPORTS_FUNCTIONS = /\b(?:export|declare|typeset)\s+(?:[^;&|\n]*\s)?-[A-Za-z]*f/;
 
 /** The innermost definition around each command, by a sweep over both in order of place (definitions nest). */
 function innermostDefinitions(starts: readonly number[], definitions: readonly FunctionDefinition[]): (FunctionDefinition | undefined)[] {

@@ -1,5 +1,5 @@
 import { expandedValues } from './default-expansions.js';
-import { SET_BY_BASH, type CopiedValue, type LineVariables, type Setting } from './shell-variables.js';
+import { SET_BY_BASH, type CopiedValue, type Firm, type LineVariables, type Setting } from './shell-variables.js';
 
 /** A function the line defines, by where it is written. */
 export interface Span {
@@ -8,15 +8,27 @@ export interface Span {
 }
 
 /**
- * The values a variable may hold at a place; `complete`: it surely holds one of them there (it is not unset, nor set
- * in a way not followed), so a default written for it (`${NS:-prod}`) applies only where one of them is empty.
+ * The values a variable may hold at a place; `complete`: it surely holds one of them there, or is unset where `unset`
+ * says it may be (it is not set in a way not followed). Not complete, it may also hold another value, surely set and
+ * not empty where `nonEmpty` (`NS=${NS:-web}`: NS's own value, or web), else any or none. So a default written for it
+ * (`${NS:-prod}`) applies only where it may be unset or empty.
  */
 export interface PossibleValues {
   readonly values: readonly string[];
   readonly complete: boolean;
+  readonly unset?: true;
+  readonly nonEmpty?: true;
 }
 
 const UNKNOWN: PossibleValues = { values: [], complete: false };
+/** Set, to a value that is not empty, not known which (a function's argument every call of it gives). */
+const SET_NOT_EMPTY: PossibleValues = { values: [], complete: false, nonEmpty: true };
+
+/** What a variable may hold where it may hold what either says (two places that may set it, or one and what it held before). */
+export function eitherOf(a: PossibleValues, b: PossibleValues): PossibleValues {
+  const nonEmpty = (a.complete || a.nonEmpty === true) && (b.complete || b.nonEmpty === true) && !(a.complete && b.complete);
+  return { values: [...a.values, ...b.values], complete: a.complete && b.complete, ...(a.unset || b.unset ? { unset: true as const } : {}), ...(nonEmpty ? { nonEmpty: true as const } : {}) };
+}
 
 /** Values one variable is met with, at most: past it the others are not (the risk levels still rate the line). */
 const MAX_POSSIBLE = 16;
@@ -35,51 +47,73 @@ const MAX_COPY_DEPTH = 16;
  * set in ways not followed (`read`, arithmetic, a name reference, an integer attribute, `IFS`), or past a place that
  * hides every value: the risk rater's sure reading (knownValues) stays the only one there.
  */
-export function possibleValues(variables: LineVariables, name: string, at: number, started: CopiedValue, functions: readonly Span[]): PossibleValues {
+export function possibleValues(variables: LineVariables, name: string, at: number, started: CopiedValue, functions: readonly Span[], present: Present = NOT_PRESENT): PossibleValues {
   const steps = { left: MAX_STEPS };
-  const held = mayHold(variables, name, at, started, functions, steps, 0);
+  const held = mayHold(variables, name, at, { started, present, functions }, steps, 0);
   const values = [...new Set(held.values)];
-  return { values: values.slice(0, MAX_POSSIBLE), complete: held.complete && values.length <= MAX_POSSIBLE };
+  if (values.length <= MAX_POSSIBLE) return { ...held, values };
+  // Values left out are values not known: set and not empty still, if each of them is.
+  const nonEmpty = (held.complete || held.nonEmpty === true) && values.slice(MAX_POSSIBLE).every((value) => value !== '');
+  return { values: values.slice(0, MAX_POSSIBLE), complete: false, ...(held.unset ? { unset: true as const } : {}), ...(nonEmpty ? { nonEmpty: true as const } : {}) };
 }
 
-function mayHold(variables: LineVariables, name: string, at: number, started: CopiedValue, functions: readonly Span[], steps: { left: number }, depth: number): PossibleValues {
+/**
+ * Whether a variable the line does not set surely holds some value there that is not empty, though not one known
+ * (`started` knows none): a function's argument where every call of it is read with its own (argumentBindings).
+ */
+export type Present = (name: string, at: number) => boolean;
+const NOT_PRESENT: Present = () => false;
+
+/** What the values before the line's own settings are read from. */
+type Before = { readonly started: CopiedValue; readonly present: Present; readonly functions: readonly Span[] };
+
+function mayHold(variables: LineVariables, name: string, at: number, before: Before, steps: { left: number }, depth: number): PossibleValues {
   if (steps.left-- <= 0 || depth > MAX_COPY_DEPTH || !followed(variables, name) || at > variables.valuesHiddenFrom) return UNKNOWN;
+  const { functions } = before;
   const around = innermost(functions, at);
   const inside = (place: number) => around !== undefined && around.start < place && place < around.end;
-  // The last place before `at` that surely sets the variable: in the function's own body, else in the line before
+  // The last statement before `at` that surely sets the variable: in the function's own body, else in the line before
   // the function is written (its calls come after), else before `at`.
-  const within = around === undefined ? undefined : lastBefore((variables.setWithin.get(name) ?? []).filter((place) => inside(place.at)).map((place) => place.at), at);
-  const firm = within ?? lastBefore(variables.firmAt.get(name) ?? [], around?.start ?? at);
+  const bodyFirm = (variables.setWithin.get(name) ?? []).map((place): Firm => ({ from: place.at, until: place.at + 1 })).concat(variables.firmWithin.get(name) ?? []);
+  const within = around === undefined ? undefined : lastFirm(bodyFirm.filter((place) => inside(place.from)), at);
+  const firm = within ?? lastFirm(variables.firmAt.get(name) ?? [], around?.start ?? at);
   // `g() { local X=prod; }`: a local of another function is not the variable read here.
   const places = (variables.settings.get(name) ?? []).filter((place) => (place.at < at || (around !== undefined && !inside(place.at))) && (firm === undefined || place.at >= firm) && (within === undefined || inside(place.at)) && (!variables.localAt.has(place.at) || inside(place.at) || innermost(functions, place.at) === undefined));
-  const values: string[] = [];
-  let complete = true;
+  let held: PossibleValues | undefined;
   // The places nearest the read first: past the bounds, what is left out is what more places set since.
   for (const place of places.reverse()) {
-    if (steps.left-- <= 0) {
-      complete = false;
-      break;
-    }
-    const held = valuesOf(variables, place, started, functions, steps, depth);
-    values.push(...held.values);
-    complete &&= held.complete;
+    if (steps.left-- <= 0) return held === undefined ? UNKNOWN : eitherOf(held, UNKNOWN);
+    const values = valuesOf(variables, place, before, steps, depth);
+    held = held === undefined ? values : eitherOf(held, values);
   }
-  if (firm !== undefined) return { values, complete };
-  const before = started(name, at);
-  return before === undefined ? { values, complete: false } : { values: [before, ...values], complete };
+  if (firm !== undefined) return held ?? UNKNOWN;
+  const start = before.started(name, at);
+  const initial = start !== undefined ? { values: [start], complete: true } : before.present(name, at) ? SET_NOT_EMPTY : UNKNOWN;
+  return held === undefined ? initial : eitherOf(initial, held);
 }
 
-function valuesOf(variables: LineVariables, place: Setting, started: CopiedValue, functions: readonly Span[], steps: { left: number }, depth: number): PossibleValues {
+function valuesOf(variables: LineVariables, place: Setting, before: Before, steps: { left: number }, depth: number): PossibleValues {
+  if (place.unset) return { values: [], complete: true, unset: true };
   if (place.value !== undefined) return { values: [place.value], complete: true };
   if (place.copy === undefined) return UNKNOWN;
-  const copied = mayHold(variables, place.copy.source, place.copy.at, started, functions, steps, depth + 1);
+  const copied = mayHold(variables, place.copy.source, place.copy.at, before, steps, depth + 1);
   // `X=${NS:-prod}`, `: ${NS:=prod}`: what the expansion gives of the value the variable held there.
-  return place.expansion === undefined ? copied : expandedValues(place.expansion, copied);
+  if (place.expansion !== undefined) return expandedValues(place.expansion, copied);
+  // `X=$NS` sets X, empty where NS is unset.
+  const { unset, ...set } = copied;
+  return unset ? { ...set, values: [...set.values, ''] } : set;
+}
+
+/** The start of the statement that last surely sets a variable, seen from `at`. */
+function lastFirm(places: readonly Firm[], at: number): number | undefined {
+  let last: Firm | undefined;
+  for (const place of places) if (place.until <= at && (last === undefined || place.until > last.until)) last = place;
+  return last?.from;
 }
 
 /** Whether every way the line sets the variable is a place possibleValues reads. */
 function followed(variables: LineVariables, name: string): boolean {
-  return !(variables.values.has('IFS') || SET_BY_BASH.has(name) || variables.namedAtRunTime || variables.cleared.has(name) || variables.indirect.has(name) || variables.textAtRunTime.has(name) || variables.arithmeticSet.has(name) || variables.integers.has(name) || variables.references.has(name));
+  return !(variables.values.has('IFS') || SET_BY_BASH.has(name) || variables.namedAtRunTime || variables.indirect.has(name) || variables.textAtRunTime.has(name) || variables.arithmeticSet.has(name) || variables.integers.has(name) || variables.references.has(name));
 }
 
 /** The innermost function written around a place. */
@@ -87,10 +121,4 @@ export function innermost(functions: readonly Span[], at: number): Span | undefi
   let found: Span | undefined;
   for (const span of functions) if (span.start < at && at < span.end && (found === undefined || span.start > found.start)) found = span;
   return found;
-}
-
-function lastBefore(places: readonly number[], at: number): number | undefined {
-  let last: number | undefined;
-  for (const place of places) if (place < at && (last === undefined || place > last)) last = place;
-  return last;
 }

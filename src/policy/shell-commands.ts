@@ -126,7 +126,10 @@ async function collect(
   // Inside a function, `$1` is the argument of the call, not the line's: `f() { kubectl delete ns "$1"; }; f "$NS"`,
   // and so is a copy of it made in that function (`local n=$1`).
   const definitions = line.functions.map((definition) => ({ ...definition, text: code.slice(definition.start, definition.end) }));
-  const seenAt = (i: number, binding?: Binding, reading?: ReadonlyMap<string, string>): Seen => {
+  // `present`: a command of a body read as written whose every call is read with its own arguments (argumentBindings'
+  // bound), or of the line after its `set -- …`: its `$1`, `$2`… hold what those readings give, so a default written
+  // for them (`${1:-prod}`) is met there, where a call gives no value, not here.
+  const seenAt = (i: number, binding?: Binding, reading?: ReadonlyMap<string, string>, present = false): Seen => {
     const variables = line.variables[i];
     // A variable the line leaves alone has the value its process was given; one it leaves alone up to here, the value
     // it started with (`eval 'kubectl delete ns $NS'` with the step's NS, though eval may change it for what follows).
@@ -137,7 +140,9 @@ async function collect(
     const boundValue = binding === undefined ? lineValue : (name: string) => (POSITIONAL.test(name) && name !== '0' ? boundArgument(name, binding.words) : binding.loopValues.has(name) ? binding.loopValues.get(name) : lineValue(name));
     // One of the readings of the values the variables may hold (valueReadings), for deny rules to meet each.
     const valueAt = reading === undefined ? boundValue : (name: string) => reading.get(name) ?? boundValue(name);
-    const possibleAt = (name: string): PossibleValues => (POSITIONAL.test(name) || binding?.loopValues.has(name) === true || variables === undefined ? NOTHING_KNOWN : variables.possibleValues(name, given));
+    const argument = (name: string) => present && binding === undefined && POSITIONAL.test(name) && name !== '0';
+    const possibleAt = (name: string): PossibleValues =>
+      argument(name) ? GIVEN_ARGUMENT : POSITIONAL.test(name) || binding?.loopValues.has(name) === true || variables === undefined ? NOTHING_KNOWN : variables.possibleValues(name, given, argument);
     // A shell the command starts gets the variables exported there, with the values they hold there: the step's `env`
     // (already exported), the line's `export NS=prod`, `declare -x`, `set -a`, and the command's own prefixes.
     const exported = (name: string) => inherited.has(name) || started(name) !== undefined || exportedBefore(line.exports, name, line.starts[i] ?? 0);
@@ -146,12 +151,12 @@ async function collect(
   };
   const seen = line.commands.map((_, i) => seenAt(i));
   // A command read once as its words' sure values give it, and once per reading of the values they may hold.
-  const readingsOf = (i: number, words: readonly ShellWord[], base: Seen, binding?: Binding): Seen[] => {
+  const readingsOf = (i: number, words: readonly ShellWord[], base: Seen, binding?: Binding, present = false): Seen[] => {
     const budget = reading.budget;
     if (budget === undefined || budget.readingWords <= 0) return [base];
     const readings = valueReadings(words, base.valueAt, base.possibleAt).slice(0, Math.ceil(budget.readingWords / Math.max(1, words.length)));
     budget.readingWords -= readings.length * words.length;
-    return [base, ...readings.map((values) => seenAt(i, binding, values))];
+    return [base, ...readings.map((values) => seenAt(i, binding, values, present))];
   };
   // `f() { for n in "$@"; do g "$n"; done; }`: a call in a loop over the arguments hands on each of them in turn.
   const fill: Fill = (i, words, bound, within) => {
@@ -170,7 +175,9 @@ async function collect(
   // the arguments multiplies them: the words read so are bounded per line, past which bodies are met as written only.
   let boundWords = MAX_BOUND_WORDS;
   for (const [i, words] of line.commands.entries()) {
-    if ((line.starts[i] ?? 0) >= callableEnd) for (const at of readingsOf(i, words, seen[i]!)) await visit(words, parse, found, depth, assigned, at, false, reading, line.inputs[i] ?? NO_STDIN);
+    const own = (line.starts[i] ?? 0) >= callableEnd;
+    const present = calls.bound(i) && boundWords >= 0;
+    if (own) for (const at of readingsOf(i, words, present ? seenAt(i, undefined, undefined, true) : seen[i]!, undefined, present)) await visit(words, parse, found, depth, assigned, at, false, reading, line.inputs[i] ?? NO_STDIN);
     const definition = calls.enclosing(i);
     // `for n in "$@"` in the same function: n holds each of the call's words in turn.
     const loops = argumentLoopsAround(line, i);
@@ -186,6 +193,8 @@ async function collect(
         }
       }
     }
+    // Past the bound, not every call's reading was made: the body as written stands for the others, defaults and all.
+    if (own && present && boundWords < 0) for (const at of readingsOf(i, words, seen[i]!)) await visit(words, parse, found, depth, assigned, at, false, reading, line.inputs[i] ?? NO_STDIN);
   }
 }
 
@@ -221,6 +230,8 @@ type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanE
 
 /** No value known: the variable may hold any, or none. */
 const NOTHING_KNOWN: PossibleValues = { values: [], complete: false };
+/** A positional parameter every reading of the call gives (seenAt's `present`): some value, not empty, not known here. */
+const GIVEN_ARGUMENT: PossibleValues = { values: [], complete: false, nonEmpty: true };
 
 /** The text of a word with the variables it reads filled in with the values they surely hold, when that is one word. */
 function filledText(word: ShellWord | undefined, seen: Seen): string | undefined {

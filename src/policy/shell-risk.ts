@@ -12,7 +12,7 @@ import { lineExports, type Export } from './exported-names.js';
 import { knownValues, lineSettings, mayBeSet, startValueHolds, type CopiedValue } from './shell-variables.js';
 import type { ShellParser, ShellWord } from './shell-syntax.js';
 import { NO_STDIN, scanLine, type Unit } from './line-scan.js';
-import { possibleValues, type PossibleValues } from './possible-values.js';
+import { possibleValues, type PossibleValues, type Present } from './possible-values.js';
 import type { CommandStreams } from './command-streams.js';
 import { argumentLoops, setArguments, type ArgumentLoop } from './positional-words.js';
 
@@ -139,7 +139,7 @@ export type CommandVariables = {
   /** Whether the variable still holds, where the command runs, the value the line was started with (startValueHolds). */
   startValueHolds(name: string): boolean;
   /** Every value the variable may hold where the command's words are expanded (possibleValues); `started`: as for valueAt. */
-  possibleValues(name: string, started: (name: string, at: number) => string | undefined): PossibleValues;
+  possibleValues(name: string, started: (name: string, at: number) => string | undefined, present?: Present): PossibleValues;
 };
 
 /**
@@ -158,7 +158,7 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
         },
         prefix: unit.prefix,
         startValueHolds: (name) => startValueHolds(found.variables, name, unit.start),
-        possibleValues: (name, started) => possibleValues(found.variables, name, unit.start, started, found.functions),
+        possibleValues: (name, started, present) => possibleValues(found.variables, name, unit.start, started, found.functions, present),
       }),
     );
     return { commands: found.units.map((unit) => unit.words), inputs: found.units.map((unit) => unit.stdin), streams: found.units.map((unit) => unit.streams), starts: found.units.map((unit) => unit.start), assigned: [...found.variables.values.keys(), ...found.variables.indirect], variables, mayChange: (name) => mayBeSet(found.variables, name), exports: lineExports(root), functions: found.functions, argumentLoops: argumentLoops(root), setArguments: setArguments(root) };

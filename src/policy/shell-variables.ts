@@ -1,6 +1,7 @@
 import type { DefaultExpansion } from './default-expansions.js';
 import type { VariableSetting } from './steering-variables.js';
 import { allChildren, namedChildren, type ShellNode } from './shell-syntax.js';
+import { surelySet } from './branch-settings.js';
 
 /**
  * What a command line tells of its variables, for a command name or an `eval` made of them
@@ -80,8 +81,14 @@ export interface LineVariables {
    * known and the variable it copies: what possibleValues reads for deny rules, which meet every value that may be held.
    */
   readonly settings: Map<string, Setting[]>;
-  /** Every place of the line itself (not a branch, a loop's body, a function) that surely sets each variable. */
-  readonly firmAt: Map<string, number[]>;
+  /**
+   * Every statement of the line itself (not in a branch, a loop's body, a function) that surely sets each variable:
+   * an assignment, `unset`, or a branch every way through which sets it (surelySet); from where it starts, and the
+   * place from which a read sees it set.
+   */
+  readonly firmAt: Map<string, Firm[]>;
+  /** The same for each function's body, for the rest of that body (`end`): statements setWithin does not hold (`unset`, branches). */
+  readonly firmWithin: Map<string, (Firm & { readonly end: number })[]>;
   /** Variables arithmetic may assign (`((X=5))`, `let X++`, `a[$i]=…`): to values not followed. */
   readonly arithmeticSet: Set<string>;
   /** Where `local X=…` (or declare, typeset without -g) sets a variable of its function only, by place. */
@@ -90,13 +97,21 @@ export interface LineVariables {
 
 /**
  * One place that sets a variable: its literal value, or the variable whose value it copies (`X=$NS`), or neither;
- * `expansion`: the copy is that variable's expansion with a default (`X=${NS:-prod}`, `${X:=prod}`).
+ * `expansion`: the copy is that variable's expansion with a default (`X=${NS:-prod}`, `${X:=prod}`); `unset`: it
+ * unsets it (`unset X`).
  */
 export interface Setting {
   readonly at: number;
   readonly value?: string;
   readonly copy?: { readonly source: string; readonly at: number };
   readonly expansion?: DefaultExpansion;
+  readonly unset?: true;
+}
+
+/** A statement that surely sets a variable: where it starts, and where a read sees it set (its end, for a branch). */
+export interface Firm {
+  readonly from: number;
+  readonly until: number;
 }
 
 /**
@@ -107,7 +122,7 @@ export interface Setting {
 export type NamedReads = 'names' | 'keys';
 
 export function lineVariables(): LineVariables {
-  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), defaultsAssigned: new Set(), associative: new Set(), integers: new Set(), integerDeclarations: [], references: new Map(), integerDrops: [], assigned: [], counted: new Set(), copies: new Map(), copiedOnly: new Set(), settings: new Map(), firmAt: new Map(), arithmeticSet: new Set(), localAt: new Set() };
+  return { values: new Map(), computed: new Set(), cleared: new Set(), indirect: new Set(), namedAtRunTime: false, setAt: new Map(), setWithin: new Map(), hiddenAt: [], hiddenFrom: Number.POSITIVE_INFINITY, flaggedAt: [], valuesHiddenFrom: Number.POSITIVE_INFINITY, fromOutside: new Set(), hiddenPlaces: [], loops: [], arithmetic: [], textAtRunTime: new Set(), defaultsAssigned: new Set(), associative: new Set(), integers: new Set(), integerDeclarations: [], references: new Map(), integerDrops: [], assigned: [], counted: new Set(), copies: new Map(), copiedOnly: new Set(), settings: new Map(), firmAt: new Map(), firmWithin: new Map(), arithmeticSet: new Set(), localAt: new Set() };
 }
 
 /** Values kept per variable; a variable assigned more often counts as computed. */
@@ -165,16 +180,23 @@ export function settleVariables(variables: LineVariables, root: ShellNode): void
     statements.forEach((statement, i) => {
       if (statement.isNamed && statements[i + 1]?.text !== '&') firm(statement, set);
     });
+  const addFirm = (name: string, firm: Firm) => variables.firmAt.set(name, [...(variables.firmAt.get(name) ?? []), firm]);
   firmStatements(allChildren(root), (name, at) => {
     if (!variables.setAt.has(name)) variables.setAt.set(name, at);
-    const places = variables.firmAt.get(name) ?? [];
-    places.push(at);
-    variables.firmAt.set(name, places);
+    addFirm(name, { from: at, until: at + 1 });
   });
+  // `unset X`, and an `if`/`case` every branch of which sets X, for possibleValues only.
+  const branchStatements = (statements: readonly ShellNode[], add: (name: string, firm: Firm) => void) =>
+    statements.forEach((statement, i) => {
+      if (!statement.isNamed || statements[i + 1]?.text === '&') return;
+      for (const name of surelySet(statement)) add(name, { from: statement.startIndex, until: statement.startIndex + statement.text.length });
+    });
+  branchStatements(allChildren(root), addFirm);
   // Each run of a function's body makes its own statements' assignments, in order, for what follows in it.
   for (const body of functionBodies(root)) {
     const to = body.startIndex + body.text.length;
     firmStatements(allChildren(body), (name, at) => variables.setWithin.set(name, [...(variables.setWithin.get(name) ?? []), { at, to }]));
+    branchStatements(allChildren(body), (name, firm) => variables.firmWithin.set(name, [...(variables.firmWithin.get(name) ?? []), { ...firm, end: to }]));
   }
   settleHidden(variables, root, variables.hiddenAt);
   for (const name of variables.copies.keys()) {

@@ -187,6 +187,7 @@ function recordUnset(variables: LineVariables, node: ShellNode): void {
     if (child.type === 'variable_name') {
       variables.cleared.add(child.text);
       if (!functionsOnly) variables.integerDrops.push({ name: child.text, at: node.startIndex });
+      if (!functionsOnly) recordSetting(variables, child.text, { at: node.startIndex, unset: true });
       continue;
     }
     const name = evaluateWord(child).literal;
@@ -201,6 +202,7 @@ function recordUnset(variables: LineVariables, node: ShellNode): void {
     } else if (!name.startsWith('-')) {
       variables.cleared.add(name);
       if (!functionsOnly) variables.integerDrops.push({ name, at: node.startIndex });
+      if (!functionsOnly) recordSetting(variables, name, { at: node.startIndex, unset: true });
     }
   }
 }
