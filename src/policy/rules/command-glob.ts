@@ -47,7 +47,7 @@ export function compileGlob(pattern: string, effect: PolicyEffect = 'allow'): Gl
   } catch (error) {
     throw new GlobSyntaxError(pattern, (error as Error).message);
   }
-  const matcher: GlobMatcher = (subject) => test(subject.replace(/\r\n|\r|\n/g, ' '));
+  const matcher: GlobMatcher = (subject) => test(subject.includes('\n') || subject.includes('\r') ? subject.replace(/\r\n|\r|\n/g, ' ') : subject);
   cache.set(key, matcher);
   return matcher;
 }

@@ -150,8 +150,16 @@ const SHELL_SEPARATORS = /\s*(?:&&|\|\||[;|&\n]|\$\(|`|\))\s*/;
 const COMPOUND_SHELL = /&&|\|\||[;|&\n`]|\$\(|<\(|>\(/;
 
 function matchesTool(rule: PolicyRule, call: CallForm): boolean {
-  const matches = compileGlob(rule.tool);
-  return matches(call.tool) || (call.program !== undefined && matches(call.program));
+  // A rule meets the same few tool names for every form of every call: each is looked at once per rule.
+  const known = matchersOf(rule).tools;
+  const key = call.program === undefined ? call.tool : `${call.tool}\0${call.program}`;
+  let met = known.get(key);
+  if (met === undefined) {
+    const matches = compileGlob(rule.tool);
+    met = matches(call.tool) || (call.program !== undefined && matches(call.program));
+    known.set(key, met);
+  }
+  return met;
 }
 
 function matchesWhole(rule: PolicyRule, call: StepCall): boolean {
@@ -170,6 +178,8 @@ type RuleMatchers = {
   readonly forms: (tool: string, workspace: WorkspaceRoot | undefined) => readonly GlobMatcher[];
   /** Its kubectl objects' names as EVERY_OBJECT (everyObjectPatterns), made when a call first picks objects other than by name. */
   readonly everyObject: () => readonly GlobMatcher[];
+  /** Whether its tool glob meets a call's tool (and program), by those names. */
+  readonly tools: Map<string, boolean>;
 };
 const ruleMatchers = new WeakMap<PolicyRule, RuleMatchers>();
 
@@ -195,6 +205,7 @@ function matchersOf(rule: PolicyRule): RuleMatchers {
       return matchers;
     },
     everyObject: () => (everyObject ??= everyObjectPatterns(rule.command).flatMap((pattern) => compiledOrNone(pattern, rule))),
+    tools: new Map(),
   };
   ruleMatchers.set(rule, made);
   return made;

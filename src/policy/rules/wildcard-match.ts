@@ -14,7 +14,24 @@ export function wildcardMatcher(pattern: string): ((subject: string) => boolean)
   // cost of substring searches, not of following the pattern over a long line. Rules are matched against
   // every reading of every command, so this is most of their cost.
   const needed = literalRuns(tokens);
-  return (subject) => needed.every((literal) => subject.includes(literal)) && run(tokens, subject);
+  // A pattern of literals only is the line itself; one that begins or ends with literals holds them there.
+  if (tokens.every((token) => token.kind === 'one' && token.literal !== undefined)) {
+    const whole = needed[0] ?? '';
+    return (subject) => subject === whole;
+  }
+  const prefix = literalEdge(tokens);
+  const suffix = [...literalEdge([...tokens].reverse())].reverse().join('');
+  return (subject) => subject.startsWith(prefix) && subject.endsWith(suffix) && needed.every((literal) => subject.includes(literal)) && run(tokens, subject);
+}
+
+/** The literal characters the tokens begin with. */
+function literalEdge(tokens: readonly Token[]): string {
+  let edge = '';
+  for (const token of tokens) {
+    if (token.kind !== 'one' || token.literal === undefined) break;
+    edge += token.literal;
+  }
+  return edge;
 }
 
 /** The runs of literal characters of the pattern, longest first: a line it matches holds each. */

@@ -163,3 +163,17 @@ describe('a pattern with several literal runs', () => {
     expect(globMatches('a*bc*a', 'bca', 'allow')).toBe(false);
   });
 });
+
+describe('a pattern of literals, or one beginning or ending with them', () => {
+  it('matches only the line itself, or a line holding them at its edges', () => {
+    expect(globMatches('delete ns prod', 'delete ns prod', 'deny')).toBe(true);
+    expect(globMatches('delete ns prod', 'delete ns prod ', 'deny')).toBe(false);
+    expect(globMatches('delete ns prod', 'xdelete ns prod', 'deny')).toBe(false);
+    expect(globMatches('rm \\*', 'rm *', 'deny')).toBe(true);
+    expect(globMatches('rm \\*', 'rm x', 'deny')).toBe(false);
+    expect(globMatches('ab*ba', 'aba', 'allow')).toBe(false);
+    expect(globMatches('ab*ba', 'abba', 'allow')).toBe(true);
+    expect(globMatches('ab*ba', 'ab-ba', 'allow')).toBe(true);
+    expect(globMatches('delete ns prod', 'delete ns\nprod', 'deny')).toBe(true);
+  });
+});
