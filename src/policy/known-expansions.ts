@@ -1,5 +1,5 @@
 import type { CommandContext } from './command-context.js';
-import { defaultAt, expandedWith, type DefaultExpansion } from './default-expansions.js';
+import { defaultAt, sureExpansion, type DefaultExpansion } from './default-expansions.js';
 import type { ShellCommand } from './shell-commands.js';
 import { literalWord, type ShellWord } from './shell-syntax.js';
 
@@ -70,8 +70,8 @@ const SET_BY_THE_SHELL = /^(?:BASH\w*|SHELLOPTS|PPID|UID|EUID|GROUPS|SHLVL|OPTER
  * The words a word becomes once the variables it reads (`$X`, `${X}`, quoted or not) are filled in with the values
  * `valueOf` knows, split as the shell splits them outside quotes: `-lock-timeout=$T` with T=5m is
  * `-lock-timeout=5m`, `"$MODE"` with MODE=-destroy is `-destroy`. With `defaults` (deny rules), a default expansion
- * with a literal word too (`${NS:-prod}`): the value `valueOf` gives it under its text (a reading of the values it
- * may hold, valueReadings), else the one its variable's value gives. Undefined when the word expands anything else
+ * too (`${NS:-prod}`, `${NS:-"$X"}`): the value `valueOf` gives it under its text (a reading of the values it may
+ * hold, valueReadings), else the one the values of its variable and of those its word reads give. Undefined when the word expands anything else
  * (`$(cmd)`, `${X:-d}` without `defaults`, `"$@"`, a glob, a brace, `~`) or a variable whose value is not known.
  */
 export function expandKnown(word: ShellWord, valueOf: (name: string) => string | undefined, defaults = false): ShellWord[] | undefined {
@@ -88,7 +88,7 @@ export function expandKnown(word: ShellWord, valueOf: (name: string) => string |
   for (let i = 0; i < text.length; i++) {
     const char = text[i]!;
     if (char === '$') {
-      const expansion = defaults ? defaultAt(text, i) : undefined;
+      const expansion = defaults ? defaultAt(text, i, quoted) : undefined;
       const reference = expansion ?? variableAt(text, i);
       const value = expansion !== undefined ? defaultValue(expansion, valueOf) : reference === undefined ? undefined : valueOf(reference.name);
       if (reference === undefined || value === undefined) return undefined;
@@ -125,12 +125,9 @@ export function expandKnown(word: ShellWord, valueOf: (name: string) => string |
   return fields.map(literalWord);
 }
 
-/** A default expansion's value: the one a reading gives it, else what its variable's value gives; undefined when neither is known. */
+/** A default expansion's value: the one a reading gives it, else what the values of its variables give; undefined when neither is known. */
 function defaultValue(expansion: DefaultExpansion, valueOf: (name: string) => string | undefined): string | undefined {
-  const read = valueOf(expansion.text);
-  if (read !== undefined) return read;
-  const value = valueOf(expansion.name);
-  return value === undefined ? undefined : expandedWith(expansion, value);
+  return valueOf(expansion.text) ?? sureExpansion(expansion, valueOf);
 }
 
 /** `$NAME` or `${NAME}` at `at`: the variable's name and where the reference ends; undefined for any other expansion. */

@@ -29,6 +29,8 @@ export interface Unit {
   readonly start: number;
   /** Its own `NAME=value` prefixes, which set the variables of its process only; undefined: a value known at run time. */
   readonly prefix: ReadonlyMap<string, string | undefined>;
+  /** The words of those prefixes whose value is known at run time (`NS=${NS:-prod} cmd`), for a reading of what they may hold. */
+  readonly prefixWords: ReadonlyMap<string, ShellWord>;
   readonly streams: CommandStreams;
 }
 
@@ -111,6 +113,7 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
   const parts: ShellNode[] = [];
   const written: string[] = [];
   const prefix = new Map<string, string | undefined>();
+  const prefixWords = new Map<string, ShellWord>();
   const streams = noStreams();
   const output = outputOf(node, stdin);
   let input = stdin;
@@ -124,7 +127,9 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
       recordAssignment(scan.variables, child, named);
       const name = child.childForFieldName('name');
       const value = child.childForFieldName('value');
-      if (name?.type === 'variable_name') prefix.set(name.text, value ? evaluateWord(value).literal : '');
+      const word = value ? evaluateWord(value) : undefined;
+      if (name?.type === 'variable_name') prefix.set(name.text, word === undefined ? '' : word.literal);
+      if (name?.type === 'variable_name' && word !== undefined && word.literal === undefined) prefixWords.set(name.text, word);
       visitNested(child, where, scan, depth);
       continue;
     }
@@ -141,7 +146,7 @@ function visitCommand(node: ShellNode, stdin: Stdin, where: string, scan: Scan, 
   }
   const words = joinedWords(parts);
   recordCommand(scan.variables, words, node.startIndex);
-  scan.units.push({ words, stdin: input, where, start: node.startIndex, prefix, streams });
+  scan.units.push({ words, stdin: input, where, start: node.startIndex, prefix, prefixWords, streams });
   for (const file of downloadedFiles(words, input, written)) scan.downloads.add(file);
   for (const folder of unpackedFolders(words, input, scan.downloads, unzipOptionsGiven(words, scan.variables, scan.environment))) scan.downloads.add(folder);
 }

@@ -1,4 +1,4 @@
-import { expandedValues } from './default-expansions.js';
+import { expandedValues, wordValues } from './default-expansions.js';
 import { SET_BY_BASH, type CopiedValue, type Firm, type LineVariables, type Setting } from './shell-variables.js';
 
 /** A function the line defines, by where it is written. */
@@ -98,10 +98,20 @@ function valuesOf(variables: LineVariables, place: Setting, before: Before, step
   if (place.copy === undefined) return UNKNOWN;
   const copied = mayHold(variables, place.copy.source, place.copy.at, before, steps, depth + 1);
   // `X=${NS:-prod}`, `: ${NS:=prod}`: what the expansion gives of the value the variable held there.
-  if (place.expansion !== undefined) return expandedValues(place.expansion, copied);
+  if (place.expansion !== undefined) {
+    const expanded = expandedValues(place.expansion, copied, wordValues(place.expansion.word, (name) => mayHold(variables, name, place.at, before, steps, depth + 1)));
+    return place.split ? fields(expanded) : expanded;
+  }
   // `X=$NS` sets X, empty where NS is unset.
   const { unset, ...set } = copied;
   return unset ? { ...set, values: [...set.values, ''] } : set;
+}
+
+/** The fields of each value, split at blanks; one a glob would expand is not known. */
+function fields(held: PossibleValues): PossibleValues {
+  const split = held.values.flatMap((value) => value.split(/[ \t\n]+/).filter((field) => field !== ''));
+  const globbed = split.some((field) => /[*?[]/.test(field));
+  return { values: split.filter((field) => !/[*?[]/.test(field)), complete: held.complete && !globbed };
 }
 
 /** The start of the statement that last surely sets a variable, seen from `at`. */

@@ -144,17 +144,27 @@ async function collect(
     const possibleAt = (name: string): PossibleValues =>
       argument(name) ? GIVEN_ARGUMENT : POSITIONAL.test(name) || binding?.loopValues.has(name) === true || variables === undefined ? NOTHING_KNOWN : variables.possibleValues(name, given, argument);
     // A shell the command starts gets the variables exported there, with the values they hold there: the step's `env`
-    // (already exported), the line's `export NS=prod`, `declare -x`, `set -a`, and the command's own prefixes.
-    const exported = (name: string) => inherited.has(name) || started(name) !== undefined || exportedBefore(line.exports, name, line.starts[i] ?? 0);
-    const handedOn = (name: string) => (!POSITIONAL.test(name) && exported(name) ? valueAt(name) : undefined);
-    return { valueAt, possibleAt, callable: { definitions, at: line.starts[i] ?? 0 }, startedAt: handedOn, environment: new Map([...inherited, ...(variables?.prefix ?? [])]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
+    // (already exported), the line's `export NS=prod`, `declare -x`, `set -a`, and the command's own prefixes, one
+    // known at run time as a reading fills it in (`NS=${NS:-prod} bash -c …`).
+    const handedOn = (name: string) => (!POSITIONAL.test(name) && exportedAt(i, name) ? valueAt(name) : undefined);
+    const prefix = [...(variables?.prefix ?? [])].map(([name, value]): [string, string | undefined] => [name, value ?? prefixValue(variables?.prefixWords.get(name), valueAt)]);
+    return { valueAt, possibleAt, callable: { definitions, at: line.starts[i] ?? 0 }, startedAt: handedOn, environment: new Map([...inherited, ...prefix]), mayChange, ...(cleanEnvironment ? { cleanEnvironment } : {}) };
+  };
+  const exportedAt = (i: number, name: string) => inherited.has(name) || started(name) !== undefined || exportedBefore(line.exports, name, line.starts[i] ?? 0);
+  // The words a reading of command i fills in: its own, and those of its prefixes; and the variables a shell it starts
+  // reads that it is handed (`export NS=${NS:-prod}; bash -c 'kubectl delete ns $NS'`).
+  const readWords = (i: number, words: readonly ShellWord[]) => [...words, ...(line.variables[i]?.prefixWords.values() ?? [])];
+  const handedNames = (i: number, words: readonly ShellWord[]): string[] => {
+    if (!words.some((word) => SHELLS.has(programName(word.literal ?? '')))) return [];
+    const named = words.flatMap((word) => [...(word.literal ?? '').matchAll(READ_IN_CODE)].map((match) => match[1]!));
+    return [...new Set(named)].filter((name) => exportedAt(i, name));
   };
   const seen = line.commands.map((_, i) => seenAt(i));
   // A command read once as its words' sure values give it, and once per reading of the values they may hold.
   const readingsOf = (i: number, words: readonly ShellWord[], base: Seen, binding?: Binding, present = false): Seen[] => {
     const budget = reading.budget;
     if (budget === undefined || budget.readingWords <= 0) return [base];
-    const readings = valueReadings(words, base.valueAt, base.possibleAt).slice(0, Math.ceil(budget.readingWords / Math.max(1, words.length)));
+    const readings = valueReadings(readWords(i, words), base.valueAt, base.possibleAt, handedNames(i, words)).slice(0, Math.ceil(budget.readingWords / Math.max(1, words.length)));
     budget.readingWords -= readings.length * words.length;
     return [base, ...readings.map((values) => seenAt(i, binding, values, present))];
   };
@@ -228,6 +238,15 @@ function loopReadings(loops: readonly ArgumentLoop[], bound: readonly ShellWord[
  */
 type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanEnvironment'> & { readonly startedAt: Started; possibleAt(name: string): PossibleValues; readonly callable: Callable };
 
+/** `$NAME`, `${NAME`: a variable code handed to another shell reads. */
+const READ_IN_CODE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** A prefix's value as a reading fills it in: bash neither splits nor globs what an assignment gets. */
+function prefixValue(word: ShellWord | undefined, valueAt: (name: string) => string | undefined): string | undefined {
+  const fields = word === undefined ? undefined : expandKnown(word, valueAt, true);
+  return fields === undefined || fields.some((field) => field.literal === undefined) ? undefined : fields.map((field) => field.literal).join(' ');
+}
+
 /** No value known: the variable may hold any, or none. */
 const NOTHING_KNOWN: PossibleValues = { values: [], complete: false };
 /** A positional parameter every reading of the call gives (seenAt's `present`): some value, not empty, not known here. */
@@ -270,7 +289,8 @@ async function visit(words: readonly ShellWord[], parse: ShellParser, found: She
       if (name === 'env') for (const unset of unsetNames(before)) environment.set(unset, '');
       for (const word of [...before, ...inner.words.slice(0, inner.words.length - rest.length)]) {
         const variable = ENVIRONMENT_ASSIGNMENT.exec(word.literal ?? word.text)?.[1];
-        if (variable !== undefined) environment.set(variable, word.literal?.slice(variable.length + 1));
+        // `env NS=${NS:-prod} sh -c …`: a value known at run time as a reading fills it in.
+        if (variable !== undefined) environment.set(variable, (word.literal ?? filledText(word, seen))?.slice(variable.length + 1));
       }
       const innerSeen = { ...seen, environment, ...(clean ? { cleanEnvironment: true as const } : {}), ...(resetsEnvironment(name, args) ? { startedAt: NOTHING_STARTED } : {}) };
       for (const command of appendedInput(name, before, rest, stdin)) await visit(command, parse, found, depth + 1, withNames(assigned, [...assignedNames(before), ...names]), innerSeen, APPENDING.has(name), reading, stdin);
@@ -369,13 +389,14 @@ function unsetNames(flags: readonly ShellWord[]): string[] {
 }
 
 function assignedNames(words: readonly ShellWord[]): string[] {
-  return words.flatMap((word) => ENVIRONMENT_ASSIGNMENT.exec(word.literal ?? '')?.[1] ?? []);
+  return words.flatMap((word) => ENVIRONMENT_ASSIGNMENT.exec(word.literal ?? word.text)?.[1] ?? []);
 }
 
 /** Leading `NAME=value` words (what `sudo` takes before the command) and their names. */
 function withoutAssignments(words: readonly ShellWord[]): [readonly ShellWord[], string[]] {
   let i = 0;
-  while (i < words.length && ENVIRONMENT_ASSIGNMENT.test(words[i]!.literal ?? '')) i++;
+  // `env NS=$X cmd`: an assignment whose value is known only at run time is one still.
+  while (i < words.length && ENVIRONMENT_ASSIGNMENT.test(words[i]!.literal ?? words[i]!.text)) i++;
   return [words.slice(i), assignedNames(words.slice(0, i))];
 }
 

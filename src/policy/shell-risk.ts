@@ -136,6 +136,8 @@ export type CommandVariables = {
   valueAt(name: string, started?: (name: string, at: number) => string | undefined): string | undefined;
   /** The command's own `NAME=value` prefixes (its process's variables only); undefined: a value known at run time. */
   readonly prefix: ReadonlyMap<string, string | undefined>;
+  /** The words of those prefixes whose value is known at run time (`NS=${NS:-prod} cmd`). */
+  readonly prefixWords: ReadonlyMap<string, ShellWord>;
   /** Whether the variable still holds, where the command runs, the value the line was started with (startValueHolds). */
   startValueHolds(name: string): boolean;
   /** Every value the variable may hold where the command's words are expanded (possibleValues); `started`: as for valueAt. */
@@ -157,6 +159,7 @@ export function simpleCommands(command: string, parse: ShellParser, stdin: Stdin
           return values?.length === 1 ? values[0] : undefined;
         },
         prefix: unit.prefix,
+        prefixWords: unit.prefixWords,
         startValueHolds: (name) => startValueHolds(found.variables, name, unit.start),
         possibleValues: (name, started, present) => possibleValues(found.variables, name, unit.start, started, found.functions, present),
       }),

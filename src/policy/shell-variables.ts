@@ -106,6 +106,8 @@ export interface Setting {
   readonly copy?: { readonly source: string; readonly at: number };
   readonly expansion?: DefaultExpansion;
   readonly unset?: true;
+  /** Each field of the value, as a loop over the unquoted word takes them (`for ns in ${NSS:-prod}`). */
+  readonly split?: true;
 }
 
 /** A statement that surely sets a variable: where it starts, and where a read sees it set (its end, for a branch). */

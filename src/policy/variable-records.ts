@@ -149,7 +149,8 @@ export function recordSyntax(variables: LineVariables, node: ShellNode): void {
       if (allChildren(node).some((child) => !child.isNamed && (child.text === '=' || child.text === ':='))) {
         const name = namedChildren(node).find((child) => child.type === 'variable_name');
         // `${NS:=prod}` leaves NS as it was, or sets it to prod: a place that may set it, followed (possibleValues).
-        const expansion = wholeDefault(node.text);
+        // Whether the expansion stands in double quotes is not known here: a single quote in its word leaves it unread.
+        const expansion = wholeDefault(node.text, undefined);
         if (name && expansion?.name === name.text && (expansion.operator === '=' || expansion.operator === ':=')) {
           variables.defaultsAssigned.add(name.text);
           recordSetting(variables, name.text, { at: node.startIndex, copy: { source: name.text, at: node.startIndex }, expansion });
@@ -219,6 +220,19 @@ function recordLoop(variables: LineVariables, node: ShellNode): void {
   const words = namedChildren(node).filter((child) => child.startIndex !== variable.startIndex && child.startIndex !== body?.startIndex && child.type !== 'comment');
   const values = words.map((word) => evaluateWord(word).literal);
   const name = variable.text;
+  // `for ns in ${NSS:-prod}`: each field of what each default gives (possibleValues), the others literal.
+  const defaults = values.map((value, i) => (value === undefined ? wholeDefault(words[i]!.text) : undefined));
+  if (allChildren(node)[0]?.text === 'for' && body !== null && defaults.some(Boolean) && values.every((value, i) => (value === undefined ? defaults[i] !== undefined : !GLOB.test(value)))) {
+    variables.computed.add(name);
+    variables.defaultsAssigned.add(name);
+    variables.assigned.push({ name, at: node.startIndex, text: name });
+    for (const [i, value] of values.entries()) {
+      const expansion = defaults[i];
+      if (expansion === undefined) recordSetting(variables, name, { at: node.startIndex, value: value! });
+      else recordSetting(variables, name, { at: node.startIndex, copy: { source: expansion.name, at: node.startIndex }, expansion, ...(words[i]!.text.startsWith('"') ? {} : { split: true as const }) });
+    }
+    return;
+  }
   if (allChildren(node)[0]?.text !== 'for' || body === null || values.length === 0 || values.some((value) => value === undefined || GLOB.test(value))) {
     variables.computed.add(name);
     variables.textAtRunTime.add(name);
