@@ -85,4 +85,32 @@ steps:
     expect(run.stderr).toContain('the call picks objects by a selector, which may include what the rule names');
     expect(run.stderr).not.toContain('%every%');
   });
+  it('refuses a default only where its variable may be unset or empty, however its word is written', async () => {
+    const home = path.join(sandbox.dir, 'home-defaults');
+    await mkdir(home, { recursive: true });
+    await writeFile(path.join(home, 'policy.yaml'), 'deny:\n  - kubectl: "delete ns prod"\n');
+    const plan = await sandbox.writePlan(
+      'defaults/plan.yaml',
+      `goal: defaults
+steps:
+  - { id: passed, tool: shell, args: { command: 'drop() { kubectl delete ns "\${1:-prod}"; }; drop web' } }
+  - { id: omitted, tool: shell, args: { command: 'drop() { kubectl delete ns "\${1:-prod}"; }; drop' } }
+  - { id: preset, tool: shell, args: { command: 'NS=\${NS:-web}; kubectl delete ns \${NS:-prod}' } }
+  - { id: quoted, tool: shell, args: { command: 'kubectl delete ns "\${NS:-"prod"}"' } }
+  - { id: handed, tool: shell, args: { command: "export NS=\${NS:-prod}; bash -c 'kubectl delete ns $NS'" } }
+  - { id: looped, tool: shell, args: { command: 'for ns in \${NSS:-prod}; do kubectl delete ns $ns; done' } }
+`,
+    );
+    const result = await runKsa(['policy', 'check', plan, '--json'], { home });
+    expect(result.code, describeResult(result)).toBe(2);
+    const doc = JSON.parse(result.stdout) as Checked;
+    expect(doc.steps.map((step) => [step.id, step.decision])).toEqual([
+      ['passed', 'ask'],
+      ['omitted', 'deny'],
+      ['preset', 'ask'],
+      ['quoted', 'deny'],
+      ['handed', 'deny'],
+      ['looped', 'deny'],
+    ]);
+  });
 });
