@@ -83,7 +83,8 @@ describe('the cluster line of a shell step: namespaces set through variables', (
       unset: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
       read: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
       printf: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
-      default: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
+      // What the line reads of NS is not taken from the env here, so `:=` may give its default too: both are said.
+      default: ['cluster kind-dev (current) · namespace $NS (set at run time)', 'cluster kind-dev (current) · namespace prod'],
       script: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
       outer: ['cluster kind-dev (current) · namespace $NS (set at run time)'],
       kept: ['cluster kind-dev (current) · namespace staging'],
