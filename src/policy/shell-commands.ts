@@ -20,6 +20,7 @@ import type { ArgumentLoop } from './positional-words.js';
 import { innermost, type PossibleValues } from './possible-values.js';
 import { MAX_CALLABLE_TEXT, withCallable, type Callable } from './evaluated-functions.js';
 import { valueReadings } from './value-readings.js';
+import { prefixValue, readByShellCode } from './handed-values.js';
 
 /** How deep `sudo bash -c "env rm …"` is followed; deeper code is still rated by the risk levels. */
 const MAX_DEPTH = 8;
@@ -154,11 +155,7 @@ async function collect(
   // The words a reading of command i fills in: its own, and those of its prefixes; and the variables a shell it starts
   // reads that it is handed (`export NS=${NS:-prod}; bash -c 'kubectl delete ns $NS'`).
   const readWords = (i: number, words: readonly ShellWord[]) => [...words, ...(line.variables[i]?.prefixWords.values() ?? [])];
-  const handedNames = (i: number, words: readonly ShellWord[]): string[] => {
-    if (!words.some((word) => SHELLS.has(programName(word.literal ?? '')))) return [];
-    const named = words.flatMap((word) => [...(word.literal ?? '').matchAll(READ_IN_CODE)].map((match) => match[1]!));
-    return [...new Set(named)].filter((name) => exportedAt(i, name));
-  };
+  const handedNames = (i: number, words: readonly ShellWord[]) => readByShellCode(words).filter((name) => exportedAt(i, name));
   const seen = line.commands.map((_, i) => seenAt(i));
   // A command read once as its words' sure values give it, and once per reading of the values they may hold.
   const readingsOf = (i: number, words: readonly ShellWord[], base: Seen, binding?: Binding, present = false): Seen[] => {
@@ -237,15 +234,6 @@ function loopReadings(loops: readonly ArgumentLoop[], bound: readonly ShellWord[
  * variables exported there (the step's `env`, the line's `export`s), as they hold there.
  */
 type Seen = Pick<ShellCommand, 'valueAt' | 'environment' | 'mayChange' | 'cleanEnvironment'> & { readonly startedAt: Started; possibleAt(name: string): PossibleValues; readonly callable: Callable };
-
-/** `$NAME`, `${NAME`: a variable code handed to another shell reads. */
-const READ_IN_CODE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
-
-/** A prefix's value as a reading fills it in: bash neither splits nor globs what an assignment gets. */
-function prefixValue(word: ShellWord | undefined, valueAt: (name: string) => string | undefined): string | undefined {
-  const fields = word === undefined ? undefined : expandKnown(word, valueAt, true);
-  return fields === undefined || fields.some((field) => field.literal === undefined) ? undefined : fields.map((field) => field.literal).join(' ');
-}
 
 /** No value known: the variable may hold any, or none. */
 const NOTHING_KNOWN: PossibleValues = { values: [], complete: false };
