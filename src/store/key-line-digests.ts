@@ -5,9 +5,10 @@ import { REDACTED } from '../planning/redacted.js';
  * A private key written into a plan is stored as *** (the record never holds it), and every line of it is one of the
  * run's secrets while the process that had the plan in hand runs it: a step printing its lines without their header
  * (`sed -n 2,4p id_rsa`) shows ***. A resumed run has only the record, so the record keeps a digest of each of the
- * key's body lines, salted with the run's id, by which a resumed run knows them again when a step prints them; no
- * line can be had back from its digest. A line shorter than MIN_LINE is left out: a few characters could be found
- * by trying every one against their digest.
+ * key's body lines, salted with the run's id, by which a resumed run knows them again when a step prints them. A
+ * digest only tells whether a given line is that line (one holding public-key material only can be confirmed by
+ * whoever has the public key); a line shorter than MIN_LINE is left out: a few characters could be found by trying
+ * every one against their digest.
  */
 const MIN_LINE = 16;
 /** A line of a key's body: base64 and long enough that its digest gives nothing away. */
