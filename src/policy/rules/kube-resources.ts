@@ -95,9 +95,8 @@ export function kubeResourceSpellings(args: readonly string[]): string[][] {
         }
       } else if (name === undefined) {
         add([each], ...after);
-        if (inEveryNamespace) add([each], ['-n', EVERY_OBJECT]);
-      }
-      else {
+        if (inEveryNamespace && picks) add([each], ['-n', EVERY_OBJECT]);
+      } else {
         add([each, name], ...after);
         add([`${each}/${name}`], ...after);
         if (fromPath !== undefined) add([each, name], []);

@@ -98,6 +98,8 @@ describe('a kind alone, the category all, a --raw collection, a rule for a names
     ['delete * -n prod *', 'kubectl delete deploy -l app=x -A', 'deny'],
     ['delete * -n prod *', 'kubectl delete deploy web -n staging', 'not denied'],
     ['delete * -n prod *', 'kubectl delete deploy web -A', 'not denied'],
+    ['delete * -n prod *', 'kubectl delete deploy -A', 'not denied'],
+    ['get * -n prod *', 'kubectl get deploy -A', 'deny'],
   ])('"%s": %s is %s', async (pattern, command, expected) => {
     expect(await decisionOf(deny(pattern), command)).toBe(expected);
   });
