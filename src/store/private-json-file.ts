@@ -1,16 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { KsaError } from '../planning/ksa-error.js';
 import { readRegularText } from './regular-file.js';
+import { writeWhole } from './whole-file.js';
 
-/**
- * A lowdb adapter like lowdb's JSONFile (temp file + rename, so a kill -9
- * never leaves half a file) that also creates files 0600 and fsyncs before the
- * rename. lowdb's own adapter can do neither: its temp file gets the umask's
- * mode (usually 0644) and is renamed without a sync.
- */
 /**
  * A JSON.stringify replacer; one that can also give the value as it writes it (`hide`, see RecordReplacer) is used so:
  * JSON.stringify then runs without calling back for every key.
@@ -22,6 +14,12 @@ export function stringifyWith(data: unknown, replacer: Replacer | undefined, spa
   return replacer?.hide ? JSON.stringify(replacer.hide(data), undefined, space) : JSON.stringify(data, replacer, space);
 }
 
+/**
+ * A lowdb adapter like lowdb's JSONFile (temp file + rename, so a kill -9
+ * never leaves half a file) that also creates files 0600 and fsyncs before the
+ * rename. lowdb's own adapter can do neither: its temp file gets the umask's
+ * mode (usually 0644) and is renamed without a sync.
+ */
 export class PrivateJSONFile<T> implements Adapter<T> {
   constructor(
     readonly filename: string,
@@ -52,21 +50,6 @@ export class PrivateJSONFile<T> implements Adapter<T> {
       if (error instanceof RangeError) throw new KsaError({ name: 'DocumentTooLargeError', message: `${this.filename} is too large to write (over 512 MB as JSON); the steps' output is what makes it so`, cause: error });
       throw error;
     }
-    // A unique temp name: two writers (which the locks prevent) could not even collide on it.
-    const temp = path.join(path.dirname(this.filename), `.${path.basename(this.filename)}.${randomBytes(4).toString('hex')}.tmp`);
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      try {
-        await handle.writeFile(text, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.filename);
-    } catch (error) {
-      // A full disk fails the write itself: its partial temp file is no use to anyone.
-      await unlink(temp).catch(() => {});
-      throw error;
-    }
+    await writeWhole(this.filename, text, { sync: true });
   }
 }

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, stat, unlink } from 'node:fs/promises';
+import { writeWhole } from './whole-file.js';
 
 /** How long a request file that does not parse is left for the next poll: its writer may be between open and write. */
 const UNFINISHED_MS = 2000;
@@ -11,14 +10,7 @@ const UNFINISHED_MS = 2000;
  * the request (`ksa pause` then waited in vain).
  */
 export async function writeRequestFile(file: string, request: object): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, JSON.stringify(request), { mode: 0o600 });
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
+  await writeWhole(file, JSON.stringify(request));
 }
 
 export type TakenRequest = {
@@ -53,4 +45,42 @@ function parseObject(text: string): { readonly [key: string]: unknown } | undefi
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Watches a request file: SIGUSR2 wakes it, a poll every `pollMs` backs the signal up. One read at a time: two
+ * overlapping reads (a signal during a slow poll) could both take the same request and follow it twice; a signal
+ * that comes while a read is under way (maybe before the request was there) reads again after it. `onTaken`
+ * returns true when no later request matters (the run is being cancelled). Returns a stop function.
+ */
+export function watchRequestFile(file: string, onTaken: (taken: TakenRequest) => boolean | void, pollMs: number): () => void {
+  let stopped = false;
+  let checking = false;
+  let again = false;
+  const check = async () => {
+    if (stopped) return;
+    if (checking) {
+      again = true;
+      return;
+    }
+    checking = true;
+    try {
+      do {
+        again = false;
+        const taken = await takeRequestFile(file);
+        if (taken !== undefined && !stopped && onTaken(taken) === true) stopped = true;
+      } while (again && !stopped);
+    } finally {
+      checking = false;
+    }
+  };
+  const onSignal = () => void check();
+  process.on('SIGUSR2', onSignal);
+  const timer = setInterval(() => void check(), pollMs);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    process.off('SIGUSR2', onSignal);
+  };
 }

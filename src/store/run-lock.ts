@@ -8,7 +8,7 @@ import { writeCrashRecord } from './crash-record.js';
 import { withFileLock } from './file-lock.js';
 import { HEARTBEAT_MS, startHeartbeat } from './owner-heartbeat.js';
 import { moveAside, setAside } from './set-aside.js';
-import { takeRequestFile, writeRequestFile } from './request-file.js';
+import { watchRequestFile, writeRequestFile } from './request-file.js';
 
 /**
  * Who runs a run: one writer per run, named by pid so a dead one can be detected and replaced.
@@ -224,31 +224,20 @@ export function isForAnotherOwner(request: { readonly to?: unknown; readonly hos
  * A request this process must not follow (made for an earlier owner) is removed, and said with `onSetAside`.
  */
 export function watchCancelRequest(runDir: string, onCancel: () => void, pollMs = 500, onSetAside: (message: string) => void = () => {}): () => void {
-  const file = path.join(runDir, CANCEL_FILE);
   // When this process took the run: a request without an address made before then was meant for an earlier owner.
   const takenAt = Date.now();
-  let done = false;
-  const check = async () => {
-    if (done) return;
-    const taken = await takeRequestFile(file);
-    if (done || taken === undefined) return;
-    const { request, madeAt } = taken;
-    if (isForAnotherOwner(request) || isFromBefore(request, madeAt, takenAt)) {
-      onSetAside(`a cancel request left by an earlier owner of the run was set aside (not followed); to cancel the run: ksa cancel ${path.basename(runDir)}`);
-      return;
-    }
-    done = true;
-    onCancel();
-  };
-  const onSignal = () => void check();
-  process.on('SIGUSR2', onSignal);
-  const timer = setInterval(() => void check(), pollMs);
-  timer.unref();
-  return () => {
-    done = true;
-    clearInterval(timer);
-    process.off('SIGUSR2', onSignal);
-  };
+  return watchRequestFile(
+    path.join(runDir, CANCEL_FILE),
+    ({ request, madeAt }) => {
+      if (isForAnotherOwner(request) || isFromBefore(request, madeAt, takenAt)) {
+        onSetAside(`a cancel request left by an earlier owner of the run was set aside (not followed); to cancel the run: ksa cancel ${path.basename(runDir)}`);
+        return false;
+      }
+      onCancel();
+      return true;
+    },
+    pollMs,
+  );
 }
 
 /**

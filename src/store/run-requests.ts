@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { takeRequestFile, writeRequestFile } from './request-file.js';
+import { watchRequestFile, writeRequestFile } from './request-file.js';
 import { isConfirmedOwner, isForAnotherOwner, withdrawOwnRequest, type LockOwner } from './run-lock.js';
 
 /** A pause/resume request for a run's live owner: the latest one wins (pause then resume = resume). */
@@ -27,36 +27,12 @@ export async function withdrawPause(runDir: string): Promise<void> {
 
 /** Watches for pause/resume requests for this run: SIGUSR2 wakes it, a poll backs it up. Returns a stop function. */
 export function watchPauseRequest(runDir: string, onRequest: (paused: boolean) => void, pollMs = 500): () => void {
-  const file = path.join(runDir, PAUSE_FILE);
-  let stopped = false;
-  let checking = false;
-  // A signal that comes while the poll reads (maybe before the request was there) is read again after it.
-  let again = false;
-  const check = async () => {
-    if (stopped) return;
-    if (checking) {
-      again = true;
-      return;
-    }
-    checking = true;
-    try {
-      do {
-        again = false;
-        const request = (await takeRequestFile(file))?.request;
-        // One addressed to the run's previous owner (dead since) is not this process's to follow.
-        if (request && !stopped && !isForAnotherOwner(request) && typeof request.paused === 'boolean') onRequest(request.paused);
-      } while (again && !stopped);
-    } finally {
-      checking = false;
-    }
-  };
-  const onSignal = () => void check();
-  process.on('SIGUSR2', onSignal);
-  const timer = setInterval(() => void check(), pollMs);
-  timer.unref();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-    process.off('SIGUSR2', onSignal);
-  };
+  return watchRequestFile(
+    path.join(runDir, PAUSE_FILE),
+    ({ request }) => {
+      // One addressed to the run's previous owner (dead since) is not this process's to follow.
+      if (!isForAnotherOwner(request) && typeof request.paused === 'boolean') onRequest(request.paused);
+    },
+    pollMs,
+  );
 }

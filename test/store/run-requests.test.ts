@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -86,5 +86,26 @@ describe('requests to a run owner', () => {
     await requestCancel(dir, owner);
     expect((await readdir(dir)).sort()).toEqual(['cancel.request', 'pause.request']);
     for (const name of ['cancel.request', 'pause.request']) expect((await stat(path.join(dir, name))).mode & 0o777).toBe(0o600);
+  });
+
+  it('signals that come while a request is read take it once: a cancel set aside is said once, a pause followed once', async () => {
+    const notes: string[] = [];
+    const seen: boolean[] = [];
+    // Long polls: only the signals read the files here.
+    const stopCancel = watchCancelRequest(dir, () => {}, 60_000, (note) => notes.push(note));
+    const stopPause = watchPauseRequest(dir, (paused) => seen.push(paused), 60_000);
+    try {
+      const to = { to: process.pid + 100_000, host: hostname() };
+      await writeFile(path.join(dir, 'cancel.request'), JSON.stringify({ requestedAt: new Date().toISOString(), by: 1, ...to }));
+      await writeFile(path.join(dir, 'pause.request'), JSON.stringify({ paused: true, by: 1, to: process.pid, host: hostname() }));
+      for (let i = 0; i < 5; i++) process.emit('SIGUSR2', 'SIGUSR2');
+      expect(await waitFor(() => !existsSync(path.join(dir, 'cancel.request')) && !existsSync(path.join(dir, 'pause.request')), 2000)).toBe(true);
+      await sleep(100);
+      expect(notes).toHaveLength(1);
+      expect(seen).toEqual([true]);
+    } finally {
+      stopCancel();
+      stopPause();
+    }
   });
 });
