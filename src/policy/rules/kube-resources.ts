@@ -134,8 +134,17 @@ function objectsNamed(operands: readonly string[], selects: boolean, bare: boole
 /**
  * The words after a call's objects as written and, when it sets something on them (`label … tier=x`), with what it sets
  * after its options and before them: a rule may write either (`"label pod web -n prod *"`, `"set image deploy/web * -n prod"`).
+ * Each also with the namespace first: rules name it right after the objects (`"get secret db -n shop *"`), calls and
+ * a step's own arguments may write it after other options (`get secret db -o yaml -n shop`, `--context x -n prod`).
  */
 function orders(parts: readonly Part[]): string[][] {
+  // kubectl reads the last one given.
+  const namespace = [...parts].reverse().find((part) => part.role === 'option' && part.words.length === 2 && part.words[0] === '-n');
+  const first = namespace === undefined || parts[0] === namespace ? [] : settingOrders([namespace, ...parts.filter((part) => part !== namespace)]);
+  return [...settingOrders(parts), ...first];
+}
+
+function settingOrders(parts: readonly Part[]): string[][] {
   const written = parts.flatMap((part) => part.words);
   const setting = parts.filter((part) => part.role === 'operand');
   if (setting.length === 0 || setting.length === parts.length) return [written];
