@@ -179,7 +179,8 @@ export async function renderChatApp(context: TestContext, options: ChatAppOption
     for (let index = app.frames.length - 1; index >= 0; index -= 1) if (app.frames[index]!.trim() !== '') return app.frames[index]!;
     return '';
   };
-  const waitFor: ChatApp['waitFor'] = async (pattern, timeoutMs = 5000) => {
+  // Long enough for a loaded machine (a CI runner, tests in parallel): a frame that never comes still fails well within the test's own limit.
+  const waitFor: ChatApp['waitFor'] = async (pattern, timeoutMs = 15_000) => {
     const matches = (text: string) => (typeof pattern === 'string' ? text.includes(pattern) : pattern instanceof RegExp ? pattern.test(text) : pattern(text));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
