@@ -45,9 +45,10 @@ export type DriveRunOptions = {
     readonly placeStep: NonNullable<ExecutionOptions['placeStep']>;
     /**
      * `pin.kubeContext`: the context the run was approved for, which a worker holds its cluster steps to;
-     * `pin.secrets`: values the worker must write as *** (the run's secret inputs, this machine's secret variables).
+     * `pin.secrets`: values the worker must write as *** (the run's secret inputs, this machine's secret variables);
+     * `pin.keyLineDigests`: the lines of the keys typed into the plan, known there by the digests the record keeps.
      */
-    readonly invoker: (local: InvokeTool, pin: { readonly kubeContext?: string; readonly secrets?: readonly string[] }, note: (message: string) => void) => InvokeTool;
+    readonly invoker: (local: InvokeTool, pin: { readonly kubeContext?: string; readonly secrets?: readonly string[]; readonly keyLineDigests?: readonly string[] }, note: (message: string) => void) => InvokeTool;
   };
 };
 
@@ -151,7 +152,10 @@ export async function driveRun(options: DriveRunOptions): Promise<RunHandle> {
   const approved = run.record.kubeContext;
   const pinned = approved !== undefined ? guardKubeContext(local, { tools: options.registry, approved }) : local;
   const guarded = withSettingsGuard(pinned, { plan, workspace: run.record.workspace, home: run.home, risk: riskOptions(options.registry) });
-  const policed = withPolicy(options.remote ? options.remote.invoker(guarded, { ...(approved !== undefined ? { kubeContext: approved } : {}), secrets: redactor.secrets }, options.onNotice ?? warn) : guarded, options, plan, runInputs);
+  // A worker knows the lines of the keys typed into the plan by their digests only: a step printing them there (`sed
+  // -n 2,4p id_rsa`) holds no secret of its job's, and its lines go to Redis.
+  const pin = { ...(approved !== undefined ? { kubeContext: approved } : {}), secrets: redactor.secrets, keyLineDigests: run.record.keyLineDigests ?? [] };
+  const policed = withPolicy(options.remote ? options.remote.invoker(guarded, pin, options.onNotice ?? warn) : guarded, options, plan, runInputs);
   // Masked before any event carries them: every line of a key is hidden, not only its header, wherever it is shown or kept.
   const invokeTool = maskingPrivateKeyLines(policed, REDACTED);
   let finished: Promise<void> = Promise.resolve();

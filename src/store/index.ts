@@ -7,6 +7,7 @@ export { PrivateJSONFile } from './private-json-file.js';
 export { createRedactor, errorText, secretValues, secretInputValues, looksSecret, REDACTED, secretInputsNotGiven, storedWithoutSecret } from './redact.js';
 export type { Redactor } from './redact.js';
 export { redactEvent } from './redact-event.js';
+export { keyLineHider } from './key-line-digests.js';
 export { declaredInputs } from './secret-input-kinds.js';
 export { RunStore } from './run-store.js';
 export { OpenRun } from './open-run.js';

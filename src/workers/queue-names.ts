@@ -72,19 +72,27 @@ export type StepJobData = {
    * sends back, and takes them out of the job's `args` once it has run.
    */
   readonly secrets?: readonly string[];
+  /**
+   * The digests of the body lines of the private keys typed into the run's plan, as its record keeps them (salted
+   * with `runId`): a step printing such lines without their header (`sed -n 2,4p id_rsa`) holds none of the job's
+   * secrets, yet its lines must leave the worker as ***. The lines themselves are never sent.
+   */
+  readonly keyLineDigests?: readonly string[];
 };
-/** What every job of a run carries besides its call: the approved kube context, the run's secrets. */
-export type JobPin = { readonly kubeContext?: string; readonly secrets?: readonly string[] };
+/** What every job of a run carries besides its call: the approved kube context, the run's secrets, its key lines' digests. */
+export type JobPin = { readonly kubeContext?: string; readonly secrets?: readonly string[]; readonly keyLineDigests?: readonly string[] };
 /**
  * The job of one attempt (or rollback) of a step, with the secrets of the pin its arguments hold (only those), and
  * the credentials typed into them: no variable or input names those, yet the job, kept a day, must not keep them.
+ * Every job carries the key lines' digests: any step may print those lines.
  */
 export function stepJobData(runId: string, call: Pick<ToolCall, 'stepId' | 'attempt' | 'phase' | 'tool' | 'args'>, pin: JobPin): StepJobData {
   const { stepId, attempt, phase, tool, args } = call;
   const strings = stringsIn(args);
   const given = (pin.secrets ?? []).filter((secret) => strings.some((text) => text.includes(secret)));
   const secrets = [...new Set([...given, ...strings.flatMap(credentialsIn)])];
-  return { runId, stepId, attempt, phase, tool, args, ...(pin.kubeContext !== undefined ? { kubeContext: pin.kubeContext } : {}), ...(secrets.length > 0 ? { secrets } : {}) };
+  const digests = pin.keyLineDigests ?? [];
+  return { runId, stepId, attempt, phase, tool, args, ...(pin.kubeContext !== undefined ? { kubeContext: pin.kubeContext } : {}), ...(secrets.length > 0 ? { secrets } : {}), ...(digests.length > 0 ? { keyLineDigests: digests } : {}) };
 }
 
 function stringsIn(value: unknown, into: string[] = []): string[] {

@@ -43,6 +43,8 @@ export type StepWorkerOptions = {
   readonly refusal?: (call: { readonly tool: string; readonly args: Readonly<Record<string, unknown>> }) => Promise<string | undefined>;
   /** Hides the worker's secrets (values of its secret-looking environment variables), and a job's, in all that leaves it. */
   readonly redactor: WorkerRedactor;
+  /** What hides the lines of a run's typed keys, known by their digests (the store's keyLineHider); none without digests. */
+  readonly keyLines?: (runId: string, digests: readonly string[] | undefined) => ((text: string) => string) | undefined;
 };
 
 /** The store's Redactor as the worker uses it: one per job, with the secrets the job came with. */
@@ -51,6 +53,7 @@ export type WorkerRedactor = {
   /** A JSON.stringify replacer that hides them in every string, and a number equal to one (undefined when there is nothing to hide). */
   readonly contentReplacer: ((key: string, value: unknown) => unknown) | undefined;
   with(more: Iterable<string>): WorkerRedactor;
+  alsoHiding(hide: (text: string) => string): WorkerRedactor;
 };
 
 export type WorkerLogEntry =
@@ -211,6 +214,13 @@ export class StepWorker {
     });
   }
 
+  /** The job's secrets and the lines of its run's typed keys hidden too, before anything of it leaves for Redis. */
+  private jobRedactor(data: StepJobData): WorkerRedactor {
+    const withSecrets = data.secrets && data.secrets.length > 0 ? this.options.redactor.with(data.secrets) : this.options.redactor;
+    const keyLines = this.options.keyLines?.(data.runId, data.keyLineDigests);
+    return keyLines ? withSecrets.alsoHiding(keyLines) : withSecrets;
+  }
+
   // 3 parameters: BullMQ only creates the AbortSignal for processors that declare it.
   private async process(job: Job<StepJobData, StepJobResult>, signal: AbortSignal | undefined): Promise<StepJobResult> {
     const { data } = job;
@@ -218,7 +228,7 @@ export class StepWorker {
     // The attempt's own times go back with its end (the run may hear of that end late, after a Redis that
     // stalled): from when this worker took it, as the run counts its duration and timeout, a wait for a slot included.
     const startedAtMs = Date.now();
-    const redactor = data.secrets && data.secrets.length > 0 ? this.options.redactor.with(data.secrets) : this.options.redactor;
+    const redactor = this.jobRedactor(data);
     const redact = (text: string) => redactor.text(text);
     if (await this.client!.exists(cancelledKey(jobId))) throw new UnrecoverableError(NOT_STARTED);
     // One --concurrency for all the queues this worker listens to.

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { LABEL_PATTERN, MAX_LABELS } from '../../planning/index.js';
-import { createRedactor, ensurePrivateDir, ksaHome, readContainers, readProcessGroups, recordContainers, recordProcessGroups, secretValues } from '../../store/index.js';
+import { createRedactor, ensurePrivateDir, keyLineHider, ksaHome, readContainers, readProcessGroups, recordContainers, recordProcessGroups, secretValues } from '../../store/index.js';
 import { clearLeftovers, createBuiltinRegistry, programOf, killAllProcessGroups, liveProcessGroups, onContainersChanged, onProcessGroupsChanged, removeStoppedContainers, trackedContainers, trackedProcessGroups, type CleanUpNews, type ProcessGroup, type StartedContainer } from '../../tools/index.js';
 import { DEFAULT_STALL_TIMINGS, RedisUnavailableError, StepWorker, WORKER_NAME_PATTERN, WorkerNameTakenError, type StallTimings, type WorkerLogEntry } from '../../workers/index.js';
 import { CliError } from '../errors.js';
@@ -53,6 +53,7 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags): Promise<Exit
     ...(Number(io.env.KSA_WORKER_OUTPUT_BYTES) > 0 ? { outputBytes: Number(io.env.KSA_WORKER_OUTPUT_BYTES) } : {}),
     log: (entry) => log(entry, formatEntry(entry)),
     redactor,
+    keyLines: keyLineHider,
   });
   // A signal while the worker starts is kept for when it has started: dying then would leave its name claimed.
   let early: NodeJS.Signals | undefined;
