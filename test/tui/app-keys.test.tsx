@@ -32,12 +32,13 @@ describe('Esc', () => {
     const app = await renderChatApp(context, { model });
     await app.send('tell me everything');
     await app.waitFor('word3 ');
-    const pressed = performance.now();
-    await app.press('esc');
-    const frame = await app.waitFor('Interrupted.', 1000);
-    expect(performance.now() - pressed).toBeLessThan(500);
     const shown = /word\d+/g;
+    // "At once" counted in words streamed, not in milliseconds (a loaded machine slows both alike).
+    const atPress = app.frame().match(shown)!.length;
+    await app.press('esc');
+    const frame = await app.waitFor('Interrupted.');
     const before = frame.match(shown)!.length;
+    expect(before - atPress).toBeLessThanOrEqual(5);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(app.frame().match(shown)!.length).toBe(before);
     expect(before).toBeLessThan(60);
