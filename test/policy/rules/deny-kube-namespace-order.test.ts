@@ -9,9 +9,9 @@ import { createBuiltinRegistry, riskOptions } from '../../../src/tools/index.js'
 
 const options = riskOptions(createBuiltinRegistry(), process.env, '/srv/app');
 
-async function decisionOf(pattern: string, step: Record<string, unknown>): Promise<string> {
+async function decisionOf(pattern: string, step: Record<string, unknown>, program = 'kubectl'): Promise<string> {
   const plan = PlanSchema.parse({ goal: 'order', steps: [{ id: 's', ...step }] });
-  const policy = parsePolicy(`deny:\n  - kubectl: "${pattern}"\n`, '/srv/app/.ksa/policy.yaml');
+  const policy = parsePolicy(`deny:\n  - ${program}: "${pattern}"\n`, '/srv/app/.ksa/policy.yaml');
   const decision = (await assessPolicy(plan, policy, 'write', options)).decision.steps[0]!.decision;
   return decision === 'deny' ? 'deny' : 'not denied';
 }
@@ -40,5 +40,22 @@ describe('a rule naming an object and its namespace', () => {
   it('a k8s_* step with both namespace and context', async () => {
     const step = { tool: 'k8s_rollback', args: { resource: 'deployment/web', toRevision: null, namespace: 'prod', context: 'x' } };
     expect(await decisionOf('delete deployment/web -n prod *', step)).toBe('deny');
+  });
+});
+
+describe('a helm rule naming a release and its namespace', () => {
+  it.each([
+    ['uninstall web -n prod *', 'helm uninstall web --kube-context x -n prod', 'deny'],
+    ['uninstall web -n prod *', 'helm uninstall web --wait --namespace=prod', 'deny'],
+    ['upgrade web * -n prod *', 'helm upgrade web ./chart --install --set image.tag=2 -n prod', 'deny'],
+    ['uninstall web -n prod *', 'helm uninstall web --wait -n dev', 'not denied'],
+    ['uninstall web -n prod *', 'helm uninstall web --wait -n prod -n dev', 'not denied'],
+  ])('"%s": %s is %s', async (pattern, command, expected) => {
+    expect(await decisionOf(pattern, shell(command), 'helm')).toBe(expected);
+  });
+
+  it('a helm step with both namespace and context', async () => {
+    const step = { tool: 'helm', args: { args: ['uninstall', 'web'], namespace: 'prod', context: 'x' } };
+    expect(await decisionOf('uninstall web -n prod *', step, 'helm')).toBe('deny');
   });
 });
