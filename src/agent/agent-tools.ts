@@ -18,6 +18,8 @@ export type ProposedPlan = {
   readonly revises?: string;
   /** Approving it continues this interrupted run instead of starting a new one. */
   readonly resumeRunId?: string;
+  /** A /resume of a run done on this machine alone, in a chat with workers: it goes on here (mayUseWorkers), as ksa resume does. */
+  readonly runsHere?: true;
   /**
    * Read back from a session: what of the plan was stored as *** (secrets, not kept), so must be written in again
    * before it runs. Kept by its edits and revisions, which may write the values back.

@@ -103,8 +103,9 @@ export class ChatSession extends ChatSessionRunControls {
       return this.notice(denialNotice(assessment), 'error');
     }
     try {
-      // Workers: a Redis that cannot be used is said before anything is decided; the plan stays waiting.
-      await this.deps.workers?.check();
+      // Workers: a Redis that cannot be used is said before anything is decided; the plan stays waiting. A resume that
+      // goes on here (runsHere) needs none.
+      if (!proposal.runsHere) await this.deps.workers?.check();
     } catch (error) {
       return this.notice(`Could not start the run: ${(error as Error).message}`, 'error');
     }

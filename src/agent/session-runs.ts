@@ -12,6 +12,7 @@ import { resumeOutline } from './resume-outline.js';
 import type { SecretAnswers } from './resume-secrets.js';
 import { driveRun, type DriveRunOptions, type RunHandle } from './run-controller.js';
 import { otherRedisReason, runCommandHint } from '../workers/redis-url.js';
+import { mayUseWorkers } from '../store/run-workers.js';
 
 /** What running an approved plan from a chat needs; shared by the TUI session and `ksa ask --yes`. */
 export type SessionRunDeps = {
@@ -121,7 +122,9 @@ export async function startChatRun(
   given: SecretAnswers = {},
 ): Promise<RunHandle> {
   const run = await openApprovedRun(deps, proposal, `ksa chat (session ${deps.conversation.id})`, grant, deps.registry, given);
-  const opened = deps.workers ? await openWorkers(deps.workers, run, proposal.resumeRunId !== undefined, { onNotice, ...hooks }) : undefined;
+  // Decided on the record as taken over: a run done here alone goes on here, as ksa resume decides it.
+  const workers = proposal.resumeRunId === undefined || mayUseWorkers(run.record) ? deps.workers : undefined;
+  const opened = workers ? await openWorkers(workers, run, proposal.resumeRunId !== undefined, { onNotice, ...hooks }) : undefined;
   view.runId = run.runId;
   if (proposal.resumeRunId) seedRunView(view, run.record.state);
   const mode = proposal.resumeRunId ? 'resume' : 'fresh';
@@ -199,9 +202,10 @@ export async function resumeProposal(
   environment: SessionRunDeps['environment'] = {},
   configuredRedis?: string,
 ): Promise<ProposedPlan | string> {
-  const onWorkers = workersRedis !== undefined;
   try {
     const { runId, record, status, owner } = await runs.inspect(runIdOrPrefix);
+    // As ksa resume decides it: a run done here alone goes on here, whatever Redis the chat has.
+    const onWorkers = workersRedis !== undefined && mayUseWorkers(record);
     if (owner) return `Run ${runId} is still running in process ${owner.pid}.`;
     if (status !== 'interrupted' && status !== 'paused') return `Run ${runId} ${status === 'running' ? 'is running' : `has ${status === 'cancelled' ? 'been cancelled' : status}`}; only interrupted or paused runs can be resumed.`;
     if (cancelUnderWay(record.state)) return `Run ${runId} was being cancelled when its process stopped, so it is not resumed; finish the cancel (its rollback) with: ${runCommandHint('cancel', runId, record.redis, configuredRedis)}`;
@@ -217,6 +221,7 @@ export async function resumeProposal(
       planId: `resume-${runId}`,
       plan: record.plan,
       resumeRunId: runId,
+      ...(workersRedis !== undefined && !onWorkers ? { runsHere: true as const } : {}),
       fromRun: { runId, status, workspace: record.workspace, givenInputs: Object.keys(record.inputs).filter((name) => !isDeepStrictEqual(record.inputs[name], record.plan.inputs[name])), ...(record.redis ? { redis: record.redis } : {}) },
       changes: [
         `resumes run ${runId}: ${done.length ? `${done.join(', ')} already done and not run again` : 'nothing was finished yet'}`,

@@ -7,8 +7,8 @@ import { parseRedisUrl, RedisUnavailableError } from '../workers/redis-target.js
 import type { Plan, Step } from '../planning/schema.js';
 import type { ToolCatalog } from '../planning/validate.js';
 import type { RunState } from '../planning/state.js';
-import type { RunRecord } from '../store/index.js';
 import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
+export { mayUseWorkers, sentToWorkers } from '../store/run-workers.js';
 import type { WorkerInfo } from '../workers/index.js';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -65,23 +65,6 @@ async function givenRedisUrl(io: CliIO, flag: string | undefined, home: string):
   if (redis === undefined || (typeof redis === 'string' && redis.trim() === '')) return undefined;
   if (typeof redis !== 'string') throw new CliError({ message: `${file}: "redis" must be a Redis URL such as "redis://host:6379", got ${JSON.stringify(redis)}` });
   return redis.trim();
-}
-
-/**
- * Whether a run's steps went to workers: a Redis recorded, a step a worker ran (a record from before runs kept their
- * Redis), or a step queued for workers that none took yet (a `ksa resume --redis` killed while it waited left its job
- * queued, and the run's Redis unrecorded: going on here would run that step twice, here and on the worker that takes it).
- */
-export function sentToWorkers(record: Pick<RunRecord, 'redis' | 'state'>): boolean {
-  return record.redis !== undefined || Object.values(record.state.steps).some((st) => st.worker !== undefined || st.waitingSince !== undefined);
-}
-
-/**
- * Whether going on with a run may send steps to workers: it sent some, or a step asks for one (runsOn). A run done
- * on this machine alone goes on here: a Redis configured since for other runs is not asked (it may be down).
- */
-export function mayUseWorkers(record: Pick<RunRecord, 'redis' | 'state' | 'plan'>): boolean {
-  return sentToWorkers(record) || record.plan.runsOn !== undefined || record.plan.steps.some((step) => 'runsOn' in step && step.runsOn !== undefined);
 }
 
 /** As redisUrlFor, for the commands that need a Redis (ksa worker, ksa workers): none given is a usage error. */

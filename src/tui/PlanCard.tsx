@@ -36,7 +36,7 @@ export const PlanCard = memo(function PlanCard({ proposal, tools, color, decisio
   const redactor = useContext(ShownSecrets);
   const hide = usePlanHiding(proposal.plan);
   const lines = formatPlan(proposal.plan, tools, createStyler(color), { risk, shellKube, redactor });
-  const workers = usePlanWorkers(proposal.plan, tools, decision === undefined);
+  const workers = usePlanWorkers(proposal.plan, tools, decision === undefined && !proposal.runsHere);
   const border = decision === undefined ? 'cyan' : 'gray';
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color ? border : undefined} paddingX={1} marginY={0}>
