@@ -152,7 +152,13 @@ export async function openWorkers(workers: RunWorkers, run: OpenRun, resumed: bo
       for (const line of said) hooks.onNotice?.(sentence(line));
       for (const line of warnings) hooks.onWarning?.(sentence(line));
     }
-    return await workers.open(run.runId, run.record.plan, resumed, (line) => hooks.onWarning?.(sentence(line)));
+    const opened = await workers.open(run.runId, run.record.plan, resumed, (line) => hooks.onWarning?.(sentence(line)));
+    // Before its first job is queued, as ksa resume records it: a resumed run done here until now recorded none.
+    await run.recordRedis(workers.redis).catch(async (error: unknown) => {
+      await opened.close();
+      throw error;
+    });
+    return opened;
   } catch (error) {
     await run.close();
     throw error;

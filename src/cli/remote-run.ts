@@ -7,6 +7,7 @@ import { parseRedisUrl, RedisUnavailableError } from '../workers/redis-target.js
 import type { Plan, Step } from '../planning/schema.js';
 import type { ToolCatalog } from '../planning/validate.js';
 import type { RunState } from '../planning/state.js';
+import type { OpenRun } from '../store/index.js';
 import type { OpenedRemote, RunWorkers } from '../agent/session-runs.js';
 export { mayUseWorkers, sentToWorkers } from '../store/run-workers.js';
 import type { WorkerInfo } from '../workers/index.js';
@@ -157,12 +158,19 @@ export async function openRemote(url: string, runId: string, plan: Plan, tools: 
  * recorded, resumable, nothing started.
  */
 export async function withRemoteSteps<T>(
-  run: { close(): Promise<void> },
+  run: Pick<OpenRun, 'close' | 'recordRedis'>,
   target: { readonly url: string | undefined; readonly runId: string; readonly plan: Plan; readonly tools: ToolCatalog; readonly flags: RemoteFlags & RemoteRunFlags },
   body: (remote: OpenedRemote['remote'] | undefined) => Promise<T>,
 ): Promise<T> {
   if (!target.url) return body(undefined);
   const opened = await openRemote(target.url, target.runId, target.plan, target.tools, target.flags).catch(async (error: unknown) => {
+    await run.close();
+    throw error;
+  });
+  // On disk before its first job is queued (a resume of a run done here, which recorded none): killed -9 from then on,
+  // the run still says where its jobs are, and a later resume or cancel goes there.
+  await run.recordRedis(recordedRedisUrl(target.url)).catch(async (error: unknown) => {
+    await opened.close();
     await run.close();
     throw error;
   });

@@ -103,6 +103,18 @@ export class OpenRun {
     await this.document.flush();
   }
 
+  /**
+   * The Redis its steps go to workers through (as recordedRedisUrl gives it), on disk when this returns: a run that
+   * recorded none (done here until a resume sent its steps to workers) is then resumed and cancelled there. One
+   * recorded already stays as written: a resume goes on only through that server (otherRedisRefusal).
+   */
+  async recordRedis(redis: string): Promise<void> {
+    if (this.record.redis !== undefined) return;
+    this.record.redis = redis;
+    this.document.changed();
+    await this.document.flush();
+  }
+
   /** Marks the run's status (e.g. interrupted) outside an execution. */
   setStatus(status: RunStatus): void {
     this.record.state.status = status;
