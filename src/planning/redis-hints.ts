@@ -116,6 +116,20 @@ function databaseNumber(written: string): number {
   return /^\d+$/.test(written) ? Number(written) : NaN;
 }
 
+/**
+ * A Redis URL a run recorded, its database read as builds before plain digits were required read it: with a number
+ * parser, so that `/1e0`, `/+1`, `/0x1` or `/1.0` sent its steps through database 1, written `/1` now. Those runs are
+ * then resumed and cancelled through the database they used, and hints name a URL this build takes. Any other is as recorded.
+ */
+export function olderBuildRedisUrl(recorded: string): string {
+  const parts = writtenParts(recorded);
+  const written = parts?.path.slice(1) ?? '';
+  if (!parts || written === '' || /^\d+$/.test(written)) return recorded;
+  const db = Number(written);
+  if (!Number.isSafeInteger(db) || db < 0) return recorded;
+  return `${parts.scheme}//${parts.userInfo === undefined ? '' : `${parts.userInfo}@`}${parts.hostPort}/${db}${parts.rest}`;
+}
+
 /** The one name every spelling of this machine's IPv4 loopback address is compared by. */
 export const LOOPBACK_HOST = 'loopback';
 

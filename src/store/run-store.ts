@@ -8,7 +8,7 @@ import { recordReplacer, replacerFor, RUN_INDEX_SHAPE, RUN_RECORD_SHAPE, RUN_SUM
 import { StoredOutputs } from './stored-outputs.js';
 import { SharedIndex } from './shared-index.js';
 import { liveOwner, RunBusyError, RunLock, type LockOwner } from './run-lock.js';
-import { runCommandHint } from '../planning/redis-hints.js';
+import { olderBuildRedisUrl, runCommandHint } from '../planning/redis-hints.js';
 import type { RunRecord, RunSummary } from './run-record.js';
 import { cutShortSteps, ownerLastAlive, runStoppedAt } from './run-status.js';
 import { summarize } from './run-summary.js';
@@ -170,6 +170,7 @@ export class RunStore {
       else clearMaskedOutput(document.data, stepId);
     }
     markLegacyRollbackStart(document.data);
+    if (document.data.redis !== undefined) document.data.redis = olderBuildRedisUrl(document.data.redis);
     return document.data;
   }
 
