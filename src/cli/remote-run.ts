@@ -27,35 +27,44 @@ type RemoteRunFlags = { reattach?: boolean; warn?: (line: string) => void };
  * on this machine a plan its owner meant for the workers.
  */
 export async function redisUrlFor(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
-  const url = await givenRedisUrl(io, flag, home);
+  const given = await givenRedisUrl(io, flag, home);
   // Said before a resume or cancel compares it with the run's, and before any hint or record names it.
-  const problem = url === undefined ? undefined : writtenRedisUrlProblem(url);
-  if (problem !== undefined) throw new CliError({ message: `cannot use Redis at ${shownRedisUrl(url!)}: ${problem}` });
-  return url;
+  const problem = given === undefined ? undefined : writtenRedisUrlProblem(given.url);
+  if (problem !== undefined) throw new CliError({ message: `cannot use Redis at ${shownRedisUrl(given!.url)}: ${problem}` });
+  return given?.url;
 }
 
 /**
  * redisUrlFor, and a URL ksa cannot use as written refused now, as checkedTarget refuses it, without connecting: for
- * ksa ask and ksa chat, which meet the Redis only once the model has answered with a plan.
+ * ksa ask and ksa chat, which meet the Redis only once the model has answered with a plan. The refusal names where the
+ * URL came from when no --redis gave it: neither command line shows it.
  */
 export async function usableRedisUrl(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
-  const url = await redisUrlFor(io, flag, home);
+  const given = await givenRedisUrl(io, flag, home);
+  if (given === undefined) return undefined;
+  const problem = writtenRedisUrlProblem(given.url);
+  let refusal = problem === undefined ? undefined : { url: shownRedisUrl(given.url), reason: problem };
   try {
-    if (url !== undefined) parseRedisUrl(url);
+    if (refusal === undefined) parseRedisUrl(given.url);
   } catch (error) {
-    throw RedisUnavailableError.isInstance(error) ? redisCliError(error) : error;
+    if (!RedisUnavailableError.isInstance(error)) throw error;
+    refusal = { url: error.url, reason: error.reason };
   }
-  return url;
+  if (refusal !== undefined) throw new CliError({ message: `cannot use Redis at ${refusal.url}${given.from ? ` (from ${given.from})` : ''}: ${refusal.reason}`, exitCode: ExitCode.usage });
+  return given.url;
 }
 
-async function givenRedisUrl(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
+/** A Redis URL as given, and where from when not by --redis (KSA_REDIS_URL, or config.json's "redis"). */
+type GivenRedisUrl = { readonly url: string; readonly from?: string };
+
+async function givenRedisUrl(io: CliIO, flag: string | undefined, home: string): Promise<GivenRedisUrl | undefined> {
   if (flag !== undefined) {
     // `--redis "$URL"` with URL unset: running the workers' steps here instead would be a surprise.
     if (flag.trim() === '') throw new CliError({ message: '--redis: empty; give a Redis URL such as redis://host:6379 (is the variable you passed set?)' });
-    return flag;
+    return { url: flag };
   }
   const fromEnv = io.env.KSA_REDIS_URL?.trim();
-  if (fromEnv) return fromEnv;
+  if (fromEnv) return { url: fromEnv, from: 'KSA_REDIS_URL' };
   const file = configFilePath(home);
   const config = await readConfigJson(file).catch((error: unknown) => {
     throw error instanceof ModelConfigError ? new CliError({ message: error.message }) : error;
@@ -65,7 +74,7 @@ async function givenRedisUrl(io: CliIO, flag: string | undefined, home: string):
   const redis = isRecord(config) ? config.redis : undefined;
   if (redis === undefined || (typeof redis === 'string' && redis.trim() === '')) return undefined;
   if (typeof redis !== 'string') throw new CliError({ message: `${file}: "redis" must be a Redis URL such as "redis://host:6379", got ${JSON.stringify(redis)}` });
-  return redis.trim();
+  return { url: redis.trim(), from: `"redis" in ${file}` };
 }
 
 /** As redisUrlFor, for the commands that need a Redis (ksa worker, ksa workers): none given is a usage error. */

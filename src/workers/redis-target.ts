@@ -10,6 +10,8 @@ import { maskedRedisUrl, REDIS_URL_FORM, redisServerOf, shownRedisUrl, writtenRe
 
 export class RedisUnavailableError extends KsaError {
   readonly url: string;
+  /** Why, as the message says it after the URL. */
+  readonly reason: string;
   /** The URL itself is wrong (a usage error), not the Redis it names. */
   readonly badUrl: boolean;
 
@@ -17,6 +19,7 @@ export class RedisUnavailableError extends KsaError {
     // A URL that cannot be taken apart is shown as given: its password is masked here, for every caller.
     super({ name: 'RedisUnavailableError', message: `cannot use Redis at ${maskedRedisUrl(url)}: ${reason}`, cause });
     this.url = maskedRedisUrl(url);
+    this.reason = reason;
     this.badUrl = badUrl;
   }
 }
@@ -35,6 +38,9 @@ function userInfoPart(encoded: string, display: string, what: string): string {
     throw new RedisUnavailableError({ url: display, reason: `its ${what} holds a % that is not %XX (write a % in it as %25)`, badUrl: true });
   }
 }
+
+/** Redis allows at most 2^31 - 1 databases (its `databases` setting is an int): the last one's number. */
+const MAX_DATABASE = 2_147_483_646;
 
 export function parseRedisUrl(url: string): RedisTarget {
   // Before the parser reads it: a password cut short would be taken for a host and port, and a URL without // for no host.
@@ -56,6 +62,8 @@ export function parseRedisUrl(url: string): RedisTarget {
   if (parsed.search !== '') throw new RedisUnavailableError({ url: display, reason: `ksa reads no options after ? in a Redis URL: give the database as /N (${REDIS_URL_FORM})`, badUrl: true });
   const { host, port, db, tls } = redisServerOf(parsed);
   if (!Number.isInteger(db) || db < 0) throw new RedisUnavailableError({ url: display, reason: `"${maskedRedisUrl(parsed.pathname.slice(1))}" is not a database number`, badUrl: true });
+  // Quoted as written: past this no server has it, and a number that large is no longer read exactly (1e20 for 99999999999999999999).
+  if (db > MAX_DATABASE) throw new RedisUnavailableError({ url: display, reason: `database ${parsed.pathname.slice(1)} cannot exist: a Redis server numbers its databases from 0 to at most ${MAX_DATABASE}`, badUrl: true });
   const options: RedisOptions = {
     host,
     port,

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentCliFor, singleFailureLine } from '../helpers/agent-cli.js';
 import { chatHarnessFor } from '../helpers/chat-pty.js';
@@ -13,6 +15,7 @@ const BAD = [
   { url: 'http://cache:6379', shown: 'http://cache:6379', reason: 'unsupported scheme "http:" (use redis:// or rediss://)' },
   { url: 'redis://cache:6379/+1', shown: 'redis://cache:6379/+1', reason: '"+1" is not a database number' },
   { url: 'redis://:s3cret@cache:6379?db=1', shown: 'redis://cache:6379', reason: 'ksa reads no options after ? in a Redis URL: give the database as /N (redis://[user:password@]host[:port][/db])' },
+  { url: 'redis://cache:6379/99999999999999999999', shown: 'redis://cache:6379/99999999999999999999', reason: 'database 99999999999999999999 cannot exist: a Redis server numbers its databases from 0 to at most 2147483646' },
 ] as const;
 
 describe.concurrent('a Redis URL ksa cannot use as written', () => {
@@ -23,12 +26,20 @@ describe.concurrent('a Redis URL ksa cannot use as written', () => {
     const run = await cli.ksa(['run', plan, '--yes', '--redis', url]);
     expect(run.code, describeResult(run)).toBe(2);
     expect(run.stderr.trim().split('\n').at(-1)).toBe(line);
-    for (const [args, env] of [[['--redis', url], {}], [[], { KSA_REDIS_URL: url }]] as const) {
+    // Where the URL came from is named when no --redis gave it: neither command line shows it.
+    const config = path.join(cli.sandbox.home, 'config.json');
+    const given = [
+      { args: ['--redis', url], env: {}, said: line },
+      { args: [], env: { KSA_REDIS_URL: url }, said: `ksa: cannot use Redis at ${shown} (from KSA_REDIS_URL): ${reason}` },
+      { args: [], env: { KSA_REDIS_URL: undefined }, config: true, said: `ksa: cannot use Redis at ${shown} (from "redis" in ${config}): ${reason}` },
+    ];
+    for (const { args, env, config: inConfig, said } of given) {
+      if (inConfig) await writeFile(config, JSON.stringify({ redis: url }));
       cli.server.enqueue({ text: 'Planning.', toolCalls: [{ name: 'propose_plan', arguments: { goal: 'touch' } }] }, planReply(PLAN), { text: 'Plan ready.' });
       for (const yes of [['--yes'], []]) {
         const result = await cli.ksa(['ask', ...yes, ...args, 'touch a file'], { env });
         expect(result.code, describeResult(result)).toBe(run.code);
-        expect(singleFailureLine(result)).toBe(line);
+        expect(singleFailureLine(result)).toBe(said);
         expect(result.stdout).toBe('');
         expect(`${result.stdout}${result.stderr}`).not.toContain('s3cret');
       }
@@ -36,13 +47,19 @@ describe.concurrent('a Redis URL ksa cannot use as written', () => {
     expect(cli.server.requests).toHaveLength(0);
   });
 
-  it.for(BAD)('$url: ksa chat (KSA_REDIS_URL) refuses it before its first frame, and asks the model nothing', async ({ url, shown, reason }, context) => {
+  it.for(BAD)('$url: ksa chat (KSA_REDIS_URL, config.json) refuses it before its first frame, naming where it came from, and asks the model nothing', async ({ url, shown, reason }, context) => {
     const harness = await chatHarnessFor(context);
+    const config = path.join(harness.sandbox.home, 'config.json');
     const term = spawnKsaPty(['chat'], { cwd: harness.sandbox.dir, home: harness.sandbox.home, cols: 240, env: { ...harness.env, KSA_REDIS_URL: url } });
     context.onTestFinished(() => term.dispose());
     expect(await term.exited).toMatchObject({ exitCode: 2 });
+    expect(await term.screen()).toContain(`ksa: cannot use Redis at ${shown} (from KSA_REDIS_URL): ${reason}`);
+    await writeFile(config, JSON.stringify({ redis: url }));
+    const fromConfig = spawnKsaPty(['chat'], { cwd: harness.sandbox.dir, home: harness.sandbox.home, cols: 400, env: { ...harness.env, KSA_REDIS_URL: undefined } });
+    context.onTestFinished(() => fromConfig.dispose());
+    expect(await fromConfig.exited).toMatchObject({ exitCode: 2 });
+    expect((await fromConfig.screen()).replace(/\n/g, '')).toContain(`ksa: cannot use Redis at ${shown} (from "redis" in ${config}): ${reason}`);
     const screen = await term.screen();
-    expect(screen).toContain(`ksa: cannot use Redis at ${shown}: ${reason}`);
     expect(screen).not.toMatch(/ · ready · /);
     expect(screen).not.toContain('s3cret');
     expect(harness.server.requests).toHaveLength(0);
