@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { StepJobData } from './queue-names.js';
 import { REDACTED } from '../planning/redacted.js';
-import { runJobKeys } from './run-job-keys.js';
 
 /** Writes the scrubbed data only into a job that is still there: a removed job must not come back as a bare hash. */
 const REPLACE_DATA = `if redis.call('exists', KEYS[1]) == 1 then redis.call('hset', KEYS[1], 'data', ARGV[1]) end return 0`;
@@ -33,16 +32,8 @@ export class JobScrubber {
   }
 }
 
-/**
- * Every job of the run still holding secrets, whoever added it: a run taken over (ksa resume, ksa cancel) has those
- * its predecessor added and could not scrub, killed with their worker before the step ended. Fails when Redis does.
- */
-export async function scrubRunJobs(client: Redis, runId: string): Promise<void> {
-  await Promise.all((await runJobKeys(client, runId)).map(({ key }) => scrubJob(client, key)));
-}
-
 /** The job at `key` with its arguments' secrets as ***; nothing for a job without any, or gone. Fails when Redis does. */
-async function scrubJob(client: Redis, key: string): Promise<void> {
+export async function scrubJob(client: Redis, key: string): Promise<void> {
   const stored = await client.hget(key, 'data');
   const data = stored === null ? undefined : parsedData(stored);
   if (!data || !Array.isArray(data.secrets) || data.secrets.length === 0) return;

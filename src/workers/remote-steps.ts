@@ -2,13 +2,15 @@ import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { watchOutage, watchRefusal } from './redis-outage.js';
 import { Redis } from 'ioredis';
 import { AddBatcher } from './add-batcher.js';
-import { settledWithin } from './settled-within.js';
+import { settledWhileAnswering, settledWithin } from './settled-within.js';
 import { describePlacement, errorMessage, PartialSuccessError, RefusedAttemptError, type InvokeTool, type Placement, type ToolCall } from '../planning/index.js';
 import { EVENTS_MAX_LEN, jobId as makeJobId, stepJobData, labelQueue, PREFIX, workerQueue, type JobPin, type StepJobData, type StepJobResult } from './queue-names.js';
 import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
 import { stopLostAttempt, type LostAttemptEnd } from './lost-attempt-stop.js';
-import { JobScrubber, scrubRunJobs } from './job-scrub.js';
+import { JobScrubber } from './job-scrub.js';
+import { indexJob } from './run-job-keys.js';
+import { endTakenOverJobs } from './taken-over-end.js';
 import type { Outstanding, Watcher } from './outstanding-job.js';
 import { RedisSilence } from './redis-silence.js';
 import { sweepJobs } from './job-sweep.js';
@@ -47,8 +49,8 @@ export type RemoteStepsOptions = {
 
 /** How long closing waits for BullMQ to end its reads before it drops the connections. */
 const CLOSE_GRACE_MS = 2000;
-/** How long a run taken over waits for the scrub of all its jobs (a scan of Redis's keys), at its end. */
-const RUN_SCRUB_MS = 5000;
+/** How long a run taken over waits for Redis to answer, at its end, as it ends its jobs: longer, Redis is out of reach. */
+const RUN_END_SILENCE_MS = 5000;
 
 /**
  * The coordinator's side: a tool call becomes a BullMQ job (id = run, step,
@@ -126,7 +128,8 @@ export class RemoteSteps {
       adder: (queue, call, id) => {
         const data = stepJobData(options.runId, call, this.pin);
         this.scrubber.added(queue.toKey(id), data);
-        return () => this.adds.add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP });
+        // Listed first: a job added and not listed would be out of reach of the run's end after a takeover.
+        return () => indexJob(this.client, options.runId, queue.name, id, options.reattach !== true).then(() => this.adds.add(queue, call.tool, data, { jobId: id, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP }));
       },
       noteLost: (call, id, worker, key, takenAt) => this.noteLost(call, id, worker, key, takenAt),
       showWaiting: (entry) => this.showWaiting(entry),
@@ -187,14 +190,19 @@ export class RemoteSteps {
 
   /**
    * The secrets out of the jobs at the run's end: those it added; a run taken over (ksa resume, ksa cancel), every
-   * job of the run, as its predecessor may have died with its worker before either could. Said when Redis is away.
+   * job of the run, as its predecessor may have died with its worker before either could, and those still queued
+   * removed (endTakenOverJobs). Said when Redis is away.
    */
   private async scrubJobs(): Promise<void> {
     if (!this.options.reattach) return void (await settledWithin(this.scrubber.scrubAll(this.client), CLOSE_GRACE_MS));
-    let scrubbed = false;
+    let ended = false;
+    let answeredAt = Date.now();
     // Not waited for when Redis is known away: its commands would wait for the reconnect.
-    if (!this.redisDown) await settledWithin(scrubRunJobs(this.client, this.options.runId).then(() => void (scrubbed = true)), RUN_SCRUB_MS);
-    if (!scrubbed) this.options.warn?.(secretsLeft(this.options.target.display, this.options.runId));
+    if (!this.redisDown) {
+      const work = endTakenOverJobs(this.client, this.options.runId, (name) => this.queue(name), () => void (answeredAt = Date.now()));
+      await settledWhileAnswering(work.then(() => void (ended = true)), RUN_END_SILENCE_MS, () => answeredAt);
+    }
+    if (!ended) this.options.warn?.(secretsLeft(this.options.target.display, this.options.runId));
   }
 
   private async runOn(call: ToolCall, queue: string, labels: readonly string[], worker?: string): Promise<unknown> {

@@ -14,3 +14,15 @@ export async function settledWithin(work: Promise<unknown>, ms: number): Promise
     clearTimeout(timer);
   }
 }
+
+/**
+ * As settledWithin, for work that talks to Redis as long as it takes: false only once Redis has answered
+ * nothing for `silentMs` (`lastAnswer`: when it last did). A long scan is not a Redis out of reach.
+ */
+export async function settledWhileAnswering(work: Promise<unknown>, silentMs: number, lastAnswer: () => number): Promise<boolean> {
+  for (;;) {
+    const left = lastAnswer() + silentMs - Date.now();
+    if (left <= 0) return false;
+    if (await settledWithin(work, left)) return true;
+  }
+}
