@@ -9,7 +9,7 @@ import type { RedisTarget } from './redis-connection.js';
 import { LostWorkers } from './lost-workers.js';
 import { stopLostAttempt, type LostAttemptEnd } from './lost-attempt-stop.js';
 import { JobScrubber } from './job-scrub.js';
-import { indexJob } from './run-job-keys.js';
+import { beginRunIndex, indexJob } from './run-job-keys.js';
 import { endTakenOverJobs } from './taken-over-end.js';
 import type { Outstanding, Watcher } from './outstanding-job.js';
 import { RedisSilence } from './redis-silence.js';
@@ -87,6 +87,7 @@ export class RemoteSteps {
     // Commands issued in one turn (the worker names of a batch of active events) go out as one write.
     this.client = new Redis({ ...options.target.options, enableAutoPipelining: true });
     this.client.on('error', () => {});
+    if (options.reattach !== true) beginRunIndex(this.client, options.runId);
     // The run's news, not a line any step printed: said once per outage as the run's note, however many
     // steps wait, and kept out of the steps' output and logs.
     watchOutage(this.client, (down) => {

@@ -14,6 +14,14 @@ const COMPLETE = 'complete';
 /** Longer than a finished job is kept (a day): an index gone before its jobs leaves them to the scan. */
 const INDEX_TTL_S = 7 * 24 * 3600;
 
+/**
+ * Opens the index of a run this coordinator begins, complete while it lists no job: a takeover of a run killed before
+ * it sent one reads nothing more. Best effort: without it, the run's jobs are found by a scan.
+ */
+export function beginRunIndex(client: Redis, runId: string): void {
+  void Promise.all([client.sadd(runIndexKey(runId), COMPLETE), client.expire(runIndexKey(runId), INDEX_TTL_S)]).catch(() => {});
+}
+
 /** Lists a job in its run's index (`fresh`: a run begun by this coordinator, whose every job is listed). Fails when Redis does. */
 export async function indexJob(client: Redis, runId: string, queue: string, id: string, fresh: boolean): Promise<void> {
   const key = runIndexKey(runId);
