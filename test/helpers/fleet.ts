@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { createCliSandbox, eventually, startKsa, type CliSandbox, type KsaProcess } from './cli.js';
-import { killGroup } from './durable.js';
+import { createCliSandbox, eventually, runKsa, startKsa, type CliSandbox, type KsaProcess } from './cli.js';
+import { killGroup, ksaJson } from './durable.js';
 import { startRedis, type TestRedis } from './redis-server.js';
 
 /** Lost-attempt detection shortened for tests: lock 2 s, stalled check every 1 s. */
@@ -140,3 +140,15 @@ steps:
     tool: shell
     args: { command: "test -f ok && test -s app.txt" }
 `;
+
+/**
+ * Once every worker of the scenario's Redis is gone (killed), resumes `runId` with a fresh worker `name` (labels
+ * `box`) and the file `go` written (the plan's step ends at once then), `args` added: the resume's result.
+ */
+export async function resumedOnFreshWorker(scenario: FleetScenario, runId: string, name: string, args: readonly string[]): Promise<Awaited<ReturnType<typeof runKsa>>> {
+  const { redis, dir, home, workers } = scenario;
+  await eventually(async () => ((await ksaJson<{ workers: { name: string }[] }>(['workers', '--redis', redis.url], { home })).workers.length === 0 ? true : undefined), 30_000, 500);
+  workers.set(name, await startWorker(redis.url, name, { labels: ['box'], cwd: dir, home }));
+  writeFileSync(path.join(dir, 'go'), '');
+  return runKsa(['resume', runId, '--yes', '--redis', redis.url, ...args], { home, cwd: dir, timeoutMs: 30_000 });
+}

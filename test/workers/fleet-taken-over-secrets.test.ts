@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { describeResult, eventually, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
 import { ksaJson, killGroup, type StatusDoc } from '../helpers/durable.js';
-import { fleetScenarios, startWorker } from '../helpers/fleet.js';
+import { fleetScenarios, resumedOnFreshWorker, startWorker } from '../helpers/fleet.js';
 import { keysHolding } from '../helpers/redis-keys.js';
 
 // The coordinator and the worker of a step holding a credential, both killed with kill -9 before the step ended: no
@@ -71,10 +71,7 @@ describe.concurrent('workers: a credential in the job of a run whose coordinator
     const runId = await killedMidStep(scenario, plan, ['--redis', redis.url, '--input', `apiToken=${SECRET}`]);
     expect(await holding(redis.url, [SECRET])).toEqual([`ksa:worker-box-1:${runId}.slow.1.box-1`]);
     // The resume fans out to the live workers only: box-1's part is left as it is, and its job with it.
-    await eventually(async () => ((await ksaJson<{ workers: { name: string }[] }>(['workers', '--redis', redis.url], { home })).workers.length === 0 ? true : undefined), 30_000, 500);
-    workers.set('box-2', await startWorker(redis.url, 'box-2', { labels: ['box'], cwd: dir, home }));
-    writeFileSync(path.join(dir, 'go'), '');
-    const resume = await runKsa(['resume', runId, '--yes', '--redis', redis.url, '--input', `apiToken=${SECRET}`], { home, cwd: dir, timeoutMs: 30_000 });
+    const resume = await resumedOnFreshWorker(scenario, runId, 'box-2', ['--input', `apiToken=${SECRET}`]);
     expect(resume.code, describeResult(resume)).toBe(0);
     expect(resume.stderr).toContain('slow succeeded');
     expect(await holding(redis.url, [SECRET])).toEqual([]);

@@ -2,9 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { describeResult, eventually, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
-import { ksaJson, killGroup } from '../helpers/durable.js';
-import { fleetScenarios, startWorker, waitForJobState } from '../helpers/fleet.js';
+import { describeResult, eventually, parseNdjson, startKsa } from '../helpers/cli.js';
+import { killGroup } from '../helpers/durable.js';
+import { fleetScenarios, resumedOnFreshWorker, waitForJobState } from '../helpers/fleet.js';
 
 // A fan-out's part queued for a worker that died before taking it, its coordinator killed with kill -9 too: the
 // ksa resume that takes the run over sends the step to the live workers only. Once that run has ended, no worker
@@ -15,7 +15,8 @@ const SECRET = 'Queued9Part-secret-input';
 
 describe('workers: the end of a ksa resume that took a run over', () => {
   it('removes a fan-out part still queued for a dead worker, and keeps the parts that ran, masked', async () => {
-    const { redis, dir, home, workers } = await fleet.setup('resume', ['box-1', 'box-2'], { labels: ['box'] });
+    const scenario = await fleet.setup('resume', ['box-1', 'box-2'], { labels: ['box'] });
+    const { redis, dir, home, workers } = scenario;
     const plan = 'goal: A secret on every box\ninputs: { apiToken: changeme }\nsteps:\n  - id: slow\n    tool: shell\n    runsOn: { labels: [box], each: true }\n    args: { command: "test -f go && exit 0; echo $$ > slow.pid; sleep 60", env: { API_TOKEN: "{{ inputs.apiToken }}" } }\n';
     writeFileSync(path.join(dir, 'plan.yaml'), plan);
     // box-1 dies first: its entry stays fresh for seconds, so the run still sends it a part, which waits there.
@@ -31,10 +32,7 @@ describe('workers: the end of a ksa resume that took a run over', () => {
     workers.get('box-2')!.kill('SIGKILL');
     await Promise.all([run.result, workers.get('box-2')!.result.catch(() => undefined)]);
     killGroup(pid);
-    await eventually(async () => ((await ksaJson<{ workers: { name: string }[] }>(['workers', '--redis', redis.url], { home })).workers.length === 0 ? true : undefined), 30_000, 500);
-    workers.set('box-3', await startWorker(redis.url, 'box-3', { labels: ['box'], cwd: dir, home }));
-    writeFileSync(path.join(dir, 'go'), '');
-    const resume = await runKsa(['resume', runId, '--yes', '--redis', redis.url, '--input', `apiToken=${SECRET}`], { home, cwd: dir, timeoutMs: 30_000 });
+    const resume = await resumedOnFreshWorker(scenario, runId, 'box-3', ['--input', `apiToken=${SECRET}`]);
     expect(resume.code, describeResult(resume)).toBe(0);
     expect(resume.stderr).toContain('slow succeeded');
     const client = new Redis(redis.url);
