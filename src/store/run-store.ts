@@ -95,8 +95,9 @@ export class RunStore {
     // Built by this process from a validated plan: written as is, not read back and re-validated (10k steps cost ~50 ms of zod).
     const outputs = new StoredOutputs();
     const replacer = replacerFor(RUN_RECORD_SHAPE, redactor, namesSecretInput(record.plan.inputs, record.inputs, record.state.inputs), inputsRedactor, outputs);
-    // The keys are stored as ***: a resume knows their lines by these.
-    const digests = keyLineDigests(record.runId, keys);
+    // The keys are stored as ***: a resume knows their lines by these, and so does a worker (its jobs carry them), for
+    // a key given as an input too (`--input sshKey="$(cat id_ed25519)"`): a step printing part of it holds none of it.
+    const digests = keyLineDigests(record.runId, [...keys, ...privateKeysIn(record.plan.inputs), ...privateKeysIn(record.inputs)]);
     const data = { version: 1 as const, format: RUN_RECORD_FORMAT, approvals: [], masked: { steps: [], rollbacks: [], inputs: [], outputs: [] }, ...withSecretInputKinds(record), ...(digests.length > 0 ? { keyLineDigests: digests } : {}) };
     const document = StoredDocument.create<RunRecord>({ file: path.join(dir, 'run.json'), data, replacer });
     noteMaskedParts(data, replacer);

@@ -90,4 +90,21 @@ describe.concurrent('workers: the lines of a key typed into the plan, printed by
     await waitForJobState(redis.url, 'worker-vault-1', `${runId}.show.rollback.vault-1`, 'completed');
     expect(await whereBodyLines(scenario, [cancelled])).toEqual({ redis: [], files: [], output: false });
   }, 120_000);
+
+  it('reach Redis as *** in a run given the key as an input, secret or not', async () => {
+    const scenario = await fleet.setup('input', ['vault-1'], { labels: ['vault'] });
+    const { redis, dir, home } = scenario;
+    const planFile = await fleet.sandbox.writePlan('input/plan.yaml', `goal: Install a key given as an input
+inputs: { sshKey: changeme, deployKey: changeme }
+steps:
+  - { id: key, tool: write_file, args: { path: id_rsa, content: "{{ inputs.sshKey }}" } }
+  - { id: other, tool: write_file, args: { path: deploy_key, content: "{{ inputs.deployKey }}" } }
+  - { id: show, tool: shell, runsOn: [vault], dependsOn: [key, other], args: { command: "sed -n 2,4p id_rsa; sed -n 5,7p deploy_key" } }
+`);
+    const given = ['--input', `sshKey=${KEY.text}`, '--input', `deployKey=${KEY.text}`];
+    const run = await runKsa(['run', planFile, '--yes', '--json', '--redis', redis.url, ...given], { home, cwd: dir, timeoutMs: 45_000 });
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(eventsOf(parseNdjson(run.stdout), 'step_output', 'show').map((event) => event.line)).toEqual(['***', '***', '***', '***', '***', '***']);
+    expect(await whereBodyLines(scenario, [run])).toEqual({ redis: [], files: [], output: false });
+  }, 120_000);
 });
