@@ -29,8 +29,8 @@ type RemoteRunFlags = { reattach?: boolean; warn?: (line: string) => void };
 export async function redisUrlFor(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
   const given = await givenRedisUrl(io, flag, home);
   // Said before a resume or cancel compares it with the run's, and before any hint or record names it.
-  const problem = given === undefined ? undefined : writtenRedisUrlProblem(given.url);
-  if (problem !== undefined) throw new CliError({ message: `cannot use Redis at ${shownRedisUrl(given!.url)}: ${problem}` });
+  const refusal = given === undefined ? undefined : writtenRefusal(given.url);
+  if (refusal !== undefined) throw new CliError({ message: `cannot use Redis at ${refusal.url}: ${refusal.reason}` });
   return given?.url;
 }
 
@@ -42,16 +42,28 @@ export async function redisUrlFor(io: CliIO, flag: string | undefined, home: str
 export async function usableRedisUrl(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
   const given = await givenRedisUrl(io, flag, home);
   if (given === undefined) return undefined;
-  const problem = writtenRedisUrlProblem(given.url);
-  let refusal = problem === undefined ? undefined : { url: shownRedisUrl(given.url), reason: problem };
-  try {
-    if (refusal === undefined) parseRedisUrl(given.url);
-  } catch (error) {
-    if (!RedisUnavailableError.isInstance(error)) throw error;
-    refusal = { url: error.url, reason: error.reason };
-  }
+  const refusal = writtenRefusal(given.url) ?? parseRefusal(given.url);
   if (refusal !== undefined) throw new CliError({ message: `cannot use Redis at ${refusal.url}${given.from ? ` (from ${given.from})` : ''}: ${refusal.reason}`, exitCode: ExitCode.usage });
   return given.url;
+}
+
+type UrlRefusal = { readonly url: string; readonly reason: string };
+
+/** What is wrong with a URL as written (a password cut short, no host…), the URL shown as refusals show it. */
+function writtenRefusal(url: string): UrlRefusal | undefined {
+  const problem = writtenRedisUrlProblem(url);
+  return problem === undefined ? undefined : { url: shownRedisUrl(url), reason: problem };
+}
+
+/** What the parser refuses of a URL (a database that is no number, options after ?), as it says it. */
+function parseRefusal(url: string): UrlRefusal | undefined {
+  try {
+    parseRedisUrl(url);
+    return undefined;
+  } catch (error) {
+    if (!RedisUnavailableError.isInstance(error)) throw error;
+    return { url: error.url, reason: error.reason };
+  }
 }
 
 /** A Redis URL as given, and where from when not by --redis (KSA_REDIS_URL, or config.json's "redis"). */
