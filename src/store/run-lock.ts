@@ -105,10 +105,22 @@ export async function liveOwner(runDir: string): Promise<LockOwner | undefined> 
   return owner && isOwnerAlive(owner) ? owner : undefined;
 }
 
+/**
+ * Another ksa may send SIGUSR2 (a cancel or pause request) at any moment while we hold a run, and also just after
+ * we let it go: `ksa cancel` reads the lock, finds its owner alive and signals it, and the run may end in between.
+ * Without a listener Node dies of the signal, losing the run's exit code, so a process that once held a run keeps
+ * one for the rest of its life.
+ */
+let survivesRequestSignal = false;
+function surviveRequestSignals(): void {
+  if (survivesRequestSignal) return;
+  survivesRequestSignal = true;
+  process.on('SIGUSR2', () => {});
+}
+
 export class RunLock {
   private released = false;
 
-  private readonly keepAlive = () => {};
   private readonly stopHeartbeat: () => void;
 
   private constructor(
@@ -116,9 +128,7 @@ export class RunLock {
     readonly owner: LockOwner,
   ) {
     this.stopHeartbeat = startHeartbeat(path.join(runDir, LOCK_FILE));
-    // Another ksa may send SIGUSR2 (a cancel request) at any moment while we hold the run;
-    // without a listener Node would die of it before the run's own handler is installed.
-    process.on('SIGUSR2', this.keepAlive);
+    surviveRequestSignals();
   }
 
   /**
@@ -169,7 +179,6 @@ export class RunLock {
     if (this.released) return;
     this.released = true;
     this.stopHeartbeat();
-    process.off('SIGUSR2', this.keepAlive);
     const current = await readLockOwner(this.runDir);
     if (current?.pid === this.owner.pid && current.hostname === this.owner.hostname) {
       await unlink(path.join(this.runDir, LOCK_FILE)).catch(() => {});

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearCancelRequest, isOwnerAlive, readLockOwner, readProcessGroups, recordProcessGroups, requestCancel, requestPause, RunBusyError, RunLock, watchCancelRequest, type LockOwner } from '../../src/store/index.js';
 import { currentBootId, processStart, startTicksFromStat } from '../../src/tools/process-identity.js';
 import { createTempDir, waitFor } from '../helpers/tool-context.js';
-import { deadPid, modeOf } from '../helpers/store-fixtures.js';
+import { deadPid, modeOf, runStoreScript } from '../helpers/store-fixtures.js';
 import { startZombie } from '../helpers/zombie.js';
 
 // One writer per run: owner.lock names the owner's pid; a live owner makes a
@@ -251,6 +251,19 @@ describe('cancel requests and process groups', () => {
     } finally {
       stop();
     }
+  });
+
+  // ksa cancel reads the lock, finds its owner alive and signals it; the owner may release the run in between.
+  // A process that has held a run must not die of that late signal (its run's exit code would be lost).
+  it('a process that held a run and released it lives through a late SIGUSR2, as it would while holding it', async () => {
+    const result = await runStoreScript(
+      `const lock = await store.RunLock.acquire(${JSON.stringify(dir)}, 'r1', 'ksa run plan.yaml');
+await lock.release();
+process.kill(process.pid, 'SIGUSR2');
+await new Promise((resolve) => setTimeout(resolve, 200));
+console.log('alive');`,
+    );
+    expect(result).toMatchObject({ code: 0, stdout: 'alive\n' });
   });
 
   it('a request without an address (older ksa) made before the watcher took the run is set aside and said; one made after is followed', async () => {
