@@ -1,6 +1,7 @@
 import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { CANCEL_CHANNEL, cancelledKey } from './queue-names.js';
+import { lostUnwatched } from './orphaned-attempt.js';
+import { CANCEL_CHANNEL, cancelledKey, leftResultKey, outputKey } from './queue-names.js';
 
 /**
  * Stops one job of a step the run no longer wants: its cancel mark stops it when a worker takes it,
@@ -44,15 +45,33 @@ export function stopJob(queue: Queue, client: Redis, id: string, { stopped, ende
  * cancel mark: BullMQ ignores an add whose id exists, so the step would repeat the old failure
  * ("cancelled on worker web-1") instead of running again. Except the attempt the stopped run was in
  * the middle of (`cutShort`): failing on its own while no ksa watched is how that attempt ended, and
- * its failure is kept for the retry policy to judge; only one the run had stopped runs again.
+ * its failure is kept for the retry policy to judge; only one the run had stopped runs again. A step's
+ * attempt (`run`, not a rollback) lost with its worker while no ksa watched (lostUnwatched) runs again too,
+ * whether its run had recorded it or died first: resolves to why, for the step's log.
  */
-export async function clearFailedJob(queue: Queue, client: Redis, id: string, attempt?: number, cutShort = false): Promise<void> {
+export async function clearFailedJob(queue: Queue, client: Redis, id: string, attempt?: number, { cutShort = false, run = false }: { cutShort?: boolean; run?: boolean } = {}): Promise<string | undefined> {
   const job = await Job.fromId<{ attempt?: number }>(queue, id);
   const state = job ? await job.getState() : undefined;
-  const stale = state === 'failed' && !(cutShort && (await client.exists(cancelledKey(id))) === 0);
+  const lost = job && run ? await lostUnwatched(client, queue, job, state) : undefined;
+  const stale = lost !== undefined || (state === 'failed' && !(cutShort && (await client.exists(cancelledKey(id))) === 0));
   // A rollback's id has no attempt: one of the step's earlier go (undone, then run again under later
   // attempts) is not this one's. (A step only cancelled since counts its attempts afresh: a lower number.)
   const earlier = job !== undefined && attempt !== undefined && job.data?.attempt !== undefined && job.data.attempt < attempt && state !== 'active';
-  if (job && (stale || earlier)) await job.remove();
+  if (job && (stale || earlier)) await (lost === undefined ? job.remove() : removeLost(job));
+  // Its output and what its stop left belong to the lost run of the attempt, not to the one about to start.
+  if (lost !== undefined) await client.del(outputKey(id), leftResultKey(id));
   if (!job || stale || earlier) await client.del(cancelledKey(id));
+  return lost;
+}
+
+/** A lost job a live worker may hold an instant (it takes it from the queue to fail it as stalled): removed once it let go. */
+async function removeLost(job: Job): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await job.remove();
+    } catch (error) {
+      if (tries >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }

@@ -149,14 +149,23 @@ export async function awaitStepJob(coordinator: JobCoordinator, call: ToolCall, 
       requeue: () => add(),
     };
     const watcher: Watcher = { completed: (returnvalue: unknown) => complete(asResult(returnvalue)), failed, active: onActive, progress: (data) => output.take(data) };
-    watching.set(id, watcher);
+    // A resumed run watches the id once its predecessor's job is cleared: the events of one lost meanwhile are not
+    // this attempt's, and what was missed before is read from the stored job once added.
+    const watch = () => void (settled || watching.set(id, watcher));
+    if (!coordinator.reattach) watch();
     if (call.signal.aborted) return onAbort();
     call.signal.addEventListener('abort', onAbort, { once: true });
     coordinator.outstanding.add(entry);
     const add = coordinator.adder(queue, call, id);
     // A fresh run's job ids are new; only a resumed run may find its predecessor's under the same id
     // (and a step cancelled meanwhile is not added: its cancel found no job to stop).
-    void (coordinator.reattach ? clearFailedJob(queue, coordinator.client, id, call.attempt, call.resumesCutShort === true).then(() => (call.signal.aborted ? undefined : add())) : add())
+    const cleared = async () => {
+      const lost = await clearFailedJob(queue, coordinator.client, id, call.attempt, { cutShort: call.resumesCutShort === true, run: call.phase === 'run' });
+      if (lost !== undefined) call.onOutput(lost, 'stderr');
+      watch();
+      return call.signal.aborted ? undefined : add();
+    };
+    void (coordinator.reattach ? cleared() : add())
       .then(async () => {
         entry.added = true;
         if (coordinator.reattach) {

@@ -8,7 +8,7 @@ import { guardKubeContext, KubeContextMismatchError, KubeRetargetError, UnknownT
 import type { InvokeTool } from '../planning/tool-call.js';
 import { maskingPrivateKeyLines } from '../planning/private-key-lines.js';
 import { REDACTED } from '../planning/redacted.js';
-import { cancelledOn, NOT_STARTED } from './stopped-job.js';
+import { cancelledOn, HANDED_BACK, NOT_STARTED } from './stopped-job.js';
 import { partNotRun } from './step-messages.js';
 import { WorkerSlots } from './worker-slots.js';
 import { CANCEL_CHANNEL, cancelledKey, labelQueue, labelSubsets, PREFIX, workerQueue, type StepJobData, type StepJobProgress, type StepJobResult } from './queue-names.js';
@@ -275,7 +275,7 @@ export class StepWorker {
     } catch (error) {
       // Stopped at once, its process tree killed: not the step's failure, and not an OOM kill to look for.
       const endedAtMs = Date.now();
-      const message = this.abandoning ? `attempt handed back: worker ${this.options.name} was stopped at once` : stopped.aborted ? cancelledOn(this.options.name) : redact(workerError(error, this.options.name));
+      const message = this.abandoning ? `${HANDED_BACK}: worker ${this.options.name} was stopped at once` : stopped.aborted ? cancelledOn(this.options.name) : redact(workerError(error, this.options.name));
       if (this.abandoning) await settledWithin(this.handedBackAfter, STOP_GRACE_MS);
       done(false, message);
       this.left.ended(jobId, { worker: this.options.name, error: message, ran: { startedAtMs, endedAtMs } });

@@ -14,6 +14,9 @@ export function cancelledOn(worker: string): string {
   return `cancelled on worker ${worker}`;
 }
 
+/** How the failure of a job its worker was stopped at once while running it begins: the attempt is handed back, not failed by itself. */
+export const HANDED_BACK = 'attempt handed back';
+
 export type StoppedEnd =
   /** No worker ran it: it never started. */
   | 'not-started'
@@ -25,7 +28,7 @@ export type StoppedEnd =
 /** A stopped job's failure, by the reason its worker (or BullMQ) gave. */
 export function stoppedEnd(reason: string | undefined): StoppedEnd {
   if (reason === NOT_STARTED) return 'not-started';
-  if (reason === undefined || reason.startsWith(cancelledOn('')) || reason.startsWith('attempt handed back') || /stalled/i.test(reason)) return 'cancelled';
+  if (reason === undefined || reason.startsWith(cancelledOn('')) || reason.startsWith(HANDED_BACK) || /stalled/i.test(reason)) return 'cancelled';
   return 'failed';
 }
 

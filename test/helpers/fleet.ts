@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { createCliSandbox, eventually, runKsa, startKsa, type CliSandbox, type KsaProcess } from './cli.js';
-import { killGroup, ksaJson } from './durable.js';
+import { createCliSandbox, eventually, parseNdjson, runKsa, startKsa, type CliSandbox, type KsaProcess } from './cli.js';
+import { killGroup, ksaJson, waitForStoredStatus } from './durable.js';
 import { startRedis, type TestRedis } from './redis-server.js';
 
 /** Lost-attempt detection shortened for tests: lock 2 s, stalled check every 1 s. */
@@ -151,4 +151,25 @@ export async function resumedOnFreshWorker(scenario: FleetScenario, runId: strin
   workers.set(name, await startWorker(redis.url, name, { labels: ['box'], cwd: dir, home }));
   writeFileSync(path.join(dir, 'go'), '');
   return runKsa(['resume', runId, '--yes', '--redis', redis.url, ...args], { home, cwd: dir, timeoutMs: 30_000 });
+}
+
+/**
+ * Runs `plan` with `args` until `slow.pid` appears in the scenario's folder (and, with `recorded`, the run's record
+ * says that step runs), then kills the run and every worker with kill -9, and the step's shell (added to
+ * `orphans`): the run's id.
+ */
+export async function killedMidStep(orphans: Set<number>, scenario: Pick<FleetScenario, 'dir' | 'home' | 'workers'>, plan: string, args: readonly string[], recorded?: string): Promise<string> {
+  const { dir, home, workers } = scenario;
+  const planFile = path.join(dir, 'plan.yaml');
+  writeFileSync(planFile, plan);
+  const run = startKsa(['run', planFile, '--yes', '--json', ...args], { home, cwd: dir, timeoutMs: 60_000 });
+  const pid = await eventually(() => (existsSync(path.join(dir, 'slow.pid')) ? Number(readFileSync(path.join(dir, 'slow.pid'), 'utf8')) : undefined), 20_000);
+  orphans.add(pid);
+  const { runId } = parseNdjson(run.stdout())[0]!;
+  if (recorded !== undefined) await waitForStoredStatus(runId, recorded, 'running', { home, cwd: dir });
+  run.kill('SIGKILL');
+  for (const worker of workers.values()) worker.kill('SIGKILL');
+  await Promise.all([run.result, ...[...workers.values()].map((worker) => worker.result.catch(() => undefined))]);
+  killGroup(pid);
+  return runId;
 }

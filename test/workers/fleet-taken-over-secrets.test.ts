@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { describeResult, eventually, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
-import { ksaJson, killGroup, type StatusDoc } from '../helpers/durable.js';
-import { fleetScenarios, resumedOnFreshWorker, startWorker } from '../helpers/fleet.js';
+import { describeResult, eventually, runKsa, startKsa } from '../helpers/cli.js';
+import { ksaJson, type StatusDoc } from '../helpers/durable.js';
+import { fleetScenarios, killedMidStep, resumedOnFreshWorker, startWorker } from '../helpers/fleet.js';
 import { keysHolding } from '../helpers/redis-keys.js';
 
 // The coordinator and the worker of a step holding a credential, both killed with kill -9 before the step ended: no
@@ -15,22 +15,6 @@ const fleet = fleetScenarios('ksa-fleet-taken-over-secrets-');
 const TOKEN = `ghp_${'T4k'.repeat(12)}`;
 const PASSWORD = 'Taken9Over-pw';
 const SECRET = 'Fan9Out-secret-input';
-
-/** Runs `plan` with `args` until `slow.pid` appears in `dir`, then kills the run and every worker with kill -9 (and the step's shell). */
-async function killedMidStep(scenario: { dir: string; home: string; workers: Map<string, { kill(signal: NodeJS.Signals): void; result: Promise<unknown> }> }, plan: string, args: readonly string[]): Promise<string> {
-  const { dir, home, workers } = scenario;
-  const planFile = path.join(dir, 'plan.yaml');
-  writeFileSync(planFile, plan);
-  const run = startKsa(['run', planFile, '--yes', '--json', ...args], { home, cwd: dir, timeoutMs: 60_000 });
-  const pid = await eventually(() => (existsSync(path.join(dir, 'slow.pid')) ? Number(readFileSync(path.join(dir, 'slow.pid'), 'utf8')) : undefined), 20_000);
-  fleet.orphans.add(pid);
-  const { runId } = parseNdjson(run.stdout())[0]!;
-  run.kill('SIGKILL');
-  for (const worker of workers.values()) worker.kill('SIGKILL');
-  await Promise.all([run.result, ...[...workers.values()].map((worker) => worker.result.catch(() => undefined))]);
-  killGroup(pid);
-  return runId;
-}
 
 async function holding(url: string, needles: readonly string[]): Promise<string[]> {
   const client = new Redis(url);
@@ -46,7 +30,7 @@ describe.concurrent('workers: a credential in the job of a run whose coordinator
     const scenario = await fleet.setup('cancel', ['box-1']);
     const { redis, dir, home } = scenario;
     const plan = `goal: Typed credentials\nsteps:\n  - id: slow\n    tool: shell\n    args: { command: "echo $$ > slow.pid; echo reaching postgres://app:${PASSWORD}@db.internal:5432/app >/dev/null; sleep 60", env: { TOKEN: "${TOKEN}" } }\n`;
-    const runId = await killedMidStep(scenario, plan, ['--redis', redis.url]);
+    const runId = await killedMidStep(fleet.orphans, scenario, plan, ['--redis', redis.url]);
     expect(await holding(redis.url, [TOKEN, PASSWORD])).toEqual([`ksa:steps:${runId}.slow.1`]);
     const cancel = await runKsa(['cancel', runId, '--yes', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
     expect(cancel.code, describeResult(cancel)).toBe(0);
@@ -68,7 +52,7 @@ describe.concurrent('workers: a credential in the job of a run whose coordinator
     const { redis, dir, home, workers } = scenario;
     workers.set('box-1', await startWorker(redis.url, 'box-1', { labels: ['box'], cwd: dir, home }));
     const plan = 'goal: A secret on every box\ninputs: { apiToken: changeme }\nsteps:\n  - id: slow\n    tool: shell\n    runsOn: { labels: [box], each: true }\n    args: { command: "test -f go && exit 0; echo $$ > slow.pid; sleep 60", env: { API_TOKEN: "{{ inputs.apiToken }}" } }\n';
-    const runId = await killedMidStep(scenario, plan, ['--redis', redis.url, '--input', `apiToken=${SECRET}`]);
+    const runId = await killedMidStep(fleet.orphans, scenario, plan, ['--redis', redis.url, '--input', `apiToken=${SECRET}`]);
     expect(await holding(redis.url, [SECRET])).toEqual([`ksa:worker-box-1:${runId}.slow.1.box-1`]);
     // The resume fans out to the live workers only: box-1's part is left as it is, and its job with it.
     const resume = await resumedOnFreshWorker(scenario, runId, 'box-2', ['--input', `apiToken=${SECRET}`]);
@@ -94,7 +78,7 @@ describe.concurrent('workers: a credential in the job of a run whose coordinator
       '    tool: shell',
       `    args: { command: "echo $$ > slow.pid; sleep 60", env: { TOKEN: "${TOKEN}" } }`,
     ].join('\n');
-    const runId = await killedMidStep(scenario, `${plan}\n`, ['--redis', redis.url, '--local-default']);
+    const runId = await killedMidStep(fleet.orphans, scenario, `${plan}\n`, ['--redis', redis.url, '--local-default']);
     const cancel = startKsa(['cancel', runId, '--yes', '--redis', redis.url], { home, cwd: dir, timeoutMs: 60_000 });
     // Its jobs stopped, the cancel undoes `here` on this machine: Redis goes meanwhile.
     await eventually(() => (existsSync(path.join(dir, 'undo.started')) ? true : undefined), 20_000);
