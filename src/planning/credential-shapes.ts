@@ -95,22 +95,31 @@ export function credentialsIn(text: string): string[] {
 /** A credential written literally in a step: where (`steps[2].args.command`), the step, and what it looks like. */
 export type LiteralCredential = { readonly path: string; readonly step: string; readonly kinds: readonly string[] };
 
+/** A credential written literally as an input's default: where (`inputs.ssh.key`), the input, and what it looks like. */
+export type LiteralInputCredential = { readonly path: string; readonly input: string; readonly kinds: readonly string[] };
+
+/** The texts in a value written in a plan, each with where it is (`steps[1].args.command`, `inputs.ssh.key`), in order. */
+function textsIn(entries: readonly [string, unknown][]): { path: string; text: string }[] {
+  const texts: { path: string; text: string }[] = [];
+  // Without recursion: a deeply nested argument must not exhaust the stack.
+  const stack = [...entries];
+  while (stack.length > 0) {
+    const [path, value] = stack.pop()!;
+    if (typeof value === 'string') texts.push({ path, text: value });
+    else if (Array.isArray(value)) value.forEach((item, j) => stack.push([`${path}[${j}]`, item]));
+    else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) stack.push([`${path}.${key}`, item]);
+  }
+  return texts.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
+}
+
 /** Each text a plan's steps run with, where it is (`steps[1].args.command`) and the step's id. */
 function stepTexts(plan: { readonly steps: readonly object[] }): { path: string; step: string; text: string }[] {
-  const texts: { path: string; step: string; text: string }[] = [];
-  plan.steps.forEach((step, i) => {
+  return plan.steps.flatMap((step, i) => {
     const id = (step as { id?: unknown }).id;
     const { id: _id, name: _name, ...runs } = step as Record<string, unknown>;
-    // Without recursion: a deeply nested argument must not exhaust the stack.
-    const stack: [string, unknown][] = Object.entries(runs).map(([key, value]) => [`steps[${i}].${key}`, value]);
-    while (stack.length > 0) {
-      const [path, value] = stack.pop()!;
-      if (typeof value === 'string') texts.push({ path, step: typeof id === 'string' ? id : String(i), text: value });
-      else if (Array.isArray(value)) value.forEach((item, j) => stack.push([`${path}[${j}]`, item]));
-      else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) stack.push([`${path}.${key}`, item]);
-    }
+    const texts = textsIn(Object.entries(runs).map(([key, value]) => [`steps[${i}].${key}`, value]));
+    return texts.map((each) => ({ ...each, step: typeof id === 'string' ? id : String(i) }));
   });
-  return texts.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
 }
 
 /**
@@ -125,18 +134,35 @@ export function literalCredentials(plan: { readonly steps: readonly object[] }):
 }
 
 /**
+ * The credentials a plan's inputs hold as written as their defaults (a private key pasted as `sshKey`'s): the run
+ * stores the input as ***, so a resume or a cancel of it needs the value given again with --input.
+ */
+export function literalInputCredentials(plan: { readonly inputs?: Readonly<Record<string, unknown>> }): LiteralInputCredential[] {
+  return Object.entries(plan.inputs ?? {}).flatMap(([input, value]) =>
+    textsIn([[`inputs.${input}`, value]]).flatMap(({ path, text }) => {
+      const kinds = credentialKinds(text);
+      return kinds.length > 0 ? [{ path, input, kinds }] : [];
+    }),
+  );
+}
+
+/**
  * A warning for each: where, what, what it means for the run, and the way to pass it instead. And for a URL whose
  * password is `***`: copied from what ksa showed, it hides no secret but sends `***` as the password.
  */
-export function literalCredentialWarnings(plan: { readonly steps: readonly object[] }): string[] {
+export function literalCredentialWarnings(plan: { readonly inputs?: Readonly<Record<string, unknown>>; readonly steps: readonly object[] }): string[] {
   const passInstead = 'pass it as a secret input (--input ghToken=\u2026, {{ inputs.ghToken }}) or an allowed variable (--allow-env GH_TOKEN, {{ env.GH_TOKEN }})';
   const literal = literalCredentials(plan).map(
     (each) => `${each.path} (step ${each.step}) holds ${each.kinds.join(' and ')} written into the plan: it is stored as *** and the step cannot be resumed from its run; ${passInstead}`,
   );
+  const inputs = literalInputCredentials(plan).map(
+    (each) =>
+      `${each.path}${each.path === `inputs.${each.input}` ? '' : ` (input ${each.input})`} holds ${each.kinds.join(' and ')} written into the plan: it is stored as *** and must be given again to resume the run (--input ${each.input}=\u2026); declare the input without a default (${each.input}:) and pass it with --input ${each.input}=\u2026`,
+  );
   const copied = stepTexts(plan)
     .filter(({ text }) => maskedUrlPasswords(text))
     .map(({ path, step }) => `${path} (step ${step}) holds a URL whose password is ***, a password ksa masked, copied back: the step sends *** as the password; ${passInstead.replace('pass it', 'pass the password')}`);
-  return [...literal, ...copied];
+  return [...literal, ...inputs, ...copied];
 }
 
 /** How far back from a long line's limit a cut is moved to keep a credential whole: more than any token's length. */

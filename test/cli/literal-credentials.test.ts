@@ -51,6 +51,21 @@ describe.concurrent('a credential typed into a plan', () => {
     expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings[0]).toMatch(/^steps\[0\]\.args\.command \(step push\) holds a GitHub token/);
   });
 
+  it('ksa validate and ksa run warn of a private key pasted as an input\'s default, naming the input, and do not repeat it', async () => {
+    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n';
+    const plan = `goal: Copy a key\ninputs:\n  sshKey: ${JSON.stringify(key)}\nsteps:\n  - id: copy\n    tool: shell\n    args: { command: "echo {{ size(inputs.sshKey) }}" }\n`;
+    const file = await sandbox.writePlan('input-default/plan.yaml', plan);
+    const home = path.join(sandbox.home, 'input-default');
+    const warning = 'ksa: warning: inputs.sshKey holds a private key written into the plan: it is stored as *** and must be given again to resume the run (--input sshKey=\u2026); declare the input without a default (sshKey:) and pass it with --input sshKey=\u2026';
+    const validated = await runKsa(['validate', file], { home, cwd: path.dirname(file) });
+    expectExit(validated, 0);
+    expect(validated.stderr.trim()).toBe(warning);
+    const ran = await runKsa(['run', file, '--yes'], { home, cwd: path.dirname(file) });
+    expectExit(ran, 0);
+    expect(ran.stderr).toContain(warning);
+    for (const text of [validated.stdout, validated.stderr, ran.stdout, ran.stderr, allText(home)]) expect(text).not.toContain('b3BlbnNzaC1rZXktdjEAAAAA');
+  });
+
   it('ksa run hides it, and a token a step prints, in its events, its record and its logs; the step runs with it', async () => {
     const file = await sandbox.writePlan('run/plan.yaml', PLAN);
     const home = path.join(sandbox.home, 'run');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialKinds, hideCredentials, literalCredentials, literalCredentialWarnings } from '../../src/planning/credential-shapes.js';
+import { credentialKinds, hideCredentials, literalCredentials, literalCredentialWarnings, literalInputCredentials } from '../../src/planning/credential-shapes.js';
 import { createRedactor } from '../../src/store/redact.js';
 
 // Credentials of a well-known shape are hidden wherever ksa writes text, not only when a variable or an input holds
@@ -111,6 +111,22 @@ describe('credentials of a well-known shape', () => {
     expect(literalCredentials({ steps: [{ id: 'a', tool: 'shell', args: { command: 'echo sk-learn-classifier' } }] })).toEqual([]);
     expect(credentialKinds(`${OPENAI} ${GHP}`)).toEqual(['an OpenAI-style secret key', 'a GitHub token']);
     expect(credentialKinds(ANTHROPIC)).toEqual(['an Anthropic key']);
+  });
+
+  it('names an input whose default holds one as written, a private key pasted into the plan: it is stored as ***', () => {
+    const plan = {
+      inputs: { port: 8080, sshKey: `${PEM}\n`, deploy: { hosts: ['web-1'], auth: { token: GHP } }, sshKeyPath: '~/.ssh/id_ed25519' },
+      steps: [{ id: 'copy', tool: 'shell', args: { command: 'echo copying' } }],
+    };
+    expect(literalInputCredentials(plan)).toEqual([
+      { path: 'inputs.sshKey', input: 'sshKey', kinds: ['a private key'] },
+      { path: 'inputs.deploy.auth.token', input: 'deploy', kinds: ['a GitHub token'] },
+    ]);
+    expect(literalCredentialWarnings(plan)).toEqual([
+      'inputs.sshKey holds a private key written into the plan: it is stored as *** and must be given again to resume the run (--input sshKey=\u2026); declare the input without a default (sshKey:) and pass it with --input sshKey=\u2026',
+      'inputs.deploy.auth.token (input deploy) holds a GitHub token written into the plan: it is stored as *** and must be given again to resume the run (--input deploy=\u2026); declare the input without a default (deploy:) and pass it with --input deploy=\u2026',
+    ]);
+    expect(literalCredentialWarnings({ steps: plan.steps })).toEqual([]);
   });
 
   it('warns of a URL whose password is ***, copied from what ksa showed: it is sent as it is', () => {
