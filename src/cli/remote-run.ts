@@ -25,26 +25,21 @@ type RemoteRunFlags = { reattach?: boolean; warn?: (line: string) => void };
  * `--redis`, else KSA_REDIS_URL, else `redis` in $KSA_HOME/config.json; undefined runs everything here.
  * A config.json that cannot be read is an error, as for the model commands: ignoring it would run
  * on this machine a plan its owner meant for the workers.
+ * A URL ksa cannot use as written is refused now, as checkedTarget would refuse it, without connecting: before any
+ * hint or record names it, before ksa ask pays the model for a plan. The refusal names where the URL came from when no
+ * --redis gave it: no command line shows it. `compare`: a resume's or cancel's check against the run's recorded Redis,
+ * after what is wrong as written and before what the parser refuses: a run an older ksa recorded with `/1e0` is told
+ * to go on through `/1`, not only that `/1e0` is no database number.
  */
-export async function redisUrlFor(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
+export async function redisUrlFor(io: CliIO, flag: string | undefined, home: string, compare?: (url: string | undefined) => void): Promise<string | undefined> {
   const given = await givenRedisUrl(io, flag, home);
-  // Said before a resume or cancel compares it with the run's, and before any hint or record names it.
-  const refusal = given === undefined ? undefined : writtenRefusal(given.url);
-  if (refusal !== undefined) throw new CliError({ message: `cannot use Redis at ${refusal.url}: ${refusal.reason}` });
+  const refuse = (refusal: UrlRefusal | undefined): void => {
+    if (refusal !== undefined) throw new CliError({ message: `cannot use Redis at ${refusal.url}${given?.from ? ` (from ${given.from})` : ''}: ${refusal.reason}`, exitCode: ExitCode.usage });
+  };
+  if (given !== undefined) refuse(writtenRefusal(given.url));
+  compare?.(given?.url);
+  if (given !== undefined) refuse(parseRefusal(given.url));
   return given?.url;
-}
-
-/**
- * redisUrlFor, and a URL ksa cannot use as written refused now, as checkedTarget refuses it, without connecting: for
- * ksa ask and ksa chat, which meet the Redis only once the model has answered with a plan. The refusal names where the
- * URL came from when no --redis gave it: neither command line shows it.
- */
-export async function usableRedisUrl(io: CliIO, flag: string | undefined, home: string): Promise<string | undefined> {
-  const given = await givenRedisUrl(io, flag, home);
-  if (given === undefined) return undefined;
-  const refusal = writtenRefusal(given.url) ?? parseRefusal(given.url);
-  if (refusal !== undefined) throw new CliError({ message: `cannot use Redis at ${refusal.url}${given.from ? ` (from ${given.from})` : ''}: ${refusal.reason}`, exitCode: ExitCode.usage });
-  return given.url;
 }
 
 type UrlRefusal = { readonly url: string; readonly reason: string };

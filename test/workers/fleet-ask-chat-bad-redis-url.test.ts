@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentCliFor, singleFailureLine } from '../helpers/agent-cli.js';
+import { BAD_REDIS_URLS } from '../helpers/bad-redis-urls.js';
 import { chatHarnessFor } from '../helpers/chat-pty.js';
 import { describeResult } from '../helpers/cli.js';
 import { planReply } from '../helpers/fake-openai-server.js';
@@ -11,12 +12,7 @@ import { spawnKsaPty } from '../helpers/pty.js';
 // chat's first frame), in the line and with the exit code ksa run --redis gives it: not once a plan was paid for.
 
 const PLAN = { goal: 'Touch', steps: [{ id: 'a', tool: 'shell', args: { command: 'touch ran' } }] };
-const BAD = [
-  { url: 'http://cache:6379', shown: 'http://cache:6379', reason: 'unsupported scheme "http:" (use redis:// or rediss://)' },
-  { url: 'redis://cache:6379/+1', shown: 'redis://cache:6379/+1', reason: '"+1" is not a database number' },
-  { url: 'redis://:s3cret@cache:6379?db=1', shown: 'redis://cache:6379', reason: 'ksa reads no options after ? in a Redis URL: give the database as /N (redis://[user:password@]host[:port][/db])' },
-  { url: 'redis://cache:6379/99999999999999999999', shown: 'redis://cache:6379/99999999999999999999', reason: 'database 99999999999999999999 cannot exist: a Redis server numbers its databases from 0 to at most 2147483646' },
-] as const;
+const BAD = BAD_REDIS_URLS;
 
 describe.concurrent('a Redis URL ksa cannot use as written', () => {
   it.for(BAD)('$url: ksa ask (--redis or KSA_REDIS_URL) refuses it before the model is asked, as ksa run does', async ({ url, shown, reason }, context) => {

@@ -52,10 +52,10 @@ describe('a Redis URL whose password holds a ? as written', () => {
     const home = path.join(box.dir, 'cut-short-home');
     await runKsa(['runs'], { home });
     await writeFile(path.join(home, 'config.json'), JSON.stringify({ redis: cutShort() }));
-    for (const env of [{ KSA_REDIS_URL: cutShort() }, {}]) {
+    for (const [env, from] of [[{ KSA_REDIS_URL: cutShort() }, 'KSA_REDIS_URL'], [{}, `"redis" in ${path.join(home, 'config.json')}`]] as const) {
       const result = await runKsa(['run', plan, '--yes'], { home, cwd: path.dirname(plan), env, timeoutMs: 20_000 });
       expect(result.code, describeResult(result)).toBe(2);
-      expect(result.stderr).toContain(`ksa: cannot use Redis at redis://default:***@127.0.0.1:${redis.port}: ${REFUSAL}`);
+      expect(result.stderr).toContain(`ksa: cannot use Redis at redis://default:***@127.0.0.1:${redis.port} (from ${from}): ${REFUSAL}`);
       expectNoPassword(`${result.stdout}${result.stderr}`);
     }
     expect(existsSync(path.join(path.dirname(plan), 'ran'))).toBe(false);

@@ -34,7 +34,7 @@ describe('a malformed --redis URL with a password', () => {
     const plan = await box.writePlan('plan.yaml', 'goal: Masked\nsteps:\n  - { id: a, tool: shell, args: { command: "true" } }\n');
     const result = await runKsa(['run', plan, '--yes'], { home: box.home, env: { KSA_REDIS_URL: 'redis://:s3cret@host:99999' }, timeoutMs: 20_000 });
     expect(result.code, describeResult(result)).toBe(2);
-    expect(result.stderr).toContain('cannot use Redis at redis://:***@host:99999: not a URL');
+    expect(result.stderr).toContain('cannot use Redis at redis://:***@host:99999 (from KSA_REDIS_URL): not a URL');
     expect(`${result.stdout}${result.stderr}`).not.toContain('s3cret');
   });
 });

@@ -42,7 +42,7 @@ import { planOutputFormat } from '../plan-output-format.js';
 import { openWorkers, toModelError, type ApprovalGrant } from '../../agent/index.js';
 import { cutCallNotice } from '../../agent/model-errors.js';
 import { CHECK_AGAIN_HINT } from '../../agent/chat-mode-info.js';
-import { describeWorkers, redisUrlFor, runWorkers, usableRedisUrl, type RemoteFlags } from '../remote-run.js';
+import { describeWorkers, redisUrlFor, runWorkers, type RemoteFlags } from '../remote-run.js';
 import { parseDuration } from '../options.js';
 import type { PolicyAssessment } from '../../policy/rules/index.js';
 
@@ -68,7 +68,7 @@ export async function askCommand(io: CliIO, message: string, flags: AskFlags): P
   }
   const stores = openStores(io, undefined, 'ksa ask');
   // A URL ksa cannot use as written is refused before the model is paid for, as ksa run refuses it.
-  const givenRedis = await usableRedisUrl(io, flags.redis, stores.home);
+  const givenRedis = await redisUrlFor(io, flags.redis, stores.home);
   const chosen = await chooseConversation(stores, { id: flags.session, latest: flags.continue });
   // A continued session works where its plans were made, not in whatever folder it was reopened from.
   const { workspace, note: workspaceNote } = await sessionWorkspace(io.cwd, flags.workspace, chosen.workspace);

@@ -40,7 +40,7 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
   if (owner) return cancelLive(io, stores, record, owner, timeoutMs, flags.json === true);
 
   // Its steps went to workers: their jobs may still be queued or running there, and rollbacks run there.
-  const redisUrl = sentToWorkers(record) ? await redisUrlFor(io, flags.redis, stores.home) : undefined;
+  const redisUrl = sentToWorkers(record) ? await redisUrlFor(io, flags.redis, stores.home, (url) => refuseOtherRedis(runId, record.redis, url, 'cancel')) : undefined;
   refuseOtherRedis(runId, record.redis, redisUrl, 'cancel');
   // A Redis that cannot be used is said before what the cancel would do: nothing is done then.
   const target = redisUrl ? await checkedTarget(redisUrl) : undefined;

@@ -17,7 +17,7 @@ import { chatEngines } from '../chat-engines.js';
 import { withoutFetch } from '../without-fetch.js';
 import { runCommandHint } from '../../planning/redis-hints.js';
 import { sessionWorkspace } from '../session-workspace.js';
-import { usableRedisUrl } from '../remote-run.js';
+import { redisUrlFor } from '../remote-run.js';
 
 export type ChatFlags = { continue?: boolean; session?: string; workspace?: string };
 
@@ -43,7 +43,7 @@ export async function chatCommand(io: CliIO, flags: ChatFlags): Promise<ExitCode
   const storeWarnings = new WarningRelay(io);
   const stores = openStores(io, storeWarnings.warn);
   // A Redis URL ksa cannot use as written ends the chat now, as ksa run refuses it, not once a plan was made for it.
-  await usableRedisUrl(io, undefined, stores.home);
+  await redisUrlFor(io, undefined, stores.home);
   // Only chosen now; it is opened (or created) after the first frame, with the engine.
   const chosen = await chooseConversation(stores, { id: flags.session, latest: flags.continue });
   // A continued session works where its plans were made, not in whatever folder it was reopened from.

@@ -67,7 +67,7 @@ export async function resumeCommand(io: CliIO, runIdArg: string, flags: ResumeFl
 
   // Its steps went to workers: without the same Redis they would run here instead (and those a worker
   // finished would run again). One done here alone needs none: only --redis sends its steps to workers.
-  const redisUrl = flags.redis !== undefined || mayUseWorkers(record) ? await redisUrlFor(io, flags.redis, stores.home) : undefined;
+  const redisUrl = flags.redis !== undefined || mayUseWorkers(record) ? await redisUrlFor(io, flags.redis, stores.home, (url) => refuseOtherRedis(runId, record.redis, url, 'resume')) : undefined;
   refuseOtherRedis(runId, record.redis, redisUrl, 'resume');
 
   const style = createStyler(colorEnabled(io.stderr, io.env));
