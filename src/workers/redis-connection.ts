@@ -114,7 +114,7 @@ async function selectDatabase(client: Redis, target: RedisTarget): Promise<void>
     // CONFIG may be disabled (managed Redis): then the limit is not named.
     const count = await client.config('GET', 'databases').then((reply) => Number((reply as string[])[1]), () => NaN);
     const limit = Number.isInteger(count) && count > 0 ? ` (the server has ${plural(count, 'database')}, 0 to ${count - 1})` : ' on that server';
-    throw new RedisUnavailableError({ url: target.display, reason: `database ${db} does not exist${limit}`, badUrl: true, cause: error });
+    throw new RedisUnavailableError({ url: target.display, reason: `database ${target.database} does not exist${limit}`, badUrl: true, cause: error });
   }
 }
 

@@ -26,9 +26,10 @@ export class RedisUnavailableError extends KsaError {
 
 /**
  * A Redis URL as options for ioredis/BullMQ, and as shown to users (without the password).
- * `skipVersionCheck` is BullMQ's: read from the connection options it is given.
+ * `skipVersionCheck` is BullMQ's: read from the connection options it is given. `database`: as the URL writes it
+ * (`007`, which ioredis and BullMQ read as 7, as ksa does), for what messages quote of it; `options.db` is its number.
  */
-export type RedisTarget = { readonly options: RedisOptions & { readonly skipVersionCheck?: boolean }; readonly display: string };
+export type RedisTarget = { readonly options: RedisOptions & { readonly skipVersionCheck?: boolean }; readonly display: string; readonly database: string };
 
 /** A URL's user name or password as given: a `%` not followed by two hex digits is refused (write it as %25), never thrown as a URIError. */
 function userInfoPart(encoded: string, display: string, what: string): string {
@@ -74,5 +75,5 @@ export function parseRedisUrl(url: string): RedisTarget {
     ...(parsed.password ? { password: userInfoPart(parsed.password, display, 'password') } : {}),
     ...(tls ? { tls: {} } : {}),
   };
-  return { options, display };
+  return { options, display, database: parsed.pathname.slice(1) || '0' };
 }
