@@ -18,8 +18,11 @@ import { parseDuration } from './options.js';
 
 /** The run/resume flags about workers. */
 export type RemoteFlags = { redis?: string; localDefault?: boolean; workerWait?: string };
-/** `reattach`: a run taken over (its jobs may exist); `warn`: what its end could not do (its jobs' secrets left, Redis away). */
-type RemoteRunFlags = { reattach?: boolean; warn?: (line: string) => void };
+/**
+ * `reattach`: a run taken over (its jobs may exist); `warn`: what its end could not do (its jobs' secrets left, Redis
+ * away); `failRollbacksOnGoneWorkers`: a cancel's, whose rollback of a step a gone worker ran fails at once.
+ */
+type RemoteRunFlags = { reattach?: boolean; warn?: (line: string) => void; failRollbacksOnGoneWorkers?: boolean };
 
 /**
  * `--redis`, else KSA_REDIS_URL, else `redis` in $KSA_HOME/config.json; undefined runs everything here.
@@ -144,7 +147,7 @@ export async function stopEarlierRollbacks(url: string, runId: string, state: Pi
  * naming the URL and the cause, exit 1, before anything starts). Loaded only
  * when a run uses workers: one-machine runs never load BullMQ.
  */
-export async function openRemote(url: string, runId: string, plan: Plan, tools: ToolCatalog, flags: RemoteFlags & RemoteRunFlags & { failRollbacksOnGoneWorkers?: boolean }): Promise<OpenedRemote> {
+export async function openRemote(url: string, runId: string, plan: Plan, tools: ToolCatalog, flags: RemoteFlags & RemoteRunFlags): Promise<OpenedRemote> {
   const workers = await import('../workers/index.js');
   const target = await checkedTarget(url);
   const steps = new workers.RemoteSteps({ target, runId, workerWaitMs: parseDuration(flags.workerWait, '--worker-wait'), reattach: flags.reattach === true, failRollbacksOnGoneWorkers: flags.failRollbacksOnGoneWorkers === true, ...(flags.warn ? { warn: flags.warn } : {}) });
@@ -183,7 +186,7 @@ export async function withRemoteSteps<T>(
     await run.close();
     throw error;
   });
-  // On disk before its first job is queued (a resume of a run done here, which recorded none): killed -9 from then on,
+  // On disk before its first job is queued (a resume or cancel of a run that recorded none): killed -9 from then on,
   // the run still says where its jobs are, and a later resume or cancel goes there.
   await run.recordRedis(recordedRedisUrl(target.url)).catch(async (error: unknown) => {
     await opened.close();

@@ -1,13 +1,16 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initialRunState, PlanSchema } from '../../src/planning/index.js';
+import { RunStore } from '../../src/store/index.js';
 import { describeResult, eventually, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
 import { killGroup } from '../helpers/durable.js';
 import { sharedFleet } from '../helpers/fleet.js';
 
 // A run done here that `ksa resume --redis` then sent to workers records that Redis before its first job is queued,
 // as `ksa run --redis` does: that resume killed -9 mid-step, ksa resume and ksa cancel without it refuse the run
-// (naming it) instead of running here, or calling cancelled, a step its worker still runs.
+// (naming it) instead of running here, or calling cancelled, a step its worker still runs. So does `ksa cancel --redis`
+// of a run whose steps went to workers but that recorded no Redis (as an older ksa wrote them): its rollbacks go there.
 
 const fleet = sharedFleet('ksa-fleet-resume-records-redis-');
 const orphans: number[] = [];
@@ -65,4 +68,30 @@ describe('ksa resume --redis of a run that recorded no Redis', () => {
     expect(resumed.code, describeResult(resumed)).toBe(0);
     expect(readFileSync(path.join(dir, 'ran.log'), 'utf8')).toBe('a rec-w1\n');
   }, 90_000);
+});
+
+describe('ksa cancel --redis of a run whose steps went to workers, that recorded no Redis', () => {
+  it('records it before its rollback is queued on the worker that ran the step', async () => {
+    const { dir, redis } = fleet;
+    const { home } = fleet.box;
+    const runId = 'cancel-records';
+    const seen = path.join(dir, 'seen-run.json');
+    // The rollback, on the worker, copies the run's record as it is on disk when the rollback's job runs.
+    const plan = PlanSchema.parse({ goal: 'Undone on its worker', steps: [{ id: 'a', tool: 'shell', args: { command: 'true' }, rollback: { tool: 'shell', args: { command: `cp ${path.join(home, 'runs', runId, 'run.json')} ${seen}; echo "undo $KSA_WORKER" >> ${dir}/undo.log` } } }] });
+    const state = initialRunState(runId, plan.goal, ['a'], {});
+    const at = new Date().toISOString();
+    state.status = 'running';
+    state.startedAt = at;
+    state.steps.a = { status: 'succeeded', attempts: 1, startedAt: at, endedAt: at, worker: 'rec-w1', attemptWorkers: [{ attempt: 1, worker: 'rec-w1' }], output: { stdout: '', stderr: '', exitCode: 0 } };
+    state.completed = ['a'];
+    const run = await new RunStore(home).create({ runId, goal: plan.goal, createdAt: at, workspace: dir, plan, inputs: {}, allowedEnv: [], state }, 'test');
+    await run.close();
+
+    const env = { KSA_REDIS_URL: undefined };
+    const cancelled = await runKsa(['cancel', runId, '--yes', '--redis', redis.url], { home, cwd: dir, env, timeoutMs: 30_000 });
+    expect(cancelled.code, describeResult(cancelled)).toBe(0);
+    expect(readFileSync(path.join(dir, 'undo.log'), 'utf8')).toBe('undo rec-w1\n');
+    expect(JSON.parse(readFileSync(seen, 'utf8')).redis).toBe(redis.url);
+    expect(JSON.parse(readFileSync(path.join(home, 'runs', runId, 'run.json'), 'utf8')).redis).toBe(redis.url);
+  }, 60_000);
 });

@@ -9,7 +9,7 @@ import { parseDuration, parseInputs, parseSeconds } from '../options.js';
 import { readGivenInputs } from '../given-inputs.js';
 import { refuseMissingRollbackSecrets } from '../rollback-secrets.js';
 import { runSession } from '../run-session.js';
-import { checkedTarget, openRemote, redisUrlFor, refuseOtherRedis, sentToWorkers } from '../remote-run.js';
+import { checkedTarget, redisUrlFor, refuseOtherRedis, sentToWorkers, withRemoteSteps } from '../remote-run.js';
 import type { RedisTarget } from '../../workers/redis-connection.js';
 import { runCommandHint } from '../../workers/redis-url.js';
 import { allowedEnvironment, openStores, type Stores } from '../stores.js';
@@ -115,20 +115,19 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
     await run.close();
     throw error;
   });
-  const remote = redisUrl ? await openRemote(redisUrl, runId, record.plan, tools.registry.catalog(), { reattach: true, workerWait: flags.workerWait, failRollbacksOnGoneWorkers: true, warn: (line) => writeWarning(io.stderr, line) }).catch(async (error: unknown) => {
-    await run.close();
-    throw error;
-  }) : undefined;
-  const { state } = await runSession(io, {
-    run,
-    remote: remote?.remote,
-    registry: tools.registry,
-    env: allowedEnvironment(io, record.allowedEnv),
-    inputs,
-    json: flags.json === true,
-    mode: 'rollback',
-    policy,
-  }).finally(() => remote?.close());
+  const remoteFlags = { reattach: true, workerWait: flags.workerWait, failRollbacksOnGoneWorkers: true, warn: (line: string) => writeWarning(io.stderr, line) };
+  const { state } = await withRemoteSteps(run, { url: redisUrl, runId, plan: record.plan, tools: tools.registry.catalog(), flags: remoteFlags }, (remote) =>
+    runSession(io, {
+      run,
+      remote,
+      registry: tools.registry,
+      env: allowedEnvironment(io, record.allowedEnv),
+      inputs,
+      json: flags.json === true,
+      mode: 'rollback',
+      policy,
+    }),
+  );
   return state.status === 'cancelled' ? ExitCode.ok : ExitCode.runFailed;
 }
 
