@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliSandbox, eventsOf, parseNdjson, runKsa, startKsa, type CliSandbox } from '../helpers/cli.js';
+import { createCliSandbox, eventsOf, parseNdjson, runKsa, startKsa, type CliSandbox, type KsaProcess } from '../helpers/cli.js';
 import { expectExit, killGroup, ksaJson, lineCounts, lockPid, readRunFile, statusOf, type RunsDoc, type StatusDoc } from '../helpers/durable.js';
+import { killSent } from '../helpers/kill-sent.js';
 import { startLongRun } from '../helpers/long-run.js';
 import { expectWellFormedRun } from '../helpers/run-events.js';
 import { isProcessAlive } from '../helpers/tool-context.js';
@@ -19,6 +20,13 @@ afterAll(async () => {
   for (const pid of leftovers) killGroup(pid);
   await sandbox.cleanup();
 });
+
+/** Ctrl-C, then Ctrl-C again once the first was taken (signals sent together may merge into one). */
+async function secondCtrlC(ksa: KsaProcess): Promise<void> {
+  ksa.kill('SIGINT');
+  await ksa.waitForOutput((_, stderr) => stderr.includes('SIGINT: cancelling'), 10_000);
+  ksa.kill('SIGINT');
+}
 
 describe.concurrent('signals and the store', () => {
   it('SIGTERM: exit 143 and run.json holds the final cancelled state with rollback results (nothing left running)', async () => {
@@ -71,9 +79,7 @@ describe.concurrent('signals and the store', () => {
 
   it('a second Ctrl-C stops at once: no rollback, the run is recorded interrupted, and resume finishes it', async () => {
     const { ksa, dir, home, runId } = await startLongRun(sandbox, 'double-int', leftovers, { stubborn: true });
-    ksa.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    ksa.kill('SIGINT');
+    await secondCtrlC(ksa);
     const result = await ksa.result;
     expectExit(result, 130);
     expect(result.stderr).toMatch(new RegExp(`Continue with: ksa resume ${runId}, or undo with: ksa cancel ${runId}`));
@@ -95,15 +101,14 @@ describe.concurrent('signals and the store', () => {
   });
 
   it('a second Ctrl-C exits 130 at once and leaves a run that is no longer running (never `running` forever)', async () => {
-    const { ksa, home, runId } = await startLongRun(sandbox, 'double-int-any', leftovers, { stubborn: true });
-    ksa.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const signalledAt = Date.now();
-    ksa.kill('SIGINT');
+    const { ksa, home, runId, longPid } = await startLongRun(sandbox, 'double-int-any', leftovers, { stubborn: true });
+    await secondCtrlC(ksa);
+    // Without the second Ctrl-C the stubborn step would hold it for its 2 s kill grace: stopping at once kills it
+    // before saying so.
+    await ksa.waitForOutput((_, stderr) => stderr.includes('stopped at once'), 10_000);
+    expect(killSent(longPid), 'the stubborn step was not killed when ksa said it stopped at once').toBe(true);
     const result = await ksa.result;
     expectExit(result, 130);
-    // Without the second Ctrl-C the stubborn step would hold it for its 2 s kill grace.
-    expect(Date.now() - signalledAt).toBeLessThan(1500);
     const status = await ksaJson<StatusDoc>(['status', runId], { home });
     // Shown as interrupted (its owner is dead) whatever was recorded; see the test above.
     expect(status.status).toBe('interrupted');

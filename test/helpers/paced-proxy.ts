@@ -5,20 +5,22 @@ import { closeServer, listenLocal } from './local-server.js';
  * A pass-through proxy in front of the fake OpenAI server that can pace a
  * streamed reply: the SSE events of the next N streamed responses are sent
  * `delayMs` apart, so a test can press Esc while an answer is still arriving.
+ * A held reply stops after some events and stays open until the client closes
+ * it: only an interrupt ends it, however slow the machine.
  * Everything else is forwarded as is.
  */
 export type PacedProxy = {
   /** `http://127.0.0.1:PORT/v1`, for OPENAI_BASE_URL. */
   readonly baseURL: string;
-  /** The next streamed response sends one SSE event every `delayMs`. */
-  paceNext(delayMs: number): void;
+  /** The next streamed response sends one SSE event every `delayMs`; with `holdAfter`, only that many, then nothing until the client closes it. */
+  paceNext(delayMs: number, options?: { readonly holdAfter?: number }): void;
   /** Streamed responses the client closed before their end (interrupted). */
   readonly abandoned: number;
   close(): Promise<void>;
 };
 
 export async function startPacedProxy(upstreamBaseURL: string): Promise<PacedProxy> {
-  const paces: number[] = [];
+  const paces: { delayMs: number; holdAfter?: number }[] = [];
   let abandoned = 0;
   const server = createServer((req, res) => void forward(req, res).catch(() => res.destroy()));
 
@@ -41,14 +43,24 @@ export async function startPacedProxy(upstreamBaseURL: string): Promise<PacedPro
     }
     const events = text.split('\n\n').filter((event) => event !== '');
     let closed = false;
-    res.once('close', () => (closed = true));
-    for (const event of events) {
+    const closing = new Promise<void>((resolve) =>
+      res.once('close', () => {
+        closed = true;
+        resolve();
+      }),
+    );
+    for (const event of events.slice(0, pace.holdAfter)) {
       if (closed || res.destroyed) {
         abandoned++;
         return;
       }
       res.write(`${event}\n\n`);
-      await new Promise((resolve) => setTimeout(resolve, pace));
+      await new Promise((resolve) => setTimeout(resolve, pace.delayMs));
+    }
+    if (pace.holdAfter !== undefined && pace.holdAfter < events.length) {
+      await closing;
+      abandoned++;
+      return;
     }
     res.end();
   }
@@ -56,7 +68,7 @@ export async function startPacedProxy(upstreamBaseURL: string): Promise<PacedPro
   const port = await listenLocal(server);
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
-    paceNext: (delayMs) => void paces.push(delayMs),
+    paceNext: (delayMs, options = {}) => void paces.push({ delayMs, ...options }),
     get abandoned() {
       return abandoned;
     },

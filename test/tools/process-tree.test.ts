@@ -94,9 +94,8 @@ setInterval(() => {}, 1000);`,
 
 describe('background processes', () => {
   it('a nohup … & step completes at once and its process keeps running', async () => {
-    const started = Date.now();
-    const output = await shellTool.execute({ command: 'nohup sleep 5 >/dev/null 2>&1 & echo $$ $!' }, createToolContext(ws));
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Its process sleeps past the test's timeout: the step completed without waiting for it, as it still runs.
+    const output = await shellTool.execute({ command: 'nohup sleep 60 >/dev/null 2>&1 & echo $$ $!' }, createToolContext(ws));
     const [group, pid] = output.stdout.split(' ').map(Number) as [number, number];
     leftovers.push(pid);
     expect(isProcessAlive(pid)).toBe(true);
