@@ -80,10 +80,9 @@ describe('model errors over HTTP', () => {
   });
 
   it('a server that never answers: a timeout after timeoutMs, naming the endpoint', async () => {
+    // The server never answers: only the timeout can end the call (else the test times out).
     server.setFallback({ hang: true });
-    const started = Date.now();
     const error = await planFailure({ timeoutMs: 300, maxRetries: 2 });
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(error.reason).toBe('timeout');
     expect(error.message).toBe(`the model at ${server.baseURL} did not answer in time; a local model may still be loading: try again, or raise KSA_MODEL_TIMEOUT_MS`);
   });

@@ -54,7 +54,8 @@ function checkOutcome(corpus: CorpusCase, result: CliResult): void {
   for (const text of all(corpus, 'stdout-has')) expect(result.stdout, describeResult(result)).toContain(text);
   for (const text of all(corpus, 'stdout-lacks')) expect(output, describeResult(result)).not.toContain(text);
   for (const text of all(corpus, 'stderr-has')) expect(result.stderr, describeResult(result)).toContain(text);
-  if (meta['max-ms']) expect(result.durationMs).toBeLessThan(Number(meta['max-ms']));
+  // An answer that never ends by itself (a hang, an endless stream) is ended by ksa, not by the harness.
+  expect(result.timedOut, describeResult(result)).toBe(false);
 }
 
 describe.concurrent('model answer corpus', () => {
@@ -76,7 +77,7 @@ describe.concurrent('model answer corpus', () => {
       env[key] = value;
     }
     const args = corpus.meta.args ? corpus.meta.args.split(' ') : argsFor(corpus.meta.kind!);
-    const result = await runKsa(args, { cwd: sandbox.dir, home: sandbox.home, env, timeoutMs: 40_000 });
+    const result = await runKsa(args, { cwd: sandbox.dir, home: sandbox.home, env, timeoutMs: 25_000 });
     // KSA_CORPUS_SHOW=1 prints what ksa said for each case.
     if (process.env.KSA_CORPUS_SHOW) console.log(`${file}\n${describeResult(result)}`);
     checkOutcome(corpus, result);

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandFailedError, ProcessOutputSchema, ToolError, shellTool } from '../../src/tools/index.js';
-import { createTempDir, createToolContext } from '../helpers/tool-context.js';
+import { createTempDir, createToolContext, waitFor } from '../helpers/tool-context.js';
 
 let ws: string;
 let cleanup: () => Promise<void>;
@@ -66,17 +66,11 @@ describe('shell', () => {
 
   it('streams lines in order as they arrive, joining partial lines and keeping a last line without newline', async () => {
     const context = createToolContext(ws);
-    const started = Date.now();
-    let firstSeenBeforeEnd = false;
-    const run = shellTool.execute(
-      { command: "printf 'one\\ntw'; sleep 0.05; printf 'o\\r\\n'; echo err >&2; sleep 0.3; printf 'three'" },
-      { ...context, onOutput: (line, stream) => {
-        context.onOutput(line, stream);
-        if (line === 'one') firstSeenBeforeEnd = true;
-      } },
-    );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(firstSeenBeforeEnd).toBe(true);
+    // The command waits for a gate the test opens only once it has seen the first lines: they came before the end.
+    const gate = path.join(ws, 'streams.gate');
+    const run = shellTool.execute({ command: `printf 'one\\ntw'; sleep 0.05; printf 'o\\r\\n'; echo err >&2; while [ ! -f '${gate}' ]; do sleep 0.05; done; printf 'three'` }, context);
+    expect(await waitFor(() => context.lines.length === 3, 10_000), 'the first lines did not arrive while the command ran').toBe(true);
+    await writeFile(gate, '');
     const output = await run;
     expect(context.lines.map(({ line, stream }) => [stream, line])).toEqual([
       ['stdout', 'one'],
@@ -84,7 +78,6 @@ describe('shell', () => {
       ['stderr', 'err'],
       ['stdout', 'three'],
     ]);
-    expect(context.lines[0]!.at - started).toBeLessThan(context.lines[3]!.at - started - 200);
     expect(output.stdout).toBe('one\ntwo\r\nthree');
   });
 

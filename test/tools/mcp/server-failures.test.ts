@@ -122,21 +122,20 @@ describe('MCP servers that do not work, and HTTP servers', () => {
   it('fails a call at once when its HTTP server goes away in the middle, not at the timeout', async () => {
     const doomed = await startHttpLab();
     const home = path.join(temp.dir, 'home-doomed');
-    await writeUserConfig(home, { doomed: { url: doomed.url, timeoutMs: 30_000 } });
+    // The call and its timeout outlast the test: only noticing the server's end can end the call.
+    await writeUserConfig(home, { doomed: { url: doomed.url, timeoutMs: 600_000 } });
     const own = await McpHub.load({ home, env: process.env, cwd: temp.dir });
     try {
       await own.start();
       const tools = createBuiltinRegistry();
       own.addTo(tools);
-      const pending = tools.invoke(call('doomed__slow', { ms: 25_000 }), { workspace: temp.dir }).catch((error: unknown) => error);
+      const pending = tools.invoke(call('doomed__slow', { ms: 600_000 }), { workspace: temp.dir }).catch((error: unknown) => error);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const killedAt = Date.now();
       await doomed.stop();
       const error = await pending;
       expect(McpCallError.isInstance(error)).toBe(true);
       expect((error as McpCallError).reason).toBe('disconnected');
       expect((error as Error).message).toBe(`doomed__slow: MCP server "doomed" (${doomed.url}) closed the connection during the call`);
-      expect(Date.now() - killedAt).toBeLessThan(10_000);
       // The next call says the server cannot be reached.
       await expect(tools.invoke(call('doomed__echo', { text: 'x' }), { workspace: temp.dir })).rejects.toThrow(
         `MCP server "doomed" (${doomed.url}): cannot connect: connection refused`,

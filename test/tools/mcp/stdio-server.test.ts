@@ -94,11 +94,10 @@ describe('an MCP server over stdio', () => {
 
   it('aborts a call when the step is cancelled, and the server handler sees it', async () => {
     const controller = new AbortController();
-    const pending = registry.invoke(call('lab__slow', { ms: 20_000 }, controller.signal), { workspace: temp.dir });
+    // The call would outlast the test: only the abort can end it.
+    const pending = registry.invoke(call('lab__slow', { ms: 600_000 }, controller.signal), { workspace: temp.dir });
     setTimeout(() => controller.abort(new Error('step timed out')), 150);
-    const started = Date.now();
     await expect(pending).rejects.toThrow('step timed out');
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(await waitFor(async () => (await readdir(marks)).some((name) => name.startsWith('cancelled-')))).toBe(true);
   });
 
