@@ -43,9 +43,10 @@ steps:
     runsOn: { labels: [fan], each: true }
     args: { command: "echo touched-$KSA_WORKER >> touched.log" }
 `);
-    const fan = await runKsa(['run', fanPlan, '--yes', '--json', '--redis', redis.url, '--worker-wait', '30s'], { home, cwd: dir, timeoutMs: 60_000 });
+    // A part waiting for the stopping worker would wait past the harness's patience: ending at all says none did.
+    const fan = await runKsa(['run', fanPlan, '--yes', '--json', '--redis', redis.url, '--worker-wait', '10m'], { home, cwd: dir, timeoutMs: 60_000 });
+    expect(fan.timedOut, describeResult(fan)).toBe(false);
     expect(fan.code, describeResult(fan)).toBe(0);
-    expect(fan.durationMs).toBeLessThan(20_000);
     const touch = eventsOf(parseNdjson(fan.stdout), 'step_succeeded', 'touch')[0] as unknown as { worker: string };
     expect(touch.worker).toBe('fan-2');
     expect(Object.fromEntries(lineCounts(dir, 'touched.log'))).toEqual({ 'touched-fan-2': 1 });
