@@ -157,7 +157,7 @@ export function literalCredentialWarnings(plan: { readonly inputs?: Readonly<Rec
   );
   const inputs = literalInputCredentials(plan).map(
     (each) =>
-      `${each.path}${each.path === `inputs.${each.input}` ? '' : ` (input ${each.input})`} holds ${each.kinds.join(' and ')} written into the plan: it is stored as *** and must be given again to resume the run (--input ${each.input}=\u2026); declare the input without a default (${each.input}:) and pass it with --input ${each.input}=\u2026`,
+      `${each.path}${each.path === `inputs.${each.input}` ? '' : ` (input ${each.input})`} holds ${each.kinds.join(' and ')} written into the plan: it is stored as *** and must be given again to resume the run (--input ${each.input}=\u2026); ${declareInstead(each.input, plan.inputs?.[each.input])} and pass it with --input ${each.input}=\u2026`,
   );
   const copied = stepTexts(plan)
     .filter(({ text }) => maskedUrlPasswords(text))
@@ -207,4 +207,11 @@ function openUrlStart(text: string, cut: number): number {
   let start = slashes;
   while (start > 0 && /[A-Za-z0-9+.-]/.test(text[start - 1]!)) start--;
   return start === slashes ? -1 : start;
+}
+
+/** How to declare the input with nothing secret in it: a mapping or a list declared without a default would be read as text. */
+function declareInstead(input: string, value: unknown): string {
+  if (Array.isArray(value)) return `declare the input with an empty list as its default (${input}: []), which keeps it a list,`;
+  if (typeof value === 'object' && value !== null) return `declare the input with an empty mapping as its default (${input}: {}), which keeps it a mapping,`;
+  return `declare the input without a default (${input}:)`;
 }

@@ -124,8 +124,10 @@ describe('credentials of a well-known shape', () => {
     ]);
     expect(literalCredentialWarnings(plan)).toEqual([
       'inputs.sshKey holds a private key written into the plan: it is stored as *** and must be given again to resume the run (--input sshKey=\u2026); declare the input without a default (sshKey:) and pass it with --input sshKey=\u2026',
-      'inputs.deploy.auth.token (input deploy) holds a GitHub token written into the plan: it is stored as *** and must be given again to resume the run (--input deploy=\u2026); declare the input without a default (deploy:) and pass it with --input deploy=\u2026',
+      'inputs.deploy.auth.token (input deploy) holds a GitHub token written into the plan: it is stored as *** and must be given again to resume the run (--input deploy=\u2026); declare the input with an empty mapping as its default (deploy: {}), which keeps it a mapping, and pass it with --input deploy=\u2026',
     ]);
+    // A list stays one the same way.
+    expect(literalCredentialWarnings({ inputs: { keys: [`${PEM}\n`] }, steps: plan.steps })[0]).toMatch(/declare the input with an empty list as its default \(keys: \[\]\), which keeps it a list, and pass it with --input keys=\u2026$/);
     expect(literalCredentialWarnings({ steps: plan.steps })).toEqual([]);
   });
 
