@@ -1,6 +1,7 @@
 import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { lostUnwatched } from './orphaned-attempt.js';
+import { workerGone } from './worker-gone.js';
 import { CANCEL_CHANNEL, cancelledKey, leftResultKey, outputKey } from './queue-names.js';
 
 /**
@@ -57,21 +58,33 @@ export async function clearFailedJob(queue: Queue, client: Redis, id: string, at
   // A rollback's id has no attempt: one of the step's earlier go (undone, then run again under later
   // attempts) is not this one's. (A step only cancelled since counts its attempts afresh: a lower number.)
   const earlier = job !== undefined && attempt !== undefined && job.data?.attempt !== undefined && job.data.attempt < attempt && state !== 'active';
-  if (job && (stale || earlier)) await (lost === undefined ? job.remove() : removeLost(job));
+  if (job && (stale || earlier)) await (lost === undefined ? job.remove() : removeLost(client, queue, job));
   // Its output and what its stop left belong to the lost run of the attempt, not to the one about to start.
   if (lost !== undefined) await client.del(outputKey(id), leftResultKey(id));
   if (!job || stale || earlier) await client.del(cancelledKey(id));
   return lost;
 }
 
-/** A lost job a live worker may hold an instant (it takes it from the queue to fail it as stalled): removed once it let go. */
-async function removeLost(job: Job): Promise<void> {
+/**
+ * A lost job a live worker may hold an instant (it takes it from the queue to fail it as stalled): removed once it let
+ * go. A lock its holder left when it died (5 s by default) is the gone worker's, checked again now: it is taken away,
+ * not waited out, so a resume at once after the kill -9 runs the attempt again as one later does.
+ */
+async function removeLost(client: Redis, queue: Queue, job: Job): Promise<void> {
   for (let tries = 1; ; tries++) {
     try {
       return await job.remove();
     } catch (error) {
       if (tries >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (await heldByGoneWorker(client, queue, job.id!)) await client.del(`${queue.toKey(job.id!)}:lock`);
+      else await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+/** Whether the job's lock is there and the worker that took it last (the lock's holder: both are set as it takes it) is gone. */
+async function heldByGoneWorker(client: Redis, queue: Queue, id: string): Promise<boolean> {
+  const [locked, job] = await Promise.all([client.exists(`${queue.toKey(id)}:lock`), Job.fromId(queue, id)]);
+  if (locked === 0 || !job?.processedBy) return false;
+  return (await workerGone(client, job.processedBy, job.processedOn)) !== undefined;
 }

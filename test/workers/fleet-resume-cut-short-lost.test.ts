@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeResult, eventually, parseNdjson, startKsa } from '../helpers/cli.js';
+import { describeResult, eventually, parseNdjson, runKsa, startKsa } from '../helpers/cli.js';
 import { ksaJson, statusOf, waitForStoredStatus, type StatusDoc } from '../helpers/durable.js';
-import { fleetScenarios, killedMidStep, resumedOnFreshWorker } from '../helpers/fleet.js';
+import { fleetScenarios, killedMidStep, resumedOnFreshWorker, startWorker } from '../helpers/fleet.js';
 
 // The coordinator, its worker and the step's process all killed with kill -9 mid-step: the attempt was cut short
 // by the run's stop, not lost under a watching coordinator. ksa resume runs it again under its number on a fresh
@@ -36,6 +36,23 @@ describe('workers: ksa resume of a run whose coordinator and worker were killed 
       expect(readFileSync(path.join(status.logDir, 'slow.log'), 'utf8')).toMatch(/this attempt was cut short with the run: .* while no ksa watched it; it runs again\n/);
     }, 120_000);
   }
+
+  // Resumed at once, the dead worker's job lock still in Redis (a minute long here, 5 s by default): the lock is its
+  // holder's, which is gone, so it does not keep the attempt from running again.
+  it('runs it again when resumed at once, while the dead worker still holds its job lock', async () => {
+    const scenario = await fleet.setup('at-once', []);
+    const { redis, dir, home, workers } = scenario;
+    workers.set('box-1', await startWorker(redis.url, 'box-1', { labels: ['box'], cwd: dir, home, env: { KSA_WORKER_LOCK_MS: '60000' } }));
+    const runId = await killedMidStep(fleet.orphans, scenario, plan(''), ['--redis', redis.url], 'slow');
+    workers.set('box-2', await startWorker(redis.url, 'box-2', { labels: ['box'], cwd: dir, home }));
+    writeFileSync(path.join(dir, 'go'), '');
+    const resume = await runKsa(['resume', runId, '--yes', '--redis', redis.url], { home, cwd: dir, timeoutMs: 30_000 });
+    expect(resume.code, describeResult(resume)).toBe(0);
+    expect(resume.stderr).toContain('slow succeeded');
+    const status = await ksaJson<AttemptsDoc>(['status', runId], { home, cwd: dir });
+    expect(statusOf(status, 'slow')).toMatchObject({ status: 'succeeded', attempts: 1, worker: 'box-2' });
+    expect(readFileSync(path.join(status.logDir, 'slow.log'), 'utf8')).toMatch(/this attempt was cut short with the run: .* while no ksa watched it; it runs again\n/);
+  }, 120_000);
 
   it('leaves the attempt to its worker when only the coordinator was killed: it runs once, and its result is collected', async () => {
     const { redis, dir, home } = await fleet.setup('live-worker', ['box-1'], { labels: ['box'] });
