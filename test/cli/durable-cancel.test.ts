@@ -137,6 +137,12 @@ steps:
     expect(existsSync(path.join(dir, 'rollback.marker'))).toBe(false);
     expect((await ksaJson<StatusDoc>(['status', runId], { home })).status).toBe('interrupted');
 
+    // Done here, it rolls back here: but a --redis ksa cannot use as written is a typo to say, not to roll back past.
+    const typo = await runKsa(['cancel', runId, '--yes', '--redis', 'redis://h/abc'], { home, cwd: dir });
+    expectExit(typo, 2);
+    expect(typo.stderr).toMatch(/^ksa: cannot use Redis at redis:\/\/h\/abc: /m);
+    expect(existsSync(path.join(dir, 'rollback.marker'))).toBe(false);
+
     const cancel = await runKsa(['cancel', runId.slice(0, -1), '--yes'], { home, cwd: dir, timeoutMs: 20_000 });
     expectExit(cancel, 0);
     expect(cancel.stderr).toMatch(new RegExp(`run ${runId} cancelling, rolling back what succeeded: `));

@@ -41,6 +41,9 @@ export async function cancelCommand(io: CliIO, runIdArg: string, flags: CancelFl
 
   // Its steps went to workers: their jobs may still be queued or running there, and rollbacks run there.
   const redisUrl = sentToWorkers(record) ? await redisUrlFor(io, flags.redis, stores.home, (url) => refuseOtherRedis(runId, record.redis, url, 'cancel')) : undefined;
+  // A run done here rolls back here whatever Redis is configured; a --redis given for it that ksa cannot use as
+  // written is still refused, as ksa resume refuses it: nothing is rolled back on a typo.
+  if (redisUrl === undefined && flags.redis !== undefined) await redisUrlFor(io, flags.redis, stores.home);
   refuseOtherRedis(runId, record.redis, redisUrl, 'cancel');
   // A Redis that cannot be used is said before what the cancel would do: nothing is done then.
   const target = redisUrl ? await checkedTarget(redisUrl) : undefined;
